@@ -1,0 +1,21 @@
+"""imu_gait — trunk-worn IMU gait monitor.
+
+Public API (kept small)::
+
+    import imu_gait
+    rec = imu_gait.read("walk.csv")                 # any supported format, auto-detected
+    res = imu_gait.analyze(rec, belt_speed_mps=1.3)  # steps, summary, flags
+    res.steps            # pandas DataFrame, one row per step
+    res.summary          # dict
+    res.flags            # list of Flag
+    res.to_json("out.json")
+"""
+from .errors import DeviceError, ImuGaitError, RecordingError
+from .recording import Recording
+from .result import AnalysisResult, Flag
+from .io import read
+from .engine import GaitEngine, analyze
+
+__all__ = ["read", "analyze", "Recording", "AnalysisResult", "Flag", "GaitEngine",
+           "ImuGaitError", "RecordingError", "DeviceError"]
+__version__ = "0.1.0"

@@ -1,0 +1,71 @@
+"""Filters that give the same output whether a signal arrives whole or in chunks.
+
+Live monitoring feeds the engine a second at a time; offline analysis feeds it long
+chunks. For both to yield the *same* steps, every filter here is exactly chunk-invariant:
+IIR filters carry their state between calls (``scipy.signal.lfilter`` with ``zi``), and FIR
+filters are evaluated only where their full support has arrived.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import signal
+
+
+def fir_lowpass(fs_hz: float, cutoff_hz: float, half_width_s: float) -> np.ndarray:
+    """Linear-phase (centred) FIR low-pass with 2·round(half_width_s·fs)+1 taps, unit DC gain."""
+    half = max(1, int(round(half_width_s * fs_hz)))
+    taps = signal.firwin(2 * half + 1, cutoff_hz, fs=fs_hz, window="hamming")
+    return taps / taps.sum()
+
+
+class StreamIIR:
+    """A causal IIR filter over an (N, …) signal, state carried across calls."""
+
+    def __init__(self, b: np.ndarray, a: np.ndarray, n_channels: int):
+        self.b, self.a = np.asarray(b, float), np.asarray(a, float)
+        self.n_channels = n_channels
+        self.zi: np.ndarray | None = None
+
+    def reset(self) -> None:
+        self.zi = None
+
+    def __call__(self, x: np.ndarray, *, x0: np.ndarray | None = None) -> np.ndarray:
+        x = np.asarray(x, float).reshape(len(x), -1)
+        if x.shape[0] == 0:
+            return x
+        if self.zi is None:
+            # start in steady state on the first sample (no start-up transient)
+            first = x[0] if x0 is None else x0
+            zi0 = signal.lfilter_zi(self.b, self.a)
+            self.zi = zi0[:, None] * first[None, :]
+        y, self.zi = signal.lfilter(self.b, self.a, x, axis=0, zi=self.zi)
+        return y
+
+
+def complementary_pair(fs_hz: float, cutoff_hz: float):
+    """Coefficients of a 2nd-order low-pass H and of (1 − H)/s, the matching high-pass
+    applied to a *rate* (so a gyro rate can be fused with an accelerometer angle without
+    integrating it first — no drift, no reset).
+
+    Returns (b_lp, a_lp, b_rate, a_rate): y = lfilter(b_lp, a_lp, slow) + lfilter(b_rate, a_rate, rate).
+    """
+    b, a = signal.butter(2, cutoff_hz, fs=fs_hz)
+    # 1 − H = (a − b)/a has a zero at z = 1 (unit DC gain), so dividing by the discrete
+    # integrator (1 − z⁻¹)/T leaves a proper filter.
+    num = a - b
+    q, r = np.polydiv(num, np.array([1.0, -1.0]))
+    if np.max(np.abs(r)) > 1e-9:
+        raise ArithmeticError("complementary filter design lost its DC zero")
+    b_rate = np.concatenate([q, np.zeros(len(a) - len(q))]) / fs_hz
+    return b, a, b_rate, a
+
+
+def causal_fir_valid(x: np.ndarray, taps: np.ndarray) -> np.ndarray:
+    """Centred FIR over x evaluated only where the full support lies inside x.
+
+    Output length len(x) − len(taps) + 1; output i is centred on x[i + half].
+    """
+    if x.shape[0] < taps.size:
+        return np.empty((0,) + x.shape[1:])
+    return np.convolve(x, taps[::-1], mode="valid") if x.ndim == 1 else \
+        np.stack([np.convolve(x[:, k], taps[::-1], mode="valid") for k in range(x.shape[1])], axis=1)

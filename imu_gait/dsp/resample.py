@@ -1,0 +1,112 @@
+"""Put irregular samples on a uniform time grid, chunk by chunk, with identical results.
+
+Phones and BLE sensors deliver irregular or gappy time stamps. The engine works on a
+uniform grid: short gaps (≤ ``max_gap_s``) are bridged by linear interpolation; longer
+gaps end a segment (the engine resets its filters) and are never filled with invented
+samples. When the input is much faster than the grid (phones at 200–400 Hz), each grid
+value is the *mean* of the input over its grid cell (box anti-alias filter, computed from a
+running integral), so high-frequency noise does not alias into the gait band.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class GridChunk:
+    time_s: np.ndarray          # (n,) uniform times
+    values: np.ndarray          # (n, c)
+    segment_start: bool         # True when a gap > max_gap_s precedes this chunk's first sample
+
+
+class StreamResampler:
+    """Streaming resampler to ``fs_hz``; feed raw (time, values), get uniform chunks."""
+
+    def __init__(self, fs_hz: float, *, input_rate_hz: float | None = None, max_gap_s: float = 0.5):
+        self.fs = float(fs_hz)
+        self.dt = 1.0 / self.fs
+        self.max_gap_s = max_gap_s
+        self.box = bool(input_rate_hz and input_rate_hz > 1.3 * self.fs)
+        self._last_t: float | None = None
+        self._last_v: np.ndarray | None = None
+        self._last_c: np.ndarray | None = None   # running integral at the last raw sample
+        self._next_k: int | None = None          # next grid index (time = k·dt)
+        self._c_bound = None                     # (integral, time) at the last cell boundary
+
+    def feed(self, t: np.ndarray, v: np.ndarray) -> list[GridChunk]:
+        t = np.asarray(t, float)
+        v = np.asarray(v, float).reshape(t.size, -1)
+        out: list[GridChunk] = []
+        if t.size == 0:
+            return out
+        # split at long gaps (including the gap from the previous call)
+        prev_t = self._last_t
+        gaps = np.flatnonzero(np.diff(t) > self.max_gap_s) + 1
+        bounds = np.concatenate([[0], gaps, [t.size]])
+        for i0, i1 in zip(bounds[:-1], bounds[1:]):
+            start_new = self._last_t is None or (t[i0] - self._last_t) > self.max_gap_s
+            if start_new:
+                self._last_t = None
+            out_chunk = self._feed_contiguous(t[i0:i1], v[i0:i1])
+            if out_chunk is not None:
+                out.append(GridChunk(out_chunk[0], out_chunk[1], start_new and (prev_t is not None or i0 > 0)))
+            prev_t = self._last_t
+        return out
+
+    def _feed_contiguous(self, t: np.ndarray, v: np.ndarray):
+        if self._last_t is None:
+            self._c_bound = None
+            # a new segment starts on the first grid point at or after its first sample
+            self._next_k = int(np.ceil(t[0] * self.fs - 1e-9))
+            tt, vv = t, v
+            c0 = np.zeros(v.shape[1])
+        else:
+            tt = np.concatenate([[self._last_t], t])
+            vv = np.concatenate([self._last_v[None, :], v])
+            c0 = self._last_c
+        # grid points covered by [tt[0], tt[-1]] (need half a cell beyond for the box mean)
+        lead = 0.5 * self.dt if self.box else 0.0
+        k_end = int(np.floor((tt[-1] - lead) * self.fs + 1e-9))
+        res = None
+        if self.box:
+            # running integral of the linear interpolant (trapezoids), continued across calls
+            incr = 0.5 * (vv[1:] + vv[:-1]) * np.diff(tt)[:, None]
+            c = np.vstack([c0[None, :], c0[None, :] + np.cumsum(incr, axis=0)])
+        if k_end >= self._next_k:
+            k = np.arange(self._next_k, k_end + 1)
+            tg = k * self.dt
+            if self.box:
+                # integral at the cell boundaries (k ± ½)·dt; the first boundary was computed in
+                # the previous call (it lies before this call's samples), so keep it
+                hi = np.clip(tg + 0.5 * self.dt, tt[0], tt[-1])
+                c_hi = np.stack([_interp_integral(hi, tt, vv[:, j], c[:, j]) for j in range(vv.shape[1])], 1)
+                if self._c_bound is None:
+                    lo0 = np.clip(tg[0] - 0.5 * self.dt, tt[0], tt[-1])
+                    c_lo0 = np.array([_interp_integral(np.array([lo0]), tt, vv[:, j], c[:, j])[0]
+                                      for j in range(vv.shape[1])])
+                    t_lo0 = lo0
+                else:
+                    c_lo0, t_lo0 = self._c_bound
+                c_all = np.vstack([c_lo0[None, :], c_hi])
+                t_all = np.concatenate([[t_lo0], hi])
+                vals = np.diff(c_all, axis=0) / np.maximum(np.diff(t_all), 1e-12)[:, None]
+                self._c_bound = (c_hi[-1].copy(), float(hi[-1]))
+            else:
+                vals = np.stack([np.interp(tg, tt, vv[:, j]) for j in range(vv.shape[1])], 1)
+            res = (tg, vals)
+            self._next_k = int(k_end + 1)
+        self._last_t, self._last_v = float(tt[-1]), vv[-1].copy()
+        if self.box:
+            self._last_c = c[-1].copy()
+        return res
+
+
+def _interp_integral(x: np.ndarray, tt: np.ndarray, v: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Integral of the piecewise-linear interpolant of v from the segment start to x."""
+    i = np.clip(np.searchsorted(tt, x, side="right") - 1, 0, tt.size - 2)
+    h = x - tt[i]
+    dt = tt[i + 1] - tt[i]
+    slope = np.where(dt > 0, (v[i + 1] - v[i]) / np.where(dt > 0, dt, 1), 0.0)
+    return c[i] + v[i] * h + 0.5 * slope * h * h

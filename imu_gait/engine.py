@@ -1,0 +1,513 @@
+"""The one analysis engine: samples in (whole or chunk by chunk), steps, metrics and flags out.
+
+Offline analysis (:func:`analyze`) feeds a whole recording to :class:`GaitEngine` in chunks;
+live monitoring feeds it whatever the sensor delivered in the last fraction of a second.
+Every stage is chunk-invariant (see ``dsp/filters.py``), so both give the same steps and
+the same per-step metrics. Memory stays flat: the engine keeps only the last ~30 s of
+samples, whatever the length of the recording.
+
+Pipeline per chunk: resample to a uniform grid → track 'up' (gravity) → vertical
+acceleration → step candidates with a 0.35 s look-ahead → walking-bout acceptance →
+(once the forward axis is known) per-step metrics → strain rules on the table so far.
+"""
+from __future__ import annotations
+
+import time as _time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from .dsp.filters import causal_fir_valid, fir_lowpass
+from .dsp.metrics import BodySignals, step_rows
+from .dsp.orientation import GravityTracker, estimate_forward_axis, horizontal
+from .dsp.resample import StreamResampler
+from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
+from .recording import G, Recording
+from .result import GYRO_METRICS, STEP_COLUMNS, AnalysisResult
+
+ENGINE_RATE_HZ = 100.0
+CALIBRATION_STEPS = 16          # a bout this long calibrates 'forward' and the reference posture …
+CALIBRATION_SKIP = 4            # … from its steps after the first few (people accelerate at the start)
+BUFFER_S = 30.0                 # samples kept in memory
+DEFAULT_SENSOR_HEIGHT_M = 0.95  # lower back of an adult ≈ 0.53 × body height
+
+
+@dataclass
+class StepEvent:
+    """A confirmed initial contact, as soon as the engine is sure of it."""
+
+    time_s: float
+    detected_at_s: float     # the latest sample time the engine had seen when it confirmed it
+    bout: int
+
+
+@dataclass
+class EngineUpdate:
+    events: list[StepEvent] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class _Step:
+    pos: float               # fractional global sample index of the contact
+    bout: int
+    prev: float = np.nan
+    prev2: float = np.nan
+    nxt: float = np.nan
+    closed: bool = False     # its bout has ended (no next contact will come)
+
+
+class GaitEngine:
+    """Incremental gait analysis.
+
+    Parameters
+    ----------
+    fs_hz : the input's nominal sampling rate (the engine works at 100 Hz internally).
+    has_gyro : whether angular rate will be fed.
+    belt_speed_mps : treadmill belt speed; gives exact step length = speed × step time.
+    incline_pct, treadmill, placement, max_incline_pct : context for the strain rules.
+    sensor_height_m : height of the sensor above the floor for the pendulum step length
+        (default 0.95 m, i.e. the lower back of an adult of ~1.8 m).
+    """
+
+    def __init__(self, fs_hz: float = 100.0, *, has_gyro: bool = True, belt_speed_mps: float | None = None,
+                 incline_pct: float | None = None, treadmill: bool = False, sensor_height_m: float | None = None,
+                 placement: str | None = None, max_incline_pct: float | None = None,
+                 baseline_s: float = 180.0, params: StepParams | None = None):
+        self.fs = ENGINE_RATE_HZ
+        self.dt = 1.0 / self.fs
+        self.has_gyro = has_gyro
+        self.context = dict(belt_speed_mps=belt_speed_mps, incline_pct=incline_pct,
+                            treadmill=bool(treadmill or belt_speed_mps), placement=placement,
+                            max_incline_pct=max_incline_pct, baseline_s=baseline_s)
+        self.sensor_height_m = sensor_height_m or DEFAULT_SENSOR_HEIGHT_M
+        self.sensor_height_given = sensor_height_m is not None
+        self.p = params or StepParams()
+        self._resampler = StreamResampler(self.fs, input_rate_hz=fs_hz)
+        self._gravity = GravityTracker(self.fs, has_gyro=has_gyro)
+        self._fir4 = fir_lowpass(self.fs, 4.0, 0.20)
+        self._fir10 = fir_lowpass(self.fs, 10.0, 0.10)
+        self._acceptor = StepAcceptor(self.p)
+        self._rows: list[dict[str, Any]] = []
+        self._steps: list[_Step] = []          # accepted, not yet finalised
+        self._bouts: list[dict[str, Any]] = []
+        self._calib: tuple[np.ndarray, np.ndarray] | None = None   # (forward axis, reference up)
+        self._ml_votes: dict[int, float] = {}
+        self._n_samples_in = 0
+        self._first_t: float | None = None
+        self._last_t: float | None = None
+        self._n_segments = 0
+        self._gap_s = 0.0
+        self._flags_cache: tuple[int, list] = (-1, [])
+        self._reset_buffer()
+
+    # ------------------------------------------------------------------ buffer
+    def _reset_buffer(self) -> None:
+        self._base = 0              # global grid index of buffer row 0
+        self._n = 0
+        self._acc = np.empty((0, 3))
+        self._gyro = np.empty((0, 3))
+        self._up = np.empty((0, 3))
+        self._av = np.empty(0)
+        self._s4 = np.empty(0)
+        self._s10 = np.empty(0)
+        self._s4_done = 0           # buffer rows of s4 computed (centre index + 1)
+        self._s10_done = 0
+        self._scan_from = 0         # first buffer row not yet scanned for candidates
+
+    def _trim_buffer(self) -> None:
+        keep_from = self._n - int(BUFFER_S * self.fs)
+        open_steps = self._steps
+        if open_steps:
+            oldest = min(np.nanmin([s.pos, s.prev2 if np.isfinite(s.prev2) else s.pos]) for s in open_steps)
+            keep_from = min(keep_from, int(oldest) - self._base - int(6 * self.fs))
+        # the regularity window looks ~4 strides back from the oldest open step
+        keep_from = min(keep_from, self._scan_from - int(2 * self.fs))
+        if keep_from <= 2 * self.fs:
+            return
+        k = int(keep_from)
+        for name in ("_acc", "_gyro", "_up", "_av", "_s4", "_s10"):
+            setattr(self, name, getattr(self, name)[k:])
+        self._base += k
+        self._n -= k
+        self._s4_done -= k
+        self._s10_done -= k
+        self._scan_from -= k
+
+    # ------------------------------------------------------------------ feeding
+    def feed(self, time_s: np.ndarray, acc_mps2: np.ndarray, gyro_rads: np.ndarray | None = None) -> EngineUpdate:
+        """Feed samples (any chunk size, times strictly increasing across calls)."""
+        time_s = np.asarray(time_s, float)
+        upd = EngineUpdate()
+        if time_s.size == 0:
+            return upd
+        if self._first_t is None:
+            self._first_t = float(time_s[0])
+        if self._last_t is not None and time_s[0] - self._last_t > self._resampler.max_gap_s:
+            self._gap_s += float(time_s[0] - self._last_t)
+        self._last_t = float(time_s[-1])
+        self._n_samples_in += time_s.size
+        acc = np.asarray(acc_mps2, float).reshape(-1, 3)
+        if self.has_gyro:
+            if gyro_rads is None:
+                raise ValueError("this engine was created with has_gyro=True; feed gyro_rads too")
+            vals = np.hstack([acc, np.asarray(gyro_rads, float).reshape(-1, 3)])
+        else:
+            vals = acc
+        for chunk in self._resampler.feed(time_s, vals):
+            if chunk.segment_start:
+                self._segment_break(upd)
+            self._process(chunk.time_s, chunk.values, upd)
+        return upd
+
+    def _segment_break(self, upd: EngineUpdate) -> None:
+        """A long gap: close the bout, finish what can be finished, restart the filters."""
+        self._close_bouts(self._acceptor.reset(), upd)
+        self._finalise(upd, final=True)
+        self._gravity.reset()
+        self._reset_buffer()
+        self._n_segments += 1
+
+    def _process(self, tg: np.ndarray, vals: np.ndarray, upd: EngineUpdate) -> None:
+        acc = vals[:, :3]
+        gyro = vals[:, 3:6] if self.has_gyro else None
+        if self._n == 0:
+            self._base = int(round(tg[0] * self.fs))
+        up = self._gravity(acc, gyro)
+        av = np.sum(acc * up, axis=1) - G
+        m = tg.size
+        self._acc = np.vstack([self._acc, acc])
+        self._gyro = np.vstack([self._gyro, gyro if gyro is not None else np.zeros((m, 3))])
+        self._up = np.vstack([self._up, up])
+        self._av = np.concatenate([self._av, av])
+        self._s4 = np.concatenate([self._s4, np.full(m, np.nan)])
+        self._s10 = np.concatenate([self._s10, np.full(m, np.nan)])
+        self._n += m
+        # centred FIRs where their full support has arrived
+        for taps, arr, done_attr in ((self._fir4, self._s4, "_s4_done"), (self._fir10, self._s10, "_s10_done")):
+            h = taps.size // 2
+            done = getattr(self, done_attr)
+            start = max(done, h)
+            stop = self._n - h
+            if stop > start:
+                arr[start:stop] = causal_fir_valid(self._av[start - h:stop + h], taps)
+                setattr(self, done_attr, stop)
+        self._detect(upd)
+        now = (self._base + self._n - 1) * self.dt
+        self._close_bouts(self._acceptor.tick(now - self._lookahead_s()), upd)
+        self._finalise(upd, final=False)
+        self._trim_buffer()
+
+    def _lookahead_s(self) -> float:
+        return (self._fir4.size // 2) * self.dt + self.p.peak_halfwidth_s
+
+    def _detect(self, upd: EngineUpdate) -> None:
+        w = int(round(self.p.peak_halfwidth_s * self.fs))
+        pw = int(round(self.p.prominence_window_s * self.fs))
+        h4 = self._fir4.size // 2
+        first_valid = h4                          # first buffer row with s4
+        lo = max(self._scan_from, first_valid + pw)
+        hi = self._s4_done - w                    # rows [lo, hi) can be decided now
+        if hi <= lo:
+            return
+        win0 = lo - pw
+        seg = self._s4[win0:hi + w]
+        mask = candidate_mask(seg, self.fs, self.p)[pw:pw + (hi - lo)]
+        peaks = np.flatnonzero(mask) + lo
+        self._scan_from = hi
+        if peaks.size == 0:
+            return
+        n_ic = int(round(self.p.ic_search_s * self.fs))
+        peaks = peaks[peaks - n_ic >= self._s10_first_valid()]
+        ics = refine_contacts(peaks, self._s10, self.fs, self.p)
+        detected_at = (self._base + self._n - 1) * self.dt
+        for ic in ics:
+            t = (self._base + ic) * self.dt
+            accepted, closed = self._acceptor.offer(t)
+            self._close_bouts(closed, upd)
+            for ta in accepted:
+                self._add_step(ta, upd, detected_at)
+
+    def _s10_first_valid(self) -> int:
+        return self._fir10.size // 2 + 1
+
+    def _add_step(self, t: float, upd: EngineUpdate, detected_at: float) -> None:
+        bout = self._acceptor.bout.number
+        pos = t * self.fs
+        st = _Step(pos=pos, bout=bout)
+        same = [s for s in self._steps if s.bout == bout]
+        if same:
+            st.prev = same[-1].pos
+            same[-1].nxt = pos
+            st.prev2 = same[-2].pos if len(same) >= 2 else np.nan
+        elif self._bouts and self._bouts[-1]["bout"] == bout and self._bouts[-1].get("_last_pos") is not None:
+            st.prev, st.prev2 = self._bouts[-1]["_last_pos"], self._bouts[-1].get("_last2_pos", np.nan)
+        self._steps.append(st)
+        if not self._bouts or self._bouts[-1]["bout"] != bout:
+            self._bouts.append({"bout": bout, "start_s": t, "end_s": t, "n_steps": 0})
+        b = self._bouts[-1]
+        b["end_s"] = t
+        b["n_steps"] += 1
+        b["_last2_pos"], b["_last_pos"] = b.get("_last_pos"), pos
+        # calibrate at a fixed point of the step sequence, never at a chunk boundary, so that
+        # live and offline analysis calibrate on exactly the same samples
+        if self._calib is None and b["n_steps"] == CALIBRATION_STEPS:
+            self._calib = self._calibration_from(self._acceptor.bout.steps[CALIBRATION_SKIP:CALIBRATION_STEPS])
+        upd.events.append(StepEvent(time_s=t, detected_at_s=detected_at, bout=bout))
+
+    def _close_bouts(self, closed, upd: EngineUpdate) -> None:
+        for bt in closed:
+            for s in self._steps:
+                if s.bout == bt.number:
+                    s.closed = True
+
+    # ------------------------------------------------------------------ calibration
+    def _calibration_from(self, times: list[float]):
+        a = int(round(times[0] * self.fs)) - self._base
+        b = int(round(times[-1] * self.fs)) - self._base
+        a = max(a, 0)
+        if b - a < 3:
+            return None
+        step_n = int(round(np.median(np.diff(times)) * self.fs))
+        acc, up = self._acc[a:b], self._up[a:b]
+        force = np.sum(acc * up, axis=1)
+        running = bool(np.percentile(force, 5) < 0.35 * G and np.median(np.diff(times)) < 0.45)
+        try:
+            ap = estimate_forward_axis(acc, up, step_n, running=running, fs_hz=self.fs)
+        except ValueError:
+            return None
+        ref_up = up.mean(axis=0)
+        ref_up /= np.linalg.norm(ref_up)
+        ap = ap - ap.dot(ref_up) * ref_up
+        return ap / np.linalg.norm(ap), ref_up
+
+    # ------------------------------------------------------------------ metrics
+    def _body(self, calib) -> BodySignals:
+        ap_ref, up_ref = calib
+        up = self._up
+        ap = horizontal(np.broadcast_to(ap_ref, up.shape), up)
+        ap /= np.linalg.norm(ap, axis=1, keepdims=True)
+        ml = np.cross(up, ap)
+        acc = self._acc
+        ml_ref = np.cross(up_ref, ap_ref)
+        return BodySignals(
+            fs_hz=self.fs, a_v=self._av,
+            a_ap=np.sum(acc * ap, axis=1), a_ml=np.sum(acc * ml, axis=1),
+            yaw_rate=np.sum(self._gyro * up, axis=1) if self.has_gyro else None,
+            pitch_deg=np.degrees(np.arcsin(np.clip(-(up @ ap_ref), -1, 1))),
+            roll_deg=np.degrees(np.arcsin(np.clip(up @ ml_ref, -1, 1))))
+
+    def _finalise(self, upd: EngineUpdate, *, final: bool) -> None:
+        """Compute rows for steps whose samples are complete (and the forward axis known)."""
+        if not self._steps:
+            return
+        margin = int(round(0.2 * self.fs))
+        end_pos = self._base + self._n
+        ready = []
+        for s in self._steps:
+            closed = s.closed
+            if np.isfinite(s.nxt):
+                if s.nxt + margin <= end_pos:
+                    ready.append(s)
+            elif closed or final:
+                ready.append(s)
+        if not ready:
+            return
+        calib = self._calib
+        if calib is None:
+            if not final and not any(s.closed for s in ready):
+                return
+            # a bout that ended before any bout was long enough to calibrate: use its own steps
+            by_bout: dict[int, list[_Step]] = {}
+            for s in ready:
+                by_bout.setdefault(s.bout, []).append(s)
+            for bsteps in by_bout.values():
+                times = [s.pos / self.fs for s in bsteps]
+                cal = self._calibration_from(times) if len(times) >= 4 else None
+                self._emit_rows(bsteps, cal, upd)
+        else:
+            self._emit_rows(ready, calib, upd)
+        done = {id(s) for s in ready}
+        self._steps = [s for s in self._steps if id(s) not in done]
+
+    def _emit_rows(self, steps: list[_Step], calib, upd: EngineUpdate) -> None:
+        pos = np.array([s.pos for s in steps]) - self._base
+        prev = np.array([s.prev for s in steps]) - self._base
+        prev2 = np.array([s.prev2 for s in steps]) - self._base
+        nxt = np.array([s.nxt for s in steps]) - self._base
+        ok = pos >= 0
+        if calib is None:
+            sig = BodySignals(self.fs, self._av, np.zeros(self._n), np.zeros(self._n), None,
+                              np.full(self._n, np.nan), np.full(self._n, np.nan))
+        else:
+            sig = self._body(calib)
+        cols = step_rows(sig, pos, prev, prev2, nxt, has_gyro=self.has_gyro and calib is not None,
+                         sensor_height_m=self.sensor_height_m, belt_speed_mps=self.context["belt_speed_mps"])
+        if calib is None:
+            for k in ("braking_mps", "lateral_sway_cm", "forward_lean_deg"):
+                cols[k] = np.full(len(steps), np.nan)
+        for i, s in enumerate(steps):
+            if not ok[i]:
+                continue
+            row = {"time_s": s.pos / self.fs, "bout": s.bout}
+            for k in STEP_COLUMNS:
+                if k in cols:
+                    v = cols[k][i]
+                    row[k] = v.item() if hasattr(v, "item") else v
+            # side: a running vote of the sideways speed at contact, by step parity in the bout
+            vote_key = s.bout
+            parity = 1.0 if (len([r for r in self._rows[-400:] if r["bout"] == s.bout]) % 2 == 0) else -1.0
+            self._ml_votes[vote_key] = self._ml_votes.get(vote_key, 0.0) + parity * cols["_ml_speed_at_ic"][i]
+            v = self._ml_votes[vote_key]
+            row["side"] = "" if v == 0 or calib is None else ("L" if (v > 0) == (parity > 0) else "R")
+            self._rows.append(row)
+            upd.rows.append(row)
+
+    # ------------------------------------------------------------------ results
+    def steps_frame(self) -> pd.DataFrame:
+        df = pd.DataFrame(self._rows, columns=list(STEP_COLUMNS))
+        return df.sort_values("time_s", kind="stable").reset_index(drop=True)
+
+    def live_status(self) -> dict[str, Any]:
+        """Latest values for a live view: medians over the last 10 steps, flags so far."""
+        recent = self._rows[-10:]
+        out: dict[str, Any] = {"n_steps": len(self._rows) + len(self._steps),
+                               "walking": self._acceptor.bout is not None}
+        for k in ("cadence_spm", "vertical_oscillation_cm", "trunk_twist_deg", "forward_lean_deg",
+                  "lateral_sway_cm", "pelvic_drop_deg", "impact_g", "braking_mps"):
+            vals = np.array([r.get(k, np.nan) for r in recent], float)
+            out[k] = float(np.nanmedian(vals)) if np.isfinite(vals).any() else float("nan")
+        out["gait"] = recent[-1]["gait"] if recent else ""
+        out["active_flags"] = [f for f in self._flags_now() if f.end_s >= (self._rows[-1]["time_s"] - 1 if self._rows else 0)]
+        return out
+
+    def _flags_now(self):
+        n = len(self._rows)
+        if self._flags_cache[0] != n and n and (n - self._flags_cache[0] >= 10 or self._flags_cache[0] < 0):
+            flags, _ = _evaluate_flags(self.steps_frame(), self)
+            self._flags_cache = (n, flags)
+        return self._flags_cache[1]
+
+    def finish(self) -> AnalysisResult:
+        """End of the recording: close the open bout, finalise every step, judge the flags."""
+        upd = EngineUpdate()
+        self._close_bouts(self._acceptor.reset(), upd)
+        self._finalise(upd, final=True)
+        steps = self.steps_frame()
+        flags, timeline = _evaluate_flags(steps, self)
+        summary = self._summary(steps)
+        warnings = list(summary.pop("_warnings"))
+        bouts = pd.DataFrame([{k: v for k, v in b.items() if not k.startswith("_")} for b in self._bouts],
+                             columns=["bout", "start_s", "end_s", "n_steps"])
+        return AnalysisResult(steps=steps, summary=summary, flags=flags, timeline=timeline,
+                              warnings=warnings, bouts=bouts)
+
+    def _summary(self, steps: pd.DataFrame) -> dict[str, Any]:
+        dur = (self._last_t - self._first_t) if self._first_t is not None else 0.0
+        s: dict[str, Any] = {
+            "n_steps": int(len(steps)),
+            "duration_s": float(dur),
+            "n_bouts": int(steps["bout"].nunique()) if len(steps) else 0,
+            "has_gyro": self.has_gyro,
+            "engine_rate_hz": self.fs,
+            "gap_s": round(self._gap_s, 3),
+            "sensor_height_m": self.sensor_height_m,
+            "sensor_height_given": self.sensor_height_given,
+            **{k: v for k, v in self.context.items() if v is not None},
+        }
+        warnings: list[str] = []
+        walking_time = 0.0
+        for b in self._bouts:
+            walking_time += b["end_s"] - b["start_s"]
+        s["walking_time_s"] = round(walking_time, 2)
+        if len(steps) == 0:
+            s["cadence_spm"] = float("nan")
+            warnings.append("no walking found: no run of at least "
+                            f"{self.p.min_bout_steps} steady steps (standing, sitting or fidgeting only?)")
+        else:
+            for k in ("cadence_spm", "step_time_s", "stride_time_s", "vertical_oscillation_cm", "step_length_m",
+                      "vertical_ratio_pct", "trunk_twist_deg", "forward_lean_deg", "lateral_sway_cm",
+                      "pelvic_drop_deg", "braking_mps", "impact_g", "ground_contact_ms", "step_regularity",
+                      "stride_regularity", "symmetry"):
+                v = steps[k].astype(float)
+                s[k] = float(v.median()) if v.notna().any() else float("nan")
+                if v.notna().sum() >= 4:
+                    s[k + "_iqr"] = [float(v.quantile(0.25)), float(v.quantile(0.75))]
+            st = steps["stride_time_s"].astype(float).dropna()
+            s["stride_time_cv_pct"] = float(100 * st.std() / st.mean()) if len(st) > 3 else float("nan")
+            l = steps.loc[steps["side"] == "L", "step_time_s"].astype(float).dropna()
+            r = steps.loc[steps["side"] == "R", "step_time_s"].astype(float).dropna()
+            if len(l) > 3 and len(r) > 3:
+                s["step_time_asymmetry_pct"] = float(100 * abs(l.mean() - r.mean()) / ((l.mean() + r.mean()) / 2))
+            s["running_fraction"] = float((steps["gait"] == "run").mean())
+            s["gait"] = "run" if s["running_fraction"] > 0.5 else "walk"
+            s["cadence_walking_spm"] = s["cadence_spm"]
+        if not self.has_gyro:
+            warnings.append("no gyroscope: trunk twist and pelvic drop cannot be measured; "
+                            "steps, cadence, bounce, lean and sway come from the accelerometer alone")
+        if not self.sensor_height_given and not self.context.get("belt_speed_mps"):
+            warnings.append(f"sensor height not given: step length uses {self.sensor_height_m:.2f} m "
+                            "(pass --sensor-height, or --belt-speed on a treadmill for exact step length)")
+        if self._calib is None and len(steps):
+            warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "
+                            "reference were estimated per short bout; lean and braking are less certain")
+        s["_warnings"] = warnings
+        return s
+
+
+def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine):
+    try:
+        from .strain import evaluate_flags
+    except ImportError:  # strain rules not installed yet
+        return [], pd.DataFrame()
+    ctx = engine.context
+    return evaluate_flags(steps, treadmill=ctx["treadmill"], belt_speed_mps=ctx["belt_speed_mps"],
+                          incline_pct=ctx["incline_pct"], max_incline_pct=ctx["max_incline_pct"],
+                          placement=ctx["placement"], has_gyro=engine.has_gyro, baseline_s=ctx["baseline_s"])
+
+
+def analyze(recording: Recording, *, belt_speed_mps: float | None = None, incline_pct: float | None = None,
+            treadmill: bool = False, sensor_height_m: float | None = None, placement: str | None = None,
+            max_incline_pct: float | None = None, baseline_s: float = 180.0,
+            progress: Callable[[float], None] | None = None, chunk_s: float = 60.0) -> AnalysisResult:
+    """Analyse a whole recording (the engine fed chunk by chunk, exactly as in live mode).
+
+    Parameters
+    ----------
+    recording : from :func:`imu_gait.read` or built by hand (SI units, gravity included).
+    belt_speed_mps, incline_pct, treadmill : treadmill context (exact step length; incline cues).
+    sensor_height_m : sensor height above the floor, for the pendulum step length.
+    placement : "lower_back" or "chest" (defaults to the recording's metadata).
+    progress : optional callable receiving the fraction done (0..1).
+    """
+    rec = recording if recording.meta.get("_validated") else recording.validated()
+    meta = rec.meta
+    sensor_height_m = sensor_height_m or _float_or_none(meta.get("sensor_height_m"))
+    placement = placement or meta.get("placement")
+    eng = GaitEngine(rec.sample_rate_hz, has_gyro=rec.has_gyro, belt_speed_mps=belt_speed_mps,
+                     incline_pct=incline_pct, treadmill=treadmill, sensor_height_m=sensor_height_m,
+                     placement=placement, max_incline_pct=max_incline_pct, baseline_s=baseline_s)
+    t = rec.time_s
+    n = t.size
+    bounds = np.searchsorted(t, np.arange(t[0], t[-1] + chunk_s, chunk_s))
+    bounds = np.unique(np.concatenate([bounds, [n]]))
+    start = 0
+    for stop in bounds[1:]:
+        eng.feed(t[start:stop], rec.acc_mps2[start:stop], None if rec.gyro_rads is None else rec.gyro_rads[start:stop])
+        start = stop
+        if progress is not None:
+            progress(stop / n)
+    res = eng.finish()
+    res.summary.update({"source": rec.source, "sample_rate_hz": round(rec.sample_rate_hz, 3),
+                        "placement": placement or "unknown", "n_samples": rec.n_samples})
+    res.warnings = list(rec.warnings) + res.warnings
+    return res
+
+
+def _float_or_none(v) -> float | None:
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,34 @@
+"""The project's own exceptions.
+
+User mistakes (a bad file, wrong columns, an unknown device) raise :class:`ImuGaitError`
+with a message that names the file, line/column or device and says what to do. The CLI
+prints the message without a traceback and exits non-zero.
+"""
+from __future__ import annotations
+
+
+class ImuGaitError(Exception):
+    """Base class for errors caused by input the user can fix."""
+
+
+class RecordingError(ImuGaitError):
+    """A recording cannot be read or cannot be trusted."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 column: str | None = None, hint: str | None = None):
+        where = []
+        if path is not None:
+            where.append(str(path))
+        if line is not None:
+            where.append(f"line {line}")
+        if column is not None:
+            where.append(f"column {column!r}")
+        text = (": ".join([", ".join(where), message]) if where else message)
+        if hint:
+            text += f"\n  What to do: {hint}"
+        super().__init__(text)
+        self.path, self.line, self.column, self.hint = path, line, column, hint
+
+
+class DeviceError(ImuGaitError):
+    """A Bluetooth device cannot be found, connected or understood."""

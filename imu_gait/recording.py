@@ -1,0 +1,189 @@
+"""The in-memory recording: sample times, acceleration, angular rate and metadata.
+
+Internal units (see docs/architecture.md): time in float64 seconds on the recording's own
+axis, acceleration in m/s² *including gravity*, angular rate in rad/s. Axes are the
+sensor's own; the engine aligns them to the body frame itself.
+
+A :class:`Recording` never silently drops or invents samples. :meth:`Recording.validated`
+sorts out-of-order samples, merges exact duplicate timestamps and reports what it did in
+``warnings``; data that cannot be trusted raises :class:`~imu_gait.errors.RecordingError`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from .errors import RecordingError
+
+G = 9.80665  # standard gravity, m/s²
+
+# Shortest recording worth analysing: a few strides.
+MIN_DURATION_S = 4.0
+# Below this the gait signal (harmonics up to ~15 Hz) is not resolved.
+MIN_RATE_HZ = 20.0
+# A gap longer than this splits the analysis into separate segments (no interpolation).
+MAX_BRIDGED_GAP_S = 0.5
+
+
+@dataclass
+class Recording:
+    """Samples from one trunk-worn IMU.
+
+    Attributes
+    ----------
+    time_s : (N,) float64 seconds, strictly increasing after :meth:`validated`.
+    acc_mps2 : (N, 3) acceleration in m/s² including gravity, sensor axes.
+    gyro_rads : (N, 3) angular rate in rad/s, sensor axes, or ``None`` (accelerometer only).
+    meta : free metadata (``sample_rate_hz``, ``placement``, ``device``, ``source``, ``path`` …).
+    warnings : human-readable notes about quirks found and handled while reading.
+    """
+
+    time_s: np.ndarray
+    acc_mps2: np.ndarray
+    gyro_rads: np.ndarray | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    # ---- derived facts -------------------------------------------------------------
+    @property
+    def n_samples(self) -> int:
+        return int(self.time_s.shape[0])
+
+    @property
+    def duration_s(self) -> float:
+        return float(self.time_s[-1] - self.time_s[0]) if self.n_samples > 1 else 0.0
+
+    @property
+    def has_gyro(self) -> bool:
+        return self.gyro_rads is not None
+
+    @property
+    def sample_rate_hz(self) -> float:
+        """Median sampling rate estimated from the timestamps (loggers are irregular)."""
+        if self.n_samples < 2:
+            return float("nan")
+        dt = np.diff(self.time_s)
+        dt = dt[dt > 0]
+        return float(1.0 / np.median(dt)) if dt.size else float("nan")
+
+    @property
+    def source(self) -> str:
+        return str(self.meta.get("path", self.meta.get("source", "recording")))
+
+    # ---- validation ----------------------------------------------------------------
+    def validated(self, *, min_duration_s: float = MIN_DURATION_S) -> "Recording":
+        """Return a copy that the engine can trust, or raise :class:`RecordingError`.
+
+        Handles (with a warning): out-of-order samples (sorted), repeated timestamps
+        (duplicates averaged), gaps (reported; split later by the engine).
+        Refuses: empty data, non-finite values, too short, too slow, implausible units.
+        """
+        src = self.source
+        t = np.asarray(self.time_s, dtype=np.float64)
+        acc = np.asarray(self.acc_mps2, dtype=np.float64)
+        gyro = None if self.gyro_rads is None else np.asarray(self.gyro_rads, dtype=np.float64)
+        warnings = list(self.warnings)
+
+        if t.ndim != 1 or acc.ndim != 2 or acc.shape != (t.shape[0], 3):
+            raise RecordingError(f"expected time (N,) and acceleration (N, 3), got {t.shape} and {acc.shape}", path=src)
+        if gyro is not None and gyro.shape != acc.shape:
+            raise RecordingError(f"gyro shape {gyro.shape} does not match acceleration {acc.shape}", path=src)
+        if t.size == 0:
+            raise RecordingError("the recording holds no samples", path=src,
+                                 hint="check that the file is the export you meant and is not empty")
+        bad = ~np.isfinite(t) | ~np.all(np.isfinite(acc), axis=1)
+        if gyro is not None:
+            bad |= ~np.all(np.isfinite(gyro), axis=1)
+        if bad.any():
+            first = int(np.flatnonzero(bad)[0])
+            raise RecordingError(
+                f"{int(bad.sum())} sample(s) hold NaN or infinite values (first at sample {first}, t={t[first]!r})",
+                path=src, hint="repair or cut those rows; imu_gait does not guess missing values")
+
+        # Out-of-order samples: loggers occasionally write a late packet. Sort, keep all.
+        if np.any(np.diff(t) < 0):
+            n_back = int(np.sum(np.diff(t) < 0))
+            order = np.argsort(t, kind="stable")
+            t, acc = t[order], acc[order]
+            gyro = None if gyro is None else gyro[order]
+            warnings.append(f"{n_back} timestamp(s) went backwards; samples were sorted by time")
+            if n_back > 0.01 * t.size:
+                raise RecordingError(
+                    f"time goes backwards {n_back} times in {t.size} samples: the time column cannot be trusted",
+                    path=src, hint="check the time column and its unit (pass --time-col/--time-unit)")
+        # Repeated timestamps: average the samples that share a time (no sample is dropped
+        # without trace; the count is reported).
+        dup = np.diff(t) == 0
+        if dup.any():
+            n_dup = int(dup.sum())
+            if n_dup > 0.05 * t.size:
+                raise RecordingError(
+                    f"{n_dup} of {t.size} samples repeat the previous timestamp: the time column cannot be trusted",
+                    path=src, hint="check the time column (is it in whole seconds?) or pass --time-unit")
+            t_u, inv = np.unique(t, return_inverse=True)
+            counts = np.bincount(inv).astype(float)[:, None]
+            acc = np.stack([np.bincount(inv, weights=acc[:, k]) for k in range(3)], axis=1) / counts
+            if gyro is not None:
+                gyro = np.stack([np.bincount(inv, weights=gyro[:, k]) for k in range(3)], axis=1) / counts
+            t = t_u
+            warnings.append(f"{n_dup} repeated timestamp(s): samples sharing a time were averaged")
+
+        duration = float(t[-1] - t[0]) if t.size > 1 else 0.0
+        if duration < min_duration_s:
+            raise RecordingError(
+                f"the recording lasts {duration:.1f} s; at least {min_duration_s:.0f} s of walking are needed",
+                path=src, hint="record for longer (a minute or more gives stable metrics)")
+        rate = float(1.0 / np.median(np.diff(t)))
+        if rate < MIN_RATE_HZ:
+            raise RecordingError(
+                f"the sampling rate is about {rate:.1f} Hz; gait analysis needs at least {MIN_RATE_HZ:.0f} Hz",
+                path=src, hint="record at 50–200 Hz, or check the time unit (ms vs s)")
+
+        dt = np.diff(t)
+        nominal = 1.0 / rate
+        gaps = dt > 3.0 * nominal
+        if gaps.any():
+            longest = float(dt.max())
+            lost = float(np.sum(dt[gaps] - nominal))
+            warnings.append(
+                f"{int(gaps.sum())} gap(s) in the samples, longest {longest * 1000:.0f} ms, "
+                f"{lost:.2f} s without data in total; gaps over {MAX_BRIDGED_GAP_S * 1000:.0f} ms split the analysis")
+            if lost > 0.5 * duration:
+                raise RecordingError(
+                    f"more than half of the recording ({lost:.0f} of {duration:.0f} s) is missing",
+                    path=src, hint="the logger lost most of the data; re-record")
+
+        check_units(acc, gyro, src, warnings)
+        meta = dict(self.meta)
+        meta.setdefault("sample_rate_hz", round(rate, 3))
+        return replace(self, time_s=t, acc_mps2=acc, gyro_rads=gyro, meta=meta, warnings=warnings)
+
+
+def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: list[str]) -> None:
+    """Refuse magnitudes that betray the wrong unit (the reader converts; this is the last guard).
+
+    The median |a| over a recording of a person is ≈ 1 g whatever the activity; a median
+    near 1 means the data is in g, near 0 means gravity was removed.
+    """
+    mag = float(np.median(np.linalg.norm(acc, axis=1)))
+    if 0.6 < mag < 1.6:
+        raise RecordingError(
+            f"the median acceleration magnitude is {mag:.2f}: these values look like g, not m/s²",
+            path=src, hint="pass --acc-unit g (imu_gait converts), or use a reader for this logger's format")
+    if mag < 3.0:
+        raise RecordingError(
+            f"the median acceleration magnitude is {mag:.2f} m/s², far below gravity (9.81): "
+            "gravity seems to have been removed from this export",
+            path=src, hint="export acceleration *with* g (phyphox 'Acceleration with g', Sensor Logger TotalAcceleration/Gravity)")
+    if mag > 10 * G or not (6.0 < mag < 15.0):
+        raise RecordingError(
+            f"the median acceleration magnitude is {mag:.1f}, not ≈ 9.8 m/s² as it must be with gravity included",
+            path=src, hint="check the acceleration unit (mG? raw counts?) and pass --acc-unit")
+    if gyro is not None:
+        p95 = float(np.percentile(np.linalg.norm(gyro, axis=1), 95))
+        if p95 > 40.0:  # 40 rad/s ≈ 2300 deg/s: beyond any trunk motion and most gyro ranges
+            raise RecordingError(
+                f"the angular rate reaches {p95:.0f} (95th percentile): this looks like deg/s, not rad/s",
+                path=src, hint="pass --gyro-unit deg/s (imu_gait converts)")

@@ -1,0 +1,117 @@
+"""Result objects shared by the engine, the strain rules and every sink (CLI, JSON, HTML, live).
+
+The per-step table (one row per detected initial contact) has these columns; a metric that
+cannot be measured (no gyro, not running, bout too short) is NaN and the summary says why.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: Per-step columns, in order, with their meaning. Units are in the names.
+STEP_COLUMNS: dict[str, str] = {
+    "time_s": "time of the initial contact (foot strike), on the recording's own time axis",
+    "bout": "walking/running bout number (0, 1, …)",
+    "gait": "'walk' or 'run'",
+    "side": "'L' or 'R' when the signal allows, else ''",
+    "step_time_s": "time from the previous initial contact (NaN for the first step of a bout)",
+    "stride_time_s": "time from the same foot's previous contact (NaN for the first two steps)",
+    "cadence_spm": "60 / step_time_s",
+    "vertical_oscillation_cm": "trunk vertical excursion (max - min) during this step",
+    "step_length_m": "inverted-pendulum model, or belt speed × step time on a treadmill",
+    "vertical_ratio_pct": "vertical oscillation / step length × 100",
+    "trunk_twist_deg": "trunk yaw range over the stride ending at this contact (needs a gyro)",
+    "forward_lean_deg": "trunk pitch vs the reference posture, + = forward",
+    "lateral_sway_cm": "side-to-side trunk excursion over the stride ending at this contact",
+    "pelvic_drop_deg": "trunk roll range during this step (needs a gyro)",
+    "braking_mps": "forward-speed loss after the contact (speed at contact - minimum in the first half of the step)",
+    "impact_g": "peak vertical acceleration in the first 150 ms after contact, in g (gravity included)",
+    "ground_contact_ms": "ground contact time (running only)",
+    "step_regularity": "autocorrelation at one step lag, over the last few strides (0..1)",
+    "stride_regularity": "autocorrelation at one stride lag, over the last few strides (0..1)",
+    "symmetry": "step_regularity / stride_regularity (1 = symmetric)",
+}
+
+#: Metrics that only exist with a gyroscope.
+GYRO_METRICS = ("trunk_twist_deg", "pelvic_drop_deg")
+
+
+@dataclass
+class Flag:
+    """One back-strain pattern held over a stretch of the recording."""
+
+    id: str                 # e.g. "vertical_bounce", "trunk_twist_excess", "trunk_twist_guarding"
+    start_s: float
+    end_s: float
+    severity: str           # "mild" | "moderate" | "marked"
+    metric: str             # the metric the evidence is about, e.g. "vertical_oscillation_cm"
+    value: float            # typical value while the flag held
+    reference: float        # personal baseline or absolute fallback it was compared with
+    reference_kind: str     # "baseline" | "absolute"
+    threshold: float        # the value the metric had to pass
+    message: str            # one line: what happened, with numbers
+    cause: str              # likely cause, plain words
+    advice: str             # what to try
+
+    def to_dict(self) -> dict[str, Any]:
+        return _clean(asdict(self))
+
+
+@dataclass
+class AnalysisResult:
+    """What :func:`imu_gait.analyze` returns.
+
+    Attributes
+    ----------
+    steps : DataFrame, one row per step, columns :data:`STEP_COLUMNS`.
+    summary : dict of plain numbers/strings (``n_steps``, ``duration_s``, ``cadence_spm`` …).
+    flags : list of :class:`Flag`.
+    timeline : DataFrame of smoothed metrics over time (the series the flags are judged on).
+    warnings : notes about the input and about metrics that could not be measured.
+    """
+
+    steps: pd.DataFrame
+    summary: dict[str, Any]
+    flags: list[Flag] = field(default_factory=list)
+    timeline: pd.DataFrame = field(default_factory=pd.DataFrame)
+    warnings: list[str] = field(default_factory=list)
+    bouts: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def to_dict(self) -> dict[str, Any]:
+        steps = self.steps.replace({np.nan: None}).to_dict(orient="records")
+        return {
+            "steps": [_clean(s) for s in steps],
+            "summary": _clean(dict(self.summary)),
+            "flags": [f.to_dict() for f in self.flags],
+            "bouts": [_clean(b) for b in self.bouts.to_dict(orient="records")] if len(self.bouts) else [],
+            "warnings": list(self.warnings),
+        }
+
+    def to_json(self, path: str | None = None, *, indent: int | None = 1) -> str:
+        """The JSON contract (architecture.md); written to ``path`` when given."""
+        text = json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+        if path is not None:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        return text
+
+
+def _clean(obj: Any) -> Any:
+    """Make a value JSON-safe: numpy scalars to Python, NaN/inf to None."""
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (np.floating, float)):
+        v = float(obj)
+        return v if math.isfinite(v) else None
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    return obj

@@ -1,0 +1,277 @@
+"""Synthetic trunk motion with known truth.
+
+The generator builds the trunk's *kinematics* (position of the sensor and attitude of the
+trunk) as smooth functions of gait phase, and derives what an IMU would measure from them
+exactly: specific force (linear acceleration + gravity) and angular rate, rotated into an
+arbitrary sensor mounting. Because the kinematics are explicit, every metric has an exact
+truth value (computed here from the same kinematics, per step), so tests can state
+tolerances against it.
+
+Body frame: x = AP (forward), y = ML (left), z = V (up). World: the subject walks along +x.
+
+Model, per step (phase φ ∈ [0, 1) from one initial contact to the next):
+- vertical: walking — a cosine with its low point just after contact plus a short impact
+  transient; running — ballistic flight (free fall) and a half-sine contact force, so the
+  ground contact time is known;
+- forward speed: an oscillation at step frequency whose fall after contact is the braking;
+- lateral: a sine at stride frequency (the trunk moves over the stance foot);
+- yaw (twist) at stride frequency, roll (pelvic drop) at stride frequency, pitch (lean) =
+  a slowly varying posture plus a small step-frequency nod.
+Parameters may change over time (``segments``) to make patterns that should raise flags.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .recording import G, Recording
+
+#: parameters that ``segments`` may change, with their defaults
+DEFAULTS: dict[str, float] = {
+    "cadence_spm": 110.0,
+    "bounce_cm": 3.5,        # vertical oscillation, peak-to-peak per step
+    "twist_deg": 10.0,       # yaw range per stride
+    "lean_deg": 0.0,         # posture change vs the start (+ forward)
+    "sway_cm": 3.0,          # lateral excursion per stride
+    "drop_deg": 4.0,         # roll range per step
+    "asymmetry": 0.0,        # step-time asymmetry |L-R|/mean (0.04 = 4 %)
+    "braking_mps": 0.15,     # forward-speed loss after contact (walking)
+    "speed_mps": 1.3,        # mean forward speed
+    "impact_mps2": 4.0,      # loading transient after contact (walking), m/s²
+    "contact_s": 0.25,       # ground contact time (running)
+    "nod_deg": 2.0,          # pitch oscillation per step
+}
+
+
+@dataclass
+class GaitTruth:
+    """The exact values behind a synthetic recording."""
+
+    ic_times_s: np.ndarray
+    sides: np.ndarray                    # 'L' / 'R' per contact
+    steps: pd.DataFrame                  # per-step truth, STEP_COLUMNS names where they apply
+    params: dict[str, Any] = field(default_factory=dict)
+    walk_start_s: float = 0.0
+    walk_end_s: float = 0.0
+
+
+def _rot_x(a):
+    c, s = np.cos(a), np.sin(a)
+    o, z = np.ones_like(a), np.zeros_like(a)
+    return np.stack([np.stack([o, z, z], -1), np.stack([z, c, -s], -1), np.stack([z, s, c], -1)], -2)
+
+
+def _rot_y(a):
+    c, s = np.cos(a), np.sin(a)
+    o, z = np.ones_like(a), np.zeros_like(a)
+    return np.stack([np.stack([c, z, s], -1), np.stack([z, o, z], -1), np.stack([-s, z, c], -1)], -2)
+
+
+def _rot_z(a):
+    c, s = np.cos(a), np.sin(a)
+    o, z = np.ones_like(a), np.zeros_like(a)
+    return np.stack([np.stack([c, -s, z], -1), np.stack([s, c, z], -1), np.stack([z, z, o], -1)], -2)
+
+
+def mount_matrix(euler_deg: Sequence[float]) -> np.ndarray:
+    """Rotation body ← sensor from z-y-x Euler angles in degrees (yaw, pitch, roll of the mount)."""
+    yaw, pitch, roll = np.radians(np.asarray(euler_deg, dtype=float))
+    return _rot_z(np.array(yaw)) @ _rot_y(np.array(pitch)) @ _rot_x(np.array(roll))
+
+
+def _param_series(t: np.ndarray, base: dict[str, float], segments, ramp_s: float) -> dict[str, np.ndarray]:
+    """Piecewise-constant parameters with linear ramps of ``ramp_s`` between segments."""
+    out = {k: np.full(t.shape, float(v)) for k, v in base.items()}
+    for start, changes in (segments or []):
+        for k, v in changes.items():
+            if k not in out:
+                raise ValueError(f"unknown synthetic parameter {k!r}; known: {sorted(out)}")
+            w = np.clip((t - start) / ramp_s, 0.0, 1.0) if ramp_s > 0 else (t >= start).astype(float)
+            out[k] = out[k] * (1 - w) + float(v) * w
+    return out
+
+
+def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: str = "walk",
+                    stand_s: float = 5.0, stand_end_s: float = 3.0,
+                    mount_euler_deg: Sequence[float] = (0.0, 0.0, 0.0), gyro: bool = True,
+                    noise_mps2: float = 0.05, noise_rads: float = 0.005, gyro_bias_rads: float = 0.0,
+                    jitter_s: float = 0.0, step_jitter: float = 0.01,
+                    segments: Sequence[tuple[float, dict[str, float]]] | None = None,
+                    ramp_s: float = 3.0, seed: int = 0, **params: float) -> tuple[Recording, GaitTruth]:
+    """Make a recording of a person standing, walking (or running), standing again.
+
+    Parameters (units in names; see :data:`DEFAULTS` for the gait parameters, given as keywords)
+    ----------
+    duration_s : total length including the standing parts.
+    gait : ``"walk"`` or ``"run"``.
+    stand_s, stand_end_s : quiet standing before and after.
+    mount_euler_deg : sensor mounting (yaw, pitch, roll) relative to the body, any values.
+    segments : ``[(start_s, {param: value}), …]`` changes after ``start_s`` (ramped over ``ramp_s``).
+    step_jitter : random step-time variability (coefficient of variation).
+    jitter_s : timestamp jitter (the samples are taken on time; the *reported* times wobble).
+    """
+    rng = np.random.default_rng(seed)
+    base = dict(DEFAULTS)
+    unknown = set(params) - set(base)
+    if unknown:
+        raise ValueError(f"unknown synthetic parameter(s) {sorted(unknown)}; known: {sorted(base)}")
+    base.update(params)
+    if gait == "run":
+        base.update({k: v for k, v in {"cadence_spm": 170.0, "bounce_cm": 8.0, "speed_mps": 3.0,
+                                        "braking_mps": 0.25}.items() if k not in params})
+
+    over = 10  # oversampling for exact derivatives of the kinematics
+    fine_fs = fs_hz * over
+    n_fine = int(round(duration_s * fine_fs)) + 2 * over
+    t = (np.arange(n_fine) - over) / fine_fs
+    p = _param_series(t, base, segments, ramp_s)
+
+    # --- contact times from the cadence profile (alternating asymmetry, random variability)
+    walk_start, walk_end = stand_s, duration_s - stand_end_s
+    ics = [walk_start]
+    k = 0
+    while True:
+        i = min(int((ics[-1] - t[0]) * fine_fs), n_fine - 1)
+        step = 60.0 / p["cadence_spm"][i]
+        asym = p["asymmetry"][i]
+        step *= (1 + asym / 2) if k % 2 == 0 else (1 - asym / 2)
+        step *= 1 + step_jitter * rng.standard_normal()
+        nxt = ics[-1] + step
+        if nxt > walk_end:
+            break
+        ics.append(nxt)
+        k += 1
+    ics = np.asarray(ics)
+    sides = np.where(np.arange(ics.size) % 2 == 0, "L", "R")
+
+    # continuous step phase: φ = k + fraction between contact k and k+1
+    kk = np.clip(np.searchsorted(ics, t, side="right") - 1, 0, ics.size - 2)
+    frac = (t - ics[kk]) / (ics[kk + 1] - ics[kk])
+    walking = (t >= ics[0]) & (t < ics[-1])
+    phase_step = np.where(walking, frac, 0.0)
+    step_idx = np.where(walking, kk, -1)
+    # stride phase: 0 at left contacts, 0.5 at right contacts
+    phase_stride = np.where(walking, ((kk % 2) + frac) / 2.0, 0.0)
+    # smooth start and stop (1 s raised-cosine ramps): real people do not switch on, and the
+    # derivatives (acc, gyro) of a hard switch would be unphysical spikes
+    ramp = 1.0
+    up = np.clip((t - ics[0]) / ramp, 0, 1)
+    down = np.clip((ics[-1] - t) / ramp, 0, 1)
+    env = (0.5 - 0.5 * np.cos(np.pi * up)) * (0.5 - 0.5 * np.cos(np.pi * down))
+    step_T = np.where(walking, ics[np.minimum(kk + 1, ics.size - 1)] - ics[kk], 1.0)
+
+    two_pi = 2 * np.pi
+    # --- vertical displacement z (m)
+    if gait == "run":
+        # per step: contact [0, tc) with half-sine force, flight after; integrate exactly per step
+        tc = p["contact_s"]
+        tau = frac * step_T
+        in_contact = tau < tc
+        peak = G * step_T * np.pi / (2 * tc)       # zero mean acceleration over the step
+        a_z = np.where(in_contact, peak * np.sin(np.pi * np.clip(tau / tc, 0, 1)), 0.0) - G
+        a_z = np.where(walking, a_z, 0.0)
+        z = _integrate_periodic(a_z, fine_fs, walking)
+        # scale the bounce to the requested amplitude is not possible physically (it follows
+        # from contact time and cadence); the truth is measured from z below.
+    else:
+        A = p["bounce_cm"] / 100.0
+        z = -(A / 2) * np.cos(two_pi * (phase_step - 0.1)) * env
+        # loading transient: a Mexican-hat displacement whose 2nd derivative is a +peak one
+        # width after contact, so the vertical acceleration rises steepest at the contact.
+        # Summed over the current and the next contact so it is smooth across contacts.
+        sig = 0.025
+        for ref in (ics[kk], ics[np.minimum(kk + 1, ics.size - 1)]):
+            u = (t - ref - sig) / sig
+            z += -p["impact_mps2"] * sig**2 * np.exp(-u**2 / 2) * env
+        a_z = None
+    # --- forward: speed oscillation (braking after contact)
+    b = p["braking_mps"]
+    v_dev = (b / 1.902) * np.cos(two_pi * (phase_step - 0.05)) * env
+    x = np.cumsum(p["speed_mps"] * env + v_dev) / fine_fs
+    # --- lateral: over the stance foot (left contact → moving left)
+    S = p["sway_cm"] / 100.0
+    y = (S / 2) * np.sin(two_pi * phase_stride) * env
+    # --- attitude
+    yaw = np.radians(p["twist_deg"] / 2) * np.sin(two_pi * phase_stride - 0.3) * env
+    roll = np.radians(p["drop_deg"] / 2) * np.cos(two_pi * phase_stride) * env
+    pitch = np.radians(p["lean_deg"] + (p["nod_deg"] / 2) * np.cos(two_pi * phase_step) * env)
+
+    pos = np.stack([x, y, z], axis=1)
+    vel = np.gradient(pos, 1 / fine_fs, axis=0)
+    acc_w = np.gradient(vel, 1 / fine_fs, axis=0)
+    if a_z is not None:
+        acc_w[:, 2] = a_z
+    R = _rot_z(yaw) @ _rot_y(pitch) @ _rot_x(roll)       # world ← body
+    M = mount_matrix(mount_euler_deg)                      # body ← sensor
+    Rs = R @ M                                             # world ← sensor
+    f_world = acc_w + np.array([0.0, 0.0, G])
+    f_sensor = np.einsum("nji,nj->ni", Rs, f_world)
+    dR = np.gradient(Rs, 1 / fine_fs, axis=0)
+    Om = np.einsum("nji,njk->nik", Rs, dR)                 # Rᵀ Ṙ = [ω]×
+    w_sensor = np.stack([Om[:, 2, 1], Om[:, 0, 2], Om[:, 1, 0]], axis=1)
+
+    sl = slice(over, n_fine - over, over)
+    t_out = t[sl]
+    t_out = t_out - t_out[0]
+    shift = t[sl][0]
+    acc = f_sensor[sl] + noise_mps2 * rng.standard_normal((t_out.size, 3))
+    gyr = w_sensor[sl] + noise_rads * rng.standard_normal((t_out.size, 3)) + gyro_bias_rads
+    t_rep = t_out + (jitter_s * rng.standard_normal(t_out.size) if jitter_s > 0 else 0.0)
+    if jitter_s > 0:
+        t_rep = np.maximum.accumulate(t_rep)  # a logger never writes time backwards by jitter alone
+        t_rep[1:] = np.maximum(t_rep[1:], t_rep[:-1] + 1e-6)
+
+    # --- per-step truth from the same kinematics
+    ic = ics - shift
+    fine_t = t - shift
+    rows = []
+    for i in range(1, ic.size - 1):
+        a, bnd = np.searchsorted(fine_t, [ic[i], ic[i + 1]])
+        s0 = np.searchsorted(fine_t, ic[i - 2]) if i >= 2 else None
+        mid = np.searchsorted(fine_t, ic[i] + 0.5 * (ic[i + 1] - ic[i]))
+        row = {
+            "time_s": ic[i], "side": sides[i],
+            "step_time_s": ic[i] - ic[i - 1],
+            "stride_time_s": ic[i] - ic[i - 2] if i >= 2 else np.nan,
+            "cadence_spm": 60.0 / (ic[i] - ic[i - 1]),
+            "vertical_oscillation_cm": 100 * (z[a:bnd].max() - z[a:bnd].min()),
+            "trunk_twist_deg": np.degrees(np.ptp(yaw[s0:a + 1])) if s0 is not None else np.nan,
+            "lateral_sway_cm": 100 * np.ptp(y[s0:a + 1]) if s0 is not None else np.nan,
+            "forward_lean_deg": np.degrees(np.mean(pitch[a:bnd])) - base["lean_deg"],
+            "pelvic_drop_deg": np.degrees(np.ptp(roll[a:bnd + 1])),
+            "braking_mps": (vel[a, 0] - vel[a:mid, 0].min()),
+            "speed_mps": float(np.mean(vel[a:bnd, 0])),
+            "step_length_m": float(x[bnd] - x[a]),
+        }
+        if gait == "run":
+            row["ground_contact_ms"] = 1000 * p["contact_s"][a]
+        rows.append(row)
+    truth_steps = pd.DataFrame(rows)
+
+    meta = {"source": "synthetic", "sample_rate_hz": fs_hz, "placement": "lower_back",
+            "device": "imu_gait.synthetic", "gait": gait}
+    rec = Recording(time_s=t_rep, acc_mps2=acc, gyro_rads=gyr if gyro else None, meta=meta)
+    truth = GaitTruth(ic_times_s=ic[1:-1] if ic.size > 2 else ic, sides=sides[1:-1], steps=truth_steps,
+                      params={**base, "gait": gait, "mount_euler_deg": tuple(mount_euler_deg),
+                              "segments": list(segments or [])},
+                      walk_start_s=ic[0], walk_end_s=ic[-1])
+    return rec, truth
+
+
+def _integrate_periodic(a: np.ndarray, fs: float, mask: np.ndarray) -> np.ndarray:
+    """Double-integrate an acceleration that is zero-mean per step, removing linear drift."""
+    v = np.cumsum(a) / fs
+    idx = np.flatnonzero(mask)
+    if idx.size:
+        i0, i1 = idx[0], idx[-1]
+        v[i0:i1 + 1] -= np.linspace(v[i0], v[i1], i1 - i0 + 1) * 0 + np.mean(v[i0:i1 + 1])
+    v = np.where(mask, v, 0.0)
+    z = np.cumsum(v) / fs
+    if idx.size:
+        seg = z[i0:i1 + 1]
+        trend = np.polyval(np.polyfit(np.arange(seg.size), seg, 1), np.arange(seg.size))
+        z[i0:i1 + 1] = seg - trend
+    return np.where(mask, z, 0.0)
