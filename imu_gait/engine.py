@@ -89,7 +89,7 @@ class GaitEngine:
         self._gravity = GravityTracker(self.fs, has_gyro=has_gyro)
         self._fir4 = fir_lowpass(self.fs, 4.0, 0.20)
         self._fir10 = fir_lowpass(self.fs, 10.0, 0.10)
-        self._acceptor = StepAcceptor(self.p)
+        self._acceptor = StepAcceptor(self.p, regularity=self._regularity)
         self._rows: list[dict[str, Any]] = []
         self._steps: list[_Step] = []          # accepted, not yet finalised
         self._bouts: list[dict[str, Any]] = []
@@ -214,21 +214,36 @@ class GaitEngine:
             return
         win0 = lo - pw
         seg = self._s4[win0:hi + w]
-        mask = candidate_mask(seg, self.fs, self.p)[pw:pw + (hi - lo)]
+        mask, rise = candidate_mask(seg, self.fs, self.p)
+        mask, rise = mask[pw:pw + (hi - lo)], rise[pw:pw + (hi - lo)]
         peaks = np.flatnonzero(mask) + lo
+        rises = rise[peaks - lo]
         self._scan_from = hi
         if peaks.size == 0:
             return
         n_ic = int(round(self.p.ic_search_s * self.fs))
-        peaks = peaks[peaks - n_ic >= self._s10_first_valid()]
+        keep = peaks - n_ic >= self._s10_first_valid()
+        peaks, rises = peaks[keep], rises[keep]
         ics = refine_contacts(peaks, self._s10, self.fs, self.p)
         detected_at = (self._base + self._n - 1) * self.dt
-        for ic in ics:
+        for pk, ic, rs in zip(peaks, ics, rises):
             t = (self._base + ic) * self.dt
-            accepted, closed = self._acceptor.offer(t)
+            accepted, closed = self._acceptor.offer((self._base + pk) * self.dt, t, float(rs))
             self._close_bouts(closed, upd)
             for ta in accepted:
                 self._add_step(ta, upd, detected_at)
+
+    def _regularity(self, t0: float, t1: float, lag_s: float) -> float:
+        """Normalised autocorrelation of the 4 Hz vertical acceleration over [t0, t1] at lag."""
+        a = max(int(round(t0 * self.fs)) - self._base, self._fir4.size // 2)
+        b = min(int(round(t1 * self.fs)) - self._base, self._s4_done)
+        lag = int(round(lag_s * self.fs))
+        if b - a - lag < 10:
+            return 0.0
+        x, y = self._s4[a:b - lag], self._s4[a + lag:b]
+        x, y = x - x.mean(), y - y.mean()
+        den = np.sqrt(np.dot(x, x) * np.dot(y, y))
+        return float(np.dot(x, y) / den) if den > 0 else 0.0
 
     def _s10_first_valid(self) -> int:
         return self._fir10.size // 2 + 1
@@ -236,24 +251,24 @@ class GaitEngine:
     def _add_step(self, t: float, upd: EngineUpdate, detected_at: float) -> None:
         bout = self._acceptor.bout.number
         pos = t * self.fs
-        st = _Step(pos=pos, bout=bout)
-        same = [s for s in self._steps if s.bout == bout]
-        if same:
-            st.prev = same[-1].pos
-            same[-1].nxt = pos
-            st.prev2 = same[-2].pos if len(same) >= 2 else np.nan
-        elif self._bouts and self._bouts[-1]["bout"] == bout and self._bouts[-1].get("_last_pos") is not None:
-            st.prev, st.prev2 = self._bouts[-1]["_last_pos"], self._bouts[-1].get("_last2_pos", np.nan)
-        self._steps.append(st)
         if not self._bouts or self._bouts[-1]["bout"] != bout:
-            self._bouts.append({"bout": bout, "start_s": t, "end_s": t, "n_steps": 0})
+            self._bouts.append({"bout": bout, "start_s": t, "end_s": t, "n_steps": 0,
+                                "_last_pos": np.nan, "_last2_pos": np.nan})
         b = self._bouts[-1]
+        # links to the previous contacts live on the bout record: the previous step may
+        # already have been finalised (small live chunks), its position is still needed
+        st = _Step(pos=pos, bout=bout, prev=b["_last_pos"], prev2=b["_last2_pos"])
+        for s in reversed(self._steps):
+            if s.bout == bout:
+                s.nxt = pos
+                break
+        self._steps.append(st)
         b["end_s"] = t
         b["n_steps"] += 1
-        b["_last2_pos"], b["_last_pos"] = b.get("_last_pos"), pos
+        b["_last2_pos"], b["_last_pos"] = b["_last_pos"], pos
         # calibrate at a fixed point of the step sequence, never at a chunk boundary, so that
         # live and offline analysis calibrate on exactly the same samples
-        if self._calib is None and b["n_steps"] == CALIBRATION_STEPS:
+        if self._calib is None and b["n_steps"] >= CALIBRATION_STEPS and len(self._acceptor.bout.steps) >= CALIBRATION_STEPS:
             self._calib = self._calibration_from(self._acceptor.bout.steps[CALIBRATION_SKIP:CALIBRATION_STEPS])
         upd.events.append(StepEvent(time_s=t, detected_at_s=detected_at, bout=bout))
 

@@ -145,12 +145,15 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
         ics.append(nxt)
         k += 1
     ics = np.asarray(ics)
+    if ics.size < 3:   # no walk at all (standing only): keep the phase arithmetic finite
+        ics = np.array([walk_start, walk_start + 0.5, walk_start + 1.0])
+        walk_end = walk_start
     sides = np.where(np.arange(ics.size) % 2 == 0, "L", "R")
 
     # continuous step phase: φ = k + fraction between contact k and k+1
     kk = np.clip(np.searchsorted(ics, t, side="right") - 1, 0, ics.size - 2)
     frac = (t - ics[kk]) / (ics[kk + 1] - ics[kk])
-    walking = (t >= ics[0]) & (t < ics[-1])
+    walking = (t >= ics[0]) & (t < ics[-1]) & (walk_end > walk_start)
     phase_step = np.where(walking, frac, 0.0)
     step_idx = np.where(walking, kk, -1)
     # stride phase: 0 at left contacts, 0.5 at right contacts
@@ -160,7 +163,7 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     ramp = 1.0
     up = np.clip((t - ics[0]) / ramp, 0, 1)
     down = np.clip((ics[-1] - t) / ramp, 0, 1)
-    env = (0.5 - 0.5 * np.cos(np.pi * up)) * (0.5 - 0.5 * np.cos(np.pi * down))
+    env = (0.5 - 0.5 * np.cos(np.pi * up)) * (0.5 - 0.5 * np.cos(np.pi * down)) * float(walk_end > walk_start)
     step_T = np.where(walking, ics[np.minimum(kk + 1, ics.size - 1)] - ics[kk], 1.0)
 
     two_pi = 2 * np.pi

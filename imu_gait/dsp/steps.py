@@ -26,19 +26,22 @@ from scipy.ndimage import maximum_filter1d, minimum_filter1d
 class StepParams:
     peak_halfwidth_s: float = 0.15     # a candidate is the max within ± this
     prominence_window_s: float = 0.40  # rise measured from the lowest value this far back
-    min_prominence_mps2: float = 0.35  # smallest rise that counts as a step (m/s²)
+    min_prominence_mps2: float = 0.15  # smallest rise that can be a step inside a bout (m/s²)
+    start_prominence_mps2: float = 0.35  # every step that starts a bout rises at least this
+    min_relative_prominence: float = 0.25  # in a bout: at least this × the bout's median rise
     ic_search_s: float = 0.25          # contact = steepest rise within this before the peak
     ic_offset_s: float = -0.01         # systematic offset of the steepest rise vs the true contact
     min_step_s: float = 0.25           # 240 steps/min
     max_step_s: float = 1.40           # ~43 steps/min
     min_bout_steps: int = 4            # steady candidates needed to start a bout
+    start_regularity: float = 0.3      # stride-lag autocorrelation needed to start a bout
     rhythm_tolerance: float = 0.35     # |step − median| / median allowed while in a bout
     start_tolerance: float = 0.25      # tighter when starting a bout
     end_after_steps: float = 2.5       # bout ends after this many step times without a step
 
 
-def candidate_mask(s4: np.ndarray, fs_hz: float, p: StepParams) -> np.ndarray:
-    """Boolean mask of step candidates on the 4 Hz vertical acceleration.
+def candidate_mask(s4: np.ndarray, fs_hz: float, p: StepParams) -> tuple[np.ndarray, np.ndarray]:
+    """Step candidates on the 4 Hz vertical acceleration: (mask, rise above the preceding low).
 
     Local rule (finite support: ±peak_halfwidth and prominence_window back), so evaluating
     it on overlapping windows of a stream gives the same answer as on the whole signal.
@@ -48,10 +51,11 @@ def candidate_mask(s4: np.ndarray, fs_hz: float, p: StepParams) -> np.ndarray:
     local_max = maximum_filter1d(s4, size=2 * w + 1, mode="nearest")
     # lowest value over the preceding window (origin shifts the window backwards)
     low = minimum_filter1d(s4, size=pw + 1, mode="nearest", origin=pw // 2)
-    is_peak = (s4 == local_max) & (s4 - low >= p.min_prominence_mps2)
+    rise = s4 - low
+    is_peak = (s4 == local_max) & (rise >= p.min_prominence_mps2)
     # plateaus: keep only the first sample of equal maxima
     is_peak[1:] &= s4[1:] != s4[:-1]
-    return is_peak
+    return is_peak, rise
 
 
 def refine_contacts(peaks: np.ndarray, s10: np.ndarray, fs_hz: float, p: StepParams) -> np.ndarray:
@@ -63,23 +67,37 @@ def refine_contacts(peaks: np.ndarray, s10: np.ndarray, fs_hz: float, p: StepPar
     win = peaks[:, None] - np.arange(n)[None, ::-1]          # (k, n) indices before each peak
     win = np.clip(win, 0, s10.size - 1)
     j = np.argmax(d[win], axis=1)
-    # sub-sample: the steepest rise lies half a sample before the difference's index
-    return win[np.arange(peaks.size), j] - 0.5 + p.ic_offset_s * fs_hz
+    k = win[np.arange(peaks.size), j]
+    # sub-sample: a parabola through the slope's peak and its neighbours (the steepest rise
+    # lies half a sample before the forward difference's index)
+    y0, y1, y2 = d[np.clip(k - 1, 0, d.size - 1)], d[k], d[np.clip(k + 1, 0, d.size - 1)]
+    den = y0 - 2 * y1 + y2
+    frac = np.where(den < 0, 0.5 * (y0 - y2) / np.where(den < 0, den, -1.0), 0.0)
+    return k + np.clip(frac, -0.5, 0.5) - 0.5 + p.ic_offset_s * fs_hz
 
 
 @dataclass
 class Bout:
     number: int
     steps: list[float] = field(default_factory=list)     # contact times (s)
+    peaks: list[float] = field(default_factory=list)     # the matching 4 Hz peak times (s)
+    rises: list[float] = field(default_factory=list)     # the peaks' rise (m/s²)
     closed: bool = False
 
 
 class StepAcceptor:
-    """Sequential walking-bout logic over step candidates (a few per second: a loop is fine)."""
+    """Sequential walking-bout logic over step candidates (a few per second: a loop is fine).
 
-    def __init__(self, p: StepParams):
+    Rhythm is judged on the 4 Hz peak times (steadier than the contact estimates) and on
+    *stride* intervals — the same foot to the same foot — because many people, and anyone
+    with a limp, alternate a short and a long step while their strides stay regular.
+    """
+
+    def __init__(self, p: StepParams, regularity=None):
         self.p = p
-        self.pending: list[float] = []       # candidates not yet part of a bout
+        # regularity(t0_s, t1_s, lag_s) -> autocorrelation of the signal over [t0, t1] at lag
+        self.regularity = regularity
+        self.pending: list[tuple[float, float, float]] = []   # (peak, contact, rise) not in a bout
         self.bout: Bout | None = None
         self.n_bouts = 0
 
@@ -96,45 +114,92 @@ class StepAcceptor:
         b, self.bout = self.bout, None
         return [b]
 
-    def _median_step(self) -> float:
-        s = self.bout.steps[-9:]
-        return float(np.median(np.diff(s))) if len(s) >= 2 else float("nan")
+    def _medians(self) -> tuple[float, float]:
+        pk = self.bout.peaks[-9:]
+        step = float(np.median(np.diff(pk)))
+        stride = float(np.median(np.asarray(pk[2:]) - np.asarray(pk[:-2]))) if len(pk) >= 3 else 2 * step
+        return step, stride
 
-    def offer(self, t: float) -> tuple[list[float], list[Bout]]:
-        """Offer a candidate contact time; returns (newly accepted contact times, closed bouts)."""
+    def offer(self, peak_t: float, contact_t: float | None = None, rise: float = np.inf
+              ) -> tuple[list[float], list[Bout]]:
+        """Offer a candidate (its 4 Hz peak time, contact time and rise in m/s²).
+
+        Returns (newly accepted contact times, bouts that ended).
+        """
         p = self.p
+        ic = peak_t if contact_t is None else contact_t
         accepted: list[float] = []
         closed: list[Bout] = []
         if self.bout is not None:
-            med = self._median_step()
-            gap = t - self.bout.steps[-1]
-            if gap < (1 - p.rhythm_tolerance) * med:
-                return accepted, closed       # too early: a double peak within one step
-            if gap <= (1 + p.rhythm_tolerance) * med:
-                self.bout.steps.append(t)
-                return [t], closed
-            closed = self._close()            # rhythm lost: the bout ended
-            self.pending = [t]
+            step, stride = self._medians()
+            gap = peak_t - self.bout.peaks[-1]
+            gap2 = peak_t - self.bout.peaks[-2]
+            tol = p.rhythm_tolerance
+            if gap < max(p.min_step_s, 0.3 * stride):
+                return accepted, closed          # too early: a second peak within one step
+            if rise < p.min_relative_prominence * float(np.median(self.bout.rises[-9:])):
+                return accepted, closed          # a wobble, not a step
+            if abs(gap2 - stride) <= tol * stride or abs(gap - step) <= tol * step \
+                    or abs(gap - stride) <= tol * step:   # the last, or one missed step
+                self.bout.steps.append(ic)
+                self.bout.peaks.append(peak_t)
+                self.bout.rises.append(rise)
+                return [ic], closed
+            closed = self._close()               # rhythm lost: the bout ended
+            self.pending = [(peak_t, ic, rise)] if rise >= p.start_prominence_mps2 else []
             return accepted, closed
         # not in a bout: look for min_bout_steps candidates at a steady rhythm
-        self.pending.append(t)
-        self.pending = [c for c in self.pending if t - c <= p.max_step_s * p.min_bout_steps]
-        run = self.pending[-p.min_bout_steps:]
-        if len(run) == p.min_bout_steps:
-            d = np.diff(run)
-            med = float(np.median(d))
-            if p.min_step_s <= med <= p.max_step_s and np.all(np.abs(d - med) <= p.start_tolerance * med):
-                self.bout = Bout(number=self.n_bouts, steps=list(run))
-                self.n_bouts += 1
-                self.pending = []
-                accepted = list(run)
+        if rise < p.start_prominence_mps2:
+            return accepted, closed              # too soft to start a bout
+        self.pending.append((peak_t, ic, rise))
+        self.pending = [c for c in self.pending if peak_t - c[0] <= p.max_step_s * (p.min_bout_steps + 2)]
+        k = p.min_bout_steps
+        if len(self.pending) >= k and self._steady([c[0] for c in self.pending[-k:]]) \
+                and self._periodic([c[0] for c in self.pending[-k:]]):
+            run = self.pending[-k:]
+            # extend backwards over earlier candidates that fit the same rhythm (the first
+            # steps from standing are often a little slower)
+            earlier = self.pending[:-k]
+            med_rise = float(np.median([c[2] for c in run]))
+            while earlier:
+                pk = [c[0] for c in run]
+                alt = pk[2] - pk[1]                 # the interval of the same parity
+                gap = pk[0] - earlier[-1][0]
+                # a weight shift before the first step rises less than a real step
+                if abs(gap - alt) <= 0.35 * alt and gap >= p.min_step_s and earlier[-1][2] >= 0.6 * med_rise:
+                    run.insert(0, earlier.pop())
+                else:
+                    break
+            self.bout = Bout(number=self.n_bouts, steps=[c[1] for c in run], peaks=[c[0] for c in run],
+                             rises=[c[2] for c in run])
+            self.n_bouts += 1
+            self.pending = []
+            accepted = list(self.bout.steps)
         return accepted, closed
+
+    def _steady(self, pk: list[float]) -> bool:
+        p = self.p
+        d = np.diff(pk)
+        if not (p.min_step_s <= np.median(d) <= p.max_step_s) or d.min() < p.min_step_s or d.max() > p.max_step_s:
+            return False
+        strides = np.asarray(pk[2:]) - np.asarray(pk[:-2])
+        ms = float(np.median(strides))
+        if np.any(np.abs(strides - ms) > p.start_tolerance * ms):
+            return False
+        return bool(np.all((d >= 0.3 * ms) & (d <= 0.7 * ms)))
+
+    def _periodic(self, pk: list[float]) -> bool:
+        """Walking repeats itself stride after stride; random jolts at a step-like rate do not."""
+        if self.regularity is None:
+            return True
+        stride = float(np.median(np.asarray(pk[2:]) - np.asarray(pk[:-2])))
+        return self.regularity(pk[0] - 0.5 * stride, pk[-1] + 0.15, stride) >= self.p.start_regularity
 
     def tick(self, now_s: float) -> list[Bout]:
         """Close the bout when no step came for ``end_after_steps`` step times."""
         if self.bout is None:
             return []
-        med = self._median_step()
-        if now_s - self.bout.steps[-1] > self.p.end_after_steps * med:
+        step, _ = self._medians()
+        if now_s - self.bout.peaks[-1] > self.p.end_after_steps * step:
             return self._close()
         return []

@@ -1,0 +1,193 @@
+"""Every metric against synthetic truth, at several sensor mountings, with stated tolerances.
+
+The synthetic generator (imu_gait.synthetic) derives what an IMU measures from explicit
+trunk kinematics, so each per-step metric has an exact truth value.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import imu_gait
+from imu_gait.evaluation import match_events
+from imu_gait.synthetic import synthesize_walk
+
+# Tolerances (per-step median absolute error unless stated)
+TOL = {
+    "cadence_spm": 1.0,              # spm
+    "vertical_oscillation_cm": 0.5,  # cm
+    "trunk_twist_deg": 2.0,          # deg
+    "forward_lean_deg": 2.0,         # deg
+    "lateral_sway_cm": 0.5,          # cm
+    "pelvic_drop_deg": 1.0,          # deg
+    "braking_mps": 0.03,             # m/s
+}
+IC_TOL_S = 0.04                      # contact timing, per step
+
+MOUNTS = {
+    "upright": (0, 0, 0),
+    "rotated_yaw_90": (90, 0, 0),
+    "upside_down": (0, 180, 0),
+    "sideways_on_chest": (30, 100, -20),
+    "arbitrary": (137, 45, 170),
+}
+
+
+def paired(result, truth):
+    """Detected steps paired one-to-one with truth steps (±0.25 s)."""
+    det = result.steps
+    pairs, _, _ = match_events(det["time_s"].to_numpy(), truth.steps["time_s"].to_numpy(), tol_s=0.25)
+    pairs = np.asarray(pairs, dtype=int).reshape(-1, 2)
+    return det.iloc[pairs[:, 0]].reset_index(drop=True), truth.steps.iloc[pairs[:, 1]].reset_index(drop=True)
+
+
+@pytest.fixture(scope="module", params=list(MOUNTS), ids=list(MOUNTS))
+def walk(request):
+    rec, truth = synthesize_walk(150, mount_euler_deg=MOUNTS[request.param], seed=3,
+                                 segments=[(80.0, {"lean_deg": 8.0})])
+    return imu_gait.analyze(rec), truth
+
+
+def test_every_step_found_at_any_mounting(walk):
+    res, truth = walk
+    pairs, fp, fn = match_events(res.steps["time_s"].to_numpy(), truth.ic_times_s, tol_s=0.25)
+    assert len(fp) == 0 and len(fn) <= 1          # at most the very last contact of the walk
+    det, tru = paired(res, truth)
+    err = np.abs(det["time_s"] - tru["time_s"])
+    assert np.median(err) < IC_TOL_S
+    assert np.percentile(err, 95) < 2 * IC_TOL_S
+
+
+@pytest.mark.parametrize("metric", list(TOL))
+def test_metric_matches_truth_at_any_mounting(walk, metric):
+    res, truth = walk
+    det, tru = paired(res, truth)
+    ok = det[metric].notna() & tru[metric].notna()
+    assert ok.sum() > 0.9 * len(det) - 4, f"{metric}: too many missing values"
+    err = np.abs(det.loc[ok, metric].to_numpy() - tru.loc[ok, metric].to_numpy())
+    assert np.median(err) <= TOL[metric], f"{metric}: median |error| {np.median(err):.3f} > {TOL[metric]}"
+
+
+def test_lean_change_is_seen_in_the_right_direction(walk):
+    res, truth = walk
+    st = res.steps
+    before = st.loc[st["time_s"].between(30, 75), "forward_lean_deg"].median()
+    after = st.loc[st["time_s"].between(90, 140), "forward_lean_deg"].median()
+    assert after - before == pytest.approx(8.0, abs=2.0)
+
+
+def test_sides_alternate_and_match_truth(walk):
+    res, truth = walk
+    det, tru = paired(res, truth)
+    assert (det["side"] == tru["side"]).mean() > 0.95
+
+
+def test_summary_cadence_within_one_spm():
+    rec, truth = synthesize_walk(120, cadence_spm=104.0, seed=5)
+    res = imu_gait.analyze(rec)
+    assert res.summary["cadence_spm"] == pytest.approx(truth.steps["cadence_spm"].median(), abs=1.0)
+    assert res.summary["n_steps"] == pytest.approx(len(truth.ic_times_s), abs=2)
+
+
+def test_accelerometer_only_gives_the_accelerometer_metrics():
+    rec, truth = synthesize_walk(120, gyro=False, mount_euler_deg=(40, 20, 10), seed=4)
+    res = imu_gait.analyze(rec)
+    det, tru = paired(res, truth)
+    assert len(det) >= len(truth.ic_times_s) - 2
+    assert np.nanmedian(np.abs(det["cadence_spm"] - tru["cadence_spm"])) <= 1.0
+    assert np.nanmedian(np.abs(det["vertical_oscillation_cm"] - tru["vertical_oscillation_cm"])) <= 0.5
+    # without a gyro, trunk roll (4° here) leaks gravity into the sideways acceleration and
+    # cannot be told apart from sway: a wider tolerance, stated in the report's warning
+    assert np.nanmedian(np.abs(det["lateral_sway_cm"] - tru["lateral_sway_cm"])) <= 1.5
+    assert np.nanmedian(np.abs(det["forward_lean_deg"] - tru["forward_lean_deg"])) <= 2.0
+    # gyro metrics are not invented
+    assert det["trunk_twist_deg"].isna().all() and det["pelvic_drop_deg"].isna().all()
+    assert any("gyroscope" in w for w in res.warnings)
+
+
+def test_running_contact_time_and_gait():
+    rec, truth = synthesize_walk(60, gait="run", seed=6, contact_s=0.24)
+    res = imu_gait.analyze(rec)
+    det, tru = paired(res, truth)
+    assert len(det) >= len(truth.ic_times_s) - 2
+    assert (det["gait"] == "run").mean() > 0.95
+    assert np.nanmedian(np.abs(det["ground_contact_ms"] - 240.0)) <= 20.0      # Patoz 2022: RMSE ≈ 20 ms
+    assert np.nanmedian(np.abs(det["cadence_spm"] - tru["cadence_spm"])) <= 1.0
+    assert np.nanmedian(np.abs(det["vertical_oscillation_cm"] - tru["vertical_oscillation_cm"])) <= 0.5
+
+
+def test_step_time_asymmetry():
+    rec, truth = synthesize_walk(150, asymmetry=0.08, seed=7, step_jitter=0.005)
+    res = imu_gait.analyze(rec)
+    # truth: left steps 4 % longer, right 4 % shorter → |L − R| / mean = 8 %
+    assert res.summary["step_time_asymmetry_pct"] == pytest.approx(8.0, abs=1.5)
+
+
+def test_treadmill_belt_speed_gives_exact_step_length():
+    rec, truth = synthesize_walk(90, seed=8)
+    res = imu_gait.analyze(rec, belt_speed_mps=1.25)
+    st = res.steps.dropna(subset=["step_time_s"])
+    np.testing.assert_allclose(st["step_length_m"], 1.25 * st["step_time_s"], rtol=1e-9)
+    assert res.summary["treadmill"] is True
+
+
+def test_pendulum_step_length_follows_the_model():
+    rec, truth = synthesize_walk(90, seed=9, bounce_cm=4.0)
+    res = imu_gait.analyze(rec, sensor_height_m=1.0)
+    det, tru = paired(res, truth)
+    d = tru["vertical_oscillation_cm"] / 100
+    model = (4.739 / 4) * 2 * np.sqrt(2 * 1.0 * d - d * d)     # Zijlstra & Hof with the Mobilise-D factor
+    assert np.nanmedian(np.abs(det["step_length_m"] - model)) < 0.03
+
+
+def test_timestamp_jitter_and_irregular_sampling():
+    rec, truth = synthesize_walk(90, fs_hz=200, jitter_s=0.0015, seed=10)
+    res = imu_gait.analyze(rec)
+    pairs, fp, fn = match_events(res.steps["time_s"].to_numpy(), truth.ic_times_s, tol_s=0.25)
+    assert len(fp) == 0 and len(fn) <= 1
+    det, tru = paired(res, truth)
+    assert np.nanmedian(np.abs(det["cadence_spm"] - tru["cadence_spm"])) <= 1.0
+
+
+def test_standing_still_counts_no_steps():
+    rec, truth = synthesize_walk(60, stand_s=59.0, stand_end_s=0.5, seed=11, noise_mps2=0.08)
+    res = imu_gait.analyze(rec)
+    assert res.summary["n_steps"] == 0
+    assert any("no walking" in w for w in res.warnings)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_fidgeting_is_not_walking(seed):
+    """Random trunk jolts (20 in a minute, step-like in size, without a rhythm) give no steps.
+
+    Known limitation (measured, not tested): at 40 random jolts a minute, chance runs of
+    steady jolts yield 0–8 false steps per minute.
+    """
+    rng = np.random.default_rng(seed)
+    rec, _ = synthesize_walk(60, stand_s=59.0, stand_end_s=0.5, seed=seed, noise_mps2=0.02)
+    t = rec.time_s
+    jolt = np.zeros_like(t)
+    for c in np.sort(rng.uniform(2, 58, 20)):
+        jolt += rng.uniform(1.5, 3.5) * np.exp(-0.5 * ((t - c) / 0.05) ** 2)
+    rec.acc_mps2[:, 2] += jolt
+    res = imu_gait.analyze(rec)
+    assert res.summary["n_steps"] == 0
+
+
+def test_chunked_feeding_equals_whole_recording():
+    """The engine fed in random small chunks gives the same steps and metrics as analyze()."""
+    rec, _ = synthesize_walk(100, seed=13, segments=[(50.0, {"cadence_spm": 120.0})])
+    whole = imu_gait.analyze(rec).steps
+    eng = imu_gait.GaitEngine(rec.sample_rate_hz, has_gyro=True)
+    rng = np.random.default_rng(0)
+    i = 0
+    while i < rec.n_samples:
+        n = int(rng.integers(1, 40))
+        eng.feed(rec.time_s[i:i + n], rec.acc_mps2[i:i + n], rec.gyro_rads[i:i + n])
+        i += n
+    chunked = eng.finish().steps
+    assert len(chunked) == len(whole)
+    np.testing.assert_allclose(chunked["time_s"], whole["time_s"], atol=1e-9)
+    num = [c for c in whole.columns if whole[c].dtype.kind == "f"]
+    np.testing.assert_allclose(chunked[num].to_numpy(float), whole[num].to_numpy(float), rtol=1e-6, atol=1e-9)
+    assert (chunked["side"] == whole["side"]).all()
