@@ -29,6 +29,10 @@ class StepParams:
     min_prominence_mps2: float = 0.15  # smallest rise that can be a step inside a bout (m/s²)
     start_prominence_mps2: float = 0.35  # every step that starts a bout rises at least this
     min_relative_prominence: float = 0.25  # in a bout: at least this × the bout's median rise
+    on_rhythm_relative_prominence: float = 0.08  # … or this, when the step lands on the rhythm
+    on_rhythm_tolerance: float = 0.2   # |step − expected| / expected for 'on the rhythm'
+    start_relative_prominence: float = 0.36  # starting run: each rise ≥ this × the run's median
+    # (the weight shift before the first step rises 0.07–0.39× a real step on the IPOL walks)
     ic_search_s: float = 0.25          # contact = steepest rise within this before the peak
     ic_offset_s: float = -0.01         # systematic offset of the steepest rise vs the true contact
     min_step_s: float = 0.25           # 240 steps/min
@@ -137,7 +141,12 @@ class StepAcceptor:
             tol = p.rhythm_tolerance
             if gap < max(p.min_step_s, 0.3 * stride):
                 return accepted, closed          # too early: a second peak within one step
-            if rise < p.min_relative_prominence * float(np.median(self.bout.rises[-9:])):
+            med_rise = float(np.median(self.bout.rises[-9:]))
+            expected = stride - (self.bout.peaks[-1] - self.bout.peaks[-2])   # same-parity step
+            on_rhythm = abs(gap - expected) <= p.on_rhythm_tolerance * expected
+            # the last step when stopping lands softly (0.1–0.25× a normal step) but on time
+            floor = p.on_rhythm_relative_prominence if on_rhythm else p.min_relative_prominence
+            if rise < floor * med_rise:
                 return accepted, closed          # a wobble, not a step
             if abs(gap2 - stride) <= tol * stride or abs(gap - step) <= tol * step \
                     or abs(gap - stride) <= tol * step:   # the last, or one missed step
@@ -154,6 +163,13 @@ class StepAcceptor:
         self.pending.append((peak_t, ic, rise))
         self.pending = [c for c in self.pending if peak_t - c[0] <= p.max_step_s * (p.min_bout_steps + 2)]
         k = p.min_bout_steps
+        if len(self.pending) >= k:
+            rises = np.array([c[2] for c in self.pending[-k:]])
+            soft = rises < p.start_relative_prominence * np.median(rises)
+            if soft[0]:
+                self.pending.pop(-k)         # a weight shift, not the first step
+            if soft.any():
+                return accepted, closed
         if len(self.pending) >= k and self._steady([c[0] for c in self.pending[-k:]]) \
                 and self._periodic([c[0] for c in self.pending[-k:]]):
             run = self.pending[-k:]
@@ -166,7 +182,8 @@ class StepAcceptor:
                 alt = pk[2] - pk[1]                 # the interval of the same parity
                 gap = pk[0] - earlier[-1][0]
                 # a weight shift before the first step rises less than a real step
-                if abs(gap - alt) <= 0.35 * alt and gap >= p.min_step_s and earlier[-1][2] >= 0.6 * med_rise:
+                if abs(gap - alt) <= 0.35 * alt and gap >= p.min_step_s \
+                        and earlier[-1][2] >= max(0.6, p.start_relative_prominence) * med_rise:
                     run.insert(0, earlier.pop())
                 else:
                     break
