@@ -94,7 +94,8 @@ class GaitEngine:
         self._steps: list[_Step] = []          # accepted, not yet finalised
         self._bouts: list[dict[str, Any]] = []
         self._calib: tuple[np.ndarray, np.ndarray] | None = None   # (forward axis, reference up)
-        self._ml_votes: dict[int, float] = {}
+        self._ml_votes: dict[int, float] = {}     # per bout: running L/R vote
+        self._rows_in_bout: dict[int, int] = {}
         self._n_samples_in = 0
         self._first_t: float | None = None
         self._last_t: float | None = None
@@ -372,10 +373,11 @@ class GaitEngine:
                     v = cols[k][i]
                     row[k] = v.item() if hasattr(v, "item") else v
             # side: a running vote of the sideways speed at contact, by step parity in the bout
-            vote_key = s.bout
-            parity = 1.0 if (len([r for r in self._rows[-400:] if r["bout"] == s.bout]) % 2 == 0) else -1.0
-            self._ml_votes[vote_key] = self._ml_votes.get(vote_key, 0.0) + parity * cols["_ml_speed_at_ic"][i]
-            v = self._ml_votes[vote_key]
+            k_in_bout = self._rows_in_bout.get(s.bout, 0)
+            self._rows_in_bout[s.bout] = k_in_bout + 1
+            parity = 1.0 if k_in_bout % 2 == 0 else -1.0
+            self._ml_votes[s.bout] = self._ml_votes.get(s.bout, 0.0) + parity * cols["_ml_speed_at_ic"][i]
+            v = self._ml_votes[s.bout]
             row["side"] = "" if v == 0 or calib is None else ("L" if (v > 0) == (parity > 0) else "R")
             self._rows.append(row)
             upd.rows.append(row)
