@@ -1,0 +1,336 @@
+"""Shared helpers for the readers: containers (file / folder / zip), CSV sniffing,
+locating bad cells, unit conversion and the final checks that name lines.
+
+Nothing here knows a particular logger's format; the format modules do.
+"""
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import RecordingError
+from ..recording import G, Recording
+
+DEG = math.pi / 180.0
+
+# acceleration units → factor to m/s²
+ACC_UNIT_FACTORS = {"m/s2": 1.0, "m/s^2": 1.0, "m/s²": 1.0, "mps2": 1.0, "g": G, "mg": G / 1000.0}
+# angular-rate units → factor to rad/s
+GYRO_UNIT_FACTORS = {"rad/s": 1.0, "rads": 1.0, "deg/s": DEG, "°/s": DEG, "dps": DEG}
+
+
+def acc_factor(unit: str, path: str | None = None) -> float:
+    key = unit.strip().lower().replace(" ", "")
+    if key not in ACC_UNIT_FACTORS:
+        raise RecordingError(f"unknown acceleration unit {unit!r}", path=path,
+                             hint="use one of: m/s2, g, mg")
+    return ACC_UNIT_FACTORS[key]
+
+
+def gyro_factor(unit: str, path: str | None = None) -> float:
+    key = unit.strip().lower().replace(" ", "")
+    if key not in GYRO_UNIT_FACTORS:
+        raise RecordingError(f"unknown angular-rate unit {unit!r}", path=path,
+                             hint="use one of: rad/s, deg/s")
+    return GYRO_UNIT_FACTORS[key]
+
+
+# ---------------------------------------------------------------------------------------
+# Containers: a single file, a folder, or a zip archive, with the same small interface.
+# ---------------------------------------------------------------------------------------
+class Container:
+    """Read-only view of an export: a folder, a zip archive or a single file.
+
+    ``names()`` are POSIX relative paths; ``label(name)`` is what error messages show.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.kind = "dir" if self.path.is_dir() else ("zip" if zipfile.is_zipfile(self.path) else "file")
+        self._zip = zipfile.ZipFile(self.path) if self.kind == "zip" else None
+        if self.kind == "dir":
+            self._names = sorted(str(PurePosixPath(*p.relative_to(self.path).parts))
+                                 for p in self.path.rglob("*") if p.is_file())
+        elif self.kind == "zip":
+            self._names = sorted(n for n in self._zip.namelist() if not n.endswith("/"))
+        else:
+            self._names = [self.path.name]
+
+    def names(self) -> list[str]:
+        return list(self._names)
+
+    def find(self, *patterns: str) -> str | None:
+        """First member whose *basename* matches one of the regexes (case-insensitive),
+        preferring the shallowest path. Hidden/macOS resource files are ignored."""
+        cands = [n for n in self._names if not PurePosixPath(n).name.startswith((".", "._"))
+                 and "__MACOSX" not in n]
+        for pat in patterns:
+            rx = re.compile(pat, re.I)
+            hits = [n for n in cands if rx.fullmatch(PurePosixPath(n).name)]
+            if hits:
+                return min(hits, key=lambda n: (n.count("/"), n))
+        return None
+
+    def find_path(self, pattern: str) -> str | None:
+        """First member whose full relative path matches the regex (case-insensitive)."""
+        rx = re.compile(pattern, re.I)
+        hits = [n for n in self._names if rx.fullmatch(n) and "__MACOSX" not in n]
+        return min(hits, key=lambda n: (n.count("/"), n)) if hits else None
+
+    def read_bytes(self, name: str) -> bytes:
+        if self.kind == "zip":
+            return self._zip.read(name)
+        if self.kind == "dir":
+            return (self.path / name).read_bytes()
+        return self.path.read_bytes()
+
+    def read_text(self, name: str) -> str:
+        raw = self.read_bytes(name)
+        for enc in ("utf-8-sig", "cp1252", "latin-1"):
+            try:
+                return raw.decode(enc)
+            except UnicodeDecodeError:
+                continue
+        return raw.decode("latin-1")
+
+    def label(self, name: str) -> str:
+        if self.kind == "file":
+            return str(self.path)
+        return f"{self.path}/{name}" if self.kind == "dir" else f"{self.path}:{name}"
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+# ---------------------------------------------------------------------------------------
+# CSV helpers
+# ---------------------------------------------------------------------------------------
+def sniff_delimiter(header_line: str, sample_lines: Sequence[str] = ()) -> str:
+    """Pick the field separator among ``,`` ``;`` and tab from the header line.
+
+    A header that holds none of them (a single column) returns ``,``.
+    """
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    if counts[best] == 0:
+        return ","
+    # ';' or tab with decimal commas in the numbers still count the separator highest
+    return best
+
+
+def sniff_decimal(delimiter: str, data_lines: Sequence[str]) -> str:
+    """``,`` when the separator is not a comma and numbers are written with decimal commas."""
+    if delimiter == ",":
+        return "."
+    rx = re.compile(r"(?:^|[;\t])\s*\"?[-+]?\d+,\d+")
+    return "," if any(rx.search(line) for line in data_lines if line.strip()) else "."
+
+
+def split_header(line: str, delimiter: str) -> list[str]:
+    return [c.strip().strip('"').strip("'").strip() for c in line.rstrip("\r\n").split(delimiter)]
+
+
+def locate_bad_cell(text_lines: Iterable[str], first_line_no: int, columns: Sequence[str],
+                    delimiter: str, decimal: str = ".", usecols: Sequence[int] | None = None
+                    ) -> tuple[int, str | None, str] | None:
+    """Scan data lines (slow path, used only after a fast parse failed) and return
+    ``(line_number, column_name, problem)`` of the first line that is not all numbers."""
+    ncol = len(columns)
+    check = range(ncol) if usecols is None else usecols
+    for k, raw in enumerate(text_lines):
+        line_no = first_line_no + k
+        line = raw.rstrip("\r\n")
+        if not line.strip():
+            continue  # the fast parser skips blank lines too
+        cells = line.split(delimiter)
+        if len(cells) != ncol:
+            return line_no, None, (f"{len(cells)} field(s) where the header has {ncol} "
+                                   f"(is the separator {delimiter!r} right?)")
+        for j in check:
+            cell = cells[j].strip().strip('"')
+            if decimal != ".":
+                cell = cell.replace(decimal, ".")
+            try:
+                v = float(cell)
+            except ValueError:
+                return line_no, columns[j], f"{cells[j].strip()!r} is not a number"
+            if not math.isfinite(v):
+                return line_no, columns[j], f"{cells[j].strip()!r} is not a finite number"
+    return None
+
+
+def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequence[str],
+                      delimiter: str, decimal: str = ".", usecols: Sequence[int] | None = None,
+                      first_line_no: int, dtype=np.float64, nrows: int | None = None) -> np.ndarray:
+    """Fast path: pandas C parser, float64, no Python per row. On failure, find the first
+    bad line/column and raise :class:`RecordingError` naming it.
+
+    ``text_or_path``: a ``str`` is CSV *text*; a :class:`pathlib.Path` is a file to read.
+    """
+    is_text = isinstance(text_or_path, str)
+    src = io.StringIO(text_or_path) if is_text else text_or_path
+    try:
+        df = pd.read_csv(src, sep=delimiter, decimal=decimal, header=None, skiprows=skiprows,
+                         names=list(names), usecols=usecols, dtype=dtype, engine="c",
+                         skip_blank_lines=True, na_filter=True, quotechar='"', nrows=nrows)
+        arr = df.to_numpy(dtype=np.float64)
+        if arr.size and not np.isfinite(arr).all():
+            raise ValueError("non-finite")
+        if arr.ndim == 2 and arr.shape[1] != (len(names) if usecols is None else len(usecols)):
+            raise ValueError("shape")
+        return arr
+    except (ValueError, TypeError, pd.errors.ParserError) as exc:
+        if is_text:
+            lines = text_or_path.splitlines()[skiprows:]
+        else:
+            with open(text_or_path, "r", encoding="utf-8", errors="replace") as fh:
+                lines = fh.read().splitlines()[skiprows:]
+        if nrows is not None:
+            lines = lines[:nrows]
+        hit = locate_bad_cell(lines, first_line_no, names, delimiter, decimal, usecols)
+        if hit is None:
+            raise RecordingError(f"the data could not be parsed as numbers ({exc})", path=label,
+                                 hint="check the separator and that every data row holds only numbers") from None
+        line_no, col, problem = hit
+        last = line_no == first_line_no + len(lines) - 1
+        raise RecordingError(f"bad value in the data: {problem}", path=label, line=line_no, column=col,
+                             hint="fix or delete that row" + (" (a last line cut short by a crash can simply be "
+                                                              "deleted)" if last else "")) from None
+
+
+# ---------------------------------------------------------------------------------------
+# Final checks with line numbers, then Recording.validated()
+# ---------------------------------------------------------------------------------------
+def check_time_axis(t: np.ndarray, label: str, first_line_no: int | None, column: str = "time") -> None:
+    """Refuse time axes that cannot be repaired by sorting, naming the line.
+
+    Tolerated (``Recording.validated`` sorts/averages and warns): a few late samples, a
+    few repeated stamps. Refused here: a time reset (a jump back by more than 1 s),
+    many backward steps or repeats, one gap longer than the rest of the recording.
+    """
+    if t.size < 2:
+        return
+    dt = np.diff(t)
+
+    def line_of(i: int) -> int | None:
+        return None if first_line_no is None else first_line_no + int(i)
+
+    back = dt < 0
+    if back.any():
+        i = int(np.flatnonzero(back)[0]) + 1
+        if dt.min() < -1.0 or back.sum() > 0.01 * t.size:
+            raise RecordingError(
+                f"time goes backwards (from {t[i - 1]:.6g} to {t[i]:.6g}; {int(back.sum())} backward step(s) in "
+                f"{t.size} samples): two recordings joined, a clock reset, or not a time column",
+                path=label, line=line_of(i), column=column,
+                hint="split the file at that line, or pass the right time column (time_col=…)")
+    rep = dt == 0
+    if rep.sum() > 0.05 * t.size:
+        i = int(np.flatnonzero(rep)[0]) + 1
+        raise RecordingError(
+            f"{int(rep.sum())} of {t.size} timestamps repeat the previous one (first at this line): "
+            "the time column is too coarse or not a time",
+            path=label, line=line_of(i), column=column,
+            hint="pass the time unit (time_unit=ms|us|ns|s) or another time column")
+    pos = dt[dt > 0]
+    if pos.size:
+        span = float(t.max() - t.min())
+        i = int(np.argmax(dt))
+        if dt[i] > 0.5 * span and dt[i] > 10.0 * float(np.median(pos)):
+            raise RecordingError(
+                f"a gap of {dt[i]:.1f} s (from t={t[i]:.6g} to t={t[i + 1]:.6g}) is more than half of the "
+                f"{span:.1f} s covered: most of the recording is missing",
+                path=label, line=line_of(i + 1), column=column,
+                hint="the logger lost most of the data, or two recordings were joined: split the file")
+
+
+def finish(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None, *, label: str, meta: dict,
+           warnings: list[str] | None = None, first_line_no: int | None = None,
+           time_column: str = "time") -> Recording:
+    """Common ending of every reader: line-aware time checks, then ``validated()``."""
+    t = np.ascontiguousarray(t, dtype=np.float64)
+    acc = np.ascontiguousarray(acc, dtype=np.float64)
+    gyro = None if gyro is None else np.ascontiguousarray(gyro, dtype=np.float64)
+    if t.size == 0:
+        raise RecordingError("the file has a header but no data rows", path=label,
+                             hint="the recording is empty: record again or pick another file")
+    check_time_axis(t, label, first_line_no, time_column)
+    meta = dict(meta)
+    meta.setdefault("path", label)
+    rec = Recording(time_s=t, acc_mps2=acc, gyro_rads=gyro, meta=meta, warnings=list(warnings or []))
+    return rec.validated()
+
+
+def acc_magnitude_median(acc: np.ndarray) -> float:
+    return float(np.median(np.sqrt(np.einsum("ij,ij->i", acc, acc)))) if acc.size else float("nan")
+
+
+def gyro_magnitude_p95(gyro: np.ndarray) -> float:
+    return float(np.percentile(np.sqrt(np.einsum("ij,ij->i", gyro, gyro)), 95)) if gyro.size else float("nan")
+
+
+def guess_acc_unit(acc_raw: np.ndarray) -> tuple[str, float] | None:
+    """Unit implied by the median |a| of a recording with gravity: ≈1 → g, ≈9.8 → m/s²,
+    ≈1000 → mg. ``None`` if none fits (gravity removed, raw counts …)."""
+    m = acc_magnitude_median(acc_raw)
+    if 0.6 < m < 1.6:
+        return "g", m
+    if 6.0 < m < 15.0:
+        return "m/s2", m
+    if 600.0 < m < 1600.0:
+        return "mg", m
+    return None
+
+
+def guess_gyro_unit(gyro_raw: np.ndarray) -> tuple[str, float]:
+    """rad/s unless the 95th percentile of |ω| exceeds 8 (8 rad/s ≈ 460 deg/s: far beyond
+    trunk motion, ordinary in deg/s). A still recording is ambiguous: rad/s is assumed."""
+    p95 = gyro_magnitude_p95(gyro_raw)
+    return ("deg/s" if p95 > 8.0 else "rad/s"), p95
+
+
+def check_stated_acc_unit(acc_raw: np.ndarray, unit: str, label: str, columns: Sequence[str]) -> None:
+    """Refuse when the data contradicts the unit the user or the format stated."""
+    guess = guess_acc_unit(acc_raw)
+    if guess is None:
+        return  # let Recording.check_units explain (gravity removed, counts…)
+    g_unit, m = guess
+    stated = unit.strip().lower().replace(" ", "").replace("^", "").replace("²", "2")
+    if stated in ("m/s2", "mps2"):
+        stated = "m/s2"
+    if g_unit != stated:
+        show = {"m/s2": "m/s²", "g": "g", "mg": "mg"}
+        raise RecordingError(
+            f"the acceleration columns {', '.join(map(str, columns))} are stated in {show.get(stated, unit)} but "
+            f"their median magnitude is {m:.3g}: that is gravity (1 g) expressed in {show[g_unit]}",
+            path=label, column=str(columns[0]),
+            hint=f"pass acc_unit='{g_unit}' (CLI: --acc-unit {g_unit}) if the data really is in {g_unit}")
+
+
+def interp_columns(t_src: np.ndarray, values: np.ndarray, t_dst: np.ndarray) -> np.ndarray:
+    """Linear interpolation of each column of ``values`` from ``t_src`` onto ``t_dst``
+    (t_src must be increasing; callers stay inside its range)."""
+    return np.stack([np.interp(t_dst, t_src, values[:, k]) for k in range(values.shape[1])], axis=1)
+
+
+def sorted_unique_time(t: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sort a secondary stream by time and drop repeated stamps (for interpolation only)."""
+    order = np.argsort(t, kind="stable")
+    t, values = t[order], values[order]
+    keep = np.concatenate([[True], np.diff(t) > 0])
+    return t[keep], values[keep]

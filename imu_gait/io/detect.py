@@ -1,0 +1,119 @@
+"""``read(path, **options)``: detect the format from names and headers, read, validate.
+
+Known formats (auto-detected):
+
+* native imu_gait CSV (``time_s,acc_x,acc_y,acc_z[,gyro_x,gyro_y,gyro_z]``);
+* phyphox export (``Raw Data.csv``, multi-sensor ``Accelerometer.csv``/``Gyroscope.csv``,
+  folder or zip);
+* Sensor Logger export (``TotalAcceleration.csv`` or ``Accelerometer.csv`` + ``Gravity.csv``,
+  optional ``Gyroscope.csv``; folder or zip);
+* GENEActiv CSV;
+* AndroSensor CSV (``;``-separated; refused below 50 Hz).
+
+Anything else is read by the generic reader when options describe it (``time_col``,
+``time_unit``, ``acc_cols``, ``acc_unit``, ``gyro_cols``, ``gyro_unit``, ``delimiter``,
+``skiprows``); without options an unknown file raises :class:`RecordingError` listing the
+formats and the options. ``format=`` forces a reader: native | phyphox | sensorlogger |
+geneactiv | androsensor | generic. Every reader returns ``Recording.validated()``.
+"""
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+from ..errors import RecordingError
+from ..recording import Recording
+from ._common import Container
+from .generic import GENERIC_OPTIONS, read_generic
+from .androsensor import looks_like_androsensor, read_androsensor
+from .geneactiv import looks_like_geneactiv, read_geneactiv
+from .native import read_native, sniff_native
+from .phyphox import is_phyphox, looks_like_phyphox_header, read_phyphox
+from .sensorlogger import is_sensorlogger, looks_like_sensorlogger_header, read_sensorlogger
+
+READERS = {
+    "native": read_native,
+    "phyphox": read_phyphox,
+    "sensorlogger": read_sensorlogger,
+    "geneactiv": read_geneactiv,
+    "androsensor": read_androsensor,
+    "generic": read_generic,
+}
+
+KNOWN_FORMATS_TEXT = (
+    "imu_gait reads: the native CSV (header time_s,acc_x,acc_y,acc_z[,gyro_x,gyro_y,gyro_z]); phyphox "
+    "exports (Raw Data.csv, Accelerometer.csv + Gyroscope.csv, folder or zip); Sensor Logger exports "
+    "(TotalAcceleration.csv or Accelerometer.csv + Gravity.csv, optional Gyroscope.csv; folder or zip); "
+    "GENEActiv CSV; AndroSensor CSV")
+OPTIONS_TEXT = (
+    "for any other CSV describe it: time_col=<name|index>, time_unit=s|ms|us|ns|datetime, "
+    "acc_cols=[x, y, z], acc_unit=m/s2|g|mg, gyro_cols=[x, y, z], gyro_unit=rad/s|deg/s, delimiter=',', "
+    "skiprows=N (CLI: --time-col, --time-unit, --acc-cols, --acc-unit, --gyro-cols, --gyro-unit, "
+    "--delimiter, --skiprows)")
+
+
+def detect_format(path: str | os.PathLike) -> str | None:
+    """Name of the reader for ``path`` ('native', 'phyphox', …) or None if unknown."""
+    p = Path(path)
+    if p.is_dir() or (p.is_file() and zipfile.is_zipfile(p)):
+        with Container(p) as cont:
+            if is_sensorlogger(cont):
+                return "sensorlogger"
+            if is_phyphox(cont):
+                return "phyphox"
+        return None
+    with open(p, "rb") as fh:
+        head = fh.read(16384).decode("utf-8", "replace").lstrip("\ufeff")
+    if sniff_native(head):
+        return "native"
+    if looks_like_geneactiv(head):
+        return "geneactiv"
+    first = next((l for l in head.splitlines() if l.strip()), "")
+    if looks_like_phyphox_header(first):
+        return "phyphox"
+    if looks_like_sensorlogger_header(first):
+        return "sensorlogger"
+    if looks_like_androsensor(first):
+        return "androsensor"
+    return None
+
+
+def read(path: str | os.PathLike, format: str | None = None, **options) -> Recording:
+    """Read any supported recording into a validated :class:`Recording`.
+
+    ``options`` are the generic reader's (see module doc); giving any of them reads the file
+    with the generic reader, as described. ``format`` forces a reader.
+    """
+    path = str(path)
+    if not os.path.exists(path):
+        raise RecordingError("no such file or folder", path=path, hint="check the path and its spelling")
+    unknown = sorted(set(options) - set(GENERIC_OPTIONS) - {"meta"})
+    if unknown:
+        raise RecordingError(f"unknown reader option(s): {', '.join(unknown)}", path=path, hint=OPTIONS_TEXT)
+    given = {k: v for k, v in options.items() if v is not None}
+    if format is not None:
+        fmt = format.strip().lower().replace(" ", "").replace("_", "")
+        if fmt not in READERS:
+            raise RecordingError(f"unknown format {format!r}", path=path,
+                                 hint=f"use one of: {', '.join(READERS)}")
+        if fmt != "generic" and given:
+            raise RecordingError(f"options {', '.join(given)} apply to the generic reader, not {fmt}", path=path,
+                                 hint="drop the options, or use format='generic'")
+        return READERS[fmt](path, **given) if fmt == "generic" else READERS[fmt](path)
+    if given:
+        if os.path.isfile(path) and not zipfile.is_zipfile(path):
+            return read_generic(path, **given)
+        raise RecordingError(f"options {', '.join(given)} describe a single CSV file, but this is a "
+                             f"{'folder' if os.path.isdir(path) else 'zip archive'}", path=path,
+                             hint="drop the options (phyphox and Sensor Logger exports are detected), or point "
+                                  "to the CSV file inside")
+    if os.path.isfile(path) and os.path.getsize(path) == 0:
+        raise RecordingError("the file is empty (0 bytes)", path=path,
+                             hint="the recording was not saved; record again or pick another file")
+    fmt = detect_format(path)
+    if fmt is None:
+        what = "folder" if os.path.isdir(path) else ("zip archive" if zipfile.is_zipfile(path) else "file")
+        raise RecordingError(f"unknown recording format: this {what} matches none of the formats imu_gait knows",
+                             path=path, hint=f"{KNOWN_FORMATS_TEXT}; {OPTIONS_TEXT}")
+    return READERS[fmt](path)

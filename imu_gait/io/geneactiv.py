@@ -1,0 +1,109 @@
+"""GENEActiv CSV exports (GENEActiv PC Software).
+
+About 100 header lines of ``key,value`` (``Measurement Frequency,50.0 Hz``,
+``Device Location Code,back``, ``Units,g`` …), then rows
+``2019-08-06 10:25:50:000,-0.4264,0.7279,0.5089,0,0,31.6`` = timestamp (milliseconds after a
+*colon*), x, y, z [g], light [lux], button, temperature [°C]. The first data row is
+found by pattern, not by a fixed line count; timestamps are parsed vectorised.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+
+import numpy as np
+import pandas as pd
+
+from ..errors import RecordingError
+from ..recording import Recording
+from ._common import acc_factor, check_stated_acc_unit, finish, locate_bad_cell
+
+_ROW_RX = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}:\d{3},")
+_KEEP_KEYS = {
+    "Device Type": "device", "Device Location Code": "placement", "Measurement Frequency": "geneactiv_frequency",
+    "Start Time": "start_time", "Time Zone": "time_zone", "Device Unique Serial Code": "device_serial",
+    "Subject Code": "subject", "Extract Notes": "geneactiv_extract_notes",
+}
+
+
+def looks_like_geneactiv(head_text: str) -> bool:
+    head = head_text.lstrip("\ufeff")
+    return head.startswith("Device Type,GENEActiv") or ("GENEActiv" in head[:2000] and "Measurement Frequency" in head)
+
+
+def read_geneactiv(path: str | os.PathLike) -> Recording:
+    """Read a GENEActiv CSV (acceleration in g → m/s²; no gyroscope) into a validated Recording."""
+    path = str(path)
+    if not os.path.isfile(path):
+        raise RecordingError("no such file", path=path, hint="check the path")
+    with open(path, "r", encoding="utf-8-sig", errors="replace") as fh:
+        text = fh.read()
+    lines = text.splitlines()
+    header: dict[str, str] = {}
+    units: list[str] = []
+    first = None
+    for i, line in enumerate(lines):
+        if _ROW_RX.match(line):
+            first = i
+            break
+        if "," in line:
+            k, v = line.split(",", 1)
+            k, v = k.strip(), v.strip()
+            if k == "Units" and v:
+                units.append(v)
+            elif k and v:
+                header.setdefault(k, v)
+    if first is None:
+        raise RecordingError(
+            "no data rows found (expected rows like '2019-08-06 10:25:50:000,x,y,z,lux,button,temp')",
+            path=path, line=len(lines) or None,
+            hint="export the GENEActiv .bin as CSV with raw (not epoch-summarised) data")
+    meta: dict = {"format": "geneactiv", "path": path}
+    for k, name in _KEEP_KEYS.items():
+        if header.get(k):
+            meta[name] = header[k]
+    m = re.match(r"\s*([\d.]+)", header.get("Measurement Frequency", ""))
+    if m:
+        meta["sample_rate_hz"] = float(m.group(1))
+    acc_unit = units[0] if units else "g"
+    ncol = lines[first].count(",") + 1
+    names = ["timestamp", "x", "y", "z", "lux", "button", "temperature"][:ncol] + \
+        [f"col{j}" for j in range(7, ncol)]
+    try:
+        df = pd.read_csv(io.StringIO(text), header=None, skiprows=first, names=names, usecols=[0, 1, 2, 3],
+                         dtype={"timestamp": str, "x": np.float64, "y": np.float64, "z": np.float64}, engine="c")
+        ts = df["timestamp"].astype(str)
+        # 'YYYY-MM-DD HH:MM:SS:mmm' → replace the colon before the milliseconds with a dot
+        iso = ts.str.slice(0, 19) + "." + ts.str.slice(20, 23)
+        when = pd.to_datetime(iso, format="%Y-%m-%d %H:%M:%S.%f", errors="raise")
+        acc = df[["x", "y", "z"]].to_numpy(dtype=np.float64)
+        if not np.isfinite(acc).all():
+            raise ValueError("non-finite")
+    except (ValueError, TypeError, pd.errors.ParserError) as exc:
+        bad = _locate(lines[first:], first + 1, names)
+        if bad is None:
+            raise RecordingError(f"the data could not be parsed ({exc})", path=path,
+                                 hint="check that the file is an unmodified GENEActiv CSV export") from None
+        line_no, col, problem = bad
+        raise RecordingError(f"bad value: {problem}", path=path, line=line_no, column=col,
+                             hint="fix or delete that row") from None
+    ns = when.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    t_s = (ns - ns[0]) * 1e-9
+    meta["start_time_iso"] = str(when.iloc[0])
+    check_stated_acc_unit(acc, acc_unit, path, ["x", "y", "z"])
+    acc = acc * acc_factor(acc_unit, path)
+    return finish(t_s, acc, None, label=path, meta=meta, first_line_no=first + 1, time_column="timestamp")
+
+
+def _locate(lines, first_line_no, names):
+    rx = _ROW_RX
+    for k, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if not rx.match(line):
+            return first_line_no + k, "timestamp", f"{line.split(',')[0]!r} is not a 'YYYY-MM-DD HH:MM:SS:mmm' time"
+        hit = locate_bad_cell([line], first_line_no + k, names[:len(line.split(','))], ",", usecols=[1, 2, 3])
+        if hit is not None:
+            return hit
+    return None

@@ -1,0 +1,260 @@
+"""Any CSV, described by options.
+
+``read_generic(path, time_col=…, time_unit=…, acc_cols=[…], acc_unit=…, gyro_cols=[…],
+gyro_unit=…, delimiter=…, skiprows=…)``
+
+* ``time_col``: column name or 0-based index (default: a column called time/timestamp/t,
+  else column 0);
+* ``time_unit``: ``s`` | ``ms`` | ``us`` | ``ns`` | ``datetime`` (default: guessed from the
+  spacing of the time stamps, with a warning);
+* ``acc_cols``: 3 names or indices (default: ``acc_x…``/``ax…``/``x,y,z`` by name, else the
+  3 columns after time); ``acc_unit``: ``m/s2`` | ``g`` | ``mg``;
+* ``gyro_cols``: 3 names or indices or ``None`` (default: ``gyro_x…``/``gx…`` by name, or
+  columns 4–6 of a headerless 7-column file); ``gyro_unit``: ``rad/s`` | ``deg/s``;
+* ``delimiter``: default sniffed from the first line (``,`` ``;`` tab); ``skiprows``:
+  lines to skip before the header (or first data row).
+
+Units that were not given are inferred from magnitudes (|a| ≈ 1 g at rest and on average
+while walking; trunk |ω| rarely exceeds a few rad/s) and a warning says what was assumed.
+Units that were given and contradict the data are refused.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import RecordingError
+from ..recording import Recording
+from ._common import (acc_factor, check_stated_acc_unit, finish, guess_acc_unit, guess_gyro_unit, gyro_factor,
+                      sniff_decimal, sniff_delimiter, split_header)
+
+TIME_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
+GENERIC_OPTIONS = ("time_col", "time_unit", "acc_cols", "acc_unit", "gyro_cols", "gyro_unit", "delimiter",
+                   "skiprows")
+
+_ACC_NAME_SETS = [("acc_x", "acc_y", "acc_z"), ("ax", "ay", "az"), ("accx", "accy", "accz"),
+                  ("acc x", "acc y", "acc z"), ("accel_x", "accel_y", "accel_z"), ("x", "y", "z")]
+_GYRO_NAME_SETS = [("gyro_x", "gyro_y", "gyro_z"), ("gx", "gy", "gz"), ("gyrx", "gyry", "gyrz"),
+                   ("gyr_x", "gyr_y", "gyr_z"), ("gyro x", "gyro y", "gyro z")]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.strip().strip('"'))
+        return True
+    except ValueError:
+        return False
+
+
+def _resolve(spec, cols: list[str], label: str, what: str, header_line: int | None) -> int:
+    if isinstance(spec, (int, np.integer)) or (isinstance(spec, str) and spec.strip().lstrip("-").isdigit()
+                                               and spec not in cols):
+        i = int(spec)
+        if not -len(cols) <= i < len(cols):
+            raise RecordingError(f"{what} index {i} is out of range: the file has {len(cols)} column(s)",
+                                 path=label, line=header_line, hint="column indices count from 0")
+        return i % len(cols)
+    lowered = [c.lower() for c in cols]
+    if spec in cols:
+        return cols.index(spec)
+    if str(spec).lower() in lowered:
+        return lowered.index(str(spec).lower())
+    raise RecordingError(f"no column named {spec!r} for {what} (columns: {', '.join(cols)})", path=label,
+                         line=header_line, hint="pass a name from the header or a 0-based index")
+
+
+def _find_set(cols: list[str], sets) -> list[int] | None:
+    lowered = [c.lower().strip() for c in cols]
+    for names in sets:
+        if all(n in lowered for n in names):
+            return [lowered.index(n) for n in names]
+    # names with units, e.g. "ax (g)" or "acc_x [m/s^2]"
+    stripped = [re.sub(r"\s*[\(\[].*$", "", c) for c in lowered]
+    for names in sets:
+        if all(n in stripped for n in names):
+            return [stripped.index(n) for n in names]
+    return None
+
+
+def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | None = None,
+                 acc_cols: Sequence | None = None, acc_unit: str | None = None, gyro_cols: Sequence | None = None,
+                 gyro_unit: str | None = None, delimiter: str | None = None, skiprows: int = 0,
+                 meta: dict | None = None) -> Recording:
+    """Read a CSV described by options (see module doc) into a validated Recording."""
+    path = str(path)
+    label = path
+    if not os.path.isfile(path):
+        raise RecordingError("no such file", path=path, hint="check the path")
+    with open(path, "r", encoding="utf-8-sig", errors="replace") as fh:
+        text = fh.read()
+    lines = text.splitlines()
+    skiprows = int(skiprows or 0)
+    # skip comment lines and blank lines right after the skipped rows
+    start = skiprows
+    while start < len(lines) and (not lines[start].strip() or lines[start].lstrip().startswith("#")):
+        start += 1
+    if start >= len(lines):
+        raise RecordingError("the file is empty" if not text.strip() else "no data after the skipped lines",
+                             path=label, hint="pick the right file, or lower skiprows")
+    first = lines[start]
+    delim = delimiter if delimiter else sniff_delimiter(first)
+    if delim in ("\\t", "tab"):
+        delim = "\t"
+    cells = split_header(first, delim)
+    has_header = not all(_is_number(c) for c in cells if c != "")
+    if has_header:
+        cols = cells
+        header_line = start + 1
+        data_start = start + 1
+    else:
+        cols = [str(i) for i in range(len(cells))]
+        header_line = None
+        data_start = start
+    decimal = sniff_decimal(delim, lines[data_start:data_start + 20])
+    if data_start >= len(lines) or not any(l.strip() for l in lines[data_start:]):
+        raise RecordingError("the file has a header but no data rows", path=label, line=header_line,
+                             hint="the recording is empty: record again or pick another file")
+    if len(cols) < 4:
+        raise RecordingError(
+            f"only {len(cols)} column(s) when split at {delim!r}: need time + 3 acceleration columns",
+            path=label, line=start + 1,
+            hint="pass the right delimiter (delimiter=';' or '\\t'), or check the file")
+    warnings: list[str] = []
+
+    # ---- columns -----------------------------------------------------------------------
+    if time_col is None:
+        lowered = [c.lower() for c in cols]
+        cand = [i for i, c in enumerate(lowered) if re.match(r"^(time|timestamp|t|time_s|unix_s|unix)\b", c)]
+        ti = cand[0] if cand else 0
+    else:
+        ti = _resolve(time_col, cols, label, "time_col", header_line)
+    if acc_cols is None:
+        ai = _find_set(cols, _ACC_NAME_SETS) if has_header else None
+        if ai is None:
+            ai = [j for j in range(len(cols)) if j != ti][:3]
+            warnings.append(f"acceleration columns not given: used {', '.join(cols[j] for j in ai)}")
+    else:
+        if len(acc_cols) != 3:
+            raise RecordingError(f"acc_cols needs 3 columns, got {len(acc_cols)}", path=label,
+                                 hint="pass acc_cols=[x, y, z] as names or 0-based indices")
+        ai = [_resolve(c, cols, label, "acc_cols", header_line) for c in acc_cols]
+    if gyro_cols is None:
+        gi = _find_set(cols, _GYRO_NAME_SETS) if has_header else None
+        if gi is None and not has_header and len(cols) == 7 and acc_cols is None and ti == 0:
+            gi = [4, 5, 6]
+            warnings.append("headerless 7-column file: columns 4–6 taken as the gyroscope")
+    elif isinstance(gyro_cols, str) and gyro_cols.lower() in ("none", ""):
+        gi = None
+    else:
+        if len(gyro_cols) != 3:
+            raise RecordingError(f"gyro_cols needs 3 columns, got {len(gyro_cols)}", path=label,
+                                 hint="pass gyro_cols=[x, y, z] as names or 0-based indices")
+        gi = [_resolve(c, cols, label, "gyro_cols", header_line) for c in gyro_cols]
+
+    # ---- parse (C parser; bad cells located vectorised) --------------------------------
+    use = [ti] + ai + (gi or [])
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=delim, decimal=decimal, header=None, skiprows=data_start,
+                         names=cols, usecols=sorted(set(use)), engine="c",
+                         skip_blank_lines=True, comment=None, quotechar='"')
+    except (ValueError, pd.errors.ParserError) as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise RecordingError(f"the rows do not match the header ({exc})", path=label,
+                             line=(data_start + int(m.group(1)) - 1) if m else None,
+                             hint="check the delimiter (delimiter=…) and that every row has the same columns") from None
+    if len(df) == 0:
+        raise RecordingError("the file has a header but no data rows", path=label, line=header_line,
+                             hint="the recording is empty: record again or pick another file")
+    nonblank = np.array([i for i, l in enumerate(lines[data_start:]) if l.strip()], dtype=np.int64)
+
+    def line_of(row: int) -> int:
+        return int(data_start + 1 + (nonblank[row] if row < nonblank.size else row))
+
+    def numeric(j: int) -> np.ndarray:
+        col = df[cols[j]]
+        vals = pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64)
+        bad = ~np.isfinite(vals)
+        if bad.any():
+            r = int(np.flatnonzero(bad)[0])
+            raise RecordingError(f"{str(col.iloc[r])!r} is not a finite number", path=label, line=line_of(r),
+                                 column=cols[j], hint="fix or delete that row, or check the delimiter and columns")
+        return vals
+
+    # time
+    tcol = df[cols[ti]]
+    tnum = pd.to_numeric(tcol, errors="coerce")
+    unit = (time_unit or "").strip().lower() or None
+    if unit == "datetime" or (unit is None and tnum.isna().mean() > 0.5):
+        when = pd.to_datetime(tcol, errors="coerce", format="mixed" if unit is None else None)
+        bad = when.isna().to_numpy()
+        if bad.any():
+            r = int(np.flatnonzero(bad)[0])
+            raise RecordingError(f"{str(tcol.iloc[r])!r} is not a date/time", path=label, line=line_of(r),
+                                 column=cols[ti], hint="pass time_unit=s|ms|us|ns for numeric times")
+        ns = when.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+        t_s = (ns - ns[0]) * 1e-9
+        if unit is None:
+            warnings.append(f"time column {cols[ti]!r} parsed as date/time")
+        unit = "datetime"
+    else:
+        traw = numeric(ti)
+        if unit is None:  # a unit in the column name: time_s, t_ms, "Time (s)", timestamp [ns]
+            m = re.search(r"(?:[_\s(\[])(s|ms|us|µs|ns)[)\]]?$", cols[ti].strip().lower())
+            if m:
+                unit = m.group(1).replace("µ", "u")
+        if unit is None:
+            dt = np.diff(traw)
+            dt = dt[dt > 0]
+            med = float(np.median(dt)) if dt.size else 1.0
+            unit = "s"
+            for u, lo, hi in (("s", 1e-4, 0.2), ("ms", 0.1, 200.0), ("us", 100.0, 2e5), ("ns", 1e5, 2e8)):
+                if lo <= med < hi:
+                    unit = u
+                    break
+            warnings.append(f"time unit not given: assumed {unit} (median step {med:.6g} {unit})")
+        if unit not in TIME_UNITS:
+            raise RecordingError(f"unknown time unit {time_unit!r}", path=label, column=cols[ti],
+                                 hint="use one of: s, ms, us, ns, datetime")
+        t_s = (traw - traw[0]) * TIME_UNITS[unit]
+        if abs(traw[0]) * TIME_UNITS[unit] > 1e8:  # an epoch time: keep it in meta
+            meta = dict(meta or {})
+            meta["start_unix_s"] = float(traw[0] * TIME_UNITS[unit])
+
+    acc_raw = np.column_stack([numeric(j) for j in ai])
+    acc_names = [cols[j] for j in ai]
+    if acc_unit is None:
+        guess = guess_acc_unit(acc_raw)
+        if guess is None:
+            acc_unit_used = "m/s2"
+        else:
+            acc_unit_used = guess[0]
+            if acc_unit_used != "m/s2":
+                warnings.append(f"acceleration unit not given: median |a| = {guess[1]:.3g} → read as "
+                                f"{acc_unit_used} and converted to m/s² (pass acc_unit to override)")
+    else:
+        acc_unit_used = acc_unit
+        acc_factor(acc_unit, label)  # validates the name
+        check_stated_acc_unit(acc_raw, acc_unit, label, acc_names)
+    acc = acc_raw * acc_factor(acc_unit_used, label)
+
+    gyro = None
+    if gi is not None:
+        gyro_raw = np.column_stack([numeric(j) for j in gi])
+        if gyro_unit is None:
+            gunit, p95 = guess_gyro_unit(gyro_raw)
+            warnings.append(f"gyro unit not given: 95th percentile |ω| = {p95:.3g} → read as {gunit}"
+                            + (" (converted to rad/s)" if gunit != "rad/s" else "") + "; pass gyro_unit to override")
+        else:
+            gunit = gyro_unit
+        gyro = gyro_raw * gyro_factor(gunit, label)
+
+    meta = dict(meta or {})
+    meta.update({"format": "generic", "path": label, "time_unit": unit, "acc_unit": acc_unit_used,
+                 "columns": {"time": cols[ti], "acc": acc_names, "gyro": None if gi is None else [cols[j] for j in gi]}})
+    return finish(t_s, acc, gyro, label=label, meta=meta, warnings=warnings, first_line_no=data_start + 1,
+                  time_column=cols[ti])

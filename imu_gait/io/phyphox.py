@@ -1,0 +1,298 @@
+"""phyphox exports (https://phyphox.org): a folder or zip of CSVs plus ``meta/``.
+
+Handled:
+
+* single-experiment ``Raw Data.csv`` — "Acceleration with g" (used as is),
+  "Acceleration (without g)" (gravity removed: refused unless a gravity stream is in the
+  export), "Gyroscope" alone (refused: nothing to analyse without acceleration), and
+  user-built experiments with acceleration and/or gyroscope columns;
+* multi-sensor "simple experiment" exports (``Accelerometer.csv``, ``Gyroscope.csv``,
+  ``Linear Accelerometer.csv``, …), each on its own time axis: the gyroscope is linearly
+  interpolated onto the accelerometer times, only inside the overlap of both streams
+  (samples outside it are cut, and the cut is reported);
+* separators ``,`` ``;`` or tab, decimal commas, quoted headers, ``%.9E`` numbers;
+* ``meta/time.csv`` (absolute start time) and ``meta/device.csv`` into ``Recording.meta``.
+
+Columns are matched by a regex on the axis letter and the unit in parentheses, never
+by position. Time is phyphox's "seconds since experiment start" and is kept as is.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import numpy as np
+
+from ..errors import RecordingError
+from ..recording import Recording
+from ._common import (Container, acc_factor, check_stated_acc_unit, finish, guess_acc_unit, guess_gyro_unit,
+                      gyro_factor, interp_columns, parse_numeric_csv, sniff_decimal, sniff_delimiter,
+                      sorted_unique_time, split_header)
+
+_TIME_RX = re.compile(r"^\s*(time|t)\b", re.I)
+_AXIS_RX = re.compile(r"(?:^|[\s_])([xyz])(?=$|[\s_(])", re.I)
+_UNIT_RX = re.compile(r"\(([^()]*)\)\s*$")
+
+_ACC_UNITS = {"m/s^2": "m/s2", "m/s²": "m/s2", "m/s2": "m/s2", "g": "g"}
+_GYRO_UNITS = {"rad/s": "rad/s", "deg/s": "deg/s", "°/s": "deg/s"}
+
+
+@dataclass
+class _Stream:
+    kind: str            # acc | linacc | gravity | gyro
+    t: np.ndarray        # (N,) s
+    xyz: np.ndarray      # (N, 3) in SI units (m/s², rad/s)
+    label: str           # file label for messages
+    first_line: int      # line number of the first data row
+    columns: list[str]
+    warnings: list[str]
+
+
+def looks_like_phyphox_header(line: str) -> bool:
+    """A quoted header whose first column is a time in seconds: ``"Time (s)",…``."""
+    first = line.lstrip("\ufeff").strip()
+    return bool(re.match(r'^"(Time \(s\)|time|t \(s\))"\s*[,;\t]', first, re.I))
+
+
+def _classify(col: str, file_hint: str) -> tuple[str, str, str | None] | None:
+    """(kind, axis, unit) for a column name, or None if it is not an axis column."""
+    m = _AXIS_RX.search(col)
+    if not m:
+        return None
+    axis = m.group(1).lower()
+    um = _UNIT_RX.search(col)
+    unit_raw = um.group(1).strip() if um else None
+    name = col.lower()
+    unit_key = unit_raw.lower().replace(" ", "") if unit_raw else None
+    if "gyro" in name or "rotation" in name or (unit_key in _GYRO_UNITS):
+        return "gyro", axis, _GYRO_UNITS.get(unit_key, None) if unit_key else None
+    if unit_key is not None and unit_key not in _ACC_UNITS:
+        return None  # magnetometer (µT), location (°), … : not ours
+    if "linear" in name:
+        kind = "linacc"
+    elif "gravity" in name:
+        kind = "gravity"
+    elif "acc" in name or unit_key in _ACC_UNITS:
+        kind = "acc"
+    else:
+        return None
+    # multi-file exports name columns just "X (m/s^2)": the file name says what it is
+    if kind == "acc" and file_hint in ("linacc", "gravity"):
+        kind = file_hint
+    if file_hint == "gyro":
+        kind = "gyro"
+    unit = _ACC_UNITS.get(unit_key) if unit_key else None
+    return kind, axis, unit
+
+
+def _file_hint(name: str) -> str | None:
+    base = PurePosixPath(name).stem.lower()
+    if "linear" in base:
+        return "linacc"
+    if "gravity" in base:
+        return "gravity"
+    if "gyro" in base:
+        return "gyro"
+    if "accel" in base or "raw data" in base:
+        return "acc" if "accel" in base else None
+    return None
+
+
+def _read_table(cont: Container, name: str) -> list[_Stream]:
+    label = cont.label(name)
+    text = cont.read_text(name)
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise RecordingError("the file is empty", path=label, hint="export the experiment again from phyphox")
+    header = lines[0]
+    delim = sniff_delimiter(header)
+    cols = split_header(header, delim)
+    decimal = sniff_decimal(delim, lines[1:20])
+    tcol = next((i for i, c in enumerate(cols) if _TIME_RX.match(c)), None)
+    if tcol is None:
+        raise RecordingError(f"no time column in the header ({', '.join(cols)})", path=label, line=1,
+                             hint="phyphox exports start with \"Time (s)\"; for other CSVs pass time_col=…")
+    hint = _file_hint(name)
+    groups: dict[str, dict[str, tuple[int, str | None]]] = {}
+    for i, c in enumerate(cols):
+        cl = _classify(c, hint or "")
+        if cl is None:
+            continue
+        kind, axis, unit = cl
+        groups.setdefault(kind, {}).setdefault(axis, (i, unit))
+    groups = {k: v for k, v in groups.items() if set(v) == {"x", "y", "z"}}
+    if not groups:
+        return []
+    if len(lines) < 2 or not any(l.strip() for l in lines[1:]):
+        raise RecordingError("the file has a header but no data rows", path=label, line=1,
+                             hint="the experiment recorded nothing: press play in phyphox before exporting")
+    usecols = sorted({tcol} | {i for g in groups.values() for i, _ in g.values()})
+    data = parse_numeric_csv(text, label=label, skiprows=1, names=cols, delimiter=delim, decimal=decimal,
+                             usecols=usecols, first_line_no=2)
+    pos = {c: j for j, c in enumerate(usecols)}
+    t = data[:, pos[tcol]]
+    out = []
+    for kind, axes in groups.items():
+        idx = [axes[a][0] for a in "xyz"]
+        units = {axes[a][1] for a in "xyz"}
+        unit = units.pop() if len(units) == 1 else None
+        xyz = data[:, [pos[i] for i in idx]]
+        names = [cols[i] for i in idx]
+        notes: list[str] = []
+        if kind == "gyro":
+            if unit is None:  # user-built experiment without units: infer, say so
+                unit, p95 = guess_gyro_unit(xyz)
+                notes.append(f"{PurePosixPath(name).name}: no unit on {names[0]!r}…; 95th percentile |ω| = "
+                             f"{p95:.3g} → read as {unit}")
+            xyz = xyz * gyro_factor(unit, label)
+        else:
+            if unit is None and kind in ("acc", "gravity"):
+                guess = guess_acc_unit(xyz)
+                unit = guess[0] if guess else "m/s2"
+                if unit != "m/s2":
+                    notes.append(f"{PurePosixPath(name).name}: no unit on {names[0]!r}…; median |a| = "
+                                 f"{guess[1]:.3g} → read as {unit} and converted to m/s²")
+            elif kind == "acc":
+                check_stated_acc_unit(xyz, unit, label, names)
+            xyz = xyz * acc_factor(unit or "m/s2", label)
+        out.append(_Stream(kind, t, xyz, label, 2, names, notes))
+    return out
+
+
+def _read_meta(cont: Container) -> dict:
+    meta: dict = {}
+    tname = cont.find_path(r"(.*/)?meta/time\.csv")
+    if tname:
+        try:
+            rows = list(csv.reader(io.StringIO(cont.read_text(tname)), delimiter=sniff_delimiter(
+                cont.read_text(tname).splitlines()[0])))
+            for row in rows[1:]:
+                if row and row[0].strip().upper() == "START" and len(row) >= 3:
+                    meta["start_unix_s"] = float(row[2].replace(",", ".")) - float(row[1].replace(",", "."))
+                    if len(row) >= 4:
+                        meta["start_time"] = row[3]
+                    break
+        except (ValueError, IndexError):
+            pass
+    dname = cont.find_path(r"(.*/)?meta/device\.csv")
+    if dname:
+        text = cont.read_text(dname)
+        rows = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text.splitlines()[0])))
+        props = {r[0].strip(): r[1].strip() for r in rows[1:] if len(r) >= 2}
+        if props.get("deviceModel"):
+            meta["device"] = " ".join(x for x in (props.get("deviceManufacturer") or props.get("deviceBrand"),
+                                                   props["deviceModel"]) if x)
+        for k in ("version", "fileFormat", "deviceBaseOS", "deviceRelease"):
+            if props.get(k):
+                meta[f"phyphox_{k}"] = props[k]
+    return meta
+
+
+def is_phyphox(cont: Container) -> bool:
+    if cont.find_path(r"(.*/)?meta/device\.csv") or cont.find_path(r"(.*/)?meta/time\.csv"):
+        return True
+    for n in cont.names():
+        if n.lower().endswith(".csv") and "/meta/" not in "/" + n.lower():
+            head = cont.read_bytes(n)[:400].decode("utf-8", "replace")
+            if looks_like_phyphox_header(head.splitlines()[0] if head else ""):
+                return True
+    return False
+
+
+def read_phyphox(path: str | os.PathLike) -> Recording:
+    """Read a phyphox export (``Raw Data.csv``, a folder, or a zip) into a validated Recording."""
+    path = str(path)
+    if not os.path.exists(path):
+        raise RecordingError("no such file or folder", path=path, hint="check the path")
+    cont_path, names = path, None
+    if os.path.isfile(path) and not path.lower().endswith(".zip"):
+        # One CSV of an export. If it sits in an export folder (one with meta/), read the
+        # folder so meta/ and, for multi-sensor exports, the sibling sensor files come along.
+        parent = os.path.dirname(os.path.abspath(path))
+        base = os.path.basename(path)
+        if os.path.isdir(os.path.join(parent, "meta")):
+            cont_path = parent
+            names = [base] if base.lower() == "raw data.csv" else None
+        else:
+            names = None
+    with Container(cont_path) as cont:
+        if names is None:
+            names = [n for n in cont.names() if n.lower().endswith(".csv")
+                     and not re.search(r"(^|/)meta/", n, re.I) and "__MACOSX" not in n]
+        if not names:
+            raise RecordingError("no CSV files in this phyphox export", path=path,
+                                 hint="export the experiment as CSV (comma or semicolon) from phyphox")
+        streams: list[_Stream] = []
+        for n in names:
+            streams.extend(_read_table(cont, n))
+        meta = _read_meta(cont)
+        return _combine(streams, path, meta)
+
+
+def _pick(streams: list[_Stream], kind: str) -> _Stream | None:
+    cands = [s for s in streams if s.kind == kind]
+    return max(cands, key=lambda s: s.t.size) if cands else None
+
+
+def _combine(streams: list[_Stream], path: str, meta: dict) -> Recording:
+    warnings: list[str] = []
+    acc = _pick(streams, "acc")
+    gyro = _pick(streams, "gyro")
+    if acc is None:
+        lin, grav = _pick(streams, "linacc"), _pick(streams, "gravity")
+        if lin is not None and grav is not None:
+            tg, vg = sorted_unique_time(grav.t, grav.xyz)
+            lo, hi = max(lin.t.min(), tg[0]), min(lin.t.max(), tg[-1])
+            keep = (lin.t >= lo) & (lin.t <= hi)
+            acc = _Stream("acc", lin.t[keep], lin.xyz[keep] + interp_columns(tg, vg, lin.t[keep]),
+                          lin.label, lin.first_line, lin.columns, lin.warnings + grav.warnings)
+            warnings.append("acceleration without g + gravity stream: gravity interpolated and added back")
+        elif lin is not None:
+            raise RecordingError(
+                "this is phyphox 'Acceleration (without g)': gravity was removed, and imu_gait needs it "
+                "to find which way is up",
+                path=lin.label, column=lin.columns[0],
+                hint="record with the phyphox experiment 'Acceleration with g' (or a multi-sensor export "
+                     "that includes 'Accelerometer')")
+        elif gyro is not None:
+            raise RecordingError(
+                "this export holds only the gyroscope: gait cannot be analysed from rotation rate alone",
+                path=gyro.label, column=gyro.columns[0],
+                hint="record 'Acceleration with g' as well (or a multi-sensor experiment with Accelerometer "
+                     "+ Gyroscope) and read that export")
+        else:
+            raise RecordingError("no acceleration columns found (expected e.g. \"Acceleration x (m/s^2)\" "
+                                 "or \"X (m/s^2)\" in Accelerometer.csv)", path=path,
+                                 hint="export 'Acceleration with g' as CSV from phyphox")
+    t, a = acc.t, acc.xyz
+    warnings.extend(acc.warnings)
+    g = None
+    if gyro is not None:
+        warnings.extend(gyro.warnings)
+        if gyro.t is acc.t or (gyro.t.shape == acc.t.shape and np.array_equal(gyro.t, acc.t)):
+            g = gyro.xyz
+        else:
+            tg, vg = sorted_unique_time(gyro.t, gyro.xyz)
+            lo, hi = max(np.min(t), tg[0]), min(np.max(t), tg[-1])
+            keep = (t >= lo) & (t <= hi)
+            n_cut = int((~keep).sum())
+            if keep.sum() < 2:
+                raise RecordingError(
+                    f"the gyroscope ({tg[0]:.2f}–{tg[-1]:.2f} s) and accelerometer ({np.min(t):.2f}–"
+                    f"{np.max(t):.2f} s) streams do not overlap in time", path=gyro.label,
+                    hint="export both sensors from the same experiment run")
+            t, a = t[keep], a[keep]
+            g = interp_columns(tg, vg, t)
+            warnings.append(
+                f"gyroscope interpolated onto the accelerometer times (separate time axes); kept the overlap "
+                f"{lo:.3f}–{hi:.3f} s, cut {n_cut} accelerometer sample(s) outside it")
+            meta["gyro_interpolated"] = True
+            meta["overlap_s"] = [round(float(lo), 6), round(float(hi), 6)]
+    meta.setdefault("format", "phyphox")
+    meta["path"] = path
+    return finish(t, a, g, label=acc.label, meta=meta, warnings=warnings, first_line_no=acc.first_line,
+                  time_column="Time (s)")

@@ -1,0 +1,178 @@
+"""Sensor Logger exports (Kelvin Choi's app; iOS and Android): a folder or zip of CSVs.
+
+Every sensor file has the header ``time,seconds_elapsed,z,y,x`` — ``time`` in ns since the
+unix epoch, axes in *reverse* order; columns are read by name, never by position.
+
+Acceleration with gravity, in order of preference:
+
+1. ``TotalAcceleration.csv`` (Android) — m/s² with g;
+2. ``Accelerometer.csv`` (gravity removed) + ``Gravity.csv`` — gravity interpolated onto
+   the accelerometer times and added back (iOS);
+3. ``AccelerometerUncalibrated.csv`` — in g on iOS (unless the app standardised units),
+   m/s² on Android; the unit is taken from the platform and checked against |a|.
+
+``Gyroscope.csv`` (rad/s) is optional and interpolated onto the acceleration times within
+the overlap of both streams. ``Metadata.csv`` goes into ``Recording.meta``. Time is
+re-based to the first acceleration sample (``meta['start_unix_s']`` keeps the epoch).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+
+import numpy as np
+
+from ..errors import RecordingError
+from ..recording import G, Recording
+from ._common import (Container, acc_magnitude_median, finish, interp_columns, parse_numeric_csv,
+                      sniff_delimiter, sorted_unique_time, split_header)
+
+SENSOR_HEADER_START = ("time", "seconds_elapsed")
+
+
+def looks_like_sensorlogger_header(line: str) -> bool:
+    cols = split_header(line, ",")
+    return len(cols) >= 5 and tuple(cols[:2]) == SENSOR_HEADER_START and {"x", "y", "z"} <= set(cols)
+
+
+def is_sensorlogger(cont: Container) -> bool:
+    if cont.find(r"Metadata\.csv") and (cont.find(r"TotalAcceleration\.csv") or cont.find(r"Accelerometer\.csv")):
+        return True
+    for name in ("TotalAcceleration.csv", "Accelerometer.csv", "Gravity.csv", "Gyroscope.csv"):
+        n = cont.find(name.replace(".", r"\."))
+        if n:
+            head = cont.read_bytes(n)[:300].decode("utf-8", "replace").lstrip("\ufeff")
+            if looks_like_sensorlogger_header(head.splitlines()[0] if head else ""):
+                return True
+    return False
+
+
+def _read_sensor(cont: Container, name: str) -> tuple[np.ndarray, np.ndarray, str]:
+    """(time_ns as float64, xyz (N,3) in file units with columns in x,y,z order, label)."""
+    label = cont.label(name)
+    text = cont.read_text(name)
+    first_nl = text.find("\n")
+    header = text if first_nl < 0 else text[:first_nl]
+    if not header.strip():
+        raise RecordingError("the file is empty", path=label, hint="export the recording again from Sensor Logger")
+    delim = sniff_delimiter(header)
+    cols = split_header(header, delim)
+    missing = [c for c in ("time", "x", "y", "z") if c not in cols]
+    if missing:
+        raise RecordingError(f"the header lacks {', '.join(missing)} (found: {', '.join(cols)})", path=label,
+                             line=1, hint="Sensor Logger files start 'time,seconds_elapsed,z,y,x'")
+    if first_nl < 0 or not text[first_nl + 1:].strip():
+        raise RecordingError("the file has a header but no data rows", path=label, line=1,
+                             hint="the sensor was not enabled or recorded nothing; enable it in Sensor Logger")
+    want = [cols.index(c) for c in ("time", "x", "y", "z")]
+    data = parse_numeric_csv(text, label=label, skiprows=1, names=cols, delimiter=delim,
+                             usecols=want, first_line_no=2)
+    pos = {c: j for j, c in enumerate(sorted(want))}
+    t_ns = data[:, pos[want[0]]]
+    xyz = data[:, [pos[i] for i in want[1:]]]
+    return t_ns, xyz, label
+
+
+def _read_metadata(cont: Container) -> dict:
+    n = cont.find(r"Metadata\.csv")
+    if not n:
+        return {}
+    text = cont.read_text(n)
+    rows = list(csv.reader(io.StringIO(text)))
+    if len(rows) < 2:
+        return {}
+    raw = {k.strip(): v.strip() for k, v in zip(rows[0], rows[1])}
+    meta: dict = {"sensorlogger_" + k.replace(" ", "_"): v for k, v in raw.items() if v}
+    if raw.get("device name"):
+        meta["device"] = raw["device name"]
+    if raw.get("platform"):
+        meta["platform"] = raw["platform"]
+    rates = [x for x in raw.get("sampleRateMs", "").split("|") if x.strip()]
+    try:
+        ms = [float(x) for x in rates]
+        if ms and min(ms) > 0:
+            meta["requested_rate_hz"] = round(1000.0 / min(ms), 3)
+    except ValueError:
+        pass
+    return meta
+
+
+def read_sensorlogger(path: str | os.PathLike) -> Recording:
+    """Read a Sensor Logger export (zip, folder, or one of its CSV files) into a validated Recording."""
+    path = str(path)
+    if not os.path.exists(path):
+        raise RecordingError("no such file or folder", path=path, hint="check the path")
+    cont_path = path
+    if os.path.isfile(path) and not path.lower().endswith(".zip"):
+        cont_path = os.path.dirname(os.path.abspath(path))  # one CSV given: read its export folder
+    warnings: list[str] = []
+    with Container(cont_path) as cont:
+        meta = _read_metadata(cont)
+        platform = str(meta.get("platform", "")).lower()
+        total = cont.find(r"TotalAcceleration\.csv")
+        lin = cont.find(r"Accelerometer\.csv")
+        grav = cont.find(r"Gravity\.csv")
+        unc = cont.find(r"AccelerometerUncalibrated\.csv")
+        if total:
+            t_ns, acc, label = _read_sensor(cont, total)
+            meta["acc_source"] = "TotalAcceleration"
+        elif lin and grav:
+            t_ns, acc, label = _read_sensor(cont, lin)
+            tg_ns, g_xyz, glabel = _read_sensor(cont, grav)
+            tg, vg = sorted_unique_time(tg_ns, g_xyz)
+            lo, hi = max(t_ns.min(), tg[0]), min(t_ns.max(), tg[-1])
+            keep = (t_ns >= lo) & (t_ns <= hi)
+            if keep.sum() < 2:
+                raise RecordingError("Accelerometer.csv and Gravity.csv do not overlap in time", path=glabel,
+                                     hint="export the whole recording again")
+            if (~keep).any():
+                warnings.append(f"cut {int((~keep).sum())} accelerometer sample(s) outside the Gravity.csv time range")
+            t_ns, acc = t_ns[keep], acc[keep] + interp_columns(tg, vg, t_ns[keep])
+            warnings.append("Accelerometer.csv has gravity removed: Gravity.csv was interpolated and added back")
+            meta["acc_source"] = "Accelerometer+Gravity"
+        elif unc:
+            t_ns, acc, label = _read_sensor(cont, unc)
+            m = acc_magnitude_median(acc)
+            in_g = 0.6 < m < 1.6
+            if platform == "ios" and not in_g and 6.0 < m < 15.0:
+                warnings.append("AccelerometerUncalibrated.csv from iOS is already in m/s² (standardised units)")
+            if in_g:
+                acc = acc * G
+                warnings.append("AccelerometerUncalibrated.csv is in g (iOS): converted to m/s²")
+            warnings.append("uncalibrated accelerometer used (no TotalAcceleration/Gravity in the export)")
+            meta["acc_source"] = "AccelerometerUncalibrated"
+        elif lin:
+            raise RecordingError(
+                "Sensor Logger's Accelerometer.csv has gravity removed and the export has no Gravity.csv "
+                "or TotalAcceleration.csv to restore it",
+                path=cont.label(lin),
+                hint="enable 'Gravity' (iOS) or 'Total Acceleration' (Android) in Sensor Logger and record again")
+        else:
+            raise RecordingError(
+                "no acceleration file in this Sensor Logger export (expected TotalAcceleration.csv, or "
+                "Accelerometer.csv + Gravity.csv)", path=path,
+                hint="enable the accelerometer (and gravity / total acceleration) in Sensor Logger")
+
+        t0_ns = float(t_ns.min())
+        gyro = None
+        gname = cont.find(r"Gyroscope\.csv") or cont.find(r"GyroscopeUncalibrated\.csv")
+        if gname:
+            tw_ns, w, wlabel = _read_sensor(cont, gname)
+            tw, vw = sorted_unique_time(tw_ns, w)
+            lo, hi = max(t_ns.min(), tw[0]), min(t_ns.max(), tw[-1])
+            keep = (t_ns >= lo) & (t_ns <= hi)
+            if keep.sum() < 2:
+                warnings.append(f"{os.path.basename(gname)} does not overlap the acceleration in time: ignored")
+            else:
+                n_cut = int((~keep).sum())
+                t_ns, acc = t_ns[keep], acc[keep]
+                gyro = interp_columns(tw, vw, t_ns)
+                warnings.append(f"gyroscope interpolated onto the acceleration times; overlap "
+                                f"{(lo - t0_ns) * 1e-9:.3f}–{(hi - t0_ns) * 1e-9:.3f} s, {n_cut} sample(s) cut")
+        t_s = (t_ns - t0_ns) * 1e-9
+        meta["start_unix_s"] = t0_ns * 1e-9
+        meta.setdefault("format", "sensorlogger")
+        meta["path"] = path
+        return finish(t_s, acc, gyro, label=label, meta=meta, warnings=warnings, first_line_no=2,
+                      time_column="time")

@@ -1,0 +1,306 @@
+"""Broken input: every case raises RecordingError naming the file and, where it applies, the
+line and column, plus what to do. Files are made by breaking a real recording
+(tests/data/source_walk.csv, 20 s of lower-back walking) in one specific way each."""
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from imu_gait.errors import RecordingError
+from imu_gait.io import read, read_geneactiv, read_native, read_phyphox, read_sensorlogger
+from imu_gait.recording import G
+
+DATA = Path(__file__).parent / "data"
+SOURCE = DATA / "source_walk.csv"
+N_META = 4                      # metadata lines in source_walk.csv
+HEADER_LINE = N_META + 1        # 1-based line number of the header
+FIRST_DATA_LINE = HEADER_LINE + 1
+
+
+def source_lines() -> list[str]:
+    return SOURCE.read_text().splitlines()
+
+
+def write(tmp_path: Path, name: str, lines: list[str]) -> Path:
+    p = tmp_path / name
+    p.write_text("\n".join(lines) + "\n")
+    return p
+
+
+def raises(path, *fragments, line=None, column=None, reader=read, **kw) -> str:
+    with pytest.raises(RecordingError) as ei:
+        reader(path, **kw)
+    msg = str(ei.value)
+    assert Path(path).name in msg, msg
+    if line is not None:
+        assert f"line {line}" in msg, msg
+        assert ei.value.line == line
+    if column is not None:
+        assert f"column {column!r}" in msg, msg
+    for frag in fragments:
+        assert re.search(frag, msg, re.I), (frag, msg)
+    assert "What to do:" in msg, msg
+    return msg
+
+
+def data_line(row: int) -> int:
+    """1-based file line of data row ``row`` (0-based) in source-derived native files."""
+    return FIRST_DATA_LINE + row
+
+
+# ---------------------------------------------------------------------------------------
+def test_empty_file(tmp_path):
+    p = tmp_path / "empty.csv"
+    p.write_bytes(b"")
+    raises(p, "empty")
+    raises(p, "empty", reader=read_native)
+
+
+def test_only_comments(tmp_path):
+    raises(write(tmp_path, "comments.csv", source_lines()[:N_META]), "only comment lines", reader=read_native)
+
+
+def test_header_only(tmp_path):
+    raises(write(tmp_path, "header_only.csv", source_lines()[:HEADER_LINE]), "no data rows", line=HEADER_LINE)
+
+
+def test_wrong_delimiter_in_rows(tmp_path):
+    lines = source_lines()
+    lines = lines[:HEADER_LINE] + [l.replace(",", ";") for l in lines[HEADER_LINE:]]
+    raises(write(tmp_path, "semicolon_rows.csv", lines), "field", "separator", line=FIRST_DATA_LINE)
+
+
+def test_wrong_delimiter_option_for_generic(tmp_path):
+    lines = [l.replace(",", ";") for l in source_lines()[N_META:]]
+    p = write(tmp_path, "generic_semicolon.csv", lines)
+    raises(p, "column", "delimiter", line=1, delimiter=",", acc_unit="m/s2")
+
+
+@pytest.mark.parametrize("row,col,bad", [(137, "acc_y", "abc"), (1500, "gyro_z", "1.2.3"), (0, "time_s", "t0")])
+def test_non_numeric_cell(tmp_path, row, col, bad):
+    lines = source_lines()
+    cols = lines[N_META].split(",")
+    cells = lines[HEADER_LINE + row].split(",")
+    cells[cols.index(col)] = bad
+    lines[HEADER_LINE + row] = ",".join(cells)
+    msg = raises(write(tmp_path, "text_cell.csv", lines), "not a number", line=data_line(row), column=col)
+    assert bad in msg
+
+
+@pytest.mark.parametrize("token", ["nan", "NaN", "inf", "-inf", ""])
+def test_nan_and_inf(tmp_path, token):
+    lines = source_lines()
+    row = 812
+    cells = lines[HEADER_LINE + row].split(",")
+    cells[2] = token
+    lines[HEADER_LINE + row] = ",".join(cells)
+    raises(write(tmp_path, "nan_cell.csv", lines), "finite|not a number", line=data_line(row), column="acc_y")
+
+
+def test_nan_in_generic_file(tmp_path):
+    lines = source_lines()[N_META:]
+    cells = lines[400].split(",")
+    cells[3] = "NaN"
+    lines[400] = ",".join(cells)
+    lines[0] = "t,ax,ay,az,gx,gy,gz"
+    p = write(tmp_path, "generic_nan.csv", lines)
+    raises(p, "finite", line=401, column="az", acc_unit="m/s2", gyro_unit="rad/s")
+
+
+def test_time_going_backwards_reset(tmp_path):
+    """Two recordings joined: time restarts at 0 half-way."""
+    lines = source_lines()
+    body = lines[HEADER_LINE:]
+    joined = body + body  # second copy starts at t=0 again
+    raises(write(tmp_path, "joined.csv", lines[:HEADER_LINE] + joined), "backwards",
+           line=data_line(len(body)), column="time_s")
+
+
+def test_time_backwards_many_small_steps(tmp_path):
+    lines = source_lines()
+    body = lines[HEADER_LINE:]
+    idx = np.arange(len(body))
+    for i in range(0, len(body) - 1, 20):  # swap every 20th pair: 5 % out of order
+        idx[i], idx[i + 1] = idx[i + 1], idx[i]
+    raises(write(tmp_path, "shuffled.csv", lines[:HEADER_LINE] + [body[i] for i in idx]), "backwards",
+           line=data_line(1), column="time_s")
+
+
+def test_single_late_sample_is_sorted_not_refused(tmp_path):
+    lines = source_lines()
+    body = lines[HEADER_LINE:]
+    body[100], body[101] = body[101], body[100]
+    rec = read(write(tmp_path, "one_late.csv", lines[:HEADER_LINE] + body))
+    assert rec.n_samples == len(body) and np.all(np.diff(rec.time_s) > 0)
+    assert any("backwards" in w for w in rec.warnings)
+
+
+def test_time_repeating(tmp_path):
+    """Whole-second or coarse stamps: most timestamps repeat."""
+    lines = source_lines()
+    body = []
+    for l in lines[HEADER_LINE:]:
+        cells = l.split(",")
+        cells[0] = f"{np.floor(float(cells[0]) * 10) / 10:.1f}"  # 0.1 s resolution at 100 Hz
+        body.append(",".join(cells))
+    raises(write(tmp_path, "coarse_time.csv", lines[:HEADER_LINE] + body), "repeat", line=data_line(1),
+           column="time_s")
+
+
+def test_huge_gap(tmp_path):
+    lines = source_lines()
+    body = []
+    for i, l in enumerate(lines[HEADER_LINE:]):
+        cells = l.split(",")
+        if i >= 1000:
+            cells[0] = f"{float(cells[0]) + 3600:.2f}"  # an hour without data
+        body.append(",".join(cells))
+    raises(write(tmp_path, "gap.csv", lines[:HEADER_LINE] + body), "gap", "missing", line=data_line(1000),
+           column="time_s")
+
+
+def test_two_second_recording(tmp_path):
+    lines = source_lines()
+    raises(write(tmp_path, "two_seconds.csv", lines[:HEADER_LINE + 200]), r"lasts 2\.0 s", "at least")
+
+
+def test_native_values_in_g_refused(tmp_path):
+    lines = source_lines()
+    body = []
+    for l in lines[HEADER_LINE:]:
+        v = [float(x) for x in l.split(",")]
+        body.append(",".join([f"{v[0]:.2f}"] + [f"{x / G:.6g}" for x in v[1:4]] + [f"{x:.6g}" for x in v[4:]]))
+    raises(write(tmp_path, "in_g.csv", lines[:HEADER_LINE] + body), "look like g", "acc-unit g")
+
+
+def test_native_gyro_in_deg_s_refused(tmp_path):
+    lines = source_lines()
+    body = []
+    for l in lines[HEADER_LINE:]:
+        v = [float(x) for x in l.split(",")]
+        # a fast-turning trunk recorded in deg/s: 95th percentile far above 40
+        body.append(",".join([f"{v[0]:.2f}"] + [f"{x:.6g}" for x in v[1:4]] + [f"{np.rad2deg(x) * 10:.6g}" for x in v[4:]]))
+    raises(write(tmp_path, "deg_s.csv", lines[:HEADER_LINE] + body), "deg/s")
+
+
+def test_stated_unit_contradicted_by_data(tmp_path):
+    """The user says g, the data is m/s² (|a| ≈ 9.8): refuse, name the columns, suggest the unit."""
+    lines = source_lines()[N_META:]
+    lines[0] = "t,ax,ay,az,gx,gy,gz"
+    p = write(tmp_path, "says_g.csv", lines)
+    raises(p, "stated in g", "expressed in m/s²", "acc_unit='m/s2'", column="ax", acc_unit="g", gyro_unit="rad/s")
+
+
+def test_gravity_removed_generic_refused(tmp_path):
+    lines = source_lines()[N_META:]
+    arr = np.array([[float(x) for x in l.split(",")] for l in lines[1:]])
+    arr[:, 1:4] -= arr[:, 1:4].mean(axis=0)
+    body = [",".join(f"{x:.6g}" for x in r) for r in arr]
+    p = write(tmp_path, "linear.csv", ["t,ax,ay,az,gx,gy,gz"] + body)
+    raises(p, "gravity", acc_unit="m/s2", gyro_unit="rad/s")
+
+
+def test_time_unit_wrong(tmp_path):
+    """Milliseconds read as seconds: 0.1 Hz is no gait recording."""
+    lines = source_lines()[N_META:]
+    body = []
+    for l in lines[1:]:
+        cells = l.split(",")
+        cells[0] = f"{float(cells[0]) * 1000:.0f}"
+        body.append(",".join(cells))
+    p = write(tmp_path, "ms_as_s.csv", ["t,ax,ay,az,gx,gy,gz"] + body)
+    raises(p, "sampling rate", time_unit="s", acc_unit="m/s2", gyro_unit="rad/s")
+
+
+def test_partial_gyro_columns(tmp_path):
+    lines = source_lines()
+    lines[N_META] = "time_s,acc_x,acc_y,acc_z,gyro_x,gyro_y,other"
+    raises(write(tmp_path, "partial_gyro.csv", lines), "gyro", line=HEADER_LINE, reader=read_native)
+
+
+def test_unknown_format_lists_formats_and_options(tmp_path):
+    p = write(tmp_path, "mystery.csv", ["a,b,c,d", "1,2,3,4"])
+    raises(p, "unknown recording format", "native", "phyphox", "Sensor Logger", "GENEActiv", "time_col",
+                 "acc_unit", "gyro_unit")
+
+
+def test_unknown_option_and_missing_file(tmp_path):
+    raises(SOURCE, "unknown reader option", acc_units="g")
+    raises(DATA / "phyphox_with_g", "single CSV file", acc_unit="g")
+    raises(tmp_path / "nope.csv", "no such file")
+
+
+# ---------------------------------------------------------------------------------------
+# app formats
+# ---------------------------------------------------------------------------------------
+def test_phyphox_header_only(tmp_path):
+    d = tmp_path / "phy"
+    shutil.copytree(DATA / "phyphox_with_g", d)
+    raw = d / "Raw Data.csv"
+    raw.write_text(raw.read_text().splitlines()[0] + "\n")
+    raises(d, "no data rows", line=1)
+
+
+def test_phyphox_bad_cell_in_zip(tmp_path):
+    lines = (DATA / "phyphox_with_g" / "Raw Data.csv").read_text().splitlines()
+    cells = lines[250].split(",")
+    cells[2] = "-"
+    lines[250] = ",".join(cells)
+    z = tmp_path / "broken_export.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("Raw Data.csv", "\n".join(lines) + "\n")
+        zf.write(DATA / "phyphox_with_g" / "meta" / "time.csv", "meta/time.csv")
+    msg = raises(z, "not a number", line=251, column="Acceleration y (m/s^2)", reader=read_phyphox)
+    assert "Raw Data.csv" in msg
+
+
+def test_phyphox_streams_without_overlap(tmp_path):
+    d = tmp_path / "multi"
+    shutil.copytree(DATA / "phyphox_multi", d)
+    g = d / "Gyroscope.csv"
+    lines = g.read_text().splitlines()
+    out = [lines[0]]
+    for l in lines[1:]:
+        cells = l.split(",")
+        cells[0] = f"{float(cells[0]) + 100:.9E}"
+        out.append(",".join(cells))
+    g.write_text("\n".join(out) + "\n")
+    raises(d, "do not overlap", reader=read_phyphox)
+
+
+def test_sensorlogger_bad_cell_named(tmp_path):
+    d = tmp_path / "sl"
+    shutil.copytree(DATA / "sensorlogger_android", d)
+    f = d / "TotalAcceleration.csv"
+    lines = f.read_text().splitlines()
+    cells = lines[77].split(",")
+    cells[4] = "NaN"  # the x column (last: axes are z,y,x)
+    lines[77] = ",".join(cells)
+    f.write_text("\n".join(lines) + "\n")
+    msg = raises(d, "finite", line=78, column="x", reader=read_sensorlogger)
+    assert "TotalAcceleration.csv" in msg
+
+
+def test_sensorlogger_empty_sensor_file(tmp_path):
+    d = tmp_path / "sl2"
+    shutil.copytree(DATA / "sensorlogger_ios", d)
+    (d / "Gravity.csv").write_text("time,seconds_elapsed,z,y,x\n")
+    msg = raises(d, "no data rows", line=1)
+    assert "Gravity.csv" in msg
+
+
+def test_geneactiv_bad_timestamp(tmp_path):
+    lines = (DATA / "gaitpy_demo" / "demo_data_30s.csv").read_text().splitlines()
+    lines[600] = lines[600].replace(":", ".", 3)  # '2019-08-06 10.25.58.000' style: broken
+    p = write(tmp_path, "geneactiv_broken.csv", lines)
+    raises(p, "YYYY-MM-DD", line=601, column="timestamp", reader=read_geneactiv)
+
+
+def test_geneactiv_without_data(tmp_path):
+    lines = (DATA / "gaitpy_demo" / "demo_data_30s.csv").read_text().splitlines()[:100]
+    raises(write(tmp_path, "geneactiv_header.csv", lines), "no data rows", reader=read_geneactiv)
