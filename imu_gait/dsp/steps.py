@@ -38,7 +38,7 @@ class StepParams:
     min_step_s: float = 0.25           # 240 steps/min
     max_step_s: float = 1.40           # ~43 steps/min
     min_bout_steps: int = 4            # steady candidates needed to start a bout
-    start_regularity: float = 0.3      # stride-lag autocorrelation needed to start a bout
+    start_regularity: float = 0.15      # stride-lag autocorrelation needed to start a bout
     rhythm_tolerance: float = 0.35     # |step − median| / median allowed while in a bout
     start_tolerance: float = 0.25      # tighter when starting a bout
     end_after_steps: float = 2.5       # bout ends after this many step times without a step
@@ -140,7 +140,9 @@ class StepAcceptor:
         p = self.p
         ic = peak_t if contact_t is None else contact_t
         accepted: list[float] = []
-        closed: list[Bout] = []
+        # a bout ends by *data* time, never by when a chunk happened to arrive, so live
+        # and offline analysis close it at the same point
+        closed: list[Bout] = self.tick(peak_t)
         if self.bout is not None:
             step, stride = self._medians()
             gap = peak_t - self.bout.peaks[-1]
@@ -161,7 +163,7 @@ class StepAcceptor:
                 self.bout.peaks.append(peak_t)
                 self.bout.rises.append(rise)
                 return [ic], closed
-            closed = self._close()               # rhythm lost: the bout ended
+            closed += self._close()              # rhythm lost: the bout ended
             self.pending = [(peak_t, ic, rise)] if rise >= p.start_prominence_mps2 else []
             return accepted, closed
         # not in a bout: look for min_bout_steps candidates at a steady rhythm
