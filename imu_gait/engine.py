@@ -87,7 +87,7 @@ class GaitEngine:
         self.p = params or StepParams()
         self._resampler = StreamResampler(self.fs, input_rate_hz=fs_hz)
         self._gravity = GravityTracker(self.fs, has_gyro=has_gyro)
-        self._fir4 = fir_lowpass(self.fs, 4.0, 0.20)
+        self._fir4 = fir_lowpass(self.fs, 4.0, 0.15)   # look-ahead 0.15 s + 0.12 s peak window: events ≈ 0.37 s after the step
         self._fir10 = fir_lowpass(self.fs, 10.0, 0.10)
         self._acceptor = StepAcceptor(self.p, regularity=self._regularity)
         self._rows: list[dict[str, Any]] = []

@@ -24,7 +24,7 @@ from scipy.ndimage import maximum_filter1d, minimum_filter1d
 
 @dataclass
 class StepParams:
-    peak_halfwidth_s: float = 0.15     # a candidate is the max within ± this
+    peak_halfwidth_s: float = 0.12     # a candidate is the max within ± this
     prominence_window_s: float = 0.40  # rise measured from the lowest value this far back
     min_prominence_mps2: float = 0.15  # smallest rise that can be a step inside a bout (m/s²)
     start_prominence_mps2: float = 0.35  # every step that starts a bout rises at least this

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Bootstrap for a fresh machine with only Python 3.10+ (no other tools needed).
+
+    python3 dev.py demo    # analyse a bundled real recording → summary + out/report.html
+    python3 dev.py test    # the whole test suite
+
+Both create ./.venv on first use and install imu_gait with its test extras into it, so the
+system Python is never touched (Debian/Ubuntu refuse system-wide pip installs).
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".imu_gait-installed"
+
+
+def ensure_env() -> None:
+    if sys.version_info < (3, 10):
+        sys.exit(f"imu_gait needs Python 3.10 or newer; this is {sys.version.split()[0]}")
+    if not PY.exists():
+        print("Creating .venv …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    pyproject = ROOT / "pyproject.toml"
+    if not STAMP.exists() or STAMP.stat().st_mtime < pyproject.stat().st_mtime:
+        print("Installing imu_gait and its dependencies into .venv …", flush=True)
+        subprocess.check_call([str(PY), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+        subprocess.check_call([str(PY), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]"])
+        STAMP.write_text("ok\n")
+
+
+def main(argv: list[str]) -> int:
+    cmd = argv[0] if argv else "help"
+    if cmd not in ("demo", "test"):
+        print(__doc__)
+        return 2
+    ensure_env()
+    if cmd == "demo":
+        out = ROOT / "out"
+        out.mkdir(exist_ok=True)
+        return subprocess.call([str(BIN / "imu-gait"), "analyze", str(ROOT / "datasets" / "mobgap_HA001_daily.csv"),
+                                "--report", str(out / "report.html"), "--json", str(out / "result.json"),
+                                "--steps-csv", str(out / "steps.csv"), *argv[1:]])
+    return subprocess.call([str(PY), "-m", "pytest", "-q", *argv[1:]], cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
