@@ -1,0 +1,202 @@
+"""Throughput and memory of offline analysis (issue: the foundation's performance targets).
+
+    .venv/bin/python benchmarks/throughput.py            # ~2 min; writes benchmarks/results/throughput.md/.json
+    .venv/bin/python benchmarks/throughput.py --day-file # also the 24 h *file* path (writes a ~0.6 GB CSV)
+
+Measures, in one run on one machine:
+- the I/O floor: ``pandas.read_csv`` alone on one hour of 100 Hz 6-axis native CSV;
+- ``imu_gait.read`` (parse + validation) on the same file;
+- end to end: ``imu_gait.read`` + ``imu_gait.analyze`` (steps, metrics, flags; no report);
+- the analysis alone from arrays (CPU seconds per hour of data → × real time);
+- peak resident memory (separate processes) for 24 h at 100 Hz: the engine fed in chunks
+  from a generator (flat memory), ``analyze`` on a 24 h in-memory recording, and — with
+  ``--day-file`` — ``imu-gait analyze`` on a 24 h native CSV.
+Each timing is the best of several repeats (the machine is shared and noisy); ratios
+are computed from timings taken in the same run.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import imu_gait  # noqa: E402
+from imu_gait.io.native import write_native  # noqa: E402
+from imu_gait.recording import Recording  # noqa: E402
+from imu_gait.synthetic import synthesize_walk  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def hour_of_walking(hours: float = 1.0) -> Recording:
+    """A realistic hour: a 10-minute synthetic walk (with stops) tiled, 100 Hz, 6-axis."""
+    rec, _ = synthesize_walk(600, seed=1, stand_s=20, stand_end_s=20, mount_euler_deg=(20, 70, 10),
+                             segments=[(200, {"cadence_spm": 118}), (400, {"cadence_spm": 104})])
+    k = int(round(hours * 3600 / 600))
+    t = np.concatenate([rec.time_s + i * 600.0 for i in range(k)])
+    return Recording(t, np.tile(rec.acc_mps2, (k, 1)), np.tile(rec.gyro_rads, (k, 1)),
+                     meta={"source": "benchmark", "sample_rate_hz": 100, "placement": "lower_back"})
+
+
+def best_of(fn, repeats: int):
+    """(best wall seconds, best CPU seconds, last result)."""
+    walls, cpus, out = [], [], None
+    for _ in range(repeats):
+        w0, c0 = time.perf_counter(), time.process_time()
+        out = fn()
+        cpus.append(time.process_time() - c0)
+        walls.append(time.perf_counter() - w0)
+    return min(walls), min(cpus), out
+
+
+MEM_SNIPPETS = {
+    "engine_stream_24h": """
+import numpy as np, resource, sys
+sys.path.insert(0, {root!r})
+from imu_gait import GaitEngine
+from benchmarks.throughput import hour_of_walking
+rec = hour_of_walking(1.0)
+eng = GaitEngine(100, has_gyro=True)
+n_steps = 0
+for h in range(24):
+    for i in range(0, rec.n_samples, 6000):           # 60-s chunks, as analyze() feeds them
+        sl = slice(i, i + 6000)
+        eng.feed(rec.time_s[sl] + h * 3600.0, rec.acc_mps2[sl], rec.gyro_rads[sl])
+res = eng.finish()
+print(len(res.steps), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+""",
+    "analyze_in_memory_24h": """
+import numpy as np, resource, sys
+sys.path.insert(0, {root!r})
+import imu_gait
+from imu_gait.recording import Recording
+from benchmarks.throughput import hour_of_walking
+one = hour_of_walking(1.0)
+t = np.concatenate([one.time_s + h * 3600.0 for h in range(24)])
+rec = Recording(t, np.tile(one.acc_mps2, (24, 1)), np.tile(one.gyro_rads, (24, 1)), meta={{"source": "bench"}})
+del one
+res = imu_gait.analyze(rec)
+print(len(res.steps), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+""",
+}
+
+
+def run_mem(name: str) -> tuple[int, float]:
+    code = MEM_SNIPPETS[name].format(root=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    steps, kb = out.stdout.split()[-2:]
+    return int(steps), int(kb) / 1024.0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--day-file", action="store_true", help="also analyse a 24 h native CSV file (slow)")
+    args = ap.parse_args(argv)
+
+    rec = hour_of_walking(1.0)
+    hours = rec.duration_s / 3600
+    rows: list[tuple[str, str, str]] = []
+    res_json: dict = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                      "machine": {"python": platform.python_version(), "cpu": _cpu_name(), "cores": os.cpu_count(),
+                                  "numpy": np.__version__, "pandas": pd.__version__},
+                      "command": "python benchmarks/throughput.py" + (" --day-file" if args.day_file else "")}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "hour.csv"
+        write_native(path, rec)
+        size_mb = path.stat().st_size / 1e6
+        print(f"1 h of 100 Hz 6-axis native CSV: {rec.n_samples} rows, {size_mb:.1f} MB")
+
+        # the three file-level timings interleaved, best of N each
+        t_pd = t_read = t_e2e = float("inf")
+        for _ in range(args.repeats):
+            w, _, _ = best_of(lambda: pd.read_csv(path, comment="#"), 1)
+            t_pd = min(t_pd, w)
+            w, _, r = best_of(lambda: imu_gait.read(path), 1)
+            t_read = min(t_read, w)
+            w, _, res = best_of(lambda: imu_gait.analyze(imu_gait.read(path)), 1)
+            t_e2e = min(t_e2e, w)
+        _, cpu_an, res = best_of(lambda: imu_gait.analyze(r), args.repeats)
+        wall_an, _, _ = best_of(lambda: imu_gait.analyze(r), args.repeats)
+    rt = 3600 * hours / cpu_an
+    res_json["hour_file"] = {"rows": rec.n_samples, "size_mb": round(size_mb, 1), "pandas_read_csv_s": t_pd,
+                             "imu_gait_read_s": t_read, "read_plus_analyze_s": t_e2e,
+                             "ratio_end_to_end_vs_read_csv": t_e2e / t_pd,
+                             "analysis_cpu_s_per_hour": cpu_an / hours, "analysis_wall_s_per_hour": wall_an / hours,
+                             "analysis_x_real_time": rt, "steps": int(len(res.steps))}
+    rows += [
+        ("pandas.read_csv alone (I/O floor), 1 h file", f"{t_pd:.3f} s", "—"),
+        ("imu_gait.read (parse + validation)", f"{t_read:.3f} s", f"{t_read / t_pd:.2f}× read_csv"),
+        ("read + analyze end to end", f"{t_e2e:.3f} s", f"**{t_e2e / t_pd:.2f}× read_csv** (target ≤ 2×)"),
+        ("analysis alone from arrays, CPU", f"{cpu_an / hours:.3f} s per hour", f"**{rt:,.0f}× real time** (target ≥ 5,000×)"),
+        ("analysis alone from arrays, wall", f"{wall_an / hours:.3f} s per hour", f"{3600 * hours / wall_an:,.0f}× real time"),
+    ]
+    print("measuring peak memory for 24 h (separate processes) …", flush=True)
+    for name, label in (("engine_stream_24h", "24 h streamed through the engine in 60 s chunks"),
+                        ("analyze_in_memory_24h", "24 h in-memory recording → analyze()")):
+        steps, mb = run_mem(name)
+        res_json[name] = {"peak_rss_mb": round(mb, 1), "steps": steps}
+        rows.append((f"peak RSS: {label}", f"{mb:,.0f} MB", f"{steps} steps (target < 1,500 MB)"))
+    if args.day_file:
+        with tempfile.TemporaryDirectory() as tmp:
+            day = Path(tmp) / "day.csv"
+            one = hour_of_walking(1.0)
+            t = np.concatenate([one.time_s + h * 3600.0 for h in range(24)])
+            write_native(day, Recording(t, np.tile(one.acc_mps2, (24, 1)), np.tile(one.gyro_rads, (24, 1)),
+                                        meta={"source": "bench"}))
+            code = ("import resource,subprocess,sys;"
+                    f"subprocess.run([{str(ROOT / '.venv' / 'bin' / 'imu-gait')!r},'analyze',{str(day)!r},'-q'],check=True);"
+                    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+            w0 = time.perf_counter()
+            out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+            mb = int(out.stdout.split()[-1]) / 1024
+            res_json["day_file"] = {"peak_rss_mb": round(mb, 1), "wall_s": time.perf_counter() - w0}
+            rows.append(("peak RSS: `imu-gait analyze` on a 24 h native CSV", f"{mb:,.0f} MB",
+                         f"wall {time.perf_counter() - w0:.0f} s"))
+
+    table = ["| measurement | value | ratio / note |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    md = "\n".join([
+        "# Throughput and memory",
+        "",
+        f"Command: `{res_json['command']}` (from the repository root, in `.venv`).  ",
+        f"Date: {res_json['date']}. Machine: {res_json['machine']['cpu']}, {res_json['machine']['cores']} cores, "
+        f"Python {res_json['machine']['python']}, numpy {np.__version__}, pandas {pd.__version__}.  ",
+        f"Data: 1 h of 100 Hz 6-axis synthetic walking with stops ({rec.n_samples} rows, {size_mb:.1f} MB native CSV, "
+        f"{res_json['hour_file']['steps']} steps); timings are the best of {args.repeats} repeats, all from this one run.",
+        "",
+        *table,
+        "",
+    ])
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "throughput.md").write_text(md)
+    (RESULTS / "throughput.json").write_text(json.dumps(res_json, indent=1))
+    print(md)
+    return 0
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,282 @@
+"""The ``imu-gait`` command.
+
+``imu-gait analyze FILE`` reads a recording (any supported format), runs the analysis engine
+and prints a calm summary; ``--json``, ``--steps-csv`` and ``--report`` write the JSON
+contract, one row per step, and a self-contained HTML report.
+
+``live``, ``scan``, ``simulate`` … come from :mod:`imu_gait.devices.cli_live` when it is
+installed: that module provides ``register(subparsers)``, which adds its sub-commands, each
+with ``set_defaults(func=handler)`` where ``handler(args) -> int | None`` (the exit code).
+
+Exit codes: 0 success; 2 a mistake the user can fix (bad file, bad option, command not
+available; the message goes to stderr, no traceback); 130 interrupted. Programming errors
+propagate with their traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from typing import Any, Callable, Sequence
+
+from .errors import ImuGaitError, RecordingError
+
+PROG = "imu-gait"
+#: Recordings longer than this get a progress bar (on a terminal only).
+PROGRESS_ABOVE_S = 180.0
+
+ACC_UNITS = {"g": "g", "m/s2": "m/s2", "m/s^2": "m/s2", "m/s²": "m/s2", "mps2": "m/s2", "mg": "mg"}
+GYRO_UNITS = {"deg/s": "deg/s", "dps": "deg/s", "rad/s": "rad/s", "rps": "rad/s"}
+TIME_UNITS = ("s", "ms", "us", "ns", "datetime")
+
+
+# ---------------------------------------------------------------- argument types
+def _positive(lo: float, hi: float, unit: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not (lo <= v <= hi):
+            raise argparse.ArgumentTypeError(f"{v:g} {unit} is outside the plausible range {lo:g}–{hi:g} {unit}")
+        return v
+    return parse
+
+
+def _columns(text: str) -> list[str]:
+    cols = [c.strip() for c in text.split(",") if c.strip()]
+    if len(cols) != 3:
+        raise argparse.ArgumentTypeError(f"expected three comma-separated column names (x,y,z), got {text!r}")
+    return cols
+
+
+def _unit(table: dict[str, str]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        key = text.strip().lower()
+        if key not in table:
+            raise argparse.ArgumentTypeError(f"unknown unit {text!r}; use one of {', '.join(sorted(set(table.values())))}")
+        return table[key]
+    return parse
+
+
+def _delimiter(text: str) -> str:
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "space": " "}
+    d = named.get(text.lower(), text)
+    if len(d) != 1:
+        raise argparse.ArgumentTypeError(f"a delimiter is one character (or tab/comma/semicolon/space), got {text!r}")
+    return d
+
+
+# ---------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Trunk-worn IMU gait monitor: steps, cadence, bounce, twist, lean, sway and "
+                               "back-strain flags, from a recording or live.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_analyze(sub)
+    _add_device_commands(sub)
+    return parser
+
+
+def _add_analyze(sub: Any) -> None:
+    p = sub.add_parser(
+        "analyze", help="analyse a recording and print a summary (optionally JSON, steps CSV, HTML report)",
+        description="Analyse a trunk IMU recording (native CSV, phyphox, Sensor Logger, GENEActiv, or any CSV "
+                    "with the column options) and print a summary.",
+        epilog="example: imu-gait analyze walk.csv --report walk.html --json walk.json")
+    p.add_argument("file", metavar="FILE", help="recording file or export folder/zip")
+    out = p.add_argument_group("outputs")
+    out.add_argument("--json", metavar="OUT", help="write the result as JSON ('-' for stdout)")
+    out.add_argument("--steps-csv", metavar="OUT", help="write one row per step as CSV ('-' for stdout)")
+    out.add_argument("--report", metavar="OUT.html",
+                     help="write a self-contained HTML report with plots ('-' for stdout)")
+    out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    ctx = p.add_argument_group("context (improves the metrics when given)")
+    ctx.add_argument("--treadmill", action="store_true", help="the recording was made on a treadmill")
+    belt = ctx.add_mutually_exclusive_group()
+    belt.add_argument("--belt-speed", metavar="M_S", type=_positive(0.1, 12.0, "m/s"),
+                      help="treadmill belt speed in m/s (implies --treadmill; gives exact step length)")
+    belt.add_argument("--belt-speed-kmh", metavar="KM_H", type=_positive(0.36, 43.2, "km/h"),
+                      help="treadmill belt speed in km/h (same as --belt-speed, other unit)")
+    ctx.add_argument("--incline", metavar="PCT", type=_positive(-30.0, 40.0, "%"), help="treadmill incline in %%")
+    ctx.add_argument("--sensor-height", metavar="M", type=_positive(0.3, 2.0, "m"),
+                     help="height of the sensor above the floor when standing, in m (step-length model)")
+    ctx.add_argument("--placement", choices=("lower_back", "chest"), help="where the sensor was worn")
+    rd = p.add_argument_group("reading other CSV files (auto-detected formats need none of these)")
+    rd.add_argument("--format", choices=("native", "phyphox", "sensorlogger", "geneactiv", "generic"),
+                    help="skip auto-detection and use this reader")
+    rd.add_argument("--time-col", metavar="NAME", help="name (or 0-based index) of the time column")
+    rd.add_argument("--time-unit", metavar="UNIT", choices=TIME_UNITS,
+                    help="unit of the time column: s, ms, us, ns or datetime")
+    rd.add_argument("--acc-cols", metavar="X,Y,Z", type=_columns,
+                    help="the three acceleration columns (names or 0-based indices)")
+    rd.add_argument("--acc-unit", metavar="UNIT", type=_unit(ACC_UNITS), help="acceleration unit: g, m/s2 or mg")
+    rd.add_argument("--gyro-cols", metavar="X,Y,Z", type=_columns, help="the three angular-rate columns")
+    rd.add_argument("--gyro-unit", metavar="UNIT", type=_unit(GYRO_UNITS), help="angular-rate unit: deg/s or rad/s")
+    rd.add_argument("--delimiter", metavar="CHAR", type=_delimiter, help="field separator (e.g. ';' or tab)")
+    rd.add_argument("--skiprows", metavar="N", type=int, help="lines to skip before the header")
+    p.set_defaults(func=cmd_analyze)
+
+
+def _add_device_commands(sub: Any) -> None:
+    """Let :mod:`imu_gait.devices.cli_live` add ``live``/``scan``/``simulate``; else placeholders."""
+    try:
+        cli_live = importlib.import_module("imu_gait.devices.cli_live")
+    except ImportError as exc:  # module not written/installed, or a missing optional dependency
+        missing = getattr(exc, "name", None)
+        reason = ("this installation has no live-device support (imu_gait.devices.cli_live is missing)"
+                  if missing and missing.endswith("cli_live") else f"live-device support could not be loaded: {exc}")
+        for name, what in (("live", "monitor a Bluetooth sensor live"), ("scan", "find Bluetooth sensors nearby"),
+                           ("simulate", "run a simulated sensor")):
+            p = sub.add_parser(name, help=f"{what} (not available)", description=f"{what} — not available: {reason}")
+            p.set_defaults(func=_not_available(name, reason), accepts_any_arguments=True)
+        return
+    cli_live.register(sub)
+
+
+def _not_available(name: str, reason: str) -> Callable[[argparse.Namespace], int]:
+    def run(_args: argparse.Namespace) -> int:
+        print(f"{PROG}: '{name}' is not available: {reason}.\n"
+              f"  What to do: record with your sensor's app and run '{PROG} analyze FILE' on the export.",
+              file=sys.stderr)
+        return 2
+    return run
+
+
+# ---------------------------------------------------------------- analyze
+def read_options(args: argparse.Namespace) -> dict[str, Any]:
+    """Reader keyword arguments for :func:`imu_gait.read` (only those the user gave)."""
+    names = ("format", "time_col", "time_unit", "acc_cols", "acc_unit", "gyro_cols", "gyro_unit", "delimiter",
+             "skiprows")
+    return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+
+
+def analysis_context(args: argparse.Namespace) -> dict[str, Any]:
+    """Keyword arguments for :func:`imu_gait.analyze` from the context options."""
+    belt = args.belt_speed if args.belt_speed is not None else (
+        args.belt_speed_kmh / 3.6 if args.belt_speed_kmh is not None else None)
+    ctx: dict[str, Any] = {"treadmill": bool(args.treadmill or belt is not None)}
+    for key, value in (("belt_speed_mps", belt), ("incline_pct", args.incline),
+                       ("sensor_height_m", args.sensor_height), ("placement", args.placement)):
+        if value is not None:
+            ctx[key] = value
+    return ctx
+
+
+def _stdout_outputs(args: argparse.Namespace) -> list[str]:
+    return [opt for opt, out in (("--json", args.json), ("--steps-csv", args.steps_csv), ("--report", args.report))
+            if out == "-"]
+
+
+def _check_paths(args: argparse.Namespace) -> None:
+    """Refuse, before a long analysis, what would fail or destroy data at the end."""
+    if len(_stdout_outputs(args)) > 1:
+        raise ImuGaitError(f"only one output can go to stdout ('-'), not {' and '.join(_stdout_outputs(args))}")
+    src = os.path.abspath(args.file)
+    if not os.path.exists(args.file):
+        raise RecordingError("no such file or folder", path=args.file,
+                             hint="check the path (a phyphox or Sensor Logger export may be a folder or a .zip)")
+    for opt, out in (("--json", args.json), ("--steps-csv", args.steps_csv), ("--report", args.report)):
+        if out is None or out == "-":
+            continue
+        if os.path.abspath(out) == src:
+            raise ImuGaitError(f"{opt} {out}: that is the recording itself; refusing to overwrite it")
+        parent = os.path.dirname(os.path.abspath(out))
+        if not os.path.isdir(parent):
+            raise ImuGaitError(f"{opt} {out}: the folder {parent} does not exist")
+        if os.path.isdir(out):
+            raise ImuGaitError(f"{opt} {out}: is a folder; give a file name")
+        if not os.access(parent, os.W_OK):
+            raise ImuGaitError(f"{opt} {out}: cannot write in {parent}")
+
+
+def _analyze_with_progress(recording: Any, context: dict[str, Any], show: bool):
+    import imu_gait
+
+    if not show:
+        return imu_gait.analyze(recording, **context)
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("Analysing"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True),
+                  transient=True) as bar:
+        task = bar.add_task("analyse", total=1.0)
+        result = imu_gait.analyze(recording, progress=lambda f: bar.update(task, completed=float(f)), **context)
+        bar.update(task, completed=1.0)
+    return result
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    import imu_gait
+    from .report import print_summary, render_html, write_html, write_steps_csv
+
+    _check_paths(args)
+    tty = sys.stderr.isatty() and not args.quiet
+    if tty:
+        from rich.console import Console
+        with Console(stderr=True).status(f"Reading {args.file} …"):
+            recording = imu_gait.read(args.file, **read_options(args))
+    else:
+        recording = imu_gait.read(args.file, **read_options(args))
+    show_bar = tty and float(getattr(recording, "duration_s", 0.0)) > PROGRESS_ABOVE_S
+    result = _analyze_with_progress(recording, analysis_context(args), show_bar)
+
+    if not args.quiet and not _stdout_outputs(args):
+        print_summary(result, recording)
+    written = []
+    if args.json:
+        if args.json == "-":
+            sys.stdout.write(result.to_json() + "\n")
+        else:
+            result.to_json(args.json)
+            written.append(("JSON", args.json))
+    if args.steps_csv:
+        write_steps_csv(result, sys.stdout if args.steps_csv == "-" else args.steps_csv)
+        if args.steps_csv != "-":
+            written.append(("steps CSV", args.steps_csv))
+    if args.report:
+        if args.report == "-":
+            sys.stdout.write(render_html(result, recording))
+        else:
+            write_html(result, args.report, recording)
+            written.append(("HTML report", args.report))
+    if not args.quiet:
+        for what, path in written:
+            print(f"Wrote {what}: {path}", file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------- entry point
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``imu-gait``; returns the exit code (the console script exits with it)."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "accepts_any_arguments", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(func(args) or 0)
+    except ImuGaitError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `imu-gait analyze f | head`: the reader went away; not an error
+        try:
+            sys.stdout = open(os.devnull, "w")  # keep the interpreter from failing on the final flush
+        except OSError:
+            pass
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

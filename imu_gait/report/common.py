@@ -1,0 +1,512 @@
+"""What every sink (text, HTML) says about a result: facts, metric summaries, range notes.
+
+The text summary and the HTML report are two renderings of the same :class:`Overview`, so
+they can never disagree. Nothing here prints or draws; it turns an
+:class:`~imu_gait.result.AnalysisResult` (plus, optionally, the
+:class:`~imu_gait.recording.Recording` it came from) into plain numbers and sentences.
+
+Normal ranges are those of ``docs/gait-science.md`` §3; where the science gives none, the
+note says so instead of inventing one.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..result import STEP_COLUMNS, AnalysisResult, Flag
+
+DISCLAIMER_TITLE = "This is not a diagnosis."
+DISCLAIMER = (
+    "imu_gait describes how your trunk moved while you walked; it cannot tell why anything hurts, "
+    "and a flag is a suggestion to try something different, not a finding. "
+    "See a clinician (promptly) if you have pain spreading down a leg, numbness or tingling, "
+    "weakness in a leg, or changes in bladder or bowel control. Back pain at night, with a fever, "
+    "or with unexplained weight loss is also a reason to be seen."
+)
+
+SEVERITY_ORDER = {"mild": 0, "moderate": 1, "marked": 2}
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    """How to show one per-step metric.
+
+    ``walk_range`` / ``run_range``: typical values (low, high) in display units, or None
+    where no published range exists; ``range_source`` says where the range comes from.
+    ``scale`` converts the step-table unit to the display unit (e.g. s → ms).
+    """
+
+    column: str
+    label: str
+    unit: str
+    decimals: int = 1
+    walk_range: tuple[float, float] | None = None
+    run_range: tuple[float, float] | None = None
+    range_source: str = ""
+    no_range_note: str = "no published normal range — compare with your own earlier recordings"
+    needs_gyro: bool = False
+    running_only: bool = False
+    core: bool = False          # always shown (with an explanation when missing)
+    scale: float = 1.0
+    short: str = ""             # label in the terminal summary ("" = not shown there)
+    brief: str = ""             # terminal note when there is no range
+
+
+#: The metrics shown in summaries, in display order.
+METRICS: tuple[MetricInfo, ...] = (
+    MetricInfo("cadence_spm", "Cadence", "spm", 0, (100, 120), (153, 183),
+               "walking ≈ 100–120 spm; runners 153–183 spm (Garmin 5th–95th percentile)", core=True,
+               short="Cadence"),
+    MetricInfo("step_time_s", "Step time", "ms", 0, scale=1000.0,
+               no_range_note="60 000 / cadence; the variability row says how steady it was"),
+    MetricInfo("step_length_m", "Step length", "m", 2,
+               no_range_note="model estimate (about ±0.2 m) unless a belt speed was given",
+               short="Step length", brief="estimate, ±0.2 m"),
+    MetricInfo("vertical_oscillation_cm", "Bounce (vertical oscillation)", "cm", 1, (2.5, 5.0), (6.4, 11.5),
+               "walking ≈ 2.5–5 cm, rising with speed; runners 6.4–11.5 cm at the chest", core=True,
+               short="Bounce"),
+    MetricInfo("vertical_ratio_pct", "Vertical ratio", "%", 1, None, (6.1, 10.1),
+               "runners 6.1–10.1 % (Garmin 5th–95th percentile)",
+               no_range_note="no walking range published; lower means less bounce per metre"),
+    MetricInfo("trunk_twist_deg", "Trunk twist (yaw range)", "°", 1, (8, 15), None,
+               "walking ≈ 8–15° (a sanity range, not a target)", needs_gyro=True, core=True,
+               short="Trunk twist"),
+    MetricInfo("forward_lean_deg", "Forward lean", "°", 1,
+               no_range_note="measured against your own upright posture; +10° or more held for a while counts as hunched",
+               core=True, short="Forward lean", brief="vs your upright posture"),
+    MetricInfo("lateral_sway_cm", "Side-to-side sway", "cm", 1, core=True, short="Side sway",
+               brief="no norm; compare over time"),
+    MetricInfo("pelvic_drop_deg", "Pelvic drop (roll range)", "°", 1, needs_gyro=True, core=True,
+               no_range_note="no normal range for walking; a rise against your own baseline matters more",
+               short="Pelvic drop", brief="no norm; compare over time"),
+    MetricInfo("braking_mps", "Braking (speed loss per step)", "m/s", 2,
+               no_range_note="no walking range published; compare with your own baseline"),
+    MetricInfo("impact_g", "Impact (peak vertical acceleration)", "g", 2),
+    MetricInfo("ground_contact_ms", "Ground contact time", "ms", 0, None, (218, 308),
+               "runners 218–308 ms (Garmin 5th–95th percentile)", running_only=True,
+               short="Ground contact"),
+    MetricInfo("step_regularity", "Step regularity", "", 2, (0.6, 0.9), (0.6, 0.9),
+               "healthy adults ≈ 0.6–0.9 (1 = every step identical)"),
+    MetricInfo("symmetry", "Left/right symmetry", "", 2,
+               no_range_note="1 = left and right steps alike; compare with your own baseline"),
+)
+METRIC_BY_COLUMN = {m.column: m for m in METRICS}
+
+#: Metrics drawn over time in the HTML report, in panel order.
+TIMELINE_METRICS = ("cadence_spm", "vertical_oscillation_cm", "trunk_twist_deg", "forward_lean_deg",
+                    "lateral_sway_cm", "pelvic_drop_deg", "step_length_m", "braking_mps", "impact_g",
+                    "step_regularity")
+
+
+@dataclass
+class MetricRow:
+    """One line of the key-metrics table (display units)."""
+
+    column: str
+    label: str
+    unit: str
+    median: float          # NaN when not measured
+    p25: float
+    p75: float
+    n: int                 # steps with a value
+    note: str              # plain-language range note / why missing
+    status: str            # "ok" | "low" | "high" | "norange" | "missing"
+    decimals: int = 1
+    short: str = ""        # terminal label ("" = HTML/CSV only)
+    brief: str = ""        # terminal note
+
+    def value_text(self) -> str:
+        return "—" if math.isnan(self.median) else fmt_num(self.median, self.decimals, self.unit)
+
+    def spread_text(self) -> str:
+        if math.isnan(self.p25) or self.n < 4:
+            return "—"
+        sep = " to " if self.p25 < 0 else "–"   # "-5.0–0.2°" would read as a range of negatives
+        return f"{fmt_num(self.p25, self.decimals)}{sep}{fmt_num(self.p75, self.decimals, self.unit)}"
+
+
+@dataclass
+class Overview:
+    """Everything a summary says, as plain values (shared by the text and HTML renderers)."""
+
+    source: str
+    duration_s: float
+    sample_rate_hz: float
+    has_gyro: bool | None
+    placement: str
+    context: list[str]                  # treadmill, belt speed, incline …
+    n_steps: int
+    n_bouts: int
+    walking_time_s: float
+    n_walk_steps: int
+    n_run_steps: int
+    cadence_spm: float                  # summary cadence (the JSON contract value)
+    stride_cv_pct: float
+    dominant_gait: str                  # "walk" | "run" | ""
+    metrics: list[MetricRow]
+    flags: list[Flag]
+    warnings: list[str]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def walking_found(self) -> bool:
+        return self.n_steps > 0
+
+
+# ---------------------------------------------------------------- formatting helpers
+def fmt_num(value: float, decimals: int = 1, unit: str = "") -> str:
+    """``12.3 cm``; degrees and percent without a space; NaN as an em dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{value:,.{decimals}f}".replace(",", " ") if abs(value) >= 10000 else f"{value:.{decimals}f}"
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit in ("°", "%") else f"{text} {unit}"
+
+
+def fmt_clock(t_s: float) -> str:
+    """Recording time as ``m:ss`` (``h:mm:ss`` from one hour)."""
+    if t_s is None or not math.isfinite(t_s):
+        return "?"
+    total = int(round(max(t_s, 0.0)))
+    h, rem = divmod(total, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+def fmt_duration(d_s: float) -> str:
+    """A duration in words: ``45 s``, ``2 min 05 s``, ``1 h 12 min``."""
+    if d_s is None or not math.isfinite(d_s):
+        return "unknown"
+    d = int(round(max(d_s, 0.0)))
+    if d < 60:
+        return f"{d} s"
+    if d < 3600:
+        m, s = divmod(d, 60)
+        return f"{m} min {s:02d} s"
+    h, rem = divmod(d, 3600)
+    return f"{h} h {rem // 60:02d} min"
+
+
+def flag_title(flag_id: str) -> str:
+    """``trunk_twist_guarding`` → ``Trunk twist guarding``."""
+    return flag_id.replace("_", " ").strip().capitalize()
+
+
+#: Units recognised from a metric name's suffix (names carry their units).
+UNIT_SUFFIXES = (("_pct", "%", 1), ("_deg", "°", 1), ("_cm", "cm", 1), ("_spm", "spm", 0), ("_ms", "ms", 0),
+                 ("_mps", "m/s", 2), ("_g", "g", 2), ("_m", "m", 2), ("_s", "s", 2))
+
+
+def metric_display(metric: str) -> tuple[str, str, int, float]:
+    """(label, unit, decimals, scale) for any metric name, known or not.
+
+    Known step metrics use :data:`METRICS`; other names (``stride_time_cv_pct``,
+    ``step_time_asymmetry_lcb_pct`` …) are read from their unit suffix.
+    """
+    info = METRIC_BY_COLUMN.get(metric)
+    if info is not None:
+        return info.label, info.unit, info.decimals, info.scale
+    for suffix, unit, dec in UNIT_SUFFIXES:
+        if metric.endswith(suffix):
+            return metric[: -len(suffix)].replace("_", " ").strip().capitalize(), unit, dec, 1.0
+    return metric.replace("_", " ").strip().capitalize(), "", 2, 1.0
+
+
+def flag_value_text(flag: Flag) -> str:
+    """The flag's value with its unit, as the evidence line writes it (``5.1 cm``)."""
+    _label, unit, dec, scale = metric_display(flag.metric)
+    return fmt_num(_f(flag.value) * scale, dec, unit)
+
+
+def flag_evidence(flag: Flag) -> str:
+    """One sentence comparing the flag's value with what it was judged against."""
+    label, unit, dec, scale = metric_display(flag.metric)
+
+    def num(v: float) -> str:
+        return fmt_num(_f(v) * scale, dec, unit)
+
+    if math.isnan(_f(flag.value)):
+        return ""
+    ref = "your baseline" if flag.reference_kind == "baseline" else "the general limit"
+    text = f"{label.lower()} {num(flag.value)}"
+    if not math.isnan(_f(flag.reference)):
+        text += f" vs {ref} {num(flag.reference)}"
+    if not math.isnan(_f(flag.threshold)) and _f(flag.threshold) != _f(flag.reference):
+        text += f" (flagged past {num(flag.threshold)})"
+    return text
+
+
+def _f(v: Any) -> float:
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+# ---------------------------------------------------------------- building the overview
+def step_table(result: AnalysisResult) -> pd.DataFrame:
+    """The steps table with every :data:`STEP_COLUMNS` column present (missing ones NaN)."""
+    steps = result.steps if isinstance(result.steps, pd.DataFrame) else pd.DataFrame(result.steps)
+    steps = steps.copy()
+    for col in STEP_COLUMNS:
+        if col not in steps.columns:
+            steps[col] = "" if col in ("gait", "side") else np.nan
+    return steps
+
+
+def _numeric(steps: pd.DataFrame, col: str) -> np.ndarray:
+    return pd.to_numeric(steps[col], errors="coerce").to_numpy(dtype=float)
+
+
+def stride_cv_pct(stride_time_s: np.ndarray) -> float:
+    """Coefficient of variation of stride times, in percent (NaN below 5 strides)."""
+    x = stride_time_s[np.isfinite(stride_time_s)]
+    if x.size < 5 or np.mean(x) <= 0:
+        return float("nan")
+    return float(np.std(x, ddof=1) / np.mean(x) * 100.0)
+
+
+def _range_status(median: float, rng: tuple[float, float] | None) -> str:
+    if rng is None:
+        return "norange"
+    lo, hi = rng
+    return "low" if median < lo else "high" if median > hi else "ok"
+
+
+def _range_text(info: MetricInfo, rng: tuple[float, float]) -> str:
+    """``100–120 spm``, ``2.5–5 cm``, ``8–15°``, ``0.6–0.9``."""
+    hi = f"{rng[1]:g}"
+    return f"{rng[0]:g}–" + (hi + info.unit if info.unit in ("°", "%", "") else f"{hi} {info.unit}")
+
+
+def _range_note(info: MetricInfo, median: float, rng: tuple[float, float] | None, gait: str
+                ) -> tuple[str, str, str]:
+    """(long note, status, brief note) for a measured metric."""
+    status = _range_status(median, rng)
+    if status == "norange":
+        return info.no_range_note, status, info.brief or "no norm; compare over time"
+    what = "running" if gait == "run" else "walking"
+    rng_text = _range_text(info, rng)
+    word = {"ok": "within", "low": "below", "high": "above"}[status]
+    brief = {"ok": "typical", "low": "below typical", "high": "above typical"}[status]
+    return f"{word} the typical {what} range ({rng_text})", status, f"{brief} ({what} {rng_text})"
+
+
+def metric_rows(steps: pd.DataFrame, *, has_gyro: bool | None, gait: str) -> list[MetricRow]:
+    """Median, interquartile range and a range note for each metric worth showing."""
+    rows: list[MetricRow] = []
+    for info in METRICS:
+        if info.running_only and gait != "run":
+            continue
+        x = _numeric(steps, info.column) * info.scale if len(steps) else np.array([])
+        x = x[np.isfinite(x)]
+        if x.size == 0:
+            if info.needs_gyro and has_gyro is False:
+                note = "needs a gyroscope (this recording has none)"
+                brief = "needs a gyroscope"
+            elif info.core:
+                note = "could not be measured in this recording (see the notes on the input)"
+                brief = "not measured (see notes)"
+            else:
+                continue
+            rows.append(MetricRow(info.column, info.label, info.unit, float("nan"), float("nan"),
+                                  float("nan"), 0, note, "missing", info.decimals, info.short, brief))
+            continue
+        med = float(np.median(x))
+        p25, p75 = (float(v) for v in np.percentile(x, [25, 75]))
+        rng = info.run_range if gait == "run" else info.walk_range
+        note, status, brief = _range_note(info, med, rng, gait)
+        rows.append(MetricRow(info.column, info.label, info.unit, med, p25, p75, int(x.size), note, status,
+                              info.decimals, info.short, brief))
+    return rows
+
+
+def _walking_time_s(result: AnalysisResult, steps: pd.DataFrame) -> float:
+    s = result.summary
+    for key in ("walking_time_s", "walking_duration_s", "gait_time_s"):
+        if key in s and s[key] is not None and math.isfinite(_f(s[key])):
+            return _f(s[key])
+    b = result.bouts
+    if isinstance(b, pd.DataFrame) and len(b):
+        if "duration_s" in b.columns:
+            return float(pd.to_numeric(b["duration_s"], errors="coerce").sum())
+        if {"start_s", "end_s"} <= set(b.columns):
+            return float((pd.to_numeric(b["end_s"]) - pd.to_numeric(b["start_s"])).sum())
+    if not len(steps):
+        return 0.0
+    t = _numeric(steps, "time_s")
+    bout = pd.to_numeric(steps["bout"], errors="coerce").fillna(0).to_numpy()
+    step_t = np.nanmedian(_numeric(steps, "step_time_s")) if np.isfinite(_numeric(steps, "step_time_s")).any() else 0.55
+    total = 0.0
+    for b_id in np.unique(bout):
+        tb = t[bout == b_id]
+        total += float(tb.max() - tb.min() + step_t)
+    return total
+
+
+def _n_bouts(result: AnalysisResult, steps: pd.DataFrame) -> int:
+    for key in ("n_bouts", "bouts"):
+        if isinstance(result.summary.get(key), (int, np.integer)):
+            return int(result.summary[key])
+    if isinstance(result.bouts, pd.DataFrame) and len(result.bouts):
+        return int(len(result.bouts))
+    if not len(steps):
+        return 0
+    return int(pd.to_numeric(steps["bout"], errors="coerce").nunique())
+
+
+def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
+    """Collect what a summary says about ``result`` (``recording`` fills facts the summary lacks)."""
+    s = dict(result.summary or {})
+    meta = dict(getattr(recording, "meta", {}) or {})
+    steps = step_table(result)
+
+    # A file path names the recording best; a "source" may be a long provenance note.
+    source = str(s.get("path") or meta.get("path") or s.get("source") or meta.get("source")
+                 or (recording.source if recording is not None else "recording"))
+    device = str(s.get("device") or meta.get("device") or "")
+    duration = _f(s.get("duration_s"))
+    if math.isnan(duration) and recording is not None:
+        duration = float(recording.duration_s)
+    rate = _f(s.get("sample_rate_hz", meta.get("sample_rate_hz")))
+    if math.isnan(rate) and recording is not None:
+        rate = float(recording.sample_rate_hz)
+    has_gyro = s.get("has_gyro")
+    if has_gyro is None and recording is not None:
+        has_gyro = bool(recording.has_gyro)
+    if has_gyro is None and len(steps):
+        has_gyro = bool(np.isfinite(_numeric(steps, "trunk_twist_deg")).any()) or None
+    placement = str(s.get("placement") or meta.get("placement") or "not stated").replace("_", " ")
+
+    context: list[str] = []
+    if s.get("treadmill"):
+        context.append("treadmill")
+    if math.isfinite(_f(s.get("belt_speed_mps"))):
+        v = _f(s["belt_speed_mps"])
+        context.append(f"belt {v:.2f} m/s ({v * 3.6:.1f} km/h)")
+    if math.isfinite(_f(s.get("incline_pct"))):
+        context.append(f"incline {_f(s['incline_pct']):g} %")
+    if math.isfinite(_f(s.get("sensor_height_m"))) and s.get("sensor_height_given", True) is not False:
+        context.append(f"sensor height {_f(s['sensor_height_m']):.2f} m")
+
+    gait = steps["gait"].astype(str) if len(steps) else pd.Series([], dtype=str)
+    n_run = int((gait == "run").sum())
+    n_walk = int(len(steps) - n_run)
+    dominant = "" if not len(steps) else ("run" if n_run > n_walk else "walk")
+    n_steps = int(s["n_steps"]) if isinstance(s.get("n_steps"), (int, np.integer)) else int(len(steps))
+    cad = _f(s.get("cadence_spm"))
+    if math.isnan(cad) and len(steps):
+        c = _numeric(steps, "cadence_spm")
+        cad = float(np.nanmedian(c)) if np.isfinite(c).any() else float("nan")
+    cv = _f(s.get("stride_time_cv_pct"))
+    if math.isnan(cv) and len(steps):
+        cv = stride_cv_pct(_numeric(steps, "stride_time_s"))
+
+    flags = sorted(result.flags or [], key=lambda f: (_f(f.start_s), f.id))
+    return Overview(
+        source=source, duration_s=duration, sample_rate_hz=rate, has_gyro=has_gyro, placement=placement,
+        context=context, n_steps=n_steps, n_bouts=_n_bouts(result, steps),
+        walking_time_s=_walking_time_s(result, steps), n_walk_steps=n_walk, n_run_steps=n_run,
+        cadence_spm=cad, stride_cv_pct=cv, dominant_gait=dominant,
+        metrics=metric_rows(steps, has_gyro=has_gyro, gait=dominant), flags=flags,
+        warnings=list(dict.fromkeys(list(getattr(recording, "warnings", None) or [])
+                                    + list(result.warnings or []))),
+        extra={"device": device},
+    )
+
+
+def variability_note(cv_pct: float) -> str:
+    """Plain words for stride-time CV (healthy steady walking ≈ 4 %, Hausdorff)."""
+    if math.isnan(cv_pct):
+        return "too few strides to judge"
+    if cv_pct <= 4.0:
+        return "steady (healthy steady walking ≈ 4 % or less)"
+    if cv_pct <= 6.0:
+        return "a little uneven (steady walking ≈ 4 %); turns, stops and crowds raise it"
+    return "uneven (steady walking ≈ 4 %); real-life walking with turns and stops raises it"
+
+
+def recording_line(ov: Overview) -> list[tuple[str, str]]:
+    """(label, value) pairs describing the recording."""
+    gyro = {True: "yes", False: "no (accelerometer only)", None: "unknown"}[ov.has_gyro]
+    rows = [("Source", ov.source), ("Duration", fmt_duration(ov.duration_s)),
+            ("Sampling rate", "unknown" if math.isnan(ov.sample_rate_hz) else f"{ov.sample_rate_hz:.0f} Hz"),
+            ("Gyroscope", gyro), ("Placement", ov.placement)]
+    if ov.extra.get("device"):
+        rows.insert(1, ("Device", ov.extra["device"]))
+    if ov.context:
+        rows.append(("Context", ", ".join(ov.context)))
+    return rows
+
+
+def walking_line(ov: Overview) -> list[tuple[str, str]]:
+    """(label, value) pairs describing the walking that was found."""
+    pct = (f" ({ov.walking_time_s / ov.duration_s * 100:.0f} % of the recording)"
+           if ov.duration_s and math.isfinite(ov.duration_s) and ov.duration_s > 0 else "")
+    if ov.n_run_steps == 0:
+        gait = "all walking"
+    elif ov.n_walk_steps == 0:
+        gait = "all running"
+    else:
+        gait = (f"{ov.n_walk_steps} walking step{'s' if ov.n_walk_steps != 1 else ''}, "
+                f"{ov.n_run_steps} running step{'s' if ov.n_run_steps != 1 else ''}")
+    rows = [("Bouts", str(ov.n_bouts)), ("Walking time", fmt_duration(ov.walking_time_s) + pct),
+            ("Steps", str(ov.n_steps)), ("Walk / run", gait)]
+    if math.isfinite(ov.cadence_spm):
+        rows.append(("Cadence (overall)", f"{ov.cadence_spm:.0f} steps/min"))
+    if math.isfinite(ov.stride_cv_pct):
+        rows.append(("Stride-time variability", f"{ov.stride_cv_pct:.1f} % — {variability_note(ov.stride_cv_pct)}"))
+    return rows
+
+
+def flags_by_id(flags: Sequence[Flag]) -> dict[str, list[Flag]]:
+    """Flags grouped by id, ids in order of first appearance, each group in time order."""
+    out: dict[str, list[Flag]] = {}
+    for f in sorted(flags, key=lambda f: _f(f.start_s)):
+        out.setdefault(f.id, []).append(f)
+    return out
+
+
+@dataclass
+class FlagGroup:
+    """All occurrences of one flag id: what the summary shows once per pattern."""
+
+    id: str
+    flags: list[Flag]
+
+    @property
+    def severity(self) -> str:
+        """The most severe occurrence's severity."""
+        return max((f.severity for f in self.flags), key=lambda s: SEVERITY_ORDER.get(s, -1))
+
+    @property
+    def total_s(self) -> float:
+        return float(sum(max(_f(f.end_s) - _f(f.start_s), 0.0) for f in self.flags))
+
+    @property
+    def worst(self) -> Flag:
+        """Most severe occurrence, the longest among equals."""
+        return max(self.flags, key=lambda f: (SEVERITY_ORDER.get(f.severity, -1), _f(f.end_s) - _f(f.start_s)))
+
+    def spans_text(self, limit: int = 4) -> str:
+        spans = [f"{fmt_clock(f.start_s)}–{fmt_clock(f.end_s)}" for f in self.flags]
+        more = len(spans) - limit
+        return ", ".join(spans[:limit]) + (f" and {more} more" if more > 0 else "")
+
+    def causes(self) -> list[str]:
+        return list(dict.fromkeys(f.cause for f in self.flags if f.cause))
+
+    def advice(self) -> list[str]:
+        return list(dict.fromkeys(f.advice for f in self.flags if f.advice))
+
+
+def flag_groups(flags: Sequence[Flag]) -> list[FlagGroup]:
+    """Flags grouped by id (see :func:`flags_by_id`)."""
+    return [FlagGroup(k, v) for k, v in flags_by_id(flags).items()]

@@ -1,0 +1,516 @@
+"""The HTML report: one self-contained file that opens in a browser with no network.
+
+Plots are drawn with matplotlib's object API (``matplotlib.figure.Figure``, Agg/SVG
+canvases; pyplot and the global backend are never touched) and inlined as SVG; CSS is
+inline; there is no JavaScript. Dense point clouds (thousands of steps) are rasterised
+inside the SVG as an embedded PNG so the file stays small.
+
+Sections: header and summary tables, metrics over time, a flag timeline, per-step scatter
+plots, the flags with cause and advice, notes about the input, and the disclaimer. A result
+without steps gives a short "no walking found" page instead of empty plots.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import io
+import math
+import os
+import re
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MultipleLocator
+
+from ..result import AnalysisResult, Flag
+from .common import (DISCLAIMER, DISCLAIMER_TITLE, METRIC_BY_COLUMN, TIMELINE_METRICS, Overview,
+                     build_overview, flag_evidence, flag_groups, flag_value_text, flag_title, flags_by_id, fmt_clock, fmt_duration,
+                     recording_line, step_table, walking_line)
+
+SEVERITY_COLOR = {"mild": "#e0b000", "moderate": "#e8710a", "marked": "#c5221f"}
+SIDE_COLOR = {"L": "#1f6fb4", "R": "#e69f00", "": "#8a8a8a"}
+POINT_COLOR = "#7f9fbf"
+LINE_COLOR = "#1b4f80"
+RANGE_COLOR = "#2e9d5b"
+#: Above this many points in one figure its dots are rasterised (an embedded PNG inside the
+#: SVG, at RASTER_DPI); axes, lines and text stay vector. Keeps a report of a long day small.
+RASTERIZE_ABOVE = 1500
+RASTER_DPI = 150
+#: Rolling window (steps) for the smoothed line when the engine gave no timeline.
+SMOOTH_STEPS = 11
+#: A smoothed line longer than this is reduced to per-bin medians before drawing
+#: (a 10-inch plot cannot show more; a 24-hour recording has ~100 000 steps).
+MAX_LINE_POINTS = 1500
+
+CSS = """
+:root { --ink:#1f2933; --muted:#616e7c; --line:#d9e2ec; --bg:#ffffff; --soft:#f5f7fa; }
+* { box-sizing: border-box; }
+body { margin:0; background:var(--soft); color:var(--ink);
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
+main { max-width: 1040px; margin: 0 auto; padding: 24px 20px 40px; background: var(--bg); }
+h1 { font-size: 1.6em; margin: 0 0 4px; }
+h2 { font-size: 1.2em; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
+h3 { font-size: 1.0em; margin: 16px 0 4px; }
+.sub { color: var(--muted); margin: 0 0 12px; word-break: break-all; }
+.glance { font-size: 1.05em; background: var(--soft); padding: 10px 14px; border-radius: 6px; }
+.cols { display: flex; flex-wrap: wrap; gap: 8px 40px; }
+.cols > div { flex: 1 1 300px; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: 4px 8px; vertical-align: top; border-bottom: 1px solid var(--line); }
+th { font-weight: 600; color: var(--muted); font-size: .9em; }
+table.facts th { width: 42%; color: var(--ink); }
+td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.note { color: var(--muted); }
+td.note.ok { color: #2e7d4f; } td.note.low, td.note.high { color: #9a6700; }
+figure.plot { margin: 8px 0 4px; }
+figure.plot svg { width: 100%; height: auto; display: block; }
+figcaption { color: var(--muted); font-size: .9em; margin-top: 2px; }
+.flag { border-left: 5px solid #999; background: var(--soft); padding: 8px 14px; margin: 10px 0; border-radius: 4px; }
+.flag.mild { border-color: #e0b000; } .flag.moderate { border-color: #e8710a; } .flag.marked { border-color: #c5221f; }
+.flag .when { color: var(--muted); font-variant-numeric: tabular-nums; }
+.flag .sev { font-weight: 600; text-transform: uppercase; font-size: .8em; letter-spacing: .04em; }
+.flag p { margin: 4px 0; }
+.flag ul.occurrences { margin: 4px 0 6px; padding-left: 18px; }
+.evidence { color: var(--muted); font-size: .92em; }
+.empty { background: #fff8e1; padding: 14px 18px; border-radius: 6px; }
+ul.warnings li { margin: 3px 0; }
+footer.disclaimer { margin-top: 36px; padding: 14px 18px; border: 1px solid var(--line); border-radius: 6px;
+  background: #fbfbfd; }
+footer .meta { color: var(--muted); font-size: .85em; margin-top: 10px; }
+@media print { body { background: #fff; } main { max-width: none; } figure.plot, .flag { break-inside: avoid; } }
+"""
+
+
+# ---------------------------------------------------------------- figures → inline SVG
+_SVG_STRIP = [
+    re.compile(r"<\?xml[^>]*\?>\s*"),
+    re.compile(r"<!DOCTYPE[^>]*>\s*", re.S),
+    re.compile(r"<metadata>.*?</metadata>\s*", re.S),
+    re.compile(r'\s+xmlns(:\w+)?="[^"]*"'),
+]
+
+
+def figure_svg(fig: Figure, dpi: float = RASTER_DPI) -> str:
+    """The figure as an ``<svg>`` element fit for inlining into HTML5.
+
+    The XML prolog, DOCTYPE, RDF metadata and namespace URLs are removed: HTML5 parsers
+    know the SVG and xlink namespaces, and the page then holds no ``http`` reference at all.
+    """
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", dpi=dpi)
+    svg = buf.getvalue()
+    for pat in _SVG_STRIP:
+        svg = pat.sub("", svg)
+    return svg.strip()
+
+
+def _rc() -> dict[str, Any]:
+    return {"svg.fonttype": "none", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
+            "axes.titlesize": 10, "axes.titleweight": "bold", "axes.titlelocation": "left",
+            # SVG text stays text: name fonts every system has, ending in the generic family
+            "font.family": ["sans-serif"],
+            "font.sans-serif": ["DejaVu Sans", "Segoe UI", "Helvetica", "Arial", "Liberation Sans"],
+            "svg.hashsalt": None}
+
+
+def _nice_interval_s(span_s: float, max_ticks: int = 10) -> float:
+    for step in (5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600):
+        if span_s / step <= max_ticks:
+            return float(step)
+    return 43200.0
+
+
+def _time_axis(ax, span_s: float) -> None:
+    ax.xaxis.set_major_locator(MultipleLocator(_nice_interval_s(span_s)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_clock(v)))
+
+
+def _num(steps: pd.DataFrame, col: str) -> np.ndarray:
+    return pd.to_numeric(steps[col], errors="coerce").to_numpy(dtype=float)
+
+
+def _break_at_bouts(t: np.ndarray, y: np.ndarray, bout: np.ndarray, max_gap_s: float = 5.0):
+    """Insert NaN between bouts (and across long pauses) so lines do not bridge them."""
+    if t.size < 2:
+        return t, y
+    cut = (np.diff(bout) != 0) | (np.diff(t) > max_gap_s)
+    idx = np.flatnonzero(cut) + 1
+    return np.insert(t, idx, np.nan), np.insert(y, idx, np.nan)
+
+
+def decimate_line(t: np.ndarray, y: np.ndarray, max_points: int = MAX_LINE_POINTS
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Reduce a long line to medians over ``max_points`` equal time bins.
+
+    Empty bins and bins holding only NaN become NaN, so breaks between bouts survive.
+    Lines at or under ``max_points`` are returned unchanged.
+    """
+    if t.size <= max_points:
+        return t, y
+    ok = np.isfinite(t)
+    t0, t1 = float(np.min(t[ok])), float(np.max(t[ok]))
+    edges = np.linspace(t0, t1, max_points + 1)
+    idx = np.clip(np.searchsorted(edges, t[ok], side="right") - 1, 0, max_points - 1)
+    frame = pd.DataFrame({"bin": idx, "t": t[ok], "y": y[ok]})
+    agg = frame.groupby("bin").agg(t=("t", "median"), y=("y", "median")).reindex(range(max_points))
+    centres = 0.5 * (edges[:-1] + edges[1:])
+    tt = np.where(np.isnan(agg["t"].to_numpy()), centres, agg["t"].to_numpy())
+    return tt, agg["y"].to_numpy(dtype=float)
+
+
+def smoothed_series(steps: pd.DataFrame, timeline: pd.DataFrame | None, col: str) -> tuple[np.ndarray, np.ndarray]:
+    """(time_s, value) of the smoothed metric: the engine's timeline if it has the column,
+    else a rolling median over :data:`SMOOTH_STEPS` steps within each bout."""
+    if isinstance(timeline, pd.DataFrame) and len(timeline) and col in timeline.columns:
+        tcol = next((c for c in ("time_s", "t_s", "start_s") if c in timeline.columns), None)
+        t = _num(timeline, tcol) if tcol else pd.to_numeric(pd.Series(timeline.index), errors="coerce").to_numpy(float)
+        y = _num(timeline, col)
+        if np.isfinite(t).all() and np.isfinite(y).any():
+            bout = _num(timeline, "bout") if "bout" in timeline.columns else np.zeros_like(t)
+            return _break_at_bouts(t, y, bout)
+    t = _num(steps, "time_s")
+    bout = np.nan_to_num(_num(steps, "bout"), nan=-1.0)
+    y = pd.Series(_num(steps, col)).groupby(bout).transform(
+        lambda s: s.rolling(SMOOTH_STEPS, center=True, min_periods=3).median()).to_numpy(float)
+    return _break_at_bouts(t, y, bout)
+
+
+def _span(ov: Overview, steps: pd.DataFrame, flags: Sequence[Flag]) -> tuple[float, float]:
+    t0 = 0.0
+    ends = [ov.duration_s] if math.isfinite(ov.duration_s) else []
+    if len(steps):
+        tt = _num(steps, "time_s")
+        t0 = min(0.0, float(np.nanmin(tt)))
+        ends.append(float(np.nanmax(tt)))
+    ends += [float(f.end_s) for f in flags if f.end_s is not None and math.isfinite(float(f.end_s))]
+    t1 = max(ends) if ends else 1.0
+    return t0, max(t1, t0 + 1.0)
+
+
+#: Smallest y-span of a panel, in display units: a steady metric is drawn flat instead of
+#: magnifying sensor noise (0.1° of lean must not look like a change).
+MIN_SPAN = {"cadence_spm": 20.0, "vertical_oscillation_cm": 2.0, "trunk_twist_deg": 6.0, "forward_lean_deg": 6.0,
+            "lateral_sway_cm": 2.0, "pelvic_drop_deg": 4.0, "step_length_m": 0.2, "braking_mps": 0.1,
+            "impact_g": 0.4, "step_regularity": 0.4, "stride_time_cv_pct": 4.0, "step_time_asymmetry_pct": 6.0}
+
+#: Series only the engine's timeline has (no per-step value), drawn when present.
+TIMELINE_ONLY = {"stride_time_cv_pct": ("Stride-time CV", "%"),
+                 "step_time_asymmetry_pct": ("Step-time asymmetry", "%")}
+
+
+def _stem(name: str) -> str:
+    """Metric name without its unit suffix (``step_time_asymmetry_pct`` → ``step_time_asymmetry``)."""
+    return name.rsplit("_", 1)[0] if "_" in name else name
+
+
+def panel_for_metric(metric: str, panels: Sequence[str]) -> str | None:
+    """The panel a flag's metric belongs to: the same name, or a panel whose stem starts it
+    (``step_time_asymmetry_lcb_pct`` → ``step_time_asymmetry_pct``)."""
+    if metric in panels:
+        return metric
+    matches = [p for p in panels if metric.startswith(_stem(p) + "_")]
+    return max(matches, key=lambda p: len(_stem(p))) if matches else None
+
+
+def _timeline_has(timeline: Any, col: str) -> bool:
+    return (isinstance(timeline, pd.DataFrame) and col in timeline.columns
+            and bool(np.isfinite(pd.to_numeric(timeline[col], errors="coerce")).any()))
+
+
+def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figure | None, list[str]]:
+    """Small multiples of each measured metric against recording time; returns the figure
+    (None when nothing is measured) and the labels of metrics left out for lack of data."""
+    steps = step_table(result)
+    tl = result.timeline
+    cols = [c for c in TIMELINE_METRICS if np.isfinite(_num(steps, c)).any()]
+    cols += [c for c in TIMELINE_ONLY if _timeline_has(tl, c)]
+    missing = []
+    for c in TIMELINE_METRICS:
+        if c not in cols and METRIC_BY_COLUMN[c].core:
+            info = METRIC_BY_COLUMN[c]
+            why = "needs a gyroscope" if info.needs_gyro and ov.has_gyro is False else "not measured"
+            missing.append(f"{info.label.lower()} ({why})")
+    if not cols:
+        return None, missing
+    t0, t1 = _span(ov, steps, ov.flags)
+    fig = Figure(figsize=(10, 1.45 * len(cols) + 0.5))
+    axes = fig.subplots(len(cols), 1, sharex=True, squeeze=False)[:, 0]
+    t = _num(steps, "time_s")
+    raster = len(steps) * len(cols) > RASTERIZE_ABOVE
+    flag_panel = {id(f): panel_for_metric(f.metric, cols) for f in ov.flags}
+    any_baseline = False
+    for ax, col in zip(axes, cols):
+        info = METRIC_BY_COLUMN.get(col)
+        if info is not None:
+            label, unit, scale = info.label.split(" (")[0], info.unit, info.scale
+            rng = info.run_range if ov.dominant_gait == "run" else info.walk_range
+            y = _num(steps, col) * scale
+        else:
+            (label, unit), scale, rng, y = TIMELINE_ONLY[col], 1.0, None, np.full(len(steps), np.nan)
+        if rng is not None:
+            ax.axhspan(rng[0], rng[1], color=RANGE_COLOR, alpha=0.08, lw=0)
+        for f in ov.flags:
+            if flag_panel[id(f)] == col:
+                ax.axvspan(f.start_s, f.end_s, color=SEVERITY_COLOR.get(f.severity, "#999"), alpha=0.18, lw=0)
+        if np.isfinite(y).any():
+            ax.scatter(t, y, s=5, color=POINT_COLOR, alpha=0.45, lw=0, rasterized=raster)
+        ts, ys = decimate_line(*smoothed_series(steps, tl, col))
+        ax.plot(ts, ys * scale, color=LINE_COLOR, lw=1.4)
+        base = f"{col}_baseline"
+        if _timeline_has(tl, base):
+            bt, by = decimate_line(*smoothed_series(steps, tl, base))
+            ax.plot(bt, by * scale, color="#52606d", lw=1.0, ls=(0, (4, 3)))
+            any_baseline = True
+        finite = np.concatenate([y[np.isfinite(y)], (ys * scale)[np.isfinite(ys)]])
+        if finite.size > 4:  # keep a few wild steps from flattening the panel
+            lo, hi = np.percentile(finite, [2, 98])
+            if rng is not None:
+                lo, hi = min(lo, rng[0]), max(hi, rng[1])
+            pad = max((hi - lo) * 0.2, 1e-3)
+            lo, hi = lo - pad, hi + pad
+            grow = MIN_SPAN.get(col, 0.0) - (hi - lo)
+            if grow > 0:
+                lo, hi = lo - grow / 2, hi + grow / 2
+            if lo < 0 <= finite.min():        # a metric that cannot go negative gets no negative axis
+                lo, hi = 0.0, hi - lo
+            ax.set_ylim(lo, hi)
+        ax.set_ylabel(label + (f" ({unit})" if unit else ""), rotation=0, ha="right", va="center", fontsize=8.5)
+        ax.grid(axis="y", color="#e4e7eb", lw=0.6)
+    axes[-1].set_xlim(t0, t1)
+    _time_axis(axes[-1], t1 - t0)
+    axes[-1].set_xlabel("recording time")
+    handles = [Line2D([], [], color=POINT_COLOR, marker="o", ls="", ms=4, label="one step"),
+               Line2D([], [], color=LINE_COLOR, lw=1.6, label="smoothed")]
+    if any_baseline:
+        handles.append(Line2D([], [], color="#52606d", lw=1.0, ls=(0, (4, 3)), label="your baseline"))
+    handles.append(Patch(color=RANGE_COLOR, alpha=0.25, label="typical range"))
+    handles += [Patch(color=c, alpha=0.4, label=f"{s} flag") for s, c in SEVERITY_COLOR.items()
+                if any(f.severity == s for f in ov.flags)]
+    fig.legend(handles=handles, loc="upper right", ncol=len(handles), frameon=False, fontsize=8,
+               bbox_to_anchor=(0.99, 1.0))
+    fig.subplots_adjust(hspace=0.18, top=1 - 0.35 / fig.get_figheight())
+    return fig, missing
+
+
+def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
+    """Horizontal bars: walking bouts on top, then one row per flag id, coloured by severity."""
+    steps = step_table(result)
+    groups = flags_by_id(ov.flags)
+    rows = ["walking"] + list(groups)
+    t0, t1 = _span(ov, steps, ov.flags)
+    fig = Figure(figsize=(10, 0.75 + 0.42 * len(rows)))
+    ax = fig.subplots()
+    bouts = _bout_spans(result, steps)
+    n = len(rows)
+    ax.broken_barh([(a, max(b - a, (t1 - t0) * 0.002)) for a, b in bouts], (n - 1 - 0.35, 0.7),
+                   facecolors="#b8c4d0")
+    for i, fid in enumerate(groups):
+        y = n - 2 - i
+        for f in groups[fid]:
+            width = max(float(f.end_s) - float(f.start_s), (t1 - t0) * 0.003)
+            ax.broken_barh([(float(f.start_s), width)], (y - 0.35, 0.7),
+                           facecolors=SEVERITY_COLOR.get(f.severity, "#999"))
+    ax.set_yticks(range(n))
+    ax.set_yticklabels([flag_title(r) if r != "walking" else "walking (bouts)" for r in reversed(rows)])
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.set_xlim(t0, t1)
+    _time_axis(ax, t1 - t0)
+    ax.set_xlabel("recording time")
+    ax.grid(axis="x", color="#e4e7eb", lw=0.6)
+    ax.set_axisbelow(True)
+    if groups:
+        handles = [Patch(color=c, label=s) for s, c in SEVERITY_COLOR.items()
+                   if any(f.severity == s for f in ov.flags)]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8,
+                  title="severity", title_fontsize=8)
+    else:
+        ax.text(0.5, 0.15, "no flags", transform=ax.transAxes, ha="center", va="center", color="#616e7c")
+    return fig
+
+
+def _bout_spans(result: AnalysisResult, steps: pd.DataFrame) -> list[tuple[float, float]]:
+    b = result.bouts
+    if isinstance(b, pd.DataFrame) and len(b) and {"start_s", "end_s"} <= set(b.columns):
+        return [(float(s), float(e)) for s, e in zip(_num(b, "start_s"), _num(b, "end_s"))
+                if math.isfinite(s) and math.isfinite(e)]
+    if not len(steps):
+        return []
+    t = _num(steps, "time_s")
+    bout = np.nan_to_num(_num(steps, "bout"), nan=-1.0)
+    return [(float(t[bout == k].min()), float(t[bout == k].max())) for k in np.unique(bout)]
+
+
+def step_scatter_figure(result: AnalysisResult, ov: Overview) -> Figure:
+    """Left: step time per step index, left/right coloured. Right: bounce against cadence,
+    coloured by recording time."""
+    steps = step_table(result)
+    raster = 2 * len(steps) > RASTERIZE_ABOVE
+    fig = Figure(figsize=(10, 3.6))
+    ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.35, 1]})
+    idx = np.arange(len(steps))
+    st_ms = _num(steps, "step_time_s") * 1000.0
+    side = steps["side"].fillna("").astype(str).to_numpy()
+    for s, label in (("L", "left"), ("R", "right"), ("", "side unknown")):
+        m = side == s
+        if m.any() and np.isfinite(st_ms[m]).any():
+            ax1.scatter(idx[m], st_ms[m], s=7, color=SIDE_COLOR[s], alpha=0.75, lw=0, label=label,
+                        rasterized=raster)
+    ax1.set_title("Step time, step by step")
+    ax1.set_xlabel("step number")
+    ax1.set_ylabel("step time (ms)")
+    fin = st_ms[np.isfinite(st_ms)]
+    if fin.size > 4:
+        lo, hi = np.percentile(fin, [0.5, 99.5])
+        pad = max((hi - lo) * 0.15, 10.0)
+        ax1.set_ylim(lo - pad, hi + pad)
+    if ax1.collections:
+        ax1.legend(frameon=False, fontsize=8, markerscale=2)
+    ax1.grid(color="#e4e7eb", lw=0.6)
+    cad = _num(steps, "cadence_spm")
+    vo = _num(steps, "vertical_oscillation_cm")
+    ok = np.isfinite(cad) & np.isfinite(vo)
+    ax2.set_title("Bounce against cadence")
+    ax2.set_xlabel("cadence (steps/min)")
+    ax2.set_ylabel("vertical oscillation (cm)")
+    ax2.grid(color="#e4e7eb", lw=0.6)
+    if ok.sum() >= 2:
+        t_min = _num(steps, "time_s")[ok] / 60.0
+        sc = ax2.scatter(cad[ok], vo[ok], c=t_min, cmap="viridis", s=7, alpha=0.8, lw=0, rasterized=raster)
+        cb = fig.colorbar(sc, ax=ax2, pad=0.02)
+        cb.set_label("recording time (min)", fontsize=8)
+        lo, hi = np.percentile(cad[ok], [1, 99])
+        ax2.set_xlim(lo - max((hi - lo) * 0.1, 2), hi + max((hi - lo) * 0.1, 2))
+        lo, hi = np.percentile(vo[ok], [1, 99])
+        ax2.set_ylim(lo - max((hi - lo) * 0.1, 0.2), hi + max((hi - lo) * 0.1, 0.2))
+    else:
+        ax2.text(0.5, 0.5, "bounce or cadence not measured", transform=ax2.transAxes, ha="center",
+                 va="center", color="#616e7c")
+    fig.tight_layout()
+    return fig
+
+
+# ---------------------------------------------------------------- HTML assembly
+def _e(x: Any) -> str:
+    return html.escape(str(x), quote=True)
+
+
+def _facts_table(rows: list[tuple[str, str]]) -> str:
+    body = "".join(f"<tr><th scope='row'>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
+    return f"<table class='facts'>{body}</table>"
+
+
+def _metrics_table(ov: Overview) -> str:
+    head = ("<tr><th>Metric</th><th class='num'>Median</th><th class='num'>Middle half of steps</th>"
+            "<th>Note</th></tr>")
+    body = "".join(
+        f"<tr><td>{_e(r.label)}</td><td class='num'>{_e(r.value_text())}</td>"
+        f"<td class='num'>{_e(r.spread_text())}</td><td class='note {r.status}'>{_e(r.note)}</td></tr>"
+        for r in ov.metrics)
+    return f"<table class='metrics'>{head}{body}</table>"
+
+
+def _flag_cards(ov: Overview) -> str:
+    if not ov.flags:
+        return "<p>None: no back-strain pattern was held long enough to flag.</p>"
+    out = []
+    for g in flag_groups(ov.flags):
+        sev = g.severity if g.severity in SEVERITY_COLOR else ""
+        n = len(g.flags)
+        when = f"{n} stretches, {fmt_duration(g.total_s)} in all" if n > 1 else fmt_duration(g.total_s)
+        items = []
+        for f in g.flags:
+            ev = flag_evidence(f)
+            if flag_value_text(f) in f.message:   # the message already gives the evidence
+                ev = ""
+            items.append(f"<li><span class='when'>{_e(fmt_clock(f.start_s))}–{_e(fmt_clock(f.end_s))}</span> "
+                         f"<span class='sev'>{_e(f.severity)}</span> {_e(f.message)}"
+                         + (f"<br><span class='evidence'>Evidence: {_e(ev)}</span>" if ev else "") + "</li>")
+        out.append(
+            f"<div class='flag {sev}' id='flag-{_e(g.id)}'>"
+            f"<h3>{_e(flag_title(g.id))} <span class='when'>{_e(when)}</span> <span class='sev'>{_e(g.severity)}</span>"
+            f" <code class='evidence'>{_e(g.id)}</code></h3><ul class='occurrences'>{''.join(items)}</ul>"
+            + "".join(f"<p><strong>Likely cause:</strong> {_e(c)}</p>" for c in g.causes())
+            + "".join(f"<p><strong>What to try:</strong> {_e(a)}</p>" for a in g.advice())
+            + "</div>")
+    return "".join(out)
+
+
+def _plot(fig: Figure | None, name: str, caption: str, dpi: float = RASTER_DPI) -> str:
+    if fig is None:
+        return ""
+    with rc_context(_rc()):
+        svg = figure_svg(fig, dpi)
+    return f"<figure class='plot' data-plot='{name}'>{svg}<figcaption>{_e(caption)}</figcaption></figure>"
+
+
+def render_html(result: AnalysisResult, recording: Any = None, *, title: str | None = None) -> str:
+    """The report as one HTML string (no external resources)."""
+    ov = build_overview(result, recording)
+    from .. import __version__ as version  # late: the package imports the report lazily
+
+    title = title or f"Gait report — {os.path.basename(ov.source) or ov.source}"
+    now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+             f"<title>{_e(title)}</title><style>{CSS}</style></head><body><main>",
+             f"<header><h1>{_e(title)}</h1><p class='sub'>{_e(ov.source)}</p>"]
+    if ov.walking_found:
+        sev_counts = {s: sum(f.severity == s for f in ov.flags) for s in SEVERITY_COLOR}
+        flag_text = ("no flags" if not ov.flags else f"<a href='#flags'>{len(ov.flags)} flag"
+                     f"{'s' if len(ov.flags) != 1 else ''}</a> ("
+                     + ", ".join(f"{n} {s}" for s, n in sev_counts.items() if n) + ")")
+        parts.append(f"<p class='glance'>{ov.n_steps} steps in {ov.n_bouts} bout{'s' if ov.n_bouts != 1 else ''}, "
+                     f"{_e(fmt_duration(ov.walking_time_s))} of walking in a {_e(fmt_duration(ov.duration_s))} "
+                     f"recording; {flag_text}.</p>")
+    parts.append("</header>")
+    parts.append("<section id='summary'><h2>Summary</h2><div class='cols'>"
+                 f"<div><h3>Recording</h3>{_facts_table(recording_line(ov))}</div>")
+    if ov.walking_found:
+        parts.append(f"<div><h3>Walking</h3>{_facts_table(walking_line(ov))}</div></div>"
+                     f"<h3>Key metrics</h3>{_metrics_table(ov)}</section>")
+    else:
+        parts.append("</div></section>"
+                     "<section id='no-walking'><h2>No walking found</h2><div class='empty'>"
+                     "<p>No stretch of steady walking or running was detected in this recording, so there are "
+                     "no steps, metrics, plots or flags.</p><p>Check that the sensor was worn on the trunk "
+                     "(lower back or chest) while walking. Sitting, standing and fidgeting are not counted as "
+                     "steps; a few isolated steps do not make a walking bout.</p></div></section>")
+    if ov.walking_found:
+        dpi = RASTER_DPI if ov.n_steps <= 10_000 else 100   # dense clouds compress badly
+        with rc_context(_rc()):
+            fig, missing = metrics_over_time_figure(result, ov)
+            over_time = _plot(fig, "metrics-over-time",
+                              "Each dot is one step; the solid line is the smoothed value (the series the flags are "
+                              "judged on), the dashed line your personal baseline once it is established; shaded spans mark flags on that "
+                              "metric; the green band is the typical range where one is published.", dpi)
+            timeline = _plot(flag_timeline_figure(result, ov), "flag-timeline",
+                             "Grey: walking bouts. Coloured bars: when each flag held, by severity.", dpi)
+            scatter = _plot(step_scatter_figure(result, ov), "step-scatter",
+                            "Left: step time of every step (left/right where the signal tells them apart). "
+                            "Right: bounce against cadence; colour shows when in the recording the step was.", dpi)
+        parts.append("<section id='over-time'><h2>Metrics over time</h2>" + over_time
+                     + (f"<p class='evidence'>Not shown: {_e(', '.join(missing))}.</p>" if missing else "")
+                     + "</section>")
+        parts.append(f"<section id='flag-timeline'><h2>Flag timeline</h2>{timeline}</section>")
+        parts.append(f"<section id='per-step'><h2>Step by step</h2>{scatter}</section>")
+        parts.append(f"<section id='flags'><h2>Flags</h2>{_flag_cards(ov)}</section>")
+    if ov.warnings:
+        parts.append("<section id='notes'><h2>Notes about the input</h2><ul class='warnings'>"
+                     + "".join(f"<li>{_e(w)}</li>" for w in ov.warnings) + "</ul></section>")
+    parts.append(f"<footer class='disclaimer'><p><strong>{_e(DISCLAIMER_TITLE)}</strong> {_e(DISCLAIMER)}</p>"
+                 f"<p class='meta'>Made by imu_gait {_e(version)} on {_e(now)}. This page is self-contained "
+                 "and needs no network.</p></footer></main></body></html>")
+    return "".join(parts)
+
+
+def write_html(result: AnalysisResult, path: str | os.PathLike, recording: Any = None, *,
+               title: str | None = None) -> None:
+    """Write the report to ``path`` (UTF-8)."""
+    text = render_html(result, recording, title=title)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)

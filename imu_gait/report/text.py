@@ -1,0 +1,117 @@
+"""The terminal summary printed by ``imu-gait analyze``.
+
+Calm and short: what was recorded, how much walking was found, the key metrics (median,
+middle half of steps, a plain-language range note), the flags with cause and advice, notes
+about the input, and the not-a-diagnosis note. Colour only on a terminal; piped output is
+plain text (rich drops the escape codes when the output is not a TTY).
+"""
+from __future__ import annotations
+
+import io
+import sys
+from typing import IO, Any
+
+from rich import box
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from ..result import AnalysisResult
+from .common import (DISCLAIMER, DISCLAIMER_TITLE, Overview, build_overview, flag_groups, flag_title,
+                     recording_line, walking_line)
+
+SEVERITY_STYLE = {"mild": "yellow", "moderate": "dark_orange", "marked": "bold red"}
+STATUS_STYLE = {"ok": "green", "low": "yellow", "high": "yellow", "norange": "dim", "missing": "dim"}
+
+
+def _facts(rows: list[tuple[str, str]]) -> Padding:
+    t = Table(box=None, show_header=False, padding=(0, 3, 0, 0), pad_edge=False)
+    t.add_column(style="bold", no_wrap=True)
+    t.add_column(overflow="fold")
+    for k, v in rows:
+        t.add_row(k, v)
+    return Padding(t, (0, 0, 0, 2))
+
+
+def _metrics_table(ov: Overview) -> Table:
+    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
+    t.add_column("Metric", no_wrap=True)
+    t.add_column("Median", justify="right", no_wrap=True)
+    t.add_column("Middle half", justify="right", no_wrap=True)
+    t.add_column("", overflow="fold")
+    for r in ov.metrics:
+        if r.short:
+            t.add_row(r.short, r.value_text(), r.spread_text(), Text(r.brief, style=STATUS_STYLE.get(r.status, "")))
+    return t
+
+
+def _flags_block(ov: Overview) -> Group:
+    parts: list[Any] = []
+    for g in flag_groups(ov.flags):
+        head = Text()
+        head.append("● ", style=SEVERITY_STYLE.get(g.severity, ""))
+        head.append(flag_title(g.id), style="bold")
+        head.append(f"  {g.spans_text()}  ")
+        head.append(g.severity, style=SEVERITY_STYLE.get(g.severity, ""))
+        head.append(f"  [{g.id}]", style="dim")
+        lines: list[Any] = [Text(g.worst.message)]
+        for cause in g.causes():
+            lines.append(Text.assemble(("Likely cause: ", "bold"), cause))
+        for advice in g.advice():
+            lines.append(Text.assemble(("What to try: ", "bold"), advice))
+        parts.append(Padding(Group(head, Padding(Group(*lines), (0, 0, 0, 2))), (0, 0, 1, 2)))
+    return Group(*parts)
+
+
+def summary_renderable(result: AnalysisResult, recording: Any = None) -> Group:
+    """The whole summary as one rich renderable."""
+    ov = build_overview(result, recording)
+    parts: list[Any] = [Rule("[bold]imu_gait — gait summary[/bold]", style="dim"),
+                        Text("Recording", style="bold underline"), _facts(recording_line(ov)), Text("")]
+    if ov.walking_found:
+        parts += [Text("Walking", style="bold underline"), _facts(walking_line(ov)), Text(""),
+                  Text("Key metrics", style="bold underline"),
+                  Text("  median of all steps; middle half = 25th–75th percentile", style="dim"),
+                  Padding(_metrics_table(ov), (0, 0, 0, 2)), Text("")]
+        if ov.flags:
+            n_ids = len(flag_groups(ov.flags))
+            title = f"Flags ({n_ids} pattern{'s' if n_ids != 1 else ''}, {len(ov.flags)} stretch" \
+                    f"{'es' if len(ov.flags) != 1 else ''})"
+            parts += [Text(title, style="bold underline"), _flags_block(ov)]
+        else:
+            parts += [Text("Flags", style="bold underline"),
+                      Text("  None: no back-strain pattern was held long enough to flag.", style="green"),
+                      Text("")]
+    else:
+        parts += [Text("No walking found", style="bold underline"),
+                  Padding(Text("No stretch of steady walking or running was detected, so there are no steps, "
+                               "metrics or flags. Was the sensor worn on the trunk while walking? Sitting, "
+                               "standing and fidgeting are not counted as steps."), (0, 0, 0, 2)), Text("")]
+    if ov.warnings:
+        parts.append(Text("Notes about the input", style="bold underline"))
+        notes = Table.grid(padding=(0, 1))
+        notes.add_column(no_wrap=True)
+        notes.add_column(overflow="fold")
+        for w in ov.warnings:
+            notes.add_row("•", Text(w, style="yellow"))
+        parts += [Padding(notes, (0, 0, 0, 2)), Text("")]
+    parts += [Rule(style="dim"), Text.assemble((DISCLAIMER_TITLE + " ", "bold"), DISCLAIMER)]
+    return Group(*parts)
+
+
+def print_summary(result: AnalysisResult, recording: Any = None, *, file: IO[str] | None = None,
+                  console: Console | None = None) -> None:
+    """Print the summary to ``console`` (default: a console on ``file`` or stdout)."""
+    console = console or Console(file=file or sys.stdout, highlight=False)
+    console.print(summary_renderable(result, recording))
+
+
+def render_text(result: AnalysisResult, recording: Any = None, *, width: int = 100, color: bool = False) -> str:
+    """The summary as a string (plain text unless ``color``)."""
+    buf = io.StringIO()
+    console = Console(file=buf, width=width, highlight=False, force_terminal=color,
+                      color_system="standard" if color else None, no_color=not color)
+    console.print(summary_renderable(result, recording))
+    return buf.getvalue()

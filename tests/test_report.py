@@ -1,0 +1,308 @@
+"""Report sinks (text summary, steps CSV, HTML) on a hand-built AnalysisResult with known values.
+
+The fixture is a realistic 10-minute lower-back recording: three walking bouts at a known
+cadence, alternating left/right steps, bounce that rises in the last bout, and two flags.
+Every number the renderers print is checked against the values the fixture was built from.
+"""
+from __future__ import annotations
+
+import io
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from imu_gait.report import render_html, render_text, steps_frame, write_html, write_steps_csv
+from imu_gait.report.common import (build_overview, flag_evidence, fmt_clock, fmt_duration, metric_display,
+                                    stride_cv_pct)
+from imu_gait.report.html import smoothed_series
+from imu_gait.report.text import print_summary
+from imu_gait.result import STEP_COLUMNS, AnalysisResult, Flag
+
+BOUTS_S = ((10.0, 190.0), (220.0, 400.0), (430.0, 590.0))
+STEP_TIME_S = 0.545          # → 110.1 spm
+ANSI = re.compile(r"\x1b\[")
+
+
+def make_steps(*, gyro: bool = True, bouts=BOUTS_S, step_time_s: float = STEP_TIME_S, seed: int = 1,
+               gait: str = "walk") -> pd.DataFrame:
+    """Per-step table as the engine produces it (STEP_COLUMNS), with controlled values."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for b, (start, end) in enumerate(bouts):
+        n = int((end - start) / step_time_s)
+        st = step_time_s + rng.normal(0, 0.012, n)
+        t = start + np.concatenate([[0.0], np.cumsum(st[1:])])
+        for i in range(n):
+            vo = 3.5 + rng.normal(0, 0.25) + (1.6 if b == 2 else 0.0)   # bounce rises in bout 3
+            sl = 0.68 + rng.normal(0, 0.03)
+            rows.append({
+                "time_s": t[i], "bout": b, "gait": gait, "side": "LR"[i % 2],
+                "step_time_s": np.nan if i == 0 else st[i],
+                "stride_time_s": np.nan if i < 2 else st[i] + st[i - 1],
+                "cadence_spm": np.nan if i == 0 else 60.0 / st[i],
+                "vertical_oscillation_cm": vo, "step_length_m": sl, "vertical_ratio_pct": vo / (sl * 100) * 100,
+                "trunk_twist_deg": (10.0 + rng.normal(0, 1.2)) if gyro else np.nan,
+                "forward_lean_deg": 2.0 + rng.normal(0, 0.8),
+                "lateral_sway_cm": 3.0 + rng.normal(0, 0.3),
+                "pelvic_drop_deg": (4.0 + rng.normal(0, 0.5)) if gyro else np.nan,
+                "braking_mps": 0.08 + rng.normal(0, 0.01), "impact_g": 1.45 + rng.normal(0, 0.05),
+                "ground_contact_ms": np.nan if gait == "walk" else 250 + rng.normal(0, 10),
+                "step_regularity": 0.80 + rng.normal(0, 0.02), "stride_regularity": 0.86 + rng.normal(0, 0.02),
+                "symmetry": 0.93 + rng.normal(0, 0.02),
+            })
+    return pd.DataFrame(rows, columns=list(STEP_COLUMNS))
+
+
+FLAGS = [
+    Flag(id="vertical_bounce", start_s=450.0, end_s=590.0, severity="moderate", metric="vertical_oscillation_cm",
+         value=5.1, reference=3.5, reference_kind="baseline", threshold=4.2,
+         message="Bounce well above your baseline for 2 min 20 s",
+         cause="pushing off hard and lifting the body each step, often when hurrying",
+         advice="take slightly quicker, shorter steps and let the hips glide forward"),
+    Flag(id="trunk_twist_guarding", start_s=250.0, end_s=330.0, severity="mild", metric="trunk_twist_deg",
+         value=5.5, reference=10.0, reference_kind="baseline", threshold=6.0,
+         message="Trunk twist 5.5°, 45 % below your baseline of 10.0° <held stiff>",
+         cause="holding the trunk stiff (guarding) or gripping a rail",
+         advice="let the arms swing freely and the shoulders turn a little against the hips"),
+]
+WARNINGS = ["2 gap(s) in the samples, longest 180 ms, 0.31 s without data in total"]
+
+
+def make_result(*, gyro: bool = True, flags=FLAGS, steps: pd.DataFrame | None = None, **kw) -> AnalysisResult:
+    steps = make_steps(gyro=gyro, **kw) if steps is None else steps
+    bouts = (steps.groupby("bout")["time_s"].agg(start_s="min", end_s="max").reset_index()
+             if len(steps) else pd.DataFrame())
+    if len(bouts):
+        bouts["end_s"] += STEP_TIME_S
+        bouts["duration_s"] = bouts["end_s"] - bouts["start_s"]
+    summary = {"source": "datasets/example_walk.csv", "n_steps": int(len(steps)), "duration_s": 600.0,
+               "cadence_spm": float(np.nanmedian(steps["cadence_spm"])) if len(steps) else None,
+               "sample_rate_hz": 100.0, "has_gyro": gyro, "placement": "lower_back"}
+    return AnalysisResult(steps=steps, summary=summary, flags=list(flags), warnings=list(WARNINGS), bouts=bouts)
+
+
+@pytest.fixture(scope="module")
+def result() -> AnalysisResult:
+    return make_result()
+
+
+# ---------------------------------------------------------------- helpers
+def test_clock_and_duration_formats():
+    assert fmt_clock(0) == "00:00"
+    assert fmt_clock(450.0) == "07:30"
+    assert fmt_clock(3725.4) == "1:02:05"
+    assert fmt_duration(45.2) == "45 s"
+    assert fmt_duration(125) == "2 min 05 s"
+    assert fmt_duration(4380) == "1 h 13 min"
+
+
+def test_stride_cv_matches_definition():
+    x = np.array([1.10, 1.08, 1.12, 1.09, 1.11, np.nan])
+    expect = np.std(x[:5], ddof=1) / np.mean(x[:5]) * 100
+    assert stride_cv_pct(x) == pytest.approx(expect, rel=1e-12)
+    assert math.isnan(stride_cv_pct(np.array([1.0, 1.1])))
+
+
+def test_overview_numbers_match_the_steps(result):
+    ov = build_overview(result)
+    steps = result.steps
+    assert ov.n_steps == len(steps)
+    assert ov.n_bouts == 3
+    assert ov.walking_time_s == pytest.approx(sum(b - a for a, b in BOUTS_S), abs=3 * STEP_TIME_S)
+    rows = {r.column: r for r in ov.metrics}
+    cad = steps["cadence_spm"].dropna()
+    assert rows["cadence_spm"].median == pytest.approx(np.median(cad))
+    assert rows["cadence_spm"].p25 == pytest.approx(np.percentile(cad, 25))
+    assert rows["cadence_spm"].median == pytest.approx(60 / STEP_TIME_S, abs=1.0)   # truth ±1 spm
+    assert rows["cadence_spm"].status == "ok"
+    assert rows["step_time_s"].median == pytest.approx(STEP_TIME_S * 1000, abs=5)   # shown in ms
+    assert "ground_contact_ms" not in rows                                          # walking: not shown
+
+
+def test_range_notes_follow_gait_science_ranges():
+    slow = make_result(step_time_s=0.65)      # 92 spm, below walking 100–120
+    rows = {r.column: r for r in build_overview(slow).metrics}
+    assert rows["cadence_spm"].status == "low"
+    assert "below the typical walking range (100–120 spm)" in rows["cadence_spm"].note
+    run = make_result(step_time_s=0.36, gait="run")    # 167 spm running → within 153–183
+    rows = {r.column: r for r in build_overview(run).metrics}
+    assert rows["cadence_spm"].status == "ok"
+    assert "running range (153–183 spm)" in rows["cadence_spm"].note
+    assert rows["vertical_oscillation_cm"].status == "low"     # 3.5–5 cm is low for running
+    assert rows["ground_contact_ms"].median == pytest.approx(250, abs=5)
+
+
+# ---------------------------------------------------------------- text summary
+def test_text_summary_content(result):
+    text = render_text(result, width=110)
+    assert not ANSI.search(text)
+    for expected in ("datasets/example_walk.csv", "10 min 00 s", "100 Hz", "Gyroscope", "lower back",
+                     f"{len(result.steps)}", "8 min 39 s (87 % of the recording)"):
+        assert expected in text, expected
+    cad = np.median(result.steps["cadence_spm"].dropna())
+    assert f"{cad:.0f} spm" in text
+    assert "typical (walking 100–120 spm)" in text
+    # flags: title, when, severity, message, cause, advice; sorted by start time
+    assert "Trunk twist guarding  04:10–05:30  mild" in text
+    assert "Vertical bounce  07:30–09:50  moderate" in text
+    assert text.index("Trunk twist guarding") < text.index("Vertical bounce")
+    for f in FLAGS:
+        assert f.cause in text.replace("\n", " ").replace("    ", " ") or f.cause[:40] in text
+    assert "Likely cause:" in text and "What to try:" in text
+    assert "longest 180 ms" in text
+    flat = " ".join(text.split())
+    for words in ("not a diagnosis", "pain spreading down a leg", "numbness or tingling", "weakness in a leg",
+                  "bladder or bowel", "fever", "weight loss"):
+        assert words in flat, words
+    assert flat.rstrip().endswith("unexplained weight loss is also a reason to be seen.")
+
+
+def test_repeated_flags_are_grouped_once_per_pattern():
+    again = Flag(**{**FLAGS[0].__dict__, "start_s": 100.0, "end_s": 150.0, "severity": "mild",
+                    "message": "Bounce 4.4 cm for 50 s"})
+    text = render_text(make_result(flags=[*FLAGS, again]), width=120)
+    assert "Flags (2 patterns, 3 stretches)" in text
+    assert "Vertical bounce  01:40–02:30, 07:30–09:50  moderate" in text      # worst severity of the two
+    assert text.count(FLAGS[0].advice) == 1
+    assert FLAGS[0].message in text and "Bounce 4.4 cm for 50 s" not in text  # the worst one's message
+    page = render_html(make_result(flags=[*FLAGS, again]))
+    assert "Bounce 4.4 cm for 50 s" in page and page.count(FLAGS[0].advice) == 1
+
+
+def test_evidence_units_come_from_metric_names():
+    f = Flag(id="asymmetry", start_s=0, end_s=30, severity="mild", metric="step_time_asymmetry_lcb_pct",
+             value=4.46, reference=2.2, reference_kind="baseline", threshold=4.2, message="m", cause="c", advice="a")
+    assert flag_evidence(f) == "step time asymmetry lcb 4.5% vs your baseline 2.2% (flagged past 4.2%)"
+    assert metric_display("stride_time_cv_pct") == ("Stride time cv", "%", 1, 1.0)
+    assert metric_display("step_time_s")[1:] == ("ms", 0, 1000.0)
+
+
+def test_text_is_plain_when_piped_and_coloured_on_request(result):
+    buf = io.StringIO()              # not a terminal, like `imu-gait analyze … | less`
+    print_summary(result, file=buf)
+    assert "Vertical bounce" in buf.getvalue() and not ANSI.search(buf.getvalue())
+    assert ANSI.search(render_text(result, color=True))
+
+
+def test_text_without_gyro_says_so():
+    text = " ".join(render_text(make_result(gyro=False), width=120).split())
+    assert text.count("needs a gyroscope") == 2      # twist and pelvic drop
+    assert "no (accelerometer only)" in text
+
+
+def test_text_without_steps_says_no_walking():
+    empty = make_result(steps=pd.DataFrame(columns=list(STEP_COLUMNS)), flags=[])
+    text = render_text(empty)
+    assert "No walking found" in text
+    assert "Key metrics" not in text
+    assert "not a diagnosis" in text
+
+
+# ---------------------------------------------------------------- steps CSV
+def test_steps_csv_columns_and_values(result, tmp_path):
+    steps = result.steps.copy()
+    steps["engine_extra"] = 1.0
+    res = make_result(steps=steps)
+    path = tmp_path / "steps.csv"
+    write_steps_csv(res, path)
+    back = pd.read_csv(path, keep_default_na=True)
+    assert list(back.columns) == list(STEP_COLUMNS) + ["engine_extra"]
+    assert len(back) == len(steps)
+    np.testing.assert_allclose(back["time_s"], steps["time_s"], atol=5e-5)          # 4 decimals
+    np.testing.assert_allclose(back["cadence_spm"], steps["cadence_spm"], atol=5e-3)
+    assert back["step_time_s"].isna().sum() == 3                                   # first step of each bout
+    assert back["ground_contact_ms"].isna().all()                                  # walking: empty cells
+    assert set(back["side"]) == {"L", "R"} and set(back["bout"]) == {0, 1, 2}
+    first_data_line = path.read_text().splitlines()[1]
+    assert first_data_line.split(",")[2:4] == ["walk", "L"]
+
+
+def test_steps_csv_fills_missing_columns(tmp_path):
+    steps = pd.DataFrame({"time_s": [1.0, 1.5, 2.0], "cadence_spm": [np.nan, 120.0, 120.0]})
+    res = AnalysisResult(steps=steps, summary={"n_steps": 3, "duration_s": 3.0, "cadence_spm": 120.0})
+    frame = steps_frame(res)
+    assert list(frame.columns) == list(STEP_COLUMNS)
+    path = tmp_path / "s.csv"
+    write_steps_csv(res, path)
+    assert path.read_text().splitlines()[2].startswith("1.5,,,,")
+
+
+# ---------------------------------------------------------------- HTML
+def _assert_self_contained(page: str) -> None:
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    no_data = re.sub(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]*", "data:", page)   # base64 may spell 'http'
+    assert "http" not in no_data.lower()                 # no URL of any kind, so nothing to fetch
+    assert "<script" not in page.lower() and "<link" not in page.lower()
+    for ref in re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)""", page):
+        assert ref.startswith(("#", "data:")), ref
+
+
+def test_html_report_is_self_contained_with_plots(result, tmp_path):
+    path = tmp_path / "report.html"
+    write_html(result, path)
+    page = path.read_text(encoding="utf-8")
+    _assert_self_contained(page)
+    plots = re.findall(r"<figure class='plot' data-plot='([\w-]+)'><svg", page)
+    assert plots == ["metrics-over-time", "flag-timeline", "step-scatter"]
+    assert page.count("<svg") == 3
+    for section in ("id='summary'", "id='over-time'", "id='flag-timeline'", "id='per-step'", "id='flags'",
+                    "id='notes'", "class='disclaimer'"):
+        assert section in page
+    assert "Vertical bounce" in page and "07:30–09:50" in page and FLAGS[0].advice in page
+    # evidence is added where the message does not already give the value
+    assert "trunk twist (yaw range) 5.5° vs your baseline 10.0°" not in page          # message says 5.5°
+    assert "Evidence: bounce (vertical oscillation) 5.1 cm vs your baseline 3.5 cm (flagged past 4.2 cm)" in page
+    assert "&lt;held stiff&gt;" in page and "<held stiff>" not in page            # messages are escaped
+    assert "longest 180 ms" in page
+    assert "bladder or bowel" in page and "numbness or tingling" in page
+    assert f"{len(result.steps)} steps in 3 bouts" in page
+    # metric panels carry their labels; the timeline shows each flag row
+    for label in ("Cadence (spm)", "Bounce (cm)", "Trunk twist (°)", "Forward lean (°)",
+                  "Side-to-side sway (cm)", "Pelvic drop (°)", "Trunk twist guarding", "walking (bouts)"):
+        assert label in page, label
+
+
+def test_html_without_gyro_leaves_out_gyro_panels():
+    page = render_html(make_result(gyro=False))
+    _assert_self_contained(page)
+    assert "Not shown: trunk twist (yaw range) (needs a gyroscope), pelvic drop (roll range) (needs a gyroscope)" in page
+    assert "Trunk twist (°)" not in page and "Cadence (spm)" in page
+
+
+def test_html_without_steps_is_a_clear_page():
+    empty = make_result(steps=pd.DataFrame(columns=list(STEP_COLUMNS)), flags=[])
+    page = render_html(empty)
+    _assert_self_contained(page)
+    assert "No walking found" in page and "<svg" not in page
+    assert "longest 180 ms" in page and "not a diagnosis" in page.lower()
+
+
+def test_html_rasterises_dense_scatter_and_stays_small():
+    # 6 hours of walking bouts ≈ 39 000 steps
+    bouts = tuple((i * 600.0, i * 600.0 + 560.0) for i in range(36))
+    res = make_result(steps=make_steps(bouts=bouts), flags=[])
+    page = render_html(res)
+    _assert_self_contained(page)
+    assert "data:image/png;base64," in page
+    assert len(page) < 4_000_000, len(page)
+
+
+def test_smoothed_series_is_a_rolling_median_per_bout():
+    t = np.arange(60) * 0.5
+    bout = np.repeat([0, 1], 30)
+    y = np.where(bout == 0, 3.0, 5.0)
+    y[10] = 50.0                                     # one wild step does not move a median
+    steps = pd.DataFrame({"time_s": t, "bout": bout, "vertical_oscillation_cm": y})
+    ts, ys = smoothed_series(steps, None, "vertical_oscillation_cm")
+    assert ts.size == 61 and np.isnan(ts[30]) and np.isnan(ys[30])      # a break between the bouts
+    assert np.allclose(ys[:30], 3.0) and np.allclose(ys[31:], 5.0)
+
+
+def test_smoothed_series_prefers_engine_timeline():
+    steps = pd.DataFrame({"time_s": [0.0, 1.0], "bout": [0, 0], "cadence_spm": [100.0, 100.0]})
+    tl = pd.DataFrame({"time_s": [0.0, 5.0, 10.0], "cadence_spm": [110.0, 111.0, 112.0]})
+    ts, ys = smoothed_series(steps, tl, "cadence_spm")
+    assert list(ts) == [0.0, 5.0, 10.0] and list(ys) == [110.0, 111.0, 112.0]
