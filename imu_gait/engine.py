@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .dsp.filters import causal_fir_valid, fir_lowpass
-from .dsp.metrics import BodySignals, step_rows
+from .dsp.metrics import BodySignals, regularity, step_rows
 from .dsp.orientation import GravityTracker, estimate_forward_axis, horizontal
 from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
@@ -56,6 +56,7 @@ class _Step:
     prev: float = np.nan
     prev2: float = np.nan
     nxt: float = np.nan
+    bout_start: float = np.nan   # fractional global sample index of the bout's first contact
     closed: bool = False     # its bout has ended (no next contact will come)
 
 
@@ -90,7 +91,10 @@ class GaitEngine:
         self._fir4 = fir_lowpass(self.fs, 4.0, 0.15)   # look-ahead 0.15 s + 0.12 s peak window: events ≈ 0.37 s after the step
         self._fir10 = fir_lowpass(self.fs, 10.0, 0.10)
         self._acceptor = StepAcceptor(self.p, regularity=self._regularity)
-        self._rows: list[dict[str, Any]] = []
+        self._batches: list[pd.DataFrame] = []   # finalised step rows, one frame per batch
+        self._n_rows = 0
+        self._frame_cache: tuple[int, pd.DataFrame] | None = None
+        self.emit_rows = True                     # live consumers get rows as dicts in EngineUpdate
         self._steps: list[_Step] = []          # accepted, not yet finalised
         self._bouts: list[dict[str, Any]] = []
         self._calib: tuple[np.ndarray, np.ndarray] | None = None   # (forward axis, reference up)
@@ -258,7 +262,7 @@ class GaitEngine:
         b = self._bouts[-1]
         # links to the previous contacts live on the bout record: the previous step may
         # already have been finalised (small live chunks), its position is still needed
-        st = _Step(pos=pos, bout=bout, prev=b["_last_pos"], prev2=b["_last2_pos"])
+        st = _Step(pos=pos, bout=bout, prev=b["_last_pos"], prev2=b["_last2_pos"], bout_start=b["start_s"] * self.fs)
         for s in reversed(self._steps):
             if s.bout == bout:
                 s.nxt = pos
@@ -278,6 +282,10 @@ class GaitEngine:
             for s in self._steps:
                 if s.bout == bt.number:
                     s.closed = True
+        if closed:
+            # finalise now, with the calibration as it is at this point of the data — a
+            # later bout calibrating within the same feed() must not change these rows
+            self._finalise(upd, final=False)
 
     # ------------------------------------------------------------------ calibration
     def _calibration_from(self, times: list[float]):
@@ -300,18 +308,19 @@ class GaitEngine:
         return ap / np.linalg.norm(ap), ref_up
 
     # ------------------------------------------------------------------ metrics
-    def _body(self, calib) -> BodySignals:
+    def _body(self, calib, lo: int, hi: int) -> BodySignals:
+        """Body-frame signals for buffer rows [lo, hi)."""
         ap_ref, up_ref = calib
-        up = self._up
+        up = self._up[lo:hi]
         ap = horizontal(np.broadcast_to(ap_ref, up.shape), up)
-        ap /= np.linalg.norm(ap, axis=1, keepdims=True)
+        ap /= np.sqrt(np.einsum("ij,ij->i", ap, ap))[:, None]
         ml = np.cross(up, ap)
-        acc = self._acc
+        acc = self._acc[lo:hi]
         ml_ref = np.cross(up_ref, ap_ref)
         return BodySignals(
-            fs_hz=self.fs, a_v=self._av,
-            a_ap=np.sum(acc * ap, axis=1), a_ml=np.sum(acc * ml, axis=1),
-            yaw_rate=np.sum(self._gyro * up, axis=1) if self.has_gyro else None,
+            fs_hz=self.fs, a_v=self._av[lo:hi],
+            a_ap=np.einsum("ij,ij->i", acc, ap), a_ml=np.einsum("ij,ij->i", acc, ml),
+            yaw_rate=np.einsum("ij,ij->i", self._gyro[lo:hi], up) if self.has_gyro else None,
             pitch_deg=np.degrees(np.arcsin(np.clip(-(up @ ap_ref), -1, 1))),
             roll_deg=np.degrees(np.arcsin(np.clip(up @ ml_ref, -1, 1))))
 
@@ -333,9 +342,9 @@ class GaitEngine:
             return
         calib = self._calib
         if calib is None:
-            if not final and not any(s.closed for s in ready):
-                return
-            # a bout that ended before any bout was long enough to calibrate: use its own steps
+            # before any bout was long enough to calibrate, only whole (closed) bouts are
+            # finalised, each with a calibration from all of its own steps
+            ready = [s for s in ready if s.closed or final]
             by_bout: dict[int, list[_Step]] = {}
             for s in ready:
                 by_bout.setdefault(s.bout, []).append(s)
@@ -349,59 +358,86 @@ class GaitEngine:
         self._steps = [s for s in self._steps if id(s) not in done]
 
     def _emit_rows(self, steps: list[_Step], calib, upd: EngineUpdate) -> None:
+        steps = [s for s in steps if s.pos >= self._base]
+        if not steps:
+            return
         pos = np.array([s.pos for s in steps]) - self._base
         prev = np.array([s.prev for s in steps]) - self._base
         prev2 = np.array([s.prev2 for s in steps]) - self._base
         nxt = np.array([s.nxt for s in steps]) - self._base
-        ok = pos >= 0
+        # body signals only over the samples this batch needs (not the whole buffer)
+        lo = int(max(0, np.floor(np.nanmin(np.concatenate([prev2, prev, pos]))) - 2))
+        span_end = np.where(np.isfinite(nxt), nxt, pos + 2 * self.fs)
+        hi = int(min(self._n, np.ceil(np.nanmax(span_end)) + int(0.5 * self.fs)))
         if calib is None:
-            sig = BodySignals(self.fs, self._av, np.zeros(self._n), np.zeros(self._n), None,
-                              np.full(self._n, np.nan), np.full(self._n, np.nan))
+            m = hi - lo
+            sig = BodySignals(self.fs, self._av[lo:hi], np.zeros(m), np.zeros(m), None,
+                              np.full(m, np.nan), np.full(m, np.nan))
         else:
-            sig = self._body(calib)
-        cols = step_rows(sig, pos, prev, prev2, nxt, has_gyro=self.has_gyro and calib is not None,
+            sig = self._body(calib, lo, hi)
+        cols = step_rows(sig, pos - lo, prev - lo, prev2 - lo, nxt - lo, has_gyro=self.has_gyro and calib is not None,
                          sensor_height_m=self.sensor_height_m, belt_speed_mps=self.context["belt_speed_mps"])
+        cols.update(regularity(self._av, pos, cols["step_time_s"], cols["stride_time_s"],
+                               np.array([s.bout_start for s in steps]) - self._base, self.fs))
         if calib is None:
             for k in ("braking_mps", "lateral_sway_cm", "forward_lean_deg"):
                 cols[k] = np.full(len(steps), np.nan)
-        for i, s in enumerate(steps):
-            if not ok[i]:
-                continue
-            row = {"time_s": s.pos / self.fs, "bout": s.bout}
-            for k in STEP_COLUMNS:
-                if k in cols:
-                    v = cols[k][i]
-                    row[k] = v.item() if hasattr(v, "item") else v
-            # side: a running vote of the sideways speed at contact, by step parity in the bout
-            k_in_bout = self._rows_in_bout.get(s.bout, 0)
-            self._rows_in_bout[s.bout] = k_in_bout + 1
-            parity = 1.0 if k_in_bout % 2 == 0 else -1.0
-            self._ml_votes[s.bout] = self._ml_votes.get(s.bout, 0.0) + parity * cols["_ml_speed_at_ic"][i]
-            v = self._ml_votes[s.bout]
-            row["side"] = "" if v == 0 or calib is None else ("L" if (v > 0) == (parity > 0) else "R")
-            self._rows.append(row)
-            upd.rows.append(row)
+        bouts = np.array([s.bout for s in steps])
+        # side: a running vote, per bout, of the sideways speed at contact signed by step
+        # parity (steps alternate); each step's side uses only itself and earlier steps
+        side = np.full(len(steps), "", dtype=object)
+        ml = cols["_ml_speed_at_ic"]
+        for bt in np.unique(bouts):
+            idx = np.flatnonzero(bouts == bt)
+            k0 = self._rows_in_bout.get(int(bt), 0)
+            parity = np.where((k0 + np.arange(idx.size)) % 2 == 0, 1.0, -1.0)
+            votes = self._ml_votes.get(int(bt), 0.0) + np.cumsum(parity * ml[idx])
+            self._rows_in_bout[int(bt)] = k0 + idx.size
+            self._ml_votes[int(bt)] = float(votes[-1])
+            if calib is not None:
+                side[idx] = np.where(votes == 0, "", np.where((votes > 0) == (parity > 0), "L", "R"))
+        data = {"time_s": pos / self.fs + self._base / self.fs, "bout": bouts, "side": side}
+        for k in STEP_COLUMNS:
+            if k not in data and k in cols:
+                data[k] = cols[k]
+        batch = pd.DataFrame(data, columns=list(STEP_COLUMNS))
+        batch["time_s"] = np.array([s.pos for s in steps]) / self.fs    # exact, not via the buffer base
+        self._batches.append(batch)
+        self._n_rows += len(batch)
+        if self.emit_rows:
+            upd.rows.extend(batch.to_dict(orient="records"))
 
     # ------------------------------------------------------------------ results
     def steps_frame(self) -> pd.DataFrame:
-        df = pd.DataFrame(self._rows, columns=list(STEP_COLUMNS))
-        return df.sort_values("time_s", kind="stable").reset_index(drop=True)
+        """All finalised steps so far, one row each, in time order."""
+        if self._frame_cache is not None and self._frame_cache[0] == len(self._batches):
+            return self._frame_cache[1]
+        if not self._batches:
+            df = pd.DataFrame({k: pd.Series(dtype=object if k in ("gait", "side") else float) for k in STEP_COLUMNS})
+        else:
+            df = pd.concat(self._batches, ignore_index=True)
+            df = df.sort_values("time_s", kind="stable").reset_index(drop=True)
+            self._batches = [df]                  # keep one frame: repeated calls stay cheap
+        self._frame_cache = (len(self._batches), df)
+        return df
 
     def live_status(self) -> dict[str, Any]:
         """Latest values for a live view: medians over the last 10 steps, flags so far."""
-        recent = self._rows[-10:]
-        out: dict[str, Any] = {"n_steps": len(self._rows) + len(self._steps),
+        frame = self.steps_frame()
+        recent = frame.iloc[-10:].to_dict(orient="records")
+        out: dict[str, Any] = {"n_steps": self._n_rows + len(self._steps),
                                "walking": self._acceptor.bout is not None}
         for k in ("cadence_spm", "vertical_oscillation_cm", "trunk_twist_deg", "forward_lean_deg",
                   "lateral_sway_cm", "pelvic_drop_deg", "impact_g", "braking_mps"):
             vals = np.array([r.get(k, np.nan) for r in recent], float)
             out[k] = float(np.nanmedian(vals)) if np.isfinite(vals).any() else float("nan")
         out["gait"] = recent[-1]["gait"] if recent else ""
-        out["active_flags"] = [f for f in self._flags_now() if f.end_s >= (self._rows[-1]["time_s"] - 1 if self._rows else 0)]
+        last_t = recent[-1]["time_s"] if recent else 0.0
+        out["active_flags"] = [f for f in self._flags_now() if f.end_s >= last_t - 1]
         return out
 
     def _flags_now(self):
-        n = len(self._rows)
+        n = self._n_rows
         if self._flags_cache[0] != n and n and (n - self._flags_cache[0] >= 10 or self._flags_cache[0] < 0):
             flags, _ = _evaluate_flags(self.steps_frame(), self)
             self._flags_cache = (n, flags)
@@ -506,6 +542,7 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
     eng = GaitEngine(rec.sample_rate_hz, has_gyro=rec.has_gyro, belt_speed_mps=belt_speed_mps,
                      incline_pct=incline_pct, treadmill=treadmill, sensor_height_m=sensor_height_m,
                      placement=placement, max_incline_pct=max_incline_pct, baseline_s=baseline_s)
+    eng.emit_rows = False      # nobody listens to per-row updates offline
     t = rec.time_s
     n = t.size
     bounds = np.searchsorted(t, np.arange(t[0], t[-1] + chunk_s, chunk_s))

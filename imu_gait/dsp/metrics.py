@@ -20,6 +20,16 @@ CONTACT_END_G = 0.15       # running contact ends when vertical specific force d
 IMPACT_WINDOW_S = 0.15
 
 
+def sample_index(x) -> np.ndarray:
+    """Nearest sample index, halves rounded up.
+
+    Not ``np.round``: it rounds halves to even, so a contact at k + ½ would land on a
+    different sample depending on whether the buffer happens to start at an odd or even
+    sample — and live and offline analysis would disagree.
+    """
+    return np.floor(np.asarray(x, dtype=float) + 0.5).astype(np.int64)
+
+
 @dataclass
 class BodySignals:
     """Samples of one buffer in body terms (all (N,) arrays, SI units)."""
@@ -47,8 +57,8 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     step_s = (ic - prev) / fs
     stride_s = (ic - prev2) / fs
     dur = np.where(np.isfinite(nxt), nxt - ic, np.where(np.isfinite(step_s), step_s * fs, 0.55 * fs))
-    a = np.clip(np.round(ic).astype(np.int64), 0, n - 2)
-    b = np.clip(np.round(ic + dur).astype(np.int64), a + 2, n)
+    a = np.clip(sample_index(ic), 0, n - 2)
+    b = np.clip(sample_index(ic + dur), a + 2, n)
     out: dict[str, np.ndarray] = {}
     out["step_time_s"] = step_s
     out["stride_time_s"] = stride_s
@@ -94,7 +104,7 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
 
     # stride metrics over the stride ending at this contact
     ok = np.isfinite(prev2)
-    s0 = np.clip(np.round(np.where(ok, prev2, ic - 1)).astype(np.int64), 0, n - 2)
+    s0 = np.clip(sample_index(np.where(ok, prev2, ic - 1)), 0, n - 2)
     strides = Segments.of(s0, np.maximum(a + 1, s0 + 2))
     sway = double_integral_range(sig.a_ml, strides, fs) * 100
     out["lateral_sway_cm"] = np.where(ok, sway, np.nan)
@@ -106,31 +116,64 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
 
     # side: sideways speed at contact over the stride centred on it (+ = moving left → left foot)
     okc = np.isfinite(prev) & np.isfinite(nxt)
-    c0 = np.clip(np.round(np.where(okc, prev, ic - 1)).astype(np.int64), 0, n - 2)
-    c1 = np.clip(np.round(np.where(okc, nxt, ic + 1)).astype(np.int64), c0 + 2, n)
+    c0 = np.clip(sample_index(np.where(okc, prev, ic - 1)), 0, n - 2)
+    c1 = np.clip(sample_index(np.where(okc, nxt, ic + 1)), c0 + 2, n)
     centred = Segments.of(c0, c1)
     vml = centred.cumsum(sig.a_ml[centred.idx]) / fs
     vml = vml - centred.mean(vml)[centred.seg]
     at = np.clip(a - c0, 0, centred.lengths - 1)
     out["_ml_speed_at_ic"] = np.where(okc, vml[centred.offsets + at], 0.0)
 
-    # regularity: unbiased autocorrelation of vertical acceleration over the last 4 strides
-    step_n = np.where(np.isfinite(step_s), np.round(step_s * fs), 0).astype(np.int64)
-    stride_n = np.where(np.isfinite(stride_s), np.round(stride_s * fs), 0).astype(np.int64)
-    good = (step_n > 0) & (stride_n > 0)
-    win = 4 * np.maximum(stride_n, 1)
-    for name, lag in (("step_regularity", step_n), ("stride_regularity", stride_n)):
-        st = a - win - lag
-        okr = good & (st >= 0)
-        st = np.where(okr, st, 0)
-        en = np.where(okr, a - lag, 2)
-        seg = Segments.of(st, np.maximum(en, st + 2))
-        x = sig.a_v[seg.idx]
-        y = sig.a_v[np.minimum(seg.idx + np.repeat(lag, seg.lengths), n - 1)]
-        x = x - seg.mean(x)[seg.seg]
-        y = y - seg.mean(y)[seg.seg]
-        num = np.bincount(seg.seg, x * y, minlength=seg.n)
-        den = np.sqrt(np.bincount(seg.seg, x * x, minlength=seg.n) * np.bincount(seg.seg, y * y, minlength=seg.n))
-        out[name] = np.where(okr & (den > 0), num / np.where(den > 0, den, 1), np.nan)
-    out["symmetry"] = out["step_regularity"] / out["stride_regularity"]
     return out
+
+
+def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np.ndarray,
+               bout_start: np.ndarray, fs_hz: float, *, n_strides: int = 4, min_strides: int = 2,
+               min_stride_regularity: float = 0.2, lag_search: float = 0.1) -> dict[str, np.ndarray]:
+    """Step and stride regularity and symmetry (Moe-Nilssen & Helbostad 2004) per step.
+
+    The peak of the unbiased, mean-removed autocorrelation of vertical acceleration near one
+    step and one stride lag (within ±``lag_search`` of the measured step / stride time), over the last ``n_strides`` strides before each contact — but never reaching
+    back before the bout's first contact (standing is not gait). Needs ≥ ``min_strides``.
+    Symmetry = step / stride regularity, left empty when the stride regularity is below
+    ``min_stride_regularity`` (the ratio of two small numbers says nothing).
+
+    Window sums come from cumulative sums, one pass per candidate lag, not per step.
+    """
+    n = a_v.size
+    a = sample_index(ic)
+    x1 = np.concatenate([[0.0], np.cumsum(a_v)])
+    x2 = np.concatenate([[0.0], np.cumsum(a_v * a_v)])
+    out: dict[str, np.ndarray] = {}
+    stride_n = np.where(np.isfinite(stride_s), np.round(stride_s * fs_hz), 0).astype(np.int64)
+    for name, lag_s in (("step_regularity", step_s), ("stride_regularity", stride_s)):
+        expect = np.where(np.isfinite(lag_s), lag_s * fs_hz, 0.0)
+        lag_lo = np.floor((1 - lag_search) * expect).astype(np.int64)
+        lag_hi = np.ceil((1 + lag_search) * expect).astype(np.int64)
+        start = np.maximum(a - n_strides * stride_n, np.ceil(bout_start).astype(np.int64))
+        ok = (expect > 0) & (stride_n > 0) & (start >= 0) & (a <= n) \
+            & (a - lag_hi - start >= max(2, (min_strides - 1)) * np.maximum(stride_n, 1) // max(1, min_strides - 1))
+        best = np.full(a.size, np.nan)
+        if ok.any():
+            for L in range(int(lag_lo[ok].min()), int(lag_hi[ok].max()) + 1):
+                sel = ok & (lag_lo <= L) & (L <= lag_hi)
+                if L <= 0 or not sel.any():
+                    continue
+                s0 = start[sel]
+                e0 = a[sel] - L                        # base samples [s0, e0); partners + L
+                # lagged products only over the span these steps need
+                o0, o1 = int(s0.min()), int(e0.max())
+                p = np.concatenate([[0.0], np.cumsum(a_v[o0:o1] * a_v[o0 + L:o1 + L])])
+                N = (e0 - s0).astype(float)
+                sxy = p[e0 - o0] - p[s0 - o0]
+                sx, sy = x1[e0] - x1[s0], x1[e0 + L] - x1[s0 + L]
+                sxx, syy = x2[e0] - x2[s0], x2[e0 + L] - x2[s0 + L]
+                cov = sxy - sx * sy / N
+                den = np.sqrt(np.maximum(sxx - sx * sx / N, 0) * np.maximum(syy - sy * sy / N, 0))
+                r = np.where(den > 0, cov / np.where(den > 0, den, 1), -np.inf)
+                best[sel] = np.fmax(best[sel], r)
+        out[name] = np.where(np.isfinite(best), best, np.nan)
+    sym = out["step_regularity"] / out["stride_regularity"]
+    out["symmetry"] = np.where(out["stride_regularity"] >= min_stride_regularity, sym, np.nan)
+    return out
+
