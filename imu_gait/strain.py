@@ -1,0 +1,945 @@
+"""Back-strain rules: the per-step gait table → flags with evidence, likely cause and what to try.
+
+Pure: no I/O, no printing. Entry point :func:`evaluate_flags`. Defaults follow
+``gait-science.md`` §7 and are collected in :class:`StrainConfig`.
+
+How every rule works
+--------------------
+1. **Per step** – each metric comes from the per-step table (:data:`imu_gait.result.STEP_COLUMNS`).
+   Window statistics are computed per step too: stride-time CV (SD / mean of the stride times divided
+   by the local 10-s stride time, strides > 25 % off dropped as missed/split contacts, 60 s window); step-time asymmetry L vs R (120 s
+   window of per-side median step times, missed/split contacts dropped; judged on its lower 95 %
+   bound, estimate − 2 SE, so that noisy step timing is not read as a limp); and the L/R difference of
+   pelvic drop (60 s). Sides come from ``side`` when ≥ 80 % of steps have 'L'/'R', else from the step
+   parity within each bout.
+2. **Smoothed** – a centred rolling median over ``max(10 s, 10 strides)`` (60 s for the fatigue
+   signals), separately for walking and running steps (they never share a window or a baseline).
+3. **Regular grid** – the smoothed values are sampled every ``grid_s`` (1 s) at the last step; a grid
+   point more than ``max(2 s, 3 step times)`` after the last step is "not walking" (NaN).
+4. **Personal baseline** – the median of the smoothed series over the first
+   ``min(baseline_s, 300 s, half the walking time)`` seconds *of walking time* of that gait (walking
+   and running separately). At least 60 s of walking is needed; otherwise only the absolute fallbacks
+   are used and ``timeline.attrs['notes']`` says so.
+5. **Trigger** – a pattern is *held* once it has lasted ``hold_s`` (20 s; 5 s for the absolute
+   forward-lean fallback; 120 s for fatigue) without being released, was past the threshold for at
+   least half of that time and is past it now. The flag then stays on until the series has come back
+   at least ``release_fraction`` (50 %) of the way from the threshold toward the baseline (hysteresis),
+   or walking stops, for at least ``release_hold_s`` (10 s; shorter dips do not end it). Its start is
+   the start of the held stretch, its end where the release began. Episodes of the same flag less
+   than ``merge_gap_s`` (10 s) apart are merged.
+6. **Severity** – ``z = (distance past the threshold) / step`` with the episode's median value;
+   ``step`` is the trigger excursion ``|threshold − baseline|`` for relative rules (so *moderate* at
+   1.5× and *marked* at 2× the trigger excursion), and a stated band width for absolute rules.
+   ``z < 0.5`` mild, ``0.5 ≤ z < 1`` moderate, ``z ≥ 1`` marked. Rules needing several signals
+   (AND) take the smallest ``z``; either-or rules (OR) the largest; fatigue the second largest.
+
+Rules (b = personal baseline of that gait; absolute fallbacks only where b does not exist)
+-----------------------------------------------------------------------------------------
+======================  =============================================  =====================================
+flag id                 relative trigger (hold 20 s)                   absolute fallback
+======================  =============================================  =====================================
+overstriding            braking ≥ b +20 % AND cadence ≤ b −5 %          running: cadence < 164 spm (band 11)
+vertical_bounce         VO ≥ b +20 % OR impact ≥ b +20 %                running: VO > 9.7 cm chest / 10.9 cm
+                                                                       pelvis (−1.5 cm on a treadmill) OR
+                                                                       VR > 8.6 % chest / 10.0 % pelvis
+trunk_twist_excess      twist ≥ b +30 %                                 —
+trunk_twist_guarding    twist ≤ b −40 % (not when handrail explains)    —
+forward_lean            lean ≥ b +5°                                    lean > 10° held 5 s (band 5°)
+handrail_gripping       twist ≤ b −40 % AND sway ≤ b −20 % AND cadence  —  (needs a gyro)
+                        within ±3 % [off a treadmill also VO or impact
+                        ≤ b −10 %]
+incline_effort          treadmill + incline > 0: lean ≥ b +5° AND       entered incline > max_incline_pct
+                        cadence within ±5 % (replaces forward_lean)     (whole walk, band 5 points)
+pace_too_fast           stride CV ≥ max(1.5 b, b +1 point) OR           stride CV > 5 % (band 2.5)
+                        (step regularity ≤ b −0.10 AND symmetry
+                        index not ≤ b −0.10, i.e. not asymmetry)
+pelvic_instability      drop ROM ≥ b +1.5° OR L/R drop difference ≥     L/R difference > 2° (band 1°)
+                        max(2°, b +1.5°)
+asymmetry               step-time asymmetry (lower bound) ≥ b +2 points  > 6 % (band 3)
+fatigue                 ≥ 2 of: cadence ≤ b −3 %, VO ≥ b +10 %,          —
+                        regularity ≤ b −0.05, lean ≥ b +2°, sway ≥
+                        b +15 % (60-s medians, after the baseline,
+                        held 120 s)
+======================  =============================================  =====================================
+
+Relative excursions have floors (``_FLOORS``) so that a tiny baseline cannot make a rule hair-trigger.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .result import STEP_COLUMNS, Flag
+
+__all__ = ["evaluate_flags", "StrainConfig", "DISCLAIMER", "FLAG_INFO", "FLAG_IDS"]
+
+DISCLAIMER = (
+    "This report describes how you moved; it is not a diagnosis and cannot tell whether your back is "
+    "injured. See a doctor or physiotherapist if back pain spreads down a leg, if you have numbness or "
+    "tingling, weakness in a leg, or any change in bladder or bowel control (urgently for these last "
+    "ones), and also for pain at night or at rest, fever, unexplained weight loss, or pain that does not "
+    "ease within a few weeks."
+)
+
+#: Per flag id: title, plain-language likely cause, what to try.
+FLAG_INFO: dict[str, dict[str, str]] = {
+    "overstriding": {
+        "title": "Over-striding / braking",
+        "cause": "Your steps got longer and slower, so each foot lands further ahead of your body and "
+                 "brakes you; the jolt travels up into the lower back.",
+        "advice": "Take shorter, quicker steps: raise your cadence by 5-10 % (a metronome helps) and let "
+                  "your foot land under your hips.",
+    },
+    "vertical_bounce": {
+        "title": "Vertical bounce / hard landings",
+        "cause": "You are moving up and down more (or landing harder) than you did at the start; every "
+                 "landing has to absorb that extra drop.",
+        "advice": "Think 'run through a puddle without a splash': land softly, keep your head level, and "
+                  "try slightly quicker, shorter steps.",
+    },
+    "trunk_twist_excess": {
+        "title": "Trunk twisting more than usual",
+        "cause": "Your upper body is rotating more than it did at the start, often from reaching with "
+                 "the arms or over-long steps.",
+        "advice": "Keep the arm swing relaxed and close to the body, shorten the step a little, and keep "
+                  "the chest facing forward.",
+    },
+    "trunk_twist_guarding": {
+        "title": "Stiff trunk (guarding)",
+        "cause": "Your trunk is rotating much less than at the start; people with back pain often hold "
+                 "the trunk stiff (guarding), which loads the back more evenly but less gently.",
+        "advice": "Let the arms swing freely and let the shoulders and pelvis counter-rotate; relax the "
+                  "belly and breathe out.",
+    },
+    "forward_lean": {
+        "title": "Forward lean / hunching",
+        "cause": "You are leaning or hunching forward more than your normal posture, which keeps the back "
+                 "muscles working to hold you up.",
+        "advice": "Stand tall and raise the chest: imagine a string pulling the top of your head up; look "
+                  "ahead rather than down.",
+    },
+    "handrail_gripping": {
+        "title": "Holding the handrails",
+        "cause": "The pattern (much less trunk rotation and side-to-side sway at the same cadence) looks "
+                 "like holding the treadmill rails; it stops the arm swing and usually means the speed "
+                 "or incline is more than is comfortable.",
+        "advice": "Let go of the rails and let the arms swing; if you need them, lower the speed or the "
+                  "incline until you can walk hands-free.",
+    },
+    "incline_effort": {
+        "title": "Incline effort",
+        "cause": "The incline makes you lean into the hill and work the hip flexors and legs harder; "
+                 "this is effort, not evidence of harm to the spine (the evidence on incline and lumbar "
+                 "curve is mixed).",
+        "advice": "Lower the incline or the speed, shorten the step, and keep the chest up rather than "
+                  "folding at the hips.",
+    },
+    "pace_too_fast": {
+        "title": "Pace too fast / shuffling",
+        "cause": "Your step timing became irregular compared with the start, which happens when the pace "
+                 "is faster than you can walk smoothly or when you start to shuffle.",
+        "advice": "Lower the speed a little until the rhythm settles, then build up again; pick the feet "
+                  "up and keep a steady beat.",
+    },
+    "pelvic_instability": {
+        "title": "Pelvic drop / instability",
+        "cause": "Your pelvis drops or rolls more from side to side (or more on one side), often because "
+                 "the hip muscles are tiring.",
+        "advice": "Check your footwear, take shorter steps, and add strength work for the hips "
+                  "(side-lying leg raises, side planks, single-leg balance).",
+    },
+    "asymmetry": {
+        "title": "Left/right asymmetry",
+        "cause": "The time between steps differs between your left and right leg more than at the start, "
+                 "as when favouring one side.",
+        "advice": "Slow down and check for pain, a stone in the shoe or loose laces; if it persists or "
+                  "hurts, take a break.",
+    },
+    "fatigue": {
+        "title": "Fatigue",
+        "cause": "Several signals drifted the way they do when tired (slower cadence, more bounce, less "
+                 "regular steps, more lean or sway) compared with your first minutes.",
+        "advice": "Take a break or slow down; finish with an easy few minutes rather than pushing on "
+                  "with a degraded form.",
+    },
+}
+FLAG_IDS: tuple[str, ...] = tuple(FLAG_INFO)
+
+
+@dataclass(frozen=True)
+class StrainConfig:
+    """Every default of the strain rules (units in the names). See the module docstring."""
+
+    grid_s: float = 1.0                 # timeline / evaluation grid
+    smooth_s: float = 10.0              # rolling-median window, at least …
+    smooth_strides: int = 10            # … this many strides (window = max of the two)
+    variability_window_s: float = 60.0  # stride CV, asymmetry, L/R pelvic drop (needs many strides)
+    asymmetry_window_s: float = 120.0   # step-time asymmetry: noise ≈ 4·σ_IC/√n, so it needs long windows
+    asymmetry_lcb_se: float = 2.0       # judge asymmetry − 2 standard errors (noisy steps ≠ asymmetry)
+    stride_outlier_frac: float = 0.25   # strides this far off the local stride time are detector errors
+    variability_fill: float = 0.75      # fraction of the window's expected steps needed
+    fatigue_window_s: float = 60.0
+    min_periods: int = 5                # steps needed in a median window
+    min_periods_var: int = 10           # steps needed in a variability window
+    hold_s: float = 20.0
+    min_on_fraction: float = 0.5        # of the hold time actually past the threshold
+    hold_abs_lean_s: float = 5.0
+    fatigue_hold_s: float = 120.0
+    merge_gap_s: float = 10.0
+    release_hold_s: float = 10.0        # a release must last this long to end a flag
+    release_fraction: float = 0.5
+    baseline_max_s: float = 300.0
+    baseline_min_s: float = 60.0
+    min_baseline_steps: int = 20
+    moderate_z: float = 0.5
+    marked_z: float = 1.0
+    # relative rules (vs personal baseline)
+    cadence_drop_frac: float = 0.05
+    braking_rise_frac: float = 0.20
+    vo_rise_frac: float = 0.20
+    impact_rise_frac: float = 0.20
+    twist_excess_frac: float = 0.30
+    twist_guard_frac: float = 0.40
+    lean_rise_deg: float = 5.0
+    handrail_twist_frac: float = 0.40
+    handrail_sway_frac: float = 0.20
+    handrail_cadence_band_frac: float = 0.03
+    handrail_vertical_frac: float = 0.10   # VO or impact drop, required only off a treadmill
+    incline_cadence_band_frac: float = 0.05
+    cv_factor: float = 1.5
+    cv_min_rise_pct: float = 1.0
+    regularity_drop: float = 0.10
+    symmetry_drop: float = 0.10         # a bigger drop of the symmetry index means asymmetric, not irregular
+    drop_rom_rise_deg: float = 1.5
+    drop_lr_deg: float = 2.0
+    drop_lr_rise_deg: float = 1.5
+    asym_rise_pct: float = 2.0
+    fatigue_cadence_frac: float = 0.03
+    fatigue_vo_frac: float = 0.10
+    fatigue_regularity: float = 0.05
+    fatigue_lean_deg: float = 2.0
+    fatigue_sway_frac: float = 0.15
+    # absolute fallbacks (used where no baseline exists) and their severity band widths
+    run_cadence_min_spm: float = 164.0
+    run_cadence_band_spm: float = 11.0          # 164 → 153 spm (Garmin orange → red)
+    run_vo_max_cm: dict = field(default_factory=lambda: {"chest": 9.7, "pelvis": 10.9})
+    run_vo_band_cm: dict = field(default_factory=lambda: {"chest": 1.8, "pelvis": 2.1})
+    run_vr_max_pct: dict = field(default_factory=lambda: {"chest": 8.6, "pelvis": 10.0})
+    run_vr_band_pct: dict = field(default_factory=lambda: {"chest": 1.5, "pelvis": 1.9})
+    treadmill_run_vo_offset_cm: float = 1.5
+    lean_abs_deg: float = 10.0
+    lean_abs_band_deg: float = 5.0
+    cv_abs_pct: float = 5.0
+    cv_abs_band_pct: float = 2.5
+    asym_abs_pct: float = 6.0
+    asym_abs_band_pct: float = 3.0
+    drop_lr_abs_band_deg: float = 1.0
+    incline_band_pct: float = 5.0
+
+
+#: rules that still make sense for a sensor off the trunk (pocket, thigh, wrist): step timing only
+_OFF_TRUNK_RULES = ("pace_too_fast",)
+
+#: minimum relative-threshold excursion, so a near-zero baseline cannot make a rule hair-trigger
+_FLOORS = {"cadence_spm": 1.0, "braking_mps": 0.02, "vertical_oscillation_cm": 0.3, "impact_g": 0.05,
+           "trunk_twist_deg": 1.0, "lateral_sway_cm": 0.3}
+
+_METRICS = ("cadence_spm", "braking_mps", "step_length_m", "vertical_oscillation_cm", "vertical_ratio_pct",
+            "impact_g", "trunk_twist_deg", "forward_lean_deg", "lateral_sway_cm", "pelvic_drop_deg",
+            "step_regularity", "stride_regularity", "symmetry")
+_VAR_METRICS = ("stride_time_cv_pct", "step_time_asymmetry_pct", "step_time_asymmetry_lcb_pct",
+                "pelvic_drop_lr_diff_deg")
+_FATIGUE = ("cadence_spm", "vertical_oscillation_cm", "step_regularity", "forward_lean_deg", "lateral_sway_cm")
+
+#: metrics whose change is stated as a difference (°, percentage points, 0..1), not as a percentage
+_ADDITIVE = ("forward_lean_deg", "step_regularity", "stride_regularity", "symmetry", "stride_time_cv_pct", "step_time_asymmetry_pct",
+             "step_time_asymmetry_lcb_pct", "pelvic_drop_deg", "pelvic_drop_lr_diff_deg")
+
+_LABEL = {  # metric → (label, unit, decimals)
+    "cadence_spm": ("cadence", "spm", 0), "braking_mps": ("braking", "m/s", 2),
+    "step_length_m": ("step length", "m", 2), "vertical_oscillation_cm": ("vertical oscillation", "cm", 1),
+    "vertical_ratio_pct": ("vertical ratio", "%", 1), "impact_g": ("impact", "g", 2),
+    "trunk_twist_deg": ("trunk twist", "°", 1), "forward_lean_deg": ("forward lean", "°", 1),
+    "lateral_sway_cm": ("lateral sway", "cm", 1), "pelvic_drop_deg": ("pelvic drop", "°", 1),
+    "step_regularity": ("step regularity", "", 2), "stride_regularity": ("stride regularity", "", 2),
+    "symmetry": ("symmetry index", "", 2), "stride_time_cv_pct": ("stride-time CV", "%", 1),
+    "step_time_asymmetry_pct": ("step-time asymmetry", "%", 1),
+    "step_time_asymmetry_lcb_pct": ("step-time asymmetry (lower 95 % bound)", "%", 1),
+    "pelvic_drop_lr_diff_deg": ("left/right pelvic-drop difference", "°", 1),
+    "incline_pct": ("incline", "%", 1),
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# criteria: one signal against one threshold, with hysteresis and a severity scale
+# --------------------------------------------------------------------------------------------------
+@dataclass
+class _Crit:
+    """``sign·(x − thr) ≥ 0`` is "past the threshold"; released once back ``release`` of ``step``."""
+
+    metric: str
+    x: np.ndarray        # series on the grid
+    thr: np.ndarray      # threshold on the grid (NaN = criterion unavailable there)
+    step: np.ndarray     # severity scale (> 0)
+    sign: int            # +1: high is bad, −1: low is bad
+    ref: np.ndarray      # baseline (relative) or the absolute threshold
+    graded: bool = True  # counts toward severity / message
+
+    def on(self) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            return self.sign * (self.x - self.thr) >= 0
+
+    def off(self, release_fraction: float) -> np.ndarray:
+        release = self.thr - self.sign * release_fraction * self.step
+        with np.errstate(invalid="ignore"):
+            return ~(self.sign * (self.x - release) >= 0)   # NaN → off
+
+
+@dataclass
+class _Group:
+    mode: str                       # "and" | "or" | "k2" (at least two)
+    items: list                     # of _Crit | _Group
+
+    def on_off(self, rf: float) -> tuple[np.ndarray, np.ndarray]:
+        ons, offs = zip(*[(i.on(), i.off(rf)) if isinstance(i, _Crit) else i.on_off(rf) for i in self.items])
+        ons, offs = np.array(ons), np.array(offs)
+        if self.mode == "and":
+            return ons.all(0), offs.any(0)
+        if self.mode == "or":
+            return ons.any(0), offs.all(0)
+        return ons.sum(0) >= 2, (~offs).sum(0) < 2
+
+    def graded(self) -> list[_Crit]:
+        out = []
+        for i in self.items:
+            if isinstance(i, _Crit):
+                if i.graded:
+                    out.append(i)
+            else:
+                out.extend(i.graded())
+        return out
+
+
+@dataclass
+class _Rule:
+    id: str
+    rel: _Group | None
+    abs: _Group | None
+    use_rel: np.ndarray       # bool on grid: the relative variant applies here
+    hold_rel_s: float
+    hold_abs_s: float
+    grade: str                # "min" (AND), "max" (OR), "second" (fatigue)
+
+
+# --------------------------------------------------------------------------------------------------
+# vectorised helpers
+# --------------------------------------------------------------------------------------------------
+def _rolling(time_s: np.ndarray, values: np.ndarray, window_s: float, how: str, min_periods: int,
+             q: float | None = None) -> np.ndarray:
+    """Centred time-window rolling statistic of per-step values (``how``: 'median', 'mean', 'std',
+    'count' or 'quantile' with ``q``); NaN where fewer than ``min_periods`` values are in the window."""
+    if len(values) == 0:
+        return np.asarray(values, float)
+    s = pd.Series(np.asarray(values, float), index=pd.to_timedelta(time_s, unit="s"))
+    r = s.rolling(pd.Timedelta(seconds=float(window_s)), center=True, min_periods=min_periods)
+    if how == "quantile":
+        out = r.quantile(q)
+    else:
+        out = getattr(r, how)()      # median | mean | std | count
+    return out.to_numpy(float)
+
+
+def _per_side(time_s, values, side_code, window_s, min_periods, how="median"):
+    """Rolling ``how`` (see :func:`_rolling`) of ``values`` over each side's own steps (``side_code``
+    0 = left, 1 = right), carried to the neighbouring steps of the other side: (left, right)."""
+    out = []
+    for code in (0, 1):
+        m = (side_code == code) & np.isfinite(values)
+        full = np.full(len(values), np.nan)
+        if m.sum() >= min_periods:
+            full[m] = _rolling(time_s[m], values[m], window_s, how, min_periods)
+        out.append(pd.Series(full).ffill(limit=3).bfill(limit=3).to_numpy(float))
+    return out
+
+
+def _held(t: np.ndarray, on: np.ndarray, off: np.ndarray, hold_s: np.ndarray, dt: float,
+          min_on_fraction: float) -> tuple[np.ndarray, np.ndarray]:
+    """Points where a pattern has been *held* for ``hold_s``, and where each pending stretch began.
+
+    A stretch is pending from the first ``on`` point until the next ``off`` point (dips into the
+    dead band between threshold and release do not restart it). It counts as held once it has lasted
+    ``hold_s``, was past the threshold for at least ``min_on_fraction`` of that time and is past it now.
+    """
+    idx = np.arange(len(on))
+    pending = _hysteresis(on, off)
+    starts = pending & ~np.r_[False, pending[:-1]]
+    p_start = np.maximum.accumulate(np.where(starts, idx, 0))
+    elapsed = t - t[p_start] + dt
+    con = np.cumsum(on)
+    on_count = con - np.r_[0, con][p_start]
+    held = on & pending & (elapsed >= hold_s - 1e-9) & (on_count * dt >= min_on_fraction * elapsed - 1e-9)
+    return held, p_start
+
+
+def _hysteresis(set_: np.ndarray, reset: np.ndarray) -> np.ndarray:
+    """Latch: true from a ``set_`` point until the next ``reset`` point (vectorised)."""
+    idx = np.arange(len(set_))
+    last_set = np.maximum.accumulate(np.where(set_, idx, -1))
+    last_reset = np.maximum.accumulate(np.where(reset, idx, -1))
+    return last_set > last_reset
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) index of every run of True."""
+    d = np.diff(np.r_[0, mask.astype(np.int8), 0])
+    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1) - 1))
+
+
+def _severity(z: float, cfg: StrainConfig) -> str:
+    if not np.isfinite(z) or z < cfg.moderate_z:
+        return "mild"
+    return "moderate" if z < cfg.marked_z else "marked"
+
+
+def _fmt_num(v: float, metric: str) -> str:
+    label, unit, dec = _LABEL.get(metric, (metric, "", 2))
+    if not np.isfinite(v):
+        return "n/a"
+    return f"{v:.{dec}f}" + (f" {unit}" if unit and unit not in "°%" else unit)
+
+
+def _mmss(t: float) -> str:
+    """Seconds → 'm:ss' (minutes may exceed 59)."""
+    total = int(round(max(0.0, float(t))))
+    return f"{total // 60}:{total % 60:02d}"
+
+
+def _placement_kind(placement: str | None) -> str | None:
+    """'chest' | 'pelvis' | 'off_trunk' (pocket, thigh, wrist …) | None (not recognised)."""
+    if placement is None:
+        return None
+    p = str(placement).lower()
+    if any(k in p for k in ("pocket", "thigh", "wrist", "hand", "arm", "ankle", "foot", "shoe", "leg")):
+        return "off_trunk"
+    if any(k in p for k in ("chest", "sternum", "thorax", "upper", "strap")):
+        return "chest"
+    if any(k in p for k in ("pelvis", "lower", "sacr", "waist", "hip", "lumbar", "back", "belt", "pod")):
+        return "pelvis"
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# public entry point
+# --------------------------------------------------------------------------------------------------
+def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_mps: float | None = None,
+                   incline_pct: float | None = None, max_incline_pct: float | None = None,
+                   placement: str | None = None, has_gyro: bool = True, baseline_s: float = 180.0,
+                   config: StrainConfig | None = None) -> tuple[list[Flag], pd.DataFrame]:
+    """Judge the per-step table against the back-strain rules.
+
+    Parameters
+    ----------
+    steps : DataFrame with (a subset of) the columns :data:`~imu_gait.result.STEP_COLUMNS`; ``time_s``
+        is required, every other metric may be missing or NaN.
+    treadmill : the walk was on a treadmill (handrail rule needs less evidence; running VO fallback
+        is lowered by 1.5 cm; a lean rise at the same cadence with an incline is ``incline_effort``).
+    belt_speed_mps : treadmill belt speed, m/s (only quoted in advice).
+    incline_pct : treadmill incline the user entered, %.
+    max_incline_pct : the user's maximum incline, %; an entered incline above it is flagged.
+    placement : 'chest' or 'lower_back'/'pelvis' (… and similar words); selects the running
+        VO / vertical-ratio fallbacks. Unknown → the pelvis (more lenient) values.
+    has_gyro : False when the recording has no gyroscope: twist / pelvic-drop rules are skipped.
+    baseline_s : seconds of walking (per gait) that form the personal baseline (clipped to 300 s and
+        to half the walking time; below 60 s there is no baseline).
+    config : thresholds and windows (:class:`StrainConfig`).
+
+    Returns
+    -------
+    flags : list of :class:`~imu_gait.result.Flag`, sorted by start time.
+    timeline : DataFrame on a regular ``grid_s`` grid: ``time_s``, ``gait``, ``walking``, each smoothed
+        metric, ``<metric>_baseline``, the long-window fatigue series ``fatigue_<metric>``, the
+        thresholds each rule used as ``<flag id>__<metric>`` and ``flag__<flag id>`` (bool, active).
+        ``timeline.attrs['notes']`` lists what could not be judged and why;
+        ``timeline.attrs['baselines']`` the baselines per gait; ``timeline.attrs['disclaimer']``.
+    """
+    cfg = config or StrainConfig()
+    notes: list[str] = []
+    if "time_s" not in steps.columns:
+        raise ValueError("evaluate_flags: the steps table needs a 'time_s' column (see STEP_COLUMNS)")
+    st = _prepare(steps, has_gyro, notes)
+    pk = _placement_kind(placement)
+    if placement is not None and pk is None:
+        notes.append(f"Placement {placement!r} not recognised; running fallbacks use the lower-back values.")
+    pk = pk or "pelvis"
+    off_trunk = pk == "off_trunk"
+    if off_trunk:
+        pk = "pelvis"
+        notes.append(f"The sensor was not on the trunk (placement {placement!r}): the back-strain rules "
+                     "need a chest or lower-back sensor, so only the step-timing rule (pace too fast / "
+                     "shuffling) was judged.")
+
+    if len(st) < 2:
+        tl = pd.DataFrame({"time_s": np.array([], float)})
+        notes.append("Too few steps to judge any back-strain pattern.")
+        flags = _incline_limit_flag(st, incline_pct, max_incline_pct, cfg)
+        tl.attrs.update(notes=notes, baselines={}, disclaimer=DISCLAIMER)
+        return flags, tl
+
+    step_series, base = _step_series(st, cfg, baseline_s, notes)
+    grid = _to_grid(st, step_series, base, cfg)
+    rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=incline_pct, pk=pk,
+                         notes=[] if off_trunk else notes)
+    if off_trunk:
+        rules = [r for r in rules if r.id in _OFF_TRUNK_RULES]
+
+    t = grid["time_s"]
+    episodes: dict[str, list[dict]] = {}
+    for rule in rules:
+        episodes[rule.id] = _evaluate_rule(rule, t, cfg)
+    # a twist drop explained by handrail gripping is not also reported as guarding; a lean rise explained
+    # by the treadmill incline is not also reported as forward lean
+    _suppress(episodes, "trunk_twist_guarding", "handrail_gripping")
+    _suppress(episodes, "forward_lean", "incline_effort")
+
+    flags: list[Flag] = _incline_limit_flag(st, incline_pct, max_incline_pct, cfg)
+    ctx = dict(treadmill=treadmill, belt_speed_mps=belt_speed_mps, incline_pct=incline_pct,
+               first_step_s=float(st["time_s"].iloc[0]), last_step_s=float(st["time_s"].iloc[-1]))
+    active = {}
+    for fid, eps in episodes.items():
+        col = np.zeros(len(t), bool)
+        for ep in eps:
+            flags.append(_make_flag(fid, ep, t, cfg, ctx))
+            col[ep["i0"]:ep["i1"] + 1] = True
+        active[fid] = col
+    for f in flags:
+        if f.id == "incline_effort" and f.reference_kind == "absolute" and f.metric == "incline_pct":
+            active["incline_effort"] = active.get("incline_effort", np.zeros(len(t), bool)) | (
+                (t >= f.start_s) & (t <= f.end_s) & grid["walking"])
+    flags.sort(key=lambda f: (f.start_s, f.id))
+
+    tl = _timeline(grid, rules, active)
+    tl.attrs.update(notes=notes, baselines=base["values"], disclaimer=DISCLAIMER)
+    return flags, tl
+
+
+# --------------------------------------------------------------------------------------------------
+# stages
+# --------------------------------------------------------------------------------------------------
+def _prepare(steps: pd.DataFrame, has_gyro: bool, notes: list[str]) -> pd.DataFrame:
+    """Sorted copy with every column present; gait normalised to 'walk'/'run'."""
+    st = steps.copy()
+    st = st[np.isfinite(pd.to_numeric(st["time_s"], errors="coerce"))]
+    st = st.sort_values("time_s", kind="stable").reset_index(drop=True)
+    for c in STEP_COLUMNS:
+        if c not in st.columns:
+            st[c] = np.nan if c not in ("gait", "side") else ""
+    num = [c for c in STEP_COLUMNS if c not in ("gait", "side")]
+    st[num] = st[num].apply(pd.to_numeric, errors="coerce").astype(float)
+    st["gait"] = np.where(st["gait"].astype(str).str.lower().str.startswith("run"), "run", "walk")
+    st["bout"] = st["bout"].fillna(0)
+    if not has_gyro:
+        st[["trunk_twist_deg", "pelvic_drop_deg"]] = np.nan
+        notes.append("No gyroscope: trunk twist (excess/guarding), handrail gripping and pelvic drop "
+                     "cannot be judged.")
+    elif len(st) and st["trunk_twist_deg"].isna().all():
+        notes.append("No trunk-twist values: trunk twist (excess/guarding) and handrail gripping cannot "
+                     "be judged.")
+    if has_gyro and len(st) and st["pelvic_drop_deg"].isna().all():
+        notes.append("No pelvic-drop values: pelvic instability is judged only where possible.")
+    # vertical ratio from VO and step length where the table lacks it
+    vr = st["vertical_oscillation_cm"] / st["step_length_m"]
+    st["vertical_ratio_pct"] = st["vertical_ratio_pct"].fillna(vr.where(st["step_length_m"] > 0.05))
+    return st
+
+
+def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: list[str]):
+    """Smoothed per-step series (per gait) and the per-gait baselines."""
+    n = len(st)
+    t = st["time_s"].to_numpy(float)
+    out = {k: np.full(n, np.nan) for k in _METRICS + _VAR_METRICS}
+    out.update({"fatigue_" + k: np.full(n, np.nan) for k in _FATIGUE})
+    # sides: recorded L/R, else parity within each bout
+    side = st["side"].astype(str).str.upper().str[:1]
+    if side.isin(["L", "R"]).mean() >= 0.8:
+        side_code = np.where(side == "L", 0, np.where(side == "R", 1, -1))
+    else:
+        side_code = (st.groupby("bout").cumcount().to_numpy() % 2)
+    base = {"values": {}, "end_s": {}, "has": {}}
+    for g in ("walk", "run"):
+        m = (st["gait"] == g).to_numpy()
+        if not m.any():
+            continue
+        tg = t[m]
+        dt_step = st.loc[m, "step_time_s"].to_numpy(float)
+        med_step = np.nanmedian(dt_step) if np.isfinite(dt_step).any() else 0.55
+        w = max(cfg.smooth_s, 2 * cfg.smooth_strides * med_step)
+        for k in _METRICS:
+            out[k][m] = _rolling(tg, st.loc[m, k].to_numpy(float), w, "median", cfg.min_periods)
+        for k in _FATIGUE:
+            out["fatigue_" + k][m] = _rolling(tg, st.loc[m, k].to_numpy(float), cfg.fatigue_window_s,
+                                              "median", cfg.min_periods)
+        wv = cfg.variability_window_s
+        span = float(tg[-1] - tg[0]) if len(tg) > 1 else 0.0   # a short walk cannot fill a long window
+        n_exp = min(wv, span) / med_step if med_step > 0 else 0.0
+        mp = max(cfg.min_periods_var, int(cfg.variability_fill * n_exp))
+        mp_side = max(cfg.min_periods_var // 2, int(cfg.variability_fill * n_exp / 2))
+        # stride times relative to the local stride time (2 × 60 / smoothed cadence), so that a change of
+        # pace is not mistaken for irregular steps; strides > 25 % off (a missed or split contact, not
+        # variability) are dropped, then CV = SD / mean (far more efficient than IQR-based estimates)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = st.loc[m, "stride_time_s"].to_numpy(float) / (120.0 / out["cadence_spm"][m])
+            ratio = np.where(np.abs(ratio - 1.0) < cfg.stride_outlier_frac, ratio, np.nan)
+            sd = _rolling(tg, ratio, wv, "std", mp)
+            out["stride_time_cv_pct"][m] = sd / _rolling(tg, ratio, wv, "mean", mp) * 100.0
+            sc = side_code[m]
+            # asymmetry: per-side median step time (steps > 30 % off the local step time, i.e. missed or
+            # split contacts, dropped), long window
+            wa = cfg.asymmetry_window_s
+            mp_a = max(cfg.min_periods_var // 2, int(cfg.variability_fill * min(wa, span) / med_step / 2))
+            local = 60.0 / out["cadence_spm"][m]
+            ok = np.abs(dt_step / local - 1.0) < 0.3
+            clean = np.where(ok, dt_step, np.nan)
+            lt, rt = _per_side(tg, clean, sc, wa, mp_a, "median")
+            (ls, rs), (ln, rn) = (_per_side(tg, clean, sc, wa, mp_a, h) for h in ("std", "count"))
+            mean_t = (lt + rt) / 2
+            asym = np.abs(lt - rt) / mean_t * 100.0
+            # standard error of L − R: ×1.2533 for medians instead of means, ×√2 because consecutive step
+            # times share a contact (their errors are anti-correlated), which the naive formula ignores
+            se = 1.2533 * np.sqrt(ls ** 2 / ln + rs ** 2 / rn) * math.sqrt(2.0) / mean_t * 100.0
+            out["step_time_asymmetry_pct"][m] = asym
+            out["step_time_asymmetry_lcb_pct"][m] = np.maximum(asym - cfg.asymmetry_lcb_se * se, 0.0)
+            ld, rd = _per_side(tg, st.loc[m, "pelvic_drop_deg"].to_numpy(float), sc, wv, mp_side)
+            out["pelvic_drop_lr_diff_deg"][m] = np.abs(ld - rd)
+        # baseline: first minutes of *walking time* of this gait
+        walked = np.nancumsum(np.clip(np.nan_to_num(dt_step, nan=0.0), 0.0, 2.0))
+        total = walked[-1] if len(walked) else 0.0
+        length = min(float(baseline_s), cfg.baseline_max_s, total / 2.0)
+        name = "walking" if g == "walk" else "running"
+        if length < cfg.baseline_min_s:
+            base["has"][g] = False
+            if total < 10.0 and (st["gait"] != g).any():
+                continue          # a handful of stray steps of the other gait: not worth a note
+            notes.append(f"Only {total:.0f} s of {name}: too short for a personal baseline "
+                         f"(needs ≥ {2 * cfg.baseline_min_s:.0f} s); {name} was judged against absolute "
+                         "fallbacks only.")
+            continue
+        bm = walked <= length
+        vals = {}
+        for k in list(_METRICS) + list(_VAR_METRICS) + ["fatigue_" + f for f in _FATIGUE]:
+            v = out[k][m][bm]
+            vals[k] = float(np.nanmedian(v)) if np.isfinite(v).sum() >= cfg.min_baseline_steps else float("nan")
+        base["values"][g] = vals
+        base["end_s"][g] = float(tg[bm][-1])
+        base["has"][g] = True
+        if length < baseline_s:
+            notes.append(f"{name.capitalize()} baseline from the first {length:.0f} s of {name} "
+                         f"(asked for {baseline_s:.0f} s).")
+    return out, base
+
+
+def _to_grid(st, series, base, cfg: StrainConfig) -> dict:
+    """Sample every per-step series at the last step before each grid time."""
+    t_step = st["time_s"].to_numpy(float)
+    dt = cfg.grid_s
+    t = np.arange(math.floor(t_step[0] / dt) * dt, t_step[-1] + dt / 2, dt)
+    idx = np.searchsorted(t_step, t, side="right") - 1
+    idx_c = np.clip(idx, 0, len(t_step) - 1)
+    med_step = np.nanmedian(st["step_time_s"]) if st["step_time_s"].notna().any() else 0.55
+    walking = (idx >= 0) & (t - t_step[idx_c] <= max(2.0, 3 * med_step))
+    gait = np.where(walking, st["gait"].to_numpy()[idx_c], "")
+    grid = {"time_s": t, "walking": walking, "gait": gait}
+    for k, v in series.items():
+        grid[k] = np.where(walking, v[idx_c], np.nan)
+    for k in list(_METRICS) + list(_VAR_METRICS) + ["fatigue_" + f for f in _FATIGUE]:
+        b = np.full(len(t), np.nan)
+        for g, vals in base["values"].items():
+            b[gait == g] = vals.get(k, np.nan)
+        grid[k + "_baseline"] = b
+    base_end = np.full(len(t), np.inf)
+    for g, e in base["end_s"].items():
+        base_end[gait == g] = e
+    grid["baseline_end_s"] = base_end
+    grid["is_run"] = gait == "run"
+    return grid
+
+
+def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct, pk: str,
+                 notes: list[str]) -> list[_Rule]:
+    n = len(grid["time_s"])
+    run = grid["is_run"]
+
+    def x(k):
+        return grid[k]
+
+    def b(k):
+        return grid[k + "_baseline"]
+
+    def has(*ks):
+        return np.logical_and.reduce([np.isfinite(b(k)) for k in ks])
+
+    def rel_frac(k, frac, sign, graded=True):
+        """Relative criterion: baseline × (1 ± frac), excursion floored by _FLOORS."""
+        exc = np.maximum(np.abs(b(k)) * frac, _FLOORS.get(k, 0.0))
+        return _Crit(k, x(k), b(k) + sign * exc, exc, sign, b(k), graded)
+
+    def rel_add(k, delta, sign, graded=True, key=None):
+        return _Crit(key or k, x(k), b(k) + sign * delta, np.full(n, delta), sign, b(k), graded)
+
+    def band(k, frac, graded=False):
+        """|x / baseline − 1| ≤ frac, as two criteria (inside the band is 'on')."""
+        lo = _Crit(k, x(k), b(k) * (1 - frac), np.abs(b(k)) * frac, +1, b(k), graded)
+        hi = _Crit(k, x(k), b(k) * (1 + frac), np.abs(b(k)) * frac, -1, b(k), graded)
+        return [lo, hi]
+
+    def absol(k, thr, stepw, sign, where=None):
+        thr = np.where(where if where is not None else True, thr, np.nan) * np.ones(n)
+        return _Crit(k, x(k), thr, np.full(n, stepw), sign, thr)
+
+    rules: list[_Rule] = []
+    H = HA = cfg.hold_s          # relative / absolute hold (forward lean's absolute hold is shorter)
+    # over-striding: cadence ↓ AND braking ↑ (relative); running cadence < 164 spm (absolute)
+    rules.append(_Rule(
+        "overstriding",
+        _Group("and", [rel_frac("braking_mps", cfg.braking_rise_frac, +1),
+                       rel_frac("cadence_spm", cfg.cadence_drop_frac, -1)]),
+        _Group("and", [absol("cadence_spm", cfg.run_cadence_min_spm, cfg.run_cadence_band_spm, -1, run)]),
+        has("braking_mps", "cadence_spm"), H, HA, "min"))
+    if not np.isfinite(b("braking_mps")).any() and np.isfinite(b("cadence_spm")).any():
+        notes.append("No braking values: over-striding judged only by the running cadence fallback.")
+    # vertical bounce: VO or impact ↑ (relative); running VO / vertical ratio (absolute, placement)
+    vo_abs = cfg.run_vo_max_cm[pk] - (cfg.treadmill_run_vo_offset_cm if treadmill else 0.0)
+    rules.append(_Rule(
+        "vertical_bounce",
+        _Group("or", [rel_frac("vertical_oscillation_cm", cfg.vo_rise_frac, +1),
+                      rel_frac("impact_g", cfg.impact_rise_frac, +1)]),
+        _Group("or", [absol("vertical_oscillation_cm", vo_abs, cfg.run_vo_band_cm[pk], +1, run),
+                      absol("vertical_ratio_pct", cfg.run_vr_max_pct[pk], cfg.run_vr_band_pct[pk], +1, run)]),
+        has("vertical_oscillation_cm") | has("impact_g"), H, HA, "max"))
+    # trunk twist, two-sided
+    rules.append(_Rule("trunk_twist_excess",
+                       _Group("and", [rel_frac("trunk_twist_deg", cfg.twist_excess_frac, +1)]), None,
+                       has("trunk_twist_deg"), H, HA, "min"))
+    rules.append(_Rule("trunk_twist_guarding",
+                       _Group("and", [rel_frac("trunk_twist_deg", cfg.twist_guard_frac, -1)]), None,
+                       has("trunk_twist_deg"), H, HA, "min"))
+    # forward lean: baseline + 5° for 20 s; absolute +10° for 5 s
+    rules.append(_Rule("forward_lean",
+                       _Group("and", [rel_add("forward_lean_deg", cfg.lean_rise_deg, +1)]),
+                       _Group("and", [absol("forward_lean_deg", cfg.lean_abs_deg, cfg.lean_abs_band_deg, +1)]),
+                       has("forward_lean_deg"), H, cfg.hold_abs_lean_s, "min"))
+    # handrail gripping: twist ↓ 40 %, sway ↓ 20 %, cadence within ±3 % (+ VO or impact ↓ off a treadmill)
+    if np.isfinite(b("trunk_twist_deg")).any():
+        items = [rel_frac("trunk_twist_deg", cfg.handrail_twist_frac, -1),
+                 rel_frac("lateral_sway_cm", cfg.handrail_sway_frac, -1),
+                 *band("cadence_spm", cfg.handrail_cadence_band_frac)]
+        use = has("trunk_twist_deg", "lateral_sway_cm", "cadence_spm")
+        if not treadmill:
+            items.append(_Group("or", [rel_frac("vertical_oscillation_cm", cfg.handrail_vertical_frac, -1, False),
+                                       rel_frac("impact_g", cfg.handrail_vertical_frac, -1, False)]))
+        rules.append(_Rule("handrail_gripping", _Group("and", items), None, use, H, HA, "min"))
+    elif np.isfinite(x("trunk_twist_deg")).any():       # (no gyro at all is noted once, elsewhere)
+        notes.append("Handrail gripping needs a personal baseline of trunk twist; not judged.")
+    # incline effort from lean at the same cadence (treadmill with an incline entered)
+    if treadmill and incline_pct is not None and incline_pct > 0:
+        rules.append(_Rule("incline_effort",
+                           _Group("and", [rel_add("forward_lean_deg", cfg.lean_rise_deg, +1),
+                                          *band("cadence_spm", cfg.incline_cadence_band_frac)]),
+                           None, has("forward_lean_deg", "cadence_spm"), H, HA, "min"))
+    # pace too fast / shuffling: stride CV ↑ ×1.5 or regularity ↓ 0.1; absolute CV > 5 %. Step regularity
+    # also falls when left and right steps differ (asymmetry, a limp); then the symmetry index
+    # (step / stride regularity) falls too, whereas irregular steps lower both regularities alike. So
+    # the regularity branch needs symmetry not to have dropped by ≥ 0.1 (neutral where not measured).
+    has_sy = np.isfinite(b("symmetry")) & np.isfinite(x("symmetry"))
+    sy_thr = np.where(has_sy, b("symmetry") - cfg.symmetry_drop, 0.0)
+    not_asym = _Crit("symmetry", np.where(has_sy, x("symmetry"), 1.0), sy_thr,
+                     np.full(n, cfg.symmetry_drop), +1, b("symmetry"), graded=False)
+    cv_b = b("stride_time_cv_pct")
+    cv_exc = np.maximum(cv_b * (cfg.cv_factor - 1), cfg.cv_min_rise_pct)
+    rules.append(_Rule(
+        "pace_too_fast",
+        _Group("or", [_Crit("stride_time_cv_pct", x("stride_time_cv_pct"), cv_b + cv_exc, cv_exc, +1, cv_b),
+                      _Group("and", [rel_add("step_regularity", cfg.regularity_drop, -1), not_asym])]),
+        _Group("or", [absol("stride_time_cv_pct", cfg.cv_abs_pct, cfg.cv_abs_band_pct, +1)]),
+        has("stride_time_cv_pct") | has("step_regularity"), H, HA, "max"))
+    # pelvic instability: drop ROM + 1.5° or L/R difference > max(2°, baseline + 1.5°)
+    lr_b = b("pelvic_drop_lr_diff_deg")
+    lr_thr = np.maximum(cfg.drop_lr_deg, lr_b + cfg.drop_lr_rise_deg)
+    lr_step = np.maximum(lr_thr - lr_b, cfg.drop_lr_abs_band_deg)
+    rules.append(_Rule(
+        "pelvic_instability",
+        _Group("or", [rel_add("pelvic_drop_deg", cfg.drop_rom_rise_deg, +1),
+                      _Crit("pelvic_drop_lr_diff_deg", x("pelvic_drop_lr_diff_deg"), lr_thr, lr_step, +1, lr_b)]),
+        _Group("or", [absol("pelvic_drop_lr_diff_deg", cfg.drop_lr_deg, cfg.drop_lr_abs_band_deg, +1)]),
+        has("pelvic_drop_deg") | has("pelvic_drop_lr_diff_deg"), H, HA, "max"))
+    # asymmetry: step-time asymmetry > baseline + 2 points; absolute > 6 %
+    rules.append(_Rule(
+        "asymmetry",
+        _Group("and", [rel_add("step_time_asymmetry_lcb_pct", cfg.asym_rise_pct, +1)]),
+        _Group("and", [absol("step_time_asymmetry_lcb_pct", cfg.asym_abs_pct, cfg.asym_abs_band_pct, +1)]),
+        has("step_time_asymmetry_lcb_pct"), H, HA, "min"))
+    # fatigue: ≥ 2 of the long-window signals drifted the tired way, after the baseline period
+    fk = {k: "fatigue_" + k for k in _FATIGUE}
+    fat = [
+        _Crit(fk["cadence_spm"], x(fk["cadence_spm"]), b(fk["cadence_spm"]) * (1 - cfg.fatigue_cadence_frac),
+              np.abs(b(fk["cadence_spm"])) * cfg.fatigue_cadence_frac, -1, b(fk["cadence_spm"])),
+        rel_frac(fk["vertical_oscillation_cm"], cfg.fatigue_vo_frac, +1),
+        rel_add(fk["step_regularity"], cfg.fatigue_regularity, -1),
+        rel_add(fk["forward_lean_deg"], cfg.fatigue_lean_deg, +1),
+        rel_frac(fk["lateral_sway_cm"], cfg.fatigue_sway_frac, +1),
+    ]
+    fat_use = np.isfinite(np.array([c.thr for c in fat])).sum(0) >= 2
+    rules.append(_Rule("fatigue", _Group("k2", fat), None, fat_use & (grid["time_s"] > grid["baseline_end_s"]),
+                       cfg.fatigue_hold_s, cfg.fatigue_hold_s, "second"))
+    if not fat_use.any():
+        notes.append("Fatigue needs a personal baseline and a longer walk; not judged.")
+    return rules
+
+
+def _evaluate_rule(rule: _Rule, t: np.ndarray, cfg: StrainConfig) -> list[dict]:
+    """Held, latched, merged episodes of one rule: dicts with i0, i1, variant ('rel'|'abs')."""
+    n = len(t)
+    rf = cfg.release_fraction
+    on = np.zeros(n, bool)
+    off = np.ones(n, bool)
+    if rule.rel is not None:
+        r_on, r_off = rule.rel.on_off(rf)
+        on = np.where(rule.use_rel, r_on, on)
+        off = np.where(rule.use_rel, r_off, off)
+    if rule.abs is not None:
+        a_on, a_off = rule.abs.on_off(rf)
+        on = np.where(rule.use_rel, on, a_on)
+        off = np.where(rule.use_rel, off, a_off)
+    on &= ~off
+    # a release counts once it has lasted release_hold_s (brief dips do not end a flag)
+    idx = np.arange(n)
+    off_start = np.maximum.accumulate(np.where(off & ~np.r_[False, off[:-1]], idx, 0))
+    released = off & (t - t[off_start] + cfg.grid_s >= cfg.release_hold_s - 1e-9)
+    hold = np.where(rule.use_rel, rule.hold_rel_s, rule.hold_abs_s)
+    held, run_start = _held(t, on, released, hold, cfg.grid_s, cfg.min_on_fraction)
+    state = _hysteresis(held, released)
+    eps: list[dict] = []
+    for a, e in _runs(state):
+        i0 = int(run_start[a])
+        e = a + int(np.flatnonzero(~off[a:e + 1])[-1])     # end where the release began
+        if eps and t[i0] - t[eps[-1]["i1"]] <= cfg.merge_gap_s:
+            eps[-1]["i1"] = int(e)
+            continue
+        eps.append({"i0": i0, "i1": int(e), "trig": int(a), "rule": rule,
+                    "variant": "rel" if rule.use_rel[a] else "abs"})
+    return eps
+
+
+def _suppress(episodes: dict, loser: str, winner: str) -> None:
+    """Drop ``loser`` episodes that overlap ``winner`` episodes for more than half their length."""
+    if loser not in episodes or winner not in episodes or not episodes[winner]:
+        return
+    keep = []
+    for ep in episodes[loser]:
+        length = ep["i1"] - ep["i0"] + 1
+        ov = sum(max(0, min(ep["i1"], w["i1"]) - max(ep["i0"], w["i0"]) + 1) for w in episodes[winner])
+        if ov <= 0.5 * length:
+            keep.append(ep)
+    episodes[loser] = keep
+
+
+def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) -> Flag:
+    rule: _Rule = ep["rule"]
+    group = rule.rel if ep["variant"] == "rel" else rule.abs
+    i0, i1, k = ep["i0"], ep["i1"], ep["trig"]
+    sl = slice(i0, i1 + 1)
+    rows = []
+    for c in group.graded():
+        thr, stepw, ref = float(c.thr[k]), float(c.step[k]), float(c.ref[k])
+        if not np.isfinite(thr):
+            continue
+        v = float(np.nanmedian(c.x[sl])) if np.isfinite(c.x[sl]).any() else float("nan")
+        z = c.sign * (v - thr) / stepw if stepw > 0 else float("nan")
+        rows.append((c, v, ref, thr, z))
+    if not rows:   # cannot happen for a fired rule; keep the flag honest anyway
+        rows = [(group.graded()[0], float("nan"), float("nan"), float("nan"), float("nan"))]
+    zs = np.array([r[4] for r in rows], float)
+    if rule.grade == "min":
+        main, z_sev = rows[0], float(np.nanmin(zs))
+    elif rule.grade == "max":
+        main = rows[int(np.nanargmax(zs))] if np.isfinite(zs).any() else rows[0]
+        z_sev = float(np.nanmax(zs))
+        rows = [r for r in rows if r is main or (np.isfinite(r[4]) and r[4] >= 0)]   # only the evidence
+    else:  # second largest: the criterion that made it "≥ 2 signals"
+        order = np.argsort(-np.nan_to_num(zs, nan=-np.inf))
+        main = rows[int(order[0])]
+        z_sev = float(zs[order[1]]) if len(order) > 1 else float(zs[order[0]])
+        # only signals that actually drifted are evidence
+        rows = [r for r in rows if np.isfinite(r[4]) and r[4] >= -cfg.release_fraction]
+    c, v, ref, thr, _ = main
+    kind = "baseline" if ep["variant"] == "rel" else "absolute"
+    start_s = max(float(t[i0]), ctx["first_step_s"])
+    end_s = min(float(t[i1] + cfg.grid_s), ctx["last_step_s"])
+    metric = c.metric.removeprefix("fatigue_")
+    info = FLAG_INFO[fid]
+    parts = []
+    for (cc, vv, rr, tt, _) in ([main] + [r for r in rows if r is not main]):
+        m = cc.metric.removeprefix("fatigue_")
+        label = _LABEL.get(m, (m,))[0]
+        if kind == "baseline":
+            if m in _ADDITIVE or not rr:       # degrees, points, regularity: show the difference
+                rel = f" ({vv - rr:+.{_LABEL[m][2]}f})"
+            else:
+                rel = f" ({(vv - rr) / abs(rr) * 100:+.0f} %)"
+            parts.append(f"{label} {_fmt_num(vv, m)} vs your baseline {_fmt_num(rr, m)}{rel}, "
+                         f"threshold {_fmt_num(tt, m)}")
+        else:
+            side = "above" if cc.sign > 0 else "below"
+            parts.append(f"{label} {_fmt_num(vv, m)}, {side} the general limit {_fmt_num(tt, m)}")
+    dur = end_s - start_s
+    dur_txt = f"{dur / 60:.1f} min" if dur >= 90 else f"{dur:.0f} s"
+    message = (f"{info['title']} ({_severity(z_sev, cfg)}) from {_mmss(start_s)} to {_mmss(end_s)} "
+               f"({dur_txt}): " + "; ".join(parts) + ".")
+    advice = info["advice"]
+    if fid == "handrail_gripping" and not ctx["treadmill"]:
+        advice = ("If you were holding a rail or support, try walking without it; otherwise relax the "
+                  "shoulders and let the arms swing.")
+    if fid in ("pace_too_fast", "handrail_gripping", "incline_effort") and ctx["belt_speed_mps"]:
+        advice += f" (Belt speed was {ctx['belt_speed_mps']:.2f} m/s; try about 0.1-0.2 m/s slower.)"
+    return Flag(id=fid, start_s=start_s, end_s=end_s, severity=_severity(z_sev, cfg), metric=metric,
+                value=v, reference=ref, reference_kind=kind, threshold=thr, message=message,
+                cause=info["cause"], advice=advice)
+
+
+def _incline_limit_flag(st: pd.DataFrame, incline_pct, max_incline_pct, cfg: StrainConfig) -> list[Flag]:
+    """User-entered incline above the user's maximum: one flag over the whole walk."""
+    if incline_pct is None or max_incline_pct is None or not incline_pct > max_incline_pct or not len(st):
+        return []
+    z = (incline_pct - max_incline_pct) / cfg.incline_band_pct
+    start, end = float(st["time_s"].iloc[0]), float(st["time_s"].iloc[-1])
+    info = FLAG_INFO["incline_effort"]
+    return [Flag(id="incline_effort", start_s=start, end_s=end, severity=_severity(z, cfg), metric="incline_pct",
+                 value=float(incline_pct), reference=float(max_incline_pct), reference_kind="absolute",
+                 threshold=float(max_incline_pct),
+                 message=(f"{info['title']} ({_severity(z, cfg)}): incline {incline_pct:.1f} % is above your "
+                          f"maximum of {max_incline_pct:.1f} % for the whole walk ({_mmss(start)}-{_mmss(end)})."),
+                 cause=info["cause"], advice=info["advice"])]
+
+
+def _timeline(grid: dict, rules: Sequence[_Rule], active: dict) -> pd.DataFrame:
+    cols = {"time_s": grid["time_s"], "gait": grid["gait"], "walking": grid["walking"]}
+    for k in list(_METRICS) + list(_VAR_METRICS):
+        cols[k] = grid[k]
+    for k in _FATIGUE:
+        cols["fatigue_" + k] = grid["fatigue_" + k]
+    for k in list(_METRICS) + list(_VAR_METRICS) + ["fatigue_" + f for f in _FATIGUE]:
+        cols[k + "_baseline"] = grid[k + "_baseline"]
+    for rule in rules:
+        for variant, use in ((rule.rel, rule.use_rel), (rule.abs, ~rule.use_rel)):
+            if variant is None:
+                continue
+            for c in variant.graded():
+                name = f"{rule.id}__{c.metric}"
+                thr = np.where(use & grid["walking"], c.thr, np.nan)
+                cols[name] = np.where(np.isfinite(thr), thr, cols.get(name, np.nan))
+    for fid in FLAG_IDS:
+        cols["flag__" + fid] = active.get(fid, np.zeros(len(grid["time_s"]), bool))
+    return pd.DataFrame(cols)
