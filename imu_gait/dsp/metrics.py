@@ -15,7 +15,9 @@ from .segments import Segments, double_integral_range, integral_range
 
 #: Zijlstra & Hof inverted-pendulum correction factor as used by Mobilise-D (all cohorts)
 PENDULUM_K = 4.739 / 4
-RUN_FLIGHT_G = 0.35        # specific force below this during a step = flight → running
+RUN_FLIGHT_G = 0.35        # specific force below this during a step = flight …
+RUN_MIN_CADENCE_SPM = 140  # … and steps this quick → running (a phone in a pocket swings through
+                           # near-free-fall while walking, so flight alone is not enough)
 CONTACT_END_G = 0.15       # running contact ends when vertical specific force drops below this
 IMPACT_WINDOW_S = 0.15
 
@@ -68,7 +70,8 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     vo_m = double_integral_range(sig.a_v, steps, fs)
     out["vertical_oscillation_cm"] = 100 * vo_m
     force = sig.a_v[steps.idx] + G
-    running = steps.min(force) < RUN_FLIGHT_G * G
+    quick = (dur / fs) <= 60.0 / RUN_MIN_CADENCE_SPM
+    running = (steps.min(force) < RUN_FLIGHT_G * G) & quick
     out["gait"] = np.where(running, "run", "walk")
 
     # step length: belt speed × step time on a treadmill, else the inverted pendulum
