@@ -31,6 +31,9 @@ class StepParams:
     min_relative_prominence: float = 0.25  # in a bout: at least this × the bout's median rise
     on_rhythm_relative_prominence: float = 0.08  # … or this, when the step lands on the rhythm
     on_rhythm_tolerance: float = 0.2   # |step − expected| / expected for 'on the rhythm'
+    half_rhythm_min_step_s: float = 0.8         # when the 'step' is this slow (< 75 spm) …
+    half_rhythm_tolerance: float = 0.2          # … a candidate at ½ step (± this) …
+    half_rhythm_relative_prominence: float = 0.5  # … rising ≥ this × median is a missed step
     start_relative_prominence: float = 0.36  # starting run: each rise ≥ this × the run's median
     # (the weight shift before the first step rises 0.07–0.39× a real step on the IPOL walks)
     ic_search_s: float = 0.25          # contact = steepest rise within this before the peak
@@ -148,9 +151,18 @@ class StepAcceptor:
             gap = peak_t - self.bout.peaks[-1]
             gap2 = peak_t - self.bout.peaks[-2]
             tol = p.rhythm_tolerance
+            med_rise = _median(self.bout.rises[-9:])
+            half = step >= p.half_rhythm_min_step_s \
+                and abs(gap - 0.5 * step) <= p.half_rhythm_tolerance * 0.5 * step
+            if half and gap >= p.min_step_s and rise >= p.half_rhythm_relative_prominence * med_rise:
+                # a strong peak exactly halfway: the bout locked onto strides (a thigh-pocket
+                # phone loads one leg far more than the other) — take it; the rhythm re-locks
+                self.bout.steps.append(ic)
+                self.bout.peaks.append(peak_t)
+                self.bout.rises.append(rise)
+                return [ic], closed
             if gap < max(p.min_step_s, 0.3 * stride):
                 return accepted, closed          # too early: a second peak within one step
-            med_rise = _median(self.bout.rises[-9:])
             expected = stride - (self.bout.peaks[-1] - self.bout.peaks[-2])   # same-parity step
             on_rhythm = abs(gap - expected) <= p.on_rhythm_tolerance * expected
             # the last step when stopping lands softly (0.1–0.25× a normal step) but on time
