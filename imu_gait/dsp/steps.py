@@ -161,8 +161,8 @@ class StepAcceptor:
                 self.bout.peaks.append(peak_t)
                 self.bout.rises.append(rise)
                 return [ic], closed
-            if gap < max(p.min_step_s, 0.3 * stride):
-                return accepted, closed          # too early: a second peak within one step
+            if gap < max(p.min_step_s, 0.3 * stride) or ic - self.bout.steps[-1] < p.min_step_s:
+                return accepted, closed          # too early: a second peak (or contact) within one step
             expected = stride - (self.bout.peaks[-1] - self.bout.peaks[-2])   # same-parity step
             on_rhythm = abs(gap - expected) <= p.on_rhythm_tolerance * expected
             # the last step when stopping lands softly (0.1–0.25× a normal step) but on time
