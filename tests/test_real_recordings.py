@@ -1,0 +1,80 @@
+"""Step detection on the bundled real recordings against their reference systems.
+
+A regression guard: the floors below sit just under what the engine measures today
+(numbers in the comments, ±0.25 s one-to-one matching, imu_gait.evaluation), so accuracy
+cannot silently drop. The full comparison with mobgap and scikit-digital-health on all
+reference data is `benchmarks/accuracy.py` (results in benchmarks/results/accuracy.md).
+
+Issue target (not met on the daily-activity recordings, see the note in the results):
+F1 ≥ 0.95 within reference walking bouts.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import imu_gait
+from imu_gait.evaluation import ic_counts, ic_scores, pool_scores
+
+DATA = Path(__file__).resolve().parent.parent / "datasets"
+
+# recording: (F1 floor within the reference bouts, measured F1 when the floor was set)
+IC_FLOORS = {
+    "mobgap_HA001_walk1": (1.00, 1.000),   # straight walk, INDIP: 9/9
+    "mobgap_HA001_walk2": (1.00, 1.000),   # 9/9
+    "mobgap_HA001_daily": (0.88, 0.902),   # simulated daily activities: turns, sit/stand
+    "mobgap_HA002_daily": (0.65, 0.697),   # slow shuffling turns; 8 contacts INDIP could not time
+}
+POOLED_MOBGAP_FLOOR = 0.80                 # measured 0.82 (mobgap's own pipeline: 0.70 / 0.77)
+STEP_COUNT_TOL_PCT = 2.0                   # phones: measured −1.0 % (back pocket), 0.0 % (neck pouch)
+
+
+def load(stem: str):
+    ref = json.loads((DATA / f"{stem}.ref.json").read_text())
+    res = imu_gait.analyze(imu_gait.read(DATA / f"{stem}.csv"))
+    return res, ref
+
+
+@pytest.fixture(scope="module")
+def mobgap_results():
+    return {stem: load(stem) for stem in IC_FLOORS}
+
+
+@pytest.mark.parametrize("stem", list(IC_FLOORS))
+def test_initial_contacts_against_indip(mobgap_results, stem):
+    res, ref = mobgap_results[stem]
+    bouts = np.array([[b["start_s"], b["end_s"]] for b in ref["bouts"]])
+    sc = ic_scores(res.steps["time_s"].to_numpy(), np.asarray(ref["ic_times_s"]), tol_s=0.25, windows=bouts)
+    floor, measured = IC_FLOORS[stem]
+    assert sc["f1"] >= floor, f"{stem}: F1 {sc['f1']:.3f} fell below {floor} (was {measured})"
+
+
+def test_pooled_mobgap_f1(mobgap_results):
+    per = []
+    for stem, (res, ref) in mobgap_results.items():
+        bouts = np.array([[b["start_s"], b["end_s"]] for b in ref["bouts"]])
+        per.append(ic_counts(res.steps["time_s"].to_numpy(), np.asarray(ref["ic_times_s"]), windows=bouts))
+    pooled = pool_scores(per)
+    assert pooled["f1"] >= POOLED_MOBGAP_FLOOR
+    assert pooled["median_abs_err_ms"] <= 40.0       # timing target (measured 20 ms; HA/002 alone 45 ms)
+
+
+def test_no_reference_means_no_bout_claimed_wrongly():
+    """HA/002's straight walks have no INDIP bout, but the person did walk: steps are expected."""
+    res, ref = load("mobgap_HA002_walk2")
+    assert ref["bouts"] == []
+    assert 4 <= res.summary["n_steps"] <= 14       # Stereophoto saw 6 contacts in its capture volume
+
+
+@pytest.mark.parametrize("stem", ["oxford_Samsung_Dario_Hard_BackPocket_1", "oxford_Samsung_Carmelo_Hard_NeckPouch_2"])
+def test_phone_step_count_against_insole_pads(stem):
+    res, ref = load(stem)
+    n_ref = ref["n_steps"]
+    err_pct = 100 * (res.summary["n_steps"] - n_ref) / n_ref
+    assert abs(err_pct) <= STEP_COUNT_TOL_PCT, f"{stem}: {res.summary['n_steps']} steps vs {n_ref} ({err_pct:+.1f} %)"
+    # the pads log every ~100 ms, so timing is coarse; most steps still pair within 0.25 s
+    sc = ic_scores(res.steps["time_s"].to_numpy(), np.asarray(ref["step_times_s"]), tol_s=0.25)
+    assert sc["f1"] >= 0.88
