@@ -169,7 +169,7 @@ class GaitEngine:
 
     def _segment_break(self, upd: EngineUpdate) -> None:
         """A long gap: close the bout, finish what can be finished, restart the filters."""
-        self._close_bouts(self._acceptor.reset(), upd)
+        self._end_bout(upd)
         self._finalise(upd, final=True)
         self._gravity.reset()
         self._reset_buffer()
@@ -201,7 +201,8 @@ class GaitEngine:
                 setattr(self, done_attr, stop)
         self._detect(upd)
         now = (self._base + self._n - 1) * self.dt
-        self._close_bouts(self._acceptor.tick(now - self._lookahead_s()), upd)
+        accepted, closed = self._acceptor.poll(now - self._lookahead_s())
+        self._take(accepted, closed, upd, now)
         self._finalise(upd, final=False)
         self._trim_buffer()
 
@@ -234,9 +235,18 @@ class GaitEngine:
         for pk, ic, rs in zip(peaks, ics, rises):
             t = (self._base + ic) * self.dt
             accepted, closed = self._acceptor.offer((self._base + pk) * self.dt, t, float(rs))
-            self._close_bouts(closed, upd)
-            for ta in accepted:
-                self._add_step(ta, upd, detected_at)
+            self._take(accepted, closed, upd, detected_at)
+
+    def _take(self, accepted, closed, upd: EngineUpdate, detected_at: float) -> None:
+        """Add accepted contacts and close ended bouts — a bout's own contacts before it closes."""
+        ended = {b.number for b in closed}
+        for ta, bn in accepted:
+            if bn in ended:
+                self._add_step(ta, bn, upd, detected_at)
+        self._close_bouts(closed, upd)
+        for ta, bn in accepted:
+            if bn not in ended:
+                self._add_step(ta, bn, upd, detected_at)
 
     def _regularity(self, t0: float, t1: float, lag_s: float) -> float:
         """Normalised autocorrelation of the 4 Hz vertical acceleration over [t0, t1] at lag."""
@@ -253,12 +263,11 @@ class GaitEngine:
     def _s10_first_valid(self) -> int:
         return self._fir10.size // 2 + 1
 
-    def _add_step(self, t: float, upd: EngineUpdate, detected_at: float) -> None:
-        bout = self._acceptor.bout.number
+    def _add_step(self, t: float, bout: int, upd: EngineUpdate, detected_at: float) -> None:
         pos = t * self.fs
         if not self._bouts or self._bouts[-1]["bout"] != bout:
             self._bouts.append({"bout": bout, "start_s": t, "end_s": t, "n_steps": 0,
-                                "_last_pos": np.nan, "_last2_pos": np.nan})
+                                "_last_pos": np.nan, "_last2_pos": np.nan, "_times": []})
         b = self._bouts[-1]
         # links to the previous contacts live on the bout record: the previous step may
         # already have been finalised (small live chunks), its position is still needed
@@ -273,9 +282,15 @@ class GaitEngine:
         b["_last2_pos"], b["_last_pos"] = b["_last_pos"], pos
         # calibrate at a fixed point of the step sequence, never at a chunk boundary, so that
         # live and offline analysis calibrate on exactly the same samples
-        if self._calib is None and b["n_steps"] >= CALIBRATION_STEPS and len(self._acceptor.bout.steps) >= CALIBRATION_STEPS:
-            self._calib = self._calibration_from(self._acceptor.bout.steps[CALIBRATION_SKIP:CALIBRATION_STEPS])
+        b["_times"].append(t)
+        if self._calib is None and b["n_steps"] == CALIBRATION_STEPS:
+            self._calib = self._calibration_from(b["_times"][CALIBRATION_SKIP:CALIBRATION_STEPS])
         upd.events.append(StepEvent(time_s=t, detected_at_s=detected_at, bout=bout))
+
+    def _end_bout(self, upd: EngineUpdate) -> None:
+        """End of a segment or of the recording: commit a held step, close the bout."""
+        accepted, closed = self._acceptor.reset()
+        self._take(accepted, closed, upd, (self._base + self._n - 1) * self.dt)
 
     def _close_bouts(self, closed, upd: EngineUpdate) -> None:
         for bt in closed:
@@ -446,7 +461,7 @@ class GaitEngine:
     def finish(self) -> AnalysisResult:
         """End of the recording: close the open bout, finalise every step, judge the flags."""
         upd = EngineUpdate()
-        self._close_bouts(self._acceptor.reset(), upd)
+        self._end_bout(upd)
         self._finalise(upd, final=True)
         steps = self.steps_frame()
         flags, timeline = _evaluate_flags(steps, self)

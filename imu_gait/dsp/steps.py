@@ -31,6 +31,8 @@ class StepParams:
     min_relative_prominence: float = 0.25  # in a bout: at least this × the bout's median rise
     on_rhythm_relative_prominence: float = 0.08  # … or this, when the step lands on the rhythm
     on_rhythm_tolerance: float = 0.2   # |step − expected| / expected for 'on the rhythm'
+    hold_relative_prominence: float = 0.5       # an accepted step rising less than this × median
+                                                # is held until a stronger rival can no longer come
     half_rhythm_min_step_s: float = 0.8         # when the 'step' is this slow (< 75 spm) …
     half_rhythm_tolerance: float = 0.2          # … a candidate at ½ step (± this) …
     half_rhythm_relative_prominence: float = 0.5  # … rising ≥ this × median is a missed step
@@ -114,12 +116,35 @@ class StepAcceptor:
         self.pending: list[tuple[float, float, float]] = []   # (peak, contact, rise) not in a bout
         self.bout: Bout | None = None
         self.n_bouts = 0
+        # a weak accepted candidate waits here (peak, contact, rise, deadline) until either a
+        # stronger candidate arrives within one 'too early' window (and replaces it) or the
+        # window passes (and it is committed). Strong steps are never held: no added latency.
+        self.held: tuple[float, float, float, float] | None = None
 
-    def reset(self) -> list[Bout]:
-        """A gap in the data ends any bout. Returns the bout closed (if any)."""
+    def reset(self) -> tuple[list[float], list[Bout]]:
+        """A gap in the data (or the end) ends any bout: (contacts committed, bouts closed)."""
+        accepted = self._flush_held(np.inf)
         closed = self._close()
         self.pending = []
-        return closed
+        return accepted, closed
+
+    def _commit(self, peak_t: float, ic: float, rise: float) -> None:
+        self.bout.steps.append(ic)
+        self.bout.peaks.append(peak_t)
+        self.bout.rises.append(rise)
+
+    def _flush_held(self, now_s: float) -> list[float]:
+        if self.held is None or now_s < self.held[3]:
+            return []
+        pk, ic, rise, _ = self.held
+        self.held = None
+        self._commit(pk, ic, rise)
+        return [(ic, self.bout.number)]
+
+    def poll(self, now_s: float) -> tuple[list[float], list[Bout]]:
+        """Time has reached ``now_s`` with no new candidate: commit a due held step, end a stale bout."""
+        accepted = self._flush_held(now_s)
+        return accepted, self.tick(now_s)
 
     def _close(self) -> list[Bout]:
         if self.bout is None:
@@ -135,17 +160,21 @@ class StepAcceptor:
         return step, stride
 
     def offer(self, peak_t: float, contact_t: float | None = None, rise: float = np.inf
-              ) -> tuple[list[float], list[Bout]]:
+              ) -> tuple[list[tuple[float, int]], list[Bout]]:
         """Offer a candidate (its 4 Hz peak time, contact time and rise in m/s²).
 
-        Returns (newly accepted contact times, bouts that ended).
+        Returns (newly accepted (contact time, bout number) pairs, bouts that ended).
         """
         p = self.p
         ic = peak_t if contact_t is None else contact_t
-        accepted: list[float] = []
         # a bout ends by *data* time, never by when a chunk happened to arrive, so live
         # and offline analysis close it at the same point
+        accepted: list[float] = self._flush_held(peak_t)
         closed: list[Bout] = self.tick(peak_t)
+        if self.held is not None:
+            if rise <= self.held[2]:
+                return accepted, closed          # weaker than the held one, and too early after it
+            self.held = None                     # a stronger rival: it replaces the held step
         if self.bout is not None:
             step, stride = self._medians()
             gap = peak_t - self.bout.peaks[-1]
@@ -157,10 +186,8 @@ class StepAcceptor:
             if half and gap >= p.min_step_s and rise >= p.half_rhythm_relative_prominence * med_rise:
                 # a strong peak exactly halfway: the bout locked onto strides (a thigh-pocket
                 # phone loads one leg far more than the other) — take it; the rhythm re-locks
-                self.bout.steps.append(ic)
-                self.bout.peaks.append(peak_t)
-                self.bout.rises.append(rise)
-                return [ic], closed
+                self._commit(peak_t, ic, rise)
+                return accepted + [(ic, self.bout.number)], closed
             if gap < max(p.min_step_s, 0.3 * stride) or ic - self.bout.steps[-1] < p.min_step_s:
                 return accepted, closed          # too early: a second peak (or contact) within one step
             expected = stride - (self.bout.peaks[-1] - self.bout.peaks[-2])   # same-parity step
@@ -171,10 +198,11 @@ class StepAcceptor:
                 return accepted, closed          # a wobble, not a step
             if abs(gap2 - stride) <= tol * stride or abs(gap - step) <= tol * step \
                     or abs(gap - stride) <= tol * step:   # the last, or one missed step
-                self.bout.steps.append(ic)
-                self.bout.peaks.append(peak_t)
-                self.bout.rises.append(rise)
-                return [ic], closed
+                if rise < p.hold_relative_prominence * med_rise:
+                    self.held = (peak_t, ic, rise, peak_t + max(p.min_step_s, 0.3 * stride))
+                    return accepted, closed
+                self._commit(peak_t, ic, rise)
+                return accepted + [(ic, self.bout.number)], closed
             closed += self._close()              # rhythm lost: the bout ended
             self.pending = [(peak_t, ic, rise)] if rise >= p.start_prominence_mps2 else []
             return accepted, closed
@@ -212,7 +240,7 @@ class StepAcceptor:
                              rises=[c[2] for c in run])
             self.n_bouts += 1
             self.pending = []
-            accepted = list(self.bout.steps)
+            accepted += [(c, self.bout.number) for c in self.bout.steps]
         return accepted, closed
 
     def _steady(self, pk: list[float]) -> bool:
@@ -238,6 +266,7 @@ class StepAcceptor:
         if self.bout is None:
             return []
         step, _ = self._medians()
-        if now_s - self.bout.peaks[-1] > self.p.end_after_steps * step:
+        last = self.bout.peaks[-1] if self.held is None else self.held[0]   # a held step counts
+        if now_s - last > self.p.end_after_steps * step:
             return self._close()
         return []
