@@ -57,6 +57,8 @@ class _Step:
     prev2: float = np.nan
     nxt: float = np.nan
     bout_start: float = np.nan   # fractional global sample index of the bout's first contact
+    back_pos: float = np.nan     # position of the contact back_n steps earlier in the bout …
+    back_n: int = 0              # … (up to 8): their mean step time is the regularity lag
     closed: bool = False     # its bout has ended (no next contact will come)
 
 
@@ -271,7 +273,9 @@ class GaitEngine:
         b = self._bouts[-1]
         # links to the previous contacts live on the bout record: the previous step may
         # already have been finalised (small live chunks), its position is still needed
-        st = _Step(pos=pos, bout=bout, prev=b["_last_pos"], prev2=b["_last2_pos"], bout_start=b["start_s"] * self.fs)
+        recent = b["_times"][-8:]
+        st = _Step(pos=pos, bout=bout, prev=b["_last_pos"], prev2=b["_last2_pos"], bout_start=b["start_s"] * self.fs,
+                   back_pos=recent[0] * self.fs if recent else np.nan, back_n=len(recent))
         for s in reversed(self._steps):
             if s.bout == bout:
                 s.nxt = pos
@@ -392,7 +396,10 @@ class GaitEngine:
             sig = self._body(calib, lo, hi)
         cols = step_rows(sig, pos - lo, prev - lo, prev2 - lo, nxt - lo, has_gyro=self.has_gyro and calib is not None,
                          sensor_height_m=self.sensor_height_m, belt_speed_mps=self.context["belt_speed_mps"])
-        cols.update(regularity(self._av, pos, cols["step_time_s"], cols["stride_time_s"],
+        n_back = np.array([s.back_n for s in steps], float)
+        mean_step_s = np.where(n_back >= 2, (pos + self._base - np.array([s.back_pos for s in steps]))
+                               / np.maximum(n_back, 1) / self.fs, np.nan)
+        cols.update(regularity(self._av, pos, mean_step_s, 2 * mean_step_s,
                                np.array([s.bout_start for s in steps]) - self._base, self.fs))
         if calib is None:
             for k in ("braking_mps", "lateral_sway_cm", "forward_lean_deg"):

@@ -132,50 +132,45 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
 
 def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np.ndarray,
                bout_start: np.ndarray, fs_hz: float, *, n_strides: int = 4, min_strides: int = 2,
-               min_stride_regularity: float = 0.2, lag_search: float = 0.1) -> dict[str, np.ndarray]:
+               min_stride_regularity: float = 0.2) -> dict[str, np.ndarray]:
     """Step and stride regularity and symmetry (Moe-Nilssen & Helbostad 2004) per step.
 
-    The peak of the unbiased, mean-removed autocorrelation of vertical acceleration near one
-    step and one stride lag (within ±``lag_search`` of the measured step / stride time), over the last ``n_strides`` strides before each contact — but never reaching
-    back before the bout's first contact (standing is not gait). Needs ≥ ``min_strides``.
+    The unbiased, mean-removed autocorrelation of vertical acceleration at one step and one
+    stride lag, over the last ``n_strides`` strides before each contact — but never reaching
+    back before the bout's first contact (standing is not gait). ``step_s`` / ``stride_s``
+    should be *averages* over recent steps (the autocorrelation peaks at the mean period;
+    a single noisy step time misses the peak). Needs ≥ ``min_strides`` strides.
     Symmetry = step / stride regularity, left empty when the stride regularity is below
     ``min_stride_regularity`` (the ratio of two small numbers says nothing).
 
-    Window sums come from cumulative sums, one pass per candidate lag, not per step.
+    Window sums come from cumulative sums, one pass per distinct lag, not per step.
     """
     n = a_v.size
     a = sample_index(ic)
     x1 = np.concatenate([[0.0], np.cumsum(a_v)])
     x2 = np.concatenate([[0.0], np.cumsum(a_v * a_v)])
     out: dict[str, np.ndarray] = {}
-    stride_n = np.where(np.isfinite(stride_s), np.round(stride_s * fs_hz), 0).astype(np.int64)
+    stride_n = sample_index(np.where(np.isfinite(stride_s), stride_s * fs_hz, 0.0))
     for name, lag_s in (("step_regularity", step_s), ("stride_regularity", stride_s)):
-        expect = np.where(np.isfinite(lag_s), lag_s * fs_hz, 0.0)
-        lag_lo = np.floor((1 - lag_search) * expect).astype(np.int64)
-        lag_hi = np.ceil((1 + lag_search) * expect).astype(np.int64)
+        lag = sample_index(np.where(np.isfinite(lag_s), lag_s * fs_hz, 0.0))
         start = np.maximum(a - n_strides * stride_n, np.ceil(bout_start).astype(np.int64))
-        ok = (expect > 0) & (stride_n > 0) & (start >= 0) & (a <= n) \
-            & (a - lag_hi - start >= max(2, (min_strides - 1)) * np.maximum(stride_n, 1) // max(1, min_strides - 1))
-        best = np.full(a.size, np.nan)
-        if ok.any():
-            for L in range(int(lag_lo[ok].min()), int(lag_hi[ok].max()) + 1):
-                sel = ok & (lag_lo <= L) & (L <= lag_hi)
-                if L <= 0 or not sel.any():
-                    continue
-                s0 = start[sel]
-                e0 = a[sel] - L                        # base samples [s0, e0); partners + L
-                # lagged products only over the span these steps need
-                o0, o1 = int(s0.min()), int(e0.max())
-                p = np.concatenate([[0.0], np.cumsum(a_v[o0:o1] * a_v[o0 + L:o1 + L])])
-                N = (e0 - s0).astype(float)
-                sxy = p[e0 - o0] - p[s0 - o0]
-                sx, sy = x1[e0] - x1[s0], x1[e0 + L] - x1[s0 + L]
-                sxx, syy = x2[e0] - x2[s0], x2[e0 + L] - x2[s0 + L]
-                cov = sxy - sx * sy / N
-                den = np.sqrt(np.maximum(sxx - sx * sx / N, 0) * np.maximum(syy - sy * sy / N, 0))
-                r = np.where(den > 0, cov / np.where(den > 0, den, 1), -np.inf)
-                best[sel] = np.fmax(best[sel], r)
-        out[name] = np.where(np.isfinite(best), best, np.nan)
+        end = a - lag                                   # base samples [start, end); partners +lag
+        ok = (lag > 0) & (stride_n > 0) & (start >= 0) & (a <= n) \
+            & (end - start >= max(1, min_strides - 1) * stride_n)
+        r = np.full(a.size, np.nan)
+        for L in np.unique(lag[ok]):
+            sel = ok & (lag == L)
+            s0, e0 = start[sel], end[sel]
+            o0, o1 = int(s0.min()), int(e0.max())      # lagged products only over this span
+            p = np.concatenate([[0.0], np.cumsum(a_v[o0:o1] * a_v[o0 + L:o1 + L])])
+            N = (e0 - s0).astype(float)
+            sxy = p[e0 - o0] - p[s0 - o0]
+            sx, sy = x1[e0] - x1[s0], x1[e0 + L] - x1[s0 + L]
+            sxx, syy = x2[e0] - x2[s0], x2[e0 + L] - x2[s0 + L]
+            cov = sxy - sx * sy / N
+            den = np.sqrt(np.maximum(sxx - sx * sx / N, 0) * np.maximum(syy - sy * sy / N, 0))
+            r[sel] = np.where(den > 0, cov / np.where(den > 0, den, 1), np.nan)
+        out[name] = r
     sym = out["step_regularity"] / out["stride_regularity"]
     out["symmetry"] = np.where(out["stride_regularity"] >= min_stride_regularity, sym, np.nan)
     return out
