@@ -1,0 +1,28 @@
+"""Bluetooth LE sensors: discovery, supervised streaming, protocol decoders, emulators.
+
+Public API (for the live view / CLI)::
+
+    from imu_gait.devices import open_stream, scan, SampleBlock, Gap
+
+    found = await scan(timeout=5)                       # [(name, address, rssi, family), …]
+    async with open_stream("GaitIMU-1234") as stream:   # name, name prefix or address
+        async for item in stream:
+            if isinstance(item, SampleBlock):
+                engine.feed(item.time_s, item.acc_mps2, item.gyro_rads)
+            else:                                       # Connected, Disconnected, Reconnecting,
+                show(item)                              # Gap, PacketError, DeviceStopped
+        stream.counters                                 # packets, samples, lost, corrupt, …
+
+Emulated sensors (tests, ``--simulate``): :mod:`imu_gait.devices.emulated`.
+"""
+from .clock import SensorClock
+from .decoders import DecodeError
+from .link import (BleBackend, Connected, DeviceStopped, Disconnected, FoundDevice, Gap, PacketError,
+                   Reconnecting, SampleBlock, StreamCounters, StreamEvent, StreamSupervisor, find_device,
+                   open_stream, scan)
+from .registry import FAMILIES, DeviceFamily, StreamSettings, classify
+
+__all__ = ["open_stream", "scan", "find_device", "StreamSupervisor", "StreamSettings", "SampleBlock",
+           "StreamEvent", "Connected", "Disconnected", "Reconnecting", "Gap", "PacketError", "DeviceStopped",
+           "StreamCounters", "FoundDevice", "BleBackend", "SensorClock", "DecodeError", "FAMILIES",
+           "DeviceFamily", "classify"]

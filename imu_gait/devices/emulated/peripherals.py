@@ -1,0 +1,593 @@
+"""Emulated BLE peripherals (bumble GATT servers) with fault injection.
+
+* :class:`EmulatedGaitImu` — the project's GaitIMU v1 firmware (stream info, control point
+  with indications, data notifications sized from the negotiated MTU, peripheral-initiated
+  connection-parameter update on REQ_CONN_PARAMS);
+* :class:`EmulatedPolarH10` — Polar PMD accelerometer at 25–200 Hz, int16 mG frames.
+
+Time: the emulator runs on "true time" τ = (monotonic − power-on) × ``speed`` seconds. With
+``speed=20`` a minute of walking streams in three seconds; give the central a host clock
+scaled the same way (:meth:`EmulatedPeripheral.host_clock_ns`). The sensor crystal is off by
+``faults.drift_ppm``: sample k is taken at τ = k / (rate · (1 + ppm·1e-6)) after the first START
+but stamped k / rate on the sensor clock, exactly as a real sensor's FIFO would do.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import struct
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from bumble.core import UUID, AdvertisingData
+from bumble.gatt import Characteristic, CharacteristicValue, Service
+
+from ..decoders import gaitimu, pmd
+from ..decoders.common import DEG_TO_RAD, G_MPS2, DecodeError
+from .backend import make_device
+from .sources import SampleSource, gait_like_source
+
+log = logging.getLogger(__name__)
+
+_P = Characteristic.Properties
+
+
+@dataclass
+class Faults:
+    """Scripted faults (times are true seconds since power-on, see module doc)."""
+    drop_sequences: frozenset = frozenset()   # GaitIMU packet sequences / PMD frame numbers never sent
+    junk_after: dict = field(default_factory=dict)  # {seq: "short"|"version"|"garbage"}: extra bad packet
+    disconnect_at_s: tuple = ()               # peripheral drops the link at these times…
+    outage_s: float = 0.5                     # …and stays off air this long before advertising again
+    drift_ppm: float = 0.0                    # sensor crystal error, + = runs fast
+    burst_every_s: float = 0.0                # hold packets for burst_hold_s out of every burst_every_s
+    burst_hold_s: float = 0.0
+    device_stop_at_s: tuple = ()              # PMD: device-initiated stop (CP "01 02") at these times
+    start_status: int = 0                     # answer START with this status (e.g. 10 INVALID_MTU)
+
+
+@dataclass
+class EmulatorStats:
+    starts: int = 0
+    packets_sent: int = 0
+    samples_sent: int = 0
+    samples_dropped: int = 0                  # inside packets removed by drop_sequences
+    samples_skipped: int = 0                  # produced while not streaming (disconnect / outage)
+    junk_sent: int = 0
+    disconnects: int = 0
+    conn_params: list = field(default_factory=list)   # (interval_ms, latency, timeout_ms) after updates
+    mtu: int = 23
+
+
+class EmulatedPeripheral:
+    """Common part: bumble device on a LocalLink, advertising, true-time pacing, faults."""
+    adv_name: str
+    rate_hz: float
+
+    def __init__(self, name: str, address: str, source: SampleSource | None = None,
+                 faults: Faults | None = None, speed: float = 1.0):
+        self.name = name
+        self.address = address
+        self.source = source or gait_like_source()
+        self.faults = faults or Faults()
+        self.speed = float(speed)
+        self.stats = EmulatorStats()
+        self.device: Any = None
+        self.connection: Any = None
+        self.advertising = False
+        self._t_on_ns = 0
+        self._tasks: set[asyncio.Task] = set()
+        self._stream_task: asyncio.Task | None = None
+        self._powered = False
+
+    # ---- time
+    def tau(self) -> float:
+        """True seconds since power-on."""
+        return (time.monotonic_ns() - self._t_on_ns) * 1e-9 * self.speed
+
+    def host_clock_ns(self) -> int:
+        """A host clock running on the same (scaled) time base as this emulator, ns."""
+        return int((time.monotonic_ns() - self._t_on_ns) * self.speed)
+
+    async def _sleep_until(self, tau_target: float) -> None:
+        dt = (tau_target - self.tau()) / self.speed
+        if dt > 0:
+            await asyncio.sleep(dt)
+        else:
+            await asyncio.sleep(0)
+
+    def _spawn(self, coro) -> asyncio.Task:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    # ---- lifecycle
+    def build_services(self) -> list[Service]:
+        raise NotImplementedError
+
+    def advertising_data(self) -> bytes:
+        raise NotImplementedError
+
+    async def power_on(self, link: Any) -> None:
+        self.device = make_device(link, self.name, self.address)
+        self.device.add_services(self.build_services())
+        self.device.on("connection", self._on_connection)
+        await self.device.power_on()
+        self._t_on_ns = time.monotonic_ns()
+        self._powered = True
+        await self._advertise()
+        for t in self.faults.disconnect_at_s:
+            self._spawn(self._disconnect_at(t))
+
+    async def power_off(self) -> None:
+        self._powered = False
+        for task in list(self._tasks):
+            task.cancel()
+        if self.connection is not None:
+            try:
+                await self.connection.disconnect()
+            except Exception:  # noqa: BLE001
+                pass
+        if self.advertising:
+            try:
+                await self.device.stop_advertising()
+            except Exception:  # noqa: BLE001
+                pass
+            self.advertising = False
+
+    async def _advertise(self) -> None:
+        if not self._powered or self.advertising or self.connection is not None:
+            return
+        # The bumble software controller echoes the advertising data as scan response, so name and
+        # service UUID both go into the advertising data here (a real board puts the name in the
+        # scan response to stay within 31 bytes).
+        await self.device.start_advertising(advertising_data=self.advertising_data(), auto_restart=False,
+                                            advertising_interval_min=20, advertising_interval_max=20)
+        self.advertising = True
+
+    def _on_connection(self, connection: Any) -> None:
+        self.connection = connection
+        self.advertising = False
+        connection.on("disconnection", self._on_disconnection)
+        connection.on("connection_att_mtu_update", lambda: self._mtu_update(connection))
+        connection.on("connection_parameters_update", lambda: self._params_update(connection))
+
+    def _mtu_update(self, connection: Any) -> None:
+        self.stats.mtu = connection.att_mtu
+
+    def _params_update(self, connection: Any) -> None:
+        p = connection.parameters
+        self.stats.conn_params.append((p.connection_interval, p.peripheral_latency, p.supervision_timeout))
+
+    def _on_disconnection(self, reason: int) -> None:
+        self.connection = None
+        self.stats.disconnects += 1
+        self.stop_streaming()
+        delay = self._outage_pending
+        self._outage_pending = 0.0
+        self._spawn(self._readvertise(delay))
+
+    _outage_pending = 0.0
+
+    async def _readvertise(self, delay_s: float) -> None:
+        if delay_s > 0:
+            await self._sleep_until(self.tau() + delay_s)
+        await self._advertise()
+
+    async def _disconnect_at(self, t: float) -> None:
+        await self._sleep_until(t)
+        await self.drop_link(self.faults.outage_s)
+
+    async def drop_link(self, outage_s: float = 0.0) -> None:
+        """Peripheral-side disconnect (e.g. out of range), then off air for ``outage_s`` true seconds."""
+        if self.connection is not None:
+            self._outage_pending = outage_s
+            await self.connection.disconnect()
+
+    # ---- streaming
+    def stop_streaming(self) -> None:
+        if self._stream_task is not None:
+            self._stream_task.cancel()
+            self._stream_task = None
+
+    def _packet_send_tau(self, tau_ready: float) -> float:
+        f = self.faults
+        if f.burst_every_s > 0 and f.burst_hold_s > 0:
+            phase = tau_ready % f.burst_every_s
+            if phase < f.burst_hold_s:
+                return tau_ready - phase + f.burst_hold_s
+        return tau_ready
+
+    async def _notify(self, characteristic: Any, value: bytes) -> bool:
+        conn = self.connection
+        if conn is None:
+            return False
+        try:
+            await self.device.notify_subscriber(conn, characteristic, value)
+            return True
+        except Exception as exc:  # noqa: BLE001 - link went away under us
+            log.debug("notify failed: %s", exc)
+            return False
+
+
+def _info_bytes(info: gaitimu.StreamInfo) -> bytes:
+    return struct.pack("<BIffHHIB", info.version, info.odr_mhz, info.acc_lsb_per_g, info.gyro_lsb_per_dps,
+                       info.acc_full_scale_g, info.gyro_full_scale_dps, info.clock_hz,
+                       info.mounting_code) + info.firmware.encode("ascii")
+
+
+class EmulatedGaitImu(EmulatedPeripheral):
+    """GaitIMU v1 firmware emulation. Sample index runs from the first START and keeps running
+    while disconnected (never reset), so the central can count a reconnect gap exactly."""
+
+    def __init__(self, name: str = "GaitIMU-E001", address: str = "F0:00:00:00:00:01", *,
+                 source: SampleSource | None = None, faults: Faults | None = None, speed: float = 1.0,
+                 sensor_time_start_us: int = (1 << 32) - 3_000_000, battery_pct: int = 87):
+        super().__init__(name, address, source, faults, speed)
+        self.rate_hz = 100.0
+        self.acc_fs_g, self.gyro_code, self.n_per_packet = 8, 4, 10
+        self.sensor_time_start_us = sensor_time_start_us     # default: wraps 3 s after START
+        self.battery_pct = battery_pct
+        self._tau_first_start: float | None = None
+        self._next_index = 0
+        self._seq = 0
+        self._time_set = False
+
+    @property
+    def info(self) -> gaitimu.StreamInfo:
+        return gaitimu.StreamInfo(1, int(round(self.rate_hz * 1000)), 32768.0 / self.acc_fs_g,
+                                  32768.0 / gaitimu.gyro_full_scale_dps(self.gyro_code), self.acc_fs_g,
+                                  gaitimu.gyro_full_scale_dps(self.gyro_code), 1_000_000, 0, "0.9.0-emu")
+
+    def build_services(self) -> list[Service]:
+        self.c_data = Characteristic(gaitimu.DATA_UUID, _P.NOTIFY, Characteristic.READABLE, b"")
+        self.c_ctrl = Characteristic(gaitimu.CONTROL_UUID, _P.WRITE | _P.INDICATE, Characteristic.WRITEABLE,
+                                     CharacteristicValue(write=self._on_control_write))
+        self.c_info = Characteristic(gaitimu.STREAM_INFO_UUID, _P.READ, Characteristic.READABLE,
+                                     CharacteristicValue(read=lambda conn: _info_bytes(self.info)))
+        batt = Characteristic("2A19", _P.READ, Characteristic.READABLE,
+                              CharacteristicValue(read=lambda conn: bytes([self.battery_pct])))
+        return [Service(gaitimu.SERVICE_UUID, [self.c_data, self.c_ctrl, self.c_info]), Service("180F", [batt])]
+
+    def advertising_data(self) -> bytes:
+        return bytes(AdvertisingData([
+            (AdvertisingData.FLAGS, bytes([0x06])),
+            (AdvertisingData.COMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS, UUID(gaitimu.SERVICE_UUID).to_bytes()),
+            (AdvertisingData.COMPLETE_LOCAL_NAME, self.name.encode())]))
+
+    # sample k (since first START) is taken at this true time
+    def _tau_of_sample(self, k: float) -> float:
+        return self._tau_first_start + k / (self.rate_hz * (1 + self.faults.drift_ppm * 1e-6))
+
+    def _samples_taken(self, tau: float) -> int:
+        return int(np.floor((tau - self._tau_first_start) * self.rate_hz * (1 + self.faults.drift_ppm * 1e-6))) + 1
+
+    def _on_control_write(self, connection: Any, value: bytes) -> None:
+        self._spawn(self._handle_control(connection, bytes(value)))
+
+    async def _respond(self, connection: Any, op: int, status: int, params: bytes = b"") -> None:
+        await asyncio.sleep(0)      # let the write response go out first
+        try:
+            await self.device.indicate_subscriber(connection, self.c_ctrl, bytes([0xF0, op, status]) + params)
+        except Exception as exc:  # noqa: BLE001
+            log.debug("indication failed: %s", exc)
+
+    async def _handle_control(self, connection: Any, value: bytes) -> None:
+        try:
+            cmd = gaitimu.parse_control_command(value)
+        except DecodeError as exc:
+            status = 1 if exc.reason == "opcode" else 4
+            await self._respond(connection, value[0] if value else 0, status)
+            return
+        op, p = cmd.opcode, cmd.params
+        if op == gaitimu.OP_START:
+            if self.faults.start_status:
+                await self._respond(connection, op, self.faults.start_status)
+                return
+            n_max = gaitimu.max_samples_per_packet(connection.att_mtu)
+            n = p["samples_per_packet"] or n_max
+            if n_max == 0 or n > n_max:
+                await self._respond(connection, op, gaitimu.STATUS_INVALID_MTU)
+                return
+            if not (1 <= p["odr_hz"] <= 1000) or p["acc_fs_g"] not in (2, 4, 8, 16) or p["gyro_fs_code"] > 4:
+                await self._respond(connection, op, 5)
+                return
+            if self._tau_first_start is None:
+                self.rate_hz, self.acc_fs_g, self.gyro_code = float(p["odr_hz"]), p["acc_fs_g"], p["gyro_fs_code"]
+                self._tau_first_start = self.tau()
+            self.n_per_packet = n
+            self.stats.starts += 1
+            self._start_streaming()
+            await self._respond(connection, op, 0, _info_bytes(self.info))
+        elif op == gaitimu.OP_STOP:
+            self.stop_streaming()
+            await self._respond(connection, op, 0)
+        elif op == gaitimu.OP_GET_INFO:
+            await self._respond(connection, op, 0, _info_bytes(self.info))
+        elif op == gaitimu.OP_SET_TIME:
+            self._time_set = True
+            await self._respond(connection, op, 0)
+        elif op == gaitimu.OP_REQ_CONN_PARAMS:
+            await self._respond(connection, op, 0)
+            try:
+                await connection.update_parameters(p["min_interval_ms"], p["max_interval_ms"], p["latency"],
+                                                   p["timeout_ms"], use_l2cap=True)
+            except Exception as exc:  # noqa: BLE001 - central may refuse
+                log.info("connection parameter update failed: %s", exc)
+
+    def _start_streaming(self) -> None:
+        if self._stream_task is not None:
+            return
+        # Resume from the newest sample: what was produced while not streaming is skipped (the
+        # firmware keeps no replay buffer yet); the index jump tells the central exactly how much.
+        newest = max(self._samples_taken(self.tau()) - 1, 0)
+        if newest > self._next_index:
+            self.stats.samples_skipped += newest - self._next_index
+            self._next_index = newest
+        self._stream_task = self._spawn(self._stream())
+
+    def _encode(self, first: int, n: int, flags_extra: int = 0) -> bytes:
+        acc, gyro = self.source(first, n, self.rate_hz)
+        info = self.info
+        raw = np.empty((n, 6))
+        raw[:, :3] = acc / G_MPS2 * info.acc_lsb_per_g
+        raw[:, 3:] = gyro / DEG_TO_RAD * info.gyro_lsb_per_dps
+        raw = np.round(raw)
+        flags = gaitimu.FLAG_GYRO | flags_extra
+        if (np.abs(raw) > 32767).any():
+            flags |= gaitimu.FLAG_CLIPPING
+        raw = np.clip(raw, -32768, 32767).astype("<i2")
+        t_us = (self.sensor_time_start_us + round(first * 1e6 / self.rate_hz)) % (1 << 32)
+        if self._time_set:
+            flags |= gaitimu.FLAG_TIME_SET
+            self._time_set = False
+        header = struct.pack("<BBHIIBB", 1, flags, self._seq, first % (1 << 32), t_us, n, self.battery_pct)
+        return header + raw.tobytes()
+
+    def truth(self, first_index: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """What the central should decode for samples first_index… (quantised like the packets)."""
+        acc, gyro = self.source(first_index, n, self.rate_hz)
+        info = self.info
+        acc_q = np.clip(np.round(acc / G_MPS2 * info.acc_lsb_per_g), -32768, 32767) / info.acc_lsb_per_g * G_MPS2
+        gyro_q = (np.clip(np.round(gyro / DEG_TO_RAD * info.gyro_lsb_per_dps), -32768, 32767)
+                  / info.gyro_lsb_per_dps * DEG_TO_RAD)
+        return acc_q, gyro_q
+
+    async def _stream(self) -> None:
+        f = self.faults
+        while True:
+            n = self.n_per_packet
+            first = self._next_index
+            await self._sleep_until(self._packet_send_tau(self._tau_of_sample(first + n - 1)))
+            if self.connection is None:
+                return
+            seq = self._seq
+            if seq in f.drop_sequences:
+                self.stats.samples_dropped += n
+            else:
+                if not await self._notify(self.c_data, self._encode(first, n)):
+                    return
+                self.stats.packets_sent += 1
+                self.stats.samples_sent += n
+            if seq in f.junk_after:
+                kind = f.junk_after[seq]
+                good = self._encode(first, n)
+                junk = {"short": good[:-5], "version": b"\x07" + good[1:],
+                        "garbage": bytes([0xA5] * 9)}[kind]
+                await self._notify(self.c_data, junk)
+                self.stats.junk_sent += 1
+            self._seq = (seq + 1) % (1 << 16)
+            self._next_index = first + n
+
+
+PMD_EPOCH_2019_NS = 599_616_000 * 1_000_000_000     # H10 clock after reset: 2019-01-01T00:00:00Z
+
+
+class EmulatedPolarH10(EmulatedPeripheral):
+    """Polar H10 PMD accelerometer (int16 mG frames, 25/50/100/200 Hz, ±2/4/8 g).
+
+    Needs CP indications and DATA notifications enabled before a CP write is answered
+    (the real device stays silent otherwise). The stream stops on disconnect."""
+
+    def __init__(self, name: str = "Polar H10 E0000001", address: str = "F0:00:00:00:00:10", *,
+                 source: SampleSource | None = None, faults: Faults | None = None, speed: float = 1.0,
+                 samples_per_frame: int = 20):
+        super().__init__(name, address, source, faults, speed)
+        self.rate_hz, self.range_g = 200.0, 8
+        self.rates, self.ranges = (25, 50, 100, 200), (2, 4, 8)
+        self.samples_per_frame = samples_per_frame
+        self._frame_no = 0
+        self._next_index = 0
+        self._cp_indicate: set = set()
+        self._data_notify: set = set()
+        self._tau_first = None
+
+    def build_services(self) -> list[Service]:
+        self.c_cp = Characteristic(pmd.CONTROL_UUID, _P.READ | _P.WRITE | _P.INDICATE,
+                                   Characteristic.READABLE | Characteristic.WRITEABLE,
+                                   CharacteristicValue(read=lambda conn: bytes([0x0F, 0x05, 0x00]),
+                                                       write=self._on_cp_write))
+        self.c_data = Characteristic(pmd.DATA_UUID, _P.NOTIFY, Characteristic.READABLE, b"")
+        self.c_cp.on("subscription", lambda b, n, i: (self._cp_indicate.add(b) if i else
+                                                     self._cp_indicate.discard(b)))
+        self.c_data.on("subscription", lambda b, n, i: (self._data_notify.add(b) if n else
+                                                       self._data_notify.discard(b)))
+        hr = Characteristic("2A37", _P.NOTIFY, Characteristic.READABLE, b"\x00\x48")
+        return [Service(pmd.SERVICE_UUID, [self.c_cp, self.c_data]), Service("180D", [hr])]
+
+    def advertising_data(self) -> bytes:
+        return bytes(AdvertisingData([
+            (AdvertisingData.FLAGS, bytes([0x06])),
+            (AdvertisingData.COMPLETE_LIST_OF_16_BIT_SERVICE_CLASS_UUIDS, UUID("180D").to_bytes()),
+            (AdvertisingData.COMPLETE_LOCAL_NAME, self.name.encode())]))
+
+    def _on_connection(self, connection: Any) -> None:
+        super()._on_connection(connection)
+        self._cp_indicate.clear()
+        self._data_notify.clear()
+        for t in self.faults.device_stop_at_s:
+            self._spawn(self._device_stop_at(t, connection))
+
+    def _tau_of_sample(self, k: float) -> float:
+        return self._tau_first + k / (self.rate_hz * (1 + self.faults.drift_ppm * 1e-6))
+
+    def sensor_time_ns(self, k: int) -> int:
+        return PMD_EPOCH_2019_NS + round(k * 1e9 / self.rate_hz)
+
+    def _on_cp_write(self, connection: Any, value: bytes) -> None:
+        self._spawn(self._handle_cp(connection, bytes(value)))
+
+    async def _indicate(self, connection: Any, value: bytes) -> None:
+        await asyncio.sleep(0)
+        if connection not in self._cp_indicate:
+            return                         # real H10: no response unless indications are on
+        try:
+            await self.device.indicate_subscriber(connection, self.c_cp, value)
+        except Exception as exc:  # noqa: BLE001
+            log.debug("indication failed: %s", exc)
+
+    async def _handle_cp(self, connection: Any, value: bytes) -> None:
+        if len(value) < 2:
+            await self._indicate(connection, bytes([0xF0, value[0] if value else 0, 0, 4, 0]))
+            return
+        op, mtype = value[0], value[1]
+        if mtype != pmd.MEAS_ACC:
+            await self._indicate(connection, bytes([0xF0, op, mtype, 3, 0]))
+            return
+        if op == pmd.OP_GET_SETTINGS:
+            await self._indicate(connection, bytes([0xF0, op, mtype, 0, 0]) + self.settings_tlvs())
+        elif op == pmd.OP_START:
+            try:
+                s = pmd.parse_settings(value[2:])
+            except DecodeError:
+                await self._indicate(connection, bytes([0xF0, op, mtype, 5, 0]))
+                return
+            rate, rng = s.get(pmd.SET_SAMPLE_RATE, [200])[0], s.get(pmd.SET_RANGE, [8])[0]
+            status = self.faults.start_status or (8 if rate not in self.rates else
+                                                  9 if rng not in self.ranges else 0)
+            if status == 0 and self._stream_task is not None:
+                status = 6
+            if status == 0 and connection in self._data_notify:
+                if self._tau_first is None:
+                    self.rate_hz, self.range_g = float(rate), rng
+                    self._tau_first = self.tau()
+                self.stats.starts += 1
+                newest = max(int((self.tau() - self._tau_first) * self.rate_hz
+                                 * (1 + self.faults.drift_ppm * 1e-6)), 0)
+                if newest > self._next_index:
+                    self.stats.samples_skipped += newest - self._next_index
+                    self._next_index = newest
+                self._stream_task = self._spawn(self._stream())
+            params = self.start_params() if status == 0 else bytes([0])
+            await self._indicate(connection, bytes([0xF0, op, mtype, status]) + params)
+        elif op == pmd.OP_STOP:
+            self.stop_streaming()
+            await self._indicate(connection, bytes([0xF0, op, mtype, 0, 0]))
+
+    async def _device_stop_at(self, t: float, connection: Any) -> None:
+        await self._sleep_until(t)
+        if self.connection is connection and self._stream_task is not None:
+            self.stop_streaming()
+            await self._indicate(connection, bytes([0x01, pmd.MEAS_ACC]))
+
+    def settings_tlvs(self) -> bytes:
+        return pmd.encode_settings([(pmd.SET_SAMPLE_RATE, list(self.rates)), (pmd.SET_RESOLUTION, [16]),
+                                    (pmd.SET_RANGE, list(self.ranges))])
+
+    def start_params(self) -> bytes:
+        return bytes([0])                  # "more" = 0, no settings (int16 frames need no FACTOR)
+
+    def _mg(self, first: int, n: int) -> np.ndarray:
+        acc, _ = self.source(first, n, self.rate_hz)
+        lim = self.range_g * 1000
+        return np.clip(np.round(acc / G_MPS2 * 1000), -lim, lim)
+
+    def truth(self, first_index: int, n: int) -> np.ndarray:
+        return self._mg(first_index, n) / 1000 * G_MPS2
+
+    def frame(self, first: int, n: int) -> bytes:
+        return (bytes([pmd.MEAS_ACC]) + self.sensor_time_ns(first + n - 1).to_bytes(8, "little")
+                + bytes([pmd.FRAME_INT16]) + self._mg(first, n).astype("<i2").tobytes())
+
+    async def _stream(self) -> None:
+        while True:
+            n = self.samples_per_frame
+            if self.connection is not None and type(self) is EmulatedPolarH10:
+                n = min(n, (self.connection.att_mtu - 3 - pmd.FRAME_HEADER_SIZE) // 6)
+            first = self._next_index
+            await self._sleep_until(self._packet_send_tau(self._tau_of_sample(first + n - 1)))
+            if self.connection is None:
+                return
+            frame = self.frame(first, n)
+            if self._frame_no in self.faults.drop_sequences:
+                self.stats.samples_dropped += n
+            else:
+                if not await self._notify(self.c_data, frame):
+                    return
+                self.stats.packets_sent += 1
+                self.stats.samples_sent += n
+            if self._frame_no in self.faults.junk_after:
+                await self._notify(self.c_data, frame[:-3])
+                self.stats.junk_sent += 1
+            self._frame_no += 1
+            self._next_index = first + n
+
+
+def _bits_needed(values: np.ndarray) -> int:
+    """Smallest two's-complement width holding every value (≥ 1)."""
+    hi = int(values.max(initial=0))
+    lo = int(values.min(initial=0))
+    return max(1, max(hi.bit_length(), (-lo - 1).bit_length() if lo < 0 else 0) + 1)
+
+
+def encode_delta_payload(raw: np.ndarray, resolution_bits: int = 16, split: int = 2) -> bytes:
+    """Firmware-side delta compression: reference sample, then ``split`` blocks, each with the
+    narrowest bit width for its deltas, packed LSB-first (as the Polar Verity Sense does)."""
+    raw = np.asarray(raw, dtype=np.int64)
+    ref_bytes = (resolution_bits + 7) // 8
+    out = bytearray(b"".join(int(v).to_bytes(ref_bytes, "little", signed=True) for v in raw[0]))
+    deltas = np.diff(raw, axis=0)
+    for part in np.array_split(deltas, split) if len(deltas) else []:
+        if len(part) == 0:
+            continue
+        w = _bits_needed(part)
+        flat = (part.ravel() & ((1 << w) - 1)).astype(np.uint64)
+        bits = ((flat[:, None] >> np.arange(w, dtype=np.uint64)) & np.uint64(1)).astype(np.uint8).ravel()
+        out += bytes([w, len(part)]) + np.packbits(bits, bitorder="little").tobytes()
+    return bytes(out)
+
+
+class EmulatedPolarVerity(EmulatedPolarH10):
+    """Polar Verity Sense ACC stream: 52 Hz, delta-compressed frames, FACTOR in the START answer.
+    (GYRO/MAG are not emulated.)"""
+
+    FACTOR = struct.unpack("<f", struct.pack("<f", 0.000244))[0]     # g per LSB, float32 on the wire
+
+    def __init__(self, name: str = "Polar Sense E0000002", address: str = "F0:00:00:00:00:20", *,
+                 source: SampleSource | None = None, faults: Faults | None = None, speed: float = 1.0,
+                 samples_per_frame: int = 36):
+        super().__init__(name, address, source=source, faults=faults, speed=speed,
+                         samples_per_frame=samples_per_frame)
+        self.rate_hz, self.range_g = 52.0, 8
+        self.rates, self.ranges = (52,), (8,)
+
+    def settings_tlvs(self) -> bytes:
+        return pmd.encode_settings([(pmd.SET_SAMPLE_RATE, list(self.rates)), (pmd.SET_RESOLUTION, [16]),
+                                    (pmd.SET_RANGE, list(self.ranges)), (pmd.SET_CHANNELS, [3])])
+
+    def start_params(self) -> bytes:
+        return bytes([0]) + pmd.encode_settings([(pmd.SET_FACTOR, [self.FACTOR])])
+
+    def _raw(self, first: int, n: int) -> np.ndarray:
+        acc, _ = self.source(first, n, self.rate_hz)
+        return np.clip(np.round(acc / G_MPS2 / self.FACTOR), -32768, 32767).astype(np.int64)
+
+    def truth(self, first_index: int, n: int) -> np.ndarray:
+        return self._raw(first_index, n) * (self.FACTOR * 1000.0) / 1000.0 * G_MPS2
+
+    def frame(self, first: int, n: int) -> bytes:
+        return (bytes([pmd.MEAS_ACC]) + self.sensor_time_ns(first + n - 1).to_bytes(8, "little")
+                + bytes([pmd.DELTA_BIT]) + encode_delta_payload(self._raw(first, n)))

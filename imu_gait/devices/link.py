@@ -1,0 +1,488 @@
+"""The Bluetooth LE link: scan, connect, subscribe, START, supervise, reconnect.
+
+Rules from ble-protocols.md §3, implemented here:
+
+1. supervisor loop: scan (advertised service/name) → connect (``bleak-retry-connector``) →
+   subscribe → START → wait for disconnect → back off 1, 2, 4 … 30 s → repeat, re-sending START;
+2. the notification callback only takes ``clock_ns()`` and copies the bytes into a bounded
+   queue; when the consumer lags the *oldest* packet is dropped and counted;
+3. sample times come from the sensor clock, mapped to host time by :class:`SensorClock`;
+4. loss is counted from the protocol (exact for GaitIMU, estimated for PMD, impossible for
+   Thingy:52) and reported as :class:`Gap` events and ``SampleBlock.lost_before``.
+
+Times in everything this module yields are seconds on the host monotonic clock since the
+stream was opened (``StreamSupervisor.t0_ns``).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+from bleak import BleakScanner
+from bleak.exc import BleakError
+from bleak_retry_connector import BleakClientWithServiceCache, establish_connection
+
+from ..errors import DeviceError
+from .clock import SensorClock
+from .decoders import DecodeError
+from .registry import ALL_ADVERTISED_SERVICE_UUIDS, DeviceFamily, FamilySession, StreamSettings, classify
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BACKOFF_S = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
+
+
+class BleBackend(NamedTuple):
+    """bleak backend classes to use instead of the platform's (e.g. the bumble emulator)."""
+    scanner: type | None
+    client: type | None
+
+
+def _scanner_backend(backend: BleBackend | None) -> dict:
+    return {} if backend is None or backend.scanner is None else {"backend": backend.scanner}
+
+
+def _client_backend(backend: BleBackend | None) -> dict:
+    return {} if backend is None or backend.client is None else {"backend": backend.client}
+
+
+# ------------------------------------------------------------------ what the stream yields
+@dataclass(frozen=True)
+class SampleBlock:
+    """Decoded samples of one notification.
+
+    time_s: (n,) host seconds since the stream opened (sensor clock mapped by the drift fit);
+    acc_mps2: (n, 3) incl. gravity, sensor axes; gyro_rads: (n, 3) or None;
+    first_index: stream sample index of the first sample (continues across reconnects);
+    lost_before: samples missing right before this block (exact for GaitIMU, estimated for PMD).
+    """
+    time_s: np.ndarray
+    acc_mps2: np.ndarray
+    gyro_rads: np.ndarray | None
+    first_index: int
+    lost_before: int
+    sensor_time_s: np.ndarray | None = None
+
+    @property
+    def n(self) -> int:
+        return int(self.time_s.shape[0])
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """Base class of status events; ``time_s`` as in :class:`SampleBlock`."""
+    time_s: float
+
+
+@dataclass(frozen=True)
+class Connected(StreamEvent):
+    name: str
+    address: str
+    family: str
+    mtu: int
+    info: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Disconnected(StreamEvent):
+    intentional: bool = False
+
+
+@dataclass(frozen=True)
+class Reconnecting(StreamEvent):
+    attempt: int
+    delay_s: float
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Gap(StreamEvent):
+    """Samples lost between t0_s (last sample before) and t1_s (first sample after)."""
+    n_lost: int
+    t0_s: float
+    t1_s: float
+    exact: bool
+    first_index: int = 0
+
+
+@dataclass(frozen=True)
+class PacketError(StreamEvent):
+    reason: str
+    message: str
+
+
+@dataclass(frozen=True)
+class DeviceStopped(StreamEvent):
+    """The device ended the stream by itself; the supervisor re-sends START."""
+
+
+@dataclass
+class StreamCounters:
+    packets: int = 0            # notifications decoded
+    samples: int = 0
+    lost_samples: int = 0       # from the protocol (see SampleBlock.lost_before)
+    lost_packets: int = 0       # from a packet sequence number (GaitIMU)
+    corrupt: int = 0            # notifications that failed to decode (skipped)
+    queue_drops: int = 0        # notifications dropped because the consumer lagged
+    connects: int = 0
+    disconnects: int = 0
+    rate_hz: float = float("nan")       # measured sample rate in host seconds
+    drift_ppm: float = float("nan")     # sensor clock vs host clock
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+class FoundDevice(NamedTuple):
+    name: str | None
+    address: str
+    rssi: int | None
+    family: str
+
+
+# ------------------------------------------------------------------ scanning
+def _no_bluetooth(exc: Exception) -> DeviceError:
+    return DeviceError(f"Bluetooth is not usable: {exc!r}.\n  What to do: switch Bluetooth on (Linux: is "
+                       "bluetoothd running and the adapter powered? `bluetoothctl power on`), or use "
+                       "`--simulate` to try the live view with an emulated sensor.")
+
+
+async def scan(timeout: float = 5.0, backend: BleBackend | None = None) -> list[FoundDevice]:
+    """Scan for supported sensors; returns (name, address, rssi, family) sorted by RSSI."""
+    try:
+        found = await BleakScanner.discover(timeout=timeout, return_adv=True,
+                                            service_uuids=ALL_ADVERTISED_SERVICE_UUIDS, **_scanner_backend(backend))
+    except (BleakError, OSError) as exc:       # no adapter / no D-Bus socket (FileNotFoundError)
+        raise _no_bluetooth(exc) from exc
+    out = []
+    for dev, adv in found.values():
+        name = adv.local_name or dev.name
+        fam = classify(name, adv.service_uuids)
+        if fam is not None:
+            out.append(FoundDevice(name, dev.address, adv.rssi, fam.key))
+    return sorted(out, key=lambda d: -(d.rssi if d.rssi is not None else -999))
+
+
+async def find_device(device: str | None, *, family: str | None = None, timeout: float = 10.0,
+                      backend: BleBackend | None = None) -> tuple[Any, DeviceFamily]:
+    """Find one supported device by address or name (exact or prefix); None → the first one seen."""
+    wanted = device.lower() if device else None
+    hit: dict[str, DeviceFamily] = {}
+
+    def accept(dev, adv) -> bool:
+        name = adv.local_name or dev.name
+        fam = classify(name, adv.service_uuids)
+        if fam is None or (family is not None and fam.key != family):
+            return False
+        if wanted is not None and dev.address.lower() != wanted and not (name or "").lower().startswith(wanted):
+            return False
+        hit[dev.address] = fam
+        return True
+
+    try:
+        dev = await BleakScanner.find_device_by_filter(accept, timeout=timeout,
+                                                       service_uuids=ALL_ADVERTISED_SERVICE_UUIDS,
+                                                       **_scanner_backend(backend))
+    except (BleakError, OSError) as exc:       # no adapter / no D-Bus socket (FileNotFoundError)
+        raise _no_bluetooth(exc) from exc
+    if dev is None:
+        what = f"sensor {device!r}" if device else "any supported sensor"
+        raise DeviceError(f"{what} not found within {timeout:.0f} s of scanning."
+                          "\n  What to do: switch it on (and off any phone app holding it), bring it closer, "
+                          "and check the name with `imu-gait scan`.")
+    return dev, hit[dev.address]
+
+
+# ------------------------------------------------------------------ the supervisor
+class StreamSupervisor:
+    """Keeps one sensor streaming; an async context manager and async iterator of
+    :class:`SampleBlock` and :class:`StreamEvent` items. See :func:`open_stream`."""
+
+    def __init__(self, device: str | None = None, *, family: str | None = None,
+                 settings: StreamSettings | None = None, backend: BleBackend | None = None,
+                 queue_size: int = 4096, scan_timeout_s: float = 10.0,
+                 backoff_s: Sequence[float] = DEFAULT_BACKOFF_S, max_connect_attempts: int = 4,
+                 clock_ns: Callable[[], int] = time.monotonic_ns, clock: SensorClock | None = None):
+        self.device = device
+        self.family_key = family
+        self.settings = settings or StreamSettings()
+        self.backend = backend
+        self.queue_size = int(queue_size)
+        self.scan_timeout_s = scan_timeout_s
+        self.backoff_s = tuple(backoff_s)
+        self.max_connect_attempts = max_connect_attempts
+        self.clock_ns = clock_ns
+        self.clock = clock or SensorClock()
+        self.counters = StreamCounters()
+        self.t0_ns = 0
+        self.family: DeviceFamily | None = None
+        self.session: FamilySession | None = None
+        self.client: Any = None
+        self.name: str | None = None
+        self.address: str | None = None
+        # ("data", t_ns, bytes) | ("event", StreamEvent) | ("block", SampleBlock) | ("mark", None)
+        self._rx: deque = deque()
+        self._n_data = 0
+        self._wake = asyncio.Event()
+        self._disconnected = asyncio.Event()
+        self._closing = False
+        self._task: asyncio.Task | None = None
+        self._fatal: BaseException | None = None
+        self._last_t_s: float | None = None
+        self._restart_requested = False
+        self._holding: list | None = None
+
+    # ---- what the live view needs to know
+    @property
+    def has_gyro(self) -> bool:
+        """True if SampleBlocks carry gyro_rads (GaitIMU, Thingy:52), False for Polar ACC."""
+        return bool(self.session is not None and self.session.has_gyro)
+
+    @property
+    def nominal_rate_hz(self) -> float:
+        """Sample rate the device was started at (the measured one is ``counters.rate_hz``)."""
+        return float(self.session.nominal_rate_hz) if self.session is not None else float("nan")
+
+    @property
+    def loss_detection(self) -> str:
+        """Loss detection of this family: "exact" (GaitIMU), "estimated" (PMD), "none" (Thingy:52)."""
+        return self.family.loss_detection if self.family is not None else "none"
+
+    # ---- time
+    def now_s(self) -> float:
+        return (self.clock_ns() - self.t0_ns) / 1e9
+
+    # ---- cheap notification callback (rule 2)
+    def _on_notify(self, _char: Any, data: bytearray) -> None:
+        if self._holding is not None:          # during START: keep behind the Connected event
+            self._holding.append(("data", self.clock_ns(), bytes(data)))
+            return
+        self._rx.append(("data", self.clock_ns(), bytes(data)))
+        self._n_data += 1
+        if self._n_data > self.queue_size:
+            self._drop_oldest_data()
+        self._wake.set()
+
+    def _drop_oldest_data(self) -> None:
+        for i, item in enumerate(self._rx):
+            if item[0] == "data":
+                del self._rx[i]
+                self._n_data -= 1
+                self.counters.queue_drops += 1
+                return
+
+    def _emit(self, event: StreamEvent) -> None:
+        self._rx.append(("event", event))
+        self._wake.set()
+
+    def _on_disconnect(self, _client: Any) -> None:
+        self._disconnected.set()
+
+    # ---- connection handling
+    async def _connect_once(self) -> None:
+        ble_device, fam = await find_device(self.device if self.address is None else self.address,
+                                            family=self.family_key or (self.family.key if self.family else None),
+                                            timeout=self.scan_timeout_s, backend=self.backend)
+        if self.family is None:
+            self.family = fam
+            self.session = fam.session_factory(self.settings)
+            self.session.on_device_stop = self._on_device_stop
+        self.name = ble_device.name or ble_device.address
+        self.address = ble_device.address
+        self._disconnected.clear()
+        try:
+            client = await establish_connection(BleakClientWithServiceCache, ble_device, self.name,
+                                                disconnected_callback=self._on_disconnect,
+                                                max_attempts=self.max_connect_attempts,
+                                                **_client_backend(self.backend))
+        except BleakError as exc:
+            raise DeviceError(f"{self.name}: cannot connect ({exc}).\n  What to do: make sure no other "
+                              "app or phone is connected to the sensor, then try again.") from exc
+        self.client = client
+        try:
+            if client.services.get_service(self.family.gatt_service_uuid) is None:
+                raise DeviceError(f"{self.name}: does not offer the {self.family.label} service "
+                                  f"{self.family.gatt_service_uuid}.\n  What to do: update its firmware or "
+                                  "pick another device.")
+            self._holding = []
+            info = await self.session.start(client, self._on_notify, self.name)
+        except BaseException:
+            self._holding = None
+            await self._safe_disconnect(client)
+            raise
+        self.counters.connects += 1
+        self._emit(Connected(self.now_s(), self.name, self.address, self.family.key, client.mtu_size, info))
+        if self.counters.connects > 1:
+            self._rx.append(("mark", None))    # decoder learns of the reconnect in stream order
+        held, self._holding = self._holding, None
+        for item in held:
+            self._rx.append(item)
+            self._n_data += 1
+        while self._n_data > self.queue_size:
+            self._drop_oldest_data()
+
+    async def _safe_disconnect(self, client: Any) -> None:
+        try:
+            await client.disconnect()
+        except Exception as exc:  # noqa: BLE001 - best effort on the way out
+            log.debug("disconnect failed: %s", exc)
+
+    def _on_device_stop(self) -> None:
+        self._emit(DeviceStopped(self.now_s()))
+        self._restart_requested = True
+        self._disconnected.set()            # wake the supervisor; it restarts without reconnecting
+
+    async def _supervise(self) -> None:
+        attempt = 0
+        while not self._closing:
+            await self._disconnected.wait()
+            if self._closing:
+                return
+            if self._restart_requested and self.client is not None and self.client.is_connected:
+                self._restart_requested = False
+                self._disconnected.clear()
+                try:
+                    await self.session.restart(self.client, self.name)
+                    continue
+                except Exception as exc:  # noqa: BLE001 - fall back to a full reconnect
+                    log.info("re-START failed (%s); reconnecting", exc)
+                    await self._safe_disconnect(self.client)
+            self.counters.disconnects += 1
+            self._emit(Disconnected(self.now_s(), intentional=False))
+            self.client = None
+            while not self._closing:
+                delay = self.backoff_s[min(attempt, len(self.backoff_s) - 1)]
+                attempt += 1
+                self._emit(Reconnecting(self.now_s(), attempt, delay))
+                await asyncio.sleep(delay)
+                if self._closing:
+                    return
+                try:
+                    await self._connect_once()
+                    attempt = 0
+                    break
+                except (DeviceError, BleakError, asyncio.TimeoutError, DecodeError) as exc:
+                    log.info("reconnect attempt %d failed: %s", attempt, exc)
+
+    async def __aenter__(self) -> "StreamSupervisor":
+        self.t0_ns = self.clock_ns()
+        try:
+            await self._connect_once()
+        except (BleakError, DecodeError, asyncio.TimeoutError) as exc:
+            raise DeviceError(f"{self.name or self.device or 'sensor'}: could not start the stream ({exc})."
+                              "\n  What to do: switch the sensor off and on and try again; if it keeps "
+                              "failing, check its firmware.") from exc
+        self._task = asyncio.create_task(self._supervise())
+        self._task.add_done_callback(self._task_done)
+        return self
+
+    def _task_done(self, task: asyncio.Task) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            self._fatal = task.exception()
+        self._wake.set()
+
+    async def close(self) -> None:
+        """Stop the stream (STOP written if connected), disconnect intentionally, end iteration."""
+        if self._closing:
+            return
+        self._closing = True
+        self._disconnected.set()
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001
+                pass
+        client = self.client
+        if client is not None and client.is_connected:
+            try:
+                await asyncio.wait_for(self.session.stop(client), 2.0)
+            except Exception as exc:  # noqa: BLE001
+                log.debug("STOP failed: %s", exc)
+            await self._safe_disconnect(client)
+        self._emit(Disconnected(self.now_s(), intentional=True))
+        self._wake.set()
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+    # ---- consumer side: decode in the iterator (so a lagging consumer fills the bounded queue)
+    def __aiter__(self) -> "StreamSupervisor":
+        return self
+
+    async def __anext__(self) -> SampleBlock | StreamEvent:
+        while True:
+            if self._rx:
+                item = self._rx.popleft()
+                if item[0] == "mark":
+                    self.session.decoder.mark_reconnect()
+                    continue
+                if item[0] != "data":          # "event" or a "block" queued behind its Gap
+                    return item[1]
+                self._n_data -= 1
+                out = self._decode(item[1], item[2])
+                if out is not None:
+                    return out
+                continue
+            if self._fatal is not None:
+                exc, self._fatal = self._fatal, None
+                raise exc
+            if self._closing:
+                raise StopAsyncIteration
+            self._wake.clear()
+            await self._wake.wait()
+
+    def _decode(self, t_ns: int, data: bytes) -> SampleBlock | StreamEvent | None:
+        c = self.counters
+        try:
+            chunk = self.session.decoder.feed(data)
+        except DecodeError as exc:
+            c.corrupt += 1
+            return PacketError((t_ns - self.t0_ns) / 1e9, exc.reason, str(exc))
+        if chunk.n == 0:
+            return None
+        if chunk.restarted:
+            self.clock.reset()
+            self._last_t_s = None
+        c.packets += 1
+        c.samples += chunk.n
+        c.lost_samples += chunk.lost_before
+        c.lost_packets += chunk.packets_lost
+        self.clock.update(float(chunk.sensor_time_s[-1]), (t_ns - self.t0_ns) / 1e9)
+        c.drift_ppm = self.clock.drift_ppm
+        c.rate_hz = self.session.nominal_rate_hz / self.clock.rate_ratio
+        time_s = self.clock.map_stream(chunk.sensor_time_s)
+        block = SampleBlock(time_s, chunk.acc_mps2, chunk.gyro_rads, chunk.first_index, chunk.lost_before,
+                            chunk.sensor_time_s)
+        if chunk.lost_before > 0:
+            t0 = self._last_t_s if self._last_t_s is not None else float(time_s[0])
+            self._rx.appendleft(("block", block))
+            self._last_t_s = float(time_s[-1])
+            return Gap(float(time_s[0]), chunk.lost_before, t0, float(time_s[0]), chunk.lost_exact,
+                       chunk.first_index - chunk.lost_before)
+        self._last_t_s = float(time_s[-1])
+        return block
+
+
+def open_stream(device: str | None = None, *, backend: BleBackend | None = None, family: str | None = None,
+                settings: StreamSettings | None = None, **kwargs: Any) -> StreamSupervisor:
+    """Open a supervised sensor stream::
+
+        async with open_stream("GaitIMU-0001") as stream:
+            async for item in stream:
+                if isinstance(item, SampleBlock): ...
+                else: ...                       # Connected / Disconnected / Reconnecting / Gap / …
+
+    ``device``: name (or name prefix) or address; None → first supported sensor found.
+    ``backend``: :class:`BleBackend` (None → the platform's bleak backend).
+    Other keyword arguments go to :class:`StreamSupervisor` (queue_size, scan_timeout_s, backoff_s,
+    max_connect_attempts, clock_ns). Raises :class:`~imu_gait.errors.DeviceError` if the first
+    connection fails; after that it reconnects on its own until closed.
+    """
+    return StreamSupervisor(device, family=family, settings=settings, backend=backend, **kwargs)

@@ -1,0 +1,395 @@
+"""Golden vectors (docs/ble-protocols.md §4.3, §5, §8.4), round trips and malformed packets.
+
+Round trips use encoders written here, independently of the decoders and the emulator."""
+from __future__ import annotations
+
+import math
+import struct
+
+import numpy as np
+import pytest
+
+from imu_gait.devices.decoders import DecodeError, gaitimu, pmd, thingy
+
+G = 9.80665
+
+
+def h(s: str) -> bytes:
+    return bytes.fromhex(s.replace(" ", ""))
+
+
+# ---------------------------------------------------------------- Polar PMD, P1–P10
+def test_p1_start_acc_h10():
+    assert pmd.encode_start_acc(200, 16, 8) == h("02 02 00 01 C8 00 01 01 10 00 02 01 08 00")
+
+
+def test_p2_start_other_tlv_order():
+    enc = pmd.encode_start(pmd.MEAS_ACC, [(pmd.SET_RANGE, [8]), (pmd.SET_SAMPLE_RATE, [200]),
+                                          (pmd.SET_RESOLUTION, [16])])
+    assert enc == h("02 02 02 01 08 00 00 01 C8 00 01 01 10 00")
+    # both orders describe the same settings
+    assert pmd.parse_settings(enc[2:]) == pmd.parse_settings(pmd.encode_start_acc(200, 16, 8)[2:])
+
+
+def test_p3_start_acc_verity_channels_is_one_byte():
+    enc = pmd.encode_start_acc(52, 16, 8, channels=3)
+    assert enc == h("02 02 00 01 34 00 01 01 10 00 02 01 08 00 04 01 03")
+    assert pmd.parse_settings(enc[2:])[pmd.SET_CHANNELS] == [3]
+
+
+def test_p4_start_response_factor_float32():
+    r = pmd.parse_control(h("F0 02 02 00 00 05 01 40 DA 7F 39"))
+    assert isinstance(r, pmd.PmdControlResponse)
+    assert (r.opcode, r.meas_type, r.status, r.more, r.ok) == (2, 2, 0, False, True)
+    assert r.factor == pytest.approx(0.000244, rel=1e-6)
+
+
+def test_p5_get_settings_and_stop():
+    assert pmd.encode_get_settings(pmd.MEAS_ACC) == h("01 02")
+    assert pmd.encode_stop(pmd.MEAS_ACC) == h("03 02")
+
+
+def test_p6_settings_response():
+    r = pmd.parse_control(h("F0 01 02 00 00 00 04 19 00 32 00 64 00 C8 00 01 01 10 00 02 03 02 00 04 00 08 00"))
+    assert r.opcode == pmd.OP_GET_SETTINGS and r.ok
+    assert r.settings == {0: [25, 50, 100, 200], 1: [16], 2: [2, 4, 8]}
+
+
+def test_p7_h10_int16_frame():
+    f = pmd.decode_frame(h("02 00 CA 3E 75 93 43 52 08 01 F0 FF 08 00 E8 03 F4 FF 04 00 EC 03"))
+    assert f.meas_type == pmd.MEAS_ACC and f.frame_type == 0x01 and not f.compressed
+    assert f.timestamp_ns == 599_616_001_000_000_000
+    assert pmd.pmd_time_to_unix_s(f.timestamp_ns) == 1_546_300_801.0   # 2019-01-01T00:00:01Z
+    np.testing.assert_array_equal(pmd.frame_to_mg(f), [[-16, 8, 1000], [-12, 4, 1004]])
+
+
+def test_p8_delta_payload_from_polar_spec():
+    payload = h("D0 FF 65 01 E4 0F 08 02 FC 07 FF 0C 13 F2")   # ref + first block (count 2)
+    raw = pmd.decode_delta_payload(payload, channels=3, resolution_bits=16)
+    np.testing.assert_array_equal(raw, [[-48, 357, 4068], [-52, 364, 4067], [-40, 383, 4053]])
+    assert raw[0, 2] * 0.000244 * 1000 == pytest.approx(992.6, abs=0.05)
+
+
+P9 = "02 00 94 D9 B0 93 43 52 08 80 D0 FF 65 01 E4 0F 08 02 FC 07 FF 0C 13 F2"
+
+
+def test_p9_delta_frame_scaled_by_factor():
+    f = pmd.decode_frame(h(P9))
+    assert f.compressed and f.n_samples == 3
+    assert pmd.pmd_time_to_unix_s(f.timestamp_ns) == 1_546_300_802.0  # 2019-01-01T00:00:02Z
+    factor = pmd.parse_control(h("F0 02 02 00 00 05 01 40 DA 7F 39")).factor
+    np.testing.assert_allclose(pmd.frame_to_mg(f, factor),
+                               [[-11.7, 87.1, 992.6], [-12.7, 88.8, 992.3], [-9.8, 93.5, 988.9]], atol=0.051)
+
+
+def test_p10_two_blocks_different_widths():
+    f = pmd.decode_frame(h(P9 + "06 02 81 3F F0 85 0E"))
+    assert f.n_samples == 5
+    np.testing.assert_array_equal(f.raw[3:], [[-39, 381, 4056], [-43, 386, 4050]])
+
+
+def test_pmd_sample_times_spread_between_frames():
+    t = pmd.PmdTimeline(nominal_rate_hz=200.0)
+    t0 = 1_000_000_000
+    times, lost = t.place(t0, 4)                      # first frame: nominal rate backwards
+    np.testing.assert_array_equal(times, t0 - np.array([15, 10, 5, 0]) * 1_000_000)
+    assert lost == 0
+    times, lost = t.place(t0 + 20_200_000, 4)         # real clock 1 % slow: spread evenly
+    np.testing.assert_array_equal(times, t0 + np.array([5.05, 10.1, 15.15, 20.2]) * 1e6)
+    assert lost == 0
+
+
+def test_pmd_loss_detected_from_timestamp_jump():
+    t = pmd.PmdTimeline(nominal_rate_hz=200.0)
+    t.place(0, 10)
+    _, lost = t.place(50_000_000, 10)                  # 10 samples in 50 ms: nothing lost
+    assert lost == 0
+    _, lost = t.place(50_000_000 + 3 * 50_000_000, 10)  # two 10-sample frames missing
+    assert lost == 20
+    _, lost = t.place(200_000_000 + 70_000_000, 10)     # 1.4 frame durations: jitter, not loss
+    assert lost == 0
+    with pytest.raises(DecodeError):
+        t.place(200_000_000, 10)                       # time going backwards
+
+
+def _encode_delta_frame(samples: np.ndarray, widths: list[int], t_ns: int) -> bytes:
+    """Independent test encoder: reference sample, then blocks of the given widths."""
+    out = bytearray([pmd.MEAS_ACC]) + t_ns.to_bytes(8, "little") + bytes([0x80])
+    out += b"".join(int(v).to_bytes(2, "little", signed=True) for v in samples[0])
+    deltas = np.diff(samples, axis=0)
+    pos = 0
+    for w in widths:
+        count = min(len(deltas) - pos, 255)
+        block = deltas[pos:pos + count].ravel()
+        acc, nbits = 0, 0
+        for v in block:
+            acc |= (int(v) & ((1 << w) - 1)) << nbits
+            nbits += w
+        out += bytes([w, count]) + acc.to_bytes(math.ceil(nbits / 8), "little")
+        pos += count
+        if pos == len(deltas):
+            break
+    return bytes(out)
+
+
+@pytest.mark.parametrize("width", [3, 6, 8, 11, 16])
+def test_pmd_delta_round_trip(width):
+    rng = np.random.default_rng(width)
+    lim = 2 ** (width - 1)
+    deltas = rng.integers(-lim, lim, size=(40, 3))
+    samples = np.cumsum(np.vstack([[[-200, 300, 4000]], deltas]), axis=0)
+    samples = samples[(np.abs(samples) < 32000).all(axis=1)]
+    frame = _encode_delta_frame(samples, [width, width], 12345)
+    np.testing.assert_array_equal(pmd.decode_frame(frame).raw, samples)
+
+
+def test_pmd_int16_round_trip():
+    rng = np.random.default_rng(1)
+    mg = rng.integers(-8000, 8000, size=(36, 3))
+    frame = bytes([2]) + (777).to_bytes(8, "little") + b"\x01" + mg.astype("<i2").tobytes()
+    np.testing.assert_array_equal(pmd.frame_to_mg(pmd.decode_frame(frame)), mg)
+
+
+@pytest.mark.parametrize("bad, reason", [
+    ("02 00 CA 3E", "short"),                                        # header cut
+    ("02 00 CA 3E 75 93 43 52 08 01 F0 FF 08 00 E8", "length"),      # half a sample
+    ("02 00 CA 3E 75 93 43 52 08 01", "length"),                     # no samples
+    ("02 00 CA 3E 75 93 43 52 08 7F 00 00", "unknown_type"),         # unknown frame type
+    ("00 00 CA 3E 75 93 43 52 08 01 00 00 00", "unknown_type"),      # ECG not supported here
+    (P9[:-6], "short"),                                              # delta block truncated
+    ("02 00 94 D9 B0 93 43 52 08 80 D0 FF 65", "short"),             # reference sample cut
+])
+def test_pmd_malformed_frames(bad, reason):
+    with pytest.raises(DecodeError) as e:
+        pmd.decode_frame(h(bad))
+    assert e.value.reason == reason
+
+
+def test_pmd_malformed_control():
+    with pytest.raises(DecodeError):
+        pmd.parse_control(h("F0 02"))
+    with pytest.raises(DecodeError):
+        pmd.parse_control(h("F0 02 02 00 00 05 01 40 DA"))  # FACTOR cut
+    with pytest.raises(DecodeError):
+        pmd.parse_control(h("F0 02 02 00 00 09 01 00"))     # unknown setting type
+    with pytest.raises(DecodeError):
+        pmd.parse_control(h("77 01"))
+    assert pmd.parse_control(h("01 02 05")) == pmd.PmdStopped((2, 5))
+    r = pmd.parse_control(h("F0 02 02 0A 00"))
+    assert not r.ok and r.status_name == "INVALID_MTU"
+
+
+# ---------------------------------------------------------------- Thingy:52, T1–T3
+def test_t1_raw():
+    r = thingy.decode_raw(h("00 00 00 00 00 04 20 00 C0 FF 00 00 A0 00 B0 FF 10 00"))
+    np.testing.assert_allclose(r.acc_g, [0, 0, 1.0])
+    np.testing.assert_allclose(r.gyro_dps, [1.0, -2.0, 0])
+    np.testing.assert_allclose(r.compass_ut, [10.0, -5.0, 1.0])
+    np.testing.assert_allclose(r.acc_mps2(), [0, 0, G])
+    np.testing.assert_allclose(r.gyro_rads(), np.deg2rad([1.0, -2.0, 0]))
+
+
+def test_t2_raw():
+    r = thingy.decode_raw(h("00 FE 00 01 00 04 80 0C E0 FF 10 00 00 00 00 00 00 00"))
+    np.testing.assert_allclose(r.acc_g, [-0.5, 0.25, 1.0])
+    np.testing.assert_allclose(r.gyro_dps, [100.0, -1.0, 0.5])
+    np.testing.assert_allclose(r.compass_ut, [0, 0, 0])
+
+
+def test_t3_motion_config():
+    cfg = thingy.MotionConfig(1000, 1000, 100, 100, False)
+    assert thingy.encode_motion_config(cfg) == h("E8 03 E8 03 64 00 64 00 00")
+    assert thingy.parse_motion_config(h("E8 03 E8 03 64 00 64 00 00")) == cfg
+    with pytest.raises(ValueError):
+        thingy.encode_motion_config(thingy.MotionConfig(1000, 1000, 100, 250, False))
+
+
+def test_thingy_round_trip_and_malformed():
+    acc_g, gyro_dps = np.array([0.123, -0.5, 0.98]), np.array([12.5, -3.0, 250.0])
+    raw = np.concatenate([np.round(acc_g * 1024), np.round(gyro_dps * 32), [0, 0, 0]]).astype("<i2")
+    r = thingy.decode_raw(raw.tobytes())
+    np.testing.assert_allclose(r.acc_g, acc_g, atol=0.5 / 1024)
+    np.testing.assert_allclose(r.gyro_dps, gyro_dps, atol=0.5 / 32)
+    for bad in (b"", bytes(17), bytes(20)):
+        with pytest.raises(DecodeError):
+            thingy.decode_raw(bad)
+    with pytest.raises(DecodeError):
+        thingy.parse_motion_config(bytes(8))
+
+
+# ---------------------------------------------------------------- GaitIMU v1, F1–F6
+def test_f1_start():
+    assert gaitimu.encode_start(100, 8, 4, 10) == h("02 64 00 08 04 0A")
+    cmd = gaitimu.parse_control_command(h("02 64 00 08 04 0A"))
+    assert cmd.opcode == gaitimu.OP_START
+    assert cmd.params == {"odr_hz": 100, "acc_fs_g": 8, "gyro_fs_code": 4, "samples_per_packet": 10}
+    assert gaitimu.gyro_full_scale_dps(4) == 2000
+
+
+def test_f2_response():
+    r = gaitimu.parse_control_response(h("F0 02 00"))
+    assert r.opcode == gaitimu.OP_START and r.ok and r.params == b""
+
+
+def test_f3_set_time():
+    assert gaitimu.encode_set_time(1_767_225_600_000_000) == h("04 00 40 20 46 48 47 06 00")
+    assert gaitimu.parse_control_command(h("04 00 40 20 46 48 47 06 00")).params == \
+        {"unix_us": 1_767_225_600_000_000}
+
+
+def test_f4_req_conn_params():
+    assert gaitimu.encode_req_conn_params(15, 30, 0, 4000) == h("05 0F 00 1E 00 00 00 A0 0F")
+
+
+def test_other_opcodes():
+    assert gaitimu.encode_get_info() == h("01")
+    assert gaitimu.encode_stop() == h("03")
+
+
+F5 = "01 A0 86 01 00 00 00 80 45 6F 12 83 41 08 00 D0 07 40 42 0F 00 00 31 2E 30 2E 30"
+F6 = ("01 01 02 01 E8 03 00 00 40 E2 01 00 02 64 00 00 00 00 00 10 00 00 00 00 00 00 "
+      "66 FE CD 00 00 10 A4 00 AE FF 00 00")
+
+
+def test_f5_stream_info():
+    info = gaitimu.parse_stream_info(h(F5))
+    assert info.version == 1 and info.odr_mhz == 100_000 and info.odr_hz == 100.0
+    assert info.acc_lsb_per_g == 4096.0
+    assert info.gyro_lsb_per_dps == pytest.approx(16.384, rel=1e-6)
+    assert (info.acc_full_scale_g, info.gyro_full_scale_dps, info.clock_hz) == (8, 2000, 1_000_000)
+    assert info.mounting_code == 0 and info.firmware == "1.0.0"
+
+
+def test_f6_data_packet():
+    data = h(F6)
+    assert len(data) == 38
+    p = gaitimu.decode_data_packet(data)
+    assert (p.version, p.gyro_present, p.sequence, p.sample_index, p.sensor_time_us, p.n_samples,
+            p.battery_pct) == (1, True, 258, 1000, 123_456, 2, 100)
+    np.testing.assert_array_equal(p.raw, [[0, 0, 4096, 0, 0, 0], [-410, 205, 4096, 164, -82, 0]])
+    acc, gyro = gaitimu.raw_to_si(p.raw, gaitimu.parse_stream_info(h(F5)), p.gyro_present)
+    np.testing.assert_allclose(acc / G, [[0, 0, 1], [-0.100, 0.050, 1.000]], atol=1e-3)
+    np.testing.assert_allclose(np.rad2deg(gyro), [[0, 0, 0], [10.0, -5.0, 0]], atol=0.01)
+
+
+def _encode_gait_packet(seq, index, t_us, raw, flags=1, battery=77) -> bytes:
+    """Independent test encoder for the data packet."""
+    out = struct.pack("<BBHIIBB", 1, flags, seq, index, t_us, len(raw), battery)
+    for row in raw:
+        out += struct.pack("<6h", *row)
+    return out
+
+
+def test_gait_packet_round_trip():
+    rng = np.random.default_rng(3)
+    for n in (0, 1, 10, 19):
+        raw = rng.integers(-32768, 32767, size=(n, 6))
+        p = gaitimu.decode_data_packet(_encode_gait_packet(65535, 2**32 - 1, 4_000_000_000, raw))
+        assert (p.sequence, p.sample_index, p.sensor_time_us, p.n_samples) == (65535, 2**32 - 1,
+                                                                              4_000_000_000, n)
+        np.testing.assert_array_equal(p.raw, raw.reshape(n, 6))
+
+
+def test_gait_max_samples_per_mtu():
+    assert gaitimu.max_samples_per_packet(247) == 19
+    assert gaitimu.max_samples_per_packet(185) == 14
+    assert gaitimu.max_samples_per_packet(23) == 0
+
+
+@pytest.mark.parametrize("bad, reason", [
+    (b"", "short"),
+    (h(F6)[:13], "short"),          # header cut
+    (h(F6)[:-1], "short"),          # last sample cut
+    (h(F6) + b"\x00", "length"),    # trailing byte
+    (b"\x02" + h(F6)[1:], "version"),
+])
+def test_gait_malformed_packets(bad, reason):
+    with pytest.raises(DecodeError) as e:
+        gaitimu.decode_data_packet(bad)
+    assert e.value.reason == reason
+
+
+def test_gait_malformed_control_and_info():
+    with pytest.raises(DecodeError):
+        gaitimu.parse_stream_info(h(F5)[:20])
+    with pytest.raises(DecodeError):
+        gaitimu.parse_stream_info(b"\x02" + h(F5)[1:])
+    with pytest.raises(DecodeError):
+        gaitimu.parse_control_response(h("F0 02"))
+    with pytest.raises(DecodeError):
+        gaitimu.parse_control_response(h("01 02 00"))
+    with pytest.raises(DecodeError) as e:
+        gaitimu.parse_control_command(h("09"))
+    assert e.value.reason == "opcode"
+    with pytest.raises(DecodeError) as e:
+        gaitimu.parse_control_command(h("02 64 00 08"))
+    assert e.value.reason == "short"
+
+
+# ---------------------------------------------------------------- stateful stream decoders
+from imu_gait.devices.decoders.streams import GaitImuStream, PmdAccStream, ThingyStream  # noqa: E402
+
+INFO_200 = gaitimu.StreamInfo(1, 200_000, 4096.0, 16.384, 8, 2000, 1_000_000, 0, "t")
+
+
+def _pkt(seq, index, n=10, rate=200, t0_us=0):
+    t_us = (t0_us + index * 1_000_000 // rate) % 2**32
+    return _encode_gait_packet(seq % 2**16, index % 2**32, t_us, np.zeros((n, 6), int))
+
+
+def test_gaitimu_stream_exact_gaps_and_wraps():
+    s = GaitImuStream(INFO_200)
+    t0 = 2**32 - 120_000                                  # sensor µs counter wraps after 24 samples
+    base = 2**32 - 25                                     # sample index wraps too
+    chunks = [s.feed(_pkt(65534 + k, base + 10 * k, t0_us=t0 - base * 5000)) for k in range(3)]
+    assert [c.lost_before for c in chunks] == [0, 0, 0]
+    t = np.concatenate([c.sensor_time_s for c in chunks])
+    np.testing.assert_allclose(np.diff(t), 0.005, atol=1e-9)          # continuous across both wraps
+    c = s.feed(_pkt(65534 + 5, base + 50, t0_us=t0 - base * 5000))   # packets 3, 4 lost
+    assert (c.lost_before, c.packets_lost, c.lost_exact) == (20, 2, True)
+    assert c.first_index == chunks[0].first_index + 50
+    assert c.sensor_time_s[0] - t[-1] == pytest.approx(21 * 0.005)
+    with pytest.raises(DecodeError) as e:                              # duplicate of an old packet
+        s.feed(_pkt(65534 + 1, base + 10, t0_us=t0 - base * 5000))
+    assert e.value.reason == "stale"
+
+
+def test_gaitimu_stream_new_stream_after_power_cycle():
+    s = GaitImuStream(INFO_200)
+    s.feed(_pkt(0, 5000))
+    s.mark_reconnect()
+    c = s.feed(_pkt(0, 0))                                             # device restarted
+    assert c.restarted and c.lost_before == 0 and c.first_index == 0
+    assert s.feed(_pkt(1, 10)).lost_before == 0
+
+
+def test_pmd_stream_gap_estimate_and_units():
+    s = PmdAccStream(200.0)
+    def frame(t_ns, n=20):
+        return bytes([2]) + t_ns.to_bytes(8, "little") + b"\x01" + np.tile([0, 0, 1000], n).astype("<i2").tobytes()
+    c0 = s.feed(frame(10**18))
+    np.testing.assert_allclose(c0.acc_mps2[:, 2], G)
+    assert s.feed(frame(10**18 + 100_000_000)).lost_before == 0
+    c = s.feed(frame(10**18 + 400_000_000))                           # 3 frame steps: 2 frames lost
+    assert (c.lost_before, c.lost_exact, c.first_index) == (40, False, 80)
+
+
+def test_thingy_stream_cannot_detect_loss():
+    s = ThingyStream(100.0)
+    t1 = h("00 00 00 00 00 04 20 00 C0 FF 00 00 A0 00 B0 FF 10 00")
+    cs = [s.feed(t1) for _ in range(3)]
+    assert [c.first_index for c in cs] == [0, 1, 2] and all(c.lost_before == 0 for c in cs)
+    np.testing.assert_allclose(cs[2].sensor_time_s, [0.02])
+
+
+def test_random_bytes_only_ever_raise_decode_error():
+    rng = np.random.default_rng(11)
+    streams = [GaitImuStream(INFO_200), PmdAccStream(200.0), ThingyStream(100.0)]
+    for _ in range(3000):
+        data = rng.integers(0, 256, rng.integers(0, 60)).astype(np.uint8).tobytes()
+        for fn in (gaitimu.parse_stream_info, gaitimu.parse_control_response, gaitimu.parse_control_command,
+                   pmd.parse_control, pmd.decode_frame, thingy.decode_raw, *(x.feed for x in streams)):
+            try:
+                fn(data)
+            except DecodeError:
+                pass
