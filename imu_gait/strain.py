@@ -353,6 +353,15 @@ def _rolling(time_s: np.ndarray, values: np.ndarray, window_s: float, how: str, 
     return out.to_numpy(float)
 
 
+def _rolling_frame(time_s: np.ndarray, frame: pd.DataFrame, window_s: float, min_periods: int) -> dict:
+    """Centred time-window rolling median of every column of ``frame`` at once."""
+    if len(frame) == 0:
+        return {k: np.asarray(frame[k], float) for k in frame.columns}
+    df = pd.DataFrame(frame.to_numpy(float), columns=list(frame.columns), index=pd.to_timedelta(time_s, unit="s"))
+    r = df.rolling(pd.Timedelta(seconds=float(window_s)), center=True, min_periods=min_periods).median()
+    return {k: r[k].to_numpy(float) for k in frame.columns}
+
+
 def _per_side(time_s, values, side_code, window_s, min_periods, how="median"):
     """Rolling ``how`` (see :func:`_rolling`) of ``values`` over each side's own steps (``side_code``
     0 = left, 1 = right), carried to the neighbouring steps of the other side: (left, right)."""
@@ -538,7 +547,9 @@ def _prepare(steps: pd.DataFrame, has_gyro: bool, notes: list[str]) -> pd.DataFr
         if c not in st.columns:
             st[c] = np.nan if c not in ("gait", "side") else ""
     num = [c for c in STEP_COLUMNS if c not in ("gait", "side")]
-    st[num] = st[num].apply(pd.to_numeric, errors="coerce").astype(float)
+    for c in num:                     # only columns that are not numeric already (apply() is slow)
+        if st[c].dtype.kind != "f":
+            st[c] = pd.to_numeric(st[c], errors="coerce").astype(float)
     st["gait"] = np.where(st["gait"].astype(str).str.lower().str.startswith("run"), "run", "walk")
     st["bout"] = st["bout"].fillna(0)
     if not has_gyro:
@@ -577,11 +588,13 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         dt_step = st.loc[m, "step_time_s"].to_numpy(float)
         med_step = np.nanmedian(dt_step) if np.isfinite(dt_step).any() else 0.55
         w = max(cfg.smooth_s, 2 * cfg.smooth_strides * med_step)
+        # one rolling call per window over all columns: pandas' per-call setup dominates otherwise
+        smoothed = _rolling_frame(tg, st.loc[m, list(_METRICS)], w, cfg.min_periods)
         for k in _METRICS:
-            out[k][m] = _rolling(tg, st.loc[m, k].to_numpy(float), w, "median", cfg.min_periods)
+            out[k][m] = smoothed[k]
+        slow = _rolling_frame(tg, st.loc[m, list(_FATIGUE)], cfg.fatigue_window_s, cfg.min_periods)
         for k in _FATIGUE:
-            out["fatigue_" + k][m] = _rolling(tg, st.loc[m, k].to_numpy(float), cfg.fatigue_window_s,
-                                              "median", cfg.min_periods)
+            out["fatigue_" + k][m] = slow[k]
         wv = cfg.variability_window_s
         span = float(tg[-1] - tg[0]) if len(tg) > 1 else 0.0   # a short walk cannot fill a long window
         n_exp = min(wv, span) / med_step if med_step > 0 else 0.0
