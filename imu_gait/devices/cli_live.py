@@ -1,0 +1,282 @@
+"""``imu-gait live``, ``imu-gait scan`` and ``imu-gait simulate`` (added to the CLI by :func:`register`).
+
+    imu-gait scan                                   # nearby supported sensors
+    imu-gait live --device GaitIMU-1234             # a real sensor over Bluetooth LE
+    imu-gait live --simulate --duration 120         # the built-in emulated sensor, no hardware
+    imu-gait live --replay walk.csv --speed 10      # a recording through the live path
+    imu-gait simulate                               # = live --simulate
+
+The live walk is recorded (``--record FILE``, default ``recordings/<time>_<device>.csv``) and
+ends with the same report as ``imu-gait analyze`` (JSON + HTML next to the recording).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import sys
+from typing import Any, Callable
+
+from ..errors import DeviceError, ImuGaitError
+
+#: the simulated walker starts to bounce more after 90 s, so a first run shows a cue rising
+SIMULATED_PATTERN = [(90.0, {"bounce_cm": 6.5})]
+
+FAMILY_LABELS = {"gaitimu": "GaitIMU (open firmware)", "polar_pmd": "Polar PMD", "thingy52": "Nordic Thingy:52"}
+
+
+def _number(lo: float, hi: float, unit: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not (lo <= v <= hi):
+            raise argparse.ArgumentTypeError(f"{v:g} {unit} is outside {lo:g}–{hi:g} {unit}")
+        return v
+    return parse
+
+
+# ---------------------------------------------------------------- registration
+def register(subparsers: Any) -> None:
+    """Add ``live``, ``scan`` and ``simulate`` to the ``imu-gait`` sub-command parser."""
+    live = subparsers.add_parser(
+        "live", help="monitor a sensor live (Bluetooth LE, the built-in emulated sensor, or a replay)",
+        description="Live gait monitoring: a calm live view, cues the moment a back-strain pattern rises, "
+                    "every sample recorded as it arrives, and on exit the same report as 'imu-gait analyze'. "
+                    "Ctrl-C ends the walk cleanly.",
+        epilog="examples: imu-gait live --simulate --duration 60 --speed 10 | imu-gait live --device GaitIMU-1234 "
+               "| imu-gait live --replay walk.csv --speed 4")
+    src = live.add_mutually_exclusive_group()
+    src.add_argument("--device", metavar="NAME_OR_ADDRESS",
+                     help="sensor name (or name prefix) or address; default: the first supported sensor found")
+    src.add_argument("--simulate", action="store_true",
+                     help="use the built-in emulated GaitIMU sensor (no hardware needed); the simulated "
+                          "walker starts to bounce more after 90 s, so a cue rises")
+    src.add_argument("--replay", metavar="FILE", help="play a recording through the live path")
+    _add_live_options(live)
+    live.set_defaults(func=cmd_live)
+
+    sim = subparsers.add_parser("simulate", help="same as 'live --simulate': try the live view with no hardware",
+                                description="Run the whole live path against the built-in emulated sensor.")
+    _add_live_options(sim)
+    sim.set_defaults(func=cmd_live, simulate=True, device=None, replay=None)
+
+    sc = subparsers.add_parser("scan", help="list nearby supported Bluetooth LE sensors",
+                               description="List nearby supported sensors (GaitIMU, Polar H10 / Verity Sense, "
+                                           "Nordic Thingy:52), recognised by their advertised service or name.")
+    sc.add_argument("--timeout", metavar="S", type=_number(0.5, 120, "s"), default=5.0, help="scan time (default 5 s)")
+    sc.add_argument("--simulate", action="store_true", help="scan the built-in emulated radio instead")
+    sc.set_defaults(func=cmd_scan)
+
+
+def _add_live_options(p: argparse.ArgumentParser) -> None:
+    run = p.add_argument_group("running")
+    run.add_argument("--duration", metavar="S", type=_number(1, 7 * 24 * 3600, "s"),
+                     help="stop by itself after S seconds of walk time")
+    run.add_argument("--speed", metavar="X", type=_number(0, 1000, "×"), default=1.0,
+                     help="--simulate/--replay: play X times faster than real time (replay: 0 = no pacing)")
+    run.add_argument("--family", choices=sorted(FAMILY_LABELS), help="only connect to this sensor family")
+    run.add_argument("--rate", metavar="HZ", type=int, default=200, help="sample rate to ask the sensor for (200)")
+    run.add_argument("--sim-sensor", choices=("gaitimu", "polar_h10"), default="gaitimu",
+                     help="--simulate: which emulated sensor (GaitIMU acc+gyro, or Polar H10 accelerometer only)")
+    run.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
+    out = p.add_argument_group("outputs")
+    rec = out.add_mutually_exclusive_group()
+    rec.add_argument("--record", metavar="FILE", help="native CSV for every received sample "
+                                                     "(default: recordings/<time>_<device>.csv)")
+    rec.add_argument("--no-record", action="store_true", help="do not record (no report file either)")
+    out.add_argument("--recordings-dir", metavar="DIR", default="recordings", help="folder for default recordings")
+    out.add_argument("--json", metavar="OUT", help="result JSON (default: next to the recording)")
+    out.add_argument("--report", metavar="OUT.html", help="HTML report (default: next to the recording)")
+    out.add_argument("--view", choices=("auto", "rich", "plain"), default="auto",
+                     help="live view: rich panel on a terminal, plain status lines otherwise (auto)")
+    out.add_argument("--status-every", metavar="S", type=_number(0.1, 3600, "s"), default=5.0,
+                     help="plain view: a status line every S seconds (5)")
+    out.add_argument("--beep", action="store_true", help="ring the terminal bell when a cue rises")
+    out.add_argument("-q", "--quiet", action="store_true", help="no summary at the end")
+    ctx = p.add_argument_group("context (as for 'imu-gait analyze')")
+    ctx.add_argument("--treadmill", action="store_true", help="walking on a treadmill")
+    belt = ctx.add_mutually_exclusive_group()
+    belt.add_argument("--belt-speed", metavar="M_S", type=_number(0.1, 12.0, "m/s"), help="belt speed in m/s")
+    belt.add_argument("--belt-speed-kmh", metavar="KM_H", type=_number(0.36, 43.2, "km/h"), help="belt speed in km/h")
+    ctx.add_argument("--incline", metavar="PCT", type=_number(-30.0, 40.0, "%"), help="treadmill incline in %%")
+    ctx.add_argument("--sensor-height", metavar="M", type=_number(0.3, 2.0, "m"),
+                     help="sensor height above the floor when standing, in m")
+    ctx.add_argument("--placement", choices=("lower_back", "chest"), help="where the sensor is worn")
+
+
+def engine_context(args: argparse.Namespace) -> dict[str, Any]:
+    belt = args.belt_speed if args.belt_speed is not None else (
+        args.belt_speed_kmh / 3.6 if args.belt_speed_kmh is not None else None)
+    ctx: dict[str, Any] = {"treadmill": bool(args.treadmill or belt is not None)}
+    for key, value in (("belt_speed_mps", belt), ("incline_pct", args.incline),
+                       ("sensor_height_m", args.sensor_height), ("placement", args.placement)):
+        if value is not None:
+            ctx[key] = value
+    return ctx
+
+
+# ---------------------------------------------------------------- sources
+def _bumble_available() -> bool:
+    try:
+        import bumble  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@contextlib.asynccontextmanager
+async def _synthetic_fallback(speed: float, rate_hz: int, seed: int):
+    """No bumble installed: the same synthetic walk without the emulated radio (says so)."""
+    from ..synthetic import synthesize_walk
+    from .replay import ReplaySource
+
+    rec, _ = synthesize_walk(600.0, float(rate_hz), seed=seed, segments=SIMULATED_PATTERN)
+    rec.meta["device"] = "synthetic"
+    src = ReplaySource(rec, speed=speed, block_s=0.05)
+    src.name = "synthetic-walk"
+    async with src:
+        yield src
+
+
+def _source(args: argparse.Namespace, err: Any):
+    from .registry import StreamSettings
+
+    if args.replay:
+        from .replay import ReplaySource
+
+        return ReplaySource(args.replay, speed=args.speed, block_s=0.05)
+    if args.simulate:
+        walk_s = min(max((args.duration or 240.0) + 15.0, 60.0), 600.0)
+        if _bumble_available():
+            from .live import simulated_stream
+
+            return simulated_stream(speed=max(args.speed, 0.05), rate_hz=args.rate, walk_s=walk_s, seed=args.seed,
+                                    sensor=args.sim_sensor, segments=SIMULATED_PATTERN)
+        print("note: bumble is not installed, so --simulate feeds synthetic samples straight into the live "
+              "path (no emulated Bluetooth link); `pip install bumble` for the full emulated sensor.", file=err)
+        return _synthetic_fallback(args.speed, args.rate, args.seed)
+    from . import open_stream
+
+    return _ble_errors(open_stream(args.device, family=args.family, settings=StreamSettings(rate_hz=args.rate)))
+
+
+class _ble_errors:
+    """Open a BLE stream, turning 'no Bluetooth here' (while connecting only) into a user error."""
+
+    def __init__(self, stream_cm: Any):
+        self.cm = stream_cm
+
+    async def __aenter__(self) -> Any:
+        from bleak.exc import BleakError
+
+        try:
+            return await self.cm.__aenter__()
+        except (BleakError, OSError) as exc:
+            raise DeviceError(f"Bluetooth is not available ({type(exc).__name__}: {exc or 'no adapter'}).\n"
+                              "  What to do: switch Bluetooth on (Linux: is bluetoothd running and an adapter "
+                              "present? `bluetoothctl show`), or try `imu-gait live --simulate`.") from exc
+
+    async def __aexit__(self, *exc: Any) -> Any:
+        return await self.cm.__aexit__(*exc)
+
+
+# ---------------------------------------------------------------- commands
+def check_outputs(args: argparse.Namespace) -> None:
+    """Refuse, before connecting, what would fail or destroy data later."""
+    if args.replay and not os.path.isfile(args.replay):
+        raise ImuGaitError(f"--replay {args.replay}: no such file")
+    src = os.path.abspath(args.replay) if args.replay else None
+    outputs = [("--record", None if args.no_record else args.record), ("--json", args.json),
+               ("--report", args.report)]
+    for opt, out in outputs:
+        if out is None:
+            continue
+        if src is not None and os.path.abspath(out) == src:
+            raise ImuGaitError(f"{opt} {out}: that is the recording being replayed; refusing to overwrite it")
+        if os.path.isdir(out):
+            raise ImuGaitError(f"{opt} {out}: is a folder; give a file name")
+        parent = os.path.dirname(os.path.abspath(out))
+        if not os.path.isdir(parent):
+            raise ImuGaitError(f"{opt} {out}: the folder {parent} does not exist")
+        if not os.access(parent, os.W_OK):
+            raise ImuGaitError(f"{opt} {out}: cannot write in {parent}")
+    if not args.no_record and args.record is None:
+        folder = os.path.abspath(args.recordings_dir)
+        probe = folder
+        while not os.path.exists(probe):
+            probe = os.path.dirname(probe)
+        if not os.path.isdir(probe) or not os.access(probe, os.W_OK):
+            raise ImuGaitError(f"--recordings-dir {args.recordings_dir}: cannot create or write in {folder}")
+
+
+def cmd_live(args: argparse.Namespace) -> int:
+    from .live import run_live
+    from .view import make_view
+
+    out, err = sys.stdout, sys.stderr
+    if args.speed != 1.0 and not (args.simulate or args.replay):
+        raise ImuGaitError("--speed only applies to --simulate and --replay (a real sensor streams in real time)")
+    check_outputs(args)
+    source_cm = _source(args, err)
+    view = make_view(args.view, beep=args.beep, every_s=args.status_every, file=out)
+    record = None if args.no_record else args.record
+    session, written = asyncio.run(run_live(
+        source_cm, view=view, record=record, json_path=args.json, html_path=args.report,
+        duration_s=args.duration, engine_context=engine_context(args), auto_record=not args.no_record,
+        record_folder=args.recordings_dir))
+    result = session.result if session is not None else None
+    if result is None:
+        print("imu-gait live: no samples arrived; nothing recorded, no report.", file=err)
+        return 0
+    if not args.quiet:
+        try:
+            from ..report import print_summary
+            print_summary(result, file=out)
+        except ImportError:
+            pass
+    for what, path in written:
+        print(f"Wrote {what}: {path}", file=err)
+    return 0
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    found = asyncio.run(_scan(args.timeout, args.simulate))
+    if not found:
+        print("No supported sensors found. Switch the sensor on (and off any phone app holding it), bring it "
+              "closer and scan again.", file=sys.stderr)
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold")
+    for col in ("Name", "Address", "RSSI", "Protocol"):
+        table.add_column(col, justify="right" if col == "RSSI" else "left")
+    for d in found:
+        table.add_row(d.name or "(no name)", d.address, "—" if d.rssi is None else f"{d.rssi} dBm",
+                      FAMILY_LABELS.get(d.family, d.family))
+    Console(file=sys.stdout, highlight=False).print(table)
+    return 0
+
+
+async def _scan(timeout: float, simulate: bool):
+    from . import scan
+
+    if not simulate:
+        from bleak.exc import BleakError
+        try:
+            return await scan(timeout=timeout)
+        except (BleakError, OSError) as exc:
+            raise DeviceError(f"Bluetooth is not available ({type(exc).__name__}: {exc or 'no adapter'}).\n"
+                              "  What to do: switch Bluetooth on (Linux: `bluetoothctl show`), or try "
+                              "`imu-gait scan --simulate`.") from exc
+    if not _bumble_available():
+        raise DeviceError("`scan --simulate` needs the bumble package.\n  What to do: pip install bumble")
+    from .emulated import EMULATED_BACKEND, EmulatedAir, EmulatedGaitImu, EmulatedPolarH10
+
+    async with EmulatedAir() as air:
+        await air.add(EmulatedGaitImu(name="GaitIMU-SIM1"))
+        await air.add(EmulatedPolarH10())
+        return await scan(timeout=min(timeout, 1.0), backend=EMULATED_BACKEND)

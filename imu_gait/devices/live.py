@@ -1,0 +1,660 @@
+"""The live session: a sample stream in, the offline engine fed chunk by chunk, live results out.
+
+One :class:`LiveSession` ties together
+
+* a **source** — any async iterable of sample blocks (objects with ``time_s`` (n,) s,
+  ``acc_mps2`` (n, 3) m/s² incl. gravity, ``gyro_rads`` (n, 3) rad/s or None and optionally
+  ``lost_before``) and status events (anything else: ``Connected``, ``Gap``, ``Reconnecting`` …).
+  :func:`imu_gait.devices.open_stream` (a Bluetooth sensor), :func:`simulated_stream` (the
+  emulated GaitIMU sensor over the emulated radio) and :class:`~imu_gait.devices.replay.ReplaySource`
+  (a recording played back) are such sources;
+* the **same** :class:`~imu_gait.engine.GaitEngine` that :func:`imu_gait.analyze` uses, fed what
+  arrived every 0.1 s of samples, so live steps and metrics equal the offline ones (the engine is
+  chunk-invariant) and step events come out ~0.36 s after the foot strike (median);
+* an optional **recording** (native CSV, written as samples arrive, made durable at least every
+  0.5 s by :class:`~imu_gait.io.native.NativeCsvWriter`; lost samples stay a gap in the file);
+* the **final result**, ``engine.finish()`` — the live engine's own result, no re-analysis.
+
+Library use (your own asyncio program)::
+
+    import asyncio
+    from imu_gait.devices import open_stream
+    from imu_gait.devices.live import monitor
+
+    async def main():
+        async with open_stream("GaitIMU-1234") as stream:               # or simulated_stream(speed=10)
+            async with monitor(stream, record="walk.csv", on_step=lambda ev: print("step", ev.time_s),
+                               sensor_height_m=1.0) as live:
+                async for update in live:                                 # one per block / status event
+                    if update.new_flags:
+                        print("cue:", [f.message for f in update.new_flags])
+                    if update.time_s > 120:                               # stop after 2 minutes
+                        break
+        result = live.result                                              # an AnalysisResult
+        print(result.summary["cadence_spm"])
+
+    asyncio.run(main())
+
+Times are the source's own seconds (for a BLE stream: host seconds since the stream opened,
+from the sensor clock mapped with drift correction).
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as _dt
+import inspect
+import logging
+import math
+import os
+import re
+import signal
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..engine import GaitEngine, StepEvent
+from ..result import AnalysisResult, Flag
+
+#: the largest backwards step of a block's time axis that is absorbed by shifting the block
+#: forward (sensor-clock fit updates move the mapping by a few ms); larger overlaps are dropped
+MAX_TIME_SHIFT_S = 0.25
+#: a back-strain cue stays on screen this long (s of walk) after the engine last listed it
+FLAG_HOLD_S = 20.0
+RATE_WINDOW_S = 5.0
+
+ENGINE_CONTEXT_KEYS = ("belt_speed_mps", "incline_pct", "treadmill", "sensor_height_m", "placement",
+                       "max_incline_pct", "baseline_s")
+
+
+# ------------------------------------------------------------------ what the session reports
+@dataclass
+class SignalQuality:
+    """Link and sample bookkeeping for the live view and the report."""
+    samples: int = 0                  # samples received (and fed to the engine)
+    lost_samples: int = 0             # missing samples reported by the source (SampleBlock.lost_before)
+    gaps: int = 0                     # blocks preceded by lost samples
+    packets: int | None = None        # from the source's counters, when it has them
+    corrupt: int = 0                  # malformed packets skipped (source counters)
+    queue_drops: int = 0              # notifications dropped because the consumer lagged (source counters)
+    connects: int = 0
+    reconnects: int = 0
+    connected: bool = False
+    rate_hz: float = float("nan")     # measured from the received sample times over the last 5 s
+    nominal_rate_hz: float = float("nan")
+    drift_ppm: float = float("nan")
+    loss_detection: str = "exact"     # "exact" | "estimated" | "none" (Thingy:52: loss undetectable)
+    time_fixes: int = 0               # blocks shifted forward because their time axis stepped back
+    dropped_overlap: int = 0          # samples dropped because their time went backwards by > 0.25 s
+
+    @property
+    def loss_pct(self) -> float:
+        total = self.samples + self.lost_samples
+        return 100.0 * self.lost_samples / total if total else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        d = dict(self.__dict__)
+        d["loss_pct"] = self.loss_pct
+        return d
+
+
+@dataclass
+class LiveUpdate:
+    """What one step of the session produced (one source item)."""
+    time_s: float                                            # newest sample time so far (s)
+    steps: list[StepEvent] = field(default_factory=list)     # newly confirmed initial contacts
+    rows: list[dict[str, Any]] = field(default_factory=list)  # newly finalised per-step rows
+    new_flags: list[Flag] = field(default_factory=list)      # back-strain flags that just rose
+    event: Any = None                                        # the source's status event, if any
+    n_samples: int = 0                                       # samples in this block
+    status_changed: bool = False                             # LiveSession.status() has new values
+
+
+# ------------------------------------------------------------------ the session
+class LiveSession:
+    """Feeds a source into a :class:`GaitEngine`; async context manager and async iterator of
+    :class:`LiveUpdate`. Create it with :func:`monitor`."""
+
+    def __init__(self, source: Any, *, on_step: Callable | None = None, on_status: Callable | None = None,
+                 record: str | os.PathLike | Any | None = None, record_meta: dict | None = None,
+                 fs_hz: float | None = None, feed_interval_s: float = 0.1, status_interval_s: float = 1.0,
+                 **engine_context: Any):
+        unknown = set(engine_context) - set(ENGINE_CONTEXT_KEYS)
+        if unknown:
+            raise TypeError(f"unknown engine context {sorted(unknown)}; known: {', '.join(ENGINE_CONTEXT_KEYS)}")
+        self.source = source
+        self.on_step = on_step
+        self.on_status = on_status
+        self.record = record
+        self.record_meta = dict(record_meta or {})
+        self.fs_hz = fs_hz
+        self.feed_interval_s = float(feed_interval_s)
+        self.status_interval_s = float(status_interval_s)
+        self._status_t = -math.inf
+        self._rows_since_status = False
+        self._pending: list[tuple] = []
+        self._fed_t = -math.inf
+        self._flag_seen: dict[str, tuple[Flag, float]] = {}
+        self.flag_hold_s = FLAG_HOLD_S
+        # a source may know context (a replayed file's sensor height, placement); the caller's wins
+        ctx = {k: v for k, v in (getattr(source, "engine_context", None) or {}).items() if k in ENGINE_CONTEXT_KEYS}
+        ctx.update({k: v for k, v in engine_context.items() if v is not None})
+        self.engine_context = ctx
+        self.engine: GaitEngine | None = None
+        self.writer: Any = None
+        self.record_path: Path | None = None
+        self.signal = SignalQuality()
+        self.events_seen: list[Any] = []
+        self.active_flags: list[Flag] = []
+        self.device: str | None = getattr(source, "name", None)
+        self.family: str | None = getattr(source, "family_key", None) or getattr(source, "family", None)
+        if self.family is not None and not isinstance(self.family, str):
+            self.family = getattr(self.family, "key", str(self.family))
+        self.start_utc = _dt.datetime.now(_dt.timezone.utc)
+        self.result: AnalysisResult | None = None
+        self._iter: AsyncIterator | None = None
+        self._last_t: float | None = None
+        self._first_t: float | None = None
+        self._rate_hist: deque = deque()          # (t_last, cumulative samples) per block
+        self._status: dict[str, Any] = {}
+        self._stop = False
+        self._close_task: asyncio.Future | None = None
+
+    # ---- lifecycle
+    async def __aenter__(self) -> "LiveSession":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        if self._close_task is not None:         # let a stop() finish closing the source (STOP, disconnect)
+            try:
+                await asyncio.wait_for(asyncio.shield(self._close_task), 5.0)
+            except Exception:  # noqa: BLE001 - best effort on the way out
+                pass
+        self.finish()
+
+    def stop(self) -> None:
+        """Ask the session to end (safe from a signal handler): iteration stops, the source is closed."""
+        if self._stop:
+            return
+        self._stop = True
+        close = getattr(self.source, "close", None)
+        if close is not None:
+            res = close()
+            if inspect.isawaitable(res):
+                self._close_task = asyncio.ensure_future(res)
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop
+
+    # ---- iteration
+    def __aiter__(self) -> "LiveSession":
+        return self
+
+    async def __anext__(self) -> LiveUpdate:
+        if self._stop:
+            raise StopAsyncIteration
+        if self._iter is None:
+            self._iter = self.source.__aiter__()
+        item = await self._iter.__anext__()        # StopAsyncIteration ends the session
+        upd = self.process(item)
+        await self._callbacks(upd)
+        return upd
+
+    async def run(self, *, until_s: float | None = None) -> AnalysisResult:
+        """Consume the whole source (or up to ``until_s`` seconds of stream time) and finish."""
+        async for upd in self:
+            if until_s is not None and self._first_t is not None and upd.time_s - self._first_t >= until_s:
+                break
+        return self.finish()
+
+    async def _callbacks(self, upd: LiveUpdate) -> None:
+        if self.on_step is not None:
+            for ev in upd.steps:
+                r = self.on_step(ev)
+                if inspect.isawaitable(r):
+                    await r
+        if self.on_status is not None and (upd.status_changed or upd.event is not None):
+            r = self.on_status(self.status())
+            if inspect.isawaitable(r):
+                await r
+
+    # ---- the work (synchronous, so it can also be driven without asyncio)
+    def process(self, item: Any) -> LiveUpdate:
+        """Handle one source item: a sample block or a status event."""
+        if hasattr(item, "time_s") and hasattr(item, "acc_mps2"):
+            return self._process_block(item)
+        return self._process_event(item)
+
+    def _process_event(self, ev: Any) -> LiveUpdate:
+        self.events_seen.append(ev)
+        if len(self.events_seen) > 500:
+            del self.events_seen[:100]
+        name = type(ev).__name__
+        s = self.signal
+        if name == "Connected":
+            s.connected = True
+            s.connects += 1
+            if s.connects > 1:
+                s.reconnects += 1
+            self.device = getattr(ev, "name", None) or self.device
+            self.family = getattr(ev, "family", None) or self.family
+            rate = (getattr(ev, "info", None) or {}).get("rate_hz")
+            if rate:
+                s.nominal_rate_hz = float(rate)
+        elif name == "Disconnected":
+            s.connected = False
+        self._pull_counters()
+        t = self._last_t if self._last_t is not None else float(getattr(ev, "time_s", 0.0) or 0.0)
+        upd = LiveUpdate(time_s=t, event=ev)
+        if self.engine is not None:
+            self._feed_pending(upd)
+        return upd
+
+    def _pull_counters(self) -> None:
+        c = getattr(self.source, "counters", None)
+        if c is None:
+            return
+        s = self.signal
+        s.packets = getattr(c, "packets", s.packets)
+        s.corrupt = getattr(c, "corrupt", s.corrupt)
+        s.queue_drops = getattr(c, "queue_drops", s.queue_drops)
+        drift = getattr(c, "drift_ppm", float("nan"))
+        if drift is not None and math.isfinite(drift):
+            s.drift_ppm = float(drift)
+
+    def _nominal_rate(self, t: np.ndarray) -> float:
+        for cand in (self.fs_hz, getattr(self.source, "rate_hz", None), self.signal.nominal_rate_hz):
+            if cand is not None and math.isfinite(float(cand)) and cand > 0:
+                return float(cand)
+        session = getattr(self.source, "session", None)
+        rate = getattr(session, "nominal_rate_hz", None)
+        if rate:
+            return float(rate)
+        if t.size > 1:
+            return float(1.0 / np.median(np.diff(t)))
+        return 100.0
+
+    def _start(self, t: np.ndarray, has_gyro: bool) -> None:
+        fs = self._nominal_rate(t)
+        s = self.signal
+        if not math.isfinite(s.nominal_rate_hz):
+            s.nominal_rate_hz = fs
+        decoder = getattr(getattr(self.source, "session", None), "decoder", None)
+        s.loss_detection = getattr(decoder, "loss_detection", None) or getattr(self.source, "loss_detection", "exact")
+        self.engine = GaitEngine(fs, has_gyro=has_gyro, **self.engine_context)
+        if self.record is not None:
+            self._open_writer(has_gyro, fs)
+
+    def _open_writer(self, has_gyro: bool, fs: float) -> None:
+        rec = self.record
+        if hasattr(rec, "write"):                  # a writer the caller made
+            self.writer = rec
+            self.record_path = Path(getattr(rec, "path", "")) if getattr(rec, "path", None) else None
+            return
+        from ..io.native import NativeCsvWriter
+
+        path = Path(rec)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta = {"source": "imu-gait live", "device": self.device or "unknown",
+                "protocol": self.family or "unknown", "sample_rate_hz": round(fs, 3),
+                "start_utc": self.start_utc.isoformat(timespec="seconds"),
+                "time_origin": getattr(self.source, "time_origin",
+                                       "seconds since the stream opened (sensor clock mapped to host time)")}
+        if self.engine_context.get("placement"):
+            meta["placement"] = self.engine_context["placement"]
+        meta.update(self.record_meta)
+        self.writer = NativeCsvWriter(path, has_gyro=has_gyro, meta=meta)
+        self.record_path = path
+
+    def _monotone(self, t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None):
+        """Keep the time axis strictly increasing across blocks (the engine and the file need it).
+
+        A sensor-clock fit update can move the mapping back by a few ms: such a block is shifted
+        forward to start one sample period after the previous one (no sample is dropped or
+        invented). A larger step back (> 0.25 s) drops the overlapping samples, counted."""
+        last = self._last_t
+        if last is None or t[0] > last:
+            return t, acc, gyro
+        dt = float(np.median(np.diff(t))) if t.size > 1 else 1.0 / max(self.signal.nominal_rate_hz, 1.0)
+        overlap = last - t[0]
+        if overlap <= MAX_TIME_SHIFT_S:
+            self.signal.time_fixes += 1
+            return t + (overlap + dt), acc, gyro
+        keep = t > last
+        self.signal.dropped_overlap += int((~keep).sum())
+        return t[keep], acc[keep], None if gyro is None else gyro[keep]
+
+    def _process_block(self, block: Any) -> LiveUpdate:
+        t = np.asarray(block.time_s, dtype=np.float64)
+        acc = np.asarray(block.acc_mps2, dtype=np.float64)
+        gyro = getattr(block, "gyro_rads", None)
+        gyro = None if gyro is None else np.asarray(gyro, dtype=np.float64)
+        s = self.signal
+        lost = int(getattr(block, "lost_before", 0) or 0)
+        if lost > 0:
+            s.lost_samples += lost
+            s.gaps += 1
+        if t.size == 0:
+            return LiveUpdate(time_s=self._last_t or 0.0)
+        if self.engine is None:
+            self._start(t, gyro is not None)
+        if self.engine.has_gyro and gyro is None:
+            raise ValueError("the source stopped sending angular rate mid-stream (blocks must keep one layout)")
+        if not self.engine.has_gyro:
+            gyro = None
+        t, acc, gyro = self._monotone(t, acc, gyro)
+        if t.size == 0:
+            return LiveUpdate(time_s=self._last_t or 0.0)
+        if self._first_t is None:
+            self._first_t = float(t[0])
+            self._fed_t = float(t[0]) - 1.0 / max(self.signal.nominal_rate_hz, 1.0)
+        if self.writer is not None:              # every sample goes to the file as it arrives
+            self.writer.write(t, acc, gyro)
+        self._last_t = float(t[-1])
+        s.samples += t.size
+        self._measure_rate(t)
+        self._pull_counters()
+        self._pending.append((t, acc, gyro))
+        upd = LiveUpdate(time_s=self._last_t, n_samples=int(t.size))
+        # the engine is fed every `feed_interval_s` of samples (fewer, larger calls: less CPU)
+        if self._last_t - self._fed_t >= self.feed_interval_s - 0.25 / max(self.signal.nominal_rate_hz, 1.0):
+            self._feed_pending(upd)
+        return upd
+
+    def _feed_pending(self, upd: LiveUpdate) -> None:
+        if not self._pending:
+            return
+        if len(self._pending) == 1:
+            t, acc, gyro = self._pending[0]
+        else:
+            t = np.concatenate([p[0] for p in self._pending])
+            acc = np.concatenate([p[1] for p in self._pending])
+            gyro = None if self._pending[0][2] is None else np.concatenate([p[2] for p in self._pending])
+        self._pending.clear()
+        res = self.engine.feed(t, acc, gyro)
+        self._fed_t = float(t[-1])
+        upd.steps.extend(res.events)
+        upd.rows.extend(res.rows)
+        # live status (medians of the last steps, flags) at most once per `status_interval_s`
+        if res.rows:
+            self._rows_since_status = True
+        if self._rows_since_status and self._fed_t - self._status_t >= self.status_interval_s:
+            upd.new_flags.extend(self._refresh_status())
+            upd.status_changed = True
+
+    def _measure_rate(self, t: np.ndarray) -> None:
+        h = self._rate_hist
+        h.append((float(t[-1]), self.signal.samples))
+        while len(h) > 2 and h[-1][0] - h[0][0] > RATE_WINDOW_S:
+            h.popleft()
+        if len(h) >= 2 and h[-1][0] > h[0][0]:
+            self.signal.rate_hz = (h[-1][1] - h[0][1]) / (h[-1][0] - h[0][0])
+
+    def _refresh_status(self) -> list[Flag]:
+        """Recompute the engine's live status; return the flags that rose since the last time.
+
+        A flag stays active for ``flag_hold_s`` after the engine last listed it: the engine
+        re-judges its flags every few steps, and a cue should not flicker in between."""
+        self._status = self.engine.live_status()
+        now = self._last_t if self._last_t is not None else 0.0
+        self._status_t = now
+        self._rows_since_status = False
+        risen = []
+        for f in self._status.get("active_flags") or []:
+            if f.id not in self._flag_seen or now - self._flag_seen[f.id][1] > self.flag_hold_s:
+                risen.append(f)
+            self._flag_seen[f.id] = (f, now)
+        self.active_flags = [f for f, seen in self._flag_seen.values() if now - seen <= self.flag_hold_s]
+        return risen
+
+    # ---- read-outs
+    @property
+    def time_s(self) -> float:
+        """Stream time covered so far (s since the first sample)."""
+        if self._first_t is None or self._last_t is None:
+            return 0.0
+        return self._last_t - self._first_t
+
+    def status(self) -> dict[str, Any]:
+        """Latest live values: the engine's ``live_status()`` plus ``signal``, ``elapsed_s``, ``device``."""
+        if self.engine is not None and not self._status:
+            self._refresh_status()
+        out = dict(self._status) if self._status else {"n_steps": 0, "walking": False, "gait": "",
+                                                       "active_flags": []}
+        out["signal"] = self.signal
+        out["elapsed_s"] = self.time_s
+        out["device"] = self.device
+        out["protocol"] = self.family
+        return out
+
+    # ---- the end
+    def finish(self) -> AnalysisResult | None:
+        """Close the recording and return the engine's final result (idempotent).
+
+        None when no sample ever arrived."""
+        if self.result is not None:
+            return self.result
+        if self.writer is not None:
+            try:
+                self.writer.close()
+            finally:
+                pass
+        if self.engine is None:
+            return None
+        self._feed_pending(LiveUpdate(time_s=self._last_t or 0.0))
+        res = self.engine.finish()
+        s = self.signal
+        placement = self.engine_context.get("placement")
+        res.summary.update({
+            "source": "live" if self.record_path is None else str(self.record_path),
+            "sample_rate_hz": round(float(s.rate_hz if math.isfinite(s.rate_hz) else s.nominal_rate_hz), 3),
+            "placement": placement or "unknown",
+            "n_samples": int(s.samples),
+            "device": self.device or "unknown",
+            "protocol": self.family or "unknown",
+            "lost_samples": int(s.lost_samples),
+            "loss_pct": round(s.loss_pct, 3),
+            "reconnects": int(s.reconnects),
+            "corrupt_packets": int(s.corrupt),
+            "queue_drops": int(s.queue_drops),
+            "start_utc": self.start_utc.isoformat(timespec="seconds"),
+        })
+        if self.record_path is not None:
+            res.summary["path"] = str(self.record_path)
+        notes = []
+        if s.lost_samples:
+            notes.append(f"{s.lost_samples} samples ({s.loss_pct:.2f} %) were lost over the link in {s.gaps} "
+                         "gap(s); gaps are left as gaps (nothing interpolated beyond 0.5 s)")
+        if s.loss_detection == "none":
+            notes.append("this sensor's stream has no sequence number or timestamp: lost packets cannot be detected")
+        if s.reconnects:
+            notes.append(f"the sensor reconnected {s.reconnects} time(s) during the walk")
+        if s.queue_drops:
+            notes.append(f"{s.queue_drops} notifications were dropped because processing fell behind")
+        if s.dropped_overlap:
+            notes.append(f"{s.dropped_overlap} samples were dropped because their time stamps went backwards")
+        res.warnings = notes + list(res.warnings)
+        self.result = res
+        return res
+
+
+def monitor(source: Any, *, on_step: Callable[[StepEvent], Any] | None = None,
+            on_status: Callable[[dict], Any] | None = None, record: str | os.PathLike | Any | None = None,
+            **engine_context: Any) -> LiveSession:
+    """Monitor a live sample stream with the gait engine.
+
+    ``source``: an *opened* stream — an async iterable of sample blocks and status events, e.g.
+    ``async with open_stream("GaitIMU-1234") as stream`` (see :mod:`imu_gait.devices`),
+    :func:`simulated_stream` or :class:`~imu_gait.devices.replay.ReplaySource`.
+    ``on_step(event)``: called for every confirmed step (:class:`~imu_gait.engine.StepEvent`).
+    ``on_status(status)``: called with :meth:`LiveSession.status` whenever it changes (new
+    per-step metrics, a flag rising, a link event). Callbacks may be plain or ``async`` functions.
+    ``record``: native CSV path (or a ``NativeCsvWriter``) receiving every sample as it arrives.
+    ``engine_context``: ``belt_speed_mps``, ``incline_pct``, ``treadmill``, ``sensor_height_m``,
+    ``placement``, ``max_incline_pct``, ``baseline_s`` (as for :func:`imu_gait.analyze`),
+    ``fs_hz`` (the input rate, when the source does not say) and ``feed_interval_s`` (the engine
+    is fed every 0.1 s of samples by default: fewer, larger calls; 0 = every block) and
+    ``status_interval_s`` (live status and flag cues re-read at most once per 1 s of stream).
+
+    Returns a :class:`LiveSession`: ``async with monitor(stream) as live: async for update in live: …``;
+    afterwards ``live.result`` holds the :class:`~imu_gait.result.AnalysisResult` (also returned by
+    ``live.finish()``). Example::
+
+        async with open_stream("GaitIMU-1234") as stream:
+            async with monitor(stream, record="walk.csv", on_step=print) as live:
+                async for update in live:
+                    if update.new_flags:
+                        print("cue:", update.new_flags[0].message)
+        print(live.result.summary["cadence_spm"])
+    """
+    fs_hz = engine_context.pop("fs_hz", None)
+    feed_interval_s = engine_context.pop("feed_interval_s", 0.1)
+    status_interval_s = engine_context.pop("status_interval_s", 1.0)
+    return LiveSession(source, on_step=on_step, on_status=on_status, record=record, fs_hz=fs_hz,
+                       feed_interval_s=feed_interval_s, status_interval_s=status_interval_s, **engine_context)
+
+
+# ------------------------------------------------------------------ the built-in emulated sensor
+SIMULATED_SENSORS = ("gaitimu", "polar_h10")
+
+
+@contextlib.asynccontextmanager
+async def simulated_stream(*, speed: float = 1.0, rate_hz: int = 200, walk_s: float = 240.0, seed: int = 0,
+                           faults: Any = None, sensor: str = "gaitimu", name: str | None = None,
+                           stream_kwargs: dict | None = None, **synth_params: Any):
+    """An opened stream from an emulated sensor (bumble GATT server on an in-process virtual
+    radio), driven through bleak with the project's bumble backend — the whole BLE path with no
+    hardware. ``sensor``: "gaitimu" (the open firmware: acc + gyro, exact loss accounting) or
+    "polar_h10" (PMD accelerometer only, loss estimated from frame time stamps).
+
+    The sensor plays :func:`imu_gait.synthetic.synthesize_walk` samples (``walk_s`` long, looping)
+    at ``rate_hz``; ``speed`` > 1 runs faster than real time (the stream's clock is scaled the same
+    way, so times stay in walk seconds). The yielded stream has ``.truth``
+    (:class:`~imu_gait.synthetic.GaitTruth`), ``.sensor`` (the emulator) and ``.recording`` (the
+    synthetic samples) for tests."""
+    from ..synthetic import synthesize_walk
+    from . import StreamSettings, open_stream
+    from .emulated import EMULATED_BACKEND, ArraySource, EmulatedAir, EmulatedGaitImu, EmulatedPolarH10
+
+    if sensor not in SIMULATED_SENSORS:
+        raise ValueError(f"unknown emulated sensor {sensor!r}: {', '.join(SIMULATED_SENSORS)}")
+    rec, truth = synthesize_walk(walk_s, float(rate_hz), seed=seed, **synth_params)
+    logging.getLogger("bumble").setLevel(logging.ERROR)     # its shutdown chatter is not the user's concern
+    source = ArraySource(rec.acc_mps2, rec.gyro_rads, rate_hz)
+    async with EmulatedAir() as air:
+        if sensor == "gaitimu":
+            periph = EmulatedGaitImu(name=name or "GaitIMU-SIM1", source=source, faults=faults, speed=speed)
+        else:
+            periph = EmulatedPolarH10(name=name or "Polar H10 SIM00001", source=source, faults=faults, speed=speed)
+        periph = await air.add(periph)
+        kw = dict(backoff_s=(0.2, 0.5, 1.0, 2.0), scan_timeout_s=5.0)
+        kw.update(stream_kwargs or {})
+        async with open_stream(periph.name, backend=EMULATED_BACKEND, clock_ns=periph.host_clock_ns,
+                               settings=StreamSettings(rate_hz=int(rate_hz)), **kw) as stream:
+            stream.truth = truth
+            stream.sensor = periph
+            stream.recording = rec
+            yield stream
+
+
+# ------------------------------------------------------------------ reports and the whole command
+def default_record_path(device: str | None, folder: str | os.PathLike = "recordings") -> Path:
+    """``recordings/<UTC timestamp>_<device>.csv``."""
+    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    dev = re.sub(r"[^A-Za-z0-9_.-]+", "-", device or "sensor").strip("-") or "sensor"
+    return Path(folder) / f"{stamp}_{dev}.csv"
+
+
+def write_reports(result: AnalysisResult, *, json_path: str | os.PathLike | None = None,
+                  html_path: str | os.PathLike | None = None) -> list[tuple[str, Path]]:
+    """The same outputs as ``imu-gait analyze --json … --report …``; returns what was written."""
+    written: list[tuple[str, Path]] = []
+    if json_path is not None:
+        result.to_json(str(json_path))
+        written.append(("JSON", Path(json_path)))
+    if html_path is not None:
+        try:
+            from ..report import write_html
+        except ImportError:  # report module not installed: JSON only
+            write_html = None
+        if write_html is not None:
+            write_html(result, html_path)
+            written.append(("HTML report", Path(html_path)))
+    return written
+
+
+async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLike | None = None,
+                   json_path: str | os.PathLike | None = None, html_path: str | os.PathLike | None = None,
+                   duration_s: float | None = None, engine_context: dict | None = None,
+                   handle_signals: bool = True, record_folder: str | os.PathLike = "recordings",
+                   auto_record: bool = True) -> tuple[LiveSession, list[tuple[str, Path]]]:
+    """Run a whole live walk: open ``source_cm`` (an async context manager yielding a stream),
+    monitor it, show it in ``view`` (see :mod:`.view`), record, stop on ``duration_s`` /
+    Ctrl-C / SIGTERM / end of stream, and write the report. Returns (session, written files).
+
+    ``record``: CSV path; None with ``auto_record`` → ``recordings/<timestamp>_<device>.csv``.
+    ``json_path``/``html_path``: None → next to the recording (same stem), when recording."""
+    loop = asyncio.get_running_loop()
+    session: LiveSession | None = None
+    installed: list[int] = []
+    stop_reason = {"why": None}
+
+    def request_stop(why: str) -> None:
+        stop_reason["why"] = why
+        if session is not None:
+            session.stop()
+
+    if handle_signals:
+        for sig, why in ((signal.SIGINT, "interrupted (Ctrl-C)"), (signal.SIGTERM, "terminated (SIGTERM)")):
+            try:
+                loop.add_signal_handler(sig, request_stop, why)
+                installed.append(sig)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread / Windows
+                pass
+    written: list[tuple[str, Path]] = []
+    error: BaseException | None = None
+    try:
+        async with source_cm as stream:
+            device = getattr(stream, "name", None)
+            rec_path = record if record is not None else (default_record_path(device, record_folder)
+                                                          if auto_record else None)
+            session = monitor(stream, record=rec_path, **(engine_context or {}))
+            if stop_reason["why"] is not None:
+                session.stop()
+            if view is not None:
+                view.start(session)
+            try:
+                async with session:
+                    async for upd in session:
+                        if view is not None:
+                            view.update(session, upd)
+                        if duration_s is not None and session.time_s >= duration_s:
+                            stop_reason["why"] = stop_reason["why"] or f"duration {duration_s:g} s reached"
+                            break
+            except Exception as exc:  # noqa: BLE001 - report what was recorded, then re-raise
+                error = exc
+                stop_reason["why"] = f"error: {exc}"
+            finally:
+                session.finish()
+                if view is not None:
+                    view.stop(session, stop_reason["why"] or "stream ended")
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+    result = session.result if session is not None else None
+    if result is not None:
+        base = session.record_path
+        jp = json_path if json_path is not None else (base.with_suffix(".json") if base is not None else None)
+        hp = html_path if html_path is not None else (base.with_suffix(".html") if base is not None else None)
+        written = write_reports(result, json_path=jp, html_path=hp)
+    if error is not None:
+        raise error
+    if session is not None and session.record_path is not None:
+        written.insert(0, ("recording", session.record_path))
+    return session, written
+

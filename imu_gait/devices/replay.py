@@ -1,0 +1,143 @@
+"""Play a recording through the live path, in real time or faster.
+
+:class:`ReplaySource` is a live source (see :mod:`.live`): it yields
+:class:`~imu_gait.devices.link.SampleBlock` objects cut from a recording (any format
+:func:`imu_gait.read` knows, or a :class:`~imu_gait.recording.Recording`) as if a sensor sent
+them, paced by the wall clock divided by ``speed`` (``speed=0`` → as fast as possible). The
+sample times are the recording's own, so a replay through :func:`~.live.monitor` gives the
+same steps as :func:`imu_gait.analyze` on the file.
+
+    async with ReplaySource("walk.csv", speed=4) as src:
+        async with monitor(src) as live:
+            async for update in live: ...
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .link import SampleBlock
+
+
+@dataclass
+class ReplayCounters:
+    packets: int = 0
+    samples: int = 0
+    lost_samples: int = 0
+    corrupt: int = 0
+    queue_drops: int = 0
+
+
+class ReplaySource:
+    """A recording as a live stream of sample blocks.
+
+    Parameters
+    ----------
+    recording : path (read with :func:`imu_gait.read`) or a :class:`~imu_gait.recording.Recording`.
+    speed : playback speed (1 = real time, 10 = ten times faster, 0 = no pacing at all).
+    block_s : block length in seconds of recording time (like a sensor's packet batching), or a
+        callable returning the next block length (e.g. random sizes in tests).
+    clock : wall clock in seconds (monotonic), injectable for tests.
+    """
+
+    family = "replay"
+    loss_detection = "exact"
+    time_origin = "the replayed recording's own time axis"
+
+    def __init__(self, recording: Any, *, speed: float = 1.0, block_s: float | Callable[[], float] = 0.05,
+                 clock: Callable[[], float] = time.monotonic, **read_options: Any):
+        if isinstance(recording, (str, os.PathLike)):
+            from ..io import read
+
+            self.path: Path | None = Path(recording)
+            recording = read(recording, **read_options)
+        else:
+            self.path = None
+        rec = recording if recording.meta.get("_validated") else recording.validated()
+        self.recording = rec
+        self.name = f"replay:{self.path.name}" if self.path is not None else "replay"
+        self.rate_hz = float(rec.sample_rate_hz)
+        self.has_gyro = rec.gyro_rads is not None
+        # what imu_gait.analyze takes from the file's metadata, so a replay analyses the same way
+        self.engine_context: dict[str, Any] = {}
+        try:
+            if rec.meta.get("sensor_height_m") is not None:
+                self.engine_context["sensor_height_m"] = float(rec.meta["sensor_height_m"])
+        except (TypeError, ValueError):
+            pass
+        if rec.meta.get("placement"):
+            self.engine_context["placement"] = str(rec.meta["placement"])
+        self.speed = float(speed)
+        if self.speed < 0 or not np.isfinite(self.speed):
+            raise ValueError(f"speed must be ≥ 0 (0 = as fast as possible), got {speed!r}")
+        self.block_s = block_s
+        self.clock = clock
+        self.counters = ReplayCounters()
+        self._i = 0
+        self._wall0: float | None = None
+        self._closed = False
+        self._wake: asyncio.Event | None = None
+
+    # ---- context manager (nothing to open; present so replay and devices look alike)
+    async def __aenter__(self) -> "ReplaySource":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the replay; a pending ``__anext__`` returns at once (idempotent)."""
+        self._closed = True
+        if self._wake is not None:
+            self._wake.set()
+
+    @property
+    def done_fraction(self) -> float:
+        return self._i / max(self.recording.n_samples, 1)
+
+    def _next_len_s(self) -> float:
+        b = self.block_s() if callable(self.block_s) else self.block_s
+        return max(float(b), 1e-9)
+
+    # ---- iteration
+    def __aiter__(self) -> "ReplaySource":
+        return self
+
+    async def __anext__(self) -> SampleBlock:
+        rec = self.recording
+        t = rec.time_s
+        n = t.size
+        if self._closed or self._i >= n:
+            raise StopAsyncIteration
+        i0 = self._i
+        i1 = int(np.searchsorted(t, t[i0] + self._next_len_s(), side="left"))
+        i1 = min(max(i1, i0 + 1), n)
+        if self.speed > 0:
+            if self._wall0 is None:
+                self._wall0 = self.clock() - (t[i1 - 1] - t[0]) / self.speed
+            due = self._wall0 + (t[i1 - 1] - t[0]) / self.speed
+            wait = due - self.clock()
+            if wait > 0:
+                if self._wake is None:
+                    self._wake = asyncio.Event()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), wait)
+                except asyncio.TimeoutError:
+                    pass
+                if self._closed:
+                    raise StopAsyncIteration
+        else:
+            await asyncio.sleep(0)          # let other tasks (view, signals) run
+        self._i = i1
+        self.counters.packets += 1
+        self.counters.samples += i1 - i0
+        return SampleBlock(time_s=t[i0:i1], acc_mps2=rec.acc_mps2[i0:i1],
+                           gyro_rads=None if rec.gyro_rads is None else rec.gyro_rads[i0:i1],
+                           first_index=i0, lost_before=0)

@@ -1,0 +1,269 @@
+"""Live view of a :class:`~imu_gait.devices.live.LiveSession`: a calm rich panel on a terminal,
+plain periodic status lines otherwise (piped, logged).
+
+Both views have the same three methods, called by :func:`~imu_gait.devices.live.run_live`:
+``start(session)``, ``update(session, update)`` after every source item (cheap: they redraw
+at most ``refresh_hz`` times a second, immediately when a cue rises or the link changes) and
+``stop(session, reason)``. Back-strain cues come from ``engine.live_status()['active_flags']``
+and show the moment they rise; ``beep=True`` also rings the terminal bell then.
+"""
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import IO, Any
+
+GAIT_FIELDS = (  # (status key, label, decimals, unit)
+    ("cadence_spm", "Cadence", 0, "steps/min"),
+    ("vertical_oscillation_cm", "Bounce", 1, "cm"),
+    ("trunk_twist_deg", "Twist", 0, "°"),
+    ("forward_lean_deg", "Lean", 1, "°"),
+    ("lateral_sway_cm", "Sway", 1, "cm"),
+)
+SHORT = {"cadence_spm": "cadence", "vertical_oscillation_cm": "bounce", "trunk_twist_deg": "twist",
+         "forward_lean_deg": "lean", "lateral_sway_cm": "sway"}
+
+
+def fmt(v: Any, decimals: int = 1, unit: str = "") -> str:
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return "—"
+    if not math.isfinite(x):
+        return "—"
+    sep = "" if unit in ("°", "%") else " "
+    return f"{x:.{decimals}f}{sep}{unit}" if unit else f"{x:.{decimals}f}"
+
+
+def fmt_clock(t_s: float) -> str:
+    t = max(0, int(t_s))
+    h, rem = divmod(t, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h:d}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+def describe_event(ev: Any) -> str | None:
+    """One calm line for a stream status event (None: nothing worth saying)."""
+    name = type(ev).__name__
+    if name == "Connected":
+        mtu = getattr(ev, "mtu", None)
+        return (f"connected to {getattr(ev, 'name', '?')} ({getattr(ev, 'family', '?')}"
+                + (f", MTU {mtu}" if mtu else "") + ")")
+    if name == "Disconnected":
+        return None if getattr(ev, "intentional", False) else "link lost — reconnecting; the gap stays a gap"
+    if name == "Reconnecting":
+        return f"reconnect attempt {getattr(ev, 'attempt', '?')} in {getattr(ev, 'delay_s', 0):.1f} s"
+    if name == "Gap":
+        n = getattr(ev, "n_lost", 0)
+        dur = getattr(ev, "t1_s", 0.0) - getattr(ev, "t0_s", 0.0)
+        est = "" if getattr(ev, "exact", True) else " (estimated)"
+        return f"gap: {n} samples lost{est} over {dur:.2f} s"
+    if name == "PacketError":
+        return f"bad packet skipped ({getattr(ev, 'reason', '?')})"
+    if name == "DeviceStopped":
+        return "the sensor stopped its stream — sending START again"
+    return f"{name}"
+
+
+def signal_text(sig: Any) -> dict[str, str]:
+    """Signal-quality read-outs as short strings."""
+    loss = "undetectable" if getattr(sig, "loss_detection", "") == "none" else (
+        f"{sig.loss_pct:.1f} %" + (f" ({sig.lost_samples})" if sig.lost_samples else ""))
+    if getattr(sig, "loss_detection", "") == "estimated" and sig.lost_samples:
+        loss += " est."
+    return {"rate": fmt(sig.rate_hz, 1, "Hz"), "loss": loss, "drops": str(sig.queue_drops),
+            "bad": str(sig.corrupt), "reconnects": str(sig.reconnects)}
+
+
+class _BaseView:
+    def __init__(self, *, beep: bool = False, clock: Callable[[], float] = time.monotonic, file: IO[str] | None = None):
+        self.beep = beep
+        self.clock = clock
+        self.file = file if file is not None else sys.stdout
+        self.events: deque[str] = deque(maxlen=4)
+        self.cues_risen = 0
+        self._bad_packets_said = 0
+
+    def _event_line(self, session: Any, ev: Any) -> str | None:
+        if type(ev).__name__ == "PacketError":          # say it, but not a hundred times a second
+            self._bad_packets_said += 1
+            if self._bad_packets_said > 3 and self._bad_packets_said % 100:
+                return None
+        line = describe_event(ev)
+        return None if line is None else f"{fmt_clock(session.time_s)}  {line}"
+
+    def _bell(self) -> None:
+        if self.beep:
+            try:
+                self.file.write("\a")
+                self.file.flush()
+            except (OSError, ValueError):
+                pass
+
+
+class PlainView(_BaseView):
+    """Plain lines: a status line every ``every_s`` seconds (wall clock), cues and link events at once."""
+
+    def __init__(self, *, every_s: float = 5.0, **kw: Any):
+        super().__init__(**kw)
+        self.every_s = float(every_s)
+        self._next = None
+
+    def _print(self, text: str) -> None:
+        try:
+            print(text, file=self.file, flush=True)
+        except (BrokenPipeError, ValueError):
+            pass
+
+    def start(self, session: Any) -> None:
+        self._print(f"imu-gait live: {session.device or 'sensor'} — status every {self.every_s:g} s, "
+                    "Ctrl-C to stop")
+        self._next = self.clock() + self.every_s
+
+    def status_line(self, session: Any) -> str:
+        st = session.status()
+        sig = signal_text(session.signal)
+        parts = [fmt_clock(session.time_s), f"steps {st.get('n_steps', 0)}"]
+        parts += [f"{SHORT[k]} {fmt(st.get(k), d, u)}" for k, _, d, u in GAIT_FIELDS]
+        parts.append(st.get("gait") or ("walking" if st.get("walking") else "standing"))
+        parts.append(f"rate {sig['rate']}, loss {sig['loss']}, drops {sig['drops']}, reconnects {sig['reconnects']}")
+        flags = session.active_flags
+        parts.append("cues: " + (", ".join(f.id for f in flags) if flags else "none"))
+        return " | ".join(parts)
+
+    def update(self, session: Any, upd: Any) -> None:
+        if upd.event is not None:
+            line = self._event_line(session, upd.event)
+            if line:
+                self._print(line)
+        for f in upd.new_flags:
+            self.cues_risen += 1
+            self._print(f"{fmt_clock(session.time_s)}  CUE [{f.severity}] {f.message} — {f.advice}")
+            self._bell()
+        now = self.clock()
+        if self._next is not None and now >= self._next:
+            self._print(self.status_line(session))
+            self._next = now + self.every_s
+
+    def stop(self, session: Any, reason: str) -> None:
+        self._print(self.status_line(session))
+        self._print(f"stopped: {reason}")
+
+
+class RichView(_BaseView):
+    """A calm rich panel (``rich.live.Live``), redrawn once a second (``refresh_hz``) and at once when
+    a cue rises or the link changes."""
+
+    def __init__(self, *, console: Any = None, refresh_hz: float = 1.0, **kw: Any):
+        super().__init__(**kw)
+        from rich.console import Console
+
+        self.console = console if console is not None else Console(file=self.file)
+        if console is not None:
+            self.file = console.file
+        self.refresh_s = 1.0 / float(refresh_hz)
+        self._live = None
+        self._last = -1e18
+        self.n_renders = 0
+
+    def start(self, session: Any) -> None:
+        from rich.live import Live
+
+        self._live = Live(self.render(session), console=self.console, auto_refresh=False, transient=False)
+        self._live.start()
+        self._last = self.clock()
+
+    def render(self, session: Any, reason: str | None = None):
+        from rich import box
+        from rich.console import Group
+        from rich.panel import Panel
+        from rich.table import Table
+        from rich.text import Text
+
+        st = session.status()
+        sig = session.signal
+        gait = Table.grid(padding=(0, 2))
+        gait.add_column(style="dim", justify="right")
+        gait.add_column(justify="left", min_width=14)
+        gait.add_row("Steps", str(st.get("n_steps", 0)))
+        for k, label, d, u in GAIT_FIELDS:
+            gait.add_row(label, fmt(st.get(k), d, u))
+        state = st.get("gait") or ""
+        gait.add_row("Gait", ("walking" if state == "walk" else "running" if state == "run" else state or "—")
+                     if st.get("walking") else "standing / not walking")
+
+        s = signal_text(sig)
+        link = Table.grid(padding=(0, 2))
+        link.add_column(style="dim", justify="right")
+        link.add_column(justify="left")
+        link.add_row("Link", Text("streaming", style="green") if sig.connects == 0 else
+                     Text("connected", style="green") if sig.connected else Text("reconnecting…", style="yellow"))
+        link.add_row("Sample rate", s["rate"])
+        link.add_row("Packet loss", s["loss"])
+        link.add_row("Queue drops", Text(s["drops"], style="yellow" if sig.queue_drops else ""))
+        link.add_row("Bad packets", s["bad"])
+        link.add_row("Reconnects", s["reconnects"])
+        rec = getattr(session, "record_path", None)
+        link.add_row("Recording", str(rec) if rec else "off")
+
+        top = Table.grid(expand=True, padding=(0, 4))
+        top.add_column(ratio=1)
+        top.add_column(ratio=1)
+        top.add_row(gait, link)
+
+        flags = session.active_flags
+        if flags:
+            cues = Table.grid(padding=(0, 1))
+            cues.add_column()
+            for f in flags:
+                colour = {"mild": "yellow", "moderate": "dark_orange", "marked": "red"}.get(f.severity, "yellow")
+                cues.add_row(Text.assemble(("● ", colour), (f.message, "bold"), ("  " + f.advice, "dim")))
+        else:
+            cues = Text("No back-strain cues — steady.", style="green")
+        parts: list[Any] = [top, Text(""), cues]
+        if self.events:
+            parts += [Text(""), Text("\n".join(self.events), style="dim")]
+        if reason:
+            parts += [Text(""), Text(f"Stopped: {reason}", style="bold")]
+        title = f"imu-gait live · {session.device or 'sensor'} · {fmt_clock(session.time_s)}"
+        return Panel(Group(*parts), title=title, title_align="left", box=box.ROUNDED, border_style="grey50",
+                     padding=(1, 2))
+
+    def update(self, session: Any, upd: Any) -> None:
+        urgent = False
+        if upd.event is not None:
+            line = self._event_line(session, upd.event)
+            if line:
+                self.events.append(line)
+                urgent = True
+        if upd.new_flags:
+            self.cues_risen += len(upd.new_flags)
+            self._bell()
+            urgent = True
+        now = self.clock()
+        if self._live is not None and (urgent or now - self._last >= self.refresh_s):
+            self._live.update(self.render(session), refresh=True)
+            self.n_renders += 1
+            self._last = now
+
+    def stop(self, session: Any, reason: str) -> None:
+        if self._live is not None:
+            self._live.update(self.render(session, reason), refresh=True)
+            self._live.stop()
+            self._live = None
+
+
+def make_view(kind: str = "auto", *, beep: bool = False, every_s: float = 5.0, file: IO[str] | None = None,
+              **kw: Any) -> RichView | PlainView:
+    """``kind``: "auto" (rich on a terminal, plain lines otherwise), "rich" or "plain"."""
+    f = file if file is not None else sys.stdout
+    if kind == "auto":
+        kind = "rich" if getattr(f, "isatty", lambda: False)() else "plain"
+    if kind == "rich":
+        return RichView(beep=beep, file=f, **kw)
+    if kind == "plain":
+        return PlainView(beep=beep, every_s=every_s, file=f, **kw)
+    raise ValueError(f"unknown view {kind!r}: auto, rich or plain")

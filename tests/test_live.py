@@ -1,0 +1,457 @@
+"""The live path: a stream in, the offline engine fed chunk by chunk, the view, the recording, the report.
+
+Truth used here:
+* live == offline: bundled real recordings (``datasets/``, mobgap Apache-2.0 and Oxford CC BY 4.0)
+  analysed with :func:`imu_gait.analyze` vs replayed through the live session in random 0.1–1 s
+  blocks — same step times (±1 sample) and per-step metrics (rtol 1e-6);
+* latency and the end-to-end BLE test: :func:`imu_gait.synthetic.synthesize_walk` contact times;
+* crash safety / signals / non-TTY: real ``imu-gait`` subprocesses, the file read back with
+  :func:`imu_gait.read`.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import imu_gait
+from imu_gait.devices.live import LiveSession, monitor, simulated_stream
+from imu_gait.devices.link import SampleBlock
+from imu_gait.devices.replay import ReplaySource
+from imu_gait.io import write_native
+from imu_gait.synthetic import synthesize_walk
+
+ROOT = Path(__file__).resolve().parents[1]
+DATASETS = ROOT / "datasets"
+ANSI = re.compile(r"\x1b\[")
+SAMPLE_S = 0.01                 # ±1 sample of the 100 Hz recordings / engine grid
+
+try:
+    import bumble  # noqa: F401
+    HAVE_BUMBLE = True
+except ImportError:
+    HAVE_BUMBLE = False
+needs_bumble = pytest.mark.skipif(not HAVE_BUMBLE, reason="bumble (test extra) not installed: no emulated radio")
+
+
+def run(coro, timeout=120):
+    return asyncio.run(asyncio.wait_for(coro, timeout))
+
+
+def match_events(found_s: np.ndarray, truth_s: np.ndarray, tol_s: float):
+    """Greedy one-to-one matching within tol; returns (matched pairs idx_found, idx_truth)."""
+    pairs, used = [], set()
+    for i, t in enumerate(found_s):
+        j = int(np.argmin(np.abs(truth_s - t))) if truth_s.size else -1
+        if j >= 0 and abs(truth_s[j] - t) <= tol_s and j not in used:
+            used.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def f1(n_found: int, n_truth: int, n_match: int) -> float:
+    return 2 * n_match / (n_found + n_truth) if n_found + n_truth else 1.0
+
+
+async def _replay_live(rec, *, block_s, **kw):
+    src = ReplaySource(rec, speed=0, block_s=block_s)
+    async with monitor(src, **kw) as live:
+        async for _ in live:
+            pass
+    return live
+
+
+# ------------------------------------------------------------------ (a) live == offline
+DATASETS_LIVE = ["mobgap_HA001_walk1.csv", "mobgap_HA001_walk2.csv", "mobgap_HA002_walk1.csv",
+                 "mobgap_HA002_walk2.csv", "mobgap_HA001_daily.csv", "mobgap_HA002_daily.csv",
+                 "oxford_Samsung_Dario_Hard_BackPocket_1.csv", "oxford_Samsung_Carmelo_Hard_NeckPouch_2.csv"]
+
+
+@pytest.mark.parametrize("name", DATASETS_LIVE, ids=[n.removesuffix(".csv") for n in DATASETS_LIVE])
+def test_live_equals_offline_on_real_recordings(name):
+    path = DATASETS / name
+    if not path.exists():
+        pytest.skip(f"bundled recording {name} not present")
+    rec = imu_gait.read(str(path))
+    offline = imu_gait.analyze(rec)
+    rng = np.random.default_rng(7)
+    live = run(_replay_live(rec, block_s=lambda: rng.uniform(0.1, 1.0)))
+    res = live.result
+    a, b = offline.steps, res.steps
+    assert len(a) > 5, "the recording should contain walking"
+    assert len(b) == len(a), f"live found {len(b)} steps, offline {len(a)}"
+    np.testing.assert_allclose(b["time_s"].to_numpy(float), a["time_s"].to_numpy(float), rtol=0, atol=SAMPLE_S)
+    mismatched = [c for c in ("side", "gait") if not (b[c].to_numpy() == a[c].to_numpy()).all()]
+    for col in a.columns:
+        if a[col].dtype.kind != "f" or col == "time_s":
+            continue
+        x, y = a[col].to_numpy(float), b[col].to_numpy(float)
+        if not np.allclose(y, x, rtol=1e-6, atol=1e-9, equal_nan=True):
+            mismatched.append(col)
+    assert not mismatched, f"per-step metrics differ live vs offline: {mismatched}"
+    assert sorted(f.id for f in res.flags) == sorted(f.id for f in offline.flags)
+    assert res.summary["n_samples"] == rec.n_samples
+
+
+def test_monitor_callbacks_and_status():
+    rec, truth = synthesize_walk(60.0, 100.0, seed=3)
+    steps, statuses = [], []
+
+    async def on_status(st):             # async callbacks work too
+        statuses.append(st)
+
+    live = run(_replay_live(rec, block_s=0.05, on_step=steps.append, on_status=on_status))
+    assert len(steps) == len(live.result.steps)
+    st = statuses[-1]
+    for key in ("n_steps", "cadence_spm", "vertical_oscillation_cm", "trunk_twist_deg", "forward_lean_deg",
+                "lateral_sway_cm", "active_flags", "signal", "elapsed_s"):
+        assert key in st
+    assert abs(st["cadence_spm"] - 110.0) < 3.0            # synthetic truth 110 steps/min
+    assert abs(st["signal"].rate_hz - 100.0) < 0.5
+    assert st["signal"].loss_pct == 0.0
+
+
+def test_backward_time_step_is_absorbed_without_losing_samples(tmp_path):
+    """A sensor-clock fit update may move the mapping back a few ms: samples are kept, time stays monotonic."""
+    sess = LiveSession(iter(()), feed_interval_s=0.0, record=tmp_path / "b.csv")
+    t = np.arange(1200) * 0.005
+    acc = np.tile([0.0, 0.0, 9.81], (1200, 1))
+    sess.process(SampleBlock(t[:500], acc[:500], None, 0, 0))
+    sess.process(SampleBlock(t[500:1000] - 0.012, acc[500:1000], None, 500, 0))   # 12 ms back: shifted
+    sess.process(SampleBlock(t[1000:] - 0.5, acc[1000:], None, 1000, 0))         # 0.5 s back: overlap dropped
+    sess.finish()
+    s = sess.signal
+    assert (s.samples, s.time_fixes, s.dropped_overlap) == (1100, 1, 100)
+    saved = imu_gait.read(str(tmp_path / "b.csv"))
+    assert saved.n_samples == 1100 and np.all(np.diff(saved.time_s) > 0)
+    np.testing.assert_allclose(saved.time_s[:1000], t[:1000], atol=1e-6)   # the shift put block 2 back on time
+
+
+# ------------------------------------------------------------------ (b) step-event latency
+def test_step_event_latency_50ms_blocks():
+    """A 200 Hz sensor with 10-sample packets delivers 50 ms blocks; time from each true contact to the
+    block at which its StepEvent came out of the live session."""
+    rec, truth = synthesize_walk(180.0, 200.0, seed=1)
+    lat, times = [], []
+
+    async def main():
+        src = ReplaySource(rec, speed=0, block_s=0.05)
+        async with monitor(src) as live:
+            async for upd in live:
+                for ev in upd.steps:
+                    times.append(ev.time_s)
+                    j = int(np.argmin(np.abs(truth.ic_times_s - ev.time_s)))
+                    lat.append(upd.time_s - truth.ic_times_s[j])
+        return live
+
+    run(main())
+    times = np.array(times)
+    pairs = match_events(times, truth.ic_times_s, 0.1)
+    assert f1(times.size, truth.ic_times_s.size, len(pairs)) >= 0.95
+    lat = np.array(lat)
+    med, p95 = float(np.median(lat)), float(np.percentile(lat, 95))
+    print(f"\nstep-event latency (50 ms blocks, n={lat.size}): median {med:.3f} s, p95 {p95:.3f} s, "
+          f"max {lat.max():.3f} s")
+    assert med < 0.5
+    assert lat.min() > 0          # an event never precedes the samples that prove it
+
+
+# ------------------------------------------------------------------ subprocess helpers
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "imu_gait", *args]
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("FORCE_COLOR", None)
+    env["TERM"] = "dumb"
+    return env
+
+
+def _wait_for_line(proc, pattern: str, timeout_s: float) -> tuple[str, float]:
+    """Read proc.stdout lines until one matches; returns (line, monotonic time seen)."""
+    t_end = time.monotonic() + timeout_s
+    rx = re.compile(pattern)
+    while time.monotonic() < t_end:
+        line = proc.stdout.readline()
+        if not line:
+            if proc.poll() is not None:
+                break
+            continue
+        if rx.search(line):
+            return line, time.monotonic()
+    raise AssertionError(f"no line matching {pattern!r} within {timeout_s} s")
+
+
+@pytest.fixture
+def walk_csv(tmp_path):
+    rec, truth = synthesize_walk(60.0, 100.0, seed=2)
+    path = tmp_path / "walk.csv"
+    write_native(path, rec)
+    return path, rec, truth
+
+
+# ------------------------------------------------------------------ (c) crash safety
+@needs_bumble
+def test_kill_9_mid_walk_leaves_a_readable_recording(tmp_path):
+    out = tmp_path / "crash.csv"
+    proc = subprocess.Popen(_cli("live", "--simulate", "--view", "plain", "--status-every", "0.5",
+                                 "--record", str(out), "-q"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=tmp_path)
+    try:
+        _, t_header = _wait_for_line(proc, r"imu-gait live:", 60)
+        time.sleep(6.0)                              # streaming for a while
+        t_kill = time.monotonic()
+        proc.kill()                                  # SIGKILL: no cleanup at all
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    rec = imu_gait.read(str(out))
+    assert rec.n_samples > 200 * 3
+    assert rec.has_gyro
+    # stream time runs with the wall clock from the header (printed right after connecting,
+    # when the first samples arrive): what arrived by the kill is ≈ first sample + (kill − header)
+    expected_last = rec.time_s[0] + (t_kill - t_header)
+    lag = expected_last - rec.time_s[-1]
+    print(f"\nkill -9: file holds samples up to {lag:.2f} s before the kill")
+    assert lag < 1.0 + 0.3, f"{lag:.2f} s of samples lost (≤ 1 s allowed, +0.3 s for process start-up timing)"
+    d = np.diff(rec.time_s)
+    assert np.all(d > 0) and np.median(d) == pytest.approx(0.005, rel=0.01)   # 200 Hz, no invented samples
+
+
+# ------------------------------------------------------------------ (d) non-TTY output
+def test_non_tty_gives_plain_status_lines(walk_csv, tmp_path):
+    path, rec, truth = walk_csv
+    proc = subprocess.run(_cli("live", "--replay", str(path), "--speed", "30", "--status-every", "0.2",
+                               "--no-record", "-q"),
+                          capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert not ANSI.search(out), "escape codes in piped output"
+    status = [l for l in out.splitlines() if re.match(r"^\d\d:\d\d \| steps \d+ \| cadence", l)]
+    assert len(status) >= 5, out
+    assert "rate 100.0 Hz" in status[-1] and "loss 0.0 %" in status[-1]
+    assert re.search(r"cadence 1(0[7-9]|1[0-3]) steps/min", status[-1])     # truth 110
+    assert out.rstrip().splitlines()[-1] == "stopped: stream ended"
+    assert not (tmp_path / "recordings").exists()
+
+
+# ------------------------------------------------------------------ (e) Ctrl-C / SIGTERM
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_signal_ends_the_walk_cleanly_with_a_report(walk_csv, tmp_path, sig):
+    path, rec, truth = walk_csv
+    out = tmp_path / "live.csv"
+    proc = subprocess.Popen(_cli("live", "--replay", str(path), "--speed", "4", "--view", "plain",
+                                 "--status-every", "0.25", "--record", str(out), "-q"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=tmp_path)
+    try:
+        _wait_for_line(proc, r"\| steps [1-9]\d+", 60)   # walking, steps counted
+        proc.send_signal(sig)
+        stdout, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, stderr
+    why = "terminated (SIGTERM)" if sig == signal.SIGTERM else "interrupted (Ctrl-C)"
+    assert f"stopped: {why}" in stdout
+    saved = imu_gait.read(str(out))
+    assert 10.0 < saved.duration_s < 59.0                 # stopped mid-walk
+    np.testing.assert_allclose(saved.acc_mps2, rec.acc_mps2[:saved.n_samples], rtol=1e-6, atol=1e-6)
+    report = json.loads(out.with_suffix(".json").read_text())
+    assert report["summary"]["n_steps"] > 10 and len(report["steps"]) == report["summary"]["n_steps"]
+    assert out.with_suffix(".html").read_text().lstrip().lower().startswith("<!doctype html")
+    assert f"Wrote JSON: {out.with_suffix('.json')}" in stderr
+
+
+# ------------------------------------------------------------------ end to end over the emulated radio
+@needs_bumble
+@pytest.mark.parametrize("sensor", ["gaitimu", "polar_h10"])
+def test_emulated_sensor_over_bleak_to_live_session(tmp_path, sensor):
+    """Emulated GaitIMU (acc + gyro) / Polar H10 (acc only) at 200 Hz → bleak (bumble backend) →
+    supervisor → live session → steps vs the synthetic truth."""
+    rate = 200
+    rec_path = tmp_path / "e2e.csv"
+
+    async def main():
+        events, emit = [], []
+        async with simulated_stream(speed=10, rate_hz=rate, walk_s=130.0, seed=4, sensor=sensor) as stream:
+            async with monitor(stream, record=rec_path) as live:
+                async for upd in live:
+                    for ev in upd.steps:
+                        events.append(ev.time_s)
+                        emit.append(stream.now_s())
+                    if live.time_s >= 115.0:
+                        break
+            return live, stream, np.array(events), np.array(emit)
+
+    live, stream, ev_s, emit_s = run(main(), timeout=120)
+    truth = stream.truth
+    sig = live.signal
+    assert sig.lost_samples == 0 and sig.queue_drops == 0 and sig.corrupt == 0
+    assert abs(sig.rate_hz - rate) < 1.0
+    assert sig.loss_detection == ("exact" if sensor == "gaitimu" else "estimated")
+    # stream time ↔ sensor sample index: the recording holds every sample in order from index 0,
+    # sample k of the synthetic walk at k / rate
+    saved = imu_gait.read(str(rec_path))
+    k = np.arange(saved.n_samples)
+    slope, offset = np.polyfit(saved.time_s, k, 1)
+    ev_walk_s = (slope * ev_s + offset) / rate                 # event times on the synthetic time axis
+    t_end = saved.n_samples / rate
+    tr = truth.ic_times_s[truth.ic_times_s < t_end - 1.0]
+    ev_walk_s = ev_walk_s[ev_walk_s < t_end - 1.0]
+    pairs = match_events(ev_walk_s, tr, 0.1)
+    score = f1(ev_walk_s.size, tr.size, len(pairs))
+    lat = emit_s[[i for i, _ in pairs]] - (tr[[j for _, j in pairs]] * rate - offset) / slope
+    print(f"\nemulated BLE end to end: F1 {score:.3f} ({len(pairs)}/{tr.size}); "
+          f"latency contact→event median {np.median(lat):.3f} s, p95 {np.percentile(lat, 95):.3f} s")
+    assert score >= 0.95
+    twist = live.result.steps["trunk_twist_deg"].to_numpy(float)
+    if sensor == "gaitimu":
+        assert abs(np.nanmedian(twist) - 10.0) < 1.5              # synthetic truth: 10° per stride
+    else:
+        assert np.isnan(twist).all() and not saved.has_gyro       # accelerometer only: not invented
+    # the file holds what the engine saw: analysing it offline gives the same steps
+    off = imu_gait.analyze(saved)
+    res = live.result
+    assert len(off.steps) == len(res.steps)
+    np.testing.assert_allclose(res.steps["time_s"].to_numpy(float), off.steps["time_s"].to_numpy(float),
+                               atol=SAMPLE_S)
+
+
+@needs_bumble
+def test_disconnect_mid_walk_reconnects_and_the_gap_stays_a_gap(tmp_path):
+    """The emulated sensor drops the link at 20 s and stays off air 1.5 s: the session keeps going,
+    counts the reconnect and the lost samples, the view says so, and the file has a real hole."""
+    import io
+
+    from imu_gait.devices.emulated import Faults
+    from imu_gait.devices.view import PlainView
+
+    rate = 200
+    out = io.StringIO()
+    view = PlainView(file=out, every_s=1e9)
+
+    async def main():
+        async with simulated_stream(speed=10, rate_hz=rate, walk_s=60.0, seed=6,
+                                    faults=Faults(disconnect_at_s=(20.0,), outage_s=1.5),
+                                    stream_kwargs={"backoff_s": (0.05, 0.1)}) as stream:
+            async with monitor(stream, record=tmp_path / "gap.csv") as live:
+                view.start(live)
+                steps_after = 0
+                async for upd in live:
+                    view.update(live, upd)
+                    steps_after += sum(1 for ev in upd.steps if ev.time_s > 25.0)
+                    if live.time_s >= 40.0:
+                        break
+                view.stop(live, "test done")
+            return live, stream, steps_after
+
+    live, stream, steps_after = run(main(), timeout=90)
+    sig = live.signal
+    assert sig.reconnects == 1
+    lost_true = stream.sensor.stats.samples_skipped + stream.sensor.stats.samples_dropped
+    assert sig.lost_samples == lost_true > int(1.0 * rate)          # exact for GaitIMU
+    assert steps_after > 15                                          # monitoring went on after the gap
+    text = out.getvalue()
+    assert "link lost" in text and "connected to GaitIMU-SIM1" in text and f"gap: {lost_true} samples lost" in text
+    saved = imu_gait.read(str(tmp_path / "gap.csv"))
+    d = np.diff(saved.time_s)
+    assert saved.n_samples == sig.samples
+    big = np.flatnonzero(d > 0.5)
+    assert big.size == 1                                             # one hole, nothing invented in it
+    assert d[big[0]] == pytest.approx((lost_true + 1) / rate, abs=0.05)
+    assert "reconnected 1 time" in " ".join(live.result.warnings)
+
+
+def test_cue_rises_live_with_a_bell_and_matches_the_offline_flag():
+    """Bounce doubles at 60 s (synthetic truth): the offline analysis flags it; live, the same flag
+    rises as a cue (plain view line + terminal bell) no later than a few steps after the engine
+    itself first lists it when polled after every step."""
+    import io
+
+    from imu_gait.devices.view import PlainView
+    from imu_gait.engine import GaitEngine
+
+    rec, truth = synthesize_walk(200.0, 100.0, seed=8, segments=[(60.0, {"bounce_cm": 7.0})])
+    offline = imu_gait.analyze(rec)
+    flag = next(f for f in offline.flags if f.id == "vertical_bounce")
+    # the earliest the engine can tell: live_status() polled after every new step
+    eng, t_engine = GaitEngine(rec.sample_rate_hz, has_gyro=True), None
+    for i in range(0, rec.n_samples, 5):
+        if eng.feed(rec.time_s[i:i + 5], rec.acc_mps2[i:i + 5], rec.gyro_rads[i:i + 5]).rows and t_engine is None:
+            if any(f.id == "vertical_bounce" for f in eng.live_status()["active_flags"]):
+                t_engine = float(rec.time_s[min(i + 4, rec.n_samples - 1)])
+    assert t_engine is not None
+    out = io.StringIO()
+    view = PlainView(file=out, every_s=1e9, beep=True)
+    cues = []
+
+    async def main():
+        async with monitor(ReplaySource(rec, speed=0, block_s=0.05)) as live:
+            view.start(live)
+            async for upd in live:
+                view.update(live, upd)
+                cues.extend((f.id, upd.time_s) for f in upd.new_flags)
+            view.stop(live, "done")
+        return live
+
+    run(main())
+    first = {fid: t for fid, t in reversed(cues)}
+    assert set(first) == {f.id for f in offline.flags}
+    t_cue = first["vertical_bounce"]
+    print(f"\ncue 'vertical_bounce': offline flag starts {flag.start_s:.1f} s; the engine first lists it at "
+          f"{t_engine:.1f} s; the live cue rose at {t_cue:.1f} s")
+    # the strain rules hold a pattern 20 s before flagging; the engine re-judges flags every 10 steps
+    # (~5.5 s) and the session reads them once a second
+    assert flag.start_s + 20.0 <= t_cue <= t_engine + 7.0
+    text = out.getvalue()
+    assert "CUE [" in text and "\a" in text
+
+
+@needs_bumble
+def test_scan_lists_emulated_sensors():
+    proc = subprocess.run(_cli("scan", "--simulate", "--timeout", "1"), capture_output=True, text=True, env=_env(),
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    rows = [l.split() for l in proc.stdout.splitlines()]
+    assert any(r[:2] == ["GaitIMU-SIM1", "F0:00:00:00:00:01"] and "dBm" in r and "GaitIMU" in r[-3] for r in rows)
+    assert any("Polar" in r[0] and "F0:00:00:00:00:10" in r and r[-2:] == ["Polar", "PMD"] for r in rows)
+
+
+def test_live_refuses_to_overwrite_the_replayed_recording(walk_csv):
+    path, rec, truth = walk_csv
+    before = path.read_bytes()
+    proc = subprocess.run(_cli("live", "--replay", str(path), "--record", str(path)), capture_output=True,
+                          text=True, env=_env(), timeout=60)
+    assert proc.returncode == 2 and "refusing to overwrite" in proc.stderr and "Traceback" not in proc.stderr
+    assert path.read_bytes() == before
+    proc = subprocess.run(_cli("live", "--device", "X", "--speed", "3"), capture_output=True, text=True,
+                          env=_env(), timeout=60)
+    assert proc.returncode == 2 and "--speed only applies" in proc.stderr
+
+
+def test_simulate_fallback_without_bumble_runs_the_live_path(tmp_path):
+    """Without bumble, --simulate feeds the synthetic walk straight into the live path (run_live)."""
+    from imu_gait.devices.cli_live import _synthetic_fallback
+    from imu_gait.devices.live import run_live
+
+    session, written = run(run_live(_synthetic_fallback(0.0, 200, 0), record=tmp_path / "fb.csv", duration_s=40.0,
+                                    handle_signals=False))
+    kinds = dict(written)
+    assert set(kinds) == {"recording", "JSON", "HTML report"}
+    res = session.result
+    assert 40.0 <= session.time_s < 40.2 and res.summary["n_steps"] > 50
+    assert abs(res.summary["cadence_spm"] - 110.0) < 3.0
+    saved = imu_gait.read(str(kinds["recording"]))
+    assert saved.n_samples == session.signal.samples and saved.has_gyro
