@@ -32,6 +32,7 @@ ENGINE_RATE_HZ = 100.0
 CALIBRATION_STEPS = 16          # a bout this long calibrates 'forward' and the reference posture …
 CALIBRATION_SKIP = 4            # … from its steps after the first few (people accelerate at the start)
 BUFFER_S = 30.0                 # samples kept in memory
+LIVE_FLAG_TAIL_S = 600.0        # live: once baselines settle, flags are re-judged on this much recent walking
 DEFAULT_SENSOR_HEIGHT_M = 0.95  # lower back of an adult ≈ 0.53 × body height
 
 
@@ -109,6 +110,7 @@ class GaitEngine:
         self._n_segments = 0
         self._gap_s = 0.0
         self._flags_cache: tuple[int, list] = (-1, [])
+        self._settled_baselines: dict = {}        # per gait, once more steps cannot change it (live)
         self._reset_buffer()
 
     # ------------------------------------------------------------------ buffer
@@ -446,8 +448,15 @@ class GaitEngine:
 
     def live_status(self) -> dict[str, Any]:
         """Latest values for a live view: medians over the last 10 steps, flags so far."""
-        frame = self.steps_frame()
-        recent = frame.iloc[-10:].to_dict(orient="records")
+        # the last rows straight from the newest batches: no copy of the whole table per status
+        tail, n_tail = [], 0
+        for b in reversed(self._batches):
+            tail.append(b.iloc[-10:])
+            n_tail += min(len(b), 10)
+            if n_tail >= 10:
+                break
+        recent_df = pd.concat(tail[::-1]).sort_values("time_s", kind="stable").iloc[-10:] if tail else None
+        recent = recent_df.to_dict(orient="records") if recent_df is not None else []
         out: dict[str, Any] = {"n_steps": self._n_rows + len(self._steps),
                                "walking": self._acceptor.bout is not None}
         for k in ("cadence_spm", "vertical_oscillation_cm", "trunk_twist_deg", "forward_lean_deg",
@@ -460,9 +469,25 @@ class GaitEngine:
         return out
 
     def _flags_now(self):
+        """Flags judged on the steps so far, re-judged every 10 new steps.
+
+        Once each gait's personal baseline is settled (see ``evaluate_flags``), only the last
+        ``LIVE_FLAG_TAIL_S`` of steps are re-judged against it, so the cost per evaluation stays flat
+        over a long walk instead of growing with it. The live view only shows flags active now, which
+        depend on far less history than that (longest window 120 s, longest hold 120 s); an episode that
+        rose more than the tail ago and still sits inside its hysteresis band is the one case judged
+        differently from the full table (it is released); the final report always judges everything."""
         n = self._n_rows
         if self._flags_cache[0] != n and n and (n - self._flags_cache[0] >= 10 or self._flags_cache[0] < 0):
-            flags, _ = _evaluate_flags(self.steps_frame(), self)
+            frame = self.steps_frame()
+            gaits = set(frame["gait"].unique()) - {""}
+            t_end = float(frame["time_s"].iloc[-1])
+            if gaits and gaits <= set(self._settled_baselines) and t_end - float(frame["time_s"].iloc[0]) > 2 * LIVE_FLAG_TAIL_S:
+                i0 = int(np.searchsorted(frame["time_s"].to_numpy(), t_end - LIVE_FLAG_TAIL_S))
+                flags, _ = _evaluate_flags(frame.iloc[i0:], self, fixed_baselines=self._settled_baselines)
+            else:
+                flags, tl = _evaluate_flags(frame, self)
+                self._settled_baselines = dict(tl.attrs.get("baseline_state") or {})
             self._flags_cache = (n, flags)
         return self._flags_cache[1]
 
@@ -542,7 +567,7 @@ class GaitEngine:
         return s
 
 
-def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine):
+def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: dict | None = None):
     try:
         from .strain import evaluate_flags
     except ImportError:  # strain rules not installed yet
@@ -550,7 +575,8 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine):
     ctx = engine.context
     return evaluate_flags(steps, treadmill=ctx["treadmill"], belt_speed_mps=ctx["belt_speed_mps"],
                           incline_pct=ctx["incline_pct"], max_incline_pct=ctx["max_incline_pct"],
-                          placement=ctx["placement"], has_gyro=engine.has_gyro, baseline_s=ctx["baseline_s"])
+                          placement=ctx["placement"], has_gyro=engine.has_gyro, baseline_s=ctx["baseline_s"],
+                          fixed_baselines=fixed_baselines)
 
 
 def analyze(recording: Recording, *, belt_speed_mps: float | None = None, incline_pct: float | None = None,

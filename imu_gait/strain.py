@@ -447,7 +447,8 @@ def _placement_kind(placement: str | None) -> str | None:
 def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_mps: float | None = None,
                    incline_pct: float | None = None, max_incline_pct: float | None = None,
                    placement: str | None = None, has_gyro: bool = True, baseline_s: float = 180.0,
-                   config: StrainConfig | None = None) -> tuple[list[Flag], pd.DataFrame]:
+                   config: StrainConfig | None = None,
+                   fixed_baselines: dict | None = None) -> tuple[list[Flag], pd.DataFrame]:
     """Judge the per-step table against the back-strain rules.
 
     Parameters
@@ -465,6 +466,9 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     baseline_s : seconds of walking (per gait) that form the personal baseline (clipped to 300 s and
         to half the walking time; below 60 s there is no baseline).
     config : thresholds and windows (:class:`StrainConfig`).
+    fixed_baselines : per-gait baselines settled by an earlier evaluation of the same walk
+        (``timeline.attrs['baseline_state']``); a gait listed here is judged against them instead of
+        the first minutes of ``steps``. Live monitoring uses this to judge only the recent steps.
 
     Returns
     -------
@@ -498,7 +502,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         tl.attrs.update(notes=notes, baselines={}, disclaimer=DISCLAIMER)
         return flags, tl
 
-    step_series, base = _step_series(st, cfg, baseline_s, notes)
+    step_series, base = _step_series(st, cfg, baseline_s, notes, fixed_baselines or {})
     grid = _to_grid(st, step_series, base, cfg)
     rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=incline_pct, pk=pk,
                          notes=[] if off_trunk else notes)
@@ -531,7 +535,9 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     flags.sort(key=lambda f: (f.start_s, f.id))
 
     tl = _timeline(grid, rules, active)
-    tl.attrs.update(notes=notes, baselines=base["values"], disclaimer=DISCLAIMER)
+    tl.attrs.update(notes=notes, baselines=base["values"], disclaimer=DISCLAIMER,
+                    baseline_state={g: {"values": base["values"][g], "end_s": base["end_s"][g]}
+                                    for g, ok in base["settled"].items() if ok and g in base["values"]})
     return flags, tl
 
 
@@ -567,7 +573,8 @@ def _prepare(steps: pd.DataFrame, has_gyro: bool, notes: list[str]) -> pd.DataFr
     return st
 
 
-def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: list[str]):
+def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: list[str],
+                 fixed: dict | None = None):
     """Smoothed per-step series (per gait) and the per-gait baselines."""
     n = len(st)
     t = st["time_s"].to_numpy(float)
@@ -579,7 +586,8 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         side_code = np.where(side == "L", 0, np.where(side == "R", 1, -1))
     else:
         side_code = (st.groupby("bout").cumcount().to_numpy() % 2)
-    base = {"values": {}, "end_s": {}, "has": {}}
+    base = {"values": {}, "end_s": {}, "has": {}, "settled": {}}
+    fixed = fixed or {}
     for g in ("walk", "run"):
         m = (st["gait"] == g).to_numpy()
         if not m.any():
@@ -627,10 +635,20 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
             out["step_time_asymmetry_lcb_pct"][m] = np.maximum(asym - cfg.asymmetry_lcb_se * se, 0.0)
             ld, rd = _per_side(tg, st.loc[m, "pelvic_drop_deg"].to_numpy(float), sc, wv, mp_side)
             out["pelvic_drop_lr_diff_deg"][m] = np.abs(ld - rd)
+        if g in fixed:              # settled earlier in this walk (live: only recent steps are judged)
+            base["values"][g] = fixed[g]["values"]
+            base["end_s"][g] = fixed[g]["end_s"]
+            base["has"][g] = base["settled"][g] = True
+            continue
         # baseline: first minutes of *walking time* of this gait
         walked = np.nancumsum(np.clip(np.nan_to_num(dt_step, nan=0.0), 0.0, 2.0))
         total = walked[-1] if len(walked) else 0.0
         length = min(float(baseline_s), cfg.baseline_max_s, total / 2.0)
+        # once the walk is twice the asked-for baseline (and the longest centred window has passed its
+        # end), more steps can no longer change it
+        full = min(float(baseline_s), cfg.baseline_max_s)
+        reach = max(cfg.asymmetry_window_s, cfg.variability_window_s, cfg.fatigue_window_s) / 2.0
+        base["settled"][g] = total >= max(2.0 * full, full + reach)
         name = "walking" if g == "walk" else "running"
         if length < cfg.baseline_min_s:
             base["has"][g] = False

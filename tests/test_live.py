@@ -455,3 +455,34 @@ def test_simulate_fallback_without_bumble_runs_the_live_path(tmp_path):
     assert abs(res.summary["cadence_spm"] - 110.0) < 3.0
     saved = imu_gait.read(str(kinds["recording"]))
     assert saved.n_samples == session.signal.samples and saved.has_gyro
+
+
+def test_long_walk_live_flags_judge_recent_steps_against_the_settled_baseline(monkeypatch):
+    """Once the baseline is settled the engine re-judges only the recent steps (flat cost over a long
+    walk); the cue still rises for the pattern the offline analysis flags. The tail is shortened to
+    60 s (and the baseline to 60 s) so that a 400-s walk exercises the path."""
+    import imu_gait.engine as engine_mod
+    from imu_gait.engine import GaitEngine
+
+    monkeypatch.setattr(engine_mod, "LIVE_FLAG_TAIL_S", 60.0)
+    rec, _ = synthesize_walk(400.0, 100.0, seed=5, segments=[(280.0, {"bounce_cm": 8.0})])
+    offline = imu_gait.analyze(rec, baseline_s=60.0)
+    assert [f.id for f in offline.flags] == ["vertical_bounce"]
+    eng = GaitEngine(rec.sample_rate_hz, has_gyro=True, baseline_s=60.0)
+    seen, sizes = None, []
+    real_eval = engine_mod._evaluate_flags
+
+    def spy(steps, engine, fixed_baselines=None):
+        sizes.append((len(steps), fixed_baselines is not None))
+        return real_eval(steps, engine, fixed_baselines)
+
+    monkeypatch.setattr(engine_mod, "_evaluate_flags", spy)
+    for i in range(0, rec.n_samples, 100):
+        eng.feed(rec.time_s[i:i + 100], rec.acc_mps2[i:i + 100], rec.gyro_rads[i:i + 100])
+        if seen is None and any(f.id == "vertical_bounce" for f in eng.live_status()["active_flags"]):
+            seen = float(rec.time_s[min(i + 99, rec.n_samples - 1)])
+    trimmed = [n for n, fixed in sizes if fixed]
+    # ~60 s of steps (≈ 110 at 110 spm) re-judged, not the 700-step walk
+    assert trimmed and max(trimmed) <= 130 and sizes[-1][1] and eng._n_rows > 600
+    flag = offline.flags[0]
+    assert seen is not None and flag.start_s <= seen <= flag.start_s + 40.0
