@@ -32,7 +32,8 @@ TIME_UNITS = ("s", "ms", "us", "ns", "datetime")
 
 
 # ---------------------------------------------------------------- argument types
-def _positive(lo: float, hi: float, unit: str) -> Callable[[str], float]:
+def number_in_range(lo: float, hi: float, unit: str) -> Callable[[str], float]:
+    """argparse type: a float within [lo, hi] (``unit`` names it in the error message)."""
     def parse(text: str) -> float:
         try:
             v = float(text)
@@ -95,17 +96,7 @@ def _add_analyze(sub: Any) -> None:
     out.add_argument("--report", metavar="OUT.html",
                      help="write a self-contained HTML report with plots ('-' for stdout)")
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
-    ctx = p.add_argument_group("context (improves the metrics when given)")
-    ctx.add_argument("--treadmill", action="store_true", help="the recording was made on a treadmill")
-    belt = ctx.add_mutually_exclusive_group()
-    belt.add_argument("--belt-speed", metavar="M_S", type=_positive(0.1, 12.0, "m/s"),
-                      help="treadmill belt speed in m/s (implies --treadmill; gives exact step length)")
-    belt.add_argument("--belt-speed-kmh", metavar="KM_H", type=_positive(0.36, 43.2, "km/h"),
-                      help="treadmill belt speed in km/h (same as --belt-speed, other unit)")
-    ctx.add_argument("--incline", metavar="PCT", type=_positive(-30.0, 40.0, "%"), help="treadmill incline in %%")
-    ctx.add_argument("--sensor-height", metavar="M", type=_positive(0.3, 2.0, "m"),
-                     help="height of the sensor above the floor when standing, in m (step-length model)")
-    ctx.add_argument("--placement", choices=("lower_back", "chest"), help="where the sensor was worn")
+    add_context_options(p.add_argument_group("context (improves the metrics when given)"))
     rd = p.add_argument_group("reading other CSV files (auto-detected formats need none of these)")
     rd.add_argument("--format", choices=("native", "phyphox", "sensorlogger", "geneactiv", "generic"),
                     help="skip auto-detection and use this reader")
@@ -120,6 +111,21 @@ def _add_analyze(sub: Any) -> None:
     rd.add_argument("--delimiter", metavar="CHAR", type=_delimiter, help="field separator (e.g. ';' or tab)")
     rd.add_argument("--skiprows", metavar="N", type=int, help="lines to skip before the header")
     p.set_defaults(func=cmd_analyze)
+
+
+def add_context_options(ctx: Any) -> None:
+    """The walk's context options, shared by ``analyze`` and ``live`` (read by :func:`analysis_context`)."""
+    ctx.add_argument("--treadmill", action="store_true", help="walking on a treadmill")
+    belt = ctx.add_mutually_exclusive_group()
+    belt.add_argument("--belt-speed", metavar="M_S", type=number_in_range(0.1, 12.0, "m/s"),
+                      help="treadmill belt speed in m/s (implies --treadmill; gives exact step length)")
+    belt.add_argument("--belt-speed-kmh", metavar="KM_H", type=number_in_range(0.36, 43.2, "km/h"),
+                      help="treadmill belt speed in km/h (same as --belt-speed, other unit)")
+    ctx.add_argument("--incline", metavar="PCT", type=number_in_range(-30.0, 40.0, "%"),
+                     help="treadmill incline in %%")
+    ctx.add_argument("--sensor-height", metavar="M", type=number_in_range(0.3, 2.0, "m"),
+                     help="height of the sensor above the floor when standing, in m (step-length model)")
+    ctx.add_argument("--placement", choices=("lower_back", "chest"), help="where the sensor is worn")
 
 
 def _add_device_commands(sub: Any) -> None:

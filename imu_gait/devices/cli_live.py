@@ -16,26 +16,15 @@ import asyncio
 import contextlib
 import os
 import sys
-from typing import Any, Callable
+from typing import Any
 
+from ..cli import add_context_options, analysis_context as engine_context, number_in_range
 from ..errors import DeviceError, ImuGaitError
 
 #: the simulated walker starts to bounce more after 90 s, so a first run shows a cue rising
 SIMULATED_PATTERN = [(90.0, {"bounce_cm": 6.5})]
 
 FAMILY_LABELS = {"gaitimu": "GaitIMU (open firmware)", "polar_pmd": "Polar PMD", "thingy52": "Nordic Thingy:52"}
-
-
-def _number(lo: float, hi: float, unit: str) -> Callable[[str], float]:
-    def parse(text: str) -> float:
-        try:
-            v = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if not (lo <= v <= hi):
-            raise argparse.ArgumentTypeError(f"{v:g} {unit} is outside {lo:g}–{hi:g} {unit}")
-        return v
-    return parse
 
 
 # ---------------------------------------------------------------- registration
@@ -66,16 +55,16 @@ def register(subparsers: Any) -> None:
     sc = subparsers.add_parser("scan", help="list nearby supported Bluetooth LE sensors",
                                description="List nearby supported sensors (GaitIMU, Polar H10 / Verity Sense, "
                                            "Nordic Thingy:52), recognised by their advertised service or name.")
-    sc.add_argument("--timeout", metavar="S", type=_number(0.5, 120, "s"), default=5.0, help="scan time (default 5 s)")
+    sc.add_argument("--timeout", metavar="S", type=number_in_range(0.5, 120, "s"), default=5.0, help="scan time (default 5 s)")
     sc.add_argument("--simulate", action="store_true", help="scan the built-in emulated radio instead")
     sc.set_defaults(func=cmd_scan)
 
 
 def _add_live_options(p: argparse.ArgumentParser) -> None:
     run = p.add_argument_group("running")
-    run.add_argument("--duration", metavar="S", type=_number(1, 7 * 24 * 3600, "s"),
+    run.add_argument("--duration", metavar="S", type=number_in_range(1, 7 * 24 * 3600, "s"),
                      help="stop by itself after S seconds of walk time")
-    run.add_argument("--speed", metavar="X", type=_number(0, 1000, "×"), default=1.0,
+    run.add_argument("--speed", metavar="X", type=number_in_range(0, 1000, "×"), default=1.0,
                      help="--simulate/--replay: play X times faster than real time (replay: 0 = no pacing)")
     run.add_argument("--family", choices=sorted(FAMILY_LABELS), help="only connect to this sensor family")
     run.add_argument("--rate", metavar="HZ", type=int, default=200, help="sample rate to ask the sensor for (200)")
@@ -92,30 +81,11 @@ def _add_live_options(p: argparse.ArgumentParser) -> None:
     out.add_argument("--report", metavar="OUT.html", help="HTML report (default: next to the recording)")
     out.add_argument("--view", choices=("auto", "rich", "plain"), default="auto",
                      help="live view: rich panel on a terminal, plain status lines otherwise (auto)")
-    out.add_argument("--status-every", metavar="S", type=_number(0.1, 3600, "s"), default=5.0,
+    out.add_argument("--status-every", metavar="S", type=number_in_range(0.1, 3600, "s"), default=5.0,
                      help="plain view: a status line every S seconds (5)")
     out.add_argument("--beep", action="store_true", help="ring the terminal bell when a cue rises")
     out.add_argument("-q", "--quiet", action="store_true", help="no summary at the end")
-    ctx = p.add_argument_group("context (as for 'imu-gait analyze')")
-    ctx.add_argument("--treadmill", action="store_true", help="walking on a treadmill")
-    belt = ctx.add_mutually_exclusive_group()
-    belt.add_argument("--belt-speed", metavar="M_S", type=_number(0.1, 12.0, "m/s"), help="belt speed in m/s")
-    belt.add_argument("--belt-speed-kmh", metavar="KM_H", type=_number(0.36, 43.2, "km/h"), help="belt speed in km/h")
-    ctx.add_argument("--incline", metavar="PCT", type=_number(-30.0, 40.0, "%"), help="treadmill incline in %%")
-    ctx.add_argument("--sensor-height", metavar="M", type=_number(0.3, 2.0, "m"),
-                     help="sensor height above the floor when standing, in m")
-    ctx.add_argument("--placement", choices=("lower_back", "chest"), help="where the sensor is worn")
-
-
-def engine_context(args: argparse.Namespace) -> dict[str, Any]:
-    belt = args.belt_speed if args.belt_speed is not None else (
-        args.belt_speed_kmh / 3.6 if args.belt_speed_kmh is not None else None)
-    ctx: dict[str, Any] = {"treadmill": bool(args.treadmill or belt is not None)}
-    for key, value in (("belt_speed_mps", belt), ("incline_pct", args.incline),
-                       ("sensor_height_m", args.sensor_height), ("placement", args.placement)):
-        if value is not None:
-            ctx[key] = value
-    return ctx
+    add_context_options(p.add_argument_group("context (as for 'imu-gait analyze')"))
 
 
 # ---------------------------------------------------------------- sources
