@@ -13,6 +13,17 @@ Public API (for the live view / CLI)::
                 show(item)                              # Gap, PacketError, DeviceStopped
         stream.counters                                 # packets, samples, lost, corrupt, …
 
+Live results from the same engine as offline analysis (any source above, a replayed
+recording or the built-in emulated sensor)::
+
+    from imu_gait.devices import monitor, open_stream, ReplaySource, simulated_stream
+
+    async with open_stream("GaitIMU-1234") as stream:
+        async with monitor(stream, record="walk.csv") as live:
+            async for update in live:                   # LiveUpdate: steps, new_flags, link events
+                print(live.status()["cadence_spm"], [f.id for f in update.new_flags])
+    live.result                                         # the same AnalysisResult as imu_gait.analyze
+
 Emulated sensors (tests, ``--simulate``): :mod:`imu_gait.devices.emulated`.
 """
 from .clock import SensorClock
@@ -21,8 +32,11 @@ from .link import (BleBackend, Connected, DeviceStopped, Disconnected, FoundDevi
                    Reconnecting, SampleBlock, StreamCounters, StreamEvent, StreamSupervisor, find_device,
                    open_stream, scan)
 from .registry import FAMILIES, DeviceFamily, StreamSettings, classify
+from .live import LiveSession, LiveUpdate, SignalQuality, monitor, simulated_stream
+from .replay import ReplaySource
 
 __all__ = ["open_stream", "scan", "find_device", "StreamSupervisor", "StreamSettings", "SampleBlock",
            "StreamEvent", "Connected", "Disconnected", "Reconnecting", "Gap", "PacketError", "DeviceStopped",
            "StreamCounters", "FoundDevice", "BleBackend", "SensorClock", "DecodeError", "FAMILIES",
-           "DeviceFamily", "classify"]
+           "DeviceFamily", "classify", "monitor", "simulated_stream", "ReplaySource", "LiveSession",
+           "LiveUpdate", "SignalQuality"]
