@@ -22,12 +22,13 @@ each with ``cpu_s`` / ``wall_s`` of the algorithm call alone (data conversion ex
 """
 from __future__ import annotations
 
-import json
 import sys
 import time
 import traceback
 import warnings
 from pathlib import Path
+
+from _runner import run_all  # beside this script (the peer's interpreter runs it from here)
 
 import numpy as np
 import pandas as pd
@@ -113,29 +114,8 @@ def run_one(npz_path: Path) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    in_dir, out_dir = Path(argv[1]), Path(argv[2])
-    out_dir.mkdir(parents=True, exist_ok=True)
     warnings.filterwarnings("ignore")
-    import importlib.metadata as md
-    version = md.version("mobgap")
-    files = sorted(in_dir.glob("*.npz"))
-    # Warm-up (untimed, discarded): the first call pays one-off costs (lazy imports, model
-    # files, caches) that do not belong to the per-hour runtime.
-    if files:
-        try:
-            run_one(files[0])
-        except Exception:  # noqa: BLE001 - the timed run below records any failure
-            pass
-    for f in files:
-        try:
-            res = run_one(f)
-        except Exception as e:  # noqa: BLE001
-            res = {"error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc(limit=3)}
-        res["peer"] = "mobgap"
-        res["version"] = version
-        (out_dir / (f.stem + ".json")).write_text(json.dumps(res))
-        print(f"DONE {f.stem}", flush=True)
-    return 0
+    return run_all(argv, run_one, peer="mobgap", distribution="mobgap")
 
 
 if __name__ == "__main__":

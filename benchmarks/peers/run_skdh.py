@@ -21,12 +21,13 @@ called, never copied.
 """
 from __future__ import annotations
 
-import json
 import sys
 import time
 import traceback
 import warnings
 from pathlib import Path
+
+from _runner import run_all  # beside this script (the peer's interpreter runs it from here)
 
 import numpy as np
 
@@ -102,28 +103,7 @@ def run_one(npz_path: Path) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    in_dir, out_dir = Path(argv[1]), Path(argv[2])
-    out_dir.mkdir(parents=True, exist_ok=True)
-    import importlib.metadata as md
-    version = md.version("scikit-digital-health")
-    files = sorted(in_dir.glob("*.npz"))
-    # Warm-up (untimed, discarded): the first call pays one-off costs (lazy imports, model
-    # files, caches) that do not belong to the per-hour runtime.
-    if files:
-        try:
-            run_one(files[0])
-        except Exception:  # noqa: BLE001 - the timed run below records any failure
-            pass
-    for f in files:
-        try:
-            res = run_one(f)
-        except Exception as e:  # noqa: BLE001
-            res = {"error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc(limit=3)}
-        res["peer"] = "skdh"
-        res["version"] = version
-        (out_dir / (f.stem + ".json")).write_text(json.dumps(res))
-        print(f"DONE {f.stem}", flush=True)
-    return 0
+    return run_all(argv, run_one, peer="skdh", distribution="scikit-digital-health")
 
 
 if __name__ == "__main__":
