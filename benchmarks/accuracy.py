@@ -297,7 +297,8 @@ def run_imu_gait(recs, progress: Progress) -> tuple[dict[str, dict], str | None,
             sl = steps["step_length_m"].to_numpy(dtype=float)
             bout = steps["bout"].to_numpy() if "bout" in steps else np.zeros(len(steps))
             same = (bout[2:] == bout[1:-1]) & (bout[1:-1] == bout[:-2])
-            strides = np.c_[t[:-2], t[2:], sl[1:-1] + sl[2:]][same]
+            # a row's step length is the step from its contact to the next: stride i→i+2 = rows i and i+1
+            strides = np.c_[t[:-2], t[2:], sl[:-2] + sl[1:-1]][same]
         out[rec.name] = {"ic_s": t.tolist(), "strides": strides.tolist(), "cpu_s": cpu, "wall_s": wall,
                          "n_bouts": int(len(res.bouts)) if getattr(res, "bouts", None) is not None else None,
                          "warnings": list(getattr(res, "warnings", []))[:10]}
