@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .common import DEG_TO_RAD, G_MPS2, DecodeError, require_length
+from .pmd import STATUS_NAMES
 
 PROTOCOL = "GaitIMU"
 FORMAT_VERSION = 1
@@ -35,12 +36,7 @@ OPCODE_NAMES = {OP_GET_INFO: "GET_INFO", OP_START: "START", OP_STOP: "STOP",
                 OP_SET_TIME: "SET_TIME", OP_REQ_CONN_PARAMS: "REQ_CONN_PARAMS"}
 RESPONSE_CODE = 0xF0
 
-# Status codes: the PMD numbering.
-STATUS_NAMES = {0: "SUCCESS", 1: "INVALID_OP_CODE", 2: "INVALID_MEASUREMENT_TYPE", 3: "NOT_SUPPORTED",
-                4: "INVALID_LENGTH", 5: "INVALID_PARAMETER", 6: "ALREADY_IN_STATE",
-                7: "INVALID_RESOLUTION", 8: "INVALID_SAMPLE_RATE", 9: "INVALID_RANGE",
-                10: "INVALID_MTU", 11: "INVALID_NUMBER_OF_CHANNELS", 12: "INVALID_STATE",
-                13: "DEVICE_IN_CHARGER", 14: "DISK_FULL"}
+# Status codes: the PMD numbering (our firmware reuses it, so one table serves both).
 STATUS_SUCCESS = 0
 STATUS_INVALID_MTU = 10
 
