@@ -46,14 +46,14 @@ async def collect(stream, n_samples, *, on_block=None, max_real_s=15):
     return blocks, events
 
 
-def check_against_truth(blocks, sensor):
+def check_against_truth(blocks, sensor, gyro_atol=1e-9):
     idx = np.concatenate([b.first_index + np.arange(b.n) for b in blocks])
     acc = np.concatenate([b.acc_mps2 for b in blocks])
     acc_true, gyro_true = sensor.truth(0, int(idx.max()) + 1)
     np.testing.assert_allclose(acc, acc_true[idx], atol=1e-9)
     if blocks[0].gyro_rads is not None:
         gyro = np.concatenate([b.gyro_rads for b in blocks])
-        np.testing.assert_allclose(gyro, gyro_true[idx], atol=1e-9)
+        np.testing.assert_allclose(gyro, gyro_true[idx], atol=gyro_atol)
     return idx
 
 
@@ -332,22 +332,61 @@ def test_sensor_clock_recovers_drift_under_jitter(drift_ppm):
     assert np.abs(err[-600:] - 0.0075).max() < 0.003            # mapping ≈ truth + minimum latency
 
 
+class _VerityTruth:
+    def __init__(self, p):
+        self.p = p
+
+    def truth(self, first, n):
+        return self.p.truth(first, n), self.p.gyro_truth(first, n)
+
+
+VERITY_GYRO_ATOL = 1e-5     # rad/s: gyro interpolated at ACC instants stamped to the ns (1 % of an LSB)
+
+
 def test_polar_verity_delta_frames_with_factor():
-    """Verity Sense: GET_SETTINGS → 52 Hz, START with CHANNELS u8 → FACTOR; multi-block delta frames."""
+    """Verity Sense: GET_SETTINGS → 52 Hz, START with CHANNELS u8 → FACTOR; multi-block delta frames;
+    the GYRO stream (features byte lists it) started too and merged onto the ACC samples."""
     async def main():
         async with EmulatedAir() as air:
             sensor = await air.add(EmulatedPolarVerity(speed=20, faults=Faults(drop_sequences=frozenset({4}))))
             async with open_stream("Polar Sense", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
                                    **FAST) as stream:
                 blocks, events = await collect(stream, 20 * 52)
-                return blocks, events, stream.counters, sensor
+                return blocks, events, stream.counters, sensor, stream.session.decoder
 
-    blocks, events, c, sensor = run(main())
-    assert events[0].info["rate_hz"] == 52 and events[0].info["factor"] == pytest.approx(0.000244, rel=1e-6)
+    blocks, events, c, sensor, dec = run(main())
+    info = events[0].info
+    assert info["rate_hz"] == 52 and info["factor"] == pytest.approx(0.000244, rel=1e-6)
+    assert info["gyro_rate_hz"] == 52 and info["gyro_factor"] == pytest.approx(2000 / 32768, rel=1e-6)
     gaps = [e for e in events if isinstance(e, Gap)]
-    assert [(g.n_lost, g.first_index) for g in gaps] == [(36, 4 * 36)]
-    check_against_truth(blocks, _PolarTruth(sensor))
+    assert [(g.n_lost, g.first_index) for g in gaps] == [(36, 4 * 36)]          # the lost ACC frame, exactly
+    assert dec.samples_without_gyro == 0 and dec.samples_before_gyro < 52      # GYRO START follows ACC START
+    idx = check_against_truth(blocks, _VerityTruth(sensor), VERITY_GYRO_ATOL)                      # acc and gyro as sent
+    assert idx[0] == dec.samples_before_gyro
     assert c.corrupt == 0 and np.all(np.diff(np.concatenate([b.time_s for b in blocks])) > 0)
+
+
+def test_polar_verity_lost_gyro_frame_is_a_gap_and_acc_only_firmware_still_streams():
+    async def main(sensor):
+        async with EmulatedAir() as air:
+            await air.add(sensor)
+            async with open_stream("Polar Sense", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   **FAST) as stream:
+                blocks, events = await collect(stream, 15 * 52)
+                return blocks, events, stream.counters, stream.session.decoder
+
+    sensor = EmulatedPolarVerity(speed=20, faults=Faults(drop_gyro_frames=frozenset({6})))
+    blocks, events, c, dec = run(main(sensor))
+    gaps = [e for e in events if isinstance(e, Gap)]
+    # GYRO frame 6 holds 28 samples; the ACC samples strictly between its neighbours' samples leave
+    # the merged stream (no gyro is invented for them) and show as one gap of exactly that many
+    assert len(gaps) == 1 and gaps[0].n_lost == 28 == dec.samples_without_gyro == c.lost_samples
+    check_against_truth(blocks, _VerityTruth(sensor), VERITY_GYRO_ATOL)
+
+    sensor = EmulatedPolarVerity(speed=20, gyro=False)
+    blocks, events, c, dec = run(main(sensor))
+    assert "gyro_rate_hz" not in events[0].info and blocks[0].gyro_rads is None
+    check_against_truth(blocks, _PolarTruth(sensor))
 
 
 def test_bursty_delivery_no_loss_and_monotonic_time():

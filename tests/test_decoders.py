@@ -327,7 +327,8 @@ def test_gait_malformed_control_and_info():
 
 
 # ---------------------------------------------------------------- stateful stream decoders
-from imu_gait.devices.decoders.streams import GaitImuStream, PmdAccStream, ThingyStream  # noqa: E402
+from imu_gait.devices.decoders.streams import (GaitImuStream, PmdAccStream, PmdImuStream,  # noqa: E402
+                                               ThingyStream)
 
 INFO_200 = gaitimu.StreamInfo(1, 200_000, 4096.0, 16.384, 8, 2000, 1_000_000, 0, "t")
 
@@ -374,6 +375,74 @@ def test_pmd_stream_gap_estimate_and_units():
     assert (c.lost_before, c.lost_exact, c.first_index) == (40, False, 80)
 
 
+# Verity Sense ACC + GYRO: frames built by the emulator's own encoder (pure functions, no radio).
+from imu_gait.devices.emulated import EmulatedPolarVerity  # noqa: E402
+
+
+def _verity_frames(n_acc_frames=12, drop_acc=(), drop_gyro=()):
+    """Both streams' frames in the order a Verity sends them (by the time of their last sample):
+    ACC 36 samples per frame, GYRO 28, sample k of both taken at the same instant."""
+    v = EmulatedPolarVerity()
+    n = 36 * n_acc_frames
+    frames = [(36 * i + 35, 0, v.frame(36 * i, 36)) for i in range(n_acc_frames) if i not in drop_acc]
+    frames += [(28 * j + 27, 1, v.gyro_frame(28 * j, 28)) for j in range(n // 28) if j not in drop_gyro]
+    return v, [f for *_, f in sorted(frames)]
+
+
+def _merge(frames, **kw):
+    s = PmdImuStream(52.0, 52.0, EmulatedPolarVerity.FACTOR, EmulatedPolarVerity.GYRO_FACTOR, **kw)
+    chunks = [c for c in (s.feed(f) for f in frames) if c.n]
+    return s, chunks
+
+
+def test_verity_acc_and_gyro_merge_onto_the_acc_samples():
+    v, frames = _verity_frames()
+    s, chunks = _merge(frames)
+    idx = np.concatenate([c.first_index + np.arange(c.n) for c in chunks])
+    assert np.array_equal(idx, np.arange(idx[0], idx[-1] + 1)) and idx[0] == 0       # one run, nothing lost
+    assert idx[-1] >= 36 * 12 - 36 and sum(c.lost_before for c in chunks) == 0
+    np.testing.assert_allclose(np.concatenate([c.acc_mps2 for c in chunks]), v.truth(0, idx[-1] + 1), atol=1e-9)
+    # same instants: exact up to the ns rounding of the stamps (1e-5 rad/s = 1 % of one gyro LSB)
+    np.testing.assert_allclose(np.concatenate([c.gyro_rads for c in chunks]), v.gyro_truth(0, idx[-1] + 1),
+                               atol=1e-5)
+    t = np.concatenate([c.sensor_time_s for c in chunks])
+    np.testing.assert_allclose(np.diff(t), 1 / 52, atol=1e-6)
+    # the clock fit gets a point from every ACC frame and none from the GYRO frames
+    clocks = [s2.clock_sensor_time_s for s2 in (PmdImuStream(52.0, 52.0, 1e-3, 1e-1).feed(f) for f in frames)]
+    assert sum(np.isfinite(clocks)) == 12 and sum(np.isnan(clocks)) == len(frames) - 12
+
+
+def test_verity_lost_gyro_frame_leaves_a_counted_gap_not_invented_gyro():
+    v, frames = _verity_frames(drop_gyro={5})                 # gyro samples 140…167 never arrive
+    s, chunks = _merge(frames)
+    idx = np.concatenate([c.first_index + np.arange(c.n) for c in chunks])
+    missing = sorted(set(range(idx[0], idx[-1] + 1)) - set(idx.tolist()))
+    assert missing == list(range(140, 168))                   # exactly the ACC samples the gyro gap spans
+    assert sum(c.lost_before for c in chunks) == 28 == s.samples_without_gyro
+    np.testing.assert_allclose(np.concatenate([c.gyro_rads for c in chunks]), v.gyro_truth(0, idx[-1] + 1)[idx],
+                               atol=1e-5)                     # nothing interpolated across the gap
+
+
+def test_verity_lost_acc_frame_is_a_gap_of_its_36_samples():
+    v, frames = _verity_frames(drop_acc={4})
+    s, chunks = _merge(frames)
+    gaps = [(c.first_index, c.lost_before) for c in chunks if c.lost_before]
+    assert gaps == [(180, 36)] and s.samples_without_gyro == 0
+
+
+def test_verity_gyro_that_stalls_does_not_hold_acc_forever():
+    v, frames = _verity_frames(n_acc_frames=30)
+    gyro_after_3s = [f for f in frames if f[0] == pmd.MEAS_GYRO and int.from_bytes(f[1:9], "little")
+                     > v.sensor_time_ns(156)]
+    s, chunks = _merge([f for f in frames if f not in gyro_after_3s], max_gyro_wait_s=2.0)
+    last = chunks[-1].first_index + chunks[-1].n
+    assert last == 140                                       # released while the gyro covered it (0…139)
+    # after that the ACC waits at most 2 s for gyro; older samples leave the stream, counted
+    left_out, pending = s.samples_without_gyro, len(s._acc_t)
+    assert left_out > 0 and left_out + pending == 36 * 30 - last
+    assert pending / 52 <= 2.0 + 36 / 52
+
+
 def test_thingy_stream_cannot_detect_loss():
     s = ThingyStream(100.0)
     t1 = h("00 00 00 00 00 04 20 00 C0 FF 00 00 A0 00 B0 FF 10 00")
@@ -384,7 +453,8 @@ def test_thingy_stream_cannot_detect_loss():
 
 def test_random_bytes_only_ever_raise_decode_error():
     rng = np.random.default_rng(11)
-    streams = [GaitImuStream(INFO_200), PmdAccStream(200.0), ThingyStream(100.0)]
+    streams = [GaitImuStream(INFO_200), PmdAccStream(200.0), ThingyStream(100.0),
+               PmdImuStream(52.0, 52.0, 0.000244, 0.061)]
     for _ in range(3000):
         data = rng.integers(0, 256, rng.integers(0, 60)).astype(np.uint8).tobytes()
         for fn in (gaitimu.parse_stream_info, gaitimu.parse_control_response, gaitimu.parse_control_command,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -445,16 +446,20 @@ class StreamSupervisor:
         except DecodeError as exc:
             c.corrupt += 1
             return PacketError((t_ns - self.t0_ns) / 1e9, exc.reason, str(exc))
-        if chunk.n == 0:
-            return None
         if chunk.restarted:
             self.clock.reset()
             self._last_t_s = None
         c.packets += 1
+        clock_s = chunk.clock_sensor_time_s
+        if clock_s is None and chunk.n:
+            clock_s = float(chunk.sensor_time_s[-1])
+        if clock_s is not None and math.isfinite(clock_s):
+            self.clock.update(clock_s, (t_ns - self.t0_ns) / 1e9)
+        if chunk.n == 0:                     # e.g. a merged stream waiting for its other half
+            return None
         c.samples += chunk.n
         c.lost_samples += chunk.lost_before
         c.lost_packets += chunk.packets_lost
-        self.clock.update(float(chunk.sensor_time_s[-1]), (t_ns - self.t0_ns) / 1e9)
         c.drift_ppm = self.clock.drift_ppm
         c.rate_hz = self.session.nominal_rate_hz / self.clock.rate_ratio
         time_s = self.clock.map_stream(chunk.sensor_time_s)

@@ -7,7 +7,7 @@ Recognition uses what the device advertises (service UUIDs, local name), never g
 family      advertised                                   stream                    loss
 =========== ============================================ ========================= ==========
 gaitimu     service 75d10001-…, name ``GaitIMU-xxxx``    GaitIMU v1 data (acc+gyro) exact
-polar_pmd   name ``Polar H10 …`` / ``Polar Sense …``     PMD ACC (H10: 200 Hz int16) estimated
+polar_pmd   name ``Polar H10 …`` / ``Polar Sense …``     PMD ACC (+GYRO on Verity) estimated
 thingy52    service EF680100-…, name ``Thingy``          raw motion (acc+gyro)     none
 =========== ============================================ ========================= ==========
 """
@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import DeviceError
 from .decoders import DecodeError, gaitimu, pmd, thingy
-from .decoders.streams import GaitImuStream, PmdAccStream, ThingyStream
+from .decoders.streams import GaitImuStream, PmdAccStream, PmdImuStream, ThingyStream
 
 NotifyFn = Callable[[Any, bytearray], None]      # bleak notification callback (char, data)
 
@@ -37,6 +37,7 @@ class StreamSettings:
     gyro_range_dps: int = 2000
     samples_per_packet: int = 10         # GaitIMU: 10 → 50 ms at 200 Hz; 0 → maximum for the MTU
     request_conn_params: bool = True     # GaitIMU: ask the peripheral for 15–30 ms, latency 0, 4 s
+    polar_gyro: bool = True              # Polar with a gyroscope (Verity Sense): stream it too, merged
 
 
 class _CpWaiter:
@@ -146,16 +147,22 @@ class GaitImuSession(FamilySession):
 
 
 class PmdSession(FamilySession):
-    """Polar PMD accelerometer stream. Asks the device for its ACC settings (GET_SETTINGS) and picks
-    the nearest rate and range: H10 25/50/100/200 Hz int16 mG frames; Verity Sense 52 Hz
-    delta-compressed frames scaled by the FACTOR of the START answer (gyro not merged yet)."""
+    """Polar PMD streams. Reads the feature byte of the control point, asks for the ACC settings
+    (GET_SETTINGS) and picks the nearest rate and range: H10 25/50/100/200 Hz int16 mG frames,
+    accelerometer only; Verity Sense 52 Hz delta-compressed frames scaled by the FACTOR of the
+    START answer, plus — when the features list a gyroscope and ``settings.polar_gyro`` — the
+    GYRO stream at the rate nearest the ACC rate, merged onto the ACC samples
+    (:class:`~imu_gait.devices.decoders.streams.PmdImuStream`)."""
 
     def __init__(self, settings: StreamSettings):
         self.settings = settings
-        self.decoder: PmdAccStream | None = None
+        self.decoder: PmdAccStream | PmdImuStream | None = None
         self.rate = 200
         self.range_g = 8
         self.channels: int | None = None
+        self.gyro_rate: int | None = None          # None: no gyro stream
+        self.gyro_range_dps = 2000
+        self.gyro_channels: int | None = None
         self.nominal_rate_hz = 200.0
         self.has_gyro = False
         self._cp: _CpWaiter | None = None
@@ -169,53 +176,105 @@ class PmdSession(FamilySession):
         self.channels = int(offered[pmd.SET_CHANNELS][0]) if offered.get(pmd.SET_CHANNELS) else None
         self.nominal_rate_hz = float(self.rate)
 
+    def _choose_gyro(self, offered: dict) -> None:
+        rates = offered.get(pmd.SET_SAMPLE_RATE) or [self.rate]
+        ranges = offered.get(pmd.SET_RANGE) or [2000]
+        self.gyro_rate = int(min(rates, key=lambda r: abs(r - self.rate)))
+        self.gyro_range_dps = int(min(ranges, key=lambda r: abs(r - self.settings.gyro_range_dps)))
+        self.gyro_channels = int(offered[pmd.SET_CHANNELS][0]) if offered.get(pmd.SET_CHANNELS) else None
+
+    @staticmethod
+    def _is_resp(op: int, meas: int):
+        return lambda m: isinstance(m, pmd.PmdControlResponse) and m.opcode == op and m.meas_type == meas
+
+    async def _gyro_offered(self, client: Any) -> bool:
+        """True if the feature byte (read of the control point: ``0F b1 …``) lists GYRO."""
+        try:
+            features = bytes(await client.read_gatt_char(pmd.CONTROL_UUID))
+        except Exception:  # noqa: BLE001 - a device that refuses the read simply gets ACC only
+            return False
+        return len(features) >= 2 and features[0] == 0x0F and bool(features[1] & (1 << pmd.MEAS_GYRO))
+
     async def start(self, client, on_data, device):
         cp = _CpWaiter(pmd.parse_control)
         cp.on_other = self._on_cp_message
         self._cp = cp
+        first = self.decoder is None
+        want_gyro = first and self.settings.polar_gyro and await self._gyro_offered(client)
         # Handshake: CP indications and DATA notifications first, then write the CP.
         await client.start_notify(pmd.CONTROL_UUID, cp.callback)
         await client.start_notify(pmd.DATA_UUID, on_data)
-        is_resp = lambda op: (lambda m: isinstance(m, pmd.PmdControlResponse) and m.opcode == op)  # noqa: E731
-        if self.decoder is None:
+        if first:
             cp.waiting = True
             await client.write_gatt_char(pmd.CONTROL_UUID, pmd.encode_get_settings(pmd.MEAS_ACC), response=True)
-            got = await cp.wait_for(is_resp(pmd.OP_GET_SETTINGS), "GET_SETTINGS ACC", device)
+            got = await cp.wait_for(self._is_resp(pmd.OP_GET_SETTINGS, pmd.MEAS_ACC), "GET_SETTINGS ACC", device)
             if not got.ok:
                 raise DeviceError(f"{device}: has no accelerometer stream (GET_SETTINGS: {got.status_name})."
                                   "\n  What to do: use a Polar H10 or Verity Sense.")
             self._choose(got.settings)
-        resp = await self._send_start(client, device)
-        if self.decoder is None:
-            self.decoder = PmdAccStream(self.rate, resp.factor, channels=self.channels or 3)
-        elif resp.factor is not None:
-            self.decoder.factor = resp.factor
-        return {"rate_hz": self.rate, "range_g": self.range_g, "factor": resp.factor}
+            if want_gyro:
+                cp.waiting = True
+                await client.write_gatt_char(pmd.CONTROL_UUID, pmd.encode_get_settings(pmd.MEAS_GYRO),
+                                             response=True)
+                got = await cp.wait_for(self._is_resp(pmd.OP_GET_SETTINGS, pmd.MEAS_GYRO), "GET_SETTINGS GYRO",
+                                        device)
+                if got.ok:
+                    self._choose_gyro(got.settings)
+        resp = await self._send_start(client, device, pmd.MEAS_ACC)
+        gyro_resp = await self._send_start(client, device, pmd.MEAS_GYRO) if self.gyro_rate else None
+        if first:
+            if gyro_resp is not None:
+                self.decoder = PmdImuStream(self.rate, self.gyro_rate, resp.factor, gyro_resp.factor,
+                                            channels=self.channels or 3)
+                self.has_gyro = True
+            else:
+                self.decoder = PmdAccStream(self.rate, resp.factor, channels=self.channels or 3)
+        else:
+            self._update_factors(resp, gyro_resp)
+        info = {"rate_hz": self.rate, "range_g": self.range_g, "factor": resp.factor}
+        if gyro_resp is not None:
+            info.update(gyro_rate_hz=self.gyro_rate, gyro_range_dps=self.gyro_range_dps,
+                        gyro_factor=gyro_resp.factor)
+        return info
 
-    async def _send_start(self, client, device) -> pmd.PmdControlResponse:
+    def _update_factors(self, resp, gyro_resp) -> None:
+        dec = self.decoder
+        if isinstance(dec, PmdImuStream):
+            if resp.factor is not None:
+                dec.acc_factor = resp.factor
+            if gyro_resp is not None and gyro_resp.factor is not None:
+                dec.gyro_factor = gyro_resp.factor
+        elif dec is not None and resp.factor is not None:
+            dec.factor = resp.factor
+
+    async def _send_start(self, client, device, meas: int) -> pmd.PmdControlResponse:
         cp = self._cp
         cp.waiting = True
-        await client.write_gatt_char(pmd.CONTROL_UUID,
-                                     pmd.encode_start_acc(self.rate, 16, self.range_g, self.channels),
-                                     response=True)
-        resp = await cp.wait_for(lambda m: isinstance(m, pmd.PmdControlResponse) and m.opcode == pmd.OP_START,
-                                 "START ACC", device)
+        if meas == pmd.MEAS_GYRO:
+            cmd, what = pmd.encode_start_gyro(self.gyro_rate, 16, self.gyro_range_dps, self.gyro_channels), "GYRO"
+        else:
+            cmd, what = pmd.encode_start_acc(self.rate, 16, self.range_g, self.channels), "ACC"
+        await client.write_gatt_char(pmd.CONTROL_UUID, cmd, response=True)
+        resp = await cp.wait_for(self._is_resp(pmd.OP_START, meas), f"START {what}", device)
         if not resp.ok and resp.status != 6:            # 6 ALREADY_IN_STATE: fine after a reconnect
-            raise DeviceError(f"{device}: PMD START ACC refused with status {resp.status_name}."
+            raise DeviceError(f"{device}: PMD START {what} refused with status {resp.status_name}."
                               "\n  What to do: reconnect; if it persists, restart the sensor.")
         return resp
 
     async def restart(self, client, device):
-        resp = await self._send_start(client, device)
-        if resp.factor is not None and self.decoder is not None:
-            self.decoder.factor = resp.factor
+        resp = await self._send_start(client, device, pmd.MEAS_ACC)
+        gyro_resp = await self._send_start(client, device, pmd.MEAS_GYRO) if self.has_gyro else None
+        self._update_factors(resp, gyro_resp)
 
     def _on_cp_message(self, msg) -> None:
-        if isinstance(msg, pmd.PmdStopped) and pmd.MEAS_ACC in msg.meas_types and self.on_device_stop:
+        mine = {pmd.MEAS_ACC, pmd.MEAS_GYRO} if self.has_gyro else {pmd.MEAS_ACC}
+        if isinstance(msg, pmd.PmdStopped) and mine & set(msg.meas_types) and self.on_device_stop:
             self.on_device_stop()
 
     async def stop(self, client):
         await client.write_gatt_char(pmd.CONTROL_UUID, pmd.encode_stop(pmd.MEAS_ACC), response=True)
+        if self.has_gyro:
+            await client.write_gatt_char(pmd.CONTROL_UUID, pmd.encode_stop(pmd.MEAS_GYRO), response=True)
 
 
 class ThingySession(FamilySession):

@@ -8,16 +8,18 @@ Loss detection per family (ble-protocols.md §3 rule 4):
 
 * GaitIMU: sample index → **exact** number of lost samples; sequence → lost packets;
 * Polar PMD: frame timestamp jump > 1.5 frame durations → **estimated** lost samples;
+  Verity Sense ACC + GYRO are two PMD streams merged onto the ACC samples (:class:`PmdImuStream`);
 * Thingy:52: no timestamp, no sequence → loss is **undetectable** (``lost_before`` always 0).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import gaitimu, pmd, thingy
-from .common import G_MPS2, DecodeError
+from .common import DEG_TO_RAD, G_MPS2, DecodeError
 
 _U32 = 1 << 32
 _U16 = 1 << 16
@@ -35,6 +37,10 @@ class DecodedChunk:
     packets_lost: int = 0              # from a packet sequence number, where the protocol has one
     flags: int = 0
     restarted: bool = False            # the device started a new stream (e.g. power cycle): new clock
+    # Sensor time to pair with this notification's arrival in the clock fit. None: the chunk's
+    # last sample (one stream per notification). NaN: this notification gives no clock point
+    # (a merged stream whose samples were released by the *other* stream's frame).
+    clock_sensor_time_s: float | None = None
 
     @property
     def n(self) -> int:
@@ -152,3 +158,135 @@ class ThingyStream:
         self._next_index += 1
         return DecodedChunk(np.array([i / self.nominal_rate_hz]), r.acc_mps2()[None, :],
                             r.gyro_rads()[None, :], i, 0, False)
+
+
+class PmdImuStream:
+    """Polar Verity Sense ACC + GYRO → 6-axis chunks.
+
+    The two PMD streams share the sensor clock and the DATA characteristic but come in separate
+    frames of their own sizes, at their own moments. The merged stream is the ACC stream with
+    the gyro linearly interpolated at each ACC sample time from the gyro samples around it. An
+    ACC sample is released once the gyro covers its time. ACC samples with no gyro to go with
+    them — inside a gap of the gyro stream (a lost gyro frame), or left behind when the gyro
+    stalls for more than ``max_gyro_wait_s`` — are not given invented values: they leave the
+    merged stream, which then has a gap there that is counted as lost samples like any other.
+    ACC samples before the first gyro sample are not part of the merged stream (counted in
+    ``samples_before_gyro``). One contiguous run is released per notification; a run that
+    follows a gap waits for the next one.
+    """
+    loss_detection = "estimated"
+
+    def __init__(self, acc_rate_hz: float, gyro_rate_hz: float, acc_factor: float | None = None,
+                 gyro_factor: float | None = None, channels: int = 3, resolution_bits: int = 16,
+                 max_gyro_wait_s: float = 5.0):
+        self.acc_timeline = pmd.PmdTimeline(acc_rate_hz)
+        self.gyro_timeline = pmd.PmdTimeline(gyro_rate_hz)
+        self.acc_factor = acc_factor
+        self.gyro_factor = gyro_factor
+        self.channels = channels
+        self.resolution_bits = resolution_bits
+        self.max_gyro_wait_ns = int(max_gyro_wait_s * 1e9)
+        self._t0_ns: int | None = None
+        self._acc_next_index = 0                        # ACC stream index expected next
+        self._acc_t = np.empty(0, np.int64)             # pending ACC: sensor time [ns] …
+        self._acc_v = np.empty((0, 3))                  # … m/s² …
+        self._acc_i = np.empty(0, np.int64)             # … ACC stream index
+        self._gyr_t = np.empty(0, np.int64)             # gyro samples still needed [ns] …
+        self._gyr_v = np.empty((0, 3))                  # … rad/s
+        self._gyr_gaps: list[tuple[int, int]] = []      # (last before, first after) a gyro loss [ns]
+        self._next_out: int | None = None               # merged (= ACC) index expected next
+        self._acc_done_ns = 0                           # newest ACC sample released or left out
+        self.samples_before_gyro = 0
+        self.samples_without_gyro = 0                   # ACC samples left out for want of gyro
+
+    @property
+    def factor(self) -> float | None:                   # the ACC factor, as on PmdAccStream
+        return self.acc_factor
+
+    def mark_reconnect(self) -> None:
+        """PMD timestamps continue across a reconnect; gaps show as timestamp jumps."""
+
+    def feed(self, data: bytes) -> DecodedChunk:
+        f = pmd.decode_frame(data, channels=self.channels, resolution_bits=self.resolution_bits)
+        if f.meas_type == pmd.MEAS_ACC:
+            vals = pmd.frame_to_mg(f, self.acc_factor) * (G_MPS2 / 1000.0)
+            times, lost = self.acc_timeline.place(f.timestamp_ns, f.n_samples)
+            first = self._acc_next_index + lost
+            self._acc_next_index = first + f.n_samples
+            self._acc_t = np.concatenate([self._acc_t, times])
+            self._acc_v = np.concatenate([self._acc_v, vals])
+            self._acc_i = np.concatenate([self._acc_i, first + np.arange(f.n_samples, dtype=np.int64)])
+            clock_ns = int(times[-1])
+        elif f.meas_type == pmd.MEAS_GYRO:
+            vals = pmd.frame_to_dps(f, self.gyro_factor) * DEG_TO_RAD
+            prev_last = self.gyro_timeline.t_prev_ns
+            times, lost = self.gyro_timeline.place(f.timestamp_ns, f.n_samples)
+            if lost and prev_last is not None:
+                self._gyr_gaps.append((int(prev_last), int(times[0])))
+            self._gyr_t = np.concatenate([self._gyr_t, times])
+            self._gyr_v = np.concatenate([self._gyr_v, vals])
+            clock_ns = None                              # the clock fit follows the ACC frames only
+        else:
+            raise DecodeError(pmd.PROTOCOL, "unknown_type", f"measurement type {f.meas_type} not expected "
+                              "on this stream", data)
+        if self._t0_ns is None:
+            self._t0_ns = int(times[0])
+        chunk = self._release()
+        clock_s = math.nan if clock_ns is None else (clock_ns - self._t0_ns) / 1e9
+        return DecodedChunk(chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], False,
+                            clock_sensor_time_s=clock_s)
+
+    def _release(self) -> tuple:
+        """(sensor times s, acc, gyro, first index, lost before) of the next releasable run."""
+        empty = (np.empty(0), np.empty((0, 3)), np.empty((0, 3)), self._next_out or 0, 0)
+        t = self._acc_t
+        if t.size == 0:
+            return empty
+        if self._gyr_t.size == 0:
+            if t[-1] - t[0] > self.max_gyro_wait_ns:    # no gyro at all yet: keep the wait bounded
+                n_old = int(np.searchsorted(t, t[-1] - self.max_gyro_wait_ns, side="right"))
+                self.samples_before_gyro += n_old
+                self._drop_acc(n_old)
+            return empty
+        g_last = int(self._gyr_t[-1])
+        n_ready = int(np.searchsorted(t, max(g_last, int(t[-1]) - self.max_gyro_wait_ns), side="right"))
+        if n_ready == 0:
+            return empty
+        tr, ir = t[:n_ready], self._acc_i[:n_ready]
+        keep = (tr >= self._gyr_t[0]) & (tr <= g_last)
+        for a, b in self._gyr_gaps:
+            keep &= ~((tr > a) & (tr < b))
+        if not keep.any():
+            self._count_left_out(n_ready)
+            self._drop_acc(n_ready)
+            return empty
+        p0 = int(np.argmax(keep))
+        # the run ends at the first sample left out or at a jump of the ACC index (lost ACC frame)
+        breaks = np.flatnonzero(~keep[p0 + 1:] | (np.diff(ir[p0:]) != 1))
+        p1 = p0 + 1 + int(breaks[0]) if breaks.size else n_ready
+        self._count_left_out(p0)
+        ts = tr[p0:p1]
+        gyro = np.column_stack([np.interp(ts, self._gyr_t, self._gyr_v[:, k]) for k in range(3)])
+        first = int(ir[p0])
+        lost = 0 if self._next_out is None else first - self._next_out
+        out = ((ts - self._t0_ns) / 1e9, self._acc_v[p0:p1].copy(), gyro, first, lost)
+        self._next_out = int(ir[p1 - 1]) + 1
+        self._drop_acc(p1)
+        return out
+
+    def _count_left_out(self, n: int) -> None:
+        if self._next_out is None:
+            self.samples_before_gyro += n            # the merged stream has not started: no loss
+        else:
+            self.samples_without_gyro += n           # inside the stream: shows as lost samples
+
+    def _drop_acc(self, n: int) -> None:
+        """Forget the first n pending ACC samples and the gyro no longer needed for the rest."""
+        if n:
+            self._acc_done_ns = int(self._acc_t[n - 1])
+        self._acc_t, self._acc_v, self._acc_i = self._acc_t[n:], self._acc_v[n:], self._acc_i[n:]
+        # keep the gyro from the last sample at or before the next ACC sample still to come
+        horizon = int(self._acc_t[0]) if self._acc_t.size else self._acc_done_ns
+        k = max(int(np.searchsorted(self._gyr_t, horizon, side="right")) - 1, 0)
+        self._gyr_t, self._gyr_v = self._gyr_t[k:], self._gyr_v[k:]
+        self._gyr_gaps = [(a, b) for a, b in self._gyr_gaps if b > horizon]

@@ -3,7 +3,9 @@
 * :class:`EmulatedGaitImu` — the project's GaitIMU v1 firmware (stream info, control point
   with indications, data notifications sized from the negotiated MTU, peripheral-initiated
   connection-parameter update on REQ_CONN_PARAMS);
-* :class:`EmulatedPolarH10` — Polar PMD accelerometer at 25–200 Hz, int16 mG frames.
+* :class:`EmulatedPolarH10` — Polar PMD accelerometer at 25–200 Hz, int16 mG frames;
+* :class:`EmulatedPolarVerity` — Polar PMD ACC and GYRO at 52 Hz, delta-compressed frames with
+  FACTOR, the two streams in frames of different sizes on one DATA characteristic.
 
 Time: the emulator runs on "true time" τ = (monotonic − power-on) × ``speed`` seconds. With
 ``speed=20`` a minute of walking streams in three seconds; give the central a host clock
@@ -45,6 +47,7 @@ class Faults:
     burst_every_s: float = 0.0                # hold packets for burst_hold_s out of every burst_every_s
     burst_hold_s: float = 0.0
     device_stop_at_s: tuple = ()              # PMD: device-initiated stop (CP "01 02") at these times
+    drop_gyro_frames: frozenset = frozenset() # Verity: GYRO frame numbers never sent
     start_status: int = 0                     # answer START with this status (e.g. 10 INVALID_MTU)
 
 
@@ -405,10 +408,12 @@ class EmulatedPolarH10(EmulatedPeripheral):
         self._data_notify: set = set()
         self._tau_first = None
 
+    features = bytes([0x0F, 0x05, 0x00])         # CP read: ECG + ACC (H10)
+
     def build_services(self) -> list[Service]:
         self.c_cp = Characteristic(pmd.CONTROL_UUID, _P.READ | _P.WRITE | _P.INDICATE,
                                    Characteristic.READABLE | Characteristic.WRITEABLE,
-                                   CharacteristicValue(read=lambda conn: bytes([0x0F, 0x05, 0x00]),
+                                   CharacteristicValue(read=lambda conn: self.features,
                                                        write=self._on_cp_write))
         self.c_data = Characteristic(pmd.DATA_UUID, _P.NOTIFY, Characteristic.READABLE, b"")
         self.c_cp.on("subscription", lambda b, n, i: (self._cp_indicate.add(b) if i else
@@ -561,18 +566,28 @@ def encode_delta_payload(raw: np.ndarray, resolution_bits: int = 16, split: int 
 
 
 class EmulatedPolarVerity(EmulatedPolarH10):
-    """Polar Verity Sense ACC stream: 52 Hz, delta-compressed frames, FACTOR in the START answer.
-    (GYRO/MAG are not emulated.)"""
+    """Polar Verity Sense: ACC and GYRO at 52 Hz, delta-compressed frames, FACTOR in each START
+    answer. GYRO frames hold ``gyro_samples_per_frame`` samples (ACC: ``samples_per_frame``), so
+    the two streams' frames interleave irregularly, as on the real device; both are stamped on
+    the same sensor clock. ``gyro=False`` emulates a firmware that offers ACC only. (MAG/PPG not
+    emulated.)"""
 
     FACTOR = struct.unpack("<f", struct.pack("<f", 0.000244))[0]     # g per LSB, float32 on the wire
+    GYRO_FACTOR = struct.unpack("<f", struct.pack("<f", 2000 / 32768))[0]   # deg/s per LSB at ±2000 dps
 
     def __init__(self, name: str = "Polar Sense E0000002", address: str = "F0:00:00:00:00:20", *,
                  source: SampleSource | None = None, faults: Faults | None = None, speed: float = 1.0,
-                 samples_per_frame: int = 36):
+                 samples_per_frame: int = 36, gyro: bool = True, gyro_samples_per_frame: int = 28):
         super().__init__(name, address, source=source, faults=faults, speed=speed,
                          samples_per_frame=samples_per_frame)
         self.rate_hz, self.range_g = 52.0, 8
         self.rates, self.ranges = (52,), (8,)
+        self.gyro = gyro
+        self.gyro_samples_per_frame = gyro_samples_per_frame
+        self.features = bytes([0x0F, 0x6E if gyro else 0x0E, 0x00])  # PPG, ACC, PPI (+ GYRO, MAG)
+        self._gyro_task: asyncio.Task | None = None
+        self._gyro_next = 0
+        self._gyro_frame_no = 0
 
     def settings_tlvs(self) -> bytes:
         return pmd.encode_settings([(pmd.SET_SAMPLE_RATE, list(self.rates)), (pmd.SET_RESOLUTION, [16]),
@@ -591,3 +606,70 @@ class EmulatedPolarVerity(EmulatedPolarH10):
     def frame(self, first: int, n: int) -> bytes:
         return (bytes([pmd.MEAS_ACC]) + self.sensor_time_ns(first + n - 1).to_bytes(8, "little")
                 + bytes([pmd.DELTA_BIT]) + encode_delta_payload(self._raw(first, n)))
+
+    # ---- gyroscope (sample k is taken with ACC sample k; its own frames and frame sizes)
+    def _gyro_raw(self, first: int, n: int) -> np.ndarray:
+        _, gyro = self.source(first, n, self.rate_hz)
+        return np.clip(np.round(gyro / DEG_TO_RAD / self.GYRO_FACTOR), -32768, 32767).astype(np.int64)
+
+    def gyro_truth(self, first_index: int, n: int) -> np.ndarray:
+        """The gyro a perfect receiver decodes for samples first_index … first_index + n − 1 [rad/s]."""
+        return self._gyro_raw(first_index, n) * self.GYRO_FACTOR * DEG_TO_RAD
+
+    def gyro_frame(self, first: int, n: int) -> bytes:
+        return (bytes([pmd.MEAS_GYRO]) + self.sensor_time_ns(first + n - 1).to_bytes(8, "little")
+                + bytes([pmd.DELTA_BIT]) + encode_delta_payload(self._gyro_raw(first, n)))
+
+    async def _handle_cp(self, connection: Any, value: bytes) -> None:
+        if len(value) < 2 or value[1] != pmd.MEAS_GYRO or not self.gyro:
+            await super()._handle_cp(connection, value)
+            return
+        op, mtype = value[0], value[1]
+        if op == pmd.OP_GET_SETTINGS:
+            await self._indicate(connection, bytes([0xF0, op, mtype, 0, 0]) + pmd.encode_settings(
+                [(pmd.SET_SAMPLE_RATE, [52]), (pmd.SET_RESOLUTION, [16]),
+                 (pmd.SET_RANGE, [250, 500, 1000, 2000]), (pmd.SET_CHANNELS, [3])]))
+        elif op == pmd.OP_START:
+            try:
+                s = pmd.parse_settings(value[2:])
+            except DecodeError:
+                await self._indicate(connection, bytes([0xF0, op, mtype, 5, 0]))
+                return
+            status = (8 if s.get(pmd.SET_SAMPLE_RATE, [52])[0] != 52 else
+                      9 if s.get(pmd.SET_RANGE, [2000])[0] != 2000 else 0)   # emulated at ±2000 dps only
+            if status == 0 and self._gyro_task is not None:
+                status = 6
+            if status == 0 and connection in self._data_notify:
+                if self._tau_first is None:
+                    self._tau_first = self.tau()
+                newest = max(int((self.tau() - self._tau_first) * self.rate_hz
+                                 * (1 + self.faults.drift_ppm * 1e-6)), 0)
+                self._gyro_next = max(self._gyro_next, newest)
+                self._gyro_task = self._spawn(self._gyro_stream())
+            params = (bytes([0]) + pmd.encode_settings([(pmd.SET_FACTOR, [self.GYRO_FACTOR])])
+                      if status == 0 else bytes([0]))
+            await self._indicate(connection, bytes([0xF0, op, mtype, status]) + params)
+        elif op == pmd.OP_STOP:
+            self._stop_gyro()
+            await self._indicate(connection, bytes([0xF0, op, mtype, 0, 0]))
+
+    def _stop_gyro(self) -> None:
+        if self._gyro_task is not None:
+            self._gyro_task.cancel()
+            self._gyro_task = None
+
+    def stop_streaming(self) -> None:
+        super().stop_streaming()
+        self._stop_gyro()
+
+    async def _gyro_stream(self) -> None:
+        while True:
+            n, first = self.gyro_samples_per_frame, self._gyro_next
+            await self._sleep_until(self._packet_send_tau(self._tau_of_sample(first + n - 1)))
+            if self.connection is None:
+                return
+            if self._gyro_frame_no not in self.faults.drop_gyro_frames:
+                if not await self._notify(self.c_data, self.gyro_frame(first, n)):
+                    return
+            self._gyro_frame_no += 1
+            self._gyro_next = first + n
