@@ -171,44 +171,39 @@ class StepAcceptor:
         # and offline analysis close it at the same point
         accepted: list[float] = self._flush_held(peak_t)
         closed: list[Bout] = self.tick(peak_t)
+        displaced = None
         if self.held is not None:
             if rise <= self.held[2]:
                 return accepted, closed          # weaker than the held one, and too early after it
-            self.held = None                     # a stronger rival: it replaces the held step
+            displaced, self.held = self.held, None   # a stronger rival: it may replace the held step
         if self.bout is not None:
-            step, stride = self._medians()
-            gap = peak_t - self.bout.peaks[-1]
-            gap2 = peak_t - self.bout.peaks[-2]
-            tol = p.rhythm_tolerance
-            med_rise = _median(self.bout.rises[-9:])
-            half = step >= p.half_rhythm_min_step_s \
-                and abs(gap - 0.5 * step) <= p.half_rhythm_tolerance * 0.5 * step
-            if half and gap >= p.min_step_s and rise >= p.half_rhythm_relative_prominence * med_rise:
-                # a strong peak exactly halfway: the bout locked onto strides (a thigh-pocket
-                # phone loads one leg far more than the other) — take it; the rhythm re-locks
+            verdict = self._judge(peak_t, ic, rise)
+            if displaced is not None and verdict in ("early", "wobble", "off_rhythm"):
+                # the rival does not fit the rhythm (a wobble after the last, soft step when
+                # stopping): the held step stands, as if the rival had never come
+                self.held = displaced
+                return accepted, closed
+            if verdict in ("step", "half_step"):
                 self._commit(peak_t, ic, rise)
                 return accepted + [(ic, self.bout.number)], closed
-            if gap < max(p.min_step_s, 0.3 * stride) or ic - self.bout.steps[-1] < p.min_step_s:
-                return accepted, closed          # too early: a second peak (or contact) within one step
-            expected = stride - (self.bout.peaks[-1] - self.bout.peaks[-2])   # same-parity step
-            on_rhythm = abs(gap - expected) <= p.on_rhythm_tolerance * expected
-            # the last step when stopping lands softly (0.1–0.25× a normal step) but on time
-            floor = p.on_rhythm_relative_prominence if on_rhythm else p.min_relative_prominence
-            if rise < floor * med_rise:
-                return accepted, closed          # a wobble, not a step
-            if abs(gap2 - stride) <= tol * stride or abs(gap - step) <= tol * step \
-                    or abs(gap - stride) <= tol * step:   # the last, or one missed step
-                if rise < p.hold_relative_prominence * med_rise:
-                    self.held = (peak_t, ic, rise, peak_t + max(p.min_step_s, 0.3 * stride))
-                    return accepted, closed
-                self._commit(peak_t, ic, rise)
-                return accepted + [(ic, self.bout.number)], closed
-            closed += self._close()              # rhythm lost: the bout ended
-            self.pending = [(peak_t, ic, rise)] if rise >= p.start_prominence_mps2 else []
+            if verdict == "hold":
+                _, stride = self._medians()
+                self.held = (peak_t, ic, rise, peak_t + max(p.min_step_s, 0.3 * stride))
+                return accepted, closed
+            if verdict == "off_rhythm":
+                closed += self._close()          # rhythm lost: the bout ended
+                self.pending = [(peak_t, ic, rise)] if rise >= p.start_prominence_mps2 else []
             return accepted, closed
         # not in a bout: look for min_bout_steps candidates at a steady rhythm
         if rise < p.start_prominence_mps2:
             return accepted, closed              # too soft to start a bout
+        if self.pending and (peak_t - self.pending[-1][0] < p.min_step_s or ic - self.pending[-1][1] < p.min_step_s):
+            # two peaks within one step (a double-humped load: heel strike, then the flat foot)
+            # are one step; keep the stronger (a weight shift just before the first step rises
+            # less than the step), else the pair breaks the rhythm a bout needs
+            if rise > self.pending[-1][2]:
+                self.pending[-1] = (peak_t, ic, rise)
+            return accepted, closed
         self.pending.append((peak_t, ic, rise))
         self.pending = [c for c in self.pending if peak_t - c[0] <= p.max_step_s * (p.min_bout_steps + 2)]
         k = p.min_bout_steps
@@ -242,6 +237,35 @@ class StepAcceptor:
             self.pending = []
             accepted += [(c, self.bout.number) for c in self.bout.steps]
         return accepted, closed
+
+    def _judge(self, peak_t: float, ic: float, rise: float) -> str:
+        """What a candidate is to the current bout (no state changes): "half_step", "early",
+        "wobble", "step", "hold" (a soft step, committed unless a stronger rival comes) or
+        "off_rhythm" (the bout has ended)."""
+        p = self.p
+        step, stride = self._medians()
+        gap = peak_t - self.bout.peaks[-1]
+        gap2 = peak_t - self.bout.peaks[-2]
+        tol = p.rhythm_tolerance
+        med_rise = _median(self.bout.rises[-9:])
+        half = step >= p.half_rhythm_min_step_s \
+            and abs(gap - 0.5 * step) <= p.half_rhythm_tolerance * 0.5 * step
+        if half and gap >= p.min_step_s and rise >= p.half_rhythm_relative_prominence * med_rise:
+            # a strong peak exactly halfway: the bout locked onto strides (a thigh-pocket
+            # phone loads one leg far more than the other) — take it; the rhythm re-locks
+            return "half_step"
+        if gap < max(p.min_step_s, 0.3 * stride) or ic - self.bout.steps[-1] < p.min_step_s:
+            return "early"                       # a second peak (or contact) within one step
+        expected = stride - (self.bout.peaks[-1] - self.bout.peaks[-2])   # same-parity step
+        on_rhythm = abs(gap - expected) <= p.on_rhythm_tolerance * expected
+        # the last step when stopping lands softly (0.1–0.25× a normal step) but on time
+        floor = p.on_rhythm_relative_prominence if on_rhythm else p.min_relative_prominence
+        if rise < floor * med_rise:
+            return "wobble"
+        if abs(gap2 - stride) <= tol * stride or abs(gap - step) <= tol * step \
+                or abs(gap - stride) <= tol * step:   # the last, or one missed step
+            return "hold" if rise < p.hold_relative_prominence * med_rise else "step"
+        return "off_rhythm"
 
     def _steady(self, pk: list[float]) -> bool:
         p = self.p

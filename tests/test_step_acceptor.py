@@ -1,0 +1,72 @@
+"""The walking-bout logic on hand-made candidate sequences (peak time, contact time, rise).
+
+Two patterns seen on the IPOL lower-back walks (subject 6, and the final steps of many trials):
+a double-humped vertical load gives two candidates ~0.13 s apart per step, and the last step
+when stopping lands softly on time, followed by a stronger wobble that is off the rhythm.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from imu_gait.dsp.steps import StepAcceptor, StepParams
+
+STEP_S = 0.55
+
+
+def run(candidates, end_s):
+    acc = StepAcceptor(StepParams())
+    got = []
+    for pk, ic, rise in candidates:
+        accepted, _ = acc.offer(pk, ic, rise)
+        got += [t for t, _ in accepted]
+    accepted, _ = acc.poll(end_s)
+    got += [t for t, _ in accepted]
+    accepted, _ = acc.reset()
+    return np.array(got + [t for t, _ in accepted])
+
+
+def test_double_humped_steps_start_a_bout_with_one_contact_per_step():
+    steps = 1.0 + STEP_S * np.arange(10)
+    cands = []
+    for t in steps:
+        cands += [(t + 0.03, t, 3.0), (t + 0.16, t + 0.13, 2.0)]      # heel strike, then flat foot
+    got = run(cands, steps[-1] + 3.0)
+    np.testing.assert_allclose(got, steps, atol=1e-9)                # from the very first, none doubled
+
+
+def test_before_a_bout_the_stronger_of_two_close_candidates_is_the_step():
+    """A weight shift just before the first step rises less than the step itself. Once the bout
+    runs, the first candidate of a close pair is taken (the second is 'too early'), so when the
+    flat-foot hump is the stronger, the bout's first steps sit 0.13 s later than the rest —
+    within one contact's duration, and the count stays one per step."""
+    steps = 1.0 + STEP_S * np.arange(10)
+    cands = []
+    for t in steps:
+        cands += [(t + 0.03, t, 3.0), (t + 0.16, t + 0.13, 4.0)]
+    got = run(cands, steps[-1] + 3.0)
+    assert got.size == steps.size
+    off = got - steps
+    np.testing.assert_allclose(off[:3], 0.13, atol=1e-9)             # the run that started the bout
+    np.testing.assert_allclose(off[3:], 0.0, atol=1e-9)
+
+
+def test_soft_last_step_survives_a_stronger_off_rhythm_wobble():
+    steps = 1.0 + STEP_S * np.arange(8)
+    cands = [(t + 0.03, t, 4.0) for t in steps]
+    last = steps[-1] + STEP_S
+    cands.append((last + 0.03, last, 0.4))            # the stop: 0.1× a normal step, on time
+    cands.append((last + 0.28, last + 0.25, 0.55))    # the trunk settling: stronger, off the rhythm
+    got = run(cands, last + 3.0)
+    np.testing.assert_allclose(got, np.append(steps, last), atol=1e-9)
+
+
+def test_a_stronger_rival_on_the_rhythm_still_replaces_a_held_step():
+    steps = 1.0 + STEP_S * np.arange(8)
+    cands = [(t + 0.03, t, 4.0) for t in steps]
+    soft = steps[-1] + 0.40                           # early and soft: held, not yet committed
+    cands.append((soft + 0.03, soft, 0.8))
+    real = steps[-1] + STEP_S
+    cands.append((real + 0.03, real, 3.5))            # the real step, on time and strong
+    got = run(cands, real + 3.0)
+    np.testing.assert_allclose(got, np.append(steps, real), atol=1e-9)
