@@ -19,7 +19,8 @@ from imu_gait.devices import (Connected, DeviceStopped, Disconnected, Gap, Packe
                               SampleBlock, SensorClock, StreamSettings, open_stream, scan)
 from imu_gait.devices.decoders import gaitimu
 from imu_gait.devices.emulated import (EMULATED_BACKEND, BumbleClient, BumbleScanner, EmulatedAir,
-                                       EmulatedGaitImu, EmulatedPolarH10, EmulatedPolarVerity, Faults)
+                                       EmulatedGaitImu, EmulatedPolarH10, EmulatedPolarVerity,
+                                       EmulatedThingy52, Faults)
 
 FAST = dict(backoff_s=(0.05, 0.1, 0.2), scan_timeout_s=3.0)
 
@@ -71,6 +72,8 @@ def test_discovery_with_service_filter_and_classification():
         async with EmulatedAir() as air:
             await air.add(EmulatedGaitImu())
             await air.add(EmulatedPolarH10())
+            await air.add(EmulatedPolarVerity())
+            await air.add(EmulatedThingy52())
             only_gait = await BleakScanner.discover(timeout=0.3, return_adv=True,
                                                     service_uuids=[gaitimu.SERVICE_UUID], backend=BumbleScanner)
             names = sorted(adv.local_name for _, adv in only_gait.values())
@@ -79,7 +82,8 @@ def test_discovery_with_service_filter_and_classification():
 
     names, found = run(main())
     assert names == ["GaitIMU-E001"]
-    assert found == [("GaitIMU-E001", "gaitimu"), ("Polar H10 E0000001", "polar_pmd")]
+    assert found == [("GaitIMU-E001", "gaitimu"), ("Polar H10 E0000001", "polar_pmd"),
+                     ("Polar Sense E0000002", "polar_pmd"), ("Thingy E0003", "thingy52")]
 
 
 def test_plain_bleak_client_start_stop_and_conn_params():
@@ -387,6 +391,61 @@ def test_polar_verity_lost_gyro_frame_is_a_gap_and_acc_only_firmware_still_strea
     blocks, events, c, dec = run(main(sensor))
     assert "gyro_rate_hz" not in events[0].info and blocks[0].gyro_rads is None
     check_against_truth(blocks, _PolarTruth(sensor))
+
+
+def test_thingy52_rate_from_config_and_drift():
+    """Thingy:52: the motion config is read and rewritten to the asked rate; one sample per
+    notification, no time stamp, no counter. Sample times come from the index and the clock fit,
+    which finds the crystal error."""
+    faults = Faults(drift_ppm=2000.0)
+
+    async def main():
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedThingy52(speed=4, faults=faults))
+            async with open_stream("Thingy", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   settings=StreamSettings(rate_hz=100), **FAST) as stream:
+                blocks, events = await collect(stream, 25 * 100, max_real_s=30)
+                return blocks, events, stream.counters, sensor
+
+    blocks, events, c, sensor = run(main(), timeout=60)
+    assert events[0].info["rate_hz"] == 100 and sensor.config.motion_freq_hz == 100
+    sent = np.array(sensor.sent_indices[:sum(b.n for b in blocks)])
+    acc = np.concatenate([b.acc_mps2 for b in blocks])
+    gyro = np.concatenate([b.gyro_rads for b in blocks])
+    acc_true, gyro_true = sensor.truth(0, int(sent.max()) + 1)
+    np.testing.assert_allclose(acc, acc_true[sent], atol=1e-9)         # every sent sample, in order
+    np.testing.assert_allclose(gyro, gyro_true[sent], atol=1e-9)
+    t = np.concatenate([b.time_s for b in blocks])
+    assert np.all(np.diff(t) > 0)
+    # the clock fit sees the +2000 ppm crystal (one notification per sample, asyncio timing jitter)
+    assert abs(c.drift_ppm - 2000.0) < 300.0
+    print(f"\nThingy:52 25 s @100 Hz: drift est {c.drift_ppm:.0f} ppm (true +2000), rate {c.rate_hz:.2f} Hz")
+
+
+def test_thingy52_loss_cannot_be_seen_and_an_outage_shows_as_a_time_gap():
+    """Three samples the sensor never sent go unnoticed — the stream says its loss detection is
+    "none" rather than claiming zero loss. A reconnect's outage cannot be counted in samples
+    either, but the samples before and after it are not glued together: the first sample after
+    a reconnect starts a new clock segment, so the outage appears as a jump in sample times."""
+    faults = Faults(disconnect_at_s=(6.0,), outage_s=1.5, drop_sequences=frozenset({100, 101, 102}))
+
+    async def main():
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedThingy52(speed=4, faults=faults))
+            async with open_stream("Thingy", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   settings=StreamSettings(rate_hz=50), **FAST) as stream:
+                blocks, events = await collect(stream, 12 * 50, max_real_s=30)
+                return blocks, events, stream.counters, sensor, stream.family.loss_detection
+
+    blocks, events, c, sensor, loss_detection = run(main(), timeout=60)
+    assert loss_detection == "none" and c.lost_samples == 0 and sensor.stats.samples_dropped == 3
+    assert any(isinstance(e, Reconnecting) for e in events) and c.connects == 2
+    t = np.concatenate([b.time_s for b in blocks])
+    dt = np.diff(t)
+    assert np.all(dt > 0)
+    big = dt[dt > 0.5]
+    assert big.size == 1 and big[0] >= 1.5                  # the outage (plus reconnect time), once
+    assert sensor.stats.samples_skipped >= 1.5 * 50          # samples taken while nobody listened
 
 
 def test_bursty_delivery_no_loss_and_monotonic_time():

@@ -276,12 +276,12 @@ def test_signal_ends_the_walk_cleanly_with_a_report(walk_csv, tmp_path, sig):
 
 # ------------------------------------------------------------------ end to end over the emulated radio
 @needs_bumble
-@pytest.mark.parametrize("sensor", ["gaitimu", "polar_h10", "polar_verity"])
+@pytest.mark.parametrize("sensor", ["gaitimu", "polar_h10", "polar_verity", "thingy52"])
 def test_emulated_sensor_over_bleak_to_live_session(tmp_path, sensor):
     """Emulated GaitIMU (acc + gyro) / Polar H10 (acc only) at 200 Hz, Polar Verity Sense (acc + gyro,
-    two PMD streams merged) at 52 Hz → bleak (bumble backend) → supervisor → live session → steps
-    vs the synthetic truth."""
-    rate = 52 if sensor == "polar_verity" else 200
+    two PMD streams merged) at 52 Hz, Thingy:52 (acc + gyro, one sample per notification) at
+    100 Hz → bleak (bumble backend) → supervisor → live session → steps vs the synthetic truth."""
+    rate = {"polar_verity": 52, "thingy52": 100}.get(sensor, 200)
     rec_path = tmp_path / "e2e.csv"
 
     async def main():
@@ -301,7 +301,7 @@ def test_emulated_sensor_over_bleak_to_live_session(tmp_path, sensor):
     sig = live.signal
     assert sig.lost_samples == 0 and sig.queue_drops == 0 and sig.corrupt == 0
     assert abs(sig.rate_hz - rate) < 1.0
-    assert sig.loss_detection == ("exact" if sensor == "gaitimu" else "estimated")
+    assert sig.loss_detection == {"gaitimu": "exact", "thingy52": "none"}.get(sensor, "estimated")
     # stream time ↔ sensor sample index: the recording holds every sample in order from index 0,
     # sample k of the synthetic walk at k / rate
     saved = imu_gait.read(str(rec_path))

@@ -68,9 +68,10 @@ def _add_live_options(p: argparse.ArgumentParser) -> None:
                      help="--simulate/--replay: play X times faster than real time (replay: 0 = no pacing)")
     run.add_argument("--family", choices=sorted(FAMILY_LABELS), help="only connect to this sensor family")
     run.add_argument("--rate", metavar="HZ", type=int, default=200, help="sample rate to ask the sensor for (200)")
-    run.add_argument("--sim-sensor", choices=("gaitimu", "polar_h10", "polar_verity"), default="gaitimu",
+    run.add_argument("--sim-sensor", choices=("gaitimu", "polar_h10", "polar_verity", "thingy52"),
+                     default="gaitimu",
                      help="--simulate: which emulated sensor (GaitIMU acc+gyro, Polar H10 accelerometer only, "
-                          "or Polar Verity Sense acc+gyro at 52 Hz)")
+                          "Polar Verity Sense acc+gyro at 52 Hz, or Nordic Thingy:52 acc+gyro without time stamps)")
     run.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     out = p.add_argument_group("outputs")
     rec = out.add_mutually_exclusive_group()

@@ -520,7 +520,7 @@ def monitor(source: Any, *, on_step: Callable[[StepEvent], Any] | None = None,
 
 
 # ------------------------------------------------------------------ the built-in emulated sensor
-SIMULATED_SENSORS = ("gaitimu", "polar_h10", "polar_verity")
+SIMULATED_SENSORS = ("gaitimu", "polar_h10", "polar_verity", "thingy52")
 
 
 @contextlib.asynccontextmanager
@@ -531,7 +531,8 @@ async def simulated_stream(*, speed: float = 1.0, rate_hz: int = 200, walk_s: fl
     radio), driven through bleak with the project's bumble backend — the whole BLE path with no
     hardware. ``sensor``: "gaitimu" (the open firmware: acc + gyro, exact loss accounting),
     "polar_h10" (PMD accelerometer only, loss estimated from frame time stamps) or
-    "polar_verity" (PMD ACC + GYRO in delta-compressed frames, always 52 Hz: ``rate_hz`` is ignored).
+    "polar_verity" (PMD ACC + GYRO in delta-compressed frames, always 52 Hz: ``rate_hz`` is ignored)
+    or "thingy52" (one sample per notification, no time stamp: loss undetectable; ≤ 200 Hz).
 
     The sensor plays :func:`imu_gait.synthetic.synthesize_walk` samples (``walk_s`` long, looping)
     at ``rate_hz``; ``speed`` > 1 runs faster than real time (the stream's clock is scaled the same
@@ -541,12 +542,14 @@ async def simulated_stream(*, speed: float = 1.0, rate_hz: int = 200, walk_s: fl
     from ..synthetic import synthesize_walk
     from . import StreamSettings, open_stream
     from .emulated import (EMULATED_BACKEND, ArraySource, EmulatedAir, EmulatedGaitImu, EmulatedPolarH10,
-                           EmulatedPolarVerity)
+                           EmulatedPolarVerity, EmulatedThingy52)
 
     if sensor not in SIMULATED_SENSORS:
         raise ValueError(f"unknown emulated sensor {sensor!r}: {', '.join(SIMULATED_SENSORS)}")
     if sensor == "polar_verity":
         rate_hz = 52                                   # the Verity's default (and only emulated) rate
+    if sensor == "thingy52":
+        rate_hz = min(int(rate_hz), 200)               # the Thingy's motion rate tops out at 200 Hz
     rec, truth = synthesize_walk(walk_s, float(rate_hz), seed=seed, **synth_params)
     logging.getLogger("bumble").setLevel(logging.ERROR)     # its shutdown chatter is not the user's concern
     source = ArraySource(rec.acc_mps2, rec.gyro_rads, rate_hz)
@@ -555,9 +558,11 @@ async def simulated_stream(*, speed: float = 1.0, rate_hz: int = 200, walk_s: fl
             periph = EmulatedGaitImu(name=name or "GaitIMU-SIM1", source=source, faults=faults, speed=speed)
         elif sensor == "polar_h10":
             periph = EmulatedPolarH10(name=name or "Polar H10 SIM00001", source=source, faults=faults, speed=speed)
-        else:
+        elif sensor == "polar_verity":
             periph = EmulatedPolarVerity(name=name or "Polar Sense SIM00002", source=source, faults=faults,
                                          speed=speed)
+        else:
+            periph = EmulatedThingy52(name=name or "Thingy SIM3", source=source, faults=faults, speed=speed)
         periph = await air.add(periph)
         kw = dict(backoff_s=(0.2, 0.5, 1.0, 2.0), scan_timeout_s=5.0)
         kw.update(stream_kwargs or {})

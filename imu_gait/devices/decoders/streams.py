@@ -148,16 +148,22 @@ class ThingyStream:
     def __init__(self, nominal_rate_hz: float):
         self.nominal_rate_hz = float(nominal_rate_hz)
         self._next_index = 0
+        self._reconnected = False
 
     def mark_reconnect(self) -> None:
-        """No counter to check: a reconnect gap is invisible in the data (only in host time)."""
+        """No counter to check: how much a reconnect missed is invisible in the data, so the
+        sensor time axis cannot bridge it. The first sample after a reconnect starts a new
+        clock segment (``restarted``): its times are mapped afresh from arrival, so the
+        outage shows as a gap in time, though its samples cannot be counted."""
+        self._reconnected = True
 
     def feed(self, data: bytes) -> DecodedChunk:
         r = thingy.decode_raw(data)
         i = self._next_index
         self._next_index += 1
+        restarted, self._reconnected = self._reconnected, False
         return DecodedChunk(np.array([i / self.nominal_rate_hz]), r.acc_mps2()[None, :],
-                            r.gyro_rads()[None, :], i, 0, False)
+                            r.gyro_rads()[None, :], i, 0, False, restarted=restarted)
 
 
 class PmdImuStream:

@@ -10,8 +10,10 @@ in-process virtual radio, driven through bleak's public API by a custom backend.
             async for item in stream: ...
 """
 from .backend import EMULATED_BACKEND, BumbleClient, BumbleScanner, EmulatedAir
-from .peripherals import EmulatedGaitImu, EmulatedPolarH10, EmulatedPolarVerity, EmulatorStats, Faults
+from .peripherals import (EmulatedGaitImu, EmulatedPolarH10, EmulatedPolarVerity, EmulatedThingy52,
+                          EmulatorStats, Faults)
 from .sources import ArraySource, SampleSource, gait_like_source
 
 __all__ = ["EMULATED_BACKEND", "BumbleClient", "BumbleScanner", "EmulatedAir", "EmulatedGaitImu",
-           "EmulatedPolarH10", "EmulatedPolarVerity", "EmulatorStats", "Faults", "ArraySource", "SampleSource", "gait_like_source"]
+           "EmulatedPolarH10", "EmulatedPolarVerity", "EmulatedThingy52", "EmulatorStats", "Faults",
+           "ArraySource", "SampleSource", "gait_like_source"]

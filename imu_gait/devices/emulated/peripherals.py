@@ -5,7 +5,9 @@
   connection-parameter update on REQ_CONN_PARAMS);
 * :class:`EmulatedPolarH10` — Polar PMD accelerometer at 25–200 Hz, int16 mG frames;
 * :class:`EmulatedPolarVerity` — Polar PMD ACC and GYRO at 52 Hz, delta-compressed frames with
-  FACTOR, the two streams in frames of different sizes on one DATA characteristic.
+  FACTOR, the two streams in frames of different sizes on one DATA characteristic;
+* :class:`EmulatedThingy52` — Nordic Thingy:52 motion service: one raw sample per notification,
+  no time stamp, no counter, rate set through the motion configuration characteristic.
 
 Time: the emulator runs on "true time" τ = (monotonic − power-on) × ``speed`` seconds. With
 ``speed=20`` a minute of walking streams in three seconds; give the central a host clock
@@ -26,7 +28,7 @@ import numpy as np
 from bumble.core import UUID, AdvertisingData
 from bumble.gatt import Characteristic, CharacteristicValue, Service
 
-from ..decoders import gaitimu, pmd
+from ..decoders import gaitimu, pmd, thingy
 from ..decoders.common import DEG_TO_RAD, G_MPS2, DecodeError
 from .backend import make_device
 from .sources import SampleSource, gait_like_source
@@ -673,3 +675,93 @@ class EmulatedPolarVerity(EmulatedPolarH10):
                     return
             self._gyro_frame_no += 1
             self._gyro_next = first + n
+
+
+class EmulatedThingy52(EmulatedPeripheral):
+    """Nordic Thingy:52 (firmware 2.x) motion service. The raw-data stream runs while its
+    notifications are enabled, one 18-byte sample (acc Q6.10 g, gyro Q11.5 deg/s, compass 0)
+    per notification at ``motion_freq_hz`` of the motion configuration (firmware default 10 Hz).
+    The sensor keeps sampling while nobody listens, so samples taken during a disconnect are
+    simply never sent — and, with no counter in the packet, nobody can tell. ``faults.drop_sequences``
+    holds sample indices never sent (undetectable loss, on purpose)."""
+
+    def __init__(self, name: str = "Thingy E0003", address: str = "F0:00:00:00:00:30", *,
+                 source: SampleSource | None = None, faults: Faults | None = None, speed: float = 1.0):
+        super().__init__(name, address, source, faults, speed)
+        self.config = thingy.MotionConfig(1000, 1000, 100, 10, False)
+        self.rate_hz = 10.0
+        self._tau_first: float | None = None
+        self._next_index = 0
+        self.sent_indices: list[int] = []
+
+    def build_services(self) -> list[Service]:
+        self.c_cfg = Characteristic(thingy.MOTION_CONFIG_UUID, _P.READ | _P.WRITE,
+                                    Characteristic.READABLE | Characteristic.WRITEABLE,
+                                    CharacteristicValue(read=lambda conn: thingy.encode_motion_config(self.config),
+                                                        write=self._on_config_write))
+        self.c_raw = Characteristic(thingy.RAW_DATA_UUID, _P.NOTIFY, Characteristic.READABLE, b"")
+        self.c_raw.on("subscription", self._on_subscription)
+        conn_params = Characteristic(thingy.CONN_PARAMS_UUID, _P.READ | _P.WRITE,
+                                     Characteristic.READABLE | Characteristic.WRITEABLE,
+                                     struct.pack("<HHHH", 6, 12, 0, 400))
+        return [Service(thingy.CONFIG_SERVICE_UUID, [conn_params]),
+                Service(thingy.MOTION_SERVICE_UUID, [self.c_cfg, self.c_raw])]
+
+    def advertising_data(self) -> bytes:
+        return bytes(AdvertisingData([
+            (AdvertisingData.FLAGS, bytes([0x06])),
+            (AdvertisingData.COMPLETE_LIST_OF_128_BIT_SERVICE_CLASS_UUIDS, UUID(thingy.CONFIG_SERVICE_UUID).to_bytes()),
+            (AdvertisingData.COMPLETE_LOCAL_NAME, self.name.encode())]))
+
+    def _on_config_write(self, connection: Any, value: bytes) -> None:
+        cfg = thingy.parse_motion_config(bytes(value))        # a bad write raises: bumble answers an ATT error
+        if not 1 <= cfg.motion_freq_hz <= 200:
+            raise ValueError("motion_freq_hz out of range")
+        self.config = cfg
+        if self._tau_first is None:
+            self.rate_hz = float(cfg.motion_freq_hz)
+
+    def _on_subscription(self, connection: Any, notify: bool, indicate: bool) -> None:
+        if notify and self._stream_task is None:
+            if self._tau_first is None:
+                self._tau_first = self.tau()
+                self.rate_hz = float(self.config.motion_freq_hz)
+            newest = max(int((self.tau() - self._tau_first) * self.rate_hz * (1 + self.faults.drift_ppm * 1e-6)), 0)
+            if newest > self._next_index:
+                self.stats.samples_skipped += newest - self._next_index
+                self._next_index = newest
+            self.stats.starts += 1
+            self._stream_task = self._spawn(self._stream())
+        elif not notify:
+            self.stop_streaming()
+
+    def _tau_of_sample(self, k: float) -> float:
+        return self._tau_first + k / (self.rate_hz * (1 + self.faults.drift_ppm * 1e-6))
+
+    def raw(self, k: int) -> bytes:
+        acc, gyro = self.source(k, 1, self.rate_hz)
+        q = np.concatenate([np.round(acc[0] / G_MPS2 * 1024), np.round(gyro[0] / DEG_TO_RAD * 32), np.zeros(3)])
+        return np.clip(q, -32768, 32767).astype("<i2").tobytes()
+
+    def truth(self, first_index: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """What a perfect receiver decodes for samples first_index … first_index + n − 1."""
+        acc, gyro = self.source(first_index, n, self.rate_hz)
+        acc_q = np.clip(np.round(acc / G_MPS2 * 1024), -32768, 32767) / 1024 * G_MPS2
+        gyro_q = np.clip(np.round(gyro / DEG_TO_RAD * 32), -32768, 32767) / 32 * DEG_TO_RAD
+        return acc_q, gyro_q
+
+    async def _stream(self) -> None:
+        while True:
+            k = self._next_index
+            await self._sleep_until(self._packet_send_tau(self._tau_of_sample(k)))
+            if self.connection is None:
+                return
+            if k in self.faults.drop_sequences:
+                self.stats.samples_dropped += 1
+            else:
+                if not await self._notify(self.c_raw, self.raw(k)):
+                    return
+                self.sent_indices.append(k)
+                self.stats.packets_sent += 1
+                self.stats.samples_sent += 1
+            self._next_index = k + 1
