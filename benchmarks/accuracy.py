@@ -340,6 +340,12 @@ def score_one(rec: refdata.RefRecording, res: dict, on_ref_bouts: bool, tol: flo
     if rec.false_step_eval and not on_ref_bouts:
         per_min, n_false, minutes = ev.false_steps_per_min(det, rec.ref_ic_s, rec.bouts, rec.time_s[0], rec.time_s[-1], tol)
         row.update(false_steps=n_false, minutes_outside=minutes, false_steps_per_min=per_min)
+        # INDIP misses some bouts that the Stereophoto cameras saw (HA001 131–134 s, HA002 142–147 s):
+        # steps there are real. Second count: outside the walking of either reference.
+        either = ev.merge_windows(np.vstack([rec.bouts.reshape(-1, 2), rec.other_walking.reshape(-1, 2)]))
+        per_min2, n_false2, minutes2 = ev.false_steps_per_min(det, rec.ref_ic_s, either, rec.time_s[0],
+                                                              rec.time_s[-1], tol)
+        row.update(false_steps_any_ref=n_false2, minutes_outside_any_ref=minutes2)
     for k, w in rec.extra_windows.items():
         cc = ev.ic_counts(det, rec.ref_ic_s, tol, windows=w)
         row[f"_extra_{k}"] = cc
@@ -395,6 +401,9 @@ def aggregate(rows: list[dict]) -> dict:
         agg["false_steps_per_min"] = sum(r["false_steps"] for r in fs) / minutes if minutes else float("nan")
         agg["false_steps"] = sum(r["false_steps"] for r in fs)
         agg["minutes_outside"] = minutes
+        minutes2 = sum(r["minutes_outside_any_ref"] for r in fs)
+        agg["false_steps_any_ref"] = sum(r["false_steps_any_ref"] for r in fs)
+        agg["false_steps_per_min_any_ref"] = agg["false_steps_any_ref"] / minutes2 if minutes2 else float("nan")
     oc = [r for r in rows if "_offset_corrected" in r]
     if oc:
         agg["offset_corrected"] = ev.pool_scores([r["_offset_corrected"] for r in oc])
@@ -498,6 +507,12 @@ def render_markdown(report: dict) -> str:
                 if o:
                     L.append(f"| {VARIANT_BY_KEY[key][3]} | {_f(o['f1'])} | {_f(o['precision'])} | {_f(o['recall'])} | "
                              f"{_f(a.get('lag_ms_median'), '{:+.0f}')} |")
+        any_ref = [(VARIANT_BY_KEY[key][3], (t["aggregate"] or {}).get("false_steps_per_min_any_ref"),
+                    (t["aggregate"] or {}).get("false_steps_any_ref")) for key, t in d["tools"].items()]
+        if any(v is not None for _, v, _ in any_ref):
+            L += ["", "False steps outside the walking bouts of *either* reference (INDIP, or the Stereophoto "
+                      "cameras, which saw walking INDIP missed): "
+                  + "; ".join(f"{lab} {_f(v, '{:.2f}')} /min ({n})" for lab, v, n in any_ref if v is not None) + "."]
         extra = sorted({k for t in d["tools"].values() for k in (t["aggregate"] or {}) if k.startswith("extra_")})
         if extra:
             L += ["", "| tool | " + " | ".join(f"{k[6:]}: F1 / recall / precision / median ms" for k in extra) + " |",
@@ -585,7 +600,10 @@ def targets(report: dict) -> list[dict]:
     sl = agg("mobgap", "imu_gait").get("stride_len_err_m_mean_abs")
     add("stride length error vs INDIP, mobgap", "≤ 0.12 m (mean abs. error)", _f(sl, "{:.3f} m"), sl <= 0.12 if num(sl) else None)
     fs = agg("mobgap", "imu_gait").get("false_steps_per_min")
-    add("false steps outside walking, mobgap daily activities", "≤ 1 /min", _f(fs, "{:.2f} /min"),
+    fs2 = agg("mobgap", "imu_gait").get("false_steps_per_min_any_ref")
+    add("false steps outside walking, mobgap daily activities", "≤ 1 /min",
+        _f(fs, "{:.2f} /min") + (f" outside INDIP bouts; {_f(fs2, '{:.2f}')} /min outside INDIP and Stereophoto bouts"
+                                 if num(fs2) else ""),
         fs <= 1 if num(fs) else None)
     cpu = {}
     for k in ("imu_gait", "mobgap", "skdh"):

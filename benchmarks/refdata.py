@@ -78,6 +78,9 @@ class RefRecording:
     #: spans where the reference lost a contact it knows happened (INDIP NaN ICs): a detection
     #: there is neither right nor wrong, so these are cut out of the scored windows
     ignore_windows: np.ndarray = field(default_factory=lambda: np.empty((0, 2)))
+    #: walking bouts seen by a second reference system (mobgap: Stereophoto) that the main
+    #: one may have missed; a second false-step count leaves them out too
+    other_walking: np.ndarray = field(default_factory=lambda: np.empty((0, 2)))
     sensor_height_m: float | None = None
     body_height_m: float | None = None
     start_unix_s: float | None = None
@@ -287,6 +290,7 @@ def load_datasets_dir(root: Path = DATASETS_DIR, log: Callable[[str], None] = pr
             score_windows=bouts if has_bouts else None,
             ref_strides=np.asarray(strides, dtype=np.float64).reshape(-1, 3),
             ignore_windows=_win(ignore),
+            other_walking=_win([(b["start_s"], b["end_s"]) for b in ref.get("stereophoto_bouts") or []]),
             sensor_height_m=_num(ref.get("sensor_height_m", meta.get("sensor_height_m"))),
             body_height_m=_num(ref.get("height_m", meta.get("height_m"))),
             start_unix_s=_num(ref.get("start_unix_s", meta.get("start_unix_s"))),
@@ -413,6 +417,8 @@ def load_mobgap(root: Path = MOBGAP_DIR, log: Callable[[str], None] = print) -> 
                         sl = np.atleast_1d(np.asarray(b.get("Stride_Length", []), dtype=np.float64))
                         if sic.shape[0] == sl.size:
                             strides.append(np.c_[sic / fs, sl])
+                    stereo = rec.get("Standards", {}).get("Stereophoto")
+                    stereo_wbs = _as_bout_list(stereo.get("MicroWB")) if isinstance(stereo, dict) else []
                     kind = test_names.get(test, test)
                     notes = [] if wbs else ["INDIP found no walking bout: nothing to score"]
                     if ignore:
@@ -424,6 +430,7 @@ def load_mobgap(root: Path = MOBGAP_DIR, log: Callable[[str], None] = print) -> 
                         bouts=_win(bouts), score_windows=_win(bouts),
                         ref_strides=np.concatenate(strides) if strides else np.empty((0, 3)),
                         ignore_windows=_win(ignore),
+                        other_walking=_win([(float(b["Start"]), float(b["End"])) for b in stereo_wbs]),
                         sensor_height_m=_num(info.get("sensor_height_m")),
                         body_height_m=_num(info.get("height_m")),
                         start_unix_s=float(np.asarray(lb["Timestamp"]).ravel()[0]),
