@@ -262,7 +262,7 @@ def load_datasets_dir(root: Path = DATASETS_DIR, log: Callable[[str], None] = pr
         for b in ref.get("bouts") or []:
             if isinstance(b.get("ic_times_s"), list):   # per-bout ICs with null = lost by the reference
                 b_all = np.array([np.nan if v is None else v for v in b["ic_times_s"]], dtype=np.float64)
-                ignore += _nan_gaps(b_all, float(b["start_s"]), float(b["end_s"]))
+                ignore += load_evaluation().lost_contact_spans(b_all, float(b["start_s"]), float(b["end_s"])).tolist()
             lengths = b.get("stride_lengths_m")
             b_ic = ref_ic[(ref_ic >= b["start_s"] - 1e-6) & (ref_ic <= b["end_s"] + 1e-6)]
             # INDIP strides run from IC k to IC k+2 of their bout (n_ic - 2 strides); only usable
@@ -355,30 +355,6 @@ def _as_bout_list(wb) -> list[dict]:
     return []  # empty array = no bout
 
 
-def _nan_gaps(ic: np.ndarray, start_s: float, end_s: float, tol_s: float = 0.25) -> list[tuple[float, float]]:
-    """Spans holding a contact the reference lost (NaN in its ordered IC list).
-
-    For each run of NaNs: from the previous valid IC + tol to the next valid IC − tol (the
-    bout edge when there is none), so the valid neighbours stay scored.
-    """
-    out = []
-    bad = ~np.isfinite(ic)
-    k = 0
-    while k < ic.size:
-        if bad[k]:
-            j = k
-            while j < ic.size and bad[j]:
-                j += 1
-            prev = ic[k - 1] + tol_s if k > 0 else start_s
-            nxt = ic[j] - tol_s if j < ic.size else end_s
-            if nxt > prev:
-                out.append((prev, nxt))
-            k = j
-        else:
-            k += 1
-    return out
-
-
 def load_mobgap(root: Path = MOBGAP_DIR, log: Callable[[str], None] = print) -> Iterator[RefRecording]:
     """All 6 lab recordings of HA/001 and HA/002, INDIP reference, scored within INDIP bouts."""
     lab = root / "data" / "lab"
@@ -411,7 +387,7 @@ def load_mobgap(root: Path = MOBGAP_DIR, log: Callable[[str], None] = print) -> 
                     for b in wbs:
                         ic = np.atleast_1d(np.asarray(b.get("InitialContact_Event", []), dtype=np.float64))
                         ics.append(ic[np.isfinite(ic)])
-                        ignore += _nan_gaps(ic, float(b["Start"]), float(b["End"]))
+                        ignore += load_evaluation().lost_contact_spans(ic, float(b["Start"]), float(b["End"])).tolist()
                         bouts.append((float(b["Start"]), float(b["End"])))
                         sic = np.asarray(b.get("Stride_InitialContacts", []), dtype=np.float64).reshape(-1, 2)
                         sl = np.atleast_1d(np.asarray(b.get("Stride_Length", []), dtype=np.float64))

@@ -89,6 +89,9 @@ def reference_from_standard(std: dict) -> dict:
             "end_s": round(float(b["End"]), 4),
             "n_ic": int(ok.sum()),
             "n_ic_nan_dropped": int((~ok).sum()),
+            # the bout's contacts in order, null where the reference lost one: where it was lost
+            # matters for scoring (imu_gait.evaluation.lost_contact_spans)
+            "ic_times_s": finite_list(ic),
             "cadence_spm": None if not np.isfinite(float(b.get("Cadence", np.nan))) else round(float(b["Cadence"]), 3),
             "stride_lengths_m": finite_list(b.get("Stride_Length", [])),
             "walking_speed_mps": (None if not np.isfinite(float(b.get("WalkingSpeed", np.nan)))

@@ -24,7 +24,7 @@ import numpy as np
 __all__ = [
     "match_events", "ic_counts", "scores_from_counts", "ic_scores", "pool_scores",
     "as_windows", "merge_windows", "in_windows", "windows_duration_s", "complement_windows",
-    "subtract_windows",
+    "subtract_windows", "lost_contact_spans",
     "cadence_from_ics_spm", "bout_cadence_errors_spm", "step_count_error_pct",
     "false_steps_per_min", "stride_length_errors_m",
 ]
@@ -162,6 +162,32 @@ def subtract_windows(windows, minus) -> np.ndarray:
     w = merge_windows(windows)
     parts = [complement_windows(minus, a, b) for a, b in w]
     return np.concatenate(parts) if parts else np.empty((0, 2))
+
+
+def lost_contact_spans(ic_s, start_s: float, end_s: float, tol_s: float = DEFAULT_TOL_S) -> np.ndarray:
+    """Spans of a bout where the reference lost a contact it knows happened (NaN in its ordered
+    list of contact times), as ``(start_s, end_s)`` windows: from the previous valid contact
+    + ``tol_s`` to the next valid one − ``tol_s`` (the bout edge when there is none), so that
+    the valid neighbours stay scored. A detection there is neither right nor wrong: subtract
+    these spans from the scored windows (:func:`subtract_windows`).
+    """
+    ic = np.asarray(ic_s, dtype=np.float64).ravel()
+    out = []
+    bad = ~np.isfinite(ic)
+    k = 0
+    while k < ic.size:                       # runs of NaN: a loop over contacts, not samples
+        if bad[k]:
+            j = k
+            while j < ic.size and bad[j]:
+                j += 1
+            prev = ic[k - 1] + tol_s if k > 0 else start_s
+            nxt = ic[j] - tol_s if j < ic.size else end_s
+            if nxt > prev:
+                out.append((prev, nxt))
+            k = j
+        else:
+            k += 1
+    return np.array(out, dtype=np.float64).reshape(-1, 2)
 
 
 # ---- detection scores -----------------------------------------------------------------

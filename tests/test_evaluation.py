@@ -137,6 +137,21 @@ def test_cadence_and_counts():
     assert np.isnan(ev.step_count_error_pct(3, 0))
 
 
+def test_lost_contact_spans():
+    """NaN = a contact the reference knows happened but could not time: the span between its
+    valid neighbours (shrunk by the tolerance so they stay scored) is not scored."""
+    ic = [1.0, 1.5, np.nan, 2.5, np.nan, np.nan, 4.0, np.nan]
+    spans = ev.lost_contact_spans(ic, 0.8, 4.6, tol_s=0.25)
+    np.testing.assert_allclose(spans, [[1.75, 2.25], [2.75, 3.75], [4.25, 4.6]])
+    assert ev.lost_contact_spans([np.nan, 1.0], 0.5, 1.5, tol_s=0.25).tolist() == [[0.5, 0.75]]
+    assert ev.lost_contact_spans([1.0, 1.5], 0.5, 2.0).shape == (0, 2)
+    assert ev.lost_contact_spans([1.0, np.nan, 1.3], 0.5, 2.0, tol_s=0.25).shape == (0, 2)   # too narrow
+    # a detection in a lost span is neither a false positive nor a match
+    w = ev.subtract_windows([[0.8, 4.6]], spans)
+    c = ev.ic_counts([1.0, 1.5, 2.0, 2.5, 3.2, 4.0], [1.0, 1.5, 2.5, 4.0], windows=w)
+    assert (c["tp"], c["fp"], c["fn"]) == (4, 0, 0)
+
+
 def test_false_steps_per_min():
     ref = np.arange(0, 10, 0.5)                       # walking 0..9.5 s, bout [0, 9.5]
     det = np.r_[ref, 20.0, 30.0, 40.0, 9.7]           # 9.7: outside the bout and unmatched

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import imu_gait
-from imu_gait.evaluation import ic_counts, ic_scores, pool_scores
+from imu_gait.evaluation import ic_counts, ic_scores, lost_contact_spans, pool_scores, subtract_windows
 
 DATA = Path(__file__).resolve().parent.parent / "datasets"
 
@@ -26,10 +26,19 @@ IC_FLOORS = {
     "mobgap_HA001_walk1": (1.00, 1.000),   # straight walk, INDIP: 9/9
     "mobgap_HA001_walk2": (1.00, 1.000),   # 9/9
     "mobgap_HA001_daily": (0.88, 0.892),   # simulated daily activities: turns, sit/stand
-    "mobgap_HA002_daily": (0.65, 0.699),   # slow shuffling turns; 8 contacts INDIP could not time
+    "mobgap_HA002_daily": (0.74, 0.774),   # slow shuffling turns; 8 contacts INDIP could not time
 }
-POOLED_MOBGAP_FLOOR = 0.80                 # measured 0.833 (mobgap's own pipeline: 0.70 / 0.77)
+POOLED_MOBGAP_FLOOR = 0.84                 # measured 0.865 (mobgap's own pipeline: 0.72 / 0.79)
 STEP_COUNT_TOL_PCT = 2.0                   # phones: measured −1.0 % (back pocket), 0.0 % (neck pouch)
+
+
+def scored_windows(ref: dict) -> np.ndarray:
+    """The reference bouts minus the spans where INDIP lost a contact (null in a bout's list):
+    a detection there is neither right nor wrong — scored as in benchmarks/accuracy.py."""
+    bouts = np.array([[b["start_s"], b["end_s"]] for b in ref["bouts"]]).reshape(-1, 2)
+    lost = [lost_contact_spans([np.nan if v is None else v for v in b["ic_times_s"]], b["start_s"], b["end_s"])
+            for b in ref["bouts"]]
+    return subtract_windows(bouts, np.concatenate(lost)) if lost else bouts
 
 
 def load(stem: str):
@@ -46,8 +55,8 @@ def mobgap_results():
 @pytest.mark.parametrize("stem", list(IC_FLOORS))
 def test_initial_contacts_against_indip(mobgap_results, stem):
     res, ref = mobgap_results[stem]
-    bouts = np.array([[b["start_s"], b["end_s"]] for b in ref["bouts"]])
-    sc = ic_scores(res.steps["time_s"].to_numpy(), np.asarray(ref["ic_times_s"]), tol_s=0.25, windows=bouts)
+    sc = ic_scores(res.steps["time_s"].to_numpy(), np.asarray(ref["ic_times_s"]), tol_s=0.25,
+                   windows=scored_windows(ref))
     floor, measured = IC_FLOORS[stem]
     assert sc["f1"] >= floor, f"{stem}: F1 {sc['f1']:.3f} fell below {floor} (was {measured})"
 
@@ -55,8 +64,8 @@ def test_initial_contacts_against_indip(mobgap_results, stem):
 def test_pooled_mobgap_f1(mobgap_results):
     per = []
     for stem, (res, ref) in mobgap_results.items():
-        bouts = np.array([[b["start_s"], b["end_s"]] for b in ref["bouts"]])
-        per.append(ic_counts(res.steps["time_s"].to_numpy(), np.asarray(ref["ic_times_s"]), windows=bouts))
+        per.append(ic_counts(res.steps["time_s"].to_numpy(), np.asarray(ref["ic_times_s"]),
+                             windows=scored_windows(ref)))
     pooled = pool_scores(per)
     assert pooled["f1"] >= POOLED_MOBGAP_FLOOR
     assert pooled["median_abs_err_ms"] <= 40.0       # timing target (measured 20 ms; HA/002 alone 45 ms)
