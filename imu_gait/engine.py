@@ -99,6 +99,7 @@ class GaitEngine:
         self._n_rows = 0
         self._frame_cache: tuple[int, pd.DataFrame] | None = None
         self.emit_rows = True                     # live consumers get rows as dicts in EngineUpdate
+        self._recent_rows: list[dict[str, Any]] = []   # the latest 10 rows (time order) for live_status
         self._steps: list[_Step] = []          # accepted, not yet finalised
         self._bouts: list[dict[str, Any]] = []
         self._calib: tuple[np.ndarray, np.ndarray] | None = None   # (forward axis, reference up)
@@ -425,12 +426,18 @@ class GaitEngine:
         for k in STEP_COLUMNS:
             if k not in data and k in cols:
                 data[k] = cols[k]
+        data["time_s"] = np.array([s.pos for s in steps]) / self.fs    # exact, not via the buffer base
         batch = pd.DataFrame(data, columns=list(STEP_COLUMNS))
-        batch["time_s"] = np.array([s.pos for s in steps]) / self.fs    # exact, not via the buffer base
         self._batches.append(batch)
         self._n_rows += len(batch)
+        # rows as dicts straight from the arrays (pandas' to_dict is the slowest step of a live update)
+        n = len(batch)
+        cols = [np.asarray(data[k]).tolist() if k in data else [np.nan] * n for k in STEP_COLUMNS]
+        start = 0 if self.emit_rows else max(0, n - 10)
+        records = [dict(zip(STEP_COLUMNS, row)) for row in zip(*(c[start:] for c in cols))]
         if self.emit_rows:
-            upd.rows.extend(batch.to_dict(orient="records"))
+            upd.rows.extend(records)
+        self._recent_rows = sorted(self._recent_rows + records[-10:], key=lambda r: r["time_s"])[-10:]
 
     # ------------------------------------------------------------------ results
     def steps_frame(self) -> pd.DataFrame:
@@ -448,15 +455,7 @@ class GaitEngine:
 
     def live_status(self) -> dict[str, Any]:
         """Latest values for a live view: medians over the last 10 steps, flags so far."""
-        # the last rows straight from the newest batches: no copy of the whole table per status
-        tail, n_tail = [], 0
-        for b in reversed(self._batches):
-            tail.append(b.iloc[-10:])
-            n_tail += min(len(b), 10)
-            if n_tail >= 10:
-                break
-        recent_df = pd.concat(tail[::-1]).sort_values("time_s", kind="stable").iloc[-10:] if tail else None
-        recent = recent_df.to_dict(orient="records") if recent_df is not None else []
+        recent = self._recent_rows               # kept up to date by _emit_rows: no table copy per status
         out: dict[str, Any] = {"n_steps": self._n_rows + len(self._steps),
                                "walking": self._acceptor.bout is not None}
         for k in ("cadence_spm", "vertical_oscillation_cm", "trunk_twist_deg", "forward_lean_deg",

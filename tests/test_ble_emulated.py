@@ -393,21 +393,25 @@ def test_polar_verity_lost_gyro_frame_is_a_gap_and_acc_only_firmware_still_strea
     check_against_truth(blocks, _PolarTruth(sensor))
 
 
-def test_thingy52_rate_from_config_and_drift():
-    """Thingy:52: the motion config is read and rewritten to the asked rate; one sample per
-    notification, no time stamp, no counter. Sample times come from the index and the clock fit,
-    which finds the crystal error."""
-    faults = Faults(drift_ppm=2000.0)
-
+def stream_thingy(faults, *, rate_hz, seconds):
+    """Stream `seconds` of an emulated Thingy:52 at 4× speed: (blocks, events, counters, sensor,
+    loss detection of the family)."""
     async def main():
         async with EmulatedAir() as air:
             sensor = await air.add(EmulatedThingy52(speed=4, faults=faults))
             async with open_stream("Thingy", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
-                                   settings=StreamSettings(rate_hz=100), **FAST) as stream:
-                blocks, events = await collect(stream, 25 * 100, max_real_s=30)
-                return blocks, events, stream.counters, sensor
+                                   settings=StreamSettings(rate_hz=rate_hz), **FAST) as stream:
+                blocks, events = await collect(stream, seconds * rate_hz, max_real_s=30)
+                return blocks, events, stream.counters, sensor, stream.family.loss_detection
 
-    blocks, events, c, sensor = run(main(), timeout=60)
+    return run(main(), timeout=60)
+
+
+def test_thingy52_rate_from_config_and_drift():
+    """Thingy:52: the motion config is read and rewritten to the asked rate; one sample per
+    notification, no time stamp, no counter. Sample times come from the index and the clock fit,
+    which finds the crystal error."""
+    blocks, events, c, sensor, _ = stream_thingy(Faults(drift_ppm=2000.0), rate_hz=100, seconds=25)
     assert events[0].info["rate_hz"] == 100 and sensor.config.motion_freq_hz == 100
     sent = np.array(sensor.sent_indices[:sum(b.n for b in blocks)])
     acc = np.concatenate([b.acc_mps2 for b in blocks])
@@ -428,16 +432,7 @@ def test_thingy52_loss_cannot_be_seen_and_an_outage_shows_as_a_time_gap():
     either, but the samples before and after it are not glued together: the first sample after
     a reconnect starts a new clock segment, so the outage appears as a jump in sample times."""
     faults = Faults(disconnect_at_s=(6.0,), outage_s=1.5, drop_sequences=frozenset({100, 101, 102}))
-
-    async def main():
-        async with EmulatedAir() as air:
-            sensor = await air.add(EmulatedThingy52(speed=4, faults=faults))
-            async with open_stream("Thingy", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
-                                   settings=StreamSettings(rate_hz=50), **FAST) as stream:
-                blocks, events = await collect(stream, 12 * 50, max_real_s=30)
-                return blocks, events, stream.counters, sensor, stream.family.loss_detection
-
-    blocks, events, c, sensor, loss_detection = run(main(), timeout=60)
+    blocks, events, c, sensor, loss_detection = stream_thingy(faults, rate_hz=50, seconds=12)
     assert loss_detection == "none" and c.lost_samples == 0 and sensor.stats.samples_dropped == 3
     assert any(isinstance(e, Reconnecting) for e in events) and c.connects == 2
     t = np.concatenate([b.time_s for b in blocks])

@@ -185,34 +185,30 @@ class RichView(_BaseView):
 
         st = session.status()
         sig = session.signal
-        gait = Table.grid(padding=(0, 2))
-        gait.add_column(style="dim", justify="right")
-        gait.add_column(justify="left", min_width=14)
-        gait.add_row("Steps", str(st.get("n_steps", 0)))
-        for k, label, d, u in GAIT_FIELDS:
-            gait.add_row(label, fmt(st.get(k), d, u))
         state = st.get("gait") or ""
-        gait.add_row("Gait", ("walking" if state == "walk" else "running" if state == "run" else state or "—")
-                     if st.get("walking") else "standing / not walking")
-
+        gait_rows = [("Steps", str(st.get("n_steps", 0)))]
+        gait_rows += [(label, fmt(st.get(k), d, u)) for k, label, d, u in GAIT_FIELDS]
+        gait_rows.append(("Gait", ("walking" if state == "walk" else "running" if state == "run" else state or "—")
+                          if st.get("walking") else "standing / not walking"))
         s = signal_text(sig)
-        link = Table.grid(padding=(0, 2))
-        link.add_column(style="dim", justify="right")
-        link.add_column(justify="left")
-        link.add_row("Link", Text("streaming", style="green") if sig.connects == 0 else
-                     Text("connected", style="green") if sig.connected else Text("reconnecting…", style="yellow"))
-        link.add_row("Sample rate", s["rate"])
-        link.add_row("Packet loss", s["loss"])
-        link.add_row("Queue drops", Text(s["drops"], style="yellow" if sig.queue_drops else ""))
-        link.add_row("Bad packets", s["bad"])
-        link.add_row("Reconnects", s["reconnects"])
         rec = getattr(session, "record_path", None)
-        link.add_row("Recording", str(rec) if rec else "off")
-
-        top = Table.grid(expand=True, padding=(0, 4))
-        top.add_column(ratio=1)
-        top.add_column(ratio=1)
-        top.add_row(gait, link)
+        link_rows = [
+            ("Link", Text("streaming", style="green") if sig.connects == 0 else
+             Text("connected", style="green") if sig.connected else Text("reconnecting…", style="yellow")),
+            ("Sample rate", s["rate"]), ("Packet loss", s["loss"]),
+            ("Queue drops", Text(s["drops"], style="yellow" if sig.queue_drops else "")),
+            ("Bad packets", s["bad"]), ("Reconnects", s["reconnects"]),
+            ("Recording", str(rec) if rec else "off")]
+        # gait | link side by side as pre-aligned text: tables re-measure every cell on each redraw,
+        # which made the view the costliest part of the live pipeline
+        wl = max(len(lab) for lab, _ in gait_rows)
+        wr = max(len(lab) for lab, _ in link_rows)
+        wv = max(24, max(len(str(v)) for _, v in gait_rows) + 2)
+        lines = []
+        for (gl, gv), (ll, lv) in zip(gait_rows, link_rows):
+            lines.append(Text.assemble((gl.rjust(wl), "dim"), "  ", str(gv).ljust(wv),
+                                       (ll.rjust(wr), "dim"), "  ", lv))
+        top = Group(*lines)
 
         flags = session.active_flags
         if flags:

@@ -467,10 +467,8 @@ class EmulatedPolarH10(EmulatedPeripheral):
         if op == pmd.OP_GET_SETTINGS:
             await self._indicate(connection, bytes([0xF0, op, mtype, 0, 0]) + self.settings_tlvs())
         elif op == pmd.OP_START:
-            try:
-                s = pmd.parse_settings(value[2:])
-            except DecodeError:
-                await self._indicate(connection, bytes([0xF0, op, mtype, 5, 0]))
+            s = await self._start_settings(connection, value)
+            if s is None:
                 return
             rate, rng = s.get(pmd.SET_SAMPLE_RATE, [200])[0], s.get(pmd.SET_RANGE, [8])[0]
             status = self.faults.start_status or (8 if rate not in self.rates else
@@ -493,6 +491,14 @@ class EmulatedPolarH10(EmulatedPeripheral):
         elif op == pmd.OP_STOP:
             self.stop_streaming()
             await self._indicate(connection, bytes([0xF0, op, mtype, 0, 0]))
+
+    async def _start_settings(self, connection: Any, value: bytes) -> dict | None:
+        """The TLVs of a START command, or None after answering INVALID_PARAMETER."""
+        try:
+            return pmd.parse_settings(value[2:])
+        except DecodeError:
+            await self._indicate(connection, bytes([0xF0, value[0], value[1], 5, 0]))
+            return None
 
     async def _device_stop_at(self, t: float, connection: Any) -> None:
         await self._sleep_until(t)
@@ -632,10 +638,8 @@ class EmulatedPolarVerity(EmulatedPolarH10):
                 [(pmd.SET_SAMPLE_RATE, [52]), (pmd.SET_RESOLUTION, [16]),
                  (pmd.SET_RANGE, [250, 500, 1000, 2000]), (pmd.SET_CHANNELS, [3])]))
         elif op == pmd.OP_START:
-            try:
-                s = pmd.parse_settings(value[2:])
-            except DecodeError:
-                await self._indicate(connection, bytes([0xF0, op, mtype, 5, 0]))
+            s = await self._start_settings(connection, value)
+            if s is None:
                 return
             status = (8 if s.get(pmd.SET_SAMPLE_RATE, [52])[0] != 52 else
                       9 if s.get(pmd.SET_RANGE, [2000])[0] != 2000 else 0)   # emulated at ±2000 dps only
