@@ -431,10 +431,10 @@ class GaitEngine:
         self._batches.append(batch)
         self._n_rows += len(batch)
         # rows as dicts straight from the arrays (pandas' to_dict is the slowest step of a live update)
-        n = len(batch)
-        cols = [np.asarray(data[k]).tolist() if k in data else [np.nan] * n for k in STEP_COLUMNS]
-        start = 0 if self.emit_rows else max(0, n - 10)
-        records = [dict(zip(STEP_COLUMNS, row)) for row in zip(*(c[start:] for c in cols))]
+        start = 0 if self.emit_rows else max(0, len(batch) - 10)     # offline: only the status tail
+        values = [np.asarray(data[k])[start:].tolist() if k in data else [np.nan] * (len(batch) - start)
+                  for k in STEP_COLUMNS]
+        records = [dict(zip(STEP_COLUMNS, row)) for row in zip(*values)]
         if self.emit_rows:
             upd.rows.extend(records)
         self._recent_rows = sorted(self._recent_rows + records[-10:], key=lambda r: r["time_s"])[-10:]

@@ -443,6 +443,13 @@ def test_verity_gyro_that_stalls_does_not_hold_acc_forever():
     assert pending / 52 <= 2.0 + 36 / 52
 
 
+def test_verity_gyro_buffer_stays_bounded_when_acc_stalls():
+    v, frames = _verity_frames(n_acc_frames=40)
+    gyro_only = [f for f in frames if f[0] == pmd.MEAS_GYRO]
+    s, chunks = _merge(gyro_only, max_gyro_wait_s=2.0)
+    assert not chunks and (s._gyr_t[-1] - s._gyr_t[0]) / 1e9 <= 2.0 + 1 / 52
+
+
 def test_thingy_stream_cannot_detect_loss():
     s = ThingyStream(100.0)
     t1 = h("00 00 00 00 00 04 20 00 C0 FF 00 00 A0 00 B0 FF 10 00")

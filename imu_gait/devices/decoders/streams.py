@@ -247,6 +247,10 @@ class PmdImuStream:
         empty = (np.empty(0), np.empty((0, 3)), np.empty((0, 3)), self._next_out or 0, 0)
         t = self._acc_t
         if t.size == 0:
+            if self._gyr_t.size and self._gyr_t[-1] - self._gyr_t[0] > self.max_gyro_wait_ns:
+                # ACC stalled: keep the wait bounded on this side too
+                k = int(np.searchsorted(self._gyr_t, self._gyr_t[-1] - self.max_gyro_wait_ns)) - 1
+                self._gyr_t, self._gyr_v = self._gyr_t[max(k, 0):], self._gyr_v[max(k, 0):]
             return empty
         if self._gyr_t.size == 0:
             if t[-1] - t[0] > self.max_gyro_wait_ns:    # no gyro at all yet: keep the wait bounded
