@@ -370,6 +370,30 @@ def test_polar_verity_delta_frames_with_factor():
     assert c.corrupt == 0 and np.all(np.diff(np.concatenate([b.time_s for b in blocks])) > 0)
 
 
+def test_polar_verity_device_stop_and_reconnect_restart_both_streams():
+    """The Verity stops its streams by itself at 8 s and drops the link at 16 s: both times ACC and
+    GYRO are started again, the merged stream resumes with acc and gyro still exact, and what was
+    missed shows as gaps (never as invented samples)."""
+    faults = Faults(device_stop_at_s=(8.0,), disconnect_at_s=(16.0,), outage_s=1.0)
+
+    async def main():
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedPolarVerity(speed=10, faults=faults))
+            async with open_stream("Polar Sense", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   **FAST) as stream:
+                blocks, events = await collect(stream, 26 * 52, max_real_s=20)
+                return blocks, events, stream.counters, sensor
+
+    blocks, events, c, sensor = run(main(), timeout=60)
+    assert any(isinstance(e, DeviceStopped) for e in events) and c.connects == 2
+    assert sensor.stats.starts == 3                                    # ACC started 3 times …
+    idx = check_against_truth(blocks, _VerityTruth(sensor), VERITY_GYRO_ATOL)   # … and GYRO with it
+    assert idx[-1] > 20 * 52                                           # streaming went on after both
+    gaps = [e for e in events if isinstance(e, Gap)]
+    assert len(gaps) >= 1 and c.lost_samples == sum(g.n_lost for g in gaps)
+    assert len(idx) + c.lost_samples == idx[-1] + 1 - idx[0]           # every index accounted for
+
+
 def test_polar_verity_lost_gyro_frame_is_a_gap_and_acc_only_firmware_still_streams():
     async def main(sensor):
         async with EmulatedAir() as air:
