@@ -2,13 +2,15 @@
 
 ``imu-gait analyze FILE`` reads a recording (any supported format), runs the analysis engine
 and prints a calm summary; ``--json``, ``--steps-csv`` and ``--report`` write the JSON
-contract, one row per step, and a self-contained HTML report.
+contract, one row per step, and a self-contained HTML report. ``imu-gait batch PATH…``
+does the same for many recordings into one summary table (:mod:`imu_gait.batch`).
 
 ``live``, ``scan``, ``simulate`` … come from :mod:`imu_gait.devices.cli_live` when it is
 installed: that module provides ``register(subparsers)``, which adds its sub-commands, each
 with ``set_defaults(func=handler)`` where ``handler(args) -> int | None`` (the exit code).
 
-Exit codes: 0 success; 2 a mistake the user can fix (bad file, bad option, command not
+Exit codes: 0 success; 1 ``batch`` finished but some recordings failed (listed in the table);
+2 a mistake the user can fix (bad file, bad option, command not
 available; the message goes to stderr, no traceback); 130 interrupted. Programming errors
 propagate with their traceback.
 """
@@ -79,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_analyze(sub)
+    _add_batch(sub)
     _add_device_commands(sub)
     return parser
 
@@ -97,6 +100,12 @@ def _add_analyze(sub: Any) -> None:
                      help="write a self-contained HTML report with plots ('-' for stdout)")
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     add_context_options(p.add_argument_group("context (improves the metrics when given)"))
+    add_read_options(p)
+    p.set_defaults(func=cmd_analyze)
+
+
+def add_read_options(p: argparse.ArgumentParser) -> None:
+    """Options for CSVs the readers cannot auto-detect (read by :func:`read_options`)."""
     rd = p.add_argument_group("reading other CSV files (auto-detected formats need none of these)")
     rd.add_argument("--format", choices=("native", "phyphox", "sensorlogger", "geneactiv", "generic"),
                     help="skip auto-detection and use this reader")
@@ -110,7 +119,25 @@ def _add_analyze(sub: Any) -> None:
     rd.add_argument("--gyro-unit", metavar="UNIT", type=_unit(GYRO_UNITS), help="angular-rate unit: deg/s or rad/s")
     rd.add_argument("--delimiter", metavar="CHAR", type=_delimiter, help="field separator (e.g. ';' or tab)")
     rd.add_argument("--skiprows", metavar="N", type=int, help="lines to skip before the header")
-    p.set_defaults(func=cmd_analyze)
+
+
+def _add_batch(sub: Any) -> None:
+    p = sub.add_parser(
+        "batch", help="analyse many recordings into one summary table (one row per recording)",
+        description="Analyse every recording under the given files and folders and write one CSV row per "
+                    "recording: summary metrics, flags, or the error that stopped it. A bad file never stops "
+                    "the batch; the exit code is 1 if any recording failed.",
+        epilog="example: imu-gait batch recordings/ --out summary.csv --json-dir results/")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="recording files, export folders/zips, or folders of them")
+    out = p.add_argument_group("outputs")
+    out.add_argument("--out", metavar="OUT.csv", default="imu_gait_summary.csv",
+                     help="the summary table (default: imu_gait_summary.csv)")
+    out.add_argument("--json-dir", metavar="DIR", help="also write each recording's JSON result into DIR")
+    out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("-r", "--recursive", action="store_true", help="look into sub-folders at any depth")
+    add_context_options(p.add_argument_group("context (applies to every recording)"))
+    add_read_options(p)
+    p.set_defaults(func=cmd_batch)
 
 
 def add_context_options(ctx: Any) -> None:
@@ -255,6 +282,41 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         for what, path in written:
             print(f"Wrote {what}: {path}", file=sys.stderr)
     return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+
+    parent = os.path.dirname(os.path.abspath(args.out))
+    if not os.path.isdir(parent):
+        raise ImuGaitError(f"--out {args.out}: the folder {parent} does not exist")
+    tty = sys.stderr.isatty() and not args.quiet
+    bar = None
+    if tty:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(TextColumn("Analysing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                       TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
+        bar.start()
+        task = bar.add_task("", total=None)
+
+    def progress(i: int, n: int, path: Any) -> None:
+        if bar is not None:
+            bar.update(task, completed=i, total=n, description=str(path))
+
+    try:
+        rows = run_batch(args.paths, args.out, recursive=args.recursive, read_options=read_options(args),
+                         context=analysis_context(args), json_dir=args.json_dir, progress=progress)
+    finally:
+        if bar is not None:
+            bar.stop()
+    failed = [r for r in rows if r["status"] != "ok"]
+    if not args.quiet:
+        print(f"{len(rows) - len(failed)} of {len(rows)} recordings analysed; summary: {args.out}", file=sys.stderr)
+        for r in failed:
+            print(f"  failed: {r['recording']}: {r['error']}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 # ---------------------------------------------------------------- entry point

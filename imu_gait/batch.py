@@ -1,0 +1,164 @@
+"""Many recordings at once: ``imu-gait batch PATH… --out summary.csv``.
+
+One row per recording (file, export folder or zip): the walk's summary metrics, how many
+flags of each kind, and — when a recording cannot be read or analysed — its error message
+instead of the numbers. One bad file never stops the batch; the exit code says whether any
+failed. Per-recording JSON results can be written beside the table (``--json-dir``).
+
+Which paths are recordings: a file; a folder that is a phone export (phyphox ``Raw Data.csv``
+or per-sensor ``Accelerometer.csv``, Sensor Logger ``TotalAcceleration.csv`` /
+``Gravity.csv``); inside any other folder, its ``.csv`` and ``.zip`` files and its export
+sub-folders (``recursive=True``: every sub-folder, at any depth).
+"""
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import ImuGaitError
+
+#: summary keys copied into the table, in this order (medians over steps unless the name says so)
+SUMMARY_COLUMNS = (
+    "duration_s", "sample_rate_hz", "has_gyro", "placement", "n_bouts", "walking_time_s", "n_steps", "gait",
+    "running_fraction", "cadence_spm", "step_time_s", "stride_time_s", "stride_time_cv_pct",
+    "step_time_asymmetry_pct", "step_length_m", "vertical_oscillation_cm", "vertical_ratio_pct",
+    "trunk_twist_deg", "forward_lean_deg", "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g",
+    "step_regularity", "stride_regularity", "symmetry", "gap_s",
+)
+#: files a phone export folder is recognised by (lower case)
+_EXPORT_MARKERS = ("raw data.csv", "accelerometer.csv", "totalacceleration.csv", "gravity.csv")
+
+
+def is_export_folder(folder: Path) -> bool:
+    """True if the folder is one phone export (phyphox or Sensor Logger), read as one recording."""
+    try:
+        names = {p.name.lower() for p in folder.iterdir() if p.is_file()}
+    except OSError:
+        return False
+    return any(m in names for m in _EXPORT_MARKERS)
+
+
+def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = False) -> list[Path]:
+    """The recordings named by ``paths`` (see the module doc), sorted within each folder, no duplicates.
+
+    Raises :class:`~imu_gait.errors.ImuGaitError` for a path that does not exist.
+    """
+    out: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(p: Path) -> None:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+
+    def walk(folder: Path) -> Iterator[Path]:
+        for child in sorted(folder.iterdir(), key=lambda c: c.name.lower()):
+            if child.is_dir():
+                if is_export_folder(child):
+                    yield child
+                elif recursive:
+                    yield from walk(child)
+            elif child.suffix.lower() in (".csv", ".zip"):
+                yield child
+
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            raise ImuGaitError(f"{p}: no such file or folder")
+        if p.is_file() or is_export_folder(p):
+            add(p)
+        else:
+            for rec in walk(p):
+                add(rec)
+    return out
+
+
+def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
+              context: dict[str, Any] | None = None, json_path: Path | None = None) -> dict[str, Any]:
+    """Read and analyse one recording; the table row (``status`` "ok" or "error")."""
+    import imu_gait
+
+    row: dict[str, Any] = {"recording": str(path), "status": "ok", "error": ""}
+    try:
+        rec = imu_gait.read(path, **(read_options or {}))
+        res = imu_gait.analyze(rec, **(context or {}))
+    except ImuGaitError as exc:
+        row.update(status="error", error=" ".join(str(exc).split()))
+        return row
+    s = res.summary
+    for k in SUMMARY_COLUMNS:
+        v = s.get(k)
+        row[k] = float(v) if hasattr(v, "dtype") else v       # numpy scalars → plain numbers
+    counts: dict[str, int] = {}
+    for f in res.flags:
+        counts[f.id] = counts.get(f.id, 0) + 1
+    row["n_flags"] = len(res.flags)
+    row["flags"] = " ".join(f"{k}×{n}" if n > 1 else k for k, n in sorted(counts.items()))
+    row["warnings"] = " | ".join(" ".join(w.split()) for w in res.warnings)
+    if json_path is not None:
+        res.to_json(str(json_path))
+        row["json"] = str(json_path)
+    return row
+
+
+def _json_names(recordings: list[Path], json_dir: Path) -> list[Path]:
+    """``<name>.json`` per recording (walk.csv → walk.csv.json, an export folder → its name.json),
+    numbered when two recordings in different folders share a name."""
+    used: dict[str, int] = {}
+    out = []
+    for r in recordings:
+        name = r.name + ".json"
+        n = used.get(name, 0)
+        used[name] = n + 1
+        out.append(json_dir / (name if n == 0 else f"{r.name}-{n + 1}.json"))
+    return out
+
+
+def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | None, *, recursive: bool = False,
+              read_options: dict[str, Any] | None = None, context: dict[str, Any] | None = None,
+              json_dir: str | os.PathLike | None = None,
+              progress: Callable[[int, int, Path], None] | None = None) -> list[dict[str, Any]]:
+    """Analyse every recording under ``paths``; write the table to ``out_csv`` (None: don't);
+    return the rows. ``progress(i, n, path)`` is called before each recording."""
+    recordings = find_recordings(paths, recursive=recursive)
+    if out_csv is not None:           # a summary from an earlier run in the same folder is not a recording
+        recordings = [r for r in recordings if r.resolve() != Path(out_csv).resolve()]
+    if not recordings:
+        raise ImuGaitError("no recordings found (looked for .csv/.zip files and phone export folders)"
+                           + ("" if recursive else "; add --recursive to look into sub-folders"))
+    json_paths: list[Path | None] = [None] * len(recordings)
+    if json_dir is not None:
+        Path(json_dir).mkdir(parents=True, exist_ok=True)
+        json_paths = list(_json_names(recordings, Path(json_dir)))
+    rows = []
+    for i, (path, jpath) in enumerate(zip(recordings, json_paths)):
+        if progress is not None:
+            progress(i, len(recordings), path)
+        rows.append(summarise(path, read_options=read_options, context=context, json_path=jpath))
+    if out_csv is not None:
+        write_table(rows, out_csv)
+    return rows
+
+
+def write_table(rows: list[dict[str, Any]], out_csv: str | os.PathLike) -> None:
+    """One CSV row per recording; numbers with up to 6 significant digits, empty for missing."""
+    cols = ["recording", "status", "error", *SUMMARY_COLUMNS, "n_flags", "flags", "warnings"]
+    if any("json" in r for r in rows):
+        cols.append("json")
+
+    def cell(v: Any) -> Any:
+        if v is None:
+            return ""
+        if isinstance(v, float):
+            return "" if v != v else f"{v:.6g}"
+        return v
+
+    with open(out_csv, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: cell(r.get(k)) for k in cols})

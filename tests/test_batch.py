@@ -1,0 +1,82 @@
+"""``imu-gait batch``: many real recordings into one summary table, bad files reported, not fatal."""
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import imu_gait
+from imu_gait.batch import find_recordings, run_batch
+from imu_gait.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+DATASETS = ROOT / "datasets"
+
+
+@pytest.fixture()
+def folder(tmp_path):
+    """Two bundled real recordings, a phone export folder, and a header-only CSV, one level down."""
+    d = tmp_path / "walks"
+    (d / "phone").mkdir(parents=True)
+    shutil.copy(DATASETS / "mobgap_HA001_walk1.csv", d / "a_walk.csv")
+    shutil.copy(DATASETS / "mobgap_HA001_daily.csv", d / "b_daily.csv")
+    shutil.copy(DATASETS / "mobgap_HA001_daily.ref.json", d / "b_daily.ref.json")    # not a recording
+    shutil.copytree(DATA / "phyphox_with_g", d / "phone" / "phyphox_with_g")
+    (d / "c_empty.csv").write_text("time_s,acc_x,acc_y,acc_z\n")
+    return d
+
+
+def read_table(path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_finds_files_and_export_folders(folder):
+    names = [p.name for p in find_recordings([folder])]
+    assert names == ["a_walk.csv", "b_daily.csv", "c_empty.csv"]            # sub-folder not entered
+    names = [p.name for p in find_recordings([folder], recursive=True)]
+    assert names == ["a_walk.csv", "b_daily.csv", "c_empty.csv", "phyphox_with_g"]   # phone/ sorts last
+    # an export folder named directly is one recording; the same file twice is listed once
+    assert find_recordings([DATA / "phyphox_with_g", folder / "a_walk.csv", folder / "a_walk.csv"]) == \
+        [DATA / "phyphox_with_g", folder / "a_walk.csv"]
+
+
+def test_batch_cli_table_matches_analyze_and_reports_the_bad_file(folder, tmp_path, capsys):
+    out = tmp_path / "summary.csv"
+    code = main(["batch", str(folder), "-r", "--out", str(out), "--json-dir", str(tmp_path / "json")])
+    assert code == 1                                           # one recording failed: the batch says so
+    rows = {Path(r["recording"]).name: r for r in read_table(out)}
+    assert set(rows) == {"a_walk.csv", "b_daily.csv", "c_empty.csv", "phyphox_with_g"}
+    bad = rows["c_empty.csv"]
+    assert bad["status"] == "error" and "c_empty.csv" in bad["error"] and bad["n_steps"] == ""
+    for name in ("a_walk.csv", "b_daily.csv"):
+        ref = imu_gait.analyze(imu_gait.read(folder / name))
+        r = rows[name]
+        assert r["status"] == "ok" and int(r["n_steps"]) == ref.summary["n_steps"]
+        assert float(r["cadence_spm"]) == pytest.approx(ref.summary["cadence_spm"], rel=1e-5)
+        assert float(r["trunk_twist_deg"]) == pytest.approx(ref.summary["trunk_twist_deg"], rel=1e-5)
+        assert int(r["n_flags"]) == len(ref.flags)
+        saved = json.loads(Path(r["json"]).read_text())
+        assert len(saved["steps"]) == ref.summary["n_steps"]
+    assert rows["phyphox_with_g"]["status"] == "ok" and int(rows["phyphox_with_g"]["n_steps"]) > 0
+    err = capsys.readouterr().err
+    assert "3 of 4 recordings analysed" in err and "failed:" in err and "c_empty.csv" in err
+
+
+def test_summary_inside_the_folder_is_not_read_back_as_a_recording(folder):
+    out = folder / "summary.csv"
+    run_batch([folder], out)
+    rows = run_batch([folder], out)                            # second run, the summary now sits there
+    assert [Path(r["recording"]).name for r in rows] == ["a_walk.csv", "b_daily.csv", "c_empty.csv"]
+
+
+def test_missing_path_and_empty_folder_are_clear_errors(tmp_path, capsys):
+    assert main(["batch", str(tmp_path / "nope"), "--out", str(tmp_path / "s.csv")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["batch", str(tmp_path / "empty"), "--out", str(tmp_path / "s.csv")]) == 2
+    assert "no recordings found" in capsys.readouterr().err
