@@ -120,10 +120,12 @@ def _json_names(recordings: list[Path], json_dir: Path) -> list[Path]:
 
 def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | None, *, recursive: bool = False,
               read_options: dict[str, Any] | None = None, context: dict[str, Any] | None = None,
-              json_dir: str | os.PathLike | None = None,
+              json_dir: str | os.PathLike | None = None, jobs: int = 1,
               progress: Callable[[int, int, Path], None] | None = None) -> list[dict[str, Any]]:
     """Analyse every recording under ``paths``; write the table to ``out_csv`` (None: don't);
-    return the rows. ``progress(i, n, path)`` is called before each recording."""
+    return the rows in input order. ``jobs`` > 1 analyses that many recordings at once in worker
+    processes (0: one per CPU). ``progress(done, n, path)`` is called as recordings start (one
+    job) or finish (several)."""
     recordings = find_recordings(paths, recursive=recursive)
     if out_csv is not None:           # a summary from an earlier run in the same folder is not a recording
         recordings = [r for r in recordings if r.resolve() != Path(out_csv).resolve()]
@@ -134,11 +136,27 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     if json_dir is not None:
         Path(json_dir).mkdir(parents=True, exist_ok=True)
         json_paths = list(_json_names(recordings, Path(json_dir)))
-    rows = []
-    for i, (path, jpath) in enumerate(zip(recordings, json_paths)):
-        if progress is not None:
-            progress(i, len(recordings), path)
-        rows.append(summarise(path, read_options=read_options, context=context, json_path=jpath))
+    n = len(recordings)
+    jobs = (os.cpu_count() or 1) if jobs == 0 else max(1, int(jobs))
+    rows: list[dict[str, Any]] = []
+    if jobs == 1 or n == 1:
+        for i, (path, jpath) in enumerate(zip(recordings, json_paths)):
+            if progress is not None:
+                progress(i, n, path)
+            rows.append(summarise(path, read_options=read_options, context=context, json_path=jpath))
+    else:
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        by_index: dict[int, dict[str, Any]] = {}
+        with ProcessPoolExecutor(max_workers=min(jobs, n)) as pool:
+            futures = {pool.submit(summarise, path, read_options=read_options, context=context, json_path=jpath): i
+                       for i, (path, jpath) in enumerate(zip(recordings, json_paths))}
+            for done, fut in enumerate(as_completed(futures), start=1):
+                i = futures[fut]
+                by_index[i] = fut.result()
+                if progress is not None:
+                    progress(done, n, recordings[i])
+        rows = [by_index[i] for i in range(n)]
     if out_csv is not None:
         write_table(rows, out_csv)
     return rows

@@ -135,6 +135,8 @@ def _add_batch(sub: Any) -> None:
     out.add_argument("--json-dir", metavar="DIR", help="also write each recording's JSON result into DIR")
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("-r", "--recursive", action="store_true", help="look into sub-folders at any depth")
+    p.add_argument("-j", "--jobs", metavar="N", type=int, default=1,
+                   help="analyse N recordings at once in separate processes (0: one per CPU; default 1)")
     add_context_options(p.add_argument_group("context (applies to every recording)"))
     add_read_options(p)
     p.set_defaults(func=cmd_batch)
@@ -307,7 +309,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     try:
         rows = run_batch(args.paths, args.out, recursive=args.recursive, read_options=read_options(args),
-                         context=analysis_context(args), json_dir=args.json_dir, progress=progress)
+                         context=analysis_context(args), json_dir=args.json_dir, jobs=args.jobs,
+                         progress=progress)
     finally:
         if bar is not None:
             bar.stop()

@@ -80,3 +80,10 @@ def test_missing_path_and_empty_folder_are_clear_errors(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert main(["batch", str(tmp_path / "empty"), "--out", str(tmp_path / "s.csv")]) == 2
     assert "no recordings found" in capsys.readouterr().err
+
+
+def test_parallel_jobs_give_the_same_table_in_input_order(folder, tmp_path):
+    one = run_batch([folder], tmp_path / "one.csv", recursive=True)
+    two = run_batch([folder], tmp_path / "two.csv", recursive=True, jobs=2)
+    assert [r["recording"] for r in two] == [r["recording"] for r in one]
+    assert (tmp_path / "one.csv").read_text() == (tmp_path / "two.csv").read_text()
