@@ -205,10 +205,6 @@ class PmdImuStream:
         self.samples_before_gyro = 0
         self.samples_without_gyro = 0                   # ACC samples left out for want of gyro
 
-    @property
-    def factor(self) -> float | None:                   # the ACC factor, as on PmdAccStream
-        return self.acc_factor
-
     def mark_reconnect(self) -> None:
         """PMD timestamps continue across a reconnect; gaps show as timestamp jumps."""
 
