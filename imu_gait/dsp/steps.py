@@ -120,6 +120,8 @@ class StepAcceptor:
         # stronger candidate arrives within one 'too early' window (and replaces it) or the
         # window passes (and it is committed). Strong steps are never held: no added latency.
         self.held: tuple[float, float, float, float] | None = None
+        self._stats_key: tuple | None = None
+        self._stats = (np.nan, np.nan, np.nan)
 
     def reset(self) -> tuple[list[float], list[Bout]]:
         """A gap in the data (or the end) ends any bout: (contacts committed, bouts closed)."""
@@ -154,10 +156,23 @@ class StepAcceptor:
         return [b]
 
     def _medians(self) -> tuple[float, float]:
-        pk = self.bout.peaks[-9:]
-        step = _median([b - a for a, b in zip(pk[:-1], pk[1:])])
-        stride = _median([b - a for a, b in zip(pk[:-2], pk[2:])]) if len(pk) >= 3 else 2 * step
-        return step, stride
+        """(median step, median stride) over the bout's last 9 peaks."""
+        return self._bout_stats()[:2]
+
+    def _bout_stats(self) -> tuple[float, float, float]:
+        """(median step s, median stride s, median rise m/s²) over the bout's last 9 steps.
+
+        Asked two or three times per candidate but changes only when a step is committed:
+        cached on the bout's length and last peak (the acceptor's hot path offline)."""
+        b = self.bout
+        key = (b.number, len(b.peaks), b.peaks[-1])
+        if self._stats_key != key:
+            pk = b.peaks[-9:]
+            step = _median([y - x for x, y in zip(pk[:-1], pk[1:])])
+            stride = _median([y - x for x, y in zip(pk[:-2], pk[2:])]) if len(pk) >= 3 else 2 * step
+            self._stats = (step, stride, _median(b.rises[-9:]))
+            self._stats_key = key
+        return self._stats
 
     def offer(self, peak_t: float, contact_t: float | None = None, rise: float = np.inf
               ) -> tuple[list[tuple[float, int]], list[Bout]]:
@@ -243,11 +258,10 @@ class StepAcceptor:
         "wobble", "step", "hold" (a soft step, committed unless a stronger rival comes) or
         "off_rhythm" (the bout has ended)."""
         p = self.p
-        step, stride = self._medians()
+        step, stride, med_rise = self._bout_stats()
         gap = peak_t - self.bout.peaks[-1]
         gap2 = peak_t - self.bout.peaks[-2]
         tol = p.rhythm_tolerance
-        med_rise = _median(self.bout.rises[-9:])
         half = step >= p.half_rhythm_min_step_s \
             and abs(gap - 0.5 * step) <= p.half_rhythm_tolerance * 0.5 * step
         if half and gap >= p.min_step_s and rise >= p.half_rhythm_relative_prominence * med_rise:
@@ -289,8 +303,12 @@ class StepAcceptor:
         """Close the bout when no step came for ``end_after_steps`` step times."""
         if self.bout is None:
             return []
-        step, _ = self._medians()
         last = self.bout.peaks[-1] if self.held is None else self.held[0]   # a held step counts
+        # every step of a bout is ≥ min_step_s, so is their median: no need to compute it
+        # while the gap is shorter than that bound (the common case, a step ago)
+        if now_s - last <= self.p.end_after_steps * self.p.min_step_s:
+            return []
+        step, _ = self._medians()
         if now_s - last > self.p.end_after_steps * step:
             return self._close()
         return []
