@@ -22,7 +22,7 @@ import pandas as pd
 
 from .dsp.filters import causal_fir_valid, fir_lowpass
 from .dsp.metrics import BodySignals, regularity, step_rows
-from .dsp.orientation import GravityTracker, estimate_forward_axis, horizontal
+from .dsp.orientation import GravityTracker, cross_rows, estimate_forward_axis, horizontal
 from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .recording import G, Recording
@@ -337,7 +337,7 @@ class GaitEngine:
         up = self._up[lo:hi]
         ap = horizontal(np.broadcast_to(ap_ref, up.shape), up)
         ap /= np.sqrt(np.einsum("ij,ij->i", ap, ap))[:, None]
-        ml = np.cross(up, ap)
+        ml = cross_rows(up, ap)
         acc = self._acc[lo:hi]
         ml_ref = np.cross(up_ref, ap_ref)
         return BodySignals(
