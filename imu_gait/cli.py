@@ -152,6 +152,12 @@ def add_context_options(ctx: Any) -> None:
                       help="treadmill belt speed in km/h (same as --belt-speed, other unit)")
     ctx.add_argument("--incline", metavar="PCT", type=number_in_range(-30.0, 40.0, "%"),
                      help="treadmill incline in %%")
+    ctx.add_argument("--max-incline", metavar="PCT", type=number_in_range(-30.0, 40.0, "%"),
+                     help="the most incline (%%) you want to walk at; an entered incline above it is flagged")
+    ctx.add_argument("--treadmill-schedule", metavar="FILE.csv",
+                     help="belt speed / incline that change during the walk: a CSV with columns time (s or "
+                          "m:ss since the recording began), belt_speed_kmh (or _mps, _mph), incline_pct; "
+                          "instead of --belt-speed/--incline (implies --treadmill)")
     ctx.add_argument("--sensor-height", metavar="M", type=number_in_range(0.3, 2.0, "m"),
                      help="height of the sensor above the floor when standing, in m (step-length model)")
     ctx.add_argument("--placement", choices=("lower_back", "chest"), help="where the sensor is worn")
@@ -196,9 +202,19 @@ def analysis_context(args: argparse.Namespace) -> dict[str, Any]:
         args.belt_speed_kmh / 3.6 if args.belt_speed_kmh is not None else None)
     ctx: dict[str, Any] = {"treadmill": bool(args.treadmill or belt is not None)}
     for key, value in (("belt_speed_mps", belt), ("incline_pct", args.incline),
-                       ("sensor_height_m", args.sensor_height), ("placement", args.placement)):
+                       ("sensor_height_m", args.sensor_height), ("placement", args.placement),
+                       ("max_incline_pct", getattr(args, "max_incline", None))):
         if value is not None:
             ctx[key] = value
+    schedule_file = getattr(args, "treadmill_schedule", None)
+    if schedule_file is not None:
+        if belt is not None or args.incline is not None:
+            raise ImuGaitError("--treadmill-schedule gives belt speed and incline per stage; leave out "
+                               "--belt-speed/--belt-speed-kmh/--incline (or put them in the schedule)")
+        from .treadmill import read_schedule
+
+        ctx["treadmill_schedule"] = read_schedule(schedule_file)
+        ctx["treadmill"] = True
     return ctx
 
 
@@ -251,6 +267,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .report import print_summary, render_html, write_html, write_steps_csv
 
     _check_paths(args)
+    context = analysis_context(args)          # a bad schedule file fails before a long read
     tty = sys.stderr.isatty() and not args.quiet
     if tty:
         from rich.console import Console
@@ -259,7 +276,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     else:
         recording = imu_gait.read(args.file, **read_options(args))
     show_bar = tty and float(getattr(recording, "duration_s", 0.0)) > PROGRESS_ABOVE_S
-    result = _analyze_with_progress(recording, analysis_context(args), show_bar)
+    result = _analyze_with_progress(recording, context, show_bar)
 
     if not args.quiet and not _stdout_outputs(args):
         print_summary(result, recording)

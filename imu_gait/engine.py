@@ -27,6 +27,7 @@ from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .recording import G, Recording
 from .result import GYRO_METRICS, STEP_COLUMNS, AnalysisResult
+from .treadmill import TreadmillSchedule
 
 ENGINE_RATE_HZ = 100.0
 CALIBRATION_STEPS = 16          # a bout this long calibrates 'forward' and the reference posture …
@@ -80,13 +81,18 @@ class GaitEngine:
     def __init__(self, fs_hz: float = 100.0, *, has_gyro: bool = True, belt_speed_mps: float | None = None,
                  incline_pct: float | None = None, treadmill: bool = False, sensor_height_m: float | None = None,
                  placement: str | None = None, max_incline_pct: float | None = None,
-                 baseline_s: float = 180.0, params: StepParams | None = None):
+                 baseline_s: float = 180.0, params: StepParams | None = None,
+                 treadmill_schedule: TreadmillSchedule | None = None):
+        if treadmill_schedule is not None and (belt_speed_mps is not None or incline_pct is not None):
+            raise ValueError("give either a treadmill_schedule or a fixed belt_speed_mps / incline_pct, not both")
         self.fs = ENGINE_RATE_HZ
         self.dt = 1.0 / self.fs
         self.has_gyro = has_gyro
         self.context = dict(belt_speed_mps=belt_speed_mps, incline_pct=incline_pct,
-                            treadmill=bool(treadmill or belt_speed_mps), placement=placement,
-                            max_incline_pct=max_incline_pct, baseline_s=baseline_s)
+                            treadmill=bool(treadmill or belt_speed_mps or treadmill_schedule is not None),
+                            placement=placement, max_incline_pct=max_incline_pct, baseline_s=baseline_s)
+        # stage times are elapsed seconds since the first sample fed (see imu_gait.treadmill)
+        self.treadmill_schedule = treadmill_schedule
         self.sensor_height_m = sensor_height_m or DEFAULT_SENSOR_HEIGHT_M
         self.sensor_height_given = sensor_height_m is not None
         self.p = params or StepParams()
@@ -398,8 +404,11 @@ class GaitEngine:
                               np.full(m, np.nan), np.full(m, np.nan))
         else:
             sig = self._body(calib, lo, hi)
+        belt = self.context["belt_speed_mps"]
+        if self.treadmill_schedule is not None:      # the belt speed in force at each contact
+            belt = self.treadmill_schedule.speed_at(np.array([s.pos for s in steps]) / self.fs - self._first_t)
         cols = step_rows(sig, pos - lo, prev - lo, prev2 - lo, nxt - lo, has_gyro=self.has_gyro and calib is not None,
-                         sensor_height_m=self.sensor_height_m, belt_speed_mps=self.context["belt_speed_mps"])
+                         sensor_height_m=self.sensor_height_m, belt_speed_mps=belt)
         n_back = np.array([s.back_n for s in steps], float)
         mean_step_s = np.where(n_back >= 2, (pos + self._base - np.array([s.back_pos for s in steps]))
                                / np.maximum(n_back, 1) / self.fs, np.nan)
@@ -521,6 +530,8 @@ class GaitEngine:
             "sensor_height_given": self.sensor_height_given,
             **{k: v for k, v in self.context.items() if v is not None},
         }
+        if self.treadmill_schedule is not None:
+            s["treadmill_schedule"] = self.treadmill_schedule.to_list()
         warnings: list[str] = []
         walking_time = 0.0
         for b in self._bouts:
@@ -560,7 +571,8 @@ class GaitEngine:
         if not self.has_gyro:
             warnings.append("no gyroscope: trunk twist and pelvic drop cannot be measured; "
                             "steps, cadence, bounce, lean and sway come from the accelerometer alone")
-        if not self.sensor_height_given and not self.context.get("belt_speed_mps"):
+        if not self.sensor_height_given and not self.context.get("belt_speed_mps") and not (
+                self.treadmill_schedule is not None and np.isfinite(self.treadmill_schedule.belt_speed_mps).all()):
             warnings.append(f"sensor height not given: step length uses {self.sensor_height_m:.2f} m "
                             "(pass --sensor-height, or --belt-speed on a treadmill for exact step length)")
         if self._calib is None and len(steps):
@@ -579,12 +591,14 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
     return evaluate_flags(steps, treadmill=ctx["treadmill"], belt_speed_mps=ctx["belt_speed_mps"],
                           incline_pct=ctx["incline_pct"], max_incline_pct=ctx["max_incline_pct"],
                           placement=ctx["placement"], has_gyro=engine.has_gyro, baseline_s=ctx["baseline_s"],
-                          fixed_baselines=fixed_baselines)
+                          fixed_baselines=fixed_baselines, treadmill_schedule=engine.treadmill_schedule,
+                          schedule_origin_s=engine._first_t or 0.0)
 
 
 def analyze(recording: Recording, *, belt_speed_mps: float | None = None, incline_pct: float | None = None,
             treadmill: bool = False, sensor_height_m: float | None = None, placement: str | None = None,
             max_incline_pct: float | None = None, baseline_s: float = 180.0,
+            treadmill_schedule: TreadmillSchedule | None = None,
             progress: Callable[[float], None] | None = None, chunk_s: float = 300.0) -> AnalysisResult:
     """Analyse a whole recording (the engine fed chunk by chunk, exactly as in live mode).
 
@@ -592,6 +606,9 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
     ----------
     recording : from :func:`imu_gait.read` or built by hand (SI units, gravity included).
     belt_speed_mps, incline_pct, treadmill : treadmill context (exact step length; incline cues).
+    treadmill_schedule : belt speed / incline that change during the walk
+        (:class:`~imu_gait.treadmill.TreadmillSchedule`; stage times are elapsed seconds since
+        the recording's first sample); instead of ``belt_speed_mps`` / ``incline_pct``.
     sensor_height_m : sensor height above the floor, for the pendulum step length.
     placement : "lower_back" or "chest" (defaults to the recording's metadata).
     progress : optional callable receiving the fraction done (0..1).
@@ -605,7 +622,8 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
     placement = placement or meta.get("placement")
     eng = GaitEngine(rec.sample_rate_hz, has_gyro=rec.has_gyro, belt_speed_mps=belt_speed_mps,
                      incline_pct=incline_pct, treadmill=treadmill, sensor_height_m=sensor_height_m,
-                     placement=placement, max_incline_pct=max_incline_pct, baseline_s=baseline_s)
+                     placement=placement, max_incline_pct=max_incline_pct, baseline_s=baseline_s,
+                     treadmill_schedule=treadmill_schedule)
     eng.emit_rows = False      # nobody listens to per-row updates offline
     t = rec.time_s
     n = t.size

@@ -74,6 +74,7 @@ import numpy as np
 import pandas as pd
 
 from .result import STEP_COLUMNS, Flag
+from .treadmill import TreadmillSchedule
 
 __all__ = ["evaluate_flags", "StrainConfig", "DISCLAIMER", "FLAG_INFO", "FLAG_IDS"]
 
@@ -448,7 +449,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                    incline_pct: float | None = None, max_incline_pct: float | None = None,
                    placement: str | None = None, has_gyro: bool = True, baseline_s: float = 180.0,
                    config: StrainConfig | None = None,
-                   fixed_baselines: dict | None = None) -> tuple[list[Flag], pd.DataFrame]:
+                   fixed_baselines: dict | None = None, treadmill_schedule: TreadmillSchedule | None = None,
+                   schedule_origin_s: float = 0.0) -> tuple[list[Flag], pd.DataFrame]:
     """Judge the per-step table against the back-strain rules.
 
     Parameters
@@ -469,6 +471,12 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     fixed_baselines : per-gait baselines settled by an earlier evaluation of the same walk
         (``timeline.attrs['baseline_state']``); a gait listed here is judged against them instead of
         the first minutes of ``steps``. Live monitoring uses this to judge only the recent steps.
+    treadmill_schedule : belt speed and incline per stage (:class:`~imu_gait.treadmill.TreadmillSchedule`),
+        instead of one ``belt_speed_mps`` / ``incline_pct`` for the whole walk; implies ``treadmill``.
+        Incline effort is judged only where the incline is up, an incline above ``max_incline_pct``
+        is flagged for the stages where it is, advice quotes the belt speed of the flag's stage.
+    schedule_origin_s : the time (on the steps' axis) at which the schedule's elapsed time is 0 —
+        the recording's first sample.
 
     Returns
     -------
@@ -481,6 +489,10 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     """
     cfg = config or StrainConfig()
     notes: list[str] = []
+    if treadmill_schedule is not None:
+        if belt_speed_mps is not None or incline_pct is not None:
+            raise ValueError("give either a treadmill_schedule or a fixed belt_speed_mps / incline_pct, not both")
+        treadmill = True
     if "time_s" not in steps.columns:
         raise ValueError("evaluate_flags: the steps table needs a 'time_s' column (see STEP_COLUMNS)")
     st = _prepare(steps, has_gyro, notes)
@@ -495,16 +507,17 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                      "need a chest or lower-back sensor, so only the step-timing rule (pace too fast / "
                      "shuffling) was judged.")
 
+    sched = _ScheduleView(treadmill_schedule, schedule_origin_s, belt_speed_mps, incline_pct)
     if len(st) < 2:
         tl = pd.DataFrame({"time_s": np.array([], float)})
         notes.append("Too few steps to judge any back-strain pattern.")
-        flags = _incline_limit_flag(st, incline_pct, max_incline_pct, cfg)
+        flags = _incline_limit_flags(st, sched, max_incline_pct, cfg)
         tl.attrs.update(notes=notes, baselines={}, disclaimer=DISCLAIMER)
         return flags, tl
 
     step_series, base = _step_series(st, cfg, baseline_s, notes, fixed_baselines or {})
     grid = _to_grid(st, step_series, base, cfg)
-    rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=incline_pct, pk=pk,
+    rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=sched.incline_at(grid["time_s"]), pk=pk,
                          notes=[] if off_trunk else notes)
     if off_trunk:
         rules = [r for r in rules if r.id in _OFF_TRUNK_RULES]
@@ -518,8 +531,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     _suppress(episodes, "trunk_twist_guarding", "handrail_gripping")
     _suppress(episodes, "forward_lean", "incline_effort")
 
-    flags: list[Flag] = _incline_limit_flag(st, incline_pct, max_incline_pct, cfg)
-    ctx = dict(treadmill=treadmill, belt_speed_mps=belt_speed_mps, incline_pct=incline_pct,
+    flags: list[Flag] = _incline_limit_flags(st, sched, max_incline_pct, cfg)
+    ctx = dict(treadmill=treadmill, belt_speed_at=sched.speed_at,
                first_step_s=float(st["time_s"].iloc[0]), last_step_s=float(st["time_s"].iloc[-1]))
     active = {}
     for fid, eps in episodes.items():
@@ -774,12 +787,13 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
         rules.append(_Rule("handrail_gripping", _Group("and", items), None, use, H, HA, "min"))
     elif np.isfinite(x("trunk_twist_deg")).any():       # (no gyro at all is noted once, elsewhere)
         notes.append("Handrail gripping needs a personal baseline of trunk twist; not judged.")
-    # incline effort from lean at the same cadence (treadmill with an incline entered)
-    if treadmill and incline_pct is not None and incline_pct > 0:
+    # incline effort from lean at the same cadence (treadmill, where an incline was entered)
+    inclined = np.nan_to_num(np.asarray(incline_pct, float) * np.ones(n), nan=0.0) > 0
+    if treadmill and inclined.any():
         rules.append(_Rule("incline_effort",
                            _Group("and", [rel_add("forward_lean_deg", cfg.lean_rise_deg, +1),
                                           *band("cadence_spm", cfg.incline_cadence_band_frac)]),
-                           None, has("forward_lean_deg", "cadence_spm"), H, HA, "min"))
+                           None, has("forward_lean_deg", "cadence_spm") & inclined, H, HA, "min"))
     # pace too fast / shuffling: stride CV ↑ ×1.5 or regularity ↓ 0.1; absolute CV > 5 %. Step regularity
     # also falls when left and right steps differ (asymmetry, a limp); then the symmetry index
     # (step / stride regularity) falls too, whereas irregular steps lower both regularities alike. So
@@ -933,26 +947,70 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     if fid == "handrail_gripping" and not ctx["treadmill"]:
         advice = ("If you were holding a rail or support, try walking without it; otherwise relax the "
                   "shoulders and let the arms swing.")
-    if fid in ("pace_too_fast", "handrail_gripping", "incline_effort") and ctx["belt_speed_mps"]:
-        advice += f" (Belt speed was {ctx['belt_speed_mps']:.2f} m/s; try about 0.1-0.2 m/s slower.)"
+    belt = float(ctx["belt_speed_at"](start_s))
+    if fid in ("pace_too_fast", "handrail_gripping", "incline_effort") and belt > 0:
+        advice += f" (Belt speed was {belt:.2f} m/s; try about 0.1-0.2 m/s slower.)"
     return Flag(id=fid, start_s=start_s, end_s=end_s, severity=_severity(z_sev, cfg), metric=metric,
                 value=v, reference=ref, reference_kind=kind, threshold=thr, message=message,
                 cause=info["cause"], advice=advice)
 
 
-def _incline_limit_flag(st: pd.DataFrame, incline_pct, max_incline_pct, cfg: StrainConfig) -> list[Flag]:
-    """User-entered incline above the user's maximum: one flag over the whole walk."""
-    if incline_pct is None or max_incline_pct is None or not incline_pct > max_incline_pct or not len(st):
+class _ScheduleView:
+    """Belt speed and incline at any time on the steps' axis, from a schedule or one fixed value each."""
+
+    def __init__(self, schedule: TreadmillSchedule | None, origin_s: float, belt_speed_mps, incline_pct):
+        self.schedule, self.origin_s = schedule, float(origin_s)
+        self.belt = np.nan if belt_speed_mps is None else float(belt_speed_mps)
+        self.incline = np.nan if incline_pct is None else float(incline_pct)
+
+    def speed_at(self, t) -> np.ndarray:
+        if self.schedule is None:
+            return np.full(np.shape(t), self.belt)
+        return self.schedule.speed_at(np.asarray(t, float) - self.origin_s)
+
+    def incline_at(self, t) -> np.ndarray:
+        if self.schedule is None:
+            return np.full(np.shape(t), self.incline)
+        return self.schedule.incline_at(np.asarray(t, float) - self.origin_s)
+
+    def stages(self, t0: float, t1: float) -> list[tuple[float, float, float]]:
+        """(start, end, incline) of each stage overlapping [t0, t1], clipped to it."""
+        if self.schedule is None:
+            return [(t0, t1, self.incline)]
+        starts = self.schedule.start_s + self.origin_s
+        bounds = np.r_[-np.inf, starts[1:], np.inf]
+        return [(max(a, t0), min(b, t1), float(inc)) for a, b, inc in zip(bounds[:-1], bounds[1:],
+                                                                          self.schedule.incline_pct)
+                if b > t0 and a <= t1]
+
+
+def _incline_limit_flags(st: pd.DataFrame, sched: _ScheduleView, max_incline_pct, cfg: StrainConfig) -> list[Flag]:
+    """User-entered incline above the user's maximum: one flag per stretch of the walk where it is
+    (the whole walk when one incline was given for all of it)."""
+    if max_incline_pct is None or not len(st):
         return []
-    z = (incline_pct - max_incline_pct) / cfg.incline_band_pct
-    start, end = float(st["time_s"].iloc[0]), float(st["time_s"].iloc[-1])
+    t0, t1 = float(st["time_s"].iloc[0]), float(st["time_s"].iloc[-1])
     info = FLAG_INFO["incline_effort"]
-    return [Flag(id="incline_effort", start_s=start, end_s=end, severity=_severity(z, cfg), metric="incline_pct",
-                 value=float(incline_pct), reference=float(max_incline_pct), reference_kind="absolute",
-                 threshold=float(max_incline_pct),
-                 message=(f"{info['title']} ({_severity(z, cfg)}): incline {incline_pct:.1f} % is above your "
-                          f"maximum of {max_incline_pct:.1f} % for the whole walk ({_mmss(start)}-{_mmss(end)})."),
-                 cause=info["cause"], advice=info["advice"])]
+    flags = []
+    runs: list[list] = []                       # consecutive stages above the maximum form one flag
+    for a, b, inc in sched.stages(t0, t1):
+        if inc > max_incline_pct:
+            if runs and runs[-1][1] == a:
+                runs[-1][1], runs[-1][2] = b, max(runs[-1][2], inc)
+            else:
+                runs.append([a, b, inc])
+    whole = sched.schedule is None
+    for start, end, inc in runs:
+        z = (inc - max_incline_pct) / cfg.incline_band_pct
+        when = (f"for the whole walk ({_mmss(start)}-{_mmss(end)})" if whole
+                else f"from {_mmss(start)} to {_mmss(end)}")
+        flags.append(Flag(id="incline_effort", start_s=start, end_s=end, severity=_severity(z, cfg),
+                          metric="incline_pct", value=float(inc), reference=float(max_incline_pct),
+                          reference_kind="absolute", threshold=float(max_incline_pct),
+                          message=(f"{info['title']} ({_severity(z, cfg)}): incline {inc:.1f} % is above your "
+                                   f"maximum of {max_incline_pct:.1f} % {when}."),
+                          cause=info["cause"], advice=info["advice"]))
+    return flags
 
 
 def _timeline(grid: dict, rules: Sequence[_Rule], active: dict) -> pd.DataFrame:

@@ -47,12 +47,13 @@ class BodySignals:
 
 def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndarray,
               nxt: np.ndarray, *, has_gyro: bool, sensor_height_m: float,
-              belt_speed_mps: float | None) -> dict[str, np.ndarray]:
+              belt_speed_mps: float | np.ndarray | None) -> dict[str, np.ndarray]:
     """Metrics for a batch of steps.
 
     ic, prev, prev2, nxt: fractional sample positions in the buffer of this contact, the two
     before it (NaN at bout start) and the next one (NaN: the bout ended; the step is then
-    taken to last as long as the previous one).
+    taken to last as long as the previous one). belt_speed_mps: one speed, or one per step
+    (NaN: not on a known belt speed → pendulum model).
     """
     fs = sig.fs_hz
     n = sig.a_v.size
@@ -75,13 +76,16 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     out["gait"] = np.where(running, "run", "walk")
 
     # step length: belt speed × step time on a treadmill, else the inverted pendulum
-    if belt_speed_mps:
-        length = belt_speed_mps * step_s
+    belt = np.broadcast_to(np.nan if belt_speed_mps is None else np.asarray(belt_speed_mps, float), step_s.shape)
+    on_belt = np.isfinite(belt) & (belt > 0)
+    if on_belt.all():
+        length = belt * step_s
     else:
         h = sensor_height_m
         d = np.minimum(vo_m, h)
         length = PENDULUM_K * 2 * np.sqrt(np.maximum(2 * h * d - d * d, 0.0))
         length = np.where(running, np.nan, length)   # the pendulum model is for walking only
+        length = np.where(on_belt, belt * step_s, length)   # a schedule stage without a speed: pendulum
     out["step_length_m"] = length
     out["vertical_ratio_pct"] = 100 * vo_m / length
 

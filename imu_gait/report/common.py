@@ -393,6 +393,10 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         context.append(f"belt {v:.2f} m/s ({v * 3.6:.1f} km/h)")
     if math.isfinite(_f(s.get("incline_pct"))):
         context.append(f"incline {_f(s['incline_pct']):g} %")
+    if s.get("treadmill_schedule"):
+        from ..treadmill import TreadmillSchedule
+
+        context.append("schedule " + TreadmillSchedule.from_stages(s["treadmill_schedule"]).describe())
     if math.isfinite(_f(s.get("sensor_height_m"))) and s.get("sensor_height_given", True) is not False:
         context.append(f"sensor height {_f(s['sensor_height_m']):.2f} m")
 

@@ -1,0 +1,222 @@
+"""Treadmill context that changes during a walk: belt speed and incline over time.
+
+Treadmill programs (intervals, hills) and people who turn the speed up after a warm-up change
+the belt speed and the incline during one recording. A :class:`TreadmillSchedule` holds those
+stages; each stage lasts from its start until the next one starts (the first also covers
+anything before it). Times are *elapsed seconds since the recording's first sample* — what
+the treadmill console shows when both were started together — so the same schedule file fits
+any logger's time axis; the engine shifts it onto the recording's own axis.
+
+Schedule file (CSV, ``imu-gait analyze --treadmill-schedule FILE``)::
+
+    # lines starting with # are comments
+    time,belt_speed_kmh,incline_pct
+    0:00,4.5,0
+    5:00,5.0,4
+    12:30,5.0,8
+
+``time`` is seconds (``330``, ``330.5``) or ``m:ss`` / ``h:mm:ss``; the speed column is one of
+``belt_speed_mps``, ``belt_speed_kmh``, ``belt_speed_mph``; ``incline_pct`` is optional, as is
+the speed (give at least one). An empty cell means "not known for this stage".
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+
+from .errors import ImuGaitError
+
+SPEED_UNITS = {"belt_speed_mps": 1.0, "belt_speed_kmh": 1 / 3.6, "belt_speed_mph": 0.44704}
+SPEED_RANGE_MPS = (0.1, 12.0)
+INCLINE_RANGE_PCT = (-30.0, 40.0)
+
+
+class ScheduleError(ImuGaitError):
+    """A treadmill schedule that cannot be used (the message names the file, line and column)."""
+
+    def __init__(self, message: str, *, hint: str | None = None):
+        super().__init__(message + (f"\n  What to do: {hint}" if hint else ""))
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class TreadmillSchedule:
+    """Belt speed (m/s) and incline (%) per stage; NaN where a stage does not say.
+
+    ``start_s`` are elapsed seconds since the recording's first sample, strictly increasing.
+    Build with :meth:`from_stages` (library) or :func:`read_schedule` (CSV file).
+    """
+
+    start_s: np.ndarray
+    belt_speed_mps: np.ndarray
+    incline_pct: np.ndarray
+
+    @classmethod
+    def from_stages(cls, stages: Iterable[Any]) -> "TreadmillSchedule":
+        """From ``(start_s, belt_speed_mps, incline_pct)`` tuples or dicts with those keys (None = unknown)."""
+        rows = []
+        for i, st in enumerate(stages):
+            if isinstance(st, dict):
+                vals = (st.get("start_s"), st.get("belt_speed_mps"), st.get("incline_pct"))
+            else:
+                vals = tuple(st) + (None,) * (3 - len(tuple(st)))
+            try:
+                rows.append(tuple(float("nan") if v is None else float(v) for v in vals[:3]))
+            except (TypeError, ValueError):
+                raise ScheduleError(f"treadmill stage {i + 1}: {st!r} is not (start_s, belt_speed_mps, incline_pct) "
+                                    "numbers") from None
+        if not rows:
+            raise ScheduleError("the treadmill schedule has no stages")
+        start, speed, incline = (np.array(c, float) for c in zip(*rows))
+        _check(start, speed, incline, [f"stage {i + 1}" for i in range(len(rows))])
+        return cls(start, speed, incline)
+
+    @property
+    def n_stages(self) -> int:
+        return int(self.start_s.size)
+
+    @property
+    def is_constant(self) -> bool:
+        """One stage, or every stage repeats the first one's values."""
+        same = lambda a: bool(np.all((a == a[0]) | (np.isnan(a) & np.isnan(a[0]))))  # noqa: E731
+        return same(self.belt_speed_mps) and same(self.incline_pct)
+
+    def stage_index(self, elapsed_s) -> np.ndarray:
+        """Index of the stage in force at each elapsed time (before the first stage: the first)."""
+        return np.clip(np.searchsorted(self.start_s, np.asarray(elapsed_s, float), side="right") - 1,
+                       0, self.n_stages - 1)
+
+    def speed_at(self, elapsed_s) -> np.ndarray:
+        """Belt speed in m/s at each elapsed time (NaN where the stage gives none)."""
+        return self.belt_speed_mps[self.stage_index(elapsed_s)]
+
+    def incline_at(self, elapsed_s) -> np.ndarray:
+        """Incline in % at each elapsed time (NaN where the stage gives none)."""
+        return self.incline_pct[self.stage_index(elapsed_s)]
+
+    def to_list(self) -> list[dict[str, float | None]]:
+        """JSON-friendly stages (None for unknown values)."""
+        f = lambda v: None if math.isnan(v) else round(float(v), 6)  # noqa: E731
+        return [{"start_s": float(s), "belt_speed_mps": f(v), "incline_pct": f(i)}
+                for s, v, i in zip(self.start_s, self.belt_speed_mps, self.incline_pct)]
+
+    def describe(self) -> str:
+        """One line for a report: '3 stages: 0:00 1.25 m/s 0 % → 5:00 1.39 m/s 4 % → …'."""
+        parts = []
+        for s in self.to_list():
+            bits = [_mmss(s["start_s"])]
+            if s["belt_speed_mps"] is not None:
+                bits.append(f"{s['belt_speed_mps']:.2f} m/s ({s['belt_speed_mps'] * 3.6:.1f} km/h)")
+            if s["incline_pct"] is not None:
+                bits.append(f"{s['incline_pct']:g} %")
+            parts.append(" ".join(bits))
+        return f"{self.n_stages} stage{'s' if self.n_stages != 1 else ''}: " + " → ".join(parts)
+
+
+def read_schedule(path: str | Path) -> TreadmillSchedule:
+    """Read a schedule CSV (format in the module docstring); errors name the file, line and column."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ScheduleError(f"{path}: no such treadmill schedule file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScheduleError(f"{path}: cannot read the treadmill schedule ({exc})") from None
+    lines = [(i + 1, ln) for i, ln in enumerate(text.splitlines()) if ln.strip() and not ln.lstrip().startswith("#")]
+    if not lines:
+        raise ScheduleError(f"{path}: the treadmill schedule is empty",
+                            hint="first line: time,belt_speed_kmh,incline_pct — then one line per stage")
+    delim = ";" if lines[0][1].count(";") > lines[0][1].count(",") else ","
+    header_no, header_line = lines[0]
+    header = [h.strip().lower() for h in next(csv.reader(io.StringIO(header_line), delimiter=delim))]
+    where = f"{path}, line {header_no}"
+    time_cols = [h for h in header if h in ("time", "time_s", "start", "start_s")]
+    speed_cols = [h for h in header if h in SPEED_UNITS]
+    unknown = [h for h in header if h not in ("time", "time_s", "start", "start_s", "incline_pct", *SPEED_UNITS)]
+    hint = "columns: time (s or m:ss), belt_speed_kmh | belt_speed_mps | belt_speed_mph, incline_pct"
+    if len(time_cols) != 1:
+        raise ScheduleError(f"{where}: the header needs one time column ('time'), found {header}", hint=hint)
+    if len(speed_cols) > 1:
+        raise ScheduleError(f"{where}: give the belt speed in one unit only, found {speed_cols}", hint=hint)
+    if unknown:
+        raise ScheduleError(f"{where}: unknown column(s) {unknown}", hint=hint)
+    if not speed_cols and "incline_pct" not in header:
+        raise ScheduleError(f"{where}: the header names neither a belt speed nor an incline column", hint=hint)
+    ti = header.index(time_cols[0])
+    vi = header.index(speed_cols[0]) if speed_cols else None
+    ii = header.index("incline_pct") if "incline_pct" in header else None
+    start, speed, incline, labels = [], [], [], []
+    for line_no, line in lines[1:]:
+        cells = [c.strip() for c in next(csv.reader(io.StringIO(line), delimiter=delim))]
+        if len(cells) != len(header):
+            raise ScheduleError(f"{path}, line {line_no}: {len(cells)} cells, the header has {len(header)}",
+                                hint=f"separate the cells with '{delim}'")
+        where = f"{path}, line {line_no}"
+        start.append(_parse_time(cells[ti], f"{where}, column {header[ti]!r}"))
+        speed.append(_parse_number(cells[vi], f"{where}, column {header[vi]!r}") * SPEED_UNITS[header[vi]]
+                     if vi is not None else float("nan"))
+        incline.append(_parse_number(cells[ii], f"{where}, column 'incline_pct'") if ii is not None else float("nan"))
+        labels.append(where)
+    if not start:
+        raise ScheduleError(f"{path}: the treadmill schedule has a header but no stages")
+    s, v, i = np.array(start), np.array(speed), np.array(incline)
+    _check(s, v, i, labels)
+    return TreadmillSchedule(s, v, i)
+
+
+def _check(start: np.ndarray, speed: np.ndarray, incline: np.ndarray, labels: list[str]) -> None:
+    for k in range(start.size):
+        if not math.isfinite(start[k]) or start[k] < 0:
+            raise ScheduleError(f"{labels[k]}: the start time must be a number ≥ 0 (elapsed time since the "
+                                "recording began)")
+        if k and start[k] <= start[k - 1]:
+            raise ScheduleError(f"{labels[k]}: starts at {_mmss(start[k])}, not after the stage before "
+                                f"({_mmss(start[k - 1])}); list the stages in time order")
+        lo, hi = SPEED_RANGE_MPS
+        if not math.isnan(speed[k]) and not lo <= speed[k] <= hi:
+            raise ScheduleError(f"{labels[k]}: belt speed {speed[k]:.2f} m/s is outside {lo}–{hi} m/s",
+                                hint="check the unit in the header (belt_speed_kmh vs belt_speed_mps)")
+        lo, hi = INCLINE_RANGE_PCT
+        if not math.isnan(incline[k]) and not lo <= incline[k] <= hi:
+            raise ScheduleError(f"{labels[k]}: incline {incline[k]:g} % is outside {lo:g} to {hi:g} %",
+                                hint="incline is in percent grade (a treadmill's 5 means 5 %)")
+
+
+def _parse_number(cell: str, where: str) -> float:
+    if cell == "":
+        return float("nan")
+    try:
+        v = float(cell.replace(",", ".")) if cell.count(",") == 1 and "." not in cell else float(cell)
+    except ValueError:
+        raise ScheduleError(f"{where}: {cell!r} is not a number") from None
+    if not math.isfinite(v):
+        raise ScheduleError(f"{where}: {cell!r} is not a finite number")
+    return v
+
+
+def _parse_time(cell: str, where: str) -> float:
+    """Seconds, or m:ss / h:mm:ss."""
+    if ":" not in cell:
+        return _parse_number(cell, where) if cell else float("nan")
+    parts = cell.split(":")
+    try:
+        nums = [float(p) for p in parts]
+    except ValueError:
+        raise ScheduleError(f"{where}: {cell!r} is not a time (use seconds, m:ss or h:mm:ss)") from None
+    if len(nums) > 3 or any(n < 0 for n in nums) or any(n >= 60 for n in nums[1:]):
+        raise ScheduleError(f"{where}: {cell!r} is not a time (use seconds, m:ss or h:mm:ss)")
+    total = 0.0
+    for n in nums:
+        total = total * 60 + n
+    return total
+
+
+def _mmss(t: float) -> str:
+    total = int(round(max(0.0, float(t))))
+    return f"{total // 60}:{total % 60:02d}"

@@ -1,0 +1,184 @@
+"""Treadmill programs: belt speed and incline that change during one walk.
+
+Truth: on a treadmill the step length is exactly belt speed × step time, so with a schedule each
+step's length must equal the speed *of its own stage* × its step time (to 1e-9). The incline
+rules are checked on per-step tables with a known lean change (tests/test_strain.py's generator)
+and stage times stated in the test.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import imu_gait
+from imu_gait.cli import main
+from imu_gait.recording import Recording
+from imu_gait.strain import evaluate_flags
+from imu_gait.synthetic import synthesize_walk
+from imu_gait.treadmill import ScheduleError, TreadmillSchedule, read_schedule
+
+from test_strain import ch, ids, make_steps
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write(tmp_path, text, name="schedule.csv"):
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+# ---------------------------------------------------------------- the file
+def test_schedule_file_with_minutes_and_kmh(tmp_path):
+    p = write(tmp_path, "# hill program\ntime,belt_speed_kmh,incline_pct\n0:00,4.5,0\n5:00,5.4,4\n1:02:30,5.4,\n")
+    s = read_schedule(p)
+    np.testing.assert_allclose(s.start_s, [0, 300, 3750])
+    np.testing.assert_allclose(s.belt_speed_mps, [1.25, 1.5, 1.5], rtol=1e-12)
+    assert s.incline_pct[:2].tolist() == [0.0, 4.0] and np.isnan(s.incline_pct[2])   # empty cell: not known
+    assert s.speed_at([-5, 0, 299.9, 300, 1e5]).tolist() == pytest.approx([1.25, 1.25, 1.25, 1.5, 1.5])
+    assert s.to_list()[2] == {"start_s": 3750.0, "belt_speed_mps": 1.5, "incline_pct": None}
+    assert not s.is_constant
+
+
+def test_schedule_file_semicolons_decimal_commas_and_seconds(tmp_path):
+    p = write(tmp_path, "time_s;belt_speed_mps\n0;1,2\n90,5;1,4\n")
+    s = read_schedule(p)
+    assert s.start_s.tolist() == [0.0, 90.5] and s.belt_speed_mps.tolist() == [1.2, 1.4]
+    assert np.isnan(s.incline_pct).all()
+
+
+@pytest.mark.parametrize("text,where,what", [
+    ("", None, "empty"),
+    ("speed,incline_pct\n1,2\n", "line 1", "time column"),
+    ("time,belt_speed_kmh,slope\n0,4,1\n", "line 1", "unknown column"),
+    ("time,belt_speed_kmh,belt_speed_mps\n0,4,1\n", "line 1", "one unit"),
+    ("time,belt_speed_kmh\n0,4.5\n2:00,fast\n", "line 3, column 'belt_speed_kmh'", "not a number"),
+    ("time,belt_speed_kmh\n0,4.5\n2:75,5\n", "line 3, column 'time'", "not a time"),
+    ("time,belt_speed_kmh\n# warm-up\n0,4.5\n5:00,5\n4:00,5.5\n", "line 5", "time order"),
+    ("time,belt_speed_mps\n0,20\n", "line 2", "check the unit"),
+    ("time,incline_pct\n0,50\n", "line 2", "outside"),
+    ("time,belt_speed_kmh\n0,4.5,3\n", "line 2", "3 cells"),
+    ("time,belt_speed_kmh\n", None, "no stages"),
+])
+def test_bad_schedule_files_name_line_and_column(tmp_path, text, where, what):
+    p = write(tmp_path, text)
+    with pytest.raises(ScheduleError) as exc:
+        read_schedule(p)
+    msg = str(exc.value)
+    assert str(p) in msg and what in msg
+    if where:
+        assert where in msg
+
+
+def test_missing_schedule_file(tmp_path):
+    with pytest.raises(ScheduleError, match="no such treadmill schedule file"):
+        read_schedule(tmp_path / "nope.csv")
+
+
+def test_stages_from_python():
+    s = TreadmillSchedule.from_stages([(0, 1.2, 0), {"start_s": 60, "belt_speed_mps": 1.3}])
+    assert s.n_stages == 2 and np.isnan(s.incline_pct[1])
+    with pytest.raises(ScheduleError, match="stage 2"):
+        TreadmillSchedule.from_stages([(0, 1.2, 0), (0, 1.3, 0)])
+    with pytest.raises(ScheduleError, match="no stages"):
+        TreadmillSchedule.from_stages([])
+
+
+# ---------------------------------------------------------------- the engine
+def test_step_length_uses_the_belt_speed_of_each_steps_stage():
+    """Exact: length = stage speed × step time, on a recording whose clock starts at 1000 s (stage
+    times count from the first sample, not from 0 on the recording's axis)."""
+    rec, _ = synthesize_walk(240, seed=8)
+    rec = Recording(rec.time_s + 1000.0, rec.acc_mps2, rec.gyro_rads, meta=dict(rec.meta))
+    t0 = float(rec.time_s[0])
+    sched = TreadmillSchedule.from_stages([(0, 1.0, 0), (120, 1.5, 3), (180, None, 3)])
+    res = imu_gait.analyze(rec, treadmill_schedule=sched, sensor_height_m=0.95)
+    st = res.steps.dropna(subset=["step_time_s"])
+    el = st["time_s"] - t0
+    first, second, third = st[el < 120], st[(el >= 120) & (el < 180)], st[el >= 180]
+    assert len(first) > 150 and len(second) > 80 and len(third) > 80
+    np.testing.assert_allclose(first["step_length_m"], 1.0 * first["step_time_s"], rtol=1e-9)
+    np.testing.assert_allclose(second["step_length_m"], 1.5 * second["step_time_s"], rtol=1e-9)
+    # a stage without a speed falls back to the pendulum model: not belt × step time, but plausible
+    assert not np.allclose(third["step_length_m"], 1.5 * third["step_time_s"], rtol=1e-3)
+    assert 0.5 <= third["step_length_m"].median() <= 0.75     # the pendulum gives ≈ 0.61 m on this walk
+    assert res.summary["treadmill"] is True
+    assert res.summary["treadmill_schedule"] == sched.to_list()
+    json.loads(res.to_json())                          # the schedule is JSON-ready
+
+
+def test_schedule_and_fixed_values_are_exclusive():
+    rec, _ = synthesize_walk(30, seed=1)
+    with pytest.raises(ValueError, match="not both"):
+        imu_gait.analyze(rec, belt_speed_mps=1.2, treadmill_schedule=TreadmillSchedule.from_stages([(0, 1.2)]))
+
+
+# ---------------------------------------------------------------- the rules
+def test_lean_after_the_incline_went_up_is_incline_effort():
+    steps = make_steps(seed=1, changes=[ch("forward_lean_deg", delta=6.5)])          # lean +6.5° at 300-420 s
+    hill = TreadmillSchedule.from_stages([(0, None, 0), (290, None, 6)])
+    flags, _ = evaluate_flags(steps, treadmill_schedule=hill)
+    assert ids(flags) == ["incline_effort"]
+    assert abs(flags[0].start_s - 300) <= 15 and abs(flags[0].end_s - 420) <= 15
+
+
+def test_lean_on_the_flat_stage_is_forward_lean_even_if_a_hill_comes_later():
+    steps = make_steps(seed=1, changes=[ch("forward_lean_deg", delta=6.5)])
+    later = TreadmillSchedule.from_stages([(0, None, 0), (450, None, 6)])
+    assert ids(evaluate_flags(steps, treadmill_schedule=later)[0]) == ["forward_lean"]
+
+
+def test_incline_above_the_maximum_only_during_its_stages():
+    steps = make_steps(seed=3)
+    t_first = float(steps["time_s"].iloc[0])
+    sched = TreadmillSchedule.from_stages([(0, None, 4), (200, None, 12), (300, None, 10), (400, None, 4)])
+    flags, tl = evaluate_flags(steps, treadmill_schedule=sched, max_incline_pct=8.0, schedule_origin_s=t_first)
+    assert ids(flags) == ["incline_effort"]                     # 12 % then 10 %: one stretch
+    f = flags[0]
+    assert f.start_s == pytest.approx(t_first + 200) and f.end_s == pytest.approx(t_first + 400)
+    assert f.value == 12.0 and f.threshold == 8.0 and f.severity == "moderate"     # (12 − 8) / 5 = 0.8
+    assert "from 3:20 to 6:40" in f.message
+    on = tl.loc[tl["flag__incline_effort"], "time_s"]
+    assert on.min() >= t_first + 199 and on.max() <= t_first + 401
+
+
+def test_advice_quotes_the_belt_speed_of_the_flags_stage():
+    steps = make_steps(seed=0, changes=[dict(metric="jitter", t0=300, t1=480, value=0.07)])
+    sched = TreadmillSchedule.from_stages([(0, 1.2, 0), (250, 1.6, 0)])
+    flags, _ = evaluate_flags(steps, treadmill_schedule=sched)
+    assert ids(flags) == ["pace_too_fast"]
+    assert "Belt speed was 1.60 m/s" in flags[0].advice
+
+
+# ---------------------------------------------------------------- the command line
+def test_cli_analyze_with_a_schedule_file(tmp_path, capsys):
+    sched = write(tmp_path, "time,belt_speed_kmh,incline_pct\n0:00,3.6,0\n1:00,4.5,5\n")
+    out = tmp_path / "r.json"
+    code = main(["analyze", str(ROOT / "datasets" / "mobgap_HA001_daily.csv"), "--treadmill-schedule", str(sched),
+                 "--json", str(out)])
+    text = " ".join(capsys.readouterr().out.split())      # the summary wraps long lines
+    assert code == 0
+    assert "schedule 2 stages: 0:00 1.00 m/s (3.6 km/h) 0 % → 1:00 1.25 m/s (4.5 km/h) 5 %" in text
+    result = json.loads(out.read_text())
+    assert result["summary"]["treadmill"] is True and len(result["summary"]["treadmill_schedule"]) == 2
+    assert "incline_effort" not in [f["id"] for f in result["flags"]]
+    # the same walk with a maximum of 3 %: the 5 % stage (from 1:00) is flagged, the flat minute is not
+    main(["analyze", str(ROOT / "datasets" / "mobgap_HA001_daily.csv"), "--treadmill-schedule", str(sched),
+          "--max-incline", "3", "--json", str(out), "-q"])
+    flags = [f for f in json.loads(out.read_text())["flags"] if f["id"] == "incline_effort"]
+    assert len(flags) == 1 and flags[0]["start_s"] == pytest.approx(60.0) and flags[0]["value"] == 5.0
+
+
+def test_cli_schedule_errors_are_clear(tmp_path, capsys):
+    bad = write(tmp_path, "time,belt_speed_kmh\n0,4.5\n1:00,quick\n")
+    rec = str(ROOT / "datasets" / "mobgap_HA001_daily.csv")
+    code = main(["analyze", rec, "--treadmill-schedule", str(bad)])
+    err = capsys.readouterr().err
+    assert code != 0 and "line 3, column 'belt_speed_kmh'" in err and "Traceback" not in err
+    good = write(tmp_path, "time,belt_speed_kmh\n0,4.5\n", "good.csv")
+    code = main(["analyze", rec, "--treadmill-schedule", str(good), "--belt-speed", "1.2"])
+    err = capsys.readouterr().err
+    assert code != 0 and "leave out" in err
