@@ -532,6 +532,8 @@ class GaitEngine:
         }
         if self.treadmill_schedule is not None:
             s["treadmill_schedule"] = self.treadmill_schedule.to_list()
+            # stage times count from the first sample; this puts them on the recording's axis
+            s["treadmill_schedule_origin_s"] = float(self._first_t or 0.0)
         warnings: list[str] = []
         walking_time = 0.0
         for b in self._bouts:

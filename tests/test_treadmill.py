@@ -182,3 +182,19 @@ def test_cli_schedule_errors_are_clear(tmp_path, capsys):
     code = main(["analyze", rec, "--treadmill-schedule", str(good), "--belt-speed", "1.2"])
     err = capsys.readouterr().err
     assert code != 0 and "leave out" in err
+
+
+def test_html_report_draws_the_program_under_the_bouts(tmp_path):
+    from imu_gait.report import write_html
+
+    rec, _ = synthesize_walk(240, seed=8)
+    sched = TreadmillSchedule.from_stages([(0, 1.25, 0), (120, 1.5, 4)])
+    res = imu_gait.analyze(rec, treadmill_schedule=sched)
+    assert res.summary["treadmill_schedule_origin_s"] == pytest.approx(float(rec.time_s[0]))
+    out = tmp_path / "r.html"
+    write_html(res, out, rec)
+    html = out.read_text()
+    assert "treadmill program" in html and "4.5 km/h · 0 %" in html and "5.4 km/h · 4 %" in html
+    plain = imu_gait.analyze(rec, belt_speed_mps=1.25)
+    write_html(plain, out, rec)
+    assert "treadmill program" not in out.read_text()      # one fixed speed: no program row

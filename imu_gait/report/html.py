@@ -301,7 +301,8 @@ def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
     """Horizontal bars: walking bouts on top, then one row per flag id, coloured by severity."""
     steps = step_table(result)
     groups = flags_by_id(ov.flags)
-    rows = ["walking"] + list(groups)
+    stages = _treadmill_stages(result)
+    rows = ["walking"] + (["treadmill"] if stages else []) + list(groups)
     t0, t1 = _span(ov, steps, ov.flags)
     fig = Figure(figsize=(10, 0.75 + 0.42 * len(rows)))
     ax = fig.subplots()
@@ -309,14 +310,27 @@ def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
     n = len(rows)
     ax.broken_barh([(a, max(b - a, (t1 - t0) * 0.002)) for a, b in bouts], (n - 1 - 0.35, 0.7),
                    facecolors="#b8c4d0")
+    if stages:
+        # the treadmill program under the bouts: a flag that starts with a stage is easy to see
+        y = n - 2
+        for k, (a, label) in enumerate(stages):
+            b = stages[k + 1][0] if k + 1 < len(stages) else t1
+            a, b = max(a, t0), min(b, t1)
+            if b <= a:
+                continue
+            ax.broken_barh([(a, b - a)], (y - 0.35, 0.7), facecolors="#dfe7ef" if k % 2 == 0 else "#c9d6e3",
+                           edgecolors="white")
+            if (b - a) > 0.06 * (t1 - t0):
+                ax.text((a + b) / 2, y, label, ha="center", va="center", fontsize=7.5, color="#323f4b")
     for i, fid in enumerate(groups):
-        y = n - 2 - i
+        y = n - 2 - (1 if stages else 0) - i
         for f in groups[fid]:
             width = max(float(f.end_s) - float(f.start_s), (t1 - t0) * 0.003)
             ax.broken_barh([(float(f.start_s), width)], (y - 0.35, 0.7),
                            facecolors=SEVERITY_COLOR.get(f.severity, "#999"))
     ax.set_yticks(range(n))
-    ax.set_yticklabels([flag_title(r) if r != "walking" else "walking (bouts)" for r in reversed(rows)])
+    names = {"walking": "walking (bouts)", "treadmill": "treadmill program"}
+    ax.set_yticklabels([names.get(r) or flag_title(r) for r in reversed(rows)])
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_xlim(t0, t1)
     _time_axis(ax, t1 - t0)
@@ -331,6 +345,21 @@ def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
     else:
         ax.text(0.5, 0.15, "no flags", transform=ax.transAxes, ha="center", va="center", color="#616e7c")
     return fig
+
+
+def _treadmill_stages(result: AnalysisResult) -> list[tuple[float, str]]:
+    """(start on the recording's axis, 'km/h · %' label) per stage of a treadmill schedule, else []."""
+    sched = result.summary.get("treadmill_schedule") or []
+    origin = float(result.summary.get("treadmill_schedule_origin_s") or 0.0)
+    out = []
+    for st in sched:
+        bits = []
+        if st.get("belt_speed_mps") is not None:
+            bits.append(f"{st['belt_speed_mps'] * 3.6:.1f} km/h")
+        if st.get("incline_pct") is not None:
+            bits.append(f"{st['incline_pct']:g} %")
+        out.append((origin + float(st["start_s"]), " · ".join(bits)))
+    return out
 
 
 def _bout_spans(result: AnalysisResult, steps: pd.DataFrame) -> list[tuple[float, float]]:
@@ -489,7 +518,9 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
                               "judged on), the dashed line your personal baseline once it is established; shaded spans mark flags on that "
                               "metric; the green band is the typical range where one is published.", dpi)
             timeline = _plot(flag_timeline_figure(result, ov), "flag-timeline",
-                             "Grey: walking bouts. Coloured bars: when each flag held, by severity.", dpi)
+                             "Grey: walking bouts" + ("; below them the treadmill program (belt speed · incline per stage)"
+                                                     if _treadmill_stages(result) else "")
+                             + ". Coloured bars: when each flag held, by severity.", dpi)
             scatter = _plot(step_scatter_figure(result, ov), "step-scatter",
                             "Left: step time of every step (left/right where the signal tells them apart). "
                             "Right: bounce against cadence; colour shows when in the recording the step was.", dpi)
