@@ -84,7 +84,8 @@ class TreadmillSchedule:
     @property
     def is_constant(self) -> bool:
         """One stage, or every stage repeats the first one's values."""
-        same = lambda a: bool(np.all((a == a[0]) | (np.isnan(a) & np.isnan(a[0]))))  # noqa: E731
+        def same(a: np.ndarray) -> bool:
+            return bool(np.all((a == a[0]) | (np.isnan(a) & np.isnan(a[0]))))
         return same(self.belt_speed_mps) and same(self.incline_pct)
 
     def stage_index(self, elapsed_s) -> np.ndarray:
@@ -102,7 +103,8 @@ class TreadmillSchedule:
 
     def to_list(self) -> list[dict[str, float | None]]:
         """JSON-friendly stages (None for unknown values)."""
-        f = lambda v: None if math.isnan(v) else round(float(v), 6)  # noqa: E731
+        def f(v: float) -> float | None:
+            return None if math.isnan(v) else round(float(v), 6)
         return [{"start_s": float(s), "belt_speed_mps": f(v), "incline_pct": f(i)}
                 for s, v, i in zip(self.start_s, self.belt_speed_mps, self.incline_pct)]
 
