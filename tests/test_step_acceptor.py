@@ -70,3 +70,15 @@ def test_a_stronger_rival_on_the_rhythm_still_replaces_a_held_step():
     cands.append((real + 0.03, real, 3.5))            # the real step, on time and strong
     got = run(cands, real + 3.0)
     np.testing.assert_allclose(got, np.append(steps, real), atol=1e-9)
+
+
+@pytest.mark.parametrize("shift_rise, counted", [(1.5, False), (2.5, True)])
+def test_a_soft_weight_shift_just_before_the_first_step_is_not_a_step(shift_rise, counted):
+    """Before the first step from standing the trunk shifts its weight: a candidate ~0.7 step
+    ahead of the first step (the first step itself is as slow as a steady one or slower). When
+    it rises half as much as the steps it is left out; a strong one is still taken as a step."""
+    steps = 2.0 + STEP_S * np.arange(8)
+    shift = steps[0] - 0.7 * STEP_S
+    cands = [(shift + 0.03, shift, shift_rise)] + [(t + 0.03, t, 3.0) for t in steps]
+    got = run(cands, steps[-1] + 3.0)
+    np.testing.assert_allclose(got, np.append(shift, steps) if counted else steps, atol=1e-9)
