@@ -82,3 +82,15 @@ def test_a_soft_weight_shift_just_before_the_first_step_is_not_a_step(shift_rise
     cands = [(shift + 0.03, shift, shift_rise)] + [(t + 0.03, t, 3.0) for t in steps]
     got = run(cands, steps[-1] + 3.0)
     np.testing.assert_allclose(got, np.append(shift, steps) if counted else steps, atol=1e-9)
+
+
+def test_a_slow_soft_first_step_before_a_wobble_starts_the_bout():
+    """mobgap HA001 daily, 6.3 s: the first step from standing rises ~0.5× the steady steps and
+    lasts ~1.25 steps; a small wobble sits between it and the second step. The bout reaches
+    back over the wobble to the first step (a full step ahead: judged like the starting run)."""
+    steps = 2.0 + STEP_S * np.arange(8)
+    first = steps[0] - 1.25 * STEP_S
+    cands = [(first + 0.03, first, 1.5), (steps[0] - 0.5 * STEP_S + 0.03, steps[0] - 0.5 * STEP_S, 0.4)]
+    cands += [(t + 0.03, t, 3.0) for t in steps]
+    got = run(cands, steps[-1] + 3.0)
+    np.testing.assert_allclose(got, np.append(first, steps), atol=1e-9)

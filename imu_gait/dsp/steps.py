@@ -237,9 +237,13 @@ class StepAcceptor:
                 pk = [c[0] for c in run]
                 alt = pk[2] - pk[1]                 # the interval of the same parity
                 gap = pk[0] - earlier[-1][0]
-                # a weight shift before the first step rises less than a real step
-                if abs(gap - alt) <= 0.35 * alt and gap >= p.min_step_s \
-                        and earlier[-1][2] >= max(0.6, p.start_relative_prominence) * med_rise:
+                rise = earlier[-1][2]
+                # a weight shift before the first step rises less than a real step and comes
+                # too soon before it; a candidate a full step ahead is held to the bar of the
+                # run itself (the first step from standing rises ~0.5× the steady ones)
+                on_time = gap >= p.first_step_min_ratio * _median([b - a for a, b in zip(pk[:-1], pk[1:])])
+                floor = p.start_relative_prominence if on_time else max(0.6, p.start_relative_prominence)
+                if abs(gap - alt) <= 0.35 * alt and gap >= p.min_step_s and rise >= floor * med_rise:
                     run.insert(0, earlier.pop())
                 else:
                     break
