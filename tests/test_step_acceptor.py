@@ -70,3 +70,27 @@ def test_a_stronger_rival_on_the_rhythm_still_replaces_a_held_step():
     cands.append((real + 0.03, real, 3.5))            # the real step, on time and strong
     got = run(cands, real + 3.0)
     np.testing.assert_allclose(got, np.append(steps, real), atol=1e-9)
+
+
+@pytest.mark.parametrize("shift_rise, counted", [(1.5, False), (2.5, True)])
+def test_a_soft_weight_shift_just_before_the_first_step_is_not_a_step(shift_rise, counted):
+    """Before the first step from standing the trunk shifts its weight: a candidate ~0.7 step
+    ahead of the first step (the first step itself is as slow as a steady one or slower). When
+    it rises half as much as the steps it is left out; a strong one is still taken as a step."""
+    steps = 2.0 + STEP_S * np.arange(8)
+    shift = steps[0] - 0.7 * STEP_S
+    cands = [(shift + 0.03, shift, shift_rise)] + [(t + 0.03, t, 3.0) for t in steps]
+    got = run(cands, steps[-1] + 3.0)
+    np.testing.assert_allclose(got, np.append(shift, steps) if counted else steps, atol=1e-9)
+
+
+def test_a_slow_soft_first_step_before_a_wobble_starts_the_bout():
+    """mobgap HA001 daily, 6.3 s: the first step from standing rises ~0.5× the steady steps and
+    lasts ~1.25 steps; a small wobble sits between it and the second step. The bout reaches
+    back over the wobble to the first step (a full step ahead: judged like the starting run)."""
+    steps = 2.0 + STEP_S * np.arange(8)
+    first = steps[0] - 1.25 * STEP_S
+    cands = [(first + 0.03, first, 1.5), (steps[0] - 0.5 * STEP_S + 0.03, steps[0] - 0.5 * STEP_S, 0.4)]
+    cands += [(t + 0.03, t, 3.0) for t in steps]
+    got = run(cands, steps[-1] + 3.0)
+    np.testing.assert_allclose(got, np.append(first, steps), atol=1e-9)

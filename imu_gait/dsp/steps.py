@@ -38,6 +38,9 @@ class StepParams:
     half_rhythm_relative_prominence: float = 0.5  # … rising ≥ this × median is a missed step
     start_relative_prominence: float = 0.36  # starting run: each rise ≥ this × the run's median
     # (the weight shift before the first step rises 0.07–0.39× a real step on the IPOL walks)
+    first_step_min_ratio: float = 0.8  # a bout's first step lasts ≥ this × the steady step:
+    # from standing the first step is as slow as a steady one or slower (0.83–1.26× on IPOL /
+    # mobgap), whereas the weight shift before it comes 0.55–0.8× a step ahead of it
     ic_search_s: float = 0.25          # contact = steepest rise within this before the peak
     ic_offset_s: float = -0.01         # systematic offset of the steepest rise vs the true contact
     min_step_s: float = 0.25           # 240 steps/min
@@ -232,6 +235,15 @@ class StepAcceptor:
         if len(self.pending) >= k and self._steady([c[0] for c in self.pending[-k:]]) \
                 and self._periodic([c[0] for c in self.pending[-k:]]):
             run = self.pending[-k:]
+            # a soft first candidate that comes too soon before steady steps is the weight
+            # shift before the first step, not a step (it cannot be judged when the steps after
+            # it alternate short / long); nothing before it can be a step either
+            d = [b[0] - a[0] for a, b in zip(run[:-1], run[1:])]
+            steady_after = max(d[1:]) - min(d[1:]) <= p.start_tolerance * _median(d[1:])
+            if steady_after and d[0] < p.first_step_min_ratio * _median(d[1:]) \
+                    and run[0][2] < 0.6 * _median([c[2] for c in run]):
+                run = run[1:]
+                self.pending = []
             # extend backwards over earlier candidates that fit the same rhythm (the first
             # steps from standing are often a little slower)
             earlier = self.pending[:-k]
@@ -240,9 +252,13 @@ class StepAcceptor:
                 pk = [c[0] for c in run]
                 alt = pk[2] - pk[1]                 # the interval of the same parity
                 gap = pk[0] - earlier[-1][0]
-                # a weight shift before the first step rises less than a real step
-                if abs(gap - alt) <= 0.35 * alt and gap >= p.min_step_s \
-                        and earlier[-1][2] >= max(0.6, p.start_relative_prominence) * med_rise:
+                rise = earlier[-1][2]
+                # a weight shift before the first step rises less than a real step and comes
+                # too soon before it; a candidate a full step ahead is held to the bar of the
+                # run itself (the first step from standing rises ~0.5× the steady ones)
+                on_time = gap >= p.first_step_min_ratio * _median([b - a for a, b in zip(pk[:-1], pk[1:])])
+                floor = p.start_relative_prominence if on_time else max(0.6, p.start_relative_prominence)
+                if abs(gap - alt) <= 0.35 * alt and gap >= p.min_step_s and rise >= floor * med_rise:
                     run.insert(0, earlier.pop())
                 else:
                     break
