@@ -404,9 +404,10 @@ class GaitEngine:
                               np.full(m, np.nan), np.full(m, np.nan))
         else:
             sig = self._body(calib, lo, hi)
+        t_contact = np.array([s.pos for s in steps]) / self.fs    # exact, not via the buffer base
         belt = self.context["belt_speed_mps"]
         if self.treadmill_schedule is not None:      # the belt speed in force at each contact
-            belt = self.treadmill_schedule.speed_at(np.array([s.pos for s in steps]) / self.fs - self._first_t)
+            belt = self.treadmill_schedule.speed_at(t_contact - self._first_t)
         cols = step_rows(sig, pos - lo, prev - lo, prev2 - lo, nxt - lo, has_gyro=self.has_gyro and calib is not None,
                          sensor_height_m=self.sensor_height_m, belt_speed_mps=belt)
         n_back = np.array([s.back_n for s in steps], float)
@@ -431,11 +432,10 @@ class GaitEngine:
             self._ml_votes[int(bt)] = float(votes[-1])
             if calib is not None:
                 side[idx] = np.where(votes == 0, "", np.where((votes > 0) == (parity > 0), "L", "R"))
-        data = {"time_s": pos / self.fs + self._base / self.fs, "bout": bouts, "side": side}
+        data = {"time_s": t_contact, "bout": bouts, "side": side}
         for k in STEP_COLUMNS:
             if k not in data and k in cols:
                 data[k] = cols[k]
-        data["time_s"] = np.array([s.pos for s in steps]) / self.fs    # exact, not via the buffer base
         n = len(steps)
         # kept as column arrays: one DataFrame is built when the table is asked for, not one
         # per batch (pandas' constructor costs ~0.7 ms; offline that was 10 % of the analysis)
