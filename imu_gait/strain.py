@@ -339,28 +339,95 @@ class _Rule:
 # --------------------------------------------------------------------------------------------------
 # vectorised helpers
 # --------------------------------------------------------------------------------------------------
-def _rolling(time_s: np.ndarray, values: np.ndarray, window_s: float, how: str, min_periods: int,
-             q: float | None = None) -> np.ndarray:
-    """Centred time-window rolling statistic of per-step values (``how``: 'median', 'mean', 'std',
-    'count' or 'quantile' with ``q``); NaN where fewer than ``min_periods`` values are in the window."""
-    if len(values) == 0:
-        return np.asarray(values, float)
-    s = pd.Series(np.asarray(values, float), index=pd.to_timedelta(time_s, unit="s"))
-    r = s.rolling(pd.Timedelta(seconds=float(window_s)), center=True, min_periods=min_periods)
-    if how == "quantile":
-        out = r.quantile(q)
+#: above this many gathered values per column a windowed median goes to pandas' skip-list
+#: (O(n log w)); below it one numpy sort of the padded windows is faster (short recordings,
+#: where pandas' per-call setup dominates). Both give the exact median of the same window.
+_NUMPY_MEDIAN_MAX_VALUES = 60_000
+
+
+def _window_bounds(time_s: np.ndarray, window_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """[lo, hi) row bounds of pandas' centred time window: rows with t in (t_i − w/2, t_i + w/2],
+    compared on pandas' own integer nanoseconds so that ties fall on the same side."""
+    t = np.asarray(time_s, float)
+    base = np.trunc(t).astype(np.int64)     # pandas' float-seconds → ns rule (to_timedelta costs 60 µs a call)
+    tn = base * 1_000_000_000 + (np.round(t - base, 9) * 1e9).astype(np.int64)
+    half = pd.Timedelta(seconds=float(window_s)).value // 2
+    return np.searchsorted(tn, tn - half, side="right"), np.searchsorted(tn, tn + half, side="right")
+
+
+def _window_sums(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(count, sum, sum of squares) of the finite values of x in each window, x shifted by its mean
+    first (keeps the variance free of cancellation)."""
+    ok = np.isfinite(x)
+    ref = float(x[ok].mean()) if ok.any() else 0.0
+    d = np.where(ok, x - ref, 0.0)
+    c = np.concatenate([[0], np.cumsum(ok)])
+    s1 = np.concatenate([[0.0], np.cumsum(d)])
+    s2 = np.concatenate([[0.0], np.cumsum(d * d)])
+    return c[hi] - c[lo], s1[hi] - s1[lo], s2[hi] - s2[lo]
+
+
+def _window_medians(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Median of the finite values of each column of x (n, k) over rows [lo_i, hi_i)."""
+    n = x.shape[0]
+    width = int((hi - lo).max()) if n else 0
+    idx = lo[:, None] + np.arange(width)[None, :]
+    inside = idx < hi[:, None]
+    win = np.where(inside[:, :, None], x[np.minimum(idx, n - 1)], np.nan)    # (n, width, k)
+    win.sort(axis=1)                                                         # NaN last
+    cnt = np.isfinite(win).sum(axis=1)                                       # (n, k)
+    a = np.take_along_axis(win, np.maximum((cnt - 1) // 2, 0)[:, None, :], axis=1)[:, 0, :]
+    b = np.take_along_axis(win, np.maximum(cnt // 2, 0)[:, None, :], axis=1)[:, 0, :]
+    with np.errstate(invalid="ignore"):
+        return np.where(cnt > 0, np.where(cnt % 2 == 1, a, 0.5 * (a + b)), np.nan)
+
+
+def _rolling_median_cols(time_s: np.ndarray, x: np.ndarray, window_s: float, min_periods: int) -> np.ndarray:
+    """Centred time-window rolling median of each column of x (n, k); NaN below ``min_periods``."""
+    lo, hi = _window_bounds(time_s, window_s)
+    cnt = np.stack([np.concatenate([[0], np.cumsum(np.isfinite(x[:, j]))]) for j in range(x.shape[1])], axis=1)
+    n_ok = cnt[hi] - cnt[lo]
+    if x.shape[0] and int((hi - lo).max()) * x.shape[0] <= _NUMPY_MEDIAN_MAX_VALUES:
+        med = _window_medians(x, lo, hi)
     else:
-        out = getattr(r, how)()      # median | mean | std | count
-    return out.to_numpy(float)
+        df = pd.DataFrame(x, index=pd.to_timedelta(time_s, unit="s"))
+        med = df.rolling(pd.Timedelta(seconds=float(window_s)), center=True, min_periods=1).median().to_numpy(float)
+    return np.where(n_ok >= max(min_periods, 1), med, np.nan)
 
 
-def _rolling_frame(time_s: np.ndarray, frame: pd.DataFrame, window_s: float, min_periods: int) -> dict:
-    """Centred time-window rolling median of every column of ``frame`` at once."""
-    if len(frame) == 0:
-        return {k: np.asarray(frame[k], float) for k in frame.columns}
-    df = pd.DataFrame(frame.to_numpy(float), columns=list(frame.columns), index=pd.to_timedelta(time_s, unit="s"))
-    r = df.rolling(pd.Timedelta(seconds=float(window_s)), center=True, min_periods=min_periods).median()
-    return {k: r[k].to_numpy(float) for k in frame.columns}
+def _rolling(time_s: np.ndarray, values: np.ndarray, window_s: float, how: str, min_periods: int) -> np.ndarray:
+    """Centred time-window rolling statistic of per-step values (``how``: 'median', 'mean', 'std'
+    (ddof 1) or 'count'), with pandas' window rule; NaN where fewer than ``min_periods`` finite values
+    are in the window (count, as in pandas: where the window has fewer than ``min_periods`` rows)."""
+    x = np.asarray(values, float)
+    if x.size == 0:
+        return x
+    if how == "median":
+        return _rolling_median_cols(time_s, x[:, None], window_s, min_periods)[:, 0]
+    lo, hi = _window_bounds(time_s, window_s)
+    n, s1, s2 = _window_sums(x, lo, hi)
+    enough = (hi - lo if how == "count" else n) >= max(min_periods, 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if how == "count":
+            out = n.astype(float)
+        elif how == "mean":
+            ok = np.isfinite(x)
+            out = s1 / n + (float(x[ok].mean()) if ok.any() else 0.0)
+        elif how == "std":
+            out = np.sqrt(np.maximum(s2 - s1 * s1 / n, 0.0) / (n - 1))
+            out = np.where(n >= 2, out, np.nan)
+        else:
+            raise ValueError(f"unknown rolling statistic {how!r}")
+    return np.where(enough, out, np.nan)
+
+
+def _rolling_frame(time_s: np.ndarray, cols: dict[str, np.ndarray], window_s: float, min_periods: int) -> dict:
+    """Centred time-window rolling median of every column of ``cols`` (name → per-step values) at once."""
+    x = np.stack(list(cols.values()), axis=1) if cols else np.empty((len(time_s), 0))
+    if len(time_s) == 0:
+        return {k: x[:, j] for j, k in enumerate(cols)}
+    med = _rolling_median_cols(time_s, x, window_s, min_periods)
+    return {k: med[:, j] for j, k in enumerate(cols)}
 
 
 def _per_side(time_s, values, side_code, window_s, min_periods, how="median"):
@@ -372,8 +439,23 @@ def _per_side(time_s, values, side_code, window_s, min_periods, how="median"):
         full = np.full(len(values), np.nan)
         if m.sum() >= min_periods:
             full[m] = _rolling(time_s[m], values[m], window_s, how, min_periods)
-        out.append(pd.Series(full).ffill(limit=3).bfill(limit=3).to_numpy(float))
+        out.append(_fill_gaps(full, 3))
     return out
+
+
+def _fill_gaps(x: np.ndarray, limit: int) -> np.ndarray:
+    """Forward-fill NaN runs by up to ``limit`` values, then back-fill what is left the same way
+    (as pandas' ``ffill(limit).bfill(limit)``)."""
+    x = x.copy()
+    for rev in (False, True):
+        y = x[::-1] if rev else x
+        ok = np.isfinite(y)
+        idx = np.arange(y.size)
+        last = np.maximum.accumulate(np.where(ok, idx, -1))
+        fill = ~ok & (last >= 0) & (idx - last <= limit)
+        y[fill] = y[last[fill]]
+        x = y[::-1] if rev else y
+    return x
 
 
 def _held(t: np.ndarray, on: np.ndarray, off: np.ndarray, hold_s: np.ndarray, dt: float,
@@ -606,14 +688,16 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         if not m.any():
             continue
         tg = t[m]
-        dt_step = st.loc[m, "step_time_s"].to_numpy(float)
+        col = {k: st[k].to_numpy(float)[m] for k in {*_METRICS, *_FATIGUE, "step_time_s", "stride_time_s",
+                                                       "pelvic_drop_deg"}}     # one copy, no .loc per use
+        dt_step = col["step_time_s"]
         med_step = np.nanmedian(dt_step) if np.isfinite(dt_step).any() else 0.55
         w = max(cfg.smooth_s, 2 * cfg.smooth_strides * med_step)
         # one rolling call per window over all columns: pandas' per-call setup dominates otherwise
-        smoothed = _rolling_frame(tg, st.loc[m, list(_METRICS)], w, cfg.min_periods)
+        smoothed = _rolling_frame(tg, {k: col[k] for k in _METRICS}, w, cfg.min_periods)
         for k in _METRICS:
             out[k][m] = smoothed[k]
-        slow = _rolling_frame(tg, st.loc[m, list(_FATIGUE)], cfg.fatigue_window_s, cfg.min_periods)
+        slow = _rolling_frame(tg, {k: col[k] for k in _FATIGUE}, cfg.fatigue_window_s, cfg.min_periods)
         for k in _FATIGUE:
             out["fatigue_" + k][m] = slow[k]
         wv = cfg.variability_window_s
@@ -625,7 +709,7 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         # pace is not mistaken for irregular steps; strides > 25 % off (a missed or split contact, not
         # variability) are dropped, then CV = SD / mean (far more efficient than IQR-based estimates)
         with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = st.loc[m, "stride_time_s"].to_numpy(float) / (120.0 / out["cadence_spm"][m])
+            ratio = col["stride_time_s"] / (120.0 / out["cadence_spm"][m])
             ratio = np.where(np.abs(ratio - 1.0) < cfg.stride_outlier_frac, ratio, np.nan)
             sd = _rolling(tg, ratio, wv, "std", mp)
             out["stride_time_cv_pct"][m] = sd / _rolling(tg, ratio, wv, "mean", mp) * 100.0
@@ -646,7 +730,7 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
             se = 1.2533 * np.sqrt(ls ** 2 / ln + rs ** 2 / rn) * math.sqrt(2.0) / mean_t * 100.0
             out["step_time_asymmetry_pct"][m] = asym
             out["step_time_asymmetry_lcb_pct"][m] = np.maximum(asym - cfg.asymmetry_lcb_se * se, 0.0)
-            ld, rd = _per_side(tg, st.loc[m, "pelvic_drop_deg"].to_numpy(float), sc, wv, mp_side)
+            ld, rd = _per_side(tg, col["pelvic_drop_deg"], sc, wv, mp_side)
             out["pelvic_drop_lr_diff_deg"][m] = np.abs(ld - rd)
         if g in fixed:              # settled earlier in this walk (live: only recent steps are judged)
             base["values"][g] = fixed[g]["values"]

@@ -492,3 +492,37 @@ def test_baseline_is_not_settled_while_the_walk_could_still_change_it():
     steps = make_steps(duration_s=300, seed=4)
     _, tl = evaluate_flags(steps)                 # 300 s < 2 × 180 s: the baseline may still move
     assert tl.attrs["baseline_state"] == {}
+
+
+# ------------------------------------------------------------------------------------------------
+# the rolling statistics follow pandas' centred time windows exactly (pandas is the reference here)
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("numpy_medians", [True, False])
+def test_rolling_statistics_match_pandas_time_windows(monkeypatch, numpy_medians):
+    import imu_gait.strain as strain
+
+    monkeypatch.setattr(strain, "_NUMPY_MEDIAN_MAX_VALUES", 10**9 if numpy_medians else 0)
+    rng = np.random.default_rng(5)
+    for trial in range(60):
+        n = int(rng.integers(1, 120))
+        t = np.unique(np.round(np.cumsum(rng.uniform(0.05, 0.9, n)), int(rng.integers(1, 4))))  # ties on a grid
+        v = 1.0 + 0.05 * rng.standard_normal(t.size)
+        v[rng.random(t.size) < 0.15] = np.nan
+        w, mp = float(rng.choice([0.7, 2.0, 3.3, 10.0, 60.0])), int(rng.integers(1, 8))
+        r = pd.Series(v, index=pd.to_timedelta(t, unit="s")).rolling(pd.Timedelta(seconds=w), center=True,
+                                                                      min_periods=mp)
+        np.testing.assert_array_equal(strain._rolling(t, v, w, "median", mp), r.median().to_numpy())
+        np.testing.assert_array_equal(strain._rolling(t, v, w, "count", mp), r.count().to_numpy())
+        np.testing.assert_allclose(strain._rolling(t, v, w, "mean", mp), r.mean().to_numpy(), rtol=1e-12)
+        np.testing.assert_allclose(strain._rolling(t, v, w, "std", mp), r.std().to_numpy(), rtol=1e-9, atol=1e-13)
+
+
+def test_gap_filling_matches_pandas_ffill_bfill_with_limit():
+    from imu_gait.strain import _fill_gaps
+
+    rng = np.random.default_rng(6)
+    for _ in range(300):
+        x = rng.standard_normal(int(rng.integers(0, 40)))
+        x[rng.random(x.size) < 0.5] = np.nan
+        expected = pd.Series(x).ffill(limit=3).bfill(limit=3).to_numpy(float)
+        np.testing.assert_array_equal(_fill_gaps(x, 3), expected)
