@@ -7,15 +7,31 @@ filters are evaluated only where their full support has arrived.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from scipy import signal
 
 
+@functools.lru_cache(maxsize=64)
+def butter(order: int, cutoff_hz: float | tuple[float, float], fs_hz: float, btype: str = "low"):
+    """``scipy.signal.butter`` (b, a), designed once per set of arguments: every engine and every
+    forward-axis estimate asks for the same few designs, and designing costs ~0.3 ms each —
+    a real share of the analysis of a short recording. The arrays are read-only."""
+    b, a = signal.butter(order, cutoff_hz, btype=btype, fs=fs_hz)
+    b.flags.writeable = a.flags.writeable = False
+    return b, a
+
+
+@functools.lru_cache(maxsize=64)
 def fir_lowpass(fs_hz: float, cutoff_hz: float, half_width_s: float) -> np.ndarray:
-    """Linear-phase (centred) FIR low-pass with 2·round(half_width_s·fs)+1 taps, unit DC gain."""
+    """Linear-phase (centred) FIR low-pass with 2·round(half_width_s·fs)+1 taps, unit DC gain
+    (designed once per set of arguments; read-only)."""
     half = max(1, int(round(half_width_s * fs_hz)))
     taps = signal.firwin(2 * half + 1, cutoff_hz, fs=fs_hz, window="hamming")
-    return taps / taps.sum()
+    taps = taps / taps.sum()
+    taps.flags.writeable = False
+    return taps
 
 
 class StreamIIR:
@@ -49,7 +65,7 @@ def complementary_pair(fs_hz: float, cutoff_hz: float):
 
     Returns (b_lp, a_lp, b_rate, a_rate): y = lfilter(b_lp, a_lp, slow) + lfilter(b_rate, a_rate, rate).
     """
-    b, a = signal.butter(2, cutoff_hz, fs=fs_hz)
+    b, a = butter(2, cutoff_hz, fs_hz)
     # 1 − H = (a − b)/a has a zero at z = 1 (unit DC gain), so dividing by the discrete
     # integrator (1 − z⁻¹)/T leaves a proper filter.
     num = a - b

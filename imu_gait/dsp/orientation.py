@@ -23,7 +23,7 @@ import numpy as np
 from scipy import signal
 
 from ..recording import G
-from .filters import StreamIIR, complementary_pair
+from .filters import StreamIIR, butter, complementary_pair
 
 
 class GravityTracker:
@@ -35,7 +35,7 @@ class GravityTracker:
         self.lp_acc = StreamIIR(b, a, 3)
         self.hp_rate = StreamIIR(br, ar, 3)
         # slower reference for the linearisation (gravity moves slowly relative to it)
-        bs, as_ = signal.butter(2, cutoff_hz / 2, fs=fs_hz)
+        bs, as_ = butter(2, cutoff_hz / 2, fs_hz)
         self.slow = StreamIIR(bs, as_, 3)
 
     def reset(self) -> None:
@@ -92,7 +92,7 @@ def estimate_forward_axis(acc: np.ndarray, up: np.ndarray, step_samples: int, *,
     # sign from the inverted pendulum: correlate forward speed with height
     a_ap = ah @ ap
     a_v = np.sum(acc * up, axis=1) - G
-    b, a = signal.butter(2, [0.5, 5.0], btype="band", fs=fs_hz)
+    b, a = butter(2, (0.5, 5.0), fs_hz, "band")
     v_ap = signal.filtfilt(b, a, np.cumsum(a_ap) / fs_hz)
     z = signal.filtfilt(b, a, np.cumsum(np.cumsum(a_v) / fs_hz) / fs_hz)
     c = float(np.dot(v_ap - v_ap.mean(), z - z.mean()))
