@@ -120,6 +120,32 @@ class GaitEngine:
         self._settled_baselines: dict = {}        # per gait, once more steps cannot change it (live)
         self._reset_buffer()
 
+    # ------------------------------------------------------------------ treadmill (live)
+    def set_treadmill(self, *, belt_speed_mps: float | None | object = ..., incline_pct: float | None | object = ...
+                      ) -> TreadmillSchedule:
+        """The treadmill's belt speed and/or incline changed *now* (live monitoring).
+
+        From the latest sample fed on, a new stage holds the given values (one not given, ``...``,
+        carries over; ``None`` means unknown). Steps before it keep the speed of their own stage.
+        Stages of a planned schedule that lie after now are dropped: whoever presses the keys has
+        taken over from the plan. Returns the schedule as it now stands."""
+        now = (self._last_t - self._first_t) if self._first_t is not None and self._last_t is not None else 0.0
+        sched = self.treadmill_schedule
+        if sched is None:
+            stages = [(0.0, self.context["belt_speed_mps"], self.context["incline_pct"])]
+        else:
+            stages = [(float(a), float(b), float(c)) for a, b, c in
+                      zip(sched.start_s, sched.belt_speed_mps, sched.incline_pct) if a <= now]
+        *earlier, (start, speed, incline) = stages
+        speed = speed if belt_speed_mps is ... else belt_speed_mps
+        incline = incline if incline_pct is ... else incline_pct
+        # two changes within one sample (keys pressed quickly) are one stage
+        stages = earlier + ([(start, speed, incline)] if now <= start else [stages[-1], (now, speed, incline)])
+        self.treadmill_schedule = TreadmillSchedule.from_stages(stages)
+        self.context.update(belt_speed_mps=None, incline_pct=None, treadmill=True)
+        self._flags_cache = (-1, [])              # the next status re-judges the flags with it
+        return self.treadmill_schedule
+
     # ------------------------------------------------------------------ buffer
     def _reset_buffer(self) -> None:
         self._base = 0              # global grid index of buffer row 0

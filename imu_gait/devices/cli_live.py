@@ -34,9 +34,11 @@ def register(subparsers: Any) -> None:
         "live", help="monitor a sensor live (Bluetooth LE, the built-in emulated sensor, or a replay)",
         description="Live gait monitoring: a calm live view, cues the moment a back-strain pattern rises, "
                     "every sample recorded as it arrives, and on exit the same report as 'imu-gait analyze'. "
-                    "Ctrl-C ends the walk cleanly.",
+                    "Ctrl-C (or q) ends the walk cleanly. On a treadmill, tell it when you change the belt "
+                    "speed (+ / −, 0.1 km/h) or the incline (] / [, 0.5 %): step length stays exact and incline "
+                    "cues follow.",
         epilog="examples: imu-gait live --simulate --duration 60 --speed 10 | imu-gait live --device GaitIMU-1234 "
-               "| imu-gait live --replay walk.csv --speed 4")
+               "--belt-speed-kmh 4.5 | imu-gait live --replay walk.csv --speed 4")
     src = live.add_mutually_exclusive_group()
     src.add_argument("--device", metavar="NAME_OR_ADDRESS",
                      help="sensor name (or name prefix) or address; default: the first supported sensor found")
@@ -86,6 +88,8 @@ def _add_live_options(p: argparse.ArgumentParser) -> None:
     out.add_argument("--status-every", metavar="S", type=number_in_range(0.1, 3600, "s"), default=5.0,
                      help="plain view: a status line every S seconds (5)")
     out.add_argument("--beep", action="store_true", help="ring the terminal bell when a cue rises")
+    out.add_argument("--no-keys", action="store_true",
+                     help="do not read treadmill keys (+/− speed, ]/[ incline, q) from the terminal")
     out.add_argument("-q", "--quiet", action="store_true", help="no summary at the end")
     add_context_options(p.add_argument_group("context (as for 'imu-gait analyze')"))
 
@@ -198,7 +202,7 @@ def cmd_live(args: argparse.Namespace) -> int:
     session, written = asyncio.run(run_live(
         source_cm, view=view, record=record, json_path=args.json, html_path=args.report,
         duration_s=args.duration, engine_context=engine_context(args), auto_record=not args.no_record,
-        record_folder=args.recordings_dir))
+        record_folder=args.recordings_dir, keys=not getattr(args, "no_keys", False)))
     result = session.result if session is not None else None
     if result is None:
         print("imu-gait live: no samples arrived; nothing recorded, no report.", file=err)

@@ -58,6 +58,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import GaitEngine, StepEvent
+from .keys import HELP as KEYS_HELP, KeyReader, apply_key
 from ..result import AnalysisResult, Flag
 
 #: the largest backwards step of a block's time axis that is absorbed by shifting the block
@@ -412,6 +413,36 @@ class LiveSession:
         self.active_flags = [f for f, seen in self._flag_seen.values() if now - seen <= self.flag_hold_s]
         return risen
 
+    # ---- the treadmill changed (keys in the live view, or any caller)
+    def set_treadmill(self, *, belt_speed_mps: float | None | object = ..., incline_pct: float | None | object = ...
+                      ) -> None:
+        """The belt speed and/or incline changed now (``...``: unchanged); see
+        :meth:`imu_gait.GaitEngine.set_treadmill`. Before the first sample it sets the starting values."""
+        if self.engine is None:
+            ctx = self.engine_context
+            sched = ctx.pop("treadmill_schedule", None)
+            if sched is not None:                 # taken over from a plan before it began
+                ctx.setdefault("belt_speed_mps", _nan_to_none(sched.belt_speed_mps[0]))
+                ctx.setdefault("incline_pct", _nan_to_none(sched.incline_pct[0]))
+            if belt_speed_mps is not ...:
+                ctx["belt_speed_mps"] = belt_speed_mps
+            if incline_pct is not ...:
+                ctx["incline_pct"] = incline_pct
+            ctx["treadmill"] = True
+            return
+        self.engine.set_treadmill(belt_speed_mps=belt_speed_mps, incline_pct=incline_pct)
+        self._status = {}
+
+    def treadmill_now(self) -> tuple[float | None, float | None]:
+        """(belt speed m/s, incline %) in force now; None where not known."""
+        sched = self.engine.treadmill_schedule if self.engine is not None else self.engine_context.get(
+            "treadmill_schedule")
+        if sched is not None:
+            k = int(sched.stage_index(self.time_s))
+            return _nan_to_none(sched.belt_speed_mps[k]), _nan_to_none(sched.incline_pct[k])
+        ctx = self.engine.context if self.engine is not None else self.engine_context
+        return ctx.get("belt_speed_mps"), ctx.get("incline_pct")
+
     # ---- read-outs
     @property
     def time_s(self) -> float:
@@ -481,6 +512,10 @@ class LiveSession:
         res.warnings = notes + list(res.warnings)
         self.result = res
         return res
+
+
+def _nan_to_none(v: float) -> float | None:
+    return None if v is None or not math.isfinite(float(v)) else float(v)
 
 
 def monitor(source: Any, *, on_step: Callable[[StepEvent], Any] | None = None,
@@ -604,13 +639,14 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                    json_path: str | os.PathLike | None = None, html_path: str | os.PathLike | None = None,
                    duration_s: float | None = None, engine_context: dict | None = None,
                    handle_signals: bool = True, record_folder: str | os.PathLike = "recordings",
-                   auto_record: bool = True) -> tuple[LiveSession, list[tuple[str, Path]]]:
+                   auto_record: bool = True, keys: bool = False) -> tuple[LiveSession, list[tuple[str, Path]]]:
     """Run a whole live walk: open ``source_cm`` (an async context manager yielding a stream),
     monitor it, show it in ``view`` (see :mod:`.view`), record, stop on ``duration_s`` /
     Ctrl-C / SIGTERM / end of stream, and write the report. Returns (session, written files).
 
     ``record``: CSV path; None with ``auto_record`` → ``recordings/<timestamp>_<device>.csv``.
-    ``json_path``/``html_path``: None → next to the recording (same stem), when recording."""
+    ``json_path``/``html_path``: None → next to the recording (same stem), when recording.
+    ``keys``: read treadmill keys (belt speed, incline, q) from the terminal (:mod:`.keys`)."""
     loop = asyncio.get_running_loop()
     session: LiveSession | None = None
     installed: list[int] = []
@@ -638,23 +674,35 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
             session = monitor(stream, record=rec_path, **(engine_context or {}))
             if stop_reason["why"] is not None:
                 session.stop()
-            if view is not None:
-                view.start(session)
-            try:
-                async with session:
-                    async for upd in session:
-                        if view is not None:
-                            view.update(session, upd)
-                        if duration_s is not None and session.time_s >= duration_s:
-                            stop_reason["why"] = stop_reason["why"] or f"duration {duration_s:g} s reached"
-                            break
-            except Exception as exc:  # noqa: BLE001 - report what was recorded, then re-raise
-                error = exc
-                stop_reason["why"] = f"error: {exc}"
-            finally:
-                session.finish()
+
+            def on_key(key: str) -> None:
+                if key in ("q", "Q"):
+                    request_stop("stopped with q")
+                    return
+                line = apply_key(session, key)
+                if line is not None and view is not None:
+                    view.note(session, line)
+
+            with KeyReader(on_key) if keys else contextlib.nullcontext() as reader:
+                if view is not None and getattr(reader, "active", False):
+                    view.keys_help = KEYS_HELP
                 if view is not None:
-                    view.stop(session, stop_reason["why"] or "stream ended")
+                    view.start(session)
+                try:
+                    async with session:
+                        async for upd in session:
+                            if view is not None:
+                                view.update(session, upd)
+                            if duration_s is not None and session.time_s >= duration_s:
+                                stop_reason["why"] = stop_reason["why"] or f"duration {duration_s:g} s reached"
+                                break
+                except Exception as exc:  # noqa: BLE001 - report what was recorded, then re-raise
+                    error = exc
+                    stop_reason["why"] = f"error: {exc}"
+                finally:
+                    session.finish()
+                    if view is not None:
+                        view.stop(session, stop_reason["why"] or "stream ended")
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)

@@ -78,6 +78,16 @@ def signal_text(sig: Any) -> dict[str, str]:
             "bad": str(sig.corrupt), "reconnects": str(sig.reconnects)}
 
 
+def treadmill_text(session: Any) -> str | None:
+    """'4.5 km/h · 2 %' for the treadmill context in force now, or None (not on a treadmill)."""
+    now = getattr(session, "treadmill_now", None)
+    if now is None:
+        return None
+    speed, incline = now()
+    bits = ([f"{speed * 3.6:.1f} km/h"] if speed is not None else []) + ([f"{incline:g} %"] if incline is not None else [])
+    return " · ".join(bits) or None
+
+
 class _BaseView:
     def __init__(self, *, beep: bool = False, clock: Callable[[], float] = time.monotonic, file: IO[str] | None = None):
         self.beep = beep
@@ -86,6 +96,11 @@ class _BaseView:
         self.events: deque[str] = deque(maxlen=4)
         self.cues_risen = 0
         self._bad_packets_said = 0
+        self.keys_help: str | None = None      # set when treadmill keys are read (see .keys)
+
+    def note(self, session: Any, line: str) -> None:
+        """Something the user did (a treadmill key): shown at once."""
+        self.events.append(f"{fmt_clock(session.time_s)}  {line}")
 
     def _event_line(self, session: Any, ev: Any) -> str | None:
         if type(ev).__name__ == "PacketError":          # say it, but not a hundred times a second
@@ -120,8 +135,12 @@ class PlainView(_BaseView):
 
     def start(self, session: Any) -> None:
         self._print(f"imu-gait live: {session.device or 'sensor'} — status every {self.every_s:g} s, "
-                    "Ctrl-C to stop")
+                    "Ctrl-C to stop" + (f"; {self.keys_help}" if self.keys_help else ""))
         self._next = self.clock() + self.every_s
+
+    def note(self, session: Any, line: str) -> None:
+        super().note(session, line)
+        self._print(self.events[-1])
 
     def status_line(self, session: Any) -> str:
         st = session.status()
@@ -129,6 +148,9 @@ class PlainView(_BaseView):
         parts = [fmt_clock(session.time_s), f"steps {st.get('n_steps', 0)}"]
         parts += [f"{SHORT[k]} {fmt(st.get(k), d, u)}" for k, _, d, u in GAIT_FIELDS]
         parts.append(st.get("gait") or ("walking" if st.get("walking") else "standing"))
+        tm = treadmill_text(session)
+        if tm:
+            parts.append(f"treadmill {tm}")
         parts.append(f"rate {sig['rate']}, loss {sig['loss']}, drops {sig['drops']}, reconnects {sig['reconnects']}")
         flags = session.active_flags
         parts.append("cues: " + (", ".join(f.id for f in flags) if flags else "none"))
@@ -190,6 +212,9 @@ class RichView(_BaseView):
         gait_rows += [(label, fmt(st.get(k), d, u)) for k, label, d, u in GAIT_FIELDS]
         gait_rows.append(("Gait", ("walking" if state == "walk" else "running" if state == "run" else state or "—")
                           if st.get("walking") else "standing / not walking"))
+        tm = treadmill_text(session)
+        if tm:
+            gait_rows.append(("Treadmill", tm))
         s = signal_text(sig)
         rec = getattr(session, "record_path", None)
         link_rows = [
@@ -205,6 +230,7 @@ class RichView(_BaseView):
         wr = max(len(lab) for lab, _ in link_rows)
         wv = max(24, max(len(str(v)) for _, v in gait_rows) + 2)
         lines = []
+        link_rows += [("", "")] * (len(gait_rows) - len(link_rows))
         for (gl, gv), (ll, lv) in zip(gait_rows, link_rows):
             lines.append(Text.assemble((gl.rjust(wl), "dim"), "  ", str(gv).ljust(wv),
                                        (ll.rjust(wr), "dim"), "  ", lv))
@@ -222,6 +248,8 @@ class RichView(_BaseView):
         parts: list[Any] = [top, Text(""), cues]
         if self.events:
             parts += [Text(""), Text("\n".join(self.events), style="dim")]
+        if self.keys_help and not reason:
+            parts += [Text(""), Text(self.keys_help, style="dim")]
         if reason:
             parts += [Text(""), Text(f"Stopped: {reason}", style="bold")]
         title = f"imu-gait live · {session.device or 'sensor'} · {fmt_clock(session.time_s)}"
@@ -244,6 +272,12 @@ class RichView(_BaseView):
             self._live.update(self.render(session), refresh=True)
             self.n_renders += 1
             self._last = now
+
+    def note(self, session: Any, line: str) -> None:
+        super().note(session, line)
+        if self._live is not None:
+            self._live.update(self.render(session), refresh=True)
+            self.n_renders += 1
 
     def stop(self, session: Any, reason: str) -> None:
         if self._live is not None:

@@ -1,0 +1,111 @@
+"""Treadmill keys during a live walk: the belt speed or incline just changed — one key tells imu_gait.
+
+On a treadmill people turn the speed up after the warm-up, or raise the incline. With these
+keys the live session starts a new treadmill stage at that moment, so step length (belt speed ×
+step time) stays exact and incline effort is judged where the incline is up (see
+:meth:`imu_gait.GaitEngine.set_treadmill`):
+
+    + / =   belt speed +0.1 km/h        ] incline +0.5 %
+    - / _   belt speed −0.1 km/h        [ incline −0.5 %
+    q       stop the walk (as Ctrl-C)
+
+:func:`apply_key` is the whole logic (no terminal needed); :class:`KeyReader` delivers single
+key presses from a POSIX terminal to the event loop and does nothing when stdin is not one.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from typing import IO, Any, Callable
+
+SPEED_STEP_KMH = 0.1
+INCLINE_STEP_PCT = 0.5
+SPEED_RANGE_KMH = (0.4, 43.0)
+INCLINE_RANGE_PCT = (-30.0, 40.0)
+KEYS: dict[str, tuple[str, int]] = {"+": ("speed", +1), "=": ("speed", +1), "-": ("speed", -1), "_": ("speed", -1),
+                                    "]": ("incline", +1), "[": ("incline", -1)}
+HELP = "keys: + / − belt speed ±0.1 km/h · ] / [ incline ±0.5 % · q stop"
+
+
+def apply_key(session: Any, key: str) -> str | None:
+    """Act on one key press on a live session: a line for the view, or None when the key means nothing.
+
+    ``session`` needs ``treadmill_now()`` → (belt speed m/s or None, incline % or None) and
+    ``set_treadmill(belt_speed_mps=…, incline_pct=…)`` (:class:`~imu_gait.devices.live.LiveSession`)."""
+    if key not in KEYS:
+        return None
+    what, sign = KEYS[key]
+    speed_mps, incline = session.treadmill_now()
+    if what == "speed":
+        if speed_mps is None:
+            return "belt speed unknown: start with --belt-speed-kmh (or --belt-speed) to adjust it with + / −"
+        lo, hi = SPEED_RANGE_KMH
+        kmh = min(max(round(speed_mps * 3.6 + sign * SPEED_STEP_KMH, 1), lo), hi)
+        session.set_treadmill(belt_speed_mps=kmh / 3.6)
+        return f"belt speed now {kmh:.1f} km/h ({kmh / 3.6:.2f} m/s)"
+    lo, hi = INCLINE_RANGE_PCT
+    pct = min(max(round((incline or 0.0) + sign * INCLINE_STEP_PCT, 1), lo), hi)
+    session.set_treadmill(incline_pct=pct)
+    return f"incline now {pct:g} %"
+
+
+class KeyReader:
+    """Single key presses from a terminal, delivered to ``on_key(char)`` on the running event loop.
+
+    A context manager: it puts the terminal in cbreak mode (no line buffering, no echo; Ctrl-C still
+    interrupts) and restores it on exit. ``active`` is False — and nothing is touched — when the
+    stream is not a terminal or the platform has no ``termios`` (Windows)."""
+
+    def __init__(self, on_key: Callable[[str], Any], stream: IO[str] | None = None):
+        self.on_key = on_key
+        self.stream = stream if stream is not None else sys.stdin
+        self.active = False
+        self._fd: int | None = None
+        self._saved: Any = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def __enter__(self) -> "KeyReader":
+        try:
+            import termios
+            import tty
+
+            if not self.stream.isatty():
+                return self
+            fd = self.stream.fileno()
+            self._saved = termios.tcgetattr(fd)
+            tty.setcbreak(fd)
+            self._loop = asyncio.get_running_loop()
+            self._loop.add_reader(fd, self._ready)
+            self._fd = fd
+            self.active = True
+        except (ImportError, OSError, ValueError, AttributeError, RuntimeError, NotImplementedError):
+            self._restore()
+        return self
+
+    def _ready(self) -> None:
+        try:
+            data = os.read(self._fd, 64).decode("utf-8", errors="ignore")
+        except OSError:
+            return
+        for ch in data:
+            self.on_key(ch)
+
+    def _restore(self) -> None:
+        if self._loop is not None and self._fd is not None:
+            try:
+                self._loop.remove_reader(self._fd)
+            except (ValueError, RuntimeError):
+                pass
+        if self._saved is not None:
+            import termios
+
+            try:
+                termios.tcsetattr(self.stream.fileno(), termios.TCSADRAIN, self._saved)
+            except (OSError, ValueError):
+                pass
+        self._saved = self._fd = self._loop = None
+        self.active = False
+
+    def __exit__(self, *exc: Any) -> None:
+        self._restore()

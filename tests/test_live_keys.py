@@ -1,0 +1,134 @@
+"""Treadmill keys in the live view: the belt speed or incline changes mid-walk.
+
+Truth: on a treadmill step length is exactly belt speed × step time, so after a key press each
+step's length must equal the *new* speed × its step time and before it the old one (to 1e-9).
+The terminal path is tested for real: ``imu-gait live`` on a pseudo-terminal, keys typed into it.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import pty
+import select
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from imu_gait.devices.keys import apply_key
+from imu_gait.devices.live import monitor
+from imu_gait.devices.replay import ReplaySource
+from imu_gait.io import write_native
+from imu_gait.synthetic import synthesize_walk
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def replay_with_keys(rec, presses, **ctx):
+    """Replay ``rec`` through a live session; ``presses``: [(stream time s, keys)], typed when the
+    stream passes that time. Returns (session, [(time, line) per key])."""
+    said = []
+
+    async def go():
+        pending = list(presses)
+        async with monitor(ReplaySource(rec, speed=0, block_s=0.2), **ctx) as live:
+            async for _ in live:
+                while pending and live.time_s >= pending[0][0]:
+                    _, keys = pending.pop(0)
+                    said.extend((live.time_s, apply_key(live, k)) for k in keys)
+        return live
+
+    return asyncio.run(asyncio.wait_for(go(), 120)), said
+
+
+def test_speed_and_incline_keys_start_new_stages_and_step_lengths_follow():
+    rec, _ = synthesize_walk(240, seed=8)
+    live, said = replay_with_keys(rec, [(100.0, "+++++"), (160.0, "]]]]")], belt_speed_mps=4.5 / 3.6)
+    assert said[4][1] == "belt speed now 5.0 km/h (1.39 m/s)" and said[-1][1] == "incline now 2 %"
+    res = live.result
+    stages = res.summary["treadmill_schedule"]
+    assert [round(s["belt_speed_mps"] * 3.6, 1) for s in stages] == [4.5, 5.0, 5.0]
+    assert [s["incline_pct"] for s in stages] == [None, None, 2.0]
+    t_change = stages[1]["start_s"] + res.summary["treadmill_schedule_origin_s"]
+    assert abs(stages[1]["start_s"] - 100.0) < 0.5          # when the keys were pressed (± one block)
+    st = res.steps.dropna(subset=["step_time_s"])
+    before, after = st[st["time_s"] < t_change], st[st["time_s"] >= t_change]
+    assert len(before) > 150 and len(after) > 200
+    np.testing.assert_allclose(before["step_length_m"], 4.5 / 3.6 * before["step_time_s"], rtol=1e-9)
+    np.testing.assert_allclose(after["step_length_m"], 5.0 / 3.6 * after["step_time_s"], rtol=1e-9)
+    assert live.treadmill_now() == pytest.approx((5.0 / 3.6, 2.0))
+
+
+def test_speed_keys_without_a_known_speed_say_how_to_give_one():
+    rec, _ = synthesize_walk(60, seed=3)
+    live, said = replay_with_keys(rec, [(20.0, "+]x")])
+    assert "start with --belt-speed-kmh" in said[0][1]
+    assert said[1][1] == "incline now 0.5 %"
+    assert said[2][1] is None                                  # not a treadmill key
+    assert live.result.summary["treadmill_schedule"][-1] == pytest.approx(
+        {"start_s": said[1][0], "belt_speed_mps": None, "incline_pct": 0.5}, abs=0.3)
+
+
+def test_a_key_before_the_first_sample_sets_the_starting_values():
+    rec, _ = synthesize_walk(30, seed=3)
+    live = monitor(ReplaySource(rec, speed=0, block_s=0.2), belt_speed_mps=1.0)
+    assert apply_key(live, "+") == "belt speed now 3.7 km/h (1.03 m/s)"
+    res = asyncio.run(live.run())
+    assert res.summary["belt_speed_mps"] == pytest.approx(3.7 / 3.6) and "treadmill_schedule" not in res.summary
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminals only")
+def test_keys_typed_into_the_live_view_on_a_terminal(tmp_path):
+    """``imu-gait live`` on a pseudo-terminal: typed keys change the belt speed, q stops the walk, and the
+    terminal is left as it was (echo and line mode back on)."""
+    rec, _ = synthesize_walk(120, seed=2)
+    path = tmp_path / "walk.csv"
+    write_native(path, rec)
+    out = tmp_path / "live.json"
+    master, slave = pty.openpty()
+    before = termios.tcgetattr(slave)
+    env = {**os.environ, "COLUMNS": "120", "LINES": "40", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "imu_gait", "live", "--replay", str(path), "--speed", "4",
+                             "--view", "rich", "--belt-speed-kmh", "4.5", "--no-record", "--json", str(out), "-q"],
+                            stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
+    screen = b""
+
+    def read_for(seconds):
+        nonlocal screen
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if select.select([master], [], [], 0.1)[0]:
+                try:
+                    screen += os.read(master, 65536)
+                except OSError:
+                    return
+
+    try:
+        deadline = time.monotonic() + 60
+        while b"keys: +" not in screen and time.monotonic() < deadline and proc.poll() is None:
+            read_for(0.5)
+        assert b"keys: +" in screen, screen[-2000:]
+        read_for(2.0)                          # 8 s of walk at ×4
+        os.write(master, b"+++")
+        read_for(2.0)
+        assert b"belt speed now 4.8 km/h" in screen
+        os.write(master, b"q")
+        read_for(3.0)
+        proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        after = termios.tcgetattr(slave)
+        os.close(master)
+        os.close(slave)
+    assert proc.returncode == 0, proc.stderr.read().decode()
+    assert b"stopped with q" in screen
+    assert after[3] & (termios.ECHO | termios.ICANON) == before[3] & (termios.ECHO | termios.ICANON)
+    summary = json.loads(out.read_text())["summary"]
+    assert [round(s["belt_speed_mps"] * 3.6, 1) for s in summary["treadmill_schedule"]] == [4.5, 4.8]
+    assert summary["duration_s"] < 100                      # stopped by q, not by the end of the file
