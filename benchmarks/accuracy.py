@@ -334,8 +334,10 @@ def score_one(rec: refdata.RefRecording, res: dict, on_ref_bouts: bool, tol: flo
     row["cadence_err_spm"] = ev.bout_cadence_errors_spm(det, rec.ref_ic_s, rec.bouts, tol).tolist()
     if rec.ref_strides.size and res.get("strides"):
         row["stride_len_err_m"] = ev.stride_length_errors_m(np.asarray(res["strides"], float), rec.ref_strides, tol).tolist()
+        row["stride_speed_err_mps"] = ev.stride_speed_errors_mps(np.asarray(res["strides"], float), rec.ref_strides,
+                                                                 tol).tolist()
     else:
-        row["stride_len_err_m"] = []
+        row["stride_len_err_m"] = row["stride_speed_err_mps"] = []
     row["n_ref_strides"] = int(rec.ref_strides.shape[0])
     if rec.false_step_eval and not on_ref_bouts:
         per_min, n_false, minutes = ev.false_steps_per_min(det, rec.ref_ic_s, rec.bouts, rec.time_s[0], rec.time_s[-1], tol)
@@ -379,6 +381,7 @@ def aggregate(rows: list[dict]) -> dict:
     cnt = np.array([r["step_count_err_pct"] for r in rows], dtype=float)
     cad = np.concatenate([np.asarray(r["cadence_err_spm"], float) for r in rows]) if rows else np.empty(0)
     sl = np.concatenate([np.asarray(r["stride_len_err_m"], float) for r in rows]) if rows else np.empty(0)
+    sv = np.concatenate([np.asarray(r.get("stride_speed_err_mps", []), float) for r in rows]) if rows else np.empty(0)
     n_ref_strides = sum(r["n_ref_strides"] for r in rows)
     agg = dict(pooled)
     agg.update({
@@ -393,6 +396,8 @@ def aggregate(rows: list[dict]) -> dict:
         "stride_len_err_m_mean_abs": _nanmean(np.abs(sl)) if sl.size else float("nan"),
         "stride_len_err_m_median_abs": float(np.median(np.abs(sl))) if sl.size else float("nan"),
         "stride_len_err_m_mean": _nanmean(sl) if sl.size else float("nan"),
+        "stride_speed_err_mps_mean_abs": _nanmean(np.abs(sv)) if sv.size else float("nan"),
+        "stride_speed_err_mps_mean": _nanmean(sv) if sv.size else float("nan"),
         "n_strides_compared": int(sl.size), "n_ref_strides": int(n_ref_strides),
     })
     fs = [r for r in rows if "false_steps" in r]
@@ -599,6 +604,13 @@ def targets(report: dict) -> list[dict]:
         (m <= 0.7 and w <= 1.5) if num(m) and num(w) else None)
     sl = agg("mobgap", "imu_gait").get("stride_len_err_m_mean_abs")
     add("stride length error vs INDIP, mobgap", "≤ 0.12 m (mean abs. error)", _f(sl, "{:.3f} m"), sl <= 0.12 if num(sl) else None)
+    for tool in ("imu_gait", "mobgap", "mobgap_impaired"):
+        sv = agg("mobgap", tool).get("stride_speed_err_mps_mean_abs")
+        if num(sv):
+            detail = f"{tool}: {sv:.3f} m/s (signed mean {agg('mobgap', tool).get('stride_speed_err_mps_mean'):+.3f})"
+            out.append({"target": f"walking speed per stride vs INDIP, mobgap ({tool})",
+                        "goal": "(no issue target; Mobilise-D lab MAE 0.06–0.12 m/s, gait-science.md)",
+                        "value": f"{sv:.3f} m/s", "status": "info", "detail": detail})
     fs = agg("mobgap", "imu_gait").get("false_steps_per_min")
     fs2 = agg("mobgap", "imu_gait").get("false_steps_per_min_any_ref")
     add("false steps outside walking, mobgap daily activities", "≤ 1 /min",

@@ -20,7 +20,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from .dsp.filters import causal_fir_valid, fir_lowpass
+from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.metrics import BodySignals, regularity, step_rows
 from .dsp.orientation import GravityTracker, cross_rows, estimate_forward_axis, horizontal
 from .dsp.resample import StreamResampler
@@ -100,6 +100,7 @@ class GaitEngine:
         self._gravity = GravityTracker(self.fs, has_gyro=has_gyro)
         self._fir4 = fir_lowpass(self.fs, 4.0, 0.15)   # look-ahead 0.15 s + 0.12 s peak window: events ≈ 0.37 s after the step
         self._fir10 = fir_lowpass(self.fs, 10.0, 0.10)
+        self._displacement = VerticalDisplacement(self.fs)   # for the pendulum step length
         self._acceptor = StepAcceptor(self.p, regularity=self._regularity)
         self._batches: list[dict[str, np.ndarray]] = []   # finalised step rows: column arrays per batch
         self._n_rows = 0
@@ -154,6 +155,7 @@ class GaitEngine:
         self._gyro = np.empty((0, 3))
         self._up = np.empty((0, 3))
         self._av = np.empty(0)
+        self._disp = np.empty(0)
         self._s4 = np.empty(0)
         self._s10 = np.empty(0)
         self._s4_done = 0           # buffer rows of s4 computed (centre index + 1)
@@ -171,7 +173,7 @@ class GaitEngine:
         if keep_from <= 2 * self.fs:
             return
         k = int(keep_from)
-        for name in ("_acc", "_gyro", "_up", "_av", "_s4", "_s10"):
+        for name in ("_acc", "_gyro", "_up", "_av", "_disp", "_s4", "_s10"):
             setattr(self, name, getattr(self, name)[k:])
         self._base += k
         self._n -= k
@@ -210,6 +212,7 @@ class GaitEngine:
         self._end_bout(upd)
         self._finalise(upd, final=True)
         self._gravity.reset()
+        self._displacement.reset()
         self._reset_buffer()
         self._n_segments += 1
 
@@ -225,6 +228,7 @@ class GaitEngine:
         self._gyro = np.vstack([self._gyro, gyro if gyro is not None else np.zeros((m, 3))])
         self._up = np.vstack([self._up, up])
         self._av = np.concatenate([self._av, av])
+        self._disp = np.concatenate([self._disp, self._displacement(av)])
         self._s4 = np.concatenate([self._s4, np.full(m, np.nan)])
         self._s10 = np.concatenate([self._s10, np.full(m, np.nan)])
         self._n += m
@@ -377,7 +381,7 @@ class GaitEngine:
             a_ap=np.einsum("ij,ij->i", acc, ap), a_ml=np.einsum("ij,ij->i", acc, ml),
             yaw_rate=np.einsum("ij,ij->i", self._gyro[lo:hi], up) if self.has_gyro else None,
             pitch_deg=np.degrees(np.arcsin(np.clip(-(up @ ap_ref), -1, 1))),
-            roll_deg=np.degrees(np.arcsin(np.clip(up @ ml_ref, -1, 1))))
+            roll_deg=np.degrees(np.arcsin(np.clip(up @ ml_ref, -1, 1))), z_m=self._disp[lo:hi])
 
     def _finalise(self, upd: EngineUpdate, *, final: bool) -> None:
         """Compute rows for steps whose samples are complete (and the forward axis known)."""
@@ -427,7 +431,7 @@ class GaitEngine:
         if calib is None:
             m = hi - lo
             sig = BodySignals(self.fs, self._av[lo:hi], np.zeros(m), np.zeros(m), None,
-                              np.full(m, np.nan), np.full(m, np.nan))
+                              np.full(m, np.nan), np.full(m, np.nan), z_m=self._disp[lo:hi])
         else:
             sig = self._body(calib, lo, hi)
         t_contact = np.array([s.pos for s in steps]) / self.fs    # exact, not via the buffer base
@@ -571,7 +575,7 @@ class GaitEngine:
                             f"{self.p.min_bout_steps} steady steps (standing, sitting or fidgeting only?)")
         else:
             keys = ("cadence_spm", "step_time_s", "stride_time_s", "vertical_oscillation_cm", "step_length_m",
-                    "vertical_ratio_pct", "trunk_twist_deg", "forward_lean_deg", "lateral_sway_cm",
+                    "walking_speed_mps", "vertical_ratio_pct", "trunk_twist_deg", "forward_lean_deg", "lateral_sway_cm",
                     "pelvic_drop_deg", "braking_mps", "impact_g", "ground_contact_ms", "step_regularity",
                     "stride_regularity", "symmetry")
             # one numpy pass over all metric columns (pandas per-column quantiles cost ~10 ms)

@@ -26,7 +26,7 @@ __all__ = [
     "as_windows", "merge_windows", "in_windows", "windows_duration_s", "complement_windows",
     "subtract_windows", "lost_contact_spans",
     "cadence_from_ics_spm", "bout_cadence_errors_spm", "step_count_error_pct",
-    "false_steps_per_min", "stride_length_errors_m",
+    "false_steps_per_min", "stride_length_errors_m", "stride_speed_errors_mps",
 ]
 
 DEFAULT_TOL_S = 0.25
@@ -335,15 +335,28 @@ def stride_length_errors_m(tool_strides, ref_strides, tol_s: float = DEFAULT_TOL
     reference stride's (the nearest such by summed boundary distance); reference strides
     without such a partner are skipped (they are already counted as IC misses).
     """
+    tool, ref = _paired_strides(tool_strides, ref_strides, tol_s)
+    return tool[:, 2] - ref[:, 2]
+
+
+def stride_speed_errors_mps(tool_strides, ref_strides, tol_s: float = DEFAULT_TOL_S) -> np.ndarray:
+    """Per-stride walking-speed error (tool − reference), m/s: each stride's length over its own
+    duration, strides paired as in :func:`stride_length_errors_m`."""
+    tool, ref = _paired_strides(tool_strides, ref_strides, tol_s)
+    return tool[:, 2] / (tool[:, 1] - tool[:, 0]) - ref[:, 2] / (ref[:, 1] - ref[:, 0])
+
+
+def _paired_strides(tool_strides, ref_strides, tol_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """(tool rows, reference rows) of the paired strides (see :func:`stride_length_errors_m`)."""
     tool = np.asarray(tool_strides, dtype=np.float64).reshape(-1, 3)
     ref = np.asarray(ref_strides, dtype=np.float64).reshape(-1, 3)
     tool = tool[np.all(np.isfinite(tool), axis=1)]
     ref = ref[np.all(np.isfinite(ref), axis=1)]
     if not tool.size or not ref.size:
-        return np.empty(0)
+        return np.empty((0, 3)), np.empty((0, 3))
     ds = np.abs(ref[:, None, 0] - tool[None, :, 0])
     de = np.abs(ref[:, None, 1] - tool[None, :, 1])
     cost = np.where((ds <= tol_s) & (de <= tol_s), ds + de, np.inf)
     best = np.argmin(cost, axis=1)
     ok = np.isfinite(cost[np.arange(ref.shape[0]), best])
-    return tool[best[ok], 2] - ref[ok, 2]
+    return tool[best[ok]], ref[ok]

@@ -131,6 +131,21 @@ def test_treadmill_belt_speed_gives_exact_step_length():
     assert res.summary["treadmill"] is True
 
 
+def test_walking_speed_is_step_length_over_its_own_step_time():
+    """Definition (exact): the length of the step from a contact to the next over that step's time; on a
+    treadmill the belt speed itself."""
+    rec, _ = synthesize_walk(90, seed=8)
+    res = imu_gait.analyze(rec, sensor_height_m=0.95)
+    st = res.steps
+    nxt_time = st["time_s"].shift(-1) - st["time_s"]
+    same_bout = st["bout"].shift(-1) == st["bout"]
+    inner = st[same_bout]
+    np.testing.assert_allclose(inner["walking_speed_mps"], inner["step_length_m"] / nxt_time[same_bout], rtol=1e-9)
+    assert res.summary["walking_speed_mps"] == pytest.approx(np.nanmedian(st["walking_speed_mps"]))
+    belt = imu_gait.analyze(rec, belt_speed_mps=1.25)
+    assert np.all(belt.steps["walking_speed_mps"] == 1.25)
+
+
 def test_pendulum_step_length_follows_the_model():
     rec, truth = synthesize_walk(90, seed=9, bounce_cm=4.0)
     res = imu_gait.analyze(rec, sensor_height_m=1.0)

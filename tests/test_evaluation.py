@@ -166,3 +166,12 @@ def test_stride_length_errors():
     tool = np.array([[1.02, 2.08, 1.30], [1.60, 2.70, 1.10], [5.0, 6.4, 9.9]])
     e = ev.stride_length_errors_m(tool, ref)
     assert e.tolist() == pytest.approx([0.10, -0.15])   # third stride's end is 0.4 s off: skipped
+
+
+def test_stride_speed_errors():
+    ref = np.array([[1.0, 2.1, 1.20], [1.55, 2.65, 1.25], [5.0, 6.0, 1.0]])
+    tool = np.array([[1.02, 2.08, 1.30], [1.60, 2.70, 1.10], [5.0, 6.4, 9.9]])
+    e = ev.stride_speed_errors_mps(tool, ref)
+    # each stride's own length over its own duration; the third pair is skipped as for the length
+    assert e.tolist() == pytest.approx([1.30 / 1.06 - 1.20 / 1.1, 1.10 / 1.10 - 1.25 / 1.10])
+    assert ev.stride_speed_errors_mps(np.empty((0, 3)), ref).size == 0

@@ -67,6 +67,7 @@ def make_steps(duration_s=600.0, cadence_spm=110.0, *, seed=0, changes=(), gait=
                 m &= df["side"] == ch["side"]
             df.loc[m, ch["metric"]] = df.loc[m, ch["metric"]] * ch.get("factor", 1.0) + ch.get("delta", 0.0)
     df["vertical_ratio_pct"] = df["vertical_oscillation_cm"] / df["step_length_m"]
+    df["walking_speed_mps"] = df["step_length_m"] / df["step_time_s"].shift(-1)   # the step to the next contact
     df["symmetry"] = df["step_regularity"] / df["stride_regularity"]
     df["ground_contact_ms"] = np.nan
     if not gyro:

@@ -102,6 +102,7 @@ def test_step_length_uses_the_belt_speed_of_each_steps_stage():
     assert len(first) > 150 and len(second) > 80 and len(third) > 80
     np.testing.assert_allclose(first["step_length_m"], 1.0 * first["step_time_s"], rtol=1e-9)
     np.testing.assert_allclose(second["step_length_m"], 1.5 * second["step_time_s"], rtol=1e-9)
+    assert (first["walking_speed_mps"] == 1.0).all() and (second["walking_speed_mps"] == 1.5).all()
     # a stage without a speed falls back to the pendulum model: not belt × step time, but plausible
     assert not np.allclose(third["step_length_m"], 1.5 * third["step_time_s"], rtol=1e-3)
     assert 0.5 <= third["step_length_m"].median() <= 0.75     # the pendulum gives ≈ 0.61 m on this walk

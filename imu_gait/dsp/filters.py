@@ -58,6 +58,54 @@ class StreamIIR:
         return y
 
 
+class StreamSOS:
+    """A causal IIR filter in second-order sections over a 1-D signal, state carried across calls
+    (for low cut-offs, where the (b, a) form loses precision)."""
+
+    def __init__(self, sos: np.ndarray):
+        self.sos = np.asarray(sos, float)
+        self.zi: np.ndarray | None = None
+
+    def reset(self) -> None:
+        self.zi = None
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, float)
+        if x.size == 0:
+            return x
+        if self.zi is None:                  # steady state on the first sample (no start-up transient)
+            self.zi = signal.sosfilt_zi(self.sos) * x[0]
+        y, self.zi = signal.sosfilt(self.sos, x, zi=self.zi)
+        return y
+
+
+class VerticalDisplacement:
+    """Trunk vertical displacement from vertical acceleration, streaming: high-pass 0.1 Hz →
+    integrate → high-pass 1 Hz → integrate (4th-order Butterworth, the Mobilise-D chain for the
+    inverted-pendulum step length, whose correction factor was fitted on displacement made this
+    way; here causal so that live and offline agree). Chunk-invariant: filter states and the two
+    running integrals carry over between calls."""
+
+    def __init__(self, fs_hz: float):
+        self.fs = float(fs_hz)
+        self._hp_acc = StreamSOS(signal.butter(4, 0.1, btype="high", fs=fs_hz, output="sos"))
+        self._hp_vel = StreamSOS(signal.butter(4, 1.0, btype="high", fs=fs_hz, output="sos"))
+        self._vel0 = self._pos0 = 0.0
+
+    def reset(self) -> None:
+        self._hp_acc.reset()
+        self._hp_vel.reset()
+        self._vel0 = self._pos0 = 0.0
+
+    def __call__(self, a_v: np.ndarray) -> np.ndarray:
+        if len(a_v) == 0:
+            return np.empty(0)
+        vel = self._vel0 + np.cumsum(self._hp_acc(a_v)) / self.fs
+        pos = self._pos0 + np.cumsum(self._hp_vel(vel)) / self.fs
+        self._vel0, self._pos0 = float(vel[-1]), float(pos[-1])
+        return pos
+
+
 def complementary_pair(fs_hz: float, cutoff_hz: float):
     """Coefficients of a 2nd-order low-pass H and of (1 − H)/s, the matching high-pass
     applied to a *rate* (so a gyro rate can be fused with an accelerometer angle without

@@ -43,6 +43,7 @@ class BodySignals:
     yaw_rate: np.ndarray | None    # rad/s about vertical
     pitch_deg: np.ndarray    # forward lean vs reference (deg)
     roll_deg: np.ndarray     # roll vs reference (deg), + = left side up
+    z_m: np.ndarray | None = None   # vertical displacement for the step length (dsp.filters.VerticalDisplacement)
 
 
 def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndarray,
@@ -81,13 +82,20 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     if on_belt.all():
         length = belt * step_s
     else:
+        # the pendulum's correction factor was fitted (Mobilise-D) on displacement from their
+        # high-pass chain, not on the per-step drift-removed bounce: use that displacement here
+        d_m = steps.ptp(sig.z_m[steps.idx]) if sig.z_m is not None else vo_m
         h = sensor_height_m
-        d = np.minimum(vo_m, h)
+        d = np.minimum(d_m, h)
         length = PENDULUM_K * 2 * np.sqrt(np.maximum(2 * h * d - d * d, 0.0))
         length = np.where(running, np.nan, length)   # the pendulum model is for walking only
         length = np.where(on_belt, belt * step_s, length)   # a schedule stage without a speed: pendulum
     out["step_length_m"] = length
     out["vertical_ratio_pct"] = 100 * vo_m / length
+    # walking speed: the step's length over its own duration (on a belt: the belt speed; the belt
+    # length is belt × the step *before* the contact, so dividing by the next step's time would not
+    # give the belt speed back)
+    out["walking_speed_mps"] = np.where(on_belt, belt, length / (dur / fs))
 
     # forward lean: mean pitch during the step; pelvic drop: roll range during the step
     out["forward_lean_deg"] = steps.mean(sig.pitch_deg[steps.idx])

@@ -16,6 +16,7 @@ from .common import step_table
 #: Decimal places written per column (time to 0.1 ms; metrics to well below their accuracy).
 DECIMALS = {"time_s": 4, "step_time_s": 4, "stride_time_s": 4, "cadence_spm": 2,
             "vertical_oscillation_cm": 3, "step_length_m": 4, "vertical_ratio_pct": 3,
+            "walking_speed_mps": 4,
             "trunk_twist_deg": 3, "forward_lean_deg": 3, "lateral_sway_cm": 3, "pelvic_drop_deg": 3,
             "braking_mps": 4, "impact_g": 4, "ground_contact_ms": 1, "step_regularity": 4,
             "stride_regularity": 4, "symmetry": 4}
