@@ -68,7 +68,7 @@ METRICS: tuple[MetricInfo, ...] = (
                short="Step length", brief="estimate, ±0.2 m"),
     MetricInfo("walking_speed_mps", "Walking speed", "m/s", 2,
                no_range_note="step length ÷ step time: a model estimate unless a belt speed was given",
-               short="Walking speed", brief="estimate"),
+               short="Walking speed", brief="estimate, ±0.2 m/s"),
     MetricInfo("vertical_oscillation_cm", "Bounce (vertical oscillation)", "cm", 1, (2.5, 5.0), (6.4, 11.5),
                "walking ≈ 2.5–5 cm, rising with speed; runners 6.4–11.5 cm at the chest", core=True,
                short="Bounce"),
