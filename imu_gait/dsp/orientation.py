@@ -7,10 +7,13 @@ is linear in the signal, so it runs as ``lfilter`` with carried state — vector
 exactly chunk-invariant. Linearising the rotation about a slower gravity estimate is
 accurate while the trunk stays within ~15° of that estimate, which holds during gait.
 
-Why not a full quaternion filter (vqf, imufusion, ahrs)? vqf is the most accurate on the
-BROAD benchmark (0.7° causal) but costs ~0.16 s per hour of data and runs sample by sample;
-the trunk during gait is a small-angle problem and this filter costs a few ms per hour.
-The synthetic tests hold lean to ±2° at arbitrary mountings.
+Why not a full quaternion filter (vqf, imufusion, ahrs)? Measured (benchmarks/orientation.py,
+BROAD's fast trials with optical truth): at rest this filter is as good as vqf (0.21° vs 0.29°
+RMSE), but during BROAD's large fast rotations (120–390 °/s) its linearisation fails (49° vs
+vqf 1.2°) — such motions are not gait, where no metric is taken. Used as the engine's 'up' for
+step detection, vqf *lowered* step F1 on the Mobilise-D recordings (0.869 → 0.818; IPOL
+unchanged), so this filter stays; it costs 0.04 s per hour of data offline (0.2 s in 1-s live
+chunks; vqf 0.1 s). The synthetic tests hold lean to ±2° at arbitrary mountings.
 
 Forward (AP): gravity gives no heading. The AP axis is the horizontal direction of the
 step-periodic acceleration (steps repeat every step in AP and V, every *stride* in ML), and
