@@ -501,8 +501,8 @@ class GaitEngine:
         recent = self._recent_rows               # kept up to date by _emit_rows: no table copy per status
         out: dict[str, Any] = {"n_steps": self._n_rows + len(self._steps),
                                "walking": self._acceptor.bout is not None}
-        for k in ("cadence_spm", "vertical_oscillation_cm", "trunk_twist_deg", "forward_lean_deg",
-                  "lateral_sway_cm", "pelvic_drop_deg", "impact_g", "braking_mps"):
+        for k in ("cadence_spm", "walking_speed_mps", "vertical_oscillation_cm", "trunk_twist_deg",
+                  "forward_lean_deg", "lateral_sway_cm", "pelvic_drop_deg", "impact_g", "braking_mps"):
             vals = np.array([r.get(k, np.nan) for r in recent], float)
             out[k] = float(np.nanmedian(vals)) if np.isfinite(vals).any() else float("nan")
         out["gait"] = recent[-1]["gait"] if recent else ""

@@ -18,12 +18,13 @@ from typing import IO, Any
 
 GAIT_FIELDS = (  # (status key, label, decimals, unit)
     ("cadence_spm", "Cadence", 0, "steps/min"),
+    ("walking_speed_mps", "Speed", 2, "m/s"),
     ("vertical_oscillation_cm", "Bounce", 1, "cm"),
     ("trunk_twist_deg", "Twist", 0, "°"),
     ("forward_lean_deg", "Lean", 1, "°"),
     ("lateral_sway_cm", "Sway", 1, "cm"),
 )
-SHORT = {"cadence_spm": "cadence", "vertical_oscillation_cm": "bounce", "trunk_twist_deg": "twist",
+SHORT = {"cadence_spm": "cadence", "walking_speed_mps": "speed", "vertical_oscillation_cm": "bounce", "trunk_twist_deg": "twist",
          "forward_lean_deg": "lean", "lateral_sway_cm": "sway"}
 
 

@@ -101,8 +101,8 @@ METRIC_BY_COLUMN = {m.column: m for m in METRICS}
 
 #: Metrics drawn over time in the HTML report, in panel order.
 TIMELINE_METRICS = ("cadence_spm", "vertical_oscillation_cm", "trunk_twist_deg", "forward_lean_deg",
-                    "lateral_sway_cm", "pelvic_drop_deg", "step_length_m", "braking_mps", "impact_g",
-                    "step_regularity")
+                    "lateral_sway_cm", "pelvic_drop_deg", "step_length_m", "walking_speed_mps", "braking_mps",
+                    "impact_g", "step_regularity")
 
 
 @dataclass
