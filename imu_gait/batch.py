@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ImuGaitError
+from .treadmill import with_sidecar_schedule
 
 #: summary keys copied into the table, in this order (medians over steps unless the name says so)
 SUMMARY_COLUMNS = (
@@ -84,8 +85,11 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
 
     row: dict[str, Any] = {"recording": str(path), "status": "ok", "error": ""}
     try:
+        ctx, side_note = with_sidecar_schedule(path, dict(context or {}))   # a live recording's treadmill context
         rec = imu_gait.read(path, **(read_options or {}))
-        res = imu_gait.analyze(rec, **(context or {}))
+        res = imu_gait.analyze(rec, **ctx)
+        if side_note:
+            res.warnings.append(side_note)
     except ImuGaitError as exc:
         row.update(status="error", error=" ".join(str(exc).split()))
         return row

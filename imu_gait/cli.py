@@ -23,6 +23,7 @@ import sys
 from typing import Any, Callable, Sequence
 
 from .errors import ImuGaitError, RecordingError
+from .treadmill import with_sidecar_schedule
 
 PROG = "imu-gait"
 #: Recordings longer than this get a progress bar (on a terminal only).
@@ -268,6 +269,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     _check_paths(args)
     context = analysis_context(args)          # a bad schedule file fails before a long read
+    context, side_note = with_sidecar_schedule(args.file, context)
     tty = sys.stderr.isatty() and not args.quiet
     if tty:
         from rich.console import Console
@@ -277,6 +279,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         recording = imu_gait.read(args.file, **read_options(args))
     show_bar = tty and float(getattr(recording, "duration_s", 0.0)) > PROGRESS_ABOVE_S
     result = _analyze_with_progress(recording, context, show_bar)
+    if side_note:
+        result.warnings.append(side_note)
 
     if not args.quiet and not _stdout_outputs(args):
         print_summary(result, recording)

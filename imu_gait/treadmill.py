@@ -222,3 +222,35 @@ def _parse_time(cell: str, where: str) -> float:
 def _mmss(t: float) -> str:
     total = int(round(max(0.0, float(t))))
     return f"{total // 60}:{total % 60:02d}"
+
+
+def write_schedule(schedule: TreadmillSchedule, path: str | Path, *, note: str = "") -> Path:
+    """Write ``schedule`` as a schedule CSV (readable by :func:`read_schedule`); times in seconds."""
+    path = Path(path)
+    lines = [f"# imu_gait treadmill schedule{': ' + note if note else ''}",
+             "# times are seconds since the recording's first sample; an empty cell = not known",
+             "time,belt_speed_kmh,incline_pct"]
+    for st in schedule.to_list():
+        v, i = st["belt_speed_mps"], st["incline_pct"]
+        lines.append(f"{st['start_s']:.2f},{'' if v is None else f'{v * 3.6:.4f}'},{'' if i is None else f'{i:g}'}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def sidecar_path(recording: str | Path) -> Path:
+    """Where a live session leaves the treadmill context of its recording: ``walk.csv`` → ``walk.treadmill.csv``."""
+    p = Path(recording)
+    return p.with_name(p.stem + ".treadmill.csv")
+
+
+def with_sidecar_schedule(recording: str | Path, context: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """Analysis context plus the treadmill context a live session left beside its recording
+    (``walk.treadmill.csv``), used only when the context gives none itself: (context, a note
+    saying so, or None)."""
+    if any(context.get(k) is not None for k in ("belt_speed_mps", "incline_pct", "treadmill_schedule")):
+        return context, None
+    side = sidecar_path(recording)
+    if not side.is_file():
+        return context, None
+    return ({**context, "treadmill_schedule": read_schedule(side), "treadmill": True},
+            f"treadmill context read from {side.name} (saved by the live session that recorded this walk)")

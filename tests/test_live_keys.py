@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from imu_gait.cli import main
 from imu_gait.devices.keys import apply_key
 from imu_gait.devices.live import monitor
 from imu_gait.devices.replay import ReplaySource
@@ -84,17 +85,20 @@ def test_a_key_before_the_first_sample_sets_the_starting_values():
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminals only")
 def test_keys_typed_into_the_live_view_on_a_terminal(tmp_path):
-    """``imu-gait live`` on a pseudo-terminal: typed keys change the belt speed, q stops the walk, and the
-    terminal is left as it was (echo and line mode back on)."""
+    """``imu-gait live`` on a pseudo-terminal: typed keys change the belt speed, q stops the walk, the
+    terminal is left as it was (echo and line mode back on), and the treadmill context saved beside the
+    recording makes a later ``imu-gait analyze`` of it give the live report's step lengths."""
     rec, _ = synthesize_walk(120, seed=2)
     path = tmp_path / "walk.csv"
     write_native(path, rec)
     out = tmp_path / "live.json"
+    recording = tmp_path / "live.csv"
     master, slave = pty.openpty()
     before = termios.tcgetattr(slave)
     env = {**os.environ, "COLUMNS": "120", "LINES": "40", "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "imu_gait", "live", "--replay", str(path), "--speed", "4",
-                             "--view", "rich", "--belt-speed-kmh", "4.5", "--no-record", "--json", str(out), "-q"],
+                             "--view", "rich", "--belt-speed-kmh", "4.5", "--record", str(recording), "--json", str(out),
+                             "-q"],
                             stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
     screen = b""
 
@@ -129,6 +133,18 @@ def test_keys_typed_into_the_live_view_on_a_terminal(tmp_path):
     assert proc.returncode == 0, proc.stderr.read().decode()
     assert b"stopped with q" in screen
     assert after[3] & (termios.ECHO | termios.ICANON) == before[3] & (termios.ECHO | termios.ICANON)
-    summary = json.loads(out.read_text())["summary"]
+    live = json.loads(out.read_text())
+    summary = live["summary"]
     assert [round(s["belt_speed_mps"] * 3.6, 1) for s in summary["treadmill_schedule"]] == [4.5, 4.8]
     assert summary["duration_s"] < 100                      # stopped by q, not by the end of the file
+    assert (tmp_path / "live.treadmill.csv").is_file()
+    again = tmp_path / "again.json"
+    assert main(["analyze", str(recording), "--json", str(again), "-q"]) == 0
+    offline = json.loads(again.read_text())
+    assert offline["summary"]["treadmill_schedule"] == summary["treadmill_schedule"]
+    assert any("live.treadmill.csv" in w for w in offline.get("warnings", []))
+    a = {round(s["time_s"], 3): s["step_length_m"] for s in live["steps"]}
+    b = {round(s["time_s"], 3): s["step_length_m"] for s in offline["steps"]}
+    common = [t for t in a if t in b and a[t] is not None and b[t] is not None]
+    assert len(common) > 0.9 * len(a)
+    np.testing.assert_allclose([b[t] for t in common], [a[t] for t in common], rtol=1e-6)

@@ -199,3 +199,21 @@ def test_html_report_draws_the_program_under_the_bouts(tmp_path):
     plain = imu_gait.analyze(rec, belt_speed_mps=1.25)
     write_html(plain, out, rec)
     assert "treadmill program" not in out.read_text()      # one fixed speed: no program row
+
+
+def test_schedule_written_beside_a_recording_round_trips_and_is_used_only_without_other_context(tmp_path):
+    from imu_gait.treadmill import sidecar_path, with_sidecar_schedule, write_schedule
+
+    rec = tmp_path / "walk.csv"
+    sched = TreadmillSchedule.from_stages([(0, 1.25, None), (61.5, 1.5, 4)])
+    side = write_schedule(sched, sidecar_path(rec), note="test")
+    assert side.name == "walk.treadmill.csv"
+    back = read_schedule(side)
+    np.testing.assert_allclose(back.start_s, sched.start_s)
+    np.testing.assert_allclose(back.belt_speed_mps, sched.belt_speed_mps, rtol=1e-6)
+    np.testing.assert_array_equal(np.isnan(back.incline_pct), np.isnan(sched.incline_pct))
+    ctx, note = with_sidecar_schedule(rec, {"treadmill": False})
+    assert ctx["treadmill_schedule"].n_stages == 2 and ctx["treadmill"] is True and "walk.treadmill.csv" in note
+    given = {"treadmill": True, "belt_speed_mps": 1.1}
+    assert with_sidecar_schedule(rec, given) == (given, None)        # what the user gives wins
+    assert with_sidecar_schedule(tmp_path / "other.csv", {}) == ({}, None)

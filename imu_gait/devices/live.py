@@ -58,6 +58,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import GaitEngine, StepEvent
+from ..treadmill import TreadmillSchedule, sidecar_path, write_schedule
 from .keys import HELP as KEYS_HELP, KeyReader, apply_key
 from ..result import AnalysisResult, Flag
 
@@ -514,6 +515,19 @@ class LiveSession:
         return res
 
 
+def _treadmill_context(session: LiveSession) -> TreadmillSchedule | None:
+    """The walk's treadmill context as a schedule (one stage when it never changed), or None."""
+    eng = session.engine
+    if eng is None:
+        return None
+    if eng.treadmill_schedule is not None:
+        return eng.treadmill_schedule
+    belt, incline = eng.context.get("belt_speed_mps"), eng.context.get("incline_pct")
+    if belt is None and incline is None:
+        return None
+    return TreadmillSchedule.from_stages([(0.0, belt, incline)])
+
+
 def _nan_to_none(v: float) -> float | None:
     return None if v is None or not math.isfinite(float(v)) else float(v)
 
@@ -712,6 +726,11 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
         jp = json_path if json_path is not None else (base.with_suffix(".json") if base is not None else None)
         hp = html_path if html_path is not None else (base.with_suffix(".html") if base is not None else None)
         written = write_reports(result, json_path=jp, html_path=hp)
+        if base is not None:
+            sched = _treadmill_context(session)
+            if sched is not None:             # so that re-analysing the recording uses the same context
+                written.append(("treadmill schedule", write_schedule(
+                    sched, sidecar_path(base), note=f"recorded live with {base.name}")))
     if error is not None:
         raise error
     if session is not None and session.record_path is not None:
