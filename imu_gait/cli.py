@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_analyze(sub)
     _add_batch(sub)
+    _add_compare(sub)
     _add_device_commands(sub)
     return parser
 
@@ -120,6 +121,46 @@ def add_read_options(p: argparse.ArgumentParser) -> None:
     rd.add_argument("--gyro-unit", metavar="UNIT", type=_unit(GYRO_UNITS), help="angular-rate unit: deg/s or rad/s")
     rd.add_argument("--delimiter", metavar="CHAR", type=_delimiter, help="field separator (e.g. ';' or tab)")
     rd.add_argument("--skiprows", metavar="N", type=int, help="lines to skip before the header")
+
+
+def _add_compare(sub: Any) -> None:
+    p = sub.add_parser(
+        "compare", help="compare walks side by side (is the gait changing from session to session?)",
+        description="One column per walk, one row per key metric (median over its steps), walking time and "
+                    "the back-strain flags, and the change from the first walk to the last. Each walk is a "
+                    "recording (analysed now, with the context options below) or a result JSON written by "
+                    "'imu-gait analyze --json' or 'live' (used as it was analysed).",
+        epilog="example: imu-gait compare week1.json week3.json week6.csv --out progress.csv")
+    p.add_argument("paths", nargs="+", metavar="WALK", help="recordings or result JSON files, oldest first")
+    p.add_argument("--labels", metavar="A,B,…", type=lambda s: [x.strip() for x in s.split(",")],
+                   help="column names (default: the file names)")
+    p.add_argument("--out", metavar="OUT.csv", help="also write the table as CSV")
+    add_context_options(p.add_argument_group("context for recordings analysed now"))
+    add_read_options(p)
+    p.set_defaults(func=cmd_compare)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare_sessions, load_session, render_comparison
+
+    if len(args.paths) < 2:
+        raise ImuGaitError("compare needs at least two walks (recordings or result JSON files)")
+    if args.labels is not None and len(args.labels) != len(args.paths):
+        raise ImuGaitError(f"--labels gives {len(args.labels)} names for {len(args.paths)} walks")
+    if args.out:
+        parent = os.path.dirname(os.path.abspath(args.out))
+        if not os.path.isdir(parent):
+            raise ImuGaitError(f"--out {args.out}: the folder {parent} does not exist")
+    context = analysis_context(args)
+    labels = args.labels or [None] * len(args.paths)
+    sessions = [load_session(p, read_options=read_options(args), context=context, label=lab)
+                for p, lab in zip(args.paths, labels)]
+    table = compare_sessions(sessions)
+    print(render_comparison(table))
+    if args.out:
+        table.to_csv(args.out, index=False, lineterminator="\n")
+        print(f"Wrote comparison: {args.out}", file=sys.stderr)
+    return 0
 
 
 def _add_batch(sub: Any) -> None:

@@ -1,0 +1,158 @@
+"""Compare walks side by side: is the gait changing from session to session?
+
+For a physiotherapist or coach following someone over weeks, and for anyone checking whether a
+change of shoes, pace or posture did something. Each session is a recording (analysed here) or a
+result JSON written earlier by ``imu-gait analyze --json`` / ``live`` (used as it is, with the
+context it was analysed with). The table has one column per session and one row per key
+metric (median over the walk's steps), then walking time and the back-strain flags (episodes and
+minutes per pattern). The last column is the change from the first session to the last; a change
+is marked ``*`` when the last median lies outside the first session's middle half (25th–75th
+percentile of its steps): a shift larger than the step-to-step spread of that walk, not a
+statistical test and not a clinical threshold.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import pandas as pd
+
+from .errors import ImuGaitError
+
+#: (summary key, label, unit, decimals), in display order
+METRIC_ROWS: tuple[tuple[str, str, str, int], ...] = (
+    ("cadence_spm", "Cadence", "spm", 0),
+    ("walking_speed_mps", "Walking speed", "m/s", 2),
+    ("step_length_m", "Step length", "m", 2),
+    ("vertical_oscillation_cm", "Bounce", "cm", 1),
+    ("trunk_twist_deg", "Trunk twist", "°", 1),
+    ("forward_lean_deg", "Forward lean", "°", 1),
+    ("lateral_sway_cm", "Side sway", "cm", 1),
+    ("pelvic_drop_deg", "Pelvic drop", "°", 1),
+    ("braking_mps", "Braking", "m/s", 2),
+    ("impact_g", "Impact", "g", 2),
+    ("step_regularity", "Step regularity", "", 2),
+    ("stride_time_cv_pct", "Stride-time variability", "%", 1),
+    ("step_time_asymmetry_pct", "Step-time asymmetry", "%", 1),
+)
+
+
+@dataclass
+class Session:
+    """One walk's summary and flags (from a result or a result JSON)."""
+
+    label: str
+    summary: dict[str, Any]
+    flags: list[dict[str, Any]] = field(default_factory=list)
+    source: str = ""
+
+
+def session_from_result(result: Any, label: str, source: str = "") -> Session:
+    """From an :class:`~imu_gait.result.AnalysisResult` or its ``to_dict()`` / JSON contract."""
+    d = result.to_dict() if hasattr(result, "to_dict") else result
+    if not isinstance(d, dict) or not isinstance(d.get("summary"), dict):
+        raise ImuGaitError(f"{source or label}: not an imu_gait result (no 'summary')")
+    return Session(label=label, summary=d["summary"], flags=list(d.get("flags") or []), source=source)
+
+
+def load_session(path: str | Path, *, read_options: dict[str, Any] | None = None,
+                 context: dict[str, Any] | None = None, label: str | None = None) -> Session:
+    """A session from a result JSON (used as it is) or a recording (read and analysed)."""
+    import imu_gait
+    from .treadmill import with_sidecar_schedule
+
+    path = Path(path)
+    label = label or path.stem
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ImuGaitError(f"{path}: no such file") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ImuGaitError(f"{path}: cannot read it as an imu_gait result JSON ({exc})") from None
+        return session_from_result(data, label, str(path))
+    ctx, _ = with_sidecar_schedule(path, dict(context or {}))
+    res = imu_gait.analyze(imu_gait.read(path, **(read_options or {})), **ctx)
+    return session_from_result(res, label, str(path))
+
+
+def _num(v: Any) -> float:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return math.nan
+    return f
+
+
+def compare_sessions(sessions: Sequence[Session]) -> pd.DataFrame:
+    """The comparison table: one row per metric / flag, one column per session, then ``change``
+    (last − first) and ``beyond_spread`` (the last median outside the first's middle half)."""
+    if len(sessions) < 2:
+        raise ImuGaitError("compare needs at least two walks")
+    labels = _unique([s.label for s in sessions])
+    rows: list[dict[str, Any]] = []
+    first = sessions[0].summary
+    for key, label, unit, decimals in METRIC_ROWS:
+        vals = [_num(s.summary.get(key)) for s in sessions]
+        if all(math.isnan(v) for v in vals):
+            continue
+        change = vals[-1] - vals[0]
+        iqr = first.get(key + "_iqr")
+        beyond = (bool(vals[-1] < _num(iqr[0]) or vals[-1] > _num(iqr[1]))
+                  if isinstance(iqr, (list, tuple)) and len(iqr) == 2 and not math.isnan(vals[-1]) else None)
+        if beyond and round(abs(change), decimals) == 0:
+            beyond = False        # a very steady first walk: a change too small to show is not a shift
+        rows.append({"row": label, "key": key, "unit": unit, **dict(zip(labels, vals)),
+                     "change": change, "beyond_spread": beyond})
+    walk = [_num(s.summary.get("walking_time_s")) / 60 for s in sessions]
+    rows.append({"row": "Walking time", "key": "walking_time_min", "unit": "min", **dict(zip(labels, walk)),
+                 "change": walk[-1] - walk[0], "beyond_spread": None})
+    ids = sorted({f.get("id") for s in sessions for f in s.flags if f.get("id")})
+    for fid in ids:
+        minutes = [sum(max(_num(f.get("end_s")) - _num(f.get("start_s")), 0.0) for f in s.flags
+                       if f.get("id") == fid) / 60 for s in sessions]
+        rows.append({"row": f"Flag: {fid.replace('_', ' ')} (minutes)", "key": f"flag_{fid}_min", "unit": "min",
+                     **dict(zip(labels, minutes)), "change": minutes[-1] - minutes[0], "beyond_spread": None})
+    return pd.DataFrame(rows, columns=["row", "key", "unit", *labels, "change", "beyond_spread"])
+
+
+def _unique(labels: Iterable[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for lab in labels:
+        k = seen.get(lab, 0)
+        seen[lab] = k + 1
+        out.append(lab if k == 0 else f"{lab} ({k + 1})")
+    return out
+
+
+def render_comparison(table: pd.DataFrame) -> str:
+    """Plain-text table for the terminal (changes beyond the first walk's spread marked *)."""
+    decimals = {k: d for k, _, _, d in METRIC_ROWS}
+    sessions = [c for c in table.columns if c not in ("row", "key", "unit", "change", "beyond_spread")]
+
+    def fmt(v: float, key: str, signed: bool = False) -> str:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return "–"
+        d = decimals.get(key, 1)
+        v = 0.0 if round(v, d) == 0 else v      # no "-0.0"
+        return f"{v:+.{d}f}" if signed else f"{v:.{d}f}"
+
+    head = ["", *sessions, "change"]
+    body = []
+    for r in table.to_dict(orient="records"):
+        name = r["row"] + (f" ({r['unit']})" if r["unit"] and "(" not in r["row"] else "")
+        mark = " *" if r["beyond_spread"] is True else ""
+        body.append([name, *[fmt(r[s], r["key"]) for s in sessions], fmt(r["change"], r["key"], True) + mark])
+    widths = [max(len(str(x[i])) for x in [head, *body]) for i in range(len(head))]
+    lines = ["  ".join(str(c).ljust(widths[0]) if i == 0 else str(c).rjust(widths[i]) for i, c in enumerate(row))
+             for row in [head, *body]]
+    lines.insert(1, "  ".join("─" * w for w in widths))
+    lines.append("")
+    lines.append("Medians over each walk's steps; change = last − first. * = the last walk's median lies outside "
+                 "the first walk's middle half (25th–75th percentile of its steps): a shift larger than that walk's "
+                 "step-to-step spread — a pointer, not a test or a clinical threshold.")
+    return "\n".join(lines)
