@@ -202,7 +202,9 @@ def add_context_options(ctx: Any) -> None:
                           "instead of --belt-speed/--incline (implies --treadmill)")
     ctx.add_argument("--sensor-height", metavar="M", type=number_in_range(0.3, 2.0, "m"),
                      help="height of the sensor above the floor when standing, in m (step-length model)")
-    ctx.add_argument("--placement", choices=("lower_back", "chest"), help="where the sensor is worn")
+    ctx.add_argument("--placement", choices=("lower_back", "chest", "pocket"),
+                     help="where the sensor is worn; 'pocket' for a phone in a trouser pocket: steps, cadence "
+                          "and pace only — the back-strain rules need a sensor on the trunk")
 
 
 def _add_device_commands(sub: Any) -> None:

@@ -541,6 +541,8 @@ class GaitEngine:
         steps = self.steps_frame()
         flags, timeline = _evaluate_flags(steps, self)
         summary = self._summary(steps)
+        # what the rules could not judge, or judged against fallbacks only (no gyro, no baseline, off-trunk)
+        summary["flag_notes"] = [str(n) for n in (timeline.attrs.get("notes") or [])]
         warnings = list(summary.pop("_warnings"))
         bouts = pd.DataFrame([{k: v for k, v in b.items() if not k.startswith("_")} for b in self._bouts],
                              columns=["bout", "start_s", "end_s", "n_steps"])

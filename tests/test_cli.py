@@ -344,3 +344,17 @@ def test_steps_csv_to_stdout_and_one_stdout_output_only(engine_ready, capsys):
     assert len(out.splitlines()) == n + 1
     code, out, err = run(["analyze", DAILY, "--steps-csv", "-", "--json", "-"], capsys)
     assert code == 2 and "only one output can go to stdout" in err
+
+
+def test_placement_pocket_limits_the_rules_to_step_timing(capsys, tmp_path):
+    out = tmp_path / "r.json"
+    code = main(["analyze", str(PHONE), "--placement", "pocket", "--json", str(out), "-q"])
+    assert code == 0
+    res = json.loads(out.read_text())
+    assert res["summary"]["placement"] == "pocket"
+    assert res["summary"]["n_steps"] > 50
+    assert {f["id"] for f in res["flags"]} <= {"pace_too_fast"}       # only the step-timing rule is judged
+    assert any("not on the trunk" in n and "'pocket'" in n for n in res["summary"]["flag_notes"])
+    main(["analyze", str(PHONE), "--placement", "pocket"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "How the flags were judged" in text and "only the step-timing rule" in text

@@ -154,6 +154,7 @@ class Overview:
     flags: list[Flag]
     warnings: list[str]
     extra: dict[str, Any] = field(default_factory=dict)
+    flag_notes: list[str] = field(default_factory=list)   # how the back-strain rules could judge this walk
 
     @property
     def walking_found(self) -> bool:
@@ -426,6 +427,7 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         warnings=list(dict.fromkeys(list(getattr(recording, "warnings", None) or [])
                                     + list(result.warnings or []))),
         extra={"device": device},
+        flag_notes=[str(n) for n in (s.get("flag_notes") or [])],
     )
 
 

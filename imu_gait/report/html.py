@@ -529,7 +529,9 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
                      + "</section>")
         parts.append(f"<section id='flag-timeline'><h2>Flag timeline</h2>{timeline}</section>")
         parts.append(f"<section id='per-step'><h2>Step by step</h2>{scatter}</section>")
-        parts.append(f"<section id='flags'><h2>Flags</h2>{_flag_cards(ov)}</section>")
+        judged = ("<h3>How the flags were judged</h3><ul class='warnings'>"
+                  + "".join(f"<li>{_e(n)}</li>" for n in ov.flag_notes) + "</ul>") if ov.flag_notes else ""
+        parts.append(f"<section id='flags'><h2>Flags</h2>{_flag_cards(ov)}{judged}</section>")
     if ov.warnings:
         parts.append("<section id='notes'><h2>Notes about the input</h2><ul class='warnings'>"
                      + "".join(f"<li>{_e(w)}</li>" for w in ov.warnings) + "</ul></section>")

@@ -89,6 +89,13 @@ def summary_renderable(result: AnalysisResult, recording: Any = None) -> Group:
                   Padding(Text("No stretch of steady walking or running was detected, so there are no steps, "
                                "metrics or flags. Was the sensor worn on the trunk while walking? Sitting, "
                                "standing and fidgeting are not counted as steps."), (0, 0, 0, 2)), Text("")]
+    if ov.walking_found and ov.flag_notes:
+        notes = Table.grid(padding=(0, 1))
+        notes.add_column(no_wrap=True)
+        notes.add_column(overflow="fold")
+        for n in ov.flag_notes:
+            notes.add_row("•", Text(n, style="dim"))
+        parts += [Text("  How the flags were judged", style="dim"), Padding(notes, (0, 0, 0, 2)), Text("")]
     if ov.warnings:
         parts.append(Text("Notes about the input", style="bold underline"))
         notes = Table.grid(padding=(0, 1))
