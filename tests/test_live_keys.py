@@ -148,3 +148,12 @@ def test_keys_typed_into_the_live_view_on_a_terminal(tmp_path):
     common = [t for t in a if t in b and a[t] is not None and b[t] is not None]
     assert len(common) > 0.9 * len(a)
     np.testing.assert_allclose([b[t] for t in common], [a[t] for t in common], rtol=1e-6)
+
+
+def test_arrow_keys_and_other_escape_sequences():
+    from imu_gait.devices.keys import decode_keys
+
+    assert decode_keys("\x1b[A\x1b[B\x1b[C\x1b[D") == ["]", "[", "+", "-"]      # ↑ ↓ → ←
+    assert decode_keys("\x1bOA") == ["]"]                                     # SS3 (application mode)
+    assert decode_keys("+\x1b[5~]\x1b[1;5C") == ["+", "]"]                    # PgUp, Ctrl-→: dropped whole
+    assert decode_keys("q") == ["q"] and decode_keys("\x1b") == []

@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
         description="Live gait monitoring: a calm live view, cues the moment a back-strain pattern rises, "
                     "every sample recorded as it arrives, and on exit the same report as 'imu-gait analyze'. "
                     "Ctrl-C (or q) ends the walk cleanly. On a treadmill, tell it when you change the belt "
-                    "speed (+ / −, 0.1 km/h) or the incline (] / [, 0.5 %): step length stays exact and incline "
+                    "speed (+ / − or → / ←, 0.1 km/h) or the incline (] / [ or ↑ / ↓, 0.5 %): step length stays exact and incline "
                     "cues follow.",
         epilog="examples: imu-gait live --simulate --duration 60 --speed 10 | imu-gait live --device GaitIMU-1234 "
                "--belt-speed-kmh 4.5 | imu-gait live --replay walk.csv --speed 4")

@@ -5,9 +5,9 @@ keys the live session starts a new treadmill stage at that moment, so step lengt
 step time) stays exact and incline effort is judged where the incline is up (see
 :meth:`imu_gait.GaitEngine.set_treadmill`):
 
-    + / =   belt speed +0.1 km/h        ] incline +0.5 %
-    - / _   belt speed −0.1 km/h        [ incline −0.5 %
-    q       stop the walk (as Ctrl-C)
+    + / = / →   belt speed +0.1 km/h        ] / ↑   incline +0.5 %
+    - / _ / ←   belt speed −0.1 km/h        [ / ↓   incline −0.5 %
+    q           stop the walk (as Ctrl-C)
 
 :func:`apply_key` is the whole logic (no terminal needed); :class:`KeyReader` delivers single
 key presses from a POSIX terminal to the event loop and does nothing when stdin is not one.
@@ -25,7 +25,32 @@ SPEED_RANGE_KMH = (0.4, 43.0)
 INCLINE_RANGE_PCT = (-30.0, 40.0)
 KEYS: dict[str, tuple[str, int]] = {"+": ("speed", +1), "=": ("speed", +1), "-": ("speed", -1), "_": ("speed", -1),
                                     "]": ("incline", +1), "[": ("incline", -1)}
-HELP = "keys: + / − belt speed ±0.1 km/h · ] / [ incline ±0.5 % · q stop"
+HELP = "keys: + / − (→ / ←) belt speed ±0.1 km/h · ] / [ (↑ / ↓) incline ±0.5 % · q stop"
+#: arrow keys (ANSI CSI and SS3 forms) as the keys above; any other escape sequence is ignored
+ARROWS = {"A": "]", "B": "[", "C": "+", "D": "-"}
+
+
+def decode_keys(data: str) -> list[str]:
+    """Single keys from what a terminal sent: arrows become their treadmill keys, other escape
+    sequences (function keys, Home, …) are dropped whole — their '[' must not lower the incline."""
+    keys: list[str] = []
+    i = 0
+    while i < len(data):
+        ch = data[i]
+        if ch != "\x1b":
+            keys.append(ch)
+            i += 1
+            continue
+        if i + 1 < len(data) and data[i + 1] in "[O":
+            j = i + 2
+            while j < len(data) and not ("@" <= data[j] <= "~"):   # parameter bytes up to the final byte
+                j += 1
+            if j < len(data) and data[j] in ARROWS and j == i + 2:
+                keys.append(ARROWS[data[j]])
+            i = j + 1
+        else:
+            i += 1                               # a lone ESC
+    return keys
 
 
 def apply_key(session: Any, key: str) -> str | None:
@@ -88,8 +113,8 @@ class KeyReader:
             data = os.read(self._fd, 64).decode("utf-8", errors="ignore")
         except OSError:
             return
-        for ch in data:
-            self.on_key(ch)
+        for key in decode_keys(data):
+            self.on_key(key)
 
     def _restore(self) -> None:
         if self._loop is not None and self._fd is not None:
