@@ -94,3 +94,23 @@ def test_a_slow_soft_first_step_before_a_wobble_starts_the_bout():
     cands += [(t + 0.03, t, 3.0) for t in steps]
     got = run(cands, steps[-1] + 3.0)
     np.testing.assert_allclose(got, np.append(first, steps), atol=1e-9)
+
+
+def test_contacts_alternating_early_and_late_between_feet_are_taken_from_the_peaks():
+    """IPOL subject 9 (trials 3 and 4): the steepest rise before the 4 Hz peak lands ~80 ms early on one
+    foot and ~100 ms late on the other while the peaks stay steady. Truth here: contacts every 0.55 s,
+    peaks 0.10 s after them, the measured contact alternating −0.08 / +0.08 s. Once six lags alternate,
+    each contact is its peak minus the median lag (exact to 1e-9); before that they are as measured."""
+    truth = 1.0 + STEP_S * np.arange(16)
+    wobble = np.where(np.arange(16) % 2 == 0, -0.08, 0.08)
+    got = run([(t + 0.10, t + w, 3.0) for t, w in zip(truth, wobble)], truth[-1] + 3.0)
+    assert got.size == truth.size
+    np.testing.assert_allclose(got[:5], (truth + wobble)[:5], atol=1e-9)      # not enough history yet
+    np.testing.assert_allclose(got[6:], truth[6:], atol=1e-9)                 # median lag = 0.10 s
+
+
+def test_contacts_with_a_steady_lag_are_left_as_measured():
+    truth = 1.0 + STEP_S * np.arange(16)
+    jitter = np.random.default_rng(3).normal(0, 0.015, 16)                   # ordinary timing noise
+    got = run([(t + 0.10, t + j, 3.0) for t, j in zip(truth, jitter)], truth[-1] + 3.0)
+    np.testing.assert_allclose(got, truth + jitter, atol=1e-9)

@@ -42,6 +42,8 @@ class StepParams:
     # from standing the first step is as slow as a steady one or slower (0.83–1.26× on IPOL /
     # mobgap), whereas the weight shift before it comes 0.55–0.8× a step ahead of it
     ic_search_s: float = 0.25          # contact = steepest rise within this before the peak
+    alternating_steps: int = 6         # contact lags alternating between feet over this many steps …
+    alternating_lag_s: float = 0.03    # … by more than this each side of their median: use the median
     ic_offset_s: float = -0.01         # systematic offset of the steepest rise vs the true contact
     min_step_s: float = 0.25           # 240 steps/min
     max_step_s: float = 1.40           # ~43 steps/min
@@ -101,6 +103,7 @@ class Bout:
     steps: list[float] = field(default_factory=list)     # contact times (s)
     peaks: list[float] = field(default_factory=list)     # the matching 4 Hz peak times (s)
     rises: list[float] = field(default_factory=list)     # the peaks' rise (m/s²)
+    lags: list[float] = field(default_factory=list)      # peak − steepest-rise contact, as measured (s)
     closed: bool = False
 
 
@@ -133,17 +136,34 @@ class StepAcceptor:
         self.pending = []
         return accepted, closed
 
-    def _commit(self, peak_t: float, ic: float, rise: float) -> None:
-        self.bout.steps.append(ic)
-        self.bout.peaks.append(peak_t)
-        self.bout.rises.append(rise)
+    def _commit(self, peak_t: float, ic: float, rise: float) -> float:
+        """Add a step to the bout; returns its contact time (s).
+
+        The contact is the steepest rise before the 4 Hz peak; for some people (and phones loosely
+        coupled to the body) that rise lands early on one foot and late on the other, so the
+        peak-to-contact lag alternates between feet while the peaks stay steady. When the last
+        ``alternating_steps`` lags alternate about their median by more than ``alternating_lag_s``
+        each, the contact is the peak minus the median lag instead."""
+        b, p = self.bout, self.p
+        b.lags.append(peak_t - ic)
+        k = p.alternating_steps
+        if k and len(b.lags) >= k:
+            lags = b.lags[-k:]
+            med = _median(lags)
+            dev = [x - med for x in lags]
+            if all(abs(d) > p.alternating_lag_s for d in dev) and all(d0 * d1 < 0 for d0, d1 in zip(dev, dev[1:])):
+                ic = peak_t - med
+        b.steps.append(ic)
+        b.peaks.append(peak_t)
+        b.rises.append(rise)
+        return ic
 
     def _flush_held(self, now_s: float) -> list[float]:
         if self.held is None or now_s < self.held[3]:
             return []
         pk, ic, rise, _ = self.held
         self.held = None
-        self._commit(pk, ic, rise)
+        ic = self._commit(pk, ic, rise)
         return [(ic, self.bout.number)]
 
     def poll(self, now_s: float) -> tuple[list[float], list[Bout]]:
@@ -202,7 +222,7 @@ class StepAcceptor:
                 self.held = displaced
                 return accepted, closed
             if verdict in ("step", "half_step"):
-                self._commit(peak_t, ic, rise)
+                ic = self._commit(peak_t, ic, rise)
                 return accepted + [(ic, self.bout.number)], closed
             if verdict == "hold":
                 _, stride = self._medians()
@@ -263,7 +283,7 @@ class StepAcceptor:
                 else:
                     break
             self.bout = Bout(number=self.n_bouts, steps=[c[1] for c in run], peaks=[c[0] for c in run],
-                             rises=[c[2] for c in run])
+                             rises=[c[2] for c in run], lags=[c[0] - c[1] for c in run])
             self.n_bouts += 1
             self.pending = []
             accepted += [(c, self.bout.number) for c in self.bout.steps]
