@@ -135,22 +135,22 @@ def _add_compare(sub: Any) -> None:
     p.add_argument("--labels", metavar="A,B,…", type=lambda s: [x.strip() for x in s.split(",")],
                    help="column names (default: the file names)")
     p.add_argument("--out", metavar="OUT.csv", help="also write the table as CSV")
+    p.add_argument("--report", metavar="OUT.html", help="also write a self-contained HTML page with a panel per metric")
     add_context_options(p.add_argument_group("context for recordings analysed now"))
     add_read_options(p)
     p.set_defaults(func=cmd_compare)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .compare import compare_sessions, load_session, render_comparison
+    from .compare import compare_sessions, load_session, render_comparison, render_comparison_html
 
     if len(args.paths) < 2:
         raise ImuGaitError("compare needs at least two walks (recordings or result JSON files)")
     if args.labels is not None and len(args.labels) != len(args.paths):
         raise ImuGaitError(f"--labels gives {len(args.labels)} names for {len(args.paths)} walks")
-    if args.out:
-        parent = os.path.dirname(os.path.abspath(args.out))
-        if not os.path.isdir(parent):
-            raise ImuGaitError(f"--out {args.out}: the folder {parent} does not exist")
+    for opt, out in (("--out", args.out), ("--report", args.report)):
+        if out and not os.path.isdir(os.path.dirname(os.path.abspath(out))):
+            raise ImuGaitError(f"{opt} {out}: the folder {os.path.dirname(os.path.abspath(out))} does not exist")
     context = analysis_context(args)
     labels = args.labels or [None] * len(args.paths)
     sessions = [load_session(p, read_options=read_options(args), context=context, label=lab)
@@ -160,6 +160,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.out:
         table.to_csv(args.out, index=False, lineterminator="\n")
         print(f"Wrote comparison: {args.out}", file=sys.stderr)
+    if args.report:
+        with open(args.report, "w", encoding="utf-8") as fh:
+            fh.write(render_comparison_html(sessions, table))
+        print(f"Wrote comparison page: {args.report}", file=sys.stderr)
     return 0
 
 

@@ -156,3 +156,75 @@ def render_comparison(table: pd.DataFrame) -> str:
                  "the first walk's middle half (25th–75th percentile of its steps): a shift larger than that walk's "
                  "step-to-step spread — a pointer, not a test or a clinical threshold.")
     return "\n".join(lines)
+
+
+def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | None = None) -> str:
+    """A self-contained page: one small panel per key metric (each walk's median with its middle
+    half), the table, and what the marks mean. No network, no JavaScript (like the report)."""
+    import datetime as _dt
+    import html as _html
+
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    from . import __version__ as version
+    from .report.common import DISCLAIMER, DISCLAIMER_TITLE
+    from .report.html import CSS, LINE_COLOR, _rc, figure_svg
+
+    table = compare_sessions(sessions) if table is None else table
+    labels = [c for c in table.columns if c not in ("row", "key", "unit", "change", "beyond_spread")]
+    metrics = [(k, lab, unit) for k, lab, unit, _ in METRIC_ROWS if k in set(table["key"])]
+    e = _html.escape
+    fig_html = ""
+    if metrics:
+        ncol = 3
+        nrow = math.ceil(len(metrics) / ncol)
+        long = max(len(str(lab)) for lab in labels) > 8 or len(labels) > 4
+        fig = Figure(figsize=(10, (3.0 if long else 2.3) * nrow))
+        axes = fig.subplots(nrow, ncol, squeeze=False).ravel()
+        x = range(len(sessions))
+        for ax, (key, lab, unit) in zip(axes, metrics):
+            med = [_num(s.summary.get(key)) for s in sessions]
+            iqr = [s.summary.get(key + "_iqr") for s in sessions]
+            lo = [m - _num(q[0]) if isinstance(q, (list, tuple)) else math.nan for m, q in zip(med, iqr)]
+            hi = [_num(q[1]) - m if isinstance(q, (list, tuple)) else math.nan for m, q in zip(med, iqr)]
+            ax.errorbar(x, med, yerr=[[0 if math.isnan(v) else v for v in lo], [0 if math.isnan(v) else v for v in hi]],
+                        fmt="o-", color=LINE_COLOR, ecolor="#9fb3c8", capsize=3, lw=1.2, ms=5)
+            ax.set_title(f"{lab}" + (f" ({unit})" if unit else ""), fontsize=9)
+            ax.set_xticks(list(x))
+            ax.set_xticklabels(labels, rotation=30 if long else 0, ha="right" if long else "center", fontsize=8)
+            ax.set_xlim(-0.4, len(sessions) - 0.6)
+            ax.grid(axis="y", color="#e4e7eb", lw=0.6)
+        for ax in axes[len(metrics):]:
+            ax.set_visible(False)
+        fig.subplots_adjust(hspace=1.0 if long else 0.65, wspace=0.3)
+        with rc_context(_rc()):
+            fig_html = ("<figure class='plot' data-plot='compare'>" + figure_svg(fig) + "<figcaption>Each walk's "
+                        "median; the bar is its middle half (25th–75th percentile of the steps).</figcaption></figure>")
+    rows_html = []
+    for r in table.to_dict(orient="records"):
+        cells = "".join(f"<td class='num'>{'–' if _nan(r[c]) else f'{r[c]:.2f}'}</td>" for c in labels)
+        mark = " *" if r["beyond_spread"] is True else ""
+        change = "–" if _nan(r["change"]) else f"{r['change']:+.2f}{mark}"
+        unit = f" ({e(r['unit'])})" if r["unit"] and "(" not in r["row"] else ""
+        rows_html.append(f"<tr><th>{e(r['row'])}{unit}</th>{cells}<td class='num'>{e(change)}</td></tr>")
+    head = "".join(f"<th>{e(c)}</th>" for c in labels)
+    sources = "".join(f"<li>{e(s.label)}: {e(s.source)}</li>" for s in sessions)
+    now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<title>Gait comparison</title><style>{CSS}</style></head><body><main>"
+            f"<header><h1>Gait comparison</h1><p class='sub'>{len(sessions)} walks, oldest first</p></header>"
+            f"<section id='panels'><h2>Key metrics walk by walk</h2>{fig_html}</section>"
+            f"<section id='table'><h2>Table</h2><table><tr><th></th>{head}<th>change</th></tr>{''.join(rows_html)}"
+            "</table><p class='evidence'>change = last − first. * = the last walk's median lies outside the first "
+            "walk's middle half: a shift larger than that walk's step-to-step spread — a pointer, not a test or a "
+            "clinical threshold.</p></section>"
+            f"<section id='walks'><h2>Walks</h2><ul>{sources}</ul></section>"
+            f"<footer class='disclaimer'><p><strong>{e(DISCLAIMER_TITLE)}</strong> {e(DISCLAIMER)}</p>"
+            f"<p class='meta'>Made by imu_gait {e(version)} on {e(now)}. This page is self-contained and needs no "
+            "network.</p></footer></main></body></html>")
+
+
+def _nan(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))

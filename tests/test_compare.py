@@ -95,3 +95,15 @@ def test_a_file_that_is_not_a_result_is_named(tmp_path):
     broken.write_text("{")
     with pytest.raises(ImuGaitError, match="broken.json: cannot read it"):
         load_session(broken)
+
+
+def test_cli_compare_html_page_is_self_contained(walks, tmp_path, capsys):
+    page = tmp_path / "progress.html"
+    code = main(["compare", str(walks / "week1.json"), str(walks / "week3.csv"), "--labels", "week 1,week 3",
+                 "--report", str(page)])
+    assert code == 0
+    html = page.read_text()
+    assert html.lstrip().lower().startswith("<!doctype html") and html.count("<svg") == 1
+    assert "week 1" in html and "week 3" in html and "Cadence" in html and "not a diagnosis" in html
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
+    assert "https://" not in html
