@@ -612,8 +612,29 @@ class GaitEngine:
         if self._calib is None and len(steps):
             warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "
                             "reference were estimated per short bout; lean and braking are less certain")
+        warnings += _schedule_warnings(self.treadmill_schedule, dur)
         s["_warnings"] = warnings
         return s
+
+
+def _schedule_warnings(schedule: TreadmillSchedule | None, duration_s: float) -> list[str]:
+    """Stage times that look like a unit slip (seconds written for minutes, or the other way)."""
+    if schedule is None or schedule.n_stages < 2 or not duration_s > 0:
+        return []
+    out = []
+    late = schedule.start_s[schedule.start_s > duration_s]
+    if late.size:
+        out.append(f"treadmill schedule: {late.size} stage(s) start after the recording ended "
+                   f"({_clock(duration_s)}), the first at {_clock(late[0])}; check the times (m:ss vs seconds)")
+    if schedule.start_s[-1] < 60.0 and duration_s > 600.0:
+        out.append(f"treadmill schedule: all {schedule.n_stages} stages start within the first minute of a "
+                   f"{_clock(duration_s)} walk; if the times were minutes, write them as m:ss (5:00, not 5)")
+    return out
+
+
+def _clock(t_s: float) -> str:
+    total = int(round(float(t_s)))
+    return f"{total // 60}:{total % 60:02d}"
 
 
 def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: dict | None = None):

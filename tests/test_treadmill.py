@@ -217,3 +217,15 @@ def test_schedule_written_beside_a_recording_round_trips_and_is_used_only_withou
     given = {"treadmill": True, "belt_speed_mps": 1.1}
     assert with_sidecar_schedule(rec, given) == (given, None)        # what the user gives wins
     assert with_sidecar_schedule(tmp_path / "other.csv", {}) == ({}, None)
+
+
+def test_schedule_times_that_look_like_a_unit_slip_are_pointed_out():
+    rec, _ = synthesize_walk(660, seed=4)                                    # 11 min
+    minutes_as_seconds = TreadmillSchedule.from_stages([(0, 1.2, 0), (5, 1.4, 0), (8, 1.4, 4)])
+    w = " ".join(imu_gait.analyze(rec, treadmill_schedule=minutes_as_seconds).warnings)
+    assert "within the first minute" in w and "5:00, not 5" in w
+    too_late = TreadmillSchedule.from_stages([(0, 1.2, 0), (300, 1.4, 0), (3000, 1.4, 4)])
+    w = " ".join(imu_gait.analyze(rec, treadmill_schedule=too_late).warnings)
+    assert "1 stage(s) start after the recording ended (11:00), the first at 50:00" in w
+    fine = TreadmillSchedule.from_stages([(0, 1.2, 0), (300, 1.4, 0)])
+    assert not any("treadmill schedule" in x for x in imu_gait.analyze(rec, treadmill_schedule=fine).warnings)
