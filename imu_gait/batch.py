@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ImuGaitError
+from .strain import FLAG_IDS
 from .treadmill import with_sidecar_schedule
 
 #: summary keys copied into the table, in this order (medians over steps unless the name says so)
@@ -102,6 +103,8 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
         counts[f.id] = counts.get(f.id, 0) + 1
     row["n_flags"] = len(res.flags)
     row["flags"] = " ".join(f"{k}×{n}" if n > 1 else k for k, n in sorted(counts.items()))
+    for fid in FLAG_IDS:                      # numbers for statistics: minutes each pattern was flagged
+        row[f"flag_min_{fid}"] = sum(max(f.end_s - f.start_s, 0.0) for f in res.flags if f.id == fid) / 60
     row["warnings"] = " | ".join(" ".join(w.split()) for w in res.warnings)
     if json_path is not None:
         res.to_json(str(json_path))
@@ -168,7 +171,8 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
 
 def write_table(rows: list[dict[str, Any]], out_csv: str | os.PathLike) -> None:
     """One CSV row per recording; numbers with up to 6 significant digits, empty for missing."""
-    cols = ["recording", "status", "error", *SUMMARY_COLUMNS, "n_flags", "flags", "warnings"]
+    cols = ["recording", "status", "error", *SUMMARY_COLUMNS, "n_flags", "flags",
+            *(f"flag_min_{fid}" for fid in FLAG_IDS), "warnings"]
     if any("json" in r for r in rows):
         cols.append("json")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import imu_gait
+from imu_gait.strain import FLAG_IDS
 from imu_gait.batch import find_recordings, run_batch
 from imu_gait.cli import main
 
@@ -60,6 +61,9 @@ def test_batch_cli_table_matches_analyze_and_reports_the_bad_file(folder, tmp_pa
         assert float(r["cadence_spm"]) == pytest.approx(ref.summary["cadence_spm"], rel=1e-5)
         assert float(r["trunk_twist_deg"]) == pytest.approx(ref.summary["trunk_twist_deg"], rel=1e-5)
         assert int(r["n_flags"]) == len(ref.flags)
+        for fid in FLAG_IDS:                                   # minutes per pattern, for statistics
+            minutes = sum(f.end_s - f.start_s for f in ref.flags if f.id == fid) / 60
+            assert float(r[f"flag_min_{fid}"]) == pytest.approx(minutes, abs=1e-5)
         saved = json.loads(Path(r["json"]).read_text())
         assert len(saved["steps"]) == ref.summary["n_steps"]
     assert rows["phyphox_with_g"]["status"] == "ok" and int(rows["phyphox_with_g"]["n_steps"]) > 0
@@ -87,3 +91,16 @@ def test_parallel_jobs_give_the_same_table_in_input_order(folder, tmp_path):
     two = run_batch([folder], tmp_path / "two.csv", recursive=True, jobs=2)
     assert [r["recording"] for r in two] == [r["recording"] for r in one]
     assert (tmp_path / "one.csv").read_text() == (tmp_path / "two.csv").read_text()
+
+
+def test_flag_minutes_per_pattern_in_the_table(tmp_path):
+    """The Oxford back-pocket phone walk is flagged pace_too_fast from 0:22 to 1:31 (see its analysis)."""
+    src = DATASETS / "oxford_Samsung_Dario_Hard_BackPocket_1.csv"
+    ref = imu_gait.analyze(imu_gait.read(src))
+    expected = sum(f.end_s - f.start_s for f in ref.flags if f.id == "pace_too_fast") / 60
+    assert expected > 1.0
+    out = tmp_path / "s.csv"
+    run_batch([src], out)
+    row = read_table(out)[0]
+    assert float(row["flag_min_pace_too_fast"]) == pytest.approx(expected, abs=1e-5)
+    assert float(row["flag_min_forward_lean"]) == 0.0
