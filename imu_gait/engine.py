@@ -27,7 +27,7 @@ from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .recording import G, Recording
 from .result import GYRO_METRICS, STEP_COLUMNS, AnalysisResult
-from .treadmill import TreadmillSchedule
+from .treadmill import TreadmillSchedule, mmss
 
 ENGINE_RATE_HZ = 100.0
 CALIBRATION_STEPS = 16          # a bout this long calibrates 'forward' and the reference posture …
@@ -625,16 +625,11 @@ def _schedule_warnings(schedule: TreadmillSchedule | None, duration_s: float) ->
     late = schedule.start_s[schedule.start_s > duration_s]
     if late.size:
         out.append(f"treadmill schedule: {late.size} stage(s) start after the recording ended "
-                   f"({_clock(duration_s)}), the first at {_clock(late[0])}; check the times (m:ss vs seconds)")
+                   f"({mmss(duration_s)}), the first at {mmss(late[0])}; check the times (m:ss vs seconds)")
     if schedule.start_s[-1] < 60.0 and duration_s > 600.0:
         out.append(f"treadmill schedule: all {schedule.n_stages} stages start within the first minute of a "
-                   f"{_clock(duration_s)} walk; if the times were minutes, write them as m:ss (5:00, not 5)")
+                   f"{mmss(duration_s)} walk; if the times were minutes, write them as m:ss (5:00, not 5)")
     return out
-
-
-def _clock(t_s: float) -> str:
-    total = int(round(float(t_s)))
-    return f"{total // 60}:{total % 60:02d}"
 
 
 def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: dict | None = None):

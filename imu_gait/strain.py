@@ -74,7 +74,7 @@ import numpy as np
 import pandas as pd
 
 from .result import STEP_COLUMNS, Flag
-from .treadmill import TreadmillSchedule
+from .treadmill import TreadmillSchedule, mmss as _mmss
 
 __all__ = ["evaluate_flags", "StrainConfig", "DISCLAIMER", "FLAG_INFO", "FLAG_IDS"]
 
@@ -502,12 +502,6 @@ def _fmt_num(v: float, metric: str) -> str:
     if not np.isfinite(v):
         return "n/a"
     return f"{v:.{dec}f}" + (f" {unit}" if unit and unit not in "°%" else unit)
-
-
-def _mmss(t: float) -> str:
-    """Seconds → 'm:ss' (minutes may exceed 59)."""
-    total = int(round(max(0.0, float(t))))
-    return f"{total // 60}:{total % 60:02d}"
 
 
 def _placement_kind(placement: str | None) -> str | None:

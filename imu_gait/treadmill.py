@@ -112,7 +112,7 @@ class TreadmillSchedule:
         """One line for a report: '3 stages: 0:00 1.25 m/s 0 % → 5:00 1.39 m/s 4 % → …'."""
         parts = []
         for s in self.to_list():
-            bits = [_mmss(s["start_s"])]
+            bits = [mmss(s["start_s"])]
             if s["belt_speed_mps"] is not None:
                 bits.append(f"{s['belt_speed_mps']:.2f} m/s ({s['belt_speed_mps'] * 3.6:.1f} km/h)")
             if s["incline_pct"] is not None:
@@ -178,8 +178,8 @@ def _check(start: np.ndarray, speed: np.ndarray, incline: np.ndarray, labels: li
             raise ScheduleError(f"{labels[k]}: the start time must be a number ≥ 0 (elapsed time since the "
                                 "recording began)")
         if k and start[k] <= start[k - 1]:
-            raise ScheduleError(f"{labels[k]}: starts at {_mmss(start[k])}, not after the stage before "
-                                f"({_mmss(start[k - 1])}); list the stages in time order")
+            raise ScheduleError(f"{labels[k]}: starts at {mmss(start[k])}, not after the stage before "
+                                f"({mmss(start[k - 1])}); list the stages in time order")
         lo, hi = SPEED_RANGE_MPS
         if not math.isnan(speed[k]) and not lo <= speed[k] <= hi:
             raise ScheduleError(f"{labels[k]}: belt speed {speed[k]:.2f} m/s is outside {lo}–{hi} m/s",
@@ -219,7 +219,8 @@ def _parse_time(cell: str, where: str) -> float:
     return total
 
 
-def _mmss(t: float) -> str:
+def mmss(t: float) -> str:
+    """Seconds → 'm:ss' (minutes may exceed 59)."""
     total = int(round(max(0.0, float(t))))
     return f"{total // 60}:{total % 60:02d}"
 

@@ -19,10 +19,11 @@ import os
 import sys
 from typing import IO, Any, Callable
 
+from ..treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS
+
 SPEED_STEP_KMH = 0.1
 INCLINE_STEP_PCT = 0.5
-SPEED_RANGE_KMH = (0.4, 43.0)
-INCLINE_RANGE_PCT = (-30.0, 40.0)
+SPEED_RANGE_KMH = tuple(round(v * 3.6, 1) for v in SPEED_RANGE_MPS)   # the schedule's limits, in km/h
 KEYS: dict[str, tuple[str, int]] = {"+": ("speed", +1), "=": ("speed", +1), "-": ("speed", -1), "_": ("speed", -1),
                                     "]": ("incline", +1), "[": ("incline", -1)}
 HELP = "keys: + / − (→ / ←) belt speed ±0.1 km/h · ] / [ (↑ / ↓) incline ±0.5 % · q stop"
