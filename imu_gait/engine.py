@@ -12,7 +12,6 @@ acceleration → step candidates with a 0.35 s look-ahead → walking-bout accep
 """
 from __future__ import annotations
 
-import time as _time
 import warnings as warnings_module
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -26,7 +25,7 @@ from .dsp.orientation import GravityTracker, cross_rows, estimate_forward_axis, 
 from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .recording import G, Recording
-from .result import GYRO_METRICS, STEP_COLUMNS, AnalysisResult
+from .result import STEP_COLUMNS, AnalysisResult
 from .treadmill import TreadmillSchedule, mmss
 
 ENGINE_RATE_HZ = 100.0
