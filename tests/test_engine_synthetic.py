@@ -21,6 +21,7 @@ TOL = {
     "lateral_sway_cm": 0.5,          # cm
     "pelvic_drop_deg": 1.0,          # deg
     "braking_mps": 0.03,             # m/s
+    "heading_change_deg": 2.0,       # deg (a straight walk: ≈ 0)
 }
 IC_TOL_S = 0.04                      # contact timing, per step
 
@@ -66,6 +67,22 @@ def test_metric_matches_truth_at_any_mounting(walk, metric):
     assert ok.sum() > 0.9 * len(det) - 4, f"{metric}: too many missing values"
     err = np.abs(det.loc[ok, metric].to_numpy() - tru.loc[ok, metric].to_numpy())
     assert np.median(err) <= TOL[metric], f"{metric}: median |error| {np.median(err):.3f} > {TOL[metric]}"
+
+
+@pytest.mark.parametrize("mount", ["upright", "sideways_on_chest", "arbitrary"])
+def test_heading_change_through_turns(mount):
+    """A U-turn (90°/s for 2 s) and a gentle curve (−20°/s): the heading change per stride within
+    ±2° of truth (per step, worst case), and no step lost or invented by turning."""
+    rec, truth = synthesize_walk(90, mount_euler_deg=MOUNTS[mount], seed=3, ramp_s=1.0,
+                                 segments=[(30, {"turn_deg_per_s": 90}), (32, {"turn_deg_per_s": 0}),
+                                           (60, {"turn_deg_per_s": -20})])
+    res = imu_gait.analyze(rec)
+    pairs, fp, fn = match_events(res.steps["time_s"].to_numpy(), truth.ic_times_s, tol_s=0.25)
+    assert len(fp) == 0 and len(fn) <= 1
+    det, tru = paired(res, truth)
+    ok = np.isfinite(det["heading_change_deg"]) & np.isfinite(tru["heading_change_deg"])
+    assert ok.sum() > 0.9 * len(det) and tru["heading_change_deg"].max() > 80
+    assert np.abs(det["heading_change_deg"] - tru["heading_change_deg"])[ok].max() < 2.0
 
 
 def test_lean_change_is_seen_in_the_right_direction(walk):

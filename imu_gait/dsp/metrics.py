@@ -126,8 +126,13 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     if has_gyro and sig.yaw_rate is not None:
         twist = np.degrees(integral_range(sig.yaw_rate, strides, fs))
         out["trunk_twist_deg"] = np.where(ok, twist, np.nan)
+        # the net heading change over the same stride (twist removes it): a turn, a curve, a
+        # U-turn — the strain rules leave turning strides out of step-timing variability
+        heading = np.degrees(strides.sum(sig.yaw_rate[strides.idx]) / fs)
+        out["heading_change_deg"] = np.where(ok, heading, np.nan)
     else:
         out["trunk_twist_deg"] = np.full(a.size, np.nan)
+        out["heading_change_deg"] = np.full(a.size, np.nan)
 
     # side: sideways speed at contact over the stride centred on it (+ = moving left → left foot)
     okc = np.isfinite(prev) & np.isfinite(nxt)

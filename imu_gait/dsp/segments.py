@@ -47,8 +47,11 @@ class Segments:
     def ptp(self, v: np.ndarray) -> np.ndarray:
         return self.max(v) - self.min(v)
 
+    def sum(self, v: np.ndarray) -> np.ndarray:
+        return np.bincount(self.seg, weights=v, minlength=self.n)
+
     def mean(self, v: np.ndarray) -> np.ndarray:
-        return np.bincount(self.seg, weights=v, minlength=self.n) / self.lengths
+        return self.sum(v) / self.lengths
 
     def cumsum(self, v: np.ndarray) -> np.ndarray:
         """Cumulative sum restarting at each segment."""
