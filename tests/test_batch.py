@@ -12,6 +12,8 @@ import imu_gait
 from imu_gait.strain import FLAG_IDS
 from imu_gait.batch import find_recordings, run_batch
 from imu_gait.cli import main
+from imu_gait.io.native import write_native
+from imu_gait.synthetic import synthesize_walk
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -94,13 +96,17 @@ def test_parallel_jobs_give_the_same_table_in_input_order(folder, tmp_path):
 
 
 def test_flag_minutes_per_pattern_in_the_table(tmp_path):
-    """The Oxford back-pocket phone walk is flagged pace_too_fast from 0:22 to 1:31 (see its analysis)."""
-    src = DATASETS / "oxford_Samsung_Dario_Hard_BackPocket_1.csv"
+    """A 10-minute walk leaning 9° forward from 5:00 to 8:00 (synthetic, written as a native CSV):
+    its forward-lean minutes in the table are those of its own analysis, the other patterns 0."""
+    rec, _ = synthesize_walk(600, seed=1, step_jitter=0.012, segments=[(300.0, {"lean_deg": 9.0}),
+                                                                        (480.0, {"lean_deg": 0.0})])
+    src = tmp_path / "lean.csv"
+    write_native(src, rec)
     ref = imu_gait.analyze(imu_gait.read(src))
-    expected = sum(f.end_s - f.start_s for f in ref.flags if f.id == "pace_too_fast") / 60
-    assert expected > 1.0
+    expected = sum(f.end_s - f.start_s for f in ref.flags if f.id == "forward_lean") / 60
+    assert expected > 2.0
     out = tmp_path / "s.csv"
     run_batch([src], out)
     row = read_table(out)[0]
-    assert float(row["flag_min_pace_too_fast"]) == pytest.approx(expected, abs=1e-5)
-    assert float(row["flag_min_forward_lean"]) == 0.0
+    assert float(row["flag_min_forward_lean"]) == pytest.approx(expected, abs=1e-5)
+    assert float(row["flag_min_pace_too_fast"]) == 0.0
