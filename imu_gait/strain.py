@@ -66,7 +66,8 @@ Relative excursions have floors (``_FLOORS``) so that a tiny baseline cannot mak
 Stride CV, asymmetry and the L/R pelvic-drop difference use steady walking only (:func:`_steady_steps`:
 no turning strides, no bout starts / stops); the stride CV is 1.4826 × the median absolute deviation
 of the strides from their local median, over the local median (the SD's value for normal data, but
-not moved by a few misplaced contacts).
+not moved by a few misplaced contacts). Twist and lateral sway of turning strides are left out of
+their smoothed series (:func:`_turning_steps`): a turn swings the trunk along the path's bend.
 """
 from __future__ import annotations
 
@@ -263,6 +264,7 @@ _METRICS = ("cadence_spm", "braking_mps", "step_length_m", "vertical_oscillation
             "step_regularity", "stride_regularity", "symmetry")
 _VAR_METRICS = ("stride_time_cv_pct", "step_time_asymmetry_pct", "step_time_asymmetry_lcb_pct",
                 "pelvic_drop_lr_diff_deg")
+_TURN_BLIND = ("lateral_sway_cm", "trunk_twist_deg")      # not judged on turning strides
 _FATIGUE = ("cadence_spm", "vertical_oscillation_cm", "step_regularity", "forward_lean_deg", "lateral_sway_cm")
 
 #: metrics whose change is stated as a difference (°, percentage points, 0..1), not as a percentage
@@ -672,24 +674,28 @@ def _prepare(steps: pd.DataFrame, has_gyro: bool, notes: list[str]) -> pd.DataFr
     return st
 
 
-def _steady_steps(st: pd.DataFrame, cfg: StrainConfig) -> np.ndarray:
-    """Steps of steady walking, for step-timing variability: not in the first ``bout_edge_strides``
-    strides of a bout nor its last ``bout_edge_strides`` steps, and neither on a turning stride
-    (``|heading_change_deg| ≥ turn_heading_deg``) nor next to one in the same bout. Without heading
-    values (no gyro) every step away from the bout edges counts."""
+def _turning_steps(st: pd.DataFrame, cfg: StrainConfig) -> np.ndarray:
+    """Steps on a turning stride (``|heading_change_deg| ≥ turn_heading_deg``) or next to one in the
+    same bout. All False without heading values (no gyro)."""
     bout = st["bout"].to_numpy()
-    grp = st.groupby("bout", sort=False)
-    k = grp.cumcount().to_numpy()
-    left = grp["bout"].transform("size").to_numpy() - 1 - k        # steps after this one in its bout
-    e = cfg.bout_edge_strides
-    steady = (k >= 2 * e) & (left >= e)
     with np.errstate(invalid="ignore"):
         turning = np.abs(st["heading_change_deg"].to_numpy(float)) >= cfg.turn_heading_deg
     same_prev = np.r_[False, bout[1:] == bout[:-1]]                 # step i−1 is in i's bout
     near = turning.copy()
     near[1:] |= turning[:-1] & same_prev[1:]
     near[:-1] |= turning[1:] & same_prev[1:]
-    return steady & ~near
+    return near
+
+
+def _steady_steps(st: pd.DataFrame, cfg: StrainConfig) -> np.ndarray:
+    """Steps of steady walking, for step-timing variability: not in the first ``bout_edge_strides``
+    strides of a bout nor its last ``bout_edge_strides`` steps, and not turning (:func:`_turning_steps`).
+    Without heading values (no gyro) every step away from the bout edges counts."""
+    grp = st.groupby("bout", sort=False)
+    k = grp.cumcount().to_numpy()
+    left = grp["bout"].transform("size").to_numpy() - 1 - k        # steps after this one in its bout
+    e = cfg.bout_edge_strides
+    return (k >= 2 * e) & (left >= e) & ~_turning_steps(st, cfg)
 
 
 def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: list[str],
@@ -706,6 +712,7 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
     else:
         side_code = (st.groupby("bout").cumcount().to_numpy() % 2)
     steady = _steady_steps(st, cfg)
+    turn_m = _turning_steps(st, cfg)
     base = {"values": {}, "end_s": {}, "has": {}, "settled": {}}
     fixed = fixed or {}
     for g in ("walk", "run"):
@@ -719,6 +726,10 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         med_step = np.nanmedian(dt_step) if np.isfinite(dt_step).any() else 0.55
         w = max(cfg.smooth_s, 2 * cfg.smooth_strides * med_step)
         # one rolling call per window over all columns: pandas' per-call setup dominates otherwise
+        # a turn swings the trunk sideways (the path's curvature, not sway) and bends the yaw a
+        # stride's straight-line removal leaves as twist: those strides do not speak for either
+        for k in _TURN_BLIND:
+            col[k] = np.where(turn_m[m], np.nan, col[k])
         smoothed = _rolling_frame(tg, {k: col[k] for k in _METRICS}, w, cfg.min_periods)
         for k in _METRICS:
             out[k][m] = smoothed[k]

@@ -147,6 +147,26 @@ def test_turning_strides_are_left_out_of_step_timing(seed):
     assert "pace_too_fast" in ids(evaluate_flags(s)[0])
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_twist_and_sway_of_turning_strides_are_not_judged(seed):
+    """From 5:04 to 8:00 a turn every 4 s (a winding path): the five strides around each turn show
+    1.6× the twist and 1.8× the sway (the bend of the path, not of the trunk). Quiet with the heading
+    known; with it unknown (no gyro) the same numbers read as excess twist."""
+    s = make_steps(seed=seed)
+    t = s["time_s"].to_numpy()
+    heading = s["heading_change_deg"].to_numpy().copy()
+    twist, sway = s["trunk_twist_deg"].to_numpy().copy(), s["lateral_sway_cm"].to_numpy().copy()
+    for turn_s in np.arange(304.0, 480.0, 4.0):
+        i = int(np.searchsorted(t, turn_s))
+        heading[i:i + 3] = [50, 90, 50]
+        twist[i - 1:i + 4] *= 1.6
+        sway[i - 1:i + 4] *= 1.8
+    s["heading_change_deg"], s["trunk_twist_deg"], s["lateral_sway_cm"] = heading, twist, sway
+    assert evaluate_flags(s)[0] == []
+    s["heading_change_deg"] = np.nan
+    assert ids(evaluate_flags(s)[0]) == ["trunk_twist_excess"]
+
+
 def test_steady_steps_leave_out_bout_edges_and_turns():
     """Which steps step-timing variability uses: not a bout's first two strides (steps 0–3: speeding
     up) nor its last two steps (slowing down), not a turning stride (|heading change| ≥ 15°) nor
