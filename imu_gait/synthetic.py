@@ -43,6 +43,7 @@ DEFAULTS: dict[str, float] = {
     "impact_mps2": 4.0,      # loading transient after contact (walking), m/s²
     "contact_s": 0.25,       # ground contact time (running)
     "nod_deg": 2.0,          # pitch oscillation per step
+    "turn_dps": 0.0,         # walking direction turning at this rate, deg/s (+ left); the body turns with it
 }
 
 
@@ -202,12 +203,17 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     roll = np.radians(p["drop_deg"] / 2) * np.cos(two_pi * phase_stride) * env
     pitch = np.radians(p["lean_deg"] + (p["nod_deg"] / 2) * np.cos(two_pi * phase_step) * env)
 
-    pos = np.stack([x, y, z], axis=1)
+    # heading: the path (x forward along it, y across it) and the body turn together
+    heading = np.cumsum(np.radians(p["turn_dps"]) * env) / fine_fs
+    ch, sh = np.cos(heading), np.sin(heading)
+    v_path = np.gradient(x, 1 / fine_fs)
+    pos = np.stack([np.cumsum(v_path * ch) / fine_fs - y * sh, np.cumsum(v_path * sh) / fine_fs + y * ch, z], axis=1) \
+        if np.any(p["turn_dps"] != 0) else np.stack([x, y, z], axis=1)
     vel = np.gradient(pos, 1 / fine_fs, axis=0)
     acc_w = np.gradient(vel, 1 / fine_fs, axis=0)
     if a_z is not None:
         acc_w[:, 2] = a_z
-    R = _rot_z(yaw) @ _rot_y(pitch) @ _rot_x(roll)       # world ← body
+    R = _rot_z(yaw + heading) @ _rot_y(pitch) @ _rot_x(roll)       # world ← body
     M = mount_matrix(mount_euler_deg)                      # body ← sensor
     Rs = R @ M                                             # world ← sensor
     f_world = acc_w + np.array([0.0, 0.0, G])
@@ -245,9 +251,10 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
             "lateral_sway_cm": 100 * np.ptp(y[s0:a + 1]) if s0 is not None else np.nan,
             "forward_lean_deg": np.degrees(np.mean(pitch[a:bnd])) - base["lean_deg"],
             "pelvic_drop_deg": np.degrees(np.ptp(roll[a:bnd + 1])),
-            "braking_mps": (vel[a, 0] - vel[a:mid, 0].min()),
-            "speed_mps": float(np.mean(vel[a:bnd, 0])),
-            "step_length_m": float(x[bnd] - x[a]),
+            "braking_mps": (v_path[a] - v_path[a:mid].min()),
+            "speed_mps": float(np.mean(v_path[a:bnd])),
+            "step_length_m": float(x[bnd] - x[a]),          # along the (possibly curved) path
+            "heading_change_deg": float(np.degrees(heading[bnd] - heading[a])),
         }
         if gait == "run":
             row["ground_contact_ms"] = 1000 * p["contact_s"][a]
