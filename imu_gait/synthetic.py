@@ -247,12 +247,13 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
             "vertical_oscillation_cm": 100 * (z[a:bnd].max() - z[a:bnd].min()),
             "trunk_twist_deg": np.degrees(np.ptp(yaw[s0:a + 1])) if s0 is not None else np.nan,
             "heading_change_deg": np.degrees(heading[a] - heading[s0]) if s0 is not None else np.nan,
+            "step_heading_change_deg": np.degrees(heading[bnd] - heading[a]),   # this contact → the next
             "lateral_sway_cm": 100 * np.ptp(y[s0:a + 1]) if s0 is not None else np.nan,
             "forward_lean_deg": np.degrees(np.mean(pitch[a:bnd])) - base["lean_deg"],
             "pelvic_drop_deg": np.degrees(np.ptp(roll[a:bnd + 1])),
             "braking_mps": (vel_h[a, 0] - vel_h[a:mid, 0].min()),
             "speed_mps": float(np.mean(vel_h[a:bnd, 0])),
-            "step_length_m": float(x[bnd] - x[a]),
+            "step_length_m": float(x[bnd] - x[a]),          # along the (possibly curved) path
         }
         if gait == "run":
             row["ground_contact_ms"] = 1000 * p["contact_s"][a]

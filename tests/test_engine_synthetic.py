@@ -172,6 +172,35 @@ def test_pendulum_step_length_follows_the_model():
     assert np.nanmedian(np.abs(det["step_length_m"] - model)) < 0.03
 
 
+def _pendulum_m(d_m, h_m):
+    return (4.739 / 4) * 2 * np.sqrt(2 * h_m * d_m - d_m * d_m)     # Zijlstra & Hof with the Mobilise-D factor
+
+
+@pytest.mark.parametrize("mount", [(0, 0, 0), (40, 70, -20)])
+def test_pendulum_step_length_through_a_turn(mount):
+    """A 15-s curve at 60°/s (≈ 33° per step): each step's length is the pendulum's times cos(heading
+    change per step), measured from the gyro whatever the mounting; straight steps keep the plain model."""
+    rec, truth = synthesize_walk(70, seed=9, bounce_cm=4.0, mount_euler_deg=mount,
+                                 segments=[(25, {"turn_deg_per_s": 60}), (40, {"turn_deg_per_s": 0})], ramp_s=2.0)
+    res = imu_gait.analyze(rec, sensor_height_m=1.0)
+    det, tru = paired(res, truth)
+    plain = _pendulum_m(tru["vertical_oscillation_cm"].to_numpy() / 100, 1.0)
+    heading = tru["step_heading_change_deg"].to_numpy()
+    model = plain * np.cos(np.radians(heading))
+    err = det["step_length_m"].to_numpy() - model
+    turning = np.abs(heading) > 25
+    straight = np.abs(heading) < 1
+    assert turning.sum() >= 15 and straight.sum() >= 40
+    assert np.nanmedian(np.abs(err[turning])) < 0.03
+    assert np.nanmedian(np.abs(err[straight])) < 0.03
+    # the correction is larger than the tolerance: the uncorrected model would fail the check above
+    assert np.nanmedian(plain[turning] - model[turning]) > 0.08
+    # walking speed follows the shorter steps
+    ws = res.steps["walking_speed_mps"].to_numpy()
+    t = res.steps["time_s"].to_numpy()
+    assert np.nanmedian(ws[(t > 30) & (t < 38)]) < 0.9 * np.nanmedian(ws[(t > 50) & (t < 60)])
+
+
 def test_timestamp_jitter_and_irregular_sampling():
     rec, truth = synthesize_walk(90, fs_hz=200, jitter_s=0.0015, seed=10)
     res = imu_gait.analyze(rec)

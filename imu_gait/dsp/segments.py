@@ -47,11 +47,8 @@ class Segments:
     def ptp(self, v: np.ndarray) -> np.ndarray:
         return self.max(v) - self.min(v)
 
-    def sum(self, v: np.ndarray) -> np.ndarray:
-        return np.bincount(self.seg, weights=v, minlength=self.n)
-
     def mean(self, v: np.ndarray) -> np.ndarray:
-        return self.sum(v) / self.lengths
+        return np.bincount(self.seg, weights=v, minlength=self.n) / self.lengths
 
     def cumsum(self, v: np.ndarray) -> np.ndarray:
         """Cumulative sum restarting at each segment."""
@@ -70,6 +67,11 @@ class Segments:
         f, l = self.first(v), self.last(v)
         frac = self.pos / np.maximum(self.lengths - 1, 1)[self.seg]
         return v - (f[self.seg] + frac * (l - f)[self.seg])
+
+
+def integral(x: np.ndarray, segs: Segments, fs_hz: float) -> np.ndarray:
+    """Integral of x over each segment (e.g. the heading change from the yaw rate)."""
+    return np.add.reduceat(x[segs.idx], segs.offsets) / fs_hz if segs.n else np.empty(0)
 
 
 def integral_range(x: np.ndarray, segs: Segments, fs_hz: float) -> np.ndarray:
