@@ -166,7 +166,10 @@ def test_gaitimu_dropped_and_corrupt_packets_counted_exactly():
 
     async def main():
         async with EmulatedAir() as air:
-            sensor = await air.add(EmulatedGaitImu(speed=30, faults=faults))
+            # 5× real time, not 30×: the gap durations below are host times from the clock fit, whose
+            # first slope (3 s of sensor time) carries the event loop's scheduling noise × speed — at 30×
+            # a busy machine moved the third gap by > 2 ms
+            sensor = await air.add(EmulatedGaitImu(speed=5, faults=faults))
             async with open_stream("GaitIMU-E001", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
                                    **FAST) as stream:
                 blocks, events = await collect(stream, 100 * 10)
