@@ -26,6 +26,7 @@ from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .recording import G, Recording
 from .result import STEP_COLUMNS, AnalysisResult
+from .strain import evaluate_flags, steady_stride_cv_pct
 from .treadmill import TreadmillSchedule, mmss
 
 ENGINE_RATE_HZ = 100.0
@@ -589,9 +590,9 @@ class GaitEngine:
                 s[k] = float(q[1, j]) if n_ok[j] else float("nan")
                 if n_ok[j] >= 4:
                     s[k + "_iqr"] = [float(q[0, j]), float(q[2, j])]
-            st = m[:, keys.index("stride_time_s")]
-            st = st[np.isfinite(st)]
-            s["stride_time_cv_pct"] = float(100 * st.std(ddof=1) / st.mean()) if st.size > 3 else float("nan")
+            # the steady-walking, robust CV the pace rule judges (not the SD of every stride: turns,
+            # starts and stops and a few misplaced contacts would dominate it)
+            s["stride_time_cv_pct"] = steady_stride_cv_pct(steps)
             step_t = m[:, keys.index("step_time_s")]
             side = steps["side"].to_numpy()
             l = step_t[(side == "L") & np.isfinite(step_t)]
@@ -632,10 +633,6 @@ def _schedule_warnings(schedule: TreadmillSchedule | None, duration_s: float) ->
 
 
 def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: dict | None = None):
-    try:
-        from .strain import evaluate_flags
-    except ImportError:  # strain rules not installed yet
-        return [], pd.DataFrame()
     ctx = engine.context
     return evaluate_flags(steps, treadmill=ctx["treadmill"], belt_speed_mps=ctx["belt_speed_mps"],
                           incline_pct=ctx["incline_pct"], max_incline_pct=ctx["max_incline_pct"],

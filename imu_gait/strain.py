@@ -81,7 +81,7 @@ import pandas as pd
 from .result import STEP_COLUMNS, Flag
 from .treadmill import TreadmillSchedule, mmss as _mmss
 
-__all__ = ["evaluate_flags", "StrainConfig", "DISCLAIMER", "FLAG_INFO", "FLAG_IDS"]
+__all__ = ["evaluate_flags", "steady_stride_cv_pct", "StrainConfig", "DISCLAIMER", "FLAG_INFO", "FLAG_IDS"]
 
 DISCLAIMER = (
     "This report describes how you moved; it is not a diagnosis and cannot tell whether your back is "
@@ -698,6 +698,41 @@ def _steady_steps(st: pd.DataFrame, cfg: StrainConfig) -> np.ndarray:
     return (k >= 2 * e) & (left >= e) & ~_turning_steps(st, cfg)
 
 
+def _stride_ratio(t: np.ndarray, stride_s: np.ndarray, steady: np.ndarray, window_s: float,
+                  cfg: StrainConfig) -> np.ndarray:
+    """Steady strides relative to their local stride time (rolling median over ``window_s``), NaN
+    for the unsteady ones and for strides > ``stride_outlier_frac`` off (a missed or split contact)."""
+    ratio = stride_s / _rolling(t, stride_s, window_s, "median", cfg.min_periods)
+    with np.errstate(invalid="ignore"):
+        return np.where((np.abs(ratio - 1.0) < cfg.stride_outlier_frac) & steady, ratio, np.nan)
+
+
+def steady_stride_cv_pct(steps: pd.DataFrame, config: StrainConfig | None = None) -> float:
+    """Stride-time variability of a walk's steady walking, % — the statistic the pace rule judges,
+    over the whole walk: strides of steady steps (:func:`_steady_steps`: no turns when the heading
+    is known, no bout starts / stops) relative to their local median, 1.4826 × the median absolute
+    deviation. Steps of the walk's main gait only. NaN below ``min_periods_var`` steady strides."""
+    cfg = config or StrainConfig()
+    need = ("time_s", "stride_time_s", "step_time_s")
+    if len(steps) == 0 or any(c not in steps.columns for c in need):
+        return float("nan")
+    st = steps.sort_values("time_s", kind="stable").reset_index(drop=True)
+    st = st.assign(bout=st["bout"].fillna(0) if "bout" in st else 0,
+                   heading_change_deg=st["heading_change_deg"] if "heading_change_deg" in st else np.nan)
+    gait = st["gait"].astype(str).str.lower().str.startswith("run") if "gait" in st else pd.Series(False, index=st.index)
+    steady = _steady_steps(st, cfg) & (gait == (gait.mean() > 0.5)).to_numpy()
+    t = st["time_s"].to_numpy(float)
+    stride = st["stride_time_s"].to_numpy(float)
+    step = st["step_time_s"].to_numpy(float)
+    med_step = float(np.nanmedian(step)) if np.isfinite(step).any() else 0.55
+    ratio = _stride_ratio(t, stride, steady, max(cfg.smooth_s, 2 * cfg.smooth_strides * med_step), cfg)
+    ratio = ratio[np.isfinite(ratio)]
+    if ratio.size < cfg.min_periods_var:
+        return float("nan")
+    centre = float(np.median(ratio))
+    return float(1.4826 * np.median(np.abs(ratio - centre)) / centre * 100.0)
+
+
 def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: list[str],
                  fixed: dict | None = None):
     """Smoothed per-step series (per gait) and the per-gait baselines."""
@@ -750,8 +785,7 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         # (3.4 → 4.6 %; the MAD-based CV 2.6 %, the reference's own 2.6 %) — into the 5 % fallback
         sm = steady[m]
         with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = col["stride_time_s"] / _rolling(tg, col["stride_time_s"], w, "median", cfg.min_periods)
-            ratio = np.where((np.abs(ratio - 1.0) < cfg.stride_outlier_frac) & sm, ratio, np.nan)
+            ratio = _stride_ratio(tg, col["stride_time_s"], sm, w, cfg)
             centre = _rolling(tg, ratio, wv, "median", mp)
             mad = _rolling(tg, np.abs(ratio - centre), wv, "median", mp)
             out["stride_time_cv_pct"][m] = 1.4826 * mad / centre * 100.0

@@ -15,8 +15,7 @@ import pandas as pd
 import pytest
 
 from imu_gait.report import render_html, render_text, steps_frame, write_html, write_steps_csv
-from imu_gait.report.common import (build_overview, flag_evidence, fmt_clock, fmt_duration, metric_display,
-                                    stride_cv_pct)
+from imu_gait.report.common import build_overview, flag_evidence, fmt_clock, fmt_duration, metric_display
 from imu_gait.report.html import smoothed_series
 from imu_gait.report.text import print_summary
 from imu_gait.result import STEP_COLUMNS, AnalysisResult, Flag
@@ -97,13 +96,6 @@ def test_clock_and_duration_formats():
     assert fmt_duration(45.2) == "45 s"
     assert fmt_duration(125) == "2 min 05 s"
     assert fmt_duration(4380) == "1 h 13 min"
-
-
-def test_stride_cv_matches_definition():
-    x = np.array([1.10, 1.08, 1.12, 1.09, 1.11, np.nan])
-    expect = np.std(x[:5], ddof=1) / np.mean(x[:5]) * 100
-    assert stride_cv_pct(x) == pytest.approx(expect, rel=1e-12)
-    assert math.isnan(stride_cv_pct(np.array([1.0, 1.1])))
 
 
 def test_overview_numbers_match_the_steps(result):

@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from imu_gait.result import STEP_COLUMNS, Flag
-from imu_gait.strain import DISCLAIMER, FLAG_IDS, FLAG_INFO, StrainConfig, _steady_steps, evaluate_flags
+from imu_gait.strain import (DISCLAIMER, FLAG_IDS, FLAG_INFO, StrainConfig, _steady_steps, evaluate_flags,
+                             steady_stride_cv_pct)
 
 # per-step metric: (mean, per-step SD)
 BASE = {
@@ -165,6 +166,29 @@ def test_twist_and_sway_of_turning_strides_are_not_judged(seed):
     assert evaluate_flags(s)[0] == []
     s["heading_change_deg"] = np.nan
     assert ids(evaluate_flags(s)[0]) == ["trunk_twist_excess"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("jitter", [0.025, 0.05, 0.07])
+def test_steady_stride_cv_is_the_walks_own_variability(seed, jitter):
+    """Contacts with SD = jitter × step: stride CV = √2 · jitter / 2 (1.8, 3.5, 4.9 %), within ±10 %
+    (relative); with a turn every 16 s whose strides are far off (left out by their heading: a
+    quarter fewer strides) within ±15 %; without the heading (no gyro) the turns count, and show."""
+    truth = np.sqrt(2) * jitter / 2 * 100
+    steps = make_steps(seed=seed, jitter=jitter)
+    assert steady_stride_cv_pct(steps) == pytest.approx(truth, rel=0.10)
+    t = steps["time_s"].to_numpy().copy()
+    heading = steps["heading_change_deg"].to_numpy().copy()
+    for turn_s in np.arange(16.0, t[-1] - 5.0, 16.0):
+        i = int(np.searchsorted(t, turn_s))
+        t[i:i + 4] += [0.08, -0.12, 0.14, -0.06]
+        heading[i:i + 5] = [40, 80, 90, 80, 40]
+    s = retimed(steps, t)
+    s["heading_change_deg"] = heading
+    with_turns_left_out = steady_stride_cv_pct(s)
+    assert with_turns_left_out == pytest.approx(truth, rel=0.15)
+    s["heading_change_deg"] = np.nan
+    assert steady_stride_cv_pct(s) > 1.1 * with_turns_left_out
 
 
 def test_steady_steps_leave_out_bout_edges_and_turns():

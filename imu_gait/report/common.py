@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..result import STEP_COLUMNS, AnalysisResult, Flag
+from ..strain import steady_stride_cv_pct
 
 DISCLAIMER_TITLE = "This is not a diagnosis."
 DISCLAIMER = (
@@ -269,14 +270,6 @@ def _numeric(steps: pd.DataFrame, col: str) -> np.ndarray:
     return pd.to_numeric(steps[col], errors="coerce").to_numpy(dtype=float)
 
 
-def stride_cv_pct(stride_time_s: np.ndarray) -> float:
-    """Coefficient of variation of stride times, in percent (NaN below 5 strides)."""
-    x = stride_time_s[np.isfinite(stride_time_s)]
-    if x.size < 5 or np.mean(x) <= 0:
-        return float("nan")
-    return float(np.std(x, ddof=1) / np.mean(x) * 100.0)
-
-
 def _range_status(median: float, rng: tuple[float, float] | None) -> str:
     if rng is None:
         return "norange"
@@ -414,8 +407,8 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         c = _numeric(steps, "cadence_spm")
         cad = float(np.nanmedian(c)) if np.isfinite(c).any() else float("nan")
     cv = _f(s.get("stride_time_cv_pct"))
-    if math.isnan(cv) and len(steps):
-        cv = stride_cv_pct(_numeric(steps, "stride_time_s"))
+    if math.isnan(cv) and "stride_time_cv_pct" not in s and len(steps):   # a table without a summary
+        cv = steady_stride_cv_pct(steps)
 
     flags = sorted(result.flags or [], key=lambda f: (_f(f.start_s), f.id))
     return Overview(
@@ -432,14 +425,15 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
 
 
 def variability_note(cv_pct: float) -> str:
-    """Plain words for stride-time CV (healthy steady walking ≈ 4 %, Hausdorff)."""
+    """Plain words for the steady-walking stride-time CV (healthy steady walking ≈ 4 % or less,
+    Hausdorff; turns and bout starts / stops are already left out when the heading is known)."""
     if math.isnan(cv_pct):
-        return "too few strides to judge"
+        return "too little steady walking to judge"
     if cv_pct <= 4.0:
         return "steady (healthy steady walking ≈ 4 % or less)"
     if cv_pct <= 6.0:
-        return "a little uneven (steady walking ≈ 4 %); turns, stops and crowds raise it"
-    return "uneven (steady walking ≈ 4 %); real-life walking with turns and stops raises it"
+        return "a little uneven (healthy steady walking ≈ 4 % or less); crowds and rough ground raise it"
+    return "uneven (healthy steady walking ≈ 4 % or less); crowds, rough ground or shuffling raise it"
 
 
 def recording_line(ov: Overview) -> list[tuple[str, str]]:
