@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 from imu_gait.report import render_html, render_text, steps_frame, write_html, write_steps_csv
-from imu_gait.report.common import build_overview, flag_evidence, fmt_clock, fmt_duration, metric_display
+from imu_gait.report.common import (build_overview, flag_evidence, fmt_clock, fmt_duration, metric_display,
+                                    walking_line)
 from imu_gait.report.html import smoothed_series
 from imu_gait.report.text import print_summary
 from imu_gait.result import STEP_COLUMNS, AnalysisResult, Flag
@@ -112,6 +113,18 @@ def test_overview_numbers_match_the_steps(result):
     assert rows["cadence_spm"].status == "ok"
     assert rows["step_time_s"].median == pytest.approx(STEP_TIME_S * 1000, abs=5)   # shown in ms
     assert "ground_contact_ms" not in rows                                          # walking: not shown
+
+
+def test_stride_variability_line_says_when_it_was_not_judged(result):
+    """The walking lines give the steady-walking stride CV, or say plainly that there was too
+    little steady walking (here: every stride turning) — never a number from turns and stops."""
+    ov = build_overview(result)
+    lines = dict(walking_line(ov))
+    assert lines["Stride-time variability"].startswith(f"{ov.stride_cv_pct:.1f} % — ")
+    turning = result.steps.assign(heading_change_deg=90.0)
+    ov = build_overview(make_result(steps=turning))
+    assert math.isnan(ov.stride_cv_pct)
+    assert dict(walking_line(ov))["Stride-time variability"].startswith("not judged — too little steady walking")
 
 
 def test_range_notes_follow_gait_science_ranges():

@@ -466,6 +466,9 @@ def walking_line(ov: Overview) -> list[tuple[str, str]]:
         rows.append(("Cadence (overall)", f"{ov.cadence_spm:.0f} steps/min"))
     if math.isfinite(ov.stride_cv_pct):
         rows.append(("Stride-time variability", f"{ov.stride_cv_pct:.1f} % — {variability_note(ov.stride_cv_pct)}"))
+    elif ov.n_steps:
+        rows.append(("Stride-time variability", "not judged — too little steady walking (turns, starts and "
+                                                 "stops are left out)"))
     return rows
 
 
