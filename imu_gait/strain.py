@@ -687,15 +687,15 @@ def _turning_steps(st: pd.DataFrame, cfg: StrainConfig) -> np.ndarray:
     return near
 
 
-def _steady_steps(st: pd.DataFrame, cfg: StrainConfig) -> np.ndarray:
+def _steady_steps(st: pd.DataFrame, cfg: StrainConfig, turning: np.ndarray | None = None) -> np.ndarray:
     """Steps of steady walking, for step-timing variability: not in the first ``bout_edge_strides``
-    strides of a bout nor its last ``bout_edge_strides`` steps, and not turning (:func:`_turning_steps`).
-    Without heading values (no gyro) every step away from the bout edges counts."""
+    strides of a bout nor its last ``bout_edge_strides`` steps, and not turning (``turning``, else
+    :func:`_turning_steps`). Without heading values (no gyro) every step away from the bout edges counts."""
     grp = st.groupby("bout", sort=False)
     k = grp.cumcount().to_numpy()
     left = grp["bout"].transform("size").to_numpy() - 1 - k        # steps after this one in its bout
     e = cfg.bout_edge_strides
-    return (k >= 2 * e) & (left >= e) & ~_turning_steps(st, cfg)
+    return (k >= 2 * e) & (left >= e) & ~(_turning_steps(st, cfg) if turning is None else turning)
 
 
 def _stride_ratio(t: np.ndarray, stride_s: np.ndarray, steady: np.ndarray, window_s: float,
@@ -720,7 +720,8 @@ def steady_stride_cv_pct(steps: pd.DataFrame, config: StrainConfig | None = None
     st = st.assign(bout=st["bout"].fillna(0) if "bout" in st else 0,
                    heading_change_deg=st["heading_change_deg"] if "heading_change_deg" in st else np.nan)
     gait = st["gait"].astype(str).str.lower().str.startswith("run") if "gait" in st else pd.Series(False, index=st.index)
-    steady = _steady_steps(st, cfg) & (gait == (gait.mean() > 0.5)).to_numpy()
+    main_gait = gait.mean() > 0.5                                   # True: mostly running
+    steady = _steady_steps(st, cfg) & (gait == main_gait).to_numpy()
     t = st["time_s"].to_numpy(float)
     stride = st["stride_time_s"].to_numpy(float)
     step = st["step_time_s"].to_numpy(float)
@@ -746,8 +747,8 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         side_code = np.where(side == "L", 0, np.where(side == "R", 1, -1))
     else:
         side_code = (st.groupby("bout").cumcount().to_numpy() % 2)
-    steady = _steady_steps(st, cfg)
     turn_m = _turning_steps(st, cfg)
+    steady = _steady_steps(st, cfg, turn_m)
     base = {"values": {}, "end_s": {}, "has": {}, "settled": {}}
     fixed = fixed or {}
     for g in ("walk", "run"):
@@ -760,11 +761,11 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         dt_step = col["step_time_s"]
         med_step = np.nanmedian(dt_step) if np.isfinite(dt_step).any() else 0.55
         w = max(cfg.smooth_s, 2 * cfg.smooth_strides * med_step)
-        # one rolling call per window over all columns: pandas' per-call setup dominates otherwise
         # a turn swings the trunk sideways (the path's curvature, not sway) and bends the yaw a
         # stride's straight-line removal leaves as twist: those strides do not speak for either
         for k in _TURN_BLIND:
             col[k] = np.where(turn_m[m], np.nan, col[k])
+        # one rolling call per window over all columns: pandas' per-call setup dominates otherwise
         smoothed = _rolling_frame(tg, {k: col[k] for k in _METRICS}, w, cfg.min_periods)
         for k in _METRICS:
             out[k][m] = smoothed[k]
@@ -781,8 +782,8 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         # pace is not mistaken for irregular steps; strides > 25 % off (a missed or split contact, not
         # variability) are dropped. CV from the median absolute deviation (× 1.4826: the SD of normal
         # data): a contact estimated 100–200 ms off (5 % of IPOL's contacts are > 127 ms off) moves
-        # two strides and inflated the SD-based CV of healthy IPOL walks by 1.2 points on average
-        # (3.4 → 4.6 %; the MAD-based CV 2.6 %, the reference's own 2.6 %) — into the 5 % fallback
+        # two strides; per healthy IPOL trial the SD-based CV was 4.7 % (median) against the foot
+        # sensors' 3.5 % — into the 5 % fallback — the MAD-based one 2.6 % (benchmarks/flags_healthy.py)
         sm = steady[m]
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = _stride_ratio(tg, col["stride_time_s"], sm, w, cfg)
