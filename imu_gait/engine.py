@@ -26,7 +26,7 @@ from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .recording import G, Recording
 from .result import STEP_COLUMNS, AnalysisResult
-from .strain import evaluate_flags, steady_stride_cv_pct
+from .strain import evaluate_flags, steady_stride_cv_pct, without_turns
 from .treadmill import TreadmillSchedule, mmss
 
 ENGINE_RATE_HZ = 100.0
@@ -580,8 +580,9 @@ class GaitEngine:
                     "walking_speed_mps", "vertical_ratio_pct", "trunk_twist_deg", "forward_lean_deg", "lateral_sway_cm",
                     "pelvic_drop_deg", "braking_mps", "impact_g", "ground_contact_ms", "step_regularity",
                     "stride_regularity", "symmetry")
-            # one numpy pass over all metric columns (pandas per-column quantiles cost ~10 ms)
-            m = steps[list(keys)].to_numpy(dtype=float)
+            # one numpy pass over all metric columns (pandas per-column quantiles cost ~10 ms); twist and
+            # sway from the strides that do not turn (a turn bends the path, not the trunk)
+            m = without_turns(steps)[list(keys)].to_numpy(dtype=float)
             n_ok = np.isfinite(m).sum(axis=0)
             with np.errstate(all="ignore"), warnings_module.catch_warnings():
                 warnings_module.simplefilter("ignore", RuntimeWarning)

@@ -81,7 +81,7 @@ import pandas as pd
 from .result import STEP_COLUMNS, Flag
 from .treadmill import TreadmillSchedule, mmss as _mmss
 
-__all__ = ["evaluate_flags", "steady_stride_cv_pct", "StrainConfig", "DISCLAIMER", "FLAG_INFO", "FLAG_IDS"]
+__all__ = ["evaluate_flags", "steady_stride_cv_pct", "without_turns", "TURN_BLIND", "StrainConfig", "DISCLAIMER", "FLAG_INFO", "FLAG_IDS"]
 
 DISCLAIMER = (
     "This report describes how you moved; it is not a diagnosis and cannot tell whether your back is "
@@ -264,7 +264,8 @@ _METRICS = ("cadence_spm", "braking_mps", "step_length_m", "vertical_oscillation
             "step_regularity", "stride_regularity", "symmetry")
 _VAR_METRICS = ("stride_time_cv_pct", "step_time_asymmetry_pct", "step_time_asymmetry_lcb_pct",
                 "pelvic_drop_lr_diff_deg")
-_TURN_BLIND = ("lateral_sway_cm", "trunk_twist_deg")      # not judged on turning strides
+#: metrics a turn distorts (the path's bend, not the trunk): turning strides are left out of them
+TURN_BLIND = ("lateral_sway_cm", "trunk_twist_deg")
 _FATIGUE = ("cadence_spm", "vertical_oscillation_cm", "step_regularity", "forward_lean_deg", "lateral_sway_cm")
 
 #: metrics whose change is stated as a difference (°, percentage points, 0..1), not as a percentage
@@ -687,6 +688,22 @@ def _turning_steps(st: pd.DataFrame, cfg: StrainConfig) -> np.ndarray:
     return near
 
 
+def without_turns(steps: pd.DataFrame, config: StrainConfig | None = None) -> pd.DataFrame:
+    """The steps table with :data:`TURN_BLIND` metrics blanked (NaN) on turning strides and their
+    neighbours — for summaries of twist and sway that describe the trunk, not the route. Unchanged
+    without heading values (no gyro) or without a ``bout`` column."""
+    if not len(steps) or "heading_change_deg" not in steps or "bout" not in steps:
+        return steps
+    turning = _turning_steps(steps.assign(bout=steps["bout"].fillna(0)), config or StrainConfig())
+    if not turning.any():
+        return steps
+    out = steps.copy()
+    for k in TURN_BLIND:
+        if k in out:
+            out.loc[turning, k] = np.nan
+    return out
+
+
 def _steady_steps(st: pd.DataFrame, cfg: StrainConfig, turning: np.ndarray | None = None) -> np.ndarray:
     """Steps of steady walking, for step-timing variability: not in the first ``bout_edge_strides``
     strides of a bout nor its last ``bout_edge_strides`` steps, and not turning (``turning``, else
@@ -763,7 +780,7 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         w = max(cfg.smooth_s, 2 * cfg.smooth_strides * med_step)
         # a turn swings the trunk sideways (the path's curvature, not sway) and bends the yaw a
         # stride's straight-line removal leaves as twist: those strides do not speak for either
-        for k in _TURN_BLIND:
+        for k in TURN_BLIND:
             col[k] = np.where(turn_m[m], np.nan, col[k])
         # one rolling call per window over all columns: pandas' per-call setup dominates otherwise
         smoothed = _rolling_frame(tg, {k: col[k] for k in _METRICS}, w, cfg.min_periods)

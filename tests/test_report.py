@@ -127,6 +127,23 @@ def test_stride_variability_line_says_when_it_was_not_judged(result):
     assert dict(walking_line(ov))["Stride-time variability"].startswith("not judged — too little steady walking")
 
 
+def test_twist_and_sway_medians_leave_out_turning_strides(result):
+    """A fifth of the strides turn (heading 60°) with twice the twist and sway: the key-metric medians
+    are those of the other strides; the rest of the table is unchanged."""
+    steps = result.steps.copy()
+    turning = np.zeros(len(steps), bool)
+    turning[10::15] = True
+    steps["heading_change_deg"] = np.where(turning, 60.0, 1.0)
+    near = turning | np.r_[False, turning[:-1]] | np.r_[turning[1:], False]   # and their neighbours
+    for k in ("trunk_twist_deg", "lateral_sway_cm"):
+        steps.loc[near, k] *= 2.0
+    rows = {r.column: r for r in build_overview(make_result(steps=steps)).metrics}
+    for k in ("trunk_twist_deg", "lateral_sway_cm"):
+        assert rows[k].median == pytest.approx(np.nanmedian(steps.loc[~near, k]))
+        assert rows[k].median < np.nanmedian(steps[k])          # the turns would have raised it
+    assert rows["cadence_spm"].median == pytest.approx(np.nanmedian(steps["cadence_spm"]))
+
+
 def test_range_notes_follow_gait_science_ranges():
     slow = make_result(step_time_s=0.65)      # 92 spm, below walking 100–120
     rows = {r.column: r for r in build_overview(slow).metrics}

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..result import STEP_COLUMNS, AnalysisResult, Flag
-from ..strain import steady_stride_cv_pct
+from ..strain import steady_stride_cv_pct, without_turns
 
 DISCLAIMER_TITLE = "This is not a diagnosis."
 DISCLAIMER = (
@@ -297,8 +297,10 @@ def _range_note(info: MetricInfo, median: float, rng: tuple[float, float] | None
 
 
 def metric_rows(steps: pd.DataFrame, *, has_gyro: bool | None, gait: str) -> list[MetricRow]:
-    """Median, interquartile range and a range note for each metric worth showing."""
+    """Median, interquartile range and a range note for each metric worth showing (twist and sway
+    over the strides that do not turn, :func:`~imu_gait.strain.without_turns`)."""
     rows: list[MetricRow] = []
+    steps = without_turns(steps)
     for info in METRICS:
         if info.running_only and gait != "run":
             continue

@@ -440,7 +440,9 @@ def _metrics_table(ov: Overview) -> str:
         f"<tr><td>{_e(r.label)}</td><td class='num'>{_e(r.value_text())}</td>"
         f"<td class='num'>{_e(r.spread_text())}</td><td class='note {r.status}'>{_e(r.note)}</td></tr>"
         for r in ov.metrics)
-    return f"<table class='metrics'>{head}{body}</table>"
+    caption = ("<caption>Trunk twist and side sway leave out turning strides (a turn bends the path, "
+               "not the trunk).</caption>" if ov.has_gyro else "")
+    return f"<table class='metrics'>{caption}{head}{body}</table>"
 
 
 def _flag_cards(ov: Overview) -> str:

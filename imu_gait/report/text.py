@@ -73,7 +73,7 @@ def summary_renderable(result: AnalysisResult, recording: Any = None) -> Group:
     if ov.walking_found:
         parts += [Text("Walking", style="bold underline"), _facts(walking_line(ov)), Text(""),
                   Text("Key metrics", style="bold underline"),
-                  Text("  median of all steps; middle half = 25th–75th percentile", style="dim"),
+                  Text("  median of all steps (twist, sway: not turning); middle half = 25th–75th pct.", style="dim"),
                   Padding(_metrics_table(ov), (0, 0, 0, 2)), Text("")]
         if ov.flags:
             n_ids = len(flag_groups(ov.flags))
