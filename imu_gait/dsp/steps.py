@@ -38,8 +38,9 @@ class StepParams:
     half_rhythm_relative_prominence: float = 0.5  # … rising ≥ this × median is a missed step
     half_rhythm_regularity: float = 0.5         # … and at any step time when the signal repeats at
     # ½ step this well (s4 autocorrelation over the last steps): the bout locked onto strides, as
-    # after a quick walk → run change (the running stride ≈ the walking step). Tuned: 0.6–0.9 on
-    # locked running (synthetic, adeptdata hip); walking at ½ step is anti-phase (< 0)
+    # after a quick walk → run change (the running stride ≈ the walking step). Tuned: the re-locks
+    # happened at 0.56 (adeptdata hip sprint) and 0.50–0.83 (synthetic walk → run); ½-step
+    # candidates during walking on adeptdata gave −0.53 … −0.22 (anti-phase)
     start_relative_prominence: float = 0.36  # starting run: each rise ≥ this × the run's median
     # (the weight shift before the first step rises 0.07–0.39× a real step on the IPOL walks)
     first_step_min_ratio: float = 0.8  # a bout's first step lasts ≥ this × the steady step:
