@@ -602,7 +602,7 @@ class GaitEngine:
             s["gait"] = "run" if s["running_fraction"] > 0.5 else "walk"
             s["cadence_walking_spm"] = s["cadence_spm"]
         if not self.has_gyro:
-            warnings.append("no gyroscope: trunk twist and pelvic drop cannot be measured; "
+            warnings.append("no gyroscope: trunk twist, pelvic drop and turns cannot be measured; "
                             "steps, cadence, bounce, lean and sway come from the accelerometer alone")
         if not self.sensor_height_given and not self.context.get("belt_speed_mps") and not (
                 self.treadmill_schedule is not None and np.isfinite(self.treadmill_schedule.belt_speed_mps).all()):

@@ -27,6 +27,7 @@ STEP_COLUMNS: dict[str, str] = {
     "vertical_ratio_pct": "vertical oscillation / step length × 100",
     "walking_speed_mps": "step_length_m / that step's duration (the step from this contact to the next); on a treadmill the belt speed",
     "trunk_twist_deg": "trunk yaw range over the stride ending at this contact (needs a gyro)",
+    "heading_change_deg": "change of walking direction over the stride ending at this contact, + = to the left (needs a gyro)",
     "forward_lean_deg": "trunk pitch vs the reference posture, + = forward",
     "lateral_sway_cm": "side-to-side trunk excursion over the stride ending at this contact",
     "pelvic_drop_deg": "trunk roll range during the step from this contact to the next (needs a gyro)",
@@ -39,7 +40,7 @@ STEP_COLUMNS: dict[str, str] = {
 }
 
 #: Metrics that only exist with a gyroscope.
-GYRO_METRICS = ("trunk_twist_deg", "pelvic_drop_deg")
+GYRO_METRICS = ("trunk_twist_deg", "pelvic_drop_deg", "heading_change_deg")
 
 
 @dataclass

@@ -47,6 +47,7 @@ DEFAULTS: dict[str, float] = {
     "nod_deg": 2.0,          # pitch oscillation per step
     "run": 0.0,              # 0 walking, 1 running (gait="run" sets 1); in between: a blend of the two
     "side_load": 0.0,        # one-sided sensor (left hip): left contacts load it (1 + k)×, right ≈ (1 − k)×
+    "turn_deg_per_s": 0.0,   # change of walking direction (+ = to the left): curves and turns
 }
 
 
@@ -222,12 +223,15 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     roll = np.radians(p["drop_deg"] / 2) * np.cos(two_pi * phase_stride) * env
     pitch = np.radians(p["lean_deg"] + (p["nod_deg"] / 2) * np.cos(two_pi * phase_step) * env)
 
+    # heading: the walking direction turns at turn_deg_per_s; x / y above are along / across it
+    heading = np.cumsum(np.radians(p["turn_deg_per_s"]) * env) / fine_fs
     pos = np.stack([x, y, z], axis=1)
-    vel = np.gradient(pos, 1 / fine_fs, axis=0)
+    vel_h = np.gradient(pos, 1 / fine_fs, axis=0)                  # along / across the path, up
+    vel = np.einsum("nij,nj->ni", _rot_z(heading), vel_h)           # world
     acc_w = np.gradient(vel, 1 / fine_fs, axis=0)
     if a_z is not None:
         acc_w[:, 2] = a_z
-    R = _rot_z(yaw) @ _rot_y(pitch) @ _rot_x(roll)       # world ← body
+    R = _rot_z(heading + yaw) @ _rot_y(pitch) @ _rot_x(roll)       # world ← body
     M = mount_matrix(mount_euler_deg)                      # body ← sensor
     Rs = R @ M                                             # world ← sensor
     f_world = acc_w + np.array([0.0, 0.0, G])
@@ -262,12 +266,14 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
             "cadence_spm": 60.0 / (ic[i] - ic[i - 1]),
             "vertical_oscillation_cm": 100 * (z[a:bnd].max() - z[a:bnd].min()),
             "trunk_twist_deg": np.degrees(np.ptp(yaw[s0:a + 1])) if s0 is not None else np.nan,
+            "heading_change_deg": np.degrees(heading[a] - heading[s0]) if s0 is not None else np.nan,
+            "step_heading_change_deg": np.degrees(heading[bnd] - heading[a]),   # this contact → the next
             "lateral_sway_cm": 100 * np.ptp(y[s0:a + 1]) if s0 is not None else np.nan,
             "forward_lean_deg": np.degrees(np.mean(pitch[a:bnd])) - base["lean_deg"],
             "pelvic_drop_deg": np.degrees(np.ptp(roll[a:bnd + 1])),
-            "braking_mps": (vel[a, 0] - vel[a:mid, 0].min()),
-            "speed_mps": float(np.mean(vel[a:bnd, 0])),
-            "step_length_m": float(x[bnd] - x[a]),
+            "braking_mps": (vel_h[a, 0] - vel_h[a:mid, 0].min()),
+            "speed_mps": float(np.mean(vel_h[a:bnd, 0])),
+            "step_length_m": float(x[bnd] - x[a]),          # along the (possibly curved) path
         }
         row["gait"] = "run" if w_run[a] >= 0.5 else "walk"
         if w_run[a] >= 0.5:

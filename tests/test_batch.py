@@ -12,6 +12,8 @@ import imu_gait
 from imu_gait.strain import FLAG_IDS
 from imu_gait.batch import find_recordings, run_batch
 from imu_gait.cli import main
+from imu_gait.io.native import write_native
+from imu_gait.synthetic import synthesize_walk
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -94,18 +96,15 @@ def test_parallel_jobs_give_the_same_table_in_input_order(folder, tmp_path):
 
 
 def test_flag_minutes_per_pattern_in_the_table(tmp_path):
-    """A synthetic walk that leans 12° further forward from 3:20 on is flagged forward_lean for
-    its last ~1.5 min; the table's minutes are the analysis's. (This used the Oxford back-pocket
-    walk's pace_too_fast flag, which came from per-step cadence flipping between the two feet's
-    step times — a pocket phone is one-sided — and is gone since cadence is taken per stride.)"""
-    from imu_gait.io.native import write_native
-    from imu_gait.synthetic import synthesize_walk
-    rec, _ = synthesize_walk(300, seed=3, segments=[(200.0, {"lean_deg": 12.0})])
-    src = tmp_path / "leaning.csv"
+    """A 10-minute walk leaning 9° forward from 5:00 to 8:00 (synthetic, written as a native CSV):
+    its forward-lean minutes in the table are those of its own analysis, the other patterns 0."""
+    rec, _ = synthesize_walk(600, seed=1, step_jitter=0.012, segments=[(300.0, {"lean_deg": 9.0}),
+                                                                        (480.0, {"lean_deg": 0.0})])
+    src = tmp_path / "lean.csv"
     write_native(src, rec)
     ref = imu_gait.analyze(imu_gait.read(src))
     expected = sum(f.end_s - f.start_s for f in ref.flags if f.id == "forward_lean") / 60
-    assert expected > 1.0
+    assert expected > 2.0
     out = tmp_path / "s.csv"
     run_batch([src], out)
     row = read_table(out)[0]

@@ -21,6 +21,7 @@ TOL = {
     "lateral_sway_cm": 0.5,          # cm
     "pelvic_drop_deg": 1.0,          # deg
     "braking_mps": 0.03,             # m/s
+    "heading_change_deg": 2.0,       # deg (a straight walk: ≈ 0)
 }
 IC_TOL_S = 0.04                      # contact timing, per step
 
@@ -66,6 +67,22 @@ def test_metric_matches_truth_at_any_mounting(walk, metric):
     assert ok.sum() > 0.9 * len(det) - 4, f"{metric}: too many missing values"
     err = np.abs(det.loc[ok, metric].to_numpy() - tru.loc[ok, metric].to_numpy())
     assert np.median(err) <= TOL[metric], f"{metric}: median |error| {np.median(err):.3f} > {TOL[metric]}"
+
+
+@pytest.mark.parametrize("mount", ["upright", "sideways_on_chest", "arbitrary"])
+def test_heading_change_through_turns(mount):
+    """A U-turn (90°/s for 2 s) and a gentle curve (−20°/s): the heading change per stride within
+    ±2° of truth (per step, worst case), and no step lost or invented by turning."""
+    rec, truth = synthesize_walk(90, mount_euler_deg=MOUNTS[mount], seed=3, ramp_s=1.0,
+                                 segments=[(30, {"turn_deg_per_s": 90}), (32, {"turn_deg_per_s": 0}),
+                                           (60, {"turn_deg_per_s": -20})])
+    res = imu_gait.analyze(rec)
+    pairs, fp, fn = match_events(res.steps["time_s"].to_numpy(), truth.ic_times_s, tol_s=0.25)
+    assert len(fp) == 0 and len(fn) <= 1
+    det, tru = paired(res, truth)
+    ok = np.isfinite(det["heading_change_deg"]) & np.isfinite(tru["heading_change_deg"])
+    assert ok.sum() > 0.9 * len(det) and tru["heading_change_deg"].max() > 80
+    assert np.abs(det["heading_change_deg"] - tru["heading_change_deg"])[ok].max() < 2.0
 
 
 def test_lean_change_is_seen_in_the_right_direction(walk):
@@ -153,6 +170,35 @@ def test_pendulum_step_length_follows_the_model():
     d = tru["vertical_oscillation_cm"] / 100
     model = (4.739 / 4) * 2 * np.sqrt(2 * 1.0 * d - d * d)     # Zijlstra & Hof with the Mobilise-D factor
     assert np.nanmedian(np.abs(det["step_length_m"] - model)) < 0.03
+
+
+def _pendulum_m(d_m, h_m):
+    return (4.739 / 4) * 2 * np.sqrt(2 * h_m * d_m - d_m * d_m)     # Zijlstra & Hof with the Mobilise-D factor
+
+
+@pytest.mark.parametrize("mount", [(0, 0, 0), (40, 70, -20)])
+def test_pendulum_step_length_through_a_turn(mount):
+    """A 15-s curve at 60°/s (≈ 33° per step): each step's length is the pendulum's times cos(heading
+    change per step), measured from the gyro whatever the mounting; straight steps keep the plain model."""
+    rec, truth = synthesize_walk(70, seed=9, bounce_cm=4.0, mount_euler_deg=mount,
+                                 segments=[(25, {"turn_deg_per_s": 60}), (40, {"turn_deg_per_s": 0})], ramp_s=2.0)
+    res = imu_gait.analyze(rec, sensor_height_m=1.0)
+    det, tru = paired(res, truth)
+    plain = _pendulum_m(tru["vertical_oscillation_cm"].to_numpy() / 100, 1.0)
+    heading = tru["step_heading_change_deg"].to_numpy()
+    model = plain * np.cos(np.radians(heading))
+    err = det["step_length_m"].to_numpy() - model
+    turning = np.abs(heading) > 25
+    straight = np.abs(heading) < 1
+    assert turning.sum() >= 15 and straight.sum() >= 40
+    assert np.nanmedian(np.abs(err[turning])) < 0.03
+    assert np.nanmedian(np.abs(err[straight])) < 0.03
+    # the correction is larger than the tolerance: the uncorrected model would fail the check above
+    assert np.nanmedian(plain[turning] - model[turning]) > 0.08
+    # walking speed follows the shorter steps
+    ws = res.steps["walking_speed_mps"].to_numpy()
+    t = res.steps["time_s"].to_numpy()
+    assert np.nanmedian(ws[(t > 30) & (t < 38)]) < 0.9 * np.nanmedian(ws[(t > 50) & (t < 60)])
 
 
 def test_timestamp_jitter_and_irregular_sampling():

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from imu_gait.result import STEP_COLUMNS, Flag
-from imu_gait.strain import DISCLAIMER, FLAG_IDS, FLAG_INFO, StrainConfig, evaluate_flags
+from imu_gait.strain import DISCLAIMER, FLAG_IDS, FLAG_INFO, StrainConfig, _steady_steps, evaluate_flags
 
 # per-step metric: (mean, per-step SD)
 BASE = {
@@ -70,8 +70,9 @@ def make_steps(duration_s=600.0, cadence_spm=110.0, *, seed=0, changes=(), gait=
     df["walking_speed_mps"] = df["step_length_m"] / df["step_time_s"].shift(-1)   # the step to the next contact
     df["symmetry"] = df["step_regularity"] / df["stride_regularity"]
     df["ground_contact_ms"] = np.nan
+    df["heading_change_deg"] = 2.0 * rng.standard_normal(n)     # straight walking: a few degrees per stride
     if not gyro:
-        df[["trunk_twist_deg", "pelvic_drop_deg"]] = np.nan
+        df[["trunk_twist_deg", "pelvic_drop_deg", "heading_change_deg"]] = np.nan
     return df[list(STEP_COLUMNS)]
 
 
@@ -115,6 +116,91 @@ def test_missed_steps_raise_no_flag(seed):
     s["side"] = np.where(np.arange(len(s)) % 2 == 0, "L", "R")     # the engine keeps alternating labels
     assert (s["step_time_s"] > 0.9).sum() >= 20
     assert evaluate_flags(s)[0] == []
+
+
+def retimed(steps: pd.DataFrame, t: np.ndarray) -> pd.DataFrame:
+    """The table with new contact times (step / stride times and cadence recomputed)."""
+    s = steps.copy()
+    s["time_s"] = t
+    s["step_time_s"] = np.r_[np.nan, np.diff(t)]
+    s["stride_time_s"] = np.r_[np.nan, np.nan, t[2:] - t[:-2]]
+    s["cadence_spm"] = 60.0 / s["step_time_s"]
+    return s
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_turning_strides_are_left_out_of_step_timing(seed):
+    """After 5 minutes straight, a turn every 8 s (a winding path): five strides of 40–90° heading
+    change each, with contacts up to 140 ms off the rhythm (slowing, pivoting, pushing off). Turning
+    is not irregular walking; with the heading left out (no gyro) the same table raises the flag."""
+    steps = make_steps(seed=seed)
+    t = steps["time_s"].to_numpy().copy()
+    heading = steps["heading_change_deg"].to_numpy().copy()
+    for turn_s in np.arange(308.0, t[-1] - 5.0, 8.0):
+        i = int(np.searchsorted(t, turn_s))
+        t[i:i + 4] += [0.08, -0.12, 0.14, -0.06]
+        heading[i:i + 5] = [40, 80, 90, 80, 40]
+    s = retimed(steps, t)
+    s["heading_change_deg"] = heading
+    assert evaluate_flags(s)[0] == []
+    s["heading_change_deg"] = np.nan
+    assert "pace_too_fast" in ids(evaluate_flags(s)[0])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_twist_and_sway_of_turning_strides_are_not_judged(seed):
+    """From 5:04 to 8:00 a turn every 4 s (a winding path): the five strides around each turn show
+    1.6× the twist and 1.8× the sway (the bend of the path, not of the trunk). Quiet with the heading
+    known; with it unknown (no gyro) the same numbers read as excess twist."""
+    s = make_steps(seed=seed)
+    t = s["time_s"].to_numpy()
+    heading = s["heading_change_deg"].to_numpy().copy()
+    twist, sway = s["trunk_twist_deg"].to_numpy().copy(), s["lateral_sway_cm"].to_numpy().copy()
+    for turn_s in np.arange(304.0, 480.0, 4.0):
+        i = int(np.searchsorted(t, turn_s))
+        heading[i:i + 3] = [50, 90, 50]
+        twist[i - 1:i + 4] *= 1.6
+        sway[i - 1:i + 4] *= 1.8
+    s["heading_change_deg"], s["trunk_twist_deg"], s["lateral_sway_cm"] = heading, twist, sway
+    assert evaluate_flags(s)[0] == []
+    s["heading_change_deg"] = np.nan
+    assert ids(evaluate_flags(s)[0]) == ["trunk_twist_excess"]
+
+
+def test_steady_steps_leave_out_bout_edges_and_turns():
+    """Which steps step-timing variability uses: not a bout's first two strides (steps 0–3: speeding
+    up) nor its last two steps (slowing down), not a turning stride (|heading change| ≥ 15°) nor
+    the steps next to it in the same bout; without heading values, only the bout edges go."""
+    n = 12
+    s = pd.DataFrame({"bout": np.r_[np.zeros(n), np.ones(n)],
+                      "heading_change_deg": np.r_[np.zeros(n), np.zeros(n)]})
+    s.loc[7, "heading_change_deg"] = -20.0         # a turn in the first bout
+    s.loc[n + 4, "heading_change_deg"] = 14.0      # a curve, not a turn
+    steady = _steady_steps(s, StrainConfig())
+    assert np.flatnonzero(steady).tolist() == [4, 5, 9] + [n + k for k in range(4, n - 2)]
+    s["heading_change_deg"] = np.nan
+    assert np.flatnonzero(_steady_steps(s, StrainConfig())).tolist() == \
+        list(range(4, n - 2)) + [n + k for k in range(4, n - 2)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_contact_outliers_do_not_look_like_irregular_walking(seed):
+    """From minute 5, one contact in 20 is estimated 150 ms off (what a trunk sensor's detector does on
+    some people): the stride-time CV is judged robustly (median absolute deviation), so this is not
+    'pace too fast' — although the SD of the strides crosses the rule's threshold."""
+    steps = make_steps(seed=seed)
+    rng = np.random.default_rng(seed)
+    t = steps["time_s"].to_numpy().copy()
+    late = (t > 300) & (rng.random(t.size) < 0.05)
+    t[late] += 0.15 * rng.choice([-1, 1], late.sum())
+    s = retimed(steps, t)
+    stride = s["stride_time_s"].to_numpy()
+    after = stride[(t > 300) & np.isfinite(stride)]
+    after = after[np.abs(after / np.median(after) - 1) < 0.25]
+    flags, tl = evaluate_flags(s)
+    base_cv = tl.attrs["baselines"]["walk"]["stride_time_cv_pct"]
+    assert 100 * after.std() / after.mean() > max(1.5 * base_cv, base_cv + 1.0)   # SD-based: would fire
+    assert flags == []
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -69,6 +69,11 @@ class Segments:
         return v - (f[self.seg] + frac * (l - f)[self.seg])
 
 
+def integral(x: np.ndarray, segs: Segments, fs_hz: float) -> np.ndarray:
+    """Integral of x over each segment (e.g. the heading change from the yaw rate)."""
+    return np.add.reduceat(x[segs.idx], segs.offsets) / fs_hz if segs.n else np.empty(0)
+
+
 def integral_range(x: np.ndarray, segs: Segments, fs_hz: float) -> np.ndarray:
     """Range (max − min) of the integral of x within each segment, linear drift removed.
 

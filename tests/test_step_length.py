@@ -1,0 +1,82 @@
+"""Pendulum step length (imu_gait.dsp.metrics.step_rows) on constructed body signals: the parts of
+the trunk's vertical motion that are not the vault, and turning steps."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from imu_gait.dsp.metrics import PENDULUM_K, BodySignals, heading_change_per_step_deg, step_rows, turn_factor
+
+FS = 100.0
+STEP_S = 0.55
+
+
+def _signals(z_m: np.ndarray, yaw_rate: np.ndarray | None = None) -> BodySignals:
+    n = z_m.size
+    a_v = np.gradient(np.gradient(z_m, 1 / FS), 1 / FS)
+    zero = np.zeros(n)
+    return BodySignals(FS, a_v, zero, zero, yaw_rate, zero, zero, z_m=z_m)
+
+
+def _contacts(n_steps: int):
+    ic = 100 + np.arange(n_steps) * STEP_S * FS
+    prev = np.r_[np.nan, ic[:-1]]
+    prev2 = np.r_[np.nan, np.nan, ic[:-2]]
+    nxt = np.r_[ic[1:], np.nan]
+    return ic, prev, prev2, nxt
+
+
+def _bounce(n: int, d_m: float) -> np.ndarray:
+    t = np.arange(n) / FS
+    return -(d_m / 2) * np.cos(2 * np.pi * (t - 1.0) / STEP_S)     # low point at each contact
+
+
+def _rows(sig, n_steps, belt=None):
+    ic, prev, prev2, nxt = _contacts(n_steps)
+    return step_rows(sig, ic, prev, prev2, nxt, has_gyro=sig.yaw_rate is not None, sensor_height_m=1.0,
+                     belt_speed_mps=belt)
+
+
+def test_height_drift_within_a_step_is_not_vault():
+    """The trunk sinking 2 cm per step on top of a 3-cm bounce (what the high-pass leaves of slow trunk
+    motion): the step length stays the pendulum's for the 3-cm bounce. Without the drift removal the
+    2-cm drift would add ≈ 0.2 m per step."""
+    n = 1600
+    bounce = _bounce(n, 0.03)
+    drift = -0.02 / STEP_S * np.arange(n) / FS
+    level = _rows(_signals(bounce), 20)["step_length_m"][:-1]
+    sinking = _rows(_signals(bounce + drift), 20)["step_length_m"][:-1]
+    expected = PENDULUM_K * 2 * np.sqrt(2 * 1.0 * 0.03 - 0.03 ** 2)
+    np.testing.assert_allclose(level, expected, rtol=0.02)
+    np.testing.assert_allclose(sinking, expected, rtol=0.02)
+
+
+@pytest.mark.parametrize("turn_deg_per_step", [0.0, 30.0, -60.0, 120.0])
+def test_turning_steps_are_shortened_by_the_heading_change(turn_deg_per_step):
+    n = 1600
+    yaw_rate = np.full(n, np.radians(turn_deg_per_step) / STEP_S)
+    # trunk twist at stride frequency (±6°) must cancel out of the heading change
+    t = np.arange(n) / FS
+    yaw_rate += np.radians(6) * (2 * np.pi / (2 * STEP_S)) * np.cos(2 * np.pi * t / (2 * STEP_S))
+    sig = _signals(_bounce(n, 0.03), yaw_rate)
+    ic, _, _, nxt = _contacts(20)
+    dur = np.where(np.isfinite(nxt), nxt - ic, STEP_S * FS)
+    heading = heading_change_per_step_deg(sig, ic, nxt, dur)
+    np.testing.assert_allclose(heading[:-1], turn_deg_per_step, atol=0.5)
+    plain = PENDULUM_K * 2 * np.sqrt(2 * 1.0 * 0.03 - 0.03 ** 2)
+    expected = plain * max(np.cos(np.radians(turn_deg_per_step)), 0.0) if abs(turn_deg_per_step) < 90 else 0.0
+    rows = _rows(sig, 20)
+    np.testing.assert_allclose(rows["step_length_m"][:-1], expected, atol=0.01 * plain)
+
+
+def test_turn_factor():
+    np.testing.assert_allclose(turn_factor(np.array([0.0, 60.0, -60.0, 90.0, 180.0])), [1.0, 0.5, 0.5, 0.0, 0.0],
+                               atol=1e-12)
+
+
+def test_belt_speed_step_length_ignores_turning_and_drift():
+    """On a treadmill the step length is belt speed × step time, exactly, whatever the trunk does."""
+    n = 1600
+    sig = _signals(_bounce(n, 0.03) - 0.01 * np.arange(n) / FS, np.full(n, 1.0))
+    rows = _rows(sig, 20, belt=1.3)
+    np.testing.assert_allclose(rows["step_length_m"][1:], 1.3 * STEP_S, rtol=1e-9)
