@@ -21,7 +21,7 @@ STEP_COLUMNS: dict[str, str] = {
     "side": "'L' or 'R' when the signal allows, else ''",
     "step_time_s": "time from the previous initial contact (NaN for the first step of a bout)",
     "stride_time_s": "time from the same foot's previous contact (NaN for the first two steps)",
-    "cadence_spm": "60 / step_time_s",
+    "cadence_spm": "steps per minute over the stride ending at this contact: 120 / stride_time_s (60 / step_time_s at a bout's second step)",
     "vertical_oscillation_cm": "trunk vertical excursion (max - min) during the step from this contact to the next",
     "step_length_m": "inverted-pendulum model (Zijlstra & Hof, Mobilise-D factor) on the trunk's vertical displacement (high-passed as Mobilise-D does) during the step from this contact to the next, or on a treadmill exactly belt speed × step_time_s",
     "vertical_ratio_pct": "vertical oscillation / step length × 100",

@@ -12,7 +12,9 @@ Body frame: x = AP (forward), y = ML (left), z = V (up). World: the subject walk
 Model, per step (phase φ ∈ [0, 1) from one initial contact to the next):
 - vertical: walking — a cosine with its low point just after contact plus a short impact
   transient; running — ballistic flight (free fall) and a half-sine contact force, so the
-  ground contact time is known;
+  ground contact time is known; ``run`` between 0 and 1 blends the two positions (a walk → run
+  transition when a segment changes it); ``side_load`` makes a one-sided sensor (on the left
+  hip) that feels its own leg's contacts more than the other leg's;
 - forward speed: an oscillation at step frequency whose fall after contact is the braking;
 - lateral: a sine at stride frequency (the trunk moves over the stance foot);
 - yaw (twist) at stride frequency, roll (pelvic drop) at stride frequency, pitch (lean) =
@@ -43,6 +45,8 @@ DEFAULTS: dict[str, float] = {
     "impact_mps2": 4.0,      # loading transient after contact (walking), m/s²
     "contact_s": 0.25,       # ground contact time (running)
     "nod_deg": 2.0,          # pitch oscillation per step
+    "run": 0.0,              # 0 walking, 1 running (gait="run" sets 1); in between: a blend of the two
+    "side_load": 0.0,        # one-sided sensor (left hip): left contacts load it (1 + k)×, right ≈ (1 − k)×
     "turn_deg_per_s": 0.0,   # change of walking direction (+ = to the left): curves and turns
 }
 
@@ -122,7 +126,7 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     base.update(params)
     if gait == "run":
         base.update({k: v for k, v in {"cadence_spm": 170.0, "bounce_cm": 8.0, "speed_mps": 3.0,
-                                        "braking_mps": 0.25}.items() if k not in params})
+                                        "braking_mps": 0.25, "run": 1.0}.items() if k not in params})
 
     over = 10  # oversampling for exact derivatives of the kinematics
     fine_fs = fs_hz * over
@@ -169,28 +173,44 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
 
     two_pi = 2 * np.pi
     # --- vertical displacement z (m)
-    if gait == "run":
+    w_run = np.clip(p["run"], 0.0, 1.0)
+    # one-sided sensor: contact k (even = left) loads it by gain_k. Right contacts get
+    # 1 − k·T_left/T_right so that each stride's impulse stays body weight × stride time (else
+    # step-time jitter would make the trunk drift up or down stride after stride)
+    T_steps = np.diff(ics)
+    k_side = p["side_load"][np.clip(((ics[:-1] - t[0]) * fine_fs).astype(int), 0, n_fine - 1)]
+    gain = np.where(np.arange(T_steps.size) % 2 == 0, 1 + k_side,
+                    1 - k_side * np.concatenate([[T_steps[0]], T_steps[:-1]]) / T_steps)
+    gain_now = gain[np.minimum(kk, gain.size - 1)]
+    z_run = np.zeros_like(t)
+    a_z = None
+    if (w_run > 0).any():
         # per step: contact [0, tc) with half-sine force, flight after; integrate exactly per step
         tc = p["contact_s"]
         tau = frac * step_T
         in_contact = tau < tc
-        peak = G * step_T * np.pi / (2 * tc)       # zero mean acceleration over the step
-        a_z = np.where(in_contact, peak * np.sin(np.pi * np.clip(tau / tc, 0, 1)), 0.0) - G
-        a_z = np.where(walking, a_z, 0.0)
-        z = _integrate_periodic(a_z, fine_fs, walking)
-        # scale the bounce to the requested amplitude is not possible physically (it follows
-        # from contact time and cadence); the truth is measured from z below.
-    else:
+        peak = gain_now * G * step_T * np.pi / (2 * tc)      # zero mean acceleration over the stride
+        a_run = np.where(in_contact, peak * np.sin(np.pi * np.clip(tau / tc, 0, 1)), 0.0) - G
+        a_run = np.where(walking, a_run, 0.0)
+        z_run = _integrate_periodic(a_run, fine_fs, walking)
+        # the bounce cannot be scaled to a requested amplitude physically (it follows from
+        # contact time and cadence); the truth is measured from z below
+        if (w_run == 1).all():
+            a_z = a_run                               # pure running: the exact acceleration
+    z_walk = np.zeros_like(t)
+    if (w_run < 1).any():
         A = p["bounce_cm"] / 100.0
-        z = -(A / 2) * np.cos(two_pi * (phase_step - 0.1)) * env
+        z_walk = -(A / 2) * np.cos(two_pi * (phase_step - 0.1)) * env
         # loading transient: a Mexican-hat displacement whose 2nd derivative is a +peak one
         # width after contact, so the vertical acceleration rises steepest at the contact.
         # Summed over the current and the next contact so it is smooth across contacts.
         sig = 0.025
-        for ref in (ics[kk], ics[np.minimum(kk + 1, ics.size - 1)]):
+        nxt_k = np.minimum(kk + 1, ics.size - 1)
+        for ref, g_ref in ((ics[kk], gain_now), (ics[nxt_k], gain[np.minimum(nxt_k, gain.size - 1)])):
             u = (t - ref - sig) / sig
-            z += -p["impact_mps2"] * sig**2 * np.exp(-u**2 / 2) * env
-        a_z = None
+            z_walk += -g_ref * p["impact_mps2"] * sig**2 * np.exp(-u**2 / 2) * env
+    # a blend changes slowly (over the ramp); its acceleration is differentiated from z below
+    z = (1 - w_run) * z_walk + w_run * z_run
     # --- forward: speed oscillation (braking after contact)
     b = p["braking_mps"]
     v_dev = (b / 1.902) * np.cos(two_pi * (phase_step - 0.05)) * env
@@ -255,7 +275,8 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
             "speed_mps": float(np.mean(vel_h[a:bnd, 0])),
             "step_length_m": float(x[bnd] - x[a]),          # along the (possibly curved) path
         }
-        if gait == "run":
+        row["gait"] = "run" if w_run[a] >= 0.5 else "walk"
+        if w_run[a] >= 0.5:
             row["ground_contact_ms"] = 1000 * p["contact_s"][a]
         rows.append(row)
     truth_steps = pd.DataFrame(rows)

@@ -252,3 +252,49 @@ def test_chunked_feeding_equals_whole_recording():
     num = [c for c in whole.columns if whole[c].dtype.kind == "f"]
     np.testing.assert_allclose(chunked[num].to_numpy(float), whole[num].to_numpy(float), rtol=1e-6, atol=1e-9)
     assert (chunked["side"] == whole["side"]).all()
+
+
+def test_quick_walk_to_run_change_does_not_lock_onto_strides():
+    """Walking at 90 spm, then running at 178 spm within a second: the running stride (0.67 s)
+    is the walking step (0.67 s), so a bout that keeps its rhythm takes every other contact and
+    reports 89 spm 'walking' for the whole run (seen on the adeptdata hip recording at the
+    final sprint). The sensor is one-sided (left hip, ``side_load``), which makes it likelier."""
+    rec, truth = synthesize_walk(120, cadence_spm=90.0, side_load=0.3, seed=12, gyro=False, contact_s=0.22,
+                                 segments=[(40.0, {"run": 1.0, "cadence_spm": 178.0})], ramp_s=1.0)
+    res = imu_gait.analyze(rec, placement="hip")
+    s, tr = res.steps, truth.steps
+    run_det, run_tru = s[s["time_s"] > 50], tr[tr["time_s"] > 50]
+    pairs, fp, fn = match_events(run_det["time_s"].to_numpy(), run_tru["time_s"].to_numpy(), tol_s=0.1)
+    assert len(fn) <= 2 and len(fp) <= 2                       # every running contact, not every other
+    assert abs(run_det["cadence_spm"].median() - run_tru["cadence_spm"].median()) <= 2.0   # spm
+    assert (run_det["gait"] == "run").mean() >= 0.95
+    walk_det = s[s["time_s"] < 38]
+    assert (walk_det["gait"] == "walk").all()
+    assert abs(walk_det["cadence_spm"].median() - 90.0) <= 1.0                              # not doubled
+
+
+def test_quick_run_start_is_not_halved_when_walking_steps_are_slow():
+    """The re-locking must not halve genuine slow walking (a ½-step candidate during walking is
+    anti-phase, its autocorrelation negative): 70 spm walking with double-humped loads stays 70."""
+    rec, truth = synthesize_walk(90, cadence_spm=70.0, impact_mps2=9.0, seed=13, gyro=False)
+    res = imu_gait.analyze(rec)
+    assert abs(res.steps["cadence_spm"].median() - 70.0) <= 1.0
+    pairs, fp, fn = match_events(res.steps["time_s"].to_numpy(), truth.ic_times_s, tol_s=0.25)
+    assert len(fp) <= 1 and len(fn) <= 1        # the walk's first contact, which the truth leaves out
+
+
+def test_cadence_is_the_step_rate_when_step_times_alternate():
+    """Running at 158 spm with step times alternating ±9 % (asymmetry 0.18: 0.41 / 0.35 s, as a
+    one-sided hip sensor measures them on adeptdata): each step's cadence is the rate over its
+    stride, and the summary's median is not thrown
+    to one of the two step-time modes (143 or 173 spm). The step times keep the alternation.
+    Per step: median error ≤ 0.5 spm, 95th percentile ≤ 2 spm against 120 / the true stride time."""
+    rec, truth = synthesize_walk(90, gait="run", cadence_spm=158.0, asymmetry=0.18, seed=14, gyro=False,
+                                 step_jitter=0.005)
+    res = imu_gait.analyze(rec, placement="hip")
+    det, tru = paired(res, truth)
+    err = np.abs(det["cadence_spm"] - 120.0 / tru["stride_time_s"]).dropna()   # vs the true stride rate
+    assert len(err) >= len(truth.ic_times_s) - 6
+    assert np.median(err) <= 0.5 and np.percentile(err, 95) <= 2.0                # spm
+    assert res.summary["cadence_spm"] == pytest.approx(158.0, abs=0.5)
+    assert res.summary["step_time_asymmetry_pct"] == pytest.approx(18.0, abs=2.0)

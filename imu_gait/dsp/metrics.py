@@ -19,6 +19,7 @@ RUN_FLIGHT_G = 0.35        # specific force below this during a step = flight �
 RUN_MIN_CADENCE_SPM = 140  # … and steps this quick → running (a phone in a pocket swings through
                            # near-free-fall while walking, so flight alone is not enough)
 CONTACT_END_G = 0.15       # running contact ends when vertical specific force drops below this
+CONTACT_LOOKBACK_S = 0.10  # … and starts where it rose past it, searched this far before the contact
 IMPACT_WINDOW_S = 0.15
 
 
@@ -106,13 +107,21 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     out: dict[str, np.ndarray] = {}
     out["step_time_s"] = step_s
     out["stride_time_s"] = stride_s
-    out["cadence_spm"] = 60.0 / step_s
+    # cadence is a rate: over the stride (two steps), so that one foot's contact estimate sitting
+    # early and the other's late — a hip or pocket sensor, 0.34 / 0.42 s steps in a 158-spm run —
+    # cancels instead of making the per-step values bimodal (their median then lands on either
+    # mode, ±10 %). A true left/right difference stays in step_time_s. A bout's 2nd step: 60 / step
+    out["cadence_spm"] = np.where(np.isfinite(stride_s), 120.0 / stride_s, 60.0 / step_s)
 
     steps = Segments.of(a, b)
     vo_m = double_integral_range(sig.a_v, steps, fs)
     out["vertical_oscillation_cm"] = 100 * vo_m
     force = sig.a_v[steps.idx] + G
-    quick = (dur / fs) <= 60.0 / RUN_MIN_CADENCE_SPM
+    # the rhythm over the steps before and after the contact: a one-sided sensor (hip, pocket)
+    # places one foot's contacts early and the other's late, so a single step time alternates
+    # about the cadence (0.34 / 0.42 s at 158 spm on a hip belt) while the mean of two does not
+    rhythm = np.where(np.isfinite(step_s) & np.isfinite(nxt), 0.5 * (nxt - prev), dur)
+    quick = (rhythm / fs) <= 60.0 / RUN_MIN_CADENCE_SPM
     running = (steps.min(force) < RUN_FLIGHT_G * G) & quick
     out["gait"] = np.where(running, "run", "walk")
 
@@ -156,10 +165,25 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     imp = Segments.of(a, np.minimum(a + iw, n))
     out["impact_g"] = imp.max(sig.a_v[imp.idx] + G) / G
 
-    # ground contact (running): from contact until the force first falls to near zero
-    low = (force < CONTACT_END_G * G) & (steps.pos >= 2)
-    first_low = np.minimum.reduceat(np.where(low, steps.pos, np.iinfo(np.int64).max), steps.offsets)
-    gct = np.where(first_low < steps.lengths, first_low + (a - ic) + 0.5, np.nan) / fs * 1000
+    # ground contact (running): the loaded stretch around the step's first body-weight sample
+    # at or after the contact — from the last sample in flight (force near zero) before it to the
+    # first in flight after it. Measured on the force alone, not from the contact estimate: that
+    # sits ~20 ms late on a clean half-sine load and early on a hip belt, which bounces to below
+    # 0 g just before the impact (the old 'contact → first low' then ended contacts after 20 ms)
+    look = np.minimum(int(round(CONTACT_LOOKBACK_S * fs)), a)        # samples before the contact
+    win = Segments.of(a - look, b)
+    f_win = sig.a_v[win.idx] + G
+    big = np.iinfo(np.int64).max
+    low = f_win < CONTACT_END_G * G
+    at_or_after_ic = win.pos >= look[win.seg]
+    loaded = np.minimum.reduceat(np.where((f_win >= G) & at_or_after_ic, win.pos, big), win.offsets)
+    after = win.pos > loaded[win.seg]
+    first_low = np.minimum.reduceat(np.where(low & after, win.pos, big), win.offsets)
+    last_low_before = np.maximum.reduceat(np.where(low & ~after, win.pos, -1), win.offsets)
+    # no flight sample in the look-back: the contact estimate is the start
+    start = np.where(last_low_before >= 0, last_low_before + 0.5, look + (ic - a))
+    found = (loaded < win.lengths) & (first_low < win.lengths)
+    gct = np.where(found, first_low - 0.5 - start, np.nan) / fs * 1000
     out["ground_contact_ms"] = np.where(running, gct, np.nan)
 
     # stride metrics over the stride ending at this contact

@@ -36,6 +36,11 @@ class StepParams:
     half_rhythm_min_step_s: float = 0.8         # when the 'step' is this slow (< 75 spm) …
     half_rhythm_tolerance: float = 0.2          # … a candidate at ½ step (± this) …
     half_rhythm_relative_prominence: float = 0.5  # … rising ≥ this × median is a missed step
+    half_rhythm_regularity: float = 0.5         # … and at any step time when the signal repeats at
+    # ½ step this well (s4 autocorrelation over the last steps): the bout locked onto strides, as
+    # after a quick walk → run change (the running stride ≈ the walking step). Tuned: the re-locks
+    # happened at 0.56 (adeptdata hip sprint) and 0.50–0.83 (synthetic walk → run); ½-step
+    # candidates during walking on adeptdata gave −0.53 … −0.22 (anti-phase)
     start_relative_prominence: float = 0.36  # starting run: each rise ≥ this × the run's median
     # (the weight shift before the first step rises 0.07–0.39× a real step on the IPOL walks)
     first_step_min_ratio: float = 0.8  # a bout's first step lasts ≥ this × the steady step:
@@ -298,11 +303,13 @@ class StepAcceptor:
         gap = peak_t - self.bout.peaks[-1]
         gap2 = peak_t - self.bout.peaks[-2]
         tol = p.rhythm_tolerance
-        half = step >= p.half_rhythm_min_step_s \
-            and abs(gap - 0.5 * step) <= p.half_rhythm_tolerance * 0.5 * step
-        if half and gap >= p.min_step_s and rise >= p.half_rhythm_relative_prominence * med_rise:
+        half = abs(gap - 0.5 * step) <= p.half_rhythm_tolerance * 0.5 * step \
+            and gap >= p.min_step_s and rise >= p.half_rhythm_relative_prominence * med_rise
+        if half and (step >= p.half_rhythm_min_step_s or self._repeats_at(peak_t, 0.5 * step, 4 * step)):
             # a strong peak exactly halfway: the bout locked onto strides (a thigh-pocket
-            # phone loads one leg far more than the other) — take it; the rhythm re-locks
+            # phone loads one leg far more than the other; a quick walk → run change keeps the
+            # walking step as the running stride) — take it; the rhythm re-locks. Below 75 spm
+            # that is the only reading; above, the signal must also repeat at the half step
             return "half_step"
         if gap < max(p.min_step_s, 0.3 * stride) or ic - self.bout.steps[-1] < p.min_step_s:
             return "early"                       # a second peak (or contact) within one step
@@ -327,6 +334,13 @@ class StepAcceptor:
         if np.any(np.abs(strides - ms) > p.start_tolerance * ms):
             return False
         return bool(np.all((d >= 0.3 * ms) & (d <= 0.7 * ms)))
+
+    def _repeats_at(self, t_s: float, lag_s: float, span_s: float) -> bool:
+        """The signal over the bout's last ``span_s`` before ``t_s`` repeats every ``lag_s``."""
+        if self.regularity is None:
+            return False
+        t0 = max(t_s - span_s, self.bout.peaks[0])
+        return self.regularity(t0, t_s + 0.15, lag_s) >= self.p.half_rhythm_regularity
 
     def _periodic(self, pk: list[float]) -> bool:
         """Walking repeats itself stride after stride; random jolts at a step-like rate do not."""
