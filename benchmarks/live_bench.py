@@ -48,6 +48,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.machine import cpu_model  # noqa: E402
 
 from imu_gait.devices.clock import SensorClock  # noqa: E402
 from imu_gait.devices.decoders import gaitimu  # noqa: E402
@@ -219,15 +220,7 @@ def latency_e2e(seconds: float, sensor: str = "gaitimu") -> dict:
 
 
 def machine() -> str:
-    model = platform.processor() or ""
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{model}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}, "
+    return (f"{cpu_model()}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}, "
             f"Python {platform.python_version()}, numpy {np.__version__}")
 
 

@@ -44,7 +44,7 @@ import scipy.io
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.throughput import _cpu_name  # noqa: E402
+from benchmarks.machine import cpu_model  # noqa: E402
 from imu_gait.dsp.orientation import GravityTracker  # noqa: E402
 from imu_gait.dsp.resample import StreamResampler  # noqa: E402
 
@@ -246,7 +246,7 @@ def main(argv=None) -> int:
     command = "python benchmarks/orientation.py" + (" --no-peers" if args.no_peers else "") + \
         (f" --repeats {args.repeats}" if args.repeats != 5 else "")
     res: dict = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                 "machine": {"python": platform.python_version(), "cpu": _cpu_name(), "cores": os.cpu_count(),
+                 "machine": {"python": platform.python_version(), "cpu": cpu_model(), "cores": os.cpu_count(),
                              "numpy": np.__version__, "scipy": scipy.__version__},
                  "command": command, "settle_s": SETTLE_S, "gait_like_rule": GAIT_RULE,
                  "trials": {}, "skipped": [], "notes": []}

@@ -45,6 +45,7 @@ from scipy.signal import find_peaks
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks.machine import cpu_model  # noqa: E402
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import imu_gait  # noqa: E402
@@ -321,14 +322,6 @@ def run_case(name, acc_g, t_s, pw_ref, still, strikes) -> dict:
 
 
 # -------------------------------------------------------------------------------------- report
-def _cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def fmt(v, d=2):
@@ -337,7 +330,7 @@ def fmt(v, d=2):
 
 def markdown(out: dict) -> str:
     L = ["# Running on a real recording (adeptdata `acc_running`, left hip)", "",
-         f"Command: `.venv/bin/python benchmarks/running.py` (from the repository root).  ",
+         "Command: `.venv/bin/python benchmarks/running.py` (from the repository root).  ",
          f"Date: {out['date']}. Machine: {out['machine']['cpu']}, {out['machine']['cores']} cores, "
          f"Python {out['machine']['python']}, numpy {np.__version__}, pandas {pd.__version__}.  ",
          f"Data: `{out['data']}` read in place (GPL-3, not copied): 25 min, 100 Hz, acc only; "
@@ -436,7 +429,7 @@ def main(argv=None) -> int:
     dur_h = (t[-1] - t[0] + 1 / FS_HZ) / 3600
     out = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
            "command": ".venv/bin/python benchmarks/running.py",
-           "machine": {"python": platform.python_version(), "cpu": _cpu_name(), "cores": os.cpu_count()},
+           "machine": {"python": platform.python_version(), "cpu": cpu_model(), "cores": os.cpu_count()},
            "data": "../shared/datasets_raw/adeptdata_running/acc_running.rda",
            "data_facts": {"still_min": float(still.sum() * STILL_WIN_S / 60), "n_windows": int(len(win)),
                           "running_windows": int(win.running_ref.sum()),

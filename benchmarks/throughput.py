@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks.machine import cpu_model  # noqa: E402
 
 import imu_gait  # noqa: E402
 from imu_gait.io.native import write_native  # noqa: E402
@@ -112,7 +112,7 @@ def main(argv=None) -> int:
     hours = rec.duration_s / 3600
     rows: list[tuple[str, str, str]] = []
     res_json: dict = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                      "machine": {"python": platform.python_version(), "cpu": _cpu_name(), "cores": os.cpu_count(),
+                      "machine": {"python": platform.python_version(), "cpu": cpu_model(), "cores": os.cpu_count(),
                                   "numpy": np.__version__, "pandas": pd.__version__},
                       "command": "python benchmarks/throughput.py" + (" --day-file" if args.day_file else "")}
     with tempfile.TemporaryDirectory() as tmp:
@@ -188,14 +188,6 @@ def main(argv=None) -> int:
     return 0
 
 
-def _cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 if __name__ == "__main__":

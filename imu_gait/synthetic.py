@@ -160,7 +160,6 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     frac = (t - ics[kk]) / (ics[kk + 1] - ics[kk])
     walking = (t >= ics[0]) & (t < ics[-1]) & (walk_end > walk_start)
     phase_step = np.where(walking, frac, 0.0)
-    step_idx = np.where(walking, kk, -1)
     # stride phase: 0 at left contacts, 0.5 at right contacts
     phase_stride = np.where(walking, ((kk % 2) + frac) / 2.0, 0.0)
     # smooth start and stop (1 s raised-cosine ramps): real people do not switch on, and the

@@ -129,20 +129,26 @@ def retimed(steps: pd.DataFrame, t: np.ndarray) -> pd.DataFrame:
     return s
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_turning_strides_are_left_out_of_step_timing(seed):
-    """After 5 minutes straight, a turn every 8 s (a winding path): five strides of 40–90° heading
-    change each, with contacts up to 140 ms off the rhythm (slowing, pivoting, pushing off). Turning
-    is not irregular walking; with the heading left out (no gyro) the same table raises the flag."""
-    steps = make_steps(seed=seed)
+def with_turns(steps: pd.DataFrame, first_s: float, every_s: float) -> pd.DataFrame:
+    """A turn every ``every_s`` from ``first_s``: five strides of 40–90° heading change, their
+    contacts up to 140 ms off the rhythm (slowing, pivoting, pushing off)."""
     t = steps["time_s"].to_numpy().copy()
     heading = steps["heading_change_deg"].to_numpy().copy()
-    for turn_s in np.arange(308.0, t[-1] - 5.0, 8.0):
+    for turn_s in np.arange(first_s, t[-1] - 5.0, every_s):
         i = int(np.searchsorted(t, turn_s))
         t[i:i + 4] += [0.08, -0.12, 0.14, -0.06]
         heading[i:i + 5] = [40, 80, 90, 80, 40]
     s = retimed(steps, t)
     s["heading_change_deg"] = heading
+    return s
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_turning_strides_are_left_out_of_step_timing(seed):
+    """After 5 minutes straight, a turn every 8 s (a winding path): five strides of 40–90° heading
+    change each, with contacts up to 140 ms off the rhythm (slowing, pivoting, pushing off). Turning
+    is not irregular walking; with the heading left out (no gyro) the same table raises the flag."""
+    s = with_turns(make_steps(seed=seed), first_s=308.0, every_s=8.0)
     assert evaluate_flags(s)[0] == []
     s["heading_change_deg"] = np.nan
     assert "pace_too_fast" in ids(evaluate_flags(s)[0])
@@ -177,14 +183,7 @@ def test_steady_stride_cv_is_the_walks_own_variability(seed, jitter):
     truth = np.sqrt(2) * jitter / 2 * 100
     steps = make_steps(seed=seed, jitter=jitter)
     assert steady_stride_cv_pct(steps) == pytest.approx(truth, rel=0.10)
-    t = steps["time_s"].to_numpy().copy()
-    heading = steps["heading_change_deg"].to_numpy().copy()
-    for turn_s in np.arange(16.0, t[-1] - 5.0, 16.0):
-        i = int(np.searchsorted(t, turn_s))
-        t[i:i + 4] += [0.08, -0.12, 0.14, -0.06]
-        heading[i:i + 5] = [40, 80, 90, 80, 40]
-    s = retimed(steps, t)
-    s["heading_change_deg"] = heading
+    s = with_turns(steps, first_s=16.0, every_s=16.0)
     with_turns_left_out = steady_stride_cv_pct(s)
     assert with_turns_left_out == pytest.approx(truth, rel=0.15)
     s["heading_change_deg"] = np.nan
