@@ -66,8 +66,8 @@ class GaitImuStream:
         self._reconnected = False
 
     def mark_reconnect(self) -> None:
-        """Called after a reconnect: an index that went backwards now means a power-cycled
-        device (new stream), not a stale packet."""
+        """Called after a reconnect (or a re-START): an index that went backwards now means a
+        power-cycled device (new stream), not a stale packet."""
         self._reconnected = True
 
     def set_info(self, info: gaitimu.StreamInfo) -> None:
@@ -121,7 +121,10 @@ class PmdAccStream:
         self._t0_ns: int | None = None
 
     def mark_reconnect(self) -> None:
-        """PMD timestamps continue across a reconnect; nothing to do."""
+        """Called when the stream was STARTed again (reconnect, or re-START after a device-initiated
+        stop). PMD timestamps continue, but the device skipped what it sampled while stopped: the
+        next frame's stamp jump is all loss, however small (:meth:`PmdTimeline.restart`)."""
+        self.timeline.restart()
 
     def feed(self, data: bytes) -> DecodedChunk:
         f = pmd.decode_frame(data, channels=self.channels, resolution_bits=self.resolution_bits)
@@ -206,7 +209,11 @@ class PmdImuStream:
         self.samples_without_gyro = 0                   # ACC samples left out for want of gyro
 
     def mark_reconnect(self) -> None:
-        """PMD timestamps continue across a reconnect; gaps show as timestamp jumps."""
+        """Called when the streams were STARTed again (reconnect, or re-START after a device-initiated
+        stop): the next frame of each stream does not follow its previous one (see
+        :meth:`PmdAccStream.mark_reconnect`)."""
+        self.acc_timeline.restart()
+        self.gyro_timeline.restart()
 
     def feed(self, data: bytes) -> DecodedChunk:
         f = pmd.decode_frame(data, channels=self.channels, resolution_bits=self.resolution_bits)
