@@ -461,6 +461,24 @@ def test_verity_lost_gyro_frame_leaves_a_counted_gap_not_invented_gyro():
                                atol=1e-5)                     # nothing interpolated across the gap
 
 
+def test_verity_lost_gyro_frame_is_28_samples_whatever_the_gyro_phase():
+    """The GYRO stream starts a little after ACC, at whatever sample the device has reached (on a
+    real link: timing), so its frames sit at any phase against the ACC frames. The ACC sample taken
+    with the first gyro sample after the gap has that gyro — stamps of different frames put the two
+    a few ns apart, which must not leave it out (it did for a third of the phases)."""
+    v = EmulatedPolarVerity()
+    for g0 in range(28):
+        frames = [(36 * i + 35, 0, v.frame(36 * i, 36)) for i in range(20)]
+        frames += [(g0 + 28 * j + 27, 1, v.gyro_frame(g0 + 28 * j, 28)) for j in range(24) if j != 6]
+        s, chunks = _merge([f for *_, f in sorted(frames)])
+        idx = np.concatenate([c.first_index + np.arange(c.n) for c in chunks])
+        missing = sorted(set(range(idx[0], idx[-1] + 1)) - set(idx.tolist()))
+        assert missing == list(range(g0 + 6 * 28, g0 + 7 * 28)), g0
+        assert sum(c.lost_before for c in chunks) == 28 == s.samples_without_gyro
+        np.testing.assert_allclose(np.concatenate([c.gyro_rads for c in chunks]),
+                                   v.gyro_truth(0, idx[-1] + 1)[idx], atol=1e-5)
+
+
 def test_verity_lost_acc_frame_is_a_gap_of_its_36_samples():
     v, frames = _verity_frames(drop_acc={4})
     s, chunks = _merge(frames)

@@ -264,12 +264,13 @@ def spread_sample_times_ns(t_frame_ns: int, n: int, t_prev_ns: int | None, nomin
                            ) -> np.ndarray:
     """Sample times (n,) int64 ns: evenly between the previous frame stamp and this one
     (``t_i = t_prev + (i+1)(t_frame − t_prev)/n``); without a previous frame, ``nominal_rate_hz``
-    backwards from ``t_frame`` (which belongs to the last sample)."""
+    backwards from ``t_frame`` (which belongs to the last sample). Offsets are computed in float
+    and added to the integer stamp: float64 itself resolves only 128 ns at PMD stamps (~6e17 ns)."""
     i = np.arange(1, n + 1, dtype=np.float64)
     if t_prev_ns is None:
         period = 1e9 / nominal_rate_hz
-        return (t_frame_ns - (n - i) * period).round().astype(np.int64)
-    return (t_prev_ns + i * ((t_frame_ns - t_prev_ns) / n)).round().astype(np.int64)
+        return np.int64(t_frame_ns) - ((n - i) * period).round().astype(np.int64)
+    return np.int64(t_prev_ns) + (i * ((t_frame_ns - t_prev_ns) / n)).round().astype(np.int64)
 
 
 def lost_samples_between(t_prev_ns: int, t_frame_ns: int, n: int, nominal_rate_hz: float, *,

@@ -23,6 +23,10 @@ from .common import DEG_TO_RAD, G_MPS2, DecodeError
 
 _U32 = 1 << 32
 _U16 = 1 << 16
+# Two sample times this close are one instant: ACC and GYRO samples taken together get times from
+# frame stamps of different frames (whole ns, spread by division), which can differ by a few ns.
+# An ACC sample at the instant of the gyro sample next to a gyro gap has that gyro, not none.
+_SAME_INSTANT_NS = 1000
 
 
 @dataclass(frozen=True)
@@ -268,7 +272,7 @@ class PmdImuStream:
         tr, ir = t[:n_ready], self._acc_i[:n_ready]
         keep = (tr >= self._gyr_t[0]) & (tr <= g_last)
         for a, b in self._gyr_gaps:
-            keep &= ~((tr > a) & (tr < b))
+            keep &= ~((tr > a + _SAME_INSTANT_NS) & (tr < b - _SAME_INSTANT_NS))
         if not keep.any():
             self._count_left_out(n_ready)
             self._drop_acc(n_ready)
