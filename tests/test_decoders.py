@@ -375,6 +375,44 @@ def test_pmd_stream_gap_estimate_and_units():
     assert (c.lost_before, c.lost_exact, c.first_index) == (40, False, 80)
 
 
+def _h10_frame(first, n=20, rate=200.0, value=None):
+    """H10-style int16 frame of samples first … first+n−1 stamped on a sensor clock at ``rate``;
+    x carries the sample index so a misplaced index shows."""
+    t_ns = 10**18 + round((first + n - 1) * 1e9 / rate)
+    mg = np.column_stack([np.arange(first, first + n), np.zeros(n), np.full(n, 1000)])
+    return bytes([2]) + t_ns.to_bytes(8, "little") + b"\x01" + mg.astype("<i2").tobytes()
+
+
+@pytest.mark.parametrize("rate_on_sensor_clock", [200.0, 203.0])
+def test_pmd_restart_counts_every_skipped_sample(rate_on_sensor_clock):
+    """After a re-START (device-initiated stop, reconnect) the device resumes with its newest sample:
+    it skipped any number, often under the 1.5 frames that mark a lost frame mid-stream. Every
+    skipped sample is counted and the samples after it keep their index and time — also when the
+    sensor's rate is 1.5 % off nominal (measured from the stamps, not assumed)."""
+    for skipped in [0, 1, 5, 9, 10, 11, 19, 20, 37, 130]:
+        s = PmdAccStream(200.0)
+        chunks = [s.feed(_h10_frame(20 * k, rate=rate_on_sensor_clock)) for k in range(10)]
+        s.mark_reconnect()
+        first = 200 + skipped
+        chunks += [s.feed(_h10_frame(first + 20 * k, rate=rate_on_sensor_clock)) for k in range(3)]
+        assert [c.lost_before for c in chunks] == [0] * 10 + [skipped, 0, 0], skipped
+        idx = np.concatenate([c.first_index + np.arange(c.n) for c in chunks])
+        x_mg = np.concatenate([c.acc_mps2[:, 0] for c in chunks]) / G * 1000
+        np.testing.assert_allclose(x_mg, idx, atol=1e-9)                  # each sample at its index
+        # … and its time (from the 2nd frame on: the first has only the nominal rate to go by; the
+        # float64 ns stamps near 1e18 resolve 128 ns)
+        t = np.concatenate([c.sensor_time_s for c in chunks])[20:]
+        np.testing.assert_allclose(t - t[0], (idx[20:] - 20) / rate_on_sensor_clock, atol=1e-6)
+
+
+def test_pmd_without_restart_a_short_stamp_jump_is_jitter():
+    """Mid-stream, frames are whole and back to back: a step under 1.5 frames is not loss."""
+    s = PmdAccStream(200.0)
+    for k in range(3):
+        s.feed(_h10_frame(20 * k))
+    assert s.feed(_h10_frame(60 + 5)).lost_before == 0
+
+
 # Verity Sense ACC + GYRO: frames built by the emulator's own encoder (pure functions, no radio).
 from imu_gait.devices.emulated import EmulatedPolarVerity  # noqa: E402
 
@@ -423,11 +461,63 @@ def test_verity_lost_gyro_frame_leaves_a_counted_gap_not_invented_gyro():
                                atol=1e-5)                     # nothing interpolated across the gap
 
 
+def test_verity_lost_gyro_frame_is_28_samples_whatever_the_gyro_phase():
+    """The GYRO stream starts a little after ACC, at whatever sample the device has reached (on a
+    real link: timing), so its frames sit at any phase against the ACC frames. The ACC sample taken
+    with the first gyro sample after the gap has that gyro — stamps of different frames put the two
+    a few ns apart, which must not leave it out (it did for a third of the phases)."""
+    v = EmulatedPolarVerity()
+    for g0 in range(28):
+        frames = [(36 * i + 35, 0, v.frame(36 * i, 36)) for i in range(20)]
+        frames += [(g0 + 28 * j + 27, 1, v.gyro_frame(g0 + 28 * j, 28)) for j in range(24) if j != 6]
+        s, chunks = _merge([f for *_, f in sorted(frames)])
+        idx = np.concatenate([c.first_index + np.arange(c.n) for c in chunks])
+        missing = sorted(set(range(idx[0], idx[-1] + 1)) - set(idx.tolist()))
+        assert missing == list(range(g0 + 6 * 28, g0 + 7 * 28)), g0
+        assert sum(c.lost_before for c in chunks) == 28 == s.samples_without_gyro
+        np.testing.assert_allclose(np.concatenate([c.gyro_rads for c in chunks]),
+                                   v.gyro_truth(0, idx[-1] + 1)[idx], atol=1e-5)
+
+
 def test_verity_lost_acc_frame_is_a_gap_of_its_36_samples():
     v, frames = _verity_frames(drop_acc={4})
     s, chunks = _merge(frames)
     gaps = [(c.first_index, c.lost_before) for c in chunks if c.lost_before]
     assert gaps == [(180, 36)] and s.samples_without_gyro == 0
+
+
+@pytest.mark.parametrize("acc_skip,gyro_skip", [(3, 9), (12, 12), (17, 30), (40, 2)])
+def test_verity_restart_gap_is_exact_for_both_streams(acc_skip, gyro_skip):
+    """Device-initiated stop, then re-START of ACC and GYRO: each stream resumes with its newest
+    sample (the GYRO START comes a little later). Each stream's skip is counted however short;
+    the merged stream leaves out exactly the ACC samples missing or without gyro around them."""
+    v = EmulatedPolarVerity()
+    acc_stop, gyro_stop = 36 * 6, 28 * 8                      # next sample each stream would have sent
+    before = [(36 * i + 35, v.frame(36 * i, 36)) for i in range(6)]
+    before += [(28 * j + 27, v.gyro_frame(28 * j, 28)) for j in range(8)]
+    a0, g0 = acc_stop + acc_skip, gyro_stop + gyro_skip
+    after = [(a0 + 36 * i + 35, v.frame(a0 + 36 * i, 36)) for i in range(6)]
+    after += [(g0 + 28 * j + 27, v.gyro_frame(g0 + 28 * j, 28)) for j in range(8)]
+    s = PmdImuStream(52.0, 52.0, EmulatedPolarVerity.FACTOR, EmulatedPolarVerity.GYRO_FACTOR)
+    chunks = [s.feed(f) for _, f in sorted(before)]
+    s.mark_reconnect()
+    chunks += [s.feed(f) for _, f in sorted(after)]
+    chunks = [c for c in chunks if c.n]
+    idx = np.concatenate([c.first_index + np.arange(c.n) for c in chunks])
+    np.testing.assert_allclose(np.concatenate([c.acc_mps2 for c in chunks]), v.truth(0, idx[-1] + 1)[idx],
+                               atol=1e-9)
+    np.testing.assert_allclose(np.concatenate([c.gyro_rads for c in chunks]),
+                               v.gyro_truth(0, idx[-1] + 1)[idx], atol=1e-5)
+    t = np.concatenate([c.sensor_time_s for c in chunks])
+    np.testing.assert_allclose(t - t[0], (idx - idx[0]) / 52, atol=1e-6)
+    # ACC samples kept: both streams had them (gyro up to its last sample before the stop, and
+    # from its first after the re-START); every other index in between counts as lost
+    have_gyro = np.r_[0:gyro_stop, g0:g0 + 28 * 8]
+    have_acc = np.r_[0:acc_stop, a0:a0 + 36 * 6]
+    expected = np.intersect1d(have_acc, have_gyro)
+    expected = expected[(expected >= idx[0]) & (expected <= idx[-1])]
+    np.testing.assert_array_equal(idx, expected)
+    assert sum(c.lost_before for c in chunks) == idx[-1] + 1 - idx[0] - idx.size
 
 
 def test_verity_gyro_that_stalls_does_not_hold_acc_forever():

@@ -282,11 +282,18 @@ def test_emulated_sensor_over_bleak_to_live_session(tmp_path, sensor):
     two PMD streams merged) at 52 Hz, Thingy:52 (acc + gyro, one sample per notification) at
     100 Hz → bleak (bumble backend) → supervisor → live session → steps vs the synthetic truth."""
     rate = {"polar_verity": 52, "thingy52": 100}.get(sensor, 200)
+    # The Thingy:52 has no time stamps: its sample rate and sample times come from arrival times
+    # alone, and it sends one notification per sample. At 10x, 1000 notifications/s of real time go
+    # through the pure-Python radio, bleak and the engine on one event loop. On a busy machine (two
+    # other busy processes on two cores) that loop fell behind, its backlog grew, and the clock fit
+    # followed the arrivals: rate 64.9 Hz, drift -352 000 ppm. At 4x (400/s, the speed
+    # test_ble_emulated uses for the Thingy) the loop keeps up.
+    speed = 4 if sensor == "thingy52" else 10
     rec_path = tmp_path / "e2e.csv"
 
     async def main():
         events, emit = [], []
-        async with simulated_stream(speed=10, rate_hz=rate, walk_s=130.0, seed=4, sensor=sensor) as stream:
+        async with simulated_stream(speed=speed, rate_hz=rate, walk_s=130.0, seed=4, sensor=sensor) as stream:
             async with monitor(stream, record=rec_path) as live:
                 async for upd in live:
                     for ev in upd.steps:

@@ -336,6 +336,9 @@ class StreamSupervisor:
 
     def _on_device_stop(self) -> None:
         self._emit(DeviceStopped(self.now_s()))
+        # in stream order, behind the last frame sent before the stop: what comes after the re-START
+        # does not follow it (PMD: the stamp jump is all loss, however short)
+        self._rx.append(("mark", None))
         self._restart_requested = True
         self._disconnected.set()            # wake the supervisor; it restarts without reconnecting
 

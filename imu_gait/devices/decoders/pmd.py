@@ -263,40 +263,68 @@ def frame_to_dps(frame: PmdFrame, factor: float | None = None) -> np.ndarray:
 def spread_sample_times_ns(t_frame_ns: int, n: int, t_prev_ns: int | None, nominal_rate_hz: float
                            ) -> np.ndarray:
     """Sample times (n,) int64 ns: evenly between the previous frame stamp and this one
-    (``t_i = t_prev + (i+1)(t_frame − t_prev)/n``); without a previous frame, the nominal rate
-    backwards from ``t_frame`` (which belongs to the last sample)."""
+    (``t_i = t_prev + (i+1)(t_frame − t_prev)/n``); without a previous frame, ``nominal_rate_hz``
+    backwards from ``t_frame`` (which belongs to the last sample). Offsets are computed in float
+    and added to the integer stamp: float64 itself resolves only 128 ns at PMD stamps (~6e17 ns)."""
     i = np.arange(1, n + 1, dtype=np.float64)
     if t_prev_ns is None:
         period = 1e9 / nominal_rate_hz
-        return (t_frame_ns - (n - i) * period).round().astype(np.int64)
-    return (t_prev_ns + i * ((t_frame_ns - t_prev_ns) / n)).round().astype(np.int64)
+        return np.int64(t_frame_ns) - ((n - i) * period).round().astype(np.int64)
+    return np.int64(t_prev_ns) + (i * ((t_frame_ns - t_prev_ns) / n)).round().astype(np.int64)
 
 
-def lost_samples_between(t_prev_ns: int, t_frame_ns: int, n: int, nominal_rate_hz: float) -> int:
-    """Estimated samples lost before a frame of n samples: 0 unless the stamp step exceeds
-    1.5 frame durations; then round(step × rate) − n."""
+def lost_samples_between(t_prev_ns: int, t_frame_ns: int, n: int, nominal_rate_hz: float, *,
+                         restarted: bool = False) -> int:
+    """Estimated samples lost before a frame of n samples.
+
+    Within a running stream frames are whole and back to back, so a stamp step up to 1.5 frame
+    durations is one frame (jitter of the rate, not loss); beyond that, round(step × rate) − n.
+    After the stream was re-STARTed (device-initiated stop, reconnect) the samples before and
+    after are not contiguous: the device skipped whatever it took while stopped — any number,
+    often less than half a frame — so every whole sample period beyond the frame counts."""
     step_s = (t_frame_ns - t_prev_ns) / 1e9
     frame_s = n / nominal_rate_hz
-    if step_s <= 1.5 * frame_s:
+    if not restarted and step_s <= 1.5 * frame_s:
         return 0
     return max(0, int(round(step_s * nominal_rate_hz)) - n)
 
 
 @dataclass
 class PmdTimeline:
-    """Frame-to-frame state for one PMD stream: sample times and loss estimate."""
+    """Frame-to-frame state for one PMD stream: sample times and loss estimate.
+
+    The sample period on the sensor clock is measured from the stamps of back-to-back frames
+    (``rate_hz``; the nominal rate until one step was seen): real sensors are a few % off
+    nominal, and after a restart the lost count and the first frame's sample times rest on it."""
     nominal_rate_hz: float
     t_prev_ns: int | None = None
+    restarted: bool = False            # set by :meth:`restart`; cleared by the next frame
+    _span_ns: int = 0                  # sum of stamp steps of back-to-back frames …
+    _span_n: int = 0                   # … and of their sample counts
+
+    @property
+    def rate_hz(self) -> float:
+        """Sample rate on the sensor clock, measured from back-to-back frames (else nominal)."""
+        return self._span_n * 1e9 / self._span_ns if self._span_n else float(self.nominal_rate_hz)
+
+    def restart(self) -> None:
+        """The stream was STARTed again: the next frame does not follow the previous one."""
+        self.restarted = True
 
     def place(self, t_frame_ns: int, n: int) -> tuple[np.ndarray, int]:
         """Return (sample times ns (n,), estimated samples lost before this frame)."""
         lost = 0
+        restarted, self.restarted = self.restarted, False
         if self.t_prev_ns is not None and t_frame_ns <= self.t_prev_ns:
             raise DecodeError(PROTOCOL, "value",
                               f"frame timestamp {t_frame_ns} not after previous {self.t_prev_ns}")
+        rate = self.rate_hz
         if self.t_prev_ns is not None:
-            lost = lost_samples_between(self.t_prev_ns, t_frame_ns, n, self.nominal_rate_hz)
-        times = spread_sample_times_ns(t_frame_ns, n, None if lost else self.t_prev_ns,
-                                       self.nominal_rate_hz)
+            lost = lost_samples_between(self.t_prev_ns, t_frame_ns, n, rate, restarted=restarted)
+        contiguous = self.t_prev_ns is not None and not lost and not restarted
+        times = spread_sample_times_ns(t_frame_ns, n, self.t_prev_ns if contiguous else None, rate)
+        if contiguous:
+            self._span_ns += t_frame_ns - self.t_prev_ns
+            self._span_n += n
         self.t_prev_ns = t_frame_ns
         return times, lost

@@ -23,6 +23,10 @@ from .common import DEG_TO_RAD, G_MPS2, DecodeError
 
 _U32 = 1 << 32
 _U16 = 1 << 16
+# Two sample times this close are one instant: ACC and GYRO samples taken together get times from
+# frame stamps of different frames (whole ns, spread by division), which can differ by a few ns.
+# An ACC sample at the instant of the gyro sample next to a gyro gap has that gyro, not none.
+_SAME_INSTANT_NS = 1000
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,8 @@ class GaitImuStream:
         self._reconnected = False
 
     def mark_reconnect(self) -> None:
-        """Called after a reconnect: an index that went backwards now means a power-cycled
-        device (new stream), not a stale packet."""
+        """Called after a reconnect (or a re-START): an index that went backwards now means a
+        power-cycled device (new stream), not a stale packet."""
         self._reconnected = True
 
     def set_info(self, info: gaitimu.StreamInfo) -> None:
@@ -121,7 +125,10 @@ class PmdAccStream:
         self._t0_ns: int | None = None
 
     def mark_reconnect(self) -> None:
-        """PMD timestamps continue across a reconnect; nothing to do."""
+        """Called when the stream was STARTed again (reconnect, or re-START after a device-initiated
+        stop). PMD timestamps continue, but the device skipped what it sampled while stopped: the
+        next frame's stamp jump is all loss, however small (:meth:`PmdTimeline.restart`)."""
+        self.timeline.restart()
 
     def feed(self, data: bytes) -> DecodedChunk:
         f = pmd.decode_frame(data, channels=self.channels, resolution_bits=self.resolution_bits)
@@ -206,7 +213,11 @@ class PmdImuStream:
         self.samples_without_gyro = 0                   # ACC samples left out for want of gyro
 
     def mark_reconnect(self) -> None:
-        """PMD timestamps continue across a reconnect; gaps show as timestamp jumps."""
+        """Called when the streams were STARTed again (reconnect, or re-START after a device-initiated
+        stop): the next frame of each stream does not follow its previous one (see
+        :meth:`PmdAccStream.mark_reconnect`)."""
+        self.acc_timeline.restart()
+        self.gyro_timeline.restart()
 
     def feed(self, data: bytes) -> DecodedChunk:
         f = pmd.decode_frame(data, channels=self.channels, resolution_bits=self.resolution_bits)
@@ -261,7 +272,7 @@ class PmdImuStream:
         tr, ir = t[:n_ready], self._acc_i[:n_ready]
         keep = (tr >= self._gyr_t[0]) & (tr <= g_last)
         for a, b in self._gyr_gaps:
-            keep &= ~((tr > a) & (tr < b))
+            keep &= ~((tr > a + _SAME_INSTANT_NS) & (tr < b - _SAME_INSTANT_NS))
         if not keep.any():
             self._count_left_out(n_ready)
             self._drop_acc(n_ready)
