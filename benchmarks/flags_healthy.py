@@ -98,7 +98,8 @@ def run(datasets=DATASETS) -> dict:
                 d["flag_minutes"][f.id] += (f.end_s - f.start_s) / 60.0
             if ds == "ipol" and r.gyro_rads is not None:
                 st = _prepare(res.steps, True, [])
-                ours = st["stride_time_s"].to_numpy()[_steady_steps(st, StrainConfig())]
+                ours = st["stride_time_s"].to_numpy()[_steady_steps(st["bout"].to_numpy(), st["heading_change_deg"].to_numpy(),
+                                                                     StrainConfig())]
                 ref = reference_steady_strides(r.ref_ic_s, r.extra_windows.get("uturn", np.empty((0, 2))))
                 cv_rows.append({"name": r.name, "ref_sd": sd_cv_pct(ref), "ref_robust": robust_cv_pct(ref),
                                 "ours_sd": sd_cv_pct(ours), "ours_robust": robust_cv_pct(ours)})

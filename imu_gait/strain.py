@@ -675,12 +675,11 @@ def _prepare(steps: pd.DataFrame, has_gyro: bool, notes: list[str]) -> pd.DataFr
     return st
 
 
-def _turning_steps(st: pd.DataFrame, cfg: StrainConfig) -> np.ndarray:
-    """Steps on a turning stride (``|heading_change_deg| ≥ turn_heading_deg``) or next to one in the
-    same bout. All False without heading values (no gyro)."""
-    bout = st["bout"].to_numpy()
+def _turning_steps(bout: np.ndarray, heading_deg: np.ndarray, cfg: StrainConfig) -> np.ndarray:
+    """Steps on a turning stride (``|heading change| ≥ turn_heading_deg``) or next to one in the
+    same bout (``bout``: bout number per step, time order). All False without heading values."""
     with np.errstate(invalid="ignore"):
-        turning = np.abs(st["heading_change_deg"].to_numpy(float)) >= cfg.turn_heading_deg
+        turning = np.abs(np.asarray(heading_deg, float)) >= cfg.turn_heading_deg
     same_prev = np.r_[False, bout[1:] == bout[:-1]]                 # step i−1 is in i's bout
     near = turning.copy()
     near[1:] |= turning[:-1] & same_prev[1:]
@@ -688,13 +687,21 @@ def _turning_steps(st: pd.DataFrame, cfg: StrainConfig) -> np.ndarray:
     return near
 
 
+def _bout_heading(steps: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(bout number, heading change) arrays of a steps table (0 / NaN where the column is missing)."""
+    n = len(steps)
+    bout = steps["bout"].fillna(0).to_numpy() if "bout" in steps else np.zeros(n)
+    heading = steps["heading_change_deg"].to_numpy(float) if "heading_change_deg" in steps else np.full(n, np.nan)
+    return bout, heading
+
+
 def without_turns(steps: pd.DataFrame, config: StrainConfig | None = None) -> pd.DataFrame:
     """The steps table with :data:`TURN_BLIND` metrics blanked (NaN) on turning strides and their
     neighbours — for summaries of twist and sway that describe the trunk, not the route. Unchanged
-    without heading values (no gyro) or without a ``bout`` column."""
-    if not len(steps) or "heading_change_deg" not in steps or "bout" not in steps:
+    without heading values (no gyro)."""
+    if not len(steps) or "heading_change_deg" not in steps:
         return steps
-    turning = _turning_steps(steps.assign(bout=steps["bout"].fillna(0)), config or StrainConfig())
+    turning = _turning_steps(*_bout_heading(steps), config or StrainConfig())
     if not turning.any():
         return steps
     out = steps.copy()
@@ -704,15 +711,22 @@ def without_turns(steps: pd.DataFrame, config: StrainConfig | None = None) -> pd
     return out
 
 
-def _steady_steps(st: pd.DataFrame, cfg: StrainConfig, turning: np.ndarray | None = None) -> np.ndarray:
+def _steady_steps(bout: np.ndarray, heading_deg: np.ndarray, cfg: StrainConfig,
+                  turning: np.ndarray | None = None) -> np.ndarray:
     """Steps of steady walking, for step-timing variability: not in the first ``bout_edge_strides``
     strides of a bout nor its last ``bout_edge_strides`` steps, and not turning (``turning``, else
     :func:`_turning_steps`). Without heading values (no gyro) every step away from the bout edges counts."""
-    grp = st.groupby("bout", sort=False)
-    k = grp.cumcount().to_numpy()
-    left = grp["bout"].transform("size").to_numpy() - 1 - k        # steps after this one in its bout
+    # a bout's steps are contiguous in the time-sorted table: position in the run of equal bout
+    # numbers (numpy; a pandas groupby here cost more than the rest of the rule for a short walk)
+    n = bout.size
+    first = np.flatnonzero(np.r_[True, bout[1:] != bout[:-1]]) if n else np.empty(0, int)
+    run = np.repeat(np.arange(first.size), np.diff(np.r_[first, n]))
+    k = np.arange(n) - first[run]                                   # steps before this one in its bout
+    left = np.diff(np.r_[first, n])[run] - 1 - k                    # steps after it
     e = cfg.bout_edge_strides
-    return (k >= 2 * e) & (left >= e) & ~(_turning_steps(st, cfg) if turning is None else turning)
+    if turning is None:
+        turning = _turning_steps(bout, heading_deg, cfg)
+    return (k >= 2 * e) & (left >= e) & ~turning
 
 
 def _stride_ratio(t: np.ndarray, stride_s: np.ndarray, steady: np.ndarray, window_s: float,
@@ -733,12 +747,12 @@ def steady_stride_cv_pct(steps: pd.DataFrame, config: StrainConfig | None = None
     need = ("time_s", "stride_time_s", "step_time_s")
     if len(steps) == 0 or any(c not in steps.columns for c in need):
         return float("nan")
-    st = steps.sort_values("time_s", kind="stable").reset_index(drop=True)
-    st = st.assign(bout=st["bout"].fillna(0) if "bout" in st else 0,
-                   heading_change_deg=st["heading_change_deg"] if "heading_change_deg" in st else np.nan)
-    gait = st["gait"].astype(str).str.lower().str.startswith("run") if "gait" in st else pd.Series(False, index=st.index)
+    t = steps["time_s"].to_numpy(float)
+    st = steps if np.all(t[1:] >= t[:-1]) else steps.iloc[np.argsort(t, kind="stable")]   # the engine's: sorted
+    gait = (st["gait"].astype(str).str.lower().str.startswith("run").to_numpy() if "gait" in st
+            else np.zeros(len(st), bool))
     main_gait = gait.mean() > 0.5                                   # True: mostly running
-    steady = _steady_steps(st, cfg) & (gait == main_gait).to_numpy()
+    steady = _steady_steps(*_bout_heading(st), cfg) & (gait == main_gait)
     t = st["time_s"].to_numpy(float)
     stride = st["stride_time_s"].to_numpy(float)
     step = st["step_time_s"].to_numpy(float)
@@ -764,8 +778,9 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         side_code = np.where(side == "L", 0, np.where(side == "R", 1, -1))
     else:
         side_code = (st.groupby("bout").cumcount().to_numpy() % 2)
-    turn_m = _turning_steps(st, cfg)
-    steady = _steady_steps(st, cfg, turn_m)
+    bout, heading = _bout_heading(st)
+    turn_m = _turning_steps(bout, heading, cfg)
+    steady = _steady_steps(bout, heading, cfg, turn_m)
     base = {"values": {}, "end_s": {}, "has": {}, "settled": {}}
     fixed = fixed or {}
     for g in ("walk", "run"):

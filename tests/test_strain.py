@@ -199,10 +199,11 @@ def test_steady_steps_leave_out_bout_edges_and_turns():
                       "heading_change_deg": np.r_[np.zeros(n), np.zeros(n)]})
     s.loc[7, "heading_change_deg"] = -20.0         # a turn in the first bout
     s.loc[n + 4, "heading_change_deg"] = 14.0      # a curve, not a turn
-    steady = _steady_steps(s, StrainConfig())
+    steady = _steady_steps(s["bout"].to_numpy(), s["heading_change_deg"].to_numpy(), StrainConfig())
     assert np.flatnonzero(steady).tolist() == [4, 5, 9] + [n + k for k in range(4, n - 2)]
     s["heading_change_deg"] = np.nan
-    assert np.flatnonzero(_steady_steps(s, StrainConfig())).tolist() == \
+    assert np.flatnonzero(_steady_steps(s["bout"].to_numpy(), s["heading_change_deg"].to_numpy(),
+                                        StrainConfig())).tolist() == \
         list(range(4, n - 2)) + [n + k for k in range(4, n - 2)]
 
 
