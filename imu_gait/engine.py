@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
-from .dsp.metrics import BodySignals, regularity, step_rows
+from .dsp.metrics import PARITY_BREAK_LONG, PARITY_BREAK_SHORT, BodySignals, regularity, side_votes, step_rows
 from .dsp.orientation import GravityTracker, cross_rows, estimate_forward_axis, horizontal
 from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
@@ -450,14 +450,19 @@ class GaitEngine:
                 cols[k] = np.full(len(steps), np.nan)
         bouts = np.array([s.bout for s in steps])
         # side: a running vote, per bout, of the sideways speed at contact signed by step
-        # parity (steps alternate); each step's side uses only itself and earlier steps
+        # parity (steps alternate), restarted where the alternation breaks (a step ≈ 2× the recent
+        # ones bridges a missed contact: carrying the old parity on mirrored the rest of the bout —
+        # IPOL trials at 50 % right); each step's side uses only itself and earlier steps
         side = np.full(len(steps), "", dtype=object)
         ml = cols["_ml_speed_at_ic"]
+        with np.errstate(invalid="ignore"):
+            rel = cols["step_time_s"] / mean_step_s
+        breaks = (rel > PARITY_BREAK_LONG) | (rel < PARITY_BREAK_SHORT)
         for bt in np.unique(bouts):
             idx = np.flatnonzero(bouts == bt)
             k0 = self._rows_in_bout.get(int(bt), 0)
             parity = np.where((k0 + np.arange(idx.size)) % 2 == 0, 1.0, -1.0)
-            votes = self._ml_votes.get(int(bt), 0.0) + np.cumsum(parity * ml[idx])
+            votes = side_votes(ml[idx], parity, breaks[idx], self._ml_votes.get(int(bt), 0.0))
             self._rows_in_bout[int(bt)] = k0 + idx.size
             self._ml_votes[int(bt)] = float(votes[-1])
             if calib is not None:

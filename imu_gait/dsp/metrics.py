@@ -216,6 +216,29 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     return out
 
 
+#: a step this much longer than the recent steps bridges a missed contact, this much shorter adds
+#: one: either way the feet's alternation (step parity) is broken there. Midpoints, not tuned: a
+#: missed contact makes a step ≈ 2×, a split one leaves parts ≈ ½×
+PARITY_BREAK_LONG, PARITY_BREAK_SHORT = 1.5, 0.5
+
+
+def side_votes(ml_speed_at_ic: np.ndarray, parity: np.ndarray, breaks: np.ndarray,
+               carry: float = 0.0) -> np.ndarray:
+    """Running left/right vote of consecutive steps of one bout (each from itself and earlier steps).
+
+    ``ml_speed_at_ic``: sideways trunk speed at each contact (+ = moving left → the left foot
+    lands); ``parity``: ±1 alternating step by step; ``breaks``: steps where the alternation is
+    broken (a missed or an extra contact) — the vote starts again there, because the parity before
+    it says nothing about the feet after it; ``carry``: the vote before the first step (the bout's
+    earlier steps, when there was no break since). A step is left when its vote has the sign of its
+    parity (``(vote > 0) == (parity > 0)``), unknown at 0.
+    """
+    c = carry + np.cumsum(parity * ml_speed_at_ic)
+    before = np.concatenate([[carry], c[:-1]])               # the vote just before each step
+    restart = np.maximum.accumulate(np.where(breaks, np.arange(c.size), -1))
+    return c - np.where(restart >= 0, before[np.maximum(restart, 0)], 0.0)
+
+
 def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np.ndarray,
                bout_start: np.ndarray, fs_hz: float, *, n_strides: int = 4, min_strides: int = 2,
                min_stride_regularity: float = 0.2) -> dict[str, np.ndarray]:
