@@ -1,0 +1,102 @@
+"""Left/right labels of the detected steps against reference feet.
+
+    .venv/bin/python benchmarks/sides.py      # ~30 s; writes benchmarks/results/sides.md/.json
+
+Each detected contact matched (±0.25 s, imu_gait.evaluation.match_events) to a reference contact
+with a known foot: the IPOL lower-back walks (foot IMUs: LeftFootEvents / RightFootEvents; read in
+place, AGPL) and the bundled Mobilise-D recordings (INDIP ``ic_sides``). Reports the share of
+labelled matched contacts with the right foot, how many were left unlabelled, and the trials
+below 90 % (a mirrored stretch shows there).
+"""
+from __future__ import annotations
+
+import json
+import platform
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import imu_gait  # noqa: E402
+import refdata  # noqa: E402
+from imu_gait.evaluation import match_events  # noqa: E402
+from imu_gait.recording import Recording  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def score(det_t: np.ndarray, det_side: np.ndarray, ref_t: np.ndarray, ref_side: np.ndarray) -> dict:
+    pairs, _, _ = match_events(det_t, ref_t, 0.25)
+    got = det_side[pairs[:, 0]]
+    truth = ref_side[pairs[:, 1]]
+    labelled = got != ""
+    return {"matched": int(len(pairs)), "labelled": int(labelled.sum()),
+            "correct": int((got[labelled] == truth[labelled]).sum())}
+
+
+def ipol() -> list[dict]:
+    rows = []
+    for r in refdata.load_all(["ipol"], log=lambda s: None):
+        meta = json.loads((refdata.IPOL_DIR / "GaitData" / (r.name.split("/", 1)[1] + ".json")).read_text())
+        left = np.asarray(meta["LeftFootEvents"], float).reshape(-1, 2)[:, 1] / 100.0
+        right = np.asarray(meta["RightFootEvents"], float).reshape(-1, 2)[:, 1] / 100.0
+        ref_t = np.r_[left, right]
+        ref_side = np.r_[np.full(left.size, "L"), np.full(right.size, "R")]
+        steps = imu_gait.analyze(Recording(r.time_s, r.acc_mps2, r.gyro_rads,
+                                           meta={"sample_rate_hz": r.fs_hz})).steps
+        rows.append({"name": r.name, **score(steps["time_s"].to_numpy(), steps["side"].to_numpy(), ref_t, ref_side)})
+    return rows
+
+
+def mobgap_bundled() -> list[dict]:
+    rows = []
+    for ref_path in sorted((ROOT / "datasets").glob("mobgap_*.ref.json")):
+        ref = json.loads(ref_path.read_text())
+        t = np.array([np.nan if v is None else v for v in ref["ic_times_s"]], float)
+        side = np.array(["L" if str(s).lower().startswith("l") else "R" for s in ref["ic_sides"]])
+        ok = np.isfinite(t)
+        steps = imu_gait.analyze(imu_gait.read(ref_path.with_name(ref_path.name.replace(".ref.json", ".csv")))).steps
+        rows.append({"name": ref_path.name.replace(".ref.json", ""),
+                     **score(steps["time_s"].to_numpy(), steps["side"].to_numpy(), t[ok], side[ok])})
+    return rows
+
+
+def summarise(rows: list[dict]) -> dict:
+    lab = sum(r["labelled"] for r in rows)
+    cor = sum(r["correct"] for r in rows)
+    per = [r["correct"] / r["labelled"] for r in rows if r["labelled"]]
+    return {"recordings": len(rows), "matched": sum(r["matched"] for r in rows), "labelled": lab,
+            "correct_pct": 100.0 * cor / lab if lab else float("nan"),
+            "below_90": [r["name"] for r in rows if r["labelled"] and r["correct"] / r["labelled"] < 0.9],
+            "worst_pct": 100.0 * min(per) if per else float("nan")}
+
+
+def main() -> int:
+    res = {}
+    if (refdata.IPOL_DIR / "GaitData").is_dir():
+        res["ipol"] = ipol()
+    res["mobgap (datasets/)"] = mobgap_bundled()
+    lines = ["# Left/right labels vs reference feet", "",
+             "Command: `.venv/bin/python benchmarks/sides.py` (from the repository root).  ",
+             f"Date: {datetime.now(timezone.utc).isoformat(timespec='seconds')}. Python {platform.python_version()}.", "",
+             "| data | recordings | matched contacts | labelled | right foot | worst recording | recordings below 90 % |",
+             "|---|---|---|---|---|---|---|"]
+    for name, rows in res.items():
+        s = summarise(rows)
+        lines.append(f"| {name} | {s['recordings']} | {s['matched']} | {s['labelled']} | {s['correct_pct']:.1f} % | "
+                     f"{s['worst_pct']:.0f} % | {len(s['below_90'])}: {', '.join(s['below_90']) or '–'} |")
+    md = "\n".join(lines) + "\n"
+    print(md)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "sides.md").write_text(md)
+    (RESULTS / "sides.json").write_text(json.dumps(res, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
