@@ -304,6 +304,31 @@ def test_polar_device_initiated_stop_is_restarted():
     assert len(idx) + c.lost_samples == idx[-1] + 1 - idx[0]
 
 
+@pytest.mark.parametrize("when", ["before_answer", "after_answer"])
+def test_polar_stop_notice_around_a_restart_answer_is_not_lost(when):
+    """The H10 stops by itself at 5 s; our re-START (START command 2) takes effect, but the device
+    stops again right before / right after answering it. The second stop notice arrives while (or
+    just as) the central waits for the START answer: it must still lead to a third START, and the
+    samples missed across both stops count exactly as lost (one stamp jump), none invented."""
+    faults = Faults(device_stop_at_s=(5.0,), device_stop_at_start={2: when})
+
+    async def main():
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedPolarH10(speed=20, faults=faults))
+            async with open_stream("Polar", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   **FAST) as stream:
+                blocks, events = await collect(stream, 15 * 200)
+                return blocks, events, stream.counters, sensor
+
+    blocks, events, c, sensor = run(main(), timeout=20)
+    assert sensor.stats.device_stops == 2 and sensor.stats.starts == 3 and sensor.stats.start_commands == 3
+    assert sum(isinstance(e, DeviceStopped) for e in events) == 2 and c.connects == 1 and c.corrupt == 0
+    assert c.lost_samples == sensor.stats.samples_skipped > 0
+    idx = check_against_truth(blocks, _PolarTruth(sensor))
+    assert idx[-1] > 8 * 200                                           # streaming went on after both
+    assert len(idx) + c.lost_samples == idx[-1] + 1 - idx[0]
+
+
 # ------------------------------------------------------------------ clock fit (no radio)
 def test_sensor_clock_with_bursts():
     """Verity-like delivery: packets held 1.2 s out of every 1.5 s, then released back to back
@@ -397,6 +422,32 @@ def test_polar_verity_device_stop_and_reconnect_restart_both_streams():
     assert sensor.stats.starts == 3                                    # ACC started 3 times …
     idx = check_against_truth(blocks, _VerityTruth(sensor), VERITY_GYRO_ATOL)   # … and GYRO with it
     assert idx[-1] > 20 * 52                                           # streaming went on after both
+    gaps = [e for e in events if isinstance(e, Gap)]
+    assert len(gaps) >= 1 and c.lost_samples == sum(g.n_lost for g in gaps)
+    assert len(idx) + c.lost_samples == idx[-1] + 1 - idx[0]           # every index accounted for
+
+
+@pytest.mark.parametrize("start_no, when", [(3, "after_answer"), (4, "before_answer"), (3, "before_answer")])
+def test_polar_verity_stop_notice_during_the_start_exchange_restarts_both_streams(start_no, when):
+    """The Verity stops by itself at 6 s; the re-START sends START ACC (command 3) then START GYRO
+    (command 4). The device stops both streams again around one of those answers, so its stop
+    notice arrives while the central waits for a START answer (3 after: during START GYRO).
+    Both streams must be started again; what was missed shows as gaps, never invented."""
+    faults = Faults(device_stop_at_s=(6.0,), device_stop_at_start={start_no: when})
+
+    async def main():
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedPolarVerity(speed=10, faults=faults))
+            async with open_stream("Polar Sense", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   **FAST) as stream:
+                blocks, events = await collect(stream, 16 * 52)
+                return blocks, events, stream.counters, sensor
+
+    blocks, events, c, sensor = run(main(), timeout=30)
+    assert sensor.stats.device_stops == 2 and sensor.stats.starts == 3 and sensor.stats.start_commands == 6
+    assert sum(isinstance(e, DeviceStopped) for e in events) == 2 and c.connects == 1 and c.corrupt == 0
+    idx = check_against_truth(blocks, _VerityTruth(sensor), VERITY_GYRO_ATOL)
+    assert idx[-1] > 10 * 52                                           # streaming went on after both
     gaps = [e for e in events if isinstance(e, Gap)]
     assert len(gaps) >= 1 and c.lost_samples == sum(g.n_lost for g in gaps)
     assert len(idx) + c.lost_samples == idx[-1] + 1 - idx[0]           # every index accounted for

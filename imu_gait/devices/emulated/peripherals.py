@@ -49,6 +49,11 @@ class Faults:
     burst_every_s: float = 0.0                # hold packets for burst_hold_s out of every burst_every_s
     burst_hold_s: float = 0.0
     device_stop_at_s: tuple = ()              # PMD: device-initiated stop (CP "01 02") at these times
+    # PMD: {n: "before_answer" | "after_answer"}: the device stops its streams (CP "01 02") right
+    # before / right after it answers the n-th START command (any stream, counted from 1 since
+    # power-on). "before_answer": the START took effect, then the streams stopped, and the stop
+    # notice is indicated ahead of the START answer (which still says SUCCESS).
+    device_stop_at_start: dict = field(default_factory=dict)
     drop_gyro_frames: frozenset = frozenset() # Verity: GYRO frame numbers never sent
     start_status: int = 0                     # answer START with this status (e.g. 10 INVALID_MTU)
 
@@ -60,6 +65,8 @@ class EmulatorStats:
     samples_sent: int = 0
     samples_dropped: int = 0                  # inside packets removed by drop_sequences
     samples_skipped: int = 0                  # produced while not streaming (disconnect / outage)
+    start_commands: int = 0                   # PMD: START commands answered (ACC and GYRO)
+    device_stops: int = 0                     # PMD: device-initiated stops (notices indicated)
     junk_sent: int = 0
     disconnects: int = 0
     conn_params: list = field(default_factory=list)   # (interval_ms, latency, timeout_ms) after updates
@@ -487,7 +494,7 @@ class EmulatedPolarH10(EmulatedPeripheral):
                     self._next_index = newest
                 self._stream_task = self._spawn(self._stream())
             params = self.start_params() if status == 0 else bytes([0])
-            await self._indicate(connection, bytes([0xF0, op, mtype, status]) + params)
+            await self._answer_start(connection, bytes([0xF0, op, mtype, status]) + params)
         elif op == pmd.OP_STOP:
             self.stop_streaming()
             await self._indicate(connection, bytes([0xF0, op, mtype, 0, 0]))
@@ -503,8 +510,23 @@ class EmulatedPolarH10(EmulatedPeripheral):
     async def _device_stop_at(self, t: float, connection: Any) -> None:
         await self._sleep_until(t)
         if self.connection is connection and self._stream_task is not None:
-            self.stop_streaming()
-            await self._indicate(connection, bytes([0x01, pmd.MEAS_ACC]))
+            await self._device_stop(connection)
+
+    async def _device_stop(self, connection: Any) -> None:
+        """Stop every stream by itself and say so on the CP (``01 02``)."""
+        self.stop_streaming()
+        self.stats.device_stops += 1
+        await self._indicate(connection, bytes([0x01, pmd.MEAS_ACC]))
+
+    async def _answer_start(self, connection: Any, answer: bytes) -> None:
+        """Indicate a START answer; ``Faults.device_stop_at_start`` puts a device stop around it."""
+        self.stats.start_commands += 1
+        when = self.faults.device_stop_at_start.get(self.stats.start_commands)
+        if when == "before_answer":
+            await self._device_stop(connection)
+        await self._indicate(connection, answer)
+        if when == "after_answer":
+            await self._device_stop(connection)
 
     def settings_tlvs(self) -> bytes:
         return pmd.encode_settings([(pmd.SET_SAMPLE_RATE, list(self.rates)), (pmd.SET_RESOLUTION, [16]),
@@ -654,7 +676,7 @@ class EmulatedPolarVerity(EmulatedPolarH10):
                 self._gyro_task = self._spawn(self._gyro_stream())
             params = (bytes([0]) + pmd.encode_settings([(pmd.SET_FACTOR, [self.GYRO_FACTOR])])
                       if status == 0 else bytes([0]))
-            await self._indicate(connection, bytes([0xF0, op, mtype, status]) + params)
+            await self._answer_start(connection, bytes([0xF0, op, mtype, status]) + params)
         elif op == pmd.OP_STOP:
             self._stop_gyro()
             await self._indicate(connection, bytes([0xF0, op, mtype, 0, 0]))
