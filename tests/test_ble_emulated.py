@@ -329,6 +329,46 @@ def test_polar_stop_notice_around_a_restart_answer_is_not_lost(when):
     assert len(idx) + c.lost_samples == idx[-1] + 1 - idx[0]
 
 
+def test_pmd_stop_notice_while_a_start_answer_is_awaited_reaches_the_session():
+    """The control-point waiter itself, fed the indications in the racy order: the stop notice
+    between START and its answer goes to the session at once; the answer still ends the wait."""
+    from imu_gait.devices.decoders import pmd
+    from imu_gait.devices.registry import PmdSession
+
+    async def main():
+        session, stops = PmdSession(StreamSettings()), []
+        session.on_device_stop = lambda: stops.append(True)
+        cp = session._new_cp_waiter()                                       # as in start()
+        waiting = asyncio.ensure_future(cp.wait_for(session._is_resp(pmd.OP_START, pmd.MEAS_ACC), "START", "H10"))
+        await asyncio.sleep(0)
+        assert cp.waiting
+        cp.callback(None, bytearray([0x01, pmd.MEAS_ACC]))                  # "streams stopped"
+        assert stops == [True]                                              # handled now, not queued
+        cp.callback(None, bytearray([0xF0, pmd.OP_START, pmd.MEAS_ACC, 0, 0]))
+        resp = await asyncio.wait_for(waiting, 1.0)
+        assert resp.ok and not cp.waiting and stops == [True]
+
+    run(main(), timeout=5)
+
+
+def test_polar_verity_stop_during_the_first_start_exchange_comes_after_connected():
+    """The Verity stops right after answering the very first START ACC, while START GYRO is
+    awaited on connect: the stop is reported after Connected (in stream order), and both streams
+    are started again."""
+    async def main():
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedPolarVerity(speed=10, faults=Faults(device_stop_at_start={1: "after_answer"})))
+            async with open_stream("Polar Sense", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   **FAST) as stream:
+                blocks, events = await collect(stream, 4 * 52)
+                return blocks, events, stream.counters, sensor
+
+    blocks, events, c, sensor = run(main(), timeout=30)
+    assert [type(e) for e in events[:2]] == [Connected, DeviceStopped]
+    assert sensor.stats.device_stops == 1 and sensor.stats.starts == 2 and c.connects == 1 and c.corrupt == 0
+    assert blocks[0].gyro_rads is not None and np.all(np.diff(np.concatenate([b.time_s for b in blocks])) > 0)
+
+
 # ------------------------------------------------------------------ clock fit (no radio)
 def test_sensor_clock_with_bursts():
     """Verity-like delivery: packets held 1.2 s out of every 1.5 s, then released back to back

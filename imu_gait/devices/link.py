@@ -324,7 +324,7 @@ class StreamSupervisor:
         held, self._holding = self._holding, None
         for item in held:
             self._rx.append(item)
-            self._n_data += 1
+            self._n_data += item[0] == "data"
         while self._n_data > self.queue_size:
             self._drop_oldest_data()
 
@@ -335,10 +335,13 @@ class StreamSupervisor:
             log.debug("disconnect failed: %s", exc)
 
     def _on_device_stop(self) -> None:
-        self._emit(DeviceStopped(self.now_s()))
-        # in stream order, behind the last frame sent before the stop: what comes after the re-START
-        # does not follow it (PMD: the stamp jump is all loss, however short)
-        self._rx.append(("mark", None))
+        # May come at any point, also while a START answer is awaited (on connect: while frames are
+        # held back). In stream order, behind the last frame sent before the stop: what comes after
+        # the re-START does not follow it (PMD: the stamp jump is all loss, however short).
+        rx = self._holding if self._holding is not None else self._rx
+        rx.append(("event", DeviceStopped(self.now_s())))
+        rx.append(("mark", None))
+        self._wake.set()
         self._restart_requested = True
         self._disconnected.set()            # wake the supervisor; it restarts without reconnecting
 
