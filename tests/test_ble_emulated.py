@@ -15,8 +15,8 @@ import pytest
 from bleak import BleakClient, BleakScanner
 
 from imu_gait.errors import DeviceError
-from imu_gait.devices import (Connected, DeviceStopped, Disconnected, Gap, PacketError, Reconnecting,
-                              SampleBlock, SensorClock, StreamSettings, open_stream, scan)
+from imu_gait.devices import (Connected, DeviceRestarted, DeviceStopped, Disconnected, Gap, PacketError,
+                              Reconnecting, SampleBlock, SensorClock, StreamSettings, open_stream, scan)
 from imu_gait.devices.decoders import gaitimu
 from imu_gait.devices.emulated import (EMULATED_BACKEND, BumbleClient, BumbleScanner, EmulatedAir,
                                        EmulatedGaitImu, EmulatedPolarH10, EmulatedPolarVerity,
@@ -339,7 +339,8 @@ def test_pmd_stop_notice_while_a_start_answer_is_awaited_reaches_the_session():
         session, stops = PmdSession(StreamSettings()), []
         session.on_device_stop = lambda: stops.append(True)
         cp = session._new_cp_waiter()                                       # as in start()
-        waiting = asyncio.ensure_future(cp.wait_for(session._is_resp(pmd.OP_START, pmd.MEAS_ACC), "START", "H10"))
+        answer = session._is_resp(pmd.OP_START, pmd.MEAS_ACC)
+        waiting = asyncio.ensure_future(cp.wait_for(answer, "START", "Polar H10"))
         await asyncio.sleep(0)
         assert cp.waiting
         cp.callback(None, bytearray([0x01, pmd.MEAS_ACC]))                  # "streams stopped"
@@ -357,7 +358,8 @@ def test_polar_verity_stop_during_the_first_start_exchange_comes_after_connected
     are started again."""
     async def main():
         async with EmulatedAir() as air:
-            sensor = await air.add(EmulatedPolarVerity(speed=10, faults=Faults(device_stop_at_start={1: "after_answer"})))
+            faults = Faults(device_stop_at_start={1: "after_answer"})
+            sensor = await air.add(EmulatedPolarVerity(speed=10, faults=faults))
             async with open_stream("Polar Sense", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
                                    **FAST) as stream:
                 blocks, events = await collect(stream, 4 * 52)
@@ -367,6 +369,44 @@ def test_polar_verity_stop_during_the_first_start_exchange_comes_after_connected
     assert [type(e) for e in events[:2]] == [Connected, DeviceStopped]
     assert sensor.stats.device_stops == 1 and sensor.stats.starts == 2 and c.connects == 1 and c.corrupt == 0
     assert blocks[0].gyro_rads is not None and np.all(np.diff(np.concatenate([b.time_s for b in blocks])) > 0)
+
+
+def test_polar_h10_clock_reset_without_disconnect_is_a_restart_not_endless_errors():
+    """The H10 restarts at 5 s without dropping the link: 0.5 s silent, then its frames carry
+    stamps from its reset clock (going back). One DeviceRestarted naming the device, then the
+    stream goes on on a new time base: no bad packets, no invented samples (each sample after it
+    is the device's own, shifted by the samples it skipped while rebooting)."""
+    faults = Faults(clock_reset_at_s=(5.0,), reboot_s=0.5)
+
+    async def main():
+        items = []
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedPolarH10(speed=20, faults=faults))
+            async with open_stream("Polar", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   **FAST) as stream:
+                got, t_end = 0, time.monotonic() + 15
+                async for item in stream:
+                    items.append(item)
+                    got += item.n if isinstance(item, SampleBlock) else 0
+                    if got >= 10 * 200 or time.monotonic() > t_end:
+                        break
+                return items, stream.counters, sensor
+
+    items, c, sensor = run(main(), timeout=20)
+    restarts = [i for i, it in enumerate(items) if isinstance(it, DeviceRestarted)]
+    assert len(restarts) == 1 and c.device_restarts == 1 and c.corrupt == 0 and c.lost_samples == 0
+    ev = items[restarts[0]]
+    assert ev.message.startswith("Polar H10 E0000001: its clock went back") and "What to do" in ev.message
+    assert 0.45 < ev.t1_s - ev.t0_s < 0.7                                # reboot 0.5 s + one frame
+    before = [b for b in items[:restarts[0]] if isinstance(b, SampleBlock)]
+    after = [b for b in items[restarts[0]:] if isinstance(b, SampleBlock)]
+    assert before and sum(b.n for b in after) > 3 * 200
+    check_against_truth(before, _PolarTruth(sensor))
+    skipped = sensor.stats.samples_skipped
+    assert skipped > 0.45 * 200
+    shifted = [SampleBlock(b.time_s, b.acc_mps2, None, b.first_index + skipped, 0) for b in after]
+    check_against_truth(shifted, _PolarTruth(sensor))
+    assert np.all(np.diff(np.concatenate([b.time_s for b in before + after])) > 0)
 
 
 # ------------------------------------------------------------------ clock fit (no radio)

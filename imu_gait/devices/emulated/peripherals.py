@@ -54,6 +54,10 @@ class Faults:
     # power-on). "before_answer": the START took effect, then the streams stopped, and the stop
     # notice is indicated ahead of the START answer (which still says SUCCESS).
     device_stop_at_start: dict = field(default_factory=dict)
+    # PMD: the device restarts at these times without dropping the link: silent for reboot_s, then
+    # it streams on by itself with its clock counting from its reset value again (stamps go back)
+    clock_reset_at_s: tuple = ()
+    reboot_s: float = 0.5
     drop_gyro_frames: frozenset = frozenset() # Verity: GYRO frame numbers never sent
     start_status: int = 0                     # answer START with this status (e.g. 10 INVALID_MTU)
 
@@ -444,12 +448,16 @@ class EmulatedPolarH10(EmulatedPeripheral):
         self._data_notify.clear()
         for t in self.faults.device_stop_at_s:
             self._spawn(self._device_stop_at(t, connection))
+        for t in self.faults.clock_reset_at_s:
+            self._spawn(self._clock_reset_at(t, connection))
 
     def _tau_of_sample(self, k: float) -> float:
         return self._tau_first + k / (self.rate_hz * (1 + self.faults.drift_ppm * 1e-6))
 
+    _clock_base = 0                              # sample index at which the sensor clock was last reset
+
     def sensor_time_ns(self, k: int) -> int:
-        return PMD_EPOCH_2019_NS + round(k * 1e9 / self.rate_hz)
+        return PMD_EPOCH_2019_NS + round((k - self._clock_base) * 1e9 / self.rate_hz)
 
     def _on_cp_write(self, connection: Any, value: bytes) -> None:
         self._spawn(self._handle_cp(connection, bytes(value)))
@@ -511,6 +519,19 @@ class EmulatedPolarH10(EmulatedPeripheral):
         await self._sleep_until(t)
         if self.connection is connection and self._stream_task is not None:
             await self._device_stop(connection)
+
+    async def _clock_reset_at(self, t: float, connection: Any) -> None:
+        await self._sleep_until(t)
+        if self.connection is not connection or self._stream_task is None:
+            return
+        self.stop_streaming()
+        await self._sleep_until(t + self.faults.reboot_s)
+        if self.connection is not connection:
+            return
+        newest = int((self.tau() - self._tau_first) * self.rate_hz * (1 + self.faults.drift_ppm * 1e-6))
+        self.stats.samples_skipped += max(newest - self._next_index, 0)
+        self._next_index = self._clock_base = max(newest, self._next_index)
+        self._stream_task = self._spawn(self._stream())
 
     async def _device_stop(self, connection: Any) -> None:
         """Stop every stream by itself and say so on the CP (``01 02``)."""
