@@ -15,8 +15,8 @@ import pytest
 from bleak import BleakClient, BleakScanner
 
 from imu_gait.errors import DeviceError
-from imu_gait.devices import (Connected, DeviceStopped, Disconnected, Gap, PacketError, Reconnecting,
-                              SampleBlock, SensorClock, StreamSettings, open_stream, scan)
+from imu_gait.devices import (Connected, DeviceRestarted, DeviceStopped, Disconnected, Gap, PacketError,
+                              Reconnecting, SampleBlock, SensorClock, StreamSettings, open_stream, scan)
 from imu_gait.devices.decoders import gaitimu
 from imu_gait.devices.emulated import (EMULATED_BACKEND, BumbleClient, BumbleScanner, EmulatedAir,
                                        EmulatedGaitImu, EmulatedPolarH10, EmulatedPolarVerity,
@@ -304,6 +304,111 @@ def test_polar_device_initiated_stop_is_restarted():
     assert len(idx) + c.lost_samples == idx[-1] + 1 - idx[0]
 
 
+@pytest.mark.parametrize("when", ["before_answer", "after_answer"])
+def test_polar_stop_notice_around_a_restart_answer_is_not_lost(when):
+    """The H10 stops by itself at 5 s; our re-START (START command 2) takes effect, but the device
+    stops again right before / right after answering it. The second stop notice arrives while (or
+    just as) the central waits for the START answer: it must still lead to a third START, and the
+    samples missed across both stops count exactly as lost (one stamp jump), none invented."""
+    faults = Faults(device_stop_at_s=(5.0,), device_stop_at_start={2: when})
+
+    async def main():
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedPolarH10(speed=20, faults=faults))
+            async with open_stream("Polar", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   **FAST) as stream:
+                blocks, events = await collect(stream, 15 * 200)
+                return blocks, events, stream.counters, sensor
+
+    blocks, events, c, sensor = run(main(), timeout=20)
+    assert sensor.stats.device_stops == 2 and sensor.stats.starts == 3 and sensor.stats.start_commands == 3
+    assert sum(isinstance(e, DeviceStopped) for e in events) == 2 and c.connects == 1 and c.corrupt == 0
+    assert c.lost_samples == sensor.stats.samples_skipped > 0
+    idx = check_against_truth(blocks, _PolarTruth(sensor))
+    assert idx[-1] > 8 * 200                                           # streaming went on after both
+    assert len(idx) + c.lost_samples == idx[-1] + 1 - idx[0]
+
+
+def test_pmd_stop_notice_while_a_start_answer_is_awaited_reaches_the_session():
+    """The control-point waiter itself, fed the indications in the racy order: the stop notice
+    between START and its answer goes to the session at once; the answer still ends the wait."""
+    from imu_gait.devices.decoders import pmd
+    from imu_gait.devices.registry import PmdSession
+
+    async def main():
+        session, stops = PmdSession(StreamSettings()), []
+        session.on_device_stop = lambda: stops.append(True)
+        cp = session._new_cp_waiter()                                       # as in start()
+        answer = session._is_resp(pmd.OP_START, pmd.MEAS_ACC)
+        waiting = asyncio.ensure_future(cp.wait_for(answer, "START", "Polar H10"))
+        await asyncio.sleep(0)
+        assert cp.waiting
+        cp.callback(None, bytearray([0x01, pmd.MEAS_ACC]))                  # "streams stopped"
+        assert stops == [True]                                              # handled now, not queued
+        cp.callback(None, bytearray([0xF0, pmd.OP_START, pmd.MEAS_ACC, 0, 0]))
+        resp = await asyncio.wait_for(waiting, 1.0)
+        assert resp.ok and not cp.waiting and stops == [True]
+
+    run(main(), timeout=5)
+
+
+def test_polar_verity_stop_during_the_first_start_exchange_comes_after_connected():
+    """The Verity stops right after answering the very first START ACC, while START GYRO is
+    awaited on connect: the stop is reported after Connected (in stream order), and both streams
+    are started again."""
+    async def main():
+        async with EmulatedAir() as air:
+            faults = Faults(device_stop_at_start={1: "after_answer"})
+            sensor = await air.add(EmulatedPolarVerity(speed=10, faults=faults))
+            async with open_stream("Polar Sense", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   **FAST) as stream:
+                blocks, events = await collect(stream, 4 * 52)
+                return blocks, events, stream.counters, sensor
+
+    blocks, events, c, sensor = run(main(), timeout=30)
+    assert [type(e) for e in events[:2]] == [Connected, DeviceStopped]
+    assert sensor.stats.device_stops == 1 and sensor.stats.starts == 2 and c.connects == 1 and c.corrupt == 0
+    assert blocks[0].gyro_rads is not None and np.all(np.diff(np.concatenate([b.time_s for b in blocks])) > 0)
+
+
+def test_polar_h10_clock_reset_without_disconnect_is_a_restart_not_endless_errors():
+    """The H10 restarts at 5 s without dropping the link: 0.5 s silent, then its frames carry
+    stamps from its reset clock (going back). One DeviceRestarted naming the device, then the
+    stream goes on on a new time base: no bad packets, no invented samples (each sample after it
+    is the device's own, shifted by the samples it skipped while rebooting)."""
+    faults = Faults(clock_reset_at_s=(5.0,), reboot_s=0.5)
+
+    async def main():
+        items = []
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedPolarH10(speed=20, faults=faults))
+            async with open_stream("Polar", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   **FAST) as stream:
+                got, t_end = 0, time.monotonic() + 15
+                async for item in stream:
+                    items.append(item)
+                    got += item.n if isinstance(item, SampleBlock) else 0
+                    if got >= 10 * 200 or time.monotonic() > t_end:
+                        break
+                return items, stream.counters, sensor
+
+    items, c, sensor = run(main(), timeout=20)
+    restarts = [i for i, it in enumerate(items) if isinstance(it, DeviceRestarted)]
+    assert len(restarts) == 1 and c.device_restarts == 1 and c.corrupt == 0 and c.lost_samples == 0
+    ev = items[restarts[0]]
+    assert ev.message.startswith("Polar H10 E0000001: its clock went back") and "What to do" in ev.message
+    assert 0.45 < ev.t1_s - ev.t0_s < 0.7                                # reboot 0.5 s + one frame
+    before = [b for b in items[:restarts[0]] if isinstance(b, SampleBlock)]
+    after = [b for b in items[restarts[0]:] if isinstance(b, SampleBlock)]
+    assert before and sum(b.n for b in after) > 3 * 200
+    check_against_truth(before, _PolarTruth(sensor))
+    skipped = sensor.stats.samples_skipped
+    assert skipped > 0.45 * 200
+    shifted = [SampleBlock(b.time_s, b.acc_mps2, None, b.first_index + skipped, 0) for b in after]
+    check_against_truth(shifted, _PolarTruth(sensor))
+    assert np.all(np.diff(np.concatenate([b.time_s for b in before + after])) > 0)
+
+
 # ------------------------------------------------------------------ clock fit (no radio)
 def test_sensor_clock_with_bursts():
     """Verity-like delivery: packets held 1.2 s out of every 1.5 s, then released back to back
@@ -397,6 +502,32 @@ def test_polar_verity_device_stop_and_reconnect_restart_both_streams():
     assert sensor.stats.starts == 3                                    # ACC started 3 times …
     idx = check_against_truth(blocks, _VerityTruth(sensor), VERITY_GYRO_ATOL)   # … and GYRO with it
     assert idx[-1] > 20 * 52                                           # streaming went on after both
+    gaps = [e for e in events if isinstance(e, Gap)]
+    assert len(gaps) >= 1 and c.lost_samples == sum(g.n_lost for g in gaps)
+    assert len(idx) + c.lost_samples == idx[-1] + 1 - idx[0]           # every index accounted for
+
+
+@pytest.mark.parametrize("start_no, when", [(3, "after_answer"), (4, "before_answer"), (3, "before_answer")])
+def test_polar_verity_stop_notice_during_the_start_exchange_restarts_both_streams(start_no, when):
+    """The Verity stops by itself at 6 s; the re-START sends START ACC (command 3) then START GYRO
+    (command 4). The device stops both streams again around one of those answers, so its stop
+    notice arrives while the central waits for a START answer (3 after: during START GYRO).
+    Both streams must be started again; what was missed shows as gaps, never invented."""
+    faults = Faults(device_stop_at_s=(6.0,), device_stop_at_start={start_no: when})
+
+    async def main():
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedPolarVerity(speed=10, faults=faults))
+            async with open_stream("Polar Sense", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   **FAST) as stream:
+                blocks, events = await collect(stream, 16 * 52)
+                return blocks, events, stream.counters, sensor
+
+    blocks, events, c, sensor = run(main(), timeout=30)
+    assert sensor.stats.device_stops == 2 and sensor.stats.starts == 3 and sensor.stats.start_commands == 6
+    assert sum(isinstance(e, DeviceStopped) for e in events) == 2 and c.connects == 1 and c.corrupt == 0
+    idx = check_against_truth(blocks, _VerityTruth(sensor), VERITY_GYRO_ATOL)
+    assert idx[-1] > 10 * 52                                           # streaming went on after both
     gaps = [e for e in events if isinstance(e, Gap)]
     assert len(gaps) >= 1 and c.lost_samples == sum(g.n_lost for g in gaps)
     assert len(idx) + c.lost_samples == idx[-1] + 1 - idx[0]           # every index accounted for

@@ -413,6 +413,23 @@ def test_pmd_without_restart_a_short_stamp_jump_is_jitter():
     assert s.feed(_h10_frame(60 + 5)).lost_before == 0
 
 
+def test_pmd_clock_going_back_is_a_device_restart_not_a_stream_of_errors():
+    """An H10 power-cycled under a live link stamps its frames from its reset clock again: the frame
+    whose stamp went back starts a new time base (clock_reset, lost unknown → 0), the next ones
+    decode as usual; a repeated stamp is still refused."""
+    s = PmdAccStream(200.0)
+    before = [s.feed(_h10_frame(20 * k)) for k in range(5)]
+    with pytest.raises(DecodeError):
+        s.feed(_h10_frame(80))                                         # same stamp again: a repeat
+    after = [s.feed(_h10_frame(20 * k - 10**6)) for k in range(3)]    # stamps ~5000 s earlier
+    assert [c.clock_reset for c in before + after] == [False] * 5 + [True, False, False]
+    assert after[0].restarted and [c.lost_before for c in before + after] == [0] * 8
+    idx = np.concatenate([c.first_index + np.arange(c.n) for c in before + after])
+    np.testing.assert_array_equal(idx, np.arange(160))                  # indices go on, nothing invented
+    t = np.concatenate([c.sensor_time_s for c in after])
+    assert t[0] == 0.0 and np.allclose(np.diff(t), 1 / 200)           # new time base, regular again
+
+
 # Verity Sense ACC + GYRO: frames built by the emulator's own encoder (pure functions, no radio).
 from imu_gait.devices.emulated import EmulatedPolarVerity  # noqa: E402
 

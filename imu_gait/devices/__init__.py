@@ -10,7 +10,7 @@ Public API (for the live view / CLI)::
             if isinstance(item, SampleBlock):
                 engine.feed(item.time_s, item.acc_mps2, item.gyro_rads)
             else:                                       # Connected, Disconnected, Reconnecting,
-                show(item)                              # Gap, PacketError, DeviceStopped
+                show(item)                              # Gap, PacketError, DeviceStopped, DeviceRestarted
         stream.counters                                 # packets, samples, lost, corrupt, …
 
 Live results from the same engine as offline analysis (any source above, a replayed
@@ -28,15 +28,15 @@ Emulated sensors (tests, ``--simulate``): :mod:`imu_gait.devices.emulated`.
 """
 from .clock import SensorClock
 from .decoders import DecodeError
-from .link import (BleBackend, Connected, DeviceStopped, Disconnected, FoundDevice, Gap, PacketError,
-                   Reconnecting, SampleBlock, StreamCounters, StreamEvent, StreamSupervisor, find_device,
-                   open_stream, scan)
+from .link import (BleBackend, Connected, DeviceRestarted, DeviceStopped, Disconnected, FoundDevice, Gap,
+                   PacketError, Reconnecting, SampleBlock, StreamCounters, StreamEvent, StreamSupervisor,
+                   find_device, open_stream, scan)
 from .registry import FAMILIES, DeviceFamily, StreamSettings, classify
 from .live import LiveSession, LiveUpdate, SignalQuality, monitor, simulated_stream
 from .replay import ReplaySource
 
 __all__ = ["open_stream", "scan", "find_device", "StreamSupervisor", "StreamSettings", "SampleBlock",
            "StreamEvent", "Connected", "Disconnected", "Reconnecting", "Gap", "PacketError", "DeviceStopped",
-           "StreamCounters", "FoundDevice", "BleBackend", "SensorClock", "DecodeError", "FAMILIES",
-           "DeviceFamily", "classify", "monitor", "simulated_stream", "ReplaySource", "LiveSession",
+           "DeviceRestarted", "StreamCounters", "FoundDevice", "BleBackend", "SensorClock", "DecodeError",
+           "FAMILIES", "DeviceFamily", "classify", "monitor", "simulated_stream", "ReplaySource", "LiveSession",
            "LiveUpdate", "SignalQuality"]

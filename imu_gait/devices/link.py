@@ -123,6 +123,16 @@ class DeviceStopped(StreamEvent):
     """The device ended the stream by itself; the supervisor re-sends START."""
 
 
+@dataclass(frozen=True)
+class DeviceRestarted(StreamEvent):
+    """The sensor's clock went back mid-stream: it restarted (e.g. power cycle) without the link
+    dropping. Samples between t0_s (last before) and t1_s (first after) are lost; how many cannot
+    be known, so they are not in ``lost_samples``. ``message`` names the device for the user."""
+    t0_s: float
+    t1_s: float
+    message: str = ""
+
+
 @dataclass
 class StreamCounters:
     packets: int = 0            # notifications decoded
@@ -133,6 +143,7 @@ class StreamCounters:
     queue_drops: int = 0        # notifications dropped because the consumer lagged
     connects: int = 0
     disconnects: int = 0
+    device_restarts: int = 0    # clock went back mid-stream (DeviceRestarted): uncounted loss
     rate_hz: float = float("nan")       # measured sample rate in host seconds
     drift_ppm: float = float("nan")     # sensor clock vs host clock
 
@@ -324,7 +335,7 @@ class StreamSupervisor:
         held, self._holding = self._holding, None
         for item in held:
             self._rx.append(item)
-            self._n_data += 1
+            self._n_data += item[0] == "data"
         while self._n_data > self.queue_size:
             self._drop_oldest_data()
 
@@ -335,10 +346,13 @@ class StreamSupervisor:
             log.debug("disconnect failed: %s", exc)
 
     def _on_device_stop(self) -> None:
-        self._emit(DeviceStopped(self.now_s()))
-        # in stream order, behind the last frame sent before the stop: what comes after the re-START
-        # does not follow it (PMD: the stamp jump is all loss, however short)
-        self._rx.append(("mark", None))
+        # May come at any point, also while a START answer is awaited (on connect: while frames are
+        # held back). In stream order, behind the last frame sent before the stop: what comes after
+        # the re-START does not follow it (PMD: the stamp jump is all loss, however short).
+        rx = self._holding if self._holding is not None else self._rx
+        rx.append(("event", DeviceStopped(self.now_s())))
+        rx.append(("mark", None))
+        self._wake.set()
         self._restart_requested = True
         self._disconnected.set()            # wake the supervisor; it restarts without reconnecting
 
@@ -449,6 +463,7 @@ class StreamSupervisor:
         except DecodeError as exc:
             c.corrupt += 1
             return PacketError((t_ns - self.t0_ns) / 1e9, exc.reason, str(exc))
+        last_t_s = self._last_t_s
         if chunk.restarted:
             self.clock.reset()
             self._last_t_s = None
@@ -468,6 +483,17 @@ class StreamSupervisor:
         time_s = self.clock.map_stream(chunk.sensor_time_s)
         block = SampleBlock(time_s, chunk.acc_mps2, chunk.gyro_rads, chunk.first_index, chunk.lost_before,
                             chunk.sensor_time_s)
+        if chunk.clock_reset:
+            c.device_restarts += 1
+            t1 = float(time_s[0])
+            t0 = last_t_s if last_t_s is not None else t1
+            self._rx.appendleft(("block", block))
+            self._last_t_s = float(time_s[-1])
+            return DeviceRestarted(t1, t0, t1, (
+                f"{self.name}: its clock went back — the sensor restarted (power cycle?) while still "
+                f"connected; the samples of the {t1 - t0:.1f} s before are lost and cannot be counted."
+                "\n  What to do: nothing if it keeps streaming; if it happens again, check its battery "
+                "and strap contact."))
         if chunk.lost_before > 0:
             t0 = self._last_t_s if self._last_t_s is not None else float(time_s[0])
             self._rx.appendleft(("block", block))

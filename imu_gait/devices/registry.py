@@ -41,12 +41,17 @@ class StreamSettings:
 
 
 class _CpWaiter:
-    """Collects control-point indications; lets a coroutine wait for a given response."""
+    """Collects control-point indications; lets a coroutine wait for a given response.
 
-    def __init__(self, parse: Callable[[bytes], Any]):
+    Messages the device sends on its own (``unsolicited``, e.g. PMD "streams stopped") are never
+    answers: they go to ``on_other`` at once, also while a response is awaited — queued, they
+    would be discarded by :meth:`wait_for` as not the awaited answer."""
+
+    def __init__(self, parse: Callable[[bytes], Any], unsolicited: Callable[[Any], bool] = lambda m: False):
         self._parse = parse
+        self._unsolicited = unsolicited
         self._queue: asyncio.Queue = asyncio.Queue()
-        self.on_other: Callable[[Any], None] | None = None    # messages nobody waits for
+        self.on_other: Callable[[Any], None] | None = None    # unsolicited messages, and those nobody waits for
         self.waiting = False
 
     def callback(self, _char: Any, data: bytearray) -> None:
@@ -54,7 +59,7 @@ class _CpWaiter:
             msg = self._parse(bytes(data))
         except DecodeError as exc:
             msg = exc
-        if self.waiting:
+        if self.waiting and not self._unsolicited(msg):
             self._queue.put_nowait(msg)
         elif self.on_other is not None:
             self.on_other(msg)
@@ -195,10 +200,14 @@ class PmdSession(FamilySession):
             return False
         return len(features) >= 2 and features[0] == 0x0F and bool(features[1] & (1 << pmd.MEAS_GYRO))
 
-    async def start(self, client, on_data, device):
-        cp = _CpWaiter(pmd.parse_control)
+    def _new_cp_waiter(self) -> _CpWaiter:
+        cp = _CpWaiter(pmd.parse_control, unsolicited=lambda m: isinstance(m, pmd.PmdStopped))
         cp.on_other = self._on_cp_message
         self._cp = cp
+        return cp
+
+    async def start(self, client, on_data, device):
+        cp = self._new_cp_waiter()
         first = self.decoder is None
         want_gyro = first and self.settings.polar_gyro and await self._gyro_offered(client)
         # Handshake: CP indications and DATA notifications first, then write the CP.
@@ -267,7 +276,8 @@ class PmdSession(FamilySession):
         self._update_factors(resp, gyro_resp)
 
     def _on_cp_message(self, msg) -> None:
-        mine = {pmd.MEAS_ACC, pmd.MEAS_GYRO} if self.has_gyro else {pmd.MEAS_ACC}
+        # gyro_rate, not has_gyro: a stop can come during the first START GYRO, before has_gyro is set
+        mine = {pmd.MEAS_ACC, pmd.MEAS_GYRO} if self.gyro_rate else {pmd.MEAS_ACC}
         if isinstance(msg, pmd.PmdStopped) and mine & set(msg.meas_types) and self.on_device_stop:
             self.on_device_stop()
 

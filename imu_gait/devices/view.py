@@ -66,6 +66,9 @@ def describe_event(ev: Any) -> str | None:
         return f"bad packet skipped ({getattr(ev, 'reason', '?')})"
     if name == "DeviceStopped":
         return "the sensor stopped its stream — sending START again"
+    if name == "DeviceRestarted":
+        msg = getattr(ev, "message", "") or "the sensor restarted — samples lost, count unknown"
+        return msg.split("\n")[0]
     return f"{name}"
 
 

@@ -311,6 +311,17 @@ class PmdTimeline:
         """The stream was STARTed again: the next frame does not follow the previous one."""
         self.restarted = True
 
+    def clock_went_back(self, t_frame_ns: int) -> bool:
+        """True if this stamp is before the previous frame's: the sensor clock was reset (the
+        device restarted), see :meth:`reset_clock`. An equal stamp is a repeat, not a reset."""
+        return self.t_prev_ns is not None and t_frame_ns < self.t_prev_ns
+
+    def reset_clock(self) -> None:
+        """The sensor clock started again: forget the previous stamp (what was lost in between
+        cannot be known). The measured rate is kept: same crystal."""
+        self.t_prev_ns = None
+        self.restarted = False
+
     def place(self, t_frame_ns: int, n: int) -> tuple[np.ndarray, int]:
         """Return (sample times ns (n,), estimated samples lost before this frame)."""
         lost = 0

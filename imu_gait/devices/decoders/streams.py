@@ -41,6 +41,9 @@ class DecodedChunk:
     packets_lost: int = 0              # from a packet sequence number, where the protocol has one
     flags: int = 0
     restarted: bool = False            # the device started a new stream (e.g. power cycle): new clock
+    # The sensor clock went back mid-stream (device restarted without a disconnect): samples were
+    # lost before this chunk, how many cannot be known (lost_before is 0 then). Implies restarted.
+    clock_reset: bool = False
     # Sensor time to pair with this notification's arrival in the clock fit. None: the chunk's
     # last sample (one stream per notification). NaN: this notification gives no clock point
     # (a merged stream whose samples were released by the *other* stream's frame).
@@ -136,13 +139,18 @@ class PmdAccStream:
             raise DecodeError(pmd.PROTOCOL, "unknown_type", f"measurement type {f.meas_type} not expected "
                               "on this stream", data)
         mg = pmd.frame_to_mg(f, self.factor)
+        clock_reset = self.timeline.clock_went_back(f.timestamp_ns)
+        if clock_reset:            # H10 power-cycled under a live link: a new time base, not an error
+            self.timeline.reset_clock()
+            self._t0_ns = None
         times_ns, lost = self.timeline.place(f.timestamp_ns, f.n_samples)
         if self._t0_ns is None:
             self._t0_ns = int(times_ns[0])
         first = self._next_index + lost
         self._next_index = first + f.n_samples
         t = (times_ns - self._t0_ns) / 1e9
-        return DecodedChunk(t, mg * (G_MPS2 / 1000.0), None, first, lost, False)
+        return DecodedChunk(t, mg * (G_MPS2 / 1000.0), None, first, lost, False,
+                            restarted=clock_reset, clock_reset=clock_reset)
 
 
 class ThingyStream:

@@ -49,6 +49,15 @@ class Faults:
     burst_every_s: float = 0.0                # hold packets for burst_hold_s out of every burst_every_s
     burst_hold_s: float = 0.0
     device_stop_at_s: tuple = ()              # PMD: device-initiated stop (CP "01 02") at these times
+    # PMD: {n: "before_answer" | "after_answer"}: the device stops its streams (CP "01 02") right
+    # before / right after it answers the n-th START command (any stream, counted from 1 since
+    # power-on). "before_answer": the START took effect, then the streams stopped, and the stop
+    # notice is indicated ahead of the START answer (which still says SUCCESS).
+    device_stop_at_start: dict = field(default_factory=dict)
+    # PMD: the device restarts at these times without dropping the link: silent for reboot_s, then
+    # it streams on by itself with its clock counting from its reset value again (stamps go back)
+    clock_reset_at_s: tuple = ()
+    reboot_s: float = 0.5
     drop_gyro_frames: frozenset = frozenset() # Verity: GYRO frame numbers never sent
     start_status: int = 0                     # answer START with this status (e.g. 10 INVALID_MTU)
 
@@ -60,6 +69,8 @@ class EmulatorStats:
     samples_sent: int = 0
     samples_dropped: int = 0                  # inside packets removed by drop_sequences
     samples_skipped: int = 0                  # produced while not streaming (disconnect / outage)
+    start_commands: int = 0                   # PMD: START commands answered (ACC and GYRO)
+    device_stops: int = 0                     # PMD: device-initiated stops (notices indicated)
     junk_sent: int = 0
     disconnects: int = 0
     conn_params: list = field(default_factory=list)   # (interval_ms, latency, timeout_ms) after updates
@@ -437,12 +448,16 @@ class EmulatedPolarH10(EmulatedPeripheral):
         self._data_notify.clear()
         for t in self.faults.device_stop_at_s:
             self._spawn(self._device_stop_at(t, connection))
+        for t in self.faults.clock_reset_at_s:
+            self._spawn(self._clock_reset_at(t, connection))
 
     def _tau_of_sample(self, k: float) -> float:
         return self._tau_first + k / (self.rate_hz * (1 + self.faults.drift_ppm * 1e-6))
 
+    _clock_base = 0                              # sample index at which the sensor clock was last reset
+
     def sensor_time_ns(self, k: int) -> int:
-        return PMD_EPOCH_2019_NS + round(k * 1e9 / self.rate_hz)
+        return PMD_EPOCH_2019_NS + round((k - self._clock_base) * 1e9 / self.rate_hz)
 
     def _on_cp_write(self, connection: Any, value: bytes) -> None:
         self._spawn(self._handle_cp(connection, bytes(value)))
@@ -487,7 +502,7 @@ class EmulatedPolarH10(EmulatedPeripheral):
                     self._next_index = newest
                 self._stream_task = self._spawn(self._stream())
             params = self.start_params() if status == 0 else bytes([0])
-            await self._indicate(connection, bytes([0xF0, op, mtype, status]) + params)
+            await self._answer_start(connection, bytes([0xF0, op, mtype, status]) + params)
         elif op == pmd.OP_STOP:
             self.stop_streaming()
             await self._indicate(connection, bytes([0xF0, op, mtype, 0, 0]))
@@ -503,8 +518,36 @@ class EmulatedPolarH10(EmulatedPeripheral):
     async def _device_stop_at(self, t: float, connection: Any) -> None:
         await self._sleep_until(t)
         if self.connection is connection and self._stream_task is not None:
-            self.stop_streaming()
-            await self._indicate(connection, bytes([0x01, pmd.MEAS_ACC]))
+            await self._device_stop(connection)
+
+    async def _clock_reset_at(self, t: float, connection: Any) -> None:
+        await self._sleep_until(t)
+        if self.connection is not connection or self._stream_task is None:
+            return
+        self.stop_streaming()
+        await self._sleep_until(t + self.faults.reboot_s)
+        if self.connection is not connection:
+            return
+        newest = int((self.tau() - self._tau_first) * self.rate_hz * (1 + self.faults.drift_ppm * 1e-6))
+        self.stats.samples_skipped += max(newest - self._next_index, 0)
+        self._next_index = self._clock_base = max(newest, self._next_index)
+        self._stream_task = self._spawn(self._stream())
+
+    async def _device_stop(self, connection: Any) -> None:
+        """Stop every stream by itself and say so on the CP (``01 02``)."""
+        self.stop_streaming()
+        self.stats.device_stops += 1
+        await self._indicate(connection, bytes([0x01, pmd.MEAS_ACC]))
+
+    async def _answer_start(self, connection: Any, answer: bytes) -> None:
+        """Indicate a START answer; ``Faults.device_stop_at_start`` puts a device stop around it."""
+        self.stats.start_commands += 1
+        when = self.faults.device_stop_at_start.get(self.stats.start_commands)
+        if when == "before_answer":
+            await self._device_stop(connection)
+        await self._indicate(connection, answer)
+        if when == "after_answer":
+            await self._device_stop(connection)
 
     def settings_tlvs(self) -> bytes:
         return pmd.encode_settings([(pmd.SET_SAMPLE_RATE, list(self.rates)), (pmd.SET_RESOLUTION, [16]),
@@ -654,7 +697,7 @@ class EmulatedPolarVerity(EmulatedPolarH10):
                 self._gyro_task = self._spawn(self._gyro_stream())
             params = (bytes([0]) + pmd.encode_settings([(pmd.SET_FACTOR, [self.GYRO_FACTOR])])
                       if status == 0 else bytes([0]))
-            await self._indicate(connection, bytes([0xF0, op, mtype, status]) + params)
+            await self._answer_start(connection, bytes([0xF0, op, mtype, status]) + params)
         elif op == pmd.OP_STOP:
             self._stop_gyro()
             await self._indicate(connection, bytes([0xF0, op, mtype, 0, 0]))
