@@ -47,6 +47,19 @@ async def collect(stream, n_samples, *, on_block=None, max_real_s=15):
     return blocks, events
 
 
+def stream_run(sensor, name: str, n_samples: int, *, timeout: float = 30, **collect_kw):
+    """One emulated sensor on the air, streamed through bleak until ``n_samples``:
+    (blocks, events, the stream's counters, the sensor)."""
+    async def main():
+        async with EmulatedAir() as air:
+            await air.add(sensor)
+            async with open_stream(name, backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns, **FAST) as stream:
+                blocks, events = await collect(stream, n_samples, **collect_kw)
+                return blocks, events, stream.counters, sensor
+
+    return run(main(), timeout=timeout)
+
+
 def check_against_truth(blocks, sensor, gyro_atol=1e-9):
     idx = np.concatenate([b.first_index + np.arange(b.n) for b in blocks])
     acc = np.concatenate([b.acc_mps2 for b in blocks])
@@ -285,15 +298,8 @@ def test_polar_h10_stream_frame_loss_and_drift():
 
 
 def test_polar_device_initiated_stop_is_restarted():
-    async def main():
-        async with EmulatedAir() as air:
-            sensor = await air.add(EmulatedPolarH10(speed=20, faults=Faults(device_stop_at_s=(15.0,))))
-            async with open_stream("Polar", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
-                                   **FAST) as stream:
-                blocks, events = await collect(stream, 30 * 200)
-                return blocks, events, stream.counters, sensor
-
-    blocks, events, c, sensor = run(main())
+    sensor = EmulatedPolarH10(speed=20, faults=Faults(device_stop_at_s=(15.0,)))
+    blocks, events, c, sensor = stream_run(sensor, "Polar", 30 * 200)
     assert any(isinstance(e, DeviceStopped) for e in events)
     assert sensor.stats.starts == 2 and c.connects == 1 and c.corrupt == 0
     # the samples the device skipped between its stop and our re-START: PMD only sees a timestamp
@@ -312,15 +318,7 @@ def test_polar_stop_notice_around_a_restart_answer_is_not_lost(when):
     samples missed across both stops count exactly as lost (one stamp jump), none invented."""
     faults = Faults(device_stop_at_s=(5.0,), device_stop_at_start={2: when})
 
-    async def main():
-        async with EmulatedAir() as air:
-            sensor = await air.add(EmulatedPolarH10(speed=20, faults=faults))
-            async with open_stream("Polar", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
-                                   **FAST) as stream:
-                blocks, events = await collect(stream, 15 * 200)
-                return blocks, events, stream.counters, sensor
-
-    blocks, events, c, sensor = run(main(), timeout=20)
+    blocks, events, c, sensor = stream_run(EmulatedPolarH10(speed=20, faults=faults), "Polar", 15 * 200, timeout=20)
     assert sensor.stats.device_stops == 2 and sensor.stats.starts == 3 and sensor.stats.start_commands == 3
     assert sum(isinstance(e, DeviceStopped) for e in events) == 2 and c.connects == 1 and c.corrupt == 0
     assert c.lost_samples == sensor.stats.samples_skipped > 0
@@ -489,15 +487,8 @@ def test_polar_verity_device_stop_and_reconnect_restart_both_streams():
     missed shows as gaps (never as invented samples)."""
     faults = Faults(device_stop_at_s=(8.0,), disconnect_at_s=(16.0,), outage_s=1.0)
 
-    async def main():
-        async with EmulatedAir() as air:
-            sensor = await air.add(EmulatedPolarVerity(speed=10, faults=faults))
-            async with open_stream("Polar Sense", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
-                                   **FAST) as stream:
-                blocks, events = await collect(stream, 26 * 52, max_real_s=20)
-                return blocks, events, stream.counters, sensor
-
-    blocks, events, c, sensor = run(main(), timeout=60)
+    blocks, events, c, sensor = stream_run(EmulatedPolarVerity(speed=10, faults=faults), "Polar Sense", 26 * 52,
+                                           max_real_s=20, timeout=60)
     assert any(isinstance(e, DeviceStopped) for e in events) and c.connects == 2
     assert sensor.stats.starts == 3                                    # ACC started 3 times …
     idx = check_against_truth(blocks, _VerityTruth(sensor), VERITY_GYRO_ATOL)   # … and GYRO with it
@@ -515,15 +506,7 @@ def test_polar_verity_stop_notice_during_the_start_exchange_restarts_both_stream
     Both streams must be started again; what was missed shows as gaps, never invented."""
     faults = Faults(device_stop_at_s=(6.0,), device_stop_at_start={start_no: when})
 
-    async def main():
-        async with EmulatedAir() as air:
-            sensor = await air.add(EmulatedPolarVerity(speed=10, faults=faults))
-            async with open_stream("Polar Sense", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
-                                   **FAST) as stream:
-                blocks, events = await collect(stream, 16 * 52)
-                return blocks, events, stream.counters, sensor
-
-    blocks, events, c, sensor = run(main(), timeout=30)
+    blocks, events, c, sensor = stream_run(EmulatedPolarVerity(speed=10, faults=faults), "Polar Sense", 16 * 52)
     assert sensor.stats.device_stops == 2 and sensor.stats.starts == 3 and sensor.stats.start_commands == 6
     assert sum(isinstance(e, DeviceStopped) for e in events) == 2 and c.connects == 1 and c.corrupt == 0
     idx = check_against_truth(blocks, _VerityTruth(sensor), VERITY_GYRO_ATOL)
@@ -609,15 +592,8 @@ def test_thingy52_loss_cannot_be_seen_and_an_outage_shows_as_a_time_gap():
 def test_bursty_delivery_no_loss_and_monotonic_time():
     """Packets held for 1.5 s out of every 2 s (Verity-like bursts): nothing lost, sample times
     still evenly spaced and monotonic (they come from the sensor clock, not from arrival)."""
-    async def main():
-        async with EmulatedAir() as air:
-            sensor = await air.add(EmulatedGaitImu(speed=20, faults=Faults(burst_every_s=2.0, burst_hold_s=1.5)))
-            async with open_stream("GaitIMU", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
-                                   **FAST) as stream:
-                blocks, events = await collect(stream, 20 * 200)
-                return blocks, events, stream.counters, sensor
-
-    blocks, events, c, sensor = run(main())
+    sensor = EmulatedGaitImu(speed=20, faults=Faults(burst_every_s=2.0, burst_hold_s=1.5))
+    blocks, events, c, sensor = stream_run(sensor, "GaitIMU", 20 * 200)
     assert c.lost_samples == 0 and not [e for e in events if isinstance(e, Gap)]
     check_against_truth(blocks, sensor)
     t = np.concatenate([b.time_s for b in blocks])
