@@ -37,7 +37,7 @@ import imu_gait  # noqa: E402
 import refdata  # noqa: E402
 from imu_gait.evaluation import in_windows  # noqa: E402
 from imu_gait.recording import Recording  # noqa: E402
-from imu_gait.strain import StrainConfig, _prepare, _steady_steps  # noqa: E402
+from imu_gait.strain import StrainConfig, _bout_heading, _prepare, _steady_steps, one_sided_signal  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 DATASETS = ("ipol", "oxford", "mobgap")
@@ -96,6 +96,14 @@ def run(datasets=DATASETS) -> dict:
             for f in res.flags:
                 d["count"][f.id] += 1
                 d["flag_minutes"][f.id] += (f.end_s - f.start_s) / 60.0
+            # the placement check (strain.one_sided_signal) whatever the placement: would a pocket
+            # phone be noticed if the user had not said where it was, and is a trunk sensor left alone?
+            side = per_ds.setdefault("_sided", {}).setdefault(f"{ds} {r.condition}", {"n": 0, "one_sided": 0, "symmetry": []})
+            side["n"] += 1
+            side["one_sided"] += one_sided_signal(res.steps) is not None
+            steady = _steady_steps(*_bout_heading(res.steps), StrainConfig())
+            side["symmetry"].append(float(np.nanmedian(res.steps["symmetry"].to_numpy(float)[steady]))
+                                    if steady.any() else float("nan"))
             if ds == "ipol" and r.gyro_rads is not None:
                 st = _prepare(res.steps, True, [])
                 ours = st["stride_time_s"].to_numpy()[_steady_steps(st["bout"].to_numpy(), st["heading_change_deg"].to_numpy(),
@@ -103,8 +111,10 @@ def run(datasets=DATASETS) -> dict:
                 ref = reference_steady_strides(r.ref_ic_s, r.extra_windows.get("uturn", np.empty((0, 2))))
                 cv_rows.append({"name": r.name, "ref_sd": sd_cv_pct(ref), "ref_robust": robust_cv_pct(ref),
                                 "ours_sd": sd_cv_pct(ours), "ours_robust": robust_cv_pct(ours)})
+    sided = per_ds.pop("_sided", {})
     out = {"datasets": {k: {**v, "count": dict(v["count"]), "flag_minutes": dict(v["flag_minutes"]),
                             "placements": dict(v["placements"])} for k, v in per_ds.items()},
+           "one_sided": sided,
            "stride_cv": cv_rows, "cpu_s": time.process_time() - cpu0}
     return out
 
@@ -139,6 +149,16 @@ def to_markdown(res: dict) -> str:
     for ds, d in res["datasets"].items():
         for f in d["flagged"]:
             lines.append(f"- {f['name']} ({f['placement']}): " + ", ".join(f"{i} ({s}, {k})" for i, s, k in f["flags"]))
+    if res.get("one_sided"):
+        lines += ["", "## Placement check: does the signal look one-sided? (placement not used)", "",
+                  "strain.one_sided_signal: median step/stride regularity (symmetry) of the steady steps < 0.65 "
+                  "while the stride regularity is ≥ 0.5. The rules add a note (and the summary "
+                  "`one_sided_signal`); a trouser-pocket phone should be noticed, a trunk sensor not.", "",
+                  "| recordings | n | looks one-sided | symmetry min – max |", "|---|---|---|---|"]
+        for k, v in res["one_sided"].items():
+            sym = np.array(v["symmetry"], float)
+            rng = f"{np.nanmin(sym):.2f} – {np.nanmax(sym):.2f}" if np.isfinite(sym).any() else "n/a"
+            lines.append(f"| {k} | {v['n']} | {v['one_sided']} | {rng} |")
     if res["stride_cv"]:
         ag = cv_agreement(res["stride_cv"])
         lines += ["", f"## Stride-time CV per IPOL trial vs the foot-sensor reference ({ag['n']} trials)", "",

@@ -28,7 +28,7 @@ SUMMARY_COLUMNS = (
     "running_fraction", "cadence_spm", "step_time_s", "stride_time_s", "stride_time_cv_pct",
     "step_time_asymmetry_pct", "step_length_m", "walking_speed_mps", "vertical_oscillation_cm", "vertical_ratio_pct",
     "trunk_twist_deg", "forward_lean_deg", "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g",
-    "step_regularity", "stride_regularity", "symmetry", "gap_s",
+    "step_regularity", "stride_regularity", "symmetry", "one_sided_signal", "gap_s",
 )
 #: files a phone export folder is recognised by (lower case)
 _EXPORT_MARKERS = ("raw data.csv", "accelerometer.csv", "totalacceleration.csv", "gravity.csv")

@@ -192,6 +192,15 @@ class StrainConfig:
     # steps beside them and the first / last strides of a bout (speeding up, slowing down) are left out
     turn_heading_deg: float = 15.0
     bout_edge_strides: int = 2
+    # a signal that repeats every stride far more than every step: a sensor on one side (trouser
+    # pocket, one hip) — or a markedly uneven walk. Median step/stride regularity of the steady
+    # steps (benchmarks/results/flags_healthy.md): lower-back and chest sensors 0.81–1.46 (58 IPOL
+    # walks, 4 Mobilise-D walks, 6 Oxford neck pouches), phones in trouser pockets −0.03–0.42 (12
+    # Oxford walks), a hip belt 0.49 / 0.53 (adeptdata walk / run, all steps). Between 0.53 and 0.81;
+    # judged only where the stride itself repeats (≥ 0.5: Mobilise-D's daily activities do not)
+    one_sided_symmetry: float = 0.65
+    one_sided_min_stride_regularity: float = 0.5
+    one_sided_min_steps: int = 20
     variability_fill: float = 0.75      # fraction of the window's expected steps needed
     fatigue_window_s: float = 60.0
     min_periods: int = 5                # steps needed in a median window
@@ -573,7 +582,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         metric, ``<metric>_baseline``, the long-window fatigue series ``fatigue_<metric>``, the
         thresholds each rule used as ``<flag id>__<metric>`` and ``flag__<flag id>`` (bool, active).
         ``timeline.attrs['notes']`` lists what could not be judged and why;
-        ``timeline.attrs['baselines']`` the baselines per gait; ``timeline.attrs['disclaimer']``.
+        ``timeline.attrs['baselines']`` the baselines per gait; ``timeline.attrs['disclaimer']``;
+        ``timeline.attrs['one_sided']`` True when the signal looks one-sided (:func:`one_sided_signal`).
     """
     cfg = config or StrainConfig()
     notes: list[str] = []
@@ -594,6 +604,16 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         notes.append(f"The sensor was not on the trunk (placement {placement!r}): the back-strain rules "
                      "need a chest or lower-back sensor, so only the step-timing rule (pace too fast / "
                      "shuffling) was judged.")
+
+    one_sided = None if off_trunk else one_sided_signal(st, cfg)
+    if one_sided is not None:
+        notes.append(
+            f"The signal repeats every stride far more than every step (symmetry {one_sided[0]:.2f} at a "
+            f"stride regularity of {one_sided[1]:.2f}; a sensor centred on the lower back or chest gives "
+            "0.8 or more). Either the walk is markedly uneven, or the sensor sat on one side — a trouser "
+            "pocket, one hip — which by itself makes left and right steps look different: then the "
+            "asymmetry, pelvic-instability, lean and sway results describe where the sensor sat, not how "
+            "you walked. A phone in a pocket: analyse again with --placement pocket (step timing only).")
 
     sched = _ScheduleView(treadmill_schedule, schedule_origin_s, belt_speed_mps, incline_pct)
     if len(st) < 2:
@@ -636,7 +656,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     flags.sort(key=lambda f: (f.start_s, f.id))
 
     tl = _timeline(grid, rules, active)
-    tl.attrs.update(notes=notes, baselines=base["values"], disclaimer=DISCLAIMER,
+    tl.attrs.update(notes=notes, baselines=base["values"], disclaimer=DISCLAIMER, one_sided=one_sided is not None,
                     baseline_state={g: {"values": base["values"][g], "end_s": base["end_s"][g]}
                                     for g, ok in base["settled"].items() if ok and g in base["values"]})
     return flags, tl
@@ -727,6 +747,31 @@ def _steady_steps(bout: np.ndarray, heading_deg: np.ndarray, cfg: StrainConfig,
     if turning is None:
         turning = _turning_steps(bout, heading_deg, cfg)
     return (k >= 2 * e) & (left >= e) & ~turning
+
+
+def one_sided_signal(steps: pd.DataFrame, config: StrainConfig | None = None) -> tuple[float, float] | None:
+    """(median symmetry, median stride regularity) of the steady steps when the signal repeats every
+    stride far more than every step (symmetry < ``one_sided_symmetry`` while the stride regularity is
+    ≥ ``one_sided_min_stride_regularity``), else None — also when fewer than ``one_sided_min_steps``
+    steady steps have both values.
+
+    A sensor centred on the trunk is loaded alike by the left and the right step; one on one side
+    (a phone in a trouser pocket, a clip on one hip) is not, so its step regularity collapses while
+    the stride regularity stays. A markedly uneven walk lowers it too (synthetic: 20 % step-time
+    asymmetry → 0.49), so this is a reason to check the placement, not proof of it."""
+    cfg = config or StrainConfig()
+    if len(steps) == 0 or "symmetry" not in steps or "stride_regularity" not in steps:
+        return None
+    steady = _steady_steps(*_bout_heading(steps), cfg)
+    sym = pd.to_numeric(steps["symmetry"], errors="coerce").to_numpy(float)
+    reg = pd.to_numeric(steps["stride_regularity"], errors="coerce").to_numpy(float)
+    ok = steady & np.isfinite(sym) & np.isfinite(reg)
+    if ok.sum() < cfg.one_sided_min_steps:
+        return None
+    sym_med, reg_med = float(np.median(sym[ok])), float(np.median(reg[ok]))
+    if sym_med < cfg.one_sided_symmetry and reg_med >= cfg.one_sided_min_stride_regularity:
+        return sym_med, reg_med
+    return None
 
 
 def _stride_ratio(t: np.ndarray, stride_s: np.ndarray, steady: np.ndarray, window_s: float,

@@ -87,3 +87,20 @@ def test_phone_step_count_against_insole_pads(stem):
     # the pads log every ~100 ms, so timing is coarse; most steps still pair within 0.25 s
     sc = ic_scores(res.steps["time_s"].to_numpy(), np.asarray(ref["step_times_s"]), tol_s=0.25)
     assert sc["f1"] >= 0.88
+
+
+@pytest.mark.parametrize("stem, one_sided", [
+    ("oxford_Samsung_Dario_Hard_BackPocket_1", True),    # symmetry 0.36 (Oxford pockets: −0.03 … 0.42)
+    ("oxford_Samsung_Carmelo_Hard_NeckPouch_2", False),  # 1.00 (a phone hanging on the chest)
+    ("mobgap_HA001_walk1", False),                       # lower back
+    ("mobgap_HA001_walk2", False),
+])
+def test_phone_in_a_pocket_is_noticed_when_the_placement_is_not_given(stem, one_sided):
+    """Without the file's placement line: a trouser-pocket phone is said to look one-sided, trunk
+    sensors are not (all 12 Oxford pocket walks vs 0 of 70 trunk walks: benchmarks/flags_healthy.py)."""
+    rec = imu_gait.read(DATA / f"{stem}.csv")
+    rec.meta.pop("placement", None)
+    res = imu_gait.analyze(rec)
+    assert res.summary["placement"] == "unknown"
+    assert res.summary["one_sided_signal"] is one_sided
+    assert any("--placement pocket" in n for n in res.summary["flag_notes"]) is one_sided

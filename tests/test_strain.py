@@ -15,7 +15,7 @@ import pytest
 
 from imu_gait.result import STEP_COLUMNS, Flag
 from imu_gait.strain import (DISCLAIMER, FLAG_IDS, FLAG_INFO, StrainConfig, _steady_steps, evaluate_flags,
-                             steady_stride_cv_pct)
+                             one_sided_signal, steady_stride_cv_pct)
 
 # per-step metric: (mean, per-step SD)
 BASE = {
@@ -429,6 +429,37 @@ def test_sensor_off_the_trunk_judges_step_timing_only():
     flags, tl = evaluate_flags(steps, placement="back_trouser_pocket")
     assert ids(flags) == ["pace_too_fast"]
     assert any("not on the trunk" in n for n in tl.attrs["notes"])
+
+
+@pytest.mark.parametrize("step_reg, stride_reg, n_s, expected", [
+    (0.20, 0.85, 600, True),     # a phone in a trouser pocket (Oxford: symmetry −0.03 … 0.42)
+    (0.45, 0.90, 600, True),     # a hip belt (adeptdata: 0.49 / 0.53)
+    (0.70, 0.85, 600, False),    # 0.82: the lowest trunk walks (IPOL ≥ 0.80)
+    (0.20, 0.40, 600, False),    # the stride does not repeat either: nothing to judge sidedness by
+    (0.20, 0.85, 12, False),     # too few steady steps (≈ 22, of which the bout edges go)
+])
+def test_one_sided_signal_threshold(step_reg, stride_reg, n_s, expected):
+    """Median step/stride regularity of the steady steps below 0.65 while the stride repeats (≥ 0.5)."""
+    steps = make_steps(duration_s=n_s, base={"step_regularity": (step_reg, 0.04), "stride_regularity": (stride_reg, 0.04)})
+    steps["symmetry"] = steps["step_regularity"] / steps["stride_regularity"]
+    got = one_sided_signal(steps)
+    assert (got is not None) == expected
+    if expected:
+        assert got[0] == pytest.approx(step_reg / stride_reg, abs=0.05)
+        assert got[1] == pytest.approx(stride_reg, abs=0.05)
+    flags, tl = evaluate_flags(steps)
+    assert tl.attrs["one_sided"] == expected
+    assert any("--placement pocket" in n for n in tl.attrs["notes"]) == expected
+
+
+def test_one_sided_note_not_repeated_when_the_placement_says_off_trunk():
+    steps = make_steps(base={"step_regularity": (0.2, 0.04)})
+    steps["symmetry"] = steps["step_regularity"] / steps["stride_regularity"]
+    _, tl = evaluate_flags(steps, placement="front trouser pocket")
+    assert not tl.attrs["one_sided"]
+    assert not any("every stride far more" in n for n in tl.attrs["notes"])
+    _, tl = evaluate_flags(steps, placement="lower_back")   # the user says trunk: judged, and the doubt said
+    assert tl.attrs["one_sided"] and any("every stride far more" in n for n in tl.attrs["notes"])
 
 
 def test_has_gyro_false_ignores_gyro_columns():
