@@ -119,6 +119,7 @@ class GaitEngine:
         self._gap_s = 0.0
         self._flags_cache: tuple[int, list] = (-1, [])
         self._settled_baselines: dict = {}        # per gait, once more steps cannot change it (live)
+        self._one_sided = False                   # the last live judgement: strain.one_sided_signal
         self._reset_buffer()
 
     # ------------------------------------------------------------------ treadmill (live)
@@ -513,6 +514,8 @@ class GaitEngine:
         out["gait"] = recent[-1]["gait"] if recent else ""
         last_t = recent[-1]["time_s"] if recent else 0.0
         out["active_flags"] = [f for f in self._flags_now() if f.end_s >= last_t - 1]
+        # judged with the flags: a sensor on one side (pocket, hip) — worth a word while it can be moved
+        out["one_sided_signal"] = self._one_sided
         return out
 
     def _flags_now(self):
@@ -531,11 +534,12 @@ class GaitEngine:
             t_end = float(frame["time_s"].iloc[-1])
             if gaits and gaits <= set(self._settled_baselines) and t_end - float(frame["time_s"].iloc[0]) > 2 * LIVE_FLAG_TAIL_S:
                 i0 = int(np.searchsorted(frame["time_s"].to_numpy(), t_end - LIVE_FLAG_TAIL_S))
-                flags, _ = _evaluate_flags(frame.iloc[i0:], self, fixed_baselines=self._settled_baselines)
+                flags, tl = _evaluate_flags(frame.iloc[i0:], self, fixed_baselines=self._settled_baselines)
             else:
                 flags, tl = _evaluate_flags(frame, self)
                 self._settled_baselines = dict(tl.attrs.get("baseline_state") or {})
             self._flags_cache = (n, flags)
+            self._one_sided = bool(tl.attrs.get("one_sided", False))
         return self._flags_cache[1]
 
     def finish(self) -> AnalysisResult:

@@ -11,6 +11,7 @@ Truth used here:
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import re
@@ -118,6 +119,32 @@ def test_monitor_callbacks_and_status():
     assert abs(st["cadence_spm"] - 110.0) < 3.0            # synthetic truth 110 steps/min
     assert abs(st["signal"].rate_hz - 100.0) < 0.5
     assert st["signal"].loss_pct == 0.0
+
+
+@pytest.mark.parametrize("name, one_sided", [("oxford_Samsung_Dario_Hard_BackPocket_1.csv", True),
+                                             ("oxford_Samsung_Carmelo_Hard_NeckPouch_2.csv", False)])
+def test_live_view_says_when_the_sensor_seems_to_sit_on_one_side(name, one_sided):
+    """A phone in a back trouser pocket (its placement line removed): while walking, the live status and
+    both views say so — the walker can still move it; a phone hanging on the chest gets no such line."""
+    from rich.console import Console
+
+    from imu_gait.devices.view import PlainView, RichView
+    rec = imu_gait.read(str(DATASETS / name))
+    rec.meta.pop("placement", None)
+    live = run(_replay_live(rec, block_s=0.5))
+    st = live.status()
+    assert st["one_sided_signal"] is one_sided
+    assert live.result.summary["one_sided_signal"] is one_sided
+    out = io.StringIO()
+    plain = PlainView(file=out)
+    plain.stop(live, "end of the recording")
+    plain.stop(live, "again")
+    text = out.getvalue()
+    assert text.count("placement: one side?") == (2 if one_sided else 0)     # a tag on every status line …
+    assert text.count("sit on one side") == (1 if one_sided else 0)          # … the full hint said once
+    console = Console(file=io.StringIO(), width=120, color_system=None)
+    console.print(RichView().render(live))
+    assert ("sit on one side" in console.file.getvalue()) is one_sided
 
 
 def test_backward_time_step_is_absorbed_without_losing_samples(tmp_path):

@@ -24,6 +24,10 @@ GAIT_FIELDS = (  # (status key, label, decimals, unit)
     ("forward_lean_deg", "Lean", 1, "°"),
     ("lateral_sway_cm", "Sway", 1, "cm"),
 )
+#: shown while the signal looks one-sided (strain.one_sided_signal): the walker can still move the sensor
+ONE_SIDED_HINT = ("The sensor seems to sit on one side (a pocket? one hip?): left/right and posture cues may "
+                  "reflect where it sits — centre it on the lower back or chest.")
+
 SHORT = {"cadence_spm": "cadence", "walking_speed_mps": "speed", "vertical_oscillation_cm": "bounce", "trunk_twist_deg": "twist",
          "forward_lean_deg": "lean", "lateral_sway_cm": "sway"}
 
@@ -130,6 +134,7 @@ class PlainView(_BaseView):
         super().__init__(**kw)
         self.every_s = float(every_s)
         self._next = None
+        self._said_one_sided = False
 
     def _print(self, text: str) -> None:
         try:
@@ -158,6 +163,8 @@ class PlainView(_BaseView):
         parts.append(f"rate {sig['rate']}, loss {sig['loss']}, drops {sig['drops']}, reconnects {sig['reconnects']}")
         flags = session.active_flags
         parts.append("cues: " + (", ".join(f.id for f in flags) if flags else "none"))
+        if st.get("one_sided_signal"):
+            parts.append("placement: one side?")
         return " | ".join(parts)
 
     def update(self, session: Any, upd: Any) -> None:
@@ -171,11 +178,18 @@ class PlainView(_BaseView):
             self._bell()
         now = self.clock()
         if self._next is not None and now >= self._next:
-            self._print(self.status_line(session))
+            self._status_lines(session)
             self._next = now + self.every_s
 
+    def _status_lines(self, session: Any) -> None:
+        line = self.status_line(session)
+        if not self._said_one_sided and session.status().get("one_sided_signal"):
+            self._said_one_sided = True            # said once in full; the status line keeps a short tag
+            self._print(f"{fmt_clock(session.time_s)}  NOTE {ONE_SIDED_HINT}")
+        self._print(line)
+
     def stop(self, session: Any, reason: str) -> None:
-        self._print(self.status_line(session))
+        self._status_lines(session)
         self._print(f"stopped: {reason}")
 
 
@@ -250,6 +264,8 @@ class RichView(_BaseView):
         else:
             cues = Text("No back-strain cues — steady.", style="green")
         parts: list[Any] = [top, Text(""), cues]
+        if st.get("one_sided_signal"):
+            parts += [Text(""), Text(ONE_SIDED_HINT, style="yellow")]
         if self.events:
             parts += [Text(""), Text("\n".join(self.events), style="dim")]
         if self.keys_help and not reason:
