@@ -75,6 +75,28 @@ def test_wrong_delimiter_in_rows(tmp_path):
     raises(write(tmp_path, "semicolon_rows.csv", lines), "field", "separator", line=FIRST_DATA_LINE)
 
 
+def test_semicolons_and_decimal_commas_are_read_with_a_note(tmp_path):
+    """A spreadsheet in a European locale saves ';' separators and decimal commas: same numbers."""
+    lines = source_lines()
+    eu = lines[:N_META] + [l.replace(",", ";").replace(".", ",") for l in lines[N_META:]]
+    rec, ref = read(write(tmp_path, "eu_locale.csv", eu)), read(SOURCE)
+    np.testing.assert_array_equal(rec.time_s, ref.time_s)
+    np.testing.assert_array_equal(rec.acc_mps2, ref.acc_mps2)
+    assert any("decimal commas" in w for w in rec.warnings), rec.warnings
+
+
+def test_native_header_missing_a_column_names_it(tmp_path):
+    lines = source_lines()
+    cut = lines[:N_META] + [",".join(l.split(",")[:3]) for l in lines[N_META:]]   # time_s, acc_x, acc_y
+    raises(write(tmp_path, "no_acc_z.csv", cut), "lacks acc_z", line=HEADER_LINE)
+
+
+def test_utf16_text_is_refused_with_how_to_save_it(tmp_path):
+    p = tmp_path / "excel_unicode.csv"
+    p.write_text(SOURCE.read_text(), encoding="utf-16")
+    raises(p, "UTF-16", "CSV UTF-8")
+
+
 def test_wrong_delimiter_option_for_generic(tmp_path):
     lines = [l.replace(",", ";") for l in source_lines()[N_META:]]
     p = write(tmp_path, "generic_semicolon.csv", lines)

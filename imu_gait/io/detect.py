@@ -64,7 +64,11 @@ def detect_format(path: str | os.PathLike) -> str | None:
                 return "phyphox"
         return None
     with open(p, "rb") as fh:
-        head = fh.read(16384).decode("utf-8", "replace").lstrip("\ufeff")
+        raw = fh.read(16384)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise RecordingError("the file is UTF-16 text (as Excel's 'Unicode Text' saves it), not UTF-8 / ASCII CSV",
+                             path=str(p), hint="open it and save it as 'CSV UTF-8 (comma delimited)', then try again")
+    head = raw.decode("utf-8", "replace").lstrip("\ufeff")
     if sniff_native(head):
         return "native"
     if looks_like_geneactiv(head):

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import RecordingError
 from ..recording import Recording
-from ._common import finish, parse_numeric_csv, sniff_delimiter, split_header
+from ._common import finish, parse_numeric_csv, sniff_decimal, sniff_delimiter, split_header
 
 ACC_COLUMNS = ("acc_x", "acc_y", "acc_z")
 GYRO_COLUMNS = ("gyro_x", "gyro_y", "gyro_z")
@@ -80,8 +80,9 @@ def sniff_native(head_text: str) -> bool:
     for line in head_text.splitlines():
         if line.startswith("#") or not line.strip():
             continue
-        cols = split_header(line, sniff_delimiter(line))
-        return {TIME_COLUMN, *ACC_COLUMNS} <= set(cols)
+        cols = set(split_header(line, sniff_delimiter(line)))
+        # a native header missing a column is still the native format: its reader says which is missing
+        return TIME_COLUMN in cols and bool(cols & {*ACC_COLUMNS, *GYRO_COLUMNS})
     return False
 
 
@@ -100,6 +101,7 @@ def read_native(path: str | os.PathLike) -> Recording:
     warnings: list[str] = []
     n_pre = 0
     header = None
+    sample: list[str] = []            # a few data lines: decimal commas?
     with open(path, "r", encoding="utf-8-sig", errors="replace", newline="") as fh:
         for line in fh:
             if line.startswith("#"):
@@ -113,6 +115,7 @@ def read_native(path: str | os.PathLike) -> Recording:
                 n_pre += 1
                 continue
             header = line
+            sample = [next(fh, "") for _ in range(5)]
             break
     if header is None:
         raise RecordingError("the file is empty (no header line)" if n_pre == 0 else
@@ -128,8 +131,10 @@ def read_native(path: str | os.PathLike) -> Recording:
             path=label, line=header_line_no,
             hint=f"the native header is '{HEADER_GYRO}' (gyro optional); for other CSVs pass "
                  "time_col, acc_cols, acc_unit … (imu_gait.read(path, time_col=…, acc_cols=[…], acc_unit='g'))")
+    decimal = sniff_decimal(delim, sample)
     if delim != ",":
-        warnings.append(f"separator {delim!r} instead of ',' (read anyway)")
+        warnings.append(f"separator {delim!r} instead of ','" + (" and decimal commas" if decimal == "," else "")
+                        + " (read anyway)")
     has_gyro = all(c in cols for c in GYRO_COLUMNS)
     if any(c in cols for c in GYRO_COLUMNS) and not has_gyro:
         raise RecordingError("the header has some but not all of gyro_x, gyro_y, gyro_z",
@@ -151,7 +156,7 @@ def read_native(path: str | os.PathLike) -> Recording:
         warnings.append("the last line was incomplete (recording interrupted?) and was ignored")
 
     data = parse_numeric_csv(path, label=label, skiprows=header_line_no, names=cols, delimiter=delim,
-                             usecols=None if all_cols else usecols, first_line_no=header_line_no + 1,
+                             decimal=decimal, usecols=None if all_cols else usecols, first_line_no=header_line_no + 1,
                              nrows=nrows)
     if data.shape[0] == 0:
         raise RecordingError("the file has a header but no data rows", path=label, line=header_line_no,
