@@ -25,6 +25,9 @@ MIN_DURATION_S = 4.0
 MIN_RATE_HZ = 20.0
 # A gap longer than this splits the analysis into separate segments (no interpolation).
 MAX_BRIDGED_GAP_S = 0.5
+#: 95th percentile of |ω| above which a gyro stream is in deg/s, not rad/s: 8 rad/s ≈ 460 deg/s, far
+#: beyond a worn trunk's rotation (walking 0.5–2 rad/s, fast turns ~5) and ordinary walking in deg/s
+GYRO_DEG_S_P95 = 8.0
 
 
 @dataclass
@@ -102,7 +105,7 @@ class Recording:
                 bad |= ~np.all(np.isfinite(gyro), axis=1)
             first = int(np.flatnonzero(bad)[0])
             raise RecordingError(
-                f"{int(bad.sum())} sample(s) hold NaN or infinite values (first at sample {first}, t={t[first]!r})",
+                f"{int(bad.sum())} sample(s) hold NaN or infinite values (first at sample {first}, t={float(t[first]):g})",
                 path=src, hint="repair or cut those rows; imu_gait does not guess missing values")
 
         # Out-of-order samples: loggers occasionally write a late packet. Sort, keep all.
@@ -186,7 +189,8 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
             path=src, hint="check the acceleration unit (mG? raw counts?) and pass --acc-unit")
     if gyro is not None:
         p95 = float(np.percentile(np.sqrt(np.einsum("ij,ij->i", gyro, gyro)), 95))
-        if p95 > 40.0:  # 40 rad/s ≈ 2300 deg/s: beyond any trunk motion and most gyro ranges
+        if p95 > GYRO_DEG_S_P95:
             raise RecordingError(
                 f"the angular rate reaches {p95:.0f} (95th percentile): this looks like deg/s, not rad/s",
-                path=src, hint="pass --gyro-unit deg/s (imu_gait converts)")
+                path=src, hint="pass --gyro-unit deg/s (imu_gait converts); from Python, give gyro_rads in rad/s "
+                               "(np.radians)")

@@ -239,6 +239,27 @@ def test_time_unit_wrong(tmp_path):
     raises(p, "sampling rate", time_unit="s", acc_unit="m/s2", gyro_unit="rad/s")
 
 
+def test_library_recording_with_gyro_in_deg_s_refused():
+    """From Python there is no reader to guess the unit: ordinary walking in deg/s (p95 ≈ 40–60) was
+    analysed as rad/s (twist ×57) before the last guard dropped from 40 to 8 'rad/s'."""
+    from imu_gait import analyze
+    from imu_gait.recording import Recording
+    from imu_gait.synthetic import synthesize_walk
+    rec, _ = synthesize_walk(30, seed=1)
+    with pytest.raises(RecordingError, match="deg/s"):
+        analyze(Recording(rec.time_s, rec.acc_mps2, np.degrees(rec.gyro_rads)))
+    assert len(analyze(rec).steps) > 20          # the same walk in rad/s is fine
+
+
+def test_nan_message_gives_the_time_as_a_plain_number():
+    from imu_gait.recording import Recording
+    t = np.arange(1000) / 100.0
+    acc = np.tile([0.0, 0.0, G], (1000, 1))
+    acc[250, 1] = np.nan
+    with pytest.raises(RecordingError, match=r"first at sample 250, t=2\.5\)"):
+        Recording(t, acc, None).validated()
+
+
 def test_partial_gyro_columns(tmp_path):
     lines = source_lines()
     lines[N_META] = "time_s,acc_x,acc_y,acc_z,gyro_x,gyro_y,other"

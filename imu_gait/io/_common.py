@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import RecordingError
-from ..recording import G, Recording
+from ..recording import G, GYRO_DEG_S_P95, Recording
 
 DEG = math.pi / 180.0
 
@@ -301,7 +301,7 @@ def guess_gyro_unit(gyro_raw: np.ndarray) -> tuple[str, float]:
     """rad/s unless the 95th percentile of |ω| exceeds 8 (8 rad/s ≈ 460 deg/s: far beyond
     trunk motion, ordinary in deg/s). A still recording is ambiguous: rad/s is assumed."""
     p95 = gyro_magnitude_p95(gyro_raw)
-    return ("deg/s" if p95 > 8.0 else "rad/s"), p95
+    return ("deg/s" if p95 > GYRO_DEG_S_P95 else "rad/s"), p95
 
 
 def check_stated_acc_unit(acc_raw: np.ndarray, unit: str, label: str, columns: Sequence[str]) -> None:
