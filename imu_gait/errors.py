@@ -30,5 +30,10 @@ class RecordingError(ImuGaitError):
         self.path, self.line, self.column, self.hint = path, line, column, hint
 
 
+class EmptyRecordingError(RecordingError):
+    """A file holds a header but no data rows — fatal for the acceleration, not for an optional
+    sensor file of an export (an empty gyroscope file: analysed without it)."""
+
+
 class DeviceError(ImuGaitError):
     """A Bluetooth device cannot be found, connected or understood."""

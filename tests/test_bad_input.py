@@ -313,7 +313,51 @@ def test_phyphox_streams_without_overlap(tmp_path):
         cells[0] = f"{float(cells[0]) + 100:.9E}"
         out.append(",".join(cells))
     g.write_text("\n".join(out) + "\n")
-    raises(d, "do not overlap", reader=read_phyphox)
+    # the acceleration is whole and analysable: read without the gyroscope, said in the warnings
+    rec, whole = read_phyphox(d), read_phyphox(DATA / "phyphox_multi")
+    assert rec.gyro_rads is None
+    assert rec.n_samples > whole.n_samples                  # nothing cut (with the gyro: the overlap)
+    assert any("do not overlap" in w and "without the gyroscope" in w for w in rec.warnings), rec.warnings
+
+
+def _export_copy(tmp_path, name: str) -> Path:
+    d = tmp_path / name
+    shutil.copytree(DATA / name, d)
+    return d
+
+
+@pytest.mark.parametrize("export, gyro_file", [("sensorlogger_android", "Gyroscope.csv"),
+                                               ("phyphox_multi", "Gyroscope.csv")])
+def test_empty_gyroscope_file_reads_the_acceleration_alone(tmp_path, export, gyro_file):
+    """An optional sensor that recorded nothing does not sink the recording (it did before)."""
+    d = _export_copy(tmp_path, export)
+    g = d / gyro_file
+    g.write_text(g.read_text().splitlines()[0] + "\n")      # header only
+    rec = read(d)
+    assert rec.gyro_rads is None and rec.duration_s > 4.0
+    assert any("holds no samples" in w for w in rec.warnings), rec.warnings
+
+
+@pytest.mark.parametrize("export", ["sensorlogger_android", "phyphox_multi"])
+def test_gyroscope_that_stopped_early_does_not_shorten_the_walk(tmp_path, export):
+    """The gyroscope file ends after 40 % of the recording: the acceleration is kept whole (it was cut
+    to the gyroscope's stretch — or refused as too short) and analysed without the gyroscope."""
+    d = _export_copy(tmp_path, export)
+    whole = read(d)
+    g = d / "Gyroscope.csv"
+    lines = g.read_text().splitlines()
+    g.write_text("\n".join(lines[: int(0.4 * len(lines))]) + "\n")
+    rec = read(d)
+    assert rec.gyro_rads is None
+    assert rec.duration_s >= whole.duration_s - 0.05
+    assert any("analysed without the gyroscope" in w for w in rec.warnings), rec.warnings
+
+
+def test_empty_acceleration_file_is_still_refused(tmp_path):
+    d = _export_copy(tmp_path, "phyphox_multi")
+    a = d / "Accelerometer.csv"
+    a.write_text(a.read_text().splitlines()[0] + "\n")
+    raises(d, "no data rows", reader=read_phyphox)
 
 
 def test_sensorlogger_bad_cell_named(tmp_path):

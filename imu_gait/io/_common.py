@@ -328,6 +328,38 @@ def interp_columns(t_src: np.ndarray, values: np.ndarray, t_dst: np.ndarray) -> 
     return np.stack([np.interp(t_dst, t_src, values[:, k]) for k in range(values.shape[1])], axis=1)
 
 
+#: the gyroscope must cover this share of the acceleration's time span; else the recording is
+#: analysed without it instead of being cut to the gyroscope's stretch (no walking is thrown away)
+GYRO_MIN_COVER = 0.9
+
+
+def merge_gyro(t: np.ndarray, acc: np.ndarray, t_gyro: np.ndarray, gyro: np.ndarray, *, name: str,
+               warnings: list[str], seconds_per_unit: float = 1.0
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """A gyroscope stream on its own time axis, interpolated onto the acceleration's times.
+
+    Returns ``(t, acc, gyro)``: cut to the overlap when the gyroscope covers at least
+    ``GYRO_MIN_COVER`` of the acceleration's span (a few samples at the ends); else the acceleration
+    whole and ``gyro`` None — a gyroscope that stopped early must not shorten the walk. Either way
+    ``warnings`` says what was done. ``seconds_per_unit``: 1e-9 for ns time stamps.
+    """
+    tg, vg = sorted_unique_time(t_gyro, gyro)
+    t_lo, t_hi = float(np.min(t)), float(np.max(t))
+    lo, hi = max(t_lo, tg[0]), min(t_hi, tg[-1])
+    keep = (t >= lo) & (t <= hi)
+    span_s, cover_s = (t_hi - t_lo) * seconds_per_unit, max(hi - lo, 0.0) * seconds_per_unit
+    if keep.sum() < 2 or cover_s < GYRO_MIN_COVER * span_s:
+        warnings.append(f"{name} covers {cover_s:.1f} s of the {span_s:.1f}-s acceleration recording"
+                        + (" (the two do not overlap)" if keep.sum() < 2 else "")
+                        + ": analysed without the gyroscope (no twist, pelvic drop or turns) rather than cut")
+        return t, acc, None
+    n_cut = int((~keep).sum())
+    warnings.append(f"{name} interpolated onto the acceleration times (separate time axes); kept the overlap "
+                    f"{(lo - t_lo) * seconds_per_unit:.3f}–{(hi - t_lo) * seconds_per_unit:.3f} s, "
+                    f"cut {n_cut} acceleration sample(s) outside it")
+    return t[keep], acc[keep], interp_columns(tg, vg, t[keep])
+
+
 def sorted_unique_time(t: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sort a secondary stream by time and drop repeated stamps (for interpolation only)."""
     order = np.argsort(t, kind="stable")

@@ -27,10 +27,10 @@ from pathlib import PurePosixPath
 
 import numpy as np
 
-from ..errors import RecordingError
+from ..errors import EmptyRecordingError, RecordingError
 from ..recording import Recording
 from ._common import (Container, acc_factor, check_stated_acc_unit, finish, guess_acc_unit, guess_gyro_unit,
-                      gyro_factor, interp_columns, parse_numeric_csv, sniff_decimal, sniff_delimiter,
+                      gyro_factor, interp_columns, merge_gyro, parse_numeric_csv, sniff_decimal, sniff_delimiter,
                       sorted_unique_time, split_header)
 
 _TIME_RX = re.compile(r"^\s*(time|t)\b", re.I)
@@ -128,8 +128,8 @@ def _read_table(cont: Container, name: str) -> list[_Stream]:
     if not groups:
         return []
     if len(lines) < 2 or not any(l.strip() for l in lines[1:]):
-        raise RecordingError("the file has a header but no data rows", path=label, line=1,
-                             hint="the experiment recorded nothing: press play in phyphox before exporting")
+        raise EmptyRecordingError("the file has a header but no data rows", path=label, line=1,
+                                  hint="the experiment recorded nothing: press play in phyphox before exporting")
     usecols = sorted({tcol} | {i for g in groups.values() for i, _ in g.values()})
     data = parse_numeric_csv(text, label=label, skiprows=1, names=cols, delimiter=delim, decimal=decimal,
                              usecols=usecols, first_line_no=2)
@@ -227,10 +227,17 @@ def read_phyphox(path: str | os.PathLike) -> Recording:
             raise RecordingError("no CSV files in this phyphox export", path=path,
                                  hint="export the experiment as CSV (comma or semicolon) from phyphox")
         streams: list[_Stream] = []
+        empty_gyro: list[str] = []
         for n in names:
-            streams.extend(_read_table(cont, n))
+            try:
+                streams.extend(_read_table(cont, n))
+            except EmptyRecordingError:
+                if _file_hint(n) != "gyro":
+                    raise                     # the acceleration itself recorded nothing
+                empty_gyro.append(os.path.basename(n))
         meta = _read_meta(cont)
-        return _combine(streams, path, meta)
+        return _combine(streams, path, meta,
+                        [f"{n} holds no samples: analysed without the gyroscope" for n in empty_gyro])
 
 
 def _pick(streams: list[_Stream], kind: str) -> _Stream | None:
@@ -238,8 +245,8 @@ def _pick(streams: list[_Stream], kind: str) -> _Stream | None:
     return max(cands, key=lambda s: s.t.size) if cands else None
 
 
-def _combine(streams: list[_Stream], path: str, meta: dict) -> Recording:
-    warnings: list[str] = []
+def _combine(streams: list[_Stream], path: str, meta: dict, warnings: list[str] | None = None) -> Recording:
+    warnings = list(warnings or [])
     acc = _pick(streams, "acc")
     gyro = _pick(streams, "gyro")
     if acc is None:
@@ -276,22 +283,11 @@ def _combine(streams: list[_Stream], path: str, meta: dict) -> Recording:
         if gyro.t is acc.t or (gyro.t.shape == acc.t.shape and np.array_equal(gyro.t, acc.t)):
             g = gyro.xyz
         else:
-            tg, vg = sorted_unique_time(gyro.t, gyro.xyz)
-            lo, hi = max(np.min(t), tg[0]), min(np.max(t), tg[-1])
-            keep = (t >= lo) & (t <= hi)
-            n_cut = int((~keep).sum())
-            if keep.sum() < 2:
-                raise RecordingError(
-                    f"the gyroscope ({tg[0]:.2f}–{tg[-1]:.2f} s) and accelerometer ({np.min(t):.2f}–"
-                    f"{np.max(t):.2f} s) streams do not overlap in time", path=gyro.label,
-                    hint="export both sensors from the same experiment run")
-            t, a = t[keep], a[keep]
-            g = interp_columns(tg, vg, t)
-            warnings.append(
-                f"gyroscope interpolated onto the accelerometer times (separate time axes); kept the overlap "
-                f"{lo:.3f}–{hi:.3f} s, cut {n_cut} accelerometer sample(s) outside it")
-            meta["gyro_interpolated"] = True
-            meta["overlap_s"] = [round(float(lo), 6), round(float(hi), 6)]
+            t0, t1 = float(np.min(t)), float(np.max(t))
+            t, a, g = merge_gyro(t, a, gyro.t, gyro.xyz, name=os.path.basename(gyro.label), warnings=warnings)
+            if g is not None:
+                meta["gyro_interpolated"] = True
+                meta["overlap_s"] = [round(max(t0, float(np.min(gyro.t))), 6), round(min(t1, float(np.max(gyro.t))), 6)]
     meta.setdefault("format", "phyphox")
     meta["path"] = path
     return finish(t, a, g, label=acc.label, meta=meta, warnings=warnings, first_line_no=acc.first_line,

@@ -23,9 +23,9 @@ import os
 
 import numpy as np
 
-from ..errors import RecordingError
+from ..errors import EmptyRecordingError, RecordingError
 from ..recording import G, Recording
-from ._common import (Container, acc_magnitude_median, finish, interp_columns, parse_numeric_csv,
+from ._common import (Container, acc_magnitude_median, finish, interp_columns, merge_gyro, parse_numeric_csv,
                       sniff_delimiter, sorted_unique_time, split_header)
 
 SENSOR_HEADER_START = ("time", "seconds_elapsed")
@@ -63,8 +63,8 @@ def _read_sensor(cont: Container, name: str) -> tuple[np.ndarray, np.ndarray, st
         raise RecordingError(f"the header lacks {', '.join(missing)} (found: {', '.join(cols)})", path=label,
                              line=1, hint="Sensor Logger files start 'time,seconds_elapsed,z,y,x'")
     if first_nl < 0 or not text[first_nl + 1:].strip():
-        raise RecordingError("the file has a header but no data rows", path=label, line=1,
-                             hint="the sensor was not enabled or recorded nothing; enable it in Sensor Logger")
+        raise EmptyRecordingError("the file has a header but no data rows", path=label, line=1,
+                                  hint="the sensor was not enabled or recorded nothing; enable it in Sensor Logger")
     want = [cols.index(c) for c in ("time", "x", "y", "z")]
     data = parse_numeric_csv(text, label=label, skiprows=1, names=cols, delimiter=delim,
                              usecols=want, first_line_no=2)
@@ -158,18 +158,13 @@ def read_sensorlogger(path: str | os.PathLike) -> Recording:
         gyro = None
         gname = cont.find(r"Gyroscope\.csv") or cont.find(r"GyroscopeUncalibrated\.csv")
         if gname:
-            tw_ns, w, wlabel = _read_sensor(cont, gname)
-            tw, vw = sorted_unique_time(tw_ns, w)
-            lo, hi = max(t_ns.min(), tw[0]), min(t_ns.max(), tw[-1])
-            keep = (t_ns >= lo) & (t_ns <= hi)
-            if keep.sum() < 2:
-                warnings.append(f"{os.path.basename(gname)} does not overlap the acceleration in time: ignored")
+            try:
+                tw_ns, w, wlabel = _read_sensor(cont, gname)
+            except EmptyRecordingError:
+                warnings.append(f"{os.path.basename(gname)} holds no samples: analysed without the gyroscope")
             else:
-                n_cut = int((~keep).sum())
-                t_ns, acc = t_ns[keep], acc[keep]
-                gyro = interp_columns(tw, vw, t_ns)
-                warnings.append(f"gyroscope interpolated onto the acceleration times; overlap "
-                                f"{(lo - t0_ns) * 1e-9:.3f}–{(hi - t0_ns) * 1e-9:.3f} s, {n_cut} sample(s) cut")
+                t_ns, acc, gyro = merge_gyro(t_ns, acc, tw_ns, w, name=os.path.basename(gname),
+                                             warnings=warnings, seconds_per_unit=1e-9)
         t_s = (t_ns - t0_ns) * 1e-9
         meta["start_unix_s"] = t0_ns * 1e-9
         meta.setdefault("format", "sensorlogger")
