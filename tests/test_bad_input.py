@@ -391,3 +391,11 @@ def test_geneactiv_bad_timestamp(tmp_path):
 def test_geneactiv_without_data(tmp_path):
     lines = (DATA / "gaitpy_demo" / "demo_data_30s.csv").read_text().splitlines()[:100]
     raises(write(tmp_path, "geneactiv_header.csv", lines), "no data rows", reader=read_geneactiv)
+
+
+def test_geneactiv_rows_with_too_few_columns(tmp_path):
+    """A GENEActiv export cut down to time,x,y (was a raw IndexError traceback)."""
+    lines = (DATA / "gaitpy_demo" / "demo_data_30s.csv").read_text().splitlines()
+    first = next(i for i, l in enumerate(lines) if l[:2] == "20")
+    cut = lines[:first] + [",".join(l.split(",")[:3]) for l in lines[first:]]
+    raises(write(tmp_path, "geneactiv_3col.csv", cut), "3 column", line=first + 1)

@@ -158,7 +158,7 @@ def locate_bad_cell(text_lines: Iterable[str], first_line_no: int, columns: Sequ
         if not line.strip():
             continue  # the fast parser skips blank lines too
         cells = line.split(delimiter)
-        if len(cells) != ncol:
+        if len(cells) != ncol or (usecols is not None and max(usecols) >= len(cells)):
             return line_no, None, (f"{len(cells)} field(s) where the header has {ncol} "
                                    f"(is the separator {delimiter!r} right?)")
         for j in check:

@@ -68,6 +68,10 @@ def read_geneactiv(path: str | os.PathLike) -> Recording:
         meta["sample_rate_hz"] = float(m.group(1))
     acc_unit = units[0] if units else "g"
     ncol = lines[first].count(",") + 1
+    if ncol < 4:
+        raise RecordingError(f"the data rows hold {ncol} column(s); a GENEActiv row is time,x,y,z,lux,button,temperature",
+                             path=path, line=first + 1,
+                             hint="export the GENEActiv .bin again as raw CSV (all columns)")
     names = ["timestamp", "x", "y", "z", "lux", "button", "temperature"][:ncol] + \
         [f"col{j}" for j in range(7, ncol)]
     try:
