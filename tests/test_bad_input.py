@@ -399,3 +399,10 @@ def test_geneactiv_rows_with_too_few_columns(tmp_path):
     first = next(i for i, l in enumerate(lines) if l[:2] == "20")
     cut = lines[:first] + [",".join(l.split(",")[:3]) for l in lines[first:]]
     raises(write(tmp_path, "geneactiv_3col.csv", cut), "3 column", line=first + 1)
+
+
+def test_generic_column_given_twice(tmp_path):
+    lines = source_lines()[N_META:]             # time_s,acc_x,acc_y,acc_z,gyro_x,gyro_y,gyro_z
+    p = write(tmp_path, "generic.csv", lines)
+    raises(p, "'acc_x' is given twice", "own columns", line=1, time_col="time_s", acc_cols=["acc_x", "acc_y", "acc_z"],
+           acc_unit="m/s2", gyro_cols=["acc_x", "acc_y", "acc_z"], gyro_unit="rad/s")

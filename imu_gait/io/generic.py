@@ -156,6 +156,16 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
                                  hint="pass gyro_cols=[x, y, z] as names or 0-based indices")
         gi = [_resolve(c, cols, label, "gyro_cols", header_line) for c in gyro_cols]
 
+    # one column cannot be two things (a copy-paste of --acc-cols into --gyro-cols was read as a gyro)
+    roles = [("time_col", ti)] + [("acc_cols", j) for j in ai] + [("gyro_cols", j) for j in (gi or [])]
+    seen: dict[int, str] = {}
+    for role, j in roles:
+        if j in seen:
+            raise RecordingError(f"column {cols[j]!r} is given twice ({seen[j]} and {role})", path=label,
+                                 line=header_line,
+                                 hint="each of time_col, acc_cols and gyro_cols needs its own columns")
+        seen[j] = role
+
     # ---- parse (C parser; bad cells located vectorised) --------------------------------
     use = [ti] + ai + (gi or [])
     try:
