@@ -81,7 +81,7 @@ import pandas as pd
 from .result import STEP_COLUMNS, Flag
 from .treadmill import TreadmillSchedule, mmss as _mmss
 
-__all__ = ["evaluate_flags", "steady_stride_cv_pct", "without_turns", "TURN_BLIND", "StrainConfig", "DISCLAIMER", "FLAG_INFO", "FLAG_IDS"]
+__all__ = ["evaluate_flags", "steady_stride_cv_pct", "without_turns", "one_sided_signal", "TURN_BLIND", "StrainConfig", "DISCLAIMER", "FLAG_INFO", "FLAG_IDS"]
 
 DISCLAIMER = (
     "This report describes how you moved; it is not a diagnosis and cannot tell whether your back is "
@@ -273,6 +273,8 @@ _METRICS = ("cadence_spm", "braking_mps", "step_length_m", "vertical_oscillation
             "step_regularity", "stride_regularity", "symmetry")
 _VAR_METRICS = ("stride_time_cv_pct", "step_time_asymmetry_pct", "step_time_asymmetry_lcb_pct",
                 "pelvic_drop_lr_diff_deg")
+#: flags a sensor on one side (pocket, hip) can raise by itself: left/right comparisons and its own tilt
+PLACEMENT_SENSITIVE = ("asymmetry", "pelvic_instability", "forward_lean")
 #: metrics a turn distorts (the path's bend, not the trunk): turning strides are left out of them
 TURN_BLIND = ("lateral_sway_cm", "trunk_twist_deg")
 _FATIGUE = ("cadence_spm", "vertical_oscillation_cm", "step_regularity", "forward_lean_deg", "lateral_sway_cm")
@@ -640,7 +642,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     _suppress(episodes, "forward_lean", "incline_effort")
 
     flags: list[Flag] = _incline_limit_flags(st, sched, max_incline_pct, cfg)
-    ctx = dict(treadmill=treadmill, belt_speed_at=sched.speed_at,
+    ctx = dict(treadmill=treadmill, belt_speed_at=sched.speed_at, one_sided=one_sided is not None,
                first_step_s=float(st["time_s"].iloc[0]), last_step_s=float(st["time_s"].iloc[-1]))
     active = {}
     for fid, eps in episodes.items():
@@ -1188,9 +1190,14 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     belt = float(ctx["belt_speed_at"](start_s))
     if fid in ("pace_too_fast", "handrail_gripping", "incline_effort") and belt > 0:
         advice += f" (Belt speed was {belt:.2f} m/s; try about 0.1-0.2 m/s slower.)"
+    cause = info["cause"]
+    if ctx.get("one_sided") and fid in PLACEMENT_SENSITIVE:
+        # said where the walker reads the flag, not only in the notes at the end
+        cause += (" Or the sensor's place: the signal looks one-sided (a pocket or one hip?), which by "
+                  "itself makes this pattern appear.")
     return Flag(id=fid, start_s=start_s, end_s=end_s, severity=_severity(z_sev, cfg), metric=metric,
                 value=v, reference=ref, reference_kind=kind, threshold=thr, message=message,
-                cause=info["cause"], advice=advice)
+                cause=cause, advice=advice)
 
 
 class _ScheduleView:

@@ -18,6 +18,7 @@ import pytest
 
 import imu_gait
 from imu_gait.evaluation import ic_counts, ic_scores, lost_contact_spans, pool_scores, subtract_windows
+from imu_gait.strain import PLACEMENT_SENSITIVE
 
 DATA = Path(__file__).resolve().parent.parent / "datasets"
 
@@ -104,3 +105,9 @@ def test_phone_in_a_pocket_is_noticed_when_the_placement_is_not_given(stem, one_
     assert res.summary["placement"] == "unknown"
     assert res.summary["one_sided_signal"] is one_sided
     assert any("--placement pocket" in n for n in res.summary["flag_notes"]) is one_sided
+    # … and where the walker reads a flag it can explain (the back-pocket walk raises asymmetry)
+    sensitive = [f for f in res.flags if f.id in PLACEMENT_SENSITIVE]
+    if one_sided:
+        assert sensitive, [f.id for f in res.flags]
+    assert all(("looks one-sided" in f.cause) is one_sided for f in sensitive)
+    assert not any("looks one-sided" in f.cause for f in res.flags if f.id not in PLACEMENT_SENSITIVE)
