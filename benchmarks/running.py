@@ -314,6 +314,7 @@ def run_case(name, acc_g, t_s, pw_ref, still, strikes) -> dict:
     return {"name": name, "n_steps": int(len(steps)), "flags_vs_independent": flags_vs_independent(res.flags, pw_ref), "summary_gait": res.summary.get("gait"),
             "running_fraction": res.summary.get("running_fraction"),
             "step_time_asymmetry_pct": res.summary.get("step_time_asymmetry_pct"),
+            "one_sided_signal": res.summary.get("one_sided_signal"),
             "cadence": score_cadence(pw), "running": score_running(steps, pw), "stops": score_stops(steps, still),
             "ankle": score_ankle(steps, strikes, pw), "gct": score_gct(steps),
             "flags": [{"id": f.id, "start_s": round(f.start_s, 1), "end_s": round(f.end_s, 1), "severity": f.severity}
@@ -384,6 +385,8 @@ def markdown(out: dict) -> str:
         lambda c: f"{fmt(100 * c['gct']['frac_200_300'], 0)} % / {fmt(100 * c['gct']['frac_below_150'], 1)} % / "
                   f"{fmt(100 * c['gct']['frac_above_350'], 1)} %")
     row("step-time asymmetry (summary)", lambda c: f"{fmt(c['step_time_asymmetry_pct'], 1)} %")
+    row("signal looks one-sided (placement check: the hip belt sits on the left)",
+        lambda c: "yes" if c["one_sided_signal"] else "no")
     row("flags", lambda c: "; ".join(f"{f['id']} {f['start_s']:.0f}–{f['end_s']:.0f} s ({f['severity']})"
                                      for f in c["flags"]) or "none")
     L += ["", f"Clipping: samples at ±{SENSOR_RANGE_G:.0f} g (the sensor's range) — hip "
