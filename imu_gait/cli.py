@@ -205,7 +205,11 @@ def add_context_options(ctx: Any) -> None:
                           "m:ss since the recording began), belt_speed_kmh (or _mps, _mph), incline_pct; "
                           "instead of --belt-speed/--incline (implies --treadmill)")
     ctx.add_argument("--sensor-height", metavar="M", type=number_in_range(0.3, 2.0, "m"),
-                     help="height of the sensor above the floor when standing, in m (step-length model)")
+                     help="height of the sensor above the floor when standing, in m (step-length model; "
+                          "for a chest sensor give the height of your lower back — the model's pendulum)")
+    ctx.add_argument("--height", metavar="M", type=number_in_range(1.0, 2.5, "m"),
+                     help="your body height in m: without --sensor-height the sensor is taken to sit at "
+                          "0.61 × it (a lower-back sensor) for the step-length model")
     ctx.add_argument("--placement", choices=("lower_back", "chest", "pocket"),
                      help="where the sensor is worn; 'pocket' for a phone in a trouser pocket: steps, cadence "
                           "and pace only — the back-strain rules need a sensor on the trunk")
@@ -251,6 +255,7 @@ def analysis_context(args: argparse.Namespace) -> dict[str, Any]:
     ctx: dict[str, Any] = {"treadmill": bool(args.treadmill or belt is not None)}
     for key, value in (("belt_speed_mps", belt), ("incline_pct", args.incline),
                        ("sensor_height_m", args.sensor_height), ("placement", args.placement),
+                       ("body_height_m", getattr(args, "height", None)),
                        ("max_incline_pct", getattr(args, "max_incline", None))):
         if value is not None:
             ctx[key] = value

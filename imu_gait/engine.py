@@ -34,7 +34,11 @@ CALIBRATION_STEPS = 16          # a bout this long calibrates 'forward' and the 
 CALIBRATION_SKIP = 4            # … from its steps after the first few (people accelerate at the start)
 BUFFER_S = 30.0                 # samples kept in memory
 LIVE_FLAG_TAIL_S = 600.0        # live: once baselines settle, flags are re-judged on this much recent walking
-DEFAULT_SENSOR_HEIGHT_M = 0.95  # lower back of an adult ≈ 0.53 × body height
+DEFAULT_SENSOR_HEIGHT_M = 0.95  # a lower-back sensor's height in the Mobilise-D lab recordings (0.96, 1.08 m)
+#: sensor height / body height of a lower-back sensor: 0.606 and 0.617 in the two Mobilise-D subjects
+#: bundled in datasets/ (whose sensor heights the step-length factor was fitted with). The hip joint
+#: (leg length) sits lower, ≈ 0.53 × body height; the model's h is the sensor's (≈ trunk CoM) height
+SENSOR_HEIGHT_PER_BODY_HEIGHT = 0.61
 
 
 @dataclass
@@ -75,14 +79,16 @@ class GaitEngine:
     belt_speed_mps : treadmill belt speed; gives exact step length = speed × step time.
     incline_pct, treadmill, placement, max_incline_pct : context for the strain rules.
     sensor_height_m : height of the sensor above the floor for the pendulum step length
-        (default 0.95 m, i.e. the lower back of an adult of ~1.8 m).
+        (default 0.95 m, a lower-back sensor on an adult of ~1.55–1.75 m).
+    body_height_m : the walker's height; without ``sensor_height_m`` the sensor height is taken as
+        :data:`SENSOR_HEIGHT_PER_BODY_HEIGHT` × it.
     """
 
     def __init__(self, fs_hz: float = 100.0, *, has_gyro: bool = True, belt_speed_mps: float | None = None,
                  incline_pct: float | None = None, treadmill: bool = False, sensor_height_m: float | None = None,
                  placement: str | None = None, max_incline_pct: float | None = None,
                  baseline_s: float = 180.0, params: StepParams | None = None,
-                 treadmill_schedule: TreadmillSchedule | None = None):
+                 treadmill_schedule: TreadmillSchedule | None = None, body_height_m: float | None = None):
         if treadmill_schedule is not None and (belt_speed_mps is not None or incline_pct is not None):
             raise ValueError("give either a treadmill_schedule or a fixed belt_speed_mps / incline_pct, not both")
         self.fs = ENGINE_RATE_HZ
@@ -93,8 +99,16 @@ class GaitEngine:
                             placement=placement, max_incline_pct=max_incline_pct, baseline_s=baseline_s)
         # stage times are elapsed seconds since the first sample fed (see imu_gait.treadmill)
         self.treadmill_schedule = treadmill_schedule
+        if sensor_height_m is not None:
+            self.sensor_height_source = "given"
+        elif body_height_m is not None:
+            sensor_height_m = SENSOR_HEIGHT_PER_BODY_HEIGHT * float(body_height_m)
+            self.sensor_height_source = "body height"
+        else:
+            self.sensor_height_source = "default"
+        self.body_height_m = body_height_m
         self.sensor_height_m = sensor_height_m or DEFAULT_SENSOR_HEIGHT_M
-        self.sensor_height_given = sensor_height_m is not None
+        self.sensor_height_given = self.sensor_height_source == "given"
         self.p = params or StepParams()
         self._resampler = StreamResampler(self.fs, input_rate_hz=fs_hz)
         self._gravity = GravityTracker(self.fs, has_gyro=has_gyro)
@@ -571,6 +585,7 @@ class GaitEngine:
             "gap_s": round(self._gap_s, 3),
             "sensor_height_m": self.sensor_height_m,
             "sensor_height_given": self.sensor_height_given,
+            "sensor_height_source": self.sensor_height_source,
             **{k: v for k, v in self.context.items() if v is not None},
         }
         if self.treadmill_schedule is not None:
@@ -619,8 +634,14 @@ class GaitEngine:
                             "steps, cadence, bounce, lean and sway come from the accelerometer alone")
         if not self.sensor_height_given and not self.context.get("belt_speed_mps") and not (
                 self.treadmill_schedule is not None and np.isfinite(self.treadmill_schedule.belt_speed_mps).all()):
-            warnings.append(f"sensor height not given: step length uses {self.sensor_height_m:.2f} m "
-                            "(pass --sensor-height, or --belt-speed on a treadmill for exact step length)")
+            if self.sensor_height_source == "body height":
+                warnings.append(f"sensor height taken as {SENSOR_HEIGHT_PER_BODY_HEIGHT:.2f} × your height "
+                                f"{self.body_height_m:.2f} m = {self.sensor_height_m:.2f} m for the step length "
+                                "(a measured --sensor-height is better)")
+            else:
+                warnings.append(f"sensor height not given: step length uses {self.sensor_height_m:.2f} m "
+                                "(pass --sensor-height, or your --height, or --belt-speed on a treadmill for "
+                                "exact step length)")
         if self._calib is None and len(steps):
             warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "
                             "reference were estimated per short bout; lean and braking are less certain")
@@ -656,7 +677,7 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
 def analyze(recording: Recording, *, belt_speed_mps: float | None = None, incline_pct: float | None = None,
             treadmill: bool = False, sensor_height_m: float | None = None, placement: str | None = None,
             max_incline_pct: float | None = None, baseline_s: float = 180.0,
-            treadmill_schedule: TreadmillSchedule | None = None,
+            treadmill_schedule: TreadmillSchedule | None = None, body_height_m: float | None = None,
             progress: Callable[[float], None] | None = None, chunk_s: float = 300.0) -> AnalysisResult:
     """Analyse a whole recording (the engine fed chunk by chunk, exactly as in live mode).
 
@@ -668,6 +689,7 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
         (:class:`~imu_gait.treadmill.TreadmillSchedule`; stage times are elapsed seconds since
         the recording's first sample); instead of ``belt_speed_mps`` / ``incline_pct``.
     sensor_height_m : sensor height above the floor, for the pendulum step length.
+    body_height_m : the walker's height, m: the sensor height when it is not given (× 0.61).
     placement : "lower_back" or "chest" (defaults to the recording's metadata).
     progress : optional callable receiving the fraction done (0..1).
     chunk_s : seconds of samples per engine call. Results do not depend on it (the engine is
@@ -677,11 +699,12 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
     rec = recording if recording.meta.get("_validated") else recording.validated()
     meta = rec.meta
     sensor_height_m = sensor_height_m or _float_or_none(meta.get("sensor_height_m"))
+    body_height_m = body_height_m or _float_or_none(meta.get("height_m"))
     placement = placement or meta.get("placement")
     eng = GaitEngine(rec.sample_rate_hz, has_gyro=rec.has_gyro, belt_speed_mps=belt_speed_mps,
                      incline_pct=incline_pct, treadmill=treadmill, sensor_height_m=sensor_height_m,
                      placement=placement, max_incline_pct=max_incline_pct, baseline_s=baseline_s,
-                     treadmill_schedule=treadmill_schedule)
+                     treadmill_schedule=treadmill_schedule, body_height_m=body_height_m)
     eng.emit_rows = False      # nobody listens to per-row updates offline
     t = rec.time_s
     n = t.size

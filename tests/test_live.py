@@ -163,6 +163,21 @@ def test_backward_time_step_is_absorbed_without_losing_samples(tmp_path):
     np.testing.assert_allclose(saved.time_s[:1000], t[:1000], atol=1e-6)   # the shift put block 2 back on time
 
 
+def test_live_recording_keeps_what_the_walker_said(tmp_path):
+    """Placement, sensor or body height given to 'live' are written into the recording's header, so a
+    later 'imu-gait analyze' of it uses them too (the treadmill context has its own sidecar file)."""
+    rec, _ = synthesize_walk(30.0, 100.0, seed=2)
+    sess = LiveSession(iter(()), feed_interval_s=0.0, record=tmp_path / "w.csv", placement="chest", body_height_m=1.68)
+    sess.process(SampleBlock(rec.time_s, rec.acc_mps2, rec.gyro_rads, 0, 0))
+    live = sess.finish()
+    saved = imu_gait.read(str(tmp_path / "w.csv"))
+    assert saved.meta["placement"] == "chest" and saved.meta["height_m"] == pytest.approx(1.68)
+    again = imu_gait.analyze(saved)
+    assert again.summary["sensor_height_source"] == live.summary["sensor_height_source"] == "body height"
+    # same steps, same step lengths (up to the 7 significant digits the recording stores)
+    np.testing.assert_allclose(again.steps["step_length_m"], live.steps["step_length_m"], rtol=1e-4)
+
+
 # ------------------------------------------------------------------ (b) step-event latency
 def test_step_event_latency_50ms_blocks():
     """A 200 Hz sensor with 10-sample packets delivers 50 ms blocks; time from each true contact to the

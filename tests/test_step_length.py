@@ -2,9 +2,13 @@
 the trunk's vertical motion that are not the vault, and turning steps."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+import imu_gait
 from imu_gait.dsp.metrics import PENDULUM_K, BodySignals, heading_change_per_step_deg, step_rows, turn_factor
 
 FS = 100.0
@@ -80,3 +84,23 @@ def test_belt_speed_step_length_ignores_turning_and_drift():
     sig = _signals(_bounce(n, 0.03) - 0.01 * np.arange(n) / FS, np.full(n, 1.0))
     rows = _rows(sig, 20, belt=1.3)
     np.testing.assert_allclose(rows["step_length_m"][1:], 1.3 * STEP_S, rtol=1e-9)
+
+
+def test_body_height_gives_the_sensor_height_when_it_is_not_measured():
+    """--height H: the pendulum uses 0.61 × H (the lower-back sensors of the two bundled Mobilise-D
+    walkers sit at 0.606 / 0.617 × their height); a measured sensor height wins."""
+    from imu_gait.engine import SENSOR_HEIGHT_PER_BODY_HEIGHT
+    from imu_gait.synthetic import synthesize_walk
+    rec, _ = synthesize_walk(60.0, seed=4)
+    by_body = imu_gait.analyze(rec, body_height_m=1.70)
+    measured = imu_gait.analyze(rec, sensor_height_m=SENSOR_HEIGHT_PER_BODY_HEIGHT * 1.70)
+    np.testing.assert_allclose(by_body.steps["step_length_m"], measured.steps["step_length_m"], rtol=1e-12)
+    assert by_body.summary["sensor_height_source"] == "body height"
+    assert by_body.summary["sensor_height_m"] == pytest.approx(1.037)
+    assert any("0.61 × your height 1.70 m" in w for w in by_body.warnings)
+    both = imu_gait.analyze(rec, body_height_m=1.70, sensor_height_m=0.9)
+    assert both.summary["sensor_height_source"] == "given" and both.summary["sensor_height_m"] == 0.9
+    assert imu_gait.analyze(rec).summary["sensor_height_source"] == "default"
+    for name in ("mobgap_HA001_walk1", "mobgap_HA002_walk1"):      # the ratio, from the bundled references
+        ref = json.loads((Path(__file__).resolve().parents[1] / "datasets" / f"{name}.ref.json").read_text())
+        assert ref["sensor_height_m"] / ref["height_m"] == pytest.approx(SENSOR_HEIGHT_PER_BODY_HEIGHT, abs=0.01)

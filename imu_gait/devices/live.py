@@ -70,7 +70,7 @@ FLAG_HOLD_S = 20.0
 RATE_WINDOW_S = 5.0
 
 ENGINE_CONTEXT_KEYS = ("belt_speed_mps", "incline_pct", "treadmill", "sensor_height_m", "placement",
-                       "max_incline_pct", "baseline_s", "treadmill_schedule")
+                       "max_incline_pct", "baseline_s", "treadmill_schedule", "body_height_m")
 
 
 # ------------------------------------------------------------------ what the session reports
@@ -307,8 +307,12 @@ class LiveSession:
                 "start_utc": self.start_utc.isoformat(timespec="seconds"),
                 "time_origin": getattr(self.source, "time_origin",
                                        "seconds since the stream opened (sensor clock mapped to host time)")}
-        if self.engine_context.get("placement"):
-            meta["placement"] = self.engine_context["placement"]
+        # what the walker told us goes with the recording, so a later 'analyze' of it gives the same steps
+        for key in ("placement", "sensor_height_m"):
+            if self.engine_context.get(key):
+                meta[key] = self.engine_context[key]
+        if self.engine_context.get("body_height_m"):
+            meta["height_m"] = self.engine_context["body_height_m"]
         meta.update(self.record_meta)
         self.writer = NativeCsvWriter(path, has_gyro=has_gyro, meta=meta)
         self.record_path = path
