@@ -133,7 +133,8 @@ class GaitEngine:
         self._gap_s = 0.0
         self._flags_cache: tuple[int, list] = (-1, [])
         self._settled_baselines: dict = {}        # per gait, once more steps cannot change it (live)
-        self._one_sided = False                   # the last live judgement: strain.one_sided_signal
+        self._one_sided = False                   # the last live judgement: strain.one_sided_signal …
+        self._sensor_hints: list[str] = []        # … and the placement hints (strain: sensor_hints)
         self._reset_buffer()
 
     # ------------------------------------------------------------------ treadmill (live)
@@ -530,6 +531,7 @@ class GaitEngine:
         out["active_flags"] = [f for f in self._flags_now() if f.end_s >= last_t - 1]
         # judged with the flags: a sensor on one side (pocket, hip) — worth a word while it can be moved
         out["one_sided_signal"] = self._one_sided
+        out["sensor_hints"] = list(self._sensor_hints)
         return out
 
     def _flags_now(self):
@@ -554,6 +556,7 @@ class GaitEngine:
                 self._settled_baselines = dict(tl.attrs.get("baseline_state") or {})
             self._flags_cache = (n, flags)
             self._one_sided = bool(tl.attrs.get("one_sided", False))
+            self._sensor_hints = list(tl.attrs.get("sensor_hints") or [])
         return self._flags_cache[1]
 
     def finish(self) -> AnalysisResult:

@@ -15,7 +15,7 @@ import pytest
 
 from imu_gait.result import STEP_COLUMNS, Flag
 from imu_gait.strain import (DISCLAIMER, FLAG_IDS, FLAG_INFO, StrainConfig, _steady_steps, evaluate_flags,
-                             one_sided_signal, steady_stride_cv_pct)
+                             lean_jumps, one_sided_signal, steady_stride_cv_pct)
 
 # per-step metric: (mean, per-step SD)
 BASE = {
@@ -460,6 +460,22 @@ def test_one_sided_note_not_repeated_when_the_placement_says_off_trunk():
     assert not any("every stride far more" in n for n in tl.attrs["notes"])
     _, tl = evaluate_flags(steps, placement="lower_back")   # the user says trunk: judged, and the doubt said
     assert tl.attrs["one_sided"] and any("every stride far more" in n for n in tl.attrs["notes"])
+
+
+@pytest.mark.parametrize("delta, expected", [(15.0, 15.0), (-12.0, -12.0), (8.0, None)])
+def test_lean_jump_between_bouts(delta, expected):
+    """Median lean of a bout vs the bout before (steady steps), ≥ 10° either way; within ±0.5° of truth."""
+    steps = make_steps(duration_s=300)
+    second = steps["time_s"] >= 150.0
+    steps.loc[second, "bout"] = 1
+    steps.loc[second, "forward_lean_deg"] += delta
+    jumps = lean_jumps(steps)
+    if expected is None:
+        assert jumps == []
+    else:
+        assert len(jumps) == 1
+        t, d = jumps[0]
+        assert t == pytest.approx(steps.loc[second, "time_s"].iloc[0]) and d == pytest.approx(expected, abs=0.5)
 
 
 def test_has_gyro_false_ignores_gyro_columns():

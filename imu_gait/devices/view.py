@@ -24,10 +24,6 @@ GAIT_FIELDS = (  # (status key, label, decimals, unit)
     ("forward_lean_deg", "Lean", 1, "°"),
     ("lateral_sway_cm", "Sway", 1, "cm"),
 )
-#: shown while the signal looks one-sided (strain.one_sided_signal): the walker can still move the sensor
-ONE_SIDED_HINT = ("The sensor seems to sit on one side (a pocket? one hip?): left/right and posture cues may "
-                  "reflect where it sits — centre it on the lower back or chest.")
-
 SHORT = {"cadence_spm": "cadence", "walking_speed_mps": "speed", "vertical_oscillation_cm": "bounce", "trunk_twist_deg": "twist",
          "forward_lean_deg": "lean", "lateral_sway_cm": "sway"}
 
@@ -134,7 +130,7 @@ class PlainView(_BaseView):
         super().__init__(**kw)
         self.every_s = float(every_s)
         self._next = None
-        self._said_one_sided = False
+        self._said: set[str] = set()
 
     def _print(self, text: str) -> None:
         try:
@@ -165,6 +161,8 @@ class PlainView(_BaseView):
         parts.append("cues: " + (", ".join(f.id for f in flags) if flags else "none"))
         if st.get("one_sided_signal"):
             parts.append("placement: one side?")
+        elif st.get("sensor_hints"):
+            parts.append("sensor moved?")
         return " | ".join(parts)
 
     def update(self, session: Any, upd: Any) -> None:
@@ -183,9 +181,10 @@ class PlainView(_BaseView):
 
     def _status_lines(self, session: Any) -> None:
         line = self.status_line(session)
-        if not self._said_one_sided and session.status().get("one_sided_signal"):
-            self._said_one_sided = True            # said once in full; the status line keeps a short tag
-            self._print(f"{fmt_clock(session.time_s)}  NOTE {ONE_SIDED_HINT}")
+        for hint in session.status().get("sensor_hints") or []:
+            if hint not in self._said:             # each said once in full; the status line keeps a short tag
+                self._said.add(hint)
+                self._print(f"{fmt_clock(session.time_s)}  NOTE {hint}")
         self._print(line)
 
     def stop(self, session: Any, reason: str) -> None:
@@ -264,8 +263,8 @@ class RichView(_BaseView):
         else:
             cues = Text("No back-strain cues — steady.", style="green")
         parts: list[Any] = [top, Text(""), cues]
-        if st.get("one_sided_signal"):
-            parts += [Text(""), Text(ONE_SIDED_HINT, style="yellow")]
+        for hint in st.get("sensor_hints") or []:      # placement doubts, while the sensor can still be moved
+            parts += [Text(""), Text(hint, style="yellow")]
         if self.events:
             parts += [Text(""), Text("\n".join(self.events), style="dim")]
         if self.keys_help and not reason:
