@@ -604,7 +604,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         ``timeline.attrs['baselines']`` the baselines per gait; ``timeline.attrs['disclaimer']``;
         ``timeline.attrs['one_sided']`` True when the signal looks one-sided (:func:`one_sided_signal`);
         ``timeline.attrs['sensor_hints']`` short lines about the sensor's placement for a live view
-        (one-sided signal, :func:`lean_jumps`).
+        (one-sided signal, :func:`lean_jumps`); ``timeline.attrs['lean_jumps']`` those jumps as
+        ``{time_s, change_deg}``.
     """
     cfg = config or StrainConfig()
     notes: list[str] = []
@@ -685,7 +686,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     tl = _timeline(grid, rules, active)
     hints = ([ONE_SIDED_HINT] if one_sided is not None else []) + [lean_jump_hint(tj, dj) for tj, dj in jumps]
     tl.attrs.update(notes=notes, baselines=base["values"], disclaimer=DISCLAIMER, one_sided=one_sided is not None,
-                    sensor_hints=hints,
+                    sensor_hints=hints, lean_jumps=[{"time_s": tj, "change_deg": dj} for tj, dj in jumps],
                     baseline_state={g: {"values": base["values"][g], "end_s": base["end_s"][g]}
                                     for g, ok in base["settled"].items() if ok and g in base["values"]})
     return flags, tl

@@ -114,6 +114,8 @@ def test_sensor_tipped_between_two_walks_is_named_in_the_lean_flag():
     assert lean and "jump of 20°" in lean[0].cause and "re-clipped" in lean[0].cause
     assert any("sat 20° further forward" in n for n in res.summary["flag_notes"])
     assert any("tipped 20° forward" in h for h in res.timeline.attrs["sensor_hints"])
+    (jump,) = res.summary["lean_jumps"]                      # for batch tables and the JSON
+    assert jump["change_deg"] == pytest.approx(20.0, abs=1.0) and 300 < jump["time_s"] < 320
 
 
 def test_lean_that_grows_within_a_walk_is_not_called_a_sensor_jump():
@@ -122,4 +124,4 @@ def test_lean_that_grows_within_a_walk_is_not_called_a_sensor_jump():
     res = imu_gait.analyze(rec)
     lean = [f for f in res.flags if f.id == "forward_lean"]
     assert lean and all("jump" not in f.cause for f in lean)
-    assert res.timeline.attrs["sensor_hints"] == []
+    assert res.timeline.attrs["sensor_hints"] == [] and res.summary["lean_jumps"] == []
