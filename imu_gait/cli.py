@@ -142,7 +142,7 @@ def _add_compare(sub: Any) -> None:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .compare import compare_sessions, load_session, render_comparison, render_comparison_html
+    from .compare import comparability_notes, compare_sessions, load_session, render_comparison, render_comparison_html
 
     if len(args.paths) < 2:
         raise ImuGaitError("compare needs at least two walks (recordings or result JSON files)")
@@ -156,7 +156,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     sessions = [load_session(p, read_options=read_options(args), context=context, label=lab)
                 for p, lab in zip(args.paths, labels)]
     table = compare_sessions(sessions)
-    print(render_comparison(table))
+    print(render_comparison(table, comparability_notes(sessions)))
     if args.out:
         table.to_csv(args.out, index=False, lineterminator="\n")
         print(f"Wrote comparison: {args.out}", file=sys.stderr)

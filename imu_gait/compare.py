@@ -119,6 +119,52 @@ def compare_sessions(sessions: Sequence[Session]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["row", "key", "unit", *labels, "change", "beyond_spread"])
 
 
+def comparability_notes(sessions: Sequence[Session]) -> list[str]:
+    """What makes these walks hard to compare, in plain words (empty when nothing does).
+
+    A change between two walks is only the walker's when the sensor and the way of measuring stayed
+    the same: the placement (chest vs lower back differ in bounce, lean and sway by placement alone),
+    a sensor on one side, a sensor moved during a walk, a missing gyroscope, step length from a
+    treadmill belt vs the pendulum model or from different sensor heights, walking vs running."""
+    labels = _unique([s.label for s in sessions])
+    notes: list[str] = []
+
+    def which(pred) -> list[str]:
+        return [lab for lab, s in zip(labels, sessions) if pred(s.summary)]
+
+    def listed(names: list[str]) -> str:
+        return ", ".join(names)
+
+    places = {lab: str(s.summary.get("placement") or "unknown") for lab, s in zip(labels, sessions)}
+    known = {p for p in places.values() if p != "unknown"}
+    if len(known) > 1:
+        notes.append("The sensor was not worn in the same place (" + listed([f"{k}: {v}" for k, v in places.items()])
+                     + "): bounce, lean and sway differ by placement alone.")
+    one_sided = which(lambda x: bool(x.get("one_sided_signal")))
+    if one_sided and len(one_sided) < len(sessions):
+        notes.append(f"The signal of {listed(one_sided)} looks one-sided (a pocket or one hip?), the others' not: "
+                     "asymmetry, pelvic drop and lean are not comparable between them.")
+    moved = which(lambda x: bool(x.get("lean_jumps")))
+    if moved:
+        notes.append(f"In {listed(moved)} the sensor's lean jumped between two walks (re-clipped?): "
+                     "that walk's lean is uncertain.")
+    no_gyro = which(lambda x: x.get("has_gyro") is False)
+    if no_gyro and len(no_gyro) < len(sessions):
+        notes.append(f"{listed(no_gyro)} had no gyroscope: trunk twist and pelvic drop are missing there.")
+    belt = which(lambda x: _num(x.get("belt_speed_mps")) > 0 or bool(x.get("treadmill_schedule")))
+    if belt and len(belt) < len(sessions):
+        notes.append(f"Step length and speed of {listed(belt)} come from the treadmill belt, of the others "
+                     "from the trunk's motion (±0.2 m): compare them with care.")
+    heights = {round(h, 2) for h in (_num(s.summary.get("sensor_height_m")) for s in sessions) if not math.isnan(h)}
+    if len(heights) > 1 and not belt:
+        notes.append("The sensor height used for step length differs between the walks "
+                     f"({', '.join(f'{h:.2f} m' for h in sorted(heights))}): step length and speed shift with it.")
+    gaits = {str(s.summary.get("gait") or "") for s in sessions} - {""}
+    if len(gaits) > 1:
+        notes.append("Some walks are mostly running, others walking: compare like with like.")
+    return notes
+
+
 def _unique(labels: Iterable[str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
@@ -129,8 +175,9 @@ def _unique(labels: Iterable[str]) -> list[str]:
     return out
 
 
-def render_comparison(table: pd.DataFrame) -> str:
-    """Plain-text table for the terminal (changes beyond the first walk's spread marked *)."""
+def render_comparison(table: pd.DataFrame, notes: Sequence[str] = ()) -> str:
+    """Plain-text table for the terminal (changes beyond the first walk's spread marked *), then
+    ``notes`` (:func:`comparability_notes`)."""
     decimals = {k: d for k, _, _, d in METRIC_ROWS}
     sessions = [c for c in table.columns if c not in ("row", "key", "unit", "change", "beyond_spread")]
 
@@ -155,6 +202,8 @@ def render_comparison(table: pd.DataFrame) -> str:
     lines.append("Medians over each walk's steps; change = last − first. * = the last walk's median lies outside "
                  "the first walk's middle half (25th–75th percentile of its steps): a shift larger than that walk's "
                  "step-to-step spread — a pointer, not a test or a clinical threshold.")
+    if notes:
+        lines += ["", "Before reading a change as the walker's:"] + [f"  • {n}" for n in notes]
     return "\n".join(lines)
 
 
@@ -172,6 +221,7 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
     from .report.html import CSS, LINE_COLOR, _rc, figure_svg
 
     table = compare_sessions(sessions) if table is None else table
+    notes = comparability_notes(sessions)
     labels = [c for c in table.columns if c not in ("row", "key", "unit", "change", "beyond_spread")]
     metrics = [(k, lab, unit) for k, lab, unit, _ in METRIC_ROWS if k in set(table["key"])]
     e = _html.escape
@@ -220,6 +270,8 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
             "</table><p class='evidence'>change = last − first. * = the last walk's median lies outside the first "
             "walk's middle half: a shift larger than that walk's step-to-step spread — a pointer, not a test or a "
             "clinical threshold.</p></section>"
+            + (("<section id='comparability'><h2>Before reading a change as the walker's</h2><ul>"
+                + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul></section>") if notes else "") +
             f"<section id='walks'><h2>Walks</h2><ul>{sources}</ul></section>"
             f"<footer class='disclaimer'><p><strong>{e(DISCLAIMER_TITLE)}</strong> {e(DISCLAIMER)}</p>"
             f"<p class='meta'>Made by imu_gait {e(version)} on {e(now)}. This page is self-contained and needs no "

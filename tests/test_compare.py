@@ -14,7 +14,8 @@ import pytest
 
 import imu_gait
 from imu_gait.cli import main
-from imu_gait.compare import compare_sessions, load_session, render_comparison, session_from_result
+from imu_gait.compare import (Session, comparability_notes, compare_sessions, load_session, render_comparison,
+                              session_from_result)
 from imu_gait.errors import ImuGaitError
 from imu_gait.io import write_native
 from imu_gait.synthetic import synthesize_walk
@@ -107,3 +108,38 @@ def test_cli_compare_html_page_is_self_contained(walks, tmp_path, capsys):
     assert "week 1" in html and "week 3" in html and "Cadence" in html and "not a diagnosis" in html
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
     assert "https://" not in html
+
+
+BASE_SUMMARY = {"placement": "lower_back", "one_sided_signal": False, "lean_jumps": [], "has_gyro": True,
+                "sensor_height_m": 0.95, "gait": "walk", "cadence_spm": 110.0}
+
+
+@pytest.mark.parametrize("change, fragment", [
+    ({"placement": "chest"}, "not worn in the same place"),
+    ({"one_sided_signal": True}, "looks one-sided"),
+    ({"lean_jumps": [{"time_s": 310.0, "change_deg": 20.0}]}, "lean jumped"),
+    ({"has_gyro": False}, "no gyroscope"),
+    ({"belt_speed_mps": 1.4}, "treadmill belt"),
+    ({"sensor_height_m": 1.05}, "sensor height used for step length differs"),
+    ({"gait": "run"}, "running"),
+])
+def test_what_makes_two_walks_hard_to_compare_is_said(change, fragment):
+    """A change between walks is the walker's only when the sensor and the measuring stayed the same."""
+    same = [Session("week1", dict(BASE_SUMMARY)), Session("week3", dict(BASE_SUMMARY))]
+    assert comparability_notes(same) == []
+    notes = comparability_notes([Session("week1", dict(BASE_SUMMARY)), Session("week3", {**BASE_SUMMARY, **change})])
+    assert len(notes) == 1 and fragment in notes[0], notes
+
+
+def test_cli_compare_says_when_the_placement_changed(walks, tmp_path, capsys):
+    """week 3 analysed as a chest recording: the terminal table and the page say so; same walker, same
+    placement (the fixture's two recordings) say nothing."""
+    b = imu_gait.read(str(walks / "week3.csv"))
+    imu_gait.analyze(b, placement="chest").to_json(str(tmp_path / "week3_chest.json"))
+    assert main(["compare", str(walks / "week1.json"), str(tmp_path / "week3_chest.json"),
+                 "--report", str(tmp_path / "c.html")]) == 0
+    out = capsys.readouterr().out
+    assert "Before reading a change" in out and "not worn in the same place" in out
+    assert "not worn in the same place" in (tmp_path / "c.html").read_text()
+    assert main(["compare", str(walks / "week1.csv"), str(walks / "week3.csv")]) == 0
+    assert "Before reading a change" not in capsys.readouterr().out
