@@ -156,7 +156,7 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
         notes.append(f"Step length and speed of {listed(belt)} come from the treadmill belt, of the others "
                      "from the trunk's motion (±0.2 m): compare them with care.")
     heights = {round(h, 2) for h in (_num(s.summary.get("sensor_height_m")) for s in sessions) if not math.isnan(h)}
-    if len(heights) > 1 and not belt:
+    if heights and max(heights) - min(heights) > 0.05 and not belt:     # 5 cm: ~3 % of step length
         notes.append("The sensor height used for step length differs between the walks "
                      f"({', '.join(f'{h:.2f} m' for h in sorted(heights))}): step length and speed shift with it.")
     gaits = {str(s.summary.get("gait") or "") for s in sessions} - {""}
