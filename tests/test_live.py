@@ -163,6 +163,13 @@ def test_backward_time_step_is_absorbed_without_losing_samples(tmp_path):
     np.testing.assert_allclose(saved.time_s[:1000], t[:1000], atol=1e-6)   # the shift put block 2 back on time
 
 
+@pytest.mark.parametrize("name, placement", [("Polar H10 A1B2C3D4", "chest"), ("Polar H9 12345678", "chest"),
+                                             ("Polar Sense 1A2B3C4D", None), ("GaitIMU-1a2b", None), (None, None)])
+def test_a_chest_strap_is_on_the_chest(name, placement):
+    from imu_gait.devices.registry import implied_placement
+    assert implied_placement(name) == placement
+
+
 def test_live_recording_keeps_what_the_walker_said(tmp_path):
     """Placement, sensor or body height given to 'live' are written into the recording's header, so a
     later 'imu-gait analyze' of it uses them too (the treadmill context has its own sidecar file)."""
@@ -348,12 +355,15 @@ def test_emulated_sensor_over_bleak_to_live_session(tmp_path, sensor):
     live, stream, ev_s, emit_s = run(main(), timeout=120)
     truth = stream.truth
     sig = live.signal
+    # a Polar H10 is a chest strap: the walk is judged (and the recording labelled) as a chest sensor
+    assert live.result.summary["placement"] == ("chest" if sensor == "polar_h10" else "unknown")
     assert sig.lost_samples == 0 and sig.queue_drops == 0 and sig.corrupt == 0
     assert abs(sig.rate_hz - rate) < 1.0
     assert sig.loss_detection == {"gaitimu": "exact", "thingy52": "none"}.get(sensor, "estimated")
     # stream time ↔ sensor sample index: the recording holds every sample in order from index 0,
     # sample k of the synthetic walk at k / rate
     saved = imu_gait.read(str(rec_path))
+    assert saved.meta.get("placement") == ("chest" if sensor == "polar_h10" else None)
     k = np.arange(saved.n_samples)
     slope, offset = np.polyfit(saved.time_s, k, 1)
     ev_walk_s = (slope * ev_s + offset) / rate                 # event times on the synthetic time axis

@@ -60,6 +60,7 @@ import numpy as np
 from ..engine import GaitEngine, StepEvent
 from ..treadmill import TreadmillSchedule, sidecar_path, write_schedule
 from .keys import HELP as KEYS_HELP, KeyReader, apply_key
+from .registry import implied_placement
 from ..result import AnalysisResult, Flag
 
 #: the largest backwards step of a block's time axis that is absorbed by shifting the block
@@ -288,6 +289,9 @@ class LiveSession:
             s.nominal_rate_hz = fs
         decoder = getattr(getattr(self.source, "session", None), "decoder", None)
         s.loss_detection = getattr(decoder, "loss_detection", None) or getattr(self.source, "loss_detection", "exact")
+        if not self.engine_context.get("placement") and implied_placement(self.device):
+            # a chest strap is on the chest: the running bounce limits and the recording's header say so
+            self.engine_context["placement"] = implied_placement(self.device)
         self.engine = GaitEngine(fs, has_gyro=has_gyro, **self.engine_context)
         if self.record is not None:
             self._open_writer(has_gyro, fs)

@@ -340,6 +340,12 @@ FAMILIES: dict[str, DeviceFamily] = {
 ALL_ADVERTISED_SERVICE_UUIDS: list[str] = sorted({u for f in FAMILIES.values() for u in f.advertised_service_uuids})
 
 
+def implied_placement(name: str | None) -> str | None:
+    """Where a sensor is worn when its kind decides it: a Polar H9 / H10 is a chest strap. Other
+    sensors (GaitIMU, Thingy:52, a Verity Sense on a clip or an arm band) can sit anywhere: None."""
+    return "chest" if name and re.match(r"^Polar H(9|10)\b", name) else None
+
+
 def classify(name: str | None, service_uuids: list[str] | None) -> DeviceFamily | None:
     """The family an advertisement belongs to, or None if it is not a supported sensor."""
     for fam in FAMILIES.values():
