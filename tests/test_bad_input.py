@@ -406,3 +406,11 @@ def test_generic_column_given_twice(tmp_path):
     p = write(tmp_path, "generic.csv", lines)
     raises(p, "'acc_x' is given twice", "own columns", line=1, time_col="time_s", acc_cols=["acc_x", "acc_y", "acc_z"],
            acc_unit="m/s2", gyro_cols=["acc_x", "acc_y", "acc_z"], gyro_unit="rad/s")
+
+
+def test_a_folder_of_recordings_says_how_to_analyse_them(tmp_path):
+    """Not one phone export but several recordings: name them and point to 'batch' (was 'unknown format')."""
+    for name in ("walk_a.csv", "walk_b.csv"):
+        shutil.copy(SOURCE, tmp_path / name)
+    (tmp_path / "notes.txt").write_text("not a recording")
+    raises(tmp_path, "holds 2 recording", "walk_a.csv", "imu-gait batch")

@@ -83,6 +83,13 @@ def detect_format(path: str | os.PathLike) -> str | None:
     return None
 
 
+def _format_or_none(path: str) -> str | None:
+    try:
+        return detect_format(path)
+    except (RecordingError, OSError):
+        return None
+
+
 def read(path: str | os.PathLike, format: str | None = None, **options) -> Recording:
     """Read any supported recording into a validated :class:`Recording`.
 
@@ -116,6 +123,16 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
         raise RecordingError("the file is empty (0 bytes)", path=path,
                              hint="the recording was not saved; record again or pick another file")
     fmt = detect_format(path)
+    if fmt is None and os.path.isdir(path):
+        # a folder of recordings, not one phone export: say how to analyse them all
+        inside = [n for n in sorted(os.listdir(path)) if n.lower().endswith((".csv", ".zip"))]
+        readable = [n for n in inside if os.path.isfile(os.path.join(path, n)) and _format_or_none(os.path.join(path, n))]
+        if readable:
+            raise RecordingError(
+                f"this folder is not one phone export but holds {len(readable)} recording(s) "
+                f"({', '.join(readable[:3])}{' …' if len(readable) > 3 else ''})", path=path,
+                hint=f"analyse one: imu-gait analyze {os.path.join(path, readable[0])}; or all of them: "
+                     f"imu-gait batch {path} --out summary.csv")
     if fmt is None:
         what = "folder" if os.path.isdir(path) else ("zip archive" if zipfile.is_zipfile(path) else "file")
         raise RecordingError(f"unknown recording format: this {what} matches none of the formats imu_gait knows",
