@@ -414,3 +414,16 @@ def test_a_folder_of_recordings_says_how_to_analyse_them(tmp_path):
         shutil.copy(SOURCE, tmp_path / name)
     (tmp_path / "notes.txt").write_text("not a recording")
     raises(tmp_path, "holds 2 recording", "walk_a.csv", "imu-gait batch")
+
+
+def test_sampling_rate_boundary_is_inclusive():
+    """20 Hz is the documented minimum: a 20-Hz recording is analysed (its float time steps made it
+    '19.99 Hz' and it was refused with 'about 20.0 Hz; needs at least 20 Hz'); 18 Hz is refused."""
+    from imu_gait import analyze
+    from imu_gait.synthetic import synthesize_walk
+    rec, truth = synthesize_walk(60, fs_hz=20.0, seed=3)
+    res = analyze(rec)
+    assert abs(res.summary["cadence_spm"] - 110.0) <= 1.0 and abs(len(res.steps) - truth.ic_times_s.size) <= 2
+    slow, _ = synthesize_walk(60, fs_hz=18.0, seed=3)
+    with pytest.raises(RecordingError, match="sampling rate is about 18.0 Hz"):
+        analyze(slow)
