@@ -572,6 +572,7 @@ class GaitEngine:
         # a phone in a pocket, a clip on one hip: said in the notes; a flag here for batch tables
         summary["one_sided_signal"] = bool(timeline.attrs.get("one_sided", False))
         summary["lean_jumps"] = list(timeline.attrs.get("lean_jumps") or [])     # a sensor moved between walks?
+        summary["sensor_hints"] = [str(h) for h in (timeline.attrs.get("sensor_hints") or [])]   # for the reports
         warnings = list(summary.pop("_warnings"))
         bouts = pd.DataFrame([{k: v for k, v in b.items() if not k.startswith("_")} for b in self._bouts],
                              columns=["bout", "start_s", "end_s", "n_steps"])

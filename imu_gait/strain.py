@@ -281,13 +281,13 @@ _METRICS = ("cadence_spm", "braking_mps", "step_length_m", "vertical_oscillation
 _VAR_METRICS = ("stride_time_cv_pct", "step_time_asymmetry_pct", "step_time_asymmetry_lcb_pct",
                 "pelvic_drop_lr_diff_deg")
 #: short lines for a live view, while the walker can still do something about the sensor
-ONE_SIDED_HINT = ("The sensor seems to sit on one side (a pocket? one hip?): left/right and posture cues may "
+ONE_SIDED_HINT = ("The sensor seems to sit on one side (a pocket? one hip?): left/right and posture results may "
                   "reflect where it sits — centre it on the lower back or chest.")
 
 
 def lean_jump_hint(time_s: float, change_deg: float) -> str:
     return (f"At {_mmss(time_s)} the sensor tipped {abs(change_deg):.0f}° {'forward' if change_deg > 0 else 'back'} "
-            "between two walks — re-clipped or moved? Lean cues from then on may be the sensor, not you.")
+            "between two walks — re-clipped or moved? Lean from then on may be the sensor, not you.")
 
 
 #: flags a sensor on one side (pocket, hip) can raise by itself: left/right comparisons and its own tilt

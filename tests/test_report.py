@@ -328,3 +328,23 @@ def test_smoothed_series_prefers_engine_timeline():
     tl = pd.DataFrame({"time_s": [0.0, 5.0, 10.0], "cadence_spm": [110.0, 111.0, 112.0]})
     ts, ys = smoothed_series(steps, tl, "cadence_spm")
     assert list(ts) == [0.0, 5.0, 10.0] and list(ys) == [110.0, 111.0, 112.0]
+
+
+@pytest.mark.parametrize("stem, hint", [("oxford_Samsung_Dario_Hard_BackPocket_1", True),
+                                        ("mobgap_HA001_walk1", False)])
+def test_doubts_about_the_sensor_come_before_the_numbers(stem, hint):
+    """A phone in a back pocket (its placement line removed): both reports say 'check the sensor'
+    above the metrics, not only in the notes at the end; a lower-back sensor gets no such line."""
+    from pathlib import Path
+
+    import imu_gait
+    rec = imu_gait.read(Path(__file__).resolve().parents[1] / "datasets" / f"{stem}.csv")
+    rec.meta.pop("placement", None)
+    res = imu_gait.analyze(rec)
+    text = render_text(res, rec)
+    page = render_html(res, rec)
+    assert ("Check the sensor" in text) is hint and ("class='check-sensor'" in page) is hint
+    if hint:
+        assert text.index("Check the sensor") < text.index("Key metrics")
+        assert page.index("check-sensor'>") < page.index("id='summary'")
+        assert "sit on one side" in page

@@ -156,6 +156,7 @@ class Overview:
     warnings: list[str]
     extra: dict[str, Any] = field(default_factory=dict)
     flag_notes: list[str] = field(default_factory=list)   # how the back-strain rules could judge this walk
+    sensor_hints: list[str] = field(default_factory=list)  # doubts about the sensor's place: said up front
 
     @property
     def walking_found(self) -> bool:
@@ -423,6 +424,7 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
                                     + list(result.warnings or []))),
         extra={"device": device},
         flag_notes=[str(n) for n in (s.get("flag_notes") or [])],
+        sensor_hints=[str(n) for n in (s.get("sensor_hints") or [])],
     )
 
 

@@ -79,6 +79,7 @@ figcaption { color: var(--muted); font-size: .9em; margin-top: 2px; }
 .evidence { color: var(--muted); font-size: .92em; }
 .empty { background: #fff8e1; padding: 14px 18px; border-radius: 6px; }
 ul.warnings li { margin: 3px 0; }
+.check-sensor { background: #fff8e1; border-left: 4px solid #f0b429; padding: 8px 12px; margin: 10px 0; }
 footer.disclaimer { margin-top: 36px; padding: 14px 18px; border: 1px solid var(--line); border-radius: 6px;
   background: #fbfbfd; }
 footer .meta { color: var(--muted); font-size: .85em; margin-top: 10px; }
@@ -498,6 +499,9 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
         parts.append(f"<p class='glance'>{ov.n_steps} steps in {ov.n_bouts} bout{'s' if ov.n_bouts != 1 else ''}, "
                      f"{_e(fmt_duration(ov.walking_time_s))} of walking in a {_e(fmt_duration(ov.duration_s))} "
                      f"recording; {flag_text}.</p>")
+        if ov.sensor_hints:        # before any number is read: the numbers may describe the sensor's place
+            parts.append("<div class='check-sensor'><strong>Check the sensor.</strong> "
+                         + " ".join(_e(h) for h in ov.sensor_hints) + "</div>")
     parts.append("</header>")
     parts.append("<section id='summary'><h2>Summary</h2><div class='cols'>"
                  f"<div><h3>Recording</h3>{_facts_table(recording_line(ov))}</div>")

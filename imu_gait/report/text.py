@@ -71,8 +71,11 @@ def summary_renderable(result: AnalysisResult, recording: Any = None) -> Group:
     parts: list[Any] = [Rule("[bold]imu_gait — gait summary[/bold]", style="dim"),
                         Text("Recording", style="bold underline"), _facts(recording_line(ov)), Text("")]
     if ov.walking_found:
-        parts += [Text("Walking", style="bold underline"), _facts(walking_line(ov)), Text(""),
-                  Text("Key metrics", style="bold underline"),
+        parts += [Text("Walking", style="bold underline"), _facts(walking_line(ov)), Text("")]
+        if ov.sensor_hints:        # before the numbers: they may describe where the sensor sat
+            parts += [Text("Check the sensor", style="bold underline yellow")]
+            parts += [Padding(Text(h, style="yellow"), (0, 0, 0, 2)) for h in ov.sensor_hints] + [Text("")]
+        parts += [Text("Key metrics", style="bold underline"),
                   Text("  median of all steps (twist, sway: not turning); middle half = 25th–75th pct.", style="dim"),
                   Padding(_metrics_table(ov), (0, 0, 0, 2)), Text("")]
         if ov.flags:
