@@ -71,7 +71,13 @@ class AnalysisResult:
     Attributes
     ----------
     steps : DataFrame, one row per step, columns :data:`STEP_COLUMNS`.
-    summary : dict of plain numbers/strings (``n_steps``, ``duration_s``, ``cadence_spm`` …).
+    summary : dict of plain numbers/strings (``n_steps``, ``duration_s``, ``cadence_spm`` …; each
+        metric's median over the steps and ``<metric>_iqr``). About how the walk could be judged:
+        ``flag_notes`` (what the rules could not judge, or judged against fallbacks only),
+        ``one_sided_signal`` (the signal looks like a sensor on one side — a pocket, one hip),
+        ``lean_jumps`` (``{time_s, change_deg}`` where the lean jumped ≥ 10° between two walks — a
+        sensor re-clipped?), ``sensor_hints`` (those two as short lines for a report's head),
+        ``sensor_height_m`` and ``sensor_height_source`` ("given" | "body height" | "default").
     flags : list of :class:`Flag`.
     timeline : DataFrame of smoothed metrics over time (the series the flags are judged on).
     warnings : notes about the input and about metrics that could not be measured.
