@@ -21,7 +21,7 @@ import pandas as pd
 
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.metrics import PARITY_BREAK_LONG, PARITY_BREAK_SHORT, BodySignals, regularity, side_votes, step_rows
-from .dsp.orientation import GravityTracker, cross_rows, estimate_forward_axis, horizontal
+from .dsp.orientation import GravityTracker, cross_rows, forward_axis, horizontal
 from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .recording import G, Recording
@@ -39,6 +39,12 @@ DEFAULT_SENSOR_HEIGHT_M = 0.95  # a lower-back sensor's height in the Mobilise-D
 #: bundled in datasets/ (whose sensor heights the step-length factor was fitted with). The hip joint
 #: (leg length) sits lower, ≈ 0.53 × body height; the model's h is the sensor's (≈ trunk CoM) height
 SENSOR_HEIGHT_PER_BODY_HEIGHT = 0.61
+#: a later bout's forward direction this far from the calibrated one, shown this clearly (largest /
+#: second eigenvalue of the step-periodic horizontal acceleration), means the sensor was turned. Fixed
+#: sensors in real walks (IPOL, Mobilise-D, Oxford, adeptdata: 38 later bouts) differed by ≤ 30° at
+#: quality ≥ 4; the two larger differences (105°, 135°) came at quality 3.0 and 2.1 (turning, shuffling)
+SENSOR_TURN_DEG = 60.0
+SENSOR_TURN_MIN_QUALITY = 4.0
 
 
 @dataclass
@@ -67,6 +73,8 @@ class _Step:
     back_pos: float = np.nan     # position of the contact back_n steps earlier in the bout …
     back_n: int = 0              # … (up to 8): their mean step time is the regularity lag
     closed: bool = False     # its bout has ended (no next contact will come)
+    calib: Any = None        # the (forward, up) calibration in force when it was added: a later change
+                             # (a turned sensor) must not depend on when a chunk ends (live = offline)
 
 
 class GaitEngine:
@@ -133,6 +141,7 @@ class GaitEngine:
         self._gap_s = 0.0
         self._flags_cache: tuple[int, list] = (-1, [])
         self._settled_baselines: dict = {}        # per gait, once more steps cannot change it (live)
+        self._sensor_turns: list[dict] = []       # {time_s, turn_deg}: forward found again (_check_sensor_turn)
         self._one_sided = False                   # the last live judgement: strain.one_sided_signal …
         self._sensor_hints: list[str] = []        # … and the placement hints (strain: sensor_hints)
         self._reset_buffer()
@@ -331,7 +340,7 @@ class GaitEngine:
         # already have been finalised (small live chunks), its position is still needed
         recent = b["_times"][-8:]
         st = _Step(pos=pos, bout=bout, prev=b["_last_pos"], prev2=b["_last2_pos"], bout_start=b["start_s"] * self.fs,
-                   back_pos=recent[0] * self.fs if recent else np.nan, back_n=len(recent))
+                   back_pos=recent[0] * self.fs if recent else np.nan, back_n=len(recent), calib=self._calib)
         for s in reversed(self._steps):
             if s.bout == bout:
                 s.nxt = pos
@@ -343,8 +352,14 @@ class GaitEngine:
         # calibrate at a fixed point of the step sequence, never at a chunk boundary, so that
         # live and offline analysis calibrate on exactly the same samples
         b["_times"].append(t)
-        if self._calib is None and b["n_steps"] == CALIBRATION_STEPS:
-            self._calib = self._calibration_from(b["_times"][CALIBRATION_SKIP:CALIBRATION_STEPS])
+        if b["n_steps"] == CALIBRATION_STEPS:
+            if self._calib is None:
+                self._calib = self._calibration_from(b["_times"][CALIBRATION_SKIP:CALIBRATION_STEPS])
+                for waiting in self._steps:            # steps waiting for the first calibration get it
+                    if waiting.calib is None:
+                        waiting.calib = self._calib
+            else:
+                self._check_sensor_turn(t, b["_times"][CALIBRATION_SKIP:CALIBRATION_STEPS])
         upd.events.append(StepEvent(time_s=t, detected_at_s=detected_at, bout=bout))
 
     def _end_bout(self, upd: EngineUpdate) -> None:
@@ -364,6 +379,37 @@ class GaitEngine:
 
     # ------------------------------------------------------------------ calibration
     def _calibration_from(self, times: list[float]):
+        """(forward axis, reference 'up') from the samples between the contacts ``times``, or None."""
+        found = self._forward_from(times)
+        return None if found is None else found[:2]
+
+    def _turn_hints(self) -> list[str]:
+        return [f"At {mmss(x['time_s'])} the sensor was turned {abs(x['turn_deg']):.0f}° about the vertical between "
+                "two walks (put back the other way round?): forward was found again from the walk after it."
+                for x in self._sensor_turns]
+
+    def _check_sensor_turn(self, t: float, times: list[float]) -> None:
+        """A later bout whose forward direction lies ≥ ``SENSOR_TURN_DEG`` from the calibrated one,
+        clearly shown (quality ≥ ``SENSOR_TURN_MIN_QUALITY``): the sensor was turned about the vertical
+        between two walks (a phone put back the other way round). Forward is taken from this bout on;
+        'up' — the lean reference — is kept (a turn about the vertical leaves it alone; a tilt is
+        strain.lean_jumps' business). Without this, braking and sway were silently measured on the
+        wrong axes (a 90° turn: braking 0.14 → 0.01 m/s)."""
+        found = self._forward_from(times)
+        if found is None or found[2] < SENSOR_TURN_MIN_QUALITY:
+            return
+        ap_old, up_ref = self._calib
+        ap = found[0] - found[0].dot(up_ref) * up_ref
+        norm = np.linalg.norm(ap)
+        if norm < 1e-6:
+            return
+        ap /= norm
+        turn = float(np.degrees(np.arctan2(np.cross(ap_old, ap).dot(up_ref), ap_old.dot(ap))))
+        if abs(turn) >= SENSOR_TURN_DEG:
+            self._calib = (ap, up_ref)
+            self._sensor_turns.append({"time_s": float(times[0]), "turn_deg": turn})
+
+    def _forward_from(self, times: list[float]):
         a = int(round(times[0] * self.fs)) - self._base
         b = int(round(times[-1] * self.fs)) - self._base
         a = max(a, 0)
@@ -374,13 +420,13 @@ class GaitEngine:
         force = np.sum(acc * up, axis=1)
         running = bool(np.percentile(force, 5) < 0.35 * G and np.median(np.diff(times)) < 0.45)
         try:
-            ap = estimate_forward_axis(acc, up, step_n, running=running, fs_hz=self.fs)
+            ap, quality = forward_axis(acc, up, step_n, running=running, fs_hz=self.fs)
         except ValueError:
             return None
         ref_up = up.mean(axis=0)
         ref_up /= np.linalg.norm(ref_up)
         ap = ap - ap.dot(ref_up) * ref_up
-        return ap / np.linalg.norm(ap), ref_up
+        return ap / np.linalg.norm(ap), ref_up, quality
 
     # ------------------------------------------------------------------ metrics
     def _body(self, calib, lo: int, hi: int) -> BodySignals:
@@ -428,7 +474,12 @@ class GaitEngine:
                 cal = self._calibration_from(times) if len(times) >= 4 else None
                 self._emit_rows(bsteps, cal, upd)
         else:
-            self._emit_rows(ready, calib, upd)
+            # each step with the calibration it was added under (consecutive runs: in time order)
+            start = 0
+            for k in range(1, len(ready) + 1):
+                if k == len(ready) or (ready[k].calib or calib) is not (ready[start].calib or calib):
+                    self._emit_rows(ready[start:k], ready[start].calib or calib, upd)
+                    start = k
         done = {id(s) for s in ready}
         self._steps = [s for s in self._steps if id(s) not in done]
 
@@ -531,7 +582,7 @@ class GaitEngine:
         out["active_flags"] = [f for f in self._flags_now() if f.end_s >= last_t - 1]
         # judged with the flags: a sensor on one side (pocket, hip) — worth a word while it can be moved
         out["one_sided_signal"] = self._one_sided
-        out["sensor_hints"] = list(self._sensor_hints)
+        out["sensor_hints"] = list(self._sensor_hints) + self._turn_hints()
         return out
 
     def _flags_now(self):
@@ -572,7 +623,8 @@ class GaitEngine:
         # a phone in a pocket, a clip on one hip: said in the notes; a flag here for batch tables
         summary["one_sided_signal"] = bool(timeline.attrs.get("one_sided", False))
         summary["lean_jumps"] = list(timeline.attrs.get("lean_jumps") or [])     # a sensor moved between walks?
-        summary["sensor_hints"] = [str(h) for h in (timeline.attrs.get("sensor_hints") or [])]   # for the reports
+        summary["sensor_hints"] = [str(h) for h in (timeline.attrs.get("sensor_hints") or [])] + self._turn_hints()
+        summary["sensor_turns"] = [dict(x) for x in self._sensor_turns]
         warnings = list(summary.pop("_warnings"))
         bouts = pd.DataFrame([{k: v for k, v in b.items() if not k.startswith("_")} for b in self._bouts],
                              columns=["bout", "start_s", "end_s", "n_steps"])

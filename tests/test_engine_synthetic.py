@@ -298,3 +298,27 @@ def test_cadence_is_the_step_rate_when_step_times_alternate():
     assert np.median(err) <= 0.5 and np.percentile(err, 95) <= 2.0                # spm
     assert res.summary["cadence_spm"] == pytest.approx(158.0, abs=0.5)
     assert res.summary["step_time_asymmetry_pct"] == pytest.approx(18.0, abs=2.0)
+
+
+@pytest.mark.parametrize("turn_deg", [90.0, 180.0, -120.0])
+def test_sensor_turned_between_two_walks_keeps_braking_and_sway_right(turn_deg, two_walks):
+    """Forward is calibrated on the first long bout; a sensor turned about the vertical at a pause made
+    braking 0.14 → 0.01 m/s and sway 3.2 → 2.0 cm for the rest of the recording (90°). Now a later bout
+    that shows its forward direction clearly re-finds it: both walks within the engine's tolerances of
+    truth (steps after the second walk's 16th step; before it the old axes apply, by design)."""
+    rec, truth, shift = two_walks((turn_deg, 0.0, 0.0))
+    res = imu_gait.analyze(rec)
+    (turn,) = res.summary["sensor_turns"]
+    assert abs(abs(turn["turn_deg"]) - abs(turn_deg)) <= 10.0 and shift < turn["time_s"] < shift + 20
+    assert any("turned" in h for h in res.summary["sensor_hints"])
+    det, tru = paired(res, type("T", (), {"steps": truth})())
+    after = det["time_s"].to_numpy() > turn["time_s"] + 10.0
+    for metric in ("braking_mps", "lateral_sway_cm", "forward_lean_deg"):
+        err = np.nanmedian(np.abs(det.loc[after, metric].to_numpy() - tru.loc[after, metric].to_numpy()))
+        assert err <= TOL[metric], (metric, err)
+
+
+def test_a_sensor_that_stays_put_is_never_called_turned(two_walks):
+    """Two walks, same mounting: no turn (the real recordings: none in 91, benchmarks' data)."""
+    rec, _, _ = two_walks((0.0, 0.0, 0.0))
+    assert imu_gait.analyze(rec).summary["sensor_turns"] == []

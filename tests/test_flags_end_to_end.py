@@ -95,21 +95,11 @@ def test_no_gyro_means_no_gyro_flags():
     assert not any(f.id.startswith("trunk_twist") or f.id == "handrail_gripping" for f in res.flags)
 
 
-def _two_walks(mount_b):
-    """Two 5-minute walks with a pause between, the second with the sensor mounted ``mount_b``."""
-    import numpy as np
-    from imu_gait.recording import Recording
-    a, _ = synthesize_walk(300, seed=1, stand_s=5, stand_end_s=5)
-    b, _ = synthesize_walk(300, seed=2, stand_s=5, stand_end_s=5, mount_euler_deg=mount_b)
-    t = np.r_[a.time_s, b.time_s + a.time_s[-1] + 0.01]
-    return Recording(t, np.r_[a.acc_mps2, b.acc_mps2], np.r_[a.gyro_rads, b.gyro_rads])
-
-
-def test_sensor_tipped_between_two_walks_is_named_in_the_lean_flag():
+def test_sensor_tipped_between_two_walks_is_named_in_the_lean_flag(two_walks):
     """The sensor re-clipped 20° further forward during a pause: the lean rule sees 20° more lean for the
     rest of the walk (it cannot tell a sensor from a trunk), so the flag, the notes and the live hint say
     that it came all at once between two walks."""
-    res = imu_gait.analyze(_two_walks((0.0, 20.0, 0.0)))
+    res = imu_gait.analyze(two_walks((0.0, 20.0, 0.0))[0])
     lean = [f for f in res.flags if f.id == "forward_lean"]
     assert lean and "jump of 20°" in lean[0].cause and "re-clipped" in lean[0].cause
     assert any("sat 20° further forward" in n for n in res.summary["flag_notes"])

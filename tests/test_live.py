@@ -103,6 +103,23 @@ def test_live_equals_offline_on_real_recordings(name):
     assert res.summary["n_samples"] == rec.n_samples
 
 
+def test_live_equals_offline_when_the_sensor_was_turned(two_walks):
+    """The forward axis is re-found at a later bout's 16th step: each step keeps the calibration it was
+    added under, so live (any block size) and offline give the same rows around the change."""
+    rec, _, _ = two_walks((90.0, 0.0, 0.0))
+    offline = imu_gait.analyze(rec)
+    assert len(offline.summary["sensor_turns"]) == 1
+    rng = np.random.default_rng(11)
+    res = run(_replay_live(rec, block_s=lambda: rng.uniform(0.1, 1.0))).result
+    a, b = offline.steps, res.steps
+    assert len(a) == len(b)
+    for col in ("braking_mps", "lateral_sway_cm", "forward_lean_deg", "trunk_twist_deg"):
+        np.testing.assert_allclose(b[col].to_numpy(float), a[col].to_numpy(float), rtol=1e-6, atol=1e-9)
+    (live_turn,), (off_turn,) = res.summary["sensor_turns"], offline.summary["sensor_turns"]
+    assert live_turn["time_s"] == pytest.approx(off_turn["time_s"], abs=1e-9)
+    assert live_turn["turn_deg"] == pytest.approx(off_turn["turn_deg"], abs=1e-6)
+
+
 def test_monitor_callbacks_and_status():
     rec, truth = synthesize_walk(60.0, 100.0, seed=3)
     steps, statuses = [], []
