@@ -102,6 +102,7 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
     for f in res.flags:
         counts[f.id] = counts.get(f.id, 0) + 1
     row["n_lean_jumps"] = len(s.get("lean_jumps") or [])     # sensor moved between two walks? (see flag notes)
+    row["n_sensor_turns"] = len(s.get("sensor_turns") or [])  # … or turned (forward found again)
     row["n_flags"] = len(res.flags)
     row["flags"] = " ".join(f"{k}×{n}" if n > 1 else k for k, n in sorted(counts.items()))
     for fid in FLAG_IDS:                      # numbers for statistics: minutes each pattern was flagged
