@@ -41,8 +41,8 @@ DEFAULT_SENSOR_HEIGHT_M = 0.95  # a lower-back sensor's height in the Mobilise-D
 SENSOR_HEIGHT_PER_BODY_HEIGHT = 0.61
 #: a later bout's forward direction this far from the calibrated one, shown this clearly (largest /
 #: second eigenvalue of the step-periodic horizontal acceleration), means the sensor was turned. Fixed
-#: sensors in real walks (IPOL, Mobilise-D, Oxford, adeptdata: 38 later bouts) differed by ≤ 30° at
-#: quality ≥ 4; the two larger differences (105°, 135°) came at quality 3.0 and 2.1 (turning, shuffling)
+#: sensors in real walks (IPOL, Mobilise-D, Oxford, adeptdata: 26 later bouts) differed by ≤ 12.5° at
+#: quality ≥ 4; every larger difference (20°, 30°, 105°, 135°) came at quality 1.8–3.0 (turns, shuffling)
 SENSOR_TURN_DEG = 60.0
 SENSOR_TURN_MIN_QUALITY = 4.0
 
@@ -359,7 +359,7 @@ class GaitEngine:
                     if waiting.calib is None:
                         waiting.calib = self._calib
             else:
-                self._check_sensor_turn(t, b["_times"][CALIBRATION_SKIP:CALIBRATION_STEPS])
+                self._check_sensor_turn(b["_times"][CALIBRATION_SKIP:CALIBRATION_STEPS])
         upd.events.append(StepEvent(time_s=t, detected_at_s=detected_at, bout=bout))
 
     def _end_bout(self, upd: EngineUpdate) -> None:
@@ -388,7 +388,7 @@ class GaitEngine:
                 "two walks (put back the other way round?): forward was found again from the walk after it."
                 for x in self._sensor_turns]
 
-    def _check_sensor_turn(self, t: float, times: list[float]) -> None:
+    def _check_sensor_turn(self, times: list[float]) -> None:
         """A later bout whose forward direction lies ≥ ``SENSOR_TURN_DEG`` from the calibrated one,
         clearly shown (quality ≥ ``SENSOR_TURN_MIN_QUALITY``): the sensor was turned about the vertical
         between two walks (a phone put back the other way round). Forward is taken from this bout on;
