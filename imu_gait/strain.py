@@ -627,7 +627,11 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                      "need a chest or lower-back sensor, so only the step-timing rule (pace too fast / "
                      "shuffling) was judged.")
 
-    one_sided = None if off_trunk else one_sided_signal(st, cfg)
+    # turning and steady steps once per evaluation: the placement checks and the step series share them
+    bout, heading = _bout_heading(st)
+    turning = _turning_steps(bout, heading, cfg)
+    steady = _steady_steps(bout, heading, cfg, turning)
+    one_sided = None if off_trunk else one_sided_signal(st, cfg, steady)
     if one_sided is not None:
         notes.append(
             f"The signal repeats every stride far more than every step (symmetry {one_sided[0]:.2f} at a "
@@ -637,7 +641,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
             "asymmetry, pelvic-instability, lean and sway results describe where the sensor sat, not how "
             "you walked. A phone in a pocket: analyse again with --placement pocket (step timing only).")
 
-    jumps = lean_jumps(st, cfg) if not off_trunk else []
+    jumps = lean_jumps(st, cfg, steady) if not off_trunk else []
     for t_j, d_j in jumps:
         notes.append(f"At {_mmss(t_j)} the sensor sat {abs(d_j):.0f}° {'further forward' if d_j > 0 else 'further back'} "
                      "than in the walk before — all at once, between two walks: re-clipped or moved? Lean after "
@@ -651,7 +655,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         tl.attrs.update(notes=notes, baselines={}, disclaimer=DISCLAIMER)
         return flags, tl
 
-    step_series, base = _step_series(st, cfg, baseline_s, notes, fixed_baselines or {})
+    step_series, base = _step_series(st, cfg, baseline_s, notes, fixed_baselines or {}, (turning, steady))
     grid = _to_grid(st, step_series, base, cfg)
     rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=sched.incline_at(grid["time_s"]), pk=pk,
                          notes=[] if off_trunk else notes)
@@ -779,7 +783,8 @@ def _steady_steps(bout: np.ndarray, heading_deg: np.ndarray, cfg: StrainConfig,
     return (k >= 2 * e) & (left >= e) & ~turning
 
 
-def one_sided_signal(steps: pd.DataFrame, config: StrainConfig | None = None) -> tuple[float, float] | None:
+def one_sided_signal(steps: pd.DataFrame, config: StrainConfig | None = None,
+                     steady: np.ndarray | None = None) -> tuple[float, float] | None:
     """(median symmetry, median stride regularity) of the steady steps when the signal repeats every
     stride far more than every step (symmetry < ``one_sided_symmetry`` while the stride regularity is
     ≥ ``one_sided_min_stride_regularity``), else None — also when fewer than ``one_sided_min_steps``
@@ -788,11 +793,13 @@ def one_sided_signal(steps: pd.DataFrame, config: StrainConfig | None = None) ->
     A sensor centred on the trunk is loaded alike by the left and the right step; one on one side
     (a phone in a trouser pocket, a clip on one hip) is not, so its step regularity collapses while
     the stride regularity stays. A markedly uneven walk lowers it too (synthetic: 20 % step-time
-    asymmetry → 0.49), so this is a reason to check the placement, not proof of it."""
+    asymmetry → 0.49), so this is a reason to check the placement, not proof of it. ``steady``: the
+    steady-step mask when the caller has it (:func:`_steady_steps`)."""
     cfg = config or StrainConfig()
     if len(steps) == 0 or "symmetry" not in steps or "stride_regularity" not in steps:
         return None
-    steady = _steady_steps(*_bout_heading(steps), cfg)
+    if steady is None:
+        steady = _steady_steps(*_bout_heading(steps), cfg)
     sym = pd.to_numeric(steps["symmetry"], errors="coerce").to_numpy(float)
     reg = pd.to_numeric(steps["stride_regularity"], errors="coerce").to_numpy(float)
     ok = steady & np.isfinite(sym) & np.isfinite(reg)
@@ -804,7 +811,8 @@ def one_sided_signal(steps: pd.DataFrame, config: StrainConfig | None = None) ->
     return None
 
 
-def lean_jumps(steps: pd.DataFrame, config: StrainConfig | None = None) -> list[tuple[float, float]]:
+def lean_jumps(steps: pd.DataFrame, config: StrainConfig | None = None,
+               steady: np.ndarray | None = None) -> list[tuple[float, float]]:
     """``(time_s, change_deg)`` where a bout's median forward lean differs from the previous bout's by
     ≥ ``lean_jump_deg`` (bouts with ≥ ``lean_jump_min_steps`` steady steps; turning and edge steps
     left out). A trunk bends gradually; a sensor moved between two walks jumps."""
@@ -812,7 +820,9 @@ def lean_jumps(steps: pd.DataFrame, config: StrainConfig | None = None) -> list[
     if len(steps) == 0 or "forward_lean_deg" not in steps:
         return []
     bout, heading = _bout_heading(steps)
-    ok = _steady_steps(bout, heading, cfg) & np.isfinite(steps["forward_lean_deg"].to_numpy(float))
+    if steady is None:
+        steady = _steady_steps(bout, heading, cfg)
+    ok = steady & np.isfinite(steps["forward_lean_deg"].to_numpy(float))
     lean, t = steps["forward_lean_deg"].to_numpy(float), steps["time_s"].to_numpy(float)
     out, prev = [], None
     for b in pd.unique(bout):                     # a few bouts per walk: a loop over bouts, not samples
@@ -863,8 +873,9 @@ def steady_stride_cv_pct(steps: pd.DataFrame, config: StrainConfig | None = None
 
 
 def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: list[str],
-                 fixed: dict | None = None):
-    """Smoothed per-step series (per gait) and the per-gait baselines."""
+                 fixed: dict | None = None, masks: tuple[np.ndarray, np.ndarray] | None = None):
+    """Smoothed per-step series (per gait) and the per-gait baselines. ``masks``: (turning, steady)
+    steps when the caller computed them (:func:`_turning_steps`, :func:`_steady_steps`)."""
     n = len(st)
     t = st["time_s"].to_numpy(float)
     out = {k: np.full(n, np.nan) for k in _METRICS + _VAR_METRICS}
@@ -875,9 +886,11 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         side_code = np.where(side == "L", 0, np.where(side == "R", 1, -1))
     else:
         side_code = (st.groupby("bout").cumcount().to_numpy() % 2)
-    bout, heading = _bout_heading(st)
-    turn_m = _turning_steps(bout, heading, cfg)
-    steady = _steady_steps(bout, heading, cfg, turn_m)
+    if masks is None:
+        bout, heading = _bout_heading(st)
+        turn_m = _turning_steps(bout, heading, cfg)
+        masks = turn_m, _steady_steps(bout, heading, cfg, turn_m)
+    turn_m, steady = masks
     base = {"values": {}, "end_s": {}, "has": {}, "settled": {}}
     fixed = fixed or {}
     for g in ("walk", "run"):
