@@ -76,8 +76,8 @@ class AnalysisResult:
         ``flag_notes`` (what the rules could not judge, or judged against fallbacks only),
         ``one_sided_signal`` (the signal looks like a sensor on one side — a pocket, one hip),
         ``lean_jumps`` (``{time_s, change_deg}`` where the lean jumped ≥ 10° between two walks — a
-        sensor re-clipped?), ``sensor_turns`` (``{time_s, turn_deg}`` where the sensor was turned about
-        the vertical and forward was found again), ``sensor_hints`` (these as short lines for a report's head),
+        sensor re-clipped?), ``sensor_turns`` (``{time_s, turn_deg, during_walk}`` where the sensor was
+        turned about the vertical — between two walks or during one — and forward was found again), ``sensor_hints`` (these as short lines for a report's head),
         ``sensor_height_m`` and ``sensor_height_source`` ("given" | "body height" | "default").
     flags : list of :class:`Flag`.
     timeline : DataFrame of smoothed metrics over time (the series the flags are judged on).

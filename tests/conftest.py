@@ -25,3 +25,28 @@ def join_two_walks(mount_b, seed: int = 1):
 def two_walks():
     """:func:`join_two_walks`, for tests of a sensor moved between two walks."""
     return join_two_walks
+
+
+def turn_during_walk(turn_deg: float, at_s: float = 100.0, over_s: float = 0.0, seed: int = 3,
+                     duration_s: float = 420.0):
+    """A synthetic walk without a pause (7 minutes) during which the sensor turns ``turn_deg`` about the
+    vertical, starting at ``at_s`` and taking ``over_s`` (0: at once — swivelled; 60 s: a clip sliding
+    round the belt). The sensor is mounted upright (its z axis up), so the turn is a rotation of its x–y
+    readings. Returns the recording and the per-step truth (the body's motion is unchanged by the turn)."""
+    rec, truth = synthesize_walk(duration_s, seed=seed, stand_s=5, stand_end_s=5)
+    frac = np.clip((rec.time_s - at_s) / over_s, 0.0, 1.0) if over_s > 0 else (rec.time_s >= at_s).astype(float)
+    yaw = np.radians(turn_deg) * frac
+    c, s = np.cos(yaw), np.sin(yaw)
+
+    def turned(v: np.ndarray) -> np.ndarray:
+        out = v.copy()
+        out[:, 0], out[:, 1] = c * v[:, 0] - s * v[:, 1], s * v[:, 0] + c * v[:, 1]
+        return out
+
+    return Recording(rec.time_s, turned(rec.acc_mps2), turned(rec.gyro_rads)), truth
+
+
+@pytest.fixture
+def walk_with_sensor_turn():
+    """:func:`turn_during_walk`, for tests of a sensor that turns while the person keeps walking."""
+    return turn_during_walk

@@ -567,3 +567,19 @@ def test_long_walk_live_flags_judge_recent_steps_against_the_settled_baseline(mo
     assert trimmed and max(trimmed) <= 130 and sizes[-1][1] and eng._n_rows > 600
     flag = offline.flags[0]
     assert seen is not None and flag.start_s <= seen <= flag.start_s + 40.0
+
+
+def test_live_equals_offline_when_the_sensor_turns_during_a_walk(walk_with_sensor_turn):
+    """The in-walk check runs at fixed step counts, never at a chunk boundary: live = offline."""
+    rec, _ = walk_with_sensor_turn(90.0)
+    offline = imu_gait.analyze(rec)
+    rng = np.random.default_rng(5)
+    res = run(_replay_live(rec, block_s=lambda: rng.uniform(0.1, 1.0))).result
+    a, b = offline.steps, res.steps
+    assert len(a) == len(b) and len(offline.summary["sensor_turns"]) == 1
+    for col in ("braking_mps", "lateral_sway_cm", "forward_lean_deg", "trunk_twist_deg"):
+        np.testing.assert_allclose(b[col].to_numpy(float), a[col].to_numpy(float), rtol=1e-6, atol=1e-9)
+    (live_turn,), (off_turn,) = res.summary["sensor_turns"], offline.summary["sensor_turns"]
+    assert live_turn["during_walk"] and off_turn["during_walk"]
+    assert live_turn["time_s"] == pytest.approx(off_turn["time_s"], abs=1e-9)
+    assert live_turn["turn_deg"] == pytest.approx(off_turn["turn_deg"], abs=1e-6)
