@@ -149,6 +149,7 @@ class GaitEngine:
         self._n_segments = 0
         self._gap_s = 0.0
         self._flags_cache: tuple[int, list] = (-1, [])
+        self._flags_judged_to_s = 0.0             # the newest step the cached flags were judged with
         self._settled_baselines: dict = {}        # per gait, once more steps cannot change it (live)
         self._sensor_turns: list[dict] = []       # {time_s, turn_deg, during_walk}: forward found again
         self._turn_pending: tuple[np.ndarray, float] | None = None   # (forward, time): a first in-walk check
@@ -606,8 +607,10 @@ class GaitEngine:
             vals = np.array([r.get(k, np.nan) for r in recent], float)
             out[k] = float(np.nanmedian(vals)) if np.isfinite(vals).any() else float("nan")
         out["gait"] = recent[-1]["gait"] if recent else ""
-        last_t = recent[-1]["time_s"] if recent else 0.0
-        out["active_flags"] = [f for f in self._flags_now() if f.end_s >= last_t - 1]
+        # 'active' = running up to the newest step the flags were judged with (every 10 steps): against
+        # the newest step itself, an active flag dropped out between two judgements (a cue flickering)
+        flags = self._flags_now()
+        out["active_flags"] = [f for f in flags if f.end_s >= self._flags_judged_to_s - 1]
         # judged with the flags: a sensor on one side (pocket, hip) — worth a word while it can be moved
         out["one_sided_signal"] = self._one_sided
         out["sensor_hints"] = list(self._sensor_hints) + self._turn_hints()
@@ -634,6 +637,7 @@ class GaitEngine:
                 flags, tl = _evaluate_flags(frame, self)
                 self._settled_baselines = dict(tl.attrs.get("baseline_state") or {})
             self._flags_cache = (n, flags)
+            self._flags_judged_to_s = t_end
             self._one_sided = bool(tl.attrs.get("one_sided", False))
             self._sensor_hints = list(tl.attrs.get("sensor_hints") or [])
         return self._flags_cache[1]

@@ -422,8 +422,9 @@ def _window_medians(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray
         return np.where(cnt > 0, np.where(cnt % 2 == 1, a, 0.5 * (a + b)), np.nan)
 
 
-def _rolling_median_cols(time_s: np.ndarray, x: np.ndarray, window_s: float, min_periods: int) -> np.ndarray:
-    """Centred time-window rolling median of each column of x (n, k); NaN below ``min_periods``."""
+def _rolling_median_cols(time_s: np.ndarray, x: np.ndarray, window_s: float, min_periods) -> np.ndarray:
+    """Centred time-window rolling median of each column of x (n, k); NaN below ``min_periods`` (one
+    number, or one per row)."""
     lo, hi = _window_bounds(time_s, window_s)
     cnt = np.stack([np.concatenate([[0], np.cumsum(np.isfinite(x[:, j]))]) for j in range(x.shape[1])], axis=1)
     n_ok = cnt[hi] - cnt[lo]
@@ -432,10 +433,11 @@ def _rolling_median_cols(time_s: np.ndarray, x: np.ndarray, window_s: float, min
     else:
         df = pd.DataFrame(x, index=pd.to_timedelta(time_s, unit="s"))
         med = df.rolling(pd.Timedelta(seconds=float(window_s)), center=True, min_periods=1).median().to_numpy(float)
-    return np.where(n_ok >= max(min_periods, 1), med, np.nan)
+    need = np.maximum(np.asarray(min_periods), 1)
+    return np.where(n_ok >= (need[:, None] if need.ndim else need), med, np.nan)
 
 
-def _rolling(time_s: np.ndarray, values: np.ndarray, window_s: float, how: str, min_periods: int) -> np.ndarray:
+def _rolling(time_s: np.ndarray, values: np.ndarray, window_s: float, how: str, min_periods) -> np.ndarray:
     """Centred time-window rolling statistic of per-step values (``how``: 'median', 'mean', 'std'
     (ddof 1) or 'count'), with pandas' window rule; NaN where fewer than ``min_periods`` finite values
     are in the window (count, as in pandas: where the window has fewer than ``min_periods`` rows)."""
@@ -446,7 +448,7 @@ def _rolling(time_s: np.ndarray, values: np.ndarray, window_s: float, how: str, 
         return _rolling_median_cols(time_s, x[:, None], window_s, min_periods)[:, 0]
     lo, hi = _window_bounds(time_s, window_s)
     n, s1, s2 = _window_sums(x, lo, hi)
-    enough = (hi - lo if how == "count" else n) >= max(min_periods, 1)
+    enough = (hi - lo if how == "count" else n) >= np.maximum(min_periods, 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         if how == "count":
             out = n.astype(float)
@@ -470,15 +472,30 @@ def _rolling_frame(time_s: np.ndarray, cols: dict[str, np.ndarray], window_s: fl
     return {k: med[:, j] for j, k in enumerate(cols)}
 
 
+def _window_min_periods(time_s: np.ndarray, window_s: float, step_s: float, cfg, *, per_side: bool = False) -> np.ndarray:
+    """Per step: the values a centred ``window_s`` window needs (``variability_fill`` × the steps it could
+    hold, halved for one side's steps; at least ``min_periods_var``, halved likewise). 'Could hold' counts
+    only the part of the window inside the walk: at its ends — and at the newest step of a live walk —
+    the window is half outside, and asking for a full window's steps there left the variability metrics
+    empty for the last 15–30 s (so a limp that began mid-walk was never cued live)."""
+    half = window_s / 2.0
+    inside = (np.minimum(time_s + half, time_s[-1]) - np.maximum(time_s - half, time_s[0])) if len(time_s) else time_s
+    k = 2 if per_side else 1
+    expected = inside / step_s if step_s > 0 else np.zeros_like(inside)
+    return np.maximum(cfg.min_periods_var // k, (cfg.variability_fill * expected / k).astype(int))
+
+
 def _per_side(time_s, values, side_code, window_s, min_periods, how="median"):
     """Rolling ``how`` (see :func:`_rolling`) of ``values`` over each side's own steps (``side_code``
-    0 = left, 1 = right), carried to the neighbouring steps of the other side: (left, right)."""
+    0 = left, 1 = right), carried to the neighbouring steps of the other side: (left, right).
+    ``min_periods``: one number, or one per step."""
     out = []
+    mp = np.broadcast_to(np.asarray(min_periods), np.shape(values))
     for code in (0, 1):
         m = (side_code == code) & np.isfinite(values)
         full = np.full(len(values), np.nan)
-        if m.sum() >= min_periods:
-            full[m] = _rolling(time_s[m], values[m], window_s, how, min_periods)
+        if m.any() and m.sum() >= mp[m].min():
+            full[m] = _rolling(time_s[m], values[m], window_s, how, mp[m])
         out.append(_fill_gaps(full, 3))
     return out
 
@@ -915,10 +932,8 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         for k in _FATIGUE:
             out["fatigue_" + k][m] = slow[k]
         wv = cfg.variability_window_s
-        span = float(tg[-1] - tg[0]) if len(tg) > 1 else 0.0   # a short walk cannot fill a long window
-        n_exp = min(wv, span) / med_step if med_step > 0 else 0.0
-        mp = max(cfg.min_periods_var, int(cfg.variability_fill * n_exp))
-        mp_side = max(cfg.min_periods_var // 2, int(cfg.variability_fill * n_exp / 2))
+        mp = _window_min_periods(tg, wv, med_step, cfg)
+        mp_side = _window_min_periods(tg, wv, med_step, cfg, per_side=True)
         # stride times relative to the local stride time (their rolling median; not 2 × 60 / the smoothed
         # cadence, which is biased when step times alternate short / long), so that a change of
         # pace is not mistaken for irregular steps; strides > 25 % off (a missed or split contact, not
@@ -936,7 +951,7 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
             # asymmetry: per-side median step time (steps > 30 % off the local step time, i.e. missed or
             # split contacts, dropped), long window
             wa = cfg.asymmetry_window_s
-            mp_a = max(cfg.min_periods_var // 2, int(cfg.variability_fill * min(wa, span) / med_step / 2))
+            mp_a = _window_min_periods(tg, wa, med_step, cfg, per_side=True)
             local = 60.0 / out["cadence_spm"][m]
             ok = (np.abs(dt_step / local - 1.0) < 0.3) & sm
             clean = np.where(ok, dt_step, np.nan)
