@@ -94,6 +94,8 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
     except ImuGaitError as exc:
         row.update(status="error", error=" ".join(str(exc).split()))
         return row
+    except Exception as exc:  # noqa: BLE001 — the batch's promise: one bad file never stops the others
+        return _error_row(path, exc)
     s = res.summary
     for k in SUMMARY_COLUMNS:
         v = s.get(k)
@@ -109,9 +111,22 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
         row[f"flag_min_{fid}"] = sum(max(f.end_s - f.start_s, 0.0) for f in res.flags if f.id == fid) / 60
     row["warnings"] = " | ".join(" ".join(w.split()) for w in res.warnings)
     if json_path is not None:
-        res.to_json(str(json_path))
-        row["json"] = str(json_path)
+        try:
+            res.to_json(str(json_path))
+        except OSError as exc:      # a full disk or a read-only file: the numbers are still good
+            row.update(status="error", error=f"{path}: could not write {json_path}: {exc.strerror or exc}")
+        else:
+            row["json"] = str(json_path)
     return row
+
+
+def _error_row(path: Path, exc: BaseException) -> dict[str, Any]:
+    """The row for a recording that failed with an error the readers and the engine did not foresee
+    (a damaged zip, a crashed worker process …): named, so the table says which file and why."""
+    what = " ".join(str(exc).split()) or "no message"
+    return {"recording": str(path), "status": "error",
+            "error": f"{path}: could not be read or analysed ({type(exc).__name__}: {what}); the file may be "
+                     "damaged — if it opens fine elsewhere, please report this"}
 
 
 def _json_names(recordings: list[Path], json_dir: Path) -> list[Path]:
@@ -162,7 +177,10 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
                        for i, (path, jpath) in enumerate(zip(recordings, json_paths))}
             for done, fut in enumerate(as_completed(futures), start=1):
                 i = futures[fut]
-                by_index[i] = fut.result()
+                try:
+                    by_index[i] = fut.result()
+                except Exception as exc:  # noqa: BLE001 — e.g. the worker died (BrokenProcessPool)
+                    by_index[i] = _error_row(recordings[i], exc)
                 if progress is not None:
                     progress(done, n, recordings[i])
         rows = [by_index[i] for i in range(n)]

@@ -390,8 +390,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     failed = [r for r in rows if r["status"] != "ok"]
     if not args.quiet:
         print(f"{len(rows) - len(failed)} of {len(rows)} recordings analysed; summary: {args.out}", file=sys.stderr)
-        for r in failed:
-            print(f"  failed: {r['recording']}: {r['error']}", file=sys.stderr)
+        for r in failed:          # most messages name the file already; don't say it twice
+            err = r["error"]
+            print(f"  failed: {err if err.startswith(r['recording']) else r['recording'] + ': ' + err}",
+                  file=sys.stderr)
     return 1 if failed else 0
 
 

@@ -110,3 +110,74 @@ def test_flag_minutes_per_pattern_in_the_table(tmp_path):
     row = read_table(out)[0]
     assert float(row["flag_min_forward_lean"]) == pytest.approx(expected, abs=1e-5)
     assert float(row["flag_min_pace_too_fast"]) == 0.0
+
+
+def _short_walk(path: Path, seed: int) -> Path:
+    rec, _ = synthesize_walk(40, seed=seed)
+    write_native(path, rec)
+    return path
+
+
+def _damaged_zip(path: Path) -> Path:
+    """A phyphox-style zip whose stored 'Raw Data.csv' has one flipped byte: the zip module raises
+    BadZipFile (bad CRC-32) when it is read — not an error the readers were written to expect."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    body = "Time (s),Acceleration x (m/s^2),Acceleration y (m/s^2),Acceleration z (m/s^2)\n" + \
+        "".join(f"{i / 100:.2f},0.1,0.2,9.8\n" for i in range(3000))
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("Raw Data.csv", body)
+    data = bytearray(buf.getvalue())
+    data[200] ^= 0xFF
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_damaged_zip_becomes_an_error_row_and_the_table_is_written(tmp_path, capsys, jobs):
+    d = tmp_path / "walks"
+    d.mkdir()
+    _short_walk(d / "a.csv", 1)
+    _damaged_zip(d / "b_damaged.zip")
+    _short_walk(d / "c.csv", 2)
+    out = tmp_path / "s.csv"
+    assert main(["batch", str(d), "--out", str(out), "-j", jobs]) == 1
+    rows = {Path(r["recording"]).name: r for r in read_table(out)}
+    assert [rows[n]["status"] for n in ("a.csv", "b_damaged.zip", "c.csv")] == ["ok", "error", "ok"]
+    assert "b_damaged.zip" in rows["b_damaged.zip"]["error"]
+    assert int(rows["c.csv"]["n_steps"]) > 50                  # the file after the bad one was analysed
+    err = capsys.readouterr().err
+    assert "2 of 3 recordings analysed" in err and "Traceback" not in err
+
+
+def test_any_unexpected_error_in_one_recording_is_a_named_error_row(tmp_path, monkeypatch):
+    """Whatever a reader or the engine raises (here a RuntimeError from the analysis of one file)
+    is reported in that file's row with its kind and message; the others are analysed."""
+    a, b = _short_walk(tmp_path / "a.csv", 1), _short_walk(tmp_path / "b.csv", 2)
+    real, calls = imu_gait.analyze, []
+
+    def analyze(rec, **kw):                  # one job: recordings are analysed in order, b second
+        calls.append(rec)
+        if len(calls) == 2:
+            raise RuntimeError("engine fell over")
+        return real(rec, **kw)
+    monkeypatch.setattr(imu_gait, "analyze", analyze)
+    out = tmp_path / "s.csv"
+    rows = run_batch([a, b], out)
+    assert [r["status"] for r in rows] == ["ok", "error"]
+    assert "b.csv" in rows[1]["error"] and "RuntimeError" in rows[1]["error"]
+    assert "engine fell over" in rows[1]["error"]
+    table = read_table(out)
+    assert [t["status"] for t in table] == ["ok", "error"] and int(table[0]["n_steps"]) > 50
+
+
+def test_keyboard_interrupt_still_stops_the_batch(tmp_path, monkeypatch):
+    a = _short_walk(tmp_path / "a.csv", 1)
+
+    def analyze(rec, **kw):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(imu_gait, "analyze", analyze)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([a], tmp_path / "s.csv")
