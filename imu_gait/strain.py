@@ -237,6 +237,8 @@ class StrainConfig:
     handrail_cadence_band_frac: float = 0.03
     handrail_vertical_frac: float = 0.10   # VO or impact drop, required only off a treadmill
     incline_cadence_band_frac: float = 0.05
+    incline_rise_pct: float = 1.0       # incline explains a lean rise only where it is ≥ this above the
+                                        # steepest incline of the baseline (its lean is in the baseline)
     cv_factor: float = 1.5
     cv_min_rise_pct: float = 1.0
     regularity_drop: float = 0.10
@@ -674,7 +676,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
 
     step_series, base = _step_series(st, cfg, baseline_s, notes, fixed_baselines or {}, (turning, steady))
     grid = _to_grid(st, step_series, base, cfg)
-    rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=sched.incline_at(grid["time_s"]), pk=pk,
+    rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=_incline_above_baseline(grid, st, sched), pk=pk,
                          notes=[] if off_trunk else notes)
     if off_trunk:
         rules = [r for r in rules if r.id in _OFF_TRUNK_RULES]
@@ -1105,8 +1107,8 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
         rules.append(_Rule("handrail_gripping", _Group("and", items), None, use, H, HA, "min"))
     elif np.isfinite(x("trunk_twist_deg")).any():       # (no gyro at all is noted once, elsewhere)
         notes.append("Handrail gripping needs a personal baseline of trunk twist; not judged.")
-    # incline effort from lean at the same cadence (treadmill, where an incline was entered)
-    inclined = np.nan_to_num(np.asarray(incline_pct, float) * np.ones(n), nan=0.0) > 0
+    # incline effort from lean at the same cadence (treadmill, where the incline is up on the baseline's)
+    inclined = np.nan_to_num(np.asarray(incline_pct, float) * np.ones(n), nan=0.0) >= cfg.incline_rise_pct
     if treadmill and inclined.any():
         rules.append(_Rule("incline_effort",
                            _Group("and", [rel_add("forward_lean_deg", cfg.lean_rise_deg, +1),
@@ -1314,6 +1316,33 @@ class _ScheduleView:
                 if b > t0 and a <= t1]
 
 
+#: the over-the-maximum flag is about the setting, not about a measured lean (which may not have changed)
+INCLINE_OVER_MAX_CAUSE = ("The treadmill is steeper than the maximum you set for yourself. Steep inclines make "
+                          "most people lean into the hill and work the hip flexors and legs harder; that is "
+                          "effort, not evidence of harm to the spine, but it is more than you planned.")
+
+
+def _incline_above_baseline(grid: dict, st: pd.DataFrame, sched: "_ScheduleView") -> np.ndarray:
+    """Per grid row: the entered incline minus the steepest incline during its gait's baseline (%).
+
+    A lean that rises while the incline stays where it was during the baseline is not the hill's doing —
+    the hill's lean is already in the baseline — so only this rise may explain it (a walk at a fixed 6 %
+    whose lean then grew 8° was told 'incline effort, not harm' instead of 'forward lean')."""
+    t = grid["time_s"]
+    incline = np.nan_to_num(np.asarray(sched.incline_at(t), float) * np.ones(len(t)), nan=0.0)
+    rise = np.zeros(len(t))
+    for g in np.unique(grid["gait"]):
+        rows = grid["gait"] == g
+        end = grid["baseline_end_s"][rows]
+        if g == "" or not np.isfinite(end).any():
+            continue
+        t_first = float(st.loc[st["gait"] == g, "time_s"].min())
+        stages = sched.stages(t_first, float(np.nanmax(end)))
+        base_incline = max((float(np.nan_to_num(inc, nan=0.0)) for _, _, inc in stages), default=0.0)
+        rise[rows] = incline[rows] - base_incline
+    return rise
+
+
 def _incline_limit_flags(st: pd.DataFrame, sched: _ScheduleView, max_incline_pct, cfg: StrainConfig) -> list[Flag]:
     """User-entered incline above the user's maximum: one flag per stretch of the walk where it is
     (the whole walk when one incline was given for all of it)."""
@@ -1339,7 +1368,7 @@ def _incline_limit_flags(st: pd.DataFrame, sched: _ScheduleView, max_incline_pct
                           reference_kind="absolute", threshold=float(max_incline_pct),
                           message=(f"{info['title']} ({_severity(z, cfg)}): incline {inc:.1f} % is above your "
                                    f"maximum of {max_incline_pct:.1f} % {when}."),
-                          cause=info["cause"], advice=info["advice"]))
+                          cause=INCLINE_OVER_MAX_CAUSE, advice=info["advice"]))
     return flags
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from imu_gait.result import STEP_COLUMNS, Flag
+from imu_gait.treadmill import TreadmillSchedule
 from imu_gait.strain import (DISCLAIMER, FLAG_IDS, FLAG_INFO, StrainConfig, _steady_steps, evaluate_flags,
                              lean_jumps, one_sided_signal, steady_stride_cv_pct)
 
@@ -274,7 +275,10 @@ SCENARIOS = [
     ("handrail_overground", [ch("trunk_twist_deg", factor=0.5), ch("lateral_sway_cm", factor=0.7),
                              ch("vertical_oscillation_cm", factor=0.85)], {},
      "handrail_gripping", "mild", 300, 420, 15),
-    ("incline_lean", [ch("forward_lean_deg", delta=6.5)], {"treadmill": True, "incline_pct": 6.0},  # z = 0.3
+    # the incline goes 0 → 6 % when the lean rises: the hill explains it (a fixed incline would not: below)
+    ("incline_lean", [ch("forward_lean_deg", delta=6.5)],                      # z = 0.3
+     {"treadmill": True, "treadmill_schedule": TreadmillSchedule.from_stages([(0, 1.3, 0.0), (300, 1.3, 6.0),
+                                                                             (420, 1.3, 0.0)])},
      "incline_effort", "mild", 300, 420, 15),
     ("pace_cv", [dict(metric="jitter", t0=300, t1=480, value=0.07)], {},      # stride CV ≈ 4.5-5 % vs ≈ 3 %
      "pace_too_fast", "marked", 300, 480, 30),
@@ -686,3 +690,16 @@ def test_gap_filling_matches_pandas_ffill_bfill_with_limit():
         x[rng.random(x.size) < 0.5] = np.nan
         expected = pd.Series(x).ffill(limit=3).bfill(limit=3).to_numpy(float)
         np.testing.assert_array_equal(_fill_gaps(x, 3), expected)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_lean_rise_at_an_unchanged_incline_is_forward_lean_not_incline_effort(seed):
+    """The whole walk at 6 %: the hill's lean is in the baseline, so a lean that grows 6.5° later is the
+    walker's (hunching, tiring), not the incline's — reported as forward lean, with its posture advice."""
+    steps = make_steps(seed=seed, changes=[ch("forward_lean_deg", delta=6.5)])
+    flags, _ = evaluate_flags(steps, treadmill=True, incline_pct=6.0, belt_speed_mps=1.3)
+    assert ids(flags) == ["forward_lean"], [f.message for f in flags]
+    # the same rise with the incline going up at that moment is the hill's
+    sched = TreadmillSchedule.from_stages([(0, 1.3, 0.0), (300, 1.3, 6.0)])
+    flags, _ = evaluate_flags(steps, treadmill=True, treadmill_schedule=sched)
+    assert ids(flags) == ["incline_effort"], [f.message for f in flags]
