@@ -28,7 +28,8 @@ SUMMARY_COLUMNS = (
     "running_fraction", "cadence_spm", "step_time_s", "stride_time_s", "stride_time_cv_pct",
     "step_time_asymmetry_pct", "step_length_m", "walking_speed_mps", "vertical_oscillation_cm", "vertical_ratio_pct",
     "trunk_twist_deg", "forward_lean_deg", "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g",
-    "step_regularity", "stride_regularity", "symmetry", "one_sided_signal", "gap_s",
+    "step_regularity", "stride_regularity", "symmetry", "ground_contact_ms", "one_sided_signal", "gap_s",
+    "treadmill", "sensor_height_m", "sensor_height_source",
 )
 #: files a phone export folder is recognised by (lower case)
 _EXPORT_MARKERS = ("raw data.csv", "accelerometer.csv", "totalacceleration.csv", "gravity.csv")
@@ -189,12 +190,17 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     return rows
 
 
+def table_columns(with_json: bool = False) -> list[str]:
+    """The table's columns, in order: every key :func:`summarise` puts in a row (one list, so a
+    value added there cannot be computed and then silently left out of the CSV)."""
+    cols = ["recording", "status", "error", *SUMMARY_COLUMNS, "n_lean_jumps", "n_sensor_turns", "n_flags",
+            "flags", *(f"flag_min_{fid}" for fid in FLAG_IDS), "warnings"]
+    return cols + ["json"] if with_json else cols
+
+
 def write_table(rows: list[dict[str, Any]], out_csv: str | os.PathLike) -> None:
     """One CSV row per recording; numbers with up to 6 significant digits, empty for missing."""
-    cols = ["recording", "status", "error", *SUMMARY_COLUMNS, "n_flags", "flags",
-            *(f"flag_min_{fid}" for fid in FLAG_IDS), "warnings"]
-    if any("json" in r for r in rows):
-        cols.append("json")
+    cols = table_columns(with_json=any("json" in r for r in rows))
 
     def cell(v: Any) -> Any:
         if v is None:

@@ -181,3 +181,29 @@ def test_keyboard_interrupt_still_stops_the_batch(tmp_path, monkeypatch):
     monkeypatch.setattr(imu_gait, "analyze", analyze)
     with pytest.raises(KeyboardInterrupt):
         run_batch([a], tmp_path / "s.csv")
+
+
+def test_every_value_summarise_computes_reaches_the_table(tmp_path):
+    """A walk and a run: the set of keys in each row equals the set of CSV columns (nothing computed
+    and then dropped), and the newer columns carry the summary's values."""
+    from imu_gait.batch import summarise, table_columns
+
+    walk = _short_walk(tmp_path / "walk.csv", 1)
+    rec, _ = synthesize_walk(40, seed=3, gait="run")
+    run = tmp_path / "run.csv"
+    write_native(run, rec)
+    out = tmp_path / "s.csv"
+    rows = run_batch([walk, run], out, json_dir=tmp_path / "json", context={"sensor_height_m": 1.02})
+    table = read_table(out)
+    header = list(table[0])
+    assert header == table_columns(with_json=True)
+    for r in rows:
+        assert r["status"] == "ok" and set(r) == set(header)
+    assert set(summarise(walk)) == set(table_columns())
+    w, r = table
+    for row in (w, r):
+        assert float(row["sensor_height_m"]) == 1.02 and row["sensor_height_source"] == "given"
+        assert row["n_lean_jumps"] == "0" and row["n_sensor_turns"] == "0"
+    ref = imu_gait.analyze(imu_gait.read(run))
+    assert float(r["ground_contact_ms"]) == pytest.approx(ref.summary["ground_contact_ms"], rel=1e-5)
+    assert 150 < float(r["ground_contact_ms"]) < 350 and w["ground_contact_ms"] == ""   # running only
