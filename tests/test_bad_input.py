@@ -427,3 +427,46 @@ def test_sampling_rate_boundary_is_inclusive():
     slow, _ = synthesize_walk(60, fs_hz=18.0, seed=3)
     with pytest.raises(RecordingError, match="sampling rate is about 18.0 Hz"):
         analyze(slow)
+
+
+# ---------------------------------------------------------------------------------------
+# damaged zip archives (were raw BadZipFile / zlib.error / RuntimeError tracebacks)
+def _phyphox_zip(tmp_path: Path, name: str, compression=zipfile.ZIP_STORED) -> Path:
+    z = tmp_path / name
+    with zipfile.ZipFile(z, "w", compression) as zf:
+        zf.write(DATA / "phyphox_with_g" / "Raw Data.csv", "Raw Data.csv")
+    return z
+
+
+def _flip(path: Path, offset: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_zip_with_a_bad_crc_is_refused_cleanly(tmp_path):
+    z = _phyphox_zip(tmp_path, "badcrc.zip")
+    _flip(z, 300)                                  # inside the stored CSV: the CRC no longer matches
+    msg = raises(z, "zip archive is damaged", "again")
+    assert "Raw Data.csv" in msg
+
+
+def test_zip_with_a_corrupt_deflate_stream_is_refused_cleanly(tmp_path):
+    z = _phyphox_zip(tmp_path, "baddeflate.zip", zipfile.ZIP_DEFLATED)
+    _flip(z, 2000)
+    raises(z, "zip archive is damaged")
+
+
+def test_encrypted_zip_is_refused_cleanly(tmp_path):
+    z = _phyphox_zip(tmp_path, "encrypted.zip")
+    data = bytearray(z.read_bytes())
+    cd = data.rfind(b"PK\x01\x02")
+    data[cd + 8] |= 0x01                            # the central directory's 'encrypted' flag
+    z.write_bytes(bytes(data))
+    raises(z, "password-protected", "unzip it yourself")
+
+
+def test_cut_off_zip_is_refused_as_a_damaged_zip(tmp_path):
+    z = _phyphox_zip(tmp_path, "truncated.zip")
+    z.write_bytes(z.read_bytes()[:5000])           # no central directory: zipfile does not see a zip
+    raises(z, "damaged zip archive")

@@ -10,6 +10,7 @@ import math
 import os
 import re
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Sequence
 
@@ -46,23 +47,61 @@ def gyro_factor(unit: str, path: str | None = None) -> float:
 # ---------------------------------------------------------------------------------------
 # Containers: a single file, a folder, or a zip archive, with the same small interface.
 # ---------------------------------------------------------------------------------------
+#: what a damaged or unreadable zip member raises: a bad CRC or header (BadZipFile), a corrupt deflate
+#: stream (zlib.error), a cut-off member (EOFError), a password (RuntimeError), an unknown
+#: compression method (NotImplementedError)
+ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError)
+
+
+def zip_error(exc: BaseException, label: str) -> RecordingError:
+    """A clean error for a zip archive (or one member of it) that cannot be read."""
+    text = str(exc)
+    if isinstance(exc, RuntimeError) and "encrypted" in text.lower():
+        return RecordingError("the zip archive is password-protected (encrypted); imu_gait cannot open it",
+                              path=label, hint="unzip it yourself (with the password) and analyse the folder")
+    return RecordingError(f"the zip archive is damaged ({text})", path=label,
+                          hint="download or export it again; or unzip it with another tool and analyse the "
+                               "folder if that recovers the CSV files")
+
+
+def os_error(exc: OSError, label: str) -> RecordingError:
+    """A clean error for a file or folder the operating system will not let us read."""
+    if isinstance(exc, PermissionError):
+        return RecordingError("permission denied: imu_gait may not read this", path=label,
+                              hint="check the file's permissions (chmod u+r), or copy it somewhere you can read")
+    if isinstance(exc, IsADirectoryError):
+        return RecordingError("this is a folder, not a file", path=label,
+                              hint="point to the CSV file, or drop --format to let the folder be detected")
+    return RecordingError(f"cannot be read ({exc.strerror or exc})", path=label,
+                          hint="check that the file exists and is readable")
+
+
 class Container:
     """Read-only view of an export: a folder, a zip archive or a single file.
 
     ``names()`` are POSIX relative paths; ``label(name)`` is what error messages show.
+    Unreadable or damaged inputs raise :class:`RecordingError` naming the file (never a raw
+    OSError / zip error).
     """
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
-        self.kind = "dir" if self.path.is_dir() else ("zip" if zipfile.is_zipfile(self.path) else "file")
-        self._zip = zipfile.ZipFile(self.path) if self.kind == "zip" else None
-        if self.kind == "dir":
-            self._names = sorted(str(PurePosixPath(*p.relative_to(self.path).parts))
-                                 for p in self.path.rglob("*") if p.is_file())
-        elif self.kind == "zip":
-            self._names = sorted(n for n in self._zip.namelist() if not n.endswith("/"))
-        else:
-            self._names = [self.path.name]
+        self._zip = None
+        try:
+            self.kind = "dir" if self.path.is_dir() else ("zip" if zipfile.is_zipfile(self.path) else "file")
+            if self.kind == "zip":
+                self._zip = zipfile.ZipFile(self.path)
+            if self.kind == "dir":
+                self._names = sorted(str(PurePosixPath(*p.relative_to(self.path).parts))
+                                     for p in self.path.rglob("*") if p.is_file())
+            elif self.kind == "zip":
+                self._names = sorted(n for n in self._zip.namelist() if not n.endswith("/"))
+            else:
+                self._names = [self.path.name]
+        except ZIP_READ_ERRORS as exc:
+            raise zip_error(exc, str(self.path)) from None
+        except OSError as exc:
+            raise os_error(exc, str(getattr(exc, "filename", None) or self.path)) from None
 
     def names(self) -> list[str]:
         return list(self._names)
@@ -86,11 +125,16 @@ class Container:
         return min(hits, key=lambda n: (n.count("/"), n)) if hits else None
 
     def read_bytes(self, name: str) -> bytes:
-        if self.kind == "zip":
-            return self._zip.read(name)
-        if self.kind == "dir":
-            return (self.path / name).read_bytes()
-        return self.path.read_bytes()
+        try:
+            if self.kind == "zip":
+                return self._zip.read(name)
+            if self.kind == "dir":
+                return (self.path / name).read_bytes()
+            return self.path.read_bytes()
+        except ZIP_READ_ERRORS as exc:
+            raise zip_error(exc, self.label(name)) from None
+        except OSError as exc:
+            raise os_error(exc, self.label(name)) from None
 
     def read_text(self, name: str) -> str:
         raw = self.read_bytes(name)

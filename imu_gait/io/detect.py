@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..errors import RecordingError
 from ..recording import Recording
-from ._common import Container
+from ._common import Container, os_error
 from .generic import GENERIC_OPTIONS, read_generic
 from .androsensor import looks_like_androsensor, read_androsensor
 from .geneactiv import looks_like_geneactiv, read_geneactiv
@@ -63,8 +63,16 @@ def detect_format(path: str | os.PathLike) -> str | None:
             if is_phyphox(cont):
                 return "phyphox"
         return None
-    with open(p, "rb") as fh:
-        raw = fh.read(16384)
+    try:
+        with open(p, "rb") as fh:
+            raw = fh.read(16384)
+    except OSError as exc:
+        raise os_error(exc, str(p)) from None
+    if raw.startswith(b"PK\x03\x04"):
+        # zip's local-header signature, yet zipfile found no central directory: cut off
+        raise RecordingError("this is a damaged zip archive (its end is missing: a download or copy cut short?)",
+                             path=str(p), hint="download or export it again; or unzip it with another tool and "
+                                              "analyse the folder if that recovers the CSV files")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise RecordingError("the file is UTF-16 text (as Excel's 'Unicode Text' saves it), not UTF-8 / ASCII CSV",
                              path=str(p), hint="open it and save it as 'CSV UTF-8 (comma delimited)', then try again")
