@@ -85,7 +85,7 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
     """Read and analyse one recording; the table row (``status`` "ok" or "error")."""
     import imu_gait
 
-    row: dict[str, Any] = {"recording": str(path), "status": "ok", "error": ""}
+    row: dict[str, Any] = {"recording": str(path), "status": "ok", "error": "", "imu_gait_version": imu_gait.__version__}
     try:
         ctx, side_note = with_sidecar_schedule(path, dict(context or {}))   # a live recording's treadmill context
         rec = imu_gait.read(path, **(read_options or {}))
@@ -125,7 +125,9 @@ def _error_row(path: Path, exc: BaseException) -> dict[str, Any]:
     """The row for a recording that failed with an error the readers and the engine did not foresee
     (a damaged zip, a crashed worker process …): named, so the table says which file and why."""
     what = " ".join(str(exc).split()) or "no message"
-    return {"recording": str(path), "status": "error",
+    from . import __version__
+
+    return {"recording": str(path), "status": "error", "imu_gait_version": __version__,
             "error": f"{path}: could not be read or analysed ({type(exc).__name__}: {what}); the file may be "
                      "damaged — if it opens fine elsewhere, please report this"}
 
@@ -194,7 +196,7 @@ def table_columns(with_json: bool = False) -> list[str]:
     """The table's columns, in order: every key :func:`summarise` puts in a row (one list, so a
     value added there cannot be computed and then silently left out of the CSV)."""
     cols = ["recording", "status", "error", *SUMMARY_COLUMNS, "n_lean_jumps", "n_sensor_turns", "n_flags",
-            "flags", *(f"flag_min_{fid}" for fid in FLAG_IDS), "warnings"]
+            "flags", *(f"flag_min_{fid}" for fid in FLAG_IDS), "warnings", "imu_gait_version"]
     return cols + ["json"] if with_json else cols
 
 

@@ -92,8 +92,13 @@ class AnalysisResult:
     bouts: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_dict(self) -> dict[str, Any]:
+        from . import __version__  # late: the package imports this module while it is being set up
+
         steps = self.steps.replace({np.nan: None}).to_dict(orient="records")
         return {
+            # which release made the numbers: metrics and rules change between versions. An extra
+            # top-level key, which the JSON contract (architecture.md) welcomes.
+            "imu_gait_version": __version__,
             "steps": [_clean(s) for s in steps],
             "summary": _clean(dict(self.summary)),
             "flags": [f.to_dict() for f in self.flags],

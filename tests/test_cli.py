@@ -212,6 +212,26 @@ def test_daily_json_contract(daily_run):
         assert {"id", "start_s", "end_s", "message"} <= set(f) and f["start_s"] <= f["end_s"]
 
 
+def test_outputs_say_which_version_made_them(daily_run, tmp_path, capsys):
+    """The installed package's version (its metadata) is what --version prints, what the JSON
+    result carries (an extra top-level key, as the contract allows) and a batch table column."""
+    from importlib.metadata import version
+
+    installed = version("imu_gait")
+    assert imu_gait.__version__ == installed
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out.split() == ["imu-gait", installed]
+    proc, paths = daily_run
+    data = json.loads(paths["json"].read_text())
+    assert data["imu_gait_version"] == installed
+    assert {"steps", "summary", "flags"} <= set(data)          # the contract's keys are still there
+    table = tmp_path / "t.csv"
+    main(["batch", str(DAILY), "--out", str(table), "-q"])
+    rows = pd.read_csv(table, dtype=str)
+    assert list(rows["imu_gait_version"]) == [installed]
+
+
 def test_daily_steps_csv(daily_run):
     proc, paths = daily_run
     data = json.loads(paths["json"].read_text())
