@@ -104,8 +104,8 @@ FLAG_INFO: dict[str, dict[str, str]] = {
         "title": "Vertical bounce / hard landings",
         "cause": "You are moving up and down more (or landing harder) than you did at the start; every "
                  "landing has to absorb that extra drop.",
-        "advice": "Think 'run through a puddle without a splash': land softly, keep your head level, and "
-                  "try slightly quicker, shorter steps.",
+        "advice": "Land softly, as if you did not want to splash a puddle; keep your head level, and try "
+                  "slightly quicker, shorter steps.",
     },
     "trunk_twist_excess": {
         "title": "Trunk twisting more than usual",
@@ -174,6 +174,34 @@ FLAG_INFO: dict[str, dict[str, str]] = {
     },
 }
 FLAG_IDS: tuple[str, ...] = tuple(FLAG_INFO)
+
+#: causes for flags judged against a general limit (no personal baseline): they cannot speak of a change
+#: since the start, which the baseline causes above do
+ABSOLUTE_CAUSE: dict[str, str] = {
+    "overstriding": "Your running cadence is low (below the general limit), which usually means long steps "
+                    "that land ahead of the body and brake you; the jolt travels up into the lower back.",
+    "vertical_bounce": "You move up and down a lot for running (above the general limit); every landing has "
+                       "to absorb that drop.",
+    "forward_lean": "You lean or hunch forward a lot compared with upright, which keeps the back muscles "
+                    "working to hold you up.",
+    "pace_too_fast": "Your step timing is more irregular than steady walking usually is, which happens when "
+                     "the pace is faster than you can walk smoothly or when you shuffle.",
+    "pelvic_instability": "Your pelvis drops more on one side than on the other, often because the hip "
+                          "muscles of one side are weaker or tiring.",
+    "asymmetry": "The time between steps differs between your left and right leg more than in even "
+                 "walking, as when favouring one side.",
+}
+#: a chest sensor sees the pelvis's drop only as the trunk's side-to-side roll above it
+CHEST_PELVIC_CAUSE = ("Your trunk rolls more from side to side (or more to one side); measured at the chest this "
+                      "follows the pelvis dropping, often because the hip muscles are tiring.")
+HANDRAIL_OVERGROUND_CAUSE = ("The pattern (much less trunk rotation, sway and bounce at the same cadence) looks like "
+                             "holding on to something — a rail, a stick, a trolley — or carrying something that "
+                             "stops the arm swing.")
+#: metrics that grow with walking speed: a flag on them while the belt runs faster (or slower) than during
+#: the baseline says so — part of it is the speed, not the form
+SPEED_SENSITIVE = {"overstriding": +1, "vertical_bounce": +1, "trunk_twist_excess": +1, "fatigue": +1,
+                   "trunk_twist_guarding": -1, "handrail_gripping": -1}
+SPEED_CHANGE_FRAC = 0.10
 
 
 @dataclass(frozen=True)
@@ -692,6 +720,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
 
     flags: list[Flag] = _incline_limit_flags(st, sched, max_incline_pct, cfg)
     ctx = dict(treadmill=treadmill, belt_speed_at=sched.speed_at, one_sided=one_sided is not None, lean_jumps=jumps,
+               placement_key=pk, baseline_belt=_baseline_belt(grid, st, sched),
                first_step_s=float(st["time_s"].iloc[0]), last_step_s=float(st["time_s"].iloc[-1]))
     active = {}
     for fid, eps in episodes.items():
@@ -1251,7 +1280,9 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         label = _LABEL.get(m, (m,))[0]
         if kind == "baseline":
             if m in _ADDITIVE or not rr:       # degrees, points, regularity: show the difference
-                rel = f" ({vv - rr:+.{_LABEL[m][2]}f})"
+                unit = _LABEL[m][1]
+                unit = " points" if unit == "%" else (unit if unit in ("°", "") else " " + unit)
+                rel = f" ({vv - rr:+.{_LABEL[m][2]}f}{unit})"
             else:
                 rel = f" ({(vv - rr) / abs(rr) * 100:+.0f} %)"
             parts.append(f"{label} {_fmt_num(vv, m)} vs your baseline {_fmt_num(rr, m)}{rel}, "
@@ -1264,13 +1295,27 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     message = (f"{info['title']} ({_severity(z_sev, cfg)}) from {_mmss(start_s)} to {_mmss(end_s)} "
                f"({dur_txt}): " + "; ".join(parts) + ".")
     advice = info["advice"]
+    cause = ABSOLUTE_CAUSE.get(fid, info["cause"]) if kind == "absolute" else info["cause"]
+    if fid == "pelvic_instability" and ctx.get("placement_key") == "chest":
+        cause = CHEST_PELVIC_CAUSE
     if fid == "handrail_gripping" and not ctx["treadmill"]:
+        cause = HANDRAIL_OVERGROUND_CAUSE
         advice = ("If you were holding a rail or support, try walking without it; otherwise relax the "
                   "shoulders and let the arms swing.")
     belt = float(ctx["belt_speed_at"](start_s))
     if fid in ("pace_too_fast", "handrail_gripping", "incline_effort") and belt > 0:
-        advice += f" (Belt speed was {belt:.2f} m/s; try about 0.1-0.2 m/s slower.)"
-    cause = info["cause"]
+        advice += f" (Belt speed was {belt * 3.6:.1f} km/h; try about 0.5 km/h slower.)"   # km/h: as entered
+    base_belt = float(ctx["baseline_belt"][k]) if "baseline_belt" in ctx else float("nan")
+    if fid in SPEED_SENSITIVE and belt > 0 and base_belt > 0 and kind == "baseline" \
+            and abs(belt / base_belt - 1.0) >= SPEED_CHANGE_FRAC:
+        faster = belt > base_belt
+        cause = (f"The belt ran {'faster' if faster else 'slower'} here than during your baseline "
+                 f"({base_belt * 3.6:.1f} → {belt * 3.6:.1f} km/h), and "
+                 + ("bounce, step length, braking and trunk rotation all grow with speed" if faster else
+                    "trunk rotation and sway shrink at slower speeds")
+                 + ": part of this may simply be the new speed. " + cause)
+        if faster:
+            advice += f" If the faster belt feels hard, go back towards {base_belt * 3.6:.1f} km/h."
     if fid == "forward_lean":
         # the flag begins at the jump (its hold and the smoothing put the start up to a minute later)
         jump = next(((tj, dj) for tj, dj in ctx.get("lean_jumps", ()) if dj > 0 and tj - 30.0 <= start_s <= tj + 60.0),
@@ -1314,6 +1359,30 @@ class _ScheduleView:
         return [(max(a, t0), min(b, t1), float(inc)) for a, b, inc in zip(bounds[:-1], bounds[1:],
                                                                           self.schedule.incline_pct)
                 if b > t0 and a <= t1]
+
+
+def _belt_note(sched: "_ScheduleView", t: float) -> str:
+    belt = float(sched.speed_at(np.array([t]))[0])
+    return f" (Belt speed was {belt * 3.6:.1f} km/h.)" if belt > 0 else ""
+
+
+def _baseline_belt(grid: dict, st: pd.DataFrame, sched: "_ScheduleView") -> np.ndarray:
+    """Per grid row: the belt speed during its gait's baseline (m/s; time-weighted over its stages; NaN
+    off a treadmill or where a stage gives none)."""
+    out = np.full(len(grid["time_s"]), np.nan)
+    for g in np.unique(grid["gait"]):
+        rows = grid["gait"] == g
+        end = grid["baseline_end_s"][rows]
+        if g == "" or not np.isfinite(end).any():
+            continue
+        t_first = float(st.loc[st["gait"] == g, "time_s"].min())
+        stages = [(a, b, float(sched.speed_at(np.array([0.5 * (a + b)]))[0])) for a, b, _ in
+                  sched.stages(t_first, float(np.nanmax(end)))]
+        w = np.array([b - a for a, b, v in stages if np.isfinite(v)])
+        v = np.array([v for a, b, v in stages if np.isfinite(v)])
+        if w.size and w.sum() > 0:
+            out[rows] = float(np.dot(w, v) / w.sum())
+    return out
 
 
 #: the over-the-maximum flag is about the setting, not about a measured lean (which may not have changed)
@@ -1368,7 +1437,7 @@ def _incline_limit_flags(st: pd.DataFrame, sched: _ScheduleView, max_incline_pct
                           reference_kind="absolute", threshold=float(max_incline_pct),
                           message=(f"{info['title']} ({_severity(z, cfg)}): incline {inc:.1f} % is above your "
                                    f"maximum of {max_incline_pct:.1f} % {when}."),
-                          cause=INCLINE_OVER_MAX_CAUSE, advice=info["advice"]))
+                          cause=INCLINE_OVER_MAX_CAUSE, advice=info["advice"] + _belt_note(sched, start)))
     return flags
 
 

@@ -9,13 +9,16 @@ the true z sits well inside one band.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from imu_gait.result import STEP_COLUMNS, Flag
 from imu_gait.treadmill import TreadmillSchedule
-from imu_gait.strain import (DISCLAIMER, FLAG_IDS, FLAG_INFO, StrainConfig, _steady_steps, evaluate_flags,
+from imu_gait.strain import (ABSOLUTE_CAUSE, CHEST_PELVIC_CAUSE, DISCLAIMER, FLAG_IDS, FLAG_INFO,
+                             HANDRAIL_OVERGROUND_CAUSE, StrainConfig, _steady_steps, evaluate_flags,
                              lean_jumps, one_sided_signal, steady_stride_cv_pct)
 
 # per-step metric: (mean, per-step SD)
@@ -703,3 +706,38 @@ def test_a_lean_rise_at_an_unchanged_incline_is_forward_lean_not_incline_effort(
     sched = TreadmillSchedule.from_stages([(0, 1.3, 0.0), (300, 1.3, 6.0)])
     flags, _ = evaluate_flags(steps, treadmill=True, treadmill_schedule=sched)
     assert ids(flags) == ["incline_effort"], [f.message for f in flags]
+
+
+def test_flags_against_a_general_limit_do_not_speak_of_a_change_since_the_start():
+    """No baseline (a 90-s walk or run): the causes cannot say 'more than at the start' or 'got longer'."""
+    short_run = make_steps(duration_s=90, cadence_spm=155, gait="run", base=RUN_BASE, seed=5)
+    short_asym = make_steps(duration_s=90, seed=0, changes=[dict(metric="asym", t0=0, t1=100, value=0.06)])
+    flags = evaluate_flags(short_run)[0] + evaluate_flags(short_asym)[0]
+    assert sorted(ids(flags)) == ["asymmetry", "overstriding", "vertical_bounce"]
+    for f in flags:
+        assert f.reference_kind == "absolute"
+        assert f.cause == ABSOLUTE_CAUSE[f.id]
+        assert not any(w in f.cause for w in ("at the start", "got longer", "compared with", "first minutes")), f.cause
+
+
+def test_flag_differences_carry_their_unit():
+    """'(+8.0)' said nothing: degrees carry °, percentages of an additive metric are points."""
+    (lean,), _ = evaluate_flags(make_steps(changes=[ch("forward_lean_deg", delta=8.5)]))
+    assert re.search(r"\(\+\d+\.\d°\)", lean.message), lean.message
+    (asym,), _ = evaluate_flags(make_steps(changes=[dict(metric="asym", t0=300, t1=540, value=0.04)]))
+    assert re.search(r"\(\+\d+\.\d points\)", asym.message), asym.message
+
+
+def test_pelvic_flag_on_a_chest_sensor_speaks_of_the_trunk_roll():
+    steps = make_steps(changes=[ch("pelvic_drop_deg", delta=4.0)])
+    (f,), _ = evaluate_flags(steps, placement="chest")
+    assert f.cause == CHEST_PELVIC_CAUSE and "chest" in f.cause
+    (f,), _ = evaluate_flags(steps, placement="lower_back")
+    assert f.cause == FLAG_INFO["pelvic_instability"]["cause"]
+
+
+def test_handrail_pattern_off_a_treadmill_does_not_speak_of_treadmill_rails():
+    steps = make_steps(changes=[ch("trunk_twist_deg", factor=0.5), ch("lateral_sway_cm", factor=0.7),
+                                ch("vertical_oscillation_cm", factor=0.85)])
+    (f,), _ = evaluate_flags(steps)
+    assert f.id == "handrail_gripping" and f.cause == HANDRAIL_OVERGROUND_CAUSE and "treadmill" not in f.cause

@@ -151,7 +151,7 @@ def test_advice_quotes_the_belt_speed_of_the_flags_stage():
     sched = TreadmillSchedule.from_stages([(0, 1.2, 0), (250, 1.6, 0)])
     flags, _ = evaluate_flags(steps, treadmill_schedule=sched)
     assert ids(flags) == ["pace_too_fast"]
-    assert "Belt speed was 1.60 m/s" in flags[0].advice
+    assert "Belt speed was 5.8 km/h" in flags[0].advice        # 1.6 m/s, in the unit the walker entered
 
 
 # ---------------------------------------------------------------- the command line
@@ -229,3 +229,17 @@ def test_schedule_times_that_look_like_a_unit_slip_are_pointed_out():
     assert "1 stage(s) start after the recording ended (11:00), the first at 50:00" in w
     fine = TreadmillSchedule.from_stages([(0, 1.2, 0), (300, 1.4, 0)])
     assert not any("treadmill schedule" in x for x in imu_gait.analyze(rec, treadmill_schedule=fine).warnings)
+
+
+def test_a_faster_belt_is_named_as_a_cause_of_more_bounce():
+    """Belt 4.5 → 6.0 km/h from minute 5 and, with it, 30 % more bounce (as speed brings): the flag stays
+    (it is more load) but says the speed changed, first, and how to go back."""
+    steps = make_steps(seed=0, changes=[dict(metric="vertical_oscillation_cm", t0=300, t1=600, factor=1.3)])
+    sched = TreadmillSchedule.from_stages([(0, 4.5 / 3.6, 0), (300, 6.0 / 3.6, 0)])
+    flags, _ = evaluate_flags(steps, treadmill_schedule=sched)
+    assert ids(flags) == ["vertical_bounce"]
+    assert flags[0].cause.startswith("The belt ran faster here than during your baseline (4.5 → 6.0 km/h)")
+    assert "go back towards 4.5 km/h" in flags[0].advice
+    # the same bounce at an unchanged belt: the form, not the speed
+    (f,), _ = evaluate_flags(steps, treadmill=True, belt_speed_mps=4.5 / 3.6)
+    assert "belt ran" not in f.cause
