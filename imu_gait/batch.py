@@ -148,14 +148,17 @@ def _json_names(recordings: list[Path], json_dir: Path) -> list[Path]:
 def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | None, *, recursive: bool = False,
               read_options: dict[str, Any] | None = None, context: dict[str, Any] | None = None,
               json_dir: str | os.PathLike | None = None, jobs: int = 1,
-              progress: Callable[[int, int, Path], None] | None = None) -> list[dict[str, Any]]:
+              progress: Callable[[int, int, Path], None] | None = None,
+              exclude: Sequence[str | os.PathLike] = ()) -> list[dict[str, Any]]:
     """Analyse every recording under ``paths``; write the table to ``out_csv`` (None: don't);
     return the rows in input order. ``jobs`` > 1 analyses that many recordings at once in worker
     processes (0: one per CPU). ``progress(done, n, path)`` is called as recordings start (one
-    job) or finish (several)."""
+    job) or finish (several). ``exclude``: files that are not recordings (e.g. the table when the
+    caller writes it itself)."""
     recordings = find_recordings(paths, recursive=recursive)
-    if out_csv is not None:           # a summary from an earlier run in the same folder is not a recording
-        recordings = [r for r in recordings if r.resolve() != Path(out_csv).resolve()]
+    # a summary from an earlier run in the same folder is not a recording
+    skip = {Path(p).resolve() for p in [*exclude, *([out_csv] if out_csv is not None else [])]}
+    recordings = [r for r in recordings if r.resolve() not in skip]
     if not recordings:
         raise ImuGaitError("no recordings found (looked for .csv/.zip files and phone export folders)"
                            + ("" if recursive else "; add --recursive to look into sub-folders"))

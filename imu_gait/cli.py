@@ -17,10 +17,11 @@ propagate with their traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from .errors import ImuGaitError, RecordingError
 from .treadmill import with_sidecar_schedule
@@ -32,6 +33,39 @@ PROGRESS_ABOVE_S = 180.0
 ACC_UNITS = {"g": "g", "m/s2": "m/s2", "m/s^2": "m/s2", "m/s²": "m/s2", "mps2": "m/s2", "mg": "mg"}
 GYRO_UNITS = {"deg/s": "deg/s", "dps": "deg/s", "rad/s": "rad/s", "rps": "rad/s"}
 TIME_UNITS = ("s", "ms", "us", "ns", "datetime")
+
+
+# ---------------------------------------------------------------- outputs
+@contextlib.contextmanager
+def writing(opt: str, path: Any) -> Iterator[None]:
+    """Around the write of one output file: a write the system refuses (a read-only file, a path
+    under /proc, a full disk) becomes the project's error naming the option and the file, not a
+    traceback. The checks before the analysis (:func:`_check_paths`) cannot foresee all of these:
+    running as root passes ``os.access``, and a disk can fill while the walk is analysed."""
+    try:
+        yield
+    except BrokenPipeError:      # stdout closed by the reader ('| head'): main() treats that as done
+        raise
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ImuGaitError(f"{opt} {path}: could not write it ({reason}); choose a path you can write to") \
+            from None
+
+
+def probe_writable(opt: str, path: str) -> None:
+    """Refuse, before a long analysis, an output file the system will not let us write (the
+    permission bits are not enough: root passes them, /proc has none that say so). An existing
+    file is opened for appending and closed unchanged; for a new one a scratch file is made beside
+    it and removed, so nothing is left behind if the run stops before writing."""
+    import tempfile
+
+    with writing(opt, path):
+        if os.path.exists(path):
+            with open(path, "a", encoding="utf-8"):
+                pass
+        else:
+            with tempfile.NamedTemporaryFile(dir=os.path.dirname(os.path.abspath(path)), prefix=".imu_gait_"):
+                pass
 
 
 # ---------------------------------------------------------------- argument types
@@ -151,6 +185,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     for opt, out in (("--out", args.out), ("--report", args.report)):
         if out and not os.path.isdir(os.path.dirname(os.path.abspath(out))):
             raise ImuGaitError(f"{opt} {out}: the folder {os.path.dirname(os.path.abspath(out))} does not exist")
+        if out:
+            probe_writable(opt, out)
     context = analysis_context(args)
     labels = args.labels or [None] * len(args.paths)
     sessions = [load_session(p, read_options=read_options(args), context=context, label=lab)
@@ -158,11 +194,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     table = compare_sessions(sessions)
     print(render_comparison(table, comparability_notes(sessions)))
     if args.out:
-        table.to_csv(args.out, index=False, lineterminator="\n")
+        with writing("--out", args.out):
+            table.to_csv(args.out, index=False, lineterminator="\n")
         print(f"Wrote comparison: {args.out}", file=sys.stderr)
     if args.report:
-        with open(args.report, "w", encoding="utf-8") as fh:
-            fh.write(render_comparison_html(sessions, table))
+        page = render_comparison_html(sessions, table)
+        with writing("--report", args.report), open(args.report, "w", encoding="utf-8") as fh:
+            fh.write(page)
         print(f"Wrote comparison page: {args.report}", file=sys.stderr)
     return 0
 
@@ -296,6 +334,7 @@ def _check_paths(args: argparse.Namespace) -> None:
             raise ImuGaitError(f"{opt} {out}: is a folder; give a file name")
         if not os.access(parent, os.W_OK):
             raise ImuGaitError(f"{opt} {out}: cannot write in {parent}")
+        probe_writable(opt, out)
 
 
 def _analyze_with_progress(recording: Any, context: dict[str, Any], show: bool):
@@ -336,35 +375,46 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     if not args.quiet and not _stdout_outputs(args):
         print_summary(result, recording)
-    written = []
+    def wrote(what: str, path: str) -> None:   # said at once: if a later output fails, this one is there
+        if not args.quiet:
+            print(f"Wrote {what}: {path}", file=sys.stderr)
+
     if args.json:
         if args.json == "-":
             sys.stdout.write(result.to_json() + "\n")
         else:
-            result.to_json(args.json)
-            written.append(("JSON", args.json))
+            with writing("--json", args.json):
+                result.to_json(args.json)
+            wrote("JSON", args.json)
     if args.steps_csv:
-        write_steps_csv(result, sys.stdout if args.steps_csv == "-" else args.steps_csv)
-        if args.steps_csv != "-":
-            written.append(("steps CSV", args.steps_csv))
+        if args.steps_csv == "-":
+            write_steps_csv(result, sys.stdout)
+        else:
+            with writing("--steps-csv", args.steps_csv):
+                write_steps_csv(result, args.steps_csv)
+            wrote("steps CSV", args.steps_csv)
     if args.report:
         if args.report == "-":
             sys.stdout.write(render_html(result, recording))
         else:
-            write_html(result, args.report, recording)
-            written.append(("HTML report", args.report))
-    if not args.quiet:
-        for what, path in written:
-            print(f"Wrote {what}: {path}", file=sys.stderr)
+            with writing("--report", args.report):
+                write_html(result, args.report, recording)
+            wrote("HTML report", args.report)
     return 0
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import run_batch
+    from .batch import run_batch, write_table
 
     parent = os.path.dirname(os.path.abspath(args.out))
     if not os.path.isdir(parent):
         raise ImuGaitError(f"--out {args.out}: the folder {parent} does not exist")
+    if os.path.isdir(args.out):
+        raise ImuGaitError(f"--out {args.out}: is a folder; give a file name")
+    probe_writable("--out", args.out)
+    if args.json_dir is not None:        # made now, so an unusable folder is said before a long batch
+        with writing("--json-dir", args.json_dir):
+            os.makedirs(args.json_dir, exist_ok=True)
     tty = sys.stderr.isatty() and not args.quiet
     bar = None
     if tty:
@@ -381,12 +431,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
             bar.update(task, completed=i, total=n, description=str(path))
 
     try:
-        rows = run_batch(args.paths, args.out, recursive=args.recursive, read_options=read_options(args),
+        rows = run_batch(args.paths, None, recursive=args.recursive, read_options=read_options(args),
                          context=analysis_context(args), json_dir=args.json_dir, jobs=args.jobs,
-                         progress=progress)
+                         progress=progress, exclude=[args.out])
     finally:
         if bar is not None:
             bar.stop()
+    with writing("--out", args.out):
+        write_table(rows, args.out)
     failed = [r for r in rows if r["status"] != "ok"]
     if not args.quiet:
         print(f"{len(rows) - len(failed)} of {len(rows)} recordings analysed; summary: {args.out}", file=sys.stderr)

@@ -137,6 +137,67 @@ def test_output_problems_are_refused_before_analysis(tmp_path, capsys):
     assert rec.read_text() == "time_s,acc_x,acc_y,acc_z\n0,0,0,9.81\n"
 
 
+@pytest.fixture(scope="module")
+def short_walk(tmp_path_factory):
+    from imu_gait.io.native import write_native
+    from imu_gait.synthetic import synthesize_walk
+
+    rec, _ = synthesize_walk(duration_s=40.0, seed=5)
+    path = tmp_path_factory.mktemp("short") / "walk.csv"
+    write_native(path, rec)
+    return path
+
+
+UNWRITABLE = Path("/proc/imu_gait_test/out")      # a folder that exists to os.path but takes no files
+needs_proc = pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs Linux /proc")
+
+
+@needs_proc
+@pytest.mark.parametrize("opt, ext", [("--json", "json"), ("--steps-csv", "csv"), ("--report", "html")])
+def test_unwritable_output_is_a_clear_error(short_walk, capsys, monkeypatch, opt, ext):
+    """An output the system refuses is the project's error naming the option and the path — found
+    before the analysis by the probe, and after it (probe skipped, as when a disk fills meanwhile)
+    by the write itself."""
+    target = Path("/proc") / f"x.{ext}"
+    for probe in (True, False):
+        if not probe:
+            monkeypatch.setattr("imu_gait.cli.probe_writable", lambda opt, path: None)
+        code, out, err = run(["analyze", short_walk, "-q", opt, target], capsys)
+        assert code == 2 and "Traceback" not in err
+        assert err.startswith(f"imu-gait: error: {opt} {target}: could not write it"), err
+
+
+def test_read_only_output_file_is_a_clear_error(short_walk, tmp_path, capsys):
+    if os.geteuid() == 0:
+        pytest.skip("root writes read-only files")
+    ro = tmp_path / "ro.json"
+    ro.write_text("{}")
+    ro.chmod(0o444)
+    code, out, err = run(["analyze", short_walk, "-q", "--json", ro], capsys)
+    assert code == 2 and "Traceback" not in err and str(ro) in err and ro.read_text() == "{}"
+
+
+@needs_proc
+def test_unwritable_batch_and_compare_outputs_are_clear_errors(short_walk, tmp_path, capsys):
+    for argv, opt in ((["batch", short_walk, "--out", "/proc/t.csv"], "--out"),
+                      (["batch", short_walk, "--out", tmp_path / "t.csv", "--json-dir", "/proc/jj"], "--json-dir"),
+                      (["compare", short_walk, short_walk, "--report", "/proc/c.html"], "--report"),
+                      (["compare", short_walk, short_walk, "--out", "/proc/c.csv"], "--out")):
+        code, out, err = run(argv, capsys)
+        assert code == 2 and "Traceback" not in err and f"{opt} /proc/" in err and "could not write" in err, err
+    assert not list(tmp_path.iterdir())                 # the probes leave nothing behind
+
+
+def test_a_probe_leaves_existing_and_new_outputs_untouched(tmp_path):
+    from imu_gait.cli import probe_writable
+
+    old = tmp_path / "old.json"
+    old.write_text("kept")
+    probe_writable("--json", str(old))
+    probe_writable("--json", str(tmp_path / "new.json"))
+    assert old.read_text() == "kept" and sorted(p.name for p in tmp_path.iterdir()) == ["old.json"]
+
+
 def test_live_commands_registered_or_clearly_unavailable(capsys):
     """With imu_gait.devices.cli_live its commands are registered; without it they say so (exit 2)."""
     from imu_gait.cli import _not_available
