@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import warnings as warnings_module
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -26,10 +26,19 @@ from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .recording import G, Recording
 from .result import STEP_COLUMNS, AnalysisResult
-from .strain import evaluate_flags, steady_stride_cv_pct, without_turns
+from .strain import evaluate_flags, placement_kind, steady_stride_cv_pct, without_turns
 from .treadmill import TreadmillSchedule, mmss
 
 ENGINE_RATE_HZ = 100.0
+#: per-step metrics the summary gives as medians (with ``_iqr``)
+SUMMARY_METRICS = ("cadence_spm", "step_time_s", "stride_time_s", "vertical_oscillation_cm", "step_length_m",
+                   "walking_speed_mps", "vertical_ratio_pct", "trunk_twist_deg", "forward_lean_deg", "lateral_sway_cm",
+                   "pelvic_drop_deg", "braking_mps", "impact_g", "ground_contact_ms", "step_regularity",
+                   "stride_regularity", "symmetry")
+#: what a sensor off the trunk (a pocket) cannot speak for
+TRUNK_ONLY_METRICS = ("vertical_oscillation_cm", "vertical_ratio_pct", "trunk_twist_deg", "forward_lean_deg",
+                      "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g")
+MIXED_GAIT_MIN_STEPS = 20       # each gait this many steps: the summary also gives them one by one (by_gait)
 CALIBRATION_STEPS = 16          # a bout this long calibrates 'forward' and the reference posture …
 CALIBRATION_SKIP = 4            # … from its steps after the first few (people accelerate at the start)
 BUFFER_S = 30.0                 # samples kept in memory
@@ -649,11 +658,18 @@ class GaitEngine:
         self._finalise(upd, final=True)
         steps = self.steps_frame()
         flags, timeline = _evaluate_flags(steps, self)
+        if self.placement_kind == "off_trunk" and len(steps):
+            # a pocket's or a thigh's motion is not the trunk's: its 'bounce' or 'lean' would mislead
+            # wherever it is shown (summary, reports, steps CSV), so it is not reported at all
+            steps = steps.copy()
+            steps.loc[:, list(TRUNK_ONLY_METRICS)] = np.nan
         summary = self._summary(steps)
         # what the rules could not judge, or judged against fallbacks only (no gyro, no baseline, off-trunk)
         summary["flag_notes"] = [str(n) for n in (timeline.attrs.get("notes") or [])]
         # a phone in a pocket, a clip on one hip: said in the notes; a flag here for batch tables
-        summary["one_sided_signal"] = bool(timeline.attrs.get("one_sided", False))
+        # null where not judged (a sensor declared off the trunk): False would claim it passed
+        summary["one_sided_signal"] = (None if self.placement_kind == "off_trunk"
+                                       else bool(timeline.attrs.get("one_sided", False)))
         summary["lean_jumps"] = list(timeline.attrs.get("lean_jumps") or [])     # a sensor moved between walks?
         summary["sensor_hints"] = [str(h) for h in (timeline.attrs.get("sensor_hints") or [])] + self._turn_hints()
         summary["sensor_turns"] = [dict(x) for x in self._sensor_turns]
@@ -662,6 +678,11 @@ class GaitEngine:
                              columns=["bout", "start_s", "end_s", "n_steps"])
         return AnalysisResult(steps=steps, summary=summary, flags=flags, timeline=timeline,
                               warnings=warnings, bouts=bouts)
+
+    @property
+    def placement_kind(self) -> str:
+        """'lower_back' | 'chest' | 'off_trunk' | 'unknown' (see :func:`imu_gait.strain.placement_kind`)."""
+        return placement_kind(self.context.get("placement"))
 
     def _summary(self, steps: pd.DataFrame) -> dict[str, Any]:
         dur = (self._last_t - self._first_t) if self._first_t is not None else 0.0
@@ -675,6 +696,7 @@ class GaitEngine:
             "sensor_height_m": self.sensor_height_m,
             "sensor_height_given": self.sensor_height_given,
             "sensor_height_source": self.sensor_height_source,
+            "placement_kind": self.placement_kind,
             **{k: v for k, v in self.context.items() if v is not None},
         }
         if self.treadmill_schedule is not None:
@@ -686,26 +708,22 @@ class GaitEngine:
         for b in self._bouts:
             walking_time += b["end_s"] - b["start_s"]
         s["walking_time_s"] = round(walking_time, 2)
+        keys = SUMMARY_METRICS
+        # every key is present whatever the data (NaN → null in JSON): library code and batch tables may
+        # rely on the set of keys, and a missing key said nothing about why
+        for k in keys:
+            s[k] = float("nan")
+            s[k + "_iqr"] = None
+        s.update(stride_time_cv_pct=float("nan"), step_time_asymmetry_pct=float("nan"), running_fraction=float("nan"),
+                 gait=None, cadence_walking_spm=float("nan"), cadence_running_spm=float("nan"), by_gait=None)
         if len(steps) == 0:
-            s["cadence_spm"] = float("nan")
             warnings.append("no walking found: no run of at least "
                             f"{self.p.min_bout_steps} steady steps (standing, sitting or fidgeting only?)")
         else:
-            keys = ("cadence_spm", "step_time_s", "stride_time_s", "vertical_oscillation_cm", "step_length_m",
-                    "walking_speed_mps", "vertical_ratio_pct", "trunk_twist_deg", "forward_lean_deg", "lateral_sway_cm",
-                    "pelvic_drop_deg", "braking_mps", "impact_g", "ground_contact_ms", "step_regularity",
-                    "stride_regularity", "symmetry")
             # one numpy pass over all metric columns (pandas per-column quantiles cost ~10 ms); twist and
             # sway from the strides that do not turn (a turn bends the path, not the trunk)
             m = without_turns(steps)[list(keys)].to_numpy(dtype=float)
-            n_ok = np.isfinite(m).sum(axis=0)
-            with np.errstate(all="ignore"), warnings_module.catch_warnings():
-                warnings_module.simplefilter("ignore", RuntimeWarning)
-                q = np.nanpercentile(m, [25, 50, 75], axis=0)
-            for j, k in enumerate(keys):
-                s[k] = float(q[1, j]) if n_ok[j] else float("nan")
-                if n_ok[j] >= 4:
-                    s[k + "_iqr"] = [float(q[0, j]), float(q[2, j])]
+            s.update(_medians(m, keys, with_iqr=True))
             # the steady-walking, robust CV the pace rule judges (not the SD of every stride: turns,
             # starts and stops and a few misplaced contacts would dominate it)
             s["stride_time_cv_pct"] = steady_stride_cv_pct(steps)
@@ -715,13 +733,32 @@ class GaitEngine:
             r = step_t[(side == "R") & np.isfinite(step_t)]
             if l.size > 3 and r.size > 3:
                 s["step_time_asymmetry_pct"] = float(100 * abs(l.mean() - r.mean()) / ((l.mean() + r.mean()) / 2))
-            s["running_fraction"] = float((steps["gait"] == "run").mean())
+            gait = steps["gait"].to_numpy()
+            s["running_fraction"] = float((gait == "run").mean())
             s["gait"] = "run" if s["running_fraction"] > 0.5 else "walk"
-            s["cadence_walking_spm"] = s["cadence_spm"]
+            cad = m[:, keys.index("cadence_spm")]
+            for g, key in (("walk", "cadence_walking_spm"), ("run", "cadence_running_spm")):
+                c = cad[(gait == g) & np.isfinite(cad)]
+                s[key] = float(np.median(c)) if c.size else float("nan")
+            n_walk, n_run = int((gait == "walk").sum()), int((gait == "run").sum())
+            if min(n_walk, n_run) >= MIXED_GAIT_MIN_STEPS:
+                # a walk that turns into a run (or back): one median over both describes neither
+                s["by_gait"] = {g: {"n_steps": n, **_medians(m[gait == g], keys)}
+                                for g, n in (("walk", n_walk), ("run", n_run))}
+                warnings.append(f"walking ({n_walk} steps) and running ({n_run} steps): the summary's medians pool "
+                                "both gaits; summary['by_gait'] has each on its own")
+            if n_run and not np.isfinite(m[gait == "run", keys.index("step_length_m")]).any():
+                warnings.append("running: step length, speed and vertical ratio are not measured (the pendulum "
+                                "model is for walking); give --belt-speed on a treadmill for them")
+        if self.placement_kind == "off_trunk" and len(steps):
+            warnings.append("sensor not on the trunk (placement " + repr(self.context.get("placement")) + "): "
+                            "steps, cadence, step length and speed only — bounce, lean, sway, twist, pelvic drop, "
+                            "braking and impact would describe the pocket's motion, not the trunk's")
         if not self.has_gyro:
             warnings.append("no gyroscope: trunk twist, pelvic drop and turns cannot be measured; "
                             "steps, cadence, bounce, lean and sway come from the accelerometer alone")
-        if not self.sensor_height_given and not self.context.get("belt_speed_mps") and not (
+        walked = bool(len(steps)) and bool((steps["gait"] == "walk").any())
+        if walked and not self.sensor_height_given and not self.context.get("belt_speed_mps") and not (
                 self.treadmill_schedule is not None and np.isfinite(self.treadmill_schedule.belt_speed_mps).all()):
             if self.sensor_height_source == "body height":
                 warnings.append(f"sensor height taken as {SENSOR_HEIGHT_PER_BODY_HEIGHT:.2f} × your height "
@@ -737,6 +774,21 @@ class GaitEngine:
         warnings += _schedule_warnings(self.treadmill_schedule, dur)
         s["_warnings"] = warnings
         return s
+
+
+def _medians(m: np.ndarray, keys: Sequence[str], *, with_iqr: bool = False) -> dict[str, Any]:
+    """Median of each column of m (NaN where none is finite); with ``with_iqr`` also ``<key>_iqr`` =
+    [25th, 75th percentile] where ≥ 4 values are finite (else None)."""
+    n_ok = np.isfinite(m).sum(axis=0)
+    with np.errstate(all="ignore"), warnings_module.catch_warnings():
+        warnings_module.simplefilter("ignore", RuntimeWarning)
+        q = np.nanpercentile(m, [25, 50, 75], axis=0) if len(m) else np.full((3, len(keys)), np.nan)
+    out: dict[str, Any] = {}
+    for j, k in enumerate(keys):
+        out[k] = float(q[1, j]) if n_ok[j] else float("nan")
+        if with_iqr:
+            out[k + "_iqr"] = [float(q[0, j]), float(q[2, j])] if n_ok[j] >= 4 else None
+    return out
 
 
 def _schedule_warnings(schedule: TreadmillSchedule | None, duration_s: float) -> list[str]:

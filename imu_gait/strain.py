@@ -591,6 +591,13 @@ def _fmt_num(v: float, metric: str) -> str:
     return f"{v:.{dec}f}" + (f" {unit}" if unit and unit not in "°%" else unit)
 
 
+def placement_kind(placement: str | None) -> str:
+    """The placement as one of 'lower_back' | 'chest' | 'off_trunk' (pocket, thigh, wrist …) | 'unknown' —
+    free text from a file's metadata ('back', 'chest_neck_pouch', 'back_trouser_pocket') made groupable."""
+    return {"pelvis": "lower_back", "chest": "chest", "off_trunk": "off_trunk"}.get(_placement_kind(placement) or "",
+                                                                                  "unknown")
+
+
 def _placement_kind(placement: str | None) -> str | None:
     """'chest' | 'pelvis' | 'off_trunk' (pocket, thigh, wrist …) | None (not recognised)."""
     if placement is None:

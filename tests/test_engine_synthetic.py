@@ -10,6 +10,7 @@ import pytest
 
 import imu_gait
 from imu_gait.evaluation import match_events
+from imu_gait.recording import Recording
 from imu_gait.synthetic import synthesize_walk
 
 # Tolerances (per-step median absolute error unless stated)
@@ -351,3 +352,54 @@ def test_a_small_wobble_of_the_sensor_is_not_a_turn(walk_with_sensor_turn):
     """20° (below the 35° threshold; fixed sensors on real walks show ≤ 17°): left alone."""
     rec, _ = walk_with_sensor_turn(20.0)
     assert imu_gait.analyze(rec).summary["sensor_turns"] == []
+
+
+def test_summary_has_the_same_keys_whatever_the_data():
+    """A library user may index the summary: a recording without steps, one without a gyro and a walk all
+    give the same keys (null where nothing could be measured) — before, ~40 keys went missing."""
+    walk, _ = synthesize_walk(60, seed=2)
+    acc_only, _ = synthesize_walk(60, seed=2, gyro=False)
+    t = np.arange(0, 30, 0.01)
+    still = Recording(t, np.tile([0.0, 0.0, 9.81], (t.size, 1)) + 0.01 * np.random.default_rng(0).standard_normal((t.size, 3)),
+                      0.005 * np.random.default_rng(1).standard_normal((t.size, 3)))
+    sums = [imu_gait.analyze(r).summary for r in (walk, acc_only, still)]
+    assert set(sums[0]) == set(sums[1]) == set(sums[2])
+    assert sums[2]["n_steps"] == 0 and sums[2]["step_length_m"] != sums[2]["step_length_m"]   # NaN → null
+    assert sums[1]["trunk_twist_deg_iqr"] is None and sums[0]["trunk_twist_deg_iqr"] is not None
+
+
+def test_a_walk_that_turns_into_a_run_is_summarised_per_gait():
+    """100 s walking at 110 spm, then 100 s running at 165 spm: the pooled median describes neither, so the
+    summary gives each gait on its own (±2 spm of truth) and says so; the walking cadence is the walking
+    steps' (it was the pooled value)."""
+    rec, truth = synthesize_walk(200, 100, seed=8, segments=[(100, {"run": 1.0, "cadence_spm": 165.0, "bounce_cm": 8.0,
+                                                                    "speed_mps": 3.0})])
+    s = imu_gait.analyze(rec).summary
+    true_cad = truth.steps.groupby("gait")["cadence_spm"].median()
+    assert s["cadence_walking_spm"] == pytest.approx(true_cad["walk"], abs=2.0)
+    assert s["cadence_running_spm"] == pytest.approx(true_cad["run"], abs=2.0)
+    by = s["by_gait"]
+    assert set(by) == {"walk", "run"} and by["walk"]["n_steps"] >= 20 and by["run"]["n_steps"] >= 20
+    assert by["walk"]["cadence_spm"] == pytest.approx(true_cad["walk"], abs=2.0)
+    assert by["run"]["vertical_oscillation_cm"] > by["walk"]["vertical_oscillation_cm"] + 3.0
+    res = imu_gait.analyze(rec)
+    assert any("pool both gaits" in w for w in res.warnings)
+    assert any("running: step length" in w for w in res.warnings)
+    # a plain walk has no by_gait, and its walking cadence is its cadence
+    s = imu_gait.analyze(synthesize_walk(60, seed=2)[0]).summary
+    assert s["by_gait"] is None and s["cadence_walking_spm"] == s["cadence_spm"] and s["cadence_running_spm"] != s["cadence_running_spm"]
+
+
+def test_a_sensor_off_the_trunk_reports_steps_and_pace_only():
+    """README: a phone in a trouser pocket gives steps, cadence and pace only. Its 'bounce', 'lean' or
+    'sway' are the pocket's motion: not reported anywhere (summary, steps table), with the reason."""
+    rec, _ = synthesize_walk(90, seed=3)
+    res = imu_gait.analyze(rec, placement="back_trouser_pocket")
+    s = res.summary
+    assert s["placement_kind"] == "off_trunk" and s["one_sided_signal"] is None
+    assert s["n_steps"] > 100 and s["cadence_spm"] == s["cadence_spm"] and s["step_length_m"] == s["step_length_m"]
+    for k in ("vertical_oscillation_cm", "forward_lean_deg", "lateral_sway_cm", "trunk_twist_deg", "braking_mps"):
+        assert s[k] != s[k] and res.steps[k].isna().all(), k
+    assert any("not on the trunk" in w for w in res.warnings)
+    assert imu_gait.analyze(rec, placement="chest").summary["placement_kind"] == "chest"
+    assert imu_gait.analyze(rec).summary["placement_kind"] in ("lower_back", "unknown")
