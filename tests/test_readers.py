@@ -7,6 +7,8 @@ reader under test. Tolerances are stated next to each assertion.
 from __future__ import annotations
 
 import json
+import shutil
+import zipfile
 import time
 from pathlib import Path
 
@@ -322,6 +324,9 @@ def test_sensorlogger_ios_uncalibrated_in_g(tmp_path, source):
     rec = read_sensorlogger(d)
     np.testing.assert_allclose(rec.acc_mps2, acc, rtol=1e-12)
     assert any("in g" in w for w in rec.warnings)
+    # detected as Sensor Logger (it was "not one phone export but holds 1 recording(s)")
+    assert detect_format(d) == "sensorlogger"
+    np.testing.assert_allclose(read(d).acc_mps2, acc, rtol=1e-12)
 
 
 # ---------------------------------------------------------------------------------------
@@ -489,3 +494,79 @@ def test_bundled_dataset_counts_match_docs():
         assert json.loads((DATASETS / f"{stem}.ref.json").read_text())["n_steps"] == n
     total = sum(p.stat().st_size for p in DATASETS.iterdir() if p.is_file())
     assert total < 6e6
+
+
+# ---------------------------------------------------------------------------------------
+# The named file is the file read; a folder or zip holds one export
+def _rows(path: Path) -> int:
+    return sum(1 for l in path.read_text().splitlines()[1:] if l.strip())
+
+
+def _copy_with_fewer_rows(src: Path, dst: Path, share: float = 0.6) -> None:
+    lines = src.read_text().splitlines()
+    dst.write_text("\n".join(lines[: int(share * len(lines))]) + "\n")
+
+
+def test_sensorlogger_named_copy_is_what_is_read(tmp_path):
+    """'TotalAcceleration (1).csv' beside 'TotalAcceleration.csv': the named copy is analysed (the sibling
+    was, while the report named the copy); the folder itself is two exports and refused."""
+    d = tmp_path / "downloads"
+    shutil.copytree(DATA / "sensorlogger_android", d)
+    copy = d / "TotalAcceleration (1).csv"
+    _copy_with_fewer_rows(d / "TotalAcceleration.csv", copy)
+    rec = read(copy)
+    assert rec.n_samples == _rows(copy) and rec.gyro_rads is None   # 'Gyroscope (1).csv' does not exist
+    assert read(d / "TotalAcceleration.csv").gyro_rads is not None  # the original keeps its own gyroscope
+    with pytest.raises(RecordingError, match=r"holds 2 exports: .*TotalAcceleration \(1\)\.csv"):
+        read(d)
+
+
+def test_sensorlogger_renamed_file_is_read_alone(tmp_path):
+    p = tmp_path / "walk_monday.csv"
+    shutil.copy(DATA / "sensorlogger_android" / "TotalAcceleration.csv", p)
+    rec = read(p)
+    assert rec.n_samples == _rows(p) and rec.meta["format"] == "sensorlogger"
+    assert any("under another name" in w for w in rec.warnings), rec.warnings
+
+
+def test_sensorlogger_named_gyroscope_file_is_refused():
+    with pytest.raises(RecordingError, match="Gyroscope.csv: it holds no acceleration"):
+        read(DATA / "sensorlogger_android" / "Gyroscope.csv")
+
+
+def test_phyphox_named_raw_data_copy_is_what_is_read(tmp_path):
+    d = tmp_path / "phx"
+    shutil.copytree(DATA / "phyphox_with_g", d)
+    copy = d / "Raw Data (1).csv"
+    _copy_with_fewer_rows(d / "Raw Data.csv", copy)
+    assert read(copy).n_samples == _rows(copy)
+    assert read(d / "Raw Data.csv").n_samples == _rows(d / "Raw Data.csv")
+    with pytest.raises(RecordingError, match=r"holds 2 exports: Raw Data.csv; Raw Data \(1\)\.csv"):
+        read(d)
+
+
+def test_phyphox_renamed_copy_beside_raw_data_is_two_exports(tmp_path):
+    d = tmp_path / "phx"
+    shutil.copytree(DATA / "phyphox_with_g", d)
+    _copy_with_fewer_rows(d / "Raw Data.csv", d / "walk_tuesday.csv")
+    with pytest.raises(RecordingError, match="Raw Data.csv, walk_tuesday.csv — this holds 2 exports"):
+        read(d)
+
+
+@pytest.mark.parametrize("a, b", [("phyphox_with_g", "phyphox_multi"),
+                                  ("sensorlogger_android", "sensorlogger_ios")])
+@pytest.mark.parametrize("as_zip", [False, True])
+def test_two_exports_in_one_folder_or_zip_are_refused(tmp_path, a, b, as_zip):
+    """Acceleration from one export and gyroscope from the other were combined into one recording."""
+    d = tmp_path / "two"
+    shutil.copytree(DATA / a, d / "walkA")
+    shutil.copytree(DATA / b, d / "walkB")
+    target = d
+    if as_zip:
+        target = tmp_path / "two.zip"
+        with zipfile.ZipFile(target, "w") as zf:
+            for f in sorted(d.rglob("*")):
+                if f.is_file():
+                    zf.write(f, f.relative_to(d).as_posix())
+    with pytest.raises(RecordingError, match=r"holds 2 exports: walkA/ \(.*\); walkB/ \(.*\) — analyse them one"):
+        read(target)

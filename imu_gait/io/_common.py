@@ -162,6 +162,45 @@ class Container:
 
 
 # ---------------------------------------------------------------------------------------
+# One export per read: copies and neighbouring exports must not be mixed
+# ---------------------------------------------------------------------------------------
+# ' (1)', ' (2)' … : what a browser or file manager appends to a second file of the same name
+_COPY_RX = re.compile(r"^(.*?)(\s*\(\d+\))?$")
+
+
+def split_copy_suffix(stem: str) -> tuple[str, str]:
+    """``'TotalAcceleration (1)'`` → ``('TotalAcceleration', ' (1)')``; no suffix → ``(stem, '')``."""
+    m = _COPY_RX.match(stem)
+    return m.group(1), m.group(2) or ""
+
+
+def export_key(name: str) -> tuple[str, str]:
+    """(folder, copy suffix) of an export member: the files of one export share both."""
+    p = PurePosixPath(name)
+    return str(p.parent), split_copy_suffix(p.stem)[1]
+
+
+def refuse_several_exports(label: str, groups: dict[tuple[str, str], list[str]], kind: str) -> None:
+    """Raise when ``groups`` (export key → its member files) holds more than one export: reading them as
+    one would mix the acceleration of one walk with the gyroscope of another."""
+    if len(groups) < 2:
+        return
+    shown = []
+    for (folder, _copy), members in sorted(groups.items()):
+        files = ", ".join(sorted(PurePosixPath(m).name for m in members))
+        shown.append(f"{folder}/ ({files})" if folder != "." else files)
+    first_folder = min(groups)[0]
+    if first_folder != "." and len({f for f, _ in groups}) == len(groups):
+        how = (f"analyse one folder at a time (e.g. {os.path.join(label, first_folder)})" if os.path.isdir(label)
+               else "unzip the archive and analyse one folder at a time")
+    else:
+        first = sorted(min(groups.items())[1])[0]
+        how = f"name one file (e.g. imu-gait analyze '{os.path.join(label, first)}') or put each export in its own folder"
+    raise RecordingError(f"this {kind} holds {len(groups)} exports: {'; '.join(shown)} — analyse them one at a "
+                         "time", path=label, hint=how)
+
+
+# ---------------------------------------------------------------------------------------
 # CSV helpers
 # ---------------------------------------------------------------------------------------
 def sniff_delimiter(header_line: str, sample_lines: Sequence[str] = ()) -> str:

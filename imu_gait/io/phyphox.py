@@ -29,9 +29,10 @@ import numpy as np
 
 from ..errors import EmptyRecordingError, RecordingError
 from ..recording import Recording
-from ._common import (Container, acc_factor, check_stated_acc_unit, finish, guess_acc_unit, guess_gyro_unit,
-                      gyro_factor, interp_columns, merge_gyro, parse_numeric_csv, sniff_decimal, sniff_delimiter,
-                      sorted_unique_time, split_header)
+from ._common import (Container, acc_factor, check_stated_acc_unit, export_key, finish, guess_acc_unit,
+                      guess_gyro_unit, gyro_factor, interp_columns, merge_gyro, parse_numeric_csv,
+                      refuse_several_exports, sniff_decimal, sniff_delimiter, sorted_unique_time, split_copy_suffix,
+                      split_header)
 
 _TIME_RX = re.compile(r"^\s*(time|t)\b", re.I)
 _AXIS_RX = re.compile(r"(?:^|[\s_])([xyz])(?=$|[\s_(])", re.I)
@@ -203,26 +204,49 @@ def is_phyphox(cont: Container) -> bool:
     return False
 
 
+def _data_names(cont: Container) -> list[str]:
+    """The CSV members that may hold sensor data (not meta/, not macOS or hidden files)."""
+    return [n for n in cont.names() if n.lower().endswith(".csv") and not re.search(r"(^|/)meta/", n, re.I)
+            and "__MACOSX" not in n and not PurePosixPath(n).name.startswith((".", "._"))]
+
+
+def _named_file_names(cont: Container, base: str) -> list[str]:
+    """One CSV of an export folder was named: that file, plus — for a multi-sensor export, whose
+    files are named by sensor — the other sensor files of the *same* export (same copy suffix).
+    'Raw Data.csv' holds a whole experiment: it is read alone, never a 'Raw Data (1).csv' beside it."""
+    if _file_hint(base) is None:
+        return [base]
+    copy = split_copy_suffix(PurePosixPath(base).stem)[1]
+    sibs = [n for n in _data_names(cont) if "/" not in n and n != base and _file_hint(n) is not None
+            and split_copy_suffix(PurePosixPath(n).stem)[1] == copy]
+    return [base] + sorted(sibs)
+
+
 def read_phyphox(path: str | os.PathLike) -> Recording:
-    """Read a phyphox export (``Raw Data.csv``, a folder, or a zip) into a validated Recording."""
+    """Read a phyphox export (``Raw Data.csv``, a folder, or a zip) into a validated Recording.
+
+    A folder or zip must hold one export (one folder of data files, no ' (1)' copies beside them);
+    a named CSV is read itself, with its sensor siblings only (see :func:`_named_file_names`).
+    """
     path = str(path)
     if not os.path.exists(path):
         raise RecordingError("no such file or folder", path=path, hint="check the path")
-    cont_path, names = path, None
+    cont_path, base = path, None
     if os.path.isfile(path) and not path.lower().endswith(".zip"):
-        # One CSV of an export. If it sits in an export folder (one with meta/), read the
-        # folder so meta/ and, for multi-sensor exports, the sibling sensor files come along.
+        # One CSV of an export. If it sits in an export folder (one with meta/), read from the folder
+        # so meta/ and, for multi-sensor exports, the sibling sensor files come along.
         parent = os.path.dirname(os.path.abspath(path))
-        base = os.path.basename(path)
         if os.path.isdir(os.path.join(parent, "meta")):
-            cont_path = parent
-            names = [base] if base.lower() == "raw data.csv" else None
-        else:
-            names = None
+            cont_path, base = parent, os.path.basename(path)
     with Container(cont_path) as cont:
-        if names is None:
-            names = [n for n in cont.names() if n.lower().endswith(".csv")
-                     and not re.search(r"(^|/)meta/", n, re.I) and "__MACOSX" not in n]
+        if base is not None:
+            names = _named_file_names(cont, base)
+        else:
+            names = _data_names(cont)
+            groups: dict[tuple[str, str], list[str]] = {}
+            for n in names:
+                groups.setdefault(export_key(n), []).append(n)
+            refuse_several_exports(path, groups, "zip archive" if cont.kind == "zip" else "folder")
         if not names:
             raise RecordingError("no CSV files in this phyphox export", path=path,
                                  hint="export the experiment as CSV (comma or semicolon) from phyphox")
@@ -235,9 +259,24 @@ def read_phyphox(path: str | os.PathLike) -> Recording:
                 if _file_hint(n) != "gyro":
                     raise                     # the acceleration itself recorded nothing
                 empty_gyro.append(os.path.basename(n))
+        _refuse_same_sensor_twice(streams, path)
         meta = _read_meta(cont)
         return _combine(streams, path, meta,
                         [f"{n} holds no samples: analysed without the gyroscope" for n in empty_gyro])
+
+
+def _refuse_same_sensor_twice(streams: list[_Stream], path: str) -> None:
+    """Two files with the same sensor (a 'Raw Data.csv' and a renamed copy of another walk beside it)
+    are two exports: which one to analyse is the user's choice, not the bigger file's."""
+    for kind in ("acc", "gyro", "linacc"):
+        labels = sorted({s.label for s in streams if s.kind == kind})
+        if len(labels) > 1:
+            names = [os.path.basename(l) for l in labels]
+            raise RecordingError(
+                f"{len(labels)} files hold the {'gyroscope' if kind == 'gyro' else 'acceleration'}: "
+                f"{', '.join(names)} — this holds {len(labels)} exports; analyse them one at a time",
+                path=path, hint=f"name one file (e.g. imu-gait analyze '{labels[0]}') or put each export in "
+                                "its own folder")
 
 
 def _pick(streams: list[_Stream], kind: str) -> _Stream | None:

@@ -20,15 +20,44 @@ from __future__ import annotations
 import csv
 import io
 import os
+from pathlib import PurePosixPath
 
 import numpy as np
 
 from ..errors import EmptyRecordingError, RecordingError
 from ..recording import G, Recording
-from ._common import (Container, acc_magnitude_median, finish, interp_columns, merge_gyro, parse_numeric_csv,
-                      sniff_delimiter, sorted_unique_time, split_header)
+from ._common import (Container, acc_magnitude_median, export_key, finish, interp_columns, merge_gyro,
+                      parse_numeric_csv, refuse_several_exports, sniff_delimiter, sorted_unique_time, split_copy_suffix,
+                      split_header)
 
 SENSOR_HEADER_START = ("time", "seconds_elapsed")
+
+#: Sensor Logger's file names (lower-case stem) → the role this reader gives them
+ROLES = {"totalacceleration": "total", "accelerometer": "lin", "accelerometeruncalibrated": "unc",
+         "gravity": "gravity", "gyroscope": "gyro", "gyroscopeuncalibrated": "gyro_unc", "metadata": "meta"}
+FILE_NAMES = {"total": "TotalAcceleration", "lin": "Accelerometer", "unc": "AccelerometerUncalibrated",
+              "gravity": "Gravity", "gyro": "Gyroscope", "gyro_unc": "GyroscopeUncalibrated", "meta": "Metadata"}
+_SENSOR_ROLES = ("total", "lin", "unc", "gravity", "gyro", "gyro_unc")
+
+
+def _role(name: str) -> tuple[str | None, str]:
+    """(role, copy suffix) of a member from its file name; role None for any other name."""
+    p = PurePosixPath(name)
+    if p.suffix.lower() != ".csv" or p.name.startswith((".", "._")) or "__MACOSX" in name:
+        return None, ""
+    stem, copy = split_copy_suffix(p.stem)
+    return ROLES.get(stem.lower()), copy
+
+
+def _exports(cont: Container) -> dict[tuple[str, str], dict[str, str]]:
+    """The exports in a container: (folder, copy suffix) → {role: member}. Only sensor files count
+    (a Metadata.csv alone is not an export)."""
+    groups: dict[tuple[str, str], dict[str, str]] = {}
+    for n in cont.names():
+        role, _copy = _role(n)
+        if role is not None:
+            groups.setdefault(export_key(n), {}).setdefault(role, n)
+    return {k: v for k, v in groups.items() if any(r in v for r in _SENSOR_ROLES)}
 
 
 def looks_like_sensorlogger_header(line: str) -> bool:
@@ -37,11 +66,10 @@ def looks_like_sensorlogger_header(line: str) -> bool:
 
 
 def is_sensorlogger(cont: Container) -> bool:
-    if cont.find(r"Metadata\.csv") and (cont.find(r"TotalAcceleration\.csv") or cont.find(r"Accelerometer\.csv")):
-        return True
-    for name in ("TotalAcceleration.csv", "Accelerometer.csv", "Gravity.csv", "Gyroscope.csv"):
-        n = cont.find(name.replace(".", r"\."))
-        if n:
+    for members in _exports(cont).values():
+        if "meta" in members and any(r in members for r in ("total", "lin", "unc")):
+            return True
+        for n in members.values():
             head = cont.read_bytes(n)[:300].decode("utf-8", "replace").lstrip("\ufeff")
             if looks_like_sensorlogger_header(head.splitlines()[0] if head else ""):
                 return True
@@ -74,8 +102,7 @@ def _read_sensor(cont: Container, name: str) -> tuple[np.ndarray, np.ndarray, st
     return t_ns, xyz, label
 
 
-def _read_metadata(cont: Container) -> dict:
-    n = cont.find(r"Metadata\.csv")
+def _read_metadata(cont: Container, n: str | None) -> dict:
     if not n:
         return {}
     text = cont.read_text(n)
@@ -98,22 +125,58 @@ def _read_metadata(cont: Container) -> dict:
     return meta
 
 
+def _named_file_members(cont: Container, named: str) -> tuple[dict[str, str], list[str]]:
+    """The members to read when one CSV of an export was named: that file as the acceleration, with
+    only the siblings of the *same* export (same folder, same copy suffix) it needs — Gravity for a
+    gravity-removed Accelerometer, the gyroscope, Metadata. Never another acceleration file."""
+    role, copy = _role(named)
+    if role in ("gravity", "gyro", "gyro_unc", "meta"):
+        raise RecordingError(
+            f"this is Sensor Logger's {FILE_NAMES[role]}.csv: it holds no acceleration to analyse",
+            path=cont.label(named),
+            hint="name the export's acceleration file (TotalAcceleration.csv, or Accelerometer.csv with "
+                 "Gravity.csv beside it) or the whole export folder")
+    if role is None:
+        # renamed (walk_monday.csv): which sensor it was is unknown, and so is which files were its
+        # export; read it alone as acceleration with gravity — the unit checks refuse anything else
+        return {"total": named}, [f"{PurePosixPath(named).name}: a Sensor Logger file under another name, read "
+                                  "alone as total acceleration (with gravity); no gyroscope"]
+    members = {role: named}
+    by_name = {n.lower(): n for n in cont.names() if "/" not in n}
+    for sib in ("gravity", "gyro", "gyro_unc", "meta"):
+        n = by_name.get(f"{FILE_NAMES[sib]}{copy}.csv".lower())
+        if n:
+            members[sib] = n
+    return members, []
+
+
 def read_sensorlogger(path: str | os.PathLike) -> Recording:
-    """Read a Sensor Logger export (zip, folder, or one of its CSV files) into a validated Recording."""
+    """Read a Sensor Logger export (zip, folder, or one of its CSV files) into a validated Recording.
+
+    A folder or zip must hold one export; one named CSV is read itself (see :func:`_named_file_members`).
+    """
     path = str(path)
     if not os.path.exists(path):
         raise RecordingError("no such file or folder", path=path, hint="check the path")
-    cont_path = path
+    cont_path, named = path, None
     if os.path.isfile(path) and not path.lower().endswith(".zip"):
-        cont_path = os.path.dirname(os.path.abspath(path))  # one CSV given: read its export folder
+        cont_path = os.path.dirname(os.path.abspath(path))  # one CSV given: its siblings may be needed
+        named = os.path.basename(path)
     warnings: list[str] = []
     with Container(cont_path) as cont:
-        meta = _read_metadata(cont)
+        if named is not None:
+            members, notes = _named_file_members(cont, named)
+            warnings.extend(notes)
+        else:
+            groups = _exports(cont)
+            refuse_several_exports(path, {k: list(v.values()) for k, v in groups.items()},
+                                   "zip archive" if cont.kind == "zip" else "folder")
+            members = next(iter(groups.values()), {})
+            if "meta" not in members:
+                members["meta"] = cont.find(r"Metadata\.csv")
+        meta = _read_metadata(cont, members.get("meta"))
         platform = str(meta.get("platform", "")).lower()
-        total = cont.find(r"TotalAcceleration\.csv")
-        lin = cont.find(r"Accelerometer\.csv")
-        grav = cont.find(r"Gravity\.csv")
-        unc = cont.find(r"AccelerometerUncalibrated\.csv")
+        total, lin, grav, unc = (members.get(r) for r in ("total", "lin", "gravity", "unc"))
         if total:
             t_ns, acc, label = _read_sensor(cont, total)
             meta["acc_source"] = "TotalAcceleration"
@@ -156,7 +219,7 @@ def read_sensorlogger(path: str | os.PathLike) -> Recording:
 
         t0_ns = float(t_ns.min())
         gyro = None
-        gname = cont.find(r"Gyroscope\.csv") or cont.find(r"GyroscopeUncalibrated\.csv")
+        gname = members.get("gyro") or members.get("gyro_unc")
         if gname:
             try:
                 tw_ns, w, wlabel = _read_sensor(cont, gname)
