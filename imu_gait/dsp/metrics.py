@@ -150,6 +150,14 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     # length is belt × the step *before* the contact, so dividing by the next step's time would not
     # give the belt speed back)
     out["walking_speed_mps"] = np.where(on_belt, belt, length / (dur / fs))
+    # a bout's last contact starts no step: what follows is the feet coming together and the stop, whose
+    # small 'bounce' became a short step and a slow speed that pulled short bouts' medians down (on a
+    # belt the step before the contact is still the belt's)
+    last = ~np.isfinite(nxt)
+    out["vertical_oscillation_cm"] = np.where(last, np.nan, out["vertical_oscillation_cm"])
+    out["step_length_m"] = np.where(last & ~on_belt, np.nan, length)
+    out["vertical_ratio_pct"] = np.where(last, np.nan, out["vertical_ratio_pct"])
+    out["walking_speed_mps"] = np.where(last & ~on_belt, np.nan, out["walking_speed_mps"])
 
     # forward lean: mean pitch during the step; pelvic drop: roll range during the step
     out["forward_lean_deg"] = steps.mean(sig.pitch_deg[steps.idx])
