@@ -407,7 +407,7 @@ class GaitEngine:
         return None if found is None else found[:2]
 
     def _turn_hints(self) -> list[str]:
-        return [f"At {mmss(x['time_s'])} the sensor was turned {abs(x['turn_deg']):.0f}° about the vertical "
+        return [f"At {mmss(x['time_s'] - (self._first_t or 0.0))} the sensor was turned {abs(x['turn_deg']):.0f}° about the vertical "
                 + ("during the walk (slid round the belt? swivelled?)" if x["during_walk"] else
                    "between two walks (put back the other way round?)")
                 + ": forward was found again from the steps after it."

@@ -95,8 +95,9 @@ DISCLAIMER = (
 FLAG_INFO: dict[str, dict[str, str]] = {
     "overstriding": {
         "title": "Over-striding / braking",
-        "cause": "Your steps got longer and slower, so each foot lands further ahead of your body and "
-                 "brakes you; the jolt travels up into the lower back.",
+        "cause": "Your cadence dropped while the braking at each landing rose: the sign of longer, slower "
+                 "steps that land further ahead of your body and brake you; the jolt travels up into the "
+                 "lower back.",
         "advice": "Take shorter, quicker steps: raise your cadence by 5-10 % (a metronome helps) and let "
                   "your foot land under your hips.",
     },
@@ -315,8 +316,8 @@ ONE_SIDED_HINT = ("The sensor seems to sit on one side (a pocket? one hip?): lef
                   "reflect where it sits — centre it on the lower back or chest.")
 
 
-def lean_jump_hint(time_s: float, change_deg: float) -> str:
-    return (f"At {_mmss(time_s)} the sensor tipped {abs(change_deg):.0f}° {'forward' if change_deg > 0 else 'back'} "
+def lean_jump_hint(time_s: float, change_deg: float, origin_s: float = 0.0) -> str:
+    return (f"At {_mmss(time_s - origin_s)} the sensor tipped {abs(change_deg):.0f}° {'forward' if change_deg > 0 else 'back'} "
             "between two walks — re-clipped or moved? Lean from then on may be the sensor, not you.")
 
 
@@ -646,7 +647,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         Incline effort is judged only where the incline is up, an incline above ``max_incline_pct``
         is flagged for the stages where it is, advice quotes the belt speed of the flag's stage.
     schedule_origin_s : the time (on the steps' axis) at which the schedule's elapsed time is 0 —
-        the recording's first sample.
+        the recording's first sample; also the zero of the m:ss times in messages (a file whose time
+        axis is epoch seconds read "from 28333335:51").
 
     Returns
     -------
@@ -697,7 +699,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
 
     jumps = lean_jumps(st, cfg, steady) if not off_trunk else []
     for t_j, d_j in jumps:
-        notes.append(f"At {_mmss(t_j)} the sensor sat {abs(d_j):.0f}° {'further forward' if d_j > 0 else 'further back'} "
+        notes.append(f"At {_mmss(t_j - schedule_origin_s)} the sensor sat {abs(d_j):.0f}° {'further forward' if d_j > 0 else 'further back'} "
                      "than in the walk before — all at once, between two walks: re-clipped or moved? Lean after "
                      "that point is measured against the first position.")
 
@@ -727,7 +729,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
 
     flags: list[Flag] = _incline_limit_flags(st, sched, max_incline_pct, cfg)
     ctx = dict(treadmill=treadmill, belt_speed_at=sched.speed_at, one_sided=one_sided is not None, lean_jumps=jumps,
-               placement_key=pk, baseline_belt=_baseline_belt(grid, st, sched),
+               placement_key=pk, baseline_belt=_baseline_belt(grid, st, sched), origin_s=schedule_origin_s,
                first_step_s=float(st["time_s"].iloc[0]), last_step_s=float(st["time_s"].iloc[-1]))
     active = {}
     for fid, eps in episodes.items():
@@ -743,7 +745,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     flags.sort(key=lambda f: (f.start_s, f.id))
 
     tl = _timeline(grid, rules, active)
-    hints = ([ONE_SIDED_HINT] if one_sided is not None else []) + [lean_jump_hint(tj, dj) for tj, dj in jumps]
+    hints = ([ONE_SIDED_HINT] if one_sided is not None else []) + [lean_jump_hint(tj, dj, schedule_origin_s) for tj, dj in jumps]
     tl.attrs.update(notes=notes, baselines=base["values"], disclaimer=DISCLAIMER, one_sided=one_sided is not None,
                     sensor_hints=hints, lean_jumps=[{"time_s": tj, "change_deg": dj} for tj, dj in jumps],
                     baseline_state={g: {"values": base["values"][g], "end_s": base["end_s"][g]}
@@ -1299,7 +1301,8 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
             parts.append(f"{label} {_fmt_num(vv, m)}, {side} the general limit {_fmt_num(tt, m)}")
     dur = end_s - start_s
     dur_txt = f"{dur / 60:.1f} min" if dur >= 90 else f"{dur:.0f} s"
-    message = (f"{info['title']} ({_severity(z_sev, cfg)}) from {_mmss(start_s)} to {_mmss(end_s)} "
+    o = ctx.get("origin_s", 0.0)          # messages count m:ss from the recording's first sample
+    message = (f"{info['title']} ({_severity(z_sev, cfg)}) from {_mmss(start_s - o)} to {_mmss(end_s - o)} "
                f"({dur_txt}): " + "; ".join(parts) + ".")
     advice = info["advice"]
     cause = ABSOLUTE_CAUSE.get(fid, info["cause"]) if kind == "absolute" else info["cause"]
@@ -1328,7 +1331,7 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         jump = next(((tj, dj) for tj, dj in ctx.get("lean_jumps", ()) if dj > 0 and tj - 30.0 <= start_s <= tj + 60.0),
                     None)
         if jump is not None:
-            cause += (f" It began with a jump of {jump[1]:.0f}° between two walks (at {_mmss(jump[0])}): if the sensor "
+            cause += (f" It began with a jump of {jump[1]:.0f}° between two walks (at {_mmss(jump[0] - o)}): if the sensor "
                       "was re-clipped or moved then, this is the sensor's new position, not your posture.")
     if ctx.get("one_sided") and fid in PLACEMENT_SENSITIVE:
         # said where the walker reads the flag, not only in the notes at the end
@@ -1437,8 +1440,9 @@ def _incline_limit_flags(st: pd.DataFrame, sched: _ScheduleView, max_incline_pct
     whole = sched.schedule is None
     for start, end, inc in runs:
         z = (inc - max_incline_pct) / cfg.incline_band_pct
-        when = (f"for the whole walk ({_mmss(start)}-{_mmss(end)})" if whole
-                else f"from {_mmss(start)} to {_mmss(end)}")
+        o = sched.origin_s
+        when = (f"for the whole walk ({_mmss(start - o)}-{_mmss(end - o)})" if whole
+                else f"from {_mmss(start - o)} to {_mmss(end - o)}")
         flags.append(Flag(id="incline_effort", start_s=start, end_s=end, severity=_severity(z, cfg),
                           metric="incline_pct", value=float(inc), reference=float(max_incline_pct),
                           reference_kind="absolute", threshold=float(max_incline_pct),

@@ -5,6 +5,8 @@ trunk kinematics, so each per-step metric has an exact truth value.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -426,3 +428,14 @@ def test_a_bouts_last_contact_gets_no_step_metrics():
     # on a belt the step before the last contact is the belt's: kept
     st = imu_gait.analyze(rec, belt_speed_mps=1.2).steps
     assert st.loc[st["bout"].ne(st["bout"].shift(-1)), "step_length_m"].notna().all()
+
+
+def test_messages_count_time_from_the_recordings_start_on_an_epoch_time_axis():
+    """A native file may keep epoch seconds as its time axis (the steps keep it: the JSON contract); the
+    flag texts said 'from 28333335:51' — they count m:ss from the first sample, as the reports do."""
+    rec, _ = synthesize_walk(480, seed=1, segments=[(240.0, {"lean_deg": 8})])
+    t0 = 1.7e9
+    res = imu_gait.analyze(Recording(rec.time_s + t0, rec.acc_mps2, rec.gyro_rads))
+    (f,) = [f for f in res.flags if f.id == "forward_lean"]
+    assert f.start_s > t0                                          # steps and flags keep the file's axis
+    assert re.search(r"from 4:\d\d to 7:\d\d", f.message), f.message
