@@ -28,6 +28,15 @@ MAX_BRIDGED_GAP_S = 0.5
 #: 95th percentile of |ω| above which a gyro stream is in deg/s, not rad/s: 8 rad/s ≈ 460 deg/s, far
 #: beyond a worn trunk's rotation (walking 0.5–2 rad/s, fast turns ~5) and ordinary walking in deg/s
 GYRO_DEG_S_P95 = 8.0
+#: a gyroscope whose every axis stays within this range (rad/s, 0.06 deg/s) over a recording in which the
+#: accelerometer moves is not measuring: a missing sensor written as 0 (AndroSensor) or a frozen one.
+#: A still phone on a table still shows ≥ 0.05 rad/s of noise and sway (tests/data/native_sitting.csv)
+GYRO_DEAD_RANGE = 1e-3
+#: 1-s windows whose |a| varies by more than this (std, m/s²) count as movement (walking: 1.5–3;
+#: sitting still: < 0.1)
+MOVING_ACC_STD = 0.5
+#: seconds of movement needed before the gyroscope is judged against it
+MOVING_MIN_S = 5.0
 
 
 @dataclass
@@ -162,6 +171,7 @@ class Recording:
                     path=src, hint="the logger lost most of the data; re-record")
 
         check_units(acc, gyro, src, warnings)
+        gyro = drop_dead_gyro(t, acc, gyro, warnings)
         meta = dict(self.meta)
         meta.setdefault("sample_rate_hz", round(rate, 3))
         return replace(self, time_s=t, acc_mps2=acc, gyro_rads=gyro, meta=meta, warnings=warnings)
@@ -194,3 +204,41 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
                 f"the angular rate reaches {p95:.0f} (95th percentile): this looks like deg/s, not rad/s",
                 path=src, hint="pass --gyro-unit deg/s (imu_gait converts); from Python, give gyro_rads in rad/s "
                                "(np.radians)")
+
+
+def moving_samples(t: np.ndarray, acc: np.ndarray, win_s: float = 1.0) -> np.ndarray:
+    """Boolean mask of samples in 1-s windows where |a| varies (std > ``MOVING_ACC_STD``): the wearer
+    moves. Windows are consecutive blocks of samples (cheap, vectorised; the edges matter little)."""
+    n = t.size
+    if n < 2:
+        return np.zeros(n, dtype=bool)
+    per = max(2, int(round(win_s / float(np.median(np.diff(t))))))
+    k = n // per
+    mag = np.sqrt(np.einsum("ij,ij->i", acc, acc))
+    mask = np.zeros(n, dtype=bool)
+    if k:
+        mask[:k * per] = np.repeat(mag[:k * per].reshape(k, per).std(axis=1) > MOVING_ACC_STD, per)
+    return mask
+
+
+def moving_seconds(t: np.ndarray, mask: np.ndarray) -> float:
+    return float(mask.sum()) * float(np.median(np.diff(t))) if t.size > 1 else 0.0
+
+
+def drop_dead_gyro(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None,
+                   warnings: list[str]) -> np.ndarray | None:
+    """``None`` (with a warning) for a gyroscope that reads a constant while the accelerometer moves —
+    twist, pelvic drop and turns from it would read 0 as if measured; else ``gyro`` unchanged."""
+    if gyro is None:
+        return None
+    rng = np.ptp(gyro, axis=0)
+    if float(rng.max()) >= GYRO_DEAD_RANGE:
+        return gyro
+    moving = moving_samples(t, acc)
+    if moving_seconds(t, moving) < MOVING_MIN_S:
+        return gyro                      # a still recording: a quiet gyroscope proves nothing
+    value = ", ".join(f"{v:.3g}" for v in np.median(gyro, axis=0))
+    warnings.append(f"the gyroscope reads a constant ({value} rad/s) throughout while the accelerometer shows "
+                    "movement: the sensor is missing or failed (some apps write 0 for a missing gyroscope). "
+                    "Analysed without the gyroscope (no twist, pelvic drop or turns)")
+    return None

@@ -470,3 +470,44 @@ def test_cut_off_zip_is_refused_as_a_damaged_zip(tmp_path):
     z = _phyphox_zip(tmp_path, "truncated.zip")
     z.write_bytes(z.read_bytes()[:5000])           # no central directory: zipfile does not see a zip
     raises(z, "damaged zip archive")
+
+
+# ---------------------------------------------------------------------------------------
+# a gyroscope that cannot be trusted
+def _with_gyro(tmp_path: Path, name: str, fn) -> Path:
+    """source_walk.csv with its gyro columns replaced by ``fn(gyro_rad_s)``."""
+    lines = source_lines()
+    body = []
+    for l in lines[HEADER_LINE:]:
+        v = [float(x) for x in l.split(",")]
+        body.append(",".join(l.split(",")[:4] + [f"{x:.7g}" for x in fn(np.array(v[4:]))]))
+    return write(tmp_path, name, lines[:HEADER_LINE] + body)
+
+
+def test_all_zero_gyroscope_is_dropped_with_a_warning(tmp_path):
+    """AndroSensor writes 0 for a missing sensor: twist read 0.0° as if measured."""
+    from imu_gait import analyze
+    rec = read(_with_gyro(tmp_path, "gyro0.csv", lambda w: 0.0 * w))
+    assert rec.gyro_rads is None
+    assert any("gyroscope reads a constant" in w for w in rec.warnings), rec.warnings
+    summary = analyze(rec).summary
+    assert not summary["has_gyro"] and not np.isfinite(summary.get("trunk_twist_deg", np.nan))
+
+
+def test_a_real_gyroscope_is_never_taken_for_a_dead_one():
+    for p in [SOURCE, DATA / "native_sitting.csv", DATA / "phyphox_multi", DATA / "sensorlogger_android",
+              *sorted((Path(__file__).parents[1] / "datasets").glob("*.csv"))]:
+        rec = read(p)
+        assert not any("reads a constant" in w for w in rec.warnings), p
+        if p.is_dir() or "gyro_x" in p.read_text()[:2000]:
+            assert rec.gyro_rads is not None, p
+
+
+def test_gyro_stated_in_deg_s_but_in_rad_s_is_refused(tmp_path):
+    """Twist read 0.23° instead of 6.3°: the opposite direction (deg/s read as rad/s) was already refused."""
+    raises(SOURCE, "stated in deg/s", "look like rad/s", "--gyro-unit rad/s", column="gyro_x", gyro_unit="deg/s")
+    # the same walk really in deg/s is read, and equals the rad/s original
+    p = _with_gyro(tmp_path, "deg.csv", np.rad2deg)
+    np.testing.assert_allclose(read(p, gyro_unit="deg/s").gyro_rads, read(SOURCE).gyro_rads, rtol=1e-6, atol=1e-9)
+    # sitting still in deg/s: small rates are what deg/s shows then, not refused
+    assert read(DATA / "native_sitting.csv", gyro_unit="deg/s").gyro_rads is not None

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import RecordingError
-from ..recording import G, GYRO_DEG_S_P95, Recording
+from ..recording import G, GYRO_DEG_S_P95, MOVING_MIN_S, Recording, moving_samples, moving_seconds
 
 DEG = math.pi / 180.0
 
@@ -403,6 +403,32 @@ def check_stated_acc_unit(acc_raw: np.ndarray, unit: str, label: str, columns: S
             f"their median magnitude is {m:.3g}: that is gravity (1 g) expressed in {show[g_unit]}",
             path=label, column=str(columns[0]),
             hint=f"pass acc_unit='{g_unit}' (CLI: --acc-unit {g_unit}) if the data really is in {g_unit}")
+
+
+#: 95th percentile of |ω| in deg/s while the wearer moves below which values stated in deg/s are
+#: really rad/s: walking trunks give 42–128 deg/s on the bundled real recordings (mobgap, IPOL, source
+#: walk), the same walks in rad/s 0.7–2.2
+GYRO_MOVING_DEG_S_MIN = 5.0
+
+
+def check_stated_gyro_unit(t_s: np.ndarray, acc_mps2: np.ndarray, gyro_raw: np.ndarray, unit: str, label: str,
+                           columns: Sequence[str]) -> None:
+    """Refuse angular rates stated in deg/s that are far too small for the movement the accelerometer
+    shows (the mirror of the deg/s-read-as-rad/s guard in ``Recording.validated``): read as deg/s,
+    rad/s data makes every rotation 57× too small (twist 0.2° instead of 6°)."""
+    if gyro_factor(unit, label) != DEG or t_s.size < 2:
+        return
+    moving = moving_samples(t_s, acc_mps2)
+    if moving_seconds(t_s, moving) < MOVING_MIN_S:
+        return                                   # still: small rates are what deg/s would show too
+    p95 = float(np.percentile(np.sqrt(np.einsum("ij,ij->i", gyro_raw[moving], gyro_raw[moving])), 95))
+    if p95 < GYRO_MOVING_DEG_S_MIN:
+        raise RecordingError(
+            f"the angular-rate columns {', '.join(map(str, columns))} are stated in deg/s, but while the "
+            f"accelerometer shows movement their 95th percentile is only {p95:.3g}: a moving trunk turns at "
+            f"40–130 deg/s, so these values look like rad/s",
+            path=label, column=str(columns[0]),
+            hint="pass gyro_unit='rad/s' (CLI: --gyro-unit rad/s) if the data really is in rad/s")
 
 
 def interp_columns(t_src: np.ndarray, values: np.ndarray, t_dst: np.ndarray) -> np.ndarray:

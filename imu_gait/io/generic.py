@@ -30,8 +30,8 @@ import pandas as pd
 
 from ..errors import RecordingError
 from ..recording import Recording
-from ._common import (acc_factor, check_stated_acc_unit, finish, guess_acc_unit, guess_gyro_unit, gyro_factor,
-                      sniff_decimal, sniff_delimiter, split_header)
+from ._common import (acc_factor, check_stated_acc_unit, check_stated_gyro_unit, finish, guess_acc_unit,
+                      guess_gyro_unit, gyro_factor, sniff_decimal, sniff_delimiter, split_header)
 
 TIME_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
 GENERIC_OPTIONS = ("time_col", "time_unit", "acc_cols", "acc_unit", "gyro_cols", "gyro_unit", "delimiter",
@@ -261,6 +261,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
                             + (" (converted to rad/s)" if gunit != "rad/s" else "") + "; pass gyro_unit to override")
         else:
             gunit = gyro_unit
+            check_stated_gyro_unit(t_s, acc, gyro_raw, gunit, label, [cols[j] for j in gi])
         gyro = gyro_raw * gyro_factor(gunit, label)
 
     meta = dict(meta or {})
