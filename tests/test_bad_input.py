@@ -511,3 +511,73 @@ def test_gyro_stated_in_deg_s_but_in_rad_s_is_refused(tmp_path):
     np.testing.assert_allclose(read(p, gyro_unit="deg/s").gyro_rads, read(SOURCE).gyro_rads, rtol=1e-6, atol=1e-9)
     # sitting still in deg/s: small rates are what deg/s shows then, not refused
     assert read(DATA / "native_sitting.csv", gyro_unit="deg/s").gyro_rads is not None
+
+
+# ---------------------------------------------------------------------------------------
+# raw tracebacks that are now clean errors
+def _read_error_without_permission(path: Path) -> str:
+    """The RecordingError text of reading ``path`` (made unreadable) as a user who may not read it:
+    this process when it is not root; as root (which reads anything) a child process as 'nobody'."""
+    import os
+    import subprocess
+    import sys
+    path.chmod(0)
+    if os.geteuid() != 0:
+        with pytest.raises(RecordingError) as ei:
+            read(path)
+        return str(ei.value)
+    code = ("import sys, imu_gait\nfrom imu_gait.errors import RecordingError\n"
+            "try:\n    imu_gait.read(sys.argv[1])\nexcept RecordingError as e:\n    print(e)\n")
+    p = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, user=65534,
+                       group=65534, extra_groups=[], env={"MPLCONFIGDIR": "/tmp", "PATH": "/usr/bin:/bin"})
+    assert "Traceback" not in p.stderr, p.stderr
+    return p.stdout
+
+
+@pytest.mark.parametrize("what", ["file", "zip", "member"])
+def test_unreadable_input_is_a_clean_error(what):
+    """PermissionError tracebacks (detect.py, the readers, a member of an export folder)."""
+    import tempfile
+    base = Path(tempfile.mkdtemp(dir="/tmp", prefix="imu_gait_perm_"))
+    try:
+        base.chmod(0o755)                                   # 'nobody' may enter, not read the target
+        if what == "file":
+            target = unreadable = base / "walk.csv"
+            shutil.copy(SOURCE, target)
+        elif what == "zip":
+            target = unreadable = base / "export.zip"
+            shutil.copy(DATA / "sensorlogger_android.zip", target)
+        else:
+            target = base / "export"
+            shutil.copytree(DATA / "sensorlogger_android", target)
+            target.chmod(0o755)
+            for f in target.iterdir():
+                f.chmod(0o644)
+            unreadable = target / "Gyroscope.csv"
+        msg = _read_error_without_permission(unreadable)
+        assert "permission denied" in msg and unreadable.name in msg and "What to do:" in msg, msg
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_utc_offset_changing_mid_file_is_read_in_utc(tmp_path):
+    """ISO times whose offset changes (summer time begins): 'ValueError: Mixed timezones detected'."""
+    import datetime as dt
+    lines = source_lines()[HEADER_LINE:]
+    start = dt.datetime(2024, 3, 31, 0, 59, 55, tzinfo=dt.timezone.utc)       # 01:59:55 +01:00
+    out = ["timestamp,ax,ay,az"]
+    for l in lines:
+        v = l.split(",")
+        when = start + dt.timedelta(seconds=float(v[0]))
+        tz = dt.timezone(dt.timedelta(hours=1 if when.hour < 1 else 2))      # 02:00 +01 → 03:00 +02
+        out.append(f"{when.astimezone(tz).isoformat(timespec='milliseconds')},{v[1]},{v[2]},{v[3]}")
+    assert "+01:00" in out[1] and "+02:00" in out[-1]
+    rec = read(write(tmp_path, "dst.csv", out), time_col="timestamp")
+    t = np.array([float(l.split(",")[0]) for l in lines])
+    np.testing.assert_allclose(rec.time_s, t - t[0], atol=1e-6)
+
+
+@pytest.mark.parametrize("bad", ["x", -3, 1.5])
+def test_bad_skiprows_is_a_clean_error(bad):
+    """skiprows='x' was a raw ValueError; -3 reported 'line -2'."""
+    raises(SOURCE, "skiprows must be a whole number", skiprows=bad)

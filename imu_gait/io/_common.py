@@ -76,6 +76,20 @@ def os_error(exc: OSError, label: str) -> RecordingError:
                           hint="check that the file exists and is readable")
 
 
+def clean_os_errors(reader):
+    """Decorator for the public readers: an OSError (unreadable file, a folder where a file was
+    expected, a vanished file) becomes a RecordingError naming the path, never a traceback."""
+    import functools
+
+    @functools.wraps(reader)
+    def wrapped(path, *args, **kwargs):
+        try:
+            return reader(path, *args, **kwargs)
+        except OSError as exc:
+            raise os_error(exc, str(exc.filename or path)) from None
+    return wrapped
+
+
 class Container:
     """Read-only view of an export: a folder, a zip archive or a single file.
 

@@ -18,7 +18,7 @@ import re
 
 from ..errors import RecordingError
 from ..recording import Recording
-from ._common import split_header
+from ._common import clean_os_errors, split_header
 
 _COL_RX = re.compile(r"^(ACCELEROMETER|GYROSCOPE) ([XYZ]) \(([^)]*)\)\s*$", re.I)
 _TIME_NAME = "time since start in ms"
@@ -30,6 +30,7 @@ def looks_like_androsensor(first_line: str) -> bool:
     return "accelerometer x (" in low and _TIME_NAME in low and ";" in first_line
 
 
+@clean_os_errors
 def read_androsensor(path: str | os.PathLike) -> Recording:
     from .generic import read_generic
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..errors import RecordingError
 from ..recording import Recording
-from ._common import Container, os_error
+from ._common import Container, clean_os_errors, os_error
 from .generic import GENERIC_OPTIONS, read_generic
 from .androsensor import looks_like_androsensor, read_androsensor
 from .geneactiv import looks_like_geneactiv, read_geneactiv
@@ -98,6 +98,7 @@ def _format_or_none(path: str) -> str | None:
         return None
 
 
+@clean_os_errors
 def read(path: str | os.PathLike, format: str | None = None, **options) -> Recording:
     """Read any supported recording into a validated :class:`Recording`.
 

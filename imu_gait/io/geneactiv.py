@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import RecordingError
 from ..recording import Recording
-from ._common import acc_factor, check_stated_acc_unit, finish, locate_bad_cell
+from ._common import acc_factor, check_stated_acc_unit, clean_os_errors, finish, locate_bad_cell
 
 _ROW_RX = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}:\d{3},")
 _KEEP_KEYS = {
@@ -32,6 +32,7 @@ def looks_like_geneactiv(head_text: str) -> bool:
     return head.startswith("Device Type,GENEActiv") or ("GENEActiv" in head[:2000] and "Measurement Frequency" in head)
 
 
+@clean_os_errors
 def read_geneactiv(path: str | os.PathLike) -> Recording:
     """Read a GENEActiv CSV (acceleration in g → m/s²; no gyroscope) into a validated Recording."""
     path = str(path)

@@ -30,8 +30,8 @@ import pandas as pd
 
 from ..errors import RecordingError
 from ..recording import Recording
-from ._common import (acc_factor, check_stated_acc_unit, check_stated_gyro_unit, finish, guess_acc_unit,
-                      guess_gyro_unit, gyro_factor, sniff_decimal, sniff_delimiter, split_header)
+from ._common import (acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, finish,
+                      guess_acc_unit, guess_gyro_unit, gyro_factor, sniff_decimal, sniff_delimiter, split_header)
 
 TIME_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
 GENERIC_OPTIONS = ("time_col", "time_unit", "acc_cols", "acc_unit", "gyro_cols", "gyro_unit", "delimiter",
@@ -81,6 +81,7 @@ def _find_set(cols: list[str], sets) -> list[int] | None:
     return None
 
 
+@clean_os_errors
 def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | None = None,
                  acc_cols: Sequence | None = None, acc_unit: str | None = None, gyro_cols: Sequence | None = None,
                  gyro_unit: str | None = None, delimiter: str | None = None, skiprows: int = 0,
@@ -93,7 +94,15 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     with open(path, "r", encoding="utf-8-sig", errors="replace") as fh:
         text = fh.read()
     lines = text.splitlines()
-    skiprows = int(skiprows or 0)
+    given_skiprows = skiprows
+    try:
+        skiprows = int(skiprows or 0)
+        ok = skiprows >= 0 and float(given_skiprows or 0) == skiprows
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise RecordingError(f"skiprows must be a whole number of lines ≥ 0, not {given_skiprows!r}", path=path,
+                             hint="pass skiprows=N (CLI: --skiprows N) with N ≥ 0")
     # skip comment lines and blank lines right after the skipped rows
     start = skiprows
     while start < len(lines) and (not lines[start].strip() or lines[start].lstrip().startswith("#")):
@@ -200,7 +209,10 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     tnum = pd.to_numeric(tcol, errors="coerce")
     unit = (time_unit or "").strip().lower() or None
     if unit == "datetime" or (unit is None and tnum.isna().mean() > 0.5):
-        when = pd.to_datetime(tcol, errors="coerce", format="mixed" if unit is None else None)
+        # utc=True: a UTC offset that changes mid-file (summer time begins) is the same clock; in UTC the
+        # axis stays continuous (without it pandas refuses 'mixed timezones'). Naive times are taken as
+        # they are — only differences are used.
+        when = pd.to_datetime(tcol, errors="coerce", format="mixed" if unit is None else None, utc=True)
         bad = when.isna().to_numpy()
         if bad.any():
             r = int(np.flatnonzero(bad)[0])

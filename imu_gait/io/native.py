@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import RecordingError
 from ..recording import Recording
-from ._common import finish, parse_numeric_csv, sniff_decimal, sniff_delimiter, split_header
+from ._common import clean_os_errors, finish, parse_numeric_csv, sniff_decimal, sniff_delimiter, split_header
 
 ACC_COLUMNS = ("acc_x", "acc_y", "acc_z")
 GYRO_COLUMNS = ("gyro_x", "gyro_y", "gyro_z")
@@ -86,6 +86,7 @@ def sniff_native(head_text: str) -> bool:
     return False
 
 
+@clean_os_errors
 def read_native(path: str | os.PathLike) -> Recording:
     """Read a native CSV into a validated :class:`Recording`.
 

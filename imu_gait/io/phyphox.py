@@ -29,8 +29,8 @@ import numpy as np
 
 from ..errors import EmptyRecordingError, RecordingError
 from ..recording import Recording
-from ._common import (Container, acc_factor, check_stated_acc_unit, export_key, finish, guess_acc_unit,
-                      guess_gyro_unit, gyro_factor, interp_columns, merge_gyro, parse_numeric_csv,
+from ._common import (Container, acc_factor, check_stated_acc_unit, clean_os_errors, export_key, finish,
+                      guess_acc_unit, guess_gyro_unit, gyro_factor, interp_columns, merge_gyro, parse_numeric_csv,
                       refuse_several_exports, sniff_decimal, sniff_delimiter, sorted_unique_time, split_copy_suffix,
                       split_header)
 
@@ -222,6 +222,7 @@ def _named_file_names(cont: Container, base: str) -> list[str]:
     return [base] + sorted(sibs)
 
 
+@clean_os_errors
 def read_phyphox(path: str | os.PathLike) -> Recording:
     """Read a phyphox export (``Raw Data.csv``, a folder, or a zip) into a validated Recording.
 

@@ -26,9 +26,9 @@ import numpy as np
 
 from ..errors import EmptyRecordingError, RecordingError
 from ..recording import G, Recording
-from ._common import (Container, acc_magnitude_median, export_key, finish, interp_columns, merge_gyro,
-                      parse_numeric_csv, refuse_several_exports, sniff_delimiter, sorted_unique_time, split_copy_suffix,
-                      split_header)
+from ._common import (Container, acc_magnitude_median, clean_os_errors, export_key, finish, interp_columns,
+                      merge_gyro, parse_numeric_csv, refuse_several_exports, sniff_delimiter, sorted_unique_time,
+                      split_copy_suffix, split_header)
 
 SENSOR_HEADER_START = ("time", "seconds_elapsed")
 
@@ -150,6 +150,7 @@ def _named_file_members(cont: Container, named: str) -> tuple[dict[str, str], li
     return members, []
 
 
+@clean_os_errors
 def read_sensorlogger(path: str | os.PathLike) -> Recording:
     """Read a Sensor Logger export (zip, folder, or one of its CSV files) into a validated Recording.
 
