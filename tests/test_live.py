@@ -340,6 +340,37 @@ def test_signal_ends_the_walk_cleanly_with_a_report(walk_csv, tmp_path, sig):
     assert f"Wrote JSON: {out.with_suffix('.json')}" in stderr
 
 
+@needs_bumble
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_signal_ends_a_simulated_walk_without_a_traceback(tmp_path, sig):
+    """The whole emulated BLE path (bumble): stopping it with Ctrl-C / SIGTERM after a few seconds
+    closes the recording and prints the summary; the emulated sensor's shutdown (it starts
+    advertising again as the link drops) leaves no asyncio traceback on stderr."""
+    out = tmp_path / "sim.csv"
+    proc = subprocess.Popen(_cli("live", "--simulate", "--no-keys", "--view", "plain", "--status-every", "0.5",
+                                 "--record", str(out)),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=tmp_path)
+    try:
+        _wait_for_line(proc, r"connected to GaitIMU-SIM1", 60)
+        time.sleep(3.0)
+        proc.send_signal(sig)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, stderr
+    assert "Traceback" not in stderr and "InvalidStateError" not in stderr and "Exception in callback" not in stderr, \
+        stderr
+    why = "interrupted (Ctrl-C)" if sig == signal.SIGINT else "terminated (SIGTERM)"
+    assert f"stopped: {why}" in stdout and "gait summary" in stdout
+    assert f"Wrote recording: {out}" in stderr
+    import pandas as pd
+
+    saved = pd.read_csv(out, comment="#")               # too short for imu_gait.read's 4-s minimum
+    assert {"gyro_x", "gyro_y", "gyro_z"} <= set(saved.columns)
+    assert 2.0 < saved["time_s"].iloc[-1] - saved["time_s"].iloc[0] < 30.0 and saved["time_s"].is_monotonic_increasing
+
+
 # ------------------------------------------------------------------ end to end over the emulated radio
 @needs_bumble
 @pytest.mark.parametrize("sensor", ["gaitimu", "polar_h10", "polar_verity", "thingy52"])

@@ -95,6 +95,7 @@ class EmulatedPeripheral:
         self.advertising = False
         self._t_on_ns = 0
         self._tasks: set[asyncio.Task] = set()
+        self._radio_ops: set[asyncio.Future] = set()   # HCI operations in flight (see _radio)
         self._stream_task: asyncio.Task | None = None
         self._powered = False
 
@@ -120,6 +121,19 @@ class EmulatedPeripheral:
         task.add_done_callback(self._tasks.discard)
         return task
 
+    async def _radio(self, coro) -> Any:
+        """Run one radio operation (HCI commands) so that cancelling the caller does not cut it off.
+
+        bumble's host keeps the future of the command in flight; a task cancelled while it waits
+        cancels that future, and the controller's answer — already queued on the loop — then hits
+        the cancelled future: an InvalidStateError traceback from the event loop (seen when Ctrl-C
+        ends ``live --simulate`` just as the sensor starts advertising again). Shielded, the
+        command completes; :meth:`power_off` waits for any still running."""
+        op = asyncio.ensure_future(coro)
+        self._radio_ops.add(op)
+        op.add_done_callback(self._radio_ops.discard)
+        return await asyncio.shield(op)
+
     # ---- lifecycle
     def build_services(self) -> list[Service]:
         raise NotImplementedError
@@ -140,8 +154,12 @@ class EmulatedPeripheral:
 
     async def power_off(self) -> None:
         self._powered = False
-        for task in list(self._tasks):
+        tasks = list(self._tasks)
+        for task in tasks:
             task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if self._radio_ops:                   # let commands in flight finish (see _radio)
+            await asyncio.wait(list(self._radio_ops), timeout=2.0)
         if self.connection is not None:
             try:
                 await self.connection.disconnect()
@@ -160,9 +178,16 @@ class EmulatedPeripheral:
         # The bumble software controller echoes the advertising data as scan response, so name and
         # service UUID both go into the advertising data here (a real board puts the name in the
         # scan response to stay within 31 bytes).
-        await self.device.start_advertising(advertising_data=self.advertising_data(), auto_restart=False,
-                                            advertising_interval_min=20, advertising_interval_max=20)
-        self.advertising = True
+        self.advertising = True       # set first: power_off stops it even if this is cut off midway
+        try:
+            await self._radio(self.device.start_advertising(
+                advertising_data=self.advertising_data(), auto_restart=False,
+                advertising_interval_min=20, advertising_interval_max=20))
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            self.advertising = False
+            raise
 
     def _on_connection(self, connection: Any) -> None:
         self.connection = connection
@@ -201,7 +226,7 @@ class EmulatedPeripheral:
         """Peripheral-side disconnect (e.g. out of range), then off air for ``outage_s`` true seconds."""
         if self.connection is not None:
             self._outage_pending = outage_s
-            await self.connection.disconnect()
+            await self._radio(self.connection.disconnect())
 
     # ---- streaming
     def stop_streaming(self) -> None:
