@@ -39,6 +39,23 @@ METRIC_ROWS: tuple[tuple[str, str, str, int], ...] = (
     ("step_time_asymmetry_pct", "Step-time asymmetry", "%", 1),
 )
 
+#: The least y-span a panel of the comparison page shows, in the metric's unit. Without it an axis
+#: stretches to fit whatever range the walks have, and a difference of 0.003 % stride-time CV
+#: fills the panel like a doubling would. Chosen by judgement, not measured: a few times the
+#: smallest change the table itself shows (its rounding) — about the difference worth a second
+#: look between two sessions — so that a difference smaller than a tenth or so of the span looks
+#: small and a real shift still spans much of the panel.
+PANEL_MIN_SPAN: dict[str, float] = {
+    "cadence_spm": 20.0, "walking_speed_mps": 0.3, "step_length_m": 0.15, "vertical_oscillation_cm": 3.0,
+    "trunk_twist_deg": 6.0, "forward_lean_deg": 6.0, "lateral_sway_cm": 3.0, "pelvic_drop_deg": 4.0,
+    "braking_mps": 0.15, "impact_g": 0.5, "step_regularity": 0.3, "stride_time_cv_pct": 3.0,
+    "step_time_asymmetry_pct": 5.0,
+}
+#: Metrics that can take negative values (a backward lean); the others' axes stop at 0.
+SIGNED_METRICS = ("forward_lean_deg",)
+#: … and the ones bounded above (an autocorrelation).
+UPPER_BOUND = {"step_regularity": 1.02}     # a little above 1: a marker at 1 stays whole
+
 
 @dataclass
 class Session:
@@ -178,22 +195,15 @@ def _unique(labels: Iterable[str]) -> list[str]:
 def render_comparison(table: pd.DataFrame, notes: Sequence[str] = ()) -> str:
     """Plain-text table for the terminal (changes beyond the first walk's spread marked *), then
     ``notes`` (:func:`comparability_notes`)."""
-    decimals = {k: d for k, _, _, d in METRIC_ROWS}
     sessions = [c for c in table.columns if c not in ("row", "key", "unit", "change", "beyond_spread")]
-
-    def fmt(v: float, key: str, signed: bool = False) -> str:
-        if v is None or (isinstance(v, float) and math.isnan(v)):
-            return "–"
-        d = decimals.get(key, 1)
-        v = 0.0 if round(v, d) == 0 else v      # no "-0.0"
-        return f"{v:+.{d}f}" if signed else f"{v:.{d}f}"
+    fmt = format_cell
 
     head = ["", *sessions, "change"]
     body = []
     for r in table.to_dict(orient="records"):
         name = r["row"] + (f" ({r['unit']})" if r["unit"] and "(" not in r["row"] else "")
         mark = " *" if r["beyond_spread"] is True else ""
-        body.append([name, *[fmt(r[s], r["key"]) for s in sessions], fmt(r["change"], r["key"], True) + mark])
+        body.append([name, *[fmt(r[s], r["key"]) for s in sessions], fmt(r["change"], r["key"], signed=True) + mark])
     widths = [max(len(str(x[i])) for x in [head, *body]) for i in range(len(head))]
     lines = ["  ".join(str(c).ljust(widths[0]) if i == 0 else str(c).rjust(widths[i]) for i, c in enumerate(row))
              for row in [head, *body]]
@@ -207,6 +217,89 @@ def render_comparison(table: pd.DataFrame, notes: Sequence[str] = ()) -> str:
     return "\n".join(lines)
 
 
+def panel_ylim(key: str, values: Iterable[float]) -> tuple[float, float]:
+    """The y-range of one metric's panel: the values (medians and their middle halves) with a
+    margin, but never narrower than :data:`PANEL_MIN_SPAN` — centred on the values, moved (not
+    cut) to stay within what the metric can be (≥ 0, regularity ≤ 1)."""
+    v = [float(x) for x in values if x is not None and math.isfinite(float(x))]
+    if not v:
+        return 0.0, 1.0
+    lo, hi = min(v), max(v)
+    pad = 0.1 * (hi - lo)
+    lo, hi = lo - pad, hi + pad
+    span = max(hi - lo, PANEL_MIN_SPAN.get(key, 0.0))
+    mid = (lo + hi) / 2
+    lo, hi = mid - span / 2, mid + span / 2
+    top = UPPER_BOUND.get(key)
+    if top is not None and hi > top and max(v) <= top:
+        lo, hi = lo - (hi - top), top
+    if key not in SIGNED_METRICS and lo < 0 <= min(v):
+        lo, hi = 0.0, hi - lo
+    return lo, hi
+
+
+def session_gaits(sessions: Sequence[Session]) -> list[str]:
+    """Each session's main gait ("walk" / "run" / "" when unknown), for not drawing a walking and a
+    running session as one trend: cadence, bounce and impact differ by gait alone."""
+    return [str(s.summary.get("gait") or "") for s in sessions]
+
+
+def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, str, str]],
+                      labels: Sequence[str]) -> Any:
+    """One small panel per metric: each session's median with its middle half. Consecutive sessions
+    are joined by a line only when they are of the same gait; running sessions are drawn as
+    triangles in another colour."""
+    from matplotlib.figure import Figure
+
+    from .report.html import LINE_COLOR
+
+    run_color = "#c8611a"
+    gaits = session_gaits(sessions)
+    ncol = 3
+    nrow = math.ceil(len(metrics) / ncol)
+    long = max(len(str(lab)) for lab in labels) > 8 or len(labels) > 4
+    fig = Figure(figsize=(10, (3.0 if long else 2.3) * nrow))
+    axes = fig.subplots(nrow, ncol, squeeze=False).ravel()
+    x = list(range(len(sessions)))
+    for ax, (key, lab, unit) in zip(axes, metrics):
+        med = [_num(s.summary.get(key)) for s in sessions]
+        iqr = [s.summary.get(key + "_iqr") for s in sessions]
+        q_lo = [_num(q[0]) if isinstance(q, (list, tuple)) and len(q) == 2 else math.nan for q in iqr]
+        q_hi = [_num(q[1]) if isinstance(q, (list, tuple)) and len(q) == 2 else math.nan for q in iqr]
+        for i in range(len(x) - 1):           # a trend line only between sessions of the same gait
+            if gaits[i] == gaits[i + 1] and math.isfinite(med[i]) and math.isfinite(med[i + 1]):
+                ax.plot(x[i:i + 2], med[i:i + 2], color=run_color if gaits[i] == "run" else LINE_COLOR, lw=1.2,
+                        gid="trend")
+        for i in x:
+            if not math.isfinite(med[i]):
+                continue
+            run = gaits[i] == "run"
+            err = [[max(med[i] - q_lo[i], 0) if math.isfinite(q_lo[i]) else 0],
+                   [max(q_hi[i] - med[i], 0) if math.isfinite(q_hi[i]) else 0]]
+            ax.errorbar([i], [med[i]], yerr=err, fmt="^" if run else "o", color=run_color if run else LINE_COLOR,
+                        ecolor="#e8b48f" if run else "#9fb3c8", capsize=3, ms=5)
+        ax.set_ylim(*panel_ylim(key, [*med, *q_lo, *q_hi]))
+        ax.set_title(f"{lab}" + (f" ({unit})" if unit else ""), fontsize=9)
+        ax.set_xticks(x)
+        ax.set_xticklabels(labels, rotation=30 if long else 0, ha="right" if long else "center", fontsize=8)
+        ax.set_xlim(-0.4, len(sessions) - 0.6)
+        ax.grid(axis="y", color="#e4e7eb", lw=0.6)
+    for ax in axes[len(metrics):]:
+        ax.set_visible(False)
+    fig.subplots_adjust(hspace=1.0 if long else 0.65, wspace=0.3)
+    return fig
+
+
+def format_cell(v: Any, key: str, *, signed: bool = False) -> str:
+    """A table value with the metric's decimals (:data:`METRIC_ROWS`; 1 for walking time and flag
+    minutes); '–' when missing; never '-0.0' (a value that rounds to zero is zero)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    d = {k: dec for k, _, _, dec in METRIC_ROWS}.get(key, 1)
+    v = 0.0 if round(float(v), d) == 0 else float(v)
+    return f"{v:+.{d}f}" if signed else f"{v:.{d}f}"
+
+
 def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | None = None) -> str:
     """A self-contained page: one small panel per key metric (each walk's median with its middle
     half), the table, and what the marks mean. No network, no JavaScript (like the report)."""
@@ -214,11 +307,10 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
     import html as _html
 
     from matplotlib import rc_context
-    from matplotlib.figure import Figure
 
     from . import __version__ as version
     from .report.common import DISCLAIMER, DISCLAIMER_TITLE
-    from .report.html import CSS, LINE_COLOR, _rc, figure_svg
+    from .report.html import CSS, _rc, figure_svg
 
     table = compare_sessions(sessions) if table is None else table
     notes = comparability_notes(sessions)
@@ -227,35 +319,20 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
     e = _html.escape
     fig_html = ""
     if metrics:
-        ncol = 3
-        nrow = math.ceil(len(metrics) / ncol)
-        long = max(len(str(lab)) for lab in labels) > 8 or len(labels) > 4
-        fig = Figure(figsize=(10, (3.0 if long else 2.3) * nrow))
-        axes = fig.subplots(nrow, ncol, squeeze=False).ravel()
-        x = range(len(sessions))
-        for ax, (key, lab, unit) in zip(axes, metrics):
-            med = [_num(s.summary.get(key)) for s in sessions]
-            iqr = [s.summary.get(key + "_iqr") for s in sessions]
-            lo = [m - _num(q[0]) if isinstance(q, (list, tuple)) else math.nan for m, q in zip(med, iqr)]
-            hi = [_num(q[1]) - m if isinstance(q, (list, tuple)) else math.nan for m, q in zip(med, iqr)]
-            ax.errorbar(x, med, yerr=[[0 if math.isnan(v) else v for v in lo], [0 if math.isnan(v) else v for v in hi]],
-                        fmt="o-", color=LINE_COLOR, ecolor="#9fb3c8", capsize=3, lw=1.2, ms=5)
-            ax.set_title(f"{lab}" + (f" ({unit})" if unit else ""), fontsize=9)
-            ax.set_xticks(list(x))
-            ax.set_xticklabels(labels, rotation=30 if long else 0, ha="right" if long else "center", fontsize=8)
-            ax.set_xlim(-0.4, len(sessions) - 0.6)
-            ax.grid(axis="y", color="#e4e7eb", lw=0.6)
-        for ax in axes[len(metrics):]:
-            ax.set_visible(False)
-        fig.subplots_adjust(hspace=1.0 if long else 0.65, wspace=0.3)
         with rc_context(_rc()):
+            fig = comparison_figure(sessions, metrics, labels)
+            gaits = set(session_gaits(sessions)) - {""}
+            mixed = (" Triangles are walks that were mostly running; a line joins only walks of the same gait."
+                     if len(gaits) > 1 else "")
             fig_html = ("<figure class='plot' data-plot='compare'>" + figure_svg(fig) + "<figcaption>Each walk's "
-                        "median; the bar is its middle half (25th–75th percentile of the steps).</figcaption></figure>")
+                        "median; the bar is its middle half (25th–75th percentile of the steps). Each panel spans "
+                        "at least a set range in its unit, so a small difference looks small." + mixed +
+                        "</figcaption></figure>")
     rows_html = []
     for r in table.to_dict(orient="records"):
-        cells = "".join(f"<td class='num'>{'–' if _nan(r[c]) else f'{r[c]:.2f}'}</td>" for c in labels)
+        cells = "".join(f"<td class='num'>{format_cell(r[c], r['key'])}</td>" for c in labels)
         mark = " *" if r["beyond_spread"] is True else ""
-        change = "–" if _nan(r["change"]) else f"{r['change']:+.2f}{mark}"
+        change = format_cell(r["change"], r["key"], signed=True) + ("" if _nan(r["change"]) else mark)
         unit = f" ({e(r['unit'])})" if r["unit"] and "(" not in r["row"] else ""
         rows_html.append(f"<tr><th>{e(r['row'])}{unit}</th>{cells}<td class='num'>{e(change)}</td></tr>")
     head = "".join(f"<th>{e(c)}</th>" for c in labels)

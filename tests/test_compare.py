@@ -143,3 +143,79 @@ def test_cli_compare_says_when_the_placement_changed(walks, tmp_path, capsys):
     assert "not worn in the same place" in (tmp_path / "c.html").read_text()
     assert main(["compare", str(walks / "week1.csv"), str(walks / "week3.csv")]) == 0
     assert "Before reading a change" not in capsys.readouterr().out
+
+
+def _session(label, gait="walk", **metrics):
+    """A session from a summary alone: medians and their middle halves (± 1 % of the value)."""
+    summary = {**BASE_SUMMARY, "gait": gait, "walking_time_s": 300.0}
+    for k, v in metrics.items():
+        summary[k] = v
+        summary[k + "_iqr"] = [v - abs(v) * 0.01, v + abs(v) * 0.01]
+    return Session(label, summary)
+
+
+def _panel(fig, title):
+    return next(ax for ax in fig.axes if ax.get_visible() and ax.get_title().startswith(title))
+
+
+def test_panels_keep_a_minimum_span_so_tiny_differences_look_tiny():
+    """Stride-time CV 0.668 → 0.671 % and twist 9.95 → 10.05° (the review's walks): each difference
+    is under 1/20 of its panel's height, not a swing across the panel; a real change (cadence
+    100 → 115 spm) still spans most of its panel."""
+    from imu_gait.compare import PANEL_MIN_SPAN, comparison_figure
+
+    sessions = [_session("a", stride_time_cv_pct=0.668, trunk_twist_deg=9.95, cadence_spm=100.0),
+                _session("b", stride_time_cv_pct=0.671, trunk_twist_deg=10.05, cadence_spm=115.0)]
+    metrics = [("stride_time_cv_pct", "Stride-time variability", "%"), ("trunk_twist_deg", "Trunk twist", "°"),
+               ("cadence_spm", "Cadence", "spm")]
+    fig = comparison_figure(sessions, metrics, ["a", "b"])
+    for key, title, a, b in (("stride_time_cv_pct", "Stride-time", 0.668, 0.671),
+                             ("trunk_twist_deg", "Trunk twist", 9.95, 10.05)):
+        lo, hi = _panel(fig, title).get_ylim()
+        assert hi - lo >= PANEL_MIN_SPAN[key] - 1e-9 and lo <= a and b <= hi
+        assert (b - a) / (hi - lo) < 0.05
+    lo, hi = _panel(fig, "Cadence").get_ylim()
+    assert 0.6 < 15.0 / (hi - lo) < 1.0 and lo < 100 * 0.99 and 115 * 1.01 < hi
+
+
+def test_panel_ranges_stay_within_what_the_metric_can_be():
+    from imu_gait.compare import panel_ylim
+
+    lo, hi = panel_ylim("step_time_asymmetry_pct", [0.1, 0.2])      # near 0: no negative asymmetry axis
+    assert lo == 0.0 and hi >= 5.0
+    lo, hi = panel_ylim("step_regularity", [0.97, 0.99])              # an autocorrelation: not far above 1
+    assert hi <= 1.02 and hi - lo >= 0.3 - 1e-9 and lo <= 0.97
+    lo, hi = panel_ylim("forward_lean_deg", [-0.5, 0.4])              # lean may be negative
+    assert lo < -0.5 and hi > 0.4 and hi - lo >= 6.0
+
+
+def test_a_walking_and_a_running_session_are_not_joined_as_one_trend():
+    """walk, run, walk, walk: the cadence panel joins only the last two (same gait); the running
+    session is a triangle of its own and the page says what the triangles are."""
+    from imu_gait.compare import comparison_figure, render_comparison_html
+
+    sessions = [_session("w1", cadence_spm=110.0), _session("r", "run", cadence_spm=170.0),
+                _session("w2", cadence_spm=111.0), _session("w3", cadence_spm=112.0)]
+    fig = comparison_figure(sessions, [("cadence_spm", "Cadence", "spm")], ["w1", "r", "w2", "w3"])
+    trends = [ln for ln in _panel(fig, "Cadence").get_lines() if ln.get_gid() == "trend"]
+    assert [list(ln.get_xdata()) for ln in trends] == [[2, 3]]
+    markers = {ln.get_marker() for ln in _panel(fig, "Cadence").get_lines() if ln.get_gid() != "trend"}
+    assert {"o", "^"} <= markers
+    page = render_comparison_html(sessions)
+    assert "Triangles are walks that were mostly running" in page
+
+
+def test_the_compare_page_never_shows_negative_zero():
+    """A lean of −0.004° in both walks is 0.0 in the page's table (the review saw '-0.00'), with the
+    metric's own decimals like the terminal table."""
+    from imu_gait.compare import render_comparison_html
+
+    sessions = [_session("a", forward_lean_deg=-0.004, cadence_spm=110.2),
+                _session("b", forward_lean_deg=-0.003, cadence_spm=110.4)]
+    page = render_comparison_html(sessions)
+    row = page[page.index("<th>Forward lean"):]
+    row = row[:row.index("</tr>")]
+    assert "-0.0" not in row and "−0.0" not in row and "<td class='num'>0.0</td>" in row
+    assert "+0.0</td>" in row
+    cad = page[page.index("<th>Cadence"):]
+    assert "<td class='num'>110</td>" in cad[:cad.index("</tr>")]
