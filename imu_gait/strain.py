@@ -1333,6 +1333,10 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         if jump is not None:
             cause += (f" It began with a jump of {jump[1]:.0f}° between two walks (at {_mmss(jump[0] - o)}): if the sensor "
                       "was re-clipped or moved then, this is the sensor's new position, not your posture.")
+    if fid == "vertical_bounce" and not belt > 0 and metric == "vertical_oscillation_cm":
+        # the pendulum model derives step length from the bounce: more bounce, longer 'steps'
+        cause += (" (Without a belt speed, step length and walking speed are estimated from the bounce, so "
+                  "they read higher here too — not a sign that you walked faster.)")
     if ctx.get("one_sided") and fid in PLACEMENT_SENSITIVE:
         # said where the walker reads the flag, not only in the notes at the end
         cause += (" Or the sensor's place: the signal looks one-sided (a pocket or one hip?), which by "
