@@ -581,3 +581,69 @@ def test_utc_offset_changing_mid_file_is_read_in_utc(tmp_path):
 def test_bad_skiprows_is_a_clean_error(bad):
     """skiprows='x' was a raw ValueError; -3 reported 'line -2'."""
     raises(SOURCE, "skiprows must be a whole number", skiprows=bad)
+
+
+# ---------------------------------------------------------------------------------------
+# time-axis errors name the real line; isolated wild time stamps are dropped, a clock set back refused
+def _shift_time(lines: list[str], from_row: int, by: float, first: int = 1, col: int = 0, fmt: str = "{:.9E}",
+                only_one: bool = False) -> list[str]:
+    """``lines`` with ``by`` added to the time of data row ``from_row`` on (data starts at index ``first``)."""
+    out = list(lines)
+    stop = from_row + 1 if only_one else len(lines) - first
+    for r in range(from_row, stop):
+        cells = out[first + r].split(",")
+        cells[col] = fmt.format(float(cells[col]) + by)
+        out[first + r] = ",".join(cells)
+    return out
+
+
+def test_time_reset_line_in_phyphox_multi_file_export(tmp_path):
+    """The gyroscope starts later, so acceleration samples are cut at the start: the line said 951."""
+    d = _export_copy(tmp_path, "phyphox_multi")
+    a = d / "Accelerometer.csv"
+    lines = a.read_text().splitlines()
+    a.write_text("\n".join(_shift_time(lines, 1000, -5.0)) + "\n")
+    raises(d, "backwards", line=1002, column="Time (s)")
+
+
+def test_time_reset_line_in_sensorlogger_with_late_gyroscope(tmp_path):
+    d = _export_copy(tmp_path, "sensorlogger_android")
+    g = d / "Gyroscope.csv"
+    glines = g.read_text().splitlines()
+    g.write_text("\n".join(glines[:1] + glines[101:]) + "\n")   # gyroscope starts 1 s late
+    a = d / "TotalAcceleration.csv"
+    lines = a.read_text().splitlines()
+    a.write_text("\n".join(_shift_time(lines, 1000, -5e9, fmt="{:.0f}")) + "\n")
+    raises(d, "backwards", line=1002, column="time")
+
+
+def test_time_reset_line_counts_blank_lines(tmp_path):
+    lines = source_lines()
+    body = lines[HEADER_LINE:]
+    body = body[:1000] + [f"{float(l.split(',')[0]) - 5:.2f}," + l.split(",", 1)[1] for l in body[1000:]]
+    body = body[:300] + ["", "", ""] + body[300:]                  # three blank lines before the reset
+    raises(write(tmp_path, "blank_reset.csv", lines[:HEADER_LINE] + body), "backwards",
+           line=data_line(1000) + 3, column="time_s")
+
+
+@pytest.mark.parametrize("by", [-3.0, 5.0, "zero"])
+def test_one_wild_time_stamp_is_dropped_naming_its_line(tmp_path, by):
+    """One sample 3 s back, 5 s ahead or at 0 with consistent neighbours: was 'split the file'."""
+    lines = source_lines()
+    body = lines[HEADER_LINE:]
+    cells = body[1000].split(",")
+    cells[0] = "0" if by == "zero" else f"{float(cells[0]) + by:.2f}"
+    body[1000] = ",".join(cells)
+    rec = read(write(tmp_path, "glitch.csv", lines[:HEADER_LINE] + body))
+    assert rec.n_samples == len(body) - 1
+    assert any("dropped" in w and f"line {data_line(1000)} " in w for w in rec.warnings), rec.warnings
+
+
+def test_clock_set_back_half_a_second_is_refused(tmp_path):
+    """Time steps back 0.5 s and carries on from there: sorted, 50 samples of two moments were
+    interleaved and averaged. A real clock change: refused, naming the line (like a reset)."""
+    lines = source_lines()
+    body = lines[HEADER_LINE:]
+    body = body[:1000] + [f"{float(l.split(',')[0]) - 0.5:.2f}," + l.split(",", 1)[1] for l in body[1000:]]
+    raises(write(tmp_path, "set_back.csv", lines[:HEADER_LINE] + body), "clock was set back by 0.5",
+           line=data_line(1000), column="time_s")

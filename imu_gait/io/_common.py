@@ -12,7 +12,7 @@ import re
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -313,29 +313,96 @@ def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequenc
 # ---------------------------------------------------------------------------------------
 # Final checks with line numbers, then Recording.validated()
 # ---------------------------------------------------------------------------------------
-def check_time_axis(t: np.ndarray, label: str, first_line_no: int | None, column: str = "time") -> None:
-    """Refuse time axes that cannot be repaired by sorting, naming the line.
+def row_line_mapper(text_or_path, first_line_no: int) -> Callable[[int], int]:
+    """``line_of(row)``: the 1-based file line of data row ``row`` (0-based, blank lines not counted —
+    the parsers skip them). The file is scanned only when a line is asked for (errors, warnings)."""
+    cache: list[np.ndarray] = []
+
+    def line_of(row: int) -> int:
+        if not cache:
+            if isinstance(text_or_path, str):
+                text = text_or_path
+            else:
+                with open(text_or_path, "r", encoding="utf-8", errors="replace", newline="") as fh:
+                    text = fh.read()
+            lines = re.split(r"\r\n|\r|\n", text)[first_line_no - 1:]
+            cache.append(first_line_no + np.flatnonzero([bool(l.strip()) for l in lines]))
+        nonblank = cache[0]
+        return int(nonblank[row]) if 0 <= row < nonblank.size else first_line_no + int(row)
+    return line_of
+
+
+#: an isolated time stamp further than this from its neighbours (which agree with each other) is a
+#: glitch and is dropped; closer, it is a late sample and is sorted into place (Recording.validated)
+GLITCH_MIN_S = 0.25
+#: a run of more than this many samples behind an earlier time stamp is a clock set back, not a late
+#: sample: sorted, the overlap would interleave (and average) samples from two different moments
+MAX_LATE_RUN = 3
+
+
+def drop_time_glitches(t: np.ndarray, line_of: Callable[[int], int | None], label: str, column: str,
+                       warnings: list[str]) -> np.ndarray:
+    """Indices of the samples to keep: all but isolated wild time stamps (one sample 3 s back, 5 s
+    ahead or 0 while both neighbours are consistent), each named by line in ``warnings``. More than a
+    few such samples are not glitches: nothing is dropped, and :func:`check_time_axis` judges."""
+    keep = np.arange(t.size)
+    if t.size < 3:
+        return keep
+    dt = np.diff(t)
+    med = float(np.median(dt[dt > 0])) if np.any(dt > 0) else 0.0
+    if med <= 0:
+        return keep
+    prev, mid, nxt = t[:-2], t[1:-1], t[2:]
+    span = nxt - prev
+    neighbours_agree = (span > 0) & (span <= 4.0 * med)
+    off = np.abs(mid - 0.5 * (prev + nxt))
+    glitch = neighbours_agree & (off > max(GLITCH_MIN_S, 5.0 * med))
+    idx = np.flatnonzero(glitch) + 1
+    if idx.size == 0 or idx.size > max(3, int(0.001 * t.size)):
+        return keep
+    shown = ", ".join(f"line {line_of(int(i))} (t={t[i]:.6g} between {t[i - 1]:.6g} and {t[i + 1]:.6g})"
+                      for i in idx[:5])
+    warnings.append(f"{idx.size} sample(s) with a time stamp far from both neighbours dropped "
+                    f"(column {column!r}): {shown}{' …' if idx.size > 5 else ''}")
+    return np.delete(keep, idx)
+
+
+def check_time_axis(t: np.ndarray, label: str, line_of: Callable[[int], int | None], column: str = "time") -> None:
+    """Refuse time axes that cannot be repaired by sorting, naming the line (``line_of(sample)``).
 
     Tolerated (``Recording.validated`` sorts/averages and warns): a few late samples, a
-    few repeated stamps. Refused here: a time reset (a jump back by more than 1 s),
-    many backward steps or repeats, one gap longer than the rest of the recording.
+    few repeated stamps. Refused here: a time reset (a jump back by more than 1 s), a clock
+    set back (a run of samples behind an earlier stamp), many backward steps or repeats, one gap
+    longer than the rest of the recording.
     """
     if t.size < 2:
         return
     dt = np.diff(t)
-
-    def line_of(i: int) -> int | None:
-        return None if first_line_no is None else first_line_no + int(i)
-
     back = dt < 0
     if back.any():
         i = int(np.flatnonzero(back)[0]) + 1
         if dt.min() < -1.0 or back.sum() > 0.01 * t.size:
+            i = int(np.argmin(dt)) + 1 if dt.min() < -1.0 else i
             raise RecordingError(
                 f"time goes backwards (from {t[i - 1]:.6g} to {t[i]:.6g}; {int(back.sum())} backward step(s) in "
                 f"{t.size} samples): two recordings joined, a clock reset, or not a time column",
                 path=label, line=line_of(i), column=column,
                 hint="split the file at that line, or pass the right time column (time_col=…)")
+        # samples behind the latest stamp so far: a late packet is 1–2; a clock set back leaves a run
+        behind = t < np.maximum.accumulate(t)
+        edges = np.diff(np.r_[0, behind.astype(np.int8), 0])
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        long = np.flatnonzero(ends - starts > MAX_LATE_RUN)
+        if long.size:
+            j, n = int(starts[long[0]]), int(ends[long[0]] - starts[long[0]])
+            latest = float(np.max(t[:j]))
+            step = float(np.median(dt[dt > 0])) if np.any(dt > 0) else 0.0   # t[j] was due one step later
+            raise RecordingError(
+                f"the clock was set back by {latest + step - t[j]:.3g} s (from {latest:.6g} to {t[j]:.6g}): the {n} "
+                "samples "
+                "from this line on repeat times already recorded, so two moments would be mixed",
+                path=label, line=line_of(j), column=column,
+                hint="split the file at that line (or fix the time stamps), then analyse the parts")
     rep = dt == 0
     if rep.sum() > 0.05 * t.size:
         i = int(np.flatnonzero(rep)[0]) + 1
@@ -358,18 +425,33 @@ def check_time_axis(t: np.ndarray, label: str, first_line_no: int | None, column
 
 def finish(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None, *, label: str, meta: dict,
            warnings: list[str] | None = None, first_line_no: int | None = None,
-           time_column: str = "time") -> Recording:
-    """Common ending of every reader: line-aware time checks, then ``validated()``."""
+           time_column: str = "time", rows: np.ndarray | None = None,
+           line_of_row: Callable[[int], int] | None = None) -> Recording:
+    """Common ending of every reader: isolated time glitches dropped, line-aware time checks, then
+    ``validated()``.
+
+    Line numbers in messages: sample ``i`` is data row ``rows[i]`` of the file (``rows``: what is left
+    after a reader cut samples, e.g. outside the gyroscope's overlap; default: all rows in order), on
+    line ``line_of_row(row)`` (default ``first_line_no + row``: no blank lines).
+    """
     t = np.ascontiguousarray(t, dtype=np.float64)
     acc = np.ascontiguousarray(acc, dtype=np.float64)
     gyro = None if gyro is None else np.ascontiguousarray(gyro, dtype=np.float64)
     if t.size == 0:
         raise RecordingError("the file has a header but no data rows", path=label,
                              hint="the recording is empty: record again or pick another file")
-    check_time_axis(t, label, first_line_no, time_column)
+    rows = np.arange(t.size) if rows is None else np.asarray(rows)
+    if line_of_row is None:
+        line_of_row = (lambda r: None) if first_line_no is None else (lambda r: first_line_no + int(r))
+    warnings = list(warnings or [])
+    keep = drop_time_glitches(t, lambda i: line_of_row(int(rows[i])), label, time_column, warnings)
+    if keep.size < t.size:
+        t, acc, rows = t[keep], acc[keep], rows[keep]
+        gyro = None if gyro is None else gyro[keep]
+    check_time_axis(t, label, lambda i: line_of_row(int(rows[i])), time_column)
     meta = dict(meta)
     meta.setdefault("path", label)
-    rec = Recording(time_s=t, acc_mps2=acc, gyro_rads=gyro, meta=meta, warnings=list(warnings or []))
+    rec = Recording(time_s=t, acc_mps2=acc, gyro_rads=gyro, meta=meta, warnings=warnings)
     return rec.validated()
 
 
@@ -458,10 +540,10 @@ GYRO_MIN_COVER = 0.9
 
 def merge_gyro(t: np.ndarray, acc: np.ndarray, t_gyro: np.ndarray, gyro: np.ndarray, *, name: str,
                warnings: list[str], seconds_per_unit: float = 1.0
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
     """A gyroscope stream on its own time axis, interpolated onto the acceleration's times.
 
-    Returns ``(t, acc, gyro)``: cut to the overlap when the gyroscope covers at least
+    Returns ``(t, acc, gyro, kept)`` (``kept``: indices of the acceleration samples kept): cut to the overlap when the gyroscope covers at least
     ``GYRO_MIN_COVER`` of the acceleration's span (a few samples at the ends); else the acceleration
     whole and ``gyro`` None — a gyroscope that stopped early must not shorten the walk. Either way
     ``warnings`` says what was done. ``seconds_per_unit``: 1e-9 for ns time stamps.
@@ -475,12 +557,12 @@ def merge_gyro(t: np.ndarray, acc: np.ndarray, t_gyro: np.ndarray, gyro: np.ndar
         warnings.append(f"{name} covers {cover_s:.1f} s of the {span_s:.1f}-s acceleration recording"
                         + (" (the two do not overlap)" if keep.sum() < 2 else "")
                         + ": analysed without the gyroscope (no twist, pelvic drop or turns) rather than cut")
-        return t, acc, None
+        return t, acc, None, np.arange(t.size)
     n_cut = int((~keep).sum())
     warnings.append(f"{name} interpolated onto the acceleration times (separate time axes); kept the overlap "
                     f"{(lo - t_lo) * seconds_per_unit:.3f}–{(hi - t_lo) * seconds_per_unit:.3f} s, "
                     f"cut {n_cut} acceleration sample(s) outside it")
-    return t[keep], acc[keep], interp_columns(tg, vg, t[keep])
+    return t[keep], acc[keep], interp_columns(tg, vg, t[keep]), np.flatnonzero(keep)
 
 
 def sorted_unique_time(t: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import RecordingError
 from ..recording import Recording
-from ._common import acc_factor, check_stated_acc_unit, clean_os_errors, finish, locate_bad_cell
+from ._common import acc_factor, check_stated_acc_unit, clean_os_errors, finish, locate_bad_cell, row_line_mapper
 
 _ROW_RX = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}:\d{3},")
 _KEEP_KEYS = {
@@ -98,7 +98,8 @@ def read_geneactiv(path: str | os.PathLike) -> Recording:
     meta["start_time_iso"] = str(when.iloc[0])
     check_stated_acc_unit(acc, acc_unit, path, ["x", "y", "z"])
     acc = acc * acc_factor(acc_unit, path)
-    return finish(t_s, acc, None, label=path, meta=meta, first_line_no=first + 1, time_column="timestamp")
+    return finish(t_s, acc, None, label=path, meta=meta, first_line_no=first + 1, time_column="timestamp",
+                  line_of_row=row_line_mapper(text, first + 1))
 
 
 def _locate(lines, first_line_no, names):

@@ -280,4 +280,5 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     meta.update({"format": "generic", "path": label, "time_unit": unit, "acc_unit": acc_unit_used,
                  "columns": {"time": cols[ti], "acc": acc_names, "gyro": None if gi is None else [cols[j] for j in gi]}})
     return finish(t_s, acc, gyro, label=label, meta=meta, warnings=warnings, first_line_no=data_start + 1,
+                  line_of_row=line_of,
                   time_column=cols[ti])

@@ -23,7 +23,8 @@ import numpy as np
 
 from ..errors import RecordingError
 from ..recording import Recording
-from ._common import clean_os_errors, finish, parse_numeric_csv, sniff_decimal, sniff_delimiter, split_header
+from ._common import (clean_os_errors, finish, parse_numeric_csv, row_line_mapper, sniff_decimal, sniff_delimiter,
+                      split_header)
 
 ACC_COLUMNS = ("acc_x", "acc_y", "acc_z")
 GYRO_COLUMNS = ("gyro_x", "gyro_y", "gyro_z")
@@ -172,8 +173,8 @@ def read_native(path: str | os.PathLike) -> Recording:
         meta["source_format"] = meta["format"]
     meta["format"] = "native"
     meta["path"] = label
-    return finish(t, acc, gyro, label=label, meta=meta, warnings=warnings,
-                  first_line_no=header_line_no + 1, time_column=TIME_COLUMN)
+    return finish(t, acc, gyro, label=label, meta=meta, warnings=warnings, first_line_no=header_line_no + 1,
+                  time_column=TIME_COLUMN, line_of_row=row_line_mapper(path, header_line_no + 1))
 
 
 # ---------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import io
 import os
 import re
 from dataclasses import dataclass
+from typing import Callable
 from pathlib import PurePosixPath
 
 import numpy as np
@@ -31,8 +32,8 @@ from ..errors import EmptyRecordingError, RecordingError
 from ..recording import Recording
 from ._common import (Container, acc_factor, check_stated_acc_unit, clean_os_errors, export_key, finish,
                       guess_acc_unit, guess_gyro_unit, gyro_factor, interp_columns, merge_gyro, parse_numeric_csv,
-                      refuse_several_exports, sniff_decimal, sniff_delimiter, sorted_unique_time, split_copy_suffix,
-                      split_header)
+                      refuse_several_exports, row_line_mapper, sniff_decimal, sniff_delimiter, sorted_unique_time,
+                      split_copy_suffix, split_header)
 
 _TIME_RX = re.compile(r"^\s*(time|t)\b", re.I)
 _AXIS_RX = re.compile(r"(?:^|[\s_])([xyz])(?=$|[\s_(])", re.I)
@@ -51,6 +52,8 @@ class _Stream:
     first_line: int      # line number of the first data row
     columns: list[str]
     warnings: list[str]
+    line_of_row: Callable[[int], int]   # file line of data row r (blank lines skipped)
+    rows: np.ndarray | None = None      # data row of each sample (None: all, in order)
 
 
 def looks_like_phyphox_header(line: str) -> bool:
@@ -136,6 +139,7 @@ def _read_table(cont: Container, name: str) -> list[_Stream]:
                              usecols=usecols, first_line_no=2)
     pos = {c: j for j, c in enumerate(usecols)}
     t = data[:, pos[tcol]]
+    lines = row_line_mapper(text, 2)
     out = []
     for kind, axes in groups.items():
         idx = [axes[a][0] for a in "xyz"]
@@ -160,7 +164,7 @@ def _read_table(cont: Container, name: str) -> list[_Stream]:
             elif kind == "acc":
                 check_stated_acc_unit(xyz, unit, label, names)
             xyz = xyz * acc_factor(unit or "m/s2", label)
-        out.append(_Stream(kind, t, xyz, label, 2, names, notes))
+        out.append(_Stream(kind, t, xyz, label, 2, names, notes, lines))
     return out
 
 
@@ -296,7 +300,8 @@ def _combine(streams: list[_Stream], path: str, meta: dict, warnings: list[str] 
             lo, hi = max(lin.t.min(), tg[0]), min(lin.t.max(), tg[-1])
             keep = (lin.t >= lo) & (lin.t <= hi)
             acc = _Stream("acc", lin.t[keep], lin.xyz[keep] + interp_columns(tg, vg, lin.t[keep]),
-                          lin.label, lin.first_line, lin.columns, lin.warnings + grav.warnings)
+                          lin.label, lin.first_line, lin.columns, lin.warnings + grav.warnings, lin.line_of_row,
+                          np.flatnonzero(keep))
             warnings.append("acceleration without g + gravity stream: gravity interpolated and added back")
         elif lin is not None:
             raise RecordingError(
@@ -316,6 +321,7 @@ def _combine(streams: list[_Stream], path: str, meta: dict, warnings: list[str] 
                                  "or \"X (m/s^2)\" in Accelerometer.csv)", path=path,
                                  hint="export 'Acceleration with g' as CSV from phyphox")
     t, a = acc.t, acc.xyz
+    rows = np.arange(t.size) if acc.rows is None else acc.rows
     warnings.extend(acc.warnings)
     g = None
     if gyro is not None:
@@ -324,11 +330,12 @@ def _combine(streams: list[_Stream], path: str, meta: dict, warnings: list[str] 
             g = gyro.xyz
         else:
             t0, t1 = float(np.min(t)), float(np.max(t))
-            t, a, g = merge_gyro(t, a, gyro.t, gyro.xyz, name=os.path.basename(gyro.label), warnings=warnings)
+            t, a, g, kept = merge_gyro(t, a, gyro.t, gyro.xyz, name=os.path.basename(gyro.label), warnings=warnings)
+            rows = rows[kept]
             if g is not None:
                 meta["gyro_interpolated"] = True
                 meta["overlap_s"] = [round(max(t0, float(np.min(gyro.t))), 6), round(min(t1, float(np.max(gyro.t))), 6)]
     meta.setdefault("format", "phyphox")
     meta["path"] = path
     return finish(t, a, g, label=acc.label, meta=meta, warnings=warnings, first_line_no=acc.first_line,
-                  time_column="Time (s)")
+                  rows=rows, line_of_row=acc.line_of_row, time_column="Time (s)")

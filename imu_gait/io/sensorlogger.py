@@ -21,14 +21,15 @@ import csv
 import io
 import os
 from pathlib import PurePosixPath
+from typing import Callable
 
 import numpy as np
 
 from ..errors import EmptyRecordingError, RecordingError
 from ..recording import G, Recording
 from ._common import (Container, acc_magnitude_median, clean_os_errors, export_key, finish, interp_columns,
-                      merge_gyro, parse_numeric_csv, refuse_several_exports, sniff_delimiter, sorted_unique_time,
-                      split_copy_suffix, split_header)
+                      merge_gyro, parse_numeric_csv, refuse_several_exports, row_line_mapper, sniff_delimiter,
+                      sorted_unique_time, split_copy_suffix, split_header)
 
 SENSOR_HEADER_START = ("time", "seconds_elapsed")
 
@@ -76,8 +77,9 @@ def is_sensorlogger(cont: Container) -> bool:
     return False
 
 
-def _read_sensor(cont: Container, name: str) -> tuple[np.ndarray, np.ndarray, str]:
-    """(time_ns as float64, xyz (N,3) in file units with columns in x,y,z order, label)."""
+def _read_sensor(cont: Container, name: str) -> tuple[np.ndarray, np.ndarray, str, Callable[[int], int]]:
+    """(time_ns as float64, xyz (N,3) in file units with columns in x,y,z order, label, file line of a
+    data row)."""
     label = cont.label(name)
     text = cont.read_text(name)
     first_nl = text.find("\n")
@@ -99,7 +101,7 @@ def _read_sensor(cont: Container, name: str) -> tuple[np.ndarray, np.ndarray, st
     pos = {c: j for j, c in enumerate(sorted(want))}
     t_ns = data[:, pos[want[0]]]
     xyz = data[:, [pos[i] for i in want[1:]]]
-    return t_ns, xyz, label
+    return t_ns, xyz, label, row_line_mapper(text, 2)
 
 
 def _read_metadata(cont: Container, n: str | None) -> dict:
@@ -164,6 +166,7 @@ def read_sensorlogger(path: str | os.PathLike) -> Recording:
         cont_path = os.path.dirname(os.path.abspath(path))  # one CSV given: its siblings may be needed
         named = os.path.basename(path)
     warnings: list[str] = []
+    rows = None                      # data row of each acceleration sample, once some were cut
     with Container(cont_path) as cont:
         if named is not None:
             members, notes = _named_file_members(cont, named)
@@ -179,11 +182,11 @@ def read_sensorlogger(path: str | os.PathLike) -> Recording:
         platform = str(meta.get("platform", "")).lower()
         total, lin, grav, unc = (members.get(r) for r in ("total", "lin", "gravity", "unc"))
         if total:
-            t_ns, acc, label = _read_sensor(cont, total)
+            t_ns, acc, label, line_of_row = _read_sensor(cont, total)
             meta["acc_source"] = "TotalAcceleration"
         elif lin and grav:
-            t_ns, acc, label = _read_sensor(cont, lin)
-            tg_ns, g_xyz, glabel = _read_sensor(cont, grav)
+            t_ns, acc, label, line_of_row = _read_sensor(cont, lin)
+            tg_ns, g_xyz, glabel, _ = _read_sensor(cont, grav)
             tg, vg = sorted_unique_time(tg_ns, g_xyz)
             lo, hi = max(t_ns.min(), tg[0]), min(t_ns.max(), tg[-1])
             keep = (t_ns >= lo) & (t_ns <= hi)
@@ -192,11 +195,11 @@ def read_sensorlogger(path: str | os.PathLike) -> Recording:
                                      hint="export the whole recording again")
             if (~keep).any():
                 warnings.append(f"cut {int((~keep).sum())} accelerometer sample(s) outside the Gravity.csv time range")
-            t_ns, acc = t_ns[keep], acc[keep] + interp_columns(tg, vg, t_ns[keep])
+            t_ns, acc, rows = t_ns[keep], acc[keep] + interp_columns(tg, vg, t_ns[keep]), np.flatnonzero(keep)
             warnings.append("Accelerometer.csv has gravity removed: Gravity.csv was interpolated and added back")
             meta["acc_source"] = "Accelerometer+Gravity"
         elif unc:
-            t_ns, acc, label = _read_sensor(cont, unc)
+            t_ns, acc, label, line_of_row = _read_sensor(cont, unc)
             m = acc_magnitude_median(acc)
             in_g = 0.6 < m < 1.6
             if platform == "ios" and not in_g and 6.0 < m < 15.0:
@@ -218,20 +221,24 @@ def read_sensorlogger(path: str | os.PathLike) -> Recording:
                 "Accelerometer.csv + Gravity.csv)", path=path,
                 hint="enable the accelerometer (and gravity / total acceleration) in Sensor Logger")
 
+        if rows is None:
+            rows = np.arange(t_ns.size)
         t0_ns = float(t_ns.min())
         gyro = None
         gname = members.get("gyro") or members.get("gyro_unc")
         if gname:
             try:
-                tw_ns, w, wlabel = _read_sensor(cont, gname)
+                tw_ns, w, wlabel, _ = _read_sensor(cont, gname)
             except EmptyRecordingError:
                 warnings.append(f"{os.path.basename(gname)} holds no samples: analysed without the gyroscope")
             else:
-                t_ns, acc, gyro = merge_gyro(t_ns, acc, tw_ns, w, name=os.path.basename(gname),
-                                             warnings=warnings, seconds_per_unit=1e-9)
+                t_ns, acc, gyro, kept = merge_gyro(t_ns, acc, tw_ns, w, name=os.path.basename(gname),
+                                                   warnings=warnings, seconds_per_unit=1e-9)
+                rows = rows[kept]
         t_s = (t_ns - t0_ns) * 1e-9
         meta["start_unix_s"] = t0_ns * 1e-9
         meta.setdefault("format", "sensorlogger")
         meta["path"] = path
-        return finish(t_s, acc, gyro, label=label, meta=meta, warnings=warnings, first_line_no=2,
+        return finish(t_s, acc, gyro, label=label, meta=meta, warnings=warnings, first_line_no=2, rows=rows,
+                      line_of_row=line_of_row,
                       time_column="time")
