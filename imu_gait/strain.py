@@ -730,6 +730,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     flags: list[Flag] = _incline_limit_flags(st, sched, max_incline_pct, cfg)
     ctx = dict(treadmill=treadmill, belt_speed_at=sched.speed_at, one_sided=one_sided is not None, lean_jumps=jumps,
                placement_key=pk, baseline_belt=_baseline_belt(grid, st, sched), origin_s=schedule_origin_s,
+               is_run=grid["is_run"],
                first_step_s=float(st["time_s"].iloc[0]), last_step_s=float(st["time_s"].iloc[-1]))
     active = {}
     for fid, eps in episodes.items():
@@ -1333,7 +1334,8 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         if jump is not None:
             cause += (f" It began with a jump of {jump[1]:.0f}° between two walks (at {_mmss(jump[0] - o)}): if the sensor "
                       "was re-clipped or moved then, this is the sensor's new position, not your posture.")
-    if fid == "vertical_bounce" and not belt > 0 and metric == "vertical_oscillation_cm":
+    if fid == "vertical_bounce" and not belt > 0 and metric == "vertical_oscillation_cm" \
+            and not ctx["is_run"][k]:                      # (running: no pendulum step length at all)
         # the pendulum model derives step length from the bounce: more bounce, longer 'steps'
         cause += (" (Without a belt speed, step length and walking speed are estimated from the bounce, so "
                   "they read higher here too — not a sign that you walked faster.)")
