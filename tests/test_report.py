@@ -348,3 +348,46 @@ def test_doubts_about_the_sensor_come_before_the_numbers(stem, hint):
         assert text.index("Check the sensor") < text.index("Key metrics")
         assert page.index("check-sensor'>") < page.index("id='summary'")
         assert "sit on one side" in page
+
+
+# ---------------------------------------------------------------- where step length came from
+def _with_summary(**extra) -> AnalysisResult:
+    steps = make_steps()
+    steps["walking_speed_mps"] = steps["step_length_m"] / steps["step_time_s"]
+    res = make_result(steps=steps)
+    res.summary.update(extra)
+    return res
+
+
+def _metric_line(text: str, label: str) -> str:
+    return next(line for line in text.splitlines() if line.strip().startswith(label))
+
+
+@pytest.mark.parametrize("extra, length_note, speed_note", [
+    ({}, "estimate, ±0.2 m", "estimate, ±0.2 m/s"),
+    ({"treadmill": True, "belt_speed_mps": 1.3}, "from the belt speed", "the belt speed"),
+    ({"treadmill": True, "treadmill_schedule": [{"start_s": 0.0, "belt_speed_mps": 1.2, "incline_pct": 0.0},
+                                                {"start_s": 300.0, "belt_speed_mps": 1.4, "incline_pct": 2.0}]},
+     "from the belt speed", "the belt speed"),
+    ({"treadmill": True, "treadmill_schedule": [{"start_s": 0.0, "belt_speed_mps": 1.2, "incline_pct": 0.0},
+                                                {"start_s": 300.0, "belt_speed_mps": None, "incline_pct": 2.0}]},
+     "belt where known, else estimate", "belt where known, else estimate"),
+])
+def test_terminal_says_where_step_length_and_speed_came_from(extra, length_note, speed_note):
+    """With a belt speed the step length is belt speed × step time: the terminal must not call it a
+    ±0.2 m estimate (the review's 'analyze normal.csv --belt-speed-kmh 4.68'); the page says the same."""
+    res = _with_summary(**extra)
+    text = render_text(res, width=120)
+    assert _metric_line(text, "Step length").rstrip().endswith(length_note)
+    assert _metric_line(text, "Walking speed").rstrip().endswith(speed_note)
+    page = render_html(res)
+    if extra.get("belt_speed_mps"):
+        assert "belt speed × step time (the belt speed you gave)" in page and "±0.2" not in text
+        assert "model estimate" not in page
+
+
+def test_live_values_never_show_negative_zero():
+    from imu_gait.devices.view import fmt
+
+    assert fmt(-0.04, 1, "°") == "0.0°" and fmt(-0.004, 2) == "0.00" and fmt(-0.3, 0, "°") == "0°"
+    assert fmt(-0.06, 1, "°") == "-0.1°" and fmt(2.25, 1, "cm") == "2.2 cm" and fmt(float("nan")) == "—"

@@ -35,8 +35,11 @@ def fmt(v: Any, decimals: int = 1, unit: str = "") -> str:
         return "—"
     if not math.isfinite(x):
         return "—"
+    text = f"{x:.{decimals}f}"
+    if text.startswith("-") and float(text) == 0:    # "-0.0°": a lean of -0.04° is no lean
+        text = text[1:]
     sep = "" if unit in ("°", "%") else " "
-    return f"{x:.{decimals}f}{sep}{unit}" if unit else f"{x:.{decimals}f}"
+    return f"{text}{sep}{unit}" if unit else text
 
 
 def fmt_clock(t_s: float) -> str:

@@ -297,9 +297,35 @@ def _range_note(info: MetricInfo, median: float, rng: tuple[float, float] | None
     return f"{word} the typical {what} range ({rng_text})", status, f"{brief} ({what} {rng_text})"
 
 
-def metric_rows(steps: pd.DataFrame, *, has_gyro: bool | None, gait: str) -> list[MetricRow]:
+def step_length_source(summary: dict[str, Any]) -> str:
+    """Where the step length and speed came from: "belt" (a belt speed for the whole walk: belt
+    speed × step time, exact as far as the belt speed is), "partly belt" (a treadmill schedule that
+    gives the speed for some stages only) or "model" (the pendulum model on the trunk's motion)."""
+    if _f(summary.get("belt_speed_mps")) > 0:
+        return "belt"
+    stages = summary.get("treadmill_schedule") or []
+    known = [_f(st.get("belt_speed_mps") if isinstance(st, dict) else st[1]) > 0 for st in stages]
+    if known and all(known):
+        return "belt"
+    return "partly belt" if any(known) else "model"
+
+
+#: (long note, terminal note) for step length / speed by where they came from (see step_length_source)
+_STEP_LENGTH_NOTES = {
+    "belt": {"step_length_m": ("belt speed × step time (the belt speed you gave)", "from the belt speed"),
+             "walking_speed_mps": ("the belt speed you gave", "the belt speed")},
+    "partly belt": {"step_length_m": ("belt speed × step time where the schedule gives a belt speed; elsewhere "
+                                      "a model estimate (about ±0.2 m)", "belt where known, else estimate"),
+                    "walking_speed_mps": ("the belt speed where the schedule gives one; elsewhere step length ÷ "
+                                          "step time, a model estimate", "belt where known, else estimate")},
+}
+
+
+def metric_rows(steps: pd.DataFrame, *, has_gyro: bool | None, gait: str,
+                length_source: str = "model") -> list[MetricRow]:
     """Median, interquartile range and a range note for each metric worth showing (twist and sway
-    over the strides that do not turn, :func:`~imu_gait.strain.without_turns`)."""
+    over the strides that do not turn, :func:`~imu_gait.strain.without_turns`). ``length_source``
+    (:func:`step_length_source`) says whether step length and speed are estimates or the belt's."""
     rows: list[MetricRow] = []
     steps = without_turns(steps)
     for info in METRICS:
@@ -323,6 +349,8 @@ def metric_rows(steps: pd.DataFrame, *, has_gyro: bool | None, gait: str) -> lis
         p25, p75 = (float(v) for v in np.percentile(x, [25, 75]))
         rng = info.run_range if gait == "run" else info.walk_range
         note, status, brief = _range_note(info, med, rng, gait)
+        if status == "norange" and info.column in _STEP_LENGTH_NOTES.get(length_source, {}):
+            note, brief = _STEP_LENGTH_NOTES[length_source][info.column]
         rows.append(MetricRow(info.column, info.label, info.unit, med, p25, p75, int(x.size), note, status,
                               info.decimals, info.short, brief))
     return rows
@@ -419,7 +447,8 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         context=context, n_steps=n_steps, n_bouts=_n_bouts(result, steps),
         walking_time_s=_walking_time_s(result, steps), n_walk_steps=n_walk, n_run_steps=n_run,
         cadence_spm=cad, stride_cv_pct=cv, dominant_gait=dominant,
-        metrics=metric_rows(steps, has_gyro=has_gyro, gait=dominant), flags=flags,
+        metrics=metric_rows(steps, has_gyro=has_gyro, gait=dominant, length_source=step_length_source(s)),
+        flags=flags,
         warnings=list(dict.fromkeys(list(getattr(recording, "warnings", None) or [])
                                     + list(result.warnings or []))),
         extra={"device": device},
