@@ -167,7 +167,9 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
                      "that walk's lean is uncertain.")
     no_gyro = which(lambda x: x.get("has_gyro") is False)
     if no_gyro and len(no_gyro) < len(sessions):
-        notes.append(f"{listed(no_gyro)} had no gyroscope: trunk twist and pelvic drop are missing there.")
+        notes.append(f"{listed(no_gyro)} had no gyroscope: trunk twist and pelvic drop are missing there, and "
+                     "side sway and braking were measured without it (on real walks about 20 % and 10 % lower, "
+                     "varying by person) — do not read a change of sway or braking between these and the others.")
     belt = which(lambda x: _num(x.get("belt_speed_mps")) > 0 or bool(x.get("treadmill_schedule")))
     if belt and len(belt) < len(sessions):
         notes.append(f"Step length and speed of {listed(belt)} come from the treadmill belt, of the others "

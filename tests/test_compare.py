@@ -118,7 +118,7 @@ BASE_SUMMARY = {"placement": "lower_back", "one_sided_signal": False, "lean_jump
     ({"placement": "chest"}, "not worn in the same place"),
     ({"one_sided_signal": True}, "looks one-sided"),
     ({"lean_jumps": [{"time_s": 310.0, "change_deg": 20.0}]}, "lean jumped"),
-    ({"has_gyro": False}, "no gyroscope"),
+    ({"has_gyro": False}, "do not read a change of sway or braking"),
     ({"belt_speed_mps": 1.4}, "treadmill belt"),
     ({"sensor_height_m": 1.05}, "sensor height used for step length differs"),
     ({"gait": "run"}, "running"),
