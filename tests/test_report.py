@@ -391,3 +391,61 @@ def test_live_values_never_show_negative_zero():
 
     assert fmt(-0.04, 1, "°") == "0.0°" and fmt(-0.004, 2) == "0.00" and fmt(-0.3, 0, "°") == "0°"
     assert fmt(-0.06, 1, "°") == "-0.1°" and fmt(2.25, 1, "cm") == "2.2 cm" and fmt(float("nan")) == "—"
+
+
+# ---------------------------------------------------------------- a walk that turns into a run
+def make_walk_then_run(summary_by_gait: bool = True) -> AnalysisResult:
+    """3 min walking at 110 spm, then 3 min running at 167 spm, in one bout."""
+    walk = make_steps(bouts=((10.0, 190.0),), gait="walk")
+    run = make_steps(bouts=((190.0, 370.0),), step_time_s=0.36, gait="run", seed=2)
+    steps = pd.concat([walk, run], ignore_index=True)
+    res = make_result(steps=steps, flags=[])
+    if summary_by_gait:     # the engine's per-gait summary (its values are not what the report shows)
+        res.summary["by_gait"] = {"walk": {"n_steps": len(walk)}, "run": {"n_steps": len(run)}}
+    return res
+
+
+@pytest.mark.parametrize("by_gait", [True, False], ids=["summary by_gait", "steps only"])
+def test_walking_and_running_are_summarised_apart(by_gait):
+    """Pooled, cadence read '167 spm, typical (running …)' with a middle half 110–167 — neither
+    gait's. Now each gait has its own rows, judged against its own range."""
+    res = make_walk_then_run(by_gait)
+    n_walk, n_run = (res.steps["gait"] == "walk").sum(), (res.steps["gait"] == "run").sum()
+    text = render_text(res, width=120)
+    walk_part = text[text.index(f"Walking ({n_walk} steps)"):text.index(f"Running ({n_run} steps)")]
+    run_part = text[text.index(f"Running ({n_run} steps)"):text.index("Flags")]
+    assert re.search(r"Cadence\s+110 spm\s+10\d–11\d spm\s+typical \(walking 100–120 spm\)", walk_part), walk_part
+    assert re.search(r"Cadence\s+167 spm\s+16\d–1[67]\d spm\s+typical \(running 153–183 spm\)", run_part), run_part
+    assert "Ground contact" in run_part and "Ground contact" not in walk_part
+    assert re.search(r"Cadence\s+110 steps/min walking, 167 steps/min running", text)
+    assert "Cadence (overall)" not in text
+    page = render_html(res)
+    assert f"Walking ({n_walk} steps)</th>" in page and f"Running ({n_run} steps)</th>" in page
+
+
+def test_a_few_running_steps_do_not_split_the_summary():
+    res = make_walk_then_run(summary_by_gait=False)
+    res.steps = res.steps[res.steps["time_s"] < 195.0].reset_index(drop=True)    # ~13 running steps
+    assert 0 < (res.steps["gait"] == "run").sum() < 20
+    text = render_text(res, width=120)
+    assert "Running (" not in text and "Cadence (overall)" in text
+
+
+def test_each_gait_range_is_drawn_only_over_its_own_stretch():
+    """The cadence panel shades 100–120 spm over the walking (10–190 s) and 153–183 spm over the
+    running (190–370 s), not the running range across the whole walk."""
+    from imu_gait.report.html import metrics_over_time_figure
+
+    res = make_walk_then_run()
+    fig, _ = metrics_over_time_figure(res, build_overview(res))
+    ax = next(a for a in fig.axes if a.get_ylabel().startswith("Cadence"))
+    assert not ax.patches                                    # no band across the whole time axis
+    bands = {}
+    for c in ax.collections:
+        if str(c.get_gid()).startswith("range-"):
+            (x0, y0), (x1, y1) = c.get_paths()[0].get_extents().get_points()
+            bands[c.get_gid()] = (round(x0), round(x1), y0, y1)
+    walk_band, run_band = bands["range-walk"], bands["range-run"]
+    assert walk_band[2:] == (100, 120) and run_band[2:] == (153, 183)
+    assert 9 <= walk_band[0] <= 11 and 189 <= walk_band[1] <= 191
+    assert 189 <= run_band[0] <= 191 and 369 <= run_band[1] <= 371

@@ -157,6 +157,9 @@ class Overview:
     extra: dict[str, Any] = field(default_factory=dict)
     flag_notes: list[str] = field(default_factory=list)   # how the back-strain rules could judge this walk
     sensor_hints: list[str] = field(default_factory=list)  # doubts about the sensor's place: said up front
+    # a walk that is partly a run: the key metrics of each gait on its own ("walk", "run"), judged
+    # against that gait's range — empty otherwise (then ``metrics`` is the whole story)
+    metrics_by_gait: dict[str, list[MetricRow]] = field(default_factory=dict)
 
     @property
     def walking_found(self) -> bool:
@@ -321,6 +324,47 @@ _STEP_LENGTH_NOTES = {
 }
 
 
+#: Steps each gait needs before a report shows the gaits apart (the engine's by_gait uses the same)
+MIXED_GAIT_MIN_STEPS = 20
+GAIT_WORDS = {"walk": "Walking", "run": "Running"}
+
+
+def is_mixed_gait(summary: dict[str, Any], steps: pd.DataFrame) -> bool:
+    """True when a recording holds enough walking *and* running that one median over both would
+    describe neither (cadence ~110 and ~165 pooled into a middle half of 110–165): the summary's
+    ``by_gait`` says so, or — for results without it — the steps table."""
+    by_gait = summary.get("by_gait")
+    if isinstance(by_gait, dict):
+        return {"walk", "run"} <= set(by_gait)
+    if not len(steps) or "gait" not in steps.columns:
+        return False
+    gait = steps["gait"].astype(str)
+    return int((gait == "walk").sum()) >= MIXED_GAIT_MIN_STEPS and int((gait == "run").sum()) >= MIXED_GAIT_MIN_STEPS
+
+
+def gait_stretches(steps: pd.DataFrame) -> list[tuple[str, float, float]]:
+    """(gait, start_s, end_s) of each run of consecutive steps of one gait within one bout, in time
+    order; a stretch ends one step after its last contact. What a plot shades a gait's typical
+    range over — not the whole recording, when the walker also ran."""
+    if not len(steps):
+        return []
+    st = steps.sort_values("time_s")
+    t = pd.to_numeric(st["time_s"], errors="coerce").to_numpy(dtype=float)
+    gait = st["gait"].astype(str).to_numpy()
+    bout = pd.to_numeric(st["bout"], errors="coerce").fillna(-1).to_numpy()
+    step_t = pd.to_numeric(st["step_time_s"], errors="coerce").to_numpy(dtype=float)
+    typical = float(np.nanmedian(step_t)) if np.isfinite(step_t).any() else 0.5
+    out: list[tuple[str, float, float]] = []
+    start = 0
+    for i in range(1, len(t) + 1):
+        if i == len(t) or gait[i] != gait[start] or bout[i] != bout[start]:
+            last_step = step_t[i - 1] if math.isfinite(step_t[i - 1]) else typical
+            end = t[i] if i < len(t) and bout[i] == bout[start] else t[i - 1] + last_step
+            out.append((str(gait[start]), float(t[start]), float(end)))
+            start = i
+    return out
+
+
 def metric_rows(steps: pd.DataFrame, *, has_gyro: bool | None, gait: str,
                 length_source: str = "model") -> list[MetricRow]:
     """Median, interquartile range and a range note for each metric worth showing (twist and sway
@@ -442,13 +486,18 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         cv = steady_stride_cv_pct(steps)
 
     flags = sorted(result.flags or [], key=lambda f: (_f(f.start_s), f.id))
+    length_source = step_length_source(s)
+    by_gait: dict[str, list[MetricRow]] = {}
+    if is_mixed_gait(s, steps):
+        for g in ("walk", "run"):
+            by_gait[g] = metric_rows(steps[gait == g], has_gyro=has_gyro, gait=g, length_source=length_source)
     return Overview(
         source=source, duration_s=duration, sample_rate_hz=rate, has_gyro=has_gyro, placement=placement,
         context=context, n_steps=n_steps, n_bouts=_n_bouts(result, steps),
         walking_time_s=_walking_time_s(result, steps), n_walk_steps=n_walk, n_run_steps=n_run,
         cadence_spm=cad, stride_cv_pct=cv, dominant_gait=dominant,
-        metrics=metric_rows(steps, has_gyro=has_gyro, gait=dominant, length_source=step_length_source(s)),
-        flags=flags,
+        metrics=metric_rows(steps, has_gyro=has_gyro, gait=dominant, length_source=length_source),
+        flags=flags, metrics_by_gait=by_gait,
         warnings=list(dict.fromkeys(list(getattr(recording, "warnings", None) or [])
                                     + list(result.warnings or []))),
         extra={"device": device},
@@ -495,7 +544,11 @@ def walking_line(ov: Overview) -> list[tuple[str, str]]:
                 f"{ov.n_run_steps} running step{'s' if ov.n_run_steps != 1 else ''}")
     rows = [("Bouts", str(ov.n_bouts)), ("Walking time", fmt_duration(ov.walking_time_s) + pct),
             ("Steps", str(ov.n_steps)), ("Walk / run", gait)]
-    if math.isfinite(ov.cadence_spm):
+    cadences = [(GAIT_WORDS[g].lower(), r.median) for g, rs in ov.metrics_by_gait.items()
+                for r in rs if r.column == "cadence_spm" and math.isfinite(r.median)]
+    if cadences:            # one number over walking and running steps would be neither gait's cadence
+        rows.append(("Cadence", ", ".join(f"{c:.0f} steps/min {g}" for g, c in cadences)))
+    elif math.isfinite(ov.cadence_spm):
         rows.append(("Cadence (overall)", f"{ov.cadence_spm:.0f} steps/min"))
     if math.isfinite(ov.stride_cv_pct):
         rows.append(("Stride-time variability", f"{ov.stride_cv_pct:.1f} % — {variability_note(ov.stride_cv_pct)}"))

@@ -28,8 +28,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from ..result import AnalysisResult, Flag
-from .common import (DISCLAIMER, DISCLAIMER_TITLE, METRIC_BY_COLUMN, TIMELINE_METRICS, Overview,
-                     build_overview, flag_evidence, flag_groups, flag_value_text, flag_title, flags_by_id, fmt_clock, fmt_duration,
+from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, METRIC_BY_COLUMN, TIMELINE_METRICS, Overview,
+                     build_overview, gait_stretches, flag_evidence, flag_groups, flag_value_text, flag_title, flags_by_id, fmt_clock, fmt_duration,
                      recording_line, step_table, walking_line)
 
 SEVERITY_COLOR = {"mild": "#e0b000", "moderate": "#e8710a", "marked": "#c5221f"}
@@ -244,6 +244,7 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
     t = _num(steps, "time_s")
     raster = len(steps) * len(cols) > RASTERIZE_ABOVE
     flag_panel = {id(f): panel_for_metric(f.metric, cols) for f in ov.flags}
+    stretches = gait_stretches(steps) if ov.metrics_by_gait else []
     any_baseline = False
     for ax, col in zip(axes, cols):
         info = METRIC_BY_COLUMN.get(col)
@@ -253,7 +254,17 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
             y = _num(steps, col) * scale
         else:
             (label, unit), scale, rng, y = TIMELINE_ONLY[col], 1.0, None, np.full(len(steps), np.nan)
-        if rng is not None:
+        if stretches and info is not None:
+            # walking and running: each gait's typical range only over its own stretches (the running
+            # range drawn over the walking would make a normal walk look low)
+            ranges = []
+            for g, a, b in stretches:
+                r = info.run_range if g == "run" else info.walk_range
+                if r is not None:
+                    ax.fill_between([a, b], r[0], r[1], color=RANGE_COLOR, alpha=0.08, lw=0, gid=f"range-{g}")
+                    ranges.append(r)
+            rng = (min(r[0] for r in ranges), max(r[1] for r in ranges)) if ranges else None
+        elif rng is not None:
             ax.axhspan(rng[0], rng[1], color=RANGE_COLOR, alpha=0.08, lw=0)
         for f in ov.flags:
             if flag_panel[id(f)] == col:
@@ -437,10 +448,19 @@ def _facts_table(rows: list[tuple[str, str]]) -> str:
 def _metrics_table(ov: Overview) -> str:
     head = ("<tr><th>Metric</th><th class='num'>Median</th><th class='num'>Middle half of steps</th>"
             "<th>Note</th></tr>")
-    body = "".join(
-        f"<tr><td>{_e(r.label)}</td><td class='num'>{_e(r.value_text())}</td>"
-        f"<td class='num'>{_e(r.spread_text())}</td><td class='note {r.status}'>{_e(r.note)}</td></tr>"
-        for r in ov.metrics)
+    def rows(metrics: list) -> str:
+        return "".join(
+            f"<tr><td>{_e(r.label)}</td><td class='num'>{_e(r.value_text())}</td>"
+            f"<td class='num'>{_e(r.spread_text())}</td><td class='note {r.status}'>{_e(r.note)}</td></tr>"
+            for r in metrics)
+
+    if ov.metrics_by_gait:      # partly a run: each gait on its own (pooled medians describe neither)
+        body = "".join(
+            f"<tr class='gait'><th colspan='4' scope='rowgroup'>{_e(GAIT_WORDS[g])} "
+            f"({ov.n_walk_steps if g == 'walk' else ov.n_run_steps} steps)</th></tr>" + rows(ms)
+            for g, ms in ov.metrics_by_gait.items())
+    else:
+        body = rows(ov.metrics)
     caption = ("<caption>Trunk twist and side sway leave out turning strides (a turn bends the path, "
                "not the trunk).</caption>" if ov.has_gyro else "")
     return f"<table class='metrics'>{caption}{head}{body}</table>"
@@ -522,7 +542,9 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
             over_time = _plot(fig, "metrics-over-time",
                               "Each dot is one step; the solid line is the smoothed value (the series the flags are "
                               "judged on), the dashed line your personal baseline once it is established; shaded spans mark flags on that "
-                              "metric; the green band is the typical range where one is published.", dpi)
+                              "metric; the green band is the typical range where one is published"
+                              + (" — walking's under the walking, running's under the running" if ov.metrics_by_gait
+                                 else "") + ".", dpi)
             timeline = _plot(flag_timeline_figure(result, ov), "flag-timeline",
                              "Grey: walking bouts" + ("; below them the treadmill program (belt speed · incline per stage)"
                                                      if _treadmill_stages(result) else "")

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..result import AnalysisResult
-from .common import (DISCLAIMER, DISCLAIMER_TITLE, Overview, build_overview, flag_groups, flag_title,
+from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, Overview, build_overview, flag_groups, flag_title,
                      recording_line, walking_line)
 
 SEVERITY_STYLE = {"mild": "yellow", "moderate": "dark_orange", "marked": "bold red"}
@@ -41,9 +41,18 @@ def _metrics_table(ov: Overview) -> Table:
     t.add_column("Median", justify="right", no_wrap=True)
     t.add_column("Middle half", justify="right", no_wrap=True)
     t.add_column("", overflow="fold")
-    for r in ov.metrics:
-        if r.short:
-            t.add_row(r.short, r.value_text(), r.spread_text(), Text(r.brief, style=STATUS_STYLE.get(r.status, "")))
+    # a walk that is partly a run: each gait on its own, under its name (pooled medians describe neither)
+    sections = ([(f"{GAIT_WORDS[g]} ({ov.n_walk_steps if g == 'walk' else ov.n_run_steps} steps)", rows)
+                 for g, rows in ov.metrics_by_gait.items()] or [("", ov.metrics)])
+    for i, (title, rows) in enumerate(sections):
+        if title:
+            t.add_row(Text(title, style="bold"), "", "", "", end_section=False)
+        for r in rows:
+            if r.short:
+                t.add_row(("  " if title else "") + r.short, r.value_text(), r.spread_text(),
+                          Text(r.brief, style=STATUS_STYLE.get(r.status, "")))
+        if i < len(sections) - 1:
+            t.add_row("", "", "", "")
     return t
 
 
@@ -76,7 +85,8 @@ def summary_renderable(result: AnalysisResult, recording: Any = None) -> Group:
             parts += [Text("Check the sensor", style="bold underline yellow")]
             parts += [Padding(Text(h, style="yellow"), (0, 0, 0, 2)) for h in ov.sensor_hints] + [Text("")]
         parts += [Text("Key metrics", style="bold underline"),
-                  Text("  median of all steps (twist, sway: not turning); middle half = 25th–75th pct.", style="dim"),
+                  Text(f"  median of {'each gait' if ov.metrics_by_gait else 'all steps'} (twist, sway: not "
+                       "turning); middle half = 25th–75th pct.", style="dim"),
                   Padding(_metrics_table(ov), (0, 0, 0, 2)), Text("")]
         if ov.flags:
             n_ids = len(flag_groups(ov.flags))
