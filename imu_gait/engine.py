@@ -842,7 +842,7 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
         chunk-invariant); 300 s keeps memory flat (a few MB per chunk) while the per-call
         overhead stays small (60 s chunks cost ~15 % more time per hour of data).
     """
-    rec = recording if recording.meta.get("_validated") else recording.validated()
+    rec = recording if recording.is_validated else recording.validated()
     meta = rec.meta
     sensor_height_m = sensor_height_m or _float_or_none(meta.get("sensor_height_m"))
     body_height_m = body_height_m or _float_or_none(meta.get("height_m"))

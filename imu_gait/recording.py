@@ -174,7 +174,22 @@ class Recording:
         gyro = drop_dead_gyro(t, acc, gyro, warnings)
         meta = dict(self.meta)
         meta.setdefault("sample_rate_hz", round(rate, 3))
-        return replace(self, time_s=t, acc_mps2=acc, gyro_rads=gyro, meta=meta, warnings=warnings)
+        # validating a validated recording again (analyze after read) must not repeat its warnings
+        warnings = list(dict.fromkeys(warnings))
+        out = replace(self, time_s=t, acc_mps2=acc, gyro_rads=gyro, meta=meta, warnings=warnings)
+        out.meta["_validated"] = _fingerprint(out)
+        return out
+
+    @property
+    def is_validated(self) -> bool:
+        """True for the very recording :meth:`validated` returned (new arrays put in with
+        ``dataclasses.replace`` make it False again: they have not been checked)."""
+        return self.meta.get("_validated") == _fingerprint(self)
+
+
+def _fingerprint(rec: "Recording") -> tuple:
+    """Which arrays were validated (ids are unique while the recording holds them)."""
+    return (id(rec.time_s), id(rec.acc_mps2), id(rec.gyro_rads), int(np.shape(rec.time_s)[0]))
 
 
 def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: list[str]) -> None:

@@ -647,3 +647,24 @@ def test_clock_set_back_half_a_second_is_refused(tmp_path):
     body = body[:1000] + [f"{float(l.split(',')[0]) - 0.5:.2f}," + l.split(",", 1)[1] for l in body[1000:]]
     raises(write(tmp_path, "set_back.csv", lines[:HEADER_LINE] + body), "clock was set back by 0.5",
            line=data_line(1000), column="time_s")
+
+
+def test_each_warning_appears_once_after_analyze(tmp_path):
+    """analyze validated a read recording again ('_validated' was never set): every warning twice."""
+    from dataclasses import replace
+
+    from imu_gait import analyze
+    lines = source_lines()
+    body = lines[HEADER_LINE:]
+    body = body[:800] + body[830:]                                  # 0.3 s lost: a gap warning
+    rec = read(write(tmp_path, "gap.csv", lines[:HEADER_LINE] + body))
+    assert rec.is_validated and any("gap" in w for w in rec.warnings)
+    res = analyze(rec)
+    assert len(res.warnings) == len(set(res.warnings)), res.warnings
+    assert sum("gap(s) in the samples" in w for w in res.warnings) == 1
+    # new arrays put in by hand are not taken as validated
+    assert not replace(rec, acc_mps2=rec.acc_mps2 * 1.0).is_validated
+    # nor does a written file carry the mark
+    from imu_gait.io import write_native
+    out = write_native(tmp_path / "again.csv", rec)
+    assert "_validated" not in out.read_text()[:2000]

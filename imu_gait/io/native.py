@@ -55,8 +55,8 @@ def _format_meta_lines(meta: dict | None) -> str:
     out = []
     for key, value in (meta or {}).items():
         key = str(key).strip()
-        if not key or key == "path":
-            continue
+        if not key or key == "path" or key.startswith("_"):
+            continue                     # '_' keys are in-memory state (e.g. '_validated'), not metadata
         value = str(value).replace("\r", " ").replace("\n", " ").strip()
         out.append(f"# {key}: {value}\n")
     return "".join(out)
@@ -111,7 +111,8 @@ def read_native(path: str | os.PathLike) -> Recording:
                 body = line[1:].strip()
                 if ":" in body:
                     k, v = body.split(":", 1)
-                    meta[k.strip()] = _parse_meta_value(v)
+                    if not k.strip().startswith("_"):    # a file cannot claim in-memory state ('_validated')
+                        meta[k.strip()] = _parse_meta_value(v)
                 continue
             if not line.strip():
                 n_pre += 1
