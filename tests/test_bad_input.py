@@ -668,3 +668,26 @@ def test_each_warning_appears_once_after_analyze(tmp_path):
     from imu_gait.io import write_native
     out = write_native(tmp_path / "again.csv", rec)
     assert "_validated" not in out.read_text()[:2000]
+
+
+def test_whole_last_line_without_final_newline_is_kept(tmp_path):
+    """It was dropped with a false 'incomplete' warning: a lost sample."""
+    lines = source_lines()
+    p = tmp_path / "no_final_newline.csv"
+    p.write_text("\n".join(lines))                                   # no '\n' after the last row
+    rec = read(p)
+    assert rec.n_samples == len(lines) - HEADER_LINE
+    assert not any("incomplete" in w for w in rec.warnings), rec.warnings
+
+
+def test_cut_last_line_after_blank_lines_is_dropped_not_an_error(tmp_path):
+    """Blank lines mid-file made the row count wrong: the cut line was parsed and refused as
+    'non-finite' without a line."""
+    lines = source_lines()
+    body = lines[HEADER_LINE:]
+    body = body[:500] + ["", ""] + body[500:]
+    p = tmp_path / "cut.csv"
+    p.write_text("\n".join(lines[:HEADER_LINE] + body) + "\n" + body[-1][:12])
+    rec = read(p)
+    assert rec.n_samples == len(body) - 2
+    assert any("incomplete" in w for w in rec.warnings), rec.warnings

@@ -13,6 +13,7 @@ durable (flush + fsync) at least once per second of wall time.
 """
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -87,6 +88,17 @@ def sniff_native(head_text: str) -> bool:
     return False
 
 
+def _is_complete_row(raw: bytes, delim: str, decimal: str, n_fields: int) -> bool:
+    """A last line written whole: as many fields as the header, each a finite number."""
+    cells = raw.decode("utf-8", "replace").strip().split(delim)
+    if len(cells) != n_fields:
+        return False
+    try:
+        return all(math.isfinite(float(c.strip().strip('"').replace(decimal, "."))) for c in cells)
+    except ValueError:
+        return False
+
+
 @clean_os_errors
 def read_native(path: str | os.PathLike) -> Recording:
     """Read a native CSV into a validated :class:`Recording`.
@@ -154,9 +166,12 @@ def read_native(path: str | os.PathLike) -> Recording:
         last = fb.read(1)
     if last not in (b"\n", b""):
         with open(path, "rb") as fb:
-            n_newlines = fb.read().count(b"\n")
-        nrows = max(0, n_newlines - header_line_no)
-        warnings.append("the last line was incomplete (recording interrupted?) and was ignored")
+            raw_lines = fb.read().split(b"\n")
+        if not _is_complete_row(raw_lines[-1], delim, decimal, len(cols)):
+            # pandas' nrows counts data rows, and it skips blank lines: count the non-blank ones
+            nrows = sum(1 for l in raw_lines[header_line_no:-1] if l.strip())
+            warnings.append("the last line was incomplete (recording interrupted?) and was ignored")
+        # else: a whole last row merely without its final newline (many editors save so) is kept
 
     data = parse_numeric_csv(path, label=label, skiprows=header_line_no, names=cols, delimiter=delim,
                              decimal=decimal, usecols=None if all_cols else usecols, first_line_no=header_line_no + 1,
