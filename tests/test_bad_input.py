@@ -691,3 +691,14 @@ def test_cut_last_line_after_blank_lines_is_dropped_not_an_error(tmp_path):
     rec = read(p)
     assert rec.n_samples == len(body) - 2
     assert any("incomplete" in w for w in rec.warnings), rec.warnings
+
+
+def test_geneactiv_row_with_semicolons_is_an_error_naming_the_line(tmp_path):
+    """'…:500;-0.93;0.48,-0.199,0,0,31.1' was read silently as x=-0.199, y=0, z=0."""
+    lines = (DATA / "gaitpy_demo" / "demo_data_30s.csv").read_text().splitlines()
+    first = next(i for i, l in enumerate(lines) if l[:2] == "20")
+    k = first + 400
+    cells = lines[k].split(",")
+    lines[k] = ";".join(cells[:3]) + "," + ",".join(cells[3:])
+    raises(write(tmp_path, "geneactiv_semicolons.csv", lines), "YYYY-MM-DD", line=k + 1, column="timestamp",
+           reader=read_geneactiv)

@@ -79,6 +79,10 @@ def read_geneactiv(path: str | os.PathLike) -> Recording:
         df = pd.read_csv(io.StringIO(text), header=None, skiprows=first, names=names, usecols=[0, 1, 2, 3],
                          dtype={"timestamp": str, "x": np.float64, "y": np.float64, "z": np.float64}, engine="c")
         ts = df["timestamp"].astype(str)
+        # a stamp is exactly 23 characters: a longer one holds other cells (a row written with ';'
+        # would otherwise be read as shifted values: x = the y column, y and z = lux and button)
+        if (ts.str.len() != 23).any():
+            raise ValueError("malformed timestamp")
         # 'YYYY-MM-DD HH:MM:SS:mmm' → replace the colon before the milliseconds with a dot
         iso = ts.str.slice(0, 19) + "." + ts.str.slice(20, 23)
         when = pd.to_datetime(iso, format="%Y-%m-%d %H:%M:%S.%f", errors="raise")
