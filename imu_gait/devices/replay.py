@@ -60,7 +60,7 @@ class ReplaySource:
             recording = read(recording, **read_options)
         else:
             self.path = None
-        rec = recording if recording.meta.get("_validated") else recording.validated()
+        rec = recording if recording.is_validated else recording.validated()
         self.recording = rec
         self.name = f"replay:{self.path.name}" if self.path is not None else "replay"
         self.rate_hz = float(rec.sample_rate_hz)
