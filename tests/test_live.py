@@ -632,3 +632,22 @@ def test_a_limp_that_begins_mid_walk_is_cued_while_walking():
     on = [t for t, active in seen if active]
     assert on and min(on) <= 240.0 + 90.0, on[:3]
     assert all(active for t, active in seen if t >= min(on) + 30.0)
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs Linux /proc")
+def test_unwritable_live_outputs_are_clear_errors(walk_csv, tmp_path, capsys):
+    """Refused before the walk when the probe can tell (exit 2, the option and path named); and if
+    a report cannot be written after the walk, the error says the recording is complete."""
+    from imu_gait.cli import main
+    from imu_gait.errors import ImuGaitError
+    from imu_gait.devices.live import run_live
+
+    path, rec, truth = walk_csv
+    assert main(["live", "--replay", str(path), "--no-record", "--json", "/proc/x.json"]) == 2
+    err = capsys.readouterr().err
+    assert "--json /proc/x.json: could not write it" in err and "Traceback" not in err
+    out = tmp_path / "live.csv"
+    with pytest.raises(ImuGaitError, match=r"/proc/x\.json: could not write it .*recording .*live\.csv is complete"):
+        asyncio.run(run_live(ReplaySource(str(path), speed=200.0, block_s=0.05), record=out,
+                             json_path="/proc/x.json", handle_signals=False))
+    assert imu_gait.read(str(out)).n_samples == rec.n_samples

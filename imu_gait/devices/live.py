@@ -733,7 +733,15 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
         base = session.record_path
         jp = json_path if json_path is not None else (base.with_suffix(".json") if base is not None else None)
         hp = html_path if html_path is not None else (base.with_suffix(".html") if base is not None else None)
-        written = write_reports(result, json_path=jp, html_path=hp)
+        try:
+            written = write_reports(result, json_path=jp, html_path=hp)
+        except OSError as exc:      # a disk that filled during the walk: the recording itself is safe
+            from ..errors import ImuGaitError
+
+            rec_note = (f"; the recording {base} is complete — 'imu-gait analyze {base} --json … --report …' "
+                        "makes the reports from it" if base is not None else "")
+            raise ImuGaitError(f"{exc.filename or 'report'}: could not write it ({exc.strerror or exc})"
+                               + rec_note) from None
         if base is not None:
             sched = _treadmill_context(session)
             if sched is not None:             # so that re-analysing the recording uses the same context
