@@ -207,3 +207,6 @@ def test_every_value_summarise_computes_reaches_the_table(tmp_path):
     ref = imu_gait.analyze(imu_gait.read(run))
     assert float(r["ground_contact_ms"]) == pytest.approx(ref.summary["ground_contact_ms"], rel=1e-5)
     assert 150 < float(r["ground_contact_ms"]) < 350 and w["ground_contact_ms"] == ""   # running only
+    # each gait's cadence on its own (a walk that turns into a run pools both in cadence_spm)
+    assert float(r["cadence_running_spm"]) == pytest.approx(ref.summary["cadence_running_spm"], rel=1e-5)
+    assert r["cadence_walking_spm"] == "" and float(w["cadence_walking_spm"]) > 90 and w["cadence_running_spm"] == ""
