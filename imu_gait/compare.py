@@ -65,6 +65,7 @@ class Session:
     summary: dict[str, Any]
     flags: list[dict[str, Any]] = field(default_factory=list)
     source: str = ""
+    version: str = ""       # the imu_gait version that analysed it ("" for results from before it was said)
 
 
 def session_from_result(result: Any, label: str, source: str = "") -> Session:
@@ -72,7 +73,8 @@ def session_from_result(result: Any, label: str, source: str = "") -> Session:
     d = result.to_dict() if hasattr(result, "to_dict") else result
     if not isinstance(d, dict) or not isinstance(d.get("summary"), dict):
         raise ImuGaitError(f"{source or label}: not an imu_gait result (no 'summary')")
-    return Session(label=label, summary=d["summary"], flags=list(d.get("flags") or []), source=source)
+    return Session(label=label, summary=d["summary"], flags=list(d.get("flags") or []), source=source,
+                   version=str(d.get("imu_gait_version") or ""))
 
 
 def load_session(path: str | Path, *, read_options: dict[str, Any] | None = None,
@@ -181,6 +183,11 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
     gaits = {str(s.summary.get("gait") or "") for s in sessions} - {""}
     if len(gaits) > 1:
         notes.append("Some walks are mostly running, others walking: compare like with like.")
+    versions = {lab: s.version or "unknown" for lab, s in zip(labels, sessions)}
+    if len(set(versions.values())) > 1:
+        notes.append("The walks were analysed by different imu_gait versions (" + listed(
+            [f"{k}: {v}" for k, v in versions.items()]) + "): metrics and rules can change between versions; "
+            "re-analyse the recordings with one version to compare like with like.")
     return notes
 
 

@@ -219,3 +219,19 @@ def test_the_compare_page_never_shows_negative_zero():
     assert "+0.0</td>" in row
     cad = page[page.index("<th>Cadence"):]
     assert "<td class='num'>110</td>" in cad[:cad.index("</tr>")]
+
+
+def test_walks_analysed_by_different_versions_are_said_to_be_so(walks):
+    """A result JSON from another imu_gait version (or one from before results said their version)
+    next to a recording analysed now: the notes name both versions."""
+    saved = json.loads((walks / "week1.json").read_text())
+    assert saved["imu_gait_version"] == imu_gait.__version__
+    old = dict(saved, imu_gait_version="0.0.9")
+    now = load_session(walks / "week1.json")
+    assert now.version == imu_gait.__version__
+    assert not any("versions" in n for n in comparability_notes([now, now]))
+    notes = comparability_notes([session_from_result(old, "old"), now])
+    assert any("old: 0.0.9" in n and f"week1: {imu_gait.__version__}" in n for n in notes), notes
+    legacy = {k: v for k, v in saved.items() if k != "imu_gait_version"}
+    notes = comparability_notes([session_from_result(legacy, "legacy"), now])
+    assert any("legacy: unknown" in n for n in notes), notes
