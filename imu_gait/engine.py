@@ -689,6 +689,8 @@ class GaitEngine:
         s: dict[str, Any] = {
             "n_steps": int(len(steps)),
             "duration_s": float(dur),
+            # the first sample's time on the steps' axis: times in messages and reports count from it
+            "time_start_s": float(self._first_t) if self._first_t is not None else 0.0,
             "n_bouts": int(steps["bout"].nunique()) if len(steps) else 0,
             "has_gyro": self.has_gyro,
             "engine_rate_hz": self.fs,
