@@ -866,7 +866,8 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
             progress(stop / n)
     res = eng.finish()
     res.summary.update({"source": rec.source, "sample_rate_hz": round(rec.sample_rate_hz, 3),
-                        "placement": placement or "unknown", "n_samples": rec.n_samples})
+                        "placement": placement or "unknown", "n_samples": rec.n_samples,
+                        **{k: meta[k] for k in ("time_offset_s", "start_unix_s", "start_time_iso") if k in meta}})
     res.warnings = list(rec.warnings) + res.warnings
     return res
 

@@ -570,3 +570,64 @@ def test_two_exports_in_one_folder_or_zip_are_refused(tmp_path, a, b, as_zip):
                     zf.write(f, f.relative_to(d).as_posix())
     with pytest.raises(RecordingError, match=r"holds 2 exports: walkA/ \(.*\); walkB/ \(.*\) — analyse them one"):
         read(target)
+
+
+# ---------------------------------------------------------------------------------------
+# time origin: step times map back to the file's own time column (JSON contract)
+# ---------------------------------------------------------------------------------------
+def _generic_copy(tmp_path, source, name: str, times: list[str], header="t,ax,ay,az") -> Path:
+    t, acc, _ = source
+    rows = [header] + [f"{s},{a:.7g},{b:.7g},{c:.7g}" for s, (a, b, c) in zip(times, acc)]
+    path = tmp_path / name
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_generic_seconds_column_keeps_its_own_axis(tmp_path, source):
+    from imu_gait import analyze
+    t, _, _ = source
+    path = _generic_copy(tmp_path, source, "offset.csv", [f"{1000.0 + v:.2f}" for v in t])
+    rec = read(path, time_col="t", time_unit="s", acc_cols=["ax", "ay", "az"], acc_unit="m/s2")
+    # the file starts at t = 1000 s: so does the recording (it started at 0, as for no other reader)
+    np.testing.assert_allclose(rec.time_s, 1000.0 + t, atol=1e-9)
+    summary = json.loads(analyze(rec).to_json())
+    first_step = summary["steps"][0]["time_s"]
+    assert 1000.0 < first_step < 1000.0 + t[-1]
+    assert summary["summary"]["time_offset_s"] == 0.0
+
+
+def test_generic_epoch_ms_starts_at_zero_with_the_offset_in_the_json(tmp_path, source):
+    from imu_gait import analyze
+    t, _, _ = source
+    start_ms = 1710697732324
+    path = _generic_copy(tmp_path, source, "epoch.csv", [f"{start_ms + round(1000 * v)}" for v in t],
+                         header="unix_ms,ax,ay,az")
+    rec = read(path, time_col="unix_ms", acc_unit="m/s2")
+    np.testing.assert_allclose(rec.time_s, t, atol=1e-9)
+    out = json.loads(analyze(rec).to_json())
+    s = out["summary"]
+    assert s["time_offset_s"] == pytest.approx(start_ms / 1000, abs=1e-6)
+    assert s["start_unix_s"] == pytest.approx(start_ms / 1000, abs=1e-6)
+    # a step time plus the offset is a time stamp of the file (in s), within the 10-ms sampling
+    back_ms = (out["steps"][0]["time_s"] + s["time_offset_s"]) * 1000
+    assert start_ms <= back_ms <= start_ms + 1000 * t[-1]
+
+
+def test_phone_and_datetime_readers_put_their_origin_in_the_summary(tmp_path, source):
+    from imu_gait import analyze
+    # Sensor Logger: the 'time' column is Unix ns; time_s + time_offset_s gives it back in s
+    rec = read(DATA / "sensorlogger_android.zip")
+    with zipfile.ZipFile(DATA / "sensorlogger_android.zip") as z:
+        name = next(n for n in z.namelist() if n.endswith("TotalAcceleration.csv"))
+        first_ns = int(z.read(name).decode().splitlines()[1].split(",")[0])
+    s = json.loads(analyze(rec).to_json())["summary"]
+    assert s["time_offset_s"] == pytest.approx(first_ns * 1e-9, abs=1e-6)
+    # a date/time column: time_s counts from the first stamp, which the summary gives as written
+    t, acc, _ = source
+    stamps = (np.datetime64("2024-03-17T17:48:52.000") + (t * 1000).round().astype("timedelta64[ms]")).astype(str)
+    path = _generic_copy(tmp_path, source, "dt.csv", list(stamps), header="when,x,y,z")
+    s = json.loads(analyze(read(path, time_unit="datetime", acc_unit="m/s2")).to_json())["summary"]
+    assert s["start_time_iso"] == stamps[0]
+    # GENEActiv: the same
+    s = json.loads(analyze(read(DATA / "gaitpy_demo" / "demo_data_30s.csv")).to_json())["summary"]
+    assert s["start_time_iso"].startswith("2019-")

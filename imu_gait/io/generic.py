@@ -6,7 +6,9 @@ gyro_unit=…, delimiter=…, skiprows=…)``
 * ``time_col``: column name or 0-based index (default: a column called time/timestamp/t,
   else column 0);
 * ``time_unit``: ``s`` | ``ms`` | ``us`` | ``ns`` | ``datetime`` (default: guessed from the
-  spacing of the time stamps, with a warning);
+  spacing of the time stamps, with a warning). A column in seconds is kept as the recording's
+  time axis (as in the native format); Unix times, ms/µs/ns counters and date/times start at 0,
+  and ``meta['time_offset_s']`` (numbers) or ``meta['start_time_iso']`` (date/times) map back;
 * ``acc_cols``: 3 names or indices (default: ``acc_x…``/``ax…``/``x,y,z`` by name, else the
   3 columns after time); ``acc_unit``: ``m/s2`` | ``g`` | ``mg``;
 * ``gyro_cols``: 3 names or indices or ``None`` (default: ``gyro_x…``/``gx…`` by name, or
@@ -79,6 +81,30 @@ def _find_set(cols: list[str], sets) -> list[int] | None:
         if all(n in stripped for n in names):
             return [stripped.index(n) for n in names]
     return None
+
+
+#: seconds above which a time column in seconds is a wall clock (Unix time; 1e8 s ≈ 1973), not a
+#: recording's own axis
+EPOCH_MIN_S = 1e8
+
+
+def _time_axis(traw: np.ndarray, unit: str) -> tuple[np.ndarray, dict]:
+    """Seconds for the time axis and the meta that maps them back to the file's column.
+
+    A column in seconds *is* the recording's own axis, kept as the native format keeps ``time_s``
+    (the JSON contract: step times in the recording's own axis). Clock readings — Unix time, or
+    ms/µs/ns counters (mostly time since the device booted) — start at 0 instead: hours of
+    nothing before the first sample help no one. ``time_offset_s`` (what to add to ``time_s`` to
+    get the file's column in seconds) keeps the mapping, and reaches the JSON summary.
+    """
+    scale = TIME_UNITS[unit]
+    first_s = float(traw[0]) * scale
+    if unit == "s" and abs(first_s) < EPOCH_MIN_S:
+        return traw * scale, {"time_offset_s": 0.0}
+    origin = {"time_offset_s": first_s}
+    if abs(first_s) >= EPOCH_MIN_S:
+        origin["start_unix_s"] = first_s
+    return (traw - traw[0]) * scale, origin
 
 
 @clean_os_errors
@@ -220,6 +246,8 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
                                  column=cols[ti], hint="pass time_unit=s|ms|us|ns for numeric times")
         ns = when.to_numpy(dtype="datetime64[ns]").astype(np.int64)
         t_s = (ns - ns[0]) * 1e-9
+        # a date/time has no seconds axis of its own: time_s counts from the first stamp, kept as written
+        time_origin = {"start_time_iso": str(tcol.iloc[0]).strip()}
         if unit is None:
             warnings.append(f"time column {cols[ti]!r} parsed as date/time")
         unit = "datetime"
@@ -242,10 +270,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         if unit not in TIME_UNITS:
             raise RecordingError(f"unknown time unit {time_unit!r}", path=label, column=cols[ti],
                                  hint="use one of: s, ms, us, ns, datetime")
-        t_s = (traw - traw[0]) * TIME_UNITS[unit]
-        if abs(traw[0]) * TIME_UNITS[unit] > 1e8:  # an epoch time: keep it in meta
-            meta = dict(meta or {})
-            meta["start_unix_s"] = float(traw[0] * TIME_UNITS[unit])
+        t_s, time_origin = _time_axis(traw, unit)
 
     acc_raw = np.column_stack([numeric(j) for j in ai])
     acc_names = [cols[j] for j in ai]
@@ -277,6 +302,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         gyro = gyro_raw * gyro_factor(gunit, label)
 
     meta = dict(meta or {})
+    meta.update(time_origin)
     meta.update({"format": "generic", "path": label, "time_unit": unit, "acc_unit": acc_unit_used,
                  "columns": {"time": cols[ti], "acc": acc_names, "gyro": None if gi is None else [cols[j] for j in gi]}})
     return finish(t_s, acc, gyro, label=label, meta=meta, warnings=warnings, first_line_no=data_start + 1,

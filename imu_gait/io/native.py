@@ -189,6 +189,9 @@ def read_native(path: str | os.PathLike) -> Recording:
         meta["source_format"] = meta["format"]
     meta["format"] = "native"
     meta["path"] = label
+    # time_s is the recording's own axis; a file written from another reader's recording keeps the
+    # offset to that export's clock
+    meta.setdefault("time_offset_s", 0.0)
     return finish(t, acc, gyro, label=label, meta=meta, warnings=warnings, first_line_no=header_line_no + 1,
                   time_column=TIME_COLUMN, line_of_row=row_line_mapper(path, header_line_no + 1))
 

@@ -336,6 +336,7 @@ def _combine(streams: list[_Stream], path: str, meta: dict, warnings: list[str] 
                 meta["gyro_interpolated"] = True
                 meta["overlap_s"] = [round(max(t0, float(np.min(gyro.t))), 6), round(min(t1, float(np.max(gyro.t))), 6)]
     meta.setdefault("format", "phyphox")
+    meta["time_offset_s"] = 0.0                  # 'Time (s)' is kept as the recording's own axis
     meta["path"] = path
     return finish(t, a, g, label=acc.label, meta=meta, warnings=warnings, first_line_no=acc.first_line,
                   rows=rows, line_of_row=acc.line_of_row, time_column="Time (s)")

@@ -13,7 +13,8 @@ Acceleration with gravity, in order of preference:
 
 ``Gyroscope.csv`` (rad/s) is optional and interpolated onto the acceleration times within
 the overlap of both streams. ``Metadata.csv`` goes into ``Recording.meta``. Time is
-re-based to the first acceleration sample (``meta['start_unix_s']`` keeps the epoch).
+re-based to the first acceleration sample (``meta['start_unix_s']`` and ``meta['time_offset_s']``
+— copied into the analysis summary — keep the epoch).
 """
 from __future__ import annotations
 
@@ -237,6 +238,7 @@ def read_sensorlogger(path: str | os.PathLike) -> Recording:
                 rows = rows[kept]
         t_s = (t_ns - t0_ns) * 1e-9
         meta["start_unix_s"] = t0_ns * 1e-9
+        meta["time_offset_s"] = t0_ns * 1e-9     # the 'time' column is Unix ns: time_s + this, in seconds
         meta.setdefault("format", "sensorlogger")
         meta["path"] = path
         return finish(t_s, acc, gyro, label=label, meta=meta, warnings=warnings, first_line_no=2, rows=rows,
