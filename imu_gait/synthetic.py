@@ -172,7 +172,9 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
 
     two_pi = 2 * np.pi
     # --- vertical displacement z (m)
-    w_run = np.clip(p["run"], 0.0, 1.0)
+    # the walk ↔ run blend eased in and out (raised cosine): with the linear ramp its kinks made the
+    # blended position's second derivative a single-sample spike of ~880 g at the ramp's ends
+    w_run = 0.5 - 0.5 * np.cos(np.pi * np.clip(p["run"], 0.0, 1.0))
     # one-sided sensor: contact k (even = left) loads it by gain_k. Right contacts get
     # 1 − k·T_left/T_right so that each stride's impulse stays body weight × stride time (else
     # step-time jitter would make the trunk drift up or down stride after stride)
@@ -191,7 +193,9 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
         peak = gain_now * G * step_T * np.pi / (2 * tc)      # zero mean acceleration over the stride
         a_run = np.where(in_contact, peak * np.sin(np.pi * np.clip(tau / tc, 0, 1)), 0.0) - G
         a_run = np.where(walking, a_run, 0.0)
-        z_run = _integrate_periodic(a_run, fine_fs, walking)
+        # integrated only where running is blended in: over a long walk before it, the double integral
+        # of the (unused) running force drifted by metres, which the blend then mixed into the bounce
+        z_run = _integrate_periodic(a_run, fine_fs, walking & (w_run > 0))
         # the bounce cannot be scaled to a requested amplitude physically (it follows from
         # contact time and cadence); the truth is measured from z below
         if (w_run == 1).all():

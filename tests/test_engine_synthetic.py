@@ -439,3 +439,18 @@ def test_messages_count_time_from_the_recordings_start_on_an_epoch_time_axis():
     (f,) = [f for f in res.flags if f.id == "forward_lean"]
     assert f.start_s > t0                                          # steps and flags keep the file's axis
     assert re.search(r"from 4:\d\d to 7:\d\d", f.message), f.message
+
+
+def test_the_synthetic_walk_to_run_blend_is_physical():
+    """The generator's walk → run blend had a single-sample ~880 g spike at each end of its ramp and a
+    'bounce' of metres in between (the running force double-integrated over the whole walk before it):
+    the engine then reported 11-m bounces there. Now the blend stays within running's accelerations, its
+    truth bounce within 3–15 cm, and the engine's bounce within 0.5 cm of it (median) and 6 cm on every step
+    (the steps inside the 3-s blend are neither walking nor running: 4.8 cm is the largest there)."""
+    rec, truth = synthesize_walk(480, seed=1, segments=[(240, {"run": 1.0, "cadence_spm": 165, "speed_mps": 2.8})])
+    assert np.linalg.norm(rec.acc_mps2, axis=1).max() < 6 * 9.81
+    tv = truth.steps["vertical_oscillation_cm"].dropna()
+    assert tv.between(3.0, 15.0).all(), tv.describe()
+    det, tru = paired(imu_gait.analyze(rec), truth)
+    err = (det["vertical_oscillation_cm"] - tru["vertical_oscillation_cm"]).abs().dropna()
+    assert err.max() <= 6.0 and err.median() <= 0.5, err.describe()
