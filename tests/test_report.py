@@ -449,3 +449,59 @@ def test_each_gait_range_is_drawn_only_over_its_own_stretch():
     assert walk_band[2:] == (100, 120) and run_band[2:] == (153, 183)
     assert 9 <= walk_band[0] <= 11 and 189 <= walk_band[1] <= 191
     assert 189 <= run_band[0] <= 191 and 369 <= run_band[1] <= 371
+
+
+# ---------------------------------------------------------------- clocks on a time axis that does not start at 0
+@pytest.fixture(scope="module")
+def epoch_and_plain_walk():
+    """The same synthetic walk (bounce rising to 7 cm from 50 s, so one flag) analysed on its own
+    time axis and shifted by 1.7e9 s, as a native file that keeps epoch seconds would be."""
+    from imu_gait import analyze
+    from imu_gait.recording import Recording
+    from imu_gait.synthetic import synthesize_walk
+
+    rec, _truth = synthesize_walk(150, seed=1, segments=[(50, {"bounce_cm": 7.0})])
+    shifted = Recording(rec.time_s + 1.7e9, rec.acc_mps2, rec.gyro_rads)
+    return (analyze(rec), rec), (analyze(shifted), shifted)
+
+
+def _tick_labels(fig) -> list[tuple[tuple[float, float], list[str]]]:
+    out = []
+    for ax in fig.axes:
+        if ax.get_xlabel() == "recording time":
+            fmt = ax.xaxis.get_major_formatter()
+            out.append((ax.get_xlim(), [fmt(v, i) for i, v in enumerate(ax.get_xticks())]))
+    return out
+
+
+def test_report_clocks_count_from_the_first_sample_on_an_epoch_time_axis(epoch_and_plain_walk):
+    """An epoch time axis printed flag spans as '472222:14:11–472222:15:46' and drew the plots from
+    0 to 1.7e9 s. Clocks now count from summary.time_start_s: the shifted walk reads like the plain one."""
+    from imu_gait.report.html import flag_timeline_figure, metrics_over_time_figure
+
+    (plain, plain_rec), (epoch, epoch_rec) = epoch_and_plain_walk
+    assert epoch.summary["time_start_s"] == pytest.approx(1.7e9)
+    assert [f.id for f in plain.flags] == [f.id for f in epoch.flags] == ["vertical_bounce"]
+    f = plain.flags[0]
+    spans = f"{fmt_clock(f.start_s)}–{fmt_clock(f.end_s)}"          # 00:51–02:26, as the message says
+    assert 45 <= f.start_s <= 60 and spans.startswith("00:5")
+    for res, rec in ((plain, plain_rec), (epoch, epoch_rec)):
+        text = render_text(res, rec, width=120)
+        assert re.search(rf"● Vertical bounce\s+{spans}\s+", text), text
+        assert "472222" not in text
+        page = render_html(res, rec)
+        assert f"<span class='when'>{spans}</span>" in page and "472222" not in page
+    for make in (metrics_over_time_figure, flag_timeline_figure):
+        fig_plain = make(plain, build_overview(plain, plain_rec))
+        fig_epoch = make(epoch, build_overview(epoch, epoch_rec))
+        fig_plain, fig_epoch = (x[0] if isinstance(x, tuple) else x for x in (fig_plain, fig_epoch))
+        (lim_p, ticks_p), = _tick_labels(fig_plain)
+        (lim_e, ticks_e), = _tick_labels(fig_epoch)
+        assert ticks_p == ticks_e and ticks_p[0] == "00:00" and ticks_p[-1].startswith("02:")
+        assert lim_e[0] == pytest.approx(1.7e9) and lim_e[1] - lim_e[0] == pytest.approx(lim_p[1] - lim_p[0], abs=1)
+
+
+def test_report_clocks_without_time_start_count_from_zero(result):
+    """Older results (no time_start_s): the clock is the time axis itself, as before."""
+    assert "time_start_s" not in result.summary and build_overview(result).time_origin_s == 0.0
+    assert "07:30–09:50" in render_text(result, width=120)

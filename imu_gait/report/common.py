@@ -160,10 +160,17 @@ class Overview:
     # a walk that is partly a run: the key metrics of each gait on its own ("walk", "run"), judged
     # against that gait's range — empty otherwise (then ``metrics`` is the whole story)
     metrics_by_gait: dict[str, list[MetricRow]] = field(default_factory=dict)
+    # the first sample's time on the steps' axis: report clocks count from it, so a file that keeps
+    # epoch seconds as its time axis reads 02:26 and not 472222:15:46 (0 when the summary lacks it)
+    time_origin_s: float = 0.0
 
     @property
     def walking_found(self) -> bool:
         return self.n_steps > 0
+
+    def clock(self, t_s: float) -> str:
+        """``t_s`` on the steps' time axis as ``m:ss`` from the start of the recording."""
+        return fmt_clock(_f(t_s) - self.time_origin_s)
 
 
 # ---------------------------------------------------------------- formatting helpers
@@ -491,6 +498,7 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
     if is_mixed_gait(s, steps):
         for g in ("walk", "run"):
             by_gait[g] = metric_rows(steps[gait == g], has_gyro=has_gyro, gait=g, length_source=length_source)
+    origin = _f(s.get("time_start_s"))
     return Overview(
         source=source, duration_s=duration, sample_rate_hz=rate, has_gyro=has_gyro, placement=placement,
         context=context, n_steps=n_steps, n_bouts=_n_bouts(result, steps),
@@ -503,6 +511,7 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         extra={"device": device},
         flag_notes=[str(n) for n in (s.get("flag_notes") or [])],
         sensor_hints=[str(n) for n in (s.get("sensor_hints") or [])],
+        time_origin_s=origin if math.isfinite(origin) else 0.0,
     )
 
 
@@ -587,8 +596,9 @@ class FlagGroup:
         """Most severe occurrence, the longest among equals."""
         return max(self.flags, key=lambda f: (SEVERITY_ORDER.get(f.severity, -1), _f(f.end_s) - _f(f.start_s)))
 
-    def spans_text(self, limit: int = 4) -> str:
-        spans = [f"{fmt_clock(f.start_s)}–{fmt_clock(f.end_s)}" for f in self.flags]
+    def spans_text(self, limit: int = 4, origin_s: float = 0.0) -> str:
+        """``m:ss–m:ss`` of each occurrence, counted from ``origin_s`` (the recording's first sample)."""
+        spans = [f"{fmt_clock(_f(f.start_s) - origin_s)}–{fmt_clock(_f(f.end_s) - origin_s)}" for f in self.flags]
         more = len(spans) - limit
         return ", ".join(spans[:limit]) + (f" and {more} more" if more > 0 else "")
 

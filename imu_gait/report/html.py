@@ -25,7 +25,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MultipleLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from ..result import AnalysisResult, Flag
 from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, METRIC_BY_COLUMN, TIMELINE_METRICS, Overview,
@@ -126,9 +126,13 @@ def _nice_interval_s(span_s: float, max_ticks: int = 10) -> float:
     return 43200.0
 
 
-def _time_axis(ax, span_s: float) -> None:
-    ax.xaxis.set_major_locator(MultipleLocator(_nice_interval_s(span_s)))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_clock(v)))
+def _time_axis(ax, t0: float, t1: float, origin_s: float = 0.0) -> None:
+    """Ticks at round m:ss counted from ``origin_s`` (the recording's first sample): a file with
+    epoch seconds as its time axis must read 00:00, 00:30 … and not the epoch's clock."""
+    step = _nice_interval_s(t1 - t0)
+    k0, k1 = math.ceil((t0 - origin_s) / step - 1e-9), math.floor((t1 - origin_s) / step + 1e-9)
+    ax.xaxis.set_major_locator(FixedLocator([origin_s + k * step for k in range(k0, k1 + 1)]))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_clock(v - origin_s)))
 
 
 def _num(steps: pd.DataFrame, col: str) -> np.ndarray:
@@ -182,11 +186,11 @@ def smoothed_series(steps: pd.DataFrame, timeline: pd.DataFrame | None, col: str
 
 
 def _span(ov: Overview, steps: pd.DataFrame, flags: Sequence[Flag]) -> tuple[float, float]:
-    t0 = 0.0
-    ends = [ov.duration_s] if math.isfinite(ov.duration_s) else []
+    t0 = ov.time_origin_s       # the recording's first sample on the steps' axis (not 0 for epoch times)
+    ends = [t0 + ov.duration_s] if math.isfinite(ov.duration_s) else []
     if len(steps):
         tt = _num(steps, "time_s")
-        t0 = min(0.0, float(np.nanmin(tt)))
+        t0 = min(t0, float(np.nanmin(tt)))
         ends.append(float(np.nanmax(tt)))
     ends += [float(f.end_s) for f in flags if f.end_s is not None and math.isfinite(float(f.end_s))]
     t1 = max(ends) if ends else 1.0
@@ -294,7 +298,7 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
         ax.set_ylabel(label + (f" ({unit})" if unit else ""), rotation=0, ha="right", va="center", fontsize=8.5)
         ax.grid(axis="y", color="#e4e7eb", lw=0.6)
     axes[-1].set_xlim(t0, t1)
-    _time_axis(axes[-1], t1 - t0)
+    _time_axis(axes[-1], t0, t1, ov.time_origin_s)
     axes[-1].set_xlabel("recording time")
     handles = [Line2D([], [], color=POINT_COLOR, marker="o", ls="", ms=4, label="one step"),
                Line2D([], [], color=LINE_COLOR, lw=1.6, label="smoothed")]
@@ -345,7 +349,7 @@ def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
     ax.set_yticklabels([names.get(r) or flag_title(r) for r in reversed(rows)])
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_xlim(t0, t1)
-    _time_axis(ax, t1 - t0)
+    _time_axis(ax, t0, t1, ov.time_origin_s)
     ax.set_xlabel("recording time")
     ax.grid(axis="x", color="#e4e7eb", lw=0.6)
     ax.set_axisbelow(True)
@@ -420,7 +424,7 @@ def step_scatter_figure(result: AnalysisResult, ov: Overview) -> Figure:
     ax2.set_ylabel("vertical oscillation (cm)")
     ax2.grid(color="#e4e7eb", lw=0.6)
     if ok.sum() >= 2:
-        t_min = _num(steps, "time_s")[ok] / 60.0
+        t_min = (_num(steps, "time_s")[ok] - ov.time_origin_s) / 60.0
         sc = ax2.scatter(cad[ok], vo[ok], c=t_min, cmap="viridis", s=7, alpha=0.8, lw=0, rasterized=raster)
         cb = fig.colorbar(sc, ax=ax2, pad=0.02)
         cb.set_label("recording time (min)", fontsize=8)
@@ -479,7 +483,7 @@ def _flag_cards(ov: Overview) -> str:
             ev = flag_evidence(f)
             if flag_value_text(f) in f.message:   # the message already gives the evidence
                 ev = ""
-            items.append(f"<li><span class='when'>{_e(fmt_clock(f.start_s))}–{_e(fmt_clock(f.end_s))}</span> "
+            items.append(f"<li><span class='when'>{_e(ov.clock(f.start_s))}–{_e(ov.clock(f.end_s))}</span> "
                          f"<span class='sev'>{_e(f.severity)}</span> {_e(f.message)}"
                          + (f"<br><span class='evidence'>Evidence: {_e(ev)}</span>" if ev else "") + "</li>")
         out.append(

@@ -62,7 +62,7 @@ def _flags_block(ov: Overview) -> Group:
         head = Text()
         head.append("● ", style=SEVERITY_STYLE.get(g.severity, ""))
         head.append(flag_title(g.id), style="bold")
-        head.append(f"  {g.spans_text()}  ")
+        head.append(f"  {g.spans_text(origin_s=ov.time_origin_s)}  ")
         head.append(g.severity, style=SEVERITY_STYLE.get(g.severity, ""))
         head.append(f"  [{g.id}]", style="dim")
         lines: list[Any] = [Text(g.worst.message)]
