@@ -37,6 +37,17 @@ GYRO_DEAD_RANGE = 1e-3
 MOVING_ACC_STD = 0.5
 #: seconds of movement needed before the gyroscope is judged against it
 MOVING_MIN_S = 5.0
+#: windows over which the acceleration is averaged to find gravity: the body's own acceleration
+#: averages out over a few strides, gravity does not
+GRAVITY_WINDOW_S = 2.0
+#: |window mean of a| / median |a| below which gravity is missing: 0.93–1.0 on the bundled real
+#: recordings (lower back, neck pouch, back pocket, GENEActiv; 0.82 with ±1.5 g clipping), 0.1–0.6 with gravity
+#: subtracted
+GRAVITY_SHARE_MIN = 0.7
+#: … and the 90th / 10th percentile of those window means above which they are not one constant
+#: gravity: 1.00–1.30 on the bundled real recordings (also with ±2 g clipping), 3–4 with gravity
+#: subtracted as a constant
+GRAVITY_SPREAD_MAX = 2.0
 
 
 @dataclass
@@ -170,7 +181,7 @@ class Recording:
                     f"more than half of the recording ({lost:.0f} of {duration:.0f} s) is missing",
                     path=src, hint="the logger lost most of the data; re-record")
 
-        check_units(acc, gyro, src, warnings)
+        check_units(acc, gyro, src, warnings, t)
         gyro = drop_dead_gyro(t, acc, gyro, warnings)
         meta = dict(self.meta)
         meta.setdefault("sample_rate_hz", round(rate, 3))
@@ -192,13 +203,58 @@ def _fingerprint(rec: "Recording") -> tuple:
     return (id(rec.time_s), id(rec.acc_mps2), id(rec.gyro_rads), int(np.shape(rec.time_s)[0]))
 
 
-def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: list[str]) -> None:
+def gravity_stats(acc: np.ndarray, t: np.ndarray | None = None) -> tuple[float, float]:
+    """``(share, spread)`` of the acceleration's means over ~2-s windows: ``share`` is their median
+    magnitude over the median |a|, ``spread`` the 90th over the 10th percentile of their magnitudes.
+
+    With gravity in the data (any unit, any orientation) every window's mean is gravity: share ≈ 1,
+    spread ≈ 1. Without it, what is left — the body's own acceleration — averages towards 0 and varies
+    from window to window (a gravity estimate subtracted as one constant leaves posture changes).
+    NaN when it cannot be told (too few samples, all zero). ``t`` sets the window length; without it,
+    200 samples (2 s at 100 Hz)."""
+    n = acc.shape[0]
+    per = 200
+    if t is not None and t.size > 1:
+        step = float(np.median(np.diff(t)))
+        if step > 0:
+            per = int(round(GRAVITY_WINDOW_S / step))
+    per = max(per, 10)
+    k = n // per
+    mag = float(np.median(np.sqrt(np.einsum("ij,ij->i", acc, acc)))) if n else 0.0
+    if k < 1 or not mag > 0 or not np.isfinite(acc).all():
+        return float("nan"), float("nan")
+    means = acc[:k * per].reshape(k, per, 3).mean(axis=1)
+    m = np.sqrt(np.einsum("ij,ij->i", means, means))
+    lo, hi = np.percentile(m, [10, 90])
+    return float(np.median(m) / mag), float(hi / lo) if lo > 0 else float("inf")
+
+
+def gravity_missing(acc: np.ndarray, t: np.ndarray | None = None) -> bool:
+    """True when the acceleration holds no gravity (see :func:`gravity_stats`)."""
+    share, spread = gravity_stats(acc, t)
+    return bool(share < GRAVITY_SHARE_MIN or spread > GRAVITY_SPREAD_MAX)
+
+
+def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: list[str],
+                t: np.ndarray | None = None) -> None:
     """Refuse magnitudes that betray the wrong unit (the reader converts; this is the last guard).
 
     The median |a| over a recording of a person is ≈ 1 g whatever the activity; a median
-    near 1 means the data is in g, near 0 means gravity was removed.
+    near 1 means the data is in g, near 0 means gravity was removed. Gravity removed is tested first
+    (by :func:`gravity_missing`): the body's acceleration alone also has a median |a| near 1 m/s², which
+    would otherwise read as 'in g' — and converted from g it is analysed as nonsense.
     """
     mag = float(np.median(np.sqrt(np.einsum("ij,ij->i", acc, acc))))  # einsum: 3× faster than norm
+    if gravity_missing(acc, t):
+        share = gravity_stats(acc, t)[0]
+        raise RecordingError(
+            f"the acceleration averaged over a few seconds is not gravity (it comes to {share:.0%} of the typical "
+            f"magnitude {mag:.2g} and varies from moment to moment, where gravity stays the same): gravity seems "
+            "to have been removed from this export (or these columns are not acceleration), and imu_gait needs "
+            "it to find which way is up",
+            path=src, hint="export acceleration *with* gravity: phyphox 'Acceleration with g', Sensor Logger "
+                           "TotalAcceleration (or Accelerometer + Gravity), Android's accelerometer rather than "
+                           "'linear acceleration'; no --acc-unit can restore gravity")
     if 0.6 < mag < 1.6:
         raise RecordingError(
             f"the median acceleration magnitude is {mag:.2f}: these values look like g, not m/s²",

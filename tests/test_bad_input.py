@@ -227,6 +227,23 @@ def test_gravity_removed_generic_refused(tmp_path):
     raises(p, "gravity", acc_unit="m/s2", gyro_unit="rad/s")
 
 
+@pytest.mark.parametrize("header,options", [
+    ("time_s,acc_x,acc_y,acc_z,gyro_x,gyro_y,gyro_z", {}),                   # native: said 'look like g'
+    ("time_s,acc_x,acc_y,acc_z,gyro_x,gyro_y,gyro_z", {"acc_unit": "g"}),   # following that advice
+    ("t,ax,ay,az,gx,gy,gz", {"time_col": "t"}),                             # unit guessed: was taken as g
+])
+def test_gravity_removed_is_named_whatever_the_unit(tmp_path, header, options):
+    """The body's acceleration alone has a median |a| near 1 m/s²: it looked like data in g, and read
+    as g it was analysed ('no walking found'). Its mean over a few seconds is ~0, gravity's is not."""
+    lines = source_lines()
+    arr = np.array([[float(x) for x in l.split(",")] for l in lines[HEADER_LINE:]])
+    arr[:, 1:4] -= arr[:, 1:4].mean(axis=0)
+    body = [",".join(f"{x:.6g}" for x in r) for r in arr]
+    msg = raises(write(tmp_path, "linear.csv", lines[:N_META] + [header] + body),
+                 "gravity seems to have been removed", r"\*with\* gravity", "Acceleration with g", **options)
+    assert "look like g" not in msg and "acc-unit g" not in msg
+
+
 def test_time_unit_wrong(tmp_path):
     """Milliseconds read as seconds: 0.1 Hz is no gait recording."""
     lines = source_lines()[N_META:]

@@ -631,3 +631,67 @@ def test_phone_and_datetime_readers_put_their_origin_in_the_summary(tmp_path, so
     # GENEActiv: the same
     s = json.loads(analyze(read(DATA / "gaitpy_demo" / "demo_data_30s.csv")).to_json())["summary"]
     assert s["start_time_iso"].startswith("2019-")
+
+
+# ---------------------------------------------------------------------------------------
+# unit options on auto-detected files: the advice given works, metadata is kept
+# ---------------------------------------------------------------------------------------
+def _geneactiv_scaled(tmp_path, factor: float, units: str | None = None) -> Path:
+    lines = (DATA / "gaitpy_demo" / "demo_data_30s.csv").read_text().splitlines()
+    out = []
+    for line in lines:
+        if line.startswith("2019-"):
+            c = line.split(",")
+            c[1:4] = [f"{float(v) * factor:.6g}" for v in c[1:4]]
+            line = ",".join(c)
+        elif units is not None and line.startswith("Units,"):
+            line = f"Units,{units}"
+        out.append(line)
+    path = tmp_path / "geneactiv.csv"
+    path.write_text("\n".join(out) + "\n")
+    return path
+
+
+def test_geneactiv_data_in_mg_under_a_g_header_reads_as_advised(tmp_path):
+    reference = read(DATA / "gaitpy_demo" / "demo_data_30s.csv")
+    path = _geneactiv_scaled(tmp_path, 1000.0)
+    with pytest.raises(RecordingError, match="--acc-unit mg"):
+        read(path)
+    # following the advice: the GENEActiv reader with the unit overridden (was: the generic reader,
+    # 'only 2 column(s) when split at ','')
+    rec = read(path, acc_unit="mg")
+    assert rec.meta["format"] == "geneactiv" and rec.meta["placement"] == "back"
+    np.testing.assert_allclose(rec.acc_mps2, reference.acc_mps2, rtol=1e-5)
+    assert any("Units line" in w for w in rec.warnings)
+    # the header says mg, the data is in g: the other way round
+    path = _geneactiv_scaled(tmp_path, 1.0, units="mg")
+    with pytest.raises(RecordingError, match="--acc-unit g"):
+        read(path)
+    np.testing.assert_allclose(read(path, acc_unit="g").acc_mps2, reference.acc_mps2, rtol=1e-12)
+    # column options do not apply to it: said so, not 'only 2 column(s)'
+    with pytest.raises(RecordingError, match="GENEActiv export.*time_col"):
+        read(path, time_col=0, acc_unit="g")
+
+
+def test_native_with_unit_options_keeps_its_metadata(tmp_path, source):
+    t, acc, gyro = source
+    lines = (DATA / "source_walk.csv").read_text().splitlines()
+    head = [l for l in lines if l.startswith("#")] + ["# sensor_height_m: 1.1"]
+    rows = [f"{a * 1000:.0f},{b / G:.7g},{c / G:.7g},{d / G:.7g},{e:.7g},{f:.7g},{g:.7g}"
+            for a, (b, c, d), (e, f, g) in zip(t, acc, np.rad2deg(gyro))]
+    path = tmp_path / "native_g.csv"
+    path.write_text("\n".join(head + ["time_s,acc_x,acc_y,acc_z,gyro_x,gyro_y,gyro_z"] + rows) + "\n")
+    with pytest.raises(RecordingError, match="time unit"):
+        read(path)
+    rec = read(path, time_unit="ms", acc_unit="g", gyro_unit="deg/s")
+    # the native reader, with its metadata (the generic reader dropped placement and sensor_height_m)
+    assert rec.meta["format"] == "native"
+    assert rec.meta["placement"] == "lower_back" and rec.meta["sensor_height_m"] == 1.1
+    np.testing.assert_allclose(rec.time_s, t, atol=1e-9)
+    np.testing.assert_allclose(rec.acc_mps2, acc, rtol=1e-6)
+    np.testing.assert_allclose(rec.gyro_rads, gyro, rtol=1e-6, atol=1e-9)
+    # columns described anew go to the generic reader, and the metadata lines still count
+    rec = read(path, time_col="time_s", time_unit="ms", acc_cols=["acc_x", "acc_y", "acc_z"], acc_unit="g",
+               gyro_cols=["gyro_x", "gyro_y", "gyro_z"], gyro_unit="deg/s")
+    assert rec.meta["placement"] == "lower_back" and rec.meta["sensor_height_m"] == 1.1
+    np.testing.assert_allclose(rec.acc_mps2, acc, rtol=1e-6)

@@ -18,12 +18,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import RecordingError
-from ..recording import G, GYRO_DEG_S_P95, MOVING_MIN_S, Recording, moving_samples, moving_seconds
+from ..recording import (G, GYRO_DEG_S_P95, MOVING_MIN_S, Recording, gravity_missing, moving_samples,
+                         moving_seconds)
 
 DEG = math.pi / 180.0
 
 # acceleration units → factor to m/s²
 ACC_UNIT_FACTORS = {"m/s2": 1.0, "m/s^2": 1.0, "m/s²": 1.0, "mps2": 1.0, "g": G, "mg": G / 1000.0}
+# numeric time units → factor to seconds
+TIME_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
 # angular-rate units → factor to rad/s
 GYRO_UNIT_FACTORS = {"rad/s": 1.0, "rads": 1.0, "deg/s": DEG, "°/s": DEG, "dps": DEG}
 
@@ -463,10 +466,13 @@ def gyro_magnitude_p95(gyro: np.ndarray) -> float:
     return float(np.percentile(np.sqrt(np.einsum("ij,ij->i", gyro, gyro)), 95)) if gyro.size else float("nan")
 
 
-def guess_acc_unit(acc_raw: np.ndarray) -> tuple[str, float] | None:
+def guess_acc_unit(acc_raw: np.ndarray, t: np.ndarray | None = None) -> tuple[str, float] | None:
     """Unit implied by the median |a| of a recording with gravity: ≈1 → g, ≈9.8 → m/s²,
-    ≈1000 → mg. ``None`` if none fits (gravity removed, raw counts …)."""
+    ≈1000 → mg. ``None`` if none fits (gravity removed, raw counts …): the body's acceleration
+    without gravity also has a median |a| near 1 m/s², which must not be taken for 1 g."""
     m = acc_magnitude_median(acc_raw)
+    if gravity_missing(acc_raw, t):
+        return None
     if 0.6 < m < 1.6:
         return "g", m
     if 6.0 < m < 15.0:

@@ -28,9 +28,12 @@ from ._common import Container, clean_os_errors, os_error
 from .generic import GENERIC_OPTIONS, read_generic
 from .androsensor import looks_like_androsensor, read_androsensor
 from .geneactiv import looks_like_geneactiv, read_geneactiv
-from .native import read_native, sniff_native
+from .native import NATIVE_UNIT_OPTIONS, native_meta, read_native, sniff_native
 from .phyphox import is_phyphox, looks_like_phyphox_header, read_phyphox
 from .sensorlogger import is_sensorlogger, looks_like_sensorlogger_header, read_sensorlogger
+
+#: options a known format's reader takes: the units its columns really hold, when a file says otherwise
+READER_OPTIONS = {"native": NATIVE_UNIT_OPTIONS, "geneactiv": ("acc_unit",), "generic": GENERIC_OPTIONS}
 
 READERS = {
     "native": read_native,
@@ -98,6 +101,29 @@ def _format_or_none(path: str) -> str | None:
         return None
 
 
+def _read_known_with_options(path: str, given: dict) -> Recording:
+    """A single file read with reader options: a native or GENEActiv file keeps its own reader when the
+    options only state units (its metadata — placement, sensor height — would be lost by the generic
+    reader, and a GENEActiv row is no plain CSV row); other files are described by the options."""
+    fmt = _format_or_none(path)
+    units = {k: v for k, v in given.items() if k in READER_OPTIONS.get(fmt or "", ())}
+    if fmt == "native":
+        if len(units) == len(given):
+            return read_native(path, **units)
+        # columns described anew: the generic reader reads them, the metadata lines still count
+        meta = {**native_meta(path), **(given.get("meta") or {})}
+        return read_generic(path, **{**given, "meta": meta})
+    if fmt == "geneactiv":
+        if len(units) == len(given):
+            return read_geneactiv(path, **units)
+        raise RecordingError(
+            f"this is a GENEActiv export, whose columns imu_gait knows: the options "
+            f"{', '.join(k for k in given if k not in units)} do not apply", path=path,
+            hint="drop them (only acc_unit / --acc-unit applies, when the header's Units line is wrong), or force "
+                 "the generic reader with format='generic' (--format generic)")
+    return read_generic(path, **given)
+
+
 @clean_os_errors
 def read(path: str | os.PathLike, format: str | None = None, **options) -> Recording:
     """Read any supported recording into a validated :class:`Recording`.
@@ -117,13 +143,18 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
         if fmt not in READERS:
             raise RecordingError(f"unknown format {format!r}", path=path,
                                  hint=f"use one of: {', '.join(READERS)}")
-        if fmt != "generic" and given:
-            raise RecordingError(f"options {', '.join(given)} apply to the generic reader, not {fmt}", path=path,
-                                 hint="drop the options, or use format='generic'")
-        return READERS[fmt](path, **given) if fmt == "generic" else READERS[fmt](path)
+        extra = [k for k in given if k not in READER_OPTIONS.get(fmt, ()) and k != "meta"]
+        if extra:
+            allowed = READER_OPTIONS.get(fmt, ())
+            raise RecordingError(f"options {', '.join(extra)} apply to the generic reader, not {fmt}", path=path,
+                                 hint="drop the options" + (f" ({fmt} takes only {', '.join(allowed)})" if allowed else "")
+                                      + ", or use format='generic'")
+        if fmt == "generic":
+            return read_generic(path, **given)
+        return READERS[fmt](path, **{k: v for k, v in given.items() if k != "meta"})
     if given:
         if os.path.isfile(path) and not zipfile.is_zipfile(path):
-            return read_generic(path, **given)
+            return _read_known_with_options(path, given)
         raise RecordingError(f"options {', '.join(given)} describe a single CSV file, but this is a "
                              f"{'folder' if os.path.isdir(path) else 'zip archive'}", path=path,
                              hint="drop the options (phyphox and Sensor Logger exports are detected), or point "

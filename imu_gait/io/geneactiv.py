@@ -33,8 +33,11 @@ def looks_like_geneactiv(head_text: str) -> bool:
 
 
 @clean_os_errors
-def read_geneactiv(path: str | os.PathLike) -> Recording:
-    """Read a GENEActiv CSV (acceleration in g → m/s²; no gyroscope) into a validated Recording."""
+def read_geneactiv(path: str | os.PathLike, *, acc_unit: str | None = None) -> Recording:
+    """Read a GENEActiv CSV (acceleration in g → m/s²; no gyroscope) into a validated Recording.
+
+    ``acc_unit`` (g|mg|m/s2) overrides the header's ``Units`` line — for an export whose line is wrong
+    (the reader refuses data that contradicts it and suggests this)."""
     path = str(path)
     if not os.path.isfile(path):
         raise RecordingError("no such file", path=path, hint="check the path")
@@ -67,7 +70,9 @@ def read_geneactiv(path: str | os.PathLike) -> Recording:
     m = re.match(r"\s*([\d.]+)", header.get("Measurement Frequency", ""))
     if m:
         meta["sample_rate_hz"] = float(m.group(1))
-    acc_unit = units[0] if units else "g"
+    stated = acc_unit
+    warnings: list[str] = []
+    acc_unit = acc_unit or (units[0] if units else "g")
     ncol = lines[first].count(",") + 1
     if ncol < 4:
         raise RecordingError(f"the data rows hold {ncol} column(s); a GENEActiv row is time,x,y,z,lux,button,temperature",
@@ -101,9 +106,11 @@ def read_geneactiv(path: str | os.PathLike) -> Recording:
     t_s = (ns - ns[0]) * 1e-9
     meta["start_time_iso"] = str(when.iloc[0])
     check_stated_acc_unit(acc, acc_unit, path, ["x", "y", "z"])
+    if stated is not None and units and units[0] != stated:
+        warnings.append(f"acceleration read in {stated} as asked, not in {units[0]} as the header's Units line says")
     acc = acc * acc_factor(acc_unit, path)
-    return finish(t_s, acc, None, label=path, meta=meta, first_line_no=first + 1, time_column="timestamp",
-                  line_of_row=row_line_mapper(text, first + 1))
+    return finish(t_s, acc, None, label=path, meta=meta, warnings=warnings, first_line_no=first + 1,
+                  time_column="timestamp", line_of_row=row_line_mapper(text, first + 1))
 
 
 def _locate(lines, first_line_no, names):

@@ -32,10 +32,9 @@ import pandas as pd
 
 from ..errors import RecordingError
 from ..recording import Recording
-from ._common import (acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, finish,
+from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, finish,
                       guess_acc_unit, guess_gyro_unit, gyro_factor, sniff_decimal, sniff_delimiter, split_header)
 
-TIME_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
 GENERIC_OPTIONS = ("time_col", "time_unit", "acc_cols", "acc_unit", "gyro_cols", "gyro_unit", "delimiter",
                    "skiprows")
 
@@ -275,7 +274,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     acc_raw = np.column_stack([numeric(j) for j in ai])
     acc_names = [cols[j] for j in ai]
     if acc_unit is None:
-        guess = guess_acc_unit(acc_raw)
+        guess = guess_acc_unit(acc_raw, t_s)
         if guess is None:
             acc_unit_used = "m/s2"
         else:

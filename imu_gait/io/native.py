@@ -24,8 +24,8 @@ import numpy as np
 
 from ..errors import RecordingError
 from ..recording import Recording
-from ._common import (clean_os_errors, finish, parse_numeric_csv, row_line_mapper, sniff_decimal, sniff_delimiter,
-                      split_header)
+from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, finish,
+                      gyro_factor, parse_numeric_csv, row_line_mapper, sniff_decimal, sniff_delimiter, split_header)
 
 ACC_COLUMNS = ("acc_x", "acc_y", "acc_z")
 GYRO_COLUMNS = ("gyro_x", "gyro_y", "gyro_z")
@@ -99,23 +99,10 @@ def _is_complete_row(raw: bytes, delim: str, decimal: str, n_fields: int) -> boo
         return False
 
 
-@clean_os_errors
-def read_native(path: str | os.PathLike) -> Recording:
-    """Read a native CSV into a validated :class:`Recording`.
-
-    Raises :class:`RecordingError` naming the file, line and column for an empty file, a
-    missing header, wrong columns, non-numeric or non-finite cells, a broken time axis.
-    An incomplete *last* line (recording interrupted mid-write) is dropped with a warning.
-    """
-    path = Path(path)
-    label = str(path)
-    if not path.is_file():
-        raise RecordingError("no such file", path=label, hint="check the path")
+def _read_head(path: Path) -> tuple[dict[str, Any], int, str | None, list[str]]:
+    """``(meta, lines before the header, header line, a few data lines)`` of a native file."""
     meta: dict[str, Any] = {}
-    warnings: list[str] = []
     n_pre = 0
-    header = None
-    sample: list[str] = []            # a few data lines: decimal commas?
     with open(path, "r", encoding="utf-8-sig", errors="replace", newline="") as fh:
         for line in fh:
             if line.startswith("#"):
@@ -129,9 +116,40 @@ def read_native(path: str | os.PathLike) -> Recording:
             if not line.strip():
                 n_pre += 1
                 continue
-            header = line
-            sample = [next(fh, "") for _ in range(5)]
-            break
+            return meta, n_pre, line, [next(fh, "") for _ in range(5)]
+    return meta, n_pre, None, []
+
+
+@clean_os_errors
+def native_meta(path: str | os.PathLike) -> dict[str, Any]:
+    """The ``# key: value`` metadata of a native file (placement, sensor_height_m …), for a native file
+    read by the generic reader (its columns described by options): the metadata must not be lost."""
+    return _read_head(Path(path))[0]
+
+
+#: options that say a native file's columns hold other units than the contract's (s, m/s², rad/s):
+#: a logger writing the native header with values in g is read as stated, its metadata kept
+NATIVE_UNIT_OPTIONS = ("time_unit", "acc_unit", "gyro_unit")
+
+
+@clean_os_errors
+def read_native(path: str | os.PathLike, *, time_unit: str | None = None, acc_unit: str | None = None,
+                gyro_unit: str | None = None) -> Recording:
+    """Read a native CSV into a validated :class:`Recording`.
+
+    Raises :class:`RecordingError` naming the file, line and column for an empty file, a
+    missing header, wrong columns, non-numeric or non-finite cells, a broken time axis.
+    An incomplete *last* line (recording interrupted mid-write) is dropped with a warning.
+    ``time_unit`` (s|ms|us|ns), ``acc_unit`` (m/s2|g|mg), ``gyro_unit`` (rad/s|deg/s): the units the
+    columns really hold, when they are not the format's; checked against the data like the generic
+    reader's.
+    """
+    path = Path(path)
+    label = str(path)
+    if not path.is_file():
+        raise RecordingError("no such file", path=label, hint="check the path")
+    warnings: list[str] = []
+    meta, n_pre, header, sample = _read_head(path)    # sample: a few data lines (decimal commas?)
     if header is None:
         raise RecordingError("the file is empty (no header line)" if n_pre == 0 else
                              "the file holds only comment lines, no header and no data",
@@ -185,6 +203,22 @@ def read_native(path: str | os.PathLike) -> Recording:
     t = data[:, 0]
     acc = data[:, 1:4]
     gyro = data[:, 4:7] if has_gyro else None
+    if time_unit is not None:
+        if time_unit.strip().lower() not in TIME_UNITS:
+            raise RecordingError(f"unknown time unit {time_unit!r} for the native time_s column", path=label,
+                                 column=TIME_COLUMN, hint="use one of: s, ms, us, ns")
+        t = t * TIME_UNITS[time_unit.strip().lower()]
+        meta["time_unit"] = time_unit
+    if acc_unit is not None:
+        factor = acc_factor(acc_unit, label)
+        check_stated_acc_unit(acc, acc_unit, label, ACC_COLUMNS)
+        acc = acc * factor
+        meta["acc_unit"] = acc_unit
+    if gyro_unit is not None and gyro is not None:
+        factor = gyro_factor(gyro_unit, label)
+        check_stated_gyro_unit(t, acc, gyro, gyro_unit, label, GYRO_COLUMNS)
+        gyro = gyro * factor
+        meta["gyro_unit"] = gyro_unit
     if meta.get("format", "native") != "native":  # written from another reader's recording
         meta["source_format"] = meta["format"]
     meta["format"] = "native"

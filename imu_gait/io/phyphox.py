@@ -156,7 +156,7 @@ def _read_table(cont: Container, name: str) -> list[_Stream]:
             xyz = xyz * gyro_factor(unit, label)
         else:
             if unit is None and kind in ("acc", "gravity"):
-                guess = guess_acc_unit(xyz)
+                guess = guess_acc_unit(xyz, t)
                 unit = guess[0] if guess else "m/s2"
                 if unit != "m/s2":
                     notes.append(f"{PurePosixPath(name).name}: no unit on {names[0]!r}…; median |a| = "
