@@ -405,6 +405,24 @@ def test_geneactiv_bad_timestamp(tmp_path):
     raises(p, "YYYY-MM-DD", line=601, column="timestamp", reader=read_geneactiv)
 
 
+def test_geneactiv_cut_last_line_is_dropped_with_a_warning(tmp_path):
+    """A copy cut short mid-row: dropped with a warning naming the line, as the native reader does (was
+    the self-contradicting '2 field(s) where the header has 2')."""
+    lines = (DATA / "gaitpy_demo" / "demo_data_30s.csv").read_text().splitlines()
+    n_rows = sum(l.startswith("2019-") for l in lines)
+    p = tmp_path / "geneactiv_cut.csv"
+    text = "\n".join(lines) + "\n"
+    for cut in (len(lines[-1]) - 30, 15):                    # after the first value; inside the time stamp
+        p.write_text(text[:len(text) - 1 - cut])
+        rec = read(p)
+        assert rec.n_samples == n_rows - 1
+        assert any(f"last line ({len(lines)}) was incomplete" in w for w in rec.warnings), rec.warnings
+    # a short row inside the file is still an error, counted against the other rows
+    short = lines[:500] + [",".join(lines[500].split(",")[:2])] + lines[501:]
+    msg = raises(write(tmp_path, "geneactiv_short.csv", short), "2 field", "first row has 7", line=501)
+    assert "header has 2" not in msg
+
+
 def test_geneactiv_without_data(tmp_path):
     lines = (DATA / "gaitpy_demo" / "demo_data_30s.csv").read_text().splitlines()[:100]
     raises(write(tmp_path, "geneactiv_header.csv", lines), "no data rows", reader=read_geneactiv)

@@ -246,10 +246,11 @@ def split_header(line: str, delimiter: str) -> list[str]:
 
 
 def locate_bad_cell(text_lines: Iterable[str], first_line_no: int, columns: Sequence[str],
-                    delimiter: str, decimal: str = ".", usecols: Sequence[int] | None = None
-                    ) -> tuple[int, str | None, str] | None:
+                    delimiter: str, decimal: str = ".", usecols: Sequence[int] | None = None,
+                    expected: str = "the header") -> tuple[int, str | None, str] | None:
     """Scan data lines (slow path, used only after a fast parse failed) and return
-    ``(line_number, column_name, problem)`` of the first line that is not all numbers."""
+    ``(line_number, column_name, problem)`` of the first line that is not all numbers.
+    ``expected``: what the field count is compared with, in the message."""
     ncol = len(columns)
     check = range(ncol) if usecols is None else usecols
     for k, raw in enumerate(text_lines):
@@ -259,7 +260,7 @@ def locate_bad_cell(text_lines: Iterable[str], first_line_no: int, columns: Sequ
             continue  # the fast parser skips blank lines too
         cells = line.split(delimiter)
         if len(cells) != ncol or (usecols is not None and max(usecols) >= len(cells)):
-            return line_no, None, (f"{len(cells)} field(s) where the header has {ncol} "
+            return line_no, None, (f"{len(cells)} field(s) where {expected} has {ncol} "
                                    f"(is the separator {delimiter!r} right?)")
         for j in check:
             cell = cells[j].strip().strip('"')

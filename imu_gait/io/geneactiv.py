@@ -9,6 +9,7 @@ found by pattern, not by a fixed line count; timestamps are parsed vectorised.
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 
@@ -80,6 +81,11 @@ def read_geneactiv(path: str | os.PathLike, *, acc_unit: str | None = None) -> R
                              hint="export the GENEActiv .bin again as raw CSV (all columns)")
     names = ["timestamp", "x", "y", "z", "lux", "button", "temperature"][:ncol] + \
         [f"col{j}" for j in range(7, ncol)]
+    # An export or copy cut short leaves a partial last line: drop it and say so (as the native reader)
+    if not text.endswith(("\n", "\r")) and len(lines) > first + 1 and not _is_whole_row(lines[-1], ncol):
+        warnings.append(f"the last line ({len(lines)}) was incomplete (export or copy cut short?) and was ignored")
+        lines = lines[:-1]
+        text = "\n".join(lines) + "\n"
     try:
         df = pd.read_csv(io.StringIO(text), header=None, skiprows=first, names=names, usecols=[0, 1, 2, 3],
                          dtype={"timestamp": str, "x": np.float64, "y": np.float64, "z": np.float64}, engine="c")
@@ -113,6 +119,17 @@ def read_geneactiv(path: str | os.PathLike, *, acc_unit: str | None = None) -> R
                   time_column="timestamp", line_of_row=row_line_mapper(text, first + 1))
 
 
+def _is_whole_row(line: str, ncol: int) -> bool:
+    """A row with its time stamp, all its fields and finite x, y, z (the cells read)."""
+    cells = line.split(",")
+    if not _ROW_RX.match(line) or len(cells) != ncol or len(cells[0]) != 23:
+        return False
+    try:
+        return all(math.isfinite(float(c)) for c in cells[1:4])
+    except ValueError:
+        return False
+
+
 def _locate(lines, first_line_no, names):
     rx = _ROW_RX
     for k, line in enumerate(lines):
@@ -120,7 +137,7 @@ def _locate(lines, first_line_no, names):
             continue
         if not rx.match(line):
             return first_line_no + k, "timestamp", f"{line.split(',')[0]!r} is not a 'YYYY-MM-DD HH:MM:SS:mmm' time"
-        hit = locate_bad_cell([line], first_line_no + k, names[:len(line.split(','))], ",", usecols=[1, 2, 3])
+        hit = locate_bad_cell([line], first_line_no + k, names, ",", usecols=[1, 2, 3], expected="the first row")
         if hit is not None:
             return hit
     return None
