@@ -41,6 +41,11 @@ TRUNK_ONLY_METRICS = ("vertical_oscillation_cm", "vertical_ratio_pct", "trunk_tw
 MIXED_GAIT_MIN_STEPS = 20       # each gait this many steps: the summary also gives them one by one (by_gait)
 CALIBRATION_STEPS = 16          # a bout this long calibrates 'forward' and the reference posture …
 CALIBRATION_SKIP = 4            # … from its steps after the first few (people accelerate at the start)
+#: … unless 'up' moved more than this between the two halves of those steps: a sensor still being put on
+#: (GaitPy's GENEActiv demo: 108°, so every later lean read 42°). Fixed sensors on 115 real calibrations
+#: (IPOL, Mobilise-D, Oxford incl. trouser pockets, adeptdata, datasets/, tests/data): ≤ 29° (pockets), trunk ≤ 16°
+CALIBRATION_MAX_DRIFT_DEG = 45.0
+CALIBRATION_RETRY_STEPS = 8     # a refused calibration is tried again this many steps later, same walk
 BUFFER_S = 30.0                 # samples kept in memory
 LIVE_FLAG_TAIL_S = 600.0        # live: once baselines settle, flags are re-judged on this much recent walking
 DEFAULT_SENSOR_HEIGHT_M = 0.95  # a lower-back sensor's height in the Mobilise-D lab recordings (0.96, 1.08 m)
@@ -162,6 +167,7 @@ class GaitEngine:
         self._settled_baselines: dict = {}        # per gait, once more steps cannot change it (live)
         self._sensor_turns: list[dict] = []       # {time_s, turn_deg, during_walk}: forward found again
         self._turn_pending: tuple[np.ndarray, float] | None = None   # (forward, time): a first in-walk check
+        self._unsettled: list[tuple[float, float]] = []   # (time, drift °): walks not calibrated on (sensor moving)
         self._one_sided = False                   # the last live judgement: strain.one_sided_signal …
         self._sensor_hints: list[str] = []        # … and the placement hints (strain: sensor_hints)
         self._reset_buffer()
@@ -372,14 +378,19 @@ class GaitEngine:
         # calibrate at a fixed point of the step sequence, never at a chunk boundary, so that
         # live and offline analysis calibrate on exactly the same samples
         b["_times"].append(t)
-        if b["n_steps"] == CALIBRATION_STEPS:
-            if self._calib is None:
-                self._calib = self._calibration_from(b["_times"][CALIBRATION_SKIP:CALIBRATION_STEPS])
-                for waiting in self._steps:            # steps waiting for the first calibration get it
-                    if waiting.calib is None:
-                        waiting.calib = self._calib
-            else:
-                self._check_sensor_turn(b["_times"][CALIBRATION_SKIP:CALIBRATION_STEPS])
+        n = b["n_steps"]
+        if self._calib is None and (n == CALIBRATION_STEPS or (
+                n > CALIBRATION_STEPS and (n - CALIBRATION_STEPS) % CALIBRATION_RETRY_STEPS == 0)):
+            # a walk's first calibration point, or — when that was refused because the sensor was still
+            # settling — again every few steps of the same walk, on its latest steps
+            window = (b["_times"][CALIBRATION_SKIP:CALIBRATION_STEPS] if n == CALIBRATION_STEPS
+                      else b["_times"][-(CALIBRATION_STEPS - CALIBRATION_SKIP):])
+            self._calib = self._calibration_from(window)
+            for waiting in self._steps:                # steps waiting for the first calibration get it
+                if waiting.calib is None:
+                    waiting.calib = self._calib
+        elif n == CALIBRATION_STEPS:
+            self._check_sensor_turn(b["_times"][CALIBRATION_SKIP:CALIBRATION_STEPS])
         elif (self._calib is not None and b["n_steps"] > CALIBRATION_STEPS
               and (b["n_steps"] - CALIBRATION_STEPS) % SENSOR_RECHECK_STEPS == 0):
             self._check_sensor_turn(b["_times"][-SENSOR_RECHECK_WINDOW_STEPS:], during_walk=True)
@@ -402,9 +413,30 @@ class GaitEngine:
 
     # ------------------------------------------------------------------ calibration
     def _calibration_from(self, times: list[float]):
-        """(forward axis, reference 'up') from the samples between the contacts ``times``, or None."""
+        """(forward axis, reference 'up') from the samples between the contacts ``times``, or None —
+        also when 'up' drifted more than ``CALIBRATION_MAX_DRIFT_DEG`` between the two halves of that
+        stretch: the sensor was still being put on or settling (tried again later in the same walk)."""
+        a = max(int(round(times[0] * self.fs)) - self._base, 0)
+        b = int(round(times[-1] * self.fs)) - self._base
+        halves = np.array_split(self._up[a:b], 2)
+        if min(len(h) for h in halves) > 0:
+            u1, u2 = (h.mean(axis=0) / np.linalg.norm(h.mean(axis=0)) for h in halves)
+            drift = float(np.degrees(np.arccos(np.clip(u1 @ u2, -1.0, 1.0))))
+            if drift > CALIBRATION_MAX_DRIFT_DEG:
+                # one note per walk (its 16th step and its close may both try it); the larger drift
+                t0 = float(times[0])
+                same = [i for i, (t_u, _) in enumerate(self._unsettled) if self._same_bout(t_u, t0)]
+                if same:
+                    i = same[0]
+                    self._unsettled[i] = (min(self._unsettled[i][0], t0), max(self._unsettled[i][1], drift))
+                else:
+                    self._unsettled.append((t0, drift))
+                return None
         found = self._forward_from(times)
         return None if found is None else found[:2]
+
+    def _same_bout(self, t_a: float, t_b: float) -> bool:
+        return any(b["start_s"] <= t_a <= b["end_s"] and b["start_s"] <= t_b <= b["end_s"] for b in self._bouts)
 
     def _turn_hints(self) -> list[str]:
         return [f"At {mmss(x['time_s'] - (self._first_t or 0.0))} the sensor was turned {abs(x['turn_deg']):.0f}° about the vertical "
@@ -775,6 +807,10 @@ class GaitEngine:
                 warnings.append(f"sensor height not given: step length uses {self.sensor_height_m:.2f} m "
                                 "(pass --sensor-height, or your --height, or --belt-speed on a treadmill for "
                                 "exact step length)")
+        for t_u, drift in self._unsettled[:3]:
+            warnings.append(f"at {mmss(t_u - (self._first_t or 0.0))} the sensor's 'up' turned {drift:.0f}° within a few "
+                            "seconds of walking (still being put on or settling?): the posture reference was taken once it "
+                            "had settled; bounce, lean and sway of the steps before are unreliable")
         if self._calib is None and len(steps):
             warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "
                             "reference were estimated per short bout; lean and braking are less certain")
