@@ -874,7 +874,12 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
         the recording's first sample); instead of ``belt_speed_mps`` / ``incline_pct``.
     sensor_height_m : sensor height above the floor, for the pendulum step length.
     body_height_m : the walker's height, m: the sensor height when it is not given (× 0.61).
-    placement : "lower_back" or "chest" (defaults to the recording's metadata).
+    placement : where the sensor sat — "lower_back", "chest", or "pocket" (any off-trunk place: steps,
+        cadence, step length and speed only); free text is understood ("back_trouser_pocket", "sternum",
+        "belt"); defaults to the recording's metadata. ``summary["placement_kind"]`` says how it was read.
+    max_incline_pct : the walker's own maximum treadmill incline, %: an entered incline above it is flagged.
+    baseline_s : seconds of walking (per gait) that form the personal baseline the flags compare with
+        (default 180; clipped to 300 s and to half the walking time; under 60 s the flags use general limits).
     progress : optional callable receiving the fraction done (0..1).
     chunk_s : seconds of samples per engine call. Results do not depend on it (the engine is
         chunk-invariant); 300 s keeps memory flat (a few MB per chunk) while the per-call
