@@ -72,7 +72,10 @@ class AnalysisResult:
     ----------
     steps : DataFrame, one row per step, columns :data:`STEP_COLUMNS`.
     summary : dict of plain numbers/strings (``n_steps``, ``duration_s``, ``cadence_spm`` …; each
-        metric's median over the steps and ``<metric>_iqr``). About how the walk could be judged:
+        metric's median over the steps and ``<metric>_iqr`` = [25th, 75th percentile], the middle half,
+        or None under 4 values). The same keys for every recording (NaN/None where nothing was measured);
+        ``by_gait`` ({"walk": {…}, "run": {…}} medians) when a walk turns into a run, ``placement_kind``,
+        ``time_start_s`` (the first sample on the steps' time axis). About how the walk could be judged:
         ``flag_notes`` (what the rules could not judge, or judged against fallbacks only),
         ``one_sided_signal`` (the signal looks like a sensor on one side — a pocket, one hip),
         ``lean_jumps`` (``{time_s, change_deg}`` where the lean jumped ≥ 10° between two walks — a
