@@ -37,6 +37,22 @@ GYRO_DEAD_RANGE = 1e-3
 MOVING_ACC_STD = 0.5
 #: seconds of movement needed before the gyroscope is judged against it
 MOVING_MIN_S = 5.0
+#: an axis is clipped when at least this share of the samples (and CLIP_MIN_SAMPLES) sit exactly at its
+#: extreme …
+CLIP_MIN_SHARE = 0.005
+CLIP_MIN_SAMPLES = 10
+#: … in at least this many separate stretches (flat tops of many steps, not one held value) …
+CLIP_MIN_RUNS = 5
+#: … this far from the axis' median (m/s², 0.5 g): a still sensor with a coarse resolution repeats its
+#: extremes next to the median. The bundled real recordings: no axis meets all three, except the Oxford
+#: back-pocket phone (datasets/oxford_Samsung_Dario_…), which really is clipped at 4 g: 1.7 % of the
+#: samples in 97 flat tops at exactly 3.9999 g
+CLIP_MIN_EXCURSION = 0.5 * G
+#: every channel repeating exactly for this long is a frozen sensor (or a logger repeating its last
+#: value): real sensors' noise changes the last digit from sample to sample — the longest exact
+#: repeat in the bundled real recordings is 5 samples (23 ms)
+FROZEN_MIN_S = 2.0
+
 #: windows over which the acceleration is averaged to find gravity: the body's own acceleration
 #: averages out over a few strides, gravity does not
 GRAVITY_WINDOW_S = 2.0
@@ -183,6 +199,10 @@ class Recording:
 
         check_units(acc, gyro, src, warnings, t)
         gyro = drop_dead_gyro(t, acc, gyro, warnings)
+        warnings.extend(frozen_warnings(t, acc, gyro))
+        clip = clipping_warning(acc)
+        if clip:
+            warnings.append(clip)
         meta = dict(self.meta)
         meta.setdefault("sample_rate_hz", round(rate, 3))
         # validating a validated recording again (analyze after read) must not repeat its warnings
@@ -275,6 +295,67 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
                 f"the angular rate reaches {p95:.0f} (95th percentile): this looks like deg/s, not rad/s",
                 path=src, hint="pass --gyro-unit deg/s (imu_gait converts); from Python, give gyro_rads in rad/s "
                                "(np.radians)")
+
+
+def _clock(seconds: float) -> str:
+    """m:ss (h:mm:ss from an hour) — as flags count time from the recording's first sample."""
+    whole = int(round(max(seconds, 0.0)))
+    h, rest = divmod(whole, 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) indices of the runs of True in ``mask``."""
+    edges = np.diff(np.r_[0, mask.astype(np.int8), 0])
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+
+
+def clipping_warning(acc: np.ndarray) -> str | None:
+    """A warning when the accelerometer clipped: many samples pinned at an axis' extreme, in many
+    separate stretches, far from the axis' usual value (see CLIP_*). Clipping caps exactly what the
+    per-step peaks measure, so it is said which metrics read low."""
+    n = acc.shape[0]
+    if n < CLIP_MIN_SAMPLES:
+        return None
+    med = np.median(acc, axis=0)
+    pinned = np.zeros(n, dtype=bool)
+    levels = []
+    for k in range(3):
+        for ext in (float(acc[:, k].max()), float(acc[:, k].min())):
+            at = acc[:, k] == ext
+            count = int(at.sum())
+            if (count >= max(CLIP_MIN_SAMPLES, CLIP_MIN_SHARE * n) and abs(ext - med[k]) >= CLIP_MIN_EXCURSION
+                    and _runs(at)[0].size >= CLIP_MIN_RUNS):
+                pinned |= at
+                levels.append(f"{'xyz'[k]} at {ext / G:+.2f} g")
+    if not levels:
+        return None
+    return (f"the accelerometer clipped: {pinned.mean():.1%} of the samples sit exactly at its limit "
+            f"({', '.join(levels)}); its range was too small for this movement. Impact (peak acceleration) reads "
+            "at most the limit, and bounce and braking, computed from the clipped acceleration, can read low — "
+            "set the sensor or app to a wider range (±8 g or more) if you can")
+
+
+def frozen_warnings(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None) -> list[str]:
+    """Warnings naming each stretch (≥ FROZEN_MIN_S) in which every channel repeats exactly the same
+    value: the sensor froze, nothing was measured then."""
+    if t.size < 3:
+        return []
+    v = acc if gyro is None else np.hstack([acc, gyro])
+    same = np.all(v[1:] == v[:-1], axis=1)
+    starts, ends = _runs(same)                   # a run of k repeats spans samples start … start + k
+    span = t[ends] - t[starts]
+    long = np.flatnonzero(span >= FROZEN_MIN_S)
+    if long.size == 0:
+        return []
+    total = float(span[long].sum())
+    duration = float(t[-1] - t[0]) or 1.0
+    shown = ", ".join(f"{_clock(t[starts[i]] - t[0])}–{_clock(t[ends[i]] - t[0])} ({span[i]:.1f} s)"
+                      for i in long[:3]) + (f" and {long.size - 3} more" if long.size > 3 else "")
+    return [f"the sensor sent exactly the same values on every axis {shown} — {total / duration:.0%} of the "
+            "recording (times from its first sample): it froze or the logger repeated its last sample. Nothing "
+            "was measured then: no steps or metrics come from it, and the walking time and its share of the "
+            "recording cannot tell whether you walked then"]
 
 
 def moving_samples(t: np.ndarray, acc: np.ndarray, win_s: float = 1.0) -> np.ndarray:

@@ -695,3 +695,50 @@ def test_native_with_unit_options_keeps_its_metadata(tmp_path, source):
                gyro_cols=["gyro_x", "gyro_y", "gyro_z"], gyro_unit="deg/s")
     assert rec.meta["placement"] == "lower_back" and rec.meta["sensor_height_m"] == 1.1
     np.testing.assert_allclose(rec.acc_mps2, acc, rtol=1e-6)
+
+
+# ---------------------------------------------------------------------------------------
+# clipping and a frozen sensor: warned, never on real recordings that are neither
+# ---------------------------------------------------------------------------------------
+REAL_INPUTS = [*sorted(DATASETS.glob("*.csv")), DATA / "source_walk.csv", DATA / "native_sitting.csv",
+               DATA / "phyphox_with_g", DATA / "phyphox_multi", DATA / "phyphox_semicolon" / "Raw Data.csv",
+               DATA / "sensorlogger_android.zip", DATA / "sensorlogger_ios", DATA / "gaitpy_demo" / "demo_data_30s.csv"]
+DARIO = DATASETS / "oxford_Samsung_Dario_Hard_BackPocket_1.csv"
+
+
+@pytest.mark.parametrize("path", REAL_INPUTS, ids=lambda p: p.name)
+def test_clipping_and_frozen_warnings_stay_quiet_on_real_recordings(path):
+    warnings = " | ".join(read(path).warnings)
+    assert "same values" not in warnings
+    if path == DARIO:
+        # the one real recording that is clipped: 1.7 % of its samples in 97 flat tops at 3.9999 g
+        assert "clipped: 1.7% of the samples" in warnings and "y at +4.00 g" in warnings
+    else:
+        assert "clipped" not in warnings
+
+
+def test_clipping_at_2g_is_warned_naming_level_share_and_metrics(tmp_path):
+    lines = DARIO.read_text().splitlines()
+    n_meta = sum(l.startswith("#") for l in lines)
+    arr = np.loadtxt(DARIO, delimiter=",", skiprows=n_meta + 1)
+    arr[:, 1:4] = np.clip(arr[:, 1:4], -2 * G, 2 * G)             # a sensor set to ±2 g
+    path = tmp_path / "clipped.csv"
+    path.write_text("\n".join(lines[:n_meta + 1] + [",".join(f"{v:.7g}" for v in r) for r in arr]) + "\n")
+    warning = next(w for w in read(path).warnings if "clipped" in w)
+    assert "y at +2.00 g" in warning and "6.9% of the samples" in warning
+    assert "Impact" in warning and "bounce" in warning and "wider range" in warning
+
+
+def test_frozen_sensor_is_warned_naming_the_stretch(tmp_path, source):
+    from imu_gait import analyze
+    lines = (DATA / "source_walk.csv").read_text().splitlines()
+    first = next(i for i, l in enumerate(lines) if l.startswith("time_s")) + 1
+    frozen = ",".join(lines[first + 1000].split(",")[1:])
+    body = [l if k < 1000 else l.split(",")[0] + "," + frozen for k, l in enumerate(lines[first:])]
+    path = tmp_path / "frozen.csv"
+    path.write_text("\n".join(lines[:first] + body) + "\n")
+    res = analyze(read(path))
+    warning = next(w for w in res.warnings if "same values" in w)
+    assert "0:10–0:20 (10.0 s)" in warning and "50%" in warning and "froze" in warning
+    # nothing is claimed for the frozen stretch: no step in it (beyond the filters' edge)
+    assert res.steps["time_s"].max() < 10.5
