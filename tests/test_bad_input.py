@@ -244,6 +244,31 @@ def test_gravity_removed_is_named_whatever_the_unit(tmp_path, header, options):
     assert "look like g" not in msg and "acc-unit g" not in msg
 
 
+def _with_time_column(tmp_path, name: str, header: str, fn) -> Path:
+    lines = source_lines()[N_META:]
+    body = []
+    for k, l in enumerate(lines[1:]):
+        cells = l.split(",")
+        cells[0] = fn(k, float(cells[0]))
+        body.append(",".join(cells))
+    return write(tmp_path, name, [header] + body)
+
+
+def test_too_short_because_of_the_stated_time_unit_says_so(tmp_path):
+    """Seconds read as ms: 'lasts 0.0 s … record for longer' sent people to record again."""
+    p = _with_time_column(tmp_path, "seconds.csv", "t,ax,ay,az,gx,gy,gz", lambda k, t: f"{t:.2f}")
+    msg = raises(p, r"read in ms \(as given\)", r"spans 0\.02 s", r"time_unit='s'", "would last 20 s at 100 Hz",
+                 column="t", time_unit="ms", acc_unit="m/s2", gyro_unit="rad/s")
+    assert "record for longer" not in msg
+
+
+def test_too_short_because_of_a_guessed_time_unit_says_so(tmp_path):
+    """A sample counter taken for the time (IPOL's PacketCounter): its step of 1 was guessed to be ms."""
+    p = _with_time_column(tmp_path, "counter.csv", "PacketCounter,ax,ay,az,gx,gy,gz", lambda k, t: str(k + 1))
+    raises(p, r"read in ms \(guessed from its median step of 1, not given\)", "--time-unit", "sample counter",
+           column="PacketCounter", time_col="PacketCounter", acc_unit="m/s2", gyro_unit="rad/s")
+
+
 def test_time_unit_wrong(tmp_path):
     """Milliseconds read as seconds: 0.1 Hz is no gait recording."""
     lines = source_lines()[N_META:]

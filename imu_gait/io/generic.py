@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import RecordingError
-from ..recording import Recording
+from ..recording import MIN_DURATION_S, MIN_RATE_HZ, Recording
 from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, finish,
                       guess_acc_unit, guess_gyro_unit, gyro_factor, sniff_decimal, sniff_delimiter, split_header)
 
@@ -104,6 +104,25 @@ def _time_axis(traw: np.ndarray, unit: str) -> tuple[np.ndarray, dict]:
     if abs(first_s) >= EPOCH_MIN_S:
         origin["start_unix_s"] = first_s
     return (traw - traw[0]) * scale, origin
+
+
+def _refuse_short_in_unit(traw: np.ndarray, unit: str, how: str, label: str, column: str) -> None:
+    """Too short *because of the time unit*: say which unit made it so and which would fit ('lasts 3.0 s
+    … record for longer' sent people to record again when the unit was guessed wrong)."""
+    span = float(np.ptp(traw)) if traw.size else 0.0
+    if span * TIME_UNITS[unit] >= MIN_DURATION_S:
+        return
+    dt = np.diff(traw)
+    step = float(np.median(dt[dt > 0])) if np.any(dt > 0) else 0.0
+    fits = [u for u in ("s", "ms", "us", "ns") if u != unit and step > 0
+            and span * TIME_UNITS[u] >= MIN_DURATION_S and MIN_RATE_HZ <= 1.0 / (step * TIME_UNITS[u]) <= 5000.0]
+    hint = (f"if the column is in {fits[0]}, pass time_unit='{fits[0]}' (CLI: --time-unit {fits[0]}): the recording "
+            f"would last {span * TIME_UNITS[fits[0]]:.0f} s at {1.0 / (step * TIME_UNITS[fits[0]]):.0f} Hz"
+            if fits else "pass the time unit (time_unit=s|ms|us|ns; CLI --time-unit), or the right time column "
+                         "(a sample counter is no time); if the recording really is this short, record for longer")
+    raise RecordingError(
+        f"read in {unit} ({how}), the time column spans {span * TIME_UNITS[unit]:.3g} s: at least "
+        f"{MIN_DURATION_S:.0f} s of walking are needed", path=label, column=column, hint=hint)
 
 
 @clean_os_errors
@@ -252,10 +271,12 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         unit = "datetime"
     else:
         traw = numeric(ti)
+        how = "as given"
         if unit is None:  # a unit in the column name: time_s, t_ms, "Time (s)", timestamp [ns]
             m = re.search(r"(?:[_\s(\[])(s|ms|us|µs|ns)[)\]]?$", cols[ti].strip().lower())
             if m:
                 unit = m.group(1).replace("µ", "u")
+                how = "from its name"
         if unit is None:
             dt = np.diff(traw)
             dt = dt[dt > 0]
@@ -266,9 +287,11 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
                     unit = u
                     break
             warnings.append(f"time unit not given: assumed {unit} (median step {med:.6g} {unit})")
+            how = f"guessed from its median step of {med:.6g}, not given"
         if unit not in TIME_UNITS:
             raise RecordingError(f"unknown time unit {time_unit!r}", path=label, column=cols[ti],
                                  hint="use one of: s, ms, us, ns, datetime")
+        _refuse_short_in_unit(traw, unit, how, label, cols[ti])
         t_s, time_origin = _time_axis(traw, unit)
 
     acc_raw = np.column_stack([numeric(j) for j in ai])
