@@ -651,3 +651,52 @@ def test_unwritable_live_outputs_are_clear_errors(walk_csv, tmp_path, capsys):
         asyncio.run(run_live(ReplaySource(str(path), speed=200.0, block_s=0.05), record=out,
                              json_path="/proc/x.json", handle_signals=False))
     assert imu_gait.read(str(out)).n_samples == rec.n_samples
+
+
+def test_a_cue_reads_as_ongoing_and_says_when_it_clears():
+    """Bounce 7 cm from 200 to 300 s of a 420-s walk (synthetic truth; offline: one flag ~201–303 s).
+    The cue read 'from 3:21 to 3:41 (20 s)' while the bounce went on — as if it were over — and nothing
+    said when it ended. Now the cue says 'since 3:21 (20 s so far)', and one 'cleared' line follows
+    once the engine has stopped listing it, naming when it was last seen (≈ the offline end)."""
+    from rich.console import Console
+
+    from imu_gait.devices.view import PlainView, RichView, cue_text
+
+    rec, _ = synthesize_walk(420.0, 100.0, seed=8, segments=[(200.0, {"bounce_cm": 7.0}), (300.0, {"bounce_cm": 3.5})])
+    (flag,) = imu_gait.analyze(rec).flags
+    assert flag.id == "vertical_bounce" and 195 <= flag.start_s <= 210 and 295 <= flag.end_s <= 315
+    out = io.StringIO()
+    view = PlainView(file=out, every_s=1e9)
+    rich_cue, cleared = [], []
+
+    async def main():
+        async with monitor(ReplaySource(rec, speed=0, block_s=0.05)) as live:
+            view.start(live)
+            async for upd in live:
+                view.update(live, upd)
+                cleared.extend((f.id, upd.time_s) for f in upd.cleared_flags)
+                if live.active_flags and not rich_cue:        # the panel while the pattern goes on
+                    console = Console(file=io.StringIO(), width=200, color_system=None)
+                    console.print(RichView().render(live))
+                    rich_cue.append((console.file.getvalue(), cue_text(live, live.active_flags[0]), live.time_s))
+            view.stop(live, "done")
+        return live
+
+    live = run(main())
+    lines = out.getvalue().splitlines()
+    (cue,) = [l for l in lines if "CUE [" in l]
+    m = re.match(r"(\d\d):(\d\d)  CUE \[\w+\] Vertical bounce .* since (\d+):(\d\d) \((\d+) s so far\): ", cue)
+    assert m, cue
+    now, since, so_far = int(m[1]) * 60 + int(m[2]), int(m[3]) * 60 + int(m[4]), int(m[5])
+    assert abs(since - flag.start_s) <= 5 and abs(now - since - so_far) <= 1 and " to " not in cue.split(":")[2]
+    panel, text, t_panel = rich_cue[0]
+    assert "so far" in text and text.split(" (")[0] in panel and "so far" in panel
+    (line,) = [l for l in lines if "cleared:" in l]
+    assert lines.index(line) > lines.index(cue)
+    m = re.match(r"(\d\d):(\d\d)  cleared: Vertical bounce / hard landings — not seen since (\d+):(\d\d) "
+                 r"\(it lasted (\d+) min (\d\d) s\)$", line)
+    assert m, line
+    last_seen = int(m[3]) * 60 + int(m[4])
+    assert abs(last_seen - flag.end_s) <= 8                                # when the bounce eased (truth 300 s)
+    assert last_seen < int(m[1]) * 60 + int(m[2]) <= last_seen + live.flag_hold_s + 10
+    assert [fid for fid, _ in cleared] == ["vertical_bounce"] and not live.active_flags

@@ -112,6 +112,9 @@ class LiveUpdate:
     steps: list[StepEvent] = field(default_factory=list)     # newly confirmed initial contacts
     rows: list[dict[str, Any]] = field(default_factory=list)  # newly finalised per-step rows
     new_flags: list[Flag] = field(default_factory=list)      # back-strain flags that just rose
+    # cues that ended: the engine has not listed them for ``flag_hold_s`` (each as last listed, so
+    # its end_s is when the pattern was last seen)
+    cleared_flags: list[Flag] = field(default_factory=list)
     event: Any = None                                        # the source's status event, if any
     n_samples: int = 0                                       # samples in this block
     status_changed: bool = False                             # LiveSession.status() has new values
@@ -152,7 +155,13 @@ class LiveSession:
         self.record_path: Path | None = None
         self.signal = SignalQuality()
         self.events_seen: list[Any] = []
-        self.active_flags: list[Flag] = []
+        self.active_flags: list[Flag] = []       # cues on screen: listed by the engine, or within the hold
+        # ids the engine lists at its latest judgement: these patterns are still going on (an active
+        # flag not among them is held on screen after it ended)
+        self.ongoing_flag_ids: set[str] = set()
+        # risen / cleared cues not yet handed out in a LiveUpdate (a refresh from status() has no update)
+        self._risen: list[Flag] = []
+        self._cleared: list[Flag] = []
         self.device: str | None = getattr(source, "name", None)
         self.family: str | None = getattr(source, "family_key", None) or getattr(source, "family", None)
         if self.family is not None and not isinstance(self.family, str):
@@ -394,7 +403,15 @@ class LiveSession:
         if res.rows:
             self._rows_since_status = True
         if self._rows_since_status and self._fed_t - self._status_t >= self.status_interval_s:
-            upd.new_flags.extend(self._refresh_status())
+            self._refresh_status()
+            upd.status_changed = True
+        elif self.active_flags:
+            # no new steps (standing): a held cue still ends once the hold has passed
+            self._set_active(self._last_t if self._last_t is not None else 0.0)
+        if self._risen or self._cleared:
+            upd.new_flags.extend(self._risen)
+            upd.cleared_flags.extend(self._cleared)
+            self._risen, self._cleared = [], []
             upd.status_changed = True
 
     def _measure_rate(self, t: np.ndarray) -> None:
@@ -409,18 +426,31 @@ class LiveSession:
         """Recompute the engine's live status; return the flags that rose since the last time.
 
         A flag stays active for ``flag_hold_s`` after the engine last listed it: the engine
-        re-judges its flags every few steps, and a cue should not flicker in between."""
+        re-judges its flags every few steps, and a cue should not flicker in between. Risen and
+        cleared cues also wait for the next :class:`LiveUpdate` (a refresh asked for by
+        :meth:`status` would otherwise swallow them)."""
         self._status = self.engine.live_status()
         now = self._last_t if self._last_t is not None else 0.0
         self._status_t = now
         self._rows_since_status = False
         risen = []
-        for f in self._status.get("active_flags") or []:
+        listed = self._status.get("active_flags") or []
+        for f in listed:
             if f.id not in self._flag_seen or now - self._flag_seen[f.id][1] > self.flag_hold_s:
                 risen.append(f)
             self._flag_seen[f.id] = (f, now)
-        self.active_flags = [f for f, seen in self._flag_seen.values() if now - seen <= self.flag_hold_s]
+        self.ongoing_flag_ids = {f.id for f in listed}
+        self._risen.extend(risen)
+        self._set_active(now)
         return risen
+
+    def _set_active(self, now: float) -> None:
+        """Cues on screen at stream time ``now``; those whose hold has passed are queued as cleared."""
+        active = [f for f, seen in self._flag_seen.values() if now - seen <= self.flag_hold_s]
+        ids = {f.id for f in active}
+        self._cleared.extend(self._flag_seen[f.id][0] for f in self.active_flags if f.id not in ids)
+        self.ongoing_flag_ids &= ids
+        self.active_flags = active
 
     # ---- the treadmill changed (keys in the live view, or any caller)
     def set_treadmill(self, *, belt_speed_mps: float | None | object = ..., incline_pct: float | None | object = ...
@@ -453,6 +483,11 @@ class LiveSession:
         return ctx.get("belt_speed_mps"), ctx.get("incline_pct")
 
     # ---- read-outs
+    @property
+    def time_origin_s(self) -> float:
+        """The first sample's time: flag times minus this are the m:ss the flag messages show."""
+        return self._first_t if self._first_t is not None else 0.0
+
     @property
     def time_s(self) -> float:
         """Stream time covered so far (s since the first sample)."""

@@ -5,11 +5,13 @@ Both views have the same three methods, called by :func:`~imu_gait.devices.live.
 ``start(session)``, ``update(session, update)`` after every source item (cheap: they redraw
 at most ``refresh_hz`` times a second, immediately when a cue rises or the link changes) and
 ``stop(session, reason)``. Back-strain cues come from ``engine.live_status()['active_flags']``
-and show the moment they rise; ``beep=True`` also rings the terminal bell then.
+and show the moment they rise; ``beep=True`` also rings the terminal bell then. A cue still going
+on reads "since 4:19 (36 s so far)"; when it ends, one calm "cleared" line says so.
 """
 from __future__ import annotations
 
 import math
+import re
 import sys
 import time
 from collections import deque
@@ -47,6 +49,41 @@ def fmt_clock(t_s: float) -> str:
     h, rem = divmod(t, 3600)
     m, s = divmod(rem, 60)
     return f"{h:d}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+#: the closed span in an engine flag message: "… from 4:19 to 4:41 (22 s): …"
+_FLAG_SPAN = re.compile(r" from (\d+:\d\d(?::\d\d)?) to \d+:\d\d(?::\d\d)? \([^)]*\)")
+
+
+def _duration(d_s: float) -> str:
+    d = int(round(max(float(d_s), 0.0)))
+    return f"{d} s" if d < 60 else f"{d // 60} min {d % 60:02d} s"
+
+
+def _mmss(t_s: float) -> str:
+    """'m:ss' as the engine's flag messages write it."""
+    t = int(round(max(float(t_s), 0.0)))
+    return f"{t // 60}:{t % 60:02d}"
+
+
+def cue_text(session: Any, flag: Any) -> str:
+    """A flag's message as a live cue. The engine writes a closed span ("from 4:19 to 4:41 (22 s)"),
+    which reads as over while the pattern is still going on; an ongoing one says "since 4:19 (36 s
+    so far)", counted to now. A cue held on screen after it ended keeps the engine's closed span."""
+    if flag.id not in getattr(session, "ongoing_flag_ids", ()):
+        return flag.message
+    so_far = session.time_s - (float(flag.start_s) - getattr(session, "time_origin_s", 0.0))
+    return _FLAG_SPAN.sub(lambda m: f" since {m.group(1)} ({_duration(so_far)} so far)", flag.message, count=1)
+
+
+def cleared_text(session: Any, flag: Any) -> str:
+    """One calm line for a cue that ended (the engine has not listed it for the hold time)."""
+    from ..strain import FLAG_INFO
+
+    title = FLAG_INFO.get(flag.id, {}).get("title") or flag.id.replace("_", " ").capitalize()
+    origin = getattr(session, "time_origin_s", 0.0)
+    return (f"cleared: {title} — not seen since {_mmss(float(flag.end_s) - origin)} "
+            f"(it lasted {_duration(float(flag.end_s) - float(flag.start_s))})")
 
 
 def describe_event(ev: Any) -> str | None:
@@ -175,8 +212,10 @@ class PlainView(_BaseView):
                 self._print(line)
         for f in upd.new_flags:
             self.cues_risen += 1
-            self._print(f"{fmt_clock(session.time_s)}  CUE [{f.severity}] {f.message} — {f.advice}")
+            self._print(f"{fmt_clock(session.time_s)}  CUE [{f.severity}] {cue_text(session, f)} — {f.advice}")
             self._bell()
+        for f in getattr(upd, "cleared_flags", ()):
+            self._print(f"{fmt_clock(session.time_s)}  {cleared_text(session, f)}")
         now = self.clock()
         if self._next is not None and now >= self._next:
             self._status_lines(session)
@@ -262,7 +301,7 @@ class RichView(_BaseView):
             cues.add_column()
             for f in flags:
                 colour = {"mild": "yellow", "moderate": "dark_orange", "marked": "red"}.get(f.severity, "yellow")
-                cues.add_row(Text.assemble(("● ", colour), (f.message, "bold"), ("  " + f.advice, "dim")))
+                cues.add_row(Text.assemble(("● ", colour), (cue_text(session, f), "bold"), ("  " + f.advice, "dim")))
         else:
             cues = Text("No back-strain cues — steady.", style="green")
         parts: list[Any] = [top, Text(""), cues]
@@ -288,6 +327,9 @@ class RichView(_BaseView):
         if upd.new_flags:
             self.cues_risen += len(upd.new_flags)
             self._bell()
+            urgent = True
+        for f in getattr(upd, "cleared_flags", ()):
+            self.events.append(f"{fmt_clock(session.time_s)}  {cleared_text(session, f)}")
             urgent = True
         now = self.clock()
         if self._live is not None and (urgent or now - self._last >= self.refresh_s):
