@@ -157,7 +157,8 @@ def test_live_view_says_when_the_sensor_seems_to_sit_on_one_side(name, one_sided
     plain.stop(live, "end of the recording")
     plain.stop(live, "again")
     text = out.getvalue()
-    assert text.count("placement: one side?") == (2 if one_sided else 0)     # a tag on every status line …
+    assert ("placement: one side?" in plain.status_line(live)) is one_sided  # a tag on every status line …
+    assert text.count("placement: one side?") == (1 if one_sided else 0)     # (the same line is not repeated)
     assert text.count("sit on one side") == (1 if one_sided else 0)          # … the full hint said once
     console = Console(file=io.StringIO(), width=120, color_system=None)
     console.print(RichView().render(live))
@@ -700,3 +701,27 @@ def test_a_cue_reads_as_ongoing_and_says_when_it_clears():
     assert abs(last_seen - flag.end_s) <= 8                                # when the bounce eased (truth 300 s)
     assert last_seen < int(m[1]) * 60 + int(m[2]) <= last_seen + live.flag_hold_s + 10
     assert [fid for fid, _ in cleared] == ["vertical_bounce"] and not live.active_flags
+
+
+def test_the_closing_status_line_is_not_a_repeat_of_the_last_one():
+    """'--duration 5' with a status every 5 s printed '00:05 | steps 0 | …' twice: the periodic line,
+    then the same line again when the walk stopped in that second. The closing line is printed only
+    when it says something new."""
+    from imu_gait.devices.view import PlainView
+
+    rec, _ = synthesize_walk(30.0, 100.0, seed=3)
+    live = run(_replay_live(rec, block_s=0.5))
+    now = [0.0]
+    out = io.StringIO()
+    view = PlainView(file=out, every_s=5.0, clock=lambda: now[0])
+    view.start(live)
+    now[0] = 5.0
+    view.update(live, type("Upd", (), {"event": None, "new_flags": [], "cleared_flags": []})())
+    view.stop(live, "duration 5 s reached")
+    lines = out.getvalue().splitlines()
+    status = [l for l in lines if " | steps " in l]
+    assert len(status) == 1 and status[0] == view.status_line(live), lines
+    assert lines[-1] == "stopped: duration 5 s reached"
+    live.signal.reconnects += 1                    # something changed: the closing line says it
+    view.stop(live, "again")
+    assert out.getvalue().count(" | steps ") == 2 and "reconnects 1" in out.getvalue().splitlines()[-2]

@@ -171,6 +171,7 @@ class PlainView(_BaseView):
         self.every_s = float(every_s)
         self._next = None
         self._said: set[str] = set()
+        self._last_status: str | None = None
 
     def _print(self, text: str) -> None:
         try:
@@ -227,7 +228,11 @@ class PlainView(_BaseView):
             if hint not in self._said:             # each said once in full; the status line keeps a short tag
                 self._said.add(hint)
                 self._print(f"{fmt_clock(session.time_s)}  NOTE {hint}")
-        self._print(line)
+        # the closing status line repeated the periodic one word for word when the walk ended within
+        # the same second (--duration 5 with a status every 5 s printed '00:05 | …' twice)
+        if line != self._last_status:
+            self._print(line)
+            self._last_status = line
 
     def stop(self, session: Any, reason: str) -> None:
         self._status_lines(session)
