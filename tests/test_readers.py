@@ -742,3 +742,39 @@ def test_frozen_sensor_is_warned_naming_the_stretch(tmp_path, source):
     assert "0:10–0:20 (10.0 s)" in warning and "50%" in warning and "froze" in warning
     # nothing is claimed for the frozen stretch: no step in it (beyond the filters' edge)
     assert res.steps["time_s"].max() < 10.5
+
+
+# ---------------------------------------------------------------------------------------
+# generic: headerless files starting with a time stamp, repeated column names
+# ---------------------------------------------------------------------------------------
+def test_headerless_file_with_date_times_keeps_its_first_row(tmp_path, source):
+    t, acc, _ = source
+    stamps = (np.datetime64("2024-03-31T00:59:50.000") + (t * 1000).round().astype("timedelta64[ms]")).astype(str)
+    path = tmp_path / "iso_noheader.csv"
+    path.write_text("\n".join(f"{s}Z,{a:.7g},{b:.7g},{c:.7g}" for s, (a, b, c) in zip(stamps, acc)) + "\n")
+    rec = read(path, time_col=0, acc_unit="m/s2")
+    # the first row is data, not a header: no sample lost (was 1999 of 2000, the first taken as names)
+    assert rec.n_samples == t.size
+    np.testing.assert_allclose(rec.acc_mps2[0], acc[0], rtol=1e-6)
+    np.testing.assert_allclose(rec.time_s, t, atol=1e-9)
+
+
+def test_header_with_repeated_names_reads_by_index_and_says_which_were_used(tmp_path, source):
+    t, acc, gyro = source
+    path = tmp_path / "dupnames.csv"
+    rows = ["time,x,y,z,x,y,z"] + [",".join(f"{v:.7g}" for v in (a, *b, *c)) for a, b, c in zip(t, acc, gyro)]
+    path.write_text("\n".join(rows) + "\n")
+    # by index: works (was 'the rows do not match the header … check the delimiter')
+    rec = read(path, time_col=0, time_unit="s", acc_cols=[1, 2, 3], acc_unit="m/s2", gyro_cols=[4, 5, 6],
+               gyro_unit="rad/s")
+    np.testing.assert_allclose(rec.acc_mps2, acc, rtol=1e-6)
+    np.testing.assert_allclose(rec.gyro_rads, gyro, rtol=1e-6, atol=1e-9)
+    assert not any("repeats" in w for w in rec.warnings)
+    # by default: the first of each name, said so
+    rec = read(path, time_col="time", time_unit="s", acc_unit="m/s2")
+    np.testing.assert_allclose(rec.acc_mps2, acc, rtol=1e-6)
+    assert any("repeats the column name(s) 'x', 'y', 'z'" in w and "'x' → column 1" in w for w in rec.warnings)
+    # by a repeated name: refused saying the name repeats, not 'check the delimiter'
+    with pytest.raises(RecordingError, match=r"names 2 columns 'x' \(columns 1, 4\)") as ei:
+        read(path, time_col="time", acc_cols=["x", "y", "z"])
+    assert "indices" in str(ei.value) and "delimiter" not in str(ei.value)

@@ -52,7 +52,24 @@ def _is_number(text: str) -> bool:
         return False
 
 
+def _is_data_cell(text: str) -> bool:
+    """A number or a date/time (a headerless file's first row starts with a time stamp: taken for a
+    header, it lost that sample)."""
+    cell = text.strip().strip('"')
+    if _is_number(cell) or cell == "":
+        return True
+    if not cell[:1].isdigit():                   # names like 'time' or 'acc_x' never parse as dates
+        return False
+    return not pd.isna(pd.to_datetime(cell, errors="coerce", utc=True))
+
+
 def _resolve(spec, cols: list[str], label: str, what: str, header_line: int | None) -> int:
+    if isinstance(spec, str) and cols.count(spec) > 1 or (
+            isinstance(spec, str) and spec not in cols and [c.lower() for c in cols].count(spec.lower()) > 1):
+        where = [str(j) for j, c in enumerate(cols) if c.lower() == spec.lower()]
+        raise RecordingError(f"the header names {len(where)} columns {spec!r} (columns {', '.join(where)}), so "
+                             f"the name cannot say which is meant for {what}", path=label, line=header_line,
+                             hint="pass 0-based column indices instead (e.g. --acc-cols 1,2,3)")
     if isinstance(spec, (int, np.integer)) or (isinstance(spec, str) and spec.strip().lstrip("-").isdigit()
                                                and spec not in cols):
         i = int(spec)
@@ -159,7 +176,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     if delim in ("\\t", "tab"):
         delim = "\t"
     cells = split_header(first, delim)
-    has_header = not all(_is_number(c) for c in cells if c != "")
+    has_header = not all(_is_data_cell(c) for c in cells)
     if has_header:
         cols = cells
         header_line = start + 1
@@ -178,6 +195,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
             path=label, line=start + 1,
             hint="pass the right delimiter (delimiter=';' or '\\t'), or check the file")
     warnings: list[str] = []
+    repeated = sorted({c for c in cols if cols.count(c) > 1})
 
     # ---- columns -----------------------------------------------------------------------
     if time_col is None:
@@ -208,6 +226,16 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
             raise RecordingError(f"gyro_cols needs 3 columns, got {len(gyro_cols)}", path=label,
                                  hint="pass gyro_cols=[x, y, z] as names or 0-based indices")
         gi = [_resolve(c, cols, label, "gyro_cols", header_line) for c in gyro_cols]
+
+    if repeated:
+        # names that repeat cannot be told apart by pandas or by the user: suffix them with their index
+        auto = ([ti] if time_col is None else []) + (ai if acc_cols is None else []) + \
+            ((gi or []) if gyro_cols is None else [])       # given columns need no word
+        used = ", ".join(f"{cols[j]!r} → column {j}" for j in auto if cols[j] in repeated)
+        if used:
+            warnings.append(f"the header repeats the column name(s) {', '.join(map(repr, repeated))}; used {used} "
+                            "(pass 0-based indices to choose others)")
+        cols = [c if c not in repeated else f"{c}#{j}" for j, c in enumerate(cols)]
 
     # one column cannot be two things (a copy-paste of --acc-cols into --gyro-cols was read as a gyro)
     roles = [("time_col", ti)] + [("acc_cols", j) for j in ai] + [("gyro_cols", j) for j in (gi or [])]
