@@ -40,7 +40,11 @@ TRUNK_ONLY_METRICS = ("vertical_oscillation_cm", "vertical_ratio_pct", "trunk_tw
                       "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g")
 MIXED_GAIT_MIN_STEPS = 20       # each gait this many steps: the summary also gives them one by one (by_gait)
 CALIBRATION_STEPS = 16          # a bout this long calibrates 'forward' and the reference posture …
-CALIBRATION_SKIP = 4            # … from its steps after the first few (people accelerate at the start)
+CALIBRATION_SKIP = 4            # … from its steps after the first few (people accelerate at the start) …
+#: … and after this long: speeding up tilts the measured gravity (3 m/s² forward ≈ 17°) and the 0.3-Hz
+#: filter carries that for ~2 s after — a run's 4 steps last 1.4 s, and its lean then read +1.7°
+#: throughout (synthetic run, lean 0°); a walk's 4 steps (≥ 2.2 s) were already enough
+CALIBRATION_SKIP_S = 2.5
 #: … unless 'up' moved more than this between the two halves of those steps: a sensor still being put on
 #: (GaitPy's GENEActiv demo: 108°, so every later lean read 42°). Fixed sensors on 115 real calibrations
 #: (IPOL, Mobilise-D, Oxford incl. trouser pockets, adeptdata, datasets/, tests/data): ≤ 29° (pockets), trunk ≤ 16°
@@ -383,14 +387,14 @@ class GaitEngine:
                 n > CALIBRATION_STEPS and (n - CALIBRATION_STEPS) % CALIBRATION_RETRY_STEPS == 0)):
             # a walk's first calibration point, or — when that was refused because the sensor was still
             # settling — again every few steps of the same walk, on its latest steps
-            window = (b["_times"][CALIBRATION_SKIP:CALIBRATION_STEPS] if n == CALIBRATION_STEPS
+            window = (_settled(b["_times"][:CALIBRATION_STEPS]) if n == CALIBRATION_STEPS
                       else b["_times"][-(CALIBRATION_STEPS - CALIBRATION_SKIP):])
             self._calib = self._calibration_from(window)
             for waiting in self._steps:                # steps waiting for the first calibration get it
                 if waiting.calib is None:
                     waiting.calib = self._calib
         elif n == CALIBRATION_STEPS:
-            self._check_sensor_turn(b["_times"][CALIBRATION_SKIP:CALIBRATION_STEPS])
+            self._check_sensor_turn(_settled(b["_times"][:CALIBRATION_STEPS]))
         elif (self._calib is not None and b["n_steps"] > CALIBRATION_STEPS
               and (b["n_steps"] - CALIBRATION_STEPS) % SENSOR_RECHECK_STEPS == 0):
             self._check_sensor_turn(b["_times"][-SENSOR_RECHECK_WINDOW_STEPS:], during_walk=True)
@@ -817,6 +821,15 @@ class GaitEngine:
         warnings += _schedule_warnings(self.treadmill_schedule, dur)
         s["_warnings"] = warnings
         return s
+
+
+def _settled(times: list[float]) -> list[float]:
+    """A bout's contacts from the ``CALIBRATION_SKIP``-th on, and no sooner than ``CALIBRATION_SKIP_S``
+    after its first (the speeding-up is over and the gravity filter has caught up)."""
+    k = CALIBRATION_SKIP
+    while k < len(times) - 3 and times[k] - times[0] < CALIBRATION_SKIP_S:
+        k += 1
+    return times[k:]
 
 
 def _medians(m: np.ndarray, keys: Sequence[str], *, with_iqr: bool = False) -> dict[str, Any]:
