@@ -1382,20 +1382,26 @@ def _belt_note(sched: "_ScheduleView", t: float) -> str:
     return f" (Belt speed was {belt * 3.6:.1f} km/h.)" if belt > 0 else ""
 
 
-def _baseline_belt(grid: dict, st: pd.DataFrame, sched: "_ScheduleView") -> np.ndarray:
-    """Per grid row: the belt speed during its gait's baseline (m/s; time-weighted over its stages; NaN
-    off a treadmill or where a stage gives none)."""
-    out = np.full(len(grid["time_s"]), np.nan)
+def _baseline_stages(grid: dict, st: pd.DataFrame, sched: "_ScheduleView"):
+    """Per gait with a baseline: (its grid rows, the treadmill stages (start, end, incline) its baseline
+    spanned — from the gait's first step to the baseline's end)."""
     for g in np.unique(grid["gait"]):
         rows = grid["gait"] == g
         end = grid["baseline_end_s"][rows]
         if g == "" or not np.isfinite(end).any():
             continue
         t_first = float(st.loc[st["gait"] == g, "time_s"].min())
-        stages = [(a, b, float(sched.speed_at(np.array([0.5 * (a + b)]))[0])) for a, b, _ in
-                  sched.stages(t_first, float(np.nanmax(end)))]
-        w = np.array([b - a for a, b, v in stages if np.isfinite(v)])
-        v = np.array([v for a, b, v in stages if np.isfinite(v)])
+        yield rows, sched.stages(t_first, float(np.nanmax(end)))
+
+
+def _baseline_belt(grid: dict, st: pd.DataFrame, sched: "_ScheduleView") -> np.ndarray:
+    """Per grid row: the belt speed during its gait's baseline (m/s; time-weighted over its stages; NaN
+    off a treadmill or where a stage gives none)."""
+    out = np.full(len(grid["time_s"]), np.nan)
+    for rows, stages in _baseline_stages(grid, st, sched):
+        speeds = [(b - a, float(sched.speed_at(np.array([0.5 * (a + b)]))[0])) for a, b, _ in stages]
+        w = np.array([d for d, v in speeds if np.isfinite(v)])
+        v = np.array([v for d, v in speeds if np.isfinite(v)])
         if w.size and w.sum() > 0:
             out[rows] = float(np.dot(w, v) / w.sum())
     return out
@@ -1416,13 +1422,7 @@ def _incline_above_baseline(grid: dict, st: pd.DataFrame, sched: "_ScheduleView"
     t = grid["time_s"]
     incline = np.nan_to_num(np.asarray(sched.incline_at(t), float) * np.ones(len(t)), nan=0.0)
     rise = np.zeros(len(t))
-    for g in np.unique(grid["gait"]):
-        rows = grid["gait"] == g
-        end = grid["baseline_end_s"][rows]
-        if g == "" or not np.isfinite(end).any():
-            continue
-        t_first = float(st.loc[st["gait"] == g, "time_s"].min())
-        stages = sched.stages(t_first, float(np.nanmax(end)))
+    for rows, stages in _baseline_stages(grid, st, sched):
         base_incline = max((float(np.nan_to_num(inc, nan=0.0)) for _, _, inc in stages), default=0.0)
         rise[rows] = incline[rows] - base_incline
     return rise
