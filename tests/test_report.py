@@ -505,3 +505,55 @@ def test_report_clocks_without_time_start_count_from_zero(result):
     """Older results (no time_start_s): the clock is the time axis itself, as before."""
     assert "time_start_s" not in result.summary and build_overview(result).time_origin_s == 0.0
     assert "07:30–09:50" in render_text(result, width=120)
+
+
+# ---------------------------------------------------------------- a run is described in running words
+def make_run() -> AnalysisResult:
+    """6 min running at 167 spm (a belt speed gives the speed), no flags."""
+    steps = make_steps(bouts=((10.0, 370.0),), step_time_s=0.36, gait="run", seed=2)
+    steps["walking_speed_mps"] = 3.0 + np.random.default_rng(3).normal(0, 0.02, len(steps))
+    res = make_result(steps=steps, flags=[])
+    res.summary.update(gait="run", running_fraction=1.0, by_gait=None, stride_time_cv_pct=1.3,
+                       belt_speed_mps=3.0)
+    return res
+
+
+def test_a_run_is_described_in_running_words_and_running_references():
+    """A run read 'Walking', 'Walking time', 'Walking speed', 'walking (bouts)' and 'stride-time
+    variability 1.3 % — steady (healthy steady walking ≈ 4 % or less)': walking's words and walking's
+    reference. Now it says running, and where gait-science.md has no running norm, says so."""
+    from imu_gait.report.html import flag_timeline_figure, metrics_over_time_figure
+
+    res = make_run()
+    text = render_text(res, width=140)
+    assert re.search(r"^Running$", text, re.M) and "Running time" in text and "Walking" not in text
+    assert re.search(r"Running speed\s+3\.00 m/s", text), text
+    line = _metric_line(text, "Stride-time variability")
+    assert "1.3 % — no published running range" in line and "healthy steady walking" not in text
+    page = render_html(res)
+    assert "<h3>Running</h3>" in page and "of running in a" in page and "healthy steady walking" not in page
+    assert "<td>Running speed</td>" in page and "Walking speed" not in page
+    assert "no published range for running (8–15° is walking" in page     # twist: no running norm
+    ov = build_overview(res)
+    labels = [t.get_text() for t in flag_timeline_figure(res, ov).axes[0].get_yticklabels()]
+    assert labels == ["running (bouts)"]
+    fig, _ = metrics_over_time_figure(res, ov)
+    assert "Running speed (m/s)" in [a.get_ylabel() for a in fig.axes]
+    # the same table as a walk keeps walking's words
+    walk = render_text(make_result(flags=[]), width=140)
+    assert re.search(r"^Walking$", walk, re.M) and "Running" not in walk
+    assert "Walking time" in walk and "healthy steady walking ≈ 4 %" in walk
+
+
+def test_walk_then_run_gives_each_gait_its_stride_variability():
+    """The summary's stride CV is the main gait's only; next to a walk and a run it was read as the
+    whole walk's against walking's 4 %. Each gait now has its own line, in its own words."""
+    res = make_walk_then_run()
+    text = render_text(res, width=140)
+    assert "Walking and running time" in text and re.search(r"^Walking and running$", text, re.M)
+    walk_line = _metric_line(text, "Stride-time variability, walking")
+    run_line = _metric_line(text, "Stride-time variability, running")
+    assert "healthy steady walking ≈ 4 %" in walk_line and "no published running range" in run_line
+    ov = build_overview(res)
+    for g, st in (("walk", 0.545), ("run", 0.36)):        # make_steps: step-time sd 12 ms → CV ≈ 1.2/st %
+        assert ov.stride_cv_by_gait[g] == pytest.approx(0.012 * math.sqrt(2) / (2 * st) * 100, rel=0.25)

@@ -22,7 +22,7 @@ from ..strain import steady_stride_cv_pct, without_turns
 
 DISCLAIMER_TITLE = "This is not a diagnosis."
 DISCLAIMER = (
-    "imu_gait describes how your trunk moved while you walked; it cannot tell why anything hurts, "
+    "imu_gait describes how your trunk moved while you walked or ran; it cannot tell why anything hurts, "
     "and a flag is a suggestion to try something different, not a finding. "
     "See a clinician (promptly) if you have pain spreading down a leg, numbness or tingling, "
     "weakness in a leg, or changes in bladder or bowel control. Back pain at night, with a fever, "
@@ -55,6 +55,8 @@ class MetricInfo:
     scale: float = 1.0
     short: str = ""             # label in the terminal summary ("" = not shown there)
     brief: str = ""             # terminal note when there is no range
+    run_label: str = ""         # label where the gait is running ("" = ``label``)
+    run_no_range_note: str = ""  # note where the gait is running and no range exists ("" = ``no_range_note``)
 
 
 #: The metrics shown in summaries, in display order.
@@ -69,7 +71,7 @@ METRICS: tuple[MetricInfo, ...] = (
                short="Step length", brief="estimate, ±0.2 m"),
     MetricInfo("walking_speed_mps", "Walking speed", "m/s", 2,
                no_range_note="step length ÷ step time: a model estimate unless a belt speed was given",
-               short="Walking speed", brief="estimate, ±0.2 m/s"),
+               short="Walking speed", brief="estimate, ±0.2 m/s", run_label="Running speed"),
     MetricInfo("vertical_oscillation_cm", "Bounce (vertical oscillation)", "cm", 1, (2.5, 5.0), (6.4, 11.5),
                "walking ≈ 2.5–5 cm, rising with speed; runners 6.4–11.5 cm at the chest", core=True,
                short="Bounce"),
@@ -78,7 +80,8 @@ METRICS: tuple[MetricInfo, ...] = (
                no_range_note="no walking range published; lower means less bounce per metre"),
     MetricInfo("trunk_twist_deg", "Trunk twist (yaw range)", "°", 1, (8, 15), None,
                "walking ≈ 8–15° (a sanity range, not a target)", needs_gyro=True, core=True,
-               short="Trunk twist"),
+               short="Trunk twist", run_no_range_note="no published range for running (8–15° is walking's); "
+                                                      "compare with your own runs"),
     MetricInfo("forward_lean_deg", "Forward lean", "°", 1,
                no_range_note="measured against your own upright posture; +10° or more held for a while counts as hunched",
                core=True, short="Forward lean", brief="vs your upright posture"),
@@ -86,9 +89,12 @@ METRICS: tuple[MetricInfo, ...] = (
                brief="no norm; compare over time"),
     MetricInfo("pelvic_drop_deg", "Pelvic drop (roll range)", "°", 1, needs_gyro=True, core=True,
                no_range_note="no normal range for walking; a rise against your own baseline matters more",
-               short="Pelvic drop", brief="no norm; compare over time"),
+               short="Pelvic drop", brief="no norm; compare over time",
+               run_no_range_note="no normal range for running; a rise against your own baseline matters more "
+                                 "(in runners, more drop went with more injuries)"),
     MetricInfo("braking_mps", "Braking (speed loss per step)", "m/s", 2,
-               no_range_note="no walking range published; compare with your own baseline"),
+               no_range_note="no walking range published; compare with your own baseline",
+               run_no_range_note="no running range published for a trunk sensor; compare with your own baseline"),
     MetricInfo("impact_g", "Impact (peak vertical acceleration)", "g", 2),
     MetricInfo("ground_contact_ms", "Ground contact time", "ms", 0, None, (218, 308),
                "runners 218–308 ms (Garmin 5th–95th percentile)", running_only=True,
@@ -160,6 +166,9 @@ class Overview:
     # a walk that is partly a run: the key metrics of each gait on its own ("walk", "run"), judged
     # against that gait's range — empty otherwise (then ``metrics`` is the whole story)
     metrics_by_gait: dict[str, list[MetricRow]] = field(default_factory=dict)
+    # a walk that is partly a run: each gait's steady stride-time variability (the summary's figure is
+    # the main gait's only)
+    stride_cv_by_gait: dict[str, float] = field(default_factory=dict)
     # the first sample's time on the steps' axis: report clocks count from it, so a file that keeps
     # epoch seconds as its time axis reads 02:26 and not 472222:15:46 (0 when the summary lacks it)
     time_origin_s: float = 0.0
@@ -167,6 +176,13 @@ class Overview:
     @property
     def walking_found(self) -> bool:
         return self.n_steps > 0
+
+    @property
+    def gait_word(self) -> str:
+        """'Walking', 'Running' (mostly running) or 'Walking and running' (each gait summarised apart)."""
+        if self.metrics_by_gait:
+            return "Walking and running"
+        return GAIT_WORDS.get(self.dominant_gait, "Walking")
 
     def clock(self, t_s: float) -> str:
         """``t_s`` on the steps' time axis as ``m:ss`` from the start of the recording."""
@@ -382,6 +398,9 @@ def metric_rows(steps: pd.DataFrame, *, has_gyro: bool | None, gait: str,
     for info in METRICS:
         if info.running_only and gait != "run":
             continue
+        label, short = info.label, info.short
+        if gait == "run" and info.run_label:            # a run is not described in walking words
+            label, short = info.run_label, (info.run_label if info.short else "")
         x = _numeric(steps, info.column) * info.scale if len(steps) else np.array([])
         x = x[np.isfinite(x)]
         if x.size == 0:
@@ -393,17 +412,19 @@ def metric_rows(steps: pd.DataFrame, *, has_gyro: bool | None, gait: str,
                 brief = "not measured (see notes)"
             else:
                 continue
-            rows.append(MetricRow(info.column, info.label, info.unit, float("nan"), float("nan"),
-                                  float("nan"), 0, note, "missing", info.decimals, info.short, brief))
+            rows.append(MetricRow(info.column, label, info.unit, float("nan"), float("nan"),
+                                  float("nan"), 0, note, "missing", info.decimals, short, brief))
             continue
         med = float(np.median(x))
         p25, p75 = (float(v) for v in np.percentile(x, [25, 75]))
         rng = info.run_range if gait == "run" else info.walk_range
         note, status, brief = _range_note(info, med, rng, gait)
+        if status == "norange" and gait == "run" and info.run_no_range_note:
+            note = info.run_no_range_note
         if status == "norange" and info.column in _STEP_LENGTH_NOTES.get(length_source, {}):
             note, brief = _STEP_LENGTH_NOTES[length_source][info.column]
-        rows.append(MetricRow(info.column, info.label, info.unit, med, p25, p75, int(x.size), note, status,
-                              info.decimals, info.short, brief))
+        rows.append(MetricRow(info.column, label, info.unit, med, p25, p75, int(x.size), note, status,
+                              info.decimals, short, brief))
     return rows
 
 
@@ -495,9 +516,13 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
     flags = sorted(result.flags or [], key=lambda f: (_f(f.start_s), f.id))
     length_source = step_length_source(s)
     by_gait: dict[str, list[MetricRow]] = {}
+    cv_by_gait: dict[str, float] = {}
     if is_mixed_gait(s, steps):
         for g in ("walk", "run"):
             by_gait[g] = metric_rows(steps[gait == g], has_gyro=has_gyro, gait=g, length_source=length_source)
+            cv_by_gait[g] = steady_stride_cv_pct(steps[gait == g])
+    if str(s.get("gait") or "") in GAIT_WORDS and len(steps):
+        dominant = str(s["gait"])           # the engine's word (running_fraction > 0.5) where it gave one
     origin = _f(s.get("time_start_s"))
     return Overview(
         source=source, duration_s=duration, sample_rate_hz=rate, has_gyro=has_gyro, placement=placement,
@@ -505,7 +530,7 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         walking_time_s=_walking_time_s(result, steps), n_walk_steps=n_walk, n_run_steps=n_run,
         cadence_spm=cad, stride_cv_pct=cv, dominant_gait=dominant,
         metrics=metric_rows(steps, has_gyro=has_gyro, gait=dominant, length_source=length_source),
-        flags=flags, metrics_by_gait=by_gait,
+        flags=flags, metrics_by_gait=by_gait, stride_cv_by_gait=cv_by_gait,
         warnings=list(dict.fromkeys(list(getattr(recording, "warnings", None) or [])
                                     + list(result.warnings or []))),
         extra={"device": device},
@@ -515,11 +540,14 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
     )
 
 
-def variability_note(cv_pct: float) -> str:
+def variability_note(cv_pct: float, gait: str = "walk") -> str:
     """Plain words for the steady-walking stride-time CV (healthy steady walking ≈ 4 % or less,
-    Hausdorff; turns and bout starts / stops are already left out when the heading is known)."""
+    Hausdorff; turns and bout starts / stops are already left out when the heading is known). The
+    reference is walking's; for running none is published (gait-science.md §3), and the note says so."""
     if math.isnan(cv_pct):
-        return "too little steady walking to judge"
+        return "too little steady " + ("running" if gait == "run" else "walking") + " to judge"
+    if gait == "run":
+        return "no published running range (≈ 4 % is walking's); compare with your own runs"
     if cv_pct <= 4.0:
         return "steady (healthy steady walking ≈ 4 % or less)"
     if cv_pct <= 6.0:
@@ -551,7 +579,7 @@ def walking_line(ov: Overview) -> list[tuple[str, str]]:
     else:
         gait = (f"{ov.n_walk_steps} walking step{'s' if ov.n_walk_steps != 1 else ''}, "
                 f"{ov.n_run_steps} running step{'s' if ov.n_run_steps != 1 else ''}")
-    rows = [("Bouts", str(ov.n_bouts)), ("Walking time", fmt_duration(ov.walking_time_s) + pct),
+    rows = [("Bouts", str(ov.n_bouts)), (f"{ov.gait_word} time", fmt_duration(ov.walking_time_s) + pct),
             ("Steps", str(ov.n_steps)), ("Walk / run", gait)]
     cadences = [(GAIT_WORDS[g].lower(), r.median) for g, rs in ov.metrics_by_gait.items()
                 for r in rs if r.column == "cadence_spm" and math.isfinite(r.median)]
@@ -559,10 +587,18 @@ def walking_line(ov: Overview) -> list[tuple[str, str]]:
         rows.append(("Cadence", ", ".join(f"{c:.0f} steps/min {g}" for g, c in cadences)))
     elif math.isfinite(ov.cadence_spm):
         rows.append(("Cadence (overall)", f"{ov.cadence_spm:.0f} steps/min"))
-    if math.isfinite(ov.stride_cv_pct):
-        rows.append(("Stride-time variability", f"{ov.stride_cv_pct:.1f} % — {variability_note(ov.stride_cv_pct)}"))
+    if ov.stride_cv_by_gait:     # the summary's figure is the main gait's only: give each gait its own
+        for g, cv in ov.stride_cv_by_gait.items():
+            what = GAIT_WORDS[g].lower()
+            rows.append((f"Stride-time variability, {what}",
+                         f"{cv:.1f} % — {variability_note(cv, g)}" if math.isfinite(cv)
+                         else f"not judged — too little steady {what}"))
+    elif math.isfinite(ov.stride_cv_pct):
+        rows.append(("Stride-time variability",
+                     f"{ov.stride_cv_pct:.1f} % — {variability_note(ov.stride_cv_pct, ov.dominant_gait)}"))
     elif ov.n_steps:
-        rows.append(("Stride-time variability", "not judged — too little steady walking (turns, starts and "
+        what = "running" if ov.dominant_gait == "run" else "walking"
+        rows.append(("Stride-time variability", f"not judged — too little steady {what} (turns, starts and "
                                                  "stops are left out)"))
     return rows
 

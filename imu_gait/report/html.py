@@ -254,6 +254,10 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
         info = METRIC_BY_COLUMN.get(col)
         if info is not None:
             label, unit, scale = info.label.split(" (")[0], info.unit, info.scale
+            if info.run_label and ov.metrics_by_gait:       # both gaits on one axis
+                label = label.split()[-1].capitalize()
+            elif info.run_label and ov.dominant_gait == "run":
+                label = info.run_label
             rng = info.run_range if ov.dominant_gait == "run" else info.walk_range
             y = _num(steps, col) * scale
         else:
@@ -345,7 +349,7 @@ def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
             ax.broken_barh([(float(f.start_s), width)], (y - 0.35, 0.7),
                            facecolors=SEVERITY_COLOR.get(f.severity, "#999"))
     ax.set_yticks(range(n))
-    names = {"walking": "walking (bouts)", "treadmill": "treadmill program"}
+    names = {"walking": f"{ov.gait_word.lower()} (bouts)", "treadmill": "treadmill program"}
     ax.set_yticklabels([names.get(r) or flag_title(r) for r in reversed(rows)])
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_xlim(t0, t1)
@@ -521,7 +525,7 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
                      f"{'s' if len(ov.flags) != 1 else ''}</a> ("
                      + ", ".join(f"{n} {s}" for s, n in sev_counts.items() if n) + ")")
         parts.append(f"<p class='glance'>{ov.n_steps} steps in {ov.n_bouts} bout{'s' if ov.n_bouts != 1 else ''}, "
-                     f"{_e(fmt_duration(ov.walking_time_s))} of walking in a {_e(fmt_duration(ov.duration_s))} "
+                     f"{_e(fmt_duration(ov.walking_time_s))} of {_e(ov.gait_word.lower())} in a {_e(fmt_duration(ov.duration_s))} "
                      f"recording; {flag_text}.</p>")
         if ov.sensor_hints:        # before any number is read: the numbers may describe the sensor's place
             parts.append("<div class='check-sensor'><strong>Check the sensor.</strong> "
@@ -530,7 +534,7 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
     parts.append("<section id='summary'><h2>Summary</h2><div class='cols'>"
                  f"<div><h3>Recording</h3>{_facts_table(recording_line(ov))}</div>")
     if ov.walking_found:
-        parts.append(f"<div><h3>Walking</h3>{_facts_table(walking_line(ov))}</div></div>"
+        parts.append(f"<div><h3>{_e(ov.gait_word)}</h3>{_facts_table(walking_line(ov))}</div></div>"
                      f"<h3>Key metrics</h3>{_metrics_table(ov)}</section>")
     else:
         parts.append("</div></section>"
@@ -550,7 +554,7 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
                               + (" — walking's under the walking, running's under the running" if ov.metrics_by_gait
                                  else "") + ".", dpi)
             timeline = _plot(flag_timeline_figure(result, ov), "flag-timeline",
-                             "Grey: walking bouts" + ("; below them the treadmill program (belt speed · incline per stage)"
+                             f"Grey: {ov.gait_word.lower()} bouts" + ("; below them the treadmill program (belt speed · incline per stage)"
                                                      if _treadmill_stages(result) else "")
                              + ". Coloured bars: when each flag held, by severity.", dpi)
             scatter = _plot(step_scatter_figure(result, ov), "step-scatter",

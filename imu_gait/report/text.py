@@ -80,7 +80,7 @@ def summary_renderable(result: AnalysisResult, recording: Any = None) -> Group:
     parts: list[Any] = [Rule("[bold]imu_gait — gait summary[/bold]", style="dim"),
                         Text("Recording", style="bold underline"), _facts(recording_line(ov)), Text("")]
     if ov.walking_found:
-        parts += [Text("Walking", style="bold underline"), _facts(walking_line(ov)), Text("")]
+        parts += [Text(ov.gait_word, style="bold underline"), _facts(walking_line(ov)), Text("")]
         if ov.sensor_hints:        # before the numbers: they may describe where the sensor sat
             parts += [Text("Check the sensor", style="bold underline yellow")]
             parts += [Padding(Text(h, style="yellow"), (0, 0, 0, 2)) for h in ov.sensor_hints] + [Text("")]
