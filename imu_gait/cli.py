@@ -319,6 +319,8 @@ def _check_paths(args: argparse.Namespace) -> None:
     if len(_stdout_outputs(args)) > 1:
         raise ImuGaitError(f"only one output can go to stdout ('-'), not {' and '.join(_stdout_outputs(args))}")
     src = os.path.abspath(args.file)
+    from .io._common import refuse_stream
+    refuse_stream(args.file)                   # '-' or a pipe: say stdin is not read (was 'no such file')
     if not os.path.exists(args.file):
         raise RecordingError("no such file or folder", path=args.file,
                              hint="check the path (a phyphox or Sensor Logger export may be a folder or a .zip)")

@@ -3,6 +3,7 @@ line and column, plus what to do. Files are made by breaking a real recording
 (tests/data/source_walk.csv, 20 s of lower-back walking) in one specific way each."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import zipfile
@@ -762,3 +763,29 @@ def test_geneactiv_row_with_semicolons_is_an_error_naming_the_line(tmp_path):
     lines[k] = ";".join(cells[:3]) + "," + ",".join(cells[3:])
     raises(write(tmp_path, "geneactiv_semicolons.csv", lines), "YYYY-MM-DD", line=k + 1, column="timestamp",
            reader=read_geneactiv)
+
+
+# ---------------------------------------------------------------------------------------
+# standard input, folders and zips given to a single-file reader
+# ---------------------------------------------------------------------------------------
+def test_standard_input_is_refused_saying_so(tmp_path, capsys):
+    from imu_gait.cli import main
+    with pytest.raises(RecordingError, match=r"standard input \('-'\) is not supported") as ei:
+        read("-")
+    assert "save the data to a file" in str(ei.value)
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)                              # what /dev/stdin is when a pipe feeds it
+    msg = raises(pipe, "stream", "not supported", "save the data to a file")
+    assert "no such file" not in msg
+    # the command line says the same (it said 'no such file or folder')
+    assert main(["analyze", "-", "-q"]) != 0
+    err = capsys.readouterr().err
+    assert "standard input" in err and "no such file" not in err
+
+
+@pytest.mark.parametrize("fmt", ["native", "geneactiv", "generic"])
+def test_forced_single_file_format_on_a_folder_or_zip_says_what_it_is(fmt):
+    msg = raises(DATA / "phyphox_with_g", "this is a folder", f"{fmt} reader", "drop --format", format=fmt)
+    assert "no such file" not in msg.lower()
+    msg = raises(DATA / "phyphox_with_g.zip", "this is a zip archive", "drop --format", format=fmt)
+    assert "PK" not in msg and "\x03" not in msg         # the archive's bytes were printed as the 'header'

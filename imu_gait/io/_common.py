@@ -9,6 +9,7 @@ import io
 import math
 import os
 import re
+import stat
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
@@ -79,13 +80,46 @@ def os_error(exc: OSError, label: str) -> RecordingError:
                           hint="check that the file exists and is readable")
 
 
+def refuse_stream(path) -> None:
+    """Refuse standard input ('-') and streams (a pipe, a terminal: /dev/stdin fed by a pipe): the readers
+    need a file they can read more than once (sniffing, then parsing). They were told 'no such file'."""
+    p = os.fspath(path) if isinstance(path, (str, os.PathLike)) else path
+    hint = "save the data to a file first (e.g. '… > walk.csv') and analyse that file"
+    if p == "-" and not os.path.exists(p):     # (a file really named '-' is read)
+        raise RecordingError("reading a recording from standard input ('-') is not supported", path="-", hint=hint)
+    try:
+        mode = os.stat(p).st_mode
+    except (OSError, TypeError, ValueError):
+        return                                   # missing or odd: the reader says so
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode):
+        raise RecordingError("this is a stream (a pipe or terminal, e.g. standard input), not a file: reading a "
+                             "recording from a stream is not supported", path=str(p), hint=hint)
+
+
+def require_csv_file(path: str, fmt: str) -> None:
+    """The single-CSV readers (native, GENEActiv, generic, AndroSensor): a clear error for a path that is
+    missing, a folder or a zip archive (a folder said 'no such file'; a zip printed its bytes as the
+    'header found'). Binary bytes are no test: real GENEActiv CSV exports hold NULs in their header."""
+    detect_hint = ("drop --format (format=…) to let an export be detected, or name the CSV file inside "
+                   "(imu-gait analyze 'folder/file.csv')")
+    if os.path.isdir(path):
+        raise RecordingError(f"this is a folder; the {fmt} reader reads one CSV file", path=path, hint=detect_hint)
+    if not os.path.isfile(path):
+        raise RecordingError("no such file", path=path, hint="check the path")
+    if zipfile.is_zipfile(path):
+        raise RecordingError(f"this is a zip archive, not a CSV file, which the {fmt} reader needs", path=path,
+                             hint=detect_hint.replace("folder/file.csv", "unzipped/file.csv"))
+
+
 def clean_os_errors(reader):
     """Decorator for the public readers: an OSError (unreadable file, a folder where a file was
-    expected, a vanished file) becomes a RecordingError naming the path, never a traceback."""
+    expected, a vanished file) becomes a RecordingError naming the path, never a traceback. Standard
+    input and other streams are refused first (:func:`refuse_stream`)."""
     import functools
 
     @functools.wraps(reader)
     def wrapped(path, *args, **kwargs):
+        refuse_stream(path)
         try:
             return reader(path, *args, **kwargs)
         except OSError as exc:

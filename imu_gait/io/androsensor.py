@@ -18,7 +18,7 @@ import re
 
 from ..errors import RecordingError
 from ..recording import Recording
-from ._common import clean_os_errors, split_header
+from ._common import clean_os_errors, require_csv_file, split_header
 
 _COL_RX = re.compile(r"^(ACCELEROMETER|GYROSCOPE) ([XYZ]) \(([^)]*)\)\s*$", re.I)
 _TIME_NAME = "time since start in ms"
@@ -35,6 +35,7 @@ def read_androsensor(path: str | os.PathLike) -> Recording:
     from .generic import read_generic
 
     path = str(path)
+    require_csv_file(path, "AndroSensor")
     with open(path, "r", encoding="utf-8-sig", errors="replace") as fh:
         header = fh.readline()
     cols = split_header(header, ";")

@@ -18,7 +18,8 @@ import pandas as pd
 
 from ..errors import RecordingError
 from ..recording import Recording
-from ._common import acc_factor, check_stated_acc_unit, clean_os_errors, finish, locate_bad_cell, row_line_mapper
+from ._common import (acc_factor, check_stated_acc_unit, clean_os_errors, finish, locate_bad_cell, require_csv_file,
+                      row_line_mapper)
 
 _ROW_RX = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}:\d{3},")
 _KEEP_KEYS = {
@@ -40,8 +41,7 @@ def read_geneactiv(path: str | os.PathLike, *, acc_unit: str | None = None) -> R
     ``acc_unit`` (g|mg|m/s2) overrides the header's ``Units`` line — for an export whose line is wrong
     (the reader refuses data that contradicts it and suggests this)."""
     path = str(path)
-    if not os.path.isfile(path):
-        raise RecordingError("no such file", path=path, hint="check the path")
+    require_csv_file(path, "GENEActiv")
     with open(path, "r", encoding="utf-8-sig", errors="replace") as fh:
         text = fh.read()
     lines = text.splitlines()

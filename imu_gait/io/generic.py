@@ -33,7 +33,8 @@ import pandas as pd
 from ..errors import RecordingError
 from ..recording import MIN_DURATION_S, MIN_RATE_HZ, Recording
 from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, finish,
-                      guess_acc_unit, guess_gyro_unit, gyro_factor, sniff_decimal, sniff_delimiter, split_header)
+                      guess_acc_unit, guess_gyro_unit, gyro_factor, require_csv_file, sniff_decimal, sniff_delimiter,
+                      split_header)
 
 GENERIC_OPTIONS = ("time_col", "time_unit", "acc_cols", "acc_unit", "gyro_cols", "gyro_unit", "delimiter",
                    "skiprows")
@@ -150,8 +151,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     """Read a CSV described by options (see module doc) into a validated Recording."""
     path = str(path)
     label = path
-    if not os.path.isfile(path):
-        raise RecordingError("no such file", path=path, hint="check the path")
+    require_csv_file(path, "generic")
     with open(path, "r", encoding="utf-8-sig", errors="replace") as fh:
         text = fh.read()
     lines = text.splitlines()

@@ -25,7 +25,8 @@ import numpy as np
 from ..errors import RecordingError
 from ..recording import Recording
 from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, finish,
-                      gyro_factor, parse_numeric_csv, row_line_mapper, sniff_decimal, sniff_delimiter, split_header)
+                      gyro_factor, parse_numeric_csv, require_csv_file, row_line_mapper, sniff_decimal, sniff_delimiter,
+                      split_header)
 
 ACC_COLUMNS = ("acc_x", "acc_y", "acc_z")
 GYRO_COLUMNS = ("gyro_x", "gyro_y", "gyro_z")
@@ -88,6 +89,12 @@ def sniff_native(head_text: str) -> bool:
     return False
 
 
+def _printable(text: str, limit: int = 120) -> str:
+    """Text fit for a message: a binary file's bytes shown as '?' and cut short."""
+    shown = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return shown if len(shown) <= limit else shown[:limit] + " …"
+
+
 def _is_complete_row(raw: bytes, delim: str, decimal: str, n_fields: int) -> bool:
     """A last line written whole: as many fields as the header, each a finite number."""
     cells = raw.decode("utf-8", "replace").strip().split(delim)
@@ -146,8 +153,7 @@ def read_native(path: str | os.PathLike, *, time_unit: str | None = None, acc_un
     """
     path = Path(path)
     label = str(path)
-    if not path.is_file():
-        raise RecordingError("no such file", path=label, hint="check the path")
+    require_csv_file(label, "native")
     warnings: list[str] = []
     meta, n_pre, header, sample = _read_head(path)    # sample: a few data lines (decimal commas?)
     if header is None:
@@ -160,7 +166,7 @@ def read_native(path: str | os.PathLike, *, time_unit: str | None = None, acc_un
     missing = [c for c in (TIME_COLUMN,) + ACC_COLUMNS if c not in cols]
     if missing:
         raise RecordingError(
-            f"not a native imu_gait CSV: the header lacks {', '.join(missing)} (found: {', '.join(cols[:8])})",
+            f"not a native imu_gait CSV: the header lacks {', '.join(missing)} (found: {_printable(', '.join(cols[:8]))})",
             path=label, line=header_line_no,
             hint=f"the native header is '{HEADER_GYRO}' (gyro optional); for other CSVs pass "
                  "time_col, acc_cols, acc_unit … (imu_gait.read(path, time_col=…, acc_cols=[…], acc_unit='g'))")
