@@ -557,3 +557,25 @@ def test_walk_then_run_gives_each_gait_its_stride_variability():
     ov = build_overview(res)
     for g, st in (("walk", 0.545), ("run", 0.36)):        # make_steps: step-time sd 12 ms → CV ≈ 1.2/st %
         assert ov.stride_cv_by_gait[g] == pytest.approx(0.012 * math.sqrt(2) / (2 * st) * 100, rel=0.25)
+
+
+def test_stride_variability_beside_a_pace_flag_says_it_is_the_whole_walk():
+    """'Stride-time variability 1.3 % — steady' sat beside a marked 'pace too fast' flag whose stretch
+    had 4.2 %: it read as a contradiction. The headline now says it is over the whole walk, and a line
+    points to the flagged stretches with their own figure."""
+    pace = Flag(id="pace_too_fast", start_s=450.0, end_s=590.0, severity="marked", metric="stride_time_cv_pct",
+                value=4.2, reference=0.7, reference_kind="baseline", threshold=1.7,
+                message="Pace too fast / shuffling (marked) from 7:30 to 9:50 (2.3 min): stride-time CV 4.2%",
+                cause="hurrying", advice="slow down a little")
+    res = make_result(flags=[pace])
+    res.summary["stride_time_cv_pct"] = 1.3
+    text = render_text(res, width=160)
+    assert "1.3 % over the whole walk — steady" in _metric_line(text, "Stride-time variability")
+    assert _metric_line(text, "Where the pace was flagged").rstrip().endswith(
+        "stride-time variability 07:30–09:50 (4.2%) — see Flags")
+    assert "Where the pace was flagged" in render_html(res)
+    plain = make_result()                                  # flags on other metrics: the line stays as it was
+    plain.summary["stride_time_cv_pct"] = 1.3
+    text = render_text(plain, width=160)
+    assert "over the whole walk" not in text and "Where the pace" not in text
+    assert "1.3 % — steady" in _metric_line(text, "Stride-time variability")

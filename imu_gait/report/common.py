@@ -591,16 +591,30 @@ def walking_line(ov: Overview) -> list[tuple[str, str]]:
         for g, cv in ov.stride_cv_by_gait.items():
             what = GAIT_WORDS[g].lower()
             rows.append((f"Stride-time variability, {what}",
-                         f"{cv:.1f} % — {variability_note(cv, g)}" if math.isfinite(cv)
+                         f"{cv:.1f} %{' over all the ' + what if pace_flags(ov.flags) else ''} — {variability_note(cv, g)}"
+                         if math.isfinite(cv)
                          else f"not judged — too little steady {what}"))
     elif math.isfinite(ov.stride_cv_pct):
+        # one figure over the whole walk: beside a pace flag it must say so, or "1.3 % — steady" reads as
+        # contradicting a flagged stretch that had 4.2 %
+        whole = " over the whole walk" if pace_flags(ov.flags) else ""
         rows.append(("Stride-time variability",
-                     f"{ov.stride_cv_pct:.1f} % — {variability_note(ov.stride_cv_pct, ov.dominant_gait)}"))
+                     f"{ov.stride_cv_pct:.1f} %{whole} — {variability_note(ov.stride_cv_pct, ov.dominant_gait)}"))
     elif ov.n_steps:
         what = "running" if ov.dominant_gait == "run" else "walking"
         rows.append(("Stride-time variability", f"not judged — too little steady {what} (turns, starts and "
                                                  "stops are left out)"))
+    pace = pace_flags(ov.flags)
+    if pace:
+        spans = ", ".join(f"{ov.clock(f.start_s)}–{ov.clock(f.end_s)} ({flag_value_text(f)})" for f in pace[:4])
+        more = f" and {len(pace) - 4} more" if len(pace) > 4 else ""
+        rows.append(("Where the pace was flagged", f"stride-time variability {spans}{more} — see Flags"))
     return rows
+
+
+def pace_flags(flags: Sequence[Flag]) -> list[Flag]:
+    """Flags judged on stride-time variability (pace too fast / shuffling), in time order."""
+    return sorted((f for f in flags if str(f.metric).startswith("stride_time_cv")), key=lambda f: _f(f.start_s))
 
 
 def flags_by_id(flags: Sequence[Flag]) -> dict[str, list[Flag]]:
