@@ -223,7 +223,7 @@ def _fingerprint(rec: "Recording") -> tuple:
     return (id(rec.time_s), id(rec.acc_mps2), id(rec.gyro_rads), int(np.shape(rec.time_s)[0]))
 
 
-def gravity_stats(acc: np.ndarray, t: np.ndarray | None = None) -> tuple[float, float]:
+def gravity_stats(acc: np.ndarray, t: np.ndarray | None = None, mag: float | None = None) -> tuple[float, float]:
     """``(share, spread)`` of the acceleration's means over ~2-s windows: ``share`` is their median
     magnitude over the median |a|, ``spread`` the 90th over the 10th percentile of their magnitudes.
 
@@ -240,7 +240,8 @@ def gravity_stats(acc: np.ndarray, t: np.ndarray | None = None) -> tuple[float, 
             per = int(round(GRAVITY_WINDOW_S / step))
     per = max(per, 10)
     k = n // per
-    mag = float(np.median(np.sqrt(np.einsum("ij,ij->i", acc, acc)))) if n else 0.0
+    if mag is None:                              # (the caller may have it: a median of |a| costs ~5 ms/h)
+        mag = float(np.median(np.sqrt(np.einsum("ij,ij->i", acc, acc)))) if n else 0.0
     if k < 1 or not mag > 0 or not np.isfinite(acc).all():
         return float("nan"), float("nan")
     means = acc[:k * per].reshape(k, per, 3).mean(axis=1)
@@ -249,9 +250,9 @@ def gravity_stats(acc: np.ndarray, t: np.ndarray | None = None) -> tuple[float, 
     return float(np.median(m) / mag), float(hi / lo) if lo > 0 else float("inf")
 
 
-def gravity_missing(acc: np.ndarray, t: np.ndarray | None = None) -> bool:
+def gravity_missing(acc: np.ndarray, t: np.ndarray | None = None, mag: float | None = None) -> bool:
     """True when the acceleration holds no gravity (see :func:`gravity_stats`)."""
-    share, spread = gravity_stats(acc, t)
+    share, spread = gravity_stats(acc, t, mag)
     return bool(share < GRAVITY_SHARE_MIN or spread > GRAVITY_SPREAD_MAX)
 
 
@@ -265,8 +266,8 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
     would otherwise read as 'in g' — and converted from g it is analysed as nonsense.
     """
     mag = float(np.median(np.sqrt(np.einsum("ij,ij->i", acc, acc))))  # einsum: 3× faster than norm
-    if gravity_missing(acc, t):
-        share = gravity_stats(acc, t)[0]
+    if gravity_missing(acc, t, mag):
+        share = gravity_stats(acc, t, mag)[0]
         raise RecordingError(
             f"the acceleration averaged over a few seconds is not gravity (it comes to {share:.0%} of the typical "
             f"magnitude {mag:.2g} and varies from moment to moment, where gravity stays the same): gravity seems "
@@ -317,15 +318,18 @@ def clipping_warning(acc: np.ndarray) -> str | None:
     n = acc.shape[0]
     if n < CLIP_MIN_SAMPLES:
         return None
-    med = np.median(acc, axis=0)
+    med = None                                   # the axes' medians cost more than the rest: only if needed
     pinned = np.zeros(n, dtype=bool)
     levels = []
     for k in range(3):
         for ext in (float(acc[:, k].max()), float(acc[:, k].min())):
             at = acc[:, k] == ext
             count = int(at.sum())
-            if (count >= max(CLIP_MIN_SAMPLES, CLIP_MIN_SHARE * n) and abs(ext - med[k]) >= CLIP_MIN_EXCURSION
-                    and _runs(at)[0].size >= CLIP_MIN_RUNS):
+            if count < max(CLIP_MIN_SAMPLES, CLIP_MIN_SHARE * n):
+                continue
+            if med is None:
+                med = np.median(acc, axis=0)
+            if abs(ext - med[k]) >= CLIP_MIN_EXCURSION and _runs(at)[0].size >= CLIP_MIN_RUNS:
                 pinned |= at
                 levels.append(f"{'xyz'[k]} at {ext / G:+.2f} g")
     if not levels:
@@ -341,8 +345,15 @@ def frozen_warnings(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None) -> 
     value: the sensor froze, nothing was measured then."""
     if t.size < 3:
         return []
-    v = acc if gyro is None else np.hstack([acc, gyro])
-    same = np.all(v[1:] == v[:-1], axis=1)
+    # one channel first (a 1-D comparison), all channels only where it repeats: a frozen sample repeats
+    # on every axis, and a real signal rarely repeats even on one (the full test cost ~10 ms per hour)
+    idx = np.flatnonzero(acc[1:, 0] == acc[:-1, 0])
+    if idx.size == 0:
+        return []
+    same = np.zeros(t.size - 1, dtype=bool)
+    same[idx] = np.all(acc[idx] == acc[idx + 1], axis=1)
+    if gyro is not None:
+        same[idx] &= np.all(gyro[idx] == gyro[idx + 1], axis=1)
     starts, ends = _runs(same)                   # a run of k repeats spans samples start … start + k
     span = t[ends] - t[starts]
     long = np.flatnonzero(span >= FROZEN_MIN_S)
@@ -383,6 +394,9 @@ def drop_dead_gyro(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None,
     twist, pelvic drop and turns from it would read 0 as if measured; else ``gyro`` unchanged."""
     if gyro is None:
         return None
+    # a working gyroscope shows it within its first seconds; the whole-array range only when it does not
+    if float(np.ptp(gyro[:2000], axis=0).max()) >= GYRO_DEAD_RANGE:
+        return gyro
     rng = np.ptp(gyro, axis=0)
     if float(rng.max()) >= GYRO_DEAD_RANGE:
         return gyro
