@@ -52,6 +52,12 @@ CLIP_MIN_EXCURSION = 0.5 * G
 #: value): real sensors' noise changes the last digit from sample to sample — the longest exact
 #: repeat in the bundled real recordings is 5 samples (23 ms)
 FROZEN_MIN_S = 2.0
+#: |a| above this (m/s², 50 g) is no acceleration a worn trunk feels — running peaks at 3–6 g, a jump's
+#: landing ~10 g — but a glitch: one corrupt sample (a radio error, a synthetic blend's kink made 880 g)
+#: whose double integral becomes a bounce of metres. Isolated ones are replaced by their neighbours …
+SPIKE_ACC = 50 * G
+#: … up to this share of the samples; more means the data or its unit is wrong
+SPIKE_MAX_SHARE = 0.001
 
 #: windows over which the acceleration is averaged to find gravity: the body's own acceleration
 #: averages out over a few strides, gravity does not
@@ -198,6 +204,7 @@ class Recording:
                     path=src, hint="the logger lost most of the data; re-record")
 
         check_units(acc, gyro, src, warnings, t)
+        acc = replace_spikes(t, acc, src, warnings)
         gyro = drop_dead_gyro(t, acc, gyro, warnings)
         warnings.extend(frozen_warnings(t, acc, gyro))
         clip = clipping_warning(acc)
@@ -309,6 +316,32 @@ def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start and end (exclusive) indices of the runs of True in ``mask``."""
     edges = np.diff(np.r_[0, mask.astype(np.int8), 0])
     return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+
+
+def replace_spikes(t: np.ndarray, acc: np.ndarray, src: str, warnings: list[str]) -> np.ndarray:
+    """``acc`` with samples whose |a| exceeds ``SPIKE_ACC`` replaced by the straight line between their
+    good neighbours (a warning names them); refused when more than ``SPIKE_MAX_SHARE`` of them do. The
+    sample count is kept: the time axis and every other channel stay as recorded."""
+    mag2 = np.einsum("ij,ij->i", acc, acc)
+    bad = mag2 > SPIKE_ACC ** 2
+    if not bad.any():
+        return acc
+    n_bad = int(bad.sum())
+    peak = float(np.sqrt(mag2.max())) / G
+    if n_bad > max(1, SPIKE_MAX_SHARE * t.size):
+        raise RecordingError(
+            f"{n_bad} samples read more than {SPIKE_ACC / G:.0f} g (up to {peak:.0f} g): that is not the "
+            "acceleration of a worn trunk", path=src,
+            hint="check the acceleration unit (pass --acc-unit) and that the file is this sensor's data")
+    good = ~bad
+    out = acc.copy()
+    for k in range(3):
+        out[bad, k] = np.interp(t[bad], t[good], acc[good, k])
+    first = int(np.flatnonzero(bad)[0])
+    warnings.append(f"{n_bad} sample(s) read more than {SPIKE_ACC / G:.0f} g (up to {peak:.0f} g; the first "
+                    f"{_clock(t[first] - t[0])} from the start), no acceleration a worn trunk feels: a glitch, "
+                    "replaced by the straight line between its neighbours")
+    return out
 
 
 def clipping_warning(acc: np.ndarray) -> str | None:

@@ -12,9 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import imu_gait
 from imu_gait.errors import RecordingError
 from imu_gait.io import read, read_geneactiv, read_native, read_phyphox, read_sensorlogger
-from imu_gait.recording import G
+from imu_gait.recording import G, Recording
+from imu_gait.synthetic import synthesize_walk
 
 DATA = Path(__file__).parent / "data"
 SOURCE = DATA / "source_walk.csv"
@@ -789,3 +791,21 @@ def test_forced_single_file_format_on_a_folder_or_zip_says_what_it_is(fmt):
     assert "no such file" not in msg.lower()
     msg = raises(DATA / "phyphox_with_g.zip", "this is a zip archive", "drop --format", format=fmt)
     assert "PK" not in msg and "\x03" not in msg         # the archive's bytes were printed as the 'header'
+
+
+def test_an_impossible_acceleration_spike_is_replaced_with_a_warning(tmp_path):
+    """One corrupt sample of ~880 g (a radio error; the old synthetic walk → run blend made one): its
+    double integral became a bounce of metres. It is replaced by its neighbours' line, named in a
+    warning, and the sample count is kept; the steps around it keep bounces of centimetres."""
+    rec, _ = synthesize_walk(60, seed=3)
+    acc = rec.acc_mps2.copy()
+    i = int(np.searchsorted(rec.time_s, 30.0))
+    acc[i] = [8650.0, 20.0, -300.0]
+    res = imu_gait.analyze(Recording(rec.time_s, acc, rec.gyro_rads))
+    assert any("more than 50 g" in w and "0:30" in w for w in res.warnings), res.warnings
+    assert res.summary["n_samples"] == rec.n_samples
+    assert res.steps["vertical_oscillation_cm"].max() < 10.0
+    # many such samples: not a glitch but wrong data
+    acc[::100] = 600.0
+    with pytest.raises(RecordingError, match="not the acceleration of a worn trunk"):
+        Recording(rec.time_s, acc, rec.gyro_rads).validated()
