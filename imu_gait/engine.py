@@ -785,7 +785,8 @@ class GaitEngine:
                                 for g, n in (("walk", n_walk), ("run", n_run))}
                 warnings.append(f"walking ({n_walk} steps) and running ({n_run} steps): the summary's medians pool "
                                 "both gaits; summary['by_gait'] has each on its own")
-            if n_run and not np.isfinite(m[gait == "run", keys.index("step_length_m")]).any():
+            if n_run >= MIXED_GAIT_MIN_STEPS and not np.isfinite(m[gait == "run", keys.index("step_length_m")]).any():
+                # (a few stray 'running' steps in a walk are not worth the note)
                 warnings.append("running: step length, speed and vertical ratio are not measured (the pendulum "
                                 "model is for walking); give --belt-speed on a treadmill for them")
         if self.placement_kind == "off_trunk" and len(steps):
