@@ -272,7 +272,10 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
     (by :func:`gravity_missing`): the body's acceleration alone also has a median |a| near 1 m/s², which
     would otherwise read as 'in g' — and converted from g it is analysed as nonsense.
     """
-    mag = float(np.median(np.sqrt(np.einsum("ij,ij->i", acc, acc))))  # einsum: 3× faster than norm
+    # medians over every 4th sample of a long recording: the verdicts sit far from their thresholds (g vs
+    # m/s², rad/s vs deg/s differ 10–57×), and the full-length partitions cost ~10 ms per hour of data
+    sub = slice(None, None, 4 if acc.shape[0] > 40_000 else 1)
+    mag = float(np.median(np.sqrt(np.einsum("ij,ij->i", acc[sub], acc[sub]))))  # einsum: 3× faster than norm
     if gravity_missing(acc, t, mag):
         share = gravity_stats(acc, t, mag)[0]
         raise RecordingError(
@@ -297,7 +300,7 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
             f"the median acceleration magnitude is {mag:.1f}, not ≈ 9.8 m/s² as it must be with gravity included",
             path=src, hint="check the acceleration unit (mG? raw counts?) and pass --acc-unit")
     if gyro is not None:
-        p95 = float(np.percentile(np.sqrt(np.einsum("ij,ij->i", gyro, gyro)), 95))
+        p95 = float(np.percentile(np.sqrt(np.einsum("ij,ij->i", gyro[sub], gyro[sub])), 95))
         if p95 > GYRO_DEG_S_P95:
             raise RecordingError(
                 f"the angular rate reaches {p95:.0f} (95th percentile): this looks like deg/s, not rad/s",

@@ -387,6 +387,8 @@ def drop_time_glitches(t: np.ndarray, line_of: Callable[[int], int | None], labe
     if t.size < 3:
         return keep
     dt = np.diff(t)
+    if float(np.abs(dt).max()) <= GLITCH_MIN_S:
+        return keep          # a sample can sit no further than its larger step from its neighbours' middle
     med = float(np.median(dt[dt > 0])) if np.any(dt > 0) else 0.0
     if med <= 0:
         return keep
