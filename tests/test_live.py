@@ -322,13 +322,7 @@ def test_signal_ends_the_walk_cleanly_with_a_report(walk_csv, tmp_path, sig):
     proc = subprocess.Popen(_cli("live", "--replay", str(path), "--speed", "4", "--view", "plain",
                                  "--status-every", "0.25", "--record", str(out), "-q"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=tmp_path)
-    try:
-        _wait_for_line(proc, r"\| steps [1-9]\d+", 60)   # walking, steps counted
-        proc.send_signal(sig)
-        stdout, stderr = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    stdout, stderr = _signal_after(proc, r"\| steps [1-9]\d+", sig, wait_s=30)   # walking, steps counted
     assert proc.returncode == 0, stderr
     why = "terminated (SIGTERM)" if sig == signal.SIGTERM else "interrupted (Ctrl-C)"
     assert f"stopped: {why}" in stdout
@@ -341,6 +335,20 @@ def test_signal_ends_the_walk_cleanly_with_a_report(walk_csv, tmp_path, sig):
     assert f"Wrote JSON: {out.with_suffix('.json')}" in stderr
 
 
+def _signal_after(proc, pattern: str, sig, *, delay_s: float = 0.0, wait_s: float = 30.0) -> tuple[str, str]:
+    """Once ``proc`` printed a line matching ``pattern`` (and ``delay_s`` later), send ``sig`` and collect
+    its output (killed if it outlives the test)."""
+    try:
+        _wait_for_line(proc, pattern, 60)
+        if delay_s:
+            time.sleep(delay_s)
+        proc.send_signal(sig)
+        return proc.communicate(timeout=wait_s)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
 @needs_bumble
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_signal_ends_a_simulated_walk_without_a_traceback(tmp_path, sig):
@@ -351,14 +359,7 @@ def test_signal_ends_a_simulated_walk_without_a_traceback(tmp_path, sig):
     proc = subprocess.Popen(_cli("live", "--simulate", "--no-keys", "--view", "plain", "--status-every", "0.5",
                                  "--record", str(out)),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=tmp_path)
-    try:
-        _wait_for_line(proc, r"connected to GaitIMU-SIM1", 60)
-        time.sleep(3.0)
-        proc.send_signal(sig)
-        stdout, stderr = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    stdout, stderr = _signal_after(proc, r"connected to GaitIMU-SIM1", sig, delay_s=3.0, wait_s=60)
     assert proc.returncode == 0, stderr
     assert "Traceback" not in stderr and "InvalidStateError" not in stderr and "Exception in callback" not in stderr, \
         stderr
