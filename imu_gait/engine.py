@@ -37,7 +37,9 @@ SUMMARY_METRICS = ("cadence_spm", "step_time_s", "stride_time_s", "vertical_osci
                    "stride_regularity", "symmetry")
 #: what a sensor off the trunk (a pocket) cannot speak for
 TRUNK_ONLY_METRICS = ("vertical_oscillation_cm", "vertical_ratio_pct", "trunk_twist_deg", "forward_lean_deg",
-                      "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g")
+                      "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g",
+                      # the pendulum step length (and the speed from it) is computed from that same bounce
+                      "step_length_m", "walking_speed_mps")
 MIXED_GAIT_MIN_STEPS = 20       # each gait this many steps: the summary also gives them one by one (by_gait)
 CALIBRATION_STEPS = 16          # a bout this long calibrates 'forward' and the reference posture …
 CALIBRATION_SKIP = 4            # … from its steps after the first few (people accelerate at the start) …
@@ -775,10 +777,13 @@ class GaitEngine:
             s["running_fraction"] = float((gait == "run").mean())
             s["gait"] = "run" if s["running_fraction"] > 0.5 else "walk"
             cad = m[:, keys.index("cadence_spm")]
-            for g, key in (("walk", "cadence_walking_spm"), ("run", "cadence_running_spm")):
-                c = cad[(gait == g) & np.isfinite(cad)]
-                s[key] = float(np.median(c)) if c.size else float("nan")
             n_walk, n_run = int((gait == "walk").sum()), int((gait == "run").sum())
+            for g, key, n_g, n_other in (("walk", "cadence_walking_spm", n_walk, n_run),
+                                         ("run", "cadence_running_spm", n_run, n_walk)):
+                c = cad[(gait == g) & np.isfinite(cad)]
+                # a gait's own cadence from a real stretch of it, not from a few stray steps (one step
+                # taken for running in GaitPy's walk gave a 'running cadence' of 105 spm)
+                s[key] = float(np.median(c)) if c.size and (n_g >= MIXED_GAIT_MIN_STEPS or not n_other) else float("nan")
             if min(n_walk, n_run) >= MIXED_GAIT_MIN_STEPS:
                 # a walk that turns into a run (or back): one median over both describes neither
                 s["by_gait"] = {g: {"n_steps": n, **_medians(m[gait == g], keys)}
@@ -791,9 +796,12 @@ class GaitEngine:
                                 "model is for walking); give --belt-speed on a treadmill for them")
         if self.placement_kind == "off_trunk" and len(steps):
             warnings.append("sensor not on the trunk (placement " + repr(self.context.get("placement")) + "): "
-                            "steps, cadence, step length and speed only — bounce, lean, sway, twist, pelvic drop, "
-                            "braking and impact would describe the pocket's motion, not the trunk's")
-        if not self.has_gyro:
+                            "steps and cadence only — bounce, lean, sway, twist, pelvic drop, braking and impact (and "
+                            "the step length and speed estimated from the bounce) would describe the pocket's motion, "
+                            "not the trunk's")
+        if not self.has_gyro and self.placement_kind == "off_trunk":
+            warnings.append("no gyroscope (needed only for trunk twist, pelvic drop and turns)")
+        elif not self.has_gyro:
             # measured (64 IPOL + Mobilise-D walks analysed with and without their gyroscope): sway −0.9 cm
             # median (−22 %; 10th–90th percentile −2.3 … +0.6 cm), braking −11 %, bounce and lean unchanged
             warnings.append("no gyroscope: trunk twist, pelvic drop and turns cannot be measured; "

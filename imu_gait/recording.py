@@ -341,8 +341,8 @@ def replace_spikes(t: np.ndarray, acc: np.ndarray, src: str, warnings: list[str]
     for k in range(3):
         out[bad, k] = np.interp(t[bad], t[good], acc[good, k])
     first = int(np.flatnonzero(bad)[0])
-    warnings.append(f"{n_bad} sample(s) read more than {SPIKE_ACC / G:.0f} g (up to {peak:.0f} g; the first "
-                    f"{_clock(t[first] - t[0])} from the start), no acceleration a worn trunk feels: a glitch, "
+    warnings.append(f"{n_bad} sample(s) read more than {SPIKE_ACC / G:.0f} g (up to {peak:.0f} g; the first at "
+                    f"{_clock(t[first] - t[0])} into the recording), no acceleration a worn trunk feels: a glitch, "
                     "replaced by the straight line between its neighbours")
     return out
 
