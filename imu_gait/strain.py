@@ -589,7 +589,10 @@ def _fmt_num(v: float, metric: str) -> str:
     label, unit, dec = _LABEL.get(metric, (metric, "", 2))
     if not np.isfinite(v):
         return "n/a"
-    return f"{v:.{dec}f}" + (f" {unit}" if unit and unit not in "°%" else unit)
+    text = f"{v:.{dec}f}"
+    if float(text) == 0.0:
+        text = text.lstrip("-")                  # -0.04° at one decimal reads '-0.0°': no sign on zero
+    return text + (f" {unit}" if unit and unit not in "°%" else unit)
 
 
 def placement_kind(placement: str | None) -> str:
@@ -1292,7 +1295,7 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
             if m in _ADDITIVE or not rr:       # degrees, points, regularity: show the difference
                 unit = _LABEL[m][1]
                 unit = " points" if unit == "%" else (unit if unit in ("°", "") else " " + unit)
-                rel = f" ({vv - rr:+.{_LABEL[m][2]}f}{unit})"
+                rel = f" ({vv - rr:+.{_LABEL[m][2]}f}{unit})".replace("(-0.0", "(+0.0").replace("(-0)", "(+0)")
             else:
                 rel = f" ({(vv - rr) / abs(rr) * 100:+.0f} %)"
             parts.append(f"{label} {_fmt_num(vv, m)} vs your baseline {_fmt_num(rr, m)}{rel}, "

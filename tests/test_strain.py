@@ -742,3 +742,10 @@ def test_handrail_pattern_off_a_treadmill_does_not_speak_of_treadmill_rails():
                                 ch("vertical_oscillation_cm", factor=0.85)])
     (f,), _ = evaluate_flags(steps)
     assert f.id == "handrail_gripping" and f.cause == HANDRAIL_OVERGROUND_CAUSE and "treadmill" not in f.cause
+
+
+def test_flag_messages_never_show_a_negative_zero():
+    """A baseline lean of −0.04° read 'vs your baseline -0.0° (+10.0°)' (found by review)."""
+    steps = make_steps(changes=[ch("forward_lean_deg", delta=8.5)], base={"forward_lean_deg": (-0.03, 0.01)})
+    (f,), _ = evaluate_flags(steps)
+    assert -0.05 < f.reference < 0 and "-0.0" not in f.message and "baseline 0.0°" in f.message, f.message
