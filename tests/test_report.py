@@ -579,3 +579,19 @@ def test_stride_variability_beside_a_pace_flag_says_it_is_the_whole_walk():
     text = render_text(plain, width=160)
     assert "over the whole walk" not in text and "Where the pace" not in text
     assert "1.3 % — steady" in _metric_line(text, "Stride-time variability")
+
+
+def test_a_pocket_recordings_page_shows_cadence_where_bounce_is_not_measured():
+    """A sensor off the trunk reports no bounce: the step scatter's right panel was empty ('bounce or
+    cadence not measured') under a caption about bounce. It shows the cadence of every step instead."""
+    from pathlib import Path
+
+    import imu_gait
+    from imu_gait.report.html import step_scatter_figure
+    rec = imu_gait.read(Path(__file__).resolve().parents[1] / "datasets" / "oxford_Samsung_Dario_Hard_BackPocket_1.csv")
+    res = imu_gait.analyze(rec)
+    fig = step_scatter_figure(res, build_overview(res, rec))
+    right = fig.axes[1]
+    assert right.get_title() == "Cadence, step by step" and len(right.collections[0].get_offsets()) > 100
+    page = render_html(res, rec)
+    assert "Right: cadence of every step (bounce is not measured" in page

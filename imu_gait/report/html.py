@@ -436,11 +436,27 @@ def step_scatter_figure(result: AnalysisResult, ov: Overview) -> Figure:
         ax2.set_xlim(lo - max((hi - lo) * 0.1, 2), hi + max((hi - lo) * 0.1, 2))
         lo, hi = np.percentile(vo[ok], [1, 99])
         ax2.set_ylim(lo - max((hi - lo) * 0.1, 0.2), hi + max((hi - lo) * 0.1, 0.2))
+    elif np.isfinite(cad).sum() >= 2:
+        # no bounce (a sensor off the trunk, e.g. a pocket): the cadence alone, step by step, rather than
+        # an empty panel
+        ok = np.isfinite(cad)
+        ax2.cla()
+        ax2.set_title("Cadence, step by step")
+        ax2.set_xlabel("step number")
+        ax2.set_ylabel("cadence (steps/min)")
+        ax2.grid(color="#e4e7eb", lw=0.6)
+        t_min = (_num(steps, "time_s")[ok] - ov.time_origin_s) / 60.0
+        sc = ax2.scatter(idx[ok], cad[ok], c=t_min, cmap="viridis", s=7, alpha=0.8, lw=0, rasterized=raster)
+        fig.colorbar(sc, ax=ax2, pad=0.02).set_label("recording time (min)", fontsize=8)
     else:
         ax2.text(0.5, 0.5, "bounce or cadence not measured", transform=ax2.transAxes, ha="center",
                  va="center", color="#616e7c")
     fig.tight_layout()
     return fig
+
+
+def _bounce_measured(result: AnalysisResult) -> bool:
+    return bool(np.isfinite(_num(step_table(result), "vertical_oscillation_cm")).sum() >= 2)
 
 
 # ---------------------------------------------------------------- HTML assembly
@@ -559,7 +575,9 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
                              + ". Coloured bars: when each flag held, by severity.", dpi)
             scatter = _plot(step_scatter_figure(result, ov), "step-scatter",
                             "Left: step time of every step (left/right where the signal tells them apart). "
-                            "Right: bounce against cadence; colour shows when in the recording the step was.", dpi)
+                            + ("Right: bounce against cadence" if _bounce_measured(result) else
+                               "Right: cadence of every step (bounce is not measured for this sensor position)")
+                            + "; colour shows when in the recording the step was.", dpi)
         parts.append("<section id='over-time'><h2>Metrics over time</h2>" + over_time
                      + (f"<p class='evidence'>Not shown: {_e(', '.join(missing))}.</p>" if missing else "")
                      + "</section>")
