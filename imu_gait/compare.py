@@ -106,36 +106,72 @@ def _num(v: Any) -> float:
     return f
 
 
+#: The gaits a session can hold, in table order, with the word the table uses
+GAIT_WORDS: dict[str, str] = {"walk": "walking", "run": "running"}
+#: Table columns that are not sessions
+TABLE_FIXED_COLUMNS = ("row", "key", "gait", "unit", "change", "beyond_spread")
+
+
+def gait_medians(session: Session) -> dict[str, dict[str, Any]]:
+    """Each gait's medians in one session: the summary's ``by_gait`` when the walk turned into a run
+    (each gait on its own), else the whole summary under the session's gait (``""`` when unknown)."""
+    by = session.summary.get("by_gait")
+    if isinstance(by, dict):
+        out = {g: v for g, v in by.items() if g in GAIT_WORDS and isinstance(v, dict)}
+        if out:
+            return out
+    return {str(session.summary.get("gait") or ""): session.summary}
+
+
+def compared_gaits(sessions: Sequence[Session]) -> list[str]:
+    """The gaits the table shows apart: none (``[]``, one row per metric) when every session is of one
+    gait, else walking and running each in their own rows — cadence, bounce and impact differ by gait
+    alone, so one median over a walk that turned into a run describes neither, and a running session
+    next to a walking one is not a change of the walker's gait."""
+    present = {g for s in sessions for g in gait_medians(s)} - {""}
+    return [g for g in GAIT_WORDS if g in present] if len(present) > 1 else []
+
+
 def compare_sessions(sessions: Sequence[Session]) -> pd.DataFrame:
     """The comparison table: one row per metric / flag, one column per session, then ``change``
-    (last − first) and ``beyond_spread`` (the last median outside the first's middle half)."""
+    (last − first) and ``beyond_spread`` (the last median outside the first's middle half).
+
+    When walking and running are both present (:func:`compared_gaits`) each metric has a row per gait
+    (``gait`` = "walk" / "run"; "" otherwise) from each session's medians of that gait, and ``change``
+    runs from the first to the last session with that gait."""
     if len(sessions) < 2:
         raise ImuGaitError("compare needs at least two walks")
     labels = _unique([s.label for s in sessions])
     rows: list[dict[str, Any]] = []
-    first = sessions[0].summary
-    for key, label, unit, decimals in METRIC_ROWS:
-        vals = [_num(s.summary.get(key)) for s in sessions]
-        if all(math.isnan(v) for v in vals):
-            continue
-        change = vals[-1] - vals[0]
-        iqr = first.get(key + "_iqr")
-        beyond = (bool(vals[-1] < _num(iqr[0]) or vals[-1] > _num(iqr[1]))
-                  if isinstance(iqr, (list, tuple)) and len(iqr) == 2 and not math.isnan(vals[-1]) else None)
-        if beyond and round(abs(change), decimals) == 0:
-            beyond = False        # a very steady first walk: a change too small to show is not a shift
-        rows.append({"row": label, "key": key, "unit": unit, **dict(zip(labels, vals)),
-                     "change": change, "beyond_spread": beyond})
+    split = compared_gaits(sessions)
+    for gait in split or [""]:
+        # the summary a session contributes to these rows (None: that session has no steps of this gait)
+        parts = [gait_medians(s).get(gait) for s in sessions] if gait else [s.summary for s in sessions]
+        have = [i for i, p in enumerate(parts) if p is not None]
+        for key, label, unit, decimals in METRIC_ROWS:
+            vals = [_num(p.get(key)) if p is not None else math.nan for p in parts]
+            if all(math.isnan(v) for v in vals):
+                continue
+            i0, i1 = (have[0], have[-1]) if len(have) >= 2 else (0, 0)
+            change = vals[i1] - vals[i0] if len(have) >= 2 else math.nan
+            iqr = parts[i0].get(key + "_iqr") if len(have) >= 2 else None
+            beyond = (bool(vals[i1] < _num(iqr[0]) or vals[i1] > _num(iqr[1]))
+                      if isinstance(iqr, (list, tuple)) and len(iqr) == 2 and not math.isnan(vals[i1]) else None)
+            if beyond and round(abs(change), decimals) == 0:
+                beyond = False        # a very steady first walk: a change too small to show is not a shift
+            rows.append({"row": f"{label}, {GAIT_WORDS[gait]}" if gait else label, "key": key, "gait": gait,
+                         "unit": unit, **dict(zip(labels, vals)), "change": change, "beyond_spread": beyond})
     walk = [_num(s.summary.get("walking_time_s")) / 60 for s in sessions]
-    rows.append({"row": "Walking time", "key": "walking_time_min", "unit": "min", **dict(zip(labels, walk)),
-                 "change": walk[-1] - walk[0], "beyond_spread": None})
+    rows.append({"row": "Walking time", "key": "walking_time_min", "gait": "", "unit": "min",
+                 **dict(zip(labels, walk)), "change": walk[-1] - walk[0], "beyond_spread": None})
     ids = sorted({f.get("id") for s in sessions for f in s.flags if f.get("id")})
     for fid in ids:
         minutes = [sum(max(_num(f.get("end_s")) - _num(f.get("start_s")), 0.0) for f in s.flags
                        if f.get("id") == fid) / 60 for s in sessions]
-        rows.append({"row": f"Flag: {fid.replace('_', ' ')} (minutes)", "key": f"flag_{fid}_min", "unit": "min",
-                     **dict(zip(labels, minutes)), "change": minutes[-1] - minutes[0], "beyond_spread": None})
-    return pd.DataFrame(rows, columns=["row", "key", "unit", *labels, "change", "beyond_spread"])
+        rows.append({"row": f"Flag: {fid.replace('_', ' ')} (minutes)", "key": f"flag_{fid}_min", "gait": "",
+                     "unit": "min", **dict(zip(labels, minutes)), "change": minutes[-1] - minutes[0],
+                     "beyond_spread": None})
+    return pd.DataFrame(rows, columns=["row", "key", "gait", "unit", *labels, "change", "beyond_spread"])
 
 
 def comparability_notes(sessions: Sequence[Session]) -> list[str]:
@@ -180,9 +216,13 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
     if heights and max(heights) - min(heights) > 0.05 and not belt:     # 5 cm: ~3 % of step length
         notes.append("The sensor height used for step length differs between the walks "
                      f"({', '.join(f'{h:.2f} m' for h in sorted(heights))}): step length and speed shift with it.")
-    gaits = {str(s.summary.get("gait") or "") for s in sessions} - {""}
-    if len(gaits) > 1:
-        notes.append("Some walks are mostly running, others walking: compare like with like.")
+    if compared_gaits(sessions):
+        mixed = which(lambda x: isinstance(x.get("by_gait"), dict) and {"walk", "run"} <= set(x["by_gait"]))
+        notes.append("Walking and running are shown apart (rows '…, walking' and '…, running'): cadence, bounce and "
+                     "impact differ by gait alone. "
+                     + (f"{listed(mixed)} turned from walking to running (or back): each of its gaits is in its own rows. " if mixed else "")
+                     + "A change runs from the first to the last walk with that gait; walking time and flags are "
+                     "the whole walk's.")
     versions = {lab: s.version or "unknown" for lab, s in zip(labels, sessions)}
     if len(set(versions.values())) > 1:
         notes.append("The walks were analysed by different imu_gait versions (" + listed(
@@ -204,7 +244,7 @@ def _unique(labels: Iterable[str]) -> list[str]:
 def render_comparison(table: pd.DataFrame, notes: Sequence[str] = ()) -> str:
     """Plain-text table for the terminal (changes beyond the first walk's spread marked *), then
     ``notes`` (:func:`comparability_notes`)."""
-    sessions = [c for c in table.columns if c not in ("row", "key", "unit", "change", "beyond_spread")]
+    sessions = [c for c in table.columns if c not in TABLE_FIXED_COLUMNS]
     fmt = format_cell
 
     head = ["", *sessions, "change"]
@@ -248,22 +288,32 @@ def panel_ylim(key: str, values: Iterable[float]) -> tuple[float, float]:
 
 
 def session_gaits(sessions: Sequence[Session]) -> list[str]:
-    """Each session's main gait ("walk" / "run" / "" when unknown), for not drawing a walking and a
-    running session as one trend: cadence, bounce and impact differ by gait alone."""
+    """Each session's main gait ("walk" / "run" / "" when unknown)."""
     return [str(s.summary.get("gait") or "") for s in sessions]
+
+
+def gait_series(sessions: Sequence[Session]) -> list[tuple[str, list[dict[str, Any] | None]]]:
+    """What the panels draw: (gait, each session's medians of that gait or None) — one series per gait
+    when walking and running are shown apart (a walk that turned into a run is in both), else one
+    series of the whole summaries under their common gait."""
+    split = compared_gaits(sessions)
+    if split:
+        return [(g, [gait_medians(s).get(g) for s in sessions]) for g in split]
+    gaits = set(session_gaits(sessions)) - {""}
+    return [(gaits.pop() if len(gaits) == 1 else "", [s.summary for s in sessions])]
 
 
 def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, str, str]],
                       labels: Sequence[str]) -> Any:
-    """One small panel per metric: each session's median with its middle half. Consecutive sessions
-    are joined by a line only when they are of the same gait; running sessions are drawn as
-    triangles in another colour."""
+    """One small panel per metric: each session's median with its middle half, walking as circles
+    and running as triangles in another colour. A line joins two consecutive sessions of the same
+    gait only: cadence, bounce and impact differ by gait alone, so a walk next to a run is no trend."""
     from matplotlib.figure import Figure
 
     from .report.html import LINE_COLOR
 
     run_color = "#c8611a"
-    gaits = session_gaits(sessions)
+    series = gait_series(sessions)
     ncol = 3
     nrow = math.ceil(len(metrics) / ncol)
     long = max(len(str(lab)) for lab in labels) > 8 or len(labels) > 4
@@ -271,23 +321,26 @@ def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, 
     axes = fig.subplots(nrow, ncol, squeeze=False).ravel()
     x = list(range(len(sessions)))
     for ax, (key, lab, unit) in zip(axes, metrics):
-        med = [_num(s.summary.get(key)) for s in sessions]
-        iqr = [s.summary.get(key + "_iqr") for s in sessions]
-        q_lo = [_num(q[0]) if isinstance(q, (list, tuple)) and len(q) == 2 else math.nan for q in iqr]
-        q_hi = [_num(q[1]) if isinstance(q, (list, tuple)) and len(q) == 2 else math.nan for q in iqr]
-        for i in range(len(x) - 1):           # a trend line only between sessions of the same gait
-            if gaits[i] == gaits[i + 1] and math.isfinite(med[i]) and math.isfinite(med[i + 1]):
-                ax.plot(x[i:i + 2], med[i:i + 2], color=run_color if gaits[i] == "run" else LINE_COLOR, lw=1.2,
-                        gid="trend")
-        for i in x:
-            if not math.isfinite(med[i]):
-                continue
-            run = gaits[i] == "run"
-            err = [[max(med[i] - q_lo[i], 0) if math.isfinite(q_lo[i]) else 0],
-                   [max(q_hi[i] - med[i], 0) if math.isfinite(q_hi[i]) else 0]]
-            ax.errorbar([i], [med[i]], yerr=err, fmt="^" if run else "o", color=run_color if run else LINE_COLOR,
-                        ecolor="#e8b48f" if run else "#9fb3c8", capsize=3, ms=5)
-        ax.set_ylim(*panel_ylim(key, [*med, *q_lo, *q_hi]))
+        span: list[float] = []
+        for gait, parts in series:
+            run = gait == "run"
+            color = run_color if run else LINE_COLOR
+            med = [_num(p.get(key)) if p is not None else math.nan for p in parts]
+            iqr = [p.get(key + "_iqr") if p is not None else None for p in parts]
+            q_lo = [_num(q[0]) if isinstance(q, (list, tuple)) and len(q) == 2 else math.nan for q in iqr]
+            q_hi = [_num(q[1]) if isinstance(q, (list, tuple)) and len(q) == 2 else math.nan for q in iqr]
+            span += [*med, *q_lo, *q_hi]
+            for i in range(len(x) - 1):
+                if math.isfinite(med[i]) and math.isfinite(med[i + 1]):
+                    ax.plot(x[i:i + 2], med[i:i + 2], color=color, lw=1.2, gid="trend")
+            for i in x:
+                if not math.isfinite(med[i]):
+                    continue
+                err = [[max(med[i] - q_lo[i], 0) if math.isfinite(q_lo[i]) else 0],
+                       [max(q_hi[i] - med[i], 0) if math.isfinite(q_hi[i]) else 0]]
+                ax.errorbar([i], [med[i]], yerr=err, fmt="^" if run else "o", color=color,
+                            ecolor="#e8b48f" if run else "#9fb3c8", capsize=3, ms=5)
+        ax.set_ylim(*panel_ylim(key, span))
         ax.set_title(f"{lab}" + (f" ({unit})" if unit else ""), fontsize=9)
         ax.set_xticks(x)
         ax.set_xticklabels(labels, rotation=30 if long else 0, ha="right" if long else "center", fontsize=8)
@@ -323,16 +376,15 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
 
     table = compare_sessions(sessions) if table is None else table
     notes = comparability_notes(sessions)
-    labels = [c for c in table.columns if c not in ("row", "key", "unit", "change", "beyond_spread")]
+    labels = [c for c in table.columns if c not in TABLE_FIXED_COLUMNS]
     metrics = [(k, lab, unit) for k, lab, unit, _ in METRIC_ROWS if k in set(table["key"])]
     e = _html.escape
     fig_html = ""
     if metrics:
         with rc_context(_rc()):
             fig = comparison_figure(sessions, metrics, labels)
-            gaits = set(session_gaits(sessions)) - {""}
-            mixed = (" Triangles are walks that were mostly running; a line joins only walks of the same gait."
-                     if len(gaits) > 1 else "")
+            mixed = (" Circles are walking, triangles running (a walk that turned into a run has both); a line "
+                     "joins only two walks in a row with the same gait." if compared_gaits(sessions) else "")
             fig_html = ("<figure class='plot' data-plot='compare'>" + figure_svg(fig) + "<figcaption>Each walk's "
                         "median; the bar is its middle half (25th–75th percentile of the steps). Each panel spans "
                         "at least a set range in its unit, so a small difference looks small." + mixed +

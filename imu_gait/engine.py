@@ -769,10 +769,7 @@ class GaitEngine:
             s["stride_time_cv_pct"] = steady_stride_cv_pct(steps)
             step_t = m[:, keys.index("step_time_s")]
             side = steps["side"].to_numpy()
-            l = step_t[(side == "L") & np.isfinite(step_t)]
-            r = step_t[(side == "R") & np.isfinite(step_t)]
-            if l.size > 3 and r.size > 3:
-                s["step_time_asymmetry_pct"] = float(100 * abs(l.mean() - r.mean()) / ((l.mean() + r.mean()) / 2))
+            s["step_time_asymmetry_pct"] = _step_time_asymmetry_pct(step_t, side)
             gait = steps["gait"].to_numpy()
             s["running_fraction"] = float((gait == "run").mean())
             s["gait"] = "run" if s["running_fraction"] > 0.5 else "walk"
@@ -786,7 +783,10 @@ class GaitEngine:
                 s[key] = float(np.median(c)) if c.size and (n_g >= MIXED_GAIT_MIN_STEPS or not n_other) else float("nan")
             if min(n_walk, n_run) >= MIXED_GAIT_MIN_STEPS:
                 # a walk that turns into a run (or back): one median over both describes neither
-                s["by_gait"] = {g: {"n_steps": n, **_medians(m[gait == g], keys)}
+                s["by_gait"] = {g: {"n_steps": n, **_medians(m[gait == g], keys, with_iqr=True),
+                                    "stride_time_cv_pct": steady_stride_cv_pct(steps[gait == g]),
+                                    "step_time_asymmetry_pct": _step_time_asymmetry_pct(step_t[gait == g],
+                                                                                        side[gait == g])}
                                 for g, n in (("walk", n_walk), ("run", n_run))}
                 warnings.append(f"walking ({n_walk} steps) and running ({n_run} steps): the summary's medians pool "
                                 "both gaits; summary['by_gait'] has each on its own")
@@ -839,6 +839,15 @@ def _settled(times: list[float]) -> list[float]:
     while k < len(times) - 3 and times[k] - times[0] < CALIBRATION_SKIP_S:
         k += 1
     return times[k:]
+
+
+def _step_time_asymmetry_pct(step_time_s: np.ndarray, side: np.ndarray) -> float:
+    """|mean left − mean right step time| / their mean, in %; NaN under 4 steps of either side."""
+    ok = np.isfinite(step_time_s)
+    l, r = step_time_s[(side == "L") & ok], step_time_s[(side == "R") & ok]
+    if l.size > 3 and r.size > 3:
+        return float(100 * abs(l.mean() - r.mean()) / ((l.mean() + r.mean()) / 2))
+    return float("nan")
 
 
 def _medians(m: np.ndarray, keys: Sequence[str], *, with_iqr: bool = False) -> dict[str, Any]:

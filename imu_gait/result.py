@@ -74,7 +74,9 @@ class AnalysisResult:
     summary : dict of plain numbers/strings (``n_steps``, ``duration_s``, ``cadence_spm`` …; each
         metric's median over the steps and ``<metric>_iqr`` = [25th, 75th percentile], the middle half,
         or None under 4 values). The same keys for every recording (NaN/None where nothing was measured);
-        ``by_gait`` ({"walk": {…}, "run": {…}} medians) when a walk turns into a run, ``placement_kind``,
+        ``by_gait`` ({"walk": {…}, "run": {…}}: each gait's ``n_steps``, medians, ``_iqr``,
+        stride-time CV and step-time asymmetry) when a walk
+        turns into a run, ``placement_kind``,
         ``time_start_s`` (the first sample on the steps' time axis). About how the walk could be judged:
         ``flag_notes`` (what the rules could not judge, or judged against fallbacks only),
         ``one_sided_signal`` (the signal looks like a sensor on one side — a pocket, one hip),

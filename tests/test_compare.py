@@ -74,7 +74,7 @@ def test_cli_compare_writes_the_table(walks, tmp_path, capsys):
     text = capsys.readouterr().out
     assert code == 0 and "week 1" in text and "week 3" in text
     table = pd.read_csv(out)
-    assert list(table.columns) == ["row", "key", "unit", "week 1", "week 3", "change", "beyond_spread"]
+    assert list(table.columns) == ["row", "key", "gait", "unit", "week 1", "week 3", "change", "beyond_spread"]
     assert table.set_index("key").loc["cadence_spm", "week 3"] == pytest.approx(115, abs=1)
 
 
@@ -190,8 +190,8 @@ def test_panel_ranges_stay_within_what_the_metric_can_be():
 
 
 def test_a_walking_and_a_running_session_are_not_joined_as_one_trend():
-    """walk, run, walk, walk: the cadence panel joins only the last two (same gait); the running
-    session is a triangle of its own and the page says what the triangles are."""
+    """walk, run, walk, walk: the cadence panel joins only the last two (two walks in a row); the
+    running session is a triangle of its own and the page says what the marks are."""
     from imu_gait.compare import comparison_figure, render_comparison_html
 
     sessions = [_session("w1", cadence_spm=110.0), _session("r", "run", cadence_spm=170.0),
@@ -202,7 +202,7 @@ def test_a_walking_and_a_running_session_are_not_joined_as_one_trend():
     markers = {ln.get_marker() for ln in _panel(fig, "Cadence").get_lines() if ln.get_gid() != "trend"}
     assert {"o", "^"} <= markers
     page = render_comparison_html(sessions)
-    assert "Triangles are walks that were mostly running" in page
+    assert "Circles are walking, triangles running" in page
 
 
 def test_the_compare_page_never_shows_negative_zero():
@@ -235,3 +235,52 @@ def test_walks_analysed_by_different_versions_are_said_to_be_so(walks):
     legacy = {k: v for k, v in saved.items() if k != "imu_gait_version"}
     notes = comparability_notes([session_from_result(legacy, "legacy"), now])
     assert any("legacy: unknown" in n for n in notes), notes
+
+
+def test_a_walk_that_turned_into_a_run_is_compared_gait_by_gait(walks, tmp_path, capsys):
+    """Week 1 walks 300 s at 100 spm; week 5 walks 100 s at 110 spm, then runs 100 s at 165 spm (truth of
+    the synthetic generator). Pooled, week 5's 'cadence' was a median over both gaits (a walk-run mixture
+    ~30 spm off each) compared with a pure walk. Now each gait has its own rows: walking 100 → 110 spm
+    (±2 spm), running 165 spm in week 5 only (no change to a week without running); the note says so and
+    the page draws week 5 as a circle and a triangle."""
+    mixed, truth = synthesize_walk(200, 100, seed=8, segments=[(100, {"run": 1.0, "cadence_spm": 165.0,
+                                                                      "bounce_cm": 8.0, "speed_mps": 3.0})])
+    write_native(tmp_path / "week5.csv", mixed)
+    true_cad = truth.steps.groupby("gait")["cadence_spm"].median()
+    sessions = [load_session(walks / "week1.json"), load_session(tmp_path / "week5.csv")]
+    table = compare_sessions(sessions)
+    rows = {(r["key"], r["gait"]): r for r in table.to_dict(orient="records")}
+    assert ("cadence_spm", "") not in rows                       # no pooled row when the gaits differ
+    walk, run = rows[("cadence_spm", "walk")], rows[("cadence_spm", "run")]
+    assert walk["row"] == "Cadence, walking" and run["row"] == "Cadence, running"
+    assert walk["week1"] == pytest.approx(100, abs=2) and walk["week5"] == pytest.approx(true_cad["walk"], abs=2)
+    assert walk["change"] == pytest.approx(true_cad["walk"] - 100, abs=2) and walk["beyond_spread"] is True
+    assert run["week5"] == pytest.approx(true_cad["run"], abs=2) and run["week1"] != run["week1"]   # NaN
+    assert run["change"] != run["change"] and run["beyond_spread"] is None     # one running session: no change
+    bounce_run = rows[("vertical_oscillation_cm", "run")]["week5"]
+    assert bounce_run > rows[("vertical_oscillation_cm", "walk")]["week5"] + 3.0
+    notes = comparability_notes(sessions)
+    assert any("shown apart" in n and "week5 turned from walking to running" in n and "Stride-time variability, running" in render_comparison(table, notes) for n in notes), notes
+    text = render_comparison(table, notes)
+    assert "Cadence, walking (spm)" in text and "Cadence, running (spm)" in text
+    # the page: week 5 has a circle (walking) and a triangle (running); a line joins the two walking medians
+    from imu_gait.compare import comparison_figure
+    fig = comparison_figure(sessions, [("cadence_spm", "Cadence", "spm")], ["week1", "week5"])
+    ax = _panel(fig, "Cadence")
+    trends = [ln for ln in ax.get_lines() if ln.get_gid() == "trend"]
+    assert len(trends) == 1 and list(trends[0].get_xdata()) == [0, 1]
+    assert list(trends[0].get_ydata()) == pytest.approx([walk["week1"], walk["week5"]])
+    marks = [(ln.get_marker(), float(ln.get_xdata()[0]), float(ln.get_ydata()[0]))
+             for ln in ax.get_lines() if ln.get_gid() != "trend" and len(ln.get_xdata()) == 1]
+    assert ("^", 1.0, pytest.approx(run["week5"])) in marks
+    # the CSV keeps one column saying which gait a row is
+    assert main(["compare", str(walks / "week1.json"), str(tmp_path / "week5.csv"),
+                 "--out", str(tmp_path / "c.csv")]) == 0
+    csv = pd.read_csv(tmp_path / "c.csv", keep_default_na=False)
+    assert list(csv.columns[:4]) == ["row", "key", "gait", "unit"]
+    assert set(csv["gait"]) == {"walk", "run", ""}
+
+
+def test_walks_of_one_gait_keep_one_row_per_metric(walks):
+    table = compare_sessions([load_session(walks / "week1.json"), load_session(walks / "week3.csv")])
+    assert set(table["gait"]) == {""} and table["key"].is_unique
