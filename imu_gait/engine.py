@@ -13,12 +13,13 @@ acceleration → step candidates with a 0.35 s look-ahead → walking-bout accep
 from __future__ import annotations
 
 import warnings as warnings_module
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from .dsp.gyro_check import MATCHING_MAX_MEASURED, gyro_axis_mismatch
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.metrics import PARITY_BREAK_LONG, PARITY_BREAK_SHORT, BodySignals, regularity, side_votes, step_rows
 from .dsp.orientation import GravityTracker, cross_rows, forward_axis, horizontal
@@ -755,7 +756,8 @@ class GaitEngine:
             s[k] = float("nan")
             s[k + "_iqr"] = None
         s.update(stride_time_cv_pct=float("nan"), step_time_asymmetry_pct=float("nan"), running_fraction=float("nan"),
-                 gait=None, cadence_walking_spm=float("nan"), cadence_running_spm=float("nan"), by_gait=None)
+                 gait=None, cadence_walking_spm=float("nan"), cadence_running_spm=float("nan"), by_gait=None,
+                 gyro_axis_mismatch=float("nan"))
         if len(steps) == 0:
             warnings.append("no walking found: no run of at least "
                             f"{self.p.min_bout_steps} steady steps (standing, sitting or fidgeting only?)")
@@ -937,11 +939,38 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
         if progress is not None:
             progress(stop / n)
     res = eng.finish()
+    if rec.has_gyro and len(res.steps):
+        check = gyro_axis_mismatch(t, rec.acc_mps2, rec.gyro_rads, rec.sample_rate_hz,
+                                   walking_spans_s(res.steps))
+        if check.wrong:
+            # a gyroscope on other axes than the accelerometer makes 'up' wrong between steps, and with it
+            # steps, bounce, lean and sway: the accelerometer alone gives these right (measured in gyro_check)
+            note = (f"the gyroscope's axes do not match the accelerometer's: over {check.turning_s:.0f} s of turning "
+                    f"while walking its rotation was not the one the accelerometer saw (mismatch {check.mismatch:.2f}; "
+                    f"real walks with a matching gyro: ≤ {MATCHING_MAX_MEASURED:.2f}) — are the gyro columns in the "
+                    "acceleration columns' order (gyro x = rotation about acc x …)? Analysed without the gyroscope: "
+                    "trunk twist and pelvic drop not measured; check --gyro-cols and run again for them")
+            res = analyze(replace(rec, gyro_rads=None, warnings=[*rec.warnings, note]),
+                           belt_speed_mps=belt_speed_mps, incline_pct=incline_pct, treadmill=treadmill,
+                           sensor_height_m=sensor_height_m, placement=placement, max_incline_pct=max_incline_pct,
+                           baseline_s=baseline_s, treadmill_schedule=treadmill_schedule, body_height_m=body_height_m,
+                           progress=None, chunk_s=chunk_s)
+            res.summary["gyro_axis_mismatch"] = round(check.mismatch, 3)
+            return res
+        res.summary["gyro_axis_mismatch"] = round(check.mismatch, 3) if check.judged else float("nan")
     res.summary.update({"source": rec.source, "sample_rate_hz": round(rec.sample_rate_hz, 3),
                         "placement": placement or "unknown", "n_samples": rec.n_samples,
                         **{k: meta[k] for k in ("time_offset_s", "start_unix_s", "start_time_iso") if k in meta}})
     res.warnings = list(rec.warnings) + res.warnings
     return res
+
+
+def walking_spans_s(steps: pd.DataFrame) -> np.ndarray:
+    """(B, 2) each bout's first and last contact time, s, in time order."""
+    if not len(steps):
+        return np.empty((0, 2))
+    grp = steps.groupby("bout", sort=True)["time_s"]
+    return np.column_stack([grp.min().to_numpy(), grp.max().to_numpy()])
 
 
 def _signed_angle_deg(a: np.ndarray, b: np.ndarray, axis: np.ndarray) -> float:

@@ -1,0 +1,115 @@
+"""Does the gyroscope turn the way the accelerometer does? A check of the axis mapping.
+
+A gyroscope whose axes are not the accelerometer's (a column mix-up in a generic CSV: x and z
+swapped, the vertical rate on a horizontal axis) still gives plausible-looking numbers, and the
+engine uses it for 'up' between steps — so steps, bounce, lean and sway come out wrong without a
+word. Measured on mobgap HA/001's daily-activities recording with its gyro's x and z swapped:
+74 steps instead of 97, lean −12° instead of +3°, sway 9.2 instead of 6.0 cm.
+
+Physics: gravity is fixed in the world, so in sensor axes it turns against the sensor,
+dĝ/dt = −ω × ĝ. Over one-second means (about a stride) the step-periodic accelerations of walking
+largely cancel and the mean acceleration points up, ĝ. During a sustained turn of the walker (a
+one-second mean rate of 30–140 °/s) a correctly mapped rate is about ĝ and ĝ stays put — both sides
+of the equation are ~0. With the vertical rate on a horizontal axis the gyro says gravity should
+sweep at the turning rate while the accelerometer sees it still; while someone bends or sits down
+(rotation about a horizontal axis) a wrong axis or sign predicts the wrong sweep. The statistic is
+the median, over such moments inside walking, of |observed dĝ/dt − predicted| / |ω̄|: 0 for a
+perfect match, ~1 when the gyro's rotation is not seen by the accelerometer at all.
+
+What it cannot see: a sign error of the vertical axis alone, or of the horizontal axes during a walk
+without bending (the turns are about the vertical); a walk without turns (a treadmill) gives no
+moments to judge, and then nothing is said.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..recording import G
+
+#: the one-second means (about one stride: the step-periodic accelerations cancel)
+MEAN_WINDOW_S = 1.0
+#: judged every this many seconds (the one-second means change slowly; every sample would cost 10× more)
+STEP_S = 0.1
+#: sustained rates judged, rad/s (30–140 °/s): a walker's turns; faster is not walking, and the
+#: one-second mean of the acceleration no longer points up
+RATE_RANGE_RADS = (0.5, 2.5)
+#: the one-second mean acceleration within this fraction of g: not a jump, a fall or a shake
+G_TOLERANCE = 0.05
+#: at least this many seconds of such moments before judging
+MIN_TURNING_S = 2.0
+#: mismatch above which the mapping is called wrong. Measured (benchmarks, 64 real walks with
+#: gyros: IPOL, mobgap): correct mappings ≤ ~0.3; the vertical rate moved to a horizontal axis
+#: 0.34–0.98 (median ~0.9). Set at 0.6 — twice the largest correct value — so that a correct gyro is
+#: never dropped; mappings between 0.3 and 0.6 go unnoticed.
+MISMATCH_LIMIT = 0.6
+#: the largest mismatch of a correctly mapped gyro in those walks (for messages)
+MATCHING_MAX_MEASURED = 0.33
+
+
+@dataclass(frozen=True)
+class GyroAxisCheck:
+    """Result of :func:`gyro_axis_mismatch`: ``mismatch`` (NaN when nothing could be judged) and the
+    seconds of turning it rests on."""
+
+    mismatch: float
+    turning_s: float
+
+    @property
+    def judged(self) -> bool:
+        return self.turning_s >= MIN_TURNING_S and np.isfinite(self.mismatch)
+
+    @property
+    def wrong(self) -> bool:
+        return self.judged and self.mismatch > MISMATCH_LIMIT
+
+
+def _window_means(x: np.ndarray, block: int, n_blocks: int) -> np.ndarray:
+    """Means of x (N, 3) over windows of ``n_blocks`` consecutive blocks of ``block`` samples, one
+    window per block start: row j covers samples [j·block, (j + n_blocks)·block). Summing blocks first
+    keeps the running sum short (a cumsum over every sample cost most of this check)."""
+    m = x.shape[0] // block
+    # einsum sums the blocks ~5× faster than .sum(axis=1) on this (m, block, 3) shape
+    sums = np.cumsum(np.einsum("ijk->ik", x[:m * block].reshape(m, block, x.shape[1])), axis=0)
+    total = sums[n_blocks - 1:].copy()
+    total[1:] -= sums[:m - n_blocks]
+    return total / (block * n_blocks)
+
+
+def gyro_axis_mismatch(time_s: np.ndarray, acc_mps2: np.ndarray, gyro_rads: np.ndarray, fs_hz: float,
+                       walking_spans_s: np.ndarray | None = None) -> GyroAxisCheck:
+    """How far the gyroscope's rotation disagrees with the accelerometer's gravity (see the module).
+
+    time_s (N,), acc_mps2 (N, 3) with gravity, gyro_rads (N, 3) on the same sensor axes; fs_hz the
+    (nominal) sample rate; walking_spans_s (B, 2): judge only inside these [start, end] times, sorted
+    and not overlapping (None: everywhere)."""
+    block = max(int(round(STEP_S * fs_hz)), 1)
+    n_blocks = max(int(round(MEAN_WINDOW_S / STEP_S)), 1)
+    if time_s.size // block <= n_blocks + 2:
+        return GyroAxisCheck(float("nan"), 0.0)
+    a = _window_means(acc_mps2, block, n_blocks)
+    w = _window_means(gyro_rads, block, n_blocks)
+    t = time_s[np.arange(a.shape[0]) * block + (block * n_blocks) // 2]        # each window's centre
+    keep = np.ones(t.size, dtype=bool)
+    if walking_spans_s is not None:
+        spans = np.asarray(walking_spans_s, dtype=float).reshape(-1, 2)
+        k = np.searchsorted(spans[:, 0], t, side="right") - 1
+        keep = (k >= 0) & (t <= spans[np.maximum(k, 0), 1])
+    a_norm = np.sqrt(np.einsum("ij,ij->i", a, a))
+    g = a / np.maximum(a_norm, 1e-9)[:, None]
+    rate = np.sqrt(np.einsum("ij,ij->i", w, w))
+    # observed dĝ/dt between neighbouring windows (a block apart)
+    dt = np.diff(t)
+    d_obs = np.diff(g, axis=0) / np.maximum(dt, 1e-9)[:, None]
+    mid_g = 0.5 * (g[1:] + g[:-1])
+    mid_w = 0.5 * (w[1:] + w[:-1])
+    pred = -np.cross(mid_w, mid_g)
+    mid_rate = 0.5 * (rate[1:] + rate[:-1])
+    near_g = np.abs(0.5 * (a_norm[1:] + a_norm[:-1]) - G) < G_TOLERANCE * G
+    ok = (mid_rate > RATE_RANGE_RADS[0]) & (mid_rate < RATE_RANGE_RADS[1]) & near_g & keep[1:] & keep[:-1]
+    turning_s = float(ok.sum() * block / fs_hz)
+    if not ok.any():
+        return GyroAxisCheck(float("nan"), turning_s)
+    err = np.sqrt(np.sum((d_obs[ok] - pred[ok]) ** 2, axis=1)) / mid_rate[ok]
+    return GyroAxisCheck(float(np.median(err)), turning_s)
