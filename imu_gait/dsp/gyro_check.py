@@ -89,28 +89,31 @@ def gyro_axis_mismatch(time_s: np.ndarray, acc_mps2: np.ndarray, gyro_rads: np.n
     n_blocks = max(int(round(MEAN_WINDOW_S / STEP_S)), 1)
     if time_s.size // block <= n_blocks + 2:
         return GyroAxisCheck(float("nan"), 0.0)
-    a = _window_means(acc_mps2, block, n_blocks)
     w = _window_means(gyro_rads, block, n_blocks)
-    t = time_s[np.arange(a.shape[0]) * block + (block * n_blocks) // 2]        # each window's centre
-    keep = np.ones(t.size, dtype=bool)
-    if walking_spans_s is not None:
+    rate = np.sqrt(np.einsum("ij,ij->i", w, w))
+    mid_rate = 0.5 * (rate[1:] + rate[:-1])
+    # pairs of neighbouring windows (a block apart) turning at a judged rate: few, so the rest works on them
+    j = np.flatnonzero((mid_rate > RATE_RANGE_RADS[0]) & (mid_rate < RATE_RANGE_RADS[1]))
+    t = time_s[np.arange(w.shape[0]) * block + (block * n_blocks) // 2]        # each window's centre
+    if walking_spans_s is not None and j.size:
         spans = np.asarray(walking_spans_s, dtype=float).reshape(-1, 2)
         k = np.searchsorted(spans[:, 0], t, side="right") - 1
-        keep = (k >= 0) & (t <= spans[np.maximum(k, 0), 1])
-    a_norm = np.sqrt(np.einsum("ij,ij->i", a, a))
-    g = a / np.maximum(a_norm, 1e-9)[:, None]
-    rate = np.sqrt(np.einsum("ij,ij->i", w, w))
-    # observed dĝ/dt between neighbouring windows (a block apart)
-    dt = np.diff(t)
-    d_obs = np.diff(g, axis=0) / np.maximum(dt, 1e-9)[:, None]
-    mid_g = 0.5 * (g[1:] + g[:-1])
-    mid_w = 0.5 * (w[1:] + w[:-1])
-    pred = -np.cross(mid_w, mid_g)
-    mid_rate = 0.5 * (rate[1:] + rate[:-1])
-    near_g = np.abs(0.5 * (a_norm[1:] + a_norm[:-1]) - G) < G_TOLERANCE * G
-    ok = (mid_rate > RATE_RANGE_RADS[0]) & (mid_rate < RATE_RANGE_RADS[1]) & near_g & keep[1:] & keep[:-1]
-    turning_s = float(ok.sum() * block / fs_hz)
-    if not ok.any():
+        inside = (k >= 0) & (t <= spans[np.maximum(k, 0), 1])
+        j = j[inside[j] & inside[j + 1]]
+    if not j.size:
+        return GyroAxisCheck(float("nan"), 0.0)
+    a = _window_means(acc_mps2, block, n_blocks)
+    a0, a1 = a[j], a[j + 1]
+    n0 = np.sqrt(np.einsum("ij,ij->i", a0, a0))
+    n1 = np.sqrt(np.einsum("ij,ij->i", a1, a1))
+    j_ok = np.abs(0.5 * (n0 + n1) - G) < G_TOLERANCE * G
+    turning_s = float(j_ok.sum() * block / fs_hz)
+    if not j_ok.any():
         return GyroAxisCheck(float("nan"), turning_s)
-    err = np.sqrt(np.sum((d_obs[ok] - pred[ok]) ** 2, axis=1)) / mid_rate[ok]
+    g0 = a0[j_ok] / np.maximum(n0[j_ok], 1e-9)[:, None]
+    g1 = a1[j_ok] / np.maximum(n1[j_ok], 1e-9)[:, None]
+    jj = j[j_ok]
+    d_obs = (g1 - g0) / np.maximum(t[jj + 1] - t[jj], 1e-9)[:, None]       # observed dĝ/dt
+    pred = -np.cross(0.5 * (w[jj] + w[jj + 1]), 0.5 * (g0 + g1))            # −ω × ĝ
+    err = np.sqrt(np.sum((d_obs - pred) ** 2, axis=1)) / mid_rate[jj]
     return GyroAxisCheck(float(np.median(err)), turning_s)
