@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import json
 import platform
 import sys
 import time
@@ -35,6 +34,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import imu_gait  # noqa: E402
 import refdata  # noqa: E402
+from publish import publish  # noqa: E402
 from imu_gait.evaluation import in_windows  # noqa: E402
 from imu_gait.recording import Recording  # noqa: E402
 from imu_gait.strain import StrainConfig, _bout_heading, _prepare, _steady_steps, one_sided_signal  # noqa: E402
@@ -184,10 +184,7 @@ def main(argv=None) -> int:
         print("no reference datasets found under ../shared/datasets_raw — nothing to measure")
         return 0
     md = to_markdown(res)
-    print(md)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "flags_healthy.md").write_text(md)
-    (RESULTS / "flags_healthy.json").write_text(json.dumps(res, indent=1, default=str))
+    publish("flags_healthy", md, res)
     return 0
 
 

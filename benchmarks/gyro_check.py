@@ -13,7 +13,6 @@ quoted in messages come from this table.
 from __future__ import annotations
 
 import itertools
-import json
 import platform
 import sys
 from datetime import datetime, timezone
@@ -27,6 +26,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import imu_gait  # noqa: E402
 import refdata  # noqa: E402
+from publish import publish  # noqa: E402
 from imu_gait.dsp.gyro_check import MATCHING_MAX_MEASURED, MIN_TURNING_S, MISMATCH_LIMIT, gyro_axis_mismatch  # noqa: E402
 from imu_gait.engine import walking_spans_s  # noqa: E402
 from imu_gait.recording import Recording  # noqa: E402
@@ -87,10 +87,7 @@ def main() -> int:
                      f"{min(mv) if mv else float('nan'):.2f} | "
                      + (f"{min(kp):.2f} – {max(kp):.2f}" if kp else "–") + " |")
     md = "\n".join(lines) + "\n"
-    print(md)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "gyro_check.md").write_text(md)
-    (RESULTS / "gyro_check.json").write_text(json.dumps(rows, indent=1, default=float))
+    publish("gyro_check", md, rows)
     return 0
 
 

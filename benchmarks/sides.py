@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import imu_gait  # noqa: E402
 import refdata  # noqa: E402
+from publish import publish  # noqa: E402
 from imu_gait.evaluation import match_events  # noqa: E402
 from imu_gait.recording import Recording  # noqa: E402
 
@@ -136,10 +137,7 @@ def main() -> int:
     if big:
         lines += ["", f"Side offsets over 50 ms (ms): {', '.join(big)}."]
     md = "\n".join(lines) + "\n"
-    print(md)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "sides.md").write_text(md)
-    (RESULTS / "sides.json").write_text(json.dumps(res, indent=1))
+    publish("sides", md, res)
     return 0
 
 
