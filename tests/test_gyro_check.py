@@ -78,8 +78,15 @@ def test_a_swapped_gyro_is_left_out_with_a_note(daily):
     bouts = np.array([[b["start_s"], b["end_s"]] for b in ref["bouts"]])
     f1 = ic_scores(res.steps["time_s"].to_numpy(), np.asarray(ref["ic_times_s"]), tol_s=0.25, windows=bouts)["f1"]
     assert f1 >= 0.85
-    # the note reaches the CLI's output like every reader note
+    # the note reaches the JSON like every reader note, and the reports say the gyro was left out
+    # (not "no gyroscope": the file has one)
     assert any("axes do not match" in w for w in res.to_dict()["warnings"])
+    from imu_gait.report.html import render_html
+    from imu_gait.report.text import render_text
+    text = " ".join(render_text(res, width=200).split())
+    assert "Gyroscope left out: its axes do not match the accelerometer's" in text
+    assert "left out: its axes do not match the accelerometer&#x27;s" in render_html(res)
+    assert "Gyroscope yes" in " ".join(render_text(good, width=200).split())
 
 
 TURNS = [(t0, {"turn_deg_per_s": 90.0 if i % 2 == 0 else 0.0}) for i, t0 in enumerate(range(20, 110, 10))]

@@ -17,6 +17,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from ..dsp.gyro_check import MISMATCH_LIMIT
 from ..result import STEP_COLUMNS, AnalysisResult, Flag
 from ..strain import steady_stride_cv_pct, without_turns
 
@@ -533,7 +534,9 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         flags=flags, metrics_by_gait=by_gait, stride_cv_by_gait=cv_by_gait,
         warnings=list(dict.fromkeys(list(getattr(recording, "warnings", None) or [])
                                     + list(result.warnings or []))),
-        extra={"device": device},
+        extra={"device": device,
+               # the recording had a gyro, but its axes were not the accelerometer's: analysed without it
+               "gyro_left_out": bool(_f(s.get("gyro_axis_mismatch")) > MISMATCH_LIMIT)},
         flag_notes=[str(n) for n in (s.get("flag_notes") or [])],
         sensor_hints=[str(n) for n in (s.get("sensor_hints") or [])],
         time_origin_s=origin if math.isfinite(origin) else 0.0,
@@ -558,6 +561,8 @@ def variability_note(cv_pct: float, gait: str = "walk") -> str:
 def recording_line(ov: Overview) -> list[tuple[str, str]]:
     """(label, value) pairs describing the recording."""
     gyro = {True: "yes", False: "no (accelerometer only)", None: "unknown"}[ov.has_gyro]
+    if ov.extra.get("gyro_left_out"):
+        gyro = "left out: its axes do not match the accelerometer's (see the notes)"
     rows = [("Source", ov.source), ("Duration", fmt_duration(ov.duration_s)),
             ("Sampling rate", "unknown" if math.isnan(ov.sample_rate_hz) else f"{ov.sample_rate_hz:.0f} Hz"),
             ("Gyroscope", gyro), ("Placement", ov.placement)]
