@@ -19,8 +19,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from .dsp.gyro_check import MATCHING_MAX_MEASURED, gyro_axis_mismatch
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
+from .dsp.gyro_check import MATCHING_MAX_MEASURED, gyro_axis_mismatch
 from .dsp.metrics import PARITY_BREAK_LONG, PARITY_BREAK_SHORT, BodySignals, regularity, side_votes, step_rows
 from .dsp.orientation import GravityTracker, cross_rows, forward_axis, horizontal
 from .dsp.resample import StreamResampler
