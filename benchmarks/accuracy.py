@@ -344,6 +344,7 @@ def score_one(rec: refdata.RefRecording, res: dict, on_ref_bouts: bool, tol: flo
     for k, w in rec.extra_windows.items():
         cc = ev.ic_counts(det, rec.ref_ic_s, tol, windows=w)
         row[f"_extra_{k}"] = cc
+        row[f"_gapfp_{k}"] = fp_in_reference_gaps(det, rec.ref_ic_s, tol, w)
     row["cpu_s"] = res.get("cpu_s")
     row["wall_s"] = res.get("wall_s")
     row["data_s"] = res.get("seconds_processed", rec.duration_s) if on_ref_bouts else rec.duration_s
@@ -351,6 +352,33 @@ def score_one(rec: refdata.RefRecording, res: dict, on_ref_bouts: bool, tol: flo
         if res.get(k):
             row[k] = res[k]
     return row
+
+
+#: a gap between consecutive reference contacts this many times their median step: a step must have been
+#: there (in IPOL's U-turns the foot-sensor events leave 1.5–3-step gaps while the walker turned)
+REF_GAP_STEPS = 1.4
+
+
+def fp_in_reference_gaps(det: np.ndarray, ref: np.ndarray, tol: float,
+                         windows: np.ndarray) -> tuple[int, int, float, float]:
+    """(unmatched detections inside ``windows``, of them how many lie in a reference gap ≥
+    :data:`REF_GAP_STEPS` × the reference's median step, the seconds in such gaps, the seconds from
+    the first to the last reference contact) — a detection in a gap may be a step the reference
+    lacks rather than a false one; the time share says how much of the walk the gaps cover."""
+    ref = np.sort(np.asarray(ref, float))
+    if ref.size < 3:
+        return 0, 0, 0.0, 0.0
+    d = np.diff(ref)
+    med = float(np.median(d))
+    gap_s, span_s = float(d[d >= REF_GAP_STEPS * med].sum()), float(d.sum())
+    if det.size == 0:
+        return 0, 0, gap_s, span_s
+    _, fp, _ = ev.match_events(det, ref, tol)
+    x = det[fp][ev.in_windows(det[fp], windows)]
+    k = np.searchsorted(ref, x)
+    inner = (k > 0) & (k < ref.size)
+    gap = ref[np.minimum(k[inner], ref.size - 1)] - ref[k[inner] - 1]
+    return int(x.size), int(np.sum(gap >= REF_GAP_STEPS * med)), gap_s, span_s
 
 
 def _nanmean(x):
@@ -409,6 +437,9 @@ def aggregate(rows: list[dict]) -> dict:
     extra_keys = sorted({k for r in rows for k in r if k.startswith("_extra_")})
     for k in extra_keys:
         agg[k[1:]] = ev.pool_scores([r[k] for r in rows if k in r])
+        g = [r["_gapfp_" + k[7:]] for r in rows if "_gapfp_" + k[7:] in r]
+        agg["gapfp_" + k[7:]] = [sum(v[0] for v in g), sum(v[1] for v in g),
+                                 sum(v[2] for v in g) / max(sum(v[3] for v in g), 1e-9)]
     timed = [r for r in rows if r.get("cpu_s") is not None]
     data_h = sum(r["data_s"] for r in timed) / 3600.0
     if timed and data_h > 0:
@@ -523,6 +554,16 @@ def render_markdown(report: dict) -> str:
                     cells.append("–" if not e else f"{_f(e['f1'])} / {_f(e['recall'])} / {_f(e['precision'])} / "
                                  f"{_f(e['median_abs_err_ms'], '{:.0f}')} (n_ref {e['n_ref']})")
                 L.append(f"| {VARIANT_BY_KEY[key][3]} | " + " | ".join(cells) + " |")
+            for k in extra:
+                gaps = [(VARIANT_BY_KEY[key][3], (t["aggregate"] or {}).get("gapfp_" + k[6:]))
+                        for key, t in d["tools"].items()]
+                gaps = [(lab, g) for lab, g in gaps if g and g[0]]
+                if gaps:
+                    L += ["", f"Unmatched detections in the {k[6:]} parts that lie in a gap of the reference of "
+                              f"≥ {REF_GAP_STEPS} × its median step (no reference contact where a step must have been "
+                              "— a step the reference may lack rather than a false one; such gaps are "
+                              f"{100 * gaps[0][1][2]:.0f} % of the time between the reference's first and last "
+                              "contacts): " + "; ".join(f"{lab} {g[1]} of {g[0]}" for lab, g in gaps) + "."]
         # per condition (when there is more than one) and per subject
         for what, groups, field in (("condition", d.get("conditions", []), "per_condition"),
                                     ("subject", d["subjects"], "per_subject")):
