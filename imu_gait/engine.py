@@ -696,12 +696,13 @@ class GaitEngine:
         self._end_bout(upd)
         self._finalise(upd, final=True)
         steps = self.steps_frame()
-        flags, timeline = _evaluate_flags(steps, self)
         if self.placement_kind == "off_trunk" and len(steps):
             # a pocket's or a thigh's motion is not the trunk's: its 'bounce' or 'lean' would mislead
-            # wherever it is shown (summary, reports, steps CSV), so it is not reported at all
-            steps = steps.copy()
+            # wherever it is shown (summary, reports, steps CSV), so it is not reported at all; and its
+            # contacts alternate early / late by foot, which is the pocket, not the walker: evened out
+            steps = dealternate_contacts(steps)
             steps.loc[:, list(TRUNK_ONLY_METRICS)] = np.nan
+        flags, timeline = _evaluate_flags(steps, self)
         summary = self._summary(steps)
         # what the rules could not judge, or judged against fallbacks only (no gyro, no baseline, off-trunk)
         summary["flag_notes"] = [str(n) for n in (timeline.attrs.get("notes") or [])]
@@ -832,6 +833,52 @@ class GaitEngine:
         warnings += _schedule_warnings(self.treadmill_schedule, dur)
         s["_warnings"] = warnings
         return s
+
+
+#: steps over which a pocket's alternating contact offset is estimated (a running median: it follows
+#: a missed or extra contact, after which the early foot's contacts have the other parity)
+DEALTERNATE_WINDOW_STEPS = 9
+
+
+def dealternate_contacts(steps: pd.DataFrame, window_steps: int = DEALTERNATE_WINDOW_STEPS) -> pd.DataFrame:
+    """The steps table with one foot's systematic early / late contact evened out, bout by bout — for a
+    sensor off the trunk (a phone in a trouser pocket), whose signal times one leg's contacts
+    differently from the other's (Oxford pockets: one foot's 4 Hz peak ~130 ms early).
+
+    Each contact's offset from the midpoint of its neighbours alternates ±Δ when one foot is late by
+    Δ; Δ is the running median of that alternating offset over ``window_steps`` steps, and every
+    contact moves by Δ/2 toward even spacing. Stride times keep their step-to-step variation (both
+    feet of a stride move alike); step times lose the pocket's alternation — which is why this is only
+    for a sensor declared off the trunk: on the trunk the same pattern can be a real limp.
+    ``step_time_s``, ``stride_time_s`` and ``cadence_spm`` are recomputed from the new times.
+    Measured on the 12 Oxford pocket recordings (phones, insole pads): step F1 front pocket 0.858 →
+    0.939, back pocket 0.972 → 0.977."""
+    out = steps.copy()
+    if len(out) < 5:
+        return out
+    t = out["time_s"].to_numpy(float).copy()
+    bout = out["bout"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, bout[1:] != bout[:-1]])
+    ends = np.r_[starts[1:], len(t)]
+    step = np.full(len(t), np.nan)
+    stride = np.full(len(t), np.nan)
+    for a, b in zip(starts, ends):
+        tt = t[a:b]
+        if tt.size >= 5:
+            sign = np.where(np.arange(tt.size) % 2 == 0, 1.0, -1.0)
+            off = np.full(tt.size, np.nan)
+            off[1:-1] = (tt[1:-1] - 0.5 * (tt[:-2] + tt[2:])) * sign[1:-1]
+            delta = pd.Series(off).rolling(window_steps, center=True, min_periods=3).median().to_numpy()
+            tt = tt - 0.5 * sign * np.where(np.isfinite(delta), delta, 0.0)
+            t[a:b] = tt
+        step[a + 1:b] = np.diff(tt)
+        stride[a + 2:b] = tt[2:] - tt[:-2]
+    out["time_s"] = t
+    out["step_time_s"] = step
+    out["stride_time_s"] = stride
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["cadence_spm"] = np.where(np.isfinite(stride), 120.0 / stride, 60.0 / step)
+    return out
 
 
 def _settled(times: list[float]) -> list[float]:

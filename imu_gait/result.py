@@ -15,7 +15,7 @@ import pandas as pd
 
 #: Per-step columns, in order, with their meaning. Units are in the names.
 STEP_COLUMNS: dict[str, str] = {
-    "time_s": "time of the initial contact (foot strike), on the recording's own time axis",
+    "time_s": "time of the initial contact (foot strike), on the recording's own time axis (a sensor declared off the trunk, e.g. a pocket: one foot's early / late offset evened out)",
     "bout": "walking/running bout number (0, 1, …)",
     "gait": "'walk' or 'run'",
     "side": "'L' or 'R' when the signal allows, else ''",
