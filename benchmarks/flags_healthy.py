@@ -37,7 +37,8 @@ import refdata  # noqa: E402
 from publish import publish  # noqa: E402
 from imu_gait.evaluation import in_windows  # noqa: E402
 from imu_gait.recording import Recording  # noqa: E402
-from imu_gait.strain import StrainConfig, _bout_heading, _prepare, _steady_steps, one_sided_signal  # noqa: E402
+from imu_gait.strain import (StrainConfig, _bout_heading, _prepare, _steady_steps, one_sided_signal,  # noqa: E402
+                             placement_kind)
 
 RESULTS = ROOT / "benchmarks" / "results"
 DATASETS = ("ipol", "oxford", "mobgap")
@@ -98,11 +99,14 @@ def run(datasets=DATASETS) -> dict:
                 d["flag_minutes"][f.id] += (f.end_s - f.start_s) / 60.0
             # the placement check (strain.one_sided_signal) whatever the placement: would a pocket
             # phone be noticed if the user had not said where it was, and is a trunk sensor left alone?
+            # (a phone declared off the trunk reports no symmetry: judge the run without the placement)
+            probe = res if placement_kind(r.placement) != "off_trunk" else imu_gait.analyze(
+                Recording(r.time_s, r.acc_mps2, r.gyro_rads, meta={"sample_rate_hz": r.fs_hz}))
             side = per_ds.setdefault("_sided", {}).setdefault(f"{ds} {r.condition}", {"n": 0, "one_sided": 0, "symmetry": []})
             side["n"] += 1
-            side["one_sided"] += one_sided_signal(res.steps) is not None
-            steady = _steady_steps(*_bout_heading(res.steps), StrainConfig())
-            side["symmetry"].append(float(np.nanmedian(res.steps["symmetry"].to_numpy(float)[steady]))
+            side["one_sided"] += one_sided_signal(probe.steps) is not None
+            steady = _steady_steps(*_bout_heading(probe.steps), StrainConfig())
+            side["symmetry"].append(float(np.nanmedian(probe.steps["symmetry"].to_numpy(float)[steady]))
                                     if steady.any() else float("nan"))
             if ds == "ipol" and r.gyro_rads is not None:
                 st = _prepare(res.steps, True, [])

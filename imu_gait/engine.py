@@ -40,7 +40,10 @@ SUMMARY_METRICS = ("cadence_spm", "step_time_s", "stride_time_s", "vertical_osci
 TRUNK_ONLY_METRICS = ("vertical_oscillation_cm", "vertical_ratio_pct", "trunk_twist_deg", "forward_lean_deg",
                       "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g",
                       # the pendulum step length (and the speed from it) is computed from that same bounce
-                      "step_length_m", "walking_speed_mps")
+                      "step_length_m", "walking_speed_mps",
+                      # step-to-step likeness: a pocket's signal repeats every stride, not every step (its
+                      # symmetry 0.36 on the Oxford back pocket is the pocket, not a limp)
+                      "step_regularity", "symmetry")
 MIXED_GAIT_MIN_STEPS = 20       # each gait this many steps: the summary also gives them one by one (by_gait)
 CALIBRATION_STEPS = 16          # a bout this long calibrates 'forward' and the reference posture …
 CALIBRATION_SKIP = 4            # … from its steps after the first few (people accelerate at the start) …
@@ -696,14 +699,21 @@ class GaitEngine:
         self._end_bout(upd)
         self._finalise(upd, final=True)
         steps = self.steps_frame()
-        if self.placement_kind == "off_trunk" and len(steps):
-            # a pocket's or a thigh's motion is not the trunk's: its 'bounce' or 'lean' would mislead
-            # wherever it is shown (summary, reports, steps CSV), so it is not reported at all; and its
-            # contacts alternate early / late by foot, which is the pocket, not the walker: evened out
+        off_trunk = self.placement_kind == "off_trunk" and len(steps) > 0
+        if off_trunk:
+            # a pocket's contacts alternate early / late by foot: that is the pocket, not the walker
             steps = dealternate_contacts(steps)
-            steps.loc[:, list(TRUNK_ONLY_METRICS)] = np.nan
         flags, timeline = _evaluate_flags(steps, self)
+        if off_trunk:
+            # a pocket's or a thigh's motion is not the trunk's: its 'bounce' or 'lean' would mislead
+            # wherever it is shown (summary, reports, steps CSV), so it is not reported at all
+            steps.loc[:, list(TRUNK_ONLY_METRICS)] = np.nan
         summary = self._summary(steps)
+        if off_trunk:
+            # left vs right step time is the pocket's (one leg's contacts early) — and evened out above
+            summary["step_time_asymmetry_pct"] = float("nan")
+            for part in (summary.get("by_gait") or {}).values():
+                part["step_time_asymmetry_pct"] = float("nan")
         # what the rules could not judge, or judged against fallbacks only (no gyro, no baseline, off-trunk)
         summary["flag_notes"] = [str(n) for n in (timeline.attrs.get("notes") or [])]
         # a phone in a pocket, a clip on one hip: said in the notes; a flag here for batch tables
