@@ -20,6 +20,7 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
+from .dsp.gyro_check import MISMATCH_LIMIT as GYRO_MISMATCH_LIMIT
 from .errors import ImuGaitError
 
 #: (summary key, label, unit, decimals), in display order
@@ -205,7 +206,10 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
                      "that walk's lean is uncertain.")
     no_gyro = which(lambda x: x.get("has_gyro") is False)
     if no_gyro and len(no_gyro) < len(sessions):
-        notes.append(f"{listed(no_gyro)} had no gyroscope: trunk twist and pelvic drop are missing there, and "
+        left_out = set(which(lambda x: _num(x.get("gyro_axis_mismatch")) > GYRO_MISMATCH_LIMIT))
+        how = ", ".join(f"{lab} (left out: its axes did not match the accelerometer's)" if lab in left_out else lab
+                        for lab in no_gyro)
+        notes.append(f"{how} had no gyroscope in the analysis: trunk twist and pelvic drop are missing there, and "
                      "side sway and braking were measured without it (on real walks about 20 % and 10 % lower, "
                      "varying by person) — do not read a change of sway or braking between these and the others.")
     belt = which(lambda x: _num(x.get("belt_speed_mps")) > 0 or bool(x.get("treadmill_schedule")))
@@ -216,6 +220,12 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
     if heights and max(heights) - min(heights) > 0.05 and not belt:     # 5 cm: ~3 % of step length
         notes.append("The sensor height used for step length differs between the walks "
                      f"({', '.join(f'{h:.2f} m' for h in sorted(heights))}): step length and speed shift with it.")
+    pooled = which(lambda x: not isinstance(x.get("by_gait"), dict)
+                   and 0.05 < _num(x.get("running_fraction")) < 0.95 and _num(x.get("n_steps")) >= 40)
+    if pooled:
+        notes.append(f"{listed(pooled)} mixed walking and running, but the result has no per-gait medians (made by "
+                     "an older imu_gait, or too few steps of one gait): its figures pool both gaits — analyse the "
+                     "recording again to compare it gait by gait.")
     if compared_gaits(sessions):
         mixed = which(lambda x: isinstance(x.get("by_gait"), dict) and {"walk", "run"} <= set(x["by_gait"]))
         notes.append("Walking and running are shown apart (rows '…, walking' and '…, running'): cadence, bounce and "
@@ -232,7 +242,9 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
 
 
 def _unique(labels: Iterable[str]) -> list[str]:
-    seen: dict[str, int] = {}
+    """Session labels as table columns: repeated ones numbered, and none named like a fixed column
+    (a walk labelled or saved as 'gait' or 'change' would have overwritten that column)."""
+    seen: dict[str, int] = {c: 1 for c in TABLE_FIXED_COLUMNS}
     out = []
     for lab in labels:
         k = seen.get(lab, 0)

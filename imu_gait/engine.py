@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
-from .dsp.gyro_check import MATCHING_MAX_MEASURED, gyro_axis_mismatch
+from .dsp.gyro_check import MATCHING_MAX_MEASURED, MISMATCH_LIMIT, gyro_axis_mismatch
 from .dsp.metrics import PARITY_BREAK_LONG, PARITY_BREAK_SHORT, BodySignals, regularity, side_votes, step_rows
 from .dsp.orientation import GravityTracker, cross_rows, forward_axis, horizontal
 from .dsp.resample import StreamResampler
@@ -44,6 +44,8 @@ TRUNK_ONLY_METRICS = ("vertical_oscillation_cm", "vertical_ratio_pct", "trunk_tw
                       # step-to-step likeness: a pocket's signal repeats every stride, not every step (its
                       # symmetry 0.36 on the Oxford back pocket is the pocket, not a limp)
                       "step_regularity", "symmetry")
+#: … and the rules' series of left/right timing, which for a pocket are the pocket's
+POCKET_HIDDEN_TIMELINE = ("step_time_asymmetry_pct", "step_time_asymmetry_lcb_pct", "pelvic_drop_lr_diff_deg")
 MIXED_GAIT_MIN_STEPS = 20       # each gait this many steps: the summary also gives them one by one (by_gait)
 CALIBRATION_STEPS = 16          # a bout this long calibrates 'forward' and the reference posture …
 CALIBRATION_SKIP = 4            # … from its steps after the first few (people accelerate at the start) …
@@ -706,8 +708,15 @@ class GaitEngine:
         flags, timeline = _evaluate_flags(steps, self)
         if off_trunk:
             # a pocket's or a thigh's motion is not the trunk's: its 'bounce' or 'lean' would mislead
-            # wherever it is shown (summary, reports, steps CSV), so it is not reported at all
+            # wherever it is shown (summary, reports, steps CSV, the timeline's panels), so it is not
+            # reported at all; nor its left/right timing (the pocket's, and evened out above)
             steps.loc[:, list(TRUNK_ONLY_METRICS)] = np.nan
+            hidden = set(TRUNK_ONLY_METRICS) | set(POCKET_HIDDEN_TIMELINE)
+            cols = [c for c in timeline.columns
+                    if c.removesuffix("_baseline").removeprefix("fatigue_") in hidden]
+            if cols:
+                timeline = timeline.copy()
+                timeline.loc[:, cols] = np.nan
         summary = self._summary(steps)
         if off_trunk:
             # left vs right step time is the pocket's (one leg's contacts early) — and evened out above
@@ -726,6 +735,11 @@ class GaitEngine:
         warnings = list(summary.pop("_warnings"))
         bouts = pd.DataFrame([{k: v for k, v in b.items() if not k.startswith("_")} for b in self._bouts],
                              columns=["bout", "start_s", "end_s", "n_steps"])
+        if off_trunk and len(bouts):
+            # a bout runs from its first contact to its last: the evened-out ones
+            span = steps.groupby("bout")["time_s"].agg(["min", "max"])
+            bouts["start_s"] = bouts["bout"].map(span["min"]).fillna(bouts["start_s"])
+            bouts["end_s"] = bouts["bout"].map(span["max"]).fillna(bouts["end_s"])
         return AnalysisResult(steps=steps, summary=summary, flags=flags, timeline=timeline,
                               warnings=warnings, bouts=bouts)
 
@@ -997,24 +1011,16 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
             progress(stop / n)
     res = eng.finish()
     if rec.has_gyro and len(res.steps):
-        check = gyro_axis_mismatch(t, rec.acc_mps2, rec.gyro_rads, rec.sample_rate_hz,
-                                   walking_spans_s(res.steps))
-        if check.wrong:
-            # a gyroscope on other axes than the accelerometer makes 'up' wrong between steps, and with it
-            # steps, bounce, lean and sway: the accelerometer alone gives these right (measured in gyro_check)
-            note = (f"the gyroscope's axes do not match the accelerometer's: over {check.turning_s:.0f} s of turning "
-                    f"while walking its rotation was not the one the accelerometer saw (mismatch {check.mismatch:.2f}; "
-                    f"real walks with a matching gyro: ≤ {MATCHING_MAX_MEASURED:.2f}) — are the gyro columns in the "
-                    "acceleration columns' order (gyro x = rotation about acc x …)? Analysed without the gyroscope: "
-                    "trunk twist and pelvic drop not measured; check --gyro-cols and run again for them")
+        mismatch, note = gyro_mapping_verdict(rec, res.steps)
+        if note is not None:
             res = analyze(replace(rec, gyro_rads=None, warnings=[*rec.warnings, note]),
-                           belt_speed_mps=belt_speed_mps, incline_pct=incline_pct, treadmill=treadmill,
-                           sensor_height_m=sensor_height_m, placement=placement, max_incline_pct=max_incline_pct,
-                           baseline_s=baseline_s, treadmill_schedule=treadmill_schedule, body_height_m=body_height_m,
-                           progress=None, chunk_s=chunk_s)
-            res.summary["gyro_axis_mismatch"] = round(check.mismatch, 3)
+                          belt_speed_mps=belt_speed_mps, incline_pct=incline_pct, treadmill=treadmill,
+                          sensor_height_m=sensor_height_m, placement=placement, max_incline_pct=max_incline_pct,
+                          baseline_s=baseline_s, treadmill_schedule=treadmill_schedule, body_height_m=body_height_m,
+                          progress=None, chunk_s=chunk_s)
+        res.summary["gyro_axis_mismatch"] = mismatch
+        if note is not None:
             return res
-        res.summary["gyro_axis_mismatch"] = round(check.mismatch, 3) if check.judged else float("nan")
     res.summary.update({"source": rec.source, "sample_rate_hz": round(rec.sample_rate_hz, 3),
                         "placement": placement or "unknown", "n_samples": rec.n_samples,
                         **{k: meta[k] for k in ("time_offset_s", "start_unix_s", "start_time_iso") if k in meta}})
@@ -1022,12 +1028,50 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
     return res
 
 
+#: how the note on a gyroscope left out for its axes begins (a replay finds it in analyze's warnings)
+GYRO_LEFT_OUT_NOTE_START = "the gyroscope's axes do not match the accelerometer's"
+
+
+def gyro_mapping_verdict(rec: Recording, steps: pd.DataFrame) -> tuple[float, str | None]:
+    """(``gyro_axis_mismatch`` for the summary — rounded, NaN when not judged —, and the note to give
+    when the gyroscope is to be left out, else None) for a validated recording with a gyro and the
+    steps found with it (their walking stretches are where it is judged: :mod:`.dsp.gyro_check`)."""
+    check = gyro_axis_mismatch(rec.time_s, rec.acc_mps2, rec.gyro_rads, rec.sample_rate_hz, walking_spans_s(steps))
+    if not check.judged:
+        return float("nan"), None
+    mismatch = round(check.mismatch, 3)
+    if mismatch <= MISMATCH_LIMIT:          # the rounded value decides: the reports read it
+        return mismatch, None
+    # a gyroscope on other axes than the accelerometer makes 'up' wrong between steps. Without it
+    # (HA/001 daily, x ↔ z swapped): steps 95 instead of 74 of 97, lean −3.5° instead of −12° (+3.1° with
+    # the right gyro) — but sway 11.7 cm, not better than the wrong gyro's 9.2 (6.0): said in the note
+    note = (f"{GYRO_LEFT_OUT_NOTE_START}: over {check.turning_s:.0f} s of turning "
+            f"while walking its rotation was not the one the accelerometer saw (mismatch {mismatch:.2f}; "
+            f"real walks with a matching gyro: ≤ {MATCHING_MAX_MEASURED:.2f}) — are the gyro columns in the "
+            "acceleration columns' order (gyro x = rotation about acc x …)? Analysed without the gyroscope "
+            "(left out): trunk twist and pelvic drop not measured, and lean and sway from the accelerometer "
+            "alone are less certain; check --gyro-cols and run again")
+    return mismatch, note
+
+
 def walking_spans_s(steps: pd.DataFrame) -> np.ndarray:
-    """(B, 2) each bout's first and last contact time, s, in time order."""
+    """(B, 2) first and last contact time, s, of each run of consecutive *walking* steps within a
+    bout, in time order (running left out: see :mod:`imu_gait.dsp.gyro_check`)."""
     if not len(steps):
         return np.empty((0, 2))
-    grp = steps.groupby("bout", sort=True)["time_s"]
-    return np.column_stack([grp.min().to_numpy(), grp.max().to_numpy()])
+    t = steps["time_s"].to_numpy(float)
+    bout = steps["bout"].to_numpy()
+    walk = (steps["gait"].to_numpy() == "walk") if "gait" in steps else np.ones(t.size, bool)
+    # a new run where the bout changes or walking starts again after running
+    new = np.r_[True, (bout[1:] != bout[:-1]) | (walk[1:] & ~walk[:-1])]
+    run_id = np.cumsum(new)
+    ids = run_id[walk]
+    if not ids.size:
+        return np.empty((0, 2))
+    tw = t[walk]
+    first = np.r_[True, ids[1:] != ids[:-1]]
+    last = np.r_[ids[1:] != ids[:-1], True]
+    return np.column_stack([tw[first], tw[last]])
 
 
 def _signed_angle_deg(a: np.ndarray, b: np.ndarray, axis: np.ndarray) -> float:

@@ -284,3 +284,27 @@ def test_a_walk_that_turned_into_a_run_is_compared_gait_by_gait(walks, tmp_path,
 def test_walks_of_one_gait_keep_one_row_per_metric(walks):
     table = compare_sessions([load_session(walks / "week1.json"), load_session(walks / "week3.csv")])
     assert set(table["gait"]) == {""} and table["key"].is_unique
+
+
+def test_a_walk_labelled_like_a_table_column_keeps_its_own_column(walks, tmp_path):
+    """A walk saved or labelled 'gait' (or 'change') overwrote that column: the terminal lost the walk and
+    the CSV had two 'gait' columns. Now it becomes 'gait (2)'."""
+    table = compare_sessions([load_session(walks / "week1.json", label="gait"),
+                              load_session(walks / "week3.csv", label="change")])
+    assert list(table.columns) == ["row", "key", "gait", "unit", "gait (2)", "change (2)", "change", "beyond_spread"]
+    row = table.set_index("key").loc["cadence_spm"]
+    assert row["gait (2)"] == pytest.approx(100, abs=1) and row["gait"] == ""
+    assert "gait (2)" in render_comparison(table)
+
+
+def test_an_old_result_that_pools_walking_and_running_is_said_to(walks, tmp_path):
+    """A result JSON from before by_gait (41 % running) was compared as one pooled walk without a word."""
+    mixed, _ = synthesize_walk(200, 100, seed=8, segments=[(100, {"run": 1.0, "cadence_spm": 165.0,
+                                                                  "bounce_cm": 8.0, "speed_mps": 3.0})])
+    d = imu_gait.analyze(mixed).to_dict()
+    d["summary"].pop("by_gait")
+    (tmp_path / "old.json").write_text(json.dumps(d))
+    notes = comparability_notes([load_session(walks / "week1.json"), load_session(tmp_path / "old.json")])
+    assert any("old mixed walking and running" in n and "analyse the recording again" in n for n in notes), notes
+    assert not any("mixed walking and running" in n
+                   for n in comparability_notes([load_session(walks / "week1.json"), load_session(walks / "week3.csv")]))

@@ -111,3 +111,48 @@ def test_a_walk_without_turns_is_not_judged():
     res = imu_gait.analyze(dataclasses.replace(rec, gyro_rads=rec.gyro_rads[:, [2, 1, 0]]))
     assert np.isnan(res.summary["gyro_axis_mismatch"]) and res.summary["has_gyro"] is True
     assert not any("axes do not match" in w for w in res.warnings)
+
+
+def test_a_run_with_turns_keeps_its_correct_gyro():
+    """Running is not judged: a correct synthetic gyro on runs with ±60-°/s turns scored 0.45–0.61
+    (the one-second mean acceleration of running is not gravity alone) and 6 of 36 were dropped. Now
+    a run's gyro is kept and not judged; a walk that turns into a run is judged on its walking."""
+    for seed in (1, 2, 3):
+        rec, _ = synthesize_walk(90, seed=seed, gait="run", cadence_spm=160.0, ramp_s=1.0,
+                                 segments=[(20, {"turn_deg_per_s": 60.0}), (30, {"turn_deg_per_s": 0.0}),
+                                           (60, {"turn_deg_per_s": -60.0}), (70, {"turn_deg_per_s": 0.0})])
+        s = imu_gait.analyze(rec).summary
+        assert s["has_gyro"] is True and np.isnan(s["gyro_axis_mismatch"])
+    segs = [(20, {"turn_deg_per_s": 90.0}), (30, {"turn_deg_per_s": 0.0}), (40, {"turn_deg_per_s": -90.0}),
+            (50, {"turn_deg_per_s": 0.0}), (60, {"run": 1.0, "cadence_spm": 165.0, "turn_deg_per_s": 60.0})]
+    rec, _ = synthesize_walk(100, seed=7, segments=segs, ramp_s=1.0)
+    s = imu_gait.analyze(rec).summary
+    assert s["has_gyro"] is True and s["gyro_axis_mismatch"] <= CORRECT_MAX
+    bad = imu_gait.analyze(dataclasses.replace(rec, gyro_rads=rec.gyro_rads[:, [2, 1, 0]])).summary
+    assert bad["has_gyro"] is False and bad["gyro_axis_mismatch"] > MISMATCH_LIMIT
+
+
+def test_a_replay_leaves_a_mismatched_gyro_out_as_analyze_does(daily, tmp_path):
+    """`imu-gait live --replay` promises analyze's report: with HA/001's gyro x ↔ z swapped it kept the
+    gyro (74 steps, lean −12°) while analyze left it out (95 steps). Now both leave it out, with the same
+    note and mismatch, and find the same steps."""
+    import asyncio
+
+    from imu_gait.devices.live import monitor
+    from imu_gait.devices.replay import ReplaySource
+
+    rec, _ = daily["mobgap_HA001_daily"]
+    swapped = dataclasses.replace(rec, gyro_rads=rec.gyro_rads[:, [2, 1, 0]])
+    offline = imu_gait.analyze(swapped)
+
+    async def replay():
+        async with monitor(ReplaySource(swapped, speed=0, block_s=0.05)) as live:
+            async for _ in live:
+                pass
+        return live.result
+
+    live = asyncio.run(replay())
+    assert live.summary["has_gyro"] is False and offline.summary["has_gyro"] is False
+    assert live.summary["gyro_axis_mismatch"] == offline.summary["gyro_axis_mismatch"] > MISMATCH_LIMIT
+    assert sum("axes do not match" in w for w in live.warnings) == 1
+    np.testing.assert_allclose(live.steps["time_s"].to_numpy(), offline.steps["time_s"].to_numpy(), atol=0.011)

@@ -553,6 +553,10 @@ class LiveSession:
             notes.append(f"{s.queue_drops} notifications were dropped because processing fell behind")
         if s.dropped_overlap:
             notes.append(f"{s.dropped_overlap} samples were dropped because their time stamps went backwards")
+        # what the source knows about its data (a replay: a gyroscope left out for its axes)
+        notes += [str(n) for n in (getattr(self.source, "notes", None) or [])]
+        if getattr(self.source, "gyro_axis_mismatch", None) is not None:
+            res.summary["gyro_axis_mismatch"] = self.source.gyro_axis_mismatch
         res.warnings = notes + list(res.warnings)
         self.result = res
         return res

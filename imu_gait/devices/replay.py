@@ -74,6 +74,24 @@ class ReplaySource:
             pass
         if rec.meta.get("placement"):
             self.engine_context["placement"] = str(rec.meta["placement"])
+        #: notes for the session's result (live.py adds them), as imu_gait.analyze would give them
+        self.notes: list[str] = []
+        self.gyro_axis_mismatch: float | None = None     # for the result's summary (None: no gyro)
+        if rec.gyro_rads is not None:
+            # the gyro axis check needs the whole walk (imu_gait.analyze does it after the fact): run it
+            # up front, so a replay leaves out a mismatched gyroscope exactly as analyze does
+            from dataclasses import replace
+
+            from ..engine import GYRO_LEFT_OUT_NOTE_START, analyze
+
+            first = analyze(rec, **self.engine_context)
+            self.gyro_axis_mismatch = float(first.summary.get("gyro_axis_mismatch", float("nan")))
+            note = next((w for w in first.warnings if w.startswith(GYRO_LEFT_OUT_NOTE_START)), None)
+            if note is not None:
+                rec = replace(rec, gyro_rads=None).validated()
+                self.recording = rec
+                self.has_gyro = False
+                self.notes.append(note)
         self.speed = float(speed)
         if self.speed < 0 or not np.isfinite(self.speed):
             raise ValueError(f"speed must be ≥ 0 (0 = as fast as possible), got {speed!r}")

@@ -406,7 +406,7 @@ def metric_rows(steps: pd.DataFrame, *, has_gyro: bool | None, gait: str,
         x = x[np.isfinite(x)]
         if x.size == 0:
             if info.needs_gyro and has_gyro is False:
-                note = "needs a gyroscope (this recording has none)"
+                note = "needs a gyroscope (this analysis had none — see the notes on the input)"
                 brief = "needs a gyroscope"
             elif info.core:
                 note = "could not be measured in this recording (see the notes on the input)"
