@@ -21,6 +21,7 @@ from typing import Any, Iterable, Sequence
 import pandas as pd
 
 from .dsp.gyro_check import MISMATCH_LIMIT as GYRO_MISMATCH_LIMIT
+from .engine import MIXED_GAIT_MIN_STEPS
 from .errors import ImuGaitError
 
 #: (summary key, label, unit, decimals), in display order
@@ -220,11 +221,13 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
     if heights and max(heights) - min(heights) > 0.05 and not belt:     # 5 cm: ~3 % of step length
         notes.append("The sensor height used for step length differs between the walks "
                      f"({', '.join(f'{h:.2f} m' for h in sorted(heights))}): step length and speed shift with it.")
+    # enough steps of each gait for by_gait, but the result has none (it pools them)
     pooled = which(lambda x: not isinstance(x.get("by_gait"), dict)
-                   and 0.05 < _num(x.get("running_fraction")) < 0.95 and _num(x.get("n_steps")) >= 40)
+                   and min(_num(x.get("running_fraction")), 1 - _num(x.get("running_fraction")))
+                   * _num(x.get("n_steps")) >= MIXED_GAIT_MIN_STEPS)
     if pooled:
         notes.append(f"{listed(pooled)} mixed walking and running, but the result has no per-gait medians (made by "
-                     "an older imu_gait, or too few steps of one gait): its figures pool both gaits — analyse the "
+                     "an older imu_gait): its figures pool both gaits — analyse the "
                      "recording again to compare it gait by gait.")
     if compared_gaits(sessions):
         mixed = which(lambda x: isinstance(x.get("by_gait"), dict) and {"walk", "run"} <= set(x["by_gait"]))

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
-from .dsp.gyro_check import MATCHING_MAX_MEASURED, MISMATCH_LIMIT, gyro_axis_mismatch
+from .dsp.gyro_check import MATCHING_MAX_MEASURED, gyro_axis_mismatch
 from .dsp.metrics import PARITY_BREAK_LONG, PARITY_BREAK_SHORT, BodySignals, regularity, side_votes, step_rows
 from .dsp.orientation import GravityTracker, cross_rows, forward_axis, horizontal
 from .dsp.resample import StreamResampler
@@ -1012,15 +1012,15 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
     res = eng.finish()
     if rec.has_gyro and len(res.steps):
         mismatch, note = gyro_mapping_verdict(rec, res.steps)
-        if note is not None:
+        if note is not None:            # the whole analysis again, without the gyroscope
             res = analyze(replace(rec, gyro_rads=None, warnings=[*rec.warnings, note]),
                           belt_speed_mps=belt_speed_mps, incline_pct=incline_pct, treadmill=treadmill,
                           sensor_height_m=sensor_height_m, placement=placement, max_incline_pct=max_incline_pct,
                           baseline_s=baseline_s, treadmill_schedule=treadmill_schedule, body_height_m=body_height_m,
                           progress=None, chunk_s=chunk_s)
-        res.summary["gyro_axis_mismatch"] = mismatch
-        if note is not None:
+            res.summary["gyro_axis_mismatch"] = mismatch
             return res
+        res.summary["gyro_axis_mismatch"] = mismatch
     res.summary.update({"source": rec.source, "sample_rate_hz": round(rec.sample_rate_hz, 3),
                         "placement": placement or "unknown", "n_samples": rec.n_samples,
                         **{k: meta[k] for k in ("time_offset_s", "start_unix_s", "start_time_iso") if k in meta}})
@@ -1040,7 +1040,7 @@ def gyro_mapping_verdict(rec: Recording, steps: pd.DataFrame) -> tuple[float, st
     if not check.judged:
         return float("nan"), None
     mismatch = round(check.mismatch, 3)
-    if mismatch <= MISMATCH_LIMIT:          # the rounded value decides: the reports read it
+    if not check.wrong:
         return mismatch, None
     # a gyroscope on other axes than the accelerometer makes 'up' wrong between steps. Without it
     # (HA/001 daily, x ↔ z swapped): steps 95 instead of 74 of 97, lean −3.5° instead of −12° (+3.1° with
