@@ -71,6 +71,21 @@ async def _replay_live(rec, *, block_s, **kw):
     return live
 
 
+def _replay_with_view(rec, view, on_update) -> LiveSession:
+    """Replay ``rec`` through the live path into ``view``, calling ``on_update(live, update)`` after the
+    view has drawn each update; the finished session."""
+    async def main():
+        async with monitor(ReplaySource(rec, speed=0, block_s=0.05)) as live:
+            view.start(live)
+            async for upd in live:
+                view.update(live, upd)
+                on_update(live, upd)
+            view.stop(live, "done")
+        return live
+
+    return run(main())
+
+
 # ------------------------------------------------------------------ (a) live == offline
 DATASETS_LIVE = ["mobgap_HA001_walk1.csv", "mobgap_HA001_walk2.csv", "mobgap_HA002_walk1.csv",
                  "mobgap_HA002_walk2.csv", "mobgap_HA001_daily.csv", "mobgap_HA002_daily.csv",
@@ -511,16 +526,7 @@ def test_cue_rises_live_with_a_bell_and_matches_the_offline_flag():
     view = PlainView(file=out, every_s=1e9, beep=True)
     cues = []
 
-    async def main():
-        async with monitor(ReplaySource(rec, speed=0, block_s=0.05)) as live:
-            view.start(live)
-            async for upd in live:
-                view.update(live, upd)
-                cues.extend((f.id, upd.time_s) for f in upd.new_flags)
-            view.stop(live, "done")
-        return live
-
-    run(main())
+    _replay_with_view(rec, view, lambda live, upd: cues.extend((f.id, upd.time_s) for f in upd.new_flags))
     first = {fid: t for fid, t in reversed(cues)}
     assert set(first) == {f.id for f in offline.flags}
     t_cue = first["vertical_bounce"]
@@ -671,20 +677,14 @@ def test_a_cue_reads_as_ongoing_and_says_when_it_clears():
     view = PlainView(file=out, every_s=1e9)
     rich_cue, cleared = [], []
 
-    async def main():
-        async with monitor(ReplaySource(rec, speed=0, block_s=0.05)) as live:
-            view.start(live)
-            async for upd in live:
-                view.update(live, upd)
-                cleared.extend((f.id, upd.time_s) for f in upd.cleared_flags)
-                if live.active_flags and not rich_cue:        # the panel while the pattern goes on
-                    console = Console(file=io.StringIO(), width=200, color_system=None)
-                    console.print(RichView().render(live))
-                    rich_cue.append((console.file.getvalue(), cue_text(live, live.active_flags[0]), live.time_s))
-            view.stop(live, "done")
-        return live
+    def on_update(live, upd):
+        cleared.extend((f.id, upd.time_s) for f in upd.cleared_flags)
+        if live.active_flags and not rich_cue:        # the panel while the pattern goes on
+            console = Console(file=io.StringIO(), width=200, color_system=None)
+            console.print(RichView().render(live))
+            rich_cue.append((console.file.getvalue(), cue_text(live, live.active_flags[0]), live.time_s))
 
-    live = run(main())
+    live = _replay_with_view(rec, view, on_update)
     lines = out.getvalue().splitlines()
     (cue,) = [l for l in lines if "CUE [" in l]
     m = re.match(r"(\d\d):(\d\d)  CUE \[\w+\] Vertical bounce .* since (\d+):(\d\d) \((\d+) s so far\): ", cue)
