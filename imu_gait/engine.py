@@ -337,10 +337,13 @@ class GaitEngine:
         peaks, rises = peaks[keep], rises[keep]
         ics = refine_contacts(peaks, self._s10, self.fs, self.p)
         detected_at = (self._base + self._n - 1) * self.dt
-        for pk, ic, rs in zip(peaks, ics, rises):
-            t = (self._base + ic) * self.dt
-            accepted, closed = self._acceptor.offer((self._base + pk) * self.dt, t, float(rs))
-            self._take(accepted, closed, upd, detected_at)
+        # Python numbers, not numpy scalars: the acceptor's per-candidate arithmetic, comparisons and
+        # sorts run ~3× faster on them (same IEEE doubles, so the same results)
+        base, dt, offer = self._base, self.dt, self._acceptor.offer
+        for pk, ic, rs in zip(peaks.tolist(), ics.tolist(), rises.tolist()):
+            accepted, closed = offer((base + pk) * dt, (base + ic) * dt, rs)
+            if accepted or closed:
+                self._take(accepted, closed, upd, detected_at)
 
     def _take(self, accepted, closed, upd: EngineUpdate, detected_at: float) -> None:
         """Add accepted contacts and close ended bouts — a bout's own contacts before it closes."""
