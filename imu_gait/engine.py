@@ -22,7 +22,7 @@ import pandas as pd
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.gyro_check import MATCHING_MAX_MEASURED, gyro_axis_mismatch
 from .dsp.metrics import PARITY_BREAK_LONG, PARITY_BREAK_SHORT, BodySignals, regularity, side_votes, step_rows
-from .dsp.orientation import GravityTracker, cross_rows, forward_axis, horizontal
+from .dsp.orientation import GravityTracker, cross_rows, forward_axis, horizontal, row_dot
 from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .recording import G, Recording
@@ -285,7 +285,7 @@ class GaitEngine:
         if self._n == 0:
             self._base = int(round(tg[0] * self.fs))
         up = self._gravity(acc, gyro)
-        av = np.sum(acc * up, axis=1) - G
+        av = row_dot(acc, up) - G
         m = tg.size
         self._acc = np.vstack([self._acc, acc])
         self._gyro = np.vstack([self._gyro, gyro if gyro is not None else np.zeros((m, 3))])
@@ -502,7 +502,7 @@ class GaitEngine:
             return None
         step_n = int(round(np.median(np.diff(times)) * self.fs))
         acc, up = self._acc[a:b], self._up[a:b]
-        force = np.sum(acc * up, axis=1)
+        force = row_dot(acc, up)
         running = bool(np.percentile(force, 5) < 0.35 * G and np.median(np.diff(times)) < 0.45)
         try:
             ap, quality = forward_axis(acc, up, step_n, running=running, fs_hz=self.fs)

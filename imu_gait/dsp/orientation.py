@@ -61,12 +61,23 @@ def cross_rows(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Row-wise cross product u × v of (N, 3) arrays (np.cross is ~2× slower on this shape)."""
     u0, u1, u2 = u[:, 0], u[:, 1], u[:, 2]
     v0, v1, v2 = v[:, 0], v[:, 1], v[:, 2]
-    return np.stack([u1 * v2 - u2 * v1, u2 * v0 - u0 * v2, u0 * v1 - u1 * v0], axis=1)
+    out = np.empty((u0.size, 3))       # columns written in place: no stacking copy
+    np.subtract(u1 * v2, u2 * v1, out=out[:, 0])
+    np.subtract(u2 * v0, u0 * v2, out=out[:, 1])
+    np.subtract(u0 * v1, u1 * v0, out=out[:, 2])
+    return out
+
+
+def row_dot(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Row-wise dot product of (N, 3) arrays (either may be a broadcast row): the same sums as
+    ``np.sum(u * v, axis=1)`` — which adds each row's three products in order, (p0 + p1) + p2, as
+    this does — but ~4× faster (a reduction along a 3-long axis is numpy's slow case)."""
+    return u[:, 0] * v[:, 0] + u[:, 1] * v[:, 1] + u[:, 2] * v[:, 2]
 
 
 def horizontal(v: np.ndarray, up: np.ndarray) -> np.ndarray:
     """Component of v (N,3) perpendicular to the unit vectors up (N,3)."""
-    return v - np.sum(v * up, axis=1, keepdims=True) * up
+    return v - row_dot(v, up)[:, None] * up
 
 
 def estimate_forward_axis(acc: np.ndarray, up: np.ndarray, step_samples: int, *, running: bool,
@@ -103,7 +114,7 @@ def forward_axis(acc: np.ndarray, up: np.ndarray, step_samples: int, *, running:
     ap /= np.linalg.norm(ap)
     # sign from the inverted pendulum: correlate forward speed with height
     a_ap = ah @ ap
-    a_v = np.sum(acc * up, axis=1) - G
+    a_v = row_dot(acc, up) - G
     b, a = butter(2, (0.5, 5.0), fs_hz, "band")
     # one filtfilt on both rows: its set-up costs as much as the filtering of a few strides
     v_ap, z = signal.filtfilt(b, a, np.stack([np.cumsum(a_ap) / fs_hz,
