@@ -8,6 +8,7 @@ sway, twist and braking are measured.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -53,7 +54,8 @@ class Segments:
     def cumsum(self, v: np.ndarray) -> np.ndarray:
         """Cumulative sum restarting at each segment."""
         c = np.cumsum(v)
-        before = np.concatenate([[0.0], c])[self.offsets]
+        before = np.zeros(self.n)                      # the running sum before each segment's start
+        before[1:] = c[self.offsets[1:] - 1]           # (not via a copy of c with a 0 in front)
         return c - np.repeat(before, self.lengths)
 
     def first(self, v: np.ndarray) -> np.ndarray:
@@ -62,11 +64,16 @@ class Segments:
     def last(self, v: np.ndarray) -> np.ndarray:
         return v[self.offsets + self.lengths - 1]
 
+    @cached_property
+    def _frac(self) -> np.ndarray:
+        """Each element's fraction of the way from its segment's first sample to its last (0..1):
+        the same for every series detrended over these segments, so computed once."""
+        return self.pos / np.maximum(self.lengths - 1, 1)[self.seg]
+
     def detrend_ends(self, v: np.ndarray) -> np.ndarray:
         """Subtract the straight line through each segment's first and last value."""
         f, l = self.first(v), self.last(v)
-        frac = self.pos / np.maximum(self.lengths - 1, 1)[self.seg]
-        return v - (f[self.seg] + frac * (l - f)[self.seg])
+        return v - (f[self.seg] + self._frac * (l - f)[self.seg])
 
 
 def integral(x: np.ndarray, segs: Segments, fs_hz: float) -> np.ndarray:
