@@ -24,6 +24,17 @@ def butter(order: int, cutoff_hz: float | tuple[float, float], fs_hz: float, bty
 
 
 @functools.lru_cache(maxsize=64)
+def butter_sos(order: int, cutoff_hz: float | tuple[float, float], fs_hz: float, btype: str = "low") -> np.ndarray:
+    """``scipy.signal.butter`` in second-order sections, designed once per set of arguments: every
+    engine builds the same two high-passes for the step length, and designing them cost ~0.7 ms —
+    5 % of the analysis of a 30-s recording. Read-only (shared by every caller): :class:`StreamSOS`
+    filters with its own copy."""
+    sos = signal.butter(order, cutoff_hz, btype=btype, fs=fs_hz, output="sos")
+    sos.flags.writeable = False
+    return sos
+
+
+@functools.lru_cache(maxsize=64)
 def fir_lowpass(fs_hz: float, cutoff_hz: float, half_width_s: float) -> np.ndarray:
     """Linear-phase (centred) FIR low-pass with 2·round(half_width_s·fs)+1 taps, unit DC gain
     (designed once per set of arguments; read-only)."""
@@ -63,7 +74,8 @@ class StreamSOS:
     (for low cut-offs, where the (b, a) form loses precision)."""
 
     def __init__(self, sos: np.ndarray):
-        self.sos = np.asarray(sos, float)
+        # a private, writable copy: scipy's sosfilt refuses a read-only array (a cached design)
+        self.sos = np.array(sos, float)
         self.zi: np.ndarray | None = None
 
     def reset(self) -> None:
@@ -88,8 +100,8 @@ class VerticalDisplacement:
 
     def __init__(self, fs_hz: float):
         self.fs = float(fs_hz)
-        self._hp_acc = StreamSOS(signal.butter(4, 0.1, btype="high", fs=fs_hz, output="sos"))
-        self._hp_vel = StreamSOS(signal.butter(4, 1.0, btype="high", fs=fs_hz, output="sos"))
+        self._hp_acc = StreamSOS(butter_sos(4, 0.1, self.fs, "high"))
+        self._hp_vel = StreamSOS(butter_sos(4, 1.0, self.fs, "high"))
         self._vel0 = self._pos0 = 0.0
 
     def reset(self) -> None:

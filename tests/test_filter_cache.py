@@ -1,0 +1,50 @@
+"""Cached filter designs (imu_gait.dsp.filters): the cached design is the one scipy makes, every
+caller shares it without being able to change it, and a filter built on it filters exactly as one
+built on a fresh design."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import signal
+
+from imu_gait.dsp.filters import StreamSOS, VerticalDisplacement, butter, butter_sos, fir_lowpass
+
+
+@pytest.mark.parametrize("order, cutoff, fs, btype", [(4, 0.1, 100.0, "high"), (4, 1.0, 100.0, "high"),
+                                                      (2, 3.0, 50.0, "low"), (2, (0.5, 5.0), 100.0, "band")])
+def test_butter_sos_is_scipys_design_and_read_only(order, cutoff, fs, btype):
+    sos = butter_sos(order, cutoff, fs, btype)
+    assert np.array_equal(sos, signal.butter(order, cutoff, btype=btype, fs=fs, output="sos"))
+    assert butter_sos(order, cutoff, fs, btype) is sos            # designed once
+    with pytest.raises(ValueError):
+        sos[0, 0] = 1.0                                          # a caller cannot change the shared design
+    assert np.array_equal(sos, signal.butter(order, cutoff, btype=btype, fs=fs, output="sos"))
+
+
+def test_cached_b_a_and_fir_are_read_only():
+    b, a = butter(2, 0.3, 100.0)
+    taps = fir_lowpass(100.0, 4.0, 0.15)
+    for arr in (b, a, taps):
+        with pytest.raises(ValueError):
+            arr[0] = 0.0
+
+
+def test_stream_sos_filters_its_own_copy():
+    sos = butter_sos(4, 1.0, 100.0, "high")
+    f = StreamSOS(sos)
+    assert f.sos is not sos and f.sos.flags.writeable
+    f.sos[0, 0] = 123.0                                          # changing one filter's copy …
+    assert butter_sos(4, 1.0, 100.0, "high")[0, 0] != 123.0      # … leaves the cache alone
+
+
+def test_vertical_displacement_on_cached_designs_equals_fresh_designs():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=2500)
+    cached = VerticalDisplacement(100.0)
+    fresh_acc = StreamSOS(signal.butter(4, 0.1, btype="high", fs=100.0, output="sos"))
+    fresh_vel = StreamSOS(signal.butter(4, 1.0, btype="high", fs=100.0, output="sos"))
+    vel = np.cumsum(fresh_acc(x)) / 100.0
+    pos = np.cumsum(fresh_vel(vel)) / 100.0
+    assert np.array_equal(cached(x), pos)
+    # a second engine's filter starts from the same design: same output again
+    assert np.array_equal(VerticalDisplacement(100.0)(x), pos)
