@@ -675,6 +675,9 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     if "time_s" not in steps.columns:
         raise ValueError("evaluate_flags: the steps table needs a 'time_s' column (see STEP_COLUMNS)")
     st = _prepare(steps, has_gyro, notes)
+    # the prepared columns as numpy arrays, each taken from pandas once: the stages below read them
+    # dozens of times, and a pandas column access costs ~8 µs (a 30-s walk has ~35 steps in all)
+    cols = _columns(st)
     pk = _placement_kind(placement)
     if placement is not None and pk is None:
         notes.append(f"Placement {placement!r} not recognised; running fallbacks use the lower-back values.")
@@ -687,10 +690,10 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                      "shuffling) was judged.")
 
     # turning and steady steps once per evaluation: the placement checks and the step series share them
-    bout, heading = _bout_heading(st)
+    bout, heading = cols["bout"], cols["heading_change_deg"]      # (_prepare filled missing bouts with 0)
     turning = _turning_steps(bout, heading, cfg)
     steady = _steady_steps(bout, heading, cfg, turning)
-    one_sided = None if off_trunk else one_sided_signal(st, cfg, steady)
+    one_sided = None if off_trunk else _one_sided(cols["symmetry"], cols["stride_regularity"], steady, cfg)
     if one_sided is not None:
         notes.append(
             f"The signal repeats every stride far more than every step (symmetry {one_sided[0]:.2f} at a "
@@ -700,7 +703,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
             "asymmetry, pelvic-instability, lean and sway results describe where the sensor sat, not how "
             "you walked. A phone in a pocket: analyse again with --placement pocket (step timing only).")
 
-    jumps = lean_jumps(st, cfg, steady) if not off_trunk else []
+    jumps = _lean_jumps(bout, cols["forward_lean_deg"], cols["time_s"], steady, cfg) if not off_trunk else []
     for t_j, d_j in jumps:
         notes.append(f"At {_mmss(t_j - schedule_origin_s)} the sensor sat {abs(d_j):.0f}° {'further forward' if d_j > 0 else 'further back'} "
                      "than in the walk before — all at once, between two walks: re-clipped or moved? Lean after "
@@ -710,13 +713,13 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     if len(st) < 2:
         tl = pd.DataFrame({"time_s": np.array([], float)})
         notes.append("Too few steps to judge any back-strain pattern.")
-        flags = _incline_limit_flags(st, sched, max_incline_pct, cfg)
+        flags = _incline_limit_flags(cols["time_s"], sched, max_incline_pct, cfg)
         tl.attrs.update(notes=notes, baselines={}, disclaimer=DISCLAIMER)
         return flags, tl
 
-    step_series, base = _step_series(st, cfg, baseline_s, notes, fixed_baselines or {}, (turning, steady))
-    grid = _to_grid(st, step_series, base, cfg)
-    rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=_incline_above_baseline(grid, st, sched), pk=pk,
+    step_series, base = _step_series(st, cfg, baseline_s, notes, fixed_baselines or {}, (turning, steady), cols)
+    grid = _to_grid(cols, step_series, base, cfg)
+    rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=_incline_above_baseline(grid, cols, sched), pk=pk,
                          notes=[] if off_trunk else notes)
     if off_trunk:
         rules = [r for r in rules if r.id in _OFF_TRUNK_RULES]
@@ -730,11 +733,11 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     _suppress(episodes, "trunk_twist_guarding", "handrail_gripping")
     _suppress(episodes, "forward_lean", "incline_effort")
 
-    flags: list[Flag] = _incline_limit_flags(st, sched, max_incline_pct, cfg)
+    flags: list[Flag] = _incline_limit_flags(cols["time_s"], sched, max_incline_pct, cfg)
     ctx = dict(treadmill=treadmill, belt_speed_at=sched.speed_at, one_sided=one_sided is not None, lean_jumps=jumps,
-               placement_key=pk, baseline_belt=_baseline_belt(grid, st, sched), origin_s=schedule_origin_s,
+               placement_key=pk, baseline_belt=_baseline_belt(grid, cols, sched), origin_s=schedule_origin_s,
                is_run=grid["is_run"],
-               first_step_s=float(st["time_s"].iloc[0]), last_step_s=float(st["time_s"].iloc[-1]))
+               first_step_s=float(cols["time_s"][0]), last_step_s=float(cols["time_s"][-1]))
     active = {}
     for fid, eps in episodes.items():
         col = np.zeros(len(t), bool)
@@ -762,32 +765,83 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
 # --------------------------------------------------------------------------------------------------
 def _prepare(steps: pd.DataFrame, has_gyro: bool, notes: list[str]) -> pd.DataFrame:
     """Sorted copy with every column present; gait normalised to 'walk'/'run'."""
-    st = steps.copy()
-    st = st[np.isfinite(pd.to_numeric(st["time_s"], errors="coerce"))]
-    st = st.sort_values("time_s", kind="stable").reset_index(drop=True)
+    # pandas' per-call overhead (~10-50 µs an operation) is most of the cost for a short walk's few
+    # dozen steps, so the common case — the engine's table: float times, finite and in order, str
+    # gaits — takes numpy shortcuts that give the same table; anything else goes the general way
+    t = steps["time_s"]
+    tv = t.to_numpy()
+    if tv.dtype.kind == "f" and np.isfinite(tv).all() and bool((tv[1:] >= tv[:-1]).all()):
+        st = steps.reset_index(drop=True)          # filtering and a stable sort would change nothing
+    else:
+        st = steps[np.isfinite(pd.to_numeric(t, errors="coerce"))]
+        st = st.sort_values("time_s", kind="stable").reset_index(drop=True)
     for c in STEP_COLUMNS:
         if c not in st.columns:
             st[c] = np.nan if c not in ("gait", "side") else ""
-    num = [c for c in STEP_COLUMNS if c not in ("gait", "side")]
-    for c in num:                     # only columns that are not numeric already (apply() is slow)
-        if st[c].dtype.kind != "f":
+    kinds = {c: d.kind for c, d in st.dtypes.items()}
+    for c in STEP_COLUMNS:            # only columns that are not numeric already (apply() is slow)
+        if c not in ("gait", "side") and kinds[c] != "f":
             st[c] = pd.to_numeric(st[c], errors="coerce").astype(float)
-    st["gait"] = np.where(st["gait"].astype(str).str.lower().str.startswith("run"), "run", "walk")
-    st["bout"] = st["bout"].fillna(0)
+    st["gait"] = np.where(_is_run(st["gait"]), "run", "walk")
+    if np.isnan(st["bout"].to_numpy(float)).any():
+        st["bout"] = st["bout"].fillna(0)
     if not has_gyro:
         st[["trunk_twist_deg", "pelvic_drop_deg", "heading_change_deg"]] = np.nan
         notes.append("No gyroscope: trunk twist (excess/guarding), handrail gripping and pelvic drop "
                      "cannot be judged, and turns cannot be told from straight walking (step-timing "
                      "variability includes turning strides).")
-    elif len(st) and st["trunk_twist_deg"].isna().all():
+    elif len(st) and np.isnan(st["trunk_twist_deg"].to_numpy(float)).all():
         notes.append("No trunk-twist values: trunk twist (excess/guarding) and handrail gripping cannot "
                      "be judged.")
-    if has_gyro and len(st) and st["pelvic_drop_deg"].isna().all():
+    if has_gyro and len(st) and np.isnan(st["pelvic_drop_deg"].to_numpy(float)).all():
         notes.append("No pelvic-drop values: pelvic instability is judged only where possible.")
     # vertical ratio from VO and step length where the table lacks it
-    vr = st["vertical_oscillation_cm"] / st["step_length_m"]
-    st["vertical_ratio_pct"] = st["vertical_ratio_pct"].fillna(vr.where(st["step_length_m"] > 0.05))
+    vr_cols = ["vertical_ratio_pct", "vertical_oscillation_cm", "step_length_m"]
+    if all(st[c].dtype == np.float64 for c in vr_cols):      # (the engine's; the same sums in numpy)
+        vr0, vo, sl = (st[c].to_numpy() for c in vr_cols)
+        if np.isnan(vr0).any():
+            with np.errstate(divide="ignore", invalid="ignore"):
+                st["vertical_ratio_pct"] = np.where(np.isnan(vr0) & (sl > 0.05), vo / sl, vr0)
+    else:
+        vr = st["vertical_oscillation_cm"] / st["step_length_m"]
+        st["vertical_ratio_pct"] = st["vertical_ratio_pct"].fillna(vr.where(st["step_length_m"] > 0.05))
     return st
+
+
+def _is_run(gait: pd.Series) -> np.ndarray:
+    """``gait.astype(str).str.lower().str.startswith("run").to_numpy()`` — by plain ``str`` methods when
+    every value is a string (pandas runs the same methods per value, after ~0.1 ms of setup per call)."""
+    vals = gait.to_numpy(object)
+    if all(isinstance(v, str) for v in vals):
+        return np.fromiter((v.lower().startswith("run") for v in vals), bool, len(vals))
+    return gait.astype(str).str.lower().str.startswith("run").to_numpy()
+
+
+def _columns(st: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The prepared table's columns as numpy arrays: numbers as float, ``gait`` and ``side`` as they are."""
+    return {c: st[c].to_numpy() if c in ("gait", "side") else st[c].to_numpy(float) for c in STEP_COLUMNS}
+
+
+def _rank_in_group(keys: np.ndarray) -> np.ndarray:
+    """Per row: how many earlier rows have the same key (pandas' ``groupby(keys).cumcount()`` for keys
+    without NaN), by one stable sort instead of ~0.3 ms of groupby setup."""
+    n = len(keys)
+    _, inv = np.unique(keys, return_inverse=True)
+    order = np.argsort(inv, kind="stable")
+    grp = inv[order]
+    first = np.flatnonzero(np.r_[True, grp[1:] != grp[:-1]]) if n else np.empty(0, int)
+    rank = np.empty(n, np.int64)
+    rank[order] = np.arange(n) - np.repeat(first, np.diff(np.r_[first, n]))
+    return rank
+
+
+def _side_first_letter(side: pd.Series) -> np.ndarray:
+    """``side.astype(str).str.upper().str[:1].to_numpy()`` — by plain ``str`` methods when every value is
+    a string (pandas runs the same methods per value, after ~0.1 ms of setup per call)."""
+    vals = side.to_numpy(object)
+    if all(isinstance(v, str) for v in vals):
+        return np.array([v.upper()[:1] for v in vals], dtype=object)
+    return side.astype(str).str.upper().str[:1].to_numpy()
 
 
 def _turning_steps(bout: np.ndarray, heading_deg: np.ndarray, cfg: StrainConfig) -> np.ndarray:
@@ -863,6 +917,11 @@ def one_sided_signal(steps: pd.DataFrame, config: StrainConfig | None = None,
         steady = _steady_steps(*_bout_heading(steps), cfg)
     sym = pd.to_numeric(steps["symmetry"], errors="coerce").to_numpy(float)
     reg = pd.to_numeric(steps["stride_regularity"], errors="coerce").to_numpy(float)
+    return _one_sided(sym, reg, steady, cfg)
+
+
+def _one_sided(sym: np.ndarray, reg: np.ndarray, steady: np.ndarray, cfg: StrainConfig) -> tuple[float, float] | None:
+    """:func:`one_sided_signal` on the symmetry and stride-regularity columns as float arrays."""
     ok = steady & np.isfinite(sym) & np.isfinite(reg)
     if ok.sum() < cfg.one_sided_min_steps:
         return None
@@ -883,8 +942,13 @@ def lean_jumps(steps: pd.DataFrame, config: StrainConfig | None = None,
     bout, heading = _bout_heading(steps)
     if steady is None:
         steady = _steady_steps(bout, heading, cfg)
-    ok = steady & np.isfinite(steps["forward_lean_deg"].to_numpy(float))
-    lean, t = steps["forward_lean_deg"].to_numpy(float), steps["time_s"].to_numpy(float)
+    return _lean_jumps(bout, steps["forward_lean_deg"].to_numpy(float), steps["time_s"].to_numpy(float), steady, cfg)
+
+
+def _lean_jumps(bout: np.ndarray, lean: np.ndarray, t: np.ndarray, steady: np.ndarray,
+                cfg: StrainConfig) -> list[tuple[float, float]]:
+    """:func:`lean_jumps` on the bout, forward-lean and time columns as arrays."""
+    ok = steady & np.isfinite(lean)
     out, prev = [], None
     for b in pd.unique(bout):                     # a few bouts per walk: a loop over bouts, not samples
         m = ok & (bout == b)
@@ -934,19 +998,23 @@ def steady_stride_cv_pct(steps: pd.DataFrame, config: StrainConfig | None = None
 
 
 def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: list[str],
-                 fixed: dict | None = None, masks: tuple[np.ndarray, np.ndarray] | None = None):
+                 fixed: dict | None = None, masks: tuple[np.ndarray, np.ndarray] | None = None,
+                 cols: dict[str, np.ndarray] | None = None):
     """Smoothed per-step series (per gait) and the per-gait baselines. ``masks``: (turning, steady)
-    steps when the caller computed them (:func:`_turning_steps`, :func:`_steady_steps`)."""
+    steps when the caller computed them (:func:`_turning_steps`, :func:`_steady_steps`); ``cols``: the
+    columns of ``st`` as arrays (:func:`_columns`) when the caller has them."""
     n = len(st)
-    t = st["time_s"].to_numpy(float)
+    cols = cols if cols is not None else _columns(st)
+    t = cols["time_s"]
     out = {k: np.full(n, np.nan) for k in _METRICS + _VAR_METRICS}
     out.update({"fatigue_" + k: np.full(n, np.nan) for k in _FATIGUE})
     # sides: recorded L/R, else parity within each bout
-    side = st["side"].astype(str).str.upper().str[:1]
-    if side.isin(["L", "R"]).mean() >= 0.8:
-        side_code = np.where(side == "L", 0, np.where(side == "R", 1, -1))
+    side = _side_first_letter(st["side"])
+    is_l, is_r = side == "L", side == "R"
+    if (is_l | is_r).mean() >= 0.8:
+        side_code = np.where(is_l, 0, np.where(is_r, 1, -1))
     else:
-        side_code = (st.groupby("bout").cumcount().to_numpy() % 2)
+        side_code = _rank_in_group(cols["bout"]) % 2
     if masks is None:
         bout, heading = _bout_heading(st)
         turn_m = _turning_steps(bout, heading, cfg)
@@ -955,11 +1023,11 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
     base = {"values": {}, "end_s": {}, "has": {}, "settled": {}}
     fixed = fixed or {}
     for g in ("walk", "run"):
-        m = (st["gait"] == g).to_numpy()
+        m = cols["gait"] == g
         if not m.any():
             continue
         tg = t[m]
-        col = {k: st[k].to_numpy(float)[m] for k in {*_METRICS, *_FATIGUE, "step_time_s", "stride_time_s",
+        col = {k: cols[k][m] for k in {*_METRICS, *_FATIGUE, "step_time_s", "stride_time_s",
                                                        "pelvic_drop_deg"}}     # one copy, no .loc per use
         dt_step = col["step_time_s"]
         med_step = np.nanmedian(dt_step) if np.isfinite(dt_step).any() else 0.55
@@ -1027,7 +1095,7 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         name = "walking" if g == "walk" else "running"
         if length < cfg.baseline_min_s:
             base["has"][g] = False
-            if total < 10.0 and (st["gait"] != g).any():
+            if total < 10.0 and (cols["gait"] != g).any():
                 continue          # a handful of stray steps of the other gait: not worth a note
             notes.append(f"Only {total:.0f} s of {name}: too short for a personal baseline "
                          f"(needs ≥ {2 * cfg.baseline_min_s:.0f} s); {name} was judged against absolute "
@@ -1047,16 +1115,18 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
     return out, base
 
 
-def _to_grid(st, series, base, cfg: StrainConfig) -> dict:
-    """Sample every per-step series at the last step before each grid time."""
-    t_step = st["time_s"].to_numpy(float)
+def _to_grid(cols: dict[str, np.ndarray], series, base, cfg: StrainConfig) -> dict:
+    """Sample every per-step series at the last step before each grid time (``cols``: the prepared
+    steps' columns, :func:`_columns`)."""
+    t_step = cols["time_s"]
     dt = cfg.grid_s
     t = np.arange(math.floor(t_step[0] / dt) * dt, t_step[-1] + dt / 2, dt)
     idx = np.searchsorted(t_step, t, side="right") - 1
     idx_c = np.clip(idx, 0, len(t_step) - 1)
-    med_step = np.nanmedian(st["step_time_s"]) if st["step_time_s"].notna().any() else 0.55
+    step_s = cols["step_time_s"]
+    med_step = np.nanmedian(step_s) if (~np.isnan(step_s)).any() else 0.55
     walking = (idx >= 0) & (t - t_step[idx_c] <= max(2.0, 3 * med_step))
-    gait = np.where(walking, st["gait"].to_numpy()[idx_c], "")
+    gait = np.where(walking, cols["gait"][idx_c], "")
     grid = {"time_s": t, "walking": walking, "gait": gait}
     for k, v in series.items():
         grid[k] = np.where(walking, v[idx_c], np.nan)
@@ -1385,7 +1455,7 @@ def _belt_note(sched: "_ScheduleView", t: float) -> str:
     return f" (Belt speed was {belt * 3.6:.1f} km/h.)" if belt > 0 else ""
 
 
-def _baseline_stages(grid: dict, st: pd.DataFrame, sched: "_ScheduleView"):
+def _baseline_stages(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleView"):
     """Per gait with a baseline: (its grid rows, the treadmill stages (start, end, incline) its baseline
     spanned — from the gait's first step to the baseline's end)."""
     for g in np.unique(grid["gait"]):
@@ -1393,15 +1463,15 @@ def _baseline_stages(grid: dict, st: pd.DataFrame, sched: "_ScheduleView"):
         end = grid["baseline_end_s"][rows]
         if g == "" or not np.isfinite(end).any():
             continue
-        t_first = float(st.loc[st["gait"] == g, "time_s"].min())
+        t_first = float(cols["time_s"][cols["gait"] == g].min())
         yield rows, sched.stages(t_first, float(np.nanmax(end)))
 
 
-def _baseline_belt(grid: dict, st: pd.DataFrame, sched: "_ScheduleView") -> np.ndarray:
+def _baseline_belt(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleView") -> np.ndarray:
     """Per grid row: the belt speed during its gait's baseline (m/s; time-weighted over its stages; NaN
     off a treadmill or where a stage gives none)."""
     out = np.full(len(grid["time_s"]), np.nan)
-    for rows, stages in _baseline_stages(grid, st, sched):
+    for rows, stages in _baseline_stages(grid, cols, sched):
         speeds = [(b - a, float(sched.speed_at(np.array([0.5 * (a + b)]))[0])) for a, b, _ in stages]
         w = np.array([d for d, v in speeds if np.isfinite(v)])
         v = np.array([v for d, v in speeds if np.isfinite(v)])
@@ -1416,7 +1486,7 @@ INCLINE_OVER_MAX_CAUSE = ("The treadmill is steeper than the maximum you set for
                           "effort, not evidence of harm to the spine, but it is more than you planned.")
 
 
-def _incline_above_baseline(grid: dict, st: pd.DataFrame, sched: "_ScheduleView") -> np.ndarray:
+def _incline_above_baseline(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleView") -> np.ndarray:
     """Per grid row: the entered incline minus the steepest incline during its gait's baseline (%).
 
     A lean that rises while the incline stays where it was during the baseline is not the hill's doing —
@@ -1425,18 +1495,18 @@ def _incline_above_baseline(grid: dict, st: pd.DataFrame, sched: "_ScheduleView"
     t = grid["time_s"]
     incline = np.nan_to_num(np.asarray(sched.incline_at(t), float) * np.ones(len(t)), nan=0.0)
     rise = np.zeros(len(t))
-    for rows, stages in _baseline_stages(grid, st, sched):
+    for rows, stages in _baseline_stages(grid, cols, sched):
         base_incline = max((float(np.nan_to_num(inc, nan=0.0)) for _, _, inc in stages), default=0.0)
         rise[rows] = incline[rows] - base_incline
     return rise
 
 
-def _incline_limit_flags(st: pd.DataFrame, sched: _ScheduleView, max_incline_pct, cfg: StrainConfig) -> list[Flag]:
+def _incline_limit_flags(t_step: np.ndarray, sched: _ScheduleView, max_incline_pct, cfg: StrainConfig) -> list[Flag]:
     """User-entered incline above the user's maximum: one flag per stretch of the walk where it is
-    (the whole walk when one incline was given for all of it)."""
-    if max_incline_pct is None or not len(st):
+    (the whole walk when one incline was given for all of it). ``t_step``: the steps' times, in order."""
+    if max_incline_pct is None or not len(t_step):
         return []
-    t0, t1 = float(st["time_s"].iloc[0]), float(st["time_s"].iloc[-1])
+    t0, t1 = float(t_step[0]), float(t_step[-1])
     info = FLAG_INFO["incline_effort"]
     flags = []
     runs: list[list] = []                       # consecutive stages above the maximum form one flag
