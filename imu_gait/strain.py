@@ -859,7 +859,13 @@ def _turning_steps(bout: np.ndarray, heading_deg: np.ndarray, cfg: StrainConfig)
 def _bout_heading(steps: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """(bout number, heading change) arrays of a steps table (0 / NaN where the column is missing)."""
     n = len(steps)
-    bout = steps["bout"].fillna(0).to_numpy() if "bout" in steps else np.zeros(n)
+    if "bout" not in steps:
+        bout = np.zeros(n)
+    elif steps["bout"].dtype == np.float64:           # (the engine's; numpy's where is pandas' fillna here)
+        bout = steps["bout"].to_numpy()
+        bout = np.where(np.isnan(bout), 0.0, bout) if np.isnan(bout).any() else bout
+    else:
+        bout = steps["bout"].fillna(0).to_numpy()
     heading = steps["heading_change_deg"].to_numpy(float) if "heading_change_deg" in steps else np.full(n, np.nan)
     return bout, heading
 
@@ -876,7 +882,10 @@ def without_turns(steps: pd.DataFrame, config: StrainConfig | None = None) -> pd
     out = steps.copy()
     for k in TURN_BLIND:
         if k in out:
-            out.loc[turning, k] = np.nan
+            if out.columns.is_unique and out[k].dtype == np.float64:   # numpy: ~10 µs, .loc: ~150 µs
+                out[k] = np.where(turning, np.nan, out[k].to_numpy())
+            else:
+                out.loc[turning, k] = np.nan
     return out
 
 
@@ -981,8 +990,7 @@ def steady_stride_cv_pct(steps: pd.DataFrame, config: StrainConfig | None = None
         return float("nan")
     t = steps["time_s"].to_numpy(float)
     st = steps if np.all(t[1:] >= t[:-1]) else steps.iloc[np.argsort(t, kind="stable")]   # the engine's: sorted
-    gait = (st["gait"].astype(str).str.lower().str.startswith("run").to_numpy() if "gait" in st
-            else np.zeros(len(st), bool))
+    gait = _is_run(st["gait"]) if "gait" in st else np.zeros(len(st), bool)
     main_gait = gait.mean() > 0.5                                   # True: mostly running
     steady = _steady_steps(*_bout_heading(st), cfg) & (gait == main_gait)
     t = st["time_s"].to_numpy(float)
