@@ -48,3 +48,32 @@ def test_vertical_displacement_on_cached_designs_equals_fresh_designs():
     assert np.array_equal(cached(x), pos)
     # a second engine's filter starts from the same design: same output again
     assert np.array_equal(VerticalDisplacement(100.0)(x), pos)
+
+
+def test_cached_initial_states_are_scipys_and_read_only():
+    from imu_gait.dsp.filters import _lfilter_zi, _sosfilt_zi
+    b, a = butter(2, 0.3, 100.0)
+    zi = _lfilter_zi(np.asarray(b, float).tobytes(), np.asarray(a, float).tobytes())
+    assert np.array_equal(zi, signal.lfilter_zi(b, a))
+    sos = butter_sos(4, 0.1, 100.0, "high")
+    zs = _sosfilt_zi(sos.tobytes())
+    assert np.array_equal(zs, signal.sosfilt_zi(sos))
+    for arr in (zi, zs):
+        with pytest.raises(ValueError):
+            arr[0] = 1.0
+
+
+def test_stream_filters_start_as_with_fresh_initial_states():
+    from imu_gait.dsp.filters import StreamIIR
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(700, 3)) + 9.8
+    b, a = butter(2, 0.3, 100.0)
+    for _ in range(2):                                  # the second filter starts from the cached state
+        got = StreamIIR(b, a, 3)(x)
+        want, _ = signal.lfilter(b, a, x, axis=0, zi=signal.lfilter_zi(b, a)[:, None] * x[0][None, :])
+        assert np.array_equal(got, want)
+    sos = butter_sos(4, 1.0, 100.0, "high")
+    for _ in range(2):
+        got = StreamSOS(sos)(x[:, 0])
+        want, _ = signal.sosfilt(np.array(sos), x[:, 0], zi=signal.sosfilt_zi(sos) * x[0, 0])
+        assert np.array_equal(got, want)
