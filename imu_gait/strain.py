@@ -556,11 +556,13 @@ def _held(t: np.ndarray, on: np.ndarray, off: np.ndarray, hold_s: np.ndarray, dt
     """
     idx = np.arange(len(on))
     pending = _hysteresis(on, off)
-    starts = pending & ~np.r_[False, pending[:-1]]
+    # (np.concatenate, not np.r_: the same arrays, and np.r_'s parsing costs ~4 µs a call — these
+    # helpers run a few times for each of the rules at every evaluation)
+    starts = pending & ~np.concatenate(([False], pending[:-1]))
     p_start = np.maximum.accumulate(np.where(starts, idx, 0))
     elapsed = t - t[p_start] + dt
     con = np.cumsum(on)
-    on_count = con - np.r_[0, con][p_start]
+    on_count = con - np.concatenate(([0], con))[p_start]
     held = on & pending & (elapsed >= hold_s - 1e-9) & (on_count * dt >= min_on_fraction * elapsed - 1e-9)
     return held, p_start
 
@@ -575,7 +577,7 @@ def _hysteresis(set_: np.ndarray, reset: np.ndarray) -> np.ndarray:
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(first, last) index of every run of True."""
-    d = np.diff(np.r_[0, mask.astype(np.int8), 0])
+    d = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
     return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1) - 1))
 
 
@@ -1301,7 +1303,7 @@ def _evaluate_rule(rule: _Rule, t: np.ndarray, cfg: StrainConfig) -> list[dict]:
     on &= ~off
     # a release counts once it has lasted release_hold_s (brief dips do not end a flag)
     idx = np.arange(n)
-    off_start = np.maximum.accumulate(np.where(off & ~np.r_[False, off[:-1]], idx, 0))
+    off_start = np.maximum.accumulate(np.where(off & ~np.concatenate(([False], off[:-1])), idx, 0))
     released = off & (t - t[off_start] + cfg.grid_s >= cfg.release_hold_s - 1e-9)
     hold = np.where(rule.use_rel, rule.hold_rel_s, rule.hold_abs_s)
     held, run_start = _held(t, on, released, hold, cfg.grid_s, cfg.min_on_fraction)
