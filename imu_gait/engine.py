@@ -12,6 +12,7 @@ acceleration → step candidates with a 0.35 s look-ahead → walking-bout accep
 """
 from __future__ import annotations
 
+import warnings as warnings_module
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
 
@@ -930,21 +931,9 @@ def _medians(m: np.ndarray, keys: Sequence[str], *, with_iqr: bool = False) -> d
     """Median of each column of m (NaN where none is finite); with ``with_iqr`` also ``<key>_iqr`` =
     [25th, 75th percentile] where ≥ 4 values are finite (else None)."""
     n_ok = np.isfinite(m).sum(axis=0)
-    # as np.nanpercentile(m, [25, 50, 75], axis=0), which goes column by column (~35 µs each): columns
-    # with the same number of non-NaN values take one np.percentile over those values, sorted to the top
-    # — the same values, the same interpolation, the same numbers. Except where a column holds a zero:
-    # which of -0.0 and 0.0 comes out depends on the order the selection leaves them in, so such a
-    # column goes through np.nanpercentile itself
-    q = np.full((3, len(keys)), np.nan)
-    n_val = (~np.isnan(m)).sum(axis=0)
-    zero = (m == 0).any(axis=0)
-    top = np.sort(m, axis=0)                                        # NaN last
-    with np.errstate(all="ignore"):
-        for c in np.unique(n_val[(n_val > 0) & ~zero]):
-            same = np.flatnonzero((n_val == c) & ~zero)
-            q[:, same] = np.percentile(top[:c, same], [25, 50, 75], axis=0)
-        for j in np.flatnonzero(zero):
-            q[:, j] = np.nanpercentile(m[:, j], [25, 50, 75])
+    with np.errstate(all="ignore"), warnings_module.catch_warnings():
+        warnings_module.simplefilter("ignore", RuntimeWarning)          # all-NaN columns
+        q = np.nanpercentile(m, [25, 50, 75], axis=0) if len(m) else np.full((3, len(keys)), np.nan)
     out: dict[str, Any] = {}
     for j, k in enumerate(keys):
         out[k] = float(q[1, j]) if n_ok[j] else float("nan")

@@ -3,8 +3,6 @@ forms they replaced gave — on the engine's tables and on odd hand-made ones (u
 non-finite times, text columns, missing values, other dtypes)."""
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -117,38 +115,3 @@ def test_text_shortcuts_equal_pandas_string_methods():
         assert np.array_equal(_is_run(col), col.astype(str).str.lower().str.startswith("run").to_numpy())
         fast, plain = _side_first_letter(col), col.astype(str).str.upper().str[:1].to_numpy()
         assert np.array_equal(fast == "L", plain == "L") and np.array_equal(fast == "R", plain == "R")
-
-
-def test_summary_medians_equal_nanpercentile_bit_for_bit():
-    """engine._medians groups columns by their count of values instead of np.nanpercentile's column
-    by column; the numbers (down to the sign of a zero) must not change."""
-    from imu_gait.engine import _medians
-    rng = np.random.default_rng(0)
-    keys = [f"k{i}" for i in range(9)]
-    for _ in range(400):
-        n = int(rng.integers(0, 60))
-        m = rng.normal(size=(n, 9)) * 10.0 ** rng.integers(-3, 3, size=9)
-        if rng.random() < 0.5:
-            m = np.round(m, int(rng.integers(0, 3)))
-        m[rng.random((n, 9)) < rng.random() * 0.6] = np.nan
-        for v in (np.inf, -np.inf, -0.0, 0.0):
-            if rng.random() < 0.2:
-                m[rng.random((n, 9)) < 0.15] = v
-        if n and rng.random() < 0.3:
-            m[:, int(rng.integers(0, 9))] = np.nan
-        got = _medians(m, keys, with_iqr=True)
-        n_ok = np.isfinite(m).sum(0)
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)          # all-NaN columns
-            q = np.nanpercentile(m, [25, 50, 75], axis=0) if n else np.full((3, 9), np.nan)
-        for j, k in enumerate(keys):
-            want = [float(q[1, j]) if n_ok[j] else float("nan")]
-            have = [got[k]]
-            if n_ok[j] >= 4:
-                want += [float(q[0, j]), float(q[2, j])]
-                have += got[k + "_iqr"]
-            else:
-                assert got[k + "_iqr"] is None
-            # repr tells NaN, inf and the sign of zero apart
-            assert [repr(v) for v in have] == [repr(v) for v in want]
-
