@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 
 import imu_gait
-from imu_gait.devices.live import LiveSession, monitor, simulated_stream
+from imu_gait.devices.live import LiveSession, default_record_path, monitor, simulated_stream
 from imu_gait.devices.link import SampleBlock
 from imu_gait.devices.replay import ReplaySource
 from imu_gait.io import write_native
@@ -726,3 +726,11 @@ def test_the_closing_status_line_is_not_a_repeat_of_the_last_one():
     live.signal.reconnects += 1                    # something changed: the closing line says it
     view.stop(live, "again")
     assert out.getvalue().count(" | steps ") == 2 and "reconnects 1" in out.getvalue().splitlines()[-2]
+
+
+@pytest.mark.parametrize("device, name", [("replay:walk.csv", "replay-walk.csv"), ("replay:Phone Export.ZIP", "replay-Phone-Export.csv"),
+                                          ("GaitIMU-SIM1", "GaitIMU-SIM1.csv"), (None, "sensor.csv"), (".csv", "sensor.csv")])
+def test_default_recording_name_says_the_device_once(tmp_path, device, name):
+    """recordings/<UTC time>_<device>.csv — a replayed file's own extension is not repeated."""
+    path = default_record_path(device, tmp_path)
+    assert path.parent == tmp_path and re.fullmatch(r"\d{8}T\d{6}Z_" + re.escape(name), path.name), path.name

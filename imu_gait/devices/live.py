@@ -675,6 +675,8 @@ def default_record_path(device: str | None, folder: str | os.PathLike = "recordi
     """``recordings/<UTC timestamp>_<device>.csv``."""
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     dev = re.sub(r"[^A-Za-z0-9_.-]+", "-", device or "sensor").strip("-") or "sensor"
+    # a replay is named after its file ('replay:walk.csv'): not 'replay-walk.csv.csv'
+    dev = re.sub(r"\.(csv|zip)$", "", dev, flags=re.IGNORECASE) or "sensor"
     return Path(folder) / f"{stamp}_{dev}.csv"
 
 
