@@ -231,6 +231,33 @@ def test_console_script_and_module_entry_point(tmp_path):
     assert proc.returncode == 0 and imu_gait.__version__ in proc.stdout
 
 
+def test_help_does_not_load_the_analysis_stack(tmp_path):
+    """`imu-gait --help` (and `live --help`) answer without importing pandas, scipy.signal or bleak:
+    those took ~0.9 s of a 1-s `--help`. The public names still resolve on first use."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    code = ("import sys, contextlib, io\n"
+            "from imu_gait.cli import main\n"
+            "for argv in (['--help'], ['analyze', '--help'], ['live', '--help']):\n"
+            "    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+            "        main(argv)\n"
+            "print(sorted(m for m in ('pandas', 'scipy.signal', 'bleak') if m in sys.modules))\n"
+            "import imu_gait, imu_gait.devices\n"
+            "from imu_gait import analyze, read\n"
+            "from imu_gait.devices import open_stream, ReplaySource\n"
+            "print(analyze.__module__, read.__module__, open_stream.__module__, ReplaySource.__module__)\n"
+            "print(sorted(set(imu_gait.__all__) - set(dir(imu_gait))), "
+            "sorted(set(imu_gait.devices.__all__) - set(dir(imu_gait.devices))))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    loaded, modules, missing = proc.stdout.splitlines()
+    assert loaded == "[]"
+    assert modules.split() == ["imu_gait.engine", "imu_gait.io.detect", "imu_gait.devices.link", "imu_gait.devices.replay"]
+    assert missing == "[] []"
+    with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
+        imu_gait.nonexistent
+
+
 # ---------------------------------------------------------------- real end-to-end runs
 @pytest.fixture(scope="module")
 def daily_run(engine_ready, tmp_path_factory):

@@ -26,14 +26,46 @@ recording or the built-in emulated sensor)::
 
 Emulated sensors (tests, ``--simulate``): :mod:`imu_gait.devices.emulated`.
 """
-from .clock import SensorClock
-from .decoders import DecodeError
-from .link import (BleBackend, Connected, DeviceRestarted, DeviceStopped, Disconnected, FoundDevice, Gap,
-                   PacketError, Reconnecting, SampleBlock, StreamCounters, StreamEvent, StreamSupervisor,
-                   find_device, open_stream, scan)
-from .registry import FAMILIES, DeviceFamily, StreamSettings, classify
-from .live import LiveSession, LiveUpdate, SignalQuality, monitor, simulated_stream
-from .replay import ReplaySource
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+# Imported on first use (PEP 562), like the top-level package: `imu-gait --help` loads
+# imu_gait.devices.cli_live, and should not wait for bleak, scipy.signal and pandas.
+_LAZY = {
+    **dict.fromkeys(["SensorClock"], ".clock"),
+    **dict.fromkeys(["DecodeError"], ".decoders"),
+    **dict.fromkeys(["BleBackend", "Connected", "DeviceRestarted", "DeviceStopped", "Disconnected",
+                     "FoundDevice", "Gap", "PacketError", "Reconnecting", "SampleBlock", "StreamCounters",
+                     "StreamEvent", "StreamSupervisor", "find_device", "open_stream", "scan"], ".link"),
+    **dict.fromkeys(["FAMILIES", "DeviceFamily", "StreamSettings", "classify"], ".registry"),
+    **dict.fromkeys(["LiveSession", "LiveUpdate", "SignalQuality", "monitor", "simulated_stream"], ".live"),
+    **dict.fromkeys(["ReplaySource"], ".replay"),
+}
+
+if TYPE_CHECKING:
+    from .clock import SensorClock
+    from .decoders import DecodeError
+    from .link import (BleBackend, Connected, DeviceRestarted, DeviceStopped, Disconnected, FoundDevice, Gap,
+                       PacketError, Reconnecting, SampleBlock, StreamCounters, StreamEvent, StreamSupervisor,
+                       find_device, open_stream, scan)
+    from .live import LiveSession, LiveUpdate, SignalQuality, monitor, simulated_stream
+    from .registry import FAMILIES, DeviceFamily, StreamSettings, classify
+    from .replay import ReplaySource
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = ["open_stream", "scan", "find_device", "StreamSupervisor", "StreamSettings", "SampleBlock",
            "StreamEvent", "Connected", "Disconnected", "Reconnecting", "Gap", "PacketError", "DeviceStopped",
