@@ -816,3 +816,21 @@ def test_an_impossible_acceleration_spike_is_replaced_with_a_warning(tmp_path):
     acc[::100] = 600.0
     with pytest.raises(RecordingError, match="not the acceleration of a worn trunk"):
         Recording(rec.time_s, acc, rec.gyro_rads).validated()
+
+
+def test_native_with_old_mac_line_endings_reads_every_row(tmp_path):
+    """Lines ended by a lone CR (Excel for Mac's 'CSV (Macintosh)'): the check for a cut last line split at
+    '\\n' only, took the whole file for one incomplete line and read 0 rows ('the file has a header but no
+    data rows', after a false 'last line was incomplete' warning)."""
+    lines = source_lines()
+    p = tmp_path / "mac.csv"
+    p.write_bytes(("\r".join(lines) + "\r").encode())
+    rec = read(p)
+    assert rec.n_samples == len(lines) - HEADER_LINE
+    assert not any("incomplete" in w for w in rec.warnings), rec.warnings
+    assert rec.meta["placement"] == "lower_back"
+    # cut mid-row, the last line is still dropped (and only it)
+    p.write_bytes(("\r".join(lines) + "\r").encode()[:-20])
+    rec = read(p)
+    assert rec.n_samples == len(lines) - HEADER_LINE - 1
+    assert any("incomplete" in w for w in rec.warnings), rec.warnings

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -188,9 +189,9 @@ def read_native(path: str | os.PathLike, *, time_unit: str | None = None, acc_un
     with open(path, "rb") as fb:
         fb.seek(max(0, size - 1))
         last = fb.read(1)
-    if last not in (b"\n", b""):
-        with open(path, "rb") as fb:
-            raw_lines = fb.read().split(b"\n")
+    if last not in (b"\n", b"\r", b""):
+        with open(path, "rb") as fb:     # lines may end in \n, \r\n or a lone \r (Excel for Mac)
+            raw_lines = re.split(rb"\r\n|\r|\n", fb.read())
         if not _is_complete_row(raw_lines[-1], delim, decimal, len(cols)):
             # pandas' nrows counts data rows, and it skips blank lines: count the non-blank ones
             nrows = sum(1 for l in raw_lines[header_line_no:-1] if l.strip())
