@@ -101,12 +101,17 @@ class AnalysisResult:
 
     def to_dict(self) -> dict[str, Any]:
         from . import __version__  # late: the package imports this module while it is being set up
+        from .strain import DISCLAIMER  # late: strain imports this module
 
         steps = self.steps.replace({np.nan: None}).to_dict(orient="records")
         return {
             # which release made the numbers: metrics and rules change between versions. An extra
             # top-level key, which the JSON contract (architecture.md) welcomes.
             "imu_gait_version": __version__,
+            # the not-a-diagnosis note with the symptoms that need a clinician (pain down a leg, numbness,
+            # weakness, bladder/bowel changes): a tool that shows these flags must be able to show it too,
+            # as the terminal and HTML reports do. Another extra top-level key.
+            "disclaimer": DISCLAIMER,
             "steps": [_clean(s) for s in steps],
             "summary": _clean(dict(self.summary)),
             "flags": [f.to_dict() for f in self.flags],

@@ -81,15 +81,21 @@ import pandas as pd
 from .result import STEP_COLUMNS, Flag
 from .treadmill import TreadmillSchedule, mmss as _mmss
 
-__all__ = ["evaluate_flags", "steady_stride_cv_pct", "without_turns", "one_sided_signal", "lean_jumps", "TURN_BLIND", "StrainConfig", "DISCLAIMER", "FLAG_INFO", "FLAG_IDS"]
+__all__ = ["evaluate_flags", "steady_stride_cv_pct", "without_turns", "one_sided_signal", "lean_jumps", "TURN_BLIND", "StrainConfig", "DISCLAIMER", "DISCLAIMER_TITLE", "DISCLAIMER_TEXT", "FLAG_INFO", "FLAG_IDS"]
 
-DISCLAIMER = (
-    "This report describes how you moved; it is not a diagnosis and cannot tell whether your back is "
-    "injured. See a doctor or physiotherapist if back pain spreads down a leg, if you have numbness or "
-    "tingling, weakness in a leg, or any change in bladder or bowel control (urgently for these last "
-    "ones), and also for pain at night or at rest, fever, unexplained weight loss, or pain that does not "
-    "ease within a few weeks."
+#: The not-a-diagnosis note and the red-flag symptoms, said the same way by every sink (terminal, HTML,
+#: JSON, live view): the title on its own, the body on its own and the two together.
+DISCLAIMER_TITLE = "This is not a diagnosis."
+DISCLAIMER_TEXT = (
+    "imu_gait describes how your trunk moved while you walked or ran; it cannot tell whether your back is "
+    "injured or why anything hurts, and a flag is a suggestion to try something different, not a finding. "
+    "See a doctor or physiotherapist promptly if you have pain spreading down a leg, numbness or tingling, "
+    "or weakness in a leg — and urgently, the same day, for numbness around the groin or buttocks or any "
+    "change in bladder or bowel control. Back pain at night or at rest, with a fever or unexplained weight "
+    "loss, or pain that does not ease within a few weeks is also a reason to be seen."
 )
+DISCLAIMER = DISCLAIMER_TITLE + " " + DISCLAIMER_TEXT
+
 
 #: Per flag id: title, plain-language likely cause, what to try.
 FLAG_INFO: dict[str, dict[str, str]] = {

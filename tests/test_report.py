@@ -179,7 +179,7 @@ def test_text_summary_content(result):
     for words in ("not a diagnosis", "pain spreading down a leg", "numbness or tingling", "weakness in a leg",
                   "bladder or bowel", "fever", "weight loss"):
         assert words in flat, words
-    assert flat.rstrip().endswith("unexplained weight loss is also a reason to be seen.")
+    assert flat.rstrip().endswith("does not ease within a few weeks is also a reason to be seen.")
 
 
 def test_repeated_flags_are_grouped_once_per_pattern():
@@ -595,3 +595,30 @@ def test_a_pocket_recordings_page_shows_cadence_where_bounce_is_not_measured():
     assert right.get_title() == "Cadence, step by step" and len(right.collections[0].get_offsets()) > 100
     page = render_html(res, rec)
     assert "Right: cadence of every step (bounce is not measured" in page
+
+
+def test_not_a_diagnosis_note_is_in_the_text_the_html_and_the_json_alike(tmp_path):
+    """The JSON — what other tools show the flags from — had no not-a-diagnosis note and none of the
+    symptoms that need a clinician, while the terminal and the HTML report had them (in words of their
+    own, different from the strain rules' note). One note now, the same in all three."""
+    import json
+
+    import imu_gait
+    from imu_gait.strain import DISCLAIMER, DISCLAIMER_TEXT, DISCLAIMER_TITLE
+    from imu_gait.synthetic import synthesize_walk
+
+    rec, _ = synthesize_walk(150, seed=4, step_jitter=0.012)
+    res = imu_gait.analyze(rec)
+    res.to_json(tmp_path / "walk.json")
+    data = json.loads((tmp_path / "walk.json").read_text(encoding="utf-8"))
+    assert data["disclaimer"] == DISCLAIMER == f"{DISCLAIMER_TITLE} {DISCLAIMER_TEXT}"
+    write_html(res, tmp_path / "walk.html", rec)
+    page = (tmp_path / "walk.html").read_text(encoding="utf-8")
+    text = " ".join(render_text(res, rec, width=100).split())
+    for words in ("not a diagnosis", "pain spreading down a leg", "numbness or tingling", "weakness in a leg",
+                  "bladder or bowel", "urgently"):
+        assert words in data["disclaimer"], words
+        assert words in text, words
+        assert words in page, words
+    assert DISCLAIMER_TEXT in text and DISCLAIMER_TEXT.replace("'", "&#x27;") in page
+    assert res.timeline.attrs["disclaimer"] == DISCLAIMER

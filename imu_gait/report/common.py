@@ -19,16 +19,8 @@ import pandas as pd
 
 from ..dsp.gyro_check import MISMATCH_LIMIT
 from ..result import STEP_COLUMNS, AnalysisResult, Flag
-from ..strain import steady_stride_cv_pct, without_turns
-
-DISCLAIMER_TITLE = "This is not a diagnosis."
-DISCLAIMER = (
-    "imu_gait describes how your trunk moved while you walked or ran; it cannot tell why anything hurts, "
-    "and a flag is a suggestion to try something different, not a finding. "
-    "See a clinician (promptly) if you have pain spreading down a leg, numbness or tingling, "
-    "weakness in a leg, or changes in bladder or bowel control. Back pain at night, with a fever, "
-    "or with unexplained weight loss is also a reason to be seen."
-)
+# the not-a-diagnosis note: one text for every sink (the strain rules own it; the JSON carries the same words)
+from ..strain import DISCLAIMER_TEXT as DISCLAIMER, DISCLAIMER_TITLE, steady_stride_cv_pct, without_turns
 
 SEVERITY_ORDER = {"mild": 0, "moderate": 1, "marked": 2}
 
