@@ -834,3 +834,42 @@ def test_native_with_old_mac_line_endings_reads_every_row(tmp_path):
     rec = read(p)
     assert rec.n_samples == len(lines) - HEADER_LINE - 1
     assert any("incomplete" in w for w in rec.warnings), rec.warnings
+
+
+def _generic_lines() -> list[str]:
+    """source_walk.csv as 'any other CSV': no metadata, its own column names."""
+    return ["t,ax,ay,az,gx,gy,gz"] + source_lines()[HEADER_LINE:]
+
+
+GENERIC_OPTS = dict(time_col="t", time_unit="s", acc_cols=["ax", "ay", "az"], gyro_cols=["gx", "gy", "gz"])
+
+
+def test_generic_cut_last_line_is_dropped_with_a_warning(tmp_path):
+    """A copy cut short mid-row was refused as "'nan' is not a finite number" — a value the file does not
+    hold; the native and GENEActiv readers drop such a line with a warning, and so does the generic one."""
+    lines = _generic_lines()
+    text = "\n".join(lines) + "\n"
+    p = tmp_path / "cut.csv"
+    for cut in (20, len(lines[-1]) - 5):                   # inside the gyro values; inside the time
+        p.write_text(text[:len(text) - 1 - cut])
+        rec = read(p, **GENERIC_OPTS)
+        assert rec.n_samples == len(lines) - 2
+        assert any(f"last line ({len(lines)}) was incomplete" in w for w in rec.warnings), rec.warnings
+    p.write_text(text[:-1])                                # whole, only without its final newline: kept
+    rec = read(p, **GENERIC_OPTS)
+    assert rec.n_samples == len(lines) - 1
+    assert not any("incomplete" in w for w in rec.warnings), rec.warnings
+
+
+def test_generic_rows_ending_with_the_separator_are_read(tmp_path):
+    """Every data row ending in ',' while the header does not (a logger printing 'value,' each) was
+    refused with pandas' 'Number of passed names did not match …', naming no line."""
+    lines = _generic_lines()
+    p = write(tmp_path, "trailing.csv", lines[:1] + [l + "," for l in lines[1:]])
+    plain = write(tmp_path, "plain.csv", lines)
+    for opts in (GENERIC_OPTS, {**GENERIC_OPTS, "gyro_cols": "none"}):   # all columns used; some
+        rec, ref = read(p, **opts), read(plain, **opts)
+        assert rec.n_samples == ref.n_samples == len(lines) - 1
+        np.testing.assert_array_equal(rec.acc_mps2, ref.acc_mps2)
+        assert (rec.gyro_rads is None) == (ref.gyro_rads is None)
+        assert any("ends with ','" in w for w in rec.warnings), rec.warnings

@@ -195,6 +195,25 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
             path=label, line=start + 1,
             hint="pass the right delimiter (delimiter=';' or '\\t'), or check the file")
     warnings: list[str] = []
+    # a last line cut short (a copy interrupted, a logger still writing): dropped with a warning, as the
+    # native reader does (it was parsed, its missing cells shown as 'nan' in a refusal). Judged against
+    # the first data row: fewer fields, or empty where that row has its last value
+    body = [i for i in range(data_start, len(lines)) if lines[i].strip()]
+    if text and not text.endswith(("\n", "\r")) and len(body) > 1 and body[-1] == len(lines) - 1:
+        ref, cells = lines[body[0]].split(delim), lines[-1].split(delim)
+        k = max((j for j, c in enumerate(ref) if c.strip()), default=0)
+        if len(cells) < len(ref) or not cells[k].strip():
+            warnings.append(f"the last line ({len(lines)}) was incomplete (recording interrupted or copy cut "
+                            "short?) and was ignored")
+            text = text[:max(text.rfind("\n"), text.rfind("\r")) + 1]
+            lines = lines[:-1]
+    # every data row ends with the separator but the header does not (a logger printing 'x,' per value):
+    # the empty last field is ignored (pandas refused such a file, naming no line)
+    sample = [l for l in lines[data_start:data_start + 50] if l.strip()]
+    if has_header and sample and all(l.rstrip().endswith(delim) and len(l.split(delim)) == len(cols) + 1
+                                     for l in sample):
+        warnings.append(f"every data row ends with {delim!r} (an empty last field the header lacks): ignored")
+        cols = cols + [f"(empty field {len(cols)})"]
     repeated = sorted({c for c in cols if cols.count(c) > 1})
 
     # ---- columns -----------------------------------------------------------------------
