@@ -873,3 +873,16 @@ def test_generic_rows_ending_with_the_separator_are_read(tmp_path):
         np.testing.assert_array_equal(rec.acc_mps2, ref.acc_mps2)
         assert (rec.gyro_rads is None) == (ref.gyro_rads is None)
         assert any("ends with ','" in w for w in rec.warnings), rec.warnings
+
+
+def test_native_header_in_another_case_is_read_with_a_warning(tmp_path):
+    """'TIME_S,ACC_X,…' (a spreadsheet's upper-cased header) was 'unknown recording format' with the whole
+    list of formats: the native columns in another case are read as such, said in a warning."""
+    lines = source_lines()
+    for header in (lines[N_META].upper(), "Time_s,Acc_X,Acc_Y,Acc_Z,Gyro_X,Gyro_Y,Gyro_Z"):
+        p = write(tmp_path, "cased.csv", lines[:N_META] + [header] + lines[HEADER_LINE:])
+        rec = read(p)
+        assert rec.n_samples == len(lines) - HEADER_LINE and rec.gyro_rads is not None
+        assert rec.meta["format"] == "native" and rec.meta["placement"] == "lower_back"
+        np.testing.assert_array_equal(rec.acc_mps2, read(SOURCE).acc_mps2)
+        assert any("another case" in w and "acc_x" in w for w in rec.warnings), rec.warnings

@@ -84,7 +84,7 @@ def sniff_native(head_text: str) -> bool:
     for line in head_text.splitlines():
         if line.startswith("#") or not line.strip():
             continue
-        cols = set(split_header(line, sniff_delimiter(line)))
+        cols = {c.lower() for c in split_header(line, sniff_delimiter(line))}   # any case: TIME_S, Acc_X
         # a native header missing a column is still the native format: its reader says which is missing
         return TIME_COLUMN in cols and bool(cols & {*ACC_COLUMNS, *GYRO_COLUMNS})
     return False
@@ -164,6 +164,13 @@ def read_native(path: str | os.PathLike, *, time_unit: str | None = None, acc_un
     delim = sniff_delimiter(header)
     cols = split_header(header, delim)
     header_line_no = n_pre + 1
+    # the native names in another case (a spreadsheet's 'TIME_S', 'Acc_X'): the same columns
+    native_names = {TIME_COLUMN, *ACC_COLUMNS, *GYRO_COLUMNS}
+    cased = [c.lower() if c not in native_names and c.lower() in native_names else c for c in cols]
+    if cased != cols:
+        warnings.append(f"header names in another case ({', '.join(c for c, n in zip(cols, cased) if c != n)}) "
+                        "read as the native " + ", ".join(n for c, n in zip(cols, cased) if c != n))
+        cols = cased
     missing = [c for c in (TIME_COLUMN,) + ACC_COLUMNS if c not in cols]
     if missing:
         raise RecordingError(
