@@ -886,3 +886,15 @@ def test_native_header_in_another_case_is_read_with_a_warning(tmp_path):
         assert rec.meta["format"] == "native" and rec.meta["placement"] == "lower_back"
         np.testing.assert_array_equal(rec.acc_mps2, read(SOURCE).acc_mps2)
         assert any("another case" in w and "acc_x" in w for w in rec.warnings), rec.warnings
+
+
+def test_zip_of_recordings_says_what_it_holds(tmp_path):
+    """Two native recordings zipped together (to mail them) were 'unknown recording format: this zip archive
+    matches none of the formats imu_gait knows' — though each file inside is one it reads."""
+    z = tmp_path / "walks.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("walk1.csv", SOURCE.read_text())
+        zf.writestr("walk2.csv", SOURCE.read_text())
+        zf.writestr("notes.txt", "two walks")
+    msg = raises(z, r"holds 2 recording", "walk1.csv", "walk2.csv", "unzip", "batch")
+    assert "unknown recording format" not in msg

@@ -79,6 +79,11 @@ def detect_format(path: str | os.PathLike) -> str | None:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise RecordingError("the file is UTF-16 text (as Excel's 'Unicode Text' saves it), not UTF-8 / ASCII CSV",
                              path=str(p), hint="open it and save it as 'CSV UTF-8 (comma delimited)', then try again")
+    return _format_of_head(raw)
+
+
+def _format_of_head(raw: bytes) -> str | None:
+    """The single-file format whose first bytes these are (native, GENEActiv, …), or None."""
     head = raw.decode("utf-8", "replace").lstrip("\ufeff")
     if sniff_native(head):
         return "native"
@@ -92,6 +97,23 @@ def detect_format(path: str | os.PathLike) -> str | None:
     if looks_like_androsensor(first):
         return "androsensor"
     return None
+
+
+def _recordings_in_zip(path: str) -> list[str]:
+    """Names of the CSV files in a zip archive that are single-file recordings (native, GENEActiv …)."""
+    found = []
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                name = info.filename
+                if info.is_dir() or not name.lower().endswith(".csv") or "__MACOSX" in name:
+                    continue
+                with zf.open(info) as fh:
+                    if _format_of_head(fh.read(16384)) is not None:
+                        found.append(name)
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, NotImplementedError):
+        return []
+    return found
 
 
 def _format_or_none(path: str) -> str | None:
@@ -173,6 +195,15 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
                 f"({', '.join(readable[:3])}{' …' if len(readable) > 3 else ''})", path=path,
                 hint=f"analyse one: imu-gait analyze {os.path.join(path, readable[0])}; or all of them: "
                      f"imu-gait batch {path} --out summary.csv")
+    if fmt is None and zipfile.is_zipfile(path):
+        # recordings zipped together (to mail them), not one phone export: say so, and how to read them
+        inside = _recordings_in_zip(path)
+        if inside:
+            raise RecordingError(
+                f"this zip archive is not one phone export but holds {len(inside)} recording file(s) "
+                f"({', '.join(inside[:3])}{' …' if len(inside) > 3 else ''})", path=path,
+                hint="unzip it, then analyse a file (imu-gait analyze FILE) or the folder of them all "
+                     "(imu-gait batch FOLDER --out summary.csv)")
     if fmt is None:
         what = "folder" if os.path.isdir(path) else ("zip archive" if zipfile.is_zipfile(path) else "file")
         raise RecordingError(f"unknown recording format: this {what} matches none of the formats imu_gait knows",
