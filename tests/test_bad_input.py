@@ -898,3 +898,15 @@ def test_zip_of_recordings_says_what_it_holds(tmp_path):
         zf.writestr("notes.txt", "two walks")
     msg = raises(z, r"holds 2 recording", "walk1.csv", "walk2.csv", "unzip", "batch")
     assert "unknown recording format" not in msg
+
+
+def test_generic_wrong_time_unit_names_the_unit_that_fits(tmp_path):
+    """Time stamps in ms read as s (--time-unit s): the refusal was 'the sampling rate is about 0.1 Hz …
+    check the time unit (ms vs s)', naming neither the column nor the unit that fits."""
+    lines = _generic_lines()
+    ms = [lines[0]] + [",".join([f"{float(l.split(',')[0]) * 1000:.3f}"] + l.split(",")[1:]) for l in lines[1:]]
+    p = write(tmp_path, "ms.csv", ms)
+    msg = raises(p, r"read in s \(as given\)", "0.1 Hz", "at least 20 Hz", r"time_unit='ms'", "--time-unit ms",
+                 "20 s at 100 Hz", column="t", **{**GENERIC_OPTS, "time_unit": "s"})
+    assert "ms vs s" not in msg
+    assert read(p, **{**GENERIC_OPTS, "time_unit": "ms"}).n_samples == len(lines) - 1

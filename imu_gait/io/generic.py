@@ -125,22 +125,30 @@ def _time_axis(traw: np.ndarray, unit: str) -> tuple[np.ndarray, dict]:
 
 
 def _refuse_short_in_unit(traw: np.ndarray, unit: str, how: str, label: str, column: str) -> None:
-    """Too short *because of the time unit*: say which unit made it so and which would fit ('lasts 3.0 s
-    … record for longer' sent people to record again when the unit was guessed wrong)."""
+    """Too short or too slow *because of the time unit*: say which unit made it so and which would fit
+    ('lasts 3.0 s … record for longer' sent people to record again when the unit was guessed wrong;
+    ns stamps read as ms were 'about 0.0 Hz … check the time unit (ms vs s)', naming neither)."""
     span = float(np.ptp(traw)) if traw.size else 0.0
-    if span * TIME_UNITS[unit] >= MIN_DURATION_S:
-        return
     dt = np.diff(traw)
     step = float(np.median(dt[dt > 0])) if np.any(dt > 0) else 0.0
+    rate = 1.0 / (step * TIME_UNITS[unit]) if step > 0 else float("inf")
+    too_short = span * TIME_UNITS[unit] < MIN_DURATION_S
+    if not too_short and rate >= 0.99 * MIN_RATE_HZ:
+        return
     fits = [u for u in ("s", "ms", "us", "ns") if u != unit and step > 0
             and span * TIME_UNITS[u] >= MIN_DURATION_S and MIN_RATE_HZ <= 1.0 / (step * TIME_UNITS[u]) <= 5000.0]
+    if not too_short and not fits:
+        return                           # a slow logger, whatever the unit: Recording.validated says so
     hint = (f"if the column is in {fits[0]}, pass time_unit='{fits[0]}' (CLI: --time-unit {fits[0]}): the recording "
             f"would last {span * TIME_UNITS[fits[0]]:.0f} s at {1.0 / (step * TIME_UNITS[fits[0]]):.0f} Hz"
             if fits else "pass the time unit (time_unit=s|ms|us|ns; CLI --time-unit), or the right time column "
                          "(a sample counter is no time); if the recording really is this short, record for longer")
-    raise RecordingError(
-        f"read in {unit} ({how}), the time column spans {span * TIME_UNITS[unit]:.3g} s: at least "
-        f"{MIN_DURATION_S:.0f} s of walking are needed", path=label, column=column, hint=hint)
+    if too_short:
+        what = f"spans {span * TIME_UNITS[unit]:.3g} s: at least {MIN_DURATION_S:.0f} s of walking are needed"
+    else:
+        what = (f"steps by {step:.6g} {unit} (median): a sampling rate of {rate:.3g} Hz, where gait analysis needs at least "
+                f"{MIN_RATE_HZ:.0f} Hz")
+    raise RecordingError(f"read in {unit} ({how}), the time column {what}", path=label, column=column, hint=hint)
 
 
 @clean_os_errors
