@@ -305,6 +305,19 @@ class StrainConfig:
     incline_band_pct: float = 5.0
 
 
+#: what a gait without a personal baseline is still judged on (the absolute fallbacks), and what not: said
+#: in the notes, so that "no flags" on a short walk does not read as "nothing was wrong with any of it"
+_NO_BASELINE_JUDGED = {
+    "walk": "forward lean over 10°, uneven step timing, left/right differences in step time and pelvic drop",
+    "run": "low running cadence, high bounce, forward lean over 10°, uneven step timing, left/right "
+           "differences in step time and pelvic drop"}
+_NO_BASELINE_NOT_JUDGED = {
+    "walk": "Over-striding, bounce, trunk twist (too much or too little), handrail gripping, lean from the "
+            "incline, pelvic-drop range and fatigue",
+    "run": "Trunk twist (too much or too little), handrail gripping, lean from the incline, pelvic-drop range "
+           "and fatigue"}
+_NO_BASELINE_NOTE = "too short for a personal baseline"
+
 #: rules that still make sense for a sensor off the trunk (pocket, thigh, wrist): step timing only
 _OFF_TRUNK_RULES = ("pace_too_fast",)
 
@@ -1107,8 +1120,9 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
             if total < 10.0 and (cols["gait"] != g).any():
                 continue          # a handful of stray steps of the other gait: not worth a note
             notes.append(f"Only {total:.0f} s of {name}: too short for a personal baseline "
-                         f"(needs ≥ {2 * cfg.baseline_min_s:.0f} s); {name} was judged against absolute "
-                         "fallbacks only.")
+                         f"(needs ≥ {2 * cfg.baseline_min_s:.0f} s), so {name} was judged only against "
+                         f"general limits ({_NO_BASELINE_JUDGED[g]}). {_NO_BASELINE_NOT_JUDGED[g]} are "
+                         "judged against your own first minutes and could not be judged.")
             continue
         bm = walked <= length
         vals = {}
@@ -1156,6 +1170,7 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
                  notes: list[str]) -> list[_Rule]:
     n = len(grid["time_s"])
     run = grid["is_run"]
+    short = any(_NO_BASELINE_NOTE in t for t in notes)       # its note already lists what was not judged
 
     def x(k):
         return grid[k]
@@ -1226,7 +1241,7 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
             items.append(_Group("or", [rel_frac("vertical_oscillation_cm", cfg.handrail_vertical_frac, -1, False),
                                        rel_frac("impact_g", cfg.handrail_vertical_frac, -1, False)]))
         rules.append(_Rule("handrail_gripping", _Group("and", items), None, use, H, HA, "min"))
-    elif np.isfinite(x("trunk_twist_deg")).any():       # (no gyro at all is noted once, elsewhere)
+    elif np.isfinite(x("trunk_twist_deg")).any() and not short:   # (no gyro / too short: noted elsewhere)
         notes.append("Handrail gripping needs a personal baseline of trunk twist; not judged.")
     # incline effort from lean at the same cadence (treadmill, where the incline is up on the baseline's)
     inclined = np.nan_to_num(np.asarray(incline_pct, float) * np.ones(n), nan=0.0) >= cfg.incline_rise_pct
@@ -1280,7 +1295,7 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
     fat_use = np.isfinite(np.array([c.thr for c in fat])).sum(0) >= 2
     rules.append(_Rule("fatigue", _Group("k2", fat), None, fat_use & (grid["time_s"] > grid["baseline_end_s"]),
                        cfg.fatigue_hold_s, cfg.fatigue_hold_s, "second"))
-    if not fat_use.any():
+    if not fat_use.any() and not short:
         notes.append("Fatigue needs a personal baseline and a longer walk; not judged.")
     return rules
 

@@ -622,3 +622,47 @@ def test_not_a_diagnosis_note_is_in_the_text_the_html_and_the_json_alike(tmp_pat
         assert words in page, words
     assert DISCLAIMER_TEXT in text and DISCLAIMER_TEXT.replace("'", "&#x27;") in page
     assert res.timeline.attrs["disclaimer"] == DISCLAIMER
+
+
+@pytest.mark.parametrize("kind", ["accelerometer only", "shorter than the baseline"])
+def test_no_flags_is_not_an_all_clear_when_rules_could_not_be_judged(tmp_path, kind):
+    """An accelerometer-only walk whose twist doubled, or a 90-s walk with no personal baseline: 'Flags:
+    None: no back-strain pattern was held long enough to flag' read as an all-clear although the twist /
+    bounce / over-striding rules could not be judged at all. The flags section now says that some could not
+    be judged, and the notes name them."""
+    import json
+
+    import imu_gait
+    from imu_gait.synthetic import synthesize_walk
+
+    if kind == "accelerometer only":
+        rec, _ = synthesize_walk(600, seed=1, step_jitter=0.012, gyro=False,
+                                 segments=[(300, {"twist_deg": 20.0}), (480, {"twist_deg": 10.0})])
+        not_judged = ("trunk twist", "pelvic drop")
+    else:
+        rec, _ = synthesize_walk(90, seed=1, step_jitter=0.012, segments=[(40, {"bounce_cm": 5.5})])
+        not_judged = ("Over-striding", "bounce", "trunk twist", "fatigue")
+    res = imu_gait.analyze(rec)
+    assert res.flags == []
+    notes = " ".join(res.summary["flag_notes"])
+    assert "could not be judged" in notes or "cannot be judged" in notes
+    for what in not_judged:
+        assert what in notes, what
+    text = " ".join(render_text(res, rec, width=100).split())
+    assert "no back-strain pattern was held long enough" not in text
+    assert "None of the patterns that could be judged" in text and "How the flags were judged" in text
+    write_html(res, tmp_path / "r.html", rec)
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "None of the patterns that could be judged" in page
+    res.to_json(tmp_path / "r.json")
+    assert json.loads((tmp_path / "r.json").read_text())["summary"]["flag_notes"] == res.summary["flag_notes"]
+
+
+def test_no_flags_on_a_fully_judged_walk_is_said_plainly():
+    import imu_gait
+    from imu_gait.synthetic import synthesize_walk
+
+    rec, _ = synthesize_walk(400, seed=2, step_jitter=0.012)
+    res = imu_gait.analyze(rec)
+    assert res.flags == [] and res.summary["flag_notes"] == []
+    assert "None: no back-strain pattern was held long enough to flag." in " ".join(render_text(res, rec).split())

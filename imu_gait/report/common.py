@@ -177,6 +177,15 @@ class Overview:
             return "Walking and running"
         return GAIT_WORDS.get(self.dominant_gait, "Walking")
 
+    @property
+    def no_flags_text(self) -> str:
+        """What the flags section says when there are none: unqualified only when every rule could be judged
+        (without a gyroscope, or on a walk too short for a baseline, "none" must not read as an all-clear)."""
+        if any("judged" in n for n in self.flag_notes):
+            return ("None of the patterns that could be judged was held long enough to flag; some could not be "
+                    "judged on this recording (see “How the flags were judged” below).")
+        return "None: no back-strain pattern was held long enough to flag."
+
     def clock(self, t_s: float) -> str:
         """``t_s`` on the steps' time axis as ``m:ss`` from the start of the recording."""
         return fmt_clock(_f(t_s) - self.time_origin_s)

@@ -492,7 +492,7 @@ def _metrics_table(ov: Overview) -> str:
 
 def _flag_cards(ov: Overview) -> str:
     if not ov.flags:
-        return "<p>None: no back-strain pattern was held long enough to flag.</p>"
+        return f"<p>{_e(ov.no_flags_text)}</p>"
     out = []
     for g in flag_groups(ov.flags):
         sev = g.severity if g.severity in SEVERITY_COLOR else ""

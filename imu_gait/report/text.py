@@ -95,7 +95,7 @@ def summary_renderable(result: AnalysisResult, recording: Any = None) -> Group:
             parts += [Text(title, style="bold underline"), _flags_block(ov)]
         else:
             parts += [Text("Flags", style="bold underline"),
-                      Text("  None: no back-strain pattern was held long enough to flag.", style="green"),
+                      Padding(Text(ov.no_flags_text, style="green"), (0, 0, 0, 2)),
                       Text("")]
     else:
         parts += [Text("No walking found", style="bold underline"),
