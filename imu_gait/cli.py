@@ -143,7 +143,7 @@ def _add_analyze(sub: Any) -> None:
 def add_read_options(p: argparse.ArgumentParser) -> None:
     """Options for CSVs the readers cannot auto-detect (read by :func:`read_options`)."""
     rd = p.add_argument_group("reading other CSV files (auto-detected formats need none of these)")
-    rd.add_argument("--format", choices=("native", "phyphox", "sensorlogger", "geneactiv", "generic"),
+    rd.add_argument("--format", choices=("native", "phyphox", "sensorlogger", "geneactiv", "androsensor", "generic"),
                     help="skip auto-detection and use this reader")
     rd.add_argument("--time-col", metavar="NAME", help="name (or 0-based index) of the time column")
     rd.add_argument("--time-unit", metavar="UNIT", choices=TIME_UNITS,

@@ -778,3 +778,21 @@ def test_header_with_repeated_names_reads_by_index_and_says_which_were_used(tmp_
     with pytest.raises(RecordingError, match=r"names 2 columns 'x' \(columns 1, 4\)") as ei:
         read(path, time_col="time", acc_cols=["x", "y", "z"])
     assert "indices" in str(ei.value) and "delimiter" not in str(ei.value)
+
+
+def test_cli_format_option_offers_every_reader(tmp_path, source):
+    """'--format androsensor' was refused by the command line ('invalid choice') though imu_gait.read takes
+    format='androsensor': the CLI's choices are the readers' names."""
+    from imu_gait.cli import main
+    from imu_gait.io.detect import READERS
+
+    t, acc, gyro = source
+    p = tmp_path / "Sensor_record_AndroSensor.csv"
+    write_androsensor(p, t, acc, gyro)
+    out = tmp_path / "r.json"
+    assert main(["analyze", str(p), "--format", "androsensor", "-q", "--json", str(out)]) == 0
+    assert json.loads(out.read_text())["summary"]["n_steps"] > 10
+    from imu_gait.cli import build_parser
+    analyze = build_parser()._subparsers._group_actions[0].choices["analyze"]
+    fmt = next(a for a in analyze._actions if a.dest == "format")
+    assert set(fmt.choices) == set(READERS)
