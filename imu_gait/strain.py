@@ -105,7 +105,7 @@ FLAG_INFO: dict[str, dict[str, str]] = {
                  "steps that land further ahead of your body and brake you; the jolt travels up into the "
                  "lower back.",
         "advice": "Take shorter, quicker steps: raise your cadence by 5-10 % (a metronome helps) and let "
-                  "your foot land under your hips.",
+                  "your foot land closer under your body.",
     },
     "vertical_bounce": {
         "title": "Vertical bounce / hard landings",
@@ -123,8 +123,10 @@ FLAG_INFO: dict[str, dict[str, str]] = {
     },
     "trunk_twist_guarding": {
         "title": "Stiff trunk (guarding)",
-        "cause": "Your trunk is rotating much less than at the start; people with back pain often hold "
-                 "the trunk stiff (guarding), which loads the back more evenly but less gently.",
+        "cause": "Your trunk is rotating much less than at the start. Holding the trunk stiff (guarding) is a "
+                 "common, protective reaction to back pain or to worry about it; it is not harmful in itself, "
+                 "but a braced back tires and stiffens. Holding a phone or a bag, or hands in pockets, does "
+                 "the same.",
         "advice": "Let the arms swing freely and let the shoulders and pelvis counter-rotate; relax the "
                   "belly and breathe out.",
     },
@@ -356,10 +358,14 @@ _LABEL = {  # metric → (label, unit, decimals)
     "vertical_ratio_pct": ("vertical ratio", "%", 1), "impact_g": ("impact", "g", 2),
     "trunk_twist_deg": ("trunk twist", "°", 1), "forward_lean_deg": ("forward lean", "°", 1),
     "lateral_sway_cm": ("lateral sway", "cm", 1), "pelvic_drop_deg": ("pelvic drop", "°", 1),
-    "step_regularity": ("step regularity", "", 2), "stride_regularity": ("stride regularity", "", 2),
-    "symmetry": ("symmetry index", "", 2), "stride_time_cv_pct": ("stride-time CV", "%", 1),
-    "step_time_asymmetry_pct": ("step-time asymmetry", "%", 1),
-    "step_time_asymmetry_lcb_pct": ("step-time asymmetry (lower 95 % bound)", "%", 1),
+    # (labels a walker reads in a flag's message: plain words, the statistic in brackets where it helps)
+    "step_regularity": ("step regularity (1 = every step alike)", "", 2),
+    "stride_regularity": ("stride regularity (1 = every stride alike)", "", 2),
+    "symmetry": ("left/right symmetry (1 = alike)", "", 2),
+    "stride_time_cv_pct": ("stride-to-stride variation in timing", "%", 1),
+    "step_time_asymmetry_pct": ("left/right difference in step time", "%", 1),
+    "step_time_asymmetry_lcb_pct": ("left/right difference in step time (at least, allowing for measuring "
+                                    "noise)", "%", 1),
     "pelvic_drop_lr_diff_deg": ("left/right pelvic-drop difference", "°", 1),
     "incline_pct": ("incline", "%", 1),
 }

@@ -749,3 +749,21 @@ def test_flag_messages_never_show_a_negative_zero():
     steps = make_steps(changes=[ch("forward_lean_deg", delta=8.5)], base={"forward_lean_deg": (-0.03, 0.01)})
     (f,), _ = evaluate_flags(steps)
     assert -0.05 < f.reference < 0 and "-0.0" not in f.message and "baseline 0.0°" in f.message, f.message
+
+
+def test_flag_texts_speak_plainly():
+    """A walker read 'stride-time CV 5.0%', 'step-time asymmetry (lower 95 % bound)', that guarding 'loads
+    the back more evenly but less gently', and (walking) 'let your foot land under your hips' — which a
+    walking foot never does. Every scenario's message, cause and advice is now free of that jargon."""
+    scenarios = {s[0]: s for s in SCENARIOS}
+    texts = {}
+    for name in ("pace_cv", "pace_regularity", "asymmetry", "twist_guarding", "overstriding", "fatigue"):
+        _, changes, kwargs, fid, *_ = scenarios[name]
+        (f,), _ = evaluate_flags(make_steps(seed=0, changes=changes), **kwargs)
+        texts[name] = f
+        for jargon in (" CV", "95 %", "lcb", "bound)", "index", "less gently", "under your hips"):
+            assert jargon not in f.message + f.cause + f.advice, (jargon, f.message, f.cause, f.advice)
+    assert "stride-to-stride variation in timing" in texts["pace_cv"].message
+    assert "1 = every step alike" in texts["pace_regularity"].message
+    assert "left/right difference in step time" in texts["asymmetry"].message
+    assert "protective" in texts["twist_guarding"].cause and "not harmful" in texts["twist_guarding"].cause
