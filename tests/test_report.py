@@ -168,9 +168,9 @@ def test_text_summary_content(result):
     assert f"{cad:.0f} spm" in text
     assert "typical (walking 100–120 spm)" in text
     # flags: title, when, severity, message, cause, advice; sorted by start time
-    assert "Trunk twist guarding  04:10–05:30  mild" in text
-    assert "Vertical bounce  07:30–09:50  moderate" in text
-    assert text.index("Trunk twist guarding") < text.index("Vertical bounce")
+    assert "Stiff trunk (guarding)  04:10–05:30  mild" in text       # the title the flag's message uses
+    assert "Vertical bounce / hard landings  07:30–09:50  moderate" in text
+    assert text.index("Stiff trunk (guarding)") < text.index("Vertical bounce")
     for f in FLAGS:
         assert f.cause in text.replace("\n", " ").replace("    ", " ") or f.cause[:40] in text
     assert "Likely cause:" in text and "What to try:" in text
@@ -187,7 +187,7 @@ def test_repeated_flags_are_grouped_once_per_pattern():
                     "message": "Bounce 4.4 cm for 50 s"})
     text = render_text(make_result(flags=[*FLAGS, again]), width=120)
     assert "Flags (2 patterns, 3 stretches)" in text
-    assert "Vertical bounce  01:40–02:30, 07:30–09:50  moderate" in text      # worst severity of the two
+    assert "Vertical bounce / hard landings  01:40–02:30, 07:30–09:50  moderate" in text      # worst severity of the two
     assert text.count(FLAGS[0].advice) == 1
     assert FLAGS[0].message in text and "Bounce 4.4 cm for 50 s" not in text  # the worst one's message
     page = render_html(make_result(flags=[*FLAGS, again]))
@@ -283,7 +283,8 @@ def test_html_report_is_self_contained_with_plots(result, tmp_path):
     assert f"{len(result.steps)} steps in 3 bouts" in page
     # metric panels carry their labels; the timeline shows each flag row
     for label in ("Cadence (spm)", "Bounce (cm)", "Trunk twist (°)", "Forward lean (°)",
-                  "Side-to-side sway (cm)", "Pelvic drop (°)", "Trunk twist guarding", "walking (bouts)"):
+                  "Side-to-side sway (cm)", "Pelvic drop (°)", "Stiff trunk (guarding)", "walking (bouts)",
+                  "recording time (min:s)"):
         assert label in page, label
 
 
@@ -468,7 +469,7 @@ def epoch_and_plain_walk():
 def _tick_labels(fig) -> list[tuple[tuple[float, float], list[str]]]:
     out = []
     for ax in fig.axes:
-        if ax.get_xlabel() == "recording time":
+        if ax.get_xlabel() == "recording time (min:s)":
             fmt = ax.xaxis.get_major_formatter()
             out.append((ax.get_xlim(), [fmt(v, i) for i, v in enumerate(ax.get_xticks())]))
     return out
@@ -487,7 +488,7 @@ def test_report_clocks_count_from_the_first_sample_on_an_epoch_time_axis(epoch_a
     assert 45 <= f.start_s <= 60 and spans.startswith("00:5")
     for res, rec in ((plain, plain_rec), (epoch, epoch_rec)):
         text = render_text(res, rec, width=120)
-        assert re.search(rf"● Vertical bounce\s+{spans}\s+", text), text
+        assert re.search(rf"● Vertical bounce / hard landings\s+{spans}\s+", text), text
         assert "472222" not in text
         page = render_html(res, rec)
         assert f"<span class='when'>{spans}</span>" in page and "472222" not in page
@@ -666,3 +667,34 @@ def test_no_flags_on_a_fully_judged_walk_is_said_plainly():
     res = imu_gait.analyze(rec)
     assert res.flags == [] and res.summary["flag_notes"] == []
     assert "None: no back-strain pattern was held long enough to flag." in " ".join(render_text(res, rec).split())
+
+
+def test_flag_headings_evidence_and_time_axes_say_what_the_flag_says(tmp_path):
+    """A treadmill walk over the walker's maximum incline with a bounce pattern: the headings used the
+    flag ids' words ('Trunk twist guarding', 'Pace too fast' for a shuffling flag) while the messages use
+    the flags' titles; the incline's evidence said 'vs the general limit 8.0%' for the walker's own
+    maximum; the time axes were labelled without their unit."""
+    import imu_gait
+    from imu_gait.report.html import flag_timeline_figure, metrics_over_time_figure
+    from imu_gait.synthetic import synthesize_walk
+
+    rec, _ = synthesize_walk(600, seed=1, step_jitter=0.012, segments=[(300, {"bounce_cm": 5.0}), (480, {"bounce_cm": 3.5})])
+    res = imu_gait.analyze(rec, treadmill=True, belt_speed_mps=1.3, incline_pct=10.0, max_incline_pct=8.0)
+    assert sorted(f.id for f in res.flags) == ["incline_effort", "vertical_bounce"]
+    incline = next(f for f in res.flags if f.id == "incline_effort")
+    assert flag_evidence(incline) == "incline 10.0% vs your maximum 8.0%"
+    write_html(res, tmp_path / "r.html", rec)
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Evidence: incline 10.0% vs your maximum 8.0%" in page and "general limit" not in page
+    text = render_text(res, rec, width=120)
+    for f in res.flags:
+        title = f.message.split(" (")[0]          # 'Vertical bounce / hard landings', 'Incline effort'
+        assert re.search(re.escape(title) + r"  \d\d:\d\d–", text), title
+        assert f"<h3>{title} " in page.replace("&#x27;", "'"), title
+    ov = build_overview(res, rec)
+    fig, _ = metrics_over_time_figure(res, ov)
+    assert fig.axes[len([a for a in fig.axes]) - 1].get_xlabel() == "recording time (min:s)"
+    timeline = flag_timeline_figure(res, ov)
+    assert timeline.axes[0].get_xlabel() == "recording time (min:s)"
+    rows = [t.get_text() for t in timeline.axes[0].get_yticklabels()]
+    assert {"Vertical bounce / hard landings", "Incline effort"} <= set(rows)

@@ -20,7 +20,7 @@ import pandas as pd
 from ..dsp.gyro_check import MISMATCH_LIMIT
 from ..result import STEP_COLUMNS, AnalysisResult, Flag
 # the not-a-diagnosis note: one text for every sink (the strain rules own it; the JSON carries the same words)
-from ..strain import DISCLAIMER_TEXT as DISCLAIMER, DISCLAIMER_TITLE, steady_stride_cv_pct, without_turns
+from ..strain import DISCLAIMER_TEXT as DISCLAIMER, DISCLAIMER_TITLE, FLAG_INFO, steady_stride_cv_pct, without_turns
 
 SEVERITY_ORDER = {"mild": 0, "moderate": 1, "marked": 2}
 
@@ -229,8 +229,10 @@ def fmt_duration(d_s: float) -> str:
 
 
 def flag_title(flag_id: str) -> str:
-    """``trunk_twist_guarding`` → ``Trunk twist guarding``."""
-    return flag_id.replace("_", " ").strip().capitalize()
+    """The flag's title as its own message words it (``trunk_twist_guarding`` → ``Stiff trunk (guarding)``,
+    :data:`~imu_gait.strain.FLAG_INFO`); an unknown id → ``Its words capitalised``."""
+    info = FLAG_INFO.get(flag_id)
+    return info["title"] if info else flag_id.replace("_", " ").strip().capitalize()
 
 
 #: Units recognised from a metric name's suffix (names carry their units).
@@ -268,7 +270,9 @@ def flag_evidence(flag: Flag) -> str:
 
     if math.isnan(_f(flag.value)):
         return ""
-    ref = "your baseline" if flag.reference_kind == "baseline" else "the general limit"
+    # an incline above the maximum is judged against the walker's own maximum, not a general limit
+    ref = ("your baseline" if flag.reference_kind == "baseline" else
+           "your maximum" if flag.metric == "incline_pct" else "the general limit")
     text = f"{label.lower()} {num(flag.value)}"
     if not math.isnan(_f(flag.reference)):
         text += f" vs {ref} {num(flag.reference)}"

@@ -41,6 +41,8 @@ RANGE_COLOR = "#2e9d5b"
 #: SVG, at RASTER_DPI); axes, lines and text stay vector. Keeps a report of a long day small.
 RASTERIZE_ABOVE = 1500
 RASTER_DPI = 150
+#: x label of the plots against recording time (its ticks are minutes:seconds from the first sample)
+TIME_AXIS_LABEL = "recording time (min:s)"
 #: Rolling window (steps) for the smoothed line when the engine gave no timeline.
 SMOOTH_STEPS = 11
 #: A smoothed line longer than this is reduced to per-bin medians before drawing
@@ -303,7 +305,7 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
         ax.grid(axis="y", color="#e4e7eb", lw=0.6)
     axes[-1].set_xlim(t0, t1)
     _time_axis(axes[-1], t0, t1, ov.time_origin_s)
-    axes[-1].set_xlabel("recording time")
+    axes[-1].set_xlabel(TIME_AXIS_LABEL)
     handles = [Line2D([], [], color=POINT_COLOR, marker="o", ls="", ms=4, label="one step"),
                Line2D([], [], color=LINE_COLOR, lw=1.6, label="smoothed")]
     if any_baseline:
@@ -354,7 +356,7 @@ def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_xlim(t0, t1)
     _time_axis(ax, t0, t1, ov.time_origin_s)
-    ax.set_xlabel("recording time")
+    ax.set_xlabel(TIME_AXIS_LABEL)
     ax.grid(axis="x", color="#e4e7eb", lw=0.6)
     ax.set_axisbelow(True)
     if groups:
