@@ -32,7 +32,7 @@ PROGRESS_ABOVE_S = 180.0
 
 ACC_UNITS = {"g": "g", "m/s2": "m/s2", "m/s^2": "m/s2", "m/s²": "m/s2", "mps2": "m/s2", "mg": "mg"}
 GYRO_UNITS = {"deg/s": "deg/s", "dps": "deg/s", "rad/s": "rad/s", "rps": "rad/s"}
-TIME_UNITS = ("s", "ms", "us", "ns", "datetime")
+TIME_UNITS = ("s", "ms", "us", "ns", "datetime", "samples")
 
 
 # ---------------------------------------------------------------- outputs
@@ -145,9 +145,15 @@ def add_read_options(p: argparse.ArgumentParser) -> None:
     rd = p.add_argument_group("reading other CSV files (auto-detected formats need none of these)")
     rd.add_argument("--format", choices=("native", "phyphox", "sensorlogger", "geneactiv", "androsensor", "generic"),
                     help="skip auto-detection and use this reader")
-    rd.add_argument("--time-col", metavar="NAME", help="name (or 0-based index) of the time column")
+    rd.add_argument("--time-col", metavar="NAME",
+                    help="name (or 0-based index) of the time column; 'none' if the file has none (needs "
+                         "--sample-rate)")
     rd.add_argument("--time-unit", metavar="UNIT", choices=TIME_UNITS,
-                    help="unit of the time column: s, ms, us, ns or datetime")
+                    help="unit of the time column: s, ms, us, ns, datetime, or samples (a sample/packet counter, "
+                         "with --sample-rate)")
+    rd.add_argument("--sample-rate", metavar="HZ", type=float, dest="sample_rate_hz",
+                    help="sampling rate, for a time column that counts samples (jumps in it are kept as gaps) "
+                         "or a file with no time column")
     rd.add_argument("--acc-cols", metavar="X,Y,Z", type=_columns,
                     help="the three acceleration columns (names or 0-based indices)")
     rd.add_argument("--acc-unit", metavar="UNIT", type=_unit(ACC_UNITS), help="acceleration unit: g, m/s2 or mg")
@@ -283,7 +289,7 @@ def _not_available(name: str, reason: str) -> Callable[[argparse.Namespace], int
 def read_options(args: argparse.Namespace) -> dict[str, Any]:
     """Reader keyword arguments for :func:`imu_gait.read` (only those the user gave)."""
     names = ("format", "time_col", "time_unit", "acc_cols", "acc_unit", "gyro_cols", "gyro_unit", "delimiter",
-             "skiprows")
+             "skiprows", "sample_rate_hz")
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
 

@@ -268,7 +268,7 @@ def test_too_short_because_of_the_stated_time_unit_says_so(tmp_path):
 def test_too_short_because_of_a_guessed_time_unit_says_so(tmp_path):
     """A sample counter taken for the time (IPOL's PacketCounter): its step of 1 was guessed to be ms."""
     p = _with_time_column(tmp_path, "counter.csv", "PacketCounter,ax,ay,az,gx,gy,gz", lambda k, t: str(k + 1))
-    raises(p, r"read in ms \(guessed from its median step of 1, not given\)", "--time-unit", "sample counter",
+    raises(p, r"read in ms \(guessed from its median step of 1, not given\)", "--time-unit", "sample counter needs the rate.*--sample-rate HZ",
            column="PacketCounter", time_col="PacketCounter", acc_unit="m/s2", gyro_unit="rad/s")
 
 

@@ -72,6 +72,8 @@ def test_reader_options_map_to_read_keywords():
                                   "acc_unit": "m/s2", "gyro_cols": ["4", "5", "6"], "gyro_unit": "deg/s",
                                   "delimiter": "\t", "skiprows": 2}
     assert read_options(build_parser().parse_args(["analyze", "f.csv"])) == {}
+    args = build_parser().parse_args(["analyze", "f.txt", "--time-unit", "samples", "--sample-rate", "100"])
+    assert read_options(args) == {"time_unit": "samples", "sample_rate_hz": 100.0}
 
 
 @pytest.mark.parametrize("bad", [["--belt-speed", "40"], ["--belt-speed", "1.2", "--belt-speed-kmh", "4"],

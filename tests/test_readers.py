@@ -403,6 +403,68 @@ def test_generic_datetime_time_column(tmp_path, source):
     np.testing.assert_allclose(rec.time_s, t, atol=1e-9)
 
 
+
+def _packet_counter_file(path, t, acc, gyro, first=0, drop=()):
+    """The layout of a sensor SDK's text export (an Xsens-type logger): a title line, a tab-separated
+    header, a float-formatted packet counter that jumps where packets were lost."""
+    keep = np.setdiff1d(np.arange(t.size), np.asarray(drop, dtype=int))
+    rows = ["Acquisition frequency: 100 Hz", "PacketCounter\tAcc_X\tAcc_Y\tAcc_Z\tGyr_X\tGyr_Y\tGyr_Z"]
+    rows += ["\t".join([f"{first + i:.1f}"] + [f"{v:.6f}" for v in (*acc[i], *gyro[i])]) for i in keep]
+    path.write_text("\n".join(rows) + "\n")
+    return keep
+
+
+def test_generic_sample_counter_with_a_rate_keeps_lost_packets_as_gaps(tmp_path, source):
+    t, acc, gyro = source
+    lost = np.arange(300, 306)                          # 6 packets (60 ms) lost
+    keep = _packet_counter_file(tmp_path / "walk_lb.txt", t, acc, gyro, first=1, drop=lost)
+    rec = read(tmp_path / "walk_lb.txt", skiprows=1, sample_rate_hz=100, acc_cols=["Acc_X", "Acc_Y", "Acc_Z"],
+               gyro_cols=["Gyr_X", "Gyr_Y", "Gyr_Z"], acc_unit="m/s2", gyro_unit="rad/s")
+    assert rec.time_s.size == keep.size                 # every row read, none invented
+    np.testing.assert_allclose(rec.time_s, keep / 100.0, atol=1e-12)     # counter − first counter, / rate
+    np.testing.assert_allclose(rec.acc_mps2, acc[keep], atol=5e-7)
+    np.testing.assert_allclose(rec.gyro_rads, gyro[keep], atol=5e-7)
+    assert rec.meta["time_unit"] == "samples" and rec.meta["time_offset_s"] == pytest.approx(0.01)
+    assert any("1 gap" in w and "0.06 s without data" in w for w in rec.warnings), rec.warnings
+
+
+def test_generic_without_a_time_column_needs_the_rate(tmp_path, source):
+    t, acc, _ = source
+    path = tmp_path / "acc_only.csv"
+    path.write_text("ax,ay,az\n" + "\n".join(",".join(f"{v:.6f}" for v in a) for a in acc) + "\n")
+    with pytest.raises(RecordingError, match="(?s)without a time column needs its sampling rate.*--sample-rate"):
+        read(path, time_col="none")
+    rec = read(path, time_col="none", sample_rate_hz=50, acc_unit="m/s2")
+    np.testing.assert_allclose(rec.time_s, np.arange(t.size) / 50.0, atol=1e-12)
+    np.testing.assert_allclose(rec.acc_mps2, acc, atol=5e-7)
+    assert rec.meta["columns"]["time"] is None
+    assert any("no time column" in w and "50 Hz" in w for w in rec.warnings)
+
+
+@pytest.mark.parametrize("options, words", [
+    ({"time_unit": "samples"}, "counts samples needs the sampling rate"),
+    ({"sample_rate_hz": 100, "time_unit": "ms"}, "sample rate was given with a time column in ms"),
+    ({"sample_rate_hz": 2}, "sample rate 2 Hz is not usable"),
+    ({"sample_rate_hz": "fast"}, "sample rate 'fast' Hz is not usable"),
+])
+def test_generic_sample_rate_option_errors(tmp_path, source, options, words):
+    t, acc, gyro = source
+    _packet_counter_file(tmp_path / "walk_lb.txt", t, acc, gyro)
+    with pytest.raises(RecordingError, match=words):
+        read(tmp_path / "walk_lb.txt", skiprows=1, acc_unit="m/s2", gyro_unit="rad/s", **options)
+
+
+def test_generic_sample_counter_that_is_not_whole_numbers_names_the_line(tmp_path, source):
+    t, acc, gyro = source
+    path = tmp_path / "walk_lb.txt"
+    _packet_counter_file(path, t, acc, gyro)
+    lines = path.read_text().splitlines()
+    lines[12] = "10.5" + lines[12][lines[12].index("\t"):]
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(RecordingError) as exc:
+        read(path, skiprows=1, sample_rate_hz=100, acc_unit="m/s2", gyro_unit="rad/s")
+    assert "10.5 is not a whole sample number" in str(exc.value) and "line 13" in str(exc.value)
+
 ANDRO_HEADER = ("ACCELEROMETER X (m/s²);ACCELEROMETER Y (m/s²);ACCELEROMETER Z (m/s²);GRAVITY X (m/s²);"
                  "GRAVITY Y (m/s²);GRAVITY Z (m/s²);LINEAR ACCELERATION X (m/s²);LINEAR ACCELERATION Y (m/s²);"
                  "LINEAR ACCELERATION Z (m/s²);GYROSCOPE X (rad/s);GYROSCOPE Y (rad/s);GYROSCOPE Z (rad/s);"

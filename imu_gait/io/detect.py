@@ -11,8 +11,8 @@ Known formats (auto-detected):
 * AndroSensor CSV (``;``-separated; refused below 50 Hz).
 
 Anything else is read by the generic reader when options describe it (``time_col``,
-``time_unit``, ``acc_cols``, ``acc_unit``, ``gyro_cols``, ``gyro_unit``, ``delimiter``,
-``skiprows``); without options an unknown file raises :class:`RecordingError` listing the
+``time_unit``, ``sample_rate_hz``, ``acc_cols``, ``acc_unit``, ``gyro_cols``, ``gyro_unit``,
+``delimiter``, ``skiprows``); without options an unknown file raises :class:`RecordingError` listing the
 formats and the options. ``format=`` forces a reader: native | phyphox | sensorlogger |
 geneactiv | androsensor | generic. Every reader returns ``Recording.validated()``.
 """
@@ -50,10 +50,10 @@ KNOWN_FORMATS_TEXT = (
     "(TotalAcceleration.csv or Accelerometer.csv + Gravity.csv, optional Gyroscope.csv; folder or zip); "
     "GENEActiv CSV; AndroSensor CSV")
 OPTIONS_TEXT = (
-    "for any other CSV describe it: time_col=<name|index>, time_unit=s|ms|us|ns|datetime, "
-    "acc_cols=[x, y, z], acc_unit=m/s2|g|mg, gyro_cols=[x, y, z], gyro_unit=rad/s|deg/s, delimiter=',', "
-    "skiprows=N (CLI: --time-col, --time-unit, --acc-cols, --acc-unit, --gyro-cols, --gyro-unit, "
-    "--delimiter, --skiprows)")
+    "for any other CSV describe it: time_col=<name|index|none>, time_unit=s|ms|us|ns|datetime|samples, "
+    "sample_rate_hz=HZ (for a sample counter or no time column), acc_cols=[x, y, z], acc_unit=m/s2|g|mg, "
+    "gyro_cols=[x, y, z], gyro_unit=rad/s|deg/s, delimiter=',', skiprows=N (CLI: --time-col, --time-unit, "
+    "--sample-rate, --acc-cols, --acc-unit, --gyro-cols, --gyro-unit, --delimiter, --skiprows)")
 
 
 def detect_format(path: str | os.PathLike) -> str | None:

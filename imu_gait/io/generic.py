@@ -1,14 +1,18 @@
 """Any CSV, described by options.
 
 ``read_generic(path, time_col=…, time_unit=…, acc_cols=[…], acc_unit=…, gyro_cols=[…],
-gyro_unit=…, delimiter=…, skiprows=…)``
+gyro_unit=…, delimiter=…, skiprows=…, sample_rate_hz=…)``
 
 * ``time_col``: column name or 0-based index (default: a column called time/timestamp/t,
-  else column 0);
-* ``time_unit``: ``s`` | ``ms`` | ``us`` | ``ns`` | ``datetime`` (default: guessed from the
-  spacing of the time stamps, with a warning). A column in seconds is kept as the recording's
-  time axis (as in the native format); Unix times, ms/µs/ns counters and date/times start at 0,
-  and ``meta['time_offset_s']`` (numbers) or ``meta['start_time_iso']`` (date/times) map back;
+  else column 0); ``'none'`` for a file without one (then ``sample_rate_hz`` is needed: the
+  rows are taken as consecutive samples);
+* ``time_unit``: ``s`` | ``ms`` | ``us`` | ``ns`` | ``datetime`` | ``samples`` (default: guessed
+  from the spacing of the time stamps, with a warning; ``samples`` when ``sample_rate_hz`` is
+  given). A column in seconds is kept as the recording's time axis (as in the native format);
+  Unix times, ms/µs/ns counters, sample counters and date/times start at 0, and
+  ``meta['time_offset_s']`` (numbers) or ``meta['start_time_iso']`` (date/times) map back;
+* ``sample_rate_hz``: for a time column that counts samples (a sensor's packet counter: a jump
+  in it is a gap of dropped samples, kept as a gap) or for no time column at all;
 * ``acc_cols``: 3 names or indices (default: ``acc_x…``/``ax…``/``x,y,z`` by name, else the
   3 columns after time); ``acc_unit``: ``m/s2`` | ``g`` | ``mg``;
 * ``gyro_cols``: 3 names or indices or ``None`` (default: ``gyro_x…``/``gx…`` by name, or
@@ -37,7 +41,10 @@ from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_state
                       split_header)
 
 GENERIC_OPTIONS = ("time_col", "time_unit", "acc_cols", "acc_unit", "gyro_cols", "gyro_unit", "delimiter",
-                   "skiprows")
+                   "skiprows", "sample_rate_hz")
+
+#: time_col value for a file without a time column (rows are consecutive samples at sample_rate_hz)
+NO_TIME_COLUMN = "none"
 
 _ACC_NAME_SETS = [("acc_x", "acc_y", "acc_z"), ("ax", "ay", "az"), ("accx", "accy", "accz"),
                   ("acc x", "acc y", "acc z"), ("accel_x", "accel_y", "accel_z"), ("x", "y", "z")]
@@ -142,7 +149,8 @@ def _refuse_short_in_unit(traw: np.ndarray, unit: str, how: str, label: str, col
     hint = (f"if the column is in {fits[0]}, pass time_unit='{fits[0]}' (CLI: --time-unit {fits[0]}): the recording "
             f"would last {span * TIME_UNITS[fits[0]]:.0f} s at {1.0 / (step * TIME_UNITS[fits[0]]):.0f} Hz"
             if fits else "pass the time unit (time_unit=s|ms|us|ns; CLI --time-unit), or the right time column "
-                         "(a sample counter is no time); if the recording really is this short, record for longer")
+                         "(a sample counter needs the rate: sample_rate_hz=…, CLI --sample-rate HZ); "
+                         "if the recording really is this short, record for longer")
     if too_short:
         what = f"spans {span * TIME_UNITS[unit]:.3g} s: at least {MIN_DURATION_S:.0f} s of walking are needed"
     else:
@@ -151,15 +159,45 @@ def _refuse_short_in_unit(traw: np.ndarray, unit: str, how: str, label: str, col
     raise RecordingError(f"read in {unit} ({how}), the time column {what}", path=label, column=column, hint=hint)
 
 
+def _sample_rate(sample_rate_hz, time_unit, no_time_col: bool, path: str) -> float | None:
+    """The sampling rate a counter (or row number) is divided by, checked against the other options."""
+    unit = (time_unit or "").strip().lower() or None
+    if sample_rate_hz is None:
+        if no_time_col:
+            raise RecordingError("a file without a time column needs its sampling rate", path=path,
+                                 hint="pass sample_rate_hz=… (CLI: --sample-rate HZ)")
+        if unit == "samples":
+            raise RecordingError("a time column that counts samples needs the sampling rate", path=path,
+                                 hint="pass sample_rate_hz=… (CLI: --sample-rate HZ)")
+        return None
+    try:
+        rate = float(sample_rate_hz)
+    except (TypeError, ValueError):
+        rate = float("nan")
+    if not (MIN_RATE_HZ <= rate <= 10_000.0):
+        raise RecordingError(f"sample rate {sample_rate_hz!r} Hz is not usable", path=path,
+                             hint=f"gait analysis needs a rate between {MIN_RATE_HZ:.0f} and 10000 Hz")
+    if unit not in (None, "samples"):
+        raise RecordingError(f"a sample rate was given with a time column in {unit}: the rate is for a column "
+                             "that counts samples (a packet counter) or a file without a time column", path=path,
+                             hint="drop --sample-rate (the time column says when each sample was taken), or "
+                                  "pass --time-unit samples")
+    return rate
+
+
 @clean_os_errors
 def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | None = None,
                  acc_cols: Sequence | None = None, acc_unit: str | None = None, gyro_cols: Sequence | None = None,
                  gyro_unit: str | None = None, delimiter: str | None = None, skiprows: int = 0,
-                 meta: dict | None = None) -> Recording:
+                 sample_rate_hz: float | None = None, meta: dict | None = None) -> Recording:
     """Read a CSV described by options (see module doc) into a validated Recording."""
     path = str(path)
     label = path
     require_csv_file(path, "generic")
+    no_time_col = isinstance(time_col, str) and time_col.strip().lower() == NO_TIME_COLUMN
+    rate_hz = _sample_rate(sample_rate_hz, time_unit, no_time_col, path)
+    if rate_hz is not None and not no_time_col:
+        time_unit = "samples"
     with open(path, "r", encoding="utf-8-sig", errors="replace") as fh:
         text = fh.read()
     lines = text.splitlines()
@@ -197,9 +235,10 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     if data_start >= len(lines) or not any(l.strip() for l in lines[data_start:]):
         raise RecordingError("the file has a header but no data rows", path=label, line=header_line,
                              hint="the recording is empty: record again or pick another file")
-    if len(cols) < 4:
+    if len(cols) < (3 if no_time_col else 4):
         raise RecordingError(
-            f"only {len(cols)} column(s) when split at {delim!r}: need time + 3 acceleration columns",
+            f"only {len(cols)} column(s) when split at {delim!r}: need "
+            f"{'3 acceleration columns' if no_time_col else 'time + 3 acceleration columns'}",
             path=label, line=start + 1,
             hint="pass the right delimiter (delimiter=';' or '\\t'), or check the file")
     warnings: list[str] = []
@@ -225,7 +264,9 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     repeated = sorted({c for c in cols if cols.count(c) > 1})
 
     # ---- columns -----------------------------------------------------------------------
-    if time_col is None:
+    if no_time_col:
+        ti = None
+    elif time_col is None:
         lowered = [c.lower() for c in cols]
         cand = [i for i, c in enumerate(lowered) if re.match(r"^(time|timestamp|t|time_s|unix_s|unix)\b", c)]
         ti = cand[0] if cand else 0
@@ -265,7 +306,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         cols = [c if c not in repeated else f"{c}#{j}" for j, c in enumerate(cols)]
 
     # one column cannot be two things (a copy-paste of --acc-cols into --gyro-cols was read as a gyro)
-    roles = [("time_col", ti)] + [("acc_cols", j) for j in ai] + [("gyro_cols", j) for j in (gi or [])]
+    roles = ([] if ti is None else [("time_col", ti)]) + [("acc_cols", j) for j in ai] + [("gyro_cols", j) for j in (gi or [])]
     seen: dict[int, str] = {}
     for role, j in roles:
         if j in seen:
@@ -275,7 +316,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         seen[j] = role
 
     # ---- parse (C parser; bad cells located vectorised) --------------------------------
-    use = [ti] + ai + (gi or [])
+    use = ([] if ti is None else [ti]) + ai + (gi or [])
     try:
         df = pd.read_csv(io.StringIO(text), sep=delim, decimal=decimal, header=None, skiprows=data_start,
                          names=cols, usecols=sorted(set(use)), engine="c",
@@ -304,10 +345,25 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         return vals
 
     # time
-    tcol = df[cols[ti]]
-    tnum = pd.to_numeric(tcol, errors="coerce")
     unit = (time_unit or "").strip().lower() or None
-    if unit == "datetime" or (unit is None and tnum.isna().mean() > 0.5):
+    if ti is None:
+        t_s = np.arange(len(df), dtype=np.float64) / rate_hz
+        time_origin = {"time_offset_s": 0.0, "sample_rate_hz": rate_hz}
+        warnings.append(f"no time column: the {len(df)} rows taken as consecutive samples at {rate_hz:g} Hz "
+                        "(a dropped sample cannot be seen)")
+        unit = "samples"
+    elif unit == "samples":
+        counter = numeric(ti)
+        steps = np.diff(counter)
+        if np.any(steps != np.round(steps)):
+            r = int(np.flatnonzero(steps != np.round(steps))[0]) + 1
+            raise RecordingError(f"{counter[r]:g} is not a whole sample number", path=label, line=line_of(r),
+                                 column=cols[ti], hint="a column that counts samples holds whole numbers; for a "
+                                 "time column in s/ms/us/ns pass --time-unit instead of --sample-rate")
+        t_s = (counter - counter[0]) / rate_hz
+        time_origin = {"time_offset_s": float(counter[0]) / rate_hz, "sample_rate_hz": rate_hz}
+    elif unit == "datetime" or (unit is None and pd.to_numeric(df[cols[ti]], errors="coerce").isna().mean() > 0.5):
+        tcol = df[cols[ti]]
         # utc=True: a UTC offset that changes mid-file (summer time begins) is the same clock; in UTC the
         # axis stays continuous (without it pandas refuses 'mixed timezones'). Naive times are taken as
         # they are — only differences are used.
@@ -345,7 +401,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
             how = f"guessed from its median step of {med:.6g}, not given"
         if unit not in TIME_UNITS:
             raise RecordingError(f"unknown time unit {time_unit!r}", path=label, column=cols[ti],
-                                 hint="use one of: s, ms, us, ns, datetime")
+                                 hint="use one of: s, ms, us, ns, datetime, samples (with a sample rate)")
         _refuse_short_in_unit(traw, unit, how, label, cols[ti])
         t_s, time_origin = _time_axis(traw, unit)
 
@@ -381,7 +437,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     meta = dict(meta or {})
     meta.update(time_origin)
     meta.update({"format": "generic", "path": label, "time_unit": unit, "acc_unit": acc_unit_used,
-                 "columns": {"time": cols[ti], "acc": acc_names, "gyro": None if gi is None else [cols[j] for j in gi]}})
+                 "columns": {"time": None if ti is None else cols[ti], "acc": acc_names, "gyro": None if gi is None else [cols[j] for j in gi]}})
     return finish(t_s, acc, gyro, label=label, meta=meta, warnings=warnings, first_line_no=data_start + 1,
                   line_of_row=line_of,
-                  time_column=cols[ti])
+                  time_column="time" if ti is None else cols[ti])
