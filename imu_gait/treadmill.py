@@ -128,8 +128,15 @@ def read_schedule(path: str | Path) -> TreadmillSchedule:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ScheduleError(f"{path}: no such treadmill schedule file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScheduleError(f"{path}: cannot read the treadmill schedule ({exc})") from None
+    except IsADirectoryError:
+        raise ScheduleError(f"{path}: is a folder, not a treadmill schedule file",
+                            hint="name the schedule's CSV file (time,belt_speed_kmh,incline_pct)") from None
+    except UnicodeDecodeError as exc:
+        raise ScheduleError(f"{path}: the treadmill schedule is not a text file ({exc.reason} at byte {exc.start})",
+                            hint="save the schedule as CSV text (UTF-8): time,belt_speed_kmh,incline_pct") from None
+    except OSError as exc:
+        raise ScheduleError(f"{path}: cannot read the treadmill schedule ({exc.strerror or exc})",
+                            hint="check the file's permissions, or copy it somewhere you can read") from None
     lines = [(i + 1, ln) for i, ln in enumerate(text.splitlines()) if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
         raise ScheduleError(f"{path}: the treadmill schedule is empty",

@@ -910,3 +910,16 @@ def test_generic_wrong_time_unit_names_the_unit_that_fits(tmp_path):
                  "20 s at 100 Hz", column="t", **{**GENERIC_OPTS, "time_unit": "s"})
     assert "ms vs s" not in msg
     assert read(p, **{**GENERIC_OPTS, "time_unit": "ms"}).n_samples == len(lines) - 1
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda d: d, r"is a folder, not a treadmill schedule file\n  What to do: name the schedule's CSV file"),
+    (lambda d: (d / "s.csv").write_bytes(b"time,belt\xff\xfe\n0,4\n") and d / "s.csv",
+     r"not a text file \(invalid start byte at byte 9\)\n  What to do: save the schedule as CSV text"),
+])
+def test_unreadable_treadmill_schedule_says_what_to_do(tmp_path, make, words):
+    """A folder or a binary file given as the schedule: a message with what to do (it was the OS error text
+    alone, '[Errno 21] Is a directory')."""
+    from imu_gait.treadmill import ScheduleError, read_schedule
+    with pytest.raises(ScheduleError, match=words):
+        read_schedule(make(tmp_path))

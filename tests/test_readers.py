@@ -579,7 +579,7 @@ def test_sensorlogger_named_copy_is_what_is_read(tmp_path):
     rec = read(copy)
     assert rec.n_samples == _rows(copy) and rec.gyro_rads is None   # 'Gyroscope (1).csv' does not exist
     assert read(d / "TotalAcceleration.csv").gyro_rads is not None  # the original keeps its own gyroscope
-    with pytest.raises(RecordingError, match=r"holds 2 exports: .*TotalAcceleration \(1\)\.csv"):
+    with pytest.raises(RecordingError, match=r"holds more than one export: .*TotalAcceleration \(1\)\.csv"):
         read(d)
 
 
@@ -603,7 +603,7 @@ def test_phyphox_named_raw_data_copy_is_what_is_read(tmp_path):
     _copy_with_fewer_rows(d / "Raw Data.csv", copy)
     assert read(copy).n_samples == _rows(copy)
     assert read(d / "Raw Data.csv").n_samples == _rows(d / "Raw Data.csv")
-    with pytest.raises(RecordingError, match=r"holds 2 exports: Raw Data.csv; Raw Data \(1\)\.csv"):
+    with pytest.raises(RecordingError, match=r"holds more than one export: Raw Data.csv; Raw Data \(1\)\.csv"):
         read(d)
 
 
@@ -630,8 +630,11 @@ def test_two_exports_in_one_folder_or_zip_are_refused(tmp_path, a, b, as_zip):
             for f in sorted(d.rglob("*")):
                 if f.is_file():
                     zf.write(f, f.relative_to(d).as_posix())
-    with pytest.raises(RecordingError, match=r"holds 2 exports: walkA/ \(.*\); walkB/ \(.*\) — analyse them one"):
+    with pytest.raises(RecordingError, match=r"holds more than one export: walkA/ \(.*\); walkB/ \(.*\) — analyse them one") \
+            as exc:
         read(target)
+    # a folder can be analysed whole, one row per recording; a zip has to be unpacked first
+    assert ("imu-gait batch" in str(exc.value)) == (not as_zip), str(exc.value)
 
 
 # ---------------------------------------------------------------------------------------

@@ -247,7 +247,10 @@ def refuse_several_exports(label: str, groups: dict[tuple[str, str], list[str]],
     else:
         first = sorted(min(groups.items())[1])[0]
         how = f"name one file (e.g. imu-gait analyze '{os.path.join(label, first)}') or put each export in its own folder"
-    raise RecordingError(f"this {kind} holds {len(groups)} exports: {'; '.join(shown)} — analyse them one at a "
+    if os.path.isdir(label):      # a researcher's folder of walks: batch analyses each on its own
+        how += f"; or analyse them all, one row each: imu-gait batch '{label}' -r"
+    # no count: loose files in one folder are one group here, though they may be several recordings
+    raise RecordingError(f"this {kind} holds more than one export: {'; '.join(shown)} — analyse them one at a "
                          "time", path=label, hint=how)
 
 
