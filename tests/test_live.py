@@ -734,3 +734,39 @@ def test_default_recording_name_says_the_device_once(tmp_path, device, name):
     """recordings/<UTC time>_<device>.csv — a replayed file's own extension is not repeated."""
     path = default_record_path(device, tmp_path)
     assert path.parent == tmp_path and re.fullmatch(r"\d{8}T\d{6}Z_" + re.escape(name), path.name), path.name
+
+
+# ------------------------------------------------------------------ options that would be ignored or crash
+@pytest.mark.parametrize("args, said", [
+    (["--simulate", "--rate", "0"], "0 Hz is outside 1–1000 Hz"),          # was a traceback in synthesize_walk
+    (["--simulate", "--rate", "-5"], "-5 Hz is outside"),
+    (["--simulate", "--rate", "100.5"], "not a whole number of Hz"),
+    (["--simulate", "--speed", "0"], "--speed 0 (no pacing) only applies to --replay"),   # was 0.05× real time
+    (["--simulate", "--family", "thingy52"], "pick the emulated sensor with --sim-sensor"),  # was ignored
+    (["--replay", "W", "--family", "gaitimu"], "--family only applies to a real sensor"),
+    (["--replay", "W", "--rate", "100"], "--rate only applies to a sensor"),
+    (["--device", "X", "--sim-sensor", "polar_h10"], "--sim-sensor only applies to --simulate"),
+])
+def test_live_options_that_cannot_apply_are_refused(walk_csv, tmp_path, args, said):
+    args = [str(walk_csv[0]) if a == "W" else a for a in args]
+    proc = subprocess.run(_cli("live", *args, "--no-record", "--duration", "2", "--view", "plain"),
+                          capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=60)
+    assert proc.returncode == 2 and said in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+@needs_bumble
+def test_simulated_h10_at_a_rate_it_does_not_offer_streams_at_the_nearest():
+    """--simulate --sim-sensor polar_h10 --rate 150: the H10 is started at 100 Hz (its nearest); the
+    emulated walk must be made at that rate too — it was made at 150 Hz, the emulator's source
+    refused to serve 100-Hz samples and the live view waited for ever with no word."""
+    async def main():
+        async with simulated_stream(speed=10, rate_hz=150, walk_s=30.0, sensor="polar_h10") as stream:
+            n = 0
+            async for item in stream:
+                if isinstance(item, SampleBlock):
+                    n += item.n
+                    if n >= 1000:
+                        return stream
+
+    stream = run(main(), timeout=30)
+    assert stream.nominal_rate_hz == 100.0 and stream.counters.lost_samples == 0

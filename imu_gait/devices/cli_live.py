@@ -62,18 +62,40 @@ def register(subparsers: Any) -> None:
     sc.set_defaults(func=cmd_scan)
 
 
+DEFAULT_RATE_HZ = 200
+RATE_RANGE_HZ = (1, 1000)            # what the GaitIMU START takes (u16 Hz); Polar/Thingy pick their nearest
+
+
+def _rate_hz(text: str) -> int:
+    """argparse type of --rate: a whole number of Hz within RATE_RANGE_HZ (0 or -5 crashed the
+    emulated sensor with a traceback; a real one would have refused START)."""
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of Hz") from None
+    lo, hi = RATE_RANGE_HZ
+    if not lo <= v <= hi:
+        raise argparse.ArgumentTypeError(f"{v} Hz is outside {lo}–{hi} Hz")
+    return v
+
+
 def _add_live_options(p: argparse.ArgumentParser) -> None:
     run = p.add_argument_group("running")
     run.add_argument("--duration", metavar="S", type=number_in_range(1, 7 * 24 * 3600, "s"),
                      help="stop by itself after S seconds of walk time")
     run.add_argument("--speed", metavar="X", type=number_in_range(0, 1000, "×"), default=1.0,
                      help="--simulate/--replay: play X times faster than real time (replay: 0 = no pacing)")
-    run.add_argument("--family", choices=sorted(FAMILY_LABELS), help="only connect to this sensor family")
-    run.add_argument("--rate", metavar="HZ", type=int, default=200, help="sample rate to ask the sensor for (200)")
+    run.add_argument("--family", choices=sorted(FAMILY_LABELS),
+                     help="only connect to this sensor family (a real sensor; --simulate picks with --sim-sensor)")
+    # default None (= 200 Hz): a --rate given with --replay can be told apart and refused
+    run.add_argument("--rate", metavar="HZ", type=_rate_hz, default=None,
+                     help=f"sample rate to ask the sensor for, {RATE_RANGE_HZ[0]}–{RATE_RANGE_HZ[1]} Hz "
+                          f"({DEFAULT_RATE_HZ}); a sensor that cannot do it streams at its nearest rate")
     run.add_argument("--sim-sensor", choices=("gaitimu", "polar_h10", "polar_verity", "thingy52"),
-                     default="gaitimu",
-                     help="--simulate: which emulated sensor (GaitIMU acc+gyro, Polar H10 accelerometer only, "
-                          "Polar Verity Sense acc+gyro at 52 Hz, or Nordic Thingy:52 acc+gyro without time stamps)")
+                     default=None,
+                     help="--simulate: which emulated sensor (GaitIMU acc+gyro, the default; Polar H10 "
+                          "accelerometer only, Polar Verity Sense acc+gyro at 52 Hz, or Nordic Thingy:52 "
+                          "acc+gyro without time stamps)")
     run.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     out = p.add_argument_group("outputs")
     rec = out.add_mutually_exclusive_group()
@@ -124,19 +146,20 @@ def _source(args: argparse.Namespace, err: Any):
         from .replay import ReplaySource
 
         return ReplaySource(args.replay, speed=args.speed, block_s=0.05)
+    rate = args.rate or DEFAULT_RATE_HZ
     if args.simulate:
         walk_s = min(max((args.duration or 240.0) + 15.0, 60.0), 600.0)
         if _bumble_available():
             from .live import simulated_stream
 
-            return simulated_stream(speed=max(args.speed, 0.05), rate_hz=args.rate, walk_s=walk_s, seed=args.seed,
-                                    sensor=args.sim_sensor, segments=SIMULATED_PATTERN)
+            return simulated_stream(speed=args.speed, rate_hz=rate, walk_s=walk_s, seed=args.seed,
+                                    sensor=args.sim_sensor or "gaitimu", segments=SIMULATED_PATTERN)
         print("note: bumble is not installed, so --simulate feeds synthetic samples straight into the live "
               "path (no emulated Bluetooth link); `pip install bumble` for the full emulated sensor.", file=err)
-        return _synthetic_fallback(args.speed, args.rate, args.seed)
+        return _synthetic_fallback(args.speed, rate, args.seed)
     from . import open_stream
 
-    return _ble_errors(open_stream(args.device, family=args.family, settings=StreamSettings(rate_hz=args.rate)))
+    return _ble_errors(open_stream(args.device, family=args.family, settings=StreamSettings(rate_hz=rate)))
 
 
 class _ble_errors:
@@ -189,13 +212,30 @@ def check_outputs(args: argparse.Namespace) -> None:
             raise ImuGaitError(f"--recordings-dir {args.recordings_dir}: cannot create or write in {folder}")
 
 
+def check_options(args: argparse.Namespace) -> None:
+    """Refuse options that would be silently ignored (or misread) for the chosen source."""
+    if args.speed != 1.0 and not (args.simulate or args.replay):
+        raise ImuGaitError("--speed only applies to --simulate and --replay (a real sensor streams in real time)")
+    if args.simulate and args.speed == 0:
+        # 0 means 'no pacing' for a replay; the emulated sensor has a clock and ran at 0.05× real time
+        raise ImuGaitError("--speed 0 (no pacing) only applies to --replay: the emulated sensor streams on its "
+                           "own clock.\n  What to do: give a speed-up factor, e.g. --speed 10")
+    if args.family and (args.simulate or args.replay):
+        raise ImuGaitError("--family only applies to a real sensor"
+                           + (": with --simulate, pick the emulated sensor with --sim-sensor" if args.simulate
+                              else ": a replay plays the recording it is given"))
+    if args.sim_sensor and not args.simulate:
+        raise ImuGaitError("--sim-sensor only applies to --simulate")
+    if args.rate is not None and args.replay:
+        raise ImuGaitError("--rate only applies to a sensor: a replay plays at the recording's own rate")
+
+
 def cmd_live(args: argparse.Namespace) -> int:
     from .live import run_live
     from .view import make_view
 
     out, err = sys.stdout, sys.stderr
-    if args.speed != 1.0 and not (args.simulate or args.replay):
-        raise ImuGaitError("--speed only applies to --simulate and --replay (a real sensor streams in real time)")
+    check_options(args)
     check_outputs(args)
     source_cm = _source(args, err)
     view = make_view(args.view, beep=args.beep, every_s=args.status_every, file=out)

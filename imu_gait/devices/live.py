@@ -617,6 +617,7 @@ def monitor(source: Any, *, on_step: Callable[[StepEvent], Any] | None = None,
 
 # ------------------------------------------------------------------ the built-in emulated sensor
 SIMULATED_SENSORS = ("gaitimu", "polar_h10", "polar_verity", "thingy52")
+H10_RATES_HZ = (25, 50, 100, 200)                      # as EmulatedPolarH10 offers them (GET_SETTINGS)
 
 
 @contextlib.asynccontextmanager
@@ -646,6 +647,11 @@ async def simulated_stream(*, speed: float = 1.0, rate_hz: int = 200, walk_s: fl
         rate_hz = 52                                   # the Verity's default (and only emulated) rate
     if sensor == "thingy52":
         rate_hz = min(int(rate_hz), 200)               # the Thingy's motion rate tops out at 200 Hz
+    if sensor == "polar_h10":
+        # the H10 offers 25/50/100/200 Hz and PmdSession starts it at the nearest (ties: the lower):
+        # the walk must be synthesised at that rate (at 150 Hz the emulator's source refused the
+        # 100-Hz stream and the live view waited forever for a first sample)
+        rate_hz = min(H10_RATES_HZ, key=lambda r: abs(r - rate_hz))
     rec, truth = synthesize_walk(walk_s, float(rate_hz), seed=seed, **synth_params)
     logging.getLogger("bumble").setLevel(logging.ERROR)     # its shutdown chatter is not the user's concern
     source = ArraySource(rec.acc_mps2, rec.gyro_rads, rate_hz)

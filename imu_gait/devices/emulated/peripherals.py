@@ -118,8 +118,16 @@ class EmulatedPeripheral:
     def _spawn(self, coro) -> asyncio.Task:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._task_done)
         return task
+
+    def _task_done(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        # an emulated sensor whose stream task failed went silent with no word (e.g. samples asked
+        # at a rate its source does not hold): say why, once, where the user sees it
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            log.error("emulated sensor %s stopped: %s: %s", self.name, type(exc).__name__, exc)
 
     async def _radio(self, coro) -> Any:
         """Run one radio operation (HCI commands) so that cancelling the caller does not cut it off.
