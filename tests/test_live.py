@@ -770,3 +770,34 @@ def test_simulated_h10_at_a_rate_it_does_not_offer_streams_at_the_nearest():
 
     stream = run(main(), timeout=30)
     assert stream.nominal_rate_hz == 100.0 and stream.counters.lost_samples == 0
+
+
+def test_rich_panel_fits_80_columns_with_the_default_recording_path(tmp_path):
+    """The rich panel on an 80-column terminal: the default recording path
+    (recordings/<time>_<device>.csv, under a folder) wrapped onto a line of its own under the gait
+    column; it is shortened from the left so the file name stays beside its label."""
+    from rich.console import Console
+
+    from imu_gait.devices.view import RichView
+
+    rec, _ = synthesize_walk(20.0, 100.0, seed=1)
+    path = default_record_path("GaitIMU-SIM1", tmp_path / "a rather long folder name" / "recordings")
+    out = io.StringIO()
+    view = RichView(console=Console(file=out, width=80, force_terminal=False, color_system=None))
+
+    async def main():
+        src = ReplaySource(rec, speed=0)
+        async with monitor(src, record=path) as live:
+            async for _ in live:
+                pass
+        return live
+
+    live = run(main())
+    shown = Console(width=80, file=io.StringIO(), color_system=None)
+    with shown.capture() as cap:
+        shown.print(view.render(live))
+    lines = cap.get().splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    rec_line = next(line for line in lines if "Recording" in line)
+    assert rec_line.rstrip(" │").endswith(path.name[-20:]) and "Sway" in rec_line   # beside its label, in its row
+    assert not any(path.name[:10] in line and "Recording" not in line for line in lines)

@@ -132,6 +132,12 @@ def treadmill_text(session: Any) -> str | None:
     return " · ".join(bits) or None
 
 
+def _tail(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters: its end, after an ellipsis, when it is longer."""
+    width = max(int(width), 12)
+    return text if len(text) <= width else "…" + text[-(width - 1):]
+
+
 class _BaseView:
     def __init__(self, *, beep: bool = False, clock: Callable[[], float] = time.monotonic, file: IO[str] | None = None):
         self.beep = beep
@@ -293,6 +299,11 @@ class RichView(_BaseView):
         wl = max(len(lab) for lab, _ in gait_rows)
         wr = max(len(lab) for lab, _ in link_rows)
         wv = max(24, max(len(str(v)) for _, v in gait_rows) + 2)
+        # the recording's path is the one long value: on an 80-column terminal the default
+        # 'recordings/<time>_<device>.csv' wrapped onto a line of its own, under the gait column; its
+        # tail (the file name) is what tells one walk from another (the full path is printed at the end)
+        room = self.console.width - 2 - 2 * 2 - (wl + 2 + wv + wr + 2)
+        link_rows[-1] = ("Recording", _tail(link_rows[-1][1], room))
         lines = []
         link_rows += [("", "")] * (len(gait_rows) - len(link_rows))
         for (gl, gv), (ll, lv) in zip(gait_rows, link_rows):
