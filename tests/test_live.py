@@ -801,3 +801,35 @@ def test_rich_panel_fits_80_columns_with_the_default_recording_path(tmp_path):
     rec_line = next(line for line in lines if "Recording" in line)
     assert rec_line.rstrip(" │").endswith(path.name[-20:]) and "Sway" in rec_line   # beside its label, in its row
     assert not any(path.name[:10] in line and "Recording" not in line for line in lines)
+
+
+@needs_bumble
+def test_ctrl_c_while_scanning_for_a_sensor_gives_up_at_once():
+    """Ctrl-C while the scan looks for a sensor that is not there (a wrong name): the walk had to
+    wait for the whole scan (10 s by default) and then failed with 'not found'; now it stops at once,
+    with nothing recorded."""
+    from imu_gait.devices import open_stream
+    from imu_gait.devices.emulated import EMULATED_BACKEND, EmulatedAir, EmulatedGaitImu
+    from imu_gait.devices.live import run_live
+
+    async def main():
+        async with EmulatedAir() as air:
+            await air.add(EmulatedGaitImu())
+            asyncio.get_running_loop().call_later(0.5, os.kill, os.getpid(), signal.SIGINT)
+            t0 = time.monotonic()
+            session, written = await run_live(open_stream("GaitIMU-WRONG", backend=EMULATED_BACKEND,
+                                                          scan_timeout_s=8.0), auto_record=False)
+            return session, written, time.monotonic() - t0
+
+    session, written, took_s = run(main(), timeout=30)
+    assert session is None and written == []
+    assert took_s < 2.0
+
+
+def test_live_says_what_it_looks_for_before_the_scan(tmp_path):
+    """A real sensor: the scan may take 10 s with nothing on screen; the first line says what it
+    looks for and that Ctrl-C gives up (here there is no Bluetooth, or no such sensor: exit 2)."""
+    proc = subprocess.run(_cli("live", "--device", "GaitIMU-NOPE", "--no-record", "--view", "plain"),
+                          capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("imu-gait live: looking for 'GaitIMU-NOPE' — up to 10 s; Ctrl-C gives up")

@@ -238,6 +238,10 @@ def cmd_live(args: argparse.Namespace) -> int:
     check_options(args)
     check_outputs(args)
     source_cm = _source(args, err)
+    if not (args.simulate or args.replay):        # a scan says nothing for up to 10 s: say what it waits for
+        print(f"imu-gait live: looking for {repr(args.device) if args.device else 'a supported sensor'}"
+              f"{' (' + FAMILY_LABELS[args.family] + ')' if args.family else ''} — up to 10 s; "
+              "Ctrl-C gives up", file=err, flush=True)
     view = make_view(args.view, beep=args.beep, every_s=args.status_every, file=out)
     record = None if args.no_record else args.record
     session, written = asyncio.run(run_live(
@@ -246,7 +250,7 @@ def cmd_live(args: argparse.Namespace) -> int:
         record_folder=args.recordings_dir, keys=not getattr(args, "no_keys", False)))
     result = session.result if session is not None else None
     if result is None:
-        print("imu-gait live: no samples arrived; nothing recorded, no report.", file=err)
+        print("imu-gait live: stopped before any sample arrived; nothing recorded, no report.", file=err)
         return 0
     if not args.quiet:
         try:

@@ -704,6 +704,42 @@ def write_reports(result: AnalysisResult, *, json_path: str | os.PathLike | None
     return written
 
 
+class _StoppedWhileOpening(Exception):
+    """Ctrl-C / SIGTERM / q came before the source was open (scanning, connecting)."""
+
+
+class _Opening:
+    """``source_cm`` whose opening (a BLE scan of up to 10 s, connecting, START) can be given up
+    at once with :meth:`cancel`: Ctrl-C used to wait until the scan had timed out."""
+
+    def __init__(self, source_cm: Any):
+        self.cm = source_cm
+        self._task: asyncio.Task | None = None
+        self._cancelled = False
+
+    def cancel(self) -> None:
+        self._cancelled = True
+        if self._task is not None:
+            self._task.cancel()
+
+    async def __aenter__(self) -> Any:
+        if self._cancelled:
+            raise _StoppedWhileOpening
+        self._task = asyncio.ensure_future(self.cm.__aenter__())
+        try:
+            return await self._task
+        except asyncio.CancelledError:
+            me = asyncio.current_task()
+            if self._cancelled and self._task.cancelled() and not (me is not None and me.cancelling()):
+                raise _StoppedWhileOpening from None
+            raise
+        finally:
+            self._task = None
+
+    async def __aexit__(self, *exc: Any) -> Any:
+        return await self.cm.__aexit__(*exc)
+
+
 async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLike | None = None,
                    json_path: str | os.PathLike | None = None, html_path: str | os.PathLike | None = None,
                    duration_s: float | None = None, engine_context: dict | None = None,
@@ -721,10 +757,14 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
     installed: list[int] = []
     stop_reason = {"why": None}
 
+    opener = _Opening(source_cm)
+
     def request_stop(why: str) -> None:
         stop_reason["why"] = why
         if session is not None:
             session.stop()
+        else:                    # still scanning / connecting: give up now, not after the scan's 10 s
+            opener.cancel()
 
     if handle_signals:
         for sig, why in ((signal.SIGINT, "interrupted (Ctrl-C)"), (signal.SIGTERM, "terminated (SIGTERM)")):
@@ -736,7 +776,7 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
     written: list[tuple[str, Path]] = []
     error: BaseException | None = None
     try:
-        async with source_cm as stream:
+        async with opener as stream:
             device = getattr(stream, "name", None)
             rec_path = record if record is not None else (default_record_path(device, record_folder)
                                                           if auto_record else None)
@@ -772,6 +812,8 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                     session.finish()
                     if view is not None:
                         view.stop(session, stop_reason["why"] or "stream ended")
+    except _StoppedWhileOpening:
+        return None, []
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)
