@@ -833,3 +833,52 @@ def test_live_says_what_it_looks_for_before_the_scan(tmp_path):
                           capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.startswith("imu-gait live: looking for 'GaitIMU-NOPE' — up to 10 s; Ctrl-C gives up")
+
+
+@needs_bumble
+def test_duration_ends_a_walk_whose_sensor_never_comes_back():
+    """--duration 15 and the sensor drops the link at 8 s for good: the walk ended only with samples
+    (walk time stood still at 8 s), so it retried for ever; the source's clock now ends it."""
+    from imu_gait.devices.emulated import Faults
+    from imu_gait.devices.live import run_live
+    from imu_gait.devices.view import PlainView
+
+    out = io.StringIO()
+    src = simulated_stream(speed=10, walk_s=60.0, faults=Faults(disconnect_at_s=(8.0,), outage_s=1e6),
+                           stream_kwargs={"scan_timeout_s": 2.0})
+    session, _ = run(run_live(src, view=PlainView(file=out, every_s=1e9), duration_s=15.0, auto_record=False,
+                              handle_signals=False), timeout=40)
+    text = out.getvalue()
+    assert "link lost" in text and text.rstrip().endswith("stopped: duration 15 s reached"), text
+    assert 6.0 < session.time_s < 8.5 and session.result.summary["n_samples"] == session.signal.samples
+
+
+@needs_bumble
+def test_a_connected_sensor_that_goes_silent_is_said_once_and_nothing_is_lost():
+    """The emulated sensor holds its packets 6 s (from 20 s; also 6 s right after START) and then
+    sends them at once: the view stood still with no word (as if hung); now it says so once per
+    silence, says when data comes again, and every sample still arrives."""
+    from imu_gait.devices.emulated import Faults
+    from imu_gait.devices.live import run_live
+    from imu_gait.devices.view import PlainView
+
+    out = io.StringIO()
+    src = simulated_stream(speed=10, walk_s=60.0, faults=Faults(burst_every_s=20.0, burst_hold_s=6.0))
+    session, _ = run(run_live(src, view=PlainView(file=out, every_s=1e9), duration_s=30.0, auto_record=False,
+                              handle_signals=False), timeout=40)
+    lines = out.getvalue().splitlines()
+    silent = [l for l in lines if "no data from GaitIMU-SIM1 for" in l and "still connected" in l]
+    again = [l for l in lines if re.search(r"data again after [4-7] s of silence", l)]
+    assert len(silent) == 2 and len(again) == 2, "\n".join(lines)
+    assert session.signal.lost_samples == 0 and session.time_s >= 30.0
+
+
+def test_a_steady_replay_says_nothing_about_silence(walk_csv):
+    """No ticks, no notes while blocks keep coming (a paced replay at 4×: a block every 12 ms)."""
+    from imu_gait.devices.live import run_live
+    from imu_gait.devices.view import PlainView
+
+    out = io.StringIO()
+    session, _ = run(run_live(ReplaySource(walk_csv[0], speed=4), view=PlainView(file=out, every_s=1e9),
+                              duration_s=8.0, auto_record=False, handle_signals=False))
+    assert "no data" not in out.getvalue() and 8.0 <= session.time_s < 8.2

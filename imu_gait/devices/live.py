@@ -175,6 +175,12 @@ class LiveSession:
         self._status: dict[str, Any] = {}
         self._stop = False
         self._close_task: asyncio.Future | None = None
+        # stream time known from the source's clock while no sample comes (link lost, sensor silent):
+        # its status events' times and, in run_live, its clock read while waiting
+        self._clock_t: float | None = None
+        self._connected_t: float | None = None
+        self._arrival_t: float | None = None      # the source's clock when the last samples came
+        self.last_quiet_s = 0.0
 
     # ---- lifecycle
     async def __aenter__(self) -> "LiveSession":
@@ -242,13 +248,50 @@ class LiveSession:
             return self._process_block(item)
         return self._process_event(item)
 
+    def note_time(self, t: Any) -> None:
+        """The source's clock reads ``t`` (its stream seconds) though no sample came with it."""
+        try:
+            t = float(t)
+        except (TypeError, ValueError):
+            return
+        if math.isfinite(t) and (self._clock_t is None or t > self._clock_t):
+            self._clock_t = t
+
+    def note_arrival(self, t: Any) -> None:
+        """Samples came when the source's clock read ``t`` (silence is measured from it: a sample's
+        own time lags its arrival, by seconds after a burst)."""
+        try:
+            t = float(t)
+        except (TypeError, ValueError):
+            return
+        # how long the source was silent before these (not note_time: a sample's mapped time lags
+        # its arrival, and --duration counts sample time while samples come)
+        ref = self._arrival_t if self._arrival_t is not None else self._connected_t
+        if self._connected_t is not None and ref is not None and self._connected_t > ref:
+            ref = self._connected_t
+        self.last_quiet_s = max(t - ref, 0.0) if ref is not None else 0.0
+        self._arrival_t = t
+
+    def silent_s(self) -> float:
+        """Stream seconds since the last sample (or since connecting, before the first), as far as
+        the source's clock tells (0 when it tells nothing)."""
+        ref = self._arrival_t if self._arrival_t is not None else (
+            self._last_t if self._last_t is not None else self._connected_t)
+        if ref is None or self._clock_t is None:
+            return 0.0
+        if self._connected_t is not None and self._connected_t > ref:
+            ref = self._connected_t             # reconnected: silence counts from the new link
+        return max(self._clock_t - ref, 0.0)
+
     def _process_event(self, ev: Any) -> LiveUpdate:
+        self.note_time(getattr(ev, "time_s", None))
         self.events_seen.append(ev)
         if len(self.events_seen) > 500:
             del self.events_seen[:100]
         name = type(ev).__name__
         s = self.signal
         if name == "Connected":
+            self._connected_t = self._clock_t
             s.connected = True
             s.connects += 1
             if s.connects > 1:
@@ -495,6 +538,14 @@ class LiveSession:
             return 0.0
         return self._last_t - self._first_t
 
+    @property
+    def clock_s(self) -> float:
+        """Stream time since the first sample by the source's clock: goes on while no sample comes
+        (``time_s`` stands still then)."""
+        if self._first_t is None:
+            return 0.0
+        return max(self.time_s, (self._clock_t if self._clock_t is not None else -math.inf) - self._first_t)
+
     def status(self) -> dict[str, Any]:
         """Latest live values: the engine's ``live_status()`` plus ``signal``, ``elapsed_s``, ``device``."""
         if self.engine is not None and not self._status:
@@ -704,6 +755,68 @@ def write_reports(result: AnalysisResult, *, json_path: str | os.PathLike | None
     return written
 
 
+#: while no item comes, the source's clock is read this often (wall seconds)
+TICK_S = 0.5
+#: a connected sensor silent this long (stream s) is said so once
+SILENT_NOTE_S = 3.0
+#: --duration also ends a walk whose samples stopped (link lost for good): once the source's clock
+#: is this far past it (the last second's samples may still be on their way)
+DURATION_GRACE_S = 1.0
+
+
+async def _with_ticks(session: LiveSession, stream: Any):
+    """The session's updates, and None every ``TICK_S`` while none comes — with the session told the
+    stream's clock (``stream.now_s()``, when it has one). A link lost for good sends no sample and,
+    after a few reconnect attempts, no event for up to a minute: --duration and the view kept waiting
+    with the clock stood still."""
+    now = getattr(stream, "now_s", None)
+    pending: asyncio.Future | None = None
+    try:
+        while True:
+            if pending is None:
+                pending = asyncio.ensure_future(_next_or_none(session))
+            done, _ = await asyncio.wait({pending}, timeout=TICK_S)
+            if not done:
+                if callable(now):
+                    session.note_time(now())
+                yield None
+                continue
+            item, pending = pending.result(), None
+            if item is _END:
+                return
+            if callable(now) and item.n_samples:
+                session.note_arrival(now())
+            yield item
+    finally:
+        if pending is not None and not pending.done():
+            pending.cancel()
+            with contextlib.suppress(BaseException):
+                await pending
+
+
+_END = object()
+
+
+async def _next_or_none(session: LiveSession) -> Any:
+    try:
+        return await session.__anext__()
+    except StopAsyncIteration:
+        return _END
+
+
+def _while_silent(session: LiveSession, view: Any, silence: dict) -> None:
+    """Say once when a connected sensor has sent nothing for ``SILENT_NOTE_S`` (the view otherwise
+    stood still with no word, as if the program hung)."""
+    quiet = session.silent_s()
+    if quiet >= SILENT_NOTE_S and session.signal.connected and not silence["said"]:
+        silence["said"] = quiet
+        if view is not None:
+            view.note(session, f"no data from {session.device or 'the sensor'} for {quiet:.0f} s though it is "
+                               "still connected — waiting; nothing is invented for the gap")
+    elif silence["said"]:
+        silence["said"] = max(silence["said"], quiet)
+
+
 class _StoppedWhileOpening(Exception):
     """Ctrl-C / SIGTERM / q came before the source was open (scanning, connecting)."""
 
@@ -775,6 +888,7 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                 pass
     written: list[tuple[str, Path]] = []
     error: BaseException | None = None
+    silence = {"said": 0.0}
     try:
         async with opener as stream:
             device = getattr(stream, "name", None)
@@ -799,10 +913,18 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                     view.start(session)
                 try:
                     async with session:
-                        async for upd in session:
-                            if view is not None:
+                        async for upd in _with_ticks(session, stream):
+                            if upd is None:              # nothing came for a while: the source's clock
+                                _while_silent(session, view, silence)
+                            elif view is not None:
                                 view.update(session, upd)
-                            if duration_s is not None and session.time_s >= duration_s:
+                            if upd is not None and upd.n_samples and silence["said"]:
+                                if view is not None:
+                                    quiet = max(session.last_quiet_s, silence["said"])
+                                    view.note(session, f"data again after {quiet:.0f} s of silence")
+                                silence["said"] = 0.0
+                            if duration_s is not None and (session.time_s >= duration_s or
+                                                           session.clock_s >= duration_s + DURATION_GRACE_S):
                                 stop_reason["why"] = stop_reason["why"] or f"duration {duration_s:g} s reached"
                                 break
                 except Exception as exc:  # noqa: BLE001 - report what was recorded, then re-raise

@@ -132,6 +132,11 @@ def treadmill_text(session: Any) -> str | None:
     return " · ".join(bits) or None
 
 
+def _clock(session: Any) -> float:
+    """When something happened, in stream seconds: goes on while the link is down (``clock_s``)."""
+    return getattr(session, "clock_s", session.time_s)
+
+
 def _tail(text: str, width: int) -> str:
     """``text`` in at most ``width`` characters: its end, after an ellipsis, when it is longer."""
     width = max(int(width), 12)
@@ -150,7 +155,7 @@ class _BaseView:
 
     def note(self, session: Any, line: str) -> None:
         """Something the user did (a treadmill key): shown at once."""
-        self.events.append(f"{fmt_clock(session.time_s)}  {line}")
+        self.events.append(f"{fmt_clock(_clock(session))}  {line}")
 
     def _event_line(self, session: Any, ev: Any) -> str | None:
         if type(ev).__name__ == "PacketError":          # say it, but not a hundred times a second
@@ -158,7 +163,7 @@ class _BaseView:
             if self._bad_packets_said > 3 and self._bad_packets_said % 100:
                 return None
         line = describe_event(ev)
-        return None if line is None else f"{fmt_clock(session.time_s)}  {line}"
+        return None if line is None else f"{fmt_clock(_clock(session))}  {line}"
 
     def _bell(self) -> None:
         if self.beep:
