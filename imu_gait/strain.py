@@ -23,10 +23,12 @@ How every rule works
 5. **Trigger** – a pattern is *held* once it has lasted ``hold_s`` (20 s; 5 s for the absolute
    forward-lean fallback; 120 s for fatigue) without being released, was past the threshold for at
    least half of that time and is past it now. The flag then stays on until the series has come back
-   at least ``release_fraction`` (50 %) of the way from the threshold toward the baseline (hysteresis),
-   or walking stops, for at least ``release_hold_s`` (10 s; shorter dips do not end it). Its start is
-   the start of the held stretch, its end where the release began. Episodes of the same flag less
-   than ``merge_gap_s`` (10 s) apart are merged.
+   at least ``release_fraction`` (50 %) of the way from the threshold toward the baseline (hysteresis;
+   for an absolute fallback, which has no baseline, 50 % of its severity band back below the limit —
+   e.g. the 10° forward-lean limit with its 5° band releases under 7.5°), or walking stops, for at least
+   ``release_hold_s`` (10 s; shorter dips do not end it). Its start is the start of the held stretch,
+   its end where the release began. Episodes of the same flag less than ``merge_gap_s`` (10 s) apart
+   are merged.
 6. **Severity** – ``z = (distance past the threshold) / step`` with the episode's median value;
    ``step`` is the trigger excursion ``|threshold − baseline|`` for relative rules (so *moderate* at
    1.5× and *marked* at 2× the trigger excursion), and a stated band width for absolute rules.

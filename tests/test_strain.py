@@ -539,6 +539,21 @@ def test_absolute_lean_fallback_5s_hold(seed):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
+def test_absolute_lean_fallback_releases_half_its_band_below_the_limit(seed):
+    """No baseline, so the hysteresis is taken from the band: the 10° limit (5° band) releases under
+    7.5°. Lean 14° for 15 s, then 8.5° (under the limit, not released) or 6° (released) for 25 s."""
+    held = make_steps(duration_s=90, seed=seed, changes=[ch("forward_lean_deg", 20, 35, delta=12.0),
+                                                         ch("forward_lean_deg", 35, 60, delta=6.5)])
+    let_go = make_steps(duration_s=90, seed=seed, changes=[ch("forward_lean_deg", 20, 35, delta=12.0),
+                                                           ch("forward_lean_deg", 35, 60, delta=4.0)])
+    (f_held,), _ = evaluate_flags(held)
+    (f_let_go,), _ = evaluate_flags(let_go)
+    assert f_held.id == f_let_go.id == "forward_lean" and f_held.reference_kind == "absolute"
+    assert abs(f_held.end_s - 60) <= 4          # 8.5° kept it on until the lean came back to 2°
+    assert abs(f_let_go.end_s - 35) <= 4        # 6° is below 7.5°: released where the 14° ended
+
+
+@pytest.mark.parametrize("seed", SEEDS)
 def test_absolute_asymmetry_fallback_on_short_walk(seed):
     steps = make_steps(duration_s=90, seed=seed, changes=[dict(metric="asym", t0=0, t1=100, value=0.06)])
     flags, _ = evaluate_flags(steps)
