@@ -465,6 +465,41 @@ def test_generic_sample_counter_that_is_not_whole_numbers_names_the_line(tmp_pat
         read(path, skiprows=1, sample_rate_hz=100, acc_unit="m/s2", gyro_unit="rad/s")
     assert "10.5 is not a whole sample number" in str(exc.value) and "line 13" in str(exc.value)
 
+
+def test_generic_units_row_is_skipped_and_its_units_used(tmp_path, source):
+    """A lab logger's units row under the header (Shimmer-style 'mSecs, m/(s^2), deg/s'): it was refused
+    as "'mSecs' is not a number"; now skipped with a warning and its units used, checked like given ones."""
+    t, acc, gyro = source
+    path = tmp_path / "lab.csv"
+    rows = ["Timestamp,Accel_X,Accel_Y,Accel_Z,Gyro_X,Gyro_Y,Gyro_Z", "mSecs,(g),(g),(g),deg/s,deg/s,deg/s"]
+    rows += [",".join([f"{1000 * a:.0f}"] + [f"{v:.6g}" for v in (*(b / G), *np.rad2deg(c))])
+             for a, b, c in zip(t, acc, gyro)]
+    path.write_text("\n".join(rows) + "\n")
+    rec = read(path, time_col="Timestamp")
+    assert rec.time_s.size == t.size                                      # the units row is not a sample
+    assert rec.meta["time_unit"] == "ms" and rec.meta["acc_unit"] == "g"
+    np.testing.assert_allclose(rec.time_s, t, atol=1e-9)
+    np.testing.assert_allclose(rec.acc_mps2, acc, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(rec.gyro_rads, gyro, rtol=1e-5, atol=1e-7)
+    text = " | ".join(rec.warnings)
+    assert "line 2 is a units row (mSecs, (g)" in text and "time unit ms taken from the units row" in text
+    assert "not given" not in text                                        # nothing had to be guessed
+    # a units row that is wrong is refused like a wrong --acc-unit, and the option overrides it
+    path.write_text("\n".join([rows[0], rows[1].replace("(g)", "m/s^2")] + rows[2:]) + "\n")
+    with pytest.raises(RecordingError, match="stated in m/s"):
+        read(path, time_col="Timestamp")
+    assert read(path, time_col="Timestamp", acc_unit="g").meta["acc_unit"] == "g"
+
+
+def test_generic_header_written_twice_is_skipped(tmp_path, source):
+    t, acc, _ = source
+    path = tmp_path / "twice.csv"
+    rows = ["time,ax,ay,az"] * 2 + [f"{a:.2f},{b[0]:.6g},{b[1]:.6g},{b[2]:.6g}" for a, b in zip(t, acc)]
+    path.write_text("\n".join(rows) + "\n")
+    rec = read(path, time_col="time", acc_unit="m/s2")
+    assert rec.time_s.size == t.size and "line 2 repeats the header: skipped" in rec.warnings
+    assert not any("units row" in w for w in rec.warnings)
+
 ANDRO_HEADER = ("ACCELEROMETER X (m/s²);ACCELEROMETER Y (m/s²);ACCELEROMETER Z (m/s²);GRAVITY X (m/s²);"
                  "GRAVITY Y (m/s²);GRAVITY Z (m/s²);LINEAR ACCELERATION X (m/s²);LINEAR ACCELERATION Y (m/s²);"
                  "LINEAR ACCELERATION Z (m/s²);GYROSCOPE X (rad/s);GYROSCOPE Y (rad/s);GYROSCOPE Z (rad/s);"

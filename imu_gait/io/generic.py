@@ -159,6 +159,23 @@ def _refuse_short_in_unit(traw: np.ndarray, unit: str, how: str, label: str, col
     raise RecordingError(f"read in {unit} ({how}), the time column {what}", path=label, column=column, hint=hint)
 
 
+#: unit names a units row may use (lower case, spaces and brackets removed) → the reader's unit
+_TIME_UNIT_NAMES = {**{k: "s" for k in ("s", "sec", "secs", "second", "seconds")},
+                    **{k: "ms" for k in ("ms", "msec", "msecs", "millis", "milliseconds")},
+                    **{k: "us" for k in ("us", "µs", "usec", "usecs", "microseconds")},
+                    **{k: "ns" for k in ("ns", "nsec", "nsecs", "nanoseconds")}}
+_ACC_UNIT_NAMES = {**{k: "m/s2" for k in ("m/s2", "m/s^2", "m/s²", "ms-2", "ms^-2", "mps2", "m/s/s")},
+                   "g": "g", "mg": "mg"}
+_GYRO_UNIT_NAMES = {**{k: "deg/s" for k in ("deg/s", "deg/sec", "°/s", "dps", "degrees/s", "degree/s")},
+                    **{k: "rad/s" for k in ("rad/s", "rad/sec", "rads", "rad/s^1")}}
+
+
+def _row_unit(cells: list[str], names: dict[str, str]) -> str | None:
+    """The unit the units row gives these columns, if they all name the same known one."""
+    found = {names.get(re.sub(r"[\s()\[\]]", "", c.lower())) for c in cells}
+    return found.pop() if len(found) == 1 and None not in found else None
+
+
 def _sample_rate(sample_rate_hz, time_unit, no_time_col: bool, path: str) -> float | None:
     """The sampling rate a counter (or row number) is divided by, checked against the other options."""
     unit = (time_unit or "").strip().lower() or None
@@ -231,6 +248,16 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         cols = [str(i) for i in range(len(cells))]
         header_line = None
         data_start = start
+    # a units row under the header (Shimmer, Xsens and lab loggers: 'ms, m/(s^2), …'): skipped, and its
+    # units used where the options give none (checked against the data like units given by hand)
+    units_row: list[str] | None = None
+    header_again = False             # the header written twice (a logger that re-writes it on resume)
+    if has_header and data_start < len(lines):
+        nxt = split_header(lines[data_start], delim)
+        if len(nxt) == len(cols) and any(c for c in nxt) and not any(_is_data_cell(c) for c in nxt if c):
+            header_again = [c.lower() for c in nxt] == [c.lower() for c in cols]
+            units_row = None if header_again else nxt
+            data_start += 1
     decimal = sniff_decimal(delim, lines[data_start:data_start + 20])
     if data_start >= len(lines) or not any(l.strip() for l in lines[data_start:]):
         raise RecordingError("the file has a header but no data rows", path=label, line=header_line,
@@ -242,6 +269,10 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
             path=label, line=start + 1,
             hint="pass the right delimiter (delimiter=';' or '\\t'), or check the file")
     warnings: list[str] = []
+    if units_row is not None:
+        warnings.append(f"line {data_start} is a units row ({', '.join(c for c in units_row if c)}): not data")
+    if header_again:
+        warnings.append(f"line {data_start} repeats the header: skipped")
     # a last line cut short (a copy interrupted, a logger still writing): dropped with a warning, as the
     # native reader does (it was parsed, its missing cells shown as 'nan' in a refusal). Judged against
     # the first data row: fewer fields, or empty where that row has its last value
@@ -314,6 +345,16 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
                                  line=header_line,
                                  hint="each of time_col, acc_cols and gyro_cols needs its own columns")
         seen[j] = role
+
+    if units_row is not None:
+        if time_unit is None and ti is not None:
+            time_unit = _row_unit([units_row[ti]], _TIME_UNIT_NAMES)
+            if time_unit is not None:
+                warnings.append(f"time unit {time_unit} taken from the units row")
+        if acc_unit is None:
+            acc_unit = _row_unit([units_row[j] for j in ai], _ACC_UNIT_NAMES)
+        if gyro_unit is None and gi is not None:
+            gyro_unit = _row_unit([units_row[j] for j in gi], _GYRO_UNIT_NAMES)
 
     # ---- parse (C parser; bad cells located vectorised) --------------------------------
     use = ([] if ti is None else [ti]) + ai + (gi or [])
