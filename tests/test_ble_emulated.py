@@ -625,3 +625,25 @@ def test_synthetic_walk_as_emulator_source():
     gyro = np.concatenate([b.gyro_rads for b in blocks])
     np.testing.assert_allclose(acc, rec.acc_mps2[idx], atol=0.5 * 9.80665 / 4096 + 1e-9)     # ½ LSB
     np.testing.assert_allclose(gyro, rec.gyro_rads[idx], atol=0.5 * np.pi / 180 / 16.384 + 1e-9)
+
+
+@pytest.mark.parametrize("sensor_cls, name, junk", [
+    (EmulatedGaitImu, "GaitIMU-E001", "index_ahead"),
+    (EmulatedPolarH10, "Polar H10 E0000001", "stamp_ahead"),
+    (EmulatedPolarH10, "Polar H10 E0000001", "stamp_overflow"),
+])
+def test_a_packet_with_a_corrupt_index_or_stamp_is_one_bad_packet(sensor_cls, name, junk):
+    """Over the emulated radio, an extra packet whose sample index (GaitIMU) or time stamp (PMD) is
+    corrupt: it was taken at its word — an OverflowError ended the stream (stamp ≥ 2^63), an hour /
+    a million samples were counted lost and every later packet was refused or taken for a clock
+    reset. Now it is one bad packet; no sample is lost and every later one arrives in order."""
+    sensor = sensor_cls(speed=10, faults=Faults(junk_after={30: junk, 60: junk}))
+    truth = sensor if sensor_cls is EmulatedGaitImu else _PolarTruth(sensor)
+    blocks, events, c, sensor = stream_run(sensor, name, 200 * 12)
+    errors = [e for e in events if isinstance(e, PacketError)]
+    assert [e.reason for e in errors] == ["value", "value"] and c.corrupt == sensor.stats.junk_sent == 2
+    assert c.lost_samples == 0 and not [e for e in events if isinstance(e, (Gap, DeviceRestarted))]
+    idx = check_against_truth(blocks, truth)
+    np.testing.assert_array_equal(idx, np.arange(idx.size))
+    t = np.concatenate([b.time_s for b in blocks])
+    assert np.all(np.diff(t) > 0) and t[-1] - t[0] < 13.0

@@ -577,3 +577,62 @@ def test_random_bytes_only_ever_raise_decode_error():
                 fn(data)
             except DecodeError:
                 pass
+
+
+# ------------------------------------------------------------------ corrupt stamps and indices
+def test_pmd_stamp_out_of_int64_range_is_a_bad_packet_not_a_crash():
+    """A stamp with its top byte 0xFF (≥ 2^63 ns) raised OverflowError from the int64 sample times,
+    which ended a live walk; it is a DecodeError (one bad packet) and the stream goes on."""
+    s = PmdAccStream(200.0)
+    for k in range(3):
+        s.feed(_h10_frame(20 * k))
+    bad = bytearray(_h10_frame(60))
+    bad[8] = 0xFF
+    with pytest.raises(DecodeError) as e:
+        s.feed(bytes(bad))
+    assert e.value.reason == "value"
+    c = s.feed(_h10_frame(60))
+    assert (c.lost_before, c.first_index) == (0, 60)
+
+
+def test_pmd_stamp_far_ahead_is_refused_unless_the_next_frame_confirms_it():
+    """One frame stamped an hour ahead counted 720 000 lost samples and made every later frame look
+    like a clock reset; it is refused, the stream goes on as if it never came. A real jump (a sensor
+    silent for 2 min on a live link) is confirmed by the next frame and counted then."""
+    s = PmdAccStream(200.0)
+    for k in range(3):
+        s.feed(_h10_frame(20 * k))
+    with pytest.raises(DecodeError):
+        s.feed(_h10_frame(60 + 200 * 3600))
+    c = s.feed(_h10_frame(60))
+    assert (c.lost_before, c.clock_reset, c.first_index) == (0, False, 60)
+    # a real jump of 2 minutes: refused once, confirmed by the frame that follows it
+    with pytest.raises(DecodeError):
+        s.feed(_h10_frame(80 + 200 * 120))
+    c = s.feed(_h10_frame(100 + 200 * 120))
+    assert c.lost_before == 200 * 120 + 20 and not c.clock_reset    # the refused frame's 20 are lost too
+    # after a re-START the jump is expected: no refusal
+    s.mark_reconnect()
+    assert s.feed(_h10_frame(120 + 200 * 600)).lost_before == 200 * 480
+
+
+def test_gaitimu_index_far_ahead_of_the_sequence_is_a_bad_packet():
+    """A sample index 2^20 ahead with no packet missing and no FIFO-overflow flag: a flipped bit. It
+    counted a million lost samples and then refused every later packet as stale (the stream was dead
+    until a reconnect); now it is one bad packet. Legitimate jumps still count: packets lost (the
+    sequence jumps too), the firmware's own FIFO overflow (flag b1), or confirmed by the next packet."""
+    s = GaitImuStream(INFO_200)
+    for k in range(3):
+        s.feed(_pkt(k, 10 * k))
+    with pytest.raises(DecodeError) as e:
+        s.feed(_pkt(3, 30 + 2**20))
+    assert e.value.reason == "value"
+    chunks = [s.feed(_pkt(3 + k, 30 + 10 * k)) for k in range(3)]
+    assert [c.lost_before for c in chunks] == [0, 0, 0] and chunks[0].first_index == 30
+    assert s.feed(_pkt(6 + 40, 60 + 400)).lost_before == 400              # 40 packets lost: 400 samples
+    raw = np.zeros((10, 6), int)
+    c = s.feed(_encode_gait_packet(47, 470 + 5000, (470 + 5000) * 5000, raw, flags=1 | gaitimu.FLAG_FIFO_OVERFLOW))
+    assert c.lost_before == 5000                                          # the firmware skipped them, says so
+    with pytest.raises(DecodeError):                                      # unannounced: refused once …
+        s.feed(_pkt(48, 5480 + 9000))
+    assert s.feed(_pkt(49, 5490 + 9000)).lost_before == 9010              # … confirmed by the next packet

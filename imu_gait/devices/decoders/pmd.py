@@ -44,6 +44,10 @@ STATUS_NAMES = {0: "SUCCESS", 1: "INVALID_OP_CODE", 2: "INVALID_MEASUREMENT_TYPE
                 13: "DEVICE_IN_CHARGER", 14: "DISK_FULL"}
 
 FRAME_HEADER_SIZE = 10
+MAX_TIMESTAMP_NS = 1 << 63           # stamps are u64 on the air; sample times are int64 ns
+#: within a running stream (no re-START in between) a frame stamped this far after the previous
+#: one is taken for a corrupt stamp unless the next frame confirms it (see PmdTimeline.place)
+MAX_STAMP_STEP_S = 60.0
 EPOCH_2000_UNIX_S = 946_684_800          # 2000-01-01T00:00:00Z in unix seconds
 FRAME_INT16 = 0x01
 DELTA_BIT = 0x80
@@ -227,6 +231,10 @@ def decode_frame(data: bytes, *, channels: int = 3, resolution_bits: int = 16) -
     require_length(PROTOCOL, data, FRAME_HEADER_SIZE, "data frame header")
     meas_type = data[0] & 0x3F
     timestamp_ns = int.from_bytes(data[1:9], "little")
+    if timestamp_ns >= MAX_TIMESTAMP_NS:
+        # 292 years after 2000: a corrupt stamp; numpy's int64 sample times overflowed on it, and the
+        # OverflowError ended a live walk
+        raise DecodeError(PROTOCOL, "value", f"frame time stamp {timestamp_ns} ns is out of range", data)
     ftype_byte = data[9]
     compressed = bool(ftype_byte & DELTA_BIT)
     ftype = ftype_byte & 0x7F
@@ -301,6 +309,7 @@ class PmdTimeline:
     restarted: bool = False            # set by :meth:`restart`; cleared by the next frame
     _span_ns: int = 0                  # sum of stamp steps of back-to-back frames …
     _span_n: int = 0                   # … and of their sample counts
+    _suspect_ns: int | None = None     # a stamp refused as too far ahead, until a frame confirms it
 
     @property
     def rate_hz(self) -> float:
@@ -329,6 +338,17 @@ class PmdTimeline:
         if self.t_prev_ns is not None and t_frame_ns <= self.t_prev_ns:
             raise DecodeError(PROTOCOL, "value",
                               f"frame timestamp {t_frame_ns} not after previous {self.t_prev_ns}")
+        if (self.t_prev_ns is not None and not restarted
+                and t_frame_ns - self.t_prev_ns > MAX_STAMP_STEP_S * 1e9):
+            # One frame with a stamp far ahead (a flipped high bit) counted an hour of lost samples and
+            # put every frame after it 'before' it: refused, and the state kept. A real jump (a sensor
+            # silent for minutes on a live link) is confirmed by the next frame following it.
+            confirmed = self._suspect_ns is not None and 0 < t_frame_ns - self._suspect_ns <= MAX_STAMP_STEP_S * 1e9
+            if not confirmed:
+                self._suspect_ns = t_frame_ns
+                raise DecodeError(PROTOCOL, "value", f"frame time stamp {(t_frame_ns - self.t_prev_ns) / 1e9:.0f} s "
+                                  "after the previous frame's: taken for a corrupt stamp")
+        self._suspect_ns = None
         rate = self.rate_hz
         if self.t_prev_ns is not None:
             lost = lost_samples_between(self.t_prev_ns, t_frame_ns, n, rate, restarted=restarted)

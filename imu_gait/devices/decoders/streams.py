@@ -22,6 +22,7 @@ from . import gaitimu, pmd, thingy
 from .common import DEG_TO_RAD, G_MPS2, DecodeError
 
 _U32 = 1 << 32
+MAX_SAMPLES_PER_PACKET = 255          # GaitIMU: n is a u8
 _U16 = 1 << 16
 # Two sample times this close are one instant: ACC and GYRO samples taken together get times from
 # frame stamps of different frames (whole ns, spread by division), which can differ by a few ns.
@@ -71,6 +72,7 @@ class GaitImuStream:
         self._last_index = 0
         self._last_ticks = 0
         self._reconnected = False
+        self._suspect: tuple[int, int] | None = None   # (index, sequence) a refused packet announced
 
     def mark_reconnect(self) -> None:
         """Called after a reconnect (or a re-START): an index that went backwards now means a
@@ -85,6 +87,7 @@ class GaitImuStream:
         info = self.info
         ticks_per_sample = info.clock_hz / info.odr_hz
         restarted = False
+        after_restart = self._reconnected
         if self._next_index is not None and self._reconnected:
             self._reconnected = False
             if (p.sample_index - self._next_index) % _U32 >= _U32 // 2:
@@ -101,11 +104,23 @@ class GaitImuStream:
                 raise DecodeError(gaitimu.PROTOCOL, "stale",
                                   f"sample index {p.sample_index} repeats or goes back "
                                   f"(expected {self._next_index % _U32})", data)
+            packets_lost = (p.sequence - self._next_seq) % _U16
+            # Mid-stream, samples are only lost with their packets (the sequence jumps too) or by the
+            # firmware itself, which then says so (FIFO overflow flag). An index far ahead of both is
+            # a corrupt packet: taken at its word, one flipped bit counted a million 'lost' samples
+            # and refused every later packet as stale. Unless the next packet continues from it.
+            if (not after_restart and ahead > (packets_lost + 1) * MAX_SAMPLES_PER_PACKET
+                    and not p.flags & gaitimu.FLAG_FIFO_OVERFLOW
+                    and self._suspect != (p.sample_index, p.sequence)):
+                self._suspect = ((p.sample_index + p.n_samples) % _U32, (p.sequence + 1) % _U16)
+                raise DecodeError(gaitimu.PROTOCOL, "value",
+                                  f"sample index {ahead} ahead but only {packets_lost} packet(s) missing and no "
+                                  "FIFO overflow: taken for a corrupt packet", data)
             index = self._next_index + ahead
             lost = index - self._next_index
-            packets_lost = (p.sequence - self._next_seq) % _U16
             expected_ticks = self._last_ticks + (index - self._last_index) * ticks_per_sample
             ticks = _unwrap(p.sensor_time_us, expected_ticks, _U32)
+        self._suspect = None
         self._next_index = index + p.n_samples
         self._next_seq = (p.sequence + 1) % _U16
         self._last_index, self._last_ticks = index, ticks

@@ -42,7 +42,9 @@ _P = Characteristic.Properties
 class Faults:
     """Scripted faults (times are true seconds since power-on, see module doc)."""
     drop_sequences: frozenset = frozenset()   # GaitIMU packet sequences / PMD frame numbers never sent
-    junk_after: dict = field(default_factory=dict)  # {seq: "short"|"version"|"garbage"}: extra bad packet
+    # {seq: kind}: an extra bad packet after that one. GaitIMU: "short"|"version"|"garbage"|"index_ahead"; PMD frame
+    # number: "short"|"stamp_overflow"|"stamp_ahead" (see pmd_junk)
+    junk_after: dict = field(default_factory=dict)
     disconnect_at_s: tuple = ()               # peripheral drops the link at these times…
     outage_s: float = 0.5                     # …and stays off air this long before advertising again
     drift_ppm: float = 0.0                    # sensor crystal error, + = runs fast
@@ -424,8 +426,12 @@ class EmulatedGaitImu(EmulatedPeripheral):
             if seq in f.junk_after:
                 kind = f.junk_after[seq]
                 good = self._encode(first, n)
+                # "index_ahead": the next packet with a flipped bit in its sample index (2^20 ahead)
+                ahead = self._encode(first + n, n)
+                ahead = (ahead[:2] + ((seq + 1) % (1 << 16)).to_bytes(2, "little")
+                         + ((first + n + (1 << 20)) % (1 << 32)).to_bytes(4, "little") + ahead[8:])
                 junk = {"short": good[:-5], "version": b"\x07" + good[1:],
-                        "garbage": bytes([0xA5] * 9)}[kind]
+                        "garbage": bytes([0xA5] * 9), "index_ahead": ahead}[kind]
                 await self._notify(self.c_data, junk)
                 self.stats.junk_sent += 1
             self._seq = (seq + 1) % (1 << 16)
@@ -619,10 +625,22 @@ class EmulatedPolarH10(EmulatedPeripheral):
                 self.stats.packets_sent += 1
                 self.stats.samples_sent += n
             if self._frame_no in self.faults.junk_after:
-                await self._notify(self.c_data, frame[:-3])
+                await self._notify(self.c_data, pmd_junk(frame, self.faults.junk_after[self._frame_no]))
                 self.stats.junk_sent += 1
             self._frame_no += 1
             self._next_index = first + n
+
+
+def pmd_junk(frame: bytes, kind: str) -> bytes:
+    """A bad copy of a PMD data frame (``Faults.junk_after``): "short" (cut 3 bytes; any other
+    kind too), "stamp_overflow" (time stamp with its top byte 0xFF: ≥ 2^63 ns) or "stamp_ahead"
+    (time stamp one hour ahead: a flipped bit in a plausible range)."""
+    if kind == "stamp_overflow":
+        return frame[:8] + b"\xff" + frame[9:]
+    if kind == "stamp_ahead":
+        t = int.from_bytes(frame[1:9], "little") + 3600 * 10**9
+        return frame[:1] + t.to_bytes(8, "little") + frame[9:]
+    return frame[:-3]
 
 
 def _bits_needed(values: np.ndarray) -> int:
