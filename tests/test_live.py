@@ -882,3 +882,13 @@ def test_a_steady_replay_says_nothing_about_silence(walk_csv):
     session, _ = run(run_live(ReplaySource(walk_csv[0], speed=4), view=PlainView(file=out, every_s=1e9),
                               duration_s=8.0, auto_record=False, handle_signals=False))
     assert "no data" not in out.getvalue() and 8.0 <= session.time_s < 8.2
+
+
+def test_a_bad_packet_is_named_in_words():
+    """The live view said 'bad packet skipped (value)': the decoder's tag, not words."""
+    from imu_gait.devices.link import PacketError
+    from imu_gait.devices.view import describe_event
+
+    assert describe_event(PacketError(1.0, "value", "…")) == "bad packet skipped (implausible value)"
+    assert describe_event(PacketError(1.0, "short", "…")) == "bad packet skipped (too short)"
+    assert describe_event(PacketError(1.0, "new_tag", "…")) == "bad packet skipped (new_tag)"

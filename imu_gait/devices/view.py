@@ -86,6 +86,12 @@ def cleared_text(session: Any, flag: Any) -> str:
             f"(it lasted {_duration(float(flag.end_s) - float(flag.start_s))})")
 
 
+#: DecodeError reasons in words for the live view ("bad packet skipped (value)" told the walker nothing)
+PACKET_ERRORS = {"short": "too short", "length": "wrong length", "version": "unknown format version",
+                 "value": "implausible value", "stale": "repeat of an earlier packet",
+                 "unknown_type": "unexpected data type", "opcode": "unknown command"}
+
+
 def describe_event(ev: Any) -> str | None:
     """One calm line for a stream status event (None: nothing worth saying)."""
     name = type(ev).__name__
@@ -103,7 +109,8 @@ def describe_event(ev: Any) -> str | None:
         est = "" if getattr(ev, "exact", True) else " (estimated)"
         return f"gap: {n} samples lost{est} over {dur:.2f} s"
     if name == "PacketError":
-        return f"bad packet skipped ({getattr(ev, 'reason', '?')})"
+        reason = getattr(ev, "reason", "?")
+        return f"bad packet skipped ({PACKET_ERRORS.get(reason, reason)})"
     if name == "DeviceStopped":
         return "the sensor stopped its stream — sending START again"
     if name == "DeviceRestarted":
