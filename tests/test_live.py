@@ -892,3 +892,15 @@ def test_a_bad_packet_is_named_in_words():
     assert describe_event(PacketError(1.0, "value", "…")) == "bad packet skipped (implausible value)"
     assert describe_event(PacketError(1.0, "short", "…")) == "bad packet skipped (too short)"
     assert describe_event(PacketError(1.0, "new_tag", "…")) == "bad packet skipped (new_tag)"
+
+
+def test_plain_and_rich_views_name_the_gait_the_same_way():
+    """The plain status line said 'walking' until the engine named the gait, then 'walk' (the rich
+    panel said 'walking' throughout)."""
+    from imu_gait.devices.view import PlainView
+
+    rec, _ = synthesize_walk(40.0, 100.0, seed=3)
+    seen = set()
+    view = PlainView(file=io.StringIO(), every_s=1e9)
+    _replay_with_view(rec, view, lambda live, upd: seen.add(view.status_line(live).split(" | ")[8]))
+    assert seen <= {"standing", "walking"} and "walking" in seen, seen

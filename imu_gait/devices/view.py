@@ -129,6 +129,15 @@ def signal_text(sig: Any) -> dict[str, str]:
             "bad": str(sig.corrupt), "reconnects": str(sig.reconnects)}
 
 
+def gait_text(status: dict, standing: str = "standing") -> str:
+    """'walking' / 'running' / ``standing`` — one word for both views (the plain one said 'walking'
+    until the engine named the gait, then 'walk')."""
+    if not status.get("walking"):
+        return standing
+    gait = status.get("gait") or "walk"
+    return {"walk": "walking", "run": "running"}.get(gait, gait)
+
+
 def treadmill_text(session: Any) -> str | None:
     """'4.5 km/h · 2 %' for the treadmill context in force now, or None (not on a treadmill)."""
     now = getattr(session, "treadmill_now", None)
@@ -211,7 +220,7 @@ class PlainView(_BaseView):
         sig = signal_text(session.signal)
         parts = [fmt_clock(session.time_s), f"steps {st.get('n_steps', 0)}"]
         parts += [f"{SHORT[k]} {fmt(st.get(k), d, u)}" for k, _, d, u in GAIT_FIELDS]
-        parts.append(st.get("gait") or ("walking" if st.get("walking") else "standing"))
+        parts.append(gait_text(st))
         tm = treadmill_text(session)
         if tm:
             parts.append(f"treadmill {tm}")
@@ -289,11 +298,9 @@ class RichView(_BaseView):
 
         st = session.status()
         sig = session.signal
-        state = st.get("gait") or ""
         gait_rows = [("Steps", str(st.get("n_steps", 0)))]
         gait_rows += [(label, fmt(st.get(k), d, u)) for k, label, d, u in GAIT_FIELDS]
-        gait_rows.append(("Gait", ("walking" if state == "walk" else "running" if state == "run" else state or "—")
-                          if st.get("walking") else "standing / not walking"))
+        gait_rows.append(("Gait", gait_text(st, standing="standing / not walking")))
         tm = treadmill_text(session)
         if tm:
             gait_rows.append(("Treadmill", tm))
