@@ -912,8 +912,10 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                 if view is not None:
                     view.start(session)
                 try:
-                    async with session:
-                        async for upd in _with_ticks(session, stream):
+                    # aclosing: a break after a tick leaves a read pending; it is cancelled here,
+                    # before finish(), not whenever the generator is collected
+                    async with session, contextlib.aclosing(_with_ticks(session, stream)) as updates:
+                        async for upd in updates:
                             if upd is None:              # nothing came for a while: the source's clock
                                 _while_silent(session, view, silence)
                             elif view is not None:
