@@ -157,3 +157,29 @@ def test_arrow_keys_and_other_escape_sequences():
     assert decode_keys("\x1bOA") == ["]"]                                     # SS3 (application mode)
     assert decode_keys("+\x1b[5~]\x1b[1;5C") == ["+", "]"]                    # PgUp, Ctrl-→: dropped whole
     assert decode_keys("q") == ["q"] and decode_keys("\x1b") == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminals only")
+def test_an_arrow_split_across_two_reads_is_still_an_arrow():
+    """Over a slow link a terminal's read can end inside an escape sequence: ESC, then '[A'. The '['
+    read on its own lowered the incline where ↑ meant to raise it. A real pseudo-terminal, bytes
+    written in two parts with a pause between."""
+    from imu_gait.devices.keys import KeyReader
+
+    master, slave = pty.openpty()
+    got = []
+
+    async def go():
+        with open(slave, "r", closefd=False) as stream, KeyReader(got.append, stream=stream) as reader:
+            assert reader.active
+            for part in (b"\x1b", b"[A", b"\x1b[", b"B+", b"\x1bO", b"C"):
+                os.write(master, part)
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.1)
+
+    try:
+        asyncio.run(go())
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert got == ["]", "[", "+", "+"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import time
 from typing import IO, Any, Callable
 
 from ..treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS
@@ -29,11 +30,20 @@ KEYS: dict[str, tuple[str, int]] = {"+": ("speed", +1), "=": ("speed", +1), "-":
 HELP = "keys: + / − (→ / ←) belt speed ±0.1 km/h · ] / [ (↑ / ↓) incline ±0.5 % · q stop"
 #: arrow keys (ANSI CSI and SS3 forms) as the keys above; any other escape sequence is ignored
 ARROWS = {"A": "]", "B": "[", "C": "+", "D": "-"}
+#: the rest of an escape sequence cut off by a read is awaited this long; later keys are keys
+ESC_WAIT_S = 0.5
 
 
 def decode_keys(data: str) -> list[str]:
     """Single keys from what a terminal sent: arrows become their treadmill keys, other escape
     sequences (function keys, Home, …) are dropped whole — their '[' must not lower the incline."""
+    return split_keys(data)[0]
+
+
+def split_keys(data: str) -> tuple[list[str], str]:
+    """:func:`decode_keys`, plus an escape sequence cut off at the end of ``data`` (returned, not
+    decoded): a terminal's read may end inside one (ESC | [A over a slow link), and its '[' read on
+    its own lowered the incline where ↑ meant to raise it."""
     keys: list[str] = []
     i = 0
     while i < len(data):
@@ -42,16 +52,20 @@ def decode_keys(data: str) -> list[str]:
             keys.append(ch)
             i += 1
             continue
-        if i + 1 < len(data) and data[i + 1] in "[O":
+        if i + 1 == len(data):
+            return keys, data[i:]                # ESC at the very end: the rest may follow
+        if data[i + 1] in "[O":
             j = i + 2
             while j < len(data) and not ("@" <= data[j] <= "~"):   # parameter bytes up to the final byte
                 j += 1
-            if j < len(data) and data[j] in ARROWS and j == i + 2:
+            if j == len(data):
+                return keys, data[i:]            # no final byte yet
+            if data[j] in ARROWS and j == i + 2:
                 keys.append(ARROWS[data[j]])
             i = j + 1
         else:
             i += 1                               # a lone ESC
-    return keys
+    return keys, ""
 
 
 def apply_key(session: Any, key: str) -> str | None:
@@ -90,6 +104,8 @@ class KeyReader:
         self._fd: int | None = None
         self._saved: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._partial = ""                      # an escape sequence cut off by the last read …
+        self._partial_t = 0.0                   # … and when it came (an ESC key alone is not held for ever)
 
     def __enter__(self) -> "KeyReader":
         try:
@@ -114,7 +130,14 @@ class KeyReader:
             data = os.read(self._fd, 64).decode("utf-8", errors="ignore")
         except OSError:
             return
-        for key in decode_keys(data):
+        now = time.monotonic()
+        if self._partial and now - self._partial_t <= ESC_WAIT_S:
+            data = self._partial + data
+        self._partial = ""
+        keys, rest = split_keys(data)
+        if rest:
+            self._partial, self._partial_t = rest, now
+        for key in keys:
             self.on_key(key)
 
     def _restore(self) -> None:
