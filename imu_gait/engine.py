@@ -12,9 +12,15 @@ acceleration → step candidates with a 0.35 s look-ahead → walking-bout accep
 """
 from __future__ import annotations
 
+import difflib
+import functools
+import inspect
+import math
+import numbers
+import os
 import warnings as warnings_module
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -25,10 +31,11 @@ from .dsp.metrics import PARITY_BREAK_LONG, PARITY_BREAK_SHORT, BodySignals, reg
 from .dsp.orientation import GravityTracker, cross_rows, forward_axis, horizontal, row_dot
 from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
+from .errors import ImuGaitError
 from .recording import G, Recording
 from .result import STEP_COLUMNS, AnalysisResult
 from .strain import evaluate_flags, placement_kind, steady_stride_cv_pct, without_turns
-from .treadmill import TreadmillSchedule, mmss
+from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, TreadmillSchedule, mmss
 
 ENGINE_RATE_HZ = 100.0
 #: per-step metrics the summary gives as medians (with ``_iqr``)
@@ -82,17 +89,120 @@ SENSOR_RECHECK_WINDOW_STEPS = 12
 SENSOR_TURN_AGREE_DEG = 20.0
 
 
+# ------------------------------------------------------------------ argument checking (library callers)
+#: plausible ranges of the context a caller gives (the CLI's options refuse the same)
+SENSOR_HEIGHT_RANGE_M = (0.3, 2.0)
+BODY_HEIGHT_RANGE_M = (1.0, 2.5)
+
+
+class ArgumentError(ImuGaitError, ValueError, TypeError):
+    """A library call with an argument that cannot be right (a typo in a keyword, a value in the wrong
+    unit, arrays of the wrong shape, methods called in the wrong order). Also a ``ValueError`` and a
+    ``TypeError``, so code that caught those before still catches it."""
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _known_keywords(func: _F) -> _F:
+    """Refuse an unknown keyword argument with :class:`ArgumentError` naming the closest real one
+    (``belt_speed=`` → ``belt_speed_mps``; a unit in the name matters: km/h ≠ m/s)."""
+    params = inspect.signature(func).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return func
+    names = [n for n, p in params.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD) and n != "self"]
+    where = func.__qualname__.removesuffix(".__init__")
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        unknown = [k for k in kwargs if k not in params]
+        if unknown:
+            k = unknown[0]
+            close = (difflib.get_close_matches(k, names, n=1, cutoff=0.5)
+                     or [n for n in names if n.startswith(k.split("_")[0])][:1])
+            hint = f"Did you mean {close[0]}=?" if close else ""
+            if k.endswith("_kmh"):
+                hint += " (imu_gait takes SI units: m/s = km/h ÷ 3.6)"
+            raise ArgumentError(f"{where}() got an unknown keyword argument {k!r}. {hint}".rstrip()
+                                + f"\n  It takes: {', '.join(names)}")
+        return func(*args, **kwargs)
+    return wrapper  # type: ignore[return-value]
+
+
+def _number(name: str, value: Any, lo: float | None = None, hi: float | None = None, unit: str = "",
+            hint: str = "", none_ok: bool = True, positive: bool = False) -> float | None:
+    """``value`` as a float within [lo, hi] (above 0 if ``positive``), None passed through if ``none_ok``;
+    else :class:`ArgumentError`."""
+    in_unit = f" in {unit}" if unit else ""
+    if value is None:
+        if none_ok:
+            return None
+        raise ArgumentError(f"{name} must be a number{in_unit}, not None")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ArgumentError(f"{name} must be a number{in_unit}, not {type(value).__name__} {value!r}")
+    v = float(value)
+    if positive and not v > 0:
+        raise ArgumentError(f"{name}={v:g} must be more than 0{f' {unit}' if unit else ''}")
+    if not math.isfinite(v) or (lo is not None and v < lo) or (hi is not None and v > hi):
+        if lo is None:
+            raise ArgumentError(f"{name}={v:g} must be a finite number{in_unit}")
+        rng = f"{lo:g}–{hi:g} {unit}" if hi is not None else f"{lo:g} {unit} or more"
+        raise ArgumentError(f"{name}={v:g} is outside the plausible range {rng}".rstrip()
+                            + (f"\n  What to do: {hint}" if hint else ""))
+    return v
+
+
+def _check_context(*, belt_speed_mps: Any, incline_pct: Any, sensor_height_m: Any, body_height_m: Any,
+                   max_incline_pct: Any, baseline_s: Any, placement: Any, treadmill_schedule: Any) -> None:
+    """Refuse context that cannot be right — it gave silently wrong answers (a height in cm made a
+    walk 10 m/s; a belt speed of -1.3 or NaN was ignored without a word)."""
+    _number("belt_speed_mps", belt_speed_mps, *SPEED_RANGE_MPS, "m/s",
+            "give the belt speed in m/s (km/h ÷ 3.6), or None when not on a treadmill")
+    _number("incline_pct", incline_pct, *INCLINE_RANGE_PCT, "%", "give the incline in percent (rise / run × 100)")
+    _number("max_incline_pct", max_incline_pct, *INCLINE_RANGE_PCT, "%")
+    _number("sensor_height_m", sensor_height_m, *SENSOR_HEIGHT_RANGE_M, "m",
+            "give the sensor's height above the floor in metres (not cm), or leave it out")
+    _number("body_height_m", body_height_m, *BODY_HEIGHT_RANGE_M, "m", "give the walker's height in metres (not cm)")
+    _number("baseline_s", baseline_s, unit="s", none_ok=False, positive=True)
+    if placement is not None and not isinstance(placement, str):
+        raise ArgumentError(f"placement must be a string such as 'lower_back', 'chest' or 'pocket', not "
+                            f"{type(placement).__name__} {placement!r}")
+    if treadmill_schedule is not None and not isinstance(treadmill_schedule, TreadmillSchedule):
+        raise ArgumentError(
+            f"treadmill_schedule must be a TreadmillSchedule, not {type(treadmill_schedule).__name__}\n  What to do: "
+            "imu_gait.TreadmillSchedule.from_stages([(start_s, belt_speed_mps, incline_pct), …]) or "
+            "imu_gait.read_schedule('program.csv')")
+    if treadmill_schedule is not None and (belt_speed_mps is not None or incline_pct is not None):
+        raise ArgumentError("give either a treadmill_schedule or a fixed belt_speed_mps / incline_pct, not both")
+
+
+def _samples(name: str, arr: Any, n: int) -> np.ndarray:
+    """A fed (n, 3) block as float (a flat x, y, z, x, y, z … block of 3n values is read as rows)."""
+    try:
+        a = np.asarray(arr, dtype=float)
+    except (TypeError, ValueError):
+        raise ArgumentError(f"{name} must be numbers, an (N, 3) array") from None
+    if not ((a.ndim == 2 and a.shape == (n, 3)) or (a.ndim == 1 and a.size == 3 * n)):
+        raise ArgumentError(f"{name} has shape {a.shape}; for {n} sample time(s) it must be ({n}, 3)"
+                            + (" — transposed? pass its .T" if a.shape == (3, n) else ""))
+    return a.reshape(n, 3)
+
+
 @dataclass
 class StepEvent:
     """A confirmed initial contact, as soon as the engine is sure of it."""
 
-    time_s: float
-    detected_at_s: float     # the latest sample time the engine had seen when it confirmed it
-    bout: int
+    time_s: float            # the contact's time, s, on the fed time axis
+    detected_at_s: float     # the latest sample time the engine had seen when it confirmed it, s
+    bout: int                # walking bout number (0, 1, …)
 
 
 @dataclass
 class EngineUpdate:
+    """What one :meth:`GaitEngine.feed` produced: ``events`` (:class:`StepEvent`, a contact as soon as it
+    is sure) and ``rows`` (finished step rows, dicts with the :data:`~imu_gait.result.STEP_COLUMNS` keys and
+    units, once a step's metrics are known — a few steps later; empty when ``engine.emit_rows`` is False)."""
+
     events: list[StepEvent] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
 
@@ -113,27 +223,45 @@ class _Step:
 
 
 class GaitEngine:
-    """Incremental gait analysis.
+    """Incremental gait analysis: feed samples chunk by chunk, get steps as they are confirmed.
+
+    Usage: ``engine.feed(time_s, acc_mps2, gyro_rads)`` for each block as it arrives (any size; times
+    strictly increasing across calls), :meth:`live_status` / :meth:`steps_frame` whenever wanted, and
+    :meth:`finish` once at the end for the :class:`~imu_gait.result.AnalysisResult`. Fed the same
+    samples, it gives the steps and metrics :func:`analyze` gives (to floating-point rounding). Unlike
+    :func:`analyze`, it does not validate the recording as a whole (units, gaps, spikes, a dead or
+    mismatched gyroscope): feed SI units — s, m/s² with gravity, rad/s — or build a
+    :class:`~imu_gait.recording.Recording` and call its ``validated()`` first. Misuse (wrong shapes,
+    NaN, time going backwards, feeding after :meth:`finish`) raises :class:`ArgumentError`.
 
     Parameters
     ----------
-    fs_hz : the input's nominal sampling rate (the engine works at 100 Hz internally).
-    has_gyro : whether angular rate will be fed.
-    belt_speed_mps : treadmill belt speed; gives exact step length = speed × step time.
-    incline_pct, treadmill, placement, max_incline_pct : context for the strain rules.
-    sensor_height_m : height of the sensor above the floor for the pendulum step length
-        (default 0.95 m, a lower-back sensor on an adult of ~1.55–1.75 m).
-    body_height_m : the walker's height; without ``sensor_height_m`` the sensor height is taken as
-        :data:`SENSOR_HEIGHT_PER_BODY_HEIGHT` × it.
+    fs_hz : the input's nominal sampling rate, Hz (the engine works at 100 Hz internally).
+    has_gyro : whether angular rate will be fed (then ``gyro_rads`` is required on every feed).
+    belt_speed_mps : treadmill belt speed, m/s (0.1–12); gives exact step length = speed × step time.
+    incline_pct : treadmill incline, % (-30–40). ``treadmill`` : on a treadmill (implied by a belt speed).
+    placement : where the sensor sits ("lower_back", "chest", "pocket", or free text, see :func:`analyze`).
+    max_incline_pct : the walker's own maximum incline, %: a higher entered incline is flagged.
+    baseline_s : seconds of walking that form the personal baseline of the flags (default 180).
+    treadmill_schedule : belt speed / incline per stage, instead of ``belt_speed_mps`` / ``incline_pct``.
+    sensor_height_m : height of the sensor above the floor for the pendulum step length, m (0.3–2.0;
+        default 0.95 m, a lower-back sensor on an adult of ~1.55–1.75 m).
+    body_height_m : the walker's height, m (1.0–2.5); without ``sensor_height_m`` the sensor height is
+        taken as :data:`SENSOR_HEIGHT_PER_BODY_HEIGHT` × it.
+    params : step-detection parameters (:class:`~imu_gait.dsp.steps.StepParams`), for experiments.
     """
 
+    @_known_keywords
     def __init__(self, fs_hz: float = 100.0, *, has_gyro: bool = True, belt_speed_mps: float | None = None,
                  incline_pct: float | None = None, treadmill: bool = False, sensor_height_m: float | None = None,
                  placement: str | None = None, max_incline_pct: float | None = None,
                  baseline_s: float = 180.0, params: StepParams | None = None,
                  treadmill_schedule: TreadmillSchedule | None = None, body_height_m: float | None = None):
-        if treadmill_schedule is not None and (belt_speed_mps is not None or incline_pct is not None):
-            raise ValueError("give either a treadmill_schedule or a fixed belt_speed_mps / incline_pct, not both")
+        _number("fs_hz", fs_hz, 1.0, None, "Hz", none_ok=False)
+        _check_context(belt_speed_mps=belt_speed_mps, incline_pct=incline_pct, sensor_height_m=sensor_height_m,
+                       body_height_m=body_height_m, max_incline_pct=max_incline_pct, baseline_s=baseline_s,
+                       placement=placement, treadmill_schedule=treadmill_schedule)
+        self._finished = False
         self.fs = ENGINE_RATE_HZ
         self.dt = 1.0 / self.fs
         self.has_gyro = has_gyro
@@ -185,6 +313,7 @@ class GaitEngine:
         self._reset_buffer()
 
     # ------------------------------------------------------------------ treadmill (live)
+    @_known_keywords
     def set_treadmill(self, *, belt_speed_mps: float | None | object = ..., incline_pct: float | None | object = ...
                       ) -> TreadmillSchedule:
         """The treadmill's belt speed and/or incline changed *now* (live monitoring).
@@ -246,24 +375,53 @@ class GaitEngine:
 
     # ------------------------------------------------------------------ feeding
     def feed(self, time_s: np.ndarray, acc_mps2: np.ndarray, gyro_rads: np.ndarray | None = None) -> EngineUpdate:
-        """Feed samples (any chunk size, times strictly increasing across calls)."""
-        time_s = np.asarray(time_s, float)
+        """Feed samples: ``time_s`` (N,) in s, strictly increasing within and across calls; ``acc_mps2``
+        (N, 3) in m/s² with gravity; ``gyro_rads`` (N, 3) in rad/s, required if and only if the engine was
+        made with ``has_gyro=True``. Any chunk size. Returns the steps confirmed by these samples
+        (:class:`EngineUpdate`: ``events`` as soon as a contact is sure, ``rows`` once its metrics are)."""
+        if self._finished:
+            raise ArgumentError("feed() after finish(): this engine's analysis is closed; make a new GaitEngine "
+                                "for a new recording")
+        try:
+            time_s = np.atleast_1d(np.asarray(time_s, float))
+        except (TypeError, ValueError):
+            raise ArgumentError("time_s must be numbers, seconds (a datetime: subtract the first and divide by "
+                                "np.timedelta64(1, 's'))") from None
+        if time_s.ndim != 1:
+            raise ArgumentError(f"time_s has shape {time_s.shape}; it must be (N,)")
         upd = EngineUpdate()
+        acc = _samples("acc_mps2", acc_mps2, time_s.size)
+        if self.has_gyro and gyro_rads is None:
+            raise ArgumentError("this engine was created with has_gyro=True; feed gyro_rads too "
+                                "(or create it with has_gyro=False for an accelerometer only)")
+        if not self.has_gyro and gyro_rads is not None:
+            raise ArgumentError("this engine was created with has_gyro=False and would ignore gyro_rads; "
+                                "create it with has_gyro=True, or feed gyro_rads=None")
+        gyro = _samples("gyro_rads", gyro_rads, time_s.size) if self.has_gyro else None
         if time_s.size == 0:
             return upd
+        if not (np.isfinite(time_s).all() and np.isfinite(acc).all() and (gyro is None or np.isfinite(gyro).all())):
+            bad = ~np.isfinite(time_s) | ~np.isfinite(acc).all(axis=1)
+            if gyro is not None:
+                bad |= ~np.isfinite(gyro).all(axis=1)
+            raise ArgumentError(f"{int(bad.sum())} fed sample(s) hold NaN or infinite values (the first at index "
+                                f"{int(np.flatnonzero(bad)[0])} of this chunk): the engine cannot use them — "
+                                "leave those samples out (a gap in time is handled)")
+        if time_s.size > 1 and not (np.diff(time_s) > 0).all():
+            i = int(np.flatnonzero(np.diff(time_s) <= 0)[0])
+            raise ArgumentError(f"time_s must increase strictly: sample {i + 1} of this chunk ({time_s[i + 1]:g} s) "
+                                f"does not come after sample {i} ({time_s[i]:g} s); sort the samples (and merge "
+                                "repeated times) first, e.g. with Recording(...).validated()")
+        if self._last_t is not None and time_s[0] <= self._last_t:
+            raise ArgumentError(f"time_s must increase across calls: this chunk starts at {time_s[0]:g} s, not after "
+                                f"the previous chunk's last sample ({self._last_t:g} s)")
         if self._first_t is None:
             self._first_t = float(time_s[0])
         if self._last_t is not None and time_s[0] - self._last_t > self._resampler.max_gap_s:
             self._gap_s += float(time_s[0] - self._last_t)
         self._last_t = float(time_s[-1])
         self._n_samples_in += time_s.size
-        acc = np.asarray(acc_mps2, float).reshape(-1, 3)
-        if self.has_gyro:
-            if gyro_rads is None:
-                raise ValueError("this engine was created with has_gyro=True; feed gyro_rads too")
-            vals = np.hstack([acc, np.asarray(gyro_rads, float).reshape(-1, 3)])
-        else:
-            vals = acc
+        vals = np.hstack([acc, gyro]) if gyro is not None else acc
         for chunk in self._resampler.feed(time_s, vals):
             if chunk.segment_start:
                 self._segment_break(upd)
@@ -655,7 +813,11 @@ class GaitEngine:
         return df
 
     def live_status(self) -> dict[str, Any]:
-        """Latest values for a live view: medians over the last 10 steps, flags so far."""
+        """Latest values for a live view: ``n_steps``, ``walking`` (in a bout now), ``gait`` ("walk" | "run"),
+        the median over the last 10 steps of ``cadence_spm``, ``walking_speed_mps``, ``vertical_oscillation_cm``,
+        ``trunk_twist_deg``, ``forward_lean_deg``, ``lateral_sway_cm``, ``pelvic_drop_deg``, ``impact_g`` and
+        ``braking_mps`` (NaN before any), ``active_flags`` (:class:`~imu_gait.result.Flag` holding now),
+        ``one_sided_signal`` and ``sensor_hints`` (see :class:`~imu_gait.result.AnalysisResult`)."""
         recent = self._recent_rows               # kept up to date by _emit_rows: no table copy per status
         out: dict[str, Any] = {"n_steps": self._n_rows + len(self._steps),
                                "walking": self._acceptor.bout is not None}
@@ -700,7 +862,9 @@ class GaitEngine:
         return self._flags_cache[1]
 
     def finish(self) -> AnalysisResult:
-        """End of the recording: close the open bout, finalise every step, judge the flags."""
+        """End of the recording: close the open bout, finalise every step, judge the flags. Nothing can be
+        fed after it (calling it again gives the same result)."""
+        self._finished = True
         upd = EngineUpdate()
         self._end_bout(upd)
         self._finalise(upd, final=True)
@@ -966,6 +1130,7 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
                           schedule_origin_s=engine._first_t or 0.0)
 
 
+@_known_keywords
 def analyze(recording: Recording, *, belt_speed_mps: float | None = None, incline_pct: float | None = None,
             treadmill: bool = False, sensor_height_m: float | None = None, placement: str | None = None,
             max_incline_pct: float | None = None, baseline_s: float = 180.0,
@@ -992,9 +1157,28 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
     chunk_s : seconds of samples per engine call. Results do not depend on it (the engine is
         chunk-invariant); 300 s keeps memory flat (a few MB per chunk) while the per-call
         overhead stays small (60 s chunks cost ~15 % more time per hour of data).
+
+    Returns an :class:`~imu_gait.result.AnalysisResult`. Raises :class:`~imu_gait.errors.RecordingError`
+    for data that cannot be trusted and :class:`ArgumentError` (an :class:`~imu_gait.errors.ImuGaitError`)
+    for an argument that cannot be right (a height in cm, an unknown keyword, a placement not understood).
     """
+    if not isinstance(recording, Recording):
+        hint = ("read it first: imu_gait.analyze(imu_gait.read(path))" if isinstance(recording, (str, os.PathLike))
+                else "build one: imu_gait.Recording(time_s, acc_mps2, gyro_rads) — s, m/s² with gravity, rad/s")
+        raise ArgumentError(f"analyze() takes a Recording, not {type(recording).__name__}\n  What to do: {hint}")
+    _check_context(belt_speed_mps=belt_speed_mps, incline_pct=incline_pct, sensor_height_m=sensor_height_m,
+                   body_height_m=body_height_m, max_incline_pct=max_incline_pct, baseline_s=baseline_s,
+                   placement=placement, treadmill_schedule=treadmill_schedule)
+    if placement and placement_kind(placement) == "unknown":
+        raise ArgumentError(f"placement={placement!r} is not understood\n  What to do: give 'lower_back', 'chest' "
+                            "or 'pocket' (free text naming one works too: 'sternum', 'back_trouser_pocket')")
+    _number("chunk_s", chunk_s, unit="s", none_ok=False, positive=True)
+    if progress is not None and not callable(progress):
+        raise ArgumentError(f"progress must be a function taking the fraction done (0..1), not "
+                            f"{type(progress).__name__}")
     rec = recording if recording.is_validated else recording.validated()
     meta = rec.meta
+    placement_given = placement
     sensor_height_m = sensor_height_m or _float_or_none(meta.get("sensor_height_m"))
     body_height_m = body_height_m or _float_or_none(meta.get("height_m"))
     placement = placement or meta.get("placement")
@@ -1019,7 +1203,7 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
         if note is not None:            # the whole analysis again, without the gyroscope
             res = analyze(replace(rec, gyro_rads=None, warnings=[*rec.warnings, note]),
                           belt_speed_mps=belt_speed_mps, incline_pct=incline_pct, treadmill=treadmill,
-                          sensor_height_m=sensor_height_m, placement=placement, max_incline_pct=max_incline_pct,
+                          sensor_height_m=sensor_height_m, placement=placement_given, max_incline_pct=max_incline_pct,
                           baseline_s=baseline_s, treadmill_schedule=treadmill_schedule, body_height_m=body_height_m,
                           progress=None, chunk_s=chunk_s)
             res.summary["gyro_axis_mismatch"] = mismatch

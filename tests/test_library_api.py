@@ -1,0 +1,156 @@
+"""imu_gait used as a library, as a researcher or an app developer would: misuse gets a clear
+ImuGaitError (not a numpy/pandas traceback, not a silently wrong answer), the lazy package still
+behaves like a plain one, and the README's library snippets run as written."""
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import imu_gait
+from imu_gait import GaitEngine, ImuGaitError, Recording, RecordingError, TreadmillSchedule
+from imu_gait.synthetic import synthesize_walk
+
+ROOT = Path(__file__).resolve().parents[1]
+WALK = ROOT / "datasets" / "mobgap_HA001_walk1.csv"
+
+
+@pytest.fixture(scope="module")
+def rec():
+    return imu_gait.read(WALK)
+
+
+@pytest.fixture(scope="module")
+def walk():
+    return synthesize_walk(20, seed=3)[0]
+
+
+# ---------------------------------------------------------------- analyze's context
+@pytest.mark.parametrize("kwargs, words", [
+    ({"body_height_m": 175}, "body_height_m=175"),              # cm: the walk came out at 10 m/s
+    ({"sensor_height_m": 95}, "sensor_height_m=95"),            # cm: 9.5 m/s
+    ({"sensor_height_m": 0}, "sensor_height_m=0"),              # silently the default
+    ({"belt_speed_mps": -1.3}, "belt_speed_mps=-1.3"),          # silently ignored
+    ({"belt_speed_mps": float("nan")}, "belt_speed_mps=nan"),   # silently ignored
+    ({"belt_speed_mps": 50}, "0.1–12 m/s"),
+    ({"belt_speed_mps": "1.3"}, "must be a number"),
+    ({"incline_pct": 300}, "incline_pct=300"),
+    ({"incline_pct": "5"}, "must be a number"),                 # silently ignored
+    ({"max_incline_pct": "8"}, "must be a number"),             # TypeError deep in the rules
+    ({"baseline_s": -5}, "baseline_s"),
+    ({"chunk_s": -1}, "chunk_s"),                               # silently 0 steps
+    ({"chunk_s": 0}, "chunk_s"),                                # 'Maximum allowed size exceeded'
+    ({"progress": 5}, "progress"),
+    ({"placement": 42}, "placement"),
+    ({"placement": "pockt"}, "not understood"),                 # silently a trunk sensor
+    ({"treadmill_schedule": [(0, 1.2, 0)]}, "TreadmillSchedule.from_stages"),   # AttributeError
+    ({"treadmill_schedule": "program.csv"}, "read_schedule"),
+])
+def test_analyze_refuses_context_that_cannot_be_right(rec, kwargs, words):
+    with pytest.raises(ImuGaitError, match=re.escape(words)):
+        imu_gait.analyze(rec, **kwargs)
+
+
+def test_analyze_refuses_what_is_not_a_recording(rec):
+    with pytest.raises(ImuGaitError, match=r"imu_gait\.read\(path\)"):
+        imu_gait.analyze(str(WALK))
+    with pytest.raises(ImuGaitError, match="Recording"):
+        imu_gait.analyze(rec.acc_mps2)
+
+
+@pytest.mark.parametrize("call, suggestion", [
+    (lambda r: imu_gait.analyze(r, belt_speed=1.3), "belt_speed_mps"),
+    (lambda r: imu_gait.analyze(r, belt_speed_kmh=5), "km/h ÷ 3.6"),
+    (lambda r: imu_gait.analyze(r, height_m=1.7), "body_height_m"),
+    (lambda r: GaitEngine(fs=100), "fs_hz"),
+    (lambda r: GaitEngine(100).set_treadmill(incline=3), "incline_pct"),
+])
+def test_a_typo_in_a_keyword_names_the_right_one(rec, call, suggestion):
+    with pytest.raises(ImuGaitError, match=re.escape(suggestion)) as info:
+        call(rec)
+    assert isinstance(info.value, TypeError)       # what Python raised before: `except TypeError` still works
+
+
+def test_schedule_and_fixed_speed_is_an_imu_gait_error(rec):
+    sched = TreadmillSchedule.from_stages([(0, 1.2, 0)])
+    with pytest.raises(ImuGaitError, match="not both") as info:
+        imu_gait.analyze(rec, belt_speed_mps=1.2, treadmill_schedule=sched)
+    assert isinstance(info.value, ValueError)
+
+
+def test_valid_context_still_analyses(rec):
+    res = imu_gait.analyze(rec, belt_speed_mps=1.3, incline_pct=2, max_incline_pct=8, body_height_m=1.75,
+                           placement="lower_back", baseline_s=60, chunk_s=2.5, progress=lambda f: None)
+    assert res.summary["n_steps"] > 5 and res.summary["walking_speed_mps"] == pytest.approx(1.3)
+    assert imu_gait.analyze(rec, placement="chest").summary["placement_kind"] == "chest"
+
+
+# ---------------------------------------------------------------- GaitEngine fed by an app
+def _engine_error(walk, feed, **kw) -> str:
+    eng = GaitEngine(walk.sample_rate_hz, has_gyro=kw.pop("has_gyro", True), **kw)
+    with pytest.raises(ImuGaitError) as info:
+        feed(eng, walk.time_s, walk.acc_mps2, walk.gyro_rads)
+    return str(info.value)
+
+
+def _nan_acc(e, t, a, g):
+    a = a.copy()
+    a[50] = np.nan
+    e.feed(t, a, g)
+
+
+def _nan_time(e, t, a, g):
+    t = t.copy()
+    t[50] = np.nan
+    e.feed(t, a, g)
+
+
+@pytest.mark.parametrize("feed, words", [
+    (lambda e, t, a, g: e.feed(t[:10], a[:10].T, g[:10]), "transposed"),          # silently garbage
+    (lambda e, t, a, g: e.feed(t[:10], a[:10, :2], g[:10]), "(10, 3)"),
+    (lambda e, t, a, g: e.feed(t[:10], a[:10], g[:8]), "gyro_rads has shape (8, 3)"),
+    (_nan_acc, "NaN"),                              # one NaN sample: silently no steps in the whole walk
+    (_nan_time, "NaN"),
+    (lambda e, t, a, g: (e.feed(t[500:], a[500:], g[500:]), e.feed(t[:500], a[:500], g[:500])),
+     "increase across calls"),                     # silently fewer steps
+    (lambda e, t, a, g: (e.feed(t[:600], a[:600], g[:600]), e.feed(t[599:], a[599:], g[599:])),
+     "increase across calls"),                     # an overlapping packet
+    (lambda e, t, a, g: e.feed(t[::-1], a[::-1], g[::-1]), "increase strictly"),
+    (lambda e, t, a, g: (e.feed(t[:600], a[:600], g[:600]), e.finish(), e.feed(t[600:], a[600:], g[600:])),
+     "after finish()"),                            # silently went on
+    (lambda e, t, a, g: e.feed(t, a), "has_gyro=True"),
+])
+def test_engine_refuses_misfed_samples(walk, feed, words):
+    assert words in _engine_error(walk, feed)
+
+
+def test_engine_refuses_gyro_it_would_ignore(walk):
+    assert "has_gyro=False" in _engine_error(walk, lambda e, t, a, g: e.feed(t, a, g), has_gyro=False)
+
+
+@pytest.mark.parametrize("kwargs", [{"fs_hz": 0}, {"fs_hz": -100}, {"fs_hz": "100"}, {"body_height_m": 172},
+                                    {"belt_speed_mps": 0}])
+def test_engine_refuses_impossible_settings(kwargs):
+    with pytest.raises(ImuGaitError):
+        GaitEngine(**kwargs)
+
+
+def test_engine_takes_single_samples_and_matches_analyze(walk):
+    eng = GaitEngine(walk.sample_rate_hz, has_gyro=True)
+    for i in range(walk.n_samples):
+        if i % 2:      # a single sample as flat (3,) rows: what a per-notification sensor delivers
+            eng.feed(walk.time_s[i], walk.acc_mps2[i], walk.gyro_rads[i])
+        else:
+            eng.feed(walk.time_s[i:i + 1], walk.acc_mps2[i:i + 1], walk.gyro_rads[i:i + 1])
+    streamed, offline = eng.finish(), imu_gait.analyze(walk)
+    assert len(streamed.steps) == len(offline.steps) > 20
+    assert np.allclose(streamed.steps["time_s"], offline.steps["time_s"], atol=1e-3)
+    assert eng.finish().steps.equals(streamed.steps)          # finish again: the same result
+
+
