@@ -76,12 +76,23 @@ GRAVITY_SPREAD_MAX = 2.0
 class Recording:
     """Samples from one trunk-worn IMU.
 
+    From a file: :func:`imu_gait.read`. From your own arrays (another device, a database)::
+
+        rec = Recording(time_s, acc_mps2, gyro_rads, meta={"placement": "lower_back"})
+        res = imu_gait.analyze(rec)          # validates it first (or call rec.validated() yourself)
+
+    Convert first: time in seconds (a datetime64 array: ``(t - t[0]) / np.timedelta64(1, "s")``),
+    acceleration in m/s² *with* gravity (from g: × :data:`G`), angular rate in rad/s (from deg/s:
+    ``np.radians``); :meth:`validated` refuses data whose magnitudes betray another unit.
+
     Attributes
     ----------
     time_s : (N,) float64 seconds, strictly increasing after :meth:`validated`.
-    acc_mps2 : (N, 3) acceleration in m/s² including gravity, sensor axes.
+    acc_mps2 : (N, 3) acceleration in m/s² including gravity, sensor axes (any orientation).
     gyro_rads : (N, 3) angular rate in rad/s, sensor axes, or ``None`` (accelerometer only).
-    meta : free metadata (``sample_rate_hz``, ``placement``, ``device``, ``source``, ``path`` …).
+    meta : free metadata (``sample_rate_hz``, ``placement``, ``device``, ``source``, ``path``,
+        ``sensor_height_m``, ``height_m`` …); :func:`imu_gait.analyze` uses ``placement``,
+        ``sensor_height_m`` and ``height_m`` (the walker's, m) when not given as arguments.
     warnings : human-readable notes about quirks found and handled while reading.
     """
 
@@ -91,17 +102,27 @@ class Recording:
     meta: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # Recording(t, acc, meta=None) is an easy thing to write; None meant 'no metadata'
+        if self.meta is None:
+            self.meta = {}
+        if self.warnings is None:
+            self.warnings = []
+
     # ---- derived facts -------------------------------------------------------------
     @property
     def n_samples(self) -> int:
-        return int(self.time_s.shape[0])
+        """Number of samples N."""
+        return int(np.shape(self.time_s)[0]) if np.ndim(self.time_s) else 1
 
     @property
     def duration_s(self) -> float:
+        """Seconds from the first sample to the last (0 for fewer than two)."""
         return float(self.time_s[-1] - self.time_s[0]) if self.n_samples > 1 else 0.0
 
     @property
     def has_gyro(self) -> bool:
+        """True when angular rate was recorded (``gyro_rads`` is not None)."""
         return self.gyro_rads is not None
 
     @property
@@ -115,6 +136,7 @@ class Recording:
 
     @property
     def source(self) -> str:
+        """Where the samples came from, for messages: the file path, else ``meta["source"]``."""
         return str(self.meta.get("path", self.meta.get("source", "recording")))
 
     # ---- validation ----------------------------------------------------------------
@@ -126,9 +148,19 @@ class Recording:
         Refuses: empty data, non-finite values, too short, too slow, implausible units.
         """
         src = self.source
-        t = np.asarray(self.time_s, dtype=np.float64)
-        acc = np.asarray(self.acc_mps2, dtype=np.float64)
-        gyro = None if self.gyro_rads is None else np.asarray(self.gyro_rads, dtype=np.float64)
+        if np.asarray(self.time_s).dtype.kind in "mM":
+            raise RecordingError("time_s holds datetimes or timedeltas; it must be seconds (float)", path=src,
+                                 hint="convert: (t - t[0]) / np.timedelta64(1, 's')")
+        arrays = []
+        for name in ("time_s", "acc_mps2", "gyro_rads"):
+            value = getattr(self, name)
+            try:
+                arrays.append(None if value is None else np.asarray(value, dtype=np.float64))
+            except (TypeError, ValueError) as exc:
+                raise RecordingError(f"{name} cannot be read as numbers ({exc})", path=src,
+                                     hint="give numpy arrays of floats: time_s (N,) in s, acc_mps2 and gyro_rads "
+                                          "(N, 3) in m/s² and rad/s") from None
+        t, acc, gyro = arrays
         warnings = list(self.warnings)
 
         if t.ndim != 1 or acc.ndim != 2 or acc.shape != (t.shape[0], 3):
@@ -227,7 +259,7 @@ class Recording:
 
 def _fingerprint(rec: "Recording") -> tuple:
     """Which arrays were validated (ids are unique while the recording holds them)."""
-    return (id(rec.time_s), id(rec.acc_mps2), id(rec.gyro_rads), int(np.shape(rec.time_s)[0]))
+    return (id(rec.time_s), id(rec.acc_mps2), id(rec.gyro_rads), int(np.shape(rec.time_s)[0]) if np.ndim(rec.time_s) else -1)
 
 
 def gravity_stats(acc: np.ndarray, t: np.ndarray | None = None, mag: float | None = None) -> tuple[float, float]:
@@ -289,7 +321,9 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
     if 0.6 < mag < 1.6:
         raise RecordingError(
             f"the median acceleration magnitude is {mag:.2f}: these values look like g, not m/s²",
-            path=src, hint="pass --acc-unit g (imu_gait converts), or use a reader for this logger's format")
+            path=src, hint="pass --acc-unit g (imu_gait converts), or use a reader for this logger's format; "
+                           "from Python, imu_gait.read(path, acc_unit='g'), or give acc_mps2 in m/s² "
+                           "(× imu_gait.recording.G)")
     if mag < 3.0:
         raise RecordingError(
             f"the median acceleration magnitude is {mag:.2f} m/s², far below gravity (9.81): "
@@ -298,7 +332,8 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
     if not 6.0 < mag < 15.0:
         raise RecordingError(
             f"the median acceleration magnitude is {mag:.1f}, not ≈ 9.8 m/s² as it must be with gravity included",
-            path=src, hint="check the acceleration unit (mG? raw counts?) and pass --acc-unit")
+            path=src, hint="check the acceleration unit (mG? raw counts?) and pass --acc-unit (from Python: "
+                           "imu_gait.read(path, acc_unit=...), or give acc_mps2 in m/s²)")
     if gyro is not None:
         p95 = float(np.percentile(np.sqrt(np.einsum("ij,ij->i", gyro[sub], gyro[sub])), 95))
         if p95 > GYRO_DEG_S_P95:

@@ -154,3 +154,22 @@ def test_engine_takes_single_samples_and_matches_analyze(walk):
     assert eng.finish().steps.equals(streamed.steps)          # finish again: the same result
 
 
+# ---------------------------------------------------------------- Recording from your own arrays
+def test_recording_from_arrays_tolerates_meta_none(walk):
+    res = imu_gait.analyze(Recording(walk.time_s, walk.acc_mps2, walk.gyro_rads, meta=None))
+    assert res.summary["n_steps"] > 20                    # was AttributeError: 'NoneType' … 'get'
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda w: Recording(1.0, w.acc_mps2), "expected time (N,)"),                                 # IndexError
+    (lambda w: Recording(np.datetime64("2026-01-01") + (w.time_s * 1e3).astype("timedelta64[ms]"), w.acc_mps2),
+     "timedelta64"),                                                                              # '0.1 Hz'
+    (lambda w: Recording(w.time_s, np.array([["x", "y", "z"]] * w.n_samples, dtype=object)), "acc_mps2"),
+    (lambda w: Recording(w.time_s, w.acc_mps2 / 9.80665), "acc_mps2 in m/s²"),   # the hint named only --acc-unit
+])
+def test_recording_refusals_speak_to_a_python_caller(walk, make, words):
+    with pytest.raises(RecordingError) as info:
+        imu_gait.analyze(make(walk))
+    assert words in str(info.value)
+
+
