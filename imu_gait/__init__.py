@@ -13,6 +13,17 @@ Public API (kept small)::
     # a treadmill program: belt speed (m/s) and incline (%) per stage, times since the recording began
     sched = imu_gait.TreadmillSchedule.from_stages([(0, 1.2, 0), (300, 1.4, 5)])   # or read_schedule("p.csv")
     res = imu_gait.analyze(rec, treadmill_schedule=sched)
+
+    # your own arrays (s, m/s² with gravity, rad/s), and live data chunk by chunk
+    rec = imu_gait.Recording(time_s, acc_mps2, gyro_rads)
+    engine = imu_gait.GaitEngine(fs_hz=100, has_gyro=True)
+    update = engine.feed(t_chunk, acc_chunk, gyro_chunk)      # steps as they are confirmed
+    res = engine.finish()                                    # the same AnalysisResult as analyze
+
+    try:
+        ...
+    except imu_gait.ImuGaitError as err:    # bad input or a misused argument: a message saying what to do
+        print(err)
 """
 from __future__ import annotations
 
@@ -43,16 +54,23 @@ if TYPE_CHECKING:   # for type checkers and IDEs: the same names, imported eager
     from .treadmill import TreadmillSchedule, read_schedule
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
-        globals()[name] = value          # later look-ups skip this function
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+if not TYPE_CHECKING:   # hidden from type checkers: they see the imports above, so a misspelt name is an error
+    def __getattr__(name: str) -> object:
+        """Import a public name on first use (PEP 562)."""
+        if name in _LAZY:
+            value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+            globals()[name] = value          # later look-ups skip this function
+            return value
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")   # Python adds "Did you mean …?"
+
+
+#: this module's own helpers: not part of the API, kept out of dir() and so out of tab completion
+_HIDDEN = {"annotations", "importlib", "TYPE_CHECKING"}
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    """The public API (imported or not yet), dunders and loaded submodules — not this file's helpers."""
+    return sorted((set(globals()) | set(_LAZY)) - _HIDDEN)
 
 
 __all__ = ["read", "analyze", "Recording", "AnalysisResult", "Flag", "GaitEngine",

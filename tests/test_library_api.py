@@ -173,3 +173,38 @@ def test_recording_refusals_speak_to_a_python_caller(walk, make, words):
     assert words in str(info.value)
 
 
+# ---------------------------------------------------------------- the lazy package
+def test_dir_lists_the_api_and_not_the_module_helpers():
+    names = dir(imu_gait)
+    assert set(imu_gait.__all__) <= set(names)
+    assert not {"importlib", "annotations", "TYPE_CHECKING", "sys"} & set(names)
+
+
+def test_a_misspelt_name_suggests_the_right_one():
+    with pytest.raises(AttributeError) as info:
+        imu_gait.analyse  # noqa: B018
+    assert info.value.name == "analyse" and info.value.obj is imu_gait    # what Python's suggestion uses
+    out = subprocess.run([sys.executable, "-c", "import imu_gait; imu_gait.analyse"], capture_output=True,
+                         text=True, cwd=ROOT, timeout=60)
+    assert "Did you mean: 'analyze'?" in out.stderr
+
+
+def test_type_checkers_do_not_see_the_lazy_getattr():
+    """A module-level __getattr__ visible to mypy/pyright makes *every* name valid: `imu_gait.analyse(rec)`
+    passed type checking and IDE linting silently. They see the TYPE_CHECKING imports instead."""
+    tree = ast.parse((ROOT / "imu_gait" / "__init__.py").read_text(encoding="utf-8"))
+    top = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
+    assert "__getattr__" not in top
+    guarded = [n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "not TYPE_CHECKING"]
+    assert any(isinstance(f, ast.FunctionDef) and f.name == "__getattr__" for g in guarded for f in g.body)
+
+
+def test_star_import_and_help_in_a_fresh_interpreter():
+    code = ("from imu_gait import *\nimport imu_gait, pydoc\n"
+            "missing = [n for n in imu_gait.__all__ if n not in globals()]\n"
+            "text = pydoc.render_doc(imu_gait, renderer=pydoc.plaintext)\n"
+            "print(missing, 'analyze(recording' in text, 'class GaitEngine' in text, 'PEP 562' in text)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert out.stdout.split() == ["[]", "True", "True", "True"], out.stderr[-2000:]
+
+
