@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -45,7 +46,21 @@ GYRO_METRICS = ("trunk_twist_deg", "pelvic_drop_deg", "heading_change_deg")
 
 @dataclass
 class Flag:
-    """One back-strain pattern held over a stretch of the recording."""
+    """One back-strain pattern held over a stretch of the recording.
+
+    Attributes
+    ----------
+    id : which pattern, e.g. "vertical_bounce", "trunk_twist_excess", "trunk_twist_guarding".
+    start_s, end_s : when it held, s, on the recording's own time axis (as ``steps["time_s"]``).
+    severity : "mild" | "moderate" | "marked".
+    metric : the per-step column the evidence is about, e.g. "vertical_oscillation_cm".
+    value, reference, threshold : the metric's typical value while the flag held, the personal baseline
+        or absolute fallback it was compared with, and the value it had to pass — all in the unit
+        ``metric`` names (cm, deg, spm, %, …).
+    reference_kind : "baseline" | "absolute".
+    message : one line: what happened, with numbers. ``cause`` : the likely cause, plain words.
+    advice : what to try.
+    """
 
     id: str                 # e.g. "vertical_bounce", "trunk_twist_excess", "trunk_twist_guarding"
     start_s: float
@@ -88,8 +103,11 @@ class AnalysisResult:
         the walker's turns, :mod:`imu_gait.dsp.gyro_check`; over 0.6 the gyro was left out; NaN when not
         judged — no gyro, or no turns).
     flags : list of :class:`Flag`.
-    timeline : DataFrame of smoothed metrics over time (the series the flags are judged on).
+    timeline : DataFrame of smoothed metrics over time (the series the flags are judged on), on a 1-s
+        grid: ``time_s``, ``gait``, ``walking``, each metric smoothed (same names and units as the steps), ``<metric>_baseline``.
     warnings : notes about the input and about metrics that could not be measured.
+    bouts : DataFrame, one row per walking bout: ``bout``, ``start_s``, ``end_s`` (first and last contact,
+        s), ``n_steps``.
     """
 
     steps: pd.DataFrame
@@ -119,8 +137,9 @@ class AnalysisResult:
             "warnings": list(self.warnings),
         }
 
-    def to_json(self, path: str | None = None, *, indent: int | None = 1) -> str:
-        """The JSON contract (architecture.md); written to ``path`` when given."""
+    def to_json(self, path: str | os.PathLike | None = None, *, indent: int | None = 1) -> str:
+        """The JSON contract (architecture.md) as text; also written to ``path`` (UTF-8) when given. NaN
+        becomes null."""
         text = json.dumps(self.to_dict(), indent=indent, allow_nan=False)
         if path is not None:
             with open(path, "w", encoding="utf-8") as fh:

@@ -208,3 +208,13 @@ def test_star_import_and_help_in_a_fresh_interpreter():
     assert out.stdout.split() == ["[]", "True", "True", "True"], out.stderr[-2000:]
 
 
+# ---------------------------------------------------------------- docstrings
+@pytest.mark.parametrize("name", imu_gait.__all__)
+def test_every_public_name_has_a_docstring(name):
+    obj = getattr(imu_gait, name)
+    assert (obj.__doc__ or "").strip()
+    for attr in ("n_samples", "duration_s", "has_gyro", "sample_rate_hz", "source", "is_validated"):
+        assert (getattr(Recording, attr).__doc__ or "").strip(), attr
+    assert "start_s" in imu_gait.Flag.__doc__ and "bouts" in imu_gait.AnalysisResult.__doc__
+
+
