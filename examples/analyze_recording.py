@@ -3,6 +3,7 @@
     python examples/analyze_recording.py [FILE]
 
 Without FILE it uses a bundled real recording (mobgap HA/001, simulated daily activities).
+A file that cannot be analysed gets imu_gait's message (what is wrong, what to do), not a traceback.
 """
 import sys
 from pathlib import Path
@@ -10,12 +11,18 @@ from pathlib import Path
 import imu_gait
 
 path = sys.argv[1] if len(sys.argv) > 1 else Path(__file__).parent.parent / "datasets" / "mobgap_HA001_daily.csv"
-rec = imu_gait.read(path)
-res = imu_gait.analyze(rec)
+try:
+    rec = imu_gait.read(path)
+    res = imu_gait.analyze(rec)     # context if known: belt_speed_mps=1.3, body_height_m=1.72, placement="chest" …
+except imu_gait.ImuGaitError as err:   # bad input the user can fix: the message says how
+    sys.exit(f"error: {err}")               # it names the file (and line, column) itself
 
 print(f"{rec.source}: {rec.duration_s:.0f} s at {rec.sample_rate_hz:.0f} Hz, gyro: {rec.has_gyro}")
-print(f"{res.summary['n_steps']} steps in {res.summary['n_bouts']} walking bouts, "
-      f"median cadence {res.summary['cadence_spm']:.0f} steps/min")
+if res.summary["n_steps"]:
+    print(f"{res.summary['n_steps']} steps in {res.summary['n_bouts']} walking bouts, "
+          f"median cadence {res.summary['cadence_spm']:.0f} steps/min")
+else:
+    print("no steps found")           # summary metrics are NaN then (null in the JSON)
 cols = ["time_s", "side", "cadence_spm", "vertical_oscillation_cm", "trunk_twist_deg", "forward_lean_deg"]
 print(res.steps[cols].head(8).round(2).to_string(index=False))
 for flag in res.flags:

@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXPECT = {
     "analyze_recording.py": ["steps in", "median cadence"],
-    "stream_engine.py": ["median step-event latency"],
+    "stream_engine.py": ["median step-event latency", "same steps as imu_gait.analyze: True"],
     "treadmill_and_compare.py": ["3 stages", "walking speed per stage: [1.0, 1.2]", "Walking speed (m/s)"],
 }
 
@@ -27,3 +27,16 @@ def test_example_runs(name):
     assert proc.returncode == 0, proc.stderr[-2000:]
     for text in EXPECT[name]:
         assert text in proc.stdout, (text, proc.stdout[-2000:])
+
+
+def test_example_says_what_is_wrong_with_a_bad_file(tmp_path):
+    """Good practice for a script built on the library: catch ImuGaitError and show its message (it was
+    a traceback), exit non-zero; a recording without walking is said, not 'median cadence nan'."""
+    bad = tmp_path / "walk.csv"
+    bad.write_text("time_s,acc_x,acc_y,acc_z\n0,0,0,1\n0.01,0,0,1\n", encoding="utf-8")
+    script = str(ROOT / "examples" / "analyze_recording.py")
+    proc = subprocess.run([sys.executable, script, str(bad)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and "walk.csv" in proc.stderr, proc.stderr
+    proc = subprocess.run([sys.executable, script, str(ROOT / "tests" / "data" / "native_sitting.csv")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0 and "no steps found" in proc.stdout and "nan" not in proc.stdout, proc.stdout
