@@ -218,3 +218,20 @@ def test_every_public_name_has_a_docstring(name):
     assert "start_s" in imu_gait.Flag.__doc__ and "bouts" in imu_gait.AnalysisResult.__doc__
 
 
+# ---------------------------------------------------------------- the README
+def test_readme_library_snippets_run_as_written(tmp_path):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### As a library"):text.index("## What it measures")]
+    code = "\n".join(re.findall(r"```python\n(.*?)```", section, re.S))
+    assert "imu_gait.read(\"walk.csv\")" in code and "GaitEngine" in code
+    shutil.copy(WALK, tmp_path / "walk.csv")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert (tmp_path / "walk.json").exists() and "body_height_m=172" in out.stdout
+
+
+def test_readme_names_real_flag_fields():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = re.search(r"list of Flag\((.*?)\)", text, re.S).group(1)
+    fields = {f.strip(" #\n") for f in listed.replace("\n", ",").split(",") if f.strip(" #\n")}
+    assert fields <= set(imu_gait.Flag.__dataclass_fields__), fields - set(imu_gait.Flag.__dataclass_fields__)
