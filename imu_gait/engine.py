@@ -143,7 +143,9 @@ def _number(name: str, value: Any, lo: float | None = None, hi: float | None = N
     v = float(value)
     if positive and not v > 0:
         raise ArgumentError(f"{name}={v:g} must be more than 0{f' {unit}' if unit else ''}")
-    if not math.isfinite(v) or (lo is not None and v < lo) or (hi is not None and v > hi):
+    # a hair of tolerance: the CLI's lowest --belt-speed-kmh, 0.36 / 3.6, is 0.09999999999999999 m/s
+    if (not math.isfinite(v) or (lo is not None and v < lo - 1e-9 * max(1.0, abs(lo)))
+            or (hi is not None and v > hi + 1e-9 * max(1.0, abs(hi)))):
         if lo is None:
             raise ArgumentError(f"{name}={v:g} must be a finite number{in_unit}")
         rng = f"{lo:g}–{hi:g} {unit}" if hi is not None else f"{lo:g} {unit} or more"

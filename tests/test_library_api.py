@@ -89,6 +89,9 @@ def test_valid_context_still_analyses(rec):
                            placement="lower_back", baseline_s=60, chunk_s=2.5, progress=lambda f: None)
     assert res.summary["n_steps"] > 5 and res.summary["walking_speed_mps"] == pytest.approx(1.3)
     assert imu_gait.analyze(rec, placement="chest").summary["placement_kind"] == "chest"
+    # the range's ends as a unit conversion lands on them: the CLI's --belt-speed-kmh 0.36 and 43.2
+    for kmh in (0.36, 43.2):
+        assert imu_gait.analyze(rec, belt_speed_mps=kmh / 3.6).summary["treadmill"] is True
 
 
 # ---------------------------------------------------------------- GaitEngine fed by an app
