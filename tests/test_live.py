@@ -867,9 +867,11 @@ def test_a_connected_sensor_that_goes_silent_is_said_once_and_nothing_is_lost():
     session, _ = run(run_live(src, view=PlainView(file=out, every_s=1e9), duration_s=30.0, auto_record=False,
                               handle_signals=False), timeout=40)
     lines = out.getvalue().splitlines()
-    silent = [l for l in lines if "no data from GaitIMU-SIM1 for" in l and "still connected" in l]
-    again = [l for l in lines if re.search(r"data again after [4-7] s of silence", l)]
-    assert len(silent) == 2 and len(again) == 2, "\n".join(lines)
+    said = ["silent" if "no data from GaitIMU-SIM1 for" in l and "still connected" in l else "again"
+            for l in lines if "no data from" in l or "data again" in l]
+    # once per silence, each followed by 'data again' (a busy machine may reach the third hold at 40 s)
+    assert said[:4] == ["silent", "again"] * 2 and said[4:] in ([], ["silent"], ["silent", "again"]), lines
+    assert all(re.search(r"data again after [4-7] s of silence", l) for l in lines if "data again" in l), lines
     assert session.signal.lost_samples == 0 and session.time_s >= 30.0
 
 
