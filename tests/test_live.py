@@ -906,3 +906,19 @@ def test_plain_and_rich_views_name_the_gait_the_same_way():
     view = PlainView(file=io.StringIO(), every_s=1e9)
     _replay_with_view(rec, view, lambda live, upd: seen.add(view.status_line(live).split(" | ")[8]))
     assert seen <= {"standing", "walking"} and "walking" in seen, seen
+
+
+def test_live_does_not_overwrite_an_earlier_recording(walk_csv, tmp_path):
+    """`imu-gait live --record walk1.csv` run again replaced the earlier walk's recording as soon as the
+    first sample came — the one output that cannot be made again. Refused unless --overwrite."""
+    path, rec, truth = walk_csv
+    earlier = tmp_path / "client1.csv"
+    earlier.write_text("# the earlier walk\ntime_s,acc_x,acc_y,acc_z\n")
+    args = ("live", "--replay", str(path), "--speed", "0", "--view", "plain", "-q", "--record", str(earlier))
+    proc = subprocess.run(_cli(*args), capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=60)
+    assert proc.returncode == 2 and "refusing to overwrite" in proc.stderr and "--overwrite" in proc.stderr
+    assert earlier.read_text().startswith("# the earlier walk")
+    proc = subprocess.run(_cli(*args, "--overwrite"), capture_output=True, text=True, env=_env(), cwd=tmp_path,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert imu_gait.read(str(earlier)).n_samples == rec.n_samples

@@ -102,6 +102,8 @@ def _add_live_options(p: argparse.ArgumentParser) -> None:
     rec.add_argument("--record", metavar="FILE", help="native CSV for every received sample "
                                                      "(default: recordings/<time>_<device>.csv)")
     rec.add_argument("--no-record", action="store_true", help="do not record (no report file either)")
+    out.add_argument("--overwrite", action="store_true",
+                     help="let --record replace an existing file (refused otherwise: a walk cannot be recorded again)")
     out.add_argument("--recordings-dir", metavar="DIR", default="recordings", help="folder for default recordings")
     out.add_argument("--json", metavar="OUT", help="result JSON (default: next to the recording)")
     out.add_argument("--report", metavar="OUT.html", help="HTML report (default: next to the recording)")
@@ -197,6 +199,10 @@ def check_outputs(args: argparse.Namespace) -> None:
             raise ImuGaitError(f"{opt} {out}: that is the recording being replayed; refusing to overwrite it")
         if os.path.isdir(out):
             raise ImuGaitError(f"{opt} {out}: is a folder; give a file name")
+        if opt == "--record" and os.path.exists(out) and not getattr(args, "overwrite", False):
+            # the reports can be made again from a recording; the recording of a walk cannot
+            raise ImuGaitError(f"--record {out}: the file exists (an earlier walk?); refusing to overwrite it."
+                               "\n  What to do: give a new name, or add --overwrite to replace it")
         parent = os.path.dirname(os.path.abspath(out))
         if not os.path.isdir(parent):
             raise ImuGaitError(f"{opt} {out}: the folder {parent} does not exist")
