@@ -922,3 +922,14 @@ def test_live_does_not_overwrite_an_earlier_recording(walk_csv, tmp_path):
                           timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert imu_gait.read(str(earlier)).n_samples == rec.n_samples
+
+
+def test_two_walks_started_in_the_same_second_get_two_recordings(tmp_path):
+    """The default name has one-second resolution: a second walk started within that second was
+    recorded over the first."""
+    first = default_record_path("GaitIMU-1234", tmp_path)
+    first.write_text("# first walk\n")
+    second = default_record_path("GaitIMU-1234", tmp_path)
+    if second.name[:16] == first.name[:16]:                     # still the same second
+        assert second != first and second.name == first.name.replace(".csv", "-2.csv")
+    assert first.read_text() == "# first walk\n"

@@ -734,7 +734,12 @@ def default_record_path(device: str | None, folder: str | os.PathLike = "recordi
     dev = re.sub(r"[^A-Za-z0-9_.-]+", "-", device or "sensor").strip("-") or "sensor"
     # a replay is named after its file ('replay:walk.csv'): not 'replay-walk.csv.csv'
     dev = re.sub(r"\.(csv|zip)$", "", dev, flags=re.IGNORECASE) or "sensor"
-    return Path(folder) / f"{stamp}_{dev}.csv"
+    path = Path(folder) / f"{stamp}_{dev}.csv"
+    k = 2
+    while path.exists():        # two walks started within the same second: the second one must not replace the first
+        path = Path(folder) / f"{stamp}_{dev}-{k}.csv"
+        k += 1
+    return path
 
 
 def write_reports(result: AnalysisResult, *, json_path: str | os.PathLike | None = None,
