@@ -37,14 +37,14 @@ def register(subparsers: Any) -> None:
                     "Ctrl-C (or q) ends the walk cleanly. On a treadmill, tell it when you change the belt "
                     "speed (+ / − or → / ←, 0.1 km/h) or the incline (] / [ or ↑ / ↓, 0.5 %): step length stays exact and incline "
                     "cues follow.",
-        epilog="examples: imu-gait live --simulate --duration 60 --speed 10 | imu-gait live --device GaitIMU-1234 "
+        epilog="examples: imu-gait live --simulate --duration 180 --speed 10 | imu-gait live --device GaitIMU-1234 "
                "--belt-speed-kmh 4.5 | imu-gait live --replay walk.csv --speed 4")
     src = live.add_mutually_exclusive_group()
     src.add_argument("--device", metavar="NAME_OR_ADDRESS",
                      help="sensor name (or name prefix) or address; default: the first supported sensor found")
     src.add_argument("--simulate", action="store_true",
                      help="use the built-in emulated GaitIMU sensor (no hardware needed); the simulated "
-                          "walker starts to bounce more after 90 s, so a cue rises")
+                          "walker starts to bounce more after 90 s, so a cue rises (about 2 min 10 s in: run it for at least 3 min)")
     src.add_argument("--replay", metavar="FILE", help="play a recording through the live path")
     _add_live_options(live)
     live.set_defaults(func=cmd_live)
