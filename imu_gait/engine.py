@@ -1181,8 +1181,11 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
     rec = recording if recording.is_validated else recording.validated()
     meta = rec.meta
     placement_given = placement
-    sensor_height_m = sensor_height_m or _float_or_none(meta.get("sensor_height_m"))
-    body_height_m = body_height_m or _float_or_none(meta.get("height_m"))
+    if sensor_height_m is None and body_height_m is None:
+        # the recording's own heights only when the caller gave neither: a --height typed for this walk
+        # was silently overruled by a sensor height stored in the file
+        sensor_height_m = _float_or_none(meta.get("sensor_height_m"))
+        body_height_m = _float_or_none(meta.get("height_m"))
     placement = placement or meta.get("placement")
     eng = GaitEngine(rec.sample_rate_hz, has_gyro=rec.has_gyro, belt_speed_mps=belt_speed_mps,
                      incline_pct=incline_pct, treadmill=treadmill, sensor_height_m=sensor_height_m,

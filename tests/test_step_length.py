@@ -104,3 +104,17 @@ def test_body_height_gives_the_sensor_height_when_it_is_not_measured():
     for name in ("mobgap_HA001_walk1", "mobgap_HA002_walk1"):      # the ratio, from the bundled references
         ref = json.loads((Path(__file__).resolve().parents[1] / "datasets" / f"{name}.ref.json").read_text())
         assert ref["sensor_height_m"] / ref["height_m"] == pytest.approx(SENSOR_HEIGHT_PER_BODY_HEIGHT, abs=0.01)
+
+
+def test_a_height_given_for_this_walk_beats_the_heights_stored_in_the_file():
+    """The bundled mobgap walk stores sensor_height_m 0.964 and height_m 1.59 in its header: used when the
+    caller gives neither, but an explicit body height was silently overruled by the file's sensor height."""
+    from imu_gait.engine import SENSOR_HEIGHT_PER_BODY_HEIGHT
+    rec = imu_gait.read(Path(__file__).resolve().parents[1] / "datasets" / "mobgap_HA001_walk1.csv")
+    assert rec.meta["sensor_height_m"] == 0.964
+    from_file = imu_gait.analyze(rec)
+    assert from_file.summary["sensor_height_m"] == 0.964
+    by_body = imu_gait.analyze(rec, body_height_m=1.80)
+    assert by_body.summary["sensor_height_source"] == "body height"
+    assert by_body.summary["sensor_height_m"] == pytest.approx(SENSOR_HEIGHT_PER_BODY_HEIGHT * 1.80)
+    assert imu_gait.analyze(rec, sensor_height_m=1.0).summary["sensor_height_m"] == 1.0
