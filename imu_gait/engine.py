@@ -53,6 +53,14 @@ TRUNK_ONLY_METRICS = ("vertical_oscillation_cm", "vertical_ratio_pct", "trunk_tw
                       "step_regularity", "symmetry")
 #: … and the rules' series of left/right timing, which for a pocket are the pocket's
 POCKET_HIDDEN_TIMELINE = ("step_time_asymmetry_pct", "step_time_asymmetry_lcb_pct", "pelvic_drop_lr_diff_deg")
+#: the first seconds a GaitEngine is fed are checked once for the unit slips a Python caller can make
+#: (acceleration in g or without gravity, angular rate in deg/s): the engine would find few or no steps and
+#: say nothing. Readers check whole files (Recording.validated); this guards data fed directly.
+UNIT_CHECK_S = 5.0
+#: … the angular rate over a longer stretch: a walk often starts standing, still in any unit
+GYRO_UNIT_CHECK_S = 60.0
+#: a worn trunk's |ω| stays far below this (walking 0.5–2 rad/s, fast turns ~5); walking in deg/s is 30–100
+FED_GYRO_MAX_P95_RADS = 20.0
 MIXED_GAIT_MIN_STEPS = 20       # each gait this many steps: the summary also gives them one by one (by_gait)
 CALIBRATION_STEPS = 16          # a bout this long calibrates 'forward' and the reference posture …
 CALIBRATION_SKIP = 4            # … from its steps after the first few (people accelerate at the start) …
@@ -300,6 +308,8 @@ class GaitEngine:
         self._ml_votes: dict[int, float] = {}     # per bout: running L/R vote
         self._rows_in_bout: dict[int, int] = {}
         self._n_samples_in = 0
+        self._acc_probe: list[np.ndarray] | None = []      # the first seconds fed, None once checked
+        self._gyro_probe: list[np.ndarray] | None = [] if has_gyro else None
         self._first_t: float | None = None
         self._last_t: float | None = None
         self._n_segments = 0
@@ -423,12 +433,48 @@ class GaitEngine:
             self._gap_s += float(time_s[0] - self._last_t)
         self._last_t = float(time_s[-1])
         self._n_samples_in += time_s.size
+        if self._acc_probe is not None or self._gyro_probe is not None:
+            self._check_fed_units(acc, gyro, final=False)
         vals = np.hstack([acc, gyro]) if gyro is not None else acc
         for chunk in self._resampler.feed(time_s, vals):
             if chunk.segment_start:
                 self._segment_break(upd)
             self._process(chunk.time_s, chunk.values, upd)
         return upd
+
+    def _check_fed_units(self, acc: np.ndarray | None, gyro: np.ndarray | None, *, final: bool) -> None:
+        """Refuse data whose magnitudes betray the wrong unit: judged once, on the first seconds fed
+        (:data:`UNIT_CHECK_S` for acceleration, :data:`GYRO_UNIT_CHECK_S` for the angular rate) or at the
+        end of a shorter recording."""
+        span = (self._last_t or 0.0) - (self._first_t or 0.0)
+        if self._acc_probe is not None:
+            if acc is not None:
+                self._acc_probe.append(acc)
+            if final or span >= UNIT_CHECK_S:
+                self._check_fed_acc(np.concatenate(self._acc_probe))
+                self._acc_probe = None
+        if self._gyro_probe is not None:
+            if gyro is not None:
+                self._gyro_probe.append(gyro)
+            if final or span >= GYRO_UNIT_CHECK_S:
+                gyro_all = np.concatenate(self._gyro_probe)
+                self._gyro_probe = None
+                p95 = float(np.percentile(np.sqrt(row_dot(gyro_all, gyro_all)), 95))
+                if p95 > FED_GYRO_MAX_P95_RADS:
+                    raise ArgumentError(f"gyro_rads reaches {p95:.0f} (95th percentile over the first "
+                                        f"{min(span, GYRO_UNIT_CHECK_S):.0f} s fed): that looks like deg/s, not "
+                                        "rad/s — convert with np.radians")
+
+    @staticmethod
+    def _check_fed_acc(acc: np.ndarray) -> None:
+        mag = float(np.median(np.sqrt(row_dot(acc, acc))))
+        if 0.6 < mag < 1.6:
+            raise ArgumentError(f"acc_mps2 looks like g, not m/s² (median |a| = {mag:.2f} over the first seconds "
+                                f"fed): multiply it by imu_gait.recording.G ({G})")
+        if not 4.0 < mag < 20.0:
+            raise ArgumentError(f"acc_mps2 has a median |a| of {mag:.3g} over the first seconds fed, where m/s² with "
+                                "gravity reads ≈ 9.8: give acceleration in m/s² with gravity included (mg ÷ 1000 × "
+                                "G; raw counts × the sensor's scale; gravity removed cannot be analysed)")
 
     def _segment_break(self, upd: EngineUpdate) -> None:
         """A long gap: close the bout, finish what can be finished, restart the filters."""
@@ -866,6 +912,8 @@ class GaitEngine:
     def finish(self) -> AnalysisResult:
         """End of the recording: close the open bout, finalise every step, judge the flags. Nothing can be
         fed after it (calling it again gives the same result)."""
+        if self._n_samples_in and not self._finished:     # a recording shorter than the checks' stretches
+            self._check_fed_units(None, None, final=True)
         self._finished = True
         upd = EngineUpdate()
         self._end_bout(upd)

@@ -133,6 +133,29 @@ def test_engine_refuses_misfed_samples(walk, feed, words):
     assert words in _engine_error(walk, feed)
 
 
+@pytest.mark.parametrize("acc_factor, gyro_factor, words", [
+    (1 / 9.80665, 1.0, "looks like g, not m/s²"),              # silently no steps
+    (1000 / 9.80665, 1.0, "where m/s² with gravity reads ≈ 9.8"),   # mg
+    (1.0, 180 / np.pi, "looks like deg/s"),                    # silently wrong twist, fewer steps
+])
+@pytest.mark.parametrize("chunk", [50, None])
+def test_engine_refuses_fed_data_in_the_wrong_unit(walk, acc_factor, gyro_factor, words, chunk):
+    """Judged on the first 5 s of acceleration (60 s of angular rate: a walk often starts standing
+    still, which looks the same in any unit), or at finish() for a shorter recording."""
+    eng = GaitEngine(walk.sample_rate_hz, has_gyro=True)
+    t, a, g = walk.time_s, walk.acc_mps2 * acc_factor, walk.gyro_rads * gyro_factor
+    with pytest.raises(ImuGaitError, match=re.escape(words)):
+        if chunk is None:          # 3 s of walking only: judged at finish()
+            eng.feed(t[800:1100], a[800:1100], g[800:1100])
+        else:                      # the whole 20-s walk in 0.5-s chunks
+            for i in range(0, t.size, chunk):
+                eng.feed(t[i:i + chunk], a[i:i + chunk], g[i:i + chunk])
+        eng.finish()
+    right = GaitEngine(walk.sample_rate_hz, has_gyro=True)     # the same walk in the right units: fine
+    right.feed(t[:300], walk.acc_mps2[:300], walk.gyro_rads[:300])
+    right.finish()
+
+
 def test_engine_refuses_gyro_it_would_ignore(walk):
     assert "has_gyro=False" in _engine_error(walk, lambda e, t, a, g: e.feed(t, a, g), has_gyro=False)
 
