@@ -239,10 +239,12 @@ class GaitEngine:
     strictly increasing across calls), :meth:`live_status` / :meth:`steps_frame` whenever wanted, and
     :meth:`finish` once at the end for the :class:`~imu_gait.result.AnalysisResult`. Fed the same
     samples, it gives the steps and metrics :func:`analyze` gives (to floating-point rounding). Unlike
-    :func:`analyze`, it does not validate the recording as a whole (units, gaps, spikes, a dead or
-    mismatched gyroscope): feed SI units — s, m/s² with gravity, rad/s — or build a
+    :func:`analyze`, it does not validate the recording as a whole (gaps, spikes, a dead or mismatched
+    gyroscope): feed SI units — s, m/s² with gravity, rad/s — or build a
     :class:`~imu_gait.recording.Recording` and call its ``validated()`` first. Misuse (wrong shapes,
-    NaN, time going backwards, feeding after :meth:`finish`) raises :class:`ArgumentError`.
+    NaN, time going backwards, feeding after :meth:`finish`, and the plain unit slips — acceleration in g
+    or mg or without gravity in the first 5 s fed, angular rate in deg/s in the first 60 s) raises
+    :class:`ArgumentError`.
 
     Parameters
     ----------
