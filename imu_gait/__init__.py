@@ -27,9 +27,9 @@ Public API (kept small)::
 """
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
+from ._lazy import lazy_names
 from .errors import DeviceError, ImuGaitError, RecordingError
 
 # The rest of the public API is imported on first use (PEP 562): `imu-gait --help` and the
@@ -52,25 +52,8 @@ if TYPE_CHECKING:   # for type checkers and IDEs: the same names, imported eager
     from .recording import Recording
     from .result import AnalysisResult, Flag
     from .treadmill import TreadmillSchedule, read_schedule
-
-
-if not TYPE_CHECKING:   # hidden from type checkers: they see the imports above, so a misspelt name is an error
-    def __getattr__(name: str) -> object:
-        """Import a public name on first use (PEP 562)."""
-        if name in _LAZY:
-            value = getattr(importlib.import_module(_LAZY[name], __name__), name)
-            globals()[name] = value          # later look-ups skip this function
-            return value
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")   # Python adds "Did you mean …?"
-
-
-#: this module's own helpers: not part of the API, kept out of dir() and so out of tab completion
-_HIDDEN = {"annotations", "importlib", "TYPE_CHECKING"}
-
-
-def __dir__() -> list[str]:
-    """The public API (imported or not yet), dunders and loaded submodules — not this file's helpers."""
-    return sorted((set(globals()) | set(_LAZY)) - _HIDDEN)
+else:   # at run time; hidden from type checkers, which then flag a misspelt name as an error
+    __getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())
 
 
 __all__ = ["read", "analyze", "Recording", "AnalysisResult", "Flag", "GaitEngine",

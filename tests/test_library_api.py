@@ -218,11 +218,14 @@ def test_a_misspelt_name_suggests_the_right_one():
 def test_type_checkers_do_not_see_the_lazy_getattr():
     """A module-level __getattr__ visible to mypy/pyright makes *every* name valid: `imu_gait.analyse(rec)`
     passed type checking and IDE linting silently. They see the TYPE_CHECKING imports instead."""
-    tree = ast.parse((ROOT / "imu_gait" / "__init__.py").read_text(encoding="utf-8"))
-    top = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
-    assert "__getattr__" not in top
-    guarded = [n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "not TYPE_CHECKING"]
-    assert any(isinstance(f, ast.FunctionDef) and f.name == "__getattr__" for g in guarded for f in g.body)
+    for init in ("imu_gait/__init__.py", "imu_gait/devices/__init__.py"):
+        tree = ast.parse((ROOT / init).read_text(encoding="utf-8"))
+        top = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
+        top += [ast.unparse(t) for n in tree.body if isinstance(n, ast.Assign) for t in n.targets]
+        assert not any("__getattr__" in name for name in top), init
+        guarded = [n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING"]
+        assert any("__getattr__" in ast.unparse(t) for g in guarded for a in g.orelse if isinstance(a, ast.Assign)
+                   for t in a.targets), init
 
 
 def test_star_import_and_help_in_a_fresh_interpreter():

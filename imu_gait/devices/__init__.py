@@ -28,8 +28,9 @@ Emulated sensors (tests, ``--simulate``): :mod:`imu_gait.devices.emulated`.
 """
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from .._lazy import lazy_names
 
 # Imported on first use (PEP 562), like the top-level package: `imu-gait --help` loads
 # imu_gait.devices.cli_live, and should not wait for bleak, scipy.signal and pandas.
@@ -53,18 +54,8 @@ if TYPE_CHECKING:
     from .live import LiveSession, LiveUpdate, SignalQuality, monitor, simulated_stream
     from .registry import FAMILIES, DeviceFamily, StreamSettings, classify
     from .replay import ReplaySource
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+else:   # at run time; hidden from type checkers, which then flag a misspelt name as an error
+    __getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())
 
 
 __all__ = ["open_stream", "scan", "find_device", "StreamSupervisor", "StreamSettings", "SampleBlock",
