@@ -500,6 +500,29 @@ def test_generic_header_written_twice_is_skipped(tmp_path, source):
     assert rec.time_s.size == t.size and "line 2 repeats the header: skipped" in rec.warnings
     assert not any("units row" in w for w in rec.warnings)
 
+
+@pytest.mark.parametrize("sample, member, lost", [("phyphox_with_g", "Raw Data.csv", 1),
+                                                  ("phyphox_multi", "Gyroscope.csv", 1),
+                                                  ("sensorlogger_android", "TotalAcceleration.csv", 1),
+                                                  ("sensorlogger_android", "Gyroscope.csv", 1)])
+def test_app_export_with_its_last_line_cut_is_read_with_a_warning(tmp_path, sample, member, lost):
+    """An export copied or synced only partly ends in half a row: the rows before it are read (as the
+    native, GENEActiv and generic readers do) and a warning names the line; it was refused, sending the
+    user to edit the file by hand."""
+    d = tmp_path / sample
+    shutil.copytree(DATA / sample, d)
+    whole = read(d).n_samples
+    f = d / member
+    text = f.read_text().rstrip("\n")
+    last = text.rfind("\n")
+    f.write_text(text[:last + 1] + text[last + 1:][:12])          # half of the last row, no line end
+    n_lines = text.count("\n") + 1
+    rec = read(d)
+    assert rec.n_samples == whole - lost        # the cut row; for a gyro file, the acc past its new end
+    assert f"{member}: the last line ({n_lines}) was incomplete" in " | ".join(rec.warnings), rec.warnings
+    f.write_text(text)                          # a whole last row without its final line end: kept
+    assert read(d).n_samples == whole
+
 ANDRO_HEADER = ("ACCELEROMETER X (m/s²);ACCELEROMETER Y (m/s²);ACCELEROMETER Z (m/s²);GRAVITY X (m/s²);"
                  "GRAVITY Y (m/s²);GRAVITY Z (m/s²);LINEAR ACCELERATION X (m/s²);LINEAR ACCELERATION Y (m/s²);"
                  "LINEAR ACCELERATION Z (m/s²);GYROSCOPE X (rad/s);GYROSCOPE Y (rad/s);GYROSCOPE Z (rad/s);"

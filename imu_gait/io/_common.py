@@ -312,6 +312,34 @@ def locate_bad_cell(text_lines: Iterable[str], first_line_no: int, columns: Sequ
     return None
 
 
+def is_complete_row(line: str, delimiter: str, decimal: str, n_fields: int) -> bool:
+    """A line written whole: ``n_fields`` fields, each a finite number."""
+    cells = line.strip().split(delimiter)
+    if len(cells) != n_fields:
+        return False
+    try:
+        return all(math.isfinite(float(c.strip().strip('"').replace(decimal, "."))) for c in cells)
+    except ValueError:
+        return False
+
+
+def drop_cut_last_line(text: str, delimiter: str, decimal: str, n_fields: int, label: str,
+                       warnings: list[str]) -> str:
+    """``text`` without a last line cut short — no line end after it and not a whole row of numbers (an
+    export or copy interrupted) — with a warning naming it; a whole last row merely without its final
+    line end (many editors save so) is kept. The rows before it are as good as ever: refusing the file
+    for its last line sent people to edit it by hand."""
+    if not text or text.endswith(("\n", "\r")):
+        return text
+    cut = max(text.rfind("\n"), text.rfind("\r"))
+    if cut < 0 or is_complete_row(text[cut + 1:], delimiter, decimal, n_fields):
+        return text
+    line_no = len(text[:cut + 1].splitlines()) + 1
+    warnings.append(f"{PurePosixPath(label).name}: the last line ({line_no}) was incomplete (export or copy cut "
+                    "short?) and was ignored")
+    return text[:cut + 1]
+
+
 def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequence[str],
                       delimiter: str, decimal: str = ".", usecols: Sequence[int] | None = None,
                       first_line_no: int, dtype=np.float64, nrows: int | None = None) -> np.ndarray:

@@ -26,7 +26,7 @@ import numpy as np
 from ..errors import RecordingError
 from ..recording import Recording
 from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, finish,
-                      gyro_factor, parse_numeric_csv, require_csv_file, row_line_mapper, sniff_decimal, sniff_delimiter,
+                      gyro_factor, is_complete_row, parse_numeric_csv, require_csv_file, row_line_mapper, sniff_decimal, sniff_delimiter,
                       split_header)
 
 ACC_COLUMNS = ("acc_x", "acc_y", "acc_z")
@@ -94,17 +94,6 @@ def _printable(text: str, limit: int = 120) -> str:
     """Text fit for a message: a binary file's bytes shown as '?' and cut short."""
     shown = "".join(ch if ch.isprintable() else "?" for ch in text)
     return shown if len(shown) <= limit else shown[:limit] + " …"
-
-
-def _is_complete_row(raw: bytes, delim: str, decimal: str, n_fields: int) -> bool:
-    """A last line written whole: as many fields as the header, each a finite number."""
-    cells = raw.decode("utf-8", "replace").strip().split(delim)
-    if len(cells) != n_fields:
-        return False
-    try:
-        return all(math.isfinite(float(c.strip().strip('"').replace(decimal, "."))) for c in cells)
-    except ValueError:
-        return False
 
 
 def _read_head(path: Path) -> tuple[dict[str, Any], int, str | None, list[str]]:
@@ -199,7 +188,7 @@ def read_native(path: str | os.PathLike, *, time_unit: str | None = None, acc_un
     if last not in (b"\n", b"\r", b""):
         with open(path, "rb") as fb:     # lines may end in \n, \r\n or a lone \r (Excel for Mac)
             raw_lines = re.split(rb"\r\n|\r|\n", fb.read())
-        if not _is_complete_row(raw_lines[-1], delim, decimal, len(cols)):
+        if not is_complete_row(raw_lines[-1].decode("utf-8", "replace"), delim, decimal, len(cols)):
             # pandas' nrows counts data rows, and it skips blank lines: count the non-blank ones
             nrows = sum(1 for l in raw_lines[header_line_no:-1] if l.strip())
             warnings.append("the last line was incomplete (recording interrupted?) and was ignored")

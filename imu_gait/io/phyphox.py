@@ -30,8 +30,8 @@ import numpy as np
 
 from ..errors import EmptyRecordingError, RecordingError
 from ..recording import Recording
-from ._common import (Container, acc_factor, check_stated_acc_unit, clean_os_errors, export_key, finish,
-                      guess_acc_unit, guess_gyro_unit, gyro_factor, interp_columns, merge_gyro, parse_numeric_csv,
+from ._common import (Container, acc_factor, check_stated_acc_unit, clean_os_errors, drop_cut_last_line,
+                      export_key, finish, guess_acc_unit, guess_gyro_unit, gyro_factor, interp_columns, merge_gyro, parse_numeric_csv,
                       refuse_several_exports, row_line_mapper, sniff_decimal, sniff_delimiter, sorted_unique_time,
                       split_copy_suffix, split_header)
 
@@ -135,6 +135,8 @@ def _read_table(cont: Container, name: str) -> list[_Stream]:
         raise EmptyRecordingError("the file has a header but no data rows", path=label, line=1,
                                   hint="the experiment recorded nothing: press play in phyphox before exporting")
     usecols = sorted({tcol} | {i for g in groups.values() for i, _ in g.values()})
+    cut_note: list[str] = []
+    text = drop_cut_last_line(text, delim, decimal, len(cols), label, cut_note)
     data = parse_numeric_csv(text, label=label, skiprows=1, names=cols, delimiter=delim, decimal=decimal,
                              usecols=usecols, first_line_no=2)
     pos = {c: j for j, c in enumerate(usecols)}
@@ -147,7 +149,7 @@ def _read_table(cont: Container, name: str) -> list[_Stream]:
         unit = units.pop() if len(units) == 1 else None
         xyz = data[:, [pos[i] for i in idx]]
         names = [cols[i] for i in idx]
-        notes: list[str] = []
+        notes: list[str] = [] if out else cut_note      # a cut line is said once per file
         if kind == "gyro":
             if unit is None:  # user-built experiment without units: infer, say so
                 unit, p95 = guess_gyro_unit(xyz)

@@ -28,7 +28,8 @@ import numpy as np
 
 from ..errors import EmptyRecordingError, RecordingError
 from ..recording import G, Recording
-from ._common import (Container, acc_magnitude_median, clean_os_errors, export_key, finish, interp_columns,
+from ._common import (Container, acc_magnitude_median, clean_os_errors, drop_cut_last_line, export_key, finish,
+                      interp_columns,
                       merge_gyro, parse_numeric_csv, refuse_several_exports, row_line_mapper, sniff_delimiter,
                       sorted_unique_time, split_copy_suffix, split_header)
 
@@ -78,9 +79,10 @@ def is_sensorlogger(cont: Container) -> bool:
     return False
 
 
-def _read_sensor(cont: Container, name: str) -> tuple[np.ndarray, np.ndarray, str, Callable[[int], int]]:
+def _read_sensor(cont: Container, name: str,
+                 warnings: list[str]) -> tuple[np.ndarray, np.ndarray, str, Callable[[int], int]]:
     """(time_ns as float64, xyz (N,3) in file units with columns in x,y,z order, label, file line of a
-    data row)."""
+    data row); a last line cut short is dropped with a note in ``warnings``."""
     label = cont.label(name)
     text = cont.read_text(name)
     first_nl = text.find("\n")
@@ -97,6 +99,7 @@ def _read_sensor(cont: Container, name: str) -> tuple[np.ndarray, np.ndarray, st
         raise EmptyRecordingError("the file has a header but no data rows", path=label, line=1,
                                   hint="the sensor was not enabled or recorded nothing; enable it in Sensor Logger")
     want = [cols.index(c) for c in ("time", "x", "y", "z")]
+    text = drop_cut_last_line(text, delim, ".", len(cols), label, warnings)
     data = parse_numeric_csv(text, label=label, skiprows=1, names=cols, delimiter=delim,
                              usecols=want, first_line_no=2)
     pos = {c: j for j, c in enumerate(sorted(want))}
@@ -183,11 +186,11 @@ def read_sensorlogger(path: str | os.PathLike) -> Recording:
         platform = str(meta.get("platform", "")).lower()
         total, lin, grav, unc = (members.get(r) for r in ("total", "lin", "gravity", "unc"))
         if total:
-            t_ns, acc, label, line_of_row = _read_sensor(cont, total)
+            t_ns, acc, label, line_of_row = _read_sensor(cont, total, warnings)
             meta["acc_source"] = "TotalAcceleration"
         elif lin and grav:
-            t_ns, acc, label, line_of_row = _read_sensor(cont, lin)
-            tg_ns, g_xyz, glabel, _ = _read_sensor(cont, grav)
+            t_ns, acc, label, line_of_row = _read_sensor(cont, lin, warnings)
+            tg_ns, g_xyz, glabel, _ = _read_sensor(cont, grav, warnings)
             tg, vg = sorted_unique_time(tg_ns, g_xyz)
             lo, hi = max(t_ns.min(), tg[0]), min(t_ns.max(), tg[-1])
             keep = (t_ns >= lo) & (t_ns <= hi)
@@ -200,7 +203,7 @@ def read_sensorlogger(path: str | os.PathLike) -> Recording:
             warnings.append("Accelerometer.csv has gravity removed: Gravity.csv was interpolated and added back")
             meta["acc_source"] = "Accelerometer+Gravity"
         elif unc:
-            t_ns, acc, label, line_of_row = _read_sensor(cont, unc)
+            t_ns, acc, label, line_of_row = _read_sensor(cont, unc, warnings)
             m = acc_magnitude_median(acc)
             in_g = 0.6 < m < 1.6
             if platform == "ios" and not in_g and 6.0 < m < 15.0:
@@ -229,7 +232,7 @@ def read_sensorlogger(path: str | os.PathLike) -> Recording:
         gname = members.get("gyro") or members.get("gyro_unc")
         if gname:
             try:
-                tw_ns, w, wlabel, _ = _read_sensor(cont, gname)
+                tw_ns, w, wlabel, _ = _read_sensor(cont, gname, warnings)
             except EmptyRecordingError:
                 warnings.append(f"{os.path.basename(gname)} holds no samples: analysed without the gyroscope")
             else:
