@@ -25,6 +25,8 @@ MIN_DURATION_S = 4.0
 MIN_RATE_HZ = 20.0
 # A gap longer than this splits the analysis into separate segments (no interpolation).
 MAX_BRIDGED_GAP_S = 0.5
+#: a step between time stamps over this many sample periods is a gap (samples missing), warned about
+GAP_PERIODS = 3.0
 #: 95th percentile of |ω| above which a gyro stream is in deg/s, not rad/s: 8 rad/s ≈ 460 deg/s, far
 #: beyond a worn trunk's rotation (walking 0.5–2 rad/s, fast turns ~5) and ordinary walking in deg/s
 GYRO_DEG_S_P95 = 8.0
@@ -223,7 +225,7 @@ class Recording:
 
         dt = np.diff(t)
         nominal = 1.0 / rate
-        gaps = dt > 3.0 * nominal
+        gaps = dt > GAP_PERIODS * nominal
         if gaps.any():
             longest = float(dt.max())
             lost = float(np.sum(dt[gaps] - nominal))

@@ -935,3 +935,21 @@ def test_two_walks_started_in_the_same_second_get_two_recordings(tmp_path):
     if second.name[:16] == first.name[:16]:                     # still the same second
         assert second != first and second.name == first.name.replace(".csv", "-2.csv")
     assert first.read_text() == "# first walk\n"
+
+
+def test_replay_counts_the_recordings_holes_as_lost_samples():
+    """A recording with holes (dropped packets) replayed showed 'loss 0.0 %': its time stamps now say how
+    many samples are missing, by the reader's gap rule (over 3 sample periods), as a sensor stream would.
+    Irregular sampling under that rule (phone jitter) is not loss."""
+    from imu_gait.recording import Recording
+
+    rec, _ = synthesize_walk(20.0, 100.0, seed=2)
+    holes = np.r_[300:330, 1000:1007]                                  # 30 + 7 samples dropped
+    keep = np.setdiff1d(np.arange(rec.n_samples), holes)
+    jitter = np.where(np.arange(keep.size) % 5 == 0, 0.004, 0.0)      # 1.4-period steps: not a hole
+    holey = Recording(rec.time_s[keep] + jitter, rec.acc_mps2[keep], rec.gyro_rads[keep]).validated()
+    for block_s in (0.05, 0.5):
+        live = run(_replay_live(holey, block_s=block_s))
+        assert live.signal.lost_samples == holes.size, block_s
+        assert live.signal.gaps == 2
+    assert run(_replay_live(rec, block_s=0.05)).signal.lost_samples == 0

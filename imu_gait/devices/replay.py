@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ..recording import GAP_PERIODS
 from .link import SampleBlock
 
 
@@ -92,6 +93,13 @@ class ReplaySource:
                 self.recording = rec
                 self.has_gyro = False
                 self.notes.append(note)
+        # samples the time stamps say are missing, by the reader's gap rule (a step over 3 sample periods):
+        # a replay counts the recording's holes as a sensor stream counts lost packets ('loss 0.0 %' was
+        # shown for a file with holes). _missing_upto[k]: samples missing before sample k.
+        dt = np.diff(rec.time_s)
+        period = 1.0 / self.rate_hz
+        missing = np.where(dt > GAP_PERIODS * period, np.rint(dt / period) - 1.0, 0.0).astype(np.int64)
+        self._missing_upto = np.concatenate([[0], np.cumsum(missing)])
         self.speed = float(speed)
         if self.speed < 0 or not np.isfinite(self.speed):
             raise ValueError(f"speed must be ≥ 0 (0 = as fast as possible), got {speed!r}")
@@ -156,6 +164,9 @@ class ReplaySource:
         self._i = i1
         self.counters.packets += 1
         self.counters.samples += i1 - i0
+        # the holes before this block's first sample and inside it (a block is short: 50 ms by default)
+        lost = int(self._missing_upto[i1 - 1] - (self._missing_upto[i0 - 1] if i0 else 0))
+        self.counters.lost_samples += lost
         return SampleBlock(time_s=t[i0:i1], acc_mps2=rec.acc_mps2[i0:i1],
                            gyro_rads=None if rec.gyro_rads is None else rec.gyro_rads[i0:i1],
-                           first_index=i0, lost_before=0)
+                           first_index=i0, lost_before=lost)
