@@ -13,7 +13,6 @@ durable (flush + fsync) at least once per second of wall time.
 """
 from __future__ import annotations
 
-import math
 import os
 import re
 import threading
@@ -26,8 +25,8 @@ import numpy as np
 from ..errors import RecordingError
 from ..recording import Recording
 from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, finish,
-                      gyro_factor, is_complete_row, parse_numeric_csv, require_csv_file, row_line_mapper, sniff_decimal, sniff_delimiter,
-                      split_header)
+                      gyro_factor, is_complete_row, parse_numeric_csv, require_csv_file, row_line_mapper, sniff_decimal,
+                      sniff_delimiter, split_header)
 
 ACC_COLUMNS = ("acc_x", "acc_y", "acc_z")
 GYRO_COLUMNS = ("gyro_x", "gyro_y", "gyro_z")
