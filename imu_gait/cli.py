@@ -24,7 +24,8 @@ import sys
 from typing import Any, Callable, Iterator, Sequence
 
 from .errors import ImuGaitError, RecordingError
-from .treadmill import with_sidecar_schedule
+from .recording import BODY_HEIGHT_RANGE_M, SENSOR_HEIGHT_RANGE_M
+from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, with_sidecar_schedule
 
 PROG = "imu-gait"
 #: Recordings longer than this get a progress bar (on a terminal only).
@@ -33,6 +34,8 @@ PROGRESS_ABOVE_S = 180.0
 ACC_UNITS = {"g": "g", "m/s2": "m/s2", "m/s^2": "m/s2", "m/s²": "m/s2", "mps2": "m/s2", "mg": "mg"}
 GYRO_UNITS = {"deg/s": "deg/s", "dps": "deg/s", "rad/s": "rad/s", "rps": "rad/s"}
 TIME_UNITS = ("s", "ms", "us", "ns", "datetime", "samples")
+#: the belt-speed range in km/h (rounded: 0.1 × 3.6 is 0.36000000000000004)
+SPEED_RANGE_KMH = tuple(round(v * 3.6, 6) for v in SPEED_RANGE_MPS)
 
 
 # ---------------------------------------------------------------- outputs
@@ -236,22 +239,22 @@ def add_context_options(ctx: Any) -> None:
     """The walk's context options, shared by ``analyze`` and ``live`` (read by :func:`analysis_context`)."""
     ctx.add_argument("--treadmill", action="store_true", help="walking on a treadmill")
     belt = ctx.add_mutually_exclusive_group()
-    belt.add_argument("--belt-speed", metavar="M_S", type=number_in_range(0.1, 12.0, "m/s"),
+    belt.add_argument("--belt-speed", metavar="M_S", type=number_in_range(*SPEED_RANGE_MPS, "m/s"),
                       help="treadmill belt speed in m/s (implies --treadmill; gives exact step length)")
-    belt.add_argument("--belt-speed-kmh", metavar="KM_H", type=number_in_range(0.36, 43.2, "km/h"),
+    belt.add_argument("--belt-speed-kmh", metavar="KM_H", type=number_in_range(*SPEED_RANGE_KMH, "km/h"),
                       help="treadmill belt speed in km/h (same as --belt-speed, other unit)")
-    ctx.add_argument("--incline", metavar="PCT", type=number_in_range(-30.0, 40.0, "%"),
+    ctx.add_argument("--incline", metavar="PCT", type=number_in_range(*INCLINE_RANGE_PCT, "%"),
                      help="treadmill incline in %%")
-    ctx.add_argument("--max-incline", metavar="PCT", type=number_in_range(-30.0, 40.0, "%"),
+    ctx.add_argument("--max-incline", metavar="PCT", type=number_in_range(*INCLINE_RANGE_PCT, "%"),
                      help="the most incline (%%) you want to walk at; an entered incline above it is flagged")
     ctx.add_argument("--treadmill-schedule", metavar="FILE.csv",
                      help="belt speed / incline that change during the walk: a CSV with columns time (s or "
                           "m:ss since the recording began), belt_speed_kmh (or _mps, _mph), incline_pct; "
                           "instead of --belt-speed/--incline (implies --treadmill)")
-    ctx.add_argument("--sensor-height", metavar="M", type=number_in_range(0.3, 2.0, "m"),
+    ctx.add_argument("--sensor-height", metavar="M", type=number_in_range(*SENSOR_HEIGHT_RANGE_M, "m"),
                      help="height of the sensor above the floor when standing, in m (step-length model; "
                           "for a chest sensor give the height of your lower back — the model's pendulum)")
-    ctx.add_argument("--height", metavar="M", type=number_in_range(1.0, 2.5, "m"),
+    ctx.add_argument("--height", metavar="M", type=number_in_range(*BODY_HEIGHT_RANGE_M, "m"),
                      help="your body height in m: without --sensor-height the sensor is taken to sit at "
                           "0.61 × it (a lower-back sensor) for the step-length model")
     ctx.add_argument("--placement", choices=("lower_back", "chest", "pocket"),

@@ -32,7 +32,8 @@ from .dsp.orientation import GravityTracker, cross_rows, forward_axis, horizonta
 from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .errors import ImuGaitError
-from .recording import G, Recording
+# plausible ranges of the context a caller gives (the CLI's options refuse the same, from the same constants)
+from .recording import BODY_HEIGHT_RANGE_M, G, SENSOR_HEIGHT_RANGE_M, Recording
 from .result import STEP_COLUMNS, AnalysisResult
 from .strain import evaluate_flags, placement_kind, steady_stride_cv_pct, without_turns
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, TreadmillSchedule, mmss
@@ -98,9 +99,6 @@ SENSOR_TURN_AGREE_DEG = 20.0
 
 
 # ------------------------------------------------------------------ argument checking (library callers)
-#: plausible ranges of the context a caller gives (the CLI's options refuse the same)
-SENSOR_HEIGHT_RANGE_M = (0.3, 2.0)
-BODY_HEIGHT_RANGE_M = (1.0, 2.5)
 
 
 class ArgumentError(ImuGaitError, ValueError, TypeError):

@@ -27,6 +27,9 @@ MIN_RATE_HZ = 20.0
 MAX_BRIDGED_GAP_S = 0.5
 #: a step between time stamps over this many sample periods is a gap (samples missing), warned about
 GAP_PERIODS = 3.0
+#: plausible heights, m, of the sensor above the floor and of the walker (meta or given by the caller)
+SENSOR_HEIGHT_RANGE_M = (0.3, 2.0)
+BODY_HEIGHT_RANGE_M = (1.0, 2.5)
 #: 95th percentile of |ω| above which a gyro stream is in deg/s, not rad/s: 8 rad/s ≈ 460 deg/s, far
 #: beyond a worn trunk's rotation (walking 0.5–2 rad/s, fast turns ~5) and ordinary walking in deg/s
 GYRO_DEG_S_P95 = 8.0
