@@ -33,7 +33,7 @@ from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .errors import ImuGaitError
 # plausible ranges of the context a caller gives (the CLI's options refuse the same, from the same constants)
-from .recording import BODY_HEIGHT_RANGE_M, G, SENSOR_HEIGHT_RANGE_M, Recording
+from .recording import BODY_HEIGHT_RANGE_M, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, Recording
 from .result import STEP_COLUMNS, AnalysisResult
 from .strain import evaluate_flags, placement_kind, steady_stride_cv_pct, without_turns
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, TreadmillSchedule, mmss
@@ -468,7 +468,7 @@ class GaitEngine:
     @staticmethod
     def _check_fed_acc(acc: np.ndarray) -> None:
         mag = float(np.median(np.sqrt(row_dot(acc, acc))))
-        if 0.6 < mag < 1.6:
+        if IN_G_MEDIAN_RANGE[0] < mag < IN_G_MEDIAN_RANGE[1]:   # the readers' rule (check_units)
             raise ArgumentError(f"acc_mps2 looks like g, not m/s² (median |a| = {mag:.2f} over the first seconds "
                                 f"fed): multiply it by imu_gait.recording.G ({G})")
         if not 4.0 < mag < 20.0:

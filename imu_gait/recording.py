@@ -33,6 +33,8 @@ BODY_HEIGHT_RANGE_M = (1.0, 2.5)
 #: 95th percentile of |ω| above which a gyro stream is in deg/s, not rad/s: 8 rad/s ≈ 460 deg/s, far
 #: beyond a worn trunk's rotation (walking 0.5–2 rad/s, fast turns ~5) and ordinary walking in deg/s
 GYRO_DEG_S_P95 = 8.0
+#: a median |a| in this range is gravity written in g, not m/s² (nothing else a worn sensor measures is)
+IN_G_MEDIAN_RANGE = (0.6, 1.6)
 #: a gyroscope whose every axis stays within this range (rad/s, 0.06 deg/s) over a recording in which the
 #: accelerometer moves is not measuring: a missing sensor written as 0 (AndroSensor) or a frozen one.
 #: A still phone on a table still shows ≥ 0.05 rad/s of noise and sway (tests/data/native_sitting.csv)
@@ -323,7 +325,7 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
             path=src, hint="export acceleration *with* gravity: phyphox 'Acceleration with g', Sensor Logger "
                            "TotalAcceleration (or Accelerometer + Gravity), Android's accelerometer rather than "
                            "'linear acceleration'; no --acc-unit can restore gravity")
-    if 0.6 < mag < 1.6:
+    if IN_G_MEDIAN_RANGE[0] < mag < IN_G_MEDIAN_RANGE[1]:
         raise RecordingError(
             f"the median acceleration magnitude is {mag:.2f}: these values look like g, not m/s²",
             path=src, hint="pass --acc-unit g (imu_gait converts), or use a reader for this logger's format; "
