@@ -909,9 +909,16 @@ class GaitEngine:
             self._sensor_hints = list(tl.attrs.get("sensor_hints") or [])
         return self._flags_cache[1]
 
-    def finish(self) -> AnalysisResult:
+    def finish(self, *, source: str = "stream", sample_rate_hz: float | None = None) -> AnalysisResult:
         """End of the recording: close the open bout, finalise every step, judge the flags. Nothing can be
-        fed after it (calling it again gives the same result)."""
+        fed after it (calling it again gives the same result).
+
+        The summary carries the keys :func:`analyze` gives (the JSON contract): ``source`` (what the
+        caller says the samples came from; "stream" by default), ``sample_rate_hz`` (the caller's,
+        else the rate of what was fed: samples per second of fed time, gaps between feeds left out —
+        a phone's irregular stamps give their mean rate here, analyze gives their median),
+        ``placement`` ("unknown" when not given) and ``n_samples`` (samples fed). Only what a file's
+        header holds (``time_offset_s``, ``start_unix_s``, ``start_time_iso``) the engine cannot know."""
         if self._n_samples_in and not self._finished:     # a recording shorter than the checks' stretches
             self._check_fed_units(None, None, final=True)
         self._finished = True
@@ -950,6 +957,13 @@ class GaitEngine:
         summary["lean_jumps"] = list(timeline.attrs.get("lean_jumps") or [])     # a sensor moved between walks?
         summary["sensor_hints"] = [str(h) for h in (timeline.attrs.get("sensor_hints") or [])] + self._turn_hints()
         summary["sensor_turns"] = [dict(x) for x in self._sensor_turns]
+        # what analyze() and the live session put in theirs: a summary from the engine alone lacked them
+        if sample_rate_hz is None:
+            span = (self._last_t - self._first_t - self._gap_s) if self._first_t is not None else 0.0
+            sample_rate_hz = (self._n_samples_in - 1) / span if span > 0 else float("nan")
+        summary.update({"source": str(source), "sample_rate_hz": round(float(sample_rate_hz), 3),
+                        "placement": self.context.get("placement") or "unknown",
+                        "n_samples": int(self._n_samples_in)})
         warnings = list(summary.pop("_warnings"))
         bouts = pd.DataFrame([{k: v for k, v in b.items() if not k.startswith("_")} for b in self._bouts],
                              columns=["bout", "start_s", "end_s", "n_steps"])
