@@ -118,6 +118,49 @@ def test_live_equals_offline_on_real_recordings(name):
     assert res.summary["n_samples"] == rec.n_samples
 
 
+#: summary keys analyze() copies from a file's header (its time origin): fed arrays carry no header
+FILE_HEADER_KEYS = {"time_offset_s", "start_unix_s", "start_time_iso"}
+
+
+@pytest.mark.parametrize("name, placement_known", [("mobgap_HA001_walk1.csv", True), ("mobgap_HA002_daily.csv", False)])
+def test_engine_fed_in_chunks_gives_the_summary_keys_analyze_gives(name, placement_known):
+    """GaitEngine.finish()'s summary lacked source, sample_rate_hz, n_samples (and placement when none was
+    given), which analyze() and the live session put in theirs (the JSON contract): an app feeding the
+    engine itself got a summary other tools could not read the same way. A bundled real recording fed in
+    uneven chunks gives analyze()'s key set and the same values for those keys."""
+    from imu_gait.engine import GaitEngine
+
+    path = DATASETS / name
+    if not path.exists():
+        pytest.skip(f"bundled recording {name} not present")
+    rec = imu_gait.read(str(path))
+    if not placement_known:
+        rec.meta.pop("placement", None)
+    offline = imu_gait.analyze(rec).summary
+    assert offline["placement"] == ("lower_back" if placement_known else "unknown")
+
+    def engine():
+        return GaitEngine(rec.sample_rate_hz, has_gyro=rec.has_gyro, placement=rec.meta.get("placement"),
+                          sensor_height_m=rec.meta.get("sensor_height_m"), body_height_m=rec.meta.get("height_m"))
+
+    eng = engine()
+    bounds = np.cumsum(np.random.default_rng(3).integers(5, 400, rec.n_samples // 5))
+    for a, b in zip(np.r_[0, bounds], bounds):
+        if a >= rec.n_samples:
+            break
+        eng.feed(rec.time_s[a:b], rec.acc_mps2[a:b], None if rec.gyro_rads is None else rec.gyro_rads[a:b])
+    summary = eng.finish().summary
+    assert set(summary) == set(offline) - (FILE_HEADER_KEYS & set(rec.meta)), set(offline) ^ set(summary)
+    for key in ("sample_rate_hz", "n_samples", "placement", "n_steps", "duration_s"):
+        assert summary[key] == offline[key], key
+    assert summary["n_samples"] == rec.n_samples and summary["sample_rate_hz"] == 100.0
+    assert summary["source"] == "stream"                   # the caller said nothing about where they came from
+    # a caller that knows (the live session: the recording it writes) says so, as analyze() does
+    eng = engine()
+    eng.feed(rec.time_s, rec.acc_mps2, rec.gyro_rads)
+    assert eng.finish(source=rec.source).summary["source"] == offline["source"] == str(path)
+
+
 def test_live_equals_offline_when_the_sensor_was_turned(two_walks):
     """The forward axis is re-found at a later bout's 16th step: each step keeps the calibration it was
     added under, so live (any block size) and offline give the same rows around the change."""
