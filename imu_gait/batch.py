@@ -7,13 +7,17 @@ failed. Per-recording JSON results can be written beside the table (``--json-dir
 
 Which paths are recordings: a file; a folder that is a phone export (phyphox ``Raw Data.csv``
 or per-sensor ``Accelerometer.csv``, Sensor Logger ``TotalAcceleration.csv`` /
-``Gravity.csv``); inside any other folder, its ``.csv`` and ``.zip`` files and its export
-sub-folders (``recursive=True``: every sub-folder, at any depth).
+``Gravity.csv``, recognised by their headers too); inside any other folder, its ``.csv`` and
+``.zip`` files — and its ``.txt`` / ``.tsv`` / ``.dat`` files when the reader options describe
+the columns (``acc_cols`` or ``format='generic'``: lab exports such as Xsens ``_lb.txt``) — and
+its export sub-folders (``recursive=True``: every sub-folder, at any depth). Folders are listed
+in natural order (``2-1`` before ``10-1``).
 """
 from __future__ import annotations
 
 import csv
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,10 +37,12 @@ SUMMARY_COLUMNS = (
 )
 #: files a phone export folder is recognised by (lower case)
 _EXPORT_MARKERS = ("raw data.csv", "accelerometer.csv", "totalacceleration.csv", "gravity.csv")
+#: recordings by suffix in a folder: always, and when the reader options describe the columns
+_RECORDING_SUFFIXES = (".csv", ".zip")
+_TEXT_SUFFIXES = (".txt", ".tsv", ".dat")
 
 
-def is_export_folder(folder: Path) -> bool:
-    """True if the folder is one phone export (phyphox or Sensor Logger), read as one recording."""
+def _has_export_marker(folder: Path) -> bool:
     try:
         names = {p.name.lower() for p in folder.iterdir() if p.is_file()}
     except OSError:
@@ -44,13 +50,37 @@ def is_export_folder(folder: Path) -> bool:
     return any(m in names for m in _EXPORT_MARKERS)
 
 
-def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = False) -> list[Path]:
-    """The recordings named by ``paths`` (see the module doc), sorted within each folder, no duplicates.
+def is_export_folder(folder: Path) -> bool:
+    """True if the folder is one phone export (phyphox or Sensor Logger), read as one recording:
+    a file named like an export's *and* headers the phyphox or Sensor Logger reader recognises — a
+    lab's folder with a headerless ``accelerometer.csv`` (the Oxford step-counter data) is a folder
+    of files, not an export."""
+    if not _has_export_marker(folder):
+        return False
+    from .io.detect import detect_format
+
+    try:
+        return detect_format(folder) in ("phyphox", "sensorlogger")
+    except (ImuGaitError, OSError):
+        return False
+
+
+def _natural_key(name: str) -> list:
+    """'S2-10' → ['s', 2, '-', 10, '']: numbers compare as numbers (subject 2 before subject 10)."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name.lower())]
+
+
+def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = False,
+                    text_files: bool = False) -> list[Path]:
+    """The recordings named by ``paths`` (see the module doc), in natural order within each folder,
+    no duplicates. ``text_files``: also take ``.txt``/``.tsv``/``.dat`` files found in folders
+    (when the reader options describe the columns).
 
     Raises :class:`~imu_gait.errors.ImuGaitError` for a path that does not exist.
     """
     out: list[Path] = []
     seen: set[Path] = set()
+    suffixes = _RECORDING_SUFFIXES + (_TEXT_SUFFIXES if text_files else ())
 
     def add(p: Path) -> None:
         key = p.resolve()
@@ -59,13 +89,15 @@ def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = Fal
             out.append(p)
 
     def walk(folder: Path) -> Iterator[Path]:
-        for child in sorted(folder.iterdir(), key=lambda c: c.name.lower()):
+        for child in sorted(folder.iterdir(), key=lambda c: _natural_key(c.name)):
             if child.is_dir():
                 if is_export_folder(child):
                     yield child
                 elif recursive:
                     yield from walk(child)
-            elif child.suffix.lower() in (".csv", ".zip"):
+                elif _has_export_marker(child):
+                    yield child       # looks like an export but is not one: its row says why (never skipped unsaid)
+            elif child.suffix.lower() in suffixes:
                 yield child
 
     for raw in paths:
@@ -78,6 +110,36 @@ def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = Fal
             for rec in walk(p):
                 add(rec)
     return out
+
+
+def _what_is_there(paths: Sequence[str | os.PathLike], recursive: bool) -> str:
+    """Why no recording was found, for the error: what the folders do hold, and what would take it."""
+    counts: dict[str, int] = {}
+    subfolders = 0
+    for raw in paths:
+        p = Path(raw)
+        if not p.is_dir():
+            continue
+        try:
+            children = list(p.rglob("*") if recursive else p.iterdir())
+        except OSError:
+            continue
+        for c in children:
+            if c.is_dir():
+                subfolders += 1
+            elif c.is_file():
+                ext = c.suffix.lower() or "(no extension)"
+                counts[ext] = counts.get(ext, 0) + 1
+    parts = []
+    if counts:
+        held = ", ".join(f"{n} {ext}" for ext, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        parts.append(f"the folder holds {held} file(s), none .csv or .zip")
+    if any(ext in _TEXT_SUFFIXES for ext in counts):
+        parts.append("text files (.txt, .tsv, .dat) are taken when --acc-cols describes their columns (see "
+                     "--skiprows, --sample-rate, --gyro-cols), or name them: imu-gait batch FOLDER/*.txt …")
+    if subfolders and not recursive:
+        parts.append(f"add --recursive to look into its {subfolders} sub-folder(s)")
+    return "; ".join(parts) if parts else "looked for .csv/.zip files and phone export folders"
 
 
 def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
@@ -155,13 +217,15 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     processes (0: one per CPU). ``progress(done, n, path)`` is called as recordings start (one
     job) or finish (several). ``exclude``: files that are not recordings (e.g. the table when the
     caller writes it itself)."""
-    recordings = find_recordings(paths, recursive=recursive)
+    opts = read_options or {}
+    text_files = opts.get("acc_cols") is not None or str(opts.get("format") or "").lower() == "generic"
+    recordings = find_recordings(paths, recursive=recursive, text_files=text_files)
     # a summary from an earlier run in the same folder is not a recording
     skip = {Path(p).resolve() for p in [*exclude, *([out_csv] if out_csv is not None else [])]}
     recordings = [r for r in recordings if r.resolve() not in skip]
     if not recordings:
-        raise ImuGaitError("no recordings found (looked for .csv/.zip files and phone export folders)"
-                           + ("" if recursive else "; add --recursive to look into sub-folders"))
+        raise ImuGaitError(f"no recordings found in {', '.join(str(p) for p in paths)}: "
+                           + _what_is_there(paths, recursive))
     json_paths: list[Path | None] = [None] * len(recordings)
     if json_dir is not None:
         Path(json_dir).mkdir(parents=True, exist_ok=True)

@@ -210,3 +210,93 @@ def test_every_value_summarise_computes_reaches_the_table(tmp_path):
     # each gait's cadence on its own (a walk that turns into a run pools both in cadence_spm)
     assert float(r["cadence_running_spm"]) == pytest.approx(ref.summary["cadence_running_spm"], rel=1e-5)
     assert r["cadence_walking_spm"] == "" and float(w["cadence_walking_spm"]) > 90 and w["cadence_running_spm"] == ""
+
+
+# ---------------------------------------------------------------- found in the audit on real data sets
+OXFORD_NATIVE = DATASETS / "oxford_Samsung_Dario_Hard_BackPocket_1.csv"
+IPOL = ROOT.parent / "shared" / "datasets_raw" / "ipol_voisard_healthy_gait" / "GaitData"
+IPOL_OPTIONS = {"skiprows": 1, "sample_rate_hz": 100, "acc_cols": ["Acc_X", "Acc_Y", "Acc_Z"],
+                "gyro_cols": ["Gyr_X", "Gyr_Y", "Gyr_Z"]}
+OXFORD_OPTIONS = {"time_col": 0, "time_unit": "ns", "acc_cols": [2, 3, 4], "acc_unit": "m/s2"}
+
+
+def _oxford_layout(root: Path, names: list[str], seconds: float = 60.0) -> Path:
+    """The Oxford step-counter data set's own layout (``<phone>_<user>_…/accelerometer.csv``, no header:
+    ns since boot, accuracy, x, y, z in m/s²; ``stepcounter.csv`` beside it), written from the bundled real
+    recording ``datasets/oxford_Samsung_Dario_Hard_BackPocket_1.csv`` (CC BY 4.0, see datasets/README.md)."""
+    import pandas as pd
+
+    d = pd.read_csv(OXFORD_NATIVE, comment="#")
+    d = d[d["time_s"] < seconds]
+    t_ns = (d["time_s"] * 1e9).round().astype("int64") + 584391996435789
+    for name in names:
+        (root / name).mkdir(parents=True)
+        pd.DataFrame({"t": t_ns, "accuracy": 3, "x": d["acc_x"], "y": d["acc_y"], "z": d["acc_z"]}).to_csv(
+            root / name / "accelerometer.csv", header=False, index=False)
+        (root / name / "stepcounter.csv").write_text("584391996435789,0,0\n584392096435789,1,0\n")
+    return root
+
+
+def test_a_lab_folder_with_a_headerless_accelerometer_csv_is_not_a_phone_export(tmp_path):
+    """Every Oxford recording folder holds a lower-case 'accelerometer.csv' (no header), the name of a
+    phyphox / Sensor Logger export file: each folder was taken as one phone export and failed ('this
+    folder matches none of the formats') — 0 of 18 analysed. Their CSV files are recordings; real exports
+    (recognised by their headers) still count as one recording each."""
+    root = _oxford_layout(tmp_path / "data", ["Samsung_Dario_Hard_BackPocket_1", "Samsung_Dario_Hard_Backpocket_2"])
+    shutil.copytree(DATA / "sensorlogger_android", root / "sensorlogger_android")
+    shutil.copytree(DATA / "phyphox_multi", root / "phyphox_multi")
+    found = [p.relative_to(root).as_posix() for p in find_recordings([root], recursive=True)]
+    assert found == ["phyphox_multi", "Samsung_Dario_Hard_BackPocket_1/accelerometer.csv",
+                     "Samsung_Dario_Hard_BackPocket_1/stepcounter.csv",
+                     "Samsung_Dario_Hard_Backpocket_2/accelerometer.csv",
+                     "Samsung_Dario_Hard_Backpocket_2/stepcounter.csv", "sensorlogger_android"]
+    # without --recursive such a folder is not skipped unsaid: it stays a row that says why it failed
+    assert [p.name for p in find_recordings([root])][:2] == ["phyphox_multi", "Samsung_Dario_Hard_BackPocket_1"]
+    rows = run_batch(sorted(root.glob("*/accelerometer.csv")), None, read_options=OXFORD_OPTIONS)
+    assert [r["status"] for r in rows] == ["ok", "ok"] and all(int(r["n_steps"]) > 80 for r in rows)
+
+
+def test_a_folder_of_lab_text_files_is_found_when_the_options_describe_them(tmp_path, capsys):
+    """IPOL's lower-back files are '<subject>-<trial>_lb.txt' beside '.json' event files: 'batch GaitData/'
+    with the README's options said 'no recordings found … add --recursive' (there are no sub-folders).
+    Now the folder's .txt files are recordings when --acc-cols describes them, listed in natural order
+    (subject 2 before 10), and without the options the error says what the folder holds. (Real walks in the
+    IPOL layout: the bundled Mobilise-D walks, renamed — IPOL's own files are AGPL and stay out of the repo.)"""
+    d = tmp_path / "GaitData"
+    d.mkdir()
+    for name, src in (("10-1", "mobgap_HA001_walk1"), ("2-1", "mobgap_HA001_walk2"), ("1-1", "mobgap_HA002_walk2")):
+        shutil.copy(DATASETS / f"{src}.csv", d / f"{name}_lb.txt")
+        (d / f"{name}.json").write_text('{"Subject": 1}')
+    out = tmp_path / "s.csv"
+    assert main(["batch", str(d), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "3 .json, 3 .txt" in err and "--acc-cols" in err and "--recursive" not in err
+    code = main(["batch", str(d), "--out", str(out), "--time-col", "time_s", "--acc-cols", "acc_x,acc_y,acc_z",
+                 "--gyro-cols", "gyro_x,gyro_y,gyro_z", "--gyro-unit", "rad/s"])
+    assert code == 0
+    rows = read_table(out)
+    assert [Path(r["recording"]).name for r in rows] == ["1-1_lb.txt", "2-1_lb.txt", "10-1_lb.txt"]
+    assert all(r["status"] == "ok" and int(r["n_steps"]) >= 7 for r in rows)
+
+
+@pytest.mark.skipif(not IPOL.is_dir(), reason="needs ../shared/datasets_raw/ipol_voisard_healthy_gait")
+def test_the_ipol_folder_itself_with_the_readme_options(tmp_path):
+    """Two real IPOL trials in their folder (with the .json event files beside them), as the README's
+    options describe them: both analysed, cadence within 3 spm of the foot-IMU reference's."""
+    import json
+
+    import numpy as np
+
+    d = tmp_path / "GaitData"
+    d.mkdir()
+    for name in ("1-1", "10-1"):
+        shutil.copy(IPOL / f"{name}_lb.txt", d)
+        shutil.copy(IPOL / f"{name}.json", d)
+    rows = run_batch([d], None, read_options=IPOL_OPTIONS)
+    assert [Path(r["recording"]).name for r in rows] == ["1-1_lb.txt", "10-1_lb.txt"]
+    for r in rows:
+        ref = json.loads((d / Path(r["recording"]).name.replace("_lb.txt", ".json")).read_text())
+        ics = np.sort([p[1] for p in ref["LeftFootEvents"] + ref["RightFootEvents"]]) / 100
+        gaps = np.diff(ics)
+        assert r["status"] == "ok"
+        assert float(r["cadence_spm"]) == pytest.approx(60 / np.median(gaps[gaps < 1.5]), abs=3.0)
