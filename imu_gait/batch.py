@@ -195,15 +195,32 @@ def _error_row(path: Path, exc: BaseException) -> dict[str, Any]:
 
 
 def _json_names(recordings: list[Path], json_dir: Path) -> list[Path]:
-    """``<name>.json`` per recording (walk.csv → walk.csv.json, an export folder → its name.json),
-    numbered when two recordings in different folders share a name."""
+    """``<name>.json`` per recording (walk.csv → walk.csv.json, an export folder → its name.json).
+    Recordings that share a name in different folders (every Oxford folder holds an
+    ``accelerometer.csv``) are named by their folders too — ``<folder>__<name>.json``, from the
+    first folder in which their paths differ — so each JSON says which recording it is; numbered
+    only if even that repeats."""
+    by_name: dict[str, list[Path]] = {}
+    for r in recordings:
+        by_name.setdefault(r.name, []).append(r)
+
+    def qualified(r: Path) -> str:
+        same = by_name[r.name]
+        if len(same) == 1:
+            return r.name
+        parts = [p.resolve().parent.parts for p in same]
+        common = 0          # leading folders all of them share: left out of the name
+        while all(len(x) > common for x in parts) and len({x[common] for x in parts}) == 1:
+            common += 1
+        return "__".join([*r.resolve().parent.parts[common:], r.name])
+
     used: dict[str, int] = {}
     out = []
     for r in recordings:
-        name = r.name + ".json"
+        name = qualified(r) + ".json"
         n = used.get(name, 0)
         used[name] = n + 1
-        out.append(json_dir / (name if n == 0 else f"{r.name}-{n + 1}.json"))
+        out.append(json_dir / (name if n == 0 else f"{name[:-5]}-{n + 1}.json"))
     return out
 
 

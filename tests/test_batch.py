@@ -256,6 +256,26 @@ def test_a_lab_folder_with_a_headerless_accelerometer_csv_is_not_a_phone_export(
     assert [r["status"] for r in rows] == ["ok", "ok"] and all(int(r["n_steps"]) > 80 for r in rows)
 
 
+def test_json_names_say_which_folder_a_shared_file_name_came_from(tmp_path):
+    """18 Oxford folders each with an 'accelerometer.csv' gave accelerometer.csv.json, accelerometer.csv-2.json
+    … -18.json: which walk is which could not be told without the table. The folder names it now."""
+    root = _oxford_layout(tmp_path / "data", ["Pixel_Jamie_Hard_NeckPouch_1", "Samsung_Carmelo_Hard_NeckPouch_2"])
+    shutil.copy(DATASETS / "mobgap_HA001_walk1.csv", root / "walk1.csv")
+    recs = sorted(root.glob("*/accelerometer.csv"))
+    out = tmp_path / "s.csv"
+    code = main(["batch", *map(str, recs), "--out", str(out), "--json-dir", str(tmp_path / "json"),
+                 "--time-col", "0", "--time-unit", "ns", "--acc-cols", "2,3,4", "--acc-unit", "m/s2"])
+    assert code == 0
+    names = sorted(p.name for p in (tmp_path / "json").iterdir())
+    assert names == ["Pixel_Jamie_Hard_NeckPouch_1__accelerometer.csv.json",
+                     "Samsung_Carmelo_Hard_NeckPouch_2__accelerometer.csv.json"]
+    for r in read_table(out):
+        assert Path(r["json"]).name.startswith(Path(r["recording"]).parent.name)
+    # a name used once keeps the plain '<name>.json'
+    rows = run_batch([root / "walk1.csv"], None, json_dir=tmp_path / "json2")
+    assert Path(rows[0]["json"]).name == "walk1.csv.json"
+
+
 def test_a_folder_of_lab_text_files_is_found_when_the_options_describe_them(tmp_path, capsys):
     """IPOL's lower-back files are '<subject>-<trial>_lb.txt' beside '.json' event files: 'batch GaitData/'
     with the README's options said 'no recordings found … add --recursive' (there are no sub-folders).
