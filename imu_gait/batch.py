@@ -194,6 +194,28 @@ def _error_row(path: Path, exc: BaseException) -> dict[str, Any]:
                      "damaged — if it opens fine elsewhere, please report this"}
 
 
+def _summarise_isolated(path: Path, read_options: dict[str, Any] | None, context: dict[str, Any] | None,
+                        json_path: Path | None) -> dict[str, Any]:
+    """:func:`summarise` in a worker process of its own: the row, or — if that process dies too —
+    an error row saying this recording ended its process."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            return pool.submit(summarise, path, read_options=read_options, context=context,
+                               json_path=json_path).result()
+    except BrokenProcessPool:
+        from . import __version__
+
+        return {"recording": str(path), "status": "error", "imu_gait_version": __version__,
+                "error": f"{path}: the analysis process ended abruptly on this recording (run out of memory? a very "
+                         "long or damaged file?); the other recordings were analysed. Try it alone: "
+                         f"imu-gait analyze {path}"}
+    except Exception as exc:  # noqa: BLE001
+        return _error_row(path, exc)
+
+
 def _json_names(recordings: list[Path], json_dir: Path) -> list[Path]:
     """``<name>.json`` per recording (walk.csv → walk.csv.json, an export folder → its name.json).
     Recordings that share a name in different folders (every Oxford folder holds an
@@ -257,19 +279,33 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
             rows.append(summarise(path, read_options=read_options, context=context, json_path=jpath))
     else:
         from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures.process import BrokenProcessPool
 
         by_index: dict[int, dict[str, Any]] = {}
+        broken: list[int] = []
+        done = 0
         with ProcessPoolExecutor(max_workers=min(jobs, n)) as pool:
             futures = {pool.submit(summarise, path, read_options=read_options, context=context, json_path=jpath): i
                        for i, (path, jpath) in enumerate(zip(recordings, json_paths))}
-            for done, fut in enumerate(as_completed(futures), start=1):
+            for fut in as_completed(futures):
                 i = futures[fut]
                 try:
                     by_index[i] = fut.result()
-                except Exception as exc:  # noqa: BLE001 — e.g. the worker died (BrokenProcessPool)
+                except BrokenProcessPool:
+                    # a worker died (killed for memory, a crash in a C library): the pool fails every
+                    # recording still in it, not only the one that killed it — those are redone below
+                    broken.append(i)
+                    continue
+                except Exception as exc:  # noqa: BLE001 — e.g. a row that cannot be sent back
                     by_index[i] = _error_row(recordings[i], exc)
+                done += 1
                 if progress is not None:
                     progress(done, n, recordings[i])
+        for i in sorted(broken):      # each alone, so a recording that kills its worker fails alone
+            by_index[i] = _summarise_isolated(recordings[i], read_options, context, json_paths[i])
+            done += 1
+            if progress is not None:
+                progress(done, n, recordings[i])
         rows = [by_index[i] for i in range(n)]
     if out_csv is not None:
         write_table(rows, out_csv)
