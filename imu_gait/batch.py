@@ -147,18 +147,21 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
     """Read and analyse one recording; the table row (``status`` "ok" or "error")."""
     import imu_gait
 
-    row: dict[str, Any] = {"recording": str(path), "status": "ok", "error": "", "imu_gait_version": imu_gait.__version__}
+    row: dict[str, Any] = {"recording": str(path), "status": "ok", "error": "",
+                           "options": options_text(context, read_options), "imu_gait_version": imu_gait.__version__}
     try:
         ctx, side_note = with_sidecar_schedule(path, dict(context or {}))   # a live recording's treadmill context
+        if side_note:
+            row["options"] = options_text(ctx, read_options)
         rec = imu_gait.read(path, **(read_options or {}))
         res = imu_gait.analyze(rec, **ctx)
         if side_note:
             res.warnings.append(side_note)
     except ImuGaitError as exc:
-        row.update(status="error", error=" ".join(str(exc).split()))
+        row.update(status="error", error=one_line(exc))
         return row
     except Exception as exc:  # noqa: BLE001 — the batch's promise: one bad file never stops the others
-        return _error_row(path, exc)
+        return {**_error_row(path, exc), "options": row["options"]}
     s = res.summary
     for k in SUMMARY_COLUMNS:
         v = s.get(k)
@@ -172,7 +175,14 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
     row["flags"] = " ".join(f"{k}×{n}" if n > 1 else k for k, n in sorted(counts.items()))
     for fid in FLAG_IDS:                      # numbers for statistics: minutes each pattern was flagged
         row[f"flag_min_{fid}"] = sum(max(f.end_s - f.start_s, 0.0) for f in res.flags if f.id == fid) / 60
-    row["warnings"] = " | ".join(" ".join(w.split()) for w in res.warnings)
+    # the placement doubts the reports put before any number (a pocket's 'lean' is the pocket's), then
+    # the reader's and the engine's warnings
+    row["warnings"] = " | ".join(" ".join(str(w).split())
+                                 for w in [*(s.get("sensor_hints") or []), *res.warnings])
+    row["outside_typical"] = outside_typical(res)
+    # what the back-strain rules could not judge (a walk too short for a personal baseline): a 0 in a
+    # flag_min_ column there means 'not judged', not 'not seen'
+    row["flag_notes"] = " | ".join(" ".join(str(n).split()) for n in (s.get("flag_notes") or []))
     if json_path is not None:
         try:
             res.to_json(str(json_path))
@@ -181,6 +191,69 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
         else:
             row["json"] = str(json_path)
     return row
+
+
+def one_line(exc: BaseException) -> str:
+    """An error's message on one line for the table: 'message. What to do: hint' (the message and its
+    hint are on two lines in the terminal; joined bare they ran together: '… knows What to do: …')."""
+    text = str(exc)
+    msg, sep, hint = text.partition("\n  What to do:")
+    msg = " ".join(msg.split())
+    if not sep:
+        return msg
+    return msg + ("" if msg.endswith((".", "!", "?", ":", ";")) else ".") + " What to do: " + " ".join(hint.split())
+
+
+#: the CLI option for each analysis-context and reader keyword (the ``options`` column reads like a command line)
+_CLI_NAMES = {"treadmill": "--treadmill", "belt_speed_mps": "--belt-speed", "incline_pct": "--incline",
+              "max_incline_pct": "--max-incline", "sensor_height_m": "--sensor-height", "body_height_m": "--height",
+              "placement": "--placement", "format": "--format", "time_col": "--time-col",
+              "time_unit": "--time-unit", "sample_rate_hz": "--sample-rate", "acc_cols": "--acc-cols",
+              "acc_unit": "--acc-unit", "gyro_cols": "--gyro-cols", "gyro_unit": "--gyro-unit",
+              "delimiter": "--delimiter", "skiprows": "--skiprows"}
+
+
+def options_text(context: dict[str, Any] | None, read_options: dict[str, Any] | None) -> str:
+    """The context and reader options a recording was analysed with, as CLI options
+    ('--belt-speed 1.25 --skiprows 1 --acc-cols Acc_X,Acc_Y,Acc_Z'): the table says how each row was
+    made, so a row can be reproduced with ``imu-gait analyze FILE <options>``. Empty: none."""
+    parts: list[str] = []
+    for key, value in [*(context or {}).items(), *(read_options or {}).items()]:
+        if value is None or value is False:
+            continue
+        flag = _CLI_NAMES.get(key, f"{key}=")
+        if value is True:
+            parts.append(flag)
+            continue
+        if key == "treadmill_schedule":
+            desc = value.describe() if hasattr(value, "describe") else str(value)
+            parts.append(f"--treadmill-schedule [{desc}]")
+            continue
+        if isinstance(value, (list, tuple)):
+            value = ",".join(str(v) for v in value)
+        elif isinstance(value, float):
+            value = f"{value:g}"
+        value = {"\t": "'\\t'", ";": "';'", " ": "' '"}.get(str(value), str(value))
+        parts.append(f"{flag}{value}" if flag.endswith("=") else f"{flag} {value}")
+    return " ".join(parts)
+
+
+def outside_typical(result: Any) -> str:
+    """The metrics whose median lies outside the typical range the reports use (gait-science.md §3:
+    cadence, bounce, trunk twist, step regularity; running: ground contact, vertical ratio), as the
+    text summary words them: 'trunk_twist_deg 21.8: above typical (walking 8–15°)'. A pointer to rows
+    worth a look (a sensor off the trunk, a slow walker), not a verdict. Empty: all typical or no range."""
+    from .report.common import build_overview
+
+    ov = build_overview(result)
+    groups = ov.metrics_by_gait.items() if ov.metrics_by_gait else [("", ov.metrics)]
+    out = []
+    for gait, rows in groups:
+        for m in rows:
+            if m.status in ("low", "high"):
+                value = f"{m.median:.{m.decimals}f}"
+                out.append(f"{m.column}{' (' + gait + ')' if gait else ''} {value}: {m.brief}")
+    return " | ".join(out)
 
 
 def _error_row(path: Path, exc: BaseException) -> dict[str, Any]:
@@ -316,7 +389,8 @@ def table_columns(with_json: bool = False) -> list[str]:
     """The table's columns, in order: every key :func:`summarise` puts in a row (one list, so a
     value added there cannot be computed and then silently left out of the CSV)."""
     cols = ["recording", "status", "error", *SUMMARY_COLUMNS, "n_lean_jumps", "n_sensor_turns", "n_flags",
-            "flags", *(f"flag_min_{fid}" for fid in FLAG_IDS), "warnings", "imu_gait_version"]
+            "flags", *(f"flag_min_{fid}" for fid in FLAG_IDS), "warnings", "outside_typical", "flag_notes",
+            "options", "imu_gait_version"]
     return cols + ["json"] if with_json else cols
 
 

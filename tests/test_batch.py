@@ -347,3 +347,34 @@ def test_one_recording_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
     assert [r["status"] for r in rows] == ["ok", "error", "ok", "ok"]
     assert "HA001_walk2" in rows[1]["error"] and "ended abruptly" in rows[1]["error"]
     assert sorted(seen) == [1, 2, 3, 4]
+
+
+def test_the_table_carries_what_the_reports_say_before_the_numbers(tmp_path):
+    """A phone in a back pocket (real Oxford data in its own layout, placement not stated) read lean, bounce
+    and sway of the pocket: the reports open with 'The sensor seems to sit on one side …', the table had
+    only one_sided_signal=True and an empty warnings cell. Now the hint leads the warnings; metrics outside
+    the reports' typical ranges are listed; and what the flag rules could not judge is said (a 0 in a
+    flag_min_ column of a short walk means 'not judged')."""
+    root = _oxford_layout(tmp_path / "data", ["Samsung_Dario_Hard_BackPocket_1"])
+    (row,) = run_batch([root / "Samsung_Dario_Hard_BackPocket_1" / "accelerometer.csv"], None,
+                       read_options=OXFORD_OPTIONS)
+    assert row["status"] == "ok" and row["one_sided_signal"] is True
+    assert row["warnings"].startswith("The sensor seems to sit on one side")
+    assert "step_regularity" in row["outside_typical"] and "below typical" in row["outside_typical"]
+    assert "too short for a personal baseline" in row["flag_notes"]
+    assert row["options"] == "--time-col 0 --time-unit ns --acc-cols 2,3,4 --acc-unit m/s2"
+    # a sensor off the trunk (skdh's AX6 example: its 'up' changes every few seconds): twist above typical
+    (ax6,) = run_batch([DATA / "skdh_examples" / "example_data_30s.csv"], None,
+                       read_options={"time_col": 0, "time_unit": "s", "acc_cols": [1, 2, 3], "acc_unit": "g",
+                                     "gyro_cols": [4, 5, 6], "gyro_unit": "deg/s"})
+    assert "trunk_twist_deg" in ax6["outside_typical"] and "above typical (walking 8–15°)" in ax6["outside_typical"]
+
+
+def test_an_error_and_its_advice_read_as_two_sentences(tmp_path):
+    """'… matches none of the formats imu_gait knows What to do: …': the message and its hint, two lines in
+    the terminal, ran together in the table's one-line error."""
+    bad = tmp_path / "demo_gait_features.csv"         # another tool's output table, not a recording
+    bad.write_text("bout_number,bout_length_sec,IC,FC\n1,24.0,1565087181400,1565087182180\n")
+    (row,) = run_batch([bad], None)
+    assert row["status"] == "error"
+    assert "imu_gait knows. What to do: imu_gait reads" in row["error"]
