@@ -86,7 +86,7 @@ def load_session(path: str | Path, *, read_options: dict[str, Any] | None = None
     from .treadmill import with_sidecar_schedule
 
     path = Path(path)
-    label = label or path.stem
+    label = label or session_label(path)
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -95,9 +95,42 @@ def load_session(path: str | Path, *, read_options: dict[str, Any] | None = None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ImuGaitError(f"{path}: cannot read it as an imu_gait result JSON ({exc})") from None
         return session_from_result(data, label, str(path))
+    if _is_batch_table(path):
+        raise ImuGaitError(
+            f"{path}: this is an 'imu-gait batch' summary table (one row per recording), not a walk. compare takes "
+            "recordings or result JSON files: 'imu-gait batch … --json-dir DIR' writes one JSON per recording "
+            "(DIR/<recording>.json) to compare, e.g. imu-gait compare DIR/week1.csv.json DIR/week3.csv.json")
     ctx, _ = with_sidecar_schedule(path, dict(context or {}))
     res = imu_gait.analyze(imu_gait.read(path, **(read_options or {})), **ctx)
     return session_from_result(res, label, str(path))
+
+
+#: what a recording's name ends in, left out of a result JSON's label ('walk.csv.json', as
+#: ``imu-gait batch --json-dir`` names them, is the walk 'walk' — as the recording 'walk.csv' is)
+_RECORDING_SUFFIXES = (".csv", ".zip", ".txt", ".tsv", ".dat")
+
+
+def session_label(path: str | Path) -> str:
+    """A walk's default column name: the file name without its extension — for a result JSON also
+    without the recording's ('week1.csv.json' → 'week1'), so a walk is named alike whether its
+    recording or its batch JSON is compared."""
+    path = Path(path)
+    stem = path.stem
+    if path.suffix.lower() == ".json" and stem.lower().endswith(_RECORDING_SUFFIXES):
+        stem = stem[: stem.rfind(".")] or stem
+    return stem
+
+
+def _is_batch_table(path: Path) -> bool:
+    """True for a summary table written by ``imu-gait batch`` (its header starts 'recording,status,error')."""
+    if not path.is_file() or path.suffix.lower() != ".csv":
+        return False
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            head = fh.readline(200)
+    except OSError:
+        return False
+    return head.lstrip("\ufeff").startswith("recording,status,error,")
 
 
 def _num(v: Any) -> float:

@@ -308,3 +308,38 @@ def test_an_old_result_that_pools_walking_and_running_is_said_to(walks, tmp_path
     assert any("old mixed walking and running" in n and "analyse the recording again" in n for n in notes), notes
     assert not any("mixed walking and running" in n
                    for n in comparability_notes([load_session(walks / "week1.json"), load_session(walks / "week3.csv")]))
+
+
+# ---------------------------------------------------------------- the batch → compare workflow, on real walks
+DATASETS = ROOT / "datasets"
+
+
+def test_batch_json_results_are_named_like_their_recordings(tmp_path, capsys):
+    """A researcher runs 'batch --json-dir' over a person's sessions, then compares the JSONs: their columns
+    were 'mobgap_HA001_walk1.csv' (the JSON's stem) next to 'mobgap_HA001_walk2' for the same walk analysed
+    from its recording — two names for one walk. A result JSON's label drops the recording's extension too."""
+    from imu_gait.batch import run_batch
+
+    walk1, walk2 = DATASETS / "mobgap_HA001_walk1.csv", DATASETS / "mobgap_HA001_walk2.csv"
+    rows = run_batch([walk1, walk2], None, json_dir=tmp_path / "json")
+    json1 = Path(rows[0]["json"])
+    assert json1.name == "mobgap_HA001_walk1.csv.json"
+    assert main(["compare", str(json1), str(walk2)]) == 0
+    head = capsys.readouterr().out.splitlines()[0].split()
+    assert head == ["mobgap_HA001_walk1", "mobgap_HA001_walk2", "change"]
+    table = compare_sessions([load_session(json1), load_session(walk1)])       # one walk, both ways
+    assert [c for c in table.columns if c.startswith("mobgap")] == ["mobgap_HA001_walk1", "mobgap_HA001_walk1 (2)"]
+    assert table.set_index("key").loc["cadence_spm", "change"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_batch_summary_table_given_to_compare_says_what_to_give_instead(tmp_path, capsys):
+    """'compare summary.csv …' (the batch's table, one row per recording) said 'unknown recording format' and
+    listed every reader's options; it now says what the file is and how to get walks to compare."""
+    from imu_gait.batch import run_batch
+
+    out = tmp_path / "summary.csv"
+    run_batch([DATASETS / "mobgap_HA001_walk1.csv", DATASETS / "mobgap_HA001_walk2.csv"], out)
+    assert main(["compare", str(out), str(DATASETS / "mobgap_HA001_walk2.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "summary.csv: this is an 'imu-gait batch' summary table" in err and "--json-dir" in err
+    assert "unknown recording format" not in err
