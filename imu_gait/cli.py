@@ -258,9 +258,9 @@ def add_context_options(ctx: Any) -> None:
                      help="your body height in m: without --sensor-height the sensor is taken to sit at "
                           "0.61 × it (a lower-back sensor) for the step-length model")
     ctx.add_argument("--placement", choices=("lower_back", "chest", "pocket"),
-                     help="where the sensor is worn; 'pocket' for a phone in a trouser pocket: steps, cadence "
-                          "and pace only — the back-strain rules need a sensor on the trunk (the pocket's "
-                          "early/late contacts of one leg are evened out)")
+                     help="where the sensor is worn; 'pocket' for a phone in a trouser pocket: steps and "
+                          "cadence only — step length, speed and the back-strain rules need a sensor on the "
+                          "trunk (the pocket's early/late contacts of one leg are evened out)")
 
 
 def _add_device_commands(sub: Any) -> None:
