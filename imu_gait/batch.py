@@ -267,6 +267,45 @@ def _error_row(path: Path, exc: BaseException) -> dict[str, Any]:
                      "damaged — if it opens fine elsewhere, please report this"}
 
 
+def _run_parallel(recordings: list[Path], json_paths: list[Path | None], by_index: dict[int, dict[str, Any]], *,
+                  jobs: int, read_options: dict[str, Any] | None, context: dict[str, Any] | None,
+                  progress: Callable[[int, int, Path], None] | None) -> None:
+    """:func:`summarise` each recording in ``jobs`` worker processes, filling ``by_index`` as they finish."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    n = len(recordings)
+    broken: list[int] = []
+    done = 0
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(summarise, path, read_options=read_options, context=context, json_path=jpath): i
+                   for i, (path, jpath) in enumerate(zip(recordings, json_paths))}
+        try:
+            for fut in as_completed(futures):
+                i = futures[fut]
+                try:
+                    by_index[i] = fut.result()
+                except BrokenProcessPool:
+                    # a worker died (killed for memory, a crash in a C library): the pool fails every
+                    # recording still in it, not only the one that killed it — those are redone below
+                    broken.append(i)
+                    continue
+                except Exception as exc:  # noqa: BLE001 — e.g. a row that cannot be sent back
+                    by_index[i] = _error_row(recordings[i], exc)
+                done += 1
+                if progress is not None:
+                    progress(done, n, recordings[i])
+        except KeyboardInterrupt:
+            # leaving the block waits for the pool: only for the recordings already running, not the queue
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    for i in sorted(broken):      # each alone, so a recording that kills its worker fails alone
+        by_index[i] = _summarise_isolated(recordings[i], read_options, context, json_paths[i])
+        done += 1
+        if progress is not None:
+            progress(done, n, recordings[i])
+
+
 def _summarise_isolated(path: Path, read_options: dict[str, Any] | None, context: dict[str, Any] | None,
                         json_path: Path | None) -> dict[str, Any]:
     """:func:`summarise` in a worker process of its own: the row, or — if that process dies too —
@@ -328,7 +367,8 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     return the rows in input order. ``jobs`` > 1 analyses that many recordings at once in worker
     processes (0: one per CPU). ``progress(done, n, path)`` is called as recordings start (one
     job) or finish (several). ``exclude``: files that are not recordings (e.g. the table when the
-    caller writes it itself)."""
+    caller writes it itself). Interrupted (Ctrl-C), the table is still written to ``out_csv``: the rows
+    done so far, the others with status "interrupted"."""
     opts = read_options or {}
     text_files = opts.get("acc_cols") is not None or str(opts.get("format") or "").lower() == "generic"
     recordings = find_recordings(paths, recursive=recursive, text_files=text_files)
@@ -344,42 +384,28 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
         json_paths = list(_json_names(recordings, Path(json_dir)))
     n = len(recordings)
     jobs = (os.cpu_count() or 1) if jobs == 0 else max(1, int(jobs))
-    rows: list[dict[str, Any]] = []
-    if jobs == 1 or n == 1:
-        for i, (path, jpath) in enumerate(zip(recordings, json_paths)):
-            if progress is not None:
-                progress(i, n, path)
-            rows.append(summarise(path, read_options=read_options, context=context, json_path=jpath))
-    else:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-        from concurrent.futures.process import BrokenProcessPool
-
-        by_index: dict[int, dict[str, Any]] = {}
-        broken: list[int] = []
-        done = 0
-        with ProcessPoolExecutor(max_workers=min(jobs, n)) as pool:
-            futures = {pool.submit(summarise, path, read_options=read_options, context=context, json_path=jpath): i
-                       for i, (path, jpath) in enumerate(zip(recordings, json_paths))}
-            for fut in as_completed(futures):
-                i = futures[fut]
-                try:
-                    by_index[i] = fut.result()
-                except BrokenProcessPool:
-                    # a worker died (killed for memory, a crash in a C library): the pool fails every
-                    # recording still in it, not only the one that killed it — those are redone below
-                    broken.append(i)
-                    continue
-                except Exception as exc:  # noqa: BLE001 — e.g. a row that cannot be sent back
-                    by_index[i] = _error_row(recordings[i], exc)
-                done += 1
+    by_index: dict[int, dict[str, Any]] = {}
+    try:
+        if jobs == 1 or n == 1:
+            for i, (path, jpath) in enumerate(zip(recordings, json_paths)):
                 if progress is not None:
-                    progress(done, n, recordings[i])
-        for i in sorted(broken):      # each alone, so a recording that kills its worker fails alone
-            by_index[i] = _summarise_isolated(recordings[i], read_options, context, json_paths[i])
-            done += 1
-            if progress is not None:
-                progress(done, n, recordings[i])
-        rows = [by_index[i] for i in range(n)]
+                    progress(i, n, path)
+                by_index[i] = summarise(path, read_options=read_options, context=context, json_path=jpath)
+        else:
+            _run_parallel(recordings, json_paths, by_index, jobs=min(jobs, n), read_options=read_options,
+                          context=context, progress=progress)
+    except KeyboardInterrupt:
+        # Ctrl-C an hour into a batch: the rows done so far are kept, the others say they were not analysed
+        if out_csv is not None:
+            used = options_text(context, read_options)
+            try:
+                write_table([by_index.get(i) or {"recording": str(r), "status": "interrupted", "options": used,
+                                                 "error": "the batch was interrupted before this recording was "
+                                                          "analysed"} for i, r in enumerate(recordings)], out_csv)
+            except OSError:
+                pass
+        raise
+    rows = [by_index[i] for i in range(n)]
     if out_csv is not None:
         write_table(rows, out_csv)
     return rows
