@@ -392,7 +392,9 @@ def test_polar_h10_clock_reset_without_disconnect_is_a_restart_not_endless_error
 
     items, c, sensor = run(main(), timeout=20)
     restarts = [i for i, it in enumerate(items) if isinstance(it, DeviceRestarted)]
-    assert len(restarts) == 1 and c.device_restarts == 1 and c.corrupt == 0 and c.lost_samples == 0
+    # the first frame on the new clock is held as a bad packet until the next one confirms the restart;
+    # its samples then come with that one
+    assert len(restarts) == 1 and c.device_restarts == 1 and c.corrupt == 1 and c.lost_samples == 0
     ev = items[restarts[0]]
     assert ev.message.startswith("Polar H10 E0000001: its clock went back") and "What to do" in ev.message
     assert 0.45 < ev.t1_s - ev.t0_s < 0.7                                # reboot 0.5 s + one frame
@@ -404,6 +406,49 @@ def test_polar_h10_clock_reset_without_disconnect_is_a_restart_not_endless_error
     assert skipped > 0.45 * 200
     shifted = [SampleBlock(b.time_s, b.acc_mps2, None, b.first_index + skipped, 0) for b in after]
     check_against_truth(shifted, _PolarTruth(sensor))
+    assert np.all(np.diff(np.concatenate([b.time_s for b in before + after])) > 0)
+
+
+def test_polar_verity_clock_reset_without_disconnect_keeps_acc_and_gyro_together():
+    """The Verity restarts at 6 s without dropping the link: 0.5 s silent, then both its streams stream on
+    with stamps from its reset clock. Every frame after that was refused as 'not after previous' (the
+    H10's handling of a clock going back did not exist here): the walk stopped with a flood of bad
+    packets. Now one DeviceRestarted naming the device, and the merged stream goes on on a new time
+    base: acc and gyro of the same instant (the device's own samples, shifted by the samples it skipped
+    while rebooting), nothing invented, times increasing; only the first frame of each stream on the
+    new clock counted as a bad packet (held until the next confirmed the restart, its samples kept)."""
+    faults = Faults(clock_reset_at_s=(6.0,), reboot_s=0.5)
+
+    async def main():
+        items = []
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedPolarVerity(speed=10, faults=faults))
+            async with open_stream("Polar Sense", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   **FAST) as stream:
+                got, t_end = 0, time.monotonic() + 15
+                async for item in stream:
+                    items.append(item)
+                    got += item.n if isinstance(item, SampleBlock) else 0
+                    if got >= 14 * 52 or time.monotonic() > t_end:
+                        break
+                return items, stream.counters, sensor, stream.session.decoder
+
+    items, c, sensor, dec = run(main(), timeout=25)
+    restarts = [i for i, it in enumerate(items) if isinstance(it, DeviceRestarted)]
+    assert len(restarts) == 1 and c.device_restarts == 1 and c.corrupt == 2
+    ev = items[restarts[0]]
+    assert ev.message.startswith("Polar Sense E0000002: its clock went back") and "What to do" in ev.message
+    assert 0.45 < ev.t1_s - ev.t0_s < 2.0                  # reboot 0.5 s + ACC left without gyro at each side
+    before = [b for b in items[:restarts[0]] if isinstance(b, SampleBlock)]
+    after = [b for b in items[restarts[0]:] if isinstance(b, SampleBlock)]
+    assert before and sum(b.n for b in after) > 5 * 52
+    check_against_truth(before, _VerityTruth(sensor), VERITY_GYRO_ATOL)
+    skipped = sensor.stats.samples_skipped
+    assert skipped > 0.45 * 52
+    shifted = [SampleBlock(b.time_s, b.acc_mps2, b.gyro_rads, b.first_index + skipped, 0) for b in after]
+    check_against_truth(shifted, _VerityTruth(sensor), VERITY_GYRO_ATOL)
+    idx = np.concatenate([b.first_index + np.arange(b.n) for b in before + after])
+    assert c.lost_samples == dec.samples_without_gyro and len(idx) + c.lost_samples == idx[-1] + 1 - idx[0]
     assert np.all(np.diff(np.concatenate([b.time_s for b in before + after])) > 0)
 
 
@@ -631,19 +676,25 @@ def test_synthetic_walk_as_emulator_source():
     (EmulatedGaitImu, "GaitIMU-E001", "index_ahead"),
     (EmulatedPolarH10, "Polar H10 E0000001", "stamp_ahead"),
     (EmulatedPolarH10, "Polar H10 E0000001", "stamp_overflow"),
+    (EmulatedPolarH10, "Polar H10 E0000001", "stamp_back"),
+    (EmulatedPolarVerity, "Polar Sense E0000002", "stamp_back"),
+    (EmulatedPolarVerity, "Polar Sense E0000002", "stamp_ahead"),
 ])
 def test_a_packet_with_a_corrupt_index_or_stamp_is_one_bad_packet(sensor_cls, name, junk):
     """Over the emulated radio, an extra packet whose sample index (GaitIMU) or time stamp (PMD) is
     corrupt: it was taken at its word — an OverflowError ended the stream (stamp ≥ 2^63), an hour /
     a million samples were counted lost and every later packet was refused or taken for a clock
-    reset. Now it is one bad packet; no sample is lost and every later one arrives in order."""
+    reset; a stamp 4.3 s back (H10) was a device restart, and the next frame counted 860 samples
+    lost. Now it is one bad packet; no sample is lost and every later one arrives in order."""
     sensor = sensor_cls(speed=10, faults=Faults(junk_after={30: junk, 60: junk}))
-    truth = sensor if sensor_cls is EmulatedGaitImu else _PolarTruth(sensor)
-    blocks, events, c, sensor = stream_run(sensor, name, 200 * 12)
+    truth = (sensor if sensor_cls is EmulatedGaitImu else _VerityTruth(sensor) if sensor_cls is EmulatedPolarVerity
+             else _PolarTruth(sensor))
+    rate = 52 if sensor_cls is EmulatedPolarVerity else 200
+    blocks, events, c, sensor = stream_run(sensor, name, 3 * 36 * 30 if rate == 52 else 200 * 12)
     errors = [e for e in events if isinstance(e, PacketError)]
     assert [e.reason for e in errors] == ["value", "value"] and c.corrupt == sensor.stats.junk_sent == 2
     assert c.lost_samples == 0 and not [e for e in events if isinstance(e, (Gap, DeviceRestarted))]
-    idx = check_against_truth(blocks, truth)
-    np.testing.assert_array_equal(idx, np.arange(idx.size))
+    idx = check_against_truth(blocks, truth, VERITY_GYRO_ATOL)
+    np.testing.assert_array_equal(idx, np.arange(idx[0], idx[0] + idx.size))   # (Verity: from the first gyro)
     t = np.concatenate([b.time_s for b in blocks])
-    assert np.all(np.diff(t) > 0) and t[-1] - t[0] < 13.0
+    assert np.all(np.diff(t) > 0) and t[-1] - t[0] < idx.size / rate + 1.0

@@ -91,25 +91,22 @@ def test_p10_two_blocks_different_widths():
 def test_pmd_sample_times_spread_between_frames():
     t = pmd.PmdTimeline(nominal_rate_hz=200.0)
     t0 = 1_000_000_000
-    times, lost = t.place(t0, 4)                      # first frame: nominal rate backwards
-    np.testing.assert_array_equal(times, t0 - np.array([15, 10, 5, 0]) * 1_000_000)
-    assert lost == 0
-    times, lost = t.place(t0 + 20_200_000, 4)         # real clock 1 % slow: spread evenly
-    np.testing.assert_array_equal(times, t0 + np.array([5.05, 10.1, 15.15, 20.2]) * 1e6)
-    assert lost == 0
+    p = t.place(t0, 4)                                # first frame: nominal rate backwards
+    np.testing.assert_array_equal(p.times_ns, t0 - np.array([15, 10, 5, 0]) * 1_000_000)
+    assert p.lost == 0
+    p = t.place(t0 + 20_200_000, 4)                   # real clock 1 % slow: spread evenly
+    np.testing.assert_array_equal(p.times_ns, t0 + np.array([5.05, 10.1, 15.15, 20.2]) * 1e6)
+    assert p.lost == 0
 
 
 def test_pmd_loss_detected_from_timestamp_jump():
     t = pmd.PmdTimeline(nominal_rate_hz=200.0)
     t.place(0, 10)
-    _, lost = t.place(50_000_000, 10)                  # 10 samples in 50 ms: nothing lost
-    assert lost == 0
-    _, lost = t.place(50_000_000 + 3 * 50_000_000, 10)  # two 10-sample frames missing
-    assert lost == 20
-    _, lost = t.place(200_000_000 + 70_000_000, 10)     # 1.4 frame durations: jitter, not loss
-    assert lost == 0
+    assert t.place(50_000_000, 10).lost == 0                      # 10 samples in 50 ms: nothing lost
+    assert t.place(50_000_000 + 3 * 50_000_000, 10).lost == 20    # two 10-sample frames missing
+    assert t.place(200_000_000 + 70_000_000, 10).lost == 0        # 1.4 frame durations: jitter, not loss
     with pytest.raises(DecodeError):
-        t.place(200_000_000, 10)                       # time going backwards
+        t.place(200_000_000, 10)                       # time going backwards (held until the next frame)
 
 
 def _encode_delta_frame(samples: np.ndarray, widths: list[int], t_ns: int) -> bytes:
@@ -414,20 +411,50 @@ def test_pmd_without_restart_a_short_stamp_jump_is_jitter():
 
 
 def test_pmd_clock_going_back_is_a_device_restart_not_a_stream_of_errors():
-    """An H10 power-cycled under a live link stamps its frames from its reset clock again: the frame
-    whose stamp went back starts a new time base (clock_reset, lost unknown → 0), the next ones
-    decode as usual; a repeated stamp is still refused."""
+    """An H10 power-cycled under a live link stamps its frames from its reset clock again. The first
+    frame whose stamp went back is held (it could be one corrupt stamp); the next one follows it, which
+    confirms the restart: it starts a new time base (clock_reset, lost unknown → 0) holding both frames'
+    samples — none lost —, and the frames after decode as usual; a repeated stamp is still refused."""
     s = PmdAccStream(200.0)
     before = [s.feed(_h10_frame(20 * k)) for k in range(5)]
     with pytest.raises(DecodeError):
         s.feed(_h10_frame(80))                                         # same stamp again: a repeat
-    after = [s.feed(_h10_frame(20 * k - 10**6)) for k in range(3)]    # stamps ~5000 s earlier
+    with pytest.raises(DecodeError):
+        s.feed(_h10_frame(-10**6))                                     # stamps ~5000 s earlier: held …
+    after = [s.feed(_h10_frame(20 * k - 10**6)) for k in range(1, 4)]  # … confirmed by the next
     assert [c.clock_reset for c in before + after] == [False] * 5 + [True, False, False]
-    assert after[0].restarted and [c.lost_before for c in before + after] == [0] * 8
+    assert after[0].restarted and after[0].n == 40 and [c.lost_before for c in before + after] == [0] * 8
     idx = np.concatenate([c.first_index + np.arange(c.n) for c in before + after])
-    np.testing.assert_array_equal(idx, np.arange(160))                  # indices go on, nothing invented
+    np.testing.assert_array_equal(idx, np.arange(180))                  # indices go on, nothing invented
+    x_mg = np.concatenate([c.acc_mps2[:, 0] for c in after]) / G * 1000
+    sent = np.arange(-10**6, -10**6 + 80).astype(np.int16)              # the device's own samples (x: int16)
+    np.testing.assert_allclose(x_mg, sent, atol=1e-9)
     t = np.concatenate([c.sensor_time_s for c in after])
     assert t[0] == 0.0 and np.allclose(np.diff(t), 1 / 200)           # new time base, regular again
+
+
+@pytest.mark.parametrize("back_ns", [1, 5_000_000, 2**32, 3600 * 10**9], ids=["1ns", "5ms", "4.3s", "1h"])
+def test_pmd_one_frame_stamped_in_the_past_is_a_bad_frame_not_a_restart(back_ns):
+    """One H10 frame whose stamp went back (a flipped bit) while the next frames go on from the old clock:
+    it was taken for a device restart — a new time base — and the next frame then counted the step back as
+    lost (860 samples for 4.3 s; an hour back: the next frame refused, 720 000 'lost'). It is one bad
+    frame: refused, no restart, nothing lost, every later sample at its index and time."""
+    s = PmdAccStream(200.0)
+    chunks = [s.feed(_h10_frame(20 * k)) for k in range(4)]
+    bad = bytearray(_h10_frame(80))
+    bad[1:9] = (int.from_bytes(bad[1:9], "little") - 20 * 5_000_000 - back_ns).to_bytes(8, "little")
+    with pytest.raises(DecodeError) as e:
+        s.feed(bytes(bad))                                              # before frame 3's stamp
+    assert e.value.reason == "value" and "before the previous frame's" in str(e.value)
+    chunks += [s.feed(_h10_frame(20 * k)) for k in range(5, 9)]         # frame 4 itself was the bad one
+    assert [(c.clock_reset, c.restarted) for c in chunks] == [(False, False)] * 8
+    assert [c.lost_before for c in chunks] == [0] * 4 + [20, 0, 0, 0]   # frame 4's samples: one frame lost
+    idx = np.concatenate([c.first_index + np.arange(c.n) for c in chunks])
+    np.testing.assert_array_equal(idx, np.r_[0:80, 100:180])
+    x_mg = np.concatenate([c.acc_mps2[:, 0] for c in chunks]) / G * 1000
+    np.testing.assert_allclose(x_mg, idx, atol=1e-9)
+    t = np.concatenate([c.sensor_time_s for c in chunks])
+    np.testing.assert_allclose(t - t[0], idx / 200, atol=1e-6)
 
 
 # Verity Sense ACC + GYRO: frames built by the emulator's own encoder (pure functions, no radio).
@@ -537,6 +564,102 @@ def test_verity_restart_gap_is_exact_for_both_streams(acc_skip, gyro_skip):
     assert sum(c.lost_before for c in chunks) == idx[-1] + 1 - idx[0] - idx.size
 
 
+def _verity_restart_frames(acc_stop, gyro_stop, resume, n_after=(8, 10), junk=None, gyro_later=0):
+    """A Verity streaming ACC (36-sample frames) and GYRO (28) from sample 0 that restarts under a live
+    link: each stream's last frame before ends at acc_stop / gyro_stop; the streams resume at device
+    sample ``resume`` (GYRO ``gyro_later`` samples later) with the clock counting from its reset value
+    again (stamps go back). Frames in the order sent (by their last sample). ``junk``: (stream, frame
+    number) of a frame followed by a corrupt copy whose stamp went 4.3 s back (a flipped bit)."""
+    v = EmulatedPolarVerity()
+    frames = []
+    for stream, size, stop, make in ((0, 36, acc_stop, v.frame), (1, 28, gyro_stop, v.gyro_frame)):
+        for i in range(stop // size):
+            frames.append((size * i + size - 1, stream, 0, make(size * i, size)))
+            if junk == (stream, i):
+                bad = bytearray(frames[-1][-1])
+                bad[1:9] = (int.from_bytes(bad[1:9], "little") - 2**32).to_bytes(8, "little")
+                frames.append((size * i + size - 1, stream, 1, bytes(bad)))
+    n_before = len(frames)
+    v._clock_base = resume
+    for stream, size, make, n, r0 in ((0, 36, v.frame, n_after[0], resume),
+                                      (1, 28, v.gyro_frame, n_after[1], resume + gyro_later)):
+        frames += [(r0 + size * i + size - 1, stream, 0, make(r0 + size * i, size)) for i in range(n)]
+    return v, [f for *_, f in sorted(frames)], n_before           # (all frames after the restart come last)
+
+
+@pytest.mark.parametrize("acc_stop, gyro_stop, resume, gyro_later", [
+    (216, 224, 300, 0), (216, 196, 250, 0), (180, 224, 400, 0),
+    (216, 224, 300, 40)])       # GYRO back later: the ACC confirms the new clock first and waits for it
+def test_verity_restart_under_a_live_link_keeps_both_streams_on_one_clock(acc_stop, gyro_stop, resume, gyro_later):
+    """The Verity restarts without dropping the link: both streams' stamps go back. Every frame after it was
+    refused ('not after previous') — the merged stream was dead until a reconnect. Now the first frame of
+    each stream on the new clock is held, the next confirms it, and the merged stream goes on: one
+    clock_reset chunk, released with an ACC frame whose sample time starts the new clock fit (no ACC
+    frame gives a clock point on the new clock before it); acc and gyro matched only within one clock —
+    each sample the device's own (acc and gyro of the same instant); the held frames' samples kept;
+    ACC samples from before the restart that no gyro covers left out and counted."""
+    v, frames, n_before = _verity_restart_frames(acc_stop, gyro_stop, resume, gyro_later=gyro_later)
+    s = PmdImuStream(52.0, 52.0, EmulatedPolarVerity.FACTOR, EmulatedPolarVerity.GYRO_FACTOR)
+    out, errors, new_clock_acc = [], 0, []
+    for i, f in enumerate(frames):
+        try:
+            c = s.feed(f)
+        except DecodeError:
+            errors += 1
+            continue
+        if f[0] == pmd.MEAS_ACC and i >= n_before:
+            new_clock_acc.append((c.clock_reset, c.clock_sensor_time_s))
+        if c.n:
+            out.append(c)
+    assert errors == 2                                        # each stream's first frame on the new clock, held
+    resets = [i for i, c in enumerate(out) if c.clock_reset]
+    assert len(resets) == 1 and out[resets[0]].restarted
+    # the clock fit: no point from the new clock until the reset chunk, which brings one (an ACC frame's)
+    k = [r for r, _ in new_clock_acc].index(True)
+    assert k == (1 if gyro_later else 0)                       # (the first new ACC frame was held: an error)
+    assert all(math.isnan(cs) for _, cs in new_clock_acc[:k]) and math.isfinite(new_clock_acc[k][1])
+    assert all(math.isfinite(cs) for _, cs in new_clock_acc[k:])
+    before, after = out[:resets[0]], out[resets[0]:]
+    idx_b = np.concatenate([c.first_index + np.arange(c.n) for c in before])
+    idx_a = np.concatenate([c.first_index + np.arange(c.n) for c in after])
+    assert idx_b[-1] == min(acc_stop, gyro_stop) - 1           # every old sample with gyro went out …
+    assert idx_a[0] == acc_stop + gyro_later                   # … and the new clock's first (a held frame's)
+    device = np.concatenate([idx_b, idx_a - acc_stop + resume])   # the ACC index goes on; device samples skip
+    np.testing.assert_allclose(np.concatenate([c.acc_mps2 for c in out]), v.truth(0, device[-1] + 1)[device],
+                               atol=1e-9)
+    np.testing.assert_allclose(np.concatenate([c.gyro_rads for c in out]), v.gyro_truth(0, device[-1] + 1)[device],
+                               atol=1e-5)                      # the gyro of the same instant, never across
+    for part in (before, after):                               # regular 52 Hz on each clock; new one from 0
+        t = np.concatenate([c.sensor_time_s for c in part])
+        np.testing.assert_allclose(np.diff(t), 1 / 52, atol=1e-6)
+    assert after[0].sensor_time_s[0] == 0.0
+    left_out = max(acc_stop - gyro_stop, 0) + gyro_later       # ACC samples after the old gyro's last, and
+                                                               # before the new gyro's first
+    assert sum(c.lost_before for c in out) == left_out == s.samples_without_gyro
+
+
+@pytest.mark.parametrize("junk", [(0, 3), (1, 4)], ids=["acc", "gyro"])
+def test_verity_one_frame_stamped_in_the_past_is_one_bad_frame(junk):
+    """A corrupt copy of one ACC or GYRO frame with its stamp 4.3 s back, the streams going on from the
+    old clock: one bad frame, no restart, the merged stream exactly as without it."""
+    clean = _merge(_verity_restart_frames(36 * 12, 28 * 15, 10**6, n_after=(0, 0))[1])[1]
+    v, frames, _ = _verity_restart_frames(36 * 12, 28 * 15, 10**6, n_after=(0, 0), junk=junk)
+    s = PmdImuStream(52.0, 52.0, EmulatedPolarVerity.FACTOR, EmulatedPolarVerity.GYRO_FACTOR)
+    out, errors = [], 0
+    for f in frames:
+        try:
+            c = s.feed(f)
+        except DecodeError:
+            errors += 1
+            continue
+        out.append(c)
+    out = [c for c in out if c.n]
+    assert errors == 1 and not any(c.clock_reset or c.restarted or c.lost_before for c in out)
+    for field in ("sensor_time_s", "acc_mps2", "gyro_rads"):
+        np.testing.assert_array_equal(np.concatenate([getattr(c, field) for c in out]),
+                                      np.concatenate([getattr(c, field) for c in clean]))
+
+
 def test_verity_gyro_that_stalls_does_not_hold_acc_forever():
     v, frames = _verity_frames(n_acc_frames=30)
     gyro_after_3s = [f for f in frames if f[0] == pmd.MEAS_GYRO and int.from_bytes(f[1:9], "little")
@@ -610,7 +733,8 @@ def test_pmd_stamp_far_ahead_is_refused_unless_the_next_frame_confirms_it():
     with pytest.raises(DecodeError):
         s.feed(_h10_frame(80 + 200 * 120))
     c = s.feed(_h10_frame(100 + 200 * 120))
-    assert c.lost_before == 200 * 120 + 20 and not c.clock_reset    # the refused frame's 20 are lost too
+    assert c.lost_before == 200 * 120 and not c.clock_reset         # the refused frame's 20 come with it
+    assert c.n == 40 and c.first_index == 80 + 200 * 120
     # after a re-START the jump is expected: no refusal
     s.mark_reconnect()
     assert s.feed(_h10_frame(120 + 200 * 600)).lost_before == 200 * 480

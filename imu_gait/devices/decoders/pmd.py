@@ -46,7 +46,8 @@ STATUS_NAMES = {0: "SUCCESS", 1: "INVALID_OP_CODE", 2: "INVALID_MEASUREMENT_TYPE
 FRAME_HEADER_SIZE = 10
 MAX_TIMESTAMP_NS = 1 << 63           # stamps are u64 on the air; sample times are int64 ns
 #: within a running stream (no re-START in between) a frame stamped this far after the previous
-#: one is taken for a corrupt stamp unless the next frame confirms it (see PmdTimeline.place)
+#: one — or at all before it — is taken for a corrupt stamp unless the next frame confirms it (see
+#: PmdTimeline.place)
 MAX_STAMP_STEP_S = 60.0
 EPOCH_2000_UNIX_S = 946_684_800          # 2000-01-01T00:00:00Z in unix seconds
 FRAME_INT16 = 0x01
@@ -297,19 +298,41 @@ def lost_samples_between(t_prev_ns: int, t_frame_ns: int, n: int, nominal_rate_h
     return max(0, int(round(step_s * nominal_rate_hz)) - n)
 
 
+@dataclass(frozen=True)
+class PmdPlacement:
+    """Where :meth:`PmdTimeline.place` put a frame's samples on the sensor clock."""
+    times_ns: np.ndarray          # sample times [ns]: those of a held frame this one confirmed, then its own
+    lost: int                     # samples lost before times_ns[0] (after a clock reset: 0, unknown)
+    held: object = None           # the payload given with the held frame whose samples lead times_ns, or None
+    clock_reset: bool = False     # the stamps went back: times_ns start a new time base (the device restarted)
+
+
+@dataclass(frozen=True)
+class _HeldFrame:
+    t_ns: int
+    n: int
+    payload: object
+
+
 @dataclass
 class PmdTimeline:
     """Frame-to-frame state for one PMD stream: sample times and loss estimate.
 
     The sample period on the sensor clock is measured from the stamps of back-to-back frames
     (``rate_hz``; the nominal rate until one step was seen): real sensors are a few % off
-    nominal, and after a restart the lost count and the first frame's sample times rest on it."""
+    nominal, and after a restart the lost count and the first frame's sample times rest on it.
+
+    A stamp that cannot follow the previous one within a running stream — far ahead, or before it
+    (the clock went back) — is held and refused (:class:`DecodeError`) until the next frame tells
+    which it was: a next frame that follows the previous stamp shows it was one corrupt frame (it
+    stays refused); a next frame that follows the held stamp confirms it, and both frames' samples
+    are placed then, none lost — a clock that went back is a device restart (``clock_reset``)."""
     nominal_rate_hz: float
     t_prev_ns: int | None = None
-    restarted: bool = False            # set by :meth:`restart`; cleared by the next frame
+    restarted: bool = False            # set by :meth:`restart`; cleared by the next frame placed
     _span_ns: int = 0                  # sum of stamp steps of back-to-back frames …
     _span_n: int = 0                   # … and of their sample counts
-    _suspect_ns: int | None = None     # a stamp refused as too far ahead, until a frame confirms it
+    _held: _HeldFrame | None = None    # a frame refused for its stamp, until the next frame judges it
 
     @property
     def rate_hz(self) -> float:
@@ -317,38 +340,51 @@ class PmdTimeline:
         return self._span_n * 1e9 / self._span_ns if self._span_n else float(self.nominal_rate_hz)
 
     def restart(self) -> None:
-        """The stream was STARTed again: the next frame does not follow the previous one."""
+        """The stream was STARTed again: the next frame does not follow the previous one, and any stamp
+        is believed (a device power-cycled while disconnected starts its clock again)."""
         self.restarted = True
 
-    def clock_went_back(self, t_frame_ns: int) -> bool:
-        """True if this stamp is before the previous frame's: the sensor clock was reset (the
-        device restarted), see :meth:`reset_clock`. An equal stamp is a repeat, not a reset."""
-        return self.t_prev_ns is not None and t_frame_ns < self.t_prev_ns
-
-    def reset_clock(self) -> None:
-        """The sensor clock started again: forget the previous stamp (what was lost in between
-        cannot be known). The measured rate is kept: same crystal."""
-        self.t_prev_ns = None
-        self.restarted = False
-
-    def place(self, t_frame_ns: int, n: int) -> tuple[np.ndarray, int]:
-        """Return (sample times ns (n,), estimated samples lost before this frame)."""
-        lost = 0
+    def place(self, t_frame_ns: int, n: int, payload: object = None) -> PmdPlacement:
+        """Place a frame of n samples stamped ``t_frame_ns`` (its last sample). ``payload`` (e.g. the
+        frame's values) comes back in :attr:`PmdPlacement.held` if the frame is held and later confirmed.
+        Raises :class:`DecodeError` for a repeated stamp and for a stamp held as suspect."""
+        prev = self.t_prev_ns
+        if prev is not None and t_frame_ns == prev:
+            raise DecodeError(PROTOCOL, "value", f"frame timestamp {t_frame_ns} repeats the previous frame's")
+        held, self._held = self._held, None
+        limit_ns = MAX_STAMP_STEP_S * 1e9
+        if prev is not None and not self.restarted and not 0 < t_frame_ns - prev <= limit_ns:
+            # One frame with a stamp far ahead (a flipped high bit) counted an hour of lost samples and put
+            # every frame after it 'before' it; one a little behind (a flipped low bit) was taken for a
+            # device restart, then the next frame counted the step back as lost. Either is refused and the
+            # state kept, unless the next frame follows it: a sensor silent for minutes on a live link, or
+            # one that restarted (its clock counts again from its reset value).
+            if held is None or not 0 < t_frame_ns - held.t_ns <= limit_ns:
+                self._held = _HeldFrame(int(t_frame_ns), int(n), payload)
+                step_s = (t_frame_ns - prev) / 1e9
+                where = f"{step_s:.0f} s after" if step_s > 0 else f"{-step_s:.3g} s before"
+                raise DecodeError(PROTOCOL, "value", f"frame time stamp {where} the previous frame's: taken for a "
+                                  "corrupt stamp unless the next frame follows it")
+        else:
+            held = None                  # the previous stamp goes on: a held frame was corrupt
         restarted, self.restarted = self.restarted, False
-        if self.t_prev_ns is not None and t_frame_ns <= self.t_prev_ns:
-            raise DecodeError(PROTOCOL, "value",
-                              f"frame timestamp {t_frame_ns} not after previous {self.t_prev_ns}")
-        if (self.t_prev_ns is not None and not restarted
-                and t_frame_ns - self.t_prev_ns > MAX_STAMP_STEP_S * 1e9):
-            # One frame with a stamp far ahead (a flipped high bit) counted an hour of lost samples and
-            # put every frame after it 'before' it: refused, and the state kept. A real jump (a sensor
-            # silent for minutes on a live link) is confirmed by the next frame following it.
-            confirmed = self._suspect_ns is not None and 0 < t_frame_ns - self._suspect_ns <= MAX_STAMP_STEP_S * 1e9
-            if not confirmed:
-                self._suspect_ns = t_frame_ns
-                raise DecodeError(PROTOCOL, "value", f"frame time stamp {(t_frame_ns - self.t_prev_ns) / 1e9:.0f} s "
-                                  "after the previous frame's: taken for a corrupt stamp")
-        self._suspect_ns = None
+        first_t = held.t_ns if held is not None else t_frame_ns
+        clock_reset = prev is not None and first_t < prev
+        if clock_reset:                  # the sensor clock started again: a new time base; what was lost
+            self.t_prev_ns = None        # in between cannot be known. The measured rate is kept: same crystal
+            restarted = False
+        if held is None:
+            times, lost = self._advance(t_frame_ns, n, restarted)
+            return PmdPlacement(times, lost, None, clock_reset)
+        times_h, lost = self._advance(held.t_ns, held.n, restarted)
+        times, lost_between = self._advance(t_frame_ns, n, False)
+        if lost_between:                 # a frame between the two was lost as well: the held samples are
+            return PmdPlacement(times, lost + held.n + lost_between, None, clock_reset)   # not next to these
+        return PmdPlacement(np.concatenate([times_h, times]), lost, held.payload, clock_reset)
+
+    def _advance(self, t_frame_ns: int, n: int, restarted: bool) -> tuple[np.ndarray, int]:
+        """(sample times ns (n,), samples lost before them) of a frame accepted after ``t_prev_ns``."""
+        lost = 0
         rate = self.rate_hz
         if self.t_prev_ns is not None:
             lost = lost_samples_between(self.t_prev_ns, t_frame_ns, n, rate, restarted=restarted)

@@ -154,18 +154,18 @@ class PmdAccStream:
             raise DecodeError(pmd.PROTOCOL, "unknown_type", f"measurement type {f.meas_type} not expected "
                               "on this stream", data)
         mg = pmd.frame_to_mg(f, self.factor)
-        clock_reset = self.timeline.clock_went_back(f.timestamp_ns)
-        if clock_reset:            # H10 power-cycled under a live link: a new time base, not an error
-            self.timeline.reset_clock()
+        p = self.timeline.place(f.timestamp_ns, f.n_samples, mg)
+        if p.held is not None:     # the frame before, held for its stamp, is confirmed by this one
+            mg = np.concatenate([p.held, mg])
+        if p.clock_reset:          # H10 power-cycled under a live link: a new time base, not an error
             self._t0_ns = None
-        times_ns, lost = self.timeline.place(f.timestamp_ns, f.n_samples)
         if self._t0_ns is None:
-            self._t0_ns = int(times_ns[0])
-        first = self._next_index + lost
-        self._next_index = first + f.n_samples
-        t = (times_ns - self._t0_ns) / 1e9
-        return DecodedChunk(t, mg * (G_MPS2 / 1000.0), None, first, lost, False,
-                            restarted=clock_reset, clock_reset=clock_reset)
+            self._t0_ns = int(p.times_ns[0])
+        first = self._next_index + p.lost
+        self._next_index = first + mg.shape[0]
+        t = (p.times_ns - self._t0_ns) / 1e9
+        return DecodedChunk(t, mg * (G_MPS2 / 1000.0), None, first, p.lost, False,
+                            restarted=p.clock_reset, clock_reset=p.clock_reset)
 
 
 class ThingyStream:
@@ -209,6 +209,14 @@ class PmdImuStream:
     ACC samples before the first gyro sample are not part of the merged stream (counted in
     ``samples_before_gyro``). One contiguous run is released per notification; a run that
     follows a gap waits for the next one.
+
+    A device that restarts under a live link stamps both streams from its reset clock again
+    (:class:`~imu_gait.devices.decoders.pmd.PmdTimeline` tells a restart from one corrupt stamp).
+    Each stream's samples from the new clock on are a new *epoch* of the shared sensor time; the
+    two streams are matched within an epoch, never across the restart. The merged stream's first
+    run of a new epoch is a ``clock_reset`` chunk released with an ACC frame of that epoch, whose
+    clock point starts the new clock fit; no ACC frame of the new epoch gives a clock point before
+    it. ACC samples from before the restart that no gyro covers leave the stream, counted as lost.
     """
     loss_detection = "estimated"
 
@@ -222,16 +230,23 @@ class PmdImuStream:
         self.channels = channels
         self.resolution_bits = resolution_bits
         self.max_gyro_wait_ns = int(max_gyro_wait_s * 1e9)
-        self._t0_ns: int | None = None
+        self._t0_ns: int | None = None                  # sensor time 0 of the epoch being released
         self._acc_next_index = 0                        # ACC stream index expected next
-        self._acc_t = np.empty(0, np.int64)             # pending ACC: sensor time [ns] …
+        self._acc_t = np.empty(0, np.int64)             # pending ACC: sensor time [ns, internal axis] …
         self._acc_v = np.empty((0, 3))                  # … m/s² …
-        self._acc_i = np.empty(0, np.int64)             # … ACC stream index
+        self._acc_i = np.empty(0, np.int64)             # … ACC stream index …
+        self._acc_e = np.empty(0, np.int64)             # … epoch of the sensor clock
         self._gyr_t = np.empty(0, np.int64)             # gyro samples still needed [ns] …
         self._gyr_v = np.empty((0, 3))                  # … rad/s
         self._gyr_gaps: list[tuple[int, int]] = []      # (last before, first after) a gyro loss [ns]
+        self._gyr_last_ns: int | None = None            # newest gyro sample placed [ns]
         self._next_out: int | None = None               # merged (= ACC) index expected next
         self._acc_done_ns = 0                           # newest ACC sample released or left out
+        # the internal time axis: stamps of epoch k + offset[k]; a new epoch starts well after all before
+        self._epoch_offset_ns = [0]
+        self._acc_epoch = self._gyr_epoch = self._out_epoch = 0
+        self._newest_ns: int | None = None
+        self._epoch_gap_ns = int(pmd.MAX_STAMP_STEP_S * 1e9) + self.max_gyro_wait_ns
         self.samples_before_gyro = 0
         self.samples_without_gyro = 0                   # ACC samples left out for want of gyro
 
@@ -242,39 +257,61 @@ class PmdImuStream:
         self.acc_timeline.restart()
         self.gyro_timeline.restart()
 
+    def _internal(self, p: pmd.PmdPlacement, epoch: int) -> tuple[np.ndarray, int]:
+        """A placement's sample times on the internal axis, and its stream's epoch from it on."""
+        if p.clock_reset:
+            epoch += 1
+            if epoch == len(self._epoch_offset_ns):    # the first of the two streams on the new clock
+                self._epoch_offset_ns.append((self._newest_ns or 0) + self._epoch_gap_ns - int(p.times_ns[0]))
+        t = p.times_ns + self._epoch_offset_ns[epoch]
+        self._newest_ns = int(t[-1]) if self._newest_ns is None else max(self._newest_ns, int(t[-1]))
+        return t, epoch
+
     def feed(self, data: bytes) -> DecodedChunk:
         f = pmd.decode_frame(data, channels=self.channels, resolution_bits=self.resolution_bits)
         if f.meas_type == pmd.MEAS_ACC:
             vals = pmd.frame_to_mg(f, self.acc_factor) * (G_MPS2 / 1000.0)
-            times, lost = self.acc_timeline.place(f.timestamp_ns, f.n_samples)
-            first = self._acc_next_index + lost
-            self._acc_next_index = first + f.n_samples
+            p = self.acc_timeline.place(f.timestamp_ns, f.n_samples, vals)
+            if p.held is not None:                       # the frame before, confirmed by this one
+                vals = np.concatenate([p.held, vals])
+            times, self._acc_epoch = self._internal(p, self._acc_epoch)
+            first = self._acc_next_index + p.lost
+            self._acc_next_index = first + vals.shape[0]
             self._acc_t = np.concatenate([self._acc_t, times])
             self._acc_v = np.concatenate([self._acc_v, vals])
-            self._acc_i = np.concatenate([self._acc_i, first + np.arange(f.n_samples, dtype=np.int64)])
-            clock_ns = int(times[-1])
+            self._acc_i = np.concatenate([self._acc_i, first + np.arange(vals.shape[0], dtype=np.int64)])
+            self._acc_e = np.concatenate([self._acc_e, np.full(times.size, self._acc_epoch, np.int64)])
+            clock_ns, frame_epoch = int(times[-1]), self._acc_epoch
         elif f.meas_type == pmd.MEAS_GYRO:
             vals = pmd.frame_to_dps(f, self.gyro_factor) * DEG_TO_RAD
-            prev_last = self.gyro_timeline.t_prev_ns
-            times, lost = self.gyro_timeline.place(f.timestamp_ns, f.n_samples)
-            if lost and prev_last is not None:
-                self._gyr_gaps.append((int(prev_last), int(times[0])))
+            p = self.gyro_timeline.place(f.timestamp_ns, f.n_samples, vals)
+            if p.held is not None:
+                vals = np.concatenate([p.held, vals])
+            times, self._gyr_epoch = self._internal(p, self._gyr_epoch)
+            if self._gyr_last_ns is not None and (p.lost or p.clock_reset):
+                # lost gyro frames, or the device restarted: no ACC sample is interpolated across
+                self._gyr_gaps.append((self._gyr_last_ns, int(times[0])))
+            self._gyr_last_ns = int(times[-1])
             self._gyr_t = np.concatenate([self._gyr_t, times])
             self._gyr_v = np.concatenate([self._gyr_v, vals])
-            clock_ns = None                              # the clock fit follows the ACC frames only
+            clock_ns, frame_epoch = None, None           # the clock fit follows the ACC frames only
         else:
             raise DecodeError(pmd.PROTOCOL, "unknown_type", f"measurement type {f.meas_type} not expected "
                               "on this stream", data)
         if self._t0_ns is None:
             self._t0_ns = int(times[0])
-        chunk = self._release()
-        clock_s = math.nan if clock_ns is None else (clock_ns - self._t0_ns) / 1e9
-        return DecodedChunk(chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], False,
+        t, acc, gyro, first, lost, new_epoch = self._release(frame_epoch)
+        # an ACC frame of an epoch the merged stream has not reached yet gives no clock point: the clock
+        # fit would mix the two clocks (it starts again with the new epoch's first chunk)
+        clock_s = (math.nan if clock_ns is None or frame_epoch != self._out_epoch
+                   else (clock_ns - self._t0_ns) / 1e9)
+        return DecodedChunk(t, acc, gyro, first, lost, False, restarted=new_epoch, clock_reset=new_epoch,
                             clock_sensor_time_s=clock_s)
 
-    def _release(self) -> tuple:
-        """(sensor times s, acc, gyro, first index, lost before) of the next releasable run."""
-        empty = (np.empty(0), np.empty((0, 3)), np.empty((0, 3)), self._next_out or 0, 0)
+    def _release(self, acc_epoch: int | None) -> tuple:
+        """(sensor times s, acc, gyro, first index, lost before, starts a new epoch) of the next
+        releasable run. ``acc_epoch``: the epoch of this notification's ACC frame (None: a GYRO frame)."""
+        empty = (np.empty(0), np.empty((0, 3)), np.empty((0, 3)), self._next_out or 0, 0, False)
         t = self._acc_t
         if t.size == 0:
             if self._gyr_t.size and self._gyr_t[-1] - self._gyr_t[0] > self.max_gyro_wait_ns:
@@ -292,7 +329,7 @@ class PmdImuStream:
         n_ready = int(np.searchsorted(t, max(g_last, int(t[-1]) - self.max_gyro_wait_ns), side="right"))
         if n_ready == 0:
             return empty
-        tr, ir = t[:n_ready], self._acc_i[:n_ready]
+        tr, ir, er = t[:n_ready], self._acc_i[:n_ready], self._acc_e[:n_ready]
         keep = (tr >= self._gyr_t[0]) & (tr <= g_last)
         for a, b in self._gyr_gaps:
             keep &= ~((tr > a + _SAME_INSTANT_NS) & (tr < b - _SAME_INSTANT_NS))
@@ -301,15 +338,27 @@ class PmdImuStream:
             self._drop_acc(n_ready)
             return empty
         p0 = int(np.argmax(keep))
-        # the run ends at the first sample left out or at a jump of the ACC index (lost ACC frame)
-        breaks = np.flatnonzero(~keep[p0 + 1:] | (np.diff(ir[p0:]) != 1))
+        # the run ends at the first sample left out, at a jump of the ACC index (lost ACC frame) or
+        # where the sensor clock started again
+        breaks = np.flatnonzero(~keep[p0 + 1:] | (np.diff(ir[p0:]) != 1) | (np.diff(er[p0:]) != 0))
         p1 = p0 + 1 + int(breaks[0]) if breaks.size else n_ready
         self._count_left_out(p0)
+        epoch = int(er[p0])
+        new_epoch = epoch != self._out_epoch
+        if new_epoch and acc_epoch != epoch:
+            if acc_epoch is not None and acc_epoch > epoch:   # the ACC is on a later clock still: these
+                self._count_left_out(p1 - p0)                # can never go out with a frame of theirs
+                self._drop_acc(p1)
+            else:                                            # wait for an ACC frame of this epoch
+                self._drop_acc(p0)
+            return empty
         ts = tr[p0:p1]
         gyro = np.column_stack([np.interp(ts, self._gyr_t, self._gyr_v[:, k]) for k in range(3)])
         first = int(ir[p0])
         lost = 0 if self._next_out is None else first - self._next_out
-        out = ((ts - self._t0_ns) / 1e9, self._acc_v[p0:p1].copy(), gyro, first, lost)
+        if new_epoch:                                        # sensor time counts from the new clock's
+            self._out_epoch, self._t0_ns = epoch, int(ts[0])  # first sample, as PmdAccStream's does
+        out = ((ts - self._t0_ns) / 1e9, self._acc_v[p0:p1].copy(), gyro, first, lost, new_epoch)
         self._next_out = int(ir[p1 - 1]) + 1
         self._drop_acc(p1)
         return out
@@ -325,6 +374,7 @@ class PmdImuStream:
         if n:
             self._acc_done_ns = int(self._acc_t[n - 1])
         self._acc_t, self._acc_v, self._acc_i = self._acc_t[n:], self._acc_v[n:], self._acc_i[n:]
+        self._acc_e = self._acc_e[n:]
         # keep the gyro from the last sample at or before the next ACC sample still to come
         horizon = int(self._acc_t[0]) if self._acc_t.size else self._acc_done_ns
         k = max(int(np.searchsorted(self._gyr_t, horizon, side="right")) - 1, 0)

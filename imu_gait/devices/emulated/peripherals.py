@@ -43,7 +43,7 @@ class Faults:
     """Scripted faults (times are true seconds since power-on, see module doc)."""
     drop_sequences: frozenset = frozenset()   # GaitIMU packet sequences / PMD frame numbers never sent
     # {seq: kind}: an extra bad packet after that one. GaitIMU: "short"|"version"|"garbage"|"index_ahead"; PMD frame
-    # number: "short"|"stamp_overflow"|"stamp_ahead" (see pmd_junk)
+    # number: "short"|"stamp_overflow"|"stamp_ahead"|"stamp_back" (see pmd_junk)
     junk_after: dict = field(default_factory=dict)
     disconnect_at_s: tuple = ()               # peripheral drops the link at these times…
     outage_s: float = 0.5                     # …and stays off air this long before advertising again
@@ -57,7 +57,8 @@ class Faults:
     # notice is indicated ahead of the START answer (which still says SUCCESS).
     device_stop_at_start: dict = field(default_factory=dict)
     # PMD: the device restarts at these times without dropping the link: silent for reboot_s, then
-    # it streams on by itself with its clock counting from its reset value again (stamps go back)
+    # it streams on by itself (every stream it had running) with its clock counting from its reset
+    # value again (stamps go back)
     clock_reset_at_s: tuple = ()
     reboot_s: float = 0.5
     drop_gyro_frames: frozenset = frozenset() # Verity: GYRO frame numbers never sent
@@ -563,6 +564,7 @@ class EmulatedPolarH10(EmulatedPeripheral):
         await self._sleep_until(t)
         if self.connection is not connection or self._stream_task is None:
             return
+        running = self._running_streams()
         self.stop_streaming()
         await self._sleep_until(t + self.faults.reboot_s)
         if self.connection is not connection:
@@ -570,7 +572,15 @@ class EmulatedPolarH10(EmulatedPeripheral):
         newest = int((self.tau() - self._tau_first) * self.rate_hz * (1 + self.faults.drift_ppm * 1e-6))
         self.stats.samples_skipped += max(newest - self._next_index, 0)
         self._next_index = self._clock_base = max(newest, self._next_index)
-        self._stream_task = self._spawn(self._stream())
+        self._resume_streams(running, newest)
+
+    def _running_streams(self) -> set:
+        return {pmd.MEAS_ACC} if self._stream_task is not None else set()
+
+    def _resume_streams(self, streams: set, newest: int) -> None:
+        """After a restart: the streams that were running go on from sample ``newest``."""
+        if pmd.MEAS_ACC in streams:
+            self._stream_task = self._spawn(self._stream())
 
     async def _device_stop(self, connection: Any) -> None:
         """Stop every stream by itself and say so on the CP (``01 02``)."""
@@ -633,12 +643,13 @@ class EmulatedPolarH10(EmulatedPeripheral):
 
 def pmd_junk(frame: bytes, kind: str) -> bytes:
     """A bad copy of a PMD data frame (``Faults.junk_after``): "short" (cut 3 bytes; any other
-    kind too), "stamp_overflow" (time stamp with its top byte 0xFF: ≥ 2^63 ns) or "stamp_ahead"
-    (time stamp one hour ahead: a flipped bit in a plausible range)."""
+    kind too), "stamp_overflow" (time stamp with its top byte 0xFF: ≥ 2^63 ns), "stamp_ahead"
+    (time stamp one hour ahead: a flipped bit in a plausible range) or "stamp_back" (2^32 ns ≈ 4.3 s
+    back: a flipped bit that looks like a clock reset, while the next frames go on from the old clock)."""
     if kind == "stamp_overflow":
         return frame[:8] + b"\xff" + frame[9:]
-    if kind == "stamp_ahead":
-        t = int.from_bytes(frame[1:9], "little") + 3600 * 10**9
+    if kind in ("stamp_ahead", "stamp_back"):
+        t = int.from_bytes(frame[1:9], "little") + (3600 * 10**9 if kind == "stamp_ahead" else -(1 << 32))
         return frame[:1] + t.to_bytes(8, "little") + frame[9:]
     return frame[:-3]
 
@@ -757,6 +768,15 @@ class EmulatedPolarVerity(EmulatedPolarH10):
         if self._gyro_task is not None:
             self._gyro_task.cancel()
             self._gyro_task = None
+
+    def _running_streams(self) -> set:
+        return super()._running_streams() | ({pmd.MEAS_GYRO} if self._gyro_task is not None else set())
+
+    def _resume_streams(self, streams: set, newest: int) -> None:
+        super()._resume_streams(streams, newest)
+        if pmd.MEAS_GYRO in streams:           # the gyro restarted with the same clock, from the same sample
+            self._gyro_next = max(newest, self._gyro_next)
+            self._gyro_task = self._spawn(self._gyro_stream())
 
     def stop_streaming(self) -> None:
         super().stop_streaming()
