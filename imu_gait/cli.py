@@ -259,8 +259,8 @@ def add_context_options(ctx: Any) -> None:
                           "0.61 × it (a lower-back sensor) for the step-length model")
     ctx.add_argument("--placement", choices=("lower_back", "chest", "pocket"),
                      help="where the sensor is worn; 'pocket' for a phone in a trouser pocket: steps and "
-                          "cadence only — step length, speed and the back-strain rules need a sensor on the "
-                          "trunk (the pocket's early/late contacts of one leg are evened out)")
+                          "cadence only (plus step length and speed from a --belt-speed) — the back-strain rules "
+                          "need a sensor on the trunk (the pocket's early/late contacts of one leg are evened out)")
 
 
 def _add_device_commands(sub: Any) -> None:

@@ -54,6 +54,11 @@ TRUNK_ONLY_METRICS = ("vertical_oscillation_cm", "vertical_ratio_pct", "trunk_tw
                       "step_regularity", "symmetry")
 #: … and the rules' series of left/right timing, which for a pocket are the pocket's
 POCKET_HIDDEN_TIMELINE = ("step_time_asymmetry_pct", "step_time_asymmetry_lcb_pct", "pelvic_drop_lr_diff_deg")
+#: a belt speed whose step length (belt × step time, median per gait) no walker / runner reaches is a unit slip
+BELT_STEP_MAX_M = {"walk": 1.3, "run": 2.6}      # longest steps in the literature: fast walking ~1 m, sprinting ~2.5 m
+BELT_STEP_MIN_M = 0.25                          # … or shorter than a shuffle while stepping briskly:
+BELT_SHORT_CHECK_MIN_SPM = 95.0                  # slow treadmill walking (rehab, 1–2 km/h) goes with a low cadence
+BELT_CHECK_MIN_STEPS = 10
 #: the first seconds a GaitEngine is fed are checked once for the unit slips a Python caller can make
 #: (acceleration in g or without gravity, angular rate in deg/s): the engine would find few or no steps and
 #: say nothing. Readers check whole files (Recording.validated); this guards data fed directly.
@@ -775,6 +780,13 @@ class GaitEngine:
         done = {id(s) for s in ready}
         self._steps = [s for s in self._steps if id(s) not in done]
 
+    def _belt_speed_at(self, t_s: np.ndarray) -> float | np.ndarray | None:
+        """The belt speed in m/s in force at each time (fed clock): the fixed one, or the schedule's
+        (NaN in a stage without a speed); None off a known belt."""
+        if self.treadmill_schedule is not None:
+            return self.treadmill_schedule.speed_at(np.asarray(t_s, float) - self._first_t)
+        return self.context["belt_speed_mps"]
+
     def _emit_rows(self, steps: list[_Step], calib, upd: EngineUpdate) -> None:
         steps = [s for s in steps if s.pos >= self._base]
         if not steps:
@@ -794,9 +806,7 @@ class GaitEngine:
         else:
             sig = self._body(calib, lo, hi)
         t_contact = np.array([s.pos for s in steps]) / self.fs    # exact, not via the buffer base
-        belt = self.context["belt_speed_mps"]
-        if self.treadmill_schedule is not None:      # the belt speed in force at each contact
-            belt = self.treadmill_schedule.speed_at(t_contact - self._first_t)
+        belt = self._belt_speed_at(t_contact)
         cols = step_rows(sig, pos - lo, prev - lo, prev2 - lo, nxt - lo, has_gyro=self.has_gyro and calib is not None,
                          sensor_height_m=self.sensor_height_m, belt_speed_mps=belt)
         n_back = np.array([s.back_n for s in steps], float)
@@ -935,7 +945,16 @@ class GaitEngine:
             # a pocket's or a thigh's motion is not the trunk's: its 'bounce' or 'lean' would mislead
             # wherever it is shown (summary, reports, steps CSV, the timeline's panels), so it is not
             # reported at all; nor its left/right timing (the pocket's, and evened out above)
+            belt = self._belt_speed_at(steps["time_s"].to_numpy(float))
+            belt = np.broadcast_to(np.nan if belt is None else np.asarray(belt, float), len(steps))
             steps.loc[:, list(TRUNK_ONLY_METRICS)] = np.nan
+            # … but on a known belt, step length = belt speed × step time needs no trunk at all: a phone
+            # in a pocket on a treadmill still gets exact step length and speed (from the evened-out
+            # step times; a bout's first step has none)
+            on_belt = np.isfinite(belt) & (belt > 0)
+            if on_belt.any():
+                steps["step_length_m"] = np.where(on_belt, belt * steps["step_time_s"].to_numpy(float), np.nan)
+                steps["walking_speed_mps"] = np.where(on_belt, belt, np.nan)
             hidden = set(TRUNK_ONLY_METRICS) | set(POCKET_HIDDEN_TIMELINE)
             cols = [c for c in timeline.columns
                     if c.removesuffix("_baseline").removeprefix("fatigue_") in hidden]
@@ -979,6 +998,33 @@ class GaitEngine:
     def placement_kind(self) -> str:
         """'lower_back' | 'chest' | 'off_trunk' | 'unknown' (see :func:`imu_gait.strain.placement_kind`)."""
         return placement_kind(self.context.get("placement"))
+
+    def _belt_speed_doubts(self, steps: pd.DataFrame) -> list[str]:
+        """A belt speed whose steps no one can take: a speed typed in km/h into the m/s option (5 → 18 km/h,
+        3-m steps at 99 spm) was taken as given, and every step length and speed was silently wrong. Judged
+        per gait on the steps on a known belt (median step length = belt × step time)."""
+        if not len(steps) or (self.context.get("belt_speed_mps") is None and self.treadmill_schedule is None):
+            return []
+        belt = self._belt_speed_at(steps["time_s"].to_numpy(float))
+        belt = np.broadcast_to(np.nan if belt is None else np.asarray(belt, float), len(steps))
+        step_s = steps["step_time_s"].to_numpy(float)
+        gait = steps["gait"].to_numpy()
+        out = []
+        for g, longest_m, name in (("walk", BELT_STEP_MAX_M["walk"], "walking"), ("run", BELT_STEP_MAX_M["run"], "running")):
+            ok = (gait == g) & np.isfinite(belt) & (belt > 0) & np.isfinite(step_s)
+            if ok.sum() < BELT_CHECK_MIN_STEPS:
+                continue
+            v, length = float(np.median(belt[ok])), float(np.median(belt[ok] * step_s[ok]))
+            cadence = 60.0 / float(np.median(step_s[ok]))
+            said = f"the belt speed {v:.2f} m/s ({v * 3.6:.1f} km/h) at {cadence:.0f} steps/min means {length:.2f}-m steps"
+            if length > longest_m:
+                out.append(f"{said}, longer than any {name} step (at most about {longest_m:.1f} m): was the speed "
+                           f"in km/h? Give it with --belt-speed-kmh (belt_speed_mps = km/h ÷ 3.6); step length and "
+                           "speed follow the belt speed as given")
+            elif g == "walk" and length < BELT_STEP_MIN_M and cadence >= BELT_SHORT_CHECK_MIN_SPM:
+                out.append(f"{said}, very short for that cadence: was it in m/s given as km/h (--belt-speed-kmh), "
+                           "or in mph? If the belt really ran that slowly, ignore this")
+        return out
 
     def _summary(self, steps: pd.DataFrame) -> dict[str, Any]:
         dur = (self._last_t - self._first_t) if self._first_t is not None else 0.0
@@ -1054,10 +1100,14 @@ class GaitEngine:
                 warnings.append("running: step length, speed and vertical ratio are not measured (the pendulum "
                                 "model is for walking); give --belt-speed on a treadmill for them")
         if self.placement_kind == "off_trunk" and len(steps):
+            belt_known = bool(np.isfinite(steps["walking_speed_mps"].to_numpy(float)).any())
             warnings.append("sensor not on the trunk (placement " + repr(self.context.get("placement")) + "): "
-                            "steps and cadence only — bounce, lean, sway, twist, pelvic drop, braking and impact (and "
+                            + ("steps, cadence, and step length and speed from the belt speed only"
+                               if belt_known else "steps and cadence only")
+                            + " — bounce, lean, sway, twist, pelvic drop, braking and impact (and "
                             "the step length and speed estimated from the bounce) would describe the pocket's motion, "
                             "not the trunk's")
+        warnings.extend(self._belt_speed_doubts(steps))
         if not self.has_gyro and self.placement_kind == "off_trunk":
             warnings.append("no gyroscope (needed only for trunk twist, pelvic drop and turns)")
         elif not self.has_gyro:
@@ -1211,8 +1261,8 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
         the recording's first sample); instead of ``belt_speed_mps`` / ``incline_pct``.
     sensor_height_m : sensor height above the floor, for the pendulum step length.
     body_height_m : the walker's height, m: the sensor height when it is not given (× 0.61).
-    placement : where the sensor sat — "lower_back", "chest", or "pocket" (any off-trunk place: steps,
-        cadence, step length and speed only); free text is understood ("back_trouser_pocket", "sternum",
+    placement : where the sensor sat — "lower_back", "chest", or "pocket" (any off-trunk place: steps
+        and cadence only, plus step length and speed from a belt speed); free text is understood ("back_trouser_pocket", "sternum",
         "belt"); defaults to the recording's metadata. ``summary["placement_kind"]`` says how it was read.
     max_incline_pct : the walker's own maximum treadmill incline, %: an entered incline above it is flagged.
     baseline_s : seconds of walking (per gait) that form the personal baseline the flags compare with

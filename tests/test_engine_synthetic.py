@@ -419,6 +419,27 @@ def test_a_sensor_off_the_trunk_reports_steps_and_pace_only():
     assert imu_gait.analyze(rec).summary["placement_kind"] in ("lower_back", "unknown")
 
 
+def test_a_pocket_phone_on_a_treadmill_gets_step_length_and_speed_from_the_belt():
+    """Step length = belt speed × step time needs no trunk: a phone in a pocket on a treadmill with a
+    belt speed given gets exact step length and speed (they were NaN with the bounce's). Truth: 110 spm
+    at 1.2 m/s → 0.6545 m per step (±2 %, the cadence's own tolerance); speed = the belt's exactly. A
+    schedule whose second stage has no speed: step length there stays unreported, not the pendulum's."""
+    rec, _ = synthesize_walk(90, seed=3, cadence_spm=110, speed_mps=1.2)
+    res = imu_gait.analyze(rec, placement="back_trouser_pocket", belt_speed_mps=1.2)
+    s = res.summary
+    assert s["placement_kind"] == "off_trunk"
+    assert s["step_length_m"] == pytest.approx(1.2 * 60 / 110, rel=0.02)
+    assert s["walking_speed_mps"] == pytest.approx(1.2, abs=1e-9)
+    assert s["vertical_oscillation_cm"] != s["vertical_oscillation_cm"]          # still the pocket's: NaN
+    assert any("step length and speed from the belt speed" in w for w in res.warnings)
+    sched = imu_gait.TreadmillSchedule.from_stages([(0, 1.2, None), (45, None, None)])
+    res = imu_gait.analyze(rec, placement="pocket", treadmill_schedule=sched)
+    first = res.steps[res.steps["time_s"] - rec.time_s[0] < 44]
+    later = res.steps[res.steps["time_s"] - rec.time_s[0] > 46]
+    assert first["walking_speed_mps"].iloc[2:].eq(1.2).all() and later["walking_speed_mps"].isna().all()
+    assert later["step_length_m"].isna().all()
+
+
 def test_a_pockets_alternating_contact_timing_is_evened_out_and_stride_variation_kept():
     """A pocket times one leg's contacts late (Oxford: ~130 ms). Truth: contacts every 0.55 s with 2 %
     jitter; every other contact 120 ms late, and the late foot changes parity after a missed contact

@@ -111,6 +111,30 @@ def test_step_length_uses_the_belt_speed_of_each_steps_stage():
     json.loads(res.to_json())                          # the schedule is JSON-ready
 
 
+@pytest.mark.parametrize("how, belt_mps, gait, says", [
+    ("km/h typed as m/s", 5.0, "walk", "was the speed in km/h"),             # 5 km/h meant: 3-m steps
+    ("m/s typed as km/h", 1.25 / 3.6, "walk", "very short for that cadence"),  # 0.35 m/s at 110 spm: 0.19 m
+    ("a running belt in km/h typed as m/s", 10.8, "run", "was the speed in km/h"),  # 10.8 km/h meant
+    ("the right walking speed", 1.25, "walk", None),
+    ("the right running speed", 3.0, "run", None),
+])
+def test_a_belt_speed_no_step_can_match_is_pointed_out(how, belt_mps, gait, says):
+    """A belt speed in the wrong unit was taken as given: every step length and speed silently wrong
+    (--belt-speed 5 on a 100-spm walk → 2.99-m steps, 18 km/h). Truth: synthetic 110-spm walk /
+    170-spm run; the warning names the implied step length and the option to use — the values still
+    follow the belt as given (the user may know better), and a plausible belt says nothing."""
+    rec, _ = synthesize_walk(60, seed=4, gait=gait)
+    res = imu_gait.analyze(rec, belt_speed_mps=belt_mps)
+    doubts = [w for w in res.warnings if "belt speed" in w and "steps/min means" in w]
+    if says is None:
+        assert doubts == [], doubts
+    else:
+        assert len(doubts) == 1 and says in doubts[0], doubts
+        assert f"{belt_mps * 3.6:.1f} km/h" in doubts[0]
+        st = res.steps.dropna(subset=["step_time_s"])
+        np.testing.assert_allclose(st["step_length_m"], belt_mps * st["step_time_s"], rtol=1e-9)
+
+
 def test_schedule_and_fixed_values_are_exclusive():
     rec, _ = synthesize_walk(30, seed=1)
     with pytest.raises(ValueError, match="not both"):
