@@ -1040,6 +1040,7 @@ class GaitEngine:
             "sensor_height_m": self.sensor_height_m,
             "sensor_height_given": self.sensor_height_given,
             "sensor_height_source": self.sensor_height_source,
+            **({"body_height_m": float(self.body_height_m)} if self.body_height_m is not None else {}),
             "placement_kind": self.placement_kind,
             **{k: v for k, v in self.context.items() if v is not None},
         }

@@ -98,7 +98,8 @@ class AnalysisResult:
         ``lean_jumps`` (``{time_s, change_deg}`` where the lean jumped ≥ 10° between two walks — a
         sensor re-clipped?), ``sensor_turns`` (``{time_s, turn_deg, during_walk}`` where the sensor was
         turned about the vertical — between two walks or during one — and forward was found again), ``sensor_hints`` (these as short lines for a report's head),
-        ``sensor_height_m`` and ``sensor_height_source`` ("given" | "body height" | "default"),
+        ``sensor_height_m`` and ``sensor_height_source`` ("given" | "body height" | "default"), ``body_height_m``
+        (only when a body height was given),
         ``gyro_axis_mismatch`` (how far the gyro's rotation disagreed with the accelerometer's gravity in
         the walker's turns, :mod:`imu_gait.dsp.gyro_check`; over 0.6 the gyro was left out; NaN when not
         judged — no gyro, or no turns).

@@ -118,3 +118,22 @@ def test_a_height_given_for_this_walk_beats_the_heights_stored_in_the_file():
     assert by_body.summary["sensor_height_source"] == "body height"
     assert by_body.summary["sensor_height_m"] == pytest.approx(SENSOR_HEIGHT_PER_BODY_HEIGHT * 1.80)
     assert imu_gait.analyze(rec, sensor_height_m=1.0).summary["sensor_height_m"] == 1.0
+
+
+def test_the_height_given_is_shown_as_context_with_the_sensor_height_it_set(capsys):
+    """`imu-gait analyze FILE --height 1.72` showed no Context line at all (a sensor height derived from
+    the body height was hidden as 'not given'), so the summary did not say what the step length rested
+    on. Now: the height and the sensor height taken from it (0.61 × 1.72 = 1.05 m), in the summary JSON
+    (body_height_m) and on the Context line."""
+    from imu_gait.cli import main
+    path = Path(__file__).resolve().parents[1] / "datasets" / "mobgap_HA001_walk1.csv"
+    assert main(["analyze", str(path), "--height", "1.72"]) == 0
+    out = capsys.readouterr().out
+    context = [line for line in out.splitlines() if line.strip().startswith("Context")]
+    assert context and "height 1.72 m (sensor taken at 1.05 m)" in context[0], out
+    res = imu_gait.analyze(imu_gait.read(path), body_height_m=1.72)
+    assert res.summary["body_height_m"] == 1.72
+    from_file = imu_gait.analyze(imu_gait.read(path)).summary     # the header's height_m 1.59, sensor 0.964
+    assert from_file["body_height_m"] == 1.59 and from_file["sensor_height_source"] == "given"
+    from imu_gait.synthetic import synthesize_walk
+    assert "body_height_m" not in imu_gait.analyze(synthesize_walk(30.0, seed=1)[0]).summary

@@ -505,6 +505,9 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         context.append("schedule " + TreadmillSchedule.from_stages(s["treadmill_schedule"]).describe())
     if math.isfinite(_f(s.get("sensor_height_m"))) and s.get("sensor_height_given", True) is not False:
         context.append(f"sensor height {_f(s['sensor_height_m']):.2f} m")
+    elif s.get("sensor_height_source") == "body height" and math.isfinite(_f(s.get("body_height_m"))):
+        # the height the user gave is context too: it set the step-length model's pendulum
+        context.append(f"height {_f(s['body_height_m']):.2f} m (sensor taken at {_f(s['sensor_height_m']):.2f} m)")
 
     gait = steps["gait"].astype(str) if len(steps) else pd.Series([], dtype=str)
     n_run = int((gait == "run").sum())
