@@ -11,7 +11,7 @@ Public API (for the live view / CLI)::
                 engine.feed(item.time_s, item.acc_mps2, item.gyro_rads)
             else:                                       # Connected, Disconnected, Reconnecting,
                 show(item)                              # Gap, PacketError, DeviceStopped, DeviceRestarted
-        stream.counters                                 # packets, samples, lost, corrupt, …
+        stream.counters                                 # packets, samples, lost_samples, lost_packets, corrupt, …
 
 Live results from the same engine as offline analysis (any source above, a replayed
 recording or the built-in emulated sensor)::

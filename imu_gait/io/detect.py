@@ -151,7 +151,8 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
     """Read any supported recording into a validated :class:`Recording`.
 
     ``options`` are the generic reader's (see module doc); giving any of them reads the file
-    with the generic reader, as described. ``format`` forces a reader.
+    with the generic reader, as described — except that a native or GENEActiv file given only unit
+    options (``acc_unit``, ``gyro_unit``) keeps its own reader and its metadata. ``format`` forces a reader.
     """
     path = str(path)
     if not os.path.exists(path):
