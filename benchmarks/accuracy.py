@@ -91,9 +91,10 @@ DATASET_INFO = {
                  "reference JSON beside each CSV; scored inside its bouts when it has them, else whole file."),
     "datasets:mobgap": ("in-repo datasets/mobgap_* (the 6 mobgap lab recordings as native CSV)",
                         "INDIP ICs from the reference JSON, scored inside its bouts; stride length per INDIP "
-                        "stride; must agree with the mobgap table (same recordings, converted), except that the "
-                        "JSON does not keep where INDIP lost ICs (NaN), so detections there count as false "
-                        "positives here (HA002 daily) and strides of those bouts are not compared."),
+                        "stride; the ICs must score as in the mobgap table (same recordings, converted; the JSON keeps "
+                        "where INDIP lost an IC as null, and detections there are not scored, as there); strides "
+                        "only of bouts in which INDIP lost no IC (the stride-to-IC pairing is otherwise ambiguous), "
+                        "so fewer strides are compared than in the mobgap table."),
     "datasets:oxford": ("in-repo datasets/oxford_* (2 Oxford phone recordings as native CSV)",
                         "pad step times from the reference JSON; whole file scored."),
 }

@@ -1,7 +1,7 @@
 """Back-strain flags on real walks of healthy people (how often the rules cry wolf), and the
 stride-time CV against a foot-sensor reference.
 
-    .venv/bin/python benchmarks/flags_healthy.py      # ~1 min; writes benchmarks/results/flags_healthy.md/.json
+    .venv/bin/python benchmarks/flags_healthy.py      # ~3 s; writes benchmarks/results/flags_healthy.md/.json
 
 The rules are tested on synthetic patterns in ``tests/test_strain.py``; this is their check on
 real recordings: the IPOL lower-back walks (58 trials of healthy adults: ~10 m, a U-turn, back),
@@ -180,7 +180,7 @@ def to_markdown(res: dict) -> str:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--datasets", nargs="*", default=list(DATASETS), choices=list(DATASETS))
     args = ap.parse_args(argv)
     res = run(args.datasets)

@@ -1,6 +1,6 @@
 """Left/right labels of the detected steps against reference feet.
 
-    .venv/bin/python benchmarks/sides.py      # ~30 s; writes benchmarks/results/sides.md/.json
+    .venv/bin/python benchmarks/sides.py      # ~2 s; writes benchmarks/results/sides.md/.json
 
 Each detected contact matched (±0.25 s, imu_gait.evaluation.match_events) to a reference contact
 with a known foot: the IPOL lower-back walks (foot IMUs: LeftFootEvents / RightFootEvents; read in
@@ -10,6 +10,7 @@ below 90 % (a mirrored stretch shows there).
 """
 from __future__ import annotations
 
+import argparse
 import json
 import platform
 import sys
@@ -101,7 +102,9 @@ def summarise(rows: list[dict]) -> dict:
             "worst_pct": 100.0 * min(per) if per else float("nan")}
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    # --help must only explain: without a parser, it ran the benchmark and overwrote the results
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args(argv)
     res = {}
     if (refdata.IPOL_DIR / "GaitData").is_dir():
         res["ipol"] = ipol()

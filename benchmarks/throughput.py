@@ -1,6 +1,6 @@
 """Throughput and memory of offline analysis (issue: the foundation's performance targets).
 
-    .venv/bin/python benchmarks/throughput.py            # ~2 min; writes benchmarks/results/throughput.md/.json
+    .venv/bin/python benchmarks/throughput.py            # ~40 s; writes benchmarks/results/throughput.md/.json
     .venv/bin/python benchmarks/throughput.py --day-file # also the 24 h *file* path (writes a ~0.6 GB CSV)
 
 Measures, in one run on one machine:
