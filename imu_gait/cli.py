@@ -72,15 +72,26 @@ def probe_writable(opt: str, path: str) -> None:
 
 
 # ---------------------------------------------------------------- argument types
-def number_in_range(lo: float, hi: float, unit: str) -> Callable[[str], float]:
-    """argparse type: a float within [lo, hi] (``unit`` names it in the error message)."""
+#: other units a number out of range may have been typed in: (factor to the option's unit, name, how to say it)
+LENGTH_SLIPS = ((0.01, "cm", "{v:g} cm"), (0.3048, "feet", "{v:g} ft"), (0.0254, "inches", "{v:g} in"))
+SPEED_SLIPS = ((1 / 3.6, "km/h", "--belt-speed-kmh {v:g}"), (0.44704, "mph", "{v:g} mph"))
+
+
+def number_in_range(lo: float, hi: float, unit: str,
+                    slips: tuple[tuple[float, str, str], ...] = ()) -> Callable[[str], float]:
+    """argparse type: a float within [lo, hi] (``unit`` names it in the error message). ``slips``: other
+    units the number may have been typed in; those that would put it in range are named (a height of
+    172 → 'in cm? 172 cm = 1.72 m')."""
     def parse(text: str) -> float:
         try:
             v = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
         if not (lo <= v <= hi):
-            raise argparse.ArgumentTypeError(f"{v:g} {unit} is outside the plausible range {lo:g}–{hi:g} {unit}")
+            fits = [f"in {name}? {said.format(v=v)} = {v * k:.2f} {unit}" for k, name, said in slips
+                    if lo <= v * k <= hi]
+            raise argparse.ArgumentTypeError(f"{v:g} {unit} is outside the plausible range {lo:g}–{hi:g} {unit}"
+                                             + (f" ({'; '.join(fits)})" if fits else ""))
         return v
     return parse
 
@@ -239,7 +250,7 @@ def add_context_options(ctx: Any) -> None:
     """The walk's context options, shared by ``analyze`` and ``live`` (read by :func:`analysis_context`)."""
     ctx.add_argument("--treadmill", action="store_true", help="walking on a treadmill")
     belt = ctx.add_mutually_exclusive_group()
-    belt.add_argument("--belt-speed", metavar="M_S", type=number_in_range(*SPEED_RANGE_MPS, "m/s"),
+    belt.add_argument("--belt-speed", metavar="M_S", type=number_in_range(*SPEED_RANGE_MPS, "m/s", SPEED_SLIPS),
                       help="treadmill belt speed in m/s (implies --treadmill; gives exact step length)")
     belt.add_argument("--belt-speed-kmh", metavar="KM_H", type=number_in_range(*SPEED_RANGE_KMH, "km/h"),
                       help="treadmill belt speed in km/h (same as --belt-speed, other unit)")
@@ -251,10 +262,10 @@ def add_context_options(ctx: Any) -> None:
                      help="belt speed / incline that change during the walk: a CSV with columns time (s or "
                           "m:ss since the recording began), belt_speed_kmh (or _mps, _mph), incline_pct; "
                           "instead of --belt-speed/--incline (implies --treadmill)")
-    ctx.add_argument("--sensor-height", metavar="M", type=number_in_range(*SENSOR_HEIGHT_RANGE_M, "m"),
+    ctx.add_argument("--sensor-height", metavar="M", type=number_in_range(*SENSOR_HEIGHT_RANGE_M, "m", LENGTH_SLIPS),
                      help="height of the sensor above the floor when standing, in m (step-length model; "
                           "for a chest sensor give the height of your lower back — the model's pendulum)")
-    ctx.add_argument("--height", metavar="M", type=number_in_range(*BODY_HEIGHT_RANGE_M, "m"),
+    ctx.add_argument("--height", metavar="M", type=number_in_range(*BODY_HEIGHT_RANGE_M, "m", LENGTH_SLIPS),
                      help="your body height in m: without --sensor-height the sensor is taken to sit at "
                           "0.61 × it (a lower-back sensor) for the step-length model")
     ctx.add_argument("--placement", choices=("lower_back", "chest", "pocket"),

@@ -87,6 +87,25 @@ def test_bad_options_exit_2_with_usage(bad, capsys):
     assert "usage:" in err and "error:" in err
 
 
+@pytest.mark.parametrize("option, typed, says", [
+    ("--height", "172", "in cm? 172 cm = 1.72 m"),
+    ("--height", "5.9", "in feet? 5.9 ft = 1.80 m"),
+    ("--sensor-height", "96", "in cm? 96 cm = 0.96 m"),
+    ("--belt-speed", "15", "in km/h? --belt-speed-kmh 15 = 4.17 m/s"),
+    ("--height", "0.5", None),                      # no unit makes it a height: no guess offered
+])
+def test_a_number_out_of_range_names_the_unit_it_was_probably_typed_in(option, typed, says, capsys):
+    """The range error said only '172 m is outside 1–2.5 m'; it now names the unit that fits."""
+    with pytest.raises(SystemExit):
+        main(["analyze", "f.csv", option, typed])
+    err = capsys.readouterr().err
+    assert "outside the plausible range" in err
+    if says is None:
+        assert "? " not in err.splitlines()[-1]
+    else:
+        assert says in err, err
+
+
 def test_no_command_prints_help_and_exits_2(capsys):
     code, out, err = run([], capsys)
     assert code == 2 and "analyze" in err and out == ""
