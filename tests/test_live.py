@@ -215,9 +215,8 @@ def test_live_view_says_when_the_sensor_seems_to_sit_on_one_side(name, one_sided
     plain.stop(live, "end of the recording")
     plain.stop(live, "again")
     text = out.getvalue()
-    assert ("placement: one side?" in plain.status_line(live)) is one_sided  # a tag on every status line …
-    assert text.count("placement: one side?") == (1 if one_sided else 0)     # (the same line is not repeated)
-    assert text.count("sit on one side") == (1 if one_sided else 0)          # … the full hint said once
+    assert text.count("sit on one side") == (1 if one_sided else 0)          # the full hint said once …
+    assert ("hint=one_side?" in PlainView(fields="all").status_line(live)) is one_sided   # … a tag on request
     console = Console(file=io.StringIO(), width=120, color_system=None)
     console.print(RichView().render(live))
     assert ("sit on one side" in console.file.getvalue()) is one_sided
@@ -364,12 +363,79 @@ def test_non_tty_gives_plain_status_lines(walk_csv, tmp_path):
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert not ANSI.search(out), "escape codes in piped output"
-    status = [l for l in out.splitlines() if re.match(r"^\d\d:\d\d \| steps \d+ \| cadence", l)]
+    status = [l for l in out.splitlines() if re.match(r"^\d\d:\d\d (walking|standing) steps=\d+ cadence_spm=", l)]
     assert len(status) >= 5, out
-    assert "rate 100.0 Hz" in status[-1] and "loss 0.0 %" in status[-1]
-    assert re.search(r"cadence 1(0[7-9]|1[0-3]) steps/min", status[-1])     # truth 110
+    (link,) = [l for l in out.splitlines() if "  link " in l]                 # a lossless link: said once
+    assert "rate_hz=100.0 loss_pct=0.0" in link
+    assert re.search(r" cadence_spm=1(0[7-9]|1[0-3]) ", status[-1])           # truth 110
     assert out.rstrip().splitlines()[-1] == "stopped: stream ended"
     assert not (tmp_path / "recordings").exists()
+
+
+#: a unit ends every measured field's name on the plain status / link lines (a count has none)
+UNIT_SUFFIXES = ("_spm", "_mps", "_cm", "_deg", "_hz", "_pct", "_kmh")
+COUNTS = {"steps", "queue_drops", "bad_packets", "reconnects", "lost", "lost_est", "cues", "hint", "loss"}
+
+
+def test_plain_status_line_fits_100_columns_on_a_real_replay(tmp_path):
+    """'live --view plain' printed a status line of ~190 characters ('00:14 | steps 9 | cadence 105 steps/min
+    | … | rate 100.0 Hz, loss 0.0 %, drops 0, reconnects 0 | cues: none'): it wrapped on an 80-column
+    terminal. A bundled real recording (mobgap HA/002, 160 s of daily living) replayed through the live
+    path: every status line is one line of name_unit=value fields within 100 characters; the link is said on
+    a line of its own when it changes, cues on theirs when they rise; '--status-fields all' puts everything
+    the rich panel shows on the status line again."""
+    path = DATASETS / "mobgap_HA002_daily.csv"
+    if not path.exists():
+        pytest.skip("bundled recording not present")
+
+    def live(*extra):
+        proc = subprocess.run(_cli("live", "--replay", str(path), "--speed", "0", "--view", "plain",
+                                   "--status-every", "0.1", "--no-record", "-q", *extra),
+                              capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout.splitlines()
+
+    def fields(line):
+        clock, *rest = line.split()
+        assert re.fullmatch(r"\d\d:\d\d", clock) and rest[0] in ("walking", "standing", "running"), line
+        kv = dict(f.split("=", 1) for f in rest[1:])
+        assert all(k.endswith(UNIT_SUFFIXES) or k in COUNTS for k in kv), line
+        return kv
+
+    lines = live()
+    status = [l for l in lines if re.match(r"\d+:\d\d(:\d\d)? \S", l)]    # (events: two spaces after the clock)
+    assert len(status) >= 5, lines
+    widths = [len(l) for l in status]
+    print(f"\nplain status lines (default fields): {len(status)} lines, {min(widths)}–{max(widths)} characters")
+    assert max(widths) <= 100
+    for line in status:
+        assert list(fields(line)) == ["steps", "cadence_spm", "bounce_cm", "twist_deg", "lean_deg", "sway_cm"]
+    (link,) = [l for l in lines if "  link " in l]                 # lossless: said once
+    assert len(link) <= 100 and "rate_hz=100.0 loss_pct=0.0 queue_drops=0 bad_packets=0 reconnects=0" in link
+    assert not any("cues" in l for l in status)                    # cues: a line each as they rise / clear
+
+    full = [l for l in live("--status-fields", "all") if " steps=" in l]
+    kv = fields(full[-1])
+    # what the rich panel shows beside the gait word: steps, cadence, speed, bounce, twist, lean, sway,
+    # sample rate, packet loss, queue drops, bad packets, reconnects, the cues
+    assert {"steps", "cadence_spm", "speed_mps", "bounce_cm", "twist_deg", "lean_deg", "sway_cm", "rate_hz",
+            "loss_pct", "queue_drops", "bad_packets", "reconnects", "cues"} <= set(kv)
+    assert float(kv["speed_mps"]) > 0 and kv["cues"] == "none"     # (no bundled walk raises a cue)
+
+
+def test_plain_status_line_stays_within_100_columns_at_its_widest():
+    """The widest the default fields get: over an hour, 5-digit steps, every metric at its widest (amplitudes
+    are positive; a lean may be negative)."""
+    from types import SimpleNamespace
+
+    from imu_gait.devices.live import SignalQuality
+    from imu_gait.devices.view import PlainView
+
+    st = {"n_steps": 12345, "cadence_spm": 188.4, "walking_speed_mps": 1.234, "vertical_oscillation_cm": 12.34,
+          "trunk_twist_deg": 23.4, "forward_lean_deg": -12.34, "lateral_sway_cm": 12.34, "walking": False}
+    session = SimpleNamespace(time_s=3723.0, status=lambda: st, signal=SignalQuality(), active_flags=[])
+    line = PlainView().status_line(session)
+    assert line.startswith("1:02:03 standing steps=12345 cadence_spm=188 ") and len(line) <= 100, (len(line), line)
 
 
 # ------------------------------------------------------------------ (e) Ctrl-C / SIGTERM
@@ -380,7 +446,7 @@ def test_signal_ends_the_walk_cleanly_with_a_report(walk_csv, tmp_path, sig):
     proc = subprocess.Popen(_cli("live", "--replay", str(path), "--speed", "4", "--view", "plain",
                                  "--status-every", "0.25", "--record", str(out), "-q"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=tmp_path)
-    stdout, stderr = _signal_after(proc, r"\| steps [1-9]\d+", sig, wait_s=30)   # walking, steps counted
+    stdout, stderr = _signal_after(proc, r" steps=[1-9]\d+", sig, wait_s=30)     # walking, steps counted
     assert proc.returncode == 0, stderr
     why = "terminated (SIGTERM)" if sig == signal.SIGTERM else "interrupted (Ctrl-C)"
     assert f"stopped: {why}" in stdout
@@ -763,12 +829,14 @@ def test_the_closing_status_line_is_not_a_repeat_of_the_last_one():
     view.update(live, type("Upd", (), {"event": None, "new_flags": [], "cleared_flags": []})())
     view.stop(live, "duration 5 s reached")
     lines = out.getvalue().splitlines()
-    status = [l for l in lines if " | steps " in l]
+    status = [l for l in lines if " steps=" in l]
     assert len(status) == 1 and status[0] == view.status_line(live), lines
     assert lines[-1] == "stopped: duration 5 s reached"
-    live.signal.reconnects += 1                    # something changed: the closing line says it
+    live.signal.reconnects += 1                    # something changed: the closing lines say it …
     view.stop(live, "again")
-    assert out.getvalue().count(" | steps ") == 2 and "reconnects 1" in out.getvalue().splitlines()[-2]
+    lines = out.getvalue().splitlines()
+    assert lines[-2] == view.link_line(live) and "reconnects=1" in lines[-2]
+    assert sum(" steps=" in l for l in lines) == 1  # … on the link's line; the status line is the same
 
 
 @pytest.mark.parametrize("device, name", [("replay:walk.csv", "replay-walk.csv"), ("replay:Phone Export.ZIP", "replay-Phone-Export.csv"),
@@ -949,7 +1017,7 @@ def test_plain_and_rich_views_name_the_gait_the_same_way():
     rec, _ = synthesize_walk(40.0, 100.0, seed=3)
     seen = set()
     view = PlainView(file=io.StringIO(), every_s=1e9)
-    _replay_with_view(rec, view, lambda live, upd: seen.add(view.status_line(live).split(" | ")[8]))
+    _replay_with_view(rec, view, lambda live, upd: seen.add(view.status_line(live).split()[1]))
     assert seen <= {"standing", "walking"} and "walking" in seen, seen
 
 

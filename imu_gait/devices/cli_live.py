@@ -79,6 +79,16 @@ def _rate_hz(text: str) -> int:
     return v
 
 
+def _status_fields(text: str) -> tuple[str, ...]:
+    """argparse type of --status-fields (the view module is imported only when it is given)."""
+    from .view import STATUS_FIELDS, parse_status_fields
+
+    try:
+        return parse_status_fields(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc}; known: {', '.join(STATUS_FIELDS)} (or all)") from None
+
+
 def _add_live_options(p: argparse.ArgumentParser) -> None:
     run = p.add_argument_group("running")
     run.add_argument("--duration", metavar="S", type=number_in_range(1, 7 * 24 * 3600, "s"),
@@ -111,6 +121,11 @@ def _add_live_options(p: argparse.ArgumentParser) -> None:
                      help="live view: rich panel on a terminal, plain status lines otherwise (auto)")
     out.add_argument("--status-every", metavar="S", type=number_in_range(0.1, 3600, "s"), default=5.0,
                      help="plain view: a status line every S seconds (5)")
+    out.add_argument("--status-fields", metavar="LIST", type=_status_fields, default=None,
+                     help="plain view: what the status line shows, comma-separated, or 'all': "
+                          "gait, steps, cadence, speed, bounce, twist, lean, sway, treadmill, rate, loss, drops, "
+                          "bad, reconnects, cues, hints (default: gait,steps,cadence,bounce,twist,lean,sway; the "
+                          "link and treadmill get a line of their own when they change, cues when they rise or clear)")
     out.add_argument("--beep", action="store_true", help="ring the terminal bell when a cue rises")
     out.add_argument("--no-keys", action="store_true",
                      help="do not read treadmill keys (+/− speed, ]/[ incline, q) from the terminal")
@@ -248,7 +263,8 @@ def cmd_live(args: argparse.Namespace) -> int:
         print(f"imu-gait live: looking for {repr(args.device) if args.device else 'a supported sensor'}"
               f"{' (' + FAMILY_LABELS[args.family] + ')' if args.family else ''} — up to 10 s; "
               "Ctrl-C gives up", file=err, flush=True)
-    view = make_view(args.view, beep=args.beep, every_s=args.status_every, file=out)
+    view = make_view(args.view, beep=args.beep, every_s=args.status_every, file=out,
+                     fields=getattr(args, "status_fields", None))
     record = None if args.no_record else args.record
     session, written = asyncio.run(run_live(
         source_cm, view=view, record=record, json_path=args.json, html_path=args.report,

@@ -29,6 +29,36 @@ GAIT_FIELDS = (  # (status key, label, decimals, unit)
 SHORT = {"cadence_spm": "cadence", "walking_speed_mps": "speed", "vertical_oscillation_cm": "bounce", "trunk_twist_deg": "twist",
          "forward_lean_deg": "lean", "lateral_sway_cm": "sway"}
 
+#: the plain view's status line is ``<clock> <field> <field> …``, each field ``name_unit=value`` (the gait
+#: a bare word): gait metrics as (status key, decimals, name with its unit)
+PLAIN_GAIT = {"cadence": ("cadence_spm", 0, "cadence_spm"), "speed": ("walking_speed_mps", 2, "speed_mps"),
+              "bounce": ("vertical_oscillation_cm", 1, "bounce_cm"), "twist": ("trunk_twist_deg", 0, "twist_deg"),
+              "lean": ("forward_lean_deg", 1, "lean_deg"), "sway": ("lateral_sway_cm", 1, "sway_cm")}
+LINK_FIELDS = ("rate", "loss", "drops", "bad", "reconnects")
+#: every field the status line can hold (``--status-fields``), in the order it shows them
+STATUS_FIELDS = ("gait", "steps", *PLAIN_GAIT, "treadmill", *LINK_FIELDS, "cues", "hints")
+#: the default line: ≤ 100 characters even at 1:02:03 with 12345 steps and every metric at its widest.
+#: The link and the treadmill get a line of their own when they change, cues and sensor hints theirs
+#: when they rise or clear (as the rich panel shows them: apart from the gait)
+DEFAULT_STATUS_FIELDS = ("gait", "steps", "cadence", "bounce", "twist", "lean", "sway")
+
+
+def parse_status_fields(text: str) -> tuple[str, ...]:
+    """``"steps,cadence,loss"`` or ``"all"`` → the fields in display order; ValueError names the known ones."""
+    if text.strip().lower() == "all":
+        return STATUS_FIELDS
+    asked = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in asked if f not in STATUS_FIELDS]
+    if unknown or not asked:
+        raise ValueError(f"unknown status field {unknown[0]!r}" if unknown else "no status field given")
+    return tuple(f for f in STATUS_FIELDS if f in asked)
+
+
+def _num(v: Any, decimals: int) -> str:
+    """A number for a ``name=value`` field: '-' when there is none (no steps yet), never '-0.0'."""
+    text = fmt(v, decimals)
+    return "-" if text == "—" else text
+
 
 def fmt(v: Any, decimals: int = 1, unit: str = "") -> str:
     try:
@@ -191,14 +221,26 @@ class _BaseView:
 
 
 class PlainView(_BaseView):
-    """Plain lines: a status line every ``every_s`` seconds (wall clock), cues and link events at once."""
+    """Plain lines, one thing per line (for logs and pipes): a status line every ``every_s`` seconds (wall
+    clock) with the ``fields`` asked for (:data:`DEFAULT_STATUS_FIELDS`: the gait; ``STATUS_FIELDS`` or
+    "all" for everything on it); cues, link events and sensor hints at once; the link's counters, the
+    treadmill context and the recording's path on a line of their own when they change (unless the
+    status line holds them)."""
 
-    def __init__(self, *, every_s: float = 5.0, **kw: Any):
+    def __init__(self, *, every_s: float = 5.0, fields: Any = None, **kw: Any):
         super().__init__(**kw)
         self.every_s = float(every_s)
+        if fields is None:
+            fields = DEFAULT_STATUS_FIELDS
+        elif isinstance(fields, str):
+            fields = parse_status_fields(fields)
+        self.fields = tuple(fields)
         self._next = None
         self._said: set[str] = set()
         self._last_status: str | None = None
+        self._last_link: str | None = None
+        self._last_treadmill: str | None = None
+        self._recording_said = False
 
     def _print(self, text: str) -> None:
         try:
@@ -215,23 +257,59 @@ class PlainView(_BaseView):
         super().note(session, line)
         self._print(self.events[-1])
 
+    # ---- the fields: each "name_unit=value" (a count has no unit; the gait is one word)
+    def _field(self, name: str, session: Any, st: dict) -> str | None:
+        if name == "gait":
+            return gait_text(st)
+        if name == "steps":
+            return f"steps={st.get('n_steps', 0)}"
+        if name in PLAIN_GAIT:
+            key, decimals, label = PLAIN_GAIT[name]
+            return f"{label}={_num(st.get(key), decimals)}"
+        sig = session.signal
+        if name == "treadmill":
+            return self._treadmill(session)
+        if name == "rate":
+            return f"rate_hz={_num(sig.rate_hz, 1)}"
+        if name == "loss":
+            if getattr(sig, "loss_detection", "") == "none":
+                return "loss=undetectable"
+            est = "_est" if getattr(sig, "loss_detection", "") == "estimated" else ""
+            return f"loss{est}_pct={sig.loss_pct:.1f}" + (f" lost{est}={sig.lost_samples}" if sig.lost_samples else "")
+        if name == "drops":
+            return f"queue_drops={sig.queue_drops}"
+        if name == "bad":
+            return f"bad_packets={sig.corrupt}"
+        if name == "reconnects":
+            return f"reconnects={sig.reconnects}"
+        if name == "cues":
+            flags = session.active_flags
+            return "cues=" + (",".join(f.id for f in flags) if flags else "none")
+        if name == "hints":
+            if st.get("one_sided_signal"):
+                return "hint=one_side?"
+            return "hint=sensor_moved?" if st.get("sensor_hints") else None
+        raise ValueError(f"unknown status field {name!r}")
+
+    @staticmethod
+    def _treadmill(session: Any) -> str | None:
+        now = getattr(session, "treadmill_now", None)
+        if now is None:
+            return None
+        speed, incline = now()
+        bits = ([f"belt_kmh={speed * 3.6:.1f}"] if speed is not None else []) + (
+            [f"incline_pct={incline:g}"] if incline is not None else [])
+        return " ".join(bits) or None
+
     def status_line(self, session: Any) -> str:
         st = session.status()
-        sig = signal_text(session.signal)
-        parts = [fmt_clock(session.time_s), f"steps {st.get('n_steps', 0)}"]
-        parts += [f"{SHORT[k]} {fmt(st.get(k), d, u)}" for k, _, d, u in GAIT_FIELDS]
-        parts.append(gait_text(st))
-        tm = treadmill_text(session)
-        if tm:
-            parts.append(f"treadmill {tm}")
-        parts.append(f"rate {sig['rate']}, loss {sig['loss']}, drops {sig['drops']}, reconnects {sig['reconnects']}")
-        flags = session.active_flags
-        parts.append("cues: " + (", ".join(f.id for f in flags) if flags else "none"))
-        if st.get("one_sided_signal"):
-            parts.append("placement: one side?")
-        elif st.get("sensor_hints"):
-            parts.append("sensor moved?")
-        return " | ".join(parts)
+        parts = [fmt_clock(session.time_s)]
+        parts += [p for p in (self._field(f, session, st) for f in self.fields) if p]
+        return " ".join(parts)
+
+    def link_line(self, session: Any) -> str:
+        """The link on one line: measured rate, loss, queue drops, bad packets, reconnects."""
+        return f"{fmt_clock(session.time_s)}  link " + " ".join(self._field(f, session, {}) for f in LINK_FIELDS)
 
     def update(self, session: Any, upd: Any) -> None:
         if upd.event is not None:
@@ -251,12 +329,28 @@ class PlainView(_BaseView):
 
     def _status_lines(self, session: Any) -> None:
         line = self.status_line(session)
+        clock = fmt_clock(session.time_s)
         for hint in session.status().get("sensor_hints") or []:
-            if hint not in self._said:             # each said once in full; the status line keeps a short tag
+            if hint not in self._said:             # each said once, in full, on its own line
                 self._said.add(hint)
-                self._print(f"{fmt_clock(session.time_s)}  NOTE {hint}")
+                self._print(f"{clock}  NOTE {hint}")
+        rec = getattr(session, "record_path", None)
+        if rec and not self._recording_said:
+            self._recording_said = True
+            self._print(f"{clock}  recording to {rec}")
+        if not set(LINK_FIELDS) <= set(self.fields):
+            # said when a counter changes (the measured rate goes with them: it wanders in its last digit)
+            key = " ".join(self._field(f, session, {}) for f in LINK_FIELDS if f != "rate")
+            if key != self._last_link:
+                self._last_link = key
+                self._print(self.link_line(session))
+        if "treadmill" not in self.fields:
+            tm = self._treadmill(session)
+            if tm != self._last_treadmill:
+                self._last_treadmill = tm
+                self._print(f"{clock}  treadmill {tm or 'off'}")
         # the closing status line repeated the periodic one word for word when the walk ended within
-        # the same second (--duration 5 with a status every 5 s printed '00:05 | …' twice)
+        # the same second (--duration 5 with a status every 5 s printed '00:05 …' twice)
         if line != self._last_status:
             self._print(line)
             self._last_status = line
@@ -386,13 +480,14 @@ class RichView(_BaseView):
 
 
 def make_view(kind: str = "auto", *, beep: bool = False, every_s: float = 5.0, file: IO[str] | None = None,
-              **kw: Any) -> RichView | PlainView:
-    """``kind``: "auto" (rich on a terminal, plain lines otherwise), "rich" or "plain"."""
+              fields: Any = None, **kw: Any) -> RichView | PlainView:
+    """``kind``: "auto" (rich on a terminal, plain lines otherwise), "rich" or "plain". ``fields``: the
+    plain view's status fields (default :data:`DEFAULT_STATUS_FIELDS`)."""
     f = file if file is not None else sys.stdout
     if kind == "auto":
         kind = "rich" if getattr(f, "isatty", lambda: False)() else "plain"
     if kind == "rich":
         return RichView(beep=beep, file=f, **kw)
     if kind == "plain":
-        return PlainView(beep=beep, every_s=every_s, file=f, **kw)
+        return PlainView(beep=beep, every_s=every_s, file=f, fields=fields, **kw)
     raise ValueError(f"unknown view {kind!r}: auto, rich or plain")
