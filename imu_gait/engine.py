@@ -44,6 +44,8 @@ SUMMARY_METRICS = ("cadence_spm", "step_time_s", "stride_time_s", "vertical_osci
                    "walking_speed_mps", "vertical_ratio_pct", "trunk_twist_deg", "forward_lean_deg", "lateral_sway_cm",
                    "pelvic_drop_deg", "braking_mps", "impact_g", "ground_contact_ms", "step_regularity",
                    "stride_regularity", "symmetry")
+#: what the pendulum model gives for walking only (running: from a belt speed, else not measured)
+PENDULUM_ONLY_METRICS = ("step_length_m", "walking_speed_mps", "vertical_ratio_pct")
 #: what a sensor off the trunk (a pocket) cannot speak for
 TRUNK_ONLY_METRICS = ("vertical_oscillation_cm", "vertical_ratio_pct", "trunk_twist_deg", "forward_lean_deg",
                       "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g",
@@ -434,8 +436,11 @@ class GaitEngine:
                                 f"the previous chunk's last sample ({self._last_t:g} s)")
         if self._first_t is None:
             self._first_t = float(time_s[0])
-        if self._last_t is not None and time_s[0] - self._last_t > self._resampler.max_gap_s:
-            self._gap_s += float(time_s[0] - self._last_t)
+        # the long gaps (segment breaks) within this chunk and from the previous one: only the latter were
+        # counted, so summary['gap_s'] depended on the chunking (0 for a 0.65-s hole inside analyze()'s
+        # 300-s chunks, 0.65 fed second by second)
+        dt = np.diff(time_s if self._last_t is None else np.r_[self._last_t, time_s])
+        self._gap_s += float(dt[dt > self._resampler.max_gap_s].sum())
         self._last_t = float(time_s[-1])
         self._n_samples_in += time_s.size
         if self._acc_probe is not None or self._gyro_probe is not None:
@@ -1079,6 +1084,13 @@ class GaitEngine:
             gait = steps["gait"].to_numpy()
             s["running_fraction"] = float((gait == "run").mean())
             s["gait"] = "run" if s["running_fraction"] > 0.5 else "walk"
+            if s["gait"] == "run":
+                # the pendulum gives no running step length: a run's medians of it (and of the speed and
+                # vertical ratio made from it) came from its few walking steps — 'running speed 1.61 m/s'
+                # for a 2.2-m/s run of 764 running and 4 walking steps. A belt speed measures both gaits.
+                for k in PENDULUM_ONLY_METRICS:
+                    if not np.isfinite(m[gait == "run", keys.index(k)]).any():
+                        s[k], s[k + "_iqr"] = float("nan"), None
             cad = m[:, keys.index("cadence_spm")]
             n_walk, n_run = int((gait == "walk").sum()), int((gait == "run").sum())
             for g, key, n_g, n_other in (("walk", "cadence_walking_spm", n_walk, n_run),

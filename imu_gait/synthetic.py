@@ -213,7 +213,10 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
             u = (t - ref - sig) / sig
             z_walk += -g_ref * p["impact_mps2"] * sig**2 * np.exp(-u**2 / 2) * env
     # a blend changes slowly (over the ramp); its acceleration is differentiated from z below
-    z = (1 - w_run) * z_walk + w_run * z_run
+    # the running bounce eased in and out with the walk (env) like the walking one: its integral starts
+    # mid-swing, so switched on at the first contact its jump differentiated into a ~900-g spike
+    # whenever a run was blended with walking (segments changing 'run')
+    z = (1 - w_run) * z_walk + w_run * z_run * env
     # --- forward: speed oscillation (braking after contact)
     b = p["braking_mps"]
     v_dev = (b / 1.902) * np.cos(two_pi * (phase_step - 0.05)) * env

@@ -60,3 +60,25 @@ def test_running_lean_is_not_biased_by_the_start(seed):
     rec, truth = synthesize_walk(120, seed=seed, gait="run")
     lean = imu_gait.analyze(rec).steps["forward_lean_deg"].median()
     assert abs(lean - truth.steps["forward_lean_deg"].median()) <= 0.5, lean
+
+
+def test_a_runs_summary_does_not_take_step_length_and_speed_from_its_few_walking_steps():
+    """The pendulum gives no running step length, so a run's median step length / speed / vertical ratio
+    came from its walking steps alone (adeptdata hip run: 764 running + 4 walking steps → 'running speed
+    1.61 m/s' for a ≥ 2.2-m/s run). Truth: a 3-m/s run with a 10-s walk (1.3 m/s) in it — the summary
+    says 'not measured' (NaN) instead of ~1.2 m/s, and a belt speed still gives both gaits theirs.
+    The blended walk/run synthetic walk has no acceleration spike at the start (it had ~900 g)."""
+    rec, _ = synthesize_walk(120, gait="run", seed=3, segments=[
+        (60, {"run": 0.0, "cadence_spm": 110, "bounce_cm": 4.0, "speed_mps": 1.3, "braking_mps": 0.1}),
+        (70, {"run": 1.0, "cadence_spm": 170, "bounce_cm": 8.0, "speed_mps": 3.0, "braking_mps": 0.25})])
+    assert np.linalg.norm(rec.acc_mps2, axis=1).max() < 5 * 9.81
+    res = imu_gait.analyze(rec)
+    gait = res.steps["gait"]
+    assert res.summary["gait"] == "run" and (gait == "walk").sum() >= 5
+    assert np.isfinite(res.steps.loc[gait == "walk", "walking_speed_mps"]).any()     # the walk has its own
+    for k in ("step_length_m", "walking_speed_mps", "vertical_ratio_pct"):
+        assert res.summary[k] != res.summary[k], (k, res.summary[k])
+        assert res.summary[k + "_iqr"] is None
+    on_belt = imu_gait.analyze(rec, belt_speed_mps=3.0).summary
+    assert on_belt["walking_speed_mps"] == 3.0
+    assert on_belt["step_length_m"] == pytest.approx(3.0 * 60 / 170, rel=0.03)
