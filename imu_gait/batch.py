@@ -70,6 +70,13 @@ def _natural_key(name: str) -> list:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name.lower())]
 
 
+def takes_text_files(read_options: dict[str, Any]) -> bool:
+    """Whether folders' ``.txt``/``.tsv``/``.dat`` files count as recordings: when the reader options
+    describe the columns (``acc_cols``, or ``format='generic'``)."""
+    return (read_options.get("acc_cols") is not None
+            or str(read_options.get("format") or "").lower() == "generic")
+
+
 def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = False,
                     text_files: bool = False) -> list[Path]:
     """The recordings named by ``paths`` (see the module doc), in natural order within each folder,
@@ -370,7 +377,7 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     caller writes it itself). Interrupted (Ctrl-C), the table is still written to ``out_csv``: the rows
     done so far, the others with status "interrupted"."""
     opts = read_options or {}
-    text_files = opts.get("acc_cols") is not None or str(opts.get("format") or "").lower() == "generic"
+    text_files = takes_text_files(opts)
     recordings = find_recordings(paths, recursive=recursive, text_files=text_files)
     # a summary from an earlier run in the same folder is not a recording
     skip = {Path(p).resolve() for p in [*exclude, *([out_csv] if out_csv is not None else [])]}

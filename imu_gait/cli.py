@@ -426,8 +426,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+#: batches at least this long print a line per recording when stderr is not a terminal
+BATCH_LOG_ABOVE = 5
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import run_batch, write_table
+    from .batch import run_batch
 
     parent = os.path.dirname(os.path.abspath(args.out))
     if not os.path.isdir(parent):
@@ -452,19 +456,38 @@ def cmd_batch(args: argparse.Namespace) -> int:
     def progress(i: int, n: int, path: Any) -> None:
         if bar is not None:
             bar.update(task, completed=i, total=n, description=str(path))
+        elif not args.quiet and n >= BATCH_LOG_ABOVE:
+            # no terminal (nohup, a pipe, a job scheduler's log): a line per recording shows it is moving
+            print(f"[{i + 1}/{n}] {path}", file=sys.stderr, flush=True)
 
     try:
-        rows = run_batch(args.paths, None, recursive=args.recursive, read_options=read_options(args),
-                         context=analysis_context(args), json_dir=args.json_dir, jobs=args.jobs,
-                         progress=progress, exclude=[args.out])
+        # run_batch writes the table itself, so that a Ctrl-C an hour in keeps the rows done so far
+        with writing("--out", args.out):
+            rows = run_batch(args.paths, args.out, recursive=args.recursive, read_options=read_options(args),
+                             context=analysis_context(args), json_dir=args.json_dir, jobs=args.jobs,
+                             progress=progress, exclude=[args.out])
+    except KeyboardInterrupt:
+        if bar is not None:
+            bar.stop()
+            bar = None
+        if not args.quiet:
+            print(f"the recordings analysed so far are in {args.out}; the others are marked 'interrupted'",
+                  file=sys.stderr)
+        raise
     finally:
         if bar is not None:
             bar.stop()
-    with writing("--out", args.out):
-        write_table(rows, args.out)
     failed = [r for r in rows if r["status"] != "ok"]
     if not args.quiet:
         print(f"{len(rows) - len(failed)} of {len(rows)} recordings analysed; summary: {args.out}", file=sys.stderr)
+        if not args.recursive:
+            # recordings in sub-folders were skipped without a word when the top level had some
+            from .batch import find_recordings, takes_text_files
+            deeper = len(find_recordings(args.paths, recursive=True,
+                                         text_files=takes_text_files(read_options(args)))) - len(rows)
+            if deeper > 0:
+                print(f"  {deeper} more recording(s) in sub-folders were not analysed: add --recursive (-r) "
+                      "to include them", file=sys.stderr)
         for r in failed:          # most messages name the file already; don't say it twice
             err = r["error"]
             print(f"  failed: {err if err.startswith(r['recording']) else r['recording'] + ': ' + err}",

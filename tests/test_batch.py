@@ -408,3 +408,49 @@ def test_ctrl_c_keeps_the_rows_done_so_far(tmp_path, monkeypatch, jobs):
     for r in rows:
         if r["status"] == "interrupted":
             assert "interrupted before this recording was analysed" in r["error"] and r["n_steps"] == ""
+
+
+def test_cli_batch_ctrl_c_keeps_the_rows_done_and_logs_progress_without_a_terminal(tmp_path):
+    """`imu-gait batch` handed run_batch no table path, so a Ctrl-C an hour in lost every row; and with
+    stderr not a terminal (nohup, a scheduler's log) it printed nothing until the end. A real process,
+    interrupted (SIGINT) once two recordings are logged: exit 130, the table holds the done rows as
+    'ok' and the rest as 'interrupted'."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    src = tmp_path / "walks"
+    src.mkdir()
+    for i in range(30):
+        shutil.copy(DATASETS / "mobgap_HA001_daily.csv", src / f"w{i:02d}.csv")
+    out = tmp_path / "summary.csv"
+    proc = subprocess.Popen([sys.executable, "-m", "imu_gait.cli", "batch", str(src), "--out", str(out)],
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=ROOT)
+    lines = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        lines.append(line)
+        if line.startswith("[3/30]"):
+            break
+    proc.send_signal(signal.SIGINT)
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 130, err
+    assert lines[0].startswith("[1/30] ") and "w00.csv" in lines[0]
+    assert "analysed so far are in" in err
+    rows = read_table(out)
+    status = [r["status"] for r in rows]
+    assert len(rows) == 30 and status.count("ok") >= 2 and status.count("interrupted") >= 20, status
+
+
+def test_cli_batch_says_when_sub_folders_were_left_out(tmp_path, capsys):
+    """Recordings in sub-folders were skipped without a word when the top level had some."""
+    top = tmp_path / "top"
+    (top / "sub").mkdir(parents=True)
+    shutil.copy(DATASETS / "mobgap_HA001_walk1.csv", top / "a.csv")
+    shutil.copy(DATASETS / "mobgap_HA001_walk2.csv", top / "sub" / "b.csv")
+    assert main(["batch", str(top), "--out", str(tmp_path / "s.csv")]) == 0
+    assert "1 more recording(s) in sub-folders were not analysed: add --recursive" in capsys.readouterr().err
+    assert main(["batch", str(top), "-r", "--out", str(tmp_path / "s.csv")]) == 0
+    assert "sub-folders" not in capsys.readouterr().err
