@@ -1064,3 +1064,18 @@ def test_replay_counts_the_recordings_holes_as_lost_samples():
         assert live.signal.lost_samples == holes.size, block_s
         assert live.signal.gaps == 2
     assert run(_replay_live(rec, block_s=0.05)).signal.lost_samples == 0
+
+
+def test_a_replay_without_recording_names_the_replayed_file_as_its_source(walk_csv, tmp_path):
+    """`live --replay walk.csv --no-record` said 'Source live' (summary and JSON): a researcher replaying
+    several files could not tell the results apart. Now the source is the replayed file (and
+    `replay_of` names it also when the walk was recorded anew)."""
+    path, rec, truth = walk_csv
+    out = tmp_path / "r.json"
+    proc = subprocess.run(_cli("live", "--replay", str(path), "--speed", "0", "--no-record", "--view", "plain",
+                               "--json", str(out)), capture_output=True, text=True, env=_env(), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(out.read_text())["summary"]
+    assert summary["source"] == str(path) and summary["replay_of"] == str(path)
+    source = [line.split() for line in proc.stdout.splitlines() if line.strip().startswith("Source")]
+    assert source and source[0][1] != "live", proc.stdout       # the path itself: long ones wrap

@@ -576,8 +576,11 @@ class LiveSession:
         res = self.engine.finish()
         s = self.signal
         placement = self.engine_context.get("placement")
+        # a replayed file is the source when nothing new was recorded (it read 'live', hiding which file)
+        replayed = getattr(self.source, "path", None)
         res.summary.update({
-            "source": "live" if self.record_path is None else str(self.record_path),
+            "source": (str(self.record_path) if self.record_path is not None
+                       else str(replayed) if replayed is not None else "live"),
             "sample_rate_hz": round(float(s.rate_hz if math.isfinite(s.rate_hz) else s.nominal_rate_hz), 3),
             "placement": placement or "unknown",
             "n_samples": int(s.samples),
@@ -592,6 +595,8 @@ class LiveSession:
         })
         if self.record_path is not None:
             res.summary["path"] = str(self.record_path)
+        if replayed is not None:
+            res.summary["replay_of"] = str(replayed)
         notes = []
         if s.lost_samples:
             notes.append(f"{s.lost_samples} samples ({s.loss_pct:.2f} %) were lost over the link in {s.gaps} "
