@@ -650,12 +650,15 @@ def test_cue_rises_live_with_a_bell_and_matches_the_offline_flag():
 
 @needs_bumble
 def test_scan_lists_emulated_sensors():
+    """All four sensors `live --simulate --sim-sensor` offers (it listed two: no Verity, no Thingy)."""
     proc = subprocess.run(_cli("scan", "--simulate", "--timeout", "1"), capture_output=True, text=True, env=_env(),
                           timeout=60)
     assert proc.returncode == 0, proc.stderr
     rows = [l.split() for l in proc.stdout.splitlines()]
     assert any(r[:2] == ["GaitIMU-SIM1", "F0:00:00:00:00:01"] and "dBm" in r and "GaitIMU" in r[-3] for r in rows)
     assert any("Polar" in r[0] and "F0:00:00:00:00:10" in r and r[-2:] == ["Polar", "PMD"] for r in rows)
+    assert any(r[:2] == ["Polar", "Sense"] and "F0:00:00:00:00:20" in r and r[-2:] == ["Polar", "PMD"] for r in rows)
+    assert any(r[0] == "Thingy" and "F0:00:00:00:00:30" in r and r[-1] == "Thingy:52" for r in rows)
 
 
 def test_live_refuses_to_overwrite_the_replayed_recording(walk_csv):

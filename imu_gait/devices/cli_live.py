@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
         description="Live gait monitoring: a calm live view, cues the moment a back-strain pattern rises, "
                     "every sample recorded as it arrives, and on exit the same report as 'imu-gait analyze'. "
                     "Ctrl-C (or q) ends the walk cleanly. On a treadmill, tell it when you change the belt "
-                    "speed (+ / − or → / ←, 0.1 km/h) or the incline (] / [ or ↑ / ↓, 0.5 %): step length stays exact and incline "
+                    "speed (+ / - or → / ←, 0.1 km/h) or the incline (] / [ or ↑ / ↓, 0.5 %): step length stays exact and incline "
                     "cues follow.",
         epilog="examples: imu-gait live --simulate --duration 180 --speed 10 | imu-gait live --device GaitIMU-1234 "
                "--belt-speed-kmh 4.5 | imu-gait live --replay walk.csv --speed 4")
@@ -128,7 +128,7 @@ def _add_live_options(p: argparse.ArgumentParser) -> None:
                           "link and treadmill get a line of their own when they change, cues when they rise or clear)")
     out.add_argument("--beep", action="store_true", help="ring the terminal bell when a cue rises")
     out.add_argument("--no-keys", action="store_true",
-                     help="do not read treadmill keys (+/− speed, ]/[ incline, q) from the terminal")
+                     help="do not read treadmill keys (+/- speed, ]/[ incline, q) from the terminal")
     out.add_argument("-q", "--quiet", action="store_true", help="no summary at the end")
     add_context_options(p.add_argument_group("context (as for 'imu-gait analyze')"))
 
@@ -317,9 +317,12 @@ async def _scan(timeout: float, simulate: bool):
                               "`imu-gait scan --simulate`.") from exc
     if not _bumble_available():
         raise DeviceError("`scan --simulate` needs the bumble package.\n  What to do: pip install bumble")
-    from .emulated import EMULATED_BACKEND, EmulatedAir, EmulatedGaitImu, EmulatedPolarH10
+    from .emulated import (EMULATED_BACKEND, EmulatedAir, EmulatedGaitImu, EmulatedPolarH10, EmulatedPolarVerity,
+                           EmulatedThingy52)
 
-    async with EmulatedAir() as air:
+    async with EmulatedAir() as air:     # every sensor `live --simulate --sim-sensor` can be
         await air.add(EmulatedGaitImu(name="GaitIMU-SIM1"))
         await air.add(EmulatedPolarH10())
+        await air.add(EmulatedPolarVerity())
+        await air.add(EmulatedThingy52())
         return await scan(timeout=min(timeout, 1.0), backend=EMULATED_BACKEND)

@@ -27,7 +27,7 @@ INCLINE_STEP_PCT = 0.5
 SPEED_RANGE_KMH = tuple(round(v * 3.6, 1) for v in SPEED_RANGE_MPS)   # the schedule's limits, in km/h
 KEYS: dict[str, tuple[str, int]] = {"+": ("speed", +1), "=": ("speed", +1), "-": ("speed", -1), "_": ("speed", -1),
                                     "]": ("incline", +1), "[": ("incline", -1)}
-HELP = "keys: + / − (→ / ←) belt speed ±0.1 km/h · ] / [ (↑ / ↓) incline ±0.5 % · q stop"
+HELP = "keys: + / - (→ / ←) belt speed ±0.1 km/h · ] / [ (↑ / ↓) incline ±0.5 % · q stop"
 #: arrow keys (ANSI CSI and SS3 forms) as the keys above; any other escape sequence is ignored
 ARROWS = {"A": "]", "B": "[", "C": "+", "D": "-"}
 #: the rest of an escape sequence cut off by a read is awaited this long; later keys are keys
@@ -79,7 +79,7 @@ def apply_key(session: Any, key: str) -> str | None:
     speed_mps, incline = session.treadmill_now()
     if what == "speed":
         if speed_mps is None:
-            return "belt speed unknown: start with --belt-speed-kmh (or --belt-speed) to adjust it with + / −"
+            return "belt speed unknown: start with --belt-speed-kmh (or --belt-speed) to adjust it with + / -"
         lo, hi = SPEED_RANGE_KMH
         kmh = min(max(round(speed_mps * 3.6 + sign * SPEED_STEP_KMH, 1), lo), hi)
         session.set_treadmill(belt_speed_mps=kmh / 3.6)
