@@ -889,6 +889,14 @@ class GaitEngine:
             vals = np.array([r.get(k, np.nan) for r in recent], float)
             out[k] = float(np.nanmedian(vals)) if np.isfinite(vals).any() else float("nan")
         out["gait"] = recent[-1]["gait"] if recent else ""
+        if self.placement_kind == "off_trunk":
+            # a pocket's 'bounce', 'lean' and 'sway' are the pocket's motion: hidden live as in the report
+            # (the live view showed 6.5 cm / 10 cm for a declared back pocket); speed only from a belt
+            belt = self._belt_speed_at(np.array([recent[-1]["time_s"]], float)) if recent else None
+            on_belt = belt is not None and bool(np.all(np.isfinite(belt)) and np.all(np.asarray(belt) > 0))
+            for k in TRUNK_ONLY_METRICS:
+                if k in out and not (k == "walking_speed_mps" and on_belt):
+                    out[k] = float("nan")
         # 'active' = running up to the newest step the flags were judged with (every 10 steps): against
         # the newest step itself, an active flag dropped out between two judgements (a cue flickering)
         flags = self._flags_now()

@@ -1082,3 +1082,20 @@ def test_a_replay_without_recording_names_the_replayed_file_as_its_source(walk_c
     assert summary["source"] == str(path) and summary["replay_of"] == str(path)
     source = [line.split() for line in proc.stdout.splitlines() if line.strip().startswith("Source")]
     assert source and source[0][1] != "live", proc.stdout       # the path itself: long ones wrap
+
+
+def test_live_status_hides_a_pockets_trunk_metrics_as_the_report_does():
+    """A phone declared in a trouser pocket: the report leaves out its bounce, lean, sway, braking, impact
+    (the pocket's motion, not the trunk's), but the live view showed them (bounce 6.5 cm, sway 10 cm on the
+    bundled Oxford back-pocket walk). Now hidden live too; cadence stays, and on a treadmill the speed is
+    the belt's (exact without a trunk)."""
+    rec = imu_gait.read(ROOT / "datasets" / "oxford_Samsung_Dario_Hard_BackPocket_1.csv")
+    for belt in (None, 1.25):
+        live = run(_replay_live(rec, block_s=0.5, placement="pocket", belt_speed_mps=belt))
+        st = live.status()
+        assert st["n_steps"] > 150 and 100 < st["cadence_spm"] < 130
+        for k in ("vertical_oscillation_cm", "forward_lean_deg", "lateral_sway_cm", "braking_mps", "impact_g"):
+            assert st[k] != st[k], (belt, k, st[k])
+        assert (st["walking_speed_mps"] == 1.25) if belt else (st["walking_speed_mps"] != st["walking_speed_mps"])
+    trunk = run(_replay_live(rec, block_s=0.5, placement="lower_back")).status()
+    assert np.isfinite(trunk["vertical_oscillation_cm"])          # not declared a pocket: shown
