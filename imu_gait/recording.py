@@ -316,7 +316,19 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
     sub = slice(None, None, 4 if acc.shape[0] > 40_000 else 1)
     mag = float(np.median(np.sqrt(np.einsum("ij,ij->i", acc[sub], acc[sub]))))  # einsum: 3× faster than norm
     if gravity_missing(acc, t, mag):
-        share = gravity_stats(acc, t, mag)[0]
+        share, spread = gravity_stats(acc, t, mag)
+        if share >= GRAVITY_SHARE_MIN:
+            # the windows' means are as large as gravity but not steady: not the 'gravity removed' export
+            # (whose means shrink towards 0) — a limb sensor that swings through every orientation, or a
+            # sensor clipping at its range (an ankle during a run read 'gravity seems to have been removed')
+            raise RecordingError(
+                f"the acceleration averaged over a few seconds is not steady like gravity: its size varies "
+                f"{spread:.1f}-fold from one 2-s stretch to another (a sensor on the trunk: under 2-fold). The "
+                "sensor seems to swing or turn over all the time — worn on a foot, an ankle, a wrist or loose in "
+                "a bag — or to clip at its range, or these columns are not acceleration",
+                path=src, hint="imu_gait analyses a sensor on the trunk (lower back, pelvis or chest) or a phone "
+                               "in a trouser pocket; if that is where it was, check the columns (--acc-cols) and "
+                               "the sensor's range (±8 g or more)")
         raise RecordingError(
             f"the acceleration averaged over a few seconds is not gravity (it comes to {share:.0%} of the typical "
             f"magnitude {mag:.2g} and varies from moment to moment, where gravity stays the same): gravity seems "

@@ -247,6 +247,22 @@ def test_gravity_removed_is_named_whatever_the_unit(tmp_path, header, options):
     assert "look like g" not in msg and "acc-unit g" not in msg
 
 
+def test_a_limb_or_clipping_sensor_is_not_called_gravity_removed(tmp_path):
+    """An ankle sensor in a run (adeptdata's, read from GPL data in place) was refused with 'gravity seems
+    to have been removed' — its 2-s means are as large as gravity, but jump between stretches (2.3-fold).
+    Truth: 20 s standing (means = g) then 40 s of one-sided 40-m/s² impacts (means ≈ g + 40/π ≈ 22.5 m/s²:
+    2.3–2.4-fold as the 2-s windows fall on the impacts) — named as a sensor that swings or clips, pointing at the trunk placement, not at gravity."""
+    fs = 100.0
+    t = np.arange(0, 60, 1 / fs)
+    az = np.full(t.size, 9.80665)
+    moving = t >= 20
+    az[moving] += 40 * np.maximum(np.sin(2 * np.pi * 1.4 * t[moving]), 0)
+    lines = ["time_s,acc_x,acc_y,acc_z"] + [f"{a:.2f},0.05,0.02,{z:.5f}" for a, z in zip(t, az)]
+    msg = raises(write(tmp_path, "ankle.csv", lines), "not steady like gravity", r"2\.[34]-fold",
+                 "an ankle", "on the trunk")
+    assert "gravity seems to have been removed" not in msg
+
+
 def _with_time_column(tmp_path, name: str, header: str, fn) -> Path:
     lines = source_lines()[N_META:]
     body = []
