@@ -6,9 +6,11 @@ result JSON written earlier by ``imu-gait analyze --json`` / ``live`` (used as i
 context it was analysed with). The table has one column per session and one row per key
 metric (median over the walk's steps), then walking time and the back-strain flags (episodes and
 minutes per pattern). The last column is the change from the first session to the last; a change
-is marked ``*`` when the last median lies outside the first session's middle half (25th–75th
-percentile of its steps): a shift larger than the step-to-step spread of that walk, not a
-statistical test and not a clinical threshold.
+is marked ``*`` when it is larger than two walks of the same healthy person on the same day differ
+by (:data:`REPEAT_CHANGE`, measured on real repeat walks) and, where the first walk has a
+step-to-step spread, the last median also lies outside the first walk's middle half (25th–75th
+percentile of its steps). A pointer to a change worth a look, not a statistical test and not a
+clinical threshold.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -57,6 +59,49 @@ PANEL_MIN_SPAN: dict[str, float] = {
 SIGNED_METRICS = ("forward_lean_deg",)
 #: … and the ones bounded above (an autocorrelation).
 UPPER_BOUND = {"step_regularity": 1.02}     # a little above 1: a marker at 1 stays whole
+
+#: How much each metric's median changes between two walks of the same healthy person on the same
+#: day — the smallest real difference (SRD), in the metric's unit, that a change must exceed to be
+#: marked ``*``. Measured, not chosen: the 95th percentile of |last − first| over all 136 pairs of
+#: walks of the same subject (IPOL: 10 healthy adults, lower-back sensor, 57 walks of ~30 s — 10 m,
+#: U-turn, back — minutes apart; the sensor was put on again between trials 2 → 3 and 4 → 5, so 108
+#: of the pairs cross a re-attachment, as two sessions always do), rounded to 2 digits, by
+#: ``benchmarks/compare_repeat.py`` → ``benchmarks/results/compare_repeat.md``. On the 47
+#: consecutive pairs there, the old mark (last median outside the first walk's middle half) starred
+#: 37 % of the comparisons (cadence 51 %, bounce 49 %); now 3.3 %, and 3.7 % with the limits fitted
+#: without the walker (leave-one-subject-out; 6.2 % over all 136 pairs). Mobilise-D HA001 walk1 →
+#: walk2 (not fitted on): 4 of 11 metrics starred before, none now. Absolute, not a share of the first
+#: walk: relative limits did no better on walkers left out (6.4 % vs 6.2 %). The walks are short: over
+#: longer walks the median is steadier and these limits generous (by up to ~20 %; regularity ~2×).
+#: Walks days or weeks apart were not measured and likely vary more. Twist and pelvic drop vary most
+#: when the sensor is put on again (without that: 2.2° and 1.0°). Not here, so never marked:
+#: stride-time variability and step-time asymmetry (a ~30-step walk's figure varies by up to 7 and 20
+#: points between repeat walks: no useful limit) and running (no repeat runs measured: its rows keep
+#: the middle-half test alone).
+REPEAT_CHANGE: dict[str, float] = {
+    "cadence_spm": 11.0,
+    "walking_speed_mps": 0.25,
+    "step_length_m": 0.097,
+    "vertical_oscillation_cm": 1.1,
+    "trunk_twist_deg": 6.2,
+    "forward_lean_deg": 2.0,
+    "lateral_sway_cm": 1.3,
+    "pelvic_drop_deg": 4.1,
+    "braking_mps": 0.11,
+    "impact_g": 0.26,
+    "step_regularity": 0.17,
+}
+
+
+def is_marked(row: Mapping[str, Any]) -> bool:
+    """Whether a comparison row's change gets the ``*``: beyond the same-day repeat limit
+    (``beyond_repeat``) and not inside the first walk's middle half (``beyond_spread`` not False: a
+    result that lacks the middle half of a metric is judged by the limit alone). A row without a
+    repeat limit (running) keeps the spread test alone."""
+    repeat, spread = row.get("beyond_repeat"), row.get("beyond_spread")
+    if repeat is None:
+        return spread is True
+    return repeat is True and spread is not False
 
 
 @dataclass
@@ -144,7 +189,7 @@ def _num(v: Any) -> float:
 #: The gaits a session can hold, in table order, with the word the table uses
 GAIT_WORDS: dict[str, str] = {"walk": "walking", "run": "running"}
 #: Table columns that are not sessions
-TABLE_FIXED_COLUMNS = ("row", "key", "gait", "unit", "change", "beyond_spread")
+TABLE_FIXED_COLUMNS = ("row", "key", "gait", "unit", "change", "beyond_spread", "beyond_repeat")
 
 
 def gait_medians(session: Session) -> dict[str, dict[str, Any]]:
@@ -167,18 +212,27 @@ def compared_gaits(sessions: Sequence[Session]) -> list[str]:
     return [g for g in GAIT_WORDS if g in present] if len(present) > 1 else []
 
 
-def compare_sessions(sessions: Sequence[Session]) -> pd.DataFrame:
+def compare_sessions(sessions: Sequence[Session], *,
+                     repeat_change: Mapping[str, float] | None = None) -> pd.DataFrame:
     """The comparison table: one row per metric / flag, one column per session, then ``change``
-    (last − first) and ``beyond_spread`` (the last median outside the first's middle half).
+    (last − first), ``beyond_spread`` (the last median outside the first's middle half; None when the
+    first walk has no spread for it) and ``beyond_repeat`` (|change| larger than two walks of the
+    same person on the same day differ by, :data:`REPEAT_CHANGE`; None without a limit: running rows,
+    stride-time variability, asymmetry, walking time, flags). :func:`is_marked` combines the two into
+    the ``*``.
 
     When walking and running are both present (:func:`compared_gaits`) each metric has a row per gait
     (``gait`` = "walk" / "run"; "" otherwise) from each session's medians of that gait, and ``change``
-    runs from the first to the last session with that gait."""
+    runs from the first to the last session with that gait. ``repeat_change`` replaces
+    :data:`REPEAT_CHANGE` (the benchmark fits it)."""
     if len(sessions) < 2:
         raise ImuGaitError("compare needs at least two walks")
     labels = _unique([s.label for s in sessions])
     rows: list[dict[str, Any]] = []
     split = compared_gaits(sessions)
+    # the limits come from repeat walks: rows of running (a split's running rows, or sessions that all ran) have none
+    all_run = not split and set(session_gaits(sessions)) - {""} == {"run"}
+    limits = REPEAT_CHANGE if repeat_change is None else repeat_change
     for gait in split or [""]:
         # the summary a session contributes to these rows (None: that session has no steps of this gait)
         parts = [gait_medians(s).get(gait) for s in sessions] if gait else [s.summary for s in sessions]
@@ -194,19 +248,23 @@ def compare_sessions(sessions: Sequence[Session]) -> pd.DataFrame:
                       if isinstance(iqr, (list, tuple)) and len(iqr) == 2 and not math.isnan(vals[i1]) else None)
             if beyond and round(abs(change), decimals) == 0:
                 beyond = False        # a very steady first walk: a change too small to show is not a shift
+            limit = None if gait == "run" or all_run else limits.get(key)
+            repeat = bool(abs(change) > limit) if limit is not None and math.isfinite(change) else None
             rows.append({"row": f"{label}, {GAIT_WORDS[gait]}" if gait else label, "key": key, "gait": gait,
-                         "unit": unit, **dict(zip(labels, vals)), "change": change, "beyond_spread": beyond})
+                         "unit": unit, **dict(zip(labels, vals)), "change": change, "beyond_spread": beyond,
+                         "beyond_repeat": repeat})
     walk = [_num(s.summary.get("walking_time_s")) / 60 for s in sessions]
     rows.append({"row": "Walking time", "key": "walking_time_min", "gait": "", "unit": "min",
-                 **dict(zip(labels, walk)), "change": walk[-1] - walk[0], "beyond_spread": None})
+                 **dict(zip(labels, walk)), "change": walk[-1] - walk[0], "beyond_spread": None, "beyond_repeat": None})
     ids = sorted({f.get("id") for s in sessions for f in s.flags if f.get("id")})
     for fid in ids:
         minutes = [sum(max(_num(f.get("end_s")) - _num(f.get("start_s")), 0.0) for f in s.flags
                        if f.get("id") == fid) / 60 for s in sessions]
         rows.append({"row": f"Flag: {fid.replace('_', ' ')} (minutes)", "key": f"flag_{fid}_min", "gait": "",
                      "unit": "min", **dict(zip(labels, minutes)), "change": minutes[-1] - minutes[0],
-                     "beyond_spread": None})
-    return pd.DataFrame(rows, columns=["row", "key", "gait", "unit", *labels, "change", "beyond_spread"])
+                     "beyond_spread": None, "beyond_repeat": None})
+    return pd.DataFrame(rows, columns=["row", "key", "gait", "unit", *labels, "change", "beyond_spread",
+                                       "beyond_repeat"])
 
 
 def comparability_notes(sessions: Sequence[Session]) -> list[str]:
@@ -289,9 +347,33 @@ def _unique(labels: Iterable[str]) -> list[str]:
     return out
 
 
+def mark_explanation(table: pd.DataFrame) -> str:
+    """What the ``*`` means, in plain words, with the same-day limits of the metrics in ``table``."""
+    recs = table.to_dict(orient="records")
+    limits = []
+    for key, label, unit, decimals in METRIC_ROWS:
+        if key in REPEAT_CHANGE and any(r["key"] == key and r.get("beyond_repeat") is not None for r in recs):
+            x = REPEAT_CHANGE[key]
+            limits.append(f"{label.lower()} {x:.{decimals}f}" + ("" if unit in ("", "°") else " ") + unit)
+    text = ("* = a change larger than two walks of the same healthy person on the same day differ by"
+            + (f" ({', '.join(limits)}: 95 % of such repeat walks stay within these)" if limits else "")
+            + ", and outside the first walk's middle half (25th–75th percentile of its steps). The limits "
+            "come from short walks minutes apart; walks weeks apart vary more, so a * is a pointer to a change "
+            "worth a look, not a test or a clinical threshold.")
+    unmarked = [label for key, label, _, _ in METRIC_ROWS
+                if key not in REPEAT_CHANGE and any(r["key"] == key and r.get("gait") != "run" for r in recs)]
+    if unmarked:
+        text += (f" {' and '.join(unmarked).capitalize()} {'is' if len(unmarked) == 1 else 'are'} never marked: "
+                 f"{'it varies' if len(unmarked) == 1 else 'they vary'} too much from one walk to the next to say.")
+    if any(r.get("beyond_repeat") is None and r.get("beyond_spread") is not None for r in recs):
+        text += (" Running has no measured repeat limit: in its rows * means only that the last median lies "
+                 "outside the first walk's middle half.")
+    return text
+
+
 def render_comparison(table: pd.DataFrame, notes: Sequence[str] = ()) -> str:
-    """Plain-text table for the terminal (changes beyond the first walk's spread marked *), then
-    ``notes`` (:func:`comparability_notes`)."""
+    """Plain-text table for the terminal (changes beyond the same-day repeat limit and the first walk's
+    spread marked *, :func:`is_marked`), then ``notes`` (:func:`comparability_notes`)."""
     sessions = [c for c in table.columns if c not in TABLE_FIXED_COLUMNS]
     fmt = format_cell
 
@@ -299,16 +381,14 @@ def render_comparison(table: pd.DataFrame, notes: Sequence[str] = ()) -> str:
     body = []
     for r in table.to_dict(orient="records"):
         name = r["row"] + (f" ({r['unit']})" if r["unit"] and "(" not in r["row"] else "")
-        mark = " *" if r["beyond_spread"] is True else ""
+        mark = " *" if is_marked(r) else ""
         body.append([name, *[fmt(r[s], r["key"]) for s in sessions], fmt(r["change"], r["key"], signed=True) + mark])
     widths = [max(len(str(x[i])) for x in [head, *body]) for i in range(len(head))]
     lines = ["  ".join(str(c).ljust(widths[0]) if i == 0 else str(c).rjust(widths[i]) for i, c in enumerate(row))
              for row in [head, *body]]
     lines.insert(1, "  ".join("─" * w for w in widths))
     lines.append("")
-    lines.append("Medians over each walk's steps; change = last − first. * = the last walk's median lies outside "
-                 "the first walk's middle half (25th–75th percentile of its steps): a shift larger than that walk's "
-                 "step-to-step spread — a pointer, not a test or a clinical threshold.")
+    lines.append("Medians over each walk's steps; change = last − first. " + mark_explanation(table))
     if notes:
         lines += ["", "Before reading a change as the walker's:"] + [f"  • {n}" for n in notes]
     return "\n".join(lines)
@@ -440,7 +520,7 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
     rows_html = []
     for r in table.to_dict(orient="records"):
         cells = "".join(f"<td class='num'>{format_cell(r[c], r['key'])}</td>" for c in labels)
-        mark = " *" if r["beyond_spread"] is True else ""
+        mark = " *" if is_marked(r) else ""
         change = format_cell(r["change"], r["key"], signed=True) + ("" if _nan(r["change"]) else mark)
         unit = f" ({e(r['unit'])})" if r["unit"] and "(" not in r["row"] else ""
         rows_html.append(f"<tr><th>{e(r['row'])}{unit}</th>{cells}<td class='num'>{e(change)}</td></tr>")
@@ -453,9 +533,7 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
             f"<header><h1>Gait comparison</h1><p class='sub'>{len(sessions)} walks, oldest first</p></header>"
             f"<section id='panels'><h2>Key metrics walk by walk</h2>{fig_html}</section>"
             f"<section id='table'><h2>Table</h2><table><tr><th></th>{head}<th>change</th></tr>{''.join(rows_html)}"
-            "</table><p class='evidence'>change = last − first. * = the last walk's median lies outside the first "
-            "walk's middle half: a shift larger than that walk's step-to-step spread — a pointer, not a test or a "
-            "clinical threshold.</p></section>"
+            f"</table><p class='evidence'>change = last − first. {e(mark_explanation(table))}</p></section>"
             + (("<section id='comparability'><h2>Before reading a change as the walker's</h2><ul>"
                 + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul></section>") if notes else "") +
             f"<section id='walks'><h2>Walks</h2><ul>{sources}</ul></section>"

@@ -74,7 +74,8 @@ def test_cli_compare_writes_the_table(walks, tmp_path, capsys):
     text = capsys.readouterr().out
     assert code == 0 and "week 1" in text and "week 3" in text
     table = pd.read_csv(out)
-    assert list(table.columns) == ["row", "key", "gait", "unit", "week 1", "week 3", "change", "beyond_spread"]
+    assert list(table.columns) == ["row", "key", "gait", "unit", "week 1", "week 3", "change", "beyond_spread",
+                                   "beyond_repeat"]
     assert table.set_index("key").loc["cadence_spm", "week 3"] == pytest.approx(115, abs=1)
 
 
@@ -291,7 +292,8 @@ def test_a_walk_labelled_like_a_table_column_keeps_its_own_column(walks, tmp_pat
     the CSV had two 'gait' columns. Now it becomes 'gait (2)'."""
     table = compare_sessions([load_session(walks / "week1.json", label="gait"),
                               load_session(walks / "week3.csv", label="change")])
-    assert list(table.columns) == ["row", "key", "gait", "unit", "gait (2)", "change (2)", "change", "beyond_spread"]
+    assert list(table.columns) == ["row", "key", "gait", "unit", "gait (2)", "change (2)", "change", "beyond_spread",
+                                   "beyond_repeat"]
     row = table.set_index("key").loc["cadence_spm"]
     assert row["gait (2)"] == pytest.approx(100, abs=1) and row["gait"] == ""
     assert "gait (2)" in render_comparison(table)
@@ -343,3 +345,90 @@ def test_a_batch_summary_table_given_to_compare_says_what_to_give_instead(tmp_pa
     err = capsys.readouterr().err
     assert "summary.csv: this is an 'imu-gait batch' summary table" in err and "--json-dir" in err
     assert "unknown recording format" not in err
+
+
+# ---------------------------------------------------------------- what * means: beyond a same-day repeat
+def test_a_change_within_a_same_day_repeat_is_not_starred_a_larger_one_is(walks, tmp_path):
+    """Truth (synthetic generator): week 1 at 100 spm; a repeat walk at 103 spm (3 spm: well inside the
+    11 spm by which 95 % of same-day repeat walks of healthy people differ, benchmarks/compare_repeat.py);
+    week 3 at 115 spm (15 spm, beyond it). The synthetic walks are so steady that 3 spm already lies
+    outside week 1's middle half — the old mark starred it (as it starred 51 % of real repeat walks'
+    cadence); now only the 15-spm change is starred. Measured changes ±1.5 spm of the truth."""
+    from imu_gait.compare import REPEAT_CHANGE, is_marked
+
+    repeat, truth = synthesize_walk(300, seed=3, cadence_spm=103, twist_deg=10)
+    write_native(tmp_path / "repeat.csv", repeat)
+    week1 = load_session(walks / "week1.csv")
+    same_day = compare_sessions([week1, load_session(tmp_path / "repeat.csv")]).set_index("key")
+    later = compare_sessions([week1, load_session(walks / "week3.csv")]).set_index("key")
+    assert same_day.loc["cadence_spm", "change"] == pytest.approx(truth.steps["cadence_spm"].median() - 100, abs=1.5)
+    assert later.loc["cadence_spm", "change"] == pytest.approx(15, abs=1.5)
+    assert same_day.loc["cadence_spm", "beyond_spread"] is True           # the spread test alone would star it
+    assert same_day.loc["cadence_spm", "beyond_repeat"] is False and later.loc["cadence_spm", "beyond_repeat"] is True
+    assert not any(is_marked(r) for r in same_day.reset_index().to_dict(orient="records"))
+    assert is_marked(later.loc["cadence_spm"].to_dict())
+    assert REPEAT_CHANGE["cadence_spm"] < 15 - 1.5 and REPEAT_CHANGE["cadence_spm"] > 3 + 1.5
+    text = render_comparison(same_day.reset_index())
+    assert "*" not in text.split("Medians over")[0]                        # no row marked
+
+
+def test_two_real_walks_of_one_person_minutes_apart_are_not_starred(capsys):
+    """Mobilise-D HA001, two straight walks at comfortable speed in one lab session: by the INDIP
+    reference (insoles + foot sensors) cadence 100.5 → 103.5 spm, speed 1.06 → 1.05 m/s — a repeat,
+    not a change. imu_gait's cadence change matches the reference's (±2 spm); the old mark starred 4 of
+    its 11 metrics, now none (the limits were fitted on other people's walks, IPOL). Tolerances: cadence
+    ±2 spm, speed ±0.15 m/s of the reference's change."""
+    ref = [json.loads((DATASETS / f"mobgap_HA001_walk{i}.ref.json").read_text())["bouts"][0] for i in (1, 2)]
+    assert ref[1]["cadence_spm"] - ref[0]["cadence_spm"] == pytest.approx(2.9, abs=0.1)
+    assert main(["compare", str(DATASETS / "mobgap_HA001_walk1.csv"), str(DATASETS / "mobgap_HA001_walk2.csv"),
+                 "--labels", "walk 1,walk 2"]) == 0
+    out = capsys.readouterr().out
+    table = compare_sessions([load_session(DATASETS / f"mobgap_HA001_walk{i}.csv") for i in (1, 2)])
+    row = table.set_index("key")
+    assert row.loc["cadence_spm", "change"] == pytest.approx(ref[1]["cadence_spm"] - ref[0]["cadence_spm"], abs=2)
+    # speed from the pendulum model over ~10 steps: ±0.15 m/s (Mobilise-D's lab speed error: 0.06–0.12 m/s)
+    ref_speed_change = ref[1]["walking_speed_mps"] - ref[0]["walking_speed_mps"]
+    assert row.loc["walking_speed_mps", "change"] == pytest.approx(ref_speed_change, abs=0.15)
+    assert (row["beyond_spread"] == True).sum() >= 3          # noqa: E712 — what starred them before
+    assert "*" not in out.split("Medians over")[0]
+    assert "same healthy person on the same day" in out and "cadence 11 spm" in out
+
+
+def test_the_limits_are_the_ones_the_benchmark_measured():
+    """REPEAT_CHANGE is copied from benchmarks/results/compare_repeat.json (the 95th percentile of the
+    same-day repeat differences, rounded): re-running the benchmark with another result means updating
+    the constant and the numbers its comment quotes."""
+    from imu_gait.compare import REPEAT_CHANGE
+
+    res = json.loads((ROOT / "benchmarks" / "results" / "compare_repeat.json").read_text())
+    assert REPEAT_CHANGE == res["limits_shipped"]
+    src = (ROOT / "imu_gait" / "compare.py").read_text()
+    assert "benchmarks/compare_repeat.py" in src and "benchmarks/results/compare_repeat.md" in src
+
+
+def test_the_page_and_the_terminal_say_what_the_star_means(walks):
+    """Both footnotes say, in plain words, that * is a change beyond a same-day repeat of a healthy
+    person, with the limits of the rows shown, and that variability and asymmetry are never marked."""
+    from imu_gait.compare import render_comparison_html
+
+    sessions = [load_session(walks / "week1.json"), load_session(walks / "week3.csv")]
+    table = compare_sessions(sessions)
+    for text in (render_comparison(table), render_comparison_html(sessions, table)):
+        assert "two walks of the same healthy person on the same day" in text
+        assert "cadence 11 spm" in text and "bounce 1.1 cm" in text
+        assert "middle half" in text and "never marked" in text
+        assert "outside the first walk's middle half (25th–75th percentile of its steps): a shift larger" not in text
+
+
+def test_running_rows_have_no_repeat_limit_and_keep_the_spread_test():
+    """No repeat runs were measured: a running row's beyond_repeat is None and its * is the middle-half
+    test alone (160 → 170 spm beyond a ±1 % middle half is marked), and the footnote says so."""
+    sessions = [_session("r1", "run", cadence_spm=160.0), _session("r2", "run", cadence_spm=170.0)]
+    table = compare_sessions(sessions)
+    row = table.set_index("key").loc["cadence_spm"]
+    assert row["beyond_repeat"] is None and row["beyond_spread"] is True
+    text = render_comparison(table)
+    assert "+10 *" in text and "Running has no measured repeat limit" in text
+    walking = compare_sessions([_session("w1", cadence_spm=110.0), _session("w2", cadence_spm=120.0)])
+    assert walking.set_index("key").loc["cadence_spm", "beyond_repeat"] is False       # 10 spm < 11 spm
+    assert "+10 *" not in render_comparison(walking)
