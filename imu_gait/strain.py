@@ -47,9 +47,12 @@ vertical_bounce         VO ≥ b +20 % OR impact ≥ b +20 %                runn
 trunk_twist_excess      twist ≥ b +30 %                                 —
 trunk_twist_guarding    twist ≤ b −40 % (not when handrail explains)    —
 forward_lean            lean ≥ b +5°                                    lean > 10° held 5 s (band 5°)
-handrail_gripping       twist ≤ b −40 % AND sway ≤ b −20 % AND cadence  —  (needs a gyro)
+handrail_gripping       twist ≤ b −40 % AND sway ≤ b −20 % AND cadence  —
                         within ±3 % [off a treadmill also VO or impact
-                        ≤ b −10 %]
+                        ≤ b −10 %]; no gyro, on a treadmill: sway ≤ b
+                        −20 % AND (VO or impact ≤ b −10 %) AND cadence
+                        within ±3 %, where the belt runs within 10 % of
+                        the baseline's speed (no gyro, overground: —)
 incline_effort          treadmill + incline > 0: lean ≥ b +5° AND       entered incline > max_incline_pct
                         cadence within ±5 % (replaces forward_lean)     (whole walk, band 5 points)
 pace_too_fast           stride CV ≥ max(1.5 b, b +1 point) OR           stride CV > 5 % (band 2.5)
@@ -205,6 +208,13 @@ ABSOLUTE_CAUSE: dict[str, str] = {
 #: a chest sensor sees the pelvis's drop only as the trunk's side-to-side roll above it
 CHEST_PELVIC_CAUSE = ("Your trunk rolls more from side to side (or more to one side); measured at the chest this "
                       "follows the pelvis dropping, often because the hip muscles are tiring.")
+#: a treadmill walk without a gyroscope (a phone's 'Acceleration with g', a Polar H10): the rail rule rests on
+#: sway and bounce alone, and says so
+HANDRAIL_NO_GYRO_CAUSE = ("The pattern (less side-to-side sway and less bounce at the same cadence and belt speed) "
+                          "looks like holding the treadmill rails: they steady you sideways and carry some of your "
+                          "weight, and usually mean the speed or incline is more than is comfortable. Without a "
+                          "gyroscope the clearest sign — the trunk rotating less once the arms stop swinging — "
+                          "could not be measured, so this is a weaker reading than with one.")
 HANDRAIL_OVERGROUND_CAUSE = ("The pattern (much less trunk rotation, sway and bounce at the same cadence) looks like "
                              "holding on to something — a rail, a stick, a trolley — or carrying something that "
                              "stops the arm swing.")
@@ -432,6 +442,7 @@ class _Rule:
     hold_rel_s: float
     hold_abs_s: float
     grade: str                # "min" (AND), "max" (OR), "second" (fatigue)
+    variant: str = ""         # which form of the rule ("acc_only": handrail gripping without a gyroscope)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -703,7 +714,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         treadmill = True
     if "time_s" not in steps.columns:
         raise ValueError("evaluate_flags: the steps table needs a 'time_s' column (see STEP_COLUMNS)")
-    st = _prepare(steps, has_gyro, notes)
+    st = _prepare(steps, has_gyro, notes, treadmill)
     # the prepared columns as numpy arrays, each taken from pandas once: the stages below read them
     # dozens of times, and a pandas column access costs ~8 µs (a 30-s walk has ~35 steps in all)
     cols = _columns(st)
@@ -748,8 +759,11 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
 
     step_series, base = _step_series(st, cfg, baseline_s, notes, fixed_baselines or {}, (turning, steady), cols)
     grid = _to_grid(cols, step_series, base, cfg)
+    baseline_belt = _baseline_belt(grid, cols, sched)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        belt_ratio = np.asarray(sched.speed_at(grid["time_s"]), float) * np.ones(len(grid["time_s"])) / baseline_belt
     rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=_incline_above_baseline(grid, cols, sched), pk=pk,
-                         notes=[] if off_trunk else notes)
+                         notes=[] if off_trunk else notes, belt_ratio=belt_ratio)
     if off_trunk:
         rules = [r for r in rules if r.id in _OFF_TRUNK_RULES]
 
@@ -764,7 +778,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
 
     flags: list[Flag] = _incline_limit_flags(cols["time_s"], sched, max_incline_pct, cfg)
     ctx = dict(treadmill=treadmill, belt_speed_at=sched.speed_at, one_sided=one_sided is not None, lean_jumps=jumps,
-               placement_key=pk, baseline_belt=_baseline_belt(grid, cols, sched), origin_s=schedule_origin_s,
+               placement_key=pk, baseline_belt=baseline_belt, origin_s=schedule_origin_s,
                is_run=grid["is_run"],
                first_step_s=float(cols["time_s"][0]), last_step_s=float(cols["time_s"][-1]))
     active = {}
@@ -792,8 +806,10 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
 # --------------------------------------------------------------------------------------------------
 # stages
 # --------------------------------------------------------------------------------------------------
-def _prepare(steps: pd.DataFrame, has_gyro: bool, notes: list[str]) -> pd.DataFrame:
-    """Sorted copy with every column present; gait normalised to 'walk'/'run'."""
+def _prepare(steps: pd.DataFrame, has_gyro: bool, notes: list[str], treadmill: bool = False) -> pd.DataFrame:
+    """Sorted copy with every column present; gait normalised to 'walk'/'run'. ``treadmill``: only for
+    the wording of the no-gyroscope note (on a treadmill handrail gripping is still judged, from sway
+    and bounce)."""
     # pandas' per-call overhead (~10-50 µs an operation) is most of the cost for a short walk's few
     # dozen steps, so the common case — the engine's table: float times, finite and in order, str
     # gaits — takes numpy shortcuts that give the same table; anything else goes the general way
@@ -816,11 +832,17 @@ def _prepare(steps: pd.DataFrame, has_gyro: bool, notes: list[str]) -> pd.DataFr
         st["bout"] = st["bout"].fillna(0)
     if not has_gyro:
         st[["trunk_twist_deg", "pelvic_drop_deg", "heading_change_deg"]] = np.nan
-        notes.append("No gyroscope: trunk twist (excess/guarding), handrail gripping and pelvic drop "
+        notes.append("No gyroscope: trunk twist (excess/guarding) and pelvic drop cannot be judged, "
+                     "handrail gripping only from less sway and bounce at the same cadence and belt speed "
+                     "(without the trunk's rotation, its clearest sign), and turns cannot be told from "
+                     "straight walking (step-timing variability includes turning strides)." if treadmill else
+                     "No gyroscope: trunk twist (excess/guarding), handrail gripping and pelvic drop "
                      "cannot be judged, and turns cannot be told from straight walking (step-timing "
                      "variability includes turning strides).")
     elif len(st) and np.isnan(st["trunk_twist_deg"].to_numpy(float)).all():
-        notes.append("No trunk-twist values: trunk twist (excess/guarding) and handrail gripping cannot "
+        notes.append("No trunk-twist values: trunk twist (excess/guarding) cannot be judged, handrail "
+                     "gripping only from less sway and bounce at the same cadence and belt speed." if treadmill
+                     else "No trunk-twist values: trunk twist (excess/guarding) and handrail gripping cannot "
                      "be judged.")
     if has_gyro and len(st) and np.isnan(st["pelvic_drop_deg"].to_numpy(float)).all():
         notes.append("No pelvic-drop values: pelvic instability is judged only where possible.")
@@ -1175,8 +1197,13 @@ def _to_grid(cols: dict[str, np.ndarray], series, base, cfg: StrainConfig) -> di
 
 
 def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct, pk: str,
-                 notes: list[str]) -> list[_Rule]:
+                 notes: list[str], belt_ratio=None) -> list[_Rule]:
+    """The rules on the grid. ``belt_ratio``: per grid row, the belt speed over its gait's baseline belt
+    speed (NaN where either is unknown)."""
     n = len(grid["time_s"])
+    belt_ratio = np.full(n, np.nan) if belt_ratio is None else np.asarray(belt_ratio, float)
+    with np.errstate(invalid="ignore"):
+        belt_changed = np.abs(belt_ratio - 1.0) >= SPEED_CHANGE_FRAC      # NaN (unknown) → unchanged
     run = grid["is_run"]
     short = any(_NO_BASELINE_NOTE in t for t in notes)       # its note already lists what was not judged
 
@@ -1249,6 +1276,20 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
             items.append(_Group("or", [rel_frac("vertical_oscillation_cm", cfg.handrail_vertical_frac, -1, False),
                                        rel_frac("impact_g", cfg.handrail_vertical_frac, -1, False)]))
         rules.append(_Rule("handrail_gripping", _Group("and", items), None, use, H, HA, "min"))
+    elif treadmill and not np.isfinite(x("trunk_twist_deg")).any():
+        # no gyroscope (a phone's 'Acceleration with g', a Polar H10) on a treadmill: the belt fixes the pace,
+        # so less sway *and* less bounce or impact at the same cadence is the rails' pattern (they steady the
+        # trunk sideways and carry some weight, gait-science §5) — the same thresholds as above, the vertical
+        # one required as off a treadmill since the twist is missing. Not where the belt runs ≥ 10 % slower or
+        # faster than during the baseline: a slower belt lowers sway and bounce by itself
+        rules.append(_Rule(
+            "handrail_gripping",
+            _Group("and", [rel_frac("lateral_sway_cm", cfg.handrail_sway_frac, -1),
+                           *band("cadence_spm", cfg.handrail_cadence_band_frac),
+                           _Group("or", [rel_frac("vertical_oscillation_cm", cfg.handrail_vertical_frac, -1, False),
+                                         rel_frac("impact_g", cfg.handrail_vertical_frac, -1, False)])]),
+            None, has("lateral_sway_cm", "cadence_spm") & (has("vertical_oscillation_cm") | has("impact_g"))
+            & ~belt_changed, H, HA, "min", variant="acc_only"))
     elif np.isfinite(x("trunk_twist_deg")).any() and not short:   # (no gyro / too short: noted elsewhere)
         notes.append("Handrail gripping needs a personal baseline of trunk twist; not judged.")
     # incline effort from lean at the same cadence (treadmill, where the incline is up on the baseline's)
@@ -1405,6 +1446,16 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         else:
             side = "above" if cc.sign > 0 else "below"
             parts.append(f"{label} {_fmt_num(vv, m)}, {side} the general limit {_fmt_num(tt, m)}")
+    if rule.variant == "acc_only":
+        # the vertical signs do not grade the flag (either may carry it) but are its evidence: name those past
+        # their threshold, with numbers, as the graded ones are
+        for c in group.items[-1].items:
+            vv = float(np.nanmedian(c.x[sl])) if np.isfinite(c.x[sl]).any() else float("nan")
+            rr, tt = float(c.ref[k]), float(c.thr[k])
+            if np.isfinite(vv) and np.isfinite(tt) and rr and vv <= tt:
+                parts.append(f"{_LABEL[c.metric][0]} {_fmt_num(vv, c.metric)} vs your baseline "
+                             f"{_fmt_num(rr, c.metric)} ({(vv - rr) / abs(rr) * 100:+.0f} %), threshold "
+                             f"{_fmt_num(tt, c.metric)}")
     dur = end_s - start_s
     dur_txt = f"{dur / 60:.1f} min" if dur >= 90 else f"{dur:.0f} s"
     o = ctx.get("origin_s", 0.0)          # messages count m:ss from the recording's first sample
@@ -1414,6 +1465,8 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     cause = ABSOLUTE_CAUSE.get(fid, info["cause"]) if kind == "absolute" else info["cause"]
     if fid == "pelvic_instability" and ctx.get("placement_key") == "chest":
         cause = CHEST_PELVIC_CAUSE
+    if fid == "handrail_gripping" and rule.variant == "acc_only":
+        cause = HANDRAIL_NO_GYRO_CAUSE
     if fid == "handrail_gripping" and not ctx["treadmill"]:
         cause = HANDRAIL_OVERGROUND_CAUSE
         advice = ("If you were holding a rail or support, try walking without it; otherwise relax the "

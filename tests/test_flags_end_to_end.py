@@ -6,6 +6,7 @@ Walks of 10 minutes: the first 5 are the personal baseline, the pattern is held 
 """
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import imu_gait
@@ -115,3 +116,79 @@ def test_lean_that_grows_within_a_walk_is_not_called_a_sensor_jump():
     lean = [f for f in res.flags if f.id == "forward_lean"]
     assert lean and all("jump" not in f.cause for f in lean)
     assert res.timeline.attrs["sensor_hints"] == [] and res.summary["lean_jumps"] == []
+
+
+# ---------------------------------------------------------------- a phone on a treadmill
+# The product's main user has a phone (phyphox, Sensor Logger) or a Polar H10, not a lab sensor. These
+# walks go through the apps' export formats (tests/data/make_samples.py writes them exactly as the reader
+# samples are written), the reader and the whole engine, as `imu-gait analyze export/ --belt-speed-kmh`.
+BELT_MPS = 1.3                                    # 4.7 km/h, the synthetic walker's own speed
+
+
+def _samples_module():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "data" / "make_samples.py"
+    spec = importlib.util.spec_from_file_location("make_samples", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def phyphox_with_g(rec, folder):
+    """phyphox 'Acceleration with g' (the README's first suggestion): acceleration only, no gyroscope."""
+    ms = _samples_module()
+    t, acc = rec.time_s + 0.0087, rec.acc_mps2
+    ms.write_phyphox_table(folder / "Raw Data.csv", ["Time (s)", "Acceleration x (m/s^2)", "Acceleration y (m/s^2)",
+                                                    "Acceleration z (m/s^2)", "Absolute acceleration (m/s^2)"],
+                           [t, acc[:, 0], acc[:, 1], acc[:, 2], np.linalg.norm(acc, axis=1)])
+    ms.write_phyphox_meta(folder, float(t[-1]))
+    return folder
+
+
+def treadmill_walk(pattern: dict | None, seed: int = 1, **kw):
+    """10 minutes on the belt, the phone in a pouch at the lower back turned any which way; ``pattern``
+    held from 5:00 to 8:00."""
+    segs = None if pattern is None else [(P0, pattern), (P1, {k: DEFAULTS[k] for k in pattern})]
+    return synthesize_walk(600, seed=seed, step_jitter=0.012, segments=segs, mount_euler_deg=(20, 95, 5), **kw)
+
+
+#: holding the rails: the arms stop swinging (less twist), the rails steady the trunk sideways and carry
+#: some weight (less sway and bounce), the belt sets the pace (same cadence) — gait-science §5
+HANDRAIL = {"twist_deg": 4.0, "sway_cm": 1.8, "bounce_cm": 2.8}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_phone_without_gyroscope_sees_handrail_gripping_on_a_treadmill(tmp_path, seed):
+    """phyphox 'Acceleration with g' and the Polar H10 have no gyroscope, so trunk rotation — the rail
+    rule's main sign — is missing; the rule used to be skipped and the walker holding the rails for 3
+    minutes heard nothing ('handrail gripping cannot be judged'). On a treadmill the belt fixes the
+    pace, so less sway *and* less bounce at the same cadence and belt speed is the rails' pattern.
+    Truth: sway 3.0 → 1.8 cm, bounce 3.5 → 2.8 cm, twist 10 → 4° from 5:00 to 8:00."""
+    rec, _ = treadmill_walk(HANDRAIL, seed=seed, gyro=False)
+    res = imu_gait.analyze(imu_gait.read(phyphox_with_g(rec, tmp_path / "export")), belt_speed_mps=BELT_MPS)
+    assert res.summary["has_gyro"] is False
+    assert [f.id for f in res.flags] == ["handrail_gripping"], [f.message for f in res.flags]
+    f = res.flags[0]
+    assert abs(f.start_s - P0) <= EDGE_TOL_S and abs(f.end_s - P1) <= EDGE_TOL_S + 10.0
+    assert "lateral sway" in f.message and "vertical oscillation" in f.message      # both signs, with numbers
+    assert "gyroscope" in f.cause and "rails" in f.cause                 # says what it rests on
+    # the notes no longer say it cannot be judged; they say what it rests on
+    assert any("handrail gripping only from less sway and bounce" in n for n in res.summary["flag_notes"])
+
+
+@pytest.mark.parametrize("pattern", [None, {"cadence_spm": 104.0, "sway_cm": 2.5, "bounce_cm": 3.0}],
+                         ids=["steady", "belt-slowed"])
+def test_phone_without_gyroscope_normal_treadmill_walk_is_not_called_handrail(tmp_path, pattern):
+    """No false alarm: a plain treadmill walk, and one where the walker slowed the belt from 4.7 to
+    4.2 km/h at 5:00 (slower: a little lower cadence, less sway and bounce — the rails' pattern, but
+    the belt explains it; the schedule says so)."""
+    from imu_gait.treadmill import TreadmillSchedule
+
+    rec, _ = treadmill_walk(pattern, seed=3, gyro=False)
+    rec = imu_gait.read(phyphox_with_g(rec, tmp_path / "export"))
+    sched = TreadmillSchedule.from_stages([(0, BELT_MPS, 0)] + ([] if pattern is None else
+                                                               [(P0, 4.2 / 3.6, 0), (P1, BELT_MPS, 0)]))
+    res = imu_gait.analyze(rec, treadmill_schedule=sched)
+    assert "handrail_gripping" not in [f.id for f in res.flags], [f.message for f in res.flags]
