@@ -64,7 +64,9 @@ asymmetry               step-time asymmetry (lower bound) ≥ b +2 points  > 6 %
 fatigue                 ≥ 2 of: cadence ≤ b −3 %, VO ≥ b +10 %,          —
                         regularity ≤ b −0.05, lean ≥ b +2°, sway ≥
                         b +15 % (60-s medians, after the baseline,
-                        held 120 s)
+                        held 120 s; cadence and VO left out where a
+                        treadmill belt runs ≥ 10 % off the baseline's
+                        speed)
 ======================  =============================================  =====================================
 
 Relative excursions have floors (``_FLOORS``) so that a tiny baseline cannot make a rule hair-trigger.
@@ -1341,6 +1343,15 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
         rel_add(fk["forward_lean_deg"], cfg.fatigue_lean_deg, +1),
         rel_frac(fk["lateral_sway_cm"], cfg.fatigue_sway_frac, +1),
     ]
+    if treadmill and belt_changed.any():
+        # cadence and bounce follow the belt: where it runs ≥ 10 % faster or slower than during the baseline
+        # they moved with it, at once, not by tiring (a faster belt: more bounce; a slower one: lower cadence)
+        for c in fat[:2]:
+            c.thr = np.where(belt_changed, np.nan, c.thr)
+        if (belt_changed & grid["walking"] & (grid["time_s"] > grid["baseline_end_s"])).any():
+            notes.append("Where the belt ran 10 % or more faster or slower than during your baseline, fatigue was "
+                         "judged without cadence and bounce, which the belt speed moves by itself (from lean, sway "
+                         "and step regularity).")
     fat_use = np.isfinite(np.array([c.thr for c in fat])).sum(0) >= 2
     rules.append(_Rule("fatigue", _Group("k2", fat), None, fat_use & (grid["time_s"] > grid["baseline_end_s"]),
                        cfg.fatigue_hold_s, cfg.fatigue_hold_s, "second"))

@@ -192,3 +192,51 @@ def test_phone_without_gyroscope_normal_treadmill_walk_is_not_called_handrail(tm
                                                                [(P0, 4.2 / 3.6, 0), (P1, BELT_MPS, 0)]))
     res = imu_gait.analyze(rec, treadmill_schedule=sched)
     assert "handrail_gripping" not in [f.id for f in res.flags], [f.message for f in res.flags]
+
+
+def sensor_logger_android(rec, folder):
+    """Sensor Logger (Android): TotalAcceleration + Gyroscope + Metadata, ns epoch stamps."""
+    ms = _samples_module()
+    t0_ns = int(ms.START_UNIX_S * 1e9)
+    tn = t0_ns + 120_000_000 + np.round(rec.time_s * 1e9).astype(np.int64)
+    ms.write_sensorlogger_table(folder / "TotalAcceleration.csv", tn, t0_ns, rec.acc_mps2)
+    ms.write_sensorlogger_table(folder / "Gyroscope.csv", tn + 1_000_000, t0_ns, rec.gyro_rads)
+    (folder / "Metadata.csv").write_text(
+        "version,device name,recording epoch time,recording time,recording timezone,platform,appVersion,"
+        "device id,sensors,sampleRateMs\n"
+        f"3,Pixel 7,{int(ms.START_UNIX_S * 1000)},2024-03-17_17-48-52,UTC,android,1.28.0,"
+        "a1b2c3d4e5f60718,Gyroscope|TotalAcceleration,10|10\n")
+    return folder
+
+
+def test_belt_turned_up_too_far_is_pace_not_fatigue(tmp_path):
+    """The belt turned up from 4.7 to 5.5 km/h at 5:00 and the steps turned irregular (step-time jitter
+    1.2 % → 5 %): the walker's cadence (110 → 118 spm) and bounce (3.5 → 4.4 cm) follow the belt. It was
+    told 'Fatigue (marked) from 5:02 … take a break' beside the pace flag — bounce up and regularity down
+    read as tiring, though the bounce is the belt's and the change came at once, with the belt. Cadence
+    and bounce no longer count as signs of fatigue where the belt runs ≥ 10 % off the baseline's speed."""
+    from imu_gait.treadmill import TreadmillSchedule
+
+    faster = {"cadence_spm": 118.0, "bounce_cm": 4.4, "twist_deg": 11.0, "speed_mps": 1.53}
+    rec, _ = synthesize_walk(600, seed=4, step_jitter=0.012, segments=[(P0, faster)], mount_euler_deg=(20, 95, 5))
+    rough, _ = synthesize_walk(600, seed=5, step_jitter=0.05, segments=[(P0, faster)], mount_euler_deg=(20, 95, 5))
+    cut = int(P0 * 100)
+    rec.acc_mps2[cut:], rec.gyro_rads[cut:] = rough.acc_mps2[cut:], rough.gyro_rads[cut:]
+    rec = imu_gait.read(sensor_logger_android(rec, tmp_path / "export"))
+    sched = TreadmillSchedule.from_stages([(0, 4.7 / 3.6, 0), (P0, 5.5 / 3.6, 0)])
+    res = imu_gait.analyze(rec, treadmill_schedule=sched)
+    got = {f.id: f for f in res.flags}
+    assert "fatigue" not in got, got["fatigue"].message
+    pace = got["pace_too_fast"]
+    assert abs(pace.start_s - P0) <= 35.0 and "Belt speed was 5.5 km/h" in pace.advice
+    assert set(got) <= {"pace_too_fast", "vertical_bounce"}          # the bounce flag names the faster belt
+    assert all("belt ran faster" in f.cause for f in res.flags if f.id == "vertical_bounce")
+    assert any("fatigue" in n.lower() and "belt" in n for n in res.summary["flag_notes"])
+
+
+def test_fatigue_at_an_unchanged_belt_is_still_fatigue(tmp_path):
+    """The same export path at one belt speed: cadence −5 %, bounce +20 %, lean +3° from 5:00 (the
+    fatigue pattern of PATTERNS) is still fatigue."""
+    rec, _ = treadmill_walk(PATTERNS["fatigue"], seed=1)
+    res = imu_gait.analyze(imu_gait.read(sensor_logger_android(rec, tmp_path / "export")), belt_speed_mps=BELT_MPS)
+    assert "fatigue" in [f.id for f in res.flags], [f.message for f in res.flags]
