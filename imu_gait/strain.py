@@ -79,7 +79,7 @@ their smoothed series (:func:`_turning_steps`): a turn swings the trunk along th
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import numpy as np
@@ -794,6 +794,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         if f.id == "incline_effort" and f.reference_kind == "absolute" and f.metric == "incline_pct":
             active["incline_effort"] = active.get("incline_effort", np.zeros(len(t), bool)) | (
                 (t >= f.start_s) & (t <= f.end_s) & grid["walking"])
+    flags = _fold_incline_lean(flags, cfg)
     flags.sort(key=lambda f: (f.start_s, f.id))
 
     tl = _timeline(grid, rules, active)
@@ -1595,6 +1596,35 @@ def _incline_above_baseline(grid: dict, cols: dict[str, np.ndarray], sched: "_Sc
         base_incline = max((float(np.nan_to_num(inc, nan=0.0)) for _, _, inc in stages), default=0.0)
         rise[rows] = incline[rows] - base_incline
     return rise
+
+
+def _fold_incline_lean(flags: list[Flag], cfg: StrainConfig) -> list[Flag]:
+    """An incline above the walker's maximum and the lean that came with it are one thing to tell: a
+    lean-based incline-effort flag lying within an over-the-maximum flag's stretch (± ``merge_gap_s`` +
+    ``hold_s``, the smoothing and hold's delay) becomes that flag's evidence — its message gains the lean,
+    its cause says the walker did lean, its severity is the worse of the two, its advice the lean flag's
+    (which names the belt speed to try) — instead of a second flag over the same minutes."""
+    over = [i for i, f in enumerate(flags) if f.id == "incline_effort" and f.metric == "incline_pct"]
+    if not over:
+        return flags
+    slack = cfg.merge_gap_s + cfg.hold_s
+    out, folded = list(flags), set()
+    for j, lean in enumerate(flags):
+        if lean.id != "incline_effort" or lean.metric != "forward_lean_deg":
+            continue
+        for i in over:
+            m = out[i]
+            if m.start_s - slack <= lean.start_s and lean.end_s <= m.end_s + slack:
+                evidence = lean.message.split("): ", 1)[-1].rstrip(".")
+                sev = max(m.severity, lean.severity, key=lambda s: ("mild", "moderate", "marked").index(s))
+                out[i] = replace(m, severity=sev,
+                                 message=(m.message.replace(f"({m.severity})", f"({sev})", 1)
+                                          + f" You leant into it: {evidence}."),
+                                 cause=m.cause + " Your own forward lean did rise on this incline (the numbers above).",
+                                 advice=lean.advice)
+                folded.add(j)
+                break
+    return [f for j, f in enumerate(out) if j not in folded]
 
 
 def _incline_limit_flags(t_step: np.ndarray, sched: _ScheduleView, max_incline_pct, cfg: StrainConfig) -> list[Flag]:

@@ -267,3 +267,26 @@ def test_a_faster_belt_is_named_as_a_cause_of_more_bounce():
     # the same bounce at an unchanged belt: the form, not the speed
     (f,), _ = evaluate_flags(steps, treadmill=True, belt_speed_mps=4.5 / 3.6)
     assert "belt ran" not in f.cause
+
+
+def test_a_hill_above_the_maximum_that_also_made_you_lean_is_one_flag():
+    """A 6 % stage (5 % maximum) from 4:50 to 7:10 during which the walker leant 6.5° further forward
+    (truth: 300–420 s). It was told twice — 'Incline effort (mild): incline 6.0 % is above your maximum'
+    and 'Incline effort (mild) from 5:0x … forward lean …' — two overlapping stretches with two causes and
+    two near-identical pieces of advice in every report. Now one flag: the setting, with the lean as its
+    evidence."""
+    steps = make_steps(seed=1, changes=[ch("forward_lean_deg", delta=6.5)])
+    t_first = float(steps["time_s"].iloc[0])
+    hill = TreadmillSchedule.from_stages([(0, 1.3, 0), (290, 1.3, 6), (430, 1.3, 0)])
+    flags, tl = evaluate_flags(steps, treadmill_schedule=hill, max_incline_pct=5.0, schedule_origin_s=t_first)
+    assert ids(flags) == ["incline_effort"], [f.message for f in flags]
+    (f,) = flags
+    assert f.metric == "incline_pct" and f.value == 6.0
+    assert f.start_s == pytest.approx(t_first + 290) and f.end_s == pytest.approx(t_first + 430)
+    assert "above your maximum of 5.0 %" in f.message and "forward lean" in f.message
+    assert "+6." in f.message                                   # the lean's rise, measured (truth 6.5°)
+    assert "lean" in f.cause and "try about 0.5 km/h slower" in f.advice
+    assert tl["flag__incline_effort"].any()
+    # without the maximum, the lean alone is still its own incline flag
+    flags, _ = evaluate_flags(steps, treadmill_schedule=hill, schedule_origin_s=t_first)
+    assert ids(flags) == ["incline_effort"] and flags[0].metric == "forward_lean_deg"
