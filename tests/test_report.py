@@ -698,3 +698,25 @@ def test_flag_headings_evidence_and_time_axes_say_what_the_flag_says(tmp_path):
     assert timeline.axes[0].get_xlabel() == "recording time (min:s)"
     rows = [t.get_text() for t in timeline.axes[0].get_yticklabels()]
     assert {"Vertical bounce / hard landings", "Incline effort"} <= set(rows)
+
+
+def test_more_regular_steps_than_the_range_are_not_called_out_of_range():
+    """Step regularity is one-sided: 1 = every step alike, and the 0.6–0.9 range is where healthy adults
+    usually lie, not a band to stay inside. A real healthy walk (Oxford chest pouch, bundled) has 0.95
+    and was shown 'above the typical walking range' in the warning colour — as is every steady treadmill
+    walk, whose belt makes the steps even more regular. More regular than typical is said as that, in
+    the 'within' colour; below the range is still called out."""
+    from pathlib import Path
+
+    import imu_gait
+
+    path = Path(__file__).resolve().parents[1] / "datasets" / "oxford_Samsung_Carmelo_Hard_NeckPouch_2.csv"
+    res = imu_gait.analyze(imu_gait.read(path))
+    row = {r.column: r for r in build_overview(res).metrics}["step_regularity"]
+    assert row.median > 0.9                                   # the real walk's median (0.95 when written)
+    assert row.status == "ok" and "above" not in row.note and "more regular than" in row.note
+    assert "above" not in row.brief
+    low = make_steps()
+    low["step_regularity"] = 0.45
+    row = {r.column: r for r in build_overview(make_result(steps=low)).metrics}["step_regularity"]
+    assert row.status == "low" and "below the typical walking range (0.6–0.9)" in row.note

@@ -50,6 +50,8 @@ class MetricInfo:
     brief: str = ""             # terminal note when there is no range
     run_label: str = ""         # label where the gait is running ("" = ``label``)
     run_no_range_note: str = ""  # note where the gait is running and no range exists ("" = ``no_range_note``)
+    above_note: str = ""        # a one-sided metric, more of which is no concern: what a median above the range
+                                # is called (status "ok"); "" = 'above the typical range' (status "high")
 
 
 #: The metrics shown in summaries, in display order.
@@ -93,7 +95,10 @@ METRICS: tuple[MetricInfo, ...] = (
                "runners 218–308 ms (Garmin 5th–95th percentile)", running_only=True,
                short="Ground contact"),
     MetricInfo("step_regularity", "Step regularity", "", 2, (0.6, 0.9), (0.6, 0.9),
-               "healthy adults ≈ 0.6–0.9 (1 = every step identical)"),
+               "healthy adults ≈ 0.6–0.9 (1 = every step identical)",
+               # 1 is every step alike: above the range is steadier, not a problem (a real healthy chest-pouch
+               # walk reads 0.95; a treadmill's belt evens the steps further)
+               above_note="more regular than the typical {what} range ({rng}): steady, even steps"),
     MetricInfo("symmetry", "Left/right symmetry", "", 2,
                no_range_note="1 = left and right steps alike; compare with your own baseline"),
 )
@@ -324,6 +329,8 @@ def _range_note(info: MetricInfo, median: float, rng: tuple[float, float] | None
         return info.no_range_note, status, info.brief or "no norm; compare over time"
     what = "running" if gait == "run" else "walking"
     rng_text = _range_text(info, rng)
+    if status == "high" and info.above_note:
+        return info.above_note.format(what=what, rng=rng_text), "ok", f"steadier than typical ({what} {rng_text})"
     word = {"ok": "within", "low": "below", "high": "above"}[status]
     brief = {"ok": "typical", "low": "below typical", "high": "above typical"}[status]
     return f"{word} the typical {what} range ({rng_text})", status, f"{brief} ({what} {rng_text})"
