@@ -781,6 +781,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     flags: list[Flag] = _incline_limit_flags(cols["time_s"], sched, max_incline_pct, cfg)
     ctx = dict(treadmill=treadmill, belt_speed_at=sched.speed_at, one_sided=one_sided is not None, lean_jumps=jumps,
                placement_key=pk, baseline_belt=baseline_belt, origin_s=schedule_origin_s,
+               has_schedule=treadmill_schedule is not None,
                is_run=grid["is_run"],
                first_step_s=float(cols["time_s"][0]), last_step_s=float(cols["time_s"][-1]))
     active = {}
@@ -1504,6 +1505,12 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         if jump is not None:
             cause += (f" It began with a jump of {jump[1]:.0f}° between two walks (at {_mmss(jump[0] - o)}): if the sensor "
                       "was re-clipped or moved then, this is the sensor's new position, not your posture.")
+    if fid == "forward_lean" and kind == "baseline" and ctx["treadmill"] and not ctx.get("has_schedule"):
+        # one incline (or none) for the whole walk: a hill raised mid-walk is unknown here, and its lean reads
+        # as hunching; say how to tell it (the incline rule then judges the lean as effort)
+        cause += (" On a treadmill: if you raised the incline about then, the lean may be the hill's — give the "
+                  "change in a --treadmill-schedule (during imu-gait live: the ] key) and it is judged as incline "
+                  "effort instead.")
     if fid == "vertical_bounce" and not belt > 0 and metric == "vertical_oscillation_cm" \
             and not ctx["is_run"][k]:                      # (running: no pendulum step length at all)
         # the pendulum model derives step length from the bounce: more bounce, longer 'steps'

@@ -290,3 +290,21 @@ def test_a_hill_above_the_maximum_that_also_made_you_lean_is_one_flag():
     # without the maximum, the lean alone is still its own incline flag
     flags, _ = evaluate_flags(steps, treadmill_schedule=hill, schedule_origin_s=t_first)
     assert ids(flags) == ["incline_effort"] and flags[0].metric == "forward_lean_deg"
+
+
+def test_a_lean_on_a_treadmill_without_an_incline_change_points_to_the_schedule():
+    """A walker who raised the incline at 5:00 but gave only --belt-speed-kmh (or one --incline for the
+    whole walk) leant 6.5° into the hill (truth: 300–420 s) and was told only 'Forward lean / hunching …
+    stand tall'. Judged as forward lean still (imu_gait cannot know the hill), but on a treadmill the
+    cause now says how to have it judged as incline effort; off a treadmill it does not."""
+    steps = make_steps(seed=1, changes=[ch("forward_lean_deg", delta=6.5)])
+    for context in ({"treadmill": True, "belt_speed_mps": 1.3}, {"treadmill": True, "belt_speed_mps": 1.3,
+                                                                    "incline_pct": 6.0}):
+        flags, _ = evaluate_flags(steps, **context)
+        assert ids(flags) == ["forward_lean"]
+        assert "incline" in flags[0].cause and "--treadmill-schedule" in flags[0].cause, flags[0].cause
+    (f,), _ = evaluate_flags(steps)
+    assert "incline" not in f.cause                                     # overground: no hill to name
+    # a schedule that says the hill came: incline effort, as before
+    hill = TreadmillSchedule.from_stages([(0, 1.3, 0), (290, 1.3, 6)])
+    assert ids(evaluate_flags(steps, treadmill_schedule=hill)[0]) == ["incline_effort"]
