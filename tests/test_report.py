@@ -720,3 +720,22 @@ def test_more_regular_steps_than_the_range_are_not_called_out_of_range():
     low["step_regularity"] = 0.45
     row = {r.column: r for r in build_overview(make_result(steps=low)).metrics}["step_regularity"]
     assert row.status == "low" and "below the typical walking range (0.6–0.9)" in row.note
+
+
+def test_reports_say_what_your_baseline_is():
+    """Every relative flag reads '… vs your baseline 4.1 cm …', but neither the terminal nor the HTML
+    report said what that baseline is — how you walked in the first minutes of this recording
+    (min(asked 180 s, 300 s, half the walking)). Fixture: 520 s of walking → the first 3 min 00 s; asked
+    for 600 s → half the walking, 4 min 20 s. Only flags judged against a general limit: not said."""
+    res = make_result()
+    text = " ".join(render_text(res, width=200).split())
+    assert "“Your baseline” is how you walked in the first 3 min 00 s of walking in this recording" in text
+    assert "“Your baseline” is how you walked in the first 3 min 00 s" in render_html(res)
+    longer = make_result()
+    longer.summary["baseline_s"] = 600.0
+    assert "first 4 min 20 s of walking" in " ".join(render_text(longer, width=200).split())
+    limits = make_result(flags=[Flag(id="forward_lean", start_s=20.0, end_s=60.0, severity="mild",
+                                     metric="forward_lean_deg", value=12.0, reference=10.0,
+                                     reference_kind="absolute", threshold=10.0, message="Lean 12°", cause="c",
+                                     advice="a")])
+    assert "Your baseline" not in render_text(limits, width=200)

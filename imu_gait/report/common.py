@@ -20,7 +20,8 @@ import pandas as pd
 from ..dsp.gyro_check import MISMATCH_LIMIT
 from ..result import STEP_COLUMNS, AnalysisResult, Flag
 # the not-a-diagnosis note: one text for every sink (the strain rules own it; the JSON carries the same words)
-from ..strain import DISCLAIMER_TEXT as DISCLAIMER, DISCLAIMER_TITLE, FLAG_INFO, steady_stride_cv_pct, without_turns
+from ..strain import (DISCLAIMER_TEXT as DISCLAIMER, DISCLAIMER_TITLE, FLAG_INFO, StrainConfig, steady_stride_cv_pct,
+                      without_turns)
 
 SEVERITY_ORDER = {"mild": 0, "moderate": 1, "marked": 2}
 
@@ -170,6 +171,24 @@ class Overview:
     # the first sample's time on the steps' axis: report clocks count from it, so a file that keeps
     # epoch seconds as its time axis reads 02:26 and not 472222:15:46 (0 when the summary lacks it)
     time_origin_s: float = 0.0
+    baseline_s: float = 180.0           # the walking time asked for as the personal baseline (analyze's baseline_s)
+
+    @property
+    def baseline_text(self) -> str:
+        """What 'your baseline' in the flags means, for walkers who read it there (empty when no flag was
+        judged against one): the first min(asked, 300 s, half the walking) of walking of this recording, as
+        :func:`~imu_gait.strain.evaluate_flags` takes it."""
+        if not any(f.reference_kind == "baseline" for f in self.flags):
+            return ""
+        cfg = StrainConfig()
+        length = min(self.baseline_s, cfg.baseline_max_s, self.walking_time_s / 2.0)
+        what = ("walking (and of running, for the running steps)" if self.metrics_by_gait else
+                "running" if self.dominant_gait == "run" else "walking")
+        return (f"“Your baseline” is how you walked in the first {fmt_duration(length)} of {what} in this "
+                f"recording. A flag means a change from it held for at least {cfg.hold_s:.0f} s (the threshold is "
+                "where the change starts to count); a flag that names no baseline was judged against a fixed limit "
+                "for everyone instead. If you were already holding the rails, leaning or tired in those first minutes, that "
+                "became your normal for this walk.")
 
     @property
     def walking_found(self) -> bool:
@@ -555,6 +574,7 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         flag_notes=[str(n) for n in (s.get("flag_notes") or [])],
         sensor_hints=[str(n) for n in (s.get("sensor_hints") or [])],
         time_origin_s=origin if math.isfinite(origin) else 0.0,
+        baseline_s=_f(s.get("baseline_s")) if _f(s.get("baseline_s")) > 0 else 180.0,
     )
 
 

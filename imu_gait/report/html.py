@@ -515,6 +515,8 @@ def _flag_cards(ov: Overview) -> str:
             + "".join(f"<p><strong>Likely cause:</strong> {_e(c)}</p>" for c in g.causes())
             + "".join(f"<p><strong>What to try:</strong> {_e(a)}</p>" for a in g.advice())
             + "</div>")
+    if ov.baseline_text:
+        out.append(f"<p class='baseline-note'>{_e(ov.baseline_text)}</p>")
     return "".join(out)
 
 

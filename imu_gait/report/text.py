@@ -93,6 +93,8 @@ def summary_renderable(result: AnalysisResult, recording: Any = None) -> Group:
             title = f"Flags ({n_ids} pattern{'s' if n_ids != 1 else ''}, {len(ov.flags)} stretch" \
                     f"{'es' if len(ov.flags) != 1 else ''})"
             parts += [Text(title, style="bold underline"), _flags_block(ov)]
+            if ov.baseline_text:
+                parts += [Padding(Text(ov.baseline_text, style="dim"), (0, 0, 1, 2))]
         else:
             parts += [Text("Flags", style="bold underline"),
                       Padding(Text(ov.no_flags_text, style="green"), (0, 0, 0, 2)),
