@@ -1099,3 +1099,17 @@ def test_live_status_hides_a_pockets_trunk_metrics_as_the_report_does():
         assert (st["walking_speed_mps"] == 1.25) if belt else (st["walking_speed_mps"] != st["walking_speed_mps"])
     trunk = run(_replay_live(rec, block_s=0.5, placement="lower_back")).status()
     assert np.isfinite(trunk["vertical_oscillation_cm"])          # not declared a pocket: shown
+
+
+def test_an_export_folder_replays_like_its_zip(tmp_path):
+    """`live --replay` took a phyphox export zip but refused its unpacked folder ('no such file'),
+    though `analyze` reads both: the bundled real phyphox folder now replays (its steps found)."""
+    folder = ROOT / "tests" / "data" / "phyphox_with_g"
+    out = tmp_path / "r.json"
+    proc = subprocess.run(_cli("live", "--replay", str(folder), "--speed", "0", "--no-record", "--view", "plain",
+                               "--json", str(out), "-q"), capture_output=True, text=True, env=_env(), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(out.read_text())["summary"]["n_steps"] > 10
+    proc = subprocess.run(_cli("live", "--replay", str(tmp_path / "nothing"), "--no-record"), capture_output=True,
+                          text=True, env=_env(), timeout=60)
+    assert proc.returncode == 2 and "no such file or folder" in proc.stderr

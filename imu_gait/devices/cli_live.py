@@ -202,8 +202,9 @@ class _ble_errors:
 # ---------------------------------------------------------------- commands
 def check_outputs(args: argparse.Namespace) -> None:
     """Refuse, before connecting, what would fail or destroy data later."""
-    if args.replay and not os.path.isfile(args.replay):
-        raise ImuGaitError(f"--replay {args.replay}: no such file")
+    # an export folder (phyphox, Sensor Logger) replays like its zip: imu_gait.read takes both
+    if args.replay and not (os.path.isfile(args.replay) or os.path.isdir(args.replay)):
+        raise ImuGaitError(f"--replay {args.replay}: no such file or folder")
     src = os.path.abspath(args.replay) if args.replay else None
     outputs = [("--record", None if args.no_record else args.record), ("--json", args.json),
                ("--report", args.report)]
