@@ -308,6 +308,15 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
     if belt and len(belt) < len(sessions):
         notes.append(f"Step length and speed of {listed(belt)} come from the treadmill belt, of the others "
                      "from the trunk's motion (±0.2 m): compare them with care.")
+    speeds = {lab: _belt_range_kmh(s.summary) for lab, s in zip(labels, sessions)}
+    known_speeds = {k: v for k, v in speeds.items() if v is not None}
+    if len(known_speeds) > 1 and (max(hi for _, hi in known_speeds.values())
+                                  - min(lo for lo, _ in known_speeds.values()) >= BELT_SPEED_NOTE_KMH):
+        notes.append("The belt ran at different speeds (" + listed(
+            [f"{k}: {lo:.1f} km/h" if hi - lo < 0.05 else f"{k}: {lo:.1f}–{hi:.1f} km/h"
+             for k, (lo, hi) in known_speeds.items()])
+            + "): cadence, step length, bounce and impact change with the speed alone — compare walks at the "
+            "same speed to see a change in the walker.")
     heights = {round(h, 2) for h in (_num(s.summary.get("sensor_height_m")) for s in sessions) if not math.isnan(h)}
     if heights and max(heights) - min(heights) > 0.05 and not belt:     # 5 cm: ~3 % of step length
         notes.append("The sensor height used for step length differs between the walks "
@@ -333,6 +342,22 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
             [f"{k}: {v}" for k, v in versions.items()]) + "): metrics and rules can change between versions; "
             "re-analyse the recordings with one version to compare like with like.")
     return notes
+
+
+#: belt speeds this far apart (km/h, slowest to fastest over the walks) are said to differ
+BELT_SPEED_NOTE_KMH = 0.3
+
+
+def _belt_range_kmh(summary: dict[str, Any]) -> tuple[float, float] | None:
+    """(slowest, fastest) belt speed of a walk in km/h — its fixed speed or its schedule's stages with a
+    speed — or None off a known belt."""
+    v = _num(summary.get("belt_speed_mps"))
+    if v > 0:
+        return 3.6 * v, 3.6 * v
+    stages = [_num(st.get("belt_speed_mps")) for st in summary.get("treadmill_schedule") or []
+              if isinstance(st, dict)]
+    stages = [x for x in stages if x > 0]
+    return (3.6 * min(stages), 3.6 * max(stages)) if stages else None
 
 
 def _unique(labels: Iterable[str]) -> list[str]:

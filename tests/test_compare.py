@@ -132,6 +132,19 @@ def test_what_makes_two_walks_hard_to_compare_is_said(change, fragment):
     assert len(notes) == 1 and fragment in notes[0], notes
 
 
+def test_walks_at_different_belt_speeds_are_said_to_differ_by_the_speed_alone():
+    """Two treadmill walks, one at 4.7 km/h and one whose program went 4.7 → 5.5 km/h: bounce 3.6 vs
+    4.4 cm read as the walker's change, nothing said about the belt. Speeds within 0.3 km/h say nothing."""
+    a = {**BASE_SUMMARY, "treadmill": True, "belt_speed_mps": 4.7 / 3.6}
+    b = {**BASE_SUMMARY, "treadmill": True, "treadmill_schedule": [
+        {"start_s": 0.0, "belt_speed_mps": 4.7 / 3.6, "incline_pct": 0.0},
+        {"start_s": 300.0, "belt_speed_mps": 5.5 / 3.6, "incline_pct": 0.0}]}
+    notes = comparability_notes([Session("week1", a), Session("week3", b)])
+    assert len(notes) == 1 and "belt ran at different speeds (week1: 4.7 km/h, week3: 4.7–5.5 km/h)" in notes[0]
+    close = {**a, "belt_speed_mps": 4.9 / 3.6}
+    assert comparability_notes([Session("week1", a), Session("week3", close)]) == []
+
+
 def test_cli_compare_says_when_the_placement_changed(walks, tmp_path, capsys):
     """week 3 analysed as a chest recording: the terminal table and the page say so; same walker, same
     placement (the fixture's two recordings) say nothing."""
