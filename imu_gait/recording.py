@@ -362,8 +362,9 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
                                "(np.radians)")
 
 
-def _clock(seconds: float) -> str:
-    """m:ss (h:mm:ss from an hour) — as flags count time from the recording's first sample."""
+def clock_text(seconds: float) -> str:
+    """Recording time as m:ss (h:mm:ss from an hour): the one clock format of messages, flags and
+    reports (they printed '05:03' beside '5:03', and '75:03' beside '1:15:03')."""
     whole = int(round(max(seconds, 0.0)))
     h, rest = divmod(whole, 3600)
     return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
@@ -396,7 +397,7 @@ def replace_spikes(t: np.ndarray, acc: np.ndarray, src: str, warnings: list[str]
         out[bad, k] = np.interp(t[bad], t[good], acc[good, k])
     first = int(np.flatnonzero(bad)[0])
     warnings.append(f"{n_bad} sample(s) read more than {SPIKE_ACC / G:.0f} g (up to {peak:.0f} g; the first at "
-                    f"{_clock(t[first] - t[0])} into the recording), no acceleration a worn trunk feels: a glitch, "
+                    f"{clock_text(t[first] - t[0])} into the recording), no acceleration a worn trunk feels: a glitch, "
                     "replaced by the straight line between its neighbours")
     return out
 
@@ -451,7 +452,7 @@ def frozen_warnings(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None) -> 
         return []
     total = float(span[long].sum())
     duration = float(t[-1] - t[0]) or 1.0
-    shown = ", ".join(f"{_clock(t[starts[i]] - t[0])}–{_clock(t[ends[i]] - t[0])} ({span[i]:.1f} s)"
+    shown = ", ".join(f"{clock_text(t[starts[i]] - t[0])}–{clock_text(t[ends[i]] - t[0])} ({span[i]:.1f} s)"
                       for i in long[:3]) + (f" and {long.size - 3} more" if long.size > 3 else "")
     return [f"the sensor sent exactly the same values on every axis {shown} — {total / duration:.0%} of the "
             "recording (times from its first sample): it froze or the logger repeated its last sample. Nothing "

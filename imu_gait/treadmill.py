@@ -31,6 +31,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from .errors import ImuGaitError
+from .recording import clock_text
 
 SPEED_UNITS = {"belt_speed_mps": 1.0, "belt_speed_kmh": 1 / 3.6, "belt_speed_mph": 0.44704}
 SPEED_RANGE_MPS = (0.1, 12.0)
@@ -227,9 +228,8 @@ def _parse_time(cell: str, where: str) -> float:
 
 
 def mmss(t: float) -> str:
-    """Seconds → 'm:ss' (minutes may exceed 59)."""
-    total = int(round(max(0.0, float(t))))
-    return f"{total // 60}:{total % 60:02d}"
+    """Seconds → 'm:ss' ('h:mm:ss' from an hour), as everywhere (:func:`imu_gait.recording.clock_text`)."""
+    return clock_text(float(t))
 
 
 def write_schedule(schedule: TreadmillSchedule, path: str | Path, *, note: str = "") -> Path:

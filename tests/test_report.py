@@ -91,8 +91,8 @@ def result() -> AnalysisResult:
 
 # ---------------------------------------------------------------- helpers
 def test_clock_and_duration_formats():
-    assert fmt_clock(0) == "00:00"
-    assert fmt_clock(450.0) == "07:30"
+    assert fmt_clock(0) == "0:00"
+    assert fmt_clock(450.0) == "7:30"
     assert fmt_clock(3725.4) == "1:02:05"
     assert fmt_duration(45.2) == "45 s"
     assert fmt_duration(125) == "2 min 05 s"
@@ -168,8 +168,8 @@ def test_text_summary_content(result):
     assert f"{cad:.0f} spm" in text
     assert "typical (walking 100–120 spm)" in text
     # flags: title, when, severity, message, cause, advice; sorted by start time
-    assert "Stiff trunk (guarding)  04:10–05:30  mild" in text       # the title the flag's message uses
-    assert "Vertical bounce / hard landings  07:30–09:50  moderate" in text
+    assert "Stiff trunk (guarding)  4:10–5:30  mild" in text       # the title the flag's message uses
+    assert "Vertical bounce / hard landings  7:30–9:50  moderate" in text
     assert text.index("Stiff trunk (guarding)") < text.index("Vertical bounce")
     for f in FLAGS:
         assert f.cause in text.replace("\n", " ").replace("    ", " ") or f.cause[:40] in text
@@ -187,7 +187,7 @@ def test_repeated_flags_are_grouped_once_per_pattern():
                     "message": "Bounce 4.4 cm for 50 s"})
     text = render_text(make_result(flags=[*FLAGS, again]), width=120)
     assert "Flags (2 patterns, 3 stretches)" in text
-    assert "Vertical bounce / hard landings  01:40–02:30, 07:30–09:50  moderate" in text      # worst severity of the two
+    assert "Vertical bounce / hard landings  1:40–2:30, 7:30–9:50  moderate" in text      # worst severity of the two
     assert text.count(FLAGS[0].advice) == 1
     assert FLAGS[0].message in text and "Bounce 4.4 cm for 50 s" not in text  # the worst one's message
     page = render_html(make_result(flags=[*FLAGS, again]))
@@ -273,7 +273,7 @@ def test_html_report_is_self_contained_with_plots(result, tmp_path):
     for section in ("id='summary'", "id='over-time'", "id='flag-timeline'", "id='per-step'", "id='flags'",
                     "id='notes'", "class='disclaimer'"):
         assert section in page
-    assert "Vertical bounce" in page and "07:30–09:50" in page and FLAGS[0].advice in page
+    assert "Vertical bounce" in page and "7:30–9:50" in page and FLAGS[0].advice in page
     # evidence is added where the message does not already give the value
     assert "trunk twist (yaw range) 5.5° vs your baseline 10.0°" not in page          # message says 5.5°
     assert "Evidence: bounce (vertical oscillation) 5.1 cm vs your baseline 3.5 cm (flagged past 4.2 cm)" in page
@@ -484,8 +484,10 @@ def test_report_clocks_count_from_the_first_sample_on_an_epoch_time_axis(epoch_a
     assert epoch.summary["time_start_s"] == pytest.approx(1.7e9)
     assert [f.id for f in plain.flags] == [f.id for f in epoch.flags] == ["vertical_bounce"]
     f = plain.flags[0]
-    spans = f"{fmt_clock(f.start_s)}–{fmt_clock(f.end_s)}"          # 00:51–02:26, as the message says
-    assert 45 <= f.start_s <= 60 and spans.startswith("00:5")
+    spans = f"{fmt_clock(f.start_s)}–{fmt_clock(f.end_s)}"          # 0:51–2:26, as the message says
+    assert 45 <= f.start_s <= 60 and spans.startswith("0:5")
+    # one clock format: the heading's span is the message's ('05:03' beside '5:03' before)
+    assert f" from {spans.replace('–', ' to ')} " in f.message, (spans, f.message)
     for res, rec in ((plain, plain_rec), (epoch, epoch_rec)):
         text = render_text(res, rec, width=120)
         assert re.search(rf"● Vertical bounce / hard landings\s+{spans}\s+", text), text
@@ -498,14 +500,14 @@ def test_report_clocks_count_from_the_first_sample_on_an_epoch_time_axis(epoch_a
         fig_plain, fig_epoch = (x[0] if isinstance(x, tuple) else x for x in (fig_plain, fig_epoch))
         (lim_p, ticks_p), = _tick_labels(fig_plain)
         (lim_e, ticks_e), = _tick_labels(fig_epoch)
-        assert ticks_p == ticks_e and ticks_p[0] == "00:00" and ticks_p[-1].startswith("02:")
+        assert ticks_p == ticks_e and ticks_p[0] == "0:00" and ticks_p[-1].startswith("2:")
         assert lim_e[0] == pytest.approx(1.7e9) and lim_e[1] - lim_e[0] == pytest.approx(lim_p[1] - lim_p[0], abs=1)
 
 
 def test_report_clocks_without_time_start_count_from_zero(result):
     """Older results (no time_start_s): the clock is the time axis itself, as before."""
     assert "time_start_s" not in result.summary and build_overview(result).time_origin_s == 0.0
-    assert "07:30–09:50" in render_text(result, width=120)
+    assert "7:30–9:50" in render_text(result, width=120)
 
 
 # ---------------------------------------------------------------- a run is described in running words
@@ -573,7 +575,7 @@ def test_stride_variability_beside_a_pace_flag_says_it_is_the_whole_walk():
     text = render_text(res, width=160)
     assert "1.3 % over the whole walk — steady" in _metric_line(text, "Stride-time variability")
     assert _metric_line(text, "Where the pace was flagged").rstrip().endswith(
-        "stride-time variability 07:30–09:50 (4.2%) — see Flags")
+        "stride-time variability 7:30–9:50 (4.2%) — see Flags")
     assert "Where the pace was flagged" in render_html(res)
     plain = make_result()                                  # flags on other metrics: the line stays as it was
     plain.summary["stride_time_cv_pct"] = 1.3
@@ -689,7 +691,7 @@ def test_flag_headings_evidence_and_time_axes_say_what_the_flag_says(tmp_path):
     text = render_text(res, rec, width=120)
     for f in res.flags:
         title = f.message.split(" (")[0]          # 'Vertical bounce / hard landings', 'Incline effort'
-        assert re.search(re.escape(title) + r"  \d\d:\d\d–", text), title
+        assert re.search(re.escape(title) + r"  \d+:\d\d–", text), title
         assert f"<h3>{title} " in page.replace("&#x27;", "'"), title
     ov = build_overview(res, rec)
     fig, _ = metrics_over_time_figure(res, ov)

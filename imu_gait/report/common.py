@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..dsp.gyro_check import MISMATCH_LIMIT
+from ..recording import clock_text
 from ..result import STEP_COLUMNS, AnalysisResult, Flag
 # the not-a-diagnosis note: one text for every sink (the strain rules own it; the JSON carries the same words)
 from ..strain import (DISCLAIMER_TEXT as DISCLAIMER, DISCLAIMER_TITLE, FLAG_INFO, StrainConfig, steady_stride_cv_pct,
@@ -232,10 +233,7 @@ def fmt_clock(t_s: float) -> str:
     """Recording time as ``m:ss`` (``h:mm:ss`` from one hour)."""
     if t_s is None or not math.isfinite(t_s):
         return "?"
-    total = int(round(max(t_s, 0.0)))
-    h, rem = divmod(total, 3600)
-    m, s = divmod(rem, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+    return clock_text(t_s)
 
 
 def fmt_duration(d_s: float) -> str:
