@@ -369,28 +369,33 @@ def test_polar_verity_stop_during_the_first_start_exchange_comes_after_connected
     assert blocks[0].gyro_rads is not None and np.all(np.diff(np.concatenate([b.time_s for b in blocks])) > 0)
 
 
-def test_polar_h10_clock_reset_without_disconnect_is_a_restart_not_endless_errors():
-    """The H10 restarts at 5 s without dropping the link: 0.5 s silent, then its frames carry
-    stamps from its reset clock (going back). One DeviceRestarted naming the device, then the
-    stream goes on on a new time base: no bad packets, no invented samples (each sample after it
-    is the device's own, shifted by the samples it skipped while rebooting)."""
-    faults = Faults(clock_reset_at_s=(5.0,), reboot_s=0.5)
-
+def _stream_through_restart(sensor, name: str, *, n_samples: int, timeout_s: float):
+    """Stream ``n_samples`` (or 15 s) from an emulated ``sensor`` whose faults restart it mid-stream:
+    (items, counters, decoder)."""
     async def main():
         items = []
         async with EmulatedAir() as air:
-            sensor = await air.add(EmulatedPolarH10(speed=20, faults=faults))
-            async with open_stream("Polar", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+            await air.add(sensor)
+            async with open_stream(name, backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
                                    **FAST) as stream:
                 got, t_end = 0, time.monotonic() + 15
                 async for item in stream:
                     items.append(item)
                     got += item.n if isinstance(item, SampleBlock) else 0
-                    if got >= 10 * 200 or time.monotonic() > t_end:
+                    if got >= n_samples or time.monotonic() > t_end:
                         break
-                return items, stream.counters, sensor
+                return items, stream.counters, stream.session.decoder
 
-    items, c, sensor = run(main(), timeout=20)
+    return run(main(), timeout=timeout_s)
+
+
+def test_polar_h10_clock_reset_without_disconnect_is_a_restart_not_endless_errors():
+    """The H10 restarts at 5 s without dropping the link: 0.5 s silent, then its frames carry
+    stamps from its reset clock (going back). One DeviceRestarted naming the device, then the
+    stream goes on on a new time base: no bad packets, no invented samples (each sample after it
+    is the device's own, shifted by the samples it skipped while rebooting)."""
+    sensor = EmulatedPolarH10(speed=20, faults=Faults(clock_reset_at_s=(5.0,), reboot_s=0.5))
+    items, c, _ = _stream_through_restart(sensor, "Polar", n_samples=10 * 200, timeout_s=20)
     restarts = [i for i, it in enumerate(items) if isinstance(it, DeviceRestarted)]
     # the first frame on the new clock is held as a bad packet until the next one confirms the restart;
     # its samples then come with that one
@@ -417,23 +422,8 @@ def test_polar_verity_clock_reset_without_disconnect_keeps_acc_and_gyro_together
     base: acc and gyro of the same instant (the device's own samples, shifted by the samples it skipped
     while rebooting), nothing invented, times increasing; only the first frame of each stream on the
     new clock counted as a bad packet (held until the next confirmed the restart, its samples kept)."""
-    faults = Faults(clock_reset_at_s=(6.0,), reboot_s=0.5)
-
-    async def main():
-        items = []
-        async with EmulatedAir() as air:
-            sensor = await air.add(EmulatedPolarVerity(speed=10, faults=faults))
-            async with open_stream("Polar Sense", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
-                                   **FAST) as stream:
-                got, t_end = 0, time.monotonic() + 15
-                async for item in stream:
-                    items.append(item)
-                    got += item.n if isinstance(item, SampleBlock) else 0
-                    if got >= 14 * 52 or time.monotonic() > t_end:
-                        break
-                return items, stream.counters, sensor, stream.session.decoder
-
-    items, c, sensor, dec = run(main(), timeout=25)
+    sensor = EmulatedPolarVerity(speed=10, faults=Faults(clock_reset_at_s=(6.0,), reboot_s=0.5))
+    items, c, dec = _stream_through_restart(sensor, "Polar Sense", n_samples=14 * 52, timeout_s=25)
     restarts = [i for i, it in enumerate(items) if isinstance(it, DeviceRestarted)]
     assert len(restarts) == 1 and c.device_restarts == 1 and c.corrupt == 2
     ev = items[restarts[0]]
