@@ -792,6 +792,11 @@ class GaitEngine:
             return self.treadmill_schedule.speed_at(np.asarray(t_s, float) - self._first_t)
         return self.context["belt_speed_mps"]
 
+    def _belt_per_step(self, t_s: np.ndarray) -> np.ndarray:
+        """:meth:`_belt_speed_at` as one value per time (NaN off a known belt)."""
+        belt = self._belt_speed_at(t_s)
+        return np.broadcast_to(np.nan if belt is None else np.asarray(belt, float), np.shape(t_s))
+
     def _emit_rows(self, steps: list[_Step], calib, upd: EngineUpdate) -> None:
         steps = [s for s in steps if s.pos >= self._base]
         if not steps:
@@ -892,8 +897,7 @@ class GaitEngine:
         if self.placement_kind == "off_trunk":
             # a pocket's 'bounce', 'lean' and 'sway' are the pocket's motion: hidden live as in the report
             # (the live view showed 6.5 cm / 10 cm for a declared back pocket); speed only from a belt
-            belt = self._belt_speed_at(np.array([recent[-1]["time_s"]], float)) if recent else None
-            on_belt = belt is not None and bool(np.all(np.isfinite(belt)) and np.all(np.asarray(belt) > 0))
+            on_belt = bool(recent) and bool(self._belt_per_step(np.array([recent[-1]["time_s"]], float))[0] > 0)
             for k in TRUNK_ONLY_METRICS:
                 if k in out and not (k == "walking_speed_mps" and on_belt):
                     out[k] = float("nan")
@@ -958,8 +962,7 @@ class GaitEngine:
             # a pocket's or a thigh's motion is not the trunk's: its 'bounce' or 'lean' would mislead
             # wherever it is shown (summary, reports, steps CSV, the timeline's panels), so it is not
             # reported at all; nor its left/right timing (the pocket's, and evened out above)
-            belt = self._belt_speed_at(steps["time_s"].to_numpy(float))
-            belt = np.broadcast_to(np.nan if belt is None else np.asarray(belt, float), len(steps))
+            belt = self._belt_per_step(steps["time_s"].to_numpy(float))
             steps.loc[:, list(TRUNK_ONLY_METRICS)] = np.nan
             # … but on a known belt, step length = belt speed × step time needs no trunk at all: a phone
             # in a pocket on a treadmill still gets exact step length and speed (from the evened-out
@@ -1018,8 +1021,7 @@ class GaitEngine:
         per gait on the steps on a known belt (median step length = belt × step time)."""
         if not len(steps) or (self.context.get("belt_speed_mps") is None and self.treadmill_schedule is None):
             return []
-        belt = self._belt_speed_at(steps["time_s"].to_numpy(float))
-        belt = np.broadcast_to(np.nan if belt is None else np.asarray(belt, float), len(steps))
+        belt = self._belt_per_step(steps["time_s"].to_numpy(float))
         step_s = steps["step_time_s"].to_numpy(float)
         gait = steps["gait"].to_numpy()
         out = []
