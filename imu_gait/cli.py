@@ -457,8 +457,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.update(task, completed=i, total=n, description=str(path))
         elif not args.quiet and n >= BATCH_LOG_ABOVE:
-            # no terminal (nohup, a pipe, a job scheduler's log): a line per recording shows it is moving
-            print(f"[{i + 1}/{n}] {path}", file=sys.stderr, flush=True)
+            # no terminal (nohup, a pipe, a job scheduler's log): a line per recording shows it is moving.
+            # One job reports a recording as it starts (i done before it), several as each finishes (i done)
+            parallel = ((os.cpu_count() or 1) if args.jobs == 0 else args.jobs) > 1
+            print(f"[{i if parallel else i + 1}/{n}] {path}", file=sys.stderr, flush=True)
 
     try:
         # run_batch writes the table itself, so that a Ctrl-C an hour in keeps the rows done so far

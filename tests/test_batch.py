@@ -454,3 +454,15 @@ def test_cli_batch_says_when_sub_folders_were_left_out(tmp_path, capsys):
     assert "1 more recording(s) in sub-folders were not analysed: add --recursive" in capsys.readouterr().err
     assert main(["batch", str(top), "-r", "--out", str(tmp_path / "s.csv")]) == 0
     assert "sub-folders" not in capsys.readouterr().err
+
+
+def test_cli_batch_progress_lines_count_each_recording_once_with_several_jobs(tmp_path, capsys):
+    """Several jobs report each recording as it finishes; the log counted it as if it were starting, so
+    six recordings logged [2/6] … [7/6]."""
+    src = tmp_path / "walks"
+    src.mkdir()
+    for i in range(6):
+        shutil.copy(DATASETS / "mobgap_HA001_walk1.csv", src / f"w{i}.csv")
+    assert main(["batch", str(src), "-j", "2", "--out", str(tmp_path / "s.csv")]) == 0
+    counts = [line.split("]")[0] + "]" for line in capsys.readouterr().err.splitlines() if line.startswith("[")]
+    assert counts == [f"[{k}/6]" for k in range(1, 7)], counts
