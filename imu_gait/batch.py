@@ -38,8 +38,8 @@ SUMMARY_COLUMNS = (
 #: files a phone export folder is recognised by (lower case)
 _EXPORT_MARKERS = ("raw data.csv", "accelerometer.csv", "totalacceleration.csv", "gravity.csv")
 #: recordings by suffix in a folder: always, and when the reader options describe the columns
-_RECORDING_SUFFIXES = (".csv", ".zip")
-_TEXT_SUFFIXES = (".txt", ".tsv", ".dat")
+RECORDING_SUFFIXES = (".csv", ".zip")
+TEXT_SUFFIXES = (".txt", ".tsv", ".dat")
 
 
 def _has_export_marker(folder: Path) -> bool:
@@ -87,7 +87,7 @@ def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = Fal
     """
     out: list[Path] = []
     seen: set[Path] = set()
-    suffixes = _RECORDING_SUFFIXES + (_TEXT_SUFFIXES if text_files else ())
+    suffixes = RECORDING_SUFFIXES + (TEXT_SUFFIXES if text_files else ())
 
     def add(p: Path) -> None:
         key = p.resolve()
@@ -141,7 +141,7 @@ def _what_is_there(paths: Sequence[str | os.PathLike], recursive: bool) -> str:
     if counts:
         held = ", ".join(f"{n} {ext}" for ext, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         parts.append(f"the folder holds {held} file(s), none .csv or .zip")
-    if any(ext in _TEXT_SUFFIXES for ext in counts):
+    if any(ext in TEXT_SUFFIXES for ext in counts):
         parts.append("text files (.txt, .tsv, .dat) are taken when --acc-cols describes their columns (see "
                      "--skiprows, --sample-rate, --gyro-cols), or name them: imu-gait batch FOLDER/*.txt …")
     if subfolders and not recursive:

@@ -24,6 +24,7 @@ import pandas as pd
 
 from .dsp.gyro_check import MISMATCH_LIMIT as GYRO_MISMATCH_LIMIT
 from .engine import MIXED_GAIT_MIN_STEPS
+from .batch import RECORDING_SUFFIXES, TEXT_SUFFIXES
 from .errors import ImuGaitError
 
 #: (summary key, label, unit, decimals), in display order
@@ -150,9 +151,9 @@ def load_session(path: str | Path, *, read_options: dict[str, Any] | None = None
     return session_from_result(res, label, str(path))
 
 
-#: what a recording's name ends in, left out of a result JSON's label ('walk.csv.json', as
-#: ``imu-gait batch --json-dir`` names them, is the walk 'walk' — as the recording 'walk.csv' is)
-_RECORDING_SUFFIXES = (".csv", ".zip", ".txt", ".tsv", ".dat")
+#: what a recording's name ends in (batch's recording suffixes), left out of a result JSON's label
+#: ('walk.csv.json', as ``imu-gait batch --json-dir`` names them, is the walk 'walk' — as 'walk.csv' is)
+_RECORDING_SUFFIXES = RECORDING_SUFFIXES + TEXT_SUFFIXES
 
 
 def session_label(path: str | Path) -> str:
