@@ -19,7 +19,6 @@ by position. Time is phyphox's "seconds since experiment start" and is kept as i
 from __future__ import annotations
 
 import csv
-import io
 import os
 import re
 from dataclasses import dataclass
@@ -170,25 +169,40 @@ def _read_table(cont: Container, name: str) -> list[_Stream]:
     return out
 
 
-def _read_meta(cont: Container) -> dict:
+def _meta_rows(cont: Container, name: str) -> list[list[str]]:
+    """The rows of a small meta CSV, whatever its line ends (a lone CR, as old Mac tools write, made the
+    csv module raise 'new-line character seen in unquoted field'); raises csv.Error if unreadable."""
+    text = cont.read_text(name).replace("\x00", "")
+    lines = text.splitlines()
+    if not lines:
+        return []
+    return list(csv.reader(lines, delimiter=sniff_delimiter(lines[0])))
+
+
+def _read_meta(cont: Container, warnings: list[str] | None = None) -> dict:
+    """``meta/time.csv`` (absolute start) and ``meta/device.csv`` (phone) into metadata. They only add
+    facts: an empty or damaged one is left out with a warning, the recording is still read."""
     meta: dict = {}
+    warnings = [] if warnings is None else warnings
     tname = cont.find_path(r"(.*/)?meta/time\.csv")
     if tname:
         try:
-            rows = list(csv.reader(io.StringIO(cont.read_text(tname)), delimiter=sniff_delimiter(
-                cont.read_text(tname).splitlines()[0])))
-            for row in rows[1:]:
+            for row in _meta_rows(cont, tname)[1:]:
                 if row and row[0].strip().upper() == "START" and len(row) >= 3:
                     meta["start_unix_s"] = float(row[2].replace(",", ".")) - float(row[1].replace(",", "."))
                     if len(row) >= 4:
                         meta["start_time"] = row[3]
                     break
-        except (ValueError, IndexError):
-            pass
+        except (ValueError, IndexError, csv.Error) as exc:
+            meta.pop("start_unix_s", None)
+            warnings.append(f"{tname} could not be read ({exc}): the absolute start time is unknown")
     dname = cont.find_path(r"(.*/)?meta/device\.csv")
     if dname:
-        text = cont.read_text(dname)
-        rows = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text.splitlines()[0])))
+        try:
+            rows = _meta_rows(cont, dname)
+        except csv.Error as exc:
+            rows = []
+            warnings.append(f"{dname} could not be read ({exc}): the phone model is unknown")
         props = {r[0].strip(): r[1].strip() for r in rows[1:] if len(r) >= 2}
         if props.get("deviceModel"):
             meta["device"] = " ".join(x for x in (props.get("deviceManufacturer") or props.get("deviceBrand"),
@@ -267,9 +281,9 @@ def read_phyphox(path: str | os.PathLike) -> Recording:
                     raise                     # the acceleration itself recorded nothing
                 empty_gyro.append(os.path.basename(n))
         _refuse_same_sensor_twice(streams, path)
-        meta = _read_meta(cont)
-        return _combine(streams, path, meta,
-                        [f"{n} holds no samples: analysed without the gyroscope" for n in empty_gyro])
+        notes = [f"{n} holds no samples: analysed without the gyroscope" for n in empty_gyro]
+        meta = _read_meta(cont, notes)
+        return _combine(streams, path, meta, notes)
 
 
 def _refuse_same_sensor_twice(streams: list[_Stream], path: str) -> None:

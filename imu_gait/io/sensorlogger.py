@@ -19,7 +19,6 @@ re-based to the first acceleration sample (``meta['start_unix_s']`` and ``meta['
 from __future__ import annotations
 
 import csv
-import io
 import os
 from pathlib import PurePosixPath
 from typing import Callable
@@ -108,11 +107,18 @@ def _read_sensor(cont: Container, name: str,
     return t_ns, xyz, label, row_line_mapper(text, 2)
 
 
-def _read_metadata(cont: Container, n: str | None) -> dict:
+def _read_metadata(cont: Container, n: str | None, warnings: list[str]) -> dict:
+    """Metadata.csv (device, platform, requested rates): it only adds facts, so an unreadable one is left
+    out with a warning and the recording is still read."""
     if not n:
         return {}
-    text = cont.read_text(n)
-    rows = list(csv.reader(io.StringIO(text)))
+    text = cont.read_text(n).replace("\x00", "")
+    try:
+        # lines split first: a lone CR (old Mac line ends) made the csv module raise
+        rows = list(csv.reader(text.splitlines()))
+    except csv.Error as exc:
+        warnings.append(f"{PurePosixPath(n).name} could not be read ({exc}): the device and platform are unknown")
+        return {}
     if len(rows) < 2:
         return {}
     raw = {k.strip(): v.strip() for k, v in zip(rows[0], rows[1])}
@@ -182,7 +188,7 @@ def read_sensorlogger(path: str | os.PathLike) -> Recording:
             members = next(iter(groups.values()), {})
             if "meta" not in members:
                 members["meta"] = cont.find(r"Metadata\.csv")
-        meta = _read_metadata(cont, members.get("meta"))
+        meta = _read_metadata(cont, members.get("meta"), warnings)
         platform = str(meta.get("platform", "")).lower()
         total, lin, grav, unc = (members.get(r) for r in ("total", "lin", "gravity", "unc"))
         if total:
