@@ -295,7 +295,14 @@ def locate_bad_cell(text_lines: Iterable[str], first_line_no: int, columns: Sequ
         line = raw.rstrip("\r\n")
         if not line.strip():
             continue  # the fast parser skips blank lines too
+        if line.count('"') % 2:
+            # the CSV parser reads on to the next quote, on a later line: the lines between become part of
+            # this row (rows lost, or cells shifted, without a word)
+            return line_no, None, ("a quote (\") opens a cell that does not close on this line, so the lines "
+                                   "after it would be read as part of this row")
         cells = line.split(delimiter)
+        if len(cells) == ncol + 1 and not cells[-1].strip():
+            cells = cells[:-1]        # a trailing separator (an empty last field) is read as nothing
         if len(cells) != ncol or (usecols is not None and max(usecols) >= len(cells)):
             return line_no, None, (f"{len(cells)} field(s) where {expected} has {ncol} "
                                    f"(is the separator {delimiter!r} right?)")
@@ -340,6 +347,52 @@ def drop_cut_last_line(text: str, delimiter: str, decimal: str, n_fields: int, l
     return text[:cut + 1]
 
 
+def rows_lost_or_shifted(text_or_path, skiprows: int, n_fields: int, delimiter: str, n_parsed: int,
+                         nrows: int | None = None) -> bool:
+    """After a parse with ``usecols`` (which pandas does quietly wrong): True when a data row has more
+    fields than the header — pandas drops the extra ones, so a stray separator mid-row shifts that row's
+    values into the wrong columns — or when fewer rows came back than the data has lines (a quote opened
+    in an unused cell runs on over line ends and swallows rows). A trailing separator (one empty field
+    more) is no such row. Fast path: the separator count is exactly (fields − 1) × rows and the data
+    holds no quote (C-speed tests); only otherwise are the lines looked at one by one."""
+    if isinstance(text_or_path, str):
+        text = text_or_path
+    else:
+        with open(text_or_path, "rb") as fh:
+            text = fh.read().decode("utf-8", "replace")
+    parts = re.split(r"\r\n|\r|\n", text, maxsplit=skiprows)
+    body = parts[skiprows] if len(parts) > skiprows else ""
+    if '"' not in body and body.count(delimiter) == (n_fields - 1) * n_parsed:
+        return False
+    lines = [line for line in re.split(r"\r\n|\r|\n", body) if line.strip()]
+    if nrows is not None:
+        lines = lines[:nrows]
+    if len(lines) > n_parsed:
+        return True
+    for line in lines:
+        n = line.count(delimiter) + 1
+        if n > n_fields and not (n == n_fields + 1 and not line.rsplit(delimiter, 1)[1].strip()):
+            return True
+    return False
+
+
+def find_overlong_row(lines: Sequence[str], first_line_no: int, n_fields: int,
+                      delimiter: str) -> tuple[int, str] | None:
+    """``(line number, problem)`` of the first data line that :func:`rows_lost_or_shifted` objects to: a
+    quote left open, or more fields than the header (a trailing separator excepted)."""
+    for k, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if line.count('"') % 2:
+            return first_line_no + k, ("a quote (\") opens a cell that does not close on this line, so the "
+                                       "lines after it would be read as part of this row")
+        n = line.count(delimiter) + 1
+        if n > n_fields and not (n == n_fields + 1 and not line.rsplit(delimiter, 1)[1].strip()):
+            return first_line_no + k, (f"{n} field(s) where the header has {n_fields}: a separator too many "
+                                       "shifts this row's values into the wrong columns")
+    return None
+
+
 def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequence[str],
                       delimiter: str, decimal: str = ".", usecols: Sequence[int] | None = None,
                       first_line_no: int, dtype=np.float64, nrows: int | None = None) -> np.ndarray:
@@ -359,6 +412,10 @@ def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequenc
             raise ValueError("non-finite")
         if arr.ndim == 2 and arr.shape[1] != (len(names) if usecols is None else len(usecols)):
             raise ValueError("shape")
+        # (without usecols pandas refuses a longer row, and a cell run on over a line end fails as a number)
+        if usecols is not None and rows_lost_or_shifted(text_or_path, skiprows, len(names), delimiter,
+                                                        arr.shape[0], nrows):
+            raise ValueError("a row longer than the header, or rows joined by a quote")
         return arr
     except (ValueError, TypeError, pd.errors.ParserError) as exc:
         if is_text:

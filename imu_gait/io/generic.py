@@ -36,9 +36,9 @@ import pandas as pd
 
 from ..errors import RecordingError
 from ..recording import MIN_DURATION_S, MIN_RATE_HZ, Recording
-from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, finish,
-                      guess_acc_unit, guess_gyro_unit, gyro_factor, require_csv_file, sniff_decimal, sniff_delimiter,
-                      split_header)
+from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors,
+                      find_overlong_row, finish, guess_acc_unit, guess_gyro_unit, gyro_factor, require_csv_file,
+                      rows_lost_or_shifted, sniff_decimal, sniff_delimiter, split_header)
 
 GENERIC_OPTIONS = ("time_col", "time_unit", "acc_cols", "acc_unit", "gyro_cols", "gyro_unit", "delimiter",
                    "skiprows", "sample_rate_hz")
@@ -370,6 +370,12 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     if len(df) == 0:
         raise RecordingError("the file has a header but no data rows", path=label, line=header_line,
                              hint="the recording is empty: record again or pick another file")
+    if rows_lost_or_shifted(text, data_start, len(cols), delim, len(df)):
+        # pandas' usecols drops a longer row's extra fields and a quote left open swallows rows, silently
+        hit = find_overlong_row(lines[data_start:], data_start + 1, len(cols), delim)
+        raise RecordingError(f"the rows do not match the header: {hit[1] if hit else 'rows were lost in parsing'}",
+                             path=label, line=hit[0] if hit else None,
+                             hint="fix or delete that row (or pass the right delimiter=…)")
     nonblank = np.array([i for i, l in enumerate(lines[data_start:]) if l.strip()], dtype=np.int64)
 
     def line_of(row: int) -> int:

@@ -1,0 +1,236 @@
+"""Inputs found by ``benchmarks/fuzz_readers.py`` that crashed a reader with a raw traceback or were read
+as garbage without a word — each minimised and written here from the real samples in tests/data.
+
+Each test failed before its fix: a raw IndexError / csv.Error / ZeroDivisionError, or a recording
+accepted with rows lost or values shifted into the wrong columns.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import imu_gait
+from imu_gait.errors import RecordingError
+
+DATA = Path(__file__).parent / "data"
+
+
+def refused(path, *fragments, line=None, column=None, **options) -> RecordingError:
+    """The read raises exactly RecordingError, naming the file (and line / column where given)."""
+    with pytest.raises(RecordingError) as ei:
+        imu_gait.read(path, **options)
+    assert type(ei.value) is RecordingError
+    msg = str(ei.value)
+    assert Path(path).name in msg, msg
+    if line is not None:
+        assert ei.value.line == line and f"line {line}" in msg, msg
+    if column is not None:
+        assert f"column {column!r}" in msg, msg
+    for frag in fragments:
+        assert re.search(frag, msg, re.I), (frag, msg)
+    assert "What to do:" in msg
+    return ei.value
+
+
+def copy_export(tmp_path: Path, name: str) -> Path:
+    dst = tmp_path / name
+    shutil.copytree(DATA / name, dst)
+    return dst
+
+
+def edit_line(path: Path, line_no: int, fn) -> str:
+    """Apply ``fn`` to 1-based line ``line_no`` of a text file; returns the new line."""
+    lines = path.read_text().split("\n")
+    lines[line_no - 1] = fn(lines[line_no - 1])
+    path.write_text("\n".join(lines))
+    return lines[line_no - 1]
+
+
+# ------------------------------------------------------------------ metadata files (raw crashes)
+def test_phyphox_empty_meta_file_is_left_out_with_a_warning(tmp_path):
+    """fuzz: cont_empty_meta → IndexError in phyphox._read_meta ('text.splitlines()[0]')."""
+    export = copy_export(tmp_path, "phyphox_with_g")
+    (export / "meta" / "device.csv").write_bytes(b"")
+    (export / "meta" / "time.csv").write_bytes(b"")
+    rec = imu_gait.read(export)
+    assert rec.n_samples == 2000
+    assert "device" not in rec.meta and "start_unix_s" not in rec.meta
+
+
+def test_phyphox_meta_with_old_mac_line_ends_is_read(tmp_path):
+    """fuzz: eol_cr@meta/time.csv → _csv.Error 'new-line character seen in unquoted field'."""
+    export = copy_export(tmp_path, "phyphox_with_g")
+    for name in ("time.csv", "device.csv"):
+        p = export / "meta" / name
+        p.write_bytes(p.read_bytes().replace(b"\n", b"\r"))
+    rec = imu_gait.read(export)
+    assert rec.meta["start_unix_s"] == pytest.approx(1.710697732324872e9)
+    assert rec.meta["device"] == "Google Pixel 7"
+
+
+def test_phyphox_unreadable_meta_is_a_warning_naming_it(tmp_path):
+    """fuzz: long_long_cell@meta/device.csv → _csv.Error 'field larger than field limit'."""
+    export = copy_export(tmp_path, "phyphox_with_g")
+    (export / "meta" / "device.csv").write_text('"property","value"\n"deviceModel","' + "9" * 200_000 + "\n")
+    rec = imu_gait.read(export)
+    assert rec.n_samples == 2000
+    assert any("meta/device.csv could not be read" in w for w in rec.warnings), rec.warnings
+
+
+def test_sensorlogger_metadata_with_old_mac_line_ends_is_read(tmp_path):
+    """fuzz: eol_cr@Metadata.csv → _csv.Error 'new-line character seen in unquoted field'."""
+    export = copy_export(tmp_path, "sensorlogger_ios")
+    p = export / "Metadata.csv"
+    p.write_bytes(p.read_bytes().replace(b"\n", b"\r"))
+    rec = imu_gait.read(export)
+    assert rec.meta["platform"] == "ios"
+
+
+def test_sensorlogger_unreadable_metadata_is_a_warning_naming_it(tmp_path):
+    export = copy_export(tmp_path, "sensorlogger_android")
+    (export / "Metadata.csv").write_text("version,device name\n3,\"" + "x" * 200_000 + "\n")
+    rec = imu_gait.read(export)
+    assert any("Metadata.csv could not be read" in w for w in rec.warnings), rec.warnings
+
+
+# ------------------------------------------------------------------ time stamps (raw crash)
+def test_time_in_whole_seconds_with_gyro_in_deg_s_names_the_repeats(tmp_path):
+    """fuzz: decimal commas in a comma-separated file (time '1572339786,3100' split in two) → the time
+    column in whole seconds; gyro_unit='deg/s' → ZeroDivisionError in recording.moving_samples."""
+    raw = np.loadtxt(DATA / "skdh_examples" / "example_data_30s.csv", delimiter=",")[:1500]
+    p = tmp_path / "whole_seconds.csv"
+    p.write_text("".join(f"{int(r[0])},{r[1]:.6f},{r[2]:.6f},{r[3]:.6f},{r[4]:.6f},{r[5]:.6f},{r[6]:.6f}\n"
+                         for r in raw))
+    refused(p, "repeat the previous one", line=2, column="0", time_col=0, time_unit="s", acc_cols=[1, 2, 3],
+            acc_unit="g", gyro_cols=[4, 5, 6], gyro_unit="deg/s")
+
+
+# ------------------------------------------------------------------ GENEActiv quotes (raw crash)
+def geneactiv_copy(tmp_path: Path) -> tuple[Path, int]:
+    src = DATA / "gaitpy_demo" / "demo_data_30s.csv"
+    p = tmp_path / "geneactiv.csv"
+    p.write_bytes(src.read_bytes())
+    first = next(i for i, l in enumerate(p.read_text().split("\n"), 1) if re.match(r"^\d{4}-\d\d-\d\d ", l))
+    return p, first
+
+
+def test_geneactiv_stray_quote_in_the_header_lines_is_harmless(tmp_path):
+    """fuzz: quote_unbalanced on a header line (a lone '"' on line 95 of ~100) → the parser, skipping
+    the header lines, opened a quoted cell that swallowed every data row: IndexError at 'ns[0]'."""
+    p, first = geneactiv_copy(tmp_path)
+    edit_line(p, first - 5, lambda l: l + '"')
+    rec = imu_gait.read(p)
+    assert rec.n_samples == 1500
+
+
+def test_geneactiv_quote_in_a_cell_names_its_line(tmp_path):
+    p, first = geneactiv_copy(tmp_path)
+    edit_line(p, first + 100, lambda l: l.replace(",", ',"', 1))
+    refused(p, "quote", line=first + 100)
+
+
+def test_geneactiv_row_with_a_field_too_many_is_refused(tmp_path):
+    """A stray separator mid-row: pandas' usecols dropped the extra field, x, y, z read shifted."""
+    p, first = geneactiv_copy(tmp_path)
+    edit_line(p, first + 100, lambda l: l.replace(",", ",0.5,", 1))
+    refused(p, "8 field", line=first + 100)
+
+
+# ------------------------------------------------------------------ rows silently shifted / lost
+def test_sensorlogger_row_with_a_field_too_many_is_refused(tmp_path):
+    """A stray value mid-row was accepted: its x, y, z read from the wrong columns, without a word."""
+    export = copy_export(tmp_path, "sensorlogger_android")
+    edit_line(export / "TotalAcceleration.csv", 101, lambda l: l.replace(",", ",9.9,", 2).replace(",9.9,", ",", 1))
+    err = refused(export, "6 field", line=101)
+    assert err.path.endswith("TotalAcceleration.csv")
+
+
+def test_phyphox_quote_in_an_unused_column_cannot_swallow_rows(tmp_path):
+    """A quote opened in the unread 'Absolute acceleration' cell of line 101 and closed on line 103: the
+    rows between were read as one, two samples lost without a word."""
+    export = copy_export(tmp_path, "phyphox_with_g")
+    p = export / "Raw Data.csv"
+    edit_line(p, 101, lambda l: l.rsplit(",", 1)[0] + ',"' + l.rsplit(",", 1)[1])
+    edit_line(p, 103, lambda l: l + '"')
+    err = refused(export, "quote", line=101)
+    assert err.path.endswith("Raw Data.csv")
+
+
+def test_phyphox_zip_row_with_a_field_too_many_is_refused(tmp_path):
+    export = copy_export(tmp_path, "phyphox_with_g")
+    edit_line(export / "Raw Data.csv", 51, lambda l: l.replace(",", ",1.0E0,", 1))
+    z = tmp_path / "export.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        for f in sorted(export.rglob("*")):
+            if f.is_file():
+                zf.write(f, f.relative_to(export).as_posix())
+    err = refused(z, "6 field", line=51)
+    assert "Raw Data.csv" in str(err)
+
+
+def native_with_extra_column(tmp_path: Path) -> Path:
+    """source_walk.csv with a temperature column in the middle: the native reader selects columns."""
+    lines = (DATA / "source_walk.csv").read_text().split("\n")
+    out = []
+    for l in lines:
+        if l.startswith("#") or not l:
+            out.append(l)
+            continue
+        c = l.split(",")
+        out.append(",".join(c[:4] + (["temp_c"] if c[0] == "time_s" else ["31.5"]) + c[4:]))
+    p = tmp_path / "native_temp.csv"
+    p.write_text("\n".join(out))
+    return p
+
+
+def test_native_row_with_a_field_too_many_is_refused(tmp_path):
+    p = native_with_extra_column(tmp_path)
+    assert imu_gait.read(p).n_samples == 2000           # the file as written reads
+    edit_line(p, 300, lambda l: l.replace(",", ",0.1,", 1))
+    refused(p, "9 field", line=300)
+
+
+def test_generic_row_with_a_field_too_many_is_refused(tmp_path):
+    """The generic reader parses with usecols too: a row with one value more was read shifted."""
+    raw = np.loadtxt(DATA / "skdh_examples" / "example_data_30s.csv", delimiter=",")[:1500]
+    p = tmp_path / "lab.csv"
+    rows = ["timestamp;ax;ay;az"] + [f"{r[0]:.4f};{r[1]:.6f};{r[2]:.6f};{r[3]:.6f}" for r in raw]
+    rows[500] = rows[500].replace(";", ";0.25;", 1)
+    p.write_text("\n".join(rows) + "\n")
+    refused(p, "5 field", line=501, acc_unit="g")
+
+
+#: AndroSensor's header as docs/datasets.md §8.4 gives it (as in test_readers.py)
+ANDRO_HEADER = ("ACCELEROMETER X (m/s²);ACCELEROMETER Y (m/s²);ACCELEROMETER Z (m/s²);GRAVITY X (m/s²);"
+                "GRAVITY Y (m/s²);GRAVITY Z (m/s²);LINEAR ACCELERATION X (m/s²);LINEAR ACCELERATION Y (m/s²);"
+                "LINEAR ACCELERATION Z (m/s²);GYROSCOPE X (rad/s);GYROSCOPE Y (rad/s);GYROSCOPE Z (rad/s);"
+                "Time since start in ms ;YYYY-MO-DD HH-MI-SS_SSS")
+
+
+def write_androsensor(tmp_path: Path) -> Path:
+    lines = [l for l in (DATA / "source_walk.csv").read_text().splitlines() if l and not l.startswith("#")][1:]
+    rows = [ANDRO_HEADER]
+    for l in lines:
+        t, ax, ay, az, gx, gy, gz = (float(c) for c in l.split(","))
+        ms = int(round(t * 1000))
+        cells = [ax, ay, az, 0.0, 0.0, 9.81, ax, ay, az - 9.81, gx, gy, gz]
+        rows.append(";".join(f"{v:.6g}" for v in cells) + f";{ms};2024-03-17 17-48-{52 + ms // 1000:02d}_{ms % 1000:03d}")
+    p = tmp_path / "andro.csv"
+    p.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return p
+
+
+def test_androsensor_quote_across_lines_cannot_swallow_rows(tmp_path):
+    """fuzz: quote_all + eol_mixed → quotes opened on one line and closed on the next joined 463 of 700
+    rows into others (the unread date column absorbed them); the recording was analysed at 1/3 of its
+    samples with only a 'gaps' warning."""
+    p = write_androsensor(tmp_path)
+    assert imu_gait.read(p).n_samples == 2000
+    edit_line(p, 200, lambda l: l.rsplit(";", 1)[0] + ';"' + l.rsplit(";", 1)[1])
+    edit_line(p, 201, lambda l: l.split(";", 1)[0] + '"' + ";" + l.split(";", 1)[1])
+    refused(p, "quote", line=200)
