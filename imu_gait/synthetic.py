@@ -219,7 +219,23 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     z = (1 - w_run) * z_walk + w_run * z_run * env
     # --- forward: speed oscillation (braking after contact)
     b = p["braking_mps"]
-    v_dev = (b / 1.902) * np.cos(two_pi * (phase_step - 0.05)) * env
+    v_walk = (b / 1.902) * np.cos(two_pi * (phase_step - 0.05))
+    v_dev = v_walk
+    if (w_run > 0).any():
+        # running: the ground pushes back in the first half of the contact and forward in the second
+        # (one period of a sine), and nothing acts in flight, so the speed is lowest at mid-stance — where
+        # the trunk is lowest — and constant in the air. The walking cosine above, used for running too,
+        # put the lowest speed a half step after contact, in flight: at short contacts (165 spm, 0.23 s) its
+        # speed and height were a quarter cycle apart, so the engine's forward-axis sign test (running:
+        # speed and height rise together) read forward backwards — braking 0.0 for 0.25 m/s of truth and a
+        # 'sensor turned 180°' mid-run. Speed loss at contact → mid-stance = braking_mps; + b·tc/2T keeps
+        # the step's mean speed at speed_mps
+        tc_run = np.minimum(p["contact_s"], 0.9 * step_T)
+        tau_run = frac * step_T
+        v_run = np.where(tau_run < tc_run, -b * (1 - np.cos(two_pi * np.clip(tau_run / tc_run, 0, 1))) / 2, 0.0) \
+            + b * tc_run / (2 * step_T)
+        v_dev = (1 - w_run) * v_walk + w_run * np.where(walking, v_run, 0.0)
+    v_dev = v_dev * env
     x = np.cumsum(p["speed_mps"] * env + v_dev) / fine_fs
     # --- lateral: over the stance foot (left contact → moving left)
     S = p["sway_cm"] / 100.0
