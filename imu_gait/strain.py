@@ -1166,7 +1166,9 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         base["values"][g] = vals
         base["end_s"][g] = float(tg[bm][-1])
         base["has"][g] = True
-        if length < baseline_s:
+        # compared as the note prints them: half of a 359.6-s run is 179.8 s, which read "the first 180 s of
+        # running (asked for 180 s)" — a note about a shortfall that does not show
+        if round(length) < round(float(baseline_s)):
             notes.append(f"{name.capitalize()} baseline from the first {length:.0f} s of {name} "
                          f"(asked for {baseline_s:.0f} s).")
     return out, base

@@ -43,3 +43,67 @@ def test_a_run_with_short_contacts_keeps_its_forward_direction(cadence_spm, cont
     truth_braking = float(truth.steps["braking_mps"].median())
     assert truth_braking == pytest.approx(0.25, abs=0.01)            # the truth is what was asked for
     assert abs(res.summary["braking_mps"] - truth_braking) <= 0.07, res.summary["braking_mps"]
+
+
+# -------------------------------------------------------------------------------- baseline in words
+def _walk_then_run():
+    """7 min of walking whose bounce rises after 5 min (a baseline-relative flag), then 3.4 min of running."""
+    return synthesize_walk(630, seed=11, segments=[(300, {"bounce_cm": 5.5}), (420, RUN)])
+
+
+def test_the_baseline_text_gives_each_gait_its_own_length():
+    """Walk → run: the strain rules take each gait's baseline from that gait's own time (walking: min(180 s,
+    half of ~415 s) = 3 min; running: half of ~205 s ≈ 1:42), and the notes say so ('Running baseline from
+    the first 102 s of running'), but the reports' "your baseline" sentence said 'the first 3 min 00 s of
+    walking (and of running, for the running steps)' — half of *all* the walking and running time. Now it
+    names each gait's own length, and the running one agrees with the strain note within 1 s."""
+    rec, _ = _walk_then_run()
+    res = imu_gait.analyze(rec)
+    assert any(f.reference_kind == "baseline" for f in res.flags)
+    note = next(n for n in res.summary["flag_notes"] if n.startswith("Running baseline from the first"))
+    run_base_s = float(re.search(r"first (\d+) s of running", note).group(1))
+    assert 90 <= run_base_s <= 110
+    text = flat(render_text(res, width=200))
+    m = re.search(r"how you walked in the first (\d+) min (\d+) s of walking and how you ran in the first "
+                  r"(\d+) min (\d+) s of running in this recording", text)
+    assert m, text[text.find("Your baseline") - 5:][:400]
+    walk_s, ran_s = int(m[1]) * 60 + int(m[2]), int(m[3]) * 60 + int(m[4])
+    assert walk_s == 180
+    assert abs(ran_s - run_base_s) <= 1.0
+
+
+def _run_with_more_bounce(**kw):
+    """10 min of running whose contacts shorten after 5 min: more flight, more bounce (a relative flag)."""
+    return synthesize_walk(600, gait="run", seed=12, gyro=False, segments=[(300, {"contact_s": 0.20})], **kw)
+
+
+def test_an_outdoor_run_is_not_told_about_rails_or_how_it_walked():
+    """A chest-strap run outdoors (accelerometer only) with a bounce flag: the baseline sentence said 'how you
+    walked in the first 3 min 00 s of running' and 'If you were already holding the rails …' — there are no
+    rails outdoors. Now 'how you ran', 'this run', and the rails only for a treadmill."""
+    rec, _ = _run_with_more_bounce()
+    res = imu_gait.analyze(rec, placement="chest")
+    assert "vertical_bounce" in {f.id for f in res.flags}
+    text = flat(render_text(res, width=200))
+    assert "how you ran in the first 3 min 00 s of running" in text
+    assert "how you walked" not in text
+    assert "rails" not in text.split("Your baseline")[1]
+    assert "became your normal for this run." in text
+    on_belt = flat(render_text(imu_gait.analyze(rec, placement="chest", belt_speed_mps=3.0), width=200))
+    assert "holding the rails" in on_belt.split("Your baseline")[1]
+
+
+def test_a_baseline_note_does_not_claim_a_shortfall_it_does_not_show():
+    """Half of a 359.6-s run is 179.8 s: the note read 'Running baseline from the first 180 s of running
+    (asked for 180 s)' (the interval walk → 6-min run → walk of this audit). Only a shortfall that shows
+    in whole seconds is noted; a real one still is (a 5-min run: 150 s)."""
+    def run_steps(duration_s: float) -> pd.DataFrame:
+        n = int(duration_s / 0.35)
+        t = 10.0 + 0.35 * np.arange(n)
+        return pd.DataFrame({"time_s": t, "step_time_s": np.full(n, 0.35), "stride_time_s": np.full(n, 0.70),
+                             "cadence_spm": np.full(n, 171.4), "vertical_oscillation_cm": np.full(n, 7.5),
+                             "gait": "run", "bout": 0})
+    _, tl = evaluate_flags(run_steps(359.6))
+    assert not [n for n in tl.attrs["notes"] if "Running baseline" in n], tl.attrs["notes"]
+    _, tl = evaluate_flags(run_steps(300.0))
+    assert any("Running baseline from the first 150 s of running (asked for 180 s)" in n for n in tl.attrs["notes"])

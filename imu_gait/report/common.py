@@ -173,23 +173,36 @@ class Overview:
     # epoch seconds as its time axis reads 02:26 and not 472222:15:46 (0 when the summary lacks it)
     time_origin_s: float = 0.0
     baseline_s: float = 180.0           # the walking time asked for as the personal baseline (analyze's baseline_s)
+    # each gait's time as the strain rules count it for the baseline (the sum of its step times, each ≤ 2 s)
+    gait_time_s: dict[str, float] = field(default_factory=dict)
 
     @property
     def baseline_text(self) -> str:
         """What 'your baseline' in the flags means, for walkers who read it there (empty when no flag was
         judged against one): the first min(asked, 300 s, half the walking) of walking of this recording, as
-        :func:`~imu_gait.strain.evaluate_flags` takes it."""
+        :func:`~imu_gait.strain.evaluate_flags` takes it — per gait: a walk that turned into a run has a
+        walking and a running baseline, each from that gait's own time (the strain rules never mix them)."""
         if not any(f.reference_kind == "baseline" for f in self.flags):
             return ""
         cfg = StrainConfig()
-        length = min(self.baseline_s, cfg.baseline_max_s, self.walking_time_s / 2.0)
-        what = ("walking (and of running, for the running steps)" if self.metrics_by_gait else
-                "running" if self.dominant_gait == "run" else "walking")
-        return (f"“Your baseline” is how you walked in the first {fmt_duration(length)} of {what} in this "
-                f"recording. A flag means a change from it held for at least {cfg.hold_s:.0f} s (the threshold is "
+
+        def length(g: str) -> float:
+            total = self.gait_time_s.get(g, self.walking_time_s) if self.metrics_by_gait else self.walking_time_s
+            return min(self.baseline_s, cfg.baseline_max_s, total / 2.0)
+
+        gaits = [g for g in ("walk", "run") if g in self.metrics_by_gait and length(g) >= cfg.baseline_min_s] \
+            or [self.dominant_gait or "walk"]
+        parts = [f"how you {'ran' if g == 'run' else 'walked'} in the first {fmt_duration(length(g))} of "
+                 f"{'running' if g == 'run' else 'walking'}" for g in gaits]
+        # a runner outdoors held no rails: the rails belong to a treadmill's baseline only
+        held = "holding the rails, leaning or tired" if "treadmill" in self.context else "leaning or tired"
+        this = {"walk": "walk", "run": "run"}.get(self.dominant_gait, "walk") if len(gaits) == 1 else "recording"
+        return (f"“Your baseline” is {' and '.join(parts)} in this recording"
+                + (" (each gait is judged against its own)" if len(gaits) > 1 else "")
+                + f". A flag means a change from it held for at least {cfg.hold_s:.0f} s (the threshold is "
                 "where the change starts to count); a flag that names no baseline was judged against a fixed limit "
-                "for everyone instead. If you were already holding the rails, leaning or tired in those first minutes, that "
-                "became your normal for this walk.")
+                f"for everyone instead. If you were already {held} in those first minutes, that "
+                f"became your normal for this {this}.")
 
     @property
     def walking_found(self) -> bool:
@@ -573,7 +586,18 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         sensor_hints=[str(n) for n in (s.get("sensor_hints") or [])],
         time_origin_s=origin if math.isfinite(origin) else 0.0,
         baseline_s=_f(s.get("baseline_s")) if _f(s.get("baseline_s")) > 0 else 180.0,
+        gait_time_s=_gait_time_s(steps, gait),
     )
+
+
+def _gait_time_s(steps: pd.DataFrame, gait: pd.Series) -> dict[str, float]:
+    """Each gait's time as :func:`~imu_gait.strain.evaluate_flags` counts it for the baseline: the sum of
+    its steps' times, each clipped to 0–2 s (a pause between bouts is no walking time)."""
+    if not len(steps):
+        return {}
+    dt = np.clip(np.nan_to_num(_numeric(steps, "step_time_s"), nan=0.0), 0.0, 2.0)
+    g = gait.to_numpy()
+    return {k: float(dt[g == k].sum()) for k in ("walk", "run") if (g == k).any()}
 
 
 def variability_note(cv_pct: float, gait: str = "walk") -> str:
