@@ -107,3 +107,20 @@ def test_a_baseline_note_does_not_claim_a_shortfall_it_does_not_show():
     assert not [n for n in tl.attrs["notes"] if "Running baseline" in n], tl.attrs["notes"]
     _, tl = evaluate_flags(run_steps(300.0))
     assert any("Running baseline from the first 150 s of running (asked for 180 s)" in n for n in tl.attrs["notes"])
+
+
+# --------------------------------------------------------------------------------- vertical ratio
+def test_a_treadmill_runs_summary_shows_its_vertical_ratio():
+    """A run at a known belt speed has a vertical ratio (bounce / step length, Garmin's running-dynamics
+    figure with a published runners' range) in the JSON and HTML, but the terminal summary left it out.
+    Now a 'Vertical ratio' line, within 0.8 points of the truth (truth bounce / (belt × step time)); a walk's
+    terminal summary (pendulum step length) still has none."""
+    rec, truth = synthesize_walk(240, 52.0, gait="run", gyro=False, seed=2)
+    res = imu_gait.analyze(rec, placement="chest", belt_speed_mps=10 / 3.6)
+    ts = truth.steps
+    vr_truth = float(np.median(ts["vertical_oscillation_cm"] / (10 / 3.6 * ts["step_time_s"])))
+    m = re.search(r"Vertical ratio +([\d.]+)%", render_text(res, width=200))
+    assert m, render_text(res, width=200)
+    assert abs(float(m[1]) - vr_truth) <= 0.8, (m[1], vr_truth)
+    walk, _ = synthesize_walk(90, seed=2)
+    assert "Vertical ratio" not in render_text(imu_gait.analyze(walk), width=200)

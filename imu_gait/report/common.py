@@ -52,6 +52,7 @@ class MetricInfo:
     brief: str = ""             # terminal note when there is no range
     run_label: str = ""         # label where the gait is running ("" = ``label``)
     run_no_range_note: str = ""  # note where the gait is running and no range exists ("" = ``no_range_note``)
+    run_short: str = ""         # terminal label where the gait is running, for a metric shown there only for runs
     above_note: str = ""        # a one-sided metric, more of which is no concern: what a median above the range
                                 # is called (status "ok"); "" = 'above the typical range' (status "high")
 
@@ -74,7 +75,10 @@ METRICS: tuple[MetricInfo, ...] = (
                short="Bounce"),
     MetricInfo("vertical_ratio_pct", "Vertical ratio", "%", 1, None, (6.1, 10.1),
                "runners 6.1–10.1 % (Garmin 5th–95th percentile)",
-               no_range_note="no walking range published; lower means less bounce per metre"),
+               no_range_note="no walking range published; lower means less bounce per metre",
+               # a runner's own figure (Garmin's running dynamics show it beside the bounce); measured for a run
+               # only from a belt speed, and a walk's comes from the pendulum estimate: the terminal shows it for runs
+               run_short="Vertical ratio"),
     MetricInfo("trunk_twist_deg", "Trunk twist (yaw range)", "°", 1, (8, 15), None,
                "walking ≈ 8–15° (a sanity range, not a target)", needs_gyro=True, core=True,
                short="Trunk twist", run_no_range_note="no published range for running (8–15° is walking's); "
@@ -444,6 +448,8 @@ def metric_rows(steps: pd.DataFrame, *, has_gyro: bool | None, gait: str,
         label, short = info.label, info.short
         if gait == "run" and info.run_label:            # a run is not described in walking words
             label, short = info.run_label, (info.run_label if info.short else "")
+        if gait == "run" and info.run_short:
+            short = info.run_short
         x = _numeric(steps, info.column) * info.scale if len(steps) else np.array([])
         x = x[np.isfinite(x)]
         if x.size == 0:
