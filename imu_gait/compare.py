@@ -33,6 +33,10 @@ METRIC_ROWS: tuple[tuple[str, str, str, int], ...] = (
     ("walking_speed_mps", "Walking speed", "m/s", 2),
     ("step_length_m", "Step length", "m", 2),
     ("vertical_oscillation_cm", "Bounce", "cm", 1),
+    # running dynamics a runner reads beside the bounce (Garmin's): a row only where a session has them —
+    # ground contact for running steps, vertical ratio where the step length is known (a belt speed for a run)
+    ("vertical_ratio_pct", "Vertical ratio", "%", 1),
+    ("ground_contact_ms", "Ground contact", "ms", 0),
     ("trunk_twist_deg", "Trunk twist", "°", 1),
     ("forward_lean_deg", "Forward lean", "°", 1),
     ("lateral_sway_cm", "Side sway", "cm", 1),
@@ -44,6 +48,10 @@ METRIC_ROWS: tuple[tuple[str, str, str, int], ...] = (
     ("step_time_asymmetry_pct", "Step-time asymmetry", "%", 1),
 )
 
+#: Rows shown for running only: a walk's vertical ratio is its bounce over the pendulum's estimated step
+#: length — the bounce row again, with the model's error added
+RUN_ONLY_ROWS = frozenset({"vertical_ratio_pct"})
+
 #: The least y-span a panel of the comparison page shows, in the metric's unit. Without it an axis
 #: stretches to fit whatever range the walks have, and a difference of 0.003 % stride-time CV
 #: fills the panel like a doubling would. Chosen by judgement, not measured: a few times the
@@ -53,7 +61,8 @@ METRIC_ROWS: tuple[tuple[str, str, str, int], ...] = (
 PANEL_MIN_SPAN: dict[str, float] = {
     "cadence_spm": 20.0, "walking_speed_mps": 0.3, "step_length_m": 0.15, "vertical_oscillation_cm": 3.0,
     "trunk_twist_deg": 6.0, "forward_lean_deg": 6.0, "lateral_sway_cm": 3.0, "pelvic_drop_deg": 4.0,
-    "braking_mps": 0.15, "impact_g": 0.5, "step_regularity": 0.3, "stride_time_cv_pct": 3.0,
+    "braking_mps": 0.15, "impact_g": 0.5, "vertical_ratio_pct": 2.0, "ground_contact_ms": 40.0,
+    "step_regularity": 0.3, "stride_time_cv_pct": 3.0,
     "step_time_asymmetry_pct": 5.0,
 }
 #: Metrics that can take negative values (a backward lean); the others' axes stop at 0.
@@ -239,6 +248,8 @@ def compare_sessions(sessions: Sequence[Session], *,
         parts = [gait_medians(s).get(gait) for s in sessions] if gait else [s.summary for s in sessions]
         have = [i for i, p in enumerate(parts) if p is not None]
         for key, label, unit, decimals in METRIC_ROWS:
+            if key in RUN_ONLY_ROWS and not (gait == "run" or all_run):
+                continue
             vals = [_num(p.get(key)) if p is not None else math.nan for p in parts]
             if all(math.isnan(v) for v in vals):
                 continue
@@ -255,7 +266,9 @@ def compare_sessions(sessions: Sequence[Session], *,
                          "unit": unit, **dict(zip(labels, vals)), "change": change, "beyond_spread": beyond,
                          "beyond_repeat": repeat})
     walk = [_num(s.summary.get("walking_time_s")) / 60 for s in sessions]
-    rows.append({"row": "Walking time", "key": "walking_time_min", "gait": "", "unit": "min",
+    # a run's time is not 'walking time' to a runner (the key stays: CSV readers rely on it)
+    time_row = "Running time" if all_run else "Walking and running time" if split else "Walking time"
+    rows.append({"row": time_row, "key": "walking_time_min", "gait": "", "unit": "min",
                  **dict(zip(labels, walk)), "change": walk[-1] - walk[0], "beyond_spread": None, "beyond_repeat": None})
     ids = sorted({f.get("id") for s in sessions for f in s.flags if f.get("id")})
     for fid in ids:
@@ -386,8 +399,11 @@ def mark_explanation(table: pd.DataFrame) -> str:
             + ", and outside the first walk's middle half (25th–75th percentile of its steps). The limits "
             "come from short walks minutes apart; walks weeks apart vary more, so a * is a pointer to a change "
             "worth a look, not a test or a clinical threshold.")
+    # rows that can never get a * (no repeat limit and no middle half to leave): not ground contact or vertical
+    # ratio of runs, which have the middle-half test like every running row (said below)
     unmarked = [label for key, label, _, _ in METRIC_ROWS
-                if key not in REPEAT_CHANGE and any(r["key"] == key and r.get("gait") != "run" for r in recs)]
+                if key not in REPEAT_CHANGE and any(r["key"] == key and r.get("gait") != "run"
+                                                    and r.get("beyond_spread") is None for r in recs)]
     if unmarked:
         text += (f" {' and '.join(unmarked).capitalize()} {'is' if len(unmarked) == 1 else 'are'} never marked: "
                  f"{'it varies' if len(unmarked) == 1 else 'they vary'} too much from one walk to the next to say.")

@@ -124,3 +124,26 @@ def test_a_treadmill_runs_summary_shows_its_vertical_ratio():
     assert abs(float(m[1]) - vr_truth) <= 0.8, (m[1], vr_truth)
     walk, _ = synthesize_walk(90, seed=2)
     assert "Vertical ratio" not in render_text(imu_gait.analyze(walk), width=200)
+
+
+# ---------------------------------------------------------------------------------------- compare
+def test_comparing_two_runs_shows_ground_contact_and_running_time():
+    """A coach comparing two runs: the table had cadence, bounce, braking, impact … but no ground contact
+    time — a running figure the report shows for each run — and called the runs' time 'Walking time'.
+    (Added with it: the explanation must not list the new rows as 'never marked', which running rows are not.)
+    Truth: contacts of 0.25 s and then 0.30 s (the same cadence): the row reads each within 20 ms and the
+    change +50 ± 25 ms; the time row is 'Running time'. Comparing two walks shows neither new row."""
+    runs = [synthesize_walk(150, gait="run", seed=s, contact_s=c)[0] for s, c in ((1, 0.25), (2, 0.30))]
+    sessions = [session_from_result(imu_gait.analyze(r), lab) for r, lab in zip(runs, ("easy", "tired"))]
+    table = compare_sessions(sessions)
+    gct = table[table["key"] == "ground_contact_ms"].iloc[0]
+    assert abs(gct["easy"] - 250) <= 20 and abs(gct["tired"] - 300) <= 20, gct
+    assert abs(gct["change"] - 50) <= 25
+    text = flat(render_comparison(table))
+    assert "Running time" in text
+    # its * follows the middle-half test like every running row: it is not among the rows 'never marked'
+    assert "Stride-time variability and step-time asymmetry are never marked" in text
+    walks = [session_from_result(imu_gait.analyze(synthesize_walk(90, seed=s)[0]), f"w{s}") for s in (1, 2)]
+    wt = compare_sessions(walks)
+    assert not {"ground_contact_ms", "vertical_ratio_pct"} & set(wt["key"])
+    assert "Walking time" in set(wt["row"])
