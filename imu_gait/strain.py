@@ -225,6 +225,9 @@ HANDRAIL_OVERGROUND_CAUSE = ("The pattern (much less trunk rotation, sway and bo
 SPEED_SENSITIVE = {"overstriding": +1, "vertical_bounce": +1, "trunk_twist_excess": +1, "fatigue": +1,
                    "trunk_twist_guarding": -1, "handrail_gripping": -1}
 SPEED_CHANGE_FRAC = 0.10
+#: a run's cadence this far above its baseline's (off a belt, where the speed is unknown) says the runner sped
+#: up: cadence rises with running speed (Garmin's gauges; Heiderscheit 2011 varied it ±5-10 % at one speed)
+RUN_FASTER_CADENCE_FRAC = 0.05
 
 
 @dataclass(frozen=True)
@@ -783,6 +786,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                placement_key=pk, baseline_belt=baseline_belt, origin_s=schedule_origin_s,
                has_schedule=treadmill_schedule is not None,
                is_run=grid["is_run"],
+               cadence=grid["cadence_spm"], cadence_base=grid["cadence_spm_baseline"],
                first_step_s=float(cols["time_s"][0]), last_step_s=float(cols["time_s"][-1]))
     active = {}
     for fid, eps in episodes.items():
@@ -1500,6 +1504,21 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
                  + ": part of this may simply be the new speed. " + cause)
         if faster:
             advice += f" If the faster belt feels hard, go back towards {base_belt * 3.6:.1f} km/h."
+    if fid == "vertical_bounce" and kind == "baseline" and not belt > 0 and ctx["is_run"][k] and "cadence" in ctx:
+        # a runner who speeds up lands harder and bounces more at once, and takes quicker steps too: off a belt
+        # the speed is unknown, but a cadence well above the baseline's says it rose (adeptdata run, 22:56:
+        # impact +50 % at cadence +9 %, a finishing surge). 'Try quicker, shorter steps' then asks for what
+        # they already did; the flag stays (the landings are harder), its words say the likely reason
+        cad = ctx["cadence"][sl]
+        cad_now = float(np.nanmedian(cad)) if np.isfinite(cad).any() else float("nan")
+        cad_base = float(ctx["cadence_base"][k])
+        if cad_base > 0 and cad_now >= cad_base * (1.0 + RUN_FASTER_CADENCE_FRAC):
+            cause = (f"Your cadence was also {(cad_now / cad_base - 1) * 100:.0f} % above your baseline here "
+                     f"({cad_base:.0f} → {cad_now:.0f} spm): you were probably running faster, and a faster pace "
+                     "lands harder and bounces more by itself. " + cause)
+            advice = ("If you meant to speed up, this is the pace's doing: compare your landings with a run at "
+                      "this pace. If not, ease back to your earlier pace; either way land softly, as if you did not "
+                      "want to splash a puddle, and keep your head level.")
     if fid == "forward_lean":
         # the flag begins at the jump (its hold and the smoothing put the start up to a minute later)
         jump = next(((tj, dj) for tj, dj in ctx.get("lean_jumps", ()) if dj > 0 and tj - 30.0 <= start_s <= tj + 60.0),

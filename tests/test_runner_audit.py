@@ -131,13 +131,14 @@ def test_comparing_two_runs_shows_ground_contact_and_running_time():
     """A coach comparing two runs: the table had cadence, bounce, braking, impact … but no ground contact
     time — a running figure the report shows for each run — and called the runs' time 'Walking time'.
     (Added with it: the explanation must not list the new rows as 'never marked', which running rows are not.)
-    Truth: contacts of 0.25 s and then 0.30 s (the same cadence): the row reads each within 20 ms and the
-    change +50 ± 25 ms; the time row is 'Running time'. Comparing two walks shows neither new row."""
+    Truth: contacts of 0.25 s and then 0.30 s (the same cadence): the row reads each within 25 ms (100-Hz
+    samples are 10 ms apart, and the contact is timed from a 0.15-g crossing: 240 / 280 ms) and the change
+    +50 ± 25 ms; the time row is 'Running time'. Comparing two walks shows neither new row."""
     runs = [synthesize_walk(150, gait="run", seed=s, contact_s=c)[0] for s, c in ((1, 0.25), (2, 0.30))]
     sessions = [session_from_result(imu_gait.analyze(r), lab) for r, lab in zip(runs, ("easy", "tired"))]
     table = compare_sessions(sessions)
     gct = table[table["key"] == "ground_contact_ms"].iloc[0]
-    assert abs(gct["easy"] - 250) <= 20 and abs(gct["tired"] - 300) <= 20, gct
+    assert abs(gct["easy"] - 250) <= 25 and abs(gct["tired"] - 300) <= 25, gct
     assert abs(gct["change"] - 50) <= 25
     text = flat(render_comparison(table))
     assert "Running time" in text
@@ -147,3 +148,55 @@ def test_comparing_two_runs_shows_ground_contact_and_running_time():
     wt = compare_sessions(walks)
     assert not {"ground_contact_ms", "vertical_ratio_pct"} & set(wt["key"])
     assert "Walking time" in set(wt["row"])
+
+
+# --------------------------------------------------------------------------- bounce while speeding up
+def test_a_bounce_flag_while_the_run_speeds_up_says_so_instead_of_asking_for_quicker_steps():
+    """A run that speeds up after 7 min (cadence 170 → 182 spm, contacts 0.25 → 0.19 s): the landings are
+    harder (impact +23 %), so the bounce flag fires — and told the runner to 'try slightly quicker, shorter
+    steps', which they had just done (real: the adeptdata run's finishing surge, impact +50 % at cadence
+    +9 %, 'marked'). Off a belt the speed is unknown, but the cadence says it rose: the cause now names the
+    cadence change (170 → 182 spm, within 2 spm and 2 points of the truth) and the likely faster pace; the
+    advice no longer asks for quicker steps. At an unchanged cadence (shorter contacts only) the words stay."""
+    rec, truth = synthesize_walk(600, gait="run", seed=13, gyro=False,
+                                 segments=[(420, {"cadence_spm": 182, "contact_s": 0.19, "speed_mps": 4.0})])
+    res = imu_gait.analyze(rec, placement="chest")
+    f = next(f for f in res.flags if f.id == "vertical_bounce")
+    m = re.search(r"cadence was also (\d+) % above your baseline here \((\d+) → (\d+) spm\)", f.cause)
+    assert m, f.cause
+    assert abs(int(m[2]) - 170) <= 2 and abs(int(m[3]) - 182) <= 2 and abs(int(m[1]) - 7) <= 2
+    assert "quicker, shorter steps" not in f.advice
+    rec, _ = _run_with_more_bounce()
+    same = next(f for f in imu_gait.analyze(rec, placement="chest").flags if f.id == "vertical_bounce")
+    assert "cadence was also" not in same.cause and "quicker, shorter steps" in same.advice
+
+
+ADEPT = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "datasets_raw" / "adeptdata_running" / "acc_running.rda"
+
+
+@pytest.mark.skipif(not ADEPT.exists(), reason="adeptdata acc_running (GPL-3) is read in place from ../shared")
+def test_a_real_runs_finishing_surge_is_named_as_speed():
+    """Real: the adeptdata 25-min run (hip belt, accelerometer only, GPL-3, read in place by
+    benchmarks/running.py's loader). Its bounce flags: three mild ones at the baseline's cadence (+0-2 %
+    by the benchmark's independent stride autocorrelation) and a marked one at 22:56-23:54, where the
+    independent cadence is 171-178 spm against 157 in the first 3 min — a finishing surge. That one now
+    names the cadence rise (within 3 points of the independent +9-13 %) and does not ask for quicker steps;
+    the other three keep the usual words."""
+    import sys
+    root = __import__("pathlib").Path(__file__).resolve().parents[1]
+    sys.path[:0] = [str(root), str(root / "benchmarks")]
+    try:
+        from benchmarks.running import DATA, analyse, load
+    finally:
+        del sys.path[:2]
+    d = load(DATA)
+    res = analyse(d["left_hip"], d["left_hip_t"] - d["left_hip_t"][0])
+    bounce = [f for f in res.flags if f.id == "vertical_bounce"]
+    surge = [f for f in bounce if f.start_s > 1300]
+    assert len(surge) == 1 and len(bounce) >= 2
+    m = re.search(r"cadence was also (\d+) % above", surge[0].cause)
+    assert m and 6 <= int(m[1]) <= 16, surge[0].cause
+    assert "quicker, shorter steps" not in surge[0].advice
+    for f in bounce:
+        if f is not surge[0]:
+            assert "cadence was also" not in f.cause and "quicker, shorter steps" in f.advice
