@@ -203,7 +203,7 @@ def _span(ov: Overview, steps: pd.DataFrame, flags: Sequence[Flag]) -> tuple[flo
 #: magnifying sensor noise (0.1° of lean must not look like a change).
 MIN_SPAN = {"cadence_spm": 20.0, "vertical_oscillation_cm": 2.0, "trunk_twist_deg": 6.0, "forward_lean_deg": 6.0,
             "lateral_sway_cm": 2.0, "pelvic_drop_deg": 4.0, "step_length_m": 0.2, "walking_speed_mps": 0.3, "braking_mps": 0.1,
-            "impact_g": 0.4, "step_regularity": 0.4, "stride_time_cv_pct": 4.0, "step_time_asymmetry_pct": 6.0}
+            "impact_g": 0.4, "step_regularity": 0.4, "ground_contact_ms": 60.0, "stride_time_cv_pct": 4.0, "step_time_asymmetry_pct": 6.0}
 
 #: Series only the engine's timeline has (no per-step value), drawn when present.
 TIMELINE_ONLY = {"stride_time_cv_pct": ("Stride-time CV", "%"),
