@@ -234,3 +234,49 @@ def test_androsensor_quote_across_lines_cannot_swallow_rows(tmp_path):
     edit_line(p, 200, lambda l: l.rsplit(";", 1)[0] + ';"' + l.rsplit(";", 1)[1])
     edit_line(p, 201, lambda l: l.split(";", 1)[0] + '"' + ";" + l.split(";", 1)[1])
     refused(p, "quote", line=200)
+
+
+# ------------------------------------------------------------------ second fuzz run
+def test_generic_first_row_with_decimal_commas_is_data_not_a_units_row(tmp_path):
+    """fuzz: decimal_comma_to_tab → the first data row ('1572339786,3000<TAB>-0,518555 …') was taken for a
+    units row under the header and dropped ('line 2 is a units row … not data'): a sample lost."""
+    raw = np.loadtxt(DATA / "skdh_examples" / "example_data_30s.csv", delimiter=",")[:1500]
+    p = tmp_path / "tabs.csv"
+    rows = ["timestamp\tax\tay\taz"] + ["\t".join(f"{v:.6f}".replace(".", ",") for v in r[:4]) for r in raw]
+    p.write_text("\n".join(rows) + "\n")
+    rec = imu_gait.read(p, acc_unit="g")
+    assert rec.n_samples == 1500
+    assert not any("units row" in w for w in rec.warnings), rec.warnings
+
+
+def test_generic_headerless_decimal_commas_keep_the_first_row(tmp_path):
+    raw = np.loadtxt(DATA / "skdh_examples" / "example_data_30s.csv", delimiter=",")[:1500]
+    p = tmp_path / "headerless.csv"
+    p.write_text("".join(";".join(f"{v:.6f}".replace(".", ",") for v in r[:4]) + "\n" for r in raw))
+    # (the separator must be given: sniffed from a row it is ',' — 4 decimal commas against 3 ';')
+    rec = imu_gait.read(p, time_col=0, acc_cols=[1, 2, 3], acc_unit="g", delimiter=";")
+    assert rec.n_samples == 1500
+
+
+@pytest.mark.parametrize("export, name", [("sensorlogger_ios", "Accelerometer.csv"),
+                                          ("phyphox_multi", "Accelerometer.csv")])
+def test_acceleration_file_whose_only_row_is_cut_short(tmp_path, export, name):
+    """fuzz: header_only_member + a cut row → the cut last line was dropped, nothing was left, and
+    Sensor Logger raised ValueError ('zero-size array to reduction operation minimum')."""
+    folder = copy_export(tmp_path, export)
+    p = folder / name
+    header, first = p.read_text().split("\n")[:2]
+    p.write_text(header + "\n" + first[:len(first) // 2])
+    with pytest.raises(RecordingError) as ei:
+        imu_gait.read(folder)
+    assert name in str(ei.value) and ei.value.line == 2, str(ei.value)
+
+
+def test_gyroscope_file_whose_only_row_is_cut_short_is_left_out(tmp_path):
+    folder = copy_export(tmp_path, "sensorlogger_android")
+    p = folder / "Gyroscope.csv"
+    header, first = p.read_text().split("\n")[:2]
+    p.write_text(header + "\n" + first[:len(first) // 2])
+    rec = imu_gait.read(folder)
+    assert rec.gyro_rads is None
+    assert any("Gyroscope.csv holds no samples" in w for w in rec.warnings), rec.warnings

@@ -66,6 +66,8 @@ def _is_data_cell(text: str) -> bool:
     cell = text.strip().strip('"')
     if _is_number(cell) or cell == "":
         return True
+    if cell.count(",") == 1 and _is_number(cell.replace(",", ".")):
+        return True                              # a decimal comma (in a ';' or tab-separated file)
     if not cell[:1].isdigit():                   # names like 'time' or 'acc_x' never parse as dates
         return False
     return not pd.isna(pd.to_datetime(cell, errors="coerce", utc=True))
