@@ -138,6 +138,9 @@ def _read_table(cont: Container, name: str) -> list[_Stream]:
     text = drop_cut_last_line(text, delim, decimal, len(cols), label, cut_note)
     data = parse_numeric_csv(text, label=label, skiprows=1, names=cols, delimiter=delim, decimal=decimal,
                              usecols=usecols, first_line_no=2)
+    if data.shape[0] == 0:        # its only row was cut short (and dropped above)
+        raise EmptyRecordingError("the file has a header but no complete data row", path=label, line=2,
+                                  hint="export the experiment again from phyphox")
     pos = {c: j for j, c in enumerate(usecols)}
     t = data[:, pos[tcol]]
     lines = row_line_mapper(text, 2)

@@ -101,6 +101,9 @@ def _read_sensor(cont: Container, name: str,
     text = drop_cut_last_line(text, delim, ".", len(cols), label, warnings)
     data = parse_numeric_csv(text, label=label, skiprows=1, names=cols, delimiter=delim,
                              usecols=want, first_line_no=2)
+    if data.shape[0] == 0:        # its only row was cut short (and dropped above)
+        raise EmptyRecordingError("the file has a header but no complete data row", path=label, line=2,
+                                  hint="the sensor recorded nothing whole; export the recording again")
     pos = {c: j for j, c in enumerate(sorted(want))}
     t_ns = data[:, pos[want[0]]]
     xyz = data[:, [pos[i] for i in want[1:]]]
