@@ -831,6 +831,14 @@ class _StoppedWhileOpening(Exception):
     """Ctrl-C / SIGTERM / q came before the source was open (scanning, connecting)."""
 
 
+def _cancelled_from_outside(task: asyncio.Task | None) -> bool:
+    """Whether ``task`` itself has a cancellation pending (then a CancelledError is not ours to
+    swallow). ``Task.cancelling()`` is Python 3.11+; on 3.10 this cannot be told, and a
+    cancellation seen while :meth:`_Opening.cancel` was called is taken as Ctrl-C's."""
+    cancelling = getattr(task, "cancelling", None)
+    return bool(cancelling()) if cancelling is not None else False
+
+
 class _Opening:
     """``source_cm`` whose opening (a BLE scan of up to 10 s, connecting, START) can be given up
     at once with :meth:`cancel`: Ctrl-C used to wait until the scan had timed out."""
@@ -852,8 +860,7 @@ class _Opening:
         try:
             return await self._task
         except asyncio.CancelledError:
-            me = asyncio.current_task()
-            if self._cancelled and self._task.cancelled() and not (me is not None and me.cancelling()):
+            if self._cancelled and self._task.cancelled() and not _cancelled_from_outside(asyncio.current_task()):
                 raise _StoppedWhileOpening from None
             raise
         finally:
