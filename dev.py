@@ -6,6 +6,8 @@
 
 Both create ./.venv on first use and install imu_gait with its test extras into it, so the
 system Python is never touched (Debian/Ubuntu refuse system-wide pip installs).
+IMU_GAIT_VENV=DIR puts the environment elsewhere, so a second Python (say 3.10, the oldest
+supported) can be tried beside the first: `IMU_GAIT_VENV=.venv-3.10 python3.10 dev.py test`.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-VENV = ROOT / ".venv"
+VENV = (ROOT / os.environ["IMU_GAIT_VENV"]) if os.environ.get("IMU_GAIT_VENV") else ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".imu_gait-installed"
