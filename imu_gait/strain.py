@@ -207,6 +207,17 @@ ABSOLUTE_CAUSE: dict[str, str] = {
     "asymmetry": "The time between steps differs between your left and right leg more than in even "
                  "walking, as when favouring one side.",
 }
+#: a run's uneven step timing in a runner's words: the walking ones spoke of walking smoothly, shuffling and
+#: picking the feet up (the adeptdata run's pace flag at 11:30 read 'faster than you can walk smoothly')
+RUN_PACE_CAUSE = {
+    "baseline": "Your step timing became irregular compared with the start of your run, which happens when the "
+                "pace is more than you can hold smoothly, when tiring, or on uneven or crowded ground.",
+    "absolute": "Your step timing varies more than the general limit, which is steady walking's (none is published "
+                "for running); in a run this happens when the pace is more than you can hold smoothly, when tiring, "
+                "or on uneven or crowded ground.",
+}
+RUN_PACE_ADVICE = ("Ease the pace a little until the rhythm settles, then build up again; keep a steady beat "
+                   "(a metronome or music at your cadence helps).")
 #: a chest sensor sees the pelvis's drop only as the trunk's side-to-side roll above it
 CHEST_PELVIC_CAUSE = ("Your trunk rolls more from side to side (or more to one side); measured at the chest this "
                       "follows the pelvis dropping, often because the hip muscles are tiring.")
@@ -1482,6 +1493,8 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
                f"({dur_txt}): " + "; ".join(parts) + ".")
     advice = info["advice"]
     cause = ABSOLUTE_CAUSE.get(fid, info["cause"]) if kind == "absolute" else info["cause"]
+    if fid == "pace_too_fast" and ctx["is_run"][k]:
+        cause, advice = RUN_PACE_CAUSE[kind], RUN_PACE_ADVICE
     if fid == "pelvic_instability" and ctx.get("placement_key") == "chest":
         cause = CHEST_PELVIC_CAUSE
     if fid == "handrail_gripping" and rule.variant == "acc_only":

@@ -174,14 +174,11 @@ def test_a_bounce_flag_while_the_run_speeds_up_says_so_instead_of_asking_for_qui
 ADEPT = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "datasets_raw" / "adeptdata_running" / "acc_running.rda"
 
 
-@pytest.mark.skipif(not ADEPT.exists(), reason="adeptdata acc_running (GPL-3) is read in place from ../shared")
-def test_a_real_runs_finishing_surge_is_named_as_speed():
-    """Real: the adeptdata 25-min run (hip belt, accelerometer only, GPL-3, read in place by
-    benchmarks/running.py's loader). Its bounce flags: three mild ones at the baseline's cadence (+0-2 %
-    by the benchmark's independent stride autocorrelation) and a marked one at 22:56-23:54, where the
-    independent cadence is 171-178 spm against 157 in the first 3 min — a finishing surge. That one now
-    names the cadence rise (within 3 points of the independent +9-13 %) and does not ask for quicker steps;
-    the other three keep the usual words."""
+@pytest.fixture(scope="module")
+def adept_run():
+    """The adeptdata run analysed as benchmarks/running.py does (its loader checks the documented facts)."""
+    if not ADEPT.exists():
+        pytest.skip("adeptdata acc_running (GPL-3) is read in place from ../shared")
     import sys
     root = __import__("pathlib").Path(__file__).resolve().parents[1]
     sys.path[:0] = [str(root), str(root / "benchmarks")]
@@ -190,8 +187,17 @@ def test_a_real_runs_finishing_surge_is_named_as_speed():
     finally:
         del sys.path[:2]
     d = load(DATA)
-    res = analyse(d["left_hip"], d["left_hip_t"] - d["left_hip_t"][0])
-    bounce = [f for f in res.flags if f.id == "vertical_bounce"]
+    return analyse(d["left_hip"], d["left_hip_t"] - d["left_hip_t"][0])
+
+
+def test_a_real_runs_finishing_surge_is_named_as_speed(adept_run):
+    """Real: the adeptdata 25-min run (hip belt, accelerometer only, GPL-3, read in place by
+    benchmarks/running.py's loader). Its bounce flags: three mild ones at the baseline's cadence (+0-2 %
+    by the benchmark's independent stride autocorrelation) and a marked one at 22:56-23:54, where the
+    independent cadence is 171-178 spm against 157 in the first 3 min — a finishing surge. That one now
+    names the cadence rise (within 3 points of the independent +9-13 %) and does not ask for quicker steps;
+    the other three keep the usual words."""
+    bounce = [f for f in adept_run.flags if f.id == "vertical_bounce"]
     surge = [f for f in bounce if f.start_s > 1300]
     assert len(surge) == 1 and len(bounce) >= 2
     m = re.search(r"cadence was also (\d+) % above", surge[0].cause)
@@ -223,3 +229,22 @@ def test_a_runs_html_report_draws_ground_contact_over_time():
     walk = imu_gait.analyze(synthesize_walk(90, seed=3)[0])
     fig, _ = metrics_over_time_figure(walk, build_overview(walk))
     assert "Ground contact time (ms)" not in [a.get_ylabel() for a in fig.axes]
+
+
+# ------------------------------------------------------------------------------ pace in a run's words
+def test_a_runs_uneven_step_timing_is_told_in_running_words(adept_run):
+    """The pace flag's words were walking's for a run too: 'faster than you can walk smoothly or when you start
+    to shuffle', 'pick the feet up'. Real: the adeptdata run's pace flag (11:30-12:23, step regularity 0.42 vs
+    0.53). Synthetic: a 110-s run with 8 % step-time jitter (stride CV 5.0 %: the absolute fallback). Both now
+    speak of the run and its pace; a walk with the same jitter keeps the walking words."""
+    real = [f for f in adept_run.flags if f.id == "pace_too_fast"]
+    assert real
+    rec, _ = synthesize_walk(110, gait="run", seed=4, step_jitter=0.08)
+    synth = [f for f in imu_gait.analyze(rec, placement="chest").flags if f.id == "pace_too_fast"]
+    assert synth and synth[0].reference_kind == "absolute"
+    for f in real + synth:
+        assert "walk smoothly" not in f.cause and "shuffle" not in f.cause, f.cause
+        assert "run" in f.cause and "pick the feet up" not in f.advice, (f.cause, f.advice)
+    walk, _ = synthesize_walk(110, seed=4, step_jitter=0.08)
+    wf = [f for f in imu_gait.analyze(walk).flags if f.id == "pace_too_fast"]
+    assert wf and "walk" in wf[0].cause and "your run" not in wf[0].cause
