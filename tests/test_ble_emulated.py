@@ -397,9 +397,10 @@ def test_polar_h10_clock_reset_without_disconnect_is_a_restart_not_endless_error
     sensor = EmulatedPolarH10(speed=20, faults=Faults(clock_reset_at_s=(5.0,), reboot_s=0.5))
     items, c, _ = _stream_through_restart(sensor, "Polar", n_samples=10 * 200, timeout_s=20)
     restarts = [i for i, it in enumerate(items) if isinstance(it, DeviceRestarted)]
-    # the first frame on the new clock is held as a bad packet until the next one confirms the restart;
-    # its samples then come with that one
-    assert len(restarts) == 1 and c.device_restarts == 1 and c.corrupt == 1 and c.lost_samples == 0
+    # the first frame on the new clock is held (refused as a possible bad packet) until the next one
+    # confirms the restart; its samples then come with that one, and it is no longer counted as bad
+    assert len(restarts) == 1 and c.device_restarts == 1 and c.corrupt == 0 and c.lost_samples == 0
+    assert any(isinstance(it, PacketError) for it in items[:restarts[0]])     # it was refused at first
     ev = items[restarts[0]]
     assert ev.message.startswith("Polar H10 E0000001: its clock went back") and "What to do" in ev.message
     assert 0.45 < ev.t1_s - ev.t0_s < 0.7                                # reboot 0.5 s + one frame
@@ -421,11 +422,13 @@ def test_polar_verity_clock_reset_without_disconnect_keeps_acc_and_gyro_together
     packets. Now one DeviceRestarted naming the device, and the merged stream goes on on a new time
     base: acc and gyro of the same instant (the device's own samples, shifted by the samples it skipped
     while rebooting), nothing invented, times increasing; only the first frame of each stream on the
-    new clock counted as a bad packet (held until the next confirmed the restart, its samples kept)."""
+    new clock held as a possible bad packet until the next confirmed the restart (its samples kept; it
+    then no longer counts as bad)."""
     sensor = EmulatedPolarVerity(speed=10, faults=Faults(clock_reset_at_s=(6.0,), reboot_s=0.5))
     items, c, dec = _stream_through_restart(sensor, "Polar Sense", n_samples=14 * 52, timeout_s=25)
     restarts = [i for i, it in enumerate(items) if isinstance(it, DeviceRestarted)]
-    assert len(restarts) == 1 and c.device_restarts == 1 and c.corrupt == 2
+    assert len(restarts) == 1 and c.device_restarts == 1 and c.corrupt == 0
+    assert sum(isinstance(it, PacketError) for it in items) == 2                # held, then confirmed
     ev = items[restarts[0]]
     assert ev.message.startswith("Polar Sense E0000002: its clock went back") and "What to do" in ev.message
     assert 0.45 < ev.t1_s - ev.t0_s < 2.0                  # reboot 0.5 s + ACC left without gyro at each side

@@ -464,6 +464,9 @@ class StreamSupervisor:
             c.corrupt += 1
             return PacketError((t_ns - self.t0_ns) / 1e9, exc.reason, str(exc))
         last_t_s = self._last_t_s
+        # a frame held for its stamp and now confirmed was counted as a bad packet: it was a good one
+        c.corrupt -= chunk.held_confirmed
+        c.packets += chunk.held_confirmed
         if chunk.restarted:
             self.clock.reset()
             self._last_t_s = None

@@ -49,6 +49,10 @@ class DecodedChunk:
     # last sample (one stream per notification). NaN: this notification gives no clock point
     # (a merged stream whose samples were released by the *other* stream's frame).
     clock_sensor_time_s: float | None = None
+    # Frames refused earlier for a stamp that went back (each counted as a bad packet then, as it
+    # could have been one corrupt stamp) that this notification confirmed: they were good after all,
+    # and their samples lead this chunk.
+    held_confirmed: int = 0
 
     @property
     def n(self) -> int:
@@ -165,7 +169,8 @@ class PmdAccStream:
         self._next_index = first + mg.shape[0]
         t = (p.times_ns - self._t0_ns) / 1e9
         return DecodedChunk(t, mg * (G_MPS2 / 1000.0), None, first, p.lost, False,
-                            restarted=p.clock_reset, clock_reset=p.clock_reset)
+                            restarted=p.clock_reset, clock_reset=p.clock_reset,
+                            held_confirmed=int(p.held is not None))
 
 
 class ThingyStream:
@@ -306,7 +311,7 @@ class PmdImuStream:
         clock_s = (math.nan if clock_ns is None or frame_epoch != self._out_epoch
                    else (clock_ns - self._t0_ns) / 1e9)
         return DecodedChunk(t, acc, gyro, first, lost, False, restarted=new_epoch, clock_reset=new_epoch,
-                            clock_sensor_time_s=clock_s)
+                            clock_sensor_time_s=clock_s, held_confirmed=int(p.held is not None))
 
     def _release(self, acc_epoch: int | None) -> tuple:
         """(sensor times s, acc, gyro, first index, lost before, starts a new epoch) of the next
