@@ -248,3 +248,22 @@ def test_a_runs_uneven_step_timing_is_told_in_running_words(adept_run):
     walk, _ = synthesize_walk(110, seed=4, step_jitter=0.08)
     wf = [f for f in imu_gait.analyze(walk).flags if f.id == "pace_too_fast"]
     assert wf and "walk" in wf[0].cause and "your run" not in wf[0].cause
+
+
+# ------------------------------------------------------------------------ a treadmill walk-run session
+def test_a_walk_run_session_given_the_running_belt_speed_is_told_to_give_a_schedule():
+    """Treadmill: 4 min walking, 6 min running at 10 km/h, 3 min walking, analysed with --belt-speed-kmh 10 (one
+    speed for the session). The walking steps at that belt speed are 1.52 m long — no one walks like that — and the
+    note said 'was the speed in km/h? Give it with --belt-speed-kmh', which the runner had done. The running steps
+    fit the belt (0.98 m at 170 spm; truth 2.78 m/s × 0.353 s), so the belt ran slower while walking: the note now
+    says so and points to a --treadmill-schedule. A belt speed typed in km/h into the m/s option (5 for a walk)
+    still gets the unit note."""
+    rec, _ = synthesize_walk(800, seed=4, segments=[(240, RUN), (600, WALK)])
+    res = imu_gait.analyze(rec, belt_speed_mps=10 / 3.6)
+    note = next(w for w in res.warnings if "1.52-m steps" in w)
+    assert "--treadmill-schedule" in note and "run slower while you walked" in note and "was the speed in km/h" not in note
+    m = re.search(r"running steps fit it \((\d\.\d\d) m\)", note)
+    assert m and abs(float(m[1]) - 10 / 3.6 * 60 / 170) <= 0.03
+    walk, _ = synthesize_walk(120, seed=4)
+    slip = " ".join(imu_gait.analyze(walk, belt_speed_mps=5.0).warnings)
+    assert "was the speed in km/h" in slip and "--treadmill-schedule" not in slip
