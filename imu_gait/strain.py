@@ -194,8 +194,13 @@ FLAG_IDS: tuple[str, ...] = tuple(FLAG_INFO)
 #: causes for flags judged against a general limit (no personal baseline): they cannot speak of a change
 #: since the start, which the baseline causes above do
 ABSOLUTE_CAUSE: dict[str, str] = {
-    "overstriding": "Your running cadence is low (below the general limit), which usually means long steps "
-                    "that land ahead of the body and brake you; the jolt travels up into the lower back.",
+    # the limit is Garmin's 30th percentile of runners (gait-science.md §1.2): about 3 in 10 runners are below it,
+    # the healthy adeptdata runner ran 154-160 spm for 25 min. 'Usually means long steps' said more than a cadence
+    # alone shows (the relative rule asks for braking too): a short run is told what the limit is and what it may mean
+    "overstriding": "Your running cadence is below the general limit, a cadence lower than about 7 in 10 runners' "
+                    "(Garmin's runners). A low cadence often goes with long steps that land ahead of the body and "
+                    "brake you, the jolt travelling up into the lower back — but it is common at an easy pace and in "
+                    "tall runners; this run was too short to compare with your own.",
     "vertical_bounce": "You move up and down a lot for running (above the general limit); every landing has "
                        "to absorb that drop.",
     "forward_lean": "You lean or hunch forward a lot compared with upright, which keeps the back muscles "

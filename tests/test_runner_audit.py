@@ -267,3 +267,20 @@ def test_a_walk_run_session_given_the_running_belt_speed_is_told_to_give_a_sched
     walk, _ = synthesize_walk(120, seed=4)
     slip = " ".join(imu_gait.analyze(walk, belt_speed_mps=5.0).warnings)
     assert "was the speed in km/h" in slip and "--treadmill-schedule" not in slip
+
+
+# ----------------------------------------------------------------------- a short run's low cadence
+def test_a_short_runs_low_cadence_is_not_called_over_striding_outright(adept_run):
+    """A run too short for a personal baseline (< 2 min of running) is judged on the general cadence limit, 164 spm
+    — Garmin's 30th percentile of runners (gait-science.md §1.2) — and was told its low cadence 'usually means long
+    steps that land ahead of the body'. The real healthy adeptdata runner ran 154-160 spm for 25 min (benchmark's
+    independent cadence), so the first 100 s of that run — a real cadence below the limit — got the flag. Now the
+    cause says what the limit is (about 7 in 10 runners step quicker), that a low cadence *often* goes with long
+    braking steps but is common at an easy pace, and that the run was too short to compare with the runner's own."""
+    first = adept_run.steps
+    first = first[(first["gait"] == "run") & (first["time_s"] < first["time_s"].iloc[0] + 100)]
+    assert 150 <= first["cadence_spm"].median() <= 163
+    flags, _ = evaluate_flags(first, placement="hip", has_gyro=False)
+    f = next(f for f in flags if f.id == "overstriding")
+    assert f.reference_kind == "absolute"
+    assert "usually means" not in f.cause and "7 in 10 runners" in f.cause and "easy pace" in f.cause
