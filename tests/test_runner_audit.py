@@ -284,3 +284,18 @@ def test_a_short_runs_low_cadence_is_not_called_over_striding_outright(adept_run
     f = next(f for f in flags if f.id == "overstriding")
     assert f.reference_kind == "absolute"
     assert "usually means" not in f.cause and "7 in 10 runners" in f.cause and "easy pace" in f.cause
+
+
+# ----------------------------------------------------------------------------- interval time per gait
+def test_an_interval_summary_says_how_long_each_gait_lasted():
+    """Walk 4 min → run 6 min → walk 3 min: the summary said '791 walking steps, 1019 running steps' and one
+    'Walking and running time 13 min 11 s' — not how long the runner ran, a coach's first question about an
+    interval session. Now each gait's time beside its steps, within 5 s of the truth (the sum of the truth's
+    step times per gait: walking 7 min 12 s, running 6 min 00 s)."""
+    rec, truth = synthesize_walk(800, seed=4, segments=[(240, RUN), (600, WALK)])
+    text = flat(render_text(imu_gait.analyze(rec), width=200))
+    m = re.search(r"(\d+) walking steps \((\d+) min (\d+) s\), (\d+) running steps \((\d+) min (\d+) s\)", text)
+    assert m, text[:1500]
+    ts = truth.steps
+    for g, (mm, ss) in (("walk", (m[2], m[3])), ("run", (m[5], m[6]))):
+        assert abs(int(mm) * 60 + int(ss) - ts.loc[ts["gait"] == g, "step_time_s"].sum()) <= 5, g

@@ -647,8 +647,11 @@ def walking_line(ov: Overview) -> list[tuple[str, str]]:
     elif ov.n_walk_steps == 0:
         gait = "all running"
     else:
-        gait = (f"{ov.n_walk_steps} walking step{'s' if ov.n_walk_steps != 1 else ''}, "
-                f"{ov.n_run_steps} running step{'s' if ov.n_run_steps != 1 else ''}")
+        # an interval session: how long each gait lasted (the coach's first question), where they are shown apart
+        t_walk, t_run = (f" ({fmt_duration(ov.gait_time_s[g])})" if ov.metrics_by_gait and g in ov.gait_time_s else ""
+                         for g in ("walk", "run"))
+        gait = (f"{ov.n_walk_steps} walking step{'s' if ov.n_walk_steps != 1 else ''}{t_walk}, "
+                f"{ov.n_run_steps} running step{'s' if ov.n_run_steps != 1 else ''}{t_run}")
     rows = [("Bouts", str(ov.n_bouts)), (f"{ov.gait_word} time", fmt_duration(ov.walking_time_s) + pct),
             ("Steps", str(ov.n_steps)), ("Walk / run", gait)]
     cadences = [(GAIT_WORDS[g].lower(), r.median) for g, rs in ov.metrics_by_gait.items()
