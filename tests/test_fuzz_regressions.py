@@ -280,3 +280,26 @@ def test_gyroscope_file_whose_only_row_is_cut_short_is_left_out(tmp_path):
     rec = imu_gait.read(folder)
     assert rec.gyro_rads is None
     assert any("Gyroscope.csv holds no samples" in w for w in rec.warnings), rec.warnings
+
+
+# ------------------------------------------------------------------ final fuzz run
+def test_native_with_old_mac_line_ends_and_a_blank_line_before_the_header_keeps_the_first_row(tmp_path):
+    """fuzz: eol_cr + blank_before_header → pandas does not count a CR-ended blank line among the lines it
+    skips, so the first data row was skipped too: 699 of 700 samples, no warning."""
+    lines = (DATA / "source_walk.csv").read_text().split("\n")
+    lines.insert(4, "")                                   # between the metadata and the header
+    p = tmp_path / "mac.csv"
+    p.write_bytes("\r".join(lines).encode())
+    rec = imu_gait.read(p)
+    assert rec.n_samples == 2000 and rec.time_s[0] == 0.0
+
+
+def test_generic_headerless_first_row_with_a_bad_cell_is_not_taken_for_a_header(tmp_path):
+    """fuzz: header_rename / col_add on a headerless file → a first row of numbers with one word in it was
+    taken for the header: the row lost without a word, the columns named after its numbers."""
+    raw = np.loadtxt(DATA / "skdh_examples" / "example_data_30s.csv", delimiter=",")[:1500]
+    p = tmp_path / "headerless.csv"
+    rows = [",".join(f"{v:.6f}" for v in r) for r in raw]
+    rows[0] = rows[0].rsplit(",", 1)[0] + ",oops"
+    p.write_text("\n".join(rows) + "\n")
+    refused(p, "not a number", line=1, column="oops", time_col=0)

@@ -63,7 +63,7 @@ def _is_number(text: str) -> bool:
 def _is_data_cell(text: str) -> bool:
     """A number or a date/time (a headerless file's first row starts with a time stamp: taken for a
     header, it lost that sample)."""
-    cell = text.strip().strip('"')
+    cell = text.strip().strip('"').lstrip("\ufeff")           # (a second BOM, written by a re-save)
     if _is_number(cell) or cell == "":
         return True
     if cell.count(",") == 1 and _is_number(cell.replace(",", ".")):
@@ -242,6 +242,14 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         delim = "\t"
     cells = split_header(first, delim)
     has_header = not all(_is_data_cell(c) for c in cells)
+    numbers = [c for c in cells if c and _is_data_cell(c)]
+    if has_header and len(numbers) > len(cells) / 2:
+        # mostly numbers: a data row with a bad cell, not a header — taken for one, the row was lost unseen
+        bad = next(c for c in cells if not _is_data_cell(c))
+        raise RecordingError(f"the first line holds {len(numbers)} numbers and {bad!r}: a data row with a cell that "
+                             "is not a number, or a header whose names are numbers", path=label, line=start + 1,
+                             column=bad, hint="fix that cell; if the line really is a header, pass skiprows="
+                                             f"{start + 1} (--skiprows {start + 1}) and give the columns by 0-based index")
     if has_header:
         cols = cells
         header_line = start + 1

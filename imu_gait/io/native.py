@@ -193,7 +193,16 @@ def read_native(path: str | os.PathLike, *, time_unit: str | None = None, acc_un
             warnings.append("the last line was incomplete (recording interrupted?) and was ignored")
         # else: a whole last row merely without its final newline (many editors save so) is kept
 
-    data = parse_numeric_csv(path, label=label, skiprows=header_line_no, names=cols, delimiter=delim,
+    # pandas does not count a blank line ended by a lone CR (old Mac line ends) among the lines it skips:
+    # with one before the header, the first data row was skipped too, silently. Such files are parsed
+    # from text with the line ends made '\n' (rare, so the 1-h happy path is untouched).
+    src: Path | str = path
+    with open(path, "rb") as fb:
+        head = fb.read(65536)
+    if re.search(rb"\r(?!\n)", head):
+        with open(path, "r", encoding="utf-8-sig", errors="replace", newline=None) as fh:
+            src = fh.read()
+    data = parse_numeric_csv(src, label=label, skiprows=header_line_no, names=cols, delimiter=delim,
                              decimal=decimal, usecols=None if all_cols else usecols, first_line_no=header_line_no + 1,
                              nrows=nrows)
     if data.shape[0] == 0:
