@@ -84,8 +84,12 @@ METRICS: tuple[MetricInfo, ...] = (
                short="Trunk twist", run_no_range_note="no published range for running (8–15° is walking's); "
                                                       "compare with your own runs"),
     MetricInfo("forward_lean_deg", "Forward lean", "°", 1,
-               no_range_note="measured against your own upright posture; +10° or more held for a while counts as hunched",
-               core=True, short="Forward lean", brief="vs your upright posture"),
+               # the reference is the trunk's tilt over the first steady steps (the engine's calibration), not standing:
+               # a runner leaning 8° from the first stride after standing upright reads ~0° (synthetic: -0.3°)
+               no_range_note="measured against the trunk's tilt in your first steady steps of this recording (about "
+                             "upright when they are walking; a run from the first step makes its own lean the zero); "
+                             "+10° or more beyond it held for a while counts as hunched",
+               core=True, short="Forward lean", brief="vs your first steps"),
     MetricInfo("lateral_sway_cm", "Side-to-side sway", "cm", 1, core=True, short="Side sway",
                brief="no norm; compare over time"),
     MetricInfo("pelvic_drop_deg", "Pelvic drop (roll range)", "°", 1, needs_gyro=True, core=True,
