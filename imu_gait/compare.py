@@ -262,6 +262,8 @@ def compare_sessions(sessions: Sequence[Session], *,
                 beyond = False        # a very steady first walk: a change too small to show is not a shift
             limit = None if gait == "run" or all_run else limits.get(key)
             repeat = bool(abs(change) > limit) if limit is not None and math.isfinite(change) else None
+            if key == "walking_speed_mps" and (gait == "run" or all_run):
+                label = "Speed"            # a run's is no walking speed (its row says ', running' in a split)
             rows.append({"row": f"{label}, {GAIT_WORDS[gait]}" if gait else label, "key": key, "gait": gait,
                          "unit": unit, **dict(zip(labels, vals)), "change": change, "beyond_spread": beyond,
                          "beyond_repeat": repeat})

@@ -130,7 +130,8 @@ def test_a_treadmill_runs_summary_shows_its_vertical_ratio():
 def test_comparing_two_runs_shows_ground_contact_and_running_time():
     """A coach comparing two runs: the table had cadence, bounce, braking, impact … but no ground contact
     time — a running figure the report shows for each run — and called the runs' time 'Walking time'.
-    (Added with it: the explanation must not list the new rows as 'never marked', which running rows are not.)
+    (Added with it: the explanation must not list the new rows as 'never marked', which running rows are not;
+    and a run's speed on a belt is 'Speed', not 'Walking speed'.)
     Truth: contacts of 0.25 s and then 0.30 s (the same cadence): the row reads each within 25 ms (100-Hz
     samples are 10 ms apart, and the contact is timed from a 0.15-g crossing: 240 / 280 ms) and the change
     +50 ± 25 ms; the time row is 'Running time'. Comparing two walks shows neither new row."""
@@ -142,6 +143,10 @@ def test_comparing_two_runs_shows_ground_contact_and_running_time():
     assert abs(gct["change"] - 50) <= 25
     text = flat(render_comparison(table))
     assert "Running time" in text
+    # on a belt a run has a speed, and it is not a 'walking speed'
+    belt = [session_from_result(imu_gait.analyze(r, belt_speed_mps=3.0), lab) for r, lab in zip(runs, ("a", "b"))]
+    bt = compare_sessions(belt)
+    assert bt.loc[bt["key"] == "walking_speed_mps", "row"].tolist() == ["Speed"]
     # its * follows the middle-half test like every running row: it is not among the rows 'never marked'
     assert "Stride-time variability and step-time asymmetry are never marked" in text
     walks = [session_from_result(imu_gait.analyze(synthesize_walk(90, seed=s)[0]), f"w{s}") for s in (1, 2)]
