@@ -1500,6 +1500,8 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     cause = ABSOLUTE_CAUSE.get(fid, info["cause"]) if kind == "absolute" else info["cause"]
     if fid == "pace_too_fast" and ctx["is_run"][k]:
         cause, advice = RUN_PACE_CAUSE[kind], RUN_PACE_ADVICE
+    if fid == "asymmetry" and kind == "absolute" and ctx["is_run"][k]:
+        cause = cause.replace("even walking", "even running")      # a run judged on the general limit
     if fid == "pelvic_instability" and ctx.get("placement_key") == "chest":
         cause = CHEST_PELVIC_CAUSE
     if fid == "handrail_gripping" and rule.variant == "acc_only":

@@ -321,3 +321,14 @@ def test_forward_lean_says_it_is_against_the_first_steps_not_upright():
     assert "vs your upright posture" not in text and "vs your first steps" in text
     from imu_gait.report.html import render_html
     assert "tilt in your first steady steps" in render_html(res)
+
+
+def test_a_short_uneven_run_is_compared_with_even_running():
+    """A 110-s run with 12 % step-time asymmetry (truth) is judged on the general limit (> 6 %), and its cause said
+    'more than in even walking'. Now 'even running'; a walk keeps 'even walking'."""
+    rec, _ = synthesize_walk(110, gait="run", seed=4, asymmetry=0.12)
+    f = next(f for f in imu_gait.analyze(rec, placement="chest").flags if f.id == "asymmetry")
+    assert f.reference_kind == "absolute" and "even running" in f.cause and "walking" not in f.cause
+    walk, _ = synthesize_walk(110, seed=4, asymmetry=0.12)
+    w = next(f for f in imu_gait.analyze(walk).flags if f.id == "asymmetry")
+    assert "even walking" in w.cause
