@@ -1372,7 +1372,11 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
         # they moved with it, at once, not by tiring (a faster belt: more bounce; a slower one: lower cadence)
         for c in fat[:2]:
             c.thr = np.where(belt_changed, np.nan, c.thr)
-        if (belt_changed & grid["walking"] & (grid["time_s"] > grid["baseline_end_s"])).any():
+        # said only where it can have mattered: a walk-run-walk session's belt changes with the gait, each gait
+        # judged against its own belt, except the few seconds where the schedule's change and the gait's do not
+        # coincide (a runner presses + and starts running as the belt speeds up) — no flag is held that briefly
+        changed_s = float((belt_changed & grid["walking"] & (grid["time_s"] > grid["baseline_end_s"])).sum()) * cfg.grid_s
+        if changed_s >= cfg.hold_s:
             notes.append("Where the belt ran 10 % or more faster or slower than during your baseline, fatigue was "
                          "judged without cadence and bounce, which the belt speed moves by itself (from lean, sway "
                          "and step regularity).")

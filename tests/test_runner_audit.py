@@ -332,3 +332,25 @@ def test_a_short_uneven_run_is_compared_with_even_running():
     walk, _ = synthesize_walk(110, seed=4, asymmetry=0.12)
     w = next(f for f in imu_gait.analyze(walk).flags if f.id == "asymmetry")
     assert "even walking" in w.cause
+
+
+# ------------------------------------------------------------------------ treadmill walk-run schedule
+def test_a_walk_run_schedule_does_not_say_fatigue_was_judged_without_cadence():
+    """Treadmill walk 5 km/h → run 10 km/h → walk 5 km/h with a --treadmill-schedule (Polar H10-like: 52 Hz, no
+    gyro). Each gait is judged against its own baseline and belt, but the note 'Where the belt ran 10 % or more
+    faster or slower than during your baseline, fatigue was judged without cadence and bounce' appeared: the
+    schedule switches at 4:00 and the runner's stride ~1.5 s later, so a second of walking steps sat on the running
+    belt. A change shorter than a flag's hold (20 s) now goes unmentioned; a walk whose belt really ran faster for 5
+    minutes still gets the note."""
+    from imu_gait.treadmill import TreadmillSchedule
+    run = {**RUN, "speed_mps": 10 / 3.6}
+    walk = {**WALK, "speed_mps": 5 / 3.6}
+    rec, _ = synthesize_walk(800, 52.0, seed=8, gyro=False, speed_mps=5 / 3.6, segments=[(240, run), (600, walk)])
+    sched = TreadmillSchedule.from_stages([(0, 5 / 3.6, 0), (240, 10 / 3.6, 0), (600, 5 / 3.6, 0)])
+    notes = imu_gait.analyze(rec, placement="chest", treadmill_schedule=sched).summary["flag_notes"]
+    assert not [n for n in notes if "judged without cadence and bounce" in n], notes
+    rec, _ = synthesize_walk(720, 52.0, seed=8, gyro=False, speed_mps=4.7 / 3.6,
+                             segments=[(300, {"speed_mps": 5.5 / 3.6, "cadence_spm": 116})])
+    sched = TreadmillSchedule.from_stages([(0, 4.7 / 3.6, 0), (300, 5.5 / 3.6, 0)])
+    notes = imu_gait.analyze(rec, placement="chest", treadmill_schedule=sched).summary["flag_notes"]
+    assert [n for n in notes if "judged without cadence and bounce" in n], notes
