@@ -354,3 +354,18 @@ def test_a_walk_run_schedule_does_not_say_fatigue_was_judged_without_cadence():
     sched = TreadmillSchedule.from_stages([(0, 4.7 / 3.6, 0), (300, 5.5 / 3.6, 0)])
     notes = imu_gait.analyze(rec, placement="chest", treadmill_schedule=sched).summary["flag_notes"]
     assert [n for n in notes if "judged without cadence and bounce" in n], notes
+
+
+# ------------------------------------------------------------------------------ regularity of a run
+def test_a_runs_step_regularity_is_not_judged_against_walkings_range(adept_run):
+    """Step regularity's 'typical range' 0.6–0.9 is healthy adults' *walking* (gait-science.md §3), but it was used
+    for runs too: the real adeptdata hip run (0.50, a one-sided belt) read 'below the typical running range
+    (0.6–0.9)' in the warning colour. No running range is published: the row now says so, as the other running
+    rows without one do; a walk is still judged against 0.6–0.9."""
+    from imu_gait.report.common import build_overview
+    row = {r.column: r for r in build_overview(adept_run).metrics}["step_regularity"]
+    assert 0.4 <= row.median <= 0.6
+    assert row.status == "norange" and "running range" in row.note and "below" not in row.note
+    walk = imu_gait.analyze(synthesize_walk(90, seed=3)[0])
+    wrow = {r.column: r for r in build_overview(walk).metrics}["step_regularity"]
+    assert "0.6–0.9" in wrow.note and wrow.status == "ok"

@@ -104,8 +104,12 @@ METRICS: tuple[MetricInfo, ...] = (
     MetricInfo("ground_contact_ms", "Ground contact time", "ms", 0, None, (218, 308),
                "runners 218–308 ms (Garmin 5th–95th percentile)", running_only=True,
                short="Ground contact"),
-    MetricInfo("step_regularity", "Step regularity", "", 2, (0.6, 0.9), (0.6, 0.9),
-               "healthy adults ≈ 0.6–0.9 (1 = every step identical)",
+    # the 0.6–0.9 is healthy adults' walking (gait-science.md §3, itself unconfirmed): no running range is
+    # published, and a run's was called 'below the typical running range' (the adeptdata hip run, 0.50)
+    MetricInfo("step_regularity", "Step regularity", "", 2, (0.6, 0.9), None,
+               "healthy adults walking ≈ 0.6–0.9 (1 = every step identical)",
+               run_no_range_note="1 = every step identical; no published running range (0.6–0.9 is walking's) — "
+                                 "compare with your own runs",
                # 1 is every step alike: above the range is steadier, not a problem (a real healthy chest-pouch
                # walk reads 0.95; a treadmill's belt evens the steps further)
                above_note="more regular than the typical {what} range ({rng}): steady, even steps"),
