@@ -303,3 +303,15 @@ def test_generic_headerless_first_row_with_a_bad_cell_is_not_taken_for_a_header(
     rows[0] = rows[0].rsplit(",", 1)[0] + ",oops"
     p.write_text("\n".join(rows) + "\n")
     refused(p, "not a number", line=1, column="oops", time_col=0)
+
+
+# ------------------------------------------------------------------ follow-up fixes
+@pytest.mark.parametrize("damage", [lambda l: '"' + l, lambda l: "+5" + l[2:], lambda l: l[:10] + "T" + l[11:]],
+                         ids=["quote", "plus5", "iso_T"])
+def test_geneactiv_first_row_with_a_damaged_stamp_is_not_a_header_line(tmp_path, damage):
+    """fuzz (seed 5, case 24711): quote_unbalanced put a '"' before the first data row's stamp; the row no
+    longer matched the stamp pattern, was taken for a 'key,value' header line and skipped: 1 of 400
+    samples lost without a warning. A damaged stamp further down was already refused naming its line."""
+    p, first = geneactiv_copy(tmp_path)
+    edit_line(p, first, damage)
+    refused(p, "YYYY-MM-DD", line=first, column="timestamp")

@@ -49,10 +49,13 @@ def read_geneactiv(path: str | os.PathLike, *, acc_unit: str | None = None) -> R
     header: dict[str, str] = {}
     units: list[str] = []
     first = None
+    suspect = None        # a line before the first data row that is shaped like one (its stamp damaged)
     for i, line in enumerate(lines):
         if _ROW_RX.match(line):
             first = i
             break
+        if suspect is None and _looks_like_a_row(line):
+            suspect = i
         if "," in line:
             k, v = line.split(",", 1)
             k, v = k.strip(), v.strip()
@@ -60,6 +63,12 @@ def read_geneactiv(path: str | os.PathLike, *, acc_unit: str | None = None) -> R
                 units.append(v)
             elif k and v:
                 header.setdefault(k, v)
+    if suspect is not None:
+        # a data row whose stamp does not parse, before the first good one: taken for a header line it
+        # would be skipped without a word (a sample lost) — refuse it as a bad stamp later in the file is
+        stamp = lines[suspect].split(",")[0]
+        raise RecordingError(f"bad value: {stamp!r} is not a 'YYYY-MM-DD HH:MM:SS:mmm' time", path=path,
+                             line=suspect + 1, column="timestamp", hint="fix or delete that row")
     if first is None:
         raise RecordingError(
             "no data rows found (expected rows like '2019-08-06 10:25:50:000,x,y,z,lux,button,temp')",
@@ -125,6 +134,23 @@ def read_geneactiv(path: str | os.PathLike, *, acc_unit: str | None = None) -> R
     acc = acc * acc_factor(acc_unit, path)
     return finish(t_s, acc, None, label=path, meta=meta, warnings=warnings, first_line_no=first + 1,
                   time_column="timestamp", line_of_row=row_line_mapper(text, first + 1))
+
+
+def _looks_like_a_row(line: str) -> bool:
+    """A header line is 'key,value'; a line of 4+ fields whose stamp has a date or whose x, y, z are
+    numbers is a data row (with a damaged stamp), whatever its first cell holds."""
+    cells = line.split(",")
+    if len(cells) < 4:
+        return False
+    if re.search(r"\d{4}-\d{2}-\d{2}", cells[0]):
+        return True
+    numbers = 0
+    for c in cells[1:4]:
+        try:
+            numbers += math.isfinite(float(c))
+        except ValueError:
+            pass
+    return numbers == 3
 
 
 def _is_whole_row(line: str, ncol: int) -> bool:
