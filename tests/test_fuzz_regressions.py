@@ -315,3 +315,25 @@ def test_geneactiv_first_row_with_a_damaged_stamp_is_not_a_header_line(tmp_path,
     p, first = geneactiv_copy(tmp_path)
     edit_line(p, first, damage)
     refused(p, "YYYY-MM-DD", line=first, column="timestamp")
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_generic_headerless_decimal_commas_separator_is_guessed(tmp_path, sep):
+    """A headerless ';'-separated file with decimal commas ('0,01;0,12;9,81;…'): its first row holds more
+    commas than semicolons, so it was split at ',' — 7 fields of half-numbers, ending in a clean but
+    misleading error. The separator that splits every line into the same number of numeric fields wins."""
+    raw = np.loadtxt(DATA / "skdh_examples" / "example_data_30s.csv", delimiter=",")[:1500]
+    p = tmp_path / "headerless.csv"
+    p.write_text("".join(sep.join(f"{v:.6f}".replace(".", ",") for v in r[:4]) + "\n" for r in raw))
+    rec = imu_gait.read(p, time_col=0, acc_cols=[1, 2, 3], acc_unit="g")
+    assert rec.n_samples == 1500
+    assert rec.acc_mps2[0] == pytest.approx(raw[0, 1:4] * 9.80665, abs=1e-5)
+    assert imu_gait.read(p, time_col=0).n_samples == 1500          # columns and unit guessed too
+
+
+def test_generic_separator_guess_keeps_comma_files_with_a_header(tmp_path):
+    """A ',' file whose data has no ';' keeps ','; a header with ';' names keeps ';' (no sample fits ',')."""
+    raw = np.loadtxt(DATA / "skdh_examples" / "example_data_30s.csv", delimiter=",")[:1500]
+    p = tmp_path / "comma.csv"
+    p.write_text("time,ax,ay,az\n" + "".join(",".join(f"{v:.6f}" for v in r[:4]) + "\n" for r in raw))
+    assert imu_gait.read(p, acc_unit="g").n_samples == 1500

@@ -258,16 +258,53 @@ def refuse_several_exports(label: str, groups: dict[tuple[str, str], list[str]],
 # CSV helpers
 # ---------------------------------------------------------------------------------------
 def sniff_delimiter(header_line: str, sample_lines: Sequence[str] = ()) -> str:
-    """Pick the field separator among ``,`` ``;`` and tab from the header line.
+    """Pick the field separator among ``,`` ``;`` and tab.
 
-    A header that holds none of them (a single column) returns ``,``.
+    Without ``sample_lines``: the one the header line holds most of (none at all, a single column:
+    ``,``). With the lines that follow (a headerless file's first row is data too): a separator that
+    splits the first line and every sample line into the same number (≥ 2) of fields, each of them a
+    number (a decimal comma counts as one when ``;`` or tab separates) or a date/time, wins; ties and
+    no such separator fall back to the count in the first line. (Counted alone, a headerless
+    ``0,01;0,12;9,81`` file has more commas than semicolons.)
     """
     counts = {d: header_line.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     if counts[best] == 0:
         return ","
-    # ';' or tab with decimal commas in the numbers still count the separator highest
+    lines = [header_line] + [l for l in sample_lines if l.strip()][:10]
+    if len(lines) < 2:
+        return best
+    fits = []
+    for d in (",", ";", "\t"):
+        if not counts[d]:
+            continue
+        split = [l.rstrip("\r\n").split(d) for l in lines]
+        n = len(split[0])
+        if any(len(cells) != n for cells in split):
+            continue
+        rows = split if all(_is_data_field(c, d) for c in split[0]) else split[1:]   # a header's names
+        if all(_is_data_field(c, d) for cells in rows for c in cells):
+            fits.append(d)
+    if len(fits) == 1:
+        return fits[0]
     return best
+
+
+_DATE_RX = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}|^\d{1,2}:\d{2}(?::\d{2})?")
+
+
+def _is_data_field(cell: str, delimiter: str) -> bool:
+    """A number, an empty field or something shaped like a date/time (for :func:`sniff_delimiter`)."""
+    c = cell.strip().strip('"').lstrip("\ufeff").strip()
+    if not c or _DATE_RX.match(c):
+        return True
+    if delimiter != "," and c.count(",") == 1:
+        c = c.replace(",", ".")
+    try:
+        float(c)
+        return True
+    except ValueError:
+        return False
 
 
 def sniff_decimal(delimiter: str, data_lines: Sequence[str]) -> str:

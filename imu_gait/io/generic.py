@@ -237,7 +237,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         raise RecordingError("the file is empty" if not text.strip() else "no data after the skipped lines",
                              path=label, hint="pick the right file, or lower skiprows")
     first = lines[start]
-    delim = delimiter if delimiter else sniff_delimiter(first)
+    delim = delimiter if delimiter else sniff_delimiter(first, lines[start + 1:start + 11])
     if delim in ("\\t", "tab"):
         delim = "\t"
     cells = split_header(first, delim)
