@@ -337,3 +337,103 @@ def test_generic_separator_guess_keeps_comma_files_with_a_header(tmp_path):
     p = tmp_path / "comma.csv"
     p.write_text("time,ax,ay,az\n" + "".join(",".join(f"{v:.6f}" for v in r[:4]) + "\n" for r in raw))
     assert imu_gait.read(p, acc_unit="g").n_samples == 1500
+
+
+# ------------------------------------------------------------------ clean errors in pandas' words
+PANDAS_WORDS = r"dtype|C error|tokeniz|Duplicate names|passed names|columns specified|non-finite|could not convert"
+
+
+def in_users_terms(err: RecordingError) -> str:
+    msg = str(err)
+    assert not re.search(PANDAS_WORDS, msg, re.I), msg
+    return msg
+
+
+def test_phyphox_header_repeating_a_column_name_is_read(tmp_path):
+    """fuzz (seed 11, case 72): col_dup of the unused 'Absolute acceleration' column → 'the data could not
+    be parsed as numbers (Duplicate names are not allowed.)': pandas refused the names the reader passed."""
+    export = copy_export(tmp_path, "phyphox_semicolon")
+    p = export / "Raw Data.csv"
+    p.write_text("\n".join(l + l[l.rfind(";"):] if l else l for l in p.read_text().split("\n")))
+    assert imu_gait.read(export).n_samples == 2000
+
+
+def test_phyphox_header_repeating_a_used_column_name_says_which_is_read(tmp_path):
+    export = copy_export(tmp_path, "phyphox_with_g")
+    p = export / "Raw Data.csv"
+    lines = p.read_text().split("\n")
+    lines[0] = lines[0].replace('"Absolute acceleration (m/s^2)"', '"Acceleration x (m/s^2)"')
+    p.write_text("\n".join(lines))
+    rec = imu_gait.read(export)
+    assert rec.n_samples == 2000
+    assert any("'Acceleration x (m/s^2)' 2 times" in w and "read column 1" in w for w in rec.warnings), rec.warnings
+
+
+def test_decimal_point_in_a_decimal_comma_file_names_the_cell(tmp_path):
+    """fuzz (seed 11, case 105): '-1414.47' in a ';' export with decimal commas → 'cannot safely convert
+    passed user dtype of float64 for object dtyped data in column 2' (Python's float() took the cell)."""
+    export = copy_export(tmp_path, "phyphox_semicolon")
+    edit_line(export / "Raw Data.csv", 40, lambda l: l.split(";", 1)[0] + ";-1414.47;" + l.split(";", 2)[2])
+    msg = in_users_terms(refused(export, "decimal comma", line=40, column="Acceleration x (m/s^2)"))
+    assert "-1414.47" in msg
+
+
+@pytest.mark.parametrize("cell", ["1_000", "\u0661\u0662", "\xa01.0"], ids=["underscore", "arabic_digits", "nbsp"])
+def test_cells_python_reads_but_pandas_does_not_are_named(tmp_path, cell):
+    """fuzz: '1_000' (GENEActiv, case 4385), '١٢' (native), a no-break space (phyphox): float() reads them,
+    pandas' C parser does not — the failed parse was reported in pandas' words, naming no line."""
+    p, first = geneactiv_copy(tmp_path)
+    edit_line(p, first + 50, lambda l: ",".join(l.split(",")[:2] + [cell] + l.split(",")[3:]))
+    in_users_terms(refused(p, "not a number", line=first + 50, column="y"))
+    n = native_with_extra_column(tmp_path)
+    edit_line(n, 100, lambda l: ",".join(l.split(",")[:2] + [cell] + l.split(",")[3:]))
+    in_users_terms(refused(n, "not a number", line=100, column="acc_y"))
+
+
+def test_native_row_ending_with_a_separator_is_named(tmp_path):
+    """fuzz (seed 11, case 765): one row ending with ',' → 'the data could not be parsed as numbers (Error
+    tokenizing data. C error: Expected 7 fields in line 95, saw 8)'."""
+    p = tmp_path / "walk.csv"
+    shutil.copy(DATA / "source_walk.csv", p)
+    edit_line(p, 95, lambda l: l + ",")
+    in_users_terms(refused(p, "ends with a separator", line=95))
+
+
+def test_sensorlogger_first_row_ending_with_a_separator_is_named(tmp_path):
+    """fuzz (seed 11, case 446): '…Number of passed names did not match number of header fields'."""
+    export = copy_export(tmp_path, "sensorlogger_android")
+    edit_line(export / "TotalAcceleration.csv", 2, lambda l: l + ",")
+    in_users_terms(refused(export, "ends with a separator", line=2))
+
+
+def test_generic_open_quote_and_short_rows_are_named(tmp_path):
+    """fuzz (seed 11, cases 213, 231): 'the rows do not match the header (Error tokenizing data. C error: EOF
+    inside string starting at row 290)' and '(Too many columns specified: expected 14 and found 13)'."""
+    raw = np.loadtxt(DATA / "skdh_examples" / "example_data_30s.csv", delimiter=",")[:1500]
+    p = tmp_path / "lab.csv"
+    rows = [",".join(f"{v:.6f}" for v in r) for r in raw]
+    rows[290] = rows[290].replace(",", ',"', 1)
+    p.write_text("\n".join(rows) + "\n")
+    in_users_terms(refused(p, "quote", line=291, time_col=0, acc_cols=[1, 2, 3], acc_unit="g"))
+    a = write_androsensor(tmp_path)
+    a.write_text("\n".join(l if k == 0 or not l else l.split(";", 1)[1] for k, l in enumerate(a.read_text().split("\n"))))
+    in_users_terms(refused(a, "13 field", line=2))
+
+
+def test_damaged_zip_member_is_described_in_the_users_terms(tmp_path):
+    """fuzz (seed 11, cases 196, 249): 'the zip archive is damaged (Bad CRC-32 for file …)' / '(Error -3
+    while decompressing data: invalid distance too far back)'."""
+    export = copy_export(tmp_path, "phyphox_with_g")
+    z = tmp_path / "export.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_STORED) as zf:
+        for f in sorted(export.rglob("*")):
+            if f.is_file():
+                zf.write(f, f.relative_to(export).as_posix())
+    raw = bytearray(z.read_bytes())
+    k = raw.index(b"Raw Data.csv") + len(b"Raw Data.csv") + 500      # inside that member's stored bytes
+    raw[k] = ord("7") if raw[k] != ord("7") else ord("8")
+    z.write_bytes(bytes(raw))
+    with pytest.raises(RecordingError) as ei:
+        imu_gait.read(z)
+    msg = str(ei.value)
+    assert "'Raw Data.csv' inside it fails its checksum" in msg and "CRC" not in msg, msg

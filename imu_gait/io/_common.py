@@ -63,7 +63,19 @@ def zip_error(exc: BaseException, label: str) -> RecordingError:
     if isinstance(exc, RuntimeError) and "encrypted" in text.lower():
         return RecordingError("the zip archive is password-protected (encrypted); imu_gait cannot open it",
                               path=label, hint="unzip it yourself (with the password) and analyse the folder")
-    return RecordingError(f"the zip archive is damaged ({text})", path=label,
+    member = PurePosixPath(label.rsplit(":", 1)[1]).name if ":" in os.path.basename(label) else None
+    inside = f"{member!r} inside it" if member else "a file inside it"
+    if "Bad CRC" in text:
+        what = f"{inside} fails its checksum (its bytes were changed after it was packed)"
+    elif isinstance(exc, zlib.error) or "decompress" in text.lower():
+        what = f"the compressed data of {inside} is corrupt"
+    elif "File name in directory" in text:
+        what = f"its table of contents and {inside} disagree on the file's name"
+    elif isinstance(exc, EOFError):
+        what = f"{inside} ends early (a download or copy cut short?)"
+    else:
+        what = text
+    return RecordingError(f"the zip archive is damaged: {what}", path=label,
                           hint="download or export it again; or unzip it with another tool and analyse the "
                                "folder if that recovers the CSV files")
 
@@ -344,15 +356,48 @@ def locate_bad_cell(text_lines: Iterable[str], first_line_no: int, columns: Sequ
             return line_no, None, (f"{len(cells)} field(s) where {expected} has {ncol} "
                                    f"(is the separator {delimiter!r} right?)")
         for j in check:
-            cell = cells[j].strip().strip('"')
-            if decimal != ".":
-                cell = cell.replace(decimal, ".")
             try:
-                v = float(cell)
+                v = c_parser_float(cells[j], decimal)
             except ValueError:
-                return line_no, columns[j], f"{cells[j].strip()!r} is not a number"
+                shown = cells[j].strip(" \t\r\n")
+                if decimal != "." and "." in shown:
+                    return line_no, columns[j], (f"{shown!r} is not a number as this file writes them (with a "
+                                                 f"decimal comma, e.g. {shown.replace('.', ',', 1)!r})")
+                return line_no, columns[j], f"{shown!r} is not a number"
             if not math.isfinite(v):
                 return line_no, columns[j], f"{cells[j].strip()!r} is not a finite number"
+    return None
+
+
+def c_parser_float(cell: str, decimal: str = ".") -> float:
+    """``cell`` as pandas' C parser reads a float (raises ValueError where it fails). Python's float() is
+    more lenient — '1_000', Arabic-Indic digits, a no-break space, '0.04""', '1.5' under decimal commas —
+    and such a cell, taken for a number here, left a failed parse unexplained."""
+    c = cell.strip(" \t\r\n")           # (str.strip() would take a no-break space too: pandas does not)
+    if len(c) >= 2 and c[0] == c[-1] == '"':
+        c = c[1:-1]
+    if not c.isascii() or "_" in c or '"' in c or (decimal != "." and "." in c):
+        raise ValueError(cell)
+    return float(c.replace(decimal, ".") if decimal != "." else c)
+
+
+def first_misfit_row(lines: Sequence[str], first_line_no: int, n_fields: int,
+                     delimiter: str) -> tuple[int, str] | None:
+    """``(line number, problem)`` of the first data line that holds an unclosed quote or not exactly
+    ``n_fields`` fields — a trailing separator (an empty field more) counted as the field too many it is
+    to pandas when the other rows lack it. For naming the line when pandas' parse failed on one."""
+    for k, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if line.count('"') % 2:
+            return first_line_no + k, ("a quote (\") opens a cell that does not close on this line, so the "
+                                       "lines after it would be read as part of this row")
+        n = line.count(delimiter) + 1
+        if n != n_fields:
+            trailing = n == n_fields + 1 and not line.rsplit(delimiter, 1)[1].strip()
+            return first_line_no + k, (f"{n} field(s) where the header has {n_fields}"
+                                       + (f" (the line ends with a separator {delimiter!r}: an empty field more)"
+                                          if trailing else f" (is the separator {delimiter!r} right?)"))
     return None
 
 
@@ -441,8 +486,9 @@ def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequenc
     is_text = isinstance(text_or_path, str)
     src = io.StringIO(text_or_path) if is_text else text_or_path
     try:
+        # positional names: a header that repeats a name is the reader's business (pandas refuses it)
         df = pd.read_csv(src, sep=delimiter, decimal=decimal, header=None, skiprows=skiprows,
-                         names=list(names), usecols=usecols, dtype=dtype, engine="c",
+                         names=range(len(names)), usecols=usecols, dtype=dtype, engine="c",
                          skip_blank_lines=True, na_filter=True, quotechar='"', nrows=nrows)
         arr = df.to_numpy(dtype=np.float64)
         if arr.size and not np.isfinite(arr).all():
@@ -464,8 +510,15 @@ def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequenc
             lines = lines[:nrows]
         hit = locate_bad_cell(lines, first_line_no, names, delimiter, decimal, usecols)
         if hit is None:
-            raise RecordingError(f"the data could not be parsed as numbers ({exc})", path=label,
-                                 hint="check the separator and that every data row holds only numbers") from None
+            # pandas also refuses what locate_bad_cell lets pass: a trailing separator on some rows only
+            row = first_misfit_row(lines, first_line_no, len(names), delimiter)
+            if row is not None:
+                raise RecordingError(f"bad value in the data: {row[1]}", path=label, line=row[0],
+                                     hint="fix or delete that row") from None
+            raise RecordingError("the data rows could not be read as numbers (no single bad cell found)",
+                                 path=label, line=first_line_no,
+                                 hint=f"check that the separator is {delimiter!r}, the decimal mark {decimal!r}, "
+                                      "and that every data row holds only numbers") from None
         line_no, col, problem = hit
         last = line_no == first_line_no + len(lines) - 1
         raise RecordingError(f"bad value in the data: {problem}", path=label, line=line_no, column=col,

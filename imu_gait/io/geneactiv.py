@@ -120,7 +120,8 @@ def read_geneactiv(path: str | os.PathLike, *, acc_unit: str | None = None) -> R
     except (ValueError, TypeError, pd.errors.ParserError) as exc:
         bad = _locate(lines[first:], first + 1, names)
         if bad is None:
-            raise RecordingError(f"the data could not be parsed ({exc})", path=path,
+            raise RecordingError("the data rows could not be read as time stamps and numbers (no single bad "
+                                 "cell found)", path=path, line=first + 1,
                                  hint="check that the file is an unmodified GENEActiv CSV export") from None
         line_no, col, problem = bad
         raise RecordingError(f"bad value: {problem}", path=path, line=line_no, column=col,

@@ -37,7 +37,8 @@ import pandas as pd
 from ..errors import RecordingError
 from ..recording import MIN_DURATION_S, MIN_RATE_HZ, Recording
 from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors,
-                      find_overlong_row, finish, guess_acc_unit, guess_gyro_unit, gyro_factor, require_csv_file,
+                      find_overlong_row, finish, first_misfit_row, guess_acc_unit, guess_gyro_unit, gyro_factor,
+                      require_csv_file,
                       rows_lost_or_shifted, sniff_decimal, sniff_delimiter, split_header)
 
 GENERIC_OPTIONS = ("time_col", "time_unit", "acc_cols", "acc_unit", "gyro_cols", "gyro_unit", "delimiter",
@@ -373,10 +374,14 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
                          names=cols, usecols=sorted(set(use)), engine="c",
                          skip_blank_lines=True, comment=None, quotechar='"')
     except (ValueError, pd.errors.ParserError) as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        raise RecordingError(f"the rows do not match the header ({exc})", path=label,
-                             line=(data_start + int(m.group(1)) - 1) if m else None,
-                             hint="check the delimiter (delimiter=…) and that every row has the same columns") from None
+        # name the row in the file's terms (pandas' message counts rows its own way, or names none)
+        hit = first_misfit_row(lines[data_start:], data_start + 1, len(cols), delim)
+        if hit is None:
+            m = re.search(r"line (\d+)", str(exc))
+            hit = ((data_start + int(m.group(1)) - 1) if m else None,
+                   f"a row does not split into the header's {len(cols)} field(s) at {delim!r}")
+        raise RecordingError(f"the rows do not match the header: {hit[1]}", path=label, line=hit[0],
+                             hint="fix or delete that row, or pass the right delimiter (delimiter=…)") from None
     if len(df) == 0:
         raise RecordingError("the file has a header but no data rows", path=label, line=header_line,
                              hint="the recording is empty: record again or pick another file")

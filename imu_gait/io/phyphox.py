@@ -135,6 +135,11 @@ def _read_table(cont: Container, name: str) -> list[_Stream]:
                                   hint="the experiment recorded nothing: press play in phyphox before exporting")
     usecols = sorted({tcol} | {i for g in groups.values() for i, _ in g.values()})
     cut_note: list[str] = []
+    for i in usecols:             # a repeated name: the first such column is read, and the user told so
+        again = [str(j) for j, c in enumerate(cols) if c == cols[i]]
+        if len(again) > 1 and again[0] == str(i):
+            cut_note.append(f"{PurePosixPath(name).name}: the header names {cols[i]!r} {len(again)} times (columns "
+                            f"{', '.join(again)}, from 0): read column {i}")
     text = drop_cut_last_line(text, delim, decimal, len(cols), label, cut_note)
     data = parse_numeric_csv(text, label=label, skiprows=1, names=cols, delimiter=delim, decimal=decimal,
                              usecols=usecols, first_line_no=2)
