@@ -437,3 +437,17 @@ def test_damaged_zip_member_is_described_in_the_users_terms(tmp_path):
         imu_gait.read(z)
     msg = str(ei.value)
     assert "'Raw Data.csv' inside it fails its checksum" in msg and "CRC" not in msg, msg
+
+
+def test_generic_headerless_row_with_a_field_too_many_is_refused(tmp_path):
+    """fuzz (seed 7, case 2209), found by the new compare-rows-with-the-seed check: a ',' inserted into a
+    headerless file's acceleration cell ('-0.27294,9') shifted z and the gyroscope of that row one column
+    on, read without a word — the check for longer rows looked at the first line only when no line is
+    skipped before the data (re.split's maxsplit=0 means 'no limit')."""
+    raw = np.loadtxt(DATA / "skdh_examples" / "example_data_30s.csv", delimiter=",")[:1500]
+    p = tmp_path / "headerless.csv"
+    rows = [",".join(f"{v:.6f}" for v in r) for r in raw]
+    rows[332] = rows[332].replace(",", ",9,", 1)
+    p.write_text("\n".join(rows) + "\n")
+    refused(p, "8 field", line=333, time_col=0, time_unit="s", acc_cols=[1, 2, 3], acc_unit="g",
+            gyro_cols=[4, 5, 6], gyro_unit="deg/s")

@@ -442,8 +442,11 @@ def rows_lost_or_shifted(text_or_path, skiprows: int, n_fields: int, delimiter: 
     else:
         with open(text_or_path, "rb") as fh:
             text = fh.read().decode("utf-8", "replace")
-    parts = re.split(r"\r\n|\r|\n", text, maxsplit=skiprows)
-    body = parts[skiprows] if len(parts) > skiprows else ""
+    if skiprows:
+        parts = re.split(r"\r\n|\r|\n", text, maxsplit=skiprows)
+        body = parts[skiprows] if len(parts) > skiprows else ""
+    else:
+        body = text         # (maxsplit=0 is 'no limit' to re.split: the body was the first line alone)
     if '"' not in body and body.count(delimiter) == (n_fields - 1) * n_parsed:
         return False
     lines = [line for line in re.split(r"\r\n|\r|\n", body) if line.strip()]
