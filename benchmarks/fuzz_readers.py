@@ -740,13 +740,19 @@ def run_input(path: str, options: dict) -> dict:
                 problems.append("time not strictly increasing")
             if acc.shape != (t.size, 3) or (gyro is not None and gyro.shape != acc.shape):
                 problems.append("array shapes")
-            if os.path.isfile(path) and not zipfile.is_zipfile(path):
+            # (a named member of a phyphox / Sensor Logger export other than its acceleration file, e.g.
+            # Gyroscope.csv, reads the whole export: its own rows say nothing of the samples)
+            own_rows = rec.meta.get("format") in ("native", "geneactiv", "generic", "androsensor") or \
+                re.search(r"acc", os.path.basename(path), re.I)
+            if os.path.isfile(path) and not zipfile.is_zipfile(path) and own_rows:
                 rows = _numeric_lines(path)
                 lost_noted = any(w in s for s in rec.warnings for w in _LOST_WORDS)
                 if rows is not None and rec.n_samples < rows and not lost_noted:
                     problems.append(f"{rows - rec.n_samples} of {rows} data rows lost without a warning")
                 if rows is not None and rec.n_samples > rows:
                     problems.append(f"{rec.n_samples} samples from {rows} data rows")
+            # per-row values (time, acc, gyro) for the compare-with-seed check of values in the wrong columns
+            out["rows"] = np.column_stack([t, acc] + ([gyro] if gyro is not None else [])).astype(np.float64)
             mag = float(np.median(np.linalg.norm(acc, axis=1)))
             out.update(n=int(rec.n_samples), duration=float(rec.duration_s), rate=float(rec.sample_rate_hz), mag=mag,
                        gyro=gyro is not None, n_warnings=len(rec.warnings), warnings=rec.warnings[:6])
@@ -844,6 +850,55 @@ def plausibility_vs_seed(res: dict, base: dict | None, ops: list[str]) -> None:
         res["problems"] = res.get("problems", []) + probs
 
 
+#: mutations after which a row's values may no longer be compared with the seed's row at the same time:
+#: all values rescaled, columns renamed / reordered / dropped (read by name, they may rightly differ), or
+#: another member of an export read
+_ROWS_INCOMPARABLE = ("scale_", "col_", "header_", "cont_")
+
+
+def shifted_rows_vs_seed(res: dict, base: dict | None, ops: list[str]) -> None:
+    """Values in the wrong columns: a row of the mutated input (matched to the seed's by its time stamp,
+    after the best common offset — a reader may count time from the first row) whose x/y/z/gyro hold,
+    in two or more places, values the seed's same row has in *other* columns. A mutation changes one
+    value at a time (a flipped byte, a special number); a shift moves a run of them."""
+    import numpy as np
+    rows, seed_rows = res.get("rows"), (base or {}).get("rows")
+    if res.get("status") != "ok" or rows is None or seed_rows is None or len(rows) < 3:
+        return
+    if any(op.startswith(_ROWS_INCOMPARABLE) for op in ops) or rows.shape[1] != seed_rows.shape[1]:
+        return
+    ts, tm = seed_rows[:, 0], rows[:, 0]
+    order = np.argsort(ts, kind="stable")
+    ts_sorted = ts[order]
+    tol = 1e-6 * max(1.0, float(np.max(np.abs(ts))))
+    best = None
+    for d in {round(float(tm[a] - ts[b]), 9) for a in range(min(3, len(tm))) for b in range(min(60, len(ts)))}:
+        j = np.clip(np.searchsorted(ts_sorted, tm - d), 1, len(ts_sorted) - 1)
+        j = np.where(np.abs(ts_sorted[j - 1] - (tm - d)) < np.abs(ts_sorted[j] - (tm - d)), j - 1, j)
+        hit = np.abs(ts_sorted[j] - (tm - d)) <= tol
+        # on a regular grid many offsets match every time stamp: the right one also matches the values
+        same = hit & np.all(np.isclose(rows[:, 1:], seed_rows[order[j], 1:], rtol=1e-9, atol=1e-12), axis=1)
+        if best is None or (same.sum(), hit.sum()) > best[0]:
+            best = ((int(same.sum()), int(hit.sum())), j, hit)
+    if best is None or best[0][0] < 0.5 * len(tm):
+        return
+    _, j, hit = best
+    mine, seeds = rows[hit, 1:], seed_rows[order[j[hit]], :]
+    vals = seeds[:, 1:]
+    close = lambda a, b: np.isclose(a, b, rtol=1e-9, atol=0.0) & (a != 0)      # noqa: E731
+    differs = ~np.isclose(mine, vals, rtol=1e-9, atol=1e-12)
+    # value k of the mutated row equals, in the seed's same row, a value of another column (time included)
+    from_other = np.zeros_like(differs)
+    for k in range(mine.shape[1]):
+        others = [c for c in range(seeds.shape[1]) if c != k + 1]
+        from_other[:, k] = np.any([close(mine[:, k], seeds[:, c]) for c in others], axis=0)
+    bad = np.flatnonzero((differs & from_other).sum(axis=1) >= 2)
+    if bad.size:
+        res["status"] = "implausible"
+        res["problems"] = res.get("problems", []) + [
+            f"{bad.size} row(s) with values from other columns of the seed's row (first at t={rows[hit][bad[0], 0]:.6g})"]
+
+
 def signature(case: dict, res: dict) -> str:
     st = res["status"]
     if st == "raw":
@@ -908,10 +963,19 @@ def main(argv=None) -> int:
 
     if args.replay:
         slot = Slot(ctx)
+        replay_bases = {}
+        for i in args.replay:                       # the seeds' parse, for the wrong-columns check
+            name = gen_case(seeds, args.seed, i)["seed"]
+            if name not in replay_bases:
+                s = next(x for x in seeds if x["name"] == name)
+                bpath = materialise(dict(s, ops=[], i=-1), out_dir / f"base_{name}")
+                replay_bases[name] = slot.run(bpath, s["options"], args.timeout)
         for i in args.replay:
             case = gen_case(seeds, args.seed, i)
             path = save_case(case, {}, out_dir, "replay")
             res = slot.run(str(path), case["options"], args.timeout)
+            shifted_rows_vs_seed(res, replay_bases.get(case["seed"]), case["ops"])
+            res.pop("rows", None)
             print(json.dumps({"i": i, "seed": case["seed"], "ops": case["ops"], "path": str(path),
                               "options": case["options"], "result": res}, indent=1, default=str))
         slot.stop()
@@ -935,6 +999,7 @@ def main(argv=None) -> int:
     bugs: dict[str, dict] = {}
     clean_samples: list[tuple[dict, dict]] = []
     clean_msgs: Counter = Counter()
+    clean_example: dict[str, tuple[int, str, str]] = {}
     unnamed: Counter = Counter()
     lock = threading.Lock()
     next_i = [0]
@@ -959,6 +1024,8 @@ def main(argv=None) -> int:
                     continue
                 res = slot.run(path, case["options"], args.timeout)
                 plausibility_vs_seed(res, baselines.get(case["seed"]), case["ops"])
+                shifted_rows_vs_seed(res, baselines.get(case["seed"]), case["ops"])
+                res.pop("rows", None)
                 st = res["status"]
                 with lock:
                     counts[st] += 1
@@ -967,7 +1034,9 @@ def main(argv=None) -> int:
                         by_op[re.sub(r"@.*", "", op)][st] += 1
                     if st == "clean":
                         first_line = res["msg"].split("\n")[0]
-                        clean_msgs[re.sub(r"^.*?: ", "", re.sub(r"[\d.]+", "N", first_line))[:90]] += 1
+                        key = re.sub(r"^.*?: ", "", re.sub(r"[\d.]+", "N", first_line))[:90]
+                        clean_msgs[key] += 1
+                        clean_example.setdefault(key, (i, case["seed"], res["msg"][:600]))
                         if not res.get("names_path") and res.get("stage") == "read":
                             unnamed[first_line[:100]] += 1
                         if len(clean_samples) < 200 and random.Random(i).random() < 0.05:
@@ -1060,7 +1129,10 @@ def main(argv=None) -> int:
         (RESULTS / "fuzz_readers.md").write_text(text)
         (RESULTS / "fuzz_readers.json").write_text(json.dumps(
             {"command": lines[2], "elapsed_s": elapsed, "inputs": total, "counts": counts,
-             "bugs": {k: {**v, "seeds": dict(v["seeds"]), "ops": dict(v["ops"])} for k, v in bugs.items()}},
+             "bugs": {k: {**v, "seeds": dict(v["seeds"]), "ops": dict(v["ops"])} for k, v in bugs.items()},
+             # every distinct clean message (numbers as N) with its count and one (case, seed, full message)
+             "clean_messages": [{"n": n, "message": m, "case": clean_example[m][0], "seed": clean_example[m][1],
+                                 "example": clean_example[m][2]} for m, n in clean_msgs.most_common()]},
             indent=1, default=str))
     return 0
 
