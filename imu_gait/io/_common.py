@@ -381,24 +381,38 @@ def c_parser_float(cell: str, decimal: str = ".") -> float:
     return float(c.replace(decimal, ".") if decimal != "." else c)
 
 
+_OPEN_QUOTE = ("a quote (\") opens a cell that does not close on this line, so the lines after it would "
+               "be read as part of this row")
+
+
+def _first_bad_row(lines: Sequence[str], first_line_no: int, n_fields: int, delimiter: str,
+                   *, longer_only: bool) -> tuple[int, str] | None:
+    """The shared walk of :func:`first_misfit_row` and :func:`find_overlong_row`: the first non-blank line
+    with an open quote, or with a field count that is wrong (any, or — ``longer_only`` — more fields
+    than ``n_fields``, a trailing separator excepted)."""
+    for k, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if line.count('"') % 2:
+            return first_line_no + k, _OPEN_QUOTE
+        n = line.count(delimiter) + 1
+        trailing = n == n_fields + 1 and not line.rsplit(delimiter, 1)[1].strip()
+        if longer_only and n > n_fields and not trailing:
+            return first_line_no + k, (f"{n} field(s) where {n_fields} are expected: a separator too many "
+                                       "shifts this row's values into the wrong columns")
+        if not longer_only and n != n_fields:
+            return first_line_no + k, (f"{n} field(s) where the header has {n_fields}"
+                                       + (f" (the line ends with a separator {delimiter!r}: an empty field more)"
+                                          if trailing else f" (is the separator {delimiter!r} right?)"))
+    return None
+
+
 def first_misfit_row(lines: Sequence[str], first_line_no: int, n_fields: int,
                      delimiter: str) -> tuple[int, str] | None:
     """``(line number, problem)`` of the first data line that holds an unclosed quote or not exactly
     ``n_fields`` fields — a trailing separator (an empty field more) counted as the field too many it is
     to pandas when the other rows lack it. For naming the line when pandas' parse failed on one."""
-    for k, line in enumerate(lines):
-        if not line.strip():
-            continue
-        if line.count('"') % 2:
-            return first_line_no + k, ("a quote (\") opens a cell that does not close on this line, so the "
-                                       "lines after it would be read as part of this row")
-        n = line.count(delimiter) + 1
-        if n != n_fields:
-            trailing = n == n_fields + 1 and not line.rsplit(delimiter, 1)[1].strip()
-            return first_line_no + k, (f"{n} field(s) where the header has {n_fields}"
-                                       + (f" (the line ends with a separator {delimiter!r}: an empty field more)"
-                                          if trailing else f" (is the separator {delimiter!r} right?)"))
-    return None
+    return _first_bad_row(lines, first_line_no, n_fields, delimiter, longer_only=False)
 
 
 def is_complete_row(line: str, delimiter: str, decimal: str, n_fields: int) -> bool:
@@ -465,17 +479,7 @@ def find_overlong_row(lines: Sequence[str], first_line_no: int, n_fields: int,
                       delimiter: str) -> tuple[int, str] | None:
     """``(line number, problem)`` of the first data line that :func:`rows_lost_or_shifted` objects to: a
     quote left open, or more fields than the header (a trailing separator excepted)."""
-    for k, line in enumerate(lines):
-        if not line.strip():
-            continue
-        if line.count('"') % 2:
-            return first_line_no + k, ("a quote (\") opens a cell that does not close on this line, so the "
-                                       "lines after it would be read as part of this row")
-        n = line.count(delimiter) + 1
-        if n > n_fields and not (n == n_fields + 1 and not line.rsplit(delimiter, 1)[1].strip()):
-            return first_line_no + k, (f"{n} field(s) where the header has {n_fields}: a separator too many "
-                                       "shifts this row's values into the wrong columns")
-    return None
+    return _first_bad_row(lines, first_line_no, n_fields, delimiter, longer_only=True)
 
 
 def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequence[str],
