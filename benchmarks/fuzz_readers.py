@@ -256,23 +256,19 @@ def m_columns(d, r):
         return _cells_map(d, r, lambda c, hd: c[:i] + c[i + 1:], "col_delete")
     if op == "dup":
         return _cells_map(d, r, lambda c, hd: c[:i + 1] + c[i:], "col_dup")
+    def sw(c, hd):
+        c = list(c)
+        if max(i, j) < len(c):
+            c[i], c[j] = c[j], c[i]
+        return c
+
     if op == "swap":
-        def sw(c, hd):
-            c = list(c)
-            if max(i, j) < len(c):
-                c[i], c[j] = c[j], c[i]
-            return c
         return _cells_map(d, r, sw, "col_swap")
     if op == "rotate":
         return _cells_map(d, r, lambda c, hd: c[1:] + c[:1], "col_rotate")
     if op == "delete_data_only":
         return _cells_map(d, r, lambda c, hd: c[:i] + c[i + 1:], "col_delete_data_only", rows="data")
     if op == "swap_header_only":
-        def sw(c, hd):
-            c = list(c)
-            if max(i, j) < len(c):
-                c[i], c[j] = c[j], c[i]
-            return c
         return _cells_map(d, r, sw, "col_swap_header_only", rows="header")
     return _cells_map(d, r, lambda c, hd: c + ([b"extra"] if hd else [b"1.0"]), "col_add")
 
