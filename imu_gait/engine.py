@@ -61,6 +61,8 @@ BELT_STEP_MAX_M = {"walk": 1.3, "run": 2.6}      # longest steps in the literatu
 BELT_STEP_MIN_M = 0.25                          # … or shorter than a shuffle while stepping briskly:
 BELT_SHORT_CHECK_MIN_SPM = 95.0                  # slow treadmill walking (rehab, 1–2 km/h) goes with a low cadence
 BELT_CHECK_MIN_STEPS = 10
+#: running-only general limits (low cadence, high bounce) not cued live: see :meth:`GaitEngine.live_status`
+LIVE_UNCUED_RUN_FALLBACKS = ("overstriding", "vertical_bounce")
 #: the first seconds a GaitEngine is fed are checked once for the unit slips a Python caller can make
 #: (acceleration in g or without gravity, angular rate in deg/s): the engine would find few or no steps and
 #: say nothing. Readers check whole files (Recording.validated); this guards data fed directly.
@@ -904,7 +906,12 @@ class GaitEngine:
         # 'active' = running up to the newest step the flags were judged with (every 10 steps): against
         # the newest step itself, an active flag dropped out between two judgements (a cue flickering)
         flags = self._flags_now()
-        out["active_flags"] = [f for f in flags if f.end_s >= self._flags_judged_to_s - 1]
+        # a run's cadence and bounce are judged against general limits only while it has no baseline of its own —
+        # the first 2 min of running live, when the baseline is still forming — and the final report judges any
+        # run that long against the runner's own first minutes instead: a 158-spm runner heard 'over-striding:
+        # raise your cadence' from 0:30 to 2:00 of every run, then nothing, and no flag in the report. Not cued live
+        out["active_flags"] = [f for f in flags if f.end_s >= self._flags_judged_to_s - 1
+                               and not (f.reference_kind == "absolute" and f.id in LIVE_UNCUED_RUN_FALLBACKS)]
         # judged with the flags: a sensor on one side (pocket, hip) — worth a word while it can be moved
         out["one_sided_signal"] = self._one_sided
         out["sensor_hints"] = list(self._sensor_hints) + self._turn_hints()

@@ -369,3 +369,37 @@ def test_a_runs_step_regularity_is_not_judged_against_walkings_range(adept_run):
     walk = imu_gait.analyze(synthesize_walk(90, seed=3)[0])
     wrow = {r.column: r for r in build_overview(walk).metrics}["step_regularity"]
     assert "0.6–0.9" in wrow.note and wrow.status == "ok"
+
+
+# ------------------------------------------------------------------------------------- live cues
+def _live_cues(rec, every_s: float = 5.0) -> dict[str, list[float]]:
+    """Feed ``rec`` to a GaitEngine in 1-s chunks as the live path does; flag ids cued (active) → the times."""
+    eng = imu_gait.GaitEngine(fs_hz=rec.sample_rate_hz, has_gyro=rec.has_gyro)
+    n = int(rec.sample_rate_hz)
+    cues: dict[str, list[float]] = {}
+    for i in range(0, rec.n_samples, n):
+        sl = slice(i, i + n)
+        eng.feed(rec.time_s[sl], rec.acc_mps2[sl], None if rec.gyro_rads is None else rec.gyro_rads[sl])
+        t = float(rec.time_s[min(i + n, rec.n_samples) - 1])
+        if t % every_s < 1.0:
+            for f in eng.live_status()["active_flags"]:
+                cues.setdefault(f"{f.id}:{f.reference_kind}", []).append(t)
+    return cues, eng.finish()
+
+
+def test_a_runner_is_not_cued_over_striding_while_their_baseline_forms():
+    """Live, a 158-spm run (a common easy pace; the healthy adeptdata runner's) was cued 'Over-striding: raise your
+    cadence by 5-10 %' from 0:30 to 2:00 — judged on the general 164-spm limit while no running baseline existed yet —
+    then the cue stopped and the report had no flag (a run of 2 min or more is judged against its own first minutes).
+    The running-only general limits are no longer cued live; the report is unchanged (a 100-s run still gets its
+    absolute flag there), and a change from the baseline is still cued (shorter contacts after 5 min: bounce)."""
+    rec, _ = synthesize_walk(200, gait="run", seed=4, cadence_spm=158)
+    cues, res = _live_cues(rec)
+    assert not [k for k in cues if k.startswith("overstriding")], cues
+    assert not res.flags
+    short, _ = synthesize_walk(110, gait="run", seed=4, cadence_spm=158)
+    cues, res = _live_cues(short)
+    assert not cues and [f.id for f in res.flags] == ["overstriding"]
+    rec, _ = _run_with_more_bounce()
+    cues, res = _live_cues(rec, every_s=10.0)
+    assert min(cues.get("vertical_bounce:baseline", [np.inf])) < 420, cues
