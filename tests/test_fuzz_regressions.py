@@ -451,3 +451,28 @@ def test_generic_headerless_row_with_a_field_too_many_is_refused(tmp_path):
     p.write_text("\n".join(rows) + "\n")
     refused(p, "8 field", line=333, time_col=0, time_unit="s", acc_cols=[1, 2, 3], acc_unit="g",
             gyro_cols=[4, 5, 6], gyro_unit="deg/s")
+
+
+# ------------------------------------------------------------------ the cell pandas failed on, found
+@pytest.mark.parametrize("char", ["\x1c", "\u2028"])
+def test_a_control_character_in_a_cell_is_named_on_its_own_line(tmp_path, char):
+    """fuzz (seed 7, case 2915): a byte flip made a time cell '\\x1c.348518'. pandas refused the file, but the
+    search for the bad cell split lines as str.splitlines does — also at form feeds, \\x1c–\\x1e and
+    U+2028 — so the damaged row fell apart into pieces and the message said 'no single bad cell found'.
+    Lines are now split where a CSV parser splits them: the cell is named, on its true line."""
+    p = tmp_path / "walk.csv"
+    p.write_bytes((DATA / "source_walk.csv").read_bytes())
+    text = p.read_text()
+    head = next(i for i, l in enumerate(text.split("\n"), 1) if l.startswith("time_s"))
+    edit_line(p, head + 500, lambda l: char + l[1:])
+    err = refused(p, "is not a number", line=head + 500, column="time_s")
+    assert "no single bad cell" not in str(err)
+
+
+def test_geneactiv_stamp_with_an_impossible_hour_names_its_line(tmp_path):
+    """fuzz (seed 7, case 4933): a byte flip made an hour of 50 ('2019-08-06 50:25:53:660'). The row pattern
+    (digits in place) let it pass, pandas' date parse refused it, and the message said 'no single bad cell
+    found' pointing at the first data row. The stamp's date and time of day are now checked too."""
+    p, first = geneactiv_copy(tmp_path)
+    edit_line(p, first + 183, lambda l: l[:11] + "50" + l[13:])
+    refused(p, "YYYY-MM-DD", line=first + 183, column="timestamp")

@@ -269,6 +269,19 @@ def refuse_several_exports(label: str, groups: dict[tuple[str, str], list[str]],
 # ---------------------------------------------------------------------------------------
 # CSV helpers
 # ---------------------------------------------------------------------------------------
+_LINE_END_RX = re.compile(r"\r\n|\r|\n")
+
+
+def csv_lines(text: str) -> list[str]:
+    """``text``'s lines as a CSV parser sees them: split at CR LF, CR or LF only. (``str.splitlines``
+    also splits at form feeds, \\x1c–\\x1e, NEL and U+2028/2029: one such byte in a cell split its row in
+    two, so line numbers after it and the cell pandas failed on were no longer found.)"""
+    lines = _LINE_END_RX.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def sniff_delimiter(header_line: str, sample_lines: Sequence[str] = ()) -> str:
     """Pick the field separator among ``,`` ``;`` and tab.
 
@@ -437,7 +450,7 @@ def drop_cut_last_line(text: str, delimiter: str, decimal: str, n_fields: int, l
     cut = max(text.rfind("\n"), text.rfind("\r"))
     if cut < 0 or is_complete_row(text[cut + 1:], delimiter, decimal, n_fields):
         return text
-    line_no = len(text[:cut + 1].splitlines()) + 1
+    line_no = len(csv_lines(text[:cut + 1])) + 1
     warnings.append(f"{PurePosixPath(label).name}: the last line ({line_no}) was incomplete (export or copy cut "
                     "short?) and was ignored")
     return text[:cut + 1]
@@ -507,12 +520,12 @@ def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequenc
                                                         arr.shape[0], nrows):
             raise ValueError("a row longer than the header, or rows joined by a quote")
         return arr
-    except (ValueError, TypeError, pd.errors.ParserError) as exc:
+    except (ValueError, TypeError, pd.errors.ParserError):
         if is_text:
-            lines = text_or_path.splitlines()[skiprows:]
+            lines = csv_lines(text_or_path)[skiprows:]
         else:
             with open(text_or_path, "r", encoding="utf-8", errors="replace") as fh:
-                lines = fh.read().splitlines()[skiprows:]
+                lines = csv_lines(fh.read())[skiprows:]
         if nrows is not None:
             lines = lines[:nrows]
         hit = locate_bad_cell(lines, first_line_no, names, delimiter, decimal, usecols)
@@ -548,7 +561,7 @@ def row_line_mapper(text_or_path, first_line_no: int) -> Callable[[int], int]:
             else:
                 with open(text_or_path, "r", encoding="utf-8", errors="replace", newline="") as fh:
                     text = fh.read()
-            lines = re.split(r"\r\n|\r|\n", text)[first_line_no - 1:]
+            lines = _LINE_END_RX.split(text)[first_line_no - 1:]
             cache.append(first_line_no + np.flatnonzero([bool(l.strip()) for l in lines]))
         nonblank = cache[0]
         return int(nonblank[row]) if 0 <= row < nonblank.size else first_line_no + int(row)

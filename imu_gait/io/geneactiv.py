@@ -13,13 +13,15 @@ import io
 import math
 import os
 import re
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
 
 from ..errors import RecordingError
 from ..recording import Recording
-from ._common import (acc_factor, check_stated_acc_unit, clean_os_errors, finish, locate_bad_cell, require_csv_file,
+from ._common import (acc_factor, check_stated_acc_unit, clean_os_errors, csv_lines, finish, locate_bad_cell,
+                      require_csv_file,
                       row_line_mapper, rows_lost_or_shifted)
 
 _ROW_RX = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}:\d{3},")
@@ -45,7 +47,7 @@ def read_geneactiv(path: str | os.PathLike, *, acc_unit: str | None = None) -> R
     require_csv_file(path, "GENEActiv")
     with open(path, "r", encoding="utf-8-sig", errors="replace") as fh:
         text = fh.read()
-    lines = text.splitlines()
+    lines = csv_lines(text)
     header: dict[str, str] = {}
     units: list[str] = []
     first = None
@@ -117,7 +119,7 @@ def read_geneactiv(path: str | os.PathLike, *, acc_unit: str | None = None) -> R
         acc = df[["x", "y", "z"]].to_numpy(dtype=np.float64)
         if not np.isfinite(acc).all():
             raise ValueError("non-finite")
-    except (ValueError, TypeError, pd.errors.ParserError) as exc:
+    except (ValueError, TypeError, pd.errors.ParserError):
         bad = _locate(lines[first:], first + 1, names)
         if bad is None:
             raise RecordingError("the data rows could not be read as time stamps and numbers (no single bad "
@@ -165,12 +167,22 @@ def _is_whole_row(line: str, ncol: int) -> bool:
         return False
 
 
+def _valid_clock(line: str) -> bool:
+    """The stamp's fields are a real date and time of day (the row pattern only checks the digits: an
+    hour 50 or a month 13 failed pandas' parse and left it unexplained)."""
+    try:
+        datetime.strptime(line[:19], "%Y-%m-%d %H:%M:%S")
+        return True
+    except ValueError:
+        return False
+
+
 def _locate(lines, first_line_no, names):
     rx = _ROW_RX
     for k, line in enumerate(lines):
         if not line.strip():
             continue
-        if not rx.match(line):
+        if not rx.match(line) or not _valid_clock(line):
             return first_line_no + k, "timestamp", f"{line.split(',')[0]!r} is not a 'YYYY-MM-DD HH:MM:SS:mmm' time"
         hit = locate_bad_cell([line], first_line_no + k, names, ",", usecols=[1, 2, 3], expected="the first row")
         if hit is not None:

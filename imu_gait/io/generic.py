@@ -36,7 +36,7 @@ import pandas as pd
 
 from ..errors import RecordingError
 from ..recording import MIN_DURATION_S, MIN_RATE_HZ, Recording
-from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors,
+from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, csv_lines,
                       find_overlong_row, finish, first_misfit_row, guess_acc_unit, guess_gyro_unit, gyro_factor,
                       require_csv_file,
                       rows_lost_or_shifted, sniff_decimal, sniff_delimiter, split_header)
@@ -220,7 +220,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         time_unit = "samples"
     with open(path, "r", encoding="utf-8-sig", errors="replace") as fh:
         text = fh.read()
-    lines = text.splitlines()
+    lines = csv_lines(text)
     given_skiprows = skiprows
     try:
         skiprows = int(skiprows or 0)

@@ -29,7 +29,7 @@ import numpy as np
 
 from ..errors import EmptyRecordingError, RecordingError
 from ..recording import Recording
-from ._common import (Container, acc_factor, check_stated_acc_unit, clean_os_errors, drop_cut_last_line,
+from ._common import (Container, acc_factor, check_stated_acc_unit, clean_os_errors, csv_lines, drop_cut_last_line,
                       export_key, finish, guess_acc_unit, guess_gyro_unit, gyro_factor, interp_columns, merge_gyro, parse_numeric_csv,
                       refuse_several_exports, row_line_mapper, sniff_decimal, sniff_delimiter, sorted_unique_time,
                       split_copy_suffix, split_header)
@@ -108,7 +108,7 @@ def _file_hint(name: str) -> str | None:
 def _read_table(cont: Container, name: str) -> list[_Stream]:
     label = cont.label(name)
     text = cont.read_text(name)
-    lines = text.splitlines()
+    lines = csv_lines(text)
     if not lines or not lines[0].strip():
         raise RecordingError("the file is empty", path=label, hint="export the experiment again from phyphox")
     header = lines[0]
