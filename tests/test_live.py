@@ -689,6 +689,29 @@ def test_simulate_fallback_without_bumble_runs_the_live_path(tmp_path):
     assert saved.n_samples == session.signal.samples and saved.has_gyro
 
 
+@needs_bumble
+def test_simulate_a_runner_over_the_emulated_radio_cues_its_over_striding(tmp_path):
+    """`imu-gait simulate --sim-gait run`: a coach trying the live view for a runner had only a walker
+    (170 steps/min and running metrics were out of reach without hardware). The simulated runner drops to
+    156 steps/min with more braking from 90 s on (synthetic truth): the live view says it is running at
+    ~170 spm, the over-striding cue rises after the change, and the report is a run's."""
+    out = tmp_path / "run.json"
+    p = subprocess.run([sys.executable, "-m", "imu_gait", "simulate", "--sim-gait", "run", "--duration", "200",
+                        "--speed", "20", "--view", "plain", "--record", str(tmp_path / "run.csv"), "--json", str(out),
+                        "-q"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert p.returncode == 0, p.stderr[-2000:]
+    cue = re.search(r"(\d+):(\d\d)\s+CUE \[\w+\] Over-striding", p.stdout)
+    assert cue, p.stdout
+    assert 90 < int(cue.group(1)) * 60 + int(cue.group(2)) < 170         # after the change, held ≥ 20 s
+    res = json.loads(out.read_text())
+    assert res["summary"]["gait"] == "run" and res["summary"]["running_fraction"] > 0.95
+    assert res["summary"]["n_steps"] > 400 and imu_gait.read(tmp_path / "run.csv").duration_s > 199
+    assert any(f["id"] == "overstriding" for f in res["flags"])
+    p = subprocess.run([sys.executable, "-m", "imu_gait", "live", "--replay", str(tmp_path / "run.csv"),
+                        "--sim-gait", "run"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert p.returncode == 2 and "--sim-gait only applies to --simulate" in p.stderr
+
+
 def test_long_walk_live_flags_judge_recent_steps_against_the_settled_baseline(monkeypatch):
     """Once the baseline is settled the engine re-judges only the recent steps (flat cost over a long
     walk); the cue still rises for the pattern the offline analysis flags. The tail is shortened to

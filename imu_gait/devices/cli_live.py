@@ -23,6 +23,10 @@ from ..errors import DeviceError, ImuGaitError
 
 #: the simulated walker starts to bounce more after 90 s, so a first run shows a cue rising
 SIMULATED_PATTERN = [(90.0, {"bounce_cm": 6.5})]
+#: … and the simulated runner (``--sim-gait run``: 170 steps/min) starts to over-stride after 90 s: fewer,
+#: longer steps that brake more (156 steps/min, braking 0.25 → 0.35 m/s), so it bounces more too. (A run's
+#: bounce follows from its cadence and contact time in the synthesis; it cannot be asked for directly.)
+SIMULATED_RUN_PATTERN = [(90.0, {"cadence_spm": 156.0, "braking_mps": 0.35})]
 
 FAMILY_LABELS = {"gaitimu": "GaitIMU (open firmware)", "polar_pmd": "Polar PMD", "thingy52": "Nordic Thingy:52"}
 
@@ -106,6 +110,9 @@ def _add_live_options(p: argparse.ArgumentParser) -> None:
                      help="--simulate: which emulated sensor (GaitIMU acc+gyro, the default; Polar H10 "
                           "accelerometer only, Polar Verity Sense acc+gyro at 52 Hz, or Nordic Thingy:52 "
                           "acc+gyro without time stamps)")
+    run.add_argument("--sim-gait", choices=("walk", "run"), default=None,
+                     help="--simulate: a walker (the default) or a runner (170 steps/min, over-striding "
+                          "from 90 s on, so cues rise)")
     run.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     out = p.add_argument_group("outputs")
     rec = out.add_mutually_exclusive_group()
@@ -143,12 +150,13 @@ def _bumble_available() -> bool:
 
 
 @contextlib.asynccontextmanager
-async def _synthetic_fallback(speed: float, rate_hz: int, seed: int):
+async def _synthetic_fallback(speed: float, rate_hz: int, seed: int, gait: str = "walk"):
     """No bumble installed: the same synthetic walk without the emulated radio (says so)."""
     from ..synthetic import synthesize_walk
     from .replay import ReplaySource
 
-    rec, _ = synthesize_walk(600.0, float(rate_hz), seed=seed, segments=SIMULATED_PATTERN)
+    rec, _ = synthesize_walk(600.0, float(rate_hz), seed=seed, gait=gait,
+                             segments=SIMULATED_RUN_PATTERN if gait == "run" else SIMULATED_PATTERN)
     rec.meta["device"] = "synthetic"
     src = ReplaySource(rec, speed=speed, block_s=0.05)
     src.name = "synthetic-walk"
@@ -169,11 +177,13 @@ def _source(args: argparse.Namespace, err: Any):
         if _bumble_available():
             from .live import simulated_stream
 
+            gait = args.sim_gait or "walk"
             return simulated_stream(speed=args.speed, rate_hz=rate, walk_s=walk_s, seed=args.seed,
-                                    sensor=args.sim_sensor or "gaitimu", segments=SIMULATED_PATTERN)
+                                    sensor=args.sim_sensor or "gaitimu", gait=gait,
+                                    segments=SIMULATED_RUN_PATTERN if gait == "run" else SIMULATED_PATTERN)
         print("note: bumble is not installed, so --simulate feeds synthetic samples straight into the live "
               "path (no emulated Bluetooth link); `pip install bumble` for the full emulated sensor.", file=err)
-        return _synthetic_fallback(args.speed, rate, args.seed)
+        return _synthetic_fallback(args.speed, rate, args.seed, args.sim_gait or "walk")
     from . import open_stream
 
     return _ble_errors(open_stream(args.device, family=args.family, settings=StreamSettings(rate_hz=rate)))
@@ -248,6 +258,8 @@ def check_options(args: argparse.Namespace) -> None:
                               else ": a replay plays the recording it is given"))
     if args.sim_sensor and not args.simulate:
         raise ImuGaitError("--sim-sensor only applies to --simulate")
+    if args.sim_gait and not args.simulate:
+        raise ImuGaitError("--sim-gait only applies to --simulate")
     if args.rate is not None and args.replay:
         raise ImuGaitError("--rate only applies to a sensor: a replay plays at the recording's own rate")
 
