@@ -26,6 +26,7 @@ from .dsp.gyro_check import MISMATCH_LIMIT as GYRO_MISMATCH_LIMIT
 from .engine import MIXED_GAIT_MIN_STEPS
 from .batch import RECORDING_SUFFIXES, TEXT_SUFFIXES
 from .errors import ImuGaitError
+from .strain import placement_kind
 
 #: (summary key, label, unit, decimals), in display order
 METRIC_ROWS: tuple[tuple[str, str, str, int], ...] = (
@@ -264,6 +265,7 @@ def compare_sessions(sessions: Sequence[Session], *,
             repeat = bool(abs(change) > limit) if limit is not None and math.isfinite(change) else None
             if key == "walking_speed_mps" and (gait == "run" or all_run):
                 label = "Speed"            # a run's is no walking speed (its row says ', running' in a split)
+            label = chest_label(key, label, sessions)
             rows.append({"row": f"{label}, {GAIT_WORDS[gait]}" if gait else label, "key": key, "gait": gait,
                          "unit": unit, **dict(zip(labels, vals)), "change": change, "beyond_spread": beyond,
                          "beyond_repeat": repeat})
@@ -281,6 +283,15 @@ def compare_sessions(sessions: Sequence[Session], *,
                      "beyond_spread": None, "beyond_repeat": None})
     return pd.DataFrame(rows, columns=["row", "key", "gait", "unit", *labels, "change", "beyond_spread",
                                        "beyond_repeat"])
+
+
+def chest_label(key: str, label: str, sessions: Sequence[Session]) -> str:
+    """A row's label where every session's sensor sat on the chest: its roll range is the thorax's side-bend,
+    not the pelvis's drop (as the single-walk report calls it, :data:`~imu_gait.report.common.METRICS`)."""
+    if key == "pelvic_drop_deg" and sessions and all(
+            placement_kind(s.summary.get("placement")) == "chest" for s in sessions):
+        return "Trunk roll"
+    return label
 
 
 def comparability_notes(sessions: Sequence[Session]) -> list[str]:
@@ -549,7 +560,7 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
     table = compare_sessions(sessions) if table is None else table
     notes = comparability_notes(sessions)
     labels = [c for c in table.columns if c not in TABLE_FIXED_COLUMNS]
-    metrics = [(k, lab, unit) for k, lab, unit, _ in METRIC_ROWS if k in set(table["key"])]
+    metrics = [(k, chest_label(k, lab, sessions), unit) for k, lab, unit, _ in METRIC_ROWS if k in set(table["key"])]
     e = _html.escape
     fig_html = ""
     if metrics:

@@ -15,7 +15,7 @@ import pytest
 import imu_gait
 from imu_gait.cli import main
 from imu_gait.compare import (Session, comparability_notes, compare_sessions, load_session, render_comparison,
-                              session_from_result)
+                              render_comparison_html, session_from_result)
 from imu_gait.errors import ImuGaitError
 from imu_gait.io import write_native
 from imu_gait.synthetic import synthesize_walk
@@ -445,3 +445,18 @@ def test_running_rows_have_no_repeat_limit_and_keep_the_spread_test():
     walking = compare_sessions([_session("w1", cadence_spm=110.0), _session("w2", cadence_spm=120.0)])
     assert walking.set_index("key").loc["cadence_spm", "beyond_repeat"] is False       # 10 spm < 11 spm
     assert "+10 *" not in render_comparison(walking)
+
+
+@pytest.mark.parametrize("places, label", [(("chest", "chest_strap"), "Trunk roll"),
+                                           (("chest", "lower_back"), "Pelvic drop"),
+                                           (("lower_back", "lower_back"), "Pelvic drop")])
+def test_roll_range_row_is_trunk_roll_when_every_walk_was_worn_on_the_chest(places, label):
+    """The single-walk report calls a chest sensor's roll range 'Trunk roll' (the thorax's side-bend); compare
+    said 'Pelvic drop' for two chest-strap runs. Every walk on the chest → 'Trunk roll'; any on the pelvis
+    (already named as worn in different places) → the pelvis's word."""
+    sessions = [Session(f"w{i}", {**BASE_SUMMARY, "placement": p, "pelvic_drop_deg": 4.0 + i})
+                for i, p in enumerate(places)]
+    row = compare_sessions(sessions).set_index("key").loc["pelvic_drop_deg", "row"]
+    assert row == label
+    html = render_comparison_html(sessions)
+    assert label in html and ("Trunk roll" if label == "Pelvic drop" else "Pelvic drop") not in html.split("<table")[1]

@@ -741,3 +741,23 @@ def test_reports_say_what_your_baseline_is():
                                      reference_kind="absolute", threshold=10.0, message="Lean 12°", cause="c",
                                      advice="a")])
     assert "Your baseline" not in render_text(limits, width=200)
+
+
+@pytest.mark.parametrize("placement, label", [("chest", "Trunk roll"), ("lower_back", "Pelvic drop")])
+def test_a_chest_sensors_roll_range_is_called_trunk_roll(tmp_path, placement, label):
+    """A chest sensor's roll range is the thorax's side-bend, not the pelvis's drop: the runner audit found a
+    chest strap's report calling it 'Pelvic drop'. Truth: a 6° roll range per step (synthetic); the value
+    is the same either way (±0.5°), only the words follow the placement — terminal summary and HTML page."""
+    import imu_gait
+    from imu_gait.synthetic import synthesize_walk
+
+    rec, _ = synthesize_walk(90.0, 100.0, seed=3, drop_deg=6.0)
+    rec.meta["placement"] = placement
+    res = imu_gait.analyze(rec)
+    assert res.summary["pelvic_drop_deg"] == pytest.approx(6.0, abs=0.5)
+    text = render_text(res, rec, width=120)
+    row = next(l for l in text.splitlines() if re.match(r"\s*(Trunk roll|Pelvic drop)\s+\d", l))
+    assert row.strip().startswith(label)
+    html = render_html(res, rec)
+    other = "Pelvic drop" if label == "Trunk roll" else "Trunk roll"
+    assert label in html and other not in html

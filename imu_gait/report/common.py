@@ -22,7 +22,7 @@ from ..recording import clock_text
 from ..result import STEP_COLUMNS, AnalysisResult, Flag
 # the not-a-diagnosis note: one text for every sink (the strain rules own it; the JSON carries the same words)
 from ..strain import (DISCLAIMER_TEXT as DISCLAIMER, DISCLAIMER_TITLE, FLAG_INFO, StrainConfig, steady_stride_cv_pct,
-                      without_turns)
+                      placement_kind, without_turns)
 
 SEVERITY_ORDER = {"mild": 0, "moderate": 1, "marked": 2}
 
@@ -53,6 +53,8 @@ class MetricInfo:
     run_label: str = ""         # label where the gait is running ("" = ``label``)
     run_no_range_note: str = ""  # note where the gait is running and no range exists ("" = ``no_range_note``)
     run_short: str = ""         # terminal label where the gait is running, for a metric shown there only for runs
+    chest_label: str = ""       # label where the sensor sat on the chest ("" = ``label``): what it measures there
+    chest_short: str = ""       # terminal label for a chest sensor ("" = ``short``)
     above_note: str = ""        # a one-sided metric, more of which is no concern: what a median above the range
                                 # is called (status "ok"); "" = 'above the typical range' (status "high")
 
@@ -92,9 +94,12 @@ METRICS: tuple[MetricInfo, ...] = (
                core=True, short="Forward lean", brief="vs your first steps"),
     MetricInfo("lateral_sway_cm", "Side-to-side sway", "cm", 1, core=True, short="Side sway",
                brief="no norm; compare over time"),
+    # a chest sensor's roll range is the thorax's side-bend, not the pelvis's drop (the runner audit: a chest
+    # strap's report said 'Pelvic drop' for it)
     MetricInfo("pelvic_drop_deg", "Pelvic drop (roll range)", "°", 1, needs_gyro=True, core=True,
                no_range_note="no normal range for walking; a rise against your own baseline matters more",
                short="Pelvic drop", brief="no norm; compare over time",
+               chest_label="Trunk roll (side-bend range at the chest)", chest_short="Trunk roll",
                run_no_range_note="no normal range for running; a rise against your own baseline matters more "
                                  "(in runners, more drop went with more injuries)"),
     MetricInfo("braking_mps", "Braking (speed loss per step)", "m/s", 2,
@@ -446,16 +451,19 @@ def gait_stretches(steps: pd.DataFrame) -> list[tuple[str, float, float]]:
 
 
 def metric_rows(steps: pd.DataFrame, *, has_gyro: bool | None, gait: str,
-                length_source: str = "model") -> list[MetricRow]:
+                length_source: str = "model", chest: bool = False) -> list[MetricRow]:
     """Median, interquartile range and a range note for each metric worth showing (twist and sway
     over the strides that do not turn, :func:`~imu_gait.strain.without_turns`). ``length_source``
-    (:func:`step_length_source`) says whether step length and speed are estimates or the belt's."""
+    (:func:`step_length_source`) says whether step length and speed are estimates or the belt's;
+    ``chest``: the sensor sat on the chest (labels say what it measures there)."""
     rows: list[MetricRow] = []
     steps = without_turns(steps)
     for info in METRICS:
         if info.running_only and gait != "run":
             continue
         label, short = info.label, info.short
+        if chest and info.chest_label:
+            label, short = info.chest_label, (info.chest_short or short)
         if gait == "run" and info.run_label:            # a run is not described in walking words
             label, short = info.run_label, (info.run_label if info.short else "")
         if gait == "run" and info.run_short:
@@ -577,11 +585,13 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
 
     flags = sorted(result.flags or [], key=lambda f: (_f(f.start_s), f.id))
     length_source = step_length_source(s)
+    chest = placement_kind(s.get("placement") or meta.get("placement")) == "chest"
     by_gait: dict[str, list[MetricRow]] = {}
     cv_by_gait: dict[str, float] = {}
     if is_mixed_gait(s, steps):
         for g in ("walk", "run"):
-            by_gait[g] = metric_rows(steps[gait == g], has_gyro=has_gyro, gait=g, length_source=length_source)
+            by_gait[g] = metric_rows(steps[gait == g], has_gyro=has_gyro, gait=g, length_source=length_source,
+                                     chest=chest)
             cv_by_gait[g] = steady_stride_cv_pct(steps[gait == g])
     if str(s.get("gait") or "") in GAIT_WORDS and len(steps):
         dominant = str(s["gait"])           # the engine's word (running_fraction > 0.5) where it gave one
@@ -591,7 +601,7 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         context=context, n_steps=n_steps, n_bouts=_n_bouts(result, steps),
         walking_time_s=_walking_time_s(result, steps), n_walk_steps=n_walk, n_run_steps=n_run,
         cadence_spm=cad, stride_cv_pct=cv, dominant_gait=dominant,
-        metrics=metric_rows(steps, has_gyro=has_gyro, gait=dominant, length_source=length_source),
+        metrics=metric_rows(steps, has_gyro=has_gyro, gait=dominant, length_source=length_source, chest=chest),
         flags=flags, metrics_by_gait=by_gait, stride_cv_by_gait=cv_by_gait,
         warnings=list(dict.fromkeys(list(getattr(recording, "warnings", None) or [])
                                     + list(result.warnings or []))),

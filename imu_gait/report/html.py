@@ -256,6 +256,8 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
         info = METRIC_BY_COLUMN.get(col)
         if info is not None:
             label, unit, scale = info.label.split(" (")[0], info.unit, info.scale
+            if info.chest_label and any(r.column == col and r.label == info.chest_label for r in ov.metrics):
+                label = info.chest_label.split(" (")[0]         # a chest sensor's row says what it measured
             if info.run_label and ov.metrics_by_gait:       # both gaits on one axis
                 label = label.split()[-1].capitalize()
             elif info.run_label and ov.dominant_gait == "run":
