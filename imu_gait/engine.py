@@ -820,7 +820,8 @@ class GaitEngine:
         t_contact = np.array([s.pos for s in steps]) / self.fs    # exact, not via the buffer base
         belt = self._belt_speed_at(t_contact)
         cols = step_rows(sig, pos - lo, prev - lo, prev2 - lo, nxt - lo, has_gyro=self.has_gyro and calib is not None,
-                         sensor_height_m=self.sensor_height_m, belt_speed_mps=belt)
+                         sensor_height_m=self.sensor_height_m, belt_speed_mps=belt,
+                         off_trunk=self.placement_kind == "off_trunk")
         n_back = np.array([s.back_n for s in steps], float)
         mean_step_s = np.where(n_back >= 2, (pos + self._base - np.array([s.back_pos for s in steps]))
                                / np.maximum(n_back, 1) / self.fs, np.nan)

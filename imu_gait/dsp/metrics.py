@@ -18,6 +18,13 @@ PENDULUM_K = 4.739 / 4
 RUN_FLIGHT_G = 0.35        # specific force below this during a step = flight …
 RUN_MIN_CADENCE_SPM = 140  # … and steps this quick → running (a phone in a pocket swings through
                            # near-free-fall while walking, so flight alone is not enough)
+#: a slow jog (below RUN_MIN_CADENCE_SPM) from a trunk sensor: running when the step *and* the two before it each
+#: spend this long below RUN_FLIGHT_G — clear flight, step after step. A trunk never does in walking (a foot is
+#: always down; real walks at the lower back and chest: ≤ 0.06 s per step), a pocket phone can, but with one leg:
+#: its near-free-fall swing comes every other step (Oxford pockets: one stretch of two such steps, none of three).
+#: Steps at least this quick only (RUN_SLOW_MIN_CADENCE_SPM)
+RUN_CLEAR_FLIGHT_S = 0.10
+RUN_SLOW_MIN_CADENCE_SPM = 120
 CONTACT_END_G = 0.15       # running contact ends when vertical specific force drops below this
 CONTACT_LOOKBACK_S = 0.10  # … and starts where it rose past it, searched this far before the contact
 IMPACT_WINDOW_S = 0.15
@@ -89,13 +96,14 @@ def turn_factor(heading_change_deg: np.ndarray) -> np.ndarray:
 
 def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndarray,
               nxt: np.ndarray, *, has_gyro: bool, sensor_height_m: float,
-              belt_speed_mps: float | np.ndarray | None) -> dict[str, np.ndarray]:
+              belt_speed_mps: float | np.ndarray | None, off_trunk: bool = False) -> dict[str, np.ndarray]:
     """Metrics for a batch of steps.
 
     ic, prev, prev2, nxt: fractional sample positions in the buffer of this contact, the two
     before it (NaN at bout start) and the next one (NaN: the bout ended; the step is then
     taken to last as long as the previous one). belt_speed_mps: one speed, or one per step
-    (NaN: not on a known belt speed → pendulum model).
+    (NaN: not on a known belt speed → pendulum model). off_trunk: the sensor is declared off the trunk
+    (a pocket): no slow-jog label (see ``RUN_CLEAR_FLIGHT_S``).
     """
     fs = sig.fs_hz
     n = sig.a_v.size
@@ -123,6 +131,18 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     rhythm = np.where(np.isfinite(step_s) & np.isfinite(nxt), 0.5 * (nxt - prev), dur)
     quick = (rhythm / fs) <= 60.0 / RUN_MIN_CADENCE_SPM
     running = (steps.min(force) < RUN_FLIGHT_G * G) & quick
+    if not off_trunk:
+        # a slow jog (130–140 spm) flipped between run and walk on the cadence bound alone: from a trunk
+        # sensor a clear flight in this step and in the two before it says running at any jogging cadence
+        def flight_s(s0, s1):
+            seg = Segments.of(s0, np.maximum(s1, s0 + 1))
+            return np.bincount(seg.seg, weights=sig.a_v[seg.idx] + G < RUN_FLIGHT_G * G, minlength=seg.n) / fs
+        had_prev = np.isfinite(prev2)
+        p1 = np.clip(sample_index(np.where(had_prev, prev, ic)), 0, n - 2)
+        p2 = np.clip(sample_index(np.where(had_prev, prev2, ic)), 0, n - 2)
+        jog = (had_prev & ((rhythm / fs) <= 60.0 / RUN_SLOW_MIN_CADENCE_SPM) & (flight_s(a, b) >= RUN_CLEAR_FLIGHT_S)
+               & (flight_s(p1, a) >= RUN_CLEAR_FLIGHT_S) & (flight_s(p2, p1) >= RUN_CLEAR_FLIGHT_S))
+        running = running | jog
     out["gait"] = np.where(running, "run", "walk")
 
     # step length: belt speed × step time on a treadmill, else the inverted pendulum
