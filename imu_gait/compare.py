@@ -555,7 +555,7 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
 
     from . import __version__ as version
     from .report.common import DISCLAIMER, DISCLAIMER_TITLE
-    from .report.html import CSS, _rc, figure_svg
+    from .report.html import CSS, _rc, figure_svg, plot_html
 
     table = compare_sessions(sessions) if table is None else table
     notes = comparability_notes(sessions)
@@ -568,10 +568,10 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
             fig = comparison_figure(sessions, metrics, labels)
             mixed = (" Circles are walking, triangles running (a walk that turned into a run has both); a line "
                      "joins only two walks in a row with the same gait." if compared_gaits(sessions) else "")
-            fig_html = ("<figure class='plot' data-plot='compare'>" + figure_svg(fig) + "<figcaption>Each walk's "
-                        "median; the bar is its middle half (25th–75th percentile of the steps). Each panel spans "
-                        "at least a set range in its unit, so a small difference looks small." + mixed +
-                        "</figcaption></figure>")
+            fig_html = plot_html(figure_svg(fig), "compare", "Key metrics walk by walk",
+                                 "Each walk's median; the bar is its middle half (25th–75th percentile of the steps). "
+                                 "Each panel spans at least a set range in its unit, so a small difference looks small."
+                                 + mixed, comparison_summary(table, labels))
     rows_html = []
     for r in table.to_dict(orient="records"):
         cells = "".join(f"<td class='num'>{format_cell(r[c], r['key'])}</td>" for c in labels)
@@ -579,22 +579,36 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
         change = format_cell(r["change"], r["key"], signed=True) + ("" if _nan(r["change"]) else mark)
         unit = f" ({e(r['unit'])})" if r["unit"] and "(" not in r["row"] else ""
         rows_html.append(f"<tr><th>{e(r['row'])}{unit}</th>{cells}<td class='num'>{e(change)}</td></tr>")
-    head = "".join(f"<th>{e(c)}</th>" for c in labels)
+    head = "".join(f"<th scope='col' class='num'>{e(c)}</th>" for c in labels)
     sources = "".join(f"<li>{e(s.label)}: {e(s.source)}</li>" for s in sessions)
     now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>Gait comparison</title><style>{CSS}</style></head><body><main>"
-            f"<header><h1>Gait comparison</h1><p class='sub'>{len(sessions)} walks, oldest first</p></header>"
+            f"<title>Gait comparison</title><style>{CSS}</style></head><body><div class='page'>"
+            f"<header><h1>Gait comparison</h1><p class='sub'>{len(sessions)} walks, oldest first</p></header><main>"
             f"<section id='panels'><h2>Key metrics walk by walk</h2>{fig_html}</section>"
-            f"<section id='table'><h2>Table</h2><table><tr><th></th>{head}<th>change</th></tr>{''.join(rows_html)}"
-            f"</table><p class='evidence'>change = last − first. {e(mark_explanation(table))}</p></section>"
+            f"<section id='table'><h2>Table</h2><div class='table-wrap'><table class='compare'>"
+            f"<caption>Each walk's median, oldest first, and the change from the first walk to the last "
+            f"(* = beyond the usual repeat-to-repeat difference)</caption>"
+            f"<tr><th scope='col'>Metric</th>{head}<th scope='col' class='num'>change</th></tr>{''.join(rows_html)}"
+            f"</table></div><p class='evidence'>change = last − first. {e(mark_explanation(table))}</p></section>"
             + (("<section id='comparability'><h2>Before reading a change as the walker's</h2><ul>"
                 + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul></section>") if notes else "") +
-            f"<section id='walks'><h2>Walks</h2><ul>{sources}</ul></section>"
+            f"<section id='walks'><h2>Walks</h2><ul>{sources}</ul></section></main>"
             f"<footer class='disclaimer'><p><strong>{e(DISCLAIMER_TITLE)}</strong> {e(DISCLAIMER)}</p>"
             f"<p class='meta'>Made by imu_gait {e(version)} on {e(now)}. This page is self-contained and needs no "
-            "network.</p></footer></main></body></html>")
+            "network.</p></footer></div></body></html>")
+
+
+def comparison_summary(table: pd.DataFrame, labels: Sequence[str]) -> str:
+    """The comparison plot in numbers (its text alternative): each metric's medians walk by walk."""
+    bits = []
+    for r in table.to_dict(orient="records"):
+        if r["key"] not in {k for k, *_ in METRIC_ROWS} or all(_nan(r[c]) for c in labels):
+            continue
+        unit = f" ({r['unit']})" if r["unit"] and "(" not in r["row"] else ""
+        bits.append(f"{r['row']}{unit}: " + ", ".join(format_cell(r[c], r["key"]) for c in labels))
+    return f"Medians of {', '.join(labels)}, in that order. " + "; ".join(bits) + "."
 
 
 def _nan(v: Any) -> bool:

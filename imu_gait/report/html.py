@@ -32,7 +32,12 @@ from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, METRIC_BY_COLUMN,
                      build_overview, gait_stretches, flag_evidence, flag_groups, flag_value_text, flag_title, flags_by_id, fmt_clock, fmt_duration,
                      recording_line, step_table, walking_line)
 
-SEVERITY_COLOR = {"mild": "#e0b000", "moderate": "#e8710a", "marked": "#c5221f"}
+#: Severity colours: yellow → vermilion → wine, ordered in lightness (L* 82 / 54 / 29) so they stay apart
+#: for protan, deutan and tritan vision and in a grey print (the former #e0b000 / #e8710a / #c5221f came
+#: within ΔE 13 of each other for deuteranopia). Severity is never shown by colour alone: the bars and
+#: shaded spans also carry :data:`SEVERITY_HATCH` and the text says the severity in words.
+SEVERITY_COLOR = {"mild": "#f0c808", "moderate": "#d55e00", "marked": "#7b1e4d"}
+SEVERITY_HATCH = {"mild": "..", "moderate": "//", "marked": "xx"}
 SIDE_COLOR = {"L": "#1f6fb4", "R": "#e69f00", "": "#8a8a8a"}
 POINT_COLOR = "#7f9fbf"
 LINE_COLOR = "#1b4f80"
@@ -50,11 +55,13 @@ SMOOTH_STEPS = 11
 MAX_LINE_POINTS = 1500
 
 CSS = """
-:root { --ink:#1f2933; --muted:#616e7c; --line:#d9e2ec; --bg:#ffffff; --soft:#f5f7fa; }
+:root { --ink:#1f2933; --muted:#616e7c; --line:#d9e2ec; --bg:#ffffff; --soft:#f5f7fa; --link:#1a56a0; }
 * { box-sizing: border-box; }
 body { margin:0; background:var(--soft); color:var(--ink);
   font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
-main { max-width: 1040px; margin: 0 auto; padding: 24px 20px 40px; background: var(--bg); }
+.page { max-width: 1040px; margin: 0 auto; padding: 24px 20px 40px; background: var(--bg); }
+a { color: var(--link); }
+.table-wrap { overflow-x: auto; }
 h1 { font-size: 1.6em; margin: 0 0 4px; }
 h2 { font-size: 1.2em; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
 h3 { font-size: 1.0em; margin: 16px 0 4px; }
@@ -73,8 +80,9 @@ figure.plot { margin: 8px 0 4px; }
 figure.plot svg { width: 100%; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: .9em; margin-top: 2px; }
 .flag { border-left: 5px solid #999; background: var(--soft); padding: 8px 14px; margin: 10px 0; border-radius: 4px; }
-.flag.mild { border-color: #e0b000; } .flag.moderate { border-color: #e8710a; } .flag.marked { border-color: #c5221f; }
+.flag.mild { border-color: #f0c808; } .flag.moderate { border-color: #d55e00; } .flag.marked { border-color: #7b1e4d; }
 .flag .when { color: var(--muted); font-variant-numeric: tabular-nums; }
+figcaption .in-numbers { display: block; margin-top: 4px; color: var(--ink); }
 .flag .sev { font-weight: 600; text-transform: uppercase; font-size: .8em; letter-spacing: .04em; }
 .flag p { margin: 4px 0; }
 .flag ul.occurrences { margin: 4px 0 6px; padding-left: 18px; }
@@ -85,7 +93,20 @@ ul.warnings li { margin: 3px 0; }
 footer.disclaimer { margin-top: 36px; padding: 14px 18px; border: 1px solid var(--line); border-radius: 6px;
   background: #fbfbfd; }
 footer .meta { color: var(--muted); font-size: .85em; margin-top: 10px; }
-@media print { body { background: #fff; } main { max-width: none; } figure.plot, .flag { break-inside: avoid; } }
+@media (max-width: 600px) { .page { padding: 16px 12px 32px; } th, td { padding: 4px 5px; }
+  td.num { white-space: normal; } }
+@media print {
+  @page { margin: 14mm 12mm; }
+  body { background: #fff; font-size: 11pt; }
+  .page { max-width: none; padding: 0; }
+  .glance, .flag, .empty, .check-sensor, footer.disclaimer { background: #fff; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  figure.plot, .flag, footer.disclaimer, .check-sensor, tr { break-inside: avoid; page-break-inside: avoid; }
+  figure.plot svg { width: auto; max-width: 100%; max-height: 19cm; margin: 0 auto; }
+  figure.plot[data-plot='compare'] svg { max-height: 15cm; }   /* with the title above it on page 1 */
+  .table-wrap { overflow: visible; }
+  a { color: var(--ink); text-decoration: underline; }   /* the pages link only within themselves */
+}
 """
 
 
@@ -229,6 +250,18 @@ def _timeline_has(timeline: Any, col: str) -> bool:
             and bool(np.isfinite(pd.to_numeric(timeline[col], errors="coerce")).any()))
 
 
+def _panel_label(info: Any, col: str, ov: Overview) -> str:
+    """A metric's name on its panel (and in the plot's text alternative)."""
+    label = info.label.split(" (")[0]
+    if info.chest_label and any(r.column == col and r.label == info.chest_label for r in ov.metrics):
+        label = info.chest_label.split(" (")[0]         # a chest sensor's row says what it measured
+    if info.run_label and ov.metrics_by_gait:       # both gaits on one axis
+        label = label.split()[-1].capitalize()
+    elif info.run_label and ov.dominant_gait == "run":
+        label = info.run_label
+    return label
+
+
 def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figure | None, list[str]]:
     """Small multiples of each measured metric against recording time; returns the figure
     (None when nothing is measured) and the labels of metrics left out for lack of data."""
@@ -255,13 +288,7 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
     for ax, col in zip(axes, cols):
         info = METRIC_BY_COLUMN.get(col)
         if info is not None:
-            label, unit, scale = info.label.split(" (")[0], info.unit, info.scale
-            if info.chest_label and any(r.column == col and r.label == info.chest_label for r in ov.metrics):
-                label = info.chest_label.split(" (")[0]         # a chest sensor's row says what it measured
-            if info.run_label and ov.metrics_by_gait:       # both gaits on one axis
-                label = label.split()[-1].capitalize()
-            elif info.run_label and ov.dominant_gait == "run":
-                label = info.run_label
+            label, unit, scale = _panel_label(info, col, ov), info.unit, info.scale
             rng = info.run_range if ov.dominant_gait == "run" else info.walk_range
             y = _num(steps, col) * scale
         else:
@@ -280,7 +307,11 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
             ax.axhspan(rng[0], rng[1], color=RANGE_COLOR, alpha=0.08, lw=0)
         for f in ov.flags:
             if flag_panel[id(f)] == col:
-                ax.axvspan(f.start_s, f.end_s, color=SEVERITY_COLOR.get(f.severity, "#999"), alpha=0.18, lw=0)
+                c = SEVERITY_COLOR.get(f.severity, "#999")
+                ax.axvspan(f.start_s, f.end_s, color=c, alpha=0.18, lw=0)
+                # the severity's hatch over the tint: the span's severity does not rest on its colour alone
+                ax.axvspan(f.start_s, f.end_s, facecolor="none", edgecolor=c, alpha=0.45, lw=0,
+                           hatch=SEVERITY_HATCH.get(f.severity, ""), gid=f"flag-span-{f.severity}")
         if np.isfinite(y).any():
             ax.scatter(t, y, s=5, color=POINT_COLOR, alpha=0.45, lw=0, rasterized=raster)
         ts, ys = decimate_line(*smoothed_series(steps, tl, col))
@@ -313,8 +344,8 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
     if any_baseline:
         handles.append(Line2D([], [], color="#52606d", lw=1.0, ls=(0, (4, 3)), label="your baseline"))
     handles.append(Patch(color=RANGE_COLOR, alpha=0.25, label="typical range"))
-    handles += [Patch(color=c, alpha=0.4, label=f"{s} flag") for s, c in SEVERITY_COLOR.items()
-                if any(f.severity == s for f in ov.flags)]
+    handles += [Patch(facecolor=c, edgecolor=c, alpha=0.4, hatch=SEVERITY_HATCH[s], lw=0, label=f"{s} flag")
+                for s, c in SEVERITY_COLOR.items() if any(f.severity == s for f in ov.flags)]
     fig.legend(handles=handles, loc="upper right", ncol=len(handles), frameon=False, fontsize=8,
                bbox_to_anchor=(0.99, 1.0))
     fig.subplots_adjust(hspace=0.18, top=1 - 0.35 / fig.get_figheight())
@@ -351,7 +382,8 @@ def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
         for f in groups[fid]:
             width = max(float(f.end_s) - float(f.start_s), (t1 - t0) * 0.003)
             ax.broken_barh([(float(f.start_s), width)], (y - 0.35, 0.7),
-                           facecolors=SEVERITY_COLOR.get(f.severity, "#999"))
+                           facecolors=SEVERITY_COLOR.get(f.severity, "#999"), edgecolors="white", linewidths=0,
+                           hatch=SEVERITY_HATCH.get(f.severity, ""), gid=f"flag-bar-{f.severity}")
     ax.set_yticks(range(n))
     names = {"walking": f"{ov.gait_word.lower()} (bouts)", "treadmill": "treadmill program"}
     ax.set_yticklabels([names.get(r) or flag_title(r) for r in reversed(rows)])
@@ -362,8 +394,8 @@ def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
     ax.grid(axis="x", color="#e4e7eb", lw=0.6)
     ax.set_axisbelow(True)
     if groups:
-        handles = [Patch(color=c, label=s) for s, c in SEVERITY_COLOR.items()
-                   if any(f.severity == s for f in ov.flags)]
+        handles = [Patch(facecolor=c, edgecolor="white", hatch=SEVERITY_HATCH[s], lw=0, label=s)
+                   for s, c in SEVERITY_COLOR.items() if any(f.severity == s for f in ov.flags)]
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8,
                   title="severity", title_fontsize=8)
     else:
@@ -463,6 +495,94 @@ def _bounce_measured(result: AnalysisResult) -> bool:
     return bool(np.isfinite(_num(step_table(result), "vertical_oscillation_cm")).sum() >= 2)
 
 
+# ---------------------------------------------------------------- text alternatives of the plots
+def _fmt(v: float, decimals: int) -> str:
+    v = 0.0 if round(v, decimals) == 0 else v
+    return f"{v:.{decimals}f}"
+
+
+def _range_text(values: np.ndarray, decimals: int) -> str:
+    """'a–b' over the finite values ('a' when they round alike); '' when there are none."""
+    v = values[np.isfinite(values)]
+    if not v.size:
+        return ""
+    lo, hi = _fmt(float(v.min()), decimals), _fmt(float(v.max()), decimals)
+    return lo if lo == hi else f"{lo} to {hi}" if lo.startswith("-") else f"{lo}–{hi}"
+
+
+def _when_text(ov: Overview, flags: Sequence[Flag], most: int = 4) -> str:
+    """'5:01–9:56 (marked), …' for up to ``most`` flags, then 'and N more'."""
+    bits = [f"{ov.clock(f.start_s)}–{ov.clock(f.end_s)} ({f.severity})" for f in flags[:most]]
+    if len(flags) > most:
+        bits.append(f"and {len(flags) - most} more")
+    return ", ".join(bits)
+
+
+def over_time_summary(result: AnalysisResult, ov: Overview) -> str:
+    """What the metrics-over-time plot shows, in numbers: each panel's smoothed range and its flags."""
+    steps = step_table(result)
+    tl = result.timeline
+    cols = [c for c in TIMELINE_METRICS if np.isfinite(_num(steps, c)).any()]
+    cols += [c for c in TIMELINE_ONLY if _timeline_has(tl, c)]
+    t0, t1 = _span(ov, steps, ov.flags)
+    flag_panel = {id(f): panel_for_metric(f.metric, cols) for f in ov.flags}
+    out = []
+    for col in cols:
+        info = METRIC_BY_COLUMN.get(col)
+        if info is not None:
+            label, unit, scale, dec = _panel_label(info, col, ov), info.unit, info.scale, info.decimals
+        else:
+            (label, unit), scale, dec = TIMELINE_ONLY[col], 1.0, 1
+        _t, ys = smoothed_series(steps, tl, col)
+        rng = _range_text(ys * scale, dec)
+        if not rng:
+            continue
+        text = f"{label} {rng}" + (f" {unit}" if unit else "")
+        mine = [f for f in ov.flags if flag_panel[id(f)] == col]
+        if mine:
+            text += f", flagged {_when_text(ov, mine)}"
+        out.append(text)
+    return (f"Smoothed values over {fmt_duration(t1 - t0)}: " + "; ".join(out) + "."
+            + ("" if ov.flags else " No flags."))
+
+
+def timeline_summary(result: AnalysisResult, ov: Overview) -> str:
+    """What the flag timeline shows, in numbers: the bouts and when each flag held, with its severity."""
+    steps = step_table(result)
+    bouts = _bout_spans(result, steps)
+    text = (f"{len(bouts)} {ov.gait_word.lower()} bout{'s' if len(bouts) != 1 else ''}, "
+            f"{fmt_duration(ov.walking_time_s)} in a {fmt_duration(ov.duration_s)} recording.")
+    groups = flags_by_id(ov.flags)
+    if not groups:
+        return text + " No flags."
+    return text + " " + " ".join(f"{flag_title(fid)}: {_when_text(ov, fl)}." for fid, fl in groups.items())
+
+
+def scatter_summary(result: AnalysisResult, ov: Overview) -> str:
+    """What the step-by-step plot shows, in numbers: step time (and by side), cadence and bounce ranges."""
+    steps = step_table(result)
+    st_ms = _num(steps, "step_time_s") * 1000.0
+    fin = st_ms[np.isfinite(st_ms)]
+    bits = []
+    if fin.size:
+        q1, med, q3 = np.percentile(fin, [25, 50, 75])
+        side = steps["side"].fillna("").astype(str).to_numpy()
+        n_l, n_r = int((side == "L").sum()), int((side == "R").sum())
+        sides = ""
+        if n_l and n_r:
+            ml = np.nanmedian(st_ms[side == "L"])
+            mr = np.nanmedian(st_ms[side == "R"])
+            sides = f"; left steps median {ml:.0f} ms ({n_l} steps), right {mr:.0f} ms ({n_r} steps)"
+        bits.append(f"Step time median {med:.0f} ms, middle half {q1:.0f}–{q3:.0f} ms, over {fin.size} steps{sides}.")
+    for col, label, unit, dec in (("cadence_spm", "Cadence", "steps/min", 0), ("vertical_oscillation_cm", "Bounce", "cm", 1)):
+        v = _num(steps, col)
+        v = v[np.isfinite(v)]
+        if v.size >= 2:
+            lo, hi = np.percentile(v, [5, 95])
+            bits.append(f"{label} {_fmt(lo, dec)}–{_fmt(hi, dec)} {unit} (5th–95th percentile of the steps).")
+    return " ".join(bits) or "No step times measured."
+
+
 # ---------------------------------------------------------------- HTML assembly
 def _e(x: Any) -> str:
     return html.escape(str(x), quote=True)
@@ -474,8 +594,8 @@ def _facts_table(rows: list[tuple[str, str]]) -> str:
 
 
 def _metrics_table(ov: Overview) -> str:
-    head = ("<tr><th>Metric</th><th class='num'>Median</th><th class='num'>Middle half of steps</th>"
-            "<th>Note</th></tr>")
+    head = ("<tr><th scope='col'>Metric</th><th scope='col' class='num'>Median</th>"
+            "<th scope='col' class='num'>Middle half of steps</th><th scope='col'>Note</th></tr>")
     def rows(metrics: list) -> str:
         return "".join(
             f"<tr><td>{_e(r.label)}</td><td class='num'>{_e(r.value_text())}</td>"
@@ -491,7 +611,8 @@ def _metrics_table(ov: Overview) -> str:
         body = rows(ov.metrics)
     caption = ("<caption>Trunk twist and side sway leave out turning strides (a turn bends the path, "
                "not the trunk).</caption>" if ov.has_gyro else "")
-    return f"<table class='metrics'>{caption}{head}{body}</table>"
+    return (f"<div class='table-wrap'><table class='metrics' aria-labelledby='key-metrics'>{caption}{head}{body}"
+            "</table></div>")
 
 
 def _flag_cards(ov: Overview) -> str:
@@ -512,7 +633,7 @@ def _flag_cards(ov: Overview) -> str:
                          + (f"<br><span class='evidence'>Evidence: {_e(ev)}</span>" if ev else "") + "</li>")
         out.append(
             f"<div class='flag {sev}' id='flag-{_e(g.id)}'>"
-            f"<h3>{_e(flag_title(g.id))} <span class='when'>{_e(when)}</span> <span class='sev'>{_e(g.severity)}</span>"
+            f"<h3>{_e(flag_title(g.id))} <span class='when'>{_e(when)}</span> <span class='sev'>severity: {_e(g.severity)}</span>"
             f" <code class='evidence'>{_e(g.id)}</code></h3><ul class='occurrences'>{''.join(items)}</ul>"
             + "".join(f"<p><strong>Likely cause:</strong> {_e(c)}</p>" for c in g.causes())
             + "".join(f"<p><strong>What to try:</strong> {_e(a)}</p>" for a in g.advice())
@@ -522,12 +643,34 @@ def _flag_cards(ov: Overview) -> str:
     return "".join(out)
 
 
-def _plot(fig: Figure | None, name: str, caption: str, dpi: float = RASTER_DPI) -> str:
+def accessible_svg(svg: str, name: str, title: str, summary: str = "") -> str:
+    """The inline ``<svg>`` as one image to assistive technology: ``role="img"``, a ``<title>`` (its
+    name) and ``<desc>`` (what it shows in numbers), labelled by the title and described by the
+    figure's caption (``plot-{name}-cap``), so a screen reader does not read out every tick label."""
+    ids = f"plot-{name}"
+    svg = re.sub(r"^<svg\b", f'<svg role="img" aria-labelledby="{ids}-title" aria-describedby="{ids}-cap"',
+                 svg, count=1)
+    head_end = svg.index(">") + 1
+    inner = f'<title id="{ids}-title">{_e(title)}</title>' + (f"<desc>{_e(summary)}</desc>" if summary else "")
+    return svg[:head_end] + inner + svg[head_end:]
+
+
+def plot_html(svg: str, name: str, title: str, caption: str, summary: str = "") -> str:
+    """A ``<figure>`` of an inline SVG plot with its caption and, below it, the plot in numbers
+    (the text alternative everyone can read, also on paper)."""
+    fig_svg = accessible_svg(svg, name, title, summary)
+    numbers = f"<span class='in-numbers'><strong>In numbers:</strong> {_e(summary)}</span>" if summary else ""
+    return (f"<figure class='plot' data-plot='{name}'>{fig_svg}<figcaption id='plot-{name}-cap'>"
+            f"{_e(caption)}{' ' + numbers if numbers else ''}</figcaption></figure>")
+
+
+def _plot(fig: Figure | None, name: str, caption: str, dpi: float = RASTER_DPI, *, title: str = "",
+          summary: str = "") -> str:
     if fig is None:
         return ""
     with rc_context(_rc()):
         svg = figure_svg(fig, dpi)
-    return f"<figure class='plot' data-plot='{name}'>{svg}<figcaption>{_e(caption)}</figcaption></figure>"
+    return plot_html(svg, name, title or name.replace("-", " ").capitalize(), caption, summary)
 
 
 def render_html(result: AnalysisResult, recording: Any = None, *, title: str | None = None) -> str:
@@ -539,8 +682,8 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
     now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
              f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
-             f"<title>{_e(title)}</title><style>{CSS}</style></head><body><main>",
-             f"<header><h1>{_e(title)}</h1><p class='sub'>{_e(ov.source)}</p>"]
+             f"<title>{_e(title)}</title><style>{CSS}</style></head><body><div class='page'>",
+             f"<header><h1>{_e(title)}</h1><p class='sub'>{_e(ov.source)}</p></header><main>"]
     if ov.walking_found:
         sev_counts = {s: sum(f.severity == s for f in ov.flags) for s in SEVERITY_COLOR}
         flag_text = ("no flags" if not ov.flags else f"<a href='#flags'>{len(ov.flags)} flag"
@@ -552,12 +695,11 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
         if ov.sensor_hints:        # before any number is read: the numbers may describe the sensor's place
             parts.append("<div class='check-sensor'><strong>Check the sensor.</strong> "
                          + " ".join(_e(h) for h in ov.sensor_hints) + "</div>")
-    parts.append("</header>")
     parts.append("<section id='summary'><h2>Summary</h2><div class='cols'>"
                  f"<div><h3>Recording</h3>{_facts_table(recording_line(ov))}</div>")
     if ov.walking_found:
         parts.append(f"<div><h3>{_e(ov.gait_word)}</h3>{_facts_table(walking_line(ov))}</div></div>"
-                     f"<h3>Key metrics</h3>{_metrics_table(ov)}</section>")
+                     f"<h3 id='key-metrics'>Key metrics</h3>{_metrics_table(ov)}</section>")
     else:
         parts.append("</div></section>"
                      "<section id='no-walking'><h2>No walking found</h2><div class='empty'>"
@@ -574,16 +716,20 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
                               "judged on), the dashed line your personal baseline once it is established; shaded spans mark flags on that "
                               "metric; the green band is the typical range where one is published"
                               + (" — walking's under the walking, running's under the running" if ov.metrics_by_gait
-                                 else "") + ".", dpi)
+                                 else "") + ".", dpi, title="Metrics over time",
+                              summary=over_time_summary(result, ov) if fig is not None else "")
             timeline = _plot(flag_timeline_figure(result, ov), "flag-timeline",
                              f"Grey: {ov.gait_word.lower()} bouts" + ("; below them the treadmill program (belt speed · incline per stage)"
                                                      if _treadmill_stages(result) else "")
-                             + ". Coloured bars: when each flag held, by severity.", dpi)
+                             + ". Coloured bars: when each flag held, by severity (mild dotted, moderate "
+                             "striped, marked cross-hatched).", dpi, title="Flag timeline",
+                             summary=timeline_summary(result, ov))
             scatter = _plot(step_scatter_figure(result, ov), "step-scatter",
                             "Left: step time of every step (left/right where the signal tells them apart). "
                             + ("Right: bounce against cadence" if _bounce_measured(result) else
                                "Right: cadence of every step (bounce is not measured for this sensor position)")
-                            + "; colour shows when in the recording the step was.", dpi)
+                            + "; colour shows when in the recording the step was.", dpi, title="Step by step",
+                            summary=scatter_summary(result, ov))
         parts.append("<section id='over-time'><h2>Metrics over time</h2>" + over_time
                      + (f"<p class='evidence'>Not shown: {_e(', '.join(missing))}.</p>" if missing else "")
                      + "</section>")
@@ -595,9 +741,9 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
     if ov.warnings:
         parts.append("<section id='notes'><h2>Notes about the input</h2><ul class='warnings'>"
                      + "".join(f"<li>{_e(w)}</li>" for w in ov.warnings) + "</ul></section>")
-    parts.append(f"<footer class='disclaimer'><p><strong>{_e(DISCLAIMER_TITLE)}</strong> {_e(DISCLAIMER)}</p>"
+    parts.append(f"</main><footer class='disclaimer'><p><strong>{_e(DISCLAIMER_TITLE)}</strong> {_e(DISCLAIMER)}</p>"
                  f"<p class='meta'>Made by imu_gait {_e(version)} on {_e(now)}. This page is self-contained "
-                 "and needs no network.</p></footer></main></body></html>")
+                 "and needs no network.</p></footer></div></body></html>")
     return "".join(parts)
 
 
