@@ -578,7 +578,7 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
         mark = " *" if is_marked(r) else ""
         change = format_cell(r["change"], r["key"], signed=True) + ("" if _nan(r["change"]) else mark)
         unit = f" ({e(r['unit'])})" if r["unit"] and "(" not in r["row"] else ""
-        rows_html.append(f"<tr><th>{e(r['row'])}{unit}</th>{cells}<td class='num'>{e(change)}</td></tr>")
+        rows_html.append(f"<tr><th scope='row'>{e(r['row'])}{unit}</th>{cells}<td class='num'>{e(change)}</td></tr>")
     head = "".join(f"<th scope='col' class='num'>{e(c)}</th>" for c in labels)
     sources = "".join(f"<li>{e(s.label)}: {e(s.source)}</li>" for s in sessions)
     now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

@@ -227,11 +227,11 @@ def test_the_compare_page_never_shows_negative_zero():
     sessions = [_session("a", forward_lean_deg=-0.004, cadence_spm=110.2),
                 _session("b", forward_lean_deg=-0.003, cadence_spm=110.4)]
     page = render_comparison_html(sessions)
-    row = page[page.index("<th>Forward lean"):]
+    row = page[page.index("<th scope='row'>Forward lean"):]
     row = row[:row.index("</tr>")]
     assert "-0.0" not in row and "−0.0" not in row and "<td class='num'>0.0</td>" in row
     assert "+0.0</td>" in row
-    cad = page[page.index("<th>Cadence"):]
+    cad = page[page.index("<th scope='row'>Cadence"):]
     assert "<td class='num'>110</td>" in cad[:cad.index("</tr>")]
 
 

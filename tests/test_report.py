@@ -535,7 +535,7 @@ def test_a_run_is_described_in_running_words_and_running_references():
     assert "1.3 % — no published running range" in line and "healthy steady walking" not in text
     page = render_html(res)
     assert "<h3>Running</h3>" in page and "of running in a" in page and "healthy steady walking" not in page
-    assert "<td>Running speed</td>" in page and "Walking speed" not in page
+    assert "<th scope='row'>Running speed</th>" in page and "Walking speed" not in page
     assert "no published range for running (8–15° is walking" in page     # twist: no running norm
     ov = build_overview(res)
     labels = [t.get_text() for t in flag_timeline_figure(res, ov).axes[0].get_yticklabels()]

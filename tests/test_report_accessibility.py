@@ -294,3 +294,23 @@ def test_wide_tables_scroll_inside_the_page_on_a_phone(flagged_page, compare_pag
         wide = [t for t in page.find("table") if "facts" not in t["attrs"].get("class", "")]
         assert wide and all("div" in t["parents"] for t in wide)
         assert all(re.search(r"<div class='table-wrap'><table(?! class='facts')", text) for _ in wide)
+
+
+def test_metric_rows_are_row_headers_in_the_report_and_the_comparison():
+    """A screen reader names a data cell by its row and column headers: the metric's name in each row was a
+    plain <td> in the report's key-metrics table (and a <th> without scope on the comparison page), so a
+    median was read out as '110' rather than 'Cadence, Median, 110'."""
+    import imu_gait
+    from imu_gait.compare import Session, render_comparison_html
+    from imu_gait.report import render_html
+    from imu_gait.synthetic import synthesize_walk
+
+    rec, _ = synthesize_walk(60.0, 100.0, seed=2)
+    page = render_html(imu_gait.analyze(rec), rec)
+    table = page[page.index("<table class='metrics'"):]
+    table = table[:table.index("</table>")]
+    assert "<th scope='row'>Cadence</th>" in table and "<td>Cadence" not in table
+    summary = {"placement": "lower_back", "gait": "walk", "cadence_spm": 110.0, "trunk_twist_deg": 9.0}
+    cmp = render_comparison_html([Session("a", dict(summary)), Session("b", {**summary, "cadence_spm": 114.0})])
+    assert "<th scope='row'>Cadence" in cmp
+    assert re.search(r"<th>(?!Metric)", cmp) is None

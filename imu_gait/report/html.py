@@ -73,6 +73,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 4px 8px; vertical-align: top; border-bottom: 1px solid var(--line); }
 th { font-weight: 600; color: var(--muted); font-size: .9em; }
 table.facts th { width: 42%; color: var(--ink); }
+table.metrics th[scope='row'] { font-weight: 400; color: var(--ink); font-size: 1em; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.note { color: var(--muted); }
 td.note.ok { color: #2e7d4f; } td.note.low, td.note.high { color: #9a6700; }
@@ -598,7 +599,7 @@ def _metrics_table(ov: Overview) -> str:
             "<th scope='col' class='num'>Middle half of steps</th><th scope='col'>Note</th></tr>")
     def rows(metrics: list) -> str:
         return "".join(
-            f"<tr><td>{_e(r.label)}</td><td class='num'>{_e(r.value_text())}</td>"
+            f"<tr><th scope='row'>{_e(r.label)}</th><td class='num'>{_e(r.value_text())}</td>"
             f"<td class='num'>{_e(r.spread_text())}</td><td class='note {r.status}'>{_e(r.note)}</td></tr>"
             for r in metrics)
 
