@@ -50,3 +50,24 @@ def turn_during_walk(turn_deg: float, at_s: float = 100.0, over_s: float = 0.0, 
 def walk_with_sensor_turn():
     """:func:`turn_during_walk`, for tests of a sensor that turns while the person keeps walking."""
     return turn_during_walk
+
+
+def _finish_fed_in_random_chunks(rec: Recording, seed: int = 0, max_chunk: int = 40):
+    """``rec`` fed to a GaitEngine in random chunks of 1 … max_chunk − 1 samples, then finished: the
+    streaming path, to set beside analyze(rec) (results must not depend on where chunks end)."""
+    from imu_gait import GaitEngine
+
+    eng = GaitEngine(rec.sample_rate_hz, has_gyro=rec.has_gyro)
+    rng = np.random.default_rng(seed)
+    i = 0
+    while i < rec.n_samples:
+        n = int(rng.integers(1, max_chunk))
+        eng.feed(rec.time_s[i:i + n], rec.acc_mps2[i:i + n], None if rec.gyro_rads is None else rec.gyro_rads[i:i + n])
+        i += n
+    return eng.finish()
+
+
+@pytest.fixture
+def fed_in_random_chunks():
+    """:func:`_finish_fed_in_random_chunks`, for tests that compare streaming with analyze()."""
+    return _finish_fed_in_random_chunks

@@ -239,18 +239,11 @@ def test_fidgeting_is_not_walking(seed):
     assert res.summary["n_steps"] == 0
 
 
-def test_chunked_feeding_equals_whole_recording():
+def test_chunked_feeding_equals_whole_recording(fed_in_random_chunks):
     """The engine fed in random small chunks gives the same steps and metrics as analyze()."""
     rec, _ = synthesize_walk(100, seed=13, segments=[(50.0, {"cadence_spm": 120.0})])
     whole = imu_gait.analyze(rec).steps
-    eng = imu_gait.GaitEngine(rec.sample_rate_hz, has_gyro=True)
-    rng = np.random.default_rng(0)
-    i = 0
-    while i < rec.n_samples:
-        n = int(rng.integers(1, 40))
-        eng.feed(rec.time_s[i:i + n], rec.acc_mps2[i:i + n], rec.gyro_rads[i:i + n])
-        i += n
-    chunked = eng.finish().steps
+    chunked = fed_in_random_chunks(rec, seed=0).steps
     assert len(chunked) == len(whole)
     np.testing.assert_allclose(chunked["time_s"], whole["time_s"], atol=1e-9)
     num = [c for c in whole.columns if whole[c].dtype.kind == "f"]

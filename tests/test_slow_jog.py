@@ -45,18 +45,11 @@ def test_a_slow_jog_is_one_run(cadence_spm, contact_s, fs_hz, gyro, mount):
     assert not any("walking (" in w and "running (" in w for w in res.warnings)
 
 
-def test_a_slow_jog_fed_in_small_chunks_is_labelled_as_analyze_labels_it():
+def test_a_slow_jog_fed_in_small_chunks_is_labelled_as_analyze_labels_it(fed_in_random_chunks):
     """The label depends on the step's samples only, not on where a chunk ended."""
     rec, _ = synthesize_walk(60, 100.0, gait="run", cadence_spm=136, contact_s=0.28, seed=3)
     whole = imu_gait.analyze(rec).steps
-    eng = imu_gait.GaitEngine(rec.sample_rate_hz, has_gyro=True)
-    rng = np.random.default_rng(1)
-    i = 0
-    while i < rec.n_samples:
-        n = int(rng.integers(1, 40))
-        eng.feed(rec.time_s[i:i + n], rec.acc_mps2[i:i + n], rec.gyro_rads[i:i + n])
-        i += n
-    chunked = eng.finish().steps
+    chunked = fed_in_random_chunks(rec, seed=1).steps
     assert len(chunked) == len(whole)
     assert (chunked["gait"].to_numpy() == whole["gait"].to_numpy()).all()
     assert (whole["gait"] == "run").mean() >= 0.95
