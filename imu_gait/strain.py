@@ -1473,6 +1473,8 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     for (cc, vv, rr, tt, _) in ([main] + [r for r in rows if r is not main]):
         m = cc.metric.removeprefix("fatigue_")
         label = _LABEL.get(m, (m,))[0]
+        if m.startswith("pelvic_drop") and ctx.get("placement_key") == "chest":
+            label = label.replace("pelvic drop", "trunk roll").replace("pelvic-drop", "trunk-roll")  # the reports' word
         if kind == "baseline":
             if m in _ADDITIVE or not rr:       # degrees, points, regularity: show the difference
                 unit = _LABEL[m][1]

@@ -782,3 +782,20 @@ def test_flag_texts_speak_plainly():
     assert "1 = every step alike" in texts["pace_regularity"].message
     assert "left/right difference in step time" in texts["asymmetry"].message
     assert "protective" in texts["twist_guarding"].cause and "not harmful" in texts["twist_guarding"].cause
+
+
+@pytest.mark.parametrize("placement, word", [("chest", "trunk roll"), ("lower_back", "pelvic drop")])
+def test_a_chest_sensors_pelvic_flag_names_its_evidence_trunk_roll(placement, word):
+    """The reports call a chest sensor's roll range 'Trunk roll' (the thorax's side-bend); the pelvic-instability
+    flag's evidence still read 'pelvic drop 9.0° vs your baseline 4.1°' beside it. Truth: roll range 4 → 9° at
+    5:00 (synthetic); the flag and its numbers are the same either way, only the word follows the placement."""
+    import imu_gait
+    from imu_gait.synthetic import synthesize_walk
+
+    rec, _ = synthesize_walk(600, 100.0, seed=4, segments=[(300, {"drop_deg": 9.0})])
+    rec.meta["placement"] = placement
+    flag = next(f for f in imu_gait.analyze(rec).flags if f.id == "pelvic_instability")
+    assert abs(flag.start_s - 300) < 30
+    evidence = flag.message.split(": ", 1)[1]
+    assert evidence.startswith(f"{word} 9.0° vs your baseline 4.1°")
+    assert ("pelvic drop" in evidence) == (word == "pelvic drop")
