@@ -406,6 +406,8 @@ def mark_explanation(table: pd.DataFrame) -> str:
     for key, label, unit, decimals in METRIC_ROWS:
         if key in REPEAT_CHANGE and any(r["key"] == key and r.get("beyond_repeat") is not None for r in recs):
             x = REPEAT_CHANGE[key]
+            # the table's own word for the row (a chest sensor's roll range is 'Trunk roll' there)
+            label = next((str(r["row"]).split(", ")[0] for r in recs if r["key"] == key), label)
             limits.append(f"{label.lower()} {x:.{decimals}f}" + ("" if unit in ("", "°") else " ") + unit)
     text = ("* = a change larger than two walks of the same healthy person on the same day differ by"
             + (f" ({', '.join(limits)}: 95 % of such repeat walks stay within these)" if limits else "")

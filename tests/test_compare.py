@@ -14,8 +14,8 @@ import pytest
 
 import imu_gait
 from imu_gait.cli import main
-from imu_gait.compare import (Session, comparability_notes, compare_sessions, load_session, render_comparison,
-                              render_comparison_html, session_from_result)
+from imu_gait.compare import (Session, comparability_notes, compare_sessions, load_session, mark_explanation,
+                              render_comparison, render_comparison_html, session_from_result)
 from imu_gait.errors import ImuGaitError
 from imu_gait.io import write_native
 from imu_gait.synthetic import synthesize_walk
@@ -460,3 +460,6 @@ def test_roll_range_row_is_trunk_roll_when_every_walk_was_worn_on_the_chest(plac
     assert row == label
     html = render_comparison_html(sessions)
     assert label in html and ("Trunk roll" if label == "Pelvic drop" else "Pelvic drop") not in html.split("<table")[1]
+    # the explanation of the * names the row's limit in the table's word too
+    assert f"{label.lower()} " in mark_explanation(compare_sessions(sessions))
+    assert ("trunk roll" if label == "Pelvic drop" else "pelvic drop") not in mark_explanation(compare_sessions(sessions))
