@@ -5,6 +5,7 @@ Nothing here knows a particular logger's format; the format modules do.
 """
 from __future__ import annotations
 
+import csv
 import io
 import math
 import os
@@ -282,6 +283,17 @@ def csv_lines(text: str) -> list[str]:
     return lines
 
 
+def meta_csv_rows(cont: Container, name: str) -> list[list[str]]:
+    """The rows of a small meta CSV (phyphox meta/*.csv, Sensor Logger Metadata.csv), whatever its line ends
+    (a lone CR, as old Mac tools write, made the csv module raise 'new-line character seen in unquoted
+    field'); raises csv.Error if unreadable. They only add facts: callers leave an unreadable one out."""
+    text = cont.read_text(name).replace("\x00", "")
+    lines = text.splitlines()
+    if not lines:
+        return []
+    return list(csv.reader(lines, delimiter=sniff_delimiter(lines[0])))
+
+
 def sniff_delimiter(header_line: str, sample_lines: Sequence[str] = ()) -> str:
     """Pick the field separator among ``,`` ``;`` and tab.
 
@@ -307,8 +319,8 @@ def sniff_delimiter(header_line: str, sample_lines: Sequence[str] = ()) -> str:
         n = len(split[0])
         if any(len(cells) != n for cells in split):
             continue
-        rows = split if all(_is_data_field(c, d) for c in split[0]) else split[1:]   # a header's names
-        if all(_is_data_field(c, d) for cells in rows for c in cells):
+        rows = split if all(is_data_cell(c, decimal_comma=d != ",") for c in split[0]) else split[1:]  # a header
+        if all(is_data_cell(c, decimal_comma=d != ",") for cells in rows for c in cells):
             fits.append(d)
     if len(fits) == 1:
         return fits[0]
@@ -318,18 +330,21 @@ def sniff_delimiter(header_line: str, sample_lines: Sequence[str] = ()) -> str:
 _DATE_RX = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}|^\d{1,2}:\d{2}(?::\d{2})?")
 
 
-def _is_data_field(cell: str, delimiter: str) -> bool:
-    """A number, an empty field or something shaped like a date/time (for :func:`sniff_delimiter`)."""
-    c = cell.strip().strip('"').lstrip("\ufeff").strip()
+def is_data_cell(cell: str, *, decimal_comma: bool = True) -> bool:
+    """A cell of a data row: a number (``decimal_comma``: '0,01' counts, as in a ';' or tab-separated file),
+    empty, or a date/time — not a header's name. (A headerless file's first row taken for a header lost
+    that sample; its separator is the one that splits rows into such cells, :func:`sniff_delimiter`.)"""
+    c = cell.strip().strip('"').lstrip("\ufeff").strip()          # (a second BOM, written by a re-save)
     if not c or _DATE_RX.match(c):
         return True
-    if delimiter != "," and c.count(",") == 1:
-        c = c.replace(",", ".")
     try:
-        float(c)
+        float(c.replace(",", ".") if decimal_comma and c.count(",") == 1 else c)
         return True
     except ValueError:
+        pass
+    if not c[:1].isdigit():                   # names like 'time' or 'acc_x' never parse as dates
         return False
+    return not pd.isna(pd.to_datetime(c, errors="coerce", utc=True))
 
 
 def sniff_decimal(delimiter: str, data_lines: Sequence[str]) -> str:

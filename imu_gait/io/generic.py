@@ -38,8 +38,8 @@ from ..errors import RecordingError
 from ..recording import MIN_DURATION_S, MIN_RATE_HZ, Recording
 from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, csv_lines,
                       find_overlong_row, finish, first_misfit_row, guess_acc_unit, guess_gyro_unit, gyro_factor,
-                      require_csv_file,
-                      rows_lost_or_shifted, sniff_decimal, sniff_delimiter, split_header)
+                      is_data_cell, require_csv_file, rows_lost_or_shifted, sniff_decimal, sniff_delimiter,
+                      split_header)
 
 GENERIC_OPTIONS = ("time_col", "time_unit", "acc_cols", "acc_unit", "gyro_cols", "gyro_unit", "delimiter",
                    "skiprows", "sample_rate_hz")
@@ -51,27 +51,6 @@ _ACC_NAME_SETS = [("acc_x", "acc_y", "acc_z"), ("ax", "ay", "az"), ("accx", "acc
                   ("acc x", "acc y", "acc z"), ("accel_x", "accel_y", "accel_z"), ("x", "y", "z")]
 _GYRO_NAME_SETS = [("gyro_x", "gyro_y", "gyro_z"), ("gx", "gy", "gz"), ("gyrx", "gyry", "gyrz"),
                    ("gyr_x", "gyr_y", "gyr_z"), ("gyro x", "gyro y", "gyro z")]
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text.strip().strip('"'))
-        return True
-    except ValueError:
-        return False
-
-
-def _is_data_cell(text: str) -> bool:
-    """A number or a date/time (a headerless file's first row starts with a time stamp: taken for a
-    header, it lost that sample)."""
-    cell = text.strip().strip('"').lstrip("\ufeff")           # (a second BOM, written by a re-save)
-    if _is_number(cell) or cell == "":
-        return True
-    if cell.count(",") == 1 and _is_number(cell.replace(",", ".")):
-        return True                              # a decimal comma (in a ';' or tab-separated file)
-    if not cell[:1].isdigit():                   # names like 'time' or 'acc_x' never parse as dates
-        return False
-    return not pd.isna(pd.to_datetime(cell, errors="coerce", utc=True))
 
 
 def _resolve(spec, cols: list[str], label: str, what: str, header_line: int | None) -> int:
@@ -242,11 +221,11 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     if delim in ("\\t", "tab"):
         delim = "\t"
     cells = split_header(first, delim)
-    has_header = not all(_is_data_cell(c) for c in cells)
-    numbers = [c for c in cells if c and _is_data_cell(c)]
+    has_header = not all(is_data_cell(c) for c in cells)
+    numbers = [c for c in cells if c and is_data_cell(c)]
     if has_header and len(numbers) > len(cells) / 2:
         # mostly numbers: a data row with a bad cell, not a header — taken for one, the row was lost unseen
-        bad = next(c for c in cells if not _is_data_cell(c))
+        bad = next(c for c in cells if not is_data_cell(c))
         raise RecordingError(f"the first line holds {len(numbers)} numbers and {bad!r}: a data row with a cell that "
                              "is not a number, or a header whose names are numbers", path=label, line=start + 1,
                              column=bad, hint="fix that cell; if the line really is a header, pass skiprows="
@@ -265,7 +244,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     header_again = False             # the header written twice (a logger that re-writes it on resume)
     if has_header and data_start < len(lines):
         nxt = split_header(lines[data_start], delim)
-        if len(nxt) == len(cols) and any(c for c in nxt) and not any(_is_data_cell(c) for c in nxt if c):
+        if len(nxt) == len(cols) and any(c for c in nxt) and not any(is_data_cell(c) for c in nxt if c):
             header_again = [c.lower() for c in nxt] == [c.lower() for c in cols]
             units_row = None if header_again else nxt
             data_start += 1

@@ -30,6 +30,7 @@ import numpy as np
 from ..errors import EmptyRecordingError, RecordingError
 from ..recording import Recording
 from ._common import (Container, acc_factor, check_stated_acc_unit, clean_os_errors, csv_lines, drop_cut_last_line,
+                      meta_csv_rows,
                       export_key, finish, guess_acc_unit, guess_gyro_unit, gyro_factor, interp_columns, merge_gyro, parse_numeric_csv,
                       refuse_several_exports, row_line_mapper, sniff_decimal, sniff_delimiter, sorted_unique_time,
                       split_copy_suffix, split_header)
@@ -177,16 +178,6 @@ def _read_table(cont: Container, name: str) -> list[_Stream]:
     return out
 
 
-def _meta_rows(cont: Container, name: str) -> list[list[str]]:
-    """The rows of a small meta CSV, whatever its line ends (a lone CR, as old Mac tools write, made the
-    csv module raise 'new-line character seen in unquoted field'); raises csv.Error if unreadable."""
-    text = cont.read_text(name).replace("\x00", "")
-    lines = text.splitlines()
-    if not lines:
-        return []
-    return list(csv.reader(lines, delimiter=sniff_delimiter(lines[0])))
-
-
 def _read_meta(cont: Container, warnings: list[str] | None = None) -> dict:
     """``meta/time.csv`` (absolute start) and ``meta/device.csv`` (phone) into metadata. They only add
     facts: an empty or damaged one is left out with a warning, the recording is still read."""
@@ -195,7 +186,7 @@ def _read_meta(cont: Container, warnings: list[str] | None = None) -> dict:
     tname = cont.find_path(r"(.*/)?meta/time\.csv")
     if tname:
         try:
-            for row in _meta_rows(cont, tname)[1:]:
+            for row in meta_csv_rows(cont, tname)[1:]:
                 if row and row[0].strip().upper() == "START" and len(row) >= 3:
                     meta["start_unix_s"] = float(row[2].replace(",", ".")) - float(row[1].replace(",", "."))
                     if len(row) >= 4:
@@ -207,7 +198,7 @@ def _read_meta(cont: Container, warnings: list[str] | None = None) -> dict:
     dname = cont.find_path(r"(.*/)?meta/device\.csv")
     if dname:
         try:
-            rows = _meta_rows(cont, dname)
+            rows = meta_csv_rows(cont, dname)
         except csv.Error as exc:
             rows = []
             warnings.append(f"{dname} could not be read ({exc}): the phone model is unknown")

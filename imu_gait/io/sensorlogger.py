@@ -28,8 +28,7 @@ import numpy as np
 from ..errors import EmptyRecordingError, RecordingError
 from ..recording import G, Recording
 from ._common import (Container, acc_magnitude_median, clean_os_errors, drop_cut_last_line, export_key, finish,
-                      interp_columns,
-                      merge_gyro, parse_numeric_csv, refuse_several_exports, row_line_mapper, sniff_delimiter,
+                      interp_columns, merge_gyro, meta_csv_rows, parse_numeric_csv, refuse_several_exports, row_line_mapper, sniff_delimiter,
                       sorted_unique_time, split_copy_suffix, split_header)
 
 SENSOR_HEADER_START = ("time", "seconds_elapsed")
@@ -115,10 +114,8 @@ def _read_metadata(cont: Container, n: str | None, warnings: list[str]) -> dict:
     out with a warning and the recording is still read."""
     if not n:
         return {}
-    text = cont.read_text(n).replace("\x00", "")
     try:
-        # lines split first: a lone CR (old Mac line ends) made the csv module raise
-        rows = list(csv.reader(text.splitlines()))
+        rows = meta_csv_rows(cont, n)
     except csv.Error as exc:
         warnings.append(f"{PurePosixPath(n).name} could not be read ({exc}): the device and platform are unknown")
         return {}
