@@ -286,11 +286,15 @@ def compare_sessions(sessions: Sequence[Session], *,
 
 
 def chest_label(key: str, label: str, sessions: Sequence[Session]) -> str:
-    """A row's label where every session's sensor sat on the chest: its roll range is the thorax's side-bend,
-    not the pelvis's drop (as the single-walk report calls it, :data:`~imu_gait.report.common.METRICS`)."""
-    if key == "pelvic_drop_deg" and sessions and all(
+    """A row's label where every session's sensor sat on the chest: the single-walk report's word for what a
+    chest sensor measures (``chest_short`` in :data:`~imu_gait.report.common.METRICS`: its roll range is the
+    thorax's side-bend, 'Trunk roll', not the pelvis's drop)."""
+    from .report.common import METRIC_BY_COLUMN   # (here: the report package imports matplotlib)
+
+    info = METRIC_BY_COLUMN.get(key)
+    if info is not None and info.chest_short and sessions and all(
             placement_kind(s.summary.get("placement")) == "chest" for s in sessions):
-        return "Trunk roll"
+        return info.chest_short
     return label
 
 

@@ -1055,8 +1055,8 @@ class GaitEngine:
         run_ok = (gait == "run") & on_belt
         # the running steps fit the belt they were given: then walking steps too long for it are not a unit slip but
         # a belt that ran slower while walking (a walk-run-walk session given the running speed for all of it)
-        run_fits = run_ok.sum() >= BELT_CHECK_MIN_STEPS and \
-            float(np.median(belt[run_ok] * step_s[run_ok])) <= BELT_STEP_MAX_M["run"]
+        run_len = float(np.median(belt[run_ok] * step_s[run_ok])) if run_ok.sum() >= BELT_CHECK_MIN_STEPS else np.nan
+        run_fits = run_len <= BELT_STEP_MAX_M["run"]
         for g, longest_m, name in (("walk", BELT_STEP_MAX_M["walk"], "walking"), ("run", BELT_STEP_MAX_M["run"], "running")):
             ok = (gait == g) & on_belt
             if ok.sum() < BELT_CHECK_MIN_STEPS:
@@ -1065,7 +1065,6 @@ class GaitEngine:
             cadence = 60.0 / float(np.median(step_s[ok]))
             said = f"the belt speed {v:.2f} m/s ({v * 3.6:.1f} km/h) at {cadence:.0f} steps/min means {length:.2f}-m steps"
             if length > longest_m and g == "walk" and run_fits:
-                run_len = float(np.median(belt[run_ok] * step_s[run_ok]))
                 out.append(f"{said} while walking, longer than any walking step (at most about {longest_m:.1f} m), "
                            f"though the running steps fit it ({run_len:.2f} m): the belt must have run slower while "
                            "you walked. For a walk-run session give each stage's belt speed in a --treadmill-schedule "

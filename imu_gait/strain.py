@@ -385,6 +385,9 @@ _FATIGUE = ("cadence_spm", "vertical_oscillation_cm", "step_regularity", "forwar
 _ADDITIVE = ("forward_lean_deg", "step_regularity", "stride_regularity", "symmetry", "stride_time_cv_pct", "step_time_asymmetry_pct",
              "step_time_asymmetry_lcb_pct", "pelvic_drop_deg", "pelvic_drop_lr_diff_deg")
 
+#: a chest sensor's roll range is the thorax's side-bend: its evidence in the reports' word ('Trunk roll')
+_CHEST_LABEL = {"pelvic_drop_deg": "trunk roll", "pelvic_drop_lr_diff_deg": "left/right trunk-roll difference"}
+
 _LABEL = {  # metric → (label, unit, decimals)
     "cadence_spm": ("cadence", "spm", 0), "braking_mps": ("braking", "m/s", 2),
     "step_length_m": ("step length", "m", 2), "vertical_oscillation_cm": ("vertical oscillation", "cm", 1),
@@ -1473,8 +1476,8 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     for (cc, vv, rr, tt, _) in ([main] + [r for r in rows if r is not main]):
         m = cc.metric.removeprefix("fatigue_")
         label = _LABEL.get(m, (m,))[0]
-        if m.startswith("pelvic_drop") and ctx.get("placement_key") == "chest":
-            label = label.replace("pelvic drop", "trunk roll").replace("pelvic-drop", "trunk-roll")  # the reports' word
+        if ctx.get("placement_key") == "chest":
+            label = _CHEST_LABEL.get(m, label)       # what a chest sensor measures there (the reports' word)
         if kind == "baseline":
             if m in _ADDITIVE or not rr:       # degrees, points, regularity: show the difference
                 unit = _LABEL[m][1]
