@@ -317,6 +317,15 @@ def test_watermark_arithmetic_in_the_nrf_notes():
     assert size == n * SAMPLE_SIZE and every == n * 1000 // rate
 
 
+def test_firmware_notes_say_set_b1_when_the_index_skips():
+    """The host believes a big index skip only with flag b1 (spec §4); both builds' ring-buffer
+    drop must therefore say b1 — they used to say b2 only, which the host refuses as corrupt."""
+    assert "set b1 whenever the index skips" in SPEC
+    for notes in (NRF, ESP):
+        drop = re.search(r"drop[^.]*?oldest samples[^.]*\.", notes.replace("\n", " "))
+        assert drop and "b1" in drop.group(), drop and drop.group()
+
+
 # ---------------------------------------------------------------- test vectors, read from the spec
 def test_vectors_decode_to_what_the_spec_says_they_mean():
     v = vectors()
@@ -455,6 +464,6 @@ def test_lost_packets_and_samples_counted_from_sequence_and_index():
     # with b1 believed at once …
     c = s.feed(pkt(3, 650, 1 | flag("FIFO overflow")))
     assert (c.packets_lost, c.lost_before) == (0, 600)
-    # … with only b2 the first packet after the skip is refused
+    # … with only b2 (as the build notes used to say) the first packet after the skip is refused
     with pytest.raises(DecodeError):
         s.feed(pkt(4, 660 + 600, 1 | flag("could not be queued")))
