@@ -9,6 +9,7 @@ the decoder, so a change on either side that the other does not share fails here
 """
 from __future__ import annotations
 
+import asyncio
 import inspect
 import math
 import re
@@ -467,3 +468,57 @@ def test_lost_packets_and_samples_counted_from_sequence_and_index():
     # … with only b2 (as the build notes used to say) the first packet after the skip is refused
     with pytest.raises(DecodeError):
         s.feed(pkt(4, 660 + 600, 1 | flag("could not be queued")))
+
+
+# ---------------------------------------------------------------- the emulated peripheral
+def test_emulated_peripheral_answers_the_control_point_as_specified():
+    """Unknown opcode → F0 op 01; wrong length → F0 op 04; START while streaming re-applies nothing
+    and answers SUCCESS with the stream info in effect; SET_TIME → flag b4 on the next packet only."""
+    from bleak import BleakClient, BleakScanner
+    from imu_gait.devices.emulated import BumbleClient, BumbleScanner, EmulatedAir, EmulatedGaitImu
+
+    async def main():
+        async with EmulatedAir() as air:
+            await air.add(EmulatedGaitImu(speed=10))
+            dev = await BleakScanner.find_device_by_name("GaitIMU-E001", timeout=2, backend=BumbleScanner)
+            client = BleakClient(dev, backend=BumbleClient)
+            await client.connect()
+            answers, packets = [], []
+            await client.start_notify(gaitimu.CONTROL_UUID, lambda c, d: answers.append(bytes(d)))
+            await client.start_notify(gaitimu.DATA_UUID, lambda c, d: packets.append(bytes(d)))
+
+            async def command(wire: bytes) -> bytes:
+                n = len(answers)
+                await client.write_gatt_char(gaitimu.CONTROL_UUID, wire, response=True)
+                for _ in range(200):
+                    if len(answers) > n:
+                        return answers[n]
+                    await asyncio.sleep(0.005)
+                raise AssertionError(f"no answer to {wire.hex()}")
+
+            out = {"unknown": await command(b"\x09"), "short": await command(b"\x02\x64\x00"),
+                   "start": await command(gaitimu.encode_start(200, 8, 4, 10))}
+            while len(packets) < 3:
+                await asyncio.sleep(0.01)
+            out["restart"] = await command(gaitimu.encode_start(100, 16, 2, 5))
+            out["set_time"] = await command(gaitimu.encode_set_time(1_767_225_600_000_000))
+            n_before = len(packets)
+            while len(packets) < n_before + 6:
+                await asyncio.sleep(0.01)
+            out["stop"] = await command(gaitimu.encode_stop())
+            await client.disconnect()
+            return out, packets, n_before
+
+    out, packets, n_before = asyncio.run(asyncio.wait_for(main(), 30))
+    assert out["unknown"] == bytes([0xF0, 0x09, 1])
+    assert out["short"] == bytes([0xF0, 0x02, 4])
+    start, again = (gaitimu.parse_control_response(out[k]) for k in ("start", "restart"))
+    assert start.ok and again.ok and again.params == start.params            # nothing re-applied
+    assert gaitimu.parse_stream_info(again.params).odr_hz == 200.0
+    assert out["set_time"] == bytes([0xF0, 0x04, 0]) and out["stop"] == bytes([0xF0, 0x03, 0])
+    p = [gaitimu.decode_data_packet(x) for x in packets]
+    assert all(x.n_samples == 10 for x in p)                                  # n kept after the 2nd START
+    assert [x.sequence for x in p] == list(range(len(p)))
+    assert all(p[i + 1].sample_index == p[i].sample_index + p[i].n_samples for i in range(len(p) - 1))
+    time_set = [i for i, x in enumerate(p) if x.flags & gaitimu.FLAG_TIME_SET]
+    assert len(time_set) == 1 and time_set[0] >= 3

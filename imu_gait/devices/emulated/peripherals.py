@@ -339,6 +339,10 @@ class EmulatedGaitImu(EmulatedPeripheral):
             if self.faults.start_status:
                 await self._respond(connection, op, self.faults.start_status)
                 return
+            if self._stream_task is not None and not self._stream_task.done():   # gatt-spec §2: re-applies nothing
+                self.stats.starts += 1
+                await self._respond(connection, op, 0, _info_bytes(self.info))
+                return
             n_max = gaitimu.max_samples_per_packet(connection.att_mtu)
             n = p["samples_per_packet"] or n_max
             if n_max == 0 or n > n_max:
