@@ -522,3 +522,31 @@ def test_emulated_peripheral_answers_the_control_point_as_specified():
     assert all(p[i + 1].sample_index == p[i].sample_index + p[i].n_samples for i in range(len(p) - 1))
     time_set = [i for i, x in enumerate(p) if x.flags & gaitimu.FLAG_TIME_SET]
     assert len(time_set) == 1 and time_set[0] >= 3
+
+
+def test_a_firmware_without_the_asked_rate_streams_at_its_nearest_and_the_host_follows():
+    """gatt-spec §2: an LSM6DSO asked for 200 Hz runs at 208 Hz and says so in the START answer; the
+    host takes the rate from there (the spec used to demand a refusal, which no LSM6DSx firmware
+    could avoid for the host's default 200 Hz)."""
+    assert "run at the nearest rate it has" in SPEC and "Run at the nearest rate the part has" in NRF
+    from imu_gait.devices import SampleBlock, open_stream
+    from imu_gait.devices.emulated import EMULATED_BACKEND, EmulatedAir, EmulatedGaitImu
+
+    async def main():
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedGaitImu(speed=10, rates_hz=(26.0, 52.0, 104.0, 208.0, 416.0)))
+            async with open_stream("GaitIMU", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   backoff_s=(0.05,), scan_timeout_s=3.0) as stream:
+                blocks = []
+                async for item in stream:
+                    if isinstance(item, SampleBlock):
+                        blocks.append(item)
+                        if sum(b.n for b in blocks) >= 416:
+                            break
+                return blocks, stream.counters, sensor
+
+    blocks, counters, sensor = asyncio.run(asyncio.wait_for(main(), 30))
+    assert sensor.rate_hz == 208.0
+    t = np.concatenate([b.sensor_time_s for b in blocks])
+    np.testing.assert_allclose(np.diff(t), 1 / 208, atol=1.01e-6)             # µs stamps of a 208 Hz stream
+    assert counters.lost_samples == 0 and counters.corrupt == 0

@@ -273,12 +273,19 @@ def _info_bytes(info: gaitimu.StreamInfo) -> bytes:
 
 class EmulatedGaitImu(EmulatedPeripheral):
     """GaitIMU v1 firmware emulation. Sample index runs from the first START and keeps running
-    while disconnected (never reset), so the central can count a reconnect gap exactly."""
+    while disconnected (never reset), so the central can count a reconnect gap exactly.
+
+    ``rates_hz``: the output data rates its IMU has (None: any 1–1000 Hz); START runs at the
+    nearest one and says so in its answer's stream info (gatt-spec §2). Unlike a real firmware the
+    emulator takes rate and ranges from the first START only (its sample clock is fixed from then
+    on); later STARTs change the samples per packet, and a START while streaming changes nothing."""
 
     def __init__(self, name: str = "GaitIMU-E001", address: str = "F0:00:00:00:00:01", *,
                  source: SampleSource | None = None, faults: Faults | None = None, speed: float = 1.0,
-                 sensor_time_start_us: int = (1 << 32) - 3_000_000, battery_pct: int = 87):
+                 sensor_time_start_us: int = (1 << 32) - 3_000_000, battery_pct: int = 87,
+                 rates_hz: tuple[float, ...] | None = None):
         super().__init__(name, address, source, faults, speed)
+        self.rates_hz = rates_hz
         self.rate_hz = 100.0
         self.acc_fs_g, self.gyro_code, self.n_per_packet = 8, 4, 10
         self.sensor_time_start_us = sensor_time_start_us     # default: wraps 3 s after START
@@ -352,7 +359,10 @@ class EmulatedGaitImu(EmulatedPeripheral):
                 await self._respond(connection, op, 5)
                 return
             if self._tau_first_start is None:
-                self.rate_hz, self.acc_fs_g, self.gyro_code = float(p["odr_hz"]), p["acc_fs_g"], p["gyro_fs_code"]
+                rate = float(p["odr_hz"])
+                if self.rates_hz:                   # the nearest rate the IMU has (gatt-spec §2)
+                    rate = float(min(self.rates_hz, key=lambda r: abs(r - rate)))
+                self.rate_hz, self.acc_fs_g, self.gyro_code = rate, p["acc_fs_g"], p["gyro_fs_code"]
                 self._tau_first_start = self.tau()
             self.n_per_packet = n
             self.stats.starts += 1
