@@ -163,6 +163,14 @@ def test_layouts_read_from_the_spec_are_what_the_decoder_uses():
     assert "All multi-byte fields are **little-endian**" in SPEC
 
 
+def test_the_notes_say_nothing_has_run_on_hardware():
+    assert "No firmware implementing it has been built or flashed to real hardware" in SPEC
+    readme = (NOTES / "README.md").read_text(encoding="utf-8")
+    assert "Nothing here has been flashed to real hardware" in readme
+    assert "not measured on hardware" in SIZING and "Not measured by the project" in SIZING
+    assert "Not measured yet" in NRF and "⚠ Measure" in ESP
+
+
 def test_uuids():
     rows = {r[0]: r[1] for r in table(section(SPEC, "1. Service and characteristics"))}
     assert rows["GaitIMU service"] == gaitimu.SERVICE_UUID

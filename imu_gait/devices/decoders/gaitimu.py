@@ -5,8 +5,9 @@ Layout (all little-endian), see ``firmware_notes/gatt-spec.md``:
 * stream info (read, and appended to the START response): version u8, ODR u32 [mHz],
   acc LSB/g f32, gyro LSB/(deg/s) f32, acc full scale u16 [g], gyro full scale u16 [deg/s],
   time-source clock u32 [Hz], mounting code u8, ASCII firmware version.
-* data packet: 14-byte header (version, flags, seq u16, sample index u32, sensor time u32 [µs],
-  n u8, battery u8) then n × 6 int16 raw counts (ax ay az gx gy gz).
+* data packet: 14-byte header (version, flags, seq u16, sample index u32, sensor time u32 [ticks
+  of the stream-info clock; µs at 1 MHz], n u8, battery u8) then n × 6 int16 raw counts
+  (ax ay az gx gy gz; gyro fields 0 and ignored when flag b0 is clear).
 * control point: ``op, params`` written; indication ``F0 op status [params]``.
 """
 from __future__ import annotations
@@ -98,7 +99,7 @@ class GaitPacket:
     version: int
     flags: int
     sequence: int                # u16, wraps
-    sample_index: int            # u32 index of the first sample since START
+    sample_index: int            # u32 index of the first sample, from the first START after power-on
     sensor_time_us: int          # u32 sensor time of the first sample [clock ticks], wraps
     n_samples: int
     battery_pct: int

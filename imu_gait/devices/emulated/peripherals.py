@@ -278,7 +278,8 @@ class EmulatedGaitImu(EmulatedPeripheral):
     ``rates_hz``: the output data rates its IMU has (None: any 1–1000 Hz); START runs at the
     nearest one and says so in its answer's stream info (gatt-spec §2). Unlike a real firmware the
     emulator takes rate and ranges from the first START only (its sample clock is fixed from then
-    on); later STARTs change the samples per packet, and a START while streaming changes nothing."""
+    on); later STARTs change the samples per packet, and a START while streaming changes nothing.
+    It serves no Device Information service (0x180A), which the host does not read."""
 
     def __init__(self, name: str = "GaitIMU-E001", address: str = "F0:00:00:00:00:01", *,
                  source: SampleSource | None = None, faults: Faults | None = None, speed: float = 1.0,
