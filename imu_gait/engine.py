@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
-from .dsp.gyro_check import MATCHING_MAX_MEASURED, gyro_axis_mismatch
+from .dsp.gyro_check import MATCHING_MAX_BY_KIND, gyro_axis_mismatch
 from .dsp.metrics import PARITY_BREAK_LONG, PARITY_BREAK_SHORT, BodySignals, regularity, side_votes, step_rows
 from .dsp.orientation import GravityTracker, cross_rows, forward_axis, horizontal, row_dot
 from .dsp.resample import StreamResampler
@@ -563,14 +563,28 @@ class GaitEngine:
         keep = peaks - n_ic >= self._s10_first_valid()
         peaks, rises = peaks[keep], rises[keep]
         ics = refine_contacts(peaks, self._s10, self.fs, self.p)
+        turns = self._turn_rates(peaks)
         detected_at = (self._base + self._n - 1) * self.dt
         # Python numbers, not numpy scalars: the acceptor's per-candidate arithmetic, comparisons and
         # sorts run ~3× faster on them (same IEEE doubles, so the same results)
         base, dt, offer = self._base, self.dt, self._acceptor.offer
-        for pk, ic, rs in zip(peaks.tolist(), ics.tolist(), rises.tolist()):
-            accepted, closed = offer((base + pk) * dt, (base + ic) * dt, rs)
+        for pk, ic, rs, tr in zip(peaks.tolist(), ics.tolist(), rises.tolist(), turns.tolist()):
+            accepted, closed = offer((base + pk) * dt, (base + ic) * dt, rs, tr)
             if accepted or closed:
                 self._take(accepted, closed, upd, detected_at)
+
+    def _turn_rates(self, peaks: np.ndarray) -> np.ndarray:
+        """|Mean angular rate about 'up'| (°/s) from turn_back_s before each candidate's peak to
+        turn_ahead_s after it (rows the buffer holds: the peak is decided ≥ 0.27 s after it); zeros
+        without a gyroscope. Each window is gathered on its own, so any chunking gives the same sums."""
+        if not self.has_gyro or peaks.size == 0:
+            return np.zeros(peaks.size)
+        back = int(round(self.p.turn_back_s * self.fs))
+        idx = peaks[:, None] + np.arange(-back, int(round(self.p.turn_ahead_s * self.fs)) + 1)[None, :]
+        ok = (idx >= 0) & (idx < self._n)
+        idx = np.clip(idx, 0, self._n - 1)
+        yaw = row_dot(self._gyro[idx.ravel()], self._up[idx.ravel()]).reshape(idx.shape)
+        return np.degrees(np.abs(np.where(ok, yaw, 0.0).sum(axis=1) / np.maximum(ok.sum(axis=1), 1)))
 
     def _take(self, accepted, closed, upd: EngineUpdate, detected_at: float) -> None:
         """Add accepted contacts and close ended bouts — a bout's own contacts before it closes."""
@@ -1377,7 +1391,7 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
             progress(stop / n)
     res = eng.finish()
     if rec.has_gyro and len(res.steps):
-        mismatch, note = gyro_mapping_verdict(rec, res.steps)
+        mismatch, note = gyro_mapping_verdict(rec, res.steps, off_trunk=res.summary.get("placement_kind") == "off_trunk")
         if note is not None:            # the whole analysis again, without the gyroscope
             res = analyze(replace(rec, gyro_rads=None, warnings=[*rec.warnings, note]),
                           belt_speed_mps=belt_speed_mps, incline_pct=incline_pct, treadmill=treadmill,
@@ -1398,11 +1412,20 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
 GYRO_LEFT_OUT_NOTE_START = "the gyroscope's axes do not match the accelerometer's"
 
 
-def gyro_mapping_verdict(rec: Recording, steps: pd.DataFrame) -> tuple[float, str | None]:
+def gyro_mapping_verdict(rec: Recording, steps: pd.DataFrame, *, off_trunk: bool = False) -> tuple[float, str | None]:
     """(``gyro_axis_mismatch`` for the summary — rounded, NaN when not judged —, and the note to give
     when the gyroscope is to be left out, else None) for a validated recording with a gyro and the
-    steps found with it (their walking stretches are where it is judged: :mod:`.dsp.gyro_check`)."""
-    check = gyro_axis_mismatch(rec.time_s, rec.acc_mps2, rec.gyro_rads, rec.sample_rate_hz, walking_spans_s(steps))
+    steps found with it (their walking stretches, and the time away from them, are where it is judged:
+    :mod:`.dsp.gyro_check`). off_trunk: the sensor is not on the trunk (a pocket): its rotations do not
+    have the trunk's rhythm, which is then not judged."""
+    t = steps["time_s"].to_numpy(float)
+    walk = steps["gait"].to_numpy() == "walk" if "gait" in steps else np.ones(t.size, bool)
+    # tilting is judged away from all gait, running included: each bout's first and last contact
+    bout = steps["bout"].to_numpy()
+    change = bout[1:] != bout[:-1]
+    bouts = np.column_stack([t[np.r_[True, change]], t[np.r_[change, True]]])
+    check = gyro_axis_mismatch(rec.time_s, rec.acc_mps2, rec.gyro_rads, rec.sample_rate_hz, walking_spans_s(steps),
+                               bouts, None if off_trunk else t[walk])
     if not check.judged:
         return float("nan"), None
     mismatch = round(check.mismatch, 3)
@@ -1411,10 +1434,20 @@ def gyro_mapping_verdict(rec: Recording, steps: pd.DataFrame) -> tuple[float, st
     # a gyroscope on other axes than the accelerometer makes 'up' wrong between steps. Without it
     # (HA/001 daily, x ↔ z swapped): steps 95 instead of 74 of 97, lean −3.5° instead of −12° (+3.1° with
     # the right gyro) — but sway 11.7 cm, not better than the wrong gyro's 9.2 (6.0): said in the note
-    note = (f"{GYRO_LEFT_OUT_NOTE_START}: over {check.turning_s:.0f} s of turning "
-            f"while walking its rotation was not the one the accelerometer saw (mismatch {mismatch:.2f}; "
-            f"real walks with a matching gyro: ≤ {MATCHING_MAX_MEASURED:.2f}) — are the gyro columns in the "
-            "acceleration columns' order (gyro x = rotation about acc x …)? Analysed without the gyroscope "
+    # turns show the vertical rate on a wrong axis; bending, sitting down and standing up a horizontal
+    # axis reversed or two swapped; the walking rhythm two axes swapped (benchmarks/gyro_check.py; a
+    # missed swap moved pelvic drop by a median 1.5°, sway 1.3 cm: benchmarks/gyro_harm.py)
+    kind = check.evidence_kind
+    seen = (f"the axis it pitched about at each step was {90 * check.rhythm_mismatch:.0f}° from the "
+            "accelerometer's side-to-side axis" if kind == "rhythm" else
+            "its rotation was not the one the accelerometer saw")
+    what = {"turns": "the rate about the vertical on a wrong axis?",
+            "tilting": "an axis reversed (a sign) or two axes swapped?",
+            "rhythm": "two axes swapped?"}[kind]
+    note = (f"{GYRO_LEFT_OUT_NOTE_START}: over {check.evidence} {seen} (mismatch {mismatch:.2f}; real "
+            f"recordings with a matching gyro: ≤ {MATCHING_MAX_BY_KIND[kind]:.2f}) — {what} Are the gyro "
+            "columns in the acceleration columns' order and sense (gyro x = rotation about acc x, "
+            "right-handed)? Analysed without the gyroscope "
             "(left out): trunk twist and pelvic drop not measured, and lean and sway from the accelerometer "
             "alone are less certain; check --gyro-cols and run again")
     return mismatch, note

@@ -100,9 +100,10 @@ class AnalysisResult:
         turned about the vertical — between two walks or during one — and forward was found again), ``sensor_hints`` (these as short lines for a report's head),
         ``sensor_height_m`` and ``sensor_height_source`` ("given" | "body height" | "default"), ``body_height_m``
         (only when a body height was given),
-        ``gyro_axis_mismatch`` (how far the gyro's rotation disagreed with the accelerometer's gravity in
-        the walker's turns, :mod:`imu_gait.dsp.gyro_check`; over 0.6 the gyro was left out; NaN when not
-        judged — no gyro, or no turns).
+        ``gyro_axis_mismatch`` (how far the gyro's rotation disagreed with the accelerometer's: the largest
+        of the walker's turns, slow tilting outside gait — bends, sit-downs —, and the rhythm of the trunk's
+        pitching while walking, :mod:`imu_gait.dsp.gyro_check`; 0 agrees, ~1 unseen; over 0.6 the gyro was
+        left out; NaN when not judged — no gyro, or none of the three in the recording).
     flags : list of :class:`Flag`.
     timeline : DataFrame of smoothed metrics over time (the series the flags are judged on), on a 1-s
         grid: ``time_s``, ``gait``, ``walking``, each metric smoothed (same names and units as the steps), ``<metric>_baseline``.
