@@ -1435,7 +1435,9 @@ def gyro_mapping_verdict(rec: Recording, steps: pd.DataFrame, *, off_trunk: bool
             "columns in the acceleration columns' order and sense (gyro x = rotation about acc x, "
             "right-handed)? Analysed without the gyroscope "
             "(left out): trunk twist and pelvic drop not measured, and lean and sway from the accelerometer "
-            "alone are less certain; check --gyro-cols and run again")
+            "alone are less certain; check --gyro-cols and run again"
+            + ("" if kind != "tilting" else " (a reversed axis has to be negated in the file: --gyro-cols only "
+               "picks and orders columns)"))
     return mismatch, note
 
 

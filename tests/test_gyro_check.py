@@ -186,6 +186,7 @@ def test_a_reversed_axis_in_a_real_recording_is_left_out_with_a_note(daily):
     res = imu_gait.analyze(dataclasses.replace(rec, gyro_rads=rec.gyro_rads * np.array([1, -1, 1])))
     note = next(w for w in res.warnings if "axes do not match" in w)
     assert "bending, sitting down or standing up" in note and "reversed" in note and "--gyro-cols" in note
+    assert "negated in the file" in note        # --gyro-cols cannot reverse a column: said, not implied
     assert res.summary["has_gyro"] is False and res.summary["gyro_axis_mismatch"] > MISMATCH_LIMIT
     acc_only = imu_gait.analyze(dataclasses.replace(rec, gyro_rads=None))
     assert np.array_equal(res.steps["time_s"].to_numpy(), acc_only.steps["time_s"].to_numpy())
