@@ -563,14 +563,28 @@ class GaitEngine:
         keep = peaks - n_ic >= self._s10_first_valid()
         peaks, rises = peaks[keep], rises[keep]
         ics = refine_contacts(peaks, self._s10, self.fs, self.p)
+        turns = self._turn_rates(peaks)
         detected_at = (self._base + self._n - 1) * self.dt
         # Python numbers, not numpy scalars: the acceptor's per-candidate arithmetic, comparisons and
         # sorts run ~3× faster on them (same IEEE doubles, so the same results)
         base, dt, offer = self._base, self.dt, self._acceptor.offer
-        for pk, ic, rs in zip(peaks.tolist(), ics.tolist(), rises.tolist()):
-            accepted, closed = offer((base + pk) * dt, (base + ic) * dt, rs)
+        for pk, ic, rs, tr in zip(peaks.tolist(), ics.tolist(), rises.tolist(), turns.tolist()):
+            accepted, closed = offer((base + pk) * dt, (base + ic) * dt, rs, tr)
             if accepted or closed:
                 self._take(accepted, closed, upd, detected_at)
+
+    def _turn_rates(self, peaks: np.ndarray) -> np.ndarray:
+        """|Mean angular rate about 'up'| (°/s) from turn_back_s before each candidate's peak to
+        turn_ahead_s after it (rows the buffer holds: the peak is decided ≥ 0.27 s after it); zeros
+        without a gyroscope. Each window is gathered on its own, so any chunking gives the same sums."""
+        if not self.has_gyro or peaks.size == 0:
+            return np.zeros(peaks.size)
+        back = int(round(self.p.turn_back_s * self.fs))
+        idx = peaks[:, None] + np.arange(-back, int(round(self.p.turn_ahead_s * self.fs)) + 1)[None, :]
+        ok = (idx >= 0) & (idx < self._n)
+        idx = np.clip(idx, 0, self._n - 1)
+        yaw = row_dot(self._gyro[idx.ravel()], self._up[idx.ravel()]).reshape(idx.shape)
+        return np.degrees(np.abs(np.where(ok, yaw, 0.0).sum(axis=1) / np.maximum(ok.sum(axis=1), 1)))
 
     def _take(self, accepted, closed, upd: EngineUpdate, detected_at: float) -> None:
         """Add accepted contacts and close ended bouts — a bout's own contacts before it closes."""

@@ -239,9 +239,15 @@ def test_fidgeting_is_not_walking(seed):
     assert res.summary["n_steps"] == 0
 
 
-def test_chunked_feeding_equals_whole_recording(fed_in_random_chunks):
+@pytest.mark.parametrize("segments", [
+    [(50.0, {"cadence_spm": 120.0})],
+    # turns with soft steps: the acceptor's turning rate (a window of the gyro about 'up' per candidate)
+    [(30.0, {"turn_deg_per_s": 120.0, "impact_mps2": 0.8}), (33.0, {"turn_deg_per_s": 0.0, "impact_mps2": 4.0}),
+     (60.0, {"turn_deg_per_s": -150.0, "impact_mps2": 0.5}), (62.5, {"turn_deg_per_s": 0.0, "impact_mps2": 4.0})],
+], ids=["cadence_change", "turns"])
+def test_chunked_feeding_equals_whole_recording(fed_in_random_chunks, segments):
     """The engine fed in random small chunks gives the same steps and metrics as analyze()."""
-    rec, _ = synthesize_walk(100, seed=13, segments=[(50.0, {"cadence_spm": 120.0})])
+    rec, _ = synthesize_walk(100, seed=13, segments=segments)
     whole = imu_gait.analyze(rec).steps
     chunked = fed_in_random_chunks(rec, seed=0).steps
     assert len(chunked) == len(whole)

@@ -114,3 +114,43 @@ def test_contacts_with_a_steady_lag_are_left_as_measured():
     jitter = np.random.default_rng(3).normal(0, 0.015, 16)                   # ordinary timing noise
     got = run([(t + 0.10, t + j, 3.0) for t, j in zip(truth, jitter)], truth[-1] + 3.0)
     np.testing.assert_allclose(got, truth + jitter, atol=1e-9)
+
+
+def _run_turning(candidates, end_s):
+    """Like run(), with each candidate's turning rate: (peak, contact, rise, °/s)."""
+    acc = StepAcceptor(StepParams())
+    got = []
+    for pk, ic, rise, turn in candidates:
+        accepted, _ = acc.offer(pk, ic, rise, turn)
+        got += [t for t, _ in accepted]
+    for accepted, _ in (acc.poll(end_s), acc.reset()):
+        got += [t for t, _ in accepted]
+    return np.array(got)
+
+
+@pytest.mark.parametrize("turn_dps, taken", [(120.0, True), (0.0, False), (40.0, False)])
+def test_soft_pivot_steps_in_a_turn_are_steps(turn_dps, taken):
+    """IPOL U-turns (benchmarks/turn_steps.py): the trunk's load peak of a pivot step rises only
+    0.06–0.24× the straight steps' (0.4–1.0 m/s²) and the steps slow down. Turning ≥ 75 °/s, such a
+    candidate a good part of a step after the last is a step; walking straight it stays a wobble."""
+    straight = 1.0 + STEP_S * np.arange(8)
+    turn = straight[-1] + 0.7 * np.arange(1, 4)                      # slower, soft pivot steps
+    after = turn[-1] + STEP_S * np.arange(1, 6)
+    cands = [(t + 0.03, t, 4.0, 0.0) for t in straight]
+    cands += [(t + 0.03, t, 0.6, turn_dps) for t in turn]             # 0.15× the bout's median rise
+    cands += [(t + 0.03, t, 4.0, 0.0) for t in after]
+    got = _run_turning(cands, after[-1] + 3.0)
+    want = np.concatenate([straight, turn, after]) if taken else np.concatenate([straight, after])
+    np.testing.assert_allclose(got, want, atol=1e-9)
+
+
+def test_a_turn_does_not_make_a_tiny_bump_a_step():
+    """In a turn the floor relative to the bout drops, but a candidate must still rise ≥ 0.5 m/s²
+    (a shuffle while turning on the spot after the walk rose 0.2 m/s² on mobgap HA/002)."""
+    straight = 1.0 + STEP_S * np.arange(8)
+    bump = straight[-1] + 0.7
+    after = bump + 0.7 + STEP_S * np.arange(0, 5)
+    cands = [(t + 0.03, t, 4.0, 0.0) for t in straight] + [(bump + 0.03, bump, 0.4, 150.0)]
+    cands += [(t + 0.03, t, 4.0, 0.0) for t in after]
+    got = _run_turning(cands, after[-1] + 3.0)
+    np.testing.assert_allclose(got, np.concatenate([straight, after]), atol=1e-9)

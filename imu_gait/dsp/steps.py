@@ -35,6 +35,18 @@ class StepParams:
     on_rhythm_tolerance: float = 0.2   # |step − expected| / expected for 'on the rhythm'
     hold_relative_prominence: float = 0.5       # an accepted step rising less than this × median
                                                 # is held until a stronger rival can no longer come
+    # Turns (needs a gyroscope: without one the turning rate is 0 and nothing below applies). A pivot
+    # step loads the trunk far less than a straight one: the IPOL U-turn steps the acceptor called
+    # wobbles rose 0.06–0.22× the bout's median (0.4–0.9 m/s²), under the 0.25× a step needs off the
+    # rhythm, and the rhythm itself breaks (benchmarks/turn_steps.py: 14 of the 31 U-turn misses)
+    turn_rate_dps: float = 75.0        # turning: |mean rate about the vertical| from turn_back_s before
+    turn_back_s: float = 0.8           # the candidate's peak to turn_ahead_s after it at least this (IPOL:
+    turn_ahead_s: float = 0.1          # steps outside the U-turns median 4 °/s, 0.9 % ≥ 75; the candidates
+    # at missed U-turn contacts 40–171 °/s, 24 of 33 ≥ 75)
+    turn_relative_prominence: float = 0.08  # in a turn a candidate ≥ turn_min_step × the bout's step
+    turn_min_step: float = 0.6              # after the last step and rising ≥ turn_min_rise_mps2 needs
+    turn_min_rise_mps2: float = 0.5         # only this × the median rise (the on-rhythm floor). The
+    # absolute bar keeps out the shuffles of turning on the spot (0.2 m/s² on mobgap HA/002 after its walk)
     half_rhythm_min_step_s: float = 0.8         # when the 'step' is this slow (< 75 spm) …
     half_rhythm_tolerance: float = 0.2          # … a candidate at ½ step (± this) …
     half_rhythm_relative_prominence: float = 0.5  # … rising ≥ this × median is a missed step
@@ -235,9 +247,10 @@ class StepAcceptor:
         self._stats_key = key
         return self._stats
 
-    def offer(self, peak_t: float, contact_t: float | None = None, rise: float = np.inf
+    def offer(self, peak_t: float, contact_t: float | None = None, rise: float = np.inf, turn_dps: float = 0.0
               ) -> tuple[list[tuple[float, int]], list[Bout]]:
-        """Offer a candidate (its 4 Hz peak time, contact time and rise in m/s²).
+        """Offer a candidate (its 4 Hz peak time, contact time, rise in m/s² and the trunk's turning
+        rate about the vertical around it in °/s, 0 without a gyroscope).
 
         Returns (newly accepted (contact time, bout number) pairs, bouts that ended).
         """
@@ -253,7 +266,7 @@ class StepAcceptor:
                 return accepted, closed          # weaker than the held one, and too early after it
             displaced, self.held = self.held, None   # a stronger rival: it may replace the held step
         if self.bout is not None:
-            verdict = self._judge(peak_t, ic, rise)
+            verdict = self._judge(peak_t, ic, rise, turn_dps)
             if displaced is not None and verdict in ("early", "wobble", "off_rhythm"):
                 # the rival does not fit the rhythm (a wobble after the last, soft step when
                 # stopping): the held step stands, as if the rival had never come
@@ -327,7 +340,7 @@ class StepAcceptor:
             accepted += [(c, self.bout.number) for c in self.bout.steps]
         return accepted, closed
 
-    def _judge(self, peak_t: float, ic: float, rise: float) -> str:
+    def _judge(self, peak_t: float, ic: float, rise: float, turn_dps: float = 0.0) -> str:
         """What a candidate is to the current bout (no state changes): "half_step", "early",
         "wobble", "step", "hold" (a soft step, committed unless a stronger rival comes) or
         "off_rhythm" (the bout has ended)."""
@@ -350,6 +363,9 @@ class StepAcceptor:
         on_rhythm = abs(gap - expected) <= p.on_rhythm_tolerance * expected
         # the last step when stopping lands softly (0.1–0.25× a normal step) but on time
         floor = p.on_rhythm_relative_prominence if on_rhythm else p.min_relative_prominence
+        if turn_dps >= p.turn_rate_dps and gap >= p.turn_min_step * step and rise >= p.turn_min_rise_mps2:
+            # a pivot step in a turn: soft, and off the straight-walking rhythm
+            floor = min(floor, p.turn_relative_prominence)
         if rise < floor * med_rise:
             return "wobble"
         if abs(gap2 - stride) <= tol * stride or abs(gap - step) <= tol * step \
