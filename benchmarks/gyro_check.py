@@ -28,9 +28,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import imu_gait  # noqa: E402
-import refdata  # noqa: E402
 from publish import publish  # noqa: E402
-from gyro_harm import CLASSES, mapping_class  # noqa: E402
+from gyro_harm import CLASSES, gyro_recordings, mapping_class  # noqa: E402
 from imu_gait.dsp.gyro_check import (MATCHING_MAX_BY_KIND, MIN_RHYTHM_WALKING_S, MIN_TILTING_S,  # noqa: E402
                                      MIN_TURNING_S, MISMATCH_LIMIT, RHYTHM_MIN_CONTRAST, _window_means,
                                      gyro_axis_mismatch)
@@ -94,10 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     # --help must only explain: without a parser, it ran the benchmark and overwrote the results
     argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args(argv)
     rows = []
-    for r in refdata.load_all(["ipol", "mobgap"], log=lambda s: None):
-        if r.gyro_rads is None:
-            continue
-        rec = Recording(r.time_s, r.acc_mps2, r.gyro_rads, meta={"sample_rate_hz": r.fs_hz}).validated()
+    for r, rec in gyro_recordings():
         res = imu_gait.analyze(rec)
         bouts = res.steps.groupby("bout")["time_s"].agg(["min", "max"]).sort_values("min").to_numpy(float)
         walk = res.steps["gait"].to_numpy() == "walk"

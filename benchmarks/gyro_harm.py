@@ -62,13 +62,18 @@ def summary_of(rec: Recording) -> dict:
     return {k: float(s[k]) if s.get(k) is not None else float("nan") for k, _, _ in METRICS}
 
 
+def gyro_recordings():
+    """(reference recording, its imu_gait Recording) for every IPOL / mobgap recording with a gyroscope —
+    the real mappings both gyro benchmarks start from."""
+    for r in refdata.load_all(["ipol", "mobgap"], log=lambda s: None):
+        if r.gyro_rads is not None:
+            yield r, Recording(r.time_s, r.acc_mps2, r.gyro_rads, meta={"sample_rate_hz": r.fs_hz}).validated()
+
+
 def main(argv: list[str] | None = None) -> int:
     argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args(argv)
     rows = []
-    for r in refdata.load_all(["ipol", "mobgap"], log=lambda s: None):
-        if r.gyro_rads is None:
-            continue
-        rec = Recording(r.time_s, r.acc_mps2, r.gyro_rads, meta={"sample_rate_hz": r.fs_hz}).validated()
+    for r, rec in gyro_recordings():
         mean_g = rec.acc_mps2.mean(axis=0)
         vert = int(np.argmax(np.abs(mean_g)))
         tilt_deg = float(np.degrees(np.arccos(abs(mean_g[vert]) / np.linalg.norm(mean_g))))
