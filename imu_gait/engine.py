@@ -27,7 +27,7 @@ import pandas as pd
 
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.gyro_check import MATCHING_MAX_BY_KIND, gyro_axis_mismatch
-from .dsp.metrics import PARITY_BREAK_LONG, PARITY_BREAK_SHORT, BodySignals, regularity, side_votes, step_rows
+from .dsp.metrics import BodySignals, parity_breaks, regularity, side_votes, step_rows
 from .dsp.orientation import GravityTracker, cross_rows, forward_axis, horizontal, row_dot
 from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
@@ -857,12 +857,11 @@ class GaitEngine:
         # side: a running vote, per bout, of the sideways speed at contact signed by step
         # parity (steps alternate), restarted where the alternation breaks (a step ≈ 2× the recent
         # ones bridges a missed contact: carrying the old parity on mirrored the rest of the bout —
-        # IPOL trials at 50 % right); each step's side uses only itself and earlier steps
+        # IPOL trials at 50 % right — and a tight turn may add a pivot of either foot as a step);
+        # each step's side uses only itself and earlier steps
         side = np.full(len(steps), "", dtype=object)
         ml = cols["_ml_speed_at_ic"]
-        with np.errstate(invalid="ignore"):
-            rel = cols["step_time_s"] / mean_step_s
-        breaks = (rel > PARITY_BREAK_LONG) | (rel < PARITY_BREAK_SHORT)
+        breaks = parity_breaks(cols["step_time_s"], mean_step_s, cols.get("heading_change_deg"), cols.get("stride_time_s"))
         for bt in np.unique(bouts):
             idx = np.flatnonzero(bouts == bt)
             k0 = self._rows_in_bout.get(int(bt), 0)

@@ -2,9 +2,13 @@
 restarted where the alternation of the feet breaks (imu_gait.dsp.metrics.side_votes)."""
 from __future__ import annotations
 
-import numpy as np
+import json
+from pathlib import Path
 
-from imu_gait.dsp.metrics import side_votes
+import numpy as np
+import pytest
+
+from imu_gait.dsp.metrics import PARITY_BREAK_TURN_DPS, parity_breaks, side_votes
 
 
 def labels(votes: np.ndarray, parity: np.ndarray) -> np.ndarray:
@@ -47,3 +51,45 @@ def test_votes_carry_over_batches_exactly():
         a = side_votes(ml[:cut], parity[:cut], breaks[:cut])
         b = side_votes(ml[cut:], parity[cut:], breaks[cut:], carry=float(a[-1]))
         np.testing.assert_allclose(np.r_[a, b], whole, atol=1e-12)
+
+
+def test_a_tight_turn_breaks_the_alternation_and_a_straight_walk_does_not():
+    """A stride turning ≥ PARITY_BREAK_TURN_DPS is a break (a pivot may be taken as a step of either
+    foot); straight strides and a gentle curve are not; without a gyro (NaN heading) only the step
+    times decide."""
+    step = np.full(6, 0.55)
+    stride = np.full(6, 1.1)
+    heading = np.array([0.0, 2.0, 40.0, -0.8 * PARITY_BREAK_TURN_DPS * 1.1, -1.2 * PARITY_BREAK_TURN_DPS * 1.1, np.nan])
+    got = parity_breaks(step, np.full(6, 0.55), heading, stride)
+    assert got.tolist() == [False, False, False, False, True, False]
+    # the step-time rules still hold, with or without a heading
+    step_odd = np.array([0.55, 1.1, 0.2, 0.55, 0.55, 0.55])
+    assert parity_breaks(step_odd, np.full(6, 0.55)).tolist() == [False, True, True, False, False, False]
+    assert parity_breaks(step_odd, np.full(6, 0.55), np.zeros(6), stride).tolist() == \
+        [False, True, True, False, False, False]
+
+
+IPOL = Path(__file__).resolve().parents[1].parent / "shared" / "datasets_raw" / "ipol_voisard_healthy_gait" / "GaitData"
+
+
+@pytest.mark.skipif(not IPOL.is_dir(), reason="needs ../shared/datasets_raw/ipol_voisard_healthy_gait")
+@pytest.mark.parametrize("trial", ["1-1", "7-2", "9-6"])
+def test_labels_stay_right_after_a_real_u_turn(trial):
+    """Real IPOL trials (walk, U-turn, walk back) against the foot sensors' own L/R contacts: a soft
+    pivot in the U-turn, taken as a step, mirrored every label of the way back while the parity was
+    carried through the turn (right 20/34, 19/38, 13/26 contacts); restarted at the tight turn ≥ 90 %."""
+    import imu_gait
+    from imu_gait.evaluation import match_events
+
+    rec = imu_gait.read(IPOL / f"{trial}_lb.txt", skiprows=1, sample_rate_hz=100,
+                        acc_cols=["Acc_X", "Acc_Y", "Acc_Z"], gyro_cols=["Gyr_X", "Gyr_Y", "Gyr_Z"])
+    steps = imu_gait.analyze(rec).steps
+    ref = json.loads((IPOL / f"{trial}.json").read_text())
+    ref_t = np.r_[[p[1] for p in ref["LeftFootEvents"]], [p[1] for p in ref["RightFootEvents"]]] / 100.0
+    ref_side = np.r_[["L"] * len(ref["LeftFootEvents"]), ["R"] * len(ref["RightFootEvents"])]
+    pairs, _, _ = match_events(steps["time_s"].to_numpy(), ref_t, 0.25)
+    got = steps["side"].to_numpy()[pairs[:, 0]]
+    truth = ref_side[pairs[:, 1]]
+    labelled = got != ""
+    assert labelled.sum() >= 0.9 * len(pairs)
+    assert np.mean(got[labelled] == truth[labelled]) >= 0.9
