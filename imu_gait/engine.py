@@ -8,7 +8,9 @@ samples, whatever the length of the recording.
 
 Pipeline per chunk: resample to a uniform grid → track 'up' (gravity) → vertical
 acceleration → step candidates with a 0.35 s look-ahead → walking-bout acceptance →
-(once the forward axis is known) per-step metrics → strain rules on the table so far.
+(once the forward axis is known) per-step metrics → strain rules on the table so far. A closed walk's
+trailing steps after which the trunk settled reclined (sat down) are taken back ~1.75 s after them
+(``EngineUpdate.retracted``; see :meth:`GaitEngine._check_postures`).
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.gyro_check import MATCHING_MAX_BY_KIND, gyro_axis_mismatch
 from .dsp.metrics import BodySignals, parity_breaks, regularity, side_votes, step_rows
 from .dsp.orientation import GravityTracker, cross_rows, forward_axis, horizontal, row_dot
+from .dsp.posture import braking_vector, recline_deg, walking_up, window_mean_rows
 from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .errors import ImuGaitError
@@ -39,6 +42,14 @@ from .strain import evaluate_flags, placement_kind, steady_stride_cv_pct, withou
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, TreadmillSchedule, mmss
 
 ENGINE_RATE_HZ = 100.0
+#: forward for the sitting-down check (StepParams.seated_*): the horizontal acceleration in the BRAKING_WINDOW_S
+#: after each contact minus that before it, summed over every step so far — the trunk slows at each contact, and
+#: the left / right sway cancels over both feet. On the Mobilise-D daily recordings it ends 11° (HA001) and 28°
+#: (HA002) from the sensor's anteroposterior axis (60° early in HA002), where the forward-axis calibration
+#: found the mediolateral one (short daily walks show forward only faintly: quality 1.1–2.6). Needs no walk
+#: of 16 steps and gives the sign without the pendulum-phase test that flipped on a 7-step walk there
+BRAKING_WINDOW_S = 0.10
+BRAKING_MIN_STEPS = 8
 #: per-step metrics the summary gives as medians (with ``_iqr``)
 SUMMARY_METRICS = ("cadence_spm", "step_time_s", "stride_time_s", "vertical_oscillation_cm", "step_length_m",
                    "walking_speed_mps", "vertical_ratio_pct", "trunk_twist_deg", "forward_lean_deg", "lateral_sway_cm",
@@ -207,7 +218,8 @@ def _samples(name: str, arr: Any, n: int) -> np.ndarray:
 
 @dataclass
 class StepEvent:
-    """A confirmed initial contact, as soon as the engine is sure of it."""
+    """A confirmed initial contact, as soon as the engine is sure of it (one the walker turns out to have
+    sat down on is retracted later: :attr:`EngineUpdate.retracted`)."""
 
     time_s: float            # the contact's time, s, on the fed time axis
     detected_at_s: float     # the latest sample time the engine had seen when it confirmed it, s
@@ -218,10 +230,14 @@ class StepEvent:
 class EngineUpdate:
     """What one :meth:`GaitEngine.feed` produced: ``events`` (:class:`StepEvent`, a contact as soon as it
     is sure) and ``rows`` (finished step rows, dicts with the :data:`~imu_gait.result.STEP_COLUMNS` keys and
-    units, once a step's metrics are known — a few steps later; empty when ``engine.emit_rows`` is False)."""
+    units, once a step's metrics are known — a few steps later; empty when ``engine.emit_rows`` is False)
+    and ``retracted`` (:class:`StepEvent`, contacts given earlier that are no longer steps: a walk's
+    trailing steps after which the trunk settled reclined, as when sitting down — known ~1.75 s after the
+    contact; their rows, if given, are gone from the step table and from ``live_status()['n_steps']``)."""
 
     events: list[StepEvent] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
+    retracted: list[StepEvent] = field(default_factory=list)
 
 
 @dataclass
@@ -334,6 +350,13 @@ class GaitEngine:
         self._unsettled: list[tuple[float, float]] = []   # (time, drift °): walks not calibrated on (sensor moving)
         self._one_sided = False                   # the last live judgement: strain.one_sided_signal …
         self._sensor_hints: list[str] = []        # … and the placement hints (strain: sensor_hints)
+        # closed walks whose trailing steps wait for the posture after them (sitting down?): see _check_postures
+        self._posture_due: list[dict[str, Any]] = []
+        self._braking_sum = np.zeros(3)          # Σ over all steps of the contact-locked braking (sensor axes)
+        self._braking_n = 0
+        self._sym_counts = [0, 0]                 # rows given so far with a symmetry, and those ≥ the centred bar
+        self._bout_ups: dict[int, list[np.ndarray]] = {}   # per walk: 'up' before each of its first steps
+        self.posture_checks: list[dict[str, Any]] = []   # per closed walk: its tail's recline, for benchmarks
         self._reset_buffer()
 
     # ------------------------------------------------------------------ treadmill (live)
@@ -501,6 +524,7 @@ class GaitEngine:
         """A long gap: close the bout, finish what can be finished, restart the filters."""
         self._end_bout(upd)
         self._finalise(upd, final=True)
+        self._check_postures(upd, final=True)
         self._gravity.reset()
         self._displacement.reset()
         self._reset_buffer()
@@ -536,6 +560,7 @@ class GaitEngine:
         accepted, closed = self._acceptor.poll(now - self._lookahead_s())
         self._take(accepted, closed, upd, now)
         self._finalise(upd, final=False)
+        self._check_postures(upd, final=False)
         self._trim_buffer()
 
     def _lookahead_s(self) -> float:
@@ -666,6 +691,132 @@ class GaitEngine:
             # finalise now, with the calibration as it is at this point of the data — a
             # later bout calibrating within the same feed() must not change these rows
             self._finalise(upd, final=False)
+        for bt in closed:                          # after its rows: their symmetry is part of the evidence
+            self._posture_due_at_close(bt.number)
+
+    # ------------------------------------------------------------------ sitting down at a walk's end
+    def _posture_evidence(self, pos: np.ndarray, bouts: np.ndarray, symmetry: np.ndarray) -> None:
+        """What the sitting-down check learns from steps as their rows are given (buffer positions ``pos``):
+        the contact-locked braking (summed step by step in time order, so any batching gives the same sum),
+        each walk's posture from its first ``posture_ref_steps`` steps, and how many steps load the sensor
+        alike on both sides. All of a walk's rows are given by the time it closes."""
+        k = np.round(pos).astype(np.int64)
+        n_b = int(round(BRAKING_WINDOW_S * self.fs))
+        ok = (k >= n_b) & (k + n_b <= self._n)      # (a contact in the last 0.1 s of the data: none)
+        if ok.any():
+            vecs = braking_vector(self._acc, self._up, k[ok], n_b)
+            self._braking_sum = np.cumsum(np.vstack([self._braking_sum, vecs]), axis=0)[-1]
+            self._braking_n += int(vecs.shape[0])
+        n_w = int(round(0.5 * self.fs))             # a walk's posture: 'up' over the 0.5 s before each contact
+        for bt in np.unique(bouts).tolist():
+            have = self._bout_ups.setdefault(bt, [])
+            if len(have) < self.p.posture_ref_steps:
+                sel = k[(bouts == bt) & (k >= n_w)][:self.p.posture_ref_steps - len(have)]
+                have.extend(window_mean_rows(self._up, sel - n_w, n_w))
+        sym = np.asarray(symmetry, float)
+        self._sym_counts[0] += int(np.isfinite(sym).sum())
+        self._sym_counts[1] += int((sym >= self.p.seated_min_symmetry).sum())
+
+    def _posture_due_at_close(self, bout: int) -> None:
+        """A walk closed: note what the check of its trailing steps needs, as it stands at this point of
+        the data (the walk's own 'up', the forward axis) — a later walk calibrating within the same
+        feed() must not change it. The samples after its steps come later (:meth:`_check_postures`)."""
+        p = self.p
+        b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
+        ups = self._bout_ups.pop(bout, [])
+        if (b is None or not b["_times"] or not ups or not math.isfinite(p.seated_recline_deg)
+                or self.placement_kind == "off_trunk"):
+            return                          # (a pocket's 'posture' is the thigh's, not the trunk's)
+        times = np.asarray(b["_times"], float)
+        if self._braking_n < BRAKING_MIN_STEPS or not np.linalg.norm(self._braking_sum) > 0:
+            return                          # no forward direction yet: the steps stand
+        n_sym, n_centred = self._sym_counts
+        if n_sym < BRAKING_MIN_STEPS or 2 * n_centred < n_sym:
+            # the walking so far does not load the sensor alike on both steps (median symmetry below the
+            # bar): a phone in a trouser pocket, whose 'posture' standing still reads 11–22° 'reclined'
+            # behind its walking swing (Oxford front pockets) — not a trunk that sat down
+            return
+        forward = -self._braking_sum            # the trunk slows down after each contact: braking points back
+        n_w = max(1, int(round(p.seated_window_s * self.fs)))
+        # global grid index where the last step's window ends: the check waits for it (integer, so every
+        # chunking decides on exactly the same samples)
+        due = int(round((times[-1] + p.seated_after_s) * self.fs)) - n_w // 2 + n_w
+        self._posture_due.append({"bout": bout, "times": times, "up_walk": walking_up(np.asarray(ups)),
+                                  "forward": np.asarray(forward, float), "due": due})
+
+    def _check_postures(self, upd: EngineUpdate, *, final: bool) -> None:
+        """Retract a closed walk's trailing steps after which the trunk settled reclined ≥
+        ``seated_recline_deg`` behind the walk's own posture (sitting down), once the samples
+        ``seated_after_s`` after its last step are in — or at the end of the data (``final``: a
+        recording or segment ending sooner judges each step on its last ``seated_window_s``, if that
+        starts ≥ ``seated_min_after_s`` after the contact; else the step is kept). Only samples at
+        fixed offsets from the steps are used, so any chunking retracts the same steps."""
+        if not self._posture_due:
+            return
+        p, fs = self.p, self.fs
+        end = self._base + self._n                # global index one past the newest row
+        n_w = max(1, int(round(p.seated_window_s * fs)))
+        waiting = []
+        for d in self._posture_due:
+            if end < d["due"] and not final:
+                waiting.append(d)
+                continue
+            times = d["times"]
+            cand = times[times >= times[-1] - p.seated_lookback_s]
+            start = np.round((cand + p.seated_after_s) * fs).astype(np.int64) - n_w // 2
+            start = np.minimum(start, end - n_w)  # only when final: the data ended sooner
+            ok = (start >= np.round((cand + p.seated_min_after_s) * fs)) & (start >= self._base)
+            recline = np.full(cand.size, np.nan)
+            spread = np.full(cand.size, np.nan)
+            if ok.any():
+                ups = window_mean_rows(self._up, start[ok] - self._base, n_w)
+                recline[ok] = recline_deg(ups, d["up_walk"], d["forward"])
+                spread[ok] = np.degrees(np.sqrt(np.maximum(2 * (1 - np.linalg.norm(ups, axis=1)), 0)))
+            # NaN (no evidence): kept; a posture still moving (a pouch swinging on its cord, a pocket) is not
+            # one settled in a seat
+            seated = (recline >= p.seated_recline_deg) & (spread <= p.seated_max_spread_deg)
+            n_tail = int(np.argmin(seated[::-1])) if not seated.all() else int(seated.size)
+            drop = cand[cand.size - n_tail:]
+            self.posture_checks.append({"bout": d["bout"], "time_s": cand.tolist(), "recline_deg": recline.tolist(),
+                                        "spread_deg": spread.tolist(),
+                                        "retracted": drop.tolist()})
+            if n_tail:
+                self._retract(d["bout"], drop, upd)
+        self._posture_due = waiting
+
+    def _retract(self, bout: int, drop: np.ndarray, upd: EngineUpdate) -> None:
+        """Take the contacts ``drop`` (s) of walk ``bout`` back: out of the step table (rows already
+        given stay given; ``upd.retracted`` says which are void), the walk's record and the live counts."""
+        def dropped(t: np.ndarray) -> np.ndarray:
+            return (np.abs(np.asarray(t, float)[:, None] - drop[None, :]) < 1e-6).any(axis=1)
+
+        removed = 0
+        for i, batch in enumerate(self._batches):
+            in_bout = np.flatnonzero(batch["bout"] == bout)
+            if not in_bout.size:
+                continue
+            hit = in_bout[dropped(batch["time_s"][in_bout])]
+            if hit.size:
+                keep = np.ones(batch["time_s"].size, bool)
+                keep[hit] = False
+                self._batches[i] = {k: v[keep] for k, v in batch.items()}
+                removed += int(hit.size)
+        self._batches = [b for b in self._batches if b["time_s"].size]
+        self._n_rows -= removed
+        self._steps = [s for s in self._steps if not (s.bout == bout and dropped([s.pos / self.fs])[0])]
+        self._recent_rows = [r for r in self._recent_rows if not (r["bout"] == bout and dropped([r["time_s"]])[0])]
+        self._frame_cache = None
+        self._flags_cache = (-1, [])              # the next status re-judges the flags without them
+        for j, b in enumerate(self._bouts):
+            if b["bout"] == bout:
+                kept = [t for t, gone in zip(b["_times"], dropped(b["_times"])) if not gone]
+                if kept:
+                    b.update(_times=kept, n_steps=len(kept), end_s=kept[-1])
+                else:
+                    del self._bouts[j]
+                break
+        now = (self._base + self._n - 1) * self.dt
+        upd.retracted.extend(StepEvent(time_s=float(t), detected_at_s=now, bout=bout) for t in drop)
 
     # ------------------------------------------------------------------ calibration
     def _calibration_from(self, times: list[float]):
@@ -881,6 +1032,7 @@ class GaitEngine:
         batch = {k: np.asarray(data[k]) if k in data else np.full(n, np.nan) for k in STEP_COLUMNS}
         self._batches.append(batch)
         self._n_rows += n
+        self._posture_evidence(pos, bouts, batch["symmetry"])
         # rows as dicts straight from the arrays (pandas' to_dict is the slowest step of a live update)
         start = 0 if self.emit_rows else max(0, n - 10)     # offline: only the status tail
         values = [batch[k][start:].tolist() for k in STEP_COLUMNS]
@@ -992,6 +1144,7 @@ class GaitEngine:
         upd = EngineUpdate()
         self._end_bout(upd)
         self._finalise(upd, final=True)
+        self._check_postures(upd, final=True)
         steps = self.steps_frame()
         off_trunk = self.placement_kind == "off_trunk" and len(steps) > 0
         if off_trunk:

@@ -52,6 +52,37 @@ def walk_with_sensor_turn():
     return turn_during_walk
 
 
+def walk_then_sit_down(recline_deg: float = 20.0, after_last_s: float = 0.3, over_s: float = 1.0,
+                       seed: int = 5, duration_s: float = 40.0):
+    """A synthetic walk (sensor upright on the lower back) after whose last contact the trunk reclines
+    ``recline_deg`` about the mediolateral axis, starting ``after_last_s`` after that contact and taking
+    ``over_s`` (smoothly), then stays so for the rest of the recording (~5 s) — as when sitting down on a
+    chair; 0° is the same walk ending standing. The angular rate of the recline is added to the gyro, so
+    the engine's gyro-aided 'up' sees a consistent motion. Returns the recording and the truth."""
+    rec, truth = synthesize_walk(duration_s, seed=seed, stand_s=3, stand_end_s=5)
+    t0 = float(truth.ic_times_s[-1]) + after_last_s
+    s = np.clip((rec.time_s - t0) / over_s, 0.0, 1.0)
+    th = np.radians(recline_deg) * (3 * s ** 2 - 2 * s ** 3)               # smoothstep
+    dth = np.radians(recline_deg) * 6 * s * (1 - s) / over_s
+    c, sn = np.cos(th), np.sin(th)
+
+    def reclined(v: np.ndarray) -> np.ndarray:
+        # body axes x forward, y left, z up; leaning back turns x up: readings rotate by +th about y
+        out = v.copy()
+        out[:, 0], out[:, 2] = c * v[:, 0] + sn * v[:, 2], -sn * v[:, 0] + c * v[:, 2]
+        return out
+
+    gyro = reclined(rec.gyro_rads)
+    gyro[:, 1] -= dth                      # the body turns by -th about its left axis
+    return Recording(rec.time_s, reclined(rec.acc_mps2), gyro), truth
+
+
+@pytest.fixture
+def sat_down():
+    """:func:`walk_then_sit_down`, for tests of the steps taken back when a walk ends seated."""
+    return walk_then_sit_down
+
+
 def _finish_fed_in_random_chunks(rec: Recording, seed: int = 0, max_chunk: int = 40):
     """``rec`` fed to a GaitEngine in random chunks of 1 … max_chunk − 1 samples, then finished: the
     streaming path, to set beside analyze(rec) (results must not depend on where chunks end)."""

@@ -111,6 +111,9 @@ class LiveUpdate:
     time_s: float                                            # newest sample time so far (s)
     steps: list[StepEvent] = field(default_factory=list)     # newly confirmed initial contacts
     rows: list[dict[str, Any]] = field(default_factory=list)  # newly finalised per-step rows
+    # contacts given earlier (in ``steps``, and their rows) that are no longer steps: the walker sat down
+    # after them (the engine knows ~1.75 s after the contact); status()['n_steps'] no longer counts them
+    retracted: list[StepEvent] = field(default_factory=list)
     new_flags: list[Flag] = field(default_factory=list)      # back-strain flags that just rose
     # cues that ended: the engine has not listed them for ``flag_hold_s`` (each as last listed, so
     # its end_s is when the pattern was last seen)
@@ -442,8 +445,9 @@ class LiveSession:
         self._fed_t = float(t[-1])
         upd.steps.extend(res.events)
         upd.rows.extend(res.rows)
+        upd.retracted.extend(res.retracted)
         # live status (medians of the last steps, flags) at most once per `status_interval_s`
-        if res.rows:
+        if res.rows or res.retracted:
             self._rows_since_status = True
         if self._rows_since_status and self._fed_t - self._status_t >= self.status_interval_s:
             self._refresh_status()

@@ -71,6 +71,27 @@ class StepParams:
     rhythm_tolerance: float = 0.35     # |step − median| / median allowed while in a bout
     start_tolerance: float = 0.25      # tighter when starting a bout
     end_after_steps: float = 2.5       # bout ends after this many step times without a step
+    # Sitting down at a walk's end (applied by the engine once a bout has closed, not by the acceptor: it
+    # needs samples after the step). Stopping, turning and sitting down still loads the trunk in a step's
+    # rhythm, so the acceptor kept walks open up to 9 s past their end (benchmarks/false_steps.py: 46 of the
+    # 53 false steps on the Mobilise-D daily recordings). The evidence is the posture after the step: a trunk
+    # reclined ≥ 10° behind the walk's own posture 1.5 s later is seated (seated there: +12 … +24°; the
+    # 89 INDIP-confirmed steps: ≤ +7.5°). A causal version (posture at the candidate) cost real steps
+    # (mobgap F1 0.869 → 0.864), so this looks ahead and retracts steps already reported.
+    seated_recline_deg: float = 10.0   # a walk's trailing steps reclined this far (or more) are retracted
+    seated_after_s: float = 1.5        # … judged on the mean 'up' over seated_window_s centred this long after
+    seated_window_s: float = 0.5       # the contact (the benchmark's evidence: 0.5 s smoothing, +1.5 s)
+    seated_min_after_s: float = 1.0    # recording (or segment) ending sooner: the window is its last
+    # seated_window_s, if that starts ≥ this after the contact; else the step is kept (no evidence)
+    posture_ref_steps: int = 16        # the walk's own posture: median 'up' (0.5 s before each contact) over
+    # its first steps — a reclined or bent tail (up to 17 of a bout's 26 steps in HA002) does not move it
+    seated_max_spread_deg: float = 3.0  # … and settled there: 'up' within the window spread ≤ this (RMS
+    # angle from its mean; the seated trunks of the steps taken back on mobgap 0.1–1.7°; Oxford's neck pouch
+    # swinging after its walk 5.6–8.5°, which cost 4 reference-matched steps)
+    seated_min_symmetry: float = 0.65  # … on a sensor loaded alike by both steps (median symmetry of the steps
+    # so far ≥ this, strain's one-sided bar): not a trouser pocket
+    seated_lookback_s: float = 20.0    # only steps this close to the walk's last one are judged (the longest
+    # tail past a reference bout on mobgap: 9 s); the samples they need are always in the engine's 30-s buffer
 
 
 def candidate_mask(s4: np.ndarray, fs_hz: float, p: StepParams) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,64 @@
+"""Trunk posture around a step: did the walker sit down after it?
+
+A trunk sensor (lower back or chest) tilts back with the pelvis when its wearer sits: on the Mobilise-D
+daily recordings the seated trunk reads +12 … +24° behind the walking posture, and none of the 89 steps the
+INDIP foot sensors confirm reclines more than +7.5° within 1.5 s after it, whereas 26 of the 53 detections
+outside both references do (``benchmarks/false_steps.py``). These helpers turn the tracked 'up' vector into
+that evidence; the engine decides what to do with it (:meth:`imu_gait.engine.GaitEngine` retracts the
+reclined tail of a walk).
+
+Pure numpy: arrays in, arrays out. Each window is averaged on its own (no running sums over a buffer), so
+the result does not depend on where a stream's buffer starts — live and offline give the same numbers.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def window_mean_rows(x: np.ndarray, starts: np.ndarray, length: int) -> np.ndarray:
+    """Mean of ``x[a:a + length]`` (rows of an (N, 3) array) for each start ``a`` — all windows must lie
+    inside ``x``. Vectorised: one gather of (len(starts), length, 3)."""
+    starts = np.asarray(starts, dtype=np.int64)
+    if starts.size == 0:
+        return np.empty((0, x.shape[1]))
+    idx = starts[:, None] + np.arange(int(length))[None, :]
+    return x[idx].mean(axis=1)
+
+
+def unit(v: np.ndarray) -> np.ndarray:
+    """Rows (or one vector) scaled to unit length."""
+    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    return v / np.where(n > 0, n, 1.0)
+
+
+def walking_up(step_ups: np.ndarray) -> np.ndarray:
+    """The walking posture's 'up' from per-step mean 'up' vectors (K, 3): their component-wise median,
+    unit length — a few steps bent to the floor or already sitting do not move it."""
+    return unit(np.median(np.asarray(step_ups, float), axis=0))
+
+
+def recline_deg(up: np.ndarray, up_walk: np.ndarray, forward: np.ndarray) -> np.ndarray:
+    """How far the trunk leans back behind its walking posture, degrees (+ = reclined, as when seated;
+    − = bent forward), for 'up' vectors ``up`` (K, 3) in sensor axes.
+
+    ``up_walk`` is the walking posture's 'up', ``forward`` the walking direction (any vector with a
+    forward component; it is made horizontal to ``up_walk``). Leaning back turns the sensor's forward axis
+    upwards, so 'up' (gravity's direction, in sensor axes) gains a forward component: the angle is
+    arcsin(up · forward) in the sagittal plane, 0 for the walking posture itself."""
+    up_walk = unit(np.asarray(up_walk, float))
+    fwd = np.asarray(forward, float)
+    fwd = unit(fwd - fwd.dot(up_walk) * up_walk)
+    u = unit(np.atleast_2d(np.asarray(up, float)))
+    return np.degrees(np.arcsin(np.clip(u @ fwd, -1.0, 1.0)))
+
+
+def braking_vector(acc: np.ndarray, up: np.ndarray, contacts: np.ndarray, n: int) -> np.ndarray:
+    """The trunk's horizontal acceleration change at each contact (sensor axes, (K, 3)): its mean over the
+    ``n`` rows from the contact on minus that over the ``n`` rows before, with 'up' per row (``acc``,
+    ``up``: (N, 3); ``contacts``: row indices, each with n rows either side). The trunk slows down as the
+    foot lands, so summed over steps it points backwards; the left / right sway alternates by foot and
+    cancels."""
+    idx = np.asarray(contacts, np.int64)[:, None] + np.arange(-n, n)[None, :]
+    a, u = acc[idx], up[idx]                               # (K, 2n, 3)
+    ah = a - np.einsum("kij,kij->ki", a, u)[:, :, None] * u
+    return ah[:, n:].mean(axis=1) - ah[:, :n].mean(axis=1)
