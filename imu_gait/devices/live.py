@@ -647,7 +647,9 @@ def monitor(source: Any, *, on_step: Callable[[StepEvent], Any] | None = None,
     ``source``: an *opened* stream — an async iterable of sample blocks and status events, e.g.
     ``async with open_stream("GaitIMU-1234") as stream`` (see :mod:`imu_gait.devices`),
     :func:`simulated_stream` or :class:`~imu_gait.devices.replay.ReplaySource`.
-    ``on_step(event)``: called for every confirmed step (:class:`~imu_gait.engine.StepEvent`).
+    ``on_step(event)``: called for every confirmed step (:class:`~imu_gait.engine.StepEvent`); a walk's
+    last steps after which the walker sat down are taken back ~1.75 s later (``update.retracted``, and
+    ``status()['n_steps']`` drops them).
     ``on_status(status)``: called with :meth:`LiveSession.status` whenever it changes (new
     per-step metrics, a flag rising, a link event). Callbacks may be plain or ``async`` functions.
     ``record``: native CSV path (or a ``NativeCsvWriter``) receiving every sample as it arrives.
