@@ -30,7 +30,8 @@ import pandas as pd
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.gyro_check import MATCHING_MAX_BY_KIND, gyro_axis_mismatch
 from .dsp.metrics import BodySignals, parity_breaks, regularity, side_votes, step_rows
-from .dsp.orientation import GravityTracker, cross_rows, forward_axis, horizontal, row_dot
+from .dsp.orientation import (ForwardEvidence, GravityTracker, cross_rows, forward_axis, forward_evidence, horizontal,
+                              row_dot)
 from .dsp.posture import braking_vector, recline_deg, walking_up, window_mean_rows
 from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
@@ -93,6 +94,10 @@ CALIBRATION_SKIP_S = 2.5
 #: (GaitPy's GENEActiv demo: 108°, so every later lean read 42°). Fixed sensors on 115 real calibrations
 #: (IPOL, Mobilise-D, Oxford incl. trouser pockets, adeptdata, datasets/, tests/data): ≤ 29° (pockets), trunk ≤ 16°
 CALIBRATION_MAX_DRIFT_DEG = 45.0
+#: short walks (before any of CALIBRATION_STEPS) pool their forward evidence while their walking 'up' stays
+#: within this of the pool's: fixed sensors' walks differed by ≤ 20° (Mobilise-D daily, Oxford neck pouch);
+#: a phone put back in a pocket the other way 95°
+SHORT_WALK_POOL_MAX_UP_DEG = 30.0
 CALIBRATION_RETRY_STEPS = 8     # a refused calibration is tried again this many steps later, same walk
 BUFFER_S = 30.0                 # samples kept in memory
 LIVE_FLAG_TAIL_S = 600.0        # live: once baselines settle, flags are re-judged on this much recent walking
@@ -330,6 +335,8 @@ class GaitEngine:
         self._steps: list[_Step] = []          # accepted, not yet finalised
         self._bouts: list[dict[str, Any]] = []
         self._calib: tuple[np.ndarray, np.ndarray] | None = None   # (forward axis, reference up)
+        self._short_pool: ForwardEvidence | None = None   # summed evidence of the short walks before it
+        self._turn_ref = np.zeros(3)     # the accelerometer's forward when calibrated (sensor-turn checks)
         self._ml_votes: dict[int, float] = {}     # per bout: running L/R vote
         self._rows_in_bout: dict[int, int] = {}
         self._n_samples_in = 0
@@ -823,6 +830,25 @@ class GaitEngine:
         """(forward axis, reference 'up') from the samples between the contacts ``times``, or None —
         also when 'up' drifted more than ``CALIBRATION_MAX_DRIFT_DEG`` between the two halves of that
         stretch: the sensor was still being put on or settling (tried again later in the same walk)."""
+        if self._settling(times):
+            return None
+        found = self._forward_from(times)
+        ev = self._evidence_from(times)
+        if found is None or ev is None:
+            return None
+        _ap_acc, ref_up, _quality = found
+        pool = self._short_pool
+        if pool is not None and ev.up_mean @ pool.up_mean >= math.cos(math.radians(SHORT_WALK_POOL_MAX_UP_DEG)):
+            ev = pool + ev                       # the short walks before it, in the same position, count too
+        ap, _q = ev.forward()
+        ap = ap - ap.dot(ref_up) * ref_up
+        # the sensor-turn checks compare like with like: the accelerometer's forward then and later
+        self._turn_ref = found[0]
+        return ap / np.linalg.norm(ap), ref_up
+
+    def _settling(self, times: list[float]) -> bool:
+        """'up' drifted more than ``CALIBRATION_MAX_DRIFT_DEG`` between the two halves of the stretch
+        between the contacts ``times`` (noted once per walk for the summary)."""
         a = max(int(round(times[0] * self.fs)) - self._base, 0)
         b = int(round(times[-1] * self.fs)) - self._base
         halves = np.array_split(self._up[a:b], 2)
@@ -838,9 +864,8 @@ class GaitEngine:
                     self._unsettled[i] = (min(self._unsettled[i][0], t0), max(self._unsettled[i][1], drift))
                 else:
                     self._unsettled.append((t0, drift))
-                return None
-        found = self._forward_from(times)
-        return None if found is None else found[:2]
+                return True
+        return False
 
     def _same_bout(self, t_a: float, t_b: float) -> bool:
         return any(b["start_s"] <= t_a <= b["end_s"] and b["start_s"] <= t_b <= b["end_s"] for b in self._bouts)
@@ -867,7 +892,9 @@ class GaitEngine:
         if found is None or found[2] < SENSOR_TURN_MIN_QUALITY:
             self._turn_pending = None
             return
-        ap_old, up_ref = self._calib
+        ap_cal, up_ref = self._calib
+        ap_old = self._turn_ref - self._turn_ref.dot(up_ref) * up_ref
+        ap_old /= np.linalg.norm(ap_old)
         ap = found[0] - found[0].dot(up_ref) * up_ref
         norm = np.linalg.norm(ap)
         if norm < 1e-6:
@@ -883,10 +910,58 @@ class GaitEngine:
             if pending is None or abs(_signed_angle_deg(pending[0], ap, up_ref)) > SENSOR_TURN_AGREE_DEG:
                 return                                 # wait for the next check to agree
             since, self._turn_pending = pending[1], None
-        self._calib = (ap, up_ref)
+        # the calibrated forward turned as the accelerometer's did (it is found from more than the
+        # accelerometer: see forward_evidence)
+        th = math.radians(turn)
+        turned = ap_cal * math.cos(th) + np.cross(up_ref, ap_cal) * math.sin(th)
+        turned -= turned.dot(up_ref) * up_ref
+        self._calib = (turned / np.linalg.norm(turned), up_ref)
+        self._turn_ref = ap
         self._sensor_turns.append({"time_s": since, "turn_deg": turn, "during_walk": during_walk})
 
-    def _forward_from(self, times: list[float]):
+    def _short_walk_calibration(self, times: list[float]):
+        """(forward axis, reference 'up') for a closed walk too short to calibrate on (before any walk of
+        ``CALIBRATION_STEPS`` did), or None. Its evidence is added to that of the earlier short walks of the
+        same sensor position, and forward is found from the sum: one walk of a few steps that bends and
+        turns is a poor witness (Mobilise-D daily recordings: each on its own, forward was found on the
+        side-to-side axis), several are a good one. A walk whose 'up' lies ``SHORT_WALK_POOL_MAX_UP_DEG``
+        from the pool's (the sensor was put back differently) starts a new pool. The reference 'up' (lean
+        is measured from it) is the pool's walking posture."""
+        ev = None
+        if len(times) >= 4 and not self._settling(times):
+            ev = self._evidence_from(times)
+        pool = self._short_pool
+        if ev is not None:
+            if pool is not None and ev.up_mean @ pool.up_mean < math.cos(math.radians(SHORT_WALK_POOL_MAX_UP_DEG)):
+                pool = None
+            pool = ev if pool is None else pool + ev
+            self._short_pool = pool
+        elif pool is not None:
+            # a walk of fewer steps than the evidence needs: the pool's forward if it is in the same position
+            a = max(int(round(times[0] * self.fs)) - self._base, 0)
+            b = int(round(times[-1] * self.fs)) - self._base
+            if b - a < 3:
+                return None
+            up = self._up[a:b].mean(axis=0)
+            if up @ pool.up_mean < math.cos(math.radians(SHORT_WALK_POOL_MAX_UP_DEG)) * np.linalg.norm(up):
+                return None
+        if pool is None:
+            return None
+        ap, _quality = pool.forward()
+        return ap, pool.up_mean
+
+    def _evidence_from(self, times: list[float]):
+        win = self._gait_window(times)
+        if win is None:
+            return None
+        acc, up, gyro, step_n, running = win
+        try:
+            return forward_evidence(acc, up, step_n, running=running, fs_hz=self.fs, gyro=gyro, weight=len(times))
+        except ValueError:
+            return None
+
+    def _gait_window(self, times: list[float]):
+        """(acc, up, gyro or None, median step in samples, running?) between the contacts ``times``."""
         a = int(round(times[0] * self.fs)) - self._base
         b = int(round(times[-1] * self.fs)) - self._base
         a = max(a, 0)
@@ -897,6 +972,13 @@ class GaitEngine:
         acc, up = self._acc[a:b], self._up[a:b]
         # quick steps first: a walk's are not, and the flight test (a percentile, ~0.1 ms) is then skipped
         running = bool(med_step_s < 0.45 and np.percentile(row_dot(acc, up), 5) < 0.35 * G)
+        return acc, up, (self._gyro[a:b] if self.has_gyro else None), step_n, running
+
+    def _forward_from(self, times: list[float]):
+        win = self._gait_window(times)
+        if win is None:
+            return None
+        acc, up, _gyro, step_n, running = win
         try:
             ap, quality = forward_axis(acc, up, step_n, running=running, fs_hz=self.fs)
         except ValueError:
@@ -949,7 +1031,7 @@ class GaitEngine:
                 by_bout.setdefault(s.bout, []).append(s)
             for bsteps in by_bout.values():
                 times = [s.pos / self.fs for s in bsteps]
-                cal = self._calibration_from(times) if len(times) >= 4 else None
+                cal = self._short_walk_calibration(times)
                 self._emit_rows(bsteps, cal, upd)
         else:
             # each step with the calibration it was added under (consecutive runs: in time order)
@@ -1362,7 +1444,7 @@ class GaitEngine:
                             "had settled; bounce, lean and sway of the steps before are unreliable")
         if self._calib is None and len(steps):
             warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "
-                            "reference were estimated per short bout; lean and braking are less certain")
+                            "reference were estimated from the short walks together; lean and braking are less certain")
         warnings += _schedule_warnings(self.treadmill_schedule, dur)
         s["_warnings"] = warnings
         return s
