@@ -849,8 +849,7 @@ class GaitEngine:
     def _settling(self, times: list[float]) -> bool:
         """'up' drifted more than ``CALIBRATION_MAX_DRIFT_DEG`` between the two halves of the stretch
         between the contacts ``times`` (noted once per walk for the summary)."""
-        a = max(int(round(times[0] * self.fs)) - self._base, 0)
-        b = int(round(times[-1] * self.fs)) - self._base
+        a, b = self._rows_between(times)
         halves = np.array_split(self._up[a:b], 2)
         if min(len(h) for h in halves) > 0:
             u1, u2 = (h.mean(axis=0) / np.linalg.norm(h.mean(axis=0)) for h in halves)
@@ -938,8 +937,7 @@ class GaitEngine:
             self._short_pool = pool
         elif pool is not None:
             # a walk of fewer steps than the evidence needs: the pool's forward if it is in the same position
-            a = max(int(round(times[0] * self.fs)) - self._base, 0)
-            b = int(round(times[-1] * self.fs)) - self._base
+            a, b = self._rows_between(times)
             if b - a < 3:
                 return None
             up = self._up[a:b].mean(axis=0)
@@ -960,11 +958,13 @@ class GaitEngine:
         except ValueError:
             return None
 
+    def _rows_between(self, times: list[float]) -> tuple[int, int]:
+        """Buffer rows [a, b) from the first to the last of the contacts ``times`` (a clipped to the buffer)."""
+        return (max(int(round(times[0] * self.fs)) - self._base, 0), int(round(times[-1] * self.fs)) - self._base)
+
     def _gait_window(self, times: list[float]):
         """(acc, up, gyro or None, median step in samples, running?) between the contacts ``times``."""
-        a = int(round(times[0] * self.fs)) - self._base
-        b = int(round(times[-1] * self.fs)) - self._base
-        a = max(a, 0)
+        a, b = self._rows_between(times)
         if b - a < 3:
             return None
         med_step_s = np.median(np.diff(times))
