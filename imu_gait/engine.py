@@ -829,7 +829,9 @@ class GaitEngine:
     def _calibration_from(self, times: list[float]):
         """(forward axis, reference 'up') from the samples between the contacts ``times``, or None —
         also when 'up' drifted more than ``CALIBRATION_MAX_DRIFT_DEG`` between the two halves of that
-        stretch: the sensor was still being put on or settling (tried again later in the same walk)."""
+        stretch: the sensor was still being put on or settling (tried again later in the same walk).
+        Forward: the vote of :func:`forward_evidence` on this stretch plus the short walks before it in
+        the same position; the reference 'up' is this stretch's."""
         if self._settling(times):
             return None
         found = self._forward_from(times)

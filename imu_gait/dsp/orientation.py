@@ -15,10 +15,15 @@ step detection, vqf *lowered* step F1 on the Mobilise-D recordings (0.869 → 0.
 unchanged), so this filter stays; it costs 0.04 s per hour of data offline (0.2 s in 1-s live
 chunks; vqf 0.1 s). The synthetic tests hold lean to ±2° at arbitrary mountings.
 
-Forward (AP): gravity gives no heading. The AP axis is the horizontal direction of the
-step-periodic acceleration (steps repeat every step in AP and V, every *stride* in ML), and
-its sign comes from the inverted pendulum: in walking the trunk is slowest when highest
-(forward speed and height are in anti-phase); in running both are lowest at mid-stance.
+Forward (AP): gravity gives no heading. Walking shows it several ways: the step-periodic
+acceleration lies along AP (steps repeat every step in AP and V, every *stride* in ML), the
+stride-periodic sway across it, and the trunk pitches once per step about ML and rolls once per
+stride about AP. :func:`forward_axis` uses the first alone (the sensor-turn checks compare it with
+itself); :func:`forward_evidence` lets all of them vote, weighted by how clearly each shows a
+direction, in a form that sums over several walks — the engine's calibration (see
+:class:`ForwardEvidence` for why). The sign comes from the inverted pendulum: in walking the trunk
+is slowest when highest (forward speed and height are in anti-phase); in running both are lowest
+at mid-stance.
 """
 from __future__ import annotations
 
