@@ -926,8 +926,10 @@ class GaitEngine:
         same sensor position, and forward is found from the sum: one walk of a few steps that bends and
         turns is a poor witness (Mobilise-D daily recordings: each on its own, forward was found on the
         side-to-side axis), several are a good one. A walk whose 'up' lies ``SHORT_WALK_POOL_MAX_UP_DEG``
-        from the pool's (the sensor was put back differently) starts a new pool. The reference 'up' (lean
-        is measured from it) is the pool's walking posture."""
+        from the pool's (the sensor was put back differently), or that shows its own forward clearly
+        (quality ≥ ``SENSOR_TURN_MIN_QUALITY``) ≥ ``SENSOR_TURN_DEG`` from the pool's (turned about the
+        vertical: a phone put back in its pouch the other way round), starts a new pool. The reference 'up'
+        (lean is measured from it) is the pool's walking posture."""
         ev = None
         if len(times) >= 4 and not self._settling(times):
             ev = self._evidence_from(times)
@@ -935,6 +937,14 @@ class GaitEngine:
         if ev is not None:
             if pool is not None and ev.up_mean @ pool.up_mean < math.cos(math.radians(SHORT_WALK_POOL_MAX_UP_DEG)):
                 pool = None
+            if pool is not None:
+                own, quality = ev.forward()
+                turn = _signed_angle_deg(pool.forward()[0], own, pool.up_mean)
+                # measured on the Mobilise-D daily recordings' short walks: quality 1.1–2.8, so none of
+                # their (sometimes far-off) walks restarts the pool
+                if quality >= SENSOR_TURN_MIN_QUALITY and abs(turn) >= SENSOR_TURN_DEG:
+                    self._sensor_turns.append({"time_s": float(times[0]), "turn_deg": turn, "during_walk": False})
+                    pool = None
             pool = ev if pool is None else pool + ev
             self._short_pool = pool
         elif pool is not None:

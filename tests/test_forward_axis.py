@@ -91,3 +91,52 @@ def test_straight_walks_keep_their_forward_axis():
     for name in ("HA001_walk1", "HA001_walk2", "HA002_walk1", "HA002_walk2"):
         e = per_step_axis_error(DATASETS / f"mobgap_{name}.csv")
         assert len(e) >= 7 and e.max() < 6.0, (name, e)
+
+
+def two_short_walks(second_mount, gyro=True):
+    """Two 8-step synthetic walks (each too short to calibrate on) with a pause; the sensor mounted
+    straight for the first and at ``second_mount`` for the second. Returns the recording and the time the
+    second walk starts."""
+    r1, _ = synthesize_walk(9.0, stand_s=2.0, stand_end_s=2.0, seed=1, gyro=gyro)
+    r2, _ = synthesize_walk(9.0, mount_euler_deg=second_mount, stand_s=2.0, stand_end_s=2.0, seed=2, gyro=gyro)
+    off = r1.time_s[-1] + 1.0 / r1.sample_rate_hz
+    rec = imu_gait.Recording(np.concatenate([r1.time_s, r2.time_s + off]), np.vstack([r1.acc_mps2, r2.acc_mps2]),
+                             np.vstack([r1.gyro_rads, r2.gyro_rads]) if gyro else None,
+                             meta={"sample_rate_hz": r1.sample_rate_hz})
+    return rec, off
+
+
+@pytest.mark.parametrize("turn_deg", [90.0, 180.0, -120.0])
+def test_short_walks_with_the_sensor_turned_between_them(turn_deg):
+    """Short walks pool their evidence — unless the sensor was turned about the vertical between them (a
+    phone put back in its pouch the other way round): a walk that shows its own forward clearly, ≥ 35° from
+    the pool's, starts a new pool, and the turn is reported. Without that rule the second walk's steps were
+    measured 108° off (90° turn). Both walks: every step within 5° of its true forward."""
+    rec, second = two_short_walks((turn_deg, 0.0, 0.0))
+    errs: list[tuple[float, float]] = []
+    emit = engine_mod.GaitEngine._emit_rows
+
+    def spy(self, steps, calib, upd):
+        for s in steps:
+            if s.pos >= self._base:
+                t = s.pos / self.fs
+                truth = mount_matrix((turn_deg if t >= second else 0.0, 0.0, 0.0)).T @ np.array([1.0, 0.0, 0.0])
+                errs.append((t, horizontal_angle_deg(calib[0], truth, calib[1])))
+        return emit(self, steps, calib, upd)
+
+    engine_mod.GaitEngine._emit_rows = spy
+    try:
+        res = imu_gait.analyze(rec)
+    finally:
+        engine_mod.GaitEngine._emit_rows = emit
+    e = np.array(errs)
+    assert (e[:, 0] < second).sum() >= 6 and (e[:, 0] >= second).sum() >= 6
+    assert e[:, 1].max() < 5.0, e
+    (turn,) = res.summary["sensor_turns"]
+    assert abs(abs(turn["turn_deg"]) - abs(turn_deg)) <= 10.0 and turn["time_s"] >= second
+    assert any("turned" in h for h in res.summary["sensor_hints"])
+
+
+def test_short_walks_with_the_sensor_left_alone_are_not_called_turned():
+    rec, _ = two_short_walks((0.0, 0.0, 0.0))
+    assert imu_gait.analyze(rec).summary["sensor_turns"] == []
