@@ -699,7 +699,30 @@ class GaitEngine:
             # later bout calibrating within the same feed() must not change these rows
             self._finalise(upd, final=False)
         for bt in closed:                          # after its rows: their symmetry is part of the evidence
-            self._posture_due_at_close(bt.number)
+            if not self._retract_if_aperiodic(bt.number, upd):
+                self._posture_due_at_close(bt.number)
+
+    def _retract_if_aperiodic(self, bout: int, upd: EngineUpdate) -> bool:
+        """A closed walk of ≥ ``aperiodic_min_steps`` steps whose vertical acceleration repeats at neither
+        the step nor the stride lag (median regularities ≤ ``aperiodic_max_regularity``) was not walking:
+        all its steps are taken back (StepParams explains the rule and its evidence). True if it was."""
+        p = self.p
+        b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
+        if b is None or b["n_steps"] < p.aperiodic_min_steps:
+            return False
+        rows = [batch for batch in self._batches if (batch["bout"] == bout).any()]
+        if not rows:
+            return False
+        step_reg = np.concatenate([r["step_regularity"][r["bout"] == bout] for r in rows])
+        stride_reg = np.concatenate([r["stride_regularity"][r["bout"] == bout] for r in rows])
+        half = p.aperiodic_min_steps // 2
+        if np.isfinite(step_reg).sum() < half or np.isfinite(stride_reg).sum() < half:
+            return False
+        if max(np.nanmedian(step_reg), np.nanmedian(stride_reg)) > p.aperiodic_max_regularity:
+            return False
+        self._bout_ups.pop(bout, None)
+        self._retract(bout, np.asarray(b["_times"], float), upd)
+        return True
 
     # ------------------------------------------------------------------ sitting down at a walk's end
     def _posture_evidence(self, pos: np.ndarray, bouts: np.ndarray, symmetry: np.ndarray) -> None:

@@ -439,16 +439,16 @@ def test_plain_status_line_fits_100_columns_on_a_real_replay(tmp_path):
     # sample rate, packet loss, queue drops, bad packets, reconnects, the cues
     assert {"steps", "cadence_spm", "speed_mps", "bounce_cm", "twist_deg", "lean_deg", "sway_cm", "rate_hz",
             "loss_pct", "queue_drops", "bad_packets", "reconnects", "cues"} <= set(kv)
-    assert float(kv["speed_mps"]) > 0
-    # One cue, and only this one: forward lean from 2:24, raised by steps the engine counts after INDIP's last
-    # walk (its walking ends at 1:17) — the walker bent over a household task, the trunk truly ~19° forward.
-    # Until 2026-12-04 lean was measured about this recording's side-to-side axis (benchmarks/forward_axis.py)
-    # and no cue rose; that the 'steps' there are not walking is the false-steps known limit (README).
-    assert kv["cues"] in ("none", "forward_lean"), kv["cues"]
+    walking = [fields(l) for l in full if " walking " in l]
+    assert walking and float(walking[-1]["speed_mps"]) > 0 and kv["cues"] == "none"
+    # One cue rises — forward lean at 2:24, on 26 'steps' after INDIP's last walk (the walker bent over a
+    # household task; seen since lean is measured about the right axis, 2026-12-04) — and is cleared when
+    # that walk closes and is taken back as not walking (no rhythm: StepParams.aperiodic_*)
     cues = [l for l in lines if "  CUE " in l]
+    cleared = [l for l in lines if "  cleared: " in l]
+    assert len(cues) <= 1 and len(cleared) == len(cues), (cues, cleared)
     for cue in cues:
-        since = re.search(r"since (\d+):(\d\d)", cue)
-        assert "Forward lean" in cue and since and 60 * int(since[1]) + int(since[2]) >= 140, cue
+        assert "Forward lean" in cue and "since 2:2" in cue, cue
 
 
 def test_plain_status_line_stays_within_100_columns_at_its_widest():

@@ -139,3 +139,40 @@ def test_live_session_is_told_of_retracted_steps():
     assert all(r.time_s <= r.detected_at_s - 1.5 for r in retracted)       # known only ≥ 1.5 s after
     assert live.status()["n_steps"] == len(final)
     assert counts and counts[-1] <= len(final)
+
+
+NO_APERIODIC = StepParams(aperiodic_min_steps=10**9)
+
+
+def _step_times(rec: Recording, params: StepParams | None = None, chunk: int | None = None) -> np.ndarray:
+    return _engine_run(rec, params, chunk)[0].steps["time_s"].to_numpy()
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in DATASETS.glob("*.csv")))
+def test_a_walk_without_rhythm_is_taken_back_whole(name):
+    """A 'walk' of ≥ 16 steps whose vertical acceleration repeats at neither the step nor the stride lag
+    is not walking (StepParams.aperiodic_*). On the bundled recordings exactly one qualifies: HA002's 26
+    'steps' from 143.5 s, after INDIP's last walk (bent over a household task; they raised a forward-lean
+    cue live), none of them an INDIP contact. Every other bundled recording — lab walks, daily activities,
+    a phone in a back pocket (step regularity ≈ 0, stride high) and in a neck pouch — keeps every step.
+    1-s chunks take back the same steps."""
+    rec = imu_gait.read(DATASETS / f"{name}.csv")
+    kept, without = _step_times(rec), _step_times(rec, NO_APERIODIC)
+    gone = np.setdiff1d(np.round(without, 6), np.round(kept, 6))
+    assert kept.size + gone.size == without.size
+    if name == "mobgap_HA002_daily":
+        ref = json.loads((DATASETS / f"{name}.ref.json").read_text())
+        ref_ic = np.asarray(ref["ic_times_s"], float)
+        assert gone.size == 26 and gone.min() > 143.0 and not (kept > 140.0).any()
+        assert np.min(np.abs(gone[:, None] - ref_ic[None, :])) > 0.25
+        np.testing.assert_allclose(_step_times(rec, chunk=100), kept, atol=1e-9)
+    else:
+        assert gone.size == 0, gone
+
+
+def test_a_long_steady_walk_is_never_taken_back():
+    """Synthetic walking, running and a slow shuffle (step regularity well above 0): every step kept."""
+    from imu_gait.synthetic import synthesize_walk
+    for kw in ({}, {"gait": "run"}, {"cadence_spm": 70.0, "bounce_cm": 1.0, "step_jitter": 0.08}):
+        rec, truth = synthesize_walk(60.0, seed=5, **kw)
+        assert _step_times(rec).size == _step_times(rec, NO_APERIODIC).size >= 0.9 * truth.ic_times_s.size, kw

@@ -449,7 +449,12 @@ class LiveSession:
         # live status (medians of the last steps, flags) at most once per `status_interval_s`
         if res.rows or res.retracted:
             self._rows_since_status = True
-        if self._rows_since_status and self._fed_t - self._status_t >= self.status_interval_s:
+        if res.retracted:
+            # steps taken back were not walking (sat down, a task without rhythm): a cue only they raised
+            # ends now, not after the hold — the walker was told something the data no longer says
+            self._refresh_status(forget_unlisted=True)
+            upd.status_changed = True
+        elif self._rows_since_status and self._fed_t - self._status_t >= self.status_interval_s:
             self._refresh_status()
             upd.status_changed = True
         elif self.active_flags:
@@ -469,12 +474,13 @@ class LiveSession:
         if len(h) >= 2 and h[-1][0] > h[0][0]:
             self.signal.rate_hz = (h[-1][1] - h[0][1]) / (h[-1][0] - h[0][0])
 
-    def _refresh_status(self) -> list[Flag]:
+    def _refresh_status(self, *, forget_unlisted: bool = False) -> list[Flag]:
         """Recompute the engine's live status; return the flags that rose since the last time.
 
         A flag stays active for ``flag_hold_s`` after the engine last listed it: the engine
-        re-judges its flags every few steps, and a cue should not flicker in between. Risen and
-        cleared cues also wait for the next :class:`LiveUpdate` (a refresh asked for by
+        re-judges its flags every few steps, and a cue should not flicker in between — unless
+        ``forget_unlisted`` (steps were taken back): then a flag the engine no longer lists ends at
+        once. Risen and cleared cues also wait for the next :class:`LiveUpdate` (a refresh asked for by
         :meth:`status` would otherwise swallow them)."""
         self._status = self.engine.live_status()
         now = self._last_t if self._last_t is not None else 0.0
@@ -486,6 +492,11 @@ class LiveSession:
             if f.id not in self._flag_seen or now - self._flag_seen[f.id][1] > self.flag_hold_s:
                 risen.append(f)
             self._flag_seen[f.id] = (f, now)
+        if forget_unlisted:
+            ids = {f.id for f in listed}
+            for fid, (f, _seen) in list(self._flag_seen.items()):
+                if fid not in ids:
+                    self._flag_seen[fid] = (f, -math.inf)       # its hold has passed
         self.ongoing_flag_ids = {f.id for f in listed}
         self._risen.extend(risen)
         self._set_active(now)

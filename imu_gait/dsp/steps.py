@@ -92,6 +92,16 @@ class StepParams:
     # so far ≥ this, strain's one-sided bar): not a trouser pocket
     seated_lookback_s: float = 20.0    # only steps this close to the walk's last one are judged (the longest
     # tail past a reference bout on mobgap: 9 s); the samples they need are always in the engine's 30-s buffer
+    # A 'walk' with no rhythm at all (applied by the engine when it closes): a bout starts on a steady rhythm
+    # (start_regularity), but may then run on through a household task — jolts at step-like intervals whose
+    # vertical acceleration does not repeat at either the step or the stride lag. Gait is periodic; a walk
+    # of ≥ aperiodic_min_steps steps whose median step *and* stride regularity are ≤ aperiodic_max_regularity
+    # (no positive autocorrelation at either lag) is taken back whole. On the real recordings (IPOL 83
+    # walks, Mobilise-D 21, Oxford 22) one walk qualifies: HA002's 26 'steps' bent over a task after INDIP's
+    # last walk (−0.12 / −0.10; none INDIP-confirmed); every walk of ≥ 16 steps with confirmed steps has a
+    # step or stride regularity ≥ 0.09 (trouser pockets: step ≈ 0, stride 0.55–0.90).
+    aperiodic_min_steps: int = 16
+    aperiodic_max_regularity: float = 0.0
 
 
 def candidate_mask(s4: np.ndarray, fs_hz: float, p: StepParams) -> tuple[np.ndarray, np.ndarray]:
