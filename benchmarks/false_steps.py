@@ -234,7 +234,7 @@ def analyse(name: str, params: dict | None = None) -> tuple[list[dict], dict]:
     return rows, info
 
 
-def render(rows: list[dict], infos: list[dict], cmd: str, retracted: list[dict], off: dict) -> str:
+def render(rows: list[dict], infos: list[dict], cmd: str, sections: list[dict]) -> str:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     out = [f"# False steps outside walking, Mobilise-D daily activities: one by one",
            "",
@@ -255,16 +255,19 @@ def render(rows: list[dict], infos: list[dict], cmd: str, retracted: list[dict],
         out.append(f"| ({c}) {label} | " + " | ".join(map(str, n)) + f" | {sum(n)} |")
     n = [sum(1 for r in rows if r["recording"] == i["recording"]) for i in infos]
     out.append("| all | " + " | ".join(map(str, n)) + f" | {sum(n)} |")
-    out += ["", f"## Taken back by the engine: sitting down at a walk's end", "",
-            f"With the check switched off (`StepParams.seated_recline_deg = inf`) the false steps are {off['n_indip']} "
-            f"outside INDIP bouts ({off['per_min_indip']:.2f} /min) and {off['n']} outside both references "
-            f"({off['per_min']:.2f} /min). The check took back {len(retracted)} detections: "
-            + ", ".join(f"{n} {w}" for w, n in Counter(r["was"] for r in retracted).most_common()) + ".", "",
-            "| recording | time s | bout | where | pitch 1.5 s later ° (benchmark's) | was |", "|---|---|---|---|---|---|"]
-    for r in retracted:
-        pa = "–" if r["pitch_after_deg"] is None else f"{r['pitch_after_deg']:+.1f}"
-        out.append(f"| {r['recording'].replace('mobgap_', '').replace('_daily', '')} | {r['time_s']:.2f} | {r['bout']} | "
-                   f"{r['where']} | {pa} | {r['was']} |")
+    for sec in sections:
+        retracted, off = sec["retracted"], sec["without"]
+        out += ["", f"## Taken back by the engine: {sec['check']}", "",
+                f"With the check switched off ({sec['switched_off_by']}) the false steps are {off['n_indip']} "
+                f"outside INDIP bouts ({off['per_min_indip']:.2f} /min) and {off['n']} outside both references "
+                f"({off['per_min']:.2f} /min). The check took back {len(retracted)} detections: "
+                + (", ".join(f"{n} {w}" for w, n in Counter(r["was"] for r in retracted).most_common()) or "none") + ".",
+                "", "| recording | time s | bout | where | pitch 1.5 s later ° (benchmark's) | was |",
+                "|---|---|---|---|---|---|"]
+        for r in retracted:
+            pa = "–" if r["pitch_after_deg"] is None else f"{r['pitch_after_deg']:+.1f}"
+            out.append(f"| {r['recording'].replace('mobgap_', '').replace('_daily', '')} | {r['time_s']:.2f} | "
+                       f"{r['bout']} | {r['where']} | {pa} | {r['was']} |")
     wc = Counter(r["where"].split()[0] for r in rows)
     out += ["", f"Where they lie: {wc.get('tail', 0)} in the tail of an imu_gait bout that ran past a reference "
             f"bout's end, {wc.get('head', 0)} before a reference bout's start in a bout that then overlaps it, "
@@ -298,17 +301,19 @@ def render(rows: list[dict], infos: list[dict], cmd: str, retracted: list[dict],
             "only (benchmarks/turn_steps.py logs the verdicts: most tail steps are 'step' or a soft 'hold' on the "
             "rhythm).", "",
             f"Since the engine takes back a walk's trailing steps once the trunk settles reclined (the section above: "
-            f"{len(retracted)} of the 26 'reclined' false steps, none INDIP-confirmed), what is left of that class "
+            f"{len(sections[0]['retracted'])} of the 26 'reclined' false steps, none INDIP-confirmed), what is left of that class "
             "is what the engine's own estimates cannot reach. It judges a walk against that walk's own first "
             "steps and a forward direction learnt from the braking at every contact so far (it cannot know the "
             "benchmark's median inside INDIP bouts, nor the sensor's axes): early in HA002 that direction lies "
             "60° from the sensor's anteroposterior axis (28° at the end), so walk 5's seated tail (36.0–38.5 s, "
             "+16 … +24° here) reads only +4 … +6°; a walk's trailing run stops at its first step that is not "
             "seated, so HA001's walk 2 (engine +12, +10, then +9° at 52.98 s) and walk 3 (+9.5° at 86.80 s, "
-            "+11.6° here) keep their tails, as does HA001's 136.07 s (+7°); HA002's walk 8 ends with steps in a "
-            "turn that read bent (155.3–155.9 s, −15 … −18°), so its trailing run is its last step alone, whose "
-            "trunk is still moving ('up' spread 5.5° > 3°). Three of HA001's walk 5 moved from (a) to (e): with "
-            "its seated tail gone the walk has 3 steps, no run of 4.", "",
+            "+11.6° here) keep their tails, as does HA001's 136.07 s (+7°). HA002's walk 8 (143.5–156.6 s, 26 "
+            "'steps' bent over a task after INDIP's last walk; the seated check could not reach it: its last steps "
+            "read bent, not reclined) has no rhythm at all — median step / stride regularity −0.12 / −0.10 — and "
+            f"is taken back whole since 2026-12-04 (the second section: {len(sections[1]['retracted'])} detections, "
+            "some inside a Stereophoto bout, 141.8–147.3 s, whose 4 contacts lie 1.2–2.5 s apart). Three of "
+            "HA001's walk 5 moved from (a) to (e): with its seated tail gone the walk has 3 steps, no run of 4.", "",
             "Tried and not committed (2026-12-03, on 048c2f2): ending a walk, and starting none for 30 s, when the "
             "trunk's 'up' at a candidate is > 30° from the walk's mean 'up' (unsigned, causal): false steps "
             "15.40 → 13.95 /min but mobgap pooled F1 0.869 → 0.864 (HA001 123.36 s, an INDIP contact stepping "
@@ -344,17 +349,13 @@ def render(rows: list[dict], infos: list[dict], cmd: str, retracted: list[dict],
     return "\n".join(out) + "\n"
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.parse_args(argv)
-    rows, infos, rows_off, infos_off = [], [], [], []
-    for name in RECORDINGS:
-        r, i = analyse(name)
-        rows += r
-        infos.append(i)
-        r, i = analyse(name, {"seated_recline_deg": math.inf})     # the engine's sitting-down check off
-        rows_off += r
-        infos_off.append(i)
+#: the engine's checks that take steps back: (title, how it is switched off, StepParams change)
+CHECKS = (("sitting down at a walk's end", "`StepParams.seated_recline_deg = inf`", {"seated_recline_deg": math.inf}),
+          ("a walk without rhythm", "`StepParams.aperiodic_min_steps` = 10⁹", {"aperiodic_min_steps": 10**9}))
+
+
+def taken_back(infos: list[dict], rows_off: list[dict], infos_off: list[dict]) -> tuple[list[dict], dict]:
+    """The detections a run with one check off has and the normal run does not, each with what it was."""
     retracted = []
     for i_now, i_off in zip(infos, infos_off):
         now = np.asarray(i_now["detections_s"])
@@ -373,10 +374,30 @@ def main(argv=None) -> int:
     off = {"n": sum(i["n_false_any_ref"] for i in infos_off), "n_indip": sum(i["n_false_indip"] for i in infos_off)}
     off["per_min"] = off["n"] / sum(i["minutes_outside_any_ref"] for i in infos_off)
     off["per_min_indip"] = off["n_indip"] / sum(i["minutes_outside_indip"] for i in infos_off)
+    return retracted, off
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.parse_args(argv)
+    rows, infos = [], []
+    for name in RECORDINGS:
+        r, i = analyse(name)
+        rows += r
+        infos.append(i)
+    sections = []
+    for title, switch, change in CHECKS:
+        rows_off, infos_off = [], []
+        for name in RECORDINGS:
+            r, i = analyse(name, change)
+            rows_off += r
+            infos_off.append(i)
+        retracted, off = taken_back(infos, rows_off, infos_off)
+        sections.append({"check": title, "switched_off_by": switch, "retracted": retracted, "without": off})
     cmd = ".venv/bin/python benchmarks/false_steps.py"
-    md = render(rows, infos, cmd, retracted, off)
+    md = render(rows, infos, cmd, sections)
     publish("false_steps", md, {"command": cmd, "recordings": infos, "false_steps": rows,
-                                "classes": CLASSES, "retracted_by_engine": retracted, "without_retraction": off})
+                                "classes": CLASSES, "taken_back_by_engine": sections})
     return 0
 
 
