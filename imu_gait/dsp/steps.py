@@ -98,8 +98,9 @@ class StepParams:
     # of ≥ aperiodic_min_steps steps whose median step *and* stride regularity are ≤ aperiodic_max_regularity
     # (no positive autocorrelation at either lag) is taken back whole. On the real recordings (IPOL 83
     # walks, Mobilise-D 21, Oxford 22) one walk qualifies: HA002's 26 'steps' bent over a task after INDIP's
-    # last walk (−0.12 / −0.10; none INDIP-confirmed); every walk of ≥ 16 steps with confirmed steps has a
-    # step or stride regularity ≥ 0.09 (trouser pockets: step ≈ 0, stride 0.55–0.90).
+    # last walk (−0.12 / −0.10; none INDIP-confirmed). Of the walks of ≥ 16 steps with confirmed steps, the
+    # nearest to the bar is HA002's walk 6 (step / stride 0.14 / 0.13, 14 of 16 INDIP-confirmed); IPOL's all
+    # have step regularity ≥ 0.35; trouser pockets step ≈ 0, stride 0.55–0.90.
     aperiodic_min_steps: int = 16
     aperiodic_max_regularity: float = 0.0
 
