@@ -9,8 +9,9 @@ samples, whatever the length of the recording.
 Pipeline per chunk: resample to a uniform grid → track 'up' (gravity) → vertical
 acceleration → step candidates with a 0.35 s look-ahead → walking-bout acceptance →
 (once the forward axis is known) per-step metrics → strain rules on the table so far. A closed walk's
-trailing steps after which the trunk settled reclined (sat down) are taken back ~1.75 s after them
-(``EngineUpdate.retracted``; see :meth:`GaitEngine._check_postures`).
+trailing steps after which the trunk settled reclined (sat down) are taken back ~1.75 s after them, and a
+closed walk of 16+ steps with no rhythm at all is taken back whole (``EngineUpdate.retracted``; see
+:meth:`GaitEngine._check_postures` and :meth:`GaitEngine._retract_if_aperiodic`).
 """
 from __future__ import annotations
 
@@ -224,7 +225,7 @@ def _samples(name: str, arr: Any, n: int) -> np.ndarray:
 @dataclass
 class StepEvent:
     """A confirmed initial contact, as soon as the engine is sure of it (one the walker turns out to have
-    sat down on is retracted later: :attr:`EngineUpdate.retracted`)."""
+    sat down on, or in a walk without rhythm, is retracted later: :attr:`EngineUpdate.retracted`)."""
 
     time_s: float            # the contact's time, s, on the fed time axis
     detected_at_s: float     # the latest sample time the engine had seen when it confirmed it, s
@@ -238,7 +239,8 @@ class EngineUpdate:
     units, once a step's metrics are known — a few steps later; empty when ``engine.emit_rows`` is False)
     and ``retracted`` (:class:`StepEvent`, contacts given earlier that are no longer steps: a walk's
     trailing steps after which the trunk settled reclined, as when sitting down — known ~1.75 s after the
-    contact; their rows, if given, are gone from the step table and from ``live_status()['n_steps']``)."""
+    contact — or a whole walk of 16+ steps without rhythm, known when it closes; their rows, if given, are
+    gone from the step table and from ``live_status()['n_steps']``)."""
 
     events: list[StepEvent] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)

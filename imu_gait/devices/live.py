@@ -112,7 +112,8 @@ class LiveUpdate:
     steps: list[StepEvent] = field(default_factory=list)     # newly confirmed initial contacts
     rows: list[dict[str, Any]] = field(default_factory=list)  # newly finalised per-step rows
     # contacts given earlier (in ``steps``, and their rows) that are no longer steps: the walker sat down
-    # after them (the engine knows ~1.75 s after the contact); status()['n_steps'] no longer counts them
+    # after them (the engine knows ~1.75 s after the contact), or their walk, once closed, had no rhythm at
+    # all (StepParams.aperiodic_*); status()['n_steps'] no longer counts them
     retracted: list[StepEvent] = field(default_factory=list)
     new_flags: list[Flag] = field(default_factory=list)      # back-strain flags that just rose
     # cues that ended: the engine has not listed them for ``flag_hold_s`` (each as last listed, so
@@ -659,7 +660,8 @@ def monitor(source: Any, *, on_step: Callable[[StepEvent], Any] | None = None,
     ``async with open_stream("GaitIMU-1234") as stream`` (see :mod:`imu_gait.devices`),
     :func:`simulated_stream` or :class:`~imu_gait.devices.replay.ReplaySource`.
     ``on_step(event)``: called for every confirmed step (:class:`~imu_gait.engine.StepEvent`); a walk's
-    last steps after which the walker sat down are taken back ~1.75 s later (``update.retracted``, and
+    last steps after which the walker sat down are taken back ~1.75 s later, and a walk that had no rhythm
+    at all when it closes (a task's jolts) is taken back whole (``update.retracted``, and
     ``status()['n_steps']`` drops them).
     ``on_status(status)``: called with :meth:`LiveSession.status` whenever it changes (new
     per-step metrics, a flag rising, a link event). Callbacks may be plain or ``async`` functions.
