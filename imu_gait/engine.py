@@ -712,7 +712,12 @@ class GaitEngine:
         b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
         if b is None or b["n_steps"] < p.aperiodic_min_steps:
             return False
-        rows = [batch for batch in self._batches if (batch["bout"] == bout).any()]
+        rows = []
+        for batch in reversed(self._batches):      # its rows are in the newest batches: stop before them
+            if batch["bout"].size and batch["bout"].max() < bout:
+                break
+            if (batch["bout"] == bout).any():
+                rows.append(batch)
         if not rows:
             return False
         step_reg = np.concatenate([r["step_regularity"][r["bout"] == bout] for r in rows])
@@ -859,13 +864,14 @@ class GaitEngine:
         the same position; the reference 'up' is this stretch's."""
         if self._settling(times):
             return None
-        found = self._forward_from(times)
-        ev = self._evidence_from(times)
+        win = self._gait_window(times)
+        found = self._forward_in(win)
+        ev = self._evidence_in(win, len(times))
         if found is None or ev is None:
             return None
         _ap_acc, ref_up, _quality = found
         pool = self._short_pool
-        if pool is not None and ev.up_mean @ pool.up_mean >= math.cos(math.radians(SHORT_WALK_POOL_MAX_UP_DEG)):
+        if pool is not None and _same_position(ev.up_mean, pool.up_mean):
             ev = pool + ev                       # the short walks before it, in the same position, count too
         ap, _q = ev.forward()
         ap = ap - ap.dot(ref_up) * ref_up
@@ -957,10 +963,10 @@ class GaitEngine:
         (lean is measured from it) is the pool's walking posture."""
         ev = None
         if len(times) >= 4 and not self._settling(times):
-            ev = self._evidence_from(times)
+            ev = self._evidence_in(self._gait_window(times), len(times))
         pool = self._short_pool
         if ev is not None:
-            if pool is not None and ev.up_mean @ pool.up_mean < math.cos(math.radians(SHORT_WALK_POOL_MAX_UP_DEG)):
+            if pool is not None and not _same_position(ev.up_mean, pool.up_mean):
                 pool = None
             if pool is not None:
                 own, quality = ev.forward()
@@ -978,20 +984,20 @@ class GaitEngine:
             if b - a < 3:
                 return None
             up = self._up[a:b].mean(axis=0)
-            if up @ pool.up_mean < math.cos(math.radians(SHORT_WALK_POOL_MAX_UP_DEG)) * np.linalg.norm(up):
+            if not _same_position(up / np.linalg.norm(up), pool.up_mean):
                 return None
         if pool is None:
             return None
         ap, _quality = pool.forward()
         return ap, pool.up_mean
 
-    def _evidence_from(self, times: list[float]):
-        win = self._gait_window(times)
+    def _evidence_in(self, win, n_steps: int) -> ForwardEvidence | None:
+        """:func:`forward_evidence` of a :meth:`_gait_window` (None: too short)."""
         if win is None:
             return None
         acc, up, gyro, step_n, running = win
         try:
-            return forward_evidence(acc, up, step_n, running=running, fs_hz=self.fs, gyro=gyro, weight=len(times))
+            return forward_evidence(acc, up, step_n, running=running, fs_hz=self.fs, gyro=gyro, weight=n_steps)
         except ValueError:
             return None
 
@@ -1012,7 +1018,10 @@ class GaitEngine:
         return acc, up, (self._gyro[a:b] if self.has_gyro else None), step_n, running
 
     def _forward_from(self, times: list[float]):
-        win = self._gait_window(times)
+        return self._forward_in(self._gait_window(times))
+
+    def _forward_in(self, win):
+        """(the accelerometer's forward, the window's mean 'up', quality) of a :meth:`_gait_window`, or None."""
         if win is None:
             return None
         acc, up, _gyro, step_n, running = win
@@ -1744,6 +1753,12 @@ def walking_spans_s(steps: pd.DataFrame) -> np.ndarray:
     first = np.r_[True, ids[1:] != ids[:-1]]
     last = np.r_[ids[1:] != ids[:-1], True]
     return np.column_stack([tw[first], tw[last]])
+
+
+def _same_position(up_a: np.ndarray, up_b: np.ndarray) -> bool:
+    """Two walks' unit 'up' vectors within ``SHORT_WALK_POOL_MAX_UP_DEG``: the sensor was not put back
+    differently between them."""
+    return float(up_a @ up_b) >= math.cos(math.radians(SHORT_WALK_POOL_MAX_UP_DEG))
 
 
 def _signed_angle_deg(a: np.ndarray, b: np.ndarray, axis: np.ndarray) -> float:
