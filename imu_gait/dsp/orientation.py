@@ -148,7 +148,7 @@ class ForwardEvidence:
     walks it is the best single witness, and on some people one of the others is the worst (IPOL: the
     step-periodic rotation alone p90 20°). Weighted by clarity and summed, per step (benchmarks/
     forward_axis.py): Mobilise-D median 1.2° (was 74°), IPOL 3.5° (was 4.1°); accelerometer only 21° (was
-    49°, 39 % reversed) and 4.2° (4.6°; two IPOL walks of one subject 37°, were 1°)."""
+    49°, 39 % reversed) and 4.2° (4.6°; one IPOL walk, 9-3, whose samples 9-4 repeats, 37°, was 1°)."""
 
     __slots__ = ("cov", "pendulum", "up", "weight")
 
