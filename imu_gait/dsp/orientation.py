@@ -134,13 +134,16 @@ class ForwardEvidence:
     """What a stretch of walking says about the forward axis, in a form that adds up over several
     short walks of one fixed sensor (the engine pools the walks too short to calibrate on their own).
 
-    ``cov``: the step-periodic horizontal acceleration's covariance — plus, with a gyroscope, the
-    step-periodic horizontal rotation's, turned 90° about 'up' (the trunk pitches once per step about
-    the side-to-side axis, so its rotation axis is square to forward) — each scaled to unit trace and
-    weighted by how clearly it shows a direction (anisotropy squared), so each is a vote.
+    ``cov``: the sum of four horizontal covariances, each scaled to unit trace and weighted by how clearly
+    it shows a direction (anisotropy squared), so each is a vote: the step-periodic acceleration (along
+    forward), the stride-periodic acceleration (the sway over each foot, across forward: turned 90° about
+    'up'), and with a gyroscope the step-periodic rotation (the pitch, about the side-to-side axis: turned
+    90°) and the stride-periodic rotation (the roll, about forward). A stretch's votes count the same
+    whatever its length.
     ``pendulum``: Σ over samples of the band-passed forward speed along each sensor axis times the
     band-passed height (walking: forward · pendulum < 0; a run's is stored negated, so the rule holds).
-    ``up``: Σ of the stretch's mean 'up'; ``weight``: how much the stretch counts (its steps).
+    ``up``: Σ of the stretch's mean 'up', weighted (``forward_evidence(weight=…)``: the engine gives its
+    steps).
 
     Why several witnesses: in everyday walking — short walks that bend and turn — the accelerometer's
     step-periodic direction alone found the sensor's side-to-side axis (Mobilise-D daily recordings: per
@@ -150,14 +153,13 @@ class ForwardEvidence:
     forward_axis.py): Mobilise-D median 1.2° (was 74°), IPOL 3.5° (was 4.1°); accelerometer only 21° (was
     49°, 39 % reversed) and 4.2° (4.6°; one IPOL walk, 9-3, whose samples 9-4 repeats, 37°, was 1°)."""
 
-    __slots__ = ("cov", "pendulum", "up", "weight")
+    __slots__ = ("cov", "pendulum", "up")
 
-    def __init__(self, cov: np.ndarray, pendulum: np.ndarray, up: np.ndarray, weight: float):
-        self.cov, self.pendulum, self.up, self.weight = cov, pendulum, up, weight
+    def __init__(self, cov: np.ndarray, pendulum: np.ndarray, up: np.ndarray):
+        self.cov, self.pendulum, self.up = cov, pendulum, up
 
     def __add__(self, other: "ForwardEvidence") -> "ForwardEvidence":
-        return ForwardEvidence(self.cov + other.cov, self.pendulum + other.pendulum, self.up + other.up,
-                               self.weight + other.weight)
+        return ForwardEvidence(self.cov + other.cov, self.pendulum + other.pendulum, self.up + other.up)
 
     @property
     def up_mean(self) -> np.ndarray:
@@ -194,7 +196,8 @@ def _even_cov(x: np.ndarray, up: np.ndarray, P: np.ndarray, L: int, *, odd: bool
 def forward_evidence(acc: np.ndarray, up: np.ndarray, step_samples: int, *, running: bool, fs_hz: float,
                      gyro: np.ndarray | None = None, weight: float = 1.0) -> ForwardEvidence:
     """:class:`ForwardEvidence` from one stretch of gait: acc, up (and gyro, rad/s) (N, 3) in sensor
-    axes over ≥ 2 steps; step_samples: the median step in samples."""
+    axes over ≥ 2 steps; step_samples: the median step in samples; weight: how much the stretch's 'up'
+    counts in a sum's walking posture."""
     L = int(step_samples)
     if acc.shape[0] <= 2 * L:
         raise ValueError("need more than two steps of samples to find the forward axis")
@@ -220,4 +223,4 @@ def forward_evidence(acc: np.ndarray, up: np.ndarray, step_samples: int, *, runn
                                            (np.cumsum(np.cumsum(a_v) / fs_hz) / fs_hz)[None, :]]), axis=1)
     v_h, z = sig[:3], sig[3]
     pendulum = (v_h - v_h.mean(axis=1, keepdims=True)) @ (z - z.mean())
-    return ForwardEvidence(cov, -pendulum if running else pendulum, up_mean * weight, float(weight))
+    return ForwardEvidence(cov, -pendulum if running else pendulum, up_mean * weight)
