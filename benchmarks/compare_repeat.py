@@ -55,7 +55,10 @@ PERCENTILE = 95.0
 #: signed (lean), bounded (regularity) or already a percentage of the walk's own timing: never a
 #: share of the first walk's value, also in the relative fit
 ABSOLUTE_ONLY = ("forward_lean_deg", "step_regularity", "stride_time_cv_pct", "step_time_asymmetry_pct")
-KEYS = [k for k, *_ in METRIC_ROWS]
+#: the rows a walk has (ground contact and vertical ratio are a run's: these repeat walks have none, and
+#: their limits in compare.py come from the running literature, not from here)
+RUN_ROWS = ("ground_contact_ms", "vertical_ratio_pct")
+KEYS = [k for k, *_ in METRIC_ROWS if k not in RUN_ROWS]
 LABEL = {k: lab for k, lab, *_ in METRIC_ROWS}
 UNIT = {k: u for k, _, u, _ in METRIC_ROWS}
 DECIMALS = {k: d for k, _, _, d in METRIC_ROWS}
@@ -300,7 +303,7 @@ def run() -> dict:
     fit = fit_limits(allp)                        # what compare.py ships (rounded)
     fit_cons = fit_limits(cons)                   # the consecutive pairs alone, for comparison
     shipped = {k: two_digits(v["limit"]) for k, v in fit.items() if k not in NO_LIMIT}
-    code = dict(REPEAT_CHANGE)
+    code = {k: v for k, v in REPEAT_CHANGE.items() if k not in RUN_ROWS}   # (a run's rows: not fitted here)
     ho_cons, folds = held_out_on(cons, allp)
     ho_all, _ = held_out(allp)
     ho_cons_fit, _ = held_out(cons)

@@ -363,7 +363,7 @@ def test_a_batch_summary_table_given_to_compare_says_what_to_give_instead(tmp_pa
 # ---------------------------------------------------------------- what * means: beyond a same-day repeat
 def test_a_change_within_a_same_day_repeat_is_not_starred_a_larger_one_is(walks, tmp_path):
     """Truth (synthetic generator): week 1 at 100 spm; a repeat walk at 103 spm (3 spm: well inside the
-    11 spm by which 95 % of same-day repeat walks of healthy people differ, benchmarks/compare_repeat.py);
+    12 spm by which 95 % of same-day repeat walks of healthy people differ, benchmarks/compare_repeat.py);
     week 3 at 115 spm (15 spm, beyond it). The synthetic walks are so steady that 3 spm already lies
     outside week 1's middle half — the old mark starred it (as it starred 51 % of real repeat walks'
     cadence); now only the 15-spm change is starred. Measured changes ±1.5 spm of the truth."""
@@ -404,7 +404,7 @@ def test_two_real_walks_of_one_person_minutes_apart_are_not_starred(capsys):
     assert row.loc["walking_speed_mps", "change"] == pytest.approx(ref_speed_change, abs=0.15)
     assert (row["beyond_spread"] == True).sum() >= 3          # noqa: E712 — what starred them before
     assert "*" not in out.split("Medians over")[0]
-    assert "same healthy person on the same day" in out and "cadence 11 spm" in out
+    assert "same healthy person on the same day" in out and "cadence 12 spm" in out
 
 
 def test_the_limits_are_the_ones_the_benchmark_measured():
@@ -428,7 +428,7 @@ def test_the_page_and_the_terminal_say_what_the_star_means(walks):
     table = compare_sessions(sessions)
     for text in (render_comparison(table), render_comparison_html(sessions, table)):
         assert "two walks of the same healthy person on the same day" in text
-        assert "cadence 11 spm" in text and "bounce 1.1 cm" in text
+        assert "cadence 12 spm" in text and "bounce 1.1 cm" in text
         assert "middle half" in text and "never marked" in text
         assert "outside the first walk's middle half (25th–75th percentile of its steps): a shift larger" not in text
 
@@ -443,7 +443,7 @@ def test_running_rows_have_no_repeat_limit_and_keep_the_spread_test():
     text = render_comparison(table)
     assert "+10 *" in text and "Running has no measured repeat limit" in text
     walking = compare_sessions([_session("w1", cadence_spm=110.0), _session("w2", cadence_spm=120.0)])
-    assert walking.set_index("key").loc["cadence_spm", "beyond_repeat"] is False       # 10 spm < 11 spm
+    assert walking.set_index("key").loc["cadence_spm", "beyond_repeat"] is False       # 10 spm < 12 spm
     assert "+10 *" not in render_comparison(walking)
 
 
