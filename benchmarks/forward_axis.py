@@ -12,11 +12,12 @@ a few degrees turned adds its turn to every figure); over 90° means forward and
 Each step counts once, with the calibration it was measured under: 'long walk' when a walk of 16+ steps
 calibrated the recording, 'short walks' for the steps of shorter walks before that. 'former' is the rule
 before 2026-12-04 on the same samples: the accelerometer's step-periodic direction alone, from each short
-walk on its own. Now three witnesses vote, each weighted by how clearly it shows a direction — the
+walk on its own. Now several witnesses vote, each weighted by how clearly it shows a direction — the
 step-periodic acceleration (forward), the stride-periodic sway (side to side) and, with a gyroscope, the
-step-periodic pitch rotation (about the side-to-side axis) — summed over the short walks so far and the
-calibrating walk (imu_gait.dsp.orientation.forward_evidence). Run with and without the gyroscope (the same
-recordings, gyro dropped: a phone or a Polar H10).
+step-periodic pitch and stride-periodic roll rotations, without one the inverted pendulum's direction —
+summed over the short walks so far and the calibrating walk (imu_gait.dsp.orientation.forward_evidence).
+Run with and without the gyroscope (the same recordings, gyro dropped: a phone or a Polar H10). The last
+lines name each set's three worst recordings.
 """
 from __future__ import annotations
 
@@ -157,6 +158,16 @@ def main(argv: list[str] | None = None) -> int:
             a = stats(np.array([x["err_former"] for x in xs]), n)
             lines.append(f"- {name}: {p.get('steps', 0)} steps, {p.get('median_deg', np.nan):.0f}° / "
                          f"{a.get('median_deg', np.nan):.0f}°")
+    lines += ["", "The three recordings whose steps are furthest off (median per recording, all steps; with and without "
+              "the gyroscope):", ""]
+    for key, r in res.items():
+        per = {}
+        for x in r["rows"]:
+            per.setdefault(x["recording"], []).append(x)
+        worst = sorted(((stats(np.array([x["err"] for x in xs]), np.array([x["n"] for x in xs], float)), name)
+                        for name, xs in per.items()), key=lambda t: -t[0].get("median_deg", -1.0))[:3]
+        lines.append(f"- {key}: " + "; ".join(f"{name} {s.get('median_deg', np.nan):.0f}° ({s.get('steps', 0)} steps)"
+                                             for s, name in worst))
     md = "\n".join(lines) + "\n"
     publish("forward_axis", md, {k: {kk: vv for kk, vv in v.items()} for k, v in res.items()})
     return 0

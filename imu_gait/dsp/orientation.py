@@ -18,7 +18,8 @@ chunks; vqf 0.1 s). The synthetic tests hold lean to ±2° at arbitrary mounting
 Forward (AP): gravity gives no heading. Walking shows it several ways: the step-periodic
 acceleration lies along AP (steps repeat every step in AP and V, every *stride* in ML), the
 stride-periodic sway across it, and the trunk pitches once per step about ML and rolls once per
-stride about AP. :func:`forward_axis` uses the first alone (the sensor-turn checks compare it with
+stride about AP; and the direction whose speed rises and falls with the height once a step is
+forward (the inverted pendulum). :func:`forward_axis` uses the first alone (the sensor-turn checks compare it with
 itself); :func:`forward_evidence` lets all of them vote, weighted by how clearly each shows a
 direction, in a form that sums over several walks — the engine's calibration (see
 :class:`ForwardEvidence` for why). The sign comes from the inverted pendulum: in walking the trunk
@@ -138,8 +139,8 @@ class ForwardEvidence:
     it shows a direction (anisotropy squared), so each is a vote: the step-periodic acceleration (along
     forward), the stride-periodic acceleration (the sway over each foot, across forward: turned 90° about
     'up'), and with a gyroscope the step-periodic rotation (the pitch, about the side-to-side axis: turned
-    90°) and the stride-periodic rotation (the roll, about forward). A stretch's votes count the same
-    whatever its length.
+    90°) and the stride-periodic rotation (the roll, about forward) — without one, the inverted pendulum's
+    direction (:data:`PENDULUM_VOTE`). A stretch's votes count the same whatever its length.
     ``pendulum``: Σ over samples of the band-passed forward speed along each sensor axis times the
     band-passed height (walking: forward · pendulum < 0; a run's is stored negated, so the rule holds).
     ``up``: Σ of the stretch's mean 'up', weighted (``forward_evidence(weight=…)``: the engine gives its
@@ -150,8 +151,9 @@ class ForwardEvidence:
     step median 74° off), while the side-to-side sway and the trunk's rotation did not; on straight lab
     walks it is the best single witness, and on some people one of the others is the worst (IPOL: the
     step-periodic rotation alone p90 20°). Weighted by clarity and summed, per step (benchmarks/
-    forward_axis.py): Mobilise-D median 1.2° (was 74°), IPOL 3.5° (was 4.1°); accelerometer only 21° (was
-    49°, 39 % reversed) and 4.2° (4.6°; one IPOL walk, 9-3, whose samples 9-4 repeats, 37°, was 1°)."""
+    forward_axis.py): Mobilise-D median 1.2° (was 74°), IPOL 3.5° (was 4.1°); accelerometer only 15.9°
+    (was 49°, 39 % reversed) and 4.6° (was 4.6°; its worst walk, IPOL 9-3, whose samples 9-4 repeats, 25°,
+    was 1°)."""
 
     __slots__ = ("cov", "pendulum", "up")
 
@@ -222,5 +224,32 @@ def forward_evidence(acc: np.ndarray, up: np.ndarray, step_samples: int, *, runn
     sig = signal.filtfilt(b, a, np.vstack([np.cumsum(a_h, axis=0).T / fs_hz,
                                            (np.cumsum(np.cumsum(a_v) / fs_hz) / fs_hz)[None, :]]), axis=1)
     v_h, z = sig[:3], sig[3]
-    pendulum = (v_h - v_h.mean(axis=1, keepdims=True)) @ (z - z.mean())
+    v_h, z = v_h - v_h.mean(axis=1, keepdims=True), z - z.mean()
+    pendulum = v_h @ z
+    if gyro is None:
+        cov = cov + _pendulum_vote(pendulum, v_h, z)
     return ForwardEvidence(cov, -pendulum if running else pendulum, up_mean * weight)
+
+
+#: How much the inverted pendulum's direction counts, against a unit vote (accelerometer only). Alone it is
+#: a middling witness (per calibration window: IPOL lab walks median 9° off where the step-periodic
+#: acceleration is 5°; Mobilise-D 8°, p90 46°) but it fails elsewhere: on the Mobilise-D window where both
+#: accelerometer votes read the side-to-side axis (HA002's first straight walk: 63° and 71° off) it was 8°
+#: off. Per step over all walks (benchmarks/forward_axis.py), weight 0 / 0.3 / 0.5 / 1 / 2: Mobilise-D median
+#: 21.4 / 19.0 / 15.9 / 10.5 / 5.1°, IPOL 4.2 / 4.4 / 4.6 / 5.0 / 6.2° (p90 10.8 / 11.3 / 11.3 / 13.6 /
+#: 14.5°); steps > 30° off 3 % (both sets) → 0 from 0.3 on. 0.5 trades 0.4° of IPOL's median for 5.5° of
+#: Mobilise-D's. With a gyroscope the two rotation votes do that job, and adding this one there made
+#: Mobilise-D worse (weight 1: 36 % of steps > 30° off).
+PENDULUM_VOTE = 0.5
+
+
+def _pendulum_vote(pendulum: np.ndarray, v_h: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """The horizontal direction whose speed rises and falls with the height once a step (the inverted
+    pendulum: forward), as a rank-one vote weighted by :data:`PENDULUM_VOTE` × the correlation² of that
+    speed with the height. v_h (3, N) band-passed horizontal speed, z (N,) height, both centred."""
+    norm = float(np.linalg.norm(pendulum))
+    if not norm > 0:
+        return np.zeros((3, 3))
+    axis = pendulum / norm
+    r = norm / max(float(np.linalg.norm(axis @ v_h) * np.linalg.norm(z)), 1e-300)
+    return PENDULUM_VOTE * r * r * np.outer(axis, axis)
