@@ -765,15 +765,24 @@ class GaitEngine:
                 or self.placement_kind == "off_trunk"):
             return                          # (a pocket's 'posture' is the thigh's, not the trunk's)
         times = np.asarray(b["_times"], float)
-        if self._braking_n < BRAKING_MIN_STEPS or not np.linalg.norm(self._braking_sum) > 0:
-            return                          # no forward direction yet: the steps stand
+        # forward: the axis the walk was measured about (its calibration); before any, the braking at every
+        # contact so far (the trunk slows down after each contact: braking points back). Per closed walk, the
+        # braking's direction lay a median 18° from the sensor's true forward axis on the Mobilise-D daily
+        # recordings (up to 60°) and was reversed at 22 % of IPOL's (a bend forward would read as reclined);
+        # the calibration's 3° / 3° (≤ 20°). Six more seated tails are taken back (false steps outside both
+        # references 7.85 → 6.10 /min), none an INDIP contact (benchmarks/false_steps.py; every F1 in
+        # benchmarks/accuracy.py unchanged)
+        forward = b.get("_forward")
+        if forward is None:
+            if self._braking_n < BRAKING_MIN_STEPS or not np.linalg.norm(self._braking_sum) > 0:
+                return                      # no forward direction yet: the steps stand
+            forward = -self._braking_sum
         n_sym, n_centred = self._sym_counts
         if n_sym < BRAKING_MIN_STEPS or 2 * n_centred < n_sym:
             # the walking so far does not load the sensor alike on both steps (median symmetry below the
             # bar): a phone in a trouser pocket, whose 'posture' standing still reads 11–22° 'reclined'
             # behind its walking swing (Oxford front pockets) — not a trunk that sat down
             return
-        forward = -self._braking_sum            # the trunk slows down after each contact: braking points back
         n_w = max(1, int(round(p.seated_window_s * self.fs)))
         # global grid index where the last step's window ends: the check waits for it (integer, so every
         # chunking decides on exactly the same samples)
@@ -1105,6 +1114,11 @@ class GaitEngine:
         steps = [s for s in steps if s.pos >= self._base]
         if not steps:
             return
+        if calib is not None:
+            # the forward axis the walk's newest rows were measured about: the sitting-down check's (_posture_due_at_close)
+            b = next((x for x in reversed(self._bouts) if x["bout"] == steps[-1].bout), None)
+            if b is not None:
+                b["_forward"] = calib[0]
         pos = np.array([s.pos for s in steps]) - self._base
         prev = np.array([s.prev for s in steps]) - self._base
         prev2 = np.array([s.prev2 for s in steps]) - self._base

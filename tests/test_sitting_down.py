@@ -97,7 +97,9 @@ def _daily(name: str):
 def test_retracted_steps_on_real_daily_recordings_are_outside_walking(name):
     """Mobilise-D daily activities (INDIP foot sensors; Stereophoto cameras): every step taken back lies
     outside both references' walking bouts and matches no INDIP contact, and not one INDIP-matched step
-    is lost. HA001 sits down after three of its walks (9 detections, 86.8–114.8 s)."""
+    is lost. HA001 sits down after four of its walks (13 detections, 52.0–114.8 s), HA002 after one (2:
+    37.7, 38.5 s) — judged about each walk's calibrated forward axis; with the braking's direction instead
+    (before 2026-12-04: 18° median off the sensor's true axis there, up to 60°) 9 and 0."""
     rec, ref_ic, walking = _daily(name)
     with_check = imu_gait.analyze(rec).steps["time_s"].to_numpy()
     eng = GaitEngine(rec.sample_rate_hz, has_gyro=True, params=NO_RETRACTION,
@@ -106,8 +108,7 @@ def test_retracted_steps_on_real_daily_recordings_are_outside_walking(name):
     without = eng.finish().steps["time_s"].to_numpy()
     gone = np.array([t for t in without if not np.any(np.abs(with_check - t) < 1e-6)])
     assert with_check.size + gone.size == without.size
-    if name == "mobgap_HA001_daily":
-        assert gone.size == 9
+    assert gone.size == {"mobgap_HA001_daily": 13, "mobgap_HA002_daily": 2}[name], gone
     assert not in_windows(gone, walking).any(), gone
     assert np.min(np.abs(gone[:, None] - ref_ic[None, :]), axis=1, initial=np.inf).min(initial=np.inf) > 0.25
     n_match = [len(match_events(d, ref_ic, 0.25)[0]) for d in (without, with_check)]
@@ -133,7 +134,7 @@ def test_live_session_is_told_of_retracted_steps():
     import asyncio
     live = asyncio.run(main())
     final = live.result.steps["time_s"].to_numpy()
-    assert len(retracted) == 9
+    assert len(retracted) == 13          # as offline (test above)
     left = sorted(set(round(e.time_s, 6) for e in announced) - set(round(e.time_s, 6) for e in retracted))
     np.testing.assert_allclose(left, final, atol=1e-9)
     assert all(r.time_s <= r.detected_at_s - 1.5 for r in retracted)       # known only ≥ 1.5 s after
