@@ -463,3 +463,28 @@ def test_roll_range_row_is_trunk_roll_when_every_walk_was_worn_on_the_chest(plac
     # the explanation of the * names the row's limit in the table's word too
     assert f"{label.lower()} " in mark_explanation(compare_sessions(sessions))
     assert ("trunk roll" if label == "Pelvic drop" else "pelvic drop") not in mark_explanation(compare_sessions(sessions))
+
+
+IPOL = ROOT.parent / "shared" / "datasets_raw" / "ipol_voisard_healthy_gait" / "GaitData"
+
+
+@pytest.mark.skipif(not IPOL.is_dir(), reason="needs ../shared/datasets_raw/ipol_voisard_healthy_gait")
+def test_the_repeat_benchmark_still_runs_and_fits_the_shipped_limits():
+    """benchmarks/compare_repeat.py measures REPEAT_CHANGE. Once compare gained the running rows it stopped
+    with a KeyError (walks have none) and nobody saw it for two days while engine changes moved its fit.
+    Run it on today's engine (~7 s) and render its report: every walking metric gets a limit, and each
+    fitted limit lies within 15 % of the shipped one (farther: re-run the benchmark, update the constant)."""
+    import importlib.util
+
+    from imu_gait.compare import REPEAT_CHANGE
+
+    spec = importlib.util.spec_from_file_location("compare_repeat", ROOT / "benchmarks" / "compare_repeat.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    res = bench.run()
+    md = bench.to_markdown(res)
+    assert "## Starred comparisons of the repeat walks" in md and "Limits per held-out fold" in md
+    fitted = {k: v["limit"] for k, v in res["limits_fit"].items() if k not in bench.NO_LIMIT}
+    assert set(fitted) == set(REPEAT_CHANGE)
+    for k, limit in REPEAT_CHANGE.items():
+        assert fitted[k] == pytest.approx(limit, rel=0.15), k
