@@ -81,7 +81,9 @@ MIN_TURNING_S = 2.0
 #: Mobilise-D): correct mappings 0.09–0.21 (≤ 0.33 in shorter trials not judged); the vertical rate
 #: moved to a horizontal axis 0.48–1.11, 98.8 % over 0.6. Set at 0.6 — about three times the largest
 #: correct value — so a correct gyro is not dropped; a wrong mapping between 0.2 and 0.6 goes unnoticed.
-#: Correct mappings on the same recordings: tilting ≤ 0.19, rhythm ≤ 0.35 (MATCHING_MAX_BY_KIND).
+#: Correct mappings on the same recordings: tilting ≤ 0.26, rhythm ≤ 0.35 (MATCHING_MAX_BY_KIND). (Tilting
+#: was ≤ 0.19 until HA002's rhythmless 'walk' at 143.5–156.6 s was taken back, 2026-12-04: its bent-over
+#: task became tilting evidence, 1.6 → 2.4 s, and that correct mapping reads 0.26.)
 MISMATCH_LIMIT = 0.6
 #: the largest mismatch of a correctly mapped gyro in those walks (for messages)
 MATCHING_MAX_MEASURED = 0.21
@@ -116,7 +118,7 @@ MIN_RHYTHM_WALKING_S = 10.0
 
 #: the largest mismatch of a correctly mapped gyro, per kind of evidence, on the real recordings of
 #: benchmarks/gyro_check.py (for messages)
-MATCHING_MAX_BY_KIND = {"turns": MATCHING_MAX_MEASURED, "tilting": 0.19, "rhythm": 0.35}
+MATCHING_MAX_BY_KIND = {"turns": MATCHING_MAX_MEASURED, "tilting": 0.26, "rhythm": 0.35}
 
 
 @dataclass(frozen=True)
