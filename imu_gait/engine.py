@@ -769,7 +769,7 @@ class GaitEngine:
         # contact so far (the trunk slows down after each contact: braking points back). Per closed walk, the
         # braking's direction lay a median 18° from the sensor's true forward axis on the Mobilise-D daily
         # recordings (up to 60°) and was reversed at 22 % of IPOL's (a bend forward would read as reclined);
-        # the calibration's 3° / 3° (≤ 20°). Six more seated tails are taken back (false steps outside both
+        # the calibration's a median 3° on both (≤ 20°). Six more seated tails are taken back (false steps outside both
         # references 7.85 → 6.10 /min), none an INDIP contact (benchmarks/false_steps.py; every F1 in
         # benchmarks/accuracy.py unchanged)
         forward = b.get("_forward")
@@ -1115,10 +1115,15 @@ class GaitEngine:
         if not steps:
             return
         if calib is not None:
-            # the forward axis the walk's newest rows were measured about: the sitting-down check's (_posture_due_at_close)
-            b = next((x for x in reversed(self._bouts) if x["bout"] == steps[-1].bout), None)
-            if b is not None:
-                b["_forward"] = calib[0]
+            # the forward axis each walk's newest rows were measured about: the sitting-down check's
+            # (_posture_due_at_close). A batch may hold the end of one walk and the start of the next.
+            left = {s.bout for s in steps}
+            for b in reversed(self._bouts):
+                if b["bout"] in left:
+                    b["_forward"] = calib[0]
+                    left.discard(b["bout"])
+                    if not left:
+                        break
         pos = np.array([s.pos for s in steps]) - self._base
         prev = np.array([s.prev for s in steps]) - self._base
         prev2 = np.array([s.prev2 for s in steps]) - self._base

@@ -233,7 +233,7 @@ def forward_evidence(acc: np.ndarray, up: np.ndarray, step_samples: int, *, runn
 
 #: How much the inverted pendulum's direction counts, against a unit vote (accelerometer only). Alone it is
 #: a middling witness (per calibration window: IPOL lab walks median 9° off where the step-periodic
-#: acceleration is 5°; Mobilise-D 8°, p90 46°) but it fails elsewhere: on the Mobilise-D window where both
+#: acceleration is 5°; Mobilise-D 8°, p90 46°) but its failures lie elsewhere: on the Mobilise-D window where both
 #: accelerometer votes read the side-to-side axis (HA002's first straight walk: 63° and 71° off) it was 8°
 #: off. Per step over all walks (benchmarks/forward_axis.py), weight 0 / 0.3 / 0.5 / 1 / 2: Mobilise-D median
 #: 21.4 / 19.0 / 15.9 / 10.5 / 5.1°, IPOL 4.2 / 4.4 / 4.6 / 5.0 / 6.2° (p90 10.8 / 11.3 / 11.3 / 13.6 /
