@@ -709,6 +709,12 @@ class GaitEngine:
         the step nor the stride lag (median regularities ≤ ``aperiodic_max_regularity``) was not walking:
         all its steps are taken back (StepParams explains the rule and its evidence). True if it was."""
         p = self.p
+        if not self.has_gyro:
+            # measured with a gyroscope only: without one, daily-life walks carry more doubled steps, whose
+            # shorter mean step puts the regularity lags off — HA002's walk at 60–68 s (10 INDIP-confirmed
+            # steps) read −0.09 / −0.16 and was taken back, while the task this rule is for splits into
+            # walks of 13 and 5 steps there and never qualified (StepParams.aperiodic_*)
+            return False
         b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
         if b is None or b["n_steps"] < p.aperiodic_min_steps:
             return False

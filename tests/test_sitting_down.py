@@ -155,8 +155,8 @@ def test_a_walk_without_rhythm_is_taken_back_whole(name):
     is not walking (StepParams.aperiodic_*). On the bundled recordings exactly one qualifies: HA002's 26
     'steps' from 143.5 s, after INDIP's last walk (bent over a household task; they raised a forward-lean
     cue live), none of them an INDIP contact. Every other bundled recording — lab walks, daily activities,
-    a phone in a back pocket (step regularity ≈ 0, stride high) and in a neck pouch — keeps every step.
-    1-s chunks take back the same steps."""
+    and the phones (in a back pocket and a neck pouch: no gyroscope, so the rule does not apply; the next
+    test says why) — keeps every step. 1-s chunks take back the same steps."""
     rec = imu_gait.read(DATASETS / f"{name}.csv")
     kept, without = _step_times(rec), _step_times(rec, NO_APERIODIC)
     gone = np.setdiff1d(np.round(without, 6), np.round(kept, 6))
@@ -175,6 +175,21 @@ def test_a_walk_without_rhythm_is_taken_back_whole(name):
         assert (chunked["side"] == whole["side"]).all()
     else:
         assert gone.size == 0, gone
+
+
+def test_without_a_gyroscope_no_walk_is_taken_back_for_want_of_rhythm():
+    """The rule was measured with a gyroscope. HA002's daily recording without its gyro (as a phone or a
+    Polar H10 would record it) doubles more steps in its walk at 60–68 s, which puts the regularity lags off
+    (median step / stride −0.09 / −0.16): the rule took that real walk back, 10 INDIP-confirmed steps, and
+    the task it is for splits there into walks too short for it. Without a gyro the walk stays: ≥ 10
+    INDIP-confirmed steps in 59–68.5 s (0 before), and the result equals the one with the rule off."""
+    rec = imu_gait.read(DATASETS / "mobgap_HA002_daily.csv")
+    acc_only = Recording(rec.time_s, rec.acc_mps2, None, meta=rec.meta)
+    ref_ic = np.asarray(json.loads((DATASETS / "mobgap_HA002_daily.ref.json").read_text())["ic_times_s"], float)
+    kept = _step_times(acc_only)
+    np.testing.assert_array_equal(kept, _step_times(acc_only, NO_APERIODIC))
+    walk = kept[(kept > 59.0) & (kept < 68.5)]
+    assert len(match_events(walk, ref_ic[np.isfinite(ref_ic)], 0.25)[0]) >= 10, walk
 
 
 def test_a_long_steady_walk_is_never_taken_back():
