@@ -67,6 +67,7 @@ SKDH_FAKE_EPOCH_S = 1699963200.0  # 2023-11-14 12:00 UTC: used when a recording 
 VARIANTS = [
     ("imu_gait", "imu_gait", None, "imu_gait analyze()", False),
     ("imu_gait_placed", "imu_gait", "placed", "imu_gait analyze(placement=…) ³", False),
+    ("imu_gait_acc", "imu_gait", "acc_only", "imu_gait analyze(), gyroscope dropped ⁴", False),
     ("mobgap", "mobgap", "pipeline", "mobgap MobilisedPipelineHealthy", False),
     ("mobgap_wb", "mobgap", "pipeline:wb_ic_s", "mobgap MobilisedPipelineHealthy, ICs in final WBs only", False),
     ("mobgap_impaired", "mobgap", "pipeline_impaired", "mobgap MobilisedPipelineImpaired", False),
@@ -294,6 +295,13 @@ def run_imu_gait(recs, progress: Progress) -> tuple[dict[str, dict], str | None,
                 c1, w1 = time.process_time(), time.perf_counter()
                 placed_res = imu_gait.analyze(r, sensor_height_m=rec.sensor_height_m, placement=rec.placement)
                 placed = (placed_res, time.process_time() - c1, time.perf_counter() - w1)
+            acc_only = None
+            if r.gyro_rads is not None:
+                # as a phone or a Polar H10 would record it: the accelerometer alone
+                c2, w2 = time.process_time(), time.perf_counter()
+                acc_res = imu_gait.analyze(Recording(r.time_s, r.acc_mps2, None, meta=r.meta),
+                                           sensor_height_m=rec.sensor_height_m)
+                acc_only = (acc_res, time.process_time() - c2, time.perf_counter() - w2)
         except (NotImplementedError, ImportError, AttributeError) as e:
             if not out:  # the engine is not there at all
                 for r2 in recs:
@@ -310,6 +318,7 @@ def run_imu_gait(recs, progress: Progress) -> tuple[dict[str, dict], str | None,
         out[rec.name] = _imu_gait_row(res, cpu, wall)
         # recordings whose placement is the lower back: the declared run is the same run
         out[rec.name]["placed"] = _imu_gait_row(*placed) if placed else dict(out[rec.name])
+        out[rec.name]["acc_only"] = _imu_gait_row(*acc_only) if acc_only else dict(out[rec.name])
         progress.advance("imu_gait", rec.name)
     return out, None, version
 
@@ -517,7 +526,9 @@ def render_markdown(report: dict) -> str:
          "³ *placement=…*: imu_gait told where the phone was (`--placement pocket` / `chest`, as the README "
          "asks of phone users; the peers have no such option). A pocket phone's contacts alternate early / "
          "late by foot: declared, they are evened out (its step-time asymmetry is not reported anyway). "
-         "Shown only for datasets with sensors off the lower back.", ""]
+         "Shown only for datasets with sensors off the lower back.", "",
+         "⁴ *gyroscope dropped*: the same recordings analysed from the accelerometer alone, as a phone or a "
+         "Polar H10 records them. Shown only for datasets whose sensor has a gyroscope.", ""]
     L += render_targets(report)
     for ds, d in report["datasets"].items():
         title, how = DATASET_INFO.get(ds, (ds, ""))
@@ -811,6 +822,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             if key == "imu_gait_placed" and all(r.placement == "lower_back" for r in drecs):
                 continue                    # the same run as imu_gait analyze() there
+            if key == "imu_gait_acc" and all(r.gyro_rads is None for r in drecs):
+                continue                    # (phones: no gyroscope to drop)
             if unavailable.get(peer):
                 dsd["tools"][key] = {"status": unavailable[peer], "aggregate": {}, "per_subject": {},
                                      "per_condition": {}, "per_recording": []}
