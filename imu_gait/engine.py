@@ -325,6 +325,10 @@ class GaitEngine:
         self.p = params or StepParams()
         self._resampler = StreamResampler(self.fs, input_rate_hz=fs_hz)
         self._gravity = GravityTracker(self.fs, has_gyro=has_gyro)
+        # the sitting-down check reads 'up' seated_after_s after a step; without a gyroscope 'up' shows a
+        # change of posture late by its low-pass's delay (0.75 s), so it is read that much later — on time,
+        # the first seated step of each of HA001 daily's four sit-downs read +3 … +10° (gyro: +10 … +18°)
+        self._seated_after_s = self.p.seated_after_s + self._gravity.lag_s
         self._fir4 = fir_lowpass(self.fs, 4.0, 0.15)   # look-ahead 0.15 s + 0.12 s peak window: events ≈ 0.37 s after the step
         self._fir10 = fir_lowpass(self.fs, 10.0, 0.10)
         self._displacement = VerticalDisplacement(self.fs)   # for the pendulum step length
@@ -792,7 +796,7 @@ class GaitEngine:
         n_w = max(1, int(round(p.seated_window_s * self.fs)))
         # global grid index where the last step's window ends: the check waits for it (integer, so every
         # chunking decides on exactly the same samples)
-        due = int(round((times[-1] + p.seated_after_s) * self.fs)) - n_w // 2 + n_w
+        due = int(round((times[-1] + self._seated_after_s) * self.fs)) - n_w // 2 + n_w
         self._posture_due.append({"bout": bout, "times": times, "up_walk": walking_up(np.asarray(ups)),
                                   "forward": np.asarray(forward, float), "due": due})
 
@@ -815,7 +819,7 @@ class GaitEngine:
                 continue
             times = d["times"]
             cand = times[times >= times[-1] - p.seated_lookback_s]
-            start = np.round((cand + p.seated_after_s) * fs).astype(np.int64) - n_w // 2
+            start = np.round((cand + self._seated_after_s) * fs).astype(np.int64) - n_w // 2
             start = np.minimum(start, end - n_w)  # only when final: the data ended sooner
             ok = (start >= np.round((cand + p.seated_min_after_s) * fs)) & (start >= self._base)
             recline = np.full(cand.size, np.nan)

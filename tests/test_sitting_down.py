@@ -115,6 +115,20 @@ def test_retracted_steps_on_real_daily_recordings_are_outside_walking(name):
     assert n_match[1] == n_match[0]
 
 
+def test_without_a_gyroscope_the_seated_steps_go_too():
+    """Without a gyroscope (a phone, a Polar H10) 'up' is the accelerometer's low-pass and shows sitting
+    down ~0.75 s late (GravityTracker.lag_s); read on the gyro's schedule, the first seated step of each of
+    HA001's four sit-downs read only +3 … +10° and stayed (10 taken back). Read that much later, ≥ 13 go —
+    as with the gyro — every one outside both references' walking and none an INDIP contact."""
+    rec, ref_ic, walking = _daily("mobgap_HA001_daily")
+    acc_only = Recording(rec.time_s, rec.acc_mps2, None, meta=rec.meta)
+    kept, eng, _, _ = _engine_run(acc_only)
+    gone = np.concatenate([np.asarray(c["retracted"], float) for c in eng.posture_checks])
+    assert gone.size >= 13, gone
+    assert not in_windows(gone, walking).any(), gone
+    assert np.min(np.abs(gone[:, None] - ref_ic[None, :])) > 0.25
+
+
 def test_live_session_is_told_of_retracted_steps():
     """Live (replayed in 0.1–1 s blocks): the steps announced minus those retracted are the final steps,
     and the status count follows."""

@@ -39,13 +39,20 @@ class GravityTracker:
     """Streaming estimate of the unit 'up' vector in sensor axes, per sample."""
 
     def __init__(self, fs_hz: float, *, has_gyro: bool, cutoff_hz: float = 0.3):
-        self.has_gyro = has_gyro
+        self.has_gyro, self.cutoff_hz = has_gyro, cutoff_hz
         b, a, br, ar = complementary_pair(fs_hz, cutoff_hz)
         self.lp_acc = StreamIIR(b, a, 3)
         self.hp_rate = StreamIIR(br, ar, 3)
         # slower reference for the linearisation (gravity moves slowly relative to it)
         bs, as_ = butter(2, cutoff_hz / 2, fs_hz)
         self.slow = StreamIIR(bs, as_, 3)
+
+    @property
+    def lag_s(self) -> float:
+        """How late a slow change of posture shows in the estimate, s: none with a gyroscope (its rate
+        carries the change at once); without, the low-pass's group delay at 0 Hz, √2 / (2π · cutoff)
+        for this second-order Butterworth (0.75 s at 0.3 Hz)."""
+        return 0.0 if self.has_gyro else float(np.sqrt(2.0) / (2.0 * np.pi * self.cutoff_hz))
 
     def reset(self) -> None:
         for f in (self.lp_acc, self.hp_rate, self.slow):

@@ -80,7 +80,8 @@ class StepParams:
     # (mobgap F1 0.869 → 0.864), so this looks ahead and retracts steps already reported.
     seated_recline_deg: float = 10.0   # a walk's trailing steps reclined this far (or more) are retracted
     seated_after_s: float = 1.5        # … judged on the mean 'up' over seated_window_s centred this long after
-    seated_window_s: float = 0.5       # the contact (the benchmark's evidence: 0.5 s smoothing, +1.5 s)
+    seated_window_s: float = 0.5       # the contact (the benchmark's evidence: 0.5 s smoothing, +1.5 s);
+    # without a gyroscope GravityTracker.lag_s later (the accelerometer's low-pass shows the posture late)
     seated_min_after_s: float = 1.0    # recording (or segment) ending sooner: the window is its last
     # seated_window_s, if that starts ≥ this after the contact; else the step is kept (no evidence)
     posture_ref_steps: int = 16        # the walk's own posture: median 'up' (0.5 s before each contact) over
