@@ -476,3 +476,26 @@ def test_geneactiv_stamp_with_an_impossible_hour_names_its_line(tmp_path):
     p, first = geneactiv_copy(tmp_path)
     edit_line(p, first + 183, lambda l: l[:11] + "50" + l[13:])
     refused(p, "YYYY-MM-DD", line=first + 183, column="timestamp")
+
+
+@pytest.mark.parametrize("sample", ["source_walk.csv", "phyphox_with_g/Raw Data.csv", "sensorlogger_ios/Gravity.csv"])
+def test_a_header_quote_that_does_not_close_cannot_swallow_the_first_row(tmp_path, sample):
+    """fuzz (seed native_walk, case 30514: header_quote + eol_mixed): the native header '"time_s",…,"gyro_z'
+    opened a quote the first data row closed ('0.00",…'), so that row was read as part of the header —
+    699 of 700 rows, no warning. Each reader refuses a header with a quote that does not close, naming it."""
+    src = DATA / sample
+    dst = tmp_path / src.name
+    if "/" in sample:                                   # an export folder: copy it, then damage one file
+        shutil.copytree(src.parent, tmp_path / src.parent.name)
+        dst = tmp_path / sample
+    else:
+        shutil.copy(src, dst)
+    lines = dst.read_text().split("\n")
+    h = next(i for i, l in enumerate(lines) if l and not l.startswith("#"))
+    if sample == "source_walk.csv":                     # the fuzz's own input: the first row closes the quote
+        lines[h] = ",".join(f'"{c}"' for c in lines[h].split(","))[:-1]
+        lines[h + 1] = ",".join(f'"{c}"' for c in lines[h + 1].split(","))[1:]
+    else:
+        lines[h] = '"' + lines[h]
+    dst.write_text("\n".join(lines))
+    refused(dst if "/" not in sample else dst.parent, "quote", line=h + 1)

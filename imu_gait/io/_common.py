@@ -359,6 +359,16 @@ def split_header(line: str, delimiter: str) -> list[str]:
     return [c.strip().strip('"').strip("'").strip() for c in line.rstrip("\r\n").split(delimiter)]
 
 
+def require_closed_quotes(header: str, *, label: str, line: int) -> None:
+    """Refuse a header line with a quote that does not close on it: the CSV parser reads on to the next
+    quote, on a data line, and that row becomes part of the header — lost without a word (reader fuzzing,
+    benchmarks/fuzz_readers.py: a native file lost its first data row so)."""
+    if header.count('"') % 2:
+        raise RecordingError("the header line has a quote (\") that does not close on it, so the next line "
+                             "would be read as part of the header (its data row lost)", path=label, line=line,
+                             hint="remove the stray quote from the header line, or quote each name fully")
+
+
 def locate_bad_cell(text_lines: Iterable[str], first_line_no: int, columns: Sequence[str],
                     delimiter: str, decimal: str = ".", usecols: Sequence[int] | None = None,
                     expected: str = "the header") -> tuple[int, str | None, str] | None:

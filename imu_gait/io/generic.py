@@ -39,7 +39,7 @@ from ..recording import MIN_DURATION_S, MIN_RATE_HZ, Recording
 from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, csv_lines,
                       find_overlong_row, finish, first_misfit_row, guess_acc_unit, guess_gyro_unit, gyro_factor,
                       is_data_cell, require_csv_file, rows_lost_or_shifted, sniff_decimal, sniff_delimiter,
-                      split_header)
+                      split_header, require_closed_quotes)
 
 GENERIC_OPTIONS = ("time_col", "time_unit", "acc_cols", "acc_unit", "gyro_cols", "gyro_unit", "delimiter",
                    "skiprows", "sample_rate_hz")
@@ -222,6 +222,8 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         delim = "\t"
     cells = split_header(first, delim)
     has_header = not all(is_data_cell(c) for c in cells)
+    if has_header:
+        require_closed_quotes(first, label=label, line=start + 1)
     numbers = [c for c in cells if c and is_data_cell(c)]
     if has_header and len(numbers) > len(cells) / 2:
         # mostly numbers: a data row with a bad cell, not a header — taken for one, the row was lost unseen

@@ -26,7 +26,7 @@ from ..errors import RecordingError
 from ..recording import Recording
 from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, finish,
                       gyro_factor, is_complete_row, parse_numeric_csv, require_csv_file, row_line_mapper, sniff_decimal,
-                      sniff_delimiter, split_header)
+                      sniff_delimiter, split_header, require_closed_quotes)
 
 ACC_COLUMNS = ("acc_x", "acc_y", "acc_z")
 GYRO_COLUMNS = ("gyro_x", "gyro_y", "gyro_z")
@@ -152,6 +152,7 @@ def read_native(path: str | os.PathLike, *, time_unit: str | None = None, acc_un
     delim = sniff_delimiter(header)
     cols = split_header(header, delim)
     header_line_no = n_pre + 1
+    require_closed_quotes(header, label=label, line=header_line_no)
     # the native names in another case (a spreadsheet's 'TIME_S', 'Acc_X'): the same columns
     native_names = {TIME_COLUMN, *ACC_COLUMNS, *GYRO_COLUMNS}
     cased = [c.lower() if c not in native_names and c.lower() in native_names else c for c in cols]
