@@ -788,10 +788,12 @@ class GaitEngine:
                 return                      # no forward direction yet: the steps stand
             forward = -self._braking_sum
         n_sym, n_centred = self._sym_counts
-        if n_sym < BRAKING_MIN_STEPS or 2 * n_centred < n_sym:
-            # the walking so far does not load the sensor alike on both steps (median symmetry below the
-            # bar): a phone in a trouser pocket, whose 'posture' standing still reads 11–22° 'reclined'
-            # behind its walking swing (Oxford front pockets) — not a trunk that sat down
+        if self.placement_kind == "unknown" and (n_sym < BRAKING_MIN_STEPS
+                                                 or n_centred < p.seated_min_centred_share * n_sym):
+            # the walking so far does not load the sensor alike on both steps (few steps with a symmetry
+            # above the bar): a phone in a trouser pocket, whose 'posture' standing still reads 11–22°
+            # 'reclined' behind its walking swing (Oxford front pockets) — not a trunk that sat down. A
+            # stated trunk placement is taken at its word
             return
         n_w = max(1, int(round(p.seated_window_s * self.fs)))
         # global grid index where the last step's window ends: the check waits for it (integer, so every

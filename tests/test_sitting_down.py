@@ -212,3 +212,35 @@ def test_a_long_steady_walk_is_never_taken_back():
     for kw in ({}, {"gait": "run"}, {"cadence_spm": 70.0, "bounce_cm": 1.0, "step_jitter": 0.08}):
         rec, truth = synthesize_walk(60.0, seed=5, **kw)
         assert _step_times(rec).size == _step_times(rec, NO_APERIODIC).size >= 0.9 * truth.ic_times_s.size, kw
+
+
+def test_without_a_gyroscope_hA002s_sit_down_is_checked_too():
+    """The check stands down for a sensor whose steps do not load it alike on both sides (a trouser pocket).
+    Without its gyro HA002's daily recording doubles steps, and only 44 % of its steps read symmetric — under
+    the former bar of half, so its sit-down at 36–38.5 s was never judged (0 taken back). Pockets read 0–8 %,
+    trunks 44–100 % (StepParams.seated_min_centred_share = 25 %): now ≥ 5 seated steps go, and at most one
+    INDIP contact with them (34.4 s: that walk's posture was read from its bent steps at 24–31 s)."""
+    rec, ref_ic, walking = _daily("mobgap_HA002_daily")
+    acc_only = Recording(rec.time_s, rec.acc_mps2, None, meta={})
+    kept, eng, _, _ = _engine_run(acc_only)
+    gone = np.concatenate([np.asarray(c["retracted"], float) for c in eng.posture_checks])
+    outside = gone[~in_windows(gone, walking)]
+    assert outside.size >= 5 and ((outside > 35.9) & (outside < 38.6)).sum() >= 5, gone
+    without = _engine_run(acc_only, NO_RETRACTION)[0].steps["time_s"].to_numpy()
+    ref = ref_ic[np.isfinite(ref_ic)]
+    n_match = [len(match_events(d, ref, 0.25)[0]) for d in (without, kept.steps["time_s"].to_numpy())]
+    assert n_match[0] - n_match[1] <= 1, n_match
+
+
+@pytest.mark.parametrize("placement, checked", [(None, False), ("lower_back", True)])
+def test_a_pocket_phone_is_not_judged_seated_unless_said_to_be_on_the_trunk(placement, checked):
+    """A phone in a back trouser pocket (bundled Oxford recording, its placement left out): its 'posture'
+    standing still reads reclined behind its walking swing, so the check stands down — 0.4 % of its steps
+    load it alike on both sides. Told the sensor is on the trunk, the check believes it and runs."""
+    rec = imu_gait.read(DATASETS / "oxford_Samsung_Dario_Hard_BackPocket_1.csv")
+    eng = GaitEngine(rec.sample_rate_hz, has_gyro=False, placement=placement)
+    eng.feed(rec.time_s, rec.acc_mps2, None)
+    eng.finish()
+    n_sym, n_centred = eng._sym_counts
+    assert n_sym > 100 and n_centred < 0.1 * n_sym
+    assert bool(eng.posture_checks) is checked

@@ -89,8 +89,12 @@ class StepParams:
     seated_max_spread_deg: float = 3.0  # … and settled there: 'up' within the window spread ≤ this (RMS
     # angle from its mean; the seated trunks of the steps taken back on mobgap 0.1–1.7°; Oxford's neck pouch
     # swinging after its walk 5.6–8.5°, which cost 4 reference-matched steps)
-    seated_min_symmetry: float = 0.65  # … on a sensor loaded alike by both steps (median symmetry of the steps
-    # so far ≥ this, strain's one-sided bar): not a trouser pocket
+    seated_min_symmetry: float = 0.65  # … on a sensor loaded alike by both steps (steps so far with a symmetry
+    # ≥ this, strain's one-sided bar) — not a trouser pocket — unless the placement is stated (a trunk: checked;
+    # a pocket: never)
+    seated_min_centred_share: float = 0.25  # … at least this share of the steps so far: pockets 0–8 % (Oxford,
+    # 12 back and front pockets), trunks 44–100 % (IPOL, Mobilise-D, Oxford neck pouches, with and without a
+    # gyroscope); the former bar of half kept HA002 daily without its gyroscope (44 %, doubled steps) unchecked
     seated_lookback_s: float = 20.0    # only steps this close to the walk's last one are judged (the longest
     # tail past a reference bout on mobgap: 9 s); the samples they need are always in the engine's 30-s buffer
     # A 'walk' with no rhythm at all (applied by the engine when it closes): a bout starts on a steady rhythm
