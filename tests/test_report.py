@@ -97,6 +97,19 @@ def test_clock_and_duration_formats():
     assert fmt_duration(45.2) == "45 s"
     assert fmt_duration(125) == "2 min 05 s"
     assert fmt_duration(4380) == "1 h 13 min"
+    assert fmt_duration(46.5) == "47 s" and fmt_duration(2.5) == "3 s"    # halves up, not to even
+
+
+def test_walking_time_reads_the_same_in_the_summary_and_the_flag_note():
+    """The demo (HA001 daily): 46.5 s of walking printed as '46 s' in the summary and '47 s' in the note
+    on why no personal baseline was set."""
+    import imu_gait
+    from pathlib import Path
+    res = imu_gait.analyze(imu_gait.read(Path(__file__).resolve().parents[1] / "datasets" / "mobgap_HA001_daily.csv"))
+    text = " ".join(render_text(res).split())
+    walked = re.search(r"Walking time (\d+) s", text).group(1)
+    noted = re.search(r"Only (\d+) s of walking", text).group(1)
+    assert walked == noted == "47", (walked, noted)
 
 
 def test_overview_numbers_match_the_steps(result):

@@ -272,7 +272,9 @@ def fmt_duration(d_s: float) -> str:
     """A duration in words: ``45 s``, ``2 min 05 s``, ``1 h 12 min``."""
     if d_s is None or not math.isfinite(d_s):
         return "unknown"
-    d = int(round(max(d_s, 0.0)))
+    # halves up, as an f-string's :.0f of the same value elsewhere in the report reads it (round() takes
+    # halves to even: the demo's 46.5 s of walking read '46 s' beside 'Only 47 s of walking')
+    d = int(math.floor(max(d_s, 0.0) + 0.5))
     if d < 60:
         return f"{d} s"
     if d < 3600:
