@@ -630,3 +630,17 @@ def test_gap_time_does_not_depend_on_how_the_recording_is_fed():
     for chunk_s in (300.0, 7.0, 1.0):
         assert imu_gait.analyze(cut, chunk_s=chunk_s).summary["gap_s"] == pytest.approx(truth, abs=1e-6), chunk_s
     assert imu_gait.analyze(rec).summary["gap_s"] == 0.0
+
+
+@pytest.mark.parametrize("sway_cm", [3.0, 8.0])
+def test_sway_and_pelvic_drop_carry_no_bias_from_the_gravity_filter(sway_cm):
+    """With a gyroscope, sway and pelvic drop were read about the 0.3-Hz 'up', which lets ~10 % of the
+    stride-frequency sideways acceleration tilt it: sway read 6–8 % high (+0.17 cm of 3 cm, +0.61 of 8)
+    and pelvic drop +0.14° / +0.62°. Measured about a 0.15-Hz 'up': median per-step error within 2 % of
+    the sway and 0.1° of the drop, at an arbitrary mounting."""
+    rec, truth = synthesize_walk(120, seed=11, sway_cm=sway_cm, mount_euler_deg=(120, -60, 30))
+    det, tru = paired(imu_gait.analyze(rec), truth)
+    sway_err = np.nanmedian(det["lateral_sway_cm"] - tru["lateral_sway_cm"])
+    drop_err = np.nanmedian(det["pelvic_drop_deg"] - tru["pelvic_drop_deg"])
+    assert abs(sway_err) <= 0.02 * sway_cm, sway_err
+    assert abs(drop_err) <= 0.1, drop_err
