@@ -563,7 +563,8 @@ class GaitEngine:
         self._acc = np.vstack([self._acc, acc])
         self._gyro = np.vstack([self._gyro, gyro if gyro is not None else np.zeros((m, 3))])
         self._up = np.vstack([self._up, up])
-        self._up_m = np.vstack([self._up_m, self._gravity_m(acc, gyro) if self._gravity_m is not None else up])
+        if self._gravity_m is not None:            # (without a gyroscope there is one 'up': _up)
+            self._up_m = np.vstack([self._up_m, self._gravity_m(acc, gyro)])
         self._av = np.concatenate([self._av, av])
         self._disp = np.concatenate([self._disp, self._displacement(av)])
         self._s4 = np.concatenate([self._s4, np.full(m, np.nan)])
@@ -1072,9 +1073,12 @@ class GaitEngine:
         up = self._up[lo:hi]
         ap = horizontal(np.broadcast_to(ap_ref, up.shape), up)
         ap /= np.sqrt(np.einsum("ij,ij->i", ap, ap))[:, None]
-        up_m = self._up_m[lo:hi]
-        ap_m = horizontal(np.broadcast_to(ap_ref, up_m.shape), up_m)
-        ap_m /= np.sqrt(np.einsum("ij,ij->i", ap_m, ap_m))[:, None]
+        if self._gravity_m is None:
+            up_m, ap_m = up, ap
+        else:
+            up_m = self._up_m[lo:hi]
+            ap_m = horizontal(np.broadcast_to(ap_ref, up_m.shape), up_m)
+            ap_m /= np.sqrt(np.einsum("ij,ij->i", ap_m, ap_m))[:, None]
         ml = cross_rows(up_m, ap_m)
         acc = self._acc[lo:hi]
         ml_ref = np.cross(up_ref, ap_ref)
