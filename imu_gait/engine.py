@@ -1070,15 +1070,14 @@ class GaitEngine:
     def _body(self, calib, lo: int, hi: int) -> BodySignals:
         """Body-frame signals for buffer rows [lo, hi)."""
         ap_ref, up_ref = calib
+        def forward_about(up: np.ndarray) -> np.ndarray:
+            """The calibrated forward axis made horizontal to each row's 'up', unit length."""
+            ap = horizontal(np.broadcast_to(ap_ref, up.shape), up)
+            return ap / np.sqrt(np.einsum("ij,ij->i", ap, ap))[:, None]
+
         up = self._up[lo:hi]
-        ap = horizontal(np.broadcast_to(ap_ref, up.shape), up)
-        ap /= np.sqrt(np.einsum("ij,ij->i", ap, ap))[:, None]
-        if self._gravity_m is None:
-            up_m, ap_m = up, ap
-        else:
-            up_m = self._up_m[lo:hi]
-            ap_m = horizontal(np.broadcast_to(ap_ref, up_m.shape), up_m)
-            ap_m /= np.sqrt(np.einsum("ij,ij->i", ap_m, ap_m))[:, None]
+        ap = forward_about(up)
+        up_m, ap_m = (up, ap) if self._gravity_m is None else (self._up_m[lo:hi], forward_about(self._up_m[lo:hi]))
         ml = cross_rows(up_m, ap_m)
         acc = self._acc[lo:hi]
         ml_ref = np.cross(up_ref, ap_ref)
