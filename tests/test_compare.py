@@ -389,7 +389,7 @@ def test_two_real_walks_of_one_person_minutes_apart_are_not_starred(capsys):
     """Mobilise-D HA001, two straight walks at comfortable speed in one lab session: by the INDIP
     reference (insoles + foot sensors) cadence 100.5 → 103.5 spm, speed 1.06 → 1.05 m/s — a repeat,
     not a change. imu_gait's cadence change matches the reference's (±2 spm); the old mark starred 4 of
-    its 11 metrics, now none (the limits were fitted on other people's walks, IPOL). Tolerances: cadence
+    its 11 metrics (2 since walk 2's slowing last steps past INDIP's bout count, 2026-12-04), now none (the limits were fitted on other people's walks, IPOL). Tolerances: cadence
     ±2 spm, speed ±0.15 m/s of the reference's change."""
     ref = [json.loads((DATASETS / f"mobgap_HA001_walk{i}.ref.json").read_text())["bouts"][0] for i in (1, 2)]
     assert ref[1]["cadence_spm"] - ref[0]["cadence_spm"] == pytest.approx(2.9, abs=0.1)
@@ -402,7 +402,7 @@ def test_two_real_walks_of_one_person_minutes_apart_are_not_starred(capsys):
     # speed from the pendulum model over ~10 steps: ±0.15 m/s (Mobilise-D's lab speed error: 0.06–0.12 m/s)
     ref_speed_change = ref[1]["walking_speed_mps"] - ref[0]["walking_speed_mps"]
     assert row.loc["walking_speed_mps", "change"] == pytest.approx(ref_speed_change, abs=0.15)
-    assert (row["beyond_spread"] == True).sum() >= 3          # noqa: E712 — what starred them before
+    assert (row["beyond_spread"] == True).sum() >= 2          # noqa: E712 — what starred them before
     assert "*" not in out.split("Medians over")[0]
     assert "same healthy person on the same day" in out and "cadence 12 spm" in out
 

@@ -97,8 +97,9 @@ def _daily(name: str):
 def test_retracted_steps_on_real_daily_recordings_are_outside_walking(name):
     """Mobilise-D daily activities (INDIP foot sensors; Stereophoto cameras): every step taken back lies
     outside both references' walking bouts and matches no INDIP contact, and not one INDIP-matched step
-    is lost. HA001 sits down after four of its walks (13 detections, 52.0–114.8 s), HA002 after one (2:
-    37.7, 38.5 s) — judged about each walk's calibrated forward axis; with the braking's direction instead
+    is lost. HA001 sits down after four of its walks (13 detections, 52.0–114.8 s), HA002 after one (5:
+    36.0–38.5 s; until the soft, late 'stop' step of 2026-12-04 the walk broke off at 34.6 s, the steps
+    after it made a walk of their own and 2 were taken back) — judged about each walk's calibrated forward axis; with the braking's direction instead
     (before 2026-12-04: 18° median off the sensor's true axis there, up to 60°) 9 and 0."""
     rec, ref_ic, walking = _daily(name)
     with_check = imu_gait.analyze(rec).steps["time_s"].to_numpy()
@@ -108,7 +109,7 @@ def test_retracted_steps_on_real_daily_recordings_are_outside_walking(name):
     without = eng.finish().steps["time_s"].to_numpy()
     gone = np.array([t for t in without if not np.any(np.abs(with_check - t) < 1e-6)])
     assert with_check.size + gone.size == without.size
-    assert gone.size == {"mobgap_HA001_daily": 13, "mobgap_HA002_daily": 2}[name], gone
+    assert gone.size == {"mobgap_HA001_daily": 13, "mobgap_HA002_daily": 5}[name], gone
     assert not in_windows(gone, walking).any(), gone
     assert np.min(np.abs(gone[:, None] - ref_ic[None, :]), axis=1, initial=np.inf).min(initial=np.inf) > 0.25
     n_match = [len(match_events(d, ref_ic, 0.25)[0]) for d in (without, with_check)]

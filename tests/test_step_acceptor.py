@@ -61,6 +61,37 @@ def test_soft_last_step_survives_a_stronger_off_rhythm_wobble():
     np.testing.assert_allclose(got, np.append(steps, last), atol=1e-9)
 
 
+def test_a_soft_last_step_that_comes_late_is_the_stop_and_the_settling_after_it_is_not():
+    """IPOL: 20 of 58 trials lost their last contacts. The walk slows into its last step, which lands
+    one step or a little more after a normal one (here 0.64 s, the median step being 0.56 s), off the
+    same-foot expectation (0.52 s after the long step of a short / long gait) and soft (0.1×). It is the
+    stop; the trunk settling after it rises as little at a step's interval (0.55 s: on the same-foot
+    rhythm again) and is no step. Before the 'stop' rule the last step was lost."""
+    gaps = np.tile([0.52, 0.60], 5)                   # short / long steps: stride 1.12 s, median step 0.56
+    steps = 1.0 + np.concatenate([[0.0], np.cumsum(gaps)])
+    cands = [(t + 0.03, t, 4.0) for t in steps]
+    last = steps[-1] + 0.64                           # 1.14 median steps after the long step
+    cands.append((last + 0.03, last, 0.4))
+    settle = last + 0.55
+    cands.append((settle + 0.03, settle, 0.4))
+    got = run(cands, settle + 3.0)
+    np.testing.assert_allclose(got, np.append(steps, last), atol=1e-9)
+
+
+def test_a_soft_candidate_late_after_a_soft_step_is_not_a_stop():
+    """The allowance is for the one step that ends a walk, after a normal one: after a soft step a soft
+    candidate that is late (and off the same-foot rhythm) is a wobble, as before."""
+    gaps = np.tile([0.62, 0.50], 5)                   # stride 1.12 s, median step 0.56 s; short last
+    steps = 1.0 + np.concatenate([[0.0], np.cumsum(gaps)])
+    cands = [(t + 0.03, t, 4.0) for t in steps]
+    soft = steps[-1] + 0.70                           # soft, within the same-foot tolerance (0.62 ± 20 %)
+    cands.append((soft + 0.03, soft, 0.4))
+    late = soft + 0.62                                # soft, 1.1 steps later, far off the 0.42 s expected
+    cands.append((late + 0.03, late, 0.4))
+    got = run(cands, late + 3.0)
+    np.testing.assert_allclose(got, np.append(steps, soft), atol=1e-9)
+
+
 def test_a_stronger_rival_on_the_rhythm_still_replaces_a_held_step():
     steps = 1.0 + STEP_S * np.arange(8)
     cands = [(t + 0.03, t, 4.0) for t in steps]
