@@ -613,12 +613,13 @@ class GaitEngine:
         peaks, rises = peaks[keep], rises[keep]
         ics = refine_contacts(peaks, self._s10, self.fs, self.p)
         turns = self._turn_rates(peaks)
+        tilts = self._tilts(peaks)
         detected_at = (self._base + self._n - 1) * self.dt
         # Python numbers, not numpy scalars: the acceptor's per-candidate arithmetic, comparisons and
         # sorts run ~3× faster on them (same IEEE doubles, so the same results)
         base, dt, offer = self._base, self.dt, self._acceptor.offer
-        for pk, ic, rs, tr in zip(peaks.tolist(), ics.tolist(), rises.tolist(), turns.tolist()):
-            accepted, closed = offer((base + pk) * dt, (base + ic) * dt, rs, tr)
+        for pk, ic, rs, tr, tl in zip(peaks.tolist(), ics.tolist(), rises.tolist(), turns.tolist(), tilts.tolist()):
+            accepted, closed = offer((base + pk) * dt, (base + ic) * dt, rs, tr, tl)
             if accepted or closed:
                 self._take(accepted, closed, upd, detected_at)
 
@@ -634,6 +635,17 @@ class GaitEngine:
         idx = np.clip(idx, 0, self._n - 1)
         yaw = row_dot(self._gyro[idx.ravel()], self._up[idx.ravel()]).reshape(idx.shape)
         return np.degrees(np.abs(np.where(ok, yaw, 0.0).sum(axis=1) / np.maximum(ok.sum(axis=1), 1)))
+
+    def _tilts(self, peaks: np.ndarray) -> np.ndarray:
+        """Angle (°) 'up' turned from handling_back_s before each candidate's peak to handling_ahead_s
+        after it (rows the buffer holds; the first row stands in for earlier ones)."""
+        if peaks.size == 0:
+            return np.zeros(0)
+        i0 = np.maximum(peaks - int(round(self.p.handling_back_s * self.fs)), 0)
+        i1 = np.minimum(peaks + int(round(self.p.handling_ahead_s * self.fs)), self._n - 1)
+        u0, u1 = self._up[i0], self._up[i1]
+        cos = row_dot(u0, u1) / np.sqrt(row_dot(u0, u0) * row_dot(u1, u1))
+        return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
 
     def _take(self, accepted, closed, upd: EngineUpdate, detected_at: float) -> None:
         """Add accepted contacts and close ended bouts — a bout's own contacts before it closes."""

@@ -111,3 +111,23 @@ def test_phone_in_a_pocket_is_noticed_when_the_placement_is_not_given(stem, one_
         assert sensitive, [f.id for f in res.flags]
     assert all(("looks one-sided" in f.cause) is one_sided for f in sensitive)
     assert not any("looks one-sided" in f.cause for f in res.flags if f.id not in PLACEMENT_SENSITIVE)
+
+
+def test_no_steps_while_the_sensor_is_turned_over():
+    """GaitPy's GENEActiv demo (tests/data/gaitpy_demo, MIT) begins with the sensor being put on: between
+    13.5 and 18 s gravity moves from the sensor's −z side to its −y side (the 1-s mean acceleration turns
+    98°, through +x on the way), with jolts at a step's pace. Before 2026-12-04 the engine counted 9 steps there (one of
+    them 'running'); a worn trunk's 'up' never turned that fast around a reference step (≤ 45.7° over
+    0.9 s, StepParams.handling_tilt_deg = 60). Steps before and after are still counted, in two walks."""
+    rec = imu_gait.read(Path(__file__).parent / "data" / "gaitpy_demo" / "demo_data_30s.csv")
+    t = rec.time_s - rec.time_s[0]
+    g0 = rec.acc_mps2[(t >= 13) & (t < 14)].mean(axis=0)
+    g1 = rec.acc_mps2[(t >= 18) & (t < 19)].mean(axis=0)
+    assert np.degrees(np.arccos(g0 @ g1 / np.linalg.norm(g0) / np.linalg.norm(g1))) >= 90
+    res = imu_gait.analyze(rec)
+    st = res.steps["time_s"].to_numpy() - rec.time_s[0]
+    assert not np.any((st > 13.5) & (st < 18.0)), st
+    before, after = res.steps[st <= 13.5], res.steps[st >= 18.0]
+    assert len(before) >= 4 and len(after) >= 10
+    assert set(before["bout"]).isdisjoint(after["bout"])
+    assert (res.steps["gait"] == "walk").all()

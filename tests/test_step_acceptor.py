@@ -185,3 +185,32 @@ def test_a_turn_does_not_make_a_tiny_bump_a_step():
     cands += [(t + 0.03, t, 4.0, 0.0) for t in after]
     got = _run_turning(cands, after[-1] + 3.0)
     np.testing.assert_allclose(got, np.concatenate([straight, after]), atol=1e-9)
+
+
+@pytest.mark.parametrize("tilt_deg, handled", [(75.0, True), (45.0, False)])
+def test_a_candidate_while_the_sensor_is_turned_over_ends_the_walk(tilt_deg, handled):
+    """'up' turning ≥ 60° around a candidate (StepParams.handling_tilt_deg) is the sensor in the hand, not
+    a trunk (real steps: ≤ 45.7°). That candidate is no step, a soft step still held goes with it, and the
+    walk ends: the steps after it must start a walk of their own (four steady ones). 45° is a walk."""
+    acc = StepAcceptor(StepParams())
+    walk = 1.0 + STEP_S * np.arange(8)
+    got, closed = [], []
+    for t in walk:
+        a, c = acc.offer(t + 0.03, t, 4.0)
+        got += [x for x, _ in a]
+    soft = walk[-1] + STEP_S                                       # soft on the rhythm: held
+    a, c = acc.offer(soft + 0.03, soft, 1.5)
+    assert not a and acc.held is not None
+    jolt = soft + 0.2                                              # a stronger jolt while turning it over
+    a, c = acc.offer(jolt + 0.03, jolt, 5.0, 0.0, tilt_deg)
+    got += [x for x, _ in a]
+    closed += c
+    assert bool(closed) == handled and (acc.bout is None) == handled
+    after = jolt + STEP_S * np.arange(1, 4)                        # three more on the old rhythm
+    for t in after:
+        a, c = acc.offer(t + 0.03, t, 4.0)
+        got += [x for x, _ in a]
+    if handled:
+        np.testing.assert_allclose(got, walk, atol=1e-9)           # three are not yet a walk of their own
+    else:
+        assert len(got) > walk.size

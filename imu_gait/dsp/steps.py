@@ -53,6 +53,15 @@ class StepParams:
     turn_min_step: float = 0.6              # after the last step and rising ≥ turn_min_rise_mps2 needs
     turn_min_rise_mps2: float = 0.5         # only this × the median rise (the on-rhythm floor). The
     # absolute bar keeps out the shuffles of turning on the spot (0.2 m/s² on mobgap HA/002 after its walk)
+    # The sensor in the hand: turned over while being put on (or taken off) it jolts at a step's pace, and
+    # a walk could start on it (GaitPy's GENEActiv demo: 8 'steps' while gravity moved from one axis to
+    # the opposite one, 10.7–17.8 s). A worn trunk does not tilt that fast: 'up' turned at most 42.7° (with
+    # a gyroscope) / 45.7° (without) from handling_back_s before a reference-matched step to
+    # handling_ahead_s after it (IPOL, Mobilise-D, Oxford pockets and neck pouches; most ≤ 15°). A candidate
+    # with 'up' turned ≥ handling_tilt_deg is no step, ends the walk and the run towards one.
+    handling_tilt_deg: float = 60.0
+    handling_back_s: float = 0.8
+    handling_ahead_s: float = 0.1
     half_rhythm_min_step_s: float = 0.8         # when the 'step' is this slow (< 75 spm) …
     half_rhythm_tolerance: float = 0.2          # … a candidate at ½ step (± this) …
     half_rhythm_relative_prominence: float = 0.5  # … rising ≥ this × median is a missed step
@@ -293,10 +302,11 @@ class StepAcceptor:
         self._stats_key = key
         return self._stats
 
-    def offer(self, peak_t: float, contact_t: float | None = None, rise: float = np.inf, turn_dps: float = 0.0
-              ) -> tuple[list[tuple[float, int]], list[Bout]]:
-        """Offer a candidate (its 4 Hz peak time, contact time, rise in m/s² and the trunk's turning
-        rate about the vertical around it in °/s, 0 without a gyroscope).
+    def offer(self, peak_t: float, contact_t: float | None = None, rise: float = np.inf, turn_dps: float = 0.0,
+              tilt_deg: float = 0.0) -> tuple[list[tuple[float, int]], list[Bout]]:
+        """Offer a candidate (its 4 Hz peak time, contact time, rise in m/s², the trunk's turning
+        rate about the vertical around it in °/s, 0 without a gyroscope, and how far 'up' turned around
+        it in degrees, see ``StepParams.handling_tilt_deg``).
 
         Returns (newly accepted (contact time, bout number) pairs, bouts that ended).
         """
@@ -306,6 +316,11 @@ class StepAcceptor:
         # and offline analysis close it at the same point
         accepted: list[float] = self._flush_held(peak_t)
         closed: list[Bout] = self.tick(peak_t)
+        if tilt_deg >= p.handling_tilt_deg:
+            # the sensor is being handled: a soft step still held went with it, and the walk has ended
+            self.held = None
+            self.pending = []
+            return accepted, closed + self._close()
         displaced = None
         if self.held is not None:
             if rise <= self.held[2]:
