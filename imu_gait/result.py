@@ -85,7 +85,8 @@ class AnalysisResult:
 
     Attributes
     ----------
-    steps : DataFrame, one row per step, columns :data:`STEP_COLUMNS`.
+    steps : DataFrame, one row per step, columns :data:`STEP_COLUMNS`; with a gyroscope also ``turning``
+        (bool: a stride turning ≥ 15° or next to one — left out of the summary's twist and sway).
     summary : dict of plain numbers/strings (``n_steps``, ``duration_s``, ``cadence_spm`` …; each
         metric's median over the steps and ``<metric>_iqr`` = [25th, 75th percentile], the middle half,
         or None under 4 values). The same keys for every recording (NaN/None where nothing was measured);

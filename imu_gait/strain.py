@@ -88,7 +88,7 @@ import pandas as pd
 from .result import STEP_COLUMNS, Flag
 from .treadmill import TreadmillSchedule, mmss as _mmss
 
-__all__ = ["evaluate_flags", "steady_stride_cv_pct", "without_turns", "one_sided_signal", "lean_jumps", "TURN_BLIND", "StrainConfig", "DISCLAIMER", "DISCLAIMER_TITLE", "DISCLAIMER_TEXT", "FLAG_INFO", "FLAG_IDS"]
+__all__ = ["evaluate_flags", "steady_stride_cv_pct", "without_turns", "turning_steps", "one_sided_signal", "lean_jumps", "TURN_BLIND", "StrainConfig", "DISCLAIMER", "DISCLAIMER_TITLE", "DISCLAIMER_TEXT", "FLAG_INFO", "FLAG_IDS"]
 
 #: The not-a-diagnosis note and the red-flag symptoms, said the same way by every sink (terminal, HTML,
 #: JSON, live view): the title on its own, the body on its own and the two together.
@@ -941,13 +941,20 @@ def _bout_heading(steps: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return bout, heading
 
 
+def turning_steps(steps: pd.DataFrame, config: StrainConfig | None = None) -> np.ndarray:
+    """Per step (bool): on a turning stride (``|heading_change_deg| ≥ turn_heading_deg``) or next to one
+    in the same bout — the steps :func:`without_turns` blanks, whose twist and sway describe the route
+    rather than the trunk. All False without heading values (no gyro)."""
+    if not len(steps) or "heading_change_deg" not in steps:
+        return np.zeros(len(steps), dtype=bool)
+    return _turning_steps(*_bout_heading(steps), config or StrainConfig())
+
+
 def without_turns(steps: pd.DataFrame, config: StrainConfig | None = None) -> pd.DataFrame:
     """The steps table with :data:`TURN_BLIND` metrics blanked (NaN) on turning strides and their
     neighbours — for summaries of twist and sway that describe the trunk, not the route. Unchanged
     without heading values (no gyro)."""
-    if not len(steps) or "heading_change_deg" not in steps:
-        return steps
-    turning = _turning_steps(*_bout_heading(steps), config or StrainConfig())
+    turning = turning_steps(steps, config)
     if not turning.any():
         return steps
     out = steps.copy()

@@ -348,6 +348,9 @@ def test_daily_steps_csv(daily_run):
     assert list(csv.columns[:len(STEP_COLUMNS)]) == list(STEP_COLUMNS)
     assert len(csv) == data["summary"]["n_steps"]
     np.testing.assert_allclose(csv["time_s"], [s["time_s"] for s in data["steps"]], atol=1e-4)
+    # the steps the summary's twist and sway leave out, marked in both (a gyro recording)
+    assert csv["turning"].dtype == bool and 0 < csv["turning"].sum() < len(csv)
+    assert [s["turning"] for s in data["steps"]] == csv["turning"].tolist()
 
 
 def test_daily_html_report(daily_run):
@@ -468,7 +471,7 @@ def test_phone_exports_analyse_end_to_end(engine_ready, sample, tmp_path, capsys
 
 def test_steps_csv_to_stdout_and_one_stdout_output_only(engine_ready, capsys):
     code, out, err = run(["analyze", DAILY, "--steps-csv", "-"], capsys)
-    assert code == 0 and out.splitlines()[0] == ",".join(STEP_COLUMNS)
+    assert code == 0 and out.splitlines()[0] == ",".join([*STEP_COLUMNS, "turning"])     # (a gyro recording)
     n = imu_gait.analyze(imu_gait.read(str(DAILY))).summary["n_steps"]
     assert len(out.splitlines()) == n + 1
     code, out, err = run(["analyze", DAILY, "--steps-csv", "-", "--json", "-"], capsys)

@@ -89,6 +89,28 @@ def test_heading_change_through_turns(mount):
     assert np.abs(det["heading_change_deg"] - tru["heading_change_deg"])[ok].max() < 2.0
 
 
+def test_turning_steps_are_marked_in_the_steps_table():
+    """The steps table says which steps the summary's twist and sway leave out: a stride turning ≥ 15°
+    (StrainConfig.turn_heading_deg) and its neighbours in the bout. Truth: the same rule on the true
+    heading change (a U-turn at 90°/s for 2 s, a curve at −20°/s: 22° per stride); detected and true
+    marks agree on ≥ 95 % of the paired steps, both straight stretches are unmarked, and the U-turn's
+    strides are marked. Without a gyroscope there is no heading, so no column."""
+    from imu_gait.strain import StrainConfig
+    rec, truth = synthesize_walk(90, seed=3, ramp_s=1.0, segments=[(30, {"turn_deg_per_s": 90}), (32, {"turn_deg_per_s": 0}),
+                                                                   (60, {"turn_deg_per_s": -20})])
+    res = imu_gait.analyze(rec)
+    assert res.steps["turning"].dtype == bool
+    det, tru = paired(res, truth)
+    true_turn = np.abs(tru["heading_change_deg"].to_numpy()) >= StrainConfig().turn_heading_deg
+    true_mark = true_turn | np.r_[False, true_turn[:-1]] | np.r_[true_turn[1:], False]
+    assert (det["turning"].to_numpy() == true_mark).mean() >= 0.95
+    t = det["time_s"].to_numpy()
+    assert not det["turning"][(t > 10) & (t < 28)].any() and not det["turning"][(t > 36) & (t < 58)].any()
+    assert det["turning"][(t > 31) & (t < 33)].all()
+    acc_only = imu_gait.analyze(Recording(rec.time_s, rec.acc_mps2, None))
+    assert "turning" not in acc_only.steps
+
+
 def test_lean_change_is_seen_in_the_right_direction(walk):
     res, truth = walk
     st = res.steps
