@@ -465,6 +465,31 @@ def test_each_gait_range_is_drawn_only_over_its_own_stretch():
     assert 189 <= run_band[0] <= 191 and 369 <= run_band[1] <= 371
 
 
+def test_turning_steps_are_hollow_in_the_twist_and_sway_panels_only():
+    """Steps the engine marks `turning` (their twist and sway describe the route) are drawn hollow in
+    the trunk-twist and side-sway panels — exactly those steps — and filled everywhere else; the caption
+    says so. A table without the mark draws every dot filled and says nothing of turns."""
+    from imu_gait.report.html import metrics_over_time_figure
+
+    steps = make_steps(gyro=True)
+    steps["turning"] = np.arange(len(steps)) % 7 == 0
+    res = make_result(steps=steps)
+    fig, _ = metrics_over_time_figure(res, build_overview(res))
+    hollow = {}
+    for ax in fig.axes:
+        for c in ax.collections:
+            if c.get_gid() == "turning-steps":
+                hollow[ax.get_ylabel().split(" (")[0]] = len(c.get_offsets())
+    n_turn = int(steps["turning"].sum())
+    assert sorted(hollow) == ["Side-to-side sway", "Trunk twist"], hollow
+    assert set(hollow.values()) == {n_turn}
+    assert "hollow in trunk twist and side sway" in render_html(res)
+    plain = make_result(steps=make_steps(gyro=True))
+    fig, _ = metrics_over_time_figure(plain, build_overview(plain))
+    assert not any(c.get_gid() == "turning-steps" for ax in fig.axes for c in ax.collections)
+    assert "hollow in" not in render_html(plain)
+
+
 # ---------------------------------------------------------------- clocks on a time axis that does not start at 0
 @pytest.fixture(scope="module")
 def epoch_and_plain_walk():

@@ -28,6 +28,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from ..result import AnalysisResult, Flag
+from ..strain import TURN_BLIND
 from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, METRIC_BY_COLUMN, TIMELINE_METRICS, Overview,
                      build_overview, gait_stretches, flag_evidence, flag_groups, flag_value_text, flag_title, flags_by_id, fmt_clock, fmt_duration,
                      recording_line, step_table, walking_line)
@@ -263,6 +264,11 @@ def _panel_label(info: Any, col: str, ov: Overview) -> str:
     return label
 
 
+def _has_turning(result: AnalysisResult) -> bool:
+    st = result.steps
+    return isinstance(st, pd.DataFrame) and "turning" in st and st["turning"].dtype == bool and bool(st["turning"].any())
+
+
 def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figure | None, list[str]]:
     """Small multiples of each measured metric against recording time; returns the figure
     (None when nothing is measured) and the labels of metrics left out for lack of data."""
@@ -282,6 +288,10 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
     fig = Figure(figsize=(10, 1.45 * len(cols) + 0.5))
     axes = fig.subplots(len(cols), 1, sharex=True, squeeze=False)[:, 0]
     t = _num(steps, "time_s")
+    # the engine's per-step mark (gyro): a turning stride's twist and sway describe the route, and the
+    # summary and flags leave them out — drawn hollow, so a turn's wild dot is not read as the trunk's
+    turning = (steps["turning"].to_numpy(dtype=bool) if "turning" in steps and steps["turning"].dtype == bool
+               else np.zeros(len(steps), dtype=bool))
     raster = len(steps) * len(cols) > RASTERIZE_ABOVE
     flag_panel = {id(f): panel_for_metric(f.metric, cols) for f in ov.flags}
     stretches = gait_stretches(steps) if ov.metrics_by_gait else []
@@ -314,7 +324,11 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
                 ax.axvspan(f.start_s, f.end_s, facecolor="none", edgecolor=c, alpha=0.45, lw=0,
                            hatch=SEVERITY_HATCH.get(f.severity, ""), gid=f"flag-span-{f.severity}")
         if np.isfinite(y).any():
-            ax.scatter(t, y, s=5, color=POINT_COLOR, alpha=0.45, lw=0, rasterized=raster)
+            hollow = turning if col in TURN_BLIND else np.zeros_like(turning)
+            ax.scatter(t[~hollow], y[~hollow], s=5, color=POINT_COLOR, alpha=0.45, lw=0, rasterized=raster)
+            if hollow.any():
+                ax.scatter(t[hollow], y[hollow], s=9, facecolors="none", edgecolors=POINT_COLOR, alpha=0.6, lw=0.6,
+                           rasterized=raster, gid="turning-steps")
         ts, ys = decimate_line(*smoothed_series(steps, tl, col))
         ax.plot(ts, ys * scale, color=LINE_COLOR, lw=1.4)
         base = f"{col}_baseline"
@@ -713,7 +727,9 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
         with rc_context(_rc()):
             fig, missing = metrics_over_time_figure(result, ov)
             over_time = _plot(fig, "metrics-over-time",
-                              "Each dot is one step; the solid line is the smoothed value (the series the flags are "
+                              "Each dot is one step" + (" (hollow in trunk twist and side sway: a turning stride, "
+                                                        "which the summary and flags leave out)" if _has_turning(result)
+                                                        else "") + "; the solid line is the smoothed value (the series the flags are "
                               "judged on), the dashed line your personal baseline once it is established; shaded spans mark flags on that "
                               "metric; the green band is the typical range where one is published"
                               + (" — walking's under the walking, running's under the running" if ov.metrics_by_gait
