@@ -264,9 +264,11 @@ def _panel_label(info: Any, col: str, ov: Overview) -> str:
     return label
 
 
-def _has_turning(result: AnalysisResult) -> bool:
-    st = result.steps
-    return isinstance(st, pd.DataFrame) and "turning" in st and st["turning"].dtype == bool and bool(st["turning"].any())
+def _turning_mask(steps: pd.DataFrame) -> np.ndarray:
+    """The engine's per-step ``turning`` mark (gyro recordings), else all False."""
+    if "turning" in steps and steps["turning"].dtype == bool:
+        return steps["turning"].to_numpy()
+    return np.zeros(len(steps), dtype=bool)
 
 
 def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figure | None, list[str]]:
@@ -290,8 +292,7 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
     t = _num(steps, "time_s")
     # the engine's per-step mark (gyro): a turning stride's twist and sway describe the route, and the
     # summary and flags leave them out — drawn hollow, so a turn's wild dot is not read as the trunk's
-    turning = (steps["turning"].to_numpy(dtype=bool) if "turning" in steps and steps["turning"].dtype == bool
-               else np.zeros(len(steps), dtype=bool))
+    turning = _turning_mask(steps)
     raster = len(steps) * len(cols) > RASTERIZE_ABOVE
     flag_panel = {id(f): panel_for_metric(f.metric, cols) for f in ov.flags}
     stretches = gait_stretches(steps) if ov.metrics_by_gait else []
@@ -728,7 +729,7 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
             fig, missing = metrics_over_time_figure(result, ov)
             over_time = _plot(fig, "metrics-over-time",
                               "Each dot is one step" + (" (hollow in trunk twist and side sway: a turning stride, "
-                                                        "which the summary and flags leave out)" if _has_turning(result)
+                                                        "which the summary and flags leave out)" if _turning_mask(step_table(result)).any()
                                                         else "") + "; the solid line is the smoothed value (the series the flags are "
                               "judged on), the dashed line your personal baseline once it is established; shaded spans mark flags on that "
                               "metric; the green band is the typical range where one is published"
