@@ -323,6 +323,9 @@ class GaitEngine:
         self.sensor_height_m = sensor_height_m or DEFAULT_SENSOR_HEIGHT_M
         self.sensor_height_given = self.sensor_height_source == "given"
         self.p = params or StepParams()
+        # a phone in a pouch or pocket rings: its contact is the last strong rise, not the steepest
+        self._last_rise_ratio = (self.p.loose_last_rise_ratio
+                                 if placement_kind(placement) in ("chest", "off_trunk") else 0.0)
         self._resampler = StreamResampler(self.fs, input_rate_hz=fs_hz)
         self._gravity = GravityTracker(self.fs, has_gyro=has_gyro)
         # sway and pelvic drop are measured about a slower 'up' (with a gyroscope): the 0.3-Hz crossover lets
@@ -611,7 +614,7 @@ class GaitEngine:
         n_ic = int(round(self.p.ic_search_s * self.fs))
         keep = peaks - n_ic >= self._s10_first_valid()
         peaks, rises = peaks[keep], rises[keep]
-        ics = refine_contacts(peaks, self._s10, self.fs, self.p)
+        ics = refine_contacts(peaks, self._s10, self.fs, self.p, self._last_rise_ratio)
         turns = self._turn_rates(peaks)
         tilts = self._tilts(peaks)
         detected_at = (self._base + self._n - 1) * self.dt

@@ -30,7 +30,7 @@ IC_FLOORS = {
     "mobgap_HA002_daily": (0.74, 0.766),   # slow shuffling turns; 8 contacts INDIP could not time
 }
 POOLED_MOBGAP_FLOOR = 0.86                 # measured 0.866 (mobgap's own pipeline: 0.72 / 0.79)
-STEP_COUNT_TOL_PCT = 2.0                   # phones: measured −1.0 % (back pocket), 0.0 % (neck pouch)
+STEP_COUNT_TOL_PCT = 2.0                   # phones: measured −0.5 % (back pocket), −0.4 % (neck pouch)
 
 
 def scored_windows(ref: dict) -> np.ndarray:
@@ -79,15 +79,25 @@ def test_no_reference_means_no_bout_claimed_wrongly():
     assert 4 <= res.summary["n_steps"] <= 14       # Stereophoto saw 6 contacts in its capture volume
 
 
-@pytest.mark.parametrize("stem", ["oxford_Samsung_Dario_Hard_BackPocket_1", "oxford_Samsung_Carmelo_Hard_NeckPouch_2"])
+# recording (read with its placement line): F1 floor against the pads, measured F1 when it was set
+PAD_F1_FLOORS = {
+    "oxford_Samsung_Dario_Hard_BackPocket_1": (0.97, 0.982),
+    # 0.924 while the contact was the steepest rise, which on a neck pouch flips between the rise out
+    # of the trough and the rise into the peak (StepParams.loose_last_rise_ratio)
+    "oxford_Samsung_Carmelo_Hard_NeckPouch_2": (0.95, 0.963),
+}
+
+
+@pytest.mark.parametrize("stem", list(PAD_F1_FLOORS))
 def test_phone_step_count_against_insole_pads(stem):
     res, ref = load(stem)
     n_ref = ref["n_steps"]
     err_pct = 100 * (res.summary["n_steps"] - n_ref) / n_ref
     assert abs(err_pct) <= STEP_COUNT_TOL_PCT, f"{stem}: {res.summary['n_steps']} steps vs {n_ref} ({err_pct:+.1f} %)"
-    # the pads log every ~100 ms, so timing is coarse; most steps still pair within 0.25 s
+    # the pads log every ~100 ms and lag the contact, so timing is coarse; steps still pair within 0.25 s
     sc = ic_scores(res.steps["time_s"].to_numpy(), np.asarray(ref["step_times_s"]), tol_s=0.25)
-    assert sc["f1"] >= 0.88
+    floor, measured = PAD_F1_FLOORS[stem]
+    assert sc["f1"] >= floor, f"{stem}: F1 {sc['f1']:.3f} against the pads fell below {floor} (was {measured})"
 
 
 @pytest.mark.parametrize("stem, one_sided", [

@@ -76,6 +76,13 @@ class StepParams:
     # from standing the first step is as slow as a steady one or slower (0.83–1.26× on IPOL /
     # mobgap), whereas the weight shift before it comes 0.55–0.8× a step ahead of it
     ic_search_s: float = 0.25          # contact = steepest rise within this before the peak
+    # A sensor loosely coupled to the body (a phone in a neck pouch or a pocket) often rises twice before
+    # the 4 Hz peak: once out of the trough, once into the peak. The steepest of the two flipped from one
+    # to the other step by step (Oxford neck pouches: contacts 20–240 ms before the peak, pad-relative
+    # timing bimodal). There the contact is the *last* rise at least this × the steepest (declared chest or
+    # off-trunk placement only: at the lower back the steepest rise is the contact, whichever of the two it
+    # is — IPOL foot-IMU truth lost 6 U-turn contacts with this rule). 0 = always the steepest.
+    loose_last_rise_ratio: float = 0.5
     alternating_steps: int = 6         # contact lags alternating between feet over this many steps …
     alternating_lag_s: float = 0.03    # … by more than this each side of their median: use the median
     ic_offset_s: float = -0.01         # systematic offset of the steepest rise vs the true contact
@@ -145,15 +152,26 @@ def candidate_mask(s4: np.ndarray, fs_hz: float, p: StepParams) -> tuple[np.ndar
     return is_peak, rise
 
 
-def refine_contacts(peaks: np.ndarray, s10: np.ndarray, fs_hz: float, p: StepParams) -> np.ndarray:
-    """Sample index of the steepest rise of s10 in the window before each peak."""
+def refine_contacts(peaks: np.ndarray, s10: np.ndarray, fs_hz: float, p: StepParams,
+                    last_rise_ratio: float = 0.0) -> np.ndarray:
+    """Sample index of the contact before each peak: the steepest rise of s10 within ``p.ic_search_s``
+    before it or, with ``last_rise_ratio`` > 0, the last local maximum of the slope there that reaches
+    at least that fraction of the steepest (see ``StepParams.loose_last_rise_ratio``)."""
     n = max(2, int(round(p.ic_search_s * fs_hz)))
     if peaks.size == 0:
         return peaks.astype(float)
     d = np.diff(s10, prepend=s10[0])
     win = peaks[:, None] - np.arange(n)[None, ::-1]          # (k, n) indices before each peak
     win = np.clip(win, 0, s10.size - 1)
-    j = np.argmax(d[win], axis=1)
+    slope = d[win]
+    j = np.argmax(slope, axis=1)
+    if last_rise_ratio > 0:
+        # local maxima of the slope (a plateau counts at its last sample; the window's ends count)
+        top = np.ones(slope.shape, dtype=bool)
+        top[:, 1:] &= slope[:, 1:] >= slope[:, :-1]
+        top[:, :-1] &= slope[:, :-1] > slope[:, 1:]
+        top &= slope >= last_rise_ratio * slope[np.arange(peaks.size), j][:, None]
+        j = n - 1 - np.argmax(top[:, ::-1], axis=1)          # the steepest itself is always one of them
     k = win[np.arange(peaks.size), j]
     # sub-sample: a parabola through the slope's peak and its neighbours (the steepest rise
     # lies half a sample before the forward difference's index)
