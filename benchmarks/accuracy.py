@@ -649,8 +649,11 @@ def targets(report: dict) -> list[dict]:
         f1 = agg(ds, "imu_gait").get("f1")
         peers = {k: agg(ds, k).get("f1") for k in ("mobgap", "mobgap_impaired", "skdh")}
         best = max([v for v in peers.values() if num(v)], default=None)
+        placed = agg(ds, "imu_gait_placed").get("f1")
         add(f"IC F1 higher than both peers' full pipelines, {ds}", "> max(mobgap healthy / impaired, skdh)",
-            f"{_f(f1)} vs " + ", ".join(f"{k} {_f(v)}" for k, v in peers.items()),
+            f"{_f(f1)} vs " + ", ".join(f"{k} {_f(v)}" for k, v in peers.items())
+            # the status stays on the run without a placement; the README asks phone users to give one
+            + (f" (imu_gait told the placement ³: {_f(placed)})" if num(placed) else ""),
             (f1 > best) if num(f1) and best is not None else None)
     for ds in ("ipol", "mobgap"):
         e = agg(ds, "imu_gait").get("median_abs_err_ms")
