@@ -323,9 +323,10 @@ class GaitEngine:
         self.sensor_height_m = sensor_height_m or DEFAULT_SENSOR_HEIGHT_M
         self.sensor_height_given = self.sensor_height_source == "given"
         self.p = params or StepParams()
-        # a phone in a pouch or pocket rings: its contact is the last strong rise, not the steepest
+        # a phone in a pouch or pocket rings: its contact is the last strong rise, not the steepest (without
+        # a gyroscope only: with one, the forward axis is calibrated on evidence set on the steepest rise)
         self._last_rise_ratio = (self.p.loose_last_rise_ratio
-                                 if placement_kind(placement) in ("chest", "off_trunk") else 0.0)
+                                 if placement_kind(placement) in ("chest", "off_trunk") and not has_gyro else 0.0)
         self._resampler = StreamResampler(self.fs, input_rate_hz=fs_hz)
         self._gravity = GravityTracker(self.fs, has_gyro=has_gyro)
         # sway and pelvic drop are measured about a slower 'up' (with a gyroscope): the 0.3-Hz crossover lets

@@ -82,6 +82,9 @@ class StepParams:
     # timing bimodal). There the contact is the *last* rise at least this × the steepest (declared chest or
     # off-trunk placement only: at the lower back the steepest rise is the contact, whichever of the two it
     # is — IPOL foot-IMU truth lost 6 U-turn contacts with this rule). 0 = always the steepest.
+    # Accelerometer only: with a gyroscope the walk's forward axis is calibrated on contact-locked evidence
+    # set on the steepest rise, and the later contacts turned it round (Mobilise-D forced to this rule: 9 %
+    # of steps measured about a reversed axis, none before; without the gyroscope 0 % either way).
     loose_last_rise_ratio: float = 0.5
     alternating_steps: int = 6         # contact lags alternating between feet over this many steps …
     alternating_lag_s: float = 0.03    # … by more than this each side of their median: use the median
