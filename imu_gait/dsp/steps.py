@@ -129,7 +129,10 @@ class StepParams:
     # (no positive autocorrelation at either lag) is taken back whole. On the real recordings (IPOL 83
     # walks, Mobilise-D 21, Oxford 22) one walk qualifies: HA002's 26 'steps' bent over a task after INDIP's
     # last walk (−0.12 / −0.10; none INDIP-confirmed). Of the walks of ≥ 16 steps with confirmed steps, the
-    # nearest to the bar is HA002's walk 6 (step / stride 0.14 / 0.13, 14 of 16 INDIP-confirmed); IPOL's all
+    # nearest to the bar is HA002's shuffling walk at 29.4–38.5 s with its seated tail (step / stride
+    # −0.10 / +0.02, 6 INDIP contacts in its span; a thin margin: with contacts at the last strong rise it
+    # read −0.10 / −0.02 and was taken back whole, 2026-12-04), then HA002's walk 6 (0.14 / 0.13, 14 of 16
+    # INDIP-confirmed); IPOL's all
     # have step regularity ≥ 0.35; trouser pockets step ≈ 0, stride 0.55–0.90. With a gyroscope only: the
     # same recordings without theirs put a real walk of HA002 (60–68 s, 10 INDIP-confirmed steps, more
     # doubles) at −0.09 / −0.16, and the task split into walks too short for the rule.
