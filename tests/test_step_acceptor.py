@@ -217,7 +217,7 @@ def test_a_candidate_while_the_sensor_is_turned_over_ends_the_walk(tilt_deg, han
 
 
 # ---- where the contact is placed before a peak (refine_contacts) ------------------------------------
-def _two_rises(fs_hz, first_rise_at, second_rise_at, peak_at, first_slope, second_slope, n=200):
+def _two_rises(first_rise_at, second_rise_at, peak_at, first_slope, second_slope, n=200):
     """A 10 Hz trace rising twice before its peak: slope `first_slope` in the 3 samples around
     `first_rise_at`, `second_slope` around `second_rise_at`, flat (tiny slopes) elsewhere."""
     d = np.full(n, 0.001)
@@ -238,7 +238,7 @@ def test_the_contact_is_the_steepest_rise_or_on_a_loose_mount_the_last_strong_on
     from imu_gait.dsp.steps import refine_contacts
     fs, p = 100.0, StepParams()
     first, second, peak = 100, 118, 121           # rises 0.21 s and 0.03 s before the peak
-    s10 = _two_rises(fs, first, second, peak, 1.0, second_slope)
+    s10 = _two_rises(first, second, peak, 1.0, second_slope)
     got = refine_contacts(np.array([peak]), s10, fs, p, last_rise_ratio=ratio)[0]
     # the steepest rise of a symmetric slope bump lies half a sample before the forward difference's index
     truth = {"first": first, "second": second}[expected] - 0.5 + p.ic_offset_s * fs

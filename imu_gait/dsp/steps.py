@@ -177,7 +177,7 @@ def refine_contacts(peaks: np.ndarray, s10: np.ndarray, fs_hz: float, p: StepPar
         top[:, 1:] &= slope[:, 1:] >= slope[:, :-1]
         top[:, :-1] &= slope[:, :-1] > slope[:, 1:]
         top &= slope >= last_rise_ratio * slope[np.arange(peaks.size), j][:, None]
-        j = n - 1 - np.argmax(top[:, ::-1], axis=1)          # the steepest itself is always one of them
+        j = n - 1 - np.argmax(top[:, ::-1], axis=1)          # never before the steepest (or its plateau's end)
     k = win[np.arange(peaks.size), j]
     # sub-sample: a parabola through the slope's peak and its neighbours (the steepest rise
     # lies half a sample before the forward difference's index)
