@@ -293,9 +293,12 @@ def test_polar_h10_stream_frame_loss_and_drift():
     assert [(g.n_lost, g.exact) for g in gaps] == [(40, False)]          # two 20-sample frames
     assert c.corrupt == 1 and blocks[0].gyro_rads is None
     check_against_truth(blocks, _PolarTruth(sensor))
-    # 60 s at 10 frames/s and 10× speed: emulator timing noise ×10 (see the GaitIMU 60 s test);
-    # measured errors ≤ 33 ppm in 8 runs
-    assert abs(c.drift_ppm - (-200.0)) < 100.0
+    # 60 s at 10 frames/s and 10× speed: emulator timing noise ×10 (see the GaitIMU 60 s test). Errors
+    # were ≤ 33 ppm in 8 runs when this was written; on the shared 2-core machine since: −260, −162, −161,
+    # and −82 in a fresh-clone CI run (2026-12-04). As there: the drift is found, with its sign and order
+    # (a host-clock-only mapping gives 0); the fit itself is checked to ±5 ppm with given delays in
+    # test_sensor_clock_recovers_drift_under_jitter
+    assert -1000.0 < c.drift_ppm < -50.0
     print(f"\nPolar H10 60 s: drift est {c.drift_ppm:.1f} ppm (true -200)")
 
 
