@@ -170,15 +170,16 @@ def refine_contacts(peaks: np.ndarray, s10: np.ndarray, fs_hz: float, p: StepPar
     win = peaks[:, None] - np.arange(n)[None, ::-1]          # (k, n) indices before each peak
     win = np.clip(win, 0, s10.size - 1)
     slope = d[win]
+    rows = np.arange(peaks.size)
     j = np.argmax(slope, axis=1)
     if last_rise_ratio > 0:
         # local maxima of the slope (a plateau counts at its last sample; the window's ends count)
         top = np.ones(slope.shape, dtype=bool)
         top[:, 1:] &= slope[:, 1:] >= slope[:, :-1]
         top[:, :-1] &= slope[:, :-1] > slope[:, 1:]
-        top &= slope >= last_rise_ratio * slope[np.arange(peaks.size), j][:, None]
+        top &= slope >= last_rise_ratio * slope[rows, j][:, None]
         j = n - 1 - np.argmax(top[:, ::-1], axis=1)          # never before the steepest (or its plateau's end)
-    k = win[np.arange(peaks.size), j]
+    k = win[rows, j]
     # sub-sample: a parabola through the slope's peak and its neighbours (the steepest rise
     # lies half a sample before the forward difference's index)
     y0, y1, y2 = d[np.clip(k - 1, 0, d.size - 1)], d[k], d[np.clip(k + 1, 0, d.size - 1)]
