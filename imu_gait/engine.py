@@ -255,6 +255,11 @@ class _Step:
     prev2: float = np.nan
     nxt: float = np.nan
     bout_start: float = np.nan   # fractional global sample index of the bout's first contact
+    # the reported contact (StepParams.report_rise_ratio) and the two before it in the bout: time_s, step
+    # and stride time and cadence; everything else is measured about pos, prev, prev2 (the steepest rise)
+    rpos: float = np.nan
+    rprev: float = np.nan
+    rprev2: float = np.nan
     back_pos: float = np.nan     # position of the contact back_n steps earlier in the bout …
     back_n: int = 0              # … (up to 8): their mean step time is the regularity lag
     closed: bool = False     # its bout has ended (no next contact will come)
@@ -327,6 +332,10 @@ class GaitEngine:
         # a gyroscope only: with one, the forward axis is calibrated on evidence set on the steepest rise)
         self._last_rise_ratio = (self.p.loose_last_rise_ratio
                                  if placement_kind(placement) in ("chest", "off_trunk") and not has_gyro else 0.0)
+        # every other contact is *reported* at its last strong rise (StepParams.report_rise_ratio) while the
+        # engine keeps the steepest rise for everything it measures about the step: anchor time → reported
+        # time, s, for candidates offered and not yet taken as steps
+        self._report_at: dict[float, float] = {}
         self._resampler = StreamResampler(self.fs, input_rate_hz=fs_hz)
         self._gravity = GravityTracker(self.fs, has_gyro=has_gyro)
         # sway and pelvic drop are measured about a slower 'up' (with a gyroscope): the 0.3-Hz crossover lets
@@ -618,6 +627,15 @@ class GaitEngine:
         ics = refine_contacts(peaks, self._s10, self.fs, self.p, self._last_rise_ratio)
         turns = self._turn_rates(peaks)
         tilts = self._tilts(peaks)
+        if self._last_rise_ratio == 0 and self.p.report_rise_ratio > 0:
+            reported = refine_contacts(peaks, self._s10, self.fs, self.p, self.p.report_rise_ratio,
+                                       self.p.report_dip_ratio)
+            moved = (reported != ics) & (turns < self.p.report_max_turn_dps)
+            if len(self._report_at) > 4096:       # candidates never taken as steps: forget the old ones
+                cut = (self._base + self._n) * self.dt - 600.0
+                self._report_at = {k: v for k, v in self._report_at.items() if k >= cut}
+            self._report_at.update(zip(((self._base + ics[moved]) * self.dt).tolist(),
+                                       ((self._base + reported[moved]) * self.dt).tolist()))
         detected_at = (self._base + self._n - 1) * self.dt
         # Python numbers, not numpy scalars: the acceptor's per-candidate arithmetic, comparisons and
         # sorts run ~3× faster on them (same IEEE doubles, so the same results)
@@ -679,14 +697,19 @@ class GaitEngine:
 
     def _add_step(self, t: float, bout: int, upd: EngineUpdate, detected_at: float) -> None:
         pos = t * self.fs
+        # (a contact the acceptor re-timed — alternating lags — is reported where the acceptor put it)
+        t_report = self._report_at.pop(t, t)
+        rpos = t_report * self.fs
         if not self._bouts or self._bouts[-1]["bout"] != bout:
             self._bouts.append({"bout": bout, "start_s": t, "end_s": t, "n_steps": 0,
-                                "_last_pos": np.nan, "_last2_pos": np.nan, "_times": []})
+                                "_last_pos": np.nan, "_last2_pos": np.nan, "_last_rpos": np.nan,
+                                "_last2_rpos": np.nan, "_times": [], "_reported": {}})
         b = self._bouts[-1]
         # links to the previous contacts live on the bout record: the previous step may
         # already have been finalised (small live chunks), its position is still needed
         recent = b["_times"][-8:]
         st = _Step(pos=pos, bout=bout, prev=b["_last_pos"], prev2=b["_last2_pos"], bout_start=b["start_s"] * self.fs,
+                   rpos=rpos, rprev=b["_last_rpos"], rprev2=b["_last2_rpos"],
                    back_pos=recent[0] * self.fs if recent else np.nan, back_n=len(recent), calib=self._calib)
         for s in reversed(self._steps):
             if s.bout == bout:
@@ -696,6 +719,9 @@ class GaitEngine:
         b["end_s"] = t
         b["n_steps"] += 1
         b["_last2_pos"], b["_last_pos"] = b["_last_pos"], pos
+        b["_last2_rpos"], b["_last_rpos"] = b["_last_rpos"], rpos
+        if t_report != t:
+            b["_reported"][t] = t_report          # a retraction names the contact as it was reported
         # calibrate at a fixed point of the step sequence, never at a chunk boundary, so that
         # live and offline analysis calibrate on exactly the same samples
         b["_times"].append(t)
@@ -715,7 +741,7 @@ class GaitEngine:
         elif (self._calib is not None and b["n_steps"] > CALIBRATION_STEPS
               and (b["n_steps"] - CALIBRATION_STEPS) % SENSOR_RECHECK_STEPS == 0):
             self._check_sensor_turn(b["_times"][-SENSOR_RECHECK_WINDOW_STEPS:], during_walk=True)
-        upd.events.append(StepEvent(time_s=t, detected_at_s=detected_at, bout=bout))
+        upd.events.append(StepEvent(time_s=t_report, detected_at_s=detected_at, bout=bout))
 
     def _end_bout(self, upd: EngineUpdate) -> None:
         """End of a segment or of the recording: commit a held step, close the bout."""
@@ -872,15 +898,19 @@ class GaitEngine:
     def _retract(self, bout: int, drop: np.ndarray, upd: EngineUpdate) -> None:
         """Take the contacts ``drop`` (s) of walk ``bout`` back: out of the step table (rows already
         given stay given; ``upd.retracted`` says which are void), the walk's record and the live counts."""
-        def dropped(t: np.ndarray) -> np.ndarray:
-            return (np.abs(np.asarray(t, float)[:, None] - drop[None, :]) < 1e-6).any(axis=1)
+        # drop holds the engine's contacts (steepest rise); rows and events hold them as reported
+        reported = next((b["_reported"] for b in self._bouts if b["bout"] == bout), {})
+        drop_reported = np.array([reported.get(t, t) for t in drop.tolist()], float)
+
+        def dropped(t: np.ndarray, which: np.ndarray = drop) -> np.ndarray:
+            return (np.abs(np.asarray(t, float)[:, None] - which[None, :]) < 1e-6).any(axis=1)
 
         removed = 0
         for i, batch in enumerate(self._batches):
             in_bout = np.flatnonzero(batch["bout"] == bout)
             if not in_bout.size:
                 continue
-            hit = in_bout[dropped(batch["time_s"][in_bout])]
+            hit = in_bout[dropped(batch["time_s"][in_bout], drop_reported)]
             if hit.size:
                 keep = np.ones(batch["time_s"].size, bool)
                 keep[hit] = False
@@ -889,7 +919,8 @@ class GaitEngine:
         self._batches = [b for b in self._batches if b["time_s"].size]
         self._n_rows -= removed
         self._steps = [s for s in self._steps if not (s.bout == bout and dropped([s.pos / self.fs])[0])]
-        self._recent_rows = [r for r in self._recent_rows if not (r["bout"] == bout and dropped([r["time_s"]])[0])]
+        self._recent_rows = [r for r in self._recent_rows
+                             if not (r["bout"] == bout and dropped([r["time_s"]], drop_reported)[0])]
         self._frame_cache = None
         self._flags_cache = (-1, [])              # the next status re-judges the flags without them
         for j, b in enumerate(self._bouts):
@@ -901,7 +932,7 @@ class GaitEngine:
                     del self._bouts[j]
                 break
         now = (self._base + self._n - 1) * self.dt
-        upd.retracted.extend(StepEvent(time_s=float(t), detected_at_s=now, bout=bout) for t in drop)
+        upd.retracted.extend(StepEvent(time_s=float(t), detected_at_s=now, bout=bout) for t in drop_reported)
 
     # ------------------------------------------------------------------ calibration
     def _calibration_from(self, times: list[float]):
@@ -1182,11 +1213,14 @@ class GaitEngine:
                               np.full(m, np.nan), np.full(m, np.nan), z_m=self._disp[lo:hi])
         else:
             sig = self._body(calib, lo, hi)
-        t_contact = np.array([s.pos for s in steps]) / self.fs    # exact, not via the buffer base
+        rpos = np.array([s.rpos for s in steps])
+        t_contact = rpos / self.fs    # exact, not via the buffer base; as reported (see _Step.rpos)
         belt = self._belt_speed_at(t_contact)
+        reported = ((rpos - np.array([s.rprev for s in steps])) / self.fs,
+                    (rpos - np.array([s.rprev2 for s in steps])) / self.fs)
         cols = step_rows(sig, pos - lo, prev - lo, prev2 - lo, nxt - lo, has_gyro=self.has_gyro and calib is not None,
                          sensor_height_m=self.sensor_height_m, belt_speed_mps=belt,
-                         off_trunk=self.placement_kind == "off_trunk")
+                         off_trunk=self.placement_kind == "off_trunk", reported_times_s=reported)
         n_back = np.array([s.back_n for s in steps], float)
         mean_step_s = np.where(n_back >= 2, (pos + self._base - np.array([s.back_pos for s in steps]))
                                / np.maximum(n_back, 1) / self.fs, np.nan)
@@ -1385,8 +1419,8 @@ class GaitEngine:
         warnings = list(summary.pop("_warnings"))
         bouts = pd.DataFrame([{k: v for k, v in b.items() if not k.startswith("_")} for b in self._bouts],
                              columns=["bout", "start_s", "end_s", "n_steps"])
-        if off_trunk and len(bouts):
-            # a bout runs from its first contact to its last: the evened-out ones
+        if len(bouts):
+            # a bout runs from its first contact to its last as reported (a pocket's: the evened-out ones)
             span = steps.groupby("bout")["time_s"].agg(["min", "max"])
             bouts["start_s"] = bouts["bout"].map(span["min"]).fillna(bouts["start_s"])
             bouts["end_s"] = bouts["bout"].map(span["max"]).fillna(bouts["end_s"])

@@ -143,18 +143,78 @@ def test_no_steps_while_the_sensor_is_turned_over():
     assert (res.steps["gait"] == "walk").all()
 
 
-def test_a_declared_loose_mount_moves_contacts_only_without_a_gyroscope():
-    """A phone in a neck pouch or a pocket takes the last strong rise as its contact
-    (StepParams.loose_last_rise_ratio) — from the accelerometer alone. With a gyroscope the walk's forward
-    axis is calibrated on contact-locked evidence set on the steepest rise, and later contacts turned it
-    round (benchmarks/forward_axis.py with the rule forced on Mobilise-D: 9 % of steps reversed), so there
-    a declared chest placement leaves every contact where it was."""
+def test_a_declared_loose_mount_measures_about_the_last_rise_only_without_a_gyroscope():
+    """A phone in a neck pouch or a pocket takes the last strong rise as its contact for everything
+    (StepParams.loose_last_rise_ratio) — from the accelerometer alone: each step's measurements (here its
+    bounce) are taken about it. Any other mount only *reports* its contact there (StepParams.report_*), so
+    the contact times hardly differ. With a gyroscope the walk's forward axis is calibrated on
+    contact-locked evidence set on the steepest rise, and later contacts turned it round
+    (benchmarks/forward_axis.py with the rule forced on Mobilise-D: 9 % of steps reversed), so there a
+    declared chest placement changes nothing at all."""
     rec = imu_gait.read(DATA / "mobgap_HA002_walk1.csv")      # rises twice before some peaks
     acc_only = imu_gait.Recording(rec.time_s, rec.acc_mps2, None, meta=dict(rec.meta))
 
-    def times(r, placement):
-        return imu_gait.analyze(r, placement=placement).steps["time_s"].to_numpy()
+    def steps(r, placement):
+        return imu_gait.analyze(r, placement=placement).steps
 
-    np.testing.assert_array_equal(times(rec, "chest"), times(rec, "lower_back"))
-    trunk, loose = times(acc_only, "lower_back"), times(acc_only, "chest")
-    assert trunk.size == loose.size and np.abs(loose - trunk).max() > 0.05   # some contacts moved
+    a, b = steps(rec, "chest"), steps(rec, "lower_back")
+    np.testing.assert_array_equal(a["time_s"], b["time_s"])
+    np.testing.assert_array_equal(a["vertical_oscillation_cm"], b["vertical_oscillation_cm"])
+    trunk, loose = steps(acc_only, "lower_back"), steps(acc_only, "chest")
+    assert len(trunk) == len(loose) >= 5
+    np.testing.assert_allclose(loose["time_s"], trunk["time_s"], atol=0.05)
+    moved = np.abs(loose["vertical_oscillation_cm"] - trunk["vertical_oscillation_cm"]) > 0.01
+    assert moved.sum() >= 2                                   # measured about other samples
+
+
+@pytest.mark.parametrize("name, min_moved, retracts", [("mobgap_HA001_daily", 3, True), ("mobgap_HA002_daily", 2, True),
+                                                        ("oxford_Samsung_Carmelo_Hard_NeckPouch_2", 50, False)])
+def test_contacts_are_reported_at_the_last_strong_rise_and_measured_about_the_steepest(name, min_moved, retracts):
+    """StepParams.report_*: a contact is reported at the last rise ≥ half the steepest that follows it without
+    the signal falling in between, while the engine measures everything about the step from the steepest
+    rise (moved with the contact, the gyro forward axis turned round on a Mobilise-D daily recording).
+    Against the same engine reporting the steepest rise: the same steps, walks and measurements; only the
+    contact times (never earlier, at most ic_search_s later) and the step / stride times and cadence
+    between them differ. Fed in 0.37-s chunks, the contacts announced minus those taken back (a walk that
+    ends sitting down: retracted under the time they were announced with) are the final steps."""
+    from imu_gait.dsp.steps import StepParams
+    from imu_gait.engine import GaitEngine
+
+    rec = imu_gait.read(DATA / f"{name}.csv")
+
+    def run(params, chunk_s):
+        eng = GaitEngine(rec.sample_rate_hz, has_gyro=rec.has_gyro, params=params)
+        step = int(chunk_s * rec.sample_rate_hz)
+        announced, retracted = [], []
+        for i in range(0, rec.n_samples, step):
+            upd = eng.feed(rec.time_s[i:i + step], rec.acc_mps2[i:i + step],
+                           None if rec.gyro_rads is None else rec.gyro_rads[i:i + step])
+            announced += [e.time_s for e in upd.events]
+            retracted += [e.time_s for e in upd.retracted]
+        return eng.finish(), announced, retracted
+
+    p = StepParams()
+    reported, announced, retracted = run(p, 0.37)
+    steepest, _, _ = run(StepParams(report_rise_ratio=0.0), 600.0)
+    a, b = reported.steps, steepest.steps
+    assert len(a) == len(b) > 50 and bool(retracted) == retracts
+    np.testing.assert_array_equal(a["bout"], b["bout"])
+    shift = a["time_s"].to_numpy() - b["time_s"].to_numpy()
+    assert (shift >= -1e-9).all() and shift.max() <= p.ic_search_s
+    assert (shift > 0.03).sum() >= min_moved                # some contacts are reported later
+    measured = [c for c in a.columns if c not in ("time_s", "step_time_s", "stride_time_s", "cadence_spm")]
+    for c in measured:                                        # (chunking changes the last bits only)
+        if a[c].dtype.kind == "f":
+            np.testing.assert_allclose(a[c].to_numpy(), b[c].to_numpy(), rtol=1e-9, atol=1e-9, err_msg=c)
+        else:
+            np.testing.assert_array_equal(a[c].to_numpy(), b[c].to_numpy(), err_msg=c)
+    # the step and stride times are between the reported contacts, as a table reader would compute them
+    for _, walk in a.groupby("bout"):
+        t = walk["time_s"].to_numpy()
+        np.testing.assert_allclose(walk["step_time_s"].to_numpy()[1:], np.diff(t), atol=1e-9)
+        np.testing.assert_allclose(walk["stride_time_s"].to_numpy()[2:], t[2:] - t[:-2], atol=1e-9)
+    first = a.groupby("bout")["time_s"].min()
+    np.testing.assert_allclose(reported.bouts.set_index("bout")["start_s"].loc[first.index], first, atol=1e-9)
+    # live: what was announced and not taken back is exactly the table
+    kept = sorted(set(np.round(announced, 9)) - set(np.round(retracted, 9)))
+    np.testing.assert_allclose(kept, a["time_s"].to_numpy(), atol=1e-9)

@@ -243,3 +243,23 @@ def test_the_contact_is_the_steepest_rise_or_on_a_loose_mount_the_last_strong_on
     # the steepest rise of a symmetric slope bump lies half a sample before the forward difference's index
     truth = {"first": first, "second": second}[expected] - 0.5 + p.ic_offset_s * fs
     assert got == pytest.approx(truth, abs=1e-9)
+
+
+@pytest.mark.parametrize("dip_slope, expected", [
+    (None, "second"),        # one rise in two stages: reported at the later one
+    (-0.3, "second"),        # a shallow sag between them (the slope above −0.5 × the steepest): still one rise
+    (-0.6, "first"),         # the signal fell between them: two events, the steepest is the contact
+])
+def test_the_reported_contact_is_the_last_strong_rise_unless_the_signal_fell_in_between(dip_slope, expected):
+    """StepParams.report_rise_ratio / report_dip_ratio: where imu_gait reports a contact at the lower back."""
+    from imu_gait.dsp.steps import refine_contacts
+    fs, p = 100.0, StepParams()
+    first, second, peak = 100, 118, 121
+    s10 = _two_rises(first, second, peak, 1.0, 0.6)
+    if dip_slope is not None:                      # a fall in the 4 samples midway between the two rises
+        d = np.diff(s10, prepend=s10[0])
+        d[107:111] = dip_slope
+        s10 = np.cumsum(d)
+    got = refine_contacts(np.array([peak]), s10, fs, p, p.report_rise_ratio, p.report_dip_ratio)[0]
+    truth = {"first": first, "second": second}[expected] - 0.5 + p.ic_offset_s * fs
+    assert got == pytest.approx(truth, abs=1e-9)

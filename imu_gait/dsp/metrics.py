@@ -96,20 +96,25 @@ def turn_factor(heading_change_deg: np.ndarray) -> np.ndarray:
 
 def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndarray,
               nxt: np.ndarray, *, has_gyro: bool, sensor_height_m: float,
-              belt_speed_mps: float | np.ndarray | None, off_trunk: bool = False) -> dict[str, np.ndarray]:
+              belt_speed_mps: float | np.ndarray | None, off_trunk: bool = False,
+              reported_times_s: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """Metrics for a batch of steps.
 
     ic, prev, prev2, nxt: fractional sample positions in the buffer of this contact, the two
     before it (NaN at bout start) and the next one (NaN: the bout ended; the step is then
     taken to last as long as the previous one). belt_speed_mps: one speed, or one per step
     (NaN: not on a known belt speed → pendulum model). off_trunk: the sensor is declared off the trunk
-    (a pocket): no slow-jog label (see ``RUN_CLEAR_FLIGHT_S``).
+    (a pocket): no slow-jog label (see ``RUN_CLEAR_FLIGHT_S``). reported_times_s: (step, stride) times, s,
+    between the contacts as reported when they are timed apart from ``ic`` (the engine's last strong rise):
+    the step and stride time, cadence and a belt's step length use them; the signal windows stay on ``ic``.
     """
     fs = sig.fs_hz
     n = sig.a_v.size
     step_s = (ic - prev) / fs
     stride_s = (ic - prev2) / fs
     dur = np.where(np.isfinite(nxt), nxt - ic, np.where(np.isfinite(step_s), step_s * fs, 0.55 * fs))
+    if reported_times_s is not None:
+        step_s, stride_s = (np.asarray(x, float) for x in reported_times_s)
     a = np.clip(sample_index(ic), 0, n - 2)
     b = np.clip(sample_index(ic + dur), a + 2, n)
     out: dict[str, np.ndarray] = {}

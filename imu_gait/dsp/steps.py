@@ -86,6 +86,17 @@ class StepParams:
     # set on the steepest rise, and the later contacts turned it round (Mobilise-D forced to this rule: 9 %
     # of steps measured about a reversed axis, none before; without the gyroscope 0 % either way).
     loose_last_rise_ratio: float = 0.5
+    # Elsewhere (lower back, unknown placement, or any mount with a gyroscope) the contact is *reported*
+    # at the last rise ≥ report_rise_ratio × the steepest that follows it without the slope falling below
+    # −report_dip_ratio × the steepest in between (one rise in two stages, not two events), while the
+    # engine keeps the steepest rise for everything it measures about the step (its windows, the forward
+    # axis, the posture checks, the acceptor's rhythm): moved with it, the gyro forward axis turned round
+    # on a Mobilise-D daily recording. 0 = report the steepest rise. Not while the trunk turns faster than
+    # report_max_turn_dps about the vertical (gyroscope only): in IPOL's U-turns the later rise missed the
+    # foot contact (U-turn F1 0.823 → 0.804; straight walking unchanged).
+    report_rise_ratio: float = 0.5
+    report_dip_ratio: float = 0.5
+    report_max_turn_dps: float = 30.0
     alternating_steps: int = 6         # contact lags alternating between feet over this many steps …
     alternating_lag_s: float = 0.03    # … by more than this each side of their median: use the median
     ic_offset_s: float = -0.01         # systematic offset of the steepest rise vs the true contact
@@ -159,10 +170,12 @@ def candidate_mask(s4: np.ndarray, fs_hz: float, p: StepParams) -> tuple[np.ndar
 
 
 def refine_contacts(peaks: np.ndarray, s10: np.ndarray, fs_hz: float, p: StepParams,
-                    last_rise_ratio: float = 0.0) -> np.ndarray:
+                    last_rise_ratio: float = 0.0, dip_ratio: float = np.inf) -> np.ndarray:
     """Sample index of the contact before each peak: the steepest rise of s10 within ``p.ic_search_s``
     before it or, with ``last_rise_ratio`` > 0, the last local maximum of the slope there that reaches
-    at least that fraction of the steepest (see ``StepParams.loose_last_rise_ratio``)."""
+    at least that fraction of the steepest (see ``StepParams.loose_last_rise_ratio``) and that the
+    steepest reaches without the slope falling below −``dip_ratio`` × the steepest on the way (a fall
+    means the signal dropped between the two: two events, not one rise in two stages)."""
     n = max(2, int(round(p.ic_search_s * fs_hz)))
     if peaks.size == 0:
         return peaks.astype(float)
@@ -177,8 +190,14 @@ def refine_contacts(peaks: np.ndarray, s10: np.ndarray, fs_hz: float, p: StepPar
         top = np.ones(slope.shape, dtype=bool)
         top[:, 1:] &= slope[:, 1:] >= slope[:, :-1]
         top[:, :-1] &= slope[:, :-1] > slope[:, 1:]
-        top &= slope >= last_rise_ratio * slope[rows, j][:, None]
-        j = n - 1 - np.argmax(top[:, ::-1], axis=1)          # never before the steepest (or its plateau's end)
+        steepest = slope[rows, j][:, None]
+        top &= slope >= last_rise_ratio * steepest
+        if np.isfinite(dip_ratio):
+            # the lowest slope from the steepest rise up to each sample (+inf before the steepest)
+            after = np.where(np.arange(n)[None, :] >= j[:, None], slope, np.inf)
+            top &= np.minimum.accumulate(after, axis=1) >= -dip_ratio * steepest
+        # never before the steepest (or its plateau's end); a window with no rise at all keeps the steepest
+        j = np.where(top.any(axis=1), n - 1 - np.argmax(top[:, ::-1], axis=1), j)
     k = win[rows, j]
     # sub-sample: a parabola through the slope's peak and its neighbours (the steepest rise
     # lies half a sample before the forward difference's index)
