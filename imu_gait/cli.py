@@ -270,8 +270,8 @@ def add_context_options(ctx: Any) -> None:
                           "0.61 × it (a lower-back sensor) for the step-length model")
     ctx.add_argument("--placement", choices=("lower_back", "chest", "pocket"),
                      help="where the sensor is worn; 'chest' for a chest strap or a phone in a pouch on the "
-                          "chest (recorded without a gyroscope: each contact at the last strong rise, not the "
-                          "steepest); 'pocket' for a phone in a trouser pocket: steps and "
+                          "chest (recorded without a gyroscope: each step also measured about its last strong rise, "
+                          "not the steepest); 'pocket' for a phone in a trouser pocket: steps and "
                           "cadence only (plus step length and speed from a --belt-speed) — the back-strain rules "
                           "need a sensor on the trunk (the pocket's early/late contacts of one leg are evened out)")
 
