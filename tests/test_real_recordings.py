@@ -218,3 +218,28 @@ def test_contacts_are_reported_at_the_last_strong_rise_and_measured_about_the_st
     # live: what was announced and not taken back is exactly the table
     kept = sorted(set(np.round(announced, 9)) - set(np.round(retracted, 9)))
     np.testing.assert_allclose(kept, a["time_s"].to_numpy(), atol=1e-9)
+
+
+def test_contacts_in_turns_stay_at_the_steepest_rise():
+    """StepParams.report_max_turn_dps: while the trunk turns faster than this about the vertical (gyroscope),
+    the contact is reported at the steepest rise — in IPOL's U-turns the later rise missed the foot contact.
+    HA002's daily recording shuffles and turns: 9 contacts move to a later rise without the limit, 3 with it
+    (30 °/s), none when every candidate counts as turning."""
+    from imu_gait.dsp.steps import StepParams
+    from imu_gait.engine import GaitEngine
+
+    rec = imu_gait.read(DATA / "mobgap_HA002_daily.csv")
+
+    def times(params):
+        eng = GaitEngine(rec.sample_rate_hz, has_gyro=True, params=params)
+        eng.feed(rec.time_s, rec.acc_mps2, rec.gyro_rads)
+        return eng.finish().steps["time_s"].to_numpy()
+
+    steepest = times(StepParams(report_rise_ratio=0.0))
+    moved = {}
+    for limit in (np.inf, StepParams().report_max_turn_dps, 0.0):
+        t = times(StepParams(report_max_turn_dps=limit))
+        assert t.size == steepest.size
+        moved[limit] = int(np.sum(t - steepest > 0.03))
+    assert moved[np.inf] >= moved[StepParams().report_max_turn_dps] + 3
+    assert moved[StepParams().report_max_turn_dps] >= 1 and moved[0.0] == 0
