@@ -351,7 +351,7 @@ class GaitEngine:
         self._fir4 = fir_lowpass(self.fs, 4.0, 0.15)   # look-ahead 0.15 s + 0.12 s peak window: events ≈ 0.37 s after the step
         self._fir10 = fir_lowpass(self.fs, 10.0, 0.10)
         self._displacement = VerticalDisplacement(self.fs)   # for the pendulum step length
-        self._acceptor = StepAcceptor(self.p, regularity=self._regularity)
+        self._acceptor = StepAcceptor(self.p, regularity=self._regularity, loose=self._last_rise_ratio > 0)
         self._batches: list[dict[str, np.ndarray]] = []   # finalised step rows: column arrays per batch
         self._n_rows = 0
         self._frame_cache: tuple[int, pd.DataFrame] | None = None

@@ -83,8 +83,9 @@ def test_no_reference_means_no_bout_claimed_wrongly():
 PAD_F1_FLOORS = {
     "oxford_Samsung_Dario_Hard_BackPocket_1": (0.97, 0.982),
     # 0.924 while the contact was the steepest rise, which on a neck pouch flips between the rise out
-    # of the trough and the rise into the peak (StepParams.loose_last_rise_ratio)
-    "oxford_Samsung_Carmelo_Hard_NeckPouch_2": (0.95, 0.963),
+    # of the trough and the rise into the peak (StepParams.loose_last_rise_ratio); 0.963 → 0.967 with the
+    # scattered lags timed from the peaks (StepParams.loose_lag_spread_s)
+    "oxford_Samsung_Carmelo_Hard_NeckPouch_2": (0.95, 0.967),
 }
 
 

@@ -99,6 +99,14 @@ class StepParams:
     report_max_turn_dps: float = 30.0
     alternating_steps: int = 6         # contact lags alternating between feet over this many steps …
     alternating_lag_s: float = 0.03    # … by more than this each side of their median: use the median
+    # On a loose mount (StepAcceptor(loose=True): the engine's last-rise rule in force) the lag still
+    # jumps between the two rises on some steps while the 4 Hz peaks stay even (Oxford Pixel neck pouches:
+    # 0.04–0.06 s or 0.14–0.25 s, a short step then a long one). When a step's lag differs from the
+    # previous one's by more than alternating_lag_s and the last alternating_steps lags spread over more
+    # than this, the contact is the peak minus their median lag. Oxford neck pouches told the placement:
+    # step F1 0.949 → 0.984, pockets unchanged (0.982 / 0.950); at the lower back it cost IPOL F1 0.002
+    # and Mobilise-D stride length 7 mm, so it is for loose mounts only.
+    loose_lag_spread_s: float = 0.1
     ic_offset_s: float = -0.01         # systematic offset of the steepest rise vs the true contact
     min_step_s: float = 0.25           # 240 steps/min
     max_step_s: float = 1.40           # ~43 steps/min
@@ -242,8 +250,10 @@ class StepAcceptor:
     with a limp, alternate a short and a long step while their strides stay regular.
     """
 
-    def __init__(self, p: StepParams, regularity=None):
+    def __init__(self, p: StepParams, regularity=None, loose: bool = False):
         self.p = p
+        # a loose mount's contacts are re-timed from the peaks when their lags scatter (loose_lag_spread_s)
+        self._lag_spread_s = p.loose_lag_spread_s if loose else float("inf")
         # regularity(t0_s, t1_s, lag_s) -> autocorrelation of the signal over [t0, t1] at lag
         self.regularity = regularity
         self.pending: list[tuple[float, float, float]] = []   # (peak, contact, rise) not in a bout
@@ -271,7 +281,8 @@ class StepAcceptor:
         coupled to the body) that rise lands early on one foot and late on the other, so the
         peak-to-contact lag alternates between feet while the peaks stay steady. When the last
         ``alternating_steps`` lags alternate about their median by more than ``alternating_lag_s``
-        each, the contact is the peak minus the median lag instead."""
+        each, the contact is the peak minus the median lag instead — and on a loose mount also when
+        they scatter over more than ``loose_lag_spread_s``."""
         b, p = self.bout, self.p
         b.lags.append(peak_t - ic)
         k = p.alternating_steps
@@ -282,6 +293,8 @@ class StepAcceptor:
             med = _median(lags)
             dev = [x - med for x in lags]
             if all(abs(d) > p.alternating_lag_s for d in dev) and all(d0 * d1 < 0 for d0, d1 in zip(dev, dev[1:])):
+                ic = peak_t - med
+            elif max(lags) - min(lags) > self._lag_spread_s:
                 ic = peak_t - med
         b.steps.append(ic)
         b.peaks.append(peak_t)
