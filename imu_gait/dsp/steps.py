@@ -79,9 +79,10 @@ class StepParams:
     # A sensor loosely coupled to the body (a phone in a neck pouch or a pocket) often rises twice before
     # the 4 Hz peak: once out of the trough, once into the peak. The steepest of the two flipped from one
     # to the other step by step (Oxford neck pouches: contacts 20–240 ms before the peak, pad-relative
-    # timing bimodal). There the contact is the *last* rise at least this × the steepest (declared chest or
-    # off-trunk placement only: at the lower back the steepest rise is the contact, whichever of the two it
-    # is — IPOL foot-IMU truth lost 6 U-turn contacts with this rule). 0 = always the steepest.
+    # timing bimodal). There the contact is the *last* rise at least this × the steepest, for everything the
+    # engine measures (declared chest or off-trunk placement only: elsewhere the engine keeps the steepest
+    # rise and only reports the contact later, see report_rise_ratio — IPOL foot-IMU truth lost 6 U-turn
+    # contacts with this rule applied throughout). 0 = always the steepest.
     # Accelerometer only: with a gyroscope the walk's forward axis is calibrated on contact-locked evidence
     # set on the steepest rise, and the later contacts turned it round (Mobilise-D forced to this rule: 9 %
     # of steps measured about a reversed axis, none before; without the gyroscope 0 % either way).
