@@ -55,6 +55,37 @@ def writing(opt: str, path: Any) -> Iterator[None]:
             from None
 
 
+#: what each output option writes: (what it is, the endings that name it)
+OUTPUT_KINDS = {"--report": ("an HTML page", (".html", ".htm")), "--json": ("JSON", (".json",)),
+                "--steps-csv": ("a CSV table", (".csv", ".txt")), "--out": ("a CSV table", (".csv", ".txt")),
+                "--record": ("a native CSV recording", (".csv",))}
+#: endings that name another kind of file: an output under such a name would not open as the user
+#: expects ('--report walk.pdf' wrote an HTML page into walk.pdf, which a PDF viewer refuses); any
+#: other name (none, '.out', '.report') is taken as given
+FOREIGN_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".svg", ".gif", ".html", ".htm", ".json", ".csv", ".tsv",
+                    ".txt", ".xlsx", ".xls", ".ods", ".doc", ".docx", ".odt", ".md", ".zip", ".parquet", ".xml")
+
+
+def check_output_name(opt: str, path: str) -> None:
+    """Refuse an output name whose ending says another kind of file (``--report walk.pdf``,
+    ``--steps-csv steps.xlsx``), saying what the option writes and what to do instead."""
+    if opt not in OUTPUT_KINDS or path == "-":
+        return
+    what, endings = OUTPUT_KINDS[opt]
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix in endings or suffix not in FOREIGN_SUFFIXES:
+        return
+    hint = f"give a name ending {endings[0]}"
+    if opt == "--report" and suffix == ".pdf":
+        hint += ("; for a PDF, open the page in a browser and print it to PDF (the page has a print layout, "
+                 "and its plots are drawn in it)")
+    elif suffix in (".xlsx", ".xls", ".ods") and "CSV" in what:
+        hint += "; Excel and LibreOffice open the CSV directly"
+    elif opt == "--report" and suffix in (".png", ".jpg", ".jpeg", ".svg", ".gif"):
+        hint += "; the page holds the plots (save one from the browser if you need an image)"
+    raise ImuGaitError(f"{opt} {path}: {opt} writes {what}, not a {suffix} file\n  What to do: {hint}")
+
+
 def probe_writable(opt: str, path: str) -> None:
     """Refuse, before a long analysis, an output file the system will not let us write (the
     permission bits are not enough: root passes them, /proc has none that say so). An existing
@@ -206,6 +237,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         if out and not os.path.isdir(os.path.dirname(os.path.abspath(out))):
             raise ImuGaitError(f"{opt} {out}: the folder {os.path.dirname(os.path.abspath(out))} does not exist")
         if out:
+            check_output_name(opt, out)
             probe_writable(opt, out)
     context = analysis_context(args)
     labels = args.labels or [None] * len(args.paths)
@@ -359,6 +391,7 @@ def _check_paths(args: argparse.Namespace) -> None:
             raise ImuGaitError(f"{opt} {out}: is a folder; give a file name")
         if not os.access(parent, os.W_OK):
             raise ImuGaitError(f"{opt} {out}: cannot write in {parent}")
+        check_output_name(opt, out)
         probe_writable(opt, out)
 
 
@@ -440,6 +473,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise ImuGaitError(f"--out {args.out}: the folder {parent} does not exist")
     if os.path.isdir(args.out):
         raise ImuGaitError(f"--out {args.out}: is a folder; give a file name")
+    check_output_name("--out", args.out)
     probe_writable("--out", args.out)
     if args.json_dir is not None:        # made now, so an unusable folder is said before a long batch
         with writing("--json-dir", args.json_dir):

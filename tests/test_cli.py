@@ -158,6 +158,42 @@ def test_output_problems_are_refused_before_analysis(tmp_path, capsys):
     assert rec.read_text() == "time_s,acc_x,acc_y,acc_z\n0,0,0,9.81\n"
 
 
+@pytest.mark.parametrize("command, opt, name, advice", [
+    ("analyze", "--report", "walk.pdf", "print it to PDF"),
+    ("analyze", "--report", "walk.png", "holds the plots"),
+    ("analyze", "--steps-csv", "steps.xlsx", "Excel and LibreOffice open the CSV"),
+    ("analyze", "--json", "result.csv", "give a name ending .json"),
+    ("batch", "--out", "summary.json", "give a name ending .csv"),
+    ("compare", "--report", "progress.pdf", "print it to PDF"),
+    ("live", "--report", "walk.pdf", "print it to PDF"),
+    ("live", "--record", "walk.json", "give a name ending .csv"),
+])
+def test_an_output_named_as_another_kind_of_file_is_refused(tmp_path, capsys, command, opt, name, advice):
+    """'--report walk.pdf' wrote the HTML page into walk.pdf, which a PDF viewer then refused (and
+    '--steps-csv steps.xlsx' a CSV that Excel calls corrupt): an ending that names another kind of file
+    is refused before any analysis or connection, saying what the option writes and what to do."""
+    rec = ROOT / "datasets" / "mobgap_HA001_walk1.csv"
+    argv = {"analyze": ["analyze", rec], "batch": ["batch", rec], "compare": ["compare", rec, rec],
+            "live": ["live", "--simulate", "--no-keys"]}[command] + [opt, tmp_path / name]
+    code, out, err = run(argv, capsys)
+    assert code == 2 and "Traceback" not in err
+    assert err.startswith(f"imu-gait: error: {opt} {tmp_path / name}: {opt} writes "), err
+    assert f"not a {Path(name).suffix} file" in err and "What to do:" in err and advice in err
+    assert not list(tmp_path.iterdir())                  # refused before anything was written
+
+
+def test_output_names_of_the_right_kind_or_unknown_endings_are_taken(tmp_path, capsys):
+    """The check reads only endings that name another kind of file: upper case, .htm, no ending or an
+    ending of the user's own ('.out') are written as given."""
+    rec = ROOT / "datasets" / "mobgap_HA001_walk1.csv"
+    code, _, err = run(["analyze", rec, "-q", "--report", tmp_path / "a.HTML", "--json", tmp_path / "a.out",
+                        "--steps-csv", tmp_path / "steps"], capsys)
+    assert code == 0, err
+    assert (tmp_path / "a.HTML").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert json.loads((tmp_path / "a.out").read_text())["summary"]["n_steps"] > 0
+    assert (tmp_path / "steps").read_text().startswith("time_s,")
+
+
 @pytest.fixture(scope="module")
 def short_walk(tmp_path_factory):
     from imu_gait.io.native import write_native

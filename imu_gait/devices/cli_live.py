@@ -18,7 +18,8 @@ import os
 import sys
 from typing import Any
 
-from ..cli import add_context_options, analysis_context as engine_context, number_in_range, probe_writable
+from ..cli import (add_context_options, analysis_context as engine_context, check_output_name, number_in_range,
+                   probe_writable)
 from ..errors import DeviceError, ImuGaitError
 
 #: the simulated walker starts to bounce more after 90 s, so a first run shows a cue rising
@@ -234,6 +235,7 @@ def check_outputs(args: argparse.Namespace) -> None:
             raise ImuGaitError(f"{opt} {out}: the folder {parent} does not exist")
         if not os.access(parent, os.W_OK):
             raise ImuGaitError(f"{opt} {out}: cannot write in {parent}")
+        check_output_name(opt, out)
         probe_writable(opt, out)          # what os.access cannot tell (root, /proc): before a whole walk
     if not args.no_record and args.record is None:
         folder = os.path.abspath(args.recordings_dir)
