@@ -150,8 +150,10 @@ def _what_is_there(paths: Sequence[str | os.PathLike], recursive: bool) -> str:
 
 
 def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
-              context: dict[str, Any] | None = None, json_path: Path | None = None) -> dict[str, Any]:
-    """Read and analyse one recording; the table row (``status`` "ok" or "error")."""
+              context: dict[str, Any] | None = None, json_path: Path | None = None,
+              steps_path: Path | None = None) -> dict[str, Any]:
+    """Read and analyse one recording; the table row (``status`` "ok" or "error"). ``json_path`` /
+    ``steps_path``: also write its JSON result / its one-row-per-step CSV there."""
     import imu_gait
 
     row: dict[str, Any] = {"recording": str(path), "status": "ok", "error": "",
@@ -197,6 +199,15 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
             row.update(status="error", error=f"{path}: could not write {json_path}: {exc.strerror or exc}")
         else:
             row["json"] = str(json_path)
+    if steps_path is not None:
+        from .report.steps_csv import write_steps_csv
+
+        try:
+            write_steps_csv(res, steps_path)
+        except OSError as exc:
+            row.update(status="error", error=f"{path}: could not write {steps_path}: {exc.strerror or exc}")
+        else:
+            row["steps_csv"] = str(steps_path)
     return row
 
 
@@ -274,7 +285,8 @@ def _error_row(path: Path, exc: BaseException) -> dict[str, Any]:
                      "damaged — if it opens fine elsewhere, please report this"}
 
 
-def _run_parallel(recordings: list[Path], json_paths: list[Path | None], by_index: dict[int, dict[str, Any]], *,
+def _run_parallel(recordings: list[Path], json_paths: list[Path | None], steps_paths: list[Path | None],
+                  by_index: dict[int, dict[str, Any]], *,
                   jobs: int, read_options: dict[str, Any] | None, context: dict[str, Any] | None,
                   progress: Callable[[int, int, Path], None] | None) -> None:
     """:func:`summarise` each recording in ``jobs`` worker processes, filling ``by_index`` as they finish."""
@@ -285,8 +297,9 @@ def _run_parallel(recordings: list[Path], json_paths: list[Path | None], by_inde
     broken: list[int] = []
     done = 0
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(summarise, path, read_options=read_options, context=context, json_path=jpath): i
-                   for i, (path, jpath) in enumerate(zip(recordings, json_paths))}
+        futures = {pool.submit(summarise, path, read_options=read_options, context=context, json_path=jpath,
+                               steps_path=spath): i
+                   for i, (path, jpath, spath) in enumerate(zip(recordings, json_paths, steps_paths))}
         try:
             for fut in as_completed(futures):
                 i = futures[fut]
@@ -307,14 +320,14 @@ def _run_parallel(recordings: list[Path], json_paths: list[Path | None], by_inde
             pool.shutdown(wait=False, cancel_futures=True)
             raise
     for i in sorted(broken):      # each alone, so a recording that kills its worker fails alone
-        by_index[i] = _summarise_isolated(recordings[i], read_options, context, json_paths[i])
+        by_index[i] = _summarise_isolated(recordings[i], read_options, context, json_paths[i], steps_paths[i])
         done += 1
         if progress is not None:
             progress(done, n, recordings[i])
 
 
 def _summarise_isolated(path: Path, read_options: dict[str, Any] | None, context: dict[str, Any] | None,
-                        json_path: Path | None) -> dict[str, Any]:
+                        json_path: Path | None, steps_path: Path | None = None) -> dict[str, Any]:
     """:func:`summarise` in a worker process of its own: the row, or — if that process dies too —
     an error row saying this recording ended its process."""
     from concurrent.futures import ProcessPoolExecutor
@@ -323,7 +336,7 @@ def _summarise_isolated(path: Path, read_options: dict[str, Any] | None, context
     try:
         with ProcessPoolExecutor(max_workers=1) as pool:
             return pool.submit(summarise, path, read_options=read_options, context=context,
-                               json_path=json_path).result()
+                               json_path=json_path, steps_path=steps_path).result()
     except BrokenProcessPool:
         from . import __version__
 
@@ -335,8 +348,9 @@ def _summarise_isolated(path: Path, read_options: dict[str, Any] | None, context
         return _error_row(path, exc)
 
 
-def _json_names(recordings: list[Path], json_dir: Path) -> list[Path]:
-    """``<name>.json`` per recording (walk.csv → walk.csv.json, an export folder → its name.json).
+def _output_names(recordings: list[Path], folder: Path, ending: str = ".json") -> list[Path]:
+    """``<name>.json`` per recording (walk.csv → walk.csv.json, an export folder → its name.json;
+    ``ending`` another ending, e.g. ``.steps.csv``).
     Recordings that share a name in different folders (every Oxford folder holds an
     ``accelerometer.csv``) are named by their folders too — ``<folder>__<name>.json``, from the
     first folder in which their paths differ — so each JSON says which recording it is; numbered
@@ -358,10 +372,10 @@ def _json_names(recordings: list[Path], json_dir: Path) -> list[Path]:
     used: dict[str, int] = {}
     out = []
     for r in recordings:
-        name = qualified(r) + ".json"
+        name = qualified(r) + ending
         n = used.get(name, 0)
         used[name] = n + 1
-        out.append(json_dir / (name if n == 0 else f"{name[:-5]}-{n + 1}.json"))
+        out.append(folder / (name if n == 0 else f"{name[:-len(ending)]}-{n + 1}{ending}"))
     return out
 
 
@@ -369,13 +383,16 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
               read_options: dict[str, Any] | None = None, context: dict[str, Any] | None = None,
               json_dir: str | os.PathLike | None = None, jobs: int = 1,
               progress: Callable[[int, int, Path], None] | None = None,
-              exclude: Sequence[str | os.PathLike] = ()) -> list[dict[str, Any]]:
+              exclude: Sequence[str | os.PathLike] = (),
+              steps_dir: str | os.PathLike | None = None) -> list[dict[str, Any]]:
     """Analyse every recording under ``paths``; write the table to ``out_csv`` (None: don't);
     return the rows in input order. ``jobs`` > 1 analyses that many recordings at once in worker
     processes (0: one per CPU). ``progress(done, n, path)`` is called as recordings start (one
     job) or finish (several). ``exclude``: files that are not recordings (e.g. the table when the
-    caller writes it itself). Interrupted (Ctrl-C), the table is still written to ``out_csv``: the rows
-    done so far, the others with status "interrupted"."""
+    caller writes it itself). ``json_dir`` / ``steps_dir``: also write each recording's JSON result
+    (``<name>.json``) / its one-row-per-step CSV (``<name>.steps.csv``, as ``imu-gait analyze
+    --steps-csv``) there, named as :func:`_output_names` says. Interrupted (Ctrl-C), the table is still
+    written to ``out_csv``: the rows done so far, the others with status "interrupted"."""
     opts = read_options or {}
     text_files = takes_text_files(opts)
     recordings = find_recordings(paths, recursive=recursive, text_files=text_files)
@@ -388,19 +405,24 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     json_paths: list[Path | None] = [None] * len(recordings)
     if json_dir is not None:
         Path(json_dir).mkdir(parents=True, exist_ok=True)
-        json_paths = list(_json_names(recordings, Path(json_dir)))
+        json_paths = list(_output_names(recordings, Path(json_dir)))
+    steps_paths: list[Path | None] = [None] * len(recordings)
+    if steps_dir is not None:
+        Path(steps_dir).mkdir(parents=True, exist_ok=True)
+        steps_paths = list(_output_names(recordings, Path(steps_dir), ".steps.csv"))
     n = len(recordings)
     jobs = (os.cpu_count() or 1) if jobs == 0 else max(1, int(jobs))
     by_index: dict[int, dict[str, Any]] = {}
     try:
         if jobs == 1 or n == 1:
-            for i, (path, jpath) in enumerate(zip(recordings, json_paths)):
+            for i, (path, jpath, spath) in enumerate(zip(recordings, json_paths, steps_paths)):
                 if progress is not None:
                     progress(i, n, path)
-                by_index[i] = summarise(path, read_options=read_options, context=context, json_path=jpath)
+                by_index[i] = summarise(path, read_options=read_options, context=context, json_path=jpath,
+                                        steps_path=spath)
         else:
-            _run_parallel(recordings, json_paths, by_index, jobs=min(jobs, n), read_options=read_options,
-                          context=context, progress=progress)
+            _run_parallel(recordings, json_paths, steps_paths, by_index, jobs=min(jobs, n),
+                          read_options=read_options, context=context, progress=progress)
     except KeyboardInterrupt:
         # Ctrl-C an hour into a batch: the rows done so far are kept, the others say they were not analysed
         if out_csv is not None:
@@ -418,18 +440,18 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     return rows
 
 
-def table_columns(with_json: bool = False) -> list[str]:
+def table_columns(with_json: bool = False, with_steps: bool = False) -> list[str]:
     """The table's columns, in order: every key :func:`summarise` puts in a row (one list, so a
     value added there cannot be computed and then silently left out of the CSV)."""
     cols = ["recording", "status", "error", *SUMMARY_COLUMNS, "n_lean_jumps", "n_sensor_turns", "n_flags",
             "flags", *(f"flag_min_{fid}" for fid in FLAG_IDS), "warnings", "outside_typical", "flag_notes",
             "options", "imu_gait_version"]
-    return cols + ["json"] if with_json else cols
+    return cols + (["json"] if with_json else []) + (["steps_csv"] if with_steps else [])
 
 
 def write_table(rows: list[dict[str, Any]], out_csv: str | os.PathLike) -> None:
     """One CSV row per recording; numbers with up to 6 significant digits, empty for missing."""
-    cols = table_columns(with_json=any("json" in r for r in rows))
+    cols = table_columns(with_json=any("json" in r for r in rows), with_steps=any("steps_csv" in r for r in rows))
 
     def cell(v: Any) -> Any:
         if v is None:

@@ -269,6 +269,9 @@ def _add_batch(sub: Any) -> None:
     out.add_argument("--out", metavar="OUT.csv", default="imu_gait_summary.csv",
                      help="the summary table (default: imu_gait_summary.csv)")
     out.add_argument("--json-dir", metavar="DIR", help="also write each recording's JSON result into DIR")
+    out.add_argument("--steps-dir", metavar="DIR",
+                     help="also write each recording's steps into DIR: one CSV per recording, one row per step "
+                          "(<name>.steps.csv, as analyze --steps-csv writes it)")
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("-r", "--recursive", action="store_true", help="look into sub-folders at any depth")
     p.add_argument("-j", "--jobs", metavar="N", type=int, default=1,
@@ -475,9 +478,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise ImuGaitError(f"--out {args.out}: is a folder; give a file name")
     check_output_name("--out", args.out)
     probe_writable("--out", args.out)
-    if args.json_dir is not None:        # made now, so an unusable folder is said before a long batch
-        with writing("--json-dir", args.json_dir):
-            os.makedirs(args.json_dir, exist_ok=True)
+    for opt, folder in (("--json-dir", args.json_dir), ("--steps-dir", args.steps_dir)):
+        if folder is not None:           # made now, so an unusable folder is said before a long batch
+            with writing(opt, folder):
+                os.makedirs(folder, exist_ok=True)
     tty = sys.stderr.isatty() and not args.quiet
     bar = None
     if tty:
@@ -503,7 +507,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         with writing("--out", args.out):
             rows = run_batch(args.paths, args.out, recursive=args.recursive, read_options=read_options(args),
                              context=analysis_context(args), json_dir=args.json_dir, jobs=args.jobs,
-                             progress=progress, exclude=[args.out])
+                             progress=progress, exclude=[args.out], steps_dir=args.steps_dir)
     except KeyboardInterrupt:
         if bar is not None:
             bar.stop()

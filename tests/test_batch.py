@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import imu_gait
@@ -274,6 +275,35 @@ def test_json_names_say_which_folder_a_shared_file_name_came_from(tmp_path):
     # a name used once keeps the plain '<name>.json'
     rows = run_batch([root / "walk1.csv"], None, json_dir=tmp_path / "json2")
     assert Path(rows[0]["json"]).name == "walk1.csv.json"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_steps_dir_writes_each_recordings_steps_as_analyze_does(tmp_path, jobs):
+    """A researcher pooling steps across a batch had to pull them out of each JSON; --steps-dir writes each
+    recording's one-row-per-step CSV (byte for byte what 'analyze --steps-csv' writes), named like the
+    JSON files (folder-qualified when names repeat), listed in the table's steps_csv column; a recording
+    that fails gets no file and no entry."""
+    root = _oxford_layout(tmp_path / "data", ["Pixel_Jamie_Hard_NeckPouch_1", "Samsung_Carmelo_Hard_NeckPouch_2"])
+    recs = sorted(root.glob("*/accelerometer.csv"))
+    broken = tmp_path / "data" / "empty.csv"
+    broken.write_text("")
+    out, steps_dir = tmp_path / "s.csv", tmp_path / "steps"
+    opts = ["--time-col", "0", "--time-unit", "ns", "--acc-cols", "2,3,4", "--acc-unit", "m/s2"]
+    code = main(["batch", *map(str, recs), str(broken), "--out", str(out), "--steps-dir", str(steps_dir),
+                 "-j", str(jobs), "-q", *opts])
+    assert code == 1                                     # the empty file failed, the walks did not
+    assert sorted(p.name for p in steps_dir.iterdir()) == [
+        "Pixel_Jamie_Hard_NeckPouch_1__accelerometer.csv.steps.csv",
+        "Samsung_Carmelo_Hard_NeckPouch_2__accelerometer.csv.steps.csv"]
+    rows = read_table(out)
+    assert [r["status"] for r in rows] == ["ok", "ok", "error"] and rows[2]["steps_csv"] == ""
+    for row, rec in zip(rows[:2], recs):
+        single = tmp_path / f"{rec.parent.name}.csv"
+        assert main(["analyze", str(rec), "-q", "--steps-csv", str(single), *opts]) == 0
+        batch_file = Path(row["steps_csv"])
+        assert batch_file.read_bytes() == single.read_bytes()
+        steps = pd.read_csv(batch_file)
+        assert list(steps.columns)[:2] == ["time_s", "bout"] and len(steps) == int(row["n_steps"]) > 80
 
 
 def test_a_folder_of_lab_text_files_is_found_when_the_options_describe_them(tmp_path, capsys):
