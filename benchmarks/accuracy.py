@@ -353,6 +353,8 @@ def score_one(rec: refdata.RefRecording, res: dict, on_ref_bouts: bool, tol: flo
         row["stride_len_err_m"] = ev.stride_length_errors_m(np.asarray(res["strides"], float), rec.ref_strides, tol).tolist()
         row["stride_speed_err_mps"] = ev.stride_speed_errors_mps(np.asarray(res["strides"], float), rec.ref_strides,
                                                                  tol).tolist()
+        idx, err = ev.stride_length_errors_by_reference(np.asarray(res["strides"], float), rec.ref_strides, tol)
+        row["_stride_len_by_ref"] = dict(zip(idx.tolist(), err.tolist()))
     else:
         row["stride_len_err_m"] = row["stride_speed_err_mps"] = []
     row["n_ref_strides"] = int(rec.ref_strides.shape[0])
@@ -376,6 +378,29 @@ def score_one(rec: refdata.RefRecording, res: dict, on_ref_bouts: bool, tol: flo
         if res.get(k):
             row[k] = res[k]
     return row
+
+
+def stride_length_on_common_strides(tools: dict[str, dict]) -> list[dict]:
+    """imu_gait against each other full pipeline on the reference strides *both* paired (each tool's
+    own MAE is over the strides it happened to pair: a different, tool-chosen subset)."""
+    mine = {r["recording"]: r.get("_stride_len_by_ref") or {} for r in tools.get("imu_gait", {}).get("per_recording", [])}
+    out = []
+    for key, t in tools.items():
+        _, _, method, _, on_ref = VARIANT_BY_KEY[key]
+        if key.startswith("imu_gait") or on_ref or ":" in (method or ""):
+            continue          # other pipelines only: not detectors on bouts, nor an IC subset of the same strides
+        a, b = [], []
+        for r in t.get("per_recording", []):
+            theirs, ours = r.get("_stride_len_by_ref") or {}, mine.get(r["recording"], {})
+            for i in sorted(set(theirs) & set(ours)):
+                a.append(ours[i])
+                b.append(theirs[i])
+        if a:
+            out.append({"tool": key, "n": len(a), "imu_gait_mae_m": float(np.mean(np.abs(a))),
+                        "tool_mae_m": float(np.mean(np.abs(b))),
+                        "imu_gait_median_abs_m": float(np.median(np.abs(a))),
+                        "tool_median_abs_m": float(np.median(np.abs(b)))})
+    return out
 
 
 #: a gap between consecutive reference contacts this many times their median step: a step must have been
@@ -572,6 +597,13 @@ def render_markdown(report: dict) -> str:
             L += ["", "False steps outside the walking bouts of *either* reference (INDIP, or the Stereophoto "
                       "cameras, which saw walking INDIP missed): "
                   + "; ".join(f"{lab} {_f(v, '{:.2f}')} /min ({n})" for lab, v, n in any_ref if v is not None) + "."]
+        common = d.get("stride_len_common") or []
+        if common:
+            L += ["", "Stride length on the reference strides *both* tools paired (each tool's column above is over "
+                      "the strides it paired itself — a subset it chose): "
+                  + "; ".join(f"with {VARIANT_BY_KEY[c['tool']][3]} ({c['n']} strides): imu_gait "
+                              f"{c['imu_gait_mae_m']:.3f} m vs {c['tool_mae_m']:.3f} m mean abs. error (median "
+                              f"{c['imu_gait_median_abs_m']:.3f} vs {c['tool_median_abs_m']:.3f})" for c in common) + "."]
         extra = sorted({k for t in d["tools"].values() for k in (t["aggregate"] or {}) if k.startswith("extra_")})
         if extra:
             L += ["", "| tool | " + " | ".join(f"{k[6:]}: F1 / recall / precision / median ms" for k in extra) + " |",
@@ -671,6 +703,12 @@ def targets(report: dict) -> list[dict]:
         (m <= 0.7 and w <= 1.5) if num(m) and num(w) else None)
     sl = agg("mobgap", "imu_gait").get("stride_len_err_m_mean_abs")
     add("stride length error vs INDIP, mobgap", "≤ 0.12 m (mean abs. error)", _f(sl, "{:.3f} m"), sl <= 0.12 if num(sl) else None)
+    for c in report["datasets"].get("mobgap", {}).get("stride_len_common") or []:
+        if c["tool"] in ("mobgap", "mobgap_impaired"):
+            out.append({"target": f"stride length error on the INDIP strides both imu_gait and {c['tool']} paired",
+                        "goal": "(no issue target; the row above is over imu_gait's own pairs, each peer's over its own)",
+                        "value": f"{c['imu_gait_mae_m']:.3f} m vs {c['tool_mae_m']:.3f} m ({c['n']} strides)",
+                        "status": "info", "detail": ""})
     for tool in ("imu_gait", "mobgap", "mobgap_impaired"):
         sv = agg("mobgap", tool).get("stride_speed_err_mps_mean_abs")
         if num(sv):
@@ -848,6 +886,7 @@ def main(argv: list[str] | None = None) -> int:
             dsd["tools"][key] = {"status": _status(None, rows, None), "aggregate": aggregate(rows),
                                  "per_subject": per_subject, "per_condition": per_condition,
                                  "per_recording": rows}
+        dsd["stride_len_common"] = stride_length_on_common_strides(dsd["tools"])
         report["datasets"][ds] = dsd
     if "imu_gait" in args.tools:
         report["targets"] = targets(report)

@@ -339,6 +339,27 @@ def stride_length_errors_m(tool_strides, ref_strides, tol_s: float = DEFAULT_TOL
     return tool[:, 2] - ref[:, 2]
 
 
+def stride_length_errors_by_reference(tool_strides, ref_strides,
+                                      tol_s: float = DEFAULT_TOL_S) -> tuple[np.ndarray, np.ndarray]:
+    """(indices into ``ref_strides`` as given, length errors m) of the reference strides paired as in
+    :func:`stride_length_errors_m` — so that two tools can be compared on the strides *both* paired
+    (each tool's mean error is otherwise over its own subset: a tool that pairs only easy strides
+    looks better than one that pairs more)."""
+    ref = np.asarray(ref_strides, dtype=np.float64).reshape(-1, 3)
+    finite = np.flatnonzero(np.all(np.isfinite(ref), axis=1))
+    tool = np.asarray(tool_strides, dtype=np.float64).reshape(-1, 3)
+    tool = tool[np.all(np.isfinite(tool), axis=1)]
+    if not tool.size or not finite.size:
+        return np.empty(0, dtype=np.int64), np.empty(0)
+    r = ref[finite]
+    ds = np.abs(r[:, None, 0] - tool[None, :, 0])
+    de = np.abs(r[:, None, 1] - tool[None, :, 1])
+    cost = np.where((ds <= tol_s) & (de <= tol_s), ds + de, np.inf)
+    best = np.argmin(cost, axis=1)
+    ok = np.isfinite(cost[np.arange(r.shape[0]), best])
+    return finite[ok], tool[best[ok], 2] - r[ok, 2]
+
+
 def stride_speed_errors_mps(tool_strides, ref_strides, tol_s: float = DEFAULT_TOL_S) -> np.ndarray:
     """Per-stride walking-speed error (tool − reference), m/s: each stride's length over its own
     duration, strides paired as in :func:`stride_length_errors_m`."""

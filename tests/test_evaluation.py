@@ -168,6 +168,22 @@ def test_stride_length_errors():
     assert e.tolist() == pytest.approx([0.10, -0.15])   # third stride's end is 0.4 s off: skipped
 
 
+def test_stride_length_errors_by_reference_index_the_reference_as_given():
+    """Two tools compared on the strides both paired need the reference stride each error belongs to —
+    its index in the reference as given, also when a NaN reference stride (INDIP lost a contact) is
+    left out before pairing."""
+    ref = np.array([[0.0, 1.0, np.nan], [1.0, 2.1, 1.20], [1.55, 2.65, 1.25], [5.0, 6.0, 1.0]])
+    tool_a = np.array([[1.02, 2.08, 1.30], [1.60, 2.70, 1.10], [5.0, 6.4, 9.9]])
+    tool_b = np.array([[1.6, 2.6, 1.20], [4.9, 6.1, 1.05], [0.0, 1.0, 1.1]])
+    ia, ea = ev.stride_length_errors_by_reference(tool_a, ref)
+    ib, eb = ev.stride_length_errors_by_reference(tool_b, ref)
+    assert ia.tolist() == [1, 2] and ea.tolist() == pytest.approx([0.10, -0.15])
+    assert ib.tolist() == [2, 3] and eb.tolist() == pytest.approx([-0.05, 0.05])   # (no length to pair at 0)
+    assert ea.tolist() == pytest.approx(ev.stride_length_errors_m(tool_a, ref).tolist())
+    assert set(ia) & set(ib) == {2}                      # the one stride both can be compared on
+    assert ev.stride_length_errors_by_reference(np.empty((0, 3)), ref)[0].size == 0
+
+
 def test_stride_speed_errors():
     ref = np.array([[1.0, 2.1, 1.20], [1.55, 2.65, 1.25], [5.0, 6.0, 1.0]])
     tool = np.array([[1.02, 2.08, 1.30], [1.60, 2.70, 1.10], [5.0, 6.4, 9.9]])
