@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import json
 import os
 import sys
 from typing import Any, Callable, Iterator, Sequence
@@ -58,7 +59,8 @@ def writing(opt: str, path: Any) -> Iterator[None]:
 #: what each output option writes: (what it is, the endings that name it)
 OUTPUT_KINDS = {"--report": ("an HTML page", (".html", ".htm")), "--json": ("JSON", (".json",)),
                 "--steps-csv": ("a CSV table", (".csv", ".txt")), "--out": ("a CSV table", (".csv", ".txt")),
-                "--record": ("a native CSV recording", (".csv",))}
+                "--record": ("a native CSV recording", (".csv",)),
+                "--events-csv": ("a CSV table", (".csv", ".txt"))}
 #: endings that name another kind of file: an output under such a name would not open as the user
 #: expects ('--report walk.pdf' wrote an HTML page into walk.pdf, which a PDF viewer refuses); any
 #: other name (none, '.out', '.report') is taken as given
@@ -163,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_analyze(sub)
     _add_batch(sub)
     _add_compare(sub)
+    _add_score(sub)
     _add_device_commands(sub)
     return parser
 
@@ -183,6 +186,38 @@ def _add_analyze(sub: Any) -> None:
     add_context_options(p.add_argument_group("context (improves the metrics when given)"))
     add_read_options(p)
     p.set_defaults(func=cmd_analyze)
+
+
+def _add_score(sub: Any) -> None:
+    p = sub.add_parser(
+        "score", help="score the detected steps against reference contact times of your own",
+        description="Analyse a recording and match its steps with reference contact times (a force plate, "
+                    "instrumented insoles, foot sensors …) by the accuracy benchmark's rule: one to one, nearest "
+                    "first, within ± a tolerance. Prints precision, recall, F1, the timing error and the "
+                    "step-count error.",
+        epilog="example: imu-gait score walk.csv insoles.csv --ref-col heel_strike_s --events-csv events.csv")
+    p.add_argument("file", metavar="FILE", help="recording file or export folder/zip")
+    p.add_argument("reference", metavar="REFERENCE",
+                   help="the reference contact times: a CSV column (header optional) or a JSON file "
+                        "({\"ic_times_s\": [...]} with optional \"bouts\", as datasets/*.ref.json), in seconds on "
+                        "the recording's time axis (or on the file's own time column)")
+    sc = p.add_argument_group("scoring")
+    sc.add_argument("--ref-col", metavar="NAME", help="the reference CSV's column (name or 0-based index; default: "
+                                                      "the first)")
+    sc.add_argument("--ref-unit", choices=("s", "ms"), default="s", help="unit of the reference times (default s)")
+    sc.add_argument("--tolerance", metavar="S", type=number_in_range(0.02, 1.0, "s"), default=0.25,
+                    help="largest |detected − reference| for a match, in s (default 0.25, as the benchmarks)")
+    sc.add_argument("--only-reference-span", action="store_true",
+                    help="score only from the first reference contact to the last (a force plate or a camera "
+                         "that saw part of the walk); default: the whole recording, or a JSON reference's bouts")
+    out = p.add_argument_group("outputs")
+    out.add_argument("--json", metavar="OUT", help="write the scores and every event as JSON ('-' for stdout)")
+    out.add_argument("--events-csv", metavar="OUT",
+                     help="write every matched pair, missed contact and false step as CSV ('-' for stdout)")
+    out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    add_context_options(p.add_argument_group("context (as for analyze)"))
+    add_read_options(p)
+    p.set_defaults(func=cmd_score)
 
 
 def add_read_options(p: argparse.ArgumentParser) -> None:
@@ -368,8 +403,13 @@ def analysis_context(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _stdout_outputs(args: argparse.Namespace) -> list[str]:
-    return [opt for opt, out in (("--json", args.json), ("--steps-csv", args.steps_csv), ("--report", args.report))
-            if out == "-"]
+    return [opt for opt, out in _outputs(args) if out == "-"]
+
+
+def _outputs(args: argparse.Namespace) -> list[tuple[str, Any]]:
+    """(option, value) of a command's output files: analyze's, or score's."""
+    names = ("json", "events_csv") if hasattr(args, "events_csv") else ("json", "steps_csv", "report")
+    return [("--" + n.replace("_", "-"), getattr(args, n)) for n in names]
 
 
 def _check_paths(args: argparse.Namespace) -> None:
@@ -382,10 +422,10 @@ def _check_paths(args: argparse.Namespace) -> None:
     if not os.path.exists(args.file):
         raise RecordingError("no such file or folder", path=args.file,
                              hint="check the path (a phyphox or Sensor Logger export may be a folder or a .zip)")
-    for opt, out in (("--json", args.json), ("--steps-csv", args.steps_csv), ("--report", args.report)):
+    for opt, out in _outputs(args):
         if out is None or out == "-":
             continue
-        if os.path.abspath(out) == src:
+        if os.path.abspath(out) == src or os.path.abspath(out) == os.path.abspath(getattr(args, "reference", src)):
             raise ImuGaitError(f"{opt} {out}: that is the recording itself; refusing to overwrite it")
         parent = os.path.dirname(os.path.abspath(out))
         if not os.path.isdir(parent):
@@ -462,6 +502,55 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                 write_html(result, args.report, recording)
             wrote("HTML report", args.report)
     return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    import imu_gait
+    from .scoring import read_reference, render_score, score_steps
+
+    _check_paths(args)
+    reference = read_reference(args.reference, column=args.ref_col, unit=args.ref_unit)   # before a long read
+    context = analysis_context(args)
+    context, side_note = with_sidecar_schedule(args.file, context)
+    recording = imu_gait.read(args.file, **read_options(args))
+    result = imu_gait.analyze(recording, **context)
+    scores = score_steps(result.steps["time_s"].to_numpy(), reference,
+                         recording_span_s=(float(recording.time_s[0]), float(recording.time_s[-1])),
+                         time_offset_s=float(recording.meta.get("time_offset_s") or 0.0), tol_s=args.tolerance,
+                         only_reference_span=args.only_reference_span)
+    if not args.quiet and not _stdout_outputs(args):
+        print(render_score(scores, args.file))
+    doc = {"recording": str(args.file), **scores, "imu_gait_version": imu_gait.__version__}
+    if args.json:
+        text = json.dumps(_json_safe(doc), indent=1) + "\n"
+        if args.json == "-":
+            sys.stdout.write(text)
+        else:
+            with writing("--json", args.json), open(args.json, "w", encoding="utf-8") as fh:
+                fh.write(text)
+    if args.events_csv:
+        import pandas as pd
+
+        frame = pd.DataFrame(scores["events"], columns=["reference_s", "detected_s", "error_ms", "outcome"])
+        if args.events_csv == "-":
+            frame.to_csv(sys.stdout, index=False, na_rep="", lineterminator="\n")
+        else:
+            with writing("--events-csv", args.events_csv):
+                frame.to_csv(args.events_csv, index=False, na_rep="", lineterminator="\n")
+    return 0
+
+
+def _json_safe(o: Any) -> Any:
+    """NaN → null (JSON has no NaN), numpy numbers → Python numbers, recursively."""
+    if isinstance(o, dict):
+        return {k: _json_safe(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_json_safe(v) for v in o]
+    if hasattr(o, "item"):
+        o = o.item()
+    if isinstance(o, float) and o != o:
+        return None
+    return o
 
 
 #: batches at least this long print a line per recording when stderr is not a terminal

@@ -26,7 +26,7 @@ __all__ = [
     "as_windows", "merge_windows", "in_windows", "windows_duration_s", "complement_windows",
     "subtract_windows", "lost_contact_spans",
     "cadence_from_ics_spm", "bout_cadence_errors_spm", "step_count_error_pct",
-    "false_steps_per_min", "stride_length_errors_m", "stride_speed_errors_mps",
+    "false_steps_per_min", "stride_length_errors_m", "stride_length_errors_by_reference", "stride_speed_errors_mps",
 ]
 
 DEFAULT_TOL_S = 0.25
