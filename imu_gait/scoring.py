@@ -211,14 +211,19 @@ def score_steps(steps_time_s, reference: Reference, *, recording_span_s: tuple[f
     if _inside(ic, t0, t1) < 0.5:
         if time_offset_s and _inside(ic - time_offset_s, t0, t1) >= 0.5:
             shift = float(time_offset_s)
-            notes.append(f"the reference is on the file's own time column: {shift:g} s subtracted to put it on "
+            notes.append(f"the reference is on the file's own time column: {shift:.3f} s subtracted to put it on "
                          "the recording's axis (the steps CSV's time_s)")
         else:
             finite = ic[np.isfinite(ic)]
+            as_ms = ic * 1e-3
+            if _inside(as_ms, t0, t1) >= 0.5 or (time_offset_s and _inside(as_ms - time_offset_s, t0, t1) >= 0.5):
+                raise ImuGaitError(f"{reference.source}: the reference's contacts ({finite.min():.0f}–"
+                                   f"{finite.max():.0f}) fit the recording ({t0:.2f}–{t1:.2f} s) as milliseconds"
+                                   "\n  What to do: add --ref-unit ms")
             raise ImuGaitError(
-                f"{reference.source}: the reference's contacts ({finite.min():g}–{finite.max():g} s) do not overlap "
-                f"the recording ({t0:g}–{t1:g} s)\n  What to do: give the contact times in seconds on the "
-                "recording's time axis (the time_s of 'imu-gait analyze --steps-csv'); --ref-unit ms if they "
+                f"{reference.source}: the reference's contacts ({finite.min():.2f}–{finite.max():.2f} s) do not "
+                f"overlap the recording ({t0:.2f}–{t1:.2f} s)\n  What to do: give the contact times in seconds on "
+                "the recording's time axis (the time_s of 'imu-gait analyze --steps-csv'); --ref-unit ms if they "
                 "are milliseconds")
     ic = ic - shift
     if windows is not None:

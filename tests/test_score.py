@@ -99,7 +99,8 @@ def test_a_csv_column_in_milliseconds_and_the_reference_span(tmp_path, capsys):
 
 @pytest.mark.parametrize("content, name, message", [
     ("t_s\n1.0\n1.5\nabc\n", "r.csv", "line 4, column 't_s': 'abc' is not a time"),
-    ("1000\n1001\n1002\n", "r.csv", "do not overlap the recording"),
+    ("90000\n90600\n91200\n", "r.csv", "do not overlap the recording"),
+    ("5050\n5740\n6320\n", "r.csv", "fit the recording (0.00–12.45 s) as milliseconds"),
     ('{"contacts": [1, 2]}', "r.json", "no 'ic_times_s' in it (it has: contacts)"),
     ('{"ic_times_s": [5.1, 5.7], "bouts": []}', "r.json", "marks no walking to score against"),
     ('{"ic_times_s": [5.1, "x"]}', "r.json", "ic_times_s[1] is 'x', not a time"),
