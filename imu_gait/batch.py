@@ -40,6 +40,22 @@ _EXPORT_MARKERS = ("raw data.csv", "accelerometer.csv", "totalacceleration.csv",
 #: recordings by suffix in a folder: always, and when the reader options describe the columns
 RECORDING_SUFFIXES = (".csv", ".zip")
 TEXT_SUFFIXES = (".txt", ".tsv", ".dat")
+#: a recording's reference contacts beside it: walk.csv → walk.ref.json or walk.ref.csv (an export folder
+#: or zip 'exp' → exp.ref.json …), scored by ``batch --score-references``; never taken for a recording
+REFERENCE_ENDINGS = (".ref.json", ".ref.csv")
+#: the columns a scored row adds (imu_gait.scoring's names, 'ref_' before them)
+SCORE_COLUMNS = ("ref_file", "ref_status", "ref_n", "ref_matched", "ref_missed", "ref_false", "ref_precision",
+                 "ref_recall", "ref_f1", "ref_median_abs_err_ms", "ref_step_count_err_pct")
+
+
+def reference_for(recording: Path) -> Path | None:
+    """The reference file beside a recording (see :data:`REFERENCE_ENDINGS`), or None."""
+    stem = recording.name[: -len(recording.suffix)] if recording.is_file() and recording.suffix else recording.name
+    for ending in REFERENCE_ENDINGS:
+        cand = recording.with_name(stem + ending)
+        if cand.is_file():
+            return cand
+    return None
 
 
 def _has_export_marker(folder: Path) -> bool:
@@ -104,7 +120,7 @@ def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = Fal
                     yield from walk(child)
                 elif _has_export_marker(child):
                     yield child       # looks like an export but is not one: its row says why (never skipped unsaid)
-            elif child.suffix.lower() in suffixes:
+            elif child.suffix.lower() in suffixes and not child.name.lower().endswith(REFERENCE_ENDINGS):
                 yield child
 
     for raw in paths:
@@ -151,9 +167,10 @@ def _what_is_there(paths: Sequence[str | os.PathLike], recursive: bool) -> str:
 
 def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
               context: dict[str, Any] | None = None, json_path: Path | None = None,
-              steps_path: Path | None = None) -> dict[str, Any]:
+              steps_path: Path | None = None, score_reference: bool = False) -> dict[str, Any]:
     """Read and analyse one recording; the table row (``status`` "ok" or "error"). ``json_path`` /
-    ``steps_path``: also write its JSON result / its one-row-per-step CSV there."""
+    ``steps_path``: also write its JSON result / its one-row-per-step CSV there. ``score_reference``:
+    score its steps against the reference beside it (:func:`reference_for`; the ``ref_*`` columns)."""
     import imu_gait
 
     row: dict[str, Any] = {"recording": str(path), "status": "ok", "error": "",
@@ -166,6 +183,8 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
         res = imu_gait.analyze(rec, **ctx)
         if side_note:
             res.warnings.append(side_note)
+        if score_reference:
+            row.update(_score_row(path, rec, res))
     except ImuGaitError as exc:
         row.update(status="error", error=one_line(exc))
         return row
@@ -209,6 +228,40 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
         else:
             row["steps_csv"] = str(steps_path)
     return row
+
+
+def _score_row(path: Path, rec: Any, res: Any) -> dict[str, Any]:
+    """The ``ref_*`` columns: the steps against the reference beside the recording. A reference that
+    cannot be used says why in ``ref_status``; the recording's own row stays "ok"."""
+    from .scoring import read_reference, score_steps
+
+    ref_path = reference_for(path)
+    if ref_path is None:
+        return {"ref_status": "no reference (" + " or ".join(f"<name>{e}" for e in REFERENCE_ENDINGS) + " beside it)"}
+    out: dict[str, Any] = {"ref_file": str(ref_path)}
+    try:
+        s = score_steps(res.steps["time_s"].to_numpy(), read_reference(ref_path),
+                        recording_span_s=(float(rec.time_s[0]), float(rec.time_s[-1])),
+                        time_offset_s=float(rec.meta.get("time_offset_s") or 0.0))
+    except ImuGaitError as exc:
+        return {**out, "ref_status": "error: " + one_line(exc)}
+    out.update(ref_status="scored" + ("; " + "; ".join(s["notes"]) if s["notes"] else ""), ref_n=s["n_ref"],
+               ref_matched=s["tp"], ref_missed=s["fn"], ref_false=s["fp"], ref_precision=s["precision"],
+               ref_recall=s["recall"], ref_f1=s["f1"], ref_median_abs_err_ms=s["median_abs_err_ms"],
+               ref_step_count_err_pct=s["step_count_err_pct"])
+    return out
+
+
+def pooled_reference_scores(rows: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """Counts summed over the scored rows (micro-average) and their F1; None when none was scored."""
+    scored = [r for r in rows if str(r.get("ref_status", "")).startswith("scored")]
+    if not scored:
+        return None
+    tp, fp, fn = (sum(int(r[k]) for r in scored) for k in ("ref_matched", "ref_false", "ref_missed"))
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return {"n_recordings": len(scored), "tp": tp, "fp": fp, "fn": fn, "f1": f1,
+            "precision": tp / (tp + fp) if tp + fp else float("nan"),
+            "recall": tp / (tp + fn) if tp + fn else float("nan")}
 
 
 def one_line(exc: BaseException) -> str:
@@ -288,7 +341,7 @@ def _error_row(path: Path, exc: BaseException) -> dict[str, Any]:
 def _run_parallel(recordings: list[Path], json_paths: list[Path | None], steps_paths: list[Path | None],
                   by_index: dict[int, dict[str, Any]], *,
                   jobs: int, read_options: dict[str, Any] | None, context: dict[str, Any] | None,
-                  progress: Callable[[int, int, Path], None] | None) -> None:
+                  progress: Callable[[int, int, Path], None] | None, score_reference: bool = False) -> None:
     """:func:`summarise` each recording in ``jobs`` worker processes, filling ``by_index`` as they finish."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
@@ -298,7 +351,7 @@ def _run_parallel(recordings: list[Path], json_paths: list[Path | None], steps_p
     done = 0
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = {pool.submit(summarise, path, read_options=read_options, context=context, json_path=jpath,
-                               steps_path=spath): i
+                               steps_path=spath, score_reference=score_reference): i
                    for i, (path, jpath, spath) in enumerate(zip(recordings, json_paths, steps_paths))}
         try:
             for fut in as_completed(futures):
@@ -320,14 +373,16 @@ def _run_parallel(recordings: list[Path], json_paths: list[Path | None], steps_p
             pool.shutdown(wait=False, cancel_futures=True)
             raise
     for i in sorted(broken):      # each alone, so a recording that kills its worker fails alone
-        by_index[i] = _summarise_isolated(recordings[i], read_options, context, json_paths[i], steps_paths[i])
+        by_index[i] = _summarise_isolated(recordings[i], read_options, context, json_paths[i], steps_paths[i],
+                                          score_reference)
         done += 1
         if progress is not None:
             progress(done, n, recordings[i])
 
 
 def _summarise_isolated(path: Path, read_options: dict[str, Any] | None, context: dict[str, Any] | None,
-                        json_path: Path | None, steps_path: Path | None = None) -> dict[str, Any]:
+                        json_path: Path | None, steps_path: Path | None = None,
+                        score_reference: bool = False) -> dict[str, Any]:
     """:func:`summarise` in a worker process of its own: the row, or — if that process dies too —
     an error row saying this recording ended its process."""
     from concurrent.futures import ProcessPoolExecutor
@@ -336,7 +391,7 @@ def _summarise_isolated(path: Path, read_options: dict[str, Any] | None, context
     try:
         with ProcessPoolExecutor(max_workers=1) as pool:
             return pool.submit(summarise, path, read_options=read_options, context=context,
-                               json_path=json_path, steps_path=steps_path).result()
+                               json_path=json_path, steps_path=steps_path, score_reference=score_reference).result()
     except BrokenProcessPool:
         from . import __version__
 
@@ -384,15 +439,17 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
               json_dir: str | os.PathLike | None = None, jobs: int = 1,
               progress: Callable[[int, int, Path], None] | None = None,
               exclude: Sequence[str | os.PathLike] = (),
-              steps_dir: str | os.PathLike | None = None) -> list[dict[str, Any]]:
+              steps_dir: str | os.PathLike | None = None, score_references: bool = False) -> list[dict[str, Any]]:
     """Analyse every recording under ``paths``; write the table to ``out_csv`` (None: don't);
     return the rows in input order. ``jobs`` > 1 analyses that many recordings at once in worker
     processes (0: one per CPU). ``progress(done, n, path)`` is called as recordings start (one
     job) or finish (several). ``exclude``: files that are not recordings (e.g. the table when the
     caller writes it itself). ``json_dir`` / ``steps_dir``: also write each recording's JSON result
     (``<name>.json``) / its one-row-per-step CSV (``<name>.steps.csv``, as ``imu-gait analyze
-    --steps-csv``) there, named as :func:`_output_names` says. Interrupted (Ctrl-C), the table is still
-    written to ``out_csv``: the rows done so far, the others with status "interrupted"."""
+    --steps-csv``) there, named as :func:`_output_names` says. ``score_references``: score each
+    recording's steps against the reference beside it (:func:`reference_for`; ``ref_*`` columns,
+    pooled by :func:`pooled_reference_scores`). Interrupted (Ctrl-C), the table is still written to
+    ``out_csv``: the rows done so far, the others with status "interrupted"."""
     opts = read_options or {}
     text_files = takes_text_files(opts)
     recordings = find_recordings(paths, recursive=recursive, text_files=text_files)
@@ -419,10 +476,11 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
                 if progress is not None:
                     progress(i, n, path)
                 by_index[i] = summarise(path, read_options=read_options, context=context, json_path=jpath,
-                                        steps_path=spath)
+                                        steps_path=spath, score_reference=score_references)
         else:
             _run_parallel(recordings, json_paths, steps_paths, by_index, jobs=min(jobs, n),
-                          read_options=read_options, context=context, progress=progress)
+                          read_options=read_options, context=context, progress=progress,
+                          score_reference=score_references)
     except KeyboardInterrupt:
         # Ctrl-C an hour into a batch: the rows done so far are kept, the others say they were not analysed
         if out_csv is not None:
@@ -440,18 +498,20 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     return rows
 
 
-def table_columns(with_json: bool = False, with_steps: bool = False) -> list[str]:
+def table_columns(with_json: bool = False, with_steps: bool = False, with_scores: bool = False) -> list[str]:
     """The table's columns, in order: every key :func:`summarise` puts in a row (one list, so a
     value added there cannot be computed and then silently left out of the CSV)."""
     cols = ["recording", "status", "error", *SUMMARY_COLUMNS, "n_lean_jumps", "n_sensor_turns", "n_flags",
             "flags", *(f"flag_min_{fid}" for fid in FLAG_IDS), "warnings", "outside_typical", "flag_notes",
             "options", "imu_gait_version"]
-    return cols + (["json"] if with_json else []) + (["steps_csv"] if with_steps else [])
+    return (cols + (["json"] if with_json else []) + (["steps_csv"] if with_steps else [])
+            + (list(SCORE_COLUMNS) if with_scores else []))
 
 
 def write_table(rows: list[dict[str, Any]], out_csv: str | os.PathLike) -> None:
     """One CSV row per recording; numbers with up to 6 significant digits, empty for missing."""
-    cols = table_columns(with_json=any("json" in r for r in rows), with_steps=any("steps_csv" in r for r in rows))
+    cols = table_columns(with_json=any("json" in r for r in rows), with_steps=any("steps_csv" in r for r in rows),
+                         with_scores=any("ref_status" in r for r in rows))
 
     def cell(v: Any) -> Any:
         if v is None:

@@ -307,6 +307,9 @@ def _add_batch(sub: Any) -> None:
     out.add_argument("--steps-dir", metavar="DIR",
                      help="also write each recording's steps into DIR: one CSV per recording, one row per step "
                           "(<name>.steps.csv, as analyze --steps-csv writes it)")
+    out.add_argument("--score-references", action="store_true",
+                     help="score each recording's steps against the reference contacts beside it (walk.csv → "
+                          "walk.ref.json or walk.ref.csv, as for 'imu-gait score'): ref_* columns and a pooled F1")
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("-r", "--recursive", action="store_true", help="look into sub-folders at any depth")
     p.add_argument("-j", "--jobs", metavar="N", type=int, default=1,
@@ -596,7 +599,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         with writing("--out", args.out):
             rows = run_batch(args.paths, args.out, recursive=args.recursive, read_options=read_options(args),
                              context=analysis_context(args), json_dir=args.json_dir, jobs=args.jobs,
-                             progress=progress, exclude=[args.out], steps_dir=args.steps_dir)
+                             progress=progress, exclude=[args.out], steps_dir=args.steps_dir,
+                             score_references=args.score_references)
     except KeyboardInterrupt:
         if bar is not None:
             bar.stop()
@@ -623,6 +627,19 @@ def cmd_batch(args: argparse.Namespace) -> int:
             err = r["error"]
             print(f"  failed: {err if err.startswith(r['recording']) else r['recording'] + ': ' + err}",
                   file=sys.stderr)
+    if args.score_references and not args.quiet:
+        from .batch import pooled_reference_scores
+
+        pooled = pooled_reference_scores(rows)
+        unscored = sum(1 for r in rows if r["status"] == "ok" and not str(r.get("ref_status", "")).startswith("scored"))
+        if pooled is None:
+            print("no recording had a usable reference beside it (walk.csv → walk.ref.json or walk.ref.csv; "
+                  "see the ref_status column)", file=sys.stderr)
+        else:
+            print(f"steps against the references, pooled over {pooled['n_recordings']} recording(s): F1 "
+                  f"{pooled['f1']:.3f} (precision {pooled['precision']:.3f}, recall {pooled['recall']:.3f}; "
+                  f"{pooled['tp']} matched, {pooled['fn']} missed, {pooled['fp']} false)"
+                  + (f"; {unscored} not scored (ref_status says why)" if unscored else ""), file=sys.stderr)
     return 1 if failed else 0
 
 

@@ -306,6 +306,48 @@ def test_steps_dir_writes_each_recordings_steps_as_analyze_does(tmp_path, jobs):
         assert list(steps.columns)[:2] == ["time_s", "bout"] and len(steps) == int(row["n_steps"]) > 80
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_score_references_scores_each_recording_against_the_reference_beside_it(tmp_path, capsys, jobs):
+    """A validation study's folder: each recording with its reference beside it (walk.ref.json, or a
+    CSV column walk.ref.csv — never taken for a recording itself). Each row gets the numbers
+    'imu-gait score' gives for that pair, a row without a usable reference says why, and the pooled
+    F1 (counts summed) is printed."""
+    for stem in ("mobgap_HA001_daily", "mobgap_HA002_walk1", "oxford_Samsung_Dario_Hard_BackPocket_1"):
+        shutil.copy(DATASETS / f"{stem}.csv", tmp_path / f"{stem}.csv")
+        shutil.copy(DATASETS / f"{stem}.ref.json", tmp_path / f"{stem}.ref.json")
+    shutil.copy(DATASETS / "mobgap_HA001_walk1.csv", tmp_path / "walk1.csv")           # a CSV column reference
+    ic = json.loads((DATASETS / "mobgap_HA001_walk1.ref.json").read_text())["ic_times_s"]
+    (tmp_path / "walk1.ref.csv").write_text("ic_s\n" + "".join(f"{t}\n" for t in ic))
+    shutil.copy(DATASETS / "mobgap_HA001_walk2.csv", tmp_path / "walk2.csv")           # no reference at all
+    out = tmp_path / "out" / "s.csv"
+    out.parent.mkdir()
+    code = main(["batch", str(tmp_path), "--out", str(out), "--score-references", "-j", str(jobs)])
+    err = capsys.readouterr().err
+    assert code == 0
+    rows = {Path(r["recording"]).name: r for r in read_table(out)}
+    assert sorted(rows) == ["mobgap_HA001_daily.csv", "mobgap_HA002_walk1.csv",
+                            "oxford_Samsung_Dario_Hard_BackPocket_1.csv", "walk1.csv", "walk2.csv"]
+    for name in ("mobgap_HA001_daily.csv", "oxford_Samsung_Dario_Hard_BackPocket_1.csv"):
+        single = tmp_path / "out" / f"{name}.json"
+        assert main(["score", str(tmp_path / name), str(tmp_path / name.replace(".csv", ".ref.json")), "-q",
+                     "--json", str(single)]) == 0
+        s = json.loads(single.read_text())
+        r = rows[name]
+        assert r["ref_status"] == "scored" and int(r["ref_n"]) == s["n_ref"] and int(r["ref_matched"]) == s["tp"]
+        assert (int(r["ref_missed"]), int(r["ref_false"])) == (s["fn"], s["fp"])
+        assert float(r["ref_f1"]) == pytest.approx(s["f1"], abs=1e-6)
+    assert rows["mobgap_HA001_daily.csv"]["ref_f1"].startswith("0.90")     # as tests/test_real_recordings.py
+    # a CSV column has no bouts: the whole recording is scored, the steps outside INDIP's bout count as false
+    w1 = rows["walk1.csv"]
+    assert (w1["ref_matched"], w1["ref_missed"]) == ("9", "0") and w1["ref_file"].endswith("walk1.ref.csv")
+    assert int(w1["ref_false"]) == int(w1["n_steps"]) - 9
+    assert rows["walk2.csv"]["ref_status"].startswith("no reference") and rows["walk2.csv"]["ref_f1"] == ""
+    assert "marks no walking" in rows["mobgap_HA002_walk1.csv"]["ref_status"]
+    assert rows["mobgap_HA002_walk1.csv"]["status"] == "ok"            # its analysis stands
+    tp = sum(int(rows[n]["ref_matched"]) for n in rows if rows[n]["ref_status"] == "scored")
+    assert f"pooled over 3 recording(s)" in err and f"{tp} matched" in err and "2 not scored" in err
+
+
 def test_a_folder_of_lab_text_files_is_found_when_the_options_describe_them(tmp_path, capsys):
     """IPOL's lower-back files are '<subject>-<trial>_lb.txt' beside '.json' event files: 'batch GaitData/'
     with the README's options said 'no recordings found … add --recursive' (there are no sub-folders).
