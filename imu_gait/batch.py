@@ -257,11 +257,12 @@ def pooled_reference_scores(rows: Sequence[dict[str, Any]]) -> dict[str, Any] | 
     scored = [r for r in rows if str(r.get("ref_status", "")).startswith("scored")]
     if not scored:
         return None
+    from .evaluation import scores_from_counts
+
     tp, fp, fn = (sum(int(r[k]) for r in scored) for k in ("ref_matched", "ref_false", "ref_missed"))
-    f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-    return {"n_recordings": len(scored), "tp": tp, "fp": fp, "fn": fn, "f1": f1,
-            "precision": tp / (tp + fp) if tp + fp else float("nan"),
-            "recall": tp / (tp + fn) if tp + fn else float("nan")}
+    s = scores_from_counts(tp, fp, fn)
+    return {"n_recordings": len(scored), "tp": tp, "fp": fp, "fn": fn,
+            **{k: s[k] for k in ("f1", "precision", "recall")}}
 
 
 def one_line(exc: BaseException) -> str:
@@ -338,11 +339,10 @@ def _error_row(path: Path, exc: BaseException) -> dict[str, Any]:
                      "damaged — if it opens fine elsewhere, please report this"}
 
 
-def _run_parallel(recordings: list[Path], json_paths: list[Path | None], steps_paths: list[Path | None],
-                  by_index: dict[int, dict[str, Any]], *,
-                  jobs: int, read_options: dict[str, Any] | None, context: dict[str, Any] | None,
-                  progress: Callable[[int, int, Path], None] | None, score_reference: bool = False) -> None:
-    """:func:`summarise` each recording in ``jobs`` worker processes, filling ``by_index`` as they finish."""
+def _run_parallel(recordings: list[Path], options: list[dict[str, Any]], by_index: dict[int, dict[str, Any]], *,
+                  jobs: int, progress: Callable[[int, int, Path], None] | None) -> None:
+    """:func:`summarise` each recording (with its keyword ``options``) in ``jobs`` worker processes,
+    filling ``by_index`` as they finish."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
@@ -350,9 +350,7 @@ def _run_parallel(recordings: list[Path], json_paths: list[Path | None], steps_p
     broken: list[int] = []
     done = 0
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(summarise, path, read_options=read_options, context=context, json_path=jpath,
-                               steps_path=spath, score_reference=score_reference): i
-                   for i, (path, jpath, spath) in enumerate(zip(recordings, json_paths, steps_paths))}
+        futures = {pool.submit(summarise, path, **opts): i for i, (path, opts) in enumerate(zip(recordings, options))}
         try:
             for fut in as_completed(futures):
                 i = futures[fut]
@@ -373,25 +371,21 @@ def _run_parallel(recordings: list[Path], json_paths: list[Path | None], steps_p
             pool.shutdown(wait=False, cancel_futures=True)
             raise
     for i in sorted(broken):      # each alone, so a recording that kills its worker fails alone
-        by_index[i] = _summarise_isolated(recordings[i], read_options, context, json_paths[i], steps_paths[i],
-                                          score_reference)
+        by_index[i] = _summarise_isolated(recordings[i], options[i])
         done += 1
         if progress is not None:
             progress(done, n, recordings[i])
 
 
-def _summarise_isolated(path: Path, read_options: dict[str, Any] | None, context: dict[str, Any] | None,
-                        json_path: Path | None, steps_path: Path | None = None,
-                        score_reference: bool = False) -> dict[str, Any]:
-    """:func:`summarise` in a worker process of its own: the row, or — if that process dies too —
-    an error row saying this recording ended its process."""
+def _summarise_isolated(path: Path, options: dict[str, Any]) -> dict[str, Any]:
+    """:func:`summarise` (with its keyword ``options``) in a worker process of its own: the row, or —
+    if that process dies too — an error row saying this recording ended its process."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     try:
         with ProcessPoolExecutor(max_workers=1) as pool:
-            return pool.submit(summarise, path, read_options=read_options, context=context,
-                               json_path=json_path, steps_path=steps_path, score_reference=score_reference).result()
+            return pool.submit(summarise, path, **options).result()
     except BrokenProcessPool:
         from . import __version__
 
@@ -468,19 +462,19 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
         Path(steps_dir).mkdir(parents=True, exist_ok=True)
         steps_paths = list(_output_names(recordings, Path(steps_dir), ".steps.csv"))
     n = len(recordings)
+    # summarise()'s keywords per recording: the shared ones and each recording's own output files
+    options = [{"read_options": read_options, "context": context, "json_path": jpath, "steps_path": spath,
+                "score_reference": score_references} for jpath, spath in zip(json_paths, steps_paths)]
     jobs = (os.cpu_count() or 1) if jobs == 0 else max(1, int(jobs))
     by_index: dict[int, dict[str, Any]] = {}
     try:
         if jobs == 1 or n == 1:
-            for i, (path, jpath, spath) in enumerate(zip(recordings, json_paths, steps_paths)):
+            for i, (path, opts) in enumerate(zip(recordings, options)):
                 if progress is not None:
                     progress(i, n, path)
-                by_index[i] = summarise(path, read_options=read_options, context=context, json_path=jpath,
-                                        steps_path=spath, score_reference=score_references)
+                by_index[i] = summarise(path, **opts)
         else:
-            _run_parallel(recordings, json_paths, steps_paths, by_index, jobs=min(jobs, n),
-                          read_options=read_options, context=context, progress=progress,
-                          score_reference=score_references)
+            _run_parallel(recordings, options, by_index, jobs=min(jobs, n), progress=progress)
     except KeyboardInterrupt:
         # Ctrl-C an hour into a batch: the rows done so far are kept, the others say they were not analysed
         if out_csv is not None:

@@ -22,7 +22,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 __all__ = [
-    "match_events", "ic_counts", "scores_from_counts", "ic_scores", "pool_scores",
+    "match_events", "ic_outcomes", "ic_counts", "scores_from_counts", "ic_scores", "pool_scores",
     "as_windows", "merge_windows", "in_windows", "windows_duration_s", "complement_windows",
     "subtract_windows", "lost_contact_spans",
     "cadence_from_ics_spm", "bout_cadence_errors_spm", "step_count_error_pct",
@@ -191,14 +191,11 @@ def lost_contact_spans(ic_s, start_s: float, end_s: float, tol_s: float = DEFAUL
 
 
 # ---- detection scores -----------------------------------------------------------------
-def ic_counts(detected_s, reference_s, tol_s: float = DEFAULT_TOL_S, windows=None) -> dict:
-    """Raw outcome counts of :func:`match_events`, optionally restricted to windows.
-
-    Returns ``dict(tp, fp, fn, n_det, n_ref, errors_s)`` where ``errors_s`` holds the signed
-    timing errors ``detected - reference`` (s) of the counted true positives.
+def ic_outcomes(detected_s, reference_s, tol_s: float = DEFAULT_TOL_S,
+                windows=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The outcomes of :func:`match_events` that count, as its ``(tp pairs, fp, fn)`` indices.
     With ``windows`` (``(start_s, end_s)`` pairs): a pair / a miss counts when its reference
-    event is inside a window, a false positive when the detection is inside a window.
-    """
+    event is inside a window, a false positive when the detection is inside a window."""
     det = np.asarray(detected_s, dtype=np.float64).ravel()
     ref = np.asarray(reference_s, dtype=np.float64).ravel()
     tp, fp, fn = match_events(det, ref, tol_s)
@@ -206,6 +203,19 @@ def ic_counts(detected_s, reference_s, tol_s: float = DEFAULT_TOL_S, windows=Non
         tp = tp[in_windows(ref[tp[:, 1]], windows)] if tp.size else tp
         fp = fp[in_windows(det[fp], windows)]
         fn = fn[in_windows(ref[fn], windows)]
+    return tp, fp, fn
+
+
+def ic_counts(detected_s, reference_s, tol_s: float = DEFAULT_TOL_S, windows=None) -> dict:
+    """Raw outcome counts of :func:`match_events`, optionally restricted to windows
+    (:func:`ic_outcomes`).
+
+    Returns ``dict(tp, fp, fn, n_det, n_ref, errors_s)`` where ``errors_s`` holds the signed
+    timing errors ``detected - reference`` (s) of the counted true positives.
+    """
+    det = np.asarray(detected_s, dtype=np.float64).ravel()
+    ref = np.asarray(reference_s, dtype=np.float64).ravel()
+    tp, fp, fn = ic_outcomes(det, ref, tol_s, windows)
     errors = det[tp[:, 0]] - ref[tp[:, 1]] if tp.size else np.empty(0)
     return {"tp": int(tp.shape[0]), "fp": int(fp.size), "fn": int(fn.size),
             "n_det": int(tp.shape[0] + fp.size), "n_ref": int(tp.shape[0] + fn.size),

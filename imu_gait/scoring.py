@@ -233,13 +233,14 @@ def score_steps(steps_time_s, reference: Reference, *, recording_span_s: tuple[f
         windows = np.array([[finite.min() - tol_s, finite.max() + tol_s]])
         scope = "the reference's span (first contact to last)"
     valid = ic[np.isfinite(ic)]
-    c = ev.ic_counts(det, valid, tol_s, windows=windows)
-    out: dict[str, Any] = ev.scores_from_counts(c["tp"], c["fp"], c["fn"], c["errors_s"])
+    tp, fp, fn = ev.ic_outcomes(det, valid, tol_s, windows)
+    errors_s = det[tp[:, 0]] - valid[tp[:, 1]] if tp.size else np.empty(0)
+    out: dict[str, Any] = ev.scores_from_counts(int(tp.shape[0]), int(fp.size), int(fn.size), errors_s)
     out["step_count_err_pct"] = ev.step_count_error_pct(out["n_det"], out["n_ref"])
     out.update(tolerance_s=float(tol_s), shift_s=shift, reference=reference.source, scope=scope,
                windows=None if windows is None else np.asarray(windows).tolist(),
                scored_s=float(t1 - t0) if windows is None else ev.windows_duration_s(windows), notes=notes)
-    out["events"] = _events(det, valid, tol_s, windows)
+    out["events"] = _events(det, valid, tp, fp, fn)
     return out
 
 
@@ -248,20 +249,12 @@ def _inside(t: np.ndarray, t0: float, t1: float) -> float:
     return float(np.mean((t >= t0 - 1.0) & (t <= t1 + 1.0))) if t.size else 0.0
 
 
-def _events(det: np.ndarray, ref: np.ndarray, tol_s: float, windows) -> list[dict[str, Any]]:
+def _events(det: np.ndarray, ref: np.ndarray, tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> list[dict[str, Any]]:
     """Every counted outcome in time order: matched pairs, misses (reference only), false steps."""
-    tp, fp, fn = ev.match_events(det, ref, tol_s)
-    rows = []
-    for i, j in tp:
-        rows.append({"reference_s": ref[j], "detected_s": det[i], "error_ms": 1000.0 * (det[i] - ref[j]),
-                     "outcome": "matched"})
+    rows = [{"reference_s": ref[j], "detected_s": det[i], "error_ms": 1000.0 * (det[i] - ref[j]),
+             "outcome": "matched"} for i, j in tp]
     rows += [{"reference_s": ref[j], "detected_s": np.nan, "error_ms": np.nan, "outcome": "missed"} for j in fn]
     rows += [{"reference_s": np.nan, "detected_s": det[i], "error_ms": np.nan, "outcome": "false"} for i in fp]
-    if windows is not None:
-        def counted(r):
-            t = r["detected_s"] if r["outcome"] == "false" else r["reference_s"]
-            return bool(ev.in_windows(np.array([t]), windows)[0])
-        rows = [r for r in rows if counted(r)]
     rows.sort(key=lambda r: r["reference_s"] if np.isfinite(r["reference_s"]) else r["detected_s"])
     return rows
 
