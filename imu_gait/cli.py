@@ -509,6 +509,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     import imu_gait
+    from .result import json_safe
     from .scoring import read_reference, render_score, score_steps
 
     _check_paths(args)
@@ -521,11 +522,13 @@ def cmd_score(args: argparse.Namespace) -> int:
                          recording_span_s=(float(recording.time_s[0]), float(recording.time_s[-1])),
                          time_offset_s=float(recording.meta.get("time_offset_s") or 0.0), tol_s=args.tolerance,
                          only_reference_span=args.only_reference_span)
+    if side_note:                                # a treadmill schedule found beside the recording
+        scores["notes"].append(side_note)
     if not args.quiet and not _stdout_outputs(args):
         print(render_score(scores, args.file))
     doc = {"recording": str(args.file), **scores, "imu_gait_version": imu_gait.__version__}
     if args.json:
-        text = json.dumps(_json_safe(doc), indent=1) + "\n"
+        text = json.dumps(json_safe(doc), indent=1, allow_nan=False) + "\n"
         if args.json == "-":
             sys.stdout.write(text)
         else:
@@ -541,19 +544,6 @@ def cmd_score(args: argparse.Namespace) -> int:
             with writing("--events-csv", args.events_csv):
                 frame.to_csv(args.events_csv, index=False, na_rep="", lineterminator="\n")
     return 0
-
-
-def _json_safe(o: Any) -> Any:
-    """NaN → null (JSON has no NaN), numpy numbers → Python numbers, recursively."""
-    if isinstance(o, dict):
-        return {k: _json_safe(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)):
-        return [_json_safe(v) for v in o]
-    if hasattr(o, "item"):
-        o = o.item()
-    if isinstance(o, float) and o != o:
-        return None
-    return o
 
 
 #: batches at least this long print a line per recording when stderr is not a terminal

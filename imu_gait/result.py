@@ -76,7 +76,7 @@ class Flag:
     advice: str             # what to try
 
     def to_dict(self) -> dict[str, Any]:
-        return _clean(asdict(self))
+        return json_safe(asdict(self))
 
 
 @dataclass
@@ -133,10 +133,10 @@ class AnalysisResult:
             # weakness, bladder/bowel changes): a tool that shows these flags must be able to show it too,
             # as the terminal and HTML reports do. Another extra top-level key.
             "disclaimer": DISCLAIMER,
-            "steps": [_clean(s) for s in steps],
-            "summary": _clean(dict(self.summary)),
+            "steps": [json_safe(s) for s in steps],
+            "summary": json_safe(dict(self.summary)),
             "flags": [f.to_dict() for f in self.flags],
-            "bouts": [_clean(b) for b in self.bouts.to_dict(orient="records")] if len(self.bouts) else [],
+            "bouts": [json_safe(b) for b in self.bouts.to_dict(orient="records")] if len(self.bouts) else [],
             "warnings": list(self.warnings),
         }
 
@@ -150,12 +150,12 @@ class AnalysisResult:
         return text
 
 
-def _clean(obj: Any) -> Any:
+def json_safe(obj: Any) -> Any:
     """Make a value JSON-safe: numpy scalars to Python, NaN/inf to None."""
     if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
+        return {str(k): json_safe(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
+        return [json_safe(v) for v in obj]
     if isinstance(obj, (np.integer,)):
         return int(obj)
     if isinstance(obj, (np.floating, float)):
