@@ -13,6 +13,9 @@ EXPECT = {
     "analyze_recording.py": ["steps in", "median cadence"],
     "stream_engine.py": ["median step-event latency", "same steps as imu_gait.analyze: True"],
     "treadmill_and_compare.py": ["3 stages", "walking speed per stage: [1.0, 1.2]", "Walking speed (m/s)"],
+    # the regression floors' recordings (tests/test_real_recordings.py): F1 1.000 / 0.901 / 0.766 there
+    "validate_against_reference.py": ["mobgap_HA001_walk1.csv: F1 1.000 (9 matched", "mobgap_HA001_daily.csv: F1 0.90",
+                                      "pooled over 3 recording(s): F1 0.8"],
 }
 
 
