@@ -262,7 +262,10 @@ def _events(det: np.ndarray, ref: np.ndarray, tp: np.ndarray, fp: np.ndarray, fn
 def render_score(s: dict[str, Any], recording: str) -> str:
     """The plain-text block ``imu-gait score`` prints."""
     def f(x, fmt):
-        return "–" if x is None or not np.isfinite(x) else fmt.format(x)
+        if x is None or not np.isfinite(x):
+            return "–"            # no pair to time, nothing detected …
+        text = fmt.format(x)
+        return text[1:] if text.startswith("-") and float(text) == 0 else text   # −0.3 ms reads '0', not '-0'
 
     scope = f"{s['scope']}, {s['scored_s']:.1f} s"
     lines = [f"Steps against the reference — {recording}",

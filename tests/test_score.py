@@ -132,3 +132,20 @@ def test_read_reference_keeps_lost_contacts_out_of_the_scored_windows(tmp_path):
     assert ref.ic_s.tolist() == [1.0, 1.5, 2.5, 3.0]
     assert ref.windows.tolist() == [[1.0, 1.75], [2.25, 3.0]]
     assert ref.scope == "the reference's 1 walking bout less 1 span(s) where it lost a contact"
+
+
+def test_the_printed_block_copes_with_no_pair_and_a_rounded_zero():
+    """Nothing matched: the timing has no value ('–'), not a crash on NaN; a mean of −0.3 ms prints 0."""
+    from imu_gait.scoring import render_score
+
+    base = dict(reference="r.csv", tolerance_s=0.25, scope="the whole recording", scored_s=20.0, n_ref=3, notes=[])
+    none = render_score({**base, "n_det": 0, "tp": 0, "fn": 3, "fp": 0, "precision": float("nan"), "recall": 0.0,
+                         "f1": 0.0, "median_abs_err_ms": float("nan"), "p95_abs_err_ms": float("nan"),
+                         "mean_err_ms": float("nan"), "step_count_err_pct": -100.0}, "walk.csv")
+    assert "Precision / recall / F1   – / 0.000 / 0.000" in none and "median |error| – ms" in none
+    assert "Step count error    -100.0 %" in none
+    zero = render_score({**base, "n_det": 3, "tp": 3, "fn": 0, "fp": 0, "precision": 1.0, "recall": 1.0, "f1": 1.0,
+                         "median_abs_err_ms": 0.2, "p95_abs_err_ms": 0.4, "mean_err_ms": -0.3,
+                         "step_count_err_pct": 0.0}, "walk.csv")
+    assert "mean 0 ms" in zero
+    assert "-0" not in zero
