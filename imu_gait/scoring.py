@@ -144,18 +144,18 @@ def _from_csv(path: str, text: str, column: str | int | None, scale: float) -> R
     if first is None:
         raise RecordingError("the reference file is empty", path=path, hint="it should list the contact times")
     header = [c.strip() for c in rows[first]]
-    has_header = not all(_is_number(c) for c in header if c)
+    by_index = column is None or isinstance(column, int) or str(column).isdigit()
+    col = int(column or 0) if by_index else -1
+    if by_index and col >= len(header):
+        raise ImuGaitError(f"{path}: --ref-col {column}: the file has {len(header)} column(s)")
+    # a header line is one whose cell in the chosen column is no number ('5.05 L' is data: a side label
+    # beside the time); a column chosen by name needs one
+    has_header = not by_index or not _is_number(header[col])
     names = header if has_header else [str(i) for i in range(len(header))]
-    if column is None:
-        col = 0
-    elif isinstance(column, int) or str(column).isdigit():
-        col = int(column)
-        if col >= len(names):
-            raise ImuGaitError(f"{path}: --ref-col {column}: the file has {len(names)} column(s)")
-    elif column in names:
+    if not by_index:
+        if column not in names:
+            raise ImuGaitError(f"{path}: --ref-col {column}: no such column (the header has: {', '.join(names)})")
         col = names.index(column)
-    else:
-        raise ImuGaitError(f"{path}: --ref-col {column}: no such column (the header has: {', '.join(names)})")
     label = names[col] if has_header else f"column {col}"
     values = []
     for i in range(first + (1 if has_header else 0), len(rows)):

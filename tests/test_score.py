@@ -123,6 +123,17 @@ def test_reference_column_and_output_mistakes_are_refused_before_the_analysis(tm
     assert not (tmp_path / "e.json").exists()
 
 
+def test_a_reference_without_a_header_may_carry_labels_beside_the_times(tmp_path):
+    """'5.05 L' is a row of data (a time and its foot), not a header: the first contact was lost when any
+    non-number in the first line made it a header."""
+    (tmp_path / "r.txt").write_text("5.05 L\n5.74 R\n6.32 L\n")
+    assert read_reference(tmp_path / "r.txt").ic_s.tolist() == [5.05, 5.74, 6.32]
+    (tmp_path / "h.csv").write_text("heel strike s,foot\n5.05,L\n5.74,R\n")
+    assert read_reference(tmp_path / "h.csv").ic_s.tolist() == [5.05, 5.74]
+    assert read_reference(tmp_path / "h.csv", column="heel strike s").ic_s.tolist() == [5.05, 5.74]
+    assert read_reference(tmp_path / "h.csv", column=0).ic_s.tolist() == [5.05, 5.74]
+
+
 def test_read_reference_keeps_lost_contacts_out_of_the_scored_windows(tmp_path):
     """A bout's null contact (the reference lost it) takes the span around it out of scoring."""
     (tmp_path / "r.json").write_text(json.dumps({"ic_times_s": [1.0, 1.5, 2.5, 3.0],
