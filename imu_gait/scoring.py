@@ -111,7 +111,11 @@ def _from_json(path: str, text: str, scale: float) -> Reference:
     bouts = doc.get("bouts")
     if bouts is None:
         return _checked(Reference(np.sort(ic), None, path), path)
-    if not isinstance(bouts, list) or not bouts:
+    if not isinstance(bouts, list):
+        raise RecordingError(f"its 'bouts' is a {type(bouts).__name__}, not a list of bouts", path=path,
+                             hint="give 'bouts' as [{\"start_s\": …, \"end_s\": …}, …], or drop it to score the "
+                                  "whole recording")
+    if not bouts:
         raise RecordingError("its 'bouts' is empty: the reference marks no walking to score against", path=path,
                              hint="drop 'bouts' to score the whole recording, or use a reference that saw walking")
     windows, lost = [], []

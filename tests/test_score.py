@@ -103,6 +103,7 @@ def test_a_csv_column_in_milliseconds_and_the_reference_span(tmp_path, capsys):
     ("5050\n5740\n6320\n", "r.csv", "fit the recording (0.00–12.45 s) as milliseconds"),
     ('{"contacts": [1, 2]}', "r.json", "no 'ic_times_s' in it (it has: contacts)"),
     ('{"ic_times_s": [5.1, 5.7], "bouts": []}', "r.json", "marks no walking to score against"),
+    ('{"ic_times_s": [5.1, 5.7], "bouts": {"start_s": 5}}', "r.json", "its 'bouts' is a dict, not a list of bouts"),
     ('{"ic_times_s": [5.1, "x"]}', "r.json", "ic_times_s[1] is 'x', not a time"),
     ("", "r.csv", "the reference file is empty"),
 ])
