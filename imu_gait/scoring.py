@@ -35,6 +35,7 @@ import numpy as np
 
 from . import evaluation as ev
 from .errors import ImuGaitError, RecordingError
+from .io._common import sniff_decimal
 
 __all__ = ["Reference", "read_reference", "score_steps", "render_score", "REFERENCE_UNITS"]
 
@@ -138,12 +139,17 @@ def _from_json(path: str, text: str, scale: float) -> Reference:
 
 
 def _from_csv(path: str, text: str, column: str | int | None, scale: float) -> Reference:
-    sample = text[:4096]
-    try:
-        delim = csv.Sniffer().sniff(sample, delimiters=",;\t ").delimiter
-    except csv.Error:
-        delim = ","
+    sample = [line for line in text.splitlines() if line.strip()][:20]
+    # the separator: the first of tab, ';', ',', space that every sampled line holds equally often (a
+    # headerless '5,05;L' has as many commas as semicolons: a ';' line's commas are decimal commas)
+    delim = next((d for d in ("\t", ";", ",", " ") if sample[0].count(d) and
+                  all(line.count(d) == sample[0].count(d) for line in sample)), ",")
+    decimal_comma = sniff_decimal(delim, sample) == ","
     rows = list(csv.reader(io.StringIO(text), delimiter=delim))
+
+    def number(cell: str) -> str:
+        return cell.replace(",", ".") if decimal_comma else cell
+
     first = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
     if first is None:
         raise RecordingError("the reference file is empty", path=path, hint="it should list the contact times")
@@ -154,7 +160,7 @@ def _from_csv(path: str, text: str, column: str | int | None, scale: float) -> R
         raise ImuGaitError(f"{path}: --ref-col {column}: the file has {len(header)} column(s)")
     # a header line is one whose cell in the chosen column is no number ('5.05 L' is data: a side label
     # beside the time); a column chosen by name needs one
-    has_header = not by_index or not _is_number(header[col])
+    has_header = not by_index or not _is_number(number(header[col]))
     names = header if has_header else [str(i) for i in range(len(header))]
     if not by_index:
         if column not in names:
@@ -164,7 +170,7 @@ def _from_csv(path: str, text: str, column: str | int | None, scale: float) -> R
     values = []
     for i in range(first + (1 if has_header else 0), len(rows)):
         r = rows[i]
-        cell = r[col].strip() if col < len(r) else ""
+        cell = number(r[col].strip()) if col < len(r) else ""
         if not cell:
             continue
         if not _is_number(cell):

@@ -133,6 +133,8 @@ def test_a_reference_without_a_header_may_carry_labels_beside_the_times(tmp_path
     assert read_reference(tmp_path / "h.csv").ic_s.tolist() == [5.05, 5.74]
     assert read_reference(tmp_path / "h.csv", column="heel strike s").ic_s.tolist() == [5.05, 5.74]
     assert read_reference(tmp_path / "h.csv", column=0).ic_s.tolist() == [5.05, 5.74]
+    (tmp_path / "eu.csv").write_text("5,05;L\n5,74;R\n")          # a European spreadsheet's ';' and ','
+    assert read_reference(tmp_path / "eu.csv").ic_s.tolist() == [5.05, 5.74]
 
 
 def test_read_reference_keeps_lost_contacts_out_of_the_scored_windows(tmp_path):
