@@ -107,21 +107,22 @@ def probe_writable(opt: str, path: str) -> None:
 # ---------------------------------------------------------------- argument types
 #: other units a number out of range may have been typed in: (factor to the option's unit, name, how to say it)
 LENGTH_SLIPS = ((0.01, "cm", "{v:g} cm"), (0.3048, "feet", "{v:g} ft"), (0.0254, "inches", "{v:g} in"))
+MINUTE_SLIPS = ((60.0, "minutes", "{v:g} min"),)
 SPEED_SLIPS = ((1 / 3.6, "km/h", "--belt-speed-kmh {v:g}"), (0.44704, "mph", "{v:g} mph"))
 
 
 def number_in_range(lo: float, hi: float, unit: str,
-                    slips: tuple[tuple[float, str, str], ...] = ()) -> Callable[[str], float]:
+                    slips: tuple[tuple[float, str, str], ...] = (), decimals: int = 2) -> Callable[[str], float]:
     """argparse type: a float within [lo, hi] (``unit`` names it in the error message). ``slips``: other
     units the number may have been typed in; those that would put it in range are named (a height of
-    172 → 'in cm? 172 cm = 1.72 m')."""
+    172 → 'in cm? 172 cm = 1.72 m'), the converted number with ``decimals`` decimals."""
     def parse(text: str) -> float:
         try:
             v = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
         if not (lo <= v <= hi):
-            fits = [f"in {name}? {said.format(v=v)} = {v * k:.2f} {unit}" for k, name, said in slips
+            fits = [f"in {name}? {said.format(v=v)} = {v * k:.{decimals}f} {unit}" for k, name, said in slips
                     if lo <= v * k <= hi]
             raise argparse.ArgumentTypeError(f"{v:g} {unit} is outside the plausible range {lo:g}–{hi:g} {unit}"
                                              + (f" ({'; '.join(fits)})" if fits else ""))
@@ -341,6 +342,10 @@ def add_context_options(ctx: Any) -> None:
     ctx.add_argument("--height", metavar="M", type=number_in_range(*BODY_HEIGHT_RANGE_M, "m", LENGTH_SLIPS),
                      help="your body height in m: without --sensor-height the sensor is taken to sit at "
                           "0.61 × it (a lower-back sensor) for the step-length model")
+    ctx.add_argument("--baseline", metavar="S", dest="baseline_s", type=number_in_range(60, 300, "s", MINUTE_SLIPS, 0),
+                     help="seconds of walking at the start that set your personal baseline, which the back-strain "
+                          "flags compare with (default 180; 60–300: 2–5 minutes of easy walking is usual); a walk "
+                          "shorter than twice this uses its first half")
     ctx.add_argument("--placement", choices=("lower_back", "chest", "pocket"),
                      help="where the sensor is worn; 'chest' for a chest strap or a phone in a pouch on the "
                           "chest (recorded without a gyroscope: each step also measured about its last strong rise, "
@@ -390,7 +395,8 @@ def analysis_context(args: argparse.Namespace) -> dict[str, Any]:
     for key, value in (("belt_speed_mps", belt), ("incline_pct", args.incline),
                        ("sensor_height_m", args.sensor_height), ("placement", args.placement),
                        ("body_height_m", getattr(args, "height", None)),
-                       ("max_incline_pct", getattr(args, "max_incline", None))):
+                       ("max_incline_pct", getattr(args, "max_incline", None)),
+                       ("baseline_s", getattr(args, "baseline_s", None))):
         if value is not None:
             ctx[key] = value
     schedule_file = getattr(args, "treadmill_schedule", None)

@@ -62,6 +62,22 @@ def test_context_options_map_to_engine_keywords():
     assert analysis_context(args) == {"treadmill": False}
     args = build_parser().parse_args(["analyze", "f.csv", "--treadmill", "--belt-speed", "1.25"])
     assert analysis_context(args) == {"treadmill": True, "belt_speed_mps": 1.25}
+    args = build_parser().parse_args(["analyze", "f.csv", "--baseline", "120"])
+    assert analysis_context(args) == {"treadmill": False, "baseline_s": 120.0}
+
+
+def test_every_context_option_reads_back_as_itself_in_the_batch_options_column():
+    """batch's 'options' column reads like a command line; a context keyword it had no name for came out as
+    'baseline_s=60'. Every context option parses, maps to a keyword and reads back as the option typed."""
+    from imu_gait.batch import options_text
+
+    typed = ["--belt-speed", "1.25", "--incline", "3", "--max-incline", "6", "--sensor-height", "0.95",
+             "--height", "1.72", "--baseline", "60", "--placement", "chest"]
+    args = build_parser().parse_args(["analyze", "f.csv", *typed])
+    words = options_text(analysis_context(args), {}).split()
+    assert words[0] == "--treadmill"
+    pairs = sorted(zip(words[1::2], words[2::2]))
+    assert pairs == sorted(zip(typed[::2], typed[1::2])) and len(words) == len(typed) + 1
 
 
 def test_reader_options_map_to_read_keywords():
@@ -92,6 +108,7 @@ def test_bad_options_exit_2_with_usage(bad, capsys):
     ("--height", "5.9", "in feet? 5.9 ft = 1.80 m"),
     ("--sensor-height", "96", "in cm? 96 cm = 0.96 m"),
     ("--belt-speed", "15", "in km/h? --belt-speed-kmh 15 = 4.17 m/s"),
+    ("--baseline", "3", "in minutes? 3 min = 180 s"),
     ("--height", "0.5", None),                      # no unit makes it a height: no guess offered
 ])
 def test_a_number_out_of_range_names_the_unit_it_was_probably_typed_in(option, typed, says, capsys):
@@ -420,6 +437,29 @@ def test_treadmill_context_reaches_the_result(engine_ready, tmp_path, capsys):
     pairs = [(s["step_length_m"], s["step_time_s"]) for s in steps
              if s.get("step_length_m") is not None and s.get("step_time_s") is not None]
     assert pairs and all(abs(sl - 1.0 * st) < 1e-6 for sl, st in pairs)
+
+
+def test_baseline_option_sets_how_much_of_the_start_is_the_personal_baseline(engine_ready, tmp_path, capsys):
+    """Synthetic truth: bounce 3.5 → 7 cm from 70 s of a 7-min walk. With the default 3-min baseline the
+    bouncy walking is most of the baseline, so nothing stands out; '--baseline 60' compares with the first
+    minute (3.5 cm) and flags the bounce from when it rose."""
+    from imu_gait.io.native import write_native
+    from imu_gait.synthetic import synthesize_walk
+
+    rec, _ = synthesize_walk(420.0, seed=3, segments=[(70.0, {"bounce_cm": 7.0})])
+    path = tmp_path / "walk.csv"
+    write_native(path, rec)
+    flags = {}
+    for extra in ([], ["--baseline", "60"]):
+        code, out, err = run(["analyze", path, "--json", tmp_path / "r.json", "-q", *extra], capsys)
+        assert code == 0, err
+        data = json.loads((tmp_path / "r.json").read_text())
+        assert data["summary"]["baseline_s"] == (float(extra[1]) if extra else 180.0)
+        flags[bool(extra)] = data["flags"]
+    assert not any(f["id"] == "vertical_bounce" for f in flags[False])
+    (bounce,) = [f for f in flags[True] if f["id"] == "vertical_bounce"]
+    assert 65.0 <= bounce["start_s"] <= 80.0                          # truth: 70 s (ramped over 3 s)
+    assert bounce["reference"] == pytest.approx(3.5, abs=0.5)          # the first minute's bounce (truth 3.5 cm)
 
 
 def test_progress_threshold_is_a_few_minutes():
