@@ -867,6 +867,83 @@ def test_a_cue_reads_as_ongoing_and_says_when_it_clears():
     assert [fid for fid, _ in cleared] == ["vertical_bounce"] and not live.active_flags
 
 
+def test_cue_fader_tells_a_returning_pattern_quietly_until_its_gap_has_passed():
+    """Faded feedback (gait-science.md §7): the first cue of a pattern in full; the same pattern rising
+    again within the gap (120 s, doubling after each full cue) quietly; stronger than when last told: in
+    full at once. Each pattern keeps its own history; a gap of 0 (or None) tells every cue in full."""
+    from imu_gait.devices.cues import CueFader
+
+    f = CueFader(120.0)
+    said = [(t, f.rise("vertical_bounce", sev, t)) for t, sev in
+            [(0, "mild"), (60, "mild"), (120, "mild"), (300, "mild"), (310, "moderate"), (400, "moderate"),
+             (549, "mild"), (790, "mild")]]
+    # 120 − 0 ≥ 120 → full; then the gap is 240: 300 − 120 < 240 → quiet; stronger at 310 → full (gap 480
+    # from 310): 400 and 549 quiet — a milder return is no reason — and 790 ≥ 310 + 480 → full
+    assert said == [(0, True), (60, False), (120, True), (300, False), (310, True), (400, False), (549, False),
+                    (790, True)]
+    assert f.rise("trunk_twist_guarding", "mild", 65) is True            # another pattern: its own history
+    assert f.tally() == [("vertical_bounce", 8, 4), ("trunk_twist_guarding", 1, 1)]
+    assert [f.gap_s(k) for k in (1, 2, 3, 4)] == [120.0, 240.0, 480.0, 960.0]
+    for off in (CueFader(0), CueFader(None)):
+        assert all(off.rise("forward_lean", "mild", t) for t in (0, 1, 2, 3))
+    for bad in (-1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="0: no fading"):
+            CueFader(bad)
+
+
+@pytest.fixture(scope="module")
+def bounce_comes_and_goes(tmp_path_factory):
+    """A 9.7-min synthetic walk whose bounce goes 3.5 → 7 cm for a minute, four times (from 100, 220, 340,
+    460 s), as a native CSV; offline (baseline: the first minute) each minute is one vertical-bounce flag."""
+    segments = []
+    for k in range(4):
+        segments += [(100.0 + 120.0 * k, {"bounce_cm": 7.0}), (160.0 + 120.0 * k, {"bounce_cm": 3.5})]
+    rec, _ = synthesize_walk(580.0, 100.0, seed=8, segments=segments)
+    path = tmp_path_factory.mktemp("fade") / "bounce_comes_and_goes.csv"
+    write_native(path, rec)
+    flags = imu_gait.analyze(rec, baseline_s=60.0).flags
+    assert [f.id for f in flags] == ["vertical_bounce"] * 4
+    assert [round(f.start_s / 120.0 - 100.0 / 120.0) for f in flags] == [0, 1, 2, 3]   # one per bouncy minute
+    return path
+
+
+@pytest.mark.parametrize("fade", ["150", "0"])
+def test_live_cues_fade_when_the_same_pattern_keeps_coming_back(bounce_comes_and_goes, fade, tmp_path):
+    """'live --beep --baseline 60 --cue-fade 150': the bounce rises four times, ~2 min apart. The 1st cue is
+    told in full (advice, bell); the 2nd, 120 s later, is within the 150-s gap: shown quietly ('CUE again',
+    '2nd time this walk', no advice, no bell); the 3rd, 240 s after the 1st full one, is past it: in full
+    (the gap is now 300 s); the 4th is within that: quietly. The closing line counts them. With
+    '--cue-fade 0' all four are told in full, as before fading existed."""
+    proc = subprocess.run(_cli("live", "--replay", str(bounce_comes_and_goes), "--speed", "0", "--view", "plain",
+                               "--status-every", "3600", "--beep", "--baseline", "60", "--cue-fade", fade,
+                               "--no-record", "-q"),
+                          capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    cues = [l for l in lines if "  CUE " in l]
+    assert len(cues) == 4 and all("Vertical bounce" in l for l in cues), lines
+    times = [int(l[:2]) * 60 + int(l[3:5]) for l in cues]
+    assert all(100 + 20 + 120 * k <= t <= 100 + 45 + 120 * k for k, t in enumerate(times)), times
+    full = [" — Land softly" in l for l in cues]
+    if fade == "0":
+        assert full == [True] * 4 and proc.stdout.count("\a") == 4
+        assert any(l.endswith("cues this walk: Vertical bounce / hard landings 4×") for l in lines), lines
+        return
+    assert full == [True, False, True, False]
+    assert proc.stdout.count("\a") == 2                                # the bell only with a full cue
+    assert cues[1].split("  ", 1)[1].startswith("CUE again [") and "(2nd time this walk; what to try: as before)" in cues[1]
+    assert "(4th time this walk; what to try: as before)" in cues[3]
+    assert any(l.endswith("cues this walk: Vertical bounce / hard landings 4× (2 shown quietly)") for l in lines), lines
+    assert lines[-1] == "stopped: stream ended"
+
+
+def test_live_refuses_a_negative_cue_fade():
+    proc = subprocess.run(_cli("live", "--simulate", "--cue-fade", "-5"), capture_output=True, text=True,
+                          env=_env(), timeout=60)
+    assert proc.returncode == 2 and "--cue-fade" in proc.stderr and "outside the plausible range 0–3600 s" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_the_closing_status_line_is_not_a_repeat_of_the_last_one():
     """'--duration 5' with a status every 5 s printed '00:05 | steps 0 | …' twice: the periodic line,
     then the same line again when the walk stopped in that second. The closing line is printed only

@@ -21,6 +21,7 @@ from typing import Any
 from ..cli import (add_context_options, analysis_context as engine_context, check_output_name, number_in_range,
                    probe_writable)
 from ..errors import DeviceError, ImuGaitError
+from .cues import CUE_FADE_S
 
 #: the simulated walker starts to bounce more after 90 s, so a first run shows a cue rising
 SIMULATED_PATTERN = [(90.0, {"bounce_cm": 6.5})]
@@ -134,7 +135,12 @@ def _add_live_options(p: argparse.ArgumentParser) -> None:
                           "gait, steps, cadence, speed, bounce, twist, lean, sway, treadmill, rate, loss, drops, "
                           "bad, reconnects, cues, hints (default: gait,steps,cadence,bounce,twist,lean,sway; the "
                           "link and treadmill get a line of their own when they change, cues when they rise or clear)")
-    out.add_argument("--beep", action="store_true", help="ring the terminal bell when a cue rises")
+    out.add_argument("--beep", action="store_true",
+                     help="ring the terminal bell when a cue rises (not for a cue shown quietly: --cue-fade)")
+    out.add_argument("--cue-fade", metavar="S", type=number_in_range(0, 3600, "s"), default=CUE_FADE_S,
+                     help="faded feedback: a pattern that rises again within S seconds of its last full cue is "
+                          "shown quietly (no bell, no advice repeated); the gap doubles after each full cue, and a "
+                          f"stronger return is always told in full ({CUE_FADE_S:g}; 0: every cue in full)")
     out.add_argument("--no-keys", action="store_true",
                      help="do not read treadmill keys (+/- speed, ]/[ incline, q) from the terminal")
     out.add_argument("-q", "--quiet", action="store_true", help="no summary at the end")
@@ -283,7 +289,8 @@ def cmd_live(args: argparse.Namespace) -> int:
     record = None if args.no_record else args.record
     session, written = asyncio.run(run_live(
         source_cm, view=view, record=record, json_path=args.json, html_path=args.report,
-        duration_s=args.duration, engine_context=engine_context(args), auto_record=not args.no_record,
+        duration_s=args.duration, engine_context={**engine_context(args), "cue_fade_s": args.cue_fade},
+        auto_record=not args.no_record,
         record_folder=args.recordings_dir, keys=not getattr(args, "no_keys", False)))
     result = session.result if session is not None else None
     if result is None:

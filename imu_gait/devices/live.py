@@ -59,6 +59,7 @@ import numpy as np
 
 from ..engine import GaitEngine, StepEvent
 from ..treadmill import TreadmillSchedule, sidecar_path, write_schedule
+from .cues import CUE_FADE_S, CueFader
 from .keys import HELP as KEYS_HELP, KeyReader, apply_key
 from .registry import implied_placement
 from ..result import AnalysisResult, Flag
@@ -116,6 +117,9 @@ class LiveUpdate:
     # all (StepParams.aperiodic_*); status()['n_steps'] no longer counts them
     retracted: list[StepEvent] = field(default_factory=list)
     new_flags: list[Flag] = field(default_factory=list)      # back-strain flags that just rose
+    # ids among ``new_flags`` whose cue is faded this time (:mod:`.cues`): the pattern rose again soon after
+    # it was told in full, so show it quietly (no bell, no advice repeated)
+    faded_flag_ids: set[str] = field(default_factory=set)
     # cues that ended: the engine has not listed them for ``flag_hold_s`` (each as last listed, so
     # its end_s is when the pattern was last seen)
     cleared_flags: list[Flag] = field(default_factory=list)
@@ -132,7 +136,7 @@ class LiveSession:
     def __init__(self, source: Any, *, on_step: Callable | None = None, on_status: Callable | None = None,
                  record: str | os.PathLike | Any | None = None, record_meta: dict | None = None,
                  fs_hz: float | None = None, feed_interval_s: float = 0.1, status_interval_s: float = 1.0,
-                 **engine_context: Any):
+                 cue_fade_s: float | None = CUE_FADE_S, **engine_context: Any):
         unknown = set(engine_context) - set(ENGINE_CONTEXT_KEYS)
         if unknown:
             raise TypeError(f"unknown engine context {sorted(unknown)}; known: {', '.join(ENGINE_CONTEXT_KEYS)}")
@@ -150,6 +154,7 @@ class LiveSession:
         self._fed_t = -math.inf
         self._flag_seen: dict[str, tuple[Flag, float]] = {}
         self.flag_hold_s = FLAG_HOLD_S
+        self.cues = CueFader(cue_fade_s)          # which risen cues are told in full, which quietly
         # a source may know context (a replayed file's sensor height, placement); the caller's wins
         ctx = {k: v for k, v in (getattr(source, "engine_context", None) or {}).items() if k in ENGINE_CONTEXT_KEYS}
         ctx.update({k: v for k, v in engine_context.items() if v is not None})
@@ -462,6 +467,8 @@ class LiveSession:
             # no new steps (standing): a held cue still ends once the hold has passed
             self._set_active(self._last_t if self._last_t is not None else 0.0)
         if self._risen or self._cleared:
+            now = self._last_t if self._last_t is not None else 0.0
+            upd.faded_flag_ids.update(f.id for f in self._risen if not self.cues.rise(f.id, f.severity, now))
             upd.new_flags.extend(self._risen)
             upd.cleared_flags.extend(self._cleared)
             self._risen, self._cleared = [], []
@@ -670,7 +677,9 @@ def monitor(source: Any, *, on_step: Callable[[StepEvent], Any] | None = None,
     ``placement``, ``max_incline_pct``, ``baseline_s`` (as for :func:`imu_gait.analyze`),
     ``fs_hz`` (the input rate, when the source does not say) and ``feed_interval_s`` (the engine
     is fed every 0.1 s of samples by default: fewer, larger calls; 0 = every block) and
-    ``status_interval_s`` (live status and flag cues re-read at most once per 1 s of stream).
+    ``status_interval_s`` (live status and flag cues re-read at most once per 1 s of stream) and
+    ``cue_fade_s`` (a pattern that rises again within this many seconds of its last full cue — doubling
+    each time — is shown quietly, ``update.faded_flag_ids``; 0 or None: every cue in full; see :mod:`.cues`).
 
     Returns a :class:`LiveSession`: ``async with monitor(stream) as live: async for update in live: …``;
     afterwards ``live.result`` holds the :class:`~imu_gait.result.AnalysisResult` (also returned by
@@ -686,8 +695,10 @@ def monitor(source: Any, *, on_step: Callable[[StepEvent], Any] | None = None,
     fs_hz = engine_context.pop("fs_hz", None)
     feed_interval_s = engine_context.pop("feed_interval_s", 0.1)
     status_interval_s = engine_context.pop("status_interval_s", 1.0)
+    cue_fade_s = engine_context.pop("cue_fade_s", CUE_FADE_S)
     return LiveSession(source, on_step=on_step, on_status=on_status, record=record, fs_hz=fs_hz,
-                       feed_interval_s=feed_interval_s, status_interval_s=status_interval_s, **engine_context)
+                       feed_interval_s=feed_interval_s, status_interval_s=status_interval_s, cue_fade_s=cue_fade_s,
+                       **engine_context)
 
 
 # ------------------------------------------------------------------ the built-in emulated sensor

@@ -6,7 +6,10 @@ Both views have the same three methods, called by :func:`~imu_gait.devices.live.
 at most ``refresh_hz`` times a second, immediately when a cue rises or the link changes) and
 ``stop(session, reason)``. Back-strain cues come from ``engine.live_status()['active_flags']``
 and show the moment they rise; ``beep=True`` also rings the terminal bell then. A cue still going
-on reads "since 4:19 (36 s so far)"; when it ends, one calm "cleared" line says so.
+on reads "since 4:19 (36 s so far)"; when it ends, one calm "cleared" line says so. A pattern that
+rises again soon after it was told is shown quietly (faded feedback, :mod:`.cues`): on the panel as
+always, but with no bell, and the plain view's line says "again" instead of repeating the advice. At
+the end, one line counts each pattern's cues.
 """
 from __future__ import annotations
 
@@ -106,11 +109,36 @@ def cue_text(session: Any, flag: Any) -> str:
     return _FLAG_SPAN.sub(lambda m: f" since {m.group(1)} ({_duration(so_far)} so far)", flag.message, count=1)
 
 
-def cleared_text(session: Any, flag: Any) -> str:
-    """One calm line for a cue that ended (the engine has not listed it for the hold time)."""
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _title(flag_id: str) -> str:
     from ..strain import FLAG_INFO
 
-    title = FLAG_INFO.get(flag.id, {}).get("title") or flag.id.replace("_", " ").capitalize()
+    return FLAG_INFO.get(flag_id, {}).get("title") or flag_id.replace("_", " ").capitalize()
+
+
+def faded_cue_text(session: Any, flag: Any) -> str:
+    """A cue shown quietly (faded feedback): the evidence, how often it rose, no advice repeated."""
+    hist = getattr(getattr(session, "cues", None), "history", {}).get(flag.id)
+    nth = f"{_ordinal(hist.rises)} time this walk" if hist is not None and hist.rises > 1 else "again"
+    return f"{cue_text(session, flag)} ({nth}; what to try: as before)"
+
+
+def cue_tally_text(session: Any) -> str | None:
+    """One line counting the cues of the walk per pattern (None when none rose)."""
+    cues = getattr(session, "cues", None)
+    parts = []
+    for fid, rises, told in (cues.tally() if cues is not None else []):
+        quiet = rises - told
+        parts.append(f"{_title(fid)} {rises}×" + (f" ({quiet} shown quietly)" if quiet else ""))
+    return "cues this walk: " + "; ".join(parts) if parts else None
+
+
+def cleared_text(session: Any, flag: Any) -> str:
+    """One calm line for a cue that ended (the engine has not listed it for the hold time)."""
+    title = _title(flag.id)
     origin = getattr(session, "time_origin_s", 0.0)
     return (f"cleared: {title} — not seen since {_mmss(float(flag.end_s) - origin)} "
             f"(it lasted {_duration(float(flag.end_s) - float(flag.start_s))})")
@@ -316,8 +344,12 @@ class PlainView(_BaseView):
             line = self._event_line(session, upd.event)
             if line:
                 self._print(line)
+        faded = getattr(upd, "faded_flag_ids", ())
         for f in upd.new_flags:
             self.cues_risen += 1
+            if f.id in faded:
+                self._print(f"{fmt_clock(session.time_s)}  CUE again [{f.severity}] {faded_cue_text(session, f)}")
+                continue
             self._print(f"{fmt_clock(session.time_s)}  CUE [{f.severity}] {cue_text(session, f)} — {f.advice}")
             self._bell()
         for f in getattr(upd, "cleared_flags", ()):
@@ -357,6 +389,9 @@ class PlainView(_BaseView):
 
     def stop(self, session: Any, reason: str) -> None:
         self._status_lines(session)
+        tally = cue_tally_text(session)
+        if tally:
+            self._print(f"{fmt_clock(session.time_s)}  {tally}")
         self._print(f"stopped: {reason}")
 
 
@@ -441,6 +476,9 @@ class RichView(_BaseView):
         if self.keys_help and not reason:
             parts += [Text(""), Text(self.keys_help, style="dim")]
         if reason:
+            tally = cue_tally_text(session)
+            if tally:
+                parts += [Text(""), Text(tally[0].upper() + tally[1:])]
             parts += [Text(""), Text(f"Stopped: {reason}", style="bold")]
         title = f"imu-gait live · {session.device or 'sensor'} · {fmt_clock(session.time_s)}"
         return Panel(Group(*parts), title=title, title_align="left", box=box.ROUNDED, border_style="grey50",
@@ -455,7 +493,9 @@ class RichView(_BaseView):
                 urgent = True
         if upd.new_flags:
             self.cues_risen += len(upd.new_flags)
-            self._bell()
+            faded = getattr(upd, "faded_flag_ids", ())
+            if any(f.id not in faded for f in upd.new_flags):      # a faded cue is shown, not rung
+                self._bell()
             urgent = True
         for f in getattr(upd, "cleared_flags", ()):
             self.events.append(f"{fmt_clock(session.time_s)}  {cleared_text(session, f)}")
