@@ -462,6 +462,19 @@ def test_baseline_option_sets_how_much_of_the_start_is_the_personal_baseline(eng
     assert bounce["reference"] == pytest.approx(3.5, abs=0.5)          # the first minute's bounce (truth 3.5 cm)
 
 
+def test_a_plain_table_is_analysed_and_the_summary_says_how_it_was_read(engine_ready, tmp_path, capsys):
+    """A headerless 'Unix s, acc g, gyro deg/s' export (skdh's AX6 example) analysed with no options: exit 0,
+    and the notes say which column was taken for what, with the command that reads it so."""
+    sample = ROOT / "tests" / "data" / "skdh_examples" / "example_data_30s.csv"
+    code, out, err = run(["analyze", sample, "--json", tmp_path / "r.json"], capsys)
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "plain table (no header, 7 columns of numbers): read as time = column 0 (s)" in flat
+    assert "--acc-cols 1,2,3 --acc-unit g --gyro-cols 4,5,6 --gyro-unit deg/s" in flat
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert data["warnings"][0].startswith("not a format imu_gait knows by name, but a plain table")
+
+
 def test_progress_threshold_is_a_few_minutes():
     assert 60.0 <= PROGRESS_ABOVE_S <= 300.0
 

@@ -407,6 +407,92 @@ def test_generic_datetime_time_column(tmp_path, source):
 
 
 
+# ---- a plain table that no format claims, read with no options (and said so)
+def _options_of_note(note: str) -> dict:
+    """The reader options the plain-table note's command line gives (its '--name value' pairs)."""
+    import shlex
+
+    words = shlex.split(note.split("say which is which: ", 1)[1].rsplit(" (change what is wrong)", 1)[0])
+    pairs = dict(zip(words[3::2], words[4::2]))
+    keys = {"--time-col": "time_col", "--time-unit": "time_unit", "--acc-cols": "acc_cols", "--acc-unit": "acc_unit",
+            "--gyro-cols": "gyro_cols", "--gyro-unit": "gyro_unit"}
+    return {keys[k]: (v.split(",") if k.endswith("cols") else v) for k, v in pairs.items()}
+
+
+def test_a_headerless_seven_column_export_is_read_without_options_and_says_how(skdh):
+    """skdh's AX6 example (no header: Unix s, acc in g, gyro in deg/s) was 'unknown recording format'
+    though the generic reader reads it right on its own rules. Read with no options now: the same
+    samples as with every option given, and the first warning says what was taken for what, with the
+    command that reads it so — which, run, gives the same recording."""
+    path, raw = skdh
+    rec = read(path)
+    given = read(path, time_col=0, time_unit="s", acc_cols=[1, 2, 3], acc_unit="g", gyro_cols=[4, 5, 6],
+                 gyro_unit="deg/s")
+    np.testing.assert_array_equal(rec.acc_mps2, given.acc_mps2)
+    np.testing.assert_array_equal(rec.gyro_rads, given.gyro_rads)
+    np.testing.assert_array_equal(rec.time_s, given.time_s)
+    note = rec.warnings[0]
+    assert note.startswith("not a format imu_gait knows by name, but a plain table (no header, 7 columns of numbers)")
+    assert ("read as time = column 0 (s); acceleration = columns 1, 2, 3 (g); gyroscope = columns 4, 5, 6 "
+            "(deg/s)") in note
+    again = read(path, **_options_of_note(note))
+    np.testing.assert_array_equal(again.acc_mps2, rec.acc_mps2)
+    np.testing.assert_array_equal(again.gyro_rads, rec.gyro_rads)
+    assert not any(w.startswith(("acceleration columns not given", "headerless 7-column")) for w in rec.warnings)
+    assert any("read as g" in w for w in rec.warnings)                  # the unit evidence stays
+
+
+@pytest.mark.parametrize("layout", ["headerless_ms_4", "named_header_g_degs", "named_header_datetime_semicolon"])
+def test_plain_tables_of_the_real_walk_read_without_options(tmp_path, source, layout):
+    """The real walking segment written three ways no reader claims by name: a headerless time (ms) + acc
+    (m/s²) table; a header 'timestamp,ax,…,gz' in g and deg/s; a ';' table with date/times and 'time;acc_x…'.
+    Each reads with no options to the source's samples (the values as written: 6 significant digits) and
+    says what it took, in the units the data betray."""
+    t, acc, gyro = source
+    path = tmp_path / f"{layout}.csv"
+    if layout == "headerless_ms_4":
+        rows = [f"{1000 * (a + 5000.0):.1f},{b[0]:.6g},{b[1]:.6g},{b[2]:.6g}" for a, b in zip(t, acc)]
+        expect = ("no header, 4 columns of numbers", "time = column 0 (ms); acceleration = columns 1, 2, 3 (m/s2); "
+                  "no gyroscope")
+    elif layout == "named_header_g_degs":
+        rows = ["timestamp,ax,ay,az,gx,gy,gz"] + [
+            ",".join([f"{a + START_UNIX_S:.4f}"] + [f"{v:.6g}" for v in (*(b / G), *np.rad2deg(c))])
+            for a, b, c in zip(t, acc, gyro)]
+        expect = ("its header names the time and acceleration columns",
+                  "time = 'timestamp' (s); acceleration = 'ax', 'ay', 'az' (g); gyroscope = 'gx', 'gy', 'gz' (deg/s)")
+    else:
+        base = np.datetime64("2024-03-17T17:48:52.000")
+        stamps = (base + (t * 1000).round().astype("timedelta64[ms]")).astype(str)
+        rows = ["time;acc_x;acc_y;acc_z"] + [f"{s};{b[0]:.6g};{b[1]:.6g};{b[2]:.6g}"
+                                              for s, b in zip(stamps, acc)]
+        expect = ("its header names the time and acceleration columns",
+                  "time = 'time' (datetime); acceleration = 'acc_x', 'acc_y', 'acc_z' (m/s2); no gyroscope")
+    path.write_text("\n".join(rows) + "\n")
+    rec = read(path)
+    note = rec.warnings[0]
+    assert f"plain table ({expect[0]}): read as {expect[1]}." in note, note
+    assert rec.n_samples == t.size
+    np.testing.assert_allclose(rec.time_s - rec.time_s[0], t - t[0], atol=1e-3)    # ms / 0.1 ms stamps
+    np.testing.assert_allclose(rec.acc_mps2, acc, rtol=2e-5, atol=1e-5)             # 6 significant digits
+    if "gyroscope = " in expect[1]:
+        np.testing.assert_allclose(rec.gyro_rads, gyro, rtol=2e-5, atol=1e-6)
+    else:
+        assert not rec.has_gyro
+
+
+@pytest.mark.parametrize("rows, why", [
+    (["a,b,c,d"] + ["1,2,3,4"] * 30, "no time or acceleration names"),
+    (["1,2,3,4,5"] * 30, "5 columns: which is what cannot be told"),
+    (["time,x1,x2,x3"] + ["1,2,3,4"] * 30, "no acceleration names"),
+    (["0.01,0.1,0.2,9.8"] * 10 + ["0.02,0.1,n/a,9.8"] + ["0.03,0.1,0.2,9.8"] * 10, "a cell that is no number"),
+])
+def test_tables_that_are_not_plain_still_need_their_columns_said(tmp_path, rows, why):
+    path = tmp_path / "table.csv"
+    path.write_text("\n".join(rows) + "\n")
+    with pytest.raises(RecordingError, match="unknown recording format"):
+        read(path)
+
+
 def _packet_counter_file(path, t, acc, gyro, first=0, drop=()):
     """The layout of a sensor SDK's text export (an Xsens-type logger): a title line, a tab-separated
     header, a float-formatted packet counter that jumps where packets were lost."""

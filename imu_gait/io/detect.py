@@ -12,20 +12,24 @@ Known formats (auto-detected):
 
 Anything else is read by the generic reader when options describe it (``time_col``,
 ``time_unit``, ``sample_rate_hz``, ``acc_cols``, ``acc_unit``, ``gyro_cols``, ``gyro_unit``,
-``delimiter``, ``skiprows``); without options an unknown file raises :class:`RecordingError` listing the
-formats and the options. ``format=`` forces a reader: native | phyphox | sensorlogger |
+``delimiter``, ``skiprows``). Without options, a file that is plainly a table of samples — no header and
+4 or 7 columns of numbers (time, acc[, gyro]), or a header naming the time and acceleration columns
+(:func:`~imu_gait.io.generic.plain_table_layout`) — is read by the generic reader's own rules, and its
+first warning says what was taken for what, with the command that reads it so; any other unknown file
+raises :class:`RecordingError` listing the formats and the options. ``format=`` forces a reader: native | phyphox | sensorlogger |
 geneactiv | androsensor | generic. Every reader returns ``Recording.validated()``.
 """
 from __future__ import annotations
 
 import os
+import shlex
 import zipfile
 from pathlib import Path
 
 from ..errors import RecordingError
 from ..recording import Recording
 from ._common import Container, clean_os_errors, os_error
-from .generic import GENERIC_OPTIONS, read_generic
+from .generic import GENERIC_OPTIONS, plain_table_layout, read_generic
 from .androsensor import looks_like_androsensor, read_androsensor
 from .geneactiv import looks_like_geneactiv, read_geneactiv
 from .native import NATIVE_UNIT_OPTIONS, native_meta, read_native, sniff_native
@@ -205,8 +209,49 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
                 f"({', '.join(inside[:3])}{' …' if len(inside) > 3 else ''})", path=path,
                 hint="unzip it, then analyse a file (imu-gait analyze FILE) or the folder of them all "
                      "(imu-gait batch FOLDER --out summary.csv)")
+    if fmt is None and os.path.isfile(path) and not zipfile.is_zipfile(path):
+        head = _head_text(path)
+        plain = plain_table_layout(head)
+        if plain is not None:
+            return _read_plain_table(path, plain)
     if fmt is None:
         what = "folder" if os.path.isdir(path) else ("zip archive" if zipfile.is_zipfile(path) else "file")
         raise RecordingError(f"unknown recording format: this {what} matches none of the formats imu_gait knows",
                              path=path, hint=f"{KNOWN_FORMATS_TEXT}; {OPTIONS_TEXT}")
     return READERS[fmt](path)
+
+
+def _head_text(path: str) -> str:
+    with open(path, "rb") as fh:
+        return fh.read(16384).decode("utf-8", "replace")
+
+
+def _read_plain_table(path: str, why: str) -> Recording:
+    """A file no format claimed, but plainly a table of samples (:func:`plain_table_layout`): read by the
+    generic reader's own rules, and said so first among the warnings — which column was taken for what, in
+    which unit, and the command that reads it so, to be corrected where a guess is wrong."""
+    rec = read_generic(path)
+    m = rec.meta
+    cols = m.get("columns") or {}
+    headerless = why.startswith("no header")
+
+    def named(c: list) -> str:
+        return ("columns " + ", ".join(map(str, c))) if headerless else ", ".join(map(repr, c))
+    time_col = cols.get("time")
+    said = [f"time = {'column ' + str(time_col) if headerless else repr(time_col)} ({m.get('time_unit')})",
+            f"acceleration = {named(cols.get('acc') or [])} ({m.get('acc_unit')})"]
+    opts = ["--time-col", str(time_col), "--time-unit", str(m.get("time_unit")),
+            "--acc-cols", ",".join(map(str, cols.get("acc") or [])), "--acc-unit", str(m.get("acc_unit"))]
+    if cols.get("gyro"):
+        said.append(f"gyroscope = {named(cols['gyro'])} ({m.get('gyro_unit')})")
+        opts += ["--gyro-cols", ",".join(map(str, cols["gyro"])), "--gyro-unit", str(m.get("gyro_unit"))]
+    else:
+        said.append("no gyroscope")
+    command = " ".join(shlex.quote(w) for w in ["imu-gait", "analyze", path, *opts])
+    # (the reader's own lines on which columns it took say less than this one: dropped; its unit evidence stays)
+    rec.warnings[:] = [w for w in rec.warnings if not w.startswith(("acceleration columns not given",
+                                                                     "headerless 7-column file"))]
+    rec.warnings.insert(0, f"not a format imu_gait knows by name, but a plain table ({why}): read as "
+                           f"{'; '.join(said)}. If a column or a unit is wrong, say which is which: {command} "
+                           "(change what is wrong)")
+    return rec

@@ -53,6 +53,40 @@ _GYRO_NAME_SETS = [("gyro_x", "gyro_y", "gyro_z"), ("gx", "gy", "gz"), ("gyrx", 
                    ("gyr_x", "gyr_y", "gyr_z"), ("gyro x", "gyro y", "gyro z")]
 
 
+#: a header name the generic reader takes for the time column when none is given
+_TIME_NAME_RX = re.compile(r"^(time|timestamp|t|time_s|unix_s|unix)\b")
+
+
+def plain_table_layout(head: str) -> str | None:
+    """Whether a file no format claimed is still plainly a table of samples that :func:`read_generic`
+    reads right with no options, judged from the file's first bytes ``head``: every one of the first 20
+    rows holds the same number of cells, each a number or a date/time, and either
+
+    * there is no header and 4 or 7 columns (time, acceleration x/y/z[, gyroscope x/y/z] — Axivity and
+      skdh exports, many loggers), or
+    * the header names a time column (time, timestamp, t, unix …) and three acceleration columns by a
+      name the reader knows (acc_x…, ax…, accx…, x/y/z …).
+
+    Returns a few words on which of the two it is (for the message that says the file was read so), or
+    None when the layout is not that plain — then which column is what must be said (options)."""
+    lines = [l for l in csv_lines(head.lstrip("\ufeff")) if l.strip() and not l.lstrip().startswith("#")]
+    lines = lines[:-1] if len(lines) > 21 else lines        # the last line of a cut-off head may be partial
+    if len(lines) < 4:
+        return None
+    delim = sniff_delimiter(lines[0], lines[1:21])
+    cells = split_header(lines[0], delim)
+    has_header = not all(is_data_cell(c) and c for c in cells)
+    rows = [split_header(l, delim) for l in lines[1 if has_header else 0:21]]
+    if any(len(r) != len(cells) or not all(c and is_data_cell(c) for c in r) for r in rows):
+        return None
+    if not has_header:
+        return f"no header, {len(cells)} columns of numbers" if len(cells) in (4, 7) else None
+    lowered = [c.lower() for c in cells]
+    if any(_TIME_NAME_RX.match(c) for c in lowered) and _find_set(cells, _ACC_NAME_SETS) is not None:
+        return "its header names the time and acceleration columns"
+    return None
+
+
 def _resolve(spec, cols: list[str], label: str, what: str, header_line: int | None) -> int:
     if isinstance(spec, str) and cols.count(spec) > 1 or (
             isinstance(spec, str) and spec not in cols and [c.lower() for c in cols].count(spec.lower()) > 1):
@@ -291,7 +325,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         ti = None
     elif time_col is None:
         lowered = [c.lower() for c in cols]
-        cand = [i for i, c in enumerate(lowered) if re.match(r"^(time|timestamp|t|time_s|unix_s|unix)\b", c)]
+        cand = [i for i, c in enumerate(lowered) if _TIME_NAME_RX.match(c)]
         ti = cand[0] if cand else 0
     else:
         ti = _resolve(time_col, cols, label, "time_col", header_line)
@@ -479,6 +513,8 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
 
     meta = dict(meta or {})
     meta.update(time_origin)
+    if gyro is not None:
+        meta["gyro_unit"] = gunit
     meta.update({"format": "generic", "path": label, "time_unit": unit, "acc_unit": acc_unit_used,
                  "columns": {"time": None if ti is None else cols[ti], "acc": acc_names, "gyro": None if gi is None else [cols[j] for j in gi]}})
     return finish(t_s, acc, gyro, label=label, meta=meta, warnings=warnings, first_line_no=data_start + 1,
