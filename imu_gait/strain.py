@@ -659,6 +659,16 @@ def _fmt_num(v: float, metric: str) -> str:
     return text + (f" {unit}" if unit and unit not in "°%" else unit)
 
 
+def metric_text(value: float, metric: str) -> str:
+    """``value`` of ``metric`` as a flag's message writes it ('3.8 cm', '12.0°', 'n/a')."""
+    return _fmt_num(value, metric)
+
+
+def metric_words(metric: str) -> str:
+    """``metric`` in the plain words a flag's message uses ('vertical oscillation')."""
+    return _LABEL.get(metric, (metric.replace("_", " "), "", 2))[0]
+
+
 def placement_kind(placement: str | None) -> str:
     """The placement as one of 'lower_back' | 'chest' | 'off_trunk' (pocket, thigh, wrist …) | 'unknown' —
     free text from a file's metadata ('back', 'chest_neck_pouch', 'back_trouser_pocket') made groupable."""

@@ -828,7 +828,8 @@ def test_a_cue_reads_as_ongoing_and_says_when_it_clears():
     """Bounce 7 cm from 200 to 300 s of a 420-s walk (synthetic truth; offline: one flag ~201–303 s).
     The cue read 'from 3:21 to 3:41 (20 s)' while the bounce went on — as if it were over — and nothing
     said when it ended. Now the cue says 'since 3:21 (20 s so far)', and one 'cleared' line follows
-    once the engine has stopped listing it, naming when it was last seen (≈ the offline end)."""
+    once the engine has stopped listing it, naming when it was last seen (≈ the offline end) and where the
+    bounce is now against the baseline the cue compared it with."""
     from rich.console import Console
 
     from imu_gait.devices.view import PlainView, RichView, cue_text
@@ -859,8 +860,11 @@ def test_a_cue_reads_as_ongoing_and_says_when_it_clears():
     (line,) = [l for l in lines if "cleared:" in l]
     assert lines.index(line) > lines.index(cue)
     m = re.match(r"(\d\d):(\d\d)  cleared: Vertical bounce / hard landings — not seen since (\d+):(\d\d) "
-                 r"\(it lasted (\d+) min (\d\d) s\)$", line)
+                 r"\(it lasted (\d+) min (\d\d) s\); vertical oscillation now ([\d.]+) cm, your baseline ([\d.]+) cm$",
+                 line)
     assert m, line
+    # the positive half of the cue: the bounce is back where it began (truth: 3.5 cm before 200 s and after 300 s)
+    assert abs(float(m[7]) - float(m[8])) <= 0.4 and float(m[7]) < flag.threshold
     last_seen = int(m[3]) * 60 + int(m[4])
     assert abs(last_seen - flag.end_s) <= 8                                # when the bounce eased (truth 300 s)
     assert last_seen < int(m[1]) * 60 + int(m[2]) <= last_seen + live.flag_hold_s + 10

@@ -137,11 +137,32 @@ def cue_tally_text(session: Any) -> str | None:
 
 
 def cleared_text(session: Any, flag: Any) -> str:
-    """One calm line for a cue that ended (the engine has not listed it for the hold time)."""
+    """One calm line for a cue that ended (the engine has not listed it for the hold time) — and, where
+    the live status has the flag's metric, where it is now against what the cue compared it with: a cue
+    that only ever says what is wrong is what walkers disliked in earlier devices (gait-science.md §2)."""
     title = _title(flag.id)
     origin = getattr(session, "time_origin_s", 0.0)
-    return (f"cleared: {title} — not seen since {_mmss(float(flag.end_s) - origin)} "
+    line = (f"cleared: {title} — not seen since {_mmss(float(flag.end_s) - origin)} "
             f"(it lasted {_duration(float(flag.end_s) - float(flag.start_s))})")
+    now = _now_against(session, flag)
+    return f"{line}; {now}" if now else line
+
+
+def _now_against(session: Any, flag: Any) -> str | None:
+    """'vertical oscillation now 3.8 cm, your baseline 3.7 cm' (or '…, the limit 4.4 cm'); None when the
+    live status does not carry the flag's metric."""
+    from ..strain import metric_text, metric_words
+
+    metric = getattr(flag, "metric", None)
+    try:
+        value = float((session.status() or {}).get(metric))
+        ref = float(flag.reference if flag.reference_kind == "baseline" else flag.threshold)
+    except (TypeError, ValueError):
+        return None
+    if not (math.isfinite(value) and math.isfinite(ref)):
+        return None
+    whose = "your baseline" if flag.reference_kind == "baseline" else "the limit"
+    return f"{metric_words(metric)} now {metric_text(value, metric)}, {whose} {metric_text(ref, metric)}"
 
 
 #: DecodeError reasons in words for the live view ("bad packet skipped (value)" told the walker nothing)
