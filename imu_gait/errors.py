@@ -27,6 +27,7 @@ class RecordingError(ImuGaitError):
         if hint:
             text += f"\n  What to do: {hint}"
         super().__init__(text)
+        self.message = message
         self.path, self.line, self.column, self.hint = path, line, column, hint
 
 

@@ -493,6 +493,24 @@ def test_tables_that_are_not_plain_still_need_their_columns_said(tmp_path, rows,
         read(path)
 
 
+def test_a_seven_column_table_whose_last_columns_are_no_gyroscope_is_not_read_as_one(tmp_path):
+    """The real GENEActiv demo's data rows without its 100-line header are 7 columns too — time, x, y, z in g,
+    then light, button, temperature. Read as a plain table they would have been a 'gyroscope' of lux and °C;
+    its date/time stamps are not a reader's, and with the time as plain seconds the last three columns never
+    change sign as a turning trunk's rates do: refused, asking for the columns."""
+    lines = (DATA / "gaitpy_demo" / "demo_data_30s.csv").read_text().splitlines()
+    body = [l for l in lines if l.startswith("2019-")]
+    bare = tmp_path / "geneactiv_body.csv"
+    bare.write_text("\n".join(body) + "\n")
+    with pytest.raises(RecordingError, match="unknown recording format"):
+        read(bare)
+    numbered = tmp_path / "geneactiv_body_seconds.csv"
+    numbered.write_text("\n".join(f"{0.02 * i:.2f}," + l.split(",", 1)[1] for i, l in enumerate(body)) + "\n")
+    with pytest.raises(RecordingError, match=r"columns 4, 5, 6 never change sign, so they are not the gyroscope"):
+        read(numbered)
+    assert read(numbered, acc_cols=[1, 2, 3], acc_unit="g").n_samples == len(body)   # said: read, acc only
+
+
 def _packet_counter_file(path, t, acc, gyro, first=0, drop=()):
     """The layout of a sensor SDK's text export (an Xsens-type logger): a title line, a tab-separated
     header, a float-formatted packet counter that jumps where packets were lost."""

@@ -26,6 +26,8 @@ import shlex
 import zipfile
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import RecordingError
 from ..recording import Recording
 from ._common import Container, clean_os_errors, os_error
@@ -226,14 +228,56 @@ def _head_text(path: str) -> str:
         return fh.read(16384).decode("utf-8", "replace")
 
 
+def _refuse_one_signed_rates(path: str, rates) -> None:
+    """Columns 4–6 of a headerless 7-column table are only guessed to be a gyroscope: a trunk turning back
+    and forth reads both signs on every axis, light / button / temperature columns (a GENEActiv body without
+    its header) never do — then the file is not as plain as it looked, and its columns must be said."""
+    if rates is None or len(rates) == 0:
+        return
+    g = np.asarray(rates, float)
+    one_signed = [j for j in range(3) if not (np.mean(g[:, j] < 0) >= 0.01 and np.mean(g[:, j] > 0) >= 0.01)]
+    if one_signed:
+        raise RecordingError(
+            "unknown recording format: a table of 7 columns of numbers without a header, but its columns "
+            f"{', '.join(str(4 + j) for j in one_signed)} never change sign, so they are not the gyroscope "
+            "the last three columns of such a table usually are", path=path,
+            hint=f"say which column is what: {OPTIONS_TEXT}")
+
+
+def _last_columns_of_head(path: str, max_lines: int = 20000):
+    """Columns 4–6 of the first ``max_lines`` rows as numbers (rows that do not parse are left out)."""
+    out = []
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for i, line in enumerate(fh):
+            if i >= max_lines:
+                break
+            cells = line.replace(";", ",").replace("\t", ",").split(",")
+            try:
+                out.append([float(c) for c in cells[4:7]])
+            except ValueError:
+                continue
+    return np.array([r for r in out if len(r) == 3], float).reshape(-1, 3)
+
+
 def _read_plain_table(path: str, why: str) -> Recording:
     """A file no format claimed, but plainly a table of samples (:func:`plain_table_layout`): read by the
     generic reader's own rules, and said so first among the warnings — which column was taken for what, in
     which unit, and the command that reads it so, to be corrected where a guess is wrong."""
-    rec = read_generic(path)
+    headerless = why.startswith("no header")
+    try:
+        rec = read_generic(path)
+    except RecordingError as exc:
+        if headerless and why.startswith("no header, 7"):
+            _refuse_one_signed_rates(path, _last_columns_of_head(path))
+        # the table was only guessed to be plain: say so, with what reading it so ran into
+        raise RecordingError(f"unknown recording format: no format imu_gait knows, and read as a plain table "
+                             f"({why}) it fails: {exc.message}", path=path, line=exc.line, column=exc.column,
+                             hint=(f"{exc.hint}; or " if exc.hint else "") + f"say which column is what: {OPTIONS_TEXT}"
+                             ) from None
     m = rec.meta
     cols = m.get("columns") or {}
-    headerless = why.startswith("no header")
+    if headerless and rec.has_gyro:
+        _refuse_one_signed_rates(path, rec.gyro_rads)
 
     def named(c: list) -> str:
         return ("columns " + ", ".join(map(str, c))) if headerless else ", ".join(map(repr, c))

@@ -80,7 +80,15 @@ def plain_table_layout(head: str) -> str | None:
     if any(len(r) != len(cells) or not all(c and is_data_cell(c) for c in r) for r in rows):
         return None
     if not has_header:
-        return f"no header, {len(cells)} columns of numbers" if len(cells) in (4, 7) else None
+        if len(cells) not in (4, 7):
+            return None
+        try:                          # the first column must count up like a clock (a date/time is taken as one)
+            first = np.array([float(r[0]) for r in rows])
+        except ValueError:
+            first = None
+        if first is not None and not np.all(np.diff(first) > 0):
+            return None
+        return f"no header, {len(cells)} columns of numbers"
     lowered = [c.lower() for c in cells]
     if any(_TIME_NAME_RX.match(c) for c in lowered) and _find_set(cells, _ACC_NAME_SETS) is not None:
         return "its header names the time and acceleration columns"
