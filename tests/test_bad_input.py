@@ -493,6 +493,10 @@ def test_a_folder_of_recordings_says_how_to_analyse_them(tmp_path):
         shutil.copy(SOURCE, tmp_path / name)
     (tmp_path / "notes.txt").write_text("not a recording")
     raises(tmp_path, "holds 2 recording", "walk_a.csv", "imu-gait batch")
+    # a plain table (headerless time + acc + gyro, read without options) counts as one of them too
+    plain = Path(__file__).parent / "data" / "skdh_examples" / "example_data_30s.csv"
+    shutil.copy(plain, tmp_path / "wrist_ax6.csv")
+    raises(tmp_path, "holds 3 recording", "walk_a.csv", "imu-gait batch")
 
 
 def test_sampling_rate_boundary_is_inclusive():

@@ -195,7 +195,8 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
     if fmt is None and os.path.isdir(path):
         # a folder of recordings, not one phone export: say how to analyse them all
         inside = [n for n in sorted(os.listdir(path)) if n.lower().endswith((".csv", ".zip"))]
-        readable = [n for n in inside if os.path.isfile(os.path.join(path, n)) and _format_or_none(os.path.join(path, n))]
+        readable = [n for n in inside if os.path.isfile(os.path.join(path, n))
+                    and (_format_or_none(os.path.join(path, n)) or _is_plain_table(os.path.join(path, n)))]
         if readable:
             raise RecordingError(
                 f"this folder is not one phone export but holds {len(readable)} recording(s) "
@@ -221,6 +222,14 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
         raise RecordingError(f"unknown recording format: this {what} matches none of the formats imu_gait knows",
                              path=path, hint=f"{KNOWN_FORMATS_TEXT}; {OPTIONS_TEXT}")
     return READERS[fmt](path)
+
+
+def _is_plain_table(path: str) -> bool:
+    """A CSV file no format claims that :func:`read` still reads as a plain table."""
+    try:
+        return not zipfile.is_zipfile(path) and plain_table_layout(_head_text(path)) is not None
+    except OSError:
+        return False
 
 
 def _head_text(path: str) -> str:
