@@ -93,6 +93,13 @@ def takes_text_files(read_options: dict[str, Any]) -> bool:
             or str(read_options.get("format") or "").lower() == "generic")
 
 
+def _plain_text(path: Path) -> bool:
+    """A text file (.txt …) that reads with no options: a format imu_gait knows, or plainly a table of samples."""
+    from .io.detect import _format_or_none, is_plain_table
+
+    return _format_or_none(str(path)) is not None or is_plain_table(str(path))
+
+
 def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = False,
                     text_files: bool = False) -> list[Path]:
     """The recordings named by ``paths`` (see the module doc), in natural order within each folder,
@@ -120,8 +127,10 @@ def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = Fal
                     yield from walk(child)
                 elif _has_export_marker(child):
                     yield child       # looks like an export but is not one: its row says why (never skipped unsaid)
-            elif child.suffix.lower() in suffixes and not child.name.lower().endswith(REFERENCE_ENDINGS):
-                yield child
+            elif child.name.lower().endswith(REFERENCE_ENDINGS):
+                continue
+            elif child.suffix.lower() in suffixes or (child.suffix.lower() in TEXT_SUFFIXES and _plain_text(child)):
+                yield child          # (a text file that is plainly a table of samples needs no options: IPOL's)
 
     for raw in paths:
         p = Path(raw)

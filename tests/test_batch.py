@@ -360,15 +360,46 @@ def test_a_folder_of_lab_text_files_is_found_when_the_options_describe_them(tmp_
         shutil.copy(DATASETS / f"{src}.csv", d / f"{name}_lb.txt")
         (d / f"{name}.json").write_text('{"Subject": 1}')
     out = tmp_path / "s.csv"
-    assert main(["batch", str(d), "--out", str(out)]) == 2
+    notes = tmp_path / "Notes"                      # text files that are no table of samples: not taken unsaid
+    notes.mkdir()
+    for name in ("1-1", "2-1"):
+        (notes / f"{name}.txt").write_text("subject walked 10 m, turned, walked back\n")
+    assert main(["batch", str(notes), "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert "3 .json, 3 .txt" in err and "--acc-cols" in err and "--recursive" not in err
+    assert "2 .txt" in err and "--acc-cols" in err and "--recursive" not in err
+    # text files that plainly are tables of samples (here in the native layout) need no options
+    assert main(["batch", str(d), "--out", str(out)]) == 0
+    assert [Path(r["recording"]).name for r in read_table(out)] == ["1-1_lb.txt", "2-1_lb.txt", "10-1_lb.txt"]
+    capsys.readouterr()
     code = main(["batch", str(d), "--out", str(out), "--time-col", "time_s", "--acc-cols", "acc_x,acc_y,acc_z",
                  "--gyro-cols", "gyro_x,gyro_y,gyro_z", "--gyro-unit", "rad/s"])
     assert code == 0
     rows = read_table(out)
     assert [Path(r["recording"]).name for r in rows] == ["1-1_lb.txt", "2-1_lb.txt", "10-1_lb.txt"]
     assert all(r["status"] == "ok" and int(r["n_steps"]) >= 7 for r in rows)
+
+
+@pytest.mark.skipif(not IPOL.is_dir(), reason="needs ../shared/datasets_raw/ipol_voisard_healthy_gait")
+def test_the_ipol_folder_needs_no_options(tmp_path):
+    """IPOL's files state their rate on line 1 ('Acquisition frequency: 100 Hz') above a header naming a
+    packet counter and the Acc_/Gyr_ columns: read with no options now, each row equal to the one the
+    README's options give, and the first warning gives those options back."""
+    d = tmp_path / "GaitData"
+    d.mkdir()
+    for name in ("1-1", "7-3", "10-1"):
+        shutil.copy(IPOL / f"{name}_lb.txt", d)
+        shutil.copy(IPOL / f"{name}.json", d)
+    bare = run_batch(find_recordings([d]), None)
+    told = run_batch(find_recordings([d], text_files=True), None, read_options=IPOL_OPTIONS)
+    assert [Path(r["recording"]).name for r in bare] == ["1-1_lb.txt", "7-3_lb.txt", "10-1_lb.txt"]
+    skip = {"warnings", "options"}
+    for a, b in zip(bare, told):
+        assert a["status"] == "ok" and {k: str(v) for k, v in a.items() if k not in skip} == {
+            k: str(v) for k, v in b.items() if k not in skip}                   # (str: NaN equals NaN)
+        assert a["warnings"].startswith("not a format imu_gait knows by name, but a plain table (a line stating "
+                                        "100 Hz, then a header naming a sample counter")
+        assert ("--skiprows 1 --time-col PacketCounter --time-unit samples --sample-rate 100 --acc-cols "
+                "Acc_X,Acc_Y,Acc_Z --acc-unit m/s2 --gyro-cols Gyr_X,Gyr_Y,Gyr_Z --gyro-unit rad/s") in a["warnings"]
 
 
 @pytest.mark.skipif(not IPOL.is_dir(), reason="needs ../shared/datasets_raw/ipol_voisard_healthy_gait")

@@ -415,7 +415,8 @@ def _options_of_note(note: str) -> dict:
     words = shlex.split(note.split("say which is which: ", 1)[1].rsplit(" (change what is wrong)", 1)[0])
     pairs = dict(zip(words[3::2], words[4::2]))
     keys = {"--time-col": "time_col", "--time-unit": "time_unit", "--acc-cols": "acc_cols", "--acc-unit": "acc_unit",
-            "--gyro-cols": "gyro_cols", "--gyro-unit": "gyro_unit"}
+            "--gyro-cols": "gyro_cols", "--gyro-unit": "gyro_unit", "--skiprows": "skiprows",
+            "--sample-rate": "sample_rate_hz"}
     return {keys[k]: (v.split(",") if k.endswith("cols") else v) for k, v in pairs.items()}
 
 
@@ -478,6 +479,39 @@ def test_plain_tables_of_the_real_walk_read_without_options(tmp_path, source, la
         np.testing.assert_allclose(rec.gyro_rads, gyro, rtol=2e-5, atol=1e-6)
     else:
         assert not rec.has_gyro
+
+
+def test_a_table_under_a_line_that_states_its_rate_is_read_on_its_sample_counter(tmp_path, source):
+    """The IPOL gait data set's layout (its files are AGPL and stay outside the repository; this is the real
+    walk written that way): 'Acquisition frequency: 100 Hz', then a tab-separated header 'PacketCounter
+    Acc_X … Gyr_Z Mag_X …'. Read with no options: time from the counter at the stated rate (a skipped
+    packet stays a gap), the Acc_/Gyr_ columns by name, the magnetometer left out; the note's command
+    (with --skiprows 1 and --sample-rate 100) reads the same samples."""
+    t, acc, gyro = source
+    keep = np.ones(t.size, bool)
+    keep[50:53] = False                                              # three packets lost
+    rows = ["Acquisition frequency: 100 Hz",
+            "\t".join(["PacketCounter", "Acc_X", "Acc_Y", "Acc_Z", "Gyr_X", "Gyr_Y", "Gyr_Z", "Mag_X", "Mag_Y", "Mag_Z"])]
+    rows += ["\t".join([f"{i:.1f}"] + [f"{v:.6f}" for v in (*acc[i], *gyro[i])] + ["0.5", "-0.1", "0.2"])
+             for i in np.flatnonzero(keep)]
+    path = tmp_path / "1-1_lb.txt"
+    path.write_text("\n".join(rows) + "\n")
+    rec = read(path)
+    note = rec.warnings[0]
+    assert ("read as time = 'PacketCounter' (samples at 100 Hz); acceleration = 'Acc_X', 'Acc_Y', 'Acc_Z' (m/s2); "
+            "gyroscope = 'Gyr_X', 'Gyr_Y', 'Gyr_Z' (rad/s)") in note
+    assert rec.n_samples == keep.sum()
+    np.testing.assert_allclose(rec.time_s, np.flatnonzero(keep) / 100.0, atol=1e-9)   # the gap kept
+    np.testing.assert_allclose(rec.acc_mps2, acc[keep], atol=1e-6)
+    np.testing.assert_allclose(rec.gyro_rads, gyro[keep], atol=1e-6)
+    opts = _options_of_note(note)
+    assert opts.pop("skiprows") == "1" and opts.pop("sample_rate_hz") == "100"
+    again = read(path, skiprows=1, sample_rate_hz=100, **opts)
+    np.testing.assert_array_equal(again.acc_mps2, rec.acc_mps2)
+    # a rate line above a header with no sample counter (nor time) is not plain: its columns must be said
+    path.write_text("\n".join([rows[0], rows[1].replace("PacketCounter", "Quality")] + rows[2:]) + "\n")
+    with pytest.raises(RecordingError, match="unknown recording format"):
+        read(path)
 
 
 @pytest.mark.parametrize("rows, why", [

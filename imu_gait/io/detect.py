@@ -196,7 +196,7 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
         # a folder of recordings, not one phone export: say how to analyse them all
         inside = [n for n in sorted(os.listdir(path)) if n.lower().endswith((".csv", ".zip"))]
         readable = [n for n in inside if os.path.isfile(os.path.join(path, n))
-                    and (_format_or_none(os.path.join(path, n)) or _is_plain_table(os.path.join(path, n)))]
+                    and (_format_or_none(os.path.join(path, n)) or is_plain_table(os.path.join(path, n)))]
         if readable:
             raise RecordingError(
                 f"this folder is not one phone export but holds {len(readable)} recording(s) "
@@ -216,7 +216,7 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
         head = _head_text(path)
         plain = plain_table_layout(head)
         if plain is not None:
-            return _read_plain_table(path, plain)
+            return _read_plain_table(path, *plain)
     if fmt is None:
         what = "folder" if os.path.isdir(path) else ("zip archive" if zipfile.is_zipfile(path) else "file")
         raise RecordingError(f"unknown recording format: this {what} matches none of the formats imu_gait knows",
@@ -224,7 +224,7 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
     return READERS[fmt](path)
 
 
-def _is_plain_table(path: str) -> bool:
+def is_plain_table(path: str) -> bool:
     """A CSV file no format claims that :func:`read` still reads as a plain table."""
     try:
         return not zipfile.is_zipfile(path) and plain_table_layout(_head_text(path)) is not None
@@ -268,13 +268,13 @@ def _last_columns_of_head(path: str, max_lines: int = 20000):
     return np.array([r for r in out if len(r) == 3], float).reshape(-1, 3)
 
 
-def _read_plain_table(path: str, why: str) -> Recording:
+def _read_plain_table(path: str, why: str, options: dict) -> Recording:
     """A file no format claimed, but plainly a table of samples (:func:`plain_table_layout`): read by the
     generic reader's own rules, and said so first among the warnings — which column was taken for what, in
     which unit, and the command that reads it so, to be corrected where a guess is wrong."""
     headerless = why.startswith("no header")
     try:
-        rec = read_generic(path)
+        rec = read_generic(path, **options)
     except RecordingError as exc:
         if headerless and why.startswith("no header, 7"):
             _refuse_one_signed_rates(path, _last_columns_of_head(path))
@@ -291,9 +291,14 @@ def _read_plain_table(path: str, why: str) -> Recording:
     def named(c: list) -> str:
         return ("columns " + ", ".join(map(str, c))) if headerless else ", ".join(map(repr, c))
     time_col = cols.get("time")
-    said = [f"time = {'column ' + str(time_col) if headerless else repr(time_col)} ({m.get('time_unit')})",
+    unit = m.get("time_unit")
+    if unit == "samples" and options.get("sample_rate_hz"):
+        unit = f"samples at {options['sample_rate_hz']:g} Hz"
+    said = [f"time = {'column ' + str(time_col) if headerless else repr(time_col)} ({unit})",
             f"acceleration = {named(cols.get('acc') or [])} ({m.get('acc_unit')})"]
-    opts = ["--time-col", str(time_col), "--time-unit", str(m.get("time_unit")),
+    opts = (["--skiprows", str(options["skiprows"])] if options.get("skiprows") else []) + [
+        "--time-col", str(time_col), "--time-unit", str(m.get("time_unit"))] + (
+        ["--sample-rate", f"{options['sample_rate_hz']:g}"] if options.get("sample_rate_hz") else []) + [
             "--acc-cols", ",".join(map(str, cols.get("acc") or [])), "--acc-unit", str(m.get("acc_unit"))]
     if cols.get("gyro"):
         said.append(f"gyroscope = {named(cols['gyro'])} ({m.get('gyro_unit')})")

@@ -57,30 +57,55 @@ _GYRO_NAME_SETS = [("gyro_x", "gyro_y", "gyro_z"), ("gx", "gy", "gz"), ("gyrx", 
 _TIME_NAME_RX = re.compile(r"^(time|timestamp|t|time_s|unix_s|unix)\b")
 
 
-def plain_table_layout(head: str) -> str | None:
+#: a line before the header that states the sampling rate ('Acquisition frequency: 100 Hz' in the IPOL
+#: gait data set's Xsens files, '// Update Rate: 100.0Hz', 'Sampling rate = 50 Hz')
+_RATE_LINE_RX = re.compile(r"^\s*(?://\s*)?(?:acquisition|sampling|sample|update|output)?\s*(?:frequency|rate)\s*[:=]"
+                           r"\s*([0-9]+(?:\.[0-9]+)?)\s*hz\b", re.IGNORECASE)
+#: a header name of a sample / packet counter
+_COUNTER_NAME_RX = re.compile(r"^(packet_?counter|packet|counter|sample_?(index|number|count)?|samples|index)$")
+
+
+def plain_table_layout(head: str) -> tuple[str, dict] | None:
     """Whether a file no format claimed is still plainly a table of samples that :func:`read_generic`
-    reads right with no options, judged from the file's first bytes ``head``: every one of the first 20
+    reads right on its own rules, judged from the file's first bytes ``head``: every one of the first 20
     rows holds the same number of cells, each a number or a date/time, and either
 
     * there is no header and 4 or 7 columns (time, acceleration x/y/z[, gyroscope x/y/z] — Axivity and
-      skdh exports, many loggers), or
+      skdh exports, many loggers), the first counting up; or
     * the header names a time column (time, timestamp, t, unix …) and three acceleration columns by a
-      name the reader knows (acc_x…, ax…, accx…, x/y/z …).
+      name the reader knows (acc_x…, ax…, accx…, x/y/z …); or
+    * a line before the header states the sampling rate ('Acquisition frequency: 100 Hz'), and the header
+      names a sample counter (PacketCounter, sample, index …) and the acceleration columns — the IPOL gait
+      data set's Xsens files.
 
-    Returns a few words on which of the two it is (for the message that says the file was read so), or
-    None when the layout is not that plain — then which column is what must be said (options)."""
-    lines = [l for l in csv_lines(head.lstrip("\ufeff")) if l.strip() and not l.lstrip().startswith("#")]
+    Returns (a few words on which it is, for the message that says the file was read so; the reader
+    options that read it — lines to skip, the counter and the rate), or None when the layout is not that
+    plain: then which column is what must be said (options)."""
+    lines = [l for l in csv_lines(head.lstrip("\ufeff")) if l.strip()]
     lines = lines[:-1] if len(lines) > 21 else lines        # the last line of a cut-off head may be partial
-    if len(lines) < 4:
+    rate, skip = None, 0
+    for i, line in enumerate(lines[:10]):                   # a preamble that states the rate
+        m = _RATE_LINE_RX.match(line)
+        if m:
+            rate, skip = float(m.group(1)), i + 1
+    if rate is not None:
+        if any(not (l.lstrip().startswith(("#", "//")) or ":" in l or "=" in l) for l in lines[:skip]):
+            return None                                     # not a preamble of 'name: value' lines
+        if not all(lines[k] == raw for k, raw in enumerate(csv_lines(head.lstrip("\ufeff"))[:skip])):
+            return None                                     # blank lines in it: skiprows would miss the header
+    body = lines[skip:]
+    while body and body[0].lstrip().startswith("#"):       # comment lines before the table (the reader skips them)
+        body = body[1:]
+    if any(l.lstrip().startswith("#") for l in body) or len(body) < 4:
         return None
-    delim = sniff_delimiter(lines[0], lines[1:21])
-    cells = split_header(lines[0], delim)
+    delim = sniff_delimiter(body[0], body[1:21])
+    cells = split_header(body[0], delim)
     has_header = not all(is_data_cell(c) and c for c in cells)
-    rows = [split_header(l, delim) for l in lines[1 if has_header else 0:21]]
+    rows = [split_header(l, delim) for l in body[1 if has_header else 0:21]]
     if any(len(r) != len(cells) or not all(c and is_data_cell(c) for c in r) for r in rows):
         return None
     if not has_header:
-        if len(cells) not in (4, 7):
+        if rate is not None or len(cells) not in (4, 7):
             return None
         try:                          # the first column must count up like a clock (a date/time is taken as one)
             first = np.array([float(r[0]) for r in rows])
@@ -88,10 +113,18 @@ def plain_table_layout(head: str) -> str | None:
             first = None
         if first is not None and not np.all(np.diff(first) > 0):
             return None
-        return f"no header, {len(cells)} columns of numbers"
+        return f"no header, {len(cells)} columns of numbers", {}
     lowered = [c.lower() for c in cells]
-    if any(_TIME_NAME_RX.match(c) for c in lowered) and _find_set(cells, _ACC_NAME_SETS) is not None:
-        return "its header names the time and acceleration columns"
+    if _find_set(cells, _ACC_NAME_SETS) is None:
+        return None
+    if rate is not None:
+        counter = next((c for c, low in zip(cells, lowered) if _COUNTER_NAME_RX.match(low)), None)
+        if counter is None:
+            return None
+        return (f"a line stating {rate:g} Hz, then a header naming a sample counter and the acceleration columns",
+                {"skiprows": skip, "time_col": counter, "time_unit": "samples", "sample_rate_hz": rate})
+    if any(_TIME_NAME_RX.match(c) for c in lowered):
+        return "its header names the time and acceleration columns", {}
     return None
 
 
