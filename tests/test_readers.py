@@ -481,6 +481,21 @@ def test_plain_tables_of_the_real_walk_read_without_options(tmp_path, source, la
         assert not rec.has_gyro
 
 
+def test_bad_data_in_a_plain_table_says_it_was_read_as_one(tmp_path, skdh):
+    """Two walks pasted into one headerless table: the reader's own message (time goes backwards, at the line)
+    and its advice, said as what happened when the file was read as a plain table, plus how to say the columns."""
+    path, _ = skdh
+    lines = path.read_text().splitlines()
+    joined = tmp_path / "two_walks.csv"
+    joined.write_text("\n".join(lines[:1000] + lines[:1000]) + "\n")
+    with pytest.raises(RecordingError) as exc:
+        read(joined)
+    text = str(exc.value)
+    assert "line 1001" in text and ("read as a plain table (no header, 7 columns of numbers; no format imu_gait "
+                                    "knows by name): time goes backwards") in text
+    assert "split the file at that line" in text and "say which is which: --time-col" in text
+
+
 def test_a_table_under_a_line_that_states_its_rate_is_read_on_its_sample_counter(tmp_path, source):
     """The IPOL gait data set's layout (its files are AGPL and stay outside the repository; this is the real
     walk written that way): 'Acquisition frequency: 100 Hz', then a tab-separated header 'PacketCounter
@@ -530,13 +545,13 @@ def test_tables_that_are_not_plain_still_need_their_columns_said(tmp_path, rows,
 def test_a_seven_column_table_whose_last_columns_are_no_gyroscope_is_not_read_as_one(tmp_path):
     """The real GENEActiv demo's data rows without its 100-line header are 7 columns too — time, x, y, z in g,
     then light, button, temperature. Read as a plain table they would have been a 'gyroscope' of lux and °C;
-    its date/time stamps are not a reader's, and with the time as plain seconds the last three columns never
-    change sign as a turning trunk's rates do: refused, asking for the columns."""
+    the last three columns never change sign as a turning trunk's rates do: refused, asking for the columns
+    (with its date/times, and with the time as plain seconds)."""
     lines = (DATA / "gaitpy_demo" / "demo_data_30s.csv").read_text().splitlines()
     body = [l for l in lines if l.startswith("2019-")]
     bare = tmp_path / "geneactiv_body.csv"
     bare.write_text("\n".join(body) + "\n")
-    with pytest.raises(RecordingError, match="unknown recording format"):
+    with pytest.raises(RecordingError, match=r"unknown recording format: .* columns 4, 5, 6 never change sign"):
         read(bare)
     numbered = tmp_path / "geneactiv_body_seconds.csv"
     numbered.write_text("\n".join(f"{0.02 * i:.2f}," + l.split(",", 1)[1] for i, l in enumerate(body)) + "\n")

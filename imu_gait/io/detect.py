@@ -62,6 +62,12 @@ OPTIONS_TEXT = (
     "--sample-rate, --acc-cols, --acc-unit, --gyro-cols, --gyro-unit, --delimiter, --skiprows)")
 
 
+#: what to do when a file read as a plain table was read wrong
+PLAIN_TABLE_HINT = ("if a column was taken for the wrong thing, say which is which: --time-col, --time-unit, "
+                    "--sample-rate, --acc-cols, --acc-unit, --gyro-cols, --gyro-unit (from Python: time_col=…, "
+                    "acc_cols=[…] …)")
+
+
 def detect_format(path: str | os.PathLike) -> str | None:
     """Name of the reader for ``path`` ('native', 'phyphox', …) or None if unknown."""
     p = Path(path)
@@ -279,10 +285,9 @@ def _read_plain_table(path: str, why: str, options: dict) -> Recording:
         if headerless and why.startswith("no header, 7"):
             _refuse_one_signed_rates(path, _last_columns_of_head(path))
         # the table was only guessed to be plain: say so, with what reading it so ran into
-        raise RecordingError(f"unknown recording format: no format imu_gait knows, and read as a plain table "
-                             f"({why}) it fails: {exc.message}", path=path, line=exc.line, column=exc.column,
-                             hint=(f"{exc.hint}; or " if exc.hint else "") + f"say which column is what: {OPTIONS_TEXT}"
-                             ) from None
+        raise RecordingError(f"read as a plain table ({why}; no format imu_gait knows by name): {exc.message}",
+                             path=path, line=exc.line, column=exc.column,
+                             hint=(f"{exc.hint}; " if exc.hint else "") + PLAIN_TABLE_HINT) from None
     m = rec.meta
     cols = m.get("columns") or {}
     if headerless and rec.has_gyro:
