@@ -176,10 +176,13 @@ def _what_is_there(paths: Sequence[str | os.PathLike], recursive: bool) -> str:
 
 def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
               context: dict[str, Any] | None = None, json_path: Path | None = None,
-              steps_path: Path | None = None, score_reference: bool = False) -> dict[str, Any]:
+              steps_path: Path | None = None, score_reference: bool = False,
+              with_flag_rows: bool = False) -> dict[str, Any]:
     """Read and analyse one recording; the table row (``status`` "ok" or "error"). ``json_path`` /
     ``steps_path``: also write its JSON result / its one-row-per-step CSV there. ``score_reference``:
-    score its steps against the reference beside it (:func:`reference_for`; the ``ref_*`` columns)."""
+    score its steps against the reference beside it (:func:`reference_for`; the ``ref_*`` columns).
+    ``with_flag_rows``: the row also holds ``_flag_rows``, its flags as the flags CSV's rows (not a
+    column of the table: the batch pools them into ``--flags-csv``)."""
     import imu_gait
 
     row: dict[str, Any] = {"recording": str(path), "status": "ok", "error": "",
@@ -217,6 +220,10 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
     row["warnings"] = " | ".join(" ".join(str(w).split())
                                  for w in [*(s.get("sensor_hints") or []), *res.warnings])
     row["outside_typical"] = outside_typical(res)
+    if with_flag_rows:
+        from .report.flags_csv import flag_rows
+
+        row["_flag_rows"] = [{"recording": str(path), **fr} for fr in flag_rows(res)]
     # what the back-strain rules could not judge (a walk too short for a personal baseline): a 0 in a
     # flag_min_ column there means 'not judged', not 'not seen'
     row["flag_notes"] = " | ".join(" ".join(str(n).split()) for n in (s.get("flag_notes") or []))
@@ -443,7 +450,8 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
               json_dir: str | os.PathLike | None = None, jobs: int = 1,
               progress: Callable[[int, int, Path], None] | None = None,
               exclude: Sequence[str | os.PathLike] = (),
-              steps_dir: str | os.PathLike | None = None, score_references: bool = False) -> list[dict[str, Any]]:
+              steps_dir: str | os.PathLike | None = None, score_references: bool = False,
+              flags_csv: str | os.PathLike | None = None) -> list[dict[str, Any]]:
     """Analyse every recording under ``paths``; write the table to ``out_csv`` (None: don't);
     return the rows in input order. ``jobs`` > 1 analyses that many recordings at once in worker
     processes (0: one per CPU). ``progress(done, n, path)`` is called as recordings start (one
@@ -452,8 +460,10 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     (``<name>.json``) / its one-row-per-step CSV (``<name>.steps.csv``, as ``imu-gait analyze
     --steps-csv``) there, named as :func:`_output_names` says. ``score_references``: score each
     recording's steps against the reference beside it (:func:`reference_for`; ``ref_*`` columns,
-    pooled by :func:`pooled_reference_scores`). Interrupted (Ctrl-C), the table is still written to
-    ``out_csv``: the rows done so far, the others with status "interrupted"."""
+    pooled by :func:`pooled_reference_scores`). ``flags_csv``: also write every recording's flags into
+    that one CSV (a row per flag, ``recording`` first; :mod:`~imu_gait.report.flags_csv`). Interrupted
+    (Ctrl-C), the table (and the flags CSV) are still written: the rows done so far, the others with
+    status "interrupted"."""
     opts = read_options or {}
     text_files = takes_text_files(opts)
     recordings = find_recordings(paths, recursive=recursive, text_files=text_files)
@@ -474,7 +484,8 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     n = len(recordings)
     # summarise()'s keywords per recording: the shared ones and each recording's own output files
     options = [{"read_options": read_options, "context": context, "json_path": jpath, "steps_path": spath,
-                "score_reference": score_references} for jpath, spath in zip(json_paths, steps_paths)]
+                "score_reference": score_references, "with_flag_rows": flags_csv is not None}
+               for jpath, spath in zip(json_paths, steps_paths)]
     jobs = (os.cpu_count() or 1) if jobs == 0 else max(1, int(jobs))
     by_index: dict[int, dict[str, Any]] = {}
     try:
@@ -495,11 +506,26 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
                                                           "analysed"} for i, r in enumerate(recordings)], out_csv)
             except OSError:
                 pass
+        if flags_csv is not None:
+            try:
+                _write_pooled_flags([by_index[i] for i in sorted(by_index)], flags_csv)
+            except OSError:
+                pass
         raise
     rows = [by_index[i] for i in range(n)]
     if out_csv is not None:
         write_table(rows, out_csv)
+    if flags_csv is not None:
+        _write_pooled_flags(rows, flags_csv)
+    for r in rows:
+        r.pop("_flag_rows", None)
     return rows
+
+
+def _write_pooled_flags(rows: list[dict[str, Any]], path: str | os.PathLike) -> None:
+    from .report.flags_csv import write_pooled_flags_csv
+
+    write_pooled_flags_csv([fr for r in rows for fr in r.get("_flag_rows", ())], path)
 
 
 def table_columns(with_json: bool = False, with_steps: bool = False, with_scores: bool = False) -> list[str]:

@@ -60,7 +60,7 @@ def writing(opt: str, path: Any) -> Iterator[None]:
 OUTPUT_KINDS = {"--report": ("an HTML page", (".html", ".htm")), "--json": ("JSON", (".json",)),
                 "--steps-csv": ("a CSV table", (".csv", ".txt")), "--out": ("a CSV table", (".csv", ".txt")),
                 "--record": ("a native CSV recording", (".csv",)),
-                "--events-csv": ("a CSV table", (".csv", ".txt"))}
+                "--events-csv": ("a CSV table", (".csv", ".txt")), "--flags-csv": ("a CSV table", (".csv", ".txt"))}
 #: endings that name another kind of file: an output under such a name would not open as the user
 #: expects ('--report walk.pdf' wrote an HTML page into walk.pdf, which a PDF viewer refuses); any
 #: other name (none, '.out', '.report') is taken as given
@@ -181,6 +181,9 @@ def _add_analyze(sub: Any) -> None:
     out = p.add_argument_group("outputs")
     out.add_argument("--json", metavar="OUT", help="write the result as JSON ('-' for stdout)")
     out.add_argument("--steps-csv", metavar="OUT", help="write one row per step as CSV ('-' for stdout)")
+    out.add_argument("--flags-csv", metavar="OUT",
+                     help="write one row per back-strain flag as CSV: when, how strong, the evidence, cause and "
+                          "what to try ('-' for stdout)")
     out.add_argument("--report", metavar="OUT.html",
                      help="write a self-contained HTML report with plots ('-' for stdout)")
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
@@ -308,6 +311,9 @@ def _add_batch(sub: Any) -> None:
     out.add_argument("--steps-dir", metavar="DIR",
                      help="also write each recording's steps into DIR: one CSV per recording, one row per step "
                           "(<name>.steps.csv, as analyze --steps-csv writes it)")
+    out.add_argument("--flags-csv", metavar="OUT.csv",
+                     help="also write every recording's back-strain flags into one CSV: a row per flag, the "
+                          "recording first (as analyze --flags-csv writes them)")
     out.add_argument("--score-references", action="store_true",
                      help="score each recording's steps against the reference contacts beside it (walk.csv → "
                           "walk.ref.json or walk.ref.csv, as for 'imu-gait score'): ref_* columns and a pooled F1")
@@ -417,7 +423,7 @@ def _stdout_outputs(args: argparse.Namespace) -> list[str]:
 
 def _outputs(args: argparse.Namespace) -> list[tuple[str, Any]]:
     """(option, value) of a command's output files: analyze's, or score's."""
-    names = ("json", "events_csv") if hasattr(args, "events_csv") else ("json", "steps_csv", "report")
+    names = ("json", "events_csv") if hasattr(args, "events_csv") else ("json", "steps_csv", "flags_csv", "report")
     return [("--" + n.replace("_", "-"), getattr(args, n)) for n in names]
 
 
@@ -503,6 +509,15 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             with writing("--steps-csv", args.steps_csv):
                 write_steps_csv(result, args.steps_csv)
             wrote("steps CSV", args.steps_csv)
+    if args.flags_csv:
+        from .report.flags_csv import write_flags_csv
+
+        if args.flags_csv == "-":
+            write_flags_csv(result, sys.stdout)
+        else:
+            with writing("--flags-csv", args.flags_csv):
+                write_flags_csv(result, args.flags_csv)
+            wrote("flags CSV", args.flags_csv)
     if args.report:
         if args.report == "-":
             sys.stdout.write(render_html(result, recording))
@@ -566,6 +581,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise ImuGaitError(f"--out {args.out}: is a folder; give a file name")
     check_output_name("--out", args.out)
     probe_writable("--out", args.out)
+    if args.flags_csv is not None:
+        if os.path.abspath(args.flags_csv) == os.path.abspath(args.out):
+            raise ImuGaitError(f"--flags-csv {args.flags_csv}: that is the --out table too; give another name")
+        check_output_name("--flags-csv", args.flags_csv)
+        probe_writable("--flags-csv", args.flags_csv)
     for opt, folder in (("--json-dir", args.json_dir), ("--steps-dir", args.steps_dir)):
         if folder is not None:           # made now, so an unusable folder is said before a long batch
             with writing(opt, folder):
@@ -595,8 +615,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         with writing("--out", args.out):
             rows = run_batch(args.paths, args.out, recursive=args.recursive, read_options=read_options(args),
                              context=analysis_context(args), json_dir=args.json_dir, jobs=args.jobs,
-                             progress=progress, exclude=[args.out], steps_dir=args.steps_dir,
-                             score_references=args.score_references)
+                             progress=progress, exclude=[args.out, *([args.flags_csv] if args.flags_csv else [])],
+                             steps_dir=args.steps_dir, score_references=args.score_references,
+                             flags_csv=args.flags_csv)
     except KeyboardInterrupt:
         if bar is not None:
             bar.stop()
@@ -610,7 +631,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
             bar.stop()
     failed = [r for r in rows if r["status"] != "ok"]
     if not args.quiet:
-        print(f"{len(rows) - len(failed)} of {len(rows)} recordings analysed; summary: {args.out}", file=sys.stderr)
+        print(f"{len(rows) - len(failed)} of {len(rows)} recordings analysed; summary: {args.out}"
+              + (f"; flags: {args.flags_csv}" if args.flags_csv else ""), file=sys.stderr)
         if not args.recursive:
             # recordings in sub-folders were skipped without a word when the top level had some
             from .batch import find_recordings, takes_text_files

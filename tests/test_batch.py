@@ -307,6 +307,43 @@ def test_steps_dir_writes_each_recordings_steps_as_analyze_does(tmp_path, jobs):
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
+def test_flags_csv_pools_every_recordings_flags_in_one_table(tmp_path, jobs):
+    """'batch --flags-csv': one CSV of every recording's flags, the recording first — each recording's rows
+    exactly the rows 'analyze --flags-csv' writes for it, in the batch's order; a recording that fails or
+    raises no flag adds none; the table written into the folder being analysed is not taken for a
+    recording on the next run. Truth: a synthetic walk whose bounce doubles for a minute twice."""
+    from imu_gait.io.native import write_native
+    from imu_gait.synthetic import synthesize_walk
+
+    folder = tmp_path / "walks"
+    folder.mkdir()
+    for name, seed in (("a_bouncy.csv", 8), ("c_bouncy.csv", 9)):
+        rec, _ = synthesize_walk(340.0, 100.0, seed=seed, segments=[
+            (100.0, {"bounce_cm": 7.0}), (160.0, {"bounce_cm": 3.5}), (220.0, {"bounce_cm": 7.0}), (280.0, {"bounce_cm": 3.5})])
+        write_native(folder / name, rec)
+    shutil.copy(DATASETS / "mobgap_HA001_walk1.csv", folder / "b_steady.csv")
+    (folder / "d_empty.csv").write_text("")
+    out, flags = folder / "summary.csv", folder / "flags.csv"
+    args = ["--baseline", "60", "-j", str(jobs), "-q"]
+    assert main(["batch", str(folder), "--out", str(out), "--flags-csv", str(flags), *args]) == 1   # d_empty failed
+    pooled = pd.read_csv(flags)
+    assert list(pooled.columns)[:2] == ["recording", "id"]
+    assert [Path(r).name for r in pooled["recording"]] == ["a_bouncy.csv"] * 2 + ["c_bouncy.csv"] * 2
+    lines = flags.read_text().splitlines()
+    for name in ("a_bouncy.csv", "c_bouncy.csv"):
+        single = tmp_path / f"{name}.flags.csv"
+        assert main(["analyze", str(folder / name), "--flags-csv", str(single), "--baseline", "60", "-q"]) == 0
+        own = single.read_text().splitlines()
+        mine = [l.split(",", 1)[1] for l in lines[1:] if Path(l.split(",", 1)[0]).name == name]
+        assert mine == own[1:] and lines[0] == "recording," + own[0]
+    rows = read_table(out)
+    assert [r["n_flags"] for r in rows] == ["2", "0", "2", ""] and "_flag_rows" not in rows[0]
+    # again, with the tables from the first run in the folder: they are not recordings
+    assert main(["batch", str(folder), "--out", str(out), "--flags-csv", str(flags), *args]) == 1
+    assert len(read_table(out)) == 4 and len(pd.read_csv(flags)) == 4
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_score_references_scores_each_recording_against_the_reference_beside_it(tmp_path, capsys, jobs):
     """A validation study's folder: each recording with its reference beside it (walk.ref.json, or a
     CSV column walk.ref.csv — never taken for a recording itself). Each row gets the numbers

@@ -475,6 +475,47 @@ def test_a_plain_table_is_analysed_and_the_summary_says_how_it_was_read(engine_r
     assert data["warnings"][0].startswith("not a format imu_gait knows by name, but a plain table")
 
 
+@pytest.fixture(scope="module")
+def bounce_twice_csv(engine_ready, tmp_path_factory):
+    """A 340-s synthetic walk whose bounce goes 3.5 → 7 cm for a minute twice (from 100 and 220 s)."""
+    from imu_gait.io.native import write_native
+    from imu_gait.synthetic import synthesize_walk
+
+    segments = [(100.0, {"bounce_cm": 7.0}), (160.0, {"bounce_cm": 3.5}),
+                (220.0, {"bounce_cm": 7.0}), (280.0, {"bounce_cm": 3.5})]
+    rec, _ = synthesize_walk(340.0, 100.0, seed=8, segments=segments)
+    path = tmp_path_factory.mktemp("bounce") / "bounce_twice.csv"
+    write_native(path, rec)
+    return path
+
+
+def test_flags_csv_has_a_row_per_flag_with_its_evidence(bounce_twice_csv, tmp_path, capsys):
+    """'--flags-csv': the flags of the JSON, one row each, for a spreadsheet — when (on the recording's axis,
+    and as m:ss), how strong, the metric against its reference, cause and advice. Truth: two bouncy minutes
+    from 100 s and 220 s (baseline: the first minute)."""
+    from imu_gait.report.flags_csv import FLAG_CSV_COLUMNS
+
+    code, out, err = run(["analyze", bounce_twice_csv, "--baseline", "60", "--json", tmp_path / "r.json",
+                          "--flags-csv", tmp_path / "flags.csv", "-q"], capsys)
+    assert code == 0, err
+    flags = json.loads((tmp_path / "r.json").read_text())["flags"]
+    table = pd.read_csv(tmp_path / "flags.csv")
+    assert list(table.columns) == list(FLAG_CSV_COLUMNS)
+    assert list(table["id"]) == [f["id"] for f in flags] == ["vertical_bounce", "vertical_bounce"]
+    for (_, row), f, truth in zip(table.iterrows(), flags, (100.0, 220.0)):
+        assert row["start_s"] == pytest.approx(f["start_s"], abs=1e-3) and abs(row["start_s"] - truth) <= 5.0
+        assert row["duration_s"] == pytest.approx(f["end_s"] - f["start_s"], abs=2e-3)
+        assert row["start_mmss"] == f"{int(round(row['start_s'])) // 60}:{int(round(row['start_s'])) % 60:02d}"
+        assert (row["message"], row["cause"], row["advice"], row["severity"]) == (f["message"], f["cause"],
+                                                                                 f["advice"], f["severity"])
+        assert row["title"] == "Vertical bounce / hard landings" and row["reference_kind"] == "baseline"
+        assert row["value"] > row["threshold"] > row["reference"]              # the evidence, in cm
+    code, out, err = run(["analyze", DAILY, "--flags-csv", "-", "-q"], capsys)   # no flags: the header alone
+    assert code == 0 and out.splitlines() == [",".join(FLAG_CSV_COLUMNS)]
+    code, out, err = run(["analyze", DAILY, "--flags-csv", tmp_path / "flags.xlsx"], capsys)
+    assert code == 2 and "--flags-csv" in err and "CSV table" in err
+
+
 def test_progress_threshold_is_a_few_minutes():
     assert 60.0 <= PROGRESS_ABOVE_S <= 300.0
 
