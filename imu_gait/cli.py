@@ -491,40 +491,25 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     if not args.quiet and not _stdout_outputs(args):
         print_summary(result, recording)
-    def wrote(what: str, path: str) -> None:   # said at once: if a later output fails, this one is there
-        if not args.quiet:
+    from .report.flags_csv import write_flags_csv
+
+    # (option, its value, what it writes, write it to a file path or an open stream)
+    outputs = (("--json", args.json, "JSON", lambda to: result.to_json(to) if isinstance(to, str)
+                else to.write(result.to_json() + "\n")),
+               ("--steps-csv", args.steps_csv, "steps CSV", lambda to: write_steps_csv(result, to)),
+               ("--flags-csv", args.flags_csv, "flags CSV", lambda to: write_flags_csv(result, to)),
+               ("--report", args.report, "HTML report", lambda to: write_html(result, to, recording)
+                if isinstance(to, str) else to.write(render_html(result, recording))))
+    for opt, path, what, write in outputs:
+        if not path:
+            continue
+        if path == "-":
+            write(sys.stdout)
+            continue
+        with writing(opt, path):
+            write(path)
+        if not args.quiet:        # said at once: if a later output fails, this one is there
             print(f"Wrote {what}: {path}", file=sys.stderr)
-
-    if args.json:
-        if args.json == "-":
-            sys.stdout.write(result.to_json() + "\n")
-        else:
-            with writing("--json", args.json):
-                result.to_json(args.json)
-            wrote("JSON", args.json)
-    if args.steps_csv:
-        if args.steps_csv == "-":
-            write_steps_csv(result, sys.stdout)
-        else:
-            with writing("--steps-csv", args.steps_csv):
-                write_steps_csv(result, args.steps_csv)
-            wrote("steps CSV", args.steps_csv)
-    if args.flags_csv:
-        from .report.flags_csv import write_flags_csv
-
-        if args.flags_csv == "-":
-            write_flags_csv(result, sys.stdout)
-        else:
-            with writing("--flags-csv", args.flags_csv):
-                write_flags_csv(result, args.flags_csv)
-            wrote("flags CSV", args.flags_csv)
-    if args.report:
-        if args.report == "-":
-            sys.stdout.write(render_html(result, recording))
-        else:
-            with writing("--report", args.report):
-                write_html(result, args.report, recording)
-            wrote("HTML report", args.report)
     return 0
 
 

@@ -659,6 +659,11 @@ def _fmt_num(v: float, metric: str) -> str:
     return text + (f" {unit}" if unit and unit not in "°%" else unit)
 
 
+def flag_title(flag_id: str) -> str:
+    """A flag's title as the reports write it ('Vertical bounce / hard landings')."""
+    return FLAG_INFO.get(flag_id, {}).get("title") or flag_id.replace("_", " ").capitalize()
+
+
 def metric_text(value: float, metric: str) -> str:
     """``value`` of ``metric`` as a flag's message writes it ('3.8 cm', '12.0°', 'n/a')."""
     return _fmt_num(value, metric)

@@ -114,9 +114,9 @@ def _ordinal(n: int) -> str:
 
 
 def _title(flag_id: str) -> str:
-    from ..strain import FLAG_INFO
+    from ..strain import flag_title
 
-    return FLAG_INFO.get(flag_id, {}).get("title") or flag_id.replace("_", " ").capitalize()
+    return flag_title(flag_id)
 
 
 def faded_cue_text(session: Any, flag: Any) -> str:

@@ -13,6 +13,7 @@ from typing import IO, Any, Iterable
 
 import pandas as pd
 
+from ..recording import clock_text
 from ..result import AnalysisResult
 
 #: the columns, in order (a pooled table puts ``recording`` before them)
@@ -20,23 +21,19 @@ FLAG_CSV_COLUMNS = ("id", "title", "severity", "start_s", "end_s", "duration_s",
                     "metric", "value", "reference", "reference_kind", "threshold", "message", "cause", "advice")
 
 
-def _mmss(t_s: float) -> str:
-    t = int(round(max(float(t_s), 0.0)))
-    return f"{t // 60}:{t % 60:02d}"
-
-
 def flag_rows(result: AnalysisResult) -> list[dict[str, Any]]:
     """The result's flags as plain rows (:data:`FLAG_CSV_COLUMNS`), in time order."""
-    from ..strain import FLAG_INFO
+    from ..strain import flag_title
 
     origin = float(result.summary.get("time_start_s") or 0.0)
     rows = []
     for f in sorted(result.flags, key=lambda f: (f.start_s, f.id)):
         d = f.to_dict()
         rows.append({**{k: d.get(k) for k in FLAG_CSV_COLUMNS if k in d},
-                     "title": FLAG_INFO.get(f.id, {}).get("title") or f.id.replace("_", " ").capitalize(),
+                     "title": flag_title(f.id),
                      "duration_s": max(float(f.end_s) - float(f.start_s), 0.0),
-                     "start_mmss": _mmss(float(f.start_s) - origin), "end_mmss": _mmss(float(f.end_s) - origin)})
+                     "start_mmss": clock_text(float(f.start_s) - origin),
+                     "end_mmss": clock_text(float(f.end_s) - origin)})
     return rows
 
 
