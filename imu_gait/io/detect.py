@@ -13,7 +13,8 @@ Known formats (auto-detected):
 Anything else is read by the generic reader when options describe it (``time_col``,
 ``time_unit``, ``sample_rate_hz``, ``acc_cols``, ``acc_unit``, ``gyro_cols``, ``gyro_unit``,
 ``delimiter``, ``skiprows``). Without options, a file that is plainly a table of samples — no header and
-4 or 7 columns of numbers (time, acc[, gyro]), or a header naming the time and acceleration columns
+4 or 7 columns of numbers (time, acc[, gyro]), a header naming the time and acceleration columns, or a
+line stating the rate over a header naming a sample counter and the acceleration columns
 (:func:`~imu_gait.io.generic.plain_table_layout`) — is read by the generic reader's own rules, and its
 first warning says what was taken for what, with the command that reads it so; any other unknown file
 raises :class:`RecordingError` listing the formats and the options. ``format=`` forces a reader: native | phyphox | sensorlogger |
@@ -31,7 +32,7 @@ import numpy as np
 from ..errors import RecordingError
 from ..recording import Recording
 from ._common import Container, clean_os_errors, os_error
-from .generic import GENERIC_OPTIONS, plain_table_layout, read_generic
+from .generic import GENERIC_OPTIONS, PlainTable, plain_table_layout, read_generic
 from .androsensor import looks_like_androsensor, read_androsensor
 from .geneactiv import looks_like_geneactiv, read_geneactiv
 from .native import NATIVE_UNIT_OPTIONS, native_meta, read_native, sniff_native
@@ -222,7 +223,7 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
         head = _head_text(path)
         plain = plain_table_layout(head)
         if plain is not None:
-            return _read_plain_table(path, *plain)
+            return _read_plain_table(path, plain)
     if fmt is None:
         what = "folder" if os.path.isdir(path) else ("zip archive" if zipfile.is_zipfile(path) else "file")
         raise RecordingError(f"unknown recording format: this {what} matches none of the formats imu_gait knows",
@@ -274,15 +275,15 @@ def _last_columns_of_head(path: str, max_lines: int = 20000):
     return np.array([r for r in out if len(r) == 3], float).reshape(-1, 3)
 
 
-def _read_plain_table(path: str, why: str, options: dict) -> Recording:
+def _read_plain_table(path: str, plain: PlainTable) -> Recording:
     """A file no format claimed, but plainly a table of samples (:func:`plain_table_layout`): read by the
     generic reader's own rules, and said so first among the warnings — which column was taken for what, in
     which unit, and the command that reads it so, to be corrected where a guess is wrong."""
-    headerless = why.startswith("no header")
+    why, options, headerless = plain.why, plain.options, plain.headerless
     try:
         rec = read_generic(path, **options)
     except RecordingError as exc:
-        if headerless and why.startswith("no header, 7"):
+        if headerless and plain.n_columns == 7:
             _refuse_one_signed_rates(path, _last_columns_of_head(path))
         # the table was only guessed to be plain: say so, with what reading it so ran into
         raise RecordingError(f"read as a plain table ({why}; no format imu_gait knows by name): {exc.message}",

@@ -29,7 +29,7 @@ from __future__ import annotations
 import io
 import os
 import re
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -65,7 +65,15 @@ _RATE_LINE_RX = re.compile(r"^\s*(?://\s*)?(?:acquisition|sampling|sample|update
 _COUNTER_NAME_RX = re.compile(r"^(packet_?counter|packet|counter|sample_?(index|number|count)?|samples|index)$")
 
 
-def plain_table_layout(head: str) -> tuple[str, dict] | None:
+class PlainTable(NamedTuple):
+    """What :func:`plain_table_layout` found."""
+    why: str             # a few words on which layout it is, for the message that says the file was read so
+    options: dict        # the reader options that read it (lines to skip, the counter and the rate; or none)
+    headerless: bool     # no header: the columns are taken by position (time, acc x/y/z[, gyro x/y/z])
+    n_columns: int
+
+
+def plain_table_layout(head: str) -> PlainTable | None:
     """Whether a file no format claimed is still plainly a table of samples that :func:`read_generic`
     reads right on its own rules, judged from the file's first bytes ``head``: every one of the first 20
     rows holds the same number of cells, each a number or a date/time, and either
@@ -78,9 +86,8 @@ def plain_table_layout(head: str) -> tuple[str, dict] | None:
       names a sample counter (PacketCounter, sample, index …) and the acceleration columns — the IPOL gait
       data set's Xsens files.
 
-    Returns (a few words on which it is, for the message that says the file was read so; the reader
-    options that read it — lines to skip, the counter and the rate), or None when the layout is not that
-    plain: then which column is what must be said (options)."""
+    Returns a :class:`PlainTable`, or None when the layout is not that plain: then which column is what
+    must be said (options)."""
     lines = [l for l in csv_lines(head.lstrip("\ufeff")) if l.strip()]
     lines = lines[:-1] if len(lines) > 21 else lines        # the last line of a cut-off head may be partial
     rate, skip = None, 0
@@ -113,7 +120,7 @@ def plain_table_layout(head: str) -> tuple[str, dict] | None:
             first = None
         if first is not None and not np.all(np.diff(first) > 0):
             return None
-        return f"no header, {len(cells)} columns of numbers", {}
+        return PlainTable(f"no header, {len(cells)} columns of numbers", {}, True, len(cells))
     lowered = [c.lower() for c in cells]
     if _find_set(cells, _ACC_NAME_SETS) is None:
         return None
@@ -121,10 +128,11 @@ def plain_table_layout(head: str) -> tuple[str, dict] | None:
         counter = next((c for c, low in zip(cells, lowered) if _COUNTER_NAME_RX.match(low)), None)
         if counter is None:
             return None
-        return (f"a line stating {rate:g} Hz, then a header naming a sample counter and the acceleration columns",
-                {"skiprows": skip, "time_col": counter, "time_unit": "samples", "sample_rate_hz": rate})
+        return PlainTable(f"a line stating {rate:g} Hz, then a header naming a sample counter and the acceleration "
+                          "columns", {"skiprows": skip, "time_col": counter, "time_unit": "samples",
+                                      "sample_rate_hz": rate}, False, len(cells))
     if any(_TIME_NAME_RX.match(c) for c in lowered):
-        return "its header names the time and acceleration columns", {}
+        return PlainTable("its header names the time and acceleration columns", {}, False, len(cells))
     return None
 
 
