@@ -10,6 +10,7 @@ sorts out-of-order samples, merges exact duplicate timestamps and reports what i
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -368,6 +369,30 @@ def clock_text(seconds: float) -> str:
     whole = int(round(max(seconds, 0.0)))
     h, rest = divmod(whole, 3600)
     return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
+
+
+def parse_clock(text: str) -> float:
+    """Elapsed time written as seconds ('330', '330.5', '330,5') or as :func:`clock_text` writes it
+    ('5:30', '1:05:30') → seconds. Raises ValueError with the reason (callers add the file and line)."""
+    cell = text.strip()
+    if ":" not in cell:
+        try:
+            v = float(cell.replace(",", ".")) if cell.count(",") == 1 and "." not in cell else float(cell)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a number") from None
+        if not math.isfinite(v):
+            raise ValueError(f"{text!r} is not a finite number")
+        return v
+    try:
+        nums = [float(p) for p in cell.split(":")]
+    except ValueError:
+        raise ValueError(f"{text!r} is not a time (use seconds, m:ss or h:mm:ss)") from None
+    if len(nums) > 3 or any(not math.isfinite(n) or n < 0 for n in nums) or any(n >= 60 for n in nums[1:]):
+        raise ValueError(f"{text!r} is not a time (use seconds, m:ss or h:mm:ss)")
+    total = 0.0
+    for n in nums:
+        total = total * 60 + n
+    return total
 
 
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -31,7 +31,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from .errors import ImuGaitError
-from .recording import clock_text
+from .recording import clock_text, parse_clock
 
 SPEED_UNITS = {"belt_speed_mps": 1.0, "belt_speed_kmh": 1 / 3.6, "belt_speed_mph": 0.44704}
 SPEED_RANGE_MPS = (0.1, 12.0)
@@ -201,30 +201,19 @@ def _check(start: np.ndarray, speed: np.ndarray, incline: np.ndarray, labels: li
 def _parse_number(cell: str, where: str) -> float:
     if cell == "":
         return float("nan")
-    try:
-        v = float(cell.replace(",", ".")) if cell.count(",") == 1 and "." not in cell else float(cell)
-    except ValueError:
-        raise ScheduleError(f"{where}: {cell!r} is not a number") from None
-    if not math.isfinite(v):
-        raise ScheduleError(f"{where}: {cell!r} is not a finite number")
-    return v
+    if ":" in cell:
+        raise ScheduleError(f"{where}: {cell!r} is not a number")
+    return _parse_time(cell, where)
 
 
 def _parse_time(cell: str, where: str) -> float:
-    """Seconds, or m:ss / h:mm:ss."""
-    if ":" not in cell:
-        return _parse_number(cell, where) if cell else float("nan")
-    parts = cell.split(":")
+    """Seconds, or m:ss / h:mm:ss (:func:`imu_gait.recording.parse_clock`); an empty cell is NaN."""
+    if cell == "":
+        return float("nan")
     try:
-        nums = [float(p) for p in parts]
-    except ValueError:
-        raise ScheduleError(f"{where}: {cell!r} is not a time (use seconds, m:ss or h:mm:ss)") from None
-    if len(nums) > 3 or any(n < 0 for n in nums) or any(n >= 60 for n in nums[1:]):
-        raise ScheduleError(f"{where}: {cell!r} is not a time (use seconds, m:ss or h:mm:ss)")
-    total = 0.0
-    for n in nums:
-        total = total * 60 + n
-    return total
+        return parse_clock(cell)
+    except ValueError as exc:
+        raise ScheduleError(f"{where}: {exc}") from None
 
 
 def mmss(t: float) -> str:
