@@ -24,6 +24,7 @@ from typing import Any
 
 from .errors import ImuGaitError
 from .strain import FLAG_IDS
+from .marks import attach_marks, marks_for
 from .treadmill import with_sidecar_schedule
 
 #: summary keys copied into the table, in this order (medians over steps unless the name says so)
@@ -43,6 +44,11 @@ TEXT_SUFFIXES = (".txt", ".tsv", ".dat")
 #: a recording's reference contacts beside it: walk.csv → walk.ref.json or walk.ref.csv (an export folder
 #: or zip 'exp' → exp.ref.json …), scored by ``batch --score-references``; never taken for a recording
 REFERENCE_ENDINGS = (".ref.json", ".ref.csv")
+#: the symptom-mark columns, when any recording has marks beside it (``walk.marks.csv``)
+MARK_COLUMNS = ("n_marks", "pain_max", "marks_stood_out")
+#: what a live session leaves beside its recording (treadmill context, symptom marks): read with the
+#: recording, never taken for one
+SIDECAR_ENDINGS = (".treadmill.csv", ".marks.csv")
 #: the columns a scored row adds (imu_gait.scoring's names, 'ref_' before them)
 SCORE_COLUMNS = ("ref_file", "ref_status", "ref_n", "ref_matched", "ref_missed", "ref_false", "ref_precision",
                  "ref_recall", "ref_f1", "ref_median_abs_err_ms", "ref_step_count_err_pct")
@@ -127,7 +133,7 @@ def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = Fal
                     yield from walk(child)
                 elif _has_export_marker(child):
                     yield child       # looks like an export but is not one: its row says why (never skipped unsaid)
-            elif child.name.lower().endswith(REFERENCE_ENDINGS):
+            elif child.name.lower().endswith(REFERENCE_ENDINGS + SIDECAR_ENDINGS):
                 continue
             elif child.suffix.lower() in suffixes or (child.suffix.lower() in TEXT_SUFFIXES and _plain_text(child)):
                 yield child          # (a text file that is plainly a table of samples needs no options: IPOL's)
@@ -195,6 +201,11 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
         res = imu_gait.analyze(rec, **ctx)
         if side_note:
             res.warnings.append(side_note)
+        marks, marks_note = marks_for(path)      # symptom marks a live session (or the walker) left beside it
+        if marks is not None:
+            attach_marks(res, marks)
+            res.warnings.append(marks_note)
+            row.update(_marks_row(res))
         if score_reference:
             row.update(_score_row(path, rec, res))
     except ImuGaitError as exc:
@@ -244,6 +255,19 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
         else:
             row["steps_csv"] = str(steps_path)
     return row
+
+
+def _marks_row(res: Any) -> dict[str, Any]:
+    """The ``marks`` columns: how many symptom marks, the highest pain rating, and which metrics stood out
+    (beyond a same-day repeat walk's range, :mod:`imu_gait.marks`) before how many of them."""
+    counts: dict[str, int] = {}
+    for c in res.marks:
+        for m in c.stood_out:
+            key = f"{m.metric} {m.direction}"
+            counts[key] = counts.get(key, 0) + 1
+    pains = [c.mark.pain for c in res.marks if c.mark.pain is not None]
+    return {"n_marks": len(res.marks), "pain_max": max(pains) if pains else None,
+            "marks_stood_out": " | ".join(f"{k} ×{n}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))}
 
 
 def _score_row(path: Path, rec: Any, res: Any) -> dict[str, Any]:
@@ -528,20 +552,22 @@ def _write_pooled_flags(rows: list[dict[str, Any]], path: str | os.PathLike) -> 
     write_pooled_flags_csv([fr for r in rows for fr in r.get("_flag_rows", ())], path)
 
 
-def table_columns(with_json: bool = False, with_steps: bool = False, with_scores: bool = False) -> list[str]:
+def table_columns(with_json: bool = False, with_steps: bool = False, with_scores: bool = False,
+                  with_marks: bool = False) -> list[str]:
     """The table's columns, in order: every key :func:`summarise` puts in a row (one list, so a
     value added there cannot be computed and then silently left out of the CSV)."""
     cols = ["recording", "status", "error", *SUMMARY_COLUMNS, "n_lean_jumps", "n_sensor_turns", "n_flags",
             "flags", *(f"flag_min_{fid}" for fid in FLAG_IDS), "warnings", "outside_typical", "flag_notes",
             "options", "imu_gait_version"]
     return (cols + (["json"] if with_json else []) + (["steps_csv"] if with_steps else [])
-            + (list(SCORE_COLUMNS) if with_scores else []))
+            + (list(SCORE_COLUMNS) if with_scores else []) + (list(MARK_COLUMNS) if with_marks else []))
 
 
 def write_table(rows: list[dict[str, Any]], out_csv: str | os.PathLike) -> None:
     """One CSV row per recording; numbers with up to 6 significant digits, empty for missing."""
     cols = table_columns(with_json=any("json" in r for r in rows), with_steps=any("steps_csv" in r for r in rows),
-                         with_scores=any("ref_status" in r for r in rows))
+                         with_scores=any("ref_status" in r for r in rows),
+                         with_marks=any("n_marks" in r for r in rows))
 
     def cell(v: Any) -> Any:
         if v is None:

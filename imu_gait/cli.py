@@ -25,6 +25,7 @@ import sys
 from typing import Any, Callable, Iterator, Sequence
 
 from .errors import ImuGaitError, RecordingError
+from .marks import attach_marks, marks_for
 from .recording import BODY_HEIGHT_RANGE_M, SENSOR_HEIGHT_RANGE_M
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, with_sidecar_schedule
 
@@ -187,6 +188,10 @@ def _add_analyze(sub: Any) -> None:
     out.add_argument("--report", metavar="OUT.html",
                      help="write a self-contained HTML report with plots ('-' for stdout)")
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--marks", metavar="FILE.csv",
+                   help="symptom marks — when your back hurt, 0–10 — to set beside the gait (time,pain,note; time "
+                        "since the recording began, s or m:ss). Default: walk.marks.csv beside walk.csv, as "
+                        "'imu-gait live' saves it when you press p")
     add_context_options(p.add_argument_group("context (improves the metrics when given)"))
     add_read_options(p)
     p.set_defaults(func=cmd_analyze)
@@ -477,6 +482,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     _check_paths(args)
     context = analysis_context(args)          # a bad schedule file fails before a long read
     context, side_note = with_sidecar_schedule(args.file, context)
+    marks, marks_note = marks_for(args.file, args.marks)      # a bad marks file also fails before the read
     tty = sys.stderr.isatty() and not args.quiet
     if tty:
         from rich.console import Console
@@ -488,6 +494,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     result = _analyze_with_progress(recording, context, show_bar)
     if side_note:
         result.warnings.append(side_note)
+    if marks is not None:
+        attach_marks(result, marks)
+        if marks_note:
+            result.warnings.append(marks_note)
 
     if not args.quiet and not _stdout_outputs(args):
         print_summary(result, recording)

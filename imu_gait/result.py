@@ -111,6 +111,9 @@ class AnalysisResult:
     warnings : notes about the input and about metrics that could not be measured.
     bouts : DataFrame, one row per walking bout: ``bout``, ``start_s``, ``end_s`` (first and last contact,
         s), ``n_steps``.
+    marks : the walker's symptom marks (pain 0–10) with what the gait did before each
+        (:class:`imu_gait.marks.MarkContext`); empty unless marks were given (:func:`imu_gait.marks.attach_marks`,
+        ``imu-gait analyze --marks``, or ``walk.marks.csv`` beside the recording).
     """
 
     steps: pd.DataFrame
@@ -119,6 +122,7 @@ class AnalysisResult:
     timeline: pd.DataFrame = field(default_factory=pd.DataFrame)
     warnings: list[str] = field(default_factory=list)
     bouts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    marks: list[Any] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         from . import __version__  # late: the package imports this module while it is being set up
@@ -138,6 +142,8 @@ class AnalysisResult:
             "flags": [f.to_dict() for f in self.flags],
             "bouts": [json_safe(b) for b in self.bouts.to_dict(orient="records")] if len(self.bouts) else [],
             "warnings": list(self.warnings),
+            # the walker's symptom marks, when any were given: an extra key, absent otherwise
+            **({"marks": [json_safe(m.to_dict()) for m in self.marks]} if self.marks else {}),
         }
 
     def to_json(self, path: str | os.PathLike | None = None, *, indent: int | None = 1) -> str:

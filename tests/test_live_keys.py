@@ -85,9 +85,10 @@ def test_a_key_before_the_first_sample_sets_the_starting_values():
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminals only")
 def test_keys_typed_into_the_live_view_on_a_terminal(tmp_path):
-    """``imu-gait live`` on a pseudo-terminal: typed keys change the belt speed, q stops the walk, the
-    terminal is left as it was (echo and line mode back on), and the treadmill context saved beside the
-    recording makes a later ``imu-gait analyze`` of it give the live report's step lengths."""
+    """``imu-gait live`` on a pseudo-terminal: typed keys change the belt speed, p 6 marks back pain 6/10,
+    q stops the walk, the terminal is left as it was (echo and line mode back on), and the treadmill
+    context and the mark saved beside the recording make a later ``imu-gait analyze`` of it give the live
+    report's step lengths and marks."""
     rec, _ = synthesize_walk(120, seed=2)
     path = tmp_path / "walk.csv"
     write_native(path, rec)
@@ -121,6 +122,9 @@ def test_keys_typed_into_the_live_view_on_a_terminal(tmp_path):
         os.write(master, b"+++")
         read_for(2.0)
         assert b"belt speed now 4.8 km/h" in screen
+        os.write(master, b"p6")                # my back hurts now, 6 out of 10
+        read_for(1.5)
+        assert b"pain 6/10" in screen
         os.write(master, b"q")
         read_for(3.0)
         proc.wait(30)
@@ -143,6 +147,9 @@ def test_keys_typed_into_the_live_view_on_a_terminal(tmp_path):
     offline = json.loads(again.read_text())
     assert offline["summary"]["treadmill_schedule"] == summary["treadmill_schedule"]
     assert any("live.treadmill.csv" in w for w in offline.get("warnings", []))
+    # the symptom mark: in the live report, saved beside the recording, read back by analyze
+    assert [m["pain"] for m in live["marks"]] == [6] and (tmp_path / "live.marks.csv").is_file()
+    assert [(m["elapsed_s"], m["pain"]) for m in offline["marks"]] == [(m["elapsed_s"], m["pain"]) for m in live["marks"]]
     a = {round(s["time_s"], 3): s["step_length_m"] for s in live["steps"]}
     b = {round(s["time_s"], 3): s["step_length_m"] for s in offline["steps"]}
     common = [t for t in a if t in b and a[t] is not None and b[t] is not None]

@@ -7,6 +7,7 @@ step time) stays exact and incline effort is judged where the incline is up (see
 
     + / = / →   belt speed +0.1 km/h        ] / ↑   incline +0.5 %
     - / _ / ←   belt speed −0.1 km/h        [ / ↓   incline −0.5 %
+    p           my back hurts now (a symptom mark; then 0–10 within 6 s says how much)
     q           stop the walk (as Ctrl-C)
 
 :func:`apply_key` is the whole logic (no terminal needed); :class:`KeyReader` delivers single
@@ -15,11 +16,13 @@ key presses from a POSIX terminal to the event loop and does nothing when stdin 
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import sys
 import time
 from typing import IO, Any, Callable
 
+from ..recording import clock_text
 from ..treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS
 
 SPEED_STEP_KMH = 0.1
@@ -27,7 +30,9 @@ INCLINE_STEP_PCT = 0.5
 SPEED_RANGE_KMH = tuple(round(v * 3.6, 1) for v in SPEED_RANGE_MPS)   # the schedule's limits, in km/h
 KEYS: dict[str, tuple[str, int]] = {"+": ("speed", +1), "=": ("speed", +1), "-": ("speed", -1), "_": ("speed", -1),
                                     "]": ("incline", +1), "[": ("incline", -1)}
-HELP = "keys: + / - (→ / ←) belt speed ±0.1 km/h · ] / [ (↑ / ↓) incline ±0.5 % · q stop"
+HELP = "keys: + / - (→ / ←) belt speed ±0.1 km/h · ] / [ (↑ / ↓) incline ±0.5 % · p back hurts (then 0–10) · q stop"
+#: a number typed this soon after p rates that mark, s
+MARK_RATE_WINDOW_S = 6.0
 #: arrow keys (ANSI CSI and SS3 forms) as the keys above; any other escape sequence is ignored
 ARROWS = {"A": "]", "B": "[", "C": "+", "D": "-"}
 #: the rest of an escape sequence cut off by a read is awaited this long; later keys are keys
@@ -88,6 +93,35 @@ def apply_key(session: Any, key: str) -> str | None:
     pct = min(max(round((incline or 0.0) + sign * INCLINE_STEP_PCT, 1), lo), hi)
     session.set_treadmill(incline_pct=pct)
     return f"incline now {pct:g} %"
+
+
+class MarkKeys:
+    """``p`` marks 'my back hurts now' (:meth:`~imu_gait.devices.live.LiveSession.add_mark`); a number
+    typed within :data:`MARK_RATE_WINDOW_S` rates it 0–10 (``1`` then ``0`` is 10; a later digit that
+    would pass 10 starts the number again). Digits at any other time mean nothing."""
+
+    def __init__(self, rate_window_s: float = MARK_RATE_WINDOW_S):
+        self.rate_window_s = float(rate_window_s)
+        self._marked_at = -math.inf          # when p was pressed (the caller's clock, s)
+        self._typed = ""
+
+    def apply(self, session: Any, key: str, now_s: float) -> str | None:
+        """Act on one key press at ``now_s`` (any monotonic clock, s): a line for the view, or None."""
+        if key in ("p", "P"):
+            mark = session.add_mark()
+            self._marked_at, self._typed = now_s, ""
+            return (f"marked {clock_text(mark.elapsed_s)}: your back hurts — type 0–10 now to say how much "
+                    "(0 none, 10 worst)")
+        if key.isdigit() and len(key) == 1 and now_s - self._marked_at <= self.rate_window_s:
+            typed = self._typed + key
+            if int(typed) > 10:
+                typed = key
+            self._typed = typed
+            mark = session.rate_last_mark(float(int(typed)))
+            if mark is None:
+                return None
+            return f"mark at {clock_text(mark.elapsed_s)}: pain {int(typed)}/10"
+        return None
 
 
 class KeyReader:

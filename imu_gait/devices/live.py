@@ -49,6 +49,7 @@ import math
 import os
 import re
 import signal
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -58,9 +59,10 @@ from typing import Any
 import numpy as np
 
 from ..engine import GaitEngine, StepEvent
+from ..marks import Mark, attach_marks, marks_path, write_marks
 from ..treadmill import TreadmillSchedule, sidecar_path, write_schedule
 from .cues import CUE_FADE_S, CueFader
-from .keys import HELP as KEYS_HELP, KeyReader, apply_key
+from .keys import HELP as KEYS_HELP, KeyReader, MarkKeys, apply_key
 from .registry import implied_placement
 from ..result import AnalysisResult, Flag
 
@@ -190,6 +192,8 @@ class LiveSession:
         self._connected_t: float | None = None
         self._arrival_t: float | None = None      # the source's clock when the last samples came
         self.last_quiet_s = 0.0
+        self.marks: list[Mark] = []               # the walker's symptom marks (p in the live view)
+        self.marks_error: str | None = None       # why the marks file could not be saved, if it could not
 
     # ---- lifecycle
     async def __aenter__(self) -> "LiveSession":
@@ -548,6 +552,33 @@ class LiveSession:
         ctx = self.engine.context if self.engine is not None else self.engine_context
         return ctx.get("belt_speed_mps"), ctx.get("incline_pct")
 
+    # ---- the walker marks a symptom (p in the live view, or any caller)
+    def add_mark(self, pain: float | None = None, note: str = "") -> Mark:
+        """A symptom mark now (stream time since the first sample, by the source's clock), saved at once
+        beside the recording (``walk.marks.csv``) so that a crash later loses no mark."""
+        mark = Mark(round(self.clock_s, 2), pain, note)
+        self.marks.append(mark)
+        self._save_marks()
+        return mark
+
+    def rate_last_mark(self, pain: float) -> Mark | None:
+        """Give the latest mark its 0–10 pain rating (typed just after marking); None without a mark."""
+        if not self.marks:
+            return None
+        last = self.marks[-1]
+        self.marks[-1] = Mark(last.elapsed_s, pain, last.note)
+        self._save_marks()
+        return self.marks[-1]
+
+    def _save_marks(self) -> None:
+        if self.record_path is None:
+            return
+        try:
+            write_marks(marks_path(self.record_path), self.marks, note=f"marked live during {self.record_path.name}")
+            self.marks_error = None
+        except OSError as exc:        # a full disk: the walk and the marks in memory go on
+            self.marks_error = f"{marks_path(self.record_path)}: could not save the marks ({exc.strerror or exc})"
+
     # ---- read-outs
     @property
     def time_origin_s(self) -> float:
@@ -637,6 +668,11 @@ class LiveSession:
         if getattr(self.source, "gyro_axis_mismatch", None) is not None:
             res.summary["gyro_axis_mismatch"] = self.source.gyro_axis_mismatch
         res.warnings = notes + list(res.warnings)
+        if self.marks:
+            self._save_marks()            # (a mark made before the recording file opened is saved now)
+            attach_marks(res, self.marks)
+            if self.marks_error:
+                res.warnings.append(self.marks_error)
         self.result = res
         return res
 
@@ -945,11 +981,13 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
             if stop_reason["why"] is not None:
                 session.stop()
 
+            mark_keys = MarkKeys()
+
             def on_key(key: str) -> None:
                 if key in ("q", "Q"):
                     request_stop("stopped with q")
                     return
-                line = apply_key(session, key)
+                line = apply_key(session, key) or mark_keys.apply(session, key, time.monotonic())
                 if line is not None and view is not None:
                     view.note(session, line)
 
@@ -1007,6 +1045,8 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
             if sched is not None:             # so that re-analysing the recording uses the same context
                 written.append(("treadmill schedule", write_schedule(
                     sched, sidecar_path(base), note=f"recorded live with {base.name}")))
+            if session.marks and session.marks_error is None:    # saved at each mark
+                written.append(("symptom marks", marks_path(base)))
     if error is not None:
         raise error
     if session is not None and session.record_path is not None:

@@ -43,6 +43,7 @@ SIDE_COLOR = {"L": "#1f6fb4", "R": "#e69f00", "": "#8a8a8a"}
 POINT_COLOR = "#7f9fbf"
 LINE_COLOR = "#1b4f80"
 RANGE_COLOR = "#2e9d5b"
+MARK_COLOR = "#111111"          # the walker's symptom marks: black, a colour no flag or metric uses
 #: Above this many points in one figure its dots are rasterised (an embedded PNG inside the
 #: SVG, at RASTER_DPI); axes, lines and text stay vector. Keeps a report of a long day small.
 RASTERIZE_ABOVE = 1500
@@ -271,6 +272,24 @@ def _turning_mask(steps: pd.DataFrame) -> np.ndarray:
     return np.zeros(len(steps), dtype=bool)
 
 
+def _mark_times(result: AnalysisResult) -> list[tuple[float, str]]:
+    """(time on the recording's axis, short label) of each symptom mark within the recording."""
+    return [(float(c.time_s), f"{c.mark.pain:g}" if c.mark.pain is not None else "•")
+            for c in getattr(result, "marks", []) or [] if c.in_recording]
+
+
+def _draw_marks(axes: Sequence[Any], marks: list[tuple[float, str]], t0: float, t1: float) -> None:
+    """A thin line through every panel at each symptom mark, its pain rating at the top of the first panel."""
+    for t, label in marks:
+        if not t0 <= t <= t1:
+            continue
+        for ax in axes:
+            ax.axvline(t, color=MARK_COLOR, lw=1.1, alpha=0.85, gid="symptom-mark")
+        axes[0].annotate(label, (t, 1.0), xycoords=("data", "axes fraction"), xytext=(2, -2),
+                         textcoords="offset points", ha="left", va="top", fontsize=7.5, color=MARK_COLOR,
+                         fontweight="bold")
+
+
 def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figure | None, list[str]]:
     """Small multiples of each measured metric against recording time; returns the figure
     (None when nothing is measured) and the labels of metrics left out for lack of data."""
@@ -352,6 +371,8 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
             ax.set_ylim(lo, hi)
         ax.set_ylabel(label + (f" ({unit})" if unit else ""), rotation=0, ha="right", va="center", fontsize=8.5)
         ax.grid(axis="y", color="#e4e7eb", lw=0.6)
+    marks = _mark_times(result)
+    _draw_marks(axes, marks, t0, t1)
     axes[-1].set_xlim(t0, t1)
     _time_axis(axes[-1], t0, t1, ov.time_origin_s)
     axes[-1].set_xlabel(TIME_AXIS_LABEL)
@@ -359,6 +380,8 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
                Line2D([], [], color=LINE_COLOR, lw=1.6, label="smoothed")]
     if any_baseline:
         handles.append(Line2D([], [], color="#52606d", lw=1.0, ls=(0, (4, 3)), label="your baseline"))
+    if marks:
+        handles.append(Line2D([], [], color=MARK_COLOR, lw=1.1, label="your mark (pain 0–10)"))
     handles.append(Patch(color=RANGE_COLOR, alpha=0.25, label="typical range"))
     handles += [Patch(facecolor=c, edgecolor=c, alpha=0.4, hatch=SEVERITY_HATCH[s], lw=0, label=f"{s} flag")
                 for s, c in SEVERITY_COLOR.items() if any(f.severity == s for f in ov.flags)]
@@ -404,6 +427,7 @@ def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
     names = {"walking": f"{ov.gait_word.lower()} (bouts)", "treadmill": "treadmill program"}
     ax.set_yticklabels([names.get(r) or flag_title(r) for r in reversed(rows)])
     ax.set_ylim(-0.6, n - 0.4)
+    _draw_marks([ax], _mark_times(result), t0, t1)
     ax.set_xlim(t0, t1)
     _time_axis(ax, t0, t1, ov.time_origin_s)
     ax.set_xlabel(TIME_AXIS_LABEL)
@@ -412,6 +436,8 @@ def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
     if groups:
         handles = [Patch(facecolor=c, edgecolor="white", hatch=SEVERITY_HATCH[s], lw=0, label=s)
                    for s, c in SEVERITY_COLOR.items() if any(f.severity == s for f in ov.flags)]
+        if _mark_times(result):
+            handles.append(Line2D([], [], color=MARK_COLOR, lw=1.1, label="your mark"))
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8,
                   title="severity", title_fontsize=8)
     else:
@@ -569,6 +595,9 @@ def timeline_summary(result: AnalysisResult, ov: Overview) -> str:
     text = (f"{len(bouts)} {ov.gait_word.lower()} bout{'s' if len(bouts) != 1 else ''}, "
             f"{fmt_duration(ov.walking_time_s)} in a {fmt_duration(ov.duration_s)} recording.")
     groups = flags_by_id(ov.flags)
+    marks = _mark_times(result)
+    if marks:
+        text += f" Your marks at {', '.join(ov.clock(t) + ('' if lab == '•' else f' (pain {lab})') for t, lab in marks)}."
     if not groups:
         return text + " No flags."
     return text + " " + " ".join(f"{flag_title(fid)}: {_when_text(ov, fl)}." for fid, fl in groups.items())
@@ -657,6 +686,23 @@ def _flag_cards(ov: Overview) -> str:
     if ov.baseline_text:
         out.append(f"<p class='baseline-note'>{_e(ov.baseline_text)}</p>")
     return "".join(out)
+
+
+def _marks_section(result: AnalysisResult, ov: Overview) -> str:
+    """The walker's symptom marks, each with what the gait did before it, and what repeats across them."""
+    from ..marks import marks_pattern
+
+    items = "".join(
+        f"<li><span class='when'>{_e(ov.clock(c.time_s))}</span> <strong>{_e(c.mark.label())}</strong>"
+        + "".join(f"<br>{_e(line)}" for line in c.lines(ov.time_origin_s)) + "</li>"
+        for c in result.marks)
+    pattern = marks_pattern(result.marks)
+    across = f"<p><strong>Across your marks:</strong> {_e('; '.join(pattern))}.</p>" if pattern else ""
+    return (f"<section id='marks'><h2>Your marks</h2><p class='evidence'>Each mark against the minute of walking "
+            "before it: a metric is named when it differs from your baseline by more than two walks of the same "
+            "person on the same day do (a smaller change cannot be told from an ordinary walk). A mark is when you "
+            "felt it, not its cause.</p>"
+            f"<ul class='occurrences marks'>{items}</ul>{across}</section>")
 
 
 def accessible_svg(svg: str, name: str, title: str, summary: str = "") -> str:
@@ -756,6 +802,8 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
         judged = ("<h3>How the flags were judged</h3><ul class='warnings'>"
                   + "".join(f"<li>{_e(n)}</li>" for n in ov.flag_notes) + "</ul>") if ov.flag_notes else ""
         parts.append(f"<section id='flags'><h2>Flags</h2>{_flag_cards(ov)}{judged}</section>")
+    if getattr(result, "marks", None):
+        parts.append(_marks_section(result, ov))
     if ov.warnings:
         parts.append("<section id='notes'><h2>Notes about the input</h2><ul class='warnings'>"
                      + "".join(f"<li>{_e(w)}</li>" for w in ov.warnings) + "</ul></section>")

@@ -74,6 +74,22 @@ def _flags_block(ov: Overview) -> Group:
     return Group(*parts)
 
 
+def _marks_block(result: AnalysisResult, ov: Overview) -> Padding:
+    """The walker's symptom marks, each with what the gait did before it, then what repeats across them."""
+    from ..marks import marks_pattern
+
+    t = Table.grid(padding=(0, 2))
+    t.add_column(no_wrap=True, style="bold")
+    t.add_column(overflow="fold")
+    for c in result.marks:
+        body = [Text(c.mark.label(), style="bold")] + [Text(line) for line in c.lines(ov.time_origin_s)]
+        t.add_row(ov.clock(c.time_s), Group(*body))
+    pattern = marks_pattern(result.marks)
+    if pattern:
+        t.add_row("", Text("Across your marks: " + "; ".join(pattern) + ".", style="bold"))
+    return Padding(t, (0, 0, 0, 2))
+
+
 def summary_renderable(result: AnalysisResult, recording: Any = None) -> Group:
     """The whole summary as one rich renderable."""
     ov = build_overview(result, recording)
@@ -104,6 +120,8 @@ def summary_renderable(result: AnalysisResult, recording: Any = None) -> Group:
                   Padding(Text("No stretch of steady walking or running was detected, so there are no steps, "
                                "metrics or flags. Was the sensor worn on the trunk while walking? Sitting, "
                                "standing and fidgeting are not counted as steps."), (0, 0, 0, 2)), Text("")]
+    if getattr(result, "marks", None):
+        parts += [Text(f"Your marks ({len(result.marks)})", style="bold underline"), _marks_block(result, ov), Text("")]
     if ov.walking_found and ov.flag_notes:
         notes = Table.grid(padding=(0, 1))
         notes.add_column(no_wrap=True)

@@ -1,0 +1,412 @@
+"""Symptom marks: when the walker felt their back (with a 0–10 pain rating), and what the gait did just before.
+
+Someone whose back hurts on the treadmill wants to know what they were doing when it started;
+their physiotherapist wants the same. Clinical trunk-sensor systems let the patient tag pain on a
+0–10 scale during a session (dorsaVi ViMove, ``gait-science.md`` §1). Here a mark is a moment
+since the recording began, an optional 0–10 rating and an optional note. Marks never change the
+analysis: they are read beside it. For each mark :func:`mark_contexts` says
+
+- whether the walker was walking then, or had stopped (then the last walking before the stop is
+  described, up to :data:`MARK_LOOKBACK_S` back);
+- each metric in the minute of walking before the mark against the personal baseline the flags
+  use, and which changes are larger than two walks of the same person on the same day differ by
+  (:data:`imu_gait.compare.REPEAT_CHANGE`, measured on real repeat walks) — a change smaller than
+  that is not told apart from an ordinary walk;
+- which back-strain flags held then;
+- whether the mark lies inside the baseline minutes (pain already there makes the baseline itself
+  painful walking, which the flags then take as normal).
+
+:func:`marks_pattern` looks across marks: a metric beyond its repeat range, the same way, before
+most of them.
+
+Marks file (CSV; ``imu-gait live`` writes ``walk.marks.csv`` beside ``walk.csv`` when ``p`` is
+pressed, and ``imu-gait analyze walk.csv`` reads it from there; any file with ``--marks``)::
+
+    # lines starting with # are comments
+    time,pain,note
+    12:30,6,lower back ache
+    21:05,,twinge on the left
+
+``time`` is elapsed time since the recording's first sample (seconds, ``m:ss`` or ``h:mm:ss``, as
+the reports' clock shows it); ``pain`` is 0–10 (optional, empty = not rated); ``note`` is free
+text (optional).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from .errors import ImuGaitError
+from .recording import clock_text, parse_clock
+
+#: the walking before a mark that its figures describe, s
+MARK_WINDOW_S = 60.0
+#: a mark made after stopping describes the last walking up to this long before it, s
+MARK_LOOKBACK_S = 180.0
+#: a mark this close after walking counts as made while walking (the 1-s grid lags a stop), s
+WALKING_AT_MARK_S = 3.0
+PAIN_RANGE = (0.0, 10.0)
+#: metrics compared with the baseline before a mark: those with a measured same-day repeat range
+#: (:data:`imu_gait.compare.REPEAT_CHANGE`) that the timeline smooths (walking speed it does not)
+MARK_METRICS: tuple[str, ...] = ("cadence_spm", "step_length_m", "vertical_oscillation_cm", "trunk_twist_deg",
+                                 "forward_lean_deg", "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g",
+                                 "step_regularity")
+
+
+def repeat_change() -> dict[str, float]:
+    """:data:`imu_gait.compare.REPEAT_CHANGE` (imported late: compare brings pandas and the engine, which
+    the command line does not load before it needs them)."""
+    from .compare import REPEAT_CHANGE
+
+    return REPEAT_CHANGE
+
+TIME_NAMES = ("time", "time_s", "elapsed", "elapsed_s")
+PAIN_NAMES = ("pain", "pain_0_10", "rating", "nrs")
+NOTE_NAMES = ("note", "notes", "what", "comment")
+FORMAT_HINT = ("first line: time,pain,note — then one line per mark, e.g. 12:30,6,lower back ache "
+               "(time since the recording began, s or m:ss; pain 0–10 or empty; note optional)")
+
+
+class MarksError(ImuGaitError):
+    """A marks file that cannot be used (the message names the file, line and column)."""
+
+    def __init__(self, message: str, *, hint: str | None = None):
+        super().__init__(message + (f"\n  What to do: {hint}" if hint else ""))
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One symptom mark.
+
+    elapsed_s : seconds since the recording's first sample (the reports' clock).
+    pain : 0–10 rating, or None when not rated.
+    note : free text ('' when none).
+    """
+
+    elapsed_s: float
+    pain: float | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.elapsed_s, (int, float)) and math.isfinite(self.elapsed_s) and self.elapsed_s >= 0):
+            raise MarksError(f"a mark's time must be a number of seconds ≥ 0 since the recording began, "
+                             f"not {self.elapsed_s!r}")
+        if self.pain is not None and not (math.isfinite(self.pain) and PAIN_RANGE[0] <= self.pain <= PAIN_RANGE[1]):
+            raise MarksError(f"a mark's pain rating must be 0–10, not {self.pain!r}")
+
+    def label(self) -> str:
+        """'pain 6/10 — lower back ache' / 'mark' / 'pain 6/10'."""
+        head = f"pain {self.pain:g}/10" if self.pain is not None else "mark"
+        return head + (f" — {self.note}" if self.note else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"elapsed_s": round(float(self.elapsed_s), 3), "pain": self.pain, "note": self.note}
+
+
+def marks_path(recording: str | Path) -> Path:
+    """Where a recording's marks sit: ``walk.csv`` → ``walk.marks.csv`` (an export folder ``walk/`` →
+    ``walk.marks.csv`` beside it)."""
+    p = Path(recording)
+    return p.with_name((p.stem if p.suffix else p.name) + ".marks.csv")
+
+
+def marks_for(recording: str | Path, given: str | Path | None = None) -> tuple[list[Mark] | None, str | None]:
+    """The marks for a recording: from ``given`` (a file path), else from :func:`marks_path` beside the
+    recording when it exists. Returns (marks or None when there are none, a note saying where sidecar
+    marks came from, or None)."""
+    if given is not None:
+        return read_marks(given), None
+    side = marks_path(recording)
+    if not side.is_file():
+        return None, None
+    marks = read_marks(side)
+    return marks, (f"symptom marks read from {side.name} ({len(marks)} mark{'s' if len(marks) != 1 else ''}, "
+                   "beside the recording)")
+
+
+def read_marks(path: str | Path) -> list[Mark]:
+    """Read a marks CSV (format in the module docstring), in time order; errors name the file, line and column."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise MarksError(f"{path}: no such marks file", hint=FORMAT_HINT) from None
+    except IsADirectoryError:
+        raise MarksError(f"{path}: is a folder, not a marks file", hint=FORMAT_HINT) from None
+    except UnicodeDecodeError as exc:
+        raise MarksError(f"{path}: the marks file is not text ({exc.reason} at byte {exc.start})",
+                         hint="save it as CSV text (UTF-8): " + FORMAT_HINT) from None
+    except OSError as exc:
+        raise MarksError(f"{path}: cannot read the marks file ({exc.strerror or exc})",
+                         hint="check the file's permissions, or copy it somewhere you can read") from None
+    lines = [(i + 1, ln) for i, ln in enumerate(text.splitlines()) if ln.strip() and not ln.lstrip().startswith("#")]
+    if not lines:
+        raise MarksError(f"{path}: the marks file is empty", hint=FORMAT_HINT)
+    head_no, head_line = lines[0]
+    delim = ";" if head_line.count(";") > head_line.count(",") else ","
+    header = [h.strip().lower() for h in next(csv.reader(io.StringIO(head_line), delimiter=delim))]
+    where = f"{path}, line {head_no}"
+
+    def column(names: tuple[str, ...], what: str) -> int | None:
+        found = [i for i, h in enumerate(header) if h in names]
+        if len(found) > 1:
+            raise MarksError(f"{where}: two {what} columns ({', '.join(header[i] for i in found)})", hint=FORMAT_HINT)
+        return found[0] if found else None
+
+    ti, pi, ni = column(TIME_NAMES, "time"), column(PAIN_NAMES, "pain"), column(NOTE_NAMES, "note")
+    if ti is None:
+        raise MarksError(f"{where}: the header needs a time column ('time'), found {header}", hint=FORMAT_HINT)
+    unknown = [h for i, h in enumerate(header) if i not in (ti, pi, ni)]
+    if unknown:
+        raise MarksError(f"{where}: unknown column(s) {unknown}", hint=FORMAT_HINT)
+    marks = []
+    for line_no, line in lines[1:]:
+        raw = next(csv.reader(io.StringIO(line), delimiter=delim))
+        cells = [c.strip() for c in raw]
+        # a note with the separator in it and no quotes: the cells past the header's belong to the note
+        if ni == len(header) - 1 and len(cells) > len(header):
+            cells = cells[:ni] + [delim.join(raw[ni:]).strip()]
+        if len(cells) < len(header) - (1 if ni == len(header) - 1 else 0) or len(cells) > len(header):
+            raise MarksError(f"{path}, line {line_no}: {len(cells)} cells, the header has {len(header)}",
+                             hint=f"separate the cells with '{delim}'; put a note with a '{delim}' in quotes")
+        at = f"{path}, line {line_no}"
+        try:
+            t = parse_clock(cells[ti])
+        except ValueError as exc:
+            raise MarksError(f"{at}, column {header[ti]!r}: {exc}", hint=FORMAT_HINT) from None
+        if t < 0:
+            raise MarksError(f"{at}, column {header[ti]!r}: {cells[ti]!r} is before the recording began",
+                             hint="times count from the recording's first sample (0:00)")
+        pain = None
+        if pi is not None and pi < len(cells) and cells[pi] != "":
+            raw = cells[pi].split("/")[0].strip()           # '6/10' as people write it
+            try:
+                pain = parse_clock(raw) if ":" not in raw else float("nan")
+            except ValueError:
+                pain = float("nan")
+            if not (math.isfinite(pain) and PAIN_RANGE[0] <= pain <= PAIN_RANGE[1]):
+                raise MarksError(f"{at}, column {header[pi]!r}: {cells[pi]!r} is not a pain rating 0–10",
+                                 hint="0 = no pain, 10 = the worst imaginable; leave the cell empty when not rated")
+        note = cells[ni] if ni is not None and ni < len(cells) else ""
+        marks.append(Mark(t, pain, note))
+    return sorted(marks, key=lambda m: m.elapsed_s)
+
+
+def write_marks(path: str | Path, marks: Iterable[Mark], *, note: str = "") -> Path:
+    """Write ``marks`` as a marks CSV (readable by :func:`read_marks`); times in seconds."""
+    path = Path(path)
+    buf = io.StringIO()
+    buf.write(f"# imu_gait symptom marks{': ' + note if note else ''}\n"
+              "# time = seconds since the recording's first sample; pain 0-10 (empty = not rated)\n")
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["time", "pain", "note"])
+    for m in sorted(marks, key=lambda m: m.elapsed_s):
+        w.writerow([f"{m.elapsed_s:.2f}", "" if m.pain is None else f"{m.pain:g}", m.note])
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+@dataclass(frozen=True)
+class MetricChange:
+    """One metric in the walking before a mark against the personal baseline (units as the metric's name)."""
+
+    metric: str
+    value: float           # median of the smoothed metric over the walking before the mark
+    baseline: float        # the personal baseline the flags compare with (NaN before one is set)
+    limit: float           # how far two same-day walks of one person differ (REPEAT_CHANGE)
+
+    @property
+    def change(self) -> float:
+        return self.value - self.baseline
+
+    @property
+    def stands_out(self) -> bool:
+        """The change is larger than a same-day repeat walk's."""
+        return bool(np.isfinite(self.change) and abs(self.change) > self.limit)
+
+    @property
+    def direction(self) -> str:
+        return "above" if self.change > 0 else "below"
+
+    def text(self) -> str:
+        from .strain import metric_text, metric_words     # late: strain imports much of the package
+
+        return (f"{metric_words(self.metric)} {metric_text(self.value, self.metric)} "
+                f"(your baseline {metric_text(self.baseline, self.metric)})")
+
+    def to_dict(self) -> dict[str, Any]:
+        def f(v: float) -> float | None:
+            return round(float(v), 4) if np.isfinite(v) else None
+        return {"metric": self.metric, "value": f(self.value), "baseline": f(self.baseline),
+                "change": f(self.change), "repeat_limit": self.limit, "stands_out": self.stands_out}
+
+
+@dataclass
+class MarkContext:
+    """What the gait did around one :class:`Mark` (see :func:`mark_contexts`).
+
+    time_s : the mark on the recording's own time axis (as ``steps["time_s"]``).
+    walking : walking (or running) at the mark.
+    in_recording : the mark lies within the recording.
+    in_baseline : the mark lies in the baseline minutes of walking.
+    before_s : (start, end) of the walking the figures describe, recording axis; None when there was
+        none within :data:`MARK_LOOKBACK_S` before the mark.
+    metrics : each metric of :data:`MARK_METRICS` measured then (:class:`MetricChange`).
+    flag_ids : back-strain flags that held at the mark or in the walking described.
+    """
+
+    mark: Mark
+    time_s: float
+    walking: bool = False
+    in_recording: bool = True
+    in_baseline: bool = False
+    before_s: tuple[float, float] | None = None
+    metrics: list[MetricChange] = field(default_factory=list)
+    flag_ids: list[str] = field(default_factory=list)
+
+    @property
+    def stood_out(self) -> list[MetricChange]:
+        """The metrics beyond their same-day repeat range, largest change (in repeat ranges) first."""
+        out = [m for m in self.metrics if m.stands_out]
+        return sorted(out, key=lambda m: -abs(m.change) / m.limit)
+
+    def lines(self, origin_s: float = 0.0) -> list[str]:
+        """Plain sentences for a report: where the mark was, what stood out, which flags held."""
+        from .strain import flag_title
+
+        out = []
+        if not self.in_recording:
+            return ["After the recording ended: nothing to compare."]
+        if self.before_s is None:
+            return [f"No walking in the {MARK_LOOKBACK_S / 60:.0f} minutes before it: nothing to compare."]
+        a, b = self.before_s
+        span = f"{clock_text(a - origin_s)}–{clock_text(b - origin_s)}"
+        when = (f"In the minute of walking before it ({span})" if self.walking
+                else f"You had stopped; in your last walking before it ({span})")
+        stood = self.stood_out
+        if stood:
+            out.append(f"{when}: " + "; ".join(m.text() for m in stood) + " — more than two walks on the same day "
+                       "differ by.")
+        elif any(np.isfinite(m.baseline) for m in self.metrics):
+            out.append(f"{when}: every metric within what two walks on the same day differ by, against your "
+                       "baseline.")
+        else:
+            out.append(f"{when}: no baseline yet to compare with.")
+        if self.flag_ids:
+            out.append("Flags holding: " + ", ".join(flag_title(f) for f in self.flag_ids) + ".")
+        if self.in_baseline:
+            out.append("This was in your baseline minutes: the flags took that walking as your normal.")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.mark.to_dict(), "time_s": round(float(self.time_s), 3), "walking": self.walking,
+                "in_recording": self.in_recording, "in_baseline": self.in_baseline,
+                "before_start_s": None if self.before_s is None else round(self.before_s[0], 3),
+                "before_end_s": None if self.before_s is None else round(self.before_s[1], 3),
+                "stood_out": [m.metric for m in self.stood_out],
+                "flags": list(self.flag_ids),
+                "metrics": [m.to_dict() for m in self.metrics]}
+
+
+def mark_contexts(result: Any, marks: Sequence[Mark], *, window_s: float = MARK_WINDOW_S) -> list[MarkContext]:
+    """What the gait did before each mark, from an :class:`~imu_gait.AnalysisResult`'s timeline (the
+    smoothed series and baselines the flags are judged on) and flags. Pure: ``result`` is not changed."""
+    summary = getattr(result, "summary", {}) or {}
+    origin = float(summary.get("time_start_s") or 0.0)
+    duration = float(summary.get("duration_s") or 0.0)
+    tl = getattr(result, "timeline", None)
+    have_tl = tl is not None and len(tl) and "time_s" in tl.columns and "walking" in tl.columns
+    t_grid = tl["time_s"].to_numpy(float) if have_tl else np.zeros(0)
+    walking = tl["walking"].to_numpy(bool) if have_tl else np.zeros(0, bool)
+    gait = tl["gait"].to_numpy(str) if have_tl and "gait" in tl.columns else np.full(t_grid.size, "walk")
+    grid_s = float(np.median(np.diff(t_grid))) if t_grid.size > 1 else 1.0
+    baseline_len = _baseline_lengths(summary, walking, gait, grid_s)
+    limits = repeat_change()
+    out = []
+    for mark in sorted(marks, key=lambda m: m.elapsed_s):
+        t = origin + float(mark.elapsed_s)
+        ctx = MarkContext(mark, t, in_recording=mark.elapsed_s <= duration + 1.0)
+        out.append(ctx)
+        if not ctx.in_recording or not walking.any():
+            continue
+        recent = walking & (t_grid <= t) & (t_grid >= t - MARK_LOOKBACK_S)
+        if not recent.any():
+            continue
+        last = float(t_grid[recent].max())
+        ctx.walking = t - last <= WALKING_AT_MARK_S
+        rows = recent & (t_grid > last - window_s)
+        ctx.before_s = (float(t_grid[rows].min()), last)
+        g = str(gait[rows][-1])
+        done = float(np.count_nonzero(walking & (gait == g) & (t_grid <= t))) * grid_s
+        ctx.in_baseline = done <= baseline_len.get(g, 0.0)
+        for m in MARK_METRICS:
+            if m not in tl.columns:
+                continue
+            v = _nanmedian(tl[m].to_numpy(float)[rows])
+            if not np.isfinite(v):
+                continue
+            b = _nanmedian(tl[m + "_baseline"].to_numpy(float)[rows]) if m + "_baseline" in tl.columns else np.nan
+            ctx.metrics.append(MetricChange(m, v, b, limits[m]))
+        lo = ctx.before_s[0]
+        ctx.flag_ids = list(dict.fromkeys(f.id for f in getattr(result, "flags", [])
+                                          if f.start_s <= t + WALKING_AT_MARK_S and f.end_s >= lo))
+    return out
+
+
+def _nanmedian(x: np.ndarray) -> float:
+    x = x[np.isfinite(x)]
+    return float(np.median(x)) if x.size else float("nan")
+
+
+def _baseline_lengths(summary: dict, walking: np.ndarray, gait: np.ndarray, grid_s: float) -> dict[str, float]:
+    """Per gait, the walking time its baseline takes, as the strain rules take it: the first
+    min(asked, 300 s, half that gait's walking) (:class:`~imu_gait.strain.StrainConfig`)."""
+    from .strain import StrainConfig
+
+    cfg = StrainConfig()
+    asked = float(summary.get("baseline_s") or cfg.baseline_s)
+    out = {}
+    for g in np.unique(gait[walking]):
+        total = float(np.count_nonzero(walking & (gait == g))) * grid_s
+        out[str(g)] = min(asked, cfg.baseline_max_s, total / 2.0)
+    return out
+
+
+def marks_pattern(contexts: Sequence[MarkContext], *, min_marks: int = 2) -> list[str]:
+    """Across marks: each metric that was beyond its same-day repeat range the same way before at least
+    ``min_marks`` marks and more than half of those that could be compared ('vertical oscillation above your
+    baseline (by more than 1.2 cm) before 3 of 4 marks'). Empty when no metric repeats so."""
+    from .strain import metric_text, metric_words
+
+    judged = [c for c in contexts if c.before_s is not None and any(np.isfinite(m.baseline) for m in c.metrics)]
+    out = []
+    for metric in MARK_METRICS:
+        for direction in ("above", "below"):
+            n = sum(any(m.metric == metric and m.stands_out and m.direction == direction for m in c.metrics)
+                    for c in judged)
+            if n >= min_marks and n > len(judged) / 2:
+                out.append(f"{metric_words(metric)} {direction} your baseline (by more than "
+                           f"{metric_text(repeat_change()[metric], metric)}) before {n} of {len(judged)} marks")
+    return out
+
+
+def attach_marks(result: Any, marks: Sequence[Mark]) -> Any:
+    """Set ``result.marks`` to :func:`mark_contexts` of ``marks`` and return ``result`` (the reports and
+    the JSON show them); a mark after the recording ended is kept, with a warning."""
+    ctxs = mark_contexts(result, marks)
+    result.marks = ctxs
+    late = [c for c in ctxs if not c.in_recording]
+    if late:
+        dur = float(result.summary.get("duration_s") or 0.0)
+        result.warnings.append(
+            f"{len(late)} symptom mark{'s' if len(late) != 1 else ''} after the recording ended ({clock_text(dur)}): "
+            + ", ".join(clock_text(c.mark.elapsed_s) for c in late)
+            + " — are the marks' times counted from the recording's start (0:00)?")
+    return result
