@@ -298,7 +298,7 @@ class MarkContext:
             out.append(f"{when}: every metric within what two walks on the same day differ by, against your "
                        "baseline.")
         else:
-            out.append(f"{when}: no baseline yet to compare with.")
+            out.append(f"{when}: no personal baseline to compare with (too little walking for one).")
         if self.flag_ids:
             out.append("Flags holding: " + ", ".join(flag_title(f) for f in self.flag_ids) + ".")
         if self.in_baseline:
@@ -345,7 +345,7 @@ def mark_contexts(result: Any, marks: Sequence[Mark], *, window_s: float = MARK_
         ctx.before_s = (float(t_grid[rows].min()), last)
         g = str(gait[rows][-1])
         done = float(np.count_nonzero(walking & (gait == g) & (t_grid <= t))) * grid_s
-        ctx.in_baseline = done <= baseline_len.get(g, 0.0)
+        has_baseline = False
         for m in MARK_METRICS:
             if m not in tl.columns:
                 continue
@@ -354,6 +354,9 @@ def mark_contexts(result: Any, marks: Sequence[Mark], *, window_s: float = MARK_
                 continue
             b = _nanmedian(tl[m + "_baseline"].to_numpy(float)[rows]) if m + "_baseline" in tl.columns else np.nan
             ctx.metrics.append(MetricChange(m, v, b, limits[m]))
+            has_baseline |= bool(np.isfinite(b))
+        # (no baseline at all — too little walking — is said as that, not as 'in the baseline minutes')
+        ctx.in_baseline = has_baseline and done <= baseline_len.get(g, 0.0)
         lo = ctx.before_s[0]
         ctx.flag_ids = list(dict.fromkeys(f.id for f in getattr(result, "flags", [])
                                           if f.start_s <= t + WALKING_AT_MARK_S and f.end_s >= lo))

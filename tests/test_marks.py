@@ -230,3 +230,14 @@ def test_live_p_marks_now_and_a_number_rates_it(tmp_path):
     again = attach_marks(imu_gait.analyze(imu_gait.read(recording)), read_marks(marks_path(recording)))
     np.testing.assert_allclose([c.time_s for c in again.marks], [c.time_s for c in res.marks], atol=0.02)
     assert [m.metric for m in again.marks[0].stood_out] == [m.metric for m in res.marks[0].stood_out]
+
+
+def test_a_recording_too_short_for_a_baseline_says_so_not_in_the_baseline():
+    """A real daily-activity recording (Mobilise-D HA001, 47 s of walking): no personal baseline, so a
+    mark is compared with nothing and is not said to lie in the baseline minutes."""
+    rec = imu_gait.read(Path(__file__).resolve().parents[1] / "datasets" / "mobgap_HA001_daily.csv")
+    res = imu_gait.analyze(rec)
+    (ctx,) = mark_contexts(res, [Mark(60, 3)])
+    assert not ctx.walking and ctx.before_s is not None and not ctx.in_baseline and ctx.stood_out == []
+    assert ctx.lines() == [f"You had stopped; in your last walking before it (0:07–0:53): no personal baseline to "
+                           "compare with (too little walking for one)."]
