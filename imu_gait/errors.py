@@ -11,6 +11,15 @@ class ImuGaitError(Exception):
     """Base class for errors caused by input the user can fix."""
 
 
+class HintedError(ImuGaitError):
+    """An error in a small side file (a treadmill schedule, symptom marks): the message names the file,
+    line and column; ``hint`` (when given) says what to do and is appended as "What to do: …"."""
+
+    def __init__(self, message: str, *, hint: str | None = None):
+        super().__init__(message + (f"\n  What to do: {hint}" if hint else ""))
+        self.hint = hint
+
+
 class RecordingError(ImuGaitError):
     """A recording cannot be read or cannot be trusted."""
 

@@ -42,7 +42,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from .errors import ImuGaitError
+from .errors import HintedError
 from .recording import clock_text, parse_clock
 
 #: the walking before a mark that its figures describe, s
@@ -73,12 +73,8 @@ FORMAT_HINT = ("first line: time,pain,note — then one line per mark, e.g. 12:3
                "(time since the recording began, s or m:ss; pain 0–10 or empty; note optional)")
 
 
-class MarksError(ImuGaitError):
+class MarksError(HintedError):
     """A marks file that cannot be used (the message names the file, line and column)."""
-
-    def __init__(self, message: str, *, hint: str | None = None):
-        super().__init__(message + (f"\n  What to do: {hint}" if hint else ""))
-        self.hint = hint
 
 
 @dataclass(frozen=True)

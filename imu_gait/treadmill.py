@@ -30,7 +30,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .errors import ImuGaitError
+from .errors import HintedError
 from .recording import clock_text, parse_clock
 
 SPEED_UNITS = {"belt_speed_mps": 1.0, "belt_speed_kmh": 1 / 3.6, "belt_speed_mph": 0.44704}
@@ -38,12 +38,8 @@ SPEED_RANGE_MPS = (0.1, 12.0)
 INCLINE_RANGE_PCT = (-30.0, 40.0)
 
 
-class ScheduleError(ImuGaitError):
+class ScheduleError(HintedError):
     """A treadmill schedule that cannot be used (the message names the file, line and column)."""
-
-    def __init__(self, message: str, *, hint: str | None = None):
-        super().__init__(message + (f"\n  What to do: {hint}" if hint else ""))
-        self.hint = hint
 
 
 @dataclass(frozen=True)
