@@ -130,6 +130,7 @@ class Session:
     flags: list[dict[str, Any]] = field(default_factory=list)
     source: str = ""
     version: str = ""       # the imu_gait version that analysed it ("" for results from before it was said)
+    marks: list[dict[str, Any]] = field(default_factory=list)   # the walker's symptom marks (JSON 'marks')
 
 
 def session_from_result(result: Any, label: str, source: str = "") -> Session:
@@ -137,8 +138,10 @@ def session_from_result(result: Any, label: str, source: str = "") -> Session:
     d = result.to_dict() if hasattr(result, "to_dict") else result
     if not isinstance(d, dict) or not isinstance(d.get("summary"), dict):
         raise ImuGaitError(f"{source or label}: not an imu_gait result (no 'summary')")
+    marks = d.get("marks") or []
     return Session(label=label, summary=d["summary"], flags=list(d.get("flags") or []), source=source,
-                   version=str(d.get("imu_gait_version") or ""))
+                   version=str(d.get("imu_gait_version") or ""),
+                   marks=[m for m in marks if isinstance(m, dict)] if isinstance(marks, list) else [])
 
 
 def load_session(path: str | Path, *, read_options: dict[str, Any] | None = None,
@@ -162,8 +165,13 @@ def load_session(path: str | Path, *, read_options: dict[str, Any] | None = None
             f"{path}: this is an 'imu-gait batch' summary table (one row per recording), not a walk. compare takes "
             "recordings or result JSON files: 'imu-gait batch … --json-dir DIR' writes one JSON per recording "
             "(DIR/<recording>.json) to compare, e.g. imu-gait compare DIR/week1.csv.json DIR/week3.csv.json")
+    from .marks import attach_marks, marks_for
+
     ctx, _ = with_sidecar_schedule(path, dict(context or {}))
+    marks, _ = marks_for(path)                   # symptom marks beside the recording (walk.marks.csv)
     res = imu_gait.analyze(imu_gait.read(path, **(read_options or {})), **ctx)
+    if marks is not None:
+        attach_marks(res, marks)
     return session_from_result(res, label, str(path))
 
 
@@ -287,6 +295,15 @@ def compare_sessions(sessions: Sequence[Session], *,
         rows.append({"row": f"Flag: {fid.replace('_', ' ')} (minutes)", "key": f"flag_{fid}_min", "gait": "",
                      "unit": "min", **dict(zip(labels, minutes)), "change": minutes[-1] - minutes[0],
                      "beyond_spread": None, "beyond_repeat": None})
+    if any(s.marks for s in sessions):
+        # the walker's symptom marks (imu_gait.marks): how often and how much it hurt, beside the gait's change
+        count = [float(len(s.marks)) for s in sessions]
+        pains = [[_num(m.get("pain")) for m in s.marks if math.isfinite(_num(m.get("pain")))] for s in sessions]
+        worst = [max(p) if p else math.nan for p in pains]
+        for key, row, vals in (("marks_n", "Symptom marks (count)", count),
+                               ("pain_max", "Highest pain marked (0–10)", worst)):
+            rows.append({"row": row, "key": key, "gait": "", "unit": "", **dict(zip(labels, vals)),
+                         "change": vals[-1] - vals[0], "beyond_spread": None, "beyond_repeat": None})
     return pd.DataFrame(rows, columns=["row", "key", "gait", "unit", *labels, "change", "beyond_spread",
                                        "beyond_repeat"])
 
@@ -549,10 +566,11 @@ def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, 
 
 def format_cell(v: Any, key: str, *, signed: bool = False) -> str:
     """A table value with the metric's decimals (:data:`METRIC_ROWS`; 1 for walking time and flag
-    minutes); '–' when missing; never '-0.0' (a value that rounds to zero is zero)."""
+    minutes, 0 for symptom-mark counts and pain); '–' when missing; never '-0.0' (a value that rounds to
+    zero is zero)."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "–"
-    d = {k: dec for k, _, _, dec in METRIC_ROWS}.get(key, 1)
+    d = {k: dec for k, _, _, dec in METRIC_ROWS}.get(key, 0 if key in ("marks_n", "pain_max") else 1)
     v = 0.0 if round(float(v), d) == 0 else float(v)
     return f"{v:+.{d}f}" if signed else f"{v:.{d}f}"
 

@@ -241,3 +241,26 @@ def test_a_recording_too_short_for_a_baseline_says_so_not_in_the_baseline():
     assert not ctx.walking and ctx.before_s is not None and not ctx.in_baseline and ctx.stood_out == []
     assert ctx.lines() == [f"You had stopped; in your last walking before it (0:07–0:53): no personal baseline to "
                            "compare with (too little walking for one)."]
+
+
+def test_compare_puts_the_marks_beside_the_gait_across_walks(bounce_file, tmp_path):
+    """Weeks of walks side by side: each walk's mark count and highest pain are rows of the comparison,
+    from a result JSON's marks or from the marks beside a recording analysed now."""
+    from imu_gait.compare import compare_sessions, load_session, render_comparison
+
+    first = tmp_path / "week1.json"
+    assert main(["analyze", str(bounce_file), "--json", str(first), "-q"]) == 0        # 3 marks, up to 7
+    later = tmp_path / "week3.csv"
+    write_native(later, synthesize_walk(240, seed=5)[0])
+    marks_path(later).write_text("time,pain\n2:00,2\n", encoding="utf-8")
+    sessions = [load_session(first), load_session(later)]
+    table = compare_sessions(sessions).set_index("key")
+    assert table.loc["marks_n", ["week1", "week3"]].tolist() == [3.0, 1.0]
+    assert table.loc["pain_max", ["week1", "week3"]].tolist() == [7.0, 2.0] and table.loc["pain_max", "change"] == -5
+    rows = {line.split("  ")[0]: line.split() for line in render_comparison(compare_sessions(sessions)).splitlines()}
+    assert rows["Symptom marks (count)"][-3:] == ["3", "1", "-2"]
+    assert rows["Highest pain marked (0–10)"][-3:] == ["7", "2", "-5"]
+    unmarked = tmp_path / "week5.csv"
+    write_native(unmarked, synthesize_walk(120, seed=6)[0])
+    keys = set(compare_sessions([load_session(unmarked), load_session(unmarked)])["key"])
+    assert not keys & {"marks_n", "pain_max"}                                     # no marks anywhere, no rows
