@@ -376,6 +376,7 @@ class GaitEngine:
         self._gap_s = 0.0
         self._flags_cache: tuple[int, list] = (-1, [])
         self._flags_judged_to_s = 0.0             # the newest step the cached flags were judged with
+        self._timeline_now: pd.DataFrame | None = None   # the timeline of that judgement (live symptom marks)
         self._settled_baselines: dict = {}        # per gait, once more steps cannot change it (live)
         self._sensor_turns: list[dict] = []       # {time_s, turn_deg, during_walk}: forward found again
         self._turn_pending: tuple[np.ndarray, float] | None = None   # (forward, time): a first in-walk check
@@ -1338,10 +1339,18 @@ class GaitEngine:
                 flags, tl = _evaluate_flags(frame, self)
                 self._settled_baselines = dict(tl.attrs.get("baseline_state") or {})
             self._flags_cache = (n, flags)
+            self._timeline_now = tl
             self._flags_judged_to_s = t_end
             self._one_sided = bool(tl.attrs.get("one_sided", False))
             self._sensor_hints = list(tl.attrs.get("sensor_hints") or [])
         return self._flags_cache[1]
+
+    def judged_so_far(self) -> tuple[list, pd.DataFrame | None]:
+        """(flags, timeline) of the latest live judgement of the flags (:meth:`live_status` makes one every
+        10 steps): what a symptom mark made now is read against (:mod:`imu_gait.marks`). Before any
+        judgement: ([], None). Once the baselines settle the timeline covers the last ``LIVE_FLAG_TAIL_S``."""
+        flags = self._flags_now()
+        return flags, self._timeline_now
 
     def _median_rate_hz(self) -> float:
         """1 / the median sampling interval fed (to 0.1 µs; gaps between segments left out), NaN before two

@@ -324,6 +324,9 @@ def mark_contexts(result: Any, marks: Sequence[Mark], *, window_s: float = MARK_
     gait = tl["gait"].to_numpy(str) if have_tl and "gait" in tl.columns else np.full(t_grid.size, "walk")
     grid_s = float(np.median(np.diff(t_grid))) if t_grid.size > 1 else 1.0
     baseline_len = _baseline_lengths(summary, walking, gait, grid_s)
+    # where the flags' baseline of each gait ended, when it was settled (timeline.attrs, strain)
+    state = (tl.attrs.get("baseline_state") or {}) if have_tl else {}
+    baseline_end = {g: float(v["end_s"]) for g, v in state.items() if isinstance(v, dict) and "end_s" in v}
     limits = repeat_change()
     out = []
     for mark in sorted(marks, key=lambda m: m.elapsed_s):
@@ -352,7 +355,8 @@ def mark_contexts(result: Any, marks: Sequence[Mark], *, window_s: float = MARK_
             ctx.metrics.append(MetricChange(m, v, b, limits[m]))
             has_baseline |= bool(np.isfinite(b))
         # (no baseline at all — too little walking — is said as that, not as 'in the baseline minutes')
-        ctx.in_baseline = has_baseline and done <= baseline_len.get(g, 0.0)
+        ctx.in_baseline = has_baseline and (t <= baseline_end[g] if g in baseline_end
+                                            else done <= baseline_len.get(g, 0.0))
         lo = ctx.before_s[0]
         ctx.flag_ids = list(dict.fromkeys(f.id for f in getattr(result, "flags", [])
                                           if f.start_s <= t + WALKING_AT_MARK_S and f.end_s >= lo))
@@ -370,7 +374,7 @@ def _baseline_lengths(summary: dict, walking: np.ndarray, gait: np.ndarray, grid
     from .strain import StrainConfig
 
     cfg = StrainConfig()
-    asked = float(summary.get("baseline_s") or cfg.baseline_s)
+    asked = float(summary.get("baseline_s") or 180.0)          # (analyze's default baseline_s)
     out = {}
     for g in np.unique(gait[walking]):
         total = float(np.count_nonzero(walking & (gait == g))) * grid_s

@@ -110,8 +110,10 @@ class MarkKeys:
         if key in ("p", "P"):
             mark = session.add_mark()
             self._marked_at, self._typed = now_s, ""
-            return (f"marked {clock_text(mark.elapsed_s)}: your back hurts — type 0–10 now to say how much "
+            said = (f"marked {clock_text(mark.elapsed_s)}: your back hurts — type 0–10 now to say how much "
                     "(0 none, 10 worst)")
+            feedback = session.mark_feedback(mark) if hasattr(session, "mark_feedback") else None
+            return said + (f"\n       {feedback}" if feedback else "")
         if key.isdigit() and len(key) == 1 and now_s - self._marked_at <= self.rate_window_s:
             typed = self._typed + key
             if int(typed) > 10:

@@ -54,12 +54,13 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 from ..engine import GaitEngine, StepEvent
-from ..marks import Mark, attach_marks, marks_path, write_marks
+from ..marks import Mark, attach_marks, mark_contexts, marks_path, write_marks
 from ..treadmill import TreadmillSchedule, sidecar_path, write_schedule
 from .cues import CUE_FADE_S, CueFader
 from .keys import HELP as KEYS_HELP, KeyReader, MarkKeys, apply_key
@@ -560,6 +561,34 @@ class LiveSession:
         self.marks.append(mark)
         self._save_marks()
         return mark
+
+    def mark_feedback(self, mark: Mark) -> str | None:
+        """What the gait did in the minute before ``mark``, in a line for the live view: the metrics
+        beyond their same-day repeat range against the baseline and what to try (from a flag holding
+        then) — read against the flags' latest judgement (every 10 steps). None before any."""
+        if self.engine is None:
+            return None
+        flags, timeline = self.engine.judged_so_far()
+        if timeline is None or not len(timeline):
+            return None
+        now = SimpleNamespace(summary={"time_start_s": self.time_origin_s, "duration_s": self.clock_s,
+                                       "baseline_s": self.engine.context.get("baseline_s")},
+                              timeline=timeline, flags=flags)
+        (ctx,) = mark_contexts(now, [mark])
+        if ctx.before_s is None:
+            return None
+        stood = ctx.stood_out[:2]
+        if stood:
+            text = "in the minute before: " + "; ".join(m.text() for m in stood)
+        elif any(np.isfinite(m.baseline) for m in ctx.metrics):
+            text = "in the minute before, nothing measured was off your baseline"
+        else:
+            return "your baseline is still forming: nothing to compare the minute before with yet"
+        holding = [f for f in flags if f.id in ctx.flag_ids]
+        holding.sort(key=lambda f: f.metric not in {m.metric for m in stood})   # the flag on what changed first
+        if holding:
+            text += f" — what to try: {holding[0].advice}"
+        return text + (" (still your baseline minutes)" if ctx.in_baseline else "")
 
     def rate_last_mark(self, pain: float) -> Mark | None:
         """Give the latest mark its 0–10 pain rating (typed just after marking); None without a mark."""
