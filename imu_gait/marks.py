@@ -400,6 +400,16 @@ def marks_pattern(contexts: Sequence[MarkContext], *, min_marks: int = 2) -> lis
     return out
 
 
+def marks_with_flag(contexts: Sequence[MarkContext], flag_id: str, origin_s: float = 0.0) -> str:
+    """'Your marks while it held: 5:00 (pain 6/10), 6:40 (pain 7/10).' for a flag's card; '' when none."""
+    hits = [c for c in contexts if flag_id in c.flag_ids]
+    if not hits:
+        return ""
+    return ("Your marks while it held: " + ", ".join(
+        clock_text(c.time_s - origin_s) + (f" (pain {c.mark.pain:g}/10)" if c.mark.pain is not None else "")
+        for c in hits) + ".")
+
+
 def attach_marks(result: Any, marks: Sequence[Mark]) -> Any:
     """Set ``result.marks`` to :func:`mark_contexts` of ``marks`` and return ``result`` (the reports and
     the JSON show them); a mark after the recording ended is kept, with a warning."""

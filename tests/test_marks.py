@@ -156,11 +156,14 @@ def test_analyze_reads_the_marks_beside_the_recording_into_every_output(bounce_f
     assert "Flags holding: Vertical bounce / hard landings." in block
     assert "This was in your baseline minutes" in block                      # the 1:40 mark
     assert "vertical oscillation above your baseline (by more than 1.2 cm) before 2 of 3" in " ".join(block.split())
+    flags_block = text[text.index("Flags (1 pattern"):text.index("Your marks (3)")]   # the flag's card names them
+    assert "Your marks while it held: 5:00 (pain 6/10), 6:40 (pain 7/10)." in " ".join(flags_block.split())
     doc = json.loads(out_json.read_text())
     assert [m["pain"] for m in doc["marks"]] == [2, 6, 7]
     assert any("symptom marks read from walk.marks.csv (3 marks" in w for w in doc["warnings"])
     page = out_html.read_text()
     assert "<section id='marks'>" in page and "pain 6/10 — lower back ache" in page
+    assert "<p class='marked'><strong>Your marks while it held: 5:00 (pain 6/10), 6:40 (pain 7/10).</strong>" in page
     # one line per mark in each of the over-time panels and in the flag timeline
     assert page.count('id="symptom-mark') >= 3 * 2
     assert "Your marks at 1:40 (pain 2), 5:00 (pain 6), 6:40 (pain 7)." in page

@@ -194,6 +194,7 @@ class Overview:
     baseline_s: float = 180.0           # the walking time asked for as the personal baseline (analyze's baseline_s)
     # each gait's time as the strain rules count it for the baseline (the sum of its step times, each ≤ 2 s)
     gait_time_s: dict[str, float] = field(default_factory=dict)
+    marks: list[Any] = field(default_factory=list)   # the walker's symptom marks (imu_gait.marks.MarkContext)
 
     @property
     def baseline_text(self) -> str:
@@ -615,6 +616,7 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         time_origin_s=origin if math.isfinite(origin) else 0.0,
         baseline_s=_f(s.get("baseline_s")) if _f(s.get("baseline_s")) > 0 else 180.0,
         gait_time_s=_gait_time_s(steps, gait),
+        marks=list(getattr(result, "marks", None) or []),
     )
 
 

@@ -27,6 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
+from ..marks import marks_with_flag
 from ..result import AnalysisResult, Flag
 from ..strain import TURN_BLIND
 from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, METRIC_BY_COLUMN, TIMELINE_METRICS, Overview,
@@ -682,6 +683,8 @@ def _flag_cards(ov: Overview) -> str:
             f" <code class='evidence'>{_e(g.id)}</code></h3><ul class='occurrences'>{''.join(items)}</ul>"
             + "".join(f"<p><strong>Likely cause:</strong> {_e(c)}</p>" for c in g.causes())
             + "".join(f"<p><strong>What to try:</strong> {_e(a)}</p>" for a in g.advice())
+            + (f"<p class='marked'><strong>{_e(marked)}</strong></p>"
+               if (marked := marks_with_flag(ov.marks, g.id, ov.time_origin_s)) else "")
             + "</div>")
     if ov.baseline_text:
         out.append(f"<p class='baseline-note'>{_e(ov.baseline_text)}</p>")

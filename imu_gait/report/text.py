@@ -18,6 +18,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from ..marks import marks_with_flag
 from ..result import AnalysisResult
 from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, Overview, build_overview, flag_groups, flag_title,
                      recording_line, walking_line)
@@ -70,6 +71,9 @@ def _flags_block(ov: Overview) -> Group:
             lines.append(Text.assemble(("Likely cause: ", "bold"), cause))
         for advice in g.advice():
             lines.append(Text.assemble(("What to try: ", "bold"), advice))
+        marked = marks_with_flag(ov.marks, g.id, ov.time_origin_s)
+        if marked:
+            lines.append(Text(marked, style="bold"))
         parts.append(Padding(Group(head, Padding(Group(*lines), (0, 0, 0, 2))), (0, 0, 1, 2)))
     return Group(*parts)
 
