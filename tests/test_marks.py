@@ -275,3 +275,17 @@ def test_compare_puts_the_marks_beside_the_gait_across_walks(bounce_file, tmp_pa
     write_native(unmarked, synthesize_walk(120, seed=6)[0])
     keys = set(compare_sessions([load_session(unmarked), load_session(unmarked)])["key"])
     assert not keys & {"marks_n", "pain_max"}                                     # no marks anywhere, no rows
+
+
+def test_a_replay_brings_the_recordings_marks_back_at_their_times(bounce_file, tmp_path, capsys):
+    """``imu-gait live --replay walk.csv``: the marks beside it come back in the view at their times, each
+    with what the gait did before it, and go into the replay's own recording's marks file."""
+    recording = tmp_path / "again.csv"
+    assert main(["live", "--replay", str(bounce_file), "--speed", "0", "--view", "plain", "--record",
+                 str(recording), "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "mark 1:40 (from the recording's marks): pain 2/10" in out
+    line = out[out.index("mark 5:00 (from the recording's marks): pain 6/10 — lower back ache"):]
+    assert line.split("\n")[1].strip().startswith("in the minute before: vertical oscillation 7.")
+    assert [(m.elapsed_s, m.pain) for m in read_marks(marks_path(recording))] == [(100.0, 2.0), (300.0, 6.0),
+                                                                                   (400.0, 7.0)]

@@ -60,7 +60,8 @@ from typing import Any
 import numpy as np
 
 from ..engine import GaitEngine, StepEvent
-from ..marks import Mark, attach_marks, mark_contexts, marks_path, write_marks
+from ..marks import Mark, attach_marks, mark_contexts, marks_for, marks_path, write_marks
+from ..recording import clock_text
 from ..treadmill import TreadmillSchedule, sidecar_path, write_schedule
 from .cues import CUE_FADE_S, CueFader
 from .keys import HELP as KEYS_HELP, KeyReader, MarkKeys, apply_key
@@ -554,10 +555,11 @@ class LiveSession:
         return ctx.get("belt_speed_mps"), ctx.get("incline_pct")
 
     # ---- the walker marks a symptom (p in the live view, or any caller)
-    def add_mark(self, pain: float | None = None, note: str = "") -> Mark:
-        """A symptom mark now (stream time since the first sample, by the source's clock), saved at once
-        beside the recording (``walk.marks.csv``) so that a crash later loses no mark."""
-        mark = Mark(round(self.clock_s, 2), pain, note)
+    def add_mark(self, pain: float | None = None, note: str = "", *, at_s: float | None = None) -> Mark:
+        """A symptom mark now (stream time since the first sample, by the source's clock; ``at_s``: at that
+        stream time instead — a replayed mark), saved at once beside the recording (``walk.marks.csv``) so
+        that a crash later loses no mark."""
+        mark = Mark(round(self.clock_s if at_s is None else float(at_s), 2), pain, note)
         self.marks.append(mark)
         self._save_marks()
         return mark
@@ -704,6 +706,13 @@ class LiveSession:
                 res.warnings.append(self.marks_error)
         self.result = res
         return res
+
+
+def _replayed_mark_line(session: LiveSession, mark: Mark) -> str:
+    """The live view's line for a replayed symptom mark, with what the gait did before it."""
+    feedback = session.mark_feedback(mark)
+    return (f"mark {clock_text(mark.elapsed_s)} (from the recording's marks): {mark.label()}"
+            + (f"\n       {feedback}" if feedback else ""))
 
 
 def _treadmill_context(session: LiveSession) -> TreadmillSchedule | None:
@@ -1009,6 +1018,9 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
             session = monitor(stream, record=rec_path, **(engine_context or {}))
             if stop_reason["why"] is not None:
                 session.stop()
+            # a replayed recording's symptom marks (walk.marks.csv) come back at their times, as p did
+            replayed = getattr(stream, "path", None)
+            replay_marks = list(marks_for(replayed)[0] or []) if replayed is not None else []
 
             mark_keys = MarkKeys()
 
@@ -1034,6 +1046,11 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                                 _while_silent(session, view, silence)
                             elif view is not None:
                                 view.update(session, upd)
+                            while replay_marks and session.time_s >= replay_marks[0].elapsed_s:
+                                m = replay_marks.pop(0)
+                                mark = session.add_mark(m.pain, m.note, at_s=m.elapsed_s)
+                                if view is not None:
+                                    view.note(session, _replayed_mark_line(session, mark))
                             if upd is not None and upd.n_samples and silence["said"]:
                                 if view is not None:
                                     quiet = max(session.last_quiet_s, silence["said"])
