@@ -59,6 +59,10 @@ MARK_METRICS: tuple[str, ...] = ("cadence_spm", "step_length_m", "vertical_oscil
                                  "step_regularity")
 
 
+#: what a running mark shows (as figures, not judged)
+RUNNING_FIGURES = ("cadence_spm", "vertical_oscillation_cm", "impact_g")
+
+
 def repeat_change() -> dict[str, float]:
     """:data:`imu_gait.compare.REPEAT_CHANGE` (imported late: compare brings pandas and the engine, which
     the command line does not load before it needs them)."""
@@ -216,7 +220,7 @@ class MetricChange:
     metric: str
     value: float           # median of the smoothed metric over the walking before the mark
     baseline: float        # the personal baseline the flags compare with (NaN before one is set)
-    limit: float           # how far two same-day walks of one person differ (REPEAT_CHANGE)
+    limit: float           # how far two same-day walks of one person differ (REPEAT_CHANGE); inf running
 
     @property
     def change(self) -> float:
@@ -224,7 +228,7 @@ class MetricChange:
 
     @property
     def stands_out(self) -> bool:
-        """The change is larger than a same-day repeat walk's."""
+        """The change is larger than :attr:`limit`."""
         return bool(np.isfinite(self.change) and abs(self.change) > self.limit)
 
     @property
@@ -241,7 +245,7 @@ class MetricChange:
         def f(v: float) -> float | None:
             return round(float(v), 4) if np.isfinite(v) else None
         return {"metric": self.metric, "value": f(self.value), "baseline": f(self.baseline),
-                "change": f(self.change), "repeat_limit": self.limit, "stands_out": self.stands_out}
+                "change": f(self.change), "repeat_limit": f(self.limit), "stands_out": self.stands_out}
 
 
 @dataclass
@@ -249,6 +253,7 @@ class MarkContext:
     """What the gait did around one :class:`Mark` (see :func:`mark_contexts`).
 
     time_s : the mark on the recording's own time axis (as ``steps["time_s"]``).
+    gait : 'walk' or 'run' in the minute before ('' when none).
     walking : walking (or running) at the mark.
     in_recording : the mark lies within the recording.
     in_baseline : the mark lies in the baseline minutes of walking.
@@ -260,6 +265,7 @@ class MarkContext:
 
     mark: Mark
     time_s: float
+    gait: str = ""
     walking: bool = False
     in_recording: bool = True
     in_baseline: bool = False
@@ -272,6 +278,13 @@ class MarkContext:
         """The metrics beyond their same-day repeat range, largest change (in repeat ranges) first."""
         out = [m for m in self.metrics if m.stands_out]
         return sorted(out, key=lambda m: -abs(m.change) / m.limit)
+
+    def running_text(self) -> str:
+        """A running mark's key figures against the baseline, said as figures: a run's changes are not judged
+        (no same-day range for running was measured)."""
+        by = {m.metric: m for m in self.metrics}
+        shown = [by[k].text() for k in RUNNING_FIGURES if k in by]
+        return "; ".join(shown) + " (changes while running are not judged: no same-day range for running is known)"
 
     def lines(self, origin_s: float = 0.0) -> list[str]:
         """Plain sentences for a report: where the mark was, what stood out, which flags held."""
@@ -287,7 +300,9 @@ class MarkContext:
         when = (f"In the minute of walking before it ({span})" if self.walking
                 else f"You had stopped; in your last walking before it ({span})")
         stood = self.stood_out
-        if stood:
+        if self.gait == "run" and any(np.isfinite(m.baseline) for m in self.metrics):
+            out.append(f"{when}, running: {self.running_text()}.")
+        elif stood:
             out.append(f"{when}: " + "; ".join(m.text() for m in stood) + " — more than two walks on the same day "
                        "differ by.")
         elif any(np.isfinite(m.baseline) for m in self.metrics):
@@ -302,7 +317,8 @@ class MarkContext:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.mark.to_dict(), "time_s": round(float(self.time_s), 3), "walking": self.walking,
+        return {**self.mark.to_dict(), "time_s": round(float(self.time_s), 3), "gait": self.gait,
+                "walking": self.walking,
                 "in_recording": self.in_recording, "in_baseline": self.in_baseline,
                 "before_start_s": None if self.before_s is None else round(self.before_s[0], 3),
                 "before_end_s": None if self.before_s is None else round(self.before_s[1], 3),
@@ -343,6 +359,7 @@ def mark_contexts(result: Any, marks: Sequence[Mark], *, window_s: float = MARK_
         rows = recent & (t_grid > last - window_s)
         ctx.before_s = (float(t_grid[rows].min()), last)
         g = str(gait[rows][-1])
+        ctx.gait = g
         done = float(np.count_nonzero(walking & (gait == g) & (t_grid <= t))) * grid_s
         has_baseline = False
         for m in MARK_METRICS:
@@ -352,7 +369,10 @@ def mark_contexts(result: Any, marks: Sequence[Mark], *, window_s: float = MARK_
             if not np.isfinite(v):
                 continue
             b = _nanmedian(tl[m + "_baseline"].to_numpy(float)[rows]) if m + "_baseline" in tl.columns else np.nan
-            ctx.metrics.append(MetricChange(m, v, b, limits[m]))
+            # running is not judged: no repeat runs were measured, and against walking's limits 64 % of marks
+            # on a healthy 25-min run named a metric (benchmarks/results/marks_healthy.md) — its figures are
+            # given as they are
+            ctx.metrics.append(MetricChange(m, v, b, limits[m] if g != "run" else math.inf))
             has_baseline |= bool(np.isfinite(b))
         # (no baseline at all — too little walking — is said as that, not as 'in the baseline minutes')
         ctx.in_baseline = has_baseline and (t <= baseline_end[g] if g in baseline_end

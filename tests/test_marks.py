@@ -289,3 +289,20 @@ def test_a_replay_brings_the_recordings_marks_back_at_their_times(bounce_file, t
     assert line.split("\n")[1].strip().startswith("in the minute before: vertical oscillation 7.")
     assert [(m.elapsed_s, m.pain) for m in read_marks(marks_path(recording))] == [(100.0, 2.0), (300.0, 6.0),
                                                                                    (400.0, 7.0)]
+
+
+def test_a_running_mark_gives_the_figures_and_judges_nothing():
+    """No same-day range for running is known (walking's limits named a metric before 64 % of marks on a
+    healthy 25-min run, benchmarks/results/marks_healthy.md): a running mark says cadence, bounce and
+    impact against the baseline as figures — cadence at its synthetic truth, 170 → 150 spm — and names
+    nothing."""
+    rec, truth = synthesize_walk(420, seed=2, gait="run", segments=[(200, {}), (220, {"cadence_spm": 150.0})])
+    res = imu_gait.analyze(rec)
+    (ctx,) = mark_contexts(res, [Mark(300, 5)])
+    assert ctx.gait == "run" and ctx.stood_out == [] and all(m.limit == np.inf for m in ctx.metrics)
+    cadence = {m.metric: m for m in ctx.metrics}["cadence_spm"]
+    assert abs(cadence.value - 150.0) < 1.0 and abs(cadence.baseline - 170.0) < 1.0      # ±1 spm, as cadence
+    (line,) = [x for x in ctx.lines() if "running:" in x]
+    assert "cadence 150 spm (your baseline 170 spm)" in line and "vertical oscillation" in line and "impact" in line
+    assert "changes while running are not judged" in line
+    assert marks_pattern([ctx, ctx]) == []

@@ -580,7 +580,9 @@ class LiveSession:
         if ctx.before_s is None:
             return None
         stood = ctx.stood_out[:2]
-        if stood:
+        if ctx.gait == "run" and any(np.isfinite(m.baseline) for m in ctx.metrics):
+            text = "in the minute before: " + ctx.running_text()
+        elif stood:
             text = "in the minute before: " + "; ".join(m.text() for m in stood)
         elif any(np.isfinite(m.baseline) for m in ctx.metrics):
             text = "in the minute before, nothing measured was off your baseline"
