@@ -266,6 +266,7 @@ class MarkContext:
     mark: Mark
     time_s: float
     gait: str = ""
+    length_from_bounce: bool = False     # step length is the pendulum model's (no belt speed): it follows the bounce
     walking: bool = False
     in_recording: bool = True
     in_baseline: bool = False
@@ -278,6 +279,15 @@ class MarkContext:
         """The metrics beyond their same-day repeat range, largest change (in repeat ranges) first."""
         out = [m for m in self.metrics if m.stands_out]
         return sorted(out, key=lambda m: -abs(m.change) / m.limit)
+
+    def _length_note(self) -> str:
+        """Step length off a treadmill is estimated from the bounce (inverted pendulum): when both stood out
+        the same way, the step length says nothing the bounce did not."""
+        ms = {m.metric: m for m in self.stood_out}
+        b, L = ms.get("vertical_oscillation_cm"), ms.get("step_length_m")
+        if self.length_from_bounce and b is not None and L is not None and b.direction == L.direction:
+            return " (Step length is estimated from the bounce without a belt speed, so it moves with it.)"
+        return ""
 
     def running_text(self) -> str:
         """A running mark's key figures against the baseline, said as figures: a run's changes are not judged
@@ -304,7 +314,7 @@ class MarkContext:
             out.append(f"{when}, running: {self.running_text()}.")
         elif stood:
             out.append(f"{when}: " + "; ".join(m.text() for m in stood) + " — more than two walks on the same day "
-                       "differ by.")
+                       "differ by." + self._length_note())
         elif any(np.isfinite(m.baseline) for m in self.metrics):
             out.append(f"{when}: every metric within what two walks on the same day differ by, against your "
                        "baseline.")
@@ -344,10 +354,13 @@ def mark_contexts(result: Any, marks: Sequence[Mark], *, window_s: float = MARK_
     state = (tl.attrs.get("baseline_state") or {}) if have_tl else {}
     baseline_end = {g: float(v["end_s"]) for g, v in state.items() if isinstance(v, dict) and "end_s" in v}
     limits = repeat_change()
+    from .strain import step_length_source
+
+    from_bounce = step_length_source(summary) != "belt"
     out = []
     for mark in sorted(marks, key=lambda m: m.elapsed_s):
         t = origin + float(mark.elapsed_s)
-        ctx = MarkContext(mark, t, in_recording=mark.elapsed_s <= duration + 1.0)
+        ctx = MarkContext(mark, t, in_recording=mark.elapsed_s <= duration + 1.0, length_from_bounce=from_bounce)
         out.append(ctx)
         if not ctx.in_recording or not walking.any():
             continue
@@ -409,15 +422,16 @@ def marks_pattern(contexts: Sequence[MarkContext], *, min_marks: int = 2) -> lis
     from .strain import metric_text, metric_words
 
     judged = [c for c in contexts if c.before_s is not None and any(np.isfinite(m.baseline) for m in c.metrics)]
-    out = []
+    found = []
     for metric in MARK_METRICS:
         for direction in ("above", "below"):
-            n = sum(any(m.metric == metric and m.stands_out and m.direction == direction for m in c.metrics)
-                    for c in judged)
-            if n >= min_marks and n > len(judged) / 2:
-                out.append(f"{metric_words(metric)} {direction} your baseline (by more than "
-                           f"{metric_text(repeat_change()[metric], metric)}) before {n} of {len(judged)} marks")
-    return out
+            hits = [m for c in judged for m in c.metrics
+                    if m.metric == metric and m.stands_out and m.direction == direction]
+            if len(hits) >= min_marks and len(hits) > len(judged) / 2:
+                size = float(np.mean([abs(m.change) / m.limit for m in hits]))
+                found.append((-len(hits), -size, f"{metric_words(metric)} {direction} your baseline (by more than "
+                              f"{metric_text(repeat_change()[metric], metric)}) before {len(hits)} of {len(judged)} marks"))
+    return [text for *_, text in sorted(found)]   # the most often first, then the largest change
 
 
 def marks_with_flag(contexts: Sequence[MarkContext], flag_id: str, origin_s: float = 0.0) -> str:

@@ -80,7 +80,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -672,6 +672,25 @@ def metric_text(value: float, metric: str) -> str:
 def metric_words(metric: str) -> str:
     """``metric`` in the plain words a flag's message uses ('vertical oscillation')."""
     return _LABEL.get(metric, (metric.replace("_", " "), "", 2))[0]
+
+
+def step_length_source(summary: dict[str, Any]) -> str:
+    """Where the step length and speed came from: "belt" (a belt speed for the whole walk: belt
+    speed × step time, exact as far as the belt speed is), "partly belt" (a treadmill schedule that
+    gives the speed for some stages only) or "model" (the pendulum model on the trunk's motion)."""
+    def f(v: Any) -> float:
+        try:
+            return float(v)
+        except (TypeError, ValueError):
+            return float("nan")
+
+    if f(summary.get("belt_speed_mps")) > 0:
+        return "belt"
+    stages = summary.get("treadmill_schedule") or []
+    known = [f(st.get("belt_speed_mps") if isinstance(st, dict) else st[1]) > 0 for st in stages]
+    if known and all(known):
+        return "belt"
+    return "partly belt" if any(known) else "model"
 
 
 def placement_kind(placement: str | None) -> str:

@@ -108,6 +108,9 @@ def test_a_mark_after_the_bounce_rose_names_the_bounce_at_its_true_values(bounce
     assert any("vertical oscillation above your baseline (by more than 1.2 cm) before 2 of 3 marks" in line
                for line in marks_pattern([before, after, later, beyond]))
     assert "vertical oscillation 7." in after.lines()[0] and "your baseline 3." in after.lines()[0]
+    # off a treadmill step length is the pendulum model's: it rose with the bounce, and the line says so
+    assert "Step length is estimated from the bounce" in after.lines()[0]
+    assert marks_pattern([before, after, later])[0].startswith("vertical oscillation above")   # the largest first
 
 
 def test_attach_marks_keeps_a_late_mark_with_a_warning_and_the_json_carries_them(bounce_walk):
@@ -306,3 +309,13 @@ def test_a_running_mark_gives_the_figures_and_judges_nothing():
     assert "cadence 150 spm (your baseline 170 spm)" in line and "vertical oscillation" in line and "impact" in line
     assert "changes while running are not judged" in line
     assert marks_pattern([ctx, ctx]) == []
+
+
+def test_on_a_treadmill_step_length_does_not_follow_the_bounce(bounce_walk):
+    """With the belt speed given, step length is belt speed × step time: the bounce stands out alone, and
+    no note about step length following the bounce."""
+    res = imu_gait.analyze(bounce_walk[0], belt_speed_mps=1.3)
+    (ctx,) = mark_contexts(res, [Mark(300, 6)])
+    assert ctx.stood_out[0].metric == "vertical_oscillation_cm"
+    assert {m.metric for m in ctx.stood_out} <= {"vertical_oscillation_cm", "impact_g"}      # not step length
+    assert "Step length is estimated" not in ctx.lines()[0]

@@ -21,6 +21,7 @@ from ..dsp.gyro_check import MISMATCH_LIMIT
 from ..recording import clock_text
 from ..result import STEP_COLUMNS, AnalysisResult, Flag
 # the not-a-diagnosis note: one text for every sink (the strain rules own it; the JSON carries the same words)
+from ..strain import step_length_source  # noqa: F401 - where step length came from (re-exported here)
 from ..strain import (DISCLAIMER_TEXT as DISCLAIMER, DISCLAIMER_TITLE, FLAG_INFO, StrainConfig, steady_stride_cv_pct,
                       placement_kind, without_turns)
 
@@ -386,19 +387,6 @@ def _range_note(info: MetricInfo, median: float, rng: tuple[float, float] | None
     word = {"ok": "within", "low": "below", "high": "above"}[status]
     brief = {"ok": "typical", "low": "below typical", "high": "above typical"}[status]
     return f"{word} the typical {what} range ({rng_text})", status, f"{brief} ({what} {rng_text})"
-
-
-def step_length_source(summary: dict[str, Any]) -> str:
-    """Where the step length and speed came from: "belt" (a belt speed for the whole walk: belt
-    speed × step time, exact as far as the belt speed is), "partly belt" (a treadmill schedule that
-    gives the speed for some stages only) or "model" (the pendulum model on the trunk's motion)."""
-    if _f(summary.get("belt_speed_mps")) > 0:
-        return "belt"
-    stages = summary.get("treadmill_schedule") or []
-    known = [_f(st.get("belt_speed_mps") if isinstance(st, dict) else st[1]) > 0 for st in stages]
-    if known and all(known):
-        return "belt"
-    return "partly belt" if any(known) else "model"
 
 
 #: (long note, terminal note) for step length / speed by where they came from (see step_length_source)
