@@ -57,18 +57,8 @@ PAIN_RANGE = (0.0, 10.0)
 MARK_METRICS: tuple[str, ...] = ("cadence_spm", "step_length_m", "vertical_oscillation_cm", "trunk_twist_deg",
                                  "forward_lean_deg", "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g",
                                  "step_regularity")
-
-
 #: what a running mark shows (as figures, not judged)
 RUNNING_FIGURES = ("cadence_spm", "vertical_oscillation_cm", "impact_g")
-
-
-def repeat_change() -> dict[str, float]:
-    """:data:`imu_gait.compare.REPEAT_CHANGE` (imported late: compare brings pandas and the engine, which
-    the command line does not load before it needs them)."""
-    from .compare import REPEAT_CHANGE
-
-    return REPEAT_CHANGE
 
 TIME_NAMES = ("time", "time_s", "elapsed", "elapsed_s")
 PAIN_NAMES = ("pain", "pain_0_10", "rating", "nrs")
@@ -79,6 +69,14 @@ FORMAT_HINT = ("first line: time,pain,note — then one line per mark, e.g. 12:3
 
 class MarksError(HintedError):
     """A marks file that cannot be used (the message names the file, line and column)."""
+
+
+def repeat_change() -> dict[str, float]:
+    """:data:`imu_gait.compare.REPEAT_CHANGE` (imported late: compare brings pandas and the engine, which
+    the command line does not load before it needs them)."""
+    from .compare import REPEAT_CHANGE
+
+    return REPEAT_CHANGE
 
 
 @dataclass(frozen=True)
@@ -98,7 +96,8 @@ class Mark:
         if not (isinstance(self.elapsed_s, (int, float)) and math.isfinite(self.elapsed_s) and self.elapsed_s >= 0):
             raise MarksError(f"a mark's time must be a number of seconds ≥ 0 since the recording began, "
                              f"not {self.elapsed_s!r}")
-        if self.pain is not None and not (math.isfinite(self.pain) and PAIN_RANGE[0] <= self.pain <= PAIN_RANGE[1]):
+        if self.pain is not None and not (isinstance(self.pain, (int, float)) and math.isfinite(self.pain)
+                                          and PAIN_RANGE[0] <= self.pain <= PAIN_RANGE[1]):
             raise MarksError(f"a mark's pain rating must be 0–10, not {self.pain!r}")
 
     def label(self) -> str:

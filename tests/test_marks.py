@@ -319,3 +319,12 @@ def test_on_a_treadmill_step_length_does_not_follow_the_bounce(bounce_walk):
     assert ctx.stood_out[0].metric == "vertical_oscillation_cm"
     assert {m.metric for m in ctx.stood_out} <= {"vertical_oscillation_cm", "impact_g"}      # not step length
     assert "Step length is estimated" not in ctx.lines()[0]
+
+
+@pytest.mark.parametrize("args, what", [((-1.0,), "time must be a number of seconds ≥ 0"),
+                                        ((float("nan"),), "time must be a number of seconds ≥ 0"),
+                                        ((5.0, "6"), "pain rating must be 0–10, not '6'"),
+                                        ((5.0, 11), "pain rating must be 0–10, not 11")])
+def test_a_bad_mark_from_the_library_is_a_clear_error(args, what):
+    with pytest.raises(MarksError, match=what):
+        Mark(*args)
