@@ -145,6 +145,9 @@ def read_marks(path: str | Path) -> list[Mark]:
     except OSError as exc:
         raise MarksError(f"{path}: cannot read the marks file ({exc.strerror or exc})",
                          hint="check the file's permissions, or copy it somewhere you can read") from None
+    if "\x00" in text:            # (Python 3.10's csv module raised on it; no text file holds one)
+        line_no = text[:text.index("\x00")].count("\n") + 1
+        raise MarksError(f"{path}, line {line_no}: a NUL byte — this is not a text file", hint=FORMAT_HINT)
     lines = [(i + 1, ln) for i, ln in enumerate(text.splitlines()) if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
         raise MarksError(f"{path}: the marks file is empty", hint=FORMAT_HINT)

@@ -70,6 +70,10 @@ def read_reference(path: str | os.PathLike, *, column: str | int | None = None, 
                              hint="the reference is a CSV column or a JSON file of contact times") from None
     if not text.strip():
         raise RecordingError("the reference file is empty", path=path, hint="it should list the contact times")
+    if "\x00" in text:           # (Python 3.10's csv module raised a bare 'line contains NUL' on it)
+        raise RecordingError("a NUL byte: this is not a text file", path=path,
+                             line=text[:text.index("\x00")].count("\n") + 1,
+                             hint="the reference is a CSV column or a JSON file of contact times")
     if text.lstrip()[:1] in "[{":
         if column is not None:
             raise ImuGaitError(f"{path}: --ref-col is for a CSV reference; this one is JSON (its 'ic_times_s' is read)")

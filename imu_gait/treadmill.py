@@ -134,6 +134,9 @@ def read_schedule(path: str | Path) -> TreadmillSchedule:
     except OSError as exc:
         raise ScheduleError(f"{path}: cannot read the treadmill schedule ({exc.strerror or exc})",
                             hint="check the file's permissions, or copy it somewhere you can read") from None
+    if "\x00" in text:            # (Python 3.10's csv module raised on it; no text file holds one)
+        line_no = text[:text.index("\x00")].count("\n") + 1
+        raise ScheduleError(f"{path}, line {line_no}: a NUL byte — this is not a text file", hint="save the schedule as CSV text (UTF-8): time,belt_speed_kmh,incline_pct")
     lines = [(i + 1, ln) for i, ln in enumerate(text.splitlines()) if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
         raise ScheduleError(f"{path}: the treadmill schedule is empty",

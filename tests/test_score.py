@@ -106,6 +106,7 @@ def test_a_csv_column_in_milliseconds_and_the_reference_span(tmp_path, capsys):
     ('{"ic_times_s": [5.1, 5.7], "bouts": {"start_s": 5}}', "r.json", "its 'bouts' is a dict, not a list of bouts"),
     ('{"ic_times_s": [5.1, "x"]}', "r.json", "ic_times_s[1] is 'x', not a time"),
     ("", "r.csv", "the reference file is empty"),
+    ("t_s\n1.0\n1\x00.5\n", "r.csv", "line 3: a NUL byte: this is not a text file"),   # (3.10's csv raised)
 ])
 def test_a_reference_that_cannot_be_used_is_a_clear_error(tmp_path, capsys, content, name, message):
     (tmp_path / name).write_text(content)

@@ -62,6 +62,7 @@ def test_schedule_file_semicolons_decimal_commas_and_seconds(tmp_path):
     ("time,incline_pct\n0,50\n", "line 2", "outside"),
     ("time,belt_speed_kmh\n0,4.5,3\n", "line 2", "3 cells"),
     ("time,belt_speed_kmh\n", None, "no stages"),
+    ("time,belt_speed_kmh\n0,4\x005\n", "line 2", "a NUL byte"),      # (Python 3.10's csv raised on it)
 ])
 def test_bad_schedule_files_name_line_and_column(tmp_path, text, where, what):
     p = write(tmp_path, text)
