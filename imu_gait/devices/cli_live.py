@@ -42,7 +42,8 @@ def register(subparsers: Any) -> None:
                     "every sample recorded as it arrives, and on exit the same report as 'imu-gait analyze'. "
                     "Ctrl-C (or q) ends the walk cleanly. On a treadmill, tell it when you change the belt "
                     "speed (+ / - or → / ←, 0.1 km/h) or the incline (] / [ or ↑ / ↓, 0.5 %): step length stays exact and incline "
-                    "cues follow.",
+                    "cues follow. When your back hurts, press p (then 0–10 for how much): it says what changed in "
+                    "the minute before, and the mark is saved beside the recording for the report.",
         epilog="examples: imu-gait live --simulate --duration 180 --speed 10 | imu-gait live --device GaitIMU-1234 "
                "--belt-speed-kmh 4.5 | imu-gait live --replay walk.csv --speed 4")
     src = live.add_mutually_exclusive_group()
@@ -142,7 +143,8 @@ def _add_live_options(p: argparse.ArgumentParser) -> None:
                           "shown quietly (no bell, no advice repeated); the gap doubles after each full cue, and a "
                           f"stronger return is always told in full ({CUE_FADE_S:g}; 0: every cue in full)")
     out.add_argument("--no-keys", action="store_true",
-                     help="do not read treadmill keys (+/- speed, ]/[ incline, q) from the terminal")
+                     help="do not read keys from the terminal (+/- belt speed, ]/[ incline, p my back hurts "
+                          "then 0–10, q stop)")
     out.add_argument("-q", "--quiet", action="store_true", help="no summary at the end")
     add_context_options(p.add_argument_group("context (as for 'imu-gait analyze')"))
 
