@@ -620,3 +620,69 @@ def test_placement_pocket_limits_the_rules_to_step_timing(capsys, tmp_path):
     main(["analyze", str(PHONE), "--placement", "pocket"])
     text = " ".join(capsys.readouterr().out.split())
     assert "How the flags were judged" in text and "only the step-timing rule" in text
+
+
+def _exponent_case(tmp_path: Path, case: str) -> tuple[Path, list[str], int, str]:
+    """(recording, extra options, line, column) with '1e732524990764' written into one number cell."""
+    huge = "1e732524990764"
+    if case == "sensorlogger":
+        folder = tmp_path / "export"
+        import shutil
+
+        shutil.copytree(ROOT / "tests" / "data" / "sensorlogger_ios", folder)
+        lines = (folder / "Gravity.csv").read_text().splitlines()
+        cells = lines[9].split(",")
+        lines[9] = ",".join([cells[0][:7] + "e" + cells[0][8:]] + cells[1:])    # as the fuzzer's insert did
+        (folder / "Gravity.csv").write_text("\n".join(lines) + "\n")
+        return folder, [], 10, "time"
+    lines = (ROOT / "tests" / "data" / "source_walk.csv").read_text().splitlines()
+    k = next(i for i, line in enumerate(lines) if line.startswith("time_s")) + 5       # the 5th data row
+    cells = lines[k].split(",")
+    cells[2] = huge                                                                      # acc_y
+    lines[k] = ",".join(cells)
+    path = tmp_path / ("walk.csv" if case == "native" else "walk.txt")
+    if case == "native":
+        path.write_text("\n".join(lines) + "\n")
+        return path, [], k + 1, "acc_y"
+    body = [line for line in lines if not line.startswith("#")]
+    path.write_text("\n".join(body) + "\n")
+    return path, ["--time-col", "time_s", "--time-unit", "s", "--acc-cols", "acc_x,acc_y,acc_z", "--acc-unit",
+                  "m/s2"], k + 1 - (len(lines) - len(body)), "acc_y"
+
+
+@pytest.mark.parametrize("case", ["native", "sensorlogger", "generic"])
+def test_an_exponent_past_2_31_is_a_bad_value_not_a_crash(tmp_path, case):
+    """pandas < 3 — 2.3.3 is the newest for Python 3.10 — crashed the interpreter (SIGSEGV) on an exponent of
+    2**31 or more in a number cell: found by benchmarks/fuzz_readers.py run on 3.10 (a Sensor Logger time
+    '1710697e732524990764'). Such a file is a bad value named like any other, on every Python (CI runs this
+    file on 3.10 too). In a subprocess, so that a crash fails this test and not the whole run."""
+    path, options, line, column = _exponent_case(tmp_path, case)
+    proc = subprocess.run([sys.executable, "-m", "imu_gait", "analyze", str(path), "-q", *options],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 2, (proc.returncode, proc.stderr[-1500:])
+    assert "Traceback" not in proc.stderr and f"line {line}, column {column!r}" in proc.stderr, proc.stderr
+    assert "is not a finite number" in proc.stderr and "What to do:" in proc.stderr
+
+
+def test_read_csv_safely_takes_the_legacy_parser_only_for_a_huge_exponent(monkeypatch):
+    """The guard itself, on any pandas: told it is on a pandas that crashes, a huge exponent is read by the
+    legacy parser (the cell stays text, for the readers to name); an ordinary file keeps the precise one."""
+    import io
+
+    from imu_gait.io import _common
+
+    calls = []
+    real = pd.read_csv
+    monkeypatch.setattr(_common, "PANDAS_EXPONENT_CRASH", True)
+    monkeypatch.setattr(_common.pd, "read_csv", lambda src, **kw: calls.append(kw.get("float_precision")) or real(src, **kw))
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")     # (pandas 3 deprecates float_precision: it never takes this path)
+        df = _common.read_csv_safely(io.StringIO("a,b\n1,2\n1e2147483648,3\n"))
+    # pandas 2 keeps the cell as text, pandas 3 reads it as inf: either way not a finite number, named later
+    a = np.array([float(x) for x in df["a"]])          # (pandas 2's to_numeric would crash on it: to_numbers)
+    assert calls == ["legacy"] and a[0] == 1.0 and not np.isfinite(a[1])
+    assert _common.read_csv_safely(io.StringIO("a,b\n1.5e3,2\n"))["a"].tolist() == [1500.0] and calls[-1] is None
+    cells = pd.Series(["1.5", "1e2147483648", "x"], dtype=object)
+    assert np.isnan(_common.to_numbers(cells).to_numpy(float)[1:]).all() and _common.to_numbers(cells)[0] == 1.5

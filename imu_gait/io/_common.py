@@ -520,6 +520,40 @@ def find_overlong_row(lines: Sequence[str], first_line_no: int, n_fields: int,
     return _first_bad_row(lines, first_line_no, n_fields, delimiter, longer_only=True)
 
 
+#: pandas < 3's default float parser crashes the interpreter (SIGSEGV) on an exponent of 2**31 or more
+#: ('1e2147483648' — pandas 2.3.3, the newest for Python 3.10; found by benchmarks/fuzz_readers.py run
+#: on 3.10). A file holding such an exponent is parsed there with the legacy parser, which reads the
+#: cell as text instead, so the readers name it as a bad value like any other; pd.to_numeric shares the
+#: parser, so cells of text go through :func:`to_numbers`.
+PANDAS_EXPONENT_CRASH = int(pd.__version__.split(".")[0]) < 3
+_HUGE_EXPONENT_RX = re.compile(r"[eE][+-]?\d{10,}")
+
+
+def read_csv_safely(src, **kwargs) -> pd.DataFrame:
+    """``pandas.read_csv(src, **kwargs)``, with the legacy float parser where pandas < 3 would crash on the
+    text (:data:`PANDAS_EXPONENT_CRASH`). ``src``: a StringIO of CSV text or a file path."""
+    if PANDAS_EXPONENT_CRASH:
+        if isinstance(src, io.StringIO):
+            text = src.getvalue()
+        else:
+            with open(src, "r", encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
+        if _HUGE_EXPONENT_RX.search(text):
+            kwargs["float_precision"] = "legacy"
+    return pd.read_csv(src, **kwargs)
+
+
+def to_numbers(col: pd.Series) -> pd.Series:
+    """``pd.to_numeric(col, errors="coerce")`` — where pandas < 3 would crash on a huge exponent in a cell of
+    text (its to_numeric shares the parser), that cell becomes NaN first: the caller names it, with its own
+    text, as not a finite number."""
+    if PANDAS_EXPONENT_CRASH and col.dtype == object:
+        huge = col.astype(str).str.contains(_HUGE_EXPONENT_RX)
+        if huge.any():
+            col = col.mask(huge)
+    return pd.to_numeric(col, errors="coerce")
+
+
 def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequence[str],
                       delimiter: str, decimal: str = ".", usecols: Sequence[int] | None = None,
                       first_line_no: int, dtype=np.float64, nrows: int | None = None) -> np.ndarray:
@@ -532,9 +566,9 @@ def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequenc
     src = io.StringIO(text_or_path) if is_text else text_or_path
     try:
         # positional names: a header that repeats a name is the reader's business (pandas refuses it)
-        df = pd.read_csv(src, sep=delimiter, decimal=decimal, header=None, skiprows=skiprows,
-                         names=range(len(names)), usecols=usecols, dtype=dtype, engine="c",
-                         skip_blank_lines=True, na_filter=True, quotechar='"', nrows=nrows)
+        df = read_csv_safely(src, sep=delimiter, decimal=decimal, header=None, skiprows=skiprows,
+                             names=range(len(names)), usecols=usecols, dtype=dtype, engine="c",
+                             skip_blank_lines=True, na_filter=True, quotechar='"', nrows=nrows)
         arr = df.to_numpy(dtype=np.float64)
         if arr.size and not np.isfinite(arr).all():
             raise ValueError("non-finite")

@@ -18,7 +18,7 @@ import re
 
 from ..errors import RecordingError
 from ..recording import Recording
-from ._common import clean_os_errors, require_csv_file, split_header
+from ._common import clean_os_errors, read_csv_safely, require_csv_file, split_header, to_numbers
 
 _COL_RX = re.compile(r"^(ACCELEROMETER|GYROSCOPE) ([XYZ]) \(([^)]*)\)\s*$", re.I)
 _TIME_NAME = "time since start in ms"
@@ -58,8 +58,8 @@ def read_androsensor(path: str | os.PathLike) -> Recording:
     import numpy as np
     import pandas as pd
     try:
-        t_ms = pd.read_csv(path, sep=";", usecols=[cols.index(time_col)], engine="c").iloc[:, 0]
-        t_ms = pd.to_numeric(t_ms, errors="coerce").dropna().to_numpy(dtype=float)
+        t_ms = read_csv_safely(path, sep=";", usecols=[cols.index(time_col)], engine="c").iloc[:, 0]
+        t_ms = to_numbers(t_ms).dropna().to_numpy(dtype=float)
         dt = np.diff(t_ms)
         dt = dt[dt > 0]
         rate = 1000.0 / float(np.median(dt)) if dt.size else float("nan")

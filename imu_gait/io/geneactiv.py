@@ -21,8 +21,7 @@ import pandas as pd
 from ..errors import RecordingError
 from ..recording import Recording
 from ._common import (acc_factor, check_stated_acc_unit, clean_os_errors, csv_lines, finish, locate_bad_cell,
-                      require_csv_file,
-                      row_line_mapper, rows_lost_or_shifted)
+                      read_csv_safely, require_csv_file, row_line_mapper, rows_lost_or_shifted)
 
 _ROW_RX = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}:\d{3},")
 _KEEP_KEYS = {
@@ -101,9 +100,9 @@ def read_geneactiv(path: str | os.PathLike, *, acc_unit: str | None = None) -> R
     try:
         # GENEActiv quotes nothing: a stray '"' is a character of its cell (named below as a bad value),
         # never the start of a quoted cell that would swallow the rows up to the next quote
-        df = pd.read_csv(io.StringIO(text), header=None, skiprows=first, names=names, usecols=[0, 1, 2, 3],
-                         dtype={"timestamp": str, "x": np.float64, "y": np.float64, "z": np.float64}, engine="c",
-                         quoting=csv.QUOTE_NONE)
+        df = read_csv_safely(io.StringIO(text), header=None, skiprows=first, names=names, usecols=[0, 1, 2, 3],
+                             dtype={"timestamp": str, "x": np.float64, "y": np.float64, "z": np.float64},
+                             engine="c", quoting=csv.QUOTE_NONE)
         # … and a row with more fields than the first loses them silently (usecols): a stray separator
         # would shift its x, y, z
         if rows_lost_or_shifted(text, first, ncol, ",", len(df)):

@@ -36,10 +36,10 @@ import pandas as pd
 
 from ..errors import RecordingError
 from ..recording import MIN_DURATION_S, MIN_RATE_HZ, Recording
-from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, csv_lines,
-                      find_overlong_row, finish, first_misfit_row, guess_acc_unit, guess_gyro_unit, gyro_factor,
-                      is_data_cell, require_csv_file, rows_lost_or_shifted, sniff_decimal, sniff_delimiter,
-                      split_header, require_closed_quotes)
+from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors,
+                      csv_lines, find_overlong_row, finish, first_misfit_row, guess_acc_unit, guess_gyro_unit,
+                      gyro_factor, is_data_cell, read_csv_safely, require_closed_quotes, require_csv_file,
+                      rows_lost_or_shifted, sniff_decimal, sniff_delimiter, split_header, to_numbers)
 
 GENERIC_OPTIONS = ("time_col", "time_unit", "acc_cols", "acc_unit", "gyro_cols", "gyro_unit", "delimiter",
                    "skiprows", "sample_rate_hz")
@@ -434,9 +434,9 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     # ---- parse (C parser; bad cells located vectorised) --------------------------------
     use = ([] if ti is None else [ti]) + ai + (gi or [])
     try:
-        df = pd.read_csv(io.StringIO(text), sep=delim, decimal=decimal, header=None, skiprows=data_start,
-                         names=cols, usecols=sorted(set(use)), engine="c",
-                         skip_blank_lines=True, comment=None, quotechar='"')
+        df = read_csv_safely(io.StringIO(text), sep=delim, decimal=decimal, header=None, skiprows=data_start,
+                             names=cols, usecols=sorted(set(use)), engine="c",
+                             skip_blank_lines=True, comment=None, quotechar='"')
     except (ValueError, pd.errors.ParserError) as exc:
         # name the row in the file's terms (pandas' message counts rows its own way, or names none)
         hit = first_misfit_row(lines[data_start:], data_start + 1, len(cols), delim)
@@ -462,7 +462,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
 
     def numeric(j: int) -> np.ndarray:
         col = df[cols[j]]
-        vals = pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64)
+        vals = to_numbers(col).to_numpy(dtype=np.float64)
         bad = ~np.isfinite(vals)
         if bad.any():
             r = int(np.flatnonzero(bad)[0])
@@ -488,7 +488,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
                                  "time column in s/ms/us/ns pass --time-unit instead of --sample-rate")
         t_s = (counter - counter[0]) / rate_hz
         time_origin = {"time_offset_s": float(counter[0]) / rate_hz, "sample_rate_hz": rate_hz}
-    elif unit == "datetime" or (unit is None and pd.to_numeric(df[cols[ti]], errors="coerce").isna().mean() > 0.5):
+    elif unit == "datetime" or (unit is None and to_numbers(df[cols[ti]]).isna().mean() > 0.5):
         tcol = df[cols[ti]]
         # utc=True: a UTC offset that changes mid-file (summer time begins) is the same clock; in UTC the
         # axis stays continuous (without it pandas refuses 'mixed timezones'). Naive times are taken as
