@@ -499,3 +499,31 @@ def test_a_header_quote_that_does_not_close_cannot_swallow_the_first_row(tmp_pat
         lines[h] = '"' + lines[h]
     dst.write_text("\n".join(lines))
     refused(dst if "/" not in sample else dst.parent, "quote", line=h + 1)
+
+
+def test_a_trailing_separator_on_the_header_names_no_column(tmp_path):
+    """A header ending in ',' (a spreadsheet export) kept an empty-named column: a row with a value in that
+    place — '1,5' typed for 1.5 — was read with its cells shifted one place (acc_z into gyro_x) without a
+    word (fuzz seed 11, case 9662). The trailing separator names no column now: such a row is refused,
+    and rows that end with a separator too read exactly as the clean file."""
+    src = (DATA / "native_sitting.csv").read_text().splitlines()
+    k = next(i for i, line in enumerate(src) if line.startswith("time_s"))
+    clean = imu_gait.read(DATA / "native_sitting.csv")
+
+    every = tmp_path / "every.csv"          # header and every row end with ','
+    every.write_text("\n".join(src[:k] + [line + "," for line in src[k:]]) + "\n")
+    rec = imu_gait.read(every)
+    np.testing.assert_array_equal(rec.acc_mps2, clean.acc_mps2)
+    np.testing.assert_array_equal(rec.gyro_rads, clean.gyro_rads)
+
+    header_only = tmp_path / "header_only.csv"    # only the header ends with ','
+    header_only.write_text("\n".join(src[:k] + [src[k] + ","] + src[k + 1:]) + "\n")
+    np.testing.assert_array_equal(imu_gait.read(header_only).acc_mps2, clean.acc_mps2)
+
+    shifted = src[:k] + [src[k] + ","] + src[k + 1:]
+    row = k + 1 + 284
+    cells = shifted[row].split(",")
+    shifted[row] = ",".join(cells[:2] + ["1,5"] + cells[3:])
+    bad = tmp_path / "shifted.csv"
+    bad.write_text("\n".join(shifted) + "\n")
+    refused(bad, r"8 field\(s\) where the header has 7", line=row + 1)

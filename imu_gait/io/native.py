@@ -151,6 +151,12 @@ def read_native(path: str | os.PathLike, *, time_unit: str | None = None, acc_un
                              path=label, hint="record again, or pick the right file")
     delim = sniff_delimiter(header)
     cols = split_header(header, delim)
+    # a separator at the end of the header line names no column: the rows have one field fewer, or an
+    # empty one. Kept as a column, a row with a value there was read with its cells shifted one place
+    # (reader fuzzing: '1,5' typed for 1.5 in such a file moved acc_z into gyro_x without a word)
+    trailing_sep = len(cols) > 1 and cols[-1] == ""
+    if trailing_sep:
+        cols = cols[:-1]
     header_line_no = n_pre + 1
     require_closed_quotes(header, label=label, line=header_line_no)
     # the native names in another case (a spreadsheet's 'TIME_S', 'Acc_X'): the same columns
@@ -177,7 +183,9 @@ def read_native(path: str | os.PathLike, *, time_unit: str | None = None, acc_un
                              path=label, line=header_line_no, hint="write all three gyro columns or none")
     wanted = (TIME_COLUMN,) + ACC_COLUMNS + (GYRO_COLUMNS if has_gyro else ())
     usecols = [cols.index(c) for c in wanted]
-    all_cols = tuple(cols) == wanted  # the usual case: no column selection needed (faster)
+    # the usual case: no column selection needed (faster); after a trailing separator the selection keeps
+    # pandas from reading rows that end with one as having an index column
+    all_cols = tuple(cols) == wanted and not trailing_sep
 
     # An interrupted write leaves a partial last line: drop it, say so.
     nrows = None
