@@ -527,3 +527,20 @@ def test_a_trailing_separator_on_the_header_names_no_column(tmp_path):
     bad = tmp_path / "shifted.csv"
     bad.write_text("\n".join(shifted) + "\n")
     refused(bad, r"8 field\(s\) where the header has 7", line=row + 1)
+
+
+def test_a_trailing_separator_on_a_generic_header_names_no_column(tmp_path):
+    """The same in the reader for any CSV: 'time,ax,ay,az,' with one row '0.99,0.1,1,5,9.8' (a decimal
+    comma) read that row as ay = 1, az = 5; now it is refused by line, and rows ending in ',' read as clean."""
+    t = np.arange(0, 30, 0.01)
+    rows = ["time,ax,ay,az,"] + [f"{x:.2f},0.1,0.2,9.8" for x in t]
+    rows[100] = "0.99,0.1,1,5,9.8"
+    bad = tmp_path / "gen.csv"
+    bad.write_text("\n".join(rows) + "\n")
+    opts = dict(time_col="time", time_unit="s", acc_cols=["ax", "ay", "az"], acc_unit="m/s2")
+    refused(bad, r"5 field\(s\) where 4 are expected", line=101, **opts)
+    rows = ["time,ax,ay,az,", "s,m/s2,m/s2,m/s2,"] + [f"{x:.2f},0.1,0.2,9.8," for x in t]    # with a units row
+    ok = tmp_path / "ok.csv"
+    ok.write_text("\n".join(rows) + "\n")
+    rec = imu_gait.read(ok, time_col="time", acc_cols=["ax", "ay", "az"])
+    assert rec.n_samples == t.size and np.allclose(rec.acc_mps2, [0.1, 0.2, 9.8])

@@ -304,6 +304,10 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     if delim in ("\\t", "tab"):
         delim = "\t"
     cells = split_header(first, delim)
+    # a separator at the end of the first line names no column (kept as one, a row with a value in its
+    # place was read shifted, as the native reader's fuzzing found): the rows may end with one, or not
+    if len(cells) > 1 and cells[-1] == "":
+        cells = cells[:-1]
     has_header = not all(is_data_cell(c) for c in cells)
     if has_header:
         require_closed_quotes(first, label=label, line=start + 1)
@@ -329,6 +333,8 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     header_again = False             # the header written twice (a logger that re-writes it on resume)
     if has_header and data_start < len(lines):
         nxt = split_header(lines[data_start], delim)
+        if len(nxt) == len(cols) + 1 and nxt[-1] == "":
+            nxt = nxt[:-1]               # (a units row that ends with a separator, as the header may)
         if len(nxt) == len(cols) and any(c for c in nxt) and not any(is_data_cell(c) for c in nxt if c):
             header_again = [c.lower() for c in nxt] == [c.lower() for c in cols]
             units_row = None if header_again else nxt
