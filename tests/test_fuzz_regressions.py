@@ -399,11 +399,15 @@ def test_native_row_ending_with_a_separator_is_named(tmp_path):
     in_users_terms(refused(p, "ends with a separator", line=95))
 
 
-def test_sensorlogger_first_row_ending_with_a_separator_is_named(tmp_path):
-    """fuzz (seed 11, case 446): '…Number of passed names did not match number of header fields'."""
+def test_sensorlogger_first_row_ending_with_a_separator_is_read_as_the_others(tmp_path):
+    """fuzz (seed 11, case 446): '…Number of passed names did not match number of header fields' — then
+    refused by line; since a row ending in a separator is read wherever it is (its values are whole), the
+    first row too: pandas is given a name for the empty field (parse_numeric_csv)."""
     export = copy_export(tmp_path, "sensorlogger_android")
     edit_line(export / "TotalAcceleration.csv", 2, lambda l: l + ",")
-    in_users_terms(refused(export, "ends with a separator", line=2))
+    rec, clean = imu_gait.read(export), imu_gait.read(DATA / "sensorlogger_android")
+    np.testing.assert_array_equal(rec.acc_mps2, clean.acc_mps2)
+    np.testing.assert_array_equal(rec.time_s, clean.time_s)
 
 
 def test_generic_open_quote_and_short_rows_are_named(tmp_path):
@@ -544,3 +548,28 @@ def test_a_trailing_separator_on_a_generic_header_names_no_column(tmp_path):
     ok.write_text("\n".join(rows) + "\n")
     rec = imu_gait.read(ok, time_col="time", acc_cols=["ax", "ay", "az"])
     assert rec.n_samples == t.size and np.allclose(rec.acc_mps2, [0.1, 0.2, 9.8])
+
+
+@pytest.mark.parametrize("export, name", [("phyphox_with_g", "Raw Data.csv"), ("sensorlogger_ios", "Accelerometer.csv")])
+def test_exports_with_a_trailing_separator_read_as_clean_and_a_shifted_row_is_refused(tmp_path, export, name):
+    """An export whose header — or header and rows — end in ',' reads exactly as the clean one (the rows
+    too was refused once the header's empty name was dropped: pandas takes the width from the first row);
+    a row with a value where the separator's empty field is ('1,5' for 1.5) is refused by line."""
+    clean = imu_gait.read(DATA / export)
+
+    def variant(tag: str, header: bool, rows: bool, shift: bool) -> Path:
+        folder = tmp_path / tag
+        shutil.copytree(DATA / export, folder)
+        lines = (folder / name).read_text().splitlines()
+        lines = [lines[0] + ("," if header else "")] + [line + ("," if rows else "") for line in lines[1:]]
+        if shift:
+            cells = lines[50].split(",")
+            lines[50] = ",".join(cells[:2] + [cells[2].replace(".", ",", 1)] + cells[3:])
+        (folder / name).write_text("\n".join(lines) + "\n")
+        return folder
+
+    for tag, header, rows in (("head", True, False), ("all", True, True), ("rows", False, True)):
+        rec = imu_gait.read(variant(tag, header, rows, False))
+        np.testing.assert_array_equal(rec.acc_mps2, clean.acc_mps2)
+    for tag, header, rows in (("head_shift", True, False), ("all_shift", True, True)):
+        refused(variant(tag, header, rows, True) / name, r"field\(s\) where the header has 5", line=51)

@@ -359,6 +359,15 @@ def split_header(line: str, delimiter: str) -> list[str]:
     return [c.strip().strip('"').strip("'").strip() for c in line.rstrip("\r\n").split(delimiter)]
 
 
+def header_names(line: str, delimiter: str) -> list[str]:
+    """A header line's column names: :func:`split_header` without the empty name a separator at the end of
+    the line leaves. That separator names no column; kept as one, a row with a value in its place ('1,5'
+    typed for 1.5) was read with its cells shifted one place, without a word (reader fuzzing). Readers
+    select their columns (usecols) after one, so rows that end with a separator too read as clean."""
+    cells = split_header(line, delimiter)
+    return cells[:-1] if len(cells) > 1 and cells[-1] == "" else cells
+
+
 def require_closed_quotes(header: str, *, label: str, line: int) -> None:
     """Refuse a header line with a quote that does not close on it: the CSV parser reads on to the next
     quote, on a data line, and that row becomes part of the header — lost without a word (reader fuzzing,
@@ -554,6 +563,20 @@ def to_numbers(col: pd.Series) -> pd.Series:
     return pd.to_numeric(col, errors="coerce")
 
 
+def _first_row_ends_with_separator(text_or_path, skiprows: int, delimiter: str, n_names: int) -> bool:
+    """Whether the first non-blank data row has one field more than ``n_names`` and that field is empty."""
+    if isinstance(text_or_path, str):
+        head = text_or_path[:65536]
+    else:
+        with open(text_or_path, "r", encoding="utf-8-sig", errors="replace") as fh:
+            head = fh.read(65536)
+    rows = [line for line in re.split(r"\r\n|\r|\n", head)[skiprows:] if line.strip()]
+    if not rows:
+        return False
+    first = rows[0]
+    return first.count(delimiter) == n_names and not first.rsplit(delimiter, 1)[1].strip()
+
+
 def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequence[str],
                       delimiter: str, decimal: str = ".", usecols: Sequence[int] | None = None,
                       first_line_no: int, dtype=np.float64, nrows: int | None = None) -> np.ndarray:
@@ -564,10 +587,15 @@ def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequenc
     """
     is_text = isinstance(text_or_path, str)
     src = io.StringIO(text_or_path) if is_text else text_or_path
+    n_names = len(names)
+    if _first_row_ends_with_separator(text_or_path, skiprows, delimiter, n_names):
+        # rows ending in a separator the header lacks (header_names drops it there): pandas takes the width
+        # from the first row, so it gets a name for that empty field and the real columns are selected
+        n_names, usecols = n_names + 1, (list(range(len(names))) if usecols is None else usecols)
     try:
         # positional names: a header that repeats a name is the reader's business (pandas refuses it)
         df = read_csv_safely(src, sep=delimiter, decimal=decimal, header=None, skiprows=skiprows,
-                             names=range(len(names)), usecols=usecols, dtype=dtype, engine="c",
+                             names=range(n_names), usecols=usecols, dtype=dtype, engine="c",
                              skip_blank_lines=True, na_filter=True, quotechar='"', nrows=nrows)
         arr = df.to_numpy(dtype=np.float64)
         if arr.size and not np.isfinite(arr).all():

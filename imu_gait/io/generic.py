@@ -38,7 +38,7 @@ from ..errors import RecordingError
 from ..recording import MIN_DURATION_S, MIN_RATE_HZ, Recording
 from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors,
                       csv_lines, find_overlong_row, finish, first_misfit_row, guess_acc_unit, guess_gyro_unit,
-                      gyro_factor, is_data_cell, read_csv_safely, require_closed_quotes, require_csv_file,
+                      gyro_factor, header_names, is_data_cell, read_csv_safely, require_closed_quotes, require_csv_file,
                       rows_lost_or_shifted, sniff_decimal, sniff_delimiter, split_header, to_numbers)
 
 GENERIC_OPTIONS = ("time_col", "time_unit", "acc_cols", "acc_unit", "gyro_cols", "gyro_unit", "delimiter",
@@ -303,11 +303,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     delim = delimiter if delimiter else sniff_delimiter(first, lines[start + 1:start + 11])
     if delim in ("\\t", "tab"):
         delim = "\t"
-    cells = split_header(first, delim)
-    # a separator at the end of the first line names no column (kept as one, a row with a value in its
-    # place was read shifted, as the native reader's fuzzing found): the rows may end with one, or not
-    if len(cells) > 1 and cells[-1] == "":
-        cells = cells[:-1]
+    cells = header_names(first, delim)     # (a separator at the end names no column: the rows may end with one)
     has_header = not all(is_data_cell(c) for c in cells)
     if has_header:
         require_closed_quotes(first, label=label, line=start + 1)

@@ -26,7 +26,7 @@ from ..errors import RecordingError
 from ..recording import Recording
 from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, finish,
                       gyro_factor, is_complete_row, parse_numeric_csv, require_csv_file, row_line_mapper, sniff_decimal,
-                      sniff_delimiter, split_header, require_closed_quotes)
+                      sniff_delimiter, split_header, require_closed_quotes, header_names)
 
 ACC_COLUMNS = ("acc_x", "acc_y", "acc_z")
 GYRO_COLUMNS = ("gyro_x", "gyro_y", "gyro_z")
@@ -150,13 +150,8 @@ def read_native(path: str | os.PathLike, *, time_unit: str | None = None, acc_un
                              "the file holds only comment lines, no header and no data",
                              path=label, hint="record again, or pick the right file")
     delim = sniff_delimiter(header)
-    cols = split_header(header, delim)
-    # a separator at the end of the header line names no column: the rows have one field fewer, or an
-    # empty one. Kept as a column, a row with a value there was read with its cells shifted one place
-    # (reader fuzzing: '1,5' typed for 1.5 in such a file moved acc_z into gyro_x without a word)
-    trailing_sep = len(cols) > 1 and cols[-1] == ""
-    if trailing_sep:
-        cols = cols[:-1]
+    cols = header_names(header, delim)     # (a separator at the end names no column)
+    trailing_sep = len(cols) < len(split_header(header, delim))
     header_line_no = n_pre + 1
     require_closed_quotes(header, label=label, line=header_line_no)
     # the native names in another case (a spreadsheet's 'TIME_S', 'Acc_X'): the same columns

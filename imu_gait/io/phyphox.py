@@ -33,7 +33,7 @@ from ._common import (Container, acc_factor, check_stated_acc_unit, clean_os_err
                       meta_csv_rows,
                       export_key, finish, guess_acc_unit, guess_gyro_unit, gyro_factor, interp_columns, merge_gyro, parse_numeric_csv,
                       refuse_several_exports, row_line_mapper, sniff_decimal, sniff_delimiter, sorted_unique_time,
-                      split_copy_suffix, split_header, require_closed_quotes)
+                      split_copy_suffix, require_closed_quotes, header_names)
 
 _TIME_RX = re.compile(r"^\s*(time|t)\b", re.I)
 _AXIS_RX = re.compile(r"(?:^|[\s_])([xyz])(?=$|[\s_(])", re.I)
@@ -115,7 +115,7 @@ def _read_table(cont: Container, name: str) -> list[_Stream]:
     header = lines[0]
     delim = sniff_delimiter(header)
     require_closed_quotes(header, label=label, line=1)
-    cols = split_header(header, delim)
+    cols = header_names(header, delim)     # (a separator at the end names no column)
     decimal = sniff_decimal(delim, lines[1:20])
     tcol = next((i for i, c in enumerate(cols) if _TIME_RX.match(c)), None)
     if tcol is None:

@@ -29,7 +29,7 @@ from ..errors import EmptyRecordingError, RecordingError
 from ..recording import G, Recording
 from ._common import (Container, acc_magnitude_median, clean_os_errors, drop_cut_last_line, export_key, finish,
                       interp_columns, merge_gyro, meta_csv_rows, parse_numeric_csv, refuse_several_exports, row_line_mapper, sniff_delimiter,
-                      sorted_unique_time, split_copy_suffix, split_header, require_closed_quotes)
+                      sorted_unique_time, split_copy_suffix, split_header, require_closed_quotes, header_names)
 
 SENSOR_HEADER_START = ("time", "seconds_elapsed")
 
@@ -89,7 +89,7 @@ def _read_sensor(cont: Container, name: str,
         raise RecordingError("the file is empty", path=label, hint="export the recording again from Sensor Logger")
     delim = sniff_delimiter(header)
     require_closed_quotes(header, label=label, line=1)
-    cols = split_header(header, delim)
+    cols = header_names(header, delim)     # (a separator at the end names no column)
     missing = [c for c in ("time", "x", "y", "z") if c not in cols]
     if missing:
         raise RecordingError(f"the header lacks {', '.join(missing)} (found: {', '.join(cols)})", path=label,
