@@ -63,8 +63,7 @@ def marks_after_baseline(res) -> list[Mark]:
 
 
 def judge(name: str, res) -> dict:
-    ctxs = [c for c in mark_contexts(res, marks_after_baseline(res)) if c.before_s is not None
-            and any(np.isfinite(m.baseline) for m in c.metrics)]
+    ctxs = [c for c in mark_contexts(res, marks_after_baseline(res)) if c.before_s is not None and c.has_baseline]
     limits = repeat_change()
     # against the walking limits whatever the gait: a run's marks are not judged (this is why)
     beyond = [[m for m in c.metrics if np.isfinite(m.change) and abs(m.change) > limits[m.metric]] for c in ctxs]

@@ -277,6 +277,11 @@ class MarkContext:
     flag_ids: list[str] = field(default_factory=list)
 
     @property
+    def has_baseline(self) -> bool:
+        """Some metric before the mark had a personal baseline to be compared with."""
+        return any(np.isfinite(m.baseline) for m in self.metrics)
+
+    @property
     def stood_out(self) -> list[MetricChange]:
         """The metrics beyond their same-day repeat range, largest change (in repeat ranges) first."""
         out = [m for m in self.metrics if m.stands_out]
@@ -312,12 +317,12 @@ class MarkContext:
         when = (f"In the minute of walking before it ({span})" if self.walking
                 else f"You had stopped; in your last walking before it ({span})")
         stood = self.stood_out
-        if self.gait == "run" and any(np.isfinite(m.baseline) for m in self.metrics):
+        if self.gait == "run" and self.has_baseline:
             out.append(f"{when}, running: {self.running_text()}.")
         elif stood:
             out.append(f"{when}: " + "; ".join(m.text() for m in stood) + " — more than two walks on the same day "
                        "differ by." + self._length_note())
-        elif any(np.isfinite(m.baseline) for m in self.metrics):
+        elif self.has_baseline:
             out.append(f"{when}: every metric within what two walks on the same day differ by, against your "
                        "baseline.")
         else:
@@ -376,7 +381,6 @@ def mark_contexts(result: Any, marks: Sequence[Mark], *, window_s: float = MARK_
         g = str(gait[rows][-1])
         ctx.gait = g
         done = float(np.count_nonzero(walking & (gait == g) & (t_grid <= t))) * grid_s
-        has_baseline = False
         for m in MARK_METRICS:
             if m not in tl.columns:
                 continue
@@ -388,9 +392,8 @@ def mark_contexts(result: Any, marks: Sequence[Mark], *, window_s: float = MARK_
             # on a healthy 25-min run named a metric (benchmarks/results/marks_healthy.md) — its figures are
             # given as they are
             ctx.metrics.append(MetricChange(m, v, b, limits[m] if g != "run" else math.inf))
-            has_baseline |= bool(np.isfinite(b))
         # (no baseline at all — too little walking — is said as that, not as 'in the baseline minutes')
-        ctx.in_baseline = has_baseline and (t <= baseline_end[g] if g in baseline_end
+        ctx.in_baseline = ctx.has_baseline and (t <= baseline_end[g] if g in baseline_end
                                             else done <= baseline_len.get(g, 0.0))
         lo = ctx.before_s[0]
         ctx.flag_ids = list(dict.fromkeys(f.id for f in getattr(result, "flags", [])
@@ -423,7 +426,7 @@ def marks_pattern(contexts: Sequence[MarkContext], *, min_marks: int = 2) -> lis
     baseline (by more than 1.2 cm) before 3 of 4 marks'). Empty when no metric repeats so."""
     from .strain import metric_text, metric_words
 
-    judged = [c for c in contexts if c.before_s is not None and any(np.isfinite(m.baseline) for m in c.metrics)]
+    judged = [c for c in contexts if c.before_s is not None and c.has_baseline]
     found = []
     for metric in MARK_METRICS:
         for direction in ("above", "below"):

@@ -580,11 +580,11 @@ class LiveSession:
         if ctx.before_s is None:
             return None
         stood = ctx.stood_out[:2]
-        if ctx.gait == "run" and any(np.isfinite(m.baseline) for m in ctx.metrics):
+        if ctx.gait == "run" and ctx.has_baseline:
             text = "in the minute before: " + ctx.running_text()
         elif stood:
             text = "in the minute before: " + "; ".join(m.text() for m in stood)
-        elif any(np.isfinite(m.baseline) for m in ctx.metrics):
+        elif ctx.has_baseline:
             text = "in the minute before, nothing measured was off your baseline"
         else:
             return "your baseline is still forming: nothing to compare the minute before with yet"
