@@ -416,7 +416,7 @@ def _baseline_lengths(summary: dict, walking: np.ndarray, gait: np.ndarray, grid
     out = {}
     for g in np.unique(gait[walking]):
         total = float(np.count_nonzero(walking & (gait == g))) * grid_s
-        out[str(g)] = min(asked, cfg.baseline_max_s, total / 2.0)
+        out[str(g)] = cfg.baseline_length_s(asked, total)
     return out
 
 

@@ -339,6 +339,11 @@ class StrainConfig:
     drop_lr_abs_band_deg: float = 1.0
     incline_band_pct: float = 5.0
 
+    def baseline_length_s(self, asked_s: float, walking_s: float) -> float:
+        """The walking time a gait's personal baseline takes: the first min(asked, ``baseline_max_s``, half
+        that gait's walking) — one rule for the flags, the reports' wording and symptom marks."""
+        return min(float(asked_s), self.baseline_max_s, walking_s / 2.0)
+
 
 #: what a gait without a personal baseline is still judged on (the absolute fallbacks), and what not: said
 #: in the notes, so that "no flags" on a short walk does not read as "nothing was wrong with any of it"
@@ -1206,7 +1211,7 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         # baseline: first minutes of *walking time* of this gait
         walked = np.nancumsum(np.clip(np.nan_to_num(dt_step, nan=0.0), 0.0, 2.0))
         total = walked[-1] if len(walked) else 0.0
-        length = min(float(baseline_s), cfg.baseline_max_s, total / 2.0)
+        length = cfg.baseline_length_s(baseline_s, total)
         # once the walk is twice the asked-for baseline (and the longest centred window has passed its
         # end), more steps can no longer change it
         full = min(float(baseline_s), cfg.baseline_max_s)

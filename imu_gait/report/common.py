@@ -209,7 +209,7 @@ class Overview:
 
         def length(g: str) -> float:
             total = self.gait_time_s.get(g, self.walking_time_s) if self.metrics_by_gait else self.walking_time_s
-            return min(self.baseline_s, cfg.baseline_max_s, total / 2.0)
+            return cfg.baseline_length_s(self.baseline_s, total)
 
         gaits = [g for g in ("walk", "run") if g in self.metrics_by_gait and length(g) >= cfg.baseline_min_s] \
             or [self.dominant_gait or "walk"]
