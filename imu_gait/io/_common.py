@@ -563,11 +563,13 @@ def to_numbers(col: pd.Series) -> pd.Series:
     return pd.to_numeric(col, errors="coerce")
 
 
-def _first_row_ends_with_separator(text_or_path, skiprows: int, delimiter: str, n_names: int) -> bool:
-    """Whether the first non-blank data row has one field more than ``n_names`` and that field is empty."""
-    if isinstance(text_or_path, str):
+def _first_row_ends_with_separator(text_or_path, skiprows: int, delimiter: str, n_names: int,
+                                   head: str | None = None) -> bool:
+    """Whether the first non-blank data row has one field more than ``n_names`` and that field is empty.
+    ``head``: the start of the file, when the caller has read it already."""
+    if head is None and isinstance(text_or_path, str):
         head = text_or_path[:65536]
-    else:
+    elif head is None:
         with open(text_or_path, "r", encoding="utf-8-sig", errors="replace") as fh:
             head = fh.read(65536)
     rows = [line for line in re.split(r"\r\n|\r|\n", head)[skiprows:] if line.strip()]
@@ -579,16 +581,18 @@ def _first_row_ends_with_separator(text_or_path, skiprows: int, delimiter: str, 
 
 def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequence[str],
                       delimiter: str, decimal: str = ".", usecols: Sequence[int] | None = None,
-                      first_line_no: int, dtype=np.float64, nrows: int | None = None) -> np.ndarray:
+                      first_line_no: int, dtype=np.float64, nrows: int | None = None,
+                      head: str | None = None) -> np.ndarray:
     """Fast path: pandas C parser, float64, no Python per row. On failure, find the first
     bad line/column and raise :class:`RecordingError` naming it.
 
-    ``text_or_path``: a ``str`` is CSV *text*; a :class:`pathlib.Path` is a file to read.
+    ``text_or_path``: a ``str`` is CSV *text*; a :class:`pathlib.Path` is a file to read. ``head``: the
+    file's first 64 KiB as text, when the caller has read them already (not read again).
     """
     is_text = isinstance(text_or_path, str)
     src = io.StringIO(text_or_path) if is_text else text_or_path
     n_names = len(names)
-    if _first_row_ends_with_separator(text_or_path, skiprows, delimiter, n_names):
+    if _first_row_ends_with_separator(text_or_path, skiprows, delimiter, n_names, head):
         # rows ending in a separator the header lacks (header_names drops it there): pandas takes the width
         # from the first row, so it gets a name for that empty field and the real columns are selected
         n_names, usecols = n_names + 1, (list(range(len(names))) if usecols is None else usecols)

@@ -208,7 +208,7 @@ def read_native(path: str | os.PathLike, *, time_unit: str | None = None, acc_un
             src = fh.read()
     data = parse_numeric_csv(src, label=label, skiprows=header_line_no, names=cols, delimiter=delim,
                              decimal=decimal, usecols=None if all_cols else usecols, first_line_no=header_line_no + 1,
-                             nrows=nrows)
+                             nrows=nrows, head=head.decode("utf-8-sig", errors="replace"))
     if data.shape[0] == 0:
         raise RecordingError("the file has a header but no data rows", path=label, line=header_line_no,
                              hint="the recording is empty: record again or pick another file")
