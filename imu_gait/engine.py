@@ -28,6 +28,7 @@ from typing import Any, Callable, Sequence, TypeVar
 import numpy as np
 import pandas as pd
 
+from .bouts import bout_outcomes, bout_table
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.gyro_check import MATCHING_MAX_BY_KIND, gyro_axis_mismatch
 from .dsp.metrics import BodySignals, parity_breaks, regularity, side_votes, step_rows
@@ -1437,6 +1438,10 @@ class GaitEngine:
             # the steps the summary and the flags leave out of twist and sway (a turn bends the path, not
             # the trunk): a per-step table read on its own showed 'sway 87 cm' on a 137° turn, unmarked
             steps = steps.assign(turning=turning_steps(steps))
+        # each bout on its own (a day's many short walks mix in the medians) and the bouts summarised by
+        # length, as real-world walking studies report them
+        bouts = bout_table(steps, bouts)
+        summary["walking_bouts"] = bout_outcomes(bouts)
         return AnalysisResult(steps=steps, summary=summary, flags=flags, timeline=timeline,
                               warnings=warnings, bouts=bouts)
 

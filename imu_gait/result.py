@@ -109,8 +109,11 @@ class AnalysisResult:
     timeline : DataFrame of smoothed metrics over time (the series the flags are judged on), on a 1-s
         grid: ``time_s``, ``gait``, ``walking``, each metric smoothed (same names and units as the steps), ``<metric>_baseline``.
     warnings : notes about the input and about metrics that could not be measured.
-    bouts : DataFrame, one row per walking bout: ``bout``, ``start_s``, ``end_s`` (first and last contact,
-        s), ``n_steps``.
+    bouts : DataFrame, one row per walking bout (:func:`imu_gait.bouts.bout_table`): ``bout``, ``start_s``,
+        ``end_s`` (first and last contact, s), ``duration_s``, ``n_steps``, ``gait`` (walk | run | mixed),
+        ``running_share``, ``n_turns`` (≥ 45°; NaN without a gyro), each per-step metric's median over the
+        bout (same names and units as the steps) and ``stride_length_m``. The summary's ``walking_bouts``
+        holds the walking bouts summarised by length (:func:`imu_gait.bouts.bout_outcomes`).
     marks : the walker's symptom marks (pain 0–10) with what the gait did before each
         (:class:`imu_gait.marks.MarkContext`); empty unless marks were given (:func:`imu_gait.marks.attach_marks`,
         ``imu-gait analyze --marks``, or ``walk.marks.csv`` beside the recording).

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import imu_gait
@@ -300,7 +301,7 @@ def test_chunked_feeding_equals_whole_recording_when_steps_are_retracted(fed_in_
     num = [c for c in a.columns if a[c].dtype.kind == "f"]
     np.testing.assert_allclose(b[num].to_numpy(float), a[num].to_numpy(float), rtol=1e-6, atol=1e-9)
     assert (b["side"] == a["side"]).all()
-    np.testing.assert_allclose(chunked.bouts.to_numpy(float), whole.bouts.to_numpy(float), atol=1e-9)
+    pd.testing.assert_frame_equal(chunked.bouts, whole.bouts, check_exact=False, rtol=1e-6, atol=1e-9)
 
 
 def _posture_checks(rec):
