@@ -61,7 +61,8 @@ def writing(opt: str, path: Any) -> Iterator[None]:
 OUTPUT_KINDS = {"--report": ("an HTML page", (".html", ".htm")), "--json": ("JSON", (".json",)),
                 "--steps-csv": ("a CSV table", (".csv", ".txt")), "--out": ("a CSV table", (".csv", ".txt")),
                 "--record": ("a native CSV recording", (".csv",)),
-                "--events-csv": ("a CSV table", (".csv", ".txt")), "--flags-csv": ("a CSV table", (".csv", ".txt"))}
+                "--events-csv": ("a CSV table", (".csv", ".txt")), "--flags-csv": ("a CSV table", (".csv", ".txt")),
+                "--bouts-csv": ("a CSV table", (".csv", ".txt"))}
 #: endings that name another kind of file: an output under such a name would not open as the user
 #: expects ('--report walk.pdf' wrote an HTML page into walk.pdf, which a PDF viewer refuses); any
 #: other name (none, '.out', '.report') is taken as given
@@ -185,6 +186,9 @@ def _add_analyze(sub: Any) -> None:
     out.add_argument("--flags-csv", metavar="OUT",
                      help="write one row per back-strain flag as CSV: when, how strong, the evidence, cause and "
                           "what to try ('-' for stdout)")
+    out.add_argument("--bouts-csv", metavar="OUT",
+                     help="write one row per walking bout as CSV: start, end, duration, steps, turns and each "
+                          "metric's median in that bout ('-' for stdout)")
     out.add_argument("--report", metavar="OUT.html",
                      help="write a self-contained HTML report with plots ('-' for stdout)")
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
@@ -319,6 +323,9 @@ def _add_batch(sub: Any) -> None:
     out.add_argument("--flags-csv", metavar="OUT.csv",
                      help="also write every recording's back-strain flags into one CSV: a row per flag, the "
                           "recording first (as analyze --flags-csv writes them)")
+    out.add_argument("--bouts-csv", metavar="OUT.csv",
+                     help="also write every recording's walking bouts into one CSV: a row per bout, the recording "
+                          "first (as analyze --bouts-csv writes them)")
     out.add_argument("--score-references", action="store_true",
                      help="score each recording's steps against the reference contacts beside it (walk.csv → "
                           "walk.ref.json or walk.ref.csv, as for 'imu-gait score'): ref_* columns and a pooled F1")
@@ -428,7 +435,7 @@ def _stdout_outputs(args: argparse.Namespace) -> list[str]:
 
 def _outputs(args: argparse.Namespace) -> list[tuple[str, Any]]:
     """(option, value) of a command's output files: analyze's, or score's."""
-    names = ("json", "events_csv") if hasattr(args, "events_csv") else ("json", "steps_csv", "flags_csv", "report")
+    names = ("json", "events_csv") if hasattr(args, "events_csv") else ("json", "steps_csv", "flags_csv", "bouts_csv", "report")
     return [("--" + n.replace("_", "-"), getattr(args, n)) for n in names]
 
 
@@ -442,9 +449,15 @@ def _check_paths(args: argparse.Namespace) -> None:
     if not os.path.exists(args.file):
         raise RecordingError("no such file or folder", path=args.file,
                              hint="check the path (a phyphox or Sensor Logger export may be a folder or a .zip)")
+    seen: dict[str, str] = {}
     for opt, out in _outputs(args):
         if out is None or out == "-":
             continue
+        if os.path.abspath(out) in seen:
+            # each output was written over the one before: the steps CSV lost to the bouts CSV, unsaid
+            raise ImuGaitError(f"{opt} {out}: {seen[os.path.abspath(out)]} writes that file too; give each "
+                               "output its own name")
+        seen[os.path.abspath(out)] = opt
         if os.path.abspath(out) == src or os.path.abspath(out) == os.path.abspath(getattr(args, "reference", src)):
             raise ImuGaitError(f"{opt} {out}: that is the recording itself; refusing to overwrite it")
         parent = os.path.dirname(os.path.abspath(out))
@@ -501,6 +514,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     if not args.quiet and not _stdout_outputs(args):
         print_summary(result, recording)
+    from .report.bouts_csv import write_bouts_csv
     from .report.flags_csv import write_flags_csv
 
     # (option, its value, what it writes, write it to a file path or an open stream)
@@ -508,6 +522,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                 else to.write(result.to_json() + "\n")),
                ("--steps-csv", args.steps_csv, "steps CSV", lambda to: write_steps_csv(result, to)),
                ("--flags-csv", args.flags_csv, "flags CSV", lambda to: write_flags_csv(result, to)),
+               ("--bouts-csv", args.bouts_csv, "bouts CSV", lambda to: write_bouts_csv(result, to)),
                ("--report", args.report, "HTML report", lambda to: write_html(result, to, recording)
                 if isinstance(to, str) else to.write(render_html(result, recording))))
     for opt, path, what, write in outputs:
@@ -576,11 +591,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise ImuGaitError(f"--out {args.out}: is a folder; give a file name")
     check_output_name("--out", args.out)
     probe_writable("--out", args.out)
-    if args.flags_csv is not None:
-        if os.path.abspath(args.flags_csv) == os.path.abspath(args.out):
-            raise ImuGaitError(f"--flags-csv {args.flags_csv}: that is the --out table too; give another name")
-        check_output_name("--flags-csv", args.flags_csv)
-        probe_writable("--flags-csv", args.flags_csv)
+    tables = {os.path.abspath(args.out): "--out"}
+    for opt, table in (("--flags-csv", args.flags_csv), ("--bouts-csv", args.bouts_csv)):
+        if table is None:
+            continue
+        if os.path.abspath(table) in tables:
+            raise ImuGaitError(f"{opt} {table}: that is the {tables[os.path.abspath(table)]} table too; give "
+                               "another name")
+        tables[os.path.abspath(table)] = opt
+        check_output_name(opt, table)
+        probe_writable(opt, table)
     for opt, folder in (("--json-dir", args.json_dir), ("--steps-dir", args.steps_dir)):
         if folder is not None:           # made now, so an unusable folder is said before a long batch
             with writing(opt, folder):
@@ -610,9 +630,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
         with writing("--out", args.out):
             rows = run_batch(args.paths, args.out, recursive=args.recursive, read_options=read_options(args),
                              context=analysis_context(args), json_dir=args.json_dir, jobs=args.jobs,
-                             progress=progress, exclude=[args.out, *([args.flags_csv] if args.flags_csv else [])],
+                             progress=progress,
+                             exclude=[args.out, *(t for t in (args.flags_csv, args.bouts_csv) if t)],
                              steps_dir=args.steps_dir, score_references=args.score_references,
-                             flags_csv=args.flags_csv)
+                             flags_csv=args.flags_csv, bouts_csv=args.bouts_csv)
     except KeyboardInterrupt:
         if bar is not None:
             bar.stop()
@@ -627,7 +648,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     failed = [r for r in rows if r["status"] != "ok"]
     if not args.quiet:
         print(f"{len(rows) - len(failed)} of {len(rows)} recordings analysed; summary: {args.out}"
-              + (f"; flags: {args.flags_csv}" if args.flags_csv else ""), file=sys.stderr)
+              + (f"; flags: {args.flags_csv}" if args.flags_csv else "")
+              + (f"; bouts: {args.bouts_csv}" if args.bouts_csv else ""), file=sys.stderr)
         if not args.recursive:
             # recordings in sub-folders were skipped without a word when the top level had some
             from .batch import find_recordings, takes_text_files

@@ -196,6 +196,9 @@ class Overview:
     # each gait's time as the strain rules count it for the baseline (the sum of its step times, each ≤ 2 s)
     gait_time_s: dict[str, float] = field(default_factory=dict)
     marks: list[Any] = field(default_factory=list)   # the walker's symptom marks (imu_gait.marks.MarkContext)
+    # the walking bouts summarised by length (summary['walking_bouts'], imu_gait.bouts.bout_outcomes); {} when
+    # the result has none (a result read back from an older JSON)
+    walking_bouts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def baseline_text(self) -> str:
@@ -591,6 +594,7 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         source=source, duration_s=duration, sample_rate_hz=rate, has_gyro=has_gyro, placement=placement,
         context=context, n_steps=n_steps, n_bouts=_n_bouts(result, steps),
         walking_time_s=_walking_time_s(result, steps), n_walk_steps=n_walk, n_run_steps=n_run,
+        walking_bouts=dict(s.get("walking_bouts") or {}),
         cadence_spm=cad, stride_cv_pct=cv, dominant_gait=dominant,
         metrics=metric_rows(steps, has_gyro=has_gyro, gait=dominant, length_source=length_source, chest=chest),
         flags=flags, metrics_by_gait=by_gait, stride_cv_by_gait=cv_by_gait,
@@ -662,8 +666,10 @@ def walking_line(ov: Overview) -> list[tuple[str, str]]:
                          for g in ("walk", "run"))
         gait = (f"{ov.n_walk_steps} walking step{'s' if ov.n_walk_steps != 1 else ''}{t_walk}, "
                 f"{ov.n_run_steps} running step{'s' if ov.n_run_steps != 1 else ''}{t_run}")
-    rows = [("Bouts", str(ov.n_bouts)), (f"{ov.gait_word} time", fmt_duration(ov.walking_time_s) + pct),
+    rows = [("Bouts", str(ov.n_bouts) + bouts_by_length_text(ov.walking_bouts)),
+            (f"{ov.gait_word} time", fmt_duration(ov.walking_time_s) + pct),
             ("Steps", str(ov.n_steps)), ("Walk / run", gait)]
+    rows += long_bouts_rows(ov.walking_bouts)
     cadences = [(GAIT_WORDS[g].lower(), r.median) for g, rs in ov.metrics_by_gait.items()
                 for r in rs if r.column == "cadence_spm" and math.isfinite(r.median)]
     if cadences:            # one number over walking and running steps would be neither gait's cadence
@@ -693,6 +699,48 @@ def walking_line(ov: Overview) -> list[tuple[str, str]]:
         more = f" and {len(pace) - 4} more" if len(pace) > 4 else ""
         rows.append(("Where the pace was flagged", f"stride-time variability {spans}{more} — see Flags"))
     return rows
+
+
+def _wb(wb: dict[str, Any], key: str) -> float:
+    v = wb.get(key)
+    return float(v) if isinstance(v, (int, float, np.integer, np.floating)) and v is not None else float("nan")
+
+
+def bouts_by_length_text(wb: dict[str, Any]) -> str:
+    """After the bout count, for a recording of several walking bouts (a day, a walk with stops): how long
+    the longest was and how many lasted 10 s and 30 s or more — the lengths real-world walking studies
+    group bouts by — and the turns of 45° or more (gyro only). Empty for a single walk."""
+    n = int(_wb(wb, "n_walking_bouts")) if math.isfinite(_wb(wb, "n_walking_bouts")) else 0
+    if n < 2:
+        return ""
+    n10, n30 = int(_wb(wb, "n_walking_bouts_10s")), int(_wb(wb, "n_walking_bouts_30s"))
+    text = (f" — longest {fmt_duration(_wb(wb, 'bout_duration_s_max'))}; {n10 or 'none'} of 10 s or more, "
+            f"{n30 or 'none'} of 30 s or more")
+    turns = _wb(wb, "n_turns")
+    if math.isfinite(turns):
+        text += f"; {int(turns)} turn{'s' if int(turns) != 1 else ''} of 45° or more"
+    return text
+
+
+def long_bouts_rows(wb: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) for the walking bouts of 30 s or more, when there are other bouts beside them: their
+    cadence and walking speed (each bout's median, averaged over the bouts; the fastest tenth with two or
+    more) — daily walking is mostly short bouts, walked more slowly than a long walk."""
+    n, n30 = _wb(wb, "n_walking_bouts"), _wb(wb, "n_walking_bouts_30s")
+    if not (math.isfinite(n) and n >= 2 and n30 >= 1):
+        return []
+    parts = []
+    cad = _wb(wb, "cadence_spm_30s_mean")
+    if math.isfinite(cad):
+        parts.append(f"cadence {cad:.0f} steps/min")
+    speed, fast = _wb(wb, "walking_speed_mps_30s_mean"), _wb(wb, "walking_speed_mps_30s_p90")
+    if math.isfinite(speed):
+        parts.append(f"walking speed {speed:.2f} m/s" + (f" (fastest tenth {fast:.2f} m/s)"
+                                                          if n30 >= 2 and math.isfinite(fast) else ""))
+    if not parts:
+        return []
+    over = f"the mean over {int(n30)} bouts" if n30 >= 2 else "that bout's median"
+    return [("Bouts of 30 s or more", f"{', '.join(parts)} — {over}")]
 
 
 def pace_flags(flags: Sequence[Flag]) -> list[Flag]:

@@ -76,7 +76,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 4px 8px; vertical-align: top; border-bottom: 1px solid var(--line); }
 th { font-weight: 600; color: var(--muted); font-size: .9em; }
 table.facts th { width: 42%; color: var(--ink); }
-table.metrics th[scope='row'] { font-weight: 400; color: var(--ink); font-size: 1em; }
+table.metrics th[scope='row'], table.bouts th[scope='row'] { font-weight: 400; color: var(--ink); font-size: 1em; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.note { color: var(--muted); }
 td.note.ok { color: #2e7d4f; } td.note.low, td.note.high { color: #9a6700; }
@@ -708,6 +708,58 @@ def _marks_section(result: AnalysisResult, ov: Overview) -> str:
             f"<ul class='occurrences marks'>{items}</ul>{across}</section>")
 
 
+#: the most bout rows the report lists (a day holds hundreds; all of them are in --bouts-csv and the JSON)
+MAX_BOUT_ROWS = 100
+
+
+def _cell(v: Any, decimals: int) -> str:
+    """A table cell's number, '–' where it was not measured."""
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return "–"
+    return _fmt(v, decimals) if math.isfinite(v) else "–"
+
+
+def _bouts_section(result: AnalysisResult, ov: Overview) -> str:
+    """One row per bout, when there are two or more: when, how long, how many steps and turns, and the
+    bout's cadence, speed, bounce, twist and lean (medians over its steps) — a day's short walks side by side."""
+    from ..bouts import BOUT_COLUMNS, bout_table
+
+    table = result.bouts if isinstance(result.bouts, pd.DataFrame) else pd.DataFrame()
+    if not set(BOUT_COLUMNS) <= set(table.columns):     # a result put together by hand, or from an older JSON
+        table = bout_table(step_table(result), table if "bout" in table else None)
+    if len(table) < 2:
+        return ""
+    table = table.sort_values("start_s")
+    cols = [("cadence_spm", "Cadence (spm)", 0), ("walking_speed_mps", "Speed (m/s)", 2),
+            ("vertical_oscillation_cm", "Bounce (cm)", 1), ("trunk_twist_deg", "Twist (°)", 1),
+            ("forward_lean_deg", "Lean (°)", 1)]
+    cols = [c for c in cols if c[0] in table and np.isfinite(pd.to_numeric(table[c[0]], errors="coerce")).any()]
+    turns = "n_turns" in table and np.isfinite(pd.to_numeric(table["n_turns"], errors="coerce")).any()
+    head = ("<tr><th scope='col'>Bout</th><th scope='col'>From</th><th scope='col' class='num'>Length</th>"
+            "<th scope='col' class='num'>Steps</th><th scope='col'>Gait</th>"
+            + ("<th scope='col' class='num'>Turns</th>" if turns else "")
+            + "".join(f"<th scope='col' class='num'>{_e(label)}</th>" for _, label, _ in cols) + "</tr>")
+    rows = []
+    for r in table.head(MAX_BOUT_ROWS).itertuples(index=False):
+        d = r._asdict()
+        rows.append(f"<tr><th scope='row'>{int(d['bout']) + 1}</th><td>{_e(ov.clock(d['start_s']))}</td>"
+                    f"<td class='num'>{_e(fmt_duration(d['duration_s']))}</td><td class='num'>{int(d['n_steps'])}</td>"
+                    f"<td>{_e(GAIT_WORDS.get(d['gait'], d['gait'] or '–').lower())}</td>"
+                    + (f"<td class='num'>{_e(_cell(d['n_turns'], 0))}</td>" if turns else "")
+                    + "".join(f"<td class='num'>{_e(_cell(d[k], dec))}</td>" for k, _, dec in cols) + "</tr>")
+    more = (f"<p class='evidence'>The first {MAX_BOUT_ROWS} of {len(table)} bouts; all of them are in "
+            "<code>--bouts-csv</code> and the JSON.</p>" if len(table) > MAX_BOUT_ROWS else "")
+    speed_note = (" Speed comes from the trunk's bounce (an estimate, ±0.2 m/s), or from the belt speed on a "
+                  "treadmill." if any(k == "walking_speed_mps" for k, _, _ in cols) else "")
+    return ("<section id='bouts'><h2 id='walking-bouts'>Walking bouts</h2><p class='evidence'>Each bout from its first step to its "
+            "last; each metric is the median over the bout's steps (twist leaves out turning strides). "
+            "Turns: changes of direction of 45° or more." + speed_note + "</p>"
+            f"<div class='table-wrap'><table class='bouts' aria-labelledby='walking-bouts'>{head}{''.join(rows)}</table></div>{more}"
+            "</section>")
+
+
 def accessible_svg(svg: str, name: str, title: str, summary: str = "") -> str:
     """The inline ``<svg>`` as one image to assistive technology: ``role="img"``, a ``<title>`` (its
     name) and ``<desc>`` (what it shows in numbers), labelled by the title and described by the
@@ -802,6 +854,7 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
                      + "</section>")
         parts.append(f"<section id='flag-timeline'><h2>Flag timeline</h2>{timeline}</section>")
         parts.append(f"<section id='per-step'><h2>Step by step</h2>{scatter}</section>")
+        parts.append(_bouts_section(result, ov))
         judged = ("<h3>How the flags were judged</h3><ul class='warnings'>"
                   + "".join(f"<li>{_e(n)}</li>" for n in ov.flag_notes) + "</ul>") if ov.flag_notes else ""
         parts.append(f"<section id='flags'><h2>Flags</h2>{_flag_cards(ov)}{judged}</section>")
