@@ -121,6 +121,19 @@ def is_marked(row: Mapping[str, Any]) -> bool:
     return repeat is True and spread is not False
 
 
+#: the walking-bout rows (summary['walking_bouts'] keys, imu_gait.bouts.bout_outcomes), shown when a session
+#: has two or more walking bouts: (key, row label, unit)
+BOUT_ROWS = (("n_walking_bouts", "Walking bouts", ""), ("n_walking_bouts_30s", "Walking bouts of 30 s or more", ""),
+             ("bout_duration_s_max", "Longest walking bout", "s"),
+             ("cadence_spm_30s_mean", "Cadence in bouts of 30 s or more", "spm"),
+             ("walking_speed_mps_30s_mean", "Walking speed in bouts of 30 s or more", "m/s"),
+             ("walking_speed_mps_30s_p90", "Walking speed in bouts of 30 s or more, fastest tenth", "m/s"))
+#: their decimals in the table
+BOUT_ROW_DECIMALS = {"wb_n_walking_bouts": 0, "wb_n_walking_bouts_30s": 0, "wb_bout_duration_s_max": 0,
+                     "wb_cadence_spm_30s_mean": 0, "wb_walking_speed_mps_30s_mean": 2,
+                     "wb_walking_speed_mps_30s_p90": 2}
+
+
 @dataclass
 class Session:
     """One walk's summary and flags (from a result or a result JSON)."""
@@ -295,6 +308,16 @@ def compare_sessions(sessions: Sequence[Session], *,
         rows.append({"row": f"Flag: {fid.replace('_', ' ')} (minutes)", "key": f"flag_{fid}_min", "gait": "",
                      "unit": "min", **dict(zip(labels, minutes)), "change": minutes[-1] - minutes[0],
                      "beyond_spread": None, "beyond_repeat": None})
+    if any(_num((s.summary.get("walking_bouts") or {}).get("n_walking_bouts")) >= 2 for s in sessions):
+        # recordings of a day (or walks with stops): the bouts by length, as real-world walking studies compare
+        # them — short errands are walked more slowly than a long walk, so a day with fewer long bouts has a
+        # lower median speed without the walker being slower (no same-day range is known: never marked)
+        for key, label, unit in BOUT_ROWS:
+            vals = [_num((s.summary.get("walking_bouts") or {}).get(key)) for s in sessions]
+            if all(math.isnan(v) for v in vals):
+                continue
+            rows.append({"row": label, "key": f"wb_{key}", "gait": "", "unit": unit, **dict(zip(labels, vals)),
+                         "change": vals[-1] - vals[0], "beyond_spread": None, "beyond_repeat": None})
     if any(s.marks for s in sessions):
         # the walker's symptom marks (imu_gait.marks): how often and how much it hurt, beside the gait's change
         count = [float(len(s.marks)) for s in sessions]
@@ -449,6 +472,9 @@ def mark_explanation(table: pd.DataFrame) -> str:
     if unmarked:
         text += (f" {' and '.join(unmarked).capitalize()} {'is' if len(unmarked) == 1 else 'are'} never marked: "
                  f"{'it varies' if len(unmarked) == 1 else 'they vary'} too much from one walk to the next to say.")
+    if any(str(r["key"]).startswith("wb_") for r in recs):
+        text += (" The walking-bout rows are never marked: no same-day range is known for them, and a day's bouts "
+                 "depend on its errands as much as on the walker.")
     if any(r.get("beyond_repeat") is None and r.get("beyond_spread") is not None for r in recs):
         text += (" Running has no measured repeat limit: in its rows * means only that the last median lies "
                  "outside the first walk's middle half.")
@@ -570,7 +596,8 @@ def format_cell(v: Any, key: str, *, signed: bool = False) -> str:
     zero is zero)."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "–"
-    d = {k: dec for k, _, _, dec in METRIC_ROWS}.get(key, 0 if key in ("marks_n", "pain_max") else 1)
+    d = {k: dec for k, _, _, dec in METRIC_ROWS}.get(key, BOUT_ROW_DECIMALS.get(key, 0 if key in ("marks_n", "pain_max")
+                                                                            else 1))
     v = 0.0 if round(float(v), d) == 0 else float(v)
     return f"{v:+.{d}f}" if signed else f"{v:.{d}f}"
 

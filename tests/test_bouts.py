@@ -238,3 +238,27 @@ def test_cli_bouts_csv_and_batch(tmp_path, three_walks):
     out = _cli("batch", str(walk), "--out", str(tmp_path / "s.csv"), "--bouts-csv", str(tmp_path / "s.csv"),
                cwd=tmp_path)
     assert out.returncode == 2 and "that is the --out table too" in out.stderr
+
+
+def test_compare_sets_the_bouts_of_two_days_side_by_side(three_walks):
+    """Rows for the bouts by length when a session has two or more walking bouts; never marked (no
+    same-day range); a result from before walking bouts were summarised shows '–', not 0."""
+    from imu_gait.compare import compare_sessions, format_cell, mark_explanation, session_from_result
+
+    _, _, res = three_walks
+    single, _ = synthesize_walk(60, seed=4)
+    old = json.loads(imu_gait.analyze(single).to_json())
+    del old["summary"]["walking_bouts"]
+    sessions = [session_from_result(res, "day 1"), session_from_result(old, "day 2")]
+    table = compare_sessions(sessions).set_index("key")
+    row = table.loc["wb_n_walking_bouts_30s"]
+    assert row["row"] == "Walking bouts of 30 s or more" and row["day 1"] == 2 and np.isnan(row["day 2"])
+    assert table.loc["wb_cadence_spm_30s_mean", "day 1"] == pytest.approx(116.0, abs=1.0)
+    wb = table[table.index.str.startswith("wb_")]
+    assert len(wb) == 6 and wb["beyond_repeat"].isna().all() and wb["beyond_spread"].isna().all()
+    assert format_cell(row["day 2"], "wb_n_walking_bouts_30s") == "–"
+    assert format_cell(row["day 1"], "wb_n_walking_bouts_30s") == "2"
+    assert "walking-bout rows are never marked" in mark_explanation(table.reset_index())
+    # two single walks: no bout rows at all
+    one = session_from_result(imu_gait.analyze(single), "a")
+    assert not compare_sessions([one, one]).key.str.startswith("wb_").any()
