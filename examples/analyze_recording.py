@@ -25,6 +25,10 @@ else:
     print("no steps found")           # summary metrics are NaN then (null in the JSON)
 cols = ["time_s", "side", "cadence_spm", "vertical_oscillation_cm", "trunk_twist_deg", "forward_lean_deg"]
 print(res.steps[cols].head(8).round(2).to_string(index=False))
+# each walking bout on its own: a day is many short walks, and short ones are walked more slowly
+bout_cols = ["start_s", "duration_s", "n_steps", "n_turns", "cadence_spm", "walking_speed_mps"]
+print(res.bouts[bout_cols].round(2).to_string(index=False))
+print(f"walking bouts of 30 s or more: {res.summary['walking_bouts']['n_walking_bouts_30s']}")
 for flag in res.flags:
     print(f"flag {flag.id} {flag.start_s:.0f}-{flag.end_s:.0f} s ({flag.severity}): {flag.message}")
 for w in res.warnings:
