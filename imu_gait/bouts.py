@@ -34,8 +34,13 @@ BOUT_METRICS = ("cadence_spm", "step_time_s", "stride_time_s", "step_length_m", 
                 "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g", "ground_contact_ms",
                 "step_regularity", "stride_regularity", "symmetry")
 #: the bout table's columns, in order
-BOUT_COLUMNS = ("bout", "start_s", "end_s", "duration_s", "n_steps", "gait", "running_share", "n_turns",
-                *BOUT_METRICS[:4], "stride_length_m", *BOUT_METRICS[4:])
+BOUT_COLUMNS = ("walking_bout", "first_bout", "last_bout", "start_s", "end_s", "duration_s", "n_steps", "n_pauses",
+                "gait", "running_share", "n_turns", *BOUT_METRICS[:4], "stride_length_m", *BOUT_METRICS[4:])
+#: stretches of steady steps (the steps' ``bout``) less than this far apart, s, are one walking bout: the
+#: Mobilise-D definition (a walking bout's breaks are shorter than 3 s; INDIP's reference bouts hold
+#: pauses of up to 2.5 s between contacts, where the step detector ends a stretch after ~1.3 s — a
+#: door, a pivot turn — and one 18-s INDIP bout was 4 stretches here)
+MAX_PAUSE_S = 3.0
 #: a bout is 'run' when at least this share of its steps are running steps, 'walk' when at most
 #: 1 − this share are; between the two it is 'mixed' (a jog broken by walking)
 GAIT_SHARE = 0.8
@@ -83,8 +88,9 @@ def count_turns(bout: np.ndarray, heading_change_deg: np.ndarray, stride_time_s:
     -------
     (turn_bout, turn_angle_deg, turn_end_index): per turn its bout, its angle (deg, signed) and the
     index of its last step. Consecutive strides overlap by a step, so a run's angle is half the sum
-    of its strides' heading changes plus a quarter of its two end strides' (each end step's own
-    half-stride is counted once, not twice).
+    of its strides' heading changes. (Adding a quarter of the two end strides', for the half-strides
+    at the ends counted once, overshot IPOL's U-turns by a median 21° against the gyro: the turn
+    eases in and out inside those end strides; half the sum came within 4°, benchmarks/results/bouts.md.)
     """
     bout = np.asarray(bout)
     heading = np.asarray(heading_change_deg, float)
@@ -106,32 +112,63 @@ def count_turns(bout: np.ndarray, heading_change_deg: np.ndarray, stride_time_s:
     h = np.where(sign != 0, heading, 0.0)
     csum = np.r_[0.0, np.cumsum(h)]
     total = csum[ends + 1] - csum[starts]
-    angle = 0.5 * total + 0.25 * (heading[starts] + heading[ends])
+    angle = 0.5 * total
     keep = np.abs(angle) >= min_turn_deg
     return bout[starts[keep]], angle[keep], ends[keep]
 
 
-def bout_table(steps: pd.DataFrame, bouts: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per bout (:data:`BOUT_COLUMNS`).
+def walking_bout_numbers(start_s: np.ndarray, end_s: np.ndarray, max_pause_s: float = MAX_PAUSE_S) -> np.ndarray:
+    """For stretches of steps in time order (their first and last contact, s), the walking bout each
+    belongs to (0, 1, …): a stretch starting less than ``max_pause_s`` after the previous one ended
+    continues its walking bout."""
+    start_s, end_s = np.asarray(start_s, float), np.asarray(end_s, float)
+    if not start_s.size:
+        return np.zeros(0, int)
+    with np.errstate(invalid="ignore"):
+        new = np.r_[True, ~(start_s[1:] - end_s[:-1] < max_pause_s)]
+    return np.cumsum(new) - 1
+
+
+def bout_table(steps: pd.DataFrame, bouts: pd.DataFrame | None = None, *,
+               max_pause_s: float = MAX_PAUSE_S) -> pd.DataFrame:
+    """One row per walking bout (:data:`BOUT_COLUMNS`).
 
     ``steps``: a result's steps table (``time_s``, ``bout``, ``gait`` and the per-step metrics; a
     ``turning`` column, where present, leaves turning strides out of twist and sway, as the summary
-    does). ``bouts``: the result's bout list (``bout``, ``start_s``, ``end_s``, ``n_steps``); without
-    it the bouts are taken from the steps. ``start_s`` / ``end_s`` are the first and last contact,
-    ``duration_s`` the time between them; the metric columns are medians over the bout's steps
-    (NaN when none of its steps has a value: a metric needing a gyro, or the pendulum model while
-    running); ``stride_length_m`` is twice the median step length; ``n_turns`` counts turns of
-    ≥ 45° (:func:`count_turns`; NaN without a gyro); ``running_share`` is the share of running steps.
+    does). ``bouts``: the engine's stretches of steady steps (``bout``, ``start_s``, ``end_s``), else
+    taken from the steps. Stretches less than ``max_pause_s`` apart are one walking bout
+    (:data:`MAX_PAUSE_S`; 0 keeps each stretch on its own): ``first_bout`` / ``last_bout`` are the
+    steps' ``bout`` numbers it spans, ``n_pauses`` the pauses joined. ``start_s`` / ``end_s`` are its
+    first and last contact, ``duration_s`` the time between them (pauses included); the metric
+    columns are medians over its steps (NaN when none of its steps has a value: a metric needing a
+    gyro, or the pendulum model while running); ``stride_length_m`` is twice the median step length;
+    ``n_turns`` counts turns of ≥ 45° (:func:`count_turns`; NaN without a gyro; a turn on the spot
+    across a pause is not seen, as a stride across a pause has no heading); ``running_share`` is the
+    share of running steps.
     """
     cols = list(BOUT_COLUMNS)
-    if bouts is None or not len(bouts):
+    if bouts is None or not len(bouts) or "start_s" not in bouts:
         if not len(steps) or "bout" not in steps:
             return pd.DataFrame(columns=cols)
-        bouts = pd.DataFrame({"bout": pd.unique(steps["bout"].dropna())})
-    ids = pd.Index(bouts["bout"].to_numpy())
+        span = steps.groupby("bout")["time_s"].agg(["min", "max"])
+        bouts = pd.DataFrame({"bout": span.index.to_numpy(), "start_s": span["min"].to_numpy(),
+                              "end_s": span["max"].to_numpy()})
     steps = steps[steps["bout"].notna()] if "bout" in steps else steps.iloc[:0]
-    # one groupby over every numeric column, then one reindex onto the bout list: column by column
-    # .map() cost 14 ms per hour of walking, most of it pandas overhead
+    # each stretch's first and last contact as reported (the engine's own times where a stretch has none)
+    span = steps.groupby("bout")["time_s"].agg(["min", "max", "size"]).reindex(pd.Index(bouts["bout"].to_numpy()))
+    stretch = pd.DataFrame({"bout": bouts["bout"].to_numpy(),
+                            "start_s": span["min"].fillna(bouts["start_s"].set_axis(span.index)).to_numpy(float),
+                            "end_s": span["max"].fillna(bouts["end_s"].set_axis(span.index)).to_numpy(float)})
+    stretch = stretch.sort_values("start_s", kind="stable").reset_index(drop=True)
+    stretch["walking_bout"] = walking_bout_numbers(stretch["start_s"], stretch["end_s"], max_pause_s)
+    ids = pd.Index(np.arange(int(stretch["walking_bout"].max()) + 1 if len(stretch) else 0))
+    grouped = stretch.groupby("walking_bout")
+    first = grouped["bout"].first().reindex(ids)
+    last = grouped["bout"].last().reindex(ids)
+    start = grouped["start_s"].min().reindex(ids).to_numpy(float)
+    end = grouped["end_s"].max().reindex(ids).to_numpy(float)
+    n_pauses = grouped.size().reindex(ids).to_numpy(int) - 1
+    wb_of_step = steps["bout"].map(dict(zip(stretch["bout"], stretch["walking_bout"]))).to_numpy()
     plain = steps
     if "turning" in steps and steps["turning"].any():
         from .strain import TURN_BLIND   # late: strain is heavy and this module is light
@@ -139,25 +176,22 @@ def bout_table(steps: pd.DataFrame, bouts: pd.DataFrame | None = None) -> pd.Dat
         turning = steps["turning"].to_numpy(bool)
         plain = steps.assign(**{k: np.where(turning, np.nan, steps[k].to_numpy(float))
                                 for k in TURN_BLIND if k in steps})
+    # one groupby over every numeric column, then one reindex onto the bouts: column by column .map()
+    # cost 14 ms per hour of walking, most of it pandas overhead
     have = [k for k in BOUT_METRICS if k in plain]
     extra = {"_run": (plain["gait"] == "run").to_numpy(float)} if "gait" in plain else {}
-    g = plain.assign(**extra).groupby("bout", sort=False)
+    g = plain.assign(_wb=wb_of_step, **extra).groupby("_wb", sort=False)
     med = g[have].median().reindex(ids) if have else pd.DataFrame(index=ids)
-    t = g["time_s"].agg(["min", "max", "size"]).reindex(ids)
-    start = t["min"].to_numpy(float)
-    end = t["max"].to_numpy(float)
-    if "start_s" in bouts:     # a bout the steps table has no contact of keeps the engine's times
-        start = np.where(np.isnan(start), bouts["start_s"].to_numpy(float), start)
-        end = np.where(np.isnan(end), bouts["end_s"].to_numpy(float), end)
+    n_steps = g.size().reindex(ids).fillna(0).to_numpy(int)
     rs = g["_run"].mean().reindex(ids).to_numpy(float) if extra else np.full(len(ids), np.nan)
     heading = steps["heading_change_deg"].to_numpy(float) if "heading_change_deg" in steps else None
     if heading is not None and np.isfinite(heading).any():
-        turn_bout, _, _ = count_turns(steps["bout"].to_numpy(), heading, steps["stride_time_s"].to_numpy(float))
-        n_turns = pd.Series(turn_bout).value_counts().reindex(ids).fillna(0).to_numpy(int)
+        turn_wb, _, _ = count_turns(wb_of_step, heading, steps["stride_time_s"].to_numpy(float))
+        n_turns = pd.Series(turn_wb).value_counts().reindex(ids).fillna(0).to_numpy(int)
     else:
         n_turns = np.full(len(ids), np.nan)        # no gyro: turns are not seen, not absent
-    data = {"bout": bouts["bout"].to_numpy(), "start_s": start, "end_s": end, "duration_s": end - start,
-            "n_steps": t["size"].fillna(0).to_numpy(int),
+    data = {"walking_bout": ids.to_numpy(), "first_bout": first.to_numpy(), "last_bout": last.to_numpy(),
+            "start_s": start, "end_s": end, "duration_s": end - start, "n_steps": n_steps, "n_pauses": n_pauses,
             "gait": np.where(np.isnan(rs), None, np.where(rs >= GAIT_SHARE, "run",
                                                           np.where(rs <= 1 - GAIT_SHARE, "walk", "mixed"))),
             "running_share": rs, "n_turns": n_turns}

@@ -1441,6 +1441,8 @@ class GaitEngine:
         # each bout on its own (a day's many short walks mix in the medians) and the bouts summarised by
         # length, as real-world walking studies report them
         bouts = bout_table(steps, bouts)
+        # the walking bouts every output counts: stretches of steady steps less than 3 s apart joined
+        summary["n_bouts"] = int(len(bouts))
         summary["walking_bouts"] = bout_outcomes(bouts)
         return AnalysisResult(steps=steps, summary=summary, flags=flags, timeline=timeline,
                               warnings=warnings, bouts=bouts)

@@ -17,7 +17,7 @@ import pandas as pd
 #: Per-step columns, in order, with their meaning. Units are in the names.
 STEP_COLUMNS: dict[str, str] = {
     "time_s": "time of the initial contact (foot strike), on the recording's own time axis (a sensor declared off the trunk, e.g. a pocket: one foot's early / late offset evened out)",
-    "bout": "walking/running bout number (0, 1, …)",
+    "bout": "number (0, 1, …) of the stretch of steady steps this step is in; a pause ends a stretch (the bouts table joins stretches less than 3 s apart into one walking bout)",
     "gait": "'walk' or 'run'",
     "side": "'L' or 'R' when the signal allows, else ''",
     "step_time_s": "time from the previous initial contact (NaN for the first step of a bout)",
@@ -109,11 +109,13 @@ class AnalysisResult:
     timeline : DataFrame of smoothed metrics over time (the series the flags are judged on), on a 1-s
         grid: ``time_s``, ``gait``, ``walking``, each metric smoothed (same names and units as the steps), ``<metric>_baseline``.
     warnings : notes about the input and about metrics that could not be measured.
-    bouts : DataFrame, one row per walking bout (:func:`imu_gait.bouts.bout_table`): ``bout``, ``start_s``,
-        ``end_s`` (first and last contact, s), ``duration_s``, ``n_steps``, ``gait`` (walk | run | mixed),
-        ``running_share``, ``n_turns`` (≥ 45°; NaN without a gyro), each per-step metric's median over the
-        bout (same names and units as the steps) and ``stride_length_m``. The summary's ``walking_bouts``
-        holds the walking bouts summarised by length (:func:`imu_gait.bouts.bout_outcomes`).
+    bouts : DataFrame, one row per walking bout (:func:`imu_gait.bouts.bout_table`; stretches of steps less
+        than 3 s apart are one walking bout, as Mobilise-D counts them): ``walking_bout``, ``first_bout`` /
+        ``last_bout`` (the steps' ``bout`` numbers it spans), ``start_s``, ``end_s`` (first and last contact,
+        s), ``duration_s``, ``n_steps``, ``n_pauses``, ``gait`` (walk | run | mixed), ``running_share``,
+        ``n_turns`` (≥ 45°; NaN without a gyro), each per-step metric's median over the bout (same names and
+        units as the steps) and ``stride_length_m``. The summary's ``n_bouts`` counts these rows, and its
+        ``walking_bouts`` holds the walking bouts summarised by length (:func:`imu_gait.bouts.bout_outcomes`).
     marks : the walker's symptom marks (pain 0–10) with what the gait did before each
         (:class:`imu_gait.marks.MarkContext`); empty unless marks were given (:func:`imu_gait.marks.attach_marks`,
         ``imu-gait analyze --marks``, or ``walk.marks.csv`` beside the recording).

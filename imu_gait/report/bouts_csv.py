@@ -43,7 +43,7 @@ def bouts_frame(rows: Iterable[dict[str, Any]], *, pooled: bool = False) -> pd.D
     for col, dec in decimals.items():
         if col in out:
             out[col] = pd.to_numeric(out[col], errors="coerce").round(dec)
-    for col in ("bout", "n_steps", "n_turns"):
+    for col in ("walking_bout", "first_bout", "last_bout", "n_steps", "n_pauses", "n_turns"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
     out["gait"] = out["gait"].fillna("").astype(str)
     return out

@@ -728,7 +728,7 @@ def _bouts_section(result: AnalysisResult, ov: Overview) -> str:
 
     table = result.bouts if isinstance(result.bouts, pd.DataFrame) else pd.DataFrame()
     if not set(BOUT_COLUMNS) <= set(table.columns):     # a result put together by hand, or from an older JSON
-        table = bout_table(step_table(result), table if "bout" in table else None)
+        table = bout_table(step_table(result), table if {"bout", "start_s", "end_s"} <= set(table.columns) else None)
     if len(table) < 2:
         return ""
     table = table.sort_values("start_s")
@@ -737,16 +737,19 @@ def _bouts_section(result: AnalysisResult, ov: Overview) -> str:
             ("forward_lean_deg", "Lean (°)", 1)]
     cols = [c for c in cols if c[0] in table and np.isfinite(pd.to_numeric(table[c[0]], errors="coerce")).any()]
     turns = "n_turns" in table and np.isfinite(pd.to_numeric(table["n_turns"], errors="coerce")).any()
+    pauses = bool((pd.to_numeric(table["n_pauses"], errors="coerce") > 0).any())
     head = ("<tr><th scope='col'>Bout</th><th scope='col'>From</th><th scope='col' class='num'>Length</th>"
             "<th scope='col' class='num'>Steps</th><th scope='col'>Gait</th>"
+            + ("<th scope='col' class='num'>Pauses</th>" if pauses else "")
             + ("<th scope='col' class='num'>Turns</th>" if turns else "")
             + "".join(f"<th scope='col' class='num'>{_e(label)}</th>" for _, label, _ in cols) + "</tr>")
     rows = []
     for r in table.head(MAX_BOUT_ROWS).itertuples(index=False):
         d = r._asdict()
-        rows.append(f"<tr><th scope='row'>{int(d['bout']) + 1}</th><td>{_e(ov.clock(d['start_s']))}</td>"
+        rows.append(f"<tr><th scope='row'>{int(d['walking_bout']) + 1}</th><td>{_e(ov.clock(d['start_s']))}</td>"
                     f"<td class='num'>{_e(fmt_duration(d['duration_s']))}</td><td class='num'>{int(d['n_steps'])}</td>"
                     f"<td>{_e(GAIT_WORDS.get(d['gait'], d['gait'] or '–').lower())}</td>"
+                    + (f"<td class='num'>{_e(_cell(d['n_pauses'], 0))}</td>" if pauses else "")
                     + (f"<td class='num'>{_e(_cell(d['n_turns'], 0))}</td>" if turns else "")
                     + "".join(f"<td class='num'>{_e(_cell(d[k], dec))}</td>" for k, _, dec in cols) + "</tr>")
     more = (f"<p class='evidence'>The first {MAX_BOUT_ROWS} of {len(table)} bouts; all of them are in "
@@ -754,8 +757,10 @@ def _bouts_section(result: AnalysisResult, ov: Overview) -> str:
     speed_note = (" Speed comes from the trunk's bounce (an estimate, ±0.2 m/s), or from the belt speed on a "
                   "treadmill." if any(k == "walking_speed_mps" for k, _, _ in cols) else "")
     return ("<section id='bouts'><h2 id='walking-bouts'>Walking bouts</h2><p class='evidence'>Each bout from its first step to its "
-            "last; each metric is the median over the bout's steps (twist leaves out turning strides). "
-            "Turns: changes of direction of 45° or more." + speed_note + "</p>"
+            "last; a pause of less than 3 s (a door, turning on the spot) does not end a bout, as real-world walking "
+            "studies count them (Mobilise-D)" + (" — Pauses counts those" if pauses else "") + ". Each metric is the "
+            "median over the bout's steps (twist leaves out turning strides). Turns: changes of direction of 45° or "
+            "more." + speed_note + "</p>"
             f"<div class='table-wrap'><table class='bouts' aria-labelledby='walking-bouts'>{head}{''.join(rows)}</table></div>{more}"
             "</section>")
 
