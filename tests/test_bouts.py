@@ -233,7 +233,7 @@ def test_summary_and_report_show_the_bouts(three_walks):
     rec, _, res = three_walks
     text = " ".join(render_text(res, rec, width=200).split())
     assert "3 — longest 1 min 29 s; 3 of 10 s or more, 2 of 30 s or more; 1 turn of 45° or more" in text
-    assert "Bouts of 30 s or more cadence 116 steps/min, walking speed" in text
+    assert "Walking bouts of 30 s or more cadence 116 steps/min, walking speed" in text
     page = render_html(res, rec)
     section = page[page.index("<section id='bouts'>"):]
     section = section[:section.index("</section>")]
@@ -302,3 +302,20 @@ def test_compare_sets_the_bouts_of_two_days_side_by_side(three_walks):
     # two single walks: no bout rows at all
     one = session_from_result(imu_gait.analyze(single), "a")
     assert not compare_sessions([one, one]).key.str.startswith("wb_").any()
+
+
+def test_beside_running_bouts_the_summary_says_its_figures_are_the_walking_bouts():
+    parts = [synthesize_walk(40, seed=1)[0], synthesize_walk(40, seed=2, gait="run")[0], synthesize_walk(50, seed=3)[0]]
+    ts, off = [], 0.0
+    for p in parts:
+        ts.append(p.time_s + off)
+        off = ts[-1][-1] + 0.01
+    rec = Recording(np.concatenate(ts), np.concatenate([p.acc_mps2 for p in parts]),
+                    np.concatenate([p.gyro_rads for p in parts]))
+    res = imu_gait.analyze(rec)
+    assert res.bouts["gait"].tolist() == ["walk", "run", "walk"]
+    wb = res.summary["walking_bouts"]
+    assert (wb["n_walking_bouts"], wb["n_running_bouts"], wb["n_walking_bouts_30s"]) == (2, 1, 2)
+    assert wb["cadence_spm_30s_mean"] == pytest.approx(110.0, abs=1.0)        # the run's 170 spm left out
+    text = " ".join(render_text(res, rec, width=200).split())
+    assert "Bouts 3 — 2 walking: longest" in text and "Walking bouts of 30 s or more cadence 110" in text

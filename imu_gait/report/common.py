@@ -714,7 +714,9 @@ def bouts_by_length_text(wb: dict[str, Any]) -> str:
     if n < 2:
         return ""
     n10, n30 = int(_wb(wb, "n_walking_bouts_10s")), int(_wb(wb, "n_walking_bouts_30s"))
-    text = (f" — longest {fmt_duration(_wb(wb, 'bout_duration_s_max'))}; {n10 or 'none'} of 10 s or more, "
+    # beside running bouts the figures are the walking bouts' alone: say so
+    of = f"{n} walking: " if _wb(wb, "n_running_bouts") > 0 else ""
+    text = (f" — {of}longest {fmt_duration(_wb(wb, 'bout_duration_s_max'))}; {n10 or 'none'} of 10 s or more, "
             f"{n30 or 'none'} of 30 s or more")
     turns = _wb(wb, "n_turns")
     if math.isfinite(turns):
@@ -740,7 +742,7 @@ def long_bouts_rows(wb: dict[str, Any]) -> list[tuple[str, str]]:
     if not parts:
         return []
     over = f"the mean over {int(n30)} bouts" if n30 >= 2 else "that bout's median"
-    return [("Bouts of 30 s or more", f"{', '.join(parts)} — {over}")]
+    return [("Walking bouts of 30 s or more", f"{', '.join(parts)} — {over}")]
 
 
 def pace_flags(flags: Sequence[Flag]) -> list[Flag]:
