@@ -16,9 +16,10 @@ This module does that for imu_gait's bouts, so its figures can be set beside tho
 
 The groups and the outcome names follow the Mobilise-D aggregation's choice of outcomes (counts
 of bouts ≥ 10 / 30 / 60 s; speed in 10–30-s bouts and ≥ 30-s bouts; the 90th percentile over
-bouts for the best); the names are imu_gait's own, with their units in them. Bouts are the
-engine's: a bout starts after ``StepParams.min_bout_steps`` steady steps and ends at a pause.
-Only walking bouts enter the outcomes (running bouts are counted apart): the literature's
+bouts for the best); the names are imu_gait's own, with their units in them. A walking bout is
+Mobilise-D's too: the step detector's stretches of steady steps (the steps' ``bout``: one starts
+after ``StepParams.min_bout_steps`` steady steps and ends at a pause), joined where less than 3 s
+apart (:data:`MAX_PAUSE_S`). Only walking bouts enter the outcomes (running bouts are counted apart): the literature's
 real-world outcomes describe walking.
 """
 from __future__ import annotations
