@@ -94,9 +94,16 @@ def count_turns(bout: np.ndarray, heading_change_deg: np.ndarray, stride_time_s:
     eases in and out inside those end strides; half the sum came within 4°, benchmarks/results/bouts.md.)
     """
     bout = np.asarray(bout)
+    starts, ends, angle = _turn_runs(bout, heading_change_deg, stride_time_s, min_turn_deg, min_rate_dps)
+    return bout[starts], angle, ends
+
+
+def _turn_runs(bout: np.ndarray, heading_change_deg: np.ndarray, stride_time_s: np.ndarray, min_turn_deg: float,
+               min_rate_dps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(first step, last step, angle) of each turn (:func:`count_turns`)."""
     heading = np.asarray(heading_change_deg, float)
     stride = np.asarray(stride_time_s, float)
-    empty = (np.zeros(0, bout.dtype), np.zeros(0), np.zeros(0, int))
+    empty = (np.zeros(0, int), np.zeros(0, int), np.zeros(0))
     if not heading.size:
         return empty
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -115,7 +122,37 @@ def count_turns(bout: np.ndarray, heading_change_deg: np.ndarray, stride_time_s:
     total = csum[ends + 1] - csum[starts]
     angle = 0.5 * total
     keep = np.abs(angle) >= min_turn_deg
-    return bout[starts[keep]], angle[keep], ends[keep]
+    return starts[keep], ends[keep], angle[keep]
+
+
+def find_turns(steps: pd.DataFrame, bouts: pd.DataFrame | None = None, *,
+               max_pause_s: float = MAX_PAUSE_S) -> pd.DataFrame:
+    """The turns of a result's steps (:func:`count_turns`), one row each: ``walking_bout`` (the row of
+    :func:`bout_table` it is in), ``start_s`` (the start of its first stride), ``end_s`` (its last
+    contact), ``angle_deg`` (+ = to the left). Turns are counted within walking bouts: a stretch's
+    first strides reach back over the pause before it (``heading_change_deg`` does, in the engine),
+    so a turn on the spot that broke the stretch of steps counts; their duration is the time between
+    the contacts. Empty without heading values (no gyro)."""
+    if not len(steps) or "heading_change_deg" not in steps or "bout" not in steps:
+        return pd.DataFrame(columns=TURN_COLUMNS)
+    steps = steps[steps["bout"].notna()]
+    return _find_turns(steps, _walking_bout_of_steps(steps, bouts, max_pause_s))
+
+
+#: :func:`find_turns`' columns
+TURN_COLUMNS = ("walking_bout", "start_s", "end_s", "angle_deg")
+
+
+def _find_turns(steps: pd.DataFrame, wb_of_step: np.ndarray) -> pd.DataFrame:
+    t = steps["time_s"].to_numpy(float)
+    stride = steps["stride_time_s"].to_numpy(float).copy()
+    back = np.r_[False, False, wb_of_step[2:] == wb_of_step[:-2]] & ~np.isfinite(stride)
+    stride[back] = t[back] - t[np.flatnonzero(back) - 2]
+    first, last, angle = _turn_runs(wb_of_step, steps["heading_change_deg"].to_numpy(float), stride,
+                                    TURN_MIN_DEG, TURN_MIN_RATE_DPS)
+    start = t[first] - np.where(np.isfinite(stride[first]), stride[first], 0.0)
+    return pd.DataFrame({"walking_bout": wb_of_step[first], "start_s": start, "end_s": t[last], "angle_deg": angle},
+                        columns=list(TURN_COLUMNS))
 
 
 def walking_bout_numbers(start_s: np.ndarray, end_s: np.ndarray, max_pause_s: float = MAX_PAUSE_S) -> np.ndarray:
@@ -128,6 +165,32 @@ def walking_bout_numbers(start_s: np.ndarray, end_s: np.ndarray, max_pause_s: fl
     with np.errstate(invalid="ignore"):
         new = np.r_[True, ~(start_s[1:] - end_s[:-1] < max_pause_s)]
     return np.cumsum(new) - 1
+
+
+def _stretches(steps: pd.DataFrame, bouts: pd.DataFrame | None, max_pause_s: float) -> pd.DataFrame:
+    """The stretches of steady steps (``bout``, ``start_s``, ``end_s``: first and last contact as reported,
+    the engine's own times where the steps have none) in time order, with their ``walking_bout``."""
+    if bouts is None or not len(bouts) or not {"bout", "start_s", "end_s"} <= set(bouts.columns):
+        if not len(steps) or "bout" not in steps:
+            return pd.DataFrame(columns=["bout", "start_s", "end_s", "walking_bout"])
+        span = steps.groupby("bout")["time_s"].agg(["min", "max"])
+        bouts = pd.DataFrame({"bout": span.index.to_numpy(), "start_s": span["min"].to_numpy(),
+                              "end_s": span["max"].to_numpy()})
+    span = steps.groupby("bout")["time_s"].agg(["min", "max"]).reindex(pd.Index(bouts["bout"].to_numpy()))
+    stretch = pd.DataFrame({"bout": bouts["bout"].to_numpy(),
+                            "start_s": span["min"].fillna(bouts["start_s"].set_axis(span.index)).to_numpy(float),
+                            "end_s": span["max"].fillna(bouts["end_s"].set_axis(span.index)).to_numpy(float)})
+    stretch = stretch.sort_values("start_s", kind="stable").reset_index(drop=True)
+    stretch["walking_bout"] = walking_bout_numbers(stretch["start_s"], stretch["end_s"], max_pause_s)
+    return stretch
+
+
+def _walking_bout_of_steps(steps: pd.DataFrame, bouts: pd.DataFrame | None = None,
+                           max_pause_s: float = MAX_PAUSE_S, *, stretch: pd.DataFrame | None = None) -> np.ndarray:
+    """Each step's walking bout number (steps with a ``bout``)."""
+    if stretch is None:
+        stretch = _stretches(steps, bouts, max_pause_s)
+    return steps["bout"].map(dict(zip(stretch["bout"], stretch["walking_bout"]))).to_numpy()
 
 
 def bout_table(steps: pd.DataFrame, bouts: pd.DataFrame | None = None, *,
@@ -148,20 +211,10 @@ def bout_table(steps: pd.DataFrame, bouts: pd.DataFrame | None = None, *,
     share of running steps.
     """
     cols = list(BOUT_COLUMNS)
-    if bouts is None or not len(bouts) or "start_s" not in bouts:
-        if not len(steps) or "bout" not in steps:
-            return pd.DataFrame(columns=cols)
-        span = steps.groupby("bout")["time_s"].agg(["min", "max"])
-        bouts = pd.DataFrame({"bout": span.index.to_numpy(), "start_s": span["min"].to_numpy(),
-                              "end_s": span["max"].to_numpy()})
     steps = steps[steps["bout"].notna()] if "bout" in steps else steps.iloc[:0]
-    # each stretch's first and last contact as reported (the engine's own times where a stretch has none)
-    span = steps.groupby("bout")["time_s"].agg(["min", "max", "size"]).reindex(pd.Index(bouts["bout"].to_numpy()))
-    stretch = pd.DataFrame({"bout": bouts["bout"].to_numpy(),
-                            "start_s": span["min"].fillna(bouts["start_s"].set_axis(span.index)).to_numpy(float),
-                            "end_s": span["max"].fillna(bouts["end_s"].set_axis(span.index)).to_numpy(float)})
-    stretch = stretch.sort_values("start_s", kind="stable").reset_index(drop=True)
-    stretch["walking_bout"] = walking_bout_numbers(stretch["start_s"], stretch["end_s"], max_pause_s)
+    stretch = _stretches(steps, bouts, max_pause_s)
+    if not len(stretch):
+        return pd.DataFrame(columns=cols)
     ids = pd.Index(np.arange(int(stretch["walking_bout"].max()) + 1 if len(stretch) else 0))
     grouped = stretch.groupby("walking_bout")
     first = grouped["bout"].first().reindex(ids)
@@ -169,7 +222,7 @@ def bout_table(steps: pd.DataFrame, bouts: pd.DataFrame | None = None, *,
     start = grouped["start_s"].min().reindex(ids).to_numpy(float)
     end = grouped["end_s"].max().reindex(ids).to_numpy(float)
     n_pauses = grouped.size().reindex(ids).to_numpy(int) - 1
-    wb_of_step = steps["bout"].map(dict(zip(stretch["bout"], stretch["walking_bout"]))).to_numpy()
+    wb_of_step = _walking_bout_of_steps(steps, stretch=stretch)
     plain = steps
     if "turning" in steps and steps["turning"].any():
         from .strain import TURN_BLIND   # late: strain is heavy and this module is light
@@ -187,8 +240,8 @@ def bout_table(steps: pd.DataFrame, bouts: pd.DataFrame | None = None, *,
     rs = g["_run"].mean().reindex(ids).to_numpy(float) if extra else np.full(len(ids), np.nan)
     heading = steps["heading_change_deg"].to_numpy(float) if "heading_change_deg" in steps else None
     if heading is not None and np.isfinite(heading).any():
-        turn_wb, _, _ = count_turns(wb_of_step, heading, steps["stride_time_s"].to_numpy(float))
-        n_turns = pd.Series(turn_wb).value_counts().reindex(ids).fillna(0).to_numpy(int)
+        turns = _find_turns(steps, wb_of_step)
+        n_turns = turns["walking_bout"].value_counts().reindex(ids).fillna(0).to_numpy(int)
     else:
         n_turns = np.full(len(ids), np.nan)        # no gyro: turns are not seen, not absent
     data = {"walking_bout": ids.to_numpy(), "first_bout": first.to_numpy(), "last_bout": last.to_numpy(),

@@ -28,7 +28,7 @@ from typing import Any, Callable, Sequence, TypeVar
 import numpy as np
 import pandas as pd
 
-from .bouts import bout_outcomes, bout_table
+from .bouts import MAX_PAUSE_S, bout_outcomes, bout_table
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.gyro_check import MATCHING_MAX_BY_KIND, gyro_axis_mismatch
 from .dsp.metrics import BodySignals, parity_breaks, regularity, side_votes, step_rows
@@ -261,6 +261,7 @@ class _Step:
     rpos: float = np.nan
     rprev: float = np.nan
     rprev2: float = np.nan
+    hprev2: float = np.nan       # the contact two before across a pause < MAX_PAUSE_S (heading only: a pivot)
     back_pos: float = np.nan     # position of the contact back_n steps earlier in the bout …
     back_n: int = 0              # … (up to 8): their mean step time is the regularity lag
     closed: bool = False     # its bout has ended (no next contact will come)
@@ -360,6 +361,8 @@ class GaitEngine:
         self._recent_rows: list[dict[str, Any]] = []   # the latest 10 rows (time order) for live_status
         self._steps: list[_Step] = []          # accepted, not yet finalised
         self._bouts: list[dict[str, Any]] = []
+        # the last two contacts (global sample positions) and the last one's time, across stretches
+        self._h_last = self._h_last2 = self._h_last_t = np.nan
         self._calib: tuple[np.ndarray, np.ndarray] | None = None   # (forward axis, reference up)
         self._short_pool: ForwardEvidence | None = None   # summed evidence of the short walks before it
         self._turn_ref = np.zeros(3)     # the accelerometer's forward when calibrated (sensor-turn checks)
@@ -440,7 +443,8 @@ class GaitEngine:
         keep_from = self._n - int(BUFFER_S * self.fs)
         open_steps = self._steps
         if open_steps:
-            oldest = min(np.nanmin([s.pos, s.prev2 if np.isfinite(s.prev2) else s.pos]) for s in open_steps)
+            oldest = min(np.nanmin([s.pos, s.prev2 if np.isfinite(s.prev2) else s.pos,
+                                    s.hprev2 if np.isfinite(s.hprev2) else s.pos]) for s in open_steps)
             keep_from = min(keep_from, int(oldest) - self._base - int(6 * self.fs))
         # the regularity window looks ~4 strides back from the oldest open step
         keep_from = min(keep_from, self._scan_from - int(2 * self.fs))
@@ -710,7 +714,14 @@ class GaitEngine:
         # links to the previous contacts live on the bout record: the previous step may
         # already have been finalised (small live chunks), its position is still needed
         recent = b["_times"][-8:]
+        # the last two contacts whatever the stretch, forgotten after a pause of MAX_PAUSE_S: the heading of a
+        # stretch's first strides reaches back over a short pause (a pivot turn breaks the stretch of steps)
+        if not (t - self._h_last_t < MAX_PAUSE_S):
+            self._h_last = self._h_last2 = np.nan
+        hprev2 = self._h_last2
+        self._h_last2, self._h_last, self._h_last_t = self._h_last, pos, t
         st = _Step(pos=pos, bout=bout, prev=b["_last_pos"], prev2=b["_last2_pos"], bout_start=b["start_s"] * self.fs,
+                   hprev2=hprev2,
                    rpos=rpos, rprev=b["_last_rpos"], rprev2=b["_last2_rpos"],
                    back_pos=recent[0] * self.fs if recent else np.nan, back_n=len(recent), calib=self._calib)
         for s in reversed(self._steps):
@@ -749,6 +760,8 @@ class GaitEngine:
         """End of a segment or of the recording: commit a held step, close the bout."""
         accepted, closed = self._acceptor.reset()
         self._take(accepted, closed, upd, (self._base + self._n - 1) * self.dt)
+        # no heading across a gap in the data: the samples of a pause there are missing
+        self._h_last = self._h_last2 = self._h_last_t = np.nan
 
     def _close_bouts(self, closed, upd: EngineUpdate) -> None:
         for bt in closed:
@@ -1204,9 +1217,10 @@ class GaitEngine:
         pos = np.array([s.pos for s in steps]) - self._base
         prev = np.array([s.prev for s in steps]) - self._base
         prev2 = np.array([s.prev2 for s in steps]) - self._base
+        hprev2 = np.array([s.hprev2 for s in steps]) - self._base
         nxt = np.array([s.nxt for s in steps]) - self._base
         # body signals only over the samples this batch needs (not the whole buffer)
-        lo = int(max(0, np.floor(np.nanmin(np.concatenate([prev2, prev, pos]))) - 2))
+        lo = int(max(0, np.floor(np.nanmin(np.concatenate([prev2, prev, pos, hprev2]))) - 2))
         span_end = np.where(np.isfinite(nxt), nxt, pos + 2 * self.fs)
         hi = int(min(self._n, np.ceil(np.nanmax(span_end)) + int(0.5 * self.fs)))
         if calib is None:
@@ -1222,7 +1236,8 @@ class GaitEngine:
                     (rpos - np.array([s.rprev2 for s in steps])) / self.fs)
         cols = step_rows(sig, pos - lo, prev - lo, prev2 - lo, nxt - lo, has_gyro=self.has_gyro and calib is not None,
                          sensor_height_m=self.sensor_height_m, belt_speed_mps=belt,
-                         off_trunk=self.placement_kind == "off_trunk", reported_times_s=reported)
+                         off_trunk=self.placement_kind == "off_trunk", reported_times_s=reported,
+                         heading_from=hprev2 - lo)
         n_back = np.array([s.back_n for s in steps], float)
         mean_step_s = np.where(n_back >= 2, (pos + self._base - np.array([s.back_pos for s in steps]))
                                / np.maximum(n_back, 1) / self.fs, np.nan)

@@ -28,7 +28,7 @@ STEP_COLUMNS: dict[str, str] = {
     "vertical_ratio_pct": "vertical oscillation / step length × 100",
     "walking_speed_mps": "step_length_m / that step's duration (the step from this contact to the next); on a treadmill the belt speed",
     "trunk_twist_deg": "trunk yaw range over the stride ending at this contact (needs a gyro)",
-    "heading_change_deg": "change of walking direction over the stride ending at this contact, + = to the left (needs a gyro)",
+    "heading_change_deg": "change of walking direction over the stride ending at this contact, + = to the left (needs a gyro); the first steps after a pause shorter than 3 s: from the contact two back, across the pause",
     "forward_lean_deg": "trunk pitch vs the reference posture, + = forward",
     "lateral_sway_cm": "side-to-side trunk excursion over the stride ending at this contact",
     "pelvic_drop_deg": "trunk roll range during the step from this contact to the next (needs a gyro)",

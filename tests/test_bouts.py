@@ -19,7 +19,7 @@ import pytest
 
 import imu_gait
 from imu_gait.bouts import (BOUT_COLUMNS, OUTCOME_KEYS, TURN_MIN_DEG, bout_outcomes, bout_table, count_turns,
-                            walking_bout_numbers)
+                            find_turns, walking_bout_numbers)
 from imu_gait.io.native import write_native
 from imu_gait.recording import Recording, clock_text
 from imu_gait.report.bouts_csv import BOUT_CSV_COLUMNS
@@ -222,7 +222,8 @@ def test_real_daily_recording_bouts_add_up_to_its_steps():
     b = res.bouts
     assert len(b) >= 5 and b["n_steps"].sum() == len(res.steps)
     assert b["first_bout"].iloc[0] == 0 and b["last_bout"].iloc[-1] == res.steps["bout"].max()
-    assert (b["start_s"].diff().dropna() > 0).all() and (b["start_s"].iloc[1:].to_numpy() > b["end_s"].iloc[:-1].to_numpy()).all()
+    assert (b["start_s"].diff().dropna() > 0).all()
+    assert (b["start_s"].iloc[1:].to_numpy() > b["end_s"].iloc[:-1].to_numpy()).all()
     assert (b["duration_s"] > 0).all() and set(b["gait"]) == {"walk"}
     assert res.summary["walking_bouts"]["n_turns"] >= 3          # daily activities turn, unlike a lab straight
     straight = imu_gait.analyze(imu_gait.read(DATASETS / "mobgap_HA001_walk1.csv"))
@@ -319,3 +320,27 @@ def test_beside_running_bouts_the_summary_says_its_figures_are_the_walking_bouts
     assert wb["cadence_spm_30s_mean"] == pytest.approx(110.0, abs=1.0)        # the run's 170 spm left out
     text = " ".join(render_text(res, rec, width=200).split())
     assert "Bouts 3 — 2 walking: longest" in text and "Walking bouts of 30 s or more cadence 110" in text
+
+
+IPOL = ROOT.parent / "shared" / "datasets_raw" / "ipol_voisard_healthy_gait" / "GaitData"
+
+
+@pytest.mark.skipif(not IPOL.is_dir(), reason="needs ../shared/datasets_raw/ipol_voisard_healthy_gait")
+@pytest.mark.parametrize("trial", ["1-5", "2-3", "10-2", "10-6"])
+def test_a_pivot_that_broke_the_stretch_of_steps_is_still_a_turn(trial):
+    """Real IPOL trials whose U-turn was a pivot: 1.5–2 s without a contact ended the stretch of steps,
+    and a stretch's first strides had no heading, so the turn was lost (7 of 58 trials). The heading now
+    reaches back over a pause shorter than 3 s: the U-turn is one turn of 180° ± 30° (the gyro over the
+    same span: 172–196° over all 58) in one walking bout with its pause."""
+    rec = imu_gait.read(IPOL / f"{trial}_lb.txt", skiprows=1, sample_rate_hz=100,
+                        acc_cols=["Acc_X", "Acc_Y", "Acc_Z"], gyro_cols=["Gyr_X", "Gyr_Y", "Gyr_Z"])
+    res = imu_gait.analyze(rec)
+    u0, u1 = np.asarray(json.loads((IPOL / f"{trial}.json").read_text())["UTurnBoundaries"], float).ravel()[:2] / 100
+    turns = find_turns(res.steps)
+    inside = turns[(turns["start_s"] < u1) & (turns["end_s"] > u0)]
+    assert len(inside) == 1 and abs(inside["angle_deg"].iloc[0]) == pytest.approx(180.0, abs=30.0)
+    wb = res.bouts[res.bouts["walking_bout"] == inside["walking_bout"].iloc[0]]
+    assert wb["n_pauses"].iloc[0] >= 1 and wb["n_turns"].iloc[0] >= 1
+    # the steps just after the pause are turning steps now (their heading reaches back over it)
+    after = res.steps[(res.steps["time_s"] > u0) & (res.steps["time_s"] < u1 + 1.5)]
+    assert after["heading_change_deg"].abs().max() >= 90.0

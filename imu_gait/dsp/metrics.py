@@ -97,7 +97,8 @@ def turn_factor(heading_change_deg: np.ndarray) -> np.ndarray:
 def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndarray,
               nxt: np.ndarray, *, has_gyro: bool, sensor_height_m: float,
               belt_speed_mps: float | np.ndarray | None, off_trunk: bool = False,
-              reported_times_s: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+              reported_times_s: tuple[np.ndarray, np.ndarray] | None = None,
+              heading_from: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Metrics for a batch of steps.
 
     ic, prev, prev2, nxt: fractional sample positions in the buffer of this contact, the two
@@ -107,6 +108,9 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     (a pocket): no slow-jog label (see ``RUN_CLEAR_FLIGHT_S``). reported_times_s: (step, stride) times, s,
     between the contacts as reported when they are timed apart from ``ic`` (the engine's last strong rise):
     the step and stride time, cadence and a belt's step length use them; the signal windows stay on ``ic``.
+    heading_from: per step, the contact two before it across a short pause (the stretch before; NaN: none)
+    — where ``prev2`` is NaN, ``heading_change_deg`` is measured from there, so a turn on the spot that
+    broke the stretch of steps is not lost (every other stride metric stays NaN there).
     """
     fs = sig.fs_hz
     n = sig.a_v.size
@@ -250,8 +254,13 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
         out["trunk_twist_deg"] = np.where(ok, twist, np.nan)
         # the net heading change over the same stride (twist removes it): a turn, a curve, a
         # U-turn — the strain rules leave turning strides out of step-timing variability
-        heading = np.degrees(integral(sig.yaw_rate, strides, fs))
-        out["heading_change_deg"] = np.where(ok, heading, np.nan)
+        heading = np.where(ok, np.degrees(integral(sig.yaw_rate, strides, fs)), np.nan)
+        across = ~ok & np.isfinite(heading_from) if heading_from is not None else np.zeros(a.size, bool)
+        if across.any():
+            # the first steps after a pause: from the contact two back in the stretch before (a pivot)
+            h0 = np.clip(sample_index(heading_from[across]), 0, n - 2)
+            heading[across] = np.degrees(integral(sig.yaw_rate, Segments.of(h0, np.maximum(a[across] + 1, h0 + 2)), fs))
+        out["heading_change_deg"] = heading
     else:
         out["trunk_twist_deg"] = np.full(a.size, np.nan)
         out["heading_change_deg"] = np.full(a.size, np.nan)

@@ -728,7 +728,7 @@ def _bouts_section(result: AnalysisResult, ov: Overview) -> str:
 
     table = result.bouts if isinstance(result.bouts, pd.DataFrame) else pd.DataFrame()
     if not set(BOUT_COLUMNS) <= set(table.columns):     # a result put together by hand, or from an older JSON
-        table = bout_table(step_table(result), table if {"bout", "start_s", "end_s"} <= set(table.columns) else None)
+        table = bout_table(step_table(result), table)
     if len(table) < 2:
         return ""
     table = table.sort_values("start_s")
