@@ -17,12 +17,11 @@
    and speed against medians of INDIP's own contacts / strides (imu_gait gives medians, INDIP means);
    each imu_gait turn's angle against the raw gyro over its span (see below).
 2. IPOL (``../shared/datasets_raw/ipol_voisard_healthy_gait``, AGPL-3.0, read in place): every trial is
-   a straight walk, one U-turn and the walk back. ``imu_gait.bouts.count_turns`` on all of a trial's
-   steps (``bout``, ``heading_change_deg``, ``stride_time_s``) should find exactly one turn, of
-   |angle| ≈ 180°, overlapping the U-turn window (``UTurnBoundaries``). A turn's span runs from the
-   start of its first stride to its last step (``time_s`` at the returned end index); the first stride
-   is found again by walking back from the end index over the run ``count_turns`` forms (same bout,
-   same sign, ≥ ``TURN_MIN_RATE_DPS``), and the angle of that run is checked against the returned one.
+   a straight walk, one U-turn and the walk back. ``imu_gait.bouts.find_turns`` on a trial's steps
+   (turns within walking bouts; a stretch's first strides reach back over the pause before it, so a
+   pivot that broke the stretch of steps counts) should find exactly one turn, of |angle| ≈ 180°,
+   overlapping the U-turn window (``UTurnBoundaries``). A turn's span runs from the start of its first
+   stride to its last contact.
    Check, not a reference: the raw gyro's rate about the mean acceleration direction, integrated over
    the turn's span and over the U-turn window ± 2 s; turns outside the U-turn are told apart by
    whether they start after the trial's end (``TrialBoundaries``) and whether the raw gyro turned ≥ 45°.
@@ -49,7 +48,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import imu_gait  # noqa: E402
 import refdata  # noqa: E402
 from benchmarks.machine import cpu_model  # noqa: E402
-from imu_gait.bouts import TURN_MIN_RATE_DPS, count_turns  # noqa: E402
+from imu_gait.bouts import find_turns  # noqa: E402
 from imu_gait.recording import Recording  # noqa: E402
 from publish import publish  # noqa: E402
 
@@ -183,16 +182,12 @@ def mobgap() -> dict:
         ref = indip.get(rec.name, [])
         st = res.steps
         if len(st):
-            tb, ang, end_idx = count_turns(st["bout"].to_numpy(), st["heading_change_deg"].to_numpy(float),
-                                     st["stride_time_s"].to_numpy(float))
-            spans = turn_spans(st, end_idx, ang)
+            spans = turn_spans(st)
             gyro = raw_heading(rec)
             for sp in spans:
                 sp["raw_gyro_deg"] = gyro(sp["start_s"], sp["end_s"])
         else:
-            tb, ang, spans = np.zeros(0), np.zeros(0), []
-        # the steps' bout (a stretch of steady steps) → the walking bout (a row of res.bouts) it is part of
-        wb_of = {b: int(o["walking_bout"]) for o in ours for b in range(int(o["first_bout"]), int(o["last_bout"]) + 1)}
+            spans = []
         m = match_bouts(ref, ours)
         matched_ours = [j for _, j, _ in m if j is not None]
         walk = [o for o in ours if o["gait"] == "walk"]
@@ -204,8 +199,7 @@ def mobgap() -> dict:
             p = {"recording": rec.name, "ref_index": i, "bout": int(o["walking_bout"]), "overlap_s": ov,
                  "gait": o["gait"], "shared_with_other_ref": matched_ours.count(j) > 1,
                  "ref_turn_angles_deg": r["turn_angles_deg"],
-                 "ours_turn_angles_deg": [float(a) for b, a in zip(tb.tolist(), ang.tolist())
-                                          if wb_of.get(b) == o["walking_bout"]]}
+                 "ours_turn_angles_deg": [sp["angle_deg"] for sp in spans if sp["bout"] == o["walking_bout"]]}
             # all our bouts overlapping the reference bout, first start → last end (both join steps across
             # pauses shorter than 3 s: the same as the matched bout's duration, unless that rule differs)
             over = [x for x in ours if overlap(r["start_s"], r["end_s"], x["start_s"], x["end_s"]) > 0]
@@ -216,7 +210,7 @@ def mobgap() -> dict:
                 unit = {"cadence": "spm", "stride_length": "m", "walking_speed": "mps"}[k]
                 p[f"ref_{k}_median_{unit}"] = r[f"{k}_median_{unit}"]
                 p[f"ours_{k}_median_{unit}"] = float(o[f"{k}_{unit}"])
-            p["ours_turns_raw_gyro_deg"] = [sp["raw_gyro_deg"] for sp in spans if wb_of.get(sp["bout"]) == o["walking_bout"]]
+            p["ours_turns_raw_gyro_deg"] = [sp["raw_gyro_deg"] for sp in spans if sp["bout"] == o["walking_bout"]]
             rg = raw_heading(rec)
             p["ref_turns_raw_gyro_deg"] = [rg(a, b) for a, b in zip(r["turn_start_s"], r["turn_end_s"])]
             p["raw_gyro_ref_bout_deg"] = rg(r["start_s"], r["end_s"])
@@ -281,30 +275,12 @@ def raw_heading(rec: refdata.RefRecording):
     return between
 
 
-def turn_spans(steps, end_idx: np.ndarray, angles: np.ndarray) -> list[dict]:
-    """Per turn its first and last step and time span (start of its first stride → its last step); the
-    first step found by walking back over the run count_turns forms (same bout, same sign, rate ≥
-    TURN_MIN_RATE_DPS); the run's angle recomputed with count_turns' formula (half the sum of its
-    strides' heading changes) as a check."""
-    bout = steps["bout"].to_numpy()
-    heading = steps["heading_change_deg"].to_numpy(float)
-    stride = steps["stride_time_s"].to_numpy(float)
-    t = steps["time_s"].to_numpy(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rate = heading / stride
-    sign = np.where(np.isfinite(rate) & (np.abs(rate) >= TURN_MIN_RATE_DPS), np.sign(rate), 0.0)
-    out = []
-    for e, a in zip(end_idx.tolist(), angles.tolist()):
-        s = e
-        while s > 0 and sign[s - 1] == sign[e] and bout[s - 1] == bout[e]:
-            s -= 1
-        half = 0.5 * heading[s:e + 1].sum()
-        check = half                       # count_turns' formula (its end terms were dropped: they overshot)
-        start_t = t[s] - stride[s] if np.isfinite(stride[s]) else t[s]
-        out.append({"first_step": s, "end_step": e, "start_s": float(start_t), "end_s": float(t[e]),
-                    "angle_deg": float(a), "half_sum_deg": float(half), "angle_check_ok": bool(abs(check - a) < 1e-6),
-                    "bout": bout[e]})
-    return out
+def turn_spans(steps) -> list[dict]:
+    """imu_gait's turns (``imu_gait.bouts.find_turns``: within walking bouts, a stretch's first strides
+    reaching back over the pause before it), each with its span (start of its first stride → its last
+    contact) and its walking bout."""
+    return [{"start_s": float(r.start_s), "end_s": float(r.end_s), "angle_deg": float(r.angle_deg),
+             "bout": int(r.walking_bout)} for r in find_turns(steps).itertuples()]
 
 
 def _pcts(x) -> dict:
@@ -329,12 +305,7 @@ def ipol() -> dict:
         u0, u1 = float(uturn[:, 0].min()), float(uturn[:, 1].max())
         gyro = raw_heading(rec)
         t = st["time_s"].to_numpy(float) if len(st) else np.zeros(0)
-        if len(st):
-            tb, ang, end = count_turns(st["bout"].to_numpy(), st["heading_change_deg"].to_numpy(float),
-                                       st["stride_time_s"].to_numpy(float))
-            spans = turn_spans(st, end, ang)
-        else:
-            spans = []
+        spans = turn_spans(st) if len(st) else []
         for sp in spans:
             sp["overlap_uturn_s"] = overlap(sp["start_s"], sp["end_s"], u0, u1)
             sp["raw_gyro_deg"] = gyro(sp["start_s"], sp["end_s"])
@@ -353,13 +324,10 @@ def ipol() -> dict:
             "raw_gyro_uturn_deg": gyro(u0 - 2.0, u1 + 2.0),
             "n_turns": len(spans), "n_turns_in_uturn": len(in_u), "n_turns_outside_uturn": len(spans) - len(in_u),
             "uturn_angle_deg": best["angle_deg"] if best else float("nan"),
-            "uturn_half_sum_deg": best["half_sum_deg"] if best else float("nan"),
             "uturn_raw_gyro_span_deg": best["raw_gyro_deg"] if best else float("nan"),
             "uturn_angle_sum_deg": float(sum(sp["angle_deg"] for sp in in_u)) if in_u else float("nan"),
             "uturn_turn_span_s": [best["start_s"], best["end_s"]] if best else None,
-            "angle_check_ok": all(sp["angle_check_ok"] for sp in spans),
-            "turns": [{k: (int(v) if k in ("bout", "first_step", "end_step") else v) for k, v in sp.items()}
-                      for sp in spans]})
+            "turns": spans})
     n = len(trials)
     nt = np.array([r["n_turns"] for r in trials])
     col = lambda k: np.array([r[k] for r in trials], float)  # noqa: E731
@@ -379,7 +347,6 @@ def ipol() -> dict:
         "abs_angle": _pcts(af),
         "abs_angle_mean_abs_err_vs_180": float(np.mean(np.abs(af - 180))) if af.size else float("nan"),
         # the same turns: half the strides' summed heading change, and the raw gyro over the turn's span
-        "abs_half_sum": _pcts(np.abs(col("uturn_half_sum_deg")[has])),
         "abs_raw_gyro_span": _pcts(np.abs(col("uturn_raw_gyro_span_deg")[has])),
         "angle_minus_raw_gyro_span": _pcts((np.abs(a) - np.abs(col("uturn_raw_gyro_span_deg")))[has]),
         "abs_raw_gyro_uturn_all_trials": _pcts(np.abs(col("raw_gyro_uturn_deg"))),
@@ -393,7 +360,7 @@ def ipol() -> dict:
         "sign_left": int((a > 0).sum()), "sign_right": int((a < 0).sum()),
         "sign_agrees_with_raw_gyro": int(sum(np.sign(r["uturn_angle_deg"]) == np.sign(r["raw_gyro_uturn_deg"])
                                              for r in trials if np.isfinite(r["uturn_angle_deg"]))),
-        "angle_check_ok": all(r["angle_check_ok"] for r in trials)}
+        }
     return {"trials": trials, "summary": summary}
 
 
@@ -486,10 +453,10 @@ def render(mg: dict | None, ip: dict | None, runtime_s: float) -> str:
         lines.append("")
     if ip is not None:
         s = ip["summary"]
-        A, H, R, D = s["abs_angle"], s["abs_half_sum"], s["abs_raw_gyro_span"], s["angle_minus_raw_gyro_span"]
+        A, R, D = s["abs_angle"], s["abs_raw_gyro_span"], s["angle_minus_raw_gyro_span"]
         G = s["abs_raw_gyro_uturn_all_trials"]
         lines += ["## 2. IPOL healthy gait: the U-turn", "",
-                  "`count_turns` over all of a trial's steps; expected: exactly one turn, |angle| ≈ 180°, overlapping "
+                  "`find_turns` over all of a trial's steps; expected: exactly one turn, |angle| ≈ 180°, overlapping "
                   "`UTurnBoundaries`. Angle statistics over the trials with a turn overlapping the U-turn window (the "
                   "one overlapping it most).", "",
                   "| trials | exactly 1 turn | 0 turns | ≥ 2 turns | a turn overlaps the U-turn | 1 turn there and none "
@@ -502,27 +469,23 @@ def render(mg: dict | None, ip: dict | None, runtime_s: float) -> str:
                   "The same U-turn turns measured otherwise (|angle|, median [p5, p95] °; raw gyro = the angular rate "
                   "about the mean acceleration direction integrated — a check, not a reference):", "",
                   "| measure | n | median | p5 | p95 |", "|---|---|---|---|---|",
-                  f"| `count_turns` angle | {A['n']} | {_f(A['median'], '{:.0f}')} | {_f(A['p5'], '{:.0f}')} | {_f(A['p95'], '{:.0f}')} |",
-                  f"| half the run's summed stride heading changes (no end terms) | {H['n']} | {_f(H['median'], '{:.0f}')} | "
-                  f"{_f(H['p5'], '{:.0f}')} | {_f(H['p95'], '{:.0f}')} |",
+                  f"| `find_turns` angle | {A['n']} | {_f(A['median'], '{:.0f}')} | {_f(A['p5'], '{:.0f}')} | {_f(A['p95'], '{:.0f}')} |",
                   f"| raw gyro over the turn's span (start of first stride → last step) | {R['n']} | {_f(R['median'], '{:.0f}')} | "
                   f"{_f(R['p5'], '{:.0f}')} | {_f(R['p95'], '{:.0f}')} |",
-                  f"| `count_turns` − raw gyro over the span (\\|·\\| difference) | {D['n']} | {_f(D['median'], '{:+.0f}')} | "
+                  f"| `find_turns` − raw gyro over the span (\\|·\\| difference) | {D['n']} | {_f(D['median'], '{:+.0f}')} | "
                   f"{_f(D['p5'], '{:+.0f}')} | {_f(D['p95'], '{:+.0f}')} |",
                   f"| raw gyro over the U-turn window ± 2 s, all trials | {G['n']} | {_f(G['median'], '{:.0f}')} | "
                   f"{_f(G['p5'], '{:.0f}')} | {_f(G['p95'], '{:.0f}')} |", "",
                   f"Why trials miss: {s['trials'] - s['n_with_uturn_turn']} trial(s) have no turn overlapping the U-turn "
-                  f"({s['no_uturn_turn_with_bout_break']} of them with a bout break within the U-turn ± 0.5 s: the stride "
-                  f"across a break has no heading change); {s['uturn_turn_below_135']} have a U-turn turn below 135° "
+                  f"({s['no_uturn_turn_with_bout_break']} of them with a bout break within the U-turn ± 0.5 s); {s['uturn_turn_below_135']} have a U-turn turn below 135° "
                   f"({s['below_135_with_bout_break']} with a bout break there); bout breaks within the U-turn in all: "
                   f"{s['bout_break_in_uturn_all']} of {s['trials']}. Turns outside the U-turn window: "
                   f"{s['turns_outside_uturn']}, {s['turns_outside_after_trial_end']} of them starting after the trial's end "
                   f"(`TrialBoundaries`; the walker kept stepping), {s['turns_outside_raw_gyro_ge_45']} with ≥ 45° of raw-gyro "
                   f"heading change over their span (the walker did turn). Direction of the U-turn turn: {s['sign_left']} "
                   f"left (+), {s['sign_right']} right (−); same sign as the raw gyro over the U-turn: "
-                  f"{s['sign_agrees_with_raw_gyro']} of {s['n_with_uturn_turn']}. Turn spans rebuilt from the end index "
-                  f"reproduce `count_turns`' angles: {'yes, all' if s['angle_check_ok'] else 'NO, see JSON'}.", "",
-                  "Trials not as expected (turns: `count_turns` angle [raw gyro over its span] (span s), ° — "
+                  f"{s['sign_agrees_with_raw_gyro']} of {s['n_with_uturn_turn']}.", "",
+                  "Trials not as expected (turns: `find_turns` angle [raw gyro over its span] (span s), ° — "
                   "`*` = starts after the trial's end):", "",
                   "| trial | steps | bouts | U-turn s | ref contacts / steps in U-turn | bout break in U-turn | turns | "
                   "raw gyro U-turn ± 2 s ° |", "|---|---|---|---|---|---|---|---|"]
