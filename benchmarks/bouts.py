@@ -113,45 +113,33 @@ def _f(x, fmt="{:.2f}", na="–") -> str:
 # ---- 1. Mobilise-D, INDIP walking bouts ---------------------------------------------------
 def load_indip_wbs(root: Path = refdata.MOBGAP_DIR) -> dict[str, list[dict]]:
     """INDIP ``MicroWB`` per recording (names as refdata.load_mobgap gives them), the fields compared here."""
-    import scipy.io as sio
-
     out: dict[str, list[dict]] = {}
-    lab = root / "data" / "lab"
-    for pdir in sorted(p for p in lab.glob("*/*") if (p / "data.mat").exists()):
-        cohort, pid = pdir.parent.name, pdir.name
-        data = sio.loadmat(pdir / "data.mat", simplify_cells=True)["data"]
-        for tm in data.values():
-            for test, trials in tm.items():
-                if not isinstance(trials, dict):
-                    continue
-                for trial, rec in trials.items():
-                    if not (isinstance(rec, dict) and "SU" in rec):
-                        continue
-                    std = rec.get("Standards", {}).get("INDIP")
-                    wbs = refdata._as_bout_list(std.get("MicroWB")) if isinstance(std, dict) else []
-                    rows = []
-                    for b in wbs:
-                        ic = _arr(b.get("InitialContact_Event", []))
-                        step = np.diff(ic)          # NaN where INDIP lost a contact: that interval is unknown
-                        sl, ss = _arr(b.get("Stride_Length", [])), _arr(b.get("Stride_Speed", []))
-                        rows.append({"start_s": _num(b["Start"]), "end_s": _num(b["End"]),
-                                     "duration_s": _num(b["Duration"]), "cadence_spm": _num(b["Cadence"]),
-                                     "walking_speed_mps": _num(b["WalkingSpeed"]),
-                                     "stride_length_m": _num(b["AverageStrideLength"]),
-                                     "n_turns": _num(b["Turn_Number"]),
-                                     "turn_angles_deg": _arr(b.get("Turn_Angle", [])).tolist(),
-                                     "turn_start_s": _arr(b.get("Turn_Start", [])).tolist(),
-                                     "turn_end_s": _arr(b.get("Turn_End", [])).tolist(),
-                                     # the same figures as medians over the bout's steps / strides, as imu_gait
-                                     # takes them
-                                     "cadence_median_spm": float(60.0 / np.nanmedian(step)) if np.isfinite(step).any()
-                                     else float("nan"),
-                                     "stride_length_median_m": float(np.nanmedian(sl)) if np.isfinite(sl).any() else float("nan"),
-                                     "walking_speed_median_mps": float(np.nanmedian(ss)) if np.isfinite(ss).any() else float("nan"),
-                                     "n_ic": int(ic.size), "n_ic_nan": int(np.isnan(ic).sum()),
-                                     "first_ic_s": float(np.nanmin(ic)) if np.isfinite(ic).any() else float("nan"),
-                                     "last_ic_s": float(np.nanmax(ic)) if np.isfinite(ic).any() else float("nan")})
-                    out[f"mobgap/{cohort}{pid}/{test}/{trial}"] = rows
+    for cohort, pid, test, trial, rec in refdata.mobgap_trials(root):
+        std = rec.get("Standards", {}).get("INDIP")
+        wbs = refdata._as_bout_list(std.get("MicroWB")) if isinstance(std, dict) else []
+        rows = []
+        for b in wbs:
+            ic = _arr(b.get("InitialContact_Event", []))
+            step = np.diff(ic)          # NaN where INDIP lost a contact: that interval is unknown
+            sl, ss = _arr(b.get("Stride_Length", [])), _arr(b.get("Stride_Speed", []))
+            rows.append({"start_s": _num(b["Start"]), "end_s": _num(b["End"]),
+                         "duration_s": _num(b["Duration"]), "cadence_spm": _num(b["Cadence"]),
+                         "walking_speed_mps": _num(b["WalkingSpeed"]),
+                         "stride_length_m": _num(b["AverageStrideLength"]),
+                         "n_turns": _num(b["Turn_Number"]),
+                         "turn_angles_deg": _arr(b.get("Turn_Angle", [])).tolist(),
+                         "turn_start_s": _arr(b.get("Turn_Start", [])).tolist(),
+                         "turn_end_s": _arr(b.get("Turn_End", [])).tolist(),
+                         # the same figures as medians over the bout's steps / strides, as imu_gait
+                         # takes them
+                         "cadence_median_spm": float(60.0 / np.nanmedian(step)) if np.isfinite(step).any()
+                         else float("nan"),
+                         "stride_length_median_m": float(np.nanmedian(sl)) if np.isfinite(sl).any() else float("nan"),
+                         "walking_speed_median_mps": float(np.nanmedian(ss)) if np.isfinite(ss).any() else float("nan"),
+                         "n_ic": int(ic.size), "n_ic_nan": int(np.isnan(ic).sum()),
+                         "first_ic_s": float(np.nanmin(ic)) if np.isfinite(ic).any() else float("nan"),
+                         "last_ic_s": float(np.nanmax(ic)) if np.isfinite(ic).any() else float("nan")})
+        out[f"mobgap/{cohort}{pid}/{test}/{trial}"] = rows
     return out
 
 

@@ -355,63 +355,69 @@ def _as_bout_list(wb) -> list[dict]:
     return []  # empty array = no bout
 
 
+def mobgap_trials(root: Path = MOBGAP_DIR) -> Iterator[tuple[str, str, str, str, dict]]:
+    """(cohort, participant, test, trial, the trial's record) of every lab recording with sensor data in
+    mobgap's example ``data.mat`` files, in a fixed order (the one traversal of their nested dicts)."""
+    import scipy.io as sio
+
+    for pdir in sorted(p for p in (root / "data" / "lab").glob("*/*") if (p / "data.mat").exists()):
+        data = sio.loadmat(pdir / "data.mat", simplify_cells=True)["data"]
+        for tm in data.values():
+            for test, trials in tm.items():
+                if not isinstance(trials, dict):
+                    continue
+                for trial, rec in trials.items():
+                    if isinstance(rec, dict) and "SU" in rec:
+                        yield pdir.parent.name, pdir.name, test, trial, rec
+
+
 def load_mobgap(root: Path = MOBGAP_DIR, log: Callable[[str], None] = print) -> Iterator[RefRecording]:
     """All 6 lab recordings of HA/001 and HA/002, INDIP reference, scored within INDIP bouts."""
     lab = root / "data" / "lab"
     if not lab.is_dir():
         log(f"skip mobgap_example: {lab} not found")
         return
-    import scipy.io as sio
     pmeta_path = root / "data_csv" / "participant_metadata.json"
     pmeta = json.loads(pmeta_path.read_text()) if pmeta_path.exists() else {}
     test_names = {"Test5": "walk", "Test11": "daily"}
-    for pdir in sorted(p for p in lab.glob("*/*") if (p / "data.mat").exists()):
-        cohort, pid = pdir.parent.name, pdir.name
+    for cohort, pid, test, trial, rec in mobgap_trials(root):
         info = pmeta.get(cohort, {}).get(pid, {})
-        data = sio.loadmat(pdir / "data.mat", simplify_cells=True)["data"]
-        for tm_name, tm in data.items():
-            for test, trials in tm.items():
-                if not isinstance(trials, dict):
-                    continue
-                for trial, rec in trials.items():
-                    if not (isinstance(rec, dict) and "SU" in rec):
-                        continue
-                    lb = rec["SU"]["LowerBack"]
-                    acc = np.asarray(lb["Acc"], dtype=np.float64) * G
-                    gyr = np.deg2rad(np.asarray(lb["Gyr"], dtype=np.float64))
-                    fs = float(lb["Fs"]["Acc"] if isinstance(lb["Fs"], dict) else lb["Fs"])
-                    t = np.arange(acc.shape[0]) / fs
-                    std = rec.get("Standards", {}).get("INDIP")
-                    wbs = _as_bout_list(std.get("MicroWB")) if isinstance(std, dict) else []
-                    ics, bouts, strides, ignore = [], [], [], []
-                    for b in wbs:
-                        ic = np.atleast_1d(np.asarray(b.get("InitialContact_Event", []), dtype=np.float64))
-                        ics.append(ic[np.isfinite(ic)])
-                        ignore += load_evaluation().lost_contact_spans(ic, float(b["Start"]), float(b["End"])).tolist()
-                        bouts.append((float(b["Start"]), float(b["End"])))
-                        sic = np.asarray(b.get("Stride_InitialContacts", []), dtype=np.float64).reshape(-1, 2)
-                        sl = np.atleast_1d(np.asarray(b.get("Stride_Length", []), dtype=np.float64))
-                        if sic.shape[0] == sl.size:
-                            strides.append(np.c_[sic / fs, sl])
-                    stereo = rec.get("Standards", {}).get("Stereophoto")
-                    stereo_wbs = _as_bout_list(stereo.get("MicroWB")) if isinstance(stereo, dict) else []
-                    kind = test_names.get(test, test)
-                    notes = [] if wbs else ["INDIP found no walking bout: nothing to score"]
-                    if ignore:
-                        notes.append(f"{len(ignore)} span(s) around NaN INDIP ICs not scored")
-                    yield RefRecording(
-                        dataset="mobgap", name=f"mobgap/{cohort}{pid}/{test}/{trial}", subject=f"{cohort}{pid}",
-                        condition=kind, time_s=t, acc_mps2=acc, gyro_rads=gyr, fs_hz=fs,
-                        ref_ic_s=np.sort(np.concatenate(ics)) if ics else np.empty(0),
-                        bouts=_win(bouts), score_windows=_win(bouts),
-                        ref_strides=np.concatenate(strides) if strides else np.empty((0, 3)),
-                        ignore_windows=_win(ignore),
-                        other_walking=_win([(float(b["Start"]), float(b["End"])) for b in stereo_wbs]),
-                        sensor_height_m=_num(info.get("sensor_height_m")),
-                        body_height_m=_num(info.get("height_m")),
-                        start_unix_s=float(np.asarray(lb["Timestamp"]).ravel()[0]),
-                        false_step_eval=(kind == "daily"), notes=notes,
-                    )
+        lb = rec["SU"]["LowerBack"]
+        acc = np.asarray(lb["Acc"], dtype=np.float64) * G
+        gyr = np.deg2rad(np.asarray(lb["Gyr"], dtype=np.float64))
+        fs = float(lb["Fs"]["Acc"] if isinstance(lb["Fs"], dict) else lb["Fs"])
+        t = np.arange(acc.shape[0]) / fs
+        std = rec.get("Standards", {}).get("INDIP")
+        wbs = _as_bout_list(std.get("MicroWB")) if isinstance(std, dict) else []
+        ics, bouts, strides, ignore = [], [], [], []
+        for b in wbs:
+            ic = np.atleast_1d(np.asarray(b.get("InitialContact_Event", []), dtype=np.float64))
+            ics.append(ic[np.isfinite(ic)])
+            ignore += load_evaluation().lost_contact_spans(ic, float(b["Start"]), float(b["End"])).tolist()
+            bouts.append((float(b["Start"]), float(b["End"])))
+            sic = np.asarray(b.get("Stride_InitialContacts", []), dtype=np.float64).reshape(-1, 2)
+            sl = np.atleast_1d(np.asarray(b.get("Stride_Length", []), dtype=np.float64))
+            if sic.shape[0] == sl.size:
+                strides.append(np.c_[sic / fs, sl])
+        stereo = rec.get("Standards", {}).get("Stereophoto")
+        stereo_wbs = _as_bout_list(stereo.get("MicroWB")) if isinstance(stereo, dict) else []
+        kind = test_names.get(test, test)
+        notes = [] if wbs else ["INDIP found no walking bout: nothing to score"]
+        if ignore:
+            notes.append(f"{len(ignore)} span(s) around NaN INDIP ICs not scored")
+        yield RefRecording(
+            dataset="mobgap", name=f"mobgap/{cohort}{pid}/{test}/{trial}", subject=f"{cohort}{pid}",
+            condition=kind, time_s=t, acc_mps2=acc, gyro_rads=gyr, fs_hz=fs,
+            ref_ic_s=np.sort(np.concatenate(ics)) if ics else np.empty(0),
+            bouts=_win(bouts), score_windows=_win(bouts),
+            ref_strides=np.concatenate(strides) if strides else np.empty((0, 3)),
+            ignore_windows=_win(ignore),
+            other_walking=_win([(float(b["Start"]), float(b["End"])) for b in stereo_wbs]),
+            sensor_height_m=_num(info.get("sensor_height_m")),
+            body_height_m=_num(info.get("height_m")),
+            start_unix_s=float(np.asarray(lb["Timestamp"]).ravel()[0]),
+            false_step_eval=(kind == "daily"), notes=notes,
+        )
 
 
 # ---- Oxford step counter ----------------------------------------------------------------
