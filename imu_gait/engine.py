@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .bouts import MAX_PAUSE_S, bout_outcomes, bout_table
+from .days import MinuteStats, day_outcomes, day_table, recording_clock, worn_minutes
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.gyro_check import MATCHING_MAX_BY_KIND, gyro_axis_mismatch
 from .dsp.metrics import BodySignals, parity_breaks, regularity, side_votes, step_rows
@@ -369,6 +370,8 @@ class GaitEngine:
         self._ml_votes: dict[int, float] = {}     # per bout: running L/R vote
         self._rows_in_bout: dict[int, int] = {}
         self._n_samples_in = 0
+        # per-minute sums of the raw acceleration: when the sensor was worn, for the day-by-day table
+        self._minutes = MinuteStats()
         # sampling intervals fed (0.1 µs → count; segment gaps left out): finish()'s rate is their median, as
         # analyze()'s is (a mean let a phone's irregular stamps read 211.5 Hz for a median of 201.8 Hz)
         self._dt_counts: dict[int, int] = {}
@@ -516,6 +519,7 @@ class GaitEngine:
                 self._dt_counts[u] = self._dt_counts.get(u, 0) + c
         self._last_t = float(time_s[-1])
         self._n_samples_in += time_s.size
+        self._minutes.add(time_s, acc)
         if self._acc_probe is not None or self._gyro_probe is not None:
             self._check_fed_units(acc, gyro, final=False)
         vals = np.hstack([acc, gyro]) if gyro is not None else acc
@@ -1378,7 +1382,8 @@ class GaitEngine:
         median_units = int(units[np.searchsorted(cum, (cum[-1] + 1) // 2)])
         return 1e7 / median_units if median_units > 0 else float("nan")
 
-    def finish(self, *, source: str = "stream", sample_rate_hz: float | None = None) -> AnalysisResult:
+    def finish(self, *, source: str = "stream", sample_rate_hz: float | None = None,
+               clock: tuple[Any, str] | None = None) -> AnalysisResult:
         """End of the recording: close the open bout, finalise every step, judge the flags. Nothing can be
         fed after it (calling it again gives the same result).
 
@@ -1387,7 +1392,9 @@ class GaitEngine:
         else the rate of what was fed: 1 / the median sampling interval, gaps between segments left out,
         as analyze gives),
         ``placement`` ("unknown" when not given) and ``n_samples`` (samples fed). Only what a file's
-        header holds (``time_offset_s``, ``start_unix_s``, ``start_time_iso``) the engine cannot know."""
+        header holds (``time_offset_s``, ``start_unix_s``, ``start_time_iso``) the engine cannot know: give
+        ``clock`` (:func:`imu_gait.days.recording_clock` of that header) for calendar days in ``days``, else
+        they are 24-hour days from the first sample."""
         if self._n_samples_in and not self._finished:     # a recording shorter than the checks' stretches
             self._check_fed_units(None, None, final=True)
         self._finished = True
@@ -1459,8 +1466,13 @@ class GaitEngine:
         # the walking bouts every output counts: stretches of steady steps less than 3 s apart joined
         summary["n_bouts"] = int(len(bouts))
         summary["walking_bouts"] = bout_outcomes(bouts)
+        # day by day, and how long the sensor was worn: a day on the bedside table is not a day without walking
+        minutes, judged = worn_minutes(self._minutes.frame(), self._median_rate_hz())
+        span = (self._first_t, self._last_t) if self._first_t is not None else None
+        days = day_table(steps, bouts, minutes, clock=clock, wear_judged=judged, span_s=span)
+        summary["days"] = day_outcomes(days, bouts, clock_kind=clock[1] if clock else "none", wear_judged=judged)
         return AnalysisResult(steps=steps, summary=summary, flags=flags, timeline=timeline,
-                              warnings=warnings, bouts=bouts)
+                              warnings=warnings, bouts=bouts, days=days)
 
     @property
     def placement_kind(self) -> str:
@@ -1801,7 +1813,7 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
         start = stop
         if progress is not None:
             progress(stop / n)
-    res = eng.finish()
+    res = eng.finish(clock=recording_clock(meta))
     if rec.has_gyro and len(res.steps):
         mismatch, note = gyro_mapping_verdict(rec, res.steps, off_trunk=res.summary.get("placement_kind") == "off_trunk")
         if note is not None:            # the whole analysis again, without the gyroscope

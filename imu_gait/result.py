@@ -116,6 +116,11 @@ class AnalysisResult:
         ``n_turns`` (≥ 45°; NaN without a gyro), each per-step metric's median over the bout (same names and
         units as the steps) and ``stride_length_m``. The summary's ``n_bouts`` counts these rows, and its
         ``walking_bouts`` holds the walking bouts summarised by length (:func:`imu_gait.bouts.bout_outcomes`).
+    days : DataFrame, one row per calendar day (24-hour days from the first sample when the file does
+        not say when it started; :func:`imu_gait.days.day_table`): ``day``, ``date``, ``start_s`` /
+        ``end_s``, ``recorded_h``, ``worn_h`` (the sensor not lying still, van Hees's rule), ``valid`` (worn
+        ≥ 10 h), ``n_steps`` and the day's walking bouts summarised as ``walking_bouts`` is. The summary's
+        ``days`` holds the figures per valid day (:func:`imu_gait.days.day_outcomes`).
     marks : the walker's symptom marks (pain 0–10) with what the gait did before each
         (:class:`imu_gait.marks.MarkContext`); empty unless marks were given (:func:`imu_gait.marks.attach_marks`,
         ``imu-gait analyze --marks``, or ``walk.marks.csv`` beside the recording).
@@ -128,6 +133,7 @@ class AnalysisResult:
     warnings: list[str] = field(default_factory=list)
     bouts: pd.DataFrame = field(default_factory=pd.DataFrame)
     marks: list[Any] = field(default_factory=list)
+    days: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_dict(self) -> dict[str, Any]:
         from . import __version__  # late: the package imports this module while it is being set up
@@ -146,6 +152,8 @@ class AnalysisResult:
             "summary": json_safe(dict(self.summary)),
             "flags": [f.to_dict() for f in self.flags],
             "bouts": [json_safe(b) for b in self.bouts.to_dict(orient="records")] if len(self.bouts) else [],
+            # one row per day (imu_gait.days.day_table): an extra key
+            "days": [json_safe(d) for d in self.days.to_dict(orient="records")] if len(self.days) else [],
             "warnings": list(self.warnings),
             # the walker's symptom marks, when any were given: an extra key, absent otherwise
             **({"marks": [json_safe(m.to_dict()) for m in self.marks]} if self.marks else {}),

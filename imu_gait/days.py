@@ -1,0 +1,287 @@
+"""Day by day: when the sensor was worn, and each day's walking.
+
+A sensor worn for days (a researcher's week of daily life, a patient sent home with a logger) is read
+day by day, as real-world walking studies report it (Mobilise-D): each calendar day's steps, walking
+bouts and their cadence and speed, and how long the sensor was worn that day — a day the sensor spent
+on the bedside table is not a day of no walking. Only days worn long enough (:data:`VALID_DAY_WORN_H`)
+count in the figures per day.
+
+Wear is judged from the raw acceleration, per minute, with van Hees et al.'s rule (2011, 2013; the
+rule most accelerometry studies use): a sensor lying still is not worn. A minute is *not worn* when it
+lies in a 60-minute window (:data:`NONWEAR_WINDOW_MIN`) in which at least 2 of the 3 axes have a
+standard deviation under 13 mg or a range under 50 mg, and is itself still by that test; a person lying
+or sitting still for an hour still shifts by more than that. (van Hees marks the 15-minute block at the
+centre of each such window; taking every still minute of the window keeps the edges of a long still
+stretch where they are, to the minute.) A recording of under 60 minutes cannot be judged: all of its recorded minutes count as worn.
+
+Days are calendar days in the recording's own clock when the file says when it started (the native
+``# start_time:`` line with its UTC offset, a live recording's ``start_utc``, a GENEActiv or date/time
+column's local time, a phone's Unix time — taken as UTC, which the table says), else 24-hour days from
+the first sample. Minutes are on the recording's time axis, so a day's edge is placed to the minute.
+
+Pure numpy / pandas; the per-minute sums are gathered chunk by chunk as samples arrive
+(:class:`MinuteStats`, fed by the engine), so a week-long recording costs a few arrays of 10,080
+minutes.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .bouts import OUTCOME_KEYS, bout_outcomes
+
+G = 9.80665
+MINUTE_S = 60.0
+DAY_S = 86400.0
+#: van Hees's window: the sensor must lie still this long before it counts as not worn
+NONWEAR_WINDOW_MIN = 60
+#: per-axis standard deviation (g) under which an axis is still
+NONWEAR_STD_MAX_G = 0.013
+#: per-axis range, max − min (g), under which an axis is still
+NONWEAR_RANGE_MAX_G = 0.050
+#: how many of the 3 axes must be still (by either test)
+NONWEAR_AXES_MIN = 2
+#: a window is judged only if at least this share of its minutes hold samples (a data gap is not stillness)
+NONWEAR_WINDOW_MIN_COVER = 0.5
+#: a day counts in the figures per day when the sensor was worn at least this long (10 h: the usual
+#: accelerometry criterion for a valid day, Troiano et al. 2008; Mobilise-D asks 12 h of waking time)
+VALID_DAY_WORN_H = 10.0
+
+#: per-minute columns (:func:`minute_frame`, :func:`worn_minutes`)
+MINUTE_COLUMNS = ("minute", "start_s", "n_samples", "recorded_s", "worn")
+#: one row per day (:func:`day_table`); the walking figures are :func:`imu_gait.bouts.bout_outcomes`' keys
+DAY_COLUMNS = ("day", "date", "start_s", "end_s", "recorded_h", "worn_h", "valid", "n_steps", *OUTCOME_KEYS)
+#: ``summary['days']`` (:func:`day_outcomes`)
+DAY_OUTCOME_KEYS = ("clock", "n_days", "n_valid_days", "valid_day_worn_h", "recorded_h", "worn_h",
+                    "wear_judged", "n_steps_per_day", "walking_bout_time_s_per_day", "n_walking_bouts_per_day",
+                    "n_walking_bouts_10s_per_day", "n_walking_bouts_30s_per_day", "n_walking_bouts_60s_per_day",
+                    "cadence_spm_10s_mean", "walking_speed_mps_10s_mean", "stride_length_m_10s_mean")
+
+
+class MinuteStats:
+    """Per-minute sums of the raw acceleration (g): samples, sum, sum of squares, min and max per axis.
+
+    ``add`` takes each chunk as it arrives (time strictly increasing across chunks); minutes are
+    ``floor(time_s / 60)`` on the recording's time axis, so a minute split between two chunks is joined
+    in :meth:`frame`."""
+
+    def __init__(self) -> None:
+        self._parts: list[tuple[np.ndarray, ...]] = []
+
+    def add(self, time_s: np.ndarray, acc_mps2: np.ndarray) -> None:
+        if time_s.size == 0:
+            return
+        minute = np.floor(np.asarray(time_s, float) / MINUTE_S).astype(np.int64)
+        starts = np.r_[0, np.flatnonzero(np.diff(minute)) + 1]
+        a = np.asarray(acc_mps2, float) / G
+        self._parts.append((minute[starts], np.diff(np.r_[starts, minute.size]), np.add.reduceat(a, starts),
+                            np.add.reduceat(a * a, starts), np.minimum.reduceat(a, starts),
+                            np.maximum.reduceat(a, starts)))
+
+    def frame(self) -> pd.DataFrame:
+        """One row per minute holding samples: ``minute``, ``start_s``, ``n_samples`` and the per-axis
+        ``sum_x…``, ``sumsq_x…``, ``min_x…``, ``max_x…`` (g)."""
+        if not self._parts:
+            return minute_frame(np.zeros(0, np.int64), np.zeros(0), np.zeros((0, 3)), np.zeros((0, 3)),
+                                np.zeros((0, 3)), np.zeros((0, 3)))
+        minute, n, s, ss, lo, hi = (np.concatenate(x) for x in zip(*self._parts))
+        first = np.r_[0, np.flatnonzero(np.diff(minute)) + 1]       # sorted: a split minute is adjacent
+        if first.size < minute.size:
+            n, s, ss = (np.add.reduceat(x, first) for x in (n, s, ss))
+            lo, hi = np.minimum.reduceat(lo, first), np.maximum.reduceat(hi, first)
+            minute = minute[first]
+        self._parts = [(minute, n, s, ss, lo, hi)]
+        return minute_frame(minute, n, s, ss, lo, hi)
+
+
+def minute_frame(minute: np.ndarray, n: np.ndarray, s: np.ndarray, ss: np.ndarray, lo: np.ndarray,
+                 hi: np.ndarray) -> pd.DataFrame:
+    cols: dict[str, Any] = {"minute": minute.astype(np.int64), "start_s": minute * MINUTE_S,
+                            "n_samples": n.astype(np.int64)}
+    for k, ax in enumerate("xyz"):
+        cols[f"sum_{ax}"], cols[f"sumsq_{ax}"] = s[:, k], ss[:, k]
+        cols[f"min_{ax}"], cols[f"max_{ax}"] = lo[:, k], hi[:, k]
+    return pd.DataFrame(cols)
+
+
+def worn_minutes(minutes: pd.DataFrame, sample_rate_hz: float, *, window_min: int = NONWEAR_WINDOW_MIN,
+                 std_max_g: float = NONWEAR_STD_MAX_G, range_max_g: float = NONWEAR_RANGE_MAX_G,
+                 axes_min: int = NONWEAR_AXES_MIN, min_cover: float = NONWEAR_WINDOW_MIN_COVER
+                 ) -> tuple[pd.DataFrame, bool]:
+    """(every minute from the first to the last recorded one — ``minute``, ``start_s``, ``n_samples``
+    (0: not recorded), ``recorded_s`` (samples / ``sample_rate_hz``, at most 60), ``worn`` —, whether wear
+    could be judged at all: at least one full window).
+
+    A recorded minute is not worn when it lies in a ``window_min``-minute window (sliding by a minute,
+    ≥ ``min_cover`` of its minutes recorded) in which ≥ ``axes_min`` axes have a standard deviation
+    under ``std_max_g`` or a range under ``range_max_g``, and is itself still by the same test."""
+    if not len(minutes):
+        return pd.DataFrame({c: [] for c in MINUTE_COLUMNS}), False
+    m0 = int(minutes["minute"].iloc[0])
+    count = int(minutes["minute"].iloc[-1]) - m0 + 1
+    at = minutes["minute"].to_numpy(np.int64) - m0
+    n = np.zeros(count)
+    n[at] = minutes["n_samples"].to_numpy(float)
+    full = pd.DataFrame({"minute": np.arange(m0, m0 + count, dtype=np.int64)})
+    full["start_s"] = full["minute"] * MINUTE_S
+    full["n_samples"] = n.astype(np.int64)
+    full["recorded_s"] = np.minimum(n / float(sample_rate_hz), MINUTE_S) if sample_rate_hz > 0 else 0.0
+    if count < window_min:
+        full["worn"] = n > 0
+        return full, False
+    s, ss = np.zeros((count, 3)), np.zeros((count, 3))
+    lo, hi = np.full((count, 3), np.inf), np.full((count, 3), -np.inf)
+    for k, ax in enumerate("xyz"):
+        s[at, k], ss[at, k] = minutes[f"sum_{ax}"].to_numpy(float), minutes[f"sumsq_{ax}"].to_numpy(float)
+        lo[at, k], hi[at, k] = minutes[f"min_{ax}"].to_numpy(float), minutes[f"max_{ax}"].to_numpy(float)
+
+    def window_sums(x: np.ndarray) -> np.ndarray:            # sums over each window [j, j + window_min)
+        c = np.concatenate([np.zeros((1,) + x.shape[1:]), np.cumsum(x, axis=0)])
+        return c[window_min:] - c[:-window_min]
+
+    wn, ws, wss = window_sums(n), window_sums(s), window_sums(ss)
+    cover = window_sums((n > 0).astype(float))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var = wss / wn[:, None] - (ws / wn[:, None]) ** 2
+    std = np.sqrt(np.clip(var, 0.0, None))
+    view = np.lib.stride_tricks.sliding_window_view
+    rng = view(hi, window_min, axis=0).max(axis=-1) - view(lo, window_min, axis=0).min(axis=-1)
+    still = (std < std_max_g) | (rng < range_max_g)
+    off = (cover >= min_cover * window_min) & (wn > 0) & (still.sum(axis=1) >= axes_min)
+    # … and the minute itself still by the same test: a window's std is diluted by its still minutes, so a
+    # window of 58 still minutes and 2 of walking can pass on a quiet axis — its walking minutes were worn
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mvar = ss / n[:, None] - (s / n[:, None]) ** 2
+    mstill = ((np.sqrt(np.clip(mvar, 0.0, None)) < std_max_g) | (hi - lo < range_max_g)).sum(axis=1) >= axes_min
+    # a minute is not worn when any window holding it is still: a window starting at j covers j … j+w−1
+    starts_before = np.concatenate([[0], np.cumsum(off)])
+    j_hi = np.minimum(np.arange(count), off.size - 1)
+    j_lo = np.maximum(np.arange(count) - window_min + 1, 0)
+    covered = starts_before[j_hi + 1] - starts_before[j_lo] > 0
+    full["worn"] = (n > 0) & ~(covered & mstill)
+    return full, True
+
+
+def recording_clock(meta: Mapping[str, Any] | None) -> tuple[_dt.datetime, str] | None:
+    """(the wall-clock time of 0 s on the recording's time axis, "local" | "UTC"), or None when the file
+    does not say when it started. Read from (the first found that parses) ``start_time_iso`` (a date/time
+    column's first value, local), ``start_time`` (ISO; with a UTC offset, its local time), ``start_utc``,
+    or ``start_unix_s`` (UTC, as a phone stores it)."""
+    meta = meta or {}
+    for key in ("start_time_iso", "start_time", "start_utc"):
+        text = meta.get(key)
+        if text in (None, ""):
+            continue
+        try:
+            ts = pd.Timestamp(str(text).strip())
+        except (ValueError, TypeError, OverflowError):
+            continue
+        if ts is pd.NaT or pd.isna(ts):
+            continue
+        when = ts.to_pydatetime()
+        if key == "start_utc" and when.tzinfo is not None:
+            return when.astimezone(_dt.timezone.utc).replace(tzinfo=None), "UTC"
+        # the wall clock where it was recorded: an ISO offset says which; drop it for the calendar
+        return when.replace(tzinfo=None), "local"
+    unix = meta.get("start_unix_s")
+    try:
+        unix = float(unix)
+    except (TypeError, ValueError):
+        return None
+    if not np.isfinite(unix):
+        return None
+    return _dt.datetime(1970, 1, 1) + _dt.timedelta(seconds=unix), "UTC"
+
+
+def day_edges_s(first_s: float, last_s: float, clock: tuple[_dt.datetime, str] | None) -> tuple[np.ndarray, list]:
+    """(edges on the time axis: day k is [edges[k], edges[k+1]) s, the days' dates — None without a
+    clock). With a clock, midnights; without, 24 h from ``first_s``."""
+    if clock is None:
+        n = max(int(np.floor((last_s - first_s) / DAY_S)) + 1, 1)
+        return first_s + DAY_S * np.arange(n + 1), [None] * n
+    zero, _ = clock
+    first_wall = zero + _dt.timedelta(seconds=float(first_s))
+    midnight = _dt.datetime.combine(first_wall.date(), _dt.time())
+    t_mid = (midnight - zero).total_seconds()
+    n = max(int(np.floor((last_s - t_mid) / DAY_S)) + 1, 1)
+    return t_mid + DAY_S * np.arange(n + 1), [(midnight.date() + _dt.timedelta(days=k)).isoformat() for k in range(n)]
+
+
+def day_table(steps: pd.DataFrame, bouts: pd.DataFrame, minutes: pd.DataFrame, *,
+              clock: tuple[_dt.datetime, str] | None = None, valid_day_worn_h: float = VALID_DAY_WORN_H,
+              wear_judged: bool = True, span_s: tuple[float, float] | None = None) -> pd.DataFrame:
+    """One row per day (:data:`DAY_COLUMNS`) from a result's steps and walking bouts
+    (:func:`imu_gait.bouts.bout_table`) and the per-minute wear (:func:`worn_minutes`).
+
+    ``start_s`` / ``end_s`` are the day's span on the time axis, clipped to the recording (``span_s``:
+    its first and last sample, else its first and last minute's edges); ``recorded_h`` and ``worn_h`` sum
+    the ``recorded_s`` of its minutes and of its worn minutes; ``valid`` = worn ≥
+    ``valid_day_worn_h`` (never, when wear was not judged: under an hour of data); ``n_steps`` the steps
+    whose contact falls in the day; the rest are :func:`imu_gait.bouts.bout_outcomes` over the walking
+    bouts that start in the day."""
+    if not len(minutes):
+        return pd.DataFrame({c: [] for c in DAY_COLUMNS})
+    t_min = minutes["start_s"].to_numpy(float)
+    recorded = minutes["n_samples"].to_numpy() > 0
+    first_s, last_s = ((float(span_s[0]), float(span_s[1])) if span_s is not None
+                       else (float(t_min[recorded][0]), float(t_min[recorded][-1] + MINUTE_S)))
+    edges, dates = day_edges_s(first_s, last_s - 1e-9, clock)
+    day_of_minute = np.searchsorted(edges, t_min + MINUTE_S / 2, side="right") - 1
+    step_t = steps["time_s"].to_numpy(float) if len(steps) else np.zeros(0)
+    day_of_step = np.searchsorted(edges, step_t, side="right") - 1
+    bout_t = bouts["start_s"].to_numpy(float) if len(bouts) else np.zeros(0)
+    day_of_bout = np.searchsorted(edges, bout_t, side="right") - 1
+    worn = minutes["worn"].to_numpy(bool)
+    seconds = minutes["recorded_s"].to_numpy(float)
+    rows = []
+    for k, date in enumerate(dates):
+        in_day = day_of_minute == k
+        worn_h = float(seconds[in_day & worn].sum()) / 3600.0
+        row: dict[str, Any] = {
+            "day": k + 1, "date": date,
+            "start_s": max(float(edges[k]), first_s), "end_s": min(float(edges[k + 1]), last_s),
+            "recorded_h": float(seconds[in_day].sum()) / 3600.0, "worn_h": worn_h,
+            "valid": bool(wear_judged and worn_h >= valid_day_worn_h),
+            "n_steps": int((day_of_step == k).sum()),
+        }
+        row.update(bout_outcomes(bouts[day_of_bout == k] if len(bouts) else bouts))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(DAY_COLUMNS))
+
+
+def day_outcomes(days: pd.DataFrame, bouts: pd.DataFrame, *, clock_kind: str = "none",
+                 valid_day_worn_h: float = VALID_DAY_WORN_H, wear_judged: bool = True) -> dict[str, Any]:
+    """``summary['days']`` (:data:`DAY_OUTCOME_KEYS`): how many days and valid days, hours recorded and
+    worn, and over the valid days only: the mean per day of steps, walking-bout time and bouts (all, ≥ 10,
+    30, 60 s), and the cadence, speed and stride length of the ≥ 10-s walking bouts that start on valid
+    days (the mean of their medians). NaN where no day is valid."""
+    valid = days[days["valid"].astype(bool)] if len(days) else days
+    out: dict[str, Any] = {"clock": clock_kind, "n_days": int(len(days)), "n_valid_days": int(len(valid)),
+                           "valid_day_worn_h": float(valid_day_worn_h),
+                           "recorded_h": float(days["recorded_h"].sum()) if len(days) else 0.0,
+                           "worn_h": float(days["worn_h"].sum()) if len(days) else 0.0,
+                           "wear_judged": bool(wear_judged)}
+    for key, col in (("n_steps_per_day", "n_steps"), ("walking_bout_time_s_per_day", "walking_bout_time_s"),
+                     ("n_walking_bouts_per_day", "n_walking_bouts"),
+                     ("n_walking_bouts_10s_per_day", "n_walking_bouts_10s"),
+                     ("n_walking_bouts_30s_per_day", "n_walking_bouts_30s"),
+                     ("n_walking_bouts_60s_per_day", "n_walking_bouts_60s")):
+        out[key] = float(valid[col].mean()) if len(valid) else float("nan")
+    pooled = pd.DataFrame()
+    if len(valid) and len(bouts):
+        spans = [(float(s), float(e)) for s, e in zip(valid["start_s"], valid["end_s"])]
+        t = bouts["start_s"].to_numpy(float)
+        keep = np.zeros(t.size, bool)
+        for s, e in spans:
+            keep |= (t >= s) & (t < e)
+        pooled = bouts[keep]
+    walk = pooled[(pooled["gait"] == "walk") & (pooled["duration_s"] >= 10.0)] if len(pooled) else pooled
+    for key, col in (("cadence_spm_10s_mean", "cadence_spm"), ("walking_speed_mps_10s_mean", "walking_speed_mps"),
+                     ("stride_length_m_10s_mean", "stride_length_m")):
+        vals = walk[col].to_numpy(float) if len(walk) else np.zeros(0)
+        vals = vals[np.isfinite(vals)]
+        out[key] = float(vals.mean()) if vals.size else float("nan")
+    return out

@@ -1,0 +1,189 @@
+"""Day by day (imu_gait.days): wear from the raw acceleration, calendar days, figures per valid day.
+
+Truth is made, not measured: a sensor lying on a table is the only thing van Hees's rule calls not
+worn, and the stretch it lay there is known to the sample; which contacts fall before or after a
+midnight is known from the steps' own times. Tolerances are stated at each assert.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import imu_gait
+from imu_gait.bouts import OUTCOME_KEYS, bout_outcomes
+from imu_gait.days import (DAY_COLUMNS, DAY_OUTCOME_KEYS, G, MinuteStats, day_outcomes, day_table, recording_clock,
+                           worn_minutes)
+from imu_gait.recording import Recording
+from imu_gait.synthetic import synthesize_walk
+
+WALK_S = 600.0          # each walk (with its 5 s + 3 s of standing)
+TABLE_S = 75 * 60.0     # the sensor on a table between the walks
+START = "2026-03-01T23:30:00+01:00"     # midnight falls 30 min in, on the table
+
+
+def on_table(t0: float, seconds: float, fs: float, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A sensor lying flat and still: gravity on z, 2 mg of noise (a MEMS sensor's own), gyro noise only."""
+    rng = np.random.default_rng(seed)
+    n = int(round(seconds * fs))
+    t = t0 + np.arange(n) / fs
+    acc = np.tile([0.0, 0.0, G], (n, 1)) + rng.normal(0.0, 0.002 * G, (n, 3))
+    return t, acc, rng.normal(0.0, 0.002, (n, 3))
+
+
+@pytest.fixture(scope="module")
+def walk_table_walk():
+    """10 min of walking, 75 min on a table (across midnight), 10 min of walking, 100 Hz."""
+    a, _ = synthesize_walk(WALK_S, seed=3)
+    b, _ = synthesize_walk(WALK_S, seed=4, cadence_spm=112.0)
+    table = on_table(WALK_S, TABLE_S, 100.0, seed=5)
+    t = np.concatenate([a.time_s, table[0], b.time_s + WALK_S + TABLE_S])
+    acc = np.concatenate([a.acc_mps2, table[1], b.acc_mps2])
+    gyro = np.concatenate([a.gyro_rads, table[2], b.gyro_rads])
+    rec = Recording(t, acc, gyro, meta={"start_time": START, "placement": "lower_back"})
+    return rec, imu_gait.analyze(rec)
+
+
+def test_a_sensor_on_the_table_is_not_worn_to_the_minute(walk_table_walk):
+    rec, res = walk_table_walk
+    days = res.days
+    assert list(days.columns) == list(DAY_COLUMNS)
+    # worn: the two walks' 10 minutes each, to the minute (minutes are whole on the time axis; the table
+    # stretch starts and ends on a minute edge here, so the truth is exact up to the samples' own spacing)
+    assert days["worn_h"].sum() == pytest.approx(20 / 60, abs=1 / 3600)
+    assert days["recorded_h"].sum() == pytest.approx((2 * WALK_S + TABLE_S) / 3600, abs=1 / 3600)
+    assert res.summary["days"]["wear_judged"] is True
+    # no step while it lay there
+    on_it = (res.steps["time_s"] > WALK_S) & (res.steps["time_s"] < WALK_S + TABLE_S)
+    assert not on_it.any()
+
+
+def test_calendar_days_split_at_the_recordings_own_midnight(walk_table_walk):
+    rec, res = walk_table_walk
+    days = res.days
+    assert days["date"].tolist() == ["2026-03-01", "2026-03-02"]
+    midnight_s = 30 * 60.0                     # 23:30 + 30 min, in the file's own clock (+01:00)
+    assert days["end_s"].iloc[0] == pytest.approx(midnight_s)
+    assert days["start_s"].iloc[1] == pytest.approx(midnight_s)
+    t = res.steps["time_s"].to_numpy()
+    assert days["n_steps"].tolist() == [int((t < midnight_s).sum()), int((t >= midnight_s).sum())]
+    assert days["n_steps"].sum() == len(res.steps)
+    # each walk is one walking bout, on its own day; its cadence as the bout table gives it
+    assert days["n_walking_bouts"].tolist() == [1, 1]
+    assert days["cadence_spm_all_mean"].iloc[1] == pytest.approx(112.0, abs=1.0)   # ±1 spm, as the metric tests
+    # worn 10 min each: no day is valid (≥ 10 h), so the per-day figures are unknown, not zero
+    assert not days["valid"].any()
+    s = res.summary["days"]
+    assert (s["clock"], s["n_days"], s["n_valid_days"]) == ("local", 2, 0)
+    assert np.isnan(s["n_steps_per_day"])
+    assert set(s) == set(DAY_OUTCOME_KEYS)
+    js = res.to_dict()
+    assert [d["date"] for d in js["days"]] == ["2026-03-01", "2026-03-02"]
+
+
+def test_without_a_clock_days_are_24_hours_from_the_first_sample():
+    steps = pd.DataFrame({"time_s": [100.0, 86_399.0, 86_401.0, 200_000.0]})
+    minutes = pd.DataFrame({"minute": np.arange(0, 3400), "start_s": np.arange(0, 3400) * 60.0,
+                            "n_samples": 6000, "recorded_s": 60.0, "worn": True})
+    days = day_table(steps, pd.DataFrame(), minutes, clock=None, span_s=(0.0, 3400 * 60.0))
+    assert days["date"].tolist() == [None, None, None]
+    assert days["start_s"].tolist() == [0.0, 86_400.0, 172_800.0]
+    assert days["n_steps"].tolist() == [2, 1, 1]
+    assert days["worn_h"].tolist() == pytest.approx([24.0, 24.0, 3400 / 60 - 48.0])
+    assert days["valid"].tolist() == [True, True, False]        # 8.67 h < 10 h
+
+
+def test_valid_days_only_in_the_figures_per_day():
+    minutes = pd.DataFrame({"minute": np.arange(0, 2 * 1440), "start_s": np.arange(0, 2 * 1440) * 60.0,
+                            "n_samples": 100, "recorded_s": 60.0,
+                            "worn": np.r_[np.ones(1440, bool), np.arange(1440) < 8 * 60]})   # day 2: 8 h worn
+    steps = pd.DataFrame({"time_s": np.r_[np.arange(1000.0, 1100.0), np.arange(90_000.0, 90_030.0)]})
+    bouts = pd.DataFrame({"start_s": [1000.0, 90_000.0], "end_s": [1099.0, 90_029.0], "duration_s": [99.0, 29.0],
+                          "gait": ["walk", "walk"], "n_turns": [0, 0], "cadence_spm": [110.0, 90.0],
+                          "walking_speed_mps": [1.2, 0.8], "stride_length_m": [1.3, 1.0],
+                          **{m: np.nan for m in ("step_time_s", "stride_time_s", "step_length_m")}})
+    days = day_table(steps, bouts, minutes, span_s=(0.0, 2 * DAY))
+    assert days["valid"].tolist() == [True, False]
+    assert days["worn_h"].tolist() == pytest.approx([24.0, 8.0])
+    out = day_outcomes(days, bouts)
+    assert out["n_valid_days"] == 1
+    assert out["n_steps_per_day"] == 100.0                     # day 2's 30 steps left out
+    assert out["walking_bout_time_s_per_day"] == pytest.approx(99.0)
+    assert out["cadence_spm_10s_mean"] == pytest.approx(110.0)  # day 2's bout left out
+    assert days.loc[0, list(OUTCOME_KEYS)].to_dict() == pytest.approx(bout_outcomes(bouts.iloc[:1]), nan_ok=True)
+
+
+DAY = 86_400.0
+
+
+def test_minute_sums_do_not_depend_on_the_chunking():
+    rng = np.random.default_rng(0)
+    t = np.cumsum(rng.uniform(0.005, 0.015, 50_000))          # irregular, as a phone samples
+    acc = rng.normal(0.0, 1.0, (t.size, 3)) + [0, 0, G]
+    whole, pieces = MinuteStats(), MinuteStats()
+    whole.add(t, acc)
+    for lo in range(0, t.size, 777):                          # chunks that split minutes
+        pieces.add(t[lo:lo + 777], acc[lo:lo + 777])
+    a, b = whole.frame(), pieces.frame()
+    assert a["minute"].tolist() == b["minute"].tolist()
+    assert a["n_samples"].tolist() == b["n_samples"].tolist()
+    np.testing.assert_allclose(a.drop(columns=["minute"]).to_numpy(), b.drop(columns=["minute"]).to_numpy(),
+                               rtol=1e-12)
+
+
+@pytest.mark.parametrize("std_mg, moved, expected_off", [
+    (2.0, False, True),        # on a table
+    (30.0, False, False),      # worn: a person still shifts by more than 13 mg
+    (2.0, True, False),        # still, but the sensor turned over halfway (a range of 1 g): someone handled it
+])
+def test_van_hees_rule_on_made_minutes(std_mg, moved, expected_off):
+    fs = 5.0
+    rng = np.random.default_rng(1)
+    t = np.arange(0, 90 * 60, 1 / fs)
+    acc = rng.normal(0.0, std_mg / 1000 * G, (t.size, 3)) + [0, 0, G]
+    if moved:
+        acc[t.size // 2:] = acc[t.size // 2:][:, [2, 1, 0]]
+    ms = MinuteStats()
+    ms.add(t, acc)
+    minutes, judged = worn_minutes(ms.frame(), fs)
+    assert judged and len(minutes) == 90
+    assert minutes["recorded_s"].to_numpy() == pytest.approx(60.0)
+    assert (~minutes["worn"]).all() == expected_off and (minutes["worn"]).all() == (not expected_off)
+
+
+def test_a_data_gap_is_not_stillness_and_an_hour_is_needed_to_judge():
+    fs = 5.0
+    t = np.r_[np.arange(0, 600, 1 / fs), np.arange(3 * 3600, 3 * 3600 + 600, 1 / fs)]   # 2 h 40 min missing
+    acc = np.tile([0.0, 0.0, G], (t.size, 1))
+    ms = MinuteStats()
+    ms.add(t, acc)
+    minutes, judged = worn_minutes(ms.frame(), fs)
+    # no 60-min window holds ≥ 30 recorded minutes: wear cannot be judged, the recorded minutes count as worn
+    assert minutes["worn"].sum() == 20 and (minutes["n_samples"] == 0).sum() == len(minutes) - 20
+    short, judged_short = worn_minutes(ms.frame().iloc[:10], fs)
+    assert not judged_short and short["worn"].all()
+
+
+@pytest.mark.parametrize("meta, expected", [
+    ({"start_time": "2020-12-10T14:09:03.815+01:00"}, (dt.datetime(2020, 12, 10, 14, 9, 3, 815000), "local")),
+    ({"start_utc": "2026-01-02T03:04:05+00:00"}, (dt.datetime(2026, 1, 2, 3, 4, 5), "UTC")),
+    ({"start_time_iso": "2017-03-10 10:15:00", "start_time": "not a time"},
+     (dt.datetime(2017, 3, 10, 10, 15), "local")),
+    ({"start_time": "garbled", "start_unix_s": 1_700_000_000.0}, (dt.datetime(2023, 11, 14, 22, 13, 20), "UTC")),
+    ({}, None),
+    ({"start_unix_s": "nan"}, None),
+])
+def test_recording_clock_from_each_header(meta, expected):
+    assert recording_clock(meta) == expected
+
+
+def test_bundled_recording_has_its_one_short_day():
+    res = imu_gait.analyze(imu_gait.read(imu_gait.__path__[0] + "/../datasets/mobgap_HA001_daily.csv"))
+    days = res.days
+    assert days["date"].tolist() == ["2020-12-10"]              # '# start_time: 2020-12-10T14:09:03.815+01:00'
+    assert days["n_steps"].tolist() == [len(res.steps)]
+    assert days["n_walking_bouts"].tolist() == [len(res.bouts)]
+    assert days["recorded_h"].iloc[0] == pytest.approx(res.summary["duration_s"] / 3600, abs=2 / 3600)
+    assert res.summary["days"]["wear_judged"] is False          # 2.3 min: van Hees's rule needs an hour
