@@ -76,10 +76,12 @@ class MinuteStats:
             return
         minute = np.floor(np.asarray(time_s, float) / MINUTE_S).astype(np.int64)
         starts = np.r_[0, np.flatnonzero(np.diff(minute)) + 1]
-        a = np.asarray(acc_mps2, float) / G
+        a = np.asarray(acc_mps2, float)            # m/s² here, g in frame(): one pass less per chunk
         self._parts.append((minute[starts], np.diff(np.r_[starts, minute.size]), np.add.reduceat(a, starts),
                             np.add.reduceat(a * a, starts), np.minimum.reduceat(a, starts),
                             np.maximum.reduceat(a, starts)))
+        if len(self._parts) >= 512:                # a live feed's many small chunks: merge, memory stays small
+            self._merge()
 
     def frame(self) -> pd.DataFrame:
         """One row per minute holding samples: ``minute``, ``start_s``, ``n_samples`` and the per-axis
@@ -87,6 +89,10 @@ class MinuteStats:
         if not self._parts:
             return minute_frame(np.zeros(0, np.int64), np.zeros(0), np.zeros((0, 3)), np.zeros((0, 3)),
                                 np.zeros((0, 3)), np.zeros((0, 3)))
+        minute, n, s, ss, lo, hi = self._merge()
+        return minute_frame(minute, n, s / G, ss / G ** 2, lo / G, hi / G)
+
+    def _merge(self) -> tuple[np.ndarray, ...]:
         minute, n, s, ss, lo, hi = (np.concatenate(x) for x in zip(*self._parts))
         first = np.r_[0, np.flatnonzero(np.diff(minute)) + 1]       # sorted: a split minute is adjacent
         if first.size < minute.size:
@@ -94,7 +100,7 @@ class MinuteStats:
             lo, hi = np.minimum.reduceat(lo, first), np.maximum.reduceat(hi, first)
             minute = minute[first]
         self._parts = [(minute, n, s, ss, lo, hi)]
-        return minute_frame(minute, n, s, ss, lo, hi)
+        return self._parts[0]
 
 
 def minute_frame(minute: np.ndarray, n: np.ndarray, s: np.ndarray, ss: np.ndarray, lo: np.ndarray,
