@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .bouts import OUTCOME_KEYS
+from .days import DAY_OUTCOME_KEYS
 from .errors import ImuGaitError
 from .strain import FLAG_IDS
 from .marks import attach_marks, marks_for
@@ -40,6 +41,9 @@ SUMMARY_COLUMNS = (
 #: the walking-bout outcomes (summary['walking_bouts'], :func:`imu_gait.bouts.bout_outcomes`) copied into the
 #: table, each as ``wb_<key>``: how many bouts of 10 / 30 / 60 s, how long, and cadence and speed by bout length
 WALKING_BOUT_COLUMNS = tuple(f"wb_{k}" for k in OUTCOME_KEYS)
+#: the day-by-day outcomes (summary['days'], :func:`imu_gait.days.day_outcomes`), each as ``days_<key>``: how
+#: many days and valid days (worn ≥ 10 h), hours worn, and steps and walking bouts per valid day
+DAY_COLUMNS = tuple(f"days_{k}" for k in DAY_OUTCOME_KEYS)
 #: files a phone export folder is recognised by (lower case)
 _EXPORT_MARKERS = ("raw data.csv", "accelerometer.csv", "totalacceleration.csv", "gravity.csv")
 #: recordings by suffix in a folder: always, and when the reader options describe the columns
@@ -187,13 +191,15 @@ def _what_is_there(paths: Sequence[str | os.PathLike], recursive: bool) -> str:
 def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
               context: dict[str, Any] | None = None, json_path: Path | None = None,
               steps_path: Path | None = None, score_reference: bool = False,
-              with_flag_rows: bool = False, with_bout_rows: bool = False) -> dict[str, Any]:
+              with_flag_rows: bool = False, with_bout_rows: bool = False, with_day_rows: bool = False
+              ) -> dict[str, Any]:
     """Read and analyse one recording; the table row (``status`` "ok" or "error"). ``json_path`` /
     ``steps_path``: also write its JSON result / its one-row-per-step CSV there. ``score_reference``:
     score its steps against the reference beside it (:func:`reference_for`; the ``ref_*`` columns).
     ``with_flag_rows``: the row also holds ``_flag_rows``, its flags as the flags CSV's rows (not a
     column of the table: the batch pools them into ``--flags-csv``); ``with_bout_rows``: likewise
-    ``_bout_rows``, its walking bouts as the bouts CSV's rows (pooled into ``--bouts-csv``)."""
+    ``_bout_rows``, its walking bouts as the bouts CSV's rows (pooled into ``--bouts-csv``), and
+    ``with_day_rows``: ``_day_rows``, its days (pooled into ``--days-csv``)."""
     import imu_gait
 
     row: dict[str, Any] = {"recording": str(path), "status": "ok", "error": "",
@@ -226,6 +232,10 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
     for col in WALKING_BOUT_COLUMNS:
         v = wb.get(col[3:])
         row[col] = float(v) if hasattr(v, "dtype") else v
+    days = s.get("days") or {}
+    for col in DAY_COLUMNS:
+        v = days.get(col[5:])
+        row[col] = float(v) if hasattr(v, "dtype") else v
     counts: dict[str, int] = {}
     for f in res.flags:
         counts[f.id] = counts.get(f.id, 0) + 1
@@ -248,6 +258,10 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
         from .report.bouts_csv import bout_rows
 
         row["_bout_rows"] = [{"recording": str(path), **br} for br in bout_rows(res)]
+    if with_day_rows:
+        from .report.days_csv import day_rows
+
+        row["_day_rows"] = [{"recording": str(path), **dr} for dr in day_rows(res)]
     # what the back-strain rules could not judge (a walk too short for a personal baseline): a 0 in a
     # flag_min_ column there means 'not judged', not 'not seen'
     row["flag_notes"] = " | ".join(" ".join(str(n).split()) for n in (s.get("flag_notes") or []))
@@ -489,7 +503,8 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
               exclude: Sequence[str | os.PathLike] = (),
               steps_dir: str | os.PathLike | None = None, score_references: bool = False,
               flags_csv: str | os.PathLike | None = None,
-              bouts_csv: str | os.PathLike | None = None) -> list[dict[str, Any]]:
+              bouts_csv: str | os.PathLike | None = None,
+              days_csv: str | os.PathLike | None = None) -> list[dict[str, Any]]:
     """Analyse every recording under ``paths``; write the table to ``out_csv`` (None: don't);
     return the rows in input order. ``jobs`` > 1 analyses that many recordings at once in worker
     processes (0: one per CPU). ``progress(done, n, path)`` is called as recordings start (one
@@ -500,9 +515,9 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     recording's steps against the reference beside it (:func:`reference_for`; ``ref_*`` columns,
     pooled by :func:`pooled_reference_scores`). ``flags_csv``: also write every recording's flags into
     that one CSV (a row per flag, ``recording`` first; :mod:`~imu_gait.report.flags_csv`); ``bouts_csv``:
-    likewise every recording's walking bouts (:mod:`~imu_gait.report.bouts_csv`). Interrupted (Ctrl-C),
-    the table (and the flags and bouts CSVs) are still written: the rows done so far, the others with
-    status "interrupted"."""
+    likewise every recording's walking bouts (:mod:`~imu_gait.report.bouts_csv`); ``days_csv``: every
+    recording's days (:mod:`~imu_gait.report.days_csv`). Interrupted (Ctrl-C), the table (and the flags,
+    bouts and days CSVs) are still written: the rows done so far, the others with status "interrupted"."""
     opts = read_options or {}
     text_files = takes_text_files(opts)
     recordings = find_recordings(paths, recursive=recursive, text_files=text_files)
@@ -524,9 +539,11 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     # summarise()'s keywords per recording: the shared ones and each recording's own output files
     options = [{"read_options": read_options, "context": context, "json_path": jpath, "steps_path": spath,
                 "score_reference": score_references, "with_flag_rows": flags_csv is not None,
-                "with_bout_rows": bouts_csv is not None}
+                "with_bout_rows": bouts_csv is not None, "with_day_rows": days_csv is not None}
                for jpath, spath in zip(json_paths, steps_paths)]
     jobs = (os.cpu_count() or 1) if jobs == 0 else max(1, int(jobs))
+    # the pooled tables: each row's list under that key, written to that path
+    pooled = {"_flag_rows": flags_csv, "_bout_rows": bouts_csv, "_day_rows": days_csv}
     by_index: dict[int, dict[str, Any]] = {}
     try:
         if jobs == 1 or n == 1:
@@ -546,43 +563,41 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
                                                           "analysed"} for i, r in enumerate(recordings)], out_csv)
             except OSError:
                 pass
-        for pooled, write in ((flags_csv, _write_pooled_flags), (bouts_csv, _write_pooled_bouts)):
-            if pooled is not None:
+        for key, path in pooled.items():
+            if path is not None:
                 try:
-                    write([by_index[i] for i in sorted(by_index)], pooled)
+                    _write_pooled(key, [by_index[i] for i in sorted(by_index)], path)
                 except OSError:
                     pass
         raise
     rows = [by_index[i] for i in range(n)]
     if out_csv is not None:
         write_table(rows, out_csv)
-    if flags_csv is not None:
-        _write_pooled_flags(rows, flags_csv)
-    if bouts_csv is not None:
-        _write_pooled_bouts(rows, bouts_csv)
+    for key, path in pooled.items():
+        if path is not None:
+            _write_pooled(key, rows, path)
     for r in rows:
-        r.pop("_flag_rows", None)
-        r.pop("_bout_rows", None)
+        for key in pooled:
+            r.pop(key, None)
     return rows
 
 
-def _write_pooled_flags(rows: list[dict[str, Any]], path: str | os.PathLike) -> None:
+def _write_pooled(key: str, rows: list[dict[str, Any]], path: str | os.PathLike) -> None:
+    """Write the rows' ``key`` lists ("_flag_rows", "_bout_rows", "_day_rows") as one pooled CSV."""
+    from .report.bouts_csv import write_pooled_bouts_csv
+    from .report.days_csv import write_pooled_days_csv
     from .report.flags_csv import write_pooled_flags_csv
 
-    write_pooled_flags_csv([fr for r in rows for fr in r.get("_flag_rows", ())], path)
-
-
-def _write_pooled_bouts(rows: list[dict[str, Any]], path: str | os.PathLike) -> None:
-    from .report.bouts_csv import write_pooled_bouts_csv
-
-    write_pooled_bouts_csv([br for r in rows for br in r.get("_bout_rows", ())], path)
+    write = {"_flag_rows": write_pooled_flags_csv, "_bout_rows": write_pooled_bouts_csv,
+             "_day_rows": write_pooled_days_csv}[key]
+    write([x for r in rows for x in r.get(key, ())], path)
 
 
 def table_columns(with_json: bool = False, with_steps: bool = False, with_scores: bool = False,
                   with_marks: bool = False) -> list[str]:
     """The table's columns, in order: every key :func:`summarise` puts in a row (one list, so a
     value added there cannot be computed and then silently left out of the CSV)."""
-    cols = ["recording", "status", "error", *SUMMARY_COLUMNS, *WALKING_BOUT_COLUMNS, "n_lean_jumps", "n_sensor_turns", "n_flags",
+    cols = ["recording", "status", "error", *SUMMARY_COLUMNS, *WALKING_BOUT_COLUMNS, *DAY_COLUMNS, "n_lean_jumps", "n_sensor_turns", "n_flags",
             "flags", *(f"flag_min_{fid}" for fid in FLAG_IDS), "warnings", "outside_typical", "flag_notes",
             "options", "imu_gait_version"]
     return (cols + (["json"] if with_json else []) + (["steps_csv"] if with_steps else [])

@@ -62,7 +62,7 @@ OUTPUT_KINDS = {"--report": ("an HTML page", (".html", ".htm")), "--json": ("JSO
                 "--steps-csv": ("a CSV table", (".csv", ".txt")), "--out": ("a CSV table", (".csv", ".txt")),
                 "--record": ("a native CSV recording", (".csv",)),
                 "--events-csv": ("a CSV table", (".csv", ".txt")), "--flags-csv": ("a CSV table", (".csv", ".txt")),
-                "--bouts-csv": ("a CSV table", (".csv", ".txt"))}
+                "--bouts-csv": ("a CSV table", (".csv", ".txt")), "--days-csv": ("a CSV table", (".csv", ".txt"))}
 #: endings that name another kind of file: an output under such a name would not open as the user
 #: expects ('--report walk.pdf' wrote an HTML page into walk.pdf, which a PDF viewer refuses); any
 #: other name (none, '.out', '.report') is taken as given
@@ -189,6 +189,9 @@ def _add_analyze(sub: Any) -> None:
     out.add_argument("--bouts-csv", metavar="OUT",
                      help="write one row per walking bout as CSV: start, end, duration, steps, turns and each "
                           "metric's median in that bout ('-' for stdout)")
+    out.add_argument("--days-csv", metavar="OUT",
+                     help="write one row per calendar day as CSV: hours recorded and worn, whether the day counts "
+                          "(worn >= 10 h), its steps and walking bouts ('-' for stdout)")
     out.add_argument("--report", metavar="OUT.html",
                      help="write a self-contained HTML report with plots ('-' for stdout)")
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
@@ -326,6 +329,9 @@ def _add_batch(sub: Any) -> None:
     out.add_argument("--bouts-csv", metavar="OUT.csv",
                      help="also write every recording's walking bouts into one CSV: a row per bout, the recording "
                           "first (as analyze --bouts-csv writes them)")
+    out.add_argument("--days-csv", metavar="OUT.csv",
+                     help="also write every recording's days into one CSV: a row per day, the recording first (as "
+                          "analyze --days-csv writes them)")
     out.add_argument("--score-references", action="store_true",
                      help="score each recording's steps against the reference contacts beside it (walk.csv → "
                           "walk.ref.json or walk.ref.csv, as for 'imu-gait score'): ref_* columns and a pooled F1")
@@ -435,7 +441,8 @@ def _stdout_outputs(args: argparse.Namespace) -> list[str]:
 
 def _outputs(args: argparse.Namespace) -> list[tuple[str, Any]]:
     """(option, value) of a command's output files: analyze's, or score's."""
-    names = ("json", "events_csv") if hasattr(args, "events_csv") else ("json", "steps_csv", "flags_csv", "bouts_csv", "report")
+    names = ("json", "events_csv") if hasattr(args, "events_csv") else ("json", "steps_csv", "flags_csv", "bouts_csv", "days_csv",
+                                                                            "report")
     return [("--" + n.replace("_", "-"), getattr(args, n)) for n in names]
 
 
@@ -515,6 +522,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if not args.quiet and not _stdout_outputs(args):
         print_summary(result, recording)
     from .report.bouts_csv import write_bouts_csv
+    from .report.days_csv import write_days_csv
     from .report.flags_csv import write_flags_csv
 
     # (option, its value, what it writes, write it to a file path or an open stream)
@@ -523,6 +531,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                ("--steps-csv", args.steps_csv, "steps CSV", lambda to: write_steps_csv(result, to)),
                ("--flags-csv", args.flags_csv, "flags CSV", lambda to: write_flags_csv(result, to)),
                ("--bouts-csv", args.bouts_csv, "bouts CSV", lambda to: write_bouts_csv(result, to)),
+               ("--days-csv", args.days_csv, "days CSV", lambda to: write_days_csv(result, to)),
                ("--report", args.report, "HTML report", lambda to: write_html(result, to, recording)
                 if isinstance(to, str) else to.write(render_html(result, recording))))
     for opt, path, what, write in outputs:
@@ -592,7 +601,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     check_output_name("--out", args.out)
     probe_writable("--out", args.out)
     tables = {os.path.abspath(args.out): "--out"}
-    for opt, table in (("--flags-csv", args.flags_csv), ("--bouts-csv", args.bouts_csv)):
+    for opt, table in (("--flags-csv", args.flags_csv), ("--bouts-csv", args.bouts_csv), ("--days-csv", args.days_csv)):
         if table is None:
             continue
         if os.path.abspath(table) in tables:
@@ -631,9 +640,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
             rows = run_batch(args.paths, args.out, recursive=args.recursive, read_options=read_options(args),
                              context=analysis_context(args), json_dir=args.json_dir, jobs=args.jobs,
                              progress=progress,
-                             exclude=[args.out, *(t for t in (args.flags_csv, args.bouts_csv) if t)],
+                             exclude=[args.out, *(t for t in (args.flags_csv, args.bouts_csv, args.days_csv) if t)],
                              steps_dir=args.steps_dir, score_references=args.score_references,
-                             flags_csv=args.flags_csv, bouts_csv=args.bouts_csv)
+                             flags_csv=args.flags_csv, bouts_csv=args.bouts_csv, days_csv=args.days_csv)
     except KeyboardInterrupt:
         if bar is not None:
             bar.stop()
@@ -649,7 +658,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"{len(rows) - len(failed)} of {len(rows)} recordings analysed; summary: {args.out}"
               + (f"; flags: {args.flags_csv}" if args.flags_csv else "")
-              + (f"; bouts: {args.bouts_csv}" if args.bouts_csv else ""), file=sys.stderr)
+              + (f"; bouts: {args.bouts_csv}" if args.bouts_csv else "")
+              + (f"; days: {args.days_csv}" if args.days_csv else ""), file=sys.stderr)
         if not args.recursive:
             # recordings in sub-folders were skipped without a word when the top level had some
             from .batch import find_recordings, takes_text_files

@@ -187,3 +187,65 @@ def test_bundled_recording_has_its_one_short_day():
     assert days["n_walking_bouts"].tolist() == [len(res.bouts)]
     assert days["recorded_h"].iloc[0] == pytest.approx(res.summary["duration_s"] / 3600, abs=2 / 3600)
     assert res.summary["days"]["wear_judged"] is False          # 2.3 min: van Hees's rule needs an hour
+
+
+def test_report_says_when_the_sensor_was_off_and_shows_each_day(walk_table_walk):
+    from imu_gait.report.html import render_html
+    from imu_gait.report.text import render_text
+
+    rec, res = walk_table_walk
+    text = " ".join(render_text(res, rec, width=200).split())
+    assert "Worn 20 min 00 s of 1 h 35 min recorded — the sensor lay still (taken off) for 1 h 15 min" in text
+    assert "Days 2 calendar days; 0 worn 10 h or more" in text
+    page = render_html(res, rec)
+    section = page[page.index("<section id='days'>"):]
+    section = section[:section.index("</section>")]
+    assert section.count("<th scope='row'>") == 2
+    assert "<td>2026-03-01</td>" in section and "<td>2026-03-02</td>" in section
+    assert "Calendar days in the recording's own clock." in section
+    # one short walk: neither line, no table
+    single, _ = synthesize_walk(60, seed=4)
+    one = imu_gait.analyze(single)
+    assert "<section id='days'>" not in render_html(one, single)
+    assert "Worn" not in render_text(one, single, width=200) and "Days " not in render_text(one, single, width=200)
+
+
+def _cli(*args: str, cwd) -> "subprocess.CompletedProcess":
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "imu_gait", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_cli_days_csv_and_batch(tmp_path, walk_table_walk):
+    import csv
+    from pathlib import Path
+
+    from imu_gait.io.native import write_native
+    from imu_gait.report.days_csv import DAY_CSV_COLUMNS
+
+    rec, res = walk_table_walk
+    night = tmp_path / "night.csv"
+    write_native(night, rec)                     # '# start_time: …' goes with it
+    out = _cli("analyze", str(night), "-q", "--days-csv", str(tmp_path / "days.csv"), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader((tmp_path / "days.csv").open()))
+    assert list(rows[0]) == list(DAY_CSV_COLUMNS)
+    assert [r["date"] for r in rows] == ["2026-03-01", "2026-03-02"]
+    assert [r["valid"] for r in rows] == ["False", "False"]
+    assert sum(int(r["n_steps"]) for r in rows) == len(res.steps)
+    assert float(rows[1]["worn_h"]) == pytest.approx(10 / 60, abs=1e-3)
+    # batch: the day outcomes as days_ columns, every recording's days in one table
+    out = _cli("batch", str(night), str(imu_gait.__path__[0] + "/../datasets/mobgap_HA001_walk1.csv"),
+               "--out", str(tmp_path / "s.csv"), "--days-csv", str(tmp_path / "all_days.csv"), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    table = {Path(r["recording"]).name: r for r in csv.DictReader((tmp_path / "s.csv").open())}
+    assert table["night.csv"]["days_n_days"] == "2" and table["night.csv"]["days_worn_h"] == "0.333333"
+    assert table["mobgap_HA001_walk1.csv"]["days_n_days"] == "1"
+    pooled = list(csv.DictReader((tmp_path / "all_days.csv").open()))
+    assert list(pooled[0])[0] == "recording"
+    assert [Path(r["recording"]).name for r in pooled] == ["night.csv"] * 2 + ["mobgap_HA001_walk1.csv"]
+    out = _cli("batch", str(night), "--out", str(tmp_path / "s.csv"), "--days-csv", str(tmp_path / "s.csv"),
+               cwd=tmp_path)
+    assert out.returncode == 2 and "that is the --out table too" in out.stderr

@@ -199,6 +199,9 @@ class Overview:
     # the walking bouts summarised by length (summary['walking_bouts'], imu_gait.bouts.bout_outcomes); {} when
     # the result has none (a result read back from an older JSON)
     walking_bouts: dict[str, Any] = field(default_factory=dict)
+    # day by day (summary['days'], imu_gait.days.day_outcomes): hours recorded and worn, valid days and the
+    # figures per valid day; {} when the result has none (a result read back from an older JSON)
+    days: dict[str, Any] = field(default_factory=dict)
 
     @property
     def baseline_text(self) -> str:
@@ -595,6 +598,7 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         context=context, n_steps=n_steps, n_bouts=_n_bouts(result, steps),
         walking_time_s=_walking_time_s(result, steps), n_walk_steps=n_walk, n_run_steps=n_run,
         walking_bouts=dict(s.get("walking_bouts") or {}),
+        days=dict(s.get("days") or {}),
         cadence_spm=cad, stride_cv_pct=cv, dominant_gait=dominant,
         metrics=metric_rows(steps, has_gyro=has_gyro, gait=dominant, length_source=length_source, chest=chest),
         flags=flags, metrics_by_gait=by_gait, stride_cv_by_gait=cv_by_gait,
@@ -645,6 +649,7 @@ def recording_line(ov: Overview) -> list[tuple[str, str]]:
     rows = [("Source", ov.source), ("Duration", fmt_duration(ov.duration_s)),
             ("Sampling rate", "unknown" if math.isnan(ov.sample_rate_hz) else f"{ov.sample_rate_hz:.0f} Hz"),
             ("Gyroscope", gyro), ("Placement", ov.placement)]
+    rows[2:2] = wear_rows(ov.days)
     if ov.extra.get("device"):
         rows.insert(1, ("Device", ov.extra["device"]))
     if ov.context:
@@ -698,6 +703,29 @@ def walking_line(ov: Overview) -> list[tuple[str, str]]:
         spans = ", ".join(f"{ov.clock(f.start_s)}–{ov.clock(f.end_s)} ({flag_value_text(f)})" for f in pace[:4])
         more = f" and {len(pace) - 4} more" if len(pace) > 4 else ""
         rows.append(("Where the pace was flagged", f"stride-time variability {spans}{more} — see Flags"))
+    return rows
+
+
+def wear_rows(days: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) after the duration: how long the sensor was worn, when it lay still (taken off) for
+    a minute or more of the recording, and the calendar days with the figures per day, when the recording
+    spans two or more (:mod:`imu_gait.days`)."""
+    rows = []
+    recorded, worn = _wb(days, "recorded_h"), _wb(days, "worn_h")
+    if days.get("wear_judged") and math.isfinite(recorded) and math.isfinite(worn) and recorded - worn >= 1 / 60:
+        rows.append(("Worn", f"{fmt_duration(worn * 3600)} of {fmt_duration(recorded * 3600)} recorded — the "
+                             f"sensor lay still (taken off) for {fmt_duration((recorded - worn) * 3600)}"))
+    n_days, n_valid = _wb(days, "n_days"), _wb(days, "n_valid_days")
+    if math.isfinite(n_days) and n_days >= 2:
+        text = (f"{int(n_days)} calendar days{' (UTC)' if days.get('clock') == 'UTC' else ''}; "
+                f"{int(n_valid) if math.isfinite(n_valid) else 0} worn {_wb(days, 'valid_day_worn_h'):g} h or more")
+        steps, walk = _wb(days, "n_steps_per_day"), _wb(days, "walking_bout_time_s_per_day")
+        if math.isfinite(steps):
+            text += (f" — on those, {steps:,.0f} steps and {fmt_duration(walk)} of walking bouts a day"
+                     if math.isfinite(walk) else f" — on those, {steps:,.0f} steps a day")
+        if days.get("clock") == "none":
+            text += " (24-hour days from the start: the file does not say when it started)"
+        rows.append(("Days", text))
     return rows
 
 

@@ -765,6 +765,39 @@ def _bouts_section(result: AnalysisResult, ov: Overview) -> str:
             "</section>")
 
 
+def _days_section(result: AnalysisResult, ov: Overview) -> str:
+    """One row per calendar day, when the recording spans two or more: hours recorded and worn, whether the
+    day counts, its steps and walking bouts, and the cadence and speed of its walking bouts of 30 s or more."""
+    table = getattr(result, "days", None)
+    if not isinstance(table, pd.DataFrame) or len(table) < 2:
+        return ""
+    head = ("<tr><th scope='col'>Day</th><th scope='col'>Date</th><th scope='col' class='num'>Recorded</th>"
+            "<th scope='col' class='num'>Worn</th><th scope='col'>Counts</th><th scope='col' class='num'>Steps</th>"
+            "<th scope='col' class='num'>Walking bouts</th><th scope='col' class='num'>of 10 s or more</th>"
+            "<th scope='col' class='num'>Walking time</th><th scope='col' class='num'>Cadence, bouts ≥ 30 s (spm)</th>"
+            "<th scope='col' class='num'>Speed, bouts ≥ 30 s (m/s)</th></tr>")
+    rows = []
+    for d in table.head(MAX_BOUT_ROWS).to_dict(orient="records"):
+        rows.append(f"<tr><th scope='row'>{int(d['day'])}</th><td>{_e(d['date'] or '–')}</td>"
+                    f"<td class='num'>{_e(fmt_duration(d['recorded_h'] * 3600))}</td>"
+                    f"<td class='num'>{_e(fmt_duration(d['worn_h'] * 3600))}</td>"
+                    f"<td>{'yes' if d['valid'] else 'no'}</td><td class='num'>{int(d['n_steps'])}</td>"
+                    f"<td class='num'>{int(d['n_walking_bouts'])}</td><td class='num'>{int(d['n_walking_bouts_10s'])}</td>"
+                    f"<td class='num'>{_e(fmt_duration(d['walking_bout_time_s']))}</td>"
+                    f"<td class='num'>{_e(_cell(d['cadence_spm_30s_mean'], 0))}</td>"
+                    f"<td class='num'>{_e(_cell(d['walking_speed_mps_30s_mean'], 2))}</td></tr>")
+    when = {"local": "Calendar days in the recording's own clock.",
+            "UTC": "Calendar days in UTC: the file gives Unix time, not the local clock.",
+            }.get(ov.days.get("clock"), "24-hour days from the first sample: the file does not say when it started.")
+    valid_h = ov.days.get("valid_day_worn_h", 10.0)
+    return ("<section id='days'><h2 id='days-head'>Day by day</h2><p class='evidence'>" + when + " Worn: the "
+            "sensor not lying still (a still minute within an hour in which two of its axes moved less than 13 mg "
+            f"counts as taken off, van Hees's rule). A day counts when it was worn {float(valid_h):g} h or more; the "
+            "figures per day in the summary are over those days only.</p>"
+            f"<div class='table-wrap'><table class='days' aria-labelledby='days-head'>{head}{''.join(rows)}</table></div>"
+            "</section>")
+
+
 def accessible_svg(svg: str, name: str, title: str, summary: str = "") -> str:
     """The inline ``<svg>`` as one image to assistive technology: ``role="img"``, a ``<title>`` (its
     name) and ``<desc>`` (what it shows in numbers), labelled by the title and described by the
@@ -860,6 +893,7 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
         parts.append(f"<section id='flag-timeline'><h2>Flag timeline</h2>{timeline}</section>")
         parts.append(f"<section id='per-step'><h2>Step by step</h2>{scatter}</section>")
         parts.append(_bouts_section(result, ov))
+        parts.append(_days_section(result, ov))
         judged = ("<h3>How the flags were judged</h3><ul class='warnings'>"
                   + "".join(f"<li>{_e(n)}</li>" for n in ov.flag_notes) + "</ul>") if ov.flag_notes else ""
         parts.append(f"<section id='flags'><h2>Flags</h2>{_flag_cards(ov)}{judged}</section>")
