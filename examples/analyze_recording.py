@@ -29,6 +29,8 @@ print(res.steps[cols].head(8).round(2).to_string(index=False))
 bout_cols = ["start_s", "duration_s", "n_steps", "n_turns", "cadence_spm", "walking_speed_mps"]
 print(res.bouts[bout_cols].round(2).to_string(index=False))
 print(f"walking bouts of 30 s or more: {res.summary['walking_bouts']['n_walking_bouts_30s']}")
+# day by day (a recording of days: hours worn, steps, walking bouts; days worn >= 10 h count)
+print(res.days[["date", "recorded_h", "worn_h", "valid", "n_steps", "n_walking_bouts"]].round(3).to_string(index=False))
 for flag in res.flags:
     print(f"flag {flag.id} {flag.start_s:.0f}-{flag.end_s:.0f} s ({flag.severity}): {flag.message}")
 for w in res.warnings:

@@ -12,7 +12,8 @@ lies in a 60-minute window (:data:`NONWEAR_WINDOW_MIN`) in which at least 2 of t
 standard deviation under 13 mg or a range under 50 mg, and is itself still by that test; a person lying
 or sitting still for an hour still shifts by more than that. (van Hees marks the 15-minute block at the
 centre of each such window; taking every still minute of the window keeps the edges of a long still
-stretch where they are, to the minute.) A recording of under 60 minutes cannot be judged: all of its recorded minutes count as worn.
+stretch where they are, to the minute.) Its known limit, as for van Hees: an hour of sleep without turning over can
+read as taken off (breathing moves a trunk sensor by a few mg) — worn means "moved", not a diary. A recording of under 60 minutes cannot be judged: all of its recorded minutes count as worn.
 
 Days are calendar days in the recording's own clock when the file says when it started (the native
 ``# start_time:`` line with its UTC offset, a live recording's ``start_utc``, a GENEActiv or date/time

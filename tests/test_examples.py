@@ -10,7 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECT = {
-    "analyze_recording.py": ["steps in", "median cadence", "n_turns", "walking bouts of 30 s or more: 0"],
+    "analyze_recording.py": ["steps in", "median cadence", "n_turns", "walking bouts of 30 s or more: 0",
+                            "2020-12-10"],
     "stream_engine.py": ["median step-event latency", "same steps as imu_gait.analyze: True"],
     "symptom_marks.py": ["5:00  pain 6/10 — lower back ache", "vertical oscillation 7.", "Flags holding: Vertical bounce",
                          "across the marks: vertical oscillation above your baseline (by more than 1.2 cm) before 2 of 3"],

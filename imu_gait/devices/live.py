@@ -59,6 +59,7 @@ from typing import Any
 
 import numpy as np
 
+from ..days import recording_clock
 from ..engine import GaitEngine, StepEvent
 from ..marks import Mark, attach_marks, mark_contexts, marks_for, marks_path, write_marks
 from ..recording import clock_text
@@ -376,6 +377,9 @@ class LiveSession:
         meta = {"source": "imu-gait live", "device": self.device or "unknown",
                 "protocol": self.family or "unknown", "sample_rate_hz": round(fs, 3),
                 "start_utc": self.start_utc.isoformat(timespec="seconds"),
+                # the same moment on this computer's clock, with its UTC offset: a later 'analyze' of the
+                # file puts its days at the walker's own midnights, as the live session's result does
+                "start_time": self._start_local(),
                 "time_origin": getattr(self.source, "time_origin",
                                        "seconds since the stream opened (sensor clock mapped to host time)")}
         # what the walker told us goes with the recording, so a later 'analyze' of it gives the same steps
@@ -646,6 +650,10 @@ class LiveSession:
         return out
 
     # ---- the end
+    def _start_local(self) -> str:
+        """The session's start on this computer's clock, ISO with its UTC offset."""
+        return self.start_utc.astimezone().isoformat(timespec="seconds")
+
     def finish(self) -> AnalysisResult | None:
         """Close the recording and return the engine's final result (idempotent).
 
@@ -660,11 +668,12 @@ class LiveSession:
         if self.engine is None:
             return None
         self._feed_pending(LiveUpdate(time_s=self._last_t or 0.0))
-        res = self.engine.finish()
+        replayed = getattr(self.source, "path", None)
+        # calendar days on this computer's clock (a replay's own start is in its file, not now)
+        res = self.engine.finish(clock=None if replayed is not None else recording_clock({"start_time": self._start_local()}))
         s = self.signal
         placement = self.engine_context.get("placement")
         # a replayed file is the source when nothing new was recorded (it read 'live', hiding which file)
-        replayed = getattr(self.source, "path", None)
         res.summary.update({
             "source": (str(self.record_path) if self.record_path is not None
                        else str(replayed) if replayed is not None else "live"),
