@@ -24,7 +24,7 @@ real-world outcomes describe walking.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -36,7 +36,7 @@ BOUT_METRICS = ("cadence_spm", "step_time_s", "stride_time_s", "step_length_m", 
                 "step_regularity", "stride_regularity", "symmetry")
 #: the bout table's columns, in order
 BOUT_COLUMNS = ("walking_bout", "first_bout", "last_bout", "start_s", "end_s", "duration_s", "n_steps", "n_pauses",
-                "gait", "running_share", "n_turns", *BOUT_METRICS[:4], "stride_length_m", *BOUT_METRICS[4:])
+                "gait", "running_share", "n_turns", "flags", *BOUT_METRICS[:4], "stride_length_m", *BOUT_METRICS[4:])
 #: stretches of steady steps (the steps' ``bout``) less than this far apart, s, are one walking bout: the
 #: Mobilise-D definition (a walking bout's breaks are shorter than 3 s; INDIP's reference bouts hold
 #: pauses of up to 2.5 s between contacts, where the step detector ends a stretch after ~1.3 s — a
@@ -194,7 +194,7 @@ def _walking_bout_of_steps(steps: pd.DataFrame, bouts: pd.DataFrame | None = Non
 
 
 def bout_table(steps: pd.DataFrame, bouts: pd.DataFrame | None = None, *,
-               max_pause_s: float = MAX_PAUSE_S) -> pd.DataFrame:
+               max_pause_s: float = MAX_PAUSE_S, flags: Sequence[Any] | None = None) -> pd.DataFrame:
     """One row per walking bout (:data:`BOUT_COLUMNS`).
 
     ``steps``: a result's steps table (``time_s``, ``bout``, ``gait`` and the per-step metrics; a
@@ -208,7 +208,9 @@ def bout_table(steps: pd.DataFrame, bouts: pd.DataFrame | None = None, *,
     gyro, or the pendulum model while running); ``stride_length_m`` is twice the median step length;
     ``n_turns`` counts turns of ≥ 45° (:func:`count_turns`; NaN without a gyro; a turn on the spot
     across a pause is not seen, as a stride across a pause has no heading); ``running_share`` is the
-    share of running steps.
+    share of running steps; ``flags`` the ids of the back-strain flags (anything with ``id``, ``start_s``,
+    ``end_s``: :class:`imu_gait.result.Flag`) held at some time during the bout, space-separated in order
+    of onset ("" none; None where ``flags`` was not given).
     """
     cols = list(BOUT_COLUMNS)
     steps = steps[steps["bout"].notna()] if "bout" in steps else steps.iloc[:0]
@@ -248,11 +250,27 @@ def bout_table(steps: pd.DataFrame, bouts: pd.DataFrame | None = None, *,
             "start_s": start, "end_s": end, "duration_s": end - start, "n_steps": n_steps, "n_pauses": n_pauses,
             "gait": np.where(np.isnan(rs), None, np.where(rs >= GAIT_SHARE, "run",
                                                           np.where(rs <= 1 - GAIT_SHARE, "walk", "mixed"))),
-            "running_share": rs, "n_turns": n_turns}
+            "running_share": rs, "n_turns": n_turns, "flags": flags_during(start, end, flags)}
     for k in BOUT_METRICS:
         data[k] = med[k].to_numpy(float) if k in have else np.full(len(ids), np.nan)
     data["stride_length_m"] = 2.0 * data["step_length_m"]
     return pd.DataFrame(data, columns=cols)
+
+
+def flags_during(start_s: np.ndarray, end_s: np.ndarray, flags: Sequence[Any] | None) -> list[str | None]:
+    """Per span [start_s, end_s] (s): the ids of the flags held at some time within it, space-separated,
+    each once, in order of onset ("" none; None for every span when ``flags`` is None: not judged)."""
+    if flags is None:
+        return [None] * len(start_s)
+    ordered = sorted(flags, key=lambda f: float(f.start_s))
+    f0 = np.array([float(f.start_s) for f in ordered])
+    f1 = np.array([float(f.end_s) for f in ordered])
+    ids = [str(f.id) for f in ordered]
+    out = []
+    for a, b in zip(np.asarray(start_s, float).tolist(), np.asarray(end_s, float).tolist()):
+        held = np.flatnonzero((f0 <= b) & (f1 >= a)) if f0.size else []
+        out.append(" ".join(dict.fromkeys(ids[i] for i in held)))
+    return out
 
 
 def _stat(values: np.ndarray, stat: str) -> float:

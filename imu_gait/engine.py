@@ -1462,7 +1462,7 @@ class GaitEngine:
             steps = steps.assign(turning=turning_steps(steps))
         # each bout on its own (a day's many short walks mix in the medians) and the bouts summarised by
         # length, as real-world walking studies report them
-        bouts = bout_table(steps, bouts)
+        bouts = bout_table(steps, bouts, flags=flags)
         # the walking bouts every output counts: stretches of steady steps less than 3 s apart joined
         summary["n_bouts"] = int(len(bouts))
         summary["walking_bouts"] = bout_outcomes(bouts)

@@ -113,8 +113,9 @@ class AnalysisResult:
         than 3 s apart are one walking bout, as Mobilise-D counts them): ``walking_bout``, ``first_bout`` /
         ``last_bout`` (the steps' ``bout`` numbers it spans), ``start_s``, ``end_s`` (first and last contact,
         s), ``duration_s``, ``n_steps``, ``n_pauses``, ``gait`` (walk | run | mixed), ``running_share``,
-        ``n_turns`` (≥ 45°; NaN without a gyro), each per-step metric's median over the bout (same names and
-        units as the steps) and ``stride_length_m``. The summary's ``n_bouts`` counts these rows, and its
+        ``n_turns`` (≥ 45°; NaN without a gyro), ``flags`` (ids of the flags held during the bout,
+        space-separated), each per-step metric's median over the bout (same names and units as the steps) and
+        ``stride_length_m``. The summary's ``n_bouts`` counts these rows, and its
         ``walking_bouts`` holds the walking bouts summarised by length (:func:`imu_gait.bouts.bout_outcomes`).
     days : DataFrame, one row per calendar day (24-hour days from the first sample when the file does
         not say when it started; :func:`imu_gait.days.day_table`): ``day``, ``date``, ``start_s`` /

@@ -344,3 +344,36 @@ def test_a_pivot_that_broke_the_stretch_of_steps_is_still_a_turn(trial):
     # the steps just after the pause are turning steps now (their heading reaches back over it)
     after = res.steps[(res.steps["time_s"] > u0) & (res.steps["time_s"] < u1 + 1.5)]
     assert after["heading_change_deg"].abs().max() >= 90.0
+
+
+def test_each_bout_names_the_flags_held_during_it(tmp_path):
+    """A calm walk, then one bouncing at 8 cm (against a 3.5-cm baseline from the first): the second bout
+    carries the bounce flag, the first none — in the table, the bouts CSV and the HTML bout table."""
+    from imu_gait.bouts import flags_during
+    from imu_gait.report.bouts_csv import write_bouts_csv
+    from imu_gait.strain import flag_title
+
+    calm, _ = synthesize_walk(200.0, seed=1, bounce_cm=3.5)
+    bouncy, _ = synthesize_walk(200.0, seed=2, bounce_cm=8.0)
+    rec = Recording(np.r_[calm.time_s, bouncy.time_s + calm.time_s[-1] + 0.01],
+                    np.r_[calm.acc_mps2, bouncy.acc_mps2], np.r_[calm.gyro_rads, bouncy.gyro_rads])
+    res = imu_gait.analyze(rec)
+    assert [f.id for f in res.flags] == ["vertical_bounce"]
+    assert res.bouts["flags"].tolist() == ["", "vertical_bounce"]
+    write_bouts_csv(res, tmp_path / "b.csv")
+    assert [r["flags"] for r in csv.DictReader((tmp_path / "b.csv").open())] == ["", "vertical_bounce"]
+    page = render_html(res, rec)
+    section = page[page.index("<section id='bouts'>"):]
+    assert "<th scope='col'>Flags</th>" in section and f"<td>{flag_title('vertical_bounce')}</td>" in section
+    # the overlap rule on made spans: touching counts, each id once, in order of onset; not judged → None
+    F = type("F", (), {})
+
+    def flag(i, a, b):
+        f = F()
+        f.id, f.start_s, f.end_s = i, a, b
+        return f
+
+    made = [flag("b", 50.0, 60.0), flag("a", 10.0, 20.0), flag("a", 30.0, 35.0)]
+    assert flags_during(np.array([0.0, 20.0, 36.0, 61.0]), np.array([10.0, 55.0, 40.0, 70.0]), made) == \
+        ["a", "a b", "", ""]
+    assert flags_during(np.array([0.0]), np.array([1.0]), None) == [None]

@@ -4,7 +4,8 @@ Real-world walking is many short bouts; researchers compare them bout by bout an
 (:mod:`imu_gait.bouts`). Columns are :data:`~imu_gait.bouts.BOUT_COLUMNS`, then ``start_mmss`` /
 ``end_mmss`` (counted from the recording's first sample, as the report's times). Times are on the
 recording's own axis, as the steps' ``time_s``; an empty cell is a value not measured (turns and
-twist without a gyro; step length while running without a belt speed). A pooled table
+twist without a gyro; step length while running without a belt speed). ``flags``: the ids of the
+back-strain flags held during the bout, space-separated (empty: none). A pooled table
 (``imu-gait batch --bouts-csv``) puts ``recording`` first.
 """
 from __future__ import annotations
@@ -46,6 +47,7 @@ def bouts_frame(rows: Iterable[dict[str, Any]], *, pooled: bool = False) -> pd.D
     for col in ("walking_bout", "first_bout", "last_bout", "n_steps", "n_pauses", "n_turns"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
     out["gait"] = out["gait"].fillna("").astype(str)
+    out["flags"] = out["flags"].fillna("").astype(str)
     return out
 
 

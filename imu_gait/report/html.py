@@ -728,7 +728,7 @@ def _bouts_section(result: AnalysisResult, ov: Overview) -> str:
 
     table = result.bouts if isinstance(result.bouts, pd.DataFrame) else pd.DataFrame()
     if not set(BOUT_COLUMNS) <= set(table.columns):     # a result put together by hand, or from an older JSON
-        table = bout_table(step_table(result), table)
+        table = bout_table(step_table(result), table, flags=result.flags)
     if len(table) < 2:
         return ""
     table = table.sort_values("start_s")
@@ -738,11 +738,13 @@ def _bouts_section(result: AnalysisResult, ov: Overview) -> str:
     cols = [c for c in cols if c[0] in table and np.isfinite(pd.to_numeric(table[c[0]], errors="coerce")).any()]
     turns = "n_turns" in table and np.isfinite(pd.to_numeric(table["n_turns"], errors="coerce")).any()
     pauses = bool((pd.to_numeric(table["n_pauses"], errors="coerce") > 0).any())
+    flagged = bool(table["flags"].fillna("").astype(str).str.len().gt(0).any())
     head = ("<tr><th scope='col'>Bout</th><th scope='col'>From</th><th scope='col' class='num'>Length</th>"
             "<th scope='col' class='num'>Steps</th><th scope='col'>Gait</th>"
             + ("<th scope='col' class='num'>Pauses</th>" if pauses else "")
             + ("<th scope='col' class='num'>Turns</th>" if turns else "")
-            + "".join(f"<th scope='col' class='num'>{_e(label)}</th>" for _, label, _ in cols) + "</tr>")
+            + "".join(f"<th scope='col' class='num'>{_e(label)}</th>" for _, label, _ in cols)
+            + ("<th scope='col'>Flags</th>" if flagged else "") + "</tr>")
     rows = []
     for r in table.head(MAX_BOUT_ROWS).itertuples(index=False):
         d = r._asdict()
@@ -751,7 +753,9 @@ def _bouts_section(result: AnalysisResult, ov: Overview) -> str:
                     f"<td>{_e(GAIT_WORDS.get(d['gait'], d['gait'] or '–').lower())}</td>"
                     + (f"<td class='num'>{_e(_cell(d['n_pauses'], 0))}</td>" if pauses else "")
                     + (f"<td class='num'>{_e(_cell(d['n_turns'], 0))}</td>" if turns else "")
-                    + "".join(f"<td class='num'>{_e(_cell(d[k], dec))}</td>" for k, _, dec in cols) + "</tr>")
+                    + "".join(f"<td class='num'>{_e(_cell(d[k], dec))}</td>" for k, _, dec in cols)
+                    + (f"<td>{_e(', '.join(flag_title(i) for i in str(d['flags'] or '').split()) or '–')}</td>"
+                       if flagged else "") + "</tr>")
     more = (f"<p class='evidence'>The first {MAX_BOUT_ROWS} of {len(table)} bouts; all of them are in "
             "<code>--bouts-csv</code> and the JSON.</p>" if len(table) > MAX_BOUT_ROWS else "")
     speed_note = (" Speed comes from the trunk's bounce (an estimate, ±0.2 m/s), or from the belt speed on a "
@@ -760,7 +764,8 @@ def _bouts_section(result: AnalysisResult, ov: Overview) -> str:
             "last; a pause of less than 3 s (a door, turning on the spot) does not end a bout, as real-world walking "
             "studies count them (Mobilise-D)" + (" — Pauses counts those" if pauses else "") + ". Each metric is the "
             "median over the bout's steps (twist leaves out turning strides). Turns: changes of direction of 45° or "
-            "more." + speed_note + "</p>"
+            "more." + speed_note + (" Flags: the back-strain flags held at some time during the bout." if flagged
+                                    else "") + "</p>"
             f"<div class='table-wrap'><table class='bouts' aria-labelledby='walking-bouts'>{head}{''.join(rows)}</table></div>{more}"
             "</section>")
 
