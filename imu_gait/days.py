@@ -27,12 +27,12 @@ minutes.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from .bouts import OUTCOME_KEYS, bout_outcomes
+from .bouts import OUTCOME_KEYS, bout_outcomes, flags_during
 
 G = 9.80665
 MINUTE_S = 60.0
@@ -54,7 +54,7 @@ VALID_DAY_WORN_H = 10.0
 #: per-minute columns (:func:`minute_frame`, :func:`worn_minutes`)
 MINUTE_COLUMNS = ("minute", "start_s", "n_samples", "recorded_s", "worn")
 #: one row per day (:func:`day_table`); the walking figures are :func:`imu_gait.bouts.bout_outcomes`' keys
-DAY_COLUMNS = ("day", "date", "start_s", "end_s", "recorded_h", "worn_h", "valid", "n_steps", *OUTCOME_KEYS)
+DAY_COLUMNS = ("day", "date", "start_s", "end_s", "recorded_h", "worn_h", "valid", "n_steps", "flags", *OUTCOME_KEYS)
 #: ``summary['days']`` (:func:`day_outcomes`)
 DAY_OUTCOME_KEYS = ("clock", "n_days", "n_valid_days", "valid_day_worn_h", "recorded_h", "worn_h",
                     "wear_judged", "n_steps_per_day", "walking_bout_time_s_per_day", "n_walking_bouts_per_day",
@@ -219,7 +219,8 @@ def day_edges_s(first_s: float, last_s: float, clock: tuple[_dt.datetime, str] |
 
 def day_table(steps: pd.DataFrame, bouts: pd.DataFrame, minutes: pd.DataFrame, *,
               clock: tuple[_dt.datetime, str] | None = None, valid_day_worn_h: float = VALID_DAY_WORN_H,
-              wear_judged: bool = True, span_s: tuple[float, float] | None = None) -> pd.DataFrame:
+              wear_judged: bool = True, span_s: tuple[float, float] | None = None,
+              flags: Sequence[Any] | None = None) -> pd.DataFrame:
     """One row per day (:data:`DAY_COLUMNS`) from a result's steps and walking bouts
     (:func:`imu_gait.bouts.bout_table`) and the per-minute wear (:func:`worn_minutes`).
 
@@ -227,7 +228,8 @@ def day_table(steps: pd.DataFrame, bouts: pd.DataFrame, minutes: pd.DataFrame, *
     its first and last sample, else its first and last minute's edges); ``recorded_h`` and ``worn_h`` sum
     the ``recorded_s`` of its minutes and of its worn minutes; ``valid`` = worn ≥
     ``valid_day_worn_h`` (never, when wear was not judged: under an hour of data); ``n_steps`` the steps
-    whose contact falls in the day; the rest are :func:`imu_gait.bouts.bout_outcomes` over the walking
+    whose contact falls in the day; ``flags`` the ids of the back-strain flags held during the day
+    (:func:`imu_gait.bouts.flags_during`; None when ``flags`` is not given); the rest are :func:`imu_gait.bouts.bout_outcomes` over the walking
     bouts that start in the day."""
     if not len(minutes):
         return pd.DataFrame({c: [] for c in DAY_COLUMNS})
@@ -243,6 +245,7 @@ def day_table(steps: pd.DataFrame, bouts: pd.DataFrame, minutes: pd.DataFrame, *
     day_of_bout = np.searchsorted(edges, bout_t, side="right") - 1
     worn = minutes["worn"].to_numpy(bool)
     seconds = minutes["recorded_s"].to_numpy(float)
+    day_flags = flags_during(np.maximum(edges[:-1], first_s), np.minimum(edges[1:], last_s), flags)
     rows = []
     for k, date in enumerate(dates):
         in_day = day_of_minute == k
@@ -252,7 +255,7 @@ def day_table(steps: pd.DataFrame, bouts: pd.DataFrame, minutes: pd.DataFrame, *
             "start_s": max(float(edges[k]), first_s), "end_s": min(float(edges[k + 1]), last_s),
             "recorded_h": float(seconds[in_day].sum()) / 3600.0, "worn_h": worn_h,
             "valid": bool(wear_judged and worn_h >= valid_day_worn_h),
-            "n_steps": int((day_of_step == k).sum()),
+            "n_steps": int((day_of_step == k).sum()), "flags": day_flags[k],
         }
         row.update(bout_outcomes(bouts[day_of_bout == k] if len(bouts) else bouts))
         rows.append(row)

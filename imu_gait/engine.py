@@ -1469,7 +1469,7 @@ class GaitEngine:
         # day by day, and how long the sensor was worn: a day on the bedside table is not a day without walking
         minutes, judged = worn_minutes(self._minutes.frame(), self._median_rate_hz())
         span = (self._first_t, self._last_t) if self._first_t is not None else None
-        days = day_table(steps, bouts, minutes, clock=clock, wear_judged=judged, span_s=span)
+        days = day_table(steps, bouts, minutes, clock=clock, wear_judged=judged, span_s=span, flags=flags)
         summary["days"] = day_outcomes(days, bouts, clock_kind=clock[1] if clock else "none", wear_judged=judged)
         return AnalysisResult(steps=steps, summary=summary, flags=flags, timeline=timeline,
                               warnings=warnings, bouts=bouts, days=days)

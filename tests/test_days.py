@@ -72,6 +72,8 @@ def test_calendar_days_split_at_the_recordings_own_midnight(walk_table_walk):
     assert days["n_steps"].sum() == len(res.steps)
     # each walk is one walking bout, on its own day; its cadence as the bout table gives it
     assert days["n_walking_bouts"].tolist() == [1, 1]
+    assert days["flags"].tolist() == [" ".join(dict.fromkeys(f.id for f in res.flags if f.start_s < midnight_s)),
+                                      " ".join(dict.fromkeys(f.id for f in res.flags if f.end_s >= midnight_s))]
     assert days["cadence_spm_all_mean"].iloc[1] == pytest.approx(112.0, abs=1.0)   # ±1 spm, as the metric tests
     # worn 10 min each: no day is valid (≥ 10 h), so the per-day figures are unknown, not zero
     assert not days["valid"].any()
@@ -93,6 +95,10 @@ def test_without_a_clock_days_are_24_hours_from_the_first_sample():
     assert days["n_steps"].tolist() == [2, 1, 1]
     assert days["worn_h"].tolist() == pytest.approx([24.0, 24.0, 3400 / 60 - 48.0])
     assert days["valid"].tolist() == [True, True, False]        # 8.67 h < 10 h
+    assert days["flags"].tolist() == [None, None, None]         # flags not given: not judged
+    held = type("Held", (), {"id": "forward_lean", "start_s": 86_000.0, "end_s": 87_000.0})()
+    days = day_table(steps, pd.DataFrame(), minutes, clock=None, span_s=(0.0, 3400 * 60.0), flags=[held])
+    assert days["flags"].tolist() == ["forward_lean", "forward_lean", ""]   # held across the first midnight
 
 
 def test_valid_days_only_in_the_figures_per_day():

@@ -38,7 +38,7 @@ def days_frame(rows: Iterable[dict[str, Any]], *, pooled: bool = False) -> pd.Da
     cols = (["recording"] if pooled else []) + list(DAY_CSV_COLUMNS)
     out = pd.DataFrame(list(rows), columns=cols)
     for col in out.columns:
-        if col in ("recording", "date", "valid"):
+        if col in ("recording", "date", "valid", "flags"):
             continue
         metric = next((m for m in DECIMALS if col.startswith(m)), None)
         dec = 4 if col.endswith("_h") else DECIMALS[metric] if metric else 3
@@ -46,6 +46,7 @@ def days_frame(rows: Iterable[dict[str, Any]], *, pooled: bool = False) -> pd.Da
     for col in _COUNTS:
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
     out["date"] = out["date"].fillna("").astype(str)
+    out["flags"] = out["flags"].fillna("").astype(str)
     out["valid"] = out["valid"].astype("boolean")
     return out
 
