@@ -128,10 +128,18 @@ BOUT_ROWS = (("n_walking_bouts", "Walking bouts", ""), ("n_walking_bouts_30s", "
              ("cadence_spm_30s_mean", "Cadence in bouts of 30 s or more", "spm"),
              ("walking_speed_mps_30s_mean", "Walking speed in bouts of 30 s or more", "m/s"),
              ("walking_speed_mps_30s_p90", "Walking speed in bouts of 30 s or more, fastest tenth", "m/s"))
+#: the day rows (summary['days'] keys, imu_gait.days.day_outcomes), shown when a session has a day worn
+#: 10 h or more: (key, row label, unit)
+DAY_ROWS = (("n_valid_days", "Days worn 10 h or more", ""), ("n_steps_per_day", "Steps per day", ""),
+            ("walking_bout_time_s_per_day", "Walking-bout time per day", "min"),
+            ("n_walking_bouts_10s_per_day", "Walking bouts of 10 s or more per day", ""),
+            ("walking_speed_mps_10s_mean", "Walking speed in bouts of 10 s or more", "m/s"))
 #: their decimals in the table
 BOUT_ROW_DECIMALS = {"wb_n_walking_bouts": 0, "wb_n_walking_bouts_30s": 0, "wb_bout_duration_s_max": 0,
                      "wb_cadence_spm_30s_mean": 0, "wb_walking_speed_mps_30s_mean": 2,
-                     "wb_walking_speed_mps_30s_p90": 2}
+                     "wb_walking_speed_mps_30s_p90": 2, "days_n_valid_days": 0, "days_n_steps_per_day": 0,
+                     "days_walking_bout_time_s_per_day": 1, "days_n_walking_bouts_10s_per_day": 1,
+                     "days_walking_speed_mps_10s_mean": 2}
 
 
 @dataclass
@@ -318,6 +326,17 @@ def compare_sessions(sessions: Sequence[Session], *,
                 continue
             rows.append({"row": label, "key": f"wb_{key}", "gait": "", "unit": unit, **dict(zip(labels, vals)),
                          "change": vals[-1] - vals[0], "beyond_spread": None, "beyond_repeat": None})
+    if any(_num((s.summary.get("days") or {}).get("n_valid_days")) >= 1 for s in sessions):
+        # recordings of whole days (a week at home before and after treatment): the figures per day worn
+        # 10 h or more, as real-world walking studies compare them (never marked, as the bout rows)
+        for key, label, unit in DAY_ROWS:
+            vals = [_num((s.summary.get("days") or {}).get(key)) for s in sessions]
+            if key == "walking_bout_time_s_per_day":
+                vals = [v / 60 for v in vals]
+            if all(math.isnan(v) for v in vals):
+                continue
+            rows.append({"row": label, "key": f"days_{key}", "gait": "", "unit": unit, **dict(zip(labels, vals)),
+                         "change": vals[-1] - vals[0], "beyond_spread": None, "beyond_repeat": None})
     if any(s.marks for s in sessions):
         # the walker's symptom marks (imu_gait.marks): how often and how much it hurt, beside the gait's change
         count = [float(len(s.marks)) for s in sessions]
@@ -472,9 +491,11 @@ def mark_explanation(table: pd.DataFrame) -> str:
     if unmarked:
         text += (f" {' and '.join(unmarked).capitalize()} {'is' if len(unmarked) == 1 else 'are'} never marked: "
                  f"{'it varies' if len(unmarked) == 1 else 'they vary'} too much from one walk to the next to say.")
-    if any(str(r["key"]).startswith("wb_") for r in recs):
-        text += (" The walking-bout rows are never marked: no same-day range is known for them, and a day's bouts "
-                 "depend on its errands as much as on the walker.")
+    kinds = [word for prefix, word in (("wb_", "walking-bout"), ("days_", "day"))
+             if any(str(r["key"]).startswith(prefix) for r in recs)]
+    if kinds:
+        text += (f" The {' and '.join(kinds)} rows are never marked: no same-day range is known for them, and a "
+                 "day's bouts depend on its errands as much as on the walker.")
     if any(r.get("beyond_repeat") is None and r.get("beyond_spread") is not None for r in recs):
         text += (" Running has no measured repeat limit: in its rows * means only that the last median lies "
                  "outside the first walk's middle half.")

@@ -299,7 +299,7 @@ def test_compare_sets_the_bouts_of_two_days_side_by_side(three_walks):
     assert len(wb) == 6 and wb["beyond_repeat"].isna().all() and wb["beyond_spread"].isna().all()
     assert format_cell(row["day 2"], "wb_n_walking_bouts_30s") == "–"
     assert format_cell(row["day 1"], "wb_n_walking_bouts_30s") == "2"
-    assert "walking-bout rows are never marked" in mark_explanation(table.reset_index())
+    assert "The walking-bout rows are never marked" in mark_explanation(table.reset_index())
     # two single walks: no bout rows at all
     one = session_from_result(imu_gait.analyze(single), "a")
     assert not compare_sessions([one, one]).key.str.startswith("wb_").any()

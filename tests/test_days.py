@@ -255,3 +255,31 @@ def test_cli_days_csv_and_batch(tmp_path, walk_table_walk):
     out = _cli("batch", str(night), "--out", str(tmp_path / "s.csv"), "--days-csv", str(tmp_path / "s.csv"),
                cwd=tmp_path)
     assert out.returncode == 2 and "that is the --out table too" in out.stderr
+
+
+def test_compare_sets_two_weeks_of_days_side_by_side(walk_table_walk):
+    """Day rows in 'compare' when a session has a day worn 10 h or more (figures per such day; walking-bout
+    time in minutes); never marked; none when no session has a valid day."""
+    import json
+
+    from imu_gait.compare import compare_sessions, format_cell, mark_explanation, session_from_result
+
+    _, res = walk_table_walk
+    base = json.loads(res.to_json())
+    week1, week6 = json.loads(json.dumps(base)), json.loads(json.dumps(base))
+    week1["summary"]["days"].update(n_valid_days=6, n_steps_per_day=4200.0, walking_bout_time_s_per_day=1800.0,
+                                    n_walking_bouts_10s_per_day=20.0, walking_speed_mps_10s_mean=0.95)
+    week6["summary"]["days"].update(n_valid_days=7, n_steps_per_day=6300.0, walking_bout_time_s_per_day=2700.0,
+                                    n_walking_bouts_10s_per_day=31.0, walking_speed_mps_10s_mean=1.05)
+    table = compare_sessions([session_from_result(week1, "week 1"), session_from_result(week6, "week 6")])
+    table = table.set_index("key")
+    steps = table.loc["days_n_steps_per_day"]
+    assert steps["row"] == "Steps per day" and steps["change"] == pytest.approx(2100.0)
+    assert table.loc["days_walking_bout_time_s_per_day", "week 6"] == pytest.approx(45.0)     # minutes
+    assert table.loc["days_walking_bout_time_s_per_day", "unit"] == "min"
+    days = table[table.index.str.startswith("days_")]
+    assert len(days) == 5 and days["beyond_repeat"].isna().all() and days["beyond_spread"].isna().all()
+    assert format_cell(steps["week 6"], "days_n_steps_per_day") == "6300"
+    assert "day rows are never marked" in mark_explanation(table.reset_index())
+    plain = compare_sessions([session_from_result(base, "a"), session_from_result(base, "b")])
+    assert not plain.key.str.startswith("days_").any()
