@@ -370,6 +370,9 @@ def add_context_options(ctx: Any) -> None:
                      help="seconds of walking at the start that set your personal baseline, which the back-strain "
                           "flags compare with (default 180; 60–300: 2–5 minutes of easy walking is usual); a walk "
                           "shorter than twice this uses its first half")
+    ctx.add_argument("--valid-day-hours", metavar="H", type=number_in_range(0.5, 24.0, "h"),
+                     help="hours a calendar day must be worn to count in the figures per day of a recording of "
+                          "days (default 10, the usual accelerometry criterion; Mobilise-D asks 12)")
     ctx.add_argument("--placement", choices=("lower_back", "chest", "pocket"),
                      help="where the sensor is worn; 'chest' for a chest strap or a phone in a pouch on the "
                           "chest (recorded without a gyroscope: each step also measured about its last strong rise, "
@@ -420,7 +423,8 @@ def analysis_context(args: argparse.Namespace) -> dict[str, Any]:
                        ("sensor_height_m", args.sensor_height), ("placement", args.placement),
                        ("body_height_m", getattr(args, "height", None)),
                        ("max_incline_pct", getattr(args, "max_incline", None)),
-                       ("baseline_s", getattr(args, "baseline_s", None))):
+                       ("baseline_s", getattr(args, "baseline_s", None)),
+                       ("valid_day_worn_h", getattr(args, "valid_day_hours", None))):
         if value is not None:
             ctx[key] = value
     schedule_file = getattr(args, "treadmill_schedule", None)

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .bouts import MAX_PAUSE_S, bout_outcomes, bout_table
-from .days import MinuteStats, day_outcomes, day_table, recording_clock, worn_minutes
+from .days import VALID_DAY_WORN_H, MinuteStats, day_outcomes, day_table, recording_clock, worn_minutes
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.gyro_check import MATCHING_MAX_BY_KIND, gyro_axis_mismatch
 from .dsp.metrics import BodySignals, parity_breaks, regularity, side_votes, step_rows
@@ -189,7 +189,8 @@ def _number(name: str, value: Any, lo: float | None = None, hi: float | None = N
 
 
 def _check_context(*, belt_speed_mps: Any, incline_pct: Any, sensor_height_m: Any, body_height_m: Any,
-                   max_incline_pct: Any, baseline_s: Any, placement: Any, treadmill_schedule: Any) -> None:
+                   max_incline_pct: Any, baseline_s: Any, placement: Any, treadmill_schedule: Any,
+                   valid_day_worn_h: Any = VALID_DAY_WORN_H) -> None:
     """Refuse context that cannot be right — it gave silently wrong answers (a height in cm made a
     walk 10 m/s; a belt speed of -1.3 or NaN was ignored without a word)."""
     _number("belt_speed_mps", belt_speed_mps, *SPEED_RANGE_MPS, "m/s",
@@ -200,6 +201,8 @@ def _check_context(*, belt_speed_mps: Any, incline_pct: Any, sensor_height_m: An
             "give the sensor's height above the floor in metres (not cm), or leave it out")
     _number("body_height_m", body_height_m, *BODY_HEIGHT_RANGE_M, "m", "give the walker's height in metres (not cm)")
     _number("baseline_s", baseline_s, unit="s", none_ok=False, positive=True)
+    _number("valid_day_worn_h", valid_day_worn_h, 0.5, 24.0, "h",
+            "give the hours a day must be worn to count (10 is usual; Mobilise-D asks 12)", none_ok=False)
     if placement is not None and not isinstance(placement, str):
         raise ArgumentError(f"placement must be a string such as 'lower_back', 'chest' or 'pocket', not "
                             f"{type(placement).__name__} {placement!r}")
@@ -293,6 +296,8 @@ class GaitEngine:
     placement : where the sensor sits ("lower_back", "chest", "pocket", or free text, see :func:`analyze`).
     max_incline_pct : the walker's own maximum incline, %: a higher entered incline is flagged.
     baseline_s : seconds of walking that form the personal baseline of the flags (default 180).
+    valid_day_worn_h : hours a calendar day must be worn to count in the figures per day (default 10;
+        :mod:`imu_gait.days`).
     treadmill_schedule : belt speed / incline per stage, instead of ``belt_speed_mps`` / ``incline_pct``.
     sensor_height_m : height of the sensor above the floor for the pendulum step length, m (0.3–2.0;
         default 0.95 m, a lower-back sensor on an adult of ~1.55–1.75 m).
@@ -306,11 +311,13 @@ class GaitEngine:
                  incline_pct: float | None = None, treadmill: bool = False, sensor_height_m: float | None = None,
                  placement: str | None = None, max_incline_pct: float | None = None,
                  baseline_s: float = 180.0, params: StepParams | None = None,
-                 treadmill_schedule: TreadmillSchedule | None = None, body_height_m: float | None = None):
+                 treadmill_schedule: TreadmillSchedule | None = None, body_height_m: float | None = None,
+                 valid_day_worn_h: float = VALID_DAY_WORN_H):
         _number("fs_hz", fs_hz, 1.0, None, "Hz", none_ok=False)
         _check_context(belt_speed_mps=belt_speed_mps, incline_pct=incline_pct, sensor_height_m=sensor_height_m,
                        body_height_m=body_height_m, max_incline_pct=max_incline_pct, baseline_s=baseline_s,
-                       placement=placement, treadmill_schedule=treadmill_schedule)
+                       placement=placement, treadmill_schedule=treadmill_schedule, valid_day_worn_h=valid_day_worn_h)
+        self.valid_day_worn_h = float(valid_day_worn_h)
         self._finished = False
         self.fs = ENGINE_RATE_HZ
         self.dt = 1.0 / self.fs
@@ -1469,8 +1476,10 @@ class GaitEngine:
         # day by day, and how long the sensor was worn: a day on the bedside table is not a day without walking
         minutes, judged = worn_minutes(self._minutes.frame(), self._median_rate_hz())
         span = (self._first_t, self._last_t) if self._first_t is not None else None
-        days = day_table(steps, bouts, minutes, clock=clock, wear_judged=judged, span_s=span, flags=flags)
-        summary["days"] = day_outcomes(days, bouts, clock_kind=clock[1] if clock else "none", wear_judged=judged)
+        days = day_table(steps, bouts, minutes, clock=clock, wear_judged=judged, span_s=span, flags=flags,
+                         valid_day_worn_h=self.valid_day_worn_h)
+        summary["days"] = day_outcomes(days, bouts, clock_kind=clock[1] if clock else "none", wear_judged=judged,
+                                       valid_day_worn_h=self.valid_day_worn_h)
         return AnalysisResult(steps=steps, summary=summary, flags=flags, timeline=timeline,
                               warnings=warnings, bouts=bouts, days=days)
 
@@ -1748,7 +1757,8 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
             treadmill: bool = False, sensor_height_m: float | None = None, placement: str | None = None,
             max_incline_pct: float | None = None, baseline_s: float = 180.0,
             treadmill_schedule: TreadmillSchedule | None = None, body_height_m: float | None = None,
-            progress: Callable[[float], None] | None = None, chunk_s: float = 300.0) -> AnalysisResult:
+            progress: Callable[[float], None] | None = None, chunk_s: float = 300.0,
+            valid_day_worn_h: float = VALID_DAY_WORN_H) -> AnalysisResult:
     """Analyse a whole recording (the engine fed chunk by chunk, exactly as in live mode).
 
     Parameters
@@ -1767,6 +1777,8 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
     baseline_s : seconds of walking (per gait) that form the personal baseline the flags compare with
         (default 180; clipped to 300 s and to half the walking time; under 60 s the flags use general limits).
     progress : optional callable receiving the fraction done (0..1).
+    valid_day_worn_h : hours a calendar day must be worn to count in the figures per day (``result.days``,
+        ``summary["days"]``; default 10, the usual accelerometry criterion; 0.5–24).
     chunk_s : seconds of samples per engine call. Results do not depend on it (the engine is
         chunk-invariant); 300 s keeps memory flat (a few MB per chunk) while the per-call
         overhead stays small (60 s chunks cost ~15 % more time per hour of data).
@@ -1781,7 +1793,7 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
         raise ArgumentError(f"analyze() takes a Recording, not {type(recording).__name__}\n  What to do: {hint}")
     _check_context(belt_speed_mps=belt_speed_mps, incline_pct=incline_pct, sensor_height_m=sensor_height_m,
                    body_height_m=body_height_m, max_incline_pct=max_incline_pct, baseline_s=baseline_s,
-                   placement=placement, treadmill_schedule=treadmill_schedule)
+                   placement=placement, treadmill_schedule=treadmill_schedule, valid_day_worn_h=valid_day_worn_h)
     if placement and placement_kind(placement) == "unknown":
         raise ArgumentError(f"placement={placement!r} is not understood\n  What to do: give 'lower_back', 'chest' "
                             "or 'pocket' (free text naming one works too: 'sternum', 'back_trouser_pocket')")
@@ -1801,7 +1813,8 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
     eng = GaitEngine(rec.sample_rate_hz, has_gyro=rec.has_gyro, belt_speed_mps=belt_speed_mps,
                      incline_pct=incline_pct, treadmill=treadmill, sensor_height_m=sensor_height_m,
                      placement=placement, max_incline_pct=max_incline_pct, baseline_s=baseline_s,
-                     treadmill_schedule=treadmill_schedule, body_height_m=body_height_m)
+                     treadmill_schedule=treadmill_schedule, body_height_m=body_height_m,
+                     valid_day_worn_h=valid_day_worn_h)
     eng.emit_rows = False      # nobody listens to per-row updates offline
     t = rec.time_s
     n = t.size
@@ -1821,7 +1834,7 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
                           belt_speed_mps=belt_speed_mps, incline_pct=incline_pct, treadmill=treadmill,
                           sensor_height_m=sensor_height_m, placement=placement_given, max_incline_pct=max_incline_pct,
                           baseline_s=baseline_s, treadmill_schedule=treadmill_schedule, body_height_m=body_height_m,
-                          progress=None, chunk_s=chunk_s)
+                          progress=None, chunk_s=chunk_s, valid_day_worn_h=valid_day_worn_h)
             res.summary["gyro_axis_mismatch"] = mismatch
             return res
         res.summary["gyro_axis_mismatch"] = mismatch

@@ -24,12 +24,14 @@ TABLE_S = 75 * 60.0     # the sensor on a table between the walks
 START = "2026-03-01T23:30:00+01:00"     # midnight falls 30 min in, on the table
 
 
-def on_table(t0: float, seconds: float, fs: float, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A sensor lying flat and still: gravity on z, 2 mg of noise (a MEMS sensor's own), gyro noise only."""
+def on_table(t0: float, seconds: float, fs: float, seed: int, noise_g: float = 0.002
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A sensor lying flat and still: gravity on z, 2 mg of noise (a MEMS sensor's own), gyro noise only
+    (``noise_g`` 0.02: a person standing, swaying by 20 mg — worn)."""
     rng = np.random.default_rng(seed)
     n = int(round(seconds * fs))
     t = t0 + np.arange(n) / fs
-    acc = np.tile([0.0, 0.0, G], (n, 1)) + rng.normal(0.0, 0.002 * G, (n, 3))
+    acc = np.tile([0.0, 0.0, G], (n, 1)) + rng.normal(0.0, noise_g * G, (n, 3))
     return t, acc, rng.normal(0.0, 0.002, (n, 3))
 
 
@@ -283,3 +285,24 @@ def test_compare_sets_two_weeks_of_days_side_by_side(walk_table_walk):
     assert "day rows are never marked" in mark_explanation(table.reset_index())
     plain = compare_sessions([session_from_result(base, "a"), session_from_result(base, "b")])
     assert not plain.key.str.startswith("days_").any()
+
+
+def test_the_hours_a_day_must_be_worn_can_be_set():
+    """valid_day_worn_h (CLI --valid-day-hours): 62 min of a person standing (20 mg of sway: worn) is a valid
+    day at 1 h and not at the default 10 h; out of 0.5–24 h it is refused by name; batch's options column
+    says it."""
+    from imu_gait.batch import options_text
+    from imu_gait.engine import ArgumentError
+
+    t, acc, gyro = on_table(0.0, 62 * 60.0, 100.0, seed=7, noise_g=0.02)
+    rec = Recording(t, acc, gyro)
+    strict, lenient = imu_gait.analyze(rec), imu_gait.analyze(rec, valid_day_worn_h=1.0)
+    for res in (strict, lenient):
+        assert res.days["worn_h"].tolist() == pytest.approx([62 / 60], abs=1 / 3600)
+        assert res.summary["days"]["wear_judged"] is True and len(res.steps) == 0
+    assert strict.days["valid"].tolist() == [False] and strict.summary["days"]["n_valid_days"] == 0
+    assert lenient.days["valid"].tolist() == [True] and lenient.summary["days"]["n_valid_days"] == 1
+    assert lenient.summary["days"]["valid_day_worn_h"] == 1.0 and lenient.summary["days"]["n_steps_per_day"] == 0.0
+    with pytest.raises(ArgumentError, match="valid_day_worn_h=0.1 is outside the plausible range 0.5–24 h"):
+        imu_gait.analyze(rec, valid_day_worn_h=0.1)
+    assert options_text({"valid_day_worn_h": 12.0}, None) == "--valid-day-hours 12"
