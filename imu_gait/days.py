@@ -176,7 +176,8 @@ def recording_clock(meta: Mapping[str, Any] | None) -> tuple[_dt.datetime, str] 
     """(the wall-clock time of 0 s on the recording's time axis, "local" | "UTC"), or None when the file
     does not say when it started. Read from (the first found that parses) ``start_time_iso`` (a date/time
     column's first value, local), ``start_time`` (ISO; with a UTC offset, its local time), ``start_utc``,
-    or ``start_unix_s`` (UTC, as a phone stores it)."""
+    or ``start_unix_s`` (UTC, as a phone stores it — local when the export names its IANA time zone:
+    ``timezone`` or Sensor Logger's ``recording timezone``)."""
     meta = meta or {}
     for key in ("start_time_iso", "start_time", "start_utc"):
         text = meta.get(key)
@@ -200,7 +201,23 @@ def recording_clock(meta: Mapping[str, Any] | None) -> tuple[_dt.datetime, str] 
         return None
     if not np.isfinite(unix):
         return None
+    zone = _zone(meta.get("timezone") or meta.get("sensorlogger_recording_timezone"))
+    if zone is not None:                   # a phone that said where it was (Sensor Logger on Android)
+        return _dt.datetime.fromtimestamp(unix, zone).replace(tzinfo=None), "local"
     return _dt.datetime(1970, 1, 1) + _dt.timedelta(seconds=unix), "UTC"
+
+
+def _zone(name: Any) -> _dt.tzinfo | None:
+    """The IANA time zone ``name`` names ('Europe/Berlin'), or None (none given, unknown, or this system has no
+    time-zone database: then Unix times stay UTC, as the outputs say)."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(name.strip())
+    except Exception:  # noqa: BLE001 — ZoneInfoNotFoundError, ValueError on a malformed key: stay in UTC
+        return None
 
 
 def day_edges_s(first_s: float, last_s: float, clock: tuple[_dt.datetime, str] | None) -> tuple[np.ndarray, list]:

@@ -180,6 +180,9 @@ def test_a_data_gap_is_not_stillness_and_an_hour_is_needed_to_judge():
     ({"start_time_iso": "2017-03-10 10:15:00", "start_time": "not a time"},
      (dt.datetime(2017, 3, 10, 10, 15), "local")),
     ({"start_time": "garbled", "start_unix_s": 1_700_000_000.0}, (dt.datetime(2023, 11, 14, 22, 13, 20), "UTC")),
+    ({"start_unix_s": 1_700_000_000.0, "sensorlogger_recording_timezone": "Europe/Berlin"},
+     (dt.datetime(2023, 11, 14, 23, 13, 20), "local")),                  # Sensor Logger, Android: UTC+1 then
+    ({"start_unix_s": 1_700_000_000.0, "timezone": "Not/AZone"}, (dt.datetime(2023, 11, 14, 22, 13, 20), "UTC")),
     ({}, None),
     ({"start_unix_s": "nan"}, None),
 ])
