@@ -191,7 +191,7 @@ def _add_analyze(sub: Any) -> None:
                           "metric's median in that bout ('-' for stdout)")
     out.add_argument("--days-csv", metavar="OUT",
                      help="write one row per calendar day as CSV: hours recorded and worn, whether the day counts "
-                          "(worn >= 10 h), its steps and walking bouts ('-' for stdout)")
+                          "(worn >= 10 h, or --valid-day-hours), its steps and walking bouts ('-' for stdout)")
     out.add_argument("--report", metavar="OUT.html",
                      help="write a self-contained HTML report with plots ('-' for stdout)")
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")

@@ -309,3 +309,16 @@ def test_the_hours_a_day_must_be_worn_can_be_set():
     with pytest.raises(ArgumentError, match="valid_day_worn_h=0.1 is outside the plausible range 0.5–24 h"):
         imu_gait.analyze(rec, valid_day_worn_h=0.1)
     assert options_text({"valid_day_worn_h": 12.0}, None) == "--valid-day-hours 12"
+
+
+def test_live_takes_the_valid_day_hours_too():
+    """'imu-gait live --valid-day-hours 12' passes it to the live engine (it was refused as unknown
+    context, with a traceback, before the live session knew the key)."""
+    from imu_gait.devices.link import SampleBlock
+    from imu_gait.devices.live import LiveSession
+
+    rec, _ = synthesize_walk(20.0, 100.0, seed=2)
+    sess = LiveSession(iter(()), feed_interval_s=0.0, valid_day_worn_h=12.0)
+    sess.process(SampleBlock(rec.time_s, rec.acc_mps2, rec.gyro_rads, 0, 0))
+    res = sess.finish()
+    assert sess.engine.valid_day_worn_h == 12.0 and res.summary["days"]["valid_day_worn_h"] == 12.0

@@ -77,7 +77,7 @@ FLAG_HOLD_S = 20.0
 RATE_WINDOW_S = 5.0
 
 ENGINE_CONTEXT_KEYS = ("belt_speed_mps", "incline_pct", "treadmill", "sensor_height_m", "placement",
-                       "max_incline_pct", "baseline_s", "treadmill_schedule", "body_height_m")
+                       "max_incline_pct", "baseline_s", "treadmill_schedule", "body_height_m", "valid_day_worn_h")
 
 
 # ------------------------------------------------------------------ what the session reports
