@@ -120,7 +120,7 @@ def worn_minutes(minutes: pd.DataFrame, sample_rate_hz: float, *, window_min: in
                  ) -> tuple[pd.DataFrame, bool]:
     """(every minute from the first to the last recorded one — ``minute``, ``start_s``, ``n_samples``
     (0: not recorded), ``recorded_s`` (samples / ``sample_rate_hz``, at most 60), ``worn`` —, whether wear
-    could be judged at all: at least one full window).
+    could be judged at all: at least one window with enough of its minutes recorded).
 
     A recorded minute is not worn when it lies in a ``window_min``-minute window (sliding by a minute,
     ≥ ``min_cover`` of its minutes recorded) in which ≥ ``axes_min`` axes have a standard deviation
@@ -157,7 +157,8 @@ def worn_minutes(minutes: pd.DataFrame, sample_rate_hz: float, *, window_min: in
     view = np.lib.stride_tricks.sliding_window_view
     rng = view(hi, window_min, axis=0).max(axis=-1) - view(lo, window_min, axis=0).min(axis=-1)
     still = (std < std_max_g) | (rng < range_max_g)
-    off = (cover >= min_cover * window_min) & (wn > 0) & (still.sum(axis=1) >= axes_min)
+    judged = (cover >= min_cover * window_min) & (wn > 0)
+    off = judged & (still.sum(axis=1) >= axes_min)
     # … and the minute itself still by the same test: a window's std is diluted by its still minutes, so a
     # window of 58 still minutes and 2 of walking can pass on a quiet axis — its walking minutes were worn
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -169,7 +170,7 @@ def worn_minutes(minutes: pd.DataFrame, sample_rate_hz: float, *, window_min: in
     j_lo = np.maximum(np.arange(count) - window_min + 1, 0)
     covered = starts_before[j_hi + 1] - starts_before[j_lo] > 0
     full["worn"] = (n > 0) & ~(covered & mstill)
-    return full, True
+    return full, bool(judged.any())
 
 
 def recording_clock(meta: Mapping[str, Any] | None) -> tuple[_dt.datetime, str] | None:

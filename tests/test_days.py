@@ -169,6 +169,7 @@ def test_a_data_gap_is_not_stillness_and_an_hour_is_needed_to_judge():
     ms.add(t, acc)
     minutes, judged = worn_minutes(ms.frame(), fs)
     # no 60-min window holds ≥ 30 recorded minutes: wear cannot be judged, the recorded minutes count as worn
+    assert not judged
     assert minutes["worn"].sum() == 20 and (minutes["n_samples"] == 0).sum() == len(minutes) - 20
     short, judged_short = worn_minutes(ms.frame().iloc[:10], fs)
     assert not judged_short and short["worn"].all()
