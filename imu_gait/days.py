@@ -33,8 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .bouts import OUTCOME_KEYS, bout_outcomes, flags_during
-
-G = 9.80665
+from .recording import G
 MINUTE_S = 60.0
 DAY_S = 86400.0
 #: van Hees's window: the sensor must lie still this long before it counts as not worn
