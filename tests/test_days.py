@@ -184,6 +184,8 @@ def test_a_data_gap_is_not_stillness_and_an_hour_is_needed_to_judge():
     ({"start_unix_s": 1_700_000_000.0, "sensorlogger_recording_timezone": "Europe/Berlin"},
      (dt.datetime(2023, 11, 14, 23, 13, 20), "local")),                  # Sensor Logger, Android: UTC+1 then
     ({"start_unix_s": 1_700_000_000.0, "timezone": "Not/AZone"}, (dt.datetime(2023, 11, 14, 22, 13, 20), "UTC")),
+    ({"start_time": "2024-03-17 19:48:52.325 UTC+02:00", "start_unix_s": 1_710_697_732.3},       # phyphox
+     (dt.datetime(2024, 3, 17, 19, 48, 52, 325000), "local")),
     ({}, None),
     ({"start_unix_s": "nan"}, None),
 ])
