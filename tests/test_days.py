@@ -217,6 +217,16 @@ def test_report_says_when_the_sensor_was_off_and_shows_each_day(walk_table_walk)
     assert section.count("<th scope='row'>") == 2
     assert "<td>2026-03-01</td>" in section and "<td>2026-03-02</td>" in section
     assert "Calendar days in the recording's own clock." in section
+    # the steps per day as a plot, and the plot in numbers (each day's steps and hours worn)
+    assert "<figure class='plot' data-plot='days'>" in section
+    n1, n2 = res.days["n_steps"].tolist()
+    assert (f"Steps per day — 2026-03-01: {n1} steps, 0.2 h worn (less than 10 h: does not count); "
+            f"2026-03-02: {n2} steps, 0.2 h worn (less than 10 h: does not count).") in section
+    from imu_gait.report.html import days_summary
+    no_clock = pd.DataFrame({"day": [1, 2], "date": [None, np.nan], "n_steps": [6200, 8100], "worn_h": [14.2, 9.0],
+                             "valid": [True, False]})
+    assert days_summary(no_clock, 10.0) == ("Steps per day — day 1: 6200 steps, 14.2 h worn; day 2: 8100 steps, "
+                                            "9.0 h worn (less than 10 h: does not count).")
     # one short walk: neither line, no table
     single, _ = synthesize_walk(60, seed=4)
     one = imu_gait.analyze(single)

@@ -770,6 +770,42 @@ def _bouts_section(result: AnalysisResult, ov: Overview) -> str:
             "</section>")
 
 
+def days_figure(table: pd.DataFrame, valid_h: float) -> Figure:
+    """Steps per calendar day: days worn ``valid_h`` hours or more solid, the others pale and hatched, each
+    bar labelled with the hours worn — a day of few steps and few hours worn is not a day of little walking."""
+    fig = Figure(figsize=(10, 2.8))
+    ax = fig.subplots()
+    x = np.arange(len(table))
+    steps = pd.to_numeric(table["n_steps"], errors="coerce").fillna(0).to_numpy(float)
+    valid = table["valid"].astype(bool).to_numpy()
+    ax.bar(x[valid], steps[valid], color=LINE_COLOR, width=0.7, label=f"worn {valid_h:g} h or more")
+    ax.bar(x[~valid], steps[~valid], color="#c9d6e3", hatch="//", edgecolor="#8a8a8a", lw=0.5, width=0.7,
+           label=f"worn less than {valid_h:g} h (does not count)")
+    top = max(float(steps.max()) if steps.size else 0.0, 1.0)
+    for xi, st, worn in zip(x, steps, pd.to_numeric(table["worn_h"], errors="coerce").to_numpy(float)):
+        ax.text(xi, st + top * 0.02, f"{worn:.1f} h worn", ha="center", va="bottom", fontsize=8, color="#444444")
+    ax.set_ylim(0, top * 1.18)
+    ax.set_xticks(x)
+    ax.set_xticklabels([_day_label(d, n) for d, n in zip(table["date"], table["day"])], fontsize=8)
+    ax.set_ylabel("steps")
+    ax.set_title("Steps per day")
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return fig
+
+
+def _day_label(date: Any, day: Any) -> str:
+    """A day's date, or 'day N' when the recording does not say when it started (no date: None or NaN)."""
+    return date if isinstance(date, str) and date else f"day {int(day)}"
+
+
+def days_summary(table: pd.DataFrame, valid_h: float) -> str:
+    """The days plot in numbers: each day's steps and hours worn, and whether it counts."""
+    parts = [f"{_day_label(d, n)}: {int(st)} steps, {w:.1f} h worn"
+             + ("" if v else f" (less than {valid_h:g} h: does not count)")
+             for d, n, st, w, v in zip(table["date"], table["day"], table["n_steps"], table["worn_h"], table["valid"])]
+    return "Steps per day — " + "; ".join(parts) + "."
+
+
 def _days_section(result: AnalysisResult, ov: Overview) -> str:
     """One row per calendar day, when the recording spans two or more: hours recorded and worn, whether the
     day counts, its steps and walking bouts, and the cadence and speed of its walking bouts of 30 s or more."""
@@ -783,7 +819,7 @@ def _days_section(result: AnalysisResult, ov: Overview) -> str:
             "<th scope='col' class='num'>Speed, bouts ≥ 30 s (m/s)</th></tr>")
     rows = []
     for d in table.head(MAX_BOUT_ROWS).to_dict(orient="records"):
-        rows.append(f"<tr><th scope='row'>{int(d['day'])}</th><td>{_e(d['date'] or '–')}</td>"
+        rows.append(f"<tr><th scope='row'>{int(d['day'])}</th><td>{_e(d['date'] if isinstance(d['date'], str) else '–')}</td>"
                     f"<td class='num'>{_e(fmt_duration(d['recorded_h'] * 3600))}</td>"
                     f"<td class='num'>{_e(fmt_duration(d['worn_h'] * 3600))}</td>"
                     f"<td>{'yes' if d['valid'] else 'no'}</td><td class='num'>{int(d['n_steps'])}</td>"
@@ -794,10 +830,13 @@ def _days_section(result: AnalysisResult, ov: Overview) -> str:
     when = {"local": "Calendar days in the recording's own clock.",
             "UTC": "Calendar days in UTC: the file gives Unix time, not the local clock.",
             }.get(ov.days.get("clock"), "24-hour days from the first sample: the file does not say when it started.")
-    valid_h = ov.days.get("valid_day_worn_h", 10.0)
-    return ("<section id='days'><h2 id='days-head'>Day by day</h2><p class='evidence'>" + when + " Worn: the "
+    valid_h = float(ov.days.get("valid_day_worn_h", 10.0))
+    shown = table.head(MAX_BOUT_ROWS)
+    plot = _plot(days_figure(shown, valid_h), "days", "Steps per calendar day; the label over each bar is the "
+                 "hours the sensor was worn that day.", title="Steps per day", summary=days_summary(shown, valid_h))
+    return ("<section id='days'><h2 id='days-head'>Day by day</h2>" + plot + "<p class='evidence'>" + when + " Worn: the "
             "sensor not lying still (a still minute within an hour in which two of its axes moved less than 13 mg "
-            f"counts as taken off, van Hees's rule). A day counts when it was worn {float(valid_h):g} h or more; the "
+            f"counts as taken off, van Hees's rule). A day counts when it was worn {valid_h:g} h or more; the "
             "figures per day in the summary are over those days only.</p>"
             f"<div class='table-wrap'><table class='days' aria-labelledby='days-head'>{head}{''.join(rows)}</table></div>"
             "</section>")
