@@ -117,15 +117,29 @@ def worn_minutes(minutes: pd.DataFrame, sample_rate_hz: float, *, window_min: in
                  std_max_g: float = NONWEAR_STD_MAX_G, range_max_g: float = NONWEAR_RANGE_MAX_G,
                  axes_min: int = NONWEAR_AXES_MIN, min_cover: float = NONWEAR_WINDOW_MIN_COVER
                  ) -> tuple[pd.DataFrame, bool]:
-    """(every minute from the first to the last recorded one — ``minute``, ``start_s``, ``n_samples``
-    (0: not recorded), ``recorded_s`` (samples / ``sample_rate_hz``, at most 60), ``worn`` —, whether wear
-    could be judged at all: at least one window with enough of its minutes recorded).
+    """(the minutes of the recording — ``minute``, ``start_s``, ``n_samples`` (0: not recorded),
+    ``recorded_s`` (samples / ``sample_rate_hz``, at most 60), ``worn`` —, whether wear could be judged at
+    all: at least one window with enough of its minutes recorded). Every minute from the first to the last
+    recorded one, except inside a gap longer than a window (no window there can be judged; a clock jump of
+    years costs nothing).
 
     A recorded minute is not worn when it lies in a ``window_min``-minute window (sliding by a minute,
     ≥ ``min_cover`` of its minutes recorded) in which ≥ ``axes_min`` axes have a standard deviation
     under ``std_max_g`` or a range under ``range_max_g``, and is itself still by the same test."""
     if not len(minutes):
         return pd.DataFrame({c: [] for c in MINUTE_COLUMNS}), False
+    m = minutes["minute"].to_numpy(np.int64)
+    cuts = np.flatnonzero(np.diff(m) > window_min) + 1
+    runs = [_worn_in_run(part, sample_rate_hz, window_min=window_min, std_max_g=std_max_g,
+                         range_max_g=range_max_g, axes_min=axes_min, min_cover=min_cover)
+            for part in (minutes.iloc[a:b] for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(minutes)]))]
+    return (pd.concat([r[0] for r in runs], ignore_index=True) if len(runs) > 1 else runs[0][0],
+            any(r[1] for r in runs))
+
+
+def _worn_in_run(minutes: pd.DataFrame, sample_rate_hz: float, *, window_min: int, std_max_g: float,
+                 range_max_g: float, axes_min: int, min_cover: float) -> tuple[pd.DataFrame, bool]:
+    """:func:`worn_minutes` on a run of minutes without a gap longer than a window."""
     m0 = int(minutes["minute"].iloc[0])
     count = int(minutes["minute"].iloc[-1]) - m0 + 1
     at = minutes["minute"].to_numpy(np.int64) - m0
@@ -244,7 +258,8 @@ def day_table(steps: pd.DataFrame, bouts: pd.DataFrame, minutes: pd.DataFrame, *
     ``start_s`` / ``end_s`` are the day's span on the time axis, clipped to the recording (``span_s``:
     its first and last sample, else its first and last minute's edges); ``recorded_h`` and ``worn_h`` sum
     the ``recorded_s`` of its minutes and of its worn minutes; ``valid`` = worn ≥
-    ``valid_day_worn_h`` (never, when wear was not judged: under an hour of data); ``n_steps`` the steps
+    ``valid_day_worn_h`` (never, when wear was not judged: under an hour of data); a day with nothing
+    recorded has no row (``day`` keeps counting calendar days from the first, so a gap shows); ``n_steps`` the steps
     whose contact falls in the day; ``flags`` the ids of the back-strain flags held during the day
     (:func:`imu_gait.bouts.flags_during`; None when ``flags`` is not given); the rest are :func:`imu_gait.bouts.bout_outcomes` over the walking
     bouts that start in the day."""
@@ -264,7 +279,8 @@ def day_table(steps: pd.DataFrame, bouts: pd.DataFrame, minutes: pd.DataFrame, *
     seconds = minutes["recorded_s"].to_numpy(float)
     day_flags = flags_during(np.maximum(edges[:-1], first_s), np.minimum(edges[1:], last_s), flags)
     rows = []
-    for k, date in enumerate(dates):
+    for k in np.unique(day_of_minute[recorded]).tolist():   # a day with nothing recorded gets no row
+        date = dates[k]
         in_day = day_of_minute == k
         worn_h = float(seconds[in_day & worn].sum()) / 3600.0
         row: dict[str, Any] = {

@@ -335,3 +335,18 @@ def test_live_takes_the_valid_day_hours_too():
     sess.process(SampleBlock(rec.time_s, rec.acc_mps2, rec.gyro_rads, 0, 0))
     res = sess.finish()
     assert sess.engine.valid_day_worn_h == 12.0 and res.summary["days"]["valid_day_worn_h"] == 12.0
+
+
+def test_a_clock_jump_leaves_out_the_empty_days():
+    """Fed straight to the engine (no reader to refuse it), a stream that stops and comes back 20 days
+    later: two rows, numbered by calendar day from the first; no row, and no minutes, for the days between."""
+    a, _ = synthesize_walk(60.0, seed=1)
+    eng = imu_gait.GaitEngine(100.0)
+    eng.feed(a.time_s, a.acc_mps2, a.gyro_rads)
+    eng.feed(a.time_s + 20 * DAY, a.acc_mps2, a.gyro_rads)
+    res = eng.finish()
+    assert res.days["day"].tolist() == [1, 21]
+    assert res.days["n_steps"].sum() == len(res.steps) and (res.days["n_steps"] > 0).all()
+    assert res.days["recorded_h"].tolist() == pytest.approx([60 / 3600] * 2, abs=1e-3)
+    minutes, judged = worn_minutes(eng._minutes.frame(), 100.0)
+    assert len(minutes) == 2 and not judged             # a minute each side: the 20 days between are not built
