@@ -1,6 +1,9 @@
 """Shared test helpers."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -102,3 +105,13 @@ def _finish_fed_in_random_chunks(rec: Recording, seed: int = 0, max_chunk: int =
 def fed_in_random_chunks():
     """:func:`_finish_fed_in_random_chunks`, for tests that compare streaming with analyze()."""
     return _finish_fed_in_random_chunks
+
+
+@pytest.fixture
+def imu_gait_cli():
+    """Run ``python -m imu_gait ARGS`` in ``cwd`` (a fresh process, as a user's shell runs it): the finished
+    process, output captured as text."""
+    def run(*args: str, cwd) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "imu_gait", *args], cwd=cwd, capture_output=True, text=True,
+                              timeout=300)
+    return run

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -247,28 +245,23 @@ def test_summary_and_report_show_the_bouts(three_walks):
     assert "Bouts 1 Walking time" in " ".join(render_text(one, single, width=200).split())
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "imu_gait", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300)
-
-
-def test_cli_bouts_csv_and_batch(tmp_path, three_walks):
+def test_cli_bouts_csv_and_batch(tmp_path, three_walks, imu_gait_cli):
     rec, _, res = three_walks
     walk = tmp_path / "walks.csv"
     write_native(walk, rec)
-    out = _cli("analyze", str(walk), "-q", "--bouts-csv", str(tmp_path / "bouts.csv"), cwd=tmp_path)
+    out = imu_gait_cli("analyze", str(walk), "-q", "--bouts-csv", str(tmp_path / "bouts.csv"), cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     rows = list(csv.DictReader((tmp_path / "bouts.csv").open()))
     assert list(rows[0]) == list(BOUT_CSV_COLUMNS) and len(rows) == 3
     assert [r["n_turns"] for r in rows] == ["0", "0", "1"] and rows[2]["start_mmss"] in ("1:31", "1:32")   # 91.5 s
     assert float(rows[1]["cadence_spm"]) == pytest.approx(112.0, abs=1.0)
     # two outputs into one file: refused before the analysis, naming both
-    out = _cli("analyze", str(walk), "--bouts-csv", str(tmp_path / "x.csv"), "--steps-csv", str(tmp_path / "x.csv"),
-               cwd=tmp_path)
+    out = imu_gait_cli("analyze", str(walk), "--bouts-csv", str(tmp_path / "x.csv"), "--steps-csv", str(tmp_path / "x.csv"),
+                        cwd=tmp_path)
     assert out.returncode == 2 and "--steps-csv writes that file too" in out.stderr and "Traceback" not in out.stderr
     # batch: the outcomes as wb_ columns, every recording's bouts in one table
-    out = _cli("batch", str(walk), str(DATASETS / "mobgap_HA001_walk1.csv"), "--out", str(tmp_path / "s.csv"),
-               "--bouts-csv", str(tmp_path / "all_bouts.csv"), cwd=tmp_path)
+    out = imu_gait_cli("batch", str(walk), str(DATASETS / "mobgap_HA001_walk1.csv"), "--out", str(tmp_path / "s.csv"),
+                        "--bouts-csv", str(tmp_path / "all_bouts.csv"), cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     table = {Path(r["recording"]).name: r for r in csv.DictReader((tmp_path / "s.csv").open())}
     assert table["walks.csv"]["wb_n_walking_bouts_30s"] == "2" and table["walks.csv"]["wb_n_turns"] == "1"
@@ -276,8 +269,8 @@ def test_cli_bouts_csv_and_batch(tmp_path, three_walks):
     pooled = list(csv.DictReader((tmp_path / "all_bouts.csv").open()))
     assert list(pooled[0])[0] == "recording"
     assert [Path(r["recording"]).name for r in pooled] == ["walks.csv"] * 3 + ["mobgap_HA001_walk1.csv"]
-    out = _cli("batch", str(walk), "--out", str(tmp_path / "s.csv"), "--bouts-csv", str(tmp_path / "s.csv"),
-               cwd=tmp_path)
+    out = imu_gait_cli("batch", str(walk), "--out", str(tmp_path / "s.csv"), "--bouts-csv", str(tmp_path / "s.csv"),
+                        cwd=tmp_path)
     assert out.returncode == 2 and "that is the --out table too" in out.stderr
 
 

@@ -234,15 +234,7 @@ def test_report_says_when_the_sensor_was_off_and_shows_each_day(walk_table_walk)
     assert "Worn" not in render_text(one, single, width=200) and "Days " not in render_text(one, single, width=200)
 
 
-def _cli(*args: str, cwd) -> "subprocess.CompletedProcess":
-    import subprocess
-    import sys
-
-    return subprocess.run([sys.executable, "-m", "imu_gait", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300)
-
-
-def test_cli_days_csv_and_batch(tmp_path, walk_table_walk):
+def test_cli_days_csv_and_batch(tmp_path, walk_table_walk, imu_gait_cli):
     import csv
     from pathlib import Path
 
@@ -252,7 +244,7 @@ def test_cli_days_csv_and_batch(tmp_path, walk_table_walk):
     rec, res = walk_table_walk
     night = tmp_path / "night.csv"
     write_native(night, rec)                     # '# start_time: …' goes with it
-    out = _cli("analyze", str(night), "-q", "--days-csv", str(tmp_path / "days.csv"), cwd=tmp_path)
+    out = imu_gait_cli("analyze", str(night), "-q", "--days-csv", str(tmp_path / "days.csv"), cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     rows = list(csv.DictReader((tmp_path / "days.csv").open()))
     assert list(rows[0]) == list(DAY_CSV_COLUMNS)
@@ -261,8 +253,8 @@ def test_cli_days_csv_and_batch(tmp_path, walk_table_walk):
     assert sum(int(r["n_steps"]) for r in rows) == len(res.steps)
     assert float(rows[1]["worn_h"]) == pytest.approx(10 / 60, abs=1e-3)
     # batch: the day outcomes as days_ columns, every recording's days in one table
-    out = _cli("batch", str(night), str(imu_gait.__path__[0] + "/../datasets/mobgap_HA001_walk1.csv"),
-               "--out", str(tmp_path / "s.csv"), "--days-csv", str(tmp_path / "all_days.csv"), cwd=tmp_path)
+    out = imu_gait_cli("batch", str(night), str(imu_gait.__path__[0] + "/../datasets/mobgap_HA001_walk1.csv"),
+                        "--out", str(tmp_path / "s.csv"), "--days-csv", str(tmp_path / "all_days.csv"), cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     table = {Path(r["recording"]).name: r for r in csv.DictReader((tmp_path / "s.csv").open())}
     assert table["night.csv"]["days_n_days"] == "2" and table["night.csv"]["days_worn_h"] == "0.333333"
@@ -270,8 +262,8 @@ def test_cli_days_csv_and_batch(tmp_path, walk_table_walk):
     pooled = list(csv.DictReader((tmp_path / "all_days.csv").open()))
     assert list(pooled[0])[0] == "recording"
     assert [Path(r["recording"]).name for r in pooled] == ["night.csv"] * 2 + ["mobgap_HA001_walk1.csv"]
-    out = _cli("batch", str(night), "--out", str(tmp_path / "s.csv"), "--days-csv", str(tmp_path / "s.csv"),
-               cwd=tmp_path)
+    out = imu_gait_cli("batch", str(night), "--out", str(tmp_path / "s.csv"), "--days-csv", str(tmp_path / "s.csv"),
+                        cwd=tmp_path)
     assert out.returncode == 2 and "that is the --out table too" in out.stderr
 
 
