@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import RecordingError
+from . import _blocks
 from ..recording import (G, GYRO_DEG_S_P95, MOVING_MIN_S, Recording, gravity_missing, moving_samples,
                          moving_seconds)
 
@@ -569,6 +570,8 @@ def _first_row_ends_with_separator(text_or_path, skiprows: int, delimiter: str, 
     ``head``: the start of the file, when the caller has read it already."""
     if head is None and isinstance(text_or_path, str):
         head = text_or_path[:65536]
+    elif head is None and isinstance(text_or_path, bytes):
+        head = text_or_path[:65536].decode("utf-8", "replace")
     elif head is None:
         with open(text_or_path, "r", encoding="utf-8-sig", errors="replace") as fh:
             head = fh.read(65536)
@@ -586,11 +589,17 @@ def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequenc
     """Fast path: pandas C parser, float64, no Python per row. On failure, find the first
     bad line/column and raise :class:`RecordingError` naming it.
 
-    ``text_or_path``: a ``str`` is CSV *text*; a :class:`pathlib.Path` is a file to read. ``head``: the
-    file's first 64 KiB as text, when the caller has read them already (not read again).
+    ``text_or_path``: a ``str`` is CSV *text*, ``bytes`` CSV text in UTF-8 (a block of a large file,
+    :mod:`._blocks`); a :class:`pathlib.Path` is a file to read. ``head``: the file's first 64 KiB as text,
+    when the caller has read them already (not read again).
     """
+    raw = text_or_path if isinstance(text_or_path, bytes) else None
+    if raw is not None:
+        # pandas reads the bytes undecoded; the text is made only where lines are looked at
+        if head is None:
+            head = raw[:65536].decode("utf-8", "replace")
     is_text = isinstance(text_or_path, str)
-    src = io.StringIO(text_or_path) if is_text else text_or_path
+    src = (io.BytesIO(raw) if raw is not None else io.StringIO(text_or_path) if is_text else text_or_path)
     n_names = len(names)
     if _first_row_ends_with_separator(text_or_path, skiprows, delimiter, n_names, head):
         # rows ending in a separator the header lacks (header_names drops it there): pandas takes the width
@@ -607,13 +616,13 @@ def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequenc
         if arr.ndim == 2 and arr.shape[1] != (len(names) if usecols is None else len(usecols)):
             raise ValueError("shape")
         # (without usecols pandas refuses a longer row, and a cell run on over a line end fails as a number)
-        if usecols is not None and rows_lost_or_shifted(text_or_path, skiprows, len(names), delimiter,
-                                                        arr.shape[0], nrows):
+        if usecols is not None and rows_lost_or_shifted(text_or_path if raw is None else raw.decode("utf-8", "replace"),
+                                                        skiprows, len(names), delimiter, arr.shape[0], nrows):
             raise ValueError("a row longer than the header, or rows joined by a quote")
         return arr
     except (ValueError, TypeError, pd.errors.ParserError):
-        if is_text:
-            lines = csv_lines(text_or_path)[skiprows:]
+        if is_text or raw is not None:
+            lines = csv_lines(text_or_path if raw is None else raw.decode("utf-8", "replace"))[skiprows:]
         else:
             with open(text_or_path, "r", encoding="utf-8", errors="replace") as fh:
                 lines = csv_lines(fh.read())[skiprows:]
@@ -647,6 +656,10 @@ def row_line_mapper(text_or_path, first_line_no: int) -> Callable[[int], int]:
 
     def line_of(row: int) -> int:
         if not cache:
+            if not isinstance(text_or_path, str) and os.stat(text_or_path).st_size > _blocks.BLOCK_READ_ABOVE_BYTES:
+                # a large file is scanned block by block: its text and lines never sit in memory at once
+                cache.append(_blocks.nonblank_line_numbers(text_or_path, first_line_no))
+                return line_of(row)
             if isinstance(text_or_path, str):
                 text = text_or_path
             else:

@@ -14,12 +14,14 @@ import math
 import os
 import re
 from datetime import datetime
+from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
 from ..errors import RecordingError
 from ..recording import Recording
+from . import _blocks
 from ._common import (acc_factor, check_stated_acc_unit, clean_os_errors, csv_lines, finish, locate_bad_cell,
                       read_csv_safely, require_csv_file, row_line_mapper, rows_lost_or_shifted)
 
@@ -44,9 +46,17 @@ def read_geneactiv(path: str | os.PathLike, *, acc_unit: str | None = None) -> R
     (the reader refuses data that contradicts it and suggests this)."""
     path = str(path)
     require_csv_file(path, "GENEActiv")
-    with open(path, "r", encoding="utf-8-sig", errors="replace") as fh:
-        text = fh.read()
+    with open(path, "rb") as fb:
+        head = fb.read(HEAD_BYTES)
+    large = _blocks.reads_in_blocks(path, head)
+    # a large file's header is found in its head (a GENEActiv header is ~100 lines); the data is read block by block
+    text = head.decode("utf-8-sig", "replace") if large else None
+    if text is None:
+        with open(path, "r", encoding="utf-8-sig", errors="replace") as fh:
+            text = fh.read()
     lines = csv_lines(text)
+    if large:
+        lines = lines[:-1]            # the head's last line may be cut by the head's end
     header: dict[str, str] = {}
     units: list[str] = []
     first = None
@@ -92,20 +102,47 @@ def read_geneactiv(path: str | os.PathLike, *, acc_unit: str | None = None) -> R
                              hint="export the GENEActiv .bin again as raw CSV (all columns)")
     names = ["timestamp", "x", "y", "z", "lux", "button", "temperature"][:ncol] + \
         [f"col{j}" for j in range(7, ncol)]
-    # An export or copy cut short leaves a partial last line: drop it and say so (as the native reader)
-    if not text.endswith(("\n", "\r")) and len(lines) > first + 1 and not _is_whole_row(lines[-1], ncol):
-        warnings.append(f"the last line ({len(lines)}) was incomplete (export or copy cut short?) and was ignored")
-        lines = lines[:-1]
-        text = "\n".join(lines) + "\n"
+    if large:
+        ns, acc = _parse_blocks(path, first, names, warnings)
+        rows_source: str = path
+    else:
+        # An export or copy cut short leaves a partial last line: drop it and say so (as the native reader)
+        if not text.endswith(("\n", "\r")) and len(lines) > first + 1 and not _is_whole_row(lines[-1], ncol):
+            warnings.append(f"the last line ({len(lines)}) was incomplete (export or copy cut short?) and was ignored")
+            lines = lines[:-1]
+            text = "\n".join(lines) + "\n"
+        ns, acc = _parse_rows(text, first, first + 1, names, path, lambda: lines[first:])
+        rows_source = text
+    t_s = (ns - ns[0]) * 1e-9
+    meta["start_time_iso"] = str(pd.Timestamp(int(ns[0])))
+    check_stated_acc_unit(acc, acc_unit, path, ["x", "y", "z"])
+    if stated is not None and units and units[0] != stated:
+        warnings.append(f"acceleration read in {stated} as asked, not in {units[0]} as the header's Units line says")
+    acc *= acc_factor(acc_unit, path)
+    return finish(t_s, acc, None, label=path, meta=meta, warnings=warnings, first_line_no=first + 1,
+                  time_column="timestamp", line_of_row=row_line_mapper(rows_source, first + 1))
+
+
+#: bytes a large file's header is looked for in (a GENEActiv header is about 100 short lines)
+HEAD_BYTES = 65536
+
+
+def _parse_rows(text: str | bytes, skiprows: int, first_line_no: int, names: list[str], path: str,
+                lines_of: Callable[[], Iterable[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """(time stamps in ns since 1970 as int64, x y z as read (N, 3)) of the data rows of ``text`` after its
+    first ``skiprows`` lines; the first data row is line ``first_line_no`` of the file. ``lines_of()``: the
+    data lines, for naming a bad cell."""
     try:
         # GENEActiv quotes nothing: a stray '"' is a character of its cell (named below as a bad value),
         # never the start of a quoted cell that would swallow the rows up to the next quote
-        df = read_csv_safely(io.StringIO(text), header=None, skiprows=first, names=names, usecols=[0, 1, 2, 3],
+        src = io.BytesIO(text) if isinstance(text, bytes) else io.StringIO(text)
+        df = read_csv_safely(src, header=None, skiprows=skiprows, names=names, usecols=[0, 1, 2, 3],
                              dtype={"timestamp": str, "x": np.float64, "y": np.float64, "z": np.float64},
                              engine="c", quoting=csv.QUOTE_NONE)
         # … and a row with more fields than the first loses them silently (usecols): a stray separator
         # would shift its x, y, z
-        if rows_lost_or_shifted(text, first, ncol, ",", len(df)):
+        if rows_lost_or_shifted(text if isinstance(text, str) else text.decode("utf-8", "replace"), skiprows,
+                                len(names), ",", len(df)):
             raise ValueError("a row with more fields than the first")
         ts = df["timestamp"].astype(str)
         # a stamp is exactly 23 characters: a longer one holds other cells (a row written with ';'
@@ -119,23 +156,37 @@ def read_geneactiv(path: str | os.PathLike, *, acc_unit: str | None = None) -> R
         if not np.isfinite(acc).all():
             raise ValueError("non-finite")
     except (ValueError, TypeError, pd.errors.ParserError):
-        bad = _locate(lines[first:], first + 1, names)
+        bad = _locate(lines_of(), first_line_no, names)
         if bad is None:
             raise RecordingError("the data rows could not be read as time stamps and numbers (no single bad "
-                                 "cell found)", path=path, line=first + 1,
+                                 "cell found)", path=path, line=first_line_no,
                                  hint="check that the file is an unmodified GENEActiv CSV export") from None
         line_no, col, problem = bad
         raise RecordingError(f"bad value: {problem}", path=path, line=line_no, column=col,
                              hint="fix or delete that row") from None
-    ns = when.to_numpy(dtype="datetime64[ns]").astype(np.int64)
-    t_s = (ns - ns[0]) * 1e-9
-    meta["start_time_iso"] = str(when.iloc[0])
-    check_stated_acc_unit(acc, acc_unit, path, ["x", "y", "z"])
-    if stated is not None and units and units[0] != stated:
-        warnings.append(f"acceleration read in {stated} as asked, not in {units[0]} as the header's Units line says")
-    acc = acc * acc_factor(acc_unit, path)
-    return finish(t_s, acc, None, label=path, meta=meta, warnings=warnings, first_line_no=first + 1,
-                  time_column="timestamp", line_of_row=row_line_mapper(text, first + 1))
+    return when.to_numpy(dtype="datetime64[ns]").astype(np.int64), acc
+
+
+def _parse_blocks(path: str, first: int, names: list[str], warnings: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_parse_rows` of a large file, block by block (:mod:`._blocks`): a day of 100 Hz data is held
+    as its numbers only, never as text and lines."""
+    offset = _blocks.offset_of_line(path, first)
+    n_max = _blocks.count_line_ends(path, offset) + 1
+
+    def parse(block: bytes, line_no: int, last: bool):
+        if last and not block.endswith((b"\n", b"\r")):
+            cut = block.rfind(b"\n") + 1
+            if not _is_whole_row(block[cut:].decode("utf-8", "replace"), len(names)):
+                last_line_no = line_no + block.count(b"\n")
+                warnings.append(f"the last line ({last_line_no}) was incomplete (export or copy cut short?) and was "
+                                "ignored")
+                block = block[:cut]
+        if not block or block.isspace():
+            return np.empty(0, np.int64), np.empty((0, 3))
+        return _parse_rows(block, 0, line_no, names, path, lambda: csv_lines(block.decode("utf-8", "replace")))
+
+    parts = _blocks.fill_from_blocks(_blocks.line_blocks(path, offset, first + 1), n_max, parse)
+    return parts[0], parts[1]
 
 
 def _looks_like_a_row(line: str) -> bool:

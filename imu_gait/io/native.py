@@ -24,6 +24,7 @@ import numpy as np
 
 from ..errors import RecordingError
 from ..recording import Recording
+from . import _blocks
 from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, finish,
                       gyro_factor, is_complete_row, parse_numeric_csv, require_csv_file, row_line_mapper, sniff_decimal,
                       sniff_delimiter, split_header, require_closed_quotes, header_names)
@@ -182,42 +183,16 @@ def read_native(path: str | os.PathLike, *, time_unit: str | None = None, acc_un
     # pandas from reading rows that end with one as having an index column
     all_cols = tuple(cols) == wanted and not trailing_sep
 
-    # An interrupted write leaves a partial last line: drop it, say so.
-    nrows = None
-    size = path.stat().st_size
-    with open(path, "rb") as fb:
-        fb.seek(max(0, size - 1))
-        last = fb.read(1)
-    if last not in (b"\n", b"\r", b""):
-        with open(path, "rb") as fb:     # lines may end in \n, \r\n or a lone \r (Excel for Mac)
-            raw_lines = re.split(rb"\r\n|\r|\n", fb.read())
-        if not is_complete_row(raw_lines[-1].decode("utf-8", "replace"), delim, decimal, len(cols)):
-            # pandas' nrows counts data rows, and it skips blank lines: count the non-blank ones
-            nrows = sum(1 for l in raw_lines[header_line_no:-1] if l.strip())
-            warnings.append("the last line was incomplete (recording interrupted?) and was ignored")
-        # else: a whole last row merely without its final newline (many editors save so) is kept
-
-    # pandas does not count a blank line ended by a lone CR (old Mac line ends) among the lines it skips:
-    # with one before the header, the first data row was skipped too, silently. Such files are parsed
-    # from text with the line ends made '\n' (rare, so the 1-h happy path is untouched).
-    src: Path | str = path
     with open(path, "rb") as fb:
         head = fb.read(65536)
-    if re.search(rb"\r(?!\n)", head):
-        with open(path, "r", encoding="utf-8-sig", errors="replace", newline=None) as fh:
-            src = fh.read()
-    data = parse_numeric_csv(src, label=label, skiprows=header_line_no, names=cols, delimiter=delim,
-                             decimal=decimal, usecols=None if all_cols else usecols, first_line_no=header_line_no + 1,
-                             nrows=nrows, head=head.decode("utf-8-sig", errors="replace"))
-    if data.shape[0] == 0:
-        raise RecordingError("the file has a header but no data rows", path=label, line=header_line_no,
-                             hint="the recording is empty: record again or pick another file")
-    # usecols returns columns in file order; put them in `wanted` order
-    if not all_cols:
-        data = data[:, np.argsort(np.argsort(usecols))]
-    t = data[:, 0]
-    acc = data[:, 1:4]
-    gyro = data[:, 4:7] if has_gyro else None
+    if _blocks.reads_in_blocks(path, head):
+        t, acc, gyro = _parse_blocks(path, label=label, header_line_no=header_line_no, cols=cols, delim=delim,
+                                     decimal=decimal, usecols=usecols, all_cols=all_cols, has_gyro=has_gyro,
+                                     warnings=warnings)
+    else:
+        t, acc, gyro = _parse_whole(path, head, label=label, header_line_no=header_line_no, cols=cols,
+                                    delim=delim, decimal=decimal, usecols=usecols, all_cols=all_cols,
+                                    has_gyro=has_gyro, warnings=warnings)
     if time_unit is not None:
         if time_unit.strip().lower() not in TIME_UNITS:
             raise RecordingError(f"unknown time unit {time_unit!r} for the native time_s column", path=label,
@@ -243,6 +218,75 @@ def read_native(path: str | os.PathLike, *, time_unit: str | None = None, acc_un
     meta.setdefault("time_offset_s", 0.0)
     return finish(t, acc, gyro, label=label, meta=meta, warnings=warnings, first_line_no=header_line_no + 1,
                   time_column=TIME_COLUMN, line_of_row=row_line_mapper(path, header_line_no + 1))
+
+
+def _parse_whole(path: Path, head: bytes, *, label: str, header_line_no: int, cols: list[str], delim: str,
+                 decimal: str, usecols: list[int], all_cols: bool, has_gyro: bool, warnings: list[str]):
+    """(time, acc, gyro or None) of a native file parsed in one pass (``head``: its first 64 KiB)."""
+    # An interrupted write leaves a partial last line: drop it, say so.
+    nrows = None
+    size = path.stat().st_size
+    with open(path, "rb") as fb:
+        fb.seek(max(0, size - 1))
+        last = fb.read(1)
+    if last not in (b"\n", b"\r", b""):
+        with open(path, "rb") as fb:     # lines may end in \n, \r\n or a lone \r (Excel for Mac)
+            raw_lines = re.split(rb"\r\n|\r|\n", fb.read())
+        if not is_complete_row(raw_lines[-1].decode("utf-8", "replace"), delim, decimal, len(cols)):
+            # pandas' nrows counts data rows, and it skips blank lines: count the non-blank ones
+            nrows = sum(1 for l in raw_lines[header_line_no:-1] if l.strip())
+            warnings.append("the last line was incomplete (recording interrupted?) and was ignored")
+        # else: a whole last row merely without its final newline (many editors save so) is kept
+
+    # pandas does not count a blank line ended by a lone CR (old Mac line ends) among the lines it skips:
+    # with one before the header, the first data row was skipped too, silently. Such files are parsed
+    # from text with the line ends made '\n' (rare, so the 1-h happy path is untouched).
+    src: Path | str = path
+    if re.search(rb"\r(?!\n)", head):
+        with open(path, "r", encoding="utf-8-sig", errors="replace", newline=None) as fh:
+            src = fh.read()
+    data = parse_numeric_csv(src, label=label, skiprows=header_line_no, names=cols, delimiter=delim,
+                             decimal=decimal, usecols=None if all_cols else usecols, first_line_no=header_line_no + 1,
+                             nrows=nrows, head=head.decode("utf-8-sig", errors="replace"))
+    if data.shape[0] == 0:
+        raise RecordingError("the file has a header but no data rows", path=label, line=header_line_no,
+                             hint="the recording is empty: record again or pick another file")
+    # usecols returns columns in file order; put them in `wanted` order
+    if not all_cols:
+        data = data[:, np.argsort(np.argsort(usecols))]
+    t = data[:, 0]
+    acc = data[:, 1:4]
+    gyro = data[:, 4:7] if has_gyro else None
+    return t, acc, gyro
+
+
+def _parse_blocks(path: Path, *, label: str, header_line_no: int, cols: list[str], delim: str, decimal: str,
+                  usecols: list[int], all_cols: bool, has_gyro: bool, warnings: list[str]):
+    """(time, acc, gyro or None) of a large native file parsed block by block (:mod:`._blocks`): each block
+    by the one-pass parser (errors name the same line and column), the numbers written into arrays
+    allocated once, so a day's file is never held twice."""
+    order = np.arange(len(usecols)) if all_cols else np.argsort(np.argsort(usecols))   # parsed column of wanted[j]
+    i_t, i_acc, i_gyro = int(order[0]), order[1:4], order[4:7]
+    offset = _blocks.offset_of_line(path, header_line_no)
+    n_max = _blocks.count_line_ends(path, offset) + 1
+
+    def parse(block: bytes, line_no: int, last: bool):
+        if last and not block.endswith((b"\n", b"\r")):
+            cut = block.rfind(b"\n") + 1
+            if not is_complete_row(block[cut:].decode("utf-8", "replace"), delim, decimal, len(cols)):
+                block = block[:cut]          # an interrupted write's partial last line, as in the one pass
+                warnings.append("the last line was incomplete (recording interrupted?) and was ignored")
+        if not block or block.isspace():
+            return np.empty(0), np.empty((0, 3)), (np.empty((0, 3)) if has_gyro else None)
+        data = parse_numeric_csv(block, label=label, skiprows=0, names=cols, delimiter=delim, decimal=decimal,
+                                 usecols=None if all_cols else usecols, first_line_no=line_no)
+        return data[:, i_t], data[:, i_acc], (data[:, i_gyro] if has_gyro else None)
+
+    parts = _blocks.fill_from_blocks(_blocks.line_blocks(path, offset, header_line_no + 1), n_max, parse)
+    if not parts or parts[0].size == 0:
+        raise RecordingError("the file has a header but no data rows", path=label, line=header_line_no,
+                             hint="the recording is empty: record again or pick another file")
+    return tuple(parts)
 
 
 # ---------------------------------------------------------------------------------------
