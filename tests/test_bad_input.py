@@ -943,3 +943,16 @@ def test_unreadable_treadmill_schedule_says_what_to_do(tmp_path, make, words):
     from imu_gait.treadmill import ScheduleError, read_schedule
     with pytest.raises(ScheduleError, match=words):
         read_schedule(make(tmp_path))
+
+
+def test_decimal_comma_table_names_its_bad_cell_not_the_first(tmp_path):
+    """A ';' table with decimal commas and one damaged cell: pandas leaves that column as text, and the
+    message named the column's first, good cell ('-0,52' is not a number); it names the damaged one."""
+    rows = [f"{i * 0.01:.2f};{-0.52 + 0.001 * i:.3f};{0.02:.3f};{0.98:.3f}".replace(".", ",") for i in range(3000)]
+    rows[1234] = rows[1234].replace(";0,02", ";0x02", 1)
+    path = tmp_path / "comma.csv"
+    path.write_text("t;ax;ay;az\n" + "\n".join(rows) + "\n")
+    with pytest.raises(RecordingError) as info:
+        read(path, time_col="t", time_unit="s", acc_cols=["ax", "ay", "az"], acc_unit="g")
+    msg = str(info.value)
+    assert "line 1236" in msg and "'ay'" in msg and "0x02" in msg, msg

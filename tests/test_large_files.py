@@ -175,3 +175,150 @@ def test_line_blocks_keep_every_byte_and_count_lines(tmp_path):
         expected = lines.index(first) + 1 if first in lines else len(lines) + 1
         assert line_no == expected
     assert _blocks.count_line_ends(path) == len(lines)
+
+
+# ---- generic CSVs (an Axivity AX6 export: unix s, acc in g, gyro in deg/s) ---------------------------
+AX6 = DATA / "skdh_examples" / "example_data_30s.csv"
+
+
+def ax6_rows(repeat: int = 4) -> list[list[str]]:
+    """The real AX6 rows, repeated end to end with their times shifted (a longer file: many blocks)."""
+    rows = [line.split(",") for line in AX6.read_text().splitlines() if line.strip()]
+    t = np.array([float(r[0]) for r in rows])
+    span = t[-1] - t[0] + float(np.median(np.diff(t)))
+    return [[f"{float(r[0]) + k * span:.4f}"] + r[1:] for k in range(repeat) for r in rows]
+
+
+def test_generic_real_ax6_export_same_in_blocks(in_blocks):
+    whole, blocks = read_both(AX6, in_blocks, 16384)
+    assert blocks.n_samples == whole.n_samples > 2000
+    assert_same_recording(whole, blocks)
+    assert blocks.gyro_rads is not None
+
+
+@pytest.mark.parametrize("layout", ["units_row", "datetime", "counter", "no_time", "bom_headerless"])
+def test_generic_layouts_same_in_blocks(tmp_path, in_blocks, layout):
+    """A header with a units row, a date/time column, a packet counter (--sample-rate), no time column, a
+    byte-order mark before headerless data: each read block by block as in one pass (16 KiB blocks)."""
+    rows = ax6_rows()
+    options: dict = {}
+    if layout == "units_row":
+        lines = ["time,ax,ay,az,gx,gy,gz", "s,g,g,g,deg/s,deg/s,deg/s"] + [",".join(r) for r in rows]
+        options = {"time_col": "time", "acc_cols": ["ax", "ay", "az"], "gyro_cols": ["gx", "gy", "gz"]}
+    elif layout == "datetime":
+        stamps = (np.datetime64("2026-03-02T08:00:00", "ms")
+                  + np.round((np.array([float(r[0]) for r in rows]) - float(rows[0][0])) * 1000).astype(int))
+        lines = ["when,ax,ay,az"] + [f"{str(s).replace('T', ' ')},{r[1]},{r[2]},{r[3]}" for s, r in zip(stamps, rows)]
+        options = {"time_col": "when", "acc_cols": ["ax", "ay", "az"]}     # no unit: judged a date/time column
+    elif layout == "counter":
+        lines = ["packet,ax,ay,az"] + [f"{i + 100 + (i > 3000)},{r[1]},{r[2]},{r[3]}" for i, r in enumerate(rows)]
+        options = {"time_col": "packet", "sample_rate_hz": 100}
+    elif layout == "no_time":
+        lines = ["ax,ay,az"] + [",".join(r[1:4]) for r in rows]
+        options = {"time_col": "none", "sample_rate_hz": 100, "acc_cols": ["ax", "ay", "az"]}
+    else:
+        lines = [",".join(r) for r in rows]
+    path = tmp_path / f"{layout}.csv"
+    path.write_bytes(("\ufeff" if layout == "bom_headerless" else "").encode() + ("\n".join(lines) + "\n").encode())
+    whole, blocks = read_both(path, in_blocks, 16384, **options)
+    assert blocks.n_samples == whole.n_samples >= len(rows) - 1
+    assert_same_recording(whole, blocks)
+
+
+def test_generic_cut_last_line_bad_cell_and_long_row_named_alike(tmp_path, in_blocks):
+    rows = ax6_rows()
+    lines = ["time,ax,ay,az,gx,gy,gz"] + [",".join(r) for r in rows]
+    cut = tmp_path / "cut.csv"
+    cut.write_text("\n".join(lines) + "\n" + lines[-1][:20])
+    whole, blocks = read_both(cut, in_blocks, 16384)
+    assert_same_recording(whole, blocks)
+    assert any(f"the last line ({len(lines) + 1})" in w for w in blocks.warnings)
+
+    for name, damage in (("bad", lambda r: r[:2] + ["x1"] + r[3:]), ("long", lambda r: r + ["9"])):
+        k = len(lines) - 300                                  # a late block
+        damaged = list(lines)
+        damaged[k] = ",".join(damage(damaged[k].split(",")))
+        path = tmp_path / f"{name}.csv"
+        path.write_text("\n".join(damaged) + "\n")
+        _blocks.BLOCK_READ_ABOVE_BYTES = 10**12               # (the fixture restores it) one pass first
+        whole_error = error_of(path)
+        in_blocks(16384)
+        assert error_of(path) == whole_error
+        assert f"line {k + 1}" in whole_error
+
+
+def test_geneactiv_fast_stamps_equal_pandas_and_step_aside_when_unsure():
+    """A large GENEActiv file's stamps are read from the bytes with numpy: the same ns as pandas'
+    to_datetime on the real export; any row that is not plainly well formed leaves the block to pandas."""
+    from imu_gait.io.geneactiv import _parse_rows, _parse_rows_fast
+    names = ["timestamp", "x", "y", "z", "lux", "button", "temperature"]
+    lines = [l for l in GENEACTIV.read_text().splitlines() if re.match(r"\d{4}-\d\d-\d\d ", l)]
+    block = ("\n".join(lines) + "\n").encode()
+    fast = _parse_rows_fast(block, names)
+    assert fast is not None
+    slow = _parse_rows("\n".join(lines) + "\n", 0, 1, names, "x.csv", lambda: lines)   # text: pandas' path
+    assert np.array_equal(fast[0], slow[0]) and np.array_equal(fast[1], slow[1])
+    # across a leap day, a month end and a year end, to the millisecond
+    stamps = ["2024-02-28 23:59:59:999", "2024-02-29 00:00:00:000", "2023-12-31 23:59:59:990", "1999-12-31 12:00:00:005"]
+    rows = [f"{s},0.1000,-0.9800,0.0100,0,0,25.0" for s in stamps]
+    ns, _ = _parse_rows_fast(("\n".join(rows) + "\n").encode(), names)
+    assert ns.tolist() == [int(np.datetime64(s[:19].replace(" ", "T") + "." + s[20:], "ns").astype(np.int64))
+                           for s in stamps]
+    for bad in ("2023-02-29 00:00:00:000", "2024-04-31 00:00:00:000", "2024-01-01 24:00:00:000",
+                "2024-01-01 00:00:00.000", "2024-1-01 00:00:00:0000"):
+        assert _parse_rows_fast((rows[0] + "\n" + bad + ",0.1,0.2,0.3,0,0,25\n").encode(), names) is None
+    for odd in (rows[0] + "\n\n" + rows[1] + "\n",                       # a blank line
+                rows[0] + "\n" + rows[1].replace(",", ";") + "\n",       # another separator
+                rows[0] + "\n" + rows[1] + ",7\n",                       # a field more
+                rows[0] + "\n" + rows[1].replace("-0.9800", "nan") + "\n",
+                rows[0] + "\n" + rows[1]):                               # no line end
+        assert _parse_rows_fast(odd.encode(), names) is None
+
+
+@pytest.mark.parametrize("fmt", ["geneactiv", "generic"])
+def test_lines_named_alike_after_blank_lines(tmp_path, in_blocks, fmt):
+    """Samples out of time order after blank lines: the warning names the same lines both ways (the block
+    path once named them as if there were no blank lines — a fuzz finding, benchmarks/fuzz_blocks.py)."""
+    src = GENEACTIV if fmt == "geneactiv" else AX6
+    lines = src.read_text().splitlines()
+    first = next(i for i, l in enumerate(lines) if re.match(r"\d", l))
+    rows = lines[first:]
+    rows[600], rows[900] = rows[900], rows[600]            # two samples seconds out of place: dropped, named
+    body = rows[:50] + [""] * 7 + rows[50:]
+    path = tmp_path / f"{fmt}.csv"
+    path.write_text("\n".join(lines[:first] + body) + "\n")
+    options = {} if fmt == "geneactiv" else {"time_col": 0, "time_unit": "s", "acc_cols": [1, 2, 3], "acc_unit": "g"}
+    whole, blocks = read_both(path, in_blocks, 4096, **options)
+    assert_same_recording(whole, blocks)
+    said = next(w for w in blocks.warnings if "far from both neighbours" in w)
+    # row 600 sits on line first + 1 + 600 + the 7 blank lines
+    assert f"line {first + 1 + 600 + 7} " in said and f"line {first + 1 + 900 + 7} " in said
+
+
+def test_generic_fuzz_findings_read_alike(tmp_path, in_blocks):
+    """Three more benchmarks/fuzz_blocks.py findings: byte-order marks before headerless data, a byte that
+    is not UTF-8 in a late block, and a cut last line in a file whose columns are guessed (its warning in the
+    one pass's place among the others)."""
+    rows = ax6_rows()
+    body = ("\n".join(",".join(r) for r in rows) + "\n").encode()
+    cases = {
+        "bom2": (b"\xef\xbb\xbf" * 2 + body, {"time_col": 0}),
+        "bom3": (b"\xef\xbb\xbf" * 3 + body, {"time_col": 0}),
+        "latin1": (body[:len(body) * 3 // 4] + b"\xe9" + body[len(body) * 3 // 4:], {"time_col": 0}),
+        "cut": (body + body.splitlines()[-1][:25], {"time_col": 0}),
+    }
+    for name, (data, options) in cases.items():
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes(data)
+        _blocks.BLOCK_READ_ABOVE_BYTES = 10**12                # (the fixture restores it) one pass first
+        try:
+            whole = ("ok", read(path, **options))
+        except RecordingError as exc:
+            whole = ("error", str(exc))
+        in_blocks(4096)
+        if whole[0] == "ok":
+            assert_same_recording(whole[1], read(path, **options))
+        else:
+            assert error_of(path, **options) == whole[1]
+            assert re.search(r"line \d+", whole[1])
+    assert whole[0] == "ok" and any("last line" in w for w in whole[1].warnings)

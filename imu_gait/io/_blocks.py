@@ -1,8 +1,9 @@
 """Reading a large CSV file block by block, in bounded memory.
 
 pandas' one-pass parse of a whole file holds its text and its tokens at once: a day of 100 Hz native CSV
-(640 MB) peaked at 1.6 GB before the engine saw a sample, and the GENEActiv reader, which keeps the text
-and its lines, at about 190 MB per hour of data. Above :data:`BLOCK_READ_ABOVE_BYTES` the readers parse
+(640 MB) peaked at 1.6 GB before the engine saw a sample, and the GENEActiv and generic readers, which keep
+the text and its lines, at about 200 MB per hour of data. Above :data:`BLOCK_READ_ABOVE_BYTES` the native,
+GENEActiv and generic readers parse
 whole-line blocks of a few MB with their usual code (so errors name the same file, line and column) and
 write the numbers into arrays allocated once, sized by the file's line count. Smaller files keep the one
 pass, the fastest for a walk of an hour or two.
@@ -89,11 +90,20 @@ def fill_from_blocks(blocks: Iterator[tuple[bytes, int, bool]], n_rows_max: int,
                      parse: Callable[[bytes, int, bool], Sequence[np.ndarray | None]]) -> list[np.ndarray | None]:
     """Run ``parse(block, first_line_no, is_last)`` on each block and write what it returns (arrays of the
     block's rows; ``None`` for an absent one) into arrays allocated once for ``n_rows_max`` rows.
-    Returns the filled parts (views), in ``parse``'s order."""
+    Returns the filled parts (views), in ``parse``'s order.
+
+    Every block after the first is parsed behind the file's first data row, whose values are then dropped:
+    pandas takes a table's width (and a separator that ends its rows) from its first row, so a block
+    beginning with a short or odd row would otherwise be read, or refused, otherwise than in one pass."""
     outs: list[np.ndarray | None] | None = None
     pos = 0
+    lead: bytes | None = None
     for text, line_no, last in blocks:
-        parts = parse(text, line_no, last)
+        if lead is None:
+            parts = parse(text, line_no, last)
+            lead = first_row(text)
+        else:
+            parts = [None if p is None else p[1:] for p in parse(lead + text, line_no - 1, last)]
         if outs is None:
             outs = [None if p is None else np.empty((n_rows_max,) + p.shape[1:], dtype=p.dtype) for p in parts]
         m = next((p.shape[0] for p in parts if p is not None), 0)
@@ -106,6 +116,14 @@ def fill_from_blocks(blocks: Iterator[tuple[bytes, int, bool]], n_rows_max: int,
     if outs is None:
         return []
     return [None if o is None else o[:pos] for o in outs]
+
+
+def first_row(block: bytes) -> bytes | None:
+    """The first line of ``block`` that holds more than white space, with an LF; None if there is none."""
+    for line in block.split(b"\n"):
+        if line.strip():
+            return line + b"\n"
+    return None
 
 
 _WHITESPACE = np.zeros(256, dtype=bool)

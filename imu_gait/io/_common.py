@@ -585,13 +585,14 @@ def _first_row_ends_with_separator(text_or_path, skiprows: int, delimiter: str, 
 def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequence[str],
                       delimiter: str, decimal: str = ".", usecols: Sequence[int] | None = None,
                       first_line_no: int, dtype=np.float64, nrows: int | None = None,
-                      head: str | None = None) -> np.ndarray:
+                      head: str | None = None, ends_file: bool = True) -> np.ndarray:
     """Fast path: pandas C parser, float64, no Python per row. On failure, find the first
     bad line/column and raise :class:`RecordingError` naming it.
 
     ``text_or_path``: a ``str`` is CSV *text*, ``bytes`` CSV text in UTF-8 (a block of a large file,
     :mod:`._blocks`); a :class:`pathlib.Path` is a file to read. ``head``: the file's first 64 KiB as text,
-    when the caller has read them already (not read again).
+    when the caller has read them already (not read again). ``ends_file``: the text's last line is the
+    file's (not so for a block of a large file but the last).
     """
     raw = text_or_path if isinstance(text_or_path, bytes) else None
     if raw is not None:
@@ -640,7 +641,7 @@ def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequenc
                                  hint=f"check that the separator is {delimiter!r}, the decimal mark {decimal!r}, "
                                       "and that every data row holds only numbers") from None
         line_no, col, problem = hit
-        last = line_no == first_line_no + len(lines) - 1
+        last = ends_file and line_no == first_line_no + len(lines) - 1
         raise RecordingError(f"bad value in the data: {problem}", path=label, line=line_no, column=col,
                              hint="fix or delete that row" + (" (a last line cut short by a crash can simply be "
                                                               "deleted)" if last else "")) from None

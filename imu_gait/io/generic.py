@@ -29,6 +29,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from pathlib import Path
 from typing import NamedTuple, Sequence
 
 import numpy as np
@@ -36,10 +37,11 @@ import pandas as pd
 
 from ..errors import RecordingError
 from ..recording import MIN_DURATION_S, MIN_RATE_HZ, Recording
+from . import _blocks
 from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors,
                       csv_lines, find_overlong_row, finish, first_misfit_row, guess_acc_unit, guess_gyro_unit,
                       gyro_factor, header_names, is_data_cell, read_csv_safely, require_closed_quotes, require_csv_file,
-                      rows_lost_or_shifted, sniff_decimal, sniff_delimiter, split_header, to_numbers)
+                      row_line_mapper, rows_lost_or_shifted, sniff_decimal, sniff_delimiter, split_header, to_numbers)
 
 GENERIC_OPTIONS = ("time_col", "time_unit", "acc_cols", "acc_unit", "gyro_cols", "gyro_unit", "delimiter",
                    "skiprows", "sample_rate_hz")
@@ -267,6 +269,170 @@ def _sample_rate(sample_rate_hz, time_unit, no_time_col: bool, path: str) -> flo
     return rate
 
 
+_BOM = b"\xef\xbb\xbf"
+
+#: bytes of a large file in which its header, units row and first data rows are looked for
+HEAD_BYTES = 1 << 20
+
+
+class _Rows:
+    """The data rows of a CSV text — the whole file's, or one block's of a large file (``bytes``) — parsed
+    by pandas' C parser (the used columns only), with each row's line in the file for naming a bad cell.
+
+    ``skiprows``: lines of ``text`` before its data; ``first_line_no``: the file line of the first of
+    them; ``lines``: the data lines when the caller has them (else split from ``text`` when needed)."""
+
+    def __init__(self, text: str | bytes, skiprows: int, first_line_no: int, *, label: str, cols: list[str],
+                 use: list[int], delim: str, decimal: str, lines: list[str] | None = None):
+        self.text, self.skiprows, self.first_line_no = text, skiprows, first_line_no
+        self.label, self.cols, self.delim, self.decimal = label, cols, delim, decimal
+        self._lines = lines
+        self._nonblank: np.ndarray | None = None
+        src = io.BytesIO(text) if isinstance(text, bytes) else io.StringIO(text)
+        try:
+            # (bytes that are not UTF-8 read as U+FFFD, as the one pass's text: the cell is then named)
+            self.df = read_csv_safely(src, sep=delim, decimal=decimal, header=None, skiprows=skiprows,
+                                      names=cols, usecols=sorted(set(use)), engine="c",
+                                      skip_blank_lines=True, comment=None, quotechar='"', encoding_errors="replace")
+        except (ValueError, pd.errors.ParserError) as exc:
+            # name the row in the file's terms (pandas' message counts rows its own way, or names none)
+            hit = first_misfit_row(self.lines, first_line_no, len(cols), delim)
+            if hit is None:
+                m = re.search(r"line (\d+)", str(exc))
+                hit = ((first_line_no - 1 + int(m.group(1)) - 1) if m else None,
+                       f"a row does not split into the header's {len(cols)} field(s) at {delim!r}")
+            raise RecordingError(f"the rows do not match the header: {hit[1]}", path=label, line=hit[0],
+                                 hint="fix or delete that row, or pass the right delimiter (delimiter=…)") from None
+
+    def __len__(self) -> int:
+        return len(self.df)
+
+    @property
+    def lines(self) -> list[str]:
+        """The data lines (blank ones included)."""
+        if self._lines is None:
+            text = self.text.decode("utf-8", "replace") if isinstance(self.text, bytes) else self.text
+            self._lines = csv_lines(text)[self.skiprows:]
+        return self._lines
+
+    def require_rows_kept(self) -> None:
+        """Refuse rows pandas' usecols read quietly wrong: a longer row's extra fields dropped, rows swallowed
+        by a quote left open."""
+        text = self.text.decode("utf-8", "replace") if isinstance(self.text, bytes) else self.text
+        if rows_lost_or_shifted(text, self.skiprows, len(self.cols), self.delim, len(self.df)):
+            hit = find_overlong_row(self.lines, self.first_line_no, len(self.cols), self.delim)
+            raise RecordingError(f"the rows do not match the header: {hit[1] if hit else 'rows were lost in parsing'}",
+                                 path=self.label, line=hit[0] if hit else None,
+                                 hint="fix or delete that row (or pass the right delimiter=…)")
+
+    def line_of(self, row: int) -> int:
+        if self._nonblank is None:
+            self._nonblank = np.array([i for i, l in enumerate(self.lines) if l.strip()], dtype=np.int64)
+        nonblank = self._nonblank
+        return int(self.first_line_no + (nonblank[row] if row < nonblank.size else row))
+
+    def _numbers(self, col: pd.Series) -> pd.Series:
+        """``col`` as numbers (NaN where a cell is none). A column pandas left as text because one cell is
+        bad is read with the file's decimal mark, so that the bad cell — not the column's first — is named."""
+        if self.decimal == "," and not pd.api.types.is_numeric_dtype(col):
+            text = col.astype(str)
+            col = text.where(text.str.contains(".", regex=False), text.str.replace(",", ".", regex=False))
+        return to_numbers(col)
+
+    def numeric(self, j: int) -> np.ndarray:
+        """Column ``j`` as float64; a cell that is not a finite number is refused, named by line."""
+        col = self.df[self.cols[j]]
+        vals = self._numbers(col).to_numpy(dtype=np.float64)
+        bad = ~np.isfinite(vals)
+        if bad.any():
+            r = int(np.flatnonzero(bad)[0])
+            raise RecordingError(f"{str(col.iloc[r])!r} is not a finite number", path=self.label, line=self.line_of(r),
+                                 column=self.cols[j], hint="fix or delete that row, or check the delimiter and columns")
+        return vals
+
+    def mostly_text(self, j: int) -> bool:
+        """More than half of column ``j`` is not numbers (a date/time column, when no time unit is given)."""
+        return bool(self._numbers(self.df[self.cols[j]]).isna().mean() > 0.5)
+
+    def datetimes(self, j: int, unit: str | None) -> tuple[np.ndarray, str]:
+        """(column ``j`` as ns since 1970 in UTC, int64; its first cell as written)."""
+        tcol = self.df[self.cols[j]]
+        # utc=True: a UTC offset that changes mid-file (summer time begins) is the same clock; in UTC the
+        # axis stays continuous (without it pandas refuses 'mixed timezones'). Naive times are taken as
+        # they are — only differences are used.
+        when = pd.to_datetime(tcol, errors="coerce", format="mixed" if unit is None else None, utc=True)
+        bad = when.isna().to_numpy()
+        if bad.any():
+            r = int(np.flatnonzero(bad)[0])
+            raise RecordingError(f"{str(tcol.iloc[r])!r} is not a date/time", path=self.label, line=self.line_of(r),
+                                 column=self.cols[j], hint="pass time_unit=s|ms|us|ns for numeric times")
+        return when.to_numpy(dtype="datetime64[ns]").astype(np.int64), str(tcol.iloc[0]).strip()
+
+
+def _read_blocks(path: str, data_start: int, *, ti: int | None, ai: list[int], gi: list[int] | None,
+                 unit: str | None, time_text: bool | None, ref_cells: list[str], warnings: list[str], label: str,
+                 cols: list[str],
+                 use: list[int], delim: str, decimal: str):
+    """The data of a large file, block by block (:mod:`._blocks`), each block a :class:`_Rows` (the same
+    messages as the one pass, naming the file's lines): ``(rows, time column as read — float, or ns for
+    date/times —, acc (N, 3) as read, gyro (N, 3) or None, the time column is date/times, its first
+    cell)``. ``time_text``: whether a time column without a unit holds date/times, when the caller judged it
+    (else it is judged on the first block)."""
+    offset = _blocks.offset_of_line(path, data_start)
+    if offset == 0:
+        # a byte-order mark before headerless data: the one pass's text is decoded as utf-8-sig (pandas then
+        # drops one more mark at the start of its input, in both paths)
+        with open(path, "rb") as fb:
+            offset = 3 if fb.read(3) == _BOM else 0
+    n_max = _blocks.count_line_ends(path, offset) + 1
+    state: dict = {"time_text": time_text if unit is None else unit == "datetime", "first_cell": None}
+    k_last = max((j for j, c in enumerate(ref_cells) if c.strip()), default=0)
+    parse_kw = dict(label=label, cols=cols, use=use, delim=delim, decimal=decimal)
+
+    def parse(block: bytes, line_no: int, last: bool):
+        if last and not block.endswith((b"\n", b"\r")):
+            cut = block.rfind(b"\n") + 1
+            tail = block[cut:].decode("utf-8", "replace")
+            cells = tail.split(delim)
+            # as the one pass: a last line with fewer fields than the first data row, or empty where it has
+            # its last value, was cut short
+            if tail.strip() and (len(cells) < len(ref_cells) or not cells[k_last].strip()):
+                last_line_no = line_no + block.count(b"\n")
+                warnings.append(f"the last line ({last_line_no}) was incomplete (recording interrupted or copy cut "
+                                "short?) and was ignored")
+                block = block[:cut]
+        if not block or block.isspace():
+            return _empty_parts(ti, state, gi)
+        rows = _Rows(block, 0, line_no, **parse_kw)
+        if not len(rows):
+            return _empty_parts(ti, state, gi)
+        rows.require_rows_kept()
+        t_part = None
+        if ti is not None:
+            if state["time_text"] is None:
+                state["time_text"] = unit is None and rows.mostly_text(ti)
+            if state["time_text"]:
+                t_part, first = rows.datetimes(ti, unit)
+            else:
+                t_part, first = rows.numeric(ti), None
+            if state["first_cell"] is None:
+                state["first_cell"] = first
+        acc = np.column_stack([rows.numeric(j) for j in ai])
+        gyro = None if gi is None else np.column_stack([rows.numeric(j) for j in gi])
+        return t_part, acc, gyro
+
+    parts = _blocks.fill_from_blocks(_blocks.line_blocks(path, offset, data_start + 1), n_max, parse)
+    if not parts:
+        return 0, None, None, None, state["time_text"], None
+    t_read, acc_read, gyro_read = parts
+    return acc_read.shape[0], t_read, acc_read, gyro_read, bool(state["time_text"]), state["first_cell"]
+
+
+def _empty_parts(ti, state, gi):
+    t = None if ti is None else np.empty(0, np.int64 if state["time_text"] else np.float64)
+    return t, np.empty((0, 3)), (None if gi is None else np.empty((0, 3)))
+
+
 @clean_os_errors
 def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | None = None,
                  acc_cols: Sequence | None = None, acc_unit: str | None = None, gyro_cols: Sequence | None = None,
@@ -280,9 +446,19 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     rate_hz = _sample_rate(sample_rate_hz, time_unit, no_time_col, path)
     if rate_hz is not None and not no_time_col:
         time_unit = "samples"
-    with open(path, "r", encoding="utf-8-sig", errors="replace") as fh:
-        text = fh.read()
-    lines = csv_lines(text)
+    with open(path, "rb") as fb:
+        head = fb.read(HEAD_BYTES)
+    # a large file's header, units row and first rows are judged from its head; its data is read block by block
+    large = _blocks.reads_in_blocks(path, head)
+    if large:
+        text = head.decode("utf-8-sig", "replace")
+        lines = csv_lines(text)
+        if len(head) == HEAD_BYTES:
+            lines = lines[:-1]                        # (the head's last line may be cut by the head's end)
+    else:
+        with open(path, "r", encoding="utf-8-sig", errors="replace") as fh:
+            text = fh.read()
+        lines = csv_lines(text)
     given_skiprows = skiprows
     try:
         skiprows = int(skiprows or 0)
@@ -292,6 +468,11 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     if not ok:
         raise RecordingError(f"skiprows must be a whole number of lines ≥ 0, not {given_skiprows!r}", path=path,
                              hint="pass skiprows=N (CLI: --skiprows N) with N ≥ 0")
+    if large and skiprows + 100 > len(lines):
+        large = False                                  # (the header lies beyond the head: read it whole)
+        with open(path, "r", encoding="utf-8-sig", errors="replace") as fh:
+            text = fh.read()
+        lines = csv_lines(text)
     # skip comment lines and blank lines right after the skipped rows
     start = skiprows
     while start < len(lines) and (not lines[start].strip() or lines[start].lstrip().startswith("#")):
@@ -354,7 +535,8 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     # native reader does (it was parsed, its missing cells shown as 'nan' in a refusal). Judged against
     # the first data row: fewer fields, or empty where that row has its last value
     body = [i for i in range(data_start, len(lines)) if lines[i].strip()]
-    if text and not text.endswith(("\n", "\r")) and len(body) > 1 and body[-1] == len(lines) - 1:
+    cut_warning_at = len(warnings)          # (where a large file's last block puts its word on a cut last line)
+    if not large and text and not text.endswith(("\n", "\r")) and len(body) > 1 and body[-1] == len(lines) - 1:
         ref, cells = lines[body[0]].split(delim), lines[-1].split(delim)
         k = max((j for j, c in enumerate(ref) if c.strip()), default=0)
         if len(cells) < len(ref) or not cells[k].strip():
@@ -435,53 +617,47 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
 
     # ---- parse (C parser; bad cells located vectorised) --------------------------------
     use = ([] if ti is None else [ti]) + ai + (gi or [])
-    try:
-        df = read_csv_safely(io.StringIO(text), sep=delim, decimal=decimal, header=None, skiprows=data_start,
-                             names=cols, usecols=sorted(set(use)), engine="c",
-                             skip_blank_lines=True, comment=None, quotechar='"')
-    except (ValueError, pd.errors.ParserError) as exc:
-        # name the row in the file's terms (pandas' message counts rows its own way, or names none)
-        hit = first_misfit_row(lines[data_start:], data_start + 1, len(cols), delim)
-        if hit is None:
-            m = re.search(r"line (\d+)", str(exc))
-            hit = ((data_start + int(m.group(1)) - 1) if m else None,
-                   f"a row does not split into the header's {len(cols)} field(s) at {delim!r}")
-        raise RecordingError(f"the rows do not match the header: {hit[1]}", path=label, line=hit[0],
-                             hint="fix or delete that row, or pass the right delimiter (delimiter=…)") from None
-    if len(df) == 0:
+    unit = (time_unit or "").strip().lower() or None
+    parse = dict(label=label, cols=cols, use=use, delim=delim, decimal=decimal)
+    if large:
+        ref = lines[body[0]].split(delim) if body else []
+        head_time_text = None
+        if ti is not None and unit is None:
+            # whether the time column holds date/times, judged on the head's rows (the one pass judges the
+            # whole column; a file's first 1 MB of rows is a fair sample, and all of a small one)
+            try:
+                head_rows = _Rows("\n".join(lines[data_start:]) + "\n", 0, data_start + 1, **parse)
+                head_time_text = head_rows.mostly_text(ti) if len(head_rows) else None
+            except RecordingError:
+                pass                                   # (judged on the first block; its errors named there)
+        said: list[str] = []
+        n_rows, t_read, acc_read, gyro_read, time_text, first_time_cell = _read_blocks(
+            path, data_start, ti=ti, ai=ai, gi=gi, unit=unit, time_text=head_time_text, ref_cells=ref,
+            warnings=said, **parse)
+        warnings[cut_warning_at:cut_warning_at] = said
+        line_of = row_line_mapper(Path(path), data_start + 1)      # (a str would be taken for the text)
+        numeric = None
+    else:
+        rows = _Rows(text, data_start, data_start + 1, lines=lines[data_start:], **parse)
+        n_rows = len(rows)
+    if n_rows == 0:
         raise RecordingError("the file has a header but no data rows", path=label, line=header_line,
                              hint="the recording is empty: record again or pick another file")
-    if rows_lost_or_shifted(text, data_start, len(cols), delim, len(df)):
-        # pandas' usecols drops a longer row's extra fields and a quote left open swallows rows, silently
-        hit = find_overlong_row(lines[data_start:], data_start + 1, len(cols), delim)
-        raise RecordingError(f"the rows do not match the header: {hit[1] if hit else 'rows were lost in parsing'}",
-                             path=label, line=hit[0] if hit else None,
-                             hint="fix or delete that row (or pass the right delimiter=…)")
-    nonblank = np.array([i for i, l in enumerate(lines[data_start:]) if l.strip()], dtype=np.int64)
-
-    def line_of(row: int) -> int:
-        return int(data_start + 1 + (nonblank[row] if row < nonblank.size else row))
-
-    def numeric(j: int) -> np.ndarray:
-        col = df[cols[j]]
-        vals = to_numbers(col).to_numpy(dtype=np.float64)
-        bad = ~np.isfinite(vals)
-        if bad.any():
-            r = int(np.flatnonzero(bad)[0])
-            raise RecordingError(f"{str(col.iloc[r])!r} is not a finite number", path=label, line=line_of(r),
-                                 column=cols[j], hint="fix or delete that row, or check the delimiter and columns")
-        return vals
+    if not large:
+        rows.require_rows_kept()
+        line_of, numeric = rows.line_of, rows.numeric
+        time_text = None if ti is None or unit is not None else rows.mostly_text(ti)
+        t_read = acc_read = gyro_read = first_time_cell = None
 
     # time
-    unit = (time_unit or "").strip().lower() or None
     if ti is None:
-        t_s = np.arange(len(df), dtype=np.float64) / rate_hz
+        t_s = np.arange(n_rows, dtype=np.float64) / rate_hz
         time_origin = {"time_offset_s": 0.0, "sample_rate_hz": rate_hz}
-        warnings.append(f"no time column: the {len(df)} rows taken as consecutive samples at {rate_hz:g} Hz "
+        warnings.append(f"no time column: the {n_rows} rows taken as consecutive samples at {rate_hz:g} Hz "
                         "(a dropped sample cannot be seen)")
         unit = "samples"
     elif unit == "samples":
-        counter = numeric(ti)
+        counter = numeric(ti) if numeric else t_read
         steps = np.diff(counter)
         if np.any(steps != np.round(steps)):
             r = int(np.flatnonzero(steps != np.round(steps))[0]) + 1
@@ -490,26 +666,16 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
                                  "time column in s/ms/us/ns pass --time-unit instead of --sample-rate")
         t_s = (counter - counter[0]) / rate_hz
         time_origin = {"time_offset_s": float(counter[0]) / rate_hz, "sample_rate_hz": rate_hz}
-    elif unit == "datetime" or (unit is None and to_numbers(df[cols[ti]]).isna().mean() > 0.5):
-        tcol = df[cols[ti]]
-        # utc=True: a UTC offset that changes mid-file (summer time begins) is the same clock; in UTC the
-        # axis stays continuous (without it pandas refuses 'mixed timezones'). Naive times are taken as
-        # they are — only differences are used.
-        when = pd.to_datetime(tcol, errors="coerce", format="mixed" if unit is None else None, utc=True)
-        bad = when.isna().to_numpy()
-        if bad.any():
-            r = int(np.flatnonzero(bad)[0])
-            raise RecordingError(f"{str(tcol.iloc[r])!r} is not a date/time", path=label, line=line_of(r),
-                                 column=cols[ti], hint="pass time_unit=s|ms|us|ns for numeric times")
-        ns = when.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    elif unit == "datetime" or (unit is None and time_text):
+        ns, first_cell = rows.datetimes(ti, unit) if numeric else (t_read, first_time_cell)
         t_s = (ns - ns[0]) * 1e-9
         # a date/time has no seconds axis of its own: time_s counts from the first stamp, kept as written
-        time_origin = {"start_time_iso": str(tcol.iloc[0]).strip()}
+        time_origin = {"start_time_iso": first_cell}
         if unit is None:
             warnings.append(f"time column {cols[ti]!r} parsed as date/time")
         unit = "datetime"
     else:
-        traw = numeric(ti)
+        traw = numeric(ti) if numeric else t_read
         how = "as given"
         if unit is None:  # a unit in the column name: time_s, t_ms, "Time (s)", timestamp [ns]
             m = re.search(r"(?:[_\s(\[])(s|ms|us|µs|ns)[)\]]?$", cols[ti].strip().lower())
@@ -533,7 +699,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         _refuse_short_in_unit(traw, unit, how, label, cols[ti])
         t_s, time_origin = _time_axis(traw, unit)
 
-    acc_raw = np.column_stack([numeric(j) for j in ai])
+    acc_raw = np.column_stack([numeric(j) for j in ai]) if numeric else acc_read
     acc_names = [cols[j] for j in ai]
     if acc_unit is None:
         guess = guess_acc_unit(acc_raw, t_s)
@@ -552,7 +718,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
 
     gyro = None
     if gi is not None:
-        gyro_raw = np.column_stack([numeric(j) for j in gi])
+        gyro_raw = np.column_stack([numeric(j) for j in gi]) if numeric else gyro_read
         if gyro_unit is None:
             gunit, p95 = guess_gyro_unit(gyro_raw)
             warnings.append(f"gyro unit not given: 95th percentile |ω| = {p95:.3g} → read as {gunit}"

@@ -279,7 +279,7 @@ def _parse_blocks(path: Path, *, label: str, header_line_no: int, cols: list[str
         if not block or block.isspace():
             return np.empty(0), np.empty((0, 3)), (np.empty((0, 3)) if has_gyro else None)
         data = parse_numeric_csv(block, label=label, skiprows=0, names=cols, delimiter=delim, decimal=decimal,
-                                 usecols=None if all_cols else usecols, first_line_no=line_no)
+                                 usecols=None if all_cols else usecols, first_line_no=line_no, ends_file=last)
         return data[:, i_t], data[:, i_acc], (data[:, i_gyro] if has_gyro else None)
 
     parts = _blocks.fill_from_blocks(_blocks.line_blocks(path, offset, header_line_no + 1), n_max, parse)
