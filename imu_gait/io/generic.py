@@ -195,7 +195,9 @@ def _time_axis(traw: np.ndarray, unit: str) -> tuple[np.ndarray, dict]:
     origin = {"time_offset_s": first_s}
     if abs(first_s) >= EPOCH_MIN_S:
         origin["start_unix_s"] = first_s
-    return (traw - traw[0]) * scale, origin
+    t = traw - traw[0]
+    t *= scale                  # (in place: the same numbers as (traw − traw[0]) × scale, one array fewer)
+    return t, origin
 
 
 def _refuse_short_in_unit(traw: np.ndarray, unit: str, how: str, label: str, column: str) -> None:
@@ -699,6 +701,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         _refuse_short_in_unit(traw, unit, how, label, cols[ti])
         t_s, time_origin = _time_axis(traw, unit)
 
+    t_read = traw = counter = ns = None      # (the time column as read: a day's is 70 MB, not needed again)
     acc_raw = np.column_stack([numeric(j) for j in ai]) if numeric else acc_read
     acc_names = [cols[j] for j in ai]
     if acc_unit is None:
@@ -714,7 +717,9 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         acc_unit_used = acc_unit
         acc_factor(acc_unit, label)  # validates the name
         check_stated_acc_unit(acc_raw, acc_unit, label, acc_names)
-    acc = acc_raw * acc_factor(acc_unit_used, label)
+    # (in place: a day's acceleration is 200 MB; the raw values are not used again)
+    acc = acc_raw
+    acc *= acc_factor(acc_unit_used, label)
 
     gyro = None
     if gi is not None:
@@ -726,7 +731,8 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         else:
             gunit = gyro_unit
             check_stated_gyro_unit(t_s, acc, gyro_raw, gunit, label, [cols[j] for j in gi])
-        gyro = gyro_raw * gyro_factor(gunit, label)
+        gyro = gyro_raw
+        gyro *= gyro_factor(gunit, label)
 
     meta = dict(meta or {})
     meta.update(time_origin)
