@@ -1,7 +1,7 @@
 """Throughput and memory of offline analysis (issue: the foundation's performance targets).
 
     .venv/bin/python benchmarks/throughput.py            # ~40 s; writes benchmarks/results/throughput.md/.json
-    .venv/bin/python benchmarks/throughput.py --day-file # also 24 h *files* (~2 min more; writes 1.1 GB to a temp dir)
+    .venv/bin/python benchmarks/throughput.py --day-file # also 24 h *files* (~4 min more; writes 1.8 GB to a temp dir)
 
 Measures, in one run on one machine:
 - the I/O floor: ``pandas.read_csv`` alone on one hour of 100 Hz 6-axis native CSV;
@@ -10,8 +10,8 @@ Measures, in one run on one machine:
 - the analysis alone from arrays (CPU seconds per hour of data → × real time);
 - peak resident memory (separate processes) for 24 h at 100 Hz: the engine fed in chunks
   from a generator (flat memory; and how much the engine itself grows per hour), ``analyze`` on a 24 h
-  in-memory recording, and — with ``--day-file`` — ``imu-gait analyze`` on a 24 h native CSV and a 24 h
-  GENEActiv CSV (the files a user has: read block by block, imu_gait.io._blocks).
+  in-memory recording, and — with ``--day-file`` — ``imu-gait analyze`` on 24 h files as users have them:
+  native CSV, a GENEActiv export and a headerless AX6-style table (read block by block, imu_gait.io._blocks).
 Each timing is the best of several repeats (the machine is shared and noisy); ratios
 are computed from timings taken in the same run.
 """
@@ -125,6 +125,18 @@ def write_geneactiv(path: Path, rec: Recording, start: str = "2026-03-02T08:00:0
                              for s, (x, y, z) in zip(stamps.tolist(), g[i:i + 200_000].tolist())))
 
 
+def write_generic(path: Path, rec: Recording, start_unix_s: float = 1772434800.0) -> None:
+    """``rec`` as a headerless table as an Axivity AX6 export to CSV has it: Unix time in s, acceleration in
+    g, rotation in deg/s (read by the generic reader: it recognises the layout)."""
+    g = rec.acc_mps2 / 9.80665
+    w = np.degrees(rec.gyro_rads)
+    with open(path, "w", newline="\n") as fh:
+        for i in range(0, rec.n_samples, 200_000):
+            sl = slice(i, i + 200_000)
+            block = np.column_stack([rec.time_s[sl] + start_unix_s, g[sl], w[sl]])
+            fh.write("".join("%.4f,%.6f,%.6f,%.6f,%.4f,%.4f,%.4f\n" % tuple(r) for r in block.tolist()))
+
+
 def analyze_file_peak(path: Path) -> tuple[float, float]:
     """(peak RSS in MB, wall s) of ``imu-gait analyze FILE -q`` in its own process."""
     code = ("import resource,subprocess,sys;"
@@ -189,23 +201,26 @@ def main(argv=None) -> int:
             note += f"; the engine itself grows {float(more[0]):.1f} MB per hour of data"
         rows.append((f"peak RSS: {label}", f"{mb:,.0f} MB", note))
     if args.day_file:
-        print("writing and analysing 24 h files (native, GENEActiv) …", flush=True)
+        print("writing and analysing 24 h files (native, GENEActiv, generic) …", flush=True)
         with tempfile.TemporaryDirectory() as tmp:
             one = hour_of_walking(1.0)
             t = np.concatenate([one.time_s + h * 3600.0 for h in range(24)])
             day = Recording(t, np.tile(one.acc_mps2, (24, 1)), np.tile(one.gyro_rads, (24, 1)),
                             meta={"source": "bench", "start_time": "2026-03-02T08:00:00+01:00"})
             del one
-            files = {"native": Path(tmp) / "day.csv", "geneactiv": Path(tmp) / "day_geneactiv.csv"}
+            files = {"native": Path(tmp) / "day.csv", "geneactiv": Path(tmp) / "day_geneactiv.csv",
+                     "generic": Path(tmp) / "day_ax6.csv"}
             write_native(files["native"], day)
             write_geneactiv(files["geneactiv"], day)
+            write_generic(files["generic"], day)
             del day, t
             for kind, path in files.items():
                 mb, wall = analyze_file_peak(path)
                 size = path.stat().st_size / 1e6
                 res_json[f"day_file_{kind}"] = {"peak_rss_mb": round(mb, 1), "wall_s": round(wall, 1),
                                                 "size_mb": round(size, 1)}
-                what = "native CSV (6 axes)" if kind == "native" else "GENEActiv CSV (3 axes, g)"
+                what = {"native": "native CSV (6 axes)", "geneactiv": "GENEActiv CSV (3 axes, g)",
+                        "generic": "headerless AX6-style CSV (Unix s, g, deg/s; generic reader)"}[kind]
                 rows.append((f"peak RSS: `imu-gait analyze` on a 24 h {what}, {size:,.0f} MB",
                              f"{mb:,.0f} MB", f"wall {wall:.0f} s, read block by block (target < 1,500 MB)"))
 
