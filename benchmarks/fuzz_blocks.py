@@ -76,6 +76,8 @@ def compare(case: dict, workdir: Path) -> tuple[str, str]:
         _blocks.BLOCK_READ_ABOVE_BYTES, _blocks.READ_BLOCK_BYTES = saved
     if same(whole, blocks):
         return ("same" if whole[0] == "ok" else "same error"), ""
+    folder = str(Path(path).parent) + "/"        # (the messages' paths, shown without the temporary folder)
+    whole, blocks = [(k, v.replace(folder, "") if isinstance(v, str) else v) for k, v in (whole, blocks)]
     if whole[0] == blocks[0] == "error" and (", line " in blocks[1] or ", line " not in whole[1]):
         # both refused, each naming a real fault: a block is checked whole before the next is read, so with
         # two faults in a file the one pass (structure first, then values) may name the other one

@@ -119,7 +119,9 @@ def read_geneactiv(path: str | os.PathLike, *, acc_unit: str | None = None) -> R
     check_stated_acc_unit(acc, acc_unit, path, ["x", "y", "z"])
     if stated is not None and units and units[0] != stated:
         warnings.append(f"acceleration read in {stated} as asked, not in {units[0]} as the header's Units line says")
-    acc *= acc_factor(acc_unit, path)
+    if not acc.flags.writeable:
+        acc = acc.copy()              # (pandas may hand out a read-only view)
+    acc *= acc_factor(acc_unit, path)      # in place: a day's acceleration is 200 MB
     return finish(t_s, acc, None, label=path, meta=meta, warnings=warnings, first_line_no=first + 1,
                   time_column="timestamp", line_of_row=row_line_mapper(rows_source, first + 1))
 
