@@ -267,7 +267,7 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
     row["flag_notes"] = " | ".join(" ".join(str(n).split()) for n in (s.get("flag_notes") or []))
     if json_path is not None:
         try:
-            res.to_json(str(json_path))
+            res.write_json(str(json_path))
         except OSError as exc:      # a full disk or a read-only file: the numbers are still good
             row.update(status="error", error=f"{path}: could not write {json_path}: {exc.strerror or exc}")
         else:

@@ -530,7 +530,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .report.flags_csv import write_flags_csv
 
     # (option, its value, what it writes, write it to a file path or an open stream)
-    outputs = (("--json", args.json, "JSON", lambda to: result.to_json(to) if isinstance(to, str)
+    outputs = (("--json", args.json, "JSON", lambda to: result.write_json(to) if isinstance(to, str)
                 else to.write(result.to_json() + "\n")),
                ("--steps-csv", args.steps_csv, "steps CSV", lambda to: write_steps_csv(result, to)),
                ("--flags-csv", args.flags_csv, "flags CSV", lambda to: write_flags_csv(result, to)),

@@ -799,3 +799,19 @@ def test_a_chest_sensors_roll_range_is_called_trunk_roll(tmp_path, placement, la
     html = render_html(res, rec)
     other = "Pelvic drop" if label == "Trunk roll" else "Trunk roll"
     assert label in html and other not in html
+
+
+@pytest.mark.parametrize("indent", [1, None, 2, 0])
+def test_json_written_in_pieces_is_byte_identical(result, tmp_path, monkeypatch, indent):
+    """to_json / write_json build the steps a few thousand at a time (a day's JSON whole took 0.8 GB more
+    memory): the text must be exactly json.dumps of to_dict(), whatever the piece size."""
+    import json
+    whole = json.dumps(result.to_dict(), indent=indent, allow_nan=False)
+    assert len(result.steps) > 100
+    for per_piece in (7, 100, 5000):
+        monkeypatch.setattr(AnalysisResult, "JSON_STEPS_PER_PIECE", per_piece)
+        assert result.to_json(indent=indent) == whole
+        result.write_json(tmp_path / "r.json", indent=indent)
+        assert (tmp_path / "r.json").read_text(encoding="utf-8") == whole
+    empty = AnalysisResult(steps=result.steps.iloc[:0], summary={"n_steps": 0})
+    assert empty.to_json(indent=indent) == json.dumps(empty.to_dict(), indent=indent, allow_nan=False)

@@ -497,7 +497,8 @@ def step_scatter_figure(result: AnalysisResult, ov: Overview) -> Figure:
         pad = max((hi - lo) * 0.15, 10.0)
         ax1.set_ylim(lo - pad, hi + pad)
     if ax1.collections:
-        ax1.legend(frameon=False, fontsize=8, markerscale=2)
+        # 'best' searches every point for a free corner: minutes for a day's 150,000 steps
+        ax1.legend(frameon=False, fontsize=8, markerscale=2, loc="best" if idx.size <= 5000 else "upper right")
     ax1.grid(color="#e4e7eb", lw=0.6)
     cad = _num(steps, "cadence_spm")
     vo = _num(steps, "vertical_oscillation_cm")
