@@ -40,6 +40,8 @@ from imu_gait.io import _blocks  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results"
 #: the formats read block by block when large (others are always read whole: nothing to compare)
 BLOCK_FORMATS = ("native", "geneactiv", "generic", "plain")
+#: block sizes a case is read with (bytes): block ends fall inside lines, cells and line ends
+BLOCK_SIZES = (1, 7, 64, 333, 4096, 65536)
 
 
 def outcome(path: str, options: dict) -> tuple[str, object]:
@@ -67,10 +69,10 @@ def compare(case: dict, workdir: Path) -> tuple[str, str]:
     path = materialise(case, workdir)
     options = case.get("options") or {}
     saved = _blocks.BLOCK_READ_ABOVE_BYTES, _blocks.READ_BLOCK_BYTES
+    size = random.Random(case["rng_tail"]).choice(BLOCK_SIZES)
     try:
         whole = outcome(path, options)
-        _blocks.BLOCK_READ_ABOVE_BYTES = 0
-        _blocks.READ_BLOCK_BYTES = random.Random(case["rng_tail"]).choice([1, 7, 64, 333, 4096, 65536])
+        _blocks.BLOCK_READ_ABOVE_BYTES, _blocks.READ_BLOCK_BYTES = 0, size
         blocks = outcome(path, options)
     finally:
         _blocks.BLOCK_READ_ABOVE_BYTES, _blocks.READ_BLOCK_BYTES = saved
@@ -83,12 +85,8 @@ def compare(case: dict, workdir: Path) -> tuple[str, str]:
         # two faults in a file the one pass (structure first, then values) may name the other one
         return "other error", f"one pass: {whole[1].splitlines()[0]} | blocks: {blocks[1].splitlines()[0]}"
     show = {"ok": lambda v: f"read ({len(v[0])} samples, warnings {v[3]})", "error": lambda v: f"refused: {v}"}
-    return "differ", (f"block size {_blocks_size(case)}: one pass {show[whole[0]](whole[1])[:300]} | "
+    return "differ", (f"block size {size}: one pass {show[whole[0]](whole[1])[:300]} | "
                       f"blocks {show[blocks[0]](blocks[1])[:300]}")
-
-
-def _blocks_size(case: dict) -> int:
-    return random.Random(case["rng_tail"]).choice([1, 7, 64, 333, 4096, 65536])
 
 
 def main(argv=None) -> int:

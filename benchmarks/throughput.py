@@ -137,10 +137,11 @@ def write_generic(path: Path, rec: Recording, start_unix_s: float = 1772434800.0
             fh.write("".join("%.4f,%.6f,%.6f,%.6f,%.4f,%.4f,%.4f\n" % tuple(r) for r in block.tolist()))
 
 
-def analyze_file_peak(path: Path) -> tuple[float, float]:
-    """(peak RSS in MB, wall s) of ``imu-gait analyze FILE -q`` in its own process."""
+def analyze_file_peak(path: Path, *outputs: str) -> tuple[float, float]:
+    """(peak RSS in MB, wall s) of ``imu-gait analyze FILE -q [outputs…]`` in its own process."""
+    args = [sys.executable, "-m", "imu_gait", "analyze", str(path), "-q", *outputs]
     code = ("import resource,subprocess,sys;"
-            f"subprocess.run([sys.executable,'-m','imu_gait','analyze',{str(path)!r},'-q'],check=True,cwd={str(ROOT)!r});"
+            f"subprocess.run({args!r},check=True,cwd={str(ROOT)!r});"
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
     w0 = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -223,6 +224,15 @@ def main(argv=None) -> int:
                         "generic": "headerless AX6-style CSV (Unix s, g, deg/s; generic reader)"}[kind]
                 rows.append((f"peak RSS: `imu-gait analyze` on a 24 h {what}, {size:,.0f} MB",
                              f"{mb:,.0f} MB", f"wall {wall:.0f} s, read block by block (target < 1,500 MB)"))
+            # … and with every output a user asks for on a day: JSON (125 MB), HTML report, the days table
+            out = Path(tmp)
+            mb, wall = analyze_file_peak(files["native"], "--json", str(out / "day.json"), "--report",
+                                         str(out / "day.html"), "--days-csv", str(out / "days.csv"))
+            res_json["day_file_native_all_outputs"] = {"peak_rss_mb": round(mb, 1), "wall_s": round(wall, 1),
+                                                       "json_mb": round((out / "day.json").stat().st_size / 1e6, 1)}
+            rows.append(("peak RSS: the same native day with `--json --report --days-csv`", f"{mb:,.0f} MB",
+                         f"wall {wall:.0f} s; JSON {(out / 'day.json').stat().st_size / 1e6:,.0f} MB written in pieces "
+                         "(target < 1,500 MB)"))
 
     table = ["| measurement | value | ratio / note |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
     md = "\n".join([
