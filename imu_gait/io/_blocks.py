@@ -1,12 +1,11 @@
 """Reading a large CSV file block by block, in bounded memory.
 
 pandas' one-pass parse of a whole file holds its text and its tokens at once: a day of 100 Hz native CSV
-(640 MB) peaked at 1.6 GB before the engine saw a sample, and the GENEActiv and generic readers, which keep
+(640 MB) peaked at 1.6 GB before the engine saw a sample, and the GENEActiv and generic readers, which kept
 the text and its lines, at about 200 MB per hour of data. Above :data:`BLOCK_READ_ABOVE_BYTES` the native,
-GENEActiv and generic readers parse
-whole-line blocks of a few MB with their usual code (so errors name the same file, line and column) and
-write the numbers into arrays allocated once, sized by the file's line count. Smaller files keep the one
-pass, the fastest for a walk of an hour or two.
+GENEActiv and generic readers parse whole-line blocks of a few MB with their usual code (so errors name the
+same file, line and column) and write the numbers into arrays allocated once, sized by the file's line
+count. Smaller files keep the one pass, the fastest for a walk of an hour or two.
 
 Files whose lines end in a lone CR (old Mac) are not read so: the blocks are cut at LF.
 """
