@@ -309,19 +309,21 @@ class _Rows:
     def __len__(self) -> int:
         return len(self.df)
 
+    def _as_text(self) -> str:
+        """The text (a block's bytes decoded as the one pass decodes its file)."""
+        return self.text.decode("utf-8", "replace") if isinstance(self.text, bytes) else self.text
+
     @property
     def lines(self) -> list[str]:
         """The data lines (blank ones included)."""
         if self._lines is None:
-            text = self.text.decode("utf-8", "replace") if isinstance(self.text, bytes) else self.text
-            self._lines = csv_lines(text)[self.skiprows:]
+            self._lines = csv_lines(self._as_text())[self.skiprows:]
         return self._lines
 
     def require_rows_kept(self) -> None:
         """Refuse rows pandas' usecols read quietly wrong: a longer row's extra fields dropped, rows swallowed
         by a quote left open."""
-        text = self.text.decode("utf-8", "replace") if isinstance(self.text, bytes) else self.text
-        if rows_lost_or_shifted(text, self.skiprows, len(self.cols), self.delim, len(self.df)):
+        if rows_lost_or_shifted(self._as_text(), self.skiprows, len(self.cols), self.delim, len(self.df)):
             hit = find_overlong_row(self.lines, self.first_line_no, len(self.cols), self.delim)
             raise RecordingError(f"the rows do not match the header: {hit[1] if hit else 'rows were lost in parsing'}",
                                  path=self.label, line=hit[0] if hit else None,
