@@ -107,7 +107,7 @@ class AnalysisResult:
         left out; NaN when not judged — no gyro, or none of the three in the recording).
     flags : list of :class:`Flag`.
     timeline : DataFrame of smoothed metrics over time (the series the flags are judged on), on a 1-s
-        grid: ``time_s``, ``gait``, ``walking``, each metric smoothed (same names and units as the steps), ``<metric>_baseline``.
+        grid (an idle stretch over an hour keeps 10 min at each end): ``time_s``, ``gait``, ``walking``, each metric smoothed (same names and units as the steps), ``<metric>_baseline``.
     warnings : notes about the input and about metrics that could not be measured.
     bouts : DataFrame, one row per walking bout (:func:`imu_gait.bouts.bout_table`; stretches of steps less
         than 3 s apart are one walking bout, as Mobilise-D counts them): ``walking_bout``, ``first_bout`` /

@@ -15,7 +15,8 @@ How every rule works
 2. **Smoothed** – a centred rolling median over ``max(10 s, 10 strides)`` (60 s for the fatigue
    signals), separately for walking and running steps (they never share a window or a baseline).
 3. **Regular grid** – the smoothed values are sampled every ``grid_s`` (1 s) at the last step; a grid
-   point more than ``max(2 s, 3 step times)`` after the last step is "not walking" (NaN).
+   point more than ``max(2 s, 3 step times)`` after the last step is "not walking" (NaN). An idle
+   stretch over an hour keeps only 10 minutes at each end (a night, a clock set forward: memory).
 4. **Personal baseline** – the median of the smoothed series over the first
    ``min(baseline_s, 300 s, half the walking time)`` seconds *of walking time* of that gait (walking
    and running separately). At least 60 s of walking is needed; otherwise only the absolute fallbacks
@@ -357,6 +358,11 @@ _NO_BASELINE_NOT_JUDGED = {
     "run": "Trunk twist (too much or too little), handrail gripping, lean from the incline, pelvic-drop range "
            "and fatigue"}
 _NO_BASELINE_NOTE = "too short for a personal baseline"
+
+#: an idle stretch (no walking) longer than this is left off the flags' 1-s grid and the timeline but for
+#: :data:`GRID_IDLE_EDGE_S` at each end (a night, a clock set forward; see _grid_times), s
+GRID_IDLE_CUT_S = 3600.0
+GRID_IDLE_EDGE_S = 600.0
 
 #: rules that still make sense for a sensor off the trunk (pocket, thigh, wrist): step timing only
 _OFF_TRUNK_RULES = ("pace_too_fast",)
@@ -759,7 +765,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     Returns
     -------
     flags : list of :class:`~imu_gait.result.Flag`, sorted by start time.
-    timeline : DataFrame on a regular ``grid_s`` grid: ``time_s``, ``gait``, ``walking``, each smoothed
+    timeline : DataFrame on a regular ``grid_s`` grid (less the middle of idle stretches over
+        :data:`GRID_IDLE_CUT_S`): ``time_s``, ``gait``, ``walking``, each smoothed
         metric, ``<metric>_baseline``, the long-window fatigue series ``fatigue_<metric>``, the
         thresholds each rule used as ``<flag id>__<metric>`` and ``flag__<flag id>`` (bool, active).
         ``timeline.attrs['notes']`` lists what could not be judged and why;
@@ -1243,17 +1250,40 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
     return out, base
 
 
+def _grid_times(t_step: np.ndarray, walk_s: float, dt: float) -> np.ndarray:
+    """The grid's times: every ``dt`` from the first step to the last, less the inside of idle
+    stretches longer than :data:`GRID_IDLE_CUT_S` (all but :data:`GRID_IDLE_EDGE_S` at each end).
+
+    A grid over the whole span cost 0.5 kB a second: a month between two walks fed to the engine (a
+    logger's clock set mid-stream) asked for 1.3 GB and ended in a MemoryError. Nothing is judged in an
+    idle stretch — a flag is released after ``release_hold_s`` without walking, and episodes are merged
+    by their times — so leaving its middle out changes no flag; the edges keep the timeline's lines
+    broken there. Where nothing is left out the grid is ``np.arange`` itself, as it always was."""
+    start, stop = math.floor(t_step[0] / dt) * dt, t_step[-1] + dt / 2
+    gaps = np.flatnonzero(np.diff(t_step) > walk_s + GRID_IDLE_CUT_S)
+    if not gaps.size:
+        return np.arange(start, stop, dt)
+    # np.arange's own values (start + i·delta, delta as it takes it), only at the indices kept
+    delta = (start + dt) - start
+    n = int(math.ceil((stop - start) / dt))
+    cut_from = np.ceil((t_step[gaps] + walk_s + GRID_IDLE_EDGE_S - start) / delta).astype(np.int64)
+    cut_to = np.floor((t_step[gaps + 1] - GRID_IDLE_EDGE_S - start) / delta).astype(np.int64)
+    bounds = np.concatenate(([0], np.column_stack((cut_from, cut_to + 1)).ravel(), [n]))
+    idx = np.concatenate([np.arange(a, b, dtype=np.int64) for a, b in bounds.reshape(-1, 2)])
+    return start + idx * delta
+
+
 def _to_grid(cols: dict[str, np.ndarray], series, base, cfg: StrainConfig) -> dict:
     """Sample every per-step series at the last step before each grid time (``cols``: the prepared
     steps' columns, :func:`_columns`)."""
     t_step = cols["time_s"]
-    dt = cfg.grid_s
-    t = np.arange(math.floor(t_step[0] / dt) * dt, t_step[-1] + dt / 2, dt)
-    idx = np.searchsorted(t_step, t, side="right") - 1
-    idx_c = np.clip(idx, 0, len(t_step) - 1)
     step_s = cols["step_time_s"]
     med_step = np.nanmedian(step_s) if (~np.isnan(step_s)).any() else 0.55
-    walking = (idx >= 0) & (t - t_step[idx_c] <= max(2.0, 3 * med_step))
+    walk_s = max(2.0, 3 * med_step)
+    t = _grid_times(t_step, walk_s, cfg.grid_s)
+    idx = np.searchsorted(t_step, t, side="right") - 1
+    idx_c = np.clip(idx, 0, len(t_step) - 1)
+    walking = (idx >= 0) & (t - t_step[idx_c] <= walk_s)
     gait = np.where(walking, cols["gait"][idx_c], "")
     grid = {"time_s": t, "walking": walking, "gait": gait}
     for k, v in series.items():

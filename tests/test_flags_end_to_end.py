@@ -240,3 +240,40 @@ def test_fatigue_at_an_unchanged_belt_is_still_fatigue(tmp_path):
     rec, _ = treadmill_walk(PATTERNS["fatigue"], seed=1)
     res = imu_gait.analyze(imu_gait.read(sensor_logger_android(rec, tmp_path / "export")), belt_speed_mps=BELT_MPS)
     assert "fatigue" in [f.id for f in res.flags], [f.message for f in res.flags]
+
+
+def _two_walks_apart(gap_s: float):
+    """A walk that leans forward from 5:00 to 8:00, then ``gap_s`` without data, then a walk that bounces
+    over the same minutes — fed to the engine as a live session or a library user would."""
+    lean, _ = walk_with(PATTERNS["forward_lean"])
+    bounce, _ = walk_with(PATTERNS["vertical_bounce"], seed=2)
+    eng = imu_gait.GaitEngine(100, has_gyro=True)
+    for rec, offset_s in ((lean, 0.0), (bounce, 600.0 + gap_s)):
+        eng.feed(rec.time_s + offset_s, rec.acc_mps2, rec.gyro_rads)
+    return eng.finish()
+
+
+def test_two_hours_between_walks_leave_the_flags_as_a_full_grid_gives_them(monkeypatch):
+    """The flags' 1-s grid leaves out the middle of an idle stretch over an hour (strain._grid_times).
+    Tolerance: none — the same flags, to the last digit, and the same timeline rows where both have them,
+    as with the grid over every second of the span."""
+    import imu_gait.strain as strain
+
+    sparse = _two_walks_apart(7200.0)
+    monkeypatch.setattr(strain, "GRID_IDLE_CUT_S", np.inf)
+    full = _two_walks_apart(7200.0)
+    assert [(f.id, f.start_s) for f in sparse.flags] == [("forward_lean", 302.0), ("vertical_bounce", 8101.0)]
+    assert [vars(f) for f in sparse.flags] == [vars(f) for f in full.flags]
+    assert len(full.timeline) == 8392 and len(sparse.timeline) == 8392 - 6007     # 2 × 10 min of the gap kept
+    same_times = full.timeline.set_index("time_s").loc[sparse.timeline["time_s"]].reset_index()
+    assert sparse.timeline.reset_index(drop=True).equals(same_times[sparse.timeline.columns])
+
+
+def test_a_clock_set_a_year_forward_between_walks_is_no_memory_error():
+    """A month between two walks asked for 1.3 GB of grid (a MemoryError); a year, 15 GB. Now the grid
+    covers the walks and 10 minutes either side of each idle stretch."""
+    res = _two_walks_apart(365 * 86400.0)
+    assert [f.id for f in res.flags] == ["forward_lean", "vertical_bounce"]
+    assert res.flags[1].start_s == pytest.approx(600.0 + 365 * 86400.0 + P0, abs=EDGE_TOL_S)
+    assert len(res.timeline) < 2 * 600 + 4 * 600 + 10
+    assert res.timeline["walking"].sum() >= 2 * 540
