@@ -815,3 +815,14 @@ def test_json_written_in_pieces_is_byte_identical(result, tmp_path, monkeypatch,
         assert (tmp_path / "r.json").read_text(encoding="utf-8") == whole
     empty = AnalysisResult(steps=result.steps.iloc[:0], summary={"n_steps": 0})
     assert empty.to_json(indent=indent) == json.dumps(empty.to_dict(), indent=indent, allow_nan=False)
+
+
+@pytest.mark.parametrize("span_s", [1.0, 59.0, 600.0, 3601.0, 86400.0, 6.5 * 86400, 30 * 86400, 365 * 86400 + 1200])
+def test_time_axis_has_at_most_ten_ticks_over_any_span(span_s):
+    """A year between two walks (a logger's clock set forward) drew 730 ticks an axis at a fixed 12 h and
+    took 40 s to lay out. Any span: at most 10 intervals, each a round m:ss, hour or whole day."""
+    from imu_gait.report.html import _nice_interval_s
+
+    step = _nice_interval_s(span_s)
+    assert span_s / step <= 10
+    assert step in (5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200) or step % 86400 == 0

@@ -147,10 +147,12 @@ def _rc() -> dict[str, Any]:
 
 
 def _nice_interval_s(span_s: float, max_ticks: int = 10) -> float:
-    for step in (5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600):
+    for step in (5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400):
         if span_s / step <= max_ticks:
             return float(step)
-    return 43200.0
+    # whole days beyond: a fixed 12 h drew 730 ticks per axis for a year between two walks (a logger's
+    # clock set forward), and matplotlib took 40 s to lay them out
+    return 86400.0 * math.ceil(span_s / max_ticks / 86400.0)
 
 
 def _time_axis(ax, t0: float, t1: float, origin_s: float = 0.0) -> None:
