@@ -139,8 +139,10 @@ class Recording:
         if self.n_samples < 2:
             return float("nan")
         dt = np.diff(self.time_s)
-        dt = dt[dt > 0]
-        return float(1.0 / np.median(dt)) if dt.size else float("nan")
+        if not (dt > 0).all():            # (a validated recording's times always rise: no second copy)
+            dt = dt[dt > 0]
+        # (in place: dt is this function's own; over three days each copy is 200 MB)
+        return float(1.0 / np.median(dt, overwrite_input=True)) if dt.size else float("nan")
 
     @property
     def source(self) -> str:
@@ -223,13 +225,16 @@ class Recording:
             raise RecordingError(
                 f"the recording lasts {duration:.1f} s; at least {min_duration_s:.0f} s of walking are needed",
                 path=src, hint="record for longer (a minute or more gives stable metrics)")
-        rate = float(1.0 / np.median(np.diff(t)))
+        dt = np.diff(t)
+        step_s = float(np.median(dt, overwrite_input=True))   # (in place: a day's copy is 70 MB more)
+        dt = None
+        dt = np.diff(t)                                       # (in order again, for the gaps)
+        rate = float(1.0 / step_s)
         if rate < 0.99 * MIN_RATE_HZ:          # 1 %: a 20-Hz logger's median step is 0.05000001 s
             raise RecordingError(
                 f"the sampling rate is about {rate:.1f} Hz; gait analysis needs at least {MIN_RATE_HZ:.0f} Hz",
                 path=src, hint="record at 50–200 Hz, or check the time unit (ms vs s)")
 
-        dt = np.diff(t)
         nominal = 1.0 / rate
         gaps = dt > GAP_PERIODS * nominal
         if gaps.any():
@@ -243,7 +248,8 @@ class Recording:
                     f"more than half of the recording ({lost:.0f} of {duration:.0f} s) is missing",
                     path=src, hint="the logger lost most of the data; re-record")
 
-        check_units(acc, gyro, src, warnings, t)
+        del dt, gaps          # (a day's are 80 MB, and the checks below make their own temporaries)
+        check_units(acc, gyro, src, warnings, t, step_s=step_s)
         acc = replace_spikes(t, acc, src, warnings)
         gyro = drop_dead_gyro(t, acc, gyro, warnings)
         warnings.extend(frozen_warnings(t, acc, gyro))
@@ -270,7 +276,8 @@ def _fingerprint(rec: "Recording") -> tuple:
     return (id(rec.time_s), id(rec.acc_mps2), id(rec.gyro_rads), int(np.shape(rec.time_s)[0]) if np.ndim(rec.time_s) else -1)
 
 
-def gravity_stats(acc: np.ndarray, t: np.ndarray | None = None, mag: float | None = None) -> tuple[float, float]:
+def gravity_stats(acc: np.ndarray, t: np.ndarray | None = None, mag: float | None = None, *,
+                  step_s: float | None = None) -> tuple[float, float]:
     """``(share, spread)`` of the acceleration's means over ~2-s windows: ``share`` is their median
     magnitude over the median |a|, ``spread`` the 90th over the 10th percentile of their magnitudes.
 
@@ -278,17 +285,22 @@ def gravity_stats(acc: np.ndarray, t: np.ndarray | None = None, mag: float | Non
     spread ≈ 1. Without it, what is left — the body's own acceleration — averages towards 0 and varies
     from window to window (a gravity estimate subtracted as one constant leaves posture changes).
     NaN when it cannot be told (too few samples, all zero). ``t`` sets the window length; without it,
-    200 samples (2 s at 100 Hz)."""
+    200 samples (2 s at 100 Hz). ``step_s``: the median of ``diff(t)`` when the caller has it (two
+    temporaries the size of the recording saved)."""
     n = acc.shape[0]
     per = 200
-    if t is not None and t.size > 1:
-        step = float(np.median(np.diff(t)))
+    if step_s is not None or (t is not None and t.size > 1):
+        step = float(np.median(np.diff(t), overwrite_input=True)) if step_s is None else float(step_s)
         if step > 0:
             per = int(round(GRAVITY_WINDOW_S / step))
     per = max(per, 10)
     k = n // per
     if mag is None:                              # (the caller may have it: a median of |a| costs ~5 ms/h)
-        mag = float(np.median(np.sqrt(np.einsum("ij,ij->i", acc, acc)))) if n else 0.0
+        if n:
+            m2 = np.einsum("ij,ij->i", acc, acc)
+            mag = float(np.median(np.sqrt(m2, out=m2), overwrite_input=True))
+        else:
+            mag = 0.0
     if k < 1 or not mag > 0 or not np.isfinite(acc).all():
         return float("nan"), float("nan")
     means = acc[:k * per].reshape(k, per, 3).mean(axis=1)
@@ -297,14 +309,15 @@ def gravity_stats(acc: np.ndarray, t: np.ndarray | None = None, mag: float | Non
     return float(np.median(m) / mag), float(hi / lo) if lo > 0 else float("inf")
 
 
-def gravity_missing(acc: np.ndarray, t: np.ndarray | None = None, mag: float | None = None) -> bool:
+def gravity_missing(acc: np.ndarray, t: np.ndarray | None = None, mag: float | None = None, *,
+                    step_s: float | None = None) -> bool:
     """True when the acceleration holds no gravity (see :func:`gravity_stats`)."""
-    share, spread = gravity_stats(acc, t, mag)
+    share, spread = gravity_stats(acc, t, mag, step_s=step_s)
     return bool(share < GRAVITY_SHARE_MIN or spread > GRAVITY_SPREAD_MAX)
 
 
 def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: list[str],
-                t: np.ndarray | None = None) -> None:
+                t: np.ndarray | None = None, *, step_s: float | None = None) -> None:
     """Refuse magnitudes that betray the wrong unit (the reader converts; this is the last guard).
 
     The median |a| over a recording of a person is ≈ 1 g whatever the activity; a median
@@ -316,8 +329,8 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
     # m/s², rad/s vs deg/s differ 10–57×), and the full-length partitions cost ~10 ms per hour of data
     sub = slice(None, None, 4 if acc.shape[0] > 40_000 else 1)
     mag = float(np.median(np.sqrt(np.einsum("ij,ij->i", acc[sub], acc[sub]))))  # einsum: 3× faster than norm
-    if gravity_missing(acc, t, mag):
-        share, spread = gravity_stats(acc, t, mag)
+    if gravity_missing(acc, t, mag, step_s=step_s):
+        share, spread = gravity_stats(acc, t, mag, step_s=step_s)
         if share >= GRAVITY_SHARE_MIN:
             # the windows' means are as large as gravity but not steady: not the 'gravity removed' export
             # (whose means shrink towards 0) — a limb sensor that swings through every orientation, or a

@@ -683,31 +683,38 @@ MAX_LATE_RUN = 3
 
 def drop_time_glitches(t: np.ndarray, line_of: Callable[[int], int | None], label: str, column: str,
                        warnings: list[str]) -> np.ndarray:
-    """Indices of the samples to keep: all but isolated wild time stamps (one sample 3 s back, 5 s
-    ahead or 0 while both neighbours are consistent), each named by line in ``warnings``. More than a
-    few such samples are not glitches: nothing is dropped, and :func:`check_time_axis` judges."""
-    keep = np.arange(t.size)
+    """Indices of the samples to keep — all but isolated wild time stamps (one sample 3 s back, 5 s
+    ahead or 0 while both neighbours are consistent), each named by line in ``warnings`` — or None when
+    every sample is kept. More than a few such samples are not glitches: nothing is dropped, and
+    :func:`check_time_axis` judges."""
     if t.size < 3:
-        return keep
+        return None
     dt = np.diff(t)
-    if float(np.abs(dt).max()) <= GLITCH_MIN_S:
-        return keep          # a sample can sit no further than its larger step from its neighbours' middle
-    med = float(np.median(dt[dt > 0])) if np.any(dt > 0) else 0.0
+    if max(float(dt.max()), -float(dt.min())) <= GLITCH_MIN_S:
+        return None          # a sample can sit no further than its larger step from its neighbours' middle
+    pos = dt[dt > 0]
+    med = float(np.median(pos, overwrite_input=True)) if pos.size else 0.0    # (pos is a copy)
+    del dt, pos                # (over a day's recording, each array here is 70 MB at the reader's peak)
     if med <= 0:
-        return keep
+        return None
     prev, mid, nxt = t[:-2], t[1:-1], t[2:]
     span = nxt - prev
     neighbours_agree = (span > 0) & (span <= 4.0 * med)
-    off = np.abs(mid - 0.5 * (prev + nxt))
+    del span
+    off = prev + nxt           # |mid − ½(prev + nxt)|, in place in one array
+    off *= 0.5
+    np.subtract(mid, off, out=off)
+    np.abs(off, out=off)
     glitch = neighbours_agree & (off > max(GLITCH_MIN_S, 5.0 * med))
+    del off, neighbours_agree
     idx = np.flatnonzero(glitch) + 1
     if idx.size == 0 or idx.size > max(3, int(0.001 * t.size)):
-        return keep
+        return None
     shown = ", ".join(f"line {line_of(int(i))} (t={t[i]:.6g} between {t[i - 1]:.6g} and {t[i + 1]:.6g})"
                       for i in idx[:5])
     warnings.append(f"{idx.size} sample(s) with a time stamp far from both neighbours dropped "
                     f"(column {column!r}): {shown}{' …' if idx.size > 5 else ''}")
-    return np.delete(keep, idx)
+    return np.delete(np.arange(t.size), idx)
 
 
 def check_time_axis(t: np.ndarray, label: str, line_of: Callable[[int], int | None], column: str = "time") -> None:
@@ -754,11 +761,11 @@ def check_time_axis(t: np.ndarray, label: str, line_of: Callable[[int], int | No
             "the time column is too coarse or not a time",
             path=label, line=line_of(i), column=column,
             hint="pass the time unit (time_unit=ms|us|ns|s) or another time column")
-    pos = dt[dt > 0]
-    if pos.size:
+    i = int(np.argmax(dt))
+    if dt[i] > 0:
         span = float(t.max() - t.min())
-        i = int(np.argmax(dt))
-        if dt[i] > 0.5 * span and dt[i] > 10.0 * float(np.median(pos)):
+        # (the median last, only for a gap over half the span: over a day its copies are 140 MB)
+        if dt[i] > 0.5 * span and dt[i] > 10.0 * float(np.median(dt[dt > 0], overwrite_input=True)):
             raise RecordingError(
                 f"a gap of {dt[i]:.1f} s (from t={t[i]:.6g} to t={t[i + 1]:.6g}) is more than half of the "
                 f"{span:.1f} s covered: most of the recording is missing",
@@ -783,27 +790,40 @@ def finish(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None, *, label: st
     if t.size == 0:
         raise RecordingError("the file has a header but no data rows", path=label,
                              hint="the recording is empty: record again or pick another file")
-    rows = np.arange(t.size) if rows is None else np.asarray(rows)
+    # (no np.arange for "every row": over a day's recording each index array is 70 MB at the peak)
+    rows = None if rows is None else np.asarray(rows)
     if line_of_row is None:
         line_of_row = (lambda r: None) if first_line_no is None else (lambda r: first_line_no + int(r))
+
+    def line_of_sample(i: int) -> int | None:
+        return line_of_row(int(i) if rows is None else int(rows[i]))
+
     warnings = list(warnings or [])
-    keep = drop_time_glitches(t, lambda i: line_of_row(int(rows[i])), label, time_column, warnings)
-    if keep.size < t.size:
-        t, acc, rows = t[keep], acc[keep], rows[keep]
+    keep = drop_time_glitches(t, line_of_sample, label, time_column, warnings)
+    if keep is not None:
+        t, acc = t[keep], acc[keep]
+        rows = keep if rows is None else rows[keep]
         gyro = None if gyro is None else gyro[keep]
-    check_time_axis(t, label, lambda i: line_of_row(int(rows[i])), time_column)
+        del keep
+    check_time_axis(t, label, line_of_sample, time_column)
     meta = dict(meta)
     meta.setdefault("path", label)
     rec = Recording(time_s=t, acc_mps2=acc, gyro_rads=gyro, meta=meta, warnings=warnings)
     return rec.validated()
 
 
+def _magnitudes(xyz: np.ndarray) -> np.ndarray:
+    """|row| of an (N, 3) array, in one new array (square root in place: a day's is 70 MB)."""
+    m = np.einsum("ij,ij->i", xyz, xyz)
+    return np.sqrt(m, out=m)
+
+
 def acc_magnitude_median(acc: np.ndarray) -> float:
-    return float(np.median(np.sqrt(np.einsum("ij,ij->i", acc, acc)))) if acc.size else float("nan")
+    return float(np.median(_magnitudes(acc), overwrite_input=True)) if acc.size else float("nan")
 
 
 def gyro_magnitude_p95(gyro: np.ndarray) -> float:
-    return float(np.percentile(np.sqrt(np.einsum("ij,ij->i", gyro, gyro)), 95)) if gyro.size else float("nan")
+    return float(np.percentile(_magnitudes(gyro), 95, overwrite_input=True)) if gyro.size else float("nan")
 
 
 def guess_acc_unit(acc_raw: np.ndarray, t: np.ndarray | None = None) -> tuple[str, float] | None:

@@ -116,6 +116,7 @@ def read_geneactiv(path: str | os.PathLike, *, acc_unit: str | None = None) -> R
         rows_source = text
     t_s = (ns - ns[0]) * 1e-9
     meta["start_time_iso"] = str(pd.Timestamp(int(ns[0])))
+    del ns                            # (a day's stamps are 70 MB: not held through the checks below)
     check_stated_acc_unit(acc, acc_unit, path, ["x", "y", "z"])
     if stated is not None and units and units[0] != stated:
         warnings.append(f"acceleration read in {stated} as asked, not in {units[0]} as the header's Units line says")

@@ -205,8 +205,10 @@ def _refuse_short_in_unit(traw: np.ndarray, unit: str, how: str, label: str, col
     ('lasts 3.0 s … record for longer' sent people to record again when the unit was guessed wrong;
     ns stamps read as ms were 'about 0.0 Hz … check the time unit (ms vs s)', naming neither)."""
     span = float(np.ptp(traw)) if traw.size else 0.0
-    dt = np.diff(traw)
-    step = float(np.median(dt[dt > 0])) if np.any(dt > 0) else 0.0
+    pos = np.diff(traw)
+    pos = pos[pos > 0]
+    step = float(np.median(pos, overwrite_input=True)) if pos.size else 0.0    # (pos: a copy; a day's: 70 MB)
+    del pos
     rate = 1.0 / (step * TIME_UNITS[unit]) if step > 0 else float("inf")
     too_short = span * TIME_UNITS[unit] < MIN_DURATION_S
     if not too_short and rate >= 0.99 * MIN_RATE_HZ:
@@ -689,7 +691,8 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         if unit is None:
             dt = np.diff(traw)
             dt = dt[dt > 0]
-            med = float(np.median(dt)) if dt.size else 1.0
+            med = float(np.median(dt, overwrite_input=True)) if dt.size else 1.0   # (dt: a copy)
+            dt = None             # (a day's steps are 70 MB)
             unit = "s"
             for u, lo, hi in (("s", 1e-4, 0.2), ("ms", 0.1, 200.0), ("us", 100.0, 2e5), ("ns", 1e5, 2e8)):
                 if lo <= med < hi:
@@ -703,7 +706,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         _refuse_short_in_unit(traw, unit, how, label, cols[ti])
         t_s, time_origin = _time_axis(traw, unit)
 
-    t_read = traw = counter = ns = None      # (the time column as read: a day's is 70 MB, not needed again)
+    t_read = traw = counter = ns = dt = None   # (the time column as read: a day's is 70 MB, not needed again)
     acc_raw = np.column_stack([numeric(j) for j in ai]) if numeric else acc_read
     acc_names = [cols[j] for j in ai]
     if acc_unit is None:
