@@ -138,6 +138,10 @@ class Recording:
         """Median sampling rate estimated from the timestamps (loggers are irregular)."""
         if self.n_samples < 2:
             return float("nan")
+        if self.is_validated and "_median_step_s" in self.meta:
+            # validated() found it on these very times (strictly rising there): a day's diff is 70 MB more
+            # at the end of analyze(), where the result is held too
+            return float(1.0 / self.meta["_median_step_s"])
         dt = np.diff(self.time_s)
         if not (dt > 0).all():            # (a validated recording's times always rise: no second copy)
             dt = dt[dt > 0]
@@ -261,6 +265,7 @@ class Recording:
         # validating a validated recording again (analyze after read) must not repeat its warnings
         warnings = list(dict.fromkeys(warnings))
         out = replace(self, time_s=t, acc_mps2=acc, gyro_rads=gyro, meta=meta, warnings=warnings)
+        out.meta["_median_step_s"] = step_s
         out.meta["_validated"] = _fingerprint(out)
         return out
 
