@@ -682,7 +682,7 @@ MAX_LATE_RUN = 3
 
 
 def drop_time_glitches(t: np.ndarray, line_of: Callable[[int], int | None], label: str, column: str,
-                       warnings: list[str]) -> np.ndarray:
+                       warnings: list[str]) -> np.ndarray | None:
     """Indices of the samples to keep — all but isolated wild time stamps (one sample 3 s back, 5 s
     ahead or 0 while both neighbours are consistent), each named by line in ``warnings`` — or None when
     every sample is kept. More than a few such samples are not glitches: nothing is dropped, and
