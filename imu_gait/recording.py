@@ -281,6 +281,13 @@ def _fingerprint(rec: "Recording") -> tuple:
     return (id(rec.time_s), id(rec.acc_mps2), id(rec.gyro_rads), int(np.shape(rec.time_s)[0]) if np.ndim(rec.time_s) else -1)
 
 
+def row_norms(xyz: np.ndarray) -> np.ndarray:
+    """|row| of an (N, 3) array, in one new array (einsum: 3× faster than ``np.linalg.norm``; the square
+    root in place: over a day's recording each array is 70 MB)."""
+    m = np.einsum("ij,ij->i", xyz, xyz)
+    return np.sqrt(m, out=m)
+
+
 def gravity_stats(acc: np.ndarray, t: np.ndarray | None = None, mag: float | None = None, *,
                   step_s: float | None = None) -> tuple[float, float]:
     """``(share, spread)`` of the acceleration's means over ~2-s windows: ``share`` is their median
@@ -301,11 +308,7 @@ def gravity_stats(acc: np.ndarray, t: np.ndarray | None = None, mag: float | Non
     per = max(per, 10)
     k = n // per
     if mag is None:                              # (the caller may have it: a median of |a| costs ~5 ms/h)
-        if n:
-            m2 = np.einsum("ij,ij->i", acc, acc)
-            mag = float(np.median(np.sqrt(m2, out=m2), overwrite_input=True))
-        else:
-            mag = 0.0
+        mag = float(np.median(row_norms(acc), overwrite_input=True)) if n else 0.0
     if k < 1 or not mag > 0 or not np.isfinite(acc).all():
         return float("nan"), float("nan")
     means = acc[:k * per].reshape(k, per, 3).mean(axis=1)

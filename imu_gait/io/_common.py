@@ -22,7 +22,7 @@ import pandas as pd
 from ..errors import RecordingError
 from . import _blocks
 from ..recording import (G, GYRO_DEG_S_P95, MOVING_MIN_S, Recording, gravity_missing, moving_samples,
-                         moving_seconds)
+                         moving_seconds, row_norms)
 
 DEG = math.pi / 180.0
 
@@ -812,18 +812,12 @@ def finish(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None, *, label: st
     return rec.validated()
 
 
-def _magnitudes(xyz: np.ndarray) -> np.ndarray:
-    """|row| of an (N, 3) array, in one new array (square root in place: a day's is 70 MB)."""
-    m = np.einsum("ij,ij->i", xyz, xyz)
-    return np.sqrt(m, out=m)
-
-
 def acc_magnitude_median(acc: np.ndarray) -> float:
-    return float(np.median(_magnitudes(acc), overwrite_input=True)) if acc.size else float("nan")
+    return float(np.median(row_norms(acc), overwrite_input=True)) if acc.size else float("nan")
 
 
 def gyro_magnitude_p95(gyro: np.ndarray) -> float:
-    return float(np.percentile(_magnitudes(gyro), 95, overwrite_input=True)) if gyro.size else float("nan")
+    return float(np.percentile(row_norms(gyro), 95, overwrite_input=True)) if gyro.size else float("nan")
 
 
 def guess_acc_unit(acc_raw: np.ndarray, t: np.ndarray | None = None) -> tuple[str, float] | None:
