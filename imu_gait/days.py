@@ -270,7 +270,10 @@ def day_table(steps: pd.DataFrame, bouts: pd.DataFrame, minutes: pd.DataFrame, *
     first_s, last_s = ((float(span_s[0]), float(span_s[1])) if span_s is not None
                        else (float(t_min[recorded][0]), float(t_min[recorded][-1] + MINUTE_S)))
     edges, dates = day_edges_s(first_s, last_s - 1e-9, clock)
-    day_of_minute = np.searchsorted(edges, t_min + MINUTE_S / 2, side="right") - 1
+    # a minute counts in the day of its middle — of its recorded part: the first and last minutes stick out
+    # of the recording, and a live walk ending at 23:59:45 put its last minute's middle past midnight, in a
+    # day the edges did not have (an IndexError at the end of the session)
+    day_of_minute = np.searchsorted(edges, np.clip(t_min + MINUTE_S / 2, first_s, last_s - 1e-9), side="right") - 1
     step_t = steps["time_s"].to_numpy(float) if len(steps) else np.zeros(0)
     day_of_step = np.searchsorted(edges, step_t, side="right") - 1
     bout_t = bouts["start_s"].to_numpy(float) if len(bouts) else np.zeros(0)

@@ -342,3 +342,33 @@ def test_a_clock_jump_leaves_out_the_empty_days():
     assert res.days["recorded_h"].tolist() == pytest.approx([60 / 3600] * 2, abs=1e-3)
     minutes, judged = worn_minutes(eng._minutes.frame(), 100.0)
     assert len(minutes) == 2 and not judged             # a minute each side: the 20 days between are not built
+
+
+def _minutes(starts_s, recorded_s):
+    return pd.DataFrame({"minute": np.arange(len(starts_s)), "start_s": np.asarray(starts_s, float),
+                         "n_samples": (np.asarray(recorded_s) * 100).astype(int), "recorded_s": recorded_s,
+                         "worn": True})
+
+
+def test_a_walk_ending_just_before_midnight_is_one_day():
+    """A live walk of 7.4 s begun at 23:59:31 (CI ran it then): its one minute's middle, 30 s in, fell past
+    midnight, in a day the recording never reached — an IndexError ended the session. A minute counts in
+    the day of its recorded part."""
+    steps = pd.DataFrame({"time_s": np.array([], float)})
+    bouts = pd.DataFrame({"start_s": np.array([], float)})
+    days = day_table(steps, bouts, _minutes([0.0], [7.39]), clock=(dt.datetime(2026, 12, 5, 23, 59, 31), "local"),
+                     span_s=(0.61, 7.99), wear_judged=False)
+    assert days["date"].tolist() == ["2026-12-05"] and days["day"].tolist() == [1]
+    assert days["recorded_h"].tolist() == pytest.approx([7.39 / 3600])
+
+
+def test_a_first_minute_that_began_before_midnight_counts_in_the_recordings_first_day():
+    """The minutes lie on the time axis's own minute grid: a recording from t = 119 s, just after midnight
+    (t = 100 s), has its first minute [60, 120) s centred before midnight — a day before the first one,
+    which read as a row 'day 0' dated like the last day. Its second counts in the first day."""
+    steps = pd.DataFrame({"time_s": np.array([150.0])})
+    bouts = pd.DataFrame({"start_s": np.array([], float)})
+    days = day_table(steps, bouts, _minutes([60.0, 120.0, 180.0], [1.0, 60.0, 20.0]),
+                     clock=(dt.datetime(2026, 3, 1, 23, 58, 20), "local"), span_s=(119.0, 200.0))
+    assert days["day"].tolist() == [1] and days["date"].tolist() == ["2026-03-02"]
+    assert days["recorded_h"].tolist() == pytest.approx([81.0 / 3600]) and days["n_steps"].tolist() == [1]
