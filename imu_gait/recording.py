@@ -229,10 +229,9 @@ class Recording:
             raise RecordingError(
                 f"the recording lasts {duration:.1f} s; at least {min_duration_s:.0f} s of walking are needed",
                 path=src, hint="record for longer (a minute or more gives stable metrics)")
-        dt = np.diff(t)
-        step_s = float(np.median(dt, overwrite_input=True))   # (in place: a day's copy is 70 MB more)
-        dt = None
-        dt = np.diff(t)                                       # (in order again, for the gaps)
+        # the median of a diff of its own, partitioned in place (a day's copy is 70 MB more); the gaps below
+        # need the steps in order
+        step_s = float(np.median(np.diff(t), overwrite_input=True))
         rate = float(1.0 / step_s)
         if rate < 0.99 * MIN_RATE_HZ:          # 1 %: a 20-Hz logger's median step is 0.05000001 s
             raise RecordingError(
@@ -240,6 +239,7 @@ class Recording:
                 path=src, hint="record at 50–200 Hz, or check the time unit (ms vs s)")
 
         nominal = 1.0 / rate
+        dt = np.diff(t)
         gaps = dt > GAP_PERIODS * nominal
         if gaps.any():
             longest = float(dt.max())
