@@ -86,6 +86,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from .dsp.metrics import VERTICAL_RATIO_MIN_STEP_M
 from .result import STEP_COLUMNS, Flag
 from .treadmill import TreadmillSchedule, mmss as _mmss
 
@@ -925,10 +926,10 @@ def _prepare(steps: pd.DataFrame, has_gyro: bool, notes: list[str], treadmill: b
         vr0, vo, sl = (st[c].to_numpy() for c in vr_cols)
         if np.isnan(vr0).any():
             with np.errstate(divide="ignore", invalid="ignore"):
-                st["vertical_ratio_pct"] = np.where(np.isnan(vr0) & (sl > 0.05), vo / sl, vr0)
+                st["vertical_ratio_pct"] = np.where(np.isnan(vr0) & (sl >= VERTICAL_RATIO_MIN_STEP_M), vo / sl, vr0)
     else:
         vr = st["vertical_oscillation_cm"] / st["step_length_m"]
-        st["vertical_ratio_pct"] = st["vertical_ratio_pct"].fillna(vr.where(st["step_length_m"] > 0.05))
+        st["vertical_ratio_pct"] = st["vertical_ratio_pct"].fillna(vr.where(st["step_length_m"] >= VERTICAL_RATIO_MIN_STEP_M))
     return st
 
 

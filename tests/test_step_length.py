@@ -76,6 +76,39 @@ def test_turning_steps_are_shortened_by_the_heading_change(turn_deg_per_step):
 def test_turn_factor():
     np.testing.assert_allclose(turn_factor(np.array([0.0, 60.0, -60.0, 90.0, 180.0])), [1.0, 0.5, 0.5, 0.0, 0.0],
                                atol=1e-12)
+    assert (turn_factor(np.array([90.0, -118.0])) == 0.0).all()      # a pivot: exactly no progression
+
+
+def test_a_pivot_step_has_no_vertical_ratio():
+    """A step turning 120° progresses by nothing: step length and speed 0, and the vertical ratio (bounce /
+    length) is left out (NaN), not 3 cm / 3e-17 m = 1e17 % as the bundled HA001 daily walk once showed."""
+    n = 1600
+    sig = _signals(_bounce(n, 0.03), np.full(n, np.radians(120.0) / STEP_S))
+    rows = _rows(sig, 20)
+    assert (rows["step_length_m"][2:-1] == 0.0).all() and (rows["walking_speed_mps"][2:-1] == 0.0).all()
+    assert np.isnan(rows["vertical_ratio_pct"][2:-1]).all()
+    assert np.isfinite(rows["vertical_oscillation_cm"][2:-1]).all()   # the bounce is still measured
+    straight = _rows(_signals(_bounce(n, 0.03), np.zeros(n)), 20)        # and a straight step keeps its ratio
+    np.testing.assert_allclose(straight["vertical_ratio_pct"][2:-1],
+                               100 * 0.03 / (PENDULUM_K * 2 * np.sqrt(2 * 0.03 - 0.03 ** 2)), rtol=0.03)
+
+
+def test_real_walk_vertical_ratio_is_finite_and_the_same_fed_in_blocks():
+    """The bundled HA001 daily walk ends with a pivot before the walker sits: every vertical ratio is a
+    plausible number (≤ 100 %), and the engine fed 100 samples at a time gives the same table."""
+    from imu_gait.engine import GaitEngine
+    rec = imu_gait.read(Path(__file__).resolve().parents[1] / "datasets" / "mobgap_HA001_daily.csv")
+    whole = imu_gait.analyze(rec).steps
+    vr = whole["vertical_ratio_pct"].to_numpy(float)
+    assert np.nanmax(vr) <= 100.0 and np.isfinite(vr).sum() >= 60
+    v = rec.validated()
+    eng = GaitEngine(v.sample_rate_hz, has_gyro=True, placement=v.meta["placement"],
+                     sensor_height_m=v.meta["sensor_height_m"], body_height_m=v.meta.get("height_m"))
+    for i in range(0, v.n_samples, 100):
+        eng.feed(v.time_s[i:i + 100], v.acc_mps2[i:i + 100], v.gyro_rads[i:i + 100])
+    blocks = eng.finish().steps
+    for col in ("step_length_m", "vertical_ratio_pct", "walking_speed_mps"):
+        np.testing.assert_allclose(blocks[col], whole[col], rtol=1e-9, atol=1e-9, err_msg=col)
 
 
 def test_belt_speed_step_length_ignores_turning_and_drift():

@@ -56,6 +56,11 @@ class BodySignals:
 
 #: a step turning the body by this much or more advances it by nothing (a pivot on the spot)
 PIVOT_TURN_DEG = 90.0
+
+#: Vertical ratio (bounce / step length) only for a step that progressed at least this far (m). A pivot
+#: (cos 90° = 6e-17 m of progression) or a shuffle in place made the ratio 1e17 %: a division by
+#: nothing, which also differed between the engine fed in blocks and whole, by rounding.
+VERTICAL_RATIO_MIN_STEP_M = 0.05
 #: samples after the next contact that are always there when a step is finalised (engine: 0.2 s)
 HEADING_LOOKAHEAD_S = 0.2
 
@@ -91,7 +96,9 @@ def turn_factor(heading_change_deg: np.ndarray) -> np.ndarray:
     factor that leaves straight walking alone and gives no progression for a pivot. It was
     picked after looking at those 68 strides, beside the vector sum of the two step directions
     and the chord of an arc (smaller effects), so it is a choice made on the benchmark data."""
-    return np.cos(np.radians(np.minimum(np.abs(heading_change_deg), PIVOT_TURN_DEG)))
+    turned = np.abs(heading_change_deg)
+    # exactly 0 at a pivot (cos(90°) is 6e-17, which printed as a step of 2.9e-17 m)
+    return np.where(turned >= PIVOT_TURN_DEG, 0.0, np.cos(np.radians(np.minimum(turned, PIVOT_TURN_DEG))))
 
 
 def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndarray,
@@ -179,7 +186,8 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
         length = np.where(running, np.nan, length)   # the pendulum model is for walking only
         length = np.where(on_belt, belt * step_s, length)   # a schedule stage without a speed: pendulum
     out["step_length_m"] = length
-    out["vertical_ratio_pct"] = 100 * vo_m / length
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["vertical_ratio_pct"] = np.where(length >= VERTICAL_RATIO_MIN_STEP_M, 100 * vo_m / length, np.nan)
     # walking speed: the step's length over its own duration (on a belt: the belt speed; the belt
     # length is belt × the step *before* the contact, so dividing by the next step's time would not
     # give the belt speed back)
