@@ -1620,12 +1620,14 @@ class GaitEngine:
             warnings.append("no gyroscope (needed only for trunk twist, pelvic drop and turns)")
         elif not self.has_gyro:
             # measured (64 IPOL + Mobilise-D walks analysed with and without their gyroscope): sway −0.9 cm
-            # median (−22 %; 10th–90th percentile −2.3 … +0.6 cm), braking −11 %, bounce and lean unchanged
+            # median (−22 %; 10th–90th percentile −2.3 … +0.6 cm), braking −11 %, bounce and lean unchanged.
+            # Not one direction: the bundled HA001 daily-life recording reads 5.5 → 11.6 cm without it, and
+            # synthetic walks +37 % — so the warning gives no direction for sway.
             warnings.append("no gyroscope: trunk twist, pelvic drop and turns cannot be measured; "
                             "steps, cadence, bounce, lean and sway come from the accelerometer alone, where the "
-                            "trunk's side-to-side roll mixes into sway and braking (on real walks they read about "
-                            "20 % and 10 % lower than with a gyroscope, varying by person): compare them only "
-                            "between recordings with the same kind of sensor")
+                            "trunk's side-to-side roll mixes into sway and braking (on real walks sway differs from "
+                            "a gyroscope's by −2 to +6 cm depending on the person and the walk, braking reads about "
+                            "10 % lower): compare them only between recordings with the same kind of sensor")
         walked = bool(len(steps)) and bool((steps["gait"] == "walk").any())
         if walked and not self.sensor_height_given and not self.context.get("belt_speed_mps") and not (
                 self.treadmill_schedule is not None and np.isfinite(self.treadmill_schedule.belt_speed_mps).all()):
@@ -1838,6 +1840,11 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
             res.summary["gyro_axis_mismatch"] = mismatch
             return res
         res.summary["gyro_axis_mismatch"] = mismatch
+        if not np.isfinite(mismatch) and "generic" in (meta.get("format"), meta.get("source_format")) \
+                and res.summary.get("placement_kind") != "off_trunk":
+            # columns the user mapped, and nothing in the walk could check them (a straight lab or treadmill
+            # walk): a swapped pair reads twist 2° for 10°, a sign error doubles sway — say it was not checked
+            res.warnings.append(GYRO_UNCHECKED_NOTE)
     res.summary.update({"source": rec.source, "sample_rate_hz": round(rec.sample_rate_hz, 3),
                         "placement": placement or "unknown", "n_samples": rec.n_samples,
                         **{k: meta[k] for k in ("time_offset_s", "start_unix_s", "start_time_iso") if k in meta}})
@@ -1847,6 +1854,14 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
 
 #: how the note on a gyroscope left out for its axes begins (a replay finds it in analyze's warnings)
 GYRO_LEFT_OUT_NOTE_START = "the gyroscope's axes do not match the accelerometer's"
+
+#: said when the gyro columns were picked by hand (the generic reader) and the walk held nothing to check
+#: them by (no turns, no bending or sitting, no clear rhythm: benchmarks/gyro_check.py)
+GYRO_UNCHECKED_NOTE = ("the gyroscope's column mapping could not be checked against the accelerometer (the "
+                       "recording has no turns while walking, no bending, sitting down or standing up, and no "
+                       "clear pitching rhythm): trunk twist, pelvic drop and sway are right only if gyro x, y, z "
+                       "are the rotations about acc x, y, z, right-handed — with two columns swapped, twist reads "
+                       "far too small; check --gyro-cols")
 
 
 def gyro_mapping_verdict(rec: Recording, steps: pd.DataFrame, *, off_trunk: bool = False) -> tuple[float, str | None]:

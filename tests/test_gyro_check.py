@@ -235,3 +235,27 @@ def test_a_replay_leaves_a_mismatched_gyro_out_as_analyze_does(daily, tmp_path):
     assert live.summary["gyro_axis_mismatch"] == offline.summary["gyro_axis_mismatch"] > MISMATCH_LIMIT
     assert sum("axes do not match" in w for w in live.warnings) == 1
     np.testing.assert_allclose(live.steps["time_s"].to_numpy(), offline.steps["time_s"].to_numpy(), atol=0.011)
+
+
+def test_gyro_columns_mapped_by_hand_that_nothing_could_check_are_said_to_be_unchecked(tmp_path):
+    """A straight synthetic walk (no turns, bends or sitting) through the generic reader with its gyro's y
+    and z columns swapped: twist reads 2° for a true 10° and the check has nothing to judge by — the result
+    says the mapping was not checked. The same walk with the right columns is judged by its rhythm (no
+    note); a native file's mapping is the format's own (no note even when nothing judges it)."""
+    from imu_gait.engine import GYRO_UNCHECKED_NOTE
+    rec, truth = synthesize_walk(60, seed=1)
+    opts = dict(time_col="t", time_unit="s", acc_cols=["ax", "ay", "az"], acc_unit="m/s2",
+                gyro_cols=["gx", "gy", "gz"], gyro_unit="rad/s")
+    results = {}
+    for name, gyro in (("right", rec.gyro_rads), ("swapped", rec.gyro_rads[:, [0, 2, 1]])):
+        path = tmp_path / f"{name}.csv"
+        np.savetxt(path, np.column_stack([rec.time_s, rec.acc_mps2, gyro]), delimiter=",",
+                   header="t,ax,ay,az,gx,gy,gz", comments="")
+        results[name] = imu_gait.analyze(imu_gait.read(path, **opts))
+    assert results["swapped"].summary["trunk_twist_deg"] < 0.5 * truth.params["twist_deg"]   # the harm
+    assert np.isnan(results["swapped"].summary["gyro_axis_mismatch"])
+    assert GYRO_UNCHECKED_NOTE in results["swapped"].warnings
+    assert results["right"].summary["gyro_axis_mismatch"] <= CORRECT_MAX
+    assert GYRO_UNCHECKED_NOTE not in results["right"].warnings
+    native = imu_gait.analyze(dataclasses.replace(rec, gyro_rads=rec.gyro_rads[:, [0, 2, 1]]))
+    assert GYRO_UNCHECKED_NOTE not in native.warnings
