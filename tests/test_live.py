@@ -1223,6 +1223,30 @@ def test_a_replay_without_recording_names_the_replayed_file_as_its_source(walk_c
     assert source and source[0][1] != "live", proc.stdout       # the path itself: long ones wrap
 
 
+def test_a_replay_keeps_the_recordings_own_date_and_the_walkers_height(tmp_path):
+    """`live --replay` of the bundled HA001 daily walk (recorded 2020-12-10 14:09, walker 1.59 m) wrote
+    today's date into the new recording's header and dropped the height: its day was dated today (a
+    multi-day file's days cut at today's midnights) and its step lengths came from the default sensor
+    height. Now the new recording keeps the file's start and height, and so do the live result's days;
+    analysing the new recording gives the original's days and sensor height."""
+    src = ROOT / "datasets" / "mobgap_HA001_daily.csv"
+    out, js = tmp_path / "again.csv", tmp_path / "again.json"
+    proc = subprocess.run(_cli("live", "--replay", str(src), "--speed", "0", "--view", "plain", "-q",
+                               "--record", str(out), "--json", str(js)),
+                          capture_output=True, text=True, env=_env(), timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    original = imu_gait.analyze(imu_gait.read(src))
+    saved = imu_gait.read(out)
+    assert saved.meta["start_time"] == imu_gait.read(src).meta["start_time"] and saved.meta["height_m"] == 1.59
+    assert "replayed_at" in saved.meta and "start_utc" not in saved.meta
+    live = json.loads(js.read_text())
+    again = imu_gait.analyze(saved)
+    assert [d["date"] for d in live["days"]] == again.days["date"].tolist() == original.days["date"].tolist() \
+        == ["2020-12-10"]
+    assert live["summary"]["body_height_m"] == again.summary["body_height_m"] == 1.59
+    assert again.summary["sensor_height_m"] == original.summary["sensor_height_m"]
+
+
 def test_live_status_hides_a_pockets_trunk_metrics_as_the_report_does():
     """A phone declared in a trouser pocket: the report leaves out its bounce, lean, sway, braking, impact
     (the pocket's motion, not the trunk's), but the live view showed them (bounce 6.5 cm, sway 10 cm on the

@@ -382,6 +382,14 @@ class LiveSession:
                 "start_time": self._start_local(),
                 "time_origin": getattr(self.source, "time_origin",
                                        "seconds since the stream opened (sensor clock mapped to host time)")}
+        clock_meta = getattr(self.source, "clock_meta", None)
+        if clock_meta is not None:
+            # a replay plays the file's own time axis: its 0 s is when the file began, not now (a replayed
+            # walk of 2020 was dated today, and a multi-day file's days were cut at today's midnights)
+            for key in ("start_utc", "start_time"):
+                meta.pop(key)
+            meta.update(clock_meta)
+            meta["replayed_at"] = self._start_local()
         # what the walker told us goes with the recording, so a later 'analyze' of it gives the same steps
         for key in ("placement", "sensor_height_m"):
             if self.engine_context.get(key):
@@ -669,8 +677,11 @@ class LiveSession:
             return None
         self._feed_pending(LiveUpdate(time_s=self._last_t or 0.0))
         replayed = getattr(self.source, "path", None)
-        # calendar days on this computer's clock (a replay's own start is in its file, not now)
-        res = self.engine.finish(clock=None if replayed is not None else recording_clock({"start_time": self._start_local()}))
+        # calendar days on this computer's clock; a replay's: its file's own start (None when it has none)
+        clock_meta = getattr(self.source, "clock_meta", None)
+        res = self.engine.finish(clock=recording_clock(clock_meta) if clock_meta is not None
+                                 else None if replayed is not None
+                                 else recording_clock({"start_time": self._start_local()}))
         s = self.signal
         placement = self.engine_context.get("placement")
         # a replayed file is the source when nothing new was recorded (it read 'live', hiding which file)

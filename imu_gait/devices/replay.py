@@ -36,6 +36,11 @@ class ReplayCounters:
     queue_drops: int = 0
 
 
+#: header keys that say when 0 s on a recording's time axis was (imu_gait.days.recording_clock reads them)
+CLOCK_META_KEYS = ("start_time_iso", "start_time", "start_utc", "start_unix_s", "timezone",
+                   "sensorlogger_recording_timezone")
+
+
 class ReplaySource:
     """A recording as a live stream of sample blocks.
 
@@ -75,6 +80,14 @@ class ReplaySource:
             pass
         if rec.meta.get("placement"):
             self.engine_context["placement"] = str(rec.meta["placement"])
+        try:
+            if rec.meta.get("height_m") is not None:          # the walker's height, as analyze reads it
+                self.engine_context["body_height_m"] = float(rec.meta["height_m"])
+        except (TypeError, ValueError):
+            pass
+        #: when the replayed recording began (its header's clock keys, for 0 s on its time axis): a replay
+        #: plays the file's own time axis, so its calendar days are the file's, not today's
+        self.clock_meta: dict[str, Any] = {k: rec.meta[k] for k in CLOCK_META_KEYS if rec.meta.get(k) not in (None, "")}
         #: notes for the session's result (live.py adds them), as imu_gait.analyze would give them
         self.notes: list[str] = []
         self.gyro_axis_mismatch: float | None = None     # for the result's summary (None: no gyro)
