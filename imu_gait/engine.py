@@ -38,7 +38,7 @@ from .dsp.orientation import (ForwardEvidence, GravityTracker, cross_rows, forwa
 from .dsp.posture import braking_vector, recline_deg, walking_up, window_mean_rows
 from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
-from .errors import ImuGaitError
+from .errors import ArgumentError, ImuGaitError  # noqa: F401  (ArgumentError: imu_gait.engine.ArgumentError, as before)
 # plausible ranges of the context a caller gives (the CLI's options refuse the same, from the same constants)
 from .recording import BODY_HEIGHT_RANGE_M, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, Recording
 from .result import STEP_COLUMNS, AnalysisResult
@@ -129,10 +129,6 @@ SENSOR_TURN_AGREE_DEG = 20.0
 # ------------------------------------------------------------------ argument checking (library callers)
 
 
-class ArgumentError(ImuGaitError, ValueError, TypeError):
-    """A library call with an argument that cannot be right (a typo in a keyword, a value in the wrong
-    unit, arrays of the wrong shape, methods called in the wrong order). Also a ``ValueError`` and a
-    ``TypeError``, so code that caught those before still catches it."""
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -1540,9 +1536,10 @@ class GaitEngine:
             "sensor_height_m": self.sensor_height_m,
             "sensor_height_given": self.sensor_height_given,
             "sensor_height_source": self.sensor_height_source,
-            **({"body_height_m": float(self.body_height_m)} if self.body_height_m is not None else {}),
+            # context keys are there whether given or not (None: not given): the same keys for every recording
+            "body_height_m": float(self.body_height_m) if self.body_height_m is not None else None,
             "placement_kind": self.placement_kind,
-            **{k: v for k, v in self.context.items() if v is not None},
+            **{k: v for k, v in self.context.items() if v is not None or k != "placement"},
         }
         if self.treadmill_schedule is not None:
             s["treadmill_schedule"] = self.treadmill_schedule.to_list()
@@ -1637,8 +1634,9 @@ class GaitEngine:
                                 "(a measured --sensor-height is better)")
             else:
                 warnings.append(f"sensor height not given: step length uses {self.sensor_height_m:.2f} m "
-                                "(pass --sensor-height, or your --height, or --belt-speed on a treadmill for "
-                                "exact step length)")
+                                "(give the sensor's height above the ground, --sensor-height / sensor_height_m=, or "
+                                "your height, --height / body_height_m=; on a treadmill the belt speed, "
+                                "--belt-speed-kmh / belt_speed_mps=, gives the exact step length)")
         for t_u, drift in self._unsettled[:3]:
             warnings.append(f"at {mmss(t_u - (self._first_t or 0.0))} the sensor's 'up' turned {drift:.0f}° within a few "
                             "seconds of walking (still being put on or settling?): the posture reference was taken once it "

@@ -47,3 +47,9 @@ class EmptyRecordingError(RecordingError):
 
 class DeviceError(ImuGaitError):
     """A Bluetooth device cannot be found, connected or understood."""
+
+
+class ArgumentError(ImuGaitError, ValueError, TypeError):
+    """A library call with an argument that cannot be right (a typo in a keyword, a value in the wrong
+    unit, arrays of the wrong shape, methods called in the wrong order, a file object where a path is
+    wanted). Also a ``ValueError`` and a ``TypeError``, so code that caught those before still catches it."""

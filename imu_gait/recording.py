@@ -206,7 +206,8 @@ class Recording:
             if n_back > 0.01 * t.size:
                 raise RecordingError(
                     f"time goes backwards {n_back} times in {t.size} samples: the time column cannot be trusted",
-                    path=src, hint="check the time column and its unit (pass --time-col/--time-unit)")
+                    path=src, hint="check the time column and its unit (--time-col / --time-unit; time_col= / "
+                         "time_unit= in imu_gait.read; in seconds for imu_gait.Recording)")
         # Repeated timestamps: average the samples that share a time (no sample is dropped
         # without trace; the count is reported).
         dup = np.diff(t) == 0

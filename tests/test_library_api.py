@@ -64,6 +64,36 @@ def test_analyze_refuses_what_is_not_a_recording(rec):
         imu_gait.analyze(rec.acc_mps2)
 
 
+def test_read_refuses_what_is_not_a_path_and_takes_columns_as_on_the_command_line(tmp_path):
+    """read() given an open file said '<_io.TextIOWrapper …>: no such file or folder'; a column list given as
+    'ax,ay,az' was taken character by character ('acc_cols needs 3 columns, got 8')."""
+    with open(WALK) as fh, pytest.raises(ImuGaitError, match=re.escape(f"pass its name: imu_gait.read({str(WALK)!r})")):
+        imu_gait.read(fh)
+    for what in (None, np.zeros((10, 4))):
+        with pytest.raises(ImuGaitError, match="read\\(\\) takes a path"):
+            imu_gait.read(what)
+    assert imu_gait.read(str(WALK).encode()).n_samples == imu_gait.read(WALK).n_samples      # bytes: a path
+    w = synthesize_walk(20, seed=3)[0]
+    path = tmp_path / "t.csv"
+    np.savetxt(path, np.column_stack([w.time_s, w.acc_mps2, w.gyro_rads]), delimiter=",",
+               header="t,ax,ay,az,gx,gy,gz", comments="")
+    as_text = imu_gait.read(path, time_col="t", time_unit="s", acc_cols="ax, ay,az", acc_unit="m/s2",
+                            gyro_cols="gx,gy,gz", gyro_unit="rad/s")
+    as_list = imu_gait.read(path, time_col="t", time_unit="s", acc_cols=["ax", "ay", "az"], acc_unit="m/s2",
+                            gyro_cols=["gx", "gy", "gz"], gyro_unit="rad/s")
+    np.testing.assert_array_equal(as_text.acc_mps2, as_list.acc_mps2)
+    np.testing.assert_array_equal(as_text.gyro_rads, as_list.gyro_rads)
+
+
+def test_summary_has_the_same_keys_whether_context_is_given_or_not(walk):
+    """The summary promises the same keys for every recording: body_height_m and belt_speed_mps were
+    there only when given (None now when not)."""
+    plain = imu_gait.analyze(walk).summary
+    assert plain["body_height_m"] is None and plain["belt_speed_mps"] is None and plain["incline_pct"] is None
+    for ctx in ({"body_height_m": 1.7}, {"belt_speed_mps": 1.2, "incline_pct": 3}, {"max_incline_pct": 8}):
+        assert set(imu_gait.analyze(walk, **ctx).summary) == set(plain), ctx
+
+
 @pytest.mark.parametrize("call, suggestion", [
     (lambda r: imu_gait.analyze(r, belt_speed=1.3), "belt_speed_mps"),
     (lambda r: imu_gait.analyze(r, belt_speed_kmh=5), "km/h ÷ 3.6"),

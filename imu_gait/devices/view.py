@@ -298,8 +298,9 @@ class PlainView(_BaseView):
             pass
 
     def start(self, session: Any) -> None:
-        self._print(f"imu-gait live: {session.device or 'sensor'} — status every {self.every_s:g} s, "
-                    "Ctrl-C to stop" + (f"; {self.keys_help}" if self.keys_help else ""))
+        # wall-clock seconds: at --speed 10 a line comes every 50 s of the walk
+        self._print(f"imu-gait live: {session.device or 'sensor'} — status every {self.every_s:g} s of wall-clock "
+                    "time, Ctrl-C to stop" + (f"; {self.keys_help}" if self.keys_help else ""))
         self._next = self.clock() + self.every_s
 
     def note(self, session: Any, line: str) -> None:

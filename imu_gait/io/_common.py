@@ -97,7 +97,9 @@ def os_error(exc: OSError, label: str) -> RecordingError:
 def refuse_stream(path) -> None:
     """Refuse standard input ('-') and streams (a pipe, a terminal: /dev/stdin fed by a pipe): the readers
     need a file they can read more than once (sniffing, then parsing). They were told 'no such file'."""
-    p = os.fspath(path) if isinstance(path, (str, os.PathLike)) else path
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        return                                   # not a path at all: read() says what it takes
+    p = os.fspath(path)
     hint = "save the data to a file first (e.g. '… > walk.csv') and analyse that file"
     if p == "-" and not os.path.exists(p):     # (a file really named '-' is read)
         raise RecordingError("reading a recording from standard input ('-') is not supported", path="-", hint=hint)

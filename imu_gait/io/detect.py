@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import RecordingError
+from ..errors import ArgumentError, RecordingError
 from ..recording import Recording
 from ._common import Container, clean_os_errors, os_error
 from .generic import GENERIC_OPTIONS, PlainTable, plain_table_layout, read_generic
@@ -167,9 +167,21 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
     with the generic reader, as described — except that a native or GENEActiv file given only unit
     options (``acc_unit``, ``gyro_unit``) keeps its own reader and its metadata. ``format`` forces a reader.
     """
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not isinstance(path, (str, os.PathLike)):
+        # an open file or a table is not 'no such file': say what read() takes
+        name = getattr(path, "name", None)
+        hint = (f"pass its name: imu_gait.read({name!r})" if isinstance(name, str)
+                else "for arrays or a DataFrame build one: imu_gait.Recording(time_s, acc_mps2, gyro_rads) — s, m/s² "
+                     "with gravity, rad/s")
+        raise ArgumentError(f"read() takes a path (str or os.PathLike), not {type(path).__name__}\n  What to do: {hint}")
     path = str(path)
     if not os.path.exists(path):
         raise RecordingError("no such file or folder", path=path, hint="check the path and its spelling")
+    for key in ("acc_cols", "gyro_cols"):
+        if isinstance(options.get(key), str) and "," in options[key]:   # 'ax,ay,az' as on the command line
+            options[key] = [c.strip() for c in options[key].split(",") if c.strip()]
     unknown = sorted(set(options) - set(GENERIC_OPTIONS) - {"meta"})
     if unknown:
         raise RecordingError(f"unknown reader option(s): {', '.join(unknown)}", path=path, hint=OPTIONS_TEXT)
