@@ -460,17 +460,32 @@ def _check_paths(args: argparse.Namespace) -> None:
     if not os.path.exists(args.file):
         raise RecordingError("no such file or folder", path=args.file,
                              hint="check the path (a phyphox or Sensor Logger export may be a folder or a .zip)")
+    # what the command reads, by name: an output over one of them destroyed it (a --flags-csv written over
+    # walk.marks.csv lost the pain diary, and the next analyze failed reading flags as marks). The sidecars
+    # are protected even when absent: an output by that name would be read as marks / belt speeds next time.
+    from .marks import marks_path
+    from .treadmill import sidecar_path
+    inputs = {src: "that is the recording itself"}
+    if getattr(args, "reference", None):
+        inputs[os.path.abspath(args.reference)] = "that is the reference file"
+    if hasattr(args, "marks"):
+        inputs[os.path.abspath(args.marks or marks_path(args.file))] = (
+            "that is the symptom-marks file" + ("" if args.marks else " read beside the recording"))
+    if hasattr(args, "treadmill_schedule"):
+        inputs[os.path.abspath(args.treadmill_schedule or sidecar_path(args.file))] = (
+            "that is the treadmill schedule" + ("" if args.treadmill_schedule else " read beside the recording"))
     seen: dict[str, str] = {}
     for opt, out in _outputs(args):
         if out is None or out == "-":
             continue
+        if os.path.abspath(out) in inputs:
+            raise ImuGaitError(f"{opt} {out}: {inputs[os.path.abspath(out)]}; refusing to overwrite it"
+                               "\n  What to do: give the output another name")
         if os.path.abspath(out) in seen:
             # each output was written over the one before: the steps CSV lost to the bouts CSV, unsaid
             raise ImuGaitError(f"{opt} {out}: {seen[os.path.abspath(out)]} writes that file too; give each "
                                "output its own name")
         seen[os.path.abspath(out)] = opt
-        if os.path.abspath(out) == src or os.path.abspath(out) == os.path.abspath(getattr(args, "reference", src)):
-            raise ImuGaitError(f"{opt} {out}: that is the recording itself; refusing to overwrite it")
         parent = os.path.dirname(os.path.abspath(out))
         if not os.path.isdir(parent):
             raise ImuGaitError(f"{opt} {out}: the folder {parent} does not exist")

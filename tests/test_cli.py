@@ -175,6 +175,32 @@ def test_output_problems_are_refused_before_analysis(tmp_path, capsys):
     assert rec.read_text() == "time_s,acc_x,acc_y,acc_z\n0,0,0,9.81\n"
 
 
+@pytest.mark.parametrize("opt, target, words", [
+    ("--flags-csv", "r.marks.csv", "symptom-marks file read beside the recording"),
+    ("--steps-csv", "r.treadmill.csv", "treadmill schedule read beside the recording"),
+    ("--days-csv", "diary.csv", "symptom-marks file"),            # given with --marks
+    ("--bouts-csv", "program.csv", "treadmill schedule"),          # given with --treadmill-schedule
+])
+def test_outputs_never_overwrite_what_the_analysis_reads(tmp_path, capsys, opt, target, words):
+    """`analyze walk.csv --flags-csv walk.marks.csv` wrote the flags over the pain diary (the next analyze
+    then failed reading flags as marks); a steps CSV over walk.treadmill.csv lost the belt speeds a live
+    session saved. Every file the command reads — and the sidecar names, which it would read next time —
+    is refused as an output, before the analysis."""
+    rec = tmp_path / "r.csv"
+    rec.write_text("time_s,acc_x,acc_y,acc_z\n0,0,0,9.81\n")
+    files = {"r.marks.csv": "time,pain\n0:08,5\n", "diary.csv": "time,pain\n0:09,4\n",
+             "program.csv": "time,belt_speed_kmh\n0:00,4.5\n"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    code, _, err = run(["analyze", rec, "--marks", tmp_path / "diary.csv", "--treadmill-schedule",
+                        tmp_path / "program.csv", opt, tmp_path / target] if target in ("diary.csv", "program.csv")
+                       else ["analyze", rec, opt, tmp_path / target], capsys)
+    assert code == 2 and words in err and "refusing to overwrite" in err, err
+    for name, text in files.items():
+        assert (tmp_path / name).read_text() == text
+    assert not (tmp_path / "r.treadmill.csv").exists()
+
+
 @pytest.mark.parametrize("command, opt, name, advice", [
     ("analyze", "--report", "walk.pdf", "print it to PDF"),
     ("analyze", "--report", "walk.png", "holds the plots"),
