@@ -1625,7 +1625,8 @@ class GaitEngine:
                             "trunk's side-to-side roll mixes into sway and braking (on real walks sway differs from "
                             "a gyroscope's by −2 to +6 cm depending on the person and the walk, braking reads about "
                             "10 % lower): compare them only between recordings with the same kind of sensor")
-        walked = bool(len(steps)) and bool((steps["gait"] == "walk").any())
+        # (off the trunk the bounce, and so the pendulum step length, is not reported: no height note)
+        walked = bool(len(steps)) and bool((steps["gait"] == "walk").any()) and self.placement_kind != "off_trunk"
         if walked and not self.sensor_height_given and not self.context.get("belt_speed_mps") and not (
                 self.treadmill_schedule is not None and np.isfinite(self.treadmill_schedule.belt_speed_mps).all()):
             if self.sensor_height_source == "body height":
@@ -1737,7 +1738,9 @@ def _schedule_warnings(schedule: TreadmillSchedule | None, duration_s: float) ->
     if late.size:
         out.append(f"treadmill schedule: {late.size} stage(s) start after the recording ended "
                    f"({mmss(duration_s)}), the first at {mmss(late[0])}; check the times (m:ss vs seconds)")
-    if schedule.start_s[-1] < 60.0 and duration_s > 600.0:
+    # (a 5-minute walk with '0, 2' meant 2 minutes too: it went unsaid below 10 minutes; a real program
+    # does not put every change in the first minute of a walk five times longer)
+    if schedule.start_s[-1] < 60.0 and duration_s > max(120.0, 5.0 * schedule.start_s[-1]):
         out.append(f"treadmill schedule: all {schedule.n_stages} stages start within the first minute of a "
                    f"{mmss(duration_s)} walk; if the times were minutes, write them as m:ss (5:00, not 5)")
     return out

@@ -254,6 +254,13 @@ def test_schedule_times_that_look_like_a_unit_slip_are_pointed_out():
     assert "1 stage(s) start after the recording ended (11:00), the first at 50:00" in w
     fine = TreadmillSchedule.from_stages([(0, 1.2, 0), (300, 1.4, 0)])
     assert not any("treadmill schedule" in x for x in imu_gait.analyze(rec, treadmill_schedule=fine).warnings)
+    # a 5-minute walk with '0, 2' (minutes meant) was read as a stage at 0:02 without a word
+    short, _ = synthesize_walk(300, seed=4)
+    w = " ".join(imu_gait.analyze(short, treadmill_schedule=TreadmillSchedule.from_stages([(0, 1.39, 0),
+                                                                                        (2, 1.53, 2)])).warnings)
+    assert "within the first minute" in w and "5:00, not 5" in w
+    warm_up = TreadmillSchedule.from_stages([(0, 1.2, 0), (90, 1.4, 0)])       # a 1:30 warm-up: nothing to say
+    assert not any("treadmill schedule" in x for x in imu_gait.analyze(short, treadmill_schedule=warm_up).warnings)
 
 
 def test_a_faster_belt_is_named_as_a_cause_of_more_bounce():
