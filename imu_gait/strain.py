@@ -828,7 +828,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         tl.attrs.update(notes=notes, baselines={}, disclaimer=DISCLAIMER)
         return flags, tl
 
-    step_series, base = _step_series(st, cfg, baseline_s, notes, fixed_baselines or {}, (turning, steady), cols)
+    step_series, base = _step_series(st, cfg, baseline_s, notes, fixed_baselines or {}, (turning, steady), cols,
+                                     off_trunk=off_trunk)
     grid = _to_grid(cols, step_series, base, cfg)
     baseline_belt = _baseline_belt(grid, cols, sched)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -1132,10 +1133,11 @@ def steady_stride_cv_pct(steps: pd.DataFrame, config: StrainConfig | None = None
 
 def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: list[str],
                  fixed: dict | None = None, masks: tuple[np.ndarray, np.ndarray] | None = None,
-                 cols: dict[str, np.ndarray] | None = None):
+                 cols: dict[str, np.ndarray] | None = None, off_trunk: bool = False):
     """Smoothed per-step series (per gait) and the per-gait baselines. ``masks``: (turning, steady)
     steps when the caller computed them (:func:`_turning_steps`, :func:`_steady_steps`); ``cols``: the
-    columns of ``st`` as arrays (:func:`_columns`) when the caller has them."""
+    columns of ``st`` as arrays (:func:`_columns`) when the caller has them. ``off_trunk``: only the
+    step-timing rule is judged (the notes on a missing baseline say so, not the trunk rules)."""
     n = len(st)
     cols = cols if cols is not None else _columns(st)
     t = cols["time_s"]
@@ -1230,10 +1232,15 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
             base["has"][g] = False
             if total < 10.0 and (cols["gait"] != g).any():
                 continue          # a handful of stray steps of the other gait: not worth a note
-            notes.append(f"Only {total:.0f} s of {name}: too short for a personal baseline "
-                         f"(needs ≥ {2 * cfg.baseline_min_s:.0f} s), so {name} was judged only against "
-                         f"general limits ({_NO_BASELINE_JUDGED[g]}). {_NO_BASELINE_NOT_JUDGED[g]} are "
-                         "judged against your own first minutes and could not be judged.")
+            why = (f"Only {total:.0f} s of {name}: too short for a personal baseline "
+                   f"(needs ≥ {2 * cfg.baseline_min_s:.0f} s: the baseline is at least "
+                   f"{cfg.baseline_min_s:.0f} s and at most the first half — a shorter --baseline "
+                   f"cannot lower that), so ")
+            notes.append(why + ("step timing was judged only against the general limit (stride-time variability "
+                                f"over {cfg.cv_abs_pct:g} %)." if off_trunk else
+                                f"{name} was judged only against general limits ({_NO_BASELINE_JUDGED[g]}). "
+                                f"{_NO_BASELINE_NOT_JUDGED[g]} are judged against your own first minutes and "
+                                "could not be judged."))
             continue
         bm = walked <= length
         vals = {}

@@ -101,6 +101,19 @@ def test_phone_step_count_against_insole_pads(stem):
     assert sc["f1"] >= floor, f"{stem}: F1 {sc['f1']:.3f} against the pads fell below {floor} (was {measured})"
 
 
+def test_a_declared_pocket_gets_notes_about_what_it_measures_only():
+    """The bundled back-pocket walk (98 s of walking, placement in its header): the notes said 'only the
+    step-timing rule was judged' and then that walking 'was judged only against general limits (forward
+    lean over 10°, … pelvic drop)', and asked for a sensor height for a step length a pocket does not give.
+    Now the missing-baseline note names the step-timing limit alone, and no sensor-height note."""
+    res = imu_gait.analyze(imu_gait.read(DATA / "oxford_Samsung_Dario_Hard_BackPocket_1.csv"))
+    assert res.summary["placement_kind"] == "off_trunk"
+    base = [n for n in res.summary["flag_notes"] if "too short for a personal baseline" in n]
+    assert len(base) == 1 and "stride-time variability over 5 %" in base[0], base
+    assert "forward lean" not in base[0] and "pelvic drop" not in base[0]
+    assert not any(w.startswith("sensor height") for w in res.warnings), res.warnings
+
+
 @pytest.mark.parametrize("stem, one_sided", [
     ("oxford_Samsung_Dario_Hard_BackPocket_1", True),    # symmetry 0.36 (Oxford pockets: −0.03 … 0.42)
     ("oxford_Samsung_Carmelo_Hard_NeckPouch_2", False),  # 1.00 (a phone hanging on the chest)
