@@ -268,6 +268,20 @@ def test_phyphox_stated_unit_contradicted_refused(tmp_path, source):
     assert "Raw Data.csv" in str(ei.value) and "stated in m/s²" in str(ei.value)
 
 
+@pytest.mark.parametrize("zip_name", ["phyphox_with_g.zip", "sensorlogger_android.zip"])
+def test_an_export_zip_renamed_csv_reads_as_the_zip(zip_name, tmp_path):
+    """A phone export zip saved as walk.csv (a mail client, a hurried rename) was read as one CSV and
+    refused with 'the header line has a quote that does not close' — about the zip's bytes. It reads as
+    the zip it is."""
+    import shutil
+    renamed = tmp_path / "walk.csv"
+    shutil.copy(DATA / zip_name, renamed)
+    rec, ref = read(renamed), read(DATA / zip_name)
+    assert rec.meta["format"] == ref.meta["format"]
+    np.testing.assert_array_equal(rec.acc_mps2, ref.acc_mps2)
+    np.testing.assert_array_equal(rec.time_s, ref.time_s)
+
+
 # ---------------------------------------------------------------------------------------
 # Sensor Logger
 # ---------------------------------------------------------------------------------------

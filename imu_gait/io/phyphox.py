@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import zipfile
 from dataclasses import dataclass
 from typing import Callable
 from pathlib import PurePosixPath
@@ -253,7 +254,8 @@ def read_phyphox(path: str | os.PathLike) -> Recording:
     if not os.path.exists(path):
         raise RecordingError("no such file or folder", path=path, hint="check the path")
     cont_path, base = path, None
-    if os.path.isfile(path) and not path.lower().endswith(".zip"):
+    # a zip is read as one whatever its name (a Sensor Logger zip renamed .csv: a stray-quote error)
+    if os.path.isfile(path) and not (path.lower().endswith(".zip") or zipfile.is_zipfile(path)):
         # One CSV of an export. If it sits in an export folder (one with meta/), read from the folder
         # so meta/ and, for multi-sensor exports, the sibling sensor files come along.
         parent = os.path.dirname(os.path.abspath(path))

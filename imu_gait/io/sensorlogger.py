@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import os
+import zipfile
 from pathlib import PurePosixPath
 from typing import Callable
 
@@ -173,7 +174,8 @@ def read_sensorlogger(path: str | os.PathLike) -> Recording:
     if not os.path.exists(path):
         raise RecordingError("no such file or folder", path=path, hint="check the path")
     cont_path, named = path, None
-    if os.path.isfile(path) and not path.lower().endswith(".zip"):
+    # a zip is read as one whatever its name (a Sensor Logger zip renamed .csv: a stray-quote error)
+    if os.path.isfile(path) and not (path.lower().endswith(".zip") or zipfile.is_zipfile(path)):
         cont_path = os.path.dirname(os.path.abspath(path))  # one CSV given: its siblings may be needed
         named = os.path.basename(path)
     warnings: list[str] = []
