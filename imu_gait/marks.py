@@ -314,11 +314,12 @@ class MarkContext:
             return [f"No walking in the {MARK_LOOKBACK_S / 60:.0f} minutes before it: nothing to compare."]
         a, b = self.before_s
         span = f"{clock_text(a - origin_s)}–{clock_text(b - origin_s)}"
-        when = (f"In the minute of walking before it ({span})" if self.walking
-                else f"You had stopped; in your last walking before it ({span})")
+        moving = "running" if self.gait == "run" else "walking"     # a run's mark: not 'the minute of walking'
+        when = (f"In the minute of {moving} before it ({span})" if self.walking
+                else f"You had stopped; in your last {moving} before it ({span})")
         stood = self.stood_out
         if self.gait == "run" and self.has_baseline:
-            out.append(f"{when}, running: {self.running_text()}.")
+            out.append(f"{when}: {self.running_text()}.")
         elif stood:
             out.append(f"{when}: " + "; ".join(m.text() for m in stood) + " — more than two walks on the same day "
                        "differ by." + self._length_note())

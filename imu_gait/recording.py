@@ -354,7 +354,8 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
                                "the sensor's range (±8 g or more)")
         raise RecordingError(
             f"the acceleration averaged over a few seconds is not gravity (it comes to {share:.0%} of the typical "
-            f"magnitude {mag:.2g} and varies from moment to moment, where gravity stays the same): gravity seems "
+            f"magnitude, {mag:.2g} m/s² as read where gravity alone is {G:.2f} m/s², and varies from moment to "
+            "moment, where gravity stays the same): gravity seems "
             "to have been removed from this export (or these columns are not acceleration), and imu_gait needs "
             "it to find which way is up",
             path=src, hint="export acceleration *with* gravity: phyphox 'Acceleration with g', Sensor Logger "

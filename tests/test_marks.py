@@ -306,7 +306,7 @@ def test_a_running_mark_gives_the_figures_and_judges_nothing():
     assert ctx.gait == "run" and ctx.stood_out == [] and all(m.limit == np.inf for m in ctx.metrics)
     cadence = {m.metric: m for m in ctx.metrics}["cadence_spm"]
     assert abs(cadence.value - 150.0) < 1.0 and abs(cadence.baseline - 170.0) < 1.0      # ±1 spm, as cadence
-    (line,) = [x for x in ctx.lines() if "running:" in x]
+    (line,) = [x for x in ctx.lines() if "In the minute of running before it" in x]   # (it said 'of walking')
     assert "cadence 150 spm (your baseline 170 spm)" in line and "vertical oscillation" in line and "impact" in line
     assert "changes while running are not judged" in line
     assert marks_pattern([ctx, ctx]) == []

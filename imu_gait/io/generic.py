@@ -371,7 +371,8 @@ class _Rows:
         if bad.any():
             r = int(np.flatnonzero(bad)[0])
             raise RecordingError(f"{str(tcol.iloc[r])!r} is not a date/time", path=self.label, line=self.line_of(r),
-                                 column=self.cols[j], hint="pass time_unit=s|ms|us|ns for numeric times")
+                                 column=self.cols[j],
+                                 hint="give the unit of numeric times: --time-unit s|ms|us|ns (time_unit= in imu_gait.read)")
         return when.to_numpy(dtype="datetime64[ns]").astype(np.int64), str(tcol.iloc[0]).strip()
 
 
@@ -717,7 +718,8 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
             acc_unit_used = guess[0]
             if acc_unit_used != "m/s2":
                 warnings.append(f"acceleration unit not given: median |a| = {guess[1]:.3g} → read as "
-                                f"{acc_unit_used} and converted to m/s² (pass acc_unit to override)")
+                                f"{acc_unit_used} and converted to m/s² (to override: --acc-unit, or acc_unit= in "
+                                "imu_gait.read)")
     else:
         acc_unit_used = acc_unit
         acc_factor(acc_unit, label)  # validates the name
@@ -732,7 +734,8 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         if gyro_unit is None:
             gunit, p95 = guess_gyro_unit(gyro_raw)
             warnings.append(f"gyro unit not given: 95th percentile |ω| = {p95:.3g} → read as {gunit}"
-                            + (" (converted to rad/s)" if gunit != "rad/s" else "") + "; pass gyro_unit to override")
+                            + (" (converted to rad/s)" if gunit != "rad/s" else "")
+                            + "; to override: --gyro-unit, or gyro_unit= in imu_gait.read")
         else:
             gunit = gyro_unit
             check_stated_gyro_unit(t_s, acc, gyro_raw, gunit, label, [cols[j] for j in gi])
