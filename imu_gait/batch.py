@@ -617,8 +617,16 @@ def write_table(rows: list[dict[str, Any]], out_csv: str | os.PathLike) -> None:
             return "" if v != v else f"{v:.6g}"
         return v
 
+    with_marks = "n_marks" in cols
+
+    def filled(r: dict[str, Any]) -> dict[str, Any]:
+        # an analysed recording with no marks file beside it had 0 marks (an empty cell read as 'unknown')
+        if with_marks and r.get("status") == "ok" and "n_marks" not in r:
+            return {**r, "n_marks": 0}
+        return r
+
     with open(out_csv, "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
         w.writeheader()
-        for r in rows:
+        for r in map(filled, rows):
             w.writerow({k: cell(r.get(k)) for k in cols})

@@ -203,6 +203,21 @@ def test_batch_reads_sidecars_without_taking_them_for_recordings(bounce_file, tm
     assert row["marks_stood_out"].startswith("vertical_oscillation_cm above ×2")
 
 
+def test_batch_counts_zero_marks_for_a_recording_without_a_marks_file(bounce_file, tmp_path):
+    """In a table with marks columns, a recording with no marks file had an empty n_marks (read as
+    'unknown' by a researcher's script): it is 0; its pain_max stays empty (no rating to give)."""
+    import shutil
+    shutil.copy(bounce_file, tmp_path / "a_marked.csv")
+    shutil.copy(marks_path(bounce_file), marks_path(tmp_path / "a_marked.csv"))
+    shutil.copy(bounce_file, tmp_path / "b_unmarked.csv")
+    out = tmp_path / "out" / "table.csv"
+    out.parent.mkdir()
+    assert main(["batch", str(tmp_path), "--out", str(out), "-q"]) == 0
+    rows = {Path(r["recording"]).name: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert rows["a_marked.csv"]["n_marks"] == "3" and rows["b_unmarked.csv"]["n_marks"] == "0"
+    assert rows["b_unmarked.csv"]["pain_max"] == "" and rows["b_unmarked.csv"]["status"] == "ok"
+
+
 def test_live_p_marks_now_and_a_number_rates_it(tmp_path):
     """A replay through the live session: p at 300 s then 6; p at 350 s then 1, 0 (= 10); a digit long
     after a mark means nothing. The marks are saved beside the recording at once and the live result
