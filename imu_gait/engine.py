@@ -1812,6 +1812,13 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
         # was silently overruled by a sensor height stored in the file
         sensor_height_m = _float_or_none(meta.get("sensor_height_m"))
         body_height_m = _float_or_none(meta.get("height_m"))
+        height_note = None
+    else:
+        stored = _float_or_none(meta.get("sensor_height_m"))
+        # the caller's height wins, but a measured one in the file set aside without a word looked like a bug
+        height_note = (f"the sensor height stored in the file ({stored:.2f} m) was not used: the height given for "
+                       "this walk was (leave --height / body_height_m= out to use the file's)"
+                       if stored is not None and sensor_height_m is None else None)
     placement = placement or meta.get("placement")
     eng = GaitEngine(rec.sample_rate_hz, has_gyro=rec.has_gyro, belt_speed_mps=belt_speed_mps,
                      incline_pct=incline_pct, treadmill=treadmill, sensor_height_m=sensor_height_m,
@@ -1849,7 +1856,7 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
     res.summary.update({"source": rec.source, "sample_rate_hz": round(rec.sample_rate_hz, 3),
                         "placement": placement or "unknown", "n_samples": rec.n_samples,
                         **{k: meta[k] for k in ("time_offset_s", "start_unix_s", "start_time_iso") if k in meta}})
-    res.warnings = list(rec.warnings) + res.warnings
+    res.warnings = list(rec.warnings) + res.warnings + ([height_note] if height_note else [])
     return res
 
 

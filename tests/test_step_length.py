@@ -150,6 +150,9 @@ def test_a_height_given_for_this_walk_beats_the_heights_stored_in_the_file():
     by_body = imu_gait.analyze(rec, body_height_m=1.80)
     assert by_body.summary["sensor_height_source"] == "body height"
     assert by_body.summary["sensor_height_m"] == pytest.approx(SENSOR_HEIGHT_PER_BODY_HEIGHT * 1.80)
+    # … and says it set the file's sensor height aside (it did so without a word)
+    assert any("sensor height stored in the file (0.96 m) was not used" in w for w in by_body.warnings)
+    assert not any("stored in the file" in w for w in from_file.warnings)
     assert imu_gait.analyze(rec, sensor_height_m=1.0).summary["sensor_height_m"] == 1.0
 
 
@@ -169,4 +172,4 @@ def test_the_height_given_is_shown_as_context_with_the_sensor_height_it_set(caps
     from_file = imu_gait.analyze(imu_gait.read(path)).summary     # the header's height_m 1.59, sensor 0.964
     assert from_file["body_height_m"] == 1.59 and from_file["sensor_height_source"] == "given"
     from imu_gait.synthetic import synthesize_walk
-    assert "body_height_m" not in imu_gait.analyze(synthesize_walk(30.0, seed=1)[0]).summary
+    assert imu_gait.analyze(synthesize_walk(30.0, seed=1)[0]).summary["body_height_m"] is None   # not given
