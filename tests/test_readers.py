@@ -96,6 +96,19 @@ def test_native_roundtrip_without_gyro(tmp_path, source):
     np.testing.assert_allclose(back.acc_mps2, acc, rtol=5.000001e-7)
 
 
+@pytest.mark.parametrize("stated_hz, said", [(100, False), (110, False), (50, True), (200, True)])
+def test_a_header_rate_the_times_contradict_is_said(tmp_path, source, stated_hz, said):
+    """A native header saying '# sample_rate_hz: 50' over a time column stepping at 100 Hz (a file resampled
+    or relabelled) was read without a word. The times are used either way; a header more than 20 % off
+    them is said, one within it (a logger's nominal rate) is not."""
+    t, acc, _ = source
+    path = write_native(tmp_path / "r.csv", Recording(t, acc, None, meta={"sample_rate_hz": stated_hz}))
+    rec = read(path)
+    assert rec.sample_rate_hz == pytest.approx(100.0, rel=1e-6)
+    note = f"the file says it was sampled at {stated_hz:g} Hz, but its times step at 100 Hz (median)"
+    assert any(note in w for w in rec.warnings) is said, rec.warnings
+
+
 def test_native_writer_flush_makes_file_readable_before_close(tmp_path, source):
     t, acc, gyro = source
     path = tmp_path / "live.csv"
@@ -537,6 +550,11 @@ def test_a_table_under_a_line_that_states_its_rate_is_read_on_its_sample_counter
     assert opts.pop("skiprows") == "1" and opts.pop("sample_rate_hz") == "100"
     again = read(path, skiprows=1, sample_rate_hz=100, **opts)
     np.testing.assert_array_equal(again.acc_mps2, rec.acc_mps2)
+    # the columns given but not the rate: the stated rate is used and said (it was 'needs the sampling rate')
+    stated = read(path, skiprows=1, **opts)
+    np.testing.assert_array_equal(stated.time_s, rec.time_s)
+    assert any("sampling rate 100 Hz taken from the file's line 'Acquisition frequency: 100 Hz'" in w
+               for w in stated.warnings)
     # a rate line above a header with no sample counter (nor time) is not plain: its columns must be said
     path.write_text("\n".join([rows[0], rows[1].replace("PacketCounter", "Quality")] + rows[2:]) + "\n")
     with pytest.raises(RecordingError, match="unknown recording format"):

@@ -247,6 +247,17 @@ def _row_unit(cells: list[str], names: dict[str, str]) -> str | None:
     return found.pop() if len(found) == 1 and None not in found else None
 
 
+def _stated_rate(path: str) -> tuple[float, str] | None:
+    """(rate in Hz, the line that states it) from the first 10 lines of a file, or None."""
+    with open(path, "rb") as fb:
+        head = fb.read(4096).decode("utf-8", "replace").lstrip("\ufeff")
+    for line in head.splitlines()[:10]:
+        m = _RATE_LINE_RX.match(line)
+        if m:
+            return float(m.group(1)), line.strip()
+    return None
+
+
 def _sample_rate(sample_rate_hz, time_unit, no_time_col: bool, path: str) -> float | None:
     """The sampling rate a counter (or row number) is divided by, checked against the other options."""
     unit = (time_unit or "").strip().lower() or None
@@ -450,6 +461,12 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     label = path
     require_csv_file(path, "generic")
     no_time_col = isinstance(time_col, str) and time_col.strip().lower() == NO_TIME_COLUMN
+    stated_rate = None
+    if sample_rate_hz is None and (no_time_col or (time_unit or "").strip().lower() == "samples"):
+        # a counter (or no time) and no --sample-rate: the rate a preamble line states ('Acquisition
+        # frequency: 100 Hz', as read without options) rather than a refusal asking for it
+        stated_rate = _stated_rate(path)
+        sample_rate_hz = stated_rate[0] if stated_rate else None
     rate_hz = _sample_rate(sample_rate_hz, time_unit, no_time_col, path)
     if rate_hz is not None and not no_time_col:
         time_unit = "samples"
@@ -534,6 +551,9 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
             path=label, line=start + 1,
             hint="pass the right delimiter (delimiter=';' or '\\t'), or check the file")
     warnings: list[str] = []
+    if stated_rate is not None:
+        warnings.append(f"sampling rate {stated_rate[0]:g} Hz taken from the file's line '{stated_rate[1]}' "
+                        "(--sample-rate / sample_rate_hz= to override)")
     if units_row is not None:
         warnings.append(f"line {data_start} is a units row ({', '.join(c for c in units_row if c)}): not data")
     if header_again:
