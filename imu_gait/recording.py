@@ -19,6 +19,8 @@ import numpy as np
 from .errors import RecordingError
 
 G = 9.80665  # standard gravity, m/s²
+#: a stated sampling rate (a header's sample_rate_hz) more than this share off the times' median is said
+STATED_RATE_TOLERANCE = 0.2
 
 # Shortest recording worth analysing: a few strides.
 MIN_DURATION_S = 4.0
@@ -262,6 +264,11 @@ class Recording:
         if clip:
             warnings.append(clip)
         meta = dict(self.meta)
+        stated = _positive_float(meta.get("sample_rate_hz"))
+        if stated is not None and abs(rate / stated - 1.0) > STATED_RATE_TOLERANCE:
+            # the times are used either way; a header that disagrees is a mislabelled or resampled file
+            warnings.append(f"the file says it was sampled at {stated:g} Hz, but its times step at {rate:.4g} Hz "
+                            "(median): the times are used")
         meta.setdefault("sample_rate_hz", round(rate, 3))
         # validating a validated recording again (analyze after read) must not repeat its warnings
         warnings = list(dict.fromkeys(warnings))
@@ -552,3 +559,12 @@ def drop_dead_gyro(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None,
                     "movement: the sensor is missing or failed (some apps write 0 for a missing gyroscope). "
                     "Analysed without the gyroscope (no twist, pelvic drop or turns)")
     return None
+
+
+def _positive_float(value: Any) -> float | None:
+    """A metadata value as a positive finite number, else None."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return x if np.isfinite(x) and x > 0 else None
