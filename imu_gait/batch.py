@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import shlex
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -366,8 +367,11 @@ def options_text(context: dict[str, Any] | None, read_options: dict[str, Any] | 
             parts.append(flag)
             continue
         if key == "treadmill_schedule":
-            desc = value.describe() if hasattr(value, "describe") else str(value)
-            parts.append(f"--treadmill-schedule [{desc}]")
+            if getattr(value, "path", None):            # the file: a command that runs again
+                parts.append(f"--treadmill-schedule {shlex.quote(str(value.path))}")
+            else:
+                desc = value.describe() if hasattr(value, "describe") else str(value)
+                parts.append(f"--treadmill-schedule [{desc}]")
             continue
         if isinstance(value, (list, tuple)):
             value = ",".join(str(v) for v in value)

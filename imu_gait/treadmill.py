@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -53,6 +53,9 @@ class TreadmillSchedule:
     start_s: np.ndarray
     belt_speed_mps: np.ndarray
     incline_pct: np.ndarray
+    #: the CSV it was read from (:func:`read_schedule`), None when built in code: a batch row's options then
+    #: name the file, a command that can be run again
+    path: str | None = field(default=None, compare=False)
 
     @classmethod
     def from_stages(cls, stages: Iterable[Any]) -> "TreadmillSchedule":
@@ -176,7 +179,7 @@ def read_schedule(path: str | Path) -> TreadmillSchedule:
         raise ScheduleError(f"{path}: the treadmill schedule has a header but no stages")
     s, v, i = np.array(start), np.array(speed), np.array(incline)
     _check(s, v, i, labels)
-    return TreadmillSchedule(s, v, i)
+    return TreadmillSchedule(s, v, i, path=str(path))
 
 
 def _check(start: np.ndarray, speed: np.ndarray, incline: np.ndarray, labels: list[str]) -> None:

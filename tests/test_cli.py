@@ -80,6 +80,26 @@ def test_every_context_option_reads_back_as_itself_in_the_batch_options_column()
     assert pairs == sorted(zip(typed[::2], typed[1::2])) and len(words) == len(typed) + 1
 
 
+def test_a_schedule_file_reads_back_as_its_path_in_the_batch_options_column(tmp_path):
+    """The options column showed '--treadmill-schedule [1 stage: 0:00 1.39 m/s …]', which no shell can run:
+    a schedule read from a file is named by its path (quoted when it has spaces); one built in code is
+    still described."""
+    import shlex
+    from imu_gait.batch import options_text
+    from imu_gait.treadmill import TreadmillSchedule
+    path = tmp_path / "my program.csv"
+    path.write_text("time,belt_speed_kmh,incline_pct\n0:00,5.0,0\n5:00,5.5,2\n")
+    args = build_parser().parse_args(["analyze", "f.csv", "--treadmill-schedule", str(path)])
+    text = options_text(analysis_context(args), {})
+    assert shlex.split(text)[-2:] == ["--treadmill-schedule", str(path)], text
+    again = build_parser().parse_args(["analyze", "f.csv", *shlex.split(text)])
+    a, b = analysis_context(again)["treadmill_schedule"], analysis_context(args)["treadmill_schedule"]
+    np.testing.assert_array_equal(a.start_s, b.start_s)
+    np.testing.assert_array_equal(a.belt_speed_mps, b.belt_speed_mps)
+    built = TreadmillSchedule.from_stages([(0, 1.39, 0)])
+    assert "[1 stage" in options_text({"treadmill_schedule": built}, {})
+
+
 def test_reader_options_map_to_read_keywords():
     args = build_parser().parse_args(["analyze", "f.csv", "--time-col", "ts", "--time-unit", "ms",
                                       "--acc-cols", "ax, ay,az", "--acc-unit", "m/s^2", "--gyro-cols", "4,5,6",
