@@ -821,6 +821,11 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                      "that point is measured against the first position.")
 
     sched = _ScheduleView(treadmill_schedule, schedule_origin_s, belt_speed_mps, incline_pct)
+    if max_incline_pct is not None and incline_pct is None and (
+            treadmill_schedule is None or not np.isfinite(np.asarray(treadmill_schedule.incline_pct, float)).any()):
+        # a maximum with no incline to hold against it said nothing, and read as 'the incline was fine'
+        notes.append(f"Your maximum incline ({max_incline_pct:g} %) was not judged: no incline was given "
+                     "(--incline, or an incline_pct column in the treadmill schedule).")
     if len(st) < 2:
         tl = pd.DataFrame({"time_s": np.array([], float)})
         notes.append("Too few steps to judge any back-strain pattern.")

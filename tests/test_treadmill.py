@@ -316,3 +316,17 @@ def test_a_lean_on_a_treadmill_without_an_incline_change_points_to_the_schedule(
     # a schedule that says the hill came: incline effort, as before
     hill = TreadmillSchedule.from_stages([(0, 1.3, 0), (290, 1.3, 6)])
     assert ids(evaluate_flags(steps, treadmill_schedule=hill)[0]) == ["incline_effort"]
+
+
+def test_a_maximum_incline_with_no_incline_to_judge_says_so():
+    """`--max-incline 8` without --incline or a schedule's inclines judged nothing and said nothing (read as
+    'the incline was fine'): a flag note says it was not judged; with an incline it is judged (no note)."""
+    rec, _ = synthesize_walk(200, seed=1)
+    note = "Your maximum incline (8 %) was not judged: no incline was given"
+    no_inclines = TreadmillSchedule.from_stages([(0, 1.2, None), (60, 1.3, None)])
+    for ctx in ({}, {"treadmill_schedule": no_inclines}):
+        res = imu_gait.analyze(rec, max_incline_pct=8, **ctx)
+        assert any(note in n for n in res.summary["flag_notes"]) and not res.flags, ctx
+    judged = imu_gait.analyze(rec, max_incline_pct=8, incline_pct=10, belt_speed_mps=1.2)
+    assert [f.id for f in judged.flags] == ["incline_effort"]
+    assert not any(note in n for n in judged.summary["flag_notes"])
