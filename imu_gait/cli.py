@@ -597,6 +597,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         import pandas as pd
 
         frame = pd.DataFrame(scores["events"], columns=["reference_s", "detected_s", "error_ms", "outcome"])
+        # 0.1 ms / 0.1 ms is finer than any reference (a 100-Hz sample is 10 ms); 15 digits read as noise
+        frame = frame.round({"reference_s": 6, "detected_s": 4, "error_ms": 1})
         if args.events_csv == "-":
             frame.to_csv(sys.stdout, index=False, na_rep="", lineterminator="\n")
         else:
@@ -617,6 +619,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise ImuGaitError(f"--out {args.out}: the folder {parent} does not exist")
     if os.path.isdir(args.out):
         raise ImuGaitError(f"--out {args.out}: is a folder; give a file name")
+    # a table named as one of the recordings given ('batch walk.csv --out walk.csv') was left out of the
+    # recordings and the batch said 'no recordings found'
+    given = {os.path.abspath(p) for p in args.paths if os.path.isfile(p)}
+    for opt, out in (("--out", args.out), ("--flags-csv", args.flags_csv), ("--bouts-csv", args.bouts_csv),
+                     ("--days-csv", args.days_csv)):
+        if out is not None and os.path.abspath(out) in given:
+            raise ImuGaitError(f"{opt} {out}: that is one of the recordings given; refusing to overwrite it"
+                               "\n  What to do: give the table another name")
     check_output_name("--out", args.out)
     probe_writable("--out", args.out)
     tables = {os.path.abspath(args.out): "--out"}

@@ -230,7 +230,8 @@ class Recording:
         duration = float(t[-1] - t[0]) if t.size > 1 else 0.0
         if duration < min_duration_s:
             raise RecordingError(
-                f"the recording lasts {duration:.1f} s; at least {min_duration_s:.0f} s of walking are needed",
+                ("the recording holds a single sample" if t.size == 1 else f"the recording lasts {duration:.1f} s")
+                + f"; at least {min_duration_s:.0f} s of walking are needed",
                 path=src, hint="record for longer (a minute or more gives stable metrics)")
         # the median of a diff of its own, partitioned in place (a day's copy is 70 MB more); the gaps below
         # need the steps in order

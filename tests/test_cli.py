@@ -185,6 +185,25 @@ def test_bad_recording_is_a_clear_error(tmp_path, capsys, content, words):
     assert words in err.lower()
 
 
+def test_batch_refuses_a_table_named_as_a_recording_it_was_given(tmp_path, capsys):
+    """'batch walk.csv --out walk.csv' left the file out of the recordings and said 'no recordings found';
+    it is refused by name, the recording untouched."""
+    rec = tmp_path / "walk.csv"
+    rec.write_text("time_s,acc_x,acc_y,acc_z\n0,0,0,9.81\n")
+    for opt in ("--out", "--flags-csv"):
+        argv = ["batch", rec, opt, rec] + ([] if opt == "--out" else ["--out", tmp_path / "t.csv"])
+        code, _, err = run(argv, capsys)
+        assert code == 2 and f"{opt} {rec}: that is one of the recordings given; refusing to overwrite it" in err
+    assert rec.read_text() == "time_s,acc_x,acc_y,acc_z\n0,0,0,9.81\n"
+
+
+def test_a_single_sample_is_named_as_such(tmp_path, capsys):
+    rec = tmp_path / "one.csv"
+    rec.write_text("time_s,acc_x,acc_y,acc_z\n0,0,0,9.81\n")
+    code, _, err = run(["analyze", rec], capsys)
+    assert code == 2 and "the recording holds a single sample" in err      # (it said 'lasts 0.0 s')
+
+
 def test_output_problems_are_refused_before_analysis(tmp_path, capsys):
     rec = tmp_path / "r.csv"
     rec.write_text("time_s,acc_x,acc_y,acc_z\n0,0,0,9.81\n")

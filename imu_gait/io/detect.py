@@ -220,8 +220,8 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
             raise RecordingError(
                 f"this folder is not one phone export but holds {len(readable)} recording(s) "
                 f"({', '.join(readable[:3])}{' …' if len(readable) > 3 else ''})", path=path,
-                hint=f"analyse one: imu-gait analyze {os.path.join(path, readable[0])}; or all of them: "
-                     f"imu-gait batch {path} --out summary.csv")
+                hint=f"analyse one: imu-gait analyze {shlex.quote(os.path.join(path, readable[0]))}; or all of "
+                     f"them: imu-gait batch {shlex.quote(path)} --out summary.csv")
     if fmt is None and zipfile.is_zipfile(path):
         # recordings zipped together (to mail them), not one phone export: say so, and how to read them
         inside = _recordings_in_zip(path)
