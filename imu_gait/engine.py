@@ -1494,6 +1494,9 @@ class GaitEngine:
         step_s = steps["step_time_s"].to_numpy(float)
         gait = steps["gait"].to_numpy()
         out = []
+        # where the speed came from, for the fix: a schedule's column, or the option
+        kmh_fix = ("a belt_speed_kmh column in the schedule (belt_speed_mps = km/h ÷ 3.6)"
+                   if self.treadmill_schedule is not None else "--belt-speed-kmh (belt_speed_mps = km/h ÷ 3.6)")
         on_belt = np.isfinite(belt) & (belt > 0) & np.isfinite(step_s)
         run_ok = (gait == "run") & on_belt
         # the running steps fit the belt they were given: then walking steps too long for it are not a unit slip but
@@ -1515,10 +1518,10 @@ class GaitEngine:
                            "given, so they are wrong")
             elif length > longest_m:
                 out.append(f"{said}, longer than any {name} step (at most about {longest_m:.1f} m): was the speed "
-                           f"in km/h? Give it with --belt-speed-kmh (belt_speed_mps = km/h ÷ 3.6); step length and "
-                           "speed follow the belt speed as given")
+                           f"in km/h? Give it with {kmh_fix}; step length and speed follow the belt speed as given")
             elif g == "walk" and length < BELT_STEP_MIN_M and cadence >= BELT_SHORT_CHECK_MIN_SPM:
-                out.append(f"{said}, very short for that cadence: was it in m/s given as km/h (--belt-speed-kmh), "
+                given_as = ("a belt_speed_kmh column" if self.treadmill_schedule is not None else "--belt-speed-kmh")
+                out.append(f"{said}, very short for that cadence: was it in m/s given as km/h ({given_as}), "
                            "or in mph? If the belt really ran that slowly, ignore this")
         return out
 

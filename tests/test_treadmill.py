@@ -134,6 +134,11 @@ def test_a_belt_speed_no_step_can_match_is_pointed_out(how, belt_mps, gait, says
         assert f"{belt_mps * 3.6:.1f} km/h" in doubts[0]
         st = res.steps.dropna(subset=["step_time_s"])
         np.testing.assert_allclose(st["step_length_m"], belt_mps * st["step_time_s"], rtol=1e-9)
+        # the same speed in a schedule's m/s column: the fix named is the schedule's km/h column
+        sched = TreadmillSchedule.from_stages([(0, belt_mps, 0), (30, belt_mps, 0)])
+        (in_sched,) = [w for w in imu_gait.analyze(rec, treadmill_schedule=sched).warnings
+                       if "steps/min means" in w]
+        assert says in in_sched and "belt_speed_kmh column" in in_sched and "--belt-speed-kmh" not in in_sched
 
 
 def test_schedule_and_fixed_values_are_exclusive():
