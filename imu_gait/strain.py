@@ -488,6 +488,9 @@ class _Rule:
 #: (O(n log w)); below it one numpy sort of the padded windows is faster (short recordings,
 #: where pandas' per-call setup dominates). Both give the exact median of the same window.
 _NUMPY_MEDIAN_MAX_VALUES = 60_000
+#: the pandas rolling median takes columns in groups of about this many values (steps × columns): a day of
+#: steps (150,000) goes 3 columns at a time, an hour's all at once
+_ROLLING_GROUP_VALUES = 500_000
 
 
 def _window_bounds(time_s: np.ndarray, window_s: float) -> tuple[np.ndarray, np.ndarray]:
@@ -531,15 +534,26 @@ def _rolling_median_cols(time_s: np.ndarray, x: np.ndarray, window_s: float, min
     """Centred time-window rolling median of each column of x (n, k); NaN below ``min_periods`` (one
     number, or one per row)."""
     lo, hi = _window_bounds(time_s, window_s)
-    cnt = np.stack([np.concatenate([[0], np.cumsum(np.isfinite(x[:, j]))]) for j in range(x.shape[1])], axis=1)
-    n_ok = cnt[hi] - cnt[lo]
-    if x.shape[0] and int((hi - lo).max()) * x.shape[0] <= _NUMPY_MEDIAN_MAX_VALUES:
-        med = _window_medians(x, lo, hi)
-    else:
-        df = pd.DataFrame(x, index=pd.to_timedelta(time_s, unit="s"))
-        med = df.rolling(pd.Timedelta(seconds=float(window_s)), center=True, min_periods=1).median().to_numpy(float)
+    n, k = x.shape
     need = np.maximum(np.asarray(min_periods), 1)
-    return np.where(n_ok >= (need[:, None] if need.ndim else need), med, np.nan)
+    need = need[:, None] if need.ndim else need
+    if n and int((hi - lo).max()) * n <= _NUMPY_MEDIAN_MAX_VALUES:
+        med = _window_medians(x, lo, hi)
+        cnt = np.concatenate([np.zeros((1, k), np.int64), np.cumsum(np.isfinite(x), axis=0)])
+        return np.where(cnt[hi] - cnt[lo] >= need, med, np.nan)
+    # a few columns at a time: pandas copies its input and output, and the counts are as large again
+    # (five day-sized (n, k) arrays at once: +250 MB of a 72-hour analysis' peak); the columns are
+    # independent, so the result is the same
+    out = np.empty((n, k))
+    index = pd.to_timedelta(time_s, unit="s")
+    group = max(1, _ROLLING_GROUP_VALUES // max(n, 1))
+    for j0 in range(0, k, group):
+        part = x[:, j0:j0 + group]
+        cnt = np.concatenate([np.zeros((1, part.shape[1]), np.int64), np.cumsum(np.isfinite(part), axis=0)])
+        df = pd.DataFrame(part, index=index)
+        med = df.rolling(pd.Timedelta(seconds=float(window_s)), center=True, min_periods=1).median().to_numpy(float)
+        out[:, j0:j0 + group] = np.where(cnt[hi] - cnt[lo] >= need, med, np.nan)
+    return out
 
 
 def _rolling(time_s: np.ndarray, values: np.ndarray, window_s: float, how: str, min_periods) -> np.ndarray:

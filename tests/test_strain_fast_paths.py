@@ -33,7 +33,7 @@ def _prepare_plain(steps: pd.DataFrame, has_gyro: bool, notes: list[str]) -> pd.
     if has_gyro and len(st) and st["pelvic_drop_deg"].isna().all():
         notes.append("no drop")
     vr = st["vertical_oscillation_cm"] / st["step_length_m"]
-    st["vertical_ratio_pct"] = st["vertical_ratio_pct"].fillna(vr.where(st["step_length_m"] > 0.05))
+    st["vertical_ratio_pct"] = st["vertical_ratio_pct"].fillna(vr.where(st["step_length_m"] >= 0.05))
     return st
 
 
@@ -115,3 +115,25 @@ def test_text_shortcuts_equal_pandas_string_methods():
         assert np.array_equal(_is_run(col), col.astype(str).str.lower().str.startswith("run").to_numpy())
         fast, plain = _side_first_letter(col), col.astype(str).str.upper().str[:1].to_numpy()
         assert np.array_equal(fast == "L", plain == "L") and np.array_equal(fast == "R", plain == "R")
+
+
+def test_rolling_median_a_few_columns_at_a_time_equals_the_whole_frame():
+    """Long recordings take the rolling median a few columns at a time (memory: pandas copies its input
+    and output); the result is what the whole frame at once gave, NaN rule included."""
+    from imu_gait import strain
+
+    rng = np.random.default_rng(1)
+    n, k = 3 * strain._ROLLING_GROUP_VALUES // 4, 5           # groups of 1 column (the split path)
+    t = np.cumsum(rng.uniform(0.4, 0.7, n))
+    t[n // 2:] += 4000.0                                     # a long pause
+    x = rng.normal(size=(n, k))
+    x[rng.random((n, k)) < 0.1] = np.nan
+    lo, hi = strain._window_bounds(t, 20.0)
+    whole = pd.DataFrame(x, index=pd.to_timedelta(t, unit="s")).rolling(
+        pd.Timedelta(seconds=20.0), center=True, min_periods=1).median().to_numpy(float)
+    cnt = np.concatenate([np.zeros((1, k), np.int64), np.cumsum(np.isfinite(x), axis=0)])
+    for need in (5, rng.integers(1, 30, n)):
+        need_col = np.maximum(np.asarray(need), 1)
+        expected = np.where(cnt[hi] - cnt[lo] >= (need_col[:, None] if need_col.ndim else need_col), whole, np.nan)
+        np.testing.assert_array_equal(strain._rolling_median_cols(t, x, 20.0, need), expected)
+
