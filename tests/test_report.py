@@ -826,3 +826,23 @@ def test_time_axis_has_at_most_ten_ticks_over_any_span(span_s):
     step = _nice_interval_s(span_s)
     assert span_s / step <= 10
     assert step in (5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200) or step % 86400 == 0
+
+
+@pytest.mark.parametrize("placement, bounce_range, ratio_range", [
+    ("lower_back", "6.8–13 cm", "6.5–11.9%"),      # a waist pod's (Garmin RD Pod, gait-science.md §1.2)
+    ("chest", "6.4–11.5 cm", "6.1–10.1%"),         # a chest strap's
+])
+def test_a_runs_typical_bounce_and_ratio_are_those_of_where_the_sensor_sat(placement, bounce_range, ratio_range):
+    """A lower-back runner was shown the chest strap's range (6.4–11.5 cm) while the flag rules used the
+    pelvis limit (10.9 cm): 11.5 cm read 'typical' beside a bounce flag. The waist pod reads more bounce;
+    its own range is shown for any sensor not on the chest, in the summary and on the plots."""
+    import imu_gait
+    from imu_gait.synthetic import synthesize_walk
+    rec, _ = synthesize_walk(90, seed=2, gait="run")
+    res = imu_gait.analyze(rec, placement=placement, belt_speed_mps=3.0)
+    rows = {r.column: r for r in build_overview(res, rec).metrics}
+    assert f"running range ({bounce_range})" in rows["vertical_oscillation_cm"].note
+    assert f"running range ({ratio_range})" in rows["vertical_ratio_pct"].note
+    lo, hi = (float(v) for v in re.findall(r"[\d.]+", bounce_range)[:2])
+    from imu_gait.report.common import METRIC_BY_COLUMN       # the plots' band is drawn from the same range
+    assert METRIC_BY_COLUMN["vertical_oscillation_cm"].range_for("run", placement == "chest") == (lo, hi)

@@ -58,6 +58,16 @@ class MetricInfo:
     chest_short: str = ""       # terminal label for a chest sensor ("" = ``short``)
     above_note: str = ""        # a one-sided metric, more of which is no concern: what a median above the range
                                 # is called (status "ok"); "" = 'above the typical range' (status "high")
+    run_range_pelvis: tuple[float, float] | None = None   # runners' range for a waist / lower-back sensor, where it
+                                                           # differs from ``run_range`` (a chest strap's)
+
+    def run_range_for(self, chest: bool) -> tuple[float, float] | None:
+        """The running range for where the sensor sat: a chest strap's, or a waist pod's (which reads more
+        bounce: gait-science.md §1.2) for any other trunk placement, as the flag rules take it."""
+        return self.run_range if chest or self.run_range_pelvis is None else self.run_range_pelvis
+
+    def range_for(self, gait: str, chest: bool) -> tuple[float, float] | None:
+        return self.run_range_for(chest) if gait == "run" else self.walk_range
 
 
 #: The metrics shown in summaries, in display order.
@@ -74,10 +84,12 @@ METRICS: tuple[MetricInfo, ...] = (
                no_range_note="step length ÷ step time: a model estimate unless a belt speed was given",
                short="Walking speed", brief="estimate, ±0.2 m/s", run_label="Running speed"),
     MetricInfo("vertical_oscillation_cm", "Bounce (vertical oscillation)", "cm", 1, (2.5, 5.0), (6.4, 11.5),
-               "walking ≈ 2.5–5 cm, rising with speed; runners 6.4–11.5 cm at the chest", core=True,
-               short="Bounce"),
+               "walking ≈ 2.5–5 cm, rising with speed; runners 6.4–11.5 cm at the chest, 6.8–13.0 cm at the waist "
+               "(Garmin 5th–95th percentile)", core=True,
+               short="Bounce", run_range_pelvis=(6.8, 13.0)),
     MetricInfo("vertical_ratio_pct", "Vertical ratio", "%", 1, None, (6.1, 10.1),
-               "runners 6.1–10.1 % (Garmin 5th–95th percentile)",
+               "runners 6.1–10.1 % at the chest, 6.5–11.9 % at the waist (Garmin 5th–95th percentile)",
+               run_range_pelvis=(6.5, 11.9),
                no_range_note="no walking range published; lower means less bounce per metre",
                # a runner's own figure (Garmin's running dynamics show it beside the bounce); measured for a run
                # only from a belt speed, and a walk's comes from the pendulum estimate: the terminal shows it for runs
@@ -193,6 +205,7 @@ class Overview:
     # epoch seconds as its time axis reads 02:26 and not 472222:15:46 (0 when the summary lacks it)
     time_origin_s: float = 0.0
     baseline_s: float = 180.0           # the walking time asked for as the personal baseline (analyze's baseline_s)
+    chest: bool = False                 # the sensor sat on the chest: runners' chest-strap ranges (else the waist's)
     # each gait's time as the strain rules count it for the baseline (the sum of its step times, each ≤ 2 s)
     gait_time_s: dict[str, float] = field(default_factory=dict)
     marks: list[Any] = field(default_factory=list)   # the walker's symptom marks (imu_gait.marks.MarkContext)
@@ -481,7 +494,7 @@ def metric_rows(steps: pd.DataFrame, *, has_gyro: bool | None, gait: str,
             continue
         med = float(np.median(x))
         p25, p75 = (float(v) for v in np.percentile(x, [25, 75]))
-        rng = info.run_range if gait == "run" else info.walk_range
+        rng = info.range_for(gait, chest)
         note, status, brief = _range_note(info, med, rng, gait)
         if status == "norange" and gait == "run" and info.run_no_range_note:
             note = info.run_no_range_note
@@ -609,7 +622,7 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
                "gyro_left_out": bool(_f(s.get("gyro_axis_mismatch")) > MISMATCH_LIMIT)},
         flag_notes=[str(n) for n in (s.get("flag_notes") or [])],
         sensor_hints=[str(n) for n in (s.get("sensor_hints") or [])],
-        time_origin_s=origin if math.isfinite(origin) else 0.0,
+        time_origin_s=origin if math.isfinite(origin) else 0.0, chest=chest,
         baseline_s=_f(s.get("baseline_s")) if _f(s.get("baseline_s")) > 0 else 180.0,
         gait_time_s=_gait_time_s(steps, gait),
         marks=list(getattr(result, "marks", None) or []),
