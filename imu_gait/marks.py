@@ -71,6 +71,21 @@ class MarksError(HintedError):
     """A marks file that cannot be used (the message names the file, line and column)."""
 
 
+#: a pain rating from which a mark is answered first with 'slow down or stop', not with a gait cue: 7–10 is
+#: severe pain on the 0–10 numeric rating scale, more than exercise should be continued through
+HIGH_PAIN = 7.0
+
+#: what a mark rated HIGH_PAIN or more says before anything about the gait (live, replay and the reports)
+HIGH_PAIN_ADVICE = ("pain this strong is a reason to slow down or stop and rest, not to keep going with a "
+                    "different gait; if it spreads down a leg, or comes with numbness, tingling or weakness, "
+                    "stop and see a clinician (the note at the end of the report says when it is urgent)")
+
+
+def high_pain(mark: "Mark") -> bool:
+    """Whether a mark's rating calls for :data:`HIGH_PAIN_ADVICE`."""
+    return mark.pain is not None and mark.pain >= HIGH_PAIN
+
+
 def repeat_change() -> dict[str, float]:
     """:data:`imu_gait.compare.REPEAT_CHANGE` (imported late: compare brings pandas and the engine, which
     the command line does not load before it needs them)."""
@@ -307,11 +322,11 @@ class MarkContext:
         """Plain sentences for a report: where the mark was, what stood out, which flags held."""
         from .strain import flag_title
 
-        out = []
+        out = [HIGH_PAIN_ADVICE[0].upper() + HIGH_PAIN_ADVICE[1:] + "."] if high_pain(self.mark) else []
         if not self.in_recording:
-            return ["After the recording ended: nothing to compare."]
+            return out + ["After the recording ended: nothing to compare."]
         if self.before_s is None:
-            return [f"No walking in the {MARK_LOOKBACK_S / 60:.0f} minutes before it: nothing to compare."]
+            return out + [f"No walking in the {MARK_LOOKBACK_S / 60:.0f} minutes before it: nothing to compare."]
         a, b = self.before_s
         span = f"{clock_text(a - origin_s)}–{clock_text(b - origin_s)}"
         moving = "running" if self.gait == "run" else "walking"     # a run's mark: not 'the minute of walking'
@@ -429,11 +444,20 @@ def marks_pattern(contexts: Sequence[MarkContext], *, min_marks: int = 2) -> lis
 
     judged = [c for c in contexts if c.before_s is not None and c.has_baseline]
     found = []
+
+    def repeats(metric: str, direction: str) -> list[MetricChange]:
+        hits = [m for c in judged for m in c.metrics if m.metric == metric and m.stands_out and m.direction == direction]
+        return hits if len(hits) >= min_marks and len(hits) > len(judged) / 2 else []
+
+    from_bounce = bool(judged) and all(c.length_from_bounce for c in judged)
     for metric in MARK_METRICS:
         for direction in ("above", "below"):
-            hits = [m for c in judged for m in c.metrics
-                    if m.metric == metric and m.stands_out and m.direction == direction]
-            if len(hits) >= min_marks and len(hits) > len(judged) / 2:
+            hits = repeats(metric, direction)
+            if metric == "step_length_m" and from_bounce and repeats("vertical_oscillation_cm", direction):
+                # without a belt speed the step length is the bounce's pendulum estimate: as a repeat of its
+                # own it read as over-striding before pain, where only the bounce had changed
+                continue
+            if hits:
                 size = float(np.mean([abs(m.change) / m.limit for m in hits]))
                 found.append((-len(hits), -size, f"{metric_words(metric)} {direction} your baseline (by more than "
                               f"{metric_text(repeat_change()[metric], metric)}) before {len(hits)} of {len(judged)} marks"))

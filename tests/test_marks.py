@@ -23,8 +23,8 @@ from imu_gait.devices.keys import MarkKeys
 from imu_gait.devices.live import monitor
 from imu_gait.devices.replay import ReplaySource
 from imu_gait.io import write_native
-from imu_gait.marks import (MARK_METRICS, Mark, MarksError, attach_marks, mark_contexts, marks_path, marks_pattern,
-                            read_marks, write_marks)
+from imu_gait.marks import (HIGH_PAIN_ADVICE, MARK_METRICS, Mark, MarksError, attach_marks, mark_contexts, marks_path,
+                            marks_pattern, read_marks, write_marks)
 from imu_gait.synthetic import synthesize_walk
 
 BOUNCE_TOL_CM = 0.5
@@ -112,6 +112,11 @@ def test_a_mark_after_the_bounce_rose_names_the_bounce_at_its_true_values(bounce
     # off a treadmill step length is the pendulum model's: it rose with the bounce, and the line says so
     assert "Step length is estimated from the bounce" in after.lines()[0]
     assert marks_pattern([before, after, later])[0].startswith("vertical oscillation above")   # the largest first
+    # … and across marks it is not a finding of its own (it read as over-striding before pain)
+    assert not any(line.startswith("step length") for line in marks_pattern([before, after, later, beyond]))
+    # a 7/10 mark says 'slow down or stop' first; a 6/10 mark does not
+    assert later.lines()[0].startswith("Pain this strong is a reason to slow down or stop and rest")
+    assert not any("slow down or stop" in line for line in after.lines())
 
 
 def test_attach_marks_keeps_a_late_mark_with_a_warning_and_the_json_carries_them(bounce_walk):
@@ -246,7 +251,10 @@ def test_live_p_marks_now_and_a_number_rates_it(tmp_path):
     feedback = said[0].split("\n")[1]
     assert feedback.strip().startswith("in the minute before: vertical oscillation 7.")
     assert "(your baseline 3." in feedback and "what to try: Land softly" in feedback
-    assert said[3] == "mark at 5:50: pain 1/10" and said[4] == "mark at 5:50: pain 10/10" and said[5] is None
+    assert said[3] == "mark at 5:50: pain 1/10" and said[5] is None
+    # a severe rating is answered with 'slow down or stop' (a 7/10 got only the gait cue again)
+    assert said[4] == f"mark at 5:50: pain 10/10 — {HIGH_PAIN_ADVICE}" and "slow down or stop" in said[4]
+    assert "slow down or stop" not in said[1]                                    # 6/10: no
     assert [m.pain for m in saved[1]] == [None, 6.0]                               # on disk at once
     marks = read_marks(marks_path(recording))
     assert [m.pain for m in marks] == [None, 6.0, 10.0]

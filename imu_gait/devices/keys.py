@@ -22,6 +22,7 @@ import sys
 import time
 from typing import IO, Any, Callable
 
+from ..marks import HIGH_PAIN_ADVICE, high_pain
 from ..recording import clock_text
 from ..treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS
 
@@ -122,7 +123,9 @@ class MarkKeys:
             mark = session.rate_last_mark(float(int(typed)))
             if mark is None:
                 return None
-            return f"mark at {clock_text(mark.elapsed_s)}: pain {int(typed)}/10"
+            # a severe rating is answered first with 'slow down or stop', not with the gait cue said at the mark
+            return f"mark at {clock_text(mark.elapsed_s)}: pain {int(typed)}/10" + (
+                f" — {HIGH_PAIN_ADVICE}" if high_pain(mark) else "")
         return None
 
 

@@ -61,7 +61,8 @@ import numpy as np
 
 from ..days import recording_clock
 from ..engine import GaitEngine, StepEvent
-from ..marks import Mark, attach_marks, mark_contexts, marks_for, marks_path, write_marks
+from ..marks import (HIGH_PAIN_ADVICE, Mark, attach_marks, high_pain, mark_contexts, marks_for, marks_path,
+                     write_marks)
 from ..recording import clock_text
 from ..treadmill import TreadmillSchedule, sidecar_path, write_schedule
 from .cues import CUE_FADE_S, CueFader
@@ -734,6 +735,7 @@ def _replayed_mark_line(session: LiveSession, mark: Mark) -> str:
     """The live view's line for a replayed symptom mark, with what the gait did before it."""
     feedback = session.mark_feedback(mark)
     return (f"mark {clock_text(mark.elapsed_s)} (from the recording's marks): {mark.label()}"
+            + (f"\n       {HIGH_PAIN_ADVICE}" if high_pain(mark) else "")
             + (f"\n       {feedback}" if feedback else ""))
 
 
