@@ -394,7 +394,8 @@ def outside_typical(result: Any) -> str:
     out = []
     for gait, rows in groups:
         for m in rows:
-            if m.status in ("low", "high"):
+            # (a median over few steps is still outside its range: its brief says 'N steps only')
+            if m.status in ("low", "high") or (m.status == "few" and m.brief.startswith(("below", "above"))):
                 value = f"{m.median:.{m.decimals}f}"
                 out.append(f"{m.column}{' (' + gait + ')' if gait else ''} {value}: {m.brief}")
     return " | ".join(out)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -846,3 +847,26 @@ def test_a_runs_typical_bounce_and_ratio_are_those_of_where_the_sensor_sat(place
     lo, hi = (float(v) for v in re.findall(r"[\d.]+", bounce_range)[:2])
     from imu_gait.report.common import METRIC_BY_COLUMN       # the plots' band is drawn from the same range
     assert METRIC_BY_COLUMN["vertical_oscillation_cm"].range_for("run", placement == "chest") == (lo, hi)
+
+
+def test_a_typical_median_beside_a_flag_on_it_says_so_and_few_steps_are_a_rough_figure():
+    """A green 'within the typical range' stood beside a moderate bounce flag (the walk's median can be
+    typical while a part of it bounced): the row says a flag held on it, not in green. A 7-step walk's
+    'bounce above typical' read as a finding: its rows say how few steps they rest on, not in colour."""
+    import imu_gait
+    from imu_gait.synthetic import synthesize_walk
+    rec, _ = synthesize_walk(420, seed=3, segments=[(250, {}), (170, {"bounce_cm": 4.8})])
+    res = imu_gait.analyze(rec)
+    assert [f.id for f in res.flags] == ["vertical_bounce"]
+    rows = {r.column: r for r in build_overview(res, rec).metrics}
+    bounce = rows["vertical_oscillation_cm"]
+    assert 2.5 <= bounce.median <= 5.0 and bounce.status == "flagged"
+    assert "a flag held on it for part of it" in bounce.note and "flagged part of the walk" in bounce.brief
+    assert rows["cadence_spm"].status == "ok"                       # no flag on it: typical, in green
+    short = imu_gait.read(Path(__file__).resolve().parents[1] / "datasets" / "mobgap_HA002_walk1.csv")
+    rows = {r.column: r for r in build_overview(imu_gait.analyze(short), short).metrics}
+    assert rows["vertical_oscillation_cm"].status == "few"
+    assert rows["vertical_oscillation_cm"].brief.startswith("above typical") and "steps only" in rows[
+        "vertical_oscillation_cm"].brief
+    from imu_gait.batch import outside_typical                      # a researcher's table still lists it
+    assert "vertical_oscillation_cm" in outside_typical(imu_gait.analyze(short))

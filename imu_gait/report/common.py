@@ -11,7 +11,7 @@ note says so instead of inventing one.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
 import numpy as np
@@ -156,7 +156,8 @@ class MetricRow:
     p75: float
     n: int                 # steps with a value
     note: str              # plain-language range note / why missing
-    status: str            # "ok" | "low" | "high" | "norange" | "missing"
+    status: str            # "ok" | "low" | "high" | "norange" | "missing" | "few" (a range judged on few steps)
+                           # | "flagged" (typical overall, but a flag held on it for part of the walk)
     decimals: int = 1
     short: str = ""        # terminal label ("" = HTML/CSV only)
     brief: str = ""        # terminal note
@@ -421,6 +422,22 @@ _STEP_LENGTH_NOTES = {
 
 #: Steps each gait needs before a report shows the gaits apart (the engine's by_gait uses the same)
 MIXED_GAIT_MIN_STEPS = 20
+#: a median over fewer steps is still shown against its typical range, but marked as rough (status "few")
+FEW_STEPS_FOR_RANGE = 20
+
+
+def with_flags_noted(rows: list[MetricRow], flags: list[Any]) -> list[MetricRow]:
+    """Rows of metrics a flag held on, whose median over the whole walk is typical: said so (status
+    "flagged"). A green 'within the typical range' beside a marked bounce flag read as 'fine' — the
+    median of a walk half of which bounced can be typical."""
+    flagged = {str(getattr(f, "metric", "")) for f in flags}
+    out = []
+    for r in rows:
+        if r.column in flagged and r.status == "ok":
+            r = replace(r, note=r.note + " over the whole walk — but a flag held on it for part of it (see the flags)",
+                        brief=r.brief + "; flagged part of the walk", status="flagged")
+        out.append(r)
+    return out
 GAIT_WORDS = {"walk": "Walking", "run": "Running"}
 
 
@@ -496,6 +513,11 @@ def metric_rows(steps: pd.DataFrame, *, has_gyro: bool | None, gait: str,
         p25, p75 = (float(v) for v in np.percentile(x, [25, 75]))
         rng = info.range_for(gait, chest)
         note, status, brief = _range_note(info, med, rng, gait)
+        if status in ("ok", "low", "high") and x.size < FEW_STEPS_FOR_RANGE:
+            # a 7-step walk's 'bounce 6.9 cm above typical' read as a finding: said, but not judged in colour
+            note += f" — from only {x.size} steps, a rough figure"
+            brief += f"; {x.size} steps only"
+            status = "few"
         if status == "norange" and gait == "run" and info.run_no_range_note:
             note = info.run_no_range_note
         if status == "norange" and info.column in _STEP_LENGTH_NOTES.get(length_source, {}):
@@ -600,8 +622,8 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
     cv_by_gait: dict[str, float] = {}
     if is_mixed_gait(s, steps):
         for g in ("walk", "run"):
-            by_gait[g] = metric_rows(steps[gait == g], has_gyro=has_gyro, gait=g, length_source=length_source,
-                                     chest=chest)
+            by_gait[g] = with_flags_noted(metric_rows(steps[gait == g], has_gyro=has_gyro, gait=g,
+                                                      length_source=length_source, chest=chest), flags)
             cv_by_gait[g] = steady_stride_cv_pct(steps[gait == g])
     if str(s.get("gait") or "") in GAIT_WORDS and len(steps):
         dominant = str(s["gait"])           # the engine's word (running_fraction > 0.5) where it gave one
@@ -613,7 +635,8 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         walking_bouts=dict(s.get("walking_bouts") or {}),
         days=dict(s.get("days") or {}),
         cadence_spm=cad, stride_cv_pct=cv, dominant_gait=dominant,
-        metrics=metric_rows(steps, has_gyro=has_gyro, gait=dominant, length_source=length_source, chest=chest),
+        metrics=with_flags_noted(metric_rows(steps, has_gyro=has_gyro, gait=dominant, length_source=length_source,
+                                             chest=chest), flags),
         flags=flags, metrics_by_gait=by_gait, stride_cv_by_gait=cv_by_gait,
         warnings=list(dict.fromkeys(list(getattr(recording, "warnings", None) or [])
                                     + list(result.warnings or []))),

@@ -24,7 +24,8 @@ from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, Overview, build_o
                      recording_line, walking_line)
 
 SEVERITY_STYLE = {"mild": "yellow", "moderate": "dark_orange", "marked": "bold red"}
-STATUS_STYLE = {"ok": "green", "low": "yellow", "high": "yellow", "norange": "dim", "missing": "dim"}
+STATUS_STYLE = {"ok": "green", "low": "yellow", "high": "yellow", "norange": "dim", "missing": "dim", "few": "dim",
+                "flagged": "yellow"}
 
 
 def _facts(rows: list[tuple[str, str]]) -> Padding:
