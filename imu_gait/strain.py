@@ -1269,12 +1269,46 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         base["values"][g] = vals
         base["end_s"][g] = float(tg[bm][-1])
         base["has"][g] = True
+        if g == "walk":
+            shift = _baseline_shift(out, m, walked, length, cfg)
+            if shift:
+                notes.append(f"Your walking changed within the baseline minutes: {shift} between the first and "
+                             f"the last third of the first {length:.0f} s (more than two walks of one person on the "
+                             "same day differ by). The flags compare with a mix of both, so a change there can go "
+                             "unflagged or be under-rated; a steady warm-up first, or a longer walk, gives a "
+                             "cleaner baseline.")
         # compared as the note prints them: half of a 359.6-s run is 179.8 s, which read "the first 180 s of
         # running (asked for 180 s)" — a note about a shortfall that does not show
         if round(length) < round(float(baseline_s)):
             notes.append(f"{name.capitalize()} baseline from the first {length:.0f} s of {name} "
                          f"(asked for {baseline_s:.0f} s).")
     return out, base
+
+
+#: metrics whose change within the walking baseline is said (those with a same-day repeat range, judged
+#: by the baseline rules)
+_BASELINE_SHIFT_METRICS = ("cadence_spm", "vertical_oscillation_cm", "trunk_twist_deg", "forward_lean_deg",
+                           "lateral_sway_cm")
+
+
+def _baseline_shift(out: dict, m: np.ndarray, walked: np.ndarray, length: float, cfg: StrainConfig) -> str:
+    """'vertical oscillation 3.7 → 6.1 cm; …' for the smoothed metrics whose median over the last third of
+    the baseline differs from the first third's by more than a same-day repeat walk's (imu_gait.compare's
+    REPEAT_CHANGE), '' when none: a change inside the baseline made it a mix of two gaits (a bounce rising
+    at 1:00 of a 4-minute walk was never flagged)."""
+    from .compare import REPEAT_CHANGE
+
+    first, last = walked <= length / 3.0, (walked > 2.0 * length / 3.0) & (walked <= length)
+    said = []
+    for k in _BASELINE_SHIFT_METRICS:
+        v = out[k][m]
+        a, b = v[first], v[last]
+        if np.isfinite(a).sum() < cfg.min_baseline_steps // 2 or np.isfinite(b).sum() < cfg.min_baseline_steps // 2:
+            continue
+        early, late = float(np.nanmedian(a)), float(np.nanmedian(b))
+        if abs(late - early) > REPEAT_CHANGE[k]:
+            said.append(f"{metric_words(k)} {metric_text(early, k)} → {metric_text(late, k)}")
+    return "; ".join(said)
 
 
 def _grid_times(t_step: np.ndarray, walk_s: float, dt: float) -> np.ndarray:

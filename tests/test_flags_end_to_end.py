@@ -6,6 +6,8 @@ Walks of 10 minutes: the first 5 are the personal baseline, the pattern is held 
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -277,3 +279,17 @@ def test_a_clock_set_a_year_forward_between_walks_is_no_memory_error():
     assert res.flags[1].start_s == pytest.approx(600.0 + 365 * 86400.0 + P0, abs=EDGE_TOL_S)
     assert len(res.timeline) < 2 * 600 + 4 * 600 + 10
     assert res.timeline["walking"].sum() >= 2 * 540
+
+
+def test_a_change_inside_the_baseline_minutes_is_said_where_it_cannot_be_flagged():
+    """A 4-minute walk whose bounce rises from 3.5 to 6 cm at 1:00: the baseline (the first half, 1:55) takes
+    both, and no flag can rise — which read as 'nothing changed'. The notes now say the walking changed within
+    the baseline, with the figures (±0.5 cm of the synthetic truth); a steady walk gets no such note."""
+    changed, _ = synthesize_walk(240, seed=3, segments=[(60, {"bounce_cm": 6.0})])
+    res = imu_gait.analyze(changed)
+    assert not [f for f in res.flags if f.id == "vertical_bounce"]
+    (note,) = [n for n in res.summary["flag_notes"] if "changed within the baseline minutes" in n]
+    early, late = (float(v) for v in re.findall(r"vertical oscillation ([\d.]+) cm → ([\d.]+) cm", note)[0])
+    assert abs(early - 3.5) <= 0.5 and abs(late - 6.0) <= 0.5, note
+    steady, _ = synthesize_walk(240, seed=3)
+    assert not any("changed within the baseline" in n for n in imu_gait.analyze(steady).summary["flag_notes"])

@@ -870,3 +870,19 @@ def test_a_typical_median_beside_a_flag_on_it_says_so_and_few_steps_are_a_rough_
         "vertical_oscillation_cm"].brief
     from imu_gait.batch import outside_typical                      # a researcher's table still lists it
     assert "vertical_oscillation_cm" in outside_typical(imu_gait.analyze(short))
+
+
+def test_a_flag_that_began_inside_the_baseline_minutes_says_so():
+    """A 4-minute walk whose bounce rises at 1:20: the bounce flag begins at 1:21, inside the 1 min 55 s
+    baseline (half the walk) — the report said 'your baseline is the first 1 min 55 s' beside it without a
+    word. It now says the baseline holds part of the pattern; a flag after the baseline gets no such line."""
+    import imu_gait
+    from imu_gait.synthetic import synthesize_walk
+    inside, _ = synthesize_walk(240, seed=3, segments=[(80, {"bounce_cm": 6.0})])
+    res = imu_gait.analyze(inside)
+    (flag,) = res.flags
+    text = build_overview(res, inside).baseline_text
+    assert flag.start_s < 115 and "flag began at 1:2" in text and "part of that pattern is in the baseline" in text
+    after, _ = synthesize_walk(420, seed=3, segments=[(250, {"bounce_cm": 6.0})])
+    res = imu_gait.analyze(after)
+    assert res.flags and "part of that pattern" not in build_overview(res, after).baseline_text

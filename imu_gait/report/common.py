@@ -238,12 +238,21 @@ class Overview:
         # a runner outdoors held no rails: the rails belong to a treadmill's baseline only
         held = "holding the rails, leaning or tired" if "treadmill" in self.context else "leaning or tired"
         this = {"walk": "walk", "run": "run"}.get(self.dominant_gait, "walk") if len(gaits) == 1 else "recording"
+        # a flag that began before the baseline could have ended (walking time never runs ahead of the clock,
+        # so a start within the baseline's length of the first sample is inside it): the baseline holds part
+        # of the pattern (a 4-min walk: baseline 'the first 1 min 57 s' beside a bounce flag from 1:31)
+        early = [f for f in self.flags if f.reference_kind == "baseline"
+                 and _f(f.start_s) - self.time_origin_s < max(length(g) for g in gaits)]
+        began = fmt_clock(_f(early[0].start_s) - self.time_origin_s) if early else ""
+        inside = (f" The {flag_title(early[0].id).lower()} flag began at {began}, within those minutes: part of that pattern is in the baseline itself, so the change may be "
+                  "larger than the flag says — a steady warm-up before it, or a shorter --baseline, gives a cleaner "
+                  "reference." if early else "")
         return (f"“Your baseline” is {' and '.join(parts)} in this recording"
                 + (" (each gait is judged against its own)" if len(gaits) > 1 else "")
                 + f". A flag means a change from it held for at least {cfg.hold_s:.0f} s (the threshold is "
                 "where the change starts to count); a flag that names no baseline was judged against a fixed limit "
                 f"for everyone instead. If you were already {held} in those first minutes, that "
-                f"became your normal for this {this}.")
+                f"became your normal for this {this}." + inside)
 
     @property
     def walking_found(self) -> bool:
