@@ -32,7 +32,8 @@ How every rule works
    are merged.
 6. **Severity** – ``z = (distance past the threshold) / step`` with the episode's median value;
    ``step`` is the trigger excursion ``|threshold − baseline|`` for relative rules (so *moderate* at
-   1.5× and *marked* at 2× the trigger excursion), and a stated band width for absolute rules.
+   1.5× and *marked* at 2× the trigger excursion) — but for guarding 15 % of the baseline (moderate at
+   −47.5 %, marked at −55 %, as excess twist is marked at +60 %) — and a stated band width for absolute rules.
    ``z < 0.5`` mild, ``0.5 ≤ z < 1`` moderate, ``z ≥ 1`` marked. Rules needing several signals
    (AND) take the smallest ``z``; either-or rules (OR) the largest; fatigue the second largest.
 
@@ -303,6 +304,9 @@ class StrainConfig:
     impact_rise_frac: float = 0.20
     twist_excess_frac: float = 0.30
     twist_guard_frac: float = 0.40
+    # guarding's severity steps: −47.5 % moderate, −55 % marked (graded in steps of the 40 % trigger it took
+    # −80 % to be 'marked', where excess twist is marked at +60 %: the low-back-pain sign under-rated)
+    twist_guard_grade_frac: float = 0.15
     lean_rise_deg: float = 5.0
     handrail_twist_frac: float = 0.40
     handrail_sway_frac: float = 0.20
@@ -433,6 +437,7 @@ class _Crit:
     sign: int            # +1: high is bad, −1: low is bad
     ref: np.ndarray      # baseline (relative) or the absolute threshold
     graded: bool = True  # counts toward severity / message
+    grade_step: np.ndarray | None = None   # severity scale where it is not ``step`` (the release keeps ``step``)
 
     def on(self) -> np.ndarray:
         with np.errstate(invalid="ignore"):
@@ -1382,10 +1387,12 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
     def has(*ks):
         return np.logical_and.reduce([np.isfinite(b(k)) for k in ks])
 
-    def rel_frac(k, frac, sign, graded=True):
-        """Relative criterion: baseline × (1 ± frac), excursion floored by _FLOORS."""
+    def rel_frac(k, frac, sign, graded=True, grade_frac=None):
+        """Relative criterion: baseline × (1 ± frac), excursion floored by _FLOORS; severity graded in steps
+        of the excursion, or of baseline × ``grade_frac`` when given."""
         exc = np.maximum(np.abs(b(k)) * frac, _FLOORS.get(k, 0.0))
-        return _Crit(k, x(k), b(k) + sign * exc, exc, sign, b(k), graded)
+        grade = None if grade_frac is None else np.maximum(np.abs(b(k)) * grade_frac, _FLOORS.get(k, 0.0) / 2)
+        return _Crit(k, x(k), b(k) + sign * exc, exc, sign, b(k), graded, grade)
 
     def rel_add(k, delta, sign, graded=True, key=None):
         return _Crit(key or k, x(k), b(k) + sign * delta, np.full(n, delta), sign, b(k), graded)
@@ -1425,7 +1432,8 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
                        _Group("and", [rel_frac("trunk_twist_deg", cfg.twist_excess_frac, +1)]), None,
                        has("trunk_twist_deg"), H, HA, "min"))
     rules.append(_Rule("trunk_twist_guarding",
-                       _Group("and", [rel_frac("trunk_twist_deg", cfg.twist_guard_frac, -1)]), None,
+                       _Group("and", [rel_frac("trunk_twist_deg", cfg.twist_guard_frac, -1,
+                                               grade_frac=cfg.twist_guard_grade_frac)]), None,
                        has("trunk_twist_deg"), H, HA, "min"))
     # forward lean: baseline + 5° for 20 s; absolute +10° for 5 s
     rules.append(_Rule("forward_lean",
@@ -1582,7 +1590,8 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     sl = slice(i0, i1 + 1)
     rows = []
     for c in group.graded():
-        thr, stepw, ref = float(c.thr[k]), float(c.step[k]), float(c.ref[k])
+        thr, ref = float(c.thr[k]), float(c.ref[k])
+        stepw = float((c.step if c.grade_step is None else c.grade_step)[k])
         if not np.isfinite(thr):
             continue
         v = float(np.nanmedian(c.x[sl])) if np.isfinite(c.x[sl]).any() else float("nan")

@@ -267,7 +267,13 @@ SCENARIOS = [
      "vertical_bounce", "mild", 300, 420, 15),
     ("twist_excess", [ch("trunk_twist_deg", factor=1.75)], {},                 # z = 1.5
      "trunk_twist_excess", "marked", 300, 420, 15),
-    ("twist_guarding", [ch("trunk_twist_deg", factor=0.45)], {},               # z = 0.375
+    # guarding is graded in steps of 15 % of the baseline (excess: of its 30 % trigger): −55 % is 'marked' as
+    # +60 % excess is (it was 'mild' at −55 %, z = 0.375 in steps of the 40 % trigger)
+    ("twist_guarding", [ch("trunk_twist_deg", factor=0.50)], {},               # −50 %: z ≈ 0.67
+     "trunk_twist_guarding", "moderate", 300, 420, 15),
+    ("twist_guarding_marked", [ch("trunk_twist_deg", factor=0.35)], {},        # −65 %: z ≈ 1.67
+     "trunk_twist_guarding", "marked", 300, 420, 15),
+    ("twist_guarding_mild", [ch("trunk_twist_deg", factor=0.55)], {},          # −45 %: z ≈ 0.3
      "trunk_twist_guarding", "mild", 300, 420, 15),
     ("forward_lean", [ch("forward_lean_deg", delta=8.5)], {},                  # z = 0.7
      "forward_lean", "moderate", 300, 420, 15),
@@ -319,7 +325,10 @@ def test_flag_fires_on_its_pattern(name, changes, kwargs, fid, severity, t0, t1,
     assert f.reference_kind == "baseline"
     if fid not in ("overstriding", "handrail_gripping", "incline_effort", "fatigue"):
         # single-signal or either-or rules: the stated mapping, recomputed from the reported numbers
-        z = (f.value - f.threshold) / (f.threshold - f.reference)
+        step = f.threshold - f.reference                  # graded in steps of the trigger's excursion …
+        if fid == "trunk_twist_guarding":                  # … but guarding in its own (StrainConfig)
+            step = -StrainConfig().twist_guard_grade_frac * f.reference
+        z = (f.value - f.threshold) / step
         assert f.severity == ("mild" if z < 0.5 else "moderate" if z < 1.0 else "marked")
     # the timeline marks the same stretch
     on = tl.loc[tl["flag__" + fid], "time_s"]
