@@ -289,6 +289,9 @@ class StrainConfig:
     min_on_fraction: float = 0.5        # of the hold time actually past the threshold
     hold_abs_lean_s: float = 5.0
     fatigue_hold_s: float = 120.0
+    # a fatigue episode beginning within this of an over-striding or bounce episode it mostly overlaps is the
+    # same abrupt change, not a drift (left to the specific flag)
+    same_onset_s: float = 30.0
     merge_gap_s: float = 10.0
     release_hold_s: float = 10.0        # a release must last this long to end a flag
     release_fraction: float = 0.5
@@ -871,6 +874,11 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     # by the treadmill incline is not also reported as forward lean
     _suppress(episodes, "trunk_twist_guarding", "handrail_gripping")
     _suppress(episodes, "forward_lean", "incline_effort")
+    # fatigue is a drift: one change that came at once (cadence and braking at 5:00) raised over-striding,
+    # bounce and a 'marked' fatigue over the same stretch, with advice at odds ('take a break' vs 'raise your
+    # cadence'); a fatigue that begins with one of those specific flags and mostly overlaps it is left to it
+    for specific in ("overstriding", "vertical_bounce"):
+        _suppress(episodes, "fatigue", specific, same_onset_s=cfg.same_onset_s, t=t)
 
     flags: list[Flag] = _incline_limit_flags(cols["time_s"], sched, max_incline_pct, cfg)
     ctx = dict(treadmill=treadmill, belt_speed_at=sched.speed_at, one_sided=one_sided is not None, lean_jumps=jumps,
@@ -1570,15 +1578,19 @@ def _evaluate_rule(rule: _Rule, t: np.ndarray, cfg: StrainConfig) -> list[dict]:
     return eps
 
 
-def _suppress(episodes: dict, loser: str, winner: str) -> None:
-    """Drop ``loser`` episodes that overlap ``winner`` episodes for more than half their length."""
+def _suppress(episodes: dict, loser: str, winner: str, *, same_onset_s: float | None = None,
+              t: np.ndarray | None = None) -> None:
+    """Drop ``loser`` episodes that overlap ``winner`` episodes for more than half their length (and, with
+    ``same_onset_s``, began within that many seconds of such a winner episode: grid times ``t``)."""
     if loser not in episodes or winner not in episodes or not episodes[winner]:
         return
     keep = []
     for ep in episodes[loser]:
         length = ep["i1"] - ep["i0"] + 1
         ov = sum(max(0, min(ep["i1"], w["i1"]) - max(ep["i0"], w["i0"]) + 1) for w in episodes[winner])
-        if ov <= 0.5 * length:
+        together = same_onset_s is None or any(abs(float(t[ep["i0"]]) - float(t[w["i0"]])) <= same_onset_s
+                                               for w in episodes[winner])
+        if ov <= 0.5 * length or not together:
             keep.append(ep)
     episodes[loser] = keep
 

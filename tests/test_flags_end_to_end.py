@@ -293,3 +293,13 @@ def test_a_change_inside_the_baseline_minutes_is_said_where_it_cannot_be_flagged
     assert abs(early - 3.5) <= 0.5 and abs(late - 6.0) <= 0.5, note
     steady, _ = synthesize_walk(240, seed=3)
     assert not any("changed within the baseline" in n for n in imu_gait.analyze(steady).summary["flag_notes"])
+
+
+def test_an_abrupt_change_is_not_also_called_fatigue():
+    """A run whose cadence drops 170 → 155 spm and braking rises at 5:00 within 3 s: over-striding and bounce
+    flags, and before, also a 'marked' fatigue over the same stretch, advising a break where the others
+    advise a quicker cadence. Fatigue is a drift: one that begins with such a flag and mostly overlaps it
+    is left to it. (A drift still raises fatigue: tests/test_strain.py's fatigue scenario.)"""
+    rec, _ = synthesize_walk(600, seed=2, gait="run", segments=[(300, {"cadence_spm": 155.0, "braking_mps": 0.55})])
+    ids = [f.id for f in imu_gait.analyze(rec).flags]
+    assert "overstriding" in ids and "fatigue" not in ids, ids
