@@ -1601,8 +1601,9 @@ class GaitEngine:
                                     "step_time_asymmetry_pct": _step_time_asymmetry_pct(step_t[gait == g],
                                                                                         side[gait == g])}
                                 for g, n in (("walk", n_walk), ("run", n_run))}
-                warnings.append(f"walking ({n_walk} steps) and running ({n_run} steps): the summary's medians pool "
-                                "both gaits; summary['by_gait'] has each on its own")
+                warnings.append(f"walking ({n_walk} steps) and running ({n_run} steps): the overall medians pool "
+                                "both gaits; each gait is also summarised on its own (the report's walking and "
+                                "running rows; by_gait in the JSON)")
             if n_run >= MIXED_GAIT_MIN_STEPS and not np.isfinite(m[gait == "run", keys.index("step_length_m")]).any():
                 # (a few stray 'running' steps in a walk are not worth the note)
                 warnings.append("running: step length, speed and vertical ratio are not measured (the pendulum "

@@ -58,6 +58,8 @@ class MetricInfo:
     chest_short: str = ""       # terminal label for a chest sensor ("" = ``short``)
     above_note: str = ""        # a one-sided metric, more of which is no concern: what a median above the range
                                 # is called (status "ok"); "" = 'above the typical range' (status "high")
+    below_note: str = ""        # likewise for less: (long note, brief) format strings; "" = 'below the typical range'
+    below_brief: str = ""
     run_range_pelvis: tuple[float, float] | None = None   # runners' range for a waist / lower-back sensor, where it
                                                            # differs from ``run_range`` (a chest strap's)
 
@@ -119,9 +121,13 @@ METRICS: tuple[MetricInfo, ...] = (
                no_range_note="no walking range published; compare with your own baseline",
                run_no_range_note="no running range published for a trunk sensor; compare with your own baseline"),
     MetricInfo("impact_g", "Impact (peak vertical acceleration)", "g", 2),
+    # shorter contact is what fast and trained runners show ('elites < 200 ms', gait-science.md): a 200-ms
+    # run read 'below typical', as if something were wrong
     MetricInfo("ground_contact_ms", "Ground contact time", "ms", 0, None, (218, 308),
                "runners 218–308 ms (Garmin 5th–95th percentile)", running_only=True,
-               short="Ground contact"),
+               short="Ground contact",
+               below_note="shorter than most runners' ({rng}): quick contacts, as fast and trained runners have",
+               below_brief="quicker than most ({what} {rng})"),
     # the 0.6–0.9 is healthy adults' walking (gait-science.md §3, itself unconfirmed): no running range is
     # published, and a run's was called 'below the typical running range' (the adeptdata hip run, 0.50)
     MetricInfo("step_regularity", "Step regularity", "", 2, (0.6, 0.9), None,
@@ -413,6 +419,9 @@ def _range_note(info: MetricInfo, median: float, rng: tuple[float, float] | None
     rng_text = _range_text(info, rng)
     if status == "high" and info.above_note:
         return info.above_note.format(what=what, rng=rng_text), "ok", f"steadier than typical ({what} {rng_text})"
+    if status == "low" and info.below_note:
+        return (info.below_note.format(what=what, rng=rng_text), "ok",
+                info.below_brief.format(what=what, rng=rng_text))
     word = {"ok": "within", "low": "below", "high": "above"}[status]
     brief = {"ok": "typical", "low": "below typical", "high": "above typical"}[status]
     return f"{word} the typical {what} range ({rng_text})", status, f"{brief} ({what} {rng_text})"
