@@ -128,7 +128,9 @@ def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = Fal
     suffixes = RECORDING_SUFFIXES + (TEXT_SUFFIXES if text_files else ())
 
     def add(p: Path) -> None:
-        key = p.resolve()
+        # the path as given, made absolute — not resolved: links to one file under other names (a DataLad or
+        # git-annex tree) are recordings of their own; only the same path named twice is one
+        key = Path(os.path.abspath(p))
         if key not in seen:
             seen.add(key)
             out.append(p)
@@ -485,11 +487,12 @@ def _output_names(recordings: list[Path], folder: Path, ending: str = ".json") -
         same = by_name[r.name]
         if len(same) == 1:
             return r.name
-        parts = [p.resolve().parent.parts for p in same]
+        # (the folders as given: a linked recording is named by its link's folder, not its target's)
+        parts = [Path(os.path.abspath(p)).parent.parts for p in same]
         common = 0          # leading folders all of them share: left out of the name
         while all(len(x) > common for x in parts) and len({x[common] for x in parts}) == 1:
             common += 1
-        return "__".join([*r.resolve().parent.parts[common:], r.name])
+        return "__".join([*Path(os.path.abspath(r)).parent.parts[common:], r.name])
 
     used: dict[str, int] = {}
     out = []

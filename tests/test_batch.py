@@ -606,3 +606,24 @@ def test_cli_batch_progress_lines_count_each_recording_once_with_several_jobs(tm
     assert main(["batch", str(src), "-j", "2", "--out", str(tmp_path / "s.csv")]) == 0
     counts = [line.split("]")[0] + "]" for line in capsys.readouterr().err.splitlines() if line.startswith("[")]
     assert counts == [f"[{k}/6]" for k in range(1, 7)], counts
+
+
+def test_links_to_one_file_are_recordings_of_their_own_named_by_their_own_folders(tmp_path):
+    """A DataLad / git-annex tree is links: three names linking to one file gave one row (the others left
+    out without a word), and linked recordings were named by their targets' folder. Each link is a
+    recording, named by its own path; the same path given twice is still one."""
+    src = tmp_path / "store"
+    src.mkdir()
+    shutil.copy(DATASETS / "mobgap_HA001_walk2.csv", src / "blob.csv")
+    tree = tmp_path / "tree"
+    for sub, name in (("C", "s2.csv"), ("C", "s10.csv"), ("C", "S3.csv"), ("A", "walk.csv"), ("B", "walk.csv")):
+        (tree / sub).mkdir(parents=True, exist_ok=True)
+        (tree / sub / name).symlink_to(src / "blob.csv")
+    found = find_recordings([tree, tree / "C" / "s2.csv"], recursive=True)
+    assert [str(p.relative_to(tree)) for p in found] == ["A/walk.csv", "B/walk.csv", "C/s2.csv", "C/S3.csv",
+                                                         "C/s10.csv"]
+    out, js = tmp_path / "t.csv", tmp_path / "json"
+    assert main(["batch", str(tree), "-r", "--out", str(out), "--json-dir", str(js), "-q"]) == 0
+    assert len(read_table(out)) == 5
+    assert sorted(p.name for p in js.iterdir()) == ["A__walk.csv.json", "B__walk.csv.json", "S3.csv.json",
+                                                    "s10.csv.json", "s2.csv.json"]
