@@ -303,7 +303,7 @@ def _marks_row(res: Any) -> dict[str, Any]:
 def _score_row(path: Path, rec: Any, res: Any) -> dict[str, Any]:
     """The ``ref_*`` columns: the steps against the reference beside the recording. A reference that
     cannot be used says why in ``ref_status``; the recording's own row stays "ok"."""
-    from .scoring import read_reference, score_steps
+    from .scoring import NoReferenceWalking, read_reference, score_steps
 
     ref_path = reference_for(path)
     if ref_path is None:
@@ -313,6 +313,8 @@ def _score_row(path: Path, rec: Any, res: Any) -> dict[str, Any]:
         s = score_steps(res.steps["time_s"].to_numpy(), read_reference(ref_path),
                         recording_span_s=(float(rec.time_s[0]), float(rec.time_s[-1])),
                         time_offset_s=float(rec.meta.get("time_offset_s") or 0.0))
+    except NoReferenceWalking:
+        return {**out, "ref_status": "not scored: the reference marks no walking (its bouts list is empty)"}
     except ImuGaitError as exc:
         return {**out, "ref_status": "error: " + one_line(exc)}
     out.update(ref_status="scored" + ("; " + "; ".join(s["notes"]) if s["notes"] else ""), ref_n=s["n_ref"],

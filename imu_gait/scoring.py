@@ -55,6 +55,12 @@ class Reference:
     scope: str = "the whole recording"
 
 
+
+
+class NoReferenceWalking(RecordingError):
+    """A valid reference that saw no walking (its bouts list is empty): nothing to score against — not a
+    broken file (a batch says 'not scored', not 'error')."""
+
 def read_reference(path: str | os.PathLike, *, column: str | int | None = None, unit: str = "s") -> Reference:
     """Read reference contact times from a CSV/text column or a JSON file (see the module text)."""
     path = os.fspath(path)
@@ -121,7 +127,7 @@ def _from_json(path: str, text: str, scale: float) -> Reference:
                              hint="give 'bouts' as [{\"start_s\": …, \"end_s\": …}, …], or drop it to score the "
                                   "whole recording")
     if not bouts:
-        raise RecordingError("its 'bouts' is empty: the reference marks no walking to score against", path=path,
+        raise NoReferenceWalking("its 'bouts' is empty: the reference marks no walking to score against", path=path,
                              hint="drop 'bouts' to score the whole recording, or use a reference that saw walking")
     windows, lost = [], []
     for k, b in enumerate(bouts):
