@@ -25,7 +25,7 @@ STEP_COLUMNS: dict[str, str] = {
     "cadence_spm": "steps per minute over the stride ending at this contact: 120 / stride_time_s (60 / step_time_s at a bout's second step)",
     "vertical_oscillation_cm": "trunk vertical excursion (max - min) during the step from this contact to the next",
     "step_length_m": "inverted-pendulum model (Zijlstra & Hof, Mobilise-D factor) on the trunk's vertical displacement (high-passed as Mobilise-D does) during the step from this contact to the next, or on a treadmill exactly belt speed × step_time_s",
-    "vertical_ratio_pct": "vertical oscillation / step length × 100 (NaN for a step that progressed less than 5 cm: a pivot)",
+    "vertical_ratio_pct": "vertical oscillation / step length × 100 (NaN for a step that progressed less than 20 cm: a pivot or a shuffle)",
     "walking_speed_mps": "step_length_m / that step's duration (the step from this contact to the next); on a treadmill the belt speed",
     "trunk_twist_deg": "trunk yaw range over the stride ending at this contact (needs a gyro)",
     "heading_change_deg": "change of walking direction over the stride ending at this contact, + = to the left (needs a gyro); the first steps after a pause shorter than 3 s: from the contact two back, across the pause",

@@ -33,7 +33,7 @@ def _prepare_plain(steps: pd.DataFrame, has_gyro: bool, notes: list[str]) -> pd.
     if has_gyro and len(st) and st["pelvic_drop_deg"].isna().all():
         notes.append("no drop")
     vr = st["vertical_oscillation_cm"] / st["step_length_m"]
-    st["vertical_ratio_pct"] = st["vertical_ratio_pct"].fillna(vr.where(st["step_length_m"] >= 0.05))
+    st["vertical_ratio_pct"] = st["vertical_ratio_pct"].fillna(vr.where(st["step_length_m"] >= 0.2))
     return st
 
 
