@@ -520,7 +520,7 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     processes (0: one per CPU). ``progress(done, n, path)`` is called as recordings start (one
     job) or finish (several). ``exclude``: files that are not recordings (e.g. the table when the
     caller writes it itself). ``json_dir`` / ``steps_dir``: also write each recording's JSON result
-    (``<name>.json``) / its one-row-per-step CSV (``<name>.steps.csv``, as ``imu-gait analyze
+    (``walk.csv.json``) / its one-row-per-step CSV (``walk.csv.steps.csv``, as ``imu-gait analyze
     --steps-csv``) there, named as :func:`_output_names` says. ``score_references``: score each
     recording's steps against the reference beside it (:func:`reference_for`; ``ref_*`` columns,
     pooled by :func:`pooled_reference_scores`). ``flags_csv``: also write every recording's flags into

@@ -322,7 +322,7 @@ def _add_batch(sub: Any) -> None:
     out.add_argument("--json-dir", metavar="DIR", help="also write each recording's JSON result into DIR")
     out.add_argument("--steps-dir", metavar="DIR",
                      help="also write each recording's steps into DIR: one CSV per recording, one row per step "
-                          "(<name>.steps.csv, as analyze --steps-csv writes it)")
+                          "(walk.csv → walk.csv.steps.csv, as analyze --steps-csv writes it)")
     out.add_argument("--flags-csv", metavar="OUT.csv",
                      help="also write every recording's back-strain flags into one CSV: a row per flag, the "
                           "recording first (as analyze --flags-csv writes them)")
