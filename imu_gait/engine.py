@@ -127,8 +127,7 @@ SENSOR_TURN_AGREE_DEG = 20.0
 
 
 # ------------------------------------------------------------------ argument checking (library callers)
-
-
+# (ArgumentError lives in imu_gait.errors, so the readers can raise it too)
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -1821,7 +1820,7 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
         stored = _float_or_none(meta.get("sensor_height_m"))
         # the caller's height wins, but a measured one in the file set aside without a word looked like a bug
         height_note = (f"the sensor height stored in the file ({stored:.2f} m) was not used: the height given for "
-                       "this walk was (leave --height / body_height_m= out to use the file's)"
+                       "this walk was used instead (leave --height / body_height_m= out to use the file's)"
                        if stored is not None and sensor_height_m is None else None)
     placement = placement or meta.get("placement")
     eng = GaitEngine(rec.sample_rate_hz, has_gyro=rec.has_gyro, belt_speed_mps=belt_speed_mps,

@@ -68,7 +68,9 @@ fatigue                 ≥ 2 of: cadence ≤ b −3 %, VO ≥ b +10 %,         
                         b +15 % (60-s medians, after the baseline,
                         held 120 s; cadence and VO left out where a
                         treadmill belt runs ≥ 10 % off the baseline's
-                        speed)
+                        speed; not where it begins within 30 s of an
+                        overstriding or bounce flag it mostly overlaps:
+                        one abrupt change, not a drift)
 ======================  =============================================  =====================================
 
 Relative excursions have floors (``_FLOORS``) so that a tiny baseline cannot make a rule hair-trigger.

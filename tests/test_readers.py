@@ -638,6 +638,9 @@ def test_generic_without_a_time_column_needs_the_rate(tmp_path, source):
 def test_generic_sample_rate_option_errors(tmp_path, source, options, words):
     t, acc, gyro = source
     _packet_counter_file(tmp_path / "walk_lb.txt", t, acc, gyro)
+    path = tmp_path / "walk_lb.txt"
+    # a title line that states no rate ('Acquisition frequency: 100 Hz' would be taken: tested above)
+    path.write_text("Logger export\n" + path.read_text().split("\n", 1)[1])
     with pytest.raises(RecordingError, match=words):
         read(tmp_path / "walk_lb.txt", skiprows=1, acc_unit="m/s2", gyro_unit="rad/s", **options)
 
