@@ -186,6 +186,11 @@ def _worn_in_run(minutes: pd.DataFrame, sample_rate_hz: float, *, window_min: in
     return full, bool(judged.any())
 
 
+#: the metadata keys :func:`recording_clock` reads (a replay carries them over into its new recording)
+CLOCK_META_KEYS = ("start_time_iso", "start_time", "start_utc", "start_unix_s", "timezone",
+                   "sensorlogger_recording_timezone")
+
+
 def recording_clock(meta: Mapping[str, Any] | None) -> tuple[_dt.datetime, str] | None:
     """(the wall-clock time of 0 s on the recording's time axis, "local" | "UTC"), or None when the file
     does not say when it started. Read from (the first found that parses) ``start_time_iso`` (a date/time

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ..days import CLOCK_META_KEYS
 from ..recording import GAP_PERIODS
 from .link import SampleBlock
 
@@ -34,11 +35,6 @@ class ReplayCounters:
     lost_samples: int = 0
     corrupt: int = 0
     queue_drops: int = 0
-
-
-#: header keys that say when 0 s on a recording's time axis was (imu_gait.days.recording_clock reads them)
-CLOCK_META_KEYS = ("start_time_iso", "start_time", "start_utc", "start_unix_s", "timezone",
-                   "sensorlogger_recording_timezone")
 
 
 class ReplaySource:

@@ -92,11 +92,8 @@ def plain_table_layout(head: str) -> PlainTable | None:
     must be said (options)."""
     lines = [l for l in csv_lines(head.lstrip("\ufeff")) if l.strip()]
     lines = lines[:-1] if len(lines) > 21 else lines        # the last line of a cut-off head may be partial
-    rate, skip = None, 0
-    for i, line in enumerate(lines[:10]):                   # a preamble that states the rate
-        m = _RATE_LINE_RX.match(line)
-        if m:
-            rate, skip = float(m.group(1)), i + 1
+    stated = _rate_line(lines)                              # a preamble that states the rate
+    rate, skip = (stated[0], stated[1] + 1) if stated else (None, 0)
     if rate is not None:
         if any(not (l.lstrip().startswith(("#", "//")) or ":" in l or "=" in l) for l in lines[:skip]):
             return None                                     # not a preamble of 'name: value' lines
@@ -247,15 +244,23 @@ def _row_unit(cells: list[str], names: dict[str, str]) -> str | None:
     return found.pop() if len(found) == 1 and None not in found else None
 
 
-def _stated_rate(path: str) -> tuple[float, str] | None:
-    """(rate in Hz, the line that states it) from the first 10 lines of a file, or None."""
-    with open(path, "rb") as fb:
-        head = fb.read(4096).decode("utf-8", "replace").lstrip("\ufeff")
-    for line in head.splitlines()[:10]:
+def _rate_line(lines: Sequence[str]) -> tuple[float, int, str] | None:
+    """(rate in Hz, index, the line) of the last of the first 10 lines that states a sampling rate
+    ('Acquisition frequency: 100 Hz'), or None."""
+    found = None
+    for i, line in enumerate(lines[:10]):
         m = _RATE_LINE_RX.match(line)
         if m:
-            return float(m.group(1)), line.strip()
-    return None
+            found = (float(m.group(1)), i, line.strip())
+    return found
+
+
+def _stated_rate(path: str) -> tuple[float, str] | None:
+    """(rate in Hz, the line that states it) from a file's first lines (:func:`_rate_line`), or None."""
+    with open(path, "rb") as fb:
+        head = fb.read(4096).decode("utf-8", "replace").lstrip("\ufeff")
+    found = _rate_line(head.splitlines())
+    return None if found is None else (found[0], found[2])
 
 
 def _sample_rate(sample_rate_hz, time_unit, no_time_col: bool, path: str) -> float | None:
