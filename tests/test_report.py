@@ -899,3 +899,21 @@ def test_a_short_ground_contact_reads_as_quick_not_below_typical():
     gct = rows["ground_contact_ms"]
     assert 160 <= gct.median <= 210 and gct.status == "ok", (gct.median, gct.note)
     assert "quick contacts" in gct.note and gct.brief.startswith("quicker than most")
+
+
+def test_a_handrail_flag_is_drawn_on_the_sway_panel_too():
+    """Handrail gripping is less twist and less sway; its span was shaded on the twist panel alone. Both
+    panels carry it now (the plots' text alternative says so, as it does for the shading)."""
+    import imu_gait
+    from imu_gait.report.html import flag_panels
+    from imu_gait.synthetic import synthesize_walk
+    rec, _ = synthesize_walk(600, speed_mps=5 / 3.6, segments=[(300, {"twist_deg": 4.0, "sway_cm": 1.8,
+                                                                      "bounce_cm": 2.8})])
+    res = imu_gait.analyze(rec, belt_speed_mps=5 / 3.6)
+    (flag,) = res.flags
+    assert flag.id == "handrail_gripping"
+    assert flag_panels(flag, ["cadence_spm", "trunk_twist_deg", "lateral_sway_cm"]) == {"trunk_twist_deg",
+                                                                                      "lateral_sway_cm"}
+    alt = re.search(r"Smoothed values over[^<]*", render_html(res, rec)).group(0)
+    assert re.search(r"Side-to-side sway [^;]*, flagged 5:0\d", alt) and re.search(r"Trunk twist [^;]*, flagged", alt)
+    assert not re.search(r"Cadence [^;]*, flagged", alt)

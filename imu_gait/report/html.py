@@ -251,6 +251,17 @@ def panel_for_metric(metric: str, panels: Sequence[str]) -> str | None:
     return max(matches, key=lambda p: len(_stem(p))) if matches else None
 
 
+#: panels a flag also rests on besides its main metric: handrail gripping is less twist *and* less sway
+#: (its span was shaded on the twist panel alone); over-striding is braking *and* a lower cadence
+FLAG_EVIDENCE_PANELS = {"handrail_gripping": ("lateral_sway_cm",), "overstriding": ("cadence_spm", "braking_mps")}
+
+
+def flag_panels(flag: Any, panels: Sequence[str]) -> set[str]:
+    """The panels a flag's span is drawn on: its metric's (:func:`panel_for_metric`) and its other evidence's."""
+    main = panel_for_metric(str(flag.metric), panels)
+    return ({main} if main else set()) | {p for p in FLAG_EVIDENCE_PANELS.get(str(flag.id), ()) if p in panels}
+
+
 def _timeline_has(timeline: Any, col: str) -> bool:
     return (isinstance(timeline, pd.DataFrame) and col in timeline.columns
             and bool(np.isfinite(pd.to_numeric(timeline[col], errors="coerce")).any()))
@@ -316,7 +327,7 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
     # summary and flags leave them out — drawn hollow, so a turn's wild dot is not read as the trunk's
     turning = _turning_mask(steps)
     raster = len(steps) * len(cols) > RASTERIZE_ABOVE
-    flag_panel = {id(f): panel_for_metric(f.metric, cols) for f in ov.flags}
+    flag_panel = {id(f): flag_panels(f, cols) for f in ov.flags}
     stretches = gait_stretches(steps) if ov.metrics_by_gait else []
     any_baseline = False
     for ax, col in zip(axes, cols):
@@ -340,7 +351,7 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
         elif rng is not None:
             ax.axhspan(rng[0], rng[1], color=RANGE_COLOR, alpha=0.08, lw=0)
         for f in ov.flags:
-            if flag_panel[id(f)] == col:
+            if col in flag_panel[id(f)]:
                 c = SEVERITY_COLOR.get(f.severity, "#999")
                 ax.axvspan(f.start_s, f.end_s, color=c, alpha=0.18, lw=0)
                 # the severity's hatch over the tint: the span's severity does not rest on its colour alone
@@ -571,7 +582,7 @@ def over_time_summary(result: AnalysisResult, ov: Overview) -> str:
     cols = [c for c in TIMELINE_METRICS if np.isfinite(_num(steps, c)).any()]
     cols += [c for c in TIMELINE_ONLY if _timeline_has(tl, c)]
     t0, t1 = _span(ov, steps, ov.flags)
-    flag_panel = {id(f): panel_for_metric(f.metric, cols) for f in ov.flags}
+    flag_panel = {id(f): flag_panels(f, cols) for f in ov.flags}
     out = []
     for col in cols:
         info = METRIC_BY_COLUMN.get(col)
@@ -584,7 +595,7 @@ def over_time_summary(result: AnalysisResult, ov: Overview) -> str:
         if not rng:
             continue
         text = f"{label} {rng}" + (f" {unit}" if unit else "")
-        mine = [f for f in ov.flags if flag_panel[id(f)] == col]
+        mine = [f for f in ov.flags if col in flag_panel[id(f)]]
         if mine:
             text += f", flagged {_when_text(ov, mine)}"
         out.append(text)
