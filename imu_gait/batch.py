@@ -97,8 +97,10 @@ def is_export_folder(folder: Path) -> bool:
 
 
 def _natural_key(name: str) -> list:
-    """'S2-10' → ['s', 2, '-', 10, '']: numbers compare as numbers (subject 2 before subject 10)."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name.lower())]
+    """'S2-10' → ['s', 2, '-', 10, '']: numbers compare as numbers (subject 2 before subject 10). Spaces
+    do not count ('s 1' before 's10', not after it); the name itself breaks ties."""
+    parts = re.split(r"(\d+)", name.lower())
+    return [[int(p) if p.isdigit() else "".join(p.split()) for p in parts], name]
 
 
 def takes_text_files(read_options: dict[str, Any]) -> bool:

@@ -628,3 +628,12 @@ def test_links_to_one_file_are_recordings_of_their_own_named_by_their_own_folder
     assert len(read_table(out)) == 5
     assert sorted(p.name for p in js.iterdir()) == ["A__walk.csv.json", "B__walk.csv.json", "S3.csv.json",
                                                     "s10.csv.json", "s2.csv.json"]
+
+
+def test_natural_order_does_not_count_spaces(tmp_path):
+    """'s 1.csv' came after 's10.csv' (a space sorts after nothing); numbers compare as numbers whatever the
+    spacing and case."""
+    for name in ("s10.csv", "s 1.csv", "S3.csv", "s2.csv", "sub 10.csv", "sub 2.csv"):
+        shutil.copy(DATASETS / "mobgap_HA001_walk1.csv", tmp_path / name)
+    assert [p.name for p in find_recordings([tmp_path])] == ["s 1.csv", "s2.csv", "S3.csv", "s10.csv",
+                                                             "sub 2.csv", "sub 10.csv"]
