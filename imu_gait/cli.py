@@ -723,7 +723,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra and not getattr(args, "accepts_any_arguments", False):
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        # the command's own usage, not the top level's list of commands ('compare --bogus' showed the latter)
+        subs = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+        command = subs.choices.get(getattr(args, "command", None) or "") if subs is not None else None
+        (command or parser).error(f"unrecognized arguments: {' '.join(extra)}")
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help(sys.stderr)

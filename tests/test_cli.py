@@ -123,6 +123,16 @@ def test_bad_options_exit_2_with_usage(bad, capsys):
     assert "usage:" in err and "error:" in err
 
 
+@pytest.mark.parametrize("command", [["compare", "a.json"], ["batch", "x/"], ["score", "f.csv", "r.csv"],
+                                     ["analyze", "f.csv"]])
+def test_an_unknown_option_shows_the_commands_own_usage(command, capsys):
+    """'compare a.json --bogus' printed the top level's usage (the list of commands), not compare's."""
+    with pytest.raises(SystemExit) as exc:
+        main([*command, "--bogus"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and f"usage: imu-gait {command[0]} " in err and "unrecognized arguments: --bogus" in err
+
+
 @pytest.mark.parametrize("option, typed, says", [
     ("--height", "172", "in cm? 172 cm = 1.72 m"),
     ("--height", "5.9", "in feet? 5.9 ft = 1.80 m"),
