@@ -1179,6 +1179,23 @@ def test_live_does_not_overwrite_an_earlier_recording(walk_csv, tmp_path):
     assert imu_gait.read(str(earlier)).n_samples == rec.n_samples
 
 
+def test_live_does_not_overwrite_a_json_or_report_beside_a_named_recording(walk_csv, tmp_path):
+    """`--record keep.csv` writes keep.json and keep.html beside it by default: an existing keep.json of
+    something else was replaced without a word, while the recording itself was protected. Refused unless
+    --overwrite, or another --json name."""
+    path, rec, truth = walk_csv
+    (tmp_path / "keep.json").write_text('{"precious": 1}')
+    args = ("live", "--replay", str(path), "--speed", "0", "--view", "plain", "-q", "--record",
+            str(tmp_path / "keep.csv"))
+    proc = subprocess.run(_cli(*args), capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=60)
+    assert proc.returncode == 2 and "keep.json, which exists; refusing to overwrite it" in proc.stderr
+    assert (tmp_path / "keep.json").read_text() == '{"precious": 1}' and not (tmp_path / "keep.csv").exists()
+    proc = subprocess.run(_cli(*args, "--json", str(tmp_path / "other.json")), capture_output=True, text=True,
+                          env=_env(), cwd=tmp_path, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "keep.json").read_text() == '{"precious": 1}' and (tmp_path / "other.json").exists()
+
+
 def test_two_walks_started_in_the_same_second_get_two_recordings(tmp_path):
     """The default name has one-second resolution: a second walk started within that second was
     recorded over the first."""

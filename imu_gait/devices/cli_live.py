@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from ..cli import (add_context_options, analysis_context as engine_context, check_output_name, number_in_range,
@@ -245,6 +246,16 @@ def check_outputs(args: argparse.Namespace) -> None:
             raise ImuGaitError(f"{opt} {out}: cannot write in {parent}")
         check_output_name(opt, out)
         probe_writable(opt, out)          # what os.access cannot tell (root, /proc): before a whole walk
+    if not args.no_record and args.record is not None and not getattr(args, "overwrite", False):
+        # the JSON and report go beside a named recording by default: 'keep.json' of something else was
+        # replaced without a word while the recording itself was protected
+        for opt, given, suffix, what in (("--json", args.json, ".json", "JSON"),
+                                         ("--report", args.report, ".html", "HTML report")):
+            beside = str(Path(args.record).with_suffix(suffix))
+            if given is None and os.path.exists(beside):
+                raise ImuGaitError(f"--record {args.record}: its {what} would go to {beside}, which exists; refusing "
+                                   f"to overwrite it\n  What to do: give {opt} another name, or a new --record name, "
+                                   "or add --overwrite to replace it")
     if not args.no_record and args.record is None:
         folder = os.path.abspath(args.recordings_dir)
         probe = folder
