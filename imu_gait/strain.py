@@ -540,6 +540,12 @@ def _window_medians(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray
         return np.where(cnt > 0, np.where(cnt % 2 == 1, a, 0.5 * (a + b)), np.nan)
 
 
+def _finite_counts(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Finite values of each column of x (n, k) in each row's window [lo, hi)."""
+    cnt = np.concatenate([np.zeros((1, x.shape[1]), np.int64), np.cumsum(np.isfinite(x), axis=0)])
+    return cnt[hi] - cnt[lo]
+
+
 def _rolling_median_cols(time_s: np.ndarray, x: np.ndarray, window_s: float, min_periods) -> np.ndarray:
     """Centred time-window rolling median of each column of x (n, k); NaN below ``min_periods`` (one
     number, or one per row)."""
@@ -549,8 +555,7 @@ def _rolling_median_cols(time_s: np.ndarray, x: np.ndarray, window_s: float, min
     need = need[:, None] if need.ndim else need
     if n and int((hi - lo).max()) * n <= _NUMPY_MEDIAN_MAX_VALUES:
         med = _window_medians(x, lo, hi)
-        cnt = np.concatenate([np.zeros((1, k), np.int64), np.cumsum(np.isfinite(x), axis=0)])
-        return np.where(cnt[hi] - cnt[lo] >= need, med, np.nan)
+        return np.where(_finite_counts(x, lo, hi) >= need, med, np.nan)
     # a few columns at a time: pandas copies its input and output, and the counts are as large again
     # (five day-sized (n, k) arrays at once: +250 MB of a 72-hour analysis' peak); the columns are
     # independent, so the result is the same
@@ -559,10 +564,9 @@ def _rolling_median_cols(time_s: np.ndarray, x: np.ndarray, window_s: float, min
     group = max(1, _ROLLING_GROUP_VALUES // max(n, 1))
     for j0 in range(0, k, group):
         part = x[:, j0:j0 + group]
-        cnt = np.concatenate([np.zeros((1, part.shape[1]), np.int64), np.cumsum(np.isfinite(part), axis=0)])
         df = pd.DataFrame(part, index=index)
         med = df.rolling(pd.Timedelta(seconds=float(window_s)), center=True, min_periods=1).median().to_numpy(float)
-        out[:, j0:j0 + group] = np.where(cnt[hi] - cnt[lo] >= need, med, np.nan)
+        out[:, j0:j0 + group] = np.where(_finite_counts(part, lo, hi) >= need, med, np.nan)
     return out
 
 

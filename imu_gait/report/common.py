@@ -63,13 +63,12 @@ class MetricInfo:
     run_range_pelvis: tuple[float, float] | None = None   # runners' range for a waist / lower-back sensor, where it
                                                            # differs from ``run_range`` (a chest strap's)
 
-    def run_range_for(self, chest: bool) -> tuple[float, float] | None:
-        """The running range for where the sensor sat: a chest strap's, or a waist pod's (which reads more
-        bounce: gait-science.md §1.2) for any other trunk placement, as the flag rules take it."""
-        return self.run_range if chest or self.run_range_pelvis is None else self.run_range_pelvis
-
     def range_for(self, gait: str, chest: bool) -> tuple[float, float] | None:
-        return self.run_range_for(chest) if gait == "run" else self.walk_range
+        """The typical range of ``gait`` ("walk" | "run") where the sensor sat: a run's is a chest strap's on
+        the chest, else a waist pod's (which reads more bounce: gait-science.md §1.2), as the flag rules take it."""
+        if gait != "run":
+            return self.walk_range
+        return self.run_range if chest or self.run_range_pelvis is None else self.run_range_pelvis
 
 
 #: The metrics shown in summaries, in display order.
@@ -250,8 +249,8 @@ class Overview:
         early = [f for f in self.flags if f.reference_kind == "baseline"
                  and _f(f.start_s) - self.time_origin_s < max(length(g) for g in gaits)]
         began = fmt_clock(_f(early[0].start_s) - self.time_origin_s) if early else ""
-        inside = (f" The {flag_title(early[0].id).lower()} flag began at {began}, within those minutes: part of that pattern is in the baseline itself, so the change may be "
-                  "larger than the flag says — a steady warm-up before it, or a shorter --baseline, gives a cleaner "
+        inside = (f" The {flag_title(early[0].id).lower()} flag began at {began}, within those minutes: part of "
+                  "that pattern is in the baseline itself, so the change may be larger than the flag says — a steady warm-up before it, or a shorter --baseline, gives a cleaner "
                   "reference." if early else "")
         return (f"“Your baseline” is {' and '.join(parts)} in this recording"
                 + (" (each gait is judged against its own)" if len(gaits) > 1 else "")
