@@ -372,3 +372,24 @@ def test_a_first_minute_that_began_before_midnight_counts_in_the_recordings_firs
                      clock=(dt.datetime(2026, 3, 1, 23, 58, 20), "local"), span_s=(119.0, 200.0))
     assert days["day"].tolist() == [1] and days["date"].tolist() == ["2026-03-02"]
     assert days["recorded_h"].tolist() == pytest.approx([81.0 / 3600]) and days["n_steps"].tolist() == [1]
+
+
+def test_each_bout_row_says_its_day_as_the_days_table_does(walk_table_walk):
+    """A week's bouts are grouped by day from the bouts CSV alone: its ``day`` / ``date`` are the days
+    table's, for the day the bout starts in (truth: walk one before the recording's midnight, walk two after)."""
+    import io
+
+    from imu_gait.report.bouts_csv import bout_rows, write_bouts_csv
+
+    _, res = walk_table_walk
+    rows = bout_rows(res)
+    assert [(r["day"], r["date"]) for r in rows] == [(1, "2026-03-01"), (2, "2026-03-02")]
+    assert [r["start_s"] < 30 * 60.0 for r in rows] == [True, False]
+    text = io.StringIO()
+    write_bouts_csv(res, text)
+    lines = text.getvalue().splitlines()
+    assert lines[0].endswith(",day,date") and lines[2].endswith(",2,2026-03-02")
+    # no clock in the file: 24-hour days numbered from the first sample, and no date
+    walk, _ = synthesize_walk(60, seed=4)
+    plain = bout_rows(imu_gait.analyze(walk))
+    assert [(r["day"], r["date"]) for r in plain] == [(1, None)]

@@ -2,7 +2,10 @@
 
 Real-world walking is many short bouts; researchers compare them bout by bout and by length
 (:mod:`imu_gait.bouts`). Columns are :data:`~imu_gait.bouts.BOUT_COLUMNS`, then ``start_mmss`` /
-``end_mmss`` (counted from the recording's first sample, as the report's times). Times are on the
+``end_mmss`` (counted from the recording's first sample, as the report's times), then ``day`` and
+``date``: the day the bout starts in, as the days table (``--days-csv``) numbers and dates it (``date``
+empty when the file does not say when it started) — a week's bouts grouped by day without
+recomputing midnights. Times are on the
 recording's own axis, as the steps' ``time_s``; an empty cell is a value not measured (turns and
 twist without a gyro; step length while running without a belt speed). ``flags``: the ids of the
 back-strain flags held during the bout, space-separated (empty: none). A pooled table
@@ -13,6 +16,7 @@ from __future__ import annotations
 import os
 from typing import IO, Any, Iterable
 
+import numpy as np
 import pandas as pd
 
 from ..bouts import BOUT_COLUMNS
@@ -21,7 +25,7 @@ from ..result import AnalysisResult
 from .steps_csv import DECIMALS
 
 #: the columns, in order (a pooled table puts ``recording`` before them)
-BOUT_CSV_COLUMNS = (*BOUT_COLUMNS, "start_mmss", "end_mmss")
+BOUT_CSV_COLUMNS = (*BOUT_COLUMNS, "start_mmss", "end_mmss", "day", "date")
 
 
 def bout_rows(result: AnalysisResult) -> list[dict[str, Any]]:
@@ -29,9 +33,20 @@ def bout_rows(result: AnalysisResult) -> list[dict[str, Any]]:
     origin = float(result.summary.get("time_start_s") or 0.0)
     table = result.bouts.reindex(columns=list(BOUT_COLUMNS))
     rows = table.sort_values("start_s").to_dict(orient="records") if len(table) else []
-    for r in rows:
+    days = result.days
+    if rows and len(days):
+        # the day a bout starts in, as day_table counts bouts: rows begin at their day's start (the first
+        # clipped to the first sample, before any contact), and a day with nothing recorded has no row
+        day_start = days["start_s"].to_numpy(float)
+        at = np.clip(np.searchsorted(day_start, [float(r["start_s"]) for r in rows], side="right") - 1, 0, None)
+        numbers, dates = days["day"].to_numpy()[at], days["date"].to_numpy()[at]
+    else:
+        numbers, dates = [None] * len(rows), [None] * len(rows)
+    for r, number, date in zip(rows, numbers, dates):
         r["start_mmss"] = clock_text(float(r["start_s"]) - origin)
         r["end_mmss"] = clock_text(float(r["end_s"]) - origin)
+        r["day"] = None if number is None else int(number)
+        r["date"] = date if isinstance(date, str) else None
     return rows
 
 
@@ -44,7 +59,7 @@ def bouts_frame(rows: Iterable[dict[str, Any]], *, pooled: bool = False) -> pd.D
     for col, dec in decimals.items():
         if col in out:
             out[col] = pd.to_numeric(out[col], errors="coerce").round(dec)
-    for col in ("walking_bout", "first_bout", "last_bout", "n_steps", "n_pauses", "n_turns"):
+    for col in ("walking_bout", "first_bout", "last_bout", "n_steps", "n_pauses", "n_turns", "day"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
     out["gait"] = out["gait"].fillna("").astype(str)
     out["flags"] = out["flags"].fillna("").astype(str)
