@@ -32,7 +32,8 @@ from .bouts import MAX_PAUSE_S, bout_outcomes, bout_table
 from .days import VALID_DAY_WORN_H, MinuteStats, day_outcomes, day_table, recording_clock, worn_minutes
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.gyro_check import MATCHING_MAX_BY_KIND, gyro_axis_mismatch
-from .dsp.metrics import BodySignals, parity_breaks, regularity, side_votes, step_rows
+from .dsp.metrics import (RUN_CLEAR_FLIGHT_S, RUN_FLIGHT_G, RUN_SLOW_MIN_CADENCE_SPM, BodySignals, parity_breaks,
+                          regularity, side_votes, step_rows)
 from .dsp.orientation import (ForwardEvidence, GravityTracker, cross_rows, forward_axis, forward_evidence, horizontal,
                               row_dot)
 from .dsp.posture import braking_vector, recline_deg, walking_up, window_mean_rows
@@ -1115,6 +1116,12 @@ class GaitEngine:
         acc, up = self._acc[a:b], self._up[a:b]
         # quick steps first: a walk's are not, and the flight test (a percentile, ~0.1 ms) is then skipped
         running = bool(med_step_s < 0.45 and np.percentile(row_dot(acc, up), 5) < 0.35 * G)
+        if not running and med_step_s <= 60.0 / RUN_SLOW_MIN_CADENCE_SPM and self.placement_kind != "off_trunk":
+            # a slow jog (120–133 spm) is labelled run by its clear flight (dsp.metrics): judged here as a walk,
+            # its forward came out reversed — lean negated, braking 0, every side swapped (found by review).
+            # The same clear flight on average per step (a pocket's swing, every other step, has half)
+            flight_s = np.count_nonzero(row_dot(acc, up) < RUN_FLIGHT_G * G) / self.fs / max(len(times) - 1, 1)
+            running = flight_s >= RUN_CLEAR_FLIGHT_S
         return acc, up, (self._gyro[a:b] if self.has_gyro else None), step_n, running
 
     def _forward_from(self, times: list[float]):

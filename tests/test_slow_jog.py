@@ -45,6 +45,32 @@ def test_a_slow_jog_is_one_run(cadence_spm, contact_s, fs_hz, gyro, mount):
     assert not any("walking (" in w and "running (" in w for w in res.warnings)
 
 
+@pytest.mark.parametrize("cadence_spm, gyro, mount", [
+    (124, True, (0, 0, 0)),
+    (128, True, (137, 45, 170)),
+    (132, False, (0, 0, 0)),
+])
+def test_a_slow_jog_keeps_forward_forward(cadence_spm, gyro, mount):
+    """Found by review: a jog at 120–133 spm was labelled run but its forward axis was found as a walk's,
+    reversed — lean −8° for +8°, braking 0 for 0.25 m/s, every side swapped. Truth: the generator's lean
+    rises by 8° at 60 s, braking 0.25 m/s, its sides. Tolerances: lean ±2°, braking ±0.05 m/s, sides ≥ 95 %."""
+    from imu_gait.evaluation import match_events
+
+    rec, truth = synthesize_walk(120, gait="run", cadence_spm=cadence_spm, contact_s=0.30, gyro=gyro,
+                                 mount_euler_deg=mount, seed=cadence_spm, segments=[(60, {"lean_deg": 8.0})])
+    res = imu_gait.analyze(rec)
+    st = res.steps
+    assert run_share(res) >= 0.95
+    lean = st["forward_lean_deg"]
+    change = lean[st["time_s"].between(70, 110)].median() - lean[st["time_s"].between(15, 55)].median()
+    assert change == pytest.approx(8.0, abs=2.0)
+    assert res.summary["braking_mps"] == pytest.approx(0.25, abs=0.05)
+    pairs, _, _ = match_events(st["time_s"].to_numpy(), truth.steps["time_s"].to_numpy(), tol_s=0.25)
+    pairs = np.asarray(pairs).reshape(-1, 2)
+    same = st["side"].to_numpy()[pairs[:, 0]] == truth.steps["side"].to_numpy()[pairs[:, 1]]
+    assert same.mean() >= 0.95
+
+
 def test_a_slow_jog_fed_in_small_chunks_is_labelled_as_analyze_labels_it(fed_in_random_chunks):
     """The label depends on the step's samples only, not on where a chunk ended."""
     rec, _ = synthesize_walk(60, 100.0, gait="run", cadence_spm=136, contact_s=0.28, seed=3)
