@@ -439,7 +439,7 @@ def _baseline_lengths(summary: dict, walking: np.ndarray, gait: np.ndarray, grid
 def marks_pattern(contexts: Sequence[MarkContext], *, min_marks: int = 2) -> list[str]:
     """Across marks: each metric that was beyond its same-day repeat range the same way before at least
     ``min_marks`` marks and more than half of those that could be compared ('vertical oscillation above your
-    baseline (by more than 1.2 cm) before 3 of 4 marks'). Empty when no metric repeats so."""
+    baseline (by more than 1.1 cm) before 3 of 4 marks'). Empty when no metric repeats so."""
     from .strain import metric_text, metric_words
 
     judged = [c for c in contexts if c.before_s is not None and c.has_baseline]

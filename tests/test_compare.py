@@ -428,7 +428,7 @@ def test_the_page_and_the_terminal_say_what_the_star_means(walks):
     table = compare_sessions(sessions)
     for text in (render_comparison(table), render_comparison_html(sessions, table)):
         assert "two walks of the same healthy person on the same day" in text
-        assert "cadence 12 spm" in text and "bounce 1.2 cm" in text
+        assert "cadence 12 spm" in text and "bounce 1.1 cm" in text
         assert "middle half" in text and "never marked" in text
         assert "outside the first walk's middle half (25th–75th percentile of its steps): a shift larger" not in text
 

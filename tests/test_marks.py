@@ -106,7 +106,7 @@ def test_a_mark_after_the_bounce_rose_names_the_bounce_at_its_true_values(bounce
             assert not by[m].stands_out, m                                          # their truth did not change
         assert ctx.flag_ids == ["vertical_bounce"]
     assert not beyond.in_recording and beyond.before_s is None and beyond.metrics == []
-    assert any("vertical oscillation above your baseline (by more than 1.2 cm) before 2 of 3 marks" in line
+    assert any("vertical oscillation above your baseline (by more than 1.1 cm) before 2 of 3 marks" in line
                for line in marks_pattern([before, after, later, beyond]))
     assert "vertical oscillation 7." in after.lines()[0] and "your baseline 3." in after.lines()[0]
     # off a treadmill step length is the pendulum model's: it rose with the bounce, and the line says so
@@ -164,7 +164,7 @@ def test_analyze_reads_the_marks_beside_the_recording_into_every_output(bounce_f
     assert "5:00  pain 6/10 — lower back ache" in block
     assert "Flags holding: Vertical bounce / hard landings." in block
     assert "This was in your baseline minutes" in block                      # the 1:40 mark
-    assert "vertical oscillation above your baseline (by more than 1.2 cm) before 2 of 3" in " ".join(block.split())
+    assert "vertical oscillation above your baseline (by more than 1.1 cm) before 2 of 3" in " ".join(block.split())
     flags_block = text[text.index("Flags (1 pattern"):text.index("Your marks (3)")]   # the flag's card names them
     assert "Your marks while it held: 5:00 (pain 6/10), 6:40 (pain 7/10)." in " ".join(flags_block.split())
     doc = json.loads(out_json.read_text())
