@@ -41,7 +41,7 @@ from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .errors import ArgumentError, ImuGaitError  # noqa: F401  (ArgumentError: imu_gait.engine.ArgumentError, as before)
 # plausible ranges of the context a caller gives (the CLI's options refuse the same, from the same constants)
-from .recording import BODY_HEIGHT_RANGE_M, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, Recording
+from .recording import BODY_HEIGHT_RANGE_M, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, Recording, gravity_size
 from .result import STEP_COLUMNS, AnalysisResult
 from .strain import evaluate_flags, placement_kind, steady_stride_cv_pct, turning_steps, without_turns
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, TreadmillSchedule, mmss
@@ -343,6 +343,7 @@ class GaitEngine:
         # time, s, for candidates offered and not yet taken as steps
         self._report_at: dict[float, float] = {}
         self._resampler = StreamResampler(self.fs, input_rate_hz=fs_hz)
+        self._fed_rate_hz = float(fs_hz)     # the unit check's 2-s windows, in samples fed
         self._gravity = GravityTracker(self.fs, has_gyro=has_gyro)
         # sway and pelvic drop are measured about a slower 'up' (with a gyroscope): the 0.3-Hz crossover lets
         # ~10 % of the stride-frequency (~0.9 Hz) side-to-side acceleration tilt 'up', which read sway 6 % and
@@ -555,14 +556,14 @@ class GaitEngine:
                                         f"{min(span, GYRO_UNIT_CHECK_S):.0f} s fed): that looks like deg/s, not "
                                         "rad/s — convert with np.radians")
 
-    @staticmethod
-    def _check_fed_acc(acc: np.ndarray) -> None:
-        mag = float(np.median(np.sqrt(row_dot(acc, acc))))
+    def _check_fed_acc(self, acc: np.ndarray) -> None:
+        # gravity's size, not the median |a|: a run with long flight has a median |a| of 3 m/s² (found by review)
+        mag = gravity_size(acc, step_s=1.0 / self._fed_rate_hz)
         if IN_G_MEDIAN_RANGE[0] < mag < IN_G_MEDIAN_RANGE[1]:   # the readers' rule (check_units)
-            raise ArgumentError(f"acc_mps2 looks like g, not m/s² (median |a| = {mag:.2f} over the first seconds "
+            raise ArgumentError(f"acc_mps2 looks like g, not m/s² (gravity's size {mag:.2f} over the first seconds "
                                 f"fed): multiply it by imu_gait.recording.G ({G})")
         if not 4.0 < mag < 20.0:
-            raise ArgumentError(f"acc_mps2 has a median |a| of {mag:.3g} over the first seconds fed, where m/s² with "
+            raise ArgumentError(f"acc_mps2 has gravity's size {mag:.3g} over the first seconds fed, where m/s² with "
                                 "gravity reads ≈ 9.8: give acceleration in m/s² with gravity included (mg ÷ 1000 × "
                                 "G; raw counts × the sensor's scale; gravity removed cannot be analysed)")
 

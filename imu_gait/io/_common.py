@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..errors import RecordingError
 from . import _blocks
-from ..recording import (G, GYRO_DEG_S_P95, MOVING_MIN_S, Recording, gravity_missing, moving_samples,
+from ..recording import (G, GYRO_DEG_S_P95, MOVING_MIN_S, Recording, gravity_missing, gravity_size, moving_samples,
                          moving_seconds, row_norms)
 
 DEG = math.pi / 180.0
@@ -814,21 +814,17 @@ def finish(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None, *, label: st
     return rec.validated()
 
 
-def acc_magnitude_median(acc: np.ndarray) -> float:
-    return float(np.median(row_norms(acc), overwrite_input=True)) if acc.size else float("nan")
-
-
 def gyro_magnitude_p95(gyro: np.ndarray) -> float:
     return float(np.percentile(row_norms(gyro), 95, overwrite_input=True)) if gyro.size else float("nan")
 
 
 def guess_acc_unit(acc_raw: np.ndarray, t: np.ndarray | None = None) -> tuple[str, float] | None:
-    """Unit implied by the median |a| of a recording with gravity: ≈1 → g, ≈9.8 → m/s²,
-    ≈1000 → mg. ``None`` if none fits (gravity removed, raw counts …): the body's acceleration
+    """Unit implied by gravity's size in a recording (:func:`~imu_gait.recording.gravity_size`): ≈1 → g,
+    ≈9.8 → m/s², ≈1000 → mg. ``None`` if none fits (gravity removed, raw counts …): the body's acceleration
     without gravity also has a median |a| near 1 m/s², which must not be taken for 1 g."""
-    m = acc_magnitude_median(acc_raw)
     if gravity_missing(acc_raw, t):
         return None
+    m = gravity_size(acc_raw, t)
     if 0.6 < m < 1.6:
         return "g", m
     if 6.0 < m < 15.0:
@@ -858,7 +854,7 @@ def check_stated_acc_unit(acc_raw: np.ndarray, unit: str, label: str, columns: S
         show = {"m/s2": "m/s²", "g": "g", "mg": "mg"}
         raise RecordingError(
             f"the acceleration columns {', '.join(map(str, columns))} are stated in {show.get(stated, unit)} but "
-            f"their median magnitude is {m:.3g}: that is gravity (1 g) expressed in {show[g_unit]}",
+            f"gravity's size in them is {m:.3g}: that is 1 g expressed in {show[g_unit]}",
             path=label, column=str(columns[0]),
             hint=f"pass acc_unit='{g_unit}' (CLI: --acc-unit {g_unit}) if the data really is in {g_unit}")
 

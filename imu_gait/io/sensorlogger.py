@@ -27,8 +27,8 @@ from typing import Callable
 import numpy as np
 
 from ..errors import EmptyRecordingError, RecordingError
-from ..recording import G, Recording
-from ._common import (Container, acc_magnitude_median, clean_os_errors, drop_cut_last_line, export_key, finish,
+from ..recording import G, Recording, gravity_size
+from ._common import (Container, clean_os_errors, drop_cut_last_line, export_key, finish,
                       interp_columns, merge_gyro, meta_csv_rows, parse_numeric_csv, refuse_several_exports, row_line_mapper, sniff_delimiter,
                       sorted_unique_time, split_copy_suffix, split_header, require_closed_quotes, header_names)
 
@@ -213,7 +213,7 @@ def read_sensorlogger(path: str | os.PathLike) -> Recording:
             meta["acc_source"] = "Accelerometer+Gravity"
         elif unc:
             t_ns, acc, label, line_of_row = _read_sensor(cont, unc, warnings)
-            m = acc_magnitude_median(acc)
+            m = gravity_size(acc, t_ns * 1e-9)          # a run's flight pulls the median |a| down
             in_g = 0.6 < m < 1.6
             if platform == "ios" and not in_g and 6.0 < m < 15.0:
                 warnings.append("AccelerometerUncalibrated.csv from iOS is already in m/s² (standardised units)")
