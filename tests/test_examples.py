@@ -2,6 +2,7 @@
 prints what its docstring promises."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ EXPECT = {
     "stream_engine.py": ["median step-event latency", "same steps as imu_gait.analyze: True"],
     "symptom_marks.py": ["5:00  pain 6/10 — lower back ache", "vertical oscillation 7.", "Flags holding: Vertical bounce",
                          "across the marks: vertical oscillation above your baseline (by more than 1.1 cm) before 2 of 3"],
-    "treadmill_and_compare.py": ["3 stages", "walking speed per stage: [1.0, 1.2]", "Walking speed (m/s)"],
+    "treadmill_and_compare.py": ["3 stages", "walking speed per stage: [1.0, 1.2, 1.2]", "Walking speed (m/s)"],
     # every bundled recording with a reference, as batch --score-references scores them (the regression
     # floors' recordings, tests/test_real_recordings.py: F1 1.000 / 0.901 / 0.766 there)
     "validate_against_reference.py": ["mobgap_HA001_walk1.csv: F1 1.000 (9 matched", "mobgap_HA001_daily.csv: F1 0.90",
@@ -65,3 +66,14 @@ def test_validate_example_pools_what_batch_pools(tmp_path):
         in batch.stdout + batch.stderr, (pooled, batch.stdout[-1000:], batch.stderr[-1000:])
     counts = pooled.split("; ", 1)[1].rstrip(")")          # "582 matched, 28 missed, 33 false"
     assert counts in batch.stdout + batch.stderr
+
+
+def test_treadmill_example_outside_the_repository_says_what_is_wrong(tmp_path):
+    """Copied out of the repository (no datasets/ beside it) it ended in a RecordingError traceback; the
+    other examples print imu_gait's 'error: … What to do: …' and exit non-zero."""
+    script = tmp_path / "treadmill_and_compare.py"
+    shutil.copy(ROOT / "examples" / "treadmill_and_compare.py", script)
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.startswith("error: ") and "mobgap_HA001_daily.csv" in proc.stderr
+    assert "What to do:" in proc.stderr
