@@ -245,8 +245,41 @@ def make_oxford(raw: Path, out: Path) -> list[str]:
         made.append(name)
         print(f"{name}: {t_s.size} samples, {t_s[-1]:.1f} s, median {rate:.1f} Hz, {step_t.size} pad steps "
               f"(stats.csv {stats_steps})")
-    shutil.copyfile(raw / "oxford_step_counter" / "LICENSE.md", out / "LICENSE.oxford.md")
+    write_oxford_licence(raw / "oxford_step_counter" / "README.upstream.md", out / "LICENSE.oxford.md", made)
     return made
+
+
+OXFORD_CHANGES = """\
+Changes made here (CC BY 4.0 section 3(a)(1)(B)): of the upstream data only these recordings were taken,
+{recordings},
+and they were converted, not shipped unmodified:
+- accelerometer.csv -> oxford_<recording>.csv, imu_gait's native CSV: "# key: value" metadata lines and a header row
+  (time_s,acc_x,acc_y,acc_z) added; timestamps converted from ns since phone boot to seconds from the first
+  accelerometer sample, rounded to 1 us; the Android accuracy column (always 3) dropped; the acceleration
+  values copied unchanged (same digits). No samples were removed, resampled or reordered.
+- stepcounter.csv -> oxford_<recording>.ref.json: the pad log reduced to step times (rising edges 0 -> 1 of pad_1 plus
+  those of pad_2), on the same clock and origin as the CSV, rounded to 0.1 ms.
+- metadata.txt: its sensor name copied into the CSV's "# device:" line; optimisation/stats.csv only used to
+  cross-check the step counts (not shipped).
+Details: datasets/README.md; the script that made the files: datasets/make_datasets.py.
+"""
+
+
+def write_oxford_licence(upstream_readme: Path, path: Path, recordings: list[str]) -> None:
+    """CC BY 4.0 notice for the Oxford files: licensor, the upstream licence statement (the "License"
+    section of the upstream README, verbatim) and the changes made here."""
+    text = upstream_readme.read_text(encoding="utf-8")
+    statement = text[text.index("## License"):].rstrip() + "\n"
+    names = " and ".join("optimisation/data/" + r.removeprefix("oxford_") for r in recordings)
+    path.write_text(
+        "Creative Commons Attribution 4.0 International (CC BY 4.0)\n"
+        "https://creativecommons.org/licenses/by/4.0/   (legal code: https://creativecommons.org/licenses/by/4.0/legalcode)\n\n"
+        "Licensor: the authors of github.com/Oxford-step-counter/DataSet (D. Salvi, C. Velardo, J. Brynes, "
+        "L. Tarassenko, University of Oxford).\n\n"
+        + OXFORD_CHANGES.format(recordings=names)
+        + "\nThe upstream licence statement (the \"License\" section of the upstream README.md, commit "
+        "922cc0d8511a7189f7a667d173c21e9472729603), reproduced verbatim:\n\n"
+        + statement, encoding="utf-8", newline="\n")
 
 
 def main(argv=None) -> int:

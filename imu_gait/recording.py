@@ -1,6 +1,6 @@
 """The in-memory recording: sample times, acceleration, angular rate and metadata.
 
-Internal units (see docs/architecture.md): time in float64 seconds on the recording's own
+Internal units (as in the native CSV, ``docs/json.md`` in the repository): time in float64 seconds on the recording's own
 axis, acceleration in m/s² *including gravity*, angular rate in rad/s. Axes are the
 sensor's own; the engine aligns them to the body frame itself.
 

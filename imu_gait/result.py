@@ -145,7 +145,7 @@ class AnalysisResult:
         rows = self.steps.replace({np.nan: None}).to_dict(orient="records") if steps else []
         return {
             # which release made the numbers: metrics and rules change between versions. An extra
-            # top-level key, which the JSON contract (architecture.md) welcomes.
+            # top-level key (docs/json.md: keys may be added, not change meaning).
             "imu_gait_version": __version__,
             # the not-a-diagnosis note with the symptoms that need a clinician (pain down a leg, numbness,
             # weakness, bladder/bowel changes): a tool that shows these flags must be able to show it too,
@@ -163,8 +163,8 @@ class AnalysisResult:
         }
 
     def to_json(self, path: str | os.PathLike | None = None, *, indent: int | None = 1) -> str:
-        """The JSON contract (architecture.md) as text; also written to ``path`` (UTF-8) when given. NaN
-        becomes null. (To write a long recording's JSON without holding its text: :meth:`write_json`.)"""
+        """The JSON output (its keys: ``docs/json.md`` in the repository) as text; also written to ``path``
+        (UTF-8) when given. NaN becomes null. (To write a long recording's JSON without holding its text: :meth:`write_json`.)"""
         text = "".join(self._json_pieces(indent))
         if path is not None:
             with open(path, "w", encoding="utf-8") as fh:

@@ -195,6 +195,25 @@ def test_bad_recording_is_a_clear_error(tmp_path, capsys, content, words):
     assert words in err.lower()
 
 
+def test_unknown_format_hint_gives_the_command_line_options_first(tmp_path, capsys):
+    """The hint listed the library's keywords (time_col=<…>, acc_cols=[x, y, z]) and the CLI flags only in
+    parentheses at its end; a CLI user reads the flags first now, and a library caller still gets the
+    keywords (after them here; alone where only a library call can go wrong, an unknown keyword)."""
+    path = tmp_path / "mystery.csv"
+    path.write_text("a,b,c,d\n1,2,3,4\n")
+    code, _, err = run(["analyze", path], capsys)
+    assert code == 2 and "unknown recording format" in err
+    hint = err.split("What to do:", 1)[1]
+    for flag in ("--time-col", "--time-unit", "--sample-rate", "--acc-cols", "--acc-unit", "--gyro-cols",
+                 "--gyro-unit", "--delimiter", "--skiprows"):
+        assert flag in hint and hint.index(flag) < hint.index("time_col="), flag
+    assert "from Python: imu_gait.read(path, time_col=" in hint
+    with pytest.raises(imu_gait.RecordingError) as exc:
+        imu_gait.read(path, acc_units="g")
+    assert "unknown reader option(s): acc_units" in str(exc.value) and "acc_unit=m/s2|g|mg" in str(exc.value)
+    assert "--" not in str(exc.value).split("What to do:", 1)[1]
+
+
 def test_batch_refuses_a_table_named_as_a_recording_it_was_given(tmp_path, capsys):
     """'batch walk.csv --out walk.csv' left the file out of the recordings and said 'no recordings found';
     it is refused by name, the recording untouched."""

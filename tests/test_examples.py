@@ -2,6 +2,7 @@
 prints what its docstring promises."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,10 +16,12 @@ EXPECT = {
     "stream_engine.py": ["median step-event latency", "same steps as imu_gait.analyze: True"],
     "symptom_marks.py": ["5:00  pain 6/10 — lower back ache", "vertical oscillation 7.", "Flags holding: Vertical bounce",
                          "across the marks: vertical oscillation above your baseline (by more than 1.1 cm) before 2 of 3"],
-    "treadmill_and_compare.py": ["3 stages", "walking speed per stage: [1.0, 1.2]", "Walking speed (m/s)"],
-    # the regression floors' recordings (tests/test_real_recordings.py): F1 1.000 / 0.901 / 0.766 there
+    "treadmill_and_compare.py": ["3 stages", "walking speed per stage: [1.0, 1.2, 1.2]", "Walking speed (m/s)"],
+    # every bundled recording with a reference, as batch --score-references scores them (the regression
+    # floors' recordings, tests/test_real_recordings.py: F1 1.000 / 0.901 / 0.766 there)
     "validate_against_reference.py": ["mobgap_HA001_walk1.csv: F1 1.000 (9 matched", "mobgap_HA001_daily.csv: F1 0.90",
-                                      "pooled over 3 recording(s): F1 0.8"],
+                                      "mobgap_HA002_walk1.csv: not scored", "oxford_Samsung_Dario_Hard_BackPocket_1.csv: F1 0.9",
+                                      "pooled over 6 recording(s): F1 0.9"],
 }
 
 
@@ -46,3 +49,31 @@ def test_example_says_what_is_wrong_with_a_bad_file(tmp_path):
     proc = subprocess.run([sys.executable, script, str(ROOT / "tests" / "data" / "native_sitting.csv")],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0 and "no steps found" in proc.stdout and "nan" not in proc.stdout, proc.stdout
+
+
+def test_validate_example_pools_what_batch_pools(tmp_path):
+    """The example promises batch's numbers: it pooled 3 of the 6 scored recordings (F1 0.856 against
+    batch's 0.950)."""
+    ex = subprocess.run([sys.executable, str(ROOT / "examples" / "validate_against_reference.py")],
+                        capture_output=True, text=True, cwd=ROOT, timeout=300)
+    batch = subprocess.run([sys.executable, "-m", "imu_gait.cli", "batch", "datasets", "--score-references",
+                            "--out", str(tmp_path / "summary.csv")], capture_output=True, text=True, cwd=ROOT,
+                           timeout=300)
+    assert ex.returncode == 0 and batch.returncode == 0, ex.stderr[-2000:] + batch.stderr[-2000:]
+    pooled = ex.stdout.strip().splitlines()[-1]            # "pooled over 6 recording(s): F1 0.950 (precision …)"
+    assert pooled.startswith("pooled over "), ex.stdout
+    assert pooled.split(" (", 1)[0].replace("pooled", "against the references, pooled") \
+        in batch.stdout + batch.stderr, (pooled, batch.stdout[-1000:], batch.stderr[-1000:])
+    counts = pooled.split("; ", 1)[1].rstrip(")")          # "582 matched, 28 missed, 33 false"
+    assert counts in batch.stdout + batch.stderr
+
+
+def test_treadmill_example_outside_the_repository_says_what_is_wrong(tmp_path):
+    """Copied out of the repository (no datasets/ beside it) it ended in a RecordingError traceback; the
+    other examples print imu_gait's 'error: … What to do: …' and exit non-zero."""
+    script = tmp_path / "treadmill_and_compare.py"
+    shutil.copy(ROOT / "examples" / "treadmill_and_compare.py", script)
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.startswith("error: ") and "mobgap_HA001_daily.csv" in proc.stderr
+    assert "What to do:" in proc.stderr

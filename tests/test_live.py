@@ -1004,6 +1004,18 @@ def test_live_options_that_cannot_apply_are_refused(walk_csv, tmp_path, args, sa
     assert proc.returncode == 2 and said in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
 
 
+def test_simulate_does_not_offer_family(tmp_path):
+    """`imu-gait simulate --help` listed --family, which simulate always refuses (there is no real sensor to
+    choose); `live --help` still offers it, and `simulate --family …` still says what to use instead."""
+    helps = {cmd: subprocess.run(_cli(cmd, "--help"), capture_output=True, text=True, env=_env(), timeout=60).stdout
+             for cmd in ("simulate", "live")}
+    assert "--family" not in helps["simulate"] and "--sim-sensor" in helps["simulate"]
+    assert "--family" in helps["live"]
+    proc = subprocess.run(_cli("simulate", "--family", "thingy52", "--no-record", "--duration", "2"),
+                          capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=60)
+    assert proc.returncode == 2 and "pick the emulated sensor with --sim-sensor" in proc.stderr, proc.stderr
+
+
 @needs_bumble
 def test_simulated_h10_at_a_rate_it_does_not_offer_streams_at_the_nearest():
     """--simulate --sim-sensor polar_h10 --rate 150: the H10 is started at 100 Hz (its nearest); the

@@ -59,7 +59,7 @@ def register(subparsers: Any) -> None:
 
     sim = subparsers.add_parser("simulate", help="same as 'live --simulate': try the live view with no hardware",
                                 description="Run the whole live path against the built-in emulated sensor.")
-    _add_live_options(sim)
+    _add_live_options(sim, real_sensor=False)
     sim.set_defaults(func=cmd_live, simulate=True, device=None, replay=None)
 
     sc = subparsers.add_parser("scan", help="list nearby supported Bluetooth LE sensors",
@@ -97,14 +97,17 @@ def _status_fields(text: str) -> tuple[str, ...]:
         raise argparse.ArgumentTypeError(f"{exc}; known: {', '.join(STATUS_FIELDS)} (or all)") from None
 
 
-def _add_live_options(p: argparse.ArgumentParser) -> None:
+def _add_live_options(p: argparse.ArgumentParser, *, real_sensor: bool = True) -> None:
+    """The options of ``live`` (``real_sensor``) and ``simulate`` (not: options only a real sensor takes are
+    not offered there — still parsed, so that giving one gets cmd_live's message on what to use instead)."""
     run = p.add_argument_group("running")
     run.add_argument("--duration", metavar="S", type=number_in_range(1, 7 * 24 * 3600, "s"),
                      help="stop by itself after S seconds of walk time")
     run.add_argument("--speed", metavar="X", type=number_in_range(0, 1000, "×"), default=1.0,
                      help="--simulate/--replay: play X times faster than real time (replay: 0 = no pacing)")
     run.add_argument("--family", choices=sorted(FAMILY_LABELS),
-                     help="only connect to this sensor family (a real sensor; --simulate picks with --sim-sensor)")
+                     help="only connect to this sensor family (a real sensor; --simulate picks with --sim-sensor)"
+                     if real_sensor else argparse.SUPPRESS)
     # default None (= 200 Hz): a --rate given with --replay can be told apart and refused
     run.add_argument("--rate", metavar="HZ", type=_rate_hz, default=None,
                      help=f"sample rate to ask the sensor for, {RATE_RANGE_HZ[0]}–{RATE_RANGE_HZ[1]} Hz "

@@ -8,7 +8,8 @@ space in ``Time since start in ms ``, and the user-set logging interval — expo
 enough for step timing). ``ACCELEROMETER`` includes gravity; ``LINEAR ACCELERATION`` is
 never used. Parsing is delegated to the generic reader with the columns resolved here.
 
-Built from the format description in docs/datasets.md §8.4; no real AndroSensor export
+Built from the format description in the project's data notes (``datasets.md`` §8.4, kept beside the
+repository, not in it); no real AndroSensor export
 was available to test against (the test uses a file rendered from that description).
 """
 from __future__ import annotations

@@ -56,11 +56,20 @@ KNOWN_FORMATS_TEXT = (
     "exports (Raw Data.csv, Accelerometer.csv + Gyroscope.csv, folder or zip); Sensor Logger exports "
     "(TotalAcceleration.csv or Accelerometer.csv + Gravity.csv, optional Gyroscope.csv; folder or zip); "
     "GENEActiv CSV; AndroSensor CSV")
+#: how to describe any other CSV — command-line options first, as PLAIN_TABLE_HINT and the unit hints of
+#: imu_gait.recording put them: this reaches `imu-gait analyze` users as often as library callers, and a
+#: keyword list first read as if the command line took "time_col=…"; the keywords follow for Python
 OPTIONS_TEXT = (
-    "for any other CSV describe it: time_col=<name|index|none>, time_unit=s|ms|us|ns|datetime|samples, "
+    "for any other CSV describe it: --time-col NAME|INDEX|none, --time-unit s|ms|us|ns|datetime|samples, "
+    "--sample-rate HZ (for a sample counter or no time column), --acc-cols X,Y,Z, --acc-unit m/s2|g|mg, "
+    "--gyro-cols X,Y,Z, --gyro-unit rad/s|deg/s, --delimiter ';', --skiprows N (from Python: "
+    "imu_gait.read(path, time_col=…, time_unit=…, sample_rate_hz=…, acc_cols=[x, y, z], acc_unit=…, "
+    "gyro_cols=[x, y, z], gyro_unit=…, delimiter=…, skiprows=…))")
+#: the same for a library caller only: read() given a keyword it does not take (the command line cannot)
+KEYWORDS_TEXT = (
+    "imu_gait.read takes, for any CSV: time_col=<name|index|none>, time_unit=s|ms|us|ns|datetime|samples, "
     "sample_rate_hz=HZ (for a sample counter or no time column), acc_cols=[x, y, z], acc_unit=m/s2|g|mg, "
-    "gyro_cols=[x, y, z], gyro_unit=rad/s|deg/s, delimiter=',', skiprows=N (CLI: --time-col, --time-unit, "
-    "--sample-rate, --acc-cols, --acc-unit, --gyro-cols, --gyro-unit, --delimiter, --skiprows)")
+    "gyro_cols=[x, y, z], gyro_unit=rad/s|deg/s, delimiter=',', skiprows=N; and format=<reader name>")
 
 
 #: what to do when a file read as a plain table was read wrong
@@ -184,7 +193,7 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
             options[key] = [c.strip() for c in options[key].split(",") if c.strip()]
     unknown = sorted(set(options) - set(GENERIC_OPTIONS) - {"meta"})
     if unknown:
-        raise RecordingError(f"unknown reader option(s): {', '.join(unknown)}", path=path, hint=OPTIONS_TEXT)
+        raise RecordingError(f"unknown reader option(s): {', '.join(unknown)}", path=path, hint=KEYWORDS_TEXT)
     given = {k: v for k, v in options.items() if v is not None}
     if format is not None:
         fmt = format.strip().lower().replace(" ", "").replace("_", "")

@@ -5,8 +5,9 @@ they can never disagree. Nothing here prints or draws; it turns an
 :class:`~imu_gait.result.AnalysisResult` (plus, optionally, the
 :class:`~imu_gait.recording.Recording` it came from) into plain numbers and sentences.
 
-Normal ranges are those of ``docs/gait-science.md`` §3; where the science gives none, the
-note says so instead of inventing one.
+Normal ranges are those of the project's gait-science notes (§3, kept beside the repository, not in
+it); each metric's range and where it comes from are below (``range_source``). Where the science gives
+none, the note says so instead of inventing one.
 """
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 
 Source signal: a real walking segment of ``datasets/mobgap_HA001_daily.csv`` (McRoberts MM+
 at L5, INDIP walking bout 38.5–50.9 s; Apache-2.0, see ``datasets/README.md``), rendered in
-the exact header and number formats of each app (``docs/datasets.md`` §8):
+the exact header and number formats of each app, as listed below (the project's notes on the apps'
+exports, ``datasets.md`` §8, are kept beside the repository, not in it):
 
 * phyphox — quoted headers, ``%.9E`` numbers, time = s since experiment start, plus
   ``meta/time.csv`` and ``meta/device.csv``:

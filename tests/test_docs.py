@@ -1,0 +1,94 @@
+"""The documentation a user gets with the repository stands on its own: every file or folder the README
+names is in the repository (it pointed to ../shared/docs/… beside it), and docs/json.md — the JSON
+output's and the native CSV's description — names every key the JSON actually has."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import imu_gait
+from imu_gait.result import STEP_COLUMNS
+
+ROOT = Path(__file__).resolve().parents[1]
+TOP_DIRS = ("docs", "datasets", "benchmarks", "firmware_notes", "tests", "examples", "imu_gait")
+PATH_RE = re.compile(r"(?<![\w./-])((?:%s)/[\w./*{},-]*[\w*}/])" % "|".join(TOP_DIRS))
+#: the docs a user reads with the package: no pointer outside the repository
+USER_DOCS = ["README.md", "tests/data/README.md", "datasets/README.md", "imu_gait/result.py",
+             "imu_gait/recording.py", "imu_gait/report/common.py", "imu_gait/io/androsensor.py"]
+
+
+def _generated_paths():
+    """Folders the README names that a run makes (git-ignored), e.g. benchmarks/.peers/."""
+    lines = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    return {line.strip().strip("/") for line in lines if line.strip() and not line.startswith("#")}
+
+
+def test_every_path_the_readme_names_is_in_the_repository():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(PATH_RE.findall(text)) | set(re.findall(r"\]\(([^)#:]+)\)", text))
+    assert "docs/json.md" in named and len(named) > 30
+    generated = _generated_paths()
+    missing = []
+    for path in sorted(named):
+        path = path.rstrip("/")
+        if path in generated:
+            continue
+        if any(c in path for c in "*{"):   # a pattern, e.g. datasets/*.ref.json: something must match it
+            if not list(ROOT.glob(re.sub(r"\{[^}]*\}", "*", path))):
+                missing.append(path)
+        elif not (ROOT / path).exists():
+            missing.append(path)
+    assert not missing, missing
+
+
+def test_user_docs_point_nowhere_outside_the_repository():
+    for name in USER_DOCS:
+        text = (ROOT / name).read_text(encoding="utf-8")
+        assert "shared/docs" not in text, name
+        for path in re.findall(r"(?<![\w./-])docs/[\w.-]+", text):   # an in-repo docs/ path must exist
+            assert (ROOT / path).exists(), (name, path)
+
+
+def test_json_doc_names_every_key_the_json_has():
+    proc = subprocess.run([sys.executable, "-m", "imu_gait.cli", "analyze", "datasets/mobgap_HA001_walk1.csv",
+                           "--json", "-"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout)
+    doc = (ROOT / "docs" / "json.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([a-z_0-9]+)`", doc)) | set(re.findall(r"`…?(_[a-z_0-9]+)`", doc))
+
+    def said(key):   # by name, or as one of a family ("`n_walking_bouts_10s` / `_30s`", "`…_30s_mean`")
+        return key in named or any(key.endswith(s) and s.startswith("_") for s in named)
+
+    keys = set(out) | {"marks"}
+    keys |= set(out["steps"][0]) | set(STEP_COLUMNS) | set(imu_gait.Flag.__dataclass_fields__)
+    keys |= {k for k in out["summary"] if not (k.endswith("_iqr") and k[:-4] in STEP_COLUMNS)}
+    keys |= set(out["summary"]["walking_bouts"]) | set(out["summary"]["days"])
+    keys |= set(out["bouts"][0]) | set(out["days"][0])
+    assert not [k for k in sorted(keys) if not said(k)]
+    assert "<metric>_iqr" in doc and "`null`" in doc
+
+
+def test_readme_quotes_the_committed_benchmark_results():
+    """The README's "last run" figures are the ones in benchmarks/results/ (it quoted runs that were never
+    committed: 1.59 % live, 1.56 s/h accuracy, while the files said 1.63 % and 1.35 s/h)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    results = ROOT / "benchmarks" / "results"
+    live = (results / "live.md").read_text(encoding="utf-8")
+    whole = re.search(r"\| \+ rich live view[^|]*\| ([\d.]+) \| ([\d.]+) \|", live)
+    recording = re.search(r"\| \+ recording[^|]*\| ([\d.]+) \|", live)
+    view_share = float(whole.group(1)) - float(recording.group(1))
+    assert f"{whole.group(2)} % of one core for the whole pipeline" in readme
+    assert f"rich view's share {view_share:.2f} CPU" in readme
+    accuracy = (results / "accuracy.md").read_text(encoding="utf-8")
+    cpu = re.search(r"\| analysis CPU time[^\n]*\| ([\d.]+) s/h \|", accuracy).group(1)
+    skdh = float(re.search(r"skdh ([\d.]+) s/h", accuracy).group(1))
+    mobgap = float(re.search(r"mobgap ([\d.]+) s/h", accuracy).group(1))
+    assert f"{cpu} s in the last accuracy run" in readme
+    assert f"| analysis CPU per hour of data (same run) | {cpu} s | {mobgap:.1f} s | {skdh:.1f} s |" in readme
+    throughput = (results / "throughput.md").read_text(encoding="utf-8")
+    realtime = re.search(r"\*\*([\d,]+)× real time\*\*", throughput).group(1)
+    assert f"{realtime}× real time in the\nlast run" in readme or f"{realtime}× real time in the last run" in readme
