@@ -861,6 +861,12 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         tl.attrs.update(notes=notes, baselines={}, disclaimer=DISCLAIMER)
         return flags, tl
 
+    if off_trunk:
+        # a pocket's vertical acceleration is one leg's: its step regularity and symmetry say where the phone
+        # is, not how even the walk is (the summary leaves them out) — the step-timing rule judges timing only,
+        # as the note above says
+        nan = np.full(len(cols["time_s"]), np.nan)
+        cols = {**cols, "step_regularity": nan, "stride_regularity": nan, "symmetry": nan}
     step_series, base = _step_series(st, cfg, baseline_s, notes, fixed_baselines or {}, (turning, steady), cols,
                                      off_trunk=off_trunk)
     grid = _to_grid(cols, step_series, base, cfg)

@@ -809,3 +809,24 @@ def test_a_chest_sensors_pelvic_flag_names_its_evidence_trunk_roll(placement, wo
     evidence = flag.message.split(": ", 1)[1]
     assert evidence.startswith(f"{word} 8.9° vs your baseline 4.0°")
     assert ("pelvic drop" in evidence) == (word == "pelvic drop")
+
+
+def test_a_pocket_phones_regularity_does_not_judge_its_pace():
+    """Off the trunk only the step-timing rule is judged, and by timing: a pocket's vertical acceleration is
+    one leg's, so its step regularity says where the phone is. Truth: a steady walk's steps table whose step
+    regularity falls by 0.3 from 5:00 (stride times, symmetry unchanged) — 'pace too fast' on the lower back
+    (the regularity branch), nothing from a pocket."""
+    import imu_gait
+    from imu_gait.strain import evaluate_flags
+    from imu_gait.synthetic import synthesize_walk
+
+    rec, _ = synthesize_walk(600, seed=21, step_jitter=0.01)
+    st = imu_gait.analyze(rec).steps.copy()
+    late = st["time_s"] >= 300
+    st.loc[late, "step_regularity"] -= 0.3
+    st.loc[late, "stride_regularity"] -= 0.3
+    st["symmetry"] = 1.0
+    trunk, _ = evaluate_flags(st, placement="lower_back")
+    pocket, _ = evaluate_flags(st, placement="pocket")
+    assert "pace_too_fast" in [f.id for f in trunk]
+    assert "pace_too_fast" not in [f.id for f in pocket]
