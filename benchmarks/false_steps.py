@@ -347,7 +347,7 @@ def render(rows: list[dict], infos: list[dict], cmd: str, sections: list[dict]) 
                    "relative to it; INDIP "
                    + ", ".join(f"{a:.2f}–{b:.2f}" for a, b in i["indip_bouts"]) + "; Stereophoto "
                    + (", ".join(f"{a:.2f}–{b:.2f}" for a, b in i["stereophoto_bouts"]) or "none") + "; imu_gait "
-                   + ", ".join(f"{b['bout']}: {b['start_s']:.2f}–{b['end_s']:.2f} ({b['n_steps']})" for b in i["imu_bouts"]))
+                   + ", ".join(f"{b['walking_bout']}: {b['start_s']:.2f}–{b['end_s']:.2f} ({b['n_steps']})" for b in i["imu_bouts"]))
     return "\n".join(out) + "\n"
 
 
