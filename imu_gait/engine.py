@@ -806,8 +806,8 @@ class GaitEngine:
                 rows.append(batch)
         if not rows:
             return False
-        step_reg = np.concatenate([r["step_regularity"][r["bout"] == bout] for r in rows])
-        stride_reg = np.concatenate([r["stride_regularity"][r["bout"] == bout] for r in rows])
+        step_reg = np.concatenate([r["_step_regularity_at_lag"][r["bout"] == bout] for r in rows])
+        stride_reg = np.concatenate([r["_stride_regularity_at_lag"][r["bout"] == bout] for r in rows])
         half = p.aperiodic_min_steps // 2
         if np.isfinite(step_reg).sum() < half or np.isfinite(stride_reg).sum() < half:
             return False
@@ -1286,6 +1286,8 @@ class GaitEngine:
         # kept as column arrays: one DataFrame is built when the table is asked for, not one
         # per batch (pandas' constructor costs ~0.7 ms; offline that was 10 % of the analysis)
         batch = {k: np.asarray(data[k]) if k in data else np.full(n, np.nan) for k in STEP_COLUMNS}
+        for k in _AT_LAG:                       # the aperiodic walk test's evidence (not a steps column)
+            batch[k] = np.asarray(cols[k], float)
         self._batches.append(batch)
         self._n_rows += n
         self._posture_evidence(pos, bouts, batch["symmetry"])
@@ -1305,7 +1307,7 @@ class GaitEngine:
         if not self._batches:
             df = pd.DataFrame({k: pd.Series(dtype=object if k in ("gait", "side") else float) for k in STEP_COLUMNS})
         else:
-            cols = {k: np.concatenate([b[k] for b in self._batches]) for k in STEP_COLUMNS}
+            cols = {k: np.concatenate([b[k] for b in self._batches]) for k in self._batches[0]}
             order = np.argsort(cols["time_s"], kind="stable")
             cols = {k: v[order] for k, v in cols.items()}
             self._batches = [cols]                # keep one batch: repeated calls stay cheap
@@ -1869,6 +1871,11 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
                         **{k: meta[k] for k in ("time_offset_s", "start_unix_s", "start_time_iso") if k in meta}})
     res.warnings = list(rec.warnings) + res.warnings + ([height_note] if height_note else [])
     return res
+
+
+#: the regularity at the mean step / stride lag itself (dsp.metrics.regularity), kept with the step rows for
+#: the aperiodic walk test (its bar was set on it); not part of the steps table
+_AT_LAG = ("_step_regularity_at_lag", "_stride_regularity_at_lag")
 
 
 #: how the note on a gyroscope left out for its axes begins (a replay finds it in analyze's warnings)
