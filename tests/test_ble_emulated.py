@@ -582,6 +582,22 @@ def test_polar_verity_lost_gyro_frame_is_a_gap_and_acc_only_firmware_still_strea
     check_against_truth(blocks, _PolarTruth(sensor))
 
 
+def test_polar_verity_variable_frame_sizes_a_small_lost_frame_is_a_counted_gap():
+    """Verity delta frames vary in size. ACC frames of 36 and 12 samples in turn, the 12-sample frame 5
+    lost: its stamp step to the next (36-sample) frame is 48 samples, under 1.5 × 36, so the old rule
+    reported nothing and spread the 36 samples over 48 periods (found by review). Now: one gap of exactly
+    12 at index 144, every sample at its index with its acc and gyro (gyro frames of 28 and 9 in turn)."""
+    sensor = EmulatedPolarVerity(speed=20, samples_per_frame=(36, 12), gyro_samples_per_frame=(28, 9),
+                                 faults=Faults(drop_sequences=frozenset({5})))
+    blocks, events, c, sensor = stream_run(sensor, "Polar Sense", 15 * 52)
+    gaps = [e for e in events if isinstance(e, Gap)]
+    assert [(g.n_lost, g.first_index) for g in gaps] == [(12, 3 * 36 + 2 * 12)] and c.lost_samples == 12
+    idx = check_against_truth(blocks, _VerityTruth(sensor), VERITY_GYRO_ATOL)
+    assert len(idx) + c.lost_samples == idx[-1] + 1 - idx[0]           # every index accounted for
+    sensor_t = np.concatenate([b.sensor_time_s for b in blocks])
+    np.testing.assert_allclose(sensor_t - sensor_t[0], (idx - idx[0]) / 52.0, atol=1e-6)   # times not stretched
+
+
 def stream_thingy(faults, *, rate_hz, seconds):
     """Stream `seconds` of an emulated Thingy:52 at 4× speed: (blocks, events, counters, sensor,
     loss detection of the family)."""

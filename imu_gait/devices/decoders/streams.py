@@ -7,7 +7,8 @@ for a whole stream, across reconnects, so gaps spanning a reconnect are measured
 Loss detection per family (ble-protocols.md §3 rule 4):
 
 * GaitIMU: sample index → **exact** number of lost samples; sequence → lost packets;
-* Polar PMD: frame timestamp jump > 1.5 frame durations → **estimated** lost samples;
+* Polar PMD: frame timestamp step beyond the frame's own samples (a fraction of a sample plus 5 %
+  of the frame, see :data:`pmd.LOSS_TOL_SHARE`) → **estimated** lost samples;
   Verity Sense ACC + GYRO are two PMD streams merged onto the ACC samples (:class:`PmdImuStream`);
 * Thingy:52: no timestamp, no sequence → loss is **undetectable** (``lost_before`` always 0).
 """
