@@ -202,6 +202,20 @@ def test_gaitimu_dropped_and_corrupt_packets_counted_exactly():
     check_against_truth(blocks, sensor)
 
 
+def test_gaitimu_empty_packet_right_after_lost_ones_keeps_the_gap():
+    """Packets 5 and 6 lost, then packet 7 holds no samples (n = 0): the link returned early for the
+    empty chunk, after the decoder had counted the 20 lost samples, so neither the count nor the Gap
+    reached anyone (found by review). The gap is reported with the next block, exactly."""
+    faults = Faults(drop_sequences=frozenset({5, 6}), empty_packets=frozenset({7}))
+    blocks, events, c, sensor = stream_run(EmulatedGaitImu(speed=5, faults=faults), "GaitIMU-E001", 30 * 10)
+    gaps = [e for e in events if isinstance(e, Gap)]
+    assert [(g.n_lost, g.first_index, g.exact) for g in gaps] == [(20, 50, True)]
+    assert c.lost_samples == sensor.stats.samples_dropped == 20 and c.lost_packets == 2
+    assert [b.lost_before for b in blocks if b.lost_before] == [20]
+    idx = check_against_truth(blocks, sensor)
+    assert len(idx) + c.lost_samples == idx[-1] + 1 - idx[0]           # every index accounted for
+
+
 def test_gaitimu_disconnect_reconnect_resumes_with_exact_gap():
     async def main():
         async with EmulatedAir() as air:

@@ -247,6 +247,9 @@ class StreamSupervisor:
         self._task: asyncio.Task | None = None
         self._fatal: BaseException | None = None
         self._last_t_s: float | None = None
+        # samples lost before a chunk with no samples of its own (a GaitIMU packet with n = 0): counted
+        # at once, reported with the next block's Gap (the gap ends at that block's first sample)
+        self._lost_pending = 0
         self._restart_requested = False
         self._holding: list | None = None
 
@@ -476,15 +479,18 @@ class StreamSupervisor:
             clock_s = float(chunk.sensor_time_s[-1])
         if clock_s is not None and math.isfinite(clock_s):
             self.clock.update(clock_s, (t_ns - self.t0_ns) / 1e9)
-        if chunk.n == 0:                     # e.g. a merged stream waiting for its other half
-            return None
-        c.samples += chunk.n
         c.lost_samples += chunk.lost_before
         c.lost_packets += chunk.packets_lost
+        if chunk.n == 0:                     # e.g. a merged stream waiting for its other half
+            # an empty packet right after lost ones: its loss was swallowed here, gap and count
+            self._lost_pending += chunk.lost_before
+            return None
+        lost_before, self._lost_pending = chunk.lost_before + self._lost_pending, 0
+        c.samples += chunk.n
         c.drift_ppm = self.clock.drift_ppm
         c.rate_hz = self.session.nominal_rate_hz / self.clock.rate_ratio
         time_s = self.clock.map_stream(chunk.sensor_time_s)
-        block = SampleBlock(time_s, chunk.acc_mps2, chunk.gyro_rads, chunk.first_index, chunk.lost_before,
+        block = SampleBlock(time_s, chunk.acc_mps2, chunk.gyro_rads, chunk.first_index, lost_before,
                             chunk.sensor_time_s)
         if chunk.clock_reset:
             c.device_restarts += 1
@@ -497,12 +503,12 @@ class StreamSupervisor:
                 f"connected; the samples of the {t1 - t0:.1f} s before are lost and cannot be counted."
                 "\n  What to do: nothing if it keeps streaming; if it happens again, check its battery "
                 "and strap contact."))
-        if chunk.lost_before > 0:
+        if lost_before > 0:
             t0 = self._last_t_s if self._last_t_s is not None else float(time_s[0])
             self._rx.appendleft(("block", block))
             self._last_t_s = float(time_s[-1])
-            return Gap(float(time_s[0]), chunk.lost_before, t0, float(time_s[0]), chunk.lost_exact,
-                       chunk.first_index - chunk.lost_before)
+            return Gap(float(time_s[0]), lost_before, t0, float(time_s[0]), chunk.lost_exact,
+                       chunk.first_index - lost_before)
         self._last_t_s = float(time_s[-1])
         return block
 

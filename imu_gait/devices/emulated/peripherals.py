@@ -43,6 +43,8 @@ _P = Characteristic.Properties
 class Faults:
     """Scripted faults (times are true seconds since power-on, see module doc)."""
     drop_sequences: frozenset = frozenset()   # GaitIMU packet sequences / PMD frame numbers never sent
+    # GaitIMU: at these sequences a packet with no samples (n = 0) is sent first, taking the sequence
+    empty_packets: frozenset = frozenset()
     # {seq: kind}: an extra bad packet after that one. GaitIMU: "short"|"version"|"garbage"|"index_ahead"; PMD frame
     # number: "short"|"stamp_overflow"|"stamp_ahead"|"stamp_back" (see pmd_junk)
     junk_after: dict = field(default_factory=dict)
@@ -433,6 +435,11 @@ class EmulatedGaitImu(EmulatedPeripheral):
             if self.connection is None:
                 return
             seq = self._seq
+            if seq in f.empty_packets:
+                if not await self._notify(self.c_data, self._encode(first, 0)):
+                    return
+                self.stats.packets_sent += 1
+                seq = self._seq = (seq + 1) % (1 << 16)
             if seq in f.drop_sequences:
                 self.stats.samples_dropped += n
             else:
