@@ -1005,6 +1005,49 @@ def test_live_options_that_cannot_apply_are_refused(walk_csv, tmp_path, args, sa
 
 
 @needs_bumble
+def test_a_gaitimu_packet_without_gyro_is_a_counted_gap_and_the_walk_goes_on(tmp_path):
+    """The firmware says per packet whether the gyro is in it (flag b0, ble-protocols §8.3). One packet
+    with b0 clear at ~10 s ended the walk with a raw ValueError traceback (found by review). Now its 10
+    samples are left out as a counted gap, the view says so once (naming the device), the walk and the
+    recording go on, and the result says why the samples are missing."""
+    from imu_gait.devices.emulated import Faults
+    from imu_gait.devices.live import run_live
+    from imu_gait.devices.view import PlainView
+
+    out = io.StringIO()
+    src = simulated_stream(speed=10, walk_s=60.0, faults=Faults(no_gyro_packets=frozenset({200})))
+    session, written = run(run_live(src, view=PlainView(file=out, every_s=1e9), duration_s=20.0,
+                                    record=tmp_path / "g.csv", handle_signals=False, keys=False), timeout=60)
+    sig, text = session.signal, out.getvalue()
+    assert sig.samples_without_gyro == 10 == sig.lost_samples and sig.gaps == 1
+    assert "GaitIMU-SIM1: 10 samples came without angular rate" in text
+    assert text.rstrip().endswith("stopped: duration 20 s reached") and session.time_s >= 20.0
+    assert any("10 samples came without angular rate" in w for w in session.result.warnings)
+    saved = imu_gait.read(str(tmp_path / "g.csv"))
+    assert saved.has_gyro and saved.n_samples == sig.samples and np.isfinite(saved.gyro_rads).all()
+
+
+def test_an_unexpected_error_in_the_live_path_is_a_message_not_a_traceback(tmp_path):
+    """Any bug in the live path reached the user as a raw traceback (cli.main catches ImuGaitError only).
+    It is now an ImuGaitError that says what happened and which files of the walk were kept."""
+    from imu_gait.devices.live import run_live
+    from imu_gait.errors import ImuGaitError
+
+    class Broken(ReplaySource):          # a source that fails after some samples, as a bug would
+        async def __anext__(self):
+            item = await super().__anext__()
+            if getattr(item, "time_s", np.zeros(1))[0] > 5.0:
+                raise RuntimeError("boom")
+            return item
+
+    rec, _ = synthesize_walk(20, 100, seed=1)
+    with pytest.raises(ImuGaitError, match=r"unexpected error \(RuntimeError: boom\)\n  recording kept: .*b\.csv"):
+        run(run_live(Broken(rec, speed=0, block_s=0.05), record=tmp_path / "b.csv", handle_signals=False,
+                     keys=False), timeout=60)
+    assert imu_gait.read(str(tmp_path / "b.csv")).n_samples >= 500
+
+
+@needs_bumble
 def test_simulated_h10_at_a_rate_it_does_not_offer_streams_at_the_nearest():
     """--simulate --sim-sensor polar_h10 --rate 150: the H10 is started at 100 Hz (its nearest); the
     emulated walk must be made at that rate too — it was made at 150 Hz, the emulator's source

@@ -45,6 +45,8 @@ class Faults:
     drop_sequences: frozenset = frozenset()   # GaitIMU packet sequences / PMD frame numbers never sent
     # GaitIMU: at these sequences a packet with no samples (n = 0) is sent first, taking the sequence
     empty_packets: frozenset = frozenset()
+    # GaitIMU: packet sequences sent with flag b0 (gyro present) clear, their gyro fields 0
+    no_gyro_packets: frozenset = frozenset()
     # {seq: kind}: an extra bad packet after that one. GaitIMU: "short"|"version"|"garbage"|"index_ahead"; PMD frame
     # number: "short"|"stamp_overflow"|"stamp_ahead"|"stamp_back" (see pmd_junk)
     junk_after: dict = field(default_factory=dict)
@@ -407,6 +409,9 @@ class EmulatedGaitImu(EmulatedPeripheral):
         raw[:, 3:] = gyro / DEG_TO_RAD * info.gyro_lsb_per_dps
         raw = np.round(raw)
         flags = gaitimu.FLAG_GYRO | flags_extra
+        if self._seq in self.faults.no_gyro_packets:
+            flags &= ~gaitimu.FLAG_GYRO
+            raw[:, 3:] = 0
         if (np.abs(raw) > 32767).any():
             flags |= gaitimu.FLAG_CLIPPING
         raw = np.clip(raw, -32768, 32767).astype("<i2")
