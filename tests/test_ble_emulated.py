@@ -612,6 +612,37 @@ def test_polar_verity_variable_frame_sizes_a_small_lost_frame_is_a_counted_gap()
     np.testing.assert_allclose(sensor_t - sensor_t[0], (idx - idx[0]) / 52.0, atol=1e-6)   # times not stretched
 
 
+def test_polar_verity_whose_gyro_never_sends_goes_on_acc_only_and_says_so():
+    """START GYRO is answered but no GYRO frame ever comes: every accelerometer sample was dropped without
+    a word (found by review). After 5 s of ACC the stream gives the gyro up, says so once naming the
+    device, and every accelerometer sample goes out (from index 0, none lost), without gyro."""
+    from imu_gait.devices import Notice
+
+    sensor = EmulatedPolarVerity(speed=20, faults=Faults(drop_gyro_frames=frozenset(range(10**6))))
+    blocks, events, c, sensor = stream_run(sensor, "Polar Sense", 15 * 52)
+    notices = [e for e in events if isinstance(e, Notice)]
+    assert [n.kind for n in notices] == ["acc_only"] and notices[0].message.startswith("Polar Sense E0000002: ")
+    assert all(b.gyro_rads is None for b in blocks)
+    idx = check_against_truth(blocks, _PolarTruth(sensor))
+    np.testing.assert_array_equal(idx, np.arange(idx.size))             # from the first sample, none lost
+    assert c.lost_samples == 0 and c.samples_before_gyro == 0 and "gyro_rate_hz" in events[0].info
+
+
+def test_polar_verity_acc_before_the_gyro_started_is_said():
+    """The ACC samples before the gyro's first sample are left out of the merged stream: they were only
+    counted in a decoder attribute nothing read. Here the first GYRO frame (28 samples) is lost, so the
+    gyro's first sample comes ≥ 28 samples after the ACC's: counted, and said once naming the device."""
+    from imu_gait.devices import Notice
+
+    sensor = EmulatedPolarVerity(speed=20, faults=Faults(drop_gyro_frames=frozenset({0})))
+    blocks, events, c, sensor = stream_run(sensor, "Polar Sense", 5 * 52)
+    said = [e for e in events if isinstance(e, Notice)]
+    assert 28 <= c.samples_before_gyro == blocks[0].first_index < 52 and c.lost_samples == 0
+    assert [n.kind for n in said] == ["before_gyro"]
+    assert said[0].message.startswith(f"Polar Sense E0000002: its first {c.samples_before_gyro} accelerometer samples")
+    check_against_truth(blocks, _VerityTruth(sensor), VERITY_GYRO_ATOL)
+
+
 def stream_thingy(faults, *, rate_hz, seconds):
     """Stream `seconds` of an emulated Thingy:52 at 4× speed: (blocks, events, counters, sensor,
     loss detection of the family)."""

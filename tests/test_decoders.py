@@ -789,3 +789,42 @@ def test_gaitimu_index_far_ahead_of_the_sequence_is_a_bad_packet():
     with pytest.raises(DecodeError):                                      # unannounced: refused once …
         s.feed(_pkt(48, 5480 + 9000))
     assert s.feed(_pkt(49, 5490 + 9000)).lost_before == 9010              # … confirmed by the next packet
+
+
+def _verity_frame(mtype: int, first: int, n: int, rate: float = 52.0) -> bytes:
+    """Delta frame of samples first … first+n−1 (x = the sample index) stamped on a sensor clock at rate."""
+    raw = np.column_stack([np.arange(first, first + n), np.zeros(n), np.full(n, 4096)]).astype(np.int64)
+    return bytes([mtype]) + _encode_delta_frame(raw, [16], 10**18 + round((first + n - 1) * 1e9 / rate))[1:]
+
+
+def test_verity_gyro_that_never_sends_goes_on_acc_only_with_nothing_dropped():
+    """GYRO started but never sending: every ACC sample was moved to samples_before_gyro and dropped, with
+    no word (found by review). After max_gyro_wait_s of ACC without any gyro the merged stream gives the
+    gyro up: the held ACC samples go out (from index 0, none dropped), without gyro, the chunk says
+    acc_only once, and later GYRO frames are ignored (one layout per stream)."""
+    s = PmdImuStream(52.0, 52.0, acc_factor=1e-3, gyro_factor=1.0, max_gyro_wait_s=5.0)
+    chunks = [s.feed(_verity_frame(pmd.MEAS_ACC, 26 * k, 26)) for k in range(14)]   # 7 s of ACC
+    out = [c for c in chunks if c.n]
+    assert [c.acc_only for c in chunks].count(True) == 1 and out[0].acc_only
+    assert all(c.gyro_rads is None for c in out) and s.samples_before_gyro == 0
+    s.feed(_verity_frame(pmd.MEAS_GYRO, 26 * 14, 26))                              # late gyro: ignored
+    chunks.append(s.feed(_verity_frame(pmd.MEAS_ACC, 26 * 14, 26)))
+    out = [c for c in chunks if c.n]
+    idx = np.concatenate([c.first_index + np.arange(c.n) for c in out])
+    np.testing.assert_array_equal(idx, np.arange(26 * 15))                         # every sample, in order
+    x = np.concatenate([c.acc_mps2[:, 0] for c in out]) / (1e-3 * G)
+    np.testing.assert_allclose(x, idx, atol=1e-9)
+    t = np.concatenate([c.sensor_time_s for c in out])
+    np.testing.assert_allclose(t, idx / 52.0, atol=1e-6)
+    assert sum(c.lost_before for c in out) == 0 and s.gyro_frames_ignored == 1
+
+
+def test_verity_acc_before_the_first_gyro_sample_is_said_on_the_first_chunk():
+    """ACC samples before the gyro's first sample cannot be merged: they were dropped and only counted in
+    an attribute nothing read. The first merged chunk now carries the count (the link says it)."""
+    s = PmdImuStream(52.0, 52.0, acc_factor=1e-3, gyro_factor=1.0)
+    s.feed(_verity_frame(pmd.MEAS_ACC, 0, 26))
+    c = s.feed(_verity_frame(pmd.MEAS_GYRO, 10, 26))          # gyro from sample 10 on
+    assert c.n == 16 and c.first_index == 10 and c.samples_before_gyro == 10 == s.samples_before_gyro
+    c = s.feed(_verity_frame(pmd.MEAS_ACC, 26, 26))
+    assert c.samples_before_gyro == 0 and not c.acc_only

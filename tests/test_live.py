@@ -1027,6 +1027,29 @@ def test_a_gaitimu_packet_without_gyro_is_a_counted_gap_and_the_walk_goes_on(tmp
     assert saved.has_gyro and saved.n_samples == sig.samples and np.isfinite(saved.gyro_rads).all()
 
 
+@needs_bumble
+def test_a_verity_whose_gyro_never_sends_is_monitored_acc_only(tmp_path):
+    """A Verity whose gyro stream starts but never sends: the live walk got no sample at all (every
+    accelerometer sample dropped, no word). Now it runs on the accelerometer, the view says why once, the
+    recording holds every sample (no gyro columns) and the result's warnings say it."""
+    from imu_gait.devices.emulated import Faults
+    from imu_gait.devices.live import run_live
+    from imu_gait.devices.view import PlainView
+
+    out = io.StringIO()
+    src = simulated_stream(speed=10, walk_s=60.0, sensor="polar_verity",
+                           faults=Faults(drop_gyro_frames=frozenset(range(10**6))))
+    session, _ = run(run_live(src, view=PlainView(file=out, every_s=1e9), duration_s=25.0, record=tmp_path / "v.csv",
+                              handle_signals=False, keys=False), timeout=60)
+    text = out.getvalue()
+    assert "Polar Sense SIM00002: its gyroscope was started but sent nothing in 5 s; going on with the " \
+           "accelerometer only" in text
+    assert session.signal.lost_samples == 0 and session.result.summary["n_steps"] > 10
+    assert any("going on with the accelerometer only" in w for w in session.result.warnings)
+    saved = imu_gait.read(str(tmp_path / "v.csv"))
+    assert not saved.has_gyro and saved.n_samples == session.signal.samples >= 24 * 52
+
+
 def test_an_unexpected_error_in_the_live_path_is_a_message_not_a_traceback(tmp_path):
     """Any bug in the live path reached the user as a raw traceback (cli.main catches ImuGaitError only).
     It is now an ImuGaitError that says what happened and which files of the walk were kept."""

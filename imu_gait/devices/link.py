@@ -133,6 +133,15 @@ class DeviceRestarted(StreamEvent):
     message: str = ""
 
 
+@dataclass(frozen=True)
+class Notice(StreamEvent):
+    """What the stream did with samples that the user should know, other than loss over the link (e.g. a
+    Verity whose gyroscope never sent goes on with the accelerometer only). ``kind``: "acc_only" |
+    "before_gyro"; ``message`` names the device and says what to do."""
+    kind: str
+    message: str
+
+
 @dataclass
 class StreamCounters:
     packets: int = 0            # notifications decoded
@@ -144,6 +153,7 @@ class StreamCounters:
     connects: int = 0
     disconnects: int = 0
     device_restarts: int = 0    # clock went back mid-stream (DeviceRestarted): uncounted loss
+    samples_before_gyro: int = 0   # merged ACC + GYRO stream: ACC samples left out before the gyro started
     rate_hz: float = float("nan")       # measured sample rate in host seconds
     drift_ppm: float = float("nan")     # sensor clock vs host clock
 
@@ -487,11 +497,43 @@ class StreamSupervisor:
             return None
         lost_before, self._lost_pending = chunk.lost_before + self._lost_pending, 0
         c.samples += chunk.n
+        c.samples_before_gyro += chunk.samples_before_gyro
         c.drift_ppm = self.clock.drift_ppm
         c.rate_hz = self.session.nominal_rate_hz / self.clock.rate_ratio
         time_s = self.clock.map_stream(chunk.sensor_time_s)
         block = SampleBlock(time_s, chunk.acc_mps2, chunk.gyro_rads, chunk.first_index, lost_before,
                             chunk.sensor_time_s)
+        out = self._block_or_event(chunk, block, time_s, last_t_s, lost_before)
+        notices = self._notices(chunk, float(time_s[0]))
+        if not notices:
+            return out
+        # the notices go out first, then what would have gone out (an event queues its block behind it)
+        self._rx.appendleft(("block", out) if out is block else ("event", out))
+        for n in reversed(notices[1:]):
+            self._rx.appendleft(("event", n))
+        return notices[0]
+
+    def _notices(self, chunk: Any, t_s: float) -> list[Notice]:
+        """Notices for what a merged stream did with ACC samples it could not merge (see DecodedChunk)."""
+        out = []
+        name = self.name or self.device or "the sensor"
+        rate = self.session.nominal_rate_hz
+        if chunk.acc_only:
+            wait = getattr(self.session.decoder, "max_gyro_wait_ns", 0) / 1e9
+            out.append(Notice(t_s, "acc_only", (
+                f"{name}: its gyroscope was started but sent nothing in {wait:.0f} s; going on with the "
+                "accelerometer only (no angular-rate measures this session; nothing was dropped).\n  What to "
+                "do: if you need them, stop, switch the sensor off and on, and start again.")))
+        if chunk.samples_before_gyro:
+            n = chunk.samples_before_gyro
+            out.append(Notice(t_s, "before_gyro", (
+                f"{name}: its first {n} accelerometer samples ({n / rate:.1f} s) came before its gyroscope "
+                "started and were left out; the stream starts with both.\n  What to do: nothing.")))
+        return out
+
+    def _block_or_event(self, chunk: Any, block: SampleBlock, time_s: np.ndarray, last_t_s: float | None,
+                        lost_before: int) -> SampleBlock | StreamEvent:
+        c = self.counters
         if chunk.clock_reset:
             c.device_restarts += 1
             t1 = float(time_s[0])

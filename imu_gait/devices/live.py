@@ -181,6 +181,7 @@ class LiveSession:
         self.record_path: Path | None = None
         self.signal = SignalQuality()
         self.events_seen: list[Any] = []
+        self.notices: list[str] = []             # the source's notices (what it did with samples), for the result
         self.active_flags: list[Flag] = []       # cues on screen: listed by the engine, or within the hold
         # ids the engine lists at its latest judgement: these patterns are still going on (an active
         # flag not among them is held on screen after it ended)
@@ -331,6 +332,8 @@ class LiveSession:
                 s.nominal_rate_hz = float(rate)
         elif name == "Disconnected":
             s.connected = False
+        elif name == "Notice":
+            self.notices.append(str(getattr(ev, "message", "")).split("\n")[0])
         self._pull_counters()
         t = self._last_t if self._last_t is not None else float(getattr(ev, "time_s", 0.0) or 0.0)
         upd = LiveUpdate(time_s=t, event=ev)
@@ -745,6 +748,7 @@ class LiveSession:
             notes.append(f"{s.queue_drops} notifications were dropped because processing fell behind")
         if s.dropped_overlap:
             notes.append(f"{s.dropped_overlap} samples were dropped because their time stamps went backwards")
+        notes += self.notices
         if s.samples_without_gyro:
             notes.append(f"{s.samples_without_gyro} samples came without angular rate (gyroscope missing from "
                          "their packets) and were left out as gaps (counted in the lost samples)")
