@@ -1071,6 +1071,41 @@ def test_an_unexpected_error_in_the_live_path_is_a_message_not_a_traceback(tmp_p
 
 
 @needs_bumble
+def test_gaitimu_clipping_flag_is_counted_said_once_and_in_the_result():
+    """The firmware flags a packet whose readings hit the end of the range (b3, ble-protocols §8.3): the
+    flag was decoded and never used, so clipped peaks went by unsaid. Three knocks beyond ±8 g in two
+    packets: the view says it once, naming the device; the link counts 2 packets, 20 samples; the
+    result's warnings give the count."""
+    from contextlib import asynccontextmanager
+
+    from imu_gait.devices import open_stream
+    from imu_gait.devices.emulated import EMULATED_BACKEND, ArraySource, EmulatedAir, EmulatedGaitImu
+    from imu_gait.devices.live import run_live
+    from imu_gait.devices.view import PlainView
+
+    rec, _ = synthesize_walk(30, 200, seed=2)
+    acc = rec.acc_mps2.copy()
+    acc[[1000, 1001, 3000], 2] = 12 * 9.80665                     # packets 100 and 300 (10 samples each)
+
+    @asynccontextmanager
+    async def source():
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedGaitImu(speed=10, source=ArraySource(acc, rec.gyro_rads, 200)))
+            async with open_stream("GaitIMU-E001", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   backoff_s=(0.05,), scan_timeout_s=3.0) as stream:
+                yield stream
+
+    out = io.StringIO()
+    session, _ = run(run_live(source(), view=PlainView(file=out, every_s=1e9), duration_s=20.0, auto_record=False,
+                              handle_signals=False), timeout=60)
+    text = out.getvalue()
+    assert text.count("GaitIMU-E001: some readings hit the end of the sensor's range (clipping)") == 1, text
+    c = session.source.counters
+    assert (c.clipped_packets, c.clipped_samples) == (2, 20) == (2, session.signal.clipped_samples)
+    assert any(w.startswith("20 samples came in packets the sensor flagged as clipped") for w in session.result.warnings)
+
+
+@needs_bumble
 def test_simulated_h10_at_a_rate_it_does_not_offer_streams_at_the_nearest():
     """--simulate --sim-sensor polar_h10 --rate 150: the H10 is started at 100 Hz (its nearest); the
     emulated walk must be made at that rate too — it was made at 150 Hz, the emulator's source

@@ -32,6 +32,7 @@ from bleak_retry_connector import BleakClientWithServiceCache, establish_connect
 from ..errors import DeviceError
 from .clock import SensorClock
 from .decoders import DecodeError
+from .decoders.gaitimu import FLAG_CLIPPING
 from .registry import ALL_ADVERTISED_SERVICE_UUIDS, DeviceFamily, FamilySession, StreamSettings, classify
 
 log = logging.getLogger(__name__)
@@ -137,7 +138,8 @@ class DeviceRestarted(StreamEvent):
 class Notice(StreamEvent):
     """What the stream did with samples that the user should know, other than loss over the link (e.g. a
     Verity whose gyroscope never sent goes on with the accelerometer only). ``kind``: "acc_only" |
-    "before_gyro"; ``message`` names the device and says what to do."""
+    "before_gyro" | "clipping" (said once; counted in StreamCounters); ``message`` names the device and
+    says what to do."""
     kind: str
     message: str
 
@@ -154,6 +156,8 @@ class StreamCounters:
     disconnects: int = 0
     device_restarts: int = 0    # clock went back mid-stream (DeviceRestarted): uncounted loss
     samples_before_gyro: int = 0   # merged ACC + GYRO stream: ACC samples left out before the gyro started
+    clipped_packets: int = 0    # GaitIMU packets flagged clipping (b3): a reading at the end of the range …
+    clipped_samples: int = 0    # … and the samples in them
     rate_hz: float = float("nan")       # measured sample rate in host seconds
     drift_ppm: float = float("nan")     # sensor clock vs host clock
 
@@ -498,6 +502,9 @@ class StreamSupervisor:
         lost_before, self._lost_pending = chunk.lost_before + self._lost_pending, 0
         c.samples += chunk.n
         c.samples_before_gyro += chunk.samples_before_gyro
+        if chunk.flags & FLAG_CLIPPING:    # decoded, and not used: clipped readings went by unsaid
+            c.clipped_packets += 1
+            c.clipped_samples += chunk.n
         c.drift_ppm = self.clock.drift_ppm
         c.rate_hz = self.session.nominal_rate_hz / self.clock.rate_ratio
         time_s = self.clock.map_stream(chunk.sensor_time_s)
@@ -514,7 +521,8 @@ class StreamSupervisor:
         return notices[0]
 
     def _notices(self, chunk: Any, t_s: float) -> list[Notice]:
-        """Notices for what a merged stream did with ACC samples it could not merge (see DecodedChunk)."""
+        """Notices for what the decoder did with samples (a merged stream's ACC it could not merge, see
+        DecodedChunk) and for the first packet the sensor flagged clipped."""
         out = []
         name = self.name or self.device or "the sensor"
         rate = self.session.nominal_rate_hz
@@ -524,6 +532,11 @@ class StreamSupervisor:
                 f"{name}: its gyroscope was started but sent nothing in {wait:.0f} s; going on with the "
                 "accelerometer only (no angular-rate measures this session; nothing was dropped).\n  What to "
                 "do: if you need them, stop, switch the sensor off and on, and start again.")))
+        if chunk.flags & FLAG_CLIPPING and self.counters.clipped_packets == 1:
+            out.append(Notice(t_s, "clipping", (
+                f"{name}: some readings hit the end of the sensor's range (clipping) — the peaks of fast "
+                "movements or knocks are cut off there; counted for the report.\n  What "
+                "to do: strap the sensor firmly (a loose sensor knocks); if it keeps happening, tell us.")))
         if chunk.samples_before_gyro:
             n = chunk.samples_before_gyro
             out.append(Notice(t_s, "before_gyro", (

@@ -103,6 +103,7 @@ class SignalQuality:
     # samples that came without angular rate in a stream that has it (GaitIMU flag b0 clear in a packet):
     # left out, and counted in lost_samples and gaps too (the analysis sees a gap there)
     samples_without_gyro: int = 0
+    clipped_samples: int = 0          # in packets the sensor flagged clipping (source counters)
 
     @property
     def loss_pct(self) -> float:
@@ -332,7 +333,7 @@ class LiveSession:
                 s.nominal_rate_hz = float(rate)
         elif name == "Disconnected":
             s.connected = False
-        elif name == "Notice":
+        elif name == "Notice" and getattr(ev, "kind", "") != "clipping":     # clipping: counted in the result
             self.notices.append(str(getattr(ev, "message", "")).split("\n")[0])
         self._pull_counters()
         t = self._last_t if self._last_t is not None else float(getattr(ev, "time_s", 0.0) or 0.0)
@@ -349,6 +350,7 @@ class LiveSession:
         s.packets = getattr(c, "packets", s.packets)
         s.corrupt = getattr(c, "corrupt", s.corrupt)
         s.queue_drops = getattr(c, "queue_drops", s.queue_drops)
+        s.clipped_samples = getattr(c, "clipped_samples", s.clipped_samples)
         drift = getattr(c, "drift_ppm", float("nan"))
         if drift is not None and math.isfinite(drift):
             s.drift_ppm = float(drift)
@@ -749,6 +751,9 @@ class LiveSession:
         if s.dropped_overlap:
             notes.append(f"{s.dropped_overlap} samples were dropped because their time stamps went backwards")
         notes += self.notices
+        if s.clipped_samples:
+            notes.append(f"{s.clipped_samples} samples came in packets the sensor flagged as clipped (a reading at "
+                         "the end of its range): the peaks of fast movements or knocks are cut off there")
         if s.samples_without_gyro:
             notes.append(f"{s.samples_without_gyro} samples came without angular rate (gyroscope missing from "
                          "their packets) and were left out as gaps (counted in the lost samples)")
