@@ -202,6 +202,20 @@ def test_gaitimu_dropped_and_corrupt_packets_counted_exactly():
     check_against_truth(blocks, sensor)
 
 
+def test_gaitimu_empty_packet_right_after_lost_ones_keeps_the_gap():
+    """Packets 5 and 6 lost, then packet 7 holds no samples (n = 0): the link returned early for the
+    empty chunk, after the decoder had counted the 20 lost samples, so neither the count nor the Gap
+    reached anyone (found by review). The gap is reported with the next block, exactly."""
+    faults = Faults(drop_sequences=frozenset({5, 6}), empty_packets=frozenset({7}))
+    blocks, events, c, sensor = stream_run(EmulatedGaitImu(speed=5, faults=faults), "GaitIMU-E001", 30 * 10)
+    gaps = [e for e in events if isinstance(e, Gap)]
+    assert [(g.n_lost, g.first_index, g.exact) for g in gaps] == [(20, 50, True)]
+    assert c.lost_samples == sensor.stats.samples_dropped == 20 and c.lost_packets == 2
+    assert [b.lost_before for b in blocks if b.lost_before] == [20]
+    idx = check_against_truth(blocks, sensor)
+    assert len(idx) + c.lost_samples == idx[-1] + 1 - idx[0]           # every index accounted for
+
+
 def test_gaitimu_disconnect_reconnect_resumes_with_exact_gap():
     async def main():
         async with EmulatedAir() as air:
@@ -580,6 +594,53 @@ def test_polar_verity_lost_gyro_frame_is_a_gap_and_acc_only_firmware_still_strea
     blocks, events, c, dec = run(main(sensor))
     assert "gyro_rate_hz" not in events[0].info and blocks[0].gyro_rads is None
     check_against_truth(blocks, _PolarTruth(sensor))
+
+
+def test_polar_verity_variable_frame_sizes_a_small_lost_frame_is_a_counted_gap():
+    """Verity delta frames vary in size. ACC frames of 36 and 12 samples in turn, the 12-sample frame 5
+    lost: its stamp step to the next (36-sample) frame is 48 samples, under 1.5 × 36, so the old rule
+    reported nothing and spread the 36 samples over 48 periods (found by review). Now: one gap of exactly
+    12 at index 144, every sample at its index with its acc and gyro (gyro frames of 28 and 9 in turn)."""
+    sensor = EmulatedPolarVerity(speed=20, samples_per_frame=(36, 12), gyro_samples_per_frame=(28, 9),
+                                 faults=Faults(drop_sequences=frozenset({5})))
+    blocks, events, c, sensor = stream_run(sensor, "Polar Sense", 15 * 52)
+    gaps = [e for e in events if isinstance(e, Gap)]
+    assert [(g.n_lost, g.first_index) for g in gaps] == [(12, 3 * 36 + 2 * 12)] and c.lost_samples == 12
+    idx = check_against_truth(blocks, _VerityTruth(sensor), VERITY_GYRO_ATOL)
+    assert len(idx) + c.lost_samples == idx[-1] + 1 - idx[0]           # every index accounted for
+    sensor_t = np.concatenate([b.sensor_time_s for b in blocks])
+    np.testing.assert_allclose(sensor_t - sensor_t[0], (idx - idx[0]) / 52.0, atol=1e-6)   # times not stretched
+
+
+def test_polar_verity_whose_gyro_never_sends_goes_on_acc_only_and_says_so():
+    """START GYRO is answered but no GYRO frame ever comes: every accelerometer sample was dropped without
+    a word (found by review). After 5 s of ACC the stream gives the gyro up, says so once naming the
+    device, and every accelerometer sample goes out (from index 0, none lost), without gyro."""
+    from imu_gait.devices import Notice
+
+    sensor = EmulatedPolarVerity(speed=20, faults=Faults(drop_gyro_frames=frozenset(range(10**6))))
+    blocks, events, c, sensor = stream_run(sensor, "Polar Sense", 15 * 52)
+    notices = [e for e in events if isinstance(e, Notice)]
+    assert [n.kind for n in notices] == ["acc_only"] and notices[0].message.startswith("Polar Sense E0000002: ")
+    assert all(b.gyro_rads is None for b in blocks)
+    idx = check_against_truth(blocks, _PolarTruth(sensor))
+    np.testing.assert_array_equal(idx, np.arange(idx.size))             # from the first sample, none lost
+    assert c.lost_samples == 0 and c.samples_before_gyro == 0 and "gyro_rate_hz" in events[0].info
+
+
+def test_polar_verity_acc_before_the_gyro_started_is_said():
+    """The ACC samples before the gyro's first sample are left out of the merged stream: they were only
+    counted in a decoder attribute nothing read. Here the first GYRO frame (28 samples) is lost, so the
+    gyro's first sample comes ≥ 28 samples after the ACC's: counted, and said once naming the device."""
+    from imu_gait.devices import Notice
+
+    sensor = EmulatedPolarVerity(speed=20, faults=Faults(drop_gyro_frames=frozenset({0})))
+    blocks, events, c, sensor = stream_run(sensor, "Polar Sense", 5 * 52)
+    said = [e for e in events if isinstance(e, Notice)]
+    assert 28 <= c.samples_before_gyro == blocks[0].first_index < 52 and c.lost_samples == 0
+    assert [n.kind for n in said] == ["before_gyro"]
+    assert said[0].message.startswith(f"Polar Sense E0000002: its first {c.samples_before_gyro} accelerometer samples")
+    check_against_truth(blocks, _VerityTruth(sensor), VERITY_GYRO_ATOL)
 
 
 def stream_thingy(faults, *, rate_hz, seconds):

@@ -104,9 +104,34 @@ def test_pmd_loss_detected_from_timestamp_jump():
     t.place(0, 10)
     assert t.place(50_000_000, 10).lost == 0                      # 10 samples in 50 ms: nothing lost
     assert t.place(50_000_000 + 3 * 50_000_000, 10).lost == 20    # two 10-sample frames missing
-    assert t.place(200_000_000 + 70_000_000, 10).lost == 0        # 1.4 frame durations: jitter, not loss
+    # sensor-clock stamps: 14 sample periods for a 10-sample frame are 4 samples lost (the old 1.5-frame
+    # rule called it jitter); 1.4 % long (stamp rounding, rate error) is not loss
+    assert t.place(200_000_000 + 70_000_000, 10).lost == 4
+    assert t.place(270_000_000 + 50_700_000, 10).lost == 0
     with pytest.raises(DecodeError):
         t.place(200_000_000, 10)                       # time going backwards (held until the next frame)
+
+
+@pytest.mark.parametrize("clock_error", [0.0, 0.03, -0.03])
+def test_pmd_small_lost_frame_before_a_large_one_is_counted_and_times_not_stretched(clock_error):
+    """Verity delta frames vary in size (they fill the packet). Frames of 70, 70, 30, 70, [30 lost], 70, 70
+    samples at 52 Hz: the lost 30 were under 1.5 durations of the 70-sample frame after them, so they went
+    unreported and that frame's samples were spread at 27.5 ms instead of 19.2 ms (found by review). Also
+    with the sensor clock 3 % off nominal (the rate is measured from the frames)."""
+    period_ns = 1e9 / 52 / (1 + clock_error)
+    t = pmd.PmdTimeline(nominal_rate_hz=52.0)
+    sizes, lost_at = [70, 70, 30, 70, 30, 70, 70], 4
+    k, lost, times = 0, [], []
+    for j, n in enumerate(sizes):
+        k += n
+        if j == lost_at:
+            continue
+        p = t.place(int(round((k - 1) * period_ns)), n)
+        lost.append(p.lost)
+        times.append(p.times_ns)
+    assert lost == [0, 0, 0, 0, 30, 0]
+    np.testing.assert_allclose(np.diff(times[4]), period_ns, rtol=0.035)   # not stretched over the hole
+    assert abs(times[4][0] - (270 * period_ns)) < period_ns / 100          # the first after the hole: sample 270
 
 
 def _encode_delta_frame(samples: np.ndarray, widths: list[int], t_ns: int) -> bytes:
@@ -402,12 +427,16 @@ def test_pmd_restart_counts_every_skipped_sample(rate_on_sensor_clock):
         np.testing.assert_allclose(t - t[0], (idx[20:] - 20) / rate_on_sensor_clock, atol=1e-6)
 
 
-def test_pmd_without_restart_a_short_stamp_jump_is_jitter():
-    """Mid-stream, frames are whole and back to back: a step under 1.5 frames is not loss."""
-    s = PmdAccStream(200.0)
-    for k in range(3):
-        s.feed(_h10_frame(20 * k))
-    assert s.feed(_h10_frame(60 + 5)).lost_before == 0
+def test_pmd_without_restart_loss_is_counted_beyond_a_fraction_of_the_frame():
+    """Mid-stream, frames are whole and back to back on the sensor clock: a stamp step one sample period
+    long over a 20-sample frame is stamp/rate error (tolerance 0.5 + 5 % of the frame), five periods are
+    a lost 5-sample frame (the 1.5-frame rule called both jitter)."""
+    for extra, lost in [(1, 0), (2, 2), (5, 5)]:
+        s = PmdAccStream(200.0)
+        for k in range(3):
+            s.feed(_h10_frame(20 * k))
+        c = s.feed(_h10_frame(60 + extra))
+        assert (c.lost_before, c.first_index) == (lost, 60 + lost), extra
 
 
 def test_pmd_clock_going_back_is_a_device_restart_not_a_stream_of_errors():
@@ -760,3 +789,42 @@ def test_gaitimu_index_far_ahead_of_the_sequence_is_a_bad_packet():
     with pytest.raises(DecodeError):                                      # unannounced: refused once …
         s.feed(_pkt(48, 5480 + 9000))
     assert s.feed(_pkt(49, 5490 + 9000)).lost_before == 9010              # … confirmed by the next packet
+
+
+def _verity_frame(mtype: int, first: int, n: int, rate: float = 52.0) -> bytes:
+    """Delta frame of samples first … first+n−1 (x = the sample index) stamped on a sensor clock at rate."""
+    raw = np.column_stack([np.arange(first, first + n), np.zeros(n), np.full(n, 4096)]).astype(np.int64)
+    return bytes([mtype]) + _encode_delta_frame(raw, [16], 10**18 + round((first + n - 1) * 1e9 / rate))[1:]
+
+
+def test_verity_gyro_that_never_sends_goes_on_acc_only_with_nothing_dropped():
+    """GYRO started but never sending: every ACC sample was moved to samples_before_gyro and dropped, with
+    no word (found by review). After max_gyro_wait_s of ACC without any gyro the merged stream gives the
+    gyro up: the held ACC samples go out (from index 0, none dropped), without gyro, the chunk says
+    acc_only once, and later GYRO frames are ignored (one layout per stream)."""
+    s = PmdImuStream(52.0, 52.0, acc_factor=1e-3, gyro_factor=1.0, max_gyro_wait_s=5.0)
+    chunks = [s.feed(_verity_frame(pmd.MEAS_ACC, 26 * k, 26)) for k in range(14)]   # 7 s of ACC
+    out = [c for c in chunks if c.n]
+    assert [c.acc_only for c in chunks].count(True) == 1 and out[0].acc_only
+    assert all(c.gyro_rads is None for c in out) and s.samples_before_gyro == 0
+    s.feed(_verity_frame(pmd.MEAS_GYRO, 26 * 14, 26))                              # late gyro: ignored
+    chunks.append(s.feed(_verity_frame(pmd.MEAS_ACC, 26 * 14, 26)))
+    out = [c for c in chunks if c.n]
+    idx = np.concatenate([c.first_index + np.arange(c.n) for c in out])
+    np.testing.assert_array_equal(idx, np.arange(26 * 15))                         # every sample, in order
+    x = np.concatenate([c.acc_mps2[:, 0] for c in out]) / (1e-3 * G)
+    np.testing.assert_allclose(x, idx, atol=1e-9)
+    t = np.concatenate([c.sensor_time_s for c in out])
+    np.testing.assert_allclose(t, idx / 52.0, atol=1e-6)
+    assert sum(c.lost_before for c in out) == 0 and s.gyro_frames_ignored == 1
+
+
+def test_verity_acc_before_the_first_gyro_sample_is_said_on_the_first_chunk():
+    """ACC samples before the gyro's first sample cannot be merged: they were dropped and only counted in
+    an attribute nothing read. The first merged chunk now carries the count (the link says it)."""
+    s = PmdImuStream(52.0, 52.0, acc_factor=1e-3, gyro_factor=1.0)
+    s.feed(_verity_frame(pmd.MEAS_ACC, 0, 26))
+    c = s.feed(_verity_frame(pmd.MEAS_GYRO, 10, 26))          # gyro from sample 10 on
+    assert c.n == 16 and c.first_index == 10 and c.samples_before_gyro == 10 == s.samples_before_gyro
+    c = s.feed(_verity_frame(pmd.MEAS_ACC, 26, 26))
+    assert c.samples_before_gyro == 0 and not c.acc_only

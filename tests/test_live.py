@@ -1017,6 +1017,107 @@ def test_simulate_does_not_offer_family(tmp_path):
 
 
 @needs_bumble
+def test_a_gaitimu_packet_without_gyro_is_a_counted_gap_and_the_walk_goes_on(tmp_path):
+    """The firmware says per packet whether the gyro is in it (flag b0, ble-protocols §8.3). One packet
+    with b0 clear at ~10 s ended the walk with a raw ValueError traceback (found by review). Now its 10
+    samples are left out as a counted gap, the view says so once (naming the device), the walk and the
+    recording go on, and the result says why the samples are missing."""
+    from imu_gait.devices.emulated import Faults
+    from imu_gait.devices.live import run_live
+    from imu_gait.devices.view import PlainView
+
+    out = io.StringIO()
+    src = simulated_stream(speed=10, walk_s=60.0, faults=Faults(no_gyro_packets=frozenset({200})))
+    session, written = run(run_live(src, view=PlainView(file=out, every_s=1e9), duration_s=20.0,
+                                    record=tmp_path / "g.csv", handle_signals=False, keys=False), timeout=60)
+    sig, text = session.signal, out.getvalue()
+    assert sig.samples_without_gyro == 10 == sig.lost_samples and sig.gaps == 1
+    assert "GaitIMU-SIM1: 10 samples came without angular rate" in text
+    assert text.rstrip().endswith("stopped: duration 20 s reached") and session.time_s >= 20.0
+    assert any("10 samples came without angular rate" in w for w in session.result.warnings)
+    saved = imu_gait.read(str(tmp_path / "g.csv"))
+    assert saved.has_gyro and saved.n_samples == sig.samples and np.isfinite(saved.gyro_rads).all()
+
+
+@needs_bumble
+def test_a_verity_whose_gyro_never_sends_is_monitored_acc_only(tmp_path):
+    """A Verity whose gyro stream starts but never sends: the live walk got no sample at all (every
+    accelerometer sample dropped, no word). Now it runs on the accelerometer, the view says why once, the
+    recording holds every sample (no gyro columns) and the result's warnings say it."""
+    from imu_gait.devices.emulated import Faults
+    from imu_gait.devices.live import run_live
+    from imu_gait.devices.view import PlainView
+
+    out = io.StringIO()
+    src = simulated_stream(speed=10, walk_s=60.0, sensor="polar_verity",
+                           faults=Faults(drop_gyro_frames=frozenset(range(10**6))))
+    session, _ = run(run_live(src, view=PlainView(file=out, every_s=1e9), duration_s=25.0, record=tmp_path / "v.csv",
+                              handle_signals=False, keys=False), timeout=60)
+    text = out.getvalue()
+    assert "Polar Sense SIM00002: its gyroscope was started but sent nothing in 5 s; going on with the " \
+           "accelerometer only" in text
+    assert session.signal.lost_samples == 0 and session.result.summary["n_steps"] > 10
+    assert any("going on with the accelerometer only" in w for w in session.result.warnings)
+    saved = imu_gait.read(str(tmp_path / "v.csv"))
+    assert not saved.has_gyro and saved.n_samples == session.signal.samples >= 24 * 52
+
+
+def test_an_unexpected_error_in_the_live_path_is_a_message_not_a_traceback(tmp_path):
+    """Any bug in the live path reached the user as a raw traceback (cli.main catches ImuGaitError only).
+    It is now an ImuGaitError that says what happened and which files of the walk were kept."""
+    from imu_gait.devices.live import run_live
+    from imu_gait.errors import ImuGaitError
+
+    class Broken(ReplaySource):          # a source that fails after some samples, as a bug would
+        async def __anext__(self):
+            item = await super().__anext__()
+            if getattr(item, "time_s", np.zeros(1))[0] > 5.0:
+                raise RuntimeError("boom")
+            return item
+
+    rec, _ = synthesize_walk(20, 100, seed=1)
+    with pytest.raises(ImuGaitError, match=r"unexpected error \(RuntimeError: boom\)\n  recording kept: .*b\.csv"):
+        run(run_live(Broken(rec, speed=0, block_s=0.05), record=tmp_path / "b.csv", handle_signals=False,
+                     keys=False), timeout=60)
+    assert imu_gait.read(str(tmp_path / "b.csv")).n_samples >= 500
+
+
+@needs_bumble
+def test_gaitimu_clipping_flag_is_counted_said_once_and_in_the_result():
+    """The firmware flags a packet whose readings hit the end of the range (b3, ble-protocols §8.3): the
+    flag was decoded and never used, so clipped peaks went by unsaid. Three knocks beyond ±8 g in two
+    packets: the view says it once, naming the device; the link counts 2 packets, 20 samples; the
+    result's warnings give the count."""
+    from contextlib import asynccontextmanager
+
+    from imu_gait.devices import open_stream
+    from imu_gait.devices.emulated import EMULATED_BACKEND, ArraySource, EmulatedAir, EmulatedGaitImu
+    from imu_gait.devices.live import run_live
+    from imu_gait.devices.view import PlainView
+
+    rec, _ = synthesize_walk(30, 200, seed=2)
+    acc = rec.acc_mps2.copy()
+    acc[[1000, 1001, 3000], 2] = 12 * 9.80665                     # packets 100 and 300 (10 samples each)
+
+    @asynccontextmanager
+    async def source():
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedGaitImu(speed=10, source=ArraySource(acc, rec.gyro_rads, 200)))
+            async with open_stream("GaitIMU-E001", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   backoff_s=(0.05,), scan_timeout_s=3.0) as stream:
+                yield stream
+
+    out = io.StringIO()
+    session, _ = run(run_live(source(), view=PlainView(file=out, every_s=1e9), duration_s=20.0, auto_record=False,
+                              handle_signals=False), timeout=60)
+    text = out.getvalue()
+    assert text.count("GaitIMU-E001: some readings hit the end of the sensor's range (clipping)") == 1, text
+    c = session.source.counters
+    assert (c.clipped_packets, c.clipped_samples) == (2, 20) == (2, session.signal.clipped_samples)
+    assert any(w.startswith("20 samples came in packets the sensor flagged as clipped") for w in session.result.warnings)
+
+
+@needs_bumble
 def test_simulated_h10_at_a_rate_it_does_not_offer_streams_at_the_nearest():
     """--simulate --sim-sensor polar_h10 --rate 150: the H10 is started at 100 Hz (its nearest); the
     emulated walk must be made at that rate too — it was made at 150 Hz, the emulator's source

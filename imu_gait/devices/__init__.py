@@ -38,7 +38,7 @@ _LAZY = {
     **dict.fromkeys(["SensorClock"], ".clock"),
     **dict.fromkeys(["DecodeError"], ".decoders"),
     **dict.fromkeys(["BleBackend", "Connected", "DeviceRestarted", "DeviceStopped", "Disconnected",
-                     "FoundDevice", "Gap", "PacketError", "Reconnecting", "SampleBlock", "StreamCounters",
+                     "FoundDevice", "Gap", "Notice", "PacketError", "Reconnecting", "SampleBlock", "StreamCounters",
                      "StreamEvent", "StreamSupervisor", "find_device", "open_stream", "scan"], ".link"),
     **dict.fromkeys(["FAMILIES", "DeviceFamily", "StreamSettings", "classify"], ".registry"),
     **dict.fromkeys(["LiveSession", "LiveUpdate", "SignalQuality", "monitor", "simulated_stream"], ".live"),
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from .clock import SensorClock
     from .decoders import DecodeError
     from .link import (BleBackend, Connected, DeviceRestarted, DeviceStopped, Disconnected, FoundDevice, Gap,
-                       PacketError, Reconnecting, SampleBlock, StreamCounters, StreamEvent, StreamSupervisor,
+                       Notice, PacketError, Reconnecting, SampleBlock, StreamCounters, StreamEvent, StreamSupervisor,
                        find_device, open_stream, scan)
     from .live import LiveSession, LiveUpdate, SignalQuality, monitor, simulated_stream
     from .registry import FAMILIES, DeviceFamily, StreamSettings, classify
@@ -59,7 +59,7 @@ else:   # at run time; hidden from type checkers, which then flag a misspelt nam
 
 
 __all__ = ["open_stream", "scan", "find_device", "StreamSupervisor", "StreamSettings", "SampleBlock",
-           "StreamEvent", "Connected", "Disconnected", "Reconnecting", "Gap", "PacketError", "DeviceStopped",
+           "StreamEvent", "Connected", "Disconnected", "Reconnecting", "Gap", "Notice", "PacketError", "DeviceStopped",
            "DeviceRestarted", "StreamCounters", "FoundDevice", "BleBackend", "SensorClock", "DecodeError",
            "FAMILIES", "DeviceFamily", "classify", "monitor", "simulated_stream", "ReplaySource", "LiveSession",
            "LiveUpdate", "SignalQuality"]

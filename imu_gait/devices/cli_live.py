@@ -303,11 +303,17 @@ def cmd_live(args: argparse.Namespace) -> int:
     view = make_view(args.view, beep=args.beep, every_s=args.status_every, file=out,
                      fields=getattr(args, "status_fields", None))
     record = None if args.no_record else args.record
-    session, written = asyncio.run(run_live(
-        source_cm, view=view, record=record, json_path=args.json, html_path=args.report,
-        duration_s=args.duration, engine_context={**engine_context(args), "cue_fade_s": args.cue_fade},
-        auto_record=not args.no_record,
-        record_folder=args.recordings_dir, keys=not getattr(args, "no_keys", False)))
+    try:
+        session, written = asyncio.run(run_live(
+            source_cm, view=view, record=record, json_path=args.json, html_path=args.report,
+            duration_s=args.duration, engine_context={**engine_context(args), "cue_fade_s": args.cue_fade},
+            auto_record=not args.no_record,
+            record_folder=args.recordings_dir, keys=not getattr(args, "no_keys", False)))
+    except ImuGaitError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug in the live path: a clear message, not a traceback
+        raise ImuGaitError(f"the live session stopped on an unexpected error ({type(exc).__name__}: {exc})"
+                           "\n  What to do: please report this message — it is a bug") from exc
     result = session.result if session is not None else None
     if result is None:
         print("imu-gait live: stopped before any sample arrived; nothing recorded, no report.", file=err)

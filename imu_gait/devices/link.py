@@ -32,6 +32,7 @@ from bleak_retry_connector import BleakClientWithServiceCache, establish_connect
 from ..errors import DeviceError
 from .clock import SensorClock
 from .decoders import DecodeError
+from .decoders.gaitimu import FLAG_CLIPPING
 from .registry import ALL_ADVERTISED_SERVICE_UUIDS, DeviceFamily, FamilySession, StreamSettings, classify
 
 log = logging.getLogger(__name__)
@@ -133,6 +134,16 @@ class DeviceRestarted(StreamEvent):
     message: str = ""
 
 
+@dataclass(frozen=True)
+class Notice(StreamEvent):
+    """What the stream did with samples that the user should know, other than loss over the link (e.g. a
+    Verity whose gyroscope never sent goes on with the accelerometer only). ``kind``: "acc_only" |
+    "before_gyro" | "clipping" (said once; counted in StreamCounters); ``message`` names the device and
+    says what to do."""
+    kind: str
+    message: str
+
+
 @dataclass
 class StreamCounters:
     packets: int = 0            # notifications decoded
@@ -144,6 +155,9 @@ class StreamCounters:
     connects: int = 0
     disconnects: int = 0
     device_restarts: int = 0    # clock went back mid-stream (DeviceRestarted): uncounted loss
+    samples_before_gyro: int = 0   # merged ACC + GYRO stream: ACC samples left out before the gyro started
+    clipped_packets: int = 0    # GaitIMU packets flagged clipping (b3): a reading at the end of the range …
+    clipped_samples: int = 0    # … and the samples in them
     rate_hz: float = float("nan")       # measured sample rate in host seconds
     drift_ppm: float = float("nan")     # sensor clock vs host clock
 
@@ -247,6 +261,9 @@ class StreamSupervisor:
         self._task: asyncio.Task | None = None
         self._fatal: BaseException | None = None
         self._last_t_s: float | None = None
+        # samples lost before a chunk with no samples of its own (a GaitIMU packet with n = 0): counted
+        # at once, reported with the next block's Gap (the gap ends at that block's first sample)
+        self._lost_pending = 0
         self._restart_requested = False
         self._holding: list | None = None
 
@@ -476,16 +493,60 @@ class StreamSupervisor:
             clock_s = float(chunk.sensor_time_s[-1])
         if clock_s is not None and math.isfinite(clock_s):
             self.clock.update(clock_s, (t_ns - self.t0_ns) / 1e9)
-        if chunk.n == 0:                     # e.g. a merged stream waiting for its other half
-            return None
-        c.samples += chunk.n
         c.lost_samples += chunk.lost_before
         c.lost_packets += chunk.packets_lost
+        if chunk.n == 0:                     # e.g. a merged stream waiting for its other half
+            # an empty packet right after lost ones: its loss was swallowed here, gap and count
+            self._lost_pending += chunk.lost_before
+            return None
+        lost_before, self._lost_pending = chunk.lost_before + self._lost_pending, 0
+        c.samples += chunk.n
+        c.samples_before_gyro += chunk.samples_before_gyro
+        if chunk.flags & FLAG_CLIPPING:    # decoded, and not used: clipped readings went by unsaid
+            c.clipped_packets += 1
+            c.clipped_samples += chunk.n
         c.drift_ppm = self.clock.drift_ppm
         c.rate_hz = self.session.nominal_rate_hz / self.clock.rate_ratio
         time_s = self.clock.map_stream(chunk.sensor_time_s)
-        block = SampleBlock(time_s, chunk.acc_mps2, chunk.gyro_rads, chunk.first_index, chunk.lost_before,
+        block = SampleBlock(time_s, chunk.acc_mps2, chunk.gyro_rads, chunk.first_index, lost_before,
                             chunk.sensor_time_s)
+        out = self._block_or_event(chunk, block, time_s, last_t_s, lost_before)
+        notices = self._notices(chunk, float(time_s[0]))
+        if not notices:
+            return out
+        # the notices go out first, then what would have gone out (an event queues its block behind it)
+        self._rx.appendleft(("block", out) if out is block else ("event", out))
+        for n in reversed(notices[1:]):
+            self._rx.appendleft(("event", n))
+        return notices[0]
+
+    def _notices(self, chunk: Any, t_s: float) -> list[Notice]:
+        """Notices for what the decoder did with samples (a merged stream's ACC it could not merge, see
+        DecodedChunk) and for the first packet the sensor flagged clipped."""
+        out = []
+        name = self.name or self.device or "the sensor"
+        rate = self.session.nominal_rate_hz
+        if chunk.acc_only:
+            wait = getattr(self.session.decoder, "max_gyro_wait_ns", 0) / 1e9
+            out.append(Notice(t_s, "acc_only", (
+                f"{name}: its gyroscope was started but sent nothing in {wait:.0f} s; going on with the "
+                "accelerometer only (no angular-rate measures this session; nothing was dropped).\n  What to "
+                "do: if you need them, stop, switch the sensor off and on, and start again.")))
+        if chunk.flags & FLAG_CLIPPING and self.counters.clipped_packets == 1:
+            out.append(Notice(t_s, "clipping", (
+                f"{name}: some readings hit the end of the sensor's range (clipping) — the peaks of fast "
+                "movements or knocks are cut off there; counted for the report.\n  What "
+                "to do: strap the sensor firmly (a loose sensor knocks); if it keeps happening, tell us.")))
+        if chunk.samples_before_gyro:
+            n = chunk.samples_before_gyro
+            out.append(Notice(t_s, "before_gyro", (
+                f"{name}: its first {n} accelerometer samples ({n / rate:.1f} s) came before its gyroscope "
+                "started and were left out; the stream starts with both.\n  What to do: nothing.")))
+        return out
+
+    def _block_or_event(self, chunk: Any, block: SampleBlock, time_s: np.ndarray, last_t_s: float | None,
+                        lost_before: int) -> SampleBlock | StreamEvent:
+        c = self.counters
         if chunk.clock_reset:
             c.device_restarts += 1
             t1 = float(time_s[0])
@@ -497,12 +558,12 @@ class StreamSupervisor:
                 f"connected; the samples of the {t1 - t0:.1f} s before are lost and cannot be counted."
                 "\n  What to do: nothing if it keeps streaming; if it happens again, check its battery "
                 "and strap contact."))
-        if chunk.lost_before > 0:
+        if lost_before > 0:
             t0 = self._last_t_s if self._last_t_s is not None else float(time_s[0])
             self._rx.appendleft(("block", block))
             self._last_t_s = float(time_s[-1])
-            return Gap(float(time_s[0]), chunk.lost_before, t0, float(time_s[0]), chunk.lost_exact,
-                       chunk.first_index - chunk.lost_before)
+            return Gap(float(time_s[0]), lost_before, t0, float(time_s[0]), chunk.lost_exact,
+                       chunk.first_index - lost_before)
         self._last_t_s = float(time_s[-1])
         return block
 

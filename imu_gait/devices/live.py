@@ -100,6 +100,10 @@ class SignalQuality:
     loss_detection: str = "exact"     # "exact" | "estimated" | "none" (Thingy:52: loss undetectable)
     time_fixes: int = 0               # blocks shifted forward because their time axis stepped back
     dropped_overlap: int = 0          # samples dropped because their time went backwards by > 0.25 s
+    # samples that came without angular rate in a stream that has it (GaitIMU flag b0 clear in a packet):
+    # left out, and counted in lost_samples and gaps too (the analysis sees a gap there)
+    samples_without_gyro: int = 0
+    clipped_samples: int = 0          # in packets the sensor flagged clipping (source counters)
 
     @property
     def loss_pct(self) -> float:
@@ -110,6 +114,14 @@ class SignalQuality:
         d = dict(self.__dict__)
         d["loss_pct"] = self.loss_pct
         return d
+
+
+@dataclass(frozen=True)
+class SessionNotice:
+    """Something the session did with the data that the user should know (a status event of the session
+    itself, in :attr:`LiveUpdate.event`); ``message`` names the device and says what to do."""
+    time_s: float
+    message: str
 
 
 @dataclass
@@ -170,6 +182,7 @@ class LiveSession:
         self.record_path: Path | None = None
         self.signal = SignalQuality()
         self.events_seen: list[Any] = []
+        self.notices: list[str] = []             # the source's notices (what it did with samples), for the result
         self.active_flags: list[Flag] = []       # cues on screen: listed by the engine, or within the hold
         # ids the engine lists at its latest judgement: these patterns are still going on (an active
         # flag not among them is held on screen after it ended)
@@ -320,6 +333,8 @@ class LiveSession:
                 s.nominal_rate_hz = float(rate)
         elif name == "Disconnected":
             s.connected = False
+        elif name == "Notice" and getattr(ev, "kind", "") != "clipping":     # clipping: counted in the result
+            self.notices.append(str(getattr(ev, "message", "")).split("\n")[0])
         self._pull_counters()
         t = self._last_t if self._last_t is not None else float(getattr(ev, "time_s", 0.0) or 0.0)
         upd = LiveUpdate(time_s=t, event=ev)
@@ -335,6 +350,7 @@ class LiveSession:
         s.packets = getattr(c, "packets", s.packets)
         s.corrupt = getattr(c, "corrupt", s.corrupt)
         s.queue_drops = getattr(c, "queue_drops", s.queue_drops)
+        s.clipped_samples = getattr(c, "clipped_samples", s.clipped_samples)
         drift = getattr(c, "drift_ppm", float("nan"))
         if drift is not None and math.isfinite(drift):
             s.drift_ppm = float(drift)
@@ -434,7 +450,7 @@ class LiveSession:
         if self.engine is None:
             self._start(t, gyro is not None)
         if self.engine.has_gyro and gyro is None:
-            raise ValueError("the source stopped sending angular rate mid-stream (blocks must keep one layout)")
+            return self._without_gyro(t)
         if not self.engine.has_gyro:
             gyro = None
         t, acc, gyro = self._monotone(t, acc, gyro)
@@ -454,6 +470,23 @@ class LiveSession:
         # the engine is fed every `feed_interval_s` of samples (fewer, larger calls: less CPU)
         if self._last_t - self._fed_t >= self.feed_interval_s - 0.25 / max(self.signal.nominal_rate_hz, 1.0):
             self._feed_pending(upd)
+        return upd
+
+    def _without_gyro(self, t: np.ndarray) -> LiveUpdate:
+        """A block without angular rate in a stream that has it: GaitIMU says per packet whether the gyro
+        is in it (flag b0), and one packet without ended the walk with a raw ValueError. The engine takes
+        one layout, and a gyro is not invented: the samples are left out, counted as a gap; said once."""
+        s = self.signal
+        first = s.samples_without_gyro == 0
+        s.samples_without_gyro += int(t.size)
+        s.lost_samples += int(t.size)
+        s.gaps += 1
+        upd = LiveUpdate(time_s=self._last_t or float(t[-1]))
+        if first:
+            upd.event = SessionNotice(float(t[0]), (
+                f"{self.device or 'the sensor'}: {t.size} samples came without angular rate (its gyroscope "
+                "missing from the packet) and were left out as a gap; the walk goes on.\n  What to do: "
+                "nothing if it is rare; if it keeps happening, switch the sensor off and on."))
         return upd
 
     def _feed_pending(self, upd: LiveUpdate) -> None:
@@ -717,6 +750,13 @@ class LiveSession:
             notes.append(f"{s.queue_drops} notifications were dropped because processing fell behind")
         if s.dropped_overlap:
             notes.append(f"{s.dropped_overlap} samples were dropped because their time stamps went backwards")
+        notes += self.notices
+        if s.clipped_samples:
+            notes.append(f"{s.clipped_samples} samples came in packets the sensor flagged as clipped (a reading at "
+                         "the end of its range): the peaks of fast movements or knocks are cut off there")
+        if s.samples_without_gyro:
+            notes.append(f"{s.samples_without_gyro} samples came without angular rate (gyroscope missing from "
+                         "their packets) and were left out as gaps (counted in the lost samples)")
         # what the source knows about its data (a replay: a gyroscope left out for its axes)
         notes += [str(n) for n in (getattr(self.source, "notes", None) or [])]
         if getattr(self.source, "gyro_axis_mismatch", None) is not None:
@@ -1118,7 +1158,18 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
             if session.marks and session.marks_error is None:    # saved at each mark
                 written.append(("symptom marks", marks_path(base)))
     if error is not None:
-        raise error
+        from ..errors import ImuGaitError
+
+        if isinstance(error, ImuGaitError):
+            raise error
+        # anything else is a bug; it reached the user as a raw traceback (a ValueError on one GaitIMU packet
+        # without gyro ended a walk so): say what happened and what of the walk was kept
+        kept = ([("recording", session.record_path)] if session is not None and session.record_path is not None
+                else []) + written
+        raise ImuGaitError(f"the live session stopped on an unexpected error ({type(error).__name__}: {error})"
+                           + "".join(f"\n  {what} kept: {path}" for what, path in kept)
+                           + "\n  What to do: the samples up to the error are kept" + (" (above)" if kept else "")
+                           + "; please report this message — it is a bug") from error
     if session is not None and session.record_path is not None:
         written.insert(0, ("recording", session.record_path))
     return session, written

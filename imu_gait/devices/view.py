@@ -195,6 +195,8 @@ def describe_event(ev: Any) -> str | None:
     if name == "DeviceRestarted":
         msg = getattr(ev, "message", "") or "the sensor restarted — samples lost, count unknown"
         return msg.split("\n")[0]
+    if getattr(ev, "message", ""):            # a notice (SessionNotice, the link's Notice): it says itself
+        return str(ev.message).split("\n")[0]
     return f"{name}"
 
 

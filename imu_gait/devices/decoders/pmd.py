@@ -282,20 +282,31 @@ def spread_sample_times_ns(t_frame_ns: int, n: int, t_prev_ns: int | None, nomin
     return np.int64(t_prev_ns) + (i * ((t_frame_ns - t_prev_ns) / n)).round().astype(np.int64)
 
 
-def lost_samples_between(t_prev_ns: int, t_frame_ns: int, n: int, nominal_rate_hz: float, *,
-                         restarted: bool = False) -> int:
-    """Estimated samples lost before a frame of n samples.
+#: Loss tolerance between back-to-back frames, in samples: LOSS_TOL_SAMPLES + LOSS_TOL_SHARE × n. PMD
+#: stamps are the sensor's own clock (no arrival jitter): frames that follow each other step by their
+#: own sample count, off only by stamp rounding and by the error of the rate used (nominal until
+#: measured: real sensors run a few % off). The spec's "1.5 frame durations" rule missed a whole lost
+#: frame when it held under half the next frame's samples — Verity delta frames vary in size (30
+#: lost before a 70-sample frame went unreported, and the 70 samples were stretched over the hole).
+LOSS_TOL_SAMPLES = 0.5
+LOSS_TOL_SHARE = 0.05
 
-    Within a running stream frames are whole and back to back, so a stamp step up to 1.5 frame
-    durations is one frame (jitter of the rate, not loss); beyond that, round(step × rate) − n.
-    After the stream was re-STARTed (device-initiated stop, reconnect) the samples before and
-    after are not contiguous: the device skipped whatever it took while stopped — any number,
-    often less than half a frame — so every whole sample period beyond the frame counts."""
-    step_s = (t_frame_ns - t_prev_ns) / 1e9
-    frame_s = n / nominal_rate_hz
-    if not restarted and step_s <= 1.5 * frame_s:
+
+def lost_samples_between(t_prev_ns: int, t_frame_ns: int, n: int, rate_hz: float, *,
+                         restarted: bool = False) -> int:
+    """Samples lost before a frame of n samples stamped ``t_frame_ns`` (its last sample), the previous
+    frame's last sample stamped ``t_prev_ns``, at ``rate_hz`` (measured on the sensor clock, else nominal).
+
+    The stamp step holds round(step × rate) sample periods; n of them are this frame's. Within a
+    running stream the excess counts as lost only beyond LOSS_TOL_SAMPLES + LOSS_TOL_SHARE × n
+    (stamp rounding, the rate error over the frame): a lost frame of any size beyond that shows,
+    whatever the size of the frame after it. After the stream was re-STARTed (device-initiated
+    stop, reconnect) the device skipped whatever it took while stopped — any number, often less
+    than half a frame — so every whole sample period beyond the frame counts."""
+    excess = (t_frame_ns - t_prev_ns) / 1e9 * rate_hz - n
+    if not restarted and excess <= LOSS_TOL_SAMPLES + LOSS_TOL_SHARE * n:
         return 0
-    return max(0, int(round(step_s * nominal_rate_hz)) - n)
+    return max(0, int(round(excess)))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ for a whole stream, across reconnects, so gaps spanning a reconnect are measured
 Loss detection per family (ble-protocols.md §3 rule 4):
 
 * GaitIMU: sample index → **exact** number of lost samples; sequence → lost packets;
-* Polar PMD: frame timestamp jump > 1.5 frame durations → **estimated** lost samples;
+* Polar PMD: frame timestamp step beyond the frame's own samples (a fraction of a sample plus 5 %
+  of the frame, see :data:`pmd.LOSS_TOL_SHARE`) → **estimated** lost samples;
   Verity Sense ACC + GYRO are two PMD streams merged onto the ACC samples (:class:`PmdImuStream`);
 * Thingy:52: no timestamp, no sequence → loss is **undetectable** (``lost_before`` always 0).
 """
@@ -53,6 +54,11 @@ class DecodedChunk:
     # could have been one corrupt stamp) that this notification confirmed: they were good after all,
     # and their samples lead this chunk.
     held_confirmed: int = 0
+    # A merged stream (Verity ACC + GYRO) says what it did with ACC samples that were not merged:
+    # samples_before_gyro, on its first chunk: ACC samples left out before the gyro's first sample;
+    # acc_only, on the chunk where it happens: the gyro never sent, the stream goes on without it
+    samples_before_gyro: int = 0
+    acc_only: bool = False
 
     @property
     def n(self) -> int:
@@ -212,8 +218,14 @@ class PmdImuStream:
     stalls for more than ``max_gyro_wait_s`` — are not given invented values: they leave the
     merged stream, which then has a gap there that is counted as lost samples like any other.
     ACC samples before the first gyro sample are not part of the merged stream (counted in
-    ``samples_before_gyro``). One contiguous run is released per notification; a run that
-    follows a gap waits for the next one.
+    ``samples_before_gyro`` and said on the first chunk). One contiguous run is released per
+    notification; a run that follows a gap waits for the next one.
+
+    A gyro stream that was started but sends nothing for ``max_gyro_wait_s`` of ACC samples (before
+    any merged sample went out) is given up: the stream goes on ACC only (``acc_only``; chunks without
+    gyro, the held ACC samples among them — none is dropped), said on the chunk where it happens; GYRO
+    frames after that are ignored (``gyro_frames_ignored``), since the stream keeps one layout. (A
+    Verity whose gyro never sent lost every accelerometer sample without a word.)
 
     A device that restarts under a live link stamps both streams from its reset clock again
     (:class:`~imu_gait.devices.decoders.pmd.PmdTimeline` tells a restart from one corrupt stamp).
@@ -254,6 +266,9 @@ class PmdImuStream:
         self._epoch_gap_ns = int(pmd.MAX_STAMP_STEP_S * 1e9) + self.max_gyro_wait_ns
         self.samples_before_gyro = 0
         self.samples_without_gyro = 0                   # ACC samples left out for want of gyro
+        self.acc_only = False                           # the gyro never sent: ACC alone from then on
+        self.gyro_frames_ignored = 0                    # GYRO frames after that
+        self._before_gyro_said = False
 
     def mark_reconnect(self) -> None:
         """Called when the streams were STARTed again (reconnect, or re-START after a device-initiated
@@ -287,6 +302,10 @@ class PmdImuStream:
             self._acc_i = np.concatenate([self._acc_i, first + np.arange(vals.shape[0], dtype=np.int64)])
             self._acc_e = np.concatenate([self._acc_e, np.full(times.size, self._acc_epoch, np.int64)])
             clock_ns, frame_epoch = int(times[-1]), self._acc_epoch
+        elif f.meas_type == pmd.MEAS_GYRO and self.acc_only:
+            self.gyro_frames_ignored += 1
+            return DecodedChunk(np.empty(0), np.empty((0, 3)), None, self._next_out or 0, 0, False,
+                                clock_sensor_time_s=math.nan)
         elif f.meas_type == pmd.MEAS_GYRO:
             vals = pmd.frame_to_dps(f, self.gyro_factor) * DEG_TO_RAD
             p = self.gyro_timeline.place(f.timestamp_ns, f.n_samples, vals)
@@ -305,13 +324,18 @@ class PmdImuStream:
                               "on this stream", data)
         if self._t0_ns is None:
             self._t0_ns = int(times[0])
+        was_acc_only = self.acc_only
         t, acc, gyro, first, lost, new_epoch = self._release(frame_epoch)
+        before = 0
+        if t.size and not self._before_gyro_said:       # the first chunk says what was left out before it
+            before, self._before_gyro_said = self.samples_before_gyro, True
         # an ACC frame of an epoch the merged stream has not reached yet gives no clock point: the clock
         # fit would mix the two clocks (it starts again with the new epoch's first chunk)
         clock_s = (math.nan if clock_ns is None or frame_epoch != self._out_epoch
                    else (clock_ns - self._t0_ns) / 1e9)
         return DecodedChunk(t, acc, gyro, first, lost, False, restarted=new_epoch, clock_reset=new_epoch,
-                            clock_sensor_time_s=clock_s, held_confirmed=int(p.held is not None))
+                            clock_sensor_time_s=clock_s, held_confirmed=int(p.held is not None),
+                            samples_before_gyro=before, acc_only=self.acc_only and not was_acc_only)
 
     def _release(self, acc_epoch: int | None) -> tuple:
         """(sensor times s, acc, gyro, first index, lost before, starts a new epoch) of the next
@@ -324,7 +348,13 @@ class PmdImuStream:
                 k = int(np.searchsorted(self._gyr_t, self._gyr_t[-1] - self.max_gyro_wait_ns)) - 1
                 self._gyr_t, self._gyr_v = self._gyr_t[max(k, 0):], self._gyr_v[max(k, 0):]
             return empty
+        if self.acc_only:
+            return self._release_acc_only(acc_epoch)
         if self._gyr_t.size == 0:
+            if (t[-1] - t[0] > self.max_gyro_wait_ns and self._gyr_last_ns is None
+                    and self._next_out is None):        # the gyro never sent: go on without it
+                self.acc_only = True
+                return self._release_acc_only(acc_epoch)
             if t[-1] - t[0] > self.max_gyro_wait_ns:    # no gyro at all yet: keep the wait bounded
                 n_old = int(np.searchsorted(t, t[-1] - self.max_gyro_wait_ns, side="right"))
                 self.samples_before_gyro += n_old
@@ -364,6 +394,25 @@ class PmdImuStream:
         if new_epoch:                                        # sensor time counts from the new clock's
             self._out_epoch, self._t0_ns = epoch, int(ts[0])  # first sample, as PmdAccStream's does
         out = ((ts - self._t0_ns) / 1e9, self._acc_v[p0:p1].copy(), gyro, first, lost, new_epoch)
+        self._next_out = int(ir[p1 - 1]) + 1
+        self._drop_acc(p1)
+        return out
+
+    def _release_acc_only(self, acc_epoch: int | None) -> tuple:
+        """:meth:`_release` once the gyro was given up: the next contiguous run of pending ACC samples
+        (one ACC index run, one clock epoch), without gyro."""
+        t, ir, er = self._acc_t, self._acc_i, self._acc_e
+        breaks = np.flatnonzero((np.diff(ir) != 1) | (np.diff(er) != 0))
+        p1 = int(breaks[0]) + 1 if breaks.size else t.size
+        epoch = int(er[0])
+        new_epoch = epoch != self._out_epoch
+        if new_epoch and acc_epoch != epoch:              # start a new clock with an ACC frame of its own
+            return np.empty(0), np.empty((0, 3)), None, self._next_out or 0, 0, False
+        first = int(ir[0])
+        lost = 0 if self._next_out is None else first - self._next_out
+        if new_epoch:
+            self._out_epoch, self._t0_ns = epoch, int(t[0])
+        out = ((t[:p1] - self._t0_ns) / 1e9, self._acc_v[:p1].copy(), None, first, lost, new_epoch)
         self._next_out = int(ir[p1 - 1]) + 1
         self._drop_acc(p1)
         return out

@@ -21,6 +21,7 @@ import asyncio
 import logging
 import struct
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,10 @@ _P = Characteristic.Properties
 class Faults:
     """Scripted faults (times are true seconds since power-on, see module doc)."""
     drop_sequences: frozenset = frozenset()   # GaitIMU packet sequences / PMD frame numbers never sent
+    # GaitIMU: at these sequences a packet with no samples (n = 0) is sent first, taking the sequence
+    empty_packets: frozenset = frozenset()
+    # GaitIMU: packet sequences sent with flag b0 (gyro present) clear, their gyro fields 0
+    no_gyro_packets: frozenset = frozenset()
     # {seq: kind}: an extra bad packet after that one. GaitIMU: "short"|"version"|"garbage"|"index_ahead"; PMD frame
     # number: "short"|"stamp_overflow"|"stamp_ahead"|"stamp_back" (see pmd_junk)
     junk_after: dict = field(default_factory=dict)
@@ -404,6 +409,9 @@ class EmulatedGaitImu(EmulatedPeripheral):
         raw[:, 3:] = gyro / DEG_TO_RAD * info.gyro_lsb_per_dps
         raw = np.round(raw)
         flags = gaitimu.FLAG_GYRO | flags_extra
+        if self._seq in self.faults.no_gyro_packets:
+            flags &= ~gaitimu.FLAG_GYRO
+            raw[:, 3:] = 0
         if (np.abs(raw) > 32767).any():
             flags |= gaitimu.FLAG_CLIPPING
         raw = np.clip(raw, -32768, 32767).astype("<i2")
@@ -432,6 +440,11 @@ class EmulatedGaitImu(EmulatedPeripheral):
             if self.connection is None:
                 return
             seq = self._seq
+            if seq in f.empty_packets:
+                if not await self._notify(self.c_data, self._encode(first, 0)):
+                    return
+                self.stats.packets_sent += 1
+                seq = self._seq = (seq + 1) % (1 << 16)
             if seq in f.drop_sequences:
                 self.stats.samples_dropped += n
             else:
@@ -461,11 +474,13 @@ class EmulatedPolarH10(EmulatedPeripheral):
     """Polar H10 PMD accelerometer (int16 mG frames, 25/50/100/200 Hz, ±2/4/8 g).
 
     Needs CP indications and DATA notifications enabled before a CP write is answered
-    (the real device stays silent otherwise). The stream stops on disconnect."""
+    (the real device stays silent otherwise). The stream stops on disconnect.
+    ``samples_per_frame``: one size, or sizes taken in turn frame after frame (a Verity's delta frames
+    fill the packet, so their sizes vary with how well the samples compress)."""
 
     def __init__(self, name: str = "Polar H10 E0000001", address: str = "F0:00:00:00:00:10", *,
                  source: SampleSource | None = None, faults: Faults | None = None, speed: float = 1.0,
-                 samples_per_frame: int = 20):
+                 samples_per_frame: int | Sequence[int] = 20):
         super().__init__(name, address, source, faults, speed)
         self.rate_hz, self.range_g = 200.0, 8
         self.rates, self.ranges = (25, 50, 100, 200), (2, 4, 8)
@@ -634,7 +649,7 @@ class EmulatedPolarH10(EmulatedPeripheral):
 
     async def _stream(self) -> None:
         while True:
-            n = self.samples_per_frame
+            n = frame_size(self.samples_per_frame, self._frame_no)
             if self.connection is not None and type(self) is EmulatedPolarH10:
                 n = min(n, (self.connection.att_mtu - 3 - pmd.FRAME_HEADER_SIZE) // 6)
             first = self._next_index
@@ -654,6 +669,11 @@ class EmulatedPolarH10(EmulatedPeripheral):
                 self.stats.junk_sent += 1
             self._frame_no += 1
             self._next_index = first + n
+
+
+def frame_size(sizes: int | Sequence[int], frame_no: int) -> int:
+    """Samples in frame ``frame_no``: one size for all, or a sequence of sizes taken in turn."""
+    return int(sizes) if np.ndim(sizes) == 0 else int(sizes[frame_no % len(sizes)])
 
 
 def pmd_junk(frame: bytes, kind: str) -> bytes:
@@ -705,7 +725,8 @@ class EmulatedPolarVerity(EmulatedPolarH10):
 
     def __init__(self, name: str = "Polar Sense E0000002", address: str = "F0:00:00:00:00:20", *,
                  source: SampleSource | None = None, faults: Faults | None = None, speed: float = 1.0,
-                 samples_per_frame: int = 36, gyro: bool = True, gyro_samples_per_frame: int = 28):
+                 samples_per_frame: int | Sequence[int] = 36, gyro: bool = True,
+                 gyro_samples_per_frame: int | Sequence[int] = 28):
         super().__init__(name, address, source=source, faults=faults, speed=speed,
                          samples_per_frame=samples_per_frame)
         self.rate_hz, self.range_g = 52.0, 8
@@ -799,7 +820,7 @@ class EmulatedPolarVerity(EmulatedPolarH10):
 
     async def _gyro_stream(self) -> None:
         while True:
-            n, first = self.gyro_samples_per_frame, self._gyro_next
+            n, first = frame_size(self.gyro_samples_per_frame, self._gyro_frame_no), self._gyro_next
             await self._sleep_until(self._packet_send_tau(self._tau_of_sample(first + n - 1)))
             if self.connection is None:
                 return
