@@ -59,7 +59,7 @@ at most RHYTHM_MAX_PAIRS sample pairs however long the walking.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -81,12 +81,12 @@ MIN_TURNING_S = 2.0
 #: Mobilise-D): correct mappings 0.09–0.21 (≤ 0.33 in shorter trials not judged); the vertical rate
 #: moved to a horizontal axis 0.48–1.11, 98.8 % over 0.6. Set at 0.6 — about three times the largest
 #: correct value — so a correct gyro is not dropped; a wrong mapping between 0.2 and 0.6 goes unnoticed.
-#: Correct mappings on the same recordings: tilting ≤ 0.26, rhythm ≤ 0.35 (MATCHING_MAX_BY_KIND). (Tilting
+#: Correct mappings on the same recordings: tilting ≤ 0.26 (0.21 once the still offset was taken out), rhythm ≤ 0.35 (MATCHING_MAX_BY_KIND). (Tilting
 #: was ≤ 0.19 until HA002's rhythmless 'walk' at 143.5–156.6 s was taken back, 2026-12-04: its bent-over
 #: task became tilting evidence, 1.6 → 2.4 s, and that correct mapping reads 0.26.)
 MISMATCH_LIMIT = 0.6
 #: the largest mismatch of a correctly mapped gyro in those walks (for messages)
-MATCHING_MAX_MEASURED = 0.21
+MATCHING_MAX_MEASURED = 0.23
 
 #: slow tilting outside gait: gravity compared between one-second means this far apart
 TILT_LAG_S = 1.0
@@ -104,6 +104,15 @@ GAIT_GAP_S = 1.0
 #: at least this many seconds of tilting moments (about one bend, sit-down or stand-up) before judging
 MIN_TILTING_S = 1.0
 
+#: still: rms deviation of the samples from their one-second mean acceleration below this, m/s² (0.02 g:
+#: standing, sitting, the sensor put down — quiet standing sways by ~0.01 g) …
+STILL_MPS2 = 0.2
+#: … for at least this many seconds in all: then the gyro's median over those seconds is its offset, taken
+#: out before judging. A MEMS gyro's uncalibrated offset is often 1–5 °/s; at 4 °/s a second's integral
+#: made a calm stretch look like a 5° tilt the accelerometer did not see, and a correctly mapped gyro was
+#: left out as 'axes do not match' (found by review; synthetic walk with 4–5 °/s of offset: mismatch 1.00)
+STILL_MIN_S = 3.0
+
 #: the walking rhythm: a run of walking is used when it has at least this many steps …
 RHYTHM_MIN_STEPS = 6
 #: … and every this many seconds a sample is paired with the ones half a step, a step and one and a
@@ -117,8 +126,9 @@ RHYTHM_MIN_CONTRAST = 0.25
 MIN_RHYTHM_WALKING_S = 10.0
 
 #: the largest mismatch of a correctly mapped gyro, per kind of evidence, on the real recordings of
-#: benchmarks/gyro_check.py (for messages)
-MATCHING_MAX_BY_KIND = {"turns": MATCHING_MAX_MEASURED, "tilting": 0.26, "rhythm": 0.35}
+#: benchmarks/gyro_check.py (for messages; measured again 2026-12-06, with the still offset taken out and
+#: the day's step and metric changes: turns 0.21 → 0.23, tilting 0.26 → 0.21)
+MATCHING_MAX_BY_KIND = {"turns": MATCHING_MAX_MEASURED, "tilting": 0.21, "rhythm": 0.35}
 
 
 @dataclass(frozen=True)
@@ -233,6 +243,25 @@ def _windows(acc_mps2: np.ndarray, gyro_rads: np.ndarray, fs_hz: float) -> _Wind
                     _means_of_blocks(gyro_blocks, block, n_blocks), gyro_blocks)
 
 
+def still_offset_rads(win: _Windows) -> np.ndarray | None:
+    """The gyro's reading while the sensor is still (rad/s, 3 axes: the median of the one-second means
+    whose acceleration deviates from its mean by under :data:`STILL_MPS2` rms), or None with under
+    :data:`STILL_MIN_S` of such time. The rhythm check needs none: it pairs samples a step apart."""
+    dev_sq = win.acc_sq - np.einsum("ij,ij->i", win.acc, win.acc)       # the window's variance, summed over axes
+    still = dev_sq < STILL_MPS2 ** 2
+    if still.sum() * STEP_S < STILL_MIN_S:
+        return None
+    return np.median(win.gyro[still], axis=0)
+
+
+def without_still_offset(win: _Windows) -> _Windows:
+    """The windows with :func:`still_offset_rads` taken out of the rates (unchanged without one)."""
+    offset = still_offset_rads(win)
+    if offset is None:
+        return win
+    return replace(win, gyro=win.gyro - offset, gyro_blocks=win.gyro_blocks - offset * win.block)
+
+
 def gyro_axis_mismatch(time_s: np.ndarray, acc_mps2: np.ndarray, gyro_rads: np.ndarray, fs_hz: float,
                        walking_spans_s: np.ndarray | None = None,
                        gait_spans_s: np.ndarray | None = None,
@@ -251,6 +280,7 @@ def gyro_axis_mismatch(time_s: np.ndarray, acc_mps2: np.ndarray, gyro_rads: np.n
     win = _windows(acc_mps2, gyro_rads, fs_hz)
     if win is None:
         return GyroAxisCheck(float("nan"), 0.0, float("nan"), 0.0, *rhythm)
+    win = without_still_offset(win)
     t = time_s[np.arange(win.acc.shape[0]) * win.block + (win.block * win.n_blocks) // 2]   # window centres
     turn = _turn_mismatch(win, t, walking_spans_s)
     tilt = _tilt_mismatch(win, t, fs_hz, walking_spans_s if gait_spans_s is None else gait_spans_s)
@@ -307,6 +337,7 @@ def tilt_mismatch(time_s: np.ndarray, acc_mps2: np.ndarray, gyro_rads: np.ndarra
     win = _windows(acc_mps2, gyro_rads, fs_hz)
     if win is None:
         return float("nan"), 0.0
+    win = without_still_offset(win)
     t = time_s[np.arange(win.acc.shape[0]) * win.block + (win.block * win.n_blocks) // 2]
     return _tilt_mismatch(win, t, fs_hz, gait_spans_s)
 
