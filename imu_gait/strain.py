@@ -208,8 +208,11 @@ ABSOLUTE_CAUSE: dict[str, str] = {
                     "tall runners; this run was too short to compare with your own.",
     "vertical_bounce": "You move up and down a lot for running (above the general limit); every landing has "
                        "to absorb that drop.",
-    "forward_lean": "You lean or hunch forward a lot compared with upright, which keeps the back muscles "
-                    "working to hold you up.",
+    # lean is measured from the trunk's tilt in the first steady steps, not from standing (the spec's
+    # reference): 'compared with upright' promised what it is not (found by review: a walk hunched from
+    # its first step reads ~0°)
+    "forward_lean": "You lean or hunch forward a lot more than in your first steps of this recording, which "
+                    "keeps the back muscles working to hold you up.",
     "pace_too_fast": "Your step timing is more irregular than steady walking usually is, which happens when "
                      "the pace is faster than you can walk smoothly or when you shuffle.",
     "pelvic_instability": "Your pelvis drops more on one side than on the other, often because the hip "

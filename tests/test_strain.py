@@ -830,3 +830,16 @@ def test_a_pocket_phones_regularity_does_not_judge_its_pace():
     pocket, _ = evaluate_flags(st, placement="pocket")
     assert "pace_too_fast" in [f.id for f in trunk]
     assert "pace_too_fast" not in [f.id for f in pocket]
+
+
+def test_the_absolute_lean_cause_names_the_reference_lean_is_measured_from():
+    """Lean is measured from the first steady steps, not from standing: a walk hunched by 12° from its first
+    step reads ~0° (found by review). The flag's cause must not say 'compared with upright'. Truth: the
+    generator's 12° lean from the first step; lean ±2° of 0."""
+    import imu_gait
+    from imu_gait.strain import ABSOLUTE_CAUSE
+    from imu_gait.synthetic import synthesize_walk
+
+    rec, _ = synthesize_walk(60, seed=5, lean_deg=12.0)
+    assert imu_gait.analyze(rec).summary["forward_lean_deg"] == pytest.approx(0.0, abs=2.0)
+    assert "upright" not in ABSOLUTE_CAUSE["forward_lean"] and "first steps" in ABSOLUTE_CAUSE["forward_lean"]
