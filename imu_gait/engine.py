@@ -1629,15 +1629,18 @@ class GaitEngine:
         if not self.has_gyro and self.placement_kind == "off_trunk":
             warnings.append("no gyroscope (needed only for trunk twist, pelvic drop and turns)")
         elif not self.has_gyro:
-            # measured (64 IPOL + Mobilise-D walks analysed with and without their gyroscope): sway −0.9 cm
-            # median (−22 %; 10th–90th percentile −2.3 … +0.6 cm), braking −11 %, bounce and lean unchanged.
-            # Not one direction: the bundled HA001 daily-life recording reads 5.5 → 11.6 cm without it, and
-            # synthetic walks +37 % — so the warning gives no direction for sway.
+            # measured (64 IPOL + Mobilise-D walks analysed with and without their gyroscope, 2026-12-06, once
+            # each step's mean acceleration was taken out): sway −0.7 cm median (−20 %; 10th–90th percentile
+            # −2.0 … +1.2 cm, all −2.4 … +3.9), braking −9 %, bounce and lean unchanged. Not one direction, so
+            # the warning gives none for sway. The roll's share grows as 1/cadence²: synthetic walks with 4° of
+            # pelvic drop read +0.3 cm at 110 spm, +2 cm at 90, +7 cm at 60 (found by review)
             warnings.append("no gyroscope: trunk twist, pelvic drop and turns cannot be measured; "
                             "steps, cadence, bounce, lean and sway come from the accelerometer alone, where the "
                             "trunk's side-to-side roll mixes into sway and braking (on real walks sway differs from "
-                            "a gyroscope's by −2 to +6 cm depending on the person and the walk, braking reads about "
-                            "10 % lower): compare them only between recordings with the same kind of sensor")
+                            "a gyroscope's by −2 to +4 cm depending on the person and the walk, and reads higher "
+                            "the slower the walk — several cm more below 80 steps/min; braking reads about "
+                            "10 % lower): compare them only between recordings with the same kind of sensor "
+                            "and a similar pace")
         # (off the trunk the bounce, and so the pendulum step length, is not reported: no height note)
         walked = bool(len(steps)) and bool((steps["gait"] == "walk").any()) and self.placement_kind != "off_trunk"
         if walked and not self.sensor_height_given and not self.context.get("belt_speed_mps") and not (

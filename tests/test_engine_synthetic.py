@@ -724,3 +724,16 @@ def test_step_time_asymmetry_lowers_symmetry_whatever_the_variability():
         assert 0.9 <= even["symmetry"] <= 1.15
         assert 0.3 <= limp["symmetry"] < even["symmetry"] - 0.1
         assert limp["step_regularity"] > 0.3
+
+
+def test_without_a_gyro_the_sway_warning_says_a_slow_pace_reads_more():
+    """Without a gyroscope the trunk's roll (g·sin roll, at the stride rate) passes into sway as 1/cadence²:
+    the generator's 3-cm sway with 4° of pelvic drop reads ~+0.3 cm at 110 spm and several cm more at 60
+    (found by review). Truth: the generator's sway; the warning names the pace, and the reading rises as
+    cadence falls (> 2 cm more at 60 spm than at 110)."""
+    fast, truth = synthesize_walk(90, cadence_spm=110, seed=3, gyro=False)
+    slow, _ = synthesize_walk(90, cadence_spm=60, seed=3, gyro=False)
+    at_110, at_60 = imu_gait.analyze(fast), imu_gait.analyze(slow)
+    assert at_110.summary["lateral_sway_cm"] == pytest.approx(truth.steps["lateral_sway_cm"].median(), abs=1.5)
+    assert at_60.summary["lateral_sway_cm"] > at_110.summary["lateral_sway_cm"] + 2.0
+    assert any("no gyroscope" in w and "slower the walk" in w for w in at_60.warnings)
