@@ -1572,8 +1572,13 @@ class GaitEngine:
                  gait=None, cadence_walking_spm=float("nan"), cadence_running_spm=float("nan"), by_gait=None,
                  gyro_axis_mismatch=float("nan"))
         if len(steps) == 0:
+            # a very slow walk (a patient with a frame, ~45 steps/min and a 1-cm bounce) also ends here: the
+            # detector's steps are 0.25–1.4 s, and near that bound it finds the walk or not by chance — say so
+            # rather than only 'standing?' (found by review)
             warnings.append("no walking found: no run of at least "
-                            f"{self.p.min_bout_steps} steady steps (standing, sitting or fidgeting only?)")
+                            f"{self.p.min_bout_steps} steady steps (standing, sitting or fidgeting only? A very slow "
+                            f"walk — under about {60.0 / self.p.max_step_s:.0f} steps a minute, or shuffling with "
+                            "barely any up-and-down — is not detected either)")
         else:
             # one numpy pass over all metric columns (pandas per-column quantiles cost ~10 ms); twist and
             # sway from the strides that do not turn (a turn bends the path, not the trunk)
