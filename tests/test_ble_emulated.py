@@ -693,6 +693,37 @@ def test_thingy52_loss_cannot_be_seen_and_an_outage_shows_as_a_time_gap():
     assert sensor.stats.samples_skipped >= 1.5 * 50          # samples taken while nobody listened
 
 
+def test_thingy52_notifications_dropped_on_the_host_are_counted_and_not_glued():
+    """Found by review: a Thingy:52 numbers its samples only by arrival order, so notifications the host dropped
+    (a consumer that fell behind) glued the samples after them to those before — time squeezed, a simulated
+    walk at 20× read 131 steps/min for 110. The host knows what it dropped: each is one sample, counted lost
+    with a Gap, and every sample received keeps the index (so the time) the sensor sent it at. Truth: the
+    emulated sensor's sent indices."""
+    async def main():
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedThingy52(speed=4))
+
+            async def stall(block, got):
+                if 300 <= got < 303:
+                    await asyncio.sleep(0.4)      # the consumer stalls; the queue of 40 overflows
+
+            async with open_stream("Thingy", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   settings=StreamSettings(rate_hz=50), queue_size=40, **FAST) as stream:
+                blocks, events = await collect(stream, 600, on_block=stall, max_real_s=30)
+                return blocks, events, stream.counters, sensor
+
+    blocks, events, c, sensor = run(main(), timeout=60)
+    assert c.queue_drops > 0 and sensor.stats.samples_dropped == 0
+    gaps = [e for e in events if isinstance(e, Gap)]
+    assert c.lost_samples == c.queue_drops == sum(g.n_lost for g in gaps)
+    index = np.concatenate([b.first_index + np.arange(b.n) for b in blocks])
+    assert np.isin(index, np.array(sensor.sent_indices)).all() and np.all(np.diff(index) > 0)
+    assert index[-1] + 1 - index[0] == len(index) + c.lost_samples      # every index accounted for
+    acc = np.concatenate([b.acc_mps2 for b in blocks])
+    acc_true, _ = sensor.truth(0, int(index.max()) + 1)
+    np.testing.assert_allclose(acc, acc_true[index], atol=1e-9)         # each sample at its own index
+
+
 def test_bursty_delivery_no_loss_and_monotonic_time():
     """Packets held for 1.5 s out of every 2 s (Verity-like bursts): nothing lost, sample times
     still evenly spaced and monotonic (they come from the sensor clock, not from arrival)."""

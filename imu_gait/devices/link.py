@@ -255,6 +255,7 @@ class StreamSupervisor:
         # ("data", t_ns, bytes) | ("event", StreamEvent) | ("block", SampleBlock) | ("mark", None)
         self._rx: deque = deque()
         self._n_data = 0
+        self._dropped_unseen = 0          # data notifications dropped since the consumer last decoded one
         self._wake = asyncio.Event()
         self._disconnected = asyncio.Event()
         self._closing = False
@@ -304,6 +305,9 @@ class StreamSupervisor:
                 del self._rx[i]
                 self._n_data -= 1
                 self.counters.queue_drops += 1
+                # it preceded every data item still queued: a decoder that numbers notifications itself
+                # (no counter or stamp in the data: Thingy:52) is told before it decodes the next one
+                self._dropped_unseen += 1
                 return
 
     def _emit(self, event: StreamEvent) -> None:
@@ -461,6 +465,11 @@ class StreamSupervisor:
                 if item[0] != "data":          # "event" or a "block" queued behind its Gap
                     return item[1]
                 self._n_data -= 1
+                if self._dropped_unseen:
+                    skip = getattr(self.session.decoder, "skip", None)
+                    if skip is not None:
+                        skip(self._dropped_unseen)
+                    self._dropped_unseen = 0
                 out = self._decode(item[1], item[2])
                 if out is not None:
                     return out
