@@ -68,10 +68,18 @@ fatigue                 ≥ 2 of: cadence ≤ b −3 %, VO ≥ b +10 %,         
                         b +15 % (60-s medians, after the baseline,
                         held 120 s; cadence and VO left out where a
                         treadmill belt runs ≥ 10 % off the baseline's
-                        speed; not where it begins within 30 s of an
-                        overstriding or bounce flag it mostly overlaps:
+                        speed, cadence, VO and lean where the incline
+                        is ≥ 1 point off the baseline's; not where it
+                        begins within 30 s of an overstriding, bounce
+                        or incline-effort flag it mostly overlaps:
                         one abrupt change, not a drift)
 ======================  =============================================  =====================================
+
+Fatigue's known limit: it compares 60-s medians with the baseline, so a change that came at once and stayed
+(a runner who shortened the stride at 5:00: cadence −3.5 %, braking +28 %, no over-striding flag as cadence
+fell < 5 %) reads as fatigue as much as a slow drift does — unless a specific flag starting with it takes
+it (above) or the treadmill's schedule explains it. Telling a step from a drift (the build-up across the
+window) is not done: the synthetic fatigue patterns the tests hold it to are themselves steps.
 
 Relative excursions have floors (``_FLOORS``) so that a tiny baseline cannot make a rule hair-trigger.
 Stride CV, asymmetry and the L/R pelvic-drop difference use steady walking only (:func:`_steady_steps`:
@@ -319,7 +327,9 @@ class StrainConfig:
     handrail_vertical_frac: float = 0.10   # VO or impact drop, required only off a treadmill
     incline_cadence_band_frac: float = 0.05
     incline_rise_pct: float = 1.0       # incline explains a lean rise only where it is ≥ this above the
-                                        # steepest incline of the baseline (its lean is in the baseline)
+                                        # steepest incline of the baseline (its lean is in the baseline);
+                                        # an incline this far off the baseline's also takes cadence, bounce
+                                        # and lean out of the fatigue signals (the schedule moved them)
     cv_factor: float = 1.5
     cv_min_rise_pct: float = 1.0
     regularity_drop: float = 0.10
@@ -867,8 +877,10 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     baseline_belt = _baseline_belt(grid, cols, sched)
     with np.errstate(invalid="ignore", divide="ignore"):
         belt_ratio = np.asarray(sched.speed_at(grid["time_s"]), float) * np.ones(len(grid["time_s"])) / baseline_belt
+    incline_change = (np.asarray(sched.incline_at(grid["time_s"]), float) * np.ones(len(grid["time_s"]))
+                      - _baseline_incline(grid, cols, sched))
     rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=_incline_above_baseline(grid, cols, sched), pk=pk,
-                         notes=[] if off_trunk else notes, belt_ratio=belt_ratio)
+                         notes=[] if off_trunk else notes, belt_ratio=belt_ratio, incline_change=incline_change)
     if off_trunk:
         rules = [r for r in rules if r.id in _OFF_TRUNK_RULES]
 
@@ -883,7 +895,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     # fatigue is a drift: one change that came at once (cadence and braking at 5:00) raised over-striding,
     # bounce and a 'marked' fatigue over the same stretch, with advice at odds ('take a break' vs 'raise your
     # cadence'); a fatigue that begins with one of those specific flags and mostly overlaps it is left to it
-    for specific in ("overstriding", "vertical_bounce"):
+    # — and so is one that begins with an incline-effort flag: the lean and the slower steps came with the hill
+    for specific in ("overstriding", "vertical_bounce", "incline_effort"):
         _suppress(episodes, "fatigue", specific, same_onset_s=cfg.same_onset_s, t=t)
 
     flags: list[Flag] = _incline_limit_flags(cols["time_s"], sched, max_incline_pct, cfg)
@@ -1382,13 +1395,16 @@ def _to_grid(cols: dict[str, np.ndarray], series, base, cfg: StrainConfig) -> di
 
 
 def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct, pk: str,
-                 notes: list[str], belt_ratio=None) -> list[_Rule]:
+                 notes: list[str], belt_ratio=None, incline_change=None) -> list[_Rule]:
     """The rules on the grid. ``belt_ratio``: per grid row, the belt speed over its gait's baseline belt
-    speed (NaN where either is unknown)."""
+    speed (NaN where either is unknown); ``incline_change``: the entered incline minus its gait's baseline
+    incline (points; NaN where either is unknown)."""
     n = len(grid["time_s"])
     belt_ratio = np.full(n, np.nan) if belt_ratio is None else np.asarray(belt_ratio, float)
+    incline_change = np.full(n, np.nan) if incline_change is None else np.asarray(incline_change, float)
     with np.errstate(invalid="ignore"):
         belt_changed = np.abs(belt_ratio - 1.0) >= SPEED_CHANGE_FRAC      # NaN (unknown) → unchanged
+        incline_changed = np.abs(incline_change) >= cfg.incline_rise_pct
     run = grid["is_run"]
     short = any(_NO_BASELINE_NOTE in t for t in notes)       # its note already lists what was not judged
 
@@ -1542,6 +1558,18 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
             notes.append("Where the belt ran 10 % or more faster or slower than during your baseline, fatigue was "
                          "judged without cadence and bounce, which the belt speed moves by itself (from lean, sway "
                          "and step regularity).")
+    if treadmill and incline_changed.any():
+        # the schedule's incline moves cadence, bounce and lean at once, as the belt does (uphill: shorter,
+        # slower steps and a lean into the hill; downhill: the reverse): a walker who leaned +3° and slowed
+        # 4 % as the incline went 0 → 8 % was told 'Fatigue … take a break'. The lean itself is the
+        # incline-effort rule's to judge
+        for c in (fat[0], fat[1], fat[3]):
+            c.thr = np.where(incline_changed, np.nan, c.thr)
+        changed_s = float((incline_changed & grid["walking"] & (grid["time_s"] > grid["baseline_end_s"])).sum()) * cfg.grid_s
+        if changed_s >= cfg.hold_s:
+            notes.append(f"Where the incline differed by {cfg.incline_rise_pct:g} point or more from your baseline's, "
+                         "fatigue was judged without cadence, bounce and lean, which the incline moves by itself "
+                         "(from sway and step regularity).")
     fat_use = np.isfinite(np.array([c.thr for c in fat])).sum(0) >= 2
     rules.append(_Rule("fatigue", _Group("k2", fat), None, fat_use & (grid["time_s"] > grid["baseline_end_s"]),
                        cfg.fatigue_hold_s, cfg.fatigue_hold_s, "second"))
@@ -1788,9 +1816,21 @@ def _baseline_stages(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleV
 def _baseline_belt(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleView") -> np.ndarray:
     """Per grid row: the belt speed during its gait's baseline (m/s; time-weighted over its stages; NaN
     off a treadmill or where a stage gives none)."""
+    return _baseline_setting(grid, cols, sched, sched.speed_at)
+
+
+def _baseline_incline(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleView") -> np.ndarray:
+    """Per grid row: the incline during its gait's baseline (%; time-weighted over its stages; NaN off a
+    treadmill or where no stage gives one)."""
+    return _baseline_setting(grid, cols, sched, sched.incline_at)
+
+
+def _baseline_setting(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleView", value_at) -> np.ndarray:
+    """Per grid row: a treadmill setting (``value_at(t)``: belt speed or incline) time-weighted over the
+    stages its gait's baseline spanned; NaN where no stage gives one."""
     out = np.full(len(grid["time_s"]), np.nan)
     for rows, stages in _baseline_stages(grid, cols, sched):
-        speeds = [(b - a, float(sched.speed_at(np.array([0.5 * (a + b)]))[0])) for a, b, _ in stages]
+        speeds = [(b - a, float(value_at(np.array([0.5 * (a + b)]))[0])) for a, b, _ in stages]
         w = np.array([d for d, v in speeds if np.isfinite(v)])
         v = np.array([v for d, v in speeds if np.isfinite(v)])
         if w.size and w.sum() > 0:
