@@ -65,11 +65,13 @@ pelvic_instability      drop ROM ≥ b +1.5° OR L/R drop difference ≥     L/R
 asymmetry               step-time asymmetry (lower bound) ≥ b +2 points  > 6 % (band 3)
 fatigue                 ≥ 2 of: cadence ≤ b −3 %, VO ≥ b +10 %,          —
                         regularity ≤ b −0.05, lean ≥ b +2°, sway ≥
-                        b +15 % (60-s medians, after the baseline,
-                        held 120 s; cadence and VO left out where a
-                        treadmill belt runs ≥ 10 % off the baseline's
-                        speed, cadence, VO and lean where the incline
-                        is ≥ 1 point off the baseline's; not where it
+                        b +15 %, running: ground contact ≥ b +8 %
+                        (60-s medians, after the baseline,
+                        held 120 s; cadence, VO and contact left out
+                        where a treadmill belt runs ≥ 10 % off the
+                        baseline's speed or its incline ≥ 1 point
+                        off the baseline's, lean too where the
+                        incline is; not where it
                         begins within 30 s of an overstriding, bounce
                         or incline-effort flag it mostly overlaps:
                         one abrupt change, not a drift)
@@ -197,7 +199,8 @@ FLAG_INFO: dict[str, dict[str, str]] = {
     "fatigue": {
         "title": "Fatigue",
         "cause": "Several signals drifted the way they do when tired (slower cadence, more bounce, less "
-                 "regular steps, more lean or sway) compared with your first minutes.",
+                 "regular steps, more lean or sway, longer ground contact when running) compared with your "
+                 "first minutes.",
         "advice": "Take a break or slow down; finish with an easy few minutes rather than pushing on "
                   "with a degraded form.",
     },
@@ -343,6 +346,13 @@ class StrainConfig:
     fatigue_regularity: float = 0.05
     fatigue_lean_deg: float = 2.0
     fatigue_sway_frac: float = 0.15
+    # running's ground contact lengthens as the legs tire (gait-science §3/§7: 'GCT up'); a design choice at
+    # the upper end of the +5–8 % drift the running literature typically reports: contact also lengthens when
+    # the runner simply slows (off a belt the speed is unknown), which lowers the cadence too — two signals
+    # from one easier pace. It is a noisy signal alone: at 100 Hz contacts come in 10-ms steps (8 % of 250 ms
+    # is two samples), and on the real healthy adeptdata hip run the 60-s median wandered −10…+14 % (p5–p95)
+    # around its baseline, past +8 % a tenth of the time — never together with a second signal (no fatigue)
+    fatigue_gct_frac: float = 0.08
     # absolute fallbacks (used where no baseline exists) and their severity band widths
     run_cadence_min_spm: float = 164.0
     run_cadence_band_spm: float = 11.0          # 164 → 153 spm (Garmin orange → red)
@@ -389,7 +399,7 @@ _OFF_TRUNK_RULES = ("pace_too_fast",)
 
 #: minimum relative-threshold excursion, so a near-zero baseline cannot make a rule hair-trigger
 _FLOORS = {"cadence_spm": 1.0, "braking_mps": 0.02, "vertical_oscillation_cm": 0.3, "impact_g": 0.05,
-           "trunk_twist_deg": 1.0, "lateral_sway_cm": 0.3}
+           "trunk_twist_deg": 1.0, "lateral_sway_cm": 0.3, "ground_contact_ms": 10.0}
 
 _METRICS = ("cadence_spm", "braking_mps", "step_length_m", "vertical_oscillation_cm", "vertical_ratio_pct",
             "impact_g", "trunk_twist_deg", "forward_lean_deg", "lateral_sway_cm", "pelvic_drop_deg",
@@ -410,7 +420,9 @@ def lean_jump_hint(time_s: float, change_deg: float, origin_s: float = 0.0) -> s
 PLACEMENT_SENSITIVE = ("asymmetry", "pelvic_instability", "forward_lean")
 #: metrics a turn distorts (the path's bend, not the trunk): turning strides are left out of them
 TURN_BLIND = ("lateral_sway_cm", "trunk_twist_deg")
-_FATIGUE = ("cadence_spm", "vertical_oscillation_cm", "step_regularity", "forward_lean_deg", "lateral_sway_cm")
+#: (ground contact is measured in running only: walking's fatigue has the other five)
+_FATIGUE = ("cadence_spm", "vertical_oscillation_cm", "step_regularity", "forward_lean_deg", "lateral_sway_cm",
+            "ground_contact_ms")
 
 #: metrics whose change is stated as a difference (°, percentage points, 0..1), not as a percentage
 _ADDITIVE = ("forward_lean_deg", "step_regularity", "stride_regularity", "symmetry", "stride_time_cv_pct", "step_time_asymmetry_pct",
@@ -435,6 +447,7 @@ _LABEL = {  # metric → (label, unit, decimals)
                                     "noise)", "%", 1),
     "pelvic_drop_lr_diff_deg": ("left/right pelvic-drop difference", "°", 1),
     "incline_pct": ("incline", "%", 1),
+    "ground_contact_ms": ("ground contact time", "ms", 0),
 }
 
 
@@ -1544,11 +1557,13 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
         rel_add(fk["step_regularity"], cfg.fatigue_regularity, -1),
         rel_add(fk["forward_lean_deg"], cfg.fatigue_lean_deg, +1),
         rel_frac(fk["lateral_sway_cm"], cfg.fatigue_sway_frac, +1),
+        rel_frac(fk["ground_contact_ms"], cfg.fatigue_gct_frac, +1),       # NaN (unjudged) in walking
     ]
     if treadmill and belt_changed.any():
         # cadence and bounce follow the belt: where it runs ≥ 10 % faster or slower than during the baseline
-        # they moved with it, at once, not by tiring (a faster belt: more bounce; a slower one: lower cadence)
-        for c in fat[:2]:
+        # they moved with it, at once, not by tiring (a faster belt: more bounce; a slower one: lower cadence);
+        # so does a run's ground contact (shorter the faster the belt)
+        for c in (fat[0], fat[1], fat[5]):
             c.thr = np.where(belt_changed, np.nan, c.thr)
         # said only where it can have mattered: a walk-run-walk session's belt changes with the gait, each gait
         # judged against its own belt, except the few seconds where the schedule's change and the gait's do not
@@ -1556,20 +1571,20 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
         changed_s = float((belt_changed & grid["walking"] & (grid["time_s"] > grid["baseline_end_s"])).sum()) * cfg.grid_s
         if changed_s >= cfg.hold_s:
             notes.append("Where the belt ran 10 % or more faster or slower than during your baseline, fatigue was "
-                         "judged without cadence and bounce, which the belt speed moves by itself (from lean, sway "
-                         "and step regularity).")
+                         "judged without cadence and bounce (and a run's ground contact), which the belt speed moves by "
+                         "itself (from lean, sway and step regularity).")
     if treadmill and incline_changed.any():
         # the schedule's incline moves cadence, bounce and lean at once, as the belt does (uphill: shorter,
         # slower steps and a lean into the hill; downhill: the reverse): a walker who leaned +3° and slowed
         # 4 % as the incline went 0 → 8 % was told 'Fatigue … take a break'. The lean itself is the
         # incline-effort rule's to judge
-        for c in (fat[0], fat[1], fat[3]):
+        for c in (fat[0], fat[1], fat[3], fat[5]):          # (a run's contact lengthens uphill too)
             c.thr = np.where(incline_changed, np.nan, c.thr)
         changed_s = float((incline_changed & grid["walking"] & (grid["time_s"] > grid["baseline_end_s"])).sum()) * cfg.grid_s
         if changed_s >= cfg.hold_s:
             notes.append(f"Where the incline differed by {cfg.incline_rise_pct:g} point or more from your baseline's, "
-                         "fatigue was judged without cadence, bounce and lean, which the incline moves by itself "
-                         "(from sway and step regularity).")
+                         "fatigue was judged without cadence, bounce and lean (and a run's ground contact), which the "
+                         "incline moves by itself (from sway and step regularity).")
     fat_use = np.isfinite(np.array([c.thr for c in fat])).sum(0) >= 2
     rules.append(_Rule("fatigue", _Group("k2", fat), None, fat_use & (grid["time_s"] > grid["baseline_end_s"]),
                        cfg.fatigue_hold_s, cfg.fatigue_hold_s, "second"))

@@ -373,3 +373,18 @@ def test_fatigue_that_begins_with_an_incline_effort_flag_is_left_to_it():
     flags, _ = evaluate_flags(steps, treadmill_schedule=hill)
     assert ids(flags) == ["incline_effort"], [f.message for f in flags]
     assert abs(flags[0].start_s - 300) <= 15 and abs(flags[0].end_s - 600) <= 15
+
+
+def test_a_runs_longer_contact_on_a_slower_belt_is_not_fatigue():
+    """A treadmill run (per-step table, 170 spm, contact 250 ms ± 8) whose belt drops 3.0 → 2.6 m/s at 4:50;
+    from 5:00 its contact lengthens 12 % (the slower belt's doing) and its lean rises 2.5° (truth: the table's
+    changes). Ground contact is a fatigue signal in running, but like cadence and bounce it follows the belt:
+    where the belt runs ≥ 10 % off the baseline's speed it is left out, so the lean alone is no fatigue. At an
+    unchanged belt the same two changes are (contact ≥ +8 %, lean ≥ +2°). Tolerance: the flag list exactly."""
+    steps = make_steps(seed=3, cadence_spm=170.0, gait="run", changes=[ch("forward_lean_deg", t1=600, delta=2.5)])
+    rng = np.random.default_rng(3)
+    steps["ground_contact_ms"] = 250.0 * np.where(steps["time_s"] >= 300, 1.12, 1.0) + 8.0 * rng.standard_normal(len(steps))
+    t_first = float(steps["time_s"].iloc[0])
+    slower = TreadmillSchedule.from_stages([(0, 3.0, 0), (290, 2.6, 0)])
+    assert ids(evaluate_flags(steps, treadmill_schedule=slower, schedule_origin_s=t_first)[0]) == []
+    assert ids(evaluate_flags(steps, treadmill=True, belt_speed_mps=3.0)[0]) == ["fatigue"]
