@@ -62,7 +62,9 @@ pace_too_fast           stride CV ≥ max(1.5 b, b +1 point) OR           stride
                         index not ≤ b −0.10, i.e. not asymmetry)
 pelvic_instability      drop ROM ≥ b +1.5° OR L/R drop difference ≥     L/R difference > 2° (band 1°)
                         max(2°, b +1.5°)
-asymmetry               step-time asymmetry (lower bound) ≥ b +2 points  > 6 % (band 3)
+asymmetry               step-time asymmetry (lower bound) ≥ b +2 points  > 6 % (band 3) OR running: GCT
+                                                                       balance > 52.2 % for either foot
+                                                                       (Garmin red; band 1.5)
 fatigue                 ≥ 2 of: cadence ≤ b −3 %, VO ≥ b +10 %,          —
                         regularity ≤ b −0.05, lean ≥ b +2°, sway ≥
                         b +15 %, running: ground contact ≥ b +8 %
@@ -237,6 +239,9 @@ RUN_PACE_CAUSE = {
                 "for running); in a run this happens when the pace is more than you can hold smoothly, when tiring, "
                 "or on uneven or crowded ground.",
 }
+#: a run's asymmetry flag carried by the contact times (the fallback's GCT balance), not the step times
+RUN_GCT_BALANCE_CAUSE = ("One foot stays on the ground longer than the other — more than Garmin's red limit for "
+                         "ground-contact balance (52.2 % for one foot) — as when favouring one side.")
 RUN_PACE_ADVICE = ("Ease the pace a little until the rhythm settles, then build up again; keep a steady beat "
                    "(a metronome or music at your cadence helps).")
 #: a chest sensor sees the pelvis's drop only as the trunk's side-to-side roll above it
@@ -367,6 +372,10 @@ class StrainConfig:
     cv_abs_band_pct: float = 2.5
     asym_abs_pct: float = 6.0
     asym_abs_band_pct: float = 3.0
+    # running: GCT balance past Garmin's red (gait-science §1.2/§7: green ≤ 50.7 %, red > 52.2 % for either
+    # foot). Band: green's edge to red's, 1.5 points (a design choice: Garmin gives no 'marked')
+    run_gct_balance_max_pct: float = 52.2
+    run_gct_balance_band_pct: float = 1.5
     drop_lr_abs_band_deg: float = 1.0
     incline_band_pct: float = 5.0
 
@@ -405,7 +414,7 @@ _METRICS = ("cadence_spm", "braking_mps", "step_length_m", "vertical_oscillation
             "impact_g", "trunk_twist_deg", "forward_lean_deg", "lateral_sway_cm", "pelvic_drop_deg",
             "step_regularity", "stride_regularity", "symmetry")
 _VAR_METRICS = ("stride_time_cv_pct", "step_time_asymmetry_pct", "step_time_asymmetry_lcb_pct",
-                "pelvic_drop_lr_diff_deg")
+                "pelvic_drop_lr_diff_deg", "gct_balance_long_side_pct")
 #: short lines for a live view, while the walker can still do something about the sensor
 ONE_SIDED_HINT = ("The sensor seems to sit on one side (a pocket? one hip?): left/right and posture results may "
                   "reflect where it sits — centre it on the lower back or chest.")
@@ -447,6 +456,7 @@ _LABEL = {  # metric → (label, unit, decimals)
                                     "noise)", "%", 1),
     "pelvic_drop_lr_diff_deg": ("left/right pelvic-drop difference", "°", 1),
     "incline_pct": ("incline", "%", 1),
+    "gct_balance_long_side_pct": ("ground-contact balance (the longer-contact foot's share of the two)", "%", 1),
     "ground_contact_ms": ("ground contact time", "ms", 0),
 }
 
@@ -654,6 +664,17 @@ def _per_side(time_s, values, side_code, window_s, min_periods, how="median"):
             full[m] = _rolling(time_s[m], values[m], window_s, how, mp[m])
         out.append(_fill_gaps(full, 3))
     return out
+
+
+def _gct_balance_long_side(time_s, gct_ms, side_code, steady, smooth_s, window_s, min_periods, cfg) -> np.ndarray:
+    """Per step (running): the longer-contact foot's share of left + right ground-contact time over a centred
+    ``window_s`` window, % (50 = even; Garmin's GCT balance, whichever foot is longer). Steady steps only;
+    contacts 30 % off their local median (a missed flight, a split contact) are dropped. Per-side means,
+    not medians: 100-Hz contacts come in 10-ms steps, a median would move the share in 1-point jumps."""
+    local = _rolling(time_s, gct_ms, smooth_s, "median", cfg.min_periods)
+    clean = np.where(steady & (np.abs(gct_ms / local - 1.0) < 0.3), gct_ms, np.nan)
+    lg, rg = _per_side(time_s, clean, side_code, window_s, min_periods, "mean")
+    return np.maximum(lg, rg) / (lg + rg) * 100.0
 
 
 def _fill_gaps(x: np.ndarray, limit: int) -> np.ndarray:
@@ -1277,6 +1298,8 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
             out["step_time_asymmetry_lcb_pct"][m] = np.maximum(asym - cfg.asymmetry_lcb_se * se, 0.0)
             ld, rd = _per_side(tg, np.where(sm, col["pelvic_drop_deg"], np.nan), sc, wv, mp_side)
             out["pelvic_drop_lr_diff_deg"][m] = np.abs(ld - rd)
+            out["gct_balance_long_side_pct"][m] = _gct_balance_long_side(tg, col["ground_contact_ms"], sc, sm, w,
+                                                                         wa, mp_a, cfg)
         if g in fixed:              # settled earlier in this walk (live: only recent steps are judged)
             base["values"][g] = fixed[g]["values"]
             base["end_s"][g] = fixed[g]["end_s"]
@@ -1543,11 +1566,15 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
         _Group("or", [absol("pelvic_drop_lr_diff_deg", cfg.drop_lr_deg, cfg.drop_lr_abs_band_deg, +1)]),
         has("pelvic_drop_deg") | has("pelvic_drop_lr_diff_deg"), H, HA, "max"))
     # asymmetry: step-time asymmetry > baseline + 2 points; absolute > 6 %
+    # (graded by the larger: the relative branch has one criterion, the fallback is either-or; a run's GCT
+    # balance is in the fallback only, as gait-science §7 has it)
     rules.append(_Rule(
         "asymmetry",
         _Group("and", [rel_add("step_time_asymmetry_lcb_pct", cfg.asym_rise_pct, +1)]),
-        _Group("and", [absol("step_time_asymmetry_lcb_pct", cfg.asym_abs_pct, cfg.asym_abs_band_pct, +1)]),
-        has("step_time_asymmetry_lcb_pct"), H, HA, "min"))
+        _Group("or", [absol("step_time_asymmetry_lcb_pct", cfg.asym_abs_pct, cfg.asym_abs_band_pct, +1),
+                      absol("gct_balance_long_side_pct", cfg.run_gct_balance_max_pct, cfg.run_gct_balance_band_pct,
+                            +1, run)]),
+        has("step_time_asymmetry_lcb_pct"), H, HA, "max"))
     # fatigue: ≥ 2 of the long-window signals drifted the tired way, after the baseline period
     fk = {k: "fatigue_" + k for k in _FATIGUE}
     fat = [
@@ -1718,6 +1745,8 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         cause, advice = RUN_PACE_CAUSE[kind], RUN_PACE_ADVICE
     if fid == "asymmetry" and kind == "absolute" and ctx["is_run"][k]:
         cause = cause.replace("even walking", "even running")      # a run judged on the general limit
+        if metric == "gct_balance_long_side_pct":
+            cause = RUN_GCT_BALANCE_CAUSE
     if fid == "pelvic_instability" and ctx.get("placement_key") == "chest":
         cause = CHEST_PELVIC_CAUSE
     if fid == "handrail_gripping" and rule.variant == "acc_only":
