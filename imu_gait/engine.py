@@ -71,7 +71,8 @@ TRUNK_ONLY_METRICS = ("vertical_oscillation_cm", "vertical_ratio_pct", "trunk_tw
                       # symmetry 0.36 on the Oxford back pocket is the pocket, not a limp)
                       "step_regularity", "symmetry")
 #: … and the rules' series of left/right timing, which for a pocket are the pocket's
-POCKET_HIDDEN_TIMELINE = ("step_time_asymmetry_pct", "step_time_asymmetry_lcb_pct", "pelvic_drop_lr_diff_deg")
+POCKET_HIDDEN_TIMELINE = ("step_time_asymmetry_pct", "step_time_asymmetry_lcb_pct", "pelvic_drop_lr_diff_deg",
+                          "gct_balance_long_side_pct")
 #: a belt speed whose step length (belt × step time, median per gait) no walker / runner reaches is a unit slip
 BELT_STEP_MAX_M = {"walk": 1.3, "run": 2.6}      # longest steps in the literature: fast walking ~1 m, sprinting ~2.5 m
 BELT_STEP_MIN_M = 0.25                          # … or shorter than a shuffle while stepping briskly:
@@ -1442,9 +1443,9 @@ class GaitEngine:
         summary = self._summary(steps)
         if off_trunk:
             # left vs right step time is the pocket's (one leg's contacts early) — and evened out above
-            summary["step_time_asymmetry_pct"] = float("nan")
+            summary["step_time_asymmetry_pct"] = summary["gct_balance_pct"] = float("nan")
             for part in (summary.get("by_gait") or {}).values():
-                part["step_time_asymmetry_pct"] = float("nan")
+                part["step_time_asymmetry_pct"] = part["gct_balance_pct"] = float("nan")
         # what the rules could not judge, or judged against fallbacks only (no gyro, no baseline, off-trunk)
         summary["flag_notes"] = [str(n) for n in (timeline.attrs.get("notes") or [])]
         # a phone in a pocket, a clip on one hip: said in the notes; a flag here for batch tables
@@ -1568,7 +1569,8 @@ class GaitEngine:
         for k in keys:
             s[k] = float("nan")
             s[k + "_iqr"] = None
-        s.update(stride_time_cv_pct=float("nan"), step_time_asymmetry_pct=float("nan"), running_fraction=float("nan"),
+        s.update(stride_time_cv_pct=float("nan"), step_time_asymmetry_pct=float("nan"), gct_balance_pct=float("nan"),
+                 running_fraction=float("nan"),
                  gait=None, cadence_walking_spm=float("nan"), cadence_running_spm=float("nan"), by_gait=None,
                  gyro_axis_mismatch=float("nan"))
         if len(steps) == 0:
@@ -1590,6 +1592,8 @@ class GaitEngine:
             step_t = m[:, keys.index("step_time_s")]
             side = steps["side"].to_numpy()
             s["step_time_asymmetry_pct"] = _step_time_asymmetry_pct(step_t, side)
+            gct = m[:, keys.index("ground_contact_ms")]
+            s["gct_balance_pct"] = _gct_balance_pct(gct, side)
             gait = steps["gait"].to_numpy()
             s["running_fraction"] = float((gait == "run").mean())
             s["gait"] = "run" if s["running_fraction"] > 0.5 else "walk"
@@ -1613,7 +1617,8 @@ class GaitEngine:
                 s["by_gait"] = {g: {"n_steps": n, **_medians(m[gait == g], keys, with_iqr=True),
                                     "stride_time_cv_pct": steady_stride_cv_pct(steps[gait == g]),
                                     "step_time_asymmetry_pct": _step_time_asymmetry_pct(step_t[gait == g],
-                                                                                        side[gait == g])}
+                                                                                        side[gait == g]),
+                                    "gct_balance_pct": _gct_balance_pct(gct[gait == g], side[gait == g])}
                                 for g, n in (("walk", n_walk), ("run", n_run))}
                 warnings.append(f"walking ({n_walk} steps) and running ({n_run} steps): the overall medians pool "
                                 "both gaits; each gait is also summarised on its own (the report's walking and "
@@ -1732,6 +1737,20 @@ def _step_time_asymmetry_pct(step_time_s: np.ndarray, side: np.ndarray) -> float
     l, r = step_time_s[(side == "L") & ok], step_time_s[(side == "R") & ok]
     if l.size > 3 and r.size > 3:
         return float(100 * abs(l.mean() - r.mean()) / ((l.mean() + r.mean()) / 2))
+    return float("nan")
+
+
+def _gct_balance_pct(gct_ms: np.ndarray, side: np.ndarray) -> float:
+    """GCT balance as Garmin shows it: the left foot's share of left + right ground-contact time (mean per
+    side), in %; NaN where contacts are not measured (walking) or under 4 of either side."""
+    ok = np.isfinite(gct_ms)
+    if ok.any():
+        # a contact 30 % off the median is a detector slip (a missed flight, a split contact), not a side's
+        ok &= np.abs(gct_ms / np.median(gct_ms[ok]) - 1.0) < 0.3
+    l, r = gct_ms[(side == "L") & ok], gct_ms[(side == "R") & ok]
+    if l.size > 3 and r.size > 3:
+        # means, not medians: 100-Hz contacts come in 10-ms steps, and a median moves the share in 1-point jumps
+        return float(100 * l.mean() / (l.mean() + r.mean()))
     return float("nan")
 
 

@@ -62,16 +62,28 @@ pace_too_fast           stride CV ≥ max(1.5 b, b +1 point) OR           stride
                         index not ≤ b −0.10, i.e. not asymmetry)
 pelvic_instability      drop ROM ≥ b +1.5° OR L/R drop difference ≥     L/R difference > 2° (band 1°)
                         max(2°, b +1.5°)
-asymmetry               step-time asymmetry (lower bound) ≥ b +2 points  > 6 % (band 3)
+asymmetry               step-time asymmetry (lower bound) ≥ b +2 points  > 6 % (band 3) OR running: GCT
+                                                                       balance > 52.2 % for either foot
+                                                                       (Garmin red; band 1.5)
 fatigue                 ≥ 2 of: cadence ≤ b −3 %, VO ≥ b +10 %,          —
                         regularity ≤ b −0.05, lean ≥ b +2°, sway ≥
-                        b +15 % (60-s medians, after the baseline,
-                        held 120 s; cadence and VO left out where a
-                        treadmill belt runs ≥ 10 % off the baseline's
-                        speed; not where it begins within 30 s of an
-                        overstriding or bounce flag it mostly overlaps:
+                        b +15 %, running: ground contact ≥ b +8 %
+                        (60-s medians, after the baseline,
+                        held 120 s; cadence, VO and contact left out
+                        where a treadmill belt runs ≥ 10 % off the
+                        baseline's speed or its incline ≥ 1 point
+                        off the baseline's, lean too where the
+                        incline is; not where it
+                        begins within 30 s of an overstriding, bounce
+                        or incline-effort flag it mostly overlaps:
                         one abrupt change, not a drift)
 ======================  =============================================  =====================================
+
+Fatigue's known limit: it compares 60-s medians with the baseline, so a change that came at once and stayed
+(a runner who shortened the stride at 5:00: cadence −3.5 %, braking +28 %, no over-striding flag as cadence
+fell < 5 %) reads as fatigue as much as a slow drift does — unless a specific flag starting with it takes
+it (above) or the treadmill's schedule explains it. Telling a step from a drift (the build-up across the
+window) is not done: the synthetic fatigue patterns the tests hold it to are themselves steps.
 
 Relative excursions have floors (``_FLOORS``) so that a tiny baseline cannot make a rule hair-trigger.
 Stride CV, asymmetry and the L/R pelvic-drop difference use steady walking only (:func:`_steady_steps`:
@@ -189,7 +201,8 @@ FLAG_INFO: dict[str, dict[str, str]] = {
     "fatigue": {
         "title": "Fatigue",
         "cause": "Several signals drifted the way they do when tired (slower cadence, more bounce, less "
-                 "regular steps, more lean or sway) compared with your first minutes.",
+                 "regular steps, more lean or sway, longer ground contact when running) compared with your "
+                 "first minutes.",
         "advice": "Take a break or slow down; finish with an easy few minutes rather than pushing on "
                   "with a degraded form.",
     },
@@ -229,6 +242,9 @@ RUN_PACE_CAUSE = {
                 "for running); in a run this happens when the pace is more than you can hold smoothly, when tiring, "
                 "or on uneven or crowded ground.",
 }
+#: a run's asymmetry flag carried by the contact times (the fallback's GCT balance), not the step times
+RUN_GCT_BALANCE_CAUSE = ("One foot stays on the ground longer than the other — more than Garmin's red limit for "
+                         "ground-contact balance (52.2 % for one foot) — as when favouring one side.")
 RUN_PACE_ADVICE = ("Ease the pace a little until the rhythm settles, then build up again; keep a steady beat "
                    "(a metronome or music at your cadence helps).")
 #: a chest sensor sees the pelvis's drop only as the trunk's side-to-side roll above it
@@ -322,7 +338,9 @@ class StrainConfig:
     handrail_vertical_frac: float = 0.10   # VO or impact drop, required only off a treadmill
     incline_cadence_band_frac: float = 0.05
     incline_rise_pct: float = 1.0       # incline explains a lean rise only where it is ≥ this above the
-                                        # steepest incline of the baseline (its lean is in the baseline)
+                                        # steepest incline of the baseline (its lean is in the baseline);
+                                        # an incline this far off the baseline's also takes cadence, bounce
+                                        # and lean out of the fatigue signals (the schedule moved them)
     cv_factor: float = 1.5
     cv_min_rise_pct: float = 1.0
     regularity_drop: float = 0.10
@@ -336,6 +354,13 @@ class StrainConfig:
     fatigue_regularity: float = 0.05
     fatigue_lean_deg: float = 2.0
     fatigue_sway_frac: float = 0.15
+    # running's ground contact lengthens as the legs tire (gait-science §3/§7: 'GCT up'); a design choice at
+    # the upper end of the +5–8 % drift the running literature typically reports: contact also lengthens when
+    # the runner simply slows (off a belt the speed is unknown), which lowers the cadence too — two signals
+    # from one easier pace. It is a noisy signal alone: at 100 Hz contacts come in 10-ms steps (8 % of 250 ms
+    # is two samples), and on the real healthy adeptdata hip run the 60-s median wandered −10…+14 % (p5–p95)
+    # around its baseline, past +8 % a tenth of the time — never together with a second signal (no fatigue)
+    fatigue_gct_frac: float = 0.08
     # absolute fallbacks (used where no baseline exists) and their severity band widths
     run_cadence_min_spm: float = 164.0
     run_cadence_band_spm: float = 11.0          # 164 → 153 spm (Garmin orange → red)
@@ -350,6 +375,10 @@ class StrainConfig:
     cv_abs_band_pct: float = 2.5
     asym_abs_pct: float = 6.0
     asym_abs_band_pct: float = 3.0
+    # running: GCT balance past Garmin's red (gait-science §1.2/§7: green ≤ 50.7 %, red > 52.2 % for either
+    # foot). Band: green's edge to red's, 1.5 points (a design choice: Garmin gives no 'marked')
+    run_gct_balance_max_pct: float = 52.2
+    run_gct_balance_band_pct: float = 1.5
     drop_lr_abs_band_deg: float = 1.0
     incline_band_pct: float = 5.0
 
@@ -382,13 +411,13 @@ _OFF_TRUNK_RULES = ("pace_too_fast",)
 
 #: minimum relative-threshold excursion, so a near-zero baseline cannot make a rule hair-trigger
 _FLOORS = {"cadence_spm": 1.0, "braking_mps": 0.02, "vertical_oscillation_cm": 0.3, "impact_g": 0.05,
-           "trunk_twist_deg": 1.0, "lateral_sway_cm": 0.3}
+           "trunk_twist_deg": 1.0, "lateral_sway_cm": 0.3, "ground_contact_ms": 10.0}
 
 _METRICS = ("cadence_spm", "braking_mps", "step_length_m", "vertical_oscillation_cm", "vertical_ratio_pct",
             "impact_g", "trunk_twist_deg", "forward_lean_deg", "lateral_sway_cm", "pelvic_drop_deg",
             "step_regularity", "stride_regularity", "symmetry")
 _VAR_METRICS = ("stride_time_cv_pct", "step_time_asymmetry_pct", "step_time_asymmetry_lcb_pct",
-                "pelvic_drop_lr_diff_deg")
+                "pelvic_drop_lr_diff_deg", "gct_balance_long_side_pct")
 #: short lines for a live view, while the walker can still do something about the sensor
 ONE_SIDED_HINT = ("The sensor seems to sit on one side (a pocket? one hip?): left/right and posture results may "
                   "reflect where it sits — centre it on the lower back or chest.")
@@ -403,7 +432,9 @@ def lean_jump_hint(time_s: float, change_deg: float, origin_s: float = 0.0) -> s
 PLACEMENT_SENSITIVE = ("asymmetry", "pelvic_instability", "forward_lean")
 #: metrics a turn distorts (the path's bend, not the trunk): turning strides are left out of them
 TURN_BLIND = ("lateral_sway_cm", "trunk_twist_deg")
-_FATIGUE = ("cadence_spm", "vertical_oscillation_cm", "step_regularity", "forward_lean_deg", "lateral_sway_cm")
+#: (ground contact is measured in running only: walking's fatigue has the other five)
+_FATIGUE = ("cadence_spm", "vertical_oscillation_cm", "step_regularity", "forward_lean_deg", "lateral_sway_cm",
+            "ground_contact_ms")
 
 #: metrics whose change is stated as a difference (°, percentage points, 0..1), not as a percentage
 _ADDITIVE = ("forward_lean_deg", "step_regularity", "stride_regularity", "symmetry", "stride_time_cv_pct", "step_time_asymmetry_pct",
@@ -428,6 +459,8 @@ _LABEL = {  # metric → (label, unit, decimals)
                                     "noise)", "%", 1),
     "pelvic_drop_lr_diff_deg": ("left/right pelvic-drop difference", "°", 1),
     "incline_pct": ("incline", "%", 1),
+    "gct_balance_long_side_pct": ("ground-contact balance (the longer-contact foot's share of the two)", "%", 1),
+    "ground_contact_ms": ("ground contact time", "ms", 0),
 }
 
 
@@ -634,6 +667,17 @@ def _per_side(time_s, values, side_code, window_s, min_periods, how="median"):
             full[m] = _rolling(time_s[m], values[m], window_s, how, mp[m])
         out.append(_fill_gaps(full, 3))
     return out
+
+
+def _gct_balance_long_side(time_s, gct_ms, side_code, steady, smooth_s, window_s, min_periods, cfg) -> np.ndarray:
+    """Per step (running): the longer-contact foot's share of left + right ground-contact time over a centred
+    ``window_s`` window, % (50 = even; Garmin's GCT balance, whichever foot is longer). Steady steps only;
+    contacts 30 % off their local median (a missed flight, a split contact) are dropped. Per-side means,
+    not medians: 100-Hz contacts come in 10-ms steps, a median would move the share in 1-point jumps."""
+    local = _rolling(time_s, gct_ms, smooth_s, "median", cfg.min_periods)
+    clean = np.where(steady & (np.abs(gct_ms / local - 1.0) < 0.3), gct_ms, np.nan)
+    lg, rg = _per_side(time_s, clean, side_code, window_s, min_periods, "mean")
+    return np.maximum(lg, rg) / (lg + rg) * 100.0
 
 
 def _fill_gaps(x: np.ndarray, limit: int) -> np.ndarray:
@@ -876,8 +920,10 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     baseline_belt = _baseline_belt(grid, cols, sched)
     with np.errstate(invalid="ignore", divide="ignore"):
         belt_ratio = np.asarray(sched.speed_at(grid["time_s"]), float) * np.ones(len(grid["time_s"])) / baseline_belt
+    incline_change = (np.asarray(sched.incline_at(grid["time_s"]), float) * np.ones(len(grid["time_s"]))
+                      - _baseline_incline(grid, cols, sched))
     rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=_incline_above_baseline(grid, cols, sched), pk=pk,
-                         notes=[] if off_trunk else notes, belt_ratio=belt_ratio)
+                         notes=[] if off_trunk else notes, belt_ratio=belt_ratio, incline_change=incline_change)
     if off_trunk:
         rules = [r for r in rules if r.id in _OFF_TRUNK_RULES]
 
@@ -892,7 +938,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     # fatigue is a drift: one change that came at once (cadence and braking at 5:00) raised over-striding,
     # bounce and a 'marked' fatigue over the same stretch, with advice at odds ('take a break' vs 'raise your
     # cadence'); a fatigue that begins with one of those specific flags and mostly overlaps it is left to it
-    for specific in ("overstriding", "vertical_bounce"):
+    # — and so is one that begins with an incline-effort flag: the lean and the slower steps came with the hill
+    for specific in ("overstriding", "vertical_bounce", "incline_effort"):
         _suppress(episodes, "fatigue", specific, same_onset_s=cfg.same_onset_s, t=t)
 
     flags: list[Flag] = _incline_limit_flags(cols["time_s"], sched, max_incline_pct, cfg)
@@ -1260,6 +1307,8 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
             out["step_time_asymmetry_lcb_pct"][m] = np.maximum(asym - cfg.asymmetry_lcb_se * se, 0.0)
             ld, rd = _per_side(tg, np.where(sm, col["pelvic_drop_deg"], np.nan), sc, wv, mp_side)
             out["pelvic_drop_lr_diff_deg"][m] = np.abs(ld - rd)
+            out["gct_balance_long_side_pct"][m] = _gct_balance_long_side(tg, col["ground_contact_ms"], sc, sm, w,
+                                                                         wa, mp_a, cfg)
         if g in fixed:              # settled earlier in this walk (live: only recent steps are judged)
             base["values"][g] = fixed[g]["values"]
             base["end_s"][g] = fixed[g]["end_s"]
@@ -1391,13 +1440,16 @@ def _to_grid(cols: dict[str, np.ndarray], series, base, cfg: StrainConfig) -> di
 
 
 def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct, pk: str,
-                 notes: list[str], belt_ratio=None) -> list[_Rule]:
+                 notes: list[str], belt_ratio=None, incline_change=None) -> list[_Rule]:
     """The rules on the grid. ``belt_ratio``: per grid row, the belt speed over its gait's baseline belt
-    speed (NaN where either is unknown)."""
+    speed (NaN where either is unknown); ``incline_change``: the entered incline minus its gait's baseline
+    incline (points; NaN where either is unknown)."""
     n = len(grid["time_s"])
     belt_ratio = np.full(n, np.nan) if belt_ratio is None else np.asarray(belt_ratio, float)
+    incline_change = np.full(n, np.nan) if incline_change is None else np.asarray(incline_change, float)
     with np.errstate(invalid="ignore"):
         belt_changed = np.abs(belt_ratio - 1.0) >= SPEED_CHANGE_FRAC      # NaN (unknown) → unchanged
+        incline_changed = np.abs(incline_change) >= cfg.incline_rise_pct
     run = grid["is_run"]
     short = any(_NO_BASELINE_NOTE in t for t in notes)       # its note already lists what was not judged
 
@@ -1523,11 +1575,15 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
         _Group("or", [absol("pelvic_drop_lr_diff_deg", cfg.drop_lr_deg, cfg.drop_lr_abs_band_deg, +1)]),
         has("pelvic_drop_deg") | has("pelvic_drop_lr_diff_deg"), H, HA, "max"))
     # asymmetry: step-time asymmetry > baseline + 2 points; absolute > 6 %
+    # (graded by the larger: the relative branch has one criterion, the fallback is either-or; a run's GCT
+    # balance is in the fallback only, as gait-science §7 has it)
     rules.append(_Rule(
         "asymmetry",
         _Group("and", [rel_add("step_time_asymmetry_lcb_pct", cfg.asym_rise_pct, +1)]),
-        _Group("and", [absol("step_time_asymmetry_lcb_pct", cfg.asym_abs_pct, cfg.asym_abs_band_pct, +1)]),
-        has("step_time_asymmetry_lcb_pct"), H, HA, "min"))
+        _Group("or", [absol("step_time_asymmetry_lcb_pct", cfg.asym_abs_pct, cfg.asym_abs_band_pct, +1),
+                      absol("gct_balance_long_side_pct", cfg.run_gct_balance_max_pct, cfg.run_gct_balance_band_pct,
+                            +1, run)]),
+        has("step_time_asymmetry_lcb_pct"), H, HA, "max"))
     # fatigue: ≥ 2 of the long-window signals drifted the tired way, after the baseline period
     fk = {k: "fatigue_" + k for k in _FATIGUE}
     fat = [
@@ -1537,11 +1593,13 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
         rel_add(fk["step_regularity"], cfg.fatigue_regularity, -1),
         rel_add(fk["forward_lean_deg"], cfg.fatigue_lean_deg, +1),
         rel_frac(fk["lateral_sway_cm"], cfg.fatigue_sway_frac, +1),
+        rel_frac(fk["ground_contact_ms"], cfg.fatigue_gct_frac, +1),       # NaN (unjudged) in walking
     ]
     if treadmill and belt_changed.any():
         # cadence and bounce follow the belt: where it runs ≥ 10 % faster or slower than during the baseline
-        # they moved with it, at once, not by tiring (a faster belt: more bounce; a slower one: lower cadence)
-        for c in fat[:2]:
+        # they moved with it, at once, not by tiring (a faster belt: more bounce; a slower one: lower cadence);
+        # so does a run's ground contact (shorter the faster the belt)
+        for c in (fat[0], fat[1], fat[5]):
             c.thr = np.where(belt_changed, np.nan, c.thr)
         # said only where it can have mattered: a walk-run-walk session's belt changes with the gait, each gait
         # judged against its own belt, except the few seconds where the schedule's change and the gait's do not
@@ -1549,8 +1607,20 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
         changed_s = float((belt_changed & grid["walking"] & (grid["time_s"] > grid["baseline_end_s"])).sum()) * cfg.grid_s
         if changed_s >= cfg.hold_s:
             notes.append("Where the belt ran 10 % or more faster or slower than during your baseline, fatigue was "
-                         "judged without cadence and bounce, which the belt speed moves by itself (from lean, sway "
-                         "and step regularity).")
+                         "judged without cadence and bounce (and a run's ground contact), which the belt speed moves by "
+                         "itself (from lean, sway and step regularity).")
+    if treadmill and incline_changed.any():
+        # the schedule's incline moves cadence, bounce and lean at once, as the belt does (uphill: shorter,
+        # slower steps and a lean into the hill; downhill: the reverse): a walker who leaned +3° and slowed
+        # 4 % as the incline went 0 → 8 % was told 'Fatigue … take a break'. The lean itself is the
+        # incline-effort rule's to judge
+        for c in (fat[0], fat[1], fat[3], fat[5]):          # (a run's contact lengthens uphill too)
+            c.thr = np.where(incline_changed, np.nan, c.thr)
+        changed_s = float((incline_changed & grid["walking"] & (grid["time_s"] > grid["baseline_end_s"])).sum()) * cfg.grid_s
+        if changed_s >= cfg.hold_s:
+            notes.append(f"Where the incline differed by {cfg.incline_rise_pct:g} point or more from your baseline's, "
+                         "fatigue was judged without cadence, bounce and lean (and a run's ground contact), which the "
+                         "incline moves by itself (from sway and step regularity).")
     fat_use = np.isfinite(np.array([c.thr for c in fat])).sum(0) >= 2
     rules.append(_Rule("fatigue", _Group("k2", fat), None, fat_use & (grid["time_s"] > grid["baseline_end_s"]),
                        cfg.fatigue_hold_s, cfg.fatigue_hold_s, "second"))
@@ -1684,6 +1754,8 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         cause, advice = RUN_PACE_CAUSE[kind], RUN_PACE_ADVICE
     if fid == "asymmetry" and kind == "absolute" and ctx["is_run"][k]:
         cause = cause.replace("even walking", "even running")      # a run judged on the general limit
+        if metric == "gct_balance_long_side_pct":
+            cause = RUN_GCT_BALANCE_CAUSE
     if fid == "pelvic_instability" and ctx.get("placement_key") == "chest":
         cause = CHEST_PELVIC_CAUSE
     if fid == "handrail_gripping" and rule.variant == "acc_only":
@@ -1797,9 +1869,21 @@ def _baseline_stages(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleV
 def _baseline_belt(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleView") -> np.ndarray:
     """Per grid row: the belt speed during its gait's baseline (m/s; time-weighted over its stages; NaN
     off a treadmill or where a stage gives none)."""
+    return _baseline_setting(grid, cols, sched, sched.speed_at)
+
+
+def _baseline_incline(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleView") -> np.ndarray:
+    """Per grid row: the incline during its gait's baseline (%; time-weighted over its stages; NaN off a
+    treadmill or where no stage gives one)."""
+    return _baseline_setting(grid, cols, sched, sched.incline_at)
+
+
+def _baseline_setting(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleView", value_at) -> np.ndarray:
+    """Per grid row: a treadmill setting (``value_at(t)``: belt speed or incline) time-weighted over the
+    stages its gait's baseline spanned; NaN where no stage gives one."""
     out = np.full(len(grid["time_s"]), np.nan)
     for rows, stages in _baseline_stages(grid, cols, sched):
-        speeds = [(b - a, float(sched.speed_at(np.array([0.5 * (a + b)]))[0])) for a, b, _ in stages]
+        speeds = [(b - a, float(value_at(np.array([0.5 * (a + b)]))[0])) for a, b, _ in stages]
         w = np.array([d for d, v in speeds if np.isfinite(v)])
         v = np.array([v for d, v in speeds if np.isfinite(v)])
         if w.size and w.sum() > 0:

@@ -44,6 +44,7 @@ DEFAULTS: dict[str, float] = {
     "speed_mps": 1.3,        # mean forward speed
     "impact_mps2": 4.0,      # loading transient after contact (walking), m/s²
     "contact_s": 0.25,       # ground contact time (running)
+    "contact_balance": 0.0,  # running: left contacts last (1 + b)× contact_s, right (1 − b)× (left share (1 + b)/2)
     "nod_deg": 2.0,          # pitch oscillation per step
     "run": 0.0,              # 0 walking, 1 running (gait="run" sets 1); in between: a blend of the two
     "side_load": 0.0,        # one-sided sensor (left hip): left contacts load it (1 + k)×, right ≈ (1 − k)×
@@ -85,6 +86,11 @@ def mount_matrix(euler_deg: Sequence[float]) -> np.ndarray:
     """Rotation body ← sensor from z-y-x Euler angles in degrees (yaw, pitch, roll of the mount)."""
     yaw, pitch, roll = np.radians(np.asarray(euler_deg, dtype=float))
     return _rot_z(np.array(yaw)) @ _rot_y(np.array(pitch)) @ _rot_x(np.array(roll))
+
+
+def _side_factor(step_index, balance):
+    """A running contact's length factor by side: left (even) steps 1 + b, right (odd) ones 1 − b."""
+    return np.where(np.asarray(step_index) % 2 == 0, 1.0 + balance, 1.0 - balance)
 
 
 def _param_series(t: np.ndarray, base: dict[str, float], segments, ramp_s: float) -> dict[str, np.ndarray]:
@@ -187,7 +193,7 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     a_z = None
     if (w_run > 0).any():
         # per step: contact [0, tc) with half-sine force, flight after; integrate exactly per step
-        tc = p["contact_s"]
+        tc = p["contact_s"] * _side_factor(kk, p["contact_balance"])
         tau = frac * step_T
         in_contact = tau < tc
         peak = gain_now * G * step_T * np.pi / (2 * tc)      # zero mean acceleration over the stride
@@ -230,7 +236,7 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
         # speed and height rise together) read forward backwards — braking 0.0 for 0.25 m/s of truth and a
         # 'sensor turned 180°' mid-run. Speed loss at contact → mid-stance = braking_mps; + b·tc/2T keeps
         # the step's mean speed at speed_mps
-        tc_run = np.minimum(p["contact_s"], 0.9 * step_T)
+        tc_run = np.minimum(p["contact_s"] * _side_factor(kk, p["contact_balance"]), 0.9 * step_T)
         tau_run = frac * step_T
         v_run = np.where(tau_run < tc_run, -b * (1 - np.cos(two_pi * np.clip(tau_run / tc_run, 0, 1))) / 2, 0.0) \
             + b * tc_run / (2 * step_T)
@@ -299,7 +305,7 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
         }
         row["gait"] = "run" if w_run[a] >= 0.5 else "walk"
         if w_run[a] >= 0.5:
-            row["ground_contact_ms"] = 1000 * p["contact_s"][a]
+            row["ground_contact_ms"] = 1000 * p["contact_s"][a] * float(_side_factor(i, p["contact_balance"][a]))
         rows.append(row)
     truth_steps = pd.DataFrame(rows)
 

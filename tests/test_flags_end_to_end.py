@@ -303,3 +303,19 @@ def test_an_abrupt_change_is_not_also_called_fatigue():
     rec, _ = synthesize_walk(600, seed=2, gait="run", segments=[(300, {"cadence_spm": 155.0, "braking_mps": 0.55})])
     ids = [f.id for f in imu_gait.analyze(rec).flags]
     assert "overstriding" in ids and "fatigue" not in ids, ids
+
+
+def test_a_run_whose_ground_contact_lengthens_as_the_cadence_drops_is_fatigue():
+    """A 15-min run whose ground contact drifts 250 → 290 ms (+16 %) and cadence 170 → 164 spm (−3.5 %)
+    from 5:30 to 11:30 (synthetic truth, 30 small steps). Its bounce does not rise (longer contact, less
+    flight), so only cadence was a fatigue signal: no flag, though the spec lists contact time among
+    fatigue's signals. Now a run's ground contact ≥ 8 % over its baseline counts. Truth: contact crosses
+    +8 % about 500 s in, cadence −3 % about 636 s in; tolerance: the flag starts within 60 s of the
+    second crossing and names the contact time as evidence."""
+    segs = [(330 + 360 * i / 30, {"cadence_spm": 170 - 6 * i / 30, "contact_s": 0.25 + 0.04 * i / 30})
+            for i in range(1, 31)]
+    rec, _ = synthesize_walk(900, seed=1, gait="run", segments=segs)
+    flags = imu_gait.analyze(rec).flags
+    assert [f.id for f in flags] == ["fatigue"], [f.message for f in flags]
+    assert abs(flags[0].start_s - 636) <= 60
+    assert "ground contact time" in flags[0].message and "cadence" in flags[0].message

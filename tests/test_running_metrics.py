@@ -154,3 +154,29 @@ def test_a_run_with_long_flight_is_analysed_not_refused_as_a_unit_error(tmp_path
     eng = imu_gait.GaitEngine(rec.sample_rate_hz, has_gyro=True)
     eng.feed(rec.time_s, rec.acc_mps2, rec.gyro_rads)
     assert len(eng.finish().steps) == len(res.steps)
+
+
+@pytest.mark.parametrize("balance, flagged", [(0.0, False), (0.03, False), (0.06, True), (-0.06, True)])
+def test_gct_balance_in_the_summary_and_past_garmins_red_on_a_short_run(balance, flagged):
+    """GCT balance (the left foot's share of left + right contact time, Garmin's red > 52.2 % for either
+    foot; gait-science §7's asymmetry fallback for running) was computed nowhere. Truth: a 100-s synthetic
+    run (too short for a personal baseline: the fallback judges it) whose left contacts last (1 + b) × 250 ms
+    and right ones (1 − b) ×, so the left share is (1 + b) / 2: 50, 51.5, 53 and 47 %. Tolerance: the
+    summary's gct_balance_pct within 0.5 points of the truth steps' share; an asymmetry flag, carried by the
+    contact balance, exactly where the truth is past 52.2 % for either foot; none for a walk (not measured)."""
+    rec, truth = synthesize_walk(100, seed=1, gait="run", contact_balance=balance)
+    st = truth.steps
+    left, right = (st.loc[st["side"] == s, "ground_contact_ms"].mean() for s in "LR")
+    assert 100 * left / (left + right) == pytest.approx(50 * (1 + balance), abs=1e-6)
+    res = imu_gait.analyze(rec)
+    assert res.summary["gct_balance_pct"] == pytest.approx(100 * left / (left + right), abs=0.5)
+    asym = [f for f in res.flags if f.id == "asymmetry"]
+    assert [f.id for f in res.flags] == (["asymmetry"] if flagged else []), [f.message for f in res.flags]
+    if flagged:
+        (f,) = asym
+        assert f.reference_kind == "absolute" and f.metric == "gct_balance_long_side_pct"
+        assert f.threshold == 52.2 and f.value == pytest.approx(53.0, abs=0.5)
+        assert "ground-contact balance" in f.message and "One foot stays on the ground longer" in f.cause
+    walk, _ = synthesize_walk(100, seed=1)
+    summary = imu_gait.analyze(walk).summary
+    assert summary["gct_balance_pct"] != summary["gct_balance_pct"]          # NaN: no contact time walking

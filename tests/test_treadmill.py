@@ -335,3 +335,56 @@ def test_a_maximum_incline_with_no_incline_to_judge_says_so():
     judged = imu_gait.analyze(rec, max_incline_pct=8, incline_pct=10, belt_speed_mps=1.2)
     assert [f.id for f in judged.flags] == ["incline_effort"]
     assert not any(note in n for n in judged.summary["flag_notes"])
+
+
+def test_slower_steps_and_a_lean_when_the_incline_goes_up_are_not_fatigue():
+    """The incline raised 0 → 8 % at 4:50; from 5:00 the walker leans 3° further forward and steps 4 % slower
+    (truth: make_steps' changes, to the end of the 10-min walk) — the hill's doing, under the lean (+5°) and
+    cadence (±5 %) limits of the incline-effort rule. It was told 'Fatigue (mild) from 5:08 … take a break':
+    only a belt-speed change took cadence and bounce out of the fatigue signals. Now an incline ≥ 1 point off
+    the baseline's takes cadence, bounce and lean out of them, and says so. Tolerance: no flag at all."""
+    # (no slow cadence wander: make_steps' ±1 % would blur the truth's −4 % to −2…−5 %)
+    steps = make_steps(seed=2, wander=0.0, changes=[ch("forward_lean_deg", t1=600, delta=3.0),
+                                                    ch("cadence_spm", t1=600, factor=0.96)])
+    t_first = float(steps["time_s"].iloc[0])
+    hill = TreadmillSchedule.from_stages([(0, 1.3, 0), (290, 1.3, 8)])
+    flags, tl = evaluate_flags(steps, treadmill_schedule=hill, schedule_origin_s=t_first)
+    assert flags == [], [f.message for f in flags]
+    assert any("incline differed" in n and "without cadence, bounce and lean" in n for n in tl.attrs["notes"])
+    # the same drift at an unchanged incline is still fatigue (lean +3° ≥ 2°, cadence −4 % ≤ −3 %)
+    flags, tl = evaluate_flags(steps, treadmill_schedule=TreadmillSchedule.from_stages([(0, 1.3, 8)]),
+                               schedule_origin_s=t_first)
+    assert ids(flags) == ["fatigue"], [f.message for f in flags]
+    assert not any("incline differed" in n for n in tl.attrs["notes"])
+
+
+def test_fatigue_that_begins_with_an_incline_effort_flag_is_left_to_it():
+    """The incline raised 0 → 6 % at 4:50; from 5:00 to the end (10:00) the walker leans 6.5° further forward,
+    sways 25 % more and steps less regularly (step regularity −0.08; truth: make_steps' changes). Sway and
+    regularity alone — two fatigue signals the incline leaves in — made a fatigue flag over the same stretch
+    as the incline-effort one, told to 'take a break' for one change that came at once with the hill. Like
+    next to over-striding or bounce, fatigue that begins with an incline-effort flag (within 30 s) and mostly
+    overlaps it is left to it. Tolerance: the incline-effort flag within 15 s of the truth's 300–600 s."""
+    changes = [ch(k, t1=600, **d) for k, d in (("forward_lean_deg", dict(delta=6.5)),
+                                                ("lateral_sway_cm", dict(factor=1.25)),
+                                                ("step_regularity", dict(delta=-0.08)))]
+    steps = make_steps(seed=1, changes=changes)
+    hill = TreadmillSchedule.from_stages([(0, None, 0), (290, None, 6)])
+    flags, _ = evaluate_flags(steps, treadmill_schedule=hill)
+    assert ids(flags) == ["incline_effort"], [f.message for f in flags]
+    assert abs(flags[0].start_s - 300) <= 15 and abs(flags[0].end_s - 600) <= 15
+
+
+def test_a_runs_longer_contact_on_a_slower_belt_is_not_fatigue():
+    """A treadmill run (per-step table, 170 spm, contact 250 ms ± 8) whose belt drops 3.0 → 2.6 m/s at 4:50;
+    from 5:00 its contact lengthens 12 % (the slower belt's doing) and its lean rises 2.5° (truth: the table's
+    changes). Ground contact is a fatigue signal in running, but like cadence and bounce it follows the belt:
+    where the belt runs ≥ 10 % off the baseline's speed it is left out, so the lean alone is no fatigue. At an
+    unchanged belt the same two changes are (contact ≥ +8 %, lean ≥ +2°). Tolerance: the flag list exactly."""
+    steps = make_steps(seed=3, cadence_spm=170.0, gait="run", changes=[ch("forward_lean_deg", t1=600, delta=2.5)])
+    rng = np.random.default_rng(3)
+    steps["ground_contact_ms"] = 250.0 * np.where(steps["time_s"] >= 300, 1.12, 1.0) + 8.0 * rng.standard_normal(len(steps))
+    t_first = float(steps["time_s"].iloc[0])
+    slower = TreadmillSchedule.from_stages([(0, 3.0, 0), (290, 2.6, 0)])
+    assert ids(evaluate_flags(steps, treadmill_schedule=slower, schedule_origin_s=t_first)[0]) == []
+    assert ids(evaluate_flags(steps, treadmill=True, belt_speed_mps=3.0)[0]) == ["fatigue"]
