@@ -67,7 +67,7 @@ asymmetry               step-time asymmetry (lower bound) ≥ b +2 points  > 6 %
                                                                        (Garmin red; band 1.5)
 fatigue                 ≥ 2 of: cadence ≤ b −3 %, VO ≥ b +10 %,          —
                         regularity ≤ b −0.05, lean ≥ b +2°, sway ≥
-                        b +15 %, running: ground contact ≥ b +8 %
+                        b +15 % (with a gyro), running: ground contact ≥ b +8 %
                         (60-s medians, after the baseline,
                         held 120 s; cadence, VO and contact left out
                         where a treadmill belt runs ≥ 10 % off the
@@ -923,7 +923,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     incline_change = (np.asarray(sched.incline_at(grid["time_s"]), float) * np.ones(len(grid["time_s"]))
                       - _baseline_incline(grid, cols, sched))
     rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=_incline_above_baseline(grid, cols, sched), pk=pk,
-                         notes=[] if off_trunk else notes, belt_ratio=belt_ratio, incline_change=incline_change)
+                         notes=[] if off_trunk else notes, belt_ratio=belt_ratio, incline_change=incline_change,
+                         has_gyro=has_gyro)
     if off_trunk:
         rules = [r for r in rules if r.id in _OFF_TRUNK_RULES]
 
@@ -1440,10 +1441,10 @@ def _to_grid(cols: dict[str, np.ndarray], series, base, cfg: StrainConfig) -> di
 
 
 def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct, pk: str,
-                 notes: list[str], belt_ratio=None, incline_change=None) -> list[_Rule]:
+                 notes: list[str], belt_ratio=None, incline_change=None, has_gyro: bool = True) -> list[_Rule]:
     """The rules on the grid. ``belt_ratio``: per grid row, the belt speed over its gait's baseline belt
     speed (NaN where either is unknown); ``incline_change``: the entered incline minus its gait's baseline
-    incline (points; NaN where either is unknown)."""
+    incline (points; NaN where either is unknown); ``has_gyro``: False leaves sway out of fatigue."""
     n = len(grid["time_s"])
     belt_ratio = np.full(n, np.nan) if belt_ratio is None else np.asarray(belt_ratio, float)
     incline_change = np.full(n, np.nan) if incline_change is None else np.asarray(incline_change, float)
@@ -1595,6 +1596,11 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
         rel_frac(fk["lateral_sway_cm"], cfg.fatigue_sway_frac, +1),
         rel_frac(fk["ground_contact_ms"], cfg.fatigue_gct_frac, +1),       # NaN (unjudged) in walking
     ]
+    if not has_gyro:
+        # without a gyroscope 'sway' is mostly the trunk's roll (g·sin roll at the stride rate): 4° more roll
+        # read +53 % of sway and, with a cadence dip, 'fatigue … lateral sway' for a sway that never changed
+        # (found by review). Not judged then; the handrail rule, which needs less sway *and* less bounce, keeps it
+        fat[4].thr = np.full(n, np.nan)
     if treadmill and belt_changed.any():
         # cadence and bounce follow the belt: where it runs ≥ 10 % faster or slower than during the baseline
         # they moved with it, at once, not by tiring (a faster belt: more bounce; a slower one: lower cadence);
