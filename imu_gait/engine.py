@@ -297,7 +297,8 @@ class GaitEngine:
         :mod:`imu_gait.days`).
     treadmill_schedule : belt speed / incline per stage, instead of ``belt_speed_mps`` / ``incline_pct``.
     sensor_height_m : height of the sensor above the floor for the pendulum step length, m (0.3–2.0;
-        default 0.95 m, a lower-back sensor on an adult of ~1.55–1.75 m).
+        default 0.95 m, a lower-back sensor on an adult of ~1.55–1.75 m); for a chest sensor the height
+        of the lower back (the pendulum is the pelvis).
     body_height_m : the walker's height, m (1.0–2.5); without ``sensor_height_m`` the sensor height is
         taken as :data:`SENSOR_HEIGHT_PER_BODY_HEIGHT` × it.
     params : step-detection parameters (:class:`~imu_gait.dsp.steps.StepParams`), for experiments.
@@ -1811,7 +1812,9 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
     treadmill_schedule : belt speed / incline that change during the walk
         (:class:`~imu_gait.treadmill.TreadmillSchedule`; stage times are elapsed seconds since
         the recording's first sample); instead of ``belt_speed_mps`` / ``incline_pct``.
-    sensor_height_m : sensor height above the floor, for the pendulum step length.
+    sensor_height_m : sensor height above the floor, m, for the pendulum step length — for a chest sensor
+        give the height of the lower back (the model's pendulum is the pelvis: a chest strap's own height
+        overstates step length by ~19 %).
     body_height_m : the walker's height, m: the sensor height when it is not given (× 0.61).
     placement : where the sensor sat — "lower_back", "chest", or "pocket" (any off-trunk place: steps
         and cadence only, plus step length and speed from a belt speed); free text is understood ("back_trouser_pocket", "sternum",
