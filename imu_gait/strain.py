@@ -929,9 +929,10 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         rules = [r for r in rules if r.id in _OFF_TRUNK_RULES]
 
     t = grid["time_s"]
+    gait_starts = _gait_starts(grid["gait"], t)
     episodes: dict[str, list[dict]] = {}
     for rule in rules:
-        episodes[rule.id] = _evaluate_rule(rule, t, cfg)
+        episodes[rule.id] = _evaluate_rule(rule, t, cfg, gait_starts)
     # a twist drop explained by handrail gripping is not also reported as guarding; a lean rise explained
     # by the treadmill incline is not also reported as forward lean
     _suppress(episodes, "trunk_twist_guarding", "handrail_gripping")
@@ -1635,8 +1636,37 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
     return rules
 
 
-def _evaluate_rule(rule: _Rule, t: np.ndarray, cfg: StrainConfig) -> list[dict]:
-    """Held, latched, merged episodes of one rule: dicts with i0, i1, variant ('rel'|'abs')."""
+def _gait_starts(gait: np.ndarray, t: np.ndarray, min_s: float = 10.0) -> np.ndarray:
+    """Grid rows where the gait ('walk' | 'run') changes for at least ``min_s``: the first row of a
+    stretch of the new gait (rows between steps, '', skipped over). A few steps of the other gait
+    inside a run or a walk — a run's odd step labelled walk — are no change (they broke a run's bounce
+    flag in two)."""
+    gait = np.asarray(gait).astype(str)
+    rows = np.flatnonzero(gait != "")
+    out = np.zeros(gait.size, bool)
+    if rows.size < 2:
+        return out
+    g = gait[rows]
+    first = np.flatnonzero(np.concatenate(([True], g[1:] != g[:-1])))      # stretches of one gait
+    last = np.concatenate((first[1:], [g.size])) - 1
+    long_enough = t[rows[last]] - t[rows[first]] >= min_s
+    stable = None
+    for a, keep in zip(first.tolist(), long_enough.tolist()):   # a loop over stretches, not samples
+        if keep and stable is not None and g[a] != stable:
+            out[rows[a]] = True
+        if keep or stable is None:
+            stable = g[a]
+    return out
+
+
+def _evaluate_rule(rule: _Rule, t: np.ndarray, cfg: StrainConfig,
+                   gait_starts: np.ndarray | None = None) -> list[dict]:
+    """Held, latched, merged episodes of one rule: dicts with i0, i1, variant ('rel'|'abs').
+
+    ``gait_starts`` (:func:`_gait_starts`): a change between walking and running ends an episode there
+    and a new one must be held again — each gait is judged against its own baseline, and an episode
+    across the change mixed them (found on the adeptdata run: a run's bounce carried into the walk after
+    it read 'impact 3.49 g vs your baseline 1.58 g', the run's impact against the walk's baseline)."""
     n = len(t)
     rf = cfg.release_fraction
     on = np.zeros(n, bool)
@@ -1654,6 +1684,9 @@ def _evaluate_rule(rule: _Rule, t: np.ndarray, cfg: StrainConfig) -> list[dict]:
     idx = np.arange(n)
     off_start = np.maximum.accumulate(np.where(off & ~np.concatenate(([False], off[:-1])), idx, 0))
     released = off & (t - t[off_start] + cfg.grid_s >= cfg.release_hold_s - 1e-9)
+    if gait_starts is not None and gait_starts.any():
+        on &= ~gait_starts
+        released = released | gait_starts
     hold = np.where(rule.use_rel, rule.hold_rel_s, rule.hold_abs_s)
     held, run_start = _held(t, on, released, hold, cfg.grid_s, cfg.min_on_fraction)
     state = _hysteresis(held, released)
@@ -1661,7 +1694,8 @@ def _evaluate_rule(rule: _Rule, t: np.ndarray, cfg: StrainConfig) -> list[dict]:
     for a, e in _runs(state):
         i0 = int(run_start[a])
         e = a + int(np.flatnonzero(~off[a:e + 1])[-1])     # end where the release began
-        if eps and t[i0] - t[eps[-1]["i1"]] <= cfg.merge_gap_s:
+        if eps and t[i0] - t[eps[-1]["i1"]] <= cfg.merge_gap_s and (
+                gait_starts is None or not gait_starts[eps[-1]["i1"] + 1:i0 + 1].any()):
             eps[-1]["i1"] = int(e)
             continue
         eps.append({"i0": i0, "i1": int(e), "trig": int(a), "rule": rule,

@@ -856,3 +856,27 @@ def test_without_a_gyro_more_roll_is_not_fatigue():
     rec, _ = synthesize_walk(600, seed=1, gyro=False, segments=[(300, dict(drop_deg=8.0, cadence_spm=106))])
     res = imu_gait.analyze(rec)
     assert "fatigue" not in [f.id for f in res.flags], [f.message for f in res.flags]
+
+
+def test_an_episode_ends_where_the_gait_changes_and_a_brief_other_gait_does_not_end_it():
+    """Walking and running are judged against their own baselines; an episode that ran on across the change
+    mixed them — the adeptdata run's bounce carried into the walk after it read 'impact 3.49 g vs your
+    baseline 1.58 g' (the run's impact, the walk's baseline), 'marked'. Truth on a 1-s grid: a criterion past
+    its threshold throughout 0–300 s; walking to 150 s, then running, with one 4-s 'walk' blip at 220 s (a
+    run's odd step). Expected: two episodes, split at 150 s (the run's held again: from 150 s, flagged once
+    the hold passed), the blip not splitting the second."""
+    from imu_gait.strain import StrainConfig, _Crit, _evaluate_rule, _gait_starts, _Group, _Rule
+
+    t = np.arange(0.0, 300.0, 1.0)
+    gait = np.where(t < 150, "walk", "run").astype(object)
+    gait[(t >= 220) & (t < 224)] = "walk"
+    starts = _gait_starts(gait, t)
+    assert np.flatnonzero(starts).tolist() == [150]
+    n = t.size
+    crit = _Crit("vertical_oscillation_cm", np.full(n, 6.0), np.full(n, 5.0), np.full(n, 1.0), +1, np.full(n, 4.0))
+    rule = _Rule("vertical_bounce", _Group("and", [crit]), None, np.ones(n, bool), 20.0, 20.0, "max")
+    cfg = StrainConfig()
+    eps = _evaluate_rule(rule, t, cfg, starts)
+    assert [(int(t[e["i0"]]), int(t[e["i1"]])) for e in eps] == [(0, 149), (151, 299)]
+    # without the gait, one episode as before
+    assert len(_evaluate_rule(rule, t, cfg)) == 1
