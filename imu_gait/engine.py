@@ -39,9 +39,10 @@ from .dsp.orientation import (ForwardEvidence, GravityTracker, cross_rows, forwa
 from .dsp.posture import braking_vector, recline_deg, walking_up, window_mean_rows
 from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
-from .errors import ArgumentError, ImuGaitError  # noqa: F401  (ArgumentError: imu_gait.engine.ArgumentError, as before)
+from .errors import ArgumentError, ImuGaitError, StuckAxisError  # noqa: F401  (ArgumentError: imu_gait.engine.ArgumentError, as before)
 # plausible ranges of the context a caller gives (the CLI's options refuse the same, from the same constants)
-from .recording import BODY_HEIGHT_RANGE_M, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, Recording, gravity_size
+from .recording import (BODY_HEIGHT_RANGE_M, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, STUCK_AXIS_HINT, Recording,
+                        gravity_size, stuck_axes, stuck_axes_text)
 from .result import STEP_COLUMNS, AnalysisResult
 from .strain import evaluate_flags, placement_kind, steady_stride_cv_pct, turning_steps, without_turns
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, TreadmillSchedule, mmss
@@ -84,6 +85,10 @@ LIVE_UNCUED_RUN_FALLBACKS = ("overstriding", "vertical_bounce")
 #: (acceleration in g or without gravity, angular rate in deg/s): the engine would find few or no steps and
 #: say nothing. Readers check whole files (Recording.validated); this guards data fed directly.
 UNIT_CHECK_S = 5.0
+#: a stuck accelerometer axis is judged on the first seconds fed in which the sensor moves this long (a walk
+#: often starts standing), looked for among the last STUCK_PROBE_S fed until then
+STUCK_CHECK_MOVING_S = 2.0
+STUCK_PROBE_S = 30.0
 #: … the angular rate over a longer stretch: a walk often starts standing, still in any unit
 GYRO_UNIT_CHECK_S = 60.0
 #: a worn trunk's |ω| stays far below this (walking 0.5–2 rad/s, fast turns ~5); walking in deg/s is 30–100
@@ -383,6 +388,7 @@ class GaitEngine:
         self._dt_counts: dict[int, int] = {}
         self._acc_probe: list[np.ndarray] | None = []      # the first seconds fed, None once checked
         self._gyro_probe: list[np.ndarray] | None = [] if has_gyro else None
+        self._stuck_probe: np.ndarray | None = np.empty((0, 3))   # the last seconds fed, None once judged
         self._first_t: float | None = None
         self._last_t: float | None = None
         self._n_segments = 0
@@ -526,6 +532,8 @@ class GaitEngine:
         self._last_t = float(time_s[-1])
         self._n_samples_in += time_s.size
         self._minutes.add(time_s, acc)
+        if self._stuck_probe is not None:
+            self._check_fed_stuck(acc)
         if self._acc_probe is not None or self._gyro_probe is not None:
             self._check_fed_units(acc, gyro, final=False)
         vals = np.hstack([acc, gyro]) if gyro is not None else acc
@@ -561,6 +569,8 @@ class GaitEngine:
     def _check_fed_acc(self, acc: np.ndarray) -> None:
         # gravity's size, not the median |a|: a run with long flight has a median |a| of 3 m/s² (found by review)
         mag = gravity_size(acc, step_s=1.0 / self._fed_rate_hz)
+        if IN_G_MEDIAN_RANGE[0] < mag < IN_G_MEDIAN_RANGE[1] or not 4.0 < mag < 20.0:   # refused below
+            self._check_fed_constant_axis(acc, mag)
         if IN_G_MEDIAN_RANGE[0] < mag < IN_G_MEDIAN_RANGE[1]:   # the readers' rule (check_units)
             raise ArgumentError(f"acc_mps2 looks like g, not m/s² (gravity's size {mag:.2f} over the first seconds "
                                 f"fed): multiply it by imu_gait.recording.G ({G})")
@@ -568,6 +578,36 @@ class GaitEngine:
             raise ArgumentError(f"acc_mps2 has gravity's size {mag:.3g} over the first seconds fed, where m/s² with "
                                 "gravity reads ≈ 9.8: give acceleration in m/s² with gravity included (mg ÷ 1000 × "
                                 "G; raw counts × the sensor's scale; gravity removed cannot be analysed)")
+
+    def _check_fed_stuck(self, acc: np.ndarray) -> None:
+        """Refuse an accelerometer axis stuck at one value, judged once the sensor has moved for
+        :data:`STUCK_CHECK_MOVING_S` (see :func:`~imu_gait.recording.stuck_axes`): a Polar H10 with Z fixed at
+        −2000 mG was refused mid-walk as a unit slip ('give acceleration in m/s²') (found by review)."""
+        keep = int(STUCK_PROBE_S * self._fed_rate_hz)
+        probe = np.concatenate([self._stuck_probe, acc])[-keep:]
+        t = np.arange(probe.shape[0]) / self._fed_rate_hz      # (fed at about this rate; only 1-s windows matter)
+        stuck = stuck_axes(t, probe, min_moving_s=STUCK_CHECK_MOVING_S)
+        self._stuck_probe = probe if stuck is None else None
+        if stuck:
+            self._raise_stuck(stuck_axes_text(stuck), len(stuck))
+
+    def _check_fed_constant_axis(self, acc: np.ndarray, mag: float) -> None:
+        """Before the unit checks refuse gravity's size ``mag``: at a start standing still (no movement to judge a
+        stuck axis by) an axis that reads exactly one value throughout the first seconds while another does not
+        is stuck, not in another unit — a still sensor's noise changes the last digit from sample to sample."""
+        const = [k for k in range(3) if acc.shape[0] > 1 and bool(np.all(acc[:, k] == acc[0, k]))]
+        if const and len(const) < 3:
+            self._raise_stuck(" and ".join(f"the {'xyz'[k]} axis read exactly {acc[0, k]:.4g} m/s² "
+                                           f"({acc[0, k] / G:+.2f} g)" for k in const)
+                              + f" in every sample of the first seconds fed while the other axes changed (gravity's "
+                                f"size {mag:.3g} m/s², not 9.8)",
+                              len(const))
+
+    @staticmethod
+    def _raise_stuck(detail: str, n_axes: int) -> None:
+        raise StuckAxisError(f"acc_mps2: {detail}: "
+                             f"{'that axis is' if n_axes == 1 else 'those axes are'} stuck, not in another unit — "
+                             f"{STUCK_AXIS_HINT}", detail=detail, hint=STUCK_AXIS_HINT)
 
     def _segment_break(self, upd: EngineUpdate) -> None:
         """A long gap: close the bout, finish what can be finished, restart the filters."""

@@ -53,3 +53,12 @@ class ArgumentError(ImuGaitError, ValueError, TypeError):
     """A library call with an argument that cannot be right (a typo in a keyword, a value in the wrong
     unit, arrays of the wrong shape, methods called in the wrong order, a file object where a path is
     wanted). Also a ``ValueError`` and a ``TypeError``, so code that caught those before still catches it."""
+
+
+class StuckAxisError(ArgumentError):
+    """Acceleration fed to the engine with an axis stuck at one value (a sensor fault, not a unit slip).
+    ``detail`` says which axis and value, ``hint`` what to do: a live session names its device with them."""
+
+    def __init__(self, message: str, *, detail: str, hint: str):
+        super().__init__(message)
+        self.detail, self.hint = detail, hint

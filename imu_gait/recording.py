@@ -62,6 +62,17 @@ CLIP_MIN_EXCURSION = 0.5 * G
 #: value): real sensors' noise changes the last digit from sample to sample — the longest exact
 #: repeat in the bundled real recordings is 5 samples (23 ms)
 FROZEN_MIN_S = 2.0
+#: one axis holding exactly one value in at least this share of the samples in which the other axes move is
+#: stuck (Polar H10: Z fixed at −2000 mG, Polar SDK issue #634; ble-protocols.md §3 rule 6): a working
+#: axis on a moving trunk changes by far more than its resolution from sample to sample, and clipping
+#: pins an axis only at the peaks of impacts (the most in the bundled recordings: 1.7 %, see CLIP_*)
+STUCK_MIN_SHARE = 0.5
+#: what to do about a stuck axis (offline and live)
+STUCK_AXIS_HINT = ("a stuck axis is a hardware or firmware fault of the sensor (Polar H10: Z fixed "
+                   "at −2000 mG, Polar SDK issue #634), not a unit problem: re-seat the sensor on its strap or "
+                   "clip, power-cycle it (take it off the strap, or take out its battery, for a minute) and record "
+                   "again; if the axis stays stuck, the sensor needs a firmware update or service. A file whose "
+                   "column was written empty or fixed: check the columns (--acc-cols)")
 #: |a| above this (m/s², 50 g) is no acceleration a worn trunk feels — running peaks at 3–6 g, a jump's
 #: landing ~10 g — but a glitch: one corrupt sample (a radio error, a synthetic blend's kink made 880 g)
 #: whose double integral becomes a bounce of metres. Isolated ones are replaced by their neighbours …
@@ -257,6 +268,15 @@ class Recording:
                     path=src, hint="the logger lost most of the data; re-record")
 
         del dt, gaps          # (a day's are 80 MB, and the checks below make their own temporaries)
+        # before the units: an axis stuck at −2 g moves gravity's size to 22 m/s², which the unit check
+        # called a unit problem ('check the acceleration unit') (found by review)
+        stuck = stuck_axes(t, acc)
+        if stuck:
+            device = str(self.meta.get("device") or "").strip()
+            raise RecordingError(
+                f"{stuck_axes_text(stuck)}{f' ({device})' if device else ''}: "
+                f"{'that axis is' if len(stuck) == 1 else 'those axes are'} stuck, and the acceleration cannot "
+                "be analysed", path=src, hint=STUCK_AXIS_HINT)
         check_units(acc, gyro, src, warnings, t, step_s=step_s)
         acc = replace_spikes(t, acc, src, warnings)
         gyro = drop_dead_gyro(t, acc, gyro, warnings)
@@ -421,6 +441,48 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
                 f"the angular rate reaches {p95:.0f} (95th percentile): this looks like deg/s, not rad/s",
                 path=src, hint="pass --gyro-unit deg/s (imu_gait converts); from Python, give gyro_rads in rad/s "
                                "(np.radians)")
+
+
+def stuck_axes(t: np.ndarray, acc: np.ndarray, *,
+               min_moving_s: float = MOVING_MIN_S) -> list[tuple[int, float, float]] | None:
+    """``(axis, value, share)`` of each acceleration axis that holds exactly one ``value`` in at least
+    :data:`STUCK_MIN_SHARE` (``share``) of the 1-s windows' samples in which the other two axes move (their
+    combined std over :data:`MOVING_ACC_STD`); None when they move for less than ``min_moving_s`` (nothing
+    to judge by). Only such samples count: a still sensor's axes may repeat a value for long (a coarse
+    resolution), a moving one's cannot; and the movement is the other axes', not |a|'s — an axis stuck
+    at 0 (the vertical) or at full scale leaves |a| nearly steady."""
+    n = acc.shape[0]
+    # every 4th sample of a long recording (as check_units): the shares sit far from the threshold
+    sub = slice(None, None, 4 if n > 40_000 else 1)
+    t, acc = t[sub], acc[sub]
+    step = float(np.median(np.diff(t))) if t.size > 1 else 0.0
+    if not step > 0:
+        return None
+    per = max(2, int(round(1.0 / step)))
+    k = acc.shape[0] // per
+    if k == 0:
+        return None
+    windows = acc[:k * per].reshape(k, per, 3)
+    var = windows.var(axis=1)                                    # (k, 3)
+    judged, out = False, []
+    for j in range(3):
+        moving = (var.sum(axis=1) - var[:, j]) > MOVING_ACC_STD ** 2
+        if moving.sum() * per * step < min_moving_s:
+            continue
+        judged = True
+        axis = windows[moving, :, j].ravel()
+        # a value held by more than half of the samples is their median: no counting of every value needed
+        value = float(np.median(axis))
+        share = float(np.count_nonzero(axis == value)) / axis.size
+        if share >= STUCK_MIN_SHARE:
+            out.append((j, value, share))
+    return out if judged else None
+
+
+def stuck_axes_text(stuck: list[tuple[int, float, float]]) -> str:
+    """'the z axis read exactly -19.61 m/s² (-2.00 g) in 100% of the samples in which the other axes moved'."""
+    return "; ".join(f"the {'xyz'[k]} axis read exactly {v:.4g} m/s² ({v / G:+.2f} g) in {share:.0%} of the samples "
+                     "in which the other axes moved" for k, v, share in stuck)
 
 
 def clock_text(seconds: float) -> str:

@@ -251,13 +251,15 @@ def test_a_limb_or_clipping_sensor_is_not_called_gravity_removed(tmp_path):
     """An ankle sensor in a run (adeptdata's, read from GPL data in place) was refused with 'gravity seems
     to have been removed' — its 2-s means are as large as gravity, but jump between stretches (2.3-fold).
     Truth: 20 s standing (means = g) then 40 s of one-sided 40-m/s² impacts (means ≈ g + 40/π ≈ 22.5 m/s²:
-    2.3–2.4-fold as the 2-s windows fall on the impacts) — named as a sensor that swings or clips, pointing at the trunk placement, not at gravity."""
+    2.3–2.4-fold as the 2-s windows fall on the impacts) — named as a sensor that swings or clips, pointing at the trunk placement, not at gravity.
+    x and y carry a sensor's noise: axes bit-exact constant while z moves are a stuck sensor, named as such."""
     fs = 100.0
     t = np.arange(0, 60, 1 / fs)
     az = np.full(t.size, 9.80665)
     moving = t >= 20
     az[moving] += 40 * np.maximum(np.sin(2 * np.pi * 1.4 * t[moving]), 0)
-    lines = ["time_s,acc_x,acc_y,acc_z"] + [f"{a:.2f},0.05,0.02,{z:.5f}" for a, z in zip(t, az)]
+    xy = np.array([0.05, 0.02]) + np.random.default_rng(0).normal(0, 0.02, (t.size, 2))
+    lines = ["time_s,acc_x,acc_y,acc_z"] + [f"{a:.2f},{x:.4f},{y:.4f},{z:.5f}" for a, (x, y), z in zip(t, xy, az)]
     msg = raises(write(tmp_path, "ankle.csv", lines), "not steady like gravity", r"2\.[34]-fold",
                  "an ankle", "on the trunk")
     assert "gravity seems to have been removed" not in msg
@@ -956,3 +958,42 @@ def test_decimal_comma_table_names_its_bad_cell_not_the_first(tmp_path):
         read(path, time_col="t", time_unit="s", acc_cols=["ax", "ay", "az"], acc_unit="g")
     msg = str(info.value)
     assert "line 1236" in msg and "'ay'" in msg and "0x02" in msg, msg
+
+
+# ---------------------------------------------------------------- a stuck accelerometer axis
+def _chest_walk(seconds: float = 60.0):
+    """A synthetic walk with the sensor's z axis horizontal (a chest strap's z points forward)."""
+    rec, _ = synthesize_walk(seconds, 100, seed=4, gyro=False, mount_euler_deg=(0, 90, 0))
+    return rec.time_s, rec.acc_mps2.copy()
+
+
+@pytest.mark.parametrize("axis, value", [(2, -2.0 * G), (0, 0.0), (1, 16.0 * G)])
+def test_a_stuck_axis_is_named_not_called_a_unit_problem(tmp_path, axis, value):
+    """A Polar H10 with Z fixed at −2000 mG (Polar SDK issue #634; ble-protocols.md §3 rule 6) was refused as
+    'check the acceleration unit (mG? raw counts?)': gravity's size came to 21.9 (found by review). Held
+    at −2 g, at 0 or at a ±16-g sensor's full scale, the axis is named as stuck, with what to do."""
+    t, acc = _chest_walk()
+    acc[:, axis] = value
+    path = tmp_path / "h10.csv"
+    imu_gait.io.write_native(path, Recording(t, acc, None, meta={"device": "Polar H10 A1B2C3D4"}))
+    msg = raises(path, f"the {'xyz'[axis]} axis read exactly {value:.4g} m/s²", "100% of the samples in which the "
+                 "other axes moved", r"\(Polar H10 A1B2C3D4\)", "stuck", "re-seat", "power-cycle", "#634")
+    assert "unit (" not in msg.split("What to do")[0]
+    with pytest.raises(RecordingError, match="stuck"):       # from arrays too
+        imu_gait.analyze(Recording(t, acc, None))
+
+
+def test_a_still_sensor_or_short_flat_stretches_are_not_a_stuck_axis():
+    """A still sensor's axes repeat a value for long at a coarse resolution, and clipping pins an axis at
+    the peaks of impacts: neither is a stuck axis."""
+    rng = np.random.default_rng(0)
+    t = np.arange(6000) / 100.0
+    lsb = 16 * G / 2048                                            # a 12-bit ±8-g sensor's resolution
+    still = np.round((np.array([0.3, -0.2, G]) + rng.normal(0, 0.2 * lsb, (t.size, 3))) / lsb) * lsb
+    assert np.mean(still[:, 2] == np.median(still[:, 2])) > 0.9     # (an axis nearly constant, really)
+    assert Recording(t, still, None).validated().n_samples == t.size
+    t, acc = _chest_walk()
+    # the vertical axis (x here) clipped at the top of every step: 30 % of the samples in flat tops
+    acc[:, 0] = np.minimum(acc[:, 0], np.percentile(acc[:, 0], 70))
+    res = imu_gait.analyze(Recording(t, acc, None))
+    assert res.summary["n_steps"] > 40

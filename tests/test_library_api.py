@@ -186,6 +186,27 @@ def test_engine_refuses_fed_data_in_the_wrong_unit(walk, acc_factor, gyro_factor
     right.finish()
 
 
+@pytest.mark.parametrize("value, seen_by_s", [(-2.0 * 9.80665, 5.5), (0.0, 9.0)])
+def test_engine_names_a_stuck_axis_not_a_unit(value, seen_by_s):
+    """A Polar H10's Z fixed at −2000 mG (Polar SDK issue #634) fed live was refused mid-walk as 'give
+    acceleration in m/s²' (gravity's size 21.9) (found by review). The walk starts with 5 s standing: held
+    at −2 g the axis is named at the 5-s unit check (it read one value throughout while the others changed),
+    held at 0 g (gravity's size plausible) once the walk has moved the other axes for 2 s."""
+    from imu_gait.errors import ArgumentError, StuckAxisError
+    rec, _ = synthesize_walk(20, 100, seed=4, gyro=False, mount_euler_deg=(0, 90, 0))   # z horizontal
+    acc = rec.acc_mps2.copy()
+    acc[:, 2] = value
+    eng = GaitEngine(rec.sample_rate_hz, has_gyro=False)
+    fed_to = None
+    with pytest.raises(ArgumentError, match=r"the z axis read exactly .*stuck, not in another unit.*#634.*re-seat") as e:
+        for i in range(0, rec.n_samples, 50):
+            fed_to = rec.time_s[min(i + 49, rec.n_samples - 1)]
+            eng.feed(rec.time_s[i:i + 50], acc[i:i + 50])
+        eng.finish()
+    assert isinstance(e.value, StuckAxisError) and fed_to <= seen_by_s
+    assert "give acceleration in m/s²" not in str(e.value)
+
+
 def test_engine_refuses_gyro_it_would_ignore(walk):
     assert "has_gyro=False" in _engine_error(walk, lambda e, t, a, g: e.feed(t, a, g), has_gyro=False)
 

@@ -257,6 +257,25 @@ def test_backward_time_step_is_absorbed_without_losing_samples(tmp_path):
     np.testing.assert_allclose(saved.time_s[:1000], t[:1000], atol=1e-6)   # the shift put block 2 back on time
 
 
+def test_a_stuck_axis_is_said_of_the_device(tmp_path):
+    """Live, a Polar H10 with Z fixed at −2000 mG (Polar SDK issue #634) stopped the session with 'give
+    acceleration in m/s²', naming neither the strap nor the axis (found by review): the error names both and
+    says what to do; the samples received until then are in the recording."""
+    import types
+    from imu_gait.errors import DeviceError
+    rec, _ = synthesize_walk(30.0, 100.0, seed=4, gyro=False, mount_euler_deg=(0, 90, 0))
+    acc = rec.acc_mps2.copy()
+    acc[:, 2] = -2.0 * 9.80665
+    sess = LiveSession(types.SimpleNamespace(name="Polar H10 A1B2C3D4"), feed_interval_s=0.0,
+                       record=tmp_path / "h10.csv")
+    with pytest.raises(DeviceError, match=r"^Polar H10 A1B2C3D4: the z axis read exactly -19\.61 m/s² \(-2\.00 g\)"
+                                          r".*stuck axis\n  What to do: .*#634.*re-seat.*power-cycle"):
+        for i in range(0, rec.n_samples, 20):
+            sess.process(SampleBlock(rec.time_s[i:i + 20], acc[i:i + 20], None, i, 0))
+        sess.finish()
+    assert sess.signal.samples >= 500
+
+
 @pytest.mark.parametrize("name, placement", [("Polar H10 A1B2C3D4", "chest"), ("Polar H9 12345678", "chest"),
                                              ("Polar Sense 1A2B3C4D", None), ("GaitIMU-1a2b", None), (None, None)])
 def test_a_chest_strap_is_on_the_chest(name, placement):

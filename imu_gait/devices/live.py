@@ -61,6 +61,7 @@ import numpy as np
 
 from ..days import recording_clock
 from ..engine import GaitEngine, StepEvent
+from ..errors import DeviceError, StuckAxisError
 from ..marks import (HIGH_PAIN_ADVICE, Mark, attach_marks, high_pain, mark_contexts, marks_for, marks_path,
                      write_marks)
 from ..recording import clock_text
@@ -489,6 +490,16 @@ class LiveSession:
                 "nothing if it is rare; if it keeps happening, switch the sensor off and on."))
         return upd
 
+    @contextlib.contextmanager
+    def _device_faults(self):
+        """The engine's refusal of a stuck accelerometer axis, said of this device: the engine only knows
+        'acc_mps2', and the walker must know which sensor to re-seat (found by review)."""
+        try:
+            yield
+        except StuckAxisError as exc:
+            raise DeviceError(f"{self.device or 'the sensor'}: {exc.detail}: its accelerometer has a stuck axis"
+                              f"\n  What to do: {exc.hint}") from None
+
     def _feed_pending(self, upd: LiveUpdate) -> None:
         if not self._pending:
             return
@@ -499,7 +510,8 @@ class LiveSession:
             acc = np.concatenate([p[1] for p in self._pending])
             gyro = None if self._pending[0][2] is None else np.concatenate([p[2] for p in self._pending])
         self._pending.clear()
-        res = self.engine.feed(t, acc, gyro)
+        with self._device_faults():
+            res = self.engine.feed(t, acc, gyro)
         self._fed_t = float(t[-1])
         upd.steps.extend(res.events)
         upd.rows.extend(res.rows)
@@ -713,9 +725,10 @@ class LiveSession:
         replayed = getattr(self.source, "path", None)
         # calendar days on this computer's clock; a replay's: its file's own start (None when it has none)
         clock_meta = getattr(self.source, "clock_meta", None)
-        res = self.engine.finish(clock=recording_clock(clock_meta) if clock_meta is not None
-                                 else None if replayed is not None
-                                 else recording_clock({"start_time": self._start_local()}))
+        with self._device_faults():
+            res = self.engine.finish(clock=recording_clock(clock_meta) if clock_meta is not None
+                                     else None if replayed is not None
+                                     else recording_clock({"start_time": self._start_local()}))
         s = self.signal
         placement = self.engine_context.get("placement")
         # a replayed file is the source when nothing new was recorded (it read 'live', hiding which file)

@@ -3,7 +3,9 @@
 CSV with header ``time_s,acc_x,acc_y,acc_z`` optionally followed by
 ``,gyro_x,gyro_y,gyro_z``; time in s, acceleration in m/s² *including gravity*, angular
 rate in rad/s. Lines starting with ``#`` before the header carry metadata as
-``# key: value`` (``# sample_rate_hz: 100``, ``# placement: lower_back``, ``# device: …``).
+``# key: value`` (``# sample_rate_hz: 100``, ``# placement: lower_back``, ``# device: …``). A value
+reads back as its exact text, except under the keys of :data:`NUMERIC_META_KEYS` (numbers); a key may
+not hold ':'.
 
 Reading uses pandas' C parser straight into float64 (no Python per row), so a 1-hour,
 100 Hz, 6-axis file reads in about the time of a bare ``pandas.read_csv``.
@@ -42,24 +44,42 @@ DEFAULT_VALUE_FMT = "%.7g"
 # ---------------------------------------------------------------------------------------
 # metadata lines
 # ---------------------------------------------------------------------------------------
-def _parse_meta_value(text: str) -> Any:
+#: keys whose values the package reads as numbers (the sampling rate, heights, clock offsets): only these
+#: are converted when read. Every other value stays the exact text of the file, because text that looks
+#: like a number is often a code that is not one (a GENEActiv serial '046164', a strap id '12E45678', a
+#: firmware '1.10', a subject 'NaN'), and a number read from it would change what a round trip writes back.
+NUMERIC_META_KEYS = frozenset({"sample_rate_hz", "requested_rate_hz", "sensor_height_m", "height_m",
+                               "time_offset_s", "start_unix_s"})
+
+_INT_TEXT = re.compile(r"[+-]?[0-9]+")
+_FLOAT_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def _parse_meta_value(key: str, text: str) -> Any:
+    """The value of metadata line ``key: text``: a number for the keys read as numbers, else the text."""
     text = text.strip()
-    for conv in (int, float):
-        try:
-            return conv(text)
-        except ValueError:
-            pass
-    if text.lower() in ("true", "false"):
-        return text.lower() == "true"
+    if key not in NUMERIC_META_KEYS:
+        return text
+    # plain decimal notation only ('1_000', 'nan', 'inf' are left as text: the consumers judge those)
+    if _INT_TEXT.fullmatch(text):
+        return int(text)
+    if _FLOAT_TEXT.fullmatch(text):
+        return float(text)
     return text
 
 
-def _format_meta_lines(meta: dict | None) -> str:
+def _format_meta_lines(meta: dict | None, label: str = "recording") -> str:
     out = []
     for key, value in (meta or {}).items():
         key = str(key).strip()
         if not key or key == "path" or key.startswith("_"):
             continue                     # '_' keys are in-memory state (e.g. '_validated'), not metadata
+        if ":" in key:
+            # a reader splits '# key: value' at the first ':': 'ratio:x: 3' would come back as key 'ratio'
+            raise RecordingError(f"the metadata key {key!r} holds a ':', which the native format cannot keep "
+                                 "('# key: value' lines end the key at the first ':')", path=label,
+                                 hint=f"rename the key without ':' (e.g. {key.replace(':', '_')!r}) in recording.meta "
+                                      "before writing")
         value = str(value).replace("\r", " ").replace("\n", " ").strip()
         out.append(f"# {key}: {value}\n")
     return "".join(out)
@@ -108,7 +128,7 @@ def _read_head(path: Path) -> tuple[dict[str, Any], int, str | None, list[str]]:
                 if ":" in body:
                     k, v = body.split(":", 1)
                     if not k.strip().startswith("_"):    # a file cannot claim in-memory state ('_validated')
-                        meta[k.strip()] = _parse_meta_value(v)
+                        meta[k.strip()] = _parse_meta_value(k.strip(), v)
                 continue
             if not line.strip():
                 n_pre += 1
@@ -332,8 +352,9 @@ class NativeCsvWriter:
         self._lock = threading.Lock()
         self._dirty = False
         self._closed = False
+        meta_text = _format_meta_lines(meta, str(self.path))    # (a key it refuses leaves no file behind)
         self._fh = open(self.path, "w", encoding="utf-8", newline="\n")
-        self._fh.write(_format_meta_lines(meta))
+        self._fh.write(meta_text)
         self._fh.write((HEADER_GYRO if self.has_gyro else HEADER_ACC) + "\n")
         self._ncols = 6 if self.has_gyro else 3
         self._tmpl = _format_row_template(self._ncols, time_fmt, value_fmt)
