@@ -367,7 +367,9 @@ def _gravity_level(median_abs: float, share: float) -> float:
     at 155 spm with 200-ms contacts and to 1.4 (as if in g) at 180 spm with 160 ms — else the median |a|,
     which a few corrupt samples do not move (1 % of 600-m/s² glitches moved the means by 8)."""
     level = share * median_abs if np.isfinite(share) else float("nan")
-    return level if _gravity_like(level) or not _gravity_like(median_abs) and np.isfinite(level) else median_abs
+    if _gravity_like(level) or (np.isfinite(level) and not _gravity_like(median_abs)):
+        return level
+    return median_abs
 
 
 def gravity_missing(acc: np.ndarray, t: np.ndarray | None = None, mag: float | None = None, *,

@@ -67,7 +67,7 @@ asymmetry               step-time asymmetry (lower bound) ≥ b +2 points  > 6 %
                                                                        (Garmin red; band 1.5)
 fatigue                 ≥ 2 of: cadence ≤ b −3 %, VO ≥ b +10 %,          —
                         regularity ≤ b −0.05, lean ≥ b +2°, sway ≥
-                        b +15 % (with a gyro), running: ground contact ≥ b +8 %
+                        b +15 % (gyro only), running: contact ≥ b +8 %
                         (60-s medians, after the baseline,
                         held 120 s; cadence, VO and contact left out
                         where a treadmill belt runs ≥ 10 % off the
