@@ -351,9 +351,16 @@ def gravity_size(acc: np.ndarray, t: np.ndarray | None = None, *, step_s: float 
     judges it: the median magnitude of its ~2-s means (:func:`gravity_stats`), or the median |a|. Judges
     the unit at any activity: the median |a| is ≈ 1 g only while a foot is down, and a run with long
     flight (half of each step near 0 g) has a median |a| of 3 m/s²."""
+    return gravity_found(acc, t, step_s=step_s)[1]
+
+
+def gravity_found(acc: np.ndarray, t: np.ndarray | None = None, *,
+                  step_s: float | None = None) -> tuple[bool, float]:
+    """(gravity missing from the acceleration — :func:`gravity_stats`' share under GRAVITY_SHARE_MIN or its
+    spread over GRAVITY_SPREAD_MAX —, :func:`gravity_size`) from one pass over the 2-s means."""
     mag = float(np.median(row_norms(acc), overwrite_input=True)) if acc.size else float("nan")
-    share, _ = gravity_stats(acc, t, mag, step_s=step_s)
-    return _gravity_level(mag, share)
+    share, spread = gravity_stats(acc, t, mag, step_s=step_s)
+    return bool(share < GRAVITY_SHARE_MIN or spread > GRAVITY_SPREAD_MAX), _gravity_level(mag, share)
 
 
 def _gravity_like(size: float) -> bool:
@@ -372,13 +379,6 @@ def _gravity_level(median_abs: float, share: float) -> float:
     return median_abs
 
 
-def gravity_missing(acc: np.ndarray, t: np.ndarray | None = None, mag: float | None = None, *,
-                    step_s: float | None = None) -> bool:
-    """True when the acceleration holds no gravity (see :func:`gravity_stats`)."""
-    share, spread = gravity_stats(acc, t, mag, step_s=step_s)
-    return bool(share < GRAVITY_SHARE_MIN or spread > GRAVITY_SPREAD_MAX)
-
-
 def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: list[str],
                 t: np.ndarray | None = None, *, step_s: float | None = None) -> None:
     """Refuse magnitudes that betray the wrong unit (the reader converts; this is the last guard).
@@ -394,7 +394,7 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
     sub = slice(None, None, 4 if acc.shape[0] > 40_000 else 1)
     mag = float(np.median(np.sqrt(np.einsum("ij,ij->i", acc[sub], acc[sub]))))  # einsum: 3× faster than norm
     share, spread = gravity_stats(acc, t, mag, step_s=step_s)
-    if share < GRAVITY_SHARE_MIN or spread > GRAVITY_SPREAD_MAX:          # gravity_missing
+    if share < GRAVITY_SHARE_MIN or spread > GRAVITY_SPREAD_MAX:          # gravity missing (gravity_found)
         if share >= GRAVITY_SHARE_MIN:
             # the windows' means are as large as gravity but not steady: not the 'gravity removed' export
             # (whose means shrink towards 0) — a limb sensor that swings through every orientation, or a

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..errors import RecordingError
 from . import _blocks
-from ..recording import (G, GYRO_DEG_S_P95, MOVING_MIN_S, Recording, gravity_missing, gravity_size, moving_samples,
+from ..recording import (G, GYRO_DEG_S_P95, MOVING_MIN_S, Recording, gravity_found, moving_samples,
                          moving_seconds, row_norms)
 
 DEG = math.pi / 180.0
@@ -822,9 +822,9 @@ def guess_acc_unit(acc_raw: np.ndarray, t: np.ndarray | None = None) -> tuple[st
     """Unit implied by gravity's size in a recording (:func:`~imu_gait.recording.gravity_size`): ≈1 → g,
     ≈9.8 → m/s², ≈1000 → mg. ``None`` if none fits (gravity removed, raw counts …): the body's acceleration
     without gravity also has a median |a| near 1 m/s², which must not be taken for 1 g."""
-    if gravity_missing(acc_raw, t):
+    missing, m = gravity_found(acc_raw, t)           # one pass over the 2-s means for both
+    if missing:
         return None
-    m = gravity_size(acc_raw, t)
     if 0.6 < m < 1.6:
         return "g", m
     if 6.0 < m < 15.0:
