@@ -36,7 +36,7 @@ from .dsp.metrics import (RUN_CLEAR_FLIGHT_S, RUN_FLIGHT_G, RUN_SLOW_MIN_CADENCE
                           regularity, side_votes, step_rows)
 from .dsp.orientation import (ForwardEvidence, GravityTracker, cross_rows, forward_axis, forward_evidence, horizontal,
                               row_dot)
-from .dsp.posture import braking_vector, recline_deg, walking_up, window_mean_rows
+from .dsp.posture import braking_vector, recline_deg, still_stretch_before, unit, walking_up, window_mean_rows
 from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .errors import ArgumentError, ImuGaitError, StuckAxisError  # noqa: F401  (ArgumentError: imu_gait.engine.ArgumentError, as before)
@@ -58,13 +58,14 @@ BRAKING_WINDOW_S = 0.10
 BRAKING_MIN_STEPS = 8
 #: per-step metrics the summary gives as medians (with ``_iqr``)
 SUMMARY_METRICS = ("cadence_spm", "step_time_s", "stride_time_s", "vertical_oscillation_cm", "step_length_m",
-                   "walking_speed_mps", "vertical_ratio_pct", "trunk_twist_deg", "forward_lean_deg", "lateral_sway_cm",
-                   "pelvic_drop_deg", "braking_mps", "impact_g", "ground_contact_ms", "step_regularity",
+                   "walking_speed_mps", "vertical_ratio_pct", "trunk_twist_deg", "forward_lean_deg", "lean_vs_standing_deg",
+                   "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g", "ground_contact_ms", "step_regularity",
                    "stride_regularity", "symmetry")
 #: what the pendulum model gives for walking only (running: from a belt speed, else not measured)
 PENDULUM_ONLY_METRICS = ("step_length_m", "walking_speed_mps", "vertical_ratio_pct")
 #: what a sensor off the trunk (a pocket) cannot speak for
 TRUNK_ONLY_METRICS = ("vertical_oscillation_cm", "vertical_ratio_pct", "trunk_twist_deg", "forward_lean_deg",
+                      "lean_vs_standing_deg",
                       "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g",
                       # the pendulum step length (and the speed from it) is computed from that same bounce
                       "step_length_m", "walking_speed_mps",
@@ -108,6 +109,18 @@ CALIBRATION_MAX_DRIFT_DEG = 45.0
 #: within this of the pool's: fixed sensors' walks differed by ≤ 20° (Mobilise-D daily, Oxford neck pouch);
 #: a phone put back in a pocket the other way 95°
 SHORT_WALK_POOL_MAX_UP_DEG = 30.0
+#: lean against standing (gait-science.md: trunk pitch "relative to a standing reference"): a still stretch of at
+#: least STANDING_MIN_S ending at most STANDING_MAX_GAP_S before a walk's first step is taken as the walker standing
+#: upright before they set off — unless the trunk, between the two, swung further from the standing posture than
+#: the walking posture lies from it by more than STANDING_TRANSITION_MARGIN_DEG (standing up from a chair bends the
+#: trunk ~30–45° forward on the way; setting off from standing does not), lies more than STANDING_MAX_DEG from the
+#: walking posture, or differs from it sideways by more than STANDING_MAX_ROLL_DEG (leaning on something)
+STANDING_MIN_S = 2.0
+STANDING_MAX_GAP_S = 2.5
+STANDING_TRANSITION_MARGIN_DEG = 12.0
+STANDING_MAX_DEG = 35.0
+STANDING_MAX_ROLL_DEG = 8.0
+STANDING_USE_S = 2.0            # the standing posture: gravity's direction over the stretch's last this long
 CALIBRATION_RETRY_STEPS = 8     # a refused calibration is tried again this many steps later, same walk
 BUFFER_S = 30.0                 # samples kept in memory
 LIVE_FLAG_TAIL_S = 600.0        # live: once baselines settle, flags are re-judged on this much recent walking
@@ -409,6 +422,8 @@ class GaitEngine:
         self._sym_counts = [0, 0]                 # rows given so far with a symmetry, and those ≥ the centred bar
         self._bout_ups: dict[int, list[np.ndarray]] = {}   # per walk: 'up' before each of its first steps
         self.posture_checks: list[dict[str, Any]] = []   # per closed walk: its tail's recline, for benchmarks
+        # the walker standing before a walk (see STANDING_MIN_S): {up, start_s, end_s, bout, lean_deg}, or None
+        self.standing: dict[str, Any] | None = None
         self._reset_buffer()
 
     # ------------------------------------------------------------------ treadmill (live)
@@ -760,6 +775,8 @@ class GaitEngine:
             self._bouts.append({"bout": bout, "start_s": t, "end_s": t, "n_steps": 0,
                                 "_last_pos": np.nan, "_last2_pos": np.nan, "_last_rpos": np.nan,
                                 "_last2_rpos": np.nan, "_times": [], "_reported": {}})
+            if self.standing is None and self.placement_kind != "off_trunk":
+                self._bouts[-1]["_stand"] = self._standing_before(pos)
         b = self._bouts[-1]
         # links to the previous contacts live on the bout record: the previous step may
         # already have been finalised (small live chunks), its position is still needed
@@ -804,7 +821,55 @@ class GaitEngine:
         elif (self._calib is not None and b["n_steps"] > CALIBRATION_STEPS
               and (b["n_steps"] - CALIBRATION_STEPS) % SENSOR_RECHECK_STEPS == 0):
             self._check_sensor_turn(b["_times"][-SENSOR_RECHECK_WINDOW_STEPS:], during_walk=True)
+        if self._calib is not None and n >= CALIBRATION_STEPS and b.get("_stand") is not None:
+            self._confirm_standing(b)
         upd.events.append(StepEvent(time_s=t_report, detected_at_s=detected_at, bout=bout))
+
+    def _standing_before(self, pos: float) -> dict[str, Any] | None:
+        """A still stretch just before the contact at global sample ``pos`` (a walk's first): the standing
+        posture's 'up' (sensor axes) and the trunk's 'up' on the way from it to the contact, or None. Judged
+        with the walking posture once the walk has calibrated (:meth:`_confirm_standing`); taken at the walk's
+        first step, a fixed point of the step sequence, so live and offline analysis look at the same rows."""
+        row = int(round(pos)) - self._base
+        found = still_stretch_before(self._acc, self._gyro if self.has_gyro else None, self.fs, row,
+                                     min_s=STANDING_MIN_S, max_gap_s=STANDING_MAX_GAP_S)
+        if found is None:
+            return None
+        a, e = found
+        k = max(a, e - int(round(STANDING_USE_S * self.fs)))
+        # still: the acceleration is gravity alone, so its mean is the posture (no filter lag)
+        return {"up": unit(self._acc[k:e].mean(axis=0)), "path": self._up[e:row].copy(),
+                "start_s": (a + self._base) / self.fs, "end_s": (e + self._base) / self.fs}
+
+    def _confirm_standing(self, b: dict[str, Any]) -> None:
+        """Take the still stretch before walk ``b`` as the standing reference of :attr:`standing` if it passes
+        the checks of ``STANDING_*`` against this walk's settled posture and the calibration."""
+        cand = b.pop("_stand")
+        if self.standing is not None:
+            return
+        ap_ref, up_ref = self._calib
+        lo, hi = self._rows_between(_settled(b["_times"]))
+        if hi - lo < self.fs:
+            return
+        up_walk = unit(self._up[lo:hi].mean(axis=0))
+        up_stand = cand["up"]
+        if not _same_position(up_walk, up_ref):
+            return
+        apart = float(np.degrees(np.arccos(np.clip(up_stand @ up_walk, -1.0, 1.0))))
+        if apart > STANDING_MAX_DEG:
+            return
+        path = cand["path"]
+        if len(path):
+            swung = float(np.degrees(np.arccos(np.clip(unit(path) @ up_stand, -1.0, 1.0))).max())
+            if swung > apart + STANDING_TRANSITION_MARGIN_DEG:
+                return
+        ml = np.cross(up_ref, ap_ref)
+        roll = np.degrees(np.arcsin(np.clip(up_stand @ ml, -1, 1)) - np.arcsin(np.clip(up_walk @ ml, -1, 1)))
+        if abs(roll) > STANDING_MAX_ROLL_DEG:
+            return
+        pitch = np.degrees(np.arcsin(np.clip(-np.array([up_walk @ ap_ref, up_stand @ ap_ref]), -1, 1)))
+        self.standing = {"up": up_stand, "start_s": cand["start_s"], "end_s": cand["end_s"], "bout": b["bout"],
+                         "lean_deg": float(pitch[0] - pitch[1])}
 
     def _end_bout(self, upd: EngineUpdate) -> None:
         """End of a segment or of the recording: commit a held step, close the bout."""
@@ -1302,6 +1367,11 @@ class GaitEngine:
         if calib is None:
             for k in ("braking_mps", "lateral_sway_cm", "forward_lean_deg"):
                 cols[k] = np.full(len(steps), np.nan)
+        elif self.standing is not None:
+            # pitch is measured about the calibrated forward axis, so the standing posture's pitch about the
+            # same axis is the offset (also after a sensor turn, which turned that axis)
+            cols["lean_vs_standing_deg"] = cols["forward_lean_deg"] - np.degrees(
+                np.arcsin(np.clip(-(self.standing["up"] @ calib[0]), -1.0, 1.0)))
         bouts = np.array([s.bout for s in steps])
         # side: a running vote, per bout, of the sideways speed at contact signed by step
         # parity (steps alternate), restarted where the alternation breaks (a step ≈ 2× the recent
@@ -1360,14 +1430,15 @@ class GaitEngine:
     def live_status(self) -> dict[str, Any]:
         """Latest values for a live view: ``n_steps``, ``walking`` (in a bout now), ``gait`` ("walk" | "run"),
         the median over the last 10 steps of ``cadence_spm``, ``walking_speed_mps``, ``vertical_oscillation_cm``,
-        ``trunk_twist_deg``, ``forward_lean_deg``, ``lateral_sway_cm``, ``pelvic_drop_deg``, ``impact_g`` and
-        ``braking_mps`` (NaN before any), ``active_flags`` (:class:`~imu_gait.result.Flag` holding now),
+        ``trunk_twist_deg``, ``forward_lean_deg``, ``lean_vs_standing_deg``, ``lateral_sway_cm``, ``pelvic_drop_deg``,
+        ``impact_g`` and ``braking_mps`` (NaN before any), ``active_flags`` (:class:`~imu_gait.result.Flag` holding now),
         ``one_sided_signal`` and ``sensor_hints`` (see :class:`~imu_gait.result.AnalysisResult`)."""
         recent = self._recent_rows               # kept up to date by _emit_rows: no table copy per status
         out: dict[str, Any] = {"n_steps": self._n_rows + len(self._steps),
                                "walking": self._acceptor.bout is not None}
         for k in ("cadence_spm", "walking_speed_mps", "vertical_oscillation_cm", "trunk_twist_deg",
-                  "forward_lean_deg", "lateral_sway_cm", "pelvic_drop_deg", "impact_g", "braking_mps"):
+                  "forward_lean_deg", "lean_vs_standing_deg", "lateral_sway_cm", "pelvic_drop_deg", "impact_g",
+                  "braking_mps"):
             vals = np.array([r.get(k, np.nan) for r in recent], float)
             out[k] = float(np.nanmedian(vals)) if np.isfinite(vals).any() else float("nan")
         out["gait"] = recent[-1]["gait"] if recent else ""
@@ -1496,6 +1567,11 @@ class GaitEngine:
         summary["lean_jumps"] = list(timeline.attrs.get("lean_jumps") or [])     # a sensor moved between walks?
         summary["sensor_hints"] = [str(h) for h in (timeline.attrs.get("sensor_hints") or [])] + self._turn_hints()
         summary["sensor_turns"] = [dict(x) for x in self._sensor_turns]
+        # where lean_vs_standing_deg is measured from (None: no still standing just before a walk was found)
+        st = self.standing
+        summary["standing_reference"] = (None if st is None or off_trunk else
+                                         {"start_s": float(st["start_s"]), "end_s": float(st["end_s"]),
+                                          "walk_lean_deg": round(float(st["lean_deg"]), 2)})
         # what analyze() and the live session put in theirs: a summary from the engine alone lacked them
         if sample_rate_hz is None:
             sample_rate_hz = self._median_rate_hz()

@@ -48,7 +48,10 @@ vertical_bounce         VO ≥ b +20 % OR impact ≥ b +20 %                runn
                                                                        VR > 8.6 % chest / 10.0 % pelvis
 trunk_twist_excess      twist ≥ b +30 %                                 —
 trunk_twist_guarding    twist ≤ b −40 % (not when handrail explains)    —
-forward_lean            lean ≥ b +5°                                    lean > 10° held 5 s (band 5°)
+forward_lean            lean ≥ b +5°                                    lean > 10° held 5 s (band 5°): vs
+                                                                       standing (lean_vs_standing_deg) where
+                                                                       there is a reference, else vs the
+                                                                       first steady steps
 handrail_gripping       twist ≤ b −40 % AND sway ≤ b −20 % AND cadence  —
                         within ±3 % [off a treadmill also VO or impact
                         ≤ b −10 %]; no gyro, on a treadmill: sway ≤ b
@@ -208,6 +211,12 @@ FLAG_INFO: dict[str, dict[str, str]] = {
     },
 }
 FLAG_IDS: tuple[str, ...] = tuple(FLAG_INFO)
+
+#: the forward-lean limit judged against standing still before the walk (lean_vs_standing_deg), gait-science.md's
+#: reference: it can say 'than standing', which the first-steps reference cannot
+STANDING_LEAN_CAUSE = ("You lean or hunch forward more than 10° further than you stood, still, just before you set "
+                       "off — about as far as runners who lean 'a lot' — which keeps the back muscles working to "
+                       "hold you up.")
 
 #: causes for flags judged against a general limit (no personal baseline): they cannot speak of a change
 #: since the start, which the baseline causes above do
@@ -414,8 +423,8 @@ _FLOORS = {"cadence_spm": 1.0, "braking_mps": 0.02, "vertical_oscillation_cm": 0
            "trunk_twist_deg": 1.0, "lateral_sway_cm": 0.3, "ground_contact_ms": 10.0}
 
 _METRICS = ("cadence_spm", "braking_mps", "step_length_m", "vertical_oscillation_cm", "vertical_ratio_pct",
-            "impact_g", "trunk_twist_deg", "forward_lean_deg", "lateral_sway_cm", "pelvic_drop_deg",
-            "step_regularity", "stride_regularity", "symmetry")
+            "impact_g", "trunk_twist_deg", "forward_lean_deg", "lean_vs_standing_deg", "lateral_sway_cm",
+            "pelvic_drop_deg", "step_regularity", "stride_regularity", "symmetry")
 _VAR_METRICS = ("stride_time_cv_pct", "step_time_asymmetry_pct", "step_time_asymmetry_lcb_pct",
                 "pelvic_drop_lr_diff_deg", "gct_balance_long_side_pct")
 #: short lines for a live view, while the walker can still do something about the sensor
@@ -437,7 +446,7 @@ _FATIGUE = ("cadence_spm", "vertical_oscillation_cm", "step_regularity", "forwar
             "ground_contact_ms")
 
 #: metrics whose change is stated as a difference (°, percentage points, 0..1), not as a percentage
-_ADDITIVE = ("forward_lean_deg", "step_regularity", "stride_regularity", "symmetry", "stride_time_cv_pct", "step_time_asymmetry_pct",
+_ADDITIVE = ("forward_lean_deg", "lean_vs_standing_deg", "step_regularity", "stride_regularity", "symmetry", "stride_time_cv_pct", "step_time_asymmetry_pct",
              "step_time_asymmetry_lcb_pct", "pelvic_drop_deg", "pelvic_drop_lr_diff_deg")
 
 #: a chest sensor's roll range is the thorax's side-bend: its evidence in the reports' word ('Trunk roll')
@@ -448,6 +457,7 @@ _LABEL = {  # metric → (label, unit, decimals)
     "step_length_m": ("step length", "m", 2), "vertical_oscillation_cm": ("vertical oscillation", "cm", 1),
     "vertical_ratio_pct": ("vertical ratio", "%", 1), "impact_g": ("impact", "g", 2),
     "trunk_twist_deg": ("trunk twist", "°", 1), "forward_lean_deg": ("forward lean", "°", 1),
+    "lean_vs_standing_deg": ("forward lean vs standing", "°", 1),
     "lateral_sway_cm": ("lateral sway", "cm", 1), "pelvic_drop_deg": ("pelvic drop", "°", 1),
     # (labels a walker reads in a flag's message: plain words, the statistic in brackets where it helps)
     "step_regularity": ("step regularity (1 = every step alike)", "", 2),
@@ -1512,10 +1522,13 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
                        _Group("and", [rel_frac("trunk_twist_deg", cfg.twist_guard_frac, -1,
                                                grade_frac=cfg.twist_guard_grade_frac)]), None,
                        has("trunk_twist_deg"), H, HA, "min"))
-    # forward lean: baseline + 5° for 20 s; absolute +10° for 5 s
+    # forward lean: baseline + 5° for 20 s; absolute +10° for 5 s — against standing (gait-science.md's reference)
+    # where the walker stood still before the walk, else against the first steady steps (the baseline's zero)
+    stood = np.isfinite(x("lean_vs_standing_deg"))
     rules.append(_Rule("forward_lean",
                        _Group("and", [rel_add("forward_lean_deg", cfg.lean_rise_deg, +1)]),
-                       _Group("and", [absol("forward_lean_deg", cfg.lean_abs_deg, cfg.lean_abs_band_deg, +1)]),
+                       _Group("or", [absol("lean_vs_standing_deg", cfg.lean_abs_deg, cfg.lean_abs_band_deg, +1, stood),
+                                     absol("forward_lean_deg", cfg.lean_abs_deg, cfg.lean_abs_band_deg, +1, ~stood)]),
                        has("forward_lean_deg"), H, cfg.hold_abs_lean_s, "min"))
     # handrail gripping: twist ↓ 40 %, sway ↓ 20 %, cadence within ±3 % (+ VO or impact ↓ off a treadmill)
     if np.isfinite(b("trunk_twist_deg")).any():
@@ -1798,6 +1811,8 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
             cause = RUN_GCT_BALANCE_CAUSE
     if fid == "pelvic_instability" and ctx.get("placement_key") == "chest":
         cause = CHEST_PELVIC_CAUSE
+    if fid == "forward_lean" and kind == "absolute" and metric == "lean_vs_standing_deg":
+        cause = STANDING_LEAN_CAUSE
     if fid == "handrail_gripping" and rule.variant == "acc_only":
         cause = HANDRAIL_NO_GYRO_CAUSE
     if fid == "handrail_gripping" and not ctx["treadmill"]:

@@ -37,6 +37,7 @@ DEFAULTS: dict[str, float] = {
     "bounce_cm": 3.5,        # vertical oscillation, peak-to-peak per step
     "twist_deg": 10.0,       # yaw range per stride
     "lean_deg": 0.0,         # posture change vs the start (+ forward)
+    "posture_lean_deg": 0.0,  # walking leans this much further forward than standing (eased in with the walk)
     "sway_cm": 3.0,          # lateral excursion per stride
     "drop_deg": 4.0,         # roll range per step
     "asymmetry": 0.0,        # step-time asymmetry |L-R|/mean (0.04 = 4 %)
@@ -249,7 +250,7 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     # --- attitude
     yaw = np.radians(p["twist_deg"] / 2) * np.sin(two_pi * phase_stride - 0.3) * env
     roll = np.radians(p["drop_deg"] / 2) * np.cos(two_pi * phase_stride) * env
-    pitch = np.radians(p["lean_deg"] + (p["nod_deg"] / 2) * np.cos(two_pi * phase_step) * env)
+    pitch = np.radians(p["lean_deg"] + (p["posture_lean_deg"] + (p["nod_deg"] / 2) * np.cos(two_pi * phase_step)) * env)
 
     # heading: the walking direction turns at turn_deg_per_s; x / y above are along / across it
     heading = np.cumsum(np.radians(p["turn_deg_per_s"]) * env) / fine_fs
@@ -297,7 +298,10 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
             "heading_change_deg": np.degrees(heading[a] - heading[s0]) if s0 is not None else np.nan,
             "step_heading_change_deg": np.degrees(heading[bnd] - heading[a]),   # this contact → the next
             "lateral_sway_cm": 100 * np.ptp(y[s0:a + 1]) if s0 is not None else np.nan,
-            "forward_lean_deg": np.degrees(np.mean(pitch[a:bnd])) - base["lean_deg"],
+            # vs the walking posture at the start (the engine's reference) …
+            "forward_lean_deg": np.degrees(np.mean(pitch[a:bnd])) - base["lean_deg"] - base["posture_lean_deg"],
+            # … and vs standing before the walk (the posture there: lean_deg at the start, env = 0)
+            "lean_vs_standing_deg": np.degrees(np.mean(pitch[a:bnd])) - base["lean_deg"],
             "pelvic_drop_deg": np.degrees(np.ptp(roll[a:bnd + 1])),
             "braking_mps": (vel_h[a, 0] - vel_h[a:mid, 0].min()),
             "speed_mps": float(np.mean(vel_h[a:bnd, 0])),

@@ -75,6 +75,7 @@ def make_steps(duration_s=600.0, cadence_spm=110.0, *, seed=0, changes=(), gait=
     df["walking_speed_mps"] = df["step_length_m"] / df["step_time_s"].shift(-1)   # the step to the next contact
     df["symmetry"] = df["step_regularity"] / df["stride_regularity"]
     df["ground_contact_ms"] = np.nan
+    df["lean_vs_standing_deg"] = np.nan                          # no standing still before the walk
     df["heading_change_deg"] = 2.0 * rng.standard_normal(n)     # straight walking: a few degrees per stride
     if not gyro:
         df[["trunk_twist_deg", "pelvic_drop_deg", "heading_change_deg"]] = np.nan

@@ -29,14 +29,19 @@ GAIT_FIELDS = (  # (status key, label, decimals, unit)
     ("forward_lean_deg", "Lean", 1, "°"),
     ("lateral_sway_cm", "Sway", 1, "cm"),
 )
+#: a row shown in another's place once it has a value: lean against standing (where the walker stood still
+#: before setting off) says more than lean against the first steps, which reads ~0 at the start of every walk
+GAIT_FIELD_BETTER = {"forward_lean_deg": ("lean_vs_standing_deg", " vs standing")}
 SHORT = {"cadence_spm": "cadence", "walking_speed_mps": "speed", "vertical_oscillation_cm": "bounce", "trunk_twist_deg": "twist",
-         "forward_lean_deg": "lean", "lateral_sway_cm": "sway"}
+         "forward_lean_deg": "lean", "lean_vs_standing_deg": "lean vs standing",
+         "lateral_sway_cm": "sway"}
 
 #: the plain view's status line is ``<clock> <field> <field> …``, each field ``name_unit=value`` (the gait
 #: a bare word): gait metrics as (status key, decimals, name with its unit)
 PLAIN_GAIT = {"cadence": ("cadence_spm", 0, "cadence_spm"), "speed": ("walking_speed_mps", 2, "speed_mps"),
               "bounce": ("vertical_oscillation_cm", 1, "bounce_cm"), "twist": ("trunk_twist_deg", 0, "twist_deg"),
-              "lean": ("forward_lean_deg", 1, "lean_deg"), "sway": ("lateral_sway_cm", 1, "sway_cm")}
+              "lean": ("forward_lean_deg", 1, "lean_deg"), "lean_standing": ("lean_vs_standing_deg", 1, "lean_standing_deg"),
+              "sway": ("lateral_sway_cm", 1, "sway_cm")}
 LINK_FIELDS = ("rate", "loss", "drops", "bad", "reconnects")
 #: every field the status line can hold (``--status-fields``), in the order it shows them
 STATUS_FIELDS = ("gait", "steps", *PLAIN_GAIT, "treadmill", *LINK_FIELDS, "cues", "hints")
@@ -452,7 +457,12 @@ class RichView(_BaseView):
         st = session.status()
         sig = session.signal
         gait_rows = [("Steps", str(st.get("n_steps", 0)))]
-        gait_rows += [(label, fmt(st.get(k), d, u)) for k, label, d, u in GAIT_FIELDS]
+        for k, label, d, u in GAIT_FIELDS:
+            better, said = GAIT_FIELD_BETTER.get(k, (None, ""))
+            if better is not None and fmt(st.get(better), d, u) != "—":
+                gait_rows.append((label, fmt(st.get(better), d, u) + said))    # (the label column stays narrow)
+            else:
+                gait_rows.append((label, fmt(st.get(k), d, u)))
         gait_rows.append(("Gait", gait_text(st, standing="standing / not walking")))
         tm = treadmill_text(session)
         if tm:

@@ -62,3 +62,42 @@ def braking_vector(acc: np.ndarray, up: np.ndarray, contacts: np.ndarray, n: int
     a, u = acc[idx], up[idx]                               # (K, 2n, 3)
     ah = a - np.einsum("kij,kij->ki", a, u)[:, :, None] * u
     return ah[:, n:].mean(axis=1) - ah[:, :n].mean(axis=1)
+
+
+def still_stretch_before(acc: np.ndarray, gyro: np.ndarray | None, fs_hz: float, end: int, *,
+                         min_s: float, max_gap_s: float, window_s: float = 0.5,
+                         acc_sd_mps2: float = 0.25, gyro_rads: float = 0.15) -> tuple[int, int] | None:
+    """Rows ``[a, b)`` of the last still stretch of at least ``min_s`` seconds that ends no more than
+    ``max_gap_s`` before row ``end`` of ``acc`` (N, 3, m/s²), or None: someone standing before they walk.
+
+    Still: in every ``window_s`` window of the stretch each acceleration axis varies by less than
+    ``acc_sd_mps2`` (standard deviation; standing sway is ~0.05–0.1 m/s², a step 1–3 m/s²) and, with a
+    gyroscope (``gyro`` (N, 3) rad/s, or None), the mean angular rate is below ``gyro_rads``. Only the rows
+    from ``end − max_gap_s − min_s − window_s`` on are looked at, so ``a`` is at most that far back.
+    Vectorised: running sums over that stretch."""
+    w = max(int(round(window_s * fs_hz)), 2)
+    lo = max(int(end - round((max_gap_s + min_s) * fs_hz)) - w, 0)
+    end = int(min(end, len(acc)))
+    x = np.asarray(acc[lo:end], float)
+    if len(x) < max(w, int(round(min_s * fs_hz))):
+        return None
+    x = x - x.mean(axis=0)                       # the sums of squares stay well conditioned
+    c1 = np.vstack([np.zeros((1, 3)), np.cumsum(x, axis=0)])
+    c2 = np.vstack([np.zeros((1, 3)), np.cumsum(x * x, axis=0)])
+    s1, s2 = c1[w:] - c1[:-w], c2[w:] - c2[:-w]               # per window start i: rows [i, i + w)
+    var = np.maximum(s2 / w - (s1 / w) ** 2, 0.0)
+    still = (var < acc_sd_mps2 ** 2).all(axis=1)
+    if gyro is not None:
+        g = np.linalg.norm(np.asarray(gyro[lo:end], float), axis=1)
+        cg = np.concatenate([[0.0], np.cumsum(g)])
+        still &= (cg[w:] - cg[:-w]) / w < gyro_rads
+    if not still.any():
+        return None
+    # the last run of still windows: its rows run from its first window's start to its last window's end
+    last = int(np.flatnonzero(still)[-1])
+    moving_before = np.flatnonzero(~still[:last])
+    first = int(moving_before[-1]) + 1 if moving_before.size else 0
+    a, b = lo + first, lo + last + w
+    if end - b > max_gap_s * fs_hz or b - a < min_s * fs_hz:
+        return None
+    return a, b

@@ -105,8 +105,15 @@ METRICS: tuple[MetricInfo, ...] = (
                # a runner leaning 8° from the first stride after standing upright reads ~0° (synthetic: -0.3°)
                no_range_note="measured against the trunk's tilt in your first steady steps of this recording (about "
                              "upright when they are walking; a run from the first step makes its own lean the zero); "
-                             "+10° or more beyond it held for a while counts as hunched",
+                             "+10° or more beyond it held for a while counts as hunched (where you stood still "
+                             "before setting off: 10° beyond standing, the row below)",
                core=True, short="Forward lean", brief="vs your first steps"),
+    # gait-science.md's own reference (pitch vs standing), where the recording has the walker standing still just
+    # before a walk; no range: walking's is not published, runners lean 3.6 ± 2.8° (low) to 10.8 ± 2.2° (high)
+    MetricInfo("lean_vs_standing_deg", "Forward lean vs standing", "°", 1,
+               no_range_note="measured against how you stood, still, just before you set off; +10° or more held "
+                             "for a while counts as hunched (runners who lean 'a lot' lean about 11°)",
+               short="Lean vs standing", brief="vs standing still"),
     MetricInfo("lateral_sway_cm", "Side-to-side sway", "cm", 1, core=True, short="Side sway",
                brief="no norm; compare over time"),
     # a chest sensor's roll range is the thorax's side-bend, not the pelvis's drop (the runner audit: a chest
