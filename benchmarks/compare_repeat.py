@@ -54,7 +54,7 @@ from imu_gait.recording import Recording  # noqa: E402
 PERCENTILE = 95.0
 #: signed (lean), bounded (regularity) or already a percentage of the walk's own timing: never a
 #: share of the first walk's value, also in the relative fit
-ABSOLUTE_ONLY = ("forward_lean_deg", "step_regularity", "stride_time_cv_pct", "step_time_asymmetry_pct")
+ABSOLUTE_ONLY = ("forward_lean_deg", "lean_vs_standing_deg", "step_regularity", "stride_time_cv_pct", "step_time_asymmetry_pct")
 #: the rows a walk has (ground contact and vertical ratio are a run's: these repeat walks have none, and
 #: their limits in compare.py come from the running literature, not from here)
 RUN_ROWS = ("ground_contact_ms", "vertical_ratio_pct")

@@ -35,7 +35,7 @@ SUMMARY_COLUMNS = (
     "duration_s", "sample_rate_hz", "has_gyro", "gyro_axis_mismatch", "placement", "n_bouts", "walking_time_s", "n_steps", "gait",
     "running_fraction", "cadence_spm", "cadence_walking_spm", "cadence_running_spm", "step_time_s", "stride_time_s", "stride_time_cv_pct",
     "step_time_asymmetry_pct", "step_length_m", "walking_speed_mps", "vertical_oscillation_cm", "vertical_ratio_pct",
-    "trunk_twist_deg", "forward_lean_deg", "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g",
+    "trunk_twist_deg", "forward_lean_deg", "lean_vs_standing_deg", "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g",
     "step_regularity", "stride_regularity", "symmetry", "ground_contact_ms", "gct_balance_pct", "one_sided_signal", "gap_s",
     "treadmill", "sensor_height_m", "sensor_height_source",
 )
