@@ -191,6 +191,10 @@ CLOCK_META_KEYS = ("start_time_iso", "start_time", "start_utc", "start_unix_s", 
                    "sensorlogger_recording_timezone")
 
 
+#: start times outside these years are damage, not a date (no wearable recorded before 1980)
+CLOCK_YEARS = (1980, 2200)
+
+
 def recording_clock(meta: Mapping[str, Any] | None) -> tuple[_dt.datetime, str] | None:
     """(the wall-clock time of 0 s on the recording's time axis, "local" | "UTC"), or None when the file
     does not say when it started. Read from (the first found that parses) ``start_time_iso`` (a date/time
@@ -204,11 +208,15 @@ def recording_clock(meta: Mapping[str, Any] | None) -> tuple[_dt.datetime, str] 
             continue
         try:
             ts = pd.Timestamp(str(text).strip())
+            if ts is pd.NaT or pd.isna(ts):
+                continue
+            # (inside the try: pandas reads "-0" as year 0 and "-5" as year -5, which Python's datetime
+            # refuses — a damaged phyphox time.csv stopped the analysis with a traceback; found by fuzzing)
+            when = ts.to_pydatetime()
         except (ValueError, TypeError, OverflowError):
             continue
-        if ts is pd.NaT or pd.isna(ts):
-            continue
-        when = ts.to_pydatetime()
+        if not CLOCK_YEARS[0] <= when.year <= CLOCK_YEARS[1]:
+            continue                       # "5" reads as the year 5: not when any sensor recorded
         if key == "start_utc" and when.tzinfo is not None:
             return when.astimezone(_dt.timezone.utc).replace(tzinfo=None), "UTC"
         # the wall clock where it was recorded: an ISO offset says which; drop it for the calendar

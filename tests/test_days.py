@@ -188,6 +188,11 @@ def test_a_data_gap_is_not_stillness_and_an_hour_is_needed_to_judge():
      (dt.datetime(2024, 3, 17, 19, 48, 52, 325000), "local")),
     ({}, None),
     ({"start_unix_s": "nan"}, None),
+    # damaged start times (fuzzing a phyphox time.csv): pandas reads "-0" as the year 0, which datetime refuses
+    # (a traceback), and "5" as the year 5 — neither is a date; the next key is read instead
+    ({"start_time": "-0"}, None),
+    ({"start_time": "-5", "start_unix_s": 1_700_000_000.0}, (dt.datetime(2023, 11, 14, 22, 13, 20), "UTC")),
+    ({"start_time": "5"}, None),
 ])
 def test_recording_clock_from_each_header(meta, expected):
     assert recording_clock(meta) == expected

@@ -62,6 +62,18 @@ def test_phyphox_empty_meta_file_is_left_out_with_a_warning(tmp_path):
     assert "device" not in rec.meta and "start_unix_s" not in rec.meta
 
 
+def test_phyphox_start_time_text_that_is_no_date_is_not_a_traceback(tmp_path):
+    """fuzz (seed 1, case 5268): the START line's "system time text" damaged to "-0", which pandas reads as the
+    year 0 → ValueError 'year 0 is out of range' from days.recording_clock, out of analyze(). Now the text is
+    passed over and the clock comes from the system time beside it (the same moment, in UTC)."""
+    export = copy_export(tmp_path, "phyphox_with_g")
+    p = export / "meta" / "time.csv"
+    p.write_text(p.read_text().replace('"2024-03-17 19:48:52.325 UTC+02:00"', '"-0"'))
+    rec = imu_gait.read(export)
+    res = imu_gait.analyze(rec)
+    assert res.summary["days"]["clock"] == "UTC" and str(res.days["date"].iloc[0]) == "2024-03-17"
+
+
 def test_phyphox_meta_with_old_mac_line_ends_is_read(tmp_path):
     """fuzz: eol_cr@meta/time.csv → _csv.Error 'new-line character seen in unquoted field'."""
     export = copy_export(tmp_path, "phyphox_with_g")
