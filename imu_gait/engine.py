@@ -110,7 +110,8 @@ CALIBRATION_MAX_DRIFT_DEG = 45.0
 #: a phone put back in a pocket the other way 95°
 SHORT_WALK_POOL_MAX_UP_DEG = 30.0
 #: lean against standing (gait-science.md: trunk pitch "relative to a standing reference"): a still stretch of at
-#: least STANDING_MIN_S ending at most STANDING_MAX_GAP_S before a walk's first step is taken as the walker standing
+#: least STANDING_MIN_S ending at most STANDING_MAX_GAP_S before the first step of a walk (of CALIBRATION_STEPS, or
+#: of STANDING_MIN_STEPS once a shorter one closes) is taken as the walker standing
 #: upright before they set off — unless the trunk, between the two, swung further from the standing posture than
 #: the walking posture lies from it by more than STANDING_TRANSITION_MARGIN_DEG (standing up from a chair bends the
 #: trunk ~30–45° forward on the way; setting off from standing does not), lies more than STANDING_MAX_DEG from the
@@ -121,6 +122,7 @@ STANDING_TRANSITION_MARGIN_DEG = 12.0
 STANDING_MAX_DEG = 35.0
 STANDING_MAX_ROLL_DEG = 8.0
 STANDING_USE_S = 2.0            # the standing posture: gravity's direction over the stretch's last this long
+STANDING_MIN_STEPS = 6          # a walk shorter than CALIBRATION_STEPS judges its standing once closed, from this many
 CALIBRATION_RETRY_STEPS = 8     # a refused calibration is tried again this many steps later, same walk
 BUFFER_S = 30.0                 # samples kept in memory
 LIVE_FLAG_TAIL_S = 600.0        # live: once baselines settle, flags are re-judged on this much recent walking
@@ -841,13 +843,14 @@ class GaitEngine:
         return {"up": unit(self._acc[k:e].mean(axis=0)), "path": self._up[e:row].copy(),
                 "start_s": (a + self._base) / self.fs, "end_s": (e + self._base) / self.fs}
 
-    def _confirm_standing(self, b: dict[str, Any]) -> None:
+    def _confirm_standing(self, b: dict[str, Any], calib=None) -> None:
         """Take the still stretch before walk ``b`` as the standing reference of :attr:`standing` if it passes
-        the checks of ``STANDING_*`` against this walk's settled posture and the calibration."""
+        the checks of ``STANDING_*`` against this walk's settled posture and the calibration (``calib``, a
+        short walk's own; default the engine's)."""
         cand = b.pop("_stand")
         if self.standing is not None:
             return
-        ap_ref, up_ref = self._calib
+        ap_ref, up_ref = calib if calib is not None else self._calib
         lo, hi = self._rows_between(_settled(b["_times"]))
         if hi - lo < self.fs:
             return
@@ -1295,9 +1298,14 @@ class GaitEngine:
             by_bout: dict[int, list[_Step]] = {}
             for s in ready:
                 by_bout.setdefault(s.bout, []).append(s)
-            for bsteps in by_bout.values():
+            for bt, bsteps in by_bout.items():
                 times = [s.pos / self.fs for s in bsteps]
                 cal = self._short_walk_calibration(times)
+                if cal is not None and self.standing is None and len(times) >= STANDING_MIN_STEPS:
+                    # a short walk (a lab's 4-m test) from standing: its own posture and forward judge it
+                    rec = next((b for b in reversed(self._bouts) if b["bout"] == bt), None)
+                    if rec is not None and rec.get("_stand") is not None:
+                        self._confirm_standing(rec, cal)
                 self._emit_rows(bsteps, cal, upd)
         else:
             # each step with the calibration it was added under (consecutive runs: in time order)
