@@ -2068,7 +2068,8 @@ def gyro_mapping_verdict(rec: Recording, steps: pd.DataFrame, *, off_trunk: bool
     # the right gyro) — but sway 11.7 cm, not better than the wrong gyro's 9.2 (6.0): said in the note
     # turns show the vertical rate on a wrong axis; bending, sitting down and standing up a horizontal
     # axis reversed or two swapped; the walking rhythm two axes swapped (benchmarks/gyro_check.py; a
-    # missed swap moved pelvic drop by a median 1.5°, sway 1.3 cm: benchmarks/gyro_harm.py)
+    # missed swap moved pelvic drop by a median 0.8°, sway 0.9 cm, a vertical rate on a horizontal axis 1.5° and
+    # 1.5 cm: benchmarks/gyro_harm.py, rerun 2026-12-06)
     kind = check.evidence_kind
     seen = (f"the axis it pitched about at each step was {90 * check.rhythm_mismatch:.0f}° from the "
             "accelerometer's side-to-side axis" if kind == "rhythm" else
