@@ -153,6 +153,7 @@ METRIC_BY_COLUMN = {m.column: m for m in METRICS}
 #: Ground contact has a panel only where there are running steps (a walk's are NaN): it is the running figure
 #: that tiring lengthens (Schütte 2016: from lap 4 of a 3200-m time trial), so a run's report draws it over time.
 TIMELINE_METRICS = ("cadence_spm", "vertical_oscillation_cm", "ground_contact_ms", "trunk_twist_deg", "forward_lean_deg",
+                    "lean_vs_standing_deg",     # (a panel only where the walker stood still before a walk)
                     "lateral_sway_cm", "pelvic_drop_deg", "step_length_m", "walking_speed_mps", "braking_mps",
                     "impact_g", "step_regularity")
 
