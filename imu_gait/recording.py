@@ -481,6 +481,36 @@ def stuck_axes(t: np.ndarray, acc: np.ndarray, *,
     return out if judged else None
 
 
+def stuck_gyro_axes(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray) -> list[tuple[int, float, float]]:
+    """``(axis, value, share)`` of each angular-rate axis that holds exactly one ``value`` in at least
+    :data:`STUCK_MIN_SHARE` of the samples of the 1-s windows in which the accelerometer moves (its axes' combined
+    std over :data:`MOVING_ACC_STD`) — a worn trunk turns about every axis while it moves, by far more than a
+    gyroscope's resolution from sample to sample. Empty when nothing is stuck or the accelerometer moves for
+    less than :data:`MOVING_MIN_S` (nothing to judge by)."""
+    n = acc.shape[0]
+    sub = slice(None, None, 4 if n > 40_000 else 1)
+    t, acc, gyro = t[sub], acc[sub], gyro[sub]
+    step = float(np.median(np.diff(t))) if t.size > 1 else 0.0
+    if not step > 0:
+        return []
+    per = max(2, int(round(1.0 / step)))
+    k = acc.shape[0] // per
+    if k == 0:
+        return []
+    moving = acc[:k * per].reshape(k, per, 3).var(axis=1).sum(axis=1) > MOVING_ACC_STD ** 2
+    if moving.sum() * per * step < MOVING_MIN_S:
+        return []
+    rates = gyro[:k * per].reshape(k, per, 3)[moving]                 # (m, per, 3)
+    out = []
+    for j in range(3):
+        axis = rates[:, :, j].ravel()
+        value = float(np.median(axis))        # a value held by more than half of the samples is their median
+        share = float(np.count_nonzero(axis == value)) / axis.size
+        if share >= STUCK_MIN_SHARE:
+            out.append((j, value, share))
+    return out
+
+
 def stuck_axes_text(stuck: list[tuple[int, float, float]]) -> str:
     """'the z axis read exactly -19.61 m/s² (-2.00 g) in 100% of the samples in which the other axes moved'."""
     return "; ".join(f"the {'xyz'[k]} axis read exactly {v:.4g} m/s² ({v / G:+.2f} g) in {share:.0%} of the samples "
@@ -640,14 +670,27 @@ def drop_dead_gyro(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None,
     if gyro is None:
         return None
     # a working gyroscope shows it within its first seconds; the whole-array range only when it does not
-    if float(np.ptp(gyro[:2000], axis=0).max()) >= GYRO_DEAD_RANGE:
-        return gyro
-    rng = np.ptp(gyro, axis=0)
-    if float(rng.max()) >= GYRO_DEAD_RANGE:
-        return gyro
+    if float(np.ptp(gyro[:2000], axis=0).max()) >= GYRO_DEAD_RANGE or float(np.ptp(gyro, axis=0).max()) >= GYRO_DEAD_RANGE:
+        stuck = stuck_gyro_axes(t, acc, gyro)
+        if not stuck:
+            return gyro
+        # one axis stuck while the others turn: twist, pelvic drop and 'up' between steps would be measured
+        # about two axes of three and read as if whole (a stuck gyro axis is the H10 accelerometer's fault's twin)
+        axes = "; ".join(f"the {'xyz'[k]} axis read exactly {v:.4g} rad/s in {share:.0%} of the samples in "
+                         "which the accelerometer moved" for k, v, share in stuck)
+        warnings.append(f"the gyroscope is stuck on one axis ({axes}): analysed without the gyroscope (no twist, "
+                        "pelvic drop or turns; steps, cadence, bounce, lean and sway from the accelerometer). "
+                        "A stuck axis is a fault of the sensor: power-cycle it and record again; if the axis stays "
+                        "stuck, it needs a firmware update or service. A file whose gyroscope column was written "
+                        "empty or fixed: check the columns (--gyro-cols)")
+        return None
     moving = moving_samples(t, acc)
     if moving_seconds(t, moving) < MOVING_MIN_S:
         return gyro                      # a still recording: a quiet gyroscope proves nothing
+    return _without_dead_gyro(gyro, warnings)
+
+
+def _without_dead_gyro(gyro: np.ndarray, warnings: list[str]) -> None:
     value = ", ".join(f"{v:.3g}" for v in np.median(gyro, axis=0))
     warnings.append(f"the gyroscope reads a constant ({value} rad/s) throughout while the accelerometer shows "
                     "movement: the sensor is missing or failed (some apps write 0 for a missing gyroscope). "
