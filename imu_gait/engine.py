@@ -1376,10 +1376,7 @@ class GaitEngine:
             for k in ("braking_mps", "lateral_sway_cm", "forward_lean_deg"):
                 cols[k] = np.full(len(steps), np.nan)
         elif self.standing is not None:
-            # pitch is measured about the calibrated forward axis, so the standing posture's pitch about the
-            # same axis is the offset (also after a sensor turn, which turned that axis)
-            cols["lean_vs_standing_deg"] = cols["forward_lean_deg"] - np.degrees(
-                np.arcsin(np.clip(-(self.standing["up"] @ calib[0]), -1.0, 1.0)))
+            cols["lean_vs_standing_deg"] = cols["forward_lean_deg"] - self._standing_pitch_deg(calib[0])
         bouts = np.array([s.bout for s in steps])
         # side: a running vote, per bout, of the sideways speed at contact signed by step
         # parity (steps alternate), restarted where the alternation breaks (a step ≈ 2× the recent
@@ -1408,6 +1405,10 @@ class GaitEngine:
         batch = {k: np.asarray(data[k]) if k in data else np.full(n, np.nan) for k in STEP_COLUMNS}
         for k in _AT_LAG:                       # the aperiodic walk test's evidence (not a steps column)
             batch[k] = np.asarray(cols[k], float)
+        # the forward axis each row's lean was measured about: lean against standing, for every row, once the
+        # standing is known (steps_frame) — not only for rows given after it, which depends on where a live
+        # stream's chunks ended (Mobilise-D HA001's day: 30 steps fed in 0.37-s chunks, 44 in 600-s ones)
+        batch["_forward"] = np.broadcast_to(calib[0] if calib is not None else np.full(3, np.nan), (n, 3)).copy()
         self._batches.append(batch)
         self._n_rows += n
         self._posture_evidence(pos, bouts, batch["symmetry"])
@@ -1422,7 +1423,8 @@ class GaitEngine:
     # ------------------------------------------------------------------ results
     def steps_frame(self) -> pd.DataFrame:
         """All finalised steps so far, one row each, in time order."""
-        if self._frame_cache is not None and self._frame_cache[0] == self._n_rows:
+        key = (self._n_rows, self.standing is not None)
+        if self._frame_cache is not None and self._frame_cache[0] == key:
             return self._frame_cache[1]
         if not self._batches:
             df = pd.DataFrame({k: pd.Series(dtype=object if k in ("gait", "side") else float) for k in STEP_COLUMNS})
@@ -1431,9 +1433,17 @@ class GaitEngine:
             order = np.argsort(cols["time_s"], kind="stable")
             cols = {k: v[order] for k, v in cols.items()}
             self._batches = [cols]                # keep one batch: repeated calls stay cheap
-            df = pd.DataFrame(cols, columns=list(STEP_COLUMNS))
-        self._frame_cache = (self._n_rows, df)
+            df = pd.DataFrame({k: cols[k] for k in STEP_COLUMNS}, columns=list(STEP_COLUMNS))
+            if self.standing is not None:
+                df["lean_vs_standing_deg"] = cols["forward_lean_deg"] - self._standing_pitch_deg(cols["_forward"])
+        self._frame_cache = (key, df)
         return df
+
+    def _standing_pitch_deg(self, forward: np.ndarray) -> np.ndarray:
+        """The standing posture's pitch about forward axes ``forward`` ((3,) or (N, 3); NaN rows give NaN): lean
+        is measured about the calibrated forward axis, so this is the offset from forward_lean_deg to
+        lean_vs_standing_deg — also after a sensor turn, which turned that axis."""
+        return np.degrees(np.arcsin(np.clip(-(forward @ self.standing["up"]), -1.0, 1.0)))
 
     def live_status(self) -> dict[str, Any]:
         """Latest values for a live view: ``n_steps``, ``walking`` (in a bout now), ``gait`` ("walk" | "run"),

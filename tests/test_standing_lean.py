@@ -51,6 +51,18 @@ def test_still_stretch_found_where_standing_ends_before_the_walk():
     assert b - a >= 200
 
 
+def test_standing_on_a_shaking_treadmill_deck_is_still():
+    """A treadmill's motor and belt shake the deck (here 25 Hz, 0.6 m/s² on every axis: 0.42 m/s² sd, above the
+    0.25 limit): standing on it is still standing; the steps after it are not."""
+    acc, gy, n_still = _standing_then_moving()
+    t = np.arange(len(acc)) / 100.0
+    acc = acc + 0.6 * np.sin(2 * np.pi * 25.0 * t[:, None] + np.array([0.0, 1.0, 2.0]))
+    a, b = still_stretch_before(acc, gy, 100.0, n_still + 60, min_s=2.0, max_gap_s=2.5)
+    assert n_still - 50 <= b <= n_still + 50
+    # (without the averaging the same deck is not still)
+    assert still_stretch_before(acc, gy, 100.0, n_still + 60, min_s=2.0, max_gap_s=2.5, smooth_s=0.0) is None
+
+
 def test_still_stretch_too_long_ago_short_or_moving_is_none():
     acc, gy, n_still = _standing_then_moving()
     # the walk's first step 3 s after standing ended: too long a gap
@@ -165,6 +177,27 @@ def test_lean_vs_standing_is_the_same_fed_in_small_chunks(fed_in_random_chunks, 
     np.testing.assert_allclose(chunked.steps["lean_vs_standing_deg"], whole.steps["lean_vs_standing_deg"],
                                rtol=1e-6, atol=1e-9)
     assert np.isfinite(whole.steps["lean_vs_standing_deg"]).all()
+
+
+def test_standing_found_at_a_later_walk_gives_every_step_its_lean_whatever_the_chunks(fed_in_random_chunks):
+    """The first walk sets off at once (no standing), the second after standing 10 s: the reference is found at
+    the second walk's 16th step. Every step of the recording gets its lean against it (the sensor sat the same
+    all along) — fed whole or in small chunks alike: given row by row, the steps given before it was found
+    (live: most of them) had none, and how many depended on where the chunks ended (Mobilise-D HA001's day:
+    30 steps in 0.37-s chunks, 44 in 600-s ones)."""
+    from imu_gait.recording import Recording
+    a, _ = synthesize_walk(40, seed=8, stand_s=0.5, stand_end_s=5.0, posture_lean_deg=6.0)
+    b, _ = synthesize_walk(40, seed=9, stand_s=5.0, posture_lean_deg=6.0)
+    t = np.concatenate([a.time_s, b.time_s + a.time_s[-1] + 0.01])
+    rec = Recording(t, np.vstack([a.acc_mps2, b.acc_mps2]), np.vstack([a.gyro_rads, b.gyro_rads]),
+                    meta={"sample_rate_hz": 100.0})
+    whole = imu_gait.analyze(rec)
+    ref = whole.summary["standing_reference"]
+    assert ref is not None and ref["start_s"] > 40.0                       # before the second walk
+    lean = whole.steps["lean_vs_standing_deg"].to_numpy(float)
+    assert np.isfinite(lean).all() and abs(np.median(lean[whole.steps["time_s"] < 40]) - 6.0) <= LEAN_TOL_DEG
+    chunked = fed_in_random_chunks(rec, seed=2)
+    np.testing.assert_allclose(chunked.steps["lean_vs_standing_deg"], lean, rtol=1e-6, atol=1e-9)
 
 
 def test_report_and_json_carry_it():

@@ -65,13 +65,14 @@ def braking_vector(acc: np.ndarray, up: np.ndarray, contacts: np.ndarray, n: int
 
 
 def still_stretch_before(acc: np.ndarray, gyro: np.ndarray | None, fs_hz: float, end: int, *,
-                         min_s: float, max_gap_s: float, window_s: float = 0.5,
+                         min_s: float, max_gap_s: float, window_s: float = 0.5, smooth_s: float = 0.1,
                          acc_sd_mps2: float = 0.25, gyro_rads: float = 0.15) -> tuple[int, int] | None:
     """Rows ``[a, b)`` of the last still stretch of at least ``min_s`` seconds that ends no more than
     ``max_gap_s`` before row ``end`` of ``acc`` (N, 3, m/s²), or None: someone standing before they walk.
 
-    Still: in every ``window_s`` window of the stretch each acceleration axis varies by less than
-    ``acc_sd_mps2`` (standard deviation; standing sway is ~0.05–0.1 m/s², a step 1–3 m/s²) and, with a
+    Still: in every ``window_s`` window of the stretch each acceleration axis, averaged over ``smooth_s`` first
+    (a treadmill's motor and belt shake the deck at tens of Hz; a body sways and steps below ~5 Hz), varies by
+    less than ``acc_sd_mps2`` (standard deviation; standing sway is ~0.05–0.1 m/s², a step 1–3 m/s²) and, with a
     gyroscope (``gyro`` (N, 3) rad/s, or None), the mean angular rate is below ``gyro_rads``. Only the rows
     from ``end − max_gap_s − min_s − window_s`` on are looked at, so ``a`` is at most that far back.
     Vectorised: running sums over that stretch."""
@@ -82,6 +83,10 @@ def still_stretch_before(acc: np.ndarray, gyro: np.ndarray | None, fs_hz: float,
     if len(x) < max(w, int(round(min_s * fs_hz))):
         return None
     x = x - x.mean(axis=0)                       # the sums of squares stay well conditioned
+    m = max(int(round(smooth_s * fs_hz)), 1)
+    if m > 1 and len(x) > m:                     # moving average over m rows (the last m − 1 rows keep theirs)
+        c0 = np.vstack([np.zeros((1, 3)), np.cumsum(x, axis=0)])
+        x = np.vstack([(c0[m:] - c0[:-m]) / m, x[len(x) - m + 1:]])
     c1 = np.vstack([np.zeros((1, 3)), np.cumsum(x, axis=0)])
     c2 = np.vstack([np.zeros((1, 3)), np.cumsum(x * x, axis=0)])
     s1, s2 = c1[w:] - c1[:-w], c2[w:] - c2[:-w]               # per window start i: rows [i, i + w)
@@ -91,13 +96,16 @@ def still_stretch_before(acc: np.ndarray, gyro: np.ndarray | None, fs_hz: float,
         g = np.linalg.norm(np.asarray(gyro[lo:end], float), axis=1)
         cg = np.concatenate([[0.0], np.cumsum(g)])
         still &= (cg[w:] - cg[:-w]) / w < gyro_rads
-    if not still.any():
+    # runs of still windows: each run's rows go from its first window's start to its last window's end. The last
+    # run long enough counts — a moment's calm in the first steps (one window, a weight shift between them) is
+    # not standing, and must not hide the standing just before it
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], still.astype(np.int8), [0]])))
+    starts, stops = edges[0::2], edges[1::2]                 # window indices [start, stop)
+    long_enough = (stops - 1 + w) - starts >= min_s * fs_hz
+    if not long_enough.any():
         return None
-    # the last run of still windows: its rows run from its first window's start to its last window's end
-    last = int(np.flatnonzero(still)[-1])
-    moving_before = np.flatnonzero(~still[:last])
-    first = int(moving_before[-1]) + 1 if moving_before.size else 0
-    a, b = lo + first, lo + last + w
-    if end - b > max_gap_s * fs_hz or b - a < min_s * fs_hz:
+    k = int(np.flatnonzero(long_enough)[-1])
+    a, b = lo + int(starts[k]), lo + int(stops[k]) - 1 + w
+    if end - b > max_gap_s * fs_hz:
         return None
     return a, b
