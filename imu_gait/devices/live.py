@@ -181,6 +181,8 @@ class LiveSession:
         self.engine: GaitEngine | None = None
         self.writer: Any = None
         self.record_path: Path | None = None
+        # the recording as it was when the sensor's gyroscope stopped (NativeCsvWriter.drop_gyro), if it did
+        self.gyro_record_path: Path | None = None
         self.signal = SignalQuality()
         self.events_seen: list[Any] = []
         self.notices: list[str] = []             # the source's notices (what it did with samples), for the result
@@ -340,8 +342,30 @@ class LiveSession:
         t = self._last_t if self._last_t is not None else float(getattr(ev, "time_s", 0.0) or 0.0)
         upd = LiveUpdate(time_s=t, event=ev)
         if self.engine is not None:
+            if name == "Notice" and getattr(ev, "kind", "") == "gyro_stopped":
+                self._go_acc_only(upd)
             self._feed_pending(upd)
         return upd
+
+    def _go_acc_only(self, upd: LiveUpdate) -> None:
+        """The source says its gyroscope stopped: its blocks come without angular rate from here on (a Verity
+        Sense, see PmdImuStream). Left out as gaps, as a single GaitIMU packet without gyro is (_without_gyro),
+        every sample of the rest of the walk was lost. Instead the engine ends its 6-axis stretch with what
+        came before and goes on from the accelerometer alone (GaitEngine.drop_gyro), and the recording goes
+        on without gyro columns, the rows so far kept with them beside it (NativeCsvWriter.drop_gyro)."""
+        if not self.engine.has_gyro:
+            return
+        self._feed_pending(upd)                  # the samples with angular rate that came before, first
+        with self._device_faults():
+            res = self.engine.drop_gyro()
+        self._take_engine_update(res, upd)
+        drop = getattr(self.writer, "drop_gyro", None)
+        if drop is not None:
+            stopped = self.engine.gyro_stopped_s
+            meta = {"gyro_stopped_s": "unknown" if stopped is None else f"{stopped:.3f}",
+                    "gyro_note": "the gyroscope stopped during the live session; from then on accelerometer only"}
+            keep = drop(meta)
+            self.gyro_record_path = Path(keep) if keep is not None else None
 
     def _pull_counters(self) -> None:
         c = getattr(self.source, "counters", None)
@@ -513,6 +537,10 @@ class LiveSession:
         with self._device_faults():
             res = self.engine.feed(t, acc, gyro)
         self._fed_t = float(t[-1])
+        self._take_engine_update(res, upd)
+
+    def _take_engine_update(self, res: Any, upd: LiveUpdate) -> None:
+        """What the engine confirmed (steps, rows, retractions) into ``upd``, and the live status and cues."""
         upd.steps.extend(res.events)
         upd.rows.extend(res.rows)
         upd.retracted.extend(res.retracted)
@@ -1185,5 +1213,7 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                            + "; please report this message — it is a bug") from error
     if session is not None and session.record_path is not None:
         written.insert(0, ("recording", session.record_path))
+        if session.gyro_record_path is not None:
+            written.insert(1, ("recording with angular rate, until the gyroscope stopped", session.gyro_record_path))
     return session, written
 
