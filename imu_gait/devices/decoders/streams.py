@@ -402,7 +402,8 @@ class PmdImuStream:
         if n_ready == 0:
             return empty
         tr, ir, er = t[:n_ready], self._acc_i[:n_ready], self._acc_e[:n_ready]
-        keep = (tr >= self._gyr_t[0]) & (tr <= g_end)
+        # (the ACC sample at the instant of the gyro's first sample, stamped a few ns before it, has that gyro)
+        keep = (tr >= self._gyr_t[0] - _SAME_INSTANT_NS) & (tr <= g_end)
         for a, b in self._gyr_gaps:
             keep &= ~((tr > a + _SAME_INSTANT_NS) & (tr < b - _SAME_INSTANT_NS))
         if not keep.any():
