@@ -358,8 +358,7 @@ class GaitEngine:
         self.p = params or StepParams()
         # a phone in a pouch or pocket rings: its contact is the last strong rise, not the steepest (without
         # a gyroscope only: with one, the forward axis is calibrated on evidence set on the steepest rise)
-        self._last_rise_ratio = (self.p.loose_last_rise_ratio
-                                 if placement_kind(placement) in ("chest", "off_trunk") and not has_gyro else 0.0)
+        self._last_rise_ratio = self._loose_rise_ratio(has_gyro)
         # every other contact is *reported* at its last strong rise (StepParams.report_rise_ratio) while the
         # engine keeps the steepest rise for everything it measures about the step: anchor time → reported
         # time, s, for candidates offered and not yet taken as steps
@@ -404,6 +403,7 @@ class GaitEngine:
         self._acc_probe: list[np.ndarray] | None = []      # the first seconds fed, None once checked
         self._gyro_probe: list[np.ndarray] | None = [] if has_gyro else None
         self._stuck_probe: np.ndarray | None = np.empty((0, 3))   # the last seconds fed, None once judged
+        self.gyro_stopped_s: float | None = None  # the last sample fed with angular rate, if it stopped (drop_gyro)
         self._first_t: float | None = None
         self._last_t: float | None = None
         self._n_segments = 0
@@ -427,6 +427,46 @@ class GaitEngine:
         # the walker standing before a walk (see STANDING_MIN_S): {up, start_s, end_s, bout, lean_deg}, or None
         self.standing: dict[str, Any] | None = None
         self._reset_buffer()
+
+    def _loose_rise_ratio(self, has_gyro: bool) -> float:
+        return (self.p.loose_last_rise_ratio
+                if placement_kind(self.context.get("placement")) in ("chest", "off_trunk") and not has_gyro else 0.0)
+
+    # ------------------------------------------------------------------ the gyroscope stops (live)
+    def drop_gyro(self) -> EngineUpdate:
+        """The angular rate ends *now*: samples fed from here on come without ``gyro_rads`` (live
+        monitoring: a sensor whose gyroscope stopped mid-session). Returns the steps this confirms.
+
+        The engine cannot mix the two in one stretch of signal: its 'up' fuses the gyro, and the contact
+        and posture rules differ without it. So the switch is a segment break, as a long gap is: the walk
+        in progress ends here, every step before is finished with its angular rate, and the filters start
+        again on the accelerometer alone — no sample is dropped, none is given an invented rate (NaN would
+        be refused, zeros would read as a trunk that never turns). Steps before keep their twist, pelvic
+        drop and turns; steps after have none. The result is judged as an accelerometer-only recording's
+        (``summary['has_gyro']`` False, the back-strain rules that need the gyroscope not judged — sway
+        and braking read differently without it, so a baseline taken with it would not compare), and says
+        when the gyroscope stopped (``summary['gyro_stopped_s']``, a warning). Once only: the engine does
+        not take a gyroscope up again."""
+        if self._finished:
+            raise ArgumentError("drop_gyro() after finish(): this engine's analysis is closed")
+        upd = EngineUpdate()
+        if not self.has_gyro:
+            return upd
+        if self._gyro_probe:                       # judge the angular rate's unit on what came, as finish() would
+            self._judge_gyro_probe()
+        self._gyro_probe = None
+        if self._n or self._steps:
+            self._segment_break(upd)
+        self.has_gyro = False
+        self.gyro_stopped_s = self._last_t
+        self._gravity = GravityTracker(self.fs, has_gyro=False)
+        self._gravity_m = None
+        self._seated_after_s = self.p.seated_after_s + self._gravity.lag_s
+        self._last_rise_ratio = self._loose_rise_ratio(False)
+        self._acceptor.set_loose(self._last_rise_ratio > 0)
+        # a fresh resampler: its pending samples carry six columns, and the next sample starts the new segment
+        self._resampler = StreamResampler(self.fs, input_rate_hz=self._fed_rate_hz)
+        return upd
 
     # ------------------------------------------------------------------ treadmill (live)
     @_known_keywords
@@ -575,13 +615,17 @@ class GaitEngine:
             if gyro is not None:
                 self._gyro_probe.append(gyro)
             if final or span >= GYRO_UNIT_CHECK_S:
-                gyro_all = np.concatenate(self._gyro_probe)
-                self._gyro_probe = None
-                p95 = float(np.percentile(np.sqrt(row_dot(gyro_all, gyro_all)), 95))
-                if p95 > FED_GYRO_MAX_P95_RADS:
-                    raise ArgumentError(f"gyro_rads reaches {p95:.0f} (95th percentile over the first "
-                                        f"{min(span, GYRO_UNIT_CHECK_S):.0f} s fed): that looks like deg/s, not "
-                                        "rad/s — convert with np.radians")
+                self._judge_gyro_probe()
+
+    def _judge_gyro_probe(self) -> None:
+        span = (self._last_t or 0.0) - (self._first_t or 0.0)
+        gyro_all = np.concatenate(self._gyro_probe)
+        self._gyro_probe = None
+        p95 = float(np.percentile(np.sqrt(row_dot(gyro_all, gyro_all)), 95))
+        if p95 > FED_GYRO_MAX_P95_RADS:
+            raise ArgumentError(f"gyro_rads reaches {p95:.0f} (95th percentile over the first "
+                                f"{min(span, GYRO_UNIT_CHECK_S):.0f} s fed): that looks like deg/s, not "
+                                "rad/s — convert with np.radians")
 
     def _check_fed_acc(self, acc: np.ndarray) -> None:
         # gravity's size, not the median |a|: a run with long flight has a median |a| of 3 m/s² (found by review)
@@ -1604,7 +1648,7 @@ class GaitEngine:
             span = steps.groupby("bout")["time_s"].agg(["min", "max"])
             bouts["start_s"] = bouts["bout"].map(span["min"]).fillna(bouts["start_s"])
             bouts["end_s"] = bouts["bout"].map(span["max"]).fillna(bouts["end_s"])
-        if self.has_gyro:
+        if self.has_gyro or self.gyro_stopped_s is not None:
             # the steps the summary and the flags leave out of twist and sway (a turn bends the path, not
             # the trunk): a per-step table read on its own showed 'sway 87 cm' on a 137° turn, unmarked
             steps = steps.assign(turning=turning_steps(steps))
@@ -1679,6 +1723,7 @@ class GaitEngine:
             "time_start_s": float(self._first_t) if self._first_t is not None else 0.0,
             "n_bouts": int(steps["bout"].nunique()) if len(steps) else 0,
             "has_gyro": self.has_gyro,
+            **({} if self.gyro_stopped_s is None else {"gyro_stopped_s": float(self.gyro_stopped_s)}),
             "engine_rate_hz": self.fs,
             "gap_s": round(self._gap_s, 3),
             "sensor_height_m": self.sensor_height_m,
@@ -1771,6 +1816,14 @@ class GaitEngine:
                             "the step length and speed estimated from the bounce) would describe the pocket's motion, "
                             "not the trunk's")
         warnings.extend(self._belt_speed_doubts(steps))
+        lead = "no gyroscope"
+        if self.gyro_stopped_s is not None:
+            n_before = int((steps["time_s"].to_numpy(float) <= self.gyro_stopped_s).sum()) if len(steps) else 0
+            warnings.append(f"the gyroscope stopped {self.gyro_stopped_s - (self._first_t or 0.0):.0f} s into the "
+                            f"recording: trunk twist, pelvic drop and turns are measured for the {n_before} steps "
+                            "before it only, and the back-strain rules that need them are not judged (as for a "
+                            "recording without one)")
+            lead = "after the gyroscope stopped"
         if not self.has_gyro and self.placement_kind == "off_trunk":
             warnings.append("no gyroscope (needed only for trunk twist, pelvic drop and turns)")
         elif not self.has_gyro:
@@ -1779,7 +1832,7 @@ class GaitEngine:
             # −2.0 … +1.2 cm, all −2.4 … +3.9), braking −9 %, bounce and lean unchanged. Not one direction, so
             # the warning gives none for sway. The roll's share grows as 1/cadence²: synthetic walks with 4° of
             # pelvic drop read +0.3 cm at 110 spm, +2 cm at 90, +7 cm at 60 (found by review)
-            warnings.append("no gyroscope: trunk twist, pelvic drop and turns cannot be measured; "
+            warnings.append(f"{lead}: trunk twist, pelvic drop and turns cannot be measured; "
                             "steps, cadence, bounce, lean and sway come from the accelerometer alone, where the "
                             "trunk's side-to-side roll mixes into sway and braking (on real walks sway differs from "
                             "a gyroscope's by −2 to +4 cm depending on the person and the walk, and reads higher "

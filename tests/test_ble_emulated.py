@@ -788,3 +788,40 @@ def test_a_packet_with_a_corrupt_index_or_stamp_is_one_bad_packet(sensor_cls, na
     np.testing.assert_array_equal(idx, np.arange(idx[0], idx[0] + idx.size))   # (Verity: from the first gyro)
     t = np.concatenate([b.time_s for b in blocks])
     assert np.all(np.diff(t) > 0) and t[-1] - t[0] < idx.size / rate + 1.0
+
+
+@pytest.mark.parametrize("first_gyro_frame", [0, 1])    # 1: GYRO frame 0 lost, the gyro starts 28 samples late
+def test_polar_verity_whose_gyro_stops_mid_stream_goes_on_acc_only_and_says_so(first_gyro_frame):
+    """GYRO frames come (12 frames of 28 samples, ~6.5 s), then no more while ACC goes on: every later
+    accelerometer sample was left out for want of gyro and counted lost, for the rest of the session. Now,
+    5 s of ACC after the gyro's last sample, the stream goes on without it, says so once naming the device,
+    and every accelerometer sample goes out exactly once (none lost): with its true gyro up to the gyro's
+    last sample, without gyro after."""
+    from imu_gait.devices import Notice
+
+    dropped = frozenset(range(first_gyro_frame)) | frozenset(range(12, 10**6))
+    sensor = EmulatedPolarVerity(speed=20, faults=Faults(drop_gyro_frames=dropped))
+    blocks, events, c, sensor = stream_run(sensor, "Polar Sense", 20 * 52)
+    kinds = [e.kind for e in events if isinstance(e, Notice)]
+    # (on a loaded machine the GYRO START can come after a few ACC samples: those are said, 'before_gyro')
+    assert kinds.count("gyro_stopped") == 1 and set(kinds) <= {"gyro_stopped", "before_gyro"}
+    assert ("before_gyro" in kinds) == (c.samples_before_gyro > 0)
+    notices = [e for e in events if isinstance(e, Notice) and e.kind == "gyro_stopped"]
+    assert notices[0].message.startswith("Polar Sense E0000002: its gyroscope stopped sending")
+    assert "trunk twist and pelvic drop are no longer measured" in notices[0].message
+    idx = np.concatenate([b.first_index + np.arange(b.n) for b in blocks])
+    np.testing.assert_array_equal(idx, np.arange(idx[0], idx[0] + idx.size))   # in order, none lost
+    assert c.lost_samples == 0 and idx[0] == c.samples_before_gyro < 52 + 28 * first_gyro_frame
+    assert idx[-1] >= 20 * 52 - 1
+    acc = np.concatenate([b.acc_mps2 for b in blocks])
+    np.testing.assert_allclose(acc, sensor.truth(0, int(idx[-1]) + 1)[idx], atol=1e-9)   # as sent
+    with_gyro = [b for b in blocks if b.gyro_rads is not None]
+    g_idx = np.concatenate([b.first_index + np.arange(b.n) for b in with_gyro])
+    # the gyro's frames sent began with the merged stream's first sample: exactly their samples have gyro
+    np.testing.assert_array_equal(g_idx, np.arange(idx[0], idx[0] + (12 - first_gyro_frame) * 28))
+    np.testing.assert_allclose(np.concatenate([b.gyro_rads for b in with_gyro]),
+                               sensor.gyro_truth(0, int(g_idx[-1]) + 1)[g_idx], atol=VERITY_GYRO_ATOL)
+    assert all(b.gyro_rads is None for b in blocks[len(with_gyro):])
+    # the notice is stamped where the switch takes effect: the first sample without gyro (the 5-s wait
+    # itself is checked on exact frames in test_decoders)
+    assert notices[0].time_s == blocks[len(with_gyro)].time_s[0]

@@ -694,12 +694,12 @@ def test_verity_gyro_that_stalls_does_not_hold_acc_forever():
     gyro_after_3s = [f for f in frames if f[0] == pmd.MEAS_GYRO and int.from_bytes(f[1:9], "little")
                      > v.sensor_time_ns(156)]
     s, chunks = _merge([f for f in frames if f not in gyro_after_3s], max_gyro_wait_s=2.0)
-    last = chunks[-1].first_index + chunks[-1].n
-    assert last == 140                                       # released while the gyro covered it (0…139)
-    # after that the ACC waits at most 2 s for gyro; older samples leave the stream, counted
-    left_out, pending = s.samples_without_gyro, len(s._acc_t)
-    assert left_out > 0 and left_out + pending == 36 * 30 - last
-    assert pending / 52 <= 2.0 + 36 / 52
+    with_gyro = [c for c in chunks if c.gyro_rads is not None]
+    assert with_gyro[-1].first_index + with_gyro[-1].n == 140   # released while the gyro covered it (0…139)
+    # after that the ACC waits at most 2 s for gyro, then the stream goes on without it (it used to leave
+    # every later ACC sample out, counted lost): nothing left out, nothing held beyond the last ACC frame
+    assert s.gyro_stopped and s.samples_without_gyro == 0 and len(s._acc_t) == 0
+    assert chunks[-1].first_index + chunks[-1].n == 36 * 30
 
 
 def test_verity_gyro_buffer_stays_bounded_when_acc_stalls():
@@ -828,3 +828,43 @@ def test_verity_acc_before_the_first_gyro_sample_is_said_on_the_first_chunk():
     assert c.n == 16 and c.first_index == 10 and c.samples_before_gyro == 10 == s.samples_before_gyro
     c = s.feed(_verity_frame(pmd.MEAS_ACC, 26, 26))
     assert c.samples_before_gyro == 0 and not c.acc_only
+
+
+@pytest.mark.parametrize("gyro_frames", [10, 7])       # the gyro stops at an ACC frame's end, or inside one
+def test_verity_gyro_that_stops_mid_stream_goes_on_acc_only_with_nothing_dropped(gyro_frames):
+    """GYRO frames came (acc + gyro merged), then stop while ACC goes on: every later ACC sample was left
+    out for want of gyro and counted lost, for the rest of the session. Now, once the ACC runs
+    max_gyro_wait_s (5 s) past the newest gyro sample, the stream goes on ACC only: every ACC sample goes
+    out exactly once, in order (none lost), with its true gyro up to the gyro's last sample and without
+    gyro after it; the switch is said once (acc_only and gyro_stopped), and GYRO frames that come back are
+    ignored (one layout from the switch on)."""
+    s = PmdImuStream(52.0, 52.0, acc_factor=1e-3, gyro_factor=1.0, max_gyro_wait_s=5.0)
+    n_gyro = 26 * gyro_frames                                   # gyro samples 0 … n_gyro − 1 sent
+    chunks = []
+    for k in range(30):                                        # 15 s of ACC in 0.5-s frames
+        if k < gyro_frames:
+            chunks.append(s.feed(_verity_frame(pmd.MEAS_GYRO, 26 * k, 26)))
+        chunks.append(s.feed(_verity_frame(pmd.MEAS_ACC, 26 * k, 26)))
+    said = [c for c in chunks if c.acc_only]
+    assert len(said) == 1 and said[0].gyro_stopped and said[0].gyro_rads is None
+    assert said[0].first_index == n_gyro                       # the first sample after the gyro's last
+    # said within one ACC frame after the ACC's newest sample is 5 s past the gyro's last one
+    said_at = said[0].first_index + said[0].n - 1              # (index of the ACC frame's last sample)
+    assert 5 * 52 < said_at - (n_gyro - 1) <= 5 * 52 + 26
+    s.feed(_verity_frame(pmd.MEAS_GYRO, 26 * 30, 26))          # the gyro comes back: ignored
+    chunks.append(s.feed(_verity_frame(pmd.MEAS_ACC, 26 * 30, 26)))
+    out = [c for c in chunks if c.n]
+    idx = np.concatenate([c.first_index + np.arange(c.n) for c in out])
+    np.testing.assert_array_equal(idx, np.arange(26 * 31))                         # every sample, in order
+    assert sum(c.lost_before for c in out) == 0 and s.samples_without_gyro == 0 and s.samples_before_gyro == 0
+    x = np.concatenate([c.acc_mps2[:, 0] for c in out]) / (1e-3 * G)
+    np.testing.assert_allclose(x, idx, atol=1e-9)                                  # the samples sent, unchanged
+    with_gyro = [c for c in out if c.gyro_rads is not None]
+    gi = np.concatenate([c.first_index + np.arange(c.n) for c in with_gyro])
+    np.testing.assert_array_equal(gi, np.arange(n_gyro))      # gyro exactly where the gyro sent, none after
+    gx = np.degrees(np.concatenate([c.gyro_rads[:, 0] for c in with_gyro]))
+    np.testing.assert_allclose(gx, gi, atol=1e-6)              # its own value (x = index), nothing invented
+    assert all(c.gyro_rads is None for c in out if c.first_index >= n_gyro)
+    t = np.concatenate([c.sensor_time_s for c in out])
+    np.testing.assert_allclose(t, idx / 52.0, atol=1e-6)       # one time axis across the switch
+    assert s.gyro_stopped and s.acc_only and s.gyro_frames_ignored == 1

@@ -740,3 +740,49 @@ def test_without_a_gyro_the_sway_warning_says_a_slow_pace_reads_more():
     assert at_110.summary["lateral_sway_cm"] == pytest.approx(truth.steps["lateral_sway_cm"].median(), abs=1.5)
     assert at_60.summary["lateral_sway_cm"] > at_110.summary["lateral_sway_cm"] + 2.0
     assert any("no gyroscope" in w and "slower the walk" in w for w in at_60.warnings)
+
+
+@pytest.mark.parametrize("mount", ["upright", "arbitrary"])
+def test_a_gyroscope_that_stops_mid_walk_goes_on_accelerometer_only(mount):
+    """Live, a sensor's gyroscope can stop while its accelerometer goes on (a Verity Sense's gyro stream
+    stopping). The engine takes one layout per stretch of signal; GaitEngine.drop_gyro() ends the stretch
+    there (a segment break) and goes on without angular rate. Against the synthetic truth: every sample is
+    fed (none lost), the steps before keep twist and pelvic drop within the engine's tolerances, the steps
+    after have none (NaN, not invented), and steps, cadence and bounce after the switch match the truth
+    within the engine's tolerances (at most 2 contacts missed around the switch, where the walk is split
+    and the new filters settle; none invented)."""
+    from imu_gait.engine import ArgumentError, GaitEngine
+
+    rec, truth = synthesize_walk(150, mount_euler_deg=MOUNTS[mount], seed=3)
+    t, acc, gyro = rec.time_s, rec.acc_mps2, rec.gyro_rads
+    stop_s = 70.0
+    eng = GaitEngine(100.0, has_gyro=True)
+    for a in range(0, t.size, 50):                        # 0.5-s chunks, as live monitoring feeds
+        sl = slice(a, min(a + 50, t.size))
+        if t[sl][0] >= stop_s and eng.has_gyro:
+            eng.drop_gyro()
+            with pytest.raises(ArgumentError):
+                eng.feed(t[sl], acc[sl], gyro[sl])        # one layout from the switch on
+        eng.feed(t[sl], acc[sl], gyro[sl] if eng.has_gyro else None)
+    res = eng.finish()
+    s = res.summary
+    assert s["n_samples"] == t.size and s["has_gyro"] is False
+    assert s["gyro_stopped_s"] == pytest.approx(stop_s - 0.01, abs=1e-9)
+    assert any(w.startswith("the gyroscope stopped 70 s into the recording") for w in res.warnings)
+    steps = res.steps
+    ic = truth.ic_times_s
+    pairs, fp, fn = match_events(steps["time_s"].to_numpy(), ic, tol_s=0.25)
+    assert len(fp) == 0
+    missed = ic[np.asarray(fn, int)]
+    assert np.sum(np.abs(missed - stop_s) < 5.0) <= 2 and np.sum(np.abs(missed - stop_s) >= 5.0) <= 1
+    det, tru = paired(res, truth)
+    before = (det["time_s"] < stop_s - 2.0).to_numpy()
+    after = (det["time_s"] > stop_s + 2.0).to_numpy()
+    assert before.sum() > 50 and after.sum() > 50
+    for k in ("trunk_twist_deg", "pelvic_drop_deg"):
+        err = np.nanmedian(np.abs(det[k].to_numpy(float)[before] - tru[k].to_numpy(float)[before]))
+        assert err < TOL[k], (k, err)
+        assert np.isnan(det[k].to_numpy(float)[det["time_s"].to_numpy() > stop_s]).all(), k
+    for k in ("cadence_spm", "vertical_oscillation_cm"):
+        err = np.nanmedian(np.abs(det[k].to_numpy(float)[after] - tru[k].to_numpy(float)[after]))
+        assert err < TOL[k], (k, err)

@@ -1081,6 +1081,145 @@ def test_a_verity_whose_gyro_never_sends_is_monitored_acc_only(tmp_path):
     assert not saved.has_gyro and saved.n_samples == session.signal.samples >= 24 * 52
 
 
+@needs_bumble
+def test_a_gaitimu_whose_gyro_stops_for_good_goes_on_acc_only(tmp_path):
+    """Our firmware's packets say whether the gyro is in them (flag b0). A board whose gyroscope stops for
+    good (every packet from ~10 s on with b0 clear) lost every later sample, each packet left out as a gap.
+    Now the packets without gyro are held GYRO_STOP_WAIT_S (1 s of samples), then the session says once that
+    the gyroscope stopped and goes on from the accelerometer alone, the held samples first: no sample lost,
+    the recording acc-only with every sample and the rows up to the stop kept with their gyro beside it,
+    the steps after the switch as the synthetic walk's (F1 ≥ 0.95 at ±0.1 s, cadence within 1 spm)."""
+    from imu_gait.devices.emulated import Faults
+    from imu_gait.devices.live import run_live
+    from imu_gait.devices.view import PlainView
+
+    out = io.StringIO()
+    n_gyro = 200 * 10                                  # packets 0…199 of 10 samples with gyro (10 s at 200 Hz)
+    src = simulated_stream(speed=10, walk_s=60.0, seed=4, faults=Faults(no_gyro_packets=frozenset(range(200, 10**6))))
+    streams = []
+
+    async def main():
+        async with src as stream:
+            streams.append(stream)
+            return await run_live(_Opened(stream), view=PlainView(file=out, every_s=1e9), duration_s=30.0,
+                                  record=tmp_path / "g.csv", handle_signals=False, keys=False)
+
+    session, written = run(main(), timeout=90)
+    stream, text, sig = streams[0], out.getvalue(), session.signal
+    assert text.count("GaitIMU-SIM1: its gyroscope stopped (1.0 s of packets came without angular rate); from "
+                      "here on the walk is measured by the accelerometer alone: trunk twist and pelvic drop are no "
+                      "longer measured") == 1
+    assert "samples came without angular rate" not in text
+    assert sig.lost_samples == 0 and sig.samples_without_gyro == 0 and sig.gaps == 0
+    saved = imu_gait.read(str(tmp_path / "g.csv"))
+    assert not saved.has_gyro and saved.n_samples == sig.samples >= 29 * 200
+    np.testing.assert_allclose(saved.acc_mps2, stream.sensor.truth(0, saved.n_samples)[0], atol=1e-5)
+    gyro_part = imu_gait.read(str(tmp_path / "g.with-gyro.csv"))
+    assert gyro_part.has_gyro and gyro_part.n_samples == n_gyro
+    np.testing.assert_array_equal(gyro_part.acc_mps2, saved.acc_mps2[:n_gyro])
+    np.testing.assert_allclose(gyro_part.gyro_rads, stream.sensor.truth(0, n_gyro)[1], atol=1e-5)
+    res = session.result
+    stop_s = saved.time_s[n_gyro - 1]
+    assert res.summary["gyro_stopped_s"] == pytest.approx(stop_s, abs=1e-6)
+    assert any("GaitIMU-SIM1: its gyroscope stopped" in w for w in res.warnings)
+    steps = res.steps
+    t_steps = steps["time_s"].to_numpy(float)
+    twist = steps["trunk_twist_deg"].to_numpy(float)
+    assert abs(np.nanmedian(twist[t_steps < stop_s]) - 10.0) < 1.5 and np.isnan(twist[t_steps > stop_s]).all()
+    slope, offset = np.polyfit(saved.time_s, np.arange(saved.n_samples), 1)
+    walk_t = (slope * t_steps + offset) / 200.0
+    walk_stop, walk_end = (slope * stop_s + offset) / 200.0, saved.n_samples / 200.0
+    truth = stream.truth
+    tr = truth.ic_times_s[(truth.ic_times_s > walk_stop + 2.0) & (truth.ic_times_s < walk_end - 1.0)]
+    ev = walk_t[(walk_t > walk_stop + 2.0) & (walk_t < walk_end - 1.0)]
+    assert tr.size > 20 and f1(ev.size, tr.size, len(match_events(ev, tr, 0.1))) >= 0.95
+    cad = steps["cadence_spm"].to_numpy(float)[walk_t > walk_stop + 2.0]
+    assert abs(np.nanmedian(cad) * 200.0 / slope - np.median(truth.steps["cadence_spm"].to_numpy(float))) < 1.0
+
+
+@needs_bumble
+def test_a_verity_whose_gyro_stops_mid_walk_goes_on_acc_only(tmp_path):
+    """A Verity whose gyro stream sends, then stops while the accelerometer goes on (firmware dropped it):
+    every later sample was left out as lost, for the rest of the walk. Now, 5 s after the gyro's last
+    sample, the session says so once naming the device and goes on from the accelerometer alone: no
+    sample lost (every accelerometer sample reaches the engine and the recording, as the sensor sent it),
+    the recording is one valid native file without gyro columns (a row without angular rate cannot be
+    written under a gyro header) with the rows up to the stop kept with their angular rate beside it, and
+    the steps after the switch match the synthetic walk's (F1 ≥ 0.95 at ±0.1 s, cadence within 1 spm)."""
+    from imu_gait.devices.emulated import Faults
+    from imu_gait.devices.live import run_live
+    from imu_gait.devices.view import PlainView
+
+    out = io.StringIO()
+    n_gyro = 20 * 28                                   # GYRO frames 0…19 of 28 samples sent (10.8 s), none after
+    src = simulated_stream(speed=10, walk_s=60.0, sensor="polar_verity", seed=4,
+                           faults=Faults(drop_gyro_frames=frozenset(range(20, 10**6))))
+    streams = []
+
+    async def main():
+        async with src as stream:
+            streams.append(stream)
+            return await run_live(_Opened(stream), view=PlainView(file=out, every_s=1e9), duration_s=40.0,
+                                  record=tmp_path / "v.csv", handle_signals=False, keys=False)
+
+    session, written = run(main(), timeout=90)
+    stream, text, sig = streams[0], out.getvalue(), session.signal
+    assert text.count("its gyroscope stopped sending") == 1
+    assert "Polar Sense SIM00002: its gyroscope stopped sending (5 s of accelerometer data came without it); " \
+           "from here on the walk is measured by the accelerometer alone: trunk twist and pelvic drop are no " \
+           "longer measured, steps, cadence, bounce, lean and sway go on (nothing was dropped)" in text
+    assert sig.lost_samples == 0 and sig.samples_without_gyro == 0 and sig.gaps == 0
+    # the recording: every accelerometer sample, in order, as the sensor sent it (its own decoded values)
+    saved = imu_gait.read(str(tmp_path / "v.csv"))
+    i0 = stream.counters.samples_before_gyro
+    assert not saved.has_gyro and saved.n_samples == sig.samples >= 39 * 52
+    np.testing.assert_allclose(saved.acc_mps2, stream.sensor.truth(i0, saved.n_samples), atol=1e-5)
+    assert float(saved.meta["gyro_stopped_s"]) == pytest.approx(saved.time_s[n_gyro - 1], abs=1e-3)
+    # … and beside it the rows up to the stop with their angular rate, time and acceleration unchanged
+    gyro_part = imu_gait.read(str(tmp_path / "v.with-gyro.csv"))
+    assert ("recording with angular rate, until the gyroscope stopped", tmp_path / "v.with-gyro.csv") in written
+    assert gyro_part.has_gyro and gyro_part.n_samples == n_gyro
+    np.testing.assert_array_equal(gyro_part.time_s, saved.time_s[:n_gyro])
+    np.testing.assert_array_equal(gyro_part.acc_mps2, saved.acc_mps2[:n_gyro])
+    np.testing.assert_allclose(gyro_part.gyro_rads, stream.sensor.gyro_truth(i0, n_gyro), atol=1e-5)
+    # the analysis: the walk's steps on both sides of the switch, twist only before it
+    res = session.result
+    stop_s = saved.time_s[n_gyro - 1]
+    assert res.summary["has_gyro"] is False and res.summary["gyro_stopped_s"] == pytest.approx(stop_s, abs=1e-6)
+    assert any("its gyroscope stopped sending" in w for w in res.warnings)
+    steps = res.steps
+    twist = steps["trunk_twist_deg"].to_numpy(float)
+    t_steps = steps["time_s"].to_numpy(float)
+    assert abs(np.nanmedian(twist[t_steps < stop_s]) - 10.0) < 1.5          # synthetic truth: 10° per stride
+    assert np.isnan(twist[t_steps > stop_s]).all() and np.isnan(steps["pelvic_drop_deg"].to_numpy(float)[t_steps > stop_s]).all()
+    k = np.arange(saved.n_samples) + i0                       # sample k of the synthetic walk at k / 52 s
+    slope, offset = np.polyfit(saved.time_s, k, 1)
+    walk_t = (slope * t_steps + offset) / 52.0
+    walk_stop = (slope * stop_s + offset) / 52.0
+    walk_end = (saved.n_samples + i0) / 52.0
+    truth = stream.truth
+    tr = truth.ic_times_s[(truth.ic_times_s > walk_stop + 2.0) & (truth.ic_times_s < walk_end - 1.0)]
+    ev = walk_t[(walk_t > walk_stop + 2.0) & (walk_t < walk_end - 1.0)]
+    pairs = match_events(ev, tr, 0.1)
+    assert tr.size > 30 and f1(ev.size, tr.size, len(pairs)) >= 0.95
+    cad = steps["cadence_spm"].to_numpy(float)[walk_t > walk_stop + 2.0]
+    true_cad = truth.steps["cadence_spm"].to_numpy(float)
+    assert abs(np.nanmedian(cad) * 52.0 / slope - np.median(true_cad)) < 1.0     # per minute of walk time
+
+
+class _Opened:
+    """An already opened stream, for run_live (which opens what it is given)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    async def __aenter__(self):
+        return self.stream
+
+    async def __aexit__(self, *exc):
+        return None
+
+
 def test_an_unexpected_error_in_the_live_path_is_a_message_not_a_traceback(tmp_path):
     """Any bug in the live path reached the user as a raw traceback (cli.main catches ImuGaitError only).
     It is now an ImuGaitError that says what happened and which files of the walk were kept."""

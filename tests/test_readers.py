@@ -1140,3 +1140,39 @@ def test_cli_format_option_offers_every_reader(tmp_path, source):
     analyze = build_parser()._subparsers._group_actions[0].choices["analyze"]
     fmt = next(a for a in analyze._actions if a.dest == "format")
     assert set(fmt.choices) == set(READERS)
+
+
+def test_native_writer_drops_its_gyro_columns_mid_recording_and_keeps_them_beside(tmp_path):
+    """Live, a sensor's gyroscope can stop while its accelerometer goes on. A native file has one header and
+    only finite numbers (an empty or NaN gyro cell is refused on reading, zeros would read as a trunk that
+    never turned), so the writer goes on as a file without gyro columns: every row so far (time and
+    acceleration text unchanged) and every row after, one file that reads with no options; the rows so far
+    with their angular rate stay beside it (never over a file already there)."""
+    from imu_gait.io.native import NativeCsvWriter
+
+    t = np.arange(1000) / 100.0
+    acc = np.column_stack([np.sin(t), np.cos(t), 9.81 + 0.1 * np.sin(3 * t)])
+    gyro = np.column_stack([0.1 * np.sin(2 * t), 0.2 * np.cos(t), -0.05 * np.sin(t)])
+    path = tmp_path / "walk.csv"
+    (tmp_path / "walk.with-gyro.csv").write_text("someone else's file\n")
+    with NativeCsvWriter(path, has_gyro=True, meta={"device": "Polar Sense X"}) as w:
+        w.write(t[:600], acc[:600], gyro[:600])
+        kept = w.drop_gyro({"gyro_stopped_s": "5.990"})
+        assert read(str(path)).n_samples == 600       # complete at once, before any later row
+        w.write(t[600:], acc[600:])
+    assert kept == tmp_path / "walk.with-gyro-2.csv"
+    assert (tmp_path / "walk.with-gyro.csv").read_text() == "someone else's file\n"
+    rec = read(str(path))
+    assert rec.gyro_rads is None and rec.meta["device"] == "Polar Sense X" and rec.meta["gyro_stopped_s"] == "5.990"
+    np.testing.assert_allclose(rec.time_s, t, atol=1e-9)
+    np.testing.assert_allclose(rec.acc_mps2, acc, atol=1e-6)
+    part = read(str(kept))
+    assert "gyro_stopped_s" not in part.meta and part.meta["device"] == "Polar Sense X"
+    np.testing.assert_allclose(part.time_s, t[:600], atol=1e-9)
+    np.testing.assert_allclose(part.gyro_rads, gyro[:600], atol=1e-6)
+    lines = path.read_text().splitlines()
+    data = [l for l in lines if not l.startswith("#")]
+    assert data[0] == "time_s,acc_x,acc_y,acc_z" and all(l.count(",") == 3 for l in data)
+    # the acceleration text is the one first written (not parsed and formatted again)
+    first_rows = [l for l in kept.read_text().splitlines() if not l.startswith("#")][1:]
+    assert [",".join(l.split(",")[:4]) for l in first_rows] == data[1:601]

@@ -137,7 +137,8 @@ class DeviceRestarted(StreamEvent):
 @dataclass(frozen=True)
 class Notice(StreamEvent):
     """What the stream did with samples that the user should know, other than loss over the link (e.g. a
-    Verity whose gyroscope never sent goes on with the accelerometer only). ``kind``: "acc_only" |
+    Verity whose gyroscope never sent goes on with the accelerometer only). ``kind``: "acc_only" (the gyro
+    never sent) | "gyro_stopped" (it sent, then stopped: blocks from here on have no gyro_rads) |
     "before_gyro" | "clipping" (said once; counted in StreamCounters); ``message`` names the device and
     says what to do."""
     kind: str
@@ -271,8 +272,10 @@ class StreamSupervisor:
     # ---- what the live view needs to know
     @property
     def has_gyro(self) -> bool:
-        """True if SampleBlocks carry gyro_rads (GaitIMU, Thingy:52), False for Polar ACC."""
-        return bool(self.session is not None and self.session.has_gyro)
+        """True if SampleBlocks carry gyro_rads (GaitIMU, Thingy:52, Verity), False for Polar ACC — and from
+        the moment a Verity's merged stream went on without its gyroscope (Notice "acc_only"/"gyro_stopped")."""
+        decoder = getattr(self.session, "decoder", None)
+        return bool(self.session is not None and self.session.has_gyro and not getattr(decoder, "acc_only", False))
 
     @property
     def nominal_rate_hz(self) -> float:
@@ -535,8 +538,15 @@ class StreamSupervisor:
         out = []
         name = self.name or self.device or "the sensor"
         rate = self.session.nominal_rate_hz
-        if chunk.acc_only:
-            wait = getattr(self.session.decoder, "max_gyro_wait_ns", 0) / 1e9
+        wait = getattr(self.session.decoder, "max_gyro_wait_ns", 0) / 1e9
+        if chunk.gyro_stopped:
+            out.append(Notice(t_s, "gyro_stopped", (
+                f"{name}: its gyroscope stopped sending ({wait:.0f} s of accelerometer data came without it); "
+                "from here on the walk is measured by the accelerometer alone: trunk twist and pelvic drop are "
+                "no longer measured, steps, cadence, bounce, lean and sway go on (nothing was dropped).\n  What "
+                "to do: if you need twist and pelvic drop, stop, switch the sensor off and on, and start again "
+                "(a gyroscope that comes back is not taken up again in this session).")))
+        elif chunk.acc_only:
             out.append(Notice(t_s, "acc_only", (
                 f"{name}: its gyroscope was started but sent nothing in {wait:.0f} s; going on with the "
                 "accelerometer only (no angular-rate measures this session; nothing was dropped).\n  What to "

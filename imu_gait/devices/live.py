@@ -74,6 +74,11 @@ from ..result import AnalysisResult, Flag
 #: the largest backwards step of a block's time axis that is absorbed by shifting the block
 #: forward (sensor-clock fit updates move the mapping by a few ms); larger overlaps are dropped
 MAX_TIME_SHIFT_S = 0.25
+#: a stream that says per packet whether its gyroscope is in it (GaitIMU flag b0) and sends this long (s of
+#: samples) without it has lost its gyroscope, not one packet: the session goes on accelerometer-only. Its
+#: packets come every 50–100 ms, so 1 s is 10–20 in a row, never a glitch; the samples are held meanwhile
+#: (not yet written), and 1 s keeps the recording's promise of losing at most about a second in a crash
+GYRO_STOP_WAIT_S = 1.0
 #: a back-strain cue stays on screen this long (s of walk) after the engine last listed it
 FLAG_HOLD_S = 20.0
 RATE_WINDOW_S = 5.0
@@ -181,6 +186,11 @@ class LiveSession:
         self.engine: GaitEngine | None = None
         self.writer: Any = None
         self.record_path: Path | None = None
+        # the recording as it was when the sensor's gyroscope stopped (NativeCsvWriter.drop_gyro), if it did
+        self.gyro_record_path: Path | None = None
+        # blocks that came without angular rate in a stream that has it, held until the gyroscope comes back
+        # (then they are left out, a counted gap) or GYRO_STOP_WAIT_S passes (then the walk goes on without it)
+        self._held_no_gyro: list[tuple[np.ndarray, np.ndarray]] = []
         self.signal = SignalQuality()
         self.events_seen: list[Any] = []
         self.notices: list[str] = []             # the source's notices (what it did with samples), for the result
@@ -340,8 +350,30 @@ class LiveSession:
         t = self._last_t if self._last_t is not None else float(getattr(ev, "time_s", 0.0) or 0.0)
         upd = LiveUpdate(time_s=t, event=ev)
         if self.engine is not None:
+            if name == "Notice" and getattr(ev, "kind", "") == "gyro_stopped":
+                self._go_acc_only(upd)
             self._feed_pending(upd)
         return upd
+
+    def _go_acc_only(self, upd: LiveUpdate) -> None:
+        """The source says its gyroscope stopped: its blocks come without angular rate from here on (a Verity
+        Sense, see PmdImuStream). Left out as gaps, as a single GaitIMU packet without gyro is (_without_gyro),
+        every sample of the rest of the walk was lost. Instead the engine ends its 6-axis stretch with what
+        came before and goes on from the accelerometer alone (GaitEngine.drop_gyro), and the recording goes
+        on without gyro columns, the rows so far kept with them beside it (NativeCsvWriter.drop_gyro)."""
+        if not self.engine.has_gyro:
+            return
+        self._feed_pending(upd)                  # the samples with angular rate that came before, first
+        with self._device_faults():
+            res = self.engine.drop_gyro()
+        self._take_engine_update(res, upd)
+        drop = getattr(self.writer, "drop_gyro", None)
+        if drop is not None:
+            stopped = self.engine.gyro_stopped_s
+            meta = {"gyro_stopped_s": "unknown" if stopped is None else f"{stopped:.3f}",
+                    "gyro_note": "the gyroscope stopped during the live session; from then on accelerometer only"}
+            keep = drop(meta)
+            self.gyro_record_path = Path(keep) if keep is not None else None
 
     def _pull_counters(self) -> None:
         c = getattr(self.source, "counters", None)
@@ -451,12 +483,19 @@ class LiveSession:
         if self.engine is None:
             self._start(t, gyro is not None)
         if self.engine.has_gyro and gyro is None:
-            return self._without_gyro(t)
+            return self._without_gyro(t, acc)
+        upd = self._leave_out_held() if self._held_no_gyro else None    # the gyroscope is back: a glitch
         if not self.engine.has_gyro:
             gyro = None
+        return self._take_block(t, acc, gyro, upd)
+
+    def _take_block(self, t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None,
+                    upd: LiveUpdate | None = None) -> LiveUpdate:
+        """Samples of the engine's layout: to the file, to the engine (every feed_interval_s), counted."""
+        s = self.signal
         t, acc, gyro = self._monotone(t, acc, gyro)
         if t.size == 0:
-            return LiveUpdate(time_s=self._last_t or 0.0)
+            return upd or LiveUpdate(time_s=self._last_t or 0.0)
         if self._first_t is None:
             self._first_t = float(t[0])
             self._fed_t = float(t[0]) - 1.0 / max(self.signal.nominal_rate_hz, 1.0)
@@ -467,25 +506,52 @@ class LiveSession:
         self._measure_rate(t)
         self._pull_counters()
         self._pending.append((t, acc, gyro))
-        upd = LiveUpdate(time_s=self._last_t, n_samples=int(t.size))
+        if upd is None:
+            upd = LiveUpdate(time_s=self._last_t)
+        upd.time_s, upd.n_samples = self._last_t, upd.n_samples + int(t.size)
         # the engine is fed every `feed_interval_s` of samples (fewer, larger calls: less CPU)
         if self._last_t - self._fed_t >= self.feed_interval_s - 0.25 / max(self.signal.nominal_rate_hz, 1.0):
             self._feed_pending(upd)
         return upd
 
-    def _without_gyro(self, t: np.ndarray) -> LiveUpdate:
+    def _without_gyro(self, t: np.ndarray, acc: np.ndarray) -> LiveUpdate:
         """A block without angular rate in a stream that has it: GaitIMU says per packet whether the gyro
         is in it (flag b0), and one packet without ended the walk with a raw ValueError. The engine takes
-        one layout, and a gyro is not invented: the samples are left out, counted as a gap; said once."""
+        one layout, and a gyro is not invented. The block is held: if the gyroscope comes back, the held
+        samples are left out, counted as a gap, said once (:meth:`_leave_out_held`); if it stays away for
+        GYRO_STOP_WAIT_S of samples, it stopped — left out, every later sample of the walk was lost — and
+        the walk goes on from the accelerometer alone, the held samples first (:meth:`_go_acc_only`)."""
+        self._held_no_gyro.append((t, acc))
+        t0 = float(self._held_no_gyro[0][0][0])
+        if float(t[-1]) - t0 < GYRO_STOP_WAIT_S:
+            return LiveUpdate(time_s=self._last_t or float(t[-1]))
+        held, self._held_no_gyro = self._held_no_gyro, []
+        name = self.device or "the sensor"
+        message = (f"{name}: its gyroscope stopped ({float(t[-1]) - t0:.1f} s of packets came without angular "
+                   "rate); from here on the walk is measured by the accelerometer alone: trunk twist and pelvic drop "
+                   "are no longer measured, steps, cadence, bounce, lean and sway go on (nothing was dropped).\n  "
+                   "What to do: if you need twist and pelvic drop, stop, switch the sensor off and on, and start "
+                   "again (a gyroscope that comes back is not taken up again in this session).")
+        self.notices.append(message.split("\n")[0])
+        upd = LiveUpdate(time_s=self._last_t or t0, event=SessionNotice(t0, message))
+        self._go_acc_only(upd)
+        return self._take_block(np.concatenate([h[0] for h in held]), np.concatenate([h[1] for h in held]),
+                                None, upd)
+
+    def _leave_out_held(self) -> LiveUpdate:
+        """The gyroscope came back within GYRO_STOP_WAIT_S: the held samples without it are left out, counted
+        as a gap; said once."""
+        held, self._held_no_gyro = self._held_no_gyro, []
+        n = sum(int(h[0].size) for h in held)
         s = self.signal
         first = s.samples_without_gyro == 0
-        s.samples_without_gyro += int(t.size)
-        s.lost_samples += int(t.size)
+        s.samples_without_gyro += n
+        s.lost_samples += n
         s.gaps += 1
-        upd = LiveUpdate(time_s=self._last_t or float(t[-1]))
+        upd = LiveUpdate(time_s=self._last_t or float(held[-1][0][-1]))
         if first:
-            upd.event = SessionNotice(float(t[0]), (
-                f"{self.device or 'the sensor'}: {t.size} samples came without angular rate (its gyroscope "
+            upd.event = SessionNotice(float(held[0][0][0]), (
+                f"{self.device or 'the sensor'}: {n} samples came without angular rate (its gyroscope "
                 "missing from the packet) and were left out as a gap; the walk goes on.\n  What to do: "
                 "nothing if it is rare; if it keeps happening, switch the sensor off and on."))
         return upd
@@ -513,6 +579,10 @@ class LiveSession:
         with self._device_faults():
             res = self.engine.feed(t, acc, gyro)
         self._fed_t = float(t[-1])
+        self._take_engine_update(res, upd)
+
+    def _take_engine_update(self, res: Any, upd: LiveUpdate) -> None:
+        """What the engine confirmed (steps, rows, retractions) into ``upd``, and the live status and cues."""
         upd.steps.extend(res.events)
         upd.rows.extend(res.rows)
         upd.retracted.extend(res.retracted)
@@ -714,6 +784,8 @@ class LiveSession:
         None when no sample ever arrived."""
         if self.result is not None:
             return self.result
+        if self._held_no_gyro:              # the walk ended while the gyroscope was away: those samples are a gap
+            self._leave_out_held()
         if self.writer is not None:
             try:
                 self.writer.close()
@@ -1185,5 +1257,7 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                            + "; please report this message — it is a bug") from error
     if session is not None and session.record_path is not None:
         written.insert(0, ("recording", session.record_path))
+        if session.gyro_record_path is not None:
+            written.insert(1, ("recording with angular rate, until the gyroscope stopped", session.gyro_record_path))
     return session, written
 

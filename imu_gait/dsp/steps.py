@@ -253,8 +253,7 @@ class StepAcceptor:
 
     def __init__(self, p: StepParams, regularity=None, loose: bool = False):
         self.p = p
-        # a loose mount's contacts are re-timed from the peaks when their lags scatter (loose_lag_spread_s)
-        self._lag_spread_s = p.loose_lag_spread_s if loose else float("inf")
+        self.set_loose(loose)
         # regularity(t0_s, t1_s, lag_s) -> autocorrelation of the signal over [t0, t1] at lag
         self.regularity = regularity
         self.pending: list[tuple[float, float, float]] = []   # (peak, contact, rise) not in a bout
@@ -309,6 +308,12 @@ class StepAcceptor:
         self.held = None
         ic = self._commit(pk, ic, rise)
         return [(ic, self.bout.number)]
+
+    def set_loose(self, loose: bool) -> None:
+        """Whether the engine's last-rise rule is in force (a loose mount without a gyroscope): set again when
+        a gyroscope stops mid-stream (GaitEngine.drop_gyro)."""
+        # a loose mount's contacts are re-timed from the peaks when their lags scatter (loose_lag_spread_s)
+        self._lag_spread_s = self.p.loose_lag_spread_s if loose else float("inf")
 
     def poll(self, now_s: float) -> tuple[list[float], list[Bout]]:
         """Time has reached ``now_s`` with no new candidate: commit a due held step, end a stale bout."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -327,6 +328,15 @@ def write_native(path: str | os.PathLike, recording: Recording, *, time_fmt: str
     return path
 
 
+def _free_name(path: Path) -> Path:
+    """``path``, or ``<stem>-2<suffix>``, ``-3`` … : the first name not taken."""
+    k, out = 1, path
+    while out.exists():
+        k += 1
+        out = path.with_name(f"{path.stem}-{k}{path.suffix}")
+    return out
+
+
 class NativeCsvWriter:
     """Append samples to a native CSV as they arrive; durable at least once per second.
 
@@ -393,6 +403,57 @@ class NativeCsvWriter:
             if time.monotonic() - self._last_flush >= self.flush_interval_s:
                 self._flush_locked()
         return int(t.shape[0])
+
+    def drop_gyro(self, meta: dict | None = None, *, keep_gyro_as: str | os.PathLike | None = None) -> Path | None:
+        """Go on without gyro columns (a sensor whose gyroscope stopped mid-recording); returns the path of the
+        copy that keeps the gyro columns, or None if there were none.
+
+        A native file has one header for all its rows and every cell a finite number (an empty or NaN cell
+        is refused by :func:`read_native`), and zeros would read as a trunk that never turned: there is no
+        way to write a row without angular rate under a gyro header. So the file becomes what a sensor
+        without a gyroscope gives from the start — ``time_s,acc_x,acc_y,acc_z`` — with every row written so
+        far (its time and acceleration text unchanged) and the rows to come: one valid file that holds every
+        accelerometer sample of the recording and reads with no options. The angular rate written so far is
+        not thrown away: the file as it was stays beside it, as ``keep_gyro_as`` (default
+        ``<name>.with-gyro<suffix>``), a valid native file of its own. ``meta`` lines are added to the
+        header (e.g. when the gyroscope stopped). The file under ``path`` is complete at every moment: the
+        new text is written and made durable beside it, then put in its place by one rename."""
+        with self._lock:
+            if self._closed:
+                raise ValueError("drop_gyro on a closed NativeCsvWriter")
+            if not self.has_gyro:
+                return None
+            self._flush_locked()
+            self._fh.close()
+            keep = _free_name(Path(keep_gyro_as) if keep_gyro_as is not None else self.path.with_name(
+                f"{self.path.stem}.with-gyro{self.path.suffix}"))      # never over a file already there
+            tmp = self.path.with_name(f".{self.path.name}.acc-only.tmp")
+            extra = _format_meta_lines(meta, str(self.path))
+            with open(self.path, "r", encoding="utf-8", newline="\n") as src, \
+                    open(tmp, "w", encoding="utf-8", newline="\n") as dst:
+                header_seen = False
+                for line in src:
+                    if header_seen:
+                        parts = line.split(",", 4)      # time and acceleration: the text as first written
+                        dst.write(",".join(parts[:4]) + ("\n" if len(parts) > 4 else ""))
+                    elif line.startswith("#"):
+                        dst.write(line)
+                    else:                               # the header line
+                        dst.write(extra + HEADER_ACC + "\n")
+                        header_seen = True
+                dst.flush()
+                os.fsync(dst.fileno())
+            try:                     # the gyro rows stay as they are, under the new name: a hard link, no copy
+                os.link(self.path, keep)
+            except OSError:          # (a file system without hard links: FAT on a memory stick)
+                shutil.copyfile(self.path, keep)
+            os.replace(tmp, self.path)
+            self._fh = open(self.path, "a", encoding="utf-8", newline="\n")
+            self.has_gyro = False
+            self._ncols = 3
+            self._tmpl = _format_row_template(self._ncols, self.time_fmt, self.value_fmt)
+            self._flush_locked()
+            return keep
 
     def flush(self) -> None:
         """Make everything written so far durable: ``fh.flush()`` + ``os.fsync``."""

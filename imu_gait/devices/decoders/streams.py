@@ -56,9 +56,11 @@ class DecodedChunk:
     held_confirmed: int = 0
     # A merged stream (Verity ACC + GYRO) says what it did with ACC samples that were not merged:
     # samples_before_gyro, on its first chunk: ACC samples left out before the gyro's first sample;
-    # acc_only, on the chunk where it happens: the gyro never sent, the stream goes on without it
+    # acc_only, on the chunk where it happens: the gyro never sent — or, with gyro_stopped, it sent and then
+    # stopped (see PmdImuStream) — and the stream goes on without it
     samples_before_gyro: int = 0
     acc_only: bool = False
+    gyro_stopped: bool = False
 
     @property
     def n(self) -> int:
@@ -237,6 +239,17 @@ class PmdImuStream:
     frames after that are ignored (``gyro_frames_ignored``), since the stream keeps one layout. (A
     Verity whose gyro never sent lost every accelerometer sample without a word.)
 
+    A gyro stream that sent and then *stops* while the ACC goes on (firmware dropped the gyro, its PMD
+    stream stopped) is given up the same way once the ACC runs ``max_gyro_wait_s`` past the newest gyro
+    sample (``gyro_stopped`` as well as ``acc_only``): the ACC samples the gyro still covers go out with
+    it, every later one without — none is dropped, none given an invented rate. (They were all left out
+    for want of gyro, counted as lost, for the rest of the session.) The wait is the never-sent case's:
+    Verity frames come in bursts every 1–2 s (ble-protocols §4.4) and the two streams at their own
+    moments, so a gyro a burst or a lost frame (~70 samples, 1.3 s at 52 Hz) behind the ACC is normal, and 5 s is
+    well past that while keeping what is held back bounded. A gyro that comes back is not taken up again
+    (its frames are ignored): the stream, the analysis and the recording keep the layout they switched to,
+    rather than splitting the walk again each time a flaky gyro comes and goes.
+
     A device that restarts under a live link stamps both streams from its reset clock again
     (:class:`~imu_gait.devices.decoders.pmd.PmdTimeline` tells a restart from one corrupt stamp).
     Each stream's samples from the new clock on are a new *epoch* of the shared sensor time; the
@@ -276,7 +289,8 @@ class PmdImuStream:
         self._epoch_gap_ns = int(pmd.MAX_STAMP_STEP_S * 1e9) + self.max_gyro_wait_ns
         self.samples_before_gyro = 0
         self.samples_without_gyro = 0                   # ACC samples left out for want of gyro
-        self.acc_only = False                           # the gyro never sent: ACC alone from then on
+        self.acc_only = False                           # the gyro never sent (or stopped): ACC alone from then on
+        self.gyro_stopped = False                       # … it had sent, then stopped (acc_only too)
         self.gyro_frames_ignored = 0                    # GYRO frames after that
         self._before_gyro_said = False
 
@@ -345,7 +359,8 @@ class PmdImuStream:
                    else (clock_ns - self._t0_ns) / 1e9)
         return DecodedChunk(t, acc, gyro, first, lost, False, restarted=new_epoch, clock_reset=new_epoch,
                             clock_sensor_time_s=clock_s, held_confirmed=int(p.held is not None),
-                            samples_before_gyro=before, acc_only=self.acc_only and not was_acc_only)
+                            samples_before_gyro=before, acc_only=self.acc_only and not was_acc_only,
+                            gyro_stopped=self.gyro_stopped and not was_acc_only)
 
     def _release(self, acc_epoch: int | None) -> tuple:
         """(sensor times s, acc, gyro, first index, lost before, starts a new epoch) of the next
@@ -371,11 +386,24 @@ class PmdImuStream:
                 self._drop_acc(n_old)
             return empty
         g_last = int(self._gyr_t[-1])
-        n_ready = int(np.searchsorted(t, max(g_last, int(t[-1]) - self.max_gyro_wait_ns), side="right"))
+        # the gyro sent, then fell silent while the ACC ran on for the wait (on the same sensor clock: after
+        # a device restart the ACC's new epoch lies far ahead of the gyro's old one without either stopping)
+        stopped = (self._gyr_last_ns is not None and int(self._acc_e[-1]) == self._gyr_epoch
+                   and int(t[-1]) - g_last > self.max_gyro_wait_ns)
+        # the gyro's last sample covers the ACC sample of its instant, stamped a few ns after it by another frame
+        g_end = g_last + _SAME_INSTANT_NS if stopped else g_last
+        if stopped and int(t[0]) > g_end:           # nothing pending is covered any more: go on without it
+            self.acc_only = self.gyro_stopped = True
+            return self._release_acc_only(acc_epoch)
+        # when stopped, the samples the gyro still covers go out with it first; those after it wait for the
+        # switch (they used to be left out here, counted as lost, for as long as the session lasted)
+        cut = g_end if stopped else max(g_last, int(t[-1]) - self.max_gyro_wait_ns)
+        n_ready = int(np.searchsorted(t, cut, side="right"))
         if n_ready == 0:
             return empty
         tr, ir, er = t[:n_ready], self._acc_i[:n_ready], self._acc_e[:n_ready]
-        keep = (tr >= self._gyr_t[0]) & (tr <= g_last)
+        # (the ACC sample at the instant of the gyro's first sample, stamped a few ns before it, has that gyro)
+        keep = (tr >= self._gyr_t[0] - _SAME_INSTANT_NS) & (tr <= g_end)
         for a, b in self._gyr_gaps:
             keep &= ~((tr > a + _SAME_INSTANT_NS) & (tr < b - _SAME_INSTANT_NS))
         if not keep.any():
