@@ -121,6 +121,9 @@ STANDING_MAX_GAP_S = 2.5
 STANDING_TRANSITION_MARGIN_DEG = 12.0
 STANDING_MAX_DEG = 35.0
 STANDING_MAX_ROLL_DEG = 8.0
+#: … or the walk would lean back more than this against it: the still moment was a bend (tying a shoe,
+#: picking something up), not standing — no one walks 10° back from their standing posture (IPOL: −2.3° at most)
+STANDING_MIN_WALK_LEAN_DEG = -10.0
 STANDING_USE_S = 2.0            # the standing posture: gravity's direction over the stretch's last this long
 STANDING_MIN_STEPS = 6          # a walk shorter than CALIBRATION_STEPS judges its standing once closed, from this many
 CALIBRATION_RETRY_STEPS = 8     # a refused calibration is tried again this many steps later, same walk
@@ -915,6 +918,8 @@ class GaitEngine:
         if abs(roll) > STANDING_MAX_ROLL_DEG:
             return
         pitch = np.degrees(np.arcsin(np.clip(-np.array([up_walk @ ap_ref, up_stand @ ap_ref]), -1, 1)))
+        if pitch[0] - pitch[1] < STANDING_MIN_WALK_LEAN_DEG:
+            return
         self.standing = {"up": up_stand, "start_s": cand["start_s"], "end_s": cand["end_s"], "bout": b["bout"],
                          "lean_deg": float(pitch[0] - pitch[1])}
 

@@ -145,6 +145,15 @@ def test_rising_from_a_seat_is_not_taken_as_standing(monkeypatch):
     assert ref is not None and ref["walk_lean_deg"] > 15.0
 
 
+def test_a_bend_before_the_walk_is_not_taken_as_standing():
+    """Still, bent 30° forward (tying a shoe) until half a second before the first step, then upright: the
+    walk would read 30° *back* from that 'standing' — no one walks so; the bend is not a standing posture."""
+    rec, _ = synthesize_walk(60, seed=10, stand_s=5.0, lean_deg=30.0, ramp_s=0.5, segments=[(4.3, {"lean_deg": 0.0})])
+    res = imu_gait.analyze(rec)
+    assert res.summary["standing_reference"] is None
+    assert res.steps["lean_vs_standing_deg"].isna().all()
+
+
 # ---------------------------------------------------------------------------------------------- flags
 def test_hunched_from_the_first_step_is_flagged_against_standing():
     rec, _ = synthesize_walk(90, seed=2, posture_lean_deg=15.0)
