@@ -1081,6 +1081,24 @@ def test_a_verity_whose_gyro_never_sends_is_monitored_acc_only(tmp_path):
     assert not saved.has_gyro and saved.n_samples == session.signal.samples >= 24 * 52
 
 
+
+def _live_to_plain_view(src, record, duration_s: float):
+    """``src`` monitored live for ``duration_s`` into a plain view, recorded to ``record``: (session, the files
+    written, the opened stream, the view's text)."""
+    from imu_gait.devices.live import run_live
+    from imu_gait.devices.view import PlainView
+
+    out, streams = io.StringIO(), []
+
+    async def main():
+        async with src as stream:
+            streams.append(stream)
+            return await run_live(_Opened(stream), view=PlainView(file=out, every_s=1e9), duration_s=duration_s,
+                                  record=record, handle_signals=False, keys=False)
+
+    session, written = run(main(), timeout=90)
+    return session, written, streams[0], out.getvalue()
+
 @needs_bumble
 def test_a_gaitimu_whose_gyro_stops_for_good_goes_on_acc_only(tmp_path):
     """Our firmware's packets say whether the gyro is in them (flag b0). A board whose gyroscope stops for
@@ -1090,22 +1108,11 @@ def test_a_gaitimu_whose_gyro_stops_for_good_goes_on_acc_only(tmp_path):
     the recording acc-only with every sample and the rows up to the stop kept with their gyro beside it,
     the steps after the switch as the synthetic walk's (F1 ≥ 0.95 at ±0.1 s, cadence within 1 spm)."""
     from imu_gait.devices.emulated import Faults
-    from imu_gait.devices.live import run_live
-    from imu_gait.devices.view import PlainView
 
-    out = io.StringIO()
     n_gyro = 200 * 10                                  # packets 0…199 of 10 samples with gyro (10 s at 200 Hz)
     src = simulated_stream(speed=10, walk_s=60.0, seed=4, faults=Faults(no_gyro_packets=frozenset(range(200, 10**6))))
-    streams = []
-
-    async def main():
-        async with src as stream:
-            streams.append(stream)
-            return await run_live(_Opened(stream), view=PlainView(file=out, every_s=1e9), duration_s=30.0,
-                                  record=tmp_path / "g.csv", handle_signals=False, keys=False)
-
-    session, written = run(main(), timeout=90)
-    stream, text, sig = streams[0], out.getvalue(), session.signal
+    session, written, stream, text = _live_to_plain_view(src, tmp_path / "g.csv", 30.0)
+    sig = session.signal
     assert text.count("GaitIMU-SIM1: its gyroscope stopped (1.0 s of packets came without angular rate); from "
                       "here on the walk is measured by the accelerometer alone: trunk twist and pelvic drop are no "
                       "longer measured") == 1
@@ -1147,23 +1154,12 @@ def test_a_verity_whose_gyro_stops_mid_walk_goes_on_acc_only(tmp_path):
     written under a gyro header) with the rows up to the stop kept with their angular rate beside it, and
     the steps after the switch match the synthetic walk's (F1 ≥ 0.95 at ±0.1 s, cadence within 1 spm)."""
     from imu_gait.devices.emulated import Faults
-    from imu_gait.devices.live import run_live
-    from imu_gait.devices.view import PlainView
 
-    out = io.StringIO()
     n_gyro = 20 * 28                                   # GYRO frames 0…19 of 28 samples sent (10.8 s), none after
     src = simulated_stream(speed=10, walk_s=60.0, sensor="polar_verity", seed=4,
                            faults=Faults(drop_gyro_frames=frozenset(range(20, 10**6))))
-    streams = []
-
-    async def main():
-        async with src as stream:
-            streams.append(stream)
-            return await run_live(_Opened(stream), view=PlainView(file=out, every_s=1e9), duration_s=40.0,
-                                  record=tmp_path / "v.csv", handle_signals=False, keys=False)
-
-    session, written = run(main(), timeout=90)
-    stream, text, sig = streams[0], out.getvalue(), session.signal
+    session, written, stream, text = _live_to_plain_view(src, tmp_path / "v.csv", 40.0)
+    sig = session.signal
     assert text.count("its gyroscope stopped sending") == 1
     assert "Polar Sense SIM00002: its gyroscope stopped sending (5 s of accelerometer data came without it); " \
            "from here on the walk is measured by the accelerometer alone: trunk twist and pelvic drop are no " \
