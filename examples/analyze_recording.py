@@ -25,6 +25,12 @@ else:
     print("no steps found")           # summary metrics are NaN then (null in the JSON)
 cols = ["time_s", "side", "cadence_spm", "vertical_oscillation_cm", "trunk_twist_deg", "forward_lean_deg"]
 print(res.steps[cols].head(8).round(2).to_string(index=False))
+# forward lean is against the first steady steps; where the walker stood still just before a walk, lean is
+# also measured against that standing posture — the hunch itself, comparable between sessions
+ref = res.summary["standing_reference"]
+if ref:
+    print(f"lean vs standing (stood still {ref['start_s']:.0f}–{ref['end_s']:.0f} s): "
+          f"median {res.summary['lean_vs_standing_deg']:+.1f}°")
 # each walking bout on its own: a day is many short walks, and short ones are walked more slowly
 bout_cols = ["start_s", "duration_s", "n_steps", "n_turns", "cadence_spm", "walking_speed_mps"]
 print(res.bouts[bout_cols].round(2).to_string(index=False))

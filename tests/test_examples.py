@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXPECT = {
     "analyze_recording.py": ["steps in", "median cadence", "n_turns", "walking bouts of 30 s or more: 0",
-                            "2020-12-10"],
+                            "2020-12-10", "lean vs standing (stood still 72–76 s): median +0."],
     "stream_engine.py": ["median step-event latency", "same steps as imu_gait.analyze: True"],
     "symptom_marks.py": ["5:00  pain 6/10 — lower back ache", "vertical oscillation 7.", "Flags holding: Vertical bounce",
                          "across the marks: vertical oscillation above your baseline (by more than 1.1 cm) before 2 of 3"],
