@@ -830,6 +830,33 @@ def test_verity_acc_before_the_first_gyro_sample_is_said_on_the_first_chunk():
     assert c.samples_before_gyro == 0 and not c.acc_only
 
 
+@pytest.mark.parametrize("outage_frames", [10, 12, 20])      # 5, 6, 10 s without either stream
+@pytest.mark.parametrize("reconnect", [True, False], ids=["reconnected", "link_kept"])
+def test_verity_both_streams_silent_for_5_s_or_more_keep_their_gyro(outage_frames, reconnect):
+    """Both streams silent for 5 s or more — a reconnect (ACC is STARTed before GYRO, so its first frame after
+    comes first) or an outage on a link that stays up: the first ACC frame after lay 5 s past the gyro's last
+    sample, and the gyro was given up for the rest of the session (found by review). The gyro has stopped only
+    when 5 s of ACC *arrived* without it: here every sample sent after the outage keeps its gyro."""
+    s = PmdImuStream(52.0, 52.0, acc_factor=1e-3, gyro_factor=1.0, max_gyro_wait_s=5.0)
+    sent, chunks = [], []
+    for k in range(40):
+        if 10 <= k < 10 + outage_frames:
+            continue
+        if k == 10 + outage_frames and reconnect:
+            s.mark_reconnect()
+        chunks.append(s.feed(_verity_frame(pmd.MEAS_ACC, 26 * k, 26)))
+        chunks.append(s.feed(_verity_frame(pmd.MEAS_GYRO, 26 * k, 26)))
+        sent.append(26 * k + np.arange(26))
+    assert not s.gyro_stopped and not s.acc_only and s.gyro_frames_ignored == 0
+    out = [c for c in chunks if c.n]
+    assert all(c.gyro_rads is not None for c in out)
+    idx = np.concatenate([c.first_index + np.arange(c.n) for c in out])
+    # all sent but the last frame (held for its gyro partner's successor), each once, with its own gyro
+    np.testing.assert_array_equal(idx, np.concatenate(sent)[:idx.size])
+    assert idx.size >= 26 * (40 - outage_frames - 1)
+    np.testing.assert_allclose(np.degrees(np.concatenate([c.gyro_rads[:, 0] for c in out])), idx, atol=1e-6)
+
+
 @pytest.mark.parametrize("gyro_frames", [10, 7])       # the gyro stops at an ACC frame's end, or inside one
 def test_verity_gyro_that_stops_mid_stream_goes_on_acc_only_with_nothing_dropped(gyro_frames):
     """GYRO frames came (acc + gyro merged), then stop while ACC goes on: every later ACC sample was left

@@ -270,6 +270,12 @@ class PmdImuStream:
         self.channels = channels
         self.resolution_bits = resolution_bits
         self.max_gyro_wait_ns = int(max_gyro_wait_s * 1e9)
+        # ACC that *arrived* since the last GYRO frame, ns (samples × period): the gyro has stopped only when this
+        # much came without it — not when the ACC's timestamps lie that far past the gyro's, as they do after a
+        # reconnect or an outage of both streams (ACC is started first: a 5-s reconnect gave the gyro up for the
+        # rest of the session; found by review)
+        self._acc_period_ns = 1e9 / float(acc_rate_hz)
+        self._acc_since_gyro_ns = 0.0
         self._t0_ns: int | None = None                  # sensor time 0 of the epoch being released
         self._acc_next_index = 0                        # ACC stream index expected next
         self._acc_t = np.empty(0, np.int64)             # pending ACC: sensor time [ns, internal axis] …
@@ -300,6 +306,7 @@ class PmdImuStream:
         :meth:`PmdAccStream.mark_reconnect`)."""
         self.acc_timeline.restart()
         self.gyro_timeline.restart()
+        self._acc_since_gyro_ns = 0.0
 
     def _internal(self, p: pmd.PmdPlacement, epoch: int) -> tuple[np.ndarray, int]:
         """A placement's sample times on the internal axis, and its stream's epoch from it on."""
@@ -326,6 +333,7 @@ class PmdImuStream:
             self._acc_i = np.concatenate([self._acc_i, first + np.arange(vals.shape[0], dtype=np.int64)])
             self._acc_e = np.concatenate([self._acc_e, np.full(times.size, self._acc_epoch, np.int64)])
             clock_ns, frame_epoch = int(times[-1]), self._acc_epoch
+            self._acc_since_gyro_ns += f.n_samples * self._acc_period_ns
         elif f.meas_type == pmd.MEAS_GYRO and self.acc_only:
             self.gyro_frames_ignored += 1
             return DecodedChunk(np.empty(0), np.empty((0, 3)), None, self._next_out or 0, 0, False,
@@ -340,6 +348,7 @@ class PmdImuStream:
                 # lost gyro frames, or the device restarted: no ACC sample is interpolated across
                 self._gyr_gaps.append((self._gyr_last_ns, int(times[0])))
             self._gyr_last_ns = int(times[-1])
+            self._acc_since_gyro_ns = 0.0
             self._gyr_t = np.concatenate([self._gyr_t, times])
             self._gyr_v = np.concatenate([self._gyr_v, vals])
             clock_ns, frame_epoch = None, None           # the clock fit follows the ACC frames only
@@ -389,7 +398,8 @@ class PmdImuStream:
         # the gyro sent, then fell silent while the ACC ran on for the wait (on the same sensor clock: after
         # a device restart the ACC's new epoch lies far ahead of the gyro's old one without either stopping)
         stopped = (self._gyr_last_ns is not None and int(self._acc_e[-1]) == self._gyr_epoch
-                   and int(t[-1]) - g_last > self.max_gyro_wait_ns)
+                   and int(t[-1]) - g_last > self.max_gyro_wait_ns
+                   and self._acc_since_gyro_ns > self.max_gyro_wait_ns)
         # the gyro's last sample covers the ACC sample of its instant, stamped a few ns after it by another frame
         g_end = g_last + _SAME_INSTANT_NS if stopped else g_last
         if stopped and int(t[0]) > g_end:           # nothing pending is covered any more: go on without it
