@@ -229,9 +229,14 @@ def recording_clock(meta: Mapping[str, Any] | None) -> tuple[_dt.datetime, str] 
     if not np.isfinite(unix):
         return None
     zone = _zone(meta.get("timezone") or meta.get("sensorlogger_recording_timezone"))
-    if zone is not None:                   # a phone that said where it was (Sensor Logger on Android)
-        return _dt.datetime.fromtimestamp(unix, zone).replace(tzinfo=None), "local"
-    return _dt.datetime(1970, 1, 1) + _dt.timedelta(seconds=unix), "UTC"
+    try:                                   # (1e20 s, or ms read as s, is past any datetime: not a traceback)
+        if zone is not None:               # a phone that said where it was (Sensor Logger on Android)
+            when, kind = _dt.datetime.fromtimestamp(unix, zone).replace(tzinfo=None), "local"
+        else:
+            when, kind = _dt.datetime(1970, 1, 1) + _dt.timedelta(seconds=unix), "UTC"
+    except (ValueError, OverflowError, OSError):
+        return None
+    return (when, kind) if CLOCK_YEARS[0] <= when.year <= CLOCK_YEARS[1] else None
 
 
 def _zone(name: Any) -> _dt.tzinfo | None:

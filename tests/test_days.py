@@ -193,6 +193,12 @@ def test_a_data_gap_is_not_stillness_and_an_hour_is_needed_to_judge():
     ({"start_time": "-0"}, None),
     ({"start_time": "-5", "start_unix_s": 1_700_000_000.0}, (dt.datetime(2023, 11, 14, 22, 13, 20), "UTC")),
     ({"start_time": "5"}, None),
+    # … and Unix start times past any date (1e20 s; ms read as s, with a zone) or before any sensor (5 s): they
+    # raised OverflowError / ValueError out of analyze and the CLI (found by review)
+    ({"start_unix_s": "1e20"}, None),
+    ({"start_unix_s": "-1e13"}, None),
+    ({"start_unix_s": 1e12, "timezone": "Europe/Berlin"}, None),
+    ({"start_unix_s": 5.0}, None),
 ])
 def test_recording_clock_from_each_header(meta, expected):
     assert recording_clock(meta) == expected

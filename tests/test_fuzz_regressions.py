@@ -74,6 +74,16 @@ def test_phyphox_start_time_text_that_is_no_date_is_not_a_traceback(tmp_path):
     assert res.summary["days"]["clock"] == "UTC" and str(res.days["date"].iloc[0]) == "2024-03-17"
 
 
+def test_phyphox_start_time_past_any_date_is_not_a_traceback(tmp_path):
+    """(review) The same START line with its system time damaged to 1e20 s as well: OverflowError from the Unix
+    branch of days.recording_clock. Now no clock: days count from the first sample, as for a file without one."""
+    export = copy_export(tmp_path, "phyphox_with_g")
+    p = export / "meta" / "time.csv"
+    p.write_text(p.read_text().replace('1.710697732324872E9,"2024-03-17 19:48:52.325 UTC+02:00"', '1e20,"-0"'))
+    res = imu_gait.analyze(imu_gait.read(export))
+    assert res.summary["days"]["clock"] == "none" and res.summary["n_steps"] > 0
+
+
 def test_phyphox_meta_with_old_mac_line_ends_is_read(tmp_path):
     """fuzz: eol_cr@meta/time.csv → _csv.Error 'new-line character seen in unquoted field'."""
     export = copy_export(tmp_path, "phyphox_with_g")
