@@ -44,7 +44,7 @@ from .errors import ArgumentError, ImuGaitError, StuckAxisError  # noqa: F401  (
 from .recording import (BODY_HEIGHT_RANGE_M, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, STUCK_AXIS_HINT, Recording,
                         gravity_size, stuck_axes, stuck_axes_text)
 from .result import STEP_COLUMNS, AnalysisResult
-from .strain import evaluate_flags, placement_kind, steady_stride_cv_pct, turning_steps, without_turns
+from .strain import evaluate_flags, lean_jumps, placement_kind, steady_stride_cv_pct, turning_steps, without_turns
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, TreadmillSchedule, mmss
 
 ENGINE_RATE_HZ = 100.0
@@ -429,6 +429,8 @@ class GaitEngine:
         self.posture_checks: list[dict[str, Any]] = []   # per closed walk: its tail's recline, for benchmarks
         # the walker standing before a walk (see STANDING_MIN_S): {up, start_s, end_s, bout, lean_deg}, or None
         self.standing: dict[str, Any] | None = None
+        # every standing confirmed, in order (one per walk at most): a sensor re-clipped between walks has its own
+        self._standings: list[dict[str, Any]] = []
         self._reset_buffer()
 
     def _loose_rise_ratio(self, has_gyro: bool) -> float:
@@ -824,7 +826,7 @@ class GaitEngine:
             self._bouts.append({"bout": bout, "start_s": t, "end_s": t, "n_steps": 0,
                                 "_last_pos": np.nan, "_last2_pos": np.nan, "_last_rpos": np.nan,
                                 "_last2_rpos": np.nan, "_times": [], "_reported": {}})
-            if self.standing is None and self.placement_kind != "off_trunk":
+            if self.placement_kind != "off_trunk":
                 self._bouts[-1]["_stand"] = self._standing_before(pos)
         b = self._bouts[-1]
         # links to the previous contacts live on the bout record: the previous step may
@@ -895,8 +897,6 @@ class GaitEngine:
         the checks of ``STANDING_*`` against this walk's settled posture and the calibration (``calib``, a
         short walk's own; default the engine's)."""
         cand = b.pop("_stand")
-        if self.standing is not None:
-            return
         ap_ref, up_ref = calib if calib is not None else self._calib
         lo, hi = self._rows_between(_settled(b["_times"]))
         if hi - lo < self.fs:
@@ -920,8 +920,11 @@ class GaitEngine:
         pitch = np.degrees(np.arcsin(np.clip(-np.array([up_walk @ ap_ref, up_stand @ ap_ref]), -1, 1)))
         if pitch[0] - pitch[1] < STANDING_MIN_WALK_LEAN_DEG:
             return
-        self.standing = {"up": up_stand, "start_s": cand["start_s"], "end_s": cand["end_s"], "bout": b["bout"],
-                         "lean_deg": float(pitch[0] - pitch[1])}
+        found = {"up": up_stand, "start_s": cand["start_s"], "end_s": cand["end_s"], "bout": b["bout"],
+                 "walk_start_s": float(b["start_s"]), "lean_deg": float(pitch[0] - pitch[1])}
+        self._standings.append(found)
+        if self.standing is None:
+            self.standing = found
 
     def _end_bout(self, upd: EngineUpdate) -> None:
         """End of a segment or of the recording: commit a held step, close the bout."""
@@ -1350,7 +1353,7 @@ class GaitEngine:
             for bt, bsteps in by_bout.items():
                 times = [s.pos / self.fs for s in bsteps]
                 cal = self._short_walk_calibration(times)
-                if cal is not None and self.standing is None and len(times) >= STANDING_MIN_STEPS:
+                if cal is not None and len(times) >= STANDING_MIN_STEPS:
                     # a short walk (a lab's 4-m test) from standing: its own posture and forward judge it
                     rec = next((b for b in reversed(self._bouts) if b["bout"] == bt), None)
                     if rec is not None and rec.get("_stand") is not None:
@@ -1424,8 +1427,9 @@ class GaitEngine:
         if calib is None:
             for k in ("braking_mps", "lateral_sway_cm", "forward_lean_deg"):
                 cols[k] = np.full(len(steps), np.nan)
-        elif self.standing is not None:
-            cols["lean_vs_standing_deg"] = cols["forward_lean_deg"] - self._standing_pitch_deg(calib[0])
+        elif self.standing is not None:            # (live, as it stands; steps_frame judges every row again)
+            cols["lean_vs_standing_deg"] = cols["forward_lean_deg"] - self._standing_pitch_deg(calib[0],
+                                                                                                self._standings[-1])
         bouts = np.array([s.bout for s in steps])
         # side: a running vote, per bout, of the sideways speed at contact signed by step
         # parity (steps alternate), restarted where the alternation breaks (a step ≈ 2× the recent
@@ -1472,7 +1476,7 @@ class GaitEngine:
     # ------------------------------------------------------------------ results
     def steps_frame(self) -> pd.DataFrame:
         """All finalised steps so far, one row each, in time order."""
-        key = (self._n_rows, self.standing is not None)
+        key = (self._n_rows, len(self._standings))
         if self._frame_cache is not None and self._frame_cache[0] == key:
             return self._frame_cache[1]
         if not self._batches:
@@ -1483,16 +1487,37 @@ class GaitEngine:
             cols = {k: v[order] for k, v in cols.items()}
             self._batches = [cols]                # keep one batch: repeated calls stay cheap
             df = pd.DataFrame({k: cols[k] for k in STEP_COLUMNS}, columns=list(STEP_COLUMNS))
-            if self.standing is not None:
-                df["lean_vs_standing_deg"] = cols["forward_lean_deg"] - self._standing_pitch_deg(cols["_forward"])
+            if self._standings:
+                df["lean_vs_standing_deg"] = self._lean_vs_standing(df, cols["_forward"])
         self._frame_cache = (key, df)
         return df
 
-    def _standing_pitch_deg(self, forward: np.ndarray) -> np.ndarray:
+    @staticmethod
+    def _standing_pitch_deg(forward: np.ndarray, standing: dict[str, Any]) -> np.ndarray:
         """The standing posture's pitch about forward axes ``forward`` ((3,) or (N, 3); NaN rows give NaN): lean
         is measured about the calibrated forward axis, so this is the offset from forward_lean_deg to
         lean_vs_standing_deg — also after a sensor turn, which turned that axis."""
-        return np.degrees(np.arcsin(np.clip(-(forward @ self.standing["up"]), -1.0, 1.0)))
+        return np.degrees(np.arcsin(np.clip(-(forward @ standing["up"]), -1.0, 1.0)))
+
+    def _lean_vs_standing(self, df: pd.DataFrame, forward: np.ndarray) -> np.ndarray:
+        """lean_vs_standing_deg for every row: against the first standing found in the row's sensor position —
+        the stretch between two lean jumps (strain.lean_jumps: a bout's lean ≥ 10° off the one before, a sensor
+        re-clipped) — and NaN in a position without one. One standing for the whole recording read a walk 20°
+        off after a re-clip, flagged as a hunch (found by review). Judged on the whole table, so it does not
+        depend on where a live stream's chunks ended."""
+        jumps = np.array([tj for tj, _ in lean_jumps(df)], float)
+        t = df["time_s"].to_numpy(float)
+        seg = np.searchsorted(jumps, t, side="right")
+        offset = np.full(len(df), np.nan)
+        done: set[int] = set()
+        for st in self._standings:
+            k = int(np.searchsorted(jumps, st["walk_start_s"], side="right"))
+            if k in done:
+                continue
+            done.add(k)
+            rows = seg == k
+            offset[rows] = self._standing_pitch_deg(forward[rows], st)
+        return df["forward_lean_deg"].to_numpy(float) - offset
 
     def live_status(self) -> dict[str, Any]:
         """Latest values for a live view: ``n_steps``, ``walking`` (in a bout now), ``gait`` ("walk" | "run"),

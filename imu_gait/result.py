@@ -30,7 +30,7 @@ STEP_COLUMNS: dict[str, str] = {
     "trunk_twist_deg": "trunk yaw range over the stride ending at this contact (needs a gyro)",
     "heading_change_deg": "change of walking direction over the stride ending at this contact, + = to the left (needs a gyro); the first steps after a pause shorter than 3 s: from the contact two back, across the pause",
     "forward_lean_deg": "trunk pitch vs the walking posture of the first steady steps (the reference posture), + = forward",
-    "lean_vs_standing_deg": "trunk pitch vs the posture standing still just before a walk (at least 2 s, not rising from a seat), + = forward; NaN when the recording has no such moment before the step",
+    "lean_vs_standing_deg": "trunk pitch vs the posture standing still just before a walk (at least 2 s, not rising from a seat or bent), + = forward: the first such standing in the step's sensor position (between two lean jumps, a sensor re-clipped), before or after the step; NaN where that position has none",
     "lateral_sway_cm": "side-to-side trunk excursion over the stride ending at this contact",
     "pelvic_drop_deg": "trunk roll range during the step from this contact to the next (needs a gyro)",
     "braking_mps": "forward-speed loss after the contact (speed at contact - minimum in the first half of the step)",

@@ -209,6 +209,37 @@ def test_standing_found_at_a_later_walk_gives_every_step_its_lean_whatever_the_c
     np.testing.assert_allclose(chunked.steps["lean_vs_standing_deg"], lean, rtol=1e-6, atol=1e-9)
 
 
+def _two_walks(a, b):
+    from imu_gait.recording import Recording
+    t = np.concatenate([a.time_s, b.time_s + a.time_s[-1] + 0.01])
+    return Recording(t, np.vstack([a.acc_mps2, b.acc_mps2]), np.vstack([a.gyro_rads, b.gyro_rads]),
+                     meta={"sample_rate_hz": 100.0})
+
+
+@pytest.mark.parametrize("first_from_standing", [True, False])
+def test_a_sensor_reclipped_between_walks_gets_its_own_standing(first_from_standing, fed_in_random_chunks):
+    """The sensor is re-clipped 20° steeper between two walks (a lean jump); the walker leans 3° forward of
+    standing in both. One standing for the recording read the other walk 20° off — flagged 'hunched' when the
+    standing came first, and −16° before it (found by review). Now each sensor position (between lean jumps) has
+    its own standing, and a position without one has none."""
+    a, _ = synthesize_walk(60, seed=1, stand_s=5.0 if first_from_standing else 0.5, posture_lean_deg=3.0)
+    b, _ = synthesize_walk(60, seed=2, posture_lean_deg=3.0, mount_euler_deg=(0, 20, 0))
+    rec = _two_walks(a, b)
+    res = imu_gait.analyze(rec)
+    assert len(res.summary["lean_jumps"]) == 1
+    st = res.steps
+    first, second = (st["time_s"] < 60).to_numpy(), (st["time_s"] > 60).to_numpy()
+    lean = st["lean_vs_standing_deg"].to_numpy(float)
+    assert abs(np.median(lean[second]) - 3.0) <= LEAN_TOL_DEG
+    if first_from_standing:
+        assert abs(np.median(lean[first]) - 3.0) <= LEAN_TOL_DEG
+    else:
+        assert np.isnan(lean[first]).all()
+    assert "forward_lean" not in {f.id for f in res.flags}
+    np.testing.assert_allclose(fed_in_random_chunks(rec, seed=3).steps["lean_vs_standing_deg"], lean,
+                               rtol=1e-6, atol=1e-9)
+
+
 def test_report_and_json_carry_it():
     rec, _ = synthesize_walk(60, seed=6, posture_lean_deg=7.0)
     res = imu_gait.analyze(rec)
