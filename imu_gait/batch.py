@@ -58,6 +58,10 @@ MARK_COLUMNS = ("n_marks", "pain_max", "marks_stood_out")
 #: what a live session leaves beside its recording (treadmill context, symptom marks): read with the
 #: recording, never taken for one
 SIDECAR_ENDINGS = (".treadmill.csv", ".marks.csv")
+#: … and the rows with angular rate kept when a live sensor's gyroscope stopped (NativeCsvWriter.drop_gyro:
+#: walk.with-gyro.csv, -2 … if taken): the same walk as walk.csv, which holds every sample — a folder's batch
+#: counted it twice (found by review); named on its own it is analysed
+KEPT_GYRO_PART = re.compile(r"\.with-gyro(-\d+)?\.csv$", re.IGNORECASE)
 #: the columns a scored row adds (imu_gait.scoring's names, 'ref_' before them)
 SCORE_COLUMNS = ("ref_file", "ref_status", "ref_n", "ref_matched", "ref_missed", "ref_false", "ref_precision",
                  "ref_recall", "ref_f1", "ref_median_abs_err_ms", "ref_step_count_err_pct")
@@ -146,7 +150,7 @@ def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = Fal
                     yield from walk(child)
                 elif _has_export_marker(child):
                     yield child       # looks like an export but is not one: its row says why (never skipped unsaid)
-            elif child.name.lower().endswith(REFERENCE_ENDINGS + SIDECAR_ENDINGS):
+            elif child.name.lower().endswith(REFERENCE_ENDINGS + SIDECAR_ENDINGS) or KEPT_GYRO_PART.search(child.name):
                 continue
             elif child.suffix.lower() in suffixes or (child.suffix.lower() in TEXT_SUFFIXES and _plain_text(child)):
                 yield child          # (a text file that is plainly a table of samples needs no options: IPOL's)

@@ -49,6 +49,16 @@ def test_finds_files_and_export_folders(folder):
         [DATA / "phyphox_with_g", folder / "a_walk.csv"]
 
 
+def test_the_gyro_rows_a_live_session_kept_are_not_a_second_recording(tmp_path):
+    """A live sensor's gyroscope stopped: NativeCsvWriter.drop_gyro left walk.with-gyro.csv (walk.with-gyro-2.csv
+    when that was taken) beside walk.csv, which holds every sample — a folder's batch analysed the walk twice
+    (found by review). Named on its own, the kept part is still a recording."""
+    for name in ("walk.csv", "walk.with-gyro.csv", "walk.with-gyro-2.csv", "other.csv"):
+        shutil.copy(DATASETS / "mobgap_HA001_walk1.csv", tmp_path / name)
+    assert [p.name for p in find_recordings([tmp_path])] == ["other.csv", "walk.csv"]
+    assert find_recordings([tmp_path / "walk.with-gyro.csv"]) == [tmp_path / "walk.with-gyro.csv"]
+
+
 def test_batch_cli_table_matches_analyze_and_reports_the_bad_file(folder, tmp_path, capsys):
     out = tmp_path / "summary.csv"
     code = main(["batch", str(folder), "-r", "--out", str(out), "--json-dir", str(tmp_path / "json")])
