@@ -934,7 +934,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                       - _baseline_incline(grid, cols, sched))
     rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=_incline_above_baseline(grid, cols, sched), pk=pk,
                          notes=[] if off_trunk else notes, belt_ratio=belt_ratio, incline_change=incline_change,
-                         has_gyro=has_gyro)
+                         has_gyro=has_gyro, incline_now=np.asarray(sched.incline_at(grid["time_s"]), float))
     if off_trunk:
         rules = [r for r in rules if r.id in _OFF_TRUNK_RULES]
 
@@ -1452,10 +1452,12 @@ def _to_grid(cols: dict[str, np.ndarray], series, base, cfg: StrainConfig) -> di
 
 
 def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct, pk: str,
-                 notes: list[str], belt_ratio=None, incline_change=None, has_gyro: bool = True) -> list[_Rule]:
+                 notes: list[str], belt_ratio=None, incline_change=None, has_gyro: bool = True,
+                 incline_now=None) -> list[_Rule]:
     """The rules on the grid. ``belt_ratio``: per grid row, the belt speed over its gait's baseline belt
     speed (NaN where either is unknown); ``incline_change``: the entered incline minus its gait's baseline
-    incline (points; NaN where either is unknown); ``has_gyro``: False leaves sway out of fatigue."""
+    incline (points; NaN where either is unknown); ``has_gyro``: False leaves sway out of fatigue; ``incline_now``:
+    the entered incline per grid row (%), which raises the lean-against-standing limit by the hill's slope."""
     n = len(grid["time_s"])
     belt_ratio = np.full(n, np.nan) if belt_ratio is None else np.asarray(belt_ratio, float)
     incline_change = np.full(n, np.nan) if incline_change is None else np.asarray(incline_change, float)
@@ -1525,9 +1527,15 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
     # forward lean: baseline + 5° for 20 s; absolute +10° for 5 s — against standing (gait-science.md's reference)
     # where the walker stood still before the walk, else against the first steady steps (the baseline's zero)
     stood = np.isfinite(x("lean_vs_standing_deg"))
+    # … on an entered treadmill incline the limit against standing rises by the hill's slope: walkers lean into a
+    # hill (a 15 % incline, 8.5°, read 11.7° and was flagged 'hunched'; found by review) — its change from the
+    # baseline is incline_effort's to tell
+    hill_deg = (np.degrees(np.arctan(np.clip(np.nan_to_num(np.asarray(incline_now, float) * np.ones(n), nan=0.0),
+                                             0.0, None) / 100.0)) if treadmill and incline_now is not None else np.zeros(n))
     rules.append(_Rule("forward_lean",
                        _Group("and", [rel_add("forward_lean_deg", cfg.lean_rise_deg, +1)]),
-                       _Group("or", [absol("lean_vs_standing_deg", cfg.lean_abs_deg, cfg.lean_abs_band_deg, +1, stood),
+                       _Group("or", [absol("lean_vs_standing_deg", cfg.lean_abs_deg + hill_deg, cfg.lean_abs_band_deg,
+                                           +1, stood),
                                      absol("forward_lean_deg", cfg.lean_abs_deg, cfg.lean_abs_band_deg, +1, ~stood)]),
                        has("forward_lean_deg"), H, cfg.hold_abs_lean_s, "min"))
     # handrail gripping: twist ↓ 40 %, sway ↓ 20 %, cadence within ±3 % (+ VO or impact ↓ off a treadmill)

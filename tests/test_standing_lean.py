@@ -176,6 +176,18 @@ def test_walking_upright_or_slightly_forward_of_standing_raises_no_lean_flag(pos
     assert "forward_lean" not in {f.id for f in res.flags}
 
 
+def test_leaning_into_a_treadmill_incline_is_allowed_its_slope():
+    """Walkers lean into a hill: on a 15 % incline (8.5°) the limit against standing is 18.5°, so 11.7° is not
+    'hunched' there (it was flagged; found by review) while the same walk on the level is, and 22° uphill is."""
+    rec, _ = synthesize_walk(120, seed=3, posture_lean_deg=11.0)
+    assert "forward_lean" in {f.id for f in imu_gait.analyze(rec).flags}
+    uphill = imu_gait.analyze(rec, belt_speed_mps=1.2, incline_pct=15.0)
+    assert "forward_lean" not in {f.id for f in uphill.flags}
+    steep, _ = synthesize_walk(120, seed=3, posture_lean_deg=22.0)
+    lean = [f for f in imu_gait.analyze(steep, belt_speed_mps=1.2, incline_pct=15.0).flags if f.id == "forward_lean"]
+    assert lean and lean[0].metric == "lean_vs_standing_deg" and abs(lean[0].threshold - 18.53) < 0.01
+
+
 # ---------------------------------------------------------------------------------------------- one engine
 @pytest.mark.parametrize("duration_s", [60.0, 15.0], ids=["long_walk", "short_walk"])
 def test_lean_vs_standing_is_the_same_fed_in_small_chunks(fed_in_random_chunks, duration_s):
