@@ -427,9 +427,8 @@ class GaitEngine:
         self._sym_counts = [0, 0]                 # rows given so far with a symmetry, and those ≥ the centred bar
         self._bout_ups: dict[int, list[np.ndarray]] = {}   # per walk: 'up' before each of its first steps
         self.posture_checks: list[dict[str, Any]] = []   # per closed walk: its tail's recline, for benchmarks
-        # the walker standing before a walk (see STANDING_MIN_S): {up, start_s, end_s, bout, lean_deg}, or None
-        self.standing: dict[str, Any] | None = None
-        # every standing confirmed, in order (one per walk at most): a sensor re-clipped between walks has its own
+        # every standing confirmed (see STANDING_MIN_S), in order, one per walk at most: a sensor re-clipped between
+        # walks has its own; {up, start_s, end_s, bout, walk_start_s, lean_deg}
         self._standings: list[dict[str, Any]] = []
         self._reset_buffer()
 
@@ -923,8 +922,6 @@ class GaitEngine:
         found = {"up": up_stand, "start_s": cand["start_s"], "end_s": cand["end_s"], "bout": b["bout"],
                  "walk_start_s": float(b["start_s"]), "lean_deg": float(pitch[0] - pitch[1])}
         self._standings.append(found)
-        if self.standing is None:
-            self.standing = found
 
     def _end_bout(self, upd: EngineUpdate) -> None:
         """End of a segment or of the recording: commit a held step, close the bout."""
@@ -1427,7 +1424,7 @@ class GaitEngine:
         if calib is None:
             for k in ("braking_mps", "lateral_sway_cm", "forward_lean_deg"):
                 cols[k] = np.full(len(steps), np.nan)
-        elif self.standing is not None:            # (live, as it stands; steps_frame judges every row again)
+        elif self._standings:                      # (live, as it stands; steps_frame judges every row again)
             cols["lean_vs_standing_deg"] = cols["forward_lean_deg"] - self._standing_pitch_deg(calib[0],
                                                                                                 self._standings[-1])
         bouts = np.array([s.bout for s in steps])
@@ -1697,6 +1694,11 @@ class GaitEngine:
                                        valid_day_worn_h=self.valid_day_worn_h)
         return AnalysisResult(steps=steps, summary=summary, flags=flags, timeline=timeline,
                               warnings=warnings, bouts=bouts, days=days)
+
+    @property
+    def standing(self) -> dict[str, Any] | None:
+        """The first standing found before a walk (``summary['standing_reference']``), or None."""
+        return self._standings[0] if self._standings else None
 
     @property
     def placement_kind(self) -> str:
