@@ -930,11 +930,11 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     baseline_belt = _baseline_belt(grid, cols, sched)
     with np.errstate(invalid="ignore", divide="ignore"):
         belt_ratio = np.asarray(sched.speed_at(grid["time_s"]), float) * np.ones(len(grid["time_s"])) / baseline_belt
-    incline_change = (np.asarray(sched.incline_at(grid["time_s"]), float) * np.ones(len(grid["time_s"]))
-                      - _baseline_incline(grid, cols, sched))
+    incline_now = np.asarray(sched.incline_at(grid["time_s"]), float) * np.ones(len(grid["time_s"]))
+    incline_change = incline_now - _baseline_incline(grid, cols, sched)
     rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=_incline_above_baseline(grid, cols, sched), pk=pk,
                          notes=[] if off_trunk else notes, belt_ratio=belt_ratio, incline_change=incline_change,
-                         has_gyro=has_gyro, incline_now=np.asarray(sched.incline_at(grid["time_s"]), float))
+                         has_gyro=has_gyro, incline_now=incline_now)
     if off_trunk:
         rules = [r for r in rules if r.id in _OFF_TRUNK_RULES]
 
@@ -1821,6 +1821,9 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         cause = CHEST_PELVIC_CAUSE
     if fid == "forward_lean" and kind == "absolute" and metric == "lean_vs_standing_deg":
         cause = STANDING_LEAN_CAUSE
+        if np.isfinite(thr) and thr > cfg.lean_abs_deg + 0.05:      # raised by a treadmill incline's slope
+            cause = cause.replace("more than 10° further", f"more than {thr:.0f}° further (10° plus the incline's "
+                                  "slope)").replace(" — about as far as runners who lean 'a lot' —", ",")
     if fid == "handrail_gripping" and rule.variant == "acc_only":
         cause = HANDRAIL_NO_GYRO_CAUSE
     if fid == "handrail_gripping" and not ctx["treadmill"]:

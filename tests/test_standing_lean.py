@@ -186,6 +186,7 @@ def test_leaning_into_a_treadmill_incline_is_allowed_its_slope():
     steep, _ = synthesize_walk(120, seed=3, posture_lean_deg=22.0)
     lean = [f for f in imu_gait.analyze(steep, belt_speed_mps=1.2, incline_pct=15.0).flags if f.id == "forward_lean"]
     assert lean and lean[0].metric == "lean_vs_standing_deg" and abs(lean[0].threshold - 18.53) < 0.01
+    assert "more than 19° further (10° plus the incline's slope)" in lean[0].cause and "10° further" not in lean[0].cause
 
 
 # ---------------------------------------------------------------------------------------------- one engine
