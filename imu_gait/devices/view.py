@@ -32,9 +32,6 @@ GAIT_FIELDS = (  # (status key, label, decimals, unit)
 #: a row shown in another's place once it has a value: lean against standing (where the walker stood still
 #: before setting off) says more than lean against the first steps, which reads ~0 at the start of every walk
 GAIT_FIELD_BETTER = {"forward_lean_deg": ("lean_vs_standing_deg", " vs standing")}
-SHORT = {"cadence_spm": "cadence", "walking_speed_mps": "speed", "vertical_oscillation_cm": "bounce", "trunk_twist_deg": "twist",
-         "forward_lean_deg": "lean", "lean_vs_standing_deg": "lean vs standing",
-         "lateral_sway_cm": "sway"}
 
 #: the plain view's status line is ``<clock> <field> <field> …``, each field ``name_unit=value`` (the gait
 #: a bare word): gait metrics as (status key, decimals, name with its unit)
