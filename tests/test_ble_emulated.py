@@ -504,6 +504,29 @@ def test_sensor_clock_recovers_drift_under_jitter(drift_ppm):
     assert np.abs(err[-600:] - 0.0075).max() < 0.003            # mapping ≈ truth + minimum latency
 
 
+@pytest.mark.parametrize("drift_ppm", [0.0, 1000.0, -1000.0])
+def test_sensor_clock_startup_backlog_keeps_the_rate(drift_ppm):
+    """A stream's first seconds arrive late and ever less late (the link's backlog, the host still
+    starting up): delay 320 ms falling to 20 ms over 3 s, + exponential jitter (mean 10 ms); 20
+    packets/s of 10 samples for 60 s. The mapped sample times must keep the clock's rate within 0.5 %
+    in every 5-s stretch (cadence within 0.5 %): a line fitted through the first few seconds read it
+    3.8 % slow (every step of the first 10 s 3.8 % further apart)."""
+    rng = np.random.default_rng(11)
+    clk, sensor, host = SensorClock(), [], []
+    for i in range(1200):
+        s = (i + 1) * 0.05
+        delay = 0.02 + 0.3 * max(0.0, 1.0 - s / 3.0) + rng.exponential(0.01)
+        clk.update(s, s * (1 + drift_ppm * 1e-6) + delay)
+        block = s - 0.05 + 0.005 * np.arange(1, 11)
+        sensor.append(block)
+        host.append(clk.map_stream(block))
+    sensor, host = np.concatenate(sensor), np.concatenate(host)
+    for t0 in np.arange(0.0, 55.0, 5.0):
+        m = (sensor >= t0) & (sensor < t0 + 5.0)
+        rate = np.polyfit(sensor[m], host[m], 1)[0] / (1 + drift_ppm * 1e-6)
+        assert abs(rate - 1.0) < 0.005, (t0, rate)
+
+
 class _VerityTruth:
     def __init__(self, p):
         self.p = p

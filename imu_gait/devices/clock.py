@@ -9,7 +9,13 @@ the clock relation; its slope is the sensor's drift against the host.
 sensor time) and fits a line to the lower envelope of the last ``window_bins`` minima
 (:func:`lower_envelope_line`: least squares, trimmed to the least-delayed half four times); it maps
 sensor time to host time with that line. Until two bins exist it uses the smallest offset seen
-(slope 1); the fit starts after three finished bins. Cheap: O(1) per packet, one small fit per finished bin.
+(slope 1). The slope is fitted only once the bins span ``min_slope_span_s`` (default 20 s) of sensor
+time; before that the sensor clock's own rate is trusted (slope 1) and only the offset follows the
+lowest bin. Why: a sensor clock is off by at most a few thousand ppm, while a line through a few
+seconds of arrivals is off by (delay change) / (span) — the first seconds of a stream arrive late and
+ever less late (the link's backlog, the host still starting up), and a 3-s fit through them read the
+clock 4 % slow, which put every step of the first ~10 s 4 % apart too far: cadence 4 % low. Cheap:
+O(1) per packet, one small fit per finished bin.
 """
 from __future__ import annotations
 
@@ -50,8 +56,10 @@ class SensorClock:
     window_bins : number of most recent bins in the fit (window ≈ bin_s · window_bins seconds).
     """
 
-    def __init__(self, bin_s: float = 1.0, window_bins: int = 300, max_slew_ppm: float = 2000.0):
+    def __init__(self, bin_s: float = 1.0, window_bins: int = 300, max_slew_ppm: float = 2000.0,
+                 min_slope_span_s: float = 20.0):
         self.bin_s = float(bin_s)
+        self.min_slope_span_s = float(min_slope_span_s)
         self.max_slew_ppm = float(max_slew_ppm)
         self._corr = 0.0                           # applied correction of map_stream() [s]
         self._last_in: float | None = None         # last sensor time given to map_stream()
@@ -68,7 +76,7 @@ class SensorClock:
 
     def reset(self) -> None:
         """Forget everything (e.g. the device clock was reset)."""
-        self.__init__(self.bin_s, self._bins.maxlen or 300, self.max_slew_ppm)
+        self.__init__(self.bin_s, self._bins.maxlen or 300, self.max_slew_ppm, self.min_slope_span_s)
 
     def update(self, sensor_time_s: float, host_time_s: float) -> None:
         """Add one observation: sensor time of the last sample in a packet and its arrival time."""
@@ -95,7 +103,11 @@ class SensorClock:
             return
         xs = np.fromiter((p[0] for p in self._bins), float)
         rs = np.fromiter((p[1] for p in self._bins), float)
-        k, c = lower_envelope_line(xs, rs)     # r = c + k·x  →  host = sensor + c + k·x
+        if xs[-1] - xs[0] < self.min_slope_span_s:
+            # too short a span to tell drift from a change of delay: the sensor's rate, the lowest offset
+            k, c = 0.0, float(rs.min())
+        else:
+            k, c = lower_envelope_line(xs, rs)     # r = c + k·x  →  host = sensor + c + k·x
         self._offset, self._slope, self._fitted = float(c), 1.0 + float(k), True
 
     @property
