@@ -10,8 +10,10 @@ Pipeline per chunk: resample to a uniform grid → track 'up' (gravity) → vert
 acceleration → step candidates with a 0.35 s look-ahead → walking-bout acceptance →
 (once the forward axis is known) per-step metrics → strain rules on the table so far. A closed walk's
 trailing steps after which the trunk settled reclined (sat down) are taken back ~1.75 s after them, and a
-closed walk of 16+ steps with no rhythm at all is taken back whole (``EngineUpdate.retracted``; see
-:meth:`GaitEngine._check_postures` and :meth:`GaitEngine._retract_if_aperiodic`).
+closed walk of 16+ steps with no rhythm at all, or one during which the trunk neither turned nor rolled
+(jolts from a vibrating seat or floor), is taken back whole (``EngineUpdate.retracted``; see
+:meth:`GaitEngine._check_postures`, :meth:`GaitEngine._retract_if_aperiodic` and
+:meth:`GaitEngine._retract_if_trunk_still`).
 """
 from __future__ import annotations
 
@@ -940,7 +942,7 @@ class GaitEngine:
             # later bout calibrating within the same feed() must not change these rows
             self._finalise(upd, final=False)
         for bt in closed:                          # after its rows: their symmetry is part of the evidence
-            if not self._retract_if_aperiodic(bt.number, upd):
+            if not (self._retract_if_aperiodic(bt.number, upd) or self._retract_if_trunk_still(bt.number, upd)):
                 self._posture_due_at_close(bt.number)
 
     def _retract_if_aperiodic(self, bout: int, upd: EngineUpdate) -> bool:
@@ -957,16 +959,7 @@ class GaitEngine:
         b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
         if b is None or b["n_steps"] < p.aperiodic_min_steps:
             return False
-        rows = []
-        for batch in reversed(self._batches):      # its rows are in the newest batches: stop before them
-            if batch["bout"].size and batch["bout"].max() < bout:
-                break
-            if (batch["bout"] == bout).any():
-                rows.append(batch)
-        if not rows:
-            return False
-        step_reg = np.concatenate([r["_step_regularity_at_lag"][r["bout"] == bout] for r in rows])
-        stride_reg = np.concatenate([r["_stride_regularity_at_lag"][r["bout"] == bout] for r in rows])
+        step_reg, stride_reg = self._bout_column(bout, "_step_regularity_at_lag", "_stride_regularity_at_lag")
         half = p.aperiodic_min_steps // 2
         if np.isfinite(step_reg).sum() < half or np.isfinite(stride_reg).sum() < half:
             return False
@@ -975,6 +968,37 @@ class GaitEngine:
         self._bout_ups.pop(bout, None)
         self._retract(bout, np.asarray(b["_times"], float), upd)
         return True
+
+    def _retract_if_trunk_still(self, bout: int, upd: EngineUpdate) -> bool:
+        """A closed walk during which the trunk neither turned nor rolled (median twist ≤
+        ``still_trunk_max_twist_deg`` and pelvic drop ≤ ``still_trunk_max_drop_deg``, by the gyroscope) was
+        not walking: the 'steps' were jolts passed up from a vibrating seat or floor (a car, a bus, a
+        treadmill deck). All its steps are taken back (StepParams explains the rule and its evidence).
+        True if it was."""
+        p = self.p
+        if not self.has_gyro or self.placement_kind == "off_trunk":
+            return False                          # a pocket's phone turns with the thigh: not this evidence
+        b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
+        if b is None:
+            return False
+        twist, drop = self._bout_column(bout, "trunk_twist_deg", "pelvic_drop_deg")
+        if np.isfinite(twist).sum() < p.still_trunk_min_steps or np.isfinite(drop).sum() < p.still_trunk_min_steps:
+            return False
+        if np.nanmedian(twist) > p.still_trunk_max_twist_deg or np.nanmedian(drop) > p.still_trunk_max_drop_deg:
+            return False
+        self._bout_ups.pop(bout, None)
+        self._retract(bout, np.asarray(b["_times"], float), upd)
+        return True
+
+    def _bout_column(self, bout: int, *keys: str) -> list[np.ndarray]:
+        """The rows' values of one walk, per key (its rows are in the newest batches)."""
+        rows = []
+        for batch in reversed(self._batches):      # stop at the first batch that ends before the walk
+            if batch["bout"].size and batch["bout"].max() < bout:
+                break
+            if (batch["bout"] == bout).any():
+                rows.append(batch)
+        return [np.concatenate([r[k][r["bout"] == bout] for r in rows]) if rows else np.empty(0) for k in keys]
 
     # ------------------------------------------------------------------ sitting down at a walk's end
     def _posture_evidence(self, pos: np.ndarray, bouts: np.ndarray, symmetry: np.ndarray) -> None:

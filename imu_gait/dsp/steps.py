@@ -158,6 +158,17 @@ class StepParams:
     # doubles) at −0.09 / −0.16, and the task split into walks too short for the rule.
     aperiodic_min_steps: int = 16
     aperiodic_max_regularity: float = 0.0
+    # A 'walk' with a still trunk (applied by the engine when it closes, with a gyroscope on the trunk): jolts
+    # passed up from a vibrating seat or floor (a car, a bus, a treadmill deck) come at step-like intervals and
+    # repeat about as well as a weak real walk does (band-limited 1–5 Hz noise of 0.3–1.2 m/s² rms while
+    # standing: step regularity 0.12–0.26, 80–110 'steps' a minute), but the trunk does not turn or roll with
+    # them: median twist 0.03°, pelvic drop 0.04–0.14°. Every real walk turns and rolls it: of the 94 walks of
+    # ≥ 6 steps on IPOL and Mobilise-D (gyroscope), the least twist was 3.1° and the least drop 1.5° (median
+    # per walk); handrail gripping halves the twist, it does not stop the pelvis. A walk with both medians at
+    # or under these bars is taken back whole.
+    still_trunk_max_twist_deg: float = 0.75
+    still_trunk_max_drop_deg: float = 1.0
+    still_trunk_min_steps: int = 2       # finite twist and drop values needed to judge
 
 
 def candidate_mask(s4: np.ndarray, fs_hz: float, p: StepParams) -> tuple[np.ndarray, np.ndarray]:
