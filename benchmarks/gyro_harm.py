@@ -57,7 +57,7 @@ def mapping_class(perm: tuple, sign: tuple, vert: int) -> str:
 
 def summary_of(rec: Recording) -> dict:
     # the verdict off: the harm of a wrong mapping that is not noticed
-    with mock.patch("imu_gait.engine.gyro_mapping_verdict", lambda rec, steps, **kw: (float("nan"), None)):
+    with mock.patch("imu_gait.engine.gyro_mapping_verdict", lambda rec, steps, **kw: (float("nan"), None, False)):
         s = imu_gait.analyze(rec).summary
     return {k: float(s[k]) if s.get(k) is not None else float("nan") for k, _, _ in METRICS}
 

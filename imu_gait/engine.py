@@ -2124,7 +2124,8 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
             progress(stop / n)
     res = eng.finish(clock=recording_clock(meta))
     if rec.has_gyro and len(res.steps):
-        mismatch, note = gyro_mapping_verdict(rec, res.steps, off_trunk=res.summary.get("placement_kind") == "off_trunk")
+        mismatch, note, pitch_only = gyro_mapping_verdict(rec, res.steps,
+                                                          off_trunk=res.summary.get("placement_kind") == "off_trunk")
         if note is not None:            # the whole analysis again, without the gyroscope
             res = analyze(replace(rec, gyro_rads=None, warnings=[*rec.warnings, note]),
                           belt_speed_mps=belt_speed_mps, incline_pct=incline_pct, treadmill=treadmill,
@@ -2134,11 +2135,15 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
             res.summary["gyro_axis_mismatch"] = mismatch
             return res
         res.summary["gyro_axis_mismatch"] = mismatch
-        if not np.isfinite(mismatch) and "generic" in (meta.get("format"), meta.get("source_format")) \
+        if "generic" in (meta.get("format"), meta.get("source_format")) \
                 and res.summary.get("placement_kind") != "off_trunk":
             # columns the user mapped, and nothing in the walk could check them (a straight lab or treadmill
-            # walk): a swapped pair reads twist 2° for 10°, a sign error doubles sway — say it was not checked
-            res.warnings.append(GYRO_UNCHECKED_NOTE)
+            # walk): a swapped pair reads twist 2° for 10°, a sign error doubles sway — say it was not checked;
+            # or only the rhythm could, which does not see the vertical and forward columns swapped
+            if not np.isfinite(mismatch):
+                res.warnings.append(GYRO_UNCHECKED_NOTE)
+            elif pitch_only:
+                res.warnings.append(GYRO_PITCH_ONLY_NOTE)
     res.summary.update({"source": rec.source, "sample_rate_hz": round(rec.sample_rate_hz, 3),
                         "placement": placement or "unknown", "n_samples": rec.n_samples,
                         **{k: meta[k] for k in ("time_offset_s", "start_unix_s", "start_time_iso") if k in meta}})
@@ -2163,9 +2168,22 @@ GYRO_UNCHECKED_NOTE = ("the gyroscope's column mapping could not be checked agai
                        "far too small; check --gyro-cols")
 
 
-def gyro_mapping_verdict(rec: Recording, steps: pd.DataFrame, *, off_trunk: bool = False) -> tuple[float, str | None]:
-    """(``gyro_axis_mismatch`` for the summary — rounded, NaN when not judged —, and the note to give
-    when the gyroscope is to be left out, else None) for a validated recording with a gyro and the
+#: said when the gyro columns were picked by hand and only the walking rhythm could check them: it finds the
+#: axis the trunk pitches about, not a swap of the other two (a straight walk with gyro x and z swapped:
+#: twist 3.9° for 10°, pelvic drop 7.0° for 4.0°, sway 8.2 cm for 3.0, mismatch 0.001)
+GYRO_PITCH_ONLY_NOTE = ("the gyroscope's column mapping could be checked only in part (the recording has no turns "
+                        "while walking and no bending, sitting down or standing up; the walking rhythm shows the "
+                        "axis the trunk pitches about, and it matched): the vertical and forward columns swapped, "
+                        "or either one's sign reversed, would not be seen — trunk twist would then read too small "
+                        "and pelvic drop and sway too large; check --gyro-cols (a short turn on the spot while "
+                        "recording lets imu_gait check them)")
+
+
+def gyro_mapping_verdict(rec: Recording, steps: pd.DataFrame, *,
+                         off_trunk: bool = False) -> tuple[float, str | None, bool]:
+    """(``gyro_axis_mismatch`` for the summary — rounded, NaN when not judged —, the note to give
+    when the gyroscope is to be left out, else None, and whether only the pitch axis could be judged:
+    :attr:`~.dsp.gyro_check.GyroAxisCheck.pitch_axis_only`) for a validated recording with a gyro and the
     steps found with it (their walking stretches, and the time away from them, are where it is judged:
     :mod:`.dsp.gyro_check`). off_trunk: the sensor is not on the trunk (a pocket): its rotations do not
     have the trunk's rhythm, which is then not judged."""
@@ -2178,10 +2196,10 @@ def gyro_mapping_verdict(rec: Recording, steps: pd.DataFrame, *, off_trunk: bool
     check = gyro_axis_mismatch(rec.time_s, rec.acc_mps2, rec.gyro_rads, rec.sample_rate_hz, walking_spans_s(steps),
                                bouts, None if off_trunk else t[walk])
     if not check.judged:
-        return float("nan"), None
+        return float("nan"), None, False
     mismatch = round(check.mismatch, 3)
     if not check.wrong:
-        return mismatch, None
+        return mismatch, None, check.pitch_axis_only
     # a gyroscope on other axes than the accelerometer makes 'up' wrong between steps. Without it
     # (HA/001 daily, x ↔ z swapped): steps 95 instead of 74 of 97, lean −3.5° instead of −12° (+3.1° with
     # the right gyro) — but sway 11.7 cm, not better than the wrong gyro's 9.2 (6.0): said in the note
@@ -2204,7 +2222,7 @@ def gyro_mapping_verdict(rec: Recording, steps: pd.DataFrame, *, off_trunk: bool
             "alone are less certain; check --gyro-cols and run again"
             + ("" if kind != "tilting" else " (a reversed axis has to be negated in the file: --gyro-cols only "
                "picks and orders columns)"))
-    return mismatch, note
+    return mismatch, note, check.pitch_axis_only
 
 
 def walking_spans_s(steps: pd.DataFrame) -> np.ndarray:

@@ -261,6 +261,36 @@ def test_gyro_columns_mapped_by_hand_that_nothing_could_check_are_said_to_be_unc
     assert GYRO_UNCHECKED_NOTE not in native.warnings
 
 
+def test_gyro_columns_mapped_by_hand_checked_only_by_the_rhythm_are_said_to_be_checked_in_part(tmp_path):
+    """Found by review: a straight walk through the generic reader with its gyro's x (forward) and z (vertical)
+    columns swapped passes the rhythm check (the pitch axis is right) — mismatch ≈ 0 — while twist reads 3.9°
+    for a true 10°. The rhythm cannot see that swap, so the result says the mapping was checked only in part,
+    right or swapped alike; with a turn in the walk (all three axes judged) it does not, nor for a native file."""
+    from imu_gait.engine import GYRO_PITCH_ONLY_NOTE, GYRO_UNCHECKED_NOTE
+    opts = dict(time_col="t", time_unit="s", acc_cols=["ax", "ay", "az"], acc_unit="m/s2",
+                gyro_cols=["gx", "gy", "gz"], gyro_unit="rad/s")
+
+    def generic(rec, gyro, name):
+        path = tmp_path / f"{name}.csv"
+        np.savetxt(path, np.column_stack([rec.time_s, rec.acc_mps2, gyro]), delimiter=",",
+                   header="t,ax,ay,az,gx,gy,gz", comments="")
+        return imu_gait.analyze(imu_gait.read(path, **opts))
+
+    rec, truth = synthesize_walk(240, seed=7)
+    right, swapped = generic(rec, rec.gyro_rads, "right"), generic(rec, rec.gyro_rads[:, [2, 1, 0]], "swapped")
+    assert swapped.summary["trunk_twist_deg"] < 0.5 * truth.params["twist_deg"]       # the harm …
+    assert swapped.summary["gyro_axis_mismatch"] <= CORRECT_MAX                       # … that the rhythm misses
+    for res in (right, swapped):
+        assert GYRO_PITCH_ONLY_NOTE in res.warnings and GYRO_UNCHECKED_NOTE not in res.warnings
+    turning, _ = synthesize_walk(240, seed=7, segments=[(100.0, {"turn_deg_per_s": 30.0}),
+                                                        (110.0, {"turn_deg_per_s": 0.0})])
+    judged = generic(turning, turning.gyro_rads, "turning")
+    assert judged.summary["gyro_axis_mismatch"] <= CORRECT_MAX
+    assert GYRO_PITCH_ONLY_NOTE not in judged.warnings
+    native = imu_gait.analyze(dataclasses.replace(rec, gyro_rads=rec.gyro_rads[:, [2, 1, 0]]))
+    assert GYRO_PITCH_ONLY_NOTE not in native.warnings
+
+
 @pytest.mark.parametrize("offset_deg_s", [4.0, 5.0])
 def test_a_gyro_offset_is_not_taken_for_wrong_axes(offset_deg_s):
     """Found by review: an uncalibrated gyro reading 4–5 °/s while still (axes right) made a calm second look

@@ -189,6 +189,12 @@ class GyroAxisCheck:
         return max(parts, key=lambda p: p[0])[2] if parts else ""
 
     @property
+    def pitch_axis_only(self) -> bool:
+        """Judged by the walking rhythm alone: that finds the axis the trunk pitches about (a swap with the
+        side-to-side axis), but not the vertical and forward axes swapped or a sign reversed on them."""
+        return self.rhythm_judged and not (self.turn_judged or self.tilt_judged)
+
+    @property
     def evidence_kind(self) -> str:
         """'turns' | 'tilting' | 'rhythm': the judged kind with the largest mismatch ('' when none)."""
         parts = self._judged_parts()
