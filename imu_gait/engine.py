@@ -38,7 +38,8 @@ from .dsp.metrics import (RUN_CLEAR_FLIGHT_S, RUN_FLIGHT_G, RUN_SLOW_MIN_CADENCE
                           regularity, side_votes, step_rows)
 from .dsp.orientation import (ForwardEvidence, GravityTracker, cross_rows, forward_axis, forward_evidence, horizontal,
                               row_dot)
-from .dsp.posture import braking_vector, recline_deg, still_stretch_before, unit, walking_up, window_mean_rows
+from .dsp.posture import (braking_vector, recline_deg, still_stretch_after, still_stretch_before, unit, walking_up,
+                          window_mean_rows)
 from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .errors import ArgumentError, ImuGaitError, StuckAxisError  # noqa: F401  (ArgumentError: imu_gait.engine.ArgumentError, as before)
@@ -128,6 +129,19 @@ STANDING_MAX_ROLL_DEG = 8.0
 STANDING_MIN_WALK_LEAN_DEG = -10.0
 STANDING_USE_S = 2.0            # the standing posture: gravity's direction over the stretch's last this long
 STANDING_MIN_STEPS = 6          # a walk shorter than CALIBRATION_STEPS judges its standing once closed, from this many
+#: a still stretch of ≥ STANDING_MIN_S starting at most STANDING_MAX_GAP_S after a walk's last step, passing the same
+#: checks against that walk's posture over its last STANDING_WALK_TAIL_S (its first STANDING_USE_S the posture), is a
+#: standing after the walk. It only cross-checks the standings before walks (a sensor position without one before a
+#: walk still has none): someone leaning back against a wall, or swayed back 10–14°, before setting off was taken as
+#: upright, and an ordinary walk read 12–16° 'hunched' (found by review). Of a position's standings the reference
+#: moves from its first one before a walk only to their consensus (the median; of two, the one the walks lean less
+#: from) and only when the walks lean less from that by more than STANDING_AGREE_DEG: people walk within a few degrees
+#: of how they stand upright, so of two standings the walk is far from, the farther is the one leaning on something;
+#: and the cross-check can only take a reading down, never make an upright walk read hunched. Two free standings
+#: differ by less: IPOL's 38 walks with both (the same sensor, ~30 s apart) by a median 1.8°, 95th percentile 5.0°,
+#: at most 5.4° (ipol/4-5, the one walk that read 11.5° and was flagged) — within that scatter the first is kept
+STANDING_WALK_TAIL_S = 10.0
+STANDING_AGREE_DEG = 5.0
 CALIBRATION_RETRY_STEPS = 8     # a refused calibration is tried again this many steps later, same walk
 BUFFER_S = 30.0                 # samples kept in memory
 LIVE_FLAG_TAIL_S = 600.0        # live: once baselines settle, flags are re-judged on this much recent walking
@@ -429,9 +443,13 @@ class GaitEngine:
         self._sym_counts = [0, 0]                 # rows given so far with a symmetry, and those ≥ the centred bar
         self._bout_ups: dict[int, list[np.ndarray]] = {}   # per walk: 'up' before each of its first steps
         self.posture_checks: list[dict[str, Any]] = []   # per closed walk: its tail's recline, for benchmarks
-        # every standing confirmed (see STANDING_MIN_S), in order, one per walk at most: a sensor re-clipped between
-        # walks has its own; {up, start_s, end_s, bout, walk_start_s, lean_deg}
+        # every standing confirmed (see STANDING_MIN_S), in order, one before and one after each walk at most: a sensor
+        # re-clipped between walks has its own; {up, start_s, end_s, bout, walk_start_s, lean_deg, after_walk}
         self._standings: list[dict[str, Any]] = []
+        self._standing_due: list[dict[str, Any]] = []    # closed walks waiting for the samples after them
+        self._live_standing: dict[str, Any] | None = None    # what live rows are measured against, as it stands
+        self._position_refs: dict[int, dict[str, Any]] = {}  # per sensor position: its reference (steps_frame)
+        self._position_jumps_s = np.zeros(0)             # the lean jumps that part the positions (steps_frame)
         self._reset_buffer()
 
     def _loose_rise_ratio(self, has_gyro: bool) -> float:
@@ -681,6 +699,7 @@ class GaitEngine:
         self._end_bout(upd)
         self._finalise(upd, final=True)
         self._check_postures(upd, final=True)
+        self._check_standings_after(final=True)
         self._gravity.reset()
         if self._gravity_m is not None:
             self._gravity_m.reset()
@@ -721,6 +740,7 @@ class GaitEngine:
         self._take(accepted, closed, upd, now)
         self._finalise(upd, final=False)
         self._check_postures(upd, final=False)
+        self._check_standings_after(final=False)
         self._trim_buffer()
 
     def _lookahead_s(self) -> float:
@@ -894,36 +914,99 @@ class GaitEngine:
                 "start_s": (a + self._base) / self.fs, "end_s": (e + self._base) / self.fs}
 
     def _confirm_standing(self, b: dict[str, Any], calib=None) -> None:
-        """Take the still stretch before walk ``b`` as the standing reference of :attr:`standing` if it passes
-        the checks of ``STANDING_*`` against this walk's settled posture and the calibration (``calib``, a
-        short walk's own; default the engine's)."""
+        """Take the still stretch before walk ``b`` as a standing reference if it passes the checks of
+        ``STANDING_*`` against this walk's settled posture and the calibration (``calib``, a short walk's own;
+        default the engine's)."""
         cand = b.pop("_stand")
-        ap_ref, up_ref = calib if calib is not None else self._calib
         lo, hi = self._rows_between(_settled(b["_times"]))
         if hi - lo < self.fs:
             return
         up_walk = unit(self._up[lo:hi].mean(axis=0))
-        up_stand = cand["up"]
-        if not _same_position(up_walk, up_ref):
-            return
-        apart = float(np.degrees(np.arccos(np.clip(up_stand @ up_walk, -1.0, 1.0))))
-        if apart > STANDING_MAX_DEG:
-            return
-        path = cand["path"]
-        if len(path):
-            swung = float(np.degrees(np.arccos(np.clip(unit(path) @ up_stand, -1.0, 1.0))).max())
-            if swung > apart + STANDING_TRANSITION_MARGIN_DEG:
-                return
-        ml = np.cross(up_ref, ap_ref)
-        roll = np.degrees(np.arcsin(np.clip(up_stand @ ml, -1, 1)) - np.arcsin(np.clip(up_walk @ ml, -1, 1)))
-        if abs(roll) > STANDING_MAX_ROLL_DEG:
-            return
-        pitch = np.degrees(np.arcsin(np.clip(-np.array([up_walk @ ap_ref, up_stand @ ap_ref]), -1, 1)))
-        if pitch[0] - pitch[1] < STANDING_MIN_WALK_LEAN_DEG:
-            return
-        found = {"up": up_stand, "start_s": cand["start_s"], "end_s": cand["end_s"], "bout": b["bout"],
-                 "walk_start_s": float(b["start_s"]), "lean_deg": float(pitch[0] - pitch[1])}
+        lean = _standing_lean_deg(cand["up"], cand["path"], up_walk, calib if calib is not None else self._calib)
+        if lean is not None:
+            self._add_standing({"up": cand["up"], "start_s": cand["start_s"], "end_s": cand["end_s"],
+                                "bout": b["bout"], "walk_start_s": float(b["start_s"]), "lean_deg": lean,
+                                "after_walk": False})
+
+    def _add_standing(self, found: dict[str, Any]) -> None:
+        """A standing confirmed: kept, and live rows from now on measured against the one steps_frame would
+        choose for its sensor position as the table stands (:meth:`_lean_vs_standing`). Offline (no rows given)
+        the newest standing before a walk stands in: steps_frame judges every row again, and the table is not
+        rebuilt at every standing of a long recording."""
         self._standings.append(found)
+        self._live_standing = found if not found["after_walk"] else self._live_standing
+        if self.emit_rows and self._batches:
+            self.steps_frame()                     # (chooses, per position, from the standings so far)
+            k = int(np.searchsorted(self._position_jumps_s, found["walk_start_s"], side="right"))
+            self._live_standing = self._position_refs.get(k, {}).get("standing", self._live_standing)
+        self._flags_cache = (-1, [])               # earlier rows' lean may have changed: the next status re-judges
+
+    def _standing_after_due_at_close(self, bout: int) -> None:
+        """A walk closed: note what a standing after it is judged against — the walk's posture over its last
+        STANDING_WALK_TAIL_S and the calibration its rows were measured about, as they are at this point of the
+        data. The samples after its last step come later (:meth:`_check_standings_after`). Walks that could
+        confirm a standing before them only: ≥ CALIBRATION_STEPS steps once the engine has calibrated, else ≥
+        STANDING_MIN_STEPS with their own short-walk calibration."""
+        if self.placement_kind == "off_trunk":
+            return
+        b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
+        if b is None or not b["_times"]:
+            return
+        times = b["_times"]
+        if self._calib is not None and len(times) >= CALIBRATION_STEPS:
+            calib = self._calib
+        elif self._calib is None and b.get("_cal") is not None and len(times) >= STANDING_MIN_STEPS:
+            calib = b["_cal"]
+        else:
+            return
+        settled = np.asarray(_settled(times), float)
+        tail = settled[settled >= times[-1] - STANDING_WALK_TAIL_S]
+        if tail.size < 2:
+            return
+        lo, hi = self._rows_between(tail.tolist())
+        if hi - lo < self.fs:
+            return
+        w = int(round(0.5 * self.fs))             # still_stretch_after's window
+        # global grid index past the last row still_stretch_after may look at (integer: every chunking decides on
+        # exactly the same samples)
+        due = int(round(times[-1] * self.fs)) + int(round((STANDING_MAX_GAP_S + STANDING_MIN_S) * self.fs)) + w
+        self._standing_due.append({"bout": bout, "last_s": float(times[-1]), "walk_start_s": float(b["start_s"]),
+                                   "up_walk": unit(self._up[lo:hi].mean(axis=0)), "calib": calib, "due": due})
+
+    def _check_standings_after(self, *, final: bool) -> None:
+        """Confirm the standing after each closed walk once the samples it may lie in are in (or at the end of
+        the data: ``final``). Only samples at fixed offsets from the walk's last step are looked at, so any
+        chunking finds the same standing."""
+        if not self._standing_due:
+            return
+        end = self._base + self._n
+        waiting = []
+        for d in self._standing_due:
+            if end < d["due"] and not final:
+                waiting.append(d)
+                continue
+            b = next((x for x in reversed(self._bouts) if x["bout"] == d["bout"]), None)
+            if b is None or not b["_times"]:
+                continue                          # the walk was taken back: no standing after it
+            # (a tail taken back as 'sat down' still counts from its last step: a hunched walker straightening up
+            # as they stop reclines ≥ 10° behind the walk too — and a seat, reclined, can only read the walk
+            # leaning more, which the cross-check never takes; the swing check refuses most sitting down anyway)
+            row = int(round(d["last_s"] * self.fs)) - self._base
+            if row < 0:
+                continue
+            found = still_stretch_after(self._acc, self._gyro if self.has_gyro else None, self.fs, row,
+                                        min_s=STANDING_MIN_S, max_gap_s=STANDING_MAX_GAP_S)
+            if found is None:
+                continue
+            a, e = found
+            # still: the acceleration is gravity alone; its first STANDING_USE_S, nearest the walk, as before one
+            up_stand = unit(self._acc[a:min(e, a + int(round(STANDING_USE_S * self.fs)))].mean(axis=0))
+            lean = _standing_lean_deg(up_stand, self._up[row:a], d["up_walk"], d["calib"])
+            if lean is not None:
+                self._add_standing({"up": up_stand, "start_s": (a + self._base) / self.fs,
+                                    "end_s": (e + self._base) / self.fs, "bout": d["bout"],
+                                    "walk_start_s": d["walk_start_s"], "lean_deg": lean, "after_walk": True})
+        self._standing_due = waiting
 
     def _end_bout(self, upd: EngineUpdate) -> None:
         """End of a segment or of the recording: commit a held step, close the bout."""
@@ -944,6 +1027,7 @@ class GaitEngine:
         for bt in closed:                          # after its rows: their symmetry is part of the evidence
             if not (self._retract_if_aperiodic(bt.number, upd) or self._retract_if_trunk_still(bt.number, upd)):
                 self._posture_due_at_close(bt.number)
+                self._standing_after_due_at_close(bt.number)
 
     def _retract_if_aperiodic(self, bout: int, upd: EngineUpdate) -> bool:
         """A closed walk of ≥ ``aperiodic_min_steps`` steps whose vertical acceleration repeats at neither
@@ -1377,8 +1461,10 @@ class GaitEngine:
                 if cal is not None and len(times) >= STANDING_MIN_STEPS:
                     # a short walk (a lab's 4-m test) from standing: its own posture and forward judge it
                     rec = next((b for b in reversed(self._bouts) if b["bout"] == bt), None)
-                    if rec is not None and rec.get("_stand") is not None:
-                        self._confirm_standing(rec, cal)
+                    if rec is not None:
+                        rec["_cal"] = cal                 # … and a standing after it (_standing_after_due_at_close)
+                        if rec.get("_stand") is not None:
+                            self._confirm_standing(rec, cal)
                 self._emit_rows(bsteps, cal, upd)
         else:
             # each step with the calibration it was added under (consecutive runs: in time order)
@@ -1448,9 +1534,9 @@ class GaitEngine:
         if calib is None:
             for k in ("braking_mps", "lateral_sway_cm", "forward_lean_deg"):
                 cols[k] = np.full(len(steps), np.nan)
-        elif self._standings:                      # (live, as it stands; steps_frame judges every row again)
+        elif self._live_standing is not None:      # (live, as it stands; steps_frame judges every row again)
             cols["lean_vs_standing_deg"] = cols["forward_lean_deg"] - self._standing_pitch_deg(calib[0],
-                                                                                                self._standings[-1])
+                                                                                                self._live_standing)
         bouts = np.array([s.bout for s in steps])
         # side: a running vote, per bout, of the sideways speed at contact signed by step
         # parity (steps alternate), restarted where the alternation breaks (a step ≈ 2× the recent
@@ -1521,24 +1607,34 @@ class GaitEngine:
         return np.degrees(np.arcsin(np.clip(-(forward @ standing["up"]), -1.0, 1.0)))
 
     def _lean_vs_standing(self, df: pd.DataFrame, forward: np.ndarray) -> np.ndarray:
-        """lean_vs_standing_deg for every row: against the first standing found in the row's sensor position —
-        the stretch between two lean jumps (strain.lean_jumps: a bout's lean ≥ 10° off the one before, a sensor
-        re-clipped) — and NaN in a position without one. One standing for the whole recording read a walk 20°
-        off after a re-clip, flagged as a hunch (found by review). Judged on the whole table, so it does not
-        depend on where a live stream's chunks ended."""
+        """lean_vs_standing_deg for every row: against its sensor position's standing reference — the stretch
+        between two lean jumps (strain.lean_jumps: a bout's lean ≥ 10° off the one before, a sensor re-clipped) —
+        and NaN in a position without a standing before a walk. One standing for the whole recording read a walk
+        20° off after a re-clip, flagged as a hunch (found by review). The reference is the position's first
+        standing before a walk unless its other standings (before and after walks) say otherwise
+        (:func:`_consensus_standing`). Judged on the whole table, so it does not depend on where a live stream's
+        chunks ended; each position's choice is kept in ``_position_refs``."""
         jumps = np.array([tj for tj, _ in lean_jumps(df)], float)
         t = df["time_s"].to_numpy(float)
+        lean = df["forward_lean_deg"].to_numpy(float)
         seg = np.searchsorted(jumps, t, side="right")
+        at = np.searchsorted(jumps, [st["walk_start_s"] for st in self._standings], side="right")
         offset = np.full(len(df), np.nan)
-        done: set[int] = set()
-        for st in self._standings:
-            k = int(np.searchsorted(jumps, st["walk_start_s"], side="right"))
-            if k in done:
-                continue
-            done.add(k)
+        refs: dict[int, dict[str, Any]] = {}
+        for k in dict.fromkeys(at.tolist()):       # positions, in the order of their first standing
+            here = [st for st, kk in zip(self._standings, at.tolist()) if kk == k]
+            before = [st for st in here if not st["after_walk"]]
+            if not before:
+                continue                           # standings after walks only cross-check (see STANDING_AGREE_DEG)
+            # the stillness between two walks is the standing after one and before the next: counted once
+            after = [st for st in here if st["after_walk"]
+                     and not any(st["start_s"] < o["end_s"] and o["start_s"] < st["end_s"] for o in before)]
             rows = seg == k
-            offset[rows] = self._standing_pitch_deg(forward[rows], st)
-        return df["forward_lean_deg"].to_numpy(float) - offset
+            chosen = _consensus_standing(before + after, lean[rows], forward[rows], self._standing_pitch_deg)
+            offset[rows] = self._standing_pitch_deg(forward[rows], chosen)
+            refs[k] = {"standing": chosen, "n_standings": len(before) + len(after)}
+        self._position_refs, self._position_jumps_s = refs, jumps
+        return lean - offset
 
     def live_status(self) -> dict[str, Any]:
         """Latest values for a live view: ``n_steps``, ``walking`` (in a bout now), ``gait`` ("walk" | "run"),
@@ -1640,6 +1736,7 @@ class GaitEngine:
         self._end_bout(upd)
         self._finalise(upd, final=True)
         self._check_postures(upd, final=True)
+        self._check_standings_after(final=True)
         steps = self.steps_frame()
         off_trunk = self.placement_kind == "off_trunk" and len(steps) > 0
         if off_trunk:
@@ -1684,7 +1781,8 @@ class GaitEngine:
         st = self.standing
         summary["standing_reference"] = (None if st is None or off_trunk else
                                          {"start_s": float(st["start_s"]), "end_s": float(st["end_s"]),
-                                          "walk_lean_deg": round(float(st["lean_deg"]), 2)})
+                                          "walk_lean_deg": round(float(st["lean_deg"]), 2),
+                                          "after_walk": bool(st["after_walk"]), "n_standings": int(st["n_standings"])})
         # what analyze() and the live session put in theirs: a summary from the engine alone lacked them
         if sample_rate_hz is None:
             sample_rate_hz = self._median_rate_hz()
@@ -1721,8 +1819,14 @@ class GaitEngine:
 
     @property
     def standing(self) -> dict[str, Any] | None:
-        """The first standing found before a walk (``summary['standing_reference']``), or None."""
-        return self._standings[0] if self._standings else None
+        """The standing lean_vs_standing_deg is measured against in the first sensor position that has one
+        (``summary['standing_reference']``; with ``n_standings``, how many of that position's it was chosen
+        from), or None."""
+        self.steps_frame()
+        if not self._position_refs:
+            return None
+        ref = self._position_refs[min(self._position_refs)]
+        return {**ref["standing"], "n_standings": ref["n_standings"]}
 
     @property
     def placement_kind(self) -> str:
@@ -1973,6 +2077,52 @@ def _settled(times: list[float]) -> list[float]:
     while k < len(times) - 3 and times[k] - times[0] < CALIBRATION_SKIP_S:
         k += 1
     return times[k:]
+
+
+def _standing_lean_deg(up_stand: np.ndarray, path: np.ndarray, up_walk: np.ndarray, calib) -> float | None:
+    """The walk's lean (°, + forward) against a still stretch's posture ``up_stand`` if that passes the checks of
+    ``STANDING_*``, else None: ``path`` is the trunk's 'up' on the way between the two (rows), ``up_walk`` the
+    walking posture, ``calib`` the (forward axis, reference 'up') the walk was measured about."""
+    ap_ref, up_ref = calib
+    if not _same_position(up_walk, up_ref):
+        return None
+    apart = float(np.degrees(np.arccos(np.clip(up_stand @ up_walk, -1.0, 1.0))))
+    if apart > STANDING_MAX_DEG:
+        return None
+    if len(path):
+        swung = float(np.degrees(np.arccos(np.clip(unit(path) @ up_stand, -1.0, 1.0))).max())
+        if swung > apart + STANDING_TRANSITION_MARGIN_DEG:
+            return None
+    ml = np.cross(up_ref, ap_ref)
+    roll = np.degrees(np.arcsin(np.clip(up_stand @ ml, -1, 1)) - np.arcsin(np.clip(up_walk @ ml, -1, 1)))
+    if abs(roll) > STANDING_MAX_ROLL_DEG:
+        return None
+    pitch = np.degrees(np.arcsin(np.clip(-np.array([up_walk @ ap_ref, up_stand @ ap_ref]), -1, 1)))
+    if pitch[0] - pitch[1] < STANDING_MIN_WALK_LEAN_DEG:
+        return None
+    return float(pitch[0] - pitch[1])
+
+
+def _consensus_standing(standings: list[dict[str, Any]], lean_deg: np.ndarray, forward: np.ndarray,
+                        pitch_deg: Callable[[np.ndarray, dict[str, Any]], np.ndarray]) -> dict[str, Any]:
+    """The standing a sensor position's rows are measured against, of its ``standings`` (the first one before a
+    walk first): that one, unless the rows (forward lean ``lean_deg``, measured about the axes ``forward``) lean
+    less from the consensus of all of them by more than STANDING_AGREE_DEG — the median standing by the rows'
+    median lean against each; of an even count's middle two, the one they lean less from. ``pitch_deg`` gives a
+    standing's pitch about each row's forward axis."""
+    first = standings[0]
+    ok = np.isfinite(lean_deg) & np.isfinite(forward).all(axis=1)
+    if len(standings) == 1 or not ok.any():
+        return first
+    # one standing at a time (a loop over standings, each vectorised over the rows): a week's position may hold
+    # hundreds of standings and 100 000 rows, too many for one (standings, rows) array
+    walk_lean = np.array([np.median(lean_deg[ok] - pitch_deg(forward[ok], st)) for st in standings])
+    order = np.argsort(walk_lean, kind="stable")
+    middle = order[[(len(standings) - 1) // 2, len(standings) // 2]]      # (odd count: the same one twice)
+    pick = int(middle[np.argmin(np.abs(walk_lean[middle]))])
+    if abs(walk_lean[pick]) < abs(walk_lean[0]) - STANDING_AGREE_DEG:
+        return standings[pick]
+    return first
 
 
 def _step_time_asymmetry_pct(step_time_s: np.ndarray, side: np.ndarray) -> float:

@@ -138,11 +138,16 @@ def test_rising_from_a_seat_is_not_taken_as_standing(monkeypatch):
     assert res.steps["lean_vs_standing_deg"].isna().all()
     assert "forward_lean" not in {f.id for f in res.flags}
     # the check that refuses it is the trunk's swing on the way up: without it the seat is taken as standing,
-    # and the upright walk reads ~20° 'hunched' (so this recording does test that check)
+    # and the upright walk reads ~20° 'hunched' (so this recording does test that check) — unless the upright
+    # standing after the walk outvotes the seat, as it now does (STANDING_AGREE_DEG): that cross-check is turned
+    # off too, to see the swing check's own effect
     monkeypatch.setattr(engine_mod, "STANDING_TRANSITION_MARGIN_DEG", 1e9)
+    crosschecked = imu_gait.analyze(rec)
+    assert abs(np.median(crosschecked.steps["lean_vs_standing_deg"])) <= LEAN_TOL_DEG
+    monkeypatch.setattr(engine_mod, "STANDING_AGREE_DEG", 1e9)
     res_unchecked = imu_gait.analyze(rec)
     ref = res_unchecked.summary["standing_reference"]
-    assert ref is not None and ref["walk_lean_deg"] > 15.0
+    assert ref is not None and ref["walk_lean_deg"] > 15.0 and not ref["after_walk"]
 
 
 def test_a_bend_before_the_walk_is_not_taken_as_standing():
@@ -305,3 +310,112 @@ def test_live_view_shows_lean_vs_standing_once_seen_and_cues_the_hunch():
     console2 = Console(file=io.StringIO(), width=120, color_system=None)
     console2.print(RichView().render(live2))
     assert "vs standing" not in console2.file.getvalue() and re.search(r"Lean\s+-?\d", console2.file.getvalue())
+
+
+# ---------------------------------------------------------------------------------------------- standing after a walk
+RECLINE_DEG = 12.0          # leaning back against a wall, or swayed back, before setting off (the review's 10–14°)
+
+
+def _reclined_then_walk(posture_deg: float, duration_s: float = 60.0, seed: int = 11, **kw):
+    """Standing leaned back RECLINE_DEG until 3.5 s, upright by 4.5 s, the first step at 5.0 s, walking
+    ``posture_deg`` forward of upright, standing upright again for the last 3 s. The generator's
+    lean_vs_standing_deg is against its first posture (the reclined one): RECLINE_DEG less is against upright."""
+    rec, truth = synthesize_walk(duration_s, seed=seed, stand_s=5.0, lean_deg=-RECLINE_DEG, ramp_s=1.0,
+                                 segments=[(3.5, {"lean_deg": 0.0})], posture_lean_deg=posture_deg, **kw)
+    truth.steps["lean_vs_standing_deg"] -= RECLINE_DEG
+    return rec, truth
+
+
+@pytest.mark.parametrize("posture_deg", [3.0, 15.0], ids=["ordinary_walk", "hunched_walk"])
+def test_a_reclined_standing_before_is_outvoted_by_the_upright_standing_after(posture_deg):
+    """Taken as upright, the reclined standing read an ordinary walk 15° 'hunched' and flagged it (found by review);
+    the upright standing after the walk disagrees by 12°, more than two free standings do (STANDING_AGREE_DEG), and
+    the walk sits nearer it: the walk reads its true lean — a hunched walk still its hunch, flagged."""
+    rec, truth = _reclined_then_walk(posture_deg)
+    res = imu_gait.analyze(rec)
+    ref = res.summary["standing_reference"]
+    assert ref["after_walk"] and ref["n_standings"] == 2 and ref["start_s"] > 50.0     # the one after the walk
+    err = _per_step_error(res, truth)
+    assert np.isfinite(err).all() and np.percentile(np.abs(err), 95) <= LEAN_TOL_DEG
+    assert abs(np.median(res.steps["lean_vs_standing_deg"]) - posture_deg) <= LEAN_TOL_DEG
+    lean = [f for f in res.flags if f.id == "forward_lean"]
+    if posture_deg < 10.0:
+        assert not lean
+    else:
+        assert len(lean) == 1 and abs(lean[0].value - posture_deg) <= LEAN_TOL_DEG
+
+
+@pytest.mark.parametrize("after_deg", [0.0, 4.0], ids=["upright_after", "looking_down_after"])
+def test_a_hunch_between_upright_standings_still_reads_the_hunch_and_flags(after_deg):
+    """Hunched 15° between two upright standings, or with the standing after 4° forward (looking down: within the
+    scatter of two free standings, STANDING_AGREE_DEG): the standing before is kept, and the hunch reads and flags
+    (an average of the two, or the one the walk is nearer, would read it 2–4° less)."""
+    segments = [(57.3, {"lean_deg": after_deg})] if after_deg else None
+    rec, truth = synthesize_walk(60, seed=11, posture_lean_deg=15.0, ramp_s=0.5, segments=segments)
+    res = imu_gait.analyze(rec)
+    ref = res.summary["standing_reference"]
+    assert not ref["after_walk"] and ref["n_standings"] == 2 and ref["end_s"] <= 5.5    # compared, and kept
+    err = _per_step_error(res, truth)
+    assert np.percentile(np.abs(err), 95) <= LEAN_TOL_DEG
+    lean = [f for f in res.flags if f.id == "forward_lean"]
+    assert len(lean) == 1 and abs(lean[0].value - 15.0) <= LEAN_TOL_DEG
+
+
+def test_leaning_back_after_the_walk_never_makes_it_read_more_hunched():
+    """Upright before, leaning back 6° after (against a wall): the walk sits nearer the standing before, which is
+    kept — the cross-check only ever takes a reading down (the one after, or the two's average, would read the
+    2° walk as 8° or 5°)."""
+    rec, truth = synthesize_walk(63, seed=12, stand_end_s=6.0, posture_lean_deg=2.0, ramp_s=1.0,
+                                 segments=[(57.5, {"lean_deg": -6.0})])
+    res = imu_gait.analyze(rec)
+    ref = res.summary["standing_reference"]
+    assert not ref["after_walk"] and ref["n_standings"] == 2
+    assert abs(np.median(res.steps["lean_vs_standing_deg"]) - 2.0) <= LEAN_TOL_DEG
+
+
+def test_the_standing_after_is_the_same_fed_in_small_chunks(fed_in_random_chunks):
+    """The standing after a walk is looked for in a fixed stretch after its last step (still_stretch_after), judged
+    once those samples are in: any chunking finds it, and every row's lean is judged again against it."""
+    rec, truth = _reclined_then_walk(3.0, duration_s=40.0, seed=13, mount_euler_deg=(40, -60, 15))
+    whole = imu_gait.analyze(rec)
+    chunked = fed_in_random_chunks(rec, seed=4)
+    assert chunked.summary["standing_reference"] == whole.summary["standing_reference"]
+    assert whole.summary["standing_reference"]["after_walk"]
+    lean = whole.steps["lean_vs_standing_deg"].to_numpy(float)
+    np.testing.assert_allclose(chunked.steps["lean_vs_standing_deg"], lean, rtol=1e-6, atol=1e-9)
+    assert abs(np.median(lean) - 3.0) <= LEAN_TOL_DEG
+    assert [f.id for f in chunked.flags] == [f.id for f in whole.flags] and "forward_lean" not in [f.id for f in whole.flags]
+
+
+def test_live_measures_the_next_walk_against_the_corrected_standing():
+    """Live, the walk from the reclined standing reads 'hunched' while it lasts (the standing after it has not
+    happened yet); once that standing is seen, the next walk — setting off at once, no standing of its own — is
+    measured against it as it is given, and the finished result is offline's: every row corrected, no flag."""
+    a, _ = _reclined_then_walk(3.0, duration_s=40.0, seed=14)
+    b, _ = synthesize_walk(40, seed=15, stand_s=0.5, posture_lean_deg=3.0)
+    rec = _two_walks(a, b)
+    live = _live(rec)
+    assert abs(live.status()["lean_vs_standing_deg"] - 3.0) <= LEAN_TOL_DEG      # the second walk's last steps
+    offline = imu_gait.analyze(rec)
+    np.testing.assert_allclose(live.result.steps["lean_vs_standing_deg"], offline.steps["lean_vs_standing_deg"],
+                               rtol=1e-6, atol=1e-9)
+    assert abs(np.median(offline.steps["lean_vs_standing_deg"]) - 3.0) <= LEAN_TOL_DEG
+    assert "forward_lean" not in {f.id for f in live.result.flags} | {f.id for f in offline.flags}
+
+
+def test_still_stretch_after_mirrors_before():
+    """still_stretch_after: the first still run of ≥ min_s starting ≤ max_gap_s after the row given, judged on a
+    fixed stretch of rows (later samples change nothing); none when the walker keeps moving or stops too late."""
+    from imu_gait.dsp.posture import still_stretch_after
+    acc, gy, n_still = _standing_then_moving(still_s=8.0, move_s=6.0)
+    acc, gy = acc[::-1].copy(), gy[::-1].copy()            # moving first (6 s), then standing 8 s
+    n_move = len(acc) - n_still
+    last_step = n_move - 60                                # 0.6 s before the movement ends
+    a, b = still_stretch_after(acc, gy, 100.0, last_step, min_s=2.0, max_gap_s=2.5)
+    assert n_move - 50 <= a <= n_move + 50 and b - a >= 200
+    # only rows up to last_step + 2.5 + 2.0 + 0.5 s are looked at: the data ending there gives the same answer
+    cut = last_step + 500
+    assert still_stretch_after(acc[:cut], gy[:cut], 100.0, last_step, min_s=2.0, max_gap_s=2.5) == (a, b)
+    assert still_stretch_after(acc, gy, 100.0, n_move - 300, min_s=2.0, max_gap_s=2.5) is None      # 3 s on
+    assert still_stretch_after(acc[:n_move + 150], gy[:n_move + 150], 100.0, last_step, min_s=2.0,
+                               max_gap_s=2.5) is None                                                # 1.5 s only

@@ -64,6 +64,36 @@ def braking_vector(acc: np.ndarray, up: np.ndarray, contacts: np.ndarray, n: int
     return ah[:, n:].mean(axis=1) - ah[:, :n].mean(axis=1)
 
 
+def _still_runs(acc: np.ndarray, gyro: np.ndarray | None, fs_hz: float, window_s: float, smooth_s: float,
+                acc_sd_mps2: float, gyro_rads: float, min_s: float) -> tuple[np.ndarray, np.ndarray, int]:
+    """Runs of still rows in ``acc`` (a slice (N, 3), m/s²; ``gyro`` the same rows or None) that last at least
+    ``min_s``: (starts, stops) as row offsets [a, b) into the slice, in time order, and the window length w.
+    Still is :func:`still_stretch_before`'s rule. Vectorised: running sums over the slice."""
+    w = max(int(round(window_s * fs_hz)), 2)
+    x = np.asarray(acc, float)
+    x = x - x.mean(axis=0)                       # the sums of squares stay well conditioned
+    m = max(int(round(smooth_s * fs_hz)), 1)
+    if m > 1 and len(x) > m:                     # moving average over m rows (the last m − 1 rows keep theirs)
+        c0 = np.vstack([np.zeros((1, 3)), np.cumsum(x, axis=0)])
+        x = np.vstack([(c0[m:] - c0[:-m]) / m, x[len(x) - m + 1:]])
+    c1 = np.vstack([np.zeros((1, 3)), np.cumsum(x, axis=0)])
+    c2 = np.vstack([np.zeros((1, 3)), np.cumsum(x * x, axis=0)])
+    s1, s2 = c1[w:] - c1[:-w], c2[w:] - c2[:-w]               # per window start i: rows [i, i + w)
+    var = np.maximum(s2 / w - (s1 / w) ** 2, 0.0)
+    still = (var < acc_sd_mps2 ** 2).all(axis=1)
+    if gyro is not None:
+        g = np.linalg.norm(np.asarray(gyro, float), axis=1)
+        cg = np.concatenate([[0.0], np.cumsum(g)])
+        still &= (cg[w:] - cg[:-w]) / w < gyro_rads
+    # runs of still windows: each run's rows go from its first window's start to its last window's end. Only runs
+    # long enough count — a moment's calm in the first steps (one window, a weight shift between them) is not
+    # standing, and must not hide the standing just before it
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], still.astype(np.int8), [0]])))
+    starts, stops = edges[0::2], edges[1::2] - 1 + w          # rows [start, stop)
+    keep = stops - starts >= min_s * fs_hz
+    return starts[keep], stops[keep], w
+
+
 def still_stretch_before(acc: np.ndarray, gyro: np.ndarray | None, fs_hz: float, end: int, *,
                          min_s: float, max_gap_s: float, window_s: float = 0.5, smooth_s: float = 0.1,
                          acc_sd_mps2: float = 0.25, gyro_rads: float = 0.15) -> tuple[int, int] | None:
@@ -79,33 +109,35 @@ def still_stretch_before(acc: np.ndarray, gyro: np.ndarray | None, fs_hz: float,
     w = max(int(round(window_s * fs_hz)), 2)
     lo = max(int(end - round((max_gap_s + min_s) * fs_hz)) - w, 0)
     end = int(min(end, len(acc)))
-    x = np.asarray(acc[lo:end], float)
-    if len(x) < max(w, int(round(min_s * fs_hz))):
+    if end - lo < max(w, int(round(min_s * fs_hz))):
         return None
-    x = x - x.mean(axis=0)                       # the sums of squares stay well conditioned
-    m = max(int(round(smooth_s * fs_hz)), 1)
-    if m > 1 and len(x) > m:                     # moving average over m rows (the last m − 1 rows keep theirs)
-        c0 = np.vstack([np.zeros((1, 3)), np.cumsum(x, axis=0)])
-        x = np.vstack([(c0[m:] - c0[:-m]) / m, x[len(x) - m + 1:]])
-    c1 = np.vstack([np.zeros((1, 3)), np.cumsum(x, axis=0)])
-    c2 = np.vstack([np.zeros((1, 3)), np.cumsum(x * x, axis=0)])
-    s1, s2 = c1[w:] - c1[:-w], c2[w:] - c2[:-w]               # per window start i: rows [i, i + w)
-    var = np.maximum(s2 / w - (s1 / w) ** 2, 0.0)
-    still = (var < acc_sd_mps2 ** 2).all(axis=1)
-    if gyro is not None:
-        g = np.linalg.norm(np.asarray(gyro[lo:end], float), axis=1)
-        cg = np.concatenate([[0.0], np.cumsum(g)])
-        still &= (cg[w:] - cg[:-w]) / w < gyro_rads
-    # runs of still windows: each run's rows go from its first window's start to its last window's end. The last
-    # run long enough counts — a moment's calm in the first steps (one window, a weight shift between them) is
-    # not standing, and must not hide the standing just before it
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], still.astype(np.int8), [0]])))
-    starts, stops = edges[0::2], edges[1::2]                 # window indices [start, stop)
-    long_enough = (stops - 1 + w) - starts >= min_s * fs_hz
-    if not long_enough.any():
+    starts, stops, _ = _still_runs(acc[lo:end], None if gyro is None else gyro[lo:end], fs_hz, window_s, smooth_s,
+                                   acc_sd_mps2, gyro_rads, min_s)
+    if not starts.size:
         return None
-    k = int(np.flatnonzero(long_enough)[-1])
-    a, b = lo + int(starts[k]), lo + int(stops[k]) - 1 + w
+    a, b = lo + int(starts[-1]), lo + int(stops[-1])           # the last run: the one nearest the walk
     if end - b > max_gap_s * fs_hz:
         return None
     return a, b
+
+
+def still_stretch_after(acc: np.ndarray, gyro: np.ndarray | None, fs_hz: float, start: int, *,
+                        min_s: float, max_gap_s: float, window_s: float = 0.5, smooth_s: float = 0.1,
+                        acc_sd_mps2: float = 0.25, gyro_rads: float = 0.15) -> tuple[int, int] | None:
+    """Rows ``[a, b)`` of the first still stretch of at least ``min_s`` seconds that starts no more than
+    ``max_gap_s`` after row ``start`` of ``acc``, or None: someone standing after they stopped walking — the
+    mirror of :func:`still_stretch_before` (same stillness rule and parameters). Only the rows up to
+    ``start + max_gap_s + min_s + window_s`` are looked at (fewer where ``acc`` ends sooner), so ``b`` is at most
+    that far on: the answer depends on a fixed stretch of samples, whatever arrived after it."""
+    w = max(int(round(window_s * fs_hz)), 2)
+    start = max(int(start), 0)
+    hi = min(int(start + round((max_gap_s + min_s) * fs_hz)) + w, len(acc))
+    if hi - start < max(w, int(round(min_s * fs_hz))):
+        return None
+    starts, stops, _ = _still_runs(acc[start:hi], None if gyro is None else gyro[start:hi], fs_hz, window_s,
+                                   smooth_s, acc_sd_mps2, gyro_rads, min_s)
+    near = starts <= max_gap_s * fs_hz
+    if not near.any():
+        return None
+    k = int(np.flatnonzero(near)[0])                           # the first run: the one nearest the walk
+    return start + int(starts[k]), start + int(stops[k])
