@@ -1142,8 +1142,13 @@ class GaitEngine:
         # global grid index where the last step's window ends: the check waits for it (integer, so every
         # chunking decides on exactly the same samples)
         due = int(round((times[-1] + self._seated_after_s) * self.fs)) - n_w // 2 + n_w
+        # the standing before this walk, when one was confirmed (by now: at its 16th step, or as a short walk
+        # closed): a seat reclines the trunk behind it too, a hunched walker straightening up does not
+        stand = next((st for st in reversed(self._standings)
+                      if st["bout"] == bout and not st["after_walk"]), None)
         self._posture_due.append({"bout": bout, "times": times, "up_walk": walking_up(np.asarray(ups)),
-                                  "forward": np.asarray(forward, float), "due": due})
+                                  "forward": np.asarray(forward, float), "due": due,
+                                  "up_stand": None if stand is None else stand["up"]})
 
     def _check_postures(self, upd: EngineUpdate, *, final: bool) -> None:
         """Retract a closed walk's trailing steps after which the trunk settled reclined ≥
@@ -1169,17 +1174,21 @@ class GaitEngine:
             ok = (start >= np.round((cand + p.seated_min_after_s) * fs)) & (start >= self._base)
             recline = np.full(cand.size, np.nan)
             spread = np.full(cand.size, np.nan)
+            behind_stand = np.full(cand.size, np.nan)   # NaN: no standing before the walk to judge against
             if ok.any():
                 ups = window_mean_rows(self._up, start[ok] - self._base, n_w)
                 recline[ok] = recline_deg(ups, d["up_walk"], d["forward"])
                 spread[ok] = np.degrees(np.sqrt(np.maximum(2 * (1 - np.linalg.norm(ups, axis=1)), 0)))
+                if d["up_stand"] is not None:
+                    behind_stand[ok] = recline_deg(ups, d["up_stand"], d["forward"])
             # NaN (no evidence): kept; a posture still moving (a pouch swinging on its cord, a pocket) is not
-            # one settled in a seat
-            seated = (recline >= p.seated_recline_deg) & (spread <= p.seated_max_spread_deg)
+            # one settled in a seat; back at the standing posture is a hunched walker straightening up
+            seated = ((recline >= p.seated_recline_deg) & (spread <= p.seated_max_spread_deg)
+                      & ~(behind_stand < p.seated_min_recline_vs_standing_deg))
             n_tail = int(np.argmin(seated[::-1])) if not seated.all() else int(seated.size)
             drop = cand[cand.size - n_tail:]
             self.posture_checks.append({"bout": d["bout"], "time_s": cand.tolist(), "recline_deg": recline.tolist(),
-                                        "spread_deg": spread.tolist(),
+                                        "spread_deg": spread.tolist(), "behind_standing_deg": behind_stand.tolist(),
                                         "retracted": drop.tolist()})
             if n_tail:
                 self._retract(d["bout"], drop, upd)

@@ -18,8 +18,9 @@ from imu_gait.devices.replay import ReplaySource
 from imu_gait.dsp.posture import recline_deg, walking_up
 from imu_gait.dsp.steps import StepParams
 from imu_gait.engine import GaitEngine
-from imu_gait.evaluation import in_windows, match_events
+from imu_gait.evaluation import ic_scores, in_windows, match_events
 from imu_gait.recording import Recording
+from imu_gait.synthetic import synthesize_walk
 
 DATASETS = Path(__file__).resolve().parents[1] / "datasets"
 NO_RETRACTION = StepParams(seated_recline_deg=math.inf)
@@ -245,3 +246,27 @@ def test_a_pocket_phone_is_not_judged_seated_unless_said_to_be_on_the_trunk(plac
     n_sym, n_centred = eng._sym_counts
     assert n_sym > 100 and n_centred < 0.1 * n_sym
     assert bool(eng.posture_checks) is checked
+
+
+@pytest.mark.parametrize("posture_lean_deg", [15.0, 25.0])
+def test_a_hunched_walker_straightening_up_keeps_the_last_steps(posture_lean_deg):
+    """Truth: a walk hunched 15° / 25° forward of the upright standing before and after it (90 contacts).
+    Straightening up on stopping reclines the trunk that far behind the walk — like a seat — but back to the
+    standing posture, so no step is taken back: every contact found within ±0.1 s, none extra. Without the
+    standing cross-check (the bar at −inf) the last 1–3 steps were retracted as 'sat down'."""
+    rec, truth = synthesize_walk(60.0, posture_lean_deg=posture_lean_deg, stand_s=5.0, stand_end_s=5.0, seed=1)
+    res, eng, _, _ = _engine_run(rec)
+    sc = ic_scores(res.steps["time_s"].to_numpy(), truth.ic_times_s, tol_s=0.1)
+    assert (sc["fn"], sc["fp"]) == (0, 0), sc
+    assert eng.standing is not None
+    off, *_ = _engine_run(rec, StepParams(seated_min_recline_vs_standing_deg=-math.inf))
+    assert len(off.steps) < truth.ic_times_s.size        # the check is what keeps them
+
+
+def test_a_seat_after_a_walk_from_a_standing_is_still_a_seat():
+    """Real data: Mobilise-D HA001's walk at 76–86 s set off from a confirmed standing and ended sitting down
+    (its last two 'steps' 9.0° and 12.0° behind that standing): both are still taken back."""
+    rec = imu_gait.read(DATASETS / "mobgap_HA001_daily.csv")
+    _, eng, _, _ = _engine_run(rec)
+    walk = next(c for c in eng.posture_checks if np.isfinite(c["behind_standing_deg"]).any())
+    assert len(walk["retracted"]) == 2 and all(86.0 < t < 88.0 for t in walk["retracted"])

@@ -140,6 +140,12 @@ class StepParams:
     seated_min_centred_share: float = 0.25  # … at least this share of the steps so far: pockets 0–8 % (Oxford,
     # 12 back and front pockets), trunks 44–100 % (IPOL, Mobilise-D, Oxford neck pouches, with and without a
     # gyroscope); the former bar of half kept HA002 daily without its gyroscope (44 %, doubled steps) unchecked
+    # … and, when the walk set off from a confirmed standing, reclined this far behind that standing too: a
+    # walker hunched 15–25° who straightens up on stopping reclines that far behind the walk but stands
+    # upright again (≈ 0° behind the standing; synthetic 15–25° hunches lost their last 1–3 steps), while a
+    # seat reclines the trunk behind standing as well (Mobilise-D HA001's one walk from a standing: its seated
+    # tail 9.0° and 12.0° behind it, 10.1° and 13.2° behind the walk)
+    seated_min_recline_vs_standing_deg: float = 6.0
     seated_lookback_s: float = 20.0    # only steps this close to the walk's last one are judged (the longest
     # tail past a reference bout on mobgap: 9 s); the samples they need are always in the engine's 30-s buffer
     # A 'walk' with no rhythm at all (applied by the engine when it closes): a bout starts on a steady rhythm
