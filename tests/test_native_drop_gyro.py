@@ -211,3 +211,70 @@ def test_a_folder_that_takes_no_new_file_holds_rows_until_it_does(tmp_path, how)
         if folder != tmp_path:
             os.chmod(folder, 0o755)
             shutil.rmtree(folder)
+
+
+_LIVE_CHILD = textwrap.dedent('''
+    import asyncio, io, json, os, sys
+    from imu_gait.devices.emulated import Faults
+    from imu_gait.devices.live import run_live, simulated_stream
+    from imu_gait.devices.view import PlainView
+
+    folder = sys.argv[1]
+
+    class View(PlainView):
+        """The folder turns read-only 3 s into the walk, before the gyroscope stops (~11 s), and writable at 18 s."""
+        state = "writable"
+
+        def update(self, session, upd):
+            super().update(session, upd)
+            if session.time_s >= 3.0 and self.state == "writable":
+                os.chmod(folder, 0o555)
+                self.state = "read-only"
+            elif session.time_s >= 18.0 and self.state == "read-only":
+                os.chmod(folder, 0o755)
+                self.state = "writable again"
+
+    out = io.StringIO()
+    src = simulated_stream(speed=10, walk_s=60.0, seed=4,
+                           faults=Faults(no_gyro_packets=frozenset(range(200, 10**6))))
+    session, written = asyncio.run(asyncio.wait_for(run_live(
+        src, view=View(file=out, every_s=1e9), duration_s=40.0, record=os.path.join(folder, "g.csv"),
+        handle_signals=False), 120))
+    print(json.dumps({"text": out.getvalue(), "written": [[w, str(p)] for w, p in written],
+                      "samples": session.signal.samples, "lost": session.signal.lost_samples,
+                      "warnings": session.result.warnings}))
+''')
+
+
+def test_a_live_session_whose_folder_turns_read_only_keeps_every_sample(tmp_path):
+    """The live path end to end (emulated GaitIMU over bleak, the session, the plain view): its folder turns
+    read-only before the gyroscope stops for good, so the recording can be neither rewritten without gyro
+    columns nor continued in a new file. The walk goes on; the view says once what happened, naming the file and
+    the folder; the rows are held and written to g.acc-only.csv once the folder is writable again (18 s): g.csv
+    keeps the 2000 rows with gyro (10 s at 200 Hz), g.acc-only.csv every later one in order, none lost, and the
+    files listed at the end say so."""
+    pytest.importorskip("bumble")
+    folder, user = _owned_folder(tmp_path)
+    try:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        res = subprocess.run([sys.executable, "-c", _LIVE_CHILD, str(folder)], capture_output=True, text=True,
+                             timeout=180, env=env, cwd=str(folder), user=user)
+        assert res.returncode == 0, res.stderr[-3000:]
+        out = json.loads(res.stdout.strip().splitlines()[-1])
+        walk, cont = folder / "g.csv", folder / "g.acc-only.csv"
+        said = (f"{walk}: could not be rewritten without its gyro columns (PermissionError: Permission denied), and "
+                f"{cont} could not be made to go on in (PermissionError: Permission denied): the samples since are "
+                "held in memory")
+        assert out["text"].count(said) == 1, out["text"]
+        assert any(w.startswith(said) for w in out["warnings"])
+        assert ["recording continued without angular rate", str(cont)] in out["written"]
+        assert not any(w.startswith("recording with angular rate") for w, _ in out["written"])
+        before, after = imu_gait.read(str(walk)), imu_gait.read(str(cont))
+        assert before.has_gyro and before.n_samples == 2000
+        assert not after.has_gyro and after.meta["continues"] == "g.csv"
+        assert out["lost"] == 0 and before.n_samples + after.n_samples == out["samples"] >= 39 * 200
+        assert after.time_s[0] > before.time_s[-1] and np.all(np.diff(after.time_s) > 0)
+    finally:
+        if folder != tmp_path:
+            os.chmod(folder, 0o755)
+            shutil.rmtree(folder)
