@@ -1301,6 +1301,8 @@ def test_a_gyro_stuck_after_a_long_still_start_goes_on_without_it_from_the_verdi
     assert len(said) == 1 and said[0].startswith("GaitIMU-1a2b: its gyroscope is stuck on one axis (the y axis")
     assert "the accelerometer alone from here on:" in said[0] and retracted == []
     assert res.summary["has_gyro"] is False and 40.0 < res.summary["gyro_stopped_s"] < 50.0
+    assert any(re.match(r"the gyroscope was left out \(stuck on one axis\) 4\d s into the recording", w)
+               for w in res.warnings), res.warnings
     saved = imu_gait.read(str(tmp_path / "s.csv"))
     assert not saved.has_gyro and saved.n_samples == rec.n_samples
     ev = res.steps["time_s"].to_numpy(float)

@@ -386,19 +386,19 @@ class LiveSession:
             self._feed_pending(upd)
         return upd
 
-    def _go_acc_only(self, upd: LiveUpdate, meta: dict | None = None) -> None:
+    def _go_acc_only(self, upd: LiveUpdate, meta: dict | None = None, why: str = "stopped") -> None:
         """The source says its gyroscope stopped: its blocks come without angular rate from here on (a Verity
         Sense, see PmdImuStream). Left out as gaps, as a single GaitIMU packet without gyro is (_without_gyro),
         every sample of the rest of the walk was lost. Instead the engine ends its 6-axis stretch with what
         came before and goes on from the accelerometer alone (GaitEngine.drop_gyro), and the recording goes
         on without gyro columns, the rows so far kept with them beside it (NativeCsvWriter.drop_gyro).
-        ``meta``: the recording's note on why (default: it stopped)."""
+        ``meta``, ``why``: the recording's note and the result's word on why (default: it stopped)."""
         if not self.engine.has_gyro:
             return
         self._gyro_probe = self._judge_keep = self._given = None      # (nothing left to judge)
         self._feed_pending(upd)                  # the samples with angular rate that came before, first
         with self._device_faults():
-            res = self.engine.drop_gyro()
+            res = self.engine.drop_gyro(why)
         self._take_engine_update(res, upd)
         stopped = self.engine.gyro_stopped_s
         self._drop_writer_gyro(meta or {"gyro_stopped_s": "unknown" if stopped is None else f"{stopped:.3f}",
@@ -441,7 +441,7 @@ class LiveSession:
         meta = {"gyro_left_out": f"stuck {which} ({stuck_gyro_text(stuck)})",
                 "gyro_note": "the gyroscope was stuck during the live session; the recording is accelerometer only"}
         if keep is None:
-            self._go_acc_only(upd, meta)
+            self._go_acc_only(upd, meta, why=f"was left out (stuck {which})")
             return True
         old = self.engine
         ctx = dict(self.engine_context)
