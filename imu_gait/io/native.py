@@ -591,9 +591,9 @@ class NativeCsvWriter:
                     # the rows since the drop, in order: the continuation file's (past its head), then held ones
                     if self._fh is not None:
                         self._fh.flush()
-                        with open(self.continuation_path, "r", encoding="utf-8", newline="\n") as cont:
+                        with open(self.continuation_path, "rb") as cont:     # (bytes: a text file seeks by cookie)
                             cont.seek(len(self._cont_head.encode("utf-8")))
-                            shutil.copyfileobj(cont, dst)
+                            dst.write(cont.read().decode("utf-8"))          # (seconds of rows: small)
                     dst.write("".join(self._held))
                     dst.flush()
                     os.fsync(dst.fileno())
