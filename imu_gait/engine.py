@@ -423,6 +423,7 @@ class GaitEngine:
         self._gyro_probe: list[np.ndarray] | None = [] if has_gyro else None
         self._stuck_probe: np.ndarray | None = np.empty((0, 3))   # the last seconds fed, None once judged
         self.gyro_stopped_s: float | None = None  # the last sample fed with angular rate, if it stopped (drop_gyro)
+        self._gyro_drop_why = "stopped"           # … and why, in the result's warning (drop_gyro)
         self._first_t: float | None = None
         self._last_t: float | None = None
         self._n_segments = 0
@@ -457,7 +458,7 @@ class GaitEngine:
                 if placement_kind(self.context.get("placement")) in ("chest", "off_trunk") and not has_gyro else 0.0)
 
     # ------------------------------------------------------------------ the gyroscope stops (live)
-    def drop_gyro(self) -> EngineUpdate:
+    def drop_gyro(self, why: str = "stopped") -> EngineUpdate:
         """The angular rate ends *now*: samples fed from here on come without ``gyro_rads`` (live
         monitoring: a sensor whose gyroscope stopped mid-session). Returns the steps this confirms.
 
@@ -469,8 +470,9 @@ class GaitEngine:
         drop and turns; steps after have none. The result is judged as an accelerometer-only recording's
         (``summary['has_gyro']`` False, the back-strain rules that need the gyroscope not judged — sway
         and braking read differently without it, so a baseline taken with it would not compare), and says
-        when the gyroscope stopped (``summary['gyro_stopped_s']``, a warning). Once only: the engine does
-        not take a gyroscope up again."""
+        when the gyroscope stopped (``summary['gyro_stopped_s']``, a warning: 'the gyroscope ``why`` … s into the
+        recording' — a live session that finds it stuck says 'was left out (stuck on one axis)'). Once only: the
+        engine does not take a gyroscope up again."""
         if self._finished:
             raise ArgumentError("drop_gyro() after finish(): this engine's analysis is closed")
         upd = EngineUpdate()
@@ -483,6 +485,7 @@ class GaitEngine:
             self._segment_break(upd)
         self.has_gyro = False
         self.gyro_stopped_s = self._last_t
+        self._gyro_drop_why = why
         self._gravity = GravityTracker(self.fs, has_gyro=False)
         self._gravity_m = None
         self._seated_after_s = self.p.seated_after_s + self._gravity.lag_s
@@ -1988,7 +1991,8 @@ class GaitEngine:
         lead = "no gyroscope"
         if self.gyro_stopped_s is not None:
             n_before = int((steps["time_s"].to_numpy(float) <= self.gyro_stopped_s).sum()) if len(steps) else 0
-            warnings.append(f"the gyroscope stopped {self.gyro_stopped_s - (self._first_t or 0.0):.0f} s into the "
+            warnings.append(f"the gyroscope {self._gyro_drop_why} "
+                            f"{self.gyro_stopped_s - (self._first_t or 0.0):.0f} s into the "
                             f"recording: trunk twist, pelvic drop and turns are measured for the {n_before} steps "
                             "before it only, and the back-strain rules that need them are not judged (as for a "
                             "recording without one)")

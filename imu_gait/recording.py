@@ -486,7 +486,8 @@ def stuck_gyro_axes(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray) -> list[tu
     :data:`STUCK_MIN_SHARE` of the samples of the 1-s windows in which the accelerometer moves (its axes' combined
     std over :data:`MOVING_ACC_STD`) — a worn trunk turns about every axis while it moves, by far more than a
     gyroscope's resolution from sample to sample. Empty when nothing is stuck or the accelerometer moves for
-    less than :data:`MOVING_MIN_S` (nothing to judge by)."""
+    less than :data:`MOVING_MIN_S` (nothing to judge by). (Live: :class:`StuckGyroProbe`, the same judgement as
+    the samples come.)"""
     n = acc.shape[0]
     sub = slice(None, None, 4 if n > 40_000 else 1)
     t, acc, gyro = t[sub], acc[sub], gyro[sub]
@@ -497,10 +498,20 @@ def stuck_gyro_axes(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray) -> list[tu
     k = acc.shape[0] // per
     if k == 0:
         return []
-    moving = acc[:k * per].reshape(k, per, 3).var(axis=1).sum(axis=1) > MOVING_ACC_STD ** 2
+    moving = _moving_windows(acc[:k * per].reshape(k, per, 3))
     if moving.sum() * per * step < MOVING_MIN_S:
         return []
-    rates = gyro[:k * per].reshape(k, per, 3)[moving]                 # (m, per, 3)
+    return _stuck_rate_axes(gyro[:k * per].reshape(k, per, 3)[moving])
+
+
+def _moving_windows(windows: np.ndarray) -> np.ndarray:
+    """Which of the (k, per, 3) acceleration windows move: their axes' combined std over MOVING_ACC_STD."""
+    return windows.var(axis=1).sum(axis=1) > MOVING_ACC_STD ** 2
+
+
+def _stuck_rate_axes(rates: np.ndarray) -> list[tuple[int, float, float]]:
+    """``(axis, value, share)`` of the axes of the moving windows' angular rate ``rates`` (m, per, 3) that hold one
+    value in at least STUCK_MIN_SHARE of their samples."""
     out = []
     for j in range(3):
         axis = rates[:, :, j].ravel()
@@ -509,6 +520,45 @@ def stuck_gyro_axes(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray) -> list[tu
         if share >= STUCK_MIN_SHARE:
             out.append((j, value, share))
     return out
+
+
+class StuckGyroProbe:
+    """:func:`stuck_gyro_axes` judged while a live stream comes, block by block, for a gyroscope stuck from the
+    start: the 1-s windows (consecutive from the first sample, as a recording's are from its first row) in which
+    the accelerometer moves are kept — their angular rate only — until they add up to :data:`MOVING_MIN_S`, the
+    least the offline check judges by; :meth:`add` then gives that function's verdict on them. A few vectorised
+    operations per block, and about 5 s of angular rate kept."""
+
+    def __init__(self, rate_hz: float):
+        self.per = max(2, int(round(rate_hz)))      # samples per 1-s window (offline: round(1 / median step))
+        self.window_s = self.per / float(rate_hz)
+        self._acc_tail = np.empty((0, 3))
+        self._gyro_tail = np.empty((0, 3))
+        self._moving: list[np.ndarray] = []
+        self.moving_s = 0.0
+
+    def add(self, acc: np.ndarray, gyro: np.ndarray) -> list[tuple[int, float, float]] | None:
+        """The next samples; None while the accelerometer has moved for less than MOVING_MIN_S, then the stuck
+        axes as :func:`stuck_gyro_axes` gives them (empty: none stuck)."""
+        acc = np.concatenate([self._acc_tail, acc])
+        gyro = np.concatenate([self._gyro_tail, gyro])
+        k = acc.shape[0] // self.per
+        n = k * self.per
+        if k:
+            moving = _moving_windows(acc[:n].reshape(k, self.per, 3))
+            if moving.any():
+                self._moving.append(gyro[:n].reshape(k, self.per, 3)[moving])
+                self.moving_s += float(moving.sum()) * self.window_s
+        self._acc_tail, self._gyro_tail = acc[n:], gyro[n:]
+        if self.moving_s < MOVING_MIN_S:
+            return None
+        return _stuck_rate_axes(np.concatenate(self._moving))
+
+
+def stuck_gyro_text(stuck: list[tuple[int, float, float]]) -> str:
+    """'the y axis read exactly 0.05 rad/s in 100% of the samples in which the accelerometer moved'."""
+    return "; ".join(f"the {'xyz'[k]} axis read exactly {v:.4g} rad/s in {share:.0%} of the samples in "
+                     "which the accelerometer moved" for k, v, share in stuck)
 
 
 def stuck_axes_text(stuck: list[tuple[int, float, float]]) -> str:
@@ -676,8 +726,7 @@ def drop_dead_gyro(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None,
             return gyro
         # one axis stuck while the others turn: twist, pelvic drop and 'up' between steps would be measured
         # about two axes of three and read as if whole (a stuck gyro axis is the H10 accelerometer's fault's twin)
-        axes = "; ".join(f"the {'xyz'[k]} axis read exactly {v:.4g} rad/s in {share:.0%} of the samples in "
-                         "which the accelerometer moved" for k, v, share in stuck)
+        axes = stuck_gyro_text(stuck)
         warnings.append(f"the gyroscope is stuck on one axis ({axes}): analysed without the gyroscope (no twist, "
                         "pelvic drop or turns; steps, cadence, bounce, lean and sway from the accelerometer). "
                         "A stuck axis is a fault of the sensor: power-cycle it and record again; if the axis stays "

@@ -1207,6 +1207,151 @@ def test_a_verity_whose_gyro_stops_mid_walk_goes_on_acc_only(tmp_path):
     assert abs(np.nanmedian(cad) * 52.0 / slope - np.median(true_cad)) < 1.0     # per minute of walk time
 
 
+# ------------------------------------------------------------------ a gyroscope stuck on one axis (live)
+def _stuck_gyro_walk(duration_s: float, rate: float, *, stand_s: float = 5.0, seed: int = 3):
+    """A synthetic walk whose gyroscope's y axis reads exactly 0.05 rad/s throughout (the others turn)."""
+    from dataclasses import replace
+
+    rec, truth = synthesize_walk(duration_s, rate, seed=seed, stand_s=stand_s)
+    gyro = rec.gyro_rads.copy()
+    gyro[:, 1] = 0.05
+    return replace(rec, gyro_rads=gyro), truth
+
+
+def _process_in_random_blocks(sess: LiveSession, rec, seed: int = 1):
+    """Feed ``rec`` to ``sess`` in blocks of 3–60 samples; (steps given, steps retracted, notices said)."""
+    rng = np.random.default_rng(seed)
+    given, retracted, said, i = [], [], [], 0
+    while i < rec.n_samples:
+        n = int(rng.integers(3, 61))
+        upd = sess.process(SampleBlock(rec.time_s[i:i + n], rec.acc_mps2[i:i + n], rec.gyro_rads[i:i + n], i, 0))
+        given += [ev.time_s for ev in upd.steps]
+        retracted += [ev.time_s for ev in upd.retracted]
+        if upd.event is not None:
+            said.append(upd.event.message)
+        i += n
+    return given, retracted, said
+
+
+def test_a_gyro_stuck_on_one_axis_live_gives_what_the_offline_analysis_gives(tmp_path):
+    """A gyroscope whose y axis reads one value while the trunk turns: offline it is found (stuck_gyro_axes) and
+    the recording analysed without it; live it was used, its twist and 'up' from two axes of three read as if
+    whole. Now, after the first 5 s of movement (the least the offline check judges by), the session says so once
+    naming the device, analyses the walk again from its first sample without the gyroscope and goes on so: the
+    live result equals imu_gait.analyze of the same samples (truth: the offline path) — same steps (±1e-9 s),
+    every per-step metric within rtol 1e-6 — the steps given before the verdict are taken back and given again,
+    and the recording is acc-only with every sample, the rows with the stuck gyro kept beside it."""
+    import types
+
+    rec, _ = _stuck_gyro_walk(60.0, 100.0)
+    offline = imu_gait.analyze(rec)
+    assert offline.summary["has_gyro"] is False and any("the gyroscope is stuck on one axis" in w
+                                                        for w in offline.warnings)
+    sess = LiveSession(types.SimpleNamespace(name="GaitIMU-1a2b"), record=tmp_path / "s.csv")
+    given, retracted, said = _process_in_random_blocks(sess, rec)
+    res = sess.finish()
+    assert said == [
+        "GaitIMU-1a2b: its gyroscope is stuck on one axis (the y axis read exactly 0.05 rad/s in 100% of the samples "
+        "in which the accelerometer moved, over the first 5 s of movement); the walk is measured by the accelerometer "
+        "alone from its start (the steps so far are measured again without it): trunk twist and pelvic drop are not "
+        "measured, steps, cadence, bounce, lean and sway go on (nothing was dropped).\n  What to do: a stuck axis is "
+        "a fault of the sensor — after the walk, power-cycle it and record again; if the axis stays stuck, it needs "
+        "a firmware update or service."]
+    assert any(w.startswith("GaitIMU-1a2b: its gyroscope is stuck on one axis") for w in res.warnings)
+    a, b = offline.steps, res.steps
+    assert res.summary["has_gyro"] is False and len(a) == len(b) > 50
+    np.testing.assert_allclose(b["time_s"].to_numpy(float), a["time_s"].to_numpy(float), rtol=0, atol=1e-9)
+    for col in a.columns:
+        if a[col].dtype.kind == "f":
+            np.testing.assert_allclose(b[col].to_numpy(float), a[col].to_numpy(float), rtol=1e-6, atol=1e-9,
+                                       equal_nan=True, err_msg=col)
+    assert np.isnan(b["trunk_twist_deg"].to_numpy(float)).all()
+    # the steps given before the verdict (about 5 s of walk) were taken back, and given again without the gyroscope
+    assert 0 < len(retracted) < 15 and set(retracted) <= set(given) and len(given) - len(retracted) == len(b)
+    saved = imu_gait.read(str(tmp_path / "s.csv"))
+    assert not saved.has_gyro and saved.n_samples == rec.n_samples
+    assert saved.meta["gyro_left_out"].startswith("stuck on one axis (the y axis read exactly 0.05 rad/s")
+    np.testing.assert_allclose(saved.acc_mps2, rec.acc_mps2, atol=1e-5)     # (7 significant digits of ~10 m/s²)
+    part = (tmp_path / "s.with-gyro.csv").read_text().splitlines()
+    rows = [l.split(",") for l in part if l and not l.startswith("#")][1:]
+    # … the rows up to the verdict (after 5 s of movement, the 5 s of standing before), as they came
+    assert 10 * 100 <= len(rows) < 12 * 100 and {r[5] for r in rows} == {"0.05"}
+
+
+def test_a_gyro_stuck_after_a_long_still_start_goes_on_without_it_from_the_verdict(tmp_path, monkeypatch):
+    """While the walker stands still nothing is judged (a still trunk's rate proves nothing; offline likewise
+    needs 5 s of movement). A verdict that comes later than GYRO_JUDGE_KEEP_S of samples (10 min; 20 s here) no
+    longer analyses the walk again from its start: the walk goes on without the gyroscope from the verdict, as
+    a stopped one does — said once, naming the device, the recording acc-only with every sample, and the walk's
+    steps all found (truth: the synthetic contacts, F1 ≥ 0.95 within ±0.1 s)."""
+    import types
+    from dataclasses import replace
+
+    import imu_gait.devices.live as live_mod
+
+    monkeypatch.setattr(live_mod, "GYRO_JUDGE_KEEP_S", 20.0)
+    rec, truth = _stuck_gyro_walk(90.0, 100.0, stand_s=40.0)
+    sess = LiveSession(types.SimpleNamespace(name="GaitIMU-1a2b"), record=tmp_path / "s.csv")
+    head = int(35.0 * 100)                          # still: not judged, the gyroscope kept
+    sess.process(SampleBlock(rec.time_s[:head], rec.acc_mps2[:head], rec.gyro_rads[:head], 0, 0))
+    assert sess.engine.has_gyro and sess._gyro_probe is not None
+    tail = replace(rec, time_s=rec.time_s[head:], acc_mps2=rec.acc_mps2[head:], gyro_rads=rec.gyro_rads[head:])
+    given, retracted, said = _process_in_random_blocks(sess, tail)
+    res = sess.finish()
+    assert len(said) == 1 and said[0].startswith("GaitIMU-1a2b: its gyroscope is stuck on one axis (the y axis")
+    assert "the accelerometer alone from here on:" in said[0] and retracted == []
+    assert res.summary["has_gyro"] is False and 40.0 < res.summary["gyro_stopped_s"] < 50.0
+    assert any(re.match(r"the gyroscope was left out \(stuck on one axis\) 4\d s into the recording", w)
+               for w in res.warnings), res.warnings
+    saved = imu_gait.read(str(tmp_path / "s.csv"))
+    assert not saved.has_gyro and saved.n_samples == rec.n_samples
+    ev = res.steps["time_s"].to_numpy(float)
+    pairs = match_events(ev, truth.ic_times_s, 0.1)
+    assert f1(ev.size, truth.ic_times_s.size, len(pairs)) >= 0.95
+
+
+@needs_bumble
+def test_a_gaitimu_with_a_stuck_gyro_axis_over_ble_is_analysed_as_its_recording_is(tmp_path):
+    """The whole live path — emulated GaitIMU over bleak (bumble backend), supervisor, session, plain view,
+    recording — with a gyroscope whose y axis sends one value throughout. The view says once, naming the
+    device, that it is stuck; the walk is measured without it (no twist), the recording holds every sample
+    without gyro columns (the stuck rows kept beside it), and the live steps are the offline analysis of that
+    recording's (truth: the offline path; same count, each within ±1 sample at 200 Hz, 5 ms — the file's
+    7-digit text moves the input by ≤ 5e-8 relative)."""
+    from contextlib import asynccontextmanager
+
+    from imu_gait.devices import open_stream
+    from imu_gait.devices.emulated import EMULATED_BACKEND, ArraySource, EmulatedAir, EmulatedGaitImu
+    from imu_gait.devices.live import run_live
+    from imu_gait.devices.view import PlainView
+
+    rec, _ = _stuck_gyro_walk(60.0, 200.0, seed=4)
+
+    @asynccontextmanager
+    async def source():
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedGaitImu(speed=10, source=ArraySource(rec.acc_mps2, rec.gyro_rads, 200)))
+            async with open_stream("GaitIMU-E001", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   backoff_s=(0.05,), scan_timeout_s=3.0) as stream:
+                yield stream
+
+    out = io.StringIO()
+    session, written = run(run_live(source(), view=PlainView(file=out, every_s=1e9), duration_s=30.0,
+                                    record=tmp_path / "g.csv", handle_signals=False), timeout=90)
+    text = out.getvalue()
+    assert text.count("GaitIMU-E001: its gyroscope is stuck on one axis (the y axis read exactly 0.05") == 1, text
+    res = session.result
+    assert res.summary["has_gyro"] is False and np.isnan(res.steps["trunk_twist_deg"].to_numpy(float)).all()
+    saved = imu_gait.read(str(tmp_path / "g.csv"))
+    assert not saved.has_gyro and saved.n_samples == session.signal.samples >= 29 * 200
+    assert session.signal.lost_samples == 0
+    assert ("recording as the sensor sent it, with the stuck gyroscope", tmp_path / "g.with-gyro.csv") in written
+    off = imu_gait.analyze(saved)
+    assert len(res.steps) == len(off.steps) > 30
+    np.testing.assert_allclose(res.steps["time_s"].to_numpy(float), off.steps["time_s"].to_numpy(float),
+                               atol=0.005)
+
+
 class _Opened:
     """An already opened stream, for run_live (which opens what it is given)."""
 

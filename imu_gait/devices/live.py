@@ -61,10 +61,10 @@ import numpy as np
 
 from ..days import recording_clock
 from ..engine import GaitEngine, StepEvent
-from ..errors import DeviceError, StuckAxisError
+from ..errors import DeviceError, RecordingError, StuckAxisError
 from ..marks import (HIGH_PAIN_ADVICE, Mark, attach_marks, high_pain, mark_contexts, marks_for, marks_path,
                      write_marks)
-from ..recording import clock_text
+from ..recording import StuckGyroProbe, clock_text, stuck_gyro_text
 from ..treadmill import TreadmillSchedule, sidecar_path, write_schedule
 from .cues import CUE_FADE_S, CueFader
 from .keys import HELP as KEYS_HELP, KeyReader, MarkKeys, apply_key
@@ -79,6 +79,12 @@ MAX_TIME_SHIFT_S = 0.25
 #: packets come every 50–100 ms, so 1 s is 10–20 in a row, never a glitch; the samples are held meanwhile
 #: (not yet written), and 1 s keeps the recording's promise of losing at most about a second in a crash
 GYRO_STOP_WAIT_S = 1.0
+#: a gyroscope stuck on an axis from the start is judged on the first MOVING_MIN_S (5 s) of movement, the least the
+#: offline check judges by (recording.stuck_gyro_axes). Until then every sample is kept, so that a stuck one's
+#: walk is analysed again from its first sample without it — what the offline analysis of the recording gives —
+#: for at most this long (s of samples; 10 min at 200 Hz: 7 MB, analysed again in ~0.1 s); a verdict later than
+#: that (a walker who sat that long first) goes on without the gyroscope from then, as a stopped one does
+GYRO_JUDGE_KEEP_S = 600.0
 #: a back-strain cue stays on screen this long (s of walk) after the engine last listed it
 FLAG_HOLD_S = 20.0
 RATE_WINDOW_S = 5.0
@@ -188,9 +194,19 @@ class LiveSession:
         self.record_path: Path | None = None
         # the recording as it was when the sensor's gyroscope stopped (NativeCsvWriter.drop_gyro), if it did
         self.gyro_record_path: Path | None = None
+        self.gyro_record_label = "recording with angular rate, until the gyroscope stopped"
+        # where the recording went on without angular rate, if walk.csv could not be rewritten without it
+        self.continuation_path: Path | None = None
+        self._writer_problem: str | None = None   # the writer's message about that, once said
         # blocks that came without angular rate in a stream that has it, held until the gyroscope comes back
         # (then they are left out, a counted gap) or GYRO_STOP_WAIT_S passes (then the walk goes on without it)
         self._held_no_gyro: list[tuple[np.ndarray, np.ndarray]] = []
+        # while the gyroscope is not yet judged for a stuck axis (see GYRO_JUDGE_KEEP_S): the judge, the samples so
+        # far, and the step events given so far (taken back if the walk is analysed again without it)
+        self._gyro_probe: StuckGyroProbe | None = None
+        self._judge_keep: list[tuple[np.ndarray, np.ndarray]] | None = None
+        self._given: list[StepEvent] | None = None
+        self._engine_fs: float | None = None
         self.signal = SignalQuality()
         self.events_seen: list[Any] = []
         self.notices: list[str] = []             # the source's notices (what it did with samples), for the result
@@ -286,8 +302,23 @@ class LiveSession:
     def process(self, item: Any) -> LiveUpdate:
         """Handle one source item: a sample block or a status event."""
         if hasattr(item, "time_s") and hasattr(item, "acc_mps2"):
-            return self._process_block(item)
-        return self._process_event(item)
+            upd = self._process_block(item)
+        else:
+            upd = self._process_event(item)
+        if self._writer_problem is None and upd.event is None:
+            self._say_writer_problem(upd)
+        return upd
+
+    def _say_writer_problem(self, upd: LiveUpdate | None) -> None:
+        """The recording's rewrite without gyro columns (on the writer's own thread) failed: said once, when it
+        is known (a plain attribute read per item), in the next update that carries no other event."""
+        msg = getattr(self.writer, "problem", None)
+        if not msg:
+            return
+        self._writer_problem = msg
+        self.notices.append(msg.split("\n")[0])
+        if upd is not None:
+            upd.event = SessionNotice(self._last_t if self._last_t is not None else 0.0, msg)
 
     def note_time(self, t: Any) -> None:
         """The source's clock reads ``t`` (its stream seconds) though no sample came with it."""
@@ -355,25 +386,93 @@ class LiveSession:
             self._feed_pending(upd)
         return upd
 
-    def _go_acc_only(self, upd: LiveUpdate) -> None:
+    def _go_acc_only(self, upd: LiveUpdate, meta: dict | None = None, why: str = "stopped") -> None:
         """The source says its gyroscope stopped: its blocks come without angular rate from here on (a Verity
         Sense, see PmdImuStream). Left out as gaps, as a single GaitIMU packet without gyro is (_without_gyro),
         every sample of the rest of the walk was lost. Instead the engine ends its 6-axis stretch with what
         came before and goes on from the accelerometer alone (GaitEngine.drop_gyro), and the recording goes
-        on without gyro columns, the rows so far kept with them beside it (NativeCsvWriter.drop_gyro)."""
+        on without gyro columns, the rows so far kept with them beside it (NativeCsvWriter.drop_gyro).
+        ``meta``, ``why``: the recording's note and the result's word on why (default: it stopped)."""
         if not self.engine.has_gyro:
             return
+        self._gyro_probe = self._judge_keep = self._given = None      # (nothing left to judge)
         self._feed_pending(upd)                  # the samples with angular rate that came before, first
         with self._device_faults():
-            res = self.engine.drop_gyro()
+            res = self.engine.drop_gyro(why)
         self._take_engine_update(res, upd)
+        stopped = self.engine.gyro_stopped_s
+        self._drop_writer_gyro(meta or {"gyro_stopped_s": "unknown" if stopped is None else f"{stopped:.3f}",
+                                        "gyro_note": "the gyroscope stopped during the live session; from then on "
+                                                     "accelerometer only"})
+
+    def _judge_gyro(self, t: np.ndarray, acc: np.ndarray, gyro: np.ndarray, upd: LiveUpdate) -> bool:
+        """A block with angular rate while the gyroscope is not yet judged: kept, and judged once the accelerometer
+        has moved for MOVING_MIN_S (StuckGyroProbe: the offline stuck_gyro_axes on the windows so far). An axis
+        stuck then: said once, naming the device, and the walk goes on without the gyroscope — analysed again
+        from its first sample by a fresh engine without it, the steps given so far taken back and given again
+        (the offline analysis of the recording, which drops such a gyroscope whole, gives the same), or past
+        GYRO_JUDGE_KEEP_S from here on, as a stopped gyroscope; the recording without gyro columns either way.
+        True when the pending samples are in the engine already."""
+        if self._judge_keep is not None:
+            self._judge_keep.append((t, acc))
+            if float(t[-1]) - self._first_t > GYRO_JUDGE_KEEP_S:
+                self._judge_keep = None
+        stuck = self._gyro_probe.add(acc, gyro)
+        if stuck is None:
+            return False
+        moving_s = self._gyro_probe.moving_s
+        keep, given = self._judge_keep, self._given
+        self._gyro_probe = self._judge_keep = self._given = None
+        if not stuck:
+            return False
+        name = self.device or "the sensor"
+        which = {1: "on one axis", 2: "on two axes"}.get(len(stuck), "on every axis")
+        since = ("from its start (the steps so far are measured again without it)" if keep is not None
+                 else "from here on")
+        message = (f"{name}: its gyroscope is stuck {which} ({stuck_gyro_text(stuck)}, over the first "
+                   f"{moving_s:.0f} s of movement); the walk is measured by the accelerometer alone {since}: trunk "
+                   "twist and pelvic drop are not measured, steps, cadence, bounce, lean and sway go on (nothing was "
+                   "dropped).\n  What to do: a stuck axis is a fault of the sensor — after the walk, power-cycle it "
+                   "and record again; if the axis stays stuck, it needs a firmware update or service.")
+        self.notices.append(message.split("\n")[0])
+        if upd.event is None:
+            upd.event = SessionNotice(self._last_t, message)
+        self.gyro_record_label = "recording as the sensor sent it, with the stuck gyroscope"
+        meta = {"gyro_left_out": f"stuck {which} ({stuck_gyro_text(stuck)})",
+                "gyro_note": "the gyroscope was stuck during the live session; the recording is accelerometer only"}
+        if keep is None:
+            self._go_acc_only(upd, meta, why=f"was left out (stuck {which})")
+            return True
+        old = self.engine
+        ctx = dict(self.engine_context)
+        if old.treadmill_schedule is not None:          # (changed by keys before the verdict)
+            ctx.pop("belt_speed_mps", None)
+            ctx.pop("incline_pct", None)
+            ctx.update(treadmill_schedule=old.treadmill_schedule, treadmill=True)
+        self.engine = GaitEngine(self._engine_fs, has_gyro=False, **ctx)
+        self._pending.clear()                           # (all of them are in keep)
+        upd.retracted.extend(given or [])
+        with self._device_faults():
+            res = self.engine.feed(np.concatenate([k[0] for k in keep]), np.concatenate([k[1] for k in keep]))
+        self._fed_t = self._last_t
+        self._status = {}
+        self._take_engine_update(res, upd)
+        self._refresh_status(forget_unlisted=True)      # cues only the gyroscope's steps raised end now
+        upd.status_changed = True
+        self._drop_writer_gyro(meta)
+        return True
+
+    def _drop_writer_gyro(self, meta: dict) -> None:
+        """The recording goes on without gyro columns. Our writer rewrites the file on a thread of its own
+        (wait=False): done here, on the event loop, it held the sensor's packets for 0.1–0.5 s per recorded hour
+        and so mistimed them; how it ended is read in process() and finish()."""
+        from ..io.native import NativeCsvWriter
+
         drop = getattr(self.writer, "drop_gyro", None)
-        if drop is not None:
-            stopped = self.engine.gyro_stopped_s
-            meta = {"gyro_stopped_s": "unknown" if stopped is None else f"{stopped:.3f}",
-                    "gyro_note": "the gyroscope stopped during the live session; from then on accelerometer only"}
-            keep = drop(meta)
-            self.gyro_record_path = Path(keep) if keep is not None else None
+        if drop is None:
+            return
+        keep = drop(meta, wait=False) if isinstance(self.writer, NativeCsvWriter) else drop(meta)
+        self.gyro_record_path = Path(keep) if keep is not None else None
 
     def _pull_counters(self) -> None:
         c = getattr(self.source, "counters", None)
@@ -411,6 +510,9 @@ class LiveSession:
             # a chest strap is on the chest: the running bounce limits and the recording's header say so
             self.engine_context["placement"] = implied_placement(self.device)
         self.engine = GaitEngine(fs, has_gyro=has_gyro, **self.engine_context)
+        self._engine_fs = fs
+        if has_gyro:
+            self._gyro_probe, self._judge_keep, self._given = StuckGyroProbe(fs), [], []
         if self.record is not None:
             self._open_writer(has_gyro, fs)
 
@@ -509,6 +611,8 @@ class LiveSession:
         if upd is None:
             upd = LiveUpdate(time_s=self._last_t)
         upd.time_s, upd.n_samples = self._last_t, upd.n_samples + int(t.size)
+        if self._gyro_probe is not None and gyro is not None and self._judge_gyro(t, acc, gyro, upd):
+            return upd
         # the engine is fed every `feed_interval_s` of samples (fewer, larger calls: less CPU)
         if self._last_t - self._fed_t >= self.feed_interval_s - 0.25 / max(self.signal.nominal_rate_hz, 1.0):
             self._feed_pending(upd)
@@ -586,6 +690,9 @@ class LiveSession:
         upd.steps.extend(res.events)
         upd.rows.extend(res.rows)
         upd.retracted.extend(res.retracted)
+        if self._given is not None:             # (only while the gyroscope is not yet judged)
+            gone = {ev.time_s for ev in res.retracted}
+            self._given = [ev for ev in self._given + list(res.events) if ev.time_s not in gone]
         # live status (medians of the last steps, flags) at most once per `status_interval_s`
         if res.rows or res.retracted:
             self._rows_since_status = True
@@ -788,9 +895,18 @@ class LiveSession:
             self._leave_out_held()
         if self.writer is not None:
             try:
-                self.writer.close()
-            finally:
-                pass
+                self.writer.close()            # (waits for a rewrite without gyro columns still running)
+            except RecordingError as exc:      # rows it held in memory could not be written: the analysis has them
+                self.notices.append(str(exc).split("\n")[0])
+            # how the rewrite ended: the file that kept the gyro rows (walk.csv itself if it failed), and the
+            # continuation file the recording went on in then
+            gyro_path = getattr(self.writer, "gyro_path", None)
+            if gyro_path is not None:
+                self.gyro_record_path = None if Path(gyro_path) == self.record_path else Path(gyro_path)
+            cont = getattr(self.writer, "continuation_path", None)
+            self.continuation_path = Path(cont) if cont is not None and Path(cont).exists() else None
+            if self._writer_problem is None:
+                self._say_writer_problem(None)
         if self.engine is None:
             return None
         self._feed_pending(LiveUpdate(time_s=self._last_t or 0.0))
@@ -1258,6 +1374,8 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
     if session is not None and session.record_path is not None:
         written.insert(0, ("recording", session.record_path))
         if session.gyro_record_path is not None:
-            written.insert(1, ("recording with angular rate, until the gyroscope stopped", session.gyro_record_path))
+            written.insert(1, (session.gyro_record_label, session.gyro_record_path))
+        if session.continuation_path is not None:       # the rewrite without gyro columns failed (said in the view)
+            written.insert(1, ("recording continued without angular rate", session.continuation_path))
     return session, written
 

@@ -15,6 +15,7 @@ durable (flush + fsync) at least once per second of wall time.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -363,6 +364,18 @@ class NativeCsvWriter:
         self._dirty = False
         self._closed = False
         meta_text = _format_meta_lines(meta, str(self.path))    # (a key it refuses leaves no file behind)
+        self._meta_text = meta_text
+        # drop_gyro's state: where the gyro rows are kept, where rows go while (or if) the file cannot be
+        # rewritten, the rows held in memory while even that file cannot be made, and what went wrong
+        self.gyro_path: Path | None = None
+        self.continuation_path: Path | None = None
+        self.problem: str | None = None
+        self.retry_s = 2.0
+        self._held: list[str] = []
+        self._cont_head = ""
+        self._cont_error: OSError | None = None
+        self._cont_tried = 0.0
+        self._rewrite_thread: threading.Thread | None = None
         self._fh = open(self.path, "w", encoding="utf-8", newline="\n")
         self._fh.write(meta_text)
         self._fh.write((HEADER_GYRO if self.has_gyro else HEADER_ACC) + "\n")
@@ -397,14 +410,18 @@ class NativeCsvWriter:
         with self._lock:
             if self._closed:
                 raise ValueError("write to a closed NativeCsvWriter")
-            self._fh.write(text)
+            if self._fh is not None:
+                self._fh.write(text)
+            else:                   # (drop_gyro could not make its continuation file yet: held, see there)
+                self._held.append(text)
             self._dirty = True
             self.n_rows += t.shape[0]
             if time.monotonic() - self._last_flush >= self.flush_interval_s:
                 self._flush_locked()
         return int(t.shape[0])
 
-    def drop_gyro(self, meta: dict | None = None, *, keep_gyro_as: str | os.PathLike | None = None) -> Path | None:
+    def drop_gyro(self, meta: dict | None = None, *, keep_gyro_as: str | os.PathLike | None = None,
+                  wait: bool = True) -> Path | None:
         """Go on without gyro columns (a sensor whose gyroscope stopped mid-recording); returns the path of the
         copy that keeps the gyro columns, or None if there were none.
 
@@ -417,43 +434,63 @@ class NativeCsvWriter:
         not thrown away: the file as it was stays beside it, as ``keep_gyro_as`` (default
         ``<name>.with-gyro<suffix>``), a valid native file of its own. ``meta`` lines are added to the
         header (e.g. when the gyroscope stopped). The file under ``path`` is complete at every moment: the
-        new text is written and made durable beside it, then put in its place by one rename."""
+        new text is written and made durable beside it, then put in its place by one rename.
+
+        The rewrite reads and writes the whole file (0.1–0.5 s per recorded hour), so it runs on a thread of
+        its own: a live session calls this with ``wait=False`` from its event loop, which would otherwise
+        stall and mistime the sensor's packets. Rows written meanwhile go, durably, to a continuation file
+        (``<name>.acc-only<suffix>``, a valid acc-only native file) and are moved behind the rewritten rows,
+        in order, when the rename is done; the continuation file is then removed. ``wait=True`` (the default)
+        returns once that is done.
+
+        If the rewrite fails (a full disk, a folder that takes no new file), nothing is lost: ``path`` stays
+        the file with gyro columns up to here, the recording goes on in the continuation file, and
+        :attr:`problem` says so once, naming both files (the return value is then ``path`` itself, where the
+        gyro columns are). If even the continuation file cannot be made, the rows are held in memory and the
+        file is tried again every :attr:`retry_s` seconds; :meth:`close` raises a :class:`RecordingError`
+        naming it if they could never be written."""
         with self._lock:
             if self._closed:
                 raise ValueError("drop_gyro on a closed NativeCsvWriter")
             if not self.has_gyro:
                 return None
+            extra = _format_meta_lines(meta, str(self.path))      # (a key it refuses changes nothing)
             self._flush_locked()
             self._fh.close()
+            self._fh = None
             keep = _free_name(Path(keep_gyro_as) if keep_gyro_as is not None else self.path.with_name(
                 f"{self.path.stem}.with-gyro{self.path.suffix}"))      # never over a file already there
-            tmp = self.path.with_name(f".{self.path.name}.acc-only.tmp")
-            extra = _format_meta_lines(meta, str(self.path))
-            with open(self.path, "r", encoding="utf-8", newline="\n") as src, \
-                    open(tmp, "w", encoding="utf-8", newline="\n") as dst:
-                header_seen = False
-                for line in src:
-                    if header_seen:
-                        parts = line.split(",", 4)      # time and acceleration: the text as first written
-                        dst.write(",".join(parts[:4]) + ("\n" if len(parts) > 4 else ""))
-                    elif line.startswith("#"):
-                        dst.write(line)
-                    else:                               # the header line
-                        dst.write(extra + HEADER_ACC + "\n")
-                        header_seen = True
-                dst.flush()
-                os.fsync(dst.fileno())
-            try:                     # the gyro rows stay as they are, under the new name: a hard link, no copy
-                os.link(self.path, keep)
-            except OSError:          # (a file system without hard links: FAT on a memory stick)
-                shutil.copyfile(self.path, keep)
-            os.replace(tmp, self.path)
-            self._fh = open(self.path, "a", encoding="utf-8", newline="\n")
+            self.continuation_path = _free_name(self.path.with_name(f"{self.path.stem}.acc-only{self.path.suffix}"))
             self.has_gyro = False
             self._ncols = 3
             self._tmpl = _format_row_template(self._ncols, self.time_fmt, self.value_fmt)
-            self._flush_locked()
-            return keep
+            self.gyro_path = keep
+            # the continuation file: a valid native file of its own (the rewrite's fallback), with this file's
+            # metadata, the new lines and what it continues
+            self._cont_head = (self._meta_text + extra
+                               + _format_meta_lines({"continues": self.path.name}, str(self.path)) + HEADER_ACC + "\n")
+            self._open_continuation_locked()
+            self._rewrite_thread = threading.Thread(target=self._rewrite_acc_only, args=(keep, extra),
+                                                    name="NativeCsvWriter-drop-gyro", daemon=True)
+            self._rewrite_thread.start()
+        if wait:
+            self.wait_rewrite()
+            return self.gyro_path
+        return keep
+
+    @property
+    def rewriting(self) -> bool:
+        """A :meth:`drop_gyro` rewrite is still running."""
+        th = self._rewrite_thread
+        return th is not None and th.is_alive()
+
+    def wait_rewrite(self, timeout: float | None = None) -> bool:
+        """Wait for a :meth:`drop_gyro` rewrite to end (True when it has, or none ran)."""
+        th = self._rewrite_thread
+        if th is not None:
+            th.join(timeout)
+            return not th.is_alive()
+        return True
 
     def flush(self) -> None:
         """Make everything written so far durable: ``fh.flush()`` + ``os.fsync``."""
@@ -462,16 +499,33 @@ class NativeCsvWriter:
                 self._flush_locked()
 
     def close(self) -> None:
+        """Flush and close (after a :meth:`drop_gyro` rewrite still running has ended). Raises a
+        :class:`RecordingError` naming the file if rows held in memory (see :meth:`drop_gyro`) could not be
+        written even now."""
         if self._thread is not None:
             self._stop.set()
             self._thread.join(timeout=2.0)
             self._thread = None
+        self.wait_rewrite()
         with self._lock:
             if self._closed:
                 return
+            if self._fh is None and self._held:
+                self._cont_tried = -float("inf")        # a last try, whatever the retry interval
             self._flush_locked()
-            self._fh.close()
             self._closed = True
+            if self._fh is not None:
+                self._fh.close()
+            if self._held:
+                n = sum(t.count("\n") for t in self._held)
+                self._held = []
+                err = self._cont_error
+                raise RecordingError(
+                    f"could not be made ({type(err).__name__}: {getattr(err, 'strerror', None) or err}), so the "
+                    f"last {n} samples of the recording (those after the angular rate ended) were not saved; "
+                    f"{self.path} holds the samples before", path=str(self.continuation_path),
+                    hint=f"free disk space or make {self.path.parent} writable before the next recording; the "
+                         "live analysis and its reports include those samples")
 
     @property
     def closed(self) -> bool:
@@ -490,7 +544,112 @@ class NativeCsvWriter:
             pass
 
     # -- internals ------------------------------------------------------------------------
+    def _open_continuation_locked(self) -> None:
+        """Open the continuation file and write the rows held so far into it (under the lock); on an OSError
+        the rows stay held, and the next try is :attr:`retry_s` later."""
+        self._cont_tried = time.monotonic()
+        try:
+            fh = open(self.continuation_path, "x", encoding="utf-8", newline="\n")
+        except OSError as exc:
+            self._cont_error = exc
+            return
+        try:
+            fh.write(self._cont_head + "".join(self._held))
+            fh.flush()
+            os.fsync(fh.fileno())
+        except OSError as exc:
+            fh.close()
+            with contextlib.suppress(OSError):
+                os.unlink(self.continuation_path)
+            self._cont_error = exc
+            return
+        self._held = []
+        self._fh = fh
+        self._cont_error = None
+
+    def _rewrite_acc_only(self, keep: Path, extra: str) -> None:
+        """The body of :meth:`drop_gyro`'s rewrite (its own thread): the acc-only text of every row so far into
+        a temporary file, then — under the lock, so no row comes between — the rows since (continuation file
+        and held), the rename, and the writer back on ``path``."""
+        tmp = self.path.with_name(f".{self.path.name}.acc-only.tmp")
+        linked = False
+        try:
+            with open(self.path, "r", encoding="utf-8", newline="\n") as src, \
+                    open(tmp, "w", encoding="utf-8", newline="\n") as dst:
+                header_seen = False
+                for line in src:
+                    if header_seen:
+                        parts = line.split(",", 4)      # time and acceleration: the text as first written
+                        dst.write(",".join(parts[:4]) + ("\n" if len(parts) > 4 else ""))
+                    elif line.startswith("#"):
+                        dst.write(line)
+                    else:                               # the header line
+                        dst.write(extra + HEADER_ACC + "\n")
+                        header_seen = True
+                dst.flush()
+                with self._lock:
+                    # the rows since the drop, in order: the continuation file's (past its head), then held ones
+                    if self._fh is not None:
+                        self._fh.flush()
+                        with open(self.continuation_path, "rb") as cont:     # (bytes: a text file seeks by cookie)
+                            cont.seek(len(self._cont_head.encode("utf-8")))
+                            dst.write(cont.read().decode("utf-8"))          # (seconds of rows: small)
+                    dst.write("".join(self._held))
+                    dst.flush()
+                    os.fsync(dst.fileno())
+                    try:                 # the gyro rows stay as they are, under the new name: a hard link, no copy
+                        os.link(self.path, keep)
+                    except OSError:      # (a file system without hard links: FAT on a memory stick)
+                        shutil.copyfile(self.path, keep)
+                    linked = True
+                    # the append handle first, on the new text itself: after the rename nothing can fail, so no
+                    # row is ever in both the rewritten file and the continuation file
+                    fh = open(tmp, "a", encoding="utf-8", newline="\n")
+                    try:
+                        os.replace(tmp, self.path)
+                    except OSError:
+                        fh.close()
+                        raise
+                    if self._fh is not None:
+                        self._fh.close()
+                        with contextlib.suppress(OSError):
+                            os.unlink(self.continuation_path)
+                    self._fh, self._held = fh, []
+                    self.continuation_path = None
+        except Exception as exc:  # noqa: BLE001 - any failure: say so, lose nothing (the recording goes on)
+            # ``path`` is untouched (the rename is the last step): the temporary text goes, and so does the copy
+            # of ``path`` made for the gyro rows — ``path`` itself keeps them
+            for leftover in ((tmp, keep) if linked else (tmp,)):
+                with contextlib.suppress(OSError):
+                    os.unlink(leftover)
+            with self._lock:
+                self.gyro_path = self.path
+                self.problem = self._problem_text(exc)
+
+    def _problem_text(self, exc: BaseException) -> str:
+        why = f"{type(exc).__name__}: {getattr(exc, 'strerror', None) or exc}"
+        cont = self.continuation_path
+        if self._fh is not None:
+            return (f"{self.path}: could not be rewritten without its gyro columns ({why}). Nothing is lost: it keeps "
+                    f"every sample up to when the angular rate ended, with it, and the recording goes on in {cont} "
+                    "(every sample since, without angular rate; the same time axis).\n  What to do: keep both files "
+                    f"together and analyse each ('imu-gait analyze {self.path}' and '… {cont}').")
+        cerr = self._cont_error
+        cwhy = f"{type(cerr).__name__}: {getattr(cerr, 'strerror', None) or cerr}" if cerr is not None else why
+        return (f"{self.path}: could not be rewritten without its gyro columns ({why}), and {cont} could not be "
+                f"made to go on in ({cwhy}): the samples since are held in memory and written to {cont} as soon "
+                f"as {self.path.parent} takes a new file (tried every {self.retry_s:g} s).\n  What to do: free "
+                f"disk space or make {self.path.parent} writable now — held samples that cannot be written by "
+                "the end of the walk are lost from the recording (the live analysis has them).")
+
     def _flush_locked(self) -> None:
+        if self._fh is None:
+            # rows held since drop_gyro could not make the continuation file: try it again now and then
+            if self._held and time.monotonic() - self._cont_tried >= self.retry_s:
+                self._open_continuation_locked()
+            if self._fh is None:
+                self._last_flush = time.monotonic()
+                return
         self._fh.flush()
         os.fsync(self._fh.fileno())
         self._dirty = False
