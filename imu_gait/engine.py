@@ -1848,6 +1848,13 @@ class GaitEngine:
                 # a gait's own cadence from a real stretch of it, not from a few stray steps (one step
                 # taken for running in GaitPy's walk gave a 'running cadence' of 105 spm)
                 s[key] = float(np.median(c)) if c.size and (n_g >= MIXED_GAIT_MIN_STEPS or not n_other) else float("nan")
+            if not (n_run >= MIXED_GAIT_MIN_STEPS or not n_walk):
+                # ground contact is measured on running steps only, so its median over every step was the
+                # median of the stray 'run' steps of a walk (GaitPy's/SciKit-Digital-Health's 2-min walk: 181 ms
+                # from 2 steps, one at 81 spm, with the gait 'walk' and no running cadence). Same rule as
+                # cadence_running_spm: from a real stretch of running, else not measured
+                s["ground_contact_ms"], s["ground_contact_ms_iqr"] = float("nan"), None
+                s["gct_balance_pct"] = float("nan")
             if min(n_walk, n_run) >= MIXED_GAIT_MIN_STEPS:
                 # a walk that turns into a run (or back): one median over both describes neither
                 s["by_gait"] = {g: {"n_steps": n, **_medians(m[gait == g], keys, with_iqr=True),
