@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .bouts import MAX_PAUSE_S, bout_outcomes, bout_table
-from .days import VALID_DAY_WORN_H, MinuteStats, day_outcomes, day_table, recording_clock, worn_minutes
+from .days import VALID_DAY_WORN_H, MinuteStats, clock_summary, day_outcomes, day_table, recording_clock, worn_minutes
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.gyro_check import MATCHING_MAX_BY_KIND, gyro_axis_mismatch
 from .dsp.metrics import (RUN_CLEAR_FLIGHT_S, RUN_FLIGHT_G, RUN_SLOW_MIN_CADENCE_SPM, BodySignals, parity_breaks,
@@ -2148,6 +2148,9 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
             res.warnings.append(GYRO_UNCHECKED_NOTE)
     res.summary.update({"source": rec.source, "sample_rate_hz": round(rec.sample_rate_hz, 3),
                         "placement": placement or "unknown", "n_samples": rec.n_samples,
+                        # when the file says when it started (a native '# start_time:'): the clock the days use,
+                        # as docs/json.md promises; a reader's own start_unix_s / start_time_iso are kept
+                        **clock_summary(meta),
                         **{k: meta[k] for k in ("time_offset_s", "start_unix_s", "start_time_iso") if k in meta}})
     res.warnings = list(rec.warnings) + res.warnings + ([height_note] if height_note else [])
     return res
