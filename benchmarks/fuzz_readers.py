@@ -694,7 +694,7 @@ def materialise(case: dict, workdir: Path) -> str:
 
 
 # ------------------------------------------------------------------------------------------ worker
-_LOST_WORDS = ("ignored", "dropped", "averaged", "cut", "incomplete", "repeated", "sorted", "interpolated",
+_LOST_WORDS = ("ignored", "dropped", "averaged", "merged", "cut", "incomplete", "repeated", "sorted", "interpolated",
                "not data", "skipped")
 #: mutations after which duration, rate and |a| may rightly differ from the seed's (rows or values changed)
 _VALUE_CHANGING = ("truncate", "lines_delete", "scale_", "special_", "col_", "header_", "byte_flip", "insert_junk",

@@ -100,6 +100,65 @@ def is_export_folder(folder: Path) -> bool:
         return False
 
 
+def _output_table_headers() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(what it is, the first columns of its header) for each table imu_gait writes (imported when first
+    needed: the report modules import the whole package)."""
+    global _OUTPUT_TABLE_HEADERS
+    if _OUTPUT_TABLE_HEADERS is None:
+        from .bouts import BOUT_COLUMNS
+        from .compare import TABLE_FIXED_COLUMNS
+        from .days import DAY_COLUMNS
+        from .report.flags_csv import FLAG_CSV_COLUMNS
+        from .result import STEP_COLUMNS
+        from .scoring import EVENT_COLUMNS
+
+        _OUTPUT_TABLE_HEADERS = (
+            ("batch summary table", tuple(table_columns()[:3])),      # recording,status,error
+            ("steps table", tuple(STEP_COLUMNS)[:4]),
+            ("flags table", tuple(FLAG_CSV_COLUMNS[:4])),
+            ("bouts table", tuple(BOUT_COLUMNS[:4])),
+            ("days table", tuple(DAY_COLUMNS[:4])),
+            ("compare table", tuple(TABLE_FIXED_COLUMNS[:4])),
+            ("score events table", tuple(EVENT_COLUMNS)),
+        )
+    return _OUTPUT_TABLE_HEADERS
+
+
+_OUTPUT_TABLE_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+
+
+def output_table_kind(path: str | os.PathLike) -> str | None:
+    """What imu_gait output table ``path`` is ("batch summary table", "steps table", "flags table", …),
+    recognised by its header's first columns (the pooled tables' leading ``recording`` too), or None: a
+    recording, or anything else. A batch run in the folder it wrote its tables to (or its ``--steps-dir``)
+    took them for recordings: 'unknown recording format' rows and exit code 1."""
+    path = Path(path)
+    if not path.is_file() or path.suffix.lower() not in (".csv", ".txt"):
+        return None
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            head = fh.readline(4096)
+    except OSError:
+        return None
+    cols = [c.strip().strip('"') for c in head.lstrip("\ufeff").rstrip("\r\n").split(",")]
+    variants = [cols] + ([cols[1:]] if cols[:1] == ["recording"] else [])
+    for kind, first in _output_table_headers():
+        if any(tuple(c[:len(first)]) == first for c in variants):
+            return kind
+    return None
+
+
+def skipped_tables_note(skipped: Sequence[tuple[Path, str]]) -> str:
+    """One line on the files left out as imu_gait's own output tables (:func:`output_table_kind`)."""
+    if len(skipped) <= 3:
+        return ("left out, not recordings: " + "; ".join(f"{p} (imu_gait's {kind})" for p, kind in skipped))
+    counts: dict[str, int] = {}
+    for _, kind in skipped:
+        counts[kind] = counts.get(kind, 0) + 1
+    kinds = ", ".join(f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in counts.items())
+    return f"left out {len(skipped)} of imu_gait's own output tables, not recordings ({kinds}), e.g. {skipped[0][0]}"
+
+
 def _natural_key(name: str) -> list:
     """'S2-10' → ['s', 2, '-', 10, '']: numbers compare as numbers (subject 2 before subject 10). Spaces
     do not count ('s 1' before 's10', not after it); the name itself breaks ties."""
@@ -122,10 +181,12 @@ def _plain_text(path: Path) -> bool:
 
 
 def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = False,
-                    text_files: bool = False) -> list[Path]:
+                    text_files: bool = False, skipped: list[tuple[Path, str]] | None = None) -> list[Path]:
     """The recordings named by ``paths`` (see the module doc), in natural order within each folder,
     no duplicates. ``text_files``: also take ``.txt``/``.tsv``/``.dat`` files found in folders
-    (when the reader options describe the columns).
+    (when the reader options describe the columns). imu_gait's own output tables (:func:`output_table_kind`:
+    a batch summary, flags, bouts, days or steps CSV …) are never taken, found in a folder or named: each
+    is appended to ``skipped`` as (path, what it is) for the caller to say so.
 
     Raises :class:`~imu_gait.errors.ImuGaitError` for a path that does not exist.
     """
@@ -153,13 +214,23 @@ def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = Fal
             elif child.name.lower().endswith(REFERENCE_ENDINGS + SIDECAR_ENDINGS) or KEPT_GYRO_PART.search(child.name):
                 continue
             elif child.suffix.lower() in suffixes or (child.suffix.lower() in TEXT_SUFFIXES and _plain_text(child)):
-                yield child          # (a text file that is plainly a table of samples needs no options: IPOL's)
+                if not own_table(child):
+                    yield child      # (a text file that is plainly a table of samples needs no options: IPOL's)
+
+    def own_table(p: Path) -> bool:
+        kind = output_table_kind(p)
+        if kind is not None and skipped is not None and all(q != p for q, _ in skipped):
+            skipped.append((p, kind))
+        return kind is not None
 
     for raw in paths:
         p = Path(raw)
         if not p.exists():
             raise ImuGaitError(f"{p}: no such file or folder")
-        if p.is_file() or is_export_folder(p):
+        if p.is_file():
+            if not own_table(p):
+                add(p)
+        elif is_export_folder(p):
             add(p)
         else:
             for rec in walk(p):
@@ -520,7 +591,8 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
               steps_dir: str | os.PathLike | None = None, score_references: bool = False,
               flags_csv: str | os.PathLike | None = None,
               bouts_csv: str | os.PathLike | None = None,
-              days_csv: str | os.PathLike | None = None) -> list[dict[str, Any]]:
+              days_csv: str | os.PathLike | None = None,
+              note: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
     """Analyse every recording under ``paths``; write the table to ``out_csv`` (None: don't);
     return the rows in input order. ``jobs`` > 1 analyses that many recordings at once in worker
     processes (0: one per CPU). ``progress(done, n, path)`` is called as recordings start (one
@@ -532,17 +604,22 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     pooled by :func:`pooled_reference_scores`). ``flags_csv``: also write every recording's flags into
     that one CSV (a row per flag, ``recording`` first; :mod:`~imu_gait.report.flags_csv`); ``bouts_csv``:
     likewise every recording's walking bouts (:mod:`~imu_gait.report.bouts_csv`); ``days_csv``: every
-    recording's days (:mod:`~imu_gait.report.days_csv`). Interrupted (Ctrl-C), the table (and the flags,
+    recording's days (:mod:`~imu_gait.report.days_csv`). ``note(text)`` is told of files left out as
+    imu_gait's own output tables (:func:`output_table_kind`). Interrupted (Ctrl-C), the table (and the flags,
     bouts and days CSVs) are still written: the rows done so far, the others with status "interrupted"."""
     opts = read_options or {}
     text_files = takes_text_files(opts)
-    recordings = find_recordings(paths, recursive=recursive, text_files=text_files)
+    own_tables: list[tuple[Path, str]] = []
+    recordings = find_recordings(paths, recursive=recursive, text_files=text_files, skipped=own_tables)
     # a summary from an earlier run in the same folder is not a recording
     skip = {Path(p).resolve() for p in [*exclude, *([out_csv] if out_csv is not None else [])]}
     recordings = [r for r in recordings if r.resolve() not in skip]
+    own_tables = [(p, kind) for p, kind in own_tables if p.resolve() not in skip]   # (being written now: unsaid)
     if not recordings:
         raise ImuGaitError(f"no recordings found in {', '.join(str(p) for p in paths)}: "
-                           + _what_is_there(paths, recursive))
+                           + (skipped_tables_note(own_tables) if own_tables else _what_is_there(paths, recursive)))
+    if own_tables and note is not None:
+        note(skipped_tables_note(own_tables))
     json_paths: list[Path | None] = [None] * len(recordings)
     if json_dir is not None:
         Path(json_dir).mkdir(parents=True, exist_ok=True)

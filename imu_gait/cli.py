@@ -596,7 +596,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.events_csv:
         import pandas as pd
 
-        frame = pd.DataFrame(scores["events"], columns=["reference_s", "detected_s", "error_ms", "outcome"])
+        from .scoring import EVENT_COLUMNS
+
+        frame = pd.DataFrame(scores["events"], columns=list(EVENT_COLUMNS))
         # 0.1 ms / 0.1 ms is finer than any reference (a 100-Hz sample is 10 ms); 15 digits read as noise
         frame = frame.round({"reference_s": 6, "detected_s": 4, "error_ms": 1})
         if args.events_csv == "-":
@@ -663,15 +665,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
             parallel = ((os.cpu_count() or 1) if args.jobs == 0 else args.jobs) > 1
             print(f"[{i if parallel else i + 1}/{n}] {path}", file=sys.stderr, flush=True)
 
+    notes: list[str] = []            # said after the run (a progress bar may hold the terminal meanwhile)
+    exclude = [args.out, *(t for t in (args.flags_csv, args.bouts_csv, args.days_csv) if t)]
     try:
         # run_batch writes the table itself, so that a Ctrl-C an hour in keeps the rows done so far
         with writing("--out", args.out):
             rows = run_batch(args.paths, args.out, recursive=args.recursive, read_options=read_options(args),
                              context=analysis_context(args), json_dir=args.json_dir, jobs=args.jobs,
-                             progress=progress,
-                             exclude=[args.out, *(t for t in (args.flags_csv, args.bouts_csv, args.days_csv) if t)],
+                             progress=progress, exclude=exclude,
                              steps_dir=args.steps_dir, score_references=args.score_references,
-                             flags_csv=args.flags_csv, bouts_csv=args.bouts_csv, days_csv=args.days_csv)
+                             flags_csv=args.flags_csv, bouts_csv=args.bouts_csv, days_csv=args.days_csv,
+                             note=notes.append)
     except KeyboardInterrupt:
         if bar is not None:
             bar.stop()
@@ -689,11 +693,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
               + (f"; flags: {args.flags_csv}" if args.flags_csv else "")
               + (f"; bouts: {args.bouts_csv}" if args.bouts_csv else "")
               + (f"; days: {args.days_csv}" if args.days_csv else ""), file=sys.stderr)
+        for line in notes:
+            print(f"  {line}", file=sys.stderr)
         if not args.recursive:
-            # recordings in sub-folders were skipped without a word when the top level had some
+            # recordings in sub-folders were skipped without a word when the top level had some. Counted as
+            # the batch counts (the tables it has just written are not recordings; find_recordings leaves
+            # imu_gait's own tables out): they were counted as 'recordings in sub-folders'
             from .batch import find_recordings, takes_text_files
-            deeper = len(find_recordings(args.paths, recursive=True,
-                                         text_files=takes_text_files(read_options(args)))) - len(rows)
+            written = {os.path.realpath(t) for t in exclude}
+            deeper = sum(1 for r in find_recordings(args.paths, recursive=True,
+                                                    text_files=takes_text_files(read_options(args)))
+                         if os.path.realpath(r) not in written) - len(rows)
             if deeper > 0:
                 print(f"  {deeper} more recording(s) in sub-folders were not analysed: add --recursive (-r) "
                       "to include them", file=sys.stderr)

@@ -201,6 +201,20 @@ def recording_clock(meta: Mapping[str, Any] | None) -> tuple[_dt.datetime, str] 
     column's first value, local), ``start_time`` (ISO; with a UTC offset, its local time), ``start_utc``,
     or ``start_unix_s`` (UTC, as a phone stores it — local when the export names its IANA time zone:
     ``timezone`` or Sensor Logger's ``recording timezone``)."""
+    start = recording_start(meta)
+    if start is None:
+        return None
+    when, kind = start
+    if kind == "UTC" and when.tzinfo is not None:
+        return when.astimezone(_dt.timezone.utc).replace(tzinfo=None), "UTC"
+    # the wall clock where it was recorded: an ISO offset says which; drop it for the calendar
+    return when.replace(tzinfo=None), kind
+
+
+def recording_start(meta: Mapping[str, Any] | None) -> tuple[_dt.datetime, str] | None:
+    """:func:`recording_clock`'s start as read, before its UTC offset is dropped: (the time of 0 s on the
+    recording's time axis — aware when the file gives its offset, a time zone or a Unix time —,
+    "local" | "UTC"), or None."""
     meta = meta or {}
     for key in ("start_time_iso", "start_time", "start_utc"):
         text = meta.get(key)
@@ -218,9 +232,8 @@ def recording_clock(meta: Mapping[str, Any] | None) -> tuple[_dt.datetime, str] 
         if not CLOCK_YEARS[0] <= when.year <= CLOCK_YEARS[1]:
             continue                       # "5" reads as the year 5: not when any sensor recorded
         if key == "start_utc" and when.tzinfo is not None:
-            return when.astimezone(_dt.timezone.utc).replace(tzinfo=None), "UTC"
-        # the wall clock where it was recorded: an ISO offset says which; drop it for the calendar
-        return when.replace(tzinfo=None), "local"
+            return when, "UTC"
+        return when, "local"
     unix = meta.get("start_unix_s")
     try:
         unix = float(unix)
@@ -231,12 +244,27 @@ def recording_clock(meta: Mapping[str, Any] | None) -> tuple[_dt.datetime, str] 
     zone = _zone(meta.get("timezone") or meta.get("sensorlogger_recording_timezone"))
     try:                                   # (1e20 s, or ms read as s, is past any datetime: not a traceback)
         if zone is not None:               # a phone that said where it was (Sensor Logger on Android)
-            when, kind = _dt.datetime.fromtimestamp(unix, zone).replace(tzinfo=None), "local"
+            when, kind = _dt.datetime.fromtimestamp(unix, zone), "local"
         else:
-            when, kind = _dt.datetime(1970, 1, 1) + _dt.timedelta(seconds=unix), "UTC"
+            when, kind = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc) + _dt.timedelta(seconds=unix), "UTC"
     except (ValueError, OverflowError, OSError):
         return None
     return (when, kind) if CLOCK_YEARS[0] <= when.year <= CLOCK_YEARS[1] else None
+
+
+def clock_summary(meta: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The summary's ``start_time_iso`` and ``start_unix_s`` (the wall-clock time of 0 s on the recording's
+    time axis) from what :func:`recording_start` read: ``{}`` when the file does not say when it started;
+    ``start_time_iso`` keeps the UTC offset when the file gave one (none: local time, offset unknown);
+    ``start_unix_s`` only when the offset is known. A reader's own values of these keys are kept over these."""
+    start = recording_start(meta)
+    if start is None:
+        return {}
+    when = start[0]
+    out: dict[str, Any] = {"start_time_iso": when.isoformat()}
+    if when.tzinfo is not None:
+        out["start_unix_s"] = round(when.timestamp(), 6)
+    return out
 
 
 def _zone(name: Any) -> _dt.tzinfo | None:

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .bouts import MAX_PAUSE_S, bout_outcomes, bout_table
-from .days import VALID_DAY_WORN_H, MinuteStats, day_outcomes, day_table, recording_clock, worn_minutes
+from .days import VALID_DAY_WORN_H, MinuteStats, clock_summary, day_outcomes, day_table, recording_clock, worn_minutes
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.gyro_check import MATCHING_MAX_BY_KIND, gyro_axis_mismatch
 from .dsp.metrics import (RUN_CLEAR_FLIGHT_S, RUN_FLIGHT_G, RUN_SLOW_MIN_CADENCE_SPM, BodySignals, parity_breaks,
@@ -1964,6 +1964,13 @@ class GaitEngine:
                 # a gait's own cadence from a real stretch of it, not from a few stray steps (one step
                 # taken for running in GaitPy's walk gave a 'running cadence' of 105 spm)
                 s[key] = float(np.median(c)) if c.size and (n_g >= MIXED_GAIT_MIN_STEPS or not n_other) else float("nan")
+            if not (n_run >= MIXED_GAIT_MIN_STEPS or not n_walk):
+                # ground contact is measured on running steps only, so its median over every step was the
+                # median of the stray 'run' steps of a walk (GaitPy's/SciKit-Digital-Health's 2-min walk: 181 ms
+                # from 2 steps, one at 81 spm, with the gait 'walk' and no running cadence). Same rule as
+                # cadence_running_spm: from a real stretch of running, else not measured
+                s["ground_contact_ms"], s["ground_contact_ms_iqr"] = float("nan"), None
+                s["gct_balance_pct"] = float("nan")
             if min(n_walk, n_run) >= MIXED_GAIT_MIN_STEPS:
                 # a walk that turns into a run (or back): one median over both describes neither
                 s["by_gait"] = {g: {"n_steps": n, **_medians(m[gait == g], keys, with_iqr=True),
@@ -2309,6 +2316,9 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
                 res.warnings.append(GYRO_PITCH_ONLY_NOTE)
     res.summary.update({"source": rec.source, "sample_rate_hz": round(rec.sample_rate_hz, 3),
                         "placement": placement or "unknown", "n_samples": rec.n_samples,
+                        # when the file says when it started (a native '# start_time:'): the clock the days use,
+                        # as docs/json.md promises; a reader's own start_unix_s / start_time_iso are kept
+                        **clock_summary(meta),
                         **{k: meta[k] for k in ("time_offset_s", "start_unix_s", "start_time_iso") if k in meta}})
     res.warnings = list(rec.warnings) + res.warnings + ([height_note] if height_note else [])
     return res

@@ -37,6 +37,9 @@ from . import evaluation as ev
 from .errors import ImuGaitError, RecordingError
 from .io._common import sniff_decimal
 
+#: the columns of ``imu-gait score --events-csv``: one row per reference or detected contact
+EVENT_COLUMNS = ("reference_s", "detected_s", "error_ms", "outcome")
+
 __all__ = ["Reference", "read_reference", "score_steps", "render_score", "REFERENCE_UNITS"]
 
 #: units a reference's times may be in (factor to seconds)

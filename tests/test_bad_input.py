@@ -138,10 +138,12 @@ def test_nan_in_generic_file(tmp_path):
 
 
 def test_time_going_backwards_reset(tmp_path):
-    """Two recordings joined: time restarts at 0 half-way."""
+    """Two recordings joined: time restarts at 0 half-way. (The second is another walk on the same times: the
+    same rows twice are one recording written twice, merged — test_a_block_of_rows_written_twice_….)"""
     lines = source_lines()
     body = lines[HEADER_LINE:]
-    joined = body + body  # second copy starts at t=0 again
+    other = [a.split(",", 1)[0] + "," + b.split(",", 1)[1] for a, b in zip(body, body[500:] + body[:500])]
+    joined = body + other  # the second recording starts at t=0 again
     raises(write(tmp_path, "joined.csv", lines[:HEADER_LINE] + joined), "backwards",
            line=data_line(len(body)), column="time_s")
 
@@ -763,6 +765,46 @@ def test_clock_set_back_half_a_second_is_refused(tmp_path):
     body = body[:1000] + [f"{float(l.split(',')[0]) - 0.5:.2f}," + l.split(",", 1)[1] for l in body[1000:]]
     raises(write(tmp_path, "set_back.csv", lines[:HEADER_LINE] + body), "clock was set back by 0.5",
            line=data_line(1000), column="time_s")
+
+
+@pytest.mark.parametrize("n_rows", [2, 10, 150])
+def test_a_block_of_rows_written_twice_is_merged_naming_its_lines(tmp_path, n_rows):
+    """A logger that writes a buffer twice: rows 590… repeated exactly (time and values) after themselves.
+    docs/json.md: exact duplicates are merged, with a warning. Before: 10 rows were refused as 'the clock was
+    set back … two moments would be mixed', 150 (1.5 s) as 'time goes backwards', 2 sorted and averaged under
+    two unrelated notes. Now the copies are dropped — the samples are the file's without them — and one warning
+    names the file, the lines and how many."""
+    lines = source_lines()
+    body = lines[HEADER_LINE:]
+    a, b = 590, 590 + n_rows
+    twice = body[:b] + body[a:b] + body[b:]
+    path = write(tmp_path, "written_twice.csv", lines[:HEADER_LINE] + twice)
+    rec = read(path)
+    once = read(write(tmp_path, "once.csv", lines))
+    assert rec.n_samples == once.n_samples == len(body)
+    np.testing.assert_array_equal(rec.time_s, once.time_s)
+    np.testing.assert_array_equal(rec.acc_mps2, once.acc_mps2)
+    np.testing.assert_array_equal(rec.gyro_rads, once.gyro_rads)
+    expected = (f"{path}: {n_rows} row(s) repeat rows already read exactly (the same time and values: "
+                f"written twice) and were merged with them: lines {data_line(b)}–{data_line(b + n_rows - 1)} "
+                f"({n_rows} rows, as lines {data_line(a)}–{data_line(b - 1)})")
+    assert [w for w in rec.warnings if "written_twice.csv" in w or "sorted" in w or "averaged" in w] == [expected]
+
+
+def test_a_repeated_block_with_other_values_is_still_a_clock_set_back(tmp_path):
+    """The same times as rows already read but other values are two moments, not a copy: refused as before,
+    naming the line — even when all but one of the rows are exact copies."""
+    lines = source_lines()
+    body = lines[HEADER_LINE:]
+    block = body[590:600]
+    cells = block[4].split(",")
+    cells[1] = f"{float(cells[1]) + 0.01:.5f}"                       # one value differs in one row
+    block[4] = ",".join(cells)
+    raises(write(tmp_path, "one_differs.csv", lines[:HEADER_LINE] + body[:600] + block + body[600:]),
+           "clock was set back by 0.1", "two moments would be mixed", line=data_line(600), column="time_s")
+    later = [f"{float(l.split(',')[0]) - 0.1:.2f}," + l.split(",", 1)[1] for l in body[600:610]]   # other values
+    raises(write(tmp_path, "other_values.csv", lines[:HEADER_LINE] + body[:610] + later + body[610:]),
+           "clock was set back by 0.2", line=data_line(610), column="time_s")
 
 
 def test_each_warning_appears_once_after_analyze(tmp_path):

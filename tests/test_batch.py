@@ -647,3 +647,80 @@ def test_natural_order_does_not_count_spaces(tmp_path):
         shutil.copy(DATASETS / "mobgap_HA001_walk1.csv", tmp_path / name)
     assert [p.name for p in find_recordings([tmp_path])] == ["s 1.csv", "s2.csv", "S3.csv", "s10.csv",
                                                              "sub 2.csv", "sub 10.csv"]
+
+
+@pytest.fixture()
+def two_walks(tmp_path):
+    """Two short synthetic walks as native CSVs in a folder with no sub-folders."""
+    d = tmp_path / "walks"
+    d.mkdir()
+    for i, name in enumerate(("w1.csv", "w2.csv")):
+        rec, _ = synthesize_walk(30, seed=11 + i)
+        write_native(d / name, rec)
+    return d
+
+
+def test_batch_leaves_out_its_own_tables_in_the_folder(two_walks, tmp_path, capsys):
+    """A batch's tables written into the folder it reads: run 1 said '2 more recording(s) in sub-folders were
+    not analysed' (its own summary and flags tables, counted without its exclude list) where there is no
+    sub-folder; a re-run with another --out, or -r with --steps-dir inside the tree, analysed the summary,
+    flags and steps tables as recordings ('unknown recording format' rows, exit 1). They are recognised by
+    their headers and left out, and the note says which."""
+    d = two_walks
+    tables = ["--out", str(d / "summary.csv"), "--flags-csv", str(d / "flags.csv"), "--bouts-csv",
+              str(d / "bouts.csv"), "--days-csv", str(d / "days.csv")]
+    assert main(["batch", str(d), *tables]) == 0
+    err = capsys.readouterr().err
+    assert "2 of 2 recordings analysed" in err and "sub-folders" not in err and "left out" not in err
+    # again, another table name: the earlier four tables are not recordings
+    assert main(["batch", str(d), "--out", str(d / "summary2.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "2 of 2 recordings analysed" in err and "sub-folders" not in err
+    assert "left out 4 of imu_gait's own output tables, not recordings" in err
+    assert [r["recording"] for r in read_table(d / "summary2.csv")] == [str(d / "w1.csv"), str(d / "w2.csv")]
+    # recursive, the steps tables written inside the tree: twice, the second run finds them there
+    for _ in range(2):
+        assert main(["batch", str(d), "-r", "--out", str(tmp_path / "all.csv"), "--steps-dir", str(d / "steps")]) == 0
+        rows = read_table(tmp_path / "all.csv")
+        assert [r["status"] for r in rows] == ["ok", "ok"]
+        assert [Path(r["recording"]).name for r in rows] == ["w1.csv", "w2.csv"]
+    err = capsys.readouterr().err
+    assert "2 steps tables" in err and "5 batch summary tables" not in err
+
+
+def test_a_table_named_explicitly_is_left_out_with_a_note(two_walks, tmp_path, capsys):
+    d = two_walks
+    assert main(["batch", str(d), "--out", str(d / "summary.csv"), "-q"]) == 0
+    capsys.readouterr()
+    assert main(["batch", str(d / "summary.csv"), str(d / "w1.csv"), "--out", str(tmp_path / "t.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "1 of 1 recordings analysed" in err
+    assert f"left out, not recordings: {d / 'summary.csv'} (imu_gait's batch summary table)" in err
+    # only the table: no recording, said so (not 'no recordings found' and nothing else)
+    assert main(["batch", str(d / "summary.csv"), "--out", str(tmp_path / "t.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "no recordings found" in err and "summary.csv (imu_gait's batch summary table)" in err
+
+
+def test_each_output_table_is_recognised_by_its_header(two_walks, tmp_path):
+    """Every table imu_gait writes, as written (single and pooled), and not a recording."""
+    from imu_gait.batch import output_table_kind
+
+    d, out = two_walks, tmp_path / "out"
+    out.mkdir()
+    w1 = str(d / "w1.csv")
+    assert main(["analyze", w1, "-q", "--steps-csv", str(out / "s.csv"), "--flags-csv", str(out / "f.csv"),
+                 "--bouts-csv", str(out / "b.csv"), "--days-csv", str(out / "d.csv")]) == 0
+    assert main(["batch", str(d), "-q", "--out", str(out / "sum.csv"), "--flags-csv", str(out / "pf.csv"),
+                 "--bouts-csv", str(out / "pb.csv"), "--days-csv", str(out / "pd.txt")]) == 0
+    assert main(["compare", w1, str(d / "w2.csv"), "--out", str(out / "cmp.csv")]) == 0
+    ic = imu_gait.analyze(imu_gait.read(w1)).steps["time_s"]
+    pd.DataFrame({"heel_strike_s": ic}).to_csv(out / "ref.csv", index=False)
+    assert main(["score", w1, str(out / "ref.csv"), "--ref-col", "heel_strike_s", "-q",
+                 "--events-csv", str(out / "ev.csv")]) == 0
+    expected = {"s.csv": "steps table", "f.csv": "flags table", "b.csv": "bouts table", "d.csv": "days table",
+                "sum.csv": "batch summary table", "pf.csv": "flags table", "pb.csv": "bouts table",
+                "pd.txt": "days table", "cmp.csv": "compare table", "ev.csv": "score events table"}
+    assert {name: output_table_kind(out / name) for name in expected} == expected
+    assert output_table_kind(d / "w1.csv") is None and output_table_kind(DATASETS / "mobgap_HA001_walk1.csv") is None
+    assert output_table_kind(out / "ref.csv") is None and output_table_kind(d) is None

@@ -404,3 +404,47 @@ def test_each_bout_row_says_its_day_as_the_days_table_does(walk_table_walk):
     walk, _ = synthesize_walk(60, seed=4)
     plain = bout_rows(imu_gait.analyze(walk))
     assert [(r["day"], r["date"]) for r in plain] == [(1, None)]
+
+
+def test_a_native_files_start_time_reaches_the_json_summary(tmp_path):
+    """docs/json.md: the summary gives ``start_time_iso`` and ``start_unix_s`` when the file's clock is
+    known — the clock the days table uses. A native file's ``# start_time:`` with its UTC offset gives
+    both (12:50:00.388 at +02:00 is 10:50:00.388 UTC); without an offset the local time only (the Unix
+    time is not known); without the line neither. Before: only ``time_offset_s: 0.0``."""
+    import json
+
+    from imu_gait.cli import main
+    from imu_gait.io.native import write_native
+
+    rec, _ = synthesize_walk(40, seed=2)
+    cases = {"offset.csv": "2020-08-21T12:50:00.388+02:00", "local.csv": "2020-08-21T12:50:00.388", "none.csv": None}
+    summaries = {}
+    for name, start in cases.items():
+        meta = {**rec.meta, "placement": "lower_back", **({"start_time": start} if start else {})}
+        write_native(tmp_path / name, Recording(rec.time_s, rec.acc_mps2, rec.gyro_rads, meta=meta))
+        assert main(["analyze", str(tmp_path / name), "-q", "--json", str(tmp_path / (name + ".json"))]) == 0
+        result = json.loads((tmp_path / (name + ".json")).read_text())
+        summaries[name] = result["summary"]
+        assert result["days"][0]["date"] == ("2020-08-21" if start else None)
+    s = summaries["offset.csv"]
+    assert s["start_time_iso"] == "2020-08-21T12:50:00.388000+02:00"
+    assert s["start_unix_s"] == pytest.approx(dt.datetime(2020, 8, 21, 10, 50, 0, 388000,
+                                                          tzinfo=dt.timezone.utc).timestamp(), abs=1e-6)
+    assert s["time_offset_s"] == 0.0 and s["days"]["clock"] == "local"
+    assert summaries["local.csv"]["start_time_iso"] == "2020-08-21T12:50:00.388000"
+    assert "start_unix_s" not in summaries["local.csv"]
+    assert "start_time_iso" not in summaries["none.csv"] and "start_unix_s" not in summaries["none.csv"]
+
+
+@pytest.mark.parametrize("meta, expected", [
+    ({"start_unix_s": 1_700_000_000.0, "sensorlogger_recording_timezone": "Europe/Berlin"},
+     {"start_time_iso": "2023-11-14T23:13:20+01:00", "start_unix_s": 1_700_000_000.0}),
+    ({"start_unix_s": 1_700_000_000.0}, {"start_time_iso": "2023-11-14T22:13:20+00:00", "start_unix_s": 1_700_000_000.0}),
+    ({"start_utc": "2026-01-02T03:04:05+00:00"}, {"start_time_iso": "2026-01-02T03:04:05+00:00",
+                                                  "start_unix_s": 1_767_323_045.0}),
+    ({"start_time": "garbled"}, {}),
+])
+def test_clock_summary_is_the_days_clock(meta, expected):
+    """The summary's clock keys come from the same reading as :func:`recording_clock` (not parsed again)."""
+    from imu_gait.days import clock_summary
+    assert clock_summary(meta) == expected

@@ -92,3 +92,26 @@ def test_readme_quotes_the_committed_benchmark_results():
     throughput = (results / "throughput.md").read_text(encoding="utf-8")
     realtime = re.search(r"\*\*([\d,]+)× real time\*\*", throughput).group(1)
     assert f"{realtime}× real time in the\nlast run" in readme or f"{realtime}× real time in the last run" in readme
+
+
+def test_json_doc_names_the_step_metrics_the_summary_and_bouts_have_no_median_of():
+    """docs/json.md said the summary has a median "for every step metric" (and each bout "each step
+    metric's median"), but neither has one of ``heading_change_deg`` (signed: left and right turns cancel,
+    so its median describes the route, not the gait) and the bouts none of ``lean_vs_standing_deg``. Each
+    step metric either has its median there or the doc's sentence on those medians names it."""
+    from imu_gait.bouts import BOUT_METRICS
+    from imu_gait.engine import SUMMARY_METRICS
+
+    doc = (ROOT / "docs" / "json.md").read_text(encoding="utf-8")
+    summary_part = doc[doc.index("### `summary`"):doc.index("### `flags`")]
+    summary_sentence = summary_part[summary_part.index("- For every step metric"):]
+    summary_sentence = summary_sentence[:summary_sentence.index("\n- ")]
+    bouts_part = doc[doc.index("`bouts`: `walking_bout`"):doc.index("`days`: `day`")]
+    metrics = [k for k in STEP_COLUMNS if k not in ("time_s", "bout", "gait", "side")]
+    for medians, sentence in ((SUMMARY_METRICS, summary_sentence), (BOUT_METRICS, bouts_part)):
+        without = [k for k in metrics if k not in medians]
+        assert without and all(f"`{k}`" in sentence for k in without), (without, sentence)
+    # … and the summary really has those medians (the engine's list is what the JSON gives)
+    res = imu_gait.analyze(imu_gait.read(str(ROOT / "datasets" / "mobgap_HA001_walk1.csv")))
+    assert all(k in res.summary and k + "_iqr" in res.summary for k in SUMMARY_METRICS)
+    assert "heading_change_deg" not in res.summary

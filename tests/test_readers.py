@@ -544,7 +544,9 @@ def test_bad_data_in_a_plain_table_says_it_was_read_as_one(tmp_path, skdh):
     path, _ = skdh
     lines = path.read_text().splitlines()
     joined = tmp_path / "two_walks.csv"
-    joined.write_text("\n".join(lines[:1000] + lines[:1000]) + "\n")
+    # the second walk's values on the first's times (the same rows twice would be one walk written twice: merged)
+    second = [a.split(",", 1)[0] + "," + b.split(",", 1)[1] for a, b in zip(lines[:1000], lines[1000:2000])]
+    joined.write_text("\n".join(lines[:1000] + second) + "\n")
     with pytest.raises(RecordingError) as exc:
         read(joined)
     text = str(exc.value)

@@ -180,3 +180,47 @@ def test_gct_balance_in_the_summary_and_past_garmins_red_on_a_short_run(balance,
     walk, _ = synthesize_walk(100, seed=1)
     summary = imu_gait.analyze(walk).summary
     assert summary["gct_balance_pct"] != summary["gct_balance_pct"]          # NaN: no contact time walking
+
+
+def test_a_walk_with_a_few_stray_running_steps_has_no_ground_contact_time(tmp_path, capsys):
+    """Ground contact is a running metric: docs/json.md says it is null when not running. A 90-s walk
+    with a 3-s burst of running (8 'run' steps, under MIXED_GAIT_MIN_STEPS) is a walk: the summary's
+    ground contact, its IQR and the GCT balance are null — as its running cadence is — and so the
+    batch table's cells are empty and `compare` has no 'Ground contact' row. Before: 240 ms and a
+    50 % balance from those 8 steps (SciKit-Digital-Health's 2-min walk: 181 ms from 2 steps)."""
+    import pandas as pd
+
+    from imu_gait.batch import run_batch
+    from imu_gait.cli import main
+    from imu_gait.engine import MIXED_GAIT_MIN_STEPS
+    from imu_gait.io import write_native
+    run = {"run": 1.0, "cadence_spm": 165.0, "bounce_cm": 8.0, "speed_mps": 3.0}
+    walk = {"run": 0.0, "cadence_spm": 105.0, "bounce_cm": 4.0, "speed_mps": 1.3}
+    rec, _ = synthesize_walk(90, seed=4, ramp_s=0.5, segments=[(40, run), (43, walk)])
+    res = imu_gait.analyze(rec)
+    n_run = int((res.steps["gait"] == "run").sum())
+    assert 4 <= n_run < MIXED_GAIT_MIN_STEPS                     # the stray steps are there, and few
+    assert np.isfinite(res.steps["ground_contact_ms"]).sum() >= 4  # … with their own contact times
+    s = res.summary
+    assert s["gait"] == "walk" and np.isnan(s["cadence_running_spm"])
+    assert np.isnan(s["ground_contact_ms"]) and s["ground_contact_ms_iqr"] is None
+    assert np.isnan(s["gct_balance_pct"])
+    assert '"ground_contact_ms": null' in res.to_json()
+    # the batch table and compare read the same summary
+    write_native(tmp_path / "walk.csv", rec)
+    other, _ = synthesize_walk(60, seed=5)
+    write_native(tmp_path / "other.csv", other)
+    rows = run_batch([tmp_path / "walk.csv"], tmp_path / "table.csv")
+    assert rows[0]["status"] == "ok"
+    table = pd.read_csv(tmp_path / "table.csv")
+    assert table["ground_contact_ms"].isna().all() and table["gct_balance_pct"].isna().all()
+    assert main(["compare", str(tmp_path / "walk.csv"), str(tmp_path / "other.csv")]) == 0
+    assert "Ground contact" not in capsys.readouterr().out
+
+
+def test_a_steady_run_keeps_its_ground_contact_time():
+    """The rule above takes nothing from a run: a 40-s run's summary gives its contact time (truth 250 ms)."""
+    rec, _ = synthesize_walk(40, gait="run", contact_s=0.25, seed=21, gyro=False)
+    s = imu_gait.analyze(rec).summary
+    assert s["gait"] == "run"
+    assert s["ground_contact_ms"] == pytest.approx(250, abs=30)

@@ -719,6 +719,69 @@ def drop_time_glitches(t: np.ndarray, line_of: Callable[[int], int | None], labe
     return np.delete(np.arange(t.size), idx)
 
 
+def repeated_rows(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None, line_of: Callable[[int], int | None],
+                  label: str, warnings: list[str]) -> np.ndarray | None:
+    """Indices of the samples to keep — all but the blocks of rows that repeat rows already read exactly
+    (the same time and the same values: a logger that wrote a buffer twice), each block named by its lines
+    in ``warnings`` — or None when every sample is kept. A block is a run of rows each at or behind the
+    latest time so far, at least one behind it; only a block every row of which is such a copy is merged.
+    One with the same times but other values is kept, for :func:`check_time_axis` to refuse (a clock set
+    back: two moments) or, a late sample or two, to be sorted into place."""
+    if t.size < 2:
+        return None
+    if not (t[1:] < t[:-1]).any():
+        return None          # (the usual file: one pass, no copy of the arrays)
+    # (index arithmetic on the few rows concerned: a cumulative sum over a day's samples costs ~0.1 s each)
+    latest = np.maximum.accumulate(t)
+    at_or_behind = np.zeros(t.size, dtype=bool)
+    np.less_equal(t[1:], latest[:-1], out=at_or_behind[1:])
+    behind = np.flatnonzero(t[1:] < latest[:-1]) + 1
+    del latest
+    step = np.diff(at_or_behind.view(np.int8))
+    del at_or_behind
+    starts, ends = np.flatnonzero(step == 1) + 1, np.flatnonzero(step == -1) + 1
+    if starts.size > ends.size:                     # a run to the last row (the first row is never behind)
+        ends = np.r_[ends, t.size]
+    del step
+    blocks = np.searchsorted(behind, ends) > np.searchsorted(behind, starts)
+    starts, ends = starts[blocks], ends[blocks]
+    if starts.size == 0:
+        return None
+    # every row at a time the blocks hold; among them, a row that equals an earlier one (time and values) is
+    # a copy (np.unique's first occurrence of each distinct row is the one read first)
+    tb = t[_run_rows(starts, ends)]
+    near = np.flatnonzero((t >= tb.min()) & (t <= tb.max()))      # (np.isin over a day's samples sorts them all)
+    pool = near[np.isin(t[near], tb)]
+    del tb, near
+    rows = np.hstack([t[pool, None], acc[pool]] + ([] if gyro is None else [gyro[pool]]))
+    _, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+    del rows
+    original = pool[first[np.ravel(inverse)]]          # the row each row of the pool repeats (itself: none)
+    copies = pool[original != pool]
+    whole = np.searchsorted(copies, ends) - np.searchsorted(copies, starts) == ends - starts
+    starts, ends = starts[whole], ends[whole]
+    if starts.size == 0:
+        return None
+
+    def of(i: int) -> int:          # (pool is in file order)
+        return int(original[np.searchsorted(pool, i)])
+
+    shown = ", ".join(f"lines {line_of(int(a))}–{line_of(int(b) - 1)} ({int(b - a)} rows, as lines "
+                      f"{line_of(of(a))}–{line_of(of(b - 1))})" for a, b in zip(starts[:5], ends[:5]))
+    warnings.append(f"{label}: {int((ends - starts).sum())} row(s) repeat rows already read exactly (the same "
+                    f"time and values: written twice) and were merged with them: {shown}"
+                    f"{' …' if starts.size > 5 else ''}")
+    keep = np.ones(t.size, dtype=bool)
+    keep[_run_rows(starts, ends)] = False
+    return np.flatnonzero(keep)
+
+
+def _run_rows(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The indices in [starts[i], ends[i]) for every i, in order."""
+    lengths = ends - starts
+    return np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
+
+
 def check_time_axis(t: np.ndarray, label: str, line_of: Callable[[int], int | None], column: str = "time") -> None:
     """Refuse time axes that cannot be repaired by sorting, naming the line (``line_of(sample)``).
 
@@ -779,8 +842,8 @@ def finish(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None, *, label: st
            warnings: list[str] | None = None, first_line_no: int | None = None,
            time_column: str = "time", rows: np.ndarray | None = None,
            line_of_row: Callable[[int], int] | None = None) -> Recording:
-    """Common ending of every reader: isolated time glitches dropped, line-aware time checks, then
-    ``validated()``.
+    """Common ending of every reader: isolated time glitches dropped, blocks of rows written twice merged
+    (:func:`repeated_rows`), line-aware time checks, then ``validated()``.
 
     Line numbers in messages: sample ``i`` is data row ``rows[i]`` of the file (``rows``: what is left
     after a reader cut samples, e.g. outside the gyroscope's overlap; default: all rows in order), on
@@ -802,6 +865,12 @@ def finish(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None, *, label: st
 
     warnings = list(warnings or [])
     keep = drop_time_glitches(t, line_of_sample, label, time_column, warnings)
+    if keep is not None:
+        t, acc = t[keep], acc[keep]
+        rows = keep if rows is None else rows[keep]
+        gyro = None if gyro is None else gyro[keep]
+        del keep
+    keep = repeated_rows(t, acc, gyro, line_of_sample, label, warnings)
     if keep is not None:
         t, acc = t[keep], acc[keep]
         rows = keep if rows is None else rows[keep]
