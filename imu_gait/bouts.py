@@ -32,7 +32,7 @@ import pandas as pd
 #: the per-step metrics each bout gets a median of (the summary's, with units in the names)
 BOUT_METRICS = ("cadence_spm", "step_time_s", "stride_time_s", "step_length_m", "walking_speed_mps",
                 "vertical_oscillation_cm", "vertical_ratio_pct", "trunk_twist_deg", "forward_lean_deg",
-                "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g", "ground_contact_ms",
+                "lean_vs_standing_deg", "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g", "ground_contact_ms",
                 "step_regularity", "stride_regularity", "symmetry")
 #: the bout table's columns, in order
 BOUT_COLUMNS = ("walking_bout", "first_bout", "last_bout", "start_s", "end_s", "duration_s", "n_steps", "n_pauses",

@@ -97,8 +97,7 @@ def test_readme_quotes_the_committed_benchmark_results():
 def test_json_doc_names_the_step_metrics_the_summary_and_bouts_have_no_median_of():
     """docs/json.md said the summary has a median "for every step metric" (and each bout "each step
     metric's median"), but neither has one of ``heading_change_deg`` (signed: left and right turns cancel,
-    so its median describes the route, not the gait) and the bouts none of ``lean_vs_standing_deg``. Each
-    step metric either has its median there or the doc's sentence on those medians names it."""
+    so its median describes the route, not the gait). Each step metric either has its median there or the doc's sentence on those medians names it."""
     from imu_gait.bouts import BOUT_METRICS
     from imu_gait.engine import SUMMARY_METRICS
 

@@ -419,3 +419,14 @@ def test_still_stretch_after_mirrors_before():
     assert still_stretch_after(acc, gy, 100.0, n_move - 300, min_s=2.0, max_gap_s=2.5) is None      # 3 s on
     assert still_stretch_after(acc[:n_move + 150], gy[:n_move + 150], 100.0, last_step, min_s=2.0,
                                max_gap_s=2.5) is None                                                # 1.5 s only
+
+
+def test_each_walking_bout_gives_its_median_lean_vs_standing():
+    """Truth: a walk leaning 8° further forward than the standing before it. The bouts table gives each
+    walking bout the median of its steps' lean_vs_standing_deg (exactly), and that is 8° ± 1°."""
+    rec, _ = synthesize_walk(60.0, posture_lean_deg=8.0, seed=3)
+    res = imu_gait.analyze(rec)
+    assert len(res.bouts) == 1
+    steps = res.steps["lean_vs_standing_deg"].to_numpy(float)
+    assert res.bouts["lean_vs_standing_deg"].iloc[0] == pytest.approx(np.nanmedian(steps), abs=1e-12)
+    assert res.bouts["lean_vs_standing_deg"].iloc[0] == pytest.approx(8.0, abs=1.0)
