@@ -52,6 +52,13 @@ def _offline_and_replay(path: Path, tmp_path: Path, *extra: str) -> tuple[dict, 
     return json.loads(off.read_text()), json.loads(rp.read_text())
 
 
+def _same(a, b) -> bool:
+    """Equal; numbers to 1e-9 (a metric's median over the same steps, summed in another order)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return a == pytest.approx(b, rel=1e-9)
+    return a == b
+
+
 def _utc(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text).astimezone(dt.timezone.utc)
 
@@ -116,3 +123,27 @@ def test_the_generic_readers_guesses_come_with_the_replay(tmp_path, capsys):
     assert analysed["time_offset_s"] == so["time_offset_s"] and analysed["start_unix_s"] == so["start_unix_s"]
     assert analysed["sample_rate_hz"] == so["sample_rate_hz"]
 
+
+
+@pytest.mark.parametrize("given", [("--height", "1.8"), ("--sensor-height", "1.05")], ids=["height", "sensor-height"])
+def test_a_height_given_for_the_walk_replaces_the_files_as_in_analyze(given, tmp_path, capsys):
+    """HA001's file stores its sensor height (0.964 m) and the walker's (1.59 m). `analyze --height 1.8` sets both
+    aside (sensor height 0.61 × 1.8 m, and says the stored one was not used); `live --replay --height 1.8` kept the
+    file's sensor height ('given') and so other step lengths and speeds; with --sensor-height it kept the file's
+    body height. Now the replay uses and says what analyze does."""
+    path = ROOT / "datasets" / "mobgap_HA001_walk1.csv"
+    off = tmp_path / "offline.json"
+    assert main(["analyze", str(path), *given, "--json", str(off)]) == 0
+    rp = tmp_path / "replay.json"
+    assert main(["live", "--replay", str(path), *given, "--speed", "0", "--view", "plain", "-q", "--no-record",
+                 "--json", str(rp)]) == 0
+    off, rp = json.loads(off.read_text()), json.loads(rp.read_text())
+    so, sr = off["summary"], rp["summary"]
+    wrong = {k: (sr.get(k), so.get(k)) for k in ("sensor_height_m", "sensor_height_given", "sensor_height_source",
+                                                  "body_height_m", "step_length_m", "walking_speed_mps")
+             if not _same(sr.get(k), so.get(k))}
+    if rp["warnings"] != off["warnings"]:
+        wrong["warnings"] = ([w for w in rp["warnings"] if w not in off["warnings"]],
+                             [w for w in off["warnings"] if w not in rp["warnings"]])
+    assert not wrong, wrong
+    assert so["sensor_height_m"] != 0.964

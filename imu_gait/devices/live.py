@@ -60,7 +60,7 @@ from typing import Any
 import numpy as np
 
 from ..days import recording_clock
-from ..engine import GaitEngine, StepEvent
+from ..engine import GaitEngine, StepEvent, stored_height_note
 from ..errors import DeviceError, StuckAxisError
 from ..marks import (HIGH_PAIN_ADVICE, Mark, attach_marks, high_pain, mark_contexts, marks_for, marks_path,
                      write_marks)
@@ -184,7 +184,17 @@ class LiveSession:
         self.cues = CueFader(cue_fade_s)          # which risen cues are told in full, which quietly
         # a source may know context (a replayed file's sensor height, placement); the caller's wins
         ctx = {k: v for k, v in (getattr(source, "engine_context", None) or {}).items() if k in ENGINE_CONTEXT_KEYS}
-        ctx.update({k: v for k, v in engine_context.items() if v is not None})
+        given = {k: v for k, v in engine_context.items() if v is not None}
+        #: said after the engine's notes, as analyze says it: the file's sensor height set aside for the walker's
+        self._height_note: str | None = None
+        if "sensor_height_m" in given or "body_height_m" in given:
+            # as analyze: a height given for this walk replaces both of the file's (`live --replay --height 1.8`
+            # kept the file's sensor height, 0.96 m 'given', where analyze took 0.61 × 1.8 m and said so)
+            stored = ctx.pop("sensor_height_m", None)
+            ctx.pop("body_height_m", None)
+            if stored is not None and "sensor_height_m" not in given:
+                self._height_note = stored_height_note(float(stored))
+        ctx.update(given)
         self.engine_context = ctx
         self.engine: GaitEngine | None = None
         self.writer: Any = None
@@ -858,8 +868,10 @@ class LiveSession:
         notes += [str(n) for n in (getattr(self.source, "notes", None) or [])]
         if getattr(self.source, "gyro_axis_mismatch", None) is not None:
             res.summary["gyro_axis_mismatch"] = self.source.gyro_axis_mismatch
-        res.warnings = notes + list(res.warnings) + [str(n) for n in (getattr(self.source, "analysis_notes", None)
-                                                                      or [])]
+        after = [str(n) for n in (getattr(self.source, "analysis_notes", None) or [])]
+        if self._height_note:
+            after.append(self._height_note)
+        res.warnings = notes + list(res.warnings) + after
         if self.marks:
             self._save_marks()            # (a mark made before the recording file opened is saved now)
             attach_marks(res, self.marks)
