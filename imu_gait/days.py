@@ -267,6 +267,43 @@ def clock_summary(meta: Mapping[str, Any] | None) -> dict[str, Any]:
     return out
 
 
+def recording_start_utc(meta: Mapping[str, Any] | None) -> _dt.datetime | None:
+    """0 s on the recording's time axis as a UTC instant (timezone-aware), when the file says it without doubt:
+    ``start_utc``, ``start_unix_s``, or an ISO ``start_time`` / ``start_time_iso`` with its UTC offset. None when
+    it does not, or gives only a local time without its offset (a GENEActiv's header, a date/time column):
+    which instant that was is not known."""
+    meta = meta or {}
+
+    def _ok(when: _dt.datetime) -> _dt.datetime | None:
+        return when if CLOCK_YEARS[0] <= when.year <= CLOCK_YEARS[1] else None
+
+    for key in ("start_utc", "start_unix_s", "start_time_iso", "start_time"):
+        value = meta.get(key)
+        if value in (None, ""):
+            continue
+        try:
+            if key == "start_unix_s":
+                unix = float(value)
+                if not np.isfinite(unix):
+                    continue
+                when = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc) + _dt.timedelta(seconds=unix)
+            else:
+                ts = pd.Timestamp(str(value).strip())
+                if ts is pd.NaT or pd.isna(ts):
+                    continue
+                when = ts.to_pydatetime()
+                if when.tzinfo is None:
+                    if key != "start_utc":
+                        continue               # a local time: its offset is not known
+                    when = when.replace(tzinfo=_dt.timezone.utc)
+        except (ValueError, TypeError, OverflowError):
+            continue
+        when = _ok(when)
+        if when is not None:
+            return when.astimezone(_dt.timezone.utc)
+    return None
+
+
 def _zone(name: Any) -> _dt.tzinfo | None:
     """The IANA time zone ``name`` names ('Europe/Berlin'), or None (none given, unknown, or this system has no
     time-zone database: then Unix times stay UTC, as the outputs say)."""

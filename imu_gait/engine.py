@@ -2272,9 +2272,7 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
     else:
         stored = _float_or_none(meta.get("sensor_height_m"))
         # the caller's height wins, but a measured one in the file set aside without a word looked like a bug
-        height_note = (f"the sensor height stored in the file ({stored:.2f} m) was not used: the height given for "
-                       "this walk was used instead (leave --height / body_height_m= out to use the file's)"
-                       if stored is not None and sensor_height_m is None else None)
+        height_note = stored_height_note(stored) if stored is not None and sensor_height_m is None else None
     placement = placement or meta.get("placement")
     eng = GaitEngine(rec.sample_rate_hz, has_gyro=rec.has_gyro, belt_speed_mps=belt_speed_mps,
                      incline_pct=incline_pct, treadmill=treadmill, sensor_height_m=sensor_height_m,
@@ -2322,6 +2320,12 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
                         **{k: meta[k] for k in ("time_offset_s", "start_unix_s", "start_time_iso") if k in meta}})
     res.warnings = list(rec.warnings) + res.warnings + ([height_note] if height_note else [])
     return res
+
+
+def stored_height_note(stored_m: float) -> str:
+    """Said when the file's own sensor height is set aside for the walker's height given for this walk."""
+    return (f"the sensor height stored in the file ({stored_m:.2f} m) was not used: the height given for this walk "
+            "was used instead (leave --height / body_height_m= out to use the file's)")
 
 
 #: the regularity at the mean step / stride lag itself (dsp.metrics.regularity), kept with the step rows for

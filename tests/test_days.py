@@ -15,7 +15,7 @@ import pytest
 import imu_gait
 from imu_gait.bouts import OUTCOME_KEYS, bout_outcomes
 from imu_gait.days import (DAY_COLUMNS, DAY_OUTCOME_KEYS, G, MinuteStats, day_outcomes, day_table, recording_clock,
-                           worn_minutes)
+                           recording_start_utc, worn_minutes)
 from imu_gait.recording import Recording
 from imu_gait.synthetic import synthesize_walk
 
@@ -202,6 +202,25 @@ def test_a_data_gap_is_not_stillness_and_an_hour_is_needed_to_judge():
 ])
 def test_recording_clock_from_each_header(meta, expected):
     assert recording_clock(meta) == expected
+
+
+UTC = dt.timezone.utc
+
+
+@pytest.mark.parametrize("meta, expected", [
+    ({"start_time": "2020-12-10T14:09:03.815+01:00"}, dt.datetime(2020, 12, 10, 13, 9, 3, 815000, tzinfo=UTC)),
+    ({"start_utc": "2026-01-02T03:04:05+00:00"}, dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)),
+    ({"start_utc": "2026-01-02T03:04:05"}, dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)),
+    ({"start_unix_s": 1_700_000_000.0, "timezone": "Europe/Berlin"}, dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)),
+    ({"start_time_iso": "2019-08-06 10:25:50", "time_zone": "GMT -04"}, None),     # GENEActiv: local, offset unread
+    ({"start_time_iso": "2017-03-10 10:15:00", "start_unix_s": "garbled"}, None),
+    ({"start_time": "-5", "start_unix_s": "1e20"}, None),
+    ({}, None),
+])
+def test_recording_start_utc_only_when_the_file_says_which_instant(meta, expected):
+    """A replay's summary.start_utc is its file's start in UTC: known from a UTC time, a Unix time or an ISO time
+    with its offset; a local time without one (a GENEActiv header) gives no instant (None), not a guess."""
+    assert recording_start_utc(meta) == expected
 
 
 def test_bundled_recording_has_its_one_short_day():

@@ -1623,10 +1623,14 @@ def test_two_walks_started_in_the_same_second_get_two_recordings(tmp_path):
     assert first.read_text() == "# first walk\n"
 
 
-def test_replay_counts_the_recordings_holes_as_lost_samples():
-    """A recording with holes (dropped packets) replayed showed 'loss 0.0 %': its time stamps now say how
-    many samples are missing, by the reader's gap rule (over 3 sample periods), as a sensor stream would.
-    Irregular sampling under that rule (phone jitter) is not loss."""
+def test_replay_counts_the_recordings_holes_as_missing_in_the_file_not_as_link_loss():
+    """A recording with holes (dropped packets) replayed showed 'loss 0.0 %' and nothing else; then its holes were
+    counted as samples lost over the link (the result said '25 samples were lost over the link' of a GENEActiv
+    file's gap, though a replay has no link). Now its time stamps say how many samples are missing, by the
+    reader's gap rule (over 3 sample periods), counted as missing in the file (the view shows it), the link's loss
+    stays 0, and the result says of the gaps what the reader says. Irregular sampling under that rule (phone
+    jitter) is not a hole."""
+    from imu_gait.devices.view import signal_text
     from imu_gait.recording import Recording
 
     rec, _ = synthesize_walk(20.0, 100.0, seed=2)
@@ -1636,9 +1640,14 @@ def test_replay_counts_the_recordings_holes_as_lost_samples():
     holey = Recording(rec.time_s[keep] + jitter, rec.acc_mps2[keep], rec.gyro_rads[keep]).validated()
     for block_s in (0.05, 0.5):
         live = run(_replay_live(holey, block_s=block_s))
-        assert live.signal.lost_samples == holes.size, block_s
-        assert live.signal.gaps == 2
-    assert run(_replay_live(rec, block_s=0.05)).signal.lost_samples == 0
+        sig = live.signal
+        assert (sig.file_gap_samples, sig.file_gaps) == (holes.size, 2), block_s
+        assert sig.lost_samples == sig.gaps == 0 and live.result.summary["lost_samples"] == 0
+        assert signal_text(sig)["loss"] == f"0.0 % · {holes.size} missing in the file"
+        gap_note = [w for w in holey.warnings if w.startswith("2 gap(s) in the samples")]
+        assert len(gap_note) == 1 and [w for w in live.result.warnings if "gap" in w] == gap_note
+    plain = run(_replay_live(rec, block_s=0.05)).signal
+    assert plain.file_gap_samples == plain.lost_samples == 0
 
 
 def test_a_replay_without_recording_names_the_replayed_file_as_its_source(walk_csv, tmp_path):

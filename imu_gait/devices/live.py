@@ -60,7 +60,7 @@ from typing import Any
 import numpy as np
 
 from ..days import recording_clock
-from ..engine import GaitEngine, StepEvent
+from ..engine import GaitEngine, StepEvent, stored_height_note
 from ..errors import DeviceError, RecordingError, StuckAxisError
 from ..marks import (HIGH_PAIN_ADVICE, Mark, attach_marks, high_pain, mark_contexts, marks_for, marks_path,
                      write_marks)
@@ -116,6 +116,9 @@ class SignalQuality:
     # left out, and counted in lost_samples and gaps too (the analysis sees a gap there)
     samples_without_gyro: int = 0
     clipped_samples: int = 0          # in packets the sensor flagged clipping (source counters)
+    # a replayed file's own holes (its time stamps say these samples are missing; source counters): not link loss
+    file_gap_samples: int = 0
+    file_gaps: int = 0
 
     @property
     def loss_pct(self) -> float:
@@ -187,7 +190,17 @@ class LiveSession:
         self.cues = CueFader(cue_fade_s)          # which risen cues are told in full, which quietly
         # a source may know context (a replayed file's sensor height, placement); the caller's wins
         ctx = {k: v for k, v in (getattr(source, "engine_context", None) or {}).items() if k in ENGINE_CONTEXT_KEYS}
-        ctx.update({k: v for k, v in engine_context.items() if v is not None})
+        given = {k: v for k, v in engine_context.items() if v is not None}
+        #: said after the engine's notes, as analyze says it: the file's sensor height set aside for the walker's
+        self._height_note: str | None = None
+        if "sensor_height_m" in given or "body_height_m" in given:
+            # as analyze: a height given for this walk replaces both of the file's (`live --replay --height 1.8`
+            # kept the file's sensor height, 0.96 m 'given', where analyze took 0.61 × 1.8 m and said so)
+            stored = ctx.pop("sensor_height_m", None)
+            ctx.pop("body_height_m", None)
+            if stored is not None and "sensor_height_m" not in given:
+                self._height_note = stored_height_note(float(stored))
+        ctx.update(given)
         self.engine_context = ctx
         self.engine: GaitEngine | None = None
         self.writer: Any = None
@@ -483,6 +496,8 @@ class LiveSession:
         s.corrupt = getattr(c, "corrupt", s.corrupt)
         s.queue_drops = getattr(c, "queue_drops", s.queue_drops)
         s.clipped_samples = getattr(c, "clipped_samples", s.clipped_samples)
+        s.file_gap_samples = getattr(c, "file_gap_samples", s.file_gap_samples)
+        s.file_gaps = getattr(c, "file_gaps", s.file_gaps)
         drift = getattr(c, "drift_ppm", float("nan"))
         if drift is not None and math.isfinite(drift):
             s.drift_ppm = float(drift)
@@ -939,6 +954,12 @@ class LiveSession:
             res.summary["path"] = str(self.record_path)
         if replayed is not None:
             res.summary["replay_of"] = str(replayed)
+        file_summary = getattr(self.source, "file_summary", None)
+        if file_summary:
+            # a replay: what the file says of itself (its rate, its clock) as analyze says it; the session's own
+            # wall-clock start is when the replay ran, not when the walk began
+            res.summary["replayed_at"] = res.summary.pop("start_utc")
+            res.summary.update(file_summary)
         notes = []
         if s.lost_samples:
             notes.append(f"{s.lost_samples} samples ({s.loss_pct:.2f} %) were lost over the link in {s.gaps} "
@@ -958,11 +979,15 @@ class LiveSession:
         if s.samples_without_gyro:
             notes.append(f"{s.samples_without_gyro} samples came without angular rate (gyroscope missing from "
                          "their packets) and were left out as gaps (counted in the lost samples)")
-        # what the source knows about its data (a replay: a gyroscope left out for its axes)
+        # what the source knows about its data (a replay: the reader's notes on the file, a gyroscope left out
+        # for its axes), before the engine's notes and after them, where imu_gait.analyze puts them
         notes += [str(n) for n in (getattr(self.source, "notes", None) or [])]
         if getattr(self.source, "gyro_axis_mismatch", None) is not None:
             res.summary["gyro_axis_mismatch"] = self.source.gyro_axis_mismatch
-        res.warnings = notes + list(res.warnings)
+        after = [str(n) for n in (getattr(self.source, "analysis_notes", None) or [])]
+        if self._height_note:
+            after.append(self._height_note)
+        res.warnings = notes + list(res.warnings) + after
         if self.marks:
             self._save_marks()            # (a mark made before the recording file opened is saved now)
             attach_marks(res, self.marks)

@@ -5,7 +5,8 @@
 :func:`imu_gait.read` knows, or a :class:`~imu_gait.recording.Recording`) as if a sensor sent
 them, paced by the wall clock divided by ``speed`` (``speed=0`` → as fast as possible). The
 sample times are the recording's own, so a replay through :func:`~.live.monitor` gives the
-same steps as :func:`imu_gait.analyze` on the file.
+same steps as :func:`imu_gait.analyze` on the file, and its result says of the file what analyze says
+(the reader's notes, the file's rate and clock; a gap in the file is not a loss over a link).
 
     async with ReplaySource("walk.csv", speed=4) as src:
         async with monitor(src) as live:
@@ -23,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..days import CLOCK_META_KEYS
+from ..days import CLOCK_META_KEYS, recording_start_utc
 from ..recording import GAP_PERIODS
 from .link import SampleBlock
 
@@ -32,9 +33,13 @@ from .link import SampleBlock
 class ReplayCounters:
     packets: int = 0
     samples: int = 0
-    lost_samples: int = 0
+    lost_samples: int = 0           # over the link: none, a file has no link
     corrupt: int = 0
     queue_drops: int = 0
+    # samples the file's own time stamps say are missing (its holes, by the reader's gap rule), played so far:
+    # not lost here — the reader's note on the file's gaps says so in the result, as analyze says it
+    file_gap_samples: int = 0
+    file_gaps: int = 0
 
 
 class ReplaySource:
@@ -84,27 +89,46 @@ class ReplaySource:
         #: when the replayed recording began (its header's clock keys, for 0 s on its time axis): a replay
         #: plays the file's own time axis, so its calendar days are the file's, not today's
         self.clock_meta: dict[str, Any] = {k: rec.meta[k] for k in CLOCK_META_KEYS if rec.meta.get(k) not in (None, "")}
-        #: notes for the session's result (live.py adds them), as imu_gait.analyze would give them
-        self.notes: list[str] = []
         self.gyro_axis_mismatch: float | None = None     # for the result's summary (None: no gyro)
+        #: notes that imu_gait.analyze adds after the engine's own (live.py puts them there too)
+        self.analysis_notes: list[str] = []
         if rec.gyro_rads is not None:
             # the gyro axis check needs the whole walk (imu_gait.analyze does it after the fact): run it
             # up front, so a replay leaves out a mismatched gyroscope exactly as analyze does
             from dataclasses import replace
 
-            from ..engine import GYRO_LEFT_OUT_NOTE_START, analyze
+            from ..engine import GYRO_LEFT_OUT_NOTE_START, GYRO_UNCHECKED_NOTE, analyze
 
             first = analyze(rec, **self.engine_context)
             self.gyro_axis_mismatch = float(first.summary.get("gyro_axis_mismatch", float("nan")))
             note = next((w for w in first.warnings if w.startswith(GYRO_LEFT_OUT_NOTE_START)), None)
-            if note is not None:
-                rec = replace(rec, gyro_rads=None).validated()
+            if note is not None:          # (analyze adds its note to the reader's, then analyses without the gyro)
+                rec = replace(rec, gyro_rads=None, warnings=[*rec.warnings, note]).validated()
                 self.recording = rec
                 self.has_gyro = False
-                self.notes.append(note)
-        # samples the time stamps say are missing, by the reader's gap rule (a step over 3 sample periods):
-        # a replay counts the recording's holes as a sensor stream counts lost packets ('loss 0.0 %' was
-        # shown for a file with holes). _missing_upto[k]: samples missing before sample k.
+            elif GYRO_UNCHECKED_NOTE in first.warnings:
+                self.analysis_notes.append(GYRO_UNCHECKED_NOTE)
+        #: notes for the session's result (live.py puts them first), as imu_gait.analyze gives them: the reader's
+        #: (units it assumed, the format it guessed, the file's gaps …) and a gyroscope left out for its axes —
+        #: a replay's result said nothing of how the file was read
+        self.notes: list[str] = list(rec.warnings)
+        #: what imu_gait.analyze's summary says of the file itself, for the replay's summary (live.py puts them
+        #: over the live session's): its sampling rate (the reader's, from the times' median step — not the
+        #: live rate measured over the last 5 s: 223 vs 207 Hz on an Oxford phone file) and its clock — where
+        #: its time axis began (time_offset_s, start_unix_s, start_time_iso) and, for start_utc, that same start
+        #: in UTC (None when the file gives only a local time), not when the replay ran
+        start = recording_start_utc(rec.meta)
+        self.file_summary: dict[str, Any] = {
+            "sample_rate_hz": round(float(rec.sample_rate_hz), 3),
+            **{k: rec.meta[k] for k in ("time_offset_s", "start_unix_s", "start_time_iso") if k in rec.meta},
+            "start_utc": None if start is None else start.isoformat(timespec="milliseconds")}
+        if "time_offset_s" in rec.meta:
+            # the new recording keeps the map back to the file's own clock, so analysing it says what the file does
+            self.clock_meta["time_offset_s"] = rec.meta["time_offset_s"]
+        # samples the time stamps say are missing, by the reader's gap rule (a step over 3 sample periods): holes
+        # in the file, counted as such (file_gap_samples) for the live view — not as samples lost over a link
+        # (the result said '25 samples were lost over the link' of a GENEActiv file's 520-ms gap; the reader's
+        # own gap note, in self.notes, says what analyze says). _missing_upto[k]: samples missing before sample k.
         dt = np.diff(rec.time_s)
         period = 1.0 / self.rate_hz
         missing = np.where(dt > GAP_PERIODS * period, np.rint(dt / period) - 1.0, 0.0).astype(np.int64)
@@ -173,9 +197,11 @@ class ReplaySource:
         self._i = i1
         self.counters.packets += 1
         self.counters.samples += i1 - i0
-        # the holes before this block's first sample and inside it (a block is short: 50 ms by default)
-        lost = int(self._missing_upto[i1 - 1] - (self._missing_upto[i0 - 1] if i0 else 0))
-        self.counters.lost_samples += lost
+        # the file's holes before this block's first sample and inside it (a block is short: 50 ms by default)
+        missing = int(self._missing_upto[i1 - 1] - (self._missing_upto[i0 - 1] if i0 else 0))
+        if missing:
+            self.counters.file_gap_samples += missing
+            self.counters.file_gaps += int(np.count_nonzero(np.diff(self._missing_upto[max(i0 - 1, 0):i1])))
         return SampleBlock(time_s=t[i0:i1], acc_mps2=rec.acc_mps2[i0:i1],
                            gyro_rads=None if rec.gyro_rads is None else rec.gyro_rads[i0:i1],
-                           first_index=i0, lost_before=lost)
+                           first_index=i0, lost_before=0)

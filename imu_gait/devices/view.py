@@ -208,6 +208,8 @@ def signal_text(sig: Any) -> dict[str, str]:
         f"{sig.loss_pct:.1f} %" + (f" ({sig.lost_samples})" if sig.lost_samples else ""))
     if getattr(sig, "loss_detection", "") == "estimated" and sig.lost_samples:
         loss += " est."
+    if getattr(sig, "file_gap_samples", 0):        # a replayed file's own holes: not lost here, missing in it
+        loss += f" · {sig.file_gap_samples} missing in the file"
     return {"rate": fmt(sig.rate_hz, 1, "Hz"), "loss": loss, "drops": str(sig.queue_drops),
             "bad": str(sig.corrupt), "reconnects": str(sig.reconnects)}
 
@@ -329,7 +331,8 @@ class PlainView(_BaseView):
             if getattr(sig, "loss_detection", "") == "none":
                 return "loss=undetectable"
             est = "_est" if getattr(sig, "loss_detection", "") == "estimated" else ""
-            return f"loss{est}_pct={sig.loss_pct:.1f}" + (f" lost{est}={sig.lost_samples}" if sig.lost_samples else "")
+            return (f"loss{est}_pct={sig.loss_pct:.1f}" + (f" lost{est}={sig.lost_samples}" if sig.lost_samples else "")
+                    + (f" missing_in_file={sig.file_gap_samples}" if getattr(sig, "file_gap_samples", 0) else ""))
         if name == "drops":
             return f"queue_drops={sig.queue_drops}"
         if name == "bad":
