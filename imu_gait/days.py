@@ -256,14 +256,17 @@ def clock_summary(meta: Mapping[str, Any] | None) -> dict[str, Any]:
     """The summary's ``start_time_iso`` and ``start_unix_s`` (the wall-clock time of 0 s on the recording's
     time axis) from what :func:`recording_start` read: ``{}`` when the file does not say when it started;
     ``start_time_iso`` keeps the UTC offset when the file gave one (none: local time, offset unknown);
-    ``start_unix_s`` only when the offset is known. A reader's own values of these keys are kept over these."""
+    ``start_unix_s`` only when the offset is known. A reader's own values of these keys (and its
+    ``time_offset_s``) are kept over these."""
     start = recording_start(meta)
-    if start is None:
-        return {}
-    when = start[0]
-    out: dict[str, Any] = {"start_time_iso": when.isoformat()}
-    if when.tzinfo is not None:
-        out["start_unix_s"] = round(when.timestamp(), 6)
+    out: dict[str, Any] = {}
+    if start is not None:
+        when = start[0]
+        out["start_time_iso"] = when.isoformat()
+        if when.tzinfo is not None:
+            out["start_unix_s"] = round(when.timestamp(), 6)
+    # the reader's own (and its time_offset_s: the file's times were shifted to start at 0 s)
+    out.update({k: meta[k] for k in ("time_offset_s", "start_unix_s", "start_time_iso") if meta and k in meta})
     return out
 
 

@@ -2316,8 +2316,7 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
                         "placement": placement or "unknown", "n_samples": rec.n_samples,
                         # when the file says when it started (a native '# start_time:'): the clock the days use,
                         # as docs/json.md promises; a reader's own start_unix_s / start_time_iso are kept
-                        **clock_summary(meta),
-                        **{k: meta[k] for k in ("time_offset_s", "start_unix_s", "start_time_iso") if k in meta}})
+                        **clock_summary(meta)})
     res.warnings = list(rec.warnings) + res.warnings + ([height_note] if height_note else [])
     return res
 

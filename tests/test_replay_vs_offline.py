@@ -63,7 +63,8 @@ def _utc(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text).astimezone(dt.timezone.utc)
 
 
-@pytest.mark.parametrize("path", [GENEACTIV, GENERIC, OXFORD, _peer(PEER_GENEACTIV), _peer(PEER_GENERIC)],
+@pytest.mark.parametrize("path", [GENEACTIV, GENERIC, OXFORD, ROOT / "datasets" / "mobgap_HA002_daily.csv",
+                                  _peer(PEER_GENEACTIV), _peer(PEER_GENERIC)],
                          ids=lambda p: getattr(p, "stem", str(p)))
 def test_a_replay_says_of_its_file_what_analyze_says(path, tmp_path, capsys):
     off, rp = _offline_and_replay(path, tmp_path)

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..days import CLOCK_META_KEYS, recording_start_utc
+from ..days import CLOCK_META_KEYS, clock_summary, recording_start_utc
 from ..recording import GAP_PERIODS
 from .link import SampleBlock
 
@@ -120,7 +120,7 @@ class ReplaySource:
         start = recording_start_utc(rec.meta)
         self.file_summary: dict[str, Any] = {
             "sample_rate_hz": round(float(rec.sample_rate_hz), 3),
-            **{k: rec.meta[k] for k in ("time_offset_s", "start_unix_s", "start_time_iso") if k in rec.meta},
+            **clock_summary(rec.meta),
             "start_utc": None if start is None else start.isoformat(timespec="milliseconds")}
         if "time_offset_s" in rec.meta:
             # the new recording keeps the map back to the file's own clock, so analysing it says what the file does
