@@ -405,6 +405,9 @@ class GaitEngine:
         self.emit_rows = True                     # live consumers get rows as dicts in EngineUpdate
         self._recent_rows: list[dict[str, Any]] = []   # the latest 10 rows (time order) for live_status
         self._steps: list[_Step] = []          # accepted, not yet finalised
+        # closed walks whose checks at close (no rhythm, still trunk, then the sitting-down check's record) wait
+        # for their last step's row, in order: see _close_bouts
+        self._close_due: list[int] = []
         self._bouts: list[dict[str, Any]] = []
         # the last two contacts (global sample positions) and the last one's time, across stretches
         self._h_last = self._h_last2 = self._h_last_t = np.nan
@@ -817,6 +820,11 @@ class GaitEngine:
 
     def _take(self, accepted, closed, upd: EngineUpdate, detected_at: float) -> None:
         """Add accepted contacts and close ended bouts — a bout's own contacts before it closes."""
+        if self._close_due and (accepted or closed):
+            # a closed walk still waiting for its last step's samples (see _close_bouts): if they are in, its row
+            # and checks come first — before a later walk's steps can calibrate on the short-walk pool or
+            # confirm a standing, as they do when the walk's row could be given at its close
+            self._finalise(upd, final=False)
         ended = {b.number for b in closed}
         for ta, bn in accepted:
             if bn in ended:
@@ -888,8 +896,8 @@ class GaitEngine:
             window = (_settled(b["_times"][:CALIBRATION_STEPS]) if n == CALIBRATION_STEPS
                       else b["_times"][-(CALIBRATION_STEPS - CALIBRATION_SKIP):])
             self._calib = self._calibration_from(window)
-            for waiting in self._steps:                # steps waiting for the first calibration get it
-                if waiting.calib is None:
+            for waiting in self._steps:                # steps waiting for the first calibration get it (not a
+                if waiting.calib is None and not waiting.closed:   # closed walk's held last steps: a short walk's)
                     waiting.calib = self._calib
         elif n == CALIBRATION_STEPS:
             self._check_sensor_turn(_settled(b["_times"][:CALIBRATION_STEPS]))
@@ -1023,14 +1031,21 @@ class GaitEngine:
             for s in self._steps:
                 if s.bout == bt.number:
                     s.closed = True
+            self._close_due.append(bt.number)
         if closed:
-            # finalise now, with the calibration as it is at this point of the data — a
-            # later bout calibrating within the same feed() must not change these rows
+            # finalise what can be: each step keeps the calibration it was added under (a later bout
+            # calibrating within the same feed() must not change these rows). The walk's last step waits for
+            # the samples of its own step (_finalise) — a walk can end at a candidate that comes sooner than
+            # one step after it — and the walk's checks wait for that row (_run_close_checks)
             self._finalise(upd, final=False)
-        for bt in closed:                          # after its rows: their symmetry is part of the evidence
-            if not (self._retract_if_aperiodic(bt.number, upd) or self._retract_if_trunk_still(bt.number, upd)):
-                self._posture_due_at_close(bt.number)
-                self._standing_after_due_at_close(bt.number)
+
+    def _run_close_checks(self, bout: int, upd: EngineUpdate) -> None:
+        """A closed walk's rows are all given (their symmetry, twist and drop are part of the evidence): take it
+        back if it had no rhythm or a still trunk, else note what the checks of its trailing steps (sat down?) and
+        of a standing after it need."""
+        if not (self._retract_if_aperiodic(bout, upd) or self._retract_if_trunk_still(bout, upd)):
+            self._posture_due_at_close(bout)
+            self._standing_after_due_at_close(bout)
 
     def _retract_if_aperiodic(self, bout: int, upd: EngineUpdate) -> bool:
         """A closed walk of ≥ ``aperiodic_min_steps`` steps whose vertical acceleration repeats at neither
@@ -1444,48 +1459,85 @@ class GaitEngine:
             roll_deg=np.degrees(np.arcsin(np.clip(up_m @ ml_ref, -1, 1))), z_m=self._disp[lo:hi])
 
     def _finalise(self, upd: EngineUpdate, *, final: bool) -> None:
-        """Compute rows for steps whose samples are complete (and the forward axis known)."""
-        if not self._steps:
-            return
+        """Compute rows for steps whose samples are complete (and the forward axis known), in time order, and
+        run a closed walk's checks right after its last row — before any later walk's row, whatever the
+        chunking (the checks read the sums of the rows given so far: :meth:`_posture_evidence`)."""
+        while self._steps or self._close_due:
+            ready = self._ready_steps(final)
+            if not self._close_due:
+                self._emit_ready(ready, upd, final)
+                return
+            due = self._close_due[0]
+            # the oldest steps waiting are the due walk's (every earlier walk's rows and checks are done)
+            n_due = next((i for i, s in enumerate(self._steps) if s.bout != due), len(self._steps))
+            self._emit_ready(ready[:n_due], upd, final)
+            if any(s.bout == due for s in self._steps):
+                return                               # its last step's samples are not all in yet
+            self._close_due.pop(0)
+            self._run_close_checks(due, upd)
+
+    def _last_step_span(self, pos: float, prev: float) -> float:
+        """Samples a walk's last step spans (no next contact): as long as the step before it, as
+        :func:`~imu_gait.dsp.metrics.step_rows` measures it (0.55 s for a walk's only step)."""
+        return pos - prev if math.isfinite(prev) else 0.55 * self.fs
+
+    def _ready_steps(self, final: bool) -> list[_Step]:
+        """The waiting steps whose samples are all in: the longest run of them from the oldest (rows go out in
+        time order). A step's metrics reach to the next contact; a walk's last step's, one step past its
+        contact. It was given as soon as its walk closed — with the samples that had come by then: a walk
+        that ends at a candidate off its rhythm closes ~0.3 s after that candidate's peak, sooner than a long
+        last step ends, and its lean, pelvic drop and braking were measured over part of the step in small
+        live chunks but over all of it offline (skdh's 2-min example, 0.98-s last step: lean 20.2° for
+        22.2°). At the end of the data (``final``) every step is ready, measured on what there is."""
         margin = int(round(0.2 * self.fs))
         end_pos = self._base + self._n
         ready = []
         for s in self._steps:
-            closed = s.closed
-            if np.isfinite(s.nxt):
-                if s.nxt + margin <= end_pos:
-                    ready.append(s)
-            elif closed or final:
-                ready.append(s)
+            if final:
+                ok = True
+            elif math.isfinite(s.nxt):
+                ok = s.nxt + margin <= end_pos
+            else:
+                ok = s.closed and s.pos + self._last_step_span(s.pos, s.prev) + margin <= end_pos
+            if not ok:
+                break
+            ready.append(s)
+        return ready
+
+    def _emit_ready(self, ready: list[_Step], upd: EngineUpdate, final: bool) -> None:
+        """Rows for the steps ``ready`` (oldest first), then forget them. Steps added before any forward axis was
+        known are given walk by walk once their walk closed, with a calibration from its own steps."""
         if not ready:
             return
         calib = self._calib
-        if calib is None:
-            # before any bout was long enough to calibrate, only whole (closed) bouts are
-            # finalised, each with a calibration from all of its own steps
-            ready = [s for s in ready if s.closed or final]
-            by_bout: dict[int, list[_Step]] = {}
-            for s in ready:
-                by_bout.setdefault(s.bout, []).append(s)
-            for bt, bsteps in by_bout.items():
-                times = [s.pos / self.fs for s in bsteps]
-                cal = self._short_walk_calibration(times)
-                if cal is not None and len(times) >= STANDING_MIN_STEPS:
-                    # a short walk (a lab's 4-m test) from standing: its own posture and forward judge it
-                    rec = next((b for b in reversed(self._bouts) if b["bout"] == bt), None)
-                    if rec is not None:
-                        rec["_cal"] = cal                 # … and a standing after it (_standing_after_due_at_close)
-                        if rec.get("_stand") is not None:
-                            self._confirm_standing(rec, cal)
-                self._emit_rows(bsteps, cal, upd)
-        else:
-            # each step with the calibration it was added under (consecutive runs: in time order)
-            start = 0
-            for k in range(1, len(ready) + 1):
-                if k == len(ready) or (ready[k].calib or calib) is not (ready[start].calib or calib):
-                    self._emit_rows(ready[start:k], ready[start].calib or calib, upd)
-                    start = k
-        done = {id(s) for s in ready}
+        # steps added before any bout was long enough to calibrate (a closed walk's keep none when a later walk
+        # calibrates while its last step waits): only whole (closed) walks, each with a calibration from all of
+        # its own steps
+        is_short = [s.calib is None and (calib is None or s.closed) for s in ready]
+        rest = [s for s, sh in zip(ready, is_short) if not sh]
+        waiting = {s.bout for s in self._steps[len(ready):]}       # walks not all ready
+        short = [s for s, sh in zip(ready, is_short) if sh and (final or (s.closed and s.bout not in waiting))]
+        by_bout: dict[int, list[_Step]] = {}
+        for s in short:
+            by_bout.setdefault(s.bout, []).append(s)
+        for bt, bsteps in by_bout.items():
+            times = [s.pos / self.fs for s in bsteps]
+            cal = self._short_walk_calibration(times)
+            if cal is not None and len(times) >= STANDING_MIN_STEPS:
+                # a short walk (a lab's 4-m test) from standing: its own posture and forward judge it
+                rec = next((b for b in reversed(self._bouts) if b["bout"] == bt), None)
+                if rec is not None:
+                    rec["_cal"] = cal                 # … and a standing after it (_standing_after_due_at_close)
+                    if rec.get("_stand") is not None:
+                        self._confirm_standing(rec, cal)
+            self._emit_rows(bsteps, cal, upd)
+        # each step with the calibration it was added under (consecutive runs: in time order)
+        start = 0
+        for k in range(1, len(rest) + 1):
+            if k == len(rest) or (rest[k].calib or calib) is not (rest[start].calib or calib):
+                self._emit_rows(rest[start:k], rest[start].calib or calib, upd)
+                start = k
+        done = {id(s) for s in short} | {id(s) for s in rest}
         self._steps = [s for s in self._steps if id(s) not in done]
 
     def _belt_speed_at(self, t_s: np.ndarray) -> float | np.ndarray | None:
@@ -1521,7 +1573,7 @@ class GaitEngine:
         nxt = np.array([s.nxt for s in steps]) - self._base
         # body signals only over the samples this batch needs (not the whole buffer)
         lo = int(max(0, np.floor(np.nanmin(np.concatenate([prev2, prev, pos, hprev2]))) - 2))
-        span_end = np.where(np.isfinite(nxt), nxt, pos + 2 * self.fs)
+        span_end = np.where(np.isfinite(nxt), nxt, pos + np.where(np.isfinite(prev), pos - prev, 0.55 * self.fs))
         hi = int(min(self._n, np.ceil(np.nanmax(span_end)) + int(0.5 * self.fs)))
         if calib is None:
             m = hi - lo

@@ -258,3 +258,45 @@ def test_contacts_in_turns_stay_at_the_steepest_rise():
         moved[limit] = int(np.sum(t - steepest > 0.03))
     assert moved[np.inf] >= moved[StepParams().report_max_turn_dps] + 3
     assert moved[StepParams().report_max_turn_dps] >= 1 and moved[0.0] == 0
+
+
+#: scikit-digital-health's 2-min Axivity AX6 example (MIT), read in place from ../shared/peer_data: six walks,
+#: one of which (ending at 53.15 s) ends on a 0.98-s step at a candidate off its rhythm ~0.7 s later
+SKDH_2MIN = Path(__file__).resolve().parents[1].parent / "shared" / "peer_data" / "skdh_examples" / "example_data_2min.csv"
+
+
+@pytest.mark.skipif(not SKDH_2MIN.exists(), reason="needs ../shared/peer_data/skdh_examples/example_data_2min.csv")
+def test_a_walks_last_step_is_measured_the_same_whatever_the_chunking():
+    """A walk's last step (no next contact) is measured over one step after its contact (as long as the step
+    before). Its row was given as soon as the walk closed — with the samples in by then: a walk that ends at a
+    candidate off its rhythm closes sooner than a long last step ends, so fed in 7–100-sample chunks the step
+    at 53.15 s read lean 20.15° for 22.24° and pelvic drop 44.82° for 45.37° (the live CLI: braking 0.004 for
+    0.176 m/s at 103.25 s). Now the row waits for its samples: every column of every step is the same as
+    analyze()'s for every chunk size (to the last bits: rtol 1e-9), and the rows given live are the table's."""
+    from imu_gait.engine import GaitEngine
+
+    rec = imu_gait.read(SKDH_2MIN)
+    offline = imu_gait.analyze(rec).steps
+    last = offline.groupby("bout")["time_s"].max().to_numpy()
+    assert len(offline) > 100 and len(last) >= 5 and np.isclose(last, 53.15, atol=0.01).any()
+    for chunk in (1, 7, 25, 100, 1000):
+        eng = GaitEngine(rec.sample_rate_hz, has_gyro=rec.has_gyro)
+        given = {}
+        for i in range(0, rec.n_samples, chunk):
+            upd = eng.feed(rec.time_s[i:i + chunk], rec.acc_mps2[i:i + chunk], rec.gyro_rads[i:i + chunk])
+            given.update((r["time_s"], r) for r in upd.rows)
+            for e in upd.retracted:
+                given.pop(e.time_s, None)
+        live = eng.finish().steps
+        assert list(live.columns) == list(offline.columns) and len(live) == len(offline), chunk
+        for col in offline.columns:
+            a, b = offline[col].to_numpy(), live[col].to_numpy()
+            if a.dtype.kind == "f":
+                np.testing.assert_allclose(b, a, rtol=1e-9, atol=1e-9, err_msg=f"{col}, {chunk}-sample chunks")
+            else:
+                np.testing.assert_array_equal(b, a, err_msg=f"{col}, {chunk}-sample chunks")
+        # the rows a live view got (lean against standing is judged again on the whole table: left out)
+        assert sorted(given) == live["time_s"].tolist(), chunk
+        for col in ("forward_lean_deg", "pelvic_drop_deg", "braking_mps", "lateral_sway_cm", "impact_g"):
+            np.testing.assert_allclose([given[t][col] for t in live["time_s"]], live[col].to_numpy(float),
+                                       rtol=1e-9, atol=1e-9, err_msg=f"live rows' {col}, {chunk}-sample chunks")
