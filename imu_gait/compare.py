@@ -24,7 +24,7 @@ import pandas as pd
 
 from .dsp.gyro_check import MISMATCH_LIMIT as GYRO_MISMATCH_LIMIT
 from .engine import MIXED_GAIT_MIN_STEPS
-from .batch import RECORDING_SUFFIXES, TEXT_SUFFIXES
+from .batch import RECORDING_SUFFIXES, TEXT_SUFFIXES, output_table_kind
 from .errors import ImuGaitError
 from .strain import placement_kind
 
@@ -224,14 +224,7 @@ def session_label(path: str | Path) -> str:
 
 def _is_batch_table(path: Path) -> bool:
     """True for a summary table written by ``imu-gait batch`` (its header starts 'recording,status,error')."""
-    if not path.is_file() or path.suffix.lower() != ".csv":
-        return False
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            head = fh.readline(200)
-    except OSError:
-        return False
-    return head.lstrip("\ufeff").startswith("recording,status,error,")
+    return path.suffix.lower() == ".csv" and output_table_kind(path) == "batch summary table"
 
 
 def _num(v: Any) -> float:
