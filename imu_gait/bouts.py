@@ -45,6 +45,11 @@ MAX_PAUSE_S = 3.0
 #: a bout is 'run' when at least this share of its steps are running steps, 'walk' when at most
 #: 1 − this share are; between the two it is 'mixed' (a jog broken by walking)
 GAIT_SHARE = 0.8
+#: a bout's ground contact is its running steps' median when it is a 'run' bout or has at least this many
+#: running steps (a real stretch of running: the summary's MIXED_GAIT_MIN_STEPS), else not measured
+BOUT_RUN_MIN_STEPS = 20
+#: what the pendulum model gives for walking only (running: from a belt speed, else not measured)
+PENDULUM_ONLY_METRICS = ("step_length_m", "walking_speed_mps", "vertical_ratio_pct")
 #: a turn: the walking direction changing by at least this much (Mobilise-D's and El-Gohary et al.
 #: 2014's definition of a turn while walking) …
 TURN_MIN_DEG = 45.0
@@ -205,7 +210,9 @@ def bout_table(steps: pd.DataFrame, bouts: pd.DataFrame | None = None, *,
     steps' ``bout`` numbers it spans, ``n_pauses`` the pauses joined. ``start_s`` / ``end_s`` are its
     first and last contact, ``duration_s`` the time between them (pauses included); the metric
     columns are medians over its steps (NaN when none of its steps has a value: a metric needing a
-    gyro, or the pendulum model while running); ``stride_length_m`` is twice the median step length;
+    gyro, or the pendulum model while running; ground contact outside a run, and a run's pendulum figures
+    from its few walking steps, are not given: :func:`_gait_only_medians`); ``stride_length_m`` is twice
+    the median step length;
     ``n_turns`` counts turns of ≥ 45° (:func:`count_turns`; NaN without a gyro; a turn on the spot
     across a pause is not seen, as a stride across a pause has no heading); ``running_share`` is the
     share of running steps; ``flags`` the ids of the back-strain flags (anything with ``id``, ``start_s``,
@@ -253,8 +260,35 @@ def bout_table(steps: pd.DataFrame, bouts: pd.DataFrame | None = None, *,
             "running_share": rs, "n_turns": n_turns, "flags": flags_during(start, end, flags)}
     for k in BOUT_METRICS:
         data[k] = med[k].to_numpy(float) if k in have else np.full(len(ids), np.nan)
+    if extra:
+        _gait_only_medians(data, plain, wb_of_step, ids, rs, n_steps)
     data["stride_length_m"] = 2.0 * data["step_length_m"]
     return pd.DataFrame(data, columns=cols)
+
+
+def _gait_only_medians(data: dict[str, Any], steps: pd.DataFrame, wb_of_step: np.ndarray, ids: pd.Index,
+                       running_share: np.ndarray, n_steps: np.ndarray) -> None:
+    """Blank, in place, a bout's medians that would describe the other gait's few steps (the summary's rules,
+    per bout): ground contact is measured on running steps only, so a walk's median of it was that of its
+    stray 'run' steps — kept for a 'run' bout or one with a real stretch of running
+    (:data:`BOUT_RUN_MIN_STEPS`); the pendulum gives no running step length, so a 'run' bout's step
+    length, speed and vertical ratio were those of its few walking steps — kept only when its running
+    steps have them (a belt speed measures both gaits)."""
+    n_run = np.rint(np.nan_to_num(running_share) * n_steps)
+    is_run = np.asarray(data["gait"] == "run", bool)
+    if "ground_contact_ms" in data:
+        data["ground_contact_ms"] = np.where(is_run | (n_run >= BOUT_RUN_MIN_STEPS), data["ground_contact_ms"], np.nan)
+    if not is_run.any():
+        return
+    run_rows = steps["gait"].to_numpy() == "run"
+    pos = pd.Index(ids).get_indexer(wb_of_step[run_rows])
+    for k in PENDULUM_ONLY_METRICS:
+        if k not in steps:
+            continue
+        has = np.zeros(len(ids), bool)
+        ok = np.isfinite(steps[k].to_numpy(float)[run_rows]) & (pos >= 0)
+        has[pos[ok]] = True
+        data[k] = np.where(is_run & ~has, np.nan, data[k])
 
 
 def flags_during(start_s: np.ndarray, end_s: np.ndarray, flags: Sequence[Any] | None) -> list[str | None]:

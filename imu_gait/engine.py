@@ -30,7 +30,7 @@ from typing import Any, Callable, Sequence, TypeVar
 import numpy as np
 import pandas as pd
 
-from .bouts import MAX_PAUSE_S, bout_outcomes, bout_table
+from .bouts import MAX_PAUSE_S, PENDULUM_ONLY_METRICS, bout_outcomes, bout_table
 from .days import VALID_DAY_WORN_H, MinuteStats, clock_summary, day_outcomes, day_table, recording_clock, worn_minutes
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.gyro_check import MATCHING_MAX_BY_KIND, gyro_axis_mismatch
@@ -64,8 +64,6 @@ SUMMARY_METRICS = ("cadence_spm", "step_time_s", "stride_time_s", "vertical_osci
                    "walking_speed_mps", "vertical_ratio_pct", "trunk_twist_deg", "forward_lean_deg", "lean_vs_standing_deg",
                    "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g", "ground_contact_ms", "step_regularity",
                    "stride_regularity", "symmetry")
-#: what the pendulum model gives for walking only (running: from a belt speed, else not measured)
-PENDULUM_ONLY_METRICS = ("step_length_m", "walking_speed_mps", "vertical_ratio_pct")
 #: what a sensor off the trunk (a pocket) cannot speak for
 TRUNK_ONLY_METRICS = ("vertical_oscillation_cm", "vertical_ratio_pct", "trunk_twist_deg", "forward_lean_deg",
                       "lean_vs_standing_deg",

@@ -192,6 +192,36 @@ def test_stretches_less_than_3_s_apart_are_one_walking_bout():
     assert t["duration_s"].tolist() == [6.0, 7.0] and t["cadence_spm"].tolist() == [100.0, 115.0]
 
 
+def test_a_bout_s_medians_do_not_describe_the_other_gait_s_few_steps():
+    """Hand-made steps, so each median is known. Ground contact is measured on running steps only (NaN on
+    walking ones): a walk of 30 steps with 3 stray 'run' steps got those 3 steps' 200 ms as its ground
+    contact; it has none. A 'run' bout keeps its running steps' contact (even with a few walking steps)
+    but not the pendulum's step length, speed and vertical ratio, which only its 2 walking steps had; a
+    belt speed gives its running steps a step length, which is kept. A walk with 20 running steps among
+    110 (a real stretch of running) keeps their contact."""
+    def bout(n_walk, n_run, t0, number, run_length=np.nan):
+        n = n_walk + n_run
+        gait = ["walk"] * n_walk + ["run"] * n_run
+        run = np.array(gait) == "run"
+        return pd.DataFrame({
+            "time_s": t0 + 0.5 * np.arange(n), "bout": number, "gait": gait,
+            "ground_contact_ms": np.where(run, 200.0, np.nan),
+            "step_length_m": np.where(run, run_length, 0.7),
+            "walking_speed_mps": np.where(run, run_length * 3.0, 1.3),
+            "vertical_ratio_pct": np.where(run, np.nan, 6.0)})
+    steps = pd.concat([bout(27, 3, 0.0, 0), bout(2, 18, 100.0, 1), bout(2, 18, 200.0, 2, run_length=1.1),
+                       bout(90, 20, 300.0, 3)], ignore_index=True)
+    t = bout_table(steps)
+    assert t["gait"].tolist() == ["walk", "run", "run", "walk"]
+    gct = t["ground_contact_ms"].to_numpy()
+    assert np.isnan(gct[0]) and gct[1:].tolist() == [200.0, 200.0, 200.0]
+    assert np.isnan(t["step_length_m"].iloc[1]) and np.isnan(t["stride_length_m"].iloc[1])
+    assert np.isnan(t["walking_speed_mps"].iloc[1]) and np.isnan(t["vertical_ratio_pct"].iloc[1])
+    # the belt's running step length is the median of all 20 steps' (18 at 1.1 m, 2 at 0.7 m)
+    assert t["step_length_m"].iloc[2] == pytest.approx(1.1) and t["walking_speed_mps"].iloc[2] == pytest.approx(3.3)
+    assert t["step_length_m"].iloc[0] == pytest.approx(0.7) and t["step_length_m"].iloc[3] == pytest.approx(0.7)
+
+
 def test_walking_bouts_match_indip_on_the_bundled_daily_recordings():
     """Against INDIP's reference walking bouts (Mobilise-D HA001 and HA002, simulated daily activities,
     bundled with their reference): each reference bout is overlapped by exactly one walking bout, which
