@@ -214,41 +214,45 @@ def recording_clock(meta: Mapping[str, Any] | None) -> tuple[_dt.datetime, str] 
 def recording_start(meta: Mapping[str, Any] | None) -> tuple[_dt.datetime, str] | None:
     """:func:`recording_clock`'s start as read, before its UTC offset is dropped: (the time of 0 s on the
     recording's time axis — aware when the file gives its offset, a time zone or a Unix time —,
-    "local" | "UTC"), or None."""
-    meta = meta or {}
-    for key in ("start_time_iso", "start_time", "start_utc"):
-        text = meta.get(key)
-        if text in (None, ""):
-            continue
-        try:
-            ts = pd.Timestamp(str(text).strip())
+    "local" | "UTC"), or None. The first of ``start_time_iso``, ``start_time``, ``start_utc``,
+    ``start_unix_s`` that reads as a time (:func:`_start_from`)."""
+    for key in ("start_time_iso", "start_time", "start_utc", "start_unix_s"):
+        start = _start_from(meta or {}, key)
+        if start is not None:
+            return start
+    return None
+
+
+def _start_from(meta: Mapping[str, Any], key: str) -> tuple[_dt.datetime, str] | None:
+    """One header key's start time, (when, "local" | "UTC"), or None when it is absent or not a time.
+    ``start_time_iso`` / ``start_time``: local (aware when an offset is given); ``start_utc``: UTC (an
+    offset-less value too: the key says so); ``start_unix_s``: UTC, or local in the export's IANA time
+    zone (``timezone`` or Sensor Logger's ``recording timezone``). A year outside :data:`CLOCK_YEARS`
+    is not a time any sensor recorded ("5" reads as the year 5; ms read as s is past any date)."""
+    value = meta.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        if key == "start_unix_s":
+            unix = float(value)
+            if not np.isfinite(unix):
+                return None
+            zone = _zone(meta.get("timezone") or meta.get("sensorlogger_recording_timezone"))
+            if zone is not None:           # a phone that said where it was (Sensor Logger on Android)
+                when, kind = _dt.datetime.fromtimestamp(unix, zone), "local"
+            else:
+                when, kind = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc) + _dt.timedelta(seconds=unix), "UTC"
+        else:
+            ts = pd.Timestamp(str(value).strip())
             if ts is pd.NaT or pd.isna(ts):
-                continue
+                return None
             # (inside the try: pandas reads "-0" as year 0 and "-5" as year -5, which Python's datetime
             # refuses — a damaged phyphox time.csv stopped the analysis with a traceback; found by fuzzing)
-            when = ts.to_pydatetime()
-        except (ValueError, TypeError, OverflowError):
-            continue
-        if not CLOCK_YEARS[0] <= when.year <= CLOCK_YEARS[1]:
-            continue                       # "5" reads as the year 5: not when any sensor recorded
-        if key == "start_utc" and when.tzinfo is not None:
-            return when, "UTC"
-        return when, "local"
-    unix = meta.get("start_unix_s")
-    try:
-        unix = float(unix)
-    except (TypeError, ValueError):
-        return None
-    if not np.isfinite(unix):
-        return None
-    zone = _zone(meta.get("timezone") or meta.get("sensorlogger_recording_timezone"))
-    try:                                   # (1e20 s, or ms read as s, is past any datetime: not a traceback)
-        if zone is not None:               # a phone that said where it was (Sensor Logger on Android)
-            when, kind = _dt.datetime.fromtimestamp(unix, zone), "local"
-        else:
-            when, kind = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc) + _dt.timedelta(seconds=unix), "UTC"
-    except (ValueError, OverflowError, OSError):
-        return None
+            when, kind = ts.to_pydatetime(), "local"
+            if key == "start_utc":
+                when, kind = (when if when.tzinfo is not None else when.replace(tzinfo=_dt.timezone.utc)), "UTC"
+    except (ValueError, TypeError, OverflowError, OSError):
+        return None                        # (1e20 s, or ms read as s, is past any datetime: not a traceback)
     return (when, kind) if CLOCK_YEARS[0] <= when.year <= CLOCK_YEARS[1] else None
 
 
@@ -272,38 +276,13 @@ def clock_summary(meta: Mapping[str, Any] | None) -> dict[str, Any]:
 
 def recording_start_utc(meta: Mapping[str, Any] | None) -> _dt.datetime | None:
     """0 s on the recording's time axis as a UTC instant (timezone-aware), when the file says it without doubt:
-    ``start_utc``, ``start_unix_s``, or an ISO ``start_time`` / ``start_time_iso`` with its UTC offset. None when
-    it does not, or gives only a local time without its offset (a GENEActiv's header, a date/time column):
-    which instant that was is not known."""
-    meta = meta or {}
-
-    def _ok(when: _dt.datetime) -> _dt.datetime | None:
-        return when if CLOCK_YEARS[0] <= when.year <= CLOCK_YEARS[1] else None
-
+    ``start_utc``, ``start_unix_s``, or an ISO ``start_time`` / ``start_time_iso`` with its UTC offset — the
+    first of these that does. None when none does, or the file gives only a local time without its offset
+    (a GENEActiv's header, a date/time column): which instant that was is not known."""
     for key in ("start_utc", "start_unix_s", "start_time_iso", "start_time"):
-        value = meta.get(key)
-        if value in (None, ""):
-            continue
-        try:
-            if key == "start_unix_s":
-                unix = float(value)
-                if not np.isfinite(unix):
-                    continue
-                when = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc) + _dt.timedelta(seconds=unix)
-            else:
-                ts = pd.Timestamp(str(value).strip())
-                if ts is pd.NaT or pd.isna(ts):
-                    continue
-                when = ts.to_pydatetime()
-                if when.tzinfo is None:
-                    if key != "start_utc":
-                        continue               # a local time: its offset is not known
-                    when = when.replace(tzinfo=_dt.timezone.utc)
-        except (ValueError, TypeError, OverflowError):
-            continue
-        when = _ok(when)
-        if when is not None:
-            return when.astimezone(_dt.timezone.utc)
+        start = _start_from(meta or {}, key)
+        if start is not None and start[0].tzinfo is not None:
+            return start[0].astimezone(_dt.timezone.utc)
     return None
 
 

@@ -178,6 +178,8 @@ def test_a_data_gap_is_not_stillness_and_an_hour_is_needed_to_judge():
 @pytest.mark.parametrize("meta, expected", [
     ({"start_time": "2020-12-10T14:09:03.815+01:00"}, (dt.datetime(2020, 12, 10, 14, 9, 3, 815000), "local")),
     ({"start_utc": "2026-01-02T03:04:05+00:00"}, (dt.datetime(2026, 1, 2, 3, 4, 5), "UTC")),
+    # without an offset too: the key says UTC (it was read as local, while a replay's start_utc read it as UTC)
+    ({"start_utc": "2026-01-02T03:04:05"}, (dt.datetime(2026, 1, 2, 3, 4, 5), "UTC")),
     ({"start_time_iso": "2017-03-10 10:15:00", "start_time": "not a time"},
      (dt.datetime(2017, 3, 10, 10, 15), "local")),
     ({"start_time": "garbled", "start_unix_s": 1_700_000_000.0}, (dt.datetime(2023, 11, 14, 22, 13, 20), "UTC")),
