@@ -82,11 +82,13 @@ fatigue                 ≥ 2 of: cadence ≤ b −3 %, VO ≥ b +10 %,         
                         one abrupt change, not a drift)
 ======================  =============================================  =====================================
 
-Fatigue's known limit: it compares 60-s medians with the baseline, so a change that came at once and stayed
-(a runner who shortened the stride at 5:00: cadence −3.5 %, braking +28 %, no over-striding flag as cadence
-fell < 5 %) reads as fatigue as much as a slow drift does — unless a specific flag starting with it takes
-it (above) or the treadmill's schedule explains it. Telling a step from a drift (the build-up across the
-window) is not done: the synthetic fatigue patterns the tests hold it to are themselves steps.
+Fatigue compares 60-s medians with the baseline, so a change that came at once and stayed (a runner who
+shortened the stride at 5:00: cadence −3.5 %, braking +28 %, no over-striding flag as cadence fell < 5 %)
+passes its rule as a slow drift does — unless a specific flag starting with it takes it (above) or the
+treadmill's schedule explains it. Such a flag is still raised (imu_gait cannot see a new pace, a slope or a
+load off a treadmill's schedule), but its cause and advice say the signals changed all at once, and when
+(:func:`_fatigue_onset_s`: each rose from 20 % to 80 % of its change within 45 s, together), rather than
+calling it tiredness.
 
 Relative excursions have floors (``_FLOORS``) so that a tiny baseline cannot make a rule hair-trigger.
 Stride CV, asymmetry and the L/R pelvic-drop difference use steady walking only (:func:`_steady_steps`:
@@ -211,6 +213,17 @@ FLAG_INFO: dict[str, dict[str, str]] = {
     },
 }
 FLAG_IDS: tuple[str, ...] = tuple(FLAG_INFO)
+
+#: a fatigue episode whose signals all changed within this many seconds, together, came at once
+#: (:func:`_fatigue_onset_s`): tiredness builds up; a change that comes at once is more often a new pace,
+#: a slope or the ground, which imu_gait does not see off a treadmill's schedule
+FATIGUE_AT_ONCE_S = 45.0
+FATIGUE_AT_ONCE_CAUSE = ("These signals changed the way they do when tired (slower cadence, more bounce, less regular "
+                         "steps, more lean or sway, longer ground contact when running), but all at once, at {at}, "
+                         "not building up as tiredness does: a change of pace, a slope, the ground or a load you "
+                         "carried is more likely.")
+FATIGUE_AT_ONCE_ADVICE = ("If you slowed down, went uphill or picked something up then, this is its doing. If "
+                          "nothing changed, or it came with pain, slow down or take a break.")
 
 #: the forward-lean limit judged against standing still before the walk (lean_vs_standing_deg), gait-science.md's
 #: reference: it can say 'than standing', which the first-steps reference cannot
@@ -959,7 +972,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                placement_key=pk, baseline_belt=baseline_belt, origin_s=schedule_origin_s,
                has_schedule=treadmill_schedule is not None,
                is_run=grid["is_run"],
-               cadence=grid["cadence_spm"], cadence_base=grid["cadence_spm_baseline"],
+               cadence=grid["cadence_spm"], cadence_base=grid["cadence_spm_baseline"], grid=grid,
                first_step_s=float(cols["time_s"][0]), last_step_s=float(cols["time_s"][-1]))
     active = {}
     for fid, eps in episodes.items():
@@ -1741,6 +1754,45 @@ def _suppress(episodes: dict, loser: str, winner: str, *, same_onset_s: float | 
     episodes[loser] = keep
 
 
+def _fatigue_onset_s(grid: dict, evidence: list[tuple[str, float, float]], i0: int, i1: int) -> float | None:
+    """When a fatigue episode's signals all changed at once (a step, not a drift), the time they did, s; else
+    None. ``evidence``: (metric, its long-window value in the episode, its baseline) per signal that drifted.
+
+    Each signal's short-window series (the grid's ``max(10 s, 10 strides)`` medians) is followed from the
+    baseline's end to the episode's end: it rose from 20 % to 80 % of its change within
+    :data:`FATIGUE_AT_ONCE_S`, and the signals' 80 % points lie within that of each other. A centred 10-s
+    median turns a step into a rise of ~10 s; the slowest drift the fatigue rule notices (the 60-s window past
+    its threshold for 120 s) takes minutes. Without a 20 % point after the baseline (the change began inside
+    it) nothing is claimed."""
+    t = grid["time_s"]
+    base_end = float(grid["baseline_end_s"][i0])
+    window = (t >= base_end) & (t <= t[i1])
+    marks = []
+    for metric, value, ref in evidence:
+        y = grid.get(metric)
+        change = value - ref
+        if y is None or not (np.isfinite(change) and change != 0.0):
+            return None
+        with np.errstate(invalid="ignore"):
+            progress = np.where(window, (y - ref) / change, np.nan)
+        reached = np.flatnonzero(progress >= 0.8)
+        if not reached.size:
+            return None
+        before = np.flatnonzero(progress[:reached[0]] <= 0.2)
+        if not before.size:
+            return None
+        t20, t80 = float(t[before[-1]]), float(t[reached[0]])
+        if t80 - t20 > FATIGUE_AT_ONCE_S:
+            return None
+        marks.append((t20, t80))
+    if not marks:
+        return None
+    t80s = [m[1] for m in marks]
+    if max(t80s) - min(t80s) > FATIGUE_AT_ONCE_S:
+        return None                                 # each at once, but not together: not one change
+    return float(np.median([0.5 * (a + b) for a, b in marks]))
+
+
 def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) -> Flag:
     rule: _Rule = ep["rule"]
     group = rule.rel if ep["variant"] == "rel" else rule.abs
@@ -1817,6 +1869,11 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         cause = cause.replace("even walking", "even running")      # a run judged on the general limit
         if metric == "gct_balance_long_side_pct":
             cause = RUN_GCT_BALANCE_CAUSE
+    if fid == "fatigue" and kind == "baseline" and "grid" in ctx:
+        onset = _fatigue_onset_s(ctx["grid"], [(r[0].metric.removeprefix("fatigue_"), r[1], r[2]) for r in rows], i0, i1)
+        if onset is not None:
+            cause = FATIGUE_AT_ONCE_CAUSE.format(at=_mmss(onset - o))
+            advice = FATIGUE_AT_ONCE_ADVICE
     if fid == "pelvic_instability" and ctx.get("placement_key") == "chest":
         cause = CHEST_PELVIC_CAUSE
     if fid == "forward_lean" and kind == "absolute" and metric == "lean_vs_standing_deg":

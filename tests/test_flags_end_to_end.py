@@ -305,6 +305,26 @@ def test_an_abrupt_change_is_not_also_called_fatigue():
     assert "overstriding" in ids and "fatigue" not in ids, ids
 
 
+def test_fatigue_that_came_at_once_says_so_and_a_drift_does_not():
+    """Tiredness builds up; a change that comes at once is more often a new pace or a slope. Truth: the fatigue
+    pattern of PATTERNS changes cadence, bounce and lean at once at 5:00 (a step: the cause says 'all at once,
+    at 5:0x' and the advice asks what changed then); the same changes spread over 6 min (30 small steps from
+    4:00) are a drift, told as tiredness. Tolerance: the time named within 10 s of the step (a 10-s median)."""
+    rec, _ = walk_with(PATTERNS["fatigue"])
+    step = [f for f in imu_gait.analyze(rec).flags if f.id == "fatigue"]
+    assert len(step) == 1
+    m = re.search(r"all at once, at (\d+):(\d\d)", step[0].cause)
+    assert m, step[0].cause
+    assert abs(60 * int(m.group(1)) + int(m.group(2)) - P0) <= 10
+    assert step[0].advice.startswith("If you slowed down, went uphill")
+    segs = [(240 + 360 * i / 30, {"cadence_spm": 110 - 7 * i / 30, "bounce_cm": DEFAULTS["bounce_cm"] + 0.6 * i / 30,
+                                  "lean_deg": DEFAULTS["lean_deg"] + 3 * i / 30}) for i in range(1, 31)]
+    rec, _ = synthesize_walk(900, seed=3, step_jitter=0.012, segments=segs)
+    drift = [f for f in imu_gait.analyze(rec).flags if f.id == "fatigue"]
+    assert len(drift) == 1
+    assert "at once" not in drift[0].cause and drift[0].cause.startswith("Several signals drifted")
+
+
 def test_a_run_whose_ground_contact_lengthens_as_the_cadence_drops_is_fatigue():
     """A 15-min run whose ground contact drifts 250 → 290 ms (+16 %) and cadence 170 → 164 spm (−3.5 %)
     from 5:30 to 11:30 (synthetic truth, 30 small steps). Its bounce does not rise (longer contact, less
