@@ -21,7 +21,7 @@ import re
 import shlex
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .bouts import OUTCOME_KEYS
 from .days import DAY_OUTCOME_KEYS
@@ -29,6 +29,9 @@ from .errors import ImuGaitError
 from .strain import FLAG_IDS
 from .marks import attach_marks, marks_for
 from .treadmill import with_sidecar_schedule
+
+if TYPE_CHECKING:
+    from .context_table import ContextTable
 
 #: summary keys copied into the table, in this order (medians over steps unless the name says so)
 SUMMARY_COLUMNS = (
@@ -592,7 +595,8 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
               flags_csv: str | os.PathLike | None = None,
               bouts_csv: str | os.PathLike | None = None,
               days_csv: str | os.PathLike | None = None,
-              note: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+              note: Callable[[str], None] | None = None,
+              context_table: ContextTable | None = None) -> list[dict[str, Any]]:
     """Analyse every recording under ``paths``; write the table to ``out_csv`` (None: don't);
     return the rows in input order. ``jobs`` > 1 analyses that many recordings at once in worker
     processes (0: one per CPU). ``progress(done, n, path)`` is called as recordings start (one
@@ -605,14 +609,26 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     that one CSV (a row per flag, ``recording`` first; :mod:`~imu_gait.report.flags_csv`); ``bouts_csv``:
     likewise every recording's walking bouts (:mod:`~imu_gait.report.bouts_csv`); ``days_csv``: every
     recording's days (:mod:`~imu_gait.report.days_csv`). ``note(text)`` is told of files left out as
-    imu_gait's own output tables (:func:`output_table_kind`). Interrupted (Ctrl-C), the table (and the flags,
-    bouts and days CSVs) are still written: the rows done so far, the others with status "interrupted"."""
+    imu_gait's own output tables (:func:`output_table_kind`). ``context_table``: each recording's own context
+    and study columns (:mod:`imu_gait.context_table`; its values over ``context``); with no ``paths``, the
+    recordings it lists, in its order. Interrupted (Ctrl-C), the table (and the flags, bouts and days CSVs) are
+    still written: the rows done so far, the others with status "interrupted"."""
+    if context_table is not None:
+        ours = set(table_columns(True, True, True, True))
+        clash = [c for c in context_table.study_columns if c in ours]
+        if clash:
+            raise ImuGaitError(f"{context_table.path}: the column {clash[0]!r} is one of the summary table's own"
+                               "\n  What to do: rename it in the context table (e.g. study_" + clash[0] + ")")
     opts = read_options or {}
     text_files = takes_text_files(opts)
     own_tables: list[tuple[Path, str]] = []
-    recordings = find_recordings(paths, recursive=recursive, text_files=text_files, skipped=own_tables)
-    # a summary from an earlier run in the same folder is not a recording
-    skip = {Path(p).resolve() for p in [*exclude, *([out_csv] if out_csv is not None else [])]}
+    if not paths and context_table is not None:
+        recordings = [r.recording for r in context_table.rows.values()]
+    else:
+        recordings = find_recordings(paths, recursive=recursive, text_files=text_files, skipped=own_tables)
+    # a summary from an earlier run in the same folder is not a recording, nor is the context table
+    skip = {Path(p).resolve() for p in [*exclude, *([out_csv] if out_csv is not None else []),
+                                        *([context_table.path] if context_table is not None else [])]}
     recordings = [r for r in recordings if r.resolve() not in skip]
     own_tables = [(p, kind) for p, kind in own_tables if p.resolve() not in skip]   # (being written now: unsaid)
     if not recordings:
@@ -620,6 +636,9 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
                            + (skipped_tables_note(own_tables) if own_tables else _what_is_there(paths, recursive)))
     if own_tables and note is not None:
         note(skipped_tables_note(own_tables))
+    if context_table is not None and paths and note is not None:
+        for line in _context_table_notes(recordings, context_table):
+            note(line)
     json_paths: list[Path | None] = [None] * len(recordings)
     if json_dir is not None:
         Path(json_dir).mkdir(parents=True, exist_ok=True)
@@ -630,10 +649,12 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
         steps_paths = list(_output_names(recordings, Path(steps_dir), ".steps.csv"))
     n = len(recordings)
     # summarise()'s keywords per recording: the shared ones and each recording's own output files
-    options = [{"read_options": read_options, "context": context, "json_path": jpath, "steps_path": spath,
+    options = [{"read_options": read_options, "json_path": jpath, "steps_path": spath,
+                "context": context if context_table is None else context_table.context_for(rec, context or {}),
                 "score_reference": score_references, "with_flag_rows": flags_csv is not None,
                 "with_bout_rows": bouts_csv is not None, "with_day_rows": days_csv is not None}
-               for jpath, spath in zip(json_paths, steps_paths)]
+               for rec, jpath, spath in zip(recordings, json_paths, steps_paths)]
+    study = list(context_table.study_columns) if context_table is not None else []
     jobs = (os.cpu_count() or 1) if jobs == 0 else max(1, int(jobs))
     # the pooled tables: each row's list under that key, written to that path
     pooled = {"_flag_rows": flags_csv, "_bout_rows": bouts_csv, "_day_rows": days_csv}
@@ -649,11 +670,13 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     except KeyboardInterrupt:
         # Ctrl-C an hour into a batch: the rows done so far are kept, the others say they were not analysed
         if out_csv is not None:
-            used = options_text(context, read_options)
+            kept = [by_index.get(i) or {"recording": str(r), "status": "interrupted",
+                                        "options": options_text(options[i]["context"], read_options),
+                                        "error": "the batch was interrupted before this recording was analysed"}
+                    for i, r in enumerate(recordings)]
+            _add_study_columns(kept, recordings, context_table)
             try:
-                write_table([by_index.get(i) or {"recording": str(r), "status": "interrupted", "options": used,
-                                                 "error": "the batch was interrupted before this recording was "
-                                                          "analysed"} for i, r in enumerate(recordings)], out_csv)
+                write_table(kept, out_csv, study_columns=study)
             except OSError:
                 pass
         for key, path in pooled.items():
@@ -664,8 +687,9 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
                     pass
         raise
     rows = [by_index[i] for i in range(n)]
+    _add_study_columns(rows, recordings, context_table)
     if out_csv is not None:
-        write_table(rows, out_csv)
+        write_table(rows, out_csv, study_columns=study)
     for key, path in pooled.items():
         if path is not None:
             _write_pooled(key, rows, path)
@@ -673,6 +697,29 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
         for key in pooled:
             r.pop(key, None)
     return rows
+
+
+def _add_study_columns(rows: list[dict[str, Any]], recordings: list[Path], table: ContextTable | None) -> None:
+    """Each row gets its recording's study columns from the context table (subject, group …), in place."""
+    if table is not None:
+        for row, rec in zip(rows, recordings):
+            row.update(table.columns_for(rec))
+
+
+def _context_table_notes(recordings: list[Path], table: ContextTable) -> list[str]:
+    """What the batch says when the recordings found under its paths and the context table's differ."""
+    found = {Path(os.path.abspath(r)) for r in recordings}
+    outside = [r for r in recordings if Path(os.path.abspath(r)) not in table.rows]
+    unused = [row for key, row in table.rows.items() if key not in found]
+    out = []
+    if outside:
+        out.append(f"{len(outside)} recording(s) are not in the context table {table.path}: analysed with the "
+                   f"command line's context alone, e.g. {outside[0]}")
+    if unused:
+        out.append(f"{len(unused)} recording(s) of the context table are not under the paths given and were not "
+                   f"analysed, e.g. {unused[0].recording} (line {unused[0].line}); give no paths to analyse the "
+                   "table's recordings")
+    return out
 
 
 def _write_pooled(key: str, rows: list[dict[str, Any]], path: str | os.PathLike) -> None:
@@ -687,21 +734,23 @@ def _write_pooled(key: str, rows: list[dict[str, Any]], path: str | os.PathLike)
 
 
 def table_columns(with_json: bool = False, with_steps: bool = False, with_scores: bool = False,
-                  with_marks: bool = False) -> list[str]:
+                  with_marks: bool = False, study_columns: Sequence[str] = ()) -> list[str]:
     """The table's columns, in order: every key :func:`summarise` puts in a row (one list, so a
-    value added there cannot be computed and then silently left out of the CSV)."""
-    cols = ["recording", "status", "error", *SUMMARY_COLUMNS, *WALKING_BOUT_COLUMNS, *DAY_COLUMNS, "n_lean_jumps", "n_sensor_turns", "n_flags",
+    value added there cannot be computed and then silently left out of the CSV); a context table's study
+    columns (subject, group …) after ``error``."""
+    cols = ["recording", "status", "error", *study_columns, *SUMMARY_COLUMNS, *WALKING_BOUT_COLUMNS, *DAY_COLUMNS, "n_lean_jumps", "n_sensor_turns", "n_flags",
             "flags", *(f"flag_min_{fid}" for fid in FLAG_IDS), "warnings", "outside_typical", "flag_notes",
             "options", "imu_gait_version"]
     return (cols + (["json"] if with_json else []) + (["steps_csv"] if with_steps else [])
             + (list(SCORE_COLUMNS) if with_scores else []) + (list(MARK_COLUMNS) if with_marks else []))
 
 
-def write_table(rows: list[dict[str, Any]], out_csv: str | os.PathLike) -> None:
-    """One CSV row per recording; numbers with up to 6 significant digits, empty for missing."""
+def write_table(rows: list[dict[str, Any]], out_csv: str | os.PathLike, study_columns: Sequence[str] = ()) -> None:
+    """One CSV row per recording; numbers with up to 6 significant digits, empty for missing. ``study_columns``:
+    a context table's own columns, after ``error``."""
     cols = table_columns(with_json=any("json" in r for r in rows), with_steps=any("steps_csv" in r for r in rows),
                          with_scores=any("ref_status" in r for r in rows),
-                         with_marks=any("n_marks" in r for r in rows))
+                         with_marks=any("n_marks" in r for r in rows), study_columns=study_columns)
 
     def cell(v: Any) -> Any:
         if v is None:

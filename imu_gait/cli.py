@@ -315,7 +315,9 @@ def _add_batch(sub: Any) -> None:
                     "recording: summary metrics, flags, or the error that stopped it. A bad file never stops "
                     "the batch; the exit code is 1 if any recording failed.",
         epilog="example: imu-gait batch recordings/ --out summary.csv --json-dir results/")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="recording files, export folders/zips, or folders of them")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="recording files, export folders/zips, or folders of them (none: the recordings the "
+                        "--context-table lists)")
     out = p.add_argument_group("outputs")
     out.add_argument("--out", metavar="OUT.csv", default="imu_gait_summary.csv",
                      help="the summary table (default: imu_gait_summary.csv)")
@@ -339,7 +341,13 @@ def _add_batch(sub: Any) -> None:
     p.add_argument("-r", "--recursive", action="store_true", help="look into sub-folders at any depth")
     p.add_argument("-j", "--jobs", metavar="N", type=int, default=1,
                    help="analyse N recordings at once in separate processes (0: one per CPU; default 1)")
-    add_context_options(p.add_argument_group("context (applies to every recording)"))
+    ctx = p.add_argument_group("context (applies to every recording, unless the context table gives its own)")
+    ctx.add_argument("--context-table", metavar="TABLE.csv",
+                     help="each recording's own context and your study's columns: a CSV with a 'recording' column "
+                          "(paths relative to the table) and any of height_m, sensor_height_m, belt_speed_kmh (or "
+                          "_mps), incline_pct, max_incline_pct, treadmill, treadmill_schedule, baseline_s, "
+                          "placement; other columns (subject, group …) are copied into the summary table")
+    add_context_options(ctx)
     add_read_options(p)
     p.set_defaults(func=cmd_batch)
 
@@ -616,6 +624,15 @@ BATCH_LOG_ABOVE = 5
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run_batch
 
+    context_table = None
+    if args.context_table is not None:
+        from .context_table import read_context_table
+
+        context_table = read_context_table(args.context_table)      # every problem said before a long batch
+    elif not args.paths:
+        raise ImuGaitError("batch: no recordings given\n  What to do: give files or folders of recordings, or a "
+                           "--context-table that lists them")
+
     parent = os.path.dirname(os.path.abspath(args.out))
     if not os.path.isdir(parent):
         raise ImuGaitError(f"--out {args.out}: the folder {parent} does not exist")
@@ -624,8 +641,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
     # a table named as one of the recordings given ('batch walk.csv --out walk.csv') was left out of the
     # recordings and the batch said 'no recordings found'
     given = {os.path.abspath(p) for p in args.paths if os.path.isfile(p)}
+    if context_table is not None:
+        given |= {os.path.abspath(r.recording) for r in context_table.rows.values()}
     for opt, out in (("--out", args.out), ("--flags-csv", args.flags_csv), ("--bouts-csv", args.bouts_csv),
                      ("--days-csv", args.days_csv)):
+        if out is not None and context_table is not None and os.path.abspath(out) == os.path.abspath(context_table.path):
+            raise ImuGaitError(f"{opt} {out}: that is the --context-table; refusing to overwrite it"
+                               "\n  What to do: give the output another name")
         if out is not None and os.path.abspath(out) in given:
             raise ImuGaitError(f"{opt} {out}: that is one of the recordings given; refusing to overwrite it"
                                "\n  What to do: give the table another name")
@@ -675,7 +697,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                              progress=progress, exclude=exclude,
                              steps_dir=args.steps_dir, score_references=args.score_references,
                              flags_csv=args.flags_csv, bouts_csv=args.bouts_csv, days_csv=args.days_csv,
-                             note=notes.append)
+                             note=notes.append, context_table=context_table)
     except KeyboardInterrupt:
         if bar is not None:
             bar.stop()
@@ -695,7 +717,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
               + (f"; days: {args.days_csv}" if args.days_csv else ""), file=sys.stderr)
         for line in notes:
             print(f"  {line}", file=sys.stderr)
-        if not args.recursive:
+        if not args.recursive and args.paths:
             # recordings in sub-folders were skipped without a word when the top level had some. Counted as
             # the batch counts (the tables it has just written are not recordings; find_recordings leaves
             # imu_gait's own tables out): they were counted as 'recordings in sub-folders'
