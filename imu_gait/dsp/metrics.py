@@ -369,6 +369,10 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
     out: dict[str, np.ndarray] = {}
     stride_n = sample_index(np.where(np.isfinite(stride_s), stride_s * fs_hz, 0.0))
     bout0 = np.ceil(bout_start).astype(np.int64)
+    # the lagged products' running sum, written into one buffer for every lag (a leading 0, so that window
+    # sums are differences of two entries): no new arrays per lag — the same sums, added in the same order
+    lagged = np.empty(n + 1)
+    lagged[0] = 0.0
     for name, lag_s in (("step_regularity", step_s), ("stride_regularity", stride_s)):
         lag0 = sample_index(np.where(np.isfinite(lag_s), lag_s * fs_hz, 0.0))
         reach = np.where(lag0 > 0, np.maximum(np.round(peak_search * lag0), 1), 0).astype(np.int64)
@@ -386,7 +390,9 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
                     continue
                 s0, e0 = start[sel], end[sel]
                 o0, o1 = int(s0.min()), int(e0.max())      # lagged products only over this span
-                p = np.concatenate([[0.0], np.cumsum(a_v[o0:o1] * a_v[o0 + L:o1 + L])])
+                p = lagged[:o1 - o0 + 1]
+                np.multiply(a_v[o0:o1], a_v[o0 + L:o1 + L], out=p[1:])
+                np.cumsum(p[1:], out=p[1:])
                 N = (e0 - s0).astype(float)
                 sxy = p[e0 - o0] - p[s0 - o0]
                 sx, sy = x1[e0] - x1[s0], x1[e0 + L] - x1[s0 + L]
