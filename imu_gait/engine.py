@@ -802,7 +802,11 @@ class GaitEngine:
         idx = peaks[:, None] + np.arange(-back, int(round(self.p.turn_ahead_s * self.fs)) + 1)[None, :]
         ok = (idx >= 0) & (idx < self._n)
         idx = np.clip(idx, 0, self._n - 1)
-        yaw = row_dot(self._gyro[idx.ravel()], self._up[idx.ravel()]).reshape(idx.shape)
+        # the yaw rate of each row the windows touch, once (windows of neighbouring candidates overlap), then
+        # gathered per window: the same per-row products, summed per window as before
+        lo, hi = int(idx.min()), int(idx.max()) + 1
+        yaw_rows = row_dot(self._gyro[lo:hi], self._up[lo:hi])
+        yaw = yaw_rows[idx - lo]
         return np.degrees(np.abs(np.where(ok, yaw, 0.0).sum(axis=1) / np.maximum(ok.sum(axis=1), 1)))
 
     def _tilts(self, peaks: np.ndarray) -> np.ndarray:
