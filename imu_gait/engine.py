@@ -389,6 +389,9 @@ class GaitEngine:
         # posture checks keep the 0.3-Hz 'up': used for everything, the slower one doubled the false steps of
         # the Mobilise-D daily recordings (6.1 → 13.1 /min) and put running lean 1.7° off
         self._gravity_m = GravityTracker(self.fs, has_gyro=has_gyro, cutoff_hz=0.15) if has_gyro else None
+        # the 0.15-Hz tracker's accelerometer low-pass is the 0.3-Hz tracker's slow reference (the same
+        # 2nd-order 0.15-Hz Butterworth over the same samples): filtered once, used by both
+        self._share_lowpass = self._gravity_m is not None and self._gravity_m.lowpass_is_slow_of(self._gravity)
         # the sitting-down check reads 'up' seated_after_s after a step; without a gyroscope 'up' shows a
         # change of posture late by its low-pass's delay (0.75 s), so it is read that much later — on time,
         # the first seated step of each of HA001 daily's four sit-downs read +3 … +10° (gyro: +10 … +18°)
@@ -489,6 +492,7 @@ class GaitEngine:
         self._gyro_drop_why = why
         self._gravity = GravityTracker(self.fs, has_gyro=False)
         self._gravity_m = None
+        self._share_lowpass = False
         self._seated_after_s = self.p.seated_after_s + self._gravity.lag_s
         self._last_rise_ratio = self._loose_rise_ratio(False)
         self._acceptor.set_loose(self._last_rise_ratio > 0)
@@ -716,14 +720,15 @@ class GaitEngine:
         gyro = vals[:, 3:6] if self.has_gyro else None
         if self._n == 0:
             self._base = int(round(tg[0] * self.fs))
-        up = self._gravity(acc, gyro)
+        up, acc_slow = self._gravity.up_and_slow(acc, gyro)
         av = row_dot(acc, up) - G
         m = tg.size
         self._acc = np.vstack([self._acc, acc])
         self._gyro = np.vstack([self._gyro, gyro if gyro is not None else np.zeros((m, 3))])
         self._up = np.vstack([self._up, up])
         if self._gravity_m is not None:            # (without a gyroscope there is one 'up': _up)
-            self._up_m = np.vstack([self._up_m, self._gravity_m(acc, gyro)])
+            self._up_m = np.vstack([self._up_m, self._gravity_m(
+                acc, gyro, acc_lowpassed=acc_slow if self._share_lowpass else None)])
         self._av = np.concatenate([self._av, av])
         self._disp = np.concatenate([self._disp, self._displacement(av)])
         self._s4 = np.concatenate([self._s4, np.full(m, np.nan)])

@@ -58,8 +58,19 @@ class GravityTracker:
         for f in (self.lp_acc, self.hp_rate, self.slow):
             f.reset()
 
-    def __call__(self, acc: np.ndarray, gyro: np.ndarray | None) -> np.ndarray:
-        g_lp = self.lp_acc(acc)
+    def __call__(self, acc: np.ndarray, gyro: np.ndarray | None, *,
+                 acc_lowpassed: np.ndarray | None = None) -> np.ndarray:
+        """Unit 'up' per sample. ``acc_lowpassed``: ``acc`` already through a low-pass of this tracker's
+        design, started on the same first sample — another tracker's slow reference at this tracker's cut-off
+        (:meth:`up_and_slow`) — used instead of filtering ``acc`` again. Give it on every call or on none:
+        this tracker's own low-pass state does not advance when it is given."""
+        return self.up_and_slow(acc, gyro, acc_lowpassed=acc_lowpassed)[0]
+
+    def up_and_slow(self, acc: np.ndarray, gyro: np.ndarray | None, *,
+                    acc_lowpassed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+        """(unit 'up' per sample, the slow reference ``acc`` was low-passed to, or None without a gyroscope)."""
+        g_lp = self.lp_acc(acc) if acc_lowpassed is None else acc_lowpassed
+        g_slow = None
         if self.has_gyro and gyro is not None:
             g_slow = self.slow(acc)
             rate = cross_rows(g_slow, gyro)     # d(g)/dt = −ω × g in sensor axes: gravity turns against the sensor
@@ -67,7 +78,12 @@ class GravityTracker:
         else:
             g = g_lp
         n = np.sqrt(np.einsum("ij,ij->i", g, g))[:, None]     # 3× faster than linalg.norm
-        return g / np.where(n > 0, n, 1.0)
+        return g / np.where(n > 0, n, 1.0), g_slow
+
+    def lowpass_is_slow_of(self, other: "GravityTracker") -> bool:
+        """This tracker's accelerometer low-pass is the same filter as ``other``'s slow reference (the same
+        design, both starting on the first sample fed), so its output can be shared (``acc_lowpassed``)."""
+        return (np.array_equal(self.lp_acc.b, other.slow.b) and np.array_equal(self.lp_acc.a, other.slow.a))
 
 
 def cross_rows(u: np.ndarray, v: np.ndarray) -> np.ndarray:
