@@ -378,17 +378,20 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
         reach = np.where(lag0 > 0, np.maximum(np.round(peak_search * lag0), 1), 0).astype(np.int64)
         start = np.maximum(a - n_strides * stride_n, bout0)
         base_ok = (lag0 > 0) & (stride_n > 0) & (start >= 0) & (a <= n)
+        # the lags L each step is tried at, as one integer range per step: within ``reach`` of its own lag,
+        # and leaving at least min_strides − 1 strides of base samples [start, a − L)
+        lag_lo = lag0 - reach
+        lag_hi = np.minimum(lag0 + reach, a - start - max(1, min_strides - 1) * stride_n)
         r = np.full(a.size, -np.inf)
         at_lag = np.full(a.size, np.nan)
         if base_ok.any():
             cand = np.unique(np.concatenate([np.arange(L - w, L + w + 1) for L, w in
                                              set(zip(lag0[base_ok].tolist(), reach[base_ok].tolist()))]))
             for L in cand[cand > 0].tolist():
-                end = a - L                                  # base samples [start, end); partners +L
-                sel = base_ok & (np.abs(lag0 - L) <= reach) & (end - start >= max(1, min_strides - 1) * stride_n)
-                if not sel.any():
+                sel = np.flatnonzero(base_ok & (lag_lo <= L) & (L <= lag_hi))
+                if not sel.size:
                     continue
-                s0, e0 = start[sel], end[sel]
+                s0, e0 = start[sel], a[sel] - L              # base samples [s0, e0); partners +L
                 o0, o1 = int(s0.min()), int(e0.max())      # lagged products only over this span
                 p = lagged[:o1 - o0 + 1]
                 np.multiply(a_v[o0:o1], a_v[o0 + L:o1 + L], out=p[1:])
@@ -402,7 +405,7 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
                 rho = np.where(den > 0, cov / np.where(den > 0, den, 1), np.nan)
                 r[sel] = np.fmax(r[sel], rho)
                 exact = lag0[sel] == L
-                at_lag[np.flatnonzero(sel)[exact]] = rho[exact]
+                at_lag[sel[exact]] = rho[exact]
         out[name] = np.where(np.isfinite(r), r, np.nan)
         out[f"_{name}_at_lag"] = at_lag
     sym = out["step_regularity"] / out["stride_regularity"]
