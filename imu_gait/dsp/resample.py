@@ -34,6 +34,10 @@ class StreamResampler:
         self._last_c: np.ndarray | None = None   # running integral at the last raw sample
         self._next_k: int | None = None          # next grid index (time = k·dt)
         self._c_bound = None                     # (integral, time) at the last cell boundary
+        # a segment break whose first samples gave no grid point yet: the next chunk carries it. A sensor that
+        # sends one sample per notification (Thingy:52) put the first sample after a reconnect's hole in a call
+        # of its own, off the grid: no chunk, the break was lost and the engine joined the two sides of the hole
+        self._break_pending = False
 
     def feed(self, t: np.ndarray, v: np.ndarray) -> list[GridChunk]:
         t = np.asarray(t, float)
@@ -49,9 +53,11 @@ class StreamResampler:
             start_new = self._last_t is None or (t[i0] - self._last_t) > self.max_gap_s
             if start_new:
                 self._last_t = None
+            self._break_pending |= start_new and (prev_t is not None or i0 > 0)
             out_chunk = self._feed_contiguous(t[i0:i1], v[i0:i1])
             if out_chunk is not None:
-                out.append(GridChunk(out_chunk[0], out_chunk[1], start_new and (prev_t is not None or i0 > 0)))
+                out.append(GridChunk(out_chunk[0], out_chunk[1], self._break_pending))
+                self._break_pending = False
             prev_t = self._last_t
         return out
 
