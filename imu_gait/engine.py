@@ -1969,6 +1969,14 @@ class GaitEngine:
             **{k: v for k, v in self.context.items() if v is not None or k != "placement"},
         }
         if self.treadmill_schedule is not None:
+            # a belt speed or incline the schedule holds the whole walk is the walk's (a live session at one
+            # belt speed said 1.25 m/s; 'analyze' of its recording, reading the one-stage schedule saved beside
+            # it, said null — found by review)
+            for key, values in (("belt_speed_mps", self.treadmill_schedule.belt_speed_mps),
+                                ("incline_pct", self.treadmill_schedule.incline_pct)):
+                values = np.asarray(values, float)
+                if s.get(key) is None and values.size and np.isfinite(values).all() and np.ptp(values) == 0:
+                    s[key] = float(values[0])
             s["treadmill_schedule"] = self.treadmill_schedule.to_list()
             # stage times count from the first sample; this puts them on the recording's axis
             s["treadmill_schedule_origin_s"] = float(self._first_t or 0.0)

@@ -388,3 +388,18 @@ def test_a_runs_longer_contact_on_a_slower_belt_is_not_fatigue():
     slower = TreadmillSchedule.from_stages([(0, 3.0, 0), (290, 2.6, 0)])
     assert ids(evaluate_flags(steps, treadmill_schedule=slower, schedule_origin_s=t_first)[0]) == []
     assert ids(evaluate_flags(steps, treadmill=True, belt_speed_mps=3.0)[0]) == ["fatigue"]
+
+
+def test_a_schedule_that_holds_one_belt_speed_gives_the_summary_that_speed():
+    """A live session at one belt speed said belt_speed_mps 1.25 and incline_pct 2 in its summary; 'analyze' of
+    its recording reads the one-stage schedule saved beside it and said null for both (found by review).
+    Truth: the schedule's own values where they hold the whole walk; null where the stages differ."""
+    from imu_gait.treadmill import TreadmillSchedule
+
+    rec, _ = synthesize_walk(60, seed=1)
+    one = imu_gait.analyze(rec, treadmill_schedule=TreadmillSchedule.from_stages([(0.0, 1.25, 2.0)])).summary
+    assert one["belt_speed_mps"] == pytest.approx(1.25) and one["incline_pct"] == pytest.approx(2.0)
+    assert one["treadmill_schedule"][0]["belt_speed_mps"] == pytest.approx(1.25)
+    two = imu_gait.analyze(rec, treadmill_schedule=TreadmillSchedule.from_stages(
+        [(0.0, 1.25, 2.0), (30.0, 1.4, 2.0)])).summary
+    assert two["belt_speed_mps"] is None and two["incline_pct"] == pytest.approx(2.0)
