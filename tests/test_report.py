@@ -256,6 +256,24 @@ def test_steps_csv_columns_and_values(result, tmp_path):
     assert first_data_line.split(",")[2:4] == ["walk", "L"]
 
 
+def test_steps_csv_rounds_every_degree_column_to_3_decimals(result, tmp_path):
+    """heading_change_deg and lean_vs_standing_deg were written unrounded (-0.27181806252287144) while the
+    other degree columns get 3 decimals: every ``*_deg`` column is written with at most 3 decimals."""
+    steps = result.steps.copy()
+    rng = np.random.default_rng(7)
+    steps["heading_change_deg"] = rng.normal(0, 3, len(steps))
+    steps["lean_vs_standing_deg"] = rng.normal(0, 1, len(steps))
+    path = tmp_path / "steps.csv"
+    write_steps_csv(make_result(steps=steps), path)
+    back = pd.read_csv(path, dtype=str, keep_default_na=False)
+    deg_cols = [c for c in back.columns if c.endswith("_deg")]
+    assert {"heading_change_deg", "lean_vs_standing_deg"} <= set(deg_cols)
+    for col in deg_cols:
+        cells = [v for v in back[col] if v]
+        assert cells, col
+        assert all(len(v.partition(".")[2]) <= 3 for v in cells), (col, cells[:3])
+
+
 def test_steps_csv_fills_missing_columns(tmp_path):
     steps = pd.DataFrame({"time_s": [1.0, 1.5, 2.0], "cadence_spm": [np.nan, 120.0, 120.0]})
     res = AnalysisResult(steps=steps, summary={"n_steps": 3, "duration_s": 3.0, "cadence_spm": 120.0})
