@@ -129,6 +129,16 @@ def test_overview_numbers_match_the_steps(result):
     assert "ground_contact_ms" not in rows                                          # walking: not shown
 
 
+def test_step_time_note_describes_the_median_step_time_shown(result):
+    """The Step time row shows the median step time (summary step_time_s), not 60 000 / cadence (the
+    cadence is per stride and pooled differently, so the two differ): the note says what is shown."""
+    row = {r.column: r for r in build_overview(result).metrics}["step_time_s"]
+    assert "median time from one contact to the next" in row.note
+    assert "cadence" not in row.note
+    page = render_html(result)
+    assert "60 000 / cadence" not in page and "median time from one contact to the next" in page
+
+
 def test_stride_variability_line_says_when_it_was_not_judged(result):
     """The walking lines give the steady-walking stride CV, or say plainly that there was too
     little steady walking (here: every stride turning) — never a number from turns and stops."""
