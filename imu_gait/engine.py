@@ -47,7 +47,7 @@ from .errors import ArgumentError, ImuGaitError, StuckAxisError  # noqa: F401  (
 from .recording import (BODY_HEIGHT_RANGE_M, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, STUCK_AXIS_HINT, Recording,
                         gravity_size, stuck_axes, stuck_axes_text)
 from .result import STEP_COLUMNS, AnalysisResult
-from .strain import evaluate_flags, lean_jumps, placement_kind, steady_stride_cv_pct, turning_steps, without_turns
+from .strain import StrainConfig, evaluate_flags, lean_jumps, placement_kind, steady_stride_cv_pct, turning_steps, without_turns
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, TreadmillSchedule, mmss
 
 ENGINE_RATE_HZ = 100.0
@@ -234,7 +234,14 @@ def _check_context(*, belt_speed_mps: Any, incline_pct: Any, sensor_height_m: An
     _number("sensor_height_m", sensor_height_m, *SENSOR_HEIGHT_RANGE_M, "m",
             "give the sensor's height above the floor in metres (not cm), or leave it out")
     _number("body_height_m", body_height_m, *BODY_HEIGHT_RANGE_M, "m", "give the walker's height in metres (not cm)")
-    _number("baseline_s", baseline_s, unit="s", none_ok=False, positive=True)
+    base = _number("baseline_s", baseline_s, unit="s", none_ok=False, positive=True)
+    if base < StrainConfig.baseline_min_s:
+        # analyze(baseline_s=10) ran, then blamed the walk ("Only 231 s of walking: too short for a personal
+        # baseline") for what was the asked-for baseline; the CLI's --baseline refuses it
+        raise ArgumentError(f"baseline_s={base:g} is under the shortest personal baseline, "
+                            f"{StrainConfig.baseline_min_s:g} s of walking (as --baseline)\n  What to do: give "
+                            f"baseline_s of {StrainConfig.baseline_min_s:g} s or more (default 180; at most 300 s "
+                            "and half the walking time are used)")
     _number("valid_day_worn_h", valid_day_worn_h, 0.5, 24.0, "h",
             "give the hours a day must be worn to count (10 is usual; Mobilise-D asks 12)", none_ok=False)
     if placement is not None and not isinstance(placement, str):
@@ -329,7 +336,7 @@ class GaitEngine:
     incline_pct : treadmill incline, % (-30–40). ``treadmill`` : on a treadmill (implied by a belt speed).
     placement : where the sensor sits ("lower_back", "chest", "pocket", or free text, see :func:`analyze`).
     max_incline_pct : the walker's own maximum incline, %: a higher entered incline is flagged.
-    baseline_s : seconds of walking that form the personal baseline of the flags (default 180).
+    baseline_s : seconds of walking that form the personal baseline of the flags (default 180; 60 or more).
     valid_day_worn_h : hours a calendar day must be worn to count in the figures per day (default 10;
         :mod:`imu_gait.days`).
     treadmill_schedule : belt speed / incline per stage, instead of ``belt_speed_mps`` / ``incline_pct``.
@@ -2304,7 +2311,8 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
         "belt"); defaults to the recording's metadata. ``summary["placement_kind"]`` says how it was read.
     max_incline_pct : the walker's own maximum treadmill incline, %: an entered incline above it is flagged.
     baseline_s : seconds of walking (per gait) that form the personal baseline the flags compare with
-        (default 180; clipped to 300 s and to half the walking time; under 60 s the flags use general limits).
+        (default 180; 60 s or more — less is refused, as by --baseline; clipped to 300 s and to half the walking
+        time; where half the walking is under 60 s the flags use general limits).
     progress : optional callable receiving the fraction done (0..1).
     valid_day_worn_h : hours a calendar day must be worn to count in the figures per day (``result.days``,
         ``summary["days"]``; default 10, the usual accelerometry criterion; 0.5–24).

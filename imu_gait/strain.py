@@ -412,10 +412,12 @@ class StrainConfig:
 
 #: what a gait without a personal baseline is still judged on (the absolute fallbacks), and what not: said
 #: in the notes, so that "no flags" on a short walk does not read as "nothing was wrong with any of it"
+#: (" and pelvic drop" is added where the steps have pelvic-drop values: without a gyroscope the other note
+#: says pelvic drop cannot be judged, and this list said it was)
 _NO_BASELINE_JUDGED = {
-    "walk": "forward lean over 10°, uneven step timing, left/right differences in step time and pelvic drop",
+    "walk": "forward lean over 10°, uneven step timing, left/right differences in step time",
     "run": "low running cadence, high bounce, forward lean over 10°, uneven step timing, left/right "
-           "differences in step time and pelvic drop"}
+           "differences in step time"}
 _NO_BASELINE_NOT_JUDGED = {
     "walk": "Over-striding, bounce, trunk twist (too much or too little), handrail gripping, lean from the "
             "incline, pelvic-drop range and fatigue",
@@ -883,7 +885,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         treadmill = True
     if "time_s" not in steps.columns:
         raise ValueError("evaluate_flags: the steps table needs a 'time_s' column (see STEP_COLUMNS)")
-    st = _prepare(steps, has_gyro, notes, treadmill)
+    st = _prepare(steps, has_gyro, notes, treadmill, off_trunk=_placement_kind(placement) == "off_trunk")
     # the prepared columns as numpy arrays, each taken from pandas once: the stages below read them
     # dozens of times, and a pandas column access costs ~8 µs (a 30-s walk has ~35 steps in all)
     cols = _columns(st)
@@ -1000,10 +1002,12 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
 # --------------------------------------------------------------------------------------------------
 # stages
 # --------------------------------------------------------------------------------------------------
-def _prepare(steps: pd.DataFrame, has_gyro: bool, notes: list[str], treadmill: bool = False) -> pd.DataFrame:
+def _prepare(steps: pd.DataFrame, has_gyro: bool, notes: list[str], treadmill: bool = False,
+             off_trunk: bool = False) -> pd.DataFrame:
     """Sorted copy with every column present; gait normalised to 'walk'/'run'. ``treadmill``: only for
     the wording of the no-gyroscope note (on a treadmill handrail gripping is still judged, from sway
-    and bounce)."""
+    and bounce); ``off_trunk``: a sensor off the trunk has only the step-timing rule judged (its own note
+    says so), so the notes leave out the trunk rules a missing gyroscope would have stopped."""
     # pandas' per-call overhead (~10-50 µs an operation) is most of the cost for a short walk's few
     # dozen steps, so the common case — the engine's table: float times, finite and in order, str
     # gaits — takes numpy shortcuts that give the same table; anything else goes the general way
@@ -1026,19 +1030,21 @@ def _prepare(steps: pd.DataFrame, has_gyro: bool, notes: list[str], treadmill: b
         st["bout"] = st["bout"].fillna(0)
     if not has_gyro:
         st[["trunk_twist_deg", "pelvic_drop_deg", "heading_change_deg"]] = np.nan
-        notes.append("No gyroscope: trunk twist (excess/guarding) and pelvic drop cannot be judged, "
+        notes.append("No gyroscope: turns cannot be told from straight walking (step-timing variability "
+                     "includes turning strides)." if off_trunk else
+                     "No gyroscope: trunk twist (excess/guarding) and pelvic drop cannot be judged, "
                      "handrail gripping only from less sway and bounce at the same cadence and belt speed "
                      "(without the trunk's rotation, its clearest sign), and turns cannot be told from "
                      "straight walking (step-timing variability includes turning strides)." if treadmill else
                      "No gyroscope: trunk twist (excess/guarding), handrail gripping and pelvic drop "
                      "cannot be judged, and turns cannot be told from straight walking (step-timing "
                      "variability includes turning strides).")
-    elif len(st) and np.isnan(st["trunk_twist_deg"].to_numpy(float)).all():
+    elif not off_trunk and len(st) and np.isnan(st["trunk_twist_deg"].to_numpy(float)).all():
         notes.append("No trunk-twist values: trunk twist (excess/guarding) cannot be judged, handrail "
                      "gripping only from less sway and bounce at the same cadence and belt speed." if treadmill
                      else "No trunk-twist values: trunk twist (excess/guarding) and handrail gripping cannot "
                      "be judged.")
-    if has_gyro and len(st) and np.isnan(st["pelvic_drop_deg"].to_numpy(float)).all():
+    if has_gyro and not off_trunk and len(st) and np.isnan(st["pelvic_drop_deg"].to_numpy(float)).all():
         notes.append("No pelvic-drop values: pelvic instability is judged only where possible.")
     # vertical ratio from VO and step length where the table lacks it
     vr_cols = ["vertical_ratio_pct", "vertical_oscillation_cm", "step_length_m"]
@@ -1359,7 +1365,8 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
                    f"cannot lower that), so ")
             notes.append(why + ("step timing was judged only against the general limit (stride-time variability "
                                 f"over {cfg.cv_abs_pct:g} %)." if off_trunk else
-                                f"{name} was judged only against general limits ({_NO_BASELINE_JUDGED[g]}). "
+                                f"{name} was judged only against general limits ({_NO_BASELINE_JUDGED[g]}"
+                                f"{' and pelvic drop' if np.isfinite(cols['pelvic_drop_deg'][m]).any() else ''}). "
                                 f"{_NO_BASELINE_NOT_JUDGED[g]} are judged against your own first minutes and "
                                 "could not be judged."))
             continue

@@ -179,6 +179,8 @@ def test_pmd_int16_round_trip():
     ("02 00 CA 3E 75 93 43 52 08 7F 00 00", "unknown_type"),         # unknown frame type
     ("00 00 CA 3E 75 93 43 52 08 01 00 00 00", "unknown_type"),      # ECG not supported here
     (P9[:-6], "short"),                                              # delta block truncated
+    ("02 00 94 D9 B0 93 43 52 08 81" + P9[29:], "unknown_type"),     # P9 as compressed type 1: other scaling
+    ("02 00 94 D9 B0 93 43 52 08 82" + P9[29:], "unknown_type"),     # compressed type 2: not defined
     ("02 00 94 D9 B0 93 43 52 08 80 D0 FF 65", "short"),             # reference sample cut
 ])
 def test_pmd_malformed_frames(bad, reason):

@@ -339,3 +339,30 @@ def test_a_run_whose_ground_contact_lengthens_as_the_cadence_drops_is_fatigue():
     assert [f.id for f in flags] == ["fatigue"], [f.message for f in flags]
     assert abs(flags[0].start_s - 636) <= 60
     assert "ground contact time" in flags[0].message and "cadence" in flags[0].message
+
+
+@pytest.mark.parametrize("gyro", [False, True])
+def test_short_walk_judged_list_names_pelvic_drop_only_when_it_was_judged(gyro):
+    """Accelerometer only, one note said 'pelvic drop cannot be judged' and the next that the walk was judged
+    against general limits '… left/right differences in step time and pelvic drop'. The judged list names
+    pelvic drop only where there were pelvic-drop values (a gyroscope)."""
+    rec, _ = synthesize_walk(duration_s=60, gyro=gyro)
+    notes = imu_gait.analyze(rec).summary["flag_notes"]
+    judged = [n for n in notes if "judged only against general limits" in n]
+    assert len(judged) == 1, notes
+    assert ("left/right differences in step time and pelvic drop)" in judged[0]) is gyro, judged[0]
+    assert "left/right differences in step time" in judged[0]
+    if not gyro:
+        assert any("No gyroscope" in n and "pelvic drop cannot be judged" in n for n in notes), notes
+
+
+@pytest.mark.parametrize("belt", [None, 1.1], ids=["overground", "treadmill"])
+def test_pocket_without_gyroscope_notes_do_not_speak_of_trunk_rules(belt):
+    """A pocket sensor without a gyroscope: the notes said 'handrail gripping only from less sway and
+    bounce …' next to 'only the step-timing rule … was judged'. Off the trunk only step timing is judged, so
+    the no-gyroscope note speaks only of what concerns it (turning strides counted in the variability)."""
+    rec, _ = synthesize_walk(duration_s=60, gyro=False)
+    notes = imu_gait.analyze(rec, placement="pocket", belt_speed_mps=belt).summary["flag_notes"]
+    assert any("only the step-timing rule" in n for n in notes), notes
+    assert not any("handrail" in n or "trunk twist" in n or "pelvic drop" in n for n in notes), notes
+    assert any(n.startswith("No gyroscope: turns cannot be told from straight walking") for n in notes), notes

@@ -44,6 +44,7 @@ def walk():
     ({"incline_pct": "5"}, "must be a number"),                 # silently ignored
     ({"max_incline_pct": "8"}, "must be a number"),             # TypeError deep in the rules
     ({"baseline_s": -5}, "baseline_s"),
+    ({"baseline_s": 10}, "baseline_s=10 is under the shortest personal baseline, 60 s"),   # blamed the walk
     ({"chunk_s": -1}, "chunk_s"),                               # silently 0 steps
     ({"chunk_s": 0}, "chunk_s"),                                # 'Maximum allowed size exceeded'
     ({"progress": 5}, "progress"),

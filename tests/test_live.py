@@ -1718,3 +1718,18 @@ def test_an_export_folder_replays_like_its_zip(tmp_path):
     proc = subprocess.run(_cli("live", "--replay", str(tmp_path / "nothing"), "--no-record"), capture_output=True,
                           text=True, env=_env(), timeout=60)
     assert proc.returncode == 2 and "no such file or folder" in proc.stderr
+
+
+@pytest.mark.parametrize("command, opt", [("live", "--json"), ("live", "--report"), ("live", "--record"),
+                                          ("simulate", "--json"), ("simulate", "--report")])
+def test_live_and_simulate_refuse_dash_as_an_output(walk_csv, tmp_path, command, opt):
+    """`live --json -` wrote a file literally named '-' ("Wrote JSON: -"): analyze reads '-' as standard output,
+    but live shows its view there. Refused before the session starts, saying what to do; nothing written."""
+    path, rec, truth = walk_csv
+    src = ("--replay", str(path), "--speed", "0") if command == "live" else ("--duration", "5")
+    proc = subprocess.run(_cli(command, *src, "--view", "plain", "-q", opt, "-"), capture_output=True, text=True,
+                          env=_env(), cwd=tmp_path, timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert f"{opt} -: {command} shows its view on standard output" in proc.stderr
+    assert f"give a file name for {opt}" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "-").exists() and not list(tmp_path.glob("recordings/*"))

@@ -129,6 +129,16 @@ def test_overview_numbers_match_the_steps(result):
     assert "ground_contact_ms" not in rows                                          # walking: not shown
 
 
+def test_step_time_note_describes_the_median_step_time_shown(result):
+    """The Step time row shows the median step time (summary step_time_s), not 60 000 / cadence (the
+    cadence is per stride and pooled differently, so the two differ): the note says what is shown."""
+    row = {r.column: r for r in build_overview(result).metrics}["step_time_s"]
+    assert "median time from one contact to the next" in row.note
+    assert "cadence" not in row.note
+    page = render_html(result)
+    assert "60 000 / cadence" not in page and "median time from one contact to the next" in page
+
+
 def test_stride_variability_line_says_when_it_was_not_judged(result):
     """The walking lines give the steady-walking stride CV, or say plainly that there was too
     little steady walking (here: every stride turning) — never a number from turns and stops."""
@@ -254,6 +264,24 @@ def test_steps_csv_columns_and_values(result, tmp_path):
     assert set(back["side"]) == {"L", "R"} and set(back["bout"]) == {0, 1, 2}
     first_data_line = path.read_text().splitlines()[1]
     assert first_data_line.split(",")[2:4] == ["walk", "L"]
+
+
+def test_steps_csv_rounds_every_degree_column_to_3_decimals(result, tmp_path):
+    """heading_change_deg and lean_vs_standing_deg were written unrounded (-0.27181806252287144) while the
+    other degree columns get 3 decimals: every ``*_deg`` column is written with at most 3 decimals."""
+    steps = result.steps.copy()
+    rng = np.random.default_rng(7)
+    steps["heading_change_deg"] = rng.normal(0, 3, len(steps))
+    steps["lean_vs_standing_deg"] = rng.normal(0, 1, len(steps))
+    path = tmp_path / "steps.csv"
+    write_steps_csv(make_result(steps=steps), path)
+    back = pd.read_csv(path, dtype=str, keep_default_na=False)
+    deg_cols = [c for c in back.columns if c.endswith("_deg")]
+    assert {"heading_change_deg", "lean_vs_standing_deg"} <= set(deg_cols)
+    for col in deg_cols:
+        cells = [v for v in back[col] if v]
+        assert cells, col
+        assert all(len(v.partition(".")[2]) <= 3 for v in cells), (col, cells[:3])
 
 
 def test_steps_csv_fills_missing_columns(tmp_path):

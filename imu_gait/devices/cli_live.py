@@ -225,6 +225,15 @@ class _ble_errors:
 # ---------------------------------------------------------------- commands
 def check_outputs(args: argparse.Namespace) -> None:
     """Refuse, before connecting, what would fail or destroy data later."""
+    # '-' is standard output for analyze; here the live view is on standard output, and the JSON went to a
+    # file literally named '-' ("Wrote JSON: -")
+    for opt, given in (("--record", args.record), ("--json", args.json), ("--report", args.report),
+                       ("--recordings-dir", args.recordings_dir)):
+        if given == "-":
+            what = "a folder name" if opt == "--recordings-dir" else "a file name"
+            raise ImuGaitError(f"{opt} -: {args.command if getattr(args, 'command', None) else 'live'} shows its "
+                               f"view on standard output, so '-' cannot mean standard output here"
+                               f"\n  What to do: give {what} for {opt}")
     # an export folder (phyphox, Sensor Logger) replays like its zip: imu_gait.read takes both
     if args.replay and not (os.path.isfile(args.replay) or os.path.isdir(args.replay)):
         raise ImuGaitError(f"--replay {args.replay}: no such file or folder")

@@ -78,7 +78,7 @@ METRICS: tuple[MetricInfo, ...] = (
                "walking ≈ 100–120 spm; runners 153–183 spm (Garmin 5th–95th percentile)", core=True,
                short="Cadence"),
     MetricInfo("step_time_s", "Step time", "ms", 0, scale=1000.0,
-               no_range_note="60 000 / cadence; the variability row says how steady it was"),
+               no_range_note="median time from one contact to the next; the variability row says how steady it was"),
     MetricInfo("step_length_m", "Step length", "m", 2,
                no_range_note="model estimate (about ±0.2 m) unless a belt speed was given",
                short="Step length", brief="estimate, ±0.2 m"),

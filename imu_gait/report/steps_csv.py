@@ -17,7 +17,8 @@ from .common import step_table
 DECIMALS = {"time_s": 4, "step_time_s": 4, "stride_time_s": 4, "cadence_spm": 2,
             "vertical_oscillation_cm": 3, "step_length_m": 4, "vertical_ratio_pct": 3,
             "walking_speed_mps": 4,
-            "trunk_twist_deg": 3, "forward_lean_deg": 3, "lateral_sway_cm": 3, "pelvic_drop_deg": 3,
+            "trunk_twist_deg": 3, "heading_change_deg": 3, "forward_lean_deg": 3, "lean_vs_standing_deg": 3,
+            "lateral_sway_cm": 3, "pelvic_drop_deg": 3,
             "braking_mps": 4, "impact_g": 4, "ground_contact_ms": 1, "step_regularity": 4,
             "stride_regularity": 4, "symmetry": 4}
 

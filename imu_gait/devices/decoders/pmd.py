@@ -52,6 +52,10 @@ MAX_STAMP_STEP_S = 60.0
 EPOCH_2000_UNIX_S = 946_684_800          # 2000-01-01T00:00:00Z in unix seconds
 FRAME_INT16 = 0x01
 DELTA_BIT = 0x80
+#: The only delta-compressed frame type decoded (byte 0x80): raw values × FACTOR. Polar's SDK reads compressed
+#: type 1 differently (ACC already in mG, GYRO as float32) and refuses the others, so any other type is refused
+#: here rather than scaled as type 0.
+FRAME_DELTA_TYPE0 = 0x00
 
 
 # ---- control point -----------------------------------------------------------------------
@@ -227,7 +231,8 @@ def decode_delta_payload(payload: bytes, channels: int, resolution_bits: int) ->
 
 
 def decode_frame(data: bytes, *, channels: int = 3, resolution_bits: int = 16) -> PmdFrame:
-    """Decode a DATA notification (frame 0x01 int16 triplets, or delta-compressed 0x80)."""
+    """Decode a DATA notification (frame 0x01 int16 triplets, or delta-compressed type 0, 0x80); any other
+    frame type is refused (``DecodeError`` reason ``unknown_type``)."""
     data = bytes(data)
     require_length(PROTOCOL, data, FRAME_HEADER_SIZE, "data frame header")
     meas_type = data[0] & 0x3F
@@ -240,9 +245,9 @@ def decode_frame(data: bytes, *, channels: int = 3, resolution_bits: int = 16) -
     compressed = bool(ftype_byte & DELTA_BIT)
     ftype = ftype_byte & 0x7F
     payload = data[FRAME_HEADER_SIZE:]
-    if compressed:
+    if compressed and ftype == FRAME_DELTA_TYPE0:
         raw = decode_delta_payload(payload, channels, resolution_bits)
-    elif ftype == FRAME_INT16 and meas_type in (MEAS_ACC, MEAS_GYRO, MEAS_MAG):
+    elif not compressed and ftype == FRAME_INT16 and meas_type in (MEAS_ACC, MEAS_GYRO, MEAS_MAG):
         if len(payload) == 0 or len(payload) % 6:
             raise DecodeError(PROTOCOL, "length",
                               f"int16 triplet payload of {len(payload)} bytes is not a multiple of 6", data)
