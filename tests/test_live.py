@@ -1808,3 +1808,18 @@ def test_gap_lines_are_merged_and_still_count_every_lost_sample(kind):
         gaps += 1 if one else int(many.group(1))
         lost += int(one.group(1)) if one else int(many.group(2))
     assert (gaps, lost) == (sig.gaps, sig.lost_samples)          # nothing lost in the summary
+
+
+def test_samples_dropped_on_this_computer_are_not_said_lost_over_the_link():
+    """The closing notes said the same host-side loss as '… samples were lost over the link', next to 'N
+    notifications were dropped because processing fell behind' and 'lost packets cannot be detected' (found
+    by review). A Thingy:52's stream shows no loss over the link: every sample counted lost was dropped on
+    this computer, which the notes now say once."""
+    live = _host_drop_session()
+    sig, notes = live.signal, live.result.warnings
+    assert sig.lost_samples == sig.queue_drops > 0
+    assert not any("over the link in" in n or "were lost over the link" in n for n in notes), notes
+    said = [n for n in notes if "fell behind" in n]
+    assert len(said) == 1 and said[0].startswith(f"{sig.lost_samples} samples") and "on this computer" in said[0]
+    assert not any("lost packets cannot be detected" in n for n in notes), notes
+    assert live.result.summary["queue_drops"] == live.result.summary["lost_samples"] == sig.lost_samples
