@@ -120,6 +120,31 @@ REPEAT_CHANGE: dict[str, float] = {
 }
 
 
+#: Rows whose change between a walk analysed with a gyroscope and one without says nothing of the walker:
+#: side sway and braking are measured differently without one (:func:`comparability_notes` says so) — never
+#: marked between such walks, as README's known limits promise (sway from an accelerometer alone is compared
+#: only with the same kind of sensor)
+GYRO_KIND_KEYS = frozenset({"lateral_sway_cm", "braking_mps"})
+#: Rows that differ by the sensor's placement alone (chest vs lower back: bounce, lean and sway — and a run's
+#: vertical ratio, which is its bounce over the step length): never marked between walks worn in different places
+PLACEMENT_KEYS = frozenset({"vertical_oscillation_cm", "vertical_ratio_pct", "forward_lean_deg",
+                            "lean_vs_standing_deg", "lateral_sway_cm"})
+
+
+def unmarkable_keys(first: Mapping[str, Any], last: Mapping[str, Any]) -> frozenset[str]:
+    """The metric rows whose change from the ``first`` summary to the ``last`` is not the walker's — the
+    ones :func:`comparability_notes` tells the reader not to compare between those walks: sway and braking
+    when one walk had a gyroscope and the other not, bounce, lean and sway when they were worn in different
+    (known) places. Such a row gets no ``beyond_spread`` / ``beyond_repeat`` (so no ``*``)."""
+    out: set[str] = set()
+    if (first.get("has_gyro") is False) != (last.get("has_gyro") is False):
+        out |= GYRO_KIND_KEYS
+    places = {str(x.get("placement") or "unknown") for x in (first, last)} - {"unknown"}
+    if len(places) > 1:
+        out |= PLACEMENT_KEYS
+    return frozenset(out)
+
+
 def is_marked(row: Mapping[str, Any]) -> bool:
     """Whether a comparison row's change gets the ``*``: beyond the same-day repeat limit
     (``beyond_repeat``) and not inside the first walk's middle half (``beyond_spread`` not False: a
@@ -268,7 +293,9 @@ def compare_sessions(sessions: Sequence[Session], *,
     first walk has no spread for it) and ``beyond_repeat`` (|change| larger than two walks of the
     same person on the same day differ by, :data:`REPEAT_CHANGE`; None without a limit: running rows,
     stride-time variability, asymmetry, walking time, flags). :func:`is_marked` combines the two into
-    the ``*``.
+    the ``*``. Both are None too where the first and last walk differ in a way :func:`comparability_notes`
+    says makes the row's change no walker's (:func:`unmarkable_keys`: sway and braking with vs without a
+    gyroscope, bounce, lean and sway by placement).
 
     When walking and running are both present (:func:`compared_gaits`) each metric has a row per gait
     (``gait`` = "walk" / "run"; "" otherwise) from each session's medians of that gait, and ``change``
@@ -301,6 +328,8 @@ def compare_sessions(sessions: Sequence[Session], *,
                 beyond = False        # a very steady first walk: a change too small to show is not a shift
             limit = None if gait == "run" or all_run else limits.get(key)
             repeat = bool(abs(change) > limit) if limit is not None and math.isfinite(change) else None
+            if len(have) >= 2 and key in unmarkable_keys(sessions[i0].summary, sessions[i1].summary):
+                beyond = repeat = None    # a change the notes say not to read (another sensor kind or place)
             if key == "walking_speed_mps" and (gait == "run" or all_run):
                 label = "Speed"            # a run's is no walking speed (its row says ', running' in a split)
             label = chest_label(key, label, sessions)
@@ -386,7 +415,8 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
     known = {p for p in places.values() if p != "unknown"}
     if len(known) > 1:
         notes.append("The sensor was not worn in the same place (" + listed([f"{k}: {v}" for k, v in places.items()])
-                     + "): bounce, lean and sway differ by placement alone.")
+                     + "): bounce, lean and sway differ by placement alone, so a change of them between "
+                     "two places is not marked *.")
     one_sided = which(lambda x: bool(x.get("one_sided_signal")))
     if one_sided and len(one_sided) < len(sessions):
         notes.append(f"The signal of {listed(one_sided)} looks one-sided (a pocket or one hip?), the others' not: "
@@ -402,7 +432,7 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
                         for lab in no_gyro)
         notes.append(f"{how} had no gyroscope in the analysis: trunk twist and pelvic drop are missing there, and "
                      "side sway and braking were measured without it (on real walks sway differs by −2 to +4 cm, "
-                     "up or down by person and walk, more at a slow pace; braking about 10 % lower) — do not read a change of sway or braking between these and the others.")
+                     "up or down by person and walk, more at a slow pace; braking about 10 % lower) — do not read a change of sway or braking between these and the others (such a change is not marked *).")
     belt = which(lambda x: _num(x.get("belt_speed_mps")) > 0 or bool(x.get("treadmill_schedule")))
     if belt and len(belt) < len(sessions):
         notes.append(f"Step length and speed of {listed(belt)} come from the treadmill belt, of the others "

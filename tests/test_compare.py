@@ -488,3 +488,39 @@ def test_the_repeat_benchmark_still_runs_and_fits_the_shipped_limits():
     assert set(fitted) == set(REPEAT_CHANGE)
     for k, limit in REPEAT_CHANGE.items():
         assert fitted[k] == pytest.approx(limit, rel=0.15), k
+
+
+@pytest.mark.parametrize("change, unmarked", [
+    ({"has_gyro": False}, {"lateral_sway_cm", "braking_mps"}),
+    ({"placement": "chest"}, {"vertical_oscillation_cm", "forward_lean_deg", "lean_vs_standing_deg",
+                              "lateral_sway_cm"}),
+])
+def test_a_change_the_notes_say_not_to_read_is_not_marked(change, unmarked):
+    """A walk with a gyroscope against an accelerometer-only one (or a chest walk against a lower-back one):
+    sway 3 → 6 cm, braking, bounce and lean well beyond the same-day limits and the first walk's middle half.
+    The note says these differ by the sensor alone (README: sway from an accelerometer alone is compared
+    only with the same kind of sensor), so the table must not star them — it used to, under that note. Between
+    two walks of the same kind the very same numbers are starred, and cadence is starred either way."""
+    first = {**BASE_SUMMARY, "lateral_sway_cm": 3.0, "lateral_sway_cm_iqr": [2.7, 3.3], "braking_mps": 0.15,
+             "braking_mps_iqr": [0.13, 0.17], "vertical_oscillation_cm": 3.0, "vertical_oscillation_cm_iqr": [2.8, 3.2],
+             "forward_lean_deg": 0.0, "forward_lean_deg_iqr": [-1.0, 1.0], "lean_vs_standing_deg": 2.0,
+             "lean_vs_standing_deg_iqr": [1.0, 3.0], "cadence_spm": 100.0, "cadence_spm_iqr": [98.0, 102.0]}
+    last = {**first, "lateral_sway_cm": 6.0, "braking_mps": 0.40, "vertical_oscillation_cm": 6.0,
+            "forward_lean_deg": 8.0, "lean_vs_standing_deg": 10.0, "cadence_spm": 120.0}
+    same = compare_sessions([Session("week1", first), Session("week3", last)]).set_index("key")
+    for key in unmarked | {"cadence_spm"}:
+        assert same.loc[key, "beyond_repeat"] is True and same.loc[key, "beyond_spread"] is True, key
+    sessions = [Session("week1", first), Session("week3", {**last, **change})]
+    table = compare_sessions(sessions)
+    rows = table.set_index("key")
+    for key in unmarked:
+        assert rows.loc[key, "beyond_repeat"] is None and rows.loc[key, "beyond_spread"] is None, key
+        assert rows.loc[key, "change"] == pytest.approx(same.loc[key, "change"])     # the change is still shown
+    assert rows.loc["cadence_spm", "beyond_repeat"] is True and rows.loc["cadence_spm", "beyond_spread"] is True
+    text = render_comparison(table, comparability_notes(sessions))
+    starred = {line.split("  ")[0].split(" (")[0] for line in text.splitlines() if line.endswith(" *")}
+    assert "Cadence" in starred and not starred & set(rows.loc[sorted(unmarked), "row"]), starred
+    # every other row that changed as much is starred as between walks of the same kind
+    assert starred == set(same.loc[[k for k in same.index if k not in unmarked and
+                                    same.loc[k, "beyond_repeat"] is True], "row"]), starred
+    assert "not marked *" in text                  # the note says why the row has no *

@@ -1733,3 +1733,108 @@ def test_live_and_simulate_refuse_dash_as_an_output(walk_csv, tmp_path, command,
     assert f"{opt} -: {command} shows its view on standard output" in proc.stderr
     assert f"give a file name for {opt}" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "-").exists() and not list(tmp_path.glob("recordings/*"))
+
+
+class _HostDropStream:
+    """A Thingy:52-like stream (one sample a notification, no counter or stamp: loss over the link cannot be
+    seen) on a host that falls behind: of every ``every`` notifications the last ``drop`` are dropped from
+    its queue, counted (``queue_drops``), and told as the link tells them — a Gap, then the next block with
+    ``lost_before`` (ThingyStream.skip)."""
+    loss_detection = "none"
+    device = "Thingy-test"
+
+    def __init__(self, rec, *, every: int = 25, drop: int = 5, block: int = 5):
+        from types import SimpleNamespace
+
+        self.rec, self.every, self.drop, self.block = rec, every, drop, block
+        self.rate_hz = 100.0
+        self.counters = SimpleNamespace(queue_drops=0)
+
+    def __aiter__(self):
+        return self._gen()
+
+    async def _gen(self):
+        from imu_gait.devices.link import Gap
+
+        t, acc, gyro = self.rec.time_s, self.rec.acc_mps2, self.rec.gyro_rads
+        i, lost = 0, 0
+        while i < t.size:
+            j = min(i + self.block, t.size)
+            if lost:
+                yield Gap(float(t[i]), lost, float(t[i - lost - 1]), float(t[i]), True, i - lost)
+            yield SampleBlock(t[i:j], acc[i:j], gyro[i:j], i, lost)
+            lost = 0
+            if j % self.every == self.every - self.drop and j + self.drop < t.size:     # the host drops
+                lost = self.drop
+                self.counters.queue_drops += lost
+                j += lost
+            i = j
+
+
+def _host_drop_session(view=None):
+    rec, _ = synthesize_walk(60.0, 100.0, seed=4)
+
+    async def main():
+        async with monitor(_HostDropStream(rec)) as live:
+            if view is not None:
+                view.start(live)
+            async for upd in live:
+                if view is not None:
+                    view.update(live, upd)
+            if view is not None:
+                view.stop(live, "done")
+        return live
+
+    return run(main())
+
+
+@pytest.mark.parametrize("kind", ["plain", "rich"])
+def test_gap_lines_are_merged_and_still_count_every_lost_sample(kind):
+    """A host that fell behind (Thingy:52 at 20×) printed one line per dropped batch — 2,713 lines of 'gap: 5
+    samples lost over 0.03 s' in two minutes (found by review). Now at most one gap line per GAP_LINE_EVERY_S
+    of the walk, each saying how many gaps and samples since the last one. Truth: the stream dropped 5 of every
+    25 notifications (~240 gaps over 60 s); the lines together still count every gap and every lost sample."""
+    import io
+    import re as _re
+
+    from collections import deque
+
+    from imu_gait.devices.view import PlainView, RichView
+
+    out = io.StringIO()
+    if kind == "plain":
+        view = PlainView(file=out, every_s=1e9)
+    else:
+        from rich.console import Console
+
+        view = RichView(console=Console(file=out, width=100))
+        view.events = deque()              # the panel shows the last 4 lines: keep them all to count them
+    live = _host_drop_session(view)
+    sig = live.signal
+    assert sig.gaps > 200 and sig.lost_samples == 5 * sig.gaps == sig.queue_drops
+    text = out.getvalue() if kind == "plain" else "\n".join(view.events)
+    lines = [ln for ln in text.splitlines() if " gap: " in ln or " gaps: " in ln]
+    assert len(lines) <= 60.0 / 5.0 + 2, len(lines)               # one per 5 s of the walk, and the last
+    gaps = lost = 0
+    for ln in lines:
+        one = _re.search(r" gap: (\d+) samples lost", ln)
+        many = _re.search(r" gaps: (\d+) since \d\d:\d\d, (\d+) samples lost", ln)
+        assert one or many, ln
+        gaps += 1 if one else int(many.group(1))
+        lost += int(one.group(1)) if one else int(many.group(2))
+    assert (gaps, lost) == (sig.gaps, sig.lost_samples)          # nothing lost in the summary
+
+
+def test_samples_dropped_on_this_computer_are_not_said_lost_over_the_link():
+    """The closing notes said the same host-side loss as '… samples were lost over the link', next to 'N
+    notifications were dropped because processing fell behind' and 'lost packets cannot be detected' (found
+    by review). A Thingy:52's stream shows no loss over the link: every sample counted lost was dropped on
+    this computer, which the notes now say once."""
+    live = _host_drop_session()
+    sig, notes = live.signal, live.result.warnings
+    assert sig.lost_samples == sig.queue_drops > 0
+    assert not any("over the link in" in n or "were lost over the link" in n for n in notes), notes
+    said = [n for n in notes if "fell behind" in n]
+    assert len(said) == 1 and said[0].startswith(f"{sig.lost_samples} samples") and "on this computer" in said[0]
+    assert not any("lost packets cannot be detected" in n for n in notes), notes
+    assert live.result.summary["queue_drops"] == live.result.summary["lost_samples"] == sig.lost_samples

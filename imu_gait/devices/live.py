@@ -961,15 +961,26 @@ class LiveSession:
             res.summary["replayed_at"] = res.summary.pop("start_utc")
             res.summary.update(file_summary)
         notes = []
+        # where the lost samples went: a stream without counter or stamp (Thingy:52) sees no loss over the link —
+        # every sample it counts lost is a notification this computer dropped (ThingyStream.skip → lost_before).
+        # That loss was said three times, two of them wrong: 'lost over the link', next to 'N notifications were
+        # dropped because processing fell behind' and 'lost packets cannot be detected' (found by review).
+        on_host = s.loss_detection == "none"
         if s.lost_samples:
-            notes.append(f"{s.lost_samples} samples ({s.loss_pct:.2f} %) were lost over the link in {s.gaps} "
-                         "gap(s); gaps are left as gaps (nothing interpolated beyond 0.5 s)")
+            where = (f"on this computer ({s.queue_drops} notifications were dropped because processing fell "
+                     "behind)" if on_host and s.queue_drops
+                     else "over the link or on this computer" if s.queue_drops else "over the link")
+            notes.append(f"{s.lost_samples} samples ({s.loss_pct:.2f} %) were lost {where} in {s.gaps} gap(s); "
+                         "gaps are left as gaps (nothing interpolated beyond 0.5 s)")
         if s.loss_detection == "none":
-            notes.append("this sensor's stream has no sequence number or timestamp: lost packets cannot be detected")
+            notes.append("this sensor's stream has no sequence number or timestamp: packets lost over the link "
+                         "cannot be detected" + (" (those dropped on this computer are counted)"
+                                                 if s.queue_drops else ""))
         if s.reconnects:
             notes.append(f"the sensor reconnected {s.reconnects} time(s) during the walk")
-        if s.queue_drops:
-            notes.append(f"{s.queue_drops} notifications were dropped because processing fell behind")
+        if s.queue_drops and not (on_host and s.lost_samples):
+            notes.append(f"{s.queue_drops} notifications were dropped on this computer because processing fell "
+                         "behind" + (" (their samples are among the lost ones above)" if s.lost_samples else ""))
         if s.dropped_overlap:
             notes.append(f"{s.dropped_overlap} samples were dropped because their time stamps went backwards")
         notes += self.notices
