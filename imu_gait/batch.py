@@ -132,8 +132,8 @@ _OUTPUT_TABLE_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] | None = None
 
 def output_table_kind(path: str | os.PathLike) -> str | None:
     """What imu_gait output table ``path`` is ("batch summary table", "steps table", "flags table", …),
-    recognised by its header's first columns (the pooled tables' leading ``recording`` too), or None: a
-    recording, or anything else. A batch run in the folder it wrote its tables to (or its ``--steps-dir``)
+    recognised by its header's first columns (the pooled tables' leading ``recording`` and study columns
+    too), or None: a recording, or anything else. A batch run in the folder it wrote its tables to (or its ``--steps-dir``)
     took them for recordings: 'unknown recording format' rows and exit code 1."""
     path = Path(path)
     if not path.is_file() or path.suffix.lower() not in (".csv", ".txt"):
@@ -144,7 +144,8 @@ def output_table_kind(path: str | os.PathLike) -> str | None:
     except OSError:
         return None
     cols = [c.strip().strip('"') for c in head.lstrip("\ufeff").rstrip("\r\n").split(",")]
-    variants = [cols] + ([cols[1:]] if cols[:1] == ["recording"] else [])
+    # a pooled table: 'recording', then a context table's study columns (any number), then its own
+    variants = [cols] + ([cols[i:] for i in range(1, len(cols))] if cols[:1] == ["recording"] else [])
     for kind, first in _output_table_headers():
         if any(tuple(c[:len(first)]) == first for c in variants):
             return kind
@@ -614,11 +615,8 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     recordings it lists, in its order. Interrupted (Ctrl-C), the table (and the flags, bouts and days CSVs) are
     still written: the rows done so far, the others with status "interrupted"."""
     if context_table is not None:
-        ours = set(table_columns(True, True, True, True))
-        clash = [c for c in context_table.study_columns if c in ours]
-        if clash:
-            raise ImuGaitError(f"{context_table.path}: the column {clash[0]!r} is one of the summary table's own"
-                               "\n  What to do: rename it in the context table (e.g. study_" + clash[0] + ")")
+        _refuse_clashing_study_columns(context_table, flags_csv is not None, bouts_csv is not None,
+                                       days_csv is not None)
     opts = read_options or {}
     text_files = takes_text_files(opts)
     own_tables: list[tuple[Path, str]] = []
@@ -679,10 +677,12 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
                 write_table(kept, out_csv, study_columns=study)
             except OSError:
                 pass
+        for i in by_index:
+            _add_study_columns([by_index[i]], [recordings[i]], context_table)
         for key, path in pooled.items():
             if path is not None:
                 try:
-                    _write_pooled(key, [by_index[i] for i in sorted(by_index)], path)
+                    _write_pooled(key, [by_index[i] for i in sorted(by_index)], path, study)
                 except OSError:
                     pass
         raise
@@ -692,7 +692,7 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
         write_table(rows, out_csv, study_columns=study)
     for key, path in pooled.items():
         if path is not None:
-            _write_pooled(key, rows, path)
+            _write_pooled(key, rows, path, study)
     for r in rows:
         for key in pooled:
             r.pop(key, None)
@@ -722,15 +722,37 @@ def _context_table_notes(recordings: list[Path], table: ContextTable) -> list[st
     return out
 
 
-def _write_pooled(key: str, rows: list[dict[str, Any]], path: str | os.PathLike) -> None:
-    """Write the rows' ``key`` lists ("_flag_rows", "_bout_rows", "_day_rows") as one pooled CSV."""
+def _refuse_clashing_study_columns(table: ContextTable, flags: bool, bouts: bool, days: bool) -> None:
+    """A study column named like a column of a table this batch writes would overwrite it (or be
+    overwritten): refused before any recording is analysed, naming the table that has it."""
+    from .report.bouts_csv import BOUT_CSV_COLUMNS
+    from .report.days_csv import DAY_CSV_COLUMNS
+    from .report.flags_csv import FLAG_CSV_COLUMNS
+
+    written = [("the summary table", table_columns(True, True, True, True)),
+               *([("the flags CSV (--flags-csv)", FLAG_CSV_COLUMNS)] if flags else []),
+               *([("the bouts CSV (--bouts-csv)", BOUT_CSV_COLUMNS)] if bouts else []),
+               *([("the days CSV (--days-csv)", DAY_CSV_COLUMNS)] if days else [])]
+    for col in table.study_columns:
+        for name, cols in written:
+            if col in cols:
+                raise ImuGaitError(f"{table.path}: the column {col!r} is one of {name}'s own"
+                                   f"\n  What to do: rename it in the context table (e.g. study_{col})")
+
+
+def _write_pooled(key: str, rows: list[dict[str, Any]], path: str | os.PathLike,
+                  study_columns: Sequence[str] = ()) -> None:
+    """Write the rows' ``key`` lists ("_flag_rows", "_bout_rows", "_day_rows") as one pooled CSV; each
+    line carries its recording's study columns (subject, group …) after ``recording``, so the pooled
+    table can be grouped without a join."""
     from .report.bouts_csv import write_pooled_bouts_csv
     from .report.days_csv import write_pooled_days_csv
     from .report.flags_csv import write_pooled_flags_csv
 
     write = {"_flag_rows": write_pooled_flags_csv, "_bout_rows": write_pooled_bouts_csv,
              "_day_rows": write_pooled_days_csv}[key]
-    write([x for r in rows for x in r.get(key, ())], path)
+    write([{**x, **{c: r.get(c) for c in study_columns}} for r in rows for x in r.get(key, ())], path,
+          study_columns=study_columns)
 
 
 def table_columns(with_json: bool = False, with_steps: bool = False, with_scores: bool = False,

@@ -114,3 +114,35 @@ def test_a_study_column_named_like_a_summary_column_is_refused(study, tmp_path, 
     assert "Traceback" not in done.stderr and not (tmp_path / "s.csv").exists()
     done = imu_gait_cli("batch", "--out", "s.csv", cwd=tmp_path)
     assert done.returncode == 2 and "give files or folders of recordings, or a --context-table" in done.stderr
+
+
+def test_the_pooled_tables_carry_the_study_columns(study, tmp_path, imu_gait_cli):
+    """Each line of the pooled flags, bouts and days tables names its subject and group (after
+    ``recording``), so a study groups them without a join; a second batch in that folder still knows
+    them for its own tables, not recordings."""
+    done = imu_gait_cli("batch", "--context-table", str(study / "study.csv"), "--out", "summary.csv",
+                        "--flags-csv", "flags.csv", "--bouts-csv", "bouts.csv", "--days-csv", "days.csv",
+                        cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    subject = {str(study / "s01" / "walk.csv"): ("S01", "control"), str(study / "s02" / "walk.csv"): ("S02", "patient")}
+    for name, own_first in (("flags.csv", "id"), ("bouts.csv", "walking_bout"), ("days.csv", "day")):
+        with open(tmp_path / name, newline="", encoding="utf-8") as fh:
+            header = next(csv.reader(fh))
+        assert header[:4] == ["recording", "subject", "group", own_first], (name, header)
+    for name in ("bouts.csv", "days.csv"):      # a 60-s walk is one bout on one day
+        rows = _rows(tmp_path / name)
+        assert len(rows) == 2, (name, rows)
+        assert all((r["subject"], r["group"]) == subject[r["recording"]] for r in rows), (name, rows)
+    from imu_gait.batch import output_table_kind
+    assert [output_table_kind(tmp_path / n) for n in ("flags.csv", "bouts.csv", "days.csv")] == \
+        ["flags table", "bouts table", "days table"]
+
+
+def test_a_study_column_named_like_a_pooled_tables_column_is_refused_only_with_that_table(study, tmp_path):
+    (tmp_path / "t.csv").write_text(f"recording,date\n{study / 's01' / 'walk.csv'},2026-03-01\n", encoding="utf-8")
+    table = read_context_table(tmp_path / "t.csv")
+    rows = run_batch([], None, context_table=table)         # the summary has no 'date': kept verbatim
+    assert rows[0]["status"] == "ok" and rows[0]["date"] == "2026-03-01"
+    with pytest.raises(ImuGaitError, match=r"the column 'date' is one of the days CSV \(--days-csv\)'s own"):
+        run_batch([], None, context_table=table, days_csv=tmp_path / "days.csv")
+    assert not (tmp_path / "days.csv").exists()

@@ -14,7 +14,7 @@ back-strain flags held during the bout, space-separated (empty: none). A pooled 
 from __future__ import annotations
 
 import os
-from typing import IO, Any, Iterable
+from typing import IO, Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -50,10 +50,11 @@ def bout_rows(result: AnalysisResult) -> list[dict[str, Any]]:
     return rows
 
 
-def bouts_frame(rows: Iterable[dict[str, Any]], *, pooled: bool = False) -> pd.DataFrame:
+def bouts_frame(rows: Iterable[dict[str, Any]], *, pooled: bool = False,
+                study_columns: Sequence[str] = ()) -> pd.DataFrame:
     """Rows (:func:`bout_rows`; with ``pooled``, each also holding ``recording``) as the CSV's table,
     rounded as the steps CSV rounds the same metrics."""
-    cols = (["recording"] if pooled else []) + list(BOUT_CSV_COLUMNS)
+    cols = (["recording", *study_columns] if pooled else []) + list(BOUT_CSV_COLUMNS)
     out = pd.DataFrame(list(rows), columns=cols)
     decimals = {**DECIMALS, "start_s": 4, "end_s": 4, "duration_s": 3, "running_share": 3, "stride_length_m": 4}
     for col, dec in decimals.items():
@@ -72,6 +73,9 @@ def write_bouts_csv(result: AnalysisResult, path: str | os.PathLike | IO[str]) -
     bouts_frame(bout_rows(result)).to_csv(path, index=False, na_rep="", lineterminator="\n")
 
 
-def write_pooled_bouts_csv(rows: Iterable[dict[str, Any]], path: str | os.PathLike | IO[str]) -> None:
-    """Write many recordings' bout rows (each with ``recording``) as one table."""
-    bouts_frame(rows, pooled=True).to_csv(path, index=False, na_rep="", lineterminator="\n")
+def write_pooled_bouts_csv(rows: Iterable[dict[str, Any]], path: str | os.PathLike | IO[str],
+                           study_columns: Sequence[str] = ()) -> None:
+    """Write many recordings' bout rows (each with ``recording``) as one table; ``study_columns``
+    (a batch context table's subject, group …) follow ``recording``."""
+    table = bouts_frame(rows, pooled=True, study_columns=study_columns)
+    table.to_csv(path, index=False, na_rep="", lineterminator="\n")

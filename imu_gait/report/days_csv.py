@@ -10,7 +10,7 @@ that day; turns without a gyro). A pooled table (``imu-gait batch --days-csv``) 
 from __future__ import annotations
 
 import os
-from typing import IO, Any, Iterable
+from typing import IO, Any, Iterable, Sequence
 
 import pandas as pd
 
@@ -32,13 +32,14 @@ def day_rows(result: AnalysisResult) -> list[dict[str, Any]]:
     return days.reindex(columns=list(DAY_COLUMNS)).to_dict(orient="records")
 
 
-def days_frame(rows: Iterable[dict[str, Any]], *, pooled: bool = False) -> pd.DataFrame:
+def days_frame(rows: Iterable[dict[str, Any]], *, pooled: bool = False,
+               study_columns: Sequence[str] = ()) -> pd.DataFrame:
     """Rows (:func:`day_rows`; with ``pooled``, each also holding ``recording``) as the CSV's table: hours
     to the second, seconds to the millisecond, the metrics rounded as the steps CSV rounds them."""
-    cols = (["recording"] if pooled else []) + list(DAY_CSV_COLUMNS)
+    cols = (["recording", *study_columns] if pooled else []) + list(DAY_CSV_COLUMNS)
     out = pd.DataFrame(list(rows), columns=cols)
-    for col in out.columns:
-        if col in ("recording", "date", "valid", "flags"):
+    for col in DAY_CSV_COLUMNS:        # (a study's own columns are left as the table gave them)
+        if col in ("date", "valid", "flags"):
             continue
         metric = next((m for m in DECIMALS if col.startswith(m)), None)
         dec = 4 if col.endswith("_h") else DECIMALS[metric] if metric else 3
@@ -56,6 +57,9 @@ def write_days_csv(result: AnalysisResult, path: str | os.PathLike | IO[str]) ->
     days_frame(day_rows(result)).to_csv(path, index=False, na_rep="", lineterminator="\n")
 
 
-def write_pooled_days_csv(rows: Iterable[dict[str, Any]], path: str | os.PathLike | IO[str]) -> None:
-    """Write many recordings' day rows (each with ``recording``) as one table."""
-    days_frame(rows, pooled=True).to_csv(path, index=False, na_rep="", lineterminator="\n")
+def write_pooled_days_csv(rows: Iterable[dict[str, Any]], path: str | os.PathLike | IO[str],
+                          study_columns: Sequence[str] = ()) -> None:
+    """Write many recordings' day rows (each with ``recording``) as one table; ``study_columns``
+    (a batch context table's subject, group …) follow ``recording``."""
+    table = days_frame(rows, pooled=True, study_columns=study_columns)
+    table.to_csv(path, index=False, na_rep="", lineterminator="\n")

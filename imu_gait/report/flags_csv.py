@@ -9,7 +9,7 @@ says which); an empty cell is a value that does not apply (an incline flag has n
 from __future__ import annotations
 
 import os
-from typing import IO, Any, Iterable
+from typing import IO, Any, Iterable, Sequence
 
 import pandas as pd
 
@@ -37,10 +37,11 @@ def flag_rows(result: AnalysisResult) -> list[dict[str, Any]]:
     return rows
 
 
-def flags_frame(rows: Iterable[dict[str, Any]], *, pooled: bool = False) -> pd.DataFrame:
+def flags_frame(rows: Iterable[dict[str, Any]], *, pooled: bool = False,
+                study_columns: Sequence[str] = ()) -> pd.DataFrame:
     """Rows (:func:`flag_rows`; with ``pooled``, each also holding ``recording``) as the CSV's table,
     numbers rounded to well below their accuracy (times to 1 ms, values to 4 significant decimals)."""
-    cols = (["recording"] if pooled else []) + list(FLAG_CSV_COLUMNS)
+    cols = (["recording", *study_columns] if pooled else []) + list(FLAG_CSV_COLUMNS)
     out = pd.DataFrame(list(rows), columns=cols)
     for col in ("start_s", "end_s", "duration_s"):
         out[col] = pd.to_numeric(out[col], errors="coerce").round(3)
@@ -55,6 +56,9 @@ def write_flags_csv(result: AnalysisResult, path: str | os.PathLike | IO[str]) -
     flags_frame(flag_rows(result)).to_csv(path, index=False, na_rep="", lineterminator="\n")
 
 
-def write_pooled_flags_csv(rows: Iterable[dict[str, Any]], path: str | os.PathLike | IO[str]) -> None:
-    """Write many recordings' flag rows (each with ``recording``) as one table."""
-    flags_frame(rows, pooled=True).to_csv(path, index=False, na_rep="", lineterminator="\n")
+def write_pooled_flags_csv(rows: Iterable[dict[str, Any]], path: str | os.PathLike | IO[str],
+                           study_columns: Sequence[str] = ()) -> None:
+    """Write many recordings' flag rows (each with ``recording``) as one table; ``study_columns``
+    (a batch context table's subject, group …) follow ``recording``."""
+    table = flags_frame(rows, pooled=True, study_columns=study_columns)
+    table.to_csv(path, index=False, na_rep="", lineterminator="\n")
