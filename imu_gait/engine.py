@@ -137,7 +137,9 @@ STANDING_MIN_STEPS = 6          # a walk shorter than CALIBRATION_STEPS judges i
 #: of how they stand upright, so of two standings the walk is far from, the farther is the one leaning on something;
 #: and the cross-check can only take a reading down, never make an upright walk read hunched. Two free standings
 #: differ by less: IPOL's 38 walks with both (the same sensor, ~30 s apart) by a median 1.8°, 95th percentile 5.0°,
-#: at most 5.4° (ipol/4-5, the one walk that read 11.5° and was flagged) — within that scatter the first is kept
+#: at most 5.4° (ipol/4-5, the one walk that read 11.5° and was flagged) — within that scatter the first is kept.
+#: Nor does it move when the walk's own lean changed, between the steps next to each, by at least half as much the
+#: same way: a walker hunching more as they go and stopping bent changed, not the reference (_walker_changed)
 STANDING_WALK_TAIL_S = 10.0
 STANDING_AGREE_DEG = 5.0
 CALIBRATION_RETRY_STEPS = 8     # a refused calibration is tried again this many steps later, same walk
@@ -1711,7 +1713,8 @@ class GaitEngine:
             after = [st for st in here if st["after_walk"]
                      and not any(st["start_s"] < o["end_s"] and o["start_s"] < st["end_s"] for o in before)]
             rows = seg == k
-            chosen = _consensus_standing(before + after, lean[rows], forward[rows], self._standing_pitch_deg)
+            chosen = _consensus_standing(before + after, lean[rows], forward[rows], self._standing_pitch_deg,
+                                         t[rows])
             offset[rows] = self._standing_pitch_deg(forward[rows], chosen)
             refs[k] = {"standing": chosen, "n_standings": len(before) + len(after)}
         self._position_refs, self._position_jumps_s = refs, jumps
@@ -2201,12 +2204,14 @@ def _standing_lean_deg(up_stand: np.ndarray, path: np.ndarray, up_walk: np.ndarr
 
 
 def _consensus_standing(standings: list[dict[str, Any]], lean_deg: np.ndarray, forward: np.ndarray,
-                        pitch_deg: Callable[[np.ndarray, dict[str, Any]], np.ndarray]) -> dict[str, Any]:
+                        pitch_deg: Callable[[np.ndarray, dict[str, Any]], np.ndarray],
+                        time_s: np.ndarray | None = None) -> dict[str, Any]:
     """The standing a sensor position's rows are measured against, of its ``standings`` (the first one before a
     walk first): that one, unless the rows (forward lean ``lean_deg``, measured about the axes ``forward``) lean
     less from the consensus of all of them by more than STANDING_AGREE_DEG — the median standing by the rows'
     median lean against each; of an even count's middle two, the one they lean less from. ``pitch_deg`` gives a
-    standing's pitch about each row's forward axis."""
+    standing's pitch about each row's forward axis. With the rows' times ``time_s``, the first is also kept when
+    the walker's own change explains most of how far the two standings differ (:func:`_walker_changed`)."""
     first = standings[0]
     ok = np.isfinite(lean_deg) & np.isfinite(forward).all(axis=1)
     if len(standings) == 1 or not ok.any():
@@ -2217,9 +2222,38 @@ def _consensus_standing(standings: list[dict[str, Any]], lean_deg: np.ndarray, f
     order = np.argsort(walk_lean, kind="stable")
     middle = order[[(len(standings) - 1) // 2, len(standings) // 2]]      # (odd count: the same one twice)
     pick = int(middle[np.argmin(np.abs(walk_lean[middle]))])
-    if abs(walk_lean[pick]) < abs(walk_lean[0]) - STANDING_AGREE_DEG:
-        return standings[pick]
-    return first
+    if not abs(walk_lean[pick]) < abs(walk_lean[0]) - STANDING_AGREE_DEG:
+        return first
+    if time_s is not None and _walker_changed(first, standings[pick], lean_deg, forward, pitch_deg, time_s, ok):
+        return first
+    return standings[pick]
+
+
+def _walker_changed(first: dict[str, Any], other: dict[str, Any], lean_deg: np.ndarray, forward: np.ndarray,
+                    pitch_deg: Callable[[np.ndarray, dict[str, Any]], np.ndarray], time_s: np.ndarray,
+                    ok: np.ndarray) -> bool:
+    """True when the walk's lean changed from the steps next to ``first`` to those next to ``other`` (rows ``ok``;
+    :func:`_steps_next_to`) by at least half of how much the two standings differ, the same way: a walker who
+    hunches more as the walk goes on and stands still bent after it (tired, in pain) changed, not the
+    reference — measured against the bent standing, a hunch of 8° growing to 14° read 2° to 8° (found by
+    review). Leaning back against a wall before setting off changes the standing alone (the walk's lean holds).
+    False when either side has under STANDING_MIN_STEPS steps (the whole walk's median decides alone)."""
+    near_first, near_other = _steps_next_to(first, time_s, ok), _steps_next_to(other, time_s, ok)
+    if near_first.sum() < STANDING_MIN_STEPS or near_other.sum() < STANDING_MIN_STEPS:
+        return False
+    change = float(np.median(lean_deg[near_other] - pitch_deg(forward[near_other], first))
+                   - np.median(lean_deg[near_first] - pitch_deg(forward[near_first], first)))
+    apart = float(np.median(pitch_deg(forward[near_other], other) - pitch_deg(forward[near_other], first)))
+    return abs(change) >= abs(apart) / 2 and change * apart > 0
+
+
+def _steps_next_to(standing: dict[str, Any], time_s: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """The rows ``ok`` next to ``standing``: before a walk, the walk's first STANDING_WALK_TAIL_S; after one,
+    the walk's last STANDING_WALK_TAIL_S before it (its steps end at most STANDING_MAX_GAP_S before it)."""
+    if standing["after_walk"]:
+        return ok & (time_s >= standing["start_s"] - STANDING_MAX_GAP_S - STANDING_WALK_TAIL_S) \
+            & (time_s <= standing["start_s"])
+    return ok & (time_s >= standing["walk_start_s"]) & (time_s <= standing["walk_start_s"] + STANDING_WALK_TAIL_S)
 
 
 def _step_time_asymmetry_pct(step_time_s: np.ndarray, side: np.ndarray) -> float:

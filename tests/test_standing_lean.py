@@ -373,6 +373,22 @@ def test_leaning_back_after_the_walk_never_makes_it_read_more_hunched():
     assert abs(np.median(res.steps["lean_vs_standing_deg"]) - 2.0) <= LEAN_TOL_DEG
 
 
+@pytest.mark.parametrize("seed", [0, 5])
+def test_a_walker_who_hunches_more_and_stands_bent_after_is_read_against_the_standing_before(seed):
+    """Upright before, walking 8° forward of it, hunching 6° more from 70 s and still bent 6° when standing after
+    (tired, in pain): the standing after differs from the one before by more than two free standings do, and the
+    whole walk leans less from it — but so does the walk's own end, by as much: the walker changed, not the
+    reference (engine._walker_changed). Against the bent standing the walk read 2° then 8° (found by review)."""
+    rec, truth = synthesize_walk(150, seed=seed, posture_lean_deg=8.0, segments=[(70.0, {"lean_deg": 6.0})])
+    res = imu_gait.analyze(rec)
+    ref = res.summary["standing_reference"]
+    assert not ref["after_walk"] and ref["n_standings"] == 2 and ref["end_s"] <= 5.5    # compared, and kept
+    err = _per_step_error(res, truth)
+    assert np.isfinite(err).all() and np.percentile(np.abs(err), 95) <= LEAN_TOL_DEG
+    late = res.steps["time_s"].to_numpy(float) > 90.0
+    assert abs(np.median(res.steps["lean_vs_standing_deg"].to_numpy(float)[late]) - 14.0) <= LEAN_TOL_DEG
+
+
 def test_the_standing_after_is_the_same_fed_in_small_chunks(fed_in_random_chunks):
     """The standing after a walk is looked for in a fixed stretch after its last step (still_stretch_after), judged
     once those samples are in: any chunking finds it, and every row's lean is judged again against it."""
