@@ -1838,3 +1838,54 @@ def test_samples_dropped_on_this_computer_are_not_said_lost_over_the_link():
     assert len(said) == 1 and said[0].startswith(f"{sig.lost_samples} samples") and "on this computer" in said[0]
     assert not any("lost packets cannot be detected" in n for n in notes), notes
     assert live.result.summary["queue_drops"] == live.result.summary["lost_samples"] == sig.lost_samples
+
+
+class _LossyReplay(ReplaySource):
+    """A replay whose link loses ``lost_of_4`` of every four blocks, counted as a sensor with packet counters
+    counts them (``lost_before`` on the next block that arrives)."""
+
+    def __init__(self, rec, lost_of_4: int):
+        super().__init__(rec, speed=0, block_s=0.05)
+        self.lost_of_4 = lost_of_4
+        self._k = 0
+
+    async def __anext__(self) -> SampleBlock:
+        from dataclasses import replace
+        lost = 0
+        while True:
+            block = await super().__anext__()
+            self._k += 1
+            if self._k % 4 < self.lost_of_4:
+                lost += block.n
+                continue
+            return replace(block, lost_before=lost)
+
+
+@pytest.mark.parametrize("lost_of_4", [3, 1], ids=["75pct_lost", "25pct_lost"])
+def test_a_walk_most_of_whose_samples_were_lost_says_so_before_any_number(lost_of_4):
+    """A host that fell behind read a 110-spm walk as 60–97 spm in an ordinary-looking summary, its loss said at
+    the bottom of the notes, while imu-gait analyze refused the recording it wrote (found by review). Truth: 3 of
+    every 4 blocks dropped is 75 % lost: the live status and the result's sensor_hints (which the reports put
+    before any number) say how much, where, and what to do; 25 % lost says nothing of the kind."""
+    from imu_gait.report.text import render_text
+
+    rec, _ = synthesize_walk(60.0, 100.0, seed=3, cadence_spm=110.0)
+
+    async def main():
+        async with monitor(_LossyReplay(rec, lost_of_4)) as live:
+            async for _ in live:
+                pass
+            return live, live.status()
+
+    live, status = run(main())
+    res = live.result
+    assert res.summary["loss_pct"] == pytest.approx(25.0 * lost_of_4, abs=1.0)
+    hints = [h for h in res.summary.get("sensor_hints") or [] if "of the samples were lost" in h]
+    live_hints = [h for h in status.get("sensor_hints") or [] if "of the samples were lost" in h]
+    if lost_of_4 == 1:
+        assert not hints and not live_hints
+        return
+    assert hints == live_hints and len(hints) == 1
+    assert hints[0].startswith("75 % of the samples were lost over the link") and "within a few metres" in hints[0]
+    text = render_text(res)
+    assert text.index("75 % of the samples were lost") < text.index("Key metrics")

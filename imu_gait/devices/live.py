@@ -88,6 +88,10 @@ GYRO_JUDGE_KEEP_S = 600.0
 #: a back-strain cue stays on screen this long (s of walk) after the engine last listed it
 FLAG_HOLD_S = 20.0
 RATE_WINDOW_S = 5.0
+#: more of the samples than this (%) lost, the numbers may not describe the walk: said before any number, live
+#: and in the result — the offline analysis refuses a recording more than half missing (Recording.validated)
+HEAVY_LOSS_PCT = 50.0
+HEAVY_LOSS_MIN_S = 10.0          # … once this much of the stream (samples received and lost) has passed
 
 ENGINE_CONTEXT_KEYS = ("belt_speed_mps", "incline_pct", "treadmill", "sensor_height_m", "placement",
                        "max_incline_pct", "baseline_s", "treadmill_schedule", "body_height_m", "valid_day_worn_h")
@@ -129,6 +133,24 @@ class SignalQuality:
         d = dict(self.__dict__)
         d["loss_pct"] = self.loss_pct
         return d
+
+    def heavy_loss_hint(self) -> str | None:
+        """One line when more than HEAVY_LOSS_PCT of the samples were lost: where (on this computer, or over
+        the link), that the numbers may not describe the walk, and what to do; None otherwise. A Thingy host
+        that fell behind read a 110-spm walk as 60–97 spm in an ordinary-looking summary, its loss at the bottom
+        of the notes (found by review)."""
+        total = self.samples + self.lost_samples
+        rate = self.nominal_rate_hz if math.isfinite(self.nominal_rate_hz) and self.nominal_rate_hz > 0 else 100.0
+        if self.loss_pct <= HEAVY_LOSS_PCT or total < HEAVY_LOSS_MIN_S * rate:
+            return None
+        on_host = self.queue_drops > 0 and (self.loss_detection == "none" or self.queue_drops >= self.gaps / 2)
+        where, todo = (("on this computer (processing fell behind)",
+                        "close other programs, or stream at a lower --rate") if on_host else
+                       ("over the link", "keep the sensor within a few metres of this computer, with nothing "
+                        "between them"))
+        return (f"{self.loss_pct:.0f} % of the samples were lost {where}: the numbers come from the "
+                f"{100 - self.loss_pct:.0f} % that arrived and may not describe the walk (imu-gait analyze "
+                f"refuses a recording more than half missing) — {todo}")
 
 
 @dataclass(frozen=True)
@@ -890,6 +912,9 @@ class LiveSession:
         out = dict(self._status) if self._status else {"n_steps": 0, "walking": False, "gait": "",
                                                        "active_flags": []}
         out["signal"] = self.signal
+        loss = self.signal.heavy_loss_hint()
+        if loss is not None:                        # before any number, as the sensor's place is
+            out["sensor_hints"] = [loss, *(out.get("sensor_hints") or [])]
         out["elapsed_s"] = self.time_s
         out["device"] = self.device
         out["protocol"] = self.family
@@ -950,6 +975,9 @@ class LiveSession:
             "queue_drops": int(s.queue_drops),
             "start_utc": self.start_utc.isoformat(timespec="seconds"),
         })
+        loss = s.heavy_loss_hint()
+        if loss is not None:
+            res.summary["sensor_hints"] = [loss, *(res.summary.get("sensor_hints") or [])]
         if self.record_path is not None:
             res.summary["path"] = str(self.record_path)
         if replayed is not None:
