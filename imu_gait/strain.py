@@ -60,9 +60,11 @@ handrail_gripping       twist ≤ b −40 % AND sway ≤ b −20 % AND cadence  
                         the baseline's speed (no gyro, overground: —)
 incline_effort          treadmill + incline > 0: lean ≥ b +5° AND       entered incline > max_incline_pct
                         cadence within ±5 % (replaces forward_lean)     (whole walk, band 5 points)
-pace_too_fast           stride CV ≥ max(1.5 b, b +1 point) OR           stride CV > 5 % (band 2.5)
-                        (step regularity ≤ b −0.10 AND symmetry
-                        index not ≤ b −0.10, i.e. not asymmetry)
+pace_too_fast           stride CV less 1 standard error of its 60-s     stride CV > 5 % (band 2.5)
+                        estimate ≥ max(1.5 b, b +1 point) OR (step
+                        regularity ≤ b −0.10 AND the symmetry index
+                        down by less than 0.10 and than half of
+                        that drop, i.e. not asymmetry)
 pelvic_instability      drop ROM ≥ b +1.5° OR L/R drop difference ≥     L/R difference > 2° (band 1°)
                         max(2°, b +1.5°)
 asymmetry               step-time asymmetry (lower bound) ≥ b +2 points  > 6 % (band 3) OR running: GCT
@@ -364,9 +366,11 @@ class StrainConfig:
                                         # an incline this far off the baseline's also takes cadence, bounce
                                         # and lean out of the fatigue signals (the schedule moved them)
     cv_factor: float = 1.5
+    cv_lcb_se: float = 1.0           # judge the stride CV − 1 standard error of its own estimate
     cv_min_rise_pct: float = 1.0
     regularity_drop: float = 0.10
     symmetry_drop: float = 0.10         # a bigger drop of the symmetry index means asymmetric, not irregular
+    symmetry_share: float = 0.5         # … as does one over this share of the step regularity's drop
     drop_rom_rise_deg: float = 1.5
     drop_lr_deg: float = 2.0
     drop_lr_rise_deg: float = 1.5
@@ -440,7 +444,7 @@ _FLOORS = {"cadence_spm": 1.0, "braking_mps": 0.02, "vertical_oscillation_cm": 0
 _METRICS = ("cadence_spm", "braking_mps", "step_length_m", "vertical_oscillation_cm", "vertical_ratio_pct",
             "impact_g", "trunk_twist_deg", "forward_lean_deg", "lean_vs_standing_deg", "lateral_sway_cm",
             "pelvic_drop_deg", "step_regularity", "stride_regularity", "symmetry")
-_VAR_METRICS = ("stride_time_cv_pct", "step_time_asymmetry_pct", "step_time_asymmetry_lcb_pct",
+_VAR_METRICS = ("stride_time_cv_pct", "stride_time_cv_lcb_pct", "step_time_asymmetry_pct", "step_time_asymmetry_lcb_pct",
                 "pelvic_drop_lr_diff_deg", "gct_balance_long_side_pct")
 #: short lines for a live view, while the walker can still do something about the sensor
 ONE_SIDED_HINT = ("The sensor seems to sit on one side (a pocket? one hip?): left/right and posture results may "
@@ -461,7 +465,8 @@ _FATIGUE = ("cadence_spm", "vertical_oscillation_cm", "step_regularity", "forwar
             "ground_contact_ms")
 
 #: metrics whose change is stated as a difference (°, percentage points, 0..1), not as a percentage
-_ADDITIVE = ("forward_lean_deg", "lean_vs_standing_deg", "step_regularity", "stride_regularity", "symmetry", "stride_time_cv_pct", "step_time_asymmetry_pct",
+_ADDITIVE = ("forward_lean_deg", "lean_vs_standing_deg", "step_regularity", "stride_regularity", "symmetry",
+             "stride_time_cv_pct", "stride_time_cv_lcb_pct", "step_time_asymmetry_pct",
              "step_time_asymmetry_lcb_pct", "pelvic_drop_deg", "pelvic_drop_lr_diff_deg")
 
 #: a chest sensor's roll range is the thorax's side-bend: its evidence in the reports' word ('Trunk roll')
@@ -479,6 +484,8 @@ _LABEL = {  # metric → (label, unit, decimals)
     "stride_regularity": ("stride regularity (1 = every stride alike)", "", 2),
     "symmetry": ("left/right symmetry (1 = alike)", "", 2),
     "stride_time_cv_pct": ("stride-to-stride variation in timing", "%", 1),
+    "stride_time_cv_lcb_pct": ("stride-to-stride variation in timing (at least, allowing for measuring noise)",
+                               "%", 1),
     "step_time_asymmetry_pct": ("left/right difference in step time", "%", 1),
     "step_time_asymmetry_lcb_pct": ("left/right difference in step time (at least, allowing for measuring "
                                     "noise)", "%", 1),
@@ -504,6 +511,9 @@ class _Crit:
     ref: np.ndarray      # baseline (relative) or the absolute threshold
     graded: bool = True  # counts toward severity / message
     grade_step: np.ndarray | None = None   # severity scale where it is not ``step`` (the release keeps ``step``)
+    #: the series a flag quotes and grades where it is not ``x``: the stride CV is judged on its lower bound
+    #: (past the threshold beyond the estimate's own noise) but quoted as measured, beside its baseline
+    shown: np.ndarray | None = None
 
     def on(self) -> np.ndarray:
         with np.errstate(invalid="ignore"):
@@ -1318,7 +1328,13 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
             ratio = _stride_ratio(tg, col["stride_time_s"], sm, w, cfg)
             centre = _rolling(tg, ratio, wv, "median", mp)
             mad = _rolling(tg, np.abs(ratio - centre), wv, "median", mp)
-            out["stride_time_cv_pct"][m] = 1.4826 * mad / centre * 100.0
+            cv = 1.4826 * mad / centre * 100.0
+            out["stride_time_cv_pct"][m] = cv
+            # the estimate's own spread: sd(MAD) / MAD ≈ 1.166 / √n for normal data, × √2 because consecutive
+            # strides share a step
+            n_strides = _rolling(tg, ratio, wv, "count", mp)
+            out["stride_time_cv_lcb_pct"][m] = np.maximum(
+                cv * (1.0 - cfg.cv_lcb_se * 1.166 * math.sqrt(2.0) / np.sqrt(n_strides)), 0.0)
             sc = side_code[m]
             # asymmetry: per-side median step time (steps > 30 % off the local step time, i.e. missed or
             # split contacts, dropped), long window
@@ -1594,16 +1610,23 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
     # pace too fast / shuffling: stride CV ↑ ×1.5 or regularity ↓ 0.1; absolute CV > 5 %. Step regularity
     # also falls when left and right steps differ (asymmetry, a limp); then the symmetry index
     # (step / stride regularity) falls too, whereas irregular steps lower both regularities alike. So
-    # the regularity branch needs symmetry not to have dropped by ≥ 0.1 (neutral where not measured).
+    # the regularity branch needs symmetry to have dropped by less than half as much as the step
+    # regularity did, and by less than 0.1 (neutral where not measured). (The 0.1 alone let a regular walk
+    # with 4.5–5.5 % step-time asymmetry through — stride regularity dips a little too, so symmetry fell
+    # 0.075–0.11 against step regularity's 0.10–0.12 — as 'pace too fast' beside its asymmetry flag: review.)
     has_sy = np.isfinite(b("symmetry")) & np.isfinite(x("symmetry"))
-    sy_thr = np.where(has_sy, b("symmetry") - cfg.symmetry_drop, 0.0)
+    reg_drop = np.maximum(b("step_regularity") - x("step_regularity"), 0.0)
+    sy_allow = np.minimum(cfg.symmetry_drop, np.where(np.isfinite(reg_drop), cfg.symmetry_share * reg_drop,
+                                                      cfg.symmetry_drop))
+    sy_thr = np.where(has_sy, b("symmetry") - sy_allow, 0.0)
     not_asym = _Crit("symmetry", np.where(has_sy, x("symmetry"), 1.0), sy_thr,
                      np.full(n, cfg.symmetry_drop), +1, b("symmetry"), graded=False)
     cv_b = b("stride_time_cv_pct")
     cv_exc = np.maximum(cv_b * (cfg.cv_factor - 1), cfg.cv_min_rise_pct)
     rules.append(_Rule(
         "pace_too_fast",
-        _Group("or", [_Crit("stride_time_cv_pct", x("stride_time_cv_pct"), cv_b + cv_exc, cv_exc, +1, cv_b),
+        _Group("or", [_Crit("stride_time_cv_pct", x("stride_time_cv_lcb_pct"), cv_b + cv_exc, cv_exc, +1, cv_b,
+                            shown=x("stride_time_cv_pct")),
                       _Group("and", [rel_add("step_regularity", cfg.regularity_drop, -1), not_asym])]),
         _Group("or", [absol("stride_time_cv_pct", cfg.cv_abs_pct, cfg.cv_abs_band_pct, +1)]),
         has("stride_time_cv_pct") | has("step_regularity"), H, HA, "max"))
@@ -1800,6 +1823,20 @@ def _fatigue_onset_s(grid: dict, evidence: list[tuple[str, float, float]], i0: i
     return float(np.median([0.5 * (a + b) for a, b in marks]))
 
 
+def _value_past_threshold(c: _Crit, sl: slice) -> float:
+    """A criterion's value over an episode (grid rows ``sl``): its median where it was past its threshold. A
+    flag holds until the series is back most of the way to the baseline (hysteresis), and the whole episode's
+    median quoted a value on the near side of the threshold ("4.2 cm … threshold 4.4 cm" for a 4-min flag,
+    graded "mild" whatever the peak — found by review). The whole episode's median when it never was (a
+    criterion of an either-or rule that did not fire it)."""
+    x = c.x[sl]
+    shown = x if c.shown is None else c.shown[sl]
+    with np.errstate(invalid="ignore"):
+        past = c.sign * (x - c.thr[sl]) >= 0
+    vals = shown[past] if np.isfinite(shown[past]).any() else shown
+    return float(np.nanmedian(vals)) if np.isfinite(vals).any() else float("nan")
+
+
 def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) -> Flag:
     rule: _Rule = ep["rule"]
     group = rule.rel if ep["variant"] == "rel" else rule.abs
@@ -1811,7 +1848,7 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         stepw = float((c.step if c.grade_step is None else c.grade_step)[k])
         if not np.isfinite(thr):
             continue
-        v = float(np.nanmedian(c.x[sl])) if np.isfinite(c.x[sl]).any() else float("nan")
+        v = _value_past_threshold(c, sl)
         z = c.sign * (v - thr) / stepw if stepw > 0 else float("nan")
         rows.append((c, v, ref, thr, z))
     if not rows:   # cannot happen for a fired rule; keep the flag honest anyway

@@ -121,7 +121,8 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     gait : ``"walk"`` or ``"run"``.
     stand_s, stand_end_s : quiet standing before and after.
     mount_euler_deg : sensor mounting (yaw, pitch, roll) relative to the body, any values.
-    segments : ``[(start_s, {param: value}), …]`` changes after ``start_s`` (ramped over ``ramp_s``).
+    segments : ``[(start_s, {param: value}), …]`` changes after ``start_s`` (ramped over ``ramp_s``); a
+        param is one of :data:`DEFAULTS` or ``step_jitter``.
     step_jitter : random step-time variability (coefficient of variation).
     jitter_s : timestamp jitter (the samples are taken on time; the *reported* times wobble).
     """
@@ -139,7 +140,7 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     fine_fs = fs_hz * over
     n_fine = int(round(duration_s * fine_fs)) + 2 * over
     t = (np.arange(n_fine) - over) / fine_fs
-    p = _param_series(t, base, segments, ramp_s)
+    p = _param_series(t, {**base, "step_jitter": step_jitter}, segments, ramp_s)   # (jitter may change too)
 
     # --- contact times from the cadence profile (alternating asymmetry, random variability)
     walk_start, walk_end = stand_s, duration_s - stand_end_s
@@ -150,7 +151,7 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
         step = 60.0 / p["cadence_spm"][i]
         asym = p["asymmetry"][i]
         step *= (1 + asym / 2) if k % 2 == 0 else (1 - asym / 2)
-        step *= 1 + step_jitter * rng.standard_normal()
+        step *= 1 + p["step_jitter"][i] * rng.standard_normal()
         nxt = ics[-1] + step
         if nxt > walk_end:
             break

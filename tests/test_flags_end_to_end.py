@@ -40,6 +40,56 @@ def test_normal_walk_raises_no_flag(seed):
     assert res.flags == []
 
 
+@pytest.mark.parametrize("seed", [1, 16])
+def test_a_normal_walk_with_a_healthy_stride_variability_raises_no_flag(seed):
+    """Steps 5 % apart at random (stride-time CV 3–4 %, under the healthy ≈ 4 % of gait-science.md §3), the same
+    all through the walk: a 60-s CV estimate wanders by ±15 % by itself, and crossed ×1.5 its baseline in 1 of 5
+    such walks — 'pace too fast' on a steady walker (found by review at seeds 1 and 16). The CV is judged past
+    its threshold by more than its own standard error (StrainConfig.cv_lcb_se)."""
+    rec, _ = synthesize_walk(600, seed=seed, step_jitter=0.05)
+    res = imu_gait.analyze(rec)
+    assert 2.5 <= res.summary["stride_time_cv_pct"] <= 4.5
+    assert res.flags == [], [f.message for f in res.flags]
+
+
+def test_irregular_steps_beyond_the_noise_are_flagged_as_pace_while_they_last():
+    """The same walker's step timing twice as irregular from 5:00 to 8:00 (step jitter 3 % → 6 %; the stride CV
+    doubles, past the ×1.5 trigger beyond its noise): 'pace too fast', from about 5:00 to about 8:00, quoting the
+    CV as measured — past its threshold."""
+    rec, _ = synthesize_walk(600, seed=3, step_jitter=0.03, segments=[(P0, {"step_jitter": 0.06}),
+                                                                       (P1, {"step_jitter": 0.03})])
+    res = imu_gait.analyze(rec)
+    assert [f.id for f in res.flags] == ["pace_too_fast"], [f.message for f in res.flags]
+    f = res.flags[0]
+    assert abs(f.start_s - P0) <= EDGE_TOL_S + 30.0 and abs(f.end_s - P1) <= EDGE_TOL_S + 30.0   # (a 60-s window)
+    assert f.metric == "stride_time_cv_pct" and f.value >= f.threshold >= 1.5 * f.reference
+
+
+@pytest.mark.parametrize("seed, asymmetry", [(1, 0.05), (3, 0.055)])
+def test_a_regular_limp_is_asymmetry_not_pace(seed, asymmetry):
+    """Step times 5–5.5 % longer on one side from 5:00 to 8:00, stride timing as steady as before: asymmetry
+    alone. Step regularity falls 0.10–0.12, the symmetry index a little less (stride regularity dips too), and
+    the old guard (symmetry down ≥ 0.1) let a 'pace too fast / shuffling' flag through beside it (review)."""
+    rec, _ = walk_with({"asymmetry": asymmetry}, seed=seed)
+    res = imu_gait.analyze(rec)
+    assert [f.id for f in res.flags] == ["asymmetry"], [f.message for f in res.flags]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_flag_quotes_the_value_that_crossed_its_threshold(seed):
+    """Bounce 4.7 cm (+34 %) for 40 s, then 4.0 cm (+14 %: between the release point and the +20 % trigger) for
+    200 s: the flag holds (hysteresis) for ~4 min, and its message quoted the whole stretch's median, 4.2 cm
+    'vs threshold 4.4 cm', graded mild whatever the peak (review). It quotes the value while past the threshold."""
+    rec, _ = synthesize_walk(600, seed=seed, step_jitter=0.012,
+                             segments=[(P0, {"bounce_cm": 4.7}), (340.0, {"bounce_cm": 4.0}), (540.0, {"bounce_cm": 3.5})])
+    res = imu_gait.analyze(rec)
+    bounce = [f for f in res.flags if f.id == "vertical_bounce"]
+    assert len(bounce) == 1 and bounce[0].end_s - bounce[0].start_s > 120.0
+    f = bounce[0]
+    assert f.value >= f.threshold, f.message
+    assert f.value == pytest.approx(4.7 / 3.5 * f.reference, rel=0.08)      # the +34 % stretch (truth ±8 %)
+
+
 @pytest.mark.parametrize("flag_id", list(PATTERNS))
 def test_flag_fires_on_its_pattern_and_ends_with_it(flag_id):
     rec, _ = walk_with(PATTERNS[flag_id])
