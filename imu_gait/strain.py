@@ -68,7 +68,7 @@ pace_too_fast           stride CV less 1 standard error of its 60-s     stride C
 pelvic_instability      drop ROM ≥ b +1.5° OR L/R drop difference ≥     L/R difference > 2° (band 1°)
                         max(2°, b +1.5°)
 asymmetry               step-time asymmetry (lower bound) ≥ b +2 points  > 6 % (band 3) OR running: GCT
-                                                                       balance > 52.2 % for either foot
+                        OR running: GCT balance ≥ b +2 points          balance > 52.2 % for either foot
                                                                        (Garmin red; band 1.5)
 fatigue                 ≥ 2 of: cadence ≤ b −3 %, VO ≥ b +10 %,          —
                         regularity ≤ b −0.05, lean ≥ b +2°, sway ≥
@@ -169,7 +169,8 @@ FLAG_INFO: dict[str, dict[str, str]] = {
                   "ahead rather than down.",
     },
     "handrail_gripping": {
-        "title": "Holding the handrails",
+        # (overground too: holding a stick, a trolley, a bag — 'the handrails' read wrong outdoors: review)
+        "title": "Holding on (handrails, a support)",
         "cause": "The pattern (much less trunk rotation and side-to-side sway at the same cadence) looks "
                  "like holding the treadmill rails; it stops the arm swing and usually means the speed "
                  "or incline is more than is comfortable.",
@@ -283,14 +284,17 @@ HANDRAIL_NO_GYRO_CAUSE = ("The pattern (less side-to-side sway and less bounce a
                           "could not be measured, so this is a weaker reading than with one.")
 HANDRAIL_OVERGROUND_CAUSE = ("The pattern (much less trunk rotation, sway and bounce at the same cadence) looks like "
                              "holding on to something — a rail, a stick, a trolley — or carrying something that "
-                             "stops the arm swing.")
+                             "stops the arm swing. If your hands were free, it is the trunk held stiff instead "
+                             "(guarding): a common, protective reaction to back pain or to worry about it, not "
+                             "harmful in itself, but a braced back tires and stiffens.")
 #: metrics that grow with walking speed: a flag on them while the belt runs faster (or slower) than during
 #: the baseline says so — part of it is the speed, not the form
 SPEED_SENSITIVE = {"overstriding": +1, "vertical_bounce": +1, "trunk_twist_excess": +1, "fatigue": +1,
                    "trunk_twist_guarding": -1, "handrail_gripping": -1}
 SPEED_CHANGE_FRAC = 0.10
-#: a run's cadence this far above its baseline's (off a belt, where the speed is unknown) says the runner sped
-#: up: cadence rises with running speed (Garmin's gauges; Heiderscheit 2011 varied it ±5-10 % at one speed)
+#: a cadence this far above (below) its baseline's, off a belt where the speed is unknown, says the walker or
+#: runner sped up (slowed down): cadence rises with speed (Garmin's gauges; Heiderscheit 2011 varied it ±5-10 %
+#: at one speed; walking: cadence carries about half of a speed change, step length the rest)
 RUN_FASTER_CADENCE_FRAC = 0.05
 
 
@@ -405,6 +409,7 @@ class StrainConfig:
     # foot). Band: green's edge to red's, 1.5 points (a design choice: Garmin gives no 'marked')
     run_gct_balance_max_pct: float = 52.2
     run_gct_balance_band_pct: float = 1.5
+    run_gct_balance_rise_pct: float = 2.0   # … and against a run's own baseline: + this many points
     drop_lr_abs_band_deg: float = 1.0
     incline_band_pct: float = 5.0
 
@@ -982,7 +987,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     flags: list[Flag] = _incline_limit_flags(cols["time_s"], sched, max_incline_pct, cfg)
     ctx = dict(treadmill=treadmill, belt_speed_at=sched.speed_at, one_sided=one_sided is not None, lean_jumps=jumps,
                placement_key=pk, baseline_belt=baseline_belt, origin_s=schedule_origin_s,
-               has_schedule=treadmill_schedule is not None,
+               has_schedule=treadmill_schedule is not None, incline_now=incline_now, incline_change=incline_change,
                is_run=grid["is_run"],
                cadence=grid["cadence_spm"], cadence_base=grid["cadence_spm_baseline"], grid=grid,
                first_step_s=float(cols["time_s"][0]), last_step_s=float(cols["time_s"][-1]))
@@ -1640,16 +1645,18 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
                       _Crit("pelvic_drop_lr_diff_deg", x("pelvic_drop_lr_diff_deg"), lr_thr, lr_step, +1, lr_b)]),
         _Group("or", [absol("pelvic_drop_lr_diff_deg", cfg.drop_lr_deg, cfg.drop_lr_abs_band_deg, +1)]),
         has("pelvic_drop_deg") | has("pelvic_drop_lr_diff_deg"), H, HA, "max"))
-    # asymmetry: step-time asymmetry > baseline + 2 points; absolute > 6 %
-    # (graded by the larger: the relative branch has one criterion, the fallback is either-or; a run's GCT
-    # balance is in the fallback only, as gait-science §7 has it)
+    # asymmetry: step-time asymmetry > baseline + 2 points, or a run's GCT balance > baseline + 2 points;
+    # absolute > 6 %, or a run's GCT balance > 52.2 % (graded by the larger). The balance was in the fallback
+    # only: a 90-s run at 54 % was 'marked', a 10-min run going 50 → 54 % at 5:00 raised nothing (review);
+    # gait-science §7 gives it the relative trigger too
     rules.append(_Rule(
         "asymmetry",
-        _Group("and", [rel_add("step_time_asymmetry_lcb_pct", cfg.asym_rise_pct, +1)]),
+        _Group("or", [rel_add("step_time_asymmetry_lcb_pct", cfg.asym_rise_pct, +1),
+                      rel_add("gct_balance_long_side_pct", cfg.run_gct_balance_rise_pct, +1)]),
         _Group("or", [absol("step_time_asymmetry_lcb_pct", cfg.asym_abs_pct, cfg.asym_abs_band_pct, +1),
                       absol("gct_balance_long_side_pct", cfg.run_gct_balance_max_pct, cfg.run_gct_balance_band_pct,
                             +1, run)]),
-        has("step_time_asymmetry_lcb_pct"), H, HA, "max"))
+        has("step_time_asymmetry_lcb_pct") | has("gct_balance_long_side_pct"), H, HA, "max"))
     # fatigue: ≥ 2 of the long-window signals drifted the tired way, after the baseline period
     fk = {k: "fatigue_" + k for k in _FATIGUE}
     fat = [
@@ -1930,7 +1937,8 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     if fid == "handrail_gripping" and not ctx["treadmill"]:
         cause = HANDRAIL_OVERGROUND_CAUSE
         advice = ("If you were holding a rail or support, try walking without it; otherwise relax the "
-                  "shoulders and let the arms swing.")
+                  "shoulders and belly, breathe out, and let the arms swing and the shoulders and pelvis "
+                  "counter-rotate.")
     belt = float(ctx["belt_speed_at"](start_s))
     if fid in ("pace_too_fast", "handrail_gripping", "incline_effort") and belt > 0:
         advice += f" (Belt speed was {belt * 3.6:.1f} km/h; try about 0.5 km/h slower.)"   # km/h: as entered
@@ -1945,21 +1953,35 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
                  + ": part of this may simply be the new speed. " + cause)
         if faster:
             advice += f" If the faster belt feels hard, go back towards {base_belt * 3.6:.1f} km/h."
-    if fid == "vertical_bounce" and kind == "baseline" and not belt > 0 and ctx["is_run"][k] and "cadence" in ctx:
-        # a runner who speeds up lands harder and bounces more at once, and takes quicker steps too: off a belt
-        # the speed is unknown, but a cadence well above the baseline's says it rose (adeptdata run, 22:56:
-        # impact +50 % at cadence +9 %, a finishing surge). 'Try quicker, shorter steps' then asks for what
-        # they already did; the flag stays (the landings are harder), its words say the likely reason
+    said_pace = False
+    if fid in ("vertical_bounce", "trunk_twist_excess", "trunk_twist_guarding") and kind == "baseline" \
+            and not belt > 0 and "cadence" in ctx:
+        # a walker or runner who speeds up bounces more, lands harder and turns the trunk more at once, and takes
+        # quicker steps too: off a belt the speed is unknown, but a cadence well above the baseline's says it rose
+        # (adeptdata run, 22:56: impact +50 % at cadence +9 %, a finishing surge). 'Try quicker, shorter steps'
+        # then asked for what they already did, and a walk's bounce flag even said 'not a sign that you walked
+        # faster' (review); a slower pace turns the trunk less, which read as guarding. The flag stays (the
+        # pattern is there), its words say the likely reason
         cad = ctx["cadence"][sl]
         cad_now = float(np.nanmedian(cad)) if np.isfinite(cad).any() else float("nan")
         cad_base = float(ctx["cadence_base"][k])
-        if cad_base > 0 and cad_now >= cad_base * (1.0 + RUN_FASTER_CADENCE_FRAC):
+        going = "running" if ctx["is_run"][k] else "walking"
+        if cad_base > 0 and fid != "trunk_twist_guarding" and cad_now >= cad_base * (1.0 + RUN_FASTER_CADENCE_FRAC):
+            said_pace = True
+            grows = ("lands harder and bounces more" if fid == "vertical_bounce" else "turns the trunk more")
             cause = (f"Your cadence was also {(cad_now / cad_base - 1) * 100:.0f} % above your baseline here "
-                     f"({cad_base:.0f} → {cad_now:.0f} spm): you were probably running faster, and a faster pace "
-                     "lands harder and bounces more by itself. " + cause)
-            advice = ("If you meant to speed up, this is the pace's doing: compare your landings with a run at "
-                      "this pace. If not, ease back to your earlier pace; either way land softly, as if you did not "
-                      "want to splash a puddle, and keep your head level.")
+                     f"({cad_base:.0f} → {cad_now:.0f} spm): you were probably {going} faster, and a faster pace "
+                     f"{grows} by itself. " + cause)
+            advice = ("If you meant to speed up, this is the pace's doing: compare with a "
+                      f"{'run' if ctx['is_run'][k] else 'walk'} at this pace. If not, ease back to your earlier pace"
+                      + ("; either way land softly, as if you did not want to splash a puddle, and keep your head "
+                         "level." if fid == "vertical_bounce" else "; either way let the arms swing freely "
+                         "rather than reaching."))
+        elif cad_base > 0 and fid == "trunk_twist_guarding" and cad_now <= cad_base * (1.0 - RUN_FASTER_CADENCE_FRAC):
+            said_pace = True
+            cause = (f"Your cadence was also {(1 - cad_now / cad_base) * 100:.0f} % below your baseline here "
+                     f"({cad_base:.0f} → {cad_now:.0f} spm): you were probably {going} slower, and a slower pace "
+                     "turns the trunk less by itself. " + cause)
     if fid == "forward_lean":
         # the flag begins at the jump (its hold and the smoothing put the start up to a minute later)
         jump = next(((tj, dj) for tj, dj in ctx.get("lean_jumps", ()) if dj > 0 and tj - 30.0 <= start_s <= tj + 60.0),
@@ -1973,11 +1995,21 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         cause += (" On a treadmill: if you raised the incline about then, the lean may be the hill's — give the "
                   "change in a --treadmill-schedule (during imu-gait live: the ] key) and it is judged as incline "
                   "effort instead.")
+    if fid == "forward_lean" and kind == "baseline" and ctx.get("has_schedule") \
+            and float(np.nanmax(ctx["incline_change"][sl], initial=0.0)) >= cfg.incline_rise_pct:
+        # the schedule raised the hill here, but the lean was not judged as incline effort: the cadence left the
+        # ±5 % band that rule needs (a hill slows the steps; found by review: at −6.4 % a lean into an 8 % hill
+        # the user had entered read 'hunching', the hill unmentioned)
+        cause += (f" The incline you gave was raised here (to {float(np.nanmax(ctx['incline_now'][sl])):.0f} %): "
+                  "leaning into a hill is expected, and is judged as incline effort only while your cadence stays "
+                  f"within {cfg.incline_cadence_band_frac * 100:.0f} % of your baseline — here it slowed more, so "
+                  "the lean is reported as posture. If the hill feels hard, lower it or slow the belt.")
     if fid == "vertical_bounce" and not belt > 0 and metric == "vertical_oscillation_cm" \
             and not ctx["is_run"][k]:                      # (running: no pendulum step length at all)
         # the pendulum model derives step length from the bounce: more bounce, longer 'steps'
         cause += (" (Without a belt speed, step length and walking speed are estimated from the bounce, so "
-                  "they read higher here too — not a sign that you walked faster.)")
+                  "they read higher here too" + (" — by themselves not a sign that you walked faster.)" if said_pace
+                                                 else " — not a sign that you walked faster.)"))
     if ctx.get("one_sided") and fid in PLACEMENT_SENSITIVE:
         # said where the walker reads the flag, not only in the notes at the end
         cause += (" Or the sensor's place: the signal looks one-sided (a pocket or one hip?), which by "

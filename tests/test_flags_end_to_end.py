@@ -90,6 +90,36 @@ def test_a_flag_quotes_the_value_that_crossed_its_threshold(seed):
     assert f.value == pytest.approx(4.7 / 3.5 * f.reference, rel=0.08)      # the +34 % stretch (truth ±8 %)
 
 
+def test_a_walker_who_speeds_up_is_told_the_pace_explains_the_bounce():
+    """Overground, cadence 110 → 120 spm and bounce 3.5 → 4.6 cm from 5:00 on, as a faster walk brings: the bounce
+    flag stays (the landings are bigger) but its cause said the speed reading was 'not a sign that you walked
+    faster' and its advice asked for 'quicker, shorter steps', which the walker had just taken (review). It names
+    the cadence change (within 2 spm of the truth) and the likely faster pace instead."""
+    rec, _ = synthesize_walk(600, seed=1, step_jitter=0.012, segments=[(P0, {"cadence_spm": 120.0, "speed_mps": 1.56,
+                                                                              "bounce_cm": 4.6, "braking_mps": 0.18})])
+    res = imu_gait.analyze(rec)
+    f = next(f for f in res.flags if f.id == "vertical_bounce")
+    m = re.search(r"cadence was also (\d+) % above your baseline here \((\d+) → (\d+) spm\): you were probably "
+                  r"walking faster", f.cause)
+    assert m, f.cause
+    assert abs(int(m[2]) - 110) <= 2 and abs(int(m[3]) - 120) <= 2
+    assert "quicker, shorter steps" not in f.advice and "— not a sign that you walked faster" not in f.cause
+
+
+def test_a_walker_who_slows_down_is_told_the_pace_explains_the_stiffer_trunk():
+    """Overground, cadence 110 → 98 spm and twist 10° → 5.5° from 5:00 on, as a slower walk brings: the guarding
+    flag's cause blamed back pain alone (review); it now says the cadence fell (within 2 spm) and a slower pace
+    turns the trunk less by itself."""
+    rec, _ = synthesize_walk(600, seed=1, step_jitter=0.012, segments=[(P0, {"cadence_spm": 98.0, "speed_mps": 1.1,
+                                                                              "twist_deg": 5.5})])
+    res = imu_gait.analyze(rec)
+    f = next(f for f in res.flags if f.id == "trunk_twist_guarding")
+    m = re.search(r"cadence was also (\d+) % below your baseline here \((\d+) → (\d+) spm\): you were probably "
+                  r"walking slower", f.cause)
+    assert m, f.cause
+    assert abs(int(m[2]) - 110) <= 2 and abs(int(m[3]) - 98) <= 2
+
+
 @pytest.mark.parametrize("flag_id", list(PATTERNS))
 def test_flag_fires_on_its_pattern_and_ends_with_it(flag_id):
     rec, _ = walk_with(PATTERNS[flag_id])

@@ -403,3 +403,15 @@ def test_a_runner_is_not_cued_over_striding_while_their_baseline_forms():
     rec, _ = _run_with_more_bounce()
     cues, res = _live_cues(rec, every_s=10.0)
     assert min(cues.get("vertical_bounce:baseline", [np.inf])) < 420, cues
+
+
+def test_a_runner_who_starts_favouring_one_leg_mid_run_is_flagged_against_their_own_balance():
+    """A 10-min run whose ground-contact balance goes 50 % → 54 % at 5:00 (left contacts 260 ms, right 220 ms):
+    gait-science §7 gives GCT balance a relative trigger (baseline + 2 points), but it was judged only in runs
+    too short for a baseline — a 90-s run at 54 % was 'marked', this one raised nothing (review). Truth: the
+    flag starts within 30 s of 5:00 on the balance, against a baseline of 50 % (±0.5), quoting ~54 % (±1)."""
+    rec, _ = synthesize_walk(600, gait="run", seed=1, step_jitter=0.012, segments=[(300.0, {"contact_balance": 0.08})])
+    res = imu_gait.analyze(rec)
+    f = next(f for f in res.flags if f.id == "asymmetry")
+    assert f.metric == "gct_balance_long_side_pct" and f.reference_kind == "baseline"
+    assert abs(f.start_s - 300.0) <= 30.0 and abs(f.reference - 50.0) <= 0.5 and abs(f.value - 54.0) <= 1.0

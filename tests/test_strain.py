@@ -767,6 +767,10 @@ def test_handrail_pattern_off_a_treadmill_does_not_speak_of_treadmill_rails():
                                 ch("vertical_oscillation_cm", factor=0.85)])
     (f,), _ = evaluate_flags(steps)
     assert f.id == "handrail_gripping" and f.cause == HANDRAIL_OVERGROUND_CAUSE and "treadmill" not in f.cause
+    # outdoors there are no handrails: the title says holding on, and the guarding this flag stands in for (it
+    # takes guarding's place over the same stretch) is named as the other reading (review)
+    assert "handrails" not in f.message.split(" (")[0] and f.message.startswith("Holding on (handrails, a support)")
+    assert "guarding" in f.cause and "counter-rotate" in f.advice
 
 
 def test_flag_messages_never_show_a_negative_zero():

@@ -156,6 +156,21 @@ def test_lean_after_the_incline_went_up_is_incline_effort():
     assert abs(flags[0].start_s - 300) <= 15 and abs(flags[0].end_s - 420) <= 15
 
 
+def test_a_lean_into_a_scheduled_hill_that_slowed_the_steps_too_much_names_the_hill():
+    """The schedule raises the incline 0 → 6 % at 4:50, the walker leans 6.5° into it (300–420 s) and slows 7 %:
+    outside incline effort's ±5 % cadence band, so it is forward lean — whose words said 'hunching' with no word
+    of the hill the user had entered (review). It names the hill, its incline, and why it is read as posture."""
+    steps = make_steps(seed=1, changes=[ch("forward_lean_deg", delta=6.5), ch("cadence_spm", factor=0.93)])
+    hill = TreadmillSchedule.from_stages([(0, 1.3, 0), (290, 1.3, 6)])
+    flags, _ = evaluate_flags(steps, treadmill_schedule=hill)
+    lean = [f for f in flags if f.id == "forward_lean"]
+    assert len(lean) == 1 and "incline_effort" not in ids(flags)
+    assert "The incline you gave was raised here (to 6 %)" in lean[0].cause and "within 5 %" in lean[0].cause
+    later = TreadmillSchedule.from_stages([(0, 1.3, 0), (450, 1.3, 6)])      # the hill came after the lean
+    flags, _ = evaluate_flags(steps, treadmill_schedule=later)
+    assert all("incline you gave" not in f.cause for f in flags if f.id == "forward_lean")
+
+
 def test_lean_on_the_flat_stage_is_forward_lean_even_if_a_hill_comes_later():
     steps = make_steps(seed=1, changes=[ch("forward_lean_deg", delta=6.5)])
     later = TreadmillSchedule.from_stages([(0, None, 0), (450, None, 6)])
