@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .bouts import OUTCOME_KEYS, bout_outcomes, flags_during
+from .clocktext import parse_wall_clock
 from .recording import G
 MINUTE_S = 60.0
 DAY_S = 86400.0
@@ -188,7 +189,7 @@ def _worn_in_run(minutes: pd.DataFrame, sample_rate_hz: float, *, window_min: in
 
 #: the metadata keys :func:`recording_clock` reads (a replay carries them over into its new recording)
 CLOCK_META_KEYS = ("start_time_iso", "start_time", "start_utc", "start_unix_s", "timezone",
-                   "sensorlogger_recording_timezone")
+                   "sensorlogger_recording_timezone", "day_first")
 
 
 #: start times outside these years are damage, not a date (no wearable recorded before 1980)
@@ -227,8 +228,11 @@ def _start_from(meta: Mapping[str, Any], key: str) -> tuple[_dt.datetime, str] |
     """One header key's start time, (when, "local" | "UTC"), or None when it is absent or not a time.
     ``start_time_iso`` / ``start_time``: local (aware when an offset is given); ``start_utc``: UTC (an
     offset-less value too: the key says so); ``start_unix_s``: UTC, or local in the export's IANA time
-    zone (``timezone`` or Sensor Logger's ``recording timezone``). A year outside :data:`CLOCK_YEARS`
-    is not a time any sensor recorded ("5" reads as the year 5; ms read as s is past any date)."""
+    zone (``timezone`` or Sensor Logger's ``recording timezone``). Text is read by
+    :func:`imu_gait.clocktext.parse_wall_clock`: an app's 'UTC+02:00' is +02:00, a numeric date in the
+    order the reader found (``day_first``), a time of day without a date is no start. A year outside
+    :data:`CLOCK_YEARS` is not a time any sensor recorded ("5" reads as the year 5; ms read as s is past any
+    date)."""
     value = meta.get(key)
     if value in (None, ""):
         return None
@@ -243,8 +247,11 @@ def _start_from(meta: Mapping[str, Any], key: str) -> tuple[_dt.datetime, str] |
             else:
                 when, kind = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc) + _dt.timedelta(seconds=unix), "UTC"
         else:
-            ts = pd.Timestamp(str(value).strip())
-            if ts is pd.NaT or pd.isna(ts):
+            # (the app's zone suffix in ISO form — pandas reads phyphox's "UTC+02:00" as −02:00 —, a numeric
+            # date in the order the reader found, and a time of day alone is no start: it names no day, and
+            # pandas would date it today, so the output changed with the day the analysis ran)
+            ts = parse_wall_clock(str(value), day_first=_day_first(meta.get("day_first")))
+            if ts is None:
                 return None
             # (inside the try: pandas reads "-0" as year 0 and "-5" as year -5, which Python's datetime
             # refuses — a damaged phyphox time.csv stopped the analysis with a traceback; found by fuzzing)
@@ -284,6 +291,11 @@ def recording_start_utc(meta: Mapping[str, Any] | None) -> _dt.datetime | None:
         if start is not None and start[0].tzinfo is not None:
             return start[0].astimezone(_dt.timezone.utc)
     return None
+
+
+def _day_first(value: Any) -> bool | None:
+    """A reader's ``day_first`` (how it read the date/time column's numeric dates), or None when not said."""
+    return value if isinstance(value, bool) else None
 
 
 def _zone(name: Any) -> _dt.tzinfo | None:

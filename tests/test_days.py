@@ -469,3 +469,55 @@ def test_clock_summary_is_the_days_clock(meta, expected):
     """The summary's clock keys come from the same reading as :func:`recording_clock` (not parsed again)."""
     from imu_gait.days import clock_summary
     assert clock_summary(meta) == expected
+
+
+@pytest.mark.parametrize("time_text, unix_s, iso", [
+    ("2024-03-17 19:48:52.325 UTC+02:00", 1_710_697_732.325, "2024-03-17T19:48:52.325000+02:00"),
+    ("2024-03-17 12:48:52.325 UTC-05:00", 1_710_697_732.325, "2024-03-17T12:48:52.325000-05:00"),
+])
+def test_a_phyphox_start_keeps_its_own_utc_offset(time_text, unix_s, iso):
+    """phyphox's meta/time.csv writes the start as '… 19:48:52.325 UTC+02:00' next to its Unix time
+    (17:48:52.325 UTC): the summary's start_time_iso must carry +02:00 and be the same instant as its
+    start_unix_s. pandas read 'UTC+02' POSIX-style, as −02:00: 4 h off (10 h at UTC−05:00)."""
+    from imu_gait.days import clock_summary
+
+    out = clock_summary({"start_time": time_text, "start_unix_s": unix_s})
+    assert out["start_time_iso"] == iso
+    assert dt.datetime.fromisoformat(out["start_time_iso"]).timestamp() == pytest.approx(out["start_unix_s"], abs=1e-3)
+    assert recording_start_utc({"start_time": time_text}) == dt.datetime.fromtimestamp(unix_s, UTC)
+
+
+def test_the_bundled_phyphox_export_says_one_instant():
+    """tests/data/phyphox_with_g: time.csv '2024-03-17 19:48:52.325 UTC+02:00', system time 1710697732.3249:
+    start_time_iso and start_unix_s of the analysed summary name the same instant (to the ms)."""
+    res = imu_gait.analyze(imu_gait.read(imu_gait.__path__[0] + "/../tests/data/phyphox_with_g"))
+    s = res.summary
+    assert s["start_time_iso"].endswith("+02:00")
+    assert dt.datetime.fromisoformat(s["start_time_iso"]).timestamp() == pytest.approx(s["start_unix_s"], abs=1e-3)
+
+
+@pytest.mark.parametrize("first_cell", ["10:00:00.000", "09:03:06"])
+def test_a_time_of_day_without_a_date_dates_no_day(first_cell):
+    """A date/time column holding only times of day ('10:00:00.000') does not say which day it was:
+    no start date (days.date null, clock 'none'), whatever day the analysis runs. pandas filled in the
+    day it ran, so the same file gave a new date each day."""
+    meta = {"start_time_iso": first_cell}
+    assert recording_clock(meta) is None
+    from imu_gait.days import clock_summary
+    assert "start_unix_s" not in clock_summary(meta)
+
+
+def test_a_time_only_column_analyses_to_days_without_a_date(tmp_path):
+    """A generic CSV whose time column is '10:00:00.000', '10:00:00.010', …: the summary keeps the
+    first cell as written, the days table has a row with date null and clock 'none'."""
+    import json
+
+    rec, _ = synthesize_walk(20, seed=3)
+    clock = pd.Timestamp("2000-01-01 10:00:00") + pd.to_timedelta(rec.time_s - rec.time_s[0], unit="s")
+    frame = pd.DataFrame({"time": clock.strftime("%H:%M:%S.%f").str[:-3], "ax": rec.acc_mps2[:, 0],
+                          "ay": rec.acc_mps2[:, 1], "az": rec.acc_mps2[:, 2]})
+    frame.to_csv(tmp_path / "timeonly.csv", index=False)
+    out = json.loads(imu_gait.analyze(imu_gait.read(tmp_path / "timeonly.csv", acc_unit="m/s2")).to_json())
+    assert out["summary"]["start_time_iso"] == "10:00:00.000"
+    assert out["summary"]["days"]["clock"] == "none"
+    assert [d["date"] for d in out["days"]] == [None]
