@@ -521,3 +521,37 @@ def test_a_time_only_column_analyses_to_days_without_a_date(tmp_path):
     assert out["summary"]["start_time_iso"] == "10:00:00.000"
     assert out["summary"]["days"]["clock"] == "none"
     assert [d["date"] for d in out["days"]] == [None]
+
+
+def test_a_recording_begun_seconds_before_midnight_keeps_that_days_steps():
+    """A recording from 23:59:50 to 00:02:00 (130 s, minutes on its own time axis: [0, 60) s holds the
+    midnight at 10 s): the day it began has a row holding its 10 recorded seconds and the 3 contacts before
+    midnight; the next day the other 120 s and 3 contacts. Every step is in exactly one day. (The first
+    minute went whole to the day of its middle: no row for 5 March, its steps in no row.)"""
+    steps = pd.DataFrame({"time_s": np.array([2.0, 5.0, 8.0, 20.0, 50.0, 100.0])})
+    bouts = pd.DataFrame({"start_s": np.array([], float)})
+    days = day_table(steps, bouts, _minutes([0.0, 60.0, 120.0], [60.0, 60.0, 10.0]),
+                     clock=(dt.datetime(2024, 3, 5, 23, 59, 50), "local"), span_s=(0.0, 130.0), wear_judged=False)
+    assert days["date"].tolist() == ["2024-03-05", "2024-03-06"] and days["day"].tolist() == [1, 2]
+    assert days["n_steps"].tolist() == [3, 3]
+    assert (days["recorded_h"] * 3600).tolist() == pytest.approx([10.0, 120.0], abs=1e-6)
+    assert days["start_s"].tolist() == [0.0, 10.0]
+
+
+@pytest.mark.parametrize("before_s", [10, 29, 31])
+def test_every_step_of_a_walk_across_midnight_is_in_one_day(tmp_path, before_s):
+    """A native file of 40 s of walking whose '# start_time:' is ``before_s`` seconds before midnight:
+    the days table has both dates, its n_steps sum to summary.n_steps, the first day's n_steps are the
+    contacts before midnight, and the recorded hours sum to the recording's."""
+    from imu_gait.io.native import write_native
+
+    rec, _ = synthesize_walk(40, seed=5)
+    start = dt.datetime(2024, 3, 6) - dt.timedelta(seconds=before_s)
+    meta = {**rec.meta, "placement": "lower_back", "start_time": start.isoformat() + "+01:00"}
+    write_native(tmp_path / "w.csv", Recording(rec.time_s, rec.acc_mps2, rec.gyro_rads, meta=meta))
+    res = imu_gait.analyze(imu_gait.read(tmp_path / "w.csv"))
+    midnight_s = float(before_s)                 # the start time is the wall clock of 0 s on the time axis
+    assert res.days["date"].tolist() == ["2024-03-05", "2024-03-06"]
+    assert int(res.days["n_steps"].sum()) == res.summary["n_steps"] == len(res.steps)
+    assert res.days["n_steps"].iloc[0] == int((res.steps["time_s"] < midnight_s).sum())
+    assert res.days["recorded_h"].sum() * 3600 == pytest.approx(res.summary["duration_s"], abs=1.0)
