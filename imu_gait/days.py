@@ -287,7 +287,8 @@ def recording_start_utc(meta: Mapping[str, Any] | None) -> _dt.datetime | None:
     """0 s on the recording's time axis as a UTC instant (timezone-aware), when the file says it without doubt:
     ``start_utc``, ``start_unix_s``, or an ISO ``start_time`` / ``start_time_iso`` with its UTC offset — the
     first of these that does. None when none does, or the file gives only a local time without its offset
-    (a GENEActiv's header, a date/time column): which instant that was is not known."""
+    (a date/time column without one, a GENEActiv header without a 'Time Zone' line): which instant that was
+    is not known."""
     for key in ("start_utc", "start_unix_s", "start_time_iso", "start_time"):
         start = _start_from(meta or {}, key)
         if start is not None and start[0].tzinfo is not None:

@@ -214,7 +214,7 @@ UTC = dt.timezone.utc
     ({"start_utc": "2026-01-02T03:04:05+00:00"}, dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)),
     ({"start_utc": "2026-01-02T03:04:05"}, dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)),
     ({"start_unix_s": 1_700_000_000.0, "timezone": "Europe/Berlin"}, dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)),
-    ({"start_time_iso": "2019-08-06 10:25:50", "time_zone": "GMT -04"}, None),     # GENEActiv: local, offset unread
+    ({"start_time_iso": "2019-08-06 10:25:50", "time_zone": "GMT -04"}, None),     # local: the reader, not this, puts a zone into the offset
     ({"start_time_iso": "2017-03-10 10:15:00", "start_unix_s": "garbled"}, None),
     ({"start_time": "-5", "start_unix_s": "1e20"}, None),
     ({}, None),
