@@ -19,6 +19,7 @@ import re
 import warnings
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 DAY_FIRST = "day-first"
@@ -48,6 +49,15 @@ def date_order(cells: Iterable[str]) -> str | None:
     if (second > 12).any():
         return MONTH_FIRST
     return AMBIGUOUS
+
+
+def first_misread_date(cells: pd.Series, day_first: bool) -> int | None:
+    """Position of the first of ``cells`` whose numeric date cannot be read in that order (its month field
+    over 12: 17/03/2024 month-first, 03/17/2024 day-first), or None."""
+    found = cells.astype(str).str.extract(_NUMERIC_DATE_RX)
+    month = pd.to_numeric(found[2] if day_first else found[0], errors="coerce")
+    bad = np.flatnonzero((month > 12).to_numpy())
+    return int(bad[0]) if bad.size else None
 
 
 def reads_day_first(order: str | None, day_first: bool | None) -> bool:
