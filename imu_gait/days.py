@@ -297,7 +297,10 @@ def recording_start_utc(meta: Mapping[str, Any] | None) -> _dt.datetime | None:
 
 
 def _day_first(value: Any) -> bool | None:
-    """A reader's ``day_first`` (how it read the date/time column's numeric dates), or None when not said."""
+    """A reader's ``day_first`` (how it read the date/time column's numeric dates), or None when not said.
+    ('True' / 'False' too: a native file written from such a recording keeps it as a '# day_first:' line.)"""
+    if isinstance(value, str):
+        value = {"true": True, "false": False}.get(value.strip().lower())
     return value if isinstance(value, bool) else None
 
 

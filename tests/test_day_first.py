@@ -176,3 +176,21 @@ def test_block_by_block_reading_keeps_one_order(tmp_path, walk, monkeypatch):
     assert err.value.line == int(np.argmax(t >= 10.0)) + 2
     rec = imu_gait.read(tmp_path / "uk.csv", day_first=True)
     assert imu_gait.analyze(rec).days["date"].tolist() == ["2024-03-12", "2024-03-13"]
+
+
+def test_a_native_copy_keeps_the_order_of_its_start(tmp_path, walk):
+    """A British walk read with day_first=True (05/03/2024 = 5 March) and written as a native CSV keeps its
+    start as written plus '# day_first: True': read back, it is still dated 5 March."""
+    from imu_gait.io.native import write_native
+
+    path = write_walk(tmp_path / "uk.csv", walk, "2024-03-05 10:00:00", "%d/%m/%Y %H:%M:%S.%f")
+    write_native(tmp_path / "n.csv", imu_gait.read(path, day_first=True))
+    assert "# day_first: True" in (tmp_path / "n.csv").read_text()
+    assert imu_gait.analyze(imu_gait.read(tmp_path / "n.csv")).days["date"].tolist() == ["2024-03-05"]
+
+
+def test_batch_options_say_day_first():
+    """The batch table's options column reads like the command line that made the row."""
+    from imu_gait.batch import options_text
+
+    assert options_text(None, {"day_first": True, "time_unit": "datetime"}) == "--day-first --time-unit datetime"
