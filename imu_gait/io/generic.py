@@ -429,8 +429,8 @@ class _Rows:
                     if not day_first else "to read it month-first, pass day_first=False in imu_gait.read")
         else:
             why = f"{cell!r} cannot be read {said}, as asked: these dates are {'month' if day_first else 'day'}-first"
-            hint = ("drop --day-first (day_first=True in imu_gait.read)" if day_first
-                    else "drop day_first=False (these dates read day-first on their own)")
+            hint = ("drop --day-first (or day_first=True in imu_gait.read): these dates read month-first on their own"
+                    if day_first else "drop day_first=False: these dates read day-first on their own")
         raise RecordingError(why, path=self.label, line=self.line_of(r) if r is not None else None,
                              column=self.cols[j], hint=hint)
 
