@@ -756,8 +756,8 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
                 pass                                   # (judged on the first block; its errors named there)
         said: list[str] = []
         n_rows, t_read, acc_read, gyro_read, time_text, first_time_cell, date_reading = _read_blocks(
-            path, data_start, ti=ti, ai=ai, gi=gi, unit=unit, day_first=day_first, time_text=head_time_text, ref_cells=ref,
-            warnings=said, **parse)
+            path, data_start, ti=ti, ai=ai, gi=gi, unit=unit, day_first=day_first, time_text=head_time_text,
+            ref_cells=ref, warnings=said, **parse)
         warnings[cut_warning_at:cut_warning_at] = said
         line_of = row_line_mapper(Path(path), data_start + 1)      # (a str would be taken for the text)
         numeric = None
