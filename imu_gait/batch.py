@@ -436,7 +436,7 @@ _CLI_NAMES = {"treadmill": "--treadmill", "belt_speed_mps": "--belt-speed", "inc
               "placement": "--placement", "format": "--format", "time_col": "--time-col",
               "time_unit": "--time-unit", "sample_rate_hz": "--sample-rate", "acc_cols": "--acc-cols",
               "acc_unit": "--acc-unit", "gyro_cols": "--gyro-cols", "gyro_unit": "--gyro-unit",
-              "delimiter": "--delimiter", "skiprows": "--skiprows"}
+              "delimiter": "--delimiter", "skiprows": "--skiprows", "day_first": "--day-first"}
 
 
 def options_text(context: dict[str, Any] | None, read_options: dict[str, Any] | None) -> str:

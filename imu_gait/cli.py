@@ -257,6 +257,10 @@ def add_read_options(p: argparse.ArgumentParser) -> None:
     rd.add_argument("--gyro-unit", metavar="UNIT", type=_unit(GYRO_UNITS), help="angular-rate unit: deg/s or rad/s")
     rd.add_argument("--delimiter", metavar="CHAR", type=_delimiter, help="field separator (e.g. ';' or tab)")
     rd.add_argument("--skiprows", metavar="N", type=int, help="lines to skip before the header")
+    rd.add_argument("--day-first", action="store_const", const=True, default=None, dest="day_first",
+                    help="dates in the time column are day-first (05/03/2024 = 5 March). Without it: dd.mm.yyyy is "
+                         "day-first, nn/nn/yyyy as its values show (a first field over 12: day-first), else "
+                         "month-first with a warning")
 
 
 def _add_compare(sub: Any) -> None:
@@ -418,7 +422,7 @@ def _not_available(name: str, reason: str) -> Callable[[argparse.Namespace], int
 def read_options(args: argparse.Namespace) -> dict[str, Any]:
     """Reader keyword arguments for :func:`imu_gait.read` (only those the user gave)."""
     names = ("format", "time_col", "time_unit", "acc_cols", "acc_unit", "gyro_cols", "gyro_unit", "delimiter",
-             "skiprows", "sample_rate_hz")
+             "skiprows", "sample_rate_hz", "day_first")
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
 

@@ -18,7 +18,9 @@ read as taken off (breathing moves a trunk sensor by a few mg) — worn means "m
 Days are calendar days in the recording's own clock when the file says when it started (the native
 ``# start_time:`` line with its UTC offset, a live recording's ``start_utc``, a GENEActiv or date/time
 column's local time, a phone's Unix time — taken as UTC, which the table says), else 24-hour days from
-the first sample. Minutes are on the recording's time axis, so a day's edge is placed to the minute.
+the first sample. Minutes are on the recording's time axis; a minute that a midnight cuts is shared
+between its two days by the seconds of it recorded on each side, and each step counts in the day of its
+contact.
 
 Pure numpy / pandas; the per-minute sums are gathered chunk by chunk as samples arrive
 (:class:`MinuteStats`, fed by the engine), so a week-long recording costs a few arrays of 10,080
@@ -33,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .bouts import OUTCOME_KEYS, bout_outcomes, flags_during
+from .clocktext import parse_wall_clock
 from .recording import G
 MINUTE_S = 60.0
 DAY_S = 86400.0
@@ -188,7 +191,7 @@ def _worn_in_run(minutes: pd.DataFrame, sample_rate_hz: float, *, window_min: in
 
 #: the metadata keys :func:`recording_clock` reads (a replay carries them over into its new recording)
 CLOCK_META_KEYS = ("start_time_iso", "start_time", "start_utc", "start_unix_s", "timezone",
-                   "sensorlogger_recording_timezone")
+                   "sensorlogger_recording_timezone", "day_first")
 
 
 #: start times outside these years are damage, not a date (no wearable recorded before 1980)
@@ -227,8 +230,11 @@ def _start_from(meta: Mapping[str, Any], key: str) -> tuple[_dt.datetime, str] |
     """One header key's start time, (when, "local" | "UTC"), or None when it is absent or not a time.
     ``start_time_iso`` / ``start_time``: local (aware when an offset is given); ``start_utc``: UTC (an
     offset-less value too: the key says so); ``start_unix_s``: UTC, or local in the export's IANA time
-    zone (``timezone`` or Sensor Logger's ``recording timezone``). A year outside :data:`CLOCK_YEARS`
-    is not a time any sensor recorded ("5" reads as the year 5; ms read as s is past any date)."""
+    zone (``timezone`` or Sensor Logger's ``recording timezone``). Text is read by
+    :func:`imu_gait.clocktext.parse_wall_clock`: an app's 'UTC+02:00' is +02:00, a numeric date in the
+    order the reader found (``day_first``), a time of day without a date is no start. A year outside
+    :data:`CLOCK_YEARS` is not a time any sensor recorded ("5" reads as the year 5; ms read as s is past any
+    date)."""
     value = meta.get(key)
     if value in (None, ""):
         return None
@@ -243,8 +249,11 @@ def _start_from(meta: Mapping[str, Any], key: str) -> tuple[_dt.datetime, str] |
             else:
                 when, kind = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc) + _dt.timedelta(seconds=unix), "UTC"
         else:
-            ts = pd.Timestamp(str(value).strip())
-            if ts is pd.NaT or pd.isna(ts):
+            # (the app's zone suffix in ISO form — pandas reads phyphox's "UTC+02:00" as −02:00 —, a numeric
+            # date in the order the reader found, and a time of day alone is no start: it names no day, and
+            # pandas would date it today, so the output changed with the day the analysis ran)
+            ts = parse_wall_clock(str(value), day_first=_day_first(meta.get("day_first")))
+            if ts is None:
                 return None
             # (inside the try: pandas reads "-0" as year 0 and "-5" as year -5, which Python's datetime
             # refuses — a damaged phyphox time.csv stopped the analysis with a traceback; found by fuzzing)
@@ -278,12 +287,21 @@ def recording_start_utc(meta: Mapping[str, Any] | None) -> _dt.datetime | None:
     """0 s on the recording's time axis as a UTC instant (timezone-aware), when the file says it without doubt:
     ``start_utc``, ``start_unix_s``, or an ISO ``start_time`` / ``start_time_iso`` with its UTC offset — the
     first of these that does. None when none does, or the file gives only a local time without its offset
-    (a GENEActiv's header, a date/time column): which instant that was is not known."""
+    (a date/time column without one, a GENEActiv header without a 'Time Zone' line): which instant that was
+    is not known."""
     for key in ("start_utc", "start_unix_s", "start_time_iso", "start_time"):
         start = _start_from(meta or {}, key)
         if start is not None and start[0].tzinfo is not None:
             return start[0].astimezone(_dt.timezone.utc)
     return None
+
+
+def _day_first(value: Any) -> bool | None:
+    """A reader's ``day_first`` (how it read the date/time column's numeric dates), or None when not said.
+    ('True' / 'False' too: a native file written from such a recording keeps it as a '# day_first:' line.)"""
+    if isinstance(value, str):
+        value = {"true": True, "false": False}.get(value.strip().lower())
+    return value if isinstance(value, bool) else None
 
 
 def _zone(name: Any) -> _dt.tzinfo | None:
@@ -323,7 +341,8 @@ def day_table(steps: pd.DataFrame, bouts: pd.DataFrame, minutes: pd.DataFrame, *
     ``start_s`` / ``end_s`` are the day's span on the time axis, clipped to the recording (``span_s``:
     its first and last sample, else its first and last minute's edges); ``recorded_h`` and ``worn_h`` sum
     the ``recorded_s`` of its minutes and of its worn minutes; ``valid`` = worn ≥
-    ``valid_day_worn_h`` (never, when wear was not judged: under an hour of data); a day with nothing
+    ``valid_day_worn_h`` (never, when wear was not judged: under an hour of data); a minute cut by a
+    midnight is shared between its two days by its recorded seconds on each side; a day with nothing
     recorded has no row (``day`` keeps counting calendar days from the first, so a gap shows); ``n_steps`` the steps
     whose contact falls in the day; ``flags`` the ids of the back-strain flags held during the day
     (:func:`imu_gait.bouts.flags_during`; None when ``flags`` is not given); the rest are :func:`imu_gait.bouts.bout_outcomes` over the walking
@@ -335,32 +354,59 @@ def day_table(steps: pd.DataFrame, bouts: pd.DataFrame, minutes: pd.DataFrame, *
     first_s, last_s = ((float(span_s[0]), float(span_s[1])) if span_s is not None
                        else (float(t_min[recorded][0]), float(t_min[recorded][-1] + MINUTE_S)))
     edges, dates = day_edges_s(first_s, last_s - 1e-9, clock)
-    # a minute counts in the day of its middle — of its recorded part: the first and last minutes stick out
-    # of the recording, and a live walk ending at 23:59:45 put its last minute's middle past midnight, in a
-    # day the edges did not have (an IndexError at the end of the session)
-    day_of_minute = np.searchsorted(edges, np.clip(t_min + MINUTE_S / 2, first_s, last_s - 1e-9), side="right") - 1
+    n_days = len(dates)
+    # the minutes lie on the time axis's own grid, so a midnight falls inside one: its recorded seconds are
+    # shared between its two days by how much of its recorded part lies on each side. (Counted whole in the
+    # day of its middle, a recording begun 10 s before midnight had no row for its first day, and that day's
+    # steps were in no row.)
+    day_a, share_b = _minute_day_shares(t_min, first_s, last_s, edges)
+    day_b = np.minimum(day_a + 1, n_days - 1)
     step_t = steps["time_s"].to_numpy(float) if len(steps) else np.zeros(0)
-    day_of_step = np.searchsorted(edges, step_t, side="right") - 1
+    day_of_step = np.clip(np.searchsorted(edges, step_t, side="right") - 1, 0, n_days - 1)
     bout_t = bouts["start_s"].to_numpy(float) if len(bouts) else np.zeros(0)
-    day_of_bout = np.searchsorted(edges, bout_t, side="right") - 1
+    day_of_bout = np.clip(np.searchsorted(edges, bout_t, side="right") - 1, 0, n_days - 1)
     worn = minutes["worn"].to_numpy(bool)
     seconds = minutes["recorded_s"].to_numpy(float)
+
+    def per_day(weight: np.ndarray) -> np.ndarray:            # each minute's weight, shared between its days
+        return (np.bincount(day_a, weight * (1.0 - share_b), minlength=n_days)
+                + np.bincount(day_b, weight * share_b, minlength=n_days))
+
+    recorded_s, worn_s = per_day(np.where(recorded, seconds, 0.0)), per_day(np.where(recorded & worn, seconds, 0.0))
+    has_data = (per_day(recorded.astype(float)) > 0) | (np.bincount(day_of_step, minlength=n_days) > 0)
     day_flags = flags_during(np.maximum(edges[:-1], first_s), np.minimum(edges[1:], last_s), flags)
     rows = []
-    for k in np.unique(day_of_minute[recorded]).tolist():   # a day with nothing recorded gets no row
+    for k in np.flatnonzero(has_data).tolist():               # a day with nothing recorded gets no row
         date = dates[k]
-        in_day = day_of_minute == k
-        worn_h = float(seconds[in_day & worn].sum()) / 3600.0
+        worn_h = float(worn_s[k]) / 3600.0
         row: dict[str, Any] = {
             "day": k + 1, "date": date,
             "start_s": max(float(edges[k]), first_s), "end_s": min(float(edges[k + 1]), last_s),
-            "recorded_h": float(seconds[in_day].sum()) / 3600.0, "worn_h": worn_h,
+            "recorded_h": float(recorded_s[k]) / 3600.0, "worn_h": worn_h,
             "valid": bool(wear_judged and worn_h >= valid_day_worn_h),
             "n_steps": int((day_of_step == k).sum()), "flags": day_flags[k],
         }
         row.update(bout_outcomes(bouts[day_of_bout == k] if len(bouts) else bouts))
         rows.append(row)
     return pd.DataFrame(rows, columns=list(DAY_COLUMNS))
+
+
+def _minute_day_shares(start_s: np.ndarray, first_s: float, last_s: float, edges: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """(each minute's day — the day of the start of its recorded part —, the share (0–1) of that recorded
+    part lying in the next day). A minute's recorded part is the minute clipped to the recording
+    [``first_s``, ``last_s``]: the first and last minutes stick out of it. A minute is shorter than a day, so
+    it touches two days at most; one with no recorded length (a lone sample) stays whole in its day."""
+    n_days = edges.size - 1
+    lo = np.clip(start_s, first_s, last_s)
+    hi = np.clip(start_s + MINUTE_S, first_s, last_s)
+    day = np.clip(np.searchsorted(edges, lo, side="right") - 1, 0, n_days - 1)
+    length_s = hi - lo
+    past_edge_s = hi - edges[day + 1]
+    past_edge_s[past_edge_s < 1e-6] = 0.0      # (a µs past an edge is rounding in the edges, not a recorded second)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where((length_s > 0) & (day + 1 < n_days), past_edge_s / length_s, 0.0)
+    return day, np.clip(share, 0.0, 1.0)
 
 
 def day_outcomes(days: pd.DataFrame, bouts: pd.DataFrame, *, clock_kind: str = "none",

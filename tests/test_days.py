@@ -214,7 +214,7 @@ UTC = dt.timezone.utc
     ({"start_utc": "2026-01-02T03:04:05+00:00"}, dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)),
     ({"start_utc": "2026-01-02T03:04:05"}, dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)),
     ({"start_unix_s": 1_700_000_000.0, "timezone": "Europe/Berlin"}, dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)),
-    ({"start_time_iso": "2019-08-06 10:25:50", "time_zone": "GMT -04"}, None),     # GENEActiv: local, offset unread
+    ({"start_time_iso": "2019-08-06 10:25:50", "time_zone": "GMT -04"}, None),     # local: the reader, not this, puts a zone into the offset
     ({"start_time_iso": "2017-03-10 10:15:00", "start_unix_s": "garbled"}, None),
     ({"start_time": "-5", "start_unix_s": "1e20"}, None),
     ({}, None),
@@ -469,3 +469,89 @@ def test_clock_summary_is_the_days_clock(meta, expected):
     """The summary's clock keys come from the same reading as :func:`recording_clock` (not parsed again)."""
     from imu_gait.days import clock_summary
     assert clock_summary(meta) == expected
+
+
+@pytest.mark.parametrize("time_text, unix_s, iso", [
+    ("2024-03-17 19:48:52.325 UTC+02:00", 1_710_697_732.325, "2024-03-17T19:48:52.325000+02:00"),
+    ("2024-03-17 12:48:52.325 UTC-05:00", 1_710_697_732.325, "2024-03-17T12:48:52.325000-05:00"),
+])
+def test_a_phyphox_start_keeps_its_own_utc_offset(time_text, unix_s, iso):
+    """phyphox's meta/time.csv writes the start as '… 19:48:52.325 UTC+02:00' next to its Unix time
+    (17:48:52.325 UTC): the summary's start_time_iso must carry +02:00 and be the same instant as its
+    start_unix_s. pandas read 'UTC+02' POSIX-style, as −02:00: 4 h off (10 h at UTC−05:00)."""
+    from imu_gait.days import clock_summary
+
+    out = clock_summary({"start_time": time_text, "start_unix_s": unix_s})
+    assert out["start_time_iso"] == iso
+    assert dt.datetime.fromisoformat(out["start_time_iso"]).timestamp() == pytest.approx(out["start_unix_s"], abs=1e-3)
+    assert recording_start_utc({"start_time": time_text}) == dt.datetime.fromtimestamp(unix_s, UTC)
+
+
+def test_the_bundled_phyphox_export_says_one_instant():
+    """tests/data/phyphox_with_g: time.csv '2024-03-17 19:48:52.325 UTC+02:00', system time 1710697732.3249:
+    start_time_iso and start_unix_s of the analysed summary name the same instant (to the ms)."""
+    res = imu_gait.analyze(imu_gait.read(imu_gait.__path__[0] + "/../tests/data/phyphox_with_g"))
+    s = res.summary
+    assert s["start_time_iso"].endswith("+02:00")
+    assert dt.datetime.fromisoformat(s["start_time_iso"]).timestamp() == pytest.approx(s["start_unix_s"], abs=1e-3)
+
+
+@pytest.mark.parametrize("first_cell", ["10:00:00.000", "09:03:06"])
+def test_a_time_of_day_without_a_date_dates_no_day(first_cell):
+    """A date/time column holding only times of day ('10:00:00.000') does not say which day it was:
+    no start date (days.date null, clock 'none'), whatever day the analysis runs. pandas filled in the
+    day it ran, so the same file gave a new date each day."""
+    meta = {"start_time_iso": first_cell}
+    assert recording_clock(meta) is None
+    from imu_gait.days import clock_summary
+    assert "start_unix_s" not in clock_summary(meta)
+
+
+def test_a_time_only_column_analyses_to_days_without_a_date(tmp_path):
+    """A generic CSV whose time column is '10:00:00.000', '10:00:00.010', …: the summary keeps the
+    first cell as written, the days table has a row with date null and clock 'none'."""
+    import json
+
+    rec, _ = synthesize_walk(20, seed=3)
+    clock = pd.Timestamp("2000-01-01 10:00:00") + pd.to_timedelta(rec.time_s - rec.time_s[0], unit="s")
+    frame = pd.DataFrame({"time": clock.strftime("%H:%M:%S.%f").str[:-3], "ax": rec.acc_mps2[:, 0],
+                          "ay": rec.acc_mps2[:, 1], "az": rec.acc_mps2[:, 2]})
+    frame.to_csv(tmp_path / "timeonly.csv", index=False)
+    out = json.loads(imu_gait.analyze(imu_gait.read(tmp_path / "timeonly.csv", acc_unit="m/s2")).to_json())
+    assert out["summary"]["start_time_iso"] == "10:00:00.000"
+    assert out["summary"]["days"]["clock"] == "none"
+    assert [d["date"] for d in out["days"]] == [None]
+
+
+def test_a_recording_begun_seconds_before_midnight_keeps_that_days_steps():
+    """A recording from 23:59:50 to 00:02:00 (130 s, minutes on its own time axis: [0, 60) s holds the
+    midnight at 10 s): the day it began has a row holding its 10 recorded seconds and the 3 contacts before
+    midnight; the next day the other 120 s and 3 contacts. Every step is in exactly one day. (The first
+    minute went whole to the day of its middle: no row for 5 March, its steps in no row.)"""
+    steps = pd.DataFrame({"time_s": np.array([2.0, 5.0, 8.0, 20.0, 50.0, 100.0])})
+    bouts = pd.DataFrame({"start_s": np.array([], float)})
+    days = day_table(steps, bouts, _minutes([0.0, 60.0, 120.0], [60.0, 60.0, 10.0]),
+                     clock=(dt.datetime(2024, 3, 5, 23, 59, 50), "local"), span_s=(0.0, 130.0), wear_judged=False)
+    assert days["date"].tolist() == ["2024-03-05", "2024-03-06"] and days["day"].tolist() == [1, 2]
+    assert days["n_steps"].tolist() == [3, 3]
+    assert (days["recorded_h"] * 3600).tolist() == pytest.approx([10.0, 120.0], abs=1e-6)
+    assert days["start_s"].tolist() == [0.0, 10.0]
+
+
+@pytest.mark.parametrize("before_s", [10, 29, 31])
+def test_every_step_of_a_walk_across_midnight_is_in_one_day(tmp_path, before_s):
+    """A native file of 40 s of walking whose '# start_time:' is ``before_s`` seconds before midnight:
+    the days table has both dates, its n_steps sum to summary.n_steps, the first day's n_steps are the
+    contacts before midnight, and the recorded hours sum to the recording's."""
+    from imu_gait.io.native import write_native
+
+    rec, _ = synthesize_walk(40, seed=5)
+    start = dt.datetime(2024, 3, 6) - dt.timedelta(seconds=before_s)
+    meta = {**rec.meta, "placement": "lower_back", "start_time": start.isoformat() + "+01:00"}
+    write_native(tmp_path / "w.csv", Recording(rec.time_s, rec.acc_mps2, rec.gyro_rads, meta=meta))
+    res = imu_gait.analyze(imu_gait.read(tmp_path / "w.csv"))
+    midnight_s = float(before_s)                 # the start time is the wall clock of 0 s on the time axis
+    assert res.days["date"].tolist() == ["2024-03-05", "2024-03-06"]
+    assert int(res.days["n_steps"].sum()) == res.summary["n_steps"] == len(res.steps)
+    assert res.days["n_steps"].iloc[0] == int((res.steps["time_s"] < midnight_s).sum())
+    assert res.days["recorded_h"].sum() * 3600 == pytest.approx(res.summary["duration_s"], abs=1.0)

@@ -1178,3 +1178,31 @@ def test_native_writer_drops_its_gyro_columns_mid_recording_and_keeps_them_besid
     # the acceleration text is the one first written (not parsed and formatted again)
     first_rows = [l for l in kept.read_text().splitlines() if not l.startswith("#")][1:]
     assert [",".join(l.split(",")[:4]) for l in first_rows] == data[1:601]
+
+
+@pytest.mark.parametrize("zone, iso, unix_s", [
+    # 10:25:50 at GMT −04 is 14:25:50 UTC; at +01:00, 09:25:50 UTC
+    ("GMT -04", "2019-08-06T10:25:50-04:00", 1_565_101_550.0),
+    ("GMT +01:00", "2019-08-06T10:25:50+01:00", 1_565_083_550.0),
+    (None, "2019-08-06 10:25:50", None),
+])
+def test_geneactiv_time_zone_gives_the_start_its_utc_offset(tmp_path, zone, iso, unix_s):
+    """The GENEActiv header says 'Time Zone,GMT -04' and the first stamp is 2019-08-06 10:25:50:000
+    (local). docs/json.md: start_time_iso carries the UTC offset the file gives, and start_unix_s is there
+    when it is known — here 14:25:50 UTC. Without a Time Zone line: the local time only, no start_unix_s.
+    The calendar days stay local (2019-08-06)."""
+    from imu_gait import analyze
+
+    text = (DATA / "gaitpy_demo" / "demo_data_30s.csv").read_bytes()
+    assert b"Time Zone,GMT -04" in text
+    if zone is None:
+        text = b"\n".join(l for l in text.split(b"\n") if not l.startswith(b"Time Zone,"))
+    else:
+        text = text.replace(b"Time Zone,GMT -04", b"Time Zone," + zone.encode())
+    path = tmp_path / "g.csv"
+    path.write_bytes(text)
+    out = json.loads(analyze(read(path)).to_json())
+    s = out["summary"]
+    assert s["start_time_iso"] == iso
+    assert s.get("start_unix_s") == unix_s
+    assert [d["date"] for d in out["days"]] == ["2019-08-06"] and s["days"]["clock"] == "local"

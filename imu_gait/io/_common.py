@@ -330,7 +330,7 @@ def sniff_delimiter(header_line: str, sample_lines: Sequence[str] = ()) -> str:
     return best
 
 
-_DATE_RX = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}|^\d{1,2}:\d{2}(?::\d{2})?")
+_DATE_RX = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}|^\d{1,2}:\d{2}(?::\d{2})?|^\d{1,2}([./])\d{1,2}\1(?:\d{4}|\d{2})(?!\d)")
 
 
 def is_data_cell(cell: str, *, decimal_comma: bool = True) -> bool:

@@ -12,7 +12,7 @@ Known formats (auto-detected):
 
 Anything else is read by the generic reader when options describe it (``time_col``,
 ``time_unit``, ``sample_rate_hz``, ``acc_cols``, ``acc_unit``, ``gyro_cols``, ``gyro_unit``,
-``delimiter``, ``skiprows``). Without options, a file that is plainly a table of samples — no header and
+``delimiter``, ``skiprows``, ``day_first``). Without options, a file that is plainly a table of samples — no header and
 4 or 7 columns of numbers (time, acc[, gyro]), a header naming the time and acceleration columns, or a
 line stating the rate over a header naming a sample counter and the acceleration columns
 (:func:`~imu_gait.io.generic.plain_table_layout`) — is read by the generic reader's own rules, and its
@@ -62,14 +62,15 @@ KNOWN_FORMATS_TEXT = (
 OPTIONS_TEXT = (
     "for any other CSV describe it: --time-col NAME|INDEX|none, --time-unit s|ms|us|ns|datetime|samples, "
     "--sample-rate HZ (for a sample counter or no time column), --acc-cols X,Y,Z, --acc-unit m/s2|g|mg, "
-    "--gyro-cols X,Y,Z, --gyro-unit rad/s|deg/s, --delimiter ';', --skiprows N (from Python: "
-    "imu_gait.read(path, time_col=…, time_unit=…, sample_rate_hz=…, acc_cols=[x, y, z], acc_unit=…, "
-    "gyro_cols=[x, y, z], gyro_unit=…, delimiter=…, skiprows=…))")
+    "--gyro-cols X,Y,Z, --gyro-unit rad/s|deg/s, --delimiter ';', --skiprows N, --day-first (dates like "
+    "05/03/2024 are 5 March) (from Python: imu_gait.read(path, time_col=…, time_unit=…, sample_rate_hz=…, "
+    "acc_cols=[x, y, z], acc_unit=…, gyro_cols=[x, y, z], gyro_unit=…, delimiter=…, skiprows=…, day_first=True))")
 #: the same for a library caller only: read() given a keyword it does not take (the command line cannot)
 KEYWORDS_TEXT = (
     "imu_gait.read takes, for any CSV: time_col=<name|index|none>, time_unit=s|ms|us|ns|datetime|samples, "
     "sample_rate_hz=HZ (for a sample counter or no time column), acc_cols=[x, y, z], acc_unit=m/s2|g|mg, "
-    "gyro_cols=[x, y, z], gyro_unit=rad/s|deg/s, delimiter=',', skiprows=N; and format=<reader name>")
+    "gyro_cols=[x, y, z], gyro_unit=rad/s|deg/s, delimiter=',', skiprows=N, day_first=True|False (dates like "
+    "05/03/2024: 5 March | 3 May); and format=<reader name>")
 
 
 #: what to do when a file read as a plain table was read wrong
@@ -325,7 +326,8 @@ def _read_plain_table(path: str, plain: PlainTable) -> Recording:
             f"acceleration = {named(cols.get('acc') or [])} ({m.get('acc_unit')})"]
     opts = (["--skiprows", str(options["skiprows"])] if options.get("skiprows") else []) + [
         "--time-col", str(time_col), "--time-unit", str(m.get("time_unit"))] + (
-        ["--sample-rate", f"{options['sample_rate_hz']:g}"] if options.get("sample_rate_hz") else []) + [
+        ["--sample-rate", f"{options['sample_rate_hz']:g}"] if options.get("sample_rate_hz") else []) + (
+        ["--day-first"] if m.get("day_first") and options.get("day_first") else []) + [
             "--acc-cols", ",".join(map(str, cols.get("acc") or [])), "--acc-unit", str(m.get("acc_unit"))]
     if cols.get("gyro"):
         said.append(f"gyroscope = {named(cols['gyro'])} ({m.get('gyro_unit')})")

@@ -20,6 +20,7 @@ from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from ..clocktext import utc_offset_of_zone
 from ..errors import RecordingError
 from ..recording import Recording
 from . import _blocks
@@ -115,7 +116,7 @@ def read_geneactiv(path: str | os.PathLike, *, acc_unit: str | None = None) -> R
         ns, acc = _parse_rows(text, first, first + 1, names, path, lambda: lines[first:])
         rows_source = text
     t_s = (ns - ns[0]) * 1e-9
-    meta["start_time_iso"] = str(pd.Timestamp(int(ns[0])))
+    meta["start_time_iso"] = _start_time_iso(int(ns[0]), meta.get("time_zone"))
     del ns                            # (a day's stamps are 70 MB: not held through the checks below)
     check_stated_acc_unit(acc, acc_unit, path, ["x", "y", "z"])
     if stated is not None and units and units[0] != stated:
@@ -125,6 +126,17 @@ def read_geneactiv(path: str | os.PathLike, *, acc_unit: str | None = None) -> R
     acc *= acc_factor(acc_unit, path)      # in place: a day's acceleration is 200 MB
     return finish(t_s, acc, None, label=path, meta=meta, warnings=warnings, first_line_no=first + 1,
                   time_column="timestamp", line_of_row=row_line_mapper(rows_source, first + 1))
+
+
+def _start_time_iso(first_ns: int, time_zone: str | None) -> str:
+    """The first stamp (local wall clock, ns) as ISO, with the UTC offset the header's 'Time Zone' gives
+    ('GMT -04' → '-04:00'): then the summary can say which instant it was (``start_unix_s``), as docs/json.md
+    promises when the file gives its zone. Without one, the local time as it was."""
+    start = pd.Timestamp(first_ns)
+    offset = utc_offset_of_zone(time_zone)
+    if offset is None:
+        return str(start)
+    return start.isoformat() + offset
 
 
 #: bytes a large file's header is looked for in (a GENEActiv header is about 100 short lines)

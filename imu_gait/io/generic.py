@@ -1,7 +1,7 @@
 """Any CSV, described by options.
 
 ``read_generic(path, time_col=…, time_unit=…, acc_cols=[…], acc_unit=…, gyro_cols=[…],
-gyro_unit=…, delimiter=…, skiprows=…, sample_rate_hz=…)``
+gyro_unit=…, delimiter=…, skiprows=…, sample_rate_hz=…, day_first=…)``
 
 * ``time_col``: column name or 0-based index (default: a column called time/timestamp/t,
   else column 0); ``'none'`` for a file without one (then ``sample_rate_hz`` is needed: the
@@ -11,6 +11,10 @@ gyro_unit=…, delimiter=…, skiprows=…, sample_rate_hz=…)``
   given). A column in seconds is kept as the recording's time axis (as in the native format);
   Unix times, ms/µs/ns counters, sample counters and date/times start at 0, and
   ``meta['time_offset_s']`` (numbers) or ``meta['start_time_iso']`` (date/times) map back;
+* ``day_first``: how numeric dates in a date/time column are ordered. Default: as the column shows it —
+  ``dd.mm.yyyy`` is day-first (the convention where it is written), ``nn/nn/yyyy`` day-first when a first
+  field is over 12 and month-first when a second one is; slash dates that fit both (every day ≤ 12) are read
+  month-first with a warning. ``True`` / ``False`` says it; dates that contradict it are refused;
 * ``sample_rate_hz``: for a time column that counts samples (a sensor's packet counter: a jump
   in it is a gap of dropped samples, kept as a gap) or for no time column at all;
 * ``acc_cols``: 3 names or indices (default: ``acc_x…``/``ax…``/``x,y,z`` by name, else the
@@ -29,12 +33,14 @@ from __future__ import annotations
 import io
 import os
 import re
+import warnings as _warnings
 from pathlib import Path
 from typing import NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
 
+from ..clocktext import AMBIGUOUS, DAY_FIRST, MONTH_FIRST, date_order, first_misread_date, reads_day_first
 from ..errors import RecordingError
 from ..recording import MIN_DURATION_S, MIN_RATE_HZ, Recording
 from . import _blocks
@@ -44,7 +50,7 @@ from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_state
                       row_line_mapper, rows_lost_or_shifted, sniff_decimal, sniff_delimiter, split_header, to_numbers)
 
 GENERIC_OPTIONS = ("time_col", "time_unit", "acc_cols", "acc_unit", "gyro_cols", "gyro_unit", "delimiter",
-                   "skiprows", "sample_rate_hz")
+                   "skiprows", "sample_rate_hz", "day_first")
 
 #: time_col value for a file without a time column (rows are consecutive samples at sample_rate_hz)
 NO_TIME_COLUMN = "none"
@@ -65,6 +71,12 @@ _RATE_LINE_RX = re.compile(r"^\s*(?://\s*)?(?:acquisition|sampling|sample|update
                            r"\s*([0-9]+(?:\.[0-9]+)?)\s*hz\b", re.IGNORECASE)
 #: a header name of a sample / packet counter
 _COUNTER_NAME_RX = re.compile(r"^(packet_?counter|packet|counter|sample_?(index|number|count)?|samples|index)$")
+
+
+class DateReading(NamedTuple):
+    """How a date/time column's numeric dates were read (:meth:`_Rows.datetimes`)."""
+    day_first: bool      # read day-first
+    order: str | None    # what the column's own dates showed (:func:`imu_gait.clocktext.date_order`)
 
 
 class PlainTable(NamedTuple):
@@ -376,30 +388,61 @@ class _Rows:
         """More than half of column ``j`` is not numbers (a date/time column, when no time unit is given)."""
         return bool(self._numbers(self.df[self.cols[j]]).isna().mean() > 0.5)
 
-    def datetimes(self, j: int, unit: str | None) -> tuple[np.ndarray, str]:
-        """(column ``j`` as ns since 1970 in UTC, int64; its first cell as written)."""
+    def datetimes(self, j: int, unit: str | None, day_first: bool | None = None, *, decided: bool = False
+                  ) -> tuple[np.ndarray, str, DateReading]:
+        """(column ``j`` as ns since 1970 in UTC, int64; its first cell as written; how its numeric dates were
+        read). ``day_first``: the caller's option, or (``decided``) the order an earlier block of the same
+        file was read in — dates that contradict it are refused, named by line."""
         tcol = self.df[self.cols[j]]
+        text = tcol.astype(str)
+        # (the order is in the date part: a day's 8.6 million stamps hold a few distinct ones)
+        order = date_order(pd.unique(text.str.slice(0, 11)))
+        if day_first is not None and (order, day_first) in ((DAY_FIRST, False), (MONTH_FIRST, True)):
+            self._refuse_date_order(j, text, day_first, decided)
+        read_day_first = reads_day_first(order, day_first)
         # utc=True: a UTC offset that changes mid-file (summer time begins) is the same clock; in UTC the
         # axis stays continuous (without it pandas refuses 'mixed timezones'). Naive times are taken as
-        # they are — only differences are used.
-        when = pd.to_datetime(tcol, errors="coerce", format="mixed" if unit is None else None, utc=True)
+        # they are — only differences are used. dayfirst only for nn.nn.yyyy / nn/nn/yyyy dates: pandas swaps
+        # an ISO date's month and day when told it.
+        with _warnings.catch_warnings():
+            _warnings.simplefilter("ignore", UserWarning)      # pandas' "Parsing dates in … format" note
+            when = pd.to_datetime(tcol, errors="coerce", format="mixed" if unit is None else None, utc=True,
+                                  dayfirst=read_day_first)
         bad = when.isna().to_numpy()
         if bad.any():
             r = int(np.flatnonzero(bad)[0])
             raise RecordingError(f"{str(tcol.iloc[r])!r} is not a date/time", path=self.label, line=self.line_of(r),
                                  column=self.cols[j],
                                  hint="give the unit of numeric times: --time-unit s|ms|us|ns (time_unit= in imu_gait.read)")
-        return when.to_numpy(dtype="datetime64[ns]").astype(np.int64), str(tcol.iloc[0]).strip()
+        return (when.to_numpy(dtype="datetime64[ns]").astype(np.int64), str(tcol.iloc[0]).strip(),
+                DateReading(read_day_first, order))
+
+    def _refuse_date_order(self, j: int, text: pd.Series, day_first: bool, decided: bool) -> None:
+        """Refuse a date that cannot be read in the order given (or read so far): 17/03/2024 month-first."""
+        r = first_misread_date(text, day_first)
+        cell = str(text.iloc[r]).strip() if r is not None else "a date"
+        said = "day-first" if day_first else "month-first"
+        if decided:
+            why = (f"{cell!r} is a {'month' if day_first else 'day'}-first date, but the file's first rows were read "
+                   f"{said} (their dates fit both orders)")
+            hint = ("to read the whole file day-first, pass --day-first (day_first=True in imu_gait.read)"
+                    if not day_first else "to read it month-first, pass day_first=False in imu_gait.read")
+        else:
+            why = f"{cell!r} cannot be read {said}, as asked: these dates are {'month' if day_first else 'day'}-first"
+            hint = ("drop --day-first (or day_first=True in imu_gait.read): these dates read month-first on their own"
+                    if day_first else "drop day_first=False: these dates read day-first on their own")
+        raise RecordingError(why, path=self.label, line=self.line_of(r) if r is not None else None,
+                             column=self.cols[j], hint=hint)
 
 
 def _read_blocks(path: str, data_start: int, *, ti: int | None, ai: list[int], gi: list[int] | None,
-                 unit: str | None, time_text: bool | None, ref_cells: list[str], warnings: list[str], label: str,
-                 cols: list[str],
-                 use: list[int], delim: str, decimal: str):
+                 unit: str | None, day_first: bool | None, time_text: bool | None, ref_cells: list[str],
+                 warnings: list[str], label: str, cols: list[str], use: list[int], delim: str, decimal: str):
     """The data of a large file, block by block (:mod:`._blocks`), each block a :class:`_Rows` (the same
     messages as the one pass, naming the file's lines): ``(rows, time column as read — float, or ns for
     date/times —, acc (N, 3) as read, gyro (N, 3) or None, the time column is date/times, its first
-    cell)``. ``time_text``: whether a time column without a unit holds date/times, when the caller judged it
+    cell, how its dates were read (:class:`DateReading`: the first block's, which the others must fit))``.
+    ``time_text``: whether a time column without a unit holds date/times, when the caller judged it
     (else it is judged on the first block)."""
     offset = _blocks.offset_of_line(path, data_start)
     if offset == 0:
@@ -408,7 +451,7 @@ def _read_blocks(path: str, data_start: int, *, ti: int | None, ai: list[int], g
         with open(path, "rb") as fb:
             offset = 3 if fb.read(3) == _BOM else 0
     n_max = _blocks.count_line_ends(path, offset) + 1
-    state: dict = {"time_text": time_text if unit is None else unit == "datetime", "first_cell": None}
+    state: dict = {"time_text": time_text if unit is None else unit == "datetime", "first_cell": None, "dates": None}
     k_last = max((j for j, c in enumerate(ref_cells) if c.strip()), default=0)
     parse_kw = dict(label=label, cols=cols, use=use, delim=delim, decimal=decimal)
 
@@ -435,7 +478,14 @@ def _read_blocks(path: str, data_start: int, *, ti: int | None, ai: list[int], g
             if state["time_text"] is None:
                 state["time_text"] = unit is None and rows.mostly_text(ti)
             if state["time_text"]:
-                t_part, first = rows.datetimes(ti, unit)
+                # the first block's dates decide their order (unless the caller said it); a later block that
+                # cannot be read so is refused, not read in another order (time would jump by months)
+                decided = state["dates"]
+                t_part, first, reading = rows.datetimes(
+                    ti, unit, day_first if day_first is not None or decided is None else decided.day_first,
+                    decided=day_first is None and decided is not None)
+                if decided is None:
+                    state["dates"] = reading
             else:
                 t_part, first = rows.numeric(ti), None
             if state["first_cell"] is None:
@@ -446,9 +496,49 @@ def _read_blocks(path: str, data_start: int, *, ti: int | None, ai: list[int], g
 
     parts = _blocks.fill_from_blocks(_blocks.line_blocks(path, offset, data_start + 1), n_max, parse)
     if not parts:
-        return 0, None, None, None, state["time_text"], None
+        return 0, None, None, None, state["time_text"], None, None
     t_read, acc_read, gyro_read = parts
-    return acc_read.shape[0], t_read, acc_read, gyro_read, bool(state["time_text"]), state["first_cell"]
+    return (acc_read.shape[0], t_read, acc_read, gyro_read, bool(state["time_text"]), state["first_cell"],
+            state["dates"])
+
+
+def _ambiguous_dates_warning(first_cell: str) -> str:
+    """The warning for slash dates that fit both orders, read month-first: names the assumption and the option."""
+    return (f"the dates in the time column (first {first_cell!r}) fit both day-first and month-first: read "
+            "month-first (05/03 = 3 May, as in the US); if they are day-first (5 March), pass --day-first "
+            "(day_first=True in imu_gait.read)")
+
+
+#: a step between two samples this long, in dates that fit both orders, is a day read as a month
+_MONTH_JUMP_S = 20 * 86400.0
+
+
+def _refuse_month_jump(t_s: np.ndarray, first_cell: str, label: str, column: str, line_of) -> None:
+    """Slash dates that fit both orders, read month-first, whose time leaps by weeks between two samples: a
+    walk crossing midnight from 05/03 to 06/03 read as 3 May → 3 June. Refused with the likely cause — not
+    the gap check's 'most of the recording is missing'."""
+    if t_s.size < 2:
+        return
+    step = np.diff(t_s)
+    r = int(np.argmax(step))
+    if step[r] < _MONTH_JUMP_S:
+        return
+    raise RecordingError(
+        f"time leaps by {step[r] / 86400.0:.0f} days from one sample to the next: the dates (first "
+        f"{first_cell!r}) fit both day-first and month-first and were read month-first, so a new day read as a "
+        "new month", path=label, line=line_of(r + 1), column=column,
+        hint="if the dates are day-first (05/03/2024 = 5 March), pass --day-first (day_first=True in imu_gait.read)")
+
+
+def _day_first_option(day_first, label: str) -> bool | None:
+    """The ``day_first`` option checked: True, False or None (not said)."""
+    if day_first is None or isinstance(day_first, bool):
+        return day_first
+    if isinstance(day_first, (int, np.integer)) and day_first in (0, 1):
+        return bool(day_first)
+    raise RecordingError(f"day_first={day_first!r} is not True or False", path=label,
+                         hint="pass day_first=True (dates like 05/03/2024 are 5 March) or day_first=False (3 May); "
+                              "CLI: --day-first")
 
 
 def _empty_parts(ti, state, gi):
@@ -460,10 +550,12 @@ def _empty_parts(ti, state, gi):
 def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | None = None,
                  acc_cols: Sequence | None = None, acc_unit: str | None = None, gyro_cols: Sequence | None = None,
                  gyro_unit: str | None = None, delimiter: str | None = None, skiprows: int = 0,
-                 sample_rate_hz: float | None = None, meta: dict | None = None) -> Recording:
+                 sample_rate_hz: float | None = None, day_first: bool | None = None, meta: dict | None = None
+                 ) -> Recording:
     """Read a CSV described by options (see module doc) into a validated Recording."""
     path = str(path)
     label = path
+    day_first = _day_first_option(day_first, label)
     require_csv_file(path, "generic")
     no_time_col = isinstance(time_col, str) and time_col.strip().lower() == NO_TIME_COLUMN
     stated_rate = None
@@ -663,9 +755,9 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
             except RecordingError:
                 pass                                   # (judged on the first block; its errors named there)
         said: list[str] = []
-        n_rows, t_read, acc_read, gyro_read, time_text, first_time_cell = _read_blocks(
-            path, data_start, ti=ti, ai=ai, gi=gi, unit=unit, time_text=head_time_text, ref_cells=ref,
-            warnings=said, **parse)
+        n_rows, t_read, acc_read, gyro_read, time_text, first_time_cell, date_reading = _read_blocks(
+            path, data_start, ti=ti, ai=ai, gi=gi, unit=unit, day_first=day_first, time_text=head_time_text,
+            ref_cells=ref, warnings=said, **parse)
         warnings[cut_warning_at:cut_warning_at] = said
         line_of = row_line_mapper(Path(path), data_start + 1)      # (a str would be taken for the text)
         numeric = None
@@ -679,7 +771,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         rows.require_rows_kept()
         line_of, numeric = rows.line_of, rows.numeric
         time_text = None if ti is None or unit is not None else rows.mostly_text(ti)
-        t_read = acc_read = gyro_read = first_time_cell = None
+        t_read = acc_read = gyro_read = first_time_cell = date_reading = None
 
     # time
     if ti is None:
@@ -699,10 +791,17 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         t_s = (counter - counter[0]) / rate_hz
         time_origin = {"time_offset_s": float(counter[0]) / rate_hz, "sample_rate_hz": rate_hz}
     elif unit == "datetime" or (unit is None and time_text):
-        ns, first_cell = rows.datetimes(ti, unit) if numeric else (t_read, first_time_cell)
+        ns, first_cell, date_reading = (rows.datetimes(ti, unit, day_first) if numeric
+                                        else (t_read, first_time_cell, date_reading))
         t_s = (ns - ns[0]) * 1e-9
         # a date/time has no seconds axis of its own: time_s counts from the first stamp, kept as written
         time_origin = {"start_time_iso": first_cell}
+        if date_reading is not None and date_reading.order is not None:
+            # (the days table reads the start from that first cell again: in the same order)
+            time_origin["day_first"] = date_reading.day_first
+            if date_reading.order == AMBIGUOUS and day_first is None:
+                _refuse_month_jump(t_s, first_cell, label, cols[ti], line_of)
+                warnings.append(_ambiguous_dates_warning(first_cell))
         if unit is None:
             warnings.append(f"time column {cols[ti]!r} parsed as date/time")
         unit = "datetime"
