@@ -441,8 +441,8 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
         if p95 > GYRO_DEG_S_P95:
             raise RecordingError(
                 f"the angular rate reaches {p95:.0f} (95th percentile): this looks like deg/s, not rad/s",
-                path=src, hint="pass --gyro-unit deg/s (imu_gait converts); from Python, give gyro_rads in rad/s "
-                               "(np.radians)")
+                path=src, hint="pass --gyro-unit deg/s (imu_gait converts); from Python, imu_gait.read(path, "
+                               "gyro_unit='deg/s'), or give gyro_rads in rad/s (np.radians)")
 
 
 def stuck_axes(t: np.ndarray, acc: np.ndarray, *,

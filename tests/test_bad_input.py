@@ -339,7 +339,7 @@ def test_unknown_format_lists_formats_and_options(tmp_path):
 
 def test_unknown_option_and_missing_file(tmp_path):
     raises(SOURCE, "unknown reader option", acc_units="g")
-    raises(DATA / "phyphox_with_g", "single CSV file", acc_unit="g")
+    raises(DATA / "phyphox_with_g", "single CSV file", time_unit="ms")
     raises(tmp_path / "nope.csv", "no such file")
 
 

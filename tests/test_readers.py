@@ -389,6 +389,65 @@ def test_sensorlogger_ios_uncalibrated_in_g(tmp_path, source):
     np.testing.assert_allclose(read(d).acc_mps2, acc, rtol=1e-12)
 
 
+def _scaled_copy(src: Path, dst: Path, files: dict[str, float], as_zip: bool) -> Path:
+    """A copy of an app export with the value columns of ``files`` multiplied (a unit the app did not
+    write: g, deg/s); the time columns are untouched. Returns the folder or the zip."""
+    shutil.copytree(src, dst)
+    for name, factor in files.items():
+        lines = (dst / name).read_text().splitlines()
+        head = lines[0].split(",")
+        first = 2 if head[:2] == ["time", "seconds_elapsed"] else 1       # Sensor Logger: 2 time columns
+        rows = [",".join(c[:first] + [repr(float(v) * float(factor)) for v in c[first:]])
+                for c in (line.split(",") for line in lines[1:])]
+        (dst / name).write_text("\n".join([lines[0], *rows]) + "\n")
+    if not as_zip:
+        return dst
+    z = dst.with_suffix(".zip")
+    with zipfile.ZipFile(z, "w") as zf:
+        for f in sorted(dst.rglob("*")):
+            zf.write(f, f.relative_to(dst).as_posix())
+    return z
+
+
+@pytest.mark.parametrize("as_zip", [False, True])
+@pytest.mark.parametrize("export, files, option", [
+    ("sensorlogger_ios", {"Accelerometer.csv": 1 / G, "Gravity.csv": 1 / G}, {"acc_unit": "g"}),
+    ("sensorlogger_android", {"Gyroscope.csv": np.degrees(1.0)}, {"gyro_unit": "deg/s"}),
+    ("phyphox_multi", {"Accelerometer.csv": 1 / G}, {"acc_unit": "g"}),
+    ("phyphox_multi", {"Gyroscope.csv": np.degrees(1.0)}, {"gyro_unit": "deg/s"}),
+])
+def test_the_unit_advice_for_an_app_export_works_on_the_export(tmp_path, export, files, option, as_zip):
+    """An app export (folder or zip) in g or deg/s is refused with 'pass --acc-unit g / acc_unit=…'; that
+    advice was then refused for a folder or zip ('options describe a single CSV file'). Following it must
+    give the samples of the export in SI units (to rounding: the copies are written with repr)."""
+    path = _scaled_copy(DATA / export, tmp_path / export, files, as_zip)
+    key, unit = next(iter(option.items()))
+    with pytest.raises(RecordingError) as ei:
+        read(path)
+    assert f"{key}='{unit}'" in str(ei.value) or f"--{key.replace('_', '-')} {unit}" in str(ei.value)
+    rec, ref = read(path, **option), read(DATA / export)
+    np.testing.assert_array_equal(rec.time_s, ref.time_s)
+    np.testing.assert_allclose(rec.acc_mps2, ref.acc_mps2, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(rec.gyro_rads, ref.gyro_rads, rtol=1e-9, atol=1e-9)
+    assert rec.meta[key] == unit
+    fmt = "phyphox" if export.startswith("phyphox") else "sensorlogger"
+    np.testing.assert_array_equal(read(path, format=fmt, **option).acc_mps2, rec.acc_mps2)
+
+
+@pytest.mark.parametrize("export, option, said", [
+    ("phyphox_with_g", {"acc_unit": "g"}, "stated in g"),                   # the export is in m/s²
+    ("sensorlogger_ios", {"acc_unit": "g"}, "stated in g"),
+    ("sensorlogger_android", {"gyro_unit": "deg/s"}, "stated in deg/s"),    # it is in rad/s
+    ("phyphox_multi", {"gyro_unit": "deg/s"}, "stated in deg/s"),
+    ("phyphox_with_g", {"time_col": "Time (s)"}, "single CSV file's columns.*phyphox export"),
+])
+def test_a_wrong_unit_or_a_column_option_for_an_app_export_is_refused(export, option, said):
+    """A unit stated for an app export is checked against the data like any stated unit, and options
+    that describe a single CSV's columns still do not apply to a folder."""
+    with pytest.raises(RecordingError, match=said):
+        read(DATA / export, **option)
+
+
 # ---------------------------------------------------------------------------------------
 # GENEActiv and generic
 # ---------------------------------------------------------------------------------------
