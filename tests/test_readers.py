@@ -683,12 +683,14 @@ def test_a_seven_column_table_whose_last_columns_are_no_gyroscope_is_not_read_as
     assert read(numbered, acc_cols=[1, 2, 3], acc_unit="g").n_samples == len(body)   # said: read, acc only
 
 
-def _packet_counter_file(path, t, acc, gyro, first=0, drop=()):
+def _packet_counter_file(path, t, acc, gyro, first=0, drop=(), modulus=None):
     """The layout of a sensor SDK's text export (an Xsens-type logger): a title line, a tab-separated
-    header, a float-formatted packet counter that jumps where packets were lost."""
+    header, a float-formatted packet counter that jumps where packets were lost (and rolls over to 0 at
+    ``modulus``, as a 16-bit PacketCounter does at 65536)."""
     keep = np.setdiff1d(np.arange(t.size), np.asarray(drop, dtype=int))
     rows = ["Acquisition frequency: 100 Hz", "PacketCounter\tAcc_X\tAcc_Y\tAcc_Z\tGyr_X\tGyr_Y\tGyr_Z"]
-    rows += ["\t".join([f"{first + i:.1f}"] + [f"{v:.6f}" for v in (*acc[i], *gyro[i])]) for i in keep]
+    rows += ["\t".join([f"{(first + i) % (modulus or np.inf):.1f}"] + [f"{v:.6f}" for v in (*acc[i], *gyro[i])])
+             for i in keep]
     path.write_text("\n".join(rows) + "\n")
     return keep
 
@@ -705,6 +707,56 @@ def test_generic_sample_counter_with_a_rate_keeps_lost_packets_as_gaps(tmp_path,
     np.testing.assert_allclose(rec.gyro_rads, gyro[keep], atol=5e-7)
     assert rec.meta["time_unit"] == "samples" and rec.meta["time_offset_s"] == pytest.approx(0.01)
     assert any("1 gap" in w and "0.06 s without data" in w for w in rec.warnings), rec.warnings
+
+
+@pytest.mark.parametrize("bits, first, drop", [(16, 64500, ()), (16, 65000, range(534, 540)), (8, 0, ()),
+                                               (32, 2 ** 32 - 700, ())])
+def test_a_sample_counter_that_rolls_over_is_unwrapped(tmp_path, source, bits, first, drop):
+    """A k-bit packet counter (Xsens' 16-bit PacketCounter, a byte) rolls over to 0: at 100 Hz a 16-bit one
+    every 11 min, so any long walk — or one whose counter starts high — has it. It was refused as 'time goes
+    backwards … split the file'. The counter counts on across each rollover: time = (counter unwrapped −
+    first) / rate exactly, packets lost at the rollover stay a gap, and a warning says what was done."""
+    t, acc, gyro = source
+    path = tmp_path / "walk_lb.txt"
+    keep = _packet_counter_file(path, t, acc, gyro, first=first, drop=drop, modulus=2 ** bits)
+    for rec in (read(path), read(path, skiprows=1, time_col="PacketCounter", time_unit="samples",
+                                 sample_rate_hz=100)):
+        np.testing.assert_allclose(rec.time_s, (keep - keep[0]) / 100.0, atol=1e-9)
+        np.testing.assert_allclose(rec.acc_mps2, acc[keep], atol=5e-7)
+        wraps = (first + keep[-1]) // 2 ** bits
+        first_line = 3 + int(np.argmax((first + keep) >= 2 ** bits))       # title, header, then row 0
+        assert any(f"'PacketCounter' is a {bits}-bit sample counter that rolls over from {2 ** bits - 1} to 0 "
+                   f"{wraps} time(s) (first at line {first_line}): unwrapped" in w for w in rec.warnings), rec.warnings
+        if len(drop):
+            assert any("0.06 s without data" in w for w in rec.warnings), rec.warnings
+
+
+def test_a_counter_that_restarts_is_still_two_recordings(tmp_path, source):
+    """Only a rollover from the top of a k-bit range is unwrapped: a counter that goes back from 999 to 0 is
+    two recordings joined (or a reset), refused as before, at the line where it restarts."""
+    t, acc, gyro = source
+    path = tmp_path / "walk_lb.txt"
+    _packet_counter_file(path, t, acc, gyro, modulus=1000)
+    with pytest.raises(RecordingError, match="time goes backwards") as exc:
+        read(path)
+    assert "line 1003" in str(exc.value)
+
+
+def test_a_rolling_counter_read_as_a_time_is_named_as_a_counter(tmp_path, source):
+    """Named as the time column with no unit, a counter stepping by 1 is guessed to be ms; its rollover was
+    'time goes backwards … split the file at that line'. The message names the rollover and says to read
+    it as a sample counter, which works."""
+    t, acc, gyro = source
+    path = tmp_path / "walk_lb.txt"
+    _packet_counter_file(path, t, acc, gyro, first=65000, modulus=2 ** 16)
+    opts = dict(skiprows=1, time_col="PacketCounter", acc_unit="m/s2", gyro_unit="rad/s")
+    with pytest.raises(RecordingError) as exc:
+        read(path, **opts)
+    msg = str(exc.value)
+    assert ("line 539, column 'PacketCounter': the column goes back from 65535 to 0 (1 time(s)): a 16-bit counter "
+            "rolling over, not a time in ms (guessed from its median step of 1") in msg, msg
+    assert "--time-unit samples --sample-rate HZ" in msg and "split" not in msg
+    read(path, time_unit="samples", sample_rate_hz=100, **opts)
 
 
 def test_generic_without_a_time_column_needs_the_rate(tmp_path, source):
