@@ -31,7 +31,7 @@ import io
 import os
 import re
 from pathlib import Path
-from typing import NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -234,7 +234,8 @@ def unwrap_counter(counter: np.ndarray, modulus: int, at: np.ndarray) -> np.ndar
     return counter + np.cumsum(add)
 
 
-def _refuse_wrapping_counter(traw: np.ndarray, unit: str, how: str, label: str, column: str, line_of) -> None:
+def _refuse_wrapping_counter(traw: np.ndarray, unit: str, how: str, label: str, column: str,
+                             line_of: Callable[[int], int | None]) -> None:
     """A counter that rolls over, read as a time in ``unit``: refused as what it is, not as 'time goes
     backwards … split the file' (a continuous recording). Only a column read as samples is unwrapped: one
     stepping by 1 counts samples (say so); a clock's ticks that roll over are not guessed at."""

@@ -28,7 +28,8 @@ import numpy as np
 
 from ..errors import EmptyRecordingError, RecordingError
 from ..recording import G, Recording, gravity_size
-from ._common import (Container, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, gyro_factor, drop_cut_last_line, export_key, finish,
+from ._common import (Container, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors,
+                      drop_cut_last_line, export_key, finish, gyro_factor,
                       interp_columns, merge_gyro, meta_csv_rows, parse_numeric_csv, refuse_several_exports, row_line_mapper, sniff_delimiter,
                       sorted_unique_time, split_copy_suffix, split_header, require_closed_quotes, header_names)
 
