@@ -38,7 +38,8 @@ import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -360,7 +361,24 @@ class MarkContext:
                 "metrics": [m.to_dict() for m in self.metrics]}
 
 
-def mark_contexts(result: Any, marks: Sequence[Mark], *, window_s: float = MARK_WINDOW_S) -> list[MarkContext]:
+def as_mark_list(marks: Any) -> list[Mark]:
+    """``marks`` as a list of :class:`Mark`; one Mark alone is read as a list of one (what the caller
+    obviously meant). Anything else (a dict, a tuple, a number) is a :class:`MarksError` saying what was
+    given and how to build a Mark: it was a raw TypeError / AttributeError deep in the analysis."""
+    if isinstance(marks, Mark):
+        return [marks]
+    build = "build each mark as Mark(elapsed_s=30, pain=6, note='ache') (from a dict d: Mark(**d)), " \
+            "or read them with read_marks('walk.marks.csv')"
+    if isinstance(marks, (str, bytes, dict)) or not isinstance(marks, Iterable):
+        raise MarksError(f"the marks must be a list of Mark, not {type(marks).__name__} {marks!r}", hint=build)
+    out = list(marks)
+    for i, m in enumerate(out):
+        if not isinstance(m, Mark):
+            raise MarksError(f"mark {i + 1} is a {type(m).__name__} ({m!r}), not a Mark", hint=build)
+    return out
+
+
+def mark_contexts(result: Any, marks: Sequence[Mark] | Mark, *, window_s: float = MARK_WINDOW_S) -> list[MarkContext]:
     """What the gait did before each mark, from an :class:`~imu_gait.AnalysisResult`'s timeline (the
     smoothed series and baselines the flags are judged on) and flags. Pure: ``result`` is not changed."""
     summary = getattr(result, "summary", {}) or {}
@@ -381,7 +399,7 @@ def mark_contexts(result: Any, marks: Sequence[Mark], *, window_s: float = MARK_
 
     from_bounce = step_length_source(summary) != "belt"
     out = []
-    for mark in sorted(marks, key=lambda m: m.elapsed_s):
+    for mark in sorted(as_mark_list(marks), key=lambda m: m.elapsed_s):
         t = origin + float(mark.elapsed_s)
         ctx = MarkContext(mark, t, in_recording=mark.elapsed_s <= duration + 1.0, length_from_bounce=from_bounce)
         out.append(ctx)
@@ -474,9 +492,10 @@ def marks_with_flag(contexts: Sequence[MarkContext], flag_id: str, origin_s: flo
         for c in hits) + ".")
 
 
-def attach_marks(result: Any, marks: Sequence[Mark]) -> Any:
-    """Set ``result.marks`` to :func:`mark_contexts` of ``marks`` and return ``result`` (the reports and
-    the JSON show them); a mark after the recording ended is kept, with a warning."""
+def attach_marks(result: Any, marks: Sequence[Mark] | Mark) -> Any:
+    """Set ``result.marks`` to :func:`mark_contexts` of ``marks`` (a list of :class:`Mark`, or one Mark)
+    and return ``result`` (the reports and the JSON show them); a mark after the recording ended is kept,
+    with a warning."""
     ctxs = mark_contexts(result, marks)
     result.marks = ctxs
     late = [c for c in ctxs if not c.in_recording]

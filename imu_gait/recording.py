@@ -222,11 +222,13 @@ class Recording:
                     path=src, hint="check the time column and its unit (--time-col / --time-unit; time_col= / "
                          "time_unit= in imu_gait.read; in seconds for imu_gait.Recording)")
         # Repeated timestamps: average the samples that share a time (no sample is dropped
-        # without trace; the count is reported).
+        # without trace; the count is reported). Rows that repeat the row before exactly (a logger writing
+        # each packet twice) average to themselves: only the others can betray a coarse or false time column
         dup = np.diff(t) == 0
         if dup.any():
             n_dup = int(dup.sum())
-            if n_dup > 0.05 * t.size:
+            n_copies = int(np.count_nonzero(exact_copy_rows(t, acc, gyro)))
+            if n_dup - n_copies > 0.05 * t.size:
                 raise RecordingError(
                     f"{n_dup} of {t.size} samples repeat the previous timestamp: the time column cannot be trusted",
                     path=src, hint="check the time column (is it in whole seconds?) or pass --time-unit")
@@ -236,7 +238,9 @@ class Recording:
             if gyro is not None:
                 gyro = np.stack([np.bincount(inv, weights=gyro[:, k]) for k in range(3)], axis=1) / counts
             t = t_u
-            warnings.append(f"{n_dup} repeated timestamp(s): samples sharing a time were averaged")
+            warnings.append(f"{n_dup} repeated timestamp(s): samples sharing a time were averaged"
+                            + (f" ({n_copies} of them exact copies of the row before: written twice)"
+                               if n_copies else ""))
 
         duration = float(t[-1] - t[0]) if t.size > 1 else 0.0
         if duration < min_duration_s:
@@ -441,8 +445,8 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
         if p95 > GYRO_DEG_S_P95:
             raise RecordingError(
                 f"the angular rate reaches {p95:.0f} (95th percentile): this looks like deg/s, not rad/s",
-                path=src, hint="pass --gyro-unit deg/s (imu_gait converts); from Python, give gyro_rads in rad/s "
-                               "(np.radians)")
+                path=src, hint="pass --gyro-unit deg/s (imu_gait converts); from Python, imu_gait.read(path, "
+                               "gyro_unit='deg/s'), or give gyro_rads in rad/s (np.radians)")
 
 
 def stuck_axes(t: np.ndarray, acc: np.ndarray, *,
@@ -573,6 +577,24 @@ def clock_text(seconds: float) -> str:
     whole = int(round(max(seconds, 0.0)))
     h, rest = divmod(whole, 3600)
     return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
+
+
+def exact_copy_rows(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None) -> np.ndarray:
+    """Mask over ``t``: True where a sample repeats the sample before it exactly — the same time and the same
+    acceleration (and angular rate): a logger that wrote the row twice. Merging it loses nothing; a repeated
+    time with other values is another matter (a coarse clock, or not a time column)."""
+    same = np.zeros(t.size, dtype=bool)
+    if t.size < 2:
+        return same
+    same[1:] = t[1:] == t[:-1]
+    if not same.any():
+        return same                # (the usual recording: one comparison, no row gathering)
+    i = np.flatnonzero(same)
+    equal = np.all(acc[i] == acc[i - 1], axis=1)
+    if gyro is not None:
+        equal &= np.all(gyro[i] == gyro[i - 1], axis=1)
+    same[i[~equal]] = False
+    return same
 
 
 def parse_clock(text: str) -> float:

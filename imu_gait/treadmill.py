@@ -22,11 +22,13 @@ the speed (give at least one). An empty cell means "not known for this stage".
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -59,18 +61,14 @@ class TreadmillSchedule:
 
     @classmethod
     def from_stages(cls, stages: Iterable[Any]) -> "TreadmillSchedule":
-        """From ``(start_s, belt_speed_mps, incline_pct)`` tuples or dicts with those keys (None = unknown)."""
-        rows = []
-        for i, st in enumerate(stages):
-            if isinstance(st, dict):
-                vals = (st.get("start_s"), st.get("belt_speed_mps"), st.get("incline_pct"))
-            else:
-                vals = tuple(st) + (None,) * (3 - len(tuple(st)))
-            try:
-                rows.append(tuple(float("nan") if v is None else float(v) for v in vals[:3]))
-            except (TypeError, ValueError):
-                raise ScheduleError(f"treadmill stage {i + 1}: {st!r} is not (start_s, belt_speed_mps, incline_pct) "
-                                    "numbers") from None
+        """From ``(start_s, belt_speed_mps, incline_pct)`` tuples or dicts (None = unknown). A dict may use
+        the schedule CSV's names too: ``time`` / ``time_s`` / ``start`` for the start (seconds or 'm:ss'),
+        ``belt_speed_kmh`` / ``belt_speed_mph`` for the speed; any other key is refused with the closest
+        valid name (a silently dropped ``belt_speed`` left the belt speed unknown)."""
+        if isinstance(stages, (str, bytes, dict)) or not isinstance(stages, Iterable):
+            raise ScheduleError(f"the treadmill stages must be a list of stages, not {type(stages).__name__} "
+                                f"{stages!r}", hint=_STAGES_HINT)
+        rows = [_stage_values(i, st) for i, st in enumerate(stages)]
         if not rows:
             raise ScheduleError("the treadmill schedule has no stages")
         start, speed, incline = (np.array(c, float) for c in zip(*rows))
@@ -119,6 +117,64 @@ class TreadmillSchedule:
                 bits.append(f"{s['incline_pct']:g} %")
             parts.append(" ".join(bits))
         return f"{self.n_stages} stage{'s' if self.n_stages != 1 else ''}: " + " → ".join(parts)
+
+
+_STAGES_HINT = ("give a list of (start_s, belt_speed_mps, incline_pct) tuples or of dicts such as "
+                "{'start_s': 0, 'belt_speed_mps': 1.25, 'incline_pct': 0}, e.g. from_stages([(0, 1.25, 0)])")
+#: the keys a stage dict may use: the library's names and the schedule CSV's columns
+_TIME_KEYS = ("start_s", "time", "time_s", "start")
+_STAGE_KEYS = (*_TIME_KEYS, *SPEED_UNITS, "incline_pct")
+
+
+def _closest_key(key: Any) -> str:
+    """' — did you mean 'belt_speed_mps'?' for a misspelt stage key ('' when nothing is close); a unit-less
+    name ('belt_speed', 'incline') gets the SI one, as analyze()'s keyword check does."""
+    text = str(key).strip().lower()
+    close = (difflib.get_close_matches(text, _STAGE_KEYS, n=1, cutoff=0.5)
+             or [k for k in _STAGE_KEYS if k.startswith(text.split("_")[0])][:1])
+    return f" — did you mean {close[0]!r}?" if close else ""
+
+
+def _stage_values(i: int, st: Any) -> tuple[float, float, float]:
+    """One stage (a tuple or a dict) as (start_s, belt_speed_mps, incline_pct), NaN for unknown; a
+    :class:`ScheduleError` naming the stage otherwise."""
+    where = f"treadmill stage {i + 1}"
+    if isinstance(st, dict):
+        unknown = [k for k in st if k not in _STAGE_KEYS]
+        if unknown:
+            raise ScheduleError(f"{where}: unknown key {unknown[0]!r}{_closest_key(unknown[0])}",
+                                hint=f"a stage's keys are {', '.join(_STAGE_KEYS)} (one time, one speed)")
+        times = [k for k in _TIME_KEYS if k in st]
+        speeds = [k for k in SPEED_UNITS if k in st]
+        if len(times) != 1:
+            raise ScheduleError(f"{where}: {'no start time' if not times else f'two start times {times}'} "
+                                f"in {st!r}", hint="give the stage's start as 'start_s' (seconds since the "
+                                "recording began)")
+        if len(speeds) > 1:
+            raise ScheduleError(f"{where}: give the belt speed in one unit only, found {speeds}")
+        start = _stage_number(st[times[0]], where, times[0], clock=True)
+        speed = (_stage_number(st[speeds[0]], where, speeds[0]) * SPEED_UNITS[speeds[0]]
+                 if speeds else float("nan"))
+        return start, speed, _stage_number(st.get("incline_pct"), where, "incline_pct")
+    if isinstance(st, (str, bytes)) or not isinstance(st, Iterable):
+        raise ScheduleError(f"{where}: {st!r} is a {type(st).__name__}, not a stage", hint=_STAGES_HINT)
+    vals = tuple(st)
+    if not 1 <= len(vals) <= 3:
+        raise ScheduleError(f"{where}: {st!r} has {len(vals)} values, a stage has 1 to 3 "
+                            "(start_s, belt_speed_mps, incline_pct)", hint=_STAGES_HINT)
+    vals += (None,) * (3 - len(vals))
+    return (_stage_number(vals[0], where, "start_s", clock=True), _stage_number(vals[1], where, "belt_speed_mps"),
+            _stage_number(vals[2], where, "incline_pct"))
+
+
+def _stage_number(value: Any, where: str, name: str, clock: bool = False) -> float:
+    """A stage value as a float (None → NaN, unknown); a start time may be written 'm:ss' as in the CSV."""
+    if value is None:
+        return float("nan")
+    try:
+        return parse_clock(value) if clock and isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise ScheduleError(f"{where}: {name} {value!r} is not a number", hint=_STAGES_HINT) from None
 
 
 def read_schedule(path: str | Path) -> TreadmillSchedule:

@@ -339,7 +339,7 @@ def test_unknown_format_lists_formats_and_options(tmp_path):
 
 def test_unknown_option_and_missing_file(tmp_path):
     raises(SOURCE, "unknown reader option", acc_units="g")
-    raises(DATA / "phyphox_with_g", "single CSV file", acc_unit="g")
+    raises(DATA / "phyphox_with_g", "single CSV file", time_unit="ms")
     raises(tmp_path / "nope.csv", "no such file")
 
 
@@ -789,6 +789,49 @@ def test_a_block_of_rows_written_twice_is_merged_naming_its_lines(tmp_path, n_ro
                 f"written twice) and were merged with them: lines {data_line(b)}–{data_line(b + n_rows - 1)} "
                 f"({n_rows} rows, as lines {data_line(a)}–{data_line(b - 1)})")
     assert [w for w in rec.warnings if "written_twice.csv" in w or "sorted" in w or "averaged" in w] == [expected]
+
+
+@pytest.mark.parametrize("every", [1, 10])
+def test_rows_each_written_twice_are_merged_whatever_their_share(tmp_path, every):
+    """docs/json.md: exact duplicates are merged, with a warning. A logger writing each packet twice (every
+    row, or every 10th: 50 % / 9 % of the rows) was refused as 'the time column is too coarse … pass the time
+    unit' once over 5 %. The copies (the same time and values as the row before) are merged: the samples are
+    the file's without them, and one warning counts them and names the first copy's line."""
+    lines = source_lines()
+    body = lines[HEADER_LINE:]
+    twice = [row for k, line in enumerate(body) for row in ([line, line] if k % every == 0 else [line])]
+    path = write(tmp_path, "each_twice.csv", lines[:HEADER_LINE] + twice)
+    rec, once = read(path), read(SOURCE)
+    np.testing.assert_array_equal(rec.time_s, once.time_s)
+    np.testing.assert_array_equal(rec.acc_mps2, once.acc_mps2)
+    np.testing.assert_array_equal(rec.gyro_rads, once.gyro_rads)
+    n = len(twice) - len(body)
+    assert [w for w in rec.warnings if "each_twice.csv" in w or "averaged" in w] == [
+        f"{path}: {n} of {len(twice)} rows repeat the row before exactly (the same time and values: written "
+        f"twice, first at line {data_line(1)}) and were merged with it"]
+
+
+def test_repeated_times_with_other_values_are_still_a_coarse_time_column(tmp_path):
+    """Only exact copies are merged: the same time with other values (every row's time repeated, one value
+    changed) is still refused as a time column that is too coarse, at the first such line."""
+    lines = source_lines()
+    body = lines[HEADER_LINE:]
+    twice = []
+    for line in body:
+        cells = line.split(",")
+        twice += [line, ",".join([cells[0], str(float(cells[1]) + 0.01), *cells[2:]])]
+    raises(write(tmp_path, "coarse.csv", lines[:HEADER_LINE] + twice), "timestamps repeat the previous one",
+           "too coarse", line=data_line(1))
+
+
+def test_a_recording_of_rows_given_twice_is_averaged_not_refused():
+    """The library path (Recording.validated) agrees: rows given twice exactly are not 'a time column that
+    cannot be trusted' — they merge to the samples given once, and the warning says they were copies."""
+    rec, _ = synthesize_walk(30, seed=1)
+    twice = Recording(np.repeat(rec.time_s, 2), np.repeat(rec.acc_mps2, 2, axis=0), None).validated()
+    np.testing.assert_array_equal(twice.time_s, rec.time_s)
+    np.testing.assert_allclose(twice.acc_mps2, rec.acc_mps2, rtol=0, atol=0)
+    assert any(f"({rec.n_samples} of them exact copies of the row before" in w for w in twice.warnings)
 
 
 def test_a_repeated_block_with_other_values_is_still_a_clock_set_back(tmp_path):

@@ -195,6 +195,25 @@ def test_bad_recording_is_a_clear_error(tmp_path, capsys, content, words):
     assert words in err.lower()
 
 
+def test_the_acc_unit_advice_for_a_sensor_logger_folder_works_on_the_command_line(tmp_path, capsys):
+    """Sensor Logger on iOS without 'standardised units' writes g. `analyze DIR` advises --acc-unit g; the
+    same command with --acc-unit g was refused ('options describe a single CSV file, but this is a folder').
+    It now analyses the walk, with the export's own reader (format sensorlogger)."""
+    import shutil
+
+    d = tmp_path / "sl_in_g"
+    shutil.copytree(Path(__file__).parent / "data" / "sensorlogger_ios", d)
+    for name in ("Accelerometer.csv", "Gravity.csv"):
+        table = pd.read_csv(d / name)
+        table[["z", "y", "x"]] /= imu_gait.recording.G
+        table.to_csv(d / name, index=False)
+    code, _, err = run(["analyze", d], capsys)
+    assert code == 2 and "--acc-unit g" in err
+    code, out, err = run(["analyze", d, "--acc-unit", "g", "--json", "-"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["summary"]["n_steps"] > 0
+
+
 def test_unknown_format_hint_gives_the_command_line_options_first(tmp_path, capsys):
     """The hint listed the library's keywords (time_col=<…>, acc_cols=[x, y, z]) and the CLI flags only in
     parentheses at its end; a CLI user reads the flags first now, and a library caller still gets the

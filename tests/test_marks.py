@@ -136,6 +136,35 @@ def test_attach_marks_keeps_a_late_mark_with_a_warning_and_the_json_carries_them
     assert "marks" not in json.loads(bounce_walk[2].to_json())                 # no marks, no key
 
 
+def test_one_mark_alone_is_a_list_of_one(bounce_walk):
+    """attach_marks(res, Mark(...)) raised "'Mark' object is not iterable": one mark means a list of one,
+    so the JSON marks are the same as for [Mark(...)]."""
+    import copy
+
+    one, listed = copy.copy(bounce_walk[2]), copy.copy(bounce_walk[2])
+    one.warnings, listed.warnings = list(one.warnings), list(listed.warnings)
+    attach_marks(one, Mark(300, 6, "ache"))
+    attach_marks(listed, [Mark(300, 6, "ache")])
+    assert json.loads(one.to_json())["marks"] == json.loads(listed.to_json())["marks"]
+
+
+@pytest.mark.parametrize("marks, said", [([{"elapsed_s": 5, "pain": 6}], r"mark 1 is a dict \(\{'elapsed_s'"),
+                                         ([(5, 6)], r"mark 1 is a tuple \(\(5, 6\)\), not a Mark"),
+                                         ([Mark(5), 30], "mark 2 is a int"),
+                                         (30, "must be a list of Mark, not int 30"),
+                                         ({"elapsed_s": 5}, "must be a list of Mark, not dict")])
+def test_marks_that_are_not_marks_are_a_marks_error_saying_what_was_given(bounce_walk, marks, said):
+    """A dict, a tuple or a number where a Mark belongs raised a raw AttributeError / TypeError; it must be
+    an ImuGaitError naming what was given and how to build a Mark, before the result is touched."""
+    import copy
+
+    res = copy.copy(bounce_walk[2])
+    with pytest.raises(MarksError, match=said) as err:
+        attach_marks(res, marks)
+    assert isinstance(err.value, imu_gait.ImuGaitError) and "Mark(elapsed_s=" in str(err.value)
+    assert getattr(res, "marks", None) == getattr(bounce_walk[2], "marks", None)
+
+
 def test_a_mark_after_stopping_describes_the_last_walking_before_it():
     rec, truth = synthesize_walk(200, seed=4, stand_s=5, stand_end_s=60)
     res = imu_gait.analyze(rec)

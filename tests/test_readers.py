@@ -389,6 +389,65 @@ def test_sensorlogger_ios_uncalibrated_in_g(tmp_path, source):
     np.testing.assert_allclose(read(d).acc_mps2, acc, rtol=1e-12)
 
 
+def _scaled_copy(src: Path, dst: Path, files: dict[str, float], as_zip: bool) -> Path:
+    """A copy of an app export with the value columns of ``files`` multiplied (a unit the app did not
+    write: g, deg/s); the time columns are untouched. Returns the folder or the zip."""
+    shutil.copytree(src, dst)
+    for name, factor in files.items():
+        lines = (dst / name).read_text().splitlines()
+        head = lines[0].split(",")
+        first = 2 if head[:2] == ["time", "seconds_elapsed"] else 1       # Sensor Logger: 2 time columns
+        rows = [",".join(c[:first] + [repr(float(v) * float(factor)) for v in c[first:]])
+                for c in (line.split(",") for line in lines[1:])]
+        (dst / name).write_text("\n".join([lines[0], *rows]) + "\n")
+    if not as_zip:
+        return dst
+    z = dst.with_suffix(".zip")
+    with zipfile.ZipFile(z, "w") as zf:
+        for f in sorted(dst.rglob("*")):
+            zf.write(f, f.relative_to(dst).as_posix())
+    return z
+
+
+@pytest.mark.parametrize("as_zip", [False, True])
+@pytest.mark.parametrize("export, files, option", [
+    ("sensorlogger_ios", {"Accelerometer.csv": 1 / G, "Gravity.csv": 1 / G}, {"acc_unit": "g"}),
+    ("sensorlogger_android", {"Gyroscope.csv": np.degrees(1.0)}, {"gyro_unit": "deg/s"}),
+    ("phyphox_multi", {"Accelerometer.csv": 1 / G}, {"acc_unit": "g"}),
+    ("phyphox_multi", {"Gyroscope.csv": np.degrees(1.0)}, {"gyro_unit": "deg/s"}),
+])
+def test_the_unit_advice_for_an_app_export_works_on_the_export(tmp_path, export, files, option, as_zip):
+    """An app export (folder or zip) in g or deg/s is refused with 'pass --acc-unit g / acc_unit=…'; that
+    advice was then refused for a folder or zip ('options describe a single CSV file'). Following it must
+    give the samples of the export in SI units (to rounding: the copies are written with repr)."""
+    path = _scaled_copy(DATA / export, tmp_path / export, files, as_zip)
+    key, unit = next(iter(option.items()))
+    with pytest.raises(RecordingError) as ei:
+        read(path)
+    assert f"{key}='{unit}'" in str(ei.value) or f"--{key.replace('_', '-')} {unit}" in str(ei.value)
+    rec, ref = read(path, **option), read(DATA / export)
+    np.testing.assert_array_equal(rec.time_s, ref.time_s)
+    np.testing.assert_allclose(rec.acc_mps2, ref.acc_mps2, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(rec.gyro_rads, ref.gyro_rads, rtol=1e-9, atol=1e-9)
+    assert rec.meta[key] == unit
+    fmt = "phyphox" if export.startswith("phyphox") else "sensorlogger"
+    np.testing.assert_array_equal(read(path, format=fmt, **option).acc_mps2, rec.acc_mps2)
+
+
+@pytest.mark.parametrize("export, option, said", [
+    ("phyphox_with_g", {"acc_unit": "g"}, "stated in g"),                   # the export is in m/s²
+    ("sensorlogger_ios", {"acc_unit": "g"}, "stated in g"),
+    ("sensorlogger_android", {"gyro_unit": "deg/s"}, "stated in deg/s"),    # it is in rad/s
+    ("phyphox_multi", {"gyro_unit": "deg/s"}, "stated in deg/s"),
+    ("phyphox_with_g", {"time_col": "Time (s)"}, "single CSV file's columns.*phyphox export"),
+])
+def test_a_wrong_unit_or_a_column_option_for_an_app_export_is_refused(export, option, said):
+    """A unit stated for an app export is checked against the data like any stated unit, and options
+    that describe a single CSV's columns still do not apply to a folder."""
+    with pytest.raises(RecordingError, match=said):
+        read(DATA / export, **option)
+
+
 # ---------------------------------------------------------------------------------------
 # GENEActiv and generic
 # ---------------------------------------------------------------------------------------
@@ -624,12 +683,14 @@ def test_a_seven_column_table_whose_last_columns_are_no_gyroscope_is_not_read_as
     assert read(numbered, acc_cols=[1, 2, 3], acc_unit="g").n_samples == len(body)   # said: read, acc only
 
 
-def _packet_counter_file(path, t, acc, gyro, first=0, drop=()):
+def _packet_counter_file(path, t, acc, gyro, first=0, drop=(), modulus=None):
     """The layout of a sensor SDK's text export (an Xsens-type logger): a title line, a tab-separated
-    header, a float-formatted packet counter that jumps where packets were lost."""
+    header, a float-formatted packet counter that jumps where packets were lost (and rolls over to 0 at
+    ``modulus``, as a 16-bit PacketCounter does at 65536)."""
     keep = np.setdiff1d(np.arange(t.size), np.asarray(drop, dtype=int))
     rows = ["Acquisition frequency: 100 Hz", "PacketCounter\tAcc_X\tAcc_Y\tAcc_Z\tGyr_X\tGyr_Y\tGyr_Z"]
-    rows += ["\t".join([f"{first + i:.1f}"] + [f"{v:.6f}" for v in (*acc[i], *gyro[i])]) for i in keep]
+    rows += ["\t".join([f"{(first + i) % (modulus or np.inf):.1f}"] + [f"{v:.6f}" for v in (*acc[i], *gyro[i])])
+             for i in keep]
     path.write_text("\n".join(rows) + "\n")
     return keep
 
@@ -646,6 +707,56 @@ def test_generic_sample_counter_with_a_rate_keeps_lost_packets_as_gaps(tmp_path,
     np.testing.assert_allclose(rec.gyro_rads, gyro[keep], atol=5e-7)
     assert rec.meta["time_unit"] == "samples" and rec.meta["time_offset_s"] == pytest.approx(0.01)
     assert any("1 gap" in w and "0.06 s without data" in w for w in rec.warnings), rec.warnings
+
+
+@pytest.mark.parametrize("bits, first, drop", [(16, 64500, ()), (16, 65000, range(534, 540)), (8, 0, ()),
+                                               (32, 2 ** 32 - 700, ())])
+def test_a_sample_counter_that_rolls_over_is_unwrapped(tmp_path, source, bits, first, drop):
+    """A k-bit packet counter (Xsens' 16-bit PacketCounter, a byte) rolls over to 0: at 100 Hz a 16-bit one
+    every 11 min, so any long walk — or one whose counter starts high — has it. It was refused as 'time goes
+    backwards … split the file'. The counter counts on across each rollover: time = (counter unwrapped −
+    first) / rate exactly, packets lost at the rollover stay a gap, and a warning says what was done."""
+    t, acc, gyro = source
+    path = tmp_path / "walk_lb.txt"
+    keep = _packet_counter_file(path, t, acc, gyro, first=first, drop=drop, modulus=2 ** bits)
+    for rec in (read(path), read(path, skiprows=1, time_col="PacketCounter", time_unit="samples",
+                                 sample_rate_hz=100)):
+        np.testing.assert_allclose(rec.time_s, (keep - keep[0]) / 100.0, atol=1e-9)
+        np.testing.assert_allclose(rec.acc_mps2, acc[keep], atol=5e-7)
+        wraps = (first + keep[-1]) // 2 ** bits
+        first_line = 3 + int(np.argmax((first + keep) >= 2 ** bits))       # title, header, then row 0
+        assert any(f"'PacketCounter' is a {bits}-bit sample counter that rolls over from {2 ** bits - 1} to 0 "
+                   f"{wraps} time(s) (first at line {first_line}): unwrapped" in w for w in rec.warnings), rec.warnings
+        if len(drop):
+            assert any("0.06 s without data" in w for w in rec.warnings), rec.warnings
+
+
+def test_a_counter_that_restarts_is_still_two_recordings(tmp_path, source):
+    """Only a rollover from the top of a k-bit range is unwrapped: a counter that goes back from 999 to 0 is
+    two recordings joined (or a reset), refused as before, at the line where it restarts."""
+    t, acc, gyro = source
+    path = tmp_path / "walk_lb.txt"
+    _packet_counter_file(path, t, acc, gyro, modulus=1000)
+    with pytest.raises(RecordingError, match="time goes backwards") as exc:
+        read(path)
+    assert "line 1003" in str(exc.value)
+
+
+def test_a_rolling_counter_read_as_a_time_is_named_as_a_counter(tmp_path, source):
+    """Named as the time column with no unit, a counter stepping by 1 is guessed to be ms; its rollover was
+    'time goes backwards … split the file at that line'. The message names the rollover and says to read
+    it as a sample counter, which works."""
+    t, acc, gyro = source
+    path = tmp_path / "walk_lb.txt"
+    _packet_counter_file(path, t, acc, gyro, first=65000, modulus=2 ** 16)
+    opts = dict(skiprows=1, time_col="PacketCounter", acc_unit="m/s2", gyro_unit="rad/s")
+    with pytest.raises(RecordingError) as exc:
+        read(path, **opts)
+    msg = str(exc.value)
+    assert ("line 539, column 'PacketCounter': the column goes back from 65535 to 0 (1 time(s)): a 16-bit counter "
+            "rolling over, not a time in ms (guessed from its median step of 1") in msg, msg
+    assert "--time-unit samples --sample-rate HZ" in msg and "split" not in msg
+    read(path, time_unit="samples", sample_rate_hz=100, **opts)
 
 
 def test_generic_without_a_time_column_needs_the_rate(tmp_path, source):

@@ -88,6 +88,39 @@ def test_stages_from_python():
         TreadmillSchedule.from_stages([])
 
 
+def test_stage_dicts_take_the_schedule_csvs_names():
+    """A stage dict written with the schedule CSV's own column names (time as 'm:ss', belt_speed_kmh)
+    gives the same schedule as the CSV: 4.5 km/h is 1.25 m/s, 5:00 is 300 s."""
+    s = TreadmillSchedule.from_stages([{"time": "0:00", "belt_speed_kmh": 4.5, "incline_pct": 0},
+                                       {"start_s": 300, "belt_speed_mph": 5.4 / 1.609344}])
+    np.testing.assert_allclose(s.start_s, [0, 300])
+    np.testing.assert_allclose(s.belt_speed_mps, [1.25, 1.5], rtol=1e-12)
+
+
+@pytest.mark.parametrize("key, closest", [("belt_speed", "belt_speed_mps"), ("incline", "incline_pct"),
+                                          ("belt_sped_kmh", "belt_speed_kmh"), ("strat_s", "start_s")])
+def test_an_unknown_stage_key_is_refused_with_the_closest_name(key, closest):
+    """A misspelt key was dropped and the speed or incline silently became 'unknown': it must be refused,
+    naming the key and the closest valid one (as analyze()'s keyword check does)."""
+    stage = {"start_s": 0, "belt_speed_mps": 1.25, key: 4}
+    stage.pop(closest, None) if key != "strat_s" else stage.pop("start_s")
+    with pytest.raises(ScheduleError, match=rf"stage 1: unknown key '{key}' — did you mean '{closest}'"):
+        TreadmillSchedule.from_stages([stage])
+
+
+@pytest.mark.parametrize("stages, said", [(1.2, "must be a list of stages, not float 1.2"),
+                                          ("0,1.2,0", "must be a list of stages, not str"),
+                                          ([1.2], "stage 1: 1.2 is a float, not a stage"),
+                                          ([(0, 1.2, 0, 5)], "stage 1: .* has 4 values"),
+                                          ([{"start_s": 0, "belt_speed_mps": 1, "belt_speed_kmh": 4}],
+                                           "one unit only"),
+                                          ([{"belt_speed_mps": 1.2}], "no start time")])
+def test_wrong_stages_are_an_imu_gait_error_saying_what_was_given(stages, said):
+    """from_stages(1.2) raised a raw TypeError; wrong shapes must be an ImuGaitError naming what was given."""
+    with pytest.raises(imu_gait.ImuGaitError, match=said):
+        TreadmillSchedule.from_stages(stages)
+
+
 # ---------------------------------------------------------------- the engine
 def test_step_length_uses_the_belt_speed_of_each_steps_stage():
     """Exact: length = stage speed × step time, on a recording whose clock starts at 1000 s (stage

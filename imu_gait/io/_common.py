@@ -21,8 +21,8 @@ import pandas as pd
 
 from ..errors import RecordingError
 from . import _blocks
-from ..recording import (G, GYRO_DEG_S_P95, MOVING_MIN_S, Recording, gravity_found, moving_samples,
-                         moving_seconds, row_norms)
+from ..recording import (G, GYRO_DEG_S_P95, MOVING_MIN_S, Recording, exact_copy_rows, gravity_found,
+                         moving_samples, moving_seconds, row_norms)
 
 DEG = math.pi / 180.0
 
@@ -776,6 +776,22 @@ def repeated_rows(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None, line_
     return np.flatnonzero(keep)
 
 
+def consecutive_copies(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None, line_of: Callable[[int], int | None],
+                       label: str, warnings: list[str]) -> np.ndarray | None:
+    """Indices of the samples to keep — all but the rows that repeat the row before exactly (the same time
+    and values: a logger writing each packet twice), counted in ``warnings`` whatever their share (the docs
+    promise exact duplicates merged; over 5 % they were refused as 'a time column too coarse') — or None when
+    there are none. Rows repeating only the time are left for :func:`check_time_axis` to judge."""
+    copy = exact_copy_rows(t, acc, gyro)
+    n = int(np.count_nonzero(copy))
+    if n == 0:
+        return None
+    first = int(np.argmax(copy))
+    warnings.append(f"{label}: {n} of {t.size} rows repeat the row before exactly (the same time and values: "
+                    f"written twice, first at line {line_of(first)}) and were merged with it")
+    return np.flatnonzero(~copy)
+
+
 def _run_rows(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """The indices in [starts[i], ends[i]) for every i, in order."""
     lengths = ends - starts
@@ -871,6 +887,12 @@ def finish(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None, *, label: st
         gyro = None if gyro is None else gyro[keep]
         del keep
     keep = repeated_rows(t, acc, gyro, line_of_sample, label, warnings)
+    if keep is not None:
+        t, acc = t[keep], acc[keep]
+        rows = keep if rows is None else rows[keep]
+        gyro = None if gyro is None else gyro[keep]
+        del keep
+    keep = consecutive_copies(t, acc, gyro, line_of_sample, label, warnings)
     if keep is not None:
         t, acc = t[keep], acc[keep]
         rows = keep if rows is None else rows[keep]

@@ -39,8 +39,13 @@ from .native import NATIVE_UNIT_OPTIONS, native_meta, read_native, sniff_native
 from .phyphox import is_phyphox, looks_like_phyphox_header, read_phyphox
 from .sensorlogger import is_sensorlogger, looks_like_sensorlogger_header, read_sensorlogger
 
+#: the options an app export (folder or zip) takes: its columns' units, nothing else (the app names them)
+APP_UNIT_OPTIONS = ("acc_unit", "gyro_unit")
 #: options a known format's reader takes: the units its columns really hold, when a file says otherwise
-READER_OPTIONS = {"native": NATIVE_UNIT_OPTIONS, "geneactiv": ("acc_unit",), "generic": GENERIC_OPTIONS}
+READER_OPTIONS = {"native": NATIVE_UNIT_OPTIONS, "geneactiv": ("acc_unit",), "generic": GENERIC_OPTIONS,
+                  # the app exports too: the unit guards advise "pass --acc-unit g" for them as for any file, and
+                  # a Sensor Logger iOS export without standardised units really is in g (its CSVs state no unit)
+                  "phyphox": APP_UNIT_OPTIONS, "sensorlogger": APP_UNIT_OPTIONS}
 
 READERS = {
     "native": read_native,
@@ -166,7 +171,27 @@ def _read_known_with_options(path: str, given: dict) -> Recording:
             f"{', '.join(k for k in given if k not in units)} do not apply", path=path,
             hint="drop them (only acc_unit / --acc-unit applies, when the header's Units line is wrong), or force "
                  "the generic reader with format='generic' (--format generic)")
+    if fmt in ("phyphox", "sensorlogger") and units and len(units) == len(given):
+        return READERS[fmt](path, **units)      # one CSV of an app export, its units stated
     return read_generic(path, **given)
+
+
+def _read_export_with_options(path: str, given: dict) -> Recording:
+    """A folder or zip read with reader options: a phyphox or Sensor Logger export takes unit options
+    (:data:`APP_UNIT_OPTIONS`); any other option describes a single CSV's columns and is refused."""
+    fmt = _format_or_none(path)
+    extra = [k for k in given if k not in READER_OPTIONS.get(fmt or "", ())]
+    if fmt in ("phyphox", "sensorlogger") and not extra:
+        return READERS[fmt](path, **given)
+    kind = "folder" if os.path.isdir(path) else "zip archive"
+    if fmt in ("phyphox", "sensorlogger"):
+        raise RecordingError(f"options {', '.join(extra)} describe a single CSV file's columns, but this is a "
+                             f"{fmt} export ({kind}), whose columns imu_gait knows", path=path,
+                             hint="drop them (only acc_unit / gyro_unit — --acc-unit, --gyro-unit — apply to an "
+                                  "app export), or point to the CSV file inside")
+    raise RecordingError(f"options {', '.join(given)} describe a single CSV file, but this is a {kind}", path=path,
+                         hint="drop the options (phyphox and Sensor Logger exports are detected), or point "
+                              "to the CSV file inside")
 
 
 @clean_os_errors
@@ -174,8 +199,9 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
     """Read any supported recording into a validated :class:`Recording`.
 
     ``options`` are the generic reader's (see module doc); giving any of them reads the file
-    with the generic reader, as described — except that a native or GENEActiv file given only unit
-    options (``acc_unit``, ``gyro_unit``) keeps its own reader and its metadata. ``format`` forces a reader.
+    with the generic reader, as described — except that a native, GENEActiv, phyphox or Sensor Logger file
+    given only unit options (``acc_unit``, ``gyro_unit``) keeps its own reader and its metadata; a phyphox
+    or Sensor Logger folder or zip takes those unit options only. ``format`` forces a reader.
     """
     if isinstance(path, bytes):
         path = os.fsdecode(path)
@@ -213,10 +239,7 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
     if given:
         if os.path.isfile(path) and not zipfile.is_zipfile(path):
             return _read_known_with_options(path, given)
-        raise RecordingError(f"options {', '.join(given)} describe a single CSV file, but this is a "
-                             f"{'folder' if os.path.isdir(path) else 'zip archive'}", path=path,
-                             hint="drop the options (phyphox and Sensor Logger exports are detected), or point "
-                                  "to the CSV file inside")
+        return _read_export_with_options(path, given)
     if os.path.isfile(path) and os.path.getsize(path) == 0:
         raise RecordingError("the file is empty (0 bytes)", path=path,
                              hint="the recording was not saved; record again or pick another file")

@@ -16,7 +16,8 @@ gyro_unit=…, delimiter=…, skiprows=…, sample_rate_hz=…, day_first=…)``
   field is over 12 and month-first when a second one is; slash dates that fit both (every day ≤ 12) are read
   month-first with a warning. ``True`` / ``False`` says it; dates that contradict it are refused;
 * ``sample_rate_hz``: for a time column that counts samples (a sensor's packet counter: a jump
-  in it is a gap of dropped samples, kept as a gap) or for no time column at all;
+  in it is a gap of dropped samples, kept as a gap; an 8/16/32-bit counter rolling over to 0 is
+  unwrapped, with a warning) or for no time column at all;
 * ``acc_cols``: 3 names or indices (default: ``acc_x…``/``ax…``/``x,y,z`` by name, else the
   3 columns after time); ``acc_unit``: ``m/s2`` | ``g`` | ``mg``;
 * ``gyro_cols``: 3 names or indices or ``None`` (default: ``gyro_x…``/``gx…`` by name, or
@@ -35,7 +36,7 @@ import os
 import re
 import warnings as _warnings
 from pathlib import Path
-from typing import NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -207,6 +208,64 @@ def _time_axis(traw: np.ndarray, unit: str) -> tuple[np.ndarray, dict]:
     t = traw - traw[0]
     t *= scale                  # (in place: the same numbers as (traw − traw[0]) × scale, one array fewer)
     return t, origin
+
+
+#: bit widths of the sample counters loggers write: a byte, a 16-bit packet counter (Xsens PacketCounter,
+#: most BLE sensors), a 32-bit count
+COUNTER_BITS = (8, 16, 32)
+
+
+def counter_wraps(counter: np.ndarray) -> tuple[int, np.ndarray] | None:
+    """``(modulus 2**k, indices i at which counter[i] wrapped to 0 after counter[i-1])`` when each of the
+    column's backward steps is a k-bit counter rolling over: whole numbers in [0, 2**k) (k the smallest of
+    :data:`COUNTER_BITS` that holds them) and each drop a forward step once 2**k is added — of at most the
+    largest forward step elsewhere, or 2**k / 64 (a few packets lost at the rollover). None when it never goes
+    back, or goes back otherwise (a reset from 200 to 0 is two recordings joined: check_time_axis says so)."""
+    if counter.size < 2:
+        return None
+    steps = np.diff(counter)
+    back = np.flatnonzero(steps < 0)
+    if back.size == 0 or float(counter.min()) < 0:
+        return None
+    top = float(counter.max())
+    modulus = next((2 ** k for k in COUNTER_BITS if top < 2 ** k), None)
+    if modulus is None or not np.all(counter[back] == np.round(counter[back])):
+        return None
+    wrapped = steps[back] + modulus          # the step the counter really took, across the rollover
+    forward = steps[steps > 0]
+    largest = max(float(forward.max()) if forward.size else 1.0, modulus / 64)
+    if not (np.all(wrapped >= 1) and np.all(wrapped <= largest)):
+        return None
+    return modulus, back + 1
+
+
+def unwrap_counter(counter: np.ndarray, modulus: int, at: np.ndarray) -> np.ndarray:
+    """The counter with ``modulus`` added from each rollover (``at``) on: it keeps counting up."""
+    add = np.zeros(counter.size)
+    add[at] = modulus
+    return counter + np.cumsum(add)
+
+
+def _refuse_wrapping_counter(traw: np.ndarray, unit: str, how: str, label: str, column: str,
+                             line_of: Callable[[int], int | None]) -> None:
+    """A counter that rolls over, read as a time in ``unit``: refused as what it is, not as 'time goes
+    backwards … split the file' (a continuous recording). Only a column read as samples is unwrapped: one
+    stepping by 1 counts samples (say so); a clock's ticks that roll over are not guessed at."""
+    wraps = counter_wraps(traw)
+    if wraps is None:
+        return
+    modulus, at = wraps
+    i = int(at[0])
+    bits = modulus.bit_length() - 1
+    steps = np.diff(traw[:i])
+    by_one = steps.size > 0 and float(np.median(steps)) == 1.0
+    hint = ("it counts samples: read it as a sample counter, --time-unit samples --sample-rate HZ (from Python: "
+            "time_unit='samples', sample_rate_hz=…), and imu_gait unwraps it" if by_one else
+            "imu_gait unwraps only a sample counter (--time-unit samples --sample-rate HZ); for ticks of a clock, "
+            f"add {modulus} to the column from each rollover on, or pass another time column (--time-col)")
+    raise RecordingError(f"the column goes back from {traw[i - 1]:.0f} to {traw[i]:.0f} ({at.size} time(s)): a "
+                         f"{bits}-bit counter rolling over, not a time in {unit} ({how.split(',')[0]})", path=label,
+                         line=line_of(i), column=column, hint=hint)
 
 
 def _refuse_short_in_unit(traw: np.ndarray, unit: str, how: str, label: str, column: str) -> None:
@@ -788,6 +847,14 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
             raise RecordingError(f"{counter[r]:g} is not a whole sample number", path=label, line=line_of(r),
                                  column=cols[ti], hint="a column that counts samples holds whole numbers; for a "
                                  "time column in s/ms/us/ns pass --time-unit instead of --sample-rate")
+        wraps = counter_wraps(counter)
+        if wraps is not None:
+            # a 16-bit packet counter rolls over every 11 min at 100 Hz: a continuous recording, not two
+            modulus, at = wraps
+            counter = unwrap_counter(counter, modulus, at)
+            warnings.append(f"column {cols[ti]!r} is a {modulus.bit_length() - 1}-bit sample counter that rolls over "
+                            f"from {modulus - 1} to 0 {at.size} time(s) (first at line {line_of(int(at[0]))}): "
+                            f"unwrapped, counting on from {modulus} at each rollover")
         t_s = (counter - counter[0]) / rate_hz
         time_origin = {"time_offset_s": float(counter[0]) / rate_hz, "sample_rate_hz": rate_hz}
     elif unit == "datetime" or (unit is None and time_text):
@@ -828,6 +895,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         if unit not in TIME_UNITS:
             raise RecordingError(f"unknown time unit {time_unit!r}", path=label, column=cols[ti],
                                  hint="use one of: s, ms, us, ns, datetime, samples (with a sample rate)")
+        _refuse_wrapping_counter(traw, unit, how, label, cols[ti], line_of)
         _refuse_short_in_unit(traw, unit, how, label, cols[ti])
         t_s, time_origin = _time_axis(traw, unit)
 

@@ -30,7 +30,8 @@ import numpy as np
 
 from ..errors import EmptyRecordingError, RecordingError
 from ..recording import Recording
-from ._common import (Container, acc_factor, check_stated_acc_unit, clean_os_errors, csv_lines, drop_cut_last_line,
+from ._common import (Container, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors,
+                      csv_lines, drop_cut_last_line,
                       meta_csv_rows,
                       export_key, finish, guess_acc_unit, guess_gyro_unit, gyro_factor, interp_columns, merge_gyro, parse_numeric_csv,
                       refuse_several_exports, row_line_mapper, sniff_decimal, sniff_delimiter, sorted_unique_time,
@@ -107,7 +108,10 @@ def _file_hint(name: str) -> str | None:
     return None
 
 
-def _read_table(cont: Container, name: str) -> list[_Stream]:
+def _read_table(cont: Container, name: str, acc_unit: str | None = None,
+                gyro_unit: str | None = None) -> list[_Stream]:
+    """The sensor streams of one CSV in SI units; ``acc_unit`` / ``gyro_unit`` (the user's) replace the units
+    the header states (or leaves out) for every acceleration / angular-rate column."""
     label = cont.label(name)
     text = cont.read_text(name)
     lines = csv_lines(text)
@@ -161,13 +165,19 @@ def _read_table(cont: Container, name: str) -> list[_Stream]:
         names = [cols[i] for i in idx]
         notes: list[str] = [] if out else cut_note      # a cut line is said once per file
         if kind == "gyro":
-            if unit is None:  # user-built experiment without units: infer, say so
+            if gyro_unit is not None:   # the user's word: checked against the movement in _combine
+                unit = gyro_unit
+            elif unit is None:  # user-built experiment without units: infer, say so
                 unit, p95 = guess_gyro_unit(xyz)
                 notes.append(f"{PurePosixPath(name).name}: no unit on {names[0]!r}…; 95th percentile |ω| = "
                              f"{p95:.3g} → read as {unit}")
             xyz = xyz * gyro_factor(unit, label)
         else:
-            if unit is None and kind in ("acc", "gravity"):
+            if acc_unit is not None:    # the user's word, checked where gravity is in the data
+                unit = acc_unit
+                if kind == "acc":
+                    check_stated_acc_unit(xyz, unit, label, names)
+            elif unit is None and kind in ("acc", "gravity"):
                 guess = guess_acc_unit(xyz, t)
                 unit = guess[0] if guess else "m/s2"
                 if unit != "m/s2":
@@ -244,8 +254,12 @@ def _named_file_names(cont: Container, base: str) -> list[str]:
 
 
 @clean_os_errors
-def read_phyphox(path: str | os.PathLike) -> Recording:
+def read_phyphox(path: str | os.PathLike, *, acc_unit: str | None = None, gyro_unit: str | None = None) -> Recording:
     """Read a phyphox export (``Raw Data.csv``, a folder, or a zip) into a validated Recording.
+
+    ``acc_unit`` (m/s2|g|mg) and ``gyro_unit`` (rad/s|deg/s) state the units the columns really hold when
+    the header says otherwise (an export converted by another tool): the unit guards' advice
+    ("pass --acc-unit g") must work for an export folder or zip too.
 
     A folder or zip must hold one export (one folder of data files, no ' (1)' copies beside them);
     a named CSV is read itself, with its sensor siblings only (see :func:`_named_file_names`).
@@ -277,7 +291,7 @@ def read_phyphox(path: str | os.PathLike) -> Recording:
         empty_gyro: list[str] = []
         for n in names:
             try:
-                streams.extend(_read_table(cont, n))
+                streams.extend(_read_table(cont, n, acc_unit, gyro_unit))
             except EmptyRecordingError:
                 if _file_hint(n) != "gyro":
                     raise                     # the acceleration itself recorded nothing
@@ -285,7 +299,10 @@ def read_phyphox(path: str | os.PathLike) -> Recording:
         _refuse_same_sensor_twice(streams, path)
         notes = [f"{n} holds no samples: analysed without the gyroscope" for n in empty_gyro]
         meta = _read_meta(cont, notes)
-        return _combine(streams, path, meta, notes)
+        for key, unit in (("acc_unit", acc_unit), ("gyro_unit", gyro_unit)):
+            if unit is not None:
+                meta[key] = unit
+        return _combine(streams, path, meta, notes, gyro_unit)
 
 
 def _refuse_same_sensor_twice(streams: list[_Stream], path: str) -> None:
@@ -307,7 +324,8 @@ def _pick(streams: list[_Stream], kind: str) -> _Stream | None:
     return max(cands, key=lambda s: s.t.size) if cands else None
 
 
-def _combine(streams: list[_Stream], path: str, meta: dict, warnings: list[str] | None = None) -> Recording:
+def _combine(streams: list[_Stream], path: str, meta: dict, warnings: list[str] | None = None,
+             gyro_unit: str | None = None) -> Recording:
     warnings = list(warnings or [])
     acc = _pick(streams, "acc")
     gyro = _pick(streams, "gyro")
@@ -353,6 +371,9 @@ def _combine(streams: list[_Stream], path: str, meta: dict, warnings: list[str] 
             if g is not None:
                 meta["gyro_interpolated"] = True
                 meta["overlap_s"] = [round(max(t0, float(np.min(gyro.t))), 6), round(min(t1, float(np.max(gyro.t))), 6)]
+    if g is not None and gyro is not None and gyro_unit is not None:
+        # rad/s data stated as deg/s: judged on the file's values (the stream is already converted)
+        check_stated_gyro_unit(t, a, g / gyro_factor(gyro_unit, gyro.label), gyro_unit, gyro.label, gyro.columns)
     meta.setdefault("format", "phyphox")
     meta["time_offset_s"] = 0.0                  # 'Time (s)' is kept as the recording's own axis
     meta["path"] = path

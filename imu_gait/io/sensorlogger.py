@@ -28,7 +28,8 @@ import numpy as np
 
 from ..errors import EmptyRecordingError, RecordingError
 from ..recording import G, Recording, gravity_size
-from ._common import (Container, clean_os_errors, drop_cut_last_line, export_key, finish,
+from ._common import (Container, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors,
+                      drop_cut_last_line, export_key, finish, gyro_factor,
                       interp_columns, merge_gyro, meta_csv_rows, parse_numeric_csv, refuse_several_exports, row_line_mapper, sniff_delimiter,
                       sorted_unique_time, split_copy_suffix, split_header, require_closed_quotes, header_names)
 
@@ -76,6 +77,15 @@ def is_sensorlogger(cont: Container) -> bool:
             if looks_like_sensorlogger_header(head.splitlines()[0] if head else ""):
                 return True
     return False
+
+
+def _stated_acc(acc: np.ndarray, acc_unit: str | None, label: str) -> np.ndarray:
+    """Acceleration with gravity in m/s², from the unit the user stated (checked against gravity's size);
+    unchanged when none was stated."""
+    if acc_unit is None:
+        return acc
+    check_stated_acc_unit(acc, acc_unit, label, ["x", "y", "z"])
+    return acc * acc_factor(acc_unit, label)
 
 
 def _read_sensor(cont: Container, name: str,
@@ -165,8 +175,14 @@ def _named_file_members(cont: Container, named: str) -> tuple[dict[str, str], li
 
 
 @clean_os_errors
-def read_sensorlogger(path: str | os.PathLike) -> Recording:
+def read_sensorlogger(path: str | os.PathLike, *, acc_unit: str | None = None,
+                      gyro_unit: str | None = None) -> Recording:
     """Read a Sensor Logger export (zip, folder, or one of its CSV files) into a validated Recording.
+
+    ``acc_unit`` (m/s2|g|mg) and ``gyro_unit`` (rad/s|deg/s) state the units of the acceleration (and
+    gravity) files and of the gyroscope file: Sensor Logger's CSVs carry no unit, and an iOS export without
+    'standardised units' holds g (CoreMotion's unit) — the unit guards' advice "pass --acc-unit g" must
+    work for the export folder or zip it comes from. Each stated unit is checked against the data.
 
     A folder or zip must hold one export; one named CSV is read itself (see :func:`_named_file_members`).
     """
@@ -194,13 +210,16 @@ def read_sensorlogger(path: str | os.PathLike) -> Recording:
         meta = _read_metadata(cont, members.get("meta"), warnings)
         platform = str(meta.get("platform", "")).lower()
         total, lin, grav, unc = (members.get(r) for r in ("total", "lin", "gravity", "unc"))
+        acc_scale = 1.0 if acc_unit is None else acc_factor(acc_unit, path)
         if total:
             t_ns, acc, label, line_of_row = _read_sensor(cont, total, warnings)
+            acc = _stated_acc(acc, acc_unit, label)
             meta["acc_source"] = "TotalAcceleration"
         elif lin and grav:
             t_ns, acc, label, line_of_row = _read_sensor(cont, lin, warnings)
             tg_ns, g_xyz, glabel, _ = _read_sensor(cont, grav, warnings)
-            tg, vg = sorted_unique_time(tg_ns, g_xyz)
+            tg, vg = sorted_unique_time(tg_ns, g_xyz * acc_scale)
+            acc = acc * acc_scale
             lo, hi = max(t_ns.min(), tg[0]), min(t_ns.max(), tg[-1])
             keep = (t_ns >= lo) & (t_ns <= hi)
             if keep.sum() < 2:
@@ -209,12 +228,15 @@ def read_sensorlogger(path: str | os.PathLike) -> Recording:
             if (~keep).any():
                 warnings.append(f"cut {int((~keep).sum())} accelerometer sample(s) outside the Gravity.csv time range")
             t_ns, acc, rows = t_ns[keep], acc[keep] + interp_columns(tg, vg, t_ns[keep]), np.flatnonzero(keep)
+            if acc_unit is not None:     # judged with gravity back in (Accelerometer.csv alone has none)
+                check_stated_acc_unit(acc / acc_scale, acc_unit, label, ["x", "y", "z"])
             warnings.append("Accelerometer.csv has gravity removed: Gravity.csv was interpolated and added back")
             meta["acc_source"] = "Accelerometer+Gravity"
         elif unc:
             t_ns, acc, label, line_of_row = _read_sensor(cont, unc, warnings)
             m = gravity_size(acc, t_ns * 1e-9)          # a run's flight pulls the median |a| down
-            in_g = 0.6 < m < 1.6
+            in_g = acc_unit is None and 0.6 < m < 1.6   # (a stated unit is the user's word, checked)
+            acc = _stated_acc(acc, acc_unit, label)
             if platform == "ios" and not in_g and 6.0 < m < 15.0:
                 warnings.append("AccelerometerUncalibrated.csv from iOS is already in m/s² (standardised units)")
             if in_g:
@@ -248,9 +270,15 @@ def read_sensorlogger(path: str | os.PathLike) -> Recording:
                 t_ns, acc, gyro, kept = merge_gyro(t_ns, acc, tw_ns, w, name=os.path.basename(gname),
                                                    warnings=warnings, seconds_per_unit=1e-9)
                 rows = rows[kept]
+                if gyro is not None and gyro_unit is not None:
+                    check_stated_gyro_unit((t_ns - t_ns[0]) * 1e-9, acc, gyro, gyro_unit, wlabel, ["x", "y", "z"])
+                    gyro = gyro * gyro_factor(gyro_unit, wlabel)
         t_s = (t_ns - t0_ns) * 1e-9
         meta["start_unix_s"] = t0_ns * 1e-9
         meta["time_offset_s"] = t0_ns * 1e-9     # the 'time' column is Unix ns: time_s + this, in seconds
+        for key, unit in (("acc_unit", acc_unit), ("gyro_unit", gyro_unit)):
+            if unit is not None:
+                meta[key] = unit
         meta.setdefault("format", "sensorlogger")
         meta["path"] = path
         return finish(t_s, acc, gyro, label=label, meta=meta, warnings=warnings, first_line_no=2, rows=rows,
