@@ -1841,12 +1841,12 @@ def test_samples_dropped_on_this_computer_are_not_said_lost_over_the_link():
 
 
 class _LossyReplay(ReplaySource):
-    """A replay whose link loses ``lost_of_4`` of every four blocks, counted as a sensor with packet counters
+    """A replay whose link loses ``drop`` of every ``period`` blocks, counted as a sensor with packet counters
     counts them (``lost_before`` on the next block that arrives)."""
 
-    def __init__(self, rec, lost_of_4: int):
+    def __init__(self, rec, drop: int, period: int = 4):
         super().__init__(rec, speed=0, block_s=0.05)
-        self.lost_of_4 = lost_of_4
+        self.drop, self.period = drop, period
         self._k = 0
 
     async def __anext__(self) -> SampleBlock:
@@ -1855,37 +1855,51 @@ class _LossyReplay(ReplaySource):
         while True:
             block = await super().__anext__()
             self._k += 1
-            if self._k % 4 < self.lost_of_4:
+            if self._k % self.period < self.drop:
                 lost += block.n
                 continue
             return replace(block, lost_before=lost)
 
 
-@pytest.mark.parametrize("lost_of_4", [3, 1], ids=["75pct_lost", "25pct_lost"])
-def test_a_walk_most_of_whose_samples_were_lost_says_so_before_any_number(lost_of_4):
+@pytest.mark.parametrize("drop, period", [(3, 4), (1, 4), (39, 40)], ids=["75pct_lost", "25pct_lost", "97pct_lost"])
+def test_a_walk_most_of_whose_samples_were_lost_says_so_before_any_number(drop, period):
     """A host that fell behind read a 110-spm walk as 60–97 spm in an ordinary-looking summary, its loss said at
     the bottom of the notes, while imu-gait analyze refused the recording it wrote (found by review). Truth: 3 of
-    every 4 blocks dropped is 75 % lost: the live status and the result's sensor_hints (which the reports put
-    before any number) say how much, where, and what to do; 25 % lost says nothing of the kind."""
+    every 4 blocks dropped is 75 % lost: the live status and the result's sensor_hints say how much, where, and
+    what to do, and every view puts it before the numbers it doubts — the text summary before the walk's steps
+    and cadence, the HTML before its one-line overview, the plain status line as 'samples_lost' (it read
+    'sensor_moved?'). At 97.5 % lost no walking survives, and the line still leads (it was left out with the
+    walk's section, the summary asking whether the sensor was worn on the trunk — review). 25 % lost says
+    nothing of the kind."""
+    from imu_gait.devices.view import PlainView
+    from imu_gait.report.html import render_html
     from imu_gait.report.text import render_text
 
     rec, _ = synthesize_walk(60.0, 100.0, seed=3, cadence_spm=110.0)
 
     async def main():
-        async with monitor(_LossyReplay(rec, lost_of_4)) as live:
+        async with monitor(_LossyReplay(rec, drop, period)) as live:
             async for _ in live:
                 pass
             return live, live.status()
 
     live, status = run(main())
     res = live.result
-    assert res.summary["loss_pct"] == pytest.approx(25.0 * lost_of_4, abs=1.0)
+    pct = 100.0 * drop / period
+    assert res.summary["loss_pct"] == pytest.approx(pct, abs=1.0)
     hints = [h for h in res.summary.get("sensor_hints") or [] if "of the samples were lost" in h]
     live_hints = [h for h in status.get("sensor_hints") or [] if "of the samples were lost" in h]
-    if lost_of_4 == 1:
+    if pct < 50:
         assert not hints and not live_hints
         return
     assert hints == live_hints and len(hints) == 1
-    assert hints[0].startswith("75 % of the samples were lost over the link") and "within a few metres" in hints[0]
+    said = f"{pct:.0f} % of the samples were lost over the link"
+    assert hints[0].startswith(said) and "within a few metres" in hints[0]
     text = render_text(res)
-    assert text.index("75 % of the samples were lost") < text.index("Key metrics")
+    assert text.index(said) < text.index("Steps" if pct < 90 else "No walking found")
+    html = render_html(res)
+    assert html.index(said) < html.index("<section id='summary'>")
+    if pct < 90:
+        assert html.index(said) < html.index("class='glance'")
+    plain = PlainView(file=io.StringIO(), fields=["steps", "hints"])
+    assert "hint=samples_lost" in plain.status_line(live)

@@ -377,6 +377,10 @@ class PlainView(_BaseView):
             flags = session.active_flags
             return "cues=" + (",".join(f.id for f in flags) if flags else "none")
         if name == "hints":
+            # (the heavy-loss line leads the hints: a session losing most samples read 'sensor_moved?' — review)
+            lossy = getattr(sig, "heavy_loss_hint", None)
+            if lossy is not None and lossy() is not None:
+                return "hint=samples_lost"
             if st.get("one_sided_signal"):
                 return "hint=one_side?"
             return "hint=sensor_moved?" if st.get("sensor_hints") else None
@@ -542,9 +546,12 @@ class RichView(_BaseView):
                 cues.add_row(Text.assemble(("● ", colour), (cue_text(session, f), "bold"), ("  " + f.advice, "dim")))
         else:
             cues = Text("No back-strain cues — steady.", style="green")
-        parts: list[Any] = [top, Text(""), cues]
-        for hint in st.get("sensor_hints") or []:      # placement doubts, while the sensor can still be moved
-            parts += [Text(""), Text(hint, style="yellow")]
+        parts: list[Any] = []
+        # placement doubts (while the sensor can still be moved) and most samples lost: above the numbers they
+        # doubt (below the cues, a loss-corrupted cadence read as an ordinary one first — review)
+        for hint in st.get("sensor_hints") or []:
+            parts += [Text(hint, style="yellow"), Text("")]
+        parts += [top, Text(""), cues]
         if self.events:
             parts += [Text(""), Text("\n".join(self.events), style="dim")]
         if self.keys_help and not reason:

@@ -897,6 +897,10 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
              f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
              f"<title>{_e(title)}</title><style>{CSS}</style></head><body><div class='page'>",
              f"<header><h1>{_e(title)}</h1><p class='sub'>{_e(ov.source)}</p></header><main>"]
+    if ov.sensor_hints:        # before any number is read: the numbers may describe the sensor's place, or the
+        # few samples that arrived (a live session that lost most of them) — also when no walking was found
+        parts.append("<div class='check-sensor'><strong>Check the sensor.</strong> "
+                     + " ".join(_e(h) for h in ov.sensor_hints) + "</div>")
     if ov.walking_found:
         sev_counts = {s: sum(f.severity == s for f in ov.flags) for s in SEVERITY_COLOR}
         flag_text = ("no flags" if not ov.flags else f"<a href='#flags'>{len(ov.flags)} flag"
@@ -905,9 +909,6 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
         parts.append(f"<p class='glance'>{ov.n_steps} steps in {ov.n_bouts} bout{'s' if ov.n_bouts != 1 else ''}, "
                      f"{_e(fmt_duration(ov.walking_time_s))} of {_e(ov.gait_word.lower())} in a {_e(fmt_duration(ov.duration_s))} "
                      f"recording; {flag_text}.</p>")
-        if ov.sensor_hints:        # before any number is read: the numbers may describe the sensor's place
-            parts.append("<div class='check-sensor'><strong>Check the sensor.</strong> "
-                         + " ".join(_e(h) for h in ov.sensor_hints) + "</div>")
     parts.append("<section id='summary'><h2>Summary</h2><div class='cols'>"
                  f"<div><h3>Recording</h3>{_facts_table(recording_line(ov))}</div>")
     if ov.walking_found:

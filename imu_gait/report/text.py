@@ -100,11 +100,12 @@ def summary_renderable(result: AnalysisResult, recording: Any = None) -> Group:
     ov = build_overview(result, recording)
     parts: list[Any] = [Rule("[bold]imu_gait — gait summary[/bold]", style="dim"),
                         Text("Recording", style="bold underline"), _facts(recording_line(ov)), Text("")]
+    if ov.sensor_hints:        # before the numbers: they may describe where the sensor sat, or the few samples
+        # that arrived (a live session that lost most of them) — also when no walking was found
+        parts += [Text("Check the sensor", style="bold underline yellow")]
+        parts += [Padding(Text(h, style="yellow"), (0, 0, 0, 2)) for h in ov.sensor_hints] + [Text("")]
     if ov.walking_found:
         parts += [Text(ov.gait_word, style="bold underline"), _facts(walking_line(ov)), Text("")]
-        if ov.sensor_hints:        # before the numbers: they may describe where the sensor sat
-            parts += [Text("Check the sensor", style="bold underline yellow")]
-            parts += [Padding(Text(h, style="yellow"), (0, 0, 0, 2)) for h in ov.sensor_hints] + [Text("")]
         parts += [Text("Key metrics", style="bold underline"),
                   Text(f"  median of {'each gait' if ov.metrics_by_gait else 'all steps'} (twist, sway: not "
                        "turning); middle half = 25th–75th pct.", style="dim"),
