@@ -1903,3 +1903,31 @@ def test_a_walk_most_of_whose_samples_were_lost_says_so_before_any_number(drop, 
         assert html.index(said) < html.index("class='glance'")
     plain = PlainView(file=io.StringIO(), fields=["steps", "hints"])
     assert "hint=samples_lost" in plain.status_line(live)
+
+
+def test_a_replay_reads_its_file_with_the_readers_options(tmp_path, imu_gait_cli):
+    """A CSV in g and ms with its own column names replays only with --acc-unit, --time-col … — which the live
+    command refused, while the reader's notes told the user to pass them (review). Truth: the replay, given the
+    analyze options, finds analyze's steps (the same count, the same times to 1 ms); the options without
+    --replay are refused, naming the one given."""
+    import pandas as pd
+
+    rec, _ = synthesize_walk(40.0, 100.0, seed=5)
+    g = 9.80665
+    path = tmp_path / "walk_g.csv"
+    pd.DataFrame({"t_ms": np.round(rec.time_s * 1000.0, 3), "ax": rec.acc_mps2[:, 0] / g, "ay": rec.acc_mps2[:, 1] / g,
+                  "az": rec.acc_mps2[:, 2] / g, "wx": rec.gyro_rads[:, 0], "wy": rec.gyro_rads[:, 1],
+                  "wz": rec.gyro_rads[:, 2]}).to_csv(path, index=False)
+    opts = ["--time-col", "t_ms", "--time-unit", "ms", "--acc-cols", "ax,ay,az", "--acc-unit", "g",
+            "--gyro-cols", "wx,wy,wz", "--gyro-unit", "rad/s"]
+    done = imu_gait_cli("analyze", str(path), "--json", "a.json", "-q", *opts, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    done = imu_gait_cli("live", "--replay", str(path), "--speed", "0", "--no-record", "--no-keys", "--view", "plain",
+                        "--json", "r.json", "-q", *opts, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    a, r = (json.loads((tmp_path / n).read_text()) for n in ("a.json", "r.json"))
+    ta, tr = ([s["time_s"] for s in x["steps"]] for x in (a, r))
+    assert len(ta) > 40 and len(tr) == len(ta)
+    np.testing.assert_allclose(tr, ta, atol=0.001)
+    done = imu_gait_cli("live", "--simulate", "--duration", "5", "--acc-unit", "g", "--no-record", cwd=tmp_path)
+    assert done.returncode == 2 and "--acc-unit only applies to --replay" in done.stderr

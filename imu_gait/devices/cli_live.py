@@ -19,8 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..cli import (add_context_options, analysis_context as engine_context, check_output_name, number_in_range,
-                   probe_writable)
+from ..cli import (add_context_options, add_read_options, analysis_context as engine_context, check_output_name,
+                   number_in_range, probe_writable, read_options)
 from ..errors import DeviceError, ImuGaitError
 from .cues import CUE_FADE_S
 
@@ -55,6 +55,9 @@ def register(subparsers: Any) -> None:
                           "walker starts to bounce more after 90 s, so a cue rises (about 2 min 10 s in: run it for at least 3 min)")
     src.add_argument("--replay", metavar="FILE", help="play a recording through the live path")
     _add_live_options(live)
+    # a replay reads its file as analyze does, with the same options (the reader's notes advise them: a
+    # replay refused --acc-unit g and --day-first while telling the user to pass them — review)
+    add_read_options(live)
     live.set_defaults(func=cmd_live)
 
     sim = subparsers.add_parser("simulate", help="same as 'live --simulate': try the live view with no hardware",
@@ -183,7 +186,7 @@ def _source(args: argparse.Namespace, err: Any):
     if args.replay:
         from .replay import ReplaySource
 
-        return ReplaySource(args.replay, speed=args.speed, block_s=0.05)
+        return ReplaySource(args.replay, speed=args.speed, block_s=0.05, **read_options(args))
     rate = args.rate or DEFAULT_RATE_HZ
     if args.simulate:
         walk_s = min(max((args.duration or 240.0) + 15.0, 60.0), 600.0)
@@ -293,6 +296,11 @@ def check_options(args: argparse.Namespace) -> None:
         raise ImuGaitError("--sim-sensor only applies to --simulate")
     if args.sim_gait and not args.simulate:
         raise ImuGaitError("--sim-gait only applies to --simulate")
+    given = read_options(args)
+    if given and not args.replay:
+        flag = "--" + next(iter(given)).replace("_hz", "").replace("_", "-")
+        raise ImuGaitError(f"{flag} only applies to --replay: it says how to read a recording's columns "
+                           "(a sensor's stream needs none)")
     if args.rate is not None and args.replay:
         raise ImuGaitError("--rate only applies to a sensor: a replay plays at the recording's own rate")
 
