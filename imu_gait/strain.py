@@ -994,7 +994,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     active = {}
     for fid, eps in episodes.items():
         col = np.zeros(len(t), bool)
-        for ep in eps:
+        for j, ep in enumerate(eps):
+            ep["after"] = eps[j - 1]["i1"] + 1 if j else 0        # (a start moved back stays after the one before)
             flags.append(_make_flag(fid, ep, t, cfg, ctx))
             col[ep["i0"]:ep["i1"] + 1] = True
         active[fid] = col
@@ -1846,9 +1847,39 @@ def _value_past_threshold(c: _Crit, sl: slice) -> float:
     return float(np.nanmedian(vals)) if np.isfinite(vals).any() else float("nan")
 
 
+def _windowed_onset(c: _Crit, series: np.ndarray, base: np.ndarray, i0: int, i1: int, back: int,
+                    after: int = 0) -> int:
+    """Where a pattern judged over a long centred window began: the last grid row before ``i0`` (at most ``back``
+    rows before, never before ``after``) whose ``series`` (the measure as estimated, not its lower bound — that
+    one is clipped at 0 and lags) was still under half-way from its baseline ``base`` to its value while the
+    criterion ``c`` was past its threshold. A centred window turns a step change into a ramp from half a window
+    before it to half a window after, half-way at the change; the rule crosses its threshold — and the hold
+    runs — well after it: at 1.5 × the trigger a 120-s asymmetry window started the flag 30–55 s after the limp
+    began (found by review; other rules: 2–4 s)."""
+    x = series[i0:i1 + 1]
+    with np.errstate(invalid="ignore"):
+        past = c.sign * (c.x[i0:i1 + 1] - c.thr[i0:i1 + 1]) >= 0
+    v = float(np.nanmedian(x[past])) if np.isfinite(x[past]).any() else float("nan")
+    ref = float(base[i0])
+    if not (np.isfinite(v) and np.isfinite(ref)) or v == ref:
+        return i0
+    lo = max(i0 - back, after, 0)
+    with np.errstate(invalid="ignore"):
+        below = np.flatnonzero(c.sign * (series[lo:i0] - (ref + v) / 2.0) < 0)
+    return lo + int(below[-1]) + 1 if below.size else i0
+
+
 def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) -> Flag:
     rule: _Rule = ep["rule"]
     group = rule.rel if ep["variant"] == "rel" else rule.abs
+    if fid == "asymmetry":
+        lcb = next((c for c in group.graded() if c.metric == "step_time_asymmetry_lcb_pct"), None)
+        if lcb is not None and "step_time_asymmetry_pct_baseline" in ctx.get("grid", {}):
+            # (the episode, and the timeline's flag column, begin there too)
+            grid = ctx["grid"]
+            ep["i0"] = _windowed_onset(lcb, grid["step_time_asymmetry_pct"], grid["step_time_asymmetry_pct_baseline"],
+                                       ep["i0"], ep["i1"], int(round(cfg.asymmetry_window_s / 2 / cfg.grid_s)),
+                                       ep.get("after", 0))
     i0, i1, k = ep["i0"], ep["i1"], ep["trig"]
     sl = slice(i0, i1 + 1)
     rows = []

@@ -120,6 +120,18 @@ def test_a_walker_who_slows_down_is_told_the_pace_explains_the_stiffer_trunk():
     assert abs(int(m[2]) - 110) <= 2 and abs(int(m[3]) - 98) <= 2
 
 
+@pytest.mark.parametrize("seed", [1, 2, 5])
+def test_an_asymmetry_flag_begins_where_the_limp_began(seed):
+    """Step times 3 % longer on one side from 5:00 to 8:00 (1.5 × the +2-point trigger): judged over a centred
+    120-s window on its lower bound, the flag started at 5:32–5:53 (review), while the others start within
+    seconds. It now begins where the window's estimate was half-way up — at the change, for a centred window:
+    within EDGE_TOL_S of 5:00."""
+    rec, _ = walk_with({"asymmetry": 0.03}, seed=seed)
+    res = imu_gait.analyze(rec)
+    (f,) = [f for f in res.flags if f.id == "asymmetry"]
+    assert abs(f.start_s - P0) <= EDGE_TOL_S and abs(f.end_s - P1) <= EDGE_TOL_S, (f.start_s, f.end_s)
+
+
 @pytest.mark.parametrize("flag_id", list(PATTERNS))
 def test_flag_fires_on_its_pattern_and_ends_with_it(flag_id):
     rec, _ = walk_with(PATTERNS[flag_id])
