@@ -1889,3 +1889,32 @@ def test_a_walk_most_of_whose_samples_were_lost_says_so_before_any_number(lost_o
     assert hints[0].startswith("75 % of the samples were lost over the link") and "within a few metres" in hints[0]
     text = render_text(res)
     assert text.index("75 % of the samples were lost") < text.index("Key metrics")
+
+
+@needs_bumble
+def test_a_link_lost_for_good_is_said_and_counted_as_loss():
+    """The emulated GaitIMU drops the link at 8 s for good and --duration 30 ends the session: the result said
+    0 % loss, 0 reconnects and nothing about the link (loss was counted only from a reconnect's first block).
+    Truth: the last sample came at ~8 s and the session went on to ~30 s without data, so the notes say the link
+    was lost at 0:0x and not regained, link_lost_s is that time, the ~22 s × 200 Hz never sent are lost samples
+    (loss ≈ 22/30 of the session: the heavy-loss hint says the link was lost for good)."""
+    from imu_gait.devices.emulated import Faults
+    from imu_gait.devices.live import run_live
+    from imu_gait.devices.view import PlainView
+
+    src = simulated_stream(speed=10, walk_s=60.0, faults=Faults(disconnect_at_s=(8.0,), outage_s=1e6),
+                           stream_kwargs={"scan_timeout_s": 2.0})
+    session, _ = run(run_live(src, view=PlainView(file=io.StringIO(), every_s=1e9), duration_s=30.0,
+                              auto_record=False, handle_signals=False), timeout=60)
+    summary, sig = session.result.summary, session.signal
+    data_s = session.time_s
+    assert 6.0 < data_s < 8.5
+    assert summary["link_lost_s"] == pytest.approx(session.clock_s - data_s, abs=0.01)
+    assert 29.0 < session.clock_s < 36.0          # (the clock is read every 0.5 s of wall time: 5 s at 10×)
+    assert sig.unreturned_samples == pytest.approx(200 * summary["link_lost_s"], abs=1)
+    assert summary["lost_samples"] == sig.lost_samples >= sig.unreturned_samples
+    assert summary["loss_pct"] == pytest.approx(100 * summary["link_lost_s"] / session.clock_s, abs=2.0)
+    said = [w for w in session.result.warnings if "not regained" in w]
+    assert len(said) == 1 and f"lost at 0:0{round(data_s)}" in said[0], session.result.warnings
+    hints = [h for h in summary["sensor_hints"] if "of the samples were lost" in h]
+    assert len(hints) == 1 and "lost for good" in hints[0] and "refuses" not in hints[0], hints

@@ -123,6 +123,12 @@ class SignalQuality:
     # a replayed file's own holes (its time stamps say these samples are missing; source counters): not link loss
     file_gap_samples: int = 0
     file_gaps: int = 0
+    # the link lost for good: stream seconds the session went on after the last sample without it coming back,
+    # and the samples the sensor would have sent then (that time × the nominal rate, an estimate: no counter
+    # tells them when no packet comes again) — counted in lost_samples and a gap, as an outage that ends in a
+    # reconnect is (its lost_before): a report of 0 % loss after two thirds of a session without data hid it
+    link_lost_s: float = 0.0
+    unreturned_samples: int = 0
 
     @property
     def loss_pct(self) -> float:
@@ -149,8 +155,17 @@ class SignalQuality:
                        ("over the link", "keep the sensor within a few metres of this computer, with nothing "
                         "between them"))
         return (f"{self.loss_pct:.0f} % of the samples were lost {where}: the numbers come from the "
-                f"{100 - self.loss_pct:.0f} % that arrived and may not describe the walk (imu-gait analyze "
-                f"refuses a recording more than half missing) — {todo}")
+                f"{100 - self.loss_pct:.0f} % that arrived and may not describe the walk ({self._why_heavy()}) "
+                f"— {todo}")
+
+    def _why_heavy(self) -> str:
+        """Why the heavy loss matters, as it is: a recording with holes through it is refused by analyze; a link
+        lost for good leaves a whole recording of the first part (analyze takes it), and the rest is missing."""
+        counted = self.lost_samples - self.unreturned_samples
+        in_file_pct = 100.0 * counted / max(self.samples + counted, 1)
+        if self.unreturned_samples and in_file_pct <= HEAVY_LOSS_PCT:
+            return f"the link was lost for good, and the last {clock_text(self.link_lost_s)} of the session had no data"
+        return "imu-gait analyze refuses a recording more than half missing"
 
 
 @dataclass(frozen=True)
@@ -269,6 +284,7 @@ class LiveSession:
         # its status events' times and, in run_live, its clock read while waiting
         self._clock_t: float | None = None
         self._connected_t: float | None = None
+        self._link_down = False                   # an unintended Disconnected, no Connected since
         self._arrival_t: float | None = None      # the source's clock when the last samples came
         self.last_quiet_s = 0.0
         self.marks: list[Mark] = []               # the walker's symptom marks (p in the live view)
@@ -399,6 +415,7 @@ class LiveSession:
         s = self.signal
         if name == "Connected":
             self._connected_t = self._clock_t
+            self._link_down = False
             s.connected = True
             s.connects += 1
             if s.connects > 1:
@@ -410,6 +427,7 @@ class LiveSession:
                 s.nominal_rate_hz = float(rate)
         elif name == "Disconnected":
             s.connected = False
+            self._link_down = not getattr(ev, "intentional", False)
         elif name == "Notice" and getattr(ev, "kind", "") != "clipping":     # clipping: counted in the result
             self.notices.append(str(getattr(ev, "message", "")).split("\n")[0])
         self._pull_counters()
@@ -921,6 +939,31 @@ class LiveSession:
         return out
 
     # ---- the end
+    def _count_link_lost_for_good(self) -> str | None:
+        """The link lost and not back when the session ended (by --duration, q or Ctrl-C while reconnecting):
+        count the time without data (:attr:`SignalQuality.link_lost_s`) and the samples the sensor would have
+        sent in it at its nominal rate as lost, one gap — so loss_pct and the heavy-loss hint see it — and
+        return the note that says so; None when the link was up at the end (or dropped with the last sample).
+
+        Only an outage that ended in a reconnect was counted (its first block's lost_before): a sensor that
+        never came back left 0 % loss, 0 reconnects and no word, the report shortened to the data's length."""
+        s = self.signal
+        down_s = self.clock_s - self.time_s
+        if not self._link_down or s.connected or down_s < LINK_LOST_MIN_S:
+            return None
+        s.link_lost_s = down_s
+        rate_hz = s.nominal_rate_hz
+        counted = ""
+        if math.isfinite(rate_hz) and rate_hz > 0:
+            s.unreturned_samples = int(round(down_s * rate_hz))
+            s.lost_samples += s.unreturned_samples
+            s.gaps += 1
+            counted = (f"; its ~{s.unreturned_samples} samples ({down_s:.0f} s at {rate_hz:g} Hz) are counted as "
+                       "lost")
+        return (f"the link to {self.device or 'the sensor'} was lost at {clock_text(self.time_s)} and not regained: "
+                f"the session went on for {clock_text(down_s)} without data, to {clock_text(self.clock_s)}{counted}; "
+                "the walk's numbers cover the time before")
+
     def _start_local(self) -> str:
         """The session's start on this computer's clock, ISO with its UTC offset."""
         return self.start_utc.astimezone().isoformat(timespec="seconds")
@@ -950,6 +993,7 @@ class LiveSession:
         if self.engine is None:
             return None
         self._feed_pending(LiveUpdate(time_s=self._last_t or 0.0))
+        lost_for_good = self._count_link_lost_for_good()
         replayed = getattr(self.source, "path", None)
         # calendar days on this computer's clock; a replay's: its file's own start (None when it has none)
         clock_meta = getattr(self.source, "clock_meta", None)
@@ -971,6 +1015,7 @@ class LiveSession:
             "lost_samples": int(s.lost_samples),
             "loss_pct": round(s.loss_pct, 3),
             "reconnects": int(s.reconnects),
+            "link_lost_s": round(s.link_lost_s, 2),
             "corrupt_packets": int(s.corrupt),
             "queue_drops": int(s.queue_drops),
             "start_utc": self.start_utc.isoformat(timespec="seconds"),
@@ -1004,6 +1049,8 @@ class LiveSession:
             notes.append("this sensor's stream has no sequence number or timestamp: packets lost over the link "
                          "cannot be detected" + (" (those dropped on this computer are counted)"
                                                  if s.queue_drops else ""))
+        if lost_for_good:
+            notes.append(lost_for_good)
         if s.reconnects:
             notes.append(f"the sensor reconnected {s.reconnects} time(s) during the walk")
         if s.queue_drops and not (on_host and s.lost_samples):
@@ -1205,6 +1252,9 @@ SILENT_NOTE_S = 3.0
 #: --duration also ends a walk whose samples stopped (link lost for good): once the source's clock
 #: is this far past it (the last second's samples may still be on their way)
 DURATION_GRACE_S = 1.0
+#: the link down at the session's end for this long (stream s) past the last sample: lost for good, said and
+#: counted (less is the last packet's own delay when the session ends as the link drops)
+LINK_LOST_MIN_S = 2.0
 
 
 async def _with_ticks(session: LiveSession, stream: Any):
