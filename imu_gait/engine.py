@@ -531,7 +531,8 @@ class GaitEngine:
         incline = incline if incline_pct is ... else incline_pct
         # two changes within one sample (keys pressed quickly) are one stage
         stages = earlier + ([(start, speed, incline)] if now <= start else [stages[-1], (now, speed, incline)])
-        self.treadmill_schedule = TreadmillSchedule.from_stages(stages)
+        # made with the keys: its times are key presses in seconds (no '5 meant 5:00' to warn of)
+        self.treadmill_schedule = replace(TreadmillSchedule.from_stages(stages), from_keys=True)
         self.context.update(belt_speed_mps=None, incline_pct=None, treadmill=True)
         self._flags_cache = (-1, [])              # the next status re-judges the flags with it
         return self.treadmill_schedule
@@ -2295,8 +2296,10 @@ def _medians(m: np.ndarray, keys: Sequence[str], *, with_iqr: bool = False) -> d
 
 
 def _schedule_warnings(schedule: TreadmillSchedule | None, duration_s: float) -> list[str]:
-    """Stage times that look like a unit slip (seconds written for minutes, or the other way)."""
-    if schedule is None or schedule.n_stages < 2 or not duration_s > 0:
+    """Stage times that look like a unit slip (seconds written for minutes, or the other way) — not of stages
+    made with the live keys: their times are key presses, and an early change (a warm-up adjustment) then
+    walking on is the keys' ordinary use; the live summary told the user to 'write them as m:ss'."""
+    if schedule is None or schedule.n_stages < 2 or not duration_s > 0 or schedule.from_keys:
         return []
     out = []
     late = schedule.start_s[schedule.start_s > duration_s]
