@@ -1938,3 +1938,32 @@ def test_the_sampling_rate_of_a_lossy_stream_is_the_sensors_as_analyze_gives_it(
     assert session.signal.rate_hz < 170.0                        # what arrived: the rate said before
     offline = imu_gait.analyze(imu_gait.read(str(tmp_path / "walk.csv"))).summary["sample_rate_hz"]
     assert summary["sample_rate_hz"] == pytest.approx(200.0, abs=0.5) == offline
+
+
+@pytest.mark.parametrize("given", [[], ["--belt-speed-kmh", "4"]], ids=["sidecar", "own_context"])
+def test_a_replay_uses_the_treadmill_context_saved_beside_its_recording_as_analyze_does(tmp_path, given):
+    """`live --replay walk.csv` ignored walk.treadmill.csv, which analyze reads: the replay gave 'estimate' step
+    lengths and speeds, analyze of the same file the belt's. Truth: a replay says of its file what analyze says —
+    the same schedule, step lengths, walking speed, flags and the note naming the sidecar; a belt speed given on
+    the command line replaces the sidecar for both, as it does for analyze."""
+    from imu_gait.cli import main
+
+    rec, _ = synthesize_walk(120.0, 100.0, seed=5)
+    path = tmp_path / "walk.csv"
+    write_native(path, rec)
+    (tmp_path / "walk.treadmill.csv").write_text("time,belt_speed_kmh,incline_pct\n0,4.5,0\n1:00,5.0,3\n",
+                                                  encoding="utf-8")
+    assert main(["analyze", str(path), *given, "--json", str(tmp_path / "an.json"), "-q"]) == 0
+    assert main(["live", "--replay", str(path), "--speed", "0", "--view", "plain", "--no-keys", "--no-record",
+                 *given, "--json", str(tmp_path / "rep.json"), "-q"]) == 0
+    offline, replay = (json.loads((tmp_path / f"{n}.json").read_text()) for n in ("an", "rep"))
+    for key in ("treadmill", "treadmill_schedule", "belt_speed_mps", "n_steps", "step_length_m",
+                "walking_speed_mps"):
+        mine, theirs = replay["summary"].get(key), offline["summary"].get(key)
+        assert mine == (pytest.approx(theirs) if isinstance(theirs, float) else theirs), key
+    assert bool(replay["summary"].get("treadmill_schedule")) == (not given)
+    lengths = [[s["step_length_m"] for s in r["steps"]] for r in (offline, replay)]
+    np.testing.assert_allclose(np.array(lengths[1], float), np.array(lengths[0], float), rtol=1e-6)
+    assert [f["id"] for f in replay["flags"]] == [f["id"] for f in offline["flags"]]
+    said = [w for w in replay["warnings"] if "walk.treadmill.csv" in w]
+    assert said == [w for w in offline["warnings"] if "walk.treadmill.csv" in w] and len(said) == (not given)

@@ -65,7 +65,7 @@ from ..errors import DeviceError, RecordingError, StuckAxisError
 from ..marks import (HIGH_PAIN_ADVICE, Mark, attach_marks, high_pain, mark_contexts, marks_for, marks_path,
                      write_marks)
 from ..recording import StuckGyroProbe, clock_text, stuck_gyro_text
-from ..treadmill import TreadmillSchedule, sidecar_path, write_schedule
+from ..treadmill import TreadmillSchedule, sidecar_path, with_sidecar_schedule, write_schedule
 from .cues import CUE_FADE_S, CueFader
 from .keys import HELP as KEYS_HELP, KeyReader, MarkKeys, apply_key
 from .registry import implied_placement
@@ -260,6 +260,9 @@ class LiveSession:
         self.signal = SignalQuality()
         self.events_seen: list[Any] = []
         self.notices: list[str] = []             # the source's notices (what it did with samples), for the result
+        # where the context came from when not from the caller (a replay's saved treadmill context), said after
+        # the engine's notes as analyze says it
+        self.context_notes: list[str] = []
         self.active_flags: list[Flag] = []       # cues on screen: listed by the engine, or within the hold
         # ids the engine lists at its latest judgement: these patterns are still going on (an active
         # flag not among them is held on screen after it ended)
@@ -1082,6 +1085,7 @@ class LiveSession:
         after = [str(n) for n in (getattr(self.source, "analysis_notes", None) or [])]
         if self._height_note:
             after.append(self._height_note)
+        after += self.context_notes
         res.warnings = notes + list(res.warnings) + after
         if self.marks:
             self._save_marks()            # (a mark made before the recording file opened is saved now)
@@ -1090,6 +1094,15 @@ class LiveSession:
                 res.warnings.append(self.marks_error)
         self.result = res
         return res
+
+
+def _replay_context(replayed: Path | None, context: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The session's context, with the treadmill context its live session saved beside a replayed recording
+    (walk.treadmill.csv) when the caller gave none, and the note saying so — as analyze reads it: a replay
+    gave 0.61 m 'estimate' steps where analyze of the same file gave 0.76 m from the belt speed."""
+    if replayed is None:
+        return context, None
+    return with_sidecar_schedule(replayed, context)
 
 
 def _replayed_mark_line(session: LiveSession, mark: Mark) -> str:
@@ -1403,11 +1416,14 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
             device = getattr(stream, "name", None)
             rec_path = record if record is not None else (default_record_path(device, record_folder)
                                                           if auto_record else None)
-            session = monitor(stream, record=rec_path, **(engine_context or {}))
+            replayed = getattr(stream, "path", None)
+            context, side_note = _replay_context(replayed, engine_context or {})
+            session = monitor(stream, record=rec_path, **context)
+            if side_note:
+                session.context_notes.append(side_note)
             if stop_reason["why"] is not None:
                 session.stop()
             # a replayed recording's symptom marks (walk.marks.csv) come back at their times, as p did
-            replayed = getattr(stream, "path", None)
             replay_marks = list(marks_for(replayed)[0] or []) if replayed is not None else []
 
             mark_keys = MarkKeys()
