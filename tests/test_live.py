@@ -1967,3 +1967,32 @@ def test_a_replay_uses_the_treadmill_context_saved_beside_its_recording_as_analy
     assert [f["id"] for f in replay["flags"]] == [f["id"] for f in offline["flags"]]
     said = [w for w in replay["warnings"] if "walk.treadmill.csv" in w]
     assert said == [w for w in offline["warnings"] if "walk.treadmill.csv" in w] and len(said) == (not given)
+
+
+@needs_bumble
+def test_a_mark_made_while_the_link_is_down_says_there_was_no_data():
+    """A pain mark typed while the sensor's link was down (the walker walking on) was reported 'You had stopped'.
+    Truth: the emulated GaitIMU is off air from 20 s for 6 s; a mark made as it reconnects, before its first sample, falls in
+    the recording's gap: the result says no data then (the gap's span), walking not known — never 'stopped'."""
+    from imu_gait.devices.emulated import Faults
+
+    async def main():
+        async with simulated_stream(speed=10, walk_s=60.0, seed=6, faults=Faults(disconnect_at_s=(20.0,), outage_s=6.0),
+                                    stream_kwargs={"backoff_s": (0.1, 0.2)}) as stream:
+            async with monitor(stream) as live:
+                async for upd in live:
+                    # typed during the outage: as the link comes back, before its first sample (the connect
+                    # attempt itself waits out the outage, with no event in between)
+                    if type(upd.event).__name__ == "Connected" and live.signal.connects == 2:
+                        live.add_mark(8, "during the outage")
+                    if live.time_s >= 45.0:
+                        break
+            return live
+
+    live = run(main(), timeout=90)
+    (ctx,) = live.result.marks
+    assert live.signal.reconnects == 1 and ctx.walking is None and ctx.data_gap_s is not None
+    a, b = (x - live.time_origin_s for x in ctx.data_gap_s)
+    assert a + 5.0 < ctx.mark.elapsed_s <= b + 1.0 and 18.5 < a < 21.0 and b > 24.0       # (in it, or right at its end)
+    line = next(line for line in ctx.lines() if "before it" in line)
+    assert line.startswith("No data from 0:") and "stopped" not in line, line

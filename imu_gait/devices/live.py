@@ -869,7 +869,7 @@ class LiveSession:
         now = SimpleNamespace(summary={"time_start_s": self.time_origin_s, "duration_s": self.clock_s,
                                        "baseline_s": self.engine.context.get("baseline_s")},
                               timeline=timeline, flags=flags)
-        (ctx,) = mark_contexts(now, [mark])
+        (ctx,) = mark_contexts(now, [mark], gaps=self.engine.sample_gaps)
         if ctx.before_s is None:
             return None
         stood = ctx.stood_out[:2]
