@@ -430,7 +430,8 @@ class LiveSession:
                 s.nominal_rate_hz = float(rate)
         elif name == "Disconnected":
             s.connected = False
-            self._link_down = not getattr(ev, "intentional", False)
+            # (our own closing of a link already lost does not bring it back)
+            self._link_down = self._link_down or not getattr(ev, "intentional", False)
         elif name == "Notice" and getattr(ev, "kind", "") != "clipping":     # clipping: counted in the result
             self.notices.append(str(getattr(ev, "message", "")).split("\n")[0])
         self._pull_counters()
