@@ -1972,8 +1972,9 @@ def test_a_replay_uses_the_treadmill_context_saved_beside_its_recording_as_analy
 @needs_bumble
 def test_a_mark_made_while_the_link_is_down_says_there_was_no_data():
     """A pain mark typed while the sensor's link was down (the walker walking on) was reported 'You had stopped'.
-    Truth: the emulated GaitIMU is off air from 20 s for 6 s; a mark made as it reconnects, before its first sample, falls in
-    the recording's gap: the result says no data then (the gap's span), walking not known — never 'stopped'."""
+    Truth: the emulated GaitIMU is off air from 20 s for 6 s; a mark made as it reconnects, before its first sample,
+    falls in the recording's gap: the result says no data then (the gap's span), walking not known — never
+    'stopped'."""
     from imu_gait.devices.emulated import Faults
 
     async def main():

@@ -216,9 +216,9 @@ def test_stages_made_with_the_keys_early_are_not_taken_for_a_unit_slip(tmp_path)
     src = tmp_path / "walk.csv"
     write_native(src, rec)
     recording = tmp_path / "live.csv"
-    session, _ = asyncio.run(run_live(ReplaySource(str(src), speed=0, block_s=0.2), view=KeysAt([(10.0, "]"), (20.0, "+")]),
-                                      record=recording, engine_context={"belt_speed_mps": 4.5 / 3.6},
-                                      handle_signals=False))
+    keys = KeysAt([(10.0, "]"), (20.0, "+")])
+    session, _ = asyncio.run(run_live(ReplaySource(str(src), speed=0, block_s=0.2), view=keys, record=recording,
+                                      engine_context={"belt_speed_mps": 4.5 / 3.6}, handle_signals=False))
     slip = "write them as m:ss"
     assert len(session.result.summary["treadmill_schedule"]) == 3
     assert not any(slip in w for w in session.result.warnings), session.result.warnings
