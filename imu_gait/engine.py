@@ -441,6 +441,9 @@ class GaitEngine:
         self._last_t: float | None = None
         self._n_segments = 0
         self._gap_s = 0.0
+        #: the long gaps (segment breaks) as (last sample before, first sample after), the steps' time axis: a
+        #: symptom mark in one was made with no data, not while standing (imu_gait.marks)
+        self.sample_gaps: list[tuple[float, float]] = []
         self._flags_cache: tuple[int, list] = (-1, [])
         self._flags_judged_to_s = 0.0             # the newest step the cached flags were judged with
         self._timeline_now: pd.DataFrame | None = None   # the timeline of that judgement (live symptom marks)
@@ -531,7 +534,8 @@ class GaitEngine:
         incline = incline if incline_pct is ... else incline_pct
         # two changes within one sample (keys pressed quickly) are one stage
         stages = earlier + ([(start, speed, incline)] if now <= start else [stages[-1], (now, speed, incline)])
-        self.treadmill_schedule = TreadmillSchedule.from_stages(stages)
+        # made with the keys: its times are key presses in seconds (no '5 meant 5:00' to warn of)
+        self.treadmill_schedule = replace(TreadmillSchedule.from_stages(stages), from_keys=True)
         self.context.update(belt_speed_mps=None, incline_pct=None, treadmill=True)
         self._flags_cache = (-1, [])              # the next status re-judges the flags with it
         return self.treadmill_schedule
@@ -619,8 +623,11 @@ class GaitEngine:
         # the long gaps (segment breaks) within this chunk and from the previous one: only the latter were
         # counted, so summary['gap_s'] depended on the chunking (0 for a 0.65-s hole inside analyze()'s
         # 300-s chunks, 0.65 fed second by second)
-        dt = np.diff(time_s if self._last_t is None else np.r_[self._last_t, time_s])
+        joined = time_s if self._last_t is None else np.r_[self._last_t, time_s]
+        dt = np.diff(joined)
         self._gap_s += float(dt[dt > self._resampler.max_gap_s].sum())
+        self.sample_gaps += [(float(joined[i]), float(joined[i + 1]))
+                             for i in np.flatnonzero(dt > self._resampler.max_gap_s)]
         if dt.size:
             # a regular grid gives one or two values per chunk and a phone a few hundred: the dict stays small
             units, counts = np.unique(np.round(dt[dt <= self._resampler.max_gap_s] * 1e7).astype(np.int64),
@@ -1827,6 +1834,7 @@ class GaitEngine:
             # a pocket's contacts alternate early / late by foot: that is the pocket, not the walker
             steps = dealternate_contacts(steps)
         flags, timeline = _evaluate_flags(steps, self)
+        timeline.attrs["sample_gaps"] = list(self.sample_gaps)      # (symptom marks made in one)
         if off_trunk:
             # a pocket's or a thigh's motion is not the trunk's: its 'bounce' or 'lean' would mislead
             # wherever it is shown (summary, reports, steps CSV, the timeline's panels), so it is not
@@ -2295,8 +2303,10 @@ def _medians(m: np.ndarray, keys: Sequence[str], *, with_iqr: bool = False) -> d
 
 
 def _schedule_warnings(schedule: TreadmillSchedule | None, duration_s: float) -> list[str]:
-    """Stage times that look like a unit slip (seconds written for minutes, or the other way)."""
-    if schedule is None or schedule.n_stages < 2 or not duration_s > 0:
+    """Stage times that look like a unit slip (seconds written for minutes, or the other way) — not of stages
+    made with the live keys: their times are key presses, and an early change (a warm-up adjustment) then
+    walking on is the keys' ordinary use; the live summary told the user to 'write them as m:ss'."""
+    if schedule is None or schedule.n_stages < 2 or not duration_s > 0 or schedule.from_keys:
         return []
     out = []
     late = schedule.start_s[schedule.start_s > duration_s]

@@ -277,6 +277,9 @@ class MarkContext:
     in_baseline : the mark lies in the baseline minutes of walking.
     before_s : (start, end) of the walking the figures describe, recording axis; None when there was
         none within :data:`MARK_LOOKBACK_S` before the mark.
+    data_gap_s : (last sample before, first sample after) of the gap in the samples the mark fell in (or
+        ended within :data:`WALKING_AT_MARK_S` before it, with no walking since), recording axis; ``walking``
+        is then None: with no data, whether the walker walked or stood is not known.
     metrics : each metric of :data:`MARK_METRICS` measured then (:class:`MetricChange`).
     flag_ids : back-strain flags that held at the mark or in the walking described.
     """
@@ -285,10 +288,11 @@ class MarkContext:
     time_s: float
     gait: str = ""
     length_from_bounce: bool = False     # step length is the pendulum model's (no belt speed): it follows the bounce
-    walking: bool = False
+    walking: bool | None = False         # None: the mark fell in a gap in the samples (data_gap_s)
     in_recording: bool = True
     in_baseline: bool = False
     before_s: tuple[float, float] | None = None
+    data_gap_s: tuple[float, float] | None = None
     metrics: list[MetricChange] = field(default_factory=list)
     flag_ids: list[str] = field(default_factory=list)
 
@@ -332,6 +336,7 @@ class MarkContext:
         span = f"{clock_text(a - origin_s)}–{clock_text(b - origin_s)}"
         moving = "running" if self.gait == "run" else "walking"     # a run's mark: not 'the minute of walking'
         when = (f"In the minute of {moving} before it ({span})" if self.walking
+                else f"{self._gap_text(origin_s)}; in your last {moving} before it ({span})" if self.data_gap_s
                 else f"You had stopped; in your last {moving} before it ({span})")
         stood = self.stood_out
         if self.gait == "run" and self.has_baseline:
@@ -350,9 +355,18 @@ class MarkContext:
             out.append("This was in your baseline minutes: the flags took that walking as your normal.")
         return out
 
+    def _gap_text(self, origin_s: float) -> str:
+        """The mark fell in a gap in the samples: said as no data (a link lost, a logger's hole), not as a stop —
+        a physio read 'You had stopped' beside pain 8/10 made while the walker walked on unrecorded."""
+        a, b = self.data_gap_s
+        return (f"No data from {clock_text(a - origin_s)} to {clock_text(b - origin_s)} (a gap in the samples), so "
+                "whether you were walking then is not known")
+
     def to_dict(self) -> dict[str, Any]:
         return {**self.mark.to_dict(), "time_s": round(float(self.time_s), 3), "gait": self.gait,
                 "walking": self.walking,
+                "data_gap_start_s": None if self.data_gap_s is None else round(self.data_gap_s[0], 3),
+                "data_gap_end_s": None if self.data_gap_s is None else round(self.data_gap_s[1], 3),
                 "in_recording": self.in_recording, "in_baseline": self.in_baseline,
                 "before_start_s": None if self.before_s is None else round(self.before_s[0], 3),
                 "before_end_s": None if self.before_s is None else round(self.before_s[1], 3),
@@ -378,14 +392,19 @@ def as_mark_list(marks: Any) -> list[Mark]:
     return out
 
 
-def mark_contexts(result: Any, marks: Sequence[Mark] | Mark, *, window_s: float = MARK_WINDOW_S) -> list[MarkContext]:
+def mark_contexts(result: Any, marks: Sequence[Mark] | Mark, *, window_s: float = MARK_WINDOW_S,
+                  gaps: Sequence[tuple[float, float]] | None = None) -> list[MarkContext]:
     """What the gait did before each mark, from an :class:`~imu_gait.AnalysisResult`'s timeline (the
-    smoothed series and baselines the flags are judged on) and flags. Pure: ``result`` is not changed."""
+    smoothed series and baselines the flags are judged on) and flags. Pure: ``result`` is not changed.
+    ``gaps``: the gaps in the samples, (last sample before, first after) on the recording axis; None: the
+    timeline's (``attrs['sample_gaps']``, set by the engine)."""
     summary = getattr(result, "summary", {}) or {}
     origin = float(summary.get("time_start_s") or 0.0)
     duration = float(summary.get("duration_s") or 0.0)
     tl = getattr(result, "timeline", None)
     have_tl = tl is not None and len(tl) and "time_s" in tl.columns and "walking" in tl.columns
+    # the engine's gaps in the samples (GaitEngine.sample_gaps, kept with the timeline)
+    gaps = list((tl.attrs.get("sample_gaps") or []) if tl is not None else []) if gaps is None else list(gaps)
     t_grid = tl["time_s"].to_numpy(float) if have_tl else np.zeros(0)
     walking = tl["walking"].to_numpy(bool) if have_tl else np.zeros(0, bool)
     gait = tl["gait"].to_numpy(str) if have_tl and "gait" in tl.columns else np.full(t_grid.size, "walk")
@@ -410,6 +429,9 @@ def mark_contexts(result: Any, marks: Sequence[Mark] | Mark, *, window_s: float 
             continue
         last = float(t_grid[recent].max())
         ctx.walking = t - last <= WALKING_AT_MARK_S
+        ctx.data_gap_s = None if ctx.walking else _gap_at(gaps, t, last)
+        if ctx.data_gap_s is not None:
+            ctx.walking = None
         rows = recent & (t_grid > last - window_s)
         ctx.before_s = (float(t_grid[rows].min()), last)
         g = str(gait[rows][-1])
@@ -433,6 +455,15 @@ def mark_contexts(result: Any, marks: Sequence[Mark] | Mark, *, window_s: float 
         ctx.flag_ids = list(dict.fromkeys(f.id for f in getattr(result, "flags", [])
                                           if f.start_s <= t + WALKING_AT_MARK_S and f.end_s >= lo))
     return out
+
+
+def _gap_at(gaps: Sequence[tuple[float, float]], t: float, last_walking_s: float) -> tuple[float, float] | None:
+    """The gap in the samples a mark at ``t`` was made in — or one that ended at most WALKING_AT_MARK_S before
+    it with no walking since (the grid lags the data's return as it lags a stop) — else None."""
+    for a, b in gaps:
+        if a <= t <= b + WALKING_AT_MARK_S and last_walking_s <= b:
+            return (float(a), float(b))
+    return None
 
 
 def _nanmedian(x: np.ndarray) -> float:

@@ -58,6 +58,9 @@ class TreadmillSchedule:
     #: the CSV it was read from (:func:`read_schedule`), None when built in code: a batch row's options then
     #: name the file, a command that can be run again
     path: str | None = field(default=None, compare=False)
+    #: its stage times are the moments the live keys were pressed (GaitEngine.set_treadmill), or it was read
+    #: from a sidecar that says so (LIVE_KEYS_MARK): seconds by construction, so no unit slip is looked for
+    from_keys: bool = field(default=False, compare=False)
 
     @classmethod
     def from_stages(cls, stages: Iterable[Any]) -> "TreadmillSchedule":
@@ -177,6 +180,10 @@ def _stage_number(value: Any, where: str, name: str, clock: bool = False) -> flo
         raise ScheduleError(f"{where}: {name} {value!r} is not a number", hint=_STAGES_HINT) from None
 
 
+#: the comment line a sidecar of stages made with the live keys carries (write_schedule), read back as from_keys
+LIVE_KEYS_MARK = "# stage times are when the live keys were pressed"
+
+
 def read_schedule(path: str | Path) -> TreadmillSchedule:
     """Read a schedule CSV (format in the module docstring); errors name the file, line and column."""
     path = Path(path)
@@ -235,7 +242,8 @@ def read_schedule(path: str | Path) -> TreadmillSchedule:
         raise ScheduleError(f"{path}: the treadmill schedule has a header but no stages")
     s, v, i = np.array(start), np.array(speed), np.array(incline)
     _check(s, v, i, labels)
-    return TreadmillSchedule(s, v, i, path=str(path))
+    from_keys = any(ln.strip() == LIVE_KEYS_MARK for ln in text.splitlines())
+    return TreadmillSchedule(s, v, i, path=str(path), from_keys=from_keys)
 
 
 def _check(start: np.ndarray, speed: np.ndarray, incline: np.ndarray, labels: list[str]) -> None:
@@ -284,6 +292,7 @@ def write_schedule(schedule: TreadmillSchedule, path: str | Path, *, note: str =
     path = Path(path)
     lines = [f"# imu_gait treadmill schedule{': ' + note if note else ''}",
              "# times are seconds since the recording's first sample; an empty cell = not known",
+             *([LIVE_KEYS_MARK] if schedule.from_keys else []),
              "time,belt_speed_kmh,incline_pct"]
     for st in schedule.to_list():
         v, i = st["belt_speed_mps"], st["incline_pct"]

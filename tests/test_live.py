@@ -1931,3 +1931,111 @@ def test_a_replay_reads_its_file_with_the_readers_options(tmp_path, imu_gait_cli
     np.testing.assert_allclose(tr, ta, atol=0.001)
     done = imu_gait_cli("live", "--simulate", "--duration", "5", "--acc-unit", "g", "--no-record", cwd=tmp_path)
     assert done.returncode == 2 and "--acc-unit only applies to --replay" in done.stderr
+
+
+@needs_bumble
+def test_a_link_lost_for_good_is_said_and_counted_as_loss():
+    """The emulated GaitIMU drops the link at 8 s for good and --duration 30 ends the session: the result said
+    0 % loss, 0 reconnects and nothing about the link (loss was counted only from a reconnect's first block).
+    Truth: the last sample came at ~8 s and the session went on to ~30 s without data, so the notes say the link
+    was lost at 0:0x and not regained, link_lost_s is that time, the ~22 s × 200 Hz never sent are lost samples
+    (loss ≈ 22/30 of the session: the heavy-loss hint says the link was lost for good)."""
+    from imu_gait.devices.emulated import Faults
+    from imu_gait.devices.live import run_live
+    from imu_gait.devices.view import PlainView
+
+    src = simulated_stream(speed=10, walk_s=60.0, faults=Faults(disconnect_at_s=(8.0,), outage_s=1e6),
+                           stream_kwargs={"scan_timeout_s": 2.0})
+    session, _ = run(run_live(src, view=PlainView(file=io.StringIO(), every_s=1e9), duration_s=30.0,
+                              auto_record=False, handle_signals=False), timeout=60)
+    summary, sig = session.result.summary, session.signal
+    data_s = session.time_s
+    assert 6.0 < data_s < 8.5
+    assert summary["link_lost_s"] == pytest.approx(session.clock_s - data_s, abs=0.01)
+    assert 29.0 < session.clock_s < 36.0          # (the clock is read every 0.5 s of wall time: 5 s at 10×)
+    assert sig.unreturned_samples == pytest.approx(200 * summary["link_lost_s"], abs=1)
+    assert summary["lost_samples"] == sig.lost_samples >= sig.unreturned_samples
+    assert summary["loss_pct"] == pytest.approx(100 * summary["link_lost_s"] / session.clock_s, abs=2.0)
+    said = [w for w in session.result.warnings if "not regained" in w]
+    assert len(said) == 1 and f"lost at 0:0{round(data_s)}" in said[0], session.result.warnings
+    hints = [h for h in summary["sensor_hints"] if "of the samples were lost" in h]
+    assert len(hints) == 1 and "lost for good" in hints[0] and "refuses" not in hints[0], hints
+
+
+@needs_bumble
+def test_the_sampling_rate_of_a_lossy_stream_is_the_sensors_as_analyze_gives_it(tmp_path):
+    """The live summary's sampling rate was the arrival rate of the last 5 s: a 200-Hz GaitIMU losing every fifth
+    packet said 160 Hz, and analyze of its recording 200 Hz, unexplained. Truth: the sensor samples at 200 Hz;
+    the result says 200 Hz (1 / the median sample step), what analyze says of the recording, while 20 % of the
+    samples were lost."""
+    from imu_gait.devices.emulated import Faults
+    from imu_gait.devices.live import run_live
+    from imu_gait.devices.view import PlainView
+
+    src = simulated_stream(speed=10, walk_s=40.0, faults=Faults(drop_sequences=frozenset(range(0, 100000, 5))))
+    session, _ = run(run_live(src, view=PlainView(file=io.StringIO(), every_s=1e9), duration_s=30.0,
+                              record=tmp_path / "walk.csv", handle_signals=False), timeout=60)
+    summary = session.result.summary
+    assert summary["loss_pct"] == pytest.approx(20.0, abs=1.0)
+    assert session.signal.rate_hz < 170.0                        # what arrived: the rate said before
+    offline = imu_gait.analyze(imu_gait.read(str(tmp_path / "walk.csv"))).summary["sample_rate_hz"]
+    assert summary["sample_rate_hz"] == pytest.approx(200.0, abs=0.5) == offline
+
+
+@pytest.mark.parametrize("given", [[], ["--belt-speed-kmh", "4"]], ids=["sidecar", "own_context"])
+def test_a_replay_uses_the_treadmill_context_saved_beside_its_recording_as_analyze_does(tmp_path, given):
+    """`live --replay walk.csv` ignored walk.treadmill.csv, which analyze reads: the replay gave 'estimate' step
+    lengths and speeds, analyze of the same file the belt's. Truth: a replay says of its file what analyze says —
+    the same schedule, step lengths, walking speed, flags and the note naming the sidecar; a belt speed given on
+    the command line replaces the sidecar for both, as it does for analyze."""
+    from imu_gait.cli import main
+
+    rec, _ = synthesize_walk(120.0, 100.0, seed=5)
+    path = tmp_path / "walk.csv"
+    write_native(path, rec)
+    (tmp_path / "walk.treadmill.csv").write_text("time,belt_speed_kmh,incline_pct\n0,4.5,0\n1:00,5.0,3\n",
+                                                  encoding="utf-8")
+    assert main(["analyze", str(path), *given, "--json", str(tmp_path / "an.json"), "-q"]) == 0
+    assert main(["live", "--replay", str(path), "--speed", "0", "--view", "plain", "--no-keys", "--no-record",
+                 *given, "--json", str(tmp_path / "rep.json"), "-q"]) == 0
+    offline, replay = (json.loads((tmp_path / f"{n}.json").read_text()) for n in ("an", "rep"))
+    for key in ("treadmill", "treadmill_schedule", "belt_speed_mps", "n_steps", "step_length_m",
+                "walking_speed_mps"):
+        mine, theirs = replay["summary"].get(key), offline["summary"].get(key)
+        assert mine == (pytest.approx(theirs) if isinstance(theirs, float) else theirs), key
+    assert bool(replay["summary"].get("treadmill_schedule")) == (not given)
+    lengths = [[s["step_length_m"] for s in r["steps"]] for r in (offline, replay)]
+    np.testing.assert_allclose(np.array(lengths[1], float), np.array(lengths[0], float), rtol=1e-6)
+    assert [f["id"] for f in replay["flags"]] == [f["id"] for f in offline["flags"]]
+    said = [w for w in replay["warnings"] if "walk.treadmill.csv" in w]
+    assert said == [w for w in offline["warnings"] if "walk.treadmill.csv" in w] and len(said) == (not given)
+
+
+@needs_bumble
+def test_a_mark_made_while_the_link_is_down_says_there_was_no_data():
+    """A pain mark typed while the sensor's link was down (the walker walking on) was reported 'You had stopped'.
+    Truth: the emulated GaitIMU is off air from 20 s for 6 s; a mark made as it reconnects, before its first sample,
+    falls in the recording's gap: the result says no data then (the gap's span), walking not known — never
+    'stopped'."""
+    from imu_gait.devices.emulated import Faults
+
+    async def main():
+        async with simulated_stream(speed=10, walk_s=60.0, seed=6, faults=Faults(disconnect_at_s=(20.0,), outage_s=6.0),
+                                    stream_kwargs={"backoff_s": (0.1, 0.2)}) as stream:
+            async with monitor(stream) as live:
+                async for upd in live:
+                    # typed during the outage: as the link comes back, before its first sample (the connect
+                    # attempt itself waits out the outage, with no event in between)
+                    if type(upd.event).__name__ == "Connected" and live.signal.connects == 2:
+                        live.add_mark(8, "during the outage")
+                    if live.time_s >= 45.0:
+                        break
+            return live
+
+    live = run(main(), timeout=90)
+    (ctx,) = live.result.marks
+    assert live.signal.reconnects == 1 and ctx.walking is None and ctx.data_gap_s is not None
+    a, b = (x - live.time_origin_s for x in ctx.data_gap_s)
+    assert a + 5.0 < ctx.mark.elapsed_s <= b + 1.0 and 18.5 < a < 21.0 and b > 24.0       # (in it, or right at its end)
+    line = next(line for line in ctx.lines() if "before it" in line)
+    assert line.startswith("No data from 0:") and "stopped" not in line, line

@@ -190,3 +190,46 @@ def test_an_arrow_split_across_two_reads_is_still_an_arrow():
         os.close(master)
         os.close(slave)
     assert got == ["]", "[", "+", "+"]
+
+
+def test_stages_made_with_the_keys_early_are_not_taken_for_a_unit_slip(tmp_path):
+    """Incline and speed keys pressed at 0:10 and 0:20 of a 2:30 walk (a warm-up adjustment, then walking on)
+    made the live summary, and analyze of its recording, say 'all 3 stages start within the first minute …
+    write them as m:ss' — advice about a file nobody wrote. Truth: key presses are seconds, so neither says it;
+    the same stages in a schedule CSV someone wrote still get the warning (its times may be minutes)."""
+    import imu_gait
+    from imu_gait.devices.live import run_live
+    from imu_gait.devices.view import PlainView
+    from imu_gait.treadmill import read_schedule
+
+    class KeysAt(PlainView):               # the keys typed when the walk passes these times
+        def __init__(self, presses):
+            super().__init__(file=open(os.devnull, "w"), every_s=1e9)
+            self.presses = list(presses)
+
+        def update(self, session, upd):
+            super().update(session, upd)
+            while self.presses and session.time_s >= self.presses[0][0]:
+                apply_key(session, self.presses.pop(0)[1])
+
+    rec, _ = synthesize_walk(150, seed=4)
+    src = tmp_path / "walk.csv"
+    write_native(src, rec)
+    recording = tmp_path / "live.csv"
+    keys = KeysAt([(10.0, "]"), (20.0, "+")])
+    session, _ = asyncio.run(run_live(ReplaySource(str(src), speed=0, block_s=0.2), view=keys, record=recording,
+                                      engine_context={"belt_speed_mps": 4.5 / 3.6}, handle_signals=False))
+    slip = "write them as m:ss"
+    assert len(session.result.summary["treadmill_schedule"]) == 3
+    assert not any(slip in w for w in session.result.warnings), session.result.warnings
+    out = tmp_path / "again.json"
+    assert main(["analyze", str(recording), "--json", str(out), "-q"]) == 0
+    offline = json.loads(out.read_text())
+    assert offline["summary"]["treadmill_schedule"] == session.result.summary["treadmill_schedule"]
+    assert not any(slip in w for w in offline["warnings"]), offline["warnings"]
+    # the same stages written by hand: the warning is still there for them
+    side = (tmp_path / "live.treadmill.csv").read_text().splitlines()
+    hand = tmp_path / "hand.csv"
+    hand.write_text("\n".join(ln for ln in side if not ln.startswith("#")) + "\n")
+    by_hand = imu_gait.analyze(imu_gait.read(str(recording)), treadmill_schedule=read_schedule(hand))
+    assert any(slip in w for w in by_hand.warnings), by_hand.warnings

@@ -383,3 +383,34 @@ def test_on_a_treadmill_step_length_does_not_follow_the_bounce(bounce_walk):
 def test_a_bad_mark_from_the_library_is_a_clear_error(args, what):
     with pytest.raises(MarksError, match=what):
         Mark(*args)
+
+
+def test_a_mark_made_while_no_data_came_says_so_not_that_the_walker_stopped(tmp_path):
+    """A pain mark made while the link was down read 'You had stopped' (JSON walking: false) though the walker
+    walked on: there were no samples, not a stop. Truth: the walk goes on throughout and its samples from 1:30 to
+    1:50 are missing; marks at 1:40 (in the gap) and 1:50 (as the data came back) say there was no data from
+    1:30 to 1:50 and that whether they walked is not known (walking null, the gap in the JSON); a mark at 2:30,
+    walking, is read as walking."""
+    from dataclasses import replace
+
+    rec, _ = synthesize_walk(200, seed=4)
+    keep = (rec.time_s < 90.0) | (rec.time_s >= 110.0)
+    holed = replace(rec, time_s=rec.time_s[keep], acc_mps2=rec.acc_mps2[keep], gyro_rads=rec.gyro_rads[keep])
+    path = tmp_path / "walk.csv"
+    write_native(path, holed)
+    (tmp_path / "m.csv").write_text("time,pain,note\n1:40,8,during link gap\n1:50,6,\n2:30,3,\n", encoding="utf-8")
+    assert main(["analyze", str(path), "--marks", str(tmp_path / "m.csv"), "--json", str(tmp_path / "a.json"),
+                 "-q"]) == 0
+    marks = json.loads((tmp_path / "a.json").read_text())["marks"]
+    in_gap, back, walking = marks
+    for m in (in_gap, back):
+        assert m["walking"] is None
+        assert (m["data_gap_start_s"], m["data_gap_end_s"]) == pytest.approx((90.0, 110.0), abs=0.02)
+    assert walking["walking"] is True and walking["data_gap_start_s"] is None
+    res = attach_marks(imu_gait.analyze(imu_gait.read(str(path))), [Mark(100, 8), Mark(110, 6), Mark(150, 3)])
+    said = [next(line for line in c.lines() if "before it" in line) for c in res.marks]
+    for line in said[:2]:
+        assert line.startswith("No data from 1:30 to 1:50 (a gap in the samples), so whether you were walking "
+                               "then is not known; in your last walking before it"), line
+        assert "stopped" not in line
+    assert said[2].startswith("In the minute of walking before it"), said[2]

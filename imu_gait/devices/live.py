@@ -65,7 +65,7 @@ from ..errors import DeviceError, RecordingError, StuckAxisError
 from ..marks import (HIGH_PAIN_ADVICE, Mark, attach_marks, high_pain, mark_contexts, marks_for, marks_path,
                      write_marks)
 from ..recording import StuckGyroProbe, clock_text, stuck_gyro_text
-from ..treadmill import TreadmillSchedule, sidecar_path, write_schedule
+from ..treadmill import TreadmillSchedule, sidecar_path, with_sidecar_schedule, write_schedule
 from .cues import CUE_FADE_S, CueFader
 from .keys import HELP as KEYS_HELP, KeyReader, MarkKeys, apply_key
 from .registry import implied_placement
@@ -123,6 +123,12 @@ class SignalQuality:
     # a replayed file's own holes (its time stamps say these samples are missing; source counters): not link loss
     file_gap_samples: int = 0
     file_gaps: int = 0
+    # the link lost for good: stream seconds the session went on after the last sample without it coming back,
+    # and the samples the sensor would have sent then (that time × the nominal rate, an estimate: no counter
+    # tells them when no packet comes again) — counted in lost_samples and a gap, as an outage that ends in a
+    # reconnect is (its lost_before): a report of 0 % loss after two thirds of a session without data hid it
+    link_lost_s: float = 0.0
+    unreturned_samples: int = 0
 
     @property
     def loss_pct(self) -> float:
@@ -149,8 +155,17 @@ class SignalQuality:
                        ("over the link", "keep the sensor within a few metres of this computer, with nothing "
                         "between them"))
         return (f"{self.loss_pct:.0f} % of the samples were lost {where}: the numbers come from the "
-                f"{100 - self.loss_pct:.0f} % that arrived and may not describe the walk (imu-gait analyze "
-                f"refuses a recording more than half missing) — {todo}")
+                f"{100 - self.loss_pct:.0f} % that arrived and may not describe the walk ({self._why_heavy()}) "
+                f"— {todo}")
+
+    def _why_heavy(self) -> str:
+        """Why the heavy loss matters, as it is: a recording with holes through it is refused by analyze; a link
+        lost for good leaves a whole recording of the first part (analyze takes it), and the rest is missing."""
+        counted = self.lost_samples - self.unreturned_samples
+        in_file_pct = 100.0 * counted / max(self.samples + counted, 1)
+        if self.unreturned_samples and in_file_pct <= HEAVY_LOSS_PCT:
+            return f"the link was lost for good, and the last {clock_text(self.link_lost_s)} of the session had no data"
+        return "imu-gait analyze refuses a recording more than half missing"
 
 
 @dataclass(frozen=True)
@@ -245,6 +260,9 @@ class LiveSession:
         self.signal = SignalQuality()
         self.events_seen: list[Any] = []
         self.notices: list[str] = []             # the source's notices (what it did with samples), for the result
+        # where the context came from when not from the caller (a replay's saved treadmill context), said after
+        # the engine's notes as analyze says it
+        self.context_notes: list[str] = []
         self.active_flags: list[Flag] = []       # cues on screen: listed by the engine, or within the hold
         # ids the engine lists at its latest judgement: these patterns are still going on (an active
         # flag not among them is held on screen after it ended)
@@ -269,6 +287,7 @@ class LiveSession:
         # its status events' times and, in run_live, its clock read while waiting
         self._clock_t: float | None = None
         self._connected_t: float | None = None
+        self._link_down = False                   # an unintended Disconnected, no Connected since
         self._arrival_t: float | None = None      # the source's clock when the last samples came
         self.last_quiet_s = 0.0
         self.marks: list[Mark] = []               # the walker's symptom marks (p in the live view)
@@ -399,6 +418,7 @@ class LiveSession:
         s = self.signal
         if name == "Connected":
             self._connected_t = self._clock_t
+            self._link_down = False
             s.connected = True
             s.connects += 1
             if s.connects > 1:
@@ -410,6 +430,8 @@ class LiveSession:
                 s.nominal_rate_hz = float(rate)
         elif name == "Disconnected":
             s.connected = False
+            # (our own closing of a link already lost does not bring it back)
+            self._link_down = self._link_down or not getattr(ev, "intentional", False)
         elif name == "Notice" and getattr(ev, "kind", "") != "clipping":     # clipping: counted in the result
             self.notices.append(str(getattr(ev, "message", "")).split("\n")[0])
         self._pull_counters()
@@ -848,7 +870,7 @@ class LiveSession:
         now = SimpleNamespace(summary={"time_start_s": self.time_origin_s, "duration_s": self.clock_s,
                                        "baseline_s": self.engine.context.get("baseline_s")},
                               timeline=timeline, flags=flags)
-        (ctx,) = mark_contexts(now, [mark])
+        (ctx,) = mark_contexts(now, [mark], gaps=self.engine.sample_gaps)
         if ctx.before_s is None:
             return None
         stood = ctx.stood_out[:2]
@@ -921,6 +943,40 @@ class LiveSession:
         return out
 
     # ---- the end
+    def _count_link_lost_for_good(self) -> str | None:
+        """The link lost and not back when the session ended (by --duration, q or Ctrl-C while reconnecting):
+        count the time without data (:attr:`SignalQuality.link_lost_s`) and the samples the sensor would have
+        sent in it at its nominal rate as lost, one gap — so loss_pct and the heavy-loss hint see it — and
+        return the note that says so; None when the link was up at the end (or dropped with the last sample).
+
+        Only an outage that ended in a reconnect was counted (its first block's lost_before): a sensor that
+        never came back left 0 % loss, 0 reconnects and no word, the report shortened to the data's length."""
+        s = self.signal
+        down_s = self.clock_s - self.time_s
+        if not self._link_down or s.connected or down_s < LINK_LOST_MIN_S:
+            return None
+        s.link_lost_s = down_s
+        rate_hz = s.nominal_rate_hz
+        counted = ""
+        if math.isfinite(rate_hz) and rate_hz > 0:
+            s.unreturned_samples = int(round(down_s * rate_hz))
+            s.lost_samples += s.unreturned_samples
+            s.gaps += 1
+            counted = (f"; its ~{s.unreturned_samples} samples ({down_s:.0f} s at {rate_hz:g} Hz) are counted as "
+                       "lost")
+        return (f"the link to {self.device or 'the sensor'} was lost at {clock_text(self.time_s)} and not regained: "
+                f"the session went on for {clock_text(down_s)} without data, to {clock_text(self.clock_s)}{counted}; "
+                "the walk's numbers cover the time before")
+
+    def _sensor_rate_hz(self, engine_rate_hz: Any) -> float:
+        """The stream's sampling rate as analyze gives it for the recording: 1 / the median step of the samples
+        fed (the engine's), else the nominal rate. Not ``rate_hz``, the arrival rate of the last 5 s: a 200-Hz
+        stream with 20 % lost said 160 Hz, and analyze of its recording 200 Hz, with no word why."""
+        for rate in (engine_rate_hz, self.signal.nominal_rate_hz):
+            if rate is not None and math.isfinite(float(rate)) and rate > 0:
+                return round(float(rate), 3)
+        return round(float(self.signal.rate_hz), 3)
+
     def _start_local(self) -> str:
         """The session's start on this computer's clock, ISO with its UTC offset."""
         return self.start_utc.astimezone().isoformat(timespec="seconds")
@@ -950,6 +1006,7 @@ class LiveSession:
         if self.engine is None:
             return None
         self._feed_pending(LiveUpdate(time_s=self._last_t or 0.0))
+        lost_for_good = self._count_link_lost_for_good()
         replayed = getattr(self.source, "path", None)
         # calendar days on this computer's clock; a replay's: its file's own start (None when it has none)
         clock_meta = getattr(self.source, "clock_meta", None)
@@ -963,7 +1020,7 @@ class LiveSession:
         res.summary.update({
             "source": (str(self.record_path) if self.record_path is not None
                        else str(replayed) if replayed is not None else "live"),
-            "sample_rate_hz": round(float(s.rate_hz if math.isfinite(s.rate_hz) else s.nominal_rate_hz), 3),
+            "sample_rate_hz": self._sensor_rate_hz(res.summary.get("sample_rate_hz")),
             "placement": placement or "unknown",
             "n_samples": int(s.samples),
             "device": self.device or "unknown",
@@ -971,6 +1028,7 @@ class LiveSession:
             "lost_samples": int(s.lost_samples),
             "loss_pct": round(s.loss_pct, 3),
             "reconnects": int(s.reconnects),
+            "link_lost_s": round(s.link_lost_s, 2),
             "corrupt_packets": int(s.corrupt),
             "queue_drops": int(s.queue_drops),
             "start_utc": self.start_utc.isoformat(timespec="seconds"),
@@ -1004,6 +1062,8 @@ class LiveSession:
             notes.append("this sensor's stream has no sequence number or timestamp: packets lost over the link "
                          "cannot be detected" + (" (those dropped on this computer are counted)"
                                                  if s.queue_drops else ""))
+        if lost_for_good:
+            notes.append(lost_for_good)
         if s.reconnects:
             notes.append(f"the sensor reconnected {s.reconnects} time(s) during the walk")
         if s.queue_drops and not (on_host and s.lost_samples):
@@ -1026,6 +1086,7 @@ class LiveSession:
         after = [str(n) for n in (getattr(self.source, "analysis_notes", None) or [])]
         if self._height_note:
             after.append(self._height_note)
+        after += self.context_notes
         res.warnings = notes + list(res.warnings) + after
         if self.marks:
             self._save_marks()            # (a mark made before the recording file opened is saved now)
@@ -1034,6 +1095,15 @@ class LiveSession:
                 res.warnings.append(self.marks_error)
         self.result = res
         return res
+
+
+def _replay_context(replayed: Path | None, context: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The session's context, with the treadmill context its live session saved beside a replayed recording
+    (walk.treadmill.csv) when the caller gave none, and the note saying so — as analyze reads it: a replay
+    gave 0.61 m 'estimate' steps where analyze of the same file gave 0.76 m from the belt speed."""
+    if replayed is None:
+        return context, None
+    return with_sidecar_schedule(replayed, context)
 
 
 def _replayed_mark_line(session: LiveSession, mark: Mark) -> str:
@@ -1205,6 +1275,9 @@ SILENT_NOTE_S = 3.0
 #: --duration also ends a walk whose samples stopped (link lost for good): once the source's clock
 #: is this far past it (the last second's samples may still be on their way)
 DURATION_GRACE_S = 1.0
+#: the link down at the session's end for this long (stream s) past the last sample: lost for good, said and
+#: counted (less is the last packet's own delay when the session ends as the link drops)
+LINK_LOST_MIN_S = 2.0
 
 
 async def _with_ticks(session: LiveSession, stream: Any):
@@ -1344,11 +1417,14 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
             device = getattr(stream, "name", None)
             rec_path = record if record is not None else (default_record_path(device, record_folder)
                                                           if auto_record else None)
-            session = monitor(stream, record=rec_path, **(engine_context or {}))
+            replayed = getattr(stream, "path", None)
+            context, side_note = _replay_context(replayed, engine_context or {})
+            session = monitor(stream, record=rec_path, **context)
+            if side_note:
+                session.context_notes.append(side_note)
             if stop_reason["why"] is not None:
                 session.stop()
             # a replayed recording's symptom marks (walk.marks.csv) come back at their times, as p did
-            replayed = getattr(stream, "path", None)
             replay_marks = list(marks_for(replayed)[0] or []) if replayed is not None else []
 
             mark_keys = MarkKeys()
