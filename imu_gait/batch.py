@@ -274,12 +274,13 @@ def _what_is_there(paths: Sequence[str | os.PathLike], recursive: bool) -> str:
 
 def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
               context: dict[str, Any] | None = None, json_path: Path | None = None,
-              steps_path: Path | None = None, score_reference: bool = False,
+              steps_path: Path | None = None, score_reference: bool = False, ref_unit: str = "s",
               with_flag_rows: bool = False, with_bout_rows: bool = False, with_day_rows: bool = False
               ) -> dict[str, Any]:
     """Read and analyse one recording; the table row (``status`` "ok" or "error"). ``json_path`` /
     ``steps_path``: also write its JSON result / its one-row-per-step CSV there. ``score_reference``:
-    score its steps against the reference beside it (:func:`reference_for`; the ``ref_*`` columns).
+    score its steps against the reference beside it (:func:`reference_for`; the ``ref_*`` columns), its times
+    in ``ref_unit`` ("s" or "ms").
     ``with_flag_rows``: the row also holds ``_flag_rows``, its flags as the flags CSV's rows (not a
     column of the table: the batch pools them into ``--flags-csv``); ``with_bout_rows``: likewise
     ``_bout_rows``, its walking bouts as the bouts CSV's rows (pooled into ``--bouts-csv``), and
@@ -302,7 +303,7 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
             res.warnings.append(marks_note)
             row.update(_marks_row(res))
         if score_reference:
-            row.update(_score_row(path, rec, res))
+            row.update(_score_row(path, rec, res, ref_unit))
     except ImuGaitError as exc:
         row.update(status="error", error=one_line(exc))
         return row
@@ -327,8 +328,11 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
     row["n_sensor_turns"] = len(s.get("sensor_turns") or [])  # … or turned (forward found again)
     row["n_flags"] = len(res.flags)
     row["flags"] = " ".join(f"{k}×{n}" if n > 1 else k for k, n in sorted(counts.items()))
+    not_judged = set(s.get("flags_not_judged") or ())
     for fid in FLAG_IDS:                      # numbers for statistics: minutes each pattern was flagged
-        row[f"flag_min_{fid}"] = sum(max(f.end_s - f.start_s, 0.0) for f in res.flags if f.id == fid) / 60
+        # (empty where the walk could not judge it: a 0 there read as 'not seen')
+        row[f"flag_min_{fid}"] = (None if fid in not_judged else
+                                  sum(max(f.end_s - f.start_s, 0.0) for f in res.flags if f.id == fid) / 60)
     # the placement doubts the reports put before any number (a pocket's 'lean' is the pocket's), then
     # the reader's and the engine's warnings
     row["warnings"] = " | ".join(" ".join(str(w).split())
@@ -381,7 +385,7 @@ def _marks_row(res: Any) -> dict[str, Any]:
             "marks_stood_out": " | ".join(f"{k} ×{n}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))}
 
 
-def _score_row(path: Path, rec: Any, res: Any) -> dict[str, Any]:
+def _score_row(path: Path, rec: Any, res: Any, ref_unit: str = "s") -> dict[str, Any]:
     """The ``ref_*`` columns: the steps against the reference beside the recording. A reference that
     cannot be used says why in ``ref_status``; the recording's own row stays "ok"."""
     from .scoring import NoReferenceWalking, read_reference, score_steps
@@ -391,7 +395,7 @@ def _score_row(path: Path, rec: Any, res: Any) -> dict[str, Any]:
         return {"ref_status": "no reference (" + " or ".join(f"<name>{e}" for e in REFERENCE_ENDINGS) + " beside it)"}
     out: dict[str, Any] = {"ref_file": str(ref_path)}
     try:
-        s = score_steps(res.steps["time_s"].to_numpy(), read_reference(ref_path),
+        s = score_steps(res.steps["time_s"].to_numpy(), read_reference(ref_path, unit=ref_unit),
                         recording_span_s=(float(rec.time_s[0]), float(rec.time_s[-1])),
                         time_offset_s=float(rec.meta.get("time_offset_s") or 0.0))
     except NoReferenceWalking:
@@ -592,7 +596,7 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
               json_dir: str | os.PathLike | None = None, jobs: int = 1,
               progress: Callable[[int, int, Path], None] | None = None,
               exclude: Sequence[str | os.PathLike] = (),
-              steps_dir: str | os.PathLike | None = None, score_references: bool = False,
+              steps_dir: str | os.PathLike | None = None, score_references: bool = False, ref_unit: str = "s",
               flags_csv: str | os.PathLike | None = None,
               bouts_csv: str | os.PathLike | None = None,
               days_csv: str | os.PathLike | None = None,
@@ -649,7 +653,7 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     # summarise()'s keywords per recording: the shared ones and each recording's own output files
     options = [{"read_options": read_options, "json_path": jpath, "steps_path": spath,
                 "context": context if context_table is None else context_table.context_for(rec, context or {}),
-                "score_reference": score_references, "with_flag_rows": flags_csv is not None,
+                "score_reference": score_references, "ref_unit": ref_unit, "with_flag_rows": flags_csv is not None,
                 "with_bout_rows": bouts_csv is not None, "with_day_rows": days_csv is not None}
                for rec, jpath, spath in zip(recordings, json_paths, steps_paths)]
     study = list(context_table.study_columns) if context_table is not None else []

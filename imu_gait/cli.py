@@ -341,6 +341,8 @@ def _add_batch(sub: Any) -> None:
     out.add_argument("--score-references", action="store_true",
                      help="score each recording's steps against the reference contacts beside it (walk.csv → "
                           "walk.ref.json or walk.ref.csv, as for 'imu-gait score'): ref_* columns and a pooled F1")
+    out.add_argument("--ref-unit", choices=("s", "ms"), default=None,
+                     help="with --score-references: unit of the references' times (default s)")
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("-r", "--recursive", action="store_true", help="look into sub-folders at any depth")
     p.add_argument("-j", "--jobs", metavar="N", type=int, default=1,
@@ -636,6 +638,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     elif not args.paths:
         raise ImuGaitError("batch: no recordings given\n  What to do: give files or folders of recordings, or a "
                            "--context-table that lists them")
+    if args.ref_unit is not None and not args.score_references:
+        raise ImuGaitError("--ref-unit only applies with --score-references (the unit of the references' times)")
 
     parent = os.path.dirname(os.path.abspath(args.out))
     if not os.path.isdir(parent):
@@ -700,7 +704,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                              context=analysis_context(args), json_dir=args.json_dir, jobs=args.jobs,
                              progress=progress, exclude=exclude,
                              steps_dir=args.steps_dir, score_references=args.score_references,
-                             flags_csv=args.flags_csv, bouts_csv=args.bouts_csv, days_csv=args.days_csv,
+                             ref_unit=args.ref_unit or "s", flags_csv=args.flags_csv, bouts_csv=args.bouts_csv, days_csv=args.days_csv,
                              note=notes.append, context_table=context_table)
     except KeyboardInterrupt:
         if bar is not None:

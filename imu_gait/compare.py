@@ -343,7 +343,10 @@ def compare_sessions(sessions: Sequence[Session], *,
                  **dict(zip(labels, walk)), "change": walk[-1] - walk[0], "beyond_spread": None, "beyond_repeat": None})
     ids = sorted({f.get("id") for s in sessions for f in s.flags if f.get("id")})
     for fid in ids:
-        minutes = [sum(max(_num(f.get("end_s")) - _num(f.get("start_s")), 0.0) for f in s.flags
+        # a flag a walk could not judge (no gyroscope for twist, a sensor off the trunk, too short for a
+        # baseline) is not 0 minutes of it: '3.6 → 0.0' read as the problem gone (review)
+        minutes = [float("nan") if fid in (s.summary.get("flags_not_judged") or ()) else
+                   sum(max(_num(f.get("end_s")) - _num(f.get("start_s")), 0.0) for f in s.flags
                        if f.get("id") == fid) / 60 for s in sessions]
         rows.append({"row": f"Flag: {fid.replace('_', ' ')} (minutes)", "key": f"flag_{fid}_min", "gait": "",
                      "unit": "min", **dict(zip(labels, minutes)), "change": minutes[-1] - minutes[0],

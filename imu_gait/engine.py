@@ -1862,6 +1862,7 @@ class GaitEngine:
                 part["step_time_asymmetry_pct"] = part["gct_balance_pct"] = float("nan")
         # what the rules could not judge, or judged against fallbacks only (no gyro, no baseline, off-trunk)
         summary["flag_notes"] = [str(n) for n in (timeline.attrs.get("notes") or [])]
+        summary["flags_not_judged"] = [str(f) for f in (timeline.attrs.get("flags_not_judged") or [])]
         # a phone in a pocket, a clip on one hip: said in the notes; a flag here for batch tables
         # null where not judged (a sensor declared off the trunk): False would claim it passed
         summary["one_sided_signal"] = (None if self.placement_kind == "off_trunk"

@@ -885,7 +885,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         :data:`GRID_IDLE_CUT_S`): ``time_s``, ``gait``, ``walking``, each smoothed
         metric, ``<metric>_baseline``, the long-window fatigue series ``fatigue_<metric>``, the
         thresholds each rule used as ``<flag id>__<metric>`` and ``flag__<flag id>`` (bool, active).
-        ``timeline.attrs['notes']`` lists what could not be judged and why;
+        ``timeline.attrs['notes']`` lists what could not be judged and why, ``timeline.attrs['flags_not_judged']``
+        the flag ids that could not be judged anywhere in the walk;
         ``timeline.attrs['baselines']`` the baselines per gait; ``timeline.attrs['disclaimer']``;
         ``timeline.attrs['one_sided']`` True when the signal looks one-sided (:func:`one_sided_signal`);
         ``timeline.attrs['sensor_hints']`` short lines about the sensor's placement for a live view
@@ -945,7 +946,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         tl = pd.DataFrame({"time_s": np.array([], float)})
         notes.append("Too few steps to judge any back-strain pattern.")
         flags = _incline_limit_flags(cols["time_s"], sched, max_incline_pct, cfg)
-        tl.attrs.update(notes=notes, baselines={}, disclaimer=DISCLAIMER)
+        tl.attrs.update(notes=notes, baselines={}, disclaimer=DISCLAIMER,
+                        flags_not_judged=[fid for fid in FLAG_IDS if fid not in {f.id for f in flags}])
         return flags, tl
 
     if off_trunk:
@@ -1008,7 +1010,9 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
 
     tl = _timeline(grid, rules, active)
     hints = ([ONE_SIDED_HINT] if one_sided is not None else []) + [lean_jump_hint(tj, dj, schedule_origin_s) for tj, dj in jumps]
+    judged = {r.id for r in rules if (_rule_evaluable(r) & grid["walking"]).any()} | {f.id for f in flags}
     tl.attrs.update(notes=notes, baselines=base["values"], disclaimer=DISCLAIMER, one_sided=one_sided is not None,
+                    flags_not_judged=[fid for fid in FLAG_IDS if fid not in judged],
                     sensor_hints=hints, lean_jumps=[{"time_s": tj, "change_deg": dj} for tj, dj in jumps],
                     baseline_state={g: {"values": base["values"][g], "end_s": base["end_s"][g]}
                                     for g, ok in base["settled"].items() if ok and g in base["values"]})
@@ -1731,6 +1735,24 @@ def _gait_starts(gait: np.ndarray, t: np.ndarray, min_s: float = 10.0) -> np.nda
         if keep or stable is None:
             stable = g[a]
     return out
+
+
+def _evaluable(item: "_Crit | _Group") -> np.ndarray:
+    """Grid points where a criterion (its value and threshold both known) or a group of them can be judged."""
+    if isinstance(item, _Crit):
+        return np.isfinite(item.x) & np.isfinite(item.thr)
+    each = np.array([_evaluable(i) for i in item.items])
+    return each.all(0) if item.mode == "and" else each.any(0) if item.mode == "or" else each.sum(0) >= 2
+
+
+def _rule_evaluable(rule: _Rule) -> np.ndarray:
+    """Grid points where a rule could fire: its relative form where that applies (a baseline), else its
+    absolute fallback. A rule never evaluable was not judged — its 0 minutes say nothing (a walk without a
+    gyroscope has no twist to judge; compare showed 'trunk twist excess 3.6 → 0.0 min' for it: review)."""
+    n = len(rule.use_rel)
+    rel = _evaluable(rule.rel) if rule.rel is not None else np.zeros(n, bool)
+    ab = _evaluable(rule.abs) if rule.abs is not None else np.zeros(n, bool)
+    return np.where(rule.use_rel, rel, ab)
 
 
 def _evaluate_rule(rule: _Rule, t: np.ndarray, cfg: StrainConfig,

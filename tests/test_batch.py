@@ -75,6 +75,9 @@ def test_batch_cli_table_matches_analyze_and_reports_the_bad_file(folder, tmp_pa
         assert float(r["trunk_twist_deg"]) == pytest.approx(ref.summary["trunk_twist_deg"], rel=1e-5)
         assert int(r["n_flags"]) == len(ref.flags)
         for fid in FLAG_IDS:                                   # minutes per pattern, for statistics
+            if fid in ref.summary["flags_not_judged"]:         # (empty: not judged, not 'not seen')
+                assert r[f"flag_min_{fid}"] == ""
+                continue
             minutes = sum(f.end_s - f.start_s for f in ref.flags if f.id == fid) / 60
             assert float(r[f"flag_min_{fid}"]) == pytest.approx(minutes, abs=1e-5)
         saved = json.loads(Path(r["json"]).read_text())
@@ -351,6 +354,26 @@ def test_flags_csv_pools_every_recordings_flags_in_one_table(tmp_path, jobs):
     # again, with the tables from the first run in the folder: they are not recordings
     assert main(["batch", str(folder), "--out", str(out), "--flags-csv", str(flags), *args]) == 1
     assert len(read_table(out)) == 4 and len(pd.read_csv(flags)) == 4
+
+
+def test_score_references_take_references_in_milliseconds(tmp_path, capsys):
+    """A study whose foot-switch references are in ms: the row said 'add --ref-unit ms', an option batch did not
+    have (review). Truth: the same contacts in ms with --ref-unit ms score exactly as in seconds (9 of 9 matched
+    on the bundled walk); without it the row says to add it; --ref-unit without --score-references is refused."""
+    shutil.copy(DATASETS / "mobgap_HA001_walk1.csv", tmp_path / "walk1.csv")
+    ic = json.loads((DATASETS / "mobgap_HA001_walk1.ref.json").read_text())["ic_times_s"]
+    (tmp_path / "walk1.ref.csv").write_text("ic_ms\n" + "".join(f"{t * 1000.0:.1f}\n" for t in ic))
+    out = tmp_path / "out" / "s.csv"
+    out.parent.mkdir()
+    assert main(["batch", str(tmp_path), "--out", str(out), "--score-references"]) == 0
+    (row,) = read_table(out)
+    assert row["ref_status"].startswith("error") and "--ref-unit ms" in row["ref_status"]
+    assert main(["batch", str(tmp_path), "--out", str(out), "--score-references", "--ref-unit", "ms"]) == 0
+    (row,) = read_table(out)
+    assert row["ref_status"] == "scored" and (row["ref_matched"], row["ref_missed"]) == ("9", "0")
+    capsys.readouterr()
+    assert main(["batch", str(tmp_path), "--out", str(out), "--ref-unit", "ms"]) == 2
+    assert "--ref-unit only applies with --score-references" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -67,6 +67,26 @@ def test_flags_appear_as_minutes_per_pattern():
     assert row.loc["flag_forward_lean_min", "change"] == pytest.approx(-1.0)
 
 
+def test_a_flag_a_walk_could_not_judge_is_not_zero_minutes_of_it():
+    """The same walk, its trunk twisting 50 % more from 5:00 to 8:00, analysed with its gyroscope and without:
+    without one twist cannot be judged (its flag_notes say so), yet compare showed 'trunk twist excess 3.6 →
+    0.0 min', a change of −3.6 that read as the problem gone (review). Truth: ~3 min with the gyroscope
+    (±0.5); not judged (NaN, shown '–') without, and no change computed."""
+    import math
+    from dataclasses import replace
+
+    rec, _ = synthesize_walk(600, seed=1, step_jitter=0.012, segments=[(300.0, {"twist_deg": 15.0}),
+                                                                      (480.0, {"twist_deg": 10.0})])
+    with_gyro = imu_gait.analyze(rec)
+    without = imu_gait.analyze(replace(rec, gyro_rads=None))
+    assert "trunk_twist_excess" in without.summary["flags_not_judged"]
+    assert "trunk_twist_excess" not in with_gyro.summary["flags_not_judged"]
+    a, b = (session_from_result(json.loads(r.to_json()), lab) for r, lab in ((with_gyro, "gyro"), (without, "acc")))
+    row = compare_sessions([a, b]).set_index("key").loc["flag_trunk_twist_excess_min"]
+    assert row["gyro"] == pytest.approx(3.0, abs=0.5)
+    assert math.isnan(row["acc"]) and math.isnan(row["change"])
+
+
 def test_cli_compare_writes_the_table(walks, tmp_path, capsys):
     out = tmp_path / "progress.csv"
     code = main(["compare", str(walks / "week1.json"), str(walks / "week3.csv"), "--labels", "week 1,week 3",
