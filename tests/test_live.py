@@ -2039,3 +2039,17 @@ def test_a_mark_made_while_the_link_is_down_says_there_was_no_data():
     assert a + 5.0 < ctx.mark.elapsed_s <= b + 1.0 and 18.5 < a < 21.0 and b > 24.0       # (in it, or right at its end)
     line = next(line for line in ctx.lines() if "before it" in line)
     assert line.startswith("No data from 0:") and "stopped" not in line, line
+
+
+def test_a_live_walks_summary_gives_its_clock_as_analyze_of_its_recording_does(tmp_path, imu_gait_cli):
+    """A live session's JSON gave its start as start_utc alone, while analyze of the recording it wrote (and a
+    replay) gave start_time_iso, start_unix_s and time_offset_s — one walk, two sets of keys (docs audit).
+    Truth: the recording's own analysis; the same three values."""
+    done = imu_gait_cli("live", "--simulate", "--duration", "20", "--speed", "10", "--no-keys", "--view", "plain",
+                        "--record", "walk.csv", "--json", "live.json", "-q", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    done = imu_gait_cli("analyze", "walk.csv", "--json", "a.json", "-q", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    live, off = (json.loads((tmp_path / n).read_text())["summary"] for n in ("live.json", "a.json"))
+    assert live["start_time_iso"] == off["start_time_iso"] and live["time_offset_s"] == off["time_offset_s"]
+    assert live["start_unix_s"] == pytest.approx(off["start_unix_s"], abs=1e-3)

@@ -1046,6 +1046,12 @@ class LiveSession:
             # wall-clock start is when the replay ran, not when the walk began
             res.summary["replayed_at"] = res.summary.pop("start_utc")
             res.summary.update(file_summary)
+        elif replayed is None:
+            # a live walk's 0 s is when the session began, on this computer's clock: the summary says it as analyze
+            # of its recording does (start_time_iso, start_unix_s, time_offset_s), not as start_utc alone (review)
+            from ..days import clock_summary
+
+            res.summary.update({"time_offset_s": 0.0, **clock_summary({"start_time": self._start_local()})})
         notes = []
         # where the lost samples went: a stream without counter or stamp (Thingy:52) sees no loss over the link —
         # every sample it counts lost is a notification this computer dropped (ThingyStream.skip → lost_before).
