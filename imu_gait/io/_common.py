@@ -854,6 +854,14 @@ def check_time_axis(t: np.ndarray, label: str, line_of: Callable[[int], int | No
                 hint="the logger lost most of the data, or two recordings were joined: split the file")
 
 
+def _kept(keep: np.ndarray | None, t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None,
+          rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """The samples a check keeps (``keep``: their indices, None: all) and their rows in the file."""
+    if keep is None:
+        return t, acc, gyro, rows
+    return t[keep], acc[keep], None if gyro is None else gyro[keep], keep if rows is None else rows[keep]
+
+
 def finish(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None, *, label: str, meta: dict,
            warnings: list[str] | None = None, first_line_no: int | None = None,
            time_column: str = "time", rows: np.ndarray | None = None,
@@ -880,24 +888,10 @@ def finish(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None, *, label: st
         return line_of_row(int(i) if rows is None else int(rows[i]))
 
     warnings = list(warnings or [])
-    keep = drop_time_glitches(t, line_of_sample, label, time_column, warnings)
-    if keep is not None:
-        t, acc = t[keep], acc[keep]
-        rows = keep if rows is None else rows[keep]
-        gyro = None if gyro is None else gyro[keep]
-        del keep
-    keep = repeated_rows(t, acc, gyro, line_of_sample, label, warnings)
-    if keep is not None:
-        t, acc = t[keep], acc[keep]
-        rows = keep if rows is None else rows[keep]
-        gyro = None if gyro is None else gyro[keep]
-        del keep
-    keep = consecutive_copies(t, acc, gyro, line_of_sample, label, warnings)
-    if keep is not None:
-        t, acc = t[keep], acc[keep]
-        rows = keep if rows is None else rows[keep]
-        gyro = None if gyro is None else gyro[keep]
-        del keep
+    # each check returns the samples it keeps (None: all); rows follow, so later lines are still named right
+    t, acc, gyro, rows = _kept(drop_time_glitches(t, line_of_sample, label, time_column, warnings), t, acc, gyro, rows)
+    t, acc, gyro, rows = _kept(repeated_rows(t, acc, gyro, line_of_sample, label, warnings), t, acc, gyro, rows)
+    t, acc, gyro, rows = _kept(consecutive_copies(t, acc, gyro, line_of_sample, label, warnings), t, acc, gyro, rows)
     check_time_axis(t, label, line_of_sample, time_column)
     meta = dict(meta)
     meta.setdefault("path", label)
