@@ -471,7 +471,7 @@ _FATIGUE = ("cadence_spm", "vertical_oscillation_cm", "step_regularity", "forwar
 
 #: metrics whose change is stated as a difference (°, percentage points, 0..1), not as a percentage
 _ADDITIVE = ("forward_lean_deg", "lean_vs_standing_deg", "step_regularity", "stride_regularity", "symmetry",
-             "stride_time_cv_pct", "stride_time_cv_lcb_pct", "step_time_asymmetry_pct",
+             "stride_time_cv_pct", "step_time_asymmetry_pct",
              "step_time_asymmetry_lcb_pct", "pelvic_drop_deg", "pelvic_drop_lr_diff_deg")
 
 #: a chest sensor's roll range is the thorax's side-bend: its evidence in the reports' word ('Trunk roll')
@@ -489,8 +489,6 @@ _LABEL = {  # metric → (label, unit, decimals)
     "stride_regularity": ("stride regularity (1 = every stride alike)", "", 2),
     "symmetry": ("left/right symmetry (1 = alike)", "", 2),
     "stride_time_cv_pct": ("stride-to-stride variation in timing", "%", 1),
-    "stride_time_cv_lcb_pct": ("stride-to-stride variation in timing (at least, allowing for measuring noise)",
-                               "%", 1),
     "step_time_asymmetry_pct": ("left/right difference in step time", "%", 1),
     "step_time_asymmetry_lcb_pct": ("left/right difference in step time (at least, allowing for measuring "
                                     "noise)", "%", 1),
@@ -1855,17 +1853,19 @@ def _fatigue_onset_s(grid: dict, evidence: list[tuple[str, float, float]], i0: i
     return float(np.median([0.5 * (a + b) for a, b in marks]))
 
 
-def _value_past_threshold(c: _Crit, sl: slice) -> float:
+def _value_past_threshold(c: _Crit, sl: slice, series: np.ndarray | None = None,
+                          whole_if_never: bool = True) -> float:
     """A criterion's value over an episode (grid rows ``sl``): its median where it was past its threshold. A
     flag holds until the series is back most of the way to the baseline (hysteresis), and the whole episode's
     median quoted a value on the near side of the threshold ("4.2 cm … threshold 4.4 cm" for a 4-min flag,
     graded "mild" whatever the peak — found by review). The whole episode's median when it never was (a
-    criterion of an either-or rule that did not fire it)."""
+    criterion of an either-or rule that did not fire it; NaN with ``whole_if_never`` False). ``series``: the
+    values to take where not the criterion's own (its ``shown``, else ``x``)."""
     x = c.x[sl]
-    shown = x if c.shown is None else c.shown[sl]
+    shown = (x if c.shown is None else c.shown[sl]) if series is None else series[sl]
     with np.errstate(invalid="ignore"):
         past = c.sign * (x - c.thr[sl]) >= 0
-    vals = shown[past] if np.isfinite(shown[past]).any() else shown
+    vals = shown[past] if np.isfinite(shown[past]).any() else shown if whole_if_never else shown[:0]
     return float(np.nanmedian(vals)) if np.isfinite(vals).any() else float("nan")
 
 
@@ -1878,10 +1878,7 @@ def _windowed_onset(c: _Crit, series: np.ndarray, base: np.ndarray, i0: int, i1:
     before it to half a window after, half-way at the change; the rule crosses its threshold — and the hold
     runs — well after it: at 1.5 × the trigger a 120-s asymmetry window started the flag 30–55 s after the limp
     began (found by review; other rules: 2–4 s)."""
-    x = series[i0:i1 + 1]
-    with np.errstate(invalid="ignore"):
-        past = c.sign * (c.x[i0:i1 + 1] - c.thr[i0:i1 + 1]) >= 0
-    v = float(np.nanmedian(x[past])) if np.isfinite(x[past]).any() else float("nan")
+    v = _value_past_threshold(c, slice(i0, i1 + 1), series, whole_if_never=False)
     ref = float(base[i0])
     if not (np.isfinite(v) and np.isfinite(ref)) or v == ref:
         return i0

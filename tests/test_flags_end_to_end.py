@@ -90,34 +90,27 @@ def test_a_flag_quotes_the_value_that_crossed_its_threshold(seed):
     assert f.value == pytest.approx(4.7 / 3.5 * f.reference, rel=0.08)      # the +34 % stretch (truth ±8 %)
 
 
-def test_a_walker_who_speeds_up_is_told_the_pace_explains_the_bounce():
-    """Overground, cadence 110 → 120 spm and bounce 3.5 → 4.6 cm from 5:00 on, as a faster walk brings: the bounce
-    flag stays (the landings are bigger) but its cause said the speed reading was 'not a sign that you walked
-    faster' and its advice asked for 'quicker, shorter steps', which the walker had just taken (review). It names
-    the cadence change (within 2 spm of the truth) and the likely faster pace instead."""
-    rec, _ = synthesize_walk(600, seed=1, step_jitter=0.012, segments=[(P0, {"cadence_spm": 120.0, "speed_mps": 1.56,
-                                                                              "bounce_cm": 4.6, "braking_mps": 0.18})])
+@pytest.mark.parametrize("pattern, flag_id, cadence, direction", [
+    ({"cadence_spm": 120.0, "speed_mps": 1.56, "bounce_cm": 4.6, "braking_mps": 0.18}, "vertical_bounce", 120,
+     "above"),
+    ({"cadence_spm": 98.0, "speed_mps": 1.1, "twist_deg": 5.5}, "trunk_twist_guarding", 98, "below"),
+], ids=["faster_more_bounce", "slower_stiffer_trunk"])
+def test_a_walker_who_changes_pace_is_told_the_pace_explains_the_pattern(pattern, flag_id, cadence, direction):
+    """Overground, from 5:00 on, as a change of pace brings: cadence 110 → 120 spm with bounce 3.5 → 4.6 cm, or
+    110 → 98 spm with twist 10° → 5.5°. The flag stays (the pattern is there), but the bounce flag's cause said the
+    speed reading was 'not a sign that you walked faster' and its advice asked for 'quicker, shorter steps' — which
+    the walker had just taken — and the guarding flag blamed back pain alone (review). Each now names the cadence
+    change (within 2 spm of the truth) and the likely faster or slower pace."""
+    rec, _ = synthesize_walk(600, seed=1, step_jitter=0.012, segments=[(P0, pattern)])
     res = imu_gait.analyze(rec)
-    f = next(f for f in res.flags if f.id == "vertical_bounce")
-    m = re.search(r"cadence was also (\d+) % above your baseline here \((\d+) → (\d+) spm\): you were probably "
-                  r"walking faster", f.cause)
+    f = next(f for f in res.flags if f.id == flag_id)
+    pace = "faster" if direction == "above" else "slower"
+    m = re.search(rf"cadence was also (\d+) % {direction} your baseline here \((\d+) → (\d+) spm\): you were "
+                  rf"probably walking {pace}", f.cause)
     assert m, f.cause
-    assert abs(int(m[2]) - 110) <= 2 and abs(int(m[3]) - 120) <= 2
-    assert "quicker, shorter steps" not in f.advice and "— not a sign that you walked faster" not in f.cause
-
-
-def test_a_walker_who_slows_down_is_told_the_pace_explains_the_stiffer_trunk():
-    """Overground, cadence 110 → 98 spm and twist 10° → 5.5° from 5:00 on, as a slower walk brings: the guarding
-    flag's cause blamed back pain alone (review); it now says the cadence fell (within 2 spm) and a slower pace
-    turns the trunk less by itself."""
-    rec, _ = synthesize_walk(600, seed=1, step_jitter=0.012, segments=[(P0, {"cadence_spm": 98.0, "speed_mps": 1.1,
-                                                                              "twist_deg": 5.5})])
-    res = imu_gait.analyze(rec)
-    f = next(f for f in res.flags if f.id == "trunk_twist_guarding")
-    m = re.search(r"cadence was also (\d+) % below your baseline here \((\d+) → (\d+) spm\): you were probably "
-                  r"walking slower", f.cause)
-    assert m, f.cause
-    assert abs(int(m[2]) - 110) <= 2 and abs(int(m[3]) - 98) <= 2
+    assert abs(int(m[2]) - 110) <= 2 and abs(int(m[3]) - cadence) <= 2
+    if flag_id == "vertical_bounce":
+        assert "quicker, shorter steps" not in f.advice and "— not a sign that you walked faster" not in f.cause
 
 
 @pytest.mark.parametrize("seed", [1, 2, 5])
