@@ -23,6 +23,8 @@ if res.summary["n_steps"]:
           f"median cadence {res.summary['cadence_spm']:.0f} steps/min")
 else:
     print("no steps found")           # summary metrics are NaN then (null in the JSON)
+# one row per step; a bout's first step has no step before it, so its step time and cadence are NaN
+# (and its side is empty until the walking rhythm tells left from right)
 cols = ["time_s", "side", "cadence_spm", "vertical_oscillation_cm", "trunk_twist_deg", "forward_lean_deg"]
 print(res.steps[cols].head(8).round(2).to_string(index=False))
 # forward lean is against the first steady steps; where the walker stood still just before a walk, lean is
@@ -39,5 +41,11 @@ print(f"walking bouts of 30 s or more: {res.summary['walking_bouts']['n_walking_
 print(res.days[["date", "recorded_h", "worn_h", "valid", "n_steps", "n_walking_bouts"]].round(3).to_string(index=False))
 for flag in res.flags:
     print(f"flag {flag.id} {flag.start_s:.0f}-{flag.end_s:.0f} s ({flag.severity}): {flag.message}")
+if not res.flags:
+    # no flag is not the same as 'all well': a short recording has no personal baseline, and rules that
+    # need a gyroscope cannot be judged without one — the summary says which, and why
+    print("no back-strain flags; not judged anywhere:", ", ".join(res.summary["flags_not_judged"]) or "none")
+    for line in res.summary["flag_notes"]:
+        print("  how the flags were judged:", line)
 for w in res.warnings:
     print("note:", w)

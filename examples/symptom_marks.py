@@ -3,7 +3,7 @@
     python examples/symptom_marks.py
 
 A walker notes (or presses p in ``imu-gait live``) when their back hurts. Here a synthetic walk
-whose bounce rises from 3.5 to 7 cm after 3 minutes stands in for the recording, and a small marks
+whose bounce rises from 3.5 to 7 cm after 3 min 20 s (200 s) stands in for the recording, and a small marks
 CSV beside it for the diary. Each mark is read against the minute of walking before it: which
 metrics differed from the walker's own baseline by more than two walks on the same day do, and
 which back-strain flags held then.

@@ -16,7 +16,9 @@ EXPECT = {
     "stream_engine.py": ["median step-event latency", "same steps as imu_gait.analyze: True"],
     "symptom_marks.py": ["5:00  pain 6/10 — lower back ache", "vertical oscillation 7.", "Flags holding: Vertical bounce",
                          "across the marks: vertical oscillation above your baseline (by more than 1.1 cm) before 2 of 3"],
-    "treadmill_and_compare.py": ["3 stages", "walking speed per stage: [1.0, 1.2, 1.2]", "Walking speed (m/s)"],
+    # exact step length from the belt: 1.0 m/s at 100 steps/min = 0.60 m, 1.3 m/s at 112 = 0.70 m (synthetic truth)
+    "treadmill_and_compare.py": ["3 stages", "steps/min [100.0, 112.0, 112.0] step length (m) [0.6, 0.7, 0.7]",
+                                 "flag incline_effort 24", "flag forward_lean 24", "Walking speed (m/s)"],
     # every bundled recording with a reference, as batch --score-references scores them (the regression
     # floors' recordings, tests/test_real_recordings.py: F1 1.000 / 0.901 / 0.766 there)
     "validate_against_reference.py": ["mobgap_HA001_walk1.csv: F1 1.000 (9 matched", "mobgap_HA001_daily.csv: F1 0.90",
@@ -75,5 +77,5 @@ def test_treadmill_example_outside_the_repository_says_what_is_wrong(tmp_path):
     shutil.copy(ROOT / "examples" / "treadmill_and_compare.py", script)
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
-    assert proc.stderr.startswith("error: ") and "mobgap_HA001_daily.csv" in proc.stderr
+    assert proc.stderr.startswith("error: ") and "mobgap_HA001_walk1.csv" in proc.stderr
     assert "What to do:" in proc.stderr
