@@ -435,7 +435,8 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
                         for lab in no_gyro)
         notes.append(f"{how} had no gyroscope in the analysis: trunk twist and pelvic drop are missing there, and "
                      "side sway and braking were measured without it (on real walks sway differs by −2 to +4 cm, "
-                     "up or down by person and walk, more at a slow pace; braking about 10 % lower) — do not read a change of sway or braking between these and the others (such a change is not marked *).")
+                     "up or down by person and walk, more at a slow pace, and far more in walks with turns; braking about "
+                     "10 % lower) — do not read a change of sway or braking between these and the others (such a change is not marked *).")
     belt = which(lambda x: _num(x.get("belt_speed_mps")) > 0 or bool(x.get("treadmill_schedule")))
     if belt and len(belt) < len(sessions):
         notes.append(f"Step length and speed of {listed(belt)} come from the treadmill belt, of the others "

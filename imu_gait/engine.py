@@ -2100,12 +2100,16 @@ class GaitEngine:
             # each step's mean acceleration was taken out): sway −0.7 cm median (−20 %; 10th–90th percentile
             # −2.0 … +1.2 cm, all −2.4 … +3.9), braking −9 %, bounce and lean unchanged. Not one direction, so
             # the warning gives none for sway. The roll's share grows as 1/cadence²: synthetic walks with 4° of
-            # pelvic drop read +0.3 cm at 110 spm, +2 cm at 90, +7 cm at 60 (found by review)
+            # pelvic drop read +0.3 cm at 110 spm, +2 cm at 90, +7 cm at 60 (found by review). Turns: the
+            # gyroscope's steps leave turning strides out, the accelerometer's cannot (tests/data's 20-s
+            # sensorlogger_android walk, 19 of 21 steps turning: 3.8 cm with its gyro, 14.0 without: review s34)
             warnings.append(f"{lead}: trunk twist, pelvic drop and turns cannot be measured; "
                             "steps, cadence, bounce, lean and sway come from the accelerometer alone, where the "
                             "trunk's side-to-side roll mixes into sway and braking (on real walks sway differs from "
                             "a gyroscope's by −2 to +4 cm depending on the person and the walk, and reads higher "
-                            "the slower the walk — several cm more below 80 steps/min; braking reads about "
+                            "the slower the walk — several cm more below 80 steps/min —, and far higher in a walk "
+                            "with turns or curves, whose turning strides cannot be left out without a gyroscope "
+                            "(+10 cm on a 20-s walk that was mostly turning); braking reads about "
                             "10 % lower): compare them only between recordings with the same kind of sensor "
                             "and a similar pace")
         # (off the trunk the bounce, and so the pendulum step length, is not reported: no height note)
