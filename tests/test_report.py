@@ -945,3 +945,44 @@ def test_a_handrail_flag_is_drawn_on_the_sway_panel_too():
     alt = re.search(r"Smoothed values over[^<]*", render_html(res, rec)).group(0)
     assert re.search(r"Side-to-side sway [^;]*, flagged 5:0\d", alt) and re.search(r"Trunk twist [^;]*, flagged", alt)
     assert not re.search(r"Cadence [^;]*, flagged", alt)
+
+
+# ---------------------------------------------------------------- report audit s34
+def _panel(fig, label: str):
+    return next(a for a in fig.axes if a.get_ylabel().startswith(label))
+
+
+def test_a_short_flagged_episode_in_a_long_walk_is_drawn_inside_its_panel():
+    """An hour of 3.5-cm bounce with 50 s of 8 cm at 30:00, flagged: the flagged steps are ~1.4 % of the hour's,
+    so the 2nd–98th percentile y-range (2–5.5 cm) cut them and the smoothed line off the panel. Truth: the
+    panel reaches at least 8 cm (the episode's level), while one wild 40-cm step still does not stretch it."""
+    from imu_gait.report.html import metrics_over_time_figure
+
+    steps = make_steps(bouts=((0.0, 3600.0),))
+    t = steps["time_s"].to_numpy()
+    episode = (t >= 1800.0) & (t <= 1850.0)
+    steps.loc[episode, "vertical_oscillation_cm"] = 8.0 + np.random.default_rng(3).normal(0, 0.2, episode.sum())
+    steps.loc[100, "vertical_oscillation_cm"] = 40.0            # one wild step, to be trimmed
+    flag = Flag(id="vertical_bounce", start_s=1801.0, end_s=1850.0, severity="marked",
+                metric="vertical_oscillation_cm", value=8.1, reference=3.5, reference_kind="baseline", threshold=4.2,
+                message="Bounce well above your baseline", cause="", advice="")
+    res = make_result(steps=steps, flags=[flag])
+    res.summary["duration_s"] = 3600.0
+    fig, _ = metrics_over_time_figure(res, build_overview(res))
+    lo, hi = _panel(fig, "Bounce").get_ylim()
+    assert hi >= 8.0 and lo <= 3.0, (lo, hi)
+    assert hi < 12.0, (lo, hi)                                   # the 40-cm step is still trimmed
+
+
+def test_lean_vs_standing_gets_the_same_minimum_span_as_forward_lean():
+    """'Lean vs standing' is forward lean with another zero: 0.1° of noise drew it over a 0.3° axis as a
+    posture change. Truth: its panel spans at least 6°, as the forward-lean panel does."""
+    from imu_gait.report.html import MIN_SPAN, metrics_over_time_figure
+
+    steps = make_steps()
+    steps["lean_vs_standing_deg"] = 0.7 + np.random.default_rng(5).normal(0, 0.05, len(steps))
+    res = make_result(steps=steps, flags=[])
+    fig, _ = metrics_over_time_figure(res, build_overview(res))
+    lo, hi = _panel(fig, "Forward lean vs standing").get_ylim()
+    assert hi - lo >= 6.0 - 1e-9, (lo, hi)
+    assert MIN_SPAN["lean_vs_standing_deg"] == MIN_SPAN["forward_lean_deg"]

@@ -229,6 +229,7 @@ def _span(ov: Overview, steps: pd.DataFrame, flags: Sequence[Flag]) -> tuple[flo
 #: Smallest y-span of a panel, in display units: a steady metric is drawn flat instead of
 #: magnifying sensor noise (0.1° of lean must not look like a change).
 MIN_SPAN = {"cadence_spm": 20.0, "vertical_oscillation_cm": 2.0, "trunk_twist_deg": 6.0, "forward_lean_deg": 6.0,
+            "lean_vs_standing_deg": 6.0,
             "lateral_sway_cm": 2.0, "pelvic_drop_deg": 4.0, "step_length_m": 0.2, "walking_speed_mps": 0.3, "braking_mps": 0.1,
             "impact_g": 0.4, "step_regularity": 0.4, "ground_contact_ms": 60.0, "stride_time_cv_pct": 4.0, "step_time_asymmetry_pct": 6.0}
 
@@ -304,6 +305,23 @@ def _draw_marks(axes: Sequence[Any], marks: list[tuple[float, str]], t0: float, 
                          fontweight="bold")
 
 
+def _flagged_extent(flags: Sequence[Flag], ts: np.ndarray, ys: np.ndarray, t: np.ndarray, y: np.ndarray
+                    ) -> tuple[float, float]:
+    """(low, high) a panel must show over its flags' spans: the smoothed line's extremes there and the 2nd–98th
+    percentile of the steps there; (inf, -inf) when no flag has a finite value on the panel."""
+    lo, hi = math.inf, -math.inf
+    for f in flags:
+        a, b = float(f.start_s), float(f.end_s)
+        line = ys[(ts >= a) & (ts <= b) & np.isfinite(ys)]
+        dots = y[(t >= a) & (t <= b) & np.isfinite(y)]
+        if line.size:
+            lo, hi = min(lo, float(line.min())), max(hi, float(line.max()))
+        if dots.size:
+            d_lo, d_hi = np.percentile(dots, [2, 98])
+            lo, hi = min(lo, float(d_lo)), max(hi, float(d_hi))
+    return lo, hi
+
+
 def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figure | None, list[str]]:
     """Small multiples of each measured metric against recording time; returns the figure
     (None when nothing is measured) and the labels of metrics left out for lack of data."""
@@ -363,7 +381,8 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
             if hollow.any():
                 ax.scatter(t[hollow], y[hollow], s=9, facecolors="none", edgecolors=POINT_COLOR, alpha=0.6, lw=0.6,
                            rasterized=raster, gid="turning-steps")
-        ts, ys = decimate_line(*smoothed_series(steps, tl, col))
+        st_full, sy_full = smoothed_series(steps, tl, col)
+        ts, ys = decimate_line(st_full, sy_full)
         ax.plot(ts, ys * scale, color=LINE_COLOR, lw=1.4)
         base = f"{col}_baseline"
         if _timeline_has(tl, base):
@@ -373,6 +392,12 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
         finite = np.concatenate([y[np.isfinite(y)], (ys * scale)[np.isfinite(ys)]])
         if finite.size > 4:  # keep a few wild steps from flattening the panel
             lo, hi = np.percentile(finite, [2, 98])
+            # the percentiles drop single wild steps, but also a short flagged episode (under 2 % of an
+            # hour's steps): the flagged stretch's smoothed line, and its steps' middle 96 %, stay inside
+            # the panel, so the plot shows how large the flagged change was (the caption gives its numbers)
+            flagged_lo, flagged_hi = _flagged_extent(
+                [f for f in ov.flags if col in flag_panel[id(f)]], st_full, sy_full * scale, t, y)
+            lo, hi = min(lo, flagged_lo), max(hi, flagged_hi)
             if rng is not None:
                 lo, hi = min(lo, rng[0]), max(hi, rng[1])
             pad = max((hi - lo) * 0.2, 1e-3)
