@@ -986,3 +986,36 @@ def test_lean_vs_standing_gets_the_same_minimum_span_as_forward_lean():
     lo, hi = _panel(fig, "Forward lean vs standing").get_ylim()
     assert hi - lo >= 6.0 - 1e-9, (lo, hi)
     assert MIN_SPAN["lean_vs_standing_deg"] == MIN_SPAN["forward_lean_deg"]
+
+
+def test_a_gap_in_the_samples_is_drawn_as_no_data_and_said_in_the_summary():
+    """A 30-s hole in the samples between two bouts was drawn as an empty stretch (read as a rest) and
+    'Duration 10 min' did not say it held no data. Truth: the engine's gap (190–220 s, timeline
+    attrs['sample_gaps']) is a grey hatched 'no-data' band on every metric panel and on the flag timeline, the
+    glance line and Duration say '30 s with no data' at 3:10–3:40, and a 0.5-s gap is not drawn."""
+    from imu_gait.report.html import flag_timeline_figure, metrics_over_time_figure
+
+    res = make_result()
+    res.timeline = pd.DataFrame()
+    res.timeline.attrs["sample_gaps"] = [(190.0, 220.0), (300.0, 300.5)]
+    ov = build_overview(res)
+    assert ov.data_gaps == [(190.0, 220.0)] and ov.no_data_s == pytest.approx(30.0)
+    fig, _ = metrics_over_time_figure(res, ov)
+    for fig_ in (fig, flag_timeline_figure(res, ov)):
+        for ax in (a for a in fig_.axes if a.get_ylabel() or a.get_yticklabels()):
+            bands = [p for p in ax.patches if p.get_gid() == "no-data"]
+            assert len(bands) == 1, ax.get_ylabel()
+            x0, x1 = bands[0].get_x(), bands[0].get_x() + bands[0].get_width()
+            assert (x0, x1) == (pytest.approx(190.0), pytest.approx(220.0))
+    page = render_html(res)
+    assert "in a 10 min 00 s recording (including 30 s with no data: 1 gap in the samples, 3:10–3:40)" in page
+    assert "10 min 00 s (including 30 s with no data" in page
+    assert "no data (gap)" in page and "gaps in the samples (no data, not a rest)" in page
+    text = render_text(res, width=200)
+    assert "30 s with no data" in text
+    # no gap times (a result read back from a JSON): no band; the total from summary['gap_s'] is still said
+    plain = make_result()
+    plain.summary["gap_s"] = 30.0
+    ov = build_overview(plain)
+    assert ov.data_gaps == [] and ov.no_data_s == 30.0
+    assert "(including 30 s with no data)" in render_html(plain)

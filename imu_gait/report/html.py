@@ -32,7 +32,7 @@ from ..result import AnalysisResult, Flag
 from ..strain import TURN_BLIND
 from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, METRIC_BY_COLUMN, TIMELINE_METRICS, Overview,
                      build_overview, gait_stretches, flag_evidence, flag_groups, flag_value_text, flag_title, flags_by_id, fmt_clock, fmt_duration,
-                     recording_line, step_table, walking_line)
+                     no_data_text, recording_line, step_table, walking_line)
 
 #: Severity colours: yellow → vermilion → wine, ordered in lightness (L* 82 / 54 / 29) so they stay apart
 #: for protan, deutan and tritan vision and in a grey print (the former #e0b000 / #e8710a / #c5221f came
@@ -45,6 +45,10 @@ POINT_COLOR = "#7f9fbf"
 LINE_COLOR = "#1b4f80"
 RANGE_COLOR = "#2e9d5b"
 MARK_COLOR = "#111111"          # the walker's symptom marks: black, a colour no flag or metric uses
+#: gaps in the samples: a grey, back-hatched band (no flag uses grey or this hatch), so a hole in the data is not
+#: read as a rest between two bouts
+NO_DATA_COLOR, NO_DATA_HATCH = "#9aa5b1", "\\\\\\"
+
 #: Above this many points in one figure its dots are rasterised (an embedded PNG inside the
 #: SVG, at RASTER_DPI); axes, lines and text stay vector. Keeps a report of a long day small.
 RASTERIZE_ABOVE = 1500
@@ -293,6 +297,18 @@ def _mark_times(result: AnalysisResult) -> list[tuple[float, str]]:
             for c in getattr(result, "marks", []) or [] if c.in_recording]
 
 
+def _draw_no_data(axes: Sequence[Any], gaps: Sequence[tuple[float, float]]) -> None:
+    """A grey hatched band over each gap in the samples (:attr:`Overview.data_gaps`) on every panel."""
+    for a, b in gaps:
+        for ax in axes:
+            ax.axvspan(a, b, facecolor="#eef1f4", edgecolor=NO_DATA_COLOR, hatch=NO_DATA_HATCH, lw=0, zorder=0.5,
+                       gid="no-data")
+
+
+def _no_data_handle() -> Patch:
+    return Patch(facecolor="#eef1f4", edgecolor=NO_DATA_COLOR, hatch=NO_DATA_HATCH, lw=0, label="no data (gap)")
+
+
 def _draw_marks(axes: Sequence[Any], marks: list[tuple[float, str]], t0: float, t1: float) -> None:
     """A thin line through every panel at each symptom mark, its pain rating at the top of the first panel."""
     for t, label in marks:
@@ -412,6 +428,7 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
         ax.grid(axis="y", color="#e4e7eb", lw=0.6)
     marks = _mark_times(result)
     _draw_marks(axes, marks, t0, t1)
+    _draw_no_data(axes, ov.data_gaps)
     axes[-1].set_xlim(t0, t1)
     _time_axis(axes[-1], t0, t1, ov.time_origin_s)
     axes[-1].set_xlabel(TIME_AXIS_LABEL)
@@ -422,6 +439,8 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
     if marks:
         handles.append(Line2D([], [], color=MARK_COLOR, lw=1.1, label="your mark (pain 0–10)"))
     handles.append(Patch(color=RANGE_COLOR, alpha=0.25, label="typical range"))
+    if ov.data_gaps:
+        handles.append(_no_data_handle())
     handles += [Patch(facecolor=c, edgecolor=c, alpha=0.4, hatch=SEVERITY_HATCH[s], lw=0, label=f"{s} flag")
                 for s, c in SEVERITY_COLOR.items() if any(f.severity == s for f in ov.flags)]
     fig.legend(handles=handles, loc="upper right", ncol=len(handles), frameon=False, fontsize=8,
@@ -467,19 +486,22 @@ def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
     ax.set_yticklabels([names.get(r) or flag_title(r) for r in reversed(rows)])
     ax.set_ylim(-0.6, n - 0.4)
     _draw_marks([ax], _mark_times(result), t0, t1)
+    _draw_no_data([ax], ov.data_gaps)
     ax.set_xlim(t0, t1)
     _time_axis(ax, t0, t1, ov.time_origin_s)
     ax.set_xlabel(TIME_AXIS_LABEL)
     ax.grid(axis="x", color="#e4e7eb", lw=0.6)
     ax.set_axisbelow(True)
-    if groups:
-        handles = [Patch(facecolor=c, edgecolor="white", hatch=SEVERITY_HATCH[s], lw=0, label=s)
-                   for s, c in SEVERITY_COLOR.items() if any(f.severity == s for f in ov.flags)]
-        if _mark_times(result):
-            handles.append(Line2D([], [], color=MARK_COLOR, lw=1.1, label="your mark"))
+    handles = [Patch(facecolor=c, edgecolor="white", hatch=SEVERITY_HATCH[s], lw=0, label=s)
+               for s, c in SEVERITY_COLOR.items() if any(f.severity == s for f in ov.flags)]
+    if groups and _mark_times(result):
+        handles.append(Line2D([], [], color=MARK_COLOR, lw=1.1, label="your mark"))
+    if ov.data_gaps:
+        handles.append(_no_data_handle())
+    if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8,
-                  title="severity", title_fontsize=8)
-    else:
+                  title="severity" if groups else None, title_fontsize=8)
+    if not groups:
         ax.text(0.5, 0.15, "no flags", transform=ax.transAxes, ha="center", va="center", color="#616e7c")
     return fig
 
@@ -633,7 +655,7 @@ def timeline_summary(result: AnalysisResult, ov: Overview) -> str:
     steps = step_table(result)
     bouts = _bout_spans(result, steps)
     text = (f"{len(bouts)} {ov.gait_word.lower()} bout{'s' if len(bouts) != 1 else ''}, "
-            f"{fmt_duration(ov.walking_time_s)} in a {fmt_duration(ov.duration_s)} recording.")
+            f"{fmt_duration(ov.walking_time_s)} in a {fmt_duration(ov.duration_s)} recording{_no_data_glance(ov)}.")
     groups = flags_by_id(ov.flags)
     marks = _mark_times(result)
     if marks:
@@ -911,6 +933,14 @@ def _plot(fig: Figure | None, name: str, caption: str, dpi: float = RASTER_DPI, 
     return plot_html(svg, name, title or name.replace("-", " ").capitalize(), caption, summary)
 
 
+def _no_data_glance(ov: Overview) -> str:
+    """' (including 40 s with no data, 2:00–2:40)' after the recording's length, '' without gaps."""
+    if not ov.no_data_s:
+        return ""
+    return f" (including {fmt_duration(ov.no_data_s)} with no data" + (
+        f": {no_data_text(ov)}" if ov.data_gaps else "") + ")"
+
+
 def render_html(result: AnalysisResult, recording: Any = None, *, title: str | None = None) -> str:
     """The report as one HTML string (no external resources)."""
     ov = build_overview(result, recording)
@@ -933,7 +963,7 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
                      + ", ".join(f"{n} {s}" for s, n in sev_counts.items() if n) + ")")
         parts.append(f"<p class='glance'>{ov.n_steps} steps in {ov.n_bouts} bout{'s' if ov.n_bouts != 1 else ''}, "
                      f"{_e(fmt_duration(ov.walking_time_s))} of {_e(ov.gait_word.lower())} in a {_e(fmt_duration(ov.duration_s))} "
-                     f"recording; {flag_text}.</p>")
+                     f"recording{_e(_no_data_glance(ov))}; {flag_text}.</p>")
     parts.append("<section id='summary'><h2>Summary</h2><div class='cols'>"
                  f"<div><h3>Recording</h3>{_facts_table(recording_line(ov))}</div>")
     if ov.walking_found:
@@ -957,13 +987,15 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
                               "judged on), the dashed line your personal baseline once it is established; shaded spans mark flags on that "
                               "metric; the green band is the typical range where one is published"
                               + (" — walking's under the walking, running's under the running" if ov.metrics_by_gait
-                                 else "") + ".", dpi, title="Metrics over time",
+                                 else "") + ("; grey back-hatched bands mark gaps in the samples (no data, not a rest)"
+                                             if ov.data_gaps else "") + ".", dpi, title="Metrics over time",
                               summary=over_time_summary(result, ov) if fig is not None else "")
             timeline = _plot(flag_timeline_figure(result, ov), "flag-timeline",
                              f"Grey: {ov.gait_word.lower()} bouts" + ("; below them the treadmill program (belt speed · incline per stage)"
                                                      if _treadmill_stages(result) else "")
                              + ". Coloured bars: when each flag held, by severity (mild dotted, moderate "
-                             "striped, marked cross-hatched).", dpi, title="Flag timeline",
+                             "striped, marked cross-hatched)" + (". Grey back-hatched bands: no data (a gap in the "
+                                                                 "samples, not a rest)" if ov.data_gaps else "") + ".", dpi, title="Flag timeline",
                              summary=timeline_summary(result, ov))
             scatter = _plot(step_scatter_figure(result, ov), "step-scatter",
                             "Left: step time of every step (left/right where the signal tells them apart). "
