@@ -1019,3 +1019,19 @@ def test_a_gap_in_the_samples_is_drawn_as_no_data_and_said_in_the_summary():
     ov = build_overview(plain)
     assert ov.data_gaps == [] and ov.no_data_s == 30.0
     assert "(including 30 s with no data)" in render_html(plain)
+
+
+@pytest.mark.parametrize("end_s, label", [(3599.0, "recording time (min:s)"), (3660.0, "recording time (h:mm:ss)")])
+def test_the_time_axis_label_names_the_tick_format(end_s, label):
+    """A 3-h walk's ticks read 1:00:00, 1:30:00 … under 'recording time (min:s)'. Truth: the label says h:mm:ss
+    when the axis reaches an hour (its ticks then have hours), min:s below; both plots against time agree."""
+    from imu_gait.report.html import flag_timeline_figure, metrics_over_time_figure
+
+    res = make_result(bouts=((0.0, end_s - 30.0),), flags=[])
+    res.summary["duration_s"] = end_s
+    ov = build_overview(res)
+    for fig in (metrics_over_time_figure(res, ov)[0], flag_timeline_figure(res, ov)):
+        labelled = [a for a in fig.axes if a.get_xlabel()]
+        assert [a.get_xlabel() for a in labelled] == [label]
+        ticks = [labelled[0].xaxis.get_major_formatter()(v, i) for i, v in enumerate(labelled[0].get_xticks())]
+        assert max(t.count(":") for t in ticks) == (2 if "h:" in label else 1), ticks   # '1:00:00' under h:mm:ss only

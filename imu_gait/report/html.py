@@ -55,6 +55,8 @@ RASTERIZE_ABOVE = 1500
 RASTER_DPI = 150
 #: x label of the plots against recording time (its ticks are minutes:seconds from the first sample)
 TIME_AXIS_LABEL = "recording time (min:s)"
+#: ... and when the axis reaches an hour, where its ticks read h:mm:ss ('1:00:00' under 'min:s' made no sense)
+TIME_AXIS_LABEL_H = "recording time (h:mm:ss)"
 #: Rolling window (steps) for the smoothed line when the engine gave no timeline.
 SMOOTH_STEPS = 11
 #: A smoothed line longer than this is reduced to per-bin medians before drawing
@@ -160,12 +162,14 @@ def _nice_interval_s(span_s: float, max_ticks: int = 10) -> float:
 
 
 def _time_axis(ax, t0: float, t1: float, origin_s: float = 0.0) -> None:
-    """Ticks at round m:ss counted from ``origin_s`` (the recording's first sample): a file with
+    """Ticks at round m:ss (h:mm:ss from the hour) counted from ``origin_s`` (the recording's first sample): a file with
     epoch seconds as its time axis must read 00:00, 00:30 … and not the epoch's clock."""
     step = _nice_interval_s(t1 - t0)
     k0, k1 = math.ceil((t0 - origin_s) / step - 1e-9), math.floor((t1 - origin_s) / step + 1e-9)
     ax.xaxis.set_major_locator(FixedLocator([origin_s + k * step for k in range(k0, k1 + 1)]))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_clock(v - origin_s)))
+    # the label names the ticks' format: fmt_clock writes h:mm:ss from the hour on
+    ax.set_xlabel(TIME_AXIS_LABEL_H if round(t1 - origin_s) >= 3600 else TIME_AXIS_LABEL)
 
 
 def _num(steps: pd.DataFrame, col: str) -> np.ndarray:
@@ -431,7 +435,6 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
     _draw_no_data(axes, ov.data_gaps)
     axes[-1].set_xlim(t0, t1)
     _time_axis(axes[-1], t0, t1, ov.time_origin_s)
-    axes[-1].set_xlabel(TIME_AXIS_LABEL)
     handles = [Line2D([], [], color=POINT_COLOR, marker="o", ls="", ms=4, label="one step"),
                Line2D([], [], color=LINE_COLOR, lw=1.6, label="smoothed")]
     if any_baseline:
@@ -489,7 +492,6 @@ def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
     _draw_no_data([ax], ov.data_gaps)
     ax.set_xlim(t0, t1)
     _time_axis(ax, t0, t1, ov.time_origin_s)
-    ax.set_xlabel(TIME_AXIS_LABEL)
     ax.grid(axis="x", color="#e4e7eb", lw=0.6)
     ax.set_axisbelow(True)
     handles = [Patch(facecolor=c, edgecolor="white", hatch=SEVERITY_HATCH[s], lw=0, label=s)
