@@ -1035,3 +1035,19 @@ def test_the_time_axis_label_names_the_tick_format(end_s, label):
         assert [a.get_xlabel() for a in labelled] == [label]
         ticks = [labelled[0].xaxis.get_major_formatter()(v, i) for i, v in enumerate(labelled[0].get_xticks())]
         assert max(t.count(":") for t in ticks) == (2 if "h:" in label else 1), ticks   # '1:00:00' under h:mm:ss only
+
+
+def test_a_pace_flag_is_shaded_on_the_stride_cv_and_the_step_regularity_panels():
+    """The pace rule is a higher stride-time CV or a lower step regularity, and its card names both; the span was
+    shaded on the CV panel alone. Truth: flag_panels gives both panels, whichever metric the flag names, and the
+    plot's text alternative says both were flagged."""
+    from imu_gait.report.html import flag_panels
+
+    panels = ["cadence_spm", "step_regularity", "stride_time_cv_pct"]
+    for metric in ("stride_time_cv_lcb_pct", "step_regularity"):
+        flag = Flag(id="pace_too_fast", start_s=250.0, end_s=330.0, severity="moderate", metric=metric, value=0.86,
+                    reference=0.98, reference_kind="baseline", threshold=0.9, message="m", cause="c", advice="a")
+        assert flag_panels(flag, panels) == {"step_regularity", "stride_time_cv_pct"}, metric
+    res = make_result(flags=[flag])
+    alt = re.search(r"Smoothed values over[^<]*", render_html(res)).group(0)
+    assert re.search(r"Step regularity [^;]*, flagged 4:10", alt), alt

@@ -261,8 +261,11 @@ def panel_for_metric(metric: str, panels: Sequence[str]) -> str | None:
 
 
 #: panels a flag also rests on besides its main metric: handrail gripping is less twist *and* less sway
-#: (its span was shaded on the twist panel alone); over-striding is braking *and* a lower cadence
-FLAG_EVIDENCE_PANELS = {"handrail_gripping": ("lateral_sway_cm",), "overstriding": ("cadence_spm", "braking_mps")}
+#: (its span was shaded on the twist panel alone); over-striding is braking *and* a lower cadence; irregular pace is
+#: a higher stride-time CV *or* a lower step regularity (strain's rule), and its card names both — the span was
+#: shaded on the CV panel alone, beside a step-regularity panel that showed the drop unshaded
+FLAG_EVIDENCE_PANELS = {"handrail_gripping": ("lateral_sway_cm",), "overstriding": ("cadence_spm", "braking_mps"),
+                        "pace_too_fast": ("stride_time_cv_pct", "step_regularity")}
 
 
 def flag_panels(flag: Any, panels: Sequence[str]) -> set[str]:
