@@ -100,7 +100,7 @@ UPPER_BOUND = {"step_regularity": 1.02}     # a little above 1: a marker at 1 st
 #: when the sensor is put on again (without that: 2.3° and 1.0°). Not here, so never marked:
 #: stride-time variability and step-time asymmetry (a ~30-step walk's figure varies by up to 6 and 18
 #: points between repeat walks: no useful limit) and running (no repeat runs measured: its rows keep
-#: the middle-half test alone).
+#: the middle-half test, with :func:`unmeasured_min_change` as the least change).
 REPEAT_CHANGE: dict[str, float] = {
     "cadence_spm": 12.0,
     "walking_speed_mps": 0.25,
@@ -145,14 +145,24 @@ def unmarkable_keys(first: Mapping[str, Any], last: Mapping[str, Any]) -> frozen
     return frozenset(out)
 
 
+def unmeasured_min_change(key: str) -> float:
+    """The least |change| a row without a measured repeat limit (running) needs for a ``*``, in the metric's unit:
+    walking's same-day limit for the metric (:data:`REPEAT_CHANGE`), else half the comparison panel's least span
+    (:data:`PANEL_MIN_SPAN`: ground contact 20 ms, vertical ratio 1 %). Without it the middle-half test alone
+    starred a −0.1° change of a steady run's lean (its first run's middle half was 0.1° wide). Runs were not
+    measured twice, so this is a floor — running likely varies more between runs than walking."""
+    return float(REPEAT_CHANGE.get(key, PANEL_MIN_SPAN.get(key, 0.0) / 2))
+
+
 def is_marked(row: Mapping[str, Any]) -> bool:
     """Whether a comparison row's change gets the ``*``: beyond the same-day repeat limit
     (``beyond_repeat``) and not inside the first walk's middle half (``beyond_spread`` not False: a
     result that lacks the middle half of a metric is judged by the limit alone). A row without a
-    repeat limit (running) keeps the spread test alone."""
+    repeat limit (running) needs the spread test and a change above :func:`unmeasured_min_change`."""
     repeat, spread = row.get("beyond_repeat"), row.get("beyond_spread")
     if repeat is None:
-        return spread is True
+        change = _num(row.get("change"))
+        return spread is True and math.isfinite(change) and abs(change) > unmeasured_min_change(str(row.get("key")))
     return repeat is True and spread is not False
 
 
@@ -532,9 +542,17 @@ def mark_explanation(table: pd.DataFrame) -> str:
     if kinds:
         text += (f" The {' and '.join(kinds)} rows are never marked: no same-day range is known for them, and a "
                  "day's bouts depend on its errands as much as on the walker.")
-    if any(r.get("beyond_repeat") is None and r.get("beyond_spread") is not None for r in recs):
-        text += (" Running has no measured repeat limit: in its rows * means only that the last median lies "
-                 "outside the first walk's middle half.")
+    unmeasured = [(key, label, unit, decimals) for key, label, unit, decimals in METRIC_ROWS
+                  if any(r["key"] == key and r.get("beyond_repeat") is None and r.get("beyond_spread") is not None
+                         for r in recs)]
+    if unmeasured:
+        floors = ", ".join(f"{label.lower()} {unmeasured_min_change(key):.{decimals}f}"
+                           + ("" if unit in ("", "°") else " ") + unit
+                           for key, label, unit, decimals in unmeasured if key not in REPEAT_CHANGE)
+        text += (" Running has no measured repeat limit: in its rows * means the last median lies outside the first "
+                 "run's middle half and the change is larger than walking's same-day limit for the metric"
+                 + (f" (where walking has none, half the plot's least span: {floors})" if floors else "")
+                 + " — a floor, as runs likely vary more.")
     return text
 
 
