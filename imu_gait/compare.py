@@ -352,13 +352,15 @@ def compare_sessions(sessions: Sequence[Session], *,
     rows.append({"row": time_row, "key": "walking_time_min", "gait": "", "unit": "min",
                  **dict(zip(labels, walk)), "change": walk[-1] - walk[0], "beyond_spread": None, "beyond_repeat": None})
     ids = sorted({f.get("id") for s in sessions for f in s.flags if f.get("id")})
+    from .report.common import flag_title    # (as chest_label: the report package imports matplotlib)
     for fid in ids:
         # a flag a walk could not judge (no gyroscope for twist, a sensor off the trunk, too short for a
         # baseline) is not 0 minutes of it: '3.6 → 0.0' read as the problem gone (review)
         minutes = [float("nan") if fid in (s.summary.get("flags_not_judged") or ()) else
                    sum(max(_num(f.get("end_s")) - _num(f.get("start_s")), 0.0) for f in s.flags
                        if f.get("id") == fid) / 60 for s in sessions]
-        rows.append({"row": f"Flag: {fid.replace('_', ' ')} (minutes)", "key": f"flag_{fid}_min", "gait": "",
+        # the single report's title for the flag ('Pace too fast / shuffling'), not its id's words
+        rows.append({"row": f"Flag: {flag_title(fid)} (minutes)", "key": f"flag_{fid}_min", "gait": "",
                      "unit": "min", **dict(zip(labels, minutes)), "change": minutes[-1] - minutes[0],
                      "beyond_spread": None, "beyond_repeat": None})
     if any(_num((s.summary.get("walking_bouts") or {}).get("n_walking_bouts")) >= 2 for s in sessions):
@@ -633,8 +635,13 @@ def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, 
     fig = Figure(figsize=(10, (3.0 if long else 2.3) * nrow))
     axes = fig.subplots(nrow, ncol, squeeze=False).ravel()
     x = list(range(len(sessions)))
+    summaries = [s.summary for s in sessions]
     for ax, (key, lab, unit) in zip(axes, metrics):
         span: list[float] = []
+        # a walk whose value the notes say not to compare with the first's (another sensor kind or place,
+        # unmarkable_keys) is drawn hollow, and no trend line joins two walks that cannot be compared: a line
+        # through them invited the very reading the note warns against
+        apart = [key in unmarkable_keys(summaries[0], summaries[i]) for i in x]
         for gait, parts in series:
             run = gait == "run"
             color = run_color if run else LINE_COLOR
@@ -644,7 +651,8 @@ def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, 
             q_hi = [_num(q[1]) if isinstance(q, (list, tuple)) and len(q) == 2 else math.nan for q in iqr]
             span += [*med, *q_lo, *q_hi]
             for i in range(len(x) - 1):
-                if math.isfinite(med[i]) and math.isfinite(med[i + 1]):
+                if (math.isfinite(med[i]) and math.isfinite(med[i + 1])
+                        and key not in unmarkable_keys(summaries[i], summaries[i + 1])):
                     ax.plot(x[i:i + 2], med[i:i + 2], color=color, lw=1.2, gid="trend")
             for i in x:
                 if not math.isfinite(med[i]):
@@ -652,7 +660,8 @@ def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, 
                 err = [[max(med[i] - q_lo[i], 0) if math.isfinite(q_lo[i]) else 0],
                        [max(q_hi[i] - med[i], 0) if math.isfinite(q_hi[i]) else 0]]
                 ax.errorbar([i], [med[i]], yerr=err, fmt="^" if run else "o", color=color,
-                            ecolor="#e8b48f" if run else "#9fb3c8", capsize=3, ms=5)
+                            ecolor="#e8b48f" if run else "#9fb3c8", capsize=3, ms=5,
+                            **({"mfc": "white", "gid": "not-comparable"} if apart[i] else {}))
         ax.set_ylim(*panel_ylim(key, span))
         ax.set_title(f"{lab}" + (f" ({unit})" if unit else ""), fontsize=9)
         ax.set_xticks(x)
@@ -703,7 +712,10 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
             fig_html = plot_html(figure_svg(fig), "compare", "Key metrics walk by walk",
                                  "Each walk's median; the bar is its middle half (25th–75th percentile of the steps). "
                                  "Each panel spans at least a set range in its unit, so a small difference looks small."
-                                 + mixed, comparison_summary(table, labels))
+                                 + mixed + (" A hollow marker is a walk whose value the notes below say not to "
+                                            "compare with the first walk's; no line joins it to its neighbours."
+                                            if any(unmarkable_keys(sessions[0].summary, s.summary) for s in sessions)
+                                            else ""), comparison_summary(table, labels))
     rows_html = []
     for r in table.to_dict(orient="records"):
         cells = "".join(f"<td class='num'>{format_cell(r[c], r['key'])}</td>" for c in labels)

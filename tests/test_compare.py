@@ -566,3 +566,33 @@ def test_a_tiny_running_change_is_not_starred():
                 assert is_marked(r) is starred, (r["key"], r["change"])
     text = render_comparison(table)
     assert "larger than walking's same-day limit for the metric" in text and "ground contact 20 ms" in text
+
+
+def test_flag_rows_use_the_reports_titles_and_no_trend_line_joins_walks_not_to_compare():
+    """(report audit s34 F10) The flag rows said 'Flag: pace too fast (minutes)' where the single report says
+    'Pace too fast / shuffling'; and a trend line joined an accelerometer-only walk's sway to the others' while
+    the note under the table says not to compare them. Truth: the row carries FLAG_INFO's title; in the
+    side-sway panel no line touches the no-gyro walk (0 of 2 segments drawn) and its marker is hollow, while
+    the cadence panel still joins all three walks (2 segments) with filled markers."""
+    from imu_gait.compare import comparison_figure
+    from imu_gait.strain import FLAG_INFO
+
+    a = _session("a", cadence_spm=110.0, lateral_sway_cm=3.0)
+    b = _session("b", cadence_spm=112.0, lateral_sway_cm=4.1)
+    b.summary["has_gyro"] = False
+    c = _session("c", cadence_spm=111.0, lateral_sway_cm=3.0)
+    c.flags = [{"id": "pace_too_fast", "start_s": 10.0, "end_s": 70.0}]
+    table = compare_sessions([a, b, c])
+    assert table.set_index("key").loc["flag_pace_too_fast_min", "row"] == (
+        f"Flag: {FLAG_INFO['pace_too_fast']['title']} (minutes)")
+    fig = comparison_figure([a, b, c], [("cadence_spm", "Cadence", "spm"), ("lateral_sway_cm", "Side sway", "cm")],
+                            ["a", "b", "c"])
+    for title, n_lines, hollow in (("Cadence", 2, []), ("Side sway", 0, [1])):
+        ax = _panel(fig, title)
+        assert sum(ln.get_gid() == "trend" for ln in ax.lines) == n_lines, title
+        markers = [ln for ln in ax.lines if ln.get_marker() == "o"]
+        assert [int(ln.get_xdata()[0]) for ln in markers if ln.get_markerfacecolor() in ("white", (1, 1, 1, 1))] \
+            == hollow, title
+    page = render_comparison_html([a, b, c], table)
+    assert "A hollow marker is a walk whose value the notes below say not to compare" in page
+    assert "Pace too fast / shuffling" in page
