@@ -57,6 +57,10 @@ RASTER_DPI = 150
 TIME_AXIS_LABEL = "recording time (min:s)"
 #: ... and when the axis reaches an hour, where its ticks read h:mm:ss ('1:00:00' under 'min:s' made no sense)
 TIME_AXIS_LABEL_H = "recording time (h:mm:ss)"
+#: Above this many steps the step-time plot draws each side's median and middle half over SIDE_BINS runs of
+#: steps (the dots of one side hid the other's); the dots stay, faint and grey.
+SIDE_BINS_ABOVE = 5000
+SIDE_BINS = 200
 #: Rolling window (steps) for the smoothed line when the engine gave no timeline.
 SMOOTH_STEPS = 11
 #: A smoothed line longer than this is reduced to per-bin medians before drawing
@@ -548,11 +552,29 @@ def step_scatter_figure(result: AnalysisResult, ov: Overview) -> Figure:
     idx = np.arange(len(steps))
     st_ms = _num(steps, "step_time_s") * 1000.0
     side = steps["side"].fillna("").astype(str).to_numpy()
-    for s, label in (("L", "left"), ("R", "right"), ("", "side unknown")):
-        m = side == s
-        if m.any() and np.isfinite(st_ms[m]).any():
-            ax1.scatter(idx[m], st_ms[m], s=7, color=SIDE_COLOR[s], alpha=0.75, lw=0, label=label,
-                        rasterized=raster)
+    binned = len(steps) > SIDE_BINS_ABOVE
+    if binned:
+        # thousands of dots: the side drawn last covered the other (20 000 steps showed orange alone). Each
+        # side's median and middle half per run of steps instead, over the steps as faint grey dots
+        ok = np.isfinite(st_ms)
+        ax1.scatter(idx[ok], st_ms[ok], s=3, color="#b8c4d0", alpha=0.35, lw=0, rasterized=True, label="one step")
+        per_bin = math.ceil(len(steps) / SIDE_BINS)
+        for s, label in (("L", "left"), ("R", "right")):
+            m = (side == s) & ok
+            if m.sum() < 2:
+                continue
+            q = pd.DataFrame({"bin": idx[m] // per_bin, "i": idx[m], "v": st_ms[m]}).groupby("bin").agg(
+                i=("i", "median"), lo=("v", lambda v: v.quantile(0.25)), med=("v", "median"),
+                hi=("v", lambda v: v.quantile(0.75)))
+            ax1.fill_between(q["i"], q["lo"], q["hi"], color=SIDE_COLOR[s], alpha=0.2, lw=0)
+            ax1.plot(q["i"], q["med"], color=SIDE_COLOR[s], lw=1.3, gid=f"side-median-{s}",
+                     label=f"{label}: median of each {per_bin} steps (band: middle half)")
+    else:
+        for s, label in (("L", "left"), ("R", "right"), ("", "side unknown")):
+            m = side == s
+            if m.any() and np.isfinite(st_ms[m]).any():
+                ax1.scatter(idx[m], st_ms[m], s=7, color=SIDE_COLOR[s], alpha=0.75, lw=0, label=label,
+                            rasterized=raster)
     ax1.set_title("Step time, step by step")
     ax1.set_xlabel("step number")
     ax1.set_ylabel("step time (ms)")
@@ -561,9 +583,13 @@ def step_scatter_figure(result: AnalysisResult, ov: Overview) -> Figure:
         lo, hi = np.percentile(fin, [0.5, 99.5])
         pad = max((hi - lo) * 0.15, 10.0)
         ax1.set_ylim(lo - pad, hi + pad)
-    if ax1.collections:
+    if binned:
+        # under the plot: on a long recording the lines fill the panel, and no corner is free
+        ax1.legend(frameon=False, fontsize=7.5, markerscale=2, loc="upper center", bbox_to_anchor=(0.5, -0.2),
+                   ncol=1)
+    elif ax1.collections:
         # 'best' searches every point for a free corner: minutes for a day's 150,000 steps
-        ax1.legend(frameon=False, fontsize=8, markerscale=2, loc="best" if idx.size <= 5000 else "upper right")
+        ax1.legend(frameon=False, fontsize=8, markerscale=2, loc="best")
     ax1.grid(color="#e4e7eb", lw=0.6)
     cad = _num(steps, "cadence_spm")
     vo = _num(steps, "vertical_oscillation_cm")
@@ -1003,7 +1029,10 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
                                                                  "samples, not a rest)" if ov.data_gaps else "") + ".", dpi, title="Flag timeline",
                              summary=timeline_summary(result, ov))
             scatter = _plot(step_scatter_figure(result, ov), "step-scatter",
-                            "Left: step time of every step (left/right where the signal tells them apart). "
+                            ("Left: step time of every step (grey), with the left and right steps' median and middle "
+                             "half over each run of steps (a dot per side would cover the other's). "
+                             if ov.n_steps > SIDE_BINS_ABOVE else
+                             "Left: step time of every step (left/right where the signal tells them apart). ")
                             + ("Right: bounce against cadence" if _bounce_measured(result) else
                                "Right: cadence of every step (bounce is not measured for this sensor position)")
                             + "; colour shows when in the recording the step was.", dpi, title="Step by step",
