@@ -1075,3 +1075,22 @@ def test_a_long_walks_step_time_plot_keeps_left_and_right_apart():
     short = make_result(flags=[])
     ax = step_scatter_figure(short, build_overview(short)).axes[0]
     assert not ax.lines and len(ax.collections) == 2             # one dot per step, left and right
+
+
+def test_units_and_flag_durations_are_written_one_way():
+    """'In numbers' wrote 'Trunk twist 9.9–10.0 °' and 'Stride-time CV 0.7–0.8 %' where the tables write '10.0°' and
+    '8.6%'; a flag card's heading said '2 min 54 s' and its message '(2.9 min)'. Truth: degrees and percent follow
+    the number without a space, other units after one; the engine's flag message gives its span as the card does."""
+    import imu_gait
+    from imu_gait.synthetic import synthesize_walk
+
+    page = render_html(make_result())
+    alt = re.search(r"Smoothed values over[^<]*", page).group(0)
+    assert re.search(r"Trunk twist [0-9.–]+°[,;]", alt) and " °" not in alt and " %" not in alt, alt
+    assert re.search(r"Bounce [0-9.–]+ cm", alt), alt
+    rec, _ = synthesize_walk(300, seed=3, segments=[(120, {"bounce_cm": 7.0})])
+    res = imu_gait.analyze(rec)
+    flag = next(f for f in res.flags if f.id == "vertical_bounce")
+    dur = fmt_duration(flag.end_s - flag.start_s)
+    assert dur.startswith("2 min") and f"({dur}):" in flag.message, (dur, flag.message)
+    assert " min):" not in flag.message.replace(f"({dur}):", "")

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..dsp.gyro_check import MISMATCH_LIMIT
-from ..recording import clock_text
+from ..recording import clock_text, duration_text
 from ..result import STEP_COLUMNS, AnalysisResult, Flag
 # the not-a-diagnosis note: one text for every sink (the strain rules own it; the JSON carries the same words)
 from ..strain import step_length_source  # noqa: F401 - where step length came from (re-exported here)
@@ -322,16 +322,7 @@ def fmt_duration(d_s: float) -> str:
     """A duration in words: ``45 s``, ``2 min 05 s``, ``1 h 12 min``."""
     if d_s is None or not math.isfinite(d_s):
         return "unknown"
-    # halves up, as an f-string's :.0f of the same value elsewhere in the report reads it (round() takes
-    # halves to even: the demo's 46.5 s of walking read '46 s' beside 'Only 47 s of walking')
-    d = int(math.floor(max(d_s, 0.0) + 0.5))
-    if d < 60:
-        return f"{d} s"
-    if d < 3600:
-        m, s = divmod(d, 60)
-        return f"{m} min {s:02d} s"
-    h, rem = divmod(d, 3600)
-    return f"{h} h {rem // 60:02d} min"
+    return duration_text(d_s)        # (the flag messages' format too)
 
 
 def flag_title(flag_id: str) -> str:

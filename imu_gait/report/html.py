@@ -645,6 +645,11 @@ def _range_text(values: np.ndarray, decimals: int) -> str:
     return lo if lo == hi else f"{lo} to {hi}" if lo.startswith("-") else f"{lo}–{hi}"
 
 
+def _unit_after(unit: str) -> str:
+    """A unit after a number as the tables write it (:func:`~.common.fmt_num`): '9.9–10.0°', '0.7–0.8%', '3.6 cm'."""
+    return "" if not unit else unit if unit in ("°", "%") else f" {unit}"
+
+
 def _when_text(ov: Overview, flags: Sequence[Flag], most: int = 4) -> str:
     """'5:01–9:56 (marked), …' for up to ``most`` flags, then 'and N more'."""
     bits = [f"{ov.clock(f.start_s)}–{ov.clock(f.end_s)} ({f.severity})" for f in flags[:most]]
@@ -672,7 +677,7 @@ def over_time_summary(result: AnalysisResult, ov: Overview) -> str:
         rng = _range_text(ys * scale, dec)
         if not rng:
             continue
-        text = f"{label} {rng}" + (f" {unit}" if unit else "")
+        text = f"{label} {rng}{_unit_after(unit)}"
         mine = [f for f in ov.flags if col in flag_panel[id(f)]]
         if mine:
             text += f", flagged {_when_text(ov, mine)}"
