@@ -1094,3 +1094,35 @@ def test_units_and_flag_durations_are_written_one_way():
     dur = fmt_duration(flag.end_s - flag.start_s)
     assert dur.startswith("2 min") and f"({dur}):" in flag.message, (dur, flag.message)
     assert " min):" not in flag.message.replace(f"({dur}):", "")
+
+
+def test_the_timeline_csv_holds_the_lines_the_report_draws(epoch_and_plain_walk, tmp_path, capsys):
+    """The smoothed line (the series the flags are judged on) and the dashed baseline were in no export, so a
+    researcher could not check them (report audit s34 F11). Truth: `analyze --timeline-csv` and
+    AnalysisResult.write_timeline_csv write, second by second, exactly the values the metrics-over-time panel
+    draws (to the CSV's 4 decimals) and the baseline, with m:ss clocks; the rules' working columns stay out."""
+    from imu_gait.cli import main
+    from imu_gait.io import write_native
+    from imu_gait.report.html import smoothed_series
+
+    (res, rec), _ = epoch_and_plain_walk
+    path = tmp_path / "tl.csv"
+    res.write_timeline_csv(path)
+    table = pd.read_csv(path)
+    assert list(table.columns[:4]) == ["time_s", "clock", "gait", "walking"]
+    assert not any("__" in c for c in table.columns)
+    steps = res.steps
+    for col in ("vertical_oscillation_cm", "vertical_oscillation_cm_baseline", "cadence_spm"):
+        t, y = smoothed_series(steps, res.timeline, col)
+        drawn = pd.Series(y[np.isfinite(t)], index=t[np.isfinite(t)])
+        got = table.set_index("time_s")[col].reindex(drawn.index)
+        both = drawn.notna() & got.notna()
+        assert both.sum() > 100 and (drawn.isna() == got.isna()).all(), col
+        assert np.allclose(got[both], drawn[both], atol=1e-4), col
+    assert table.loc[table["time_s"] == 61.0, "clock"].item() == "1:01"
+    rec_path = tmp_path / "walk.csv"
+    write_native(rec_path, rec)
+    assert main(["analyze", str(rec_path), "-q", "--timeline-csv", str(tmp_path / "cli.csv")]) == 0
+    cli = pd.read_csv(tmp_path / "cli.csv")     # (the native file's rounding moves the numbers a little)
+    assert list(cli.columns) == list(table.columns) and cli["time_s"].equals(table["time_s"])
+    assert np.nanmax(np.abs(cli["cadence_spm"] - table["cadence_spm"])) < 0.5
