@@ -1021,7 +1021,8 @@ def test_a_gap_in_the_samples_is_drawn_as_no_data_and_said_in_the_summary():
     assert "(including 30 s with no data)" in render_html(plain)
 
 
-@pytest.mark.parametrize("end_s, label", [(3599.0, "recording time (min:s)"), (3660.0, "recording time (h:mm:ss)")])
+@pytest.mark.parametrize("end_s, label", [(3599.0, "recording time (min:s)"), (3599.7, "recording time (min:s)"),
+                                          (3660.0, "recording time (h:mm:ss)")])
 def test_the_time_axis_label_names_the_tick_format(end_s, label):
     """A 3-h walk's ticks read 1:00:00, 1:30:00 … under 'recording time (min:s)'. Truth: the label says h:mm:ss
     when the axis reaches an hour (its ticks then have hours), min:s below; both plots against time agree."""

@@ -170,10 +170,12 @@ def _time_axis(ax, t0: float, t1: float, origin_s: float = 0.0) -> None:
     epoch seconds as its time axis must read 00:00, 00:30 … and not the epoch's clock."""
     step = _nice_interval_s(t1 - t0)
     k0, k1 = math.ceil((t0 - origin_s) / step - 1e-9), math.floor((t1 - origin_s) / step + 1e-9)
-    ax.xaxis.set_major_locator(FixedLocator([origin_s + k * step for k in range(k0, k1 + 1)]))
+    ticks = [k * step for k in range(k0, k1 + 1)]
+    ax.xaxis.set_major_locator(FixedLocator([origin_s + v for v in ticks]))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_clock(v - origin_s)))
-    # the label names the ticks' format: fmt_clock writes h:mm:ss from the hour on
-    ax.set_xlabel(TIME_AXIS_LABEL_H if round(t1 - origin_s) >= 3600 else TIME_AXIS_LABEL)
+    # the label names the ticks' format: fmt_clock writes h:mm:ss from the hour on (an axis that ends just
+    # short of its 1:00:00 tick keeps min:s)
+    ax.set_xlabel(TIME_AXIS_LABEL_H if any(fmt_clock(v).count(":") == 2 for v in ticks) else TIME_AXIS_LABEL)
 
 
 def _num(steps: pd.DataFrame, col: str) -> np.ndarray:
