@@ -62,7 +62,8 @@ OUTPUT_KINDS = {"--report": ("an HTML page", (".html", ".htm")), "--json": ("JSO
                 "--steps-csv": ("a CSV table", (".csv", ".txt")), "--out": ("a CSV table", (".csv", ".txt")),
                 "--record": ("a native CSV recording", (".csv",)),
                 "--events-csv": ("a CSV table", (".csv", ".txt")), "--flags-csv": ("a CSV table", (".csv", ".txt")),
-                "--bouts-csv": ("a CSV table", (".csv", ".txt")), "--days-csv": ("a CSV table", (".csv", ".txt"))}
+                "--bouts-csv": ("a CSV table", (".csv", ".txt")), "--days-csv": ("a CSV table", (".csv", ".txt")),
+                "--timeline-csv": ("a CSV table", (".csv", ".txt"))}
 #: endings that name another kind of file: an output under such a name would not open as the user
 #: expects ('--report walk.pdf' wrote an HTML page into walk.pdf, which a PDF viewer refuses); any
 #: other name (none, '.out', '.report') is taken as given
@@ -192,6 +193,9 @@ def _add_analyze(sub: Any) -> None:
     out.add_argument("--days-csv", metavar="OUT",
                      help="write one row per calendar day as CSV: hours recorded and worn, whether the day counts "
                           "(worn >= 10 h, or --valid-day-hours), its steps and walking bouts ('-' for stdout)")
+    out.add_argument("--timeline-csv", metavar="OUT",
+                     help="write the smoothed series the flags are judged on and your baselines, second by second, "
+                          "as CSV: the lines of the report's 'Metrics over time' ('-' for stdout)")
     out.add_argument("--report", metavar="OUT.html",
                      help="write a self-contained HTML report with plots ('-' for stdout)")
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
@@ -460,7 +464,7 @@ def _stdout_outputs(args: argparse.Namespace) -> list[str]:
 def _outputs(args: argparse.Namespace) -> list[tuple[str, Any]]:
     """(option, value) of a command's output files: analyze's, or score's."""
     names = ("json", "events_csv") if hasattr(args, "events_csv") else ("json", "steps_csv", "flags_csv", "bouts_csv", "days_csv",
-                                                                            "report")
+                                                                            "timeline_csv", "report")
     return [("--" + n.replace("_", "-"), getattr(args, n)) for n in names]
 
 
@@ -565,6 +569,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                ("--flags-csv", args.flags_csv, "flags CSV", lambda to: write_flags_csv(result, to)),
                ("--bouts-csv", args.bouts_csv, "bouts CSV", lambda to: write_bouts_csv(result, to)),
                ("--days-csv", args.days_csv, "days CSV", lambda to: write_days_csv(result, to)),
+               ("--timeline-csv", args.timeline_csv, "timeline CSV", lambda to: result.write_timeline_csv(to)),
                ("--report", args.report, "HTML report", lambda to: write_html(result, to, recording)
                 if isinstance(to, str) else to.write(render_html(result, recording))))
     for opt, path, what, write in outputs:

@@ -100,7 +100,7 @@ UPPER_BOUND = {"step_regularity": 1.02}     # a little above 1: a marker at 1 st
 #: when the sensor is put on again (without that: 2.3° and 1.0°). Not here, so never marked:
 #: stride-time variability and step-time asymmetry (a ~30-step walk's figure varies by up to 6 and 18
 #: points between repeat walks: no useful limit) and running (no repeat runs measured: its rows keep
-#: the middle-half test alone).
+#: the middle-half test, with :func:`unmeasured_min_change` as the least change).
 REPEAT_CHANGE: dict[str, float] = {
     "cadence_spm": 12.0,
     "walking_speed_mps": 0.25,
@@ -145,14 +145,24 @@ def unmarkable_keys(first: Mapping[str, Any], last: Mapping[str, Any]) -> frozen
     return frozenset(out)
 
 
+def unmeasured_min_change(key: str) -> float:
+    """The least |change| a row without a measured repeat limit (running) needs for a ``*``, in the metric's unit:
+    walking's same-day limit for the metric (:data:`REPEAT_CHANGE`), else half the comparison panel's least span
+    (:data:`PANEL_MIN_SPAN`: ground contact 20 ms, vertical ratio 1 %). Without it the middle-half test alone
+    starred a −0.1° change of a steady run's lean (its first run's middle half was 0.1° wide). Runs were not
+    measured twice, so this is a floor — running likely varies more between runs than walking."""
+    return float(REPEAT_CHANGE.get(key, PANEL_MIN_SPAN.get(key, 0.0) / 2))
+
+
 def is_marked(row: Mapping[str, Any]) -> bool:
     """Whether a comparison row's change gets the ``*``: beyond the same-day repeat limit
     (``beyond_repeat``) and not inside the first walk's middle half (``beyond_spread`` not False: a
     result that lacks the middle half of a metric is judged by the limit alone). A row without a
-    repeat limit (running) keeps the spread test alone."""
+    repeat limit (running) needs the spread test and a change above :func:`unmeasured_min_change`."""
     repeat, spread = row.get("beyond_repeat"), row.get("beyond_spread")
     if repeat is None:
-        return spread is True
+        change = _num(row.get("change"))
+        return spread is True and math.isfinite(change) and abs(change) > unmeasured_min_change(str(row.get("key")))
     return repeat is True and spread is not False
 
 
@@ -342,13 +352,15 @@ def compare_sessions(sessions: Sequence[Session], *,
     rows.append({"row": time_row, "key": "walking_time_min", "gait": "", "unit": "min",
                  **dict(zip(labels, walk)), "change": walk[-1] - walk[0], "beyond_spread": None, "beyond_repeat": None})
     ids = sorted({f.get("id") for s in sessions for f in s.flags if f.get("id")})
+    from .report.common import flag_title    # (as chest_label: the report package imports matplotlib)
     for fid in ids:
         # a flag a walk could not judge (no gyroscope for twist, a sensor off the trunk, too short for a
         # baseline) is not 0 minutes of it: '3.6 → 0.0' read as the problem gone (review)
         minutes = [float("nan") if fid in (s.summary.get("flags_not_judged") or ()) else
                    sum(max(_num(f.get("end_s")) - _num(f.get("start_s")), 0.0) for f in s.flags
                        if f.get("id") == fid) / 60 for s in sessions]
-        rows.append({"row": f"Flag: {fid.replace('_', ' ')} (minutes)", "key": f"flag_{fid}_min", "gait": "",
+        # the single report's title for the flag ('Pace too fast / shuffling'), not its id's words
+        rows.append({"row": f"Flag: {flag_title(fid)} (minutes)", "key": f"flag_{fid}_min", "gait": "",
                      "unit": "min", **dict(zip(labels, minutes)), "change": minutes[-1] - minutes[0],
                      "beyond_spread": None, "beyond_repeat": None})
     if any(_num((s.summary.get("walking_bouts") or {}).get("n_walking_bouts")) >= 2 for s in sessions):
@@ -533,9 +545,17 @@ def mark_explanation(table: pd.DataFrame) -> str:
     if kinds:
         text += (f" The {' and '.join(kinds)} rows are never marked: no same-day range is known for them, and a "
                  "day's bouts depend on its errands as much as on the walker.")
-    if any(r.get("beyond_repeat") is None and r.get("beyond_spread") is not None for r in recs):
-        text += (" Running has no measured repeat limit: in its rows * means only that the last median lies "
-                 "outside the first walk's middle half.")
+    unmeasured = [(key, label, unit, decimals) for key, label, unit, decimals in METRIC_ROWS
+                  if any(r["key"] == key and r.get("beyond_repeat") is None and r.get("beyond_spread") is not None
+                         for r in recs)]
+    if unmeasured:
+        floors = ", ".join(f"{label.lower()} {unmeasured_min_change(key):.{decimals}f}"
+                           + ("" if unit in ("", "°") else " ") + unit
+                           for key, label, unit, decimals in unmeasured if key not in REPEAT_CHANGE)
+        text += (" Running has no measured repeat limit: in its rows * means the last median lies outside the first "
+                 "run's middle half and the change is larger than walking's same-day limit for the metric"
+                 + (f" (where walking has none, half the plot's least span: {floors})" if floors else "")
+                 + " — a floor, as runs likely vary more.")
     return text
 
 
@@ -616,8 +636,13 @@ def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, 
     fig = Figure(figsize=(10, (3.0 if long else 2.3) * nrow))
     axes = fig.subplots(nrow, ncol, squeeze=False).ravel()
     x = list(range(len(sessions)))
+    summaries = [s.summary for s in sessions]
     for ax, (key, lab, unit) in zip(axes, metrics):
         span: list[float] = []
+        # a walk whose value the notes say not to compare with the first's (another sensor kind or place,
+        # unmarkable_keys) is drawn hollow, and no trend line joins two walks that cannot be compared: a line
+        # through them invited the very reading the note warns against
+        apart = [key in unmarkable_keys(summaries[0], summaries[i]) for i in x]
         for gait, parts in series:
             run = gait == "run"
             color = run_color if run else LINE_COLOR
@@ -627,7 +652,8 @@ def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, 
             q_hi = [_num(q[1]) if isinstance(q, (list, tuple)) and len(q) == 2 else math.nan for q in iqr]
             span += [*med, *q_lo, *q_hi]
             for i in range(len(x) - 1):
-                if math.isfinite(med[i]) and math.isfinite(med[i + 1]):
+                if (math.isfinite(med[i]) and math.isfinite(med[i + 1])
+                        and key not in unmarkable_keys(summaries[i], summaries[i + 1])):
                     ax.plot(x[i:i + 2], med[i:i + 2], color=color, lw=1.2, gid="trend")
             for i in x:
                 if not math.isfinite(med[i]):
@@ -635,7 +661,8 @@ def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, 
                 err = [[max(med[i] - q_lo[i], 0) if math.isfinite(q_lo[i]) else 0],
                        [max(q_hi[i] - med[i], 0) if math.isfinite(q_hi[i]) else 0]]
                 ax.errorbar([i], [med[i]], yerr=err, fmt="^" if run else "o", color=color,
-                            ecolor="#e8b48f" if run else "#9fb3c8", capsize=3, ms=5)
+                            ecolor="#e8b48f" if run else "#9fb3c8", capsize=3, ms=5,
+                            **({"mfc": "white", "gid": "not-comparable"} if apart[i] else {}))
         ax.set_ylim(*panel_ylim(key, span))
         ax.set_title(f"{lab}" + (f" ({unit})" if unit else ""), fontsize=9)
         ax.set_xticks(x)
@@ -686,7 +713,10 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
             fig_html = plot_html(figure_svg(fig), "compare", "Key metrics walk by walk",
                                  "Each walk's median; the bar is its middle half (25th–75th percentile of the steps). "
                                  "Each panel spans at least a set range in its unit, so a small difference looks small."
-                                 + mixed, comparison_summary(table, labels))
+                                 + mixed + (" A hollow marker is a walk whose value the notes below say not to "
+                                            "compare with the first walk's; no line joins it to its neighbours."
+                                            if any(unmarkable_keys(sessions[0].summary, s.summary) for s in sessions)
+                                            else ""), comparison_summary(table, labels))
     rows_html = []
     for r in table.to_dict(orient="records"):
         cells = "".join(f"<td class='num'>{format_cell(r[c], r['key'])}</td>" for c in labels)

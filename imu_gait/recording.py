@@ -579,6 +579,21 @@ def clock_text(seconds: float) -> str:
     return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
 
 
+def duration_text(seconds: float) -> str:
+    """A duration in words: ``45 s``, ``2 min 05 s``, ``1 h 12 min`` — the one duration format of flag messages
+    and reports (a flag card said '4 min 01 s' in its heading and '(4.0 min)' in its message)."""
+    # halves up, as an f-string's :.0f of the same value elsewhere reads it (round() takes halves to even:
+    # the demo's 46.5 s of walking read '46 s' beside 'Only 47 s of walking')
+    d = int(math.floor(max(seconds, 0.0) + 0.5))
+    if d < 60:
+        return f"{d} s"
+    if d < 3600:
+        m, s = divmod(d, 60)
+        return f"{m} min {s:02d} s"
+    h, rem = divmod(d, 3600)
+    return f"{h} h {rem // 60:02d} min"
+
+
 def exact_copy_rows(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None) -> np.ndarray:
     """Mask over ``t``: True where a sample repeats the sample before it exactly — the same time and the same
     acceleration (and angular rate): a logger that wrote the row twice. Merging it loses nothing; a repeated

@@ -163,6 +163,14 @@ class AnalysisResult:
             **({"marks": [json_safe(m.to_dict()) for m in self.marks]} if self.marks else {}),
         }
 
+    def write_timeline_csv(self, path: str | os.PathLike | Any) -> None:
+        """Write :attr:`timeline`'s smoothed series and baselines — the lines the HTML report draws, the series the
+        flags are judged on — as CSV to ``path`` or an open text stream (:mod:`imu_gait.report.timeline_csv`;
+        the JSON does not hold them)."""
+        from .report.timeline_csv import write_timeline_csv   # late: the report package imports matplotlib
+
+        write_timeline_csv(self, path)
+
     def to_json(self, path: str | os.PathLike | None = None, *, indent: int | None = 1) -> str:
         """The JSON output (its keys: ``docs/json.md`` in the repository) as text; also written to ``path``
         (UTF-8) when given. NaN becomes null. (To write a long recording's JSON without holding its text: :meth:`write_json`.)"""

@@ -109,6 +109,7 @@ import numpy as np
 import pandas as pd
 
 from .dsp.metrics import VERTICAL_RATIO_MIN_STEP_M
+from .recording import duration_text
 from .result import STEP_COLUMNS, Flag
 from .treadmill import TreadmillSchedule, mmss as _mmss
 
@@ -1960,7 +1961,7 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
                              f"{_fmt_num(rr, c.metric)} ({(vv - rr) / abs(rr) * 100:+.0f} %), threshold "
                              f"{_fmt_num(tt, c.metric)}")
     dur = end_s - start_s
-    dur_txt = f"{dur / 60:.1f} min" if dur >= 90 else f"{dur:.0f} s"
+    dur_txt = duration_text(dur)         # as the report's card heading writes it ('4.0 min' beside '4 min 01 s')
     o = ctx.get("origin_s", 0.0)          # messages count m:ss from the recording's first sample
     message = (f"{info['title']} ({_severity(z_sev, cfg)}) from {_mmss(start_s - o)} to {_mmss(end_s - o)} "
                f"({dur_txt}): " + "; ".join(parts) + ".")

@@ -455,13 +455,14 @@ def test_the_page_and_the_terminal_say_what_the_star_means(walks):
 
 def test_running_rows_have_no_repeat_limit_and_keep_the_spread_test():
     """No repeat runs were measured: a running row's beyond_repeat is None and its * is the middle-half
-    test alone (160 → 170 spm beyond a ±1 % middle half is marked), and the footnote says so."""
-    sessions = [_session("r1", "run", cadence_spm=160.0), _session("r2", "run", cadence_spm=170.0)]
+    test with walking's limit as a floor (160 → 175 spm beyond a ±1 % middle half is marked; see
+    test_a_tiny_running_change_is_not_starred for 160 → 170), and the footnote says so."""
+    sessions = [_session("r1", "run", cadence_spm=160.0), _session("r2", "run", cadence_spm=175.0)]
     table = compare_sessions(sessions)
     row = table.set_index("key").loc["cadence_spm"]
     assert row["beyond_repeat"] is None and row["beyond_spread"] is True
     text = render_comparison(table)
-    assert "+10 *" in text and "Running has no measured repeat limit" in text
+    assert "+15 *" in text and "Running has no measured repeat limit" in text
     walking = compare_sessions([_session("w1", cadence_spm=110.0), _session("w2", cadence_spm=120.0)])
     assert walking.set_index("key").loc["cadence_spm", "beyond_repeat"] is False       # 10 spm < 12 spm
     assert "+10 *" not in render_comparison(walking)
@@ -544,3 +545,54 @@ def test_a_change_the_notes_say_not_to_read_is_not_marked(change, unmarked):
     assert starred == set(same.loc[[k for k in same.index if k not in unmarked and
                                     same.loc[k, "beyond_repeat"] is True], "row"]), starred
     assert "not marked *" in text                  # the note says why the row has no *
+
+
+def test_a_tiny_running_change_is_not_starred():
+    """Running rows had the middle-half test alone: on a steady first run (a 0.1°-wide middle half) a lean
+    change of −0.1° got a *, read as a change worth a look (report audit s34 F5). Truth: a running row's
+    change needs more than walking's same-day limit for the metric (lean 2.1°, cadence 12 spm), or half
+    the panel's least span where walking has none (ground contact 40/2 = 20 ms); the footnote names that rule."""
+    from imu_gait.compare import is_marked, unmeasured_min_change
+
+    assert unmeasured_min_change("forward_lean_deg") == 2.1 and unmeasured_min_change("ground_contact_ms") == 20.0
+    first = dict(forward_lean_deg=1.0, cadence_spm=160.0, ground_contact_ms=240.0, lateral_sway_cm=3.0)
+    small = dict(forward_lean_deg=0.9, cadence_spm=170.0, ground_contact_ms=250.0, lateral_sway_cm=3.1)
+    large = dict(forward_lean_deg=4.0, cadence_spm=175.0, ground_contact_ms=270.0, lateral_sway_cm=5.0)
+    for last, starred in ((small, False), (large, True)):
+        table = compare_sessions([_session("r1", "run", **first), _session("r2", "run", **last)])
+        for r in table.to_dict(orient="records"):
+            if r["key"] in first:
+                assert r["beyond_spread"] is True and r["beyond_repeat"] is None, r["key"]   # outside the middle half
+                assert is_marked(r) is starred, (r["key"], r["change"])
+    text = render_comparison(table)
+    assert "larger than walking's same-day limit for the metric" in text and "ground contact 20 ms" in text
+
+
+def test_flag_rows_use_the_reports_titles_and_no_trend_line_joins_walks_not_to_compare():
+    """(report audit s34 F10) The flag rows said 'Flag: pace too fast (minutes)' where the single report says
+    'Pace too fast / shuffling'; and a trend line joined an accelerometer-only walk's sway to the others' while
+    the note under the table says not to compare them. Truth: the row carries FLAG_INFO's title; in the
+    side-sway panel no line touches the no-gyro walk (0 of 2 segments drawn) and its marker is hollow, while
+    the cadence panel still joins all three walks (2 segments) with filled markers."""
+    from imu_gait.compare import comparison_figure
+    from imu_gait.strain import FLAG_INFO
+
+    a = _session("a", cadence_spm=110.0, lateral_sway_cm=3.0)
+    b = _session("b", cadence_spm=112.0, lateral_sway_cm=4.1)
+    b.summary["has_gyro"] = False
+    c = _session("c", cadence_spm=111.0, lateral_sway_cm=3.0)
+    c.flags = [{"id": "pace_too_fast", "start_s": 10.0, "end_s": 70.0}]
+    table = compare_sessions([a, b, c])
+    assert table.set_index("key").loc["flag_pace_too_fast_min", "row"] == (
+        f"Flag: {FLAG_INFO['pace_too_fast']['title']} (minutes)")
+    fig = comparison_figure([a, b, c], [("cadence_spm", "Cadence", "spm"), ("lateral_sway_cm", "Side sway", "cm")],
+                            ["a", "b", "c"])
+    for title, n_lines, hollow in (("Cadence", 2, []), ("Side sway", 0, [1])):
+        ax = _panel(fig, title)
+        assert sum(ln.get_gid() == "trend" for ln in ax.lines) == n_lines, title
+        markers = [ln for ln in ax.lines if ln.get_marker() == "o"]
+        assert [int(ln.get_xdata()[0]) for ln in markers if ln.get_markerfacecolor() in ("white", (1, 1, 1, 1))] \
+            == hollow, title
+    page = render_comparison_html([a, b, c], table)
+    assert "A hollow marker is a walk whose value the notes below say not to compare" in page
+    assert "Pace too fast / shuffling" in page

@@ -945,3 +945,185 @@ def test_a_handrail_flag_is_drawn_on_the_sway_panel_too():
     alt = re.search(r"Smoothed values over[^<]*", render_html(res, rec)).group(0)
     assert re.search(r"Side-to-side sway [^;]*, flagged 5:0\d", alt) and re.search(r"Trunk twist [^;]*, flagged", alt)
     assert not re.search(r"Cadence [^;]*, flagged", alt)
+
+
+# ---------------------------------------------------------------- report audit s34
+def _panel(fig, label: str):
+    return next(a for a in fig.axes if a.get_ylabel().startswith(label))
+
+
+def test_a_short_flagged_episode_in_a_long_walk_is_drawn_inside_its_panel():
+    """An hour of 3.5-cm bounce with 50 s of 8 cm at 30:00, flagged: the flagged steps are ~1.4 % of the hour's,
+    so the 2nd–98th percentile y-range (2–5.5 cm) cut them and the smoothed line off the panel. Truth: the
+    panel reaches at least 8 cm (the episode's level), while one wild 40-cm step still does not stretch it."""
+    from imu_gait.report.html import metrics_over_time_figure
+
+    steps = make_steps(bouts=((0.0, 3600.0),))
+    t = steps["time_s"].to_numpy()
+    episode = (t >= 1800.0) & (t <= 1850.0)
+    steps.loc[episode, "vertical_oscillation_cm"] = 8.0 + np.random.default_rng(3).normal(0, 0.2, episode.sum())
+    steps.loc[100, "vertical_oscillation_cm"] = 40.0            # one wild step, to be trimmed
+    flag = Flag(id="vertical_bounce", start_s=1801.0, end_s=1850.0, severity="marked",
+                metric="vertical_oscillation_cm", value=8.1, reference=3.5, reference_kind="baseline", threshold=4.2,
+                message="Bounce well above your baseline", cause="", advice="")
+    res = make_result(steps=steps, flags=[flag])
+    res.summary["duration_s"] = 3600.0
+    fig, _ = metrics_over_time_figure(res, build_overview(res))
+    lo, hi = _panel(fig, "Bounce").get_ylim()
+    assert hi >= 8.0 and lo <= 3.0, (lo, hi)
+    assert hi < 12.0, (lo, hi)                                   # the 40-cm step is still trimmed
+
+
+def test_lean_vs_standing_gets_the_same_minimum_span_as_forward_lean():
+    """'Lean vs standing' is forward lean with another zero: 0.1° of noise drew it over a 0.3° axis as a
+    posture change. Truth: its panel spans at least 6°, as the forward-lean panel does."""
+    from imu_gait.report.html import MIN_SPAN, metrics_over_time_figure
+
+    steps = make_steps()
+    steps["lean_vs_standing_deg"] = 0.7 + np.random.default_rng(5).normal(0, 0.05, len(steps))
+    res = make_result(steps=steps, flags=[])
+    fig, _ = metrics_over_time_figure(res, build_overview(res))
+    lo, hi = _panel(fig, "Forward lean vs standing").get_ylim()
+    assert hi - lo >= 6.0 - 1e-9, (lo, hi)
+    assert MIN_SPAN["lean_vs_standing_deg"] == MIN_SPAN["forward_lean_deg"]
+
+
+def test_a_gap_in_the_samples_is_drawn_as_no_data_and_said_in_the_summary():
+    """A 30-s hole in the samples between two bouts was drawn as an empty stretch (read as a rest) and
+    'Duration 10 min' did not say it held no data. Truth: the engine's gap (190–220 s, timeline
+    attrs['sample_gaps']) is a grey hatched 'no-data' band on every metric panel and on the flag timeline, the
+    glance line and Duration say '30 s with no data' at 3:10–3:40, and a 0.5-s gap is not drawn."""
+    from imu_gait.report.html import flag_timeline_figure, metrics_over_time_figure
+
+    res = make_result()
+    res.timeline = pd.DataFrame()
+    res.timeline.attrs["sample_gaps"] = [(190.0, 220.0), (300.0, 300.5)]
+    ov = build_overview(res)
+    assert ov.data_gaps == [(190.0, 220.0)] and ov.no_data_s == pytest.approx(30.0)
+    fig, _ = metrics_over_time_figure(res, ov)
+    for fig_ in (fig, flag_timeline_figure(res, ov)):
+        for ax in (a for a in fig_.axes if a.get_ylabel() or a.get_yticklabels()):
+            bands = [p for p in ax.patches if p.get_gid() == "no-data"]
+            assert len(bands) == 1, ax.get_ylabel()
+            x0, x1 = bands[0].get_x(), bands[0].get_x() + bands[0].get_width()
+            assert (x0, x1) == (pytest.approx(190.0), pytest.approx(220.0))
+    page = render_html(res)
+    assert "in a 10 min 00 s recording (including 30 s with no data: 1 gap in the samples, 3:10–3:40)" in page
+    assert "10 min 00 s (including 30 s with no data" in page
+    assert "no data (gap)" in page and "gaps in the samples (no data, not a rest)" in page
+    text = render_text(res, width=200)
+    assert "30 s with no data" in text
+    # no gap times (a result read back from a JSON): no band; the total from summary['gap_s'] is still said
+    plain = make_result()
+    plain.summary["gap_s"] = 30.0
+    ov = build_overview(plain)
+    assert ov.data_gaps == [] and ov.no_data_s == 30.0
+    assert "(including 30 s with no data)" in render_html(plain)
+
+
+@pytest.mark.parametrize("end_s, label", [(3599.0, "recording time (min:s)"), (3599.7, "recording time (min:s)"),
+                                          (3660.0, "recording time (h:mm:ss)")])
+def test_the_time_axis_label_names_the_tick_format(end_s, label):
+    """A 3-h walk's ticks read 1:00:00, 1:30:00 … under 'recording time (min:s)'. Truth: the label says h:mm:ss
+    when the axis reaches an hour (its ticks then have hours), min:s below; both plots against time agree."""
+    from imu_gait.report.html import flag_timeline_figure, metrics_over_time_figure
+
+    res = make_result(bouts=((0.0, end_s - 30.0),), flags=[])
+    res.summary["duration_s"] = end_s
+    ov = build_overview(res)
+    for fig in (metrics_over_time_figure(res, ov)[0], flag_timeline_figure(res, ov)):
+        labelled = [a for a in fig.axes if a.get_xlabel()]
+        assert [a.get_xlabel() for a in labelled] == [label]
+        ticks = [labelled[0].xaxis.get_major_formatter()(v, i) for i, v in enumerate(labelled[0].get_xticks())]
+        assert max(t.count(":") for t in ticks) == (2 if "h:" in label else 1), ticks   # '1:00:00' under h:mm:ss only
+
+
+def test_a_pace_flag_is_shaded_on_the_stride_cv_and_the_step_regularity_panels():
+    """The pace rule is a higher stride-time CV or a lower step regularity, and its card names both; the span was
+    shaded on the CV panel alone. Truth: flag_panels gives both panels, whichever metric the flag names, and the
+    plot's text alternative says both were flagged."""
+    from imu_gait.report.html import flag_panels
+
+    panels = ["cadence_spm", "step_regularity", "stride_time_cv_pct"]
+    for metric in ("stride_time_cv_lcb_pct", "step_regularity"):
+        flag = Flag(id="pace_too_fast", start_s=250.0, end_s=330.0, severity="moderate", metric=metric, value=0.86,
+                    reference=0.98, reference_kind="baseline", threshold=0.9, message="m", cause="c", advice="a")
+        assert flag_panels(flag, panels) == {"step_regularity", "stride_time_cv_pct"}, metric
+    res = make_result(flags=[flag])
+    alt = re.search(r"Smoothed values over[^<]*", render_html(res)).group(0)
+    assert re.search(r"Step regularity [^;]*, flagged 4:10", alt), alt
+
+
+def test_a_long_walks_step_time_plot_keeps_left_and_right_apart():
+    """20 000 steps drawn as dots: the right side's (drawn last) covered the left's, so the plot could not show
+    a left/right difference. Truth: above SIDE_BINS_ABOVE steps each side has a median line over runs of steps,
+    at the side's true step time (left 520 ms, right 570 ms; ±10 ms: a median of ~17 steps of SD 5 ms, over 6 standard errors), apart
+    all along, and the legend sits outside the points;
+    a short walk keeps one dot per step."""
+    from imu_gait.report.html import SIDE_BINS_ABOVE, step_scatter_figure
+
+    steps = make_steps(bouts=((0.0, 3600.0),))
+    assert len(steps) > SIDE_BINS_ABOVE
+    left = (steps["side"] == "L").to_numpy()
+    steps.loc[left, "step_time_s"] = 0.520 + np.random.default_rng(2).normal(0, 0.005, left.sum())
+    steps.loc[~left, "step_time_s"] = 0.570 + np.random.default_rng(3).normal(0, 0.005, (~left).sum())
+    res = make_result(steps=steps, flags=[])
+    ax = step_scatter_figure(res, build_overview(res)).axes[0]
+    lines = {ln.get_gid(): np.asarray(ln.get_ydata(), float) for ln in ax.lines}
+    assert np.all(np.abs(lines["side-median-L"] - 520.0) < 10.0) and np.all(np.abs(lines["side-median-R"] - 570.0) < 10.0)
+    assert len(lines["side-median-L"]) >= 100                   # the trend over the hour stays visible
+    assert "median of each" in render_html(res)
+    short = make_result(flags=[])
+    ax = step_scatter_figure(short, build_overview(short)).axes[0]
+    assert not ax.lines and len(ax.collections) == 2             # one dot per step, left and right
+
+
+def test_units_and_flag_durations_are_written_one_way():
+    """'In numbers' wrote 'Trunk twist 9.9–10.0 °' and 'Stride-time CV 0.7–0.8 %' where the tables write '10.0°' and
+    '8.6%'; a flag card's heading said '2 min 54 s' and its message '(2.9 min)'. Truth: degrees and percent follow
+    the number without a space, other units after one; the engine's flag message gives its span as the card does."""
+    import imu_gait
+    from imu_gait.synthetic import synthesize_walk
+
+    page = render_html(make_result())
+    alt = re.search(r"Smoothed values over[^<]*", page).group(0)
+    assert re.search(r"Trunk twist [0-9.–]+°[,;]", alt) and " °" not in alt and " %" not in alt, alt
+    assert re.search(r"Bounce [0-9.–]+ cm", alt), alt
+    rec, _ = synthesize_walk(300, seed=3, segments=[(120, {"bounce_cm": 7.0})])
+    res = imu_gait.analyze(rec)
+    flag = next(f for f in res.flags if f.id == "vertical_bounce")
+    dur = fmt_duration(flag.end_s - flag.start_s)
+    assert dur.startswith("2 min") and f"({dur}):" in flag.message, (dur, flag.message)
+    assert " min):" not in flag.message.replace(f"({dur}):", "")
+
+
+def test_the_timeline_csv_holds_the_lines_the_report_draws(epoch_and_plain_walk, tmp_path, capsys):
+    """The smoothed line (the series the flags are judged on) and the dashed baseline were in no export, so a
+    researcher could not check them (report audit s34 F11). Truth: `analyze --timeline-csv` and
+    AnalysisResult.write_timeline_csv write, second by second, exactly the values the metrics-over-time panel
+    draws (to the CSV's 4 decimals) and the baseline, with m:ss clocks; the rules' working columns stay out."""
+    from imu_gait.cli import main
+    from imu_gait.io import write_native
+    from imu_gait.report.html import smoothed_series
+
+    (res, rec), _ = epoch_and_plain_walk
+    path = tmp_path / "tl.csv"
+    res.write_timeline_csv(path)
+    table = pd.read_csv(path)
+    assert list(table.columns[:4]) == ["time_s", "clock", "gait", "walking"]
+    assert not any("__" in c for c in table.columns)
+    steps = res.steps
+    for col in ("vertical_oscillation_cm", "vertical_oscillation_cm_baseline", "cadence_spm"):
+        t, y = smoothed_series(steps, res.timeline, col)
+        drawn = pd.Series(y[np.isfinite(t)], index=t[np.isfinite(t)])
+        got = table.set_index("time_s")[col].reindex(drawn.index)
+        both = drawn.notna() & got.notna()
+        assert both.sum() > 100 and (drawn.isna() == got.isna()).all(), col
+        assert np.allclose(got[both], drawn[both], atol=1e-4), col
+    assert table.loc[table["time_s"] == 61.0, "clock"].item() == "1:01"
+    rec_path = tmp_path / "walk.csv"
+    write_native(rec_path, rec)
+    assert main(["analyze", str(rec_path), "-q", "--timeline-csv", str(tmp_path / "cli.csv")]) == 0
+    cli = pd.read_csv(tmp_path / "cli.csv")     # (the native file's rounding moves the numbers a little)
+    assert list(cli.columns) == list(table.columns) and cli["time_s"].equals(table["time_s"])
+    assert np.nanmax(np.abs(cli["cadence_spm"] - table["cadence_spm"])) < 0.5

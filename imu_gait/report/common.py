@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..dsp.gyro_check import MISMATCH_LIMIT
-from ..recording import clock_text
+from ..recording import clock_text, duration_text
 from ..result import STEP_COLUMNS, AnalysisResult, Flag
 # the not-a-diagnosis note: one text for every sink (the strain rules own it; the JSON carries the same words)
 from ..strain import step_length_source  # noqa: F401 - where step length came from (re-exported here)
@@ -230,6 +230,11 @@ class Overview:
     # day by day (summary['days'], imu_gait.days.day_outcomes): hours recorded and worn, valid days and the
     # figures per valid day; {} when the result has none (a result read back from an older JSON)
     days: dict[str, Any] = field(default_factory=dict)
+    # the gaps in the samples of NO_DATA_MIN_S or more, (last sample before, first after) on the steps' axis: the
+    # plots draw them as "no data" and the text says the duration includes them — a 40-s hole drawn as an empty
+    # stretch between two bouts read as a rest, and "79 % of the recording" as 21 % not walking
+    data_gaps: list[tuple[float, float]] = field(default_factory=list)
+    no_data_s: float = 0.0              # their total (summary['gap_s'] where the result keeps no gap times)
 
     @property
     def baseline_text(self) -> str:
@@ -317,16 +322,7 @@ def fmt_duration(d_s: float) -> str:
     """A duration in words: ``45 s``, ``2 min 05 s``, ``1 h 12 min``."""
     if d_s is None or not math.isfinite(d_s):
         return "unknown"
-    # halves up, as an f-string's :.0f of the same value elsewhere in the report reads it (round() takes
-    # halves to even: the demo's 46.5 s of walking read '46 s' beside 'Only 47 s of walking')
-    d = int(math.floor(max(d_s, 0.0) + 0.5))
-    if d < 60:
-        return f"{d} s"
-    if d < 3600:
-        m, s = divmod(d, 60)
-        return f"{m} min {s:02d} s"
-    h, rem = divmod(d, 3600)
-    return f"{h} h {rem // 60:02d} min"
+    return duration_text(d_s)        # (the flag messages' format too)
 
 
 def flag_title(flag_id: str) -> str:
@@ -587,6 +583,24 @@ def _n_bouts(result: AnalysisResult, steps: pd.DataFrame) -> int:
     return int(pd.to_numeric(steps["bout"], errors="coerce").nunique())
 
 
+#: A gap in the samples this long or longer is shown as "no data" (plots and text): a shorter one cannot look like
+#: a rest, as a pause of under 3 s does not end a walking bout either.
+NO_DATA_MIN_S = 3.0
+
+
+def data_gaps(result: AnalysisResult) -> tuple[list[tuple[float, float]], float]:
+    """The gaps in the samples of :data:`NO_DATA_MIN_S` or more as (last sample before, first after), from the
+    engine's timeline (``attrs['sample_gaps']``), and their total in seconds. A result without gap times (read back
+    from a JSON) has no spans; its total is ``summary['gap_s']`` when that reaches NO_DATA_MIN_S."""
+    tl = getattr(result, "timeline", None)
+    raw = tl.attrs.get("sample_gaps") if isinstance(tl, pd.DataFrame) else None
+    if raw is None:
+        total = _f((result.summary or {}).get("gap_s"))
+        return [], total if math.isfinite(total) and total >= NO_DATA_MIN_S else 0.0
+    gaps = [(float(a), float(b)) for a, b in raw if float(b) - float(a) >= NO_DATA_MIN_S]
+    return gaps, float(sum(b - a for a, b in gaps))
+
+
 def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
     """Collect what a summary says about ``result`` (``recording`` fills facts the summary lacks)."""
     s = dict(result.summary or {})
@@ -654,7 +668,9 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
     if str(s.get("gait") or "") in GAIT_WORDS and len(steps):
         dominant = str(s["gait"])           # the engine's word (running_fraction > 0.5) where it gave one
     origin = _f(s.get("time_start_s"))
+    gaps, no_data_s = data_gaps(result)
     return Overview(
+        data_gaps=gaps, no_data_s=no_data_s,
         source=source, duration_s=duration, sample_rate_hz=rate, has_gyro=has_gyro, placement=placement,
         context=context, n_steps=n_steps, n_bouts=_n_bouts(result, steps),
         walking_time_s=_walking_time_s(result, steps), n_walk_steps=n_walk, n_run_steps=n_run,
@@ -708,7 +724,8 @@ def recording_line(ov: Overview) -> list[tuple[str, str]]:
     gyro = {True: "yes", False: "no (accelerometer only)", None: "unknown"}[ov.has_gyro]
     if ov.extra.get("gyro_left_out"):
         gyro = "left out: its axes do not match the accelerometer's (see the notes)"
-    rows = [("Source", ov.source), ("Duration", fmt_duration(ov.duration_s)),
+    rows = [("Source", ov.source), ("Duration", fmt_duration(ov.duration_s) + (
+                f" (including {fmt_duration(ov.no_data_s)} with no data: {no_data_text(ov)})" if ov.no_data_s else "")),
             ("Sampling rate", "unknown" if math.isnan(ov.sample_rate_hz) else f"{ov.sample_rate_hz:.0f} Hz"),
             ("Gyroscope", gyro), ("Placement", ov.placement)]
     rows[2:2] = wear_rows(ov.days)
@@ -719,10 +736,20 @@ def recording_line(ov: Overview) -> list[tuple[str, str]]:
     return rows
 
 
+def no_data_text(ov: Overview) -> str:
+    """'1 gap in the samples, 2:00–2:40' (up to 3 spans, then 'and N more'), or the total where the times are not kept."""
+    if not ov.data_gaps:
+        return "gaps in the samples"
+    n = len(ov.data_gaps)
+    spans = ", ".join(f"{ov.clock(a)}–{ov.clock(b)}" for a, b in ov.data_gaps[:3])
+    return f"{n} gap{'s' if n != 1 else ''} in the samples, {spans}" + (f" and {n - 3} more" if n > 3 else "")
+
+
 def walking_line(ov: Overview) -> list[tuple[str, str]]:
     """(label, value) pairs describing the walking that was found."""
-    pct = (f" ({ov.walking_time_s / ov.duration_s * 100:.0f} % of the recording)"
-           if ov.duration_s and math.isfinite(ov.duration_s) and ov.duration_s > 0 else "")
+    pct = (f" ({ov.walking_time_s / ov.duration_s * 100:.0f} % of the recording"
+           + (f", whose {fmt_duration(ov.no_data_s)} with no data count as not walking" if ov.no_data_s else "")
+           + ")" if ov.duration_s and math.isfinite(ov.duration_s) and ov.duration_s > 0 else "")
     if ov.n_run_steps == 0:
         gait = "all walking"
     elif ov.n_walk_steps == 0:
@@ -733,7 +760,9 @@ def walking_line(ov: Overview) -> list[tuple[str, str]]:
                          for g in ("walk", "run"))
         gait = (f"{ov.n_walk_steps} walking step{'s' if ov.n_walk_steps != 1 else ''}{t_walk}, "
                 f"{ov.n_run_steps} running step{'s' if ov.n_run_steps != 1 else ''}{t_run}")
-    rows = [("Bouts", str(ov.n_bouts) + bouts_by_length_text(ov.walking_bouts)),
+    split = (" — a bout cannot run through a gap in the samples (" + no_data_text(ov).split(", ", 1)[1]
+             + "), so walking through one counts as two bouts" if ov.data_gaps and ov.n_bouts > 1 else "")
+    rows = [("Bouts", str(ov.n_bouts) + bouts_by_length_text(ov.walking_bouts) + split),
             (f"{ov.gait_word} time", fmt_duration(ov.walking_time_s) + pct),
             ("Steps", str(ov.n_steps)), ("Walk / run", gait)]
     rows += long_bouts_rows(ov.walking_bouts)

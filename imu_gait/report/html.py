@@ -32,7 +32,7 @@ from ..result import AnalysisResult, Flag
 from ..strain import TURN_BLIND
 from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, METRIC_BY_COLUMN, TIMELINE_METRICS, Overview,
                      build_overview, gait_stretches, flag_evidence, flag_groups, flag_value_text, flag_title, flags_by_id, fmt_clock, fmt_duration,
-                     recording_line, step_table, walking_line)
+                     no_data_text, recording_line, step_table, walking_line)
 
 #: Severity colours: yellow → vermilion → wine, ordered in lightness (L* 82 / 54 / 29) so they stay apart
 #: for protan, deutan and tritan vision and in a grey print (the former #e0b000 / #e8710a / #c5221f came
@@ -45,12 +45,22 @@ POINT_COLOR = "#7f9fbf"
 LINE_COLOR = "#1b4f80"
 RANGE_COLOR = "#2e9d5b"
 MARK_COLOR = "#111111"          # the walker's symptom marks: black, a colour no flag or metric uses
+#: gaps in the samples: a grey, back-hatched band (no flag uses grey or this hatch), so a hole in the data is not
+#: read as a rest between two bouts
+NO_DATA_COLOR, NO_DATA_HATCH = "#9aa5b1", "\\\\\\"
+
 #: Above this many points in one figure its dots are rasterised (an embedded PNG inside the
 #: SVG, at RASTER_DPI); axes, lines and text stay vector. Keeps a report of a long day small.
 RASTERIZE_ABOVE = 1500
 RASTER_DPI = 150
 #: x label of the plots against recording time (its ticks are minutes:seconds from the first sample)
 TIME_AXIS_LABEL = "recording time (min:s)"
+#: ... and when the axis reaches an hour, where its ticks read h:mm:ss ('1:00:00' under 'min:s' made no sense)
+TIME_AXIS_LABEL_H = "recording time (h:mm:ss)"
+#: Above this many steps the step-time plot draws each side's median and middle half over SIDE_BINS runs of
+#: steps (the dots of one side hid the other's); the dots stay, faint and grey.
+SIDE_BINS_ABOVE = 5000
+SIDE_BINS = 200
 #: Rolling window (steps) for the smoothed line when the engine gave no timeline.
 SMOOTH_STEPS = 11
 #: A smoothed line longer than this is reduced to per-bin medians before drawing
@@ -156,12 +166,16 @@ def _nice_interval_s(span_s: float, max_ticks: int = 10) -> float:
 
 
 def _time_axis(ax, t0: float, t1: float, origin_s: float = 0.0) -> None:
-    """Ticks at round m:ss counted from ``origin_s`` (the recording's first sample): a file with
+    """Ticks at round m:ss (h:mm:ss from the hour) counted from ``origin_s`` (the recording's first sample): a file with
     epoch seconds as its time axis must read 00:00, 00:30 … and not the epoch's clock."""
     step = _nice_interval_s(t1 - t0)
     k0, k1 = math.ceil((t0 - origin_s) / step - 1e-9), math.floor((t1 - origin_s) / step + 1e-9)
-    ax.xaxis.set_major_locator(FixedLocator([origin_s + k * step for k in range(k0, k1 + 1)]))
+    ticks = [k * step for k in range(k0, k1 + 1)]
+    ax.xaxis.set_major_locator(FixedLocator([origin_s + v for v in ticks]))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_clock(v - origin_s)))
+    # the label names the ticks' format: fmt_clock writes h:mm:ss from the hour on (an axis that ends just
+    # short of its 1:00:00 tick keeps min:s)
+    ax.set_xlabel(TIME_AXIS_LABEL_H if any(fmt_clock(v).count(":") == 2 for v in ticks) else TIME_AXIS_LABEL)
 
 
 def _num(steps: pd.DataFrame, col: str) -> np.ndarray:
@@ -229,6 +243,7 @@ def _span(ov: Overview, steps: pd.DataFrame, flags: Sequence[Flag]) -> tuple[flo
 #: Smallest y-span of a panel, in display units: a steady metric is drawn flat instead of
 #: magnifying sensor noise (0.1° of lean must not look like a change).
 MIN_SPAN = {"cadence_spm": 20.0, "vertical_oscillation_cm": 2.0, "trunk_twist_deg": 6.0, "forward_lean_deg": 6.0,
+            "lean_vs_standing_deg": 6.0,
             "lateral_sway_cm": 2.0, "pelvic_drop_deg": 4.0, "step_length_m": 0.2, "walking_speed_mps": 0.3, "braking_mps": 0.1,
             "impact_g": 0.4, "step_regularity": 0.4, "ground_contact_ms": 60.0, "stride_time_cv_pct": 4.0, "step_time_asymmetry_pct": 6.0}
 
@@ -252,8 +267,11 @@ def panel_for_metric(metric: str, panels: Sequence[str]) -> str | None:
 
 
 #: panels a flag also rests on besides its main metric: handrail gripping is less twist *and* less sway
-#: (its span was shaded on the twist panel alone); over-striding is braking *and* a lower cadence
-FLAG_EVIDENCE_PANELS = {"handrail_gripping": ("lateral_sway_cm",), "overstriding": ("cadence_spm", "braking_mps")}
+#: (its span was shaded on the twist panel alone); over-striding is braking *and* a lower cadence; irregular pace is
+#: a higher stride-time CV *or* a lower step regularity (strain's rule), and its card names both — the span was
+#: shaded on the CV panel alone, beside a step-regularity panel that showed the drop unshaded
+FLAG_EVIDENCE_PANELS = {"handrail_gripping": ("lateral_sway_cm",), "overstriding": ("cadence_spm", "braking_mps"),
+                        "pace_too_fast": ("stride_time_cv_pct", "step_regularity")}
 
 
 def flag_panels(flag: Any, panels: Sequence[str]) -> set[str]:
@@ -292,6 +310,18 @@ def _mark_times(result: AnalysisResult) -> list[tuple[float, str]]:
             for c in getattr(result, "marks", []) or [] if c.in_recording]
 
 
+def _draw_no_data(axes: Sequence[Any], gaps: Sequence[tuple[float, float]]) -> None:
+    """A grey hatched band over each gap in the samples (:attr:`Overview.data_gaps`) on every panel."""
+    for a, b in gaps:
+        for ax in axes:
+            ax.axvspan(a, b, facecolor="#eef1f4", edgecolor=NO_DATA_COLOR, hatch=NO_DATA_HATCH, lw=0, zorder=0.5,
+                       gid="no-data")
+
+
+def _no_data_handle() -> Patch:
+    return Patch(facecolor="#eef1f4", edgecolor=NO_DATA_COLOR, hatch=NO_DATA_HATCH, lw=0, label="no data (gap)")
+
+
 def _draw_marks(axes: Sequence[Any], marks: list[tuple[float, str]], t0: float, t1: float) -> None:
     """A thin line through every panel at each symptom mark, its pain rating at the top of the first panel."""
     for t, label in marks:
@@ -302,6 +332,23 @@ def _draw_marks(axes: Sequence[Any], marks: list[tuple[float, str]], t0: float, 
         axes[0].annotate(label, (t, 1.0), xycoords=("data", "axes fraction"), xytext=(2, -2),
                          textcoords="offset points", ha="left", va="top", fontsize=7.5, color=MARK_COLOR,
                          fontweight="bold")
+
+
+def _flagged_extent(flags: Sequence[Flag], ts: np.ndarray, ys: np.ndarray, t: np.ndarray, y: np.ndarray
+                    ) -> tuple[float, float]:
+    """(low, high) a panel must show over its flags' spans: the smoothed line's extremes there and the 2nd–98th
+    percentile of the steps there; (inf, -inf) when no flag has a finite value on the panel."""
+    lo, hi = math.inf, -math.inf
+    for f in flags:
+        a, b = float(f.start_s), float(f.end_s)
+        line = ys[(ts >= a) & (ts <= b) & np.isfinite(ys)]
+        dots = y[(t >= a) & (t <= b) & np.isfinite(y)]
+        if line.size:
+            lo, hi = min(lo, float(line.min())), max(hi, float(line.max()))
+        if dots.size:
+            d_lo, d_hi = np.percentile(dots, [2, 98])
+            lo, hi = min(lo, float(d_lo)), max(hi, float(d_hi))
+    return lo, hi
 
 
 def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figure | None, list[str]]:
@@ -363,7 +410,8 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
             if hollow.any():
                 ax.scatter(t[hollow], y[hollow], s=9, facecolors="none", edgecolors=POINT_COLOR, alpha=0.6, lw=0.6,
                            rasterized=raster, gid="turning-steps")
-        ts, ys = decimate_line(*smoothed_series(steps, tl, col))
+        st_full, sy_full = smoothed_series(steps, tl, col)
+        ts, ys = decimate_line(st_full, sy_full)
         ax.plot(ts, ys * scale, color=LINE_COLOR, lw=1.4)
         base = f"{col}_baseline"
         if _timeline_has(tl, base):
@@ -373,6 +421,12 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
         finite = np.concatenate([y[np.isfinite(y)], (ys * scale)[np.isfinite(ys)]])
         if finite.size > 4:  # keep a few wild steps from flattening the panel
             lo, hi = np.percentile(finite, [2, 98])
+            # the percentiles drop single wild steps, but also a short flagged episode (under 2 % of an
+            # hour's steps): the flagged stretch's smoothed line, and its steps' middle 96 %, stay inside
+            # the panel, so the plot shows how large the flagged change was (the caption gives its numbers)
+            flagged_lo, flagged_hi = _flagged_extent(
+                [f for f in ov.flags if col in flag_panel[id(f)]], st_full, sy_full * scale, t, y)
+            lo, hi = min(lo, flagged_lo), max(hi, flagged_hi)
             if rng is not None:
                 lo, hi = min(lo, rng[0]), max(hi, rng[1])
             pad = max((hi - lo) * 0.2, 1e-3)
@@ -387,9 +441,9 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
         ax.grid(axis="y", color="#e4e7eb", lw=0.6)
     marks = _mark_times(result)
     _draw_marks(axes, marks, t0, t1)
+    _draw_no_data(axes, ov.data_gaps)
     axes[-1].set_xlim(t0, t1)
     _time_axis(axes[-1], t0, t1, ov.time_origin_s)
-    axes[-1].set_xlabel(TIME_AXIS_LABEL)
     handles = [Line2D([], [], color=POINT_COLOR, marker="o", ls="", ms=4, label="one step"),
                Line2D([], [], color=LINE_COLOR, lw=1.6, label="smoothed")]
     if any_baseline:
@@ -397,6 +451,8 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
     if marks:
         handles.append(Line2D([], [], color=MARK_COLOR, lw=1.1, label="your mark (pain 0–10)"))
     handles.append(Patch(color=RANGE_COLOR, alpha=0.25, label="typical range"))
+    if ov.data_gaps:
+        handles.append(_no_data_handle())
     handles += [Patch(facecolor=c, edgecolor=c, alpha=0.4, hatch=SEVERITY_HATCH[s], lw=0, label=f"{s} flag")
                 for s, c in SEVERITY_COLOR.items() if any(f.severity == s for f in ov.flags)]
     fig.legend(handles=handles, loc="upper right", ncol=len(handles), frameon=False, fontsize=8,
@@ -442,19 +498,21 @@ def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
     ax.set_yticklabels([names.get(r) or flag_title(r) for r in reversed(rows)])
     ax.set_ylim(-0.6, n - 0.4)
     _draw_marks([ax], _mark_times(result), t0, t1)
+    _draw_no_data([ax], ov.data_gaps)
     ax.set_xlim(t0, t1)
     _time_axis(ax, t0, t1, ov.time_origin_s)
-    ax.set_xlabel(TIME_AXIS_LABEL)
     ax.grid(axis="x", color="#e4e7eb", lw=0.6)
     ax.set_axisbelow(True)
-    if groups:
-        handles = [Patch(facecolor=c, edgecolor="white", hatch=SEVERITY_HATCH[s], lw=0, label=s)
-                   for s, c in SEVERITY_COLOR.items() if any(f.severity == s for f in ov.flags)]
-        if _mark_times(result):
-            handles.append(Line2D([], [], color=MARK_COLOR, lw=1.1, label="your mark"))
+    handles = [Patch(facecolor=c, edgecolor="white", hatch=SEVERITY_HATCH[s], lw=0, label=s)
+               for s, c in SEVERITY_COLOR.items() if any(f.severity == s for f in ov.flags)]
+    if groups and _mark_times(result):
+        handles.append(Line2D([], [], color=MARK_COLOR, lw=1.1, label="your mark"))
+    if ov.data_gaps:
+        handles.append(_no_data_handle())
+    if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8,
-                  title="severity", title_fontsize=8)
-    else:
+                  title="severity" if groups else None, title_fontsize=8)
+    if not groups:
         ax.text(0.5, 0.15, "no flags", transform=ax.transAxes, ha="center", va="center", color="#616e7c")
     return fig
 
@@ -496,11 +554,29 @@ def step_scatter_figure(result: AnalysisResult, ov: Overview) -> Figure:
     idx = np.arange(len(steps))
     st_ms = _num(steps, "step_time_s") * 1000.0
     side = steps["side"].fillna("").astype(str).to_numpy()
-    for s, label in (("L", "left"), ("R", "right"), ("", "side unknown")):
-        m = side == s
-        if m.any() and np.isfinite(st_ms[m]).any():
-            ax1.scatter(idx[m], st_ms[m], s=7, color=SIDE_COLOR[s], alpha=0.75, lw=0, label=label,
-                        rasterized=raster)
+    binned = len(steps) > SIDE_BINS_ABOVE
+    if binned:
+        # thousands of dots: the side drawn last covered the other (20 000 steps showed orange alone). Each
+        # side's median and middle half per run of steps instead, over the steps as faint grey dots
+        ok = np.isfinite(st_ms)
+        ax1.scatter(idx[ok], st_ms[ok], s=3, color="#b8c4d0", alpha=0.35, lw=0, rasterized=True, label="one step")
+        per_bin = math.ceil(len(steps) / SIDE_BINS)
+        for s, label in (("L", "left"), ("R", "right")):
+            m = (side == s) & ok
+            if m.sum() < 2:
+                continue
+            q = pd.DataFrame({"bin": idx[m] // per_bin, "i": idx[m], "v": st_ms[m]}).groupby("bin").agg(
+                i=("i", "median"), lo=("v", lambda v: v.quantile(0.25)), med=("v", "median"),
+                hi=("v", lambda v: v.quantile(0.75)))
+            ax1.fill_between(q["i"], q["lo"], q["hi"], color=SIDE_COLOR[s], alpha=0.2, lw=0)
+            ax1.plot(q["i"], q["med"], color=SIDE_COLOR[s], lw=1.3, gid=f"side-median-{s}",
+                     label=f"{label}: median of each {per_bin} steps (band: middle half)")
+    else:
+        for s, label in (("L", "left"), ("R", "right"), ("", "side unknown")):
+            m = side == s
+            if m.any() and np.isfinite(st_ms[m]).any():
+                ax1.scatter(idx[m], st_ms[m], s=7, color=SIDE_COLOR[s], alpha=0.75, lw=0, label=label,
+                            rasterized=raster)
     ax1.set_title("Step time, step by step")
     ax1.set_xlabel("step number")
     ax1.set_ylabel("step time (ms)")
@@ -509,9 +585,13 @@ def step_scatter_figure(result: AnalysisResult, ov: Overview) -> Figure:
         lo, hi = np.percentile(fin, [0.5, 99.5])
         pad = max((hi - lo) * 0.15, 10.0)
         ax1.set_ylim(lo - pad, hi + pad)
-    if ax1.collections:
+    if binned:
+        # under the plot: on a long recording the lines fill the panel, and no corner is free
+        ax1.legend(frameon=False, fontsize=7.5, markerscale=2, loc="upper center", bbox_to_anchor=(0.5, -0.2),
+                   ncol=1)
+    elif ax1.collections:
         # 'best' searches every point for a free corner: minutes for a day's 150,000 steps
-        ax1.legend(frameon=False, fontsize=8, markerscale=2, loc="best" if idx.size <= 5000 else "upper right")
+        ax1.legend(frameon=False, fontsize=8, markerscale=2, loc="best")
     ax1.grid(color="#e4e7eb", lw=0.6)
     cad = _num(steps, "cadence_spm")
     vo = _num(steps, "vertical_oscillation_cm")
@@ -567,6 +647,11 @@ def _range_text(values: np.ndarray, decimals: int) -> str:
     return lo if lo == hi else f"{lo} to {hi}" if lo.startswith("-") else f"{lo}–{hi}"
 
 
+def _unit_after(unit: str) -> str:
+    """A unit after a number as the tables write it (:func:`~.common.fmt_num`): '9.9–10.0°', '0.7–0.8%', '3.6 cm'."""
+    return "" if not unit else unit if unit in ("°", "%") else f" {unit}"
+
+
 def _when_text(ov: Overview, flags: Sequence[Flag], most: int = 4) -> str:
     """'5:01–9:56 (marked), …' for up to ``most`` flags, then 'and N more'."""
     bits = [f"{ov.clock(f.start_s)}–{ov.clock(f.end_s)} ({f.severity})" for f in flags[:most]]
@@ -594,7 +679,7 @@ def over_time_summary(result: AnalysisResult, ov: Overview) -> str:
         rng = _range_text(ys * scale, dec)
         if not rng:
             continue
-        text = f"{label} {rng}" + (f" {unit}" if unit else "")
+        text = f"{label} {rng}{_unit_after(unit)}"
         mine = [f for f in ov.flags if col in flag_panel[id(f)]]
         if mine:
             text += f", flagged {_when_text(ov, mine)}"
@@ -608,7 +693,7 @@ def timeline_summary(result: AnalysisResult, ov: Overview) -> str:
     steps = step_table(result)
     bouts = _bout_spans(result, steps)
     text = (f"{len(bouts)} {ov.gait_word.lower()} bout{'s' if len(bouts) != 1 else ''}, "
-            f"{fmt_duration(ov.walking_time_s)} in a {fmt_duration(ov.duration_s)} recording.")
+            f"{fmt_duration(ov.walking_time_s)} in a {fmt_duration(ov.duration_s)} recording{_no_data_glance(ov)}.")
     groups = flags_by_id(ov.flags)
     marks = _mark_times(result)
     if marks:
@@ -886,6 +971,14 @@ def _plot(fig: Figure | None, name: str, caption: str, dpi: float = RASTER_DPI, 
     return plot_html(svg, name, title or name.replace("-", " ").capitalize(), caption, summary)
 
 
+def _no_data_glance(ov: Overview) -> str:
+    """' (including 40 s with no data, 2:00–2:40)' after the recording's length, '' without gaps."""
+    if not ov.no_data_s:
+        return ""
+    return f" (including {fmt_duration(ov.no_data_s)} with no data" + (
+        f": {no_data_text(ov)}" if ov.data_gaps else "") + ")"
+
+
 def render_html(result: AnalysisResult, recording: Any = None, *, title: str | None = None) -> str:
     """The report as one HTML string (no external resources)."""
     ov = build_overview(result, recording)
@@ -908,7 +1001,7 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
                      + ", ".join(f"{n} {s}" for s, n in sev_counts.items() if n) + ")")
         parts.append(f"<p class='glance'>{ov.n_steps} steps in {ov.n_bouts} bout{'s' if ov.n_bouts != 1 else ''}, "
                      f"{_e(fmt_duration(ov.walking_time_s))} of {_e(ov.gait_word.lower())} in a {_e(fmt_duration(ov.duration_s))} "
-                     f"recording; {flag_text}.</p>")
+                     f"recording{_e(_no_data_glance(ov))}; {flag_text}.</p>")
     parts.append("<section id='summary'><h2>Summary</h2><div class='cols'>"
                  f"<div><h3>Recording</h3>{_facts_table(recording_line(ov))}</div>")
     if ov.walking_found:
@@ -932,16 +1025,21 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
                               "judged on), the dashed line your personal baseline once it is established; shaded spans mark flags on that "
                               "metric; the green band is the typical range where one is published"
                               + (" — walking's under the walking, running's under the running" if ov.metrics_by_gait
-                                 else "") + ".", dpi, title="Metrics over time",
+                                 else "") + ("; grey back-hatched bands mark gaps in the samples (no data, not a rest)"
+                                             if ov.data_gaps else "") + ".", dpi, title="Metrics over time",
                               summary=over_time_summary(result, ov) if fig is not None else "")
             timeline = _plot(flag_timeline_figure(result, ov), "flag-timeline",
                              f"Grey: {ov.gait_word.lower()} bouts" + ("; below them the treadmill program (belt speed · incline per stage)"
                                                      if _treadmill_stages(result) else "")
                              + ". Coloured bars: when each flag held, by severity (mild dotted, moderate "
-                             "striped, marked cross-hatched).", dpi, title="Flag timeline",
+                             "striped, marked cross-hatched)" + (". Grey back-hatched bands: no data (a gap in the "
+                                                                 "samples, not a rest)" if ov.data_gaps else "") + ".", dpi, title="Flag timeline",
                              summary=timeline_summary(result, ov))
             scatter = _plot(step_scatter_figure(result, ov), "step-scatter",
-                            "Left: step time of every step (left/right where the signal tells them apart). "
+                            ("Left: step time of every step (grey), with the left and right steps' median and middle "
+                             "half over each run of steps (a dot per side would cover the other's). "
+                             if ov.n_steps > SIDE_BINS_ABOVE else
+                             "Left: step time of every step (left/right where the signal tells them apart). ")
                             + ("Right: bounce against cadence" if _bounce_measured(result) else
                                "Right: cadence of every step (bounce is not measured for this sensor position)")
                             + "; colour shows when in the recording the step was.", dpi, title="Step by step",
