@@ -799,3 +799,25 @@ def test_read_csv_safely_takes_the_legacy_parser_only_for_a_huge_exponent(monkey
     assert _common.read_csv_safely(io.StringIO("a,b\n1.5e3,2\n"))["a"].tolist() == [1500.0] and calls[-1] is None
     cells = pd.Series(["1.5", "1e2147483648", "x"], dtype=object)
     assert np.isnan(_common.to_numbers(cells).to_numpy(float)[1:]).all() and _common.to_numbers(cells)[0] == 1.5
+
+
+def test_batch_lists_a_spreadsheet_among_csvs_as_not_analysed_with_the_csv_hint(tmp_path, capsys):
+    """A physio's folder with an .xlsx beside a Sensor Logger zip said '1 of 2 recordings analysed', the xlsx
+    skipped unsaid (audit s34 #1). Truth: it is a row of its own, not analysed, saying how to get a CSV; the
+    zip is analysed as before; exit 1 (a recording failed)."""
+    import shutil
+    import zipfile
+
+    folder = tmp_path / "client"
+    folder.mkdir()
+    shutil.copy(Path(__file__).parent / "data" / "sensorlogger_android.zip", folder)
+    with zipfile.ZipFile(folder / "week1.xlsx", "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    table = tmp_path / "summary.csv"
+    code, _, err = run(["batch", folder, "--out", table], capsys)
+    rows = pd.read_csv(table).set_index("recording")
+    assert code == 1 and "1 of 2 recordings analysed" in err
+    row = rows.loc[str(folder / "week1.xlsx")]
+    assert row["status"] == "error" and "spreadsheet workbook" in row["error"]
+    assert "Export data → CSV" in row["error"] and "Export data → CSV" in err
+    assert rows.loc[str(folder / "sensorlogger_android.zip"), "status"] == "ok"
