@@ -821,3 +821,24 @@ def test_batch_lists_a_spreadsheet_among_csvs_as_not_analysed_with_the_csv_hint(
     assert row["status"] == "error" and "spreadsheet workbook" in row["error"]
     assert "Export data → CSV" in row["error"] and "Export data → CSV" in err
     assert rows.loc[str(folder / "sensorlogger_android.zip"), "status"] == "ok"
+
+
+def test_a_belt_speed_in_km_h_typed_into_the_m_s_option_is_said_first_and_its_steps_not_shown(capsys):
+    """'--belt-speed 5' (km/h meant) gave 'Step length 3.01 m … from the belt speed' and 'Walking speed 5.00 m/s'
+    as measurements, the doubt last under the notes (audit s34 #3). 5 m/s is a real running speed, so the option
+    is not refused; but the real walk (source_walk.csv, ~100 steps/min, 0.4–0.6-m steps) cannot take 3-m steps.
+    Truth: the doubt comes before the metrics, with the option to use and the number as typed; step length and
+    speed are not shown as numbers; a plausible belt speed (1.1 m/s) still shows them, with no doubt."""
+    data = Path(__file__).parent / "data"
+    code, out, _ = run(["analyze", data / "source_walk.csv", "--belt-speed", "5"], capsys)
+    assert code == 0
+    head = out.index("Check the belt speed")
+    assert head < out.index("Key metrics") and head < out.index("Walking\n")
+    assert "--belt-speed-kmh 5 " in out and "3.01-m steps" in out
+    rows = {line.split()[0] + " " + line.split()[1]: line for line in out.splitlines() if line.strip().startswith(
+        ("Step length", "Walking speed"))}
+    assert set(rows) == {"Step length", "Walking speed"}
+    assert all("—" in r and "not shown" in r for r in rows.values()) and "3.01 m " not in out
+    assert out.count("3.01-m steps") == 1                  # said once, at the top (not again under the notes)
+    code, out, _ = run(["analyze", data / "source_walk.csv", "--belt-speed", "1.1"], capsys)
+    assert "Check the belt speed" not in out and re.search(r"Step length\s+0\.\d\d m", out)

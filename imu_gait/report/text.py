@@ -104,6 +104,9 @@ def summary_renderable(result: AnalysisResult, recording: Any = None) -> Group:
         # that arrived (a live session that lost most of them) — also when no walking was found
         parts += [Text("Check the sensor", style="bold underline yellow")]
         parts += [Padding(Text(h, style="yellow"), (0, 0, 0, 2)) for h in ov.sensor_hints] + [Text("")]
+    if ov.belt_doubts:         # before the numbers: step length and speed would be the belt speed's impossible ones
+        parts += [Text("Check the belt speed", style="bold underline yellow")]
+        parts += [Padding(Text(h, style="yellow"), (0, 0, 0, 2)) for h in ov.belt_doubts] + [Text("")]
     if ov.walking_found:
         parts += [Text(ov.gait_word, style="bold underline"), _facts(walking_line(ov)), Text("")]
         parts += [Text("Key metrics", style="bold underline"),
