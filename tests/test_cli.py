@@ -198,7 +198,8 @@ def test_bad_recording_is_a_clear_error(tmp_path, capsys, content, words):
 def test_the_acc_unit_advice_for_a_sensor_logger_folder_works_on_the_command_line(tmp_path, capsys):
     """Sensor Logger on iOS without 'standardised units' writes g. `analyze DIR` advises --acc-unit g; the
     same command with --acc-unit g was refused ('options describe a single CSV file, but this is a folder').
-    It now analyses the walk, with the export's own reader (format sensorlogger)."""
+    It now analyses the walk, with the export's own reader (format sensorlogger). Since audit s34 #7 the export
+    is also read without the option: the unit is told from gravity's size and converted, with a note."""
     import shutil
 
     d = tmp_path / "sl_in_g"
@@ -207,11 +208,12 @@ def test_the_acc_unit_advice_for_a_sensor_logger_folder_works_on_the_command_lin
         table = pd.read_csv(d / name)
         table[["z", "y", "x"]] /= imu_gait.recording.G
         table.to_csv(d / name, index=False)
-    code, _, err = run(["analyze", d], capsys)
-    assert code == 2 and "--acc-unit g" in err
+    code, out, err = run(["analyze", d, "--json", "-"], capsys)
+    guessed = json.loads(out)
+    assert code == 0 and any("→ read as g" in w for w in guessed["warnings"])
     code, out, err = run(["analyze", d, "--acc-unit", "g", "--json", "-"], capsys)
     assert code == 0, err
-    assert json.loads(out)["summary"]["n_steps"] > 0
+    assert json.loads(out)["summary"]["n_steps"] == guessed["summary"]["n_steps"] > 0
 
 
 def test_unknown_format_hint_gives_the_command_line_options_first(tmp_path, capsys):
@@ -842,3 +844,16 @@ def test_a_belt_speed_in_km_h_typed_into_the_m_s_option_is_said_first_and_its_st
     assert out.count("3.01-m steps") == 1                  # said once, at the top (not again under the notes)
     code, out, _ = run(["analyze", data / "source_walk.csv", "--belt-speed", "1.1"], capsys)
     assert "Check the belt speed" not in out and re.search(r"Step length\s+0\.\d\d m", out)
+
+
+def test_a_file_in_g_and_deg_s_names_both_units_in_one_error(tmp_path, capsys):
+    """A native file (no unit guessing) in g and deg/s: the error named the acceleration's unit only, the gyroscope's
+    came on the next run (audit s34 #7). Truth: one error, both options, and the run with both works."""
+    rec = imu_gait.read(Path(__file__).parent / "data" / "source_walk.csv")
+    path = tmp_path / "in_g_deg.csv"
+    imu_gait.io.write_native(path, imu_gait.Recording(rec.time_s, rec.acc_mps2 / imu_gait.recording.G,
+                                                      np.degrees(rec.gyro_rads), meta={"device": "test"}))
+    code, _, err = run(["analyze", path], capsys)
+    assert code == 2 and "pass --acc-unit g --gyro-unit deg/s" in err and "reader for this logger" not in err
+    code, out, _ = run(["analyze", path, "--acc-unit", "g", "--gyro-unit", "deg/s"], capsys)
+    assert code == 0 and "Steps" in out

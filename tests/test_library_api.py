@@ -335,3 +335,16 @@ def test_an_impossible_belt_speed_is_in_the_summary_for_a_library_caller():
 
     assert json.loads(res.to_json())["summary"]["belt_speed_doubts"] == doubts
     assert imu_gait.analyze(rec, belt_speed_mps=1.1).summary["belt_speed_doubts"] == []
+
+
+def test_arrays_in_g_and_deg_s_get_the_factor_to_multiply_by_not_a_command_line_option():
+    """Recording(t, acc_in_g) from arrays was told 'pass --acc-unit g … or use a reader for this logger's format'
+    (audit s34 #7): neither applies to arrays. Truth: the advice names imu_gait.recording.G and np.radians, both
+    units in one error (the gyroscope, in deg/s too, used to wait for the next run); no '--' option."""
+    rec = imu_gait.read(Path(__file__).parent / "data" / "source_walk.csv")
+    with pytest.raises(RecordingError) as ei:
+        imu_gait.analyze(Recording(rec.time_s, rec.acc_mps2 / imu_gait.recording.G, np.degrees(rec.gyro_rads)))
+    msg = str(ei.value)
+    assert "look like g" in msg and "also reaches" in msg and "looks like deg/s" in msg
+    assert "multiply the values in g by imu_gait.recording.G" in msg and "np.radians" in msg
+    assert "--" not in msg and "reader for this logger" not in msg
