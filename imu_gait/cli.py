@@ -122,6 +122,11 @@ def number_in_range(lo: float, hi: float, unit: str,
         try:
             v = float(text)
         except ValueError:
+            comma = text.strip().replace(",", ".", 1)
+            if "," in text and comma.replace(".", "", 1).lstrip("+-").isdigit():
+                # '5,0' as written where the decimal mark is a comma: say what the command line takes
+                raise argparse.ArgumentTypeError(f"{text!r} is not a number: write the decimal point as '.', "
+                                                 f"e.g. {comma}") from None
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
         if not (lo <= v <= hi):
             fits = [f"in {name}? {said.format(v=v)} = {v * k:.{decimals}f} {unit}" for k, name, said in slips
@@ -157,10 +162,50 @@ def _delimiter(text: str) -> str:
 
 
 # ---------------------------------------------------------------- parser
+class Parser(argparse.ArgumentParser):
+    """argparse with a short error: one usage line and the pointer to --help, not the whole usage block (18 lines
+    for analyze, in which the error itself was lost)."""
+
+    def short_usage(self) -> str:
+        words = [self.prog]
+        for a in self._actions:
+            if isinstance(a, argparse._SubParsersAction):
+                words.append("COMMAND …")
+            elif not a.option_strings:
+                name = a.metavar or a.dest.upper()
+                words.append({"+": f"{name} …", "*": f"[{name} …]", "?": f"[{name}]"}.get(a.nargs, name))
+        return f"usage: {' '.join(words)} [options]   (all options: {self.prog} --help)"
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        import difflib
+        import re
+
+        typo = re.search(r"invalid choice: '([^']*)'", message)
+        subs = next((a for a in self._actions if isinstance(a, argparse._SubParsersAction)), None)
+        if typo and subs is not None:           # 'imu-gait analyz': the command meant
+            close = difflib.get_close_matches(typo[1], list(subs.choices), n=1, cutoff=0.6)
+            message += f" (did you mean {close[0]}?)" if close else ""
+        self.exit(2, f"{self.short_usage()}\n{self.prog}: error: {message}\n")
+
+
+def did_you_mean(parser: argparse.ArgumentParser, words: Sequence[str]) -> str:
+    """' (did you mean --belt-speed-kmh?)' for the first misspelt option among ``words``, by difflib; '' if none
+    is close."""
+    import difflib
+
+    known = [s for a in parser._actions for s in a.option_strings if s.startswith("--")]
+    for w in words:
+        if w.startswith("--"):
+            close = difflib.get_close_matches(w.split("=", 1)[0], known, n=1, cutoff=0.75)
+            if close:
+                return f" (did you mean {close[0]}?)"
+    return ""
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=PROG, description="Trunk-worn IMU gait monitor: steps, cadence, bounce, twist, lean, sway and "
                                "back-strain flags, from a recording or live.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -175,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_analyze(sub: Any) -> None:
     p = sub.add_parser(
-        "analyze", help="analyse a recording and print a summary (optionally JSON, steps CSV, HTML report)",
+        "analyze", aliases=["analyse"], help="analyse a recording and print a summary (optionally JSON, steps CSV, HTML report)",
         description="Analyse a trunk IMU recording (native CSV, phyphox, Sensor Logger, GENEActiv, or any CSV "
                     "with the column options) and print a summary.",
         epilog="example: imu-gait analyze walk.csv --report walk.html --json walk.json")
@@ -766,7 +811,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the command's own usage, not the top level's list of commands ('compare --bogus' showed the latter)
         subs = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
         command = subs.choices.get(getattr(args, "command", None) or "") if subs is not None else None
-        (command or parser).error(f"unrecognized arguments: {' '.join(extra)}")
+        (command or parser).error(f"unrecognized arguments: {' '.join(extra)}{did_you_mean(command or parser, extra)}")
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help(sys.stderr)

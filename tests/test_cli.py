@@ -857,3 +857,23 @@ def test_a_file_in_g_and_deg_s_names_both_units_in_one_error(tmp_path, capsys):
     assert code == 2 and "pass --acc-unit g --gyro-unit deg/s" in err and "reader for this logger" not in err
     code, out, _ = run(["analyze", path, "--acc-unit", "g", "--gyro-unit", "deg/s"], capsys)
     assert code == 0 and "Steps" in out
+
+
+def test_analyse_is_analyze_and_typos_get_a_short_did_you_mean(capsys):
+    """'imu-gait analyse' (the help's own spelling) was an invalid choice; '--belt-sped-kmh 5' printed the 18-line
+    usage block before 'unrecognized arguments'; '5,0' was only 'not a number' (audit s34 #8). Truth: the alias
+    analyses the walk (21 steps, as analyze); the typo's error is 2 lines naming the option meant; the comma
+    number says to write the decimal point."""
+    walk = Path(__file__).parent / "data" / "source_walk.csv"
+    code, out, _ = run(["analyse", walk, "--json", "-", "-q"], capsys)
+    assert code == 0 and json.loads(out)["summary"]["n_steps"] == 21
+    for argv, meant in ((["analyze", walk, "--belt-sped-kmh", "5"], "--belt-speed-kmh"),
+                        (["compare", "a.json", "b.json", "--labelz", "a,b"], "--labels"),
+                        (["analyz", walk], "analyze")):
+        with pytest.raises(SystemExit) as exc:
+            main([str(a) for a in argv])
+        err = capsys.readouterr().err
+        assert exc.value.code == 2 and f"(did you mean {meant}" in err and len(err.strip().splitlines()) == 2, err
+    with pytest.raises(SystemExit):
+        main(["analyze", str(walk), "--belt-speed-kmh", "5,0"])
+    assert "'5,0' is not a number: write the decimal point as '.', e.g. 5.0" in capsys.readouterr().err
