@@ -276,7 +276,9 @@ def _add_score(sub: Any) -> None:
     out.add_argument("--events-csv", metavar="OUT",
                      help="write every matched pair, missed contact and false step as CSV ('-' for stdout)")
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
-    add_context_options(p.add_argument_group("context (as for analyze)"))
+    # (scoring matches steps: the options that only change the flags or the figures per day are left out)
+    add_context_options(p.add_argument_group("context (as for analyze)"),
+                        leave_out=("--incline", "--max-incline", "--baseline", "--valid-day-hours"))
     add_read_options(p)
     p.set_defaults(func=cmd_score)
 
@@ -321,7 +323,8 @@ def _add_compare(sub: Any) -> None:
                    help="column names (default: the file names)")
     p.add_argument("--out", metavar="OUT.csv", help="also write the table as CSV")
     p.add_argument("--report", metavar="OUT.html", help="also write a self-contained HTML page with a panel per metric")
-    add_context_options(p.add_argument_group("context for recordings analysed now"))
+    add_context_options(p.add_argument_group("context for recordings analysed now"),
+                        leave_out=("--valid-day-hours",))       # (the comparison shows no figures per day)
     add_read_options(p)
     p.set_defaults(func=cmd_compare)
 
@@ -403,16 +406,38 @@ def _add_batch(sub: Any) -> None:
     p.set_defaults(func=cmd_batch)
 
 
-def add_context_options(ctx: Any) -> None:
-    """The walk's context options, shared by ``analyze`` and ``live`` (read by :func:`analysis_context`)."""
-    ctx.add_argument("--treadmill", action="store_true", help="walking on a treadmill")
+class _Without:
+    """An argument group that skips the options named in ``leave_out`` (see :func:`add_context_options`)."""
+
+    def __init__(self, group: Any, leave_out: Sequence[str]) -> None:
+        self.group, self.leave_out = group, set(leave_out)
+
+    def add_argument(self, *names: str, **kw: Any) -> Any:
+        return None if self.leave_out & set(names) else self.group.add_argument(*names, **kw)
+
+    def add_mutually_exclusive_group(self, **kw: Any) -> Any:
+        return _Without(self.group.add_mutually_exclusive_group(**kw), self.leave_out)
+
+
+def add_context_options(ctx: Any, leave_out: Sequence[str] = ()) -> None:
+    """The walk's context options, shared by ``analyze`` and ``live`` (read by :func:`analysis_context`);
+    ``leave_out``: options that mean nothing to a command (``score`` judges no flags and no days), left out of
+    its parser and so of its --help."""
+    if leave_out:
+        ctx = _Without(ctx, leave_out)
+    ctx.add_argument("--treadmill", action="store_true",
+                     help="walking on a treadmill (implied by --belt-speed, --belt-speed-kmh, --incline and "
+                          "--treadmill-schedule): holding the rails is then flagged on less evidence (the rails "
+                          "steady you without the drop in bounce seen overground); step length stays an estimate "
+                          "unless the belt speed is given")
     belt = ctx.add_mutually_exclusive_group()
     belt.add_argument("--belt-speed", metavar="M_S", type=number_in_range(*SPEED_RANGE_MPS, "m/s", SPEED_SLIPS),
                       help="treadmill belt speed in m/s (implies --treadmill; gives exact step length)")
     belt.add_argument("--belt-speed-kmh", metavar="KM_H", type=number_in_range(*SPEED_RANGE_KMH, "km/h"),
                       help="treadmill belt speed in km/h (same as --belt-speed, other unit)")
     ctx.add_argument("--incline", metavar="PCT", type=number_in_range(*INCLINE_RANGE_PCT, "%"),
-                     help="treadmill incline in %%")
+                     help="treadmill incline in %% (implies --treadmill): a forward lean that comes with an "
+                          "incline is named as the incline's effort, and --max-incline is checked against it")
     ctx.add_argument("--max-incline", metavar="PCT", type=number_in_range(*INCLINE_RANGE_PCT, "%"),
                      help="the most incline (%%) you want to walk at; an entered incline above it is flagged")
     ctx.add_argument("--treadmill-schedule", metavar="FILE.csv",
@@ -433,7 +458,9 @@ def add_context_options(ctx: Any) -> None:
                      help="hours a calendar day must be worn to count in the figures per day of a recording of "
                           "days (default 10, the usual accelerometry criterion; Mobilise-D asks 12)")
     ctx.add_argument("--placement", choices=("lower_back", "chest", "pocket"),
-                     help="where the sensor is worn; 'chest' for a chest strap or a phone in a pouch on the "
+                     help="where the sensor is worn (default: as the file says, else 'unknown' — analysed as a "
+                          "sensor on the trunk); 'lower_back' for a sensor or phone on a belt or clip at the lower "
+                          "back / pelvis, the place the metrics and their typical ranges are made for; 'chest' for a chest strap or a phone in a pouch on the "
                           "chest (recorded without a gyroscope: each step also measured about its last strong rise, "
                           "not the steepest); 'pocket' for a phone in a trouser pocket: steps and "
                           "cadence only (plus step length and speed from a --belt-speed) — the back-strain rules "
@@ -477,8 +504,10 @@ def analysis_context(args: argparse.Namespace) -> dict[str, Any]:
     """Keyword arguments for :func:`imu_gait.analyze` from the context options."""
     belt = args.belt_speed if args.belt_speed is not None else (
         args.belt_speed_kmh / 3.6 if args.belt_speed_kmh is not None else None)
-    ctx: dict[str, Any] = {"treadmill": bool(args.treadmill or belt is not None)}
-    for key, value in (("belt_speed_mps", belt), ("incline_pct", args.incline),
+    # an incline is entered on a treadmill's console: it says the walk was on one, as a belt speed does
+    incline = getattr(args, "incline", None)           # (score has no --incline)
+    ctx: dict[str, Any] = {"treadmill": bool(args.treadmill or belt is not None or incline is not None)}
+    for key, value in (("belt_speed_mps", belt), ("incline_pct", incline),
                        ("sensor_height_m", args.sensor_height), ("placement", args.placement),
                        ("body_height_m", getattr(args, "height", None)),
                        ("max_incline_pct", getattr(args, "max_incline", None)),
@@ -488,7 +517,7 @@ def analysis_context(args: argparse.Namespace) -> dict[str, Any]:
             ctx[key] = value
     schedule_file = getattr(args, "treadmill_schedule", None)
     if schedule_file is not None:
-        if belt is not None or args.incline is not None:
+        if belt is not None or incline is not None:
             raise ImuGaitError("--treadmill-schedule gives belt speed and incline per stage; leave out "
                                "--belt-speed/--belt-speed-kmh/--incline (or put them in the schedule)")
         from .treadmill import read_schedule

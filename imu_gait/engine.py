@@ -367,7 +367,9 @@ class GaitEngine:
         self.dt = 1.0 / self.fs
         self.has_gyro = has_gyro
         self.context = dict(belt_speed_mps=belt_speed_mps, incline_pct=incline_pct,
-                            treadmill=bool(treadmill or belt_speed_mps or treadmill_schedule is not None),
+                            # an incline is entered on a treadmill's console: it says the walk was on one
+                            treadmill=bool(treadmill or belt_speed_mps or incline_pct is not None
+                                           or treadmill_schedule is not None),
                             placement=placement, max_incline_pct=max_incline_pct, baseline_s=baseline_s)
         # stage times are elapsed seconds since the first sample fed (see imu_gait.treadmill)
         self.treadmill_schedule = treadmill_schedule

@@ -348,3 +348,12 @@ def test_arrays_in_g_and_deg_s_get_the_factor_to_multiply_by_not_a_command_line_
     assert "look like g" in msg and "also reaches" in msg and "looks like deg/s" in msg
     assert "multiply the values in g by imu_gait.recording.G" in msg and "np.radians" in msg
     assert "--" not in msg and "reader for this logger" not in msg
+
+
+def test_an_incline_says_the_walk_was_on_a_treadmill():
+    """analyze(incline_pct=4) without treadmill=True reported 'incline 4 %' with no treadmill, and the treadmill
+    rules (the incline's effort among them) were off (audit s34 #13): an incline is entered on a treadmill. Truth:
+    the summary's treadmill is true; with no incline it stays false."""
+    rec = imu_gait.read(Path(__file__).parent / "data" / "source_walk.csv")
+    assert imu_gait.analyze(rec, incline_pct=4.0).summary["treadmill"] is True
+    assert imu_gait.analyze(rec).summary["treadmill"] is False
