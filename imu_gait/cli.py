@@ -24,7 +24,7 @@ import os
 import sys
 from typing import Any, Callable, Iterator, Sequence
 
-from .errors import ImuGaitError, RecordingError
+from .errors import ImuGaitError, RecordingError, command_line_words
 from .marks import attach_marks, marks_for
 from .recording import BODY_HEIGHT_RANGE_M, SENSOR_HEIGHT_RANGE_M
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, with_sidecar_schedule
@@ -627,7 +627,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             result.warnings.append(marks_note)
 
     if not args.quiet and not _stdout_outputs(args):
-        print_summary(result, recording)
+        print_summary(result, recording, command_line=True)
     from .report.bouts_csv import write_bouts_csv
     from .report.days_csv import write_days_csv
     from .report.flags_csv import write_flags_csv
@@ -848,7 +848,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(func(args) or 0)
     except ImuGaitError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: {command_line_words(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)

@@ -218,8 +218,8 @@ def test_the_acc_unit_advice_for_a_sensor_logger_folder_works_on_the_command_lin
 
 def test_unknown_format_hint_gives_the_command_line_options_first(tmp_path, capsys):
     """The hint listed the library's keywords (time_col=<…>, acc_cols=[x, y, z]) and the CLI flags only in
-    parentheses at its end; a CLI user reads the flags first now, and a library caller still gets the
-    keywords (after them here; alone where only a library call can go wrong, an unknown keyword)."""
+    parentheses at its end; a CLI user reads the flags (only), and a library caller still gets the
+    keywords (after them; alone where only a library call can go wrong, an unknown keyword)."""
     path = tmp_path / "mystery.csv"
     path.write_text("a,b,c,d\n1,2,3,4\n")
     code, _, err = run(["analyze", path], capsys)
@@ -227,8 +227,12 @@ def test_unknown_format_hint_gives_the_command_line_options_first(tmp_path, caps
     hint = err.split("What to do:", 1)[1]
     for flag in ("--time-col", "--time-unit", "--sample-rate", "--acc-cols", "--acc-unit", "--gyro-cols",
                  "--gyro-unit", "--delimiter", "--skiprows"):
-        assert flag in hint and hint.index(flag) < hint.index("time_col="), flag
-    assert "from Python: imu_gait.read(path, time_col=" in hint
+        assert flag in hint, flag
+    # the keywords are the library's (the command line leaves them out since audit s34 #10)
+    assert "time_col=" not in hint and "from Python" not in hint
+    with pytest.raises(imu_gait.RecordingError) as exc:
+        imu_gait.read(path)
+    assert "from Python: imu_gait.read(path, time_col=" in str(exc.value)
     with pytest.raises(imu_gait.RecordingError) as exc:
         imu_gait.read(path, acc_units="g")
     assert "unknown reader option(s): acc_units" in str(exc.value) and "acc_unit=m/s2|g|mg" in str(exc.value)
@@ -906,3 +910,36 @@ def test_help_states_the_placement_default_and_what_treadmill_and_incline_change
     assert analysis_context(build_parser().parse_args(["analyze", "f.csv", "--incline", "4"]))["treadmill"] is True
     assert analysis_context(build_parser().parse_args(["score", "f.csv", "r.csv", "--belt-speed", "1.2"])) == {
         "treadmill": True, "belt_speed_mps": 1.2}
+
+
+def test_no_bluetooth_is_said_in_plain_words():
+    """No Bluetooth printed "Bluetooth is not usable: FileNotFoundError(2, 'No such file or directory')." — a Python
+    repr that did not say whether there was no adapter or it was off (audit s34 #10). Truth: each cause in words,
+    no exception class name, the --simulate hint kept."""
+    pytest.importorskip("bleak")
+    from bleak.exc import BleakBluetoothNotAvailableError, BleakBluetoothNotAvailableReason as Why
+
+    from imu_gait.devices.link import _no_bluetooth
+
+    for exc, said in ((FileNotFoundError(2, "No such file or directory"), "no Bluetooth service found on this computer"),
+                      (BleakBluetoothNotAvailableError("No powered Bluetooth adapters found. Turn on Bluetooth and "
+                                                       "try again.", Why.POWERED_OFF), "Bluetooth is switched off"),
+                      (BleakBluetoothNotAvailableError("No Bluetooth adapters found.", Why.NO_BLUETOOTH),
+                       "no Bluetooth adapter found on this computer")):
+        msg = str(_no_bluetooth(exc))
+        assert msg.startswith(said) and "Error" not in msg and "--simulate" in msg, msg
+
+
+def test_command_line_notes_name_the_options_not_the_python_keywords(capsys):
+    """The terminal summary said '--sensor-height / sensor_height_m=, … --belt-speed-kmh / belt_speed_mps=' to a
+    command-line user (audit s34 #10). Truth: the options stay, the keywords go — in the summary of a real phone
+    export and in an error; the library's own text keeps both."""
+    from imu_gait.errors import command_line_words
+
+    code, out, _ = run(["analyze", Path(__file__).parent / "data" / "sensorlogger_android.zip"], capsys)
+    assert code == 0 and "--sensor-height" in out and "--belt-speed-kmh" in out
+    assert "sensor_height_m=" not in out and "belt_speed_mps=" not in out
+    res = imu_gait.analyze(imu_gait.read(Path(__file__).parent / "data" / "sensorlogger_android.zip"))
+    assert any("--sensor-height / sensor_height_m=" in w for w in res.warnings)
+    assert command_line_words("give --belt-speed-kmh 5 (from Python: belt_speed_mps=5 / 3.6 (m/s)); step") == \
+        "give --belt-speed-kmh 5; step"
