@@ -357,3 +357,24 @@ def test_an_incline_says_the_walk_was_on_a_treadmill():
     rec = imu_gait.read(Path(__file__).parent / "data" / "source_walk.csv")
     assert imu_gait.analyze(rec, incline_pct=4.0).summary["treadmill"] is True
     assert imu_gait.analyze(rec).summary["treadmill"] is False
+
+
+def test_a_flag_has_its_title_in_python_and_in_the_json():
+    """Flag had no title: the flags CSV, the terminal and the live view show 'Vertical bounce / hard landings', a UI
+    had to parse message for it (audit s34 #14). Truth: Flag.title is the flags CSV's title for every id, and the
+    JSON flag object carries it (an added key; the fields and Flag(...) construction unchanged)."""
+    import json
+
+    from imu_gait.report.flags_csv import flag_rows
+    from imu_gait.strain import FLAG_IDS
+
+    f = imu_gait.Flag(id="vertical_bounce", start_s=1.0, end_s=9.0, severity="mild", metric="vertical_oscillation_cm",
+                      value=6.0, reference=3.5, reference_kind="baseline", threshold=5.0, message="m", cause="c",
+                      advice="a")
+    assert f.title == "Vertical bounce / hard landings" and f.to_dict()["title"] == f.title
+    import pandas as pd
+
+    res = imu_gait.AnalysisResult(steps=pd.DataFrame(), bouts=pd.DataFrame(), summary={}, flags=[f], warnings=[])
+    assert json.loads(res.to_json())["flags"][0]["title"] == f.title == flag_rows(res)[0]["title"]
+    titles = {imu_gait.Flag(**{**f.__dict__, "id": i}).title for i in FLAG_IDS}
+    assert len(titles) == len(FLAG_IDS) and not any("_" in t for t in titles)
