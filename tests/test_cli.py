@@ -840,7 +840,7 @@ def test_a_belt_speed_in_km_h_typed_into_the_m_s_option_is_said_first_and_its_st
     assert code == 0
     head = out.index("Check the belt speed")
     assert head < out.index("Key metrics") and head < out.index("Walking\n")
-    assert "--belt-speed-kmh 5 " in out and "3.01-m steps" in out
+    assert re.search(r"--belt-speed-kmh 5\b", out) and "3.01-m steps" in out and "belt_speed_mps=" not in out
     rows = {line.split()[0] + " " + line.split()[1]: line for line in out.splitlines() if line.strip().startswith(
         ("Step length", "Walking speed"))}
     assert set(rows) == {"Step length", "Walking speed"}
