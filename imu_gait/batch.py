@@ -8,7 +8,8 @@ failed. Per-recording JSON results can be written beside the table (``--json-dir
 Which paths are recordings: a file; a folder that is a phone export (phyphox ``Raw Data.csv``
 or per-sensor ``Accelerometer.csv``, Sensor Logger ``TotalAcceleration.csv`` /
 ``Gravity.csv``, recognised by their headers too); inside any other folder, its ``.csv`` and
-``.zip`` files — and its ``.txt`` / ``.tsv`` / ``.dat`` files when the reader options describe
+``.zip`` files (spreadsheets — ``.xlsx``, ``.xls``, ``.ods`` — too: their rows say they are not analysed and
+how to save them as CSV) — and its ``.txt`` / ``.tsv`` / ``.dat`` files when the reader options describe
 the columns (``acc_cols`` or ``format='generic'``: lab exports such as Xsens ``_lb.txt``) — and
 its export sub-folders (``recursive=True``: every sub-folder, at any depth). Folders are listed
 in natural order (``2-1`` before ``10-1``).
@@ -196,7 +197,10 @@ def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = Fal
     """
     out: list[Path] = []
     seen: set[Path] = set()
-    suffixes = RECORDING_SUFFIXES + (TEXT_SUFFIXES if text_files else ())
+    from .io.detect import SPREADSHEET_SUFFIXES
+
+    # spreadsheets too: not readable, but never left out unsaid — their rows say how to save them as CSV
+    suffixes = RECORDING_SUFFIXES + SPREADSHEET_SUFFIXES + (TEXT_SUFFIXES if text_files else ())
 
     def add(p: Path) -> None:
         # the path as given, made absolute — not resolved: links to one file under other names (a DataLad or

@@ -24,7 +24,7 @@ import os
 import sys
 from typing import Any, Callable, Iterator, Sequence
 
-from .errors import ImuGaitError, RecordingError
+from .errors import ImuGaitError, RecordingError, command_line_words
 from .marks import attach_marks, marks_for
 from .recording import BODY_HEIGHT_RANGE_M, SENSOR_HEIGHT_RANGE_M
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, with_sidecar_schedule
@@ -123,6 +123,11 @@ def number_in_range(lo: float, hi: float, unit: str,
         try:
             v = float(text)
         except ValueError:
+            comma = text.strip().replace(",", ".", 1)
+            if "," in text and comma.replace(".", "", 1).lstrip("+-").isdigit():
+                # '5,0' as written where the decimal mark is a comma: say what the command line takes
+                raise argparse.ArgumentTypeError(f"{text!r} is not a number: write the decimal point as '.', "
+                                                 f"e.g. {comma}") from None
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
         if not (lo <= v <= hi):
             fits = [f"in {name}? {said.format(v=v)} = {v * k:.{decimals}f} {unit}" for k, name, said in slips
@@ -158,10 +163,50 @@ def _delimiter(text: str) -> str:
 
 
 # ---------------------------------------------------------------- parser
+class Parser(argparse.ArgumentParser):
+    """argparse with a short error: one usage line and the pointer to --help, not the whole usage block (18 lines
+    for analyze, in which the error itself was lost)."""
+
+    def short_usage(self) -> str:
+        words = [self.prog]
+        for a in self._actions:
+            if isinstance(a, argparse._SubParsersAction):
+                words.append("COMMAND …")
+            elif not a.option_strings:
+                name = a.metavar or a.dest.upper()
+                words.append({"+": f"{name} …", "*": f"[{name} …]", "?": f"[{name}]"}.get(a.nargs, name))
+        return f"usage: {' '.join(words)} [options]   (all options: {self.prog} --help)"
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        import difflib
+        import re
+
+        typo = re.search(r"invalid choice: '([^']*)'", message)
+        subs = next((a for a in self._actions if isinstance(a, argparse._SubParsersAction)), None)
+        if typo and subs is not None:           # 'imu-gait analyz': the command meant
+            close = difflib.get_close_matches(typo[1], list(subs.choices), n=1, cutoff=0.6)
+            message += f" (did you mean {close[0]}?)" if close else ""
+        self.exit(2, f"{self.short_usage()}\n{self.prog}: error: {message}\n")
+
+
+def did_you_mean(parser: argparse.ArgumentParser, words: Sequence[str]) -> str:
+    """' (did you mean --belt-speed-kmh?)' for the first misspelt option among ``words``, by difflib; '' if none
+    is close."""
+    import difflib
+
+    known = [s for a in parser._actions for s in a.option_strings if s.startswith("--")]
+    for w in words:
+        if w.startswith("--"):
+            close = difflib.get_close_matches(w.split("=", 1)[0], known, n=1, cutoff=0.75)
+            if close:
+                return f" (did you mean {close[0]}?)"
+    return ""
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=PROG, description="Trunk-worn IMU gait monitor: steps, cadence, bounce, twist, lean, sway and "
                                "back-strain flags, from a recording or live.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -176,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_analyze(sub: Any) -> None:
     p = sub.add_parser(
-        "analyze", help="analyse a recording and print a summary (optionally JSON, steps CSV, HTML report)",
+        "analyze", aliases=["analyse"], help="analyse a recording and print a summary (optionally JSON, steps CSV, HTML report)",
         description="Analyse a trunk IMU recording (native CSV, phyphox, Sensor Logger, GENEActiv, or any CSV "
                     "with the column options) and print a summary.",
         epilog="example: imu-gait analyze walk.csv --report walk.html --json walk.json")
@@ -235,7 +280,9 @@ def _add_score(sub: Any) -> None:
     out.add_argument("--events-csv", metavar="OUT",
                      help="write every matched pair, missed contact and false step as CSV ('-' for stdout)")
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
-    add_context_options(p.add_argument_group("context (as for analyze)"))
+    # (scoring matches steps: the options that only change the flags or the figures per day are left out)
+    add_context_options(p.add_argument_group("context (as for analyze)"),
+                        leave_out=("--incline", "--max-incline", "--baseline", "--valid-day-hours"))
     add_read_options(p)
     p.set_defaults(func=cmd_score)
 
@@ -280,7 +327,8 @@ def _add_compare(sub: Any) -> None:
                    help="column names (default: the file names)")
     p.add_argument("--out", metavar="OUT.csv", help="also write the table as CSV")
     p.add_argument("--report", metavar="OUT.html", help="also write a self-contained HTML page with a panel per metric")
-    add_context_options(p.add_argument_group("context for recordings analysed now"))
+    add_context_options(p.add_argument_group("context for recordings analysed now"),
+                        leave_out=("--valid-day-hours",))       # (the comparison shows no figures per day)
     add_read_options(p)
     p.set_defaults(func=cmd_compare)
 
@@ -362,16 +410,38 @@ def _add_batch(sub: Any) -> None:
     p.set_defaults(func=cmd_batch)
 
 
-def add_context_options(ctx: Any) -> None:
-    """The walk's context options, shared by ``analyze`` and ``live`` (read by :func:`analysis_context`)."""
-    ctx.add_argument("--treadmill", action="store_true", help="walking on a treadmill")
+class _Without:
+    """An argument group that skips the options named in ``leave_out`` (see :func:`add_context_options`)."""
+
+    def __init__(self, group: Any, leave_out: Sequence[str]) -> None:
+        self.group, self.leave_out = group, set(leave_out)
+
+    def add_argument(self, *names: str, **kw: Any) -> Any:
+        return None if self.leave_out & set(names) else self.group.add_argument(*names, **kw)
+
+    def add_mutually_exclusive_group(self, **kw: Any) -> Any:
+        return _Without(self.group.add_mutually_exclusive_group(**kw), self.leave_out)
+
+
+def add_context_options(ctx: Any, leave_out: Sequence[str] = ()) -> None:
+    """The walk's context options, shared by ``analyze`` and ``live`` (read by :func:`analysis_context`);
+    ``leave_out``: options that mean nothing to a command (``score`` judges no flags and no days), left out of
+    its parser and so of its --help."""
+    if leave_out:
+        ctx = _Without(ctx, leave_out)
+    ctx.add_argument("--treadmill", action="store_true",
+                     help="walking on a treadmill (implied by --belt-speed, --belt-speed-kmh, --incline and "
+                          "--treadmill-schedule): holding the rails is then flagged on less evidence (the rails "
+                          "steady you without the drop in bounce seen overground); step length stays an estimate "
+                          "unless the belt speed is given")
     belt = ctx.add_mutually_exclusive_group()
     belt.add_argument("--belt-speed", metavar="M_S", type=number_in_range(*SPEED_RANGE_MPS, "m/s", SPEED_SLIPS),
                       help="treadmill belt speed in m/s (implies --treadmill; gives exact step length)")
     belt.add_argument("--belt-speed-kmh", metavar="KM_H", type=number_in_range(*SPEED_RANGE_KMH, "km/h"),
                       help="treadmill belt speed in km/h (same as --belt-speed, other unit)")
     ctx.add_argument("--incline", metavar="PCT", type=number_in_range(*INCLINE_RANGE_PCT, "%"),
-                     help="treadmill incline in %%")
+                     help="treadmill incline in %% (implies --treadmill): a forward lean that comes with an "
+                          "incline is named as the incline's effort, and --max-incline is checked against it")
     ctx.add_argument("--max-incline", metavar="PCT", type=number_in_range(*INCLINE_RANGE_PCT, "%"),
                      help="the most incline (%%) you want to walk at; an entered incline above it is flagged")
     ctx.add_argument("--treadmill-schedule", metavar="FILE.csv",
@@ -392,7 +462,9 @@ def add_context_options(ctx: Any) -> None:
                      help="hours a calendar day must be worn to count in the figures per day of a recording of "
                           "days (default 10, the usual accelerometry criterion; Mobilise-D asks 12)")
     ctx.add_argument("--placement", choices=("lower_back", "chest", "pocket"),
-                     help="where the sensor is worn; 'chest' for a chest strap or a phone in a pouch on the "
+                     help="where the sensor is worn (default: as the file says, else 'unknown' — analysed as a "
+                          "sensor on the trunk); 'lower_back' for a sensor or phone on a belt or clip at the lower "
+                          "back / pelvis, the place the metrics and their typical ranges are made for; 'chest' for a chest strap or a phone in a pouch on the "
                           "chest (recorded without a gyroscope: each step also measured about its last strong rise, "
                           "not the steepest); 'pocket' for a phone in a trouser pocket: steps and "
                           "cadence only (plus step length and speed from a --belt-speed) — the back-strain rules "
@@ -436,8 +508,10 @@ def analysis_context(args: argparse.Namespace) -> dict[str, Any]:
     """Keyword arguments for :func:`imu_gait.analyze` from the context options."""
     belt = args.belt_speed if args.belt_speed is not None else (
         args.belt_speed_kmh / 3.6 if args.belt_speed_kmh is not None else None)
-    ctx: dict[str, Any] = {"treadmill": bool(args.treadmill or belt is not None)}
-    for key, value in (("belt_speed_mps", belt), ("incline_pct", args.incline),
+    # an incline is entered on a treadmill's console: it says the walk was on one, as a belt speed does
+    incline = getattr(args, "incline", None)           # (score has no --incline)
+    ctx: dict[str, Any] = {"treadmill": bool(args.treadmill or belt is not None or incline is not None)}
+    for key, value in (("belt_speed_mps", belt), ("incline_pct", incline),
                        ("sensor_height_m", args.sensor_height), ("placement", args.placement),
                        ("body_height_m", getattr(args, "height", None)),
                        ("max_incline_pct", getattr(args, "max_incline", None)),
@@ -447,7 +521,7 @@ def analysis_context(args: argparse.Namespace) -> dict[str, Any]:
             ctx[key] = value
     schedule_file = getattr(args, "treadmill_schedule", None)
     if schedule_file is not None:
-        if belt is not None or args.incline is not None:
+        if belt is not None or incline is not None:
             raise ImuGaitError("--treadmill-schedule gives belt speed and incline per stage; leave out "
                                "--belt-speed/--belt-speed-kmh/--incline (or put them in the schedule)")
         from .treadmill import read_schedule
@@ -557,7 +631,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             result.warnings.append(marks_note)
 
     if not args.quiet and not _stdout_outputs(args):
-        print_summary(result, recording)
+        print_summary(result, recording, command_line=True)
     from .report.bouts_csv import write_bouts_csv
     from .report.days_csv import write_days_csv
     from .report.flags_csv import write_flags_csv
@@ -771,7 +845,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the command's own usage, not the top level's list of commands ('compare --bogus' showed the latter)
         subs = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
         command = subs.choices.get(getattr(args, "command", None) or "") if subs is not None else None
-        (command or parser).error(f"unrecognized arguments: {' '.join(extra)}")
+        (command or parser).error(f"unrecognized arguments: {' '.join(extra)}{did_you_mean(command or parser, extra)}")
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help(sys.stderr)
@@ -779,7 +853,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(func(args) or 0)
     except ImuGaitError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: {command_line_words(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)

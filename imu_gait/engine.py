@@ -367,7 +367,9 @@ class GaitEngine:
         self.dt = 1.0 / self.fs
         self.has_gyro = has_gyro
         self.context = dict(belt_speed_mps=belt_speed_mps, incline_pct=incline_pct,
-                            treadmill=bool(treadmill or belt_speed_mps or treadmill_schedule is not None),
+                            # an incline is entered on a treadmill's console: it says the walk was on one
+                            treadmill=bool(treadmill or belt_speed_mps or incline_pct is not None
+                                           or treadmill_schedule is not None),
                             placement=placement, max_incline_pct=max_incline_pct, baseline_s=baseline_s)
         # stage times are elapsed seconds since the first sample fed (see imu_gait.treadmill)
         self.treadmill_schedule = treadmill_schedule
@@ -1926,10 +1928,12 @@ class GaitEngine:
         """'lower_back' | 'chest' | 'off_trunk' | 'unknown' (see :func:`imu_gait.strain.placement_kind`)."""
         return placement_kind(self.context.get("placement"))
 
-    def _belt_speed_doubts(self, steps: pd.DataFrame) -> list[str]:
+    def _belt_speed_doubts(self, steps: pd.DataFrame) -> list[tuple[str, bool, str]]:
         """A belt speed whose steps no one can take: a speed typed in km/h into the m/s option (5 → 18 km/h,
         3-m steps at 99 spm) was taken as given, and every step length and speed was silently wrong. Judged
-        per gait on the steps on a known belt (median step length = belt × step time)."""
+        per gait on the steps on a known belt (median step length = belt × step time). Each doubt is (gait,
+        whether that gait's steps come out too long — then their step length and speed are impossible —, what
+        to say)."""
         if not len(steps) or (self.context.get("belt_speed_mps") is None and self.treadmill_schedule is None):
             return []
         belt = self._belt_per_step(steps["time_s"].to_numpy(float))
@@ -1937,8 +1941,11 @@ class GaitEngine:
         gait = steps["gait"].to_numpy()
         out = []
         # where the speed came from, for the fix: a schedule's column, or the option
-        kmh_fix = ("a belt_speed_kmh column in the schedule (belt_speed_mps = km/h ÷ 3.6)"
-                   if self.treadmill_schedule is not None else "--belt-speed-kmh (belt_speed_mps = km/h ÷ 3.6)")
+        # (the number as typed, for the option: 5 given as m/s is '--belt-speed-kmh 5')
+        def kmh_fix(v: float) -> str:
+            return ("a belt_speed_kmh column in the schedule (belt_speed_mps = km/h ÷ 3.6)"
+                    if self.treadmill_schedule is not None else
+                    f"--belt-speed-kmh {v:g} (from Python: belt_speed_mps={v:g} / 3.6)")
         on_belt = np.isfinite(belt) & (belt > 0) & np.isfinite(step_s)
         run_ok = (gait == "run") & on_belt
         # the running steps fit the belt they were given: then walking steps too long for it are not a unit slip but
@@ -1953,18 +1960,19 @@ class GaitEngine:
             cadence = 60.0 / float(np.median(step_s[ok]))
             said = f"the belt speed {v:.2f} m/s ({v * 3.6:.1f} km/h) at {cadence:.0f} steps/min means {length:.2f}-m steps"
             if length > longest_m and g == "walk" and run_fits:
-                out.append(f"{said} while walking, longer than any walking step (at most about {longest_m:.1f} m), "
+                out.append((g, True, f"{said} while walking, longer than any walking step (at most about {longest_m:.1f} m), "
                            f"though the running steps fit it ({run_len:.2f} m): the belt must have run slower while "
                            "you walked. For a walk-run session give each stage's belt speed in a --treadmill-schedule "
                            "(live: the + / - keys); here the walking step length and speed follow the belt speed as "
-                           "given, so they are wrong")
+                           "given, so they are wrong"))
             elif length > longest_m:
-                out.append(f"{said}, longer than any {name} step (at most about {longest_m:.1f} m): was the speed "
-                           f"in km/h? Give it with {kmh_fix}; step length and speed follow the belt speed as given")
+                out.append((g, True, f"{said}, longer than any {name} step (at most about {longest_m:.1f} m): was the "
+                                     f"speed in km/h? Give it with {kmh_fix(round(v, 2))}; step length and speed follow the belt "
+                                     "speed as given, so they are wrong"))
             elif g == "walk" and length < BELT_STEP_MIN_M and cadence >= BELT_SHORT_CHECK_MIN_SPM:
                 given_as = ("a belt_speed_kmh column" if self.treadmill_schedule is not None else "--belt-speed-kmh")
-                out.append(f"{said}, very short for that cadence: was it in m/s given as km/h ({given_as}), "
-                           "or in mph? If the belt really ran that slowly, ignore this")
+                out.append((g, False, f"{said}, very short for that cadence: was it in m/s given as km/h ({given_as}), "
+                                      "or in mph? If the belt really ran that slowly, ignore this"))
         return out
 
     def _summary(self, steps: pd.DataFrame) -> dict[str, Any]:
@@ -2083,7 +2091,11 @@ class GaitEngine:
                             + " — bounce, lean, sway, twist, pelvic drop, braking and impact (and "
                             "the step length and speed estimated from the bounce) would describe the pocket's motion, "
                             "not the trunk's")
-        warnings.extend(self._belt_speed_doubts(steps))
+        doubts = self._belt_speed_doubts(steps)
+        warnings.extend(msg for _, _, msg in doubts)
+        # steps no one can take: a report says so before its numbers and does not show that gait's step length and
+        # speed as measured (a belt speed of 5 is a real running speed, so the option alone cannot be refused)
+        s["belt_speed_doubts"] = [{"gait": g, "message": msg} for g, too_long, msg in doubts if too_long]
         lead = "no gyroscope"
         if self.gyro_stopped_s is not None:
             n_before = int((steps["time_s"].to_numpy(float) <= self.gyro_stopped_s).sum()) if len(steps) else 0

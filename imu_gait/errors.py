@@ -6,6 +6,8 @@ prints the message without a traceback and exits non-zero.
 """
 from __future__ import annotations
 
+import re
+
 
 class ImuGaitError(Exception):
     """Base class for errors caused by input the user can fix."""
@@ -62,3 +64,23 @@ class StuckAxisError(ArgumentError):
     def __init__(self, message: str, *, detail: str, hint: str):
         super().__init__(message)
         self.detail, self.hint = detail, hint
+
+
+def command_line_words(text: str) -> str:
+    """``text`` for a command-line user: messages shared with the library name the option and the keyword
+    ('--sensor-height / sensor_height_m=', '… (from Python: belt_speed_mps=5 / 3.6)'); the option is what a
+    command-line user types, the keyword only puzzles them."""
+    text = re.sub(r"(--[a-z][\w-]*) / [a-z_]+=", r"\1", text)
+    out, i = [], 0
+    while (j := text.find(" (from Python:", i)) >= 0:
+        out.append(text[i:j])
+        depth, k = 0, j + 1
+        while k < len(text):                     # to the parenthesis that closes it (keywords hold their own)
+            depth += {"(": 1, ")": -1}.get(text[k], 0)
+            if depth == 0:
+                break
+            k += 1
+        i = k + 1
+    if not out:
+        return text
+    return "".join(out) + text[i:]

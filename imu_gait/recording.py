@@ -36,6 +36,9 @@ BODY_HEIGHT_RANGE_M = (1.0, 2.5)
 #: 95th percentile of |ω| above which a gyro stream is in deg/s, not rad/s: 8 rad/s ≈ 460 deg/s, far
 #: beyond a worn trunk's rotation (walking 0.5–2 rad/s, fast turns ~5) and ordinary walking in deg/s
 GYRO_DEG_S_P95 = 8.0
+#: the full scale of the common MEMS gyroscopes' widest range, ±2000 deg/s: a rate stated in rad/s whose 95th
+#: percentile is beyond it cannot be rad/s, whatever the user says (below it the user's unit is kept)
+GYRO_FULL_SCALE_RADS = 2000.0 * np.pi / 180.0
 #: a median |a| in this range is gravity written in g, not m/s² (nothing else a worn sensor measures is)
 IN_G_MEDIAN_RANGE = (0.6, 1.6)
 #: a gyroscope whose every axis stays within this range (rad/s, 0.06 deg/s) over a recording in which the
@@ -281,7 +284,8 @@ class Recording:
                 f"{stuck_axes_text(stuck)}{f' ({device})' if device else ''}: "
                 f"{'that axis is' if len(stuck) == 1 else 'those axes are'} stuck, and the acceleration cannot "
                 "be analysed", path=src, hint=STUCK_AXIS_HINT)
-        check_units(acc, gyro, src, warnings, t, step_s=step_s)
+        check_units(acc, gyro, src, warnings, t, step_s=step_s, from_file="format" in self.meta,
+                    gyro_unit_given=bool(self.meta.get("_gyro_unit_given")))
         acc = replace_spikes(t, acc, src, warnings)
         gyro = drop_dead_gyro(t, acc, gyro, warnings)
         warnings.extend(frozen_warnings(t, acc, gyro))
@@ -384,8 +388,14 @@ def _gravity_level(median_abs: float, share: float) -> float:
 
 
 def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: list[str],
-                t: np.ndarray | None = None, *, step_s: float | None = None) -> None:
+                t: np.ndarray | None = None, *, step_s: float | None = None, from_file: bool = True,
+                gyro_unit_given: bool = False) -> None:
     """Refuse magnitudes that betray the wrong unit (the reader converts; this is the last guard).
+
+    ``from_file``: the samples were read from a file (the advice names --acc-unit / acc_unit=), not built from
+    arrays (it names the factor to multiply by). ``gyro_unit_given``: the user stated the gyroscope's unit
+    (--gyro-unit rad/s): a rate too fast for a trunk is then only warned about — a shaken or thrown sensor
+    really turns that fast — unless it is beyond any gyroscope's range.
 
     The acceleration averaged over a few seconds is gravity, ≈ 1 g whatever the activity (a run's
     flight and its contacts average out); its size near 1 means the data is in g. Gravity removed is
@@ -424,12 +434,22 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
     # long flight spends half of each step near 0 g, and a 155-spm run with 200-ms contacts (median |a|
     # 3.2 m/s²) was refused as 'check the unit' (found by review; 180 spm with 160 ms: 'these values look like g')
     mag = _gravity_level(mag, share)
+    p95 = float(np.percentile(np.sqrt(np.einsum("ij,ij->i", gyro[sub], gyro[sub])), 95)) if gyro is not None else 0.0
+    gyro_in_deg = p95 > GYRO_DEG_S_P95 and not gyro_unit_given
     if IN_G_MEDIAN_RANGE[0] < mag < IN_G_MEDIAN_RANGE[1]:
+        # both units at once when both are wrong (an iOS export in g and deg/s took two runs to find out)
+        also = (f"; the angular rate also reaches {p95:.0f} (95th percentile), which looks like deg/s, not rad/s"
+                if gyro_in_deg else "")
+        if from_file:
+            hint = ("pass --acc-unit g" + (" --gyro-unit deg/s" if gyro_in_deg else "") + " (imu_gait converts); "
+                    "from Python, imu_gait.read(path, acc_unit='g'" + (", gyro_unit='deg/s'" if gyro_in_deg else "")
+                    + ")")
+        else:
+            hint = ("give acc_mps2 in m/s²: multiply the values in g by imu_gait.recording.G (9.80665)"
+                    + ("; and gyro_rads in rad/s: np.radians(the values in deg/s)" if gyro_in_deg else ""))
         raise RecordingError(
-            f"gravity's size in the acceleration is {mag:.2f}: these values look like g, not m/s²",
-            path=src, hint="pass --acc-unit g (imu_gait converts), or use a reader for this logger's format; "
-                           "from Python, imu_gait.read(path, acc_unit='g'), or give acc_mps2 in m/s² "
-                           "(× imu_gait.recording.G)")
+            f"gravity's size in the acceleration is {mag:.2f}: these values look like g, not m/s²{also}",
+            path=src, hint=hint)
     if mag < 3.0:
         raise RecordingError(
             f"gravity's size in the acceleration is {mag:.2f} m/s², far below 9.81: "
@@ -440,13 +460,19 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
             f"gravity's size in the acceleration is {mag:.1f}, not ≈ 9.8 m/s² as it must be in m/s²",
             path=src, hint="check the acceleration unit (mG? raw counts?) and pass --acc-unit (from Python: "
                            "imu_gait.read(path, acc_unit=...), or give acc_mps2 in m/s²)")
-    if gyro is not None:
-        p95 = float(np.percentile(np.sqrt(np.einsum("ij,ij->i", gyro[sub], gyro[sub])), 95))
-        if p95 > GYRO_DEG_S_P95:
-            raise RecordingError(
-                f"the angular rate reaches {p95:.0f} (95th percentile): this looks like deg/s, not rad/s",
-                path=src, hint="pass --gyro-unit deg/s (imu_gait converts); from Python, imu_gait.read(path, "
-                               "gyro_unit='deg/s'), or give gyro_rads in rad/s (np.radians)")
+    if gyro is not None and p95 > GYRO_DEG_S_P95:
+        if gyro_unit_given and p95 <= GYRO_FULL_SCALE_RADS:
+            # the user's word wins over the guess (BROAD's optical truth: ~10 rad/s was real); said, not refused
+            warnings.append(f"the angular rate reaches {p95:.0f} rad/s (95th percentile), far faster than a trunk "
+                            "turns (walking 0.5–2, fast turns ~5): kept in rad/s as stated; if the values are really "
+                            "deg/s, give --gyro-unit deg/s (gyro_unit='deg/s')")
+            return
+        said = "stated as rad/s, but beyond any gyroscope's range (±2000 deg/s = ±35 rad/s)" if gyro_unit_given else \
+            "this looks like deg/s, not rad/s"
+        raise RecordingError(
+            f"the angular rate reaches {p95:.0f} (95th percentile): {said}", path=src,
+            hint=("pass --gyro-unit deg/s (imu_gait converts); from Python, imu_gait.read(path, gyro_unit='deg/s')"
+                  if from_file else "give gyro_rads in rad/s: np.radians(the values in deg/s)"))
 
 
 def stuck_axes(t: np.ndarray, acc: np.ndarray, *,

@@ -61,6 +61,8 @@ class Flag:
     reference_kind : "baseline" | "absolute".
     message : one line: what happened, with numbers. ``cause`` : the likely cause, plain words.
     advice : what to try.
+    title : (a property) the pattern's name as the terminal, the live view and the flags CSV show it, e.g.
+        "Vertical bounce / hard landings"; in the JSON too. The ids: ``imu_gait.strain.FLAG_IDS``.
     """
 
     id: str                 # e.g. "vertical_bounce", "trunk_twist_excess", "trunk_twist_guarding"
@@ -76,8 +78,16 @@ class Flag:
     cause: str              # likely cause, plain words
     advice: str             # what to try
 
+    @property
+    def title(self) -> str:
+        """The pattern's name as the reports show it ('Vertical bounce / hard landings'): a UI need not parse
+        ``message`` for it. Derived from ``id`` (not a field: a Flag is built as before)."""
+        from .strain import flag_title          # (late: strain imports this module)
+
+        return flag_title(self.id)
+
     def to_dict(self) -> dict[str, Any]:
-        return json_safe(asdict(self))
+        return json_safe({**asdict(self), "title": self.title})
 
 
 @dataclass

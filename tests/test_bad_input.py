@@ -1106,3 +1106,42 @@ def test_a_still_sensor_or_short_flat_stretches_are_not_a_stuck_axis():
     acc[:, 0] = np.minimum(acc[:, 0], np.percentile(acc[:, 0], 70))
     res = imu_gait.analyze(Recording(t, acc, None))
     assert res.summary["n_steps"] > 40
+
+
+# ---------------------------------------------------------------- spreadsheets (new-user audit s34 #1)
+def _workbook_of(rows: list[str], path: Path, kind: str = "xlsx") -> Path:
+    """A workbook holding a real recording's rows, as phyphox's "Excel" export or a sheet saved from
+    Excel / LibreOffice holds it (the cells as inline strings: the readers must refuse it before any cell)."""
+    cells = "".join(f'<row><c t="inlineStr"><is><t>{r}</t></is></c></row>' for r in rows)
+    with zipfile.ZipFile(path, "w") as z:
+        if kind == "ods":
+            z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+            z.writestr("content.xml", f"<office:document-content>{cells}</office:document-content>")
+        else:
+            z.writestr("[Content_Types].xml", "<Types/>")
+            z.writestr("xl/workbook.xml", '<workbook><sheets><sheet name="Raw Data" sheetId="1"/></sheets></workbook>')
+            z.writestr("xl/worksheets/sheet1.xml", f"<worksheet><sheetData>{cells}</sheetData></worksheet>")
+    return path
+
+
+@pytest.mark.parametrize("name, kind", [("phyphox_export.xlsx", "xlsx"), ("Raw Data.xls", "xlsx"),
+                                        ("walk.ods", "ods"), ("no_suffix", "xlsx")])
+def test_a_spreadsheet_workbook_says_how_to_export_csv(tmp_path, name, kind):
+    """An Excel export (phyphox offers one) was 'unknown recording format: this zip archive matches none of the
+    formats', with 900 characters of column options. Truth: it is named a spreadsheet, with the CSV export to
+    choose instead — by its content (a renamed .xls, a workbook without suffix), with options given too."""
+    path = _workbook_of(source_lines()[:200], tmp_path / name, kind)
+    msg = raises(path, "spreadsheet workbook", r"Export data → CSV \(Comma, decimal point\)", "save the sheet as CSV")
+    assert "zip archive" not in msg and "--time-col" not in msg
+    raises(path, "spreadsheet workbook", acc_unit="g")
+
+
+def test_an_old_binary_xls_is_a_spreadsheet_but_a_text_table_named_xls_is_read(tmp_path):
+    """An old binary .xls (an OLE file) is named a spreadsheet; a text recording some logger names .xls is
+    not a workbook and reads as what it holds (all 2000 samples)."""
+    old = tmp_path / "sheet.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    raises(old, "spreadsheet workbook", "save the sheet as CSV")
+    text = tmp_path / "walk.xls"
+    shutil.copy(SOURCE, text)
+    assert read(text).n_samples == 2000

@@ -198,7 +198,8 @@ def test_bad_recording_is_a_clear_error(tmp_path, capsys, content, words):
 def test_the_acc_unit_advice_for_a_sensor_logger_folder_works_on_the_command_line(tmp_path, capsys):
     """Sensor Logger on iOS without 'standardised units' writes g. `analyze DIR` advises --acc-unit g; the
     same command with --acc-unit g was refused ('options describe a single CSV file, but this is a folder').
-    It now analyses the walk, with the export's own reader (format sensorlogger)."""
+    It now analyses the walk, with the export's own reader (format sensorlogger). Since audit s34 #7 the export
+    is also read without the option: the unit is told from gravity's size and converted, with a note."""
     import shutil
 
     d = tmp_path / "sl_in_g"
@@ -207,17 +208,18 @@ def test_the_acc_unit_advice_for_a_sensor_logger_folder_works_on_the_command_lin
         table = pd.read_csv(d / name)
         table[["z", "y", "x"]] /= imu_gait.recording.G
         table.to_csv(d / name, index=False)
-    code, _, err = run(["analyze", d], capsys)
-    assert code == 2 and "--acc-unit g" in err
+    code, out, err = run(["analyze", d, "--json", "-"], capsys)
+    guessed = json.loads(out)
+    assert code == 0 and any("→ read as g" in w for w in guessed["warnings"])
     code, out, err = run(["analyze", d, "--acc-unit", "g", "--json", "-"], capsys)
     assert code == 0, err
-    assert json.loads(out)["summary"]["n_steps"] > 0
+    assert json.loads(out)["summary"]["n_steps"] == guessed["summary"]["n_steps"] > 0
 
 
 def test_unknown_format_hint_gives_the_command_line_options_first(tmp_path, capsys):
     """The hint listed the library's keywords (time_col=<…>, acc_cols=[x, y, z]) and the CLI flags only in
-    parentheses at its end; a CLI user reads the flags first now, and a library caller still gets the
-    keywords (after them here; alone where only a library call can go wrong, an unknown keyword)."""
+    parentheses at its end; a CLI user reads the flags (only), and a library caller still gets the
+    keywords (after them; alone where only a library call can go wrong, an unknown keyword)."""
     path = tmp_path / "mystery.csv"
     path.write_text("a,b,c,d\n1,2,3,4\n")
     code, _, err = run(["analyze", path], capsys)
@@ -225,8 +227,12 @@ def test_unknown_format_hint_gives_the_command_line_options_first(tmp_path, caps
     hint = err.split("What to do:", 1)[1]
     for flag in ("--time-col", "--time-unit", "--sample-rate", "--acc-cols", "--acc-unit", "--gyro-cols",
                  "--gyro-unit", "--delimiter", "--skiprows"):
-        assert flag in hint and hint.index(flag) < hint.index("time_col="), flag
-    assert "from Python: imu_gait.read(path, time_col=" in hint
+        assert flag in hint, flag
+    # the keywords are the library's (the command line leaves them out since audit s34 #10)
+    assert "time_col=" not in hint and "from Python" not in hint
+    with pytest.raises(imu_gait.RecordingError) as exc:
+        imu_gait.read(path)
+    assert "from Python: imu_gait.read(path, time_col=" in str(exc.value)
     with pytest.raises(imu_gait.RecordingError) as exc:
         imu_gait.read(path, acc_units="g")
     assert "unknown reader option(s): acc_units" in str(exc.value) and "acc_unit=m/s2|g|mg" in str(exc.value)
@@ -799,3 +805,141 @@ def test_read_csv_safely_takes_the_legacy_parser_only_for_a_huge_exponent(monkey
     assert _common.read_csv_safely(io.StringIO("a,b\n1.5e3,2\n"))["a"].tolist() == [1500.0] and calls[-1] is None
     cells = pd.Series(["1.5", "1e2147483648", "x"], dtype=object)
     assert np.isnan(_common.to_numbers(cells).to_numpy(float)[1:]).all() and _common.to_numbers(cells)[0] == 1.5
+
+
+def test_batch_lists_a_spreadsheet_among_csvs_as_not_analysed_with_the_csv_hint(tmp_path, capsys):
+    """A physio's folder with an .xlsx beside a Sensor Logger zip said '1 of 2 recordings analysed', the xlsx
+    skipped unsaid (audit s34 #1). Truth: it is a row of its own, not analysed, saying how to get a CSV; the
+    zip is analysed as before; exit 1 (a recording failed)."""
+    import shutil
+    import zipfile
+
+    folder = tmp_path / "client"
+    folder.mkdir()
+    shutil.copy(Path(__file__).parent / "data" / "sensorlogger_android.zip", folder)
+    with zipfile.ZipFile(folder / "week1.xlsx", "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    table = tmp_path / "summary.csv"
+    code, _, err = run(["batch", folder, "--out", table], capsys)
+    rows = pd.read_csv(table).set_index("recording")
+    assert code == 1 and "1 of 2 recordings analysed" in err
+    row = rows.loc[str(folder / "week1.xlsx")]
+    assert row["status"] == "error" and "spreadsheet workbook" in row["error"]
+    assert "Export data → CSV" in row["error"] and "Export data → CSV" in err
+    assert rows.loc[str(folder / "sensorlogger_android.zip"), "status"] == "ok"
+
+
+def test_a_belt_speed_in_km_h_typed_into_the_m_s_option_is_said_first_and_its_steps_not_shown(capsys):
+    """'--belt-speed 5' (km/h meant) gave 'Step length 3.01 m … from the belt speed' and 'Walking speed 5.00 m/s'
+    as measurements, the doubt last under the notes (audit s34 #3). 5 m/s is a real running speed, so the option
+    is not refused; but the real walk (source_walk.csv, ~100 steps/min, 0.4–0.6-m steps) cannot take 3-m steps.
+    Truth: the doubt comes before the metrics, with the option to use and the number as typed; step length and
+    speed are not shown as numbers; a plausible belt speed (1.1 m/s) still shows them, with no doubt."""
+    data = Path(__file__).parent / "data"
+    code, out, _ = run(["analyze", data / "source_walk.csv", "--belt-speed", "5"], capsys)
+    assert code == 0
+    head = out.index("Check the belt speed")
+    assert head < out.index("Key metrics") and head < out.index("Walking\n")
+    assert re.search(r"--belt-speed-kmh 5\b", out) and "3.01-m steps" in out and "belt_speed_mps=" not in out
+    rows = {line.split()[0] + " " + line.split()[1]: line for line in out.splitlines() if line.strip().startswith(
+        ("Step length", "Walking speed"))}
+    assert set(rows) == {"Step length", "Walking speed"}
+    assert all("—" in r and "not shown" in r for r in rows.values()) and "3.01 m " not in out
+    assert out.count("3.01-m steps") == 1                  # said once, at the top (not again under the notes)
+    code, out, _ = run(["analyze", data / "source_walk.csv", "--belt-speed", "1.1"], capsys)
+    assert "Check the belt speed" not in out and re.search(r"Step length\s+0\.\d\d m", out)
+
+
+def test_a_file_in_g_and_deg_s_names_both_units_in_one_error(tmp_path, capsys):
+    """A native file (no unit guessing) in g and deg/s: the error named the acceleration's unit only, the gyroscope's
+    came on the next run (audit s34 #7). Truth: one error, both options, and the run with both works."""
+    rec = imu_gait.read(Path(__file__).parent / "data" / "source_walk.csv")
+    path = tmp_path / "in_g_deg.csv"
+    imu_gait.io.write_native(path, imu_gait.Recording(rec.time_s, rec.acc_mps2 / imu_gait.recording.G,
+                                                      np.degrees(rec.gyro_rads), meta={"device": "test"}))
+    code, _, err = run(["analyze", path], capsys)
+    assert code == 2 and "pass --acc-unit g --gyro-unit deg/s" in err and "reader for this logger" not in err
+    code, out, _ = run(["analyze", path, "--acc-unit", "g", "--gyro-unit", "deg/s"], capsys)
+    assert code == 0 and "Steps" in out
+
+
+def test_analyse_is_analyze_and_typos_get_a_short_did_you_mean(capsys):
+    """'imu-gait analyse' (the help's own spelling) was an invalid choice; '--belt-sped-kmh 5' printed the 18-line
+    usage block before 'unrecognized arguments'; '5,0' was only 'not a number' (audit s34 #8). Truth: the alias
+    analyses the walk (21 steps, as analyze); the typo's error is 2 lines naming the option meant; the comma
+    number says to write the decimal point."""
+    walk = Path(__file__).parent / "data" / "source_walk.csv"
+    code, out, _ = run(["analyse", walk, "--json", "-", "-q"], capsys)
+    assert code == 0 and json.loads(out)["summary"]["n_steps"] == 21
+    for argv, meant in ((["analyze", walk, "--belt-sped-kmh", "5"], "--belt-speed-kmh"),
+                        (["compare", "a.json", "b.json", "--labelz", "a,b"], "--labels"),
+                        (["analyz", walk], "analyze")):
+        with pytest.raises(SystemExit) as exc:
+            main([str(a) for a in argv])
+        err = capsys.readouterr().err
+        assert exc.value.code == 2 and f"(did you mean {meant}" in err and len(err.strip().splitlines()) == 2, err
+    with pytest.raises(SystemExit):
+        main(["analyze", str(walk), "--belt-speed-kmh", "5,0"])
+    assert "'5,0' is not a number: write the decimal point as '.', e.g. 5.0" in capsys.readouterr().err
+
+
+def test_help_states_the_placement_default_and_what_treadmill_and_incline_change(capsys):
+    """Help-text gaps (audit s34 #13): --placement gave no default and did not describe lower_back; --treadmill said
+    only 'walking on a treadmill'; '--incline 4' alone gave a Context of 'incline 4 %' with no treadmill; score's
+    help listed options that change only the flags or days. Truth: each is said; --incline implies the treadmill
+    (context, and the treadmill flag rules: the summary's 'treadmill' true); score has no --incline, --max-incline,
+    --baseline, --valid-day-hours, compare no --valid-day-hours — and both still run with the rest."""
+    import io
+    from contextlib import redirect_stdout
+
+    def help_of(command: str) -> str:
+        buf = io.StringIO()
+        with redirect_stdout(buf), pytest.raises(SystemExit):
+            main([command, "--help"])
+        return " ".join(buf.getvalue().split())
+    analyze = help_of("analyze")
+    assert "default: as the file says, else 'unknown'" in analyze and "'lower_back' for a sensor" in analyze
+    assert "holding the rails is then flagged on less evidence" in analyze and "(implies --treadmill)" in analyze
+    score, compare = help_of("score"), help_of("compare")
+    for gone in ("--incline PCT", "--max-incline PCT", "--baseline S", "--valid-day-hours H"):   # (the options)
+        assert gone not in score
+    assert "--valid-day-hours H" not in compare and "--max-incline PCT" in compare
+    walk = Path(__file__).parent / "data" / "source_walk.csv"
+    code, out, _ = run(["analyze", walk, "--incline", "4"], capsys)
+    assert code == 0 and re.search(r"Context\s+treadmill, incline 4 %", out)
+    assert analysis_context(build_parser().parse_args(["analyze", "f.csv", "--incline", "4"]))["treadmill"] is True
+    assert analysis_context(build_parser().parse_args(["score", "f.csv", "r.csv", "--belt-speed", "1.2"])) == {
+        "treadmill": True, "belt_speed_mps": 1.2}
+
+
+def test_no_bluetooth_is_said_in_plain_words():
+    """No Bluetooth printed "Bluetooth is not usable: FileNotFoundError(2, 'No such file or directory')." — a Python
+    repr that did not say whether there was no adapter or it was off (audit s34 #10). Truth: each cause in words,
+    no exception class name, the --simulate hint kept."""
+    pytest.importorskip("bleak")
+    from bleak.exc import BleakBluetoothNotAvailableError, BleakBluetoothNotAvailableReason as Why
+
+    from imu_gait.devices.link import _no_bluetooth
+
+    for exc, said in ((FileNotFoundError(2, "No such file or directory"), "no Bluetooth service found on this computer"),
+                      (BleakBluetoothNotAvailableError("No powered Bluetooth adapters found. Turn on Bluetooth and "
+                                                       "try again.", Why.POWERED_OFF), "Bluetooth is switched off"),
+                      (BleakBluetoothNotAvailableError("No Bluetooth adapters found.", Why.NO_BLUETOOTH),
+                       "no Bluetooth adapter found on this computer")):
+        msg = str(_no_bluetooth(exc))
+        assert msg.startswith(said) and "Error" not in msg and "--simulate" in msg, msg
+
+
+def test_command_line_notes_name_the_options_not_the_python_keywords(capsys):
+    """The terminal summary said '--sensor-height / sensor_height_m=, … --belt-speed-kmh / belt_speed_mps=' to a
+    command-line user (audit s34 #10). Truth: the options stay, the keywords go — in the summary of a real phone
+    export and in an error; the library's own text keeps both."""
+    from imu_gait.errors import command_line_words
+
+    code, out, _ = run(["analyze", Path(__file__).parent / "data" / "sensorlogger_android.zip"], capsys)
+    assert code == 0 and "--sensor-height" in out and "--belt-speed-kmh" in out
+    assert "sensor_height_m=" not in out and "belt_speed_mps=" not in out
+    res = imu_gait.analyze(imu_gait.read(Path(__file__).parent / "data" / "sensorlogger_android.zip"))
+    assert any("--sensor-height / sensor_height_m=" in w for w in res.warnings)
+    assert command_line_words("give --belt-speed-kmh 5 (from Python: belt_speed_mps=5 / 3.6 (m/s)); step") == \
+        "give --belt-speed-kmh 5; step"

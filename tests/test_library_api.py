@@ -319,3 +319,62 @@ def test_readme_names_real_flag_fields():
     listed = re.search(r"list of Flag\((.*?)\)", text, re.S).group(1)
     fields = {f.strip(" #\n") for f in listed.replace("\n", ",").split(",") if f.strip(" #\n")}
     assert fields <= set(imu_gait.Flag.__dataclass_fields__), fields - set(imu_gait.Flag.__dataclass_fields__)
+
+
+def test_an_impossible_belt_speed_is_in_the_summary_for_a_library_caller():
+    """analyze(belt_speed_mps=5) of a real walk (source_walk.csv: 3.01-m steps at 100 steps/min): the summary
+    carries the doubt (audit s34 #3) — gait 'walk', the km/h option and the Python keyword in its message; a
+    plausible 1.1 m/s has none. The step length stays the belt's (JSON contract), the doubt says it is wrong."""
+    rec = imu_gait.read(Path(__file__).parent / "data" / "source_walk.csv")
+    res = imu_gait.analyze(rec, belt_speed_mps=5.0)
+    doubts = res.summary["belt_speed_doubts"]
+    assert [d["gait"] for d in doubts] == ["walk"]
+    assert "belt_speed_mps=5 / 3.6" in doubts[0]["message"] and doubts[0]["message"] in res.warnings
+    assert abs(res.summary["step_length_m"] - 3.01) < 0.01
+    import json
+
+    assert json.loads(res.to_json())["summary"]["belt_speed_doubts"] == doubts
+    assert imu_gait.analyze(rec, belt_speed_mps=1.1).summary["belt_speed_doubts"] == []
+
+
+def test_arrays_in_g_and_deg_s_get_the_factor_to_multiply_by_not_a_command_line_option():
+    """Recording(t, acc_in_g) from arrays was told 'pass --acc-unit g … or use a reader for this logger's format'
+    (audit s34 #7): neither applies to arrays. Truth: the advice names imu_gait.recording.G and np.radians, both
+    units in one error (the gyroscope, in deg/s too, used to wait for the next run); no '--' option."""
+    rec = imu_gait.read(Path(__file__).parent / "data" / "source_walk.csv")
+    with pytest.raises(RecordingError) as ei:
+        imu_gait.analyze(Recording(rec.time_s, rec.acc_mps2 / imu_gait.recording.G, np.degrees(rec.gyro_rads)))
+    msg = str(ei.value)
+    assert "look like g" in msg and "also reaches" in msg and "looks like deg/s" in msg
+    assert "multiply the values in g by imu_gait.recording.G" in msg and "np.radians" in msg
+    assert "--" not in msg and "reader for this logger" not in msg
+
+
+def test_an_incline_says_the_walk_was_on_a_treadmill():
+    """analyze(incline_pct=4) without treadmill=True reported 'incline 4 %' with no treadmill, and the treadmill
+    rules (the incline's effort among them) were off (audit s34 #13): an incline is entered on a treadmill. Truth:
+    the summary's treadmill is true; with no incline it stays false."""
+    rec = imu_gait.read(Path(__file__).parent / "data" / "source_walk.csv")
+    assert imu_gait.analyze(rec, incline_pct=4.0).summary["treadmill"] is True
+    assert imu_gait.analyze(rec).summary["treadmill"] is False
+
+
+def test_a_flag_has_its_title_in_python_and_in_the_json():
+    """Flag had no title: the flags CSV, the terminal and the live view show 'Vertical bounce / hard landings', a UI
+    had to parse message for it (audit s34 #14). Truth: Flag.title is the flags CSV's title for every id, and the
+    JSON flag object carries it (an added key; the fields and Flag(...) construction unchanged)."""
+    import json
+
+    from imu_gait.report.flags_csv import flag_rows
+    from imu_gait.strain import FLAG_IDS
+
+    f = imu_gait.Flag(id="vertical_bounce", start_s=1.0, end_s=9.0, severity="mild", metric="vertical_oscillation_cm",
+                      value=6.0, reference=3.5, reference_kind="baseline", threshold=5.0, message="m", cause="c",
+                      advice="a")
+    assert f.title == "Vertical bounce / hard landings" and f.to_dict()["title"] == f.title
+    import pandas as pd
+
+    res = imu_gait.AnalysisResult(steps=pd.DataFrame(), bouts=pd.DataFrame(), summary={}, flags=[f], warnings=[])
+    assert json.loads(res.to_json())["flags"][0]["title"] == f.title == flag_rows(res)[0]["title"]
+    titles = {imu_gait.Flag(**{**f.__dict__, "id": i}).title for i in FLAG_IDS}
+    assert len(titles) == len(FLAG_IDS) and not any("_" in t for t in titles)

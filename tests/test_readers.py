@@ -419,13 +419,20 @@ def _scaled_copy(src: Path, dst: Path, files: dict[str, float], as_zip: bool) ->
 def test_the_unit_advice_for_an_app_export_works_on_the_export(tmp_path, export, files, option, as_zip):
     """An app export (folder or zip) in g or deg/s is refused with 'pass --acc-unit g / acc_unit=…'; that
     advice was then refused for a folder or zip ('options describe a single CSV file'). Following it must
-    give the samples of the export in SI units (to rounding: the copies are written with repr)."""
+    give the samples of the export in SI units (to rounding: the copies are written with repr). Sensor Logger's
+    CSVs state no unit: there the unit is told from the values and converted with a note (audit s34 #7)."""
     path = _scaled_copy(DATA / export, tmp_path / export, files, as_zip)
     key, unit = next(iter(option.items()))
-    with pytest.raises(RecordingError) as ei:
-        read(path)
-    assert f"{key}='{unit}'" in str(ei.value) or f"--{key.replace('_', '-')} {unit}" in str(ei.value)
     rec, ref = read(path, **option), read(DATA / export)
+    if export.startswith("sensorlogger"):
+        guessed = read(path)
+        assert any(f"→ read as {unit} and converted" in w or f"→ read as {unit} (an iOS" in w for w in guessed.warnings)
+        np.testing.assert_allclose(guessed.acc_mps2, ref.acc_mps2, rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(guessed.gyro_rads, ref.gyro_rads, rtol=1e-9, atol=1e-9)
+    else:
+        with pytest.raises(RecordingError) as ei:
+            read(path)
+        assert f"{key}='{unit}'" in str(ei.value) or f"--{key.replace('_', '-')} {unit}" in str(ei.value)
     np.testing.assert_array_equal(rec.time_s, ref.time_s)
     np.testing.assert_allclose(rec.acc_mps2, ref.acc_mps2, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(rec.gyro_rads, ref.gyro_rads, rtol=1e-9, atol=1e-9)
@@ -1317,3 +1324,59 @@ def test_geneactiv_time_zone_gives_the_start_its_utc_offset(tmp_path, zone, iso,
     assert s["start_time_iso"] == iso
     assert s.get("start_unix_s") == unix_s
     assert [d["date"] for d in out["days"]] == ["2019-08-06"] and s["days"]["clock"] == "local"
+
+
+# ---------------------------------------------------------------- app exports in g / deg/s (audit s34 #7, F9)
+def _ios_export_in_g_and_deg(tmp_path: Path) -> Path:
+    """tests/data/sensorlogger_ios as an iOS export without 'standardise units' writes it: acceleration and
+    gravity in g (÷ G), the gyroscope in deg/s."""
+    out = tmp_path / "sl_ios_g"
+    shutil.copytree(DATA / "sensorlogger_ios", out)
+    for name, factor in (("Accelerometer.csv", 1 / G), ("Gravity.csv", 1 / G), ("Gyroscope.csv", 180 / np.pi)):
+        lines = (out / name).read_text().splitlines()
+        rows = [line.split(",") for line in lines[1:]]
+        (out / name).write_text("\n".join([lines[0]] + [",".join(r[:2] + [repr(float(v) * factor) for v in r[2:]])
+                                                         for r in rows]) + "\n")
+    return out
+
+
+def test_a_sensor_logger_export_in_g_and_deg_s_is_converted_with_a_note(tmp_path):
+    """The Sensor Logger reader refused an iOS export in g ('pass --acc-unit g … or use a reader for this logger's
+    format', though it is that reader), then, given --acc-unit g, refused the gyroscope: one unit per run. Truth:
+    both are converted, each with a note, and the samples equal the m/s² / rad/s export's to 1e-9 relative;
+    stating both units reads the same samples with no guess noted."""
+    ref = read(DATA / "sensorlogger_ios")
+    path = _ios_export_in_g_and_deg(tmp_path)
+    rec = read(path)
+    np.testing.assert_allclose(rec.acc_mps2, ref.acc_mps2, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(rec.gyro_rads, ref.gyro_rads, rtol=1e-9, atol=1e-12)
+    notes = " ".join(rec.warnings)
+    assert "→ read as g (an iOS export without 'standardise units') and converted to m/s²" in notes
+    assert "→ read as deg/s and converted to rad/s" in notes
+    stated = read(path, acc_unit="g", gyro_unit="deg/s")
+    np.testing.assert_allclose(stated.gyro_rads, ref.gyro_rads, rtol=1e-9, atol=1e-12)
+    assert "read as" not in " ".join(stated.warnings)
+
+
+def _fast_turning_native(tmp_path: Path, factor: float) -> Path:
+    """source_walk.csv with its angular rates × ``factor`` (a sensor that really turns that fast, in rad/s)."""
+    rec = read(DATA / "source_walk.csv")
+    path = tmp_path / f"fast_x{factor:g}.csv"
+    write_native(path, Recording(rec.time_s, rec.acc_mps2, rec.gyro_rads * factor, meta={"device": "test"}))
+    return path
+
+
+def test_an_explicit_gyro_unit_wins_over_the_magnitude_guess(tmp_path):
+    """An explicit gyro_unit='rad/s' (--gyro-unit rad/s) on rates of ~10 rad/s was refused as 'looks like deg/s'
+    (science audit s34 F9; BROAD's optical truth says ~10 rad/s is real). Truth: without a unit it is still refused
+    (the guess); stated, it is read as given (values unchanged) with a warning; beyond any gyroscope's range
+    (±2000 deg/s = 35 rad/s) a stated rad/s is still refused."""
+    path = _fast_turning_native(tmp_path, 8.0)
+    with pytest.raises(RecordingError, match="looks like deg/s"):
+        read(path)
+    base = read(DATA / "source_walk.csv")
+    rec = read(path, gyro_unit="rad/s")
+    np.testing.assert_allclose(rec.gyro_rads, base.gyro_rads * 8.0, rtol=1e-6, atol=1e-6)
+    assert any("kept in rad/s as stated" in w for w in rec.warnings)
+    with pytest.raises(RecordingError, match="beyond any gyroscope's range"):
+        read(_fast_turning_native(tmp_path, 40.0), gyro_unit="rad/s")

@@ -338,7 +338,7 @@ def cmd_live(args: argparse.Namespace) -> int:
     if not args.quiet:
         try:
             from ..report import print_summary
-            print_summary(result, file=out)
+            print_summary(result, file=out, command_line=True)
         except ImportError:
             pass
     for what, path in written:

@@ -174,8 +174,27 @@ class FoundDevice(NamedTuple):
 
 
 # ------------------------------------------------------------------ scanning
+def _bluetooth_problem(exc: Exception) -> str:
+    """What stopped Bluetooth, in plain words: the raw 'FileNotFoundError(2, 'No such file or directory')' (no
+    system bus socket: Linux's Bluetooth service is not there) told a walker nothing."""
+    reason = getattr(getattr(exc, "reason", None), "name", "")      # bleak ≥ 2: BleakBluetoothNotAvailableError
+    text = str(exc).lower()
+    if reason == "POWERED_OFF" or "powered" in text or "turned off" in text:
+        return "Bluetooth is switched off"
+    if reason == "NO_BLUETOOTH" or "no bluetooth adapters" in text:
+        return "no Bluetooth adapter found on this computer"
+    if reason == "NO_BLE_CENTRAL_ROLE":
+        return "this computer's Bluetooth adapter cannot talk to Bluetooth Low Energy sensors"
+    if reason.startswith("DENIED") or isinstance(exc, PermissionError):
+        return "this program is not allowed to use Bluetooth (a permission or policy setting)"
+    if isinstance(exc, FileNotFoundError):
+        # bleak on Linux talks to BlueZ over the system D-Bus; no socket: no Bluetooth service (or no adapter)
+        return "no Bluetooth service found on this computer (no adapter, or Linux's Bluetooth service is not running)"
+    return f"Bluetooth is not usable ({str(exc).strip() or type(exc).__name__})"
+
+
 def _no_bluetooth(exc: Exception) -> DeviceError:
-    return DeviceError(f"Bluetooth is not usable: {exc!r}.\n  What to do: switch Bluetooth on (Linux: is "
+    return DeviceError(f"{_bluetooth_problem(exc)}.\n  What to do: switch Bluetooth on (Linux: is "
                        "bluetoothd running and the adapter powered? `bluetoothctl power on`), or use "
                        "`--simulate` to try the live view with an emulated sensor.")
 

@@ -47,6 +47,36 @@ READER_OPTIONS = {"native": NATIVE_UNIT_OPTIONS, "geneactiv": ("acc_unit",), "ge
                   # a Sensor Logger iOS export without standardised units really is in g (its CSVs state no unit)
                   "phyphox": APP_UNIT_OPTIONS, "sensorlogger": APP_UNIT_OPTIONS}
 
+#: spreadsheet workbooks by name: phyphox offers "Excel" among its export formats, and a physiotherapist's
+#: folder may hold sheets saved from Excel or LibreOffice — none is a table of text imu_gait can read
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+SPREADSHEET_HINT = ("in phyphox choose Export data → CSV (Comma, decimal point); in Excel or LibreOffice save the "
+                    "sheet as CSV (File → Save as → CSV); then analyse that file or zip")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"     # an old binary .xls (an OLE compound file)
+
+
+def is_spreadsheet(path: str) -> bool:
+    """An Excel or OpenDocument workbook, told by its content (an .xlsx is a zip holding xl/workbook.xml, an
+    .ods one whose mimetype names a spreadsheet, an .xls an OLE file), or by its suffix when it is not text:
+    a text table some logger names .xls is still read as the table it is."""
+    if not os.path.isfile(path):
+        return False
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as z:
+                names = set(z.namelist())
+                if "xl/workbook.xml" in names:
+                    return True
+                return "mimetype" in names and b"spreadsheet" in z.read("mimetype")[:200]
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except (OSError, zipfile.BadZipFile):
+        return False
+    if head.startswith(_OLE_MAGIC):
+        return True
+    return path.lower().endswith(SPREADSHEET_SUFFIXES) and b"\x00" in head
+
+
 READERS = {
     "native": read_native,
     "phyphox": read_phyphox,
@@ -215,6 +245,10 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
     path = str(path)
     if not os.path.exists(path):
         raise RecordingError("no such file or folder", path=path, hint="check the path and its spelling")
+    if is_spreadsheet(path):
+        # before any reader: the zip or binary inside would otherwise be reported as an unknown archive
+        raise RecordingError("this is a spreadsheet workbook (Excel / LibreOffice), not a CSV recording", path=path,
+                             hint=SPREADSHEET_HINT)
     for key in ("acc_cols", "gyro_cols"):
         if isinstance(options.get(key), str) and "," in options[key]:   # 'ax,ay,az' as on the command line
             options[key] = [c.strip() for c in options[key].split(",") if c.strip()]

@@ -938,6 +938,8 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     meta.update(time_origin)
     if gyro is not None:
         meta["gyro_unit"] = gunit
+        if gyro_unit is not None:
+            meta["_gyro_unit_given"] = True     # the user's word wins over check_units' guess (in memory only)
     meta.update({"format": "generic", "path": label, "time_unit": unit, "acc_unit": acc_unit_used,
                  "columns": {"time": None if ti is None else cols[ti], "acc": acc_names, "gyro": None if gi is None else [cols[j] for j in gi]}})
     return finish(t_s, acc, gyro, label=label, meta=meta, warnings=warnings, first_line_no=data_start + 1,

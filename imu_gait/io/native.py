@@ -231,6 +231,7 @@ def read_native(path: str | os.PathLike, *, time_unit: str | None = None, acc_un
         check_stated_gyro_unit(t, acc, gyro, gyro_unit, label, GYRO_COLUMNS)
         gyro = gyro * factor
         meta["gyro_unit"] = gyro_unit
+        meta["_gyro_unit_given"] = True         # the user's word wins over check_units' guess (in memory only)
     if meta.get("format", "native") != "native":  # written from another reader's recording
         meta["source_format"] = meta["format"]
     meta["format"] = "native"

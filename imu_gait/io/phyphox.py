@@ -374,6 +374,7 @@ def _combine(streams: list[_Stream], path: str, meta: dict, warnings: list[str] 
     if g is not None and gyro is not None and gyro_unit is not None:
         # rad/s data stated as deg/s: judged on the file's values (the stream is already converted)
         check_stated_gyro_unit(t, a, g / gyro_factor(gyro_unit, gyro.label), gyro_unit, gyro.label, gyro.columns)
+        meta["_gyro_unit_given"] = True         # the user's word wins over check_units' guess (in memory only)
     meta.setdefault("format", "phyphox")
     meta["time_offset_s"] = 0.0                  # 'Time (s)' is kept as the recording's own axis
     meta["path"] = path

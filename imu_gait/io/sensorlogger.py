@@ -29,7 +29,7 @@ import numpy as np
 from ..errors import EmptyRecordingError, RecordingError
 from ..recording import G, Recording, gravity_size
 from ._common import (Container, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors,
-                      drop_cut_last_line, export_key, finish, gyro_factor,
+                      drop_cut_last_line, export_key, finish, guess_acc_unit, guess_gyro_unit, gyro_factor,
                       interp_columns, merge_gyro, meta_csv_rows, parse_numeric_csv, refuse_several_exports, row_line_mapper, sniff_delimiter,
                       sorted_unique_time, split_copy_suffix, split_header, require_closed_quotes, header_names)
 
@@ -256,6 +256,16 @@ def read_sensorlogger(path: str | os.PathLike, *, acc_unit: str | None = None,
                 "Accelerometer.csv + Gravity.csv)", path=path,
                 hint="enable the accelerometer (and gravity / total acceleration) in Sensor Logger")
 
+        if acc_unit is None and meta["acc_source"] != "AccelerometerUncalibrated":
+            # an iOS export without 'standardise units' is in g (CoreMotion's unit; its CSVs state none): told by
+            # gravity's size and converted with a note, as the plain-table reader does (it was refused, the
+            # advice to pass --acc-unit g given one unit per run)
+            guess = guess_acc_unit(acc, t_ns * 1e-9)
+            if guess is not None and guess[0] == "g":
+                acc = acc * G
+                warnings.append(f"{os.path.basename(total or lin)}: no unit stated and gravity's size is "
+                                f"{guess[1]:.3g} → read as g (an iOS export without 'standardise units') and "
+                                "converted to m/s²")
         if rows is None:
             rows = np.arange(t_ns.size)
         t0_ns = float(t_ns.min())
@@ -273,12 +283,23 @@ def read_sensorlogger(path: str | os.PathLike, *, acc_unit: str | None = None,
                 if gyro is not None and gyro_unit is not None:
                     check_stated_gyro_unit((t_ns - t_ns[0]) * 1e-9, acc, gyro, gyro_unit, wlabel, ["x", "y", "z"])
                     gyro = gyro * gyro_factor(gyro_unit, wlabel)
+                elif gyro is not None:
+                    # deg/s (iOS without 'standardise units'): a trunk never turns at 8 rad/s, 460 deg/s — so a
+                    # 95th percentile over it is deg/s, converted with a note (--gyro-unit rad/s keeps rad/s)
+                    unit, p95 = guess_gyro_unit(gyro)
+                    if unit == "deg/s":
+                        gyro = np.radians(gyro)
+                        warnings.append(f"{os.path.basename(gname)}: no unit stated and the 95th percentile |ω| is "
+                                        f"{p95:.3g} → read as deg/s and converted to rad/s (if it really is rad/s: "
+                                        "--gyro-unit rad/s)")
         t_s = (t_ns - t0_ns) * 1e-9
         meta["start_unix_s"] = t0_ns * 1e-9
         meta["time_offset_s"] = t0_ns * 1e-9     # the 'time' column is Unix ns: time_s + this, in seconds
         for key, unit in (("acc_unit", acc_unit), ("gyro_unit", gyro_unit)):
             if unit is not None:
                 meta[key] = unit
+        if gyro_unit is not None:
+            meta["_gyro_unit_given"] = True     # the user's word wins over check_units' guess (in memory only)
         meta.setdefault("format", "sensorlogger")
         meta["path"] = path
         return finish(t_s, acc, gyro, label=label, meta=meta, warnings=warnings, first_line_no=2, rows=rows,

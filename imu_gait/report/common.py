@@ -210,6 +210,9 @@ class Overview:
     extra: dict[str, Any] = field(default_factory=dict)
     flag_notes: list[str] = field(default_factory=list)   # how the back-strain rules could judge this walk
     sensor_hints: list[str] = field(default_factory=list)  # doubts about the sensor's place: said up front
+    # a belt speed whose steps no one can take (5 typed into --belt-speed meaning km/h): said up front, and that
+    # gait's step length and speed are not shown as measured (summary['belt_speed_doubts'])
+    belt_doubts: list[str] = field(default_factory=list)
     # a walk that is partly a run: the key metrics of each gait on its own ("walk", "run"), judged
     # against that gait's range — empty otherwise (then ``metrics`` is the whole story)
     metrics_by_gait: dict[str, list[MetricRow]] = field(default_factory=dict)
@@ -669,6 +672,15 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         dominant = str(s["gait"])           # the engine's word (running_fraction > 0.5) where it gave one
     origin = _f(s.get("time_start_s"))
     gaps, no_data_s = data_gaps(result)
+    doubts = [d for d in (s.get("belt_speed_doubts") or []) if isinstance(d, dict)]
+    overall = with_flags_noted(metric_rows(steps, has_gyro=has_gyro, gait=dominant, length_source=length_source,
+                                           chest=chest), flags)
+    if doubts:
+        # the pooled medians hold the doubtful gait's steps whichever gait dominates
+        overall = _belt_rows_withheld(overall)
+        by_gait = {g: (_belt_rows_withheld(rows) if any(d.get("gait") == g for d in doubts) else rows)
+                   for g, rows in by_gait.items()}
+    said_up_front = {str(d.get("message")) for d in doubts}
     return Overview(
         data_gaps=gaps, no_data_s=no_data_s,
         source=source, duration_s=duration, sample_rate_hz=rate, has_gyro=has_gyro, placement=placement,
@@ -677,21 +689,40 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         walking_bouts=dict(s.get("walking_bouts") or {}),
         days=dict(s.get("days") or {}),
         cadence_spm=cad, stride_cv_pct=cv, dominant_gait=dominant,
-        metrics=with_flags_noted(metric_rows(steps, has_gyro=has_gyro, gait=dominant, length_source=length_source,
-                                             chest=chest), flags),
+        metrics=overall,
         flags=flags, metrics_by_gait=by_gait, stride_cv_by_gait=cv_by_gait,
-        warnings=list(dict.fromkeys(list(getattr(recording, "warnings", None) or [])
-                                    + list(result.warnings or []))),
+        warnings=[w for w in dict.fromkeys(list(getattr(recording, "warnings", None) or [])
+                                           + list(result.warnings or [])) if w not in said_up_front],
         extra={"device": device,
                # the recording had a gyro, but its axes were not the accelerometer's: analysed without it
                "gyro_left_out": bool(_f(s.get("gyro_axis_mismatch")) > MISMATCH_LIMIT)},
         flag_notes=[str(n) for n in (s.get("flag_notes") or [])],
         sensor_hints=[str(n) for n in (s.get("sensor_hints") or [])],
+        belt_doubts=[str(d.get("message")) for d in doubts],
         time_origin_s=origin if math.isfinite(origin) else 0.0, chest=chest,
         baseline_s=_f(s.get("baseline_s")) if _f(s.get("baseline_s")) > 0 else 180.0,
         gait_time_s=_gait_time_s(steps, gait),
         marks=list(getattr(result, "marks", None) or []),
     )
+
+
+#: metrics that follow the belt speed on a treadmill: step length = belt × step time, speed = belt, and the
+#: vertical ratio = bounce ÷ step length
+BELT_DERIVED = ("step_length_m", "walking_speed_mps", "vertical_ratio_pct")
+
+
+def _belt_rows_withheld(rows: list[MetricRow]) -> list[MetricRow]:
+    """``rows`` with the belt-derived metrics not shown: their medians are the belt speed as given, which makes
+    steps no one can take — a number in the table would read as measured."""
+    out = []
+    for r in rows:
+        if r.column in BELT_DERIVED:
+            r = replace(r, median=float("nan"), p25=float("nan"), p75=float("nan"), status="missing",
+                        note="not shown: the belt speed you gave makes steps no one can take (see the belt-speed "
+                             "note at the top)",
+                        brief="not shown: belt speed doubtful (see top)")
+        out.append(r)
+    return out
 
 
 def _gait_time_s(steps: pd.DataFrame, gait: pd.Series) -> dict[str, float]:

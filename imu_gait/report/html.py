@@ -994,6 +994,9 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
         # few samples that arrived (a live session that lost most of them) — also when no walking was found
         parts.append("<div class='check-sensor'><strong>Check the sensor.</strong> "
                      + " ".join(_e(h) for h in ov.sensor_hints) + "</div>")
+    if ov.belt_doubts:         # before the numbers: step length and speed below would be the belt speed's impossible ones
+        parts.append("<div class='check-sensor'><strong>Check the belt speed.</strong> "
+                     + " ".join(_e(h) for h in ov.belt_doubts) + "</div>")
     if ov.walking_found:
         sev_counts = {s: sum(f.severity == s for f in ov.flags) for s in SEVERITY_COLOR}
         flag_text = ("no flags" if not ov.flags else f"<a href='#flags'>{len(ov.flags)} flag"

@@ -18,6 +18,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from ..errors import command_line_words
 from ..marks import marks_with_flag
 from ..result import AnalysisResult
 from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, Overview, build_overview, flag_groups, flag_title,
@@ -95,15 +96,22 @@ def _marks_block(result: AnalysisResult, ov: Overview) -> Padding:
     return Padding(t, (0, 0, 0, 2))
 
 
-def summary_renderable(result: AnalysisResult, recording: Any = None) -> Group:
-    """The whole summary as one rich renderable."""
+def summary_renderable(result: AnalysisResult, recording: Any = None, *, command_line: bool = False) -> Group:
+    """The whole summary as one rich renderable; ``command_line``: for ``imu-gait`` in a terminal — the notes
+    name the options only, not the library's keywords beside them (:func:`~imu_gait.errors.command_line_words`)."""
     ov = build_overview(result, recording)
+    if command_line:
+        for name in ("warnings", "belt_doubts", "flag_notes", "sensor_hints"):
+            setattr(ov, name, [command_line_words(w) for w in getattr(ov, name)])
     parts: list[Any] = [Rule("[bold]imu_gait — gait summary[/bold]", style="dim"),
                         Text("Recording", style="bold underline"), _facts(recording_line(ov)), Text("")]
     if ov.sensor_hints:        # before the numbers: they may describe where the sensor sat, or the few samples
         # that arrived (a live session that lost most of them) — also when no walking was found
         parts += [Text("Check the sensor", style="bold underline yellow")]
         parts += [Padding(Text(h, style="yellow"), (0, 0, 0, 2)) for h in ov.sensor_hints] + [Text("")]
+    if ov.belt_doubts:         # before the numbers: step length and speed would be the belt speed's impossible ones
+        parts += [Text("Check the belt speed", style="bold underline yellow")]
+        parts += [Padding(Text(h, style="yellow"), (0, 0, 0, 2)) for h in ov.belt_doubts] + [Text("")]
     if ov.walking_found:
         parts += [Text(ov.gait_word, style="bold underline"), _facts(walking_line(ov)), Text("")]
         parts += [Text("Key metrics", style="bold underline"),
@@ -148,10 +156,11 @@ def summary_renderable(result: AnalysisResult, recording: Any = None) -> Group:
 
 
 def print_summary(result: AnalysisResult, recording: Any = None, *, file: IO[str] | None = None,
-                  console: Console | None = None) -> None:
-    """Print the summary to ``console`` (default: a console on ``file`` or stdout)."""
+                  console: Console | None = None, command_line: bool = False) -> None:
+    """Print the summary to ``console`` (default: a console on ``file`` or stdout); ``command_line``: see
+    :func:`summary_renderable`."""
     console = console or Console(file=file or sys.stdout, highlight=False)
-    console.print(summary_renderable(result, recording))
+    console.print(summary_renderable(result, recording, command_line=command_line))
 
 
 def render_text(result: AnalysisResult, recording: Any = None, *, width: int = 100, color: bool = False) -> str:
