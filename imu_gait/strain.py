@@ -2050,11 +2050,21 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     if fid == "forward_lean" and kind == "baseline" and ctx.get("has_schedule") \
             and float(np.nanmax(ctx["incline_change"][sl], initial=0.0)) >= cfg.incline_rise_pct:
         # the schedule raised the hill here, but the lean was not judged as incline effort: the cadence left the
-        # ±5 % band that rule needs (a hill slows the steps; found by review: at −6.4 % a lean into an 8 % hill
-        # the user had entered read 'hunching', the hill unmentioned)
+        # ±5 % band that rule needs (found by review: at −6.4 % a lean into an 8 % hill the user had entered read
+        # 'hunching', the hill unmentioned). A hill usually slows the steps, but a schedule that also speeds the
+        # belt up quickens them: the words follow the sign of the change, with its numbers (report audit s34 F2:
+        # 110 → 120 spm read 'it slowed more')
+        cad = ctx["cadence"][sl] if "cadence" in ctx else np.array([np.nan])
+        cad_now = float(np.nanmedian(cad)) if np.isfinite(cad).any() else float("nan")
+        cad_base = float(ctx["cadence_base"][k]) if "cadence_base" in ctx else float("nan")
+        if np.isfinite(cad_now) and cad_base > 0:
+            how = (f"here it {'rose' if cad_now > cad_base else 'fell'} by {abs(cad_now / cad_base - 1) * 100:.0f} % "
+                   f"({cad_base:.0f} → {cad_now:.0f} steps/min)")
+        else:
+            how = "here it changed more"
         cause += (f" The incline you gave was raised here (to {float(np.nanmax(ctx['incline_now'][sl])):.0f} %): "
                   "leaning into a hill is expected, and is judged as incline effort only while your cadence stays "
-                  f"within {cfg.incline_cadence_band_frac * 100:.0f} % of your baseline — here it slowed more, so "
+                  f"within {cfg.incline_cadence_band_frac * 100:.0f} % of your baseline — {how}, so "
                   "the lean is reported as posture. If the hill feels hard, lower it or slow the belt.")
     if fid == "vertical_bounce" and not belt > 0 and metric == "vertical_oscillation_cm" \
             and not ctx["is_run"][k]:                      # (running: no pendulum step length at all)

@@ -885,3 +885,22 @@ def test_an_episode_ends_where_the_gait_changes_and_a_brief_other_gait_does_not_
     assert [(int(t[e["i0"]]), int(t[e["i1"]])) for e in eps] == [(0, 149), (151, 299)]
     # without the gait, one episode as before
     assert len(_evaluate_rule(rule, t, cfg)) == 1
+
+
+@pytest.mark.parametrize("factor, word", [(1.09, "rose"), (0.90, "fell")])
+def test_a_scheduled_hills_lean_cause_says_which_way_the_cadence_went(factor, word):
+    """Report audit s34 F2: the schedule raised the incline while the cadence rose 110 → 120 spm, and the
+    forward-lean cause said 'here it slowed more'. Truth: the cadence is scaled by ``factor`` from 300 s, so the
+    cause names the direction and both numbers (baseline ≈ 110 spm ± 3 %, flag ≈ 110 × factor ± 3 %)."""
+    steps = make_steps(seed=0, changes=[ch("forward_lean_deg", t1=600, delta=6.5),
+                                        ch("cadence_spm", t1=600, factor=factor)])
+    sched = TreadmillSchedule.from_stages([(0, 1.3, 0.0), (300, 1.3, 6.0)])
+    flags, _ = evaluate_flags(steps, treadmill=True, treadmill_schedule=sched)
+    lean = [f for f in flags if f.id == "forward_lean"]
+    assert lean, [f.message for f in flags]
+    m = re.search(r"here it (rose|fell) by (\d+) % \((\d+) → (\d+) steps/min\)", lean[0].cause)
+    assert m, lean[0].cause
+    assert m.group(1) == word
+    assert float(m.group(3)) == pytest.approx(110, rel=0.03)
+    assert float(m.group(4)) == pytest.approx(110 * factor, rel=0.03)
+    assert "slowed more" not in lean[0].cause
