@@ -61,6 +61,9 @@ class Flag:
     reference_kind : "baseline" | "absolute".
     message : one line: what happened, with numbers. ``cause`` : the likely cause, plain words.
     advice : what to try.
+    title : the pattern's name as its evidence words it: :data:`~imu_gait.strain.FLAG_INFO`'s title, except where
+        the evidence contradicts it (a 'pace too fast' flag whose cadence did not rise is "Irregular steps /
+        shuffling"); "" for flags built without one (then the id's title is shown).
     """
 
     id: str                 # e.g. "vertical_bounce", "trunk_twist_excess", "trunk_twist_guarding"
@@ -75,6 +78,7 @@ class Flag:
     message: str            # one line: what happened, with numbers
     cause: str              # likely cause, plain words
     advice: str             # what to try
+    title: str = ""         # the pattern's name as the evidence words it (report audit s34 F6); "" → the id's title
 
     def to_dict(self) -> dict[str, Any]:
         return json_safe(asdict(self))

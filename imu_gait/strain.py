@@ -296,6 +296,27 @@ SPEED_CHANGE_FRAC = 0.10
 #: runner sped up (slowed down): cadence rises with speed (Garmin's gauges; Heiderscheit 2011 varied it ±5-10 %
 #: at one speed; walking: cadence carries about half of a speed change, step length the rest)
 RUN_FASTER_CADENCE_FRAC = 0.05
+#: a 'pace too fast' flag names the pace only where the pace rose: cadence (or, on a treadmill, the belt) at least
+#: this far above the baseline's (a minute's median cadence of a steady walker wanders ~1 %). Irregular steps while
+#: the cadence fell are tiring, the ground, turns or a load (report audit s34 F6: 110 → 98 spm read 'Pace too fast',
+#: advice 'lower the speed'; science audit s34 F6: the Oxford neck pouch, 121 → 113 spm at the walk's end)
+PACE_ROSE_FRAC = 0.02
+#: the pace flag's words where the pace did not rise ({how}: the cadence's change, with its numbers)
+IRREGULAR_STEPS = {
+    "walk": dict(
+        title="Irregular steps / shuffling",
+        cause="Your step timing became irregular compared with the start, while your pace did not rise ({how}): "
+              "tiring, uneven or crowded ground, turns and stops, or carrying something do this, and so does "
+              "starting to shuffle.",
+        advice="Slow down or take a short rest until the rhythm settles; pick the feet up and keep a steady beat. "
+               "If it came with pain, or keeps coming back, stop and rest."),
+    "run": dict(
+        title="Irregular steps",
+        cause="Your step timing became irregular compared with the start of your run, while your cadence did not "
+              "rise ({how}): tiring, uneven or crowded ground or turns are more likely than too fast a pace.",
+        advice="Ease off or take a walking break until the rhythm settles, then build up again; keep a steady beat "
+               "(a metronome or music at your cadence helps)."),
+}
 
 
 @dataclass(frozen=True)
@@ -784,7 +805,11 @@ def _fmt_num(v: float, metric: str) -> str:
     return text + (f" {unit}" if unit and unit not in "°%" else unit)
 
 
-def flag_title(flag_id: str) -> str:
+def flag_title(flag_id: "str | Flag") -> str:
+    """A flag's title: ``FLAG_INFO``'s for an id; for a :class:`Flag`, its own ``title`` when it has one (a pace flag
+    whose cadence fell is not 'Pace too fast'), else its id's."""
+    if not isinstance(flag_id, str):
+        return getattr(flag_id, "title", "") or flag_title(flag_id.id)
     """A flag's title as the reports write it ('Vertical bounce / hard landings')."""
     return FLAG_INFO.get(flag_id, {}).get("title") or flag_id.replace("_", " ").capitalize()
 
@@ -1962,12 +1987,28 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     dur = end_s - start_s
     dur_txt = f"{dur / 60:.1f} min" if dur >= 90 else f"{dur:.0f} s"
     o = ctx.get("origin_s", 0.0)          # messages count m:ss from the recording's first sample
-    message = (f"{info['title']} ({_severity(z_sev, cfg)}) from {_mmss(start_s - o)} to {_mmss(end_s - o)} "
-               f"({dur_txt}): " + "; ".join(parts) + ".")
+    title = info["title"]
     advice = info["advice"]
     cause = ABSOLUTE_CAUSE.get(fid, info["cause"]) if kind == "absolute" else info["cause"]
     if fid == "pace_too_fast" and ctx["is_run"][k]:
         cause, advice = RUN_PACE_CAUSE[kind], RUN_PACE_ADVICE
+    if fid == "pace_too_fast" and kind == "baseline" and "cadence" in ctx:
+        # the title, cause and advice name the pace only where it rose: the cadence over the flag against its
+        # baseline's, or the belt against the baseline's belt (a treadmill fixes the pace)
+        cad = ctx["cadence"][sl]
+        cad_now = float(np.nanmedian(cad)) if np.isfinite(cad).any() else float("nan")
+        cad_base = float(ctx["cadence_base"][k])
+        belt_now = float(ctx["belt_speed_at"](start_s))
+        belt_base = float(ctx["baseline_belt"][k]) if "baseline_belt" in ctx else float("nan")
+        belt_rose = belt_now > 0 and belt_base > 0 and belt_now >= belt_base * (1.0 + PACE_ROSE_FRAC)
+        if np.isfinite(cad_now) and cad_base > 0 and cad_now < cad_base * (1.0 + PACE_ROSE_FRAC) and not belt_rose:
+            change = cad_now / cad_base - 1.0
+            how = (f"cadence {cad_base:.0f} → {cad_now:.0f} steps/min, "
+                   + (f"{abs(change) * 100:.0f} % lower" if change <= -0.005 else "about the same"))
+            words = IRREGULAR_STEPS["run" if ctx["is_run"][k] else "walk"]
+            title, cause, advice = words["title"], words["cause"].format(how=how), words["advice"]
+    message = (f"{title} ({_severity(z_sev, cfg)}) from {_mmss(start_s - o)} to {_mmss(end_s - o)} "
+               f"({dur_txt}): " + "; ".join(parts) + ".")
     if fid == "asymmetry" and kind == "absolute" and ctx["is_run"][k]:
         cause = cause.replace("even walking", "even running")      # a run judged on the general limit
         if metric == "gct_balance_long_side_pct":
@@ -2078,7 +2119,7 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
                   "itself makes this pattern appear.")
     return Flag(id=fid, start_s=start_s, end_s=end_s, severity=_severity(z_sev, cfg), metric=metric,
                 value=v, reference=ref, reference_kind=kind, threshold=thr, message=message,
-                cause=cause, advice=advice)
+                cause=cause, advice=advice, title=title)
 
 
 class _ScheduleView:
@@ -2228,7 +2269,8 @@ def _incline_limit_flags(t_step: np.ndarray, sched: _ScheduleView, max_incline_p
                           reference_kind="absolute", threshold=float(max_incline_pct),
                           message=(f"{info['title']} ({_severity(z, cfg)}): incline {inc:.1f} % is above your "
                                    f"maximum of {max_incline_pct:.1f} % {when}."),
-                          cause=INCLINE_OVER_MAX_CAUSE, advice=info["advice"] + _belt_note(sched, start)))
+                          cause=INCLINE_OVER_MAX_CAUSE, advice=info["advice"] + _belt_note(sched, start),
+                          title=info["title"]))
     return flags
 
 

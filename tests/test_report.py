@@ -945,3 +945,31 @@ def test_a_handrail_flag_is_drawn_on_the_sway_panel_too():
     alt = re.search(r"Smoothed values over[^<]*", render_html(res, rec)).group(0)
     assert re.search(r"Side-to-side sway [^;]*, flagged 5:0\d", alt) and re.search(r"Trunk twist [^;]*, flagged", alt)
     assert not re.search(r"Cadence [^;]*, flagged", alt)
+
+
+def test_a_flags_own_title_heads_its_card_summary_and_csv_row():
+    """Report audit s34 F6: a 'pace too fast' flag whose cadence fell is titled "Irregular steps / shuffling" by
+    the rules, but the HTML card, the terminal summary and the flags CSV took the title from the id ('Pace too
+    fast / shuffling'). Truth: each shows the flag's own title; two flags of one id with different titles are
+    headed by the id's title (one heading must not claim for both what only one showed)."""
+    from imu_gait.report.common import flag_groups
+    from imu_gait.report.flags_csv import flag_rows
+
+    def pace(t0, title):
+        return Flag(id="pace_too_fast", start_s=t0, end_s=t0 + 100.0, severity="moderate",
+                    metric="stride_time_cv_pct", value=4.2, reference=0.7, reference_kind="baseline", threshold=1.7,
+                    message=f"{title} (moderate) from … : stride-time CV 4.2%", cause="c", advice="a", title=title)
+    res = make_result(flags=[pace(450.0, "Irregular steps / shuffling")])
+    assert "<h3>Irregular steps / shuffling <span" in render_html(res)
+    assert "● Irregular steps / shuffling" in render_text(res, width=160)
+    assert [r["title"] for r in flag_rows(res)] == ["Irregular steps / shuffling"]
+    both = [pace(230.0, "Pace too fast / shuffling"), pace(450.0, "Irregular steps / shuffling")]
+    assert flag_groups(both)[0].title == "Pace too fast / shuffling"      # the id's title: FLAG_INFO's
+    assert [r["title"] for r in flag_rows(make_result(flags=both))] == [f.title for f in both]
+    # a flag built without a title (older JSON, a hand-made Flag) keeps the id's title
+    assert flag_groups([replace_title(both[1], "")])[0].title == "Pace too fast / shuffling"
+
+
+def replace_title(flag, title):
+    from dataclasses import replace
+    return replace(flag, title=title)

@@ -904,3 +904,28 @@ def test_a_scheduled_hills_lean_cause_says_which_way_the_cadence_went(factor, wo
     assert float(m.group(3)) == pytest.approx(110, rel=0.03)
     assert float(m.group(4)) == pytest.approx(110 * factor, rel=0.03)
     assert "slowed more" not in lean[0].cause
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("factor, title", [(0.90, "Irregular steps / shuffling"), (1.00, "Irregular steps / shuffling"),
+                                           (1.08, "Pace too fast / shuffling")])
+def test_the_pace_flag_names_the_pace_only_where_the_cadence_rose(seed, factor, title):
+    """Report audit s34 F6 / science audit s34 F6: irregular steps while the walker SLOWED (cadence 110 → 98 spm)
+    were titled 'Pace too fast / shuffling' with the advice 'lower the speed'. Truth: stride CV ≈ 3 → ≈ 5 % from
+    5:00 to 8:00 (the rule fires in every case) with the cadence × ``factor``; the title, message, cause and
+    advice speak of pace only where it rose (≥ 2 %), the id stays ``pace_too_fast`` (the JSON contract)."""
+    steps = make_steps(seed=seed, changes=[dict(metric="jitter", t0=300, t1=480, value=0.07),
+                                           ch("cadence_spm", t1=480, factor=factor)])
+    flags, _ = evaluate_flags(steps, placement="lower_back")
+    pace = [f for f in flags if f.id == "pace_too_fast"]
+    assert pace, [f.message for f in flags]
+    for f in pace:
+        assert f.title == title and f.message.startswith(title), (f.title, f.message)
+        if factor < 1.08:
+            assert "faster than you can" not in f.cause and "Lower the speed" not in f.advice, (f.cause, f.advice)
+            m = re.search(r"cadence (\d+) → (\d+) steps/min", f.cause)
+            assert m and float(m.group(1)) == pytest.approx(110, rel=0.03), f.cause
+            assert float(m.group(2)) == pytest.approx(110 * factor, rel=0.03), f.cause
+            assert ("% lower" in f.cause) == (factor < 1.0), f.cause
+        else:
+            assert f.cause == FLAG_INFO["pace_too_fast"]["cause"]

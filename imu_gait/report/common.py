@@ -329,9 +329,14 @@ def fmt_duration(d_s: float) -> str:
     return f"{h} h {rem // 60:02d} min"
 
 
-def flag_title(flag_id: str) -> str:
+def flag_title(flag_id: "str | Flag | FlagGroup") -> str:
     """The flag's title as its own message words it (``trunk_twist_guarding`` → ``Stiff trunk (guarding)``,
-    :data:`~imu_gait.strain.FLAG_INFO`); an unknown id → ``Its words capitalised``."""
+    :data:`~imu_gait.strain.FLAG_INFO`); an unknown id → ``Its words capitalised``. A :class:`Flag` gives its own
+    ``title`` when it has one (the evidence's words), a :class:`FlagGroup` its flags' common title."""
+    if isinstance(flag_id, FlagGroup):
+        return flag_id.title
+    if not isinstance(flag_id, str):
+        return getattr(flag_id, "title", "") or flag_title(flag_id.id)
     info = FLAG_INFO.get(flag_id)
     return info["title"] if info else flag_id.replace("_", " ").strip().capitalize()
 
@@ -859,6 +864,13 @@ class FlagGroup:
     def severity(self) -> str:
         """The most severe occurrence's severity."""
         return max((f.severity for f in self.flags), key=lambda s: SEVERITY_ORDER.get(s, -1))
+
+    @property
+    def title(self) -> str:
+        """The flags' own title when they share one (the evidence's words, e.g. "Irregular steps / shuffling"),
+        else the id's: one heading must not claim for every stretch what only some showed."""
+        titles = {flag_title(f) for f in self.flags}
+        return titles.pop() if len(titles) == 1 else flag_title(self.id)
 
     @property
     def total_s(self) -> float:

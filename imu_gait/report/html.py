@@ -693,7 +693,7 @@ def _flag_cards(ov: Overview) -> str:
                          + (f"<br><span class='evidence'>Evidence: {_e(ev)}</span>" if ev else "") + "</li>")
         out.append(
             f"<div class='flag {sev}' id='flag-{_e(g.id)}'>"
-            f"<h3>{_e(flag_title(g.id))} <span class='when'>{_e(when)}</span> <span class='sev'>severity: {_e(g.severity)}</span>"
+            f"<h3>{_e(g.title)} <span class='when'>{_e(when)}</span> <span class='sev'>severity: {_e(g.severity)}</span>"
             f" <code class='evidence'>{_e(g.id)}</code></h3><ul class='occurrences'>{''.join(items)}</ul>"
             + "".join(f"<p><strong>Likely cause:</strong> {_e(c)}</p>" for c in g.causes())
             + "".join(f"<p><strong>What to try:</strong> {_e(a)}</p>" for a in g.advice())

@@ -63,7 +63,7 @@ def _flags_block(ov: Overview) -> Group:
     for g in flag_groups(ov.flags):
         head = Text()
         head.append("● ", style=SEVERITY_STYLE.get(g.severity, ""))
-        head.append(flag_title(g.id), style="bold")
+        head.append(g.title, style="bold")
         head.append(f"  {g.spans_text(origin_s=ov.time_origin_s)}  ")
         head.append(g.severity, style=SEVERITY_STYLE.get(g.severity, ""))
         head.append(f"  [{g.id}]", style="dim")
