@@ -1015,7 +1015,9 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                has_schedule=treadmill_schedule is not None, incline_now=incline_now, incline_change=incline_change,
                is_run=grid["is_run"],
                cadence=grid["cadence_spm"], cadence_base=grid["cadence_spm_baseline"], grid=grid,
-               first_step_s=float(cols["time_s"][0]), last_step_s=float(cols["time_s"][-1]))
+               first_step_s=float(cols["time_s"][0]), last_step_s=float(cols["time_s"][-1]),
+               sides=_recorded_sides(st["side"]), step_time=cols["time_s"], step_dt=cols["step_time_s"],
+               steady=steady)
     active = {}
     for fid, eps in episodes.items():
         col = np.zeros(len(t), bool)
@@ -1129,6 +1131,37 @@ def _rank_in_group(keys: np.ndarray) -> np.ndarray:
 def _side_first_letter(side: pd.Series) -> np.ndarray:
     """Each row's side as its first letter, upper case ('L' / 'R'; a non-text value by its text)."""
     return np.array([str(v).upper()[:1] for v in side.to_numpy(object)], dtype=object)
+
+
+def _recorded_sides(side: pd.Series) -> np.ndarray | None:
+    """Each step's recorded side ('L' / 'R', '' where unknown), or None when fewer than 80 % of the steps have
+    one: then the rules pair the steps by their parity in the bout, which cannot say which side is which."""
+    s = _side_first_letter(side)
+    known = (s == "L") | (s == "R")
+    return np.where(known, s, "").astype(object) if len(s) and known.mean() >= 0.8 else None
+
+
+def _asymmetry_sides_text(ctx: dict, start_s: float, end_s: float) -> str:
+    """Which side's steps took longer over a step-time asymmetry flag, with both medians: "right steps
+    572 ms, left 519 ms (medians): the right steps take longer" — the steady steps of the span, a step more than
+    30 % off the span's median dropped (a missed or split contact), as the rule counts them. "" when the sides
+    are not recorded or either has fewer than 5 such steps."""
+    sides = ctx.get("sides")
+    if sides is None or "step_dt" not in ctx:
+        return ""
+    t, dt = ctx["step_time"], np.asarray(ctx["step_dt"], float)
+    m = (t >= start_s) & (t <= end_s) & np.isfinite(dt) & ctx.get("steady", np.ones(len(t), bool))
+    if not m.any():
+        return ""
+    m &= np.abs(dt / np.nanmedian(dt[m]) - 1.0) < 0.3
+    left, right = dt[m & (sides == "L")], dt[m & (sides == "R")]
+    if min(left.size, right.size) < 5:
+        return ""
+    ml, mr = float(np.median(left)) * 1000.0, float(np.median(right)) * 1000.0
+    longer, ms_long, ms_short = ("right", mr, ml) if mr > ml else ("left", ml, mr)
+    shorter = "left" if longer == "right" else "right"
+    return (f"{longer} steps {ms_long:.0f} ms, {shorter} {ms_short:.0f} ms (medians; a {longer} step ends with "
+            f"the {longer} foot's contact): the {longer} steps take longer")
 
 
 def _turning_steps(bout: np.ndarray, heading_deg: np.ndarray, cfg: StrainConfig) -> np.ndarray:
@@ -2007,6 +2040,9 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
                    + (f"{abs(change) * 100:.0f} % lower" if change <= -0.005 else "about the same"))
             words = IRREGULAR_STEPS["run" if ctx["is_run"][k] else "walk"]
             title, cause, advice = words["title"], words["cause"].format(how=how), words["advice"]
+    if fid == "asymmetry" and metric == "step_time_asymmetry_lcb_pct":
+        # which side, the first thing a physiotherapist asks (report audit s34 F7)
+        parts += [s for s in [_asymmetry_sides_text(ctx, start_s, end_s)] if s]
     message = (f"{title} ({_severity(z_sev, cfg)}) from {_mmss(start_s - o)} to {_mmss(end_s - o)} "
                f"({dur_txt}): " + "; ".join(parts) + ".")
     if fid == "asymmetry" and kind == "absolute" and ctx["is_run"][k]:

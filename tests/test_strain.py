@@ -929,3 +929,25 @@ def test_the_pace_flag_names_the_pace_only_where_the_cadence_rose(seed, factor, 
             assert ("% lower" in f.cause) == (factor < 1.0), f.cause
         else:
             assert f.cause == FLAG_INFO["pace_too_fast"]["cause"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_asymmetry_flag_names_the_side_whose_steps_take_longer(seed):
+    """Report audit s34 F7: the asymmetry flag said 'left/right difference in step time 10.4 %' without a side.
+    Truth: from 5:00 every right contact comes 0.06 step late, so right steps (left → right contact) take
+    (1 + 0.06) × 545 ms ≈ 578 ms and left steps ≈ 512 ms (± 3 %); the message names the right side as the
+    longer one with both medians. Sides not recorded (paired by parity): no side is named."""
+    steps = make_steps(seed=seed, changes=[dict(metric="asym", t0=300, t1=700, value=0.06)])
+    flags, _ = evaluate_flags(steps, placement="lower_back")
+    asym = [f for f in flags if f.id == "asymmetry"]
+    assert asym, [f.message for f in flags]
+    m = re.search(r"(left|right) steps (\d+) ms, (left|right) (\d+) ms \(medians", asym[0].message)
+    assert m, asym[0].message
+    assert m.group(1) == "right" and m.group(3) == "left"
+    assert float(m.group(2)) == pytest.approx(60 / 110 * 1.06 * 1000, rel=0.03)
+    assert float(m.group(4)) == pytest.approx(60 / 110 * 0.94 * 1000, rel=0.03)
+    assert "the right steps take longer" in asym[0].message
+    unsided = steps.assign(side="")
+    flags, _ = evaluate_flags(unsided, placement="lower_back")
+    asym = [f for f in flags if f.id == "asymmetry"]
+    assert asym and "steps take longer" not in asym[0].message and "left steps" not in asym[0].message
