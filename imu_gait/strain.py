@@ -951,7 +951,10 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
             "0.8 or more). Either the walk is markedly uneven, or the sensor sat on one side — a trouser "
             "pocket, one hip — which by itself makes left and right steps look different: then the "
             "asymmetry, pelvic-instability, lean and sway results describe where the sensor sat, not how "
-            "you walked. A phone in a pocket: analyse again with --placement pocket (step timing only).")
+            "you walked. So the left/right asymmetry flag was not judged: a one-sided sensor shows that "
+            "pattern from its place alone. If the sensor was centred on your back or chest, the unevenness "
+            "itself is worth having looked at. A phone in a pocket: analyse again with --placement pocket "
+            "(step timing only).")
 
     jumps = _lean_jumps(bout, cols["forward_lean_deg"], cols["time_s"], steady, cfg) if not off_trunk else []
     for t_j, d_j in jumps:
@@ -992,6 +995,14 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                          has_gyro=has_gyro, incline_now=incline_now)
     if off_trunk:
         rules = [r for r in rules if r.id in _OFF_TRUNK_RULES]
+    if one_sided is not None:
+        # a sensor on one side (a hip clip, a pocket the placement did not name) times and loads left and right
+        # steps differently by itself: its 'asymmetry' is its place, present from the first step (science audit
+        # s34 F5: a left-hip run, symmetry 0.55, raised 'Left/right asymmetry' ×3). Not judged, as with
+        # --placement pocket; the note above says so, and what it means if the sensor was centred after all.
+        # (Pelvic drop and lean keep their rules with a caveat in the cause: their change from the walker's own
+        # baseline still moves with the walker)
+        rules = [r for r in rules if r.id != "asymmetry"]
 
     t = grid["time_s"]
     gait_starts = _gait_starts(grid["gait"], t)

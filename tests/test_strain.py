@@ -951,3 +951,24 @@ def test_the_asymmetry_flag_names_the_side_whose_steps_take_longer(seed):
     flags, _ = evaluate_flags(unsided, placement="lower_back")
     asym = [f for f in flags if f.id == "asymmetry"]
     assert asym and "steps take longer" not in asym[0].message and "left steps" not in asym[0].message
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_one_sided_sensor_does_not_raise_the_asymmetry_flag(seed):
+    """Science audit s34 F5: a left-hip sensor (symmetry 0.55 at stride regularity 0.95, one-sided by the tool's
+    own test) raised 'Left/right asymmetry' ×3. Truth: the same 0.06-step right-side delay from 5:00 is flagged on
+    a centred sensor (symmetry ≈ 0.94); with a one-sided signal (step regularity 0.45, stride 0.90: symmetry 0.5)
+    it is not, the rule is listed as not judged and the notes say why; the pelvic and lean rules stay judged."""
+    change = [dict(metric="asym", t0=300, t1=700, value=0.06)]
+    centred = make_steps(seed=seed, changes=change)
+    flags, tl = evaluate_flags(centred, placement="lower_back")
+    assert "asymmetry" in ids(flags) and "asymmetry" not in tl.attrs["flags_not_judged"]
+    hip = make_steps(seed=seed, changes=change,
+                     base={"step_regularity": (0.45, 0.04), "stride_regularity": (0.90, 0.04)})
+    hip["symmetry"] = hip["step_regularity"] / hip["stride_regularity"]
+    flags, tl = evaluate_flags(hip)
+    assert tl.attrs["one_sided"]
+    assert "asymmetry" not in ids(flags), [f.message for f in flags]
+    assert "asymmetry" in tl.attrs["flags_not_judged"]
+    assert not {"pelvic_instability", "forward_lean"} & set(tl.attrs["flags_not_judged"])
+    assert any("asymmetry flag was not judged" in n for n in tl.attrs["notes"])
