@@ -789,6 +789,18 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1) - 1))
 
 
+#: a severity as people read it: the value "marked" (the JSON's and the CSVs' word, docs/json.md) is shown as
+#: "strong" — beside symptom *marks* (the p key, --marks) "1 flag (1 marked)" read as one pain mark (new-user
+#: audit s34 #9). mild / moderate / strong: past the flag's threshold by less than half its grading step, by up
+#: to one, by more (README, "Back-strain flags")
+SEVERITY_WORDS = {"mild": "mild", "moderate": "moderate", "marked": "strong"}
+
+
+def severity_word(severity: str) -> str:
+    """The word shown for a severity value ("marked" → "strong"; others, and unknown values, as they are)."""
+    return SEVERITY_WORDS.get(str(severity), str(severity))
+
+
 def _severity(z: float, cfg: StrainConfig) -> str:
     if not np.isfinite(z) or z < cfg.moderate_z:
         return "mild"
@@ -2054,7 +2066,7 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     if fid == "asymmetry" and metric == "step_time_asymmetry_lcb_pct":
         # which side, the first thing a physiotherapist asks (report audit s34 F7)
         parts += [s for s in [_asymmetry_sides_text(ctx, start_s, end_s)] if s]
-    message = (f"{title} ({_severity(z_sev, cfg)}) from {_mmss(start_s - o)} to {_mmss(end_s - o)} "
+    message = (f"{title} ({severity_word(_severity(z_sev, cfg))}) from {_mmss(start_s - o)} to {_mmss(end_s - o)} "
                f"({dur_txt}): " + "; ".join(parts) + ".")
     if fid == "asymmetry" and kind == "absolute" and ctx["is_run"][k]:
         cause = cause.replace("even walking", "even running")      # a run judged on the general limit
@@ -2281,7 +2293,7 @@ def _fold_incline_lean(flags: list[Flag], cfg: StrainConfig) -> list[Flag]:
                 evidence = lean.message.split("): ", 1)[-1].rstrip(".")
                 sev = max(m.severity, lean.severity, key=lambda s: ("mild", "moderate", "marked").index(s))
                 out[i] = replace(m, severity=sev,
-                                 message=(m.message.replace(f"({m.severity})", f"({sev})", 1)
+                                 message=(m.message.replace(f"({severity_word(m.severity)})", f"({severity_word(sev)})", 1)
                                           + f" You leant into it: {evidence}."),
                                  cause=m.cause + " Your own forward lean did rise on this incline (the numbers above).",
                                  advice=lean.advice)
@@ -2314,7 +2326,7 @@ def _incline_limit_flags(t_step: np.ndarray, sched: _ScheduleView, max_incline_p
         flags.append(Flag(id="incline_effort", start_s=start, end_s=end, severity=_severity(z, cfg),
                           metric="incline_pct", value=float(inc), reference=float(max_incline_pct),
                           reference_kind="absolute", threshold=float(max_incline_pct),
-                          message=(f"{info['title']} ({_severity(z, cfg)}): incline {inc:.1f} % is above your "
+                          message=(f"{info['title']} ({severity_word(_severity(z, cfg))}): incline {inc:.1f} % is above your "
                                    f"maximum of {max_incline_pct:.1f} % {when}."),
                           cause=INCLINE_OVER_MAX_CAUSE, advice=info["advice"] + _belt_note(sched, start),
                           title=info["title"]))

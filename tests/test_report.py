@@ -973,3 +973,32 @@ def test_a_flags_own_title_heads_its_card_summary_and_csv_row():
 def replace_title(flag, title):
     from dataclasses import replace
     return replace(flag, title=title)
+
+
+def test_a_marked_severity_is_shown_as_strong_but_stored_as_marked(tmp_path):
+    """New-user audit s34 #9: the severity "marked" sat beside symptom *marks* ("1 flag (1 marked)", "CUE [marked]")
+    and read as a pain mark. Truth: the terminal summary, the HTML page (headline, card, legend) and the live cue
+    say "strong"; the flags CSV and the JSON keep the value "marked" (docs/json.md's contract)."""
+    import json
+    import types
+    from dataclasses import replace
+
+    from imu_gait.devices.view import PlainView
+    from imu_gait.report.flags_csv import flag_rows
+
+    strong = replace(FLAGS[0], severity="marked", message="Vertical bounce / hard landings (strong) from 7:30 to 9:50")
+    res = make_result(flags=[strong])
+    text = render_text(res, width=160)
+    head = next(line for line in text.splitlines() if "●" in line)
+    assert "strong" in head and "marked" not in head, head
+    page = render_html(res)
+    assert "1 flag</a> (1 strong)" in page and "(1 marked)" not in page
+    assert "severity: strong" in page and "<span class='sev'>strong</span>" in page
+    assert "strong flag" in page and "marked flag" not in page          # the plots' legend (in the SVG's text)
+    assert [r["severity"] for r in flag_rows(res)] == ["marked"]
+    assert json.loads(res.to_json())["flags"][0]["severity"] == "marked"
+    out = io.StringIO()
+    session = types.SimpleNamespace(time_s=460.0, ongoing_flag_ids=(), time_origin_s=0.0)
+    upd = types.SimpleNamespace(event=None, new_flags=[strong], cleared_flags=(), faded_flag_ids=())
+    PlainView(file=out, every_s=1e9).update(session, upd)
+    assert "CUE [strong] " in out.getvalue() and "[marked]" not in out.getvalue(), out.getvalue()

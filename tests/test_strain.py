@@ -972,3 +972,14 @@ def test_a_one_sided_sensor_does_not_raise_the_asymmetry_flag(seed):
     assert "asymmetry" in tl.attrs["flags_not_judged"]
     assert not {"pelvic_instability", "forward_lean"} & set(tl.attrs["flags_not_judged"])
     assert any("asymmetry flag was not judged" in n for n in tl.attrs["notes"])
+
+
+def test_a_marked_flags_message_says_strong():
+    """New-user audit s34 #9: the message read 'Vertical bounce / hard landings (marked)' beside symptom marks.
+    Truth: bounce × 1.5 from 5:00 (z = 1.5, severity value "marked", the JSON's word) — its message says
+    "(strong)"; a mild one (impact × 1.26, z = 0.3) says "(mild)"."""
+    flags, _ = evaluate_flags(make_steps(changes=[ch("vertical_oscillation_cm", factor=1.50)]))
+    assert [f.severity for f in flags] == ["marked"]
+    assert "(strong) from" in flags[0].message and "marked" not in flags[0].message, flags[0].message
+    flags, _ = evaluate_flags(make_steps(changes=[ch("impact_g", factor=1.26)]))
+    assert [f.severity for f in flags] == ["mild"] and "(mild) from" in flags[0].message

@@ -115,6 +115,13 @@ def _ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
+def severity_word(severity: str) -> str:
+    """A severity as people read it ("marked" → "strong": :func:`imu_gait.strain.severity_word`)."""
+    from ..strain import severity_word as word
+
+    return word(severity)
+
+
 def _title(flag: Any) -> str:
     """A flag's title (its own, the evidence's words, for a Flag; the id's for an id)."""
     from ..strain import flag_title
@@ -416,9 +423,9 @@ class PlainView(_BaseView):
         for f in upd.new_flags:
             self.cues_risen += 1
             if f.id in faded:
-                self._print(f"{fmt_clock(session.time_s)}  CUE again [{f.severity}] {faded_cue_text(session, f)}")
+                self._print(f"{fmt_clock(session.time_s)}  CUE again [{severity_word(f.severity)}] {faded_cue_text(session, f)}")
                 continue
-            self._print(f"{fmt_clock(session.time_s)}  CUE [{f.severity}] {cue_text(session, f)} — {f.advice}")
+            self._print(f"{fmt_clock(session.time_s)}  CUE [{severity_word(f.severity)}] {cue_text(session, f)} — {f.advice}")
             self._bell()
         for f in getattr(upd, "cleared_flags", ()):
             self._print(f"{fmt_clock(session.time_s)}  {cleared_text(session, f)}")

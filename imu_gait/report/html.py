@@ -29,7 +29,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from ..marks import marks_with_flag
 from ..result import AnalysisResult, Flag
-from ..strain import TURN_BLIND
+from ..strain import TURN_BLIND, severity_word
 from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, METRIC_BY_COLUMN, TIMELINE_METRICS, Overview,
                      build_overview, gait_stretches, flag_evidence, flag_groups, flag_value_text, flag_title, flags_by_id, fmt_clock, fmt_duration,
                      recording_line, step_table, walking_line)
@@ -397,7 +397,7 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
     if marks:
         handles.append(Line2D([], [], color=MARK_COLOR, lw=1.1, label="your mark (pain 0–10)"))
     handles.append(Patch(color=RANGE_COLOR, alpha=0.25, label="typical range"))
-    handles += [Patch(facecolor=c, edgecolor=c, alpha=0.4, hatch=SEVERITY_HATCH[s], lw=0, label=f"{s} flag")
+    handles += [Patch(facecolor=c, edgecolor=c, alpha=0.4, hatch=SEVERITY_HATCH[s], lw=0, label=f"{severity_word(s)} flag")
                 for s, c in SEVERITY_COLOR.items() if any(f.severity == s for f in ov.flags)]
     fig.legend(handles=handles, loc="upper right", ncol=len(handles), frameon=False, fontsize=8,
                bbox_to_anchor=(0.99, 1.0))
@@ -448,7 +448,7 @@ def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
     ax.grid(axis="x", color="#e4e7eb", lw=0.6)
     ax.set_axisbelow(True)
     if groups:
-        handles = [Patch(facecolor=c, edgecolor="white", hatch=SEVERITY_HATCH[s], lw=0, label=s)
+        handles = [Patch(facecolor=c, edgecolor="white", hatch=SEVERITY_HATCH[s], lw=0, label=severity_word(s))
                    for s, c in SEVERITY_COLOR.items() if any(f.severity == s for f in ov.flags)]
         if _mark_times(result):
             handles.append(Line2D([], [], color=MARK_COLOR, lw=1.1, label="your mark"))
@@ -568,8 +568,8 @@ def _range_text(values: np.ndarray, decimals: int) -> str:
 
 
 def _when_text(ov: Overview, flags: Sequence[Flag], most: int = 4) -> str:
-    """'5:01–9:56 (marked), …' for up to ``most`` flags, then 'and N more'."""
-    bits = [f"{ov.clock(f.start_s)}–{ov.clock(f.end_s)} ({f.severity})" for f in flags[:most]]
+    """'5:01–9:56 (strong), …' for up to ``most`` flags, then 'and N more'."""
+    bits = [f"{ov.clock(f.start_s)}–{ov.clock(f.end_s)} ({severity_word(f.severity)})" for f in flags[:most]]
     if len(flags) > most:
         bits.append(f"and {len(flags) - most} more")
     return ", ".join(bits)
@@ -689,11 +689,11 @@ def _flag_cards(ov: Overview) -> str:
             if flag_value_text(f) in f.message:   # the message already gives the evidence
                 ev = ""
             items.append(f"<li><span class='when'>{_e(ov.clock(f.start_s))}–{_e(ov.clock(f.end_s))}</span> "
-                         f"<span class='sev'>{_e(f.severity)}</span> {_e(f.message)}"
+                         f"<span class='sev'>{_e(severity_word(f.severity))}</span> {_e(f.message)}"
                          + (f"<br><span class='evidence'>Evidence: {_e(ev)}</span>" if ev else "") + "</li>")
         out.append(
             f"<div class='flag {sev}' id='flag-{_e(g.id)}'>"
-            f"<h3>{_e(g.title)} <span class='when'>{_e(when)}</span> <span class='sev'>severity: {_e(g.severity)}</span>"
+            f"<h3>{_e(g.title)} <span class='when'>{_e(when)}</span> <span class='sev'>severity: {_e(severity_word(g.severity))}</span>"
             f" <code class='evidence'>{_e(g.id)}</code></h3><ul class='occurrences'>{''.join(items)}</ul>"
             + "".join(f"<p><strong>Likely cause:</strong> {_e(c)}</p>" for c in g.causes())
             + "".join(f"<p><strong>What to try:</strong> {_e(a)}</p>" for a in g.advice())
@@ -905,7 +905,7 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
         sev_counts = {s: sum(f.severity == s for f in ov.flags) for s in SEVERITY_COLOR}
         flag_text = ("no flags" if not ov.flags else f"<a href='#flags'>{len(ov.flags)} flag"
                      f"{'s' if len(ov.flags) != 1 else ''}</a> ("
-                     + ", ".join(f"{n} {s}" for s, n in sev_counts.items() if n) + ")")
+                     + ", ".join(f"{n} {severity_word(s)}" for s, n in sev_counts.items() if n) + ")")
         parts.append(f"<p class='glance'>{ov.n_steps} steps in {ov.n_bouts} bout{'s' if ov.n_bouts != 1 else ''}, "
                      f"{_e(fmt_duration(ov.walking_time_s))} of {_e(ov.gait_word.lower())} in a {_e(fmt_duration(ov.duration_s))} "
                      f"recording; {flag_text}.</p>")
@@ -938,7 +938,7 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
                              f"Grey: {ov.gait_word.lower()} bouts" + ("; below them the treadmill program (belt speed · incline per stage)"
                                                      if _treadmill_stages(result) else "")
                              + ". Coloured bars: when each flag held, by severity (mild dotted, moderate "
-                             "striped, marked cross-hatched).", dpi, title="Flag timeline",
+                             "striped, strong cross-hatched).", dpi, title="Flag timeline",
                              summary=timeline_summary(result, ov))
             scatter = _plot(step_scatter_figure(result, ov), "step-scatter",
                             "Left: step time of every step (left/right where the signal tells them apart). "
