@@ -1333,7 +1333,9 @@ def steady_stride_cv_pct(steps: pd.DataFrame, config: StrainConfig | None = None
     """Stride-time variability of a walk's steady walking, % — the statistic the pace rule judges,
     over the whole walk: strides of steady steps (:func:`_steady_steps`: no turns when the heading
     is known, no bout starts / stops) relative to their local median, 1.4826 × the median absolute
-    deviation. Steps of the walk's main gait only. NaN below ``min_periods_var`` steady strides."""
+    deviation. Steps of the walk's main gait only. NaN below ``min_periods_var`` steady strides. Without a
+    heading (no gyroscope) the turns cannot be found, so their strides are in it and it reads higher than a
+    steady walk's — the reports then do not set it against healthy walking's ≈ 4 %."""
     cfg = config or StrainConfig()
     need = ("time_s", "stride_time_s", "step_time_s")
     if len(steps) == 0 or any(c not in steps.columns for c in need):

@@ -1002,3 +1002,23 @@ def test_a_marked_severity_is_shown_as_strong_but_stored_as_marked(tmp_path):
     upd = types.SimpleNamespace(event=None, new_flags=[strong], cleared_flags=(), faded_flag_ids=())
     PlainView(file=out, every_s=1e9).update(session, upd)
     assert "CUE [strong] " in out.getvalue() and "[marked]" not in out.getvalue(), out.getvalue()
+
+
+@pytest.mark.parametrize("gyro", [True, False])
+def test_an_accelerometer_only_walks_stride_variability_says_it_includes_turns(gyro):
+    """New-user audit s34 #6: without a gyroscope the turns cannot be found, so their strides stay in the stride-time
+    CV — 16 % on a 20-s walk with turns, told 'uneven (healthy steady walking ≈ 4 % or less); crowds, rough ground
+    or shuffling raise it', while with the gyroscope the same walk was 'not judged'. Truth: the figure is shown,
+    but without a gyroscope it says it includes turns and is not comparable with the 4 %, and blames no
+    shuffling; with one the usual words stay — in the terminal summary and the HTML page alike."""
+    res = make_result(gyro=gyro, flags=[])
+    res.summary["stride_time_cv_pct"] = 16.0
+    line = _metric_line(render_text(res, width=200), "Stride-time variability")
+    assert "16.0 %" in line
+    if gyro:
+        assert "uneven (healthy steady walking ≈ 4 % or less)" in line and "turns" not in line, line
+    else:
+        assert "includes turns" in line and "not comparable with healthy steady walking's ≈ 4 %" in line, line
+        assert "shuffling" not in line and "uneven" not in line, line
+        assert "not comparable with healthy steady walking&#x27;s ≈ 4 %" in render_html(res) or \
+            "not comparable with healthy steady walking's ≈ 4 %" in render_html(res)
