@@ -53,7 +53,7 @@ class Flag:
     ----------
     id : which pattern, e.g. "vertical_bounce", "trunk_twist_excess", "trunk_twist_guarding".
     start_s, end_s : when it held, s, on the recording's own time axis (as ``steps["time_s"]``).
-    severity : "mild" | "moderate" | "marked".
+    severity : "mild" | "moderate" | "marked" (shown to people as "strong": :func:`imu_gait.strain.severity_word`).
     metric : the per-step column the evidence is about, e.g. "vertical_oscillation_cm".
     value, reference, threshold : the metric's typical value while the flag held, the personal baseline
         or absolute fallback it was compared with, and the value it had to pass — all in the unit

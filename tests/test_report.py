@@ -1022,3 +1022,19 @@ def test_an_accelerometer_only_walks_stride_variability_says_it_includes_turns(g
         assert "shuffling" not in line and "uneven" not in line, line
         assert "not comparable with healthy steady walking&#x27;s ≈ 4 %" in render_html(res) or \
             "not comparable with healthy steady walking's ≈ 4 %" in render_html(res)
+
+
+def test_the_flag_timeline_names_a_flag_by_its_own_title():
+    """Report audit s34 F6: the cards said "Irregular steps / shuffling" but the flag timeline's row and its
+    "In numbers" still said 'Pace too fast / shuffling' (the id's title). Truth: one title on the whole page."""
+    from imu_gait.report.html import flag_timeline_figure, timeline_summary
+
+    f = Flag(id="pace_too_fast", start_s=450.0, end_s=550.0, severity="moderate", metric="stride_time_cv_pct",
+             value=4.2, reference=0.7, reference_kind="baseline", threshold=1.7, message="m", cause="c", advice="a",
+             title="Irregular steps / shuffling")
+    res = make_result(flags=[f])
+    ov = build_overview(res)
+    labels = [t.get_text() for t in flag_timeline_figure(res, ov).axes[0].get_yticklabels()]
+    assert "Irregular steps / shuffling" in labels and "Pace too fast / shuffling" not in labels, labels
+    assert "Irregular steps / shuffling: 7:30–9:10" in timeline_summary(res, ov)
+    assert "Pace too fast" not in render_html(res)

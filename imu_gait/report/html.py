@@ -30,7 +30,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter
 from ..marks import marks_with_flag
 from ..result import AnalysisResult, Flag
 from ..strain import TURN_BLIND, severity_word
-from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, METRIC_BY_COLUMN, TIMELINE_METRICS, Overview,
+from .common import (FlagGroup, DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, METRIC_BY_COLUMN, TIMELINE_METRICS, Overview,
                      build_overview, gait_stretches, flag_evidence, flag_groups, flag_value_text, flag_title, flags_by_id, fmt_clock, fmt_duration,
                      recording_line, step_table, walking_line)
 
@@ -439,7 +439,8 @@ def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
                            hatch=SEVERITY_HATCH.get(f.severity, ""), gid=f"flag-bar-{f.severity}")
     ax.set_yticks(range(n))
     names = {"walking": f"{ov.gait_word.lower()} (bouts)", "treadmill": "treadmill program"}
-    ax.set_yticklabels([names.get(r) or flag_title(r) for r in reversed(rows)])
+    # each row by its flags' own title ("Irregular steps / shuffling" where the cadence fell), as the cards head them
+    ax.set_yticklabels([names.get(r) or FlagGroup(r, groups[r]).title for r in reversed(rows)])
     ax.set_ylim(-0.6, n - 0.4)
     _draw_marks([ax], _mark_times(result), t0, t1)
     ax.set_xlim(t0, t1)
@@ -615,7 +616,7 @@ def timeline_summary(result: AnalysisResult, ov: Overview) -> str:
         text += f" Your marks at {', '.join(ov.clock(t) + ('' if lab == '•' else f' (pain {lab})') for t, lab in marks)}."
     if not groups:
         return text + " No flags."
-    return text + " " + " ".join(f"{flag_title(fid)}: {_when_text(ov, fl)}." for fid, fl in groups.items())
+    return text + " " + " ".join(f"{FlagGroup(fid, fl).title}: {_when_text(ov, fl)}." for fid, fl in groups.items())
 
 
 def scatter_summary(result: AnalysisResult, ov: Overview) -> str:
@@ -760,6 +761,7 @@ def _bouts_section(result: AnalysisResult, ov: Overview) -> str:
             + "".join(f"<th scope='col' class='num'>{_e(label)}</th>" for _, label, _ in cols)
             + ("<th scope='col'>Flags</th>" if flagged else "") + "</tr>")
     rows = []
+    titles = {g.id: g.title for g in flag_groups(ov.flags)}     # the flags' own titles, as the cards head them
     for r in table.head(MAX_BOUT_ROWS).itertuples(index=False):
         d = r._asdict()
         rows.append(f"<tr><th scope='row'>{int(d['walking_bout']) + 1}</th><td>{_e(ov.clock(d['start_s']))}</td>"
@@ -768,7 +770,7 @@ def _bouts_section(result: AnalysisResult, ov: Overview) -> str:
                     + (f"<td class='num'>{_e(_cell(d['n_pauses'], 0))}</td>" if pauses else "")
                     + (f"<td class='num'>{_e(_cell(d['n_turns'], 0))}</td>" if turns else "")
                     + "".join(f"<td class='num'>{_e(_cell(d[k], dec))}</td>" for k, _, dec in cols)
-                    + (f"<td>{_e(', '.join(flag_title(i) for i in str(d['flags'] or '').split()) or '–')}</td>"
+                    + (f"<td>{_e(', '.join(titles.get(i) or flag_title(i) for i in str(d['flags'] or '').split()) or '–')}</td>"
                        if flagged else "") + "</tr>")
     more = (f"<p class='evidence'>The first {MAX_BOUT_ROWS} of {len(table)} bouts; all of them are in "
             "<code>--bouts-csv</code> and the JSON.</p>" if len(table) > MAX_BOUT_ROWS else "")
