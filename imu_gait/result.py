@@ -53,7 +53,7 @@ class Flag:
     ----------
     id : which pattern, e.g. "vertical_bounce", "trunk_twist_excess", "trunk_twist_guarding".
     start_s, end_s : when it held, s, on the recording's own time axis (as ``steps["time_s"]``).
-    severity : "mild" | "moderate" | "marked".
+    severity : "mild" | "moderate" | "marked" (shown to people as "strong": :func:`imu_gait.strain.severity_word`).
     metric : the per-step column the evidence is about, e.g. "vertical_oscillation_cm".
     value, reference, threshold : the metric's typical value while the flag held, the personal baseline
         or absolute fallback it was compared with, and the value it had to pass — all in the unit
@@ -61,8 +61,11 @@ class Flag:
     reference_kind : "baseline" | "absolute".
     message : one line: what happened, with numbers. ``cause`` : the likely cause, plain words.
     advice : what to try.
-    title : (a property) the pattern's name as the terminal, the live view and the flags CSV show it, e.g.
-        "Vertical bounce / hard landings"; in the JSON too. The ids: ``imu_gait.strain.FLAG_IDS``.
+    title : the pattern's name as the reports, the live view, the flags CSV and the JSON show it, as its
+        evidence words it: :data:`~imu_gait.strain.FLAG_INFO`'s title ("Vertical bounce / hard landings"),
+        except where the evidence contradicts it (a 'pace too fast' flag whose cadence did not rise is
+        "Irregular steps / shuffling"). Given as "" (the default), it is the id's title, so a UI need not
+        parse ``message``. The ids: ``imu_gait.strain.FLAG_IDS``.
     """
 
     id: str                 # e.g. "vertical_bounce", "trunk_twist_excess", "trunk_twist_guarding"
@@ -77,17 +80,16 @@ class Flag:
     message: str            # one line: what happened, with numbers
     cause: str              # likely cause, plain words
     advice: str             # what to try
+    title: str = ""         # the pattern's name as the evidence words it (report audit s34 F6); "" → the id's title
 
-    @property
-    def title(self) -> str:
-        """The pattern's name as the reports show it ('Vertical bounce / hard landings'): a UI need not parse
-        ``message`` for it. Derived from ``id`` (not a field: a Flag is built as before)."""
-        from .strain import flag_title          # (late: strain imports this module)
+    def __post_init__(self) -> None:
+        if not self.title:
+            from .strain import flag_title      # (late: strain imports this module)
 
-        return flag_title(self.id)
+            self.title = flag_title(self.id)
 
     def to_dict(self) -> dict[str, Any]:
-        return json_safe({**asdict(self), "title": self.title})
+        return json_safe(asdict(self))
 
 
 @dataclass

@@ -297,6 +297,27 @@ SPEED_CHANGE_FRAC = 0.10
 #: runner sped up (slowed down): cadence rises with speed (Garmin's gauges; Heiderscheit 2011 varied it ±5-10 %
 #: at one speed; walking: cadence carries about half of a speed change, step length the rest)
 RUN_FASTER_CADENCE_FRAC = 0.05
+#: a 'pace too fast' flag names the pace only where the pace rose: cadence (or, on a treadmill, the belt) at least
+#: this far above the baseline's (a minute's median cadence of a steady walker wanders ~1 %). Irregular steps while
+#: the cadence fell are tiring, the ground, turns or a load (report audit s34 F6: 110 → 98 spm read 'Pace too fast',
+#: advice 'lower the speed'; science audit s34 F6: the Oxford neck pouch, 121 → 113 spm at the walk's end)
+PACE_ROSE_FRAC = 0.02
+#: the pace flag's words where the pace did not rise ({how}: the cadence's change, with its numbers)
+IRREGULAR_STEPS = {
+    "walk": dict(
+        title="Irregular steps / shuffling",
+        cause="Your step timing became irregular compared with the start, while your pace did not rise ({how}): "
+              "tiring, uneven or crowded ground, turns and stops, or carrying something do this, and so does "
+              "starting to shuffle.",
+        advice="Slow down or take a short rest until the rhythm settles; pick the feet up and keep a steady beat. "
+               "If it came with pain, or keeps coming back, stop and rest."),
+    "run": dict(
+        title="Irregular steps",
+        cause="Your step timing became irregular compared with the start of your run, while your cadence did not "
+              "rise ({how}): tiring, uneven or crowded ground or turns are more likely than too fast a pace.",
+        advice="Ease off or take a walking break until the rhythm settles, then build up again; keep a steady beat "
+               "(a metronome or music at your cadence helps)."),
+}
 
 
 @dataclass(frozen=True)
@@ -769,6 +790,18 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1) - 1))
 
 
+#: a severity as people read it: the value "marked" (the JSON's and the CSVs' word, docs/json.md) is shown as
+#: "strong" — beside symptom *marks* (the p key, --marks) "1 flag (1 marked)" read as one pain mark (new-user
+#: audit s34 #9). mild / moderate / strong: past the flag's threshold by less than half its grading step, by up
+#: to one, by more (README, "Back-strain flags")
+SEVERITY_WORDS = {"mild": "mild", "moderate": "moderate", "marked": "strong"}
+
+
+def severity_word(severity: str) -> str:
+    """The word shown for a severity value ("marked" → "strong"; others, and unknown values, as they are)."""
+    return SEVERITY_WORDS.get(str(severity), str(severity))
+
+
 def _severity(z: float, cfg: StrainConfig) -> str:
     if not np.isfinite(z) or z < cfg.moderate_z:
         return "mild"
@@ -785,8 +818,12 @@ def _fmt_num(v: float, metric: str) -> str:
     return text + (f" {unit}" if unit and unit not in "°%" else unit)
 
 
-def flag_title(flag_id: str) -> str:
-    """A flag's title as the reports write it ('Vertical bounce / hard landings')."""
+def flag_title(flag_id: "str | Flag") -> str:
+    """A flag's title as the reports write it ('Vertical bounce / hard landings'): ``FLAG_INFO``'s for an id; for a
+    :class:`Flag`, its own ``title`` when it has one (a pace flag whose cadence fell is not 'Pace too fast'), else
+    its id's."""
+    if not isinstance(flag_id, str):
+        return getattr(flag_id, "title", "") or flag_title(flag_id.id)
     return FLAG_INFO.get(flag_id, {}).get("title") or flag_id.replace("_", " ").capitalize()
 
 
@@ -927,7 +964,10 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
             "0.8 or more). Either the walk is markedly uneven, or the sensor sat on one side — a trouser "
             "pocket, one hip — which by itself makes left and right steps look different: then the "
             "asymmetry, pelvic-instability, lean and sway results describe where the sensor sat, not how "
-            "you walked. A phone in a pocket: analyse again with --placement pocket (step timing only).")
+            "you walked. So the left/right asymmetry flag was not judged: a one-sided sensor shows that "
+            "pattern from its place alone. If the sensor was centred on your back or chest, the unevenness "
+            "itself is worth having looked at. A phone in a pocket: analyse again with --placement pocket "
+            "(step timing only).")
 
     jumps = _lean_jumps(bout, cols["forward_lean_deg"], cols["time_s"], steady, cfg) if not off_trunk else []
     for t_j, d_j in jumps:
@@ -968,6 +1008,14 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                          has_gyro=has_gyro, incline_now=incline_now)
     if off_trunk:
         rules = [r for r in rules if r.id in _OFF_TRUNK_RULES]
+    if one_sided is not None:
+        # a sensor on one side (a hip clip, a pocket the placement did not name) times and loads left and right
+        # steps differently by itself: its 'asymmetry' is its place, present from the first step (science audit
+        # s34 F5: a left-hip run, symmetry 0.55, raised 'Left/right asymmetry' ×3). Not judged, as with
+        # --placement pocket; the note above says so, and what it means if the sensor was centred after all.
+        # (Pelvic drop and lean keep their rules with a caveat in the cause: their change from the walker's own
+        # baseline still moves with the walker)
+        rules = [r for r in rules if r.id != "asymmetry"]
 
     t = grid["time_s"]
     gait_starts = _gait_starts(grid["gait"], t)
@@ -991,7 +1039,9 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                has_schedule=treadmill_schedule is not None, incline_now=incline_now, incline_change=incline_change,
                is_run=grid["is_run"],
                cadence=grid["cadence_spm"], cadence_base=grid["cadence_spm_baseline"], grid=grid,
-               first_step_s=float(cols["time_s"][0]), last_step_s=float(cols["time_s"][-1]))
+               first_step_s=float(cols["time_s"][0]), last_step_s=float(cols["time_s"][-1]),
+               sides=_recorded_sides(st["side"]), step_time=cols["time_s"], step_dt=cols["step_time_s"],
+               steady=steady)
     active = {}
     for fid, eps in episodes.items():
         col = np.zeros(len(t), bool)
@@ -1105,6 +1155,37 @@ def _rank_in_group(keys: np.ndarray) -> np.ndarray:
 def _side_first_letter(side: pd.Series) -> np.ndarray:
     """Each row's side as its first letter, upper case ('L' / 'R'; a non-text value by its text)."""
     return np.array([str(v).upper()[:1] for v in side.to_numpy(object)], dtype=object)
+
+
+def _recorded_sides(side: pd.Series) -> np.ndarray | None:
+    """Each step's recorded side ('L' / 'R', '' where unknown), or None when fewer than 80 % of the steps have
+    one: then the rules pair the steps by their parity in the bout, which cannot say which side is which."""
+    s = _side_first_letter(side)
+    known = (s == "L") | (s == "R")
+    return np.where(known, s, "").astype(object) if len(s) and known.mean() >= 0.8 else None
+
+
+def _asymmetry_sides_text(ctx: dict, start_s: float, end_s: float) -> str:
+    """Which side's steps took longer over a step-time asymmetry flag, with both medians: "right steps
+    572 ms, left 519 ms (medians): the right steps take longer" — the steady steps of the span, a step more than
+    30 % off the span's median dropped (a missed or split contact), as the rule counts them. "" when the sides
+    are not recorded or either has fewer than 5 such steps."""
+    sides = ctx.get("sides")
+    if sides is None or "step_dt" not in ctx:
+        return ""
+    t, dt = ctx["step_time"], np.asarray(ctx["step_dt"], float)
+    m = (t >= start_s) & (t <= end_s) & np.isfinite(dt) & ctx.get("steady", np.ones(len(t), bool))
+    if not m.any():
+        return ""
+    m &= np.abs(dt / np.nanmedian(dt[m]) - 1.0) < 0.3
+    left, right = dt[m & (sides == "L")], dt[m & (sides == "R")]
+    if min(left.size, right.size) < 5:
+        return ""
+    ml, mr = float(np.median(left)) * 1000.0, float(np.median(right)) * 1000.0
+    longer, ms_long, ms_short = ("right", mr, ml) if mr > ml else ("left", ml, mr)
+    shorter = "left" if longer == "right" else "right"
+    return (f"{longer} steps {ms_long:.0f} ms, {shorter} {ms_short:.0f} ms (medians; a {longer} step ends with "
+            f"the {longer} foot's contact): the {longer} steps take longer")
 
 
 def _turning_steps(bout: np.ndarray, heading_deg: np.ndarray, cfg: StrainConfig) -> np.ndarray:
@@ -1253,7 +1334,9 @@ def steady_stride_cv_pct(steps: pd.DataFrame, config: StrainConfig | None = None
     """Stride-time variability of a walk's steady walking, % — the statistic the pace rule judges,
     over the whole walk: strides of steady steps (:func:`_steady_steps`: no turns when the heading
     is known, no bout starts / stops) relative to their local median, 1.4826 × the median absolute
-    deviation. Steps of the walk's main gait only. NaN below ``min_periods_var`` steady strides."""
+    deviation. Steps of the walk's main gait only. NaN below ``min_periods_var`` steady strides. Without a
+    heading (no gyroscope) the turns cannot be found, so their strides are in it and it reads higher than a
+    steady walk's — the reports then do not set it against healthy walking's ≈ 4 %."""
     cfg = config or StrainConfig()
     need = ("time_s", "stride_time_s", "step_time_s")
     if len(steps) == 0 or any(c not in steps.columns for c in need):
@@ -1963,12 +2046,31 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     dur = end_s - start_s
     dur_txt = duration_text(dur)         # as the report's card heading writes it ('4.0 min' beside '4 min 01 s')
     o = ctx.get("origin_s", 0.0)          # messages count m:ss from the recording's first sample
-    message = (f"{info['title']} ({_severity(z_sev, cfg)}) from {_mmss(start_s - o)} to {_mmss(end_s - o)} "
-               f"({dur_txt}): " + "; ".join(parts) + ".")
+    title = info["title"]
     advice = info["advice"]
     cause = ABSOLUTE_CAUSE.get(fid, info["cause"]) if kind == "absolute" else info["cause"]
     if fid == "pace_too_fast" and ctx["is_run"][k]:
         cause, advice = RUN_PACE_CAUSE[kind], RUN_PACE_ADVICE
+    if fid == "pace_too_fast" and kind == "baseline" and "cadence" in ctx:
+        # the title, cause and advice name the pace only where it rose: the cadence over the flag against its
+        # baseline's, or the belt against the baseline's belt (a treadmill fixes the pace)
+        cad = ctx["cadence"][sl]
+        cad_now = float(np.nanmedian(cad)) if np.isfinite(cad).any() else float("nan")
+        cad_base = float(ctx["cadence_base"][k])
+        belt_now = float(ctx["belt_speed_at"](start_s))
+        belt_base = float(ctx["baseline_belt"][k]) if "baseline_belt" in ctx else float("nan")
+        belt_rose = belt_now > 0 and belt_base > 0 and belt_now >= belt_base * (1.0 + PACE_ROSE_FRAC)
+        if np.isfinite(cad_now) and cad_base > 0 and cad_now < cad_base * (1.0 + PACE_ROSE_FRAC) and not belt_rose:
+            change = cad_now / cad_base - 1.0
+            how = (f"cadence {cad_base:.0f} → {cad_now:.0f} steps/min, "
+                   + (f"{abs(change) * 100:.0f} % lower" if change <= -0.005 else "about the same"))
+            words = IRREGULAR_STEPS["run" if ctx["is_run"][k] else "walk"]
+            title, cause, advice = words["title"], words["cause"].format(how=how), words["advice"]
+    if fid == "asymmetry" and metric == "step_time_asymmetry_lcb_pct":
+        # which side, the first thing a physiotherapist asks (report audit s34 F7)
+        parts += [s for s in [_asymmetry_sides_text(ctx, start_s, end_s)] if s]
+    message = (f"{title} ({severity_word(_severity(z_sev, cfg))}) from {_mmss(start_s - o)} to {_mmss(end_s - o)} "
+               f"({dur_txt}): " + "; ".join(parts) + ".")
     if fid == "asymmetry" and kind == "absolute" and ctx["is_run"][k]:
         cause = cause.replace("even walking", "even running")      # a run judged on the general limit
         if metric == "gct_balance_long_side_pct":
@@ -2051,11 +2153,21 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     if fid == "forward_lean" and kind == "baseline" and ctx.get("has_schedule") \
             and float(np.nanmax(ctx["incline_change"][sl], initial=0.0)) >= cfg.incline_rise_pct:
         # the schedule raised the hill here, but the lean was not judged as incline effort: the cadence left the
-        # ±5 % band that rule needs (a hill slows the steps; found by review: at −6.4 % a lean into an 8 % hill
-        # the user had entered read 'hunching', the hill unmentioned)
+        # ±5 % band that rule needs (found by review: at −6.4 % a lean into an 8 % hill the user had entered read
+        # 'hunching', the hill unmentioned). A hill usually slows the steps, but a schedule that also speeds the
+        # belt up quickens them: the words follow the sign of the change, with its numbers (report audit s34 F2:
+        # 110 → 120 spm read 'it slowed more')
+        cad = ctx["cadence"][sl] if "cadence" in ctx else np.array([np.nan])
+        cad_now = float(np.nanmedian(cad)) if np.isfinite(cad).any() else float("nan")
+        cad_base = float(ctx["cadence_base"][k]) if "cadence_base" in ctx else float("nan")
+        if np.isfinite(cad_now) and cad_base > 0:
+            how = (f"here it {'rose' if cad_now > cad_base else 'fell'} by {abs(cad_now / cad_base - 1) * 100:.0f} % "
+                   f"({cad_base:.0f} → {cad_now:.0f} steps/min)")
+        else:
+            how = "here it changed more"
         cause += (f" The incline you gave was raised here (to {float(np.nanmax(ctx['incline_now'][sl])):.0f} %): "
                   "leaning into a hill is expected, and is judged as incline effort only while your cadence stays "
-                  f"within {cfg.incline_cadence_band_frac * 100:.0f} % of your baseline — here it slowed more, so "
+                  f"within {cfg.incline_cadence_band_frac * 100:.0f} % of your baseline — {how}, so "
                   "the lean is reported as posture. If the hill feels hard, lower it or slow the belt.")
     if fid == "vertical_bounce" and not belt > 0 and metric == "vertical_oscillation_cm" \
             and not ctx["is_run"][k]:                      # (running: no pendulum step length at all)
@@ -2069,7 +2181,7 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
                   "itself makes this pattern appear.")
     return Flag(id=fid, start_s=start_s, end_s=end_s, severity=_severity(z_sev, cfg), metric=metric,
                 value=v, reference=ref, reference_kind=kind, threshold=thr, message=message,
-                cause=cause, advice=advice)
+                cause=cause, advice=advice, title=title)
 
 
 class _ScheduleView:
@@ -2184,7 +2296,7 @@ def _fold_incline_lean(flags: list[Flag], cfg: StrainConfig) -> list[Flag]:
                 evidence = lean.message.split("): ", 1)[-1].rstrip(".")
                 sev = max(m.severity, lean.severity, key=lambda s: ("mild", "moderate", "marked").index(s))
                 out[i] = replace(m, severity=sev,
-                                 message=(m.message.replace(f"({m.severity})", f"({sev})", 1)
+                                 message=(m.message.replace(f"({severity_word(m.severity)})", f"({severity_word(sev)})", 1)
                                           + f" You leant into it: {evidence}."),
                                  cause=m.cause + " Your own forward lean did rise on this incline (the numbers above).",
                                  advice=lean.advice)
@@ -2217,9 +2329,10 @@ def _incline_limit_flags(t_step: np.ndarray, sched: _ScheduleView, max_incline_p
         flags.append(Flag(id="incline_effort", start_s=start, end_s=end, severity=_severity(z, cfg),
                           metric="incline_pct", value=float(inc), reference=float(max_incline_pct),
                           reference_kind="absolute", threshold=float(max_incline_pct),
-                          message=(f"{info['title']} ({_severity(z, cfg)}): incline {inc:.1f} % is above your "
+                          message=(f"{info['title']} ({severity_word(_severity(z, cfg))}): incline {inc:.1f} % is above your "
                                    f"maximum of {max_incline_pct:.1f} % {when}."),
-                          cause=INCLINE_OVER_MAX_CAUSE, advice=info["advice"] + _belt_note(sched, start)))
+                          cause=INCLINE_OVER_MAX_CAUSE, advice=info["advice"] + _belt_note(sched, start),
+                          title=info["title"]))
     return flags
 
 

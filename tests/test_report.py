@@ -1127,3 +1127,96 @@ def test_the_timeline_csv_holds_the_lines_the_report_draws(epoch_and_plain_walk,
     cli = pd.read_csv(tmp_path / "cli.csv")     # (the native file's rounding moves the numbers a little)
     assert list(cli.columns) == list(table.columns) and cli["time_s"].equals(table["time_s"])
     assert np.nanmax(np.abs(cli["cadence_spm"] - table["cadence_spm"])) < 0.5
+
+
+def test_a_flags_own_title_heads_its_card_summary_and_csv_row():
+    """Report audit s34 F6: a 'pace too fast' flag whose cadence fell is titled "Irregular steps / shuffling" by
+    the rules, but the HTML card, the terminal summary and the flags CSV took the title from the id ('Pace too
+    fast / shuffling'). Truth: each shows the flag's own title; two flags of one id with different titles are
+    headed by the id's title (one heading must not claim for both what only one showed)."""
+    from imu_gait.report.common import flag_groups
+    from imu_gait.report.flags_csv import flag_rows
+
+    def pace(t0, title):
+        return Flag(id="pace_too_fast", start_s=t0, end_s=t0 + 100.0, severity="moderate",
+                    metric="stride_time_cv_pct", value=4.2, reference=0.7, reference_kind="baseline", threshold=1.7,
+                    message=f"{title} (moderate) from … : stride-time CV 4.2%", cause="c", advice="a", title=title)
+    res = make_result(flags=[pace(450.0, "Irregular steps / shuffling")])
+    assert "<h3>Irregular steps / shuffling <span" in render_html(res)
+    assert "● Irregular steps / shuffling" in render_text(res, width=160)
+    assert [r["title"] for r in flag_rows(res)] == ["Irregular steps / shuffling"]
+    both = [pace(230.0, "Pace too fast / shuffling"), pace(450.0, "Irregular steps / shuffling")]
+    assert flag_groups(both)[0].title == "Pace too fast / shuffling"      # the id's title: FLAG_INFO's
+    assert [r["title"] for r in flag_rows(make_result(flags=both))] == [f.title for f in both]
+    # a flag built without a title (older JSON, a hand-made Flag) keeps the id's title
+    assert flag_groups([replace_title(both[1], "")])[0].title == "Pace too fast / shuffling"
+
+
+def replace_title(flag, title):
+    from dataclasses import replace
+    return replace(flag, title=title)
+
+
+def test_a_marked_severity_is_shown_as_strong_but_stored_as_marked(tmp_path):
+    """New-user audit s34 #9: the severity "marked" sat beside symptom *marks* ("1 flag (1 marked)", "CUE [marked]")
+    and read as a pain mark. Truth: the terminal summary, the HTML page (headline, card, legend) and the live cue
+    say "strong"; the flags CSV and the JSON keep the value "marked" (docs/json.md's contract)."""
+    import json
+    import types
+    from dataclasses import replace
+
+    from imu_gait.devices.view import PlainView
+    from imu_gait.report.flags_csv import flag_rows
+
+    strong = replace(FLAGS[0], severity="marked", message="Vertical bounce / hard landings (strong) from 7:30 to 9:50")
+    res = make_result(flags=[strong])
+    text = render_text(res, width=160)
+    head = next(line for line in text.splitlines() if "●" in line)
+    assert "strong" in head and "marked" not in head, head
+    page = render_html(res)
+    assert "1 flag</a> (1 strong)" in page and "(1 marked)" not in page
+    assert "severity: strong" in page and "<span class='sev'>strong</span>" in page
+    assert "strong flag" in page and "marked flag" not in page          # the plots' legend (in the SVG's text)
+    assert [r["severity"] for r in flag_rows(res)] == ["marked"]
+    assert json.loads(res.to_json())["flags"][0]["severity"] == "marked"
+    out = io.StringIO()
+    session = types.SimpleNamespace(time_s=460.0, ongoing_flag_ids=(), time_origin_s=0.0)
+    upd = types.SimpleNamespace(event=None, new_flags=[strong], cleared_flags=(), faded_flag_ids=())
+    PlainView(file=out, every_s=1e9).update(session, upd)
+    assert "CUE [strong] " in out.getvalue() and "[marked]" not in out.getvalue(), out.getvalue()
+
+
+@pytest.mark.parametrize("gyro", [True, False])
+def test_an_accelerometer_only_walks_stride_variability_says_it_includes_turns(gyro):
+    """New-user audit s34 #6: without a gyroscope the turns cannot be found, so their strides stay in the stride-time
+    CV — 16 % on a 20-s walk with turns, told 'uneven (healthy steady walking ≈ 4 % or less); crowds, rough ground
+    or shuffling raise it', while with the gyroscope the same walk was 'not judged'. Truth: the figure is shown,
+    but without a gyroscope it says it includes turns and is not comparable with the 4 %, and blames no
+    shuffling; with one the usual words stay — in the terminal summary and the HTML page alike."""
+    res = make_result(gyro=gyro, flags=[])
+    res.summary["stride_time_cv_pct"] = 16.0
+    line = _metric_line(render_text(res, width=200), "Stride-time variability")
+    assert "16.0 %" in line
+    if gyro:
+        assert "uneven (healthy steady walking ≈ 4 % or less)" in line and "turns" not in line, line
+    else:
+        assert "includes turns" in line and "not comparable with healthy steady walking's ≈ 4 %" in line, line
+        assert "shuffling" not in line and "uneven" not in line, line
+        assert "not comparable with healthy steady walking&#x27;s ≈ 4 %" in render_html(res) or \
+            "not comparable with healthy steady walking's ≈ 4 %" in render_html(res)
+
+
+def test_the_flag_timeline_names_a_flag_by_its_own_title():
+    """Report audit s34 F6: the cards said "Irregular steps / shuffling" but the flag timeline's row and its
+    "In numbers" still said 'Pace too fast / shuffling' (the id's title). Truth: one title on the whole page."""
+    from imu_gait.report.html import flag_timeline_figure, timeline_summary
+
+    f = Flag(id="pace_too_fast", start_s=450.0, end_s=550.0, severity="moderate", metric="stride_time_cv_pct",
+             value=4.2, reference=0.7, reference_kind="baseline", threshold=1.7, message="m", cause="c", advice="a",
+             title="Irregular steps / shuffling")
+    res = make_result(flags=[f])
+    ov = build_overview(res)
+    labels = [t.get_text() for t in flag_timeline_figure(res, ov).axes[0].get_yticklabels()]
+    assert "Irregular steps / shuffling" in labels and "Pace too fast / shuffling" not in labels, labels
+    assert "Irregular steps / shuffling: 7:30–9:10" in timeline_summary(res, ov)
+    assert "Pace too fast" not in render_html(res)

@@ -118,12 +118,12 @@ def test_plots_say_in_numbers_what_they_show(flagged, flagged_page):
     assert flag.severity == "marked"
     over = cap["metrics-over-time"]
     assert "In numbers:" in over
-    m = re.search(r"Bounce (\d+\.\d)–(\d+\.\d) cm, flagged (\d+:\d\d)–(\d+:\d\d) \(marked\)", over)
+    m = re.search(r"Bounce (\d+\.\d)–(\d+\.\d) cm, flagged (\d+:\d\d)–(\d+:\d\d) \(strong\)", over)   # "marked" shown as "strong"
     assert m, over
     assert float(m.group(1)) < 4.5 and float(m.group(2)) > 6.0          # 3.6 cm before, 7 cm after
     assert m.group(3).startswith(("4:", "5:")) and m.group(4).startswith("9:")
     assert re.search(r"Cadence \d{3}–\d{3} spm", over)
-    assert re.search(r"Vertical bounce / hard landings: \d+:\d\d–\d+:\d\d \(marked\)", cap["flag-timeline"])
+    assert re.search(r"Vertical bounce / hard landings: \d+:\d\d–\d+:\d\d \(strong\)", cap["flag-timeline"])
     assert re.search(r"Step time median \d{3} ms, middle half \d{3}–\d{3} ms", cap["step-scatter"])
     # the same numbers sit in the SVG's <desc>, for tools that read the image on its own
     descs = [e["text"] for e in page.find("desc")]
@@ -174,10 +174,11 @@ def test_comparison_table_has_caption_and_column_headers(compare_page):
 
 # ------------------------------------------------------------------------------------------ colour
 def test_flag_card_says_its_severity_in_words(flagged_page):
-    """The card's coloured border is backed by the word: 'severity: marked' in the card's heading."""
+    """The card's coloured border is backed by the word: 'severity: strong' in the card's heading (the value
+    "marked" is shown as "strong": new-user audit s34 #9)."""
     page = Page(flagged_page)
     (card,) = [e for e in page.find("div") if "flag" in e["attrs"].get("class", "").split()]
-    h3 = [e for e in page.find("h3") if "div" in e["parents"] and "severity: marked" in e["text"]]
+    h3 = [e for e in page.find("h3") if "div" in e["parents"] and "severity: strong" in e["text"]]
     assert "marked" in card["attrs"]["class"] and h3
 
 
@@ -258,7 +259,7 @@ def test_severity_is_hatched_in_the_plots_not_only_coloured(flagged, flagged_pag
     spans = [p for ax in over.axes for p in ax.patches if (p.get_gid() or "") == "flag-span-marked"]
     assert spans and all(p.get_hatch() == report_html.SEVERITY_HATCH["marked"] for p in spans)
     assert len(set(report_html.SEVERITY_HATCH.values())) == 3
-    assert "marked cross-hatched" in flagged_page
+    assert "strong cross-hatched" in flagged_page        # the value "marked" in words (new-user audit s34 #9)
 
 
 # ------------------------------------------------------------------------------------------ print and phone

@@ -885,3 +885,101 @@ def test_an_episode_ends_where_the_gait_changes_and_a_brief_other_gait_does_not_
     assert [(int(t[e["i0"]]), int(t[e["i1"]])) for e in eps] == [(0, 149), (151, 299)]
     # without the gait, one episode as before
     assert len(_evaluate_rule(rule, t, cfg)) == 1
+
+
+@pytest.mark.parametrize("factor, word", [(1.09, "rose"), (0.90, "fell")])
+def test_a_scheduled_hills_lean_cause_says_which_way_the_cadence_went(factor, word):
+    """Report audit s34 F2: the schedule raised the incline while the cadence rose 110 → 120 spm, and the
+    forward-lean cause said 'here it slowed more'. Truth: the cadence is scaled by ``factor`` from 300 s, so the
+    cause names the direction and both numbers (baseline ≈ 110 spm ± 3 %, flag ≈ 110 × factor ± 3 %)."""
+    steps = make_steps(seed=0, changes=[ch("forward_lean_deg", t1=600, delta=6.5),
+                                        ch("cadence_spm", t1=600, factor=factor)])
+    sched = TreadmillSchedule.from_stages([(0, 1.3, 0.0), (300, 1.3, 6.0)])
+    flags, _ = evaluate_flags(steps, treadmill=True, treadmill_schedule=sched)
+    lean = [f for f in flags if f.id == "forward_lean"]
+    assert lean, [f.message for f in flags]
+    m = re.search(r"here it (rose|fell) by (\d+) % \((\d+) → (\d+) steps/min\)", lean[0].cause)
+    assert m, lean[0].cause
+    assert m.group(1) == word
+    assert float(m.group(3)) == pytest.approx(110, rel=0.03)
+    assert float(m.group(4)) == pytest.approx(110 * factor, rel=0.03)
+    assert "slowed more" not in lean[0].cause
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("factor, title", [(0.90, "Irregular steps / shuffling"), (1.00, "Irregular steps / shuffling"),
+                                           (1.08, "Pace too fast / shuffling")])
+def test_the_pace_flag_names_the_pace_only_where_the_cadence_rose(seed, factor, title):
+    """Report audit s34 F6 / science audit s34 F6: irregular steps while the walker SLOWED (cadence 110 → 98 spm)
+    were titled 'Pace too fast / shuffling' with the advice 'lower the speed'. Truth: stride CV ≈ 3 → ≈ 5 % from
+    5:00 to 8:00 (the rule fires in every case) with the cadence × ``factor``; the title, message, cause and
+    advice speak of pace only where it rose (≥ 2 %), the id stays ``pace_too_fast`` (the JSON contract)."""
+    steps = make_steps(seed=seed, changes=[dict(metric="jitter", t0=300, t1=480, value=0.07),
+                                           ch("cadence_spm", t1=480, factor=factor)])
+    flags, _ = evaluate_flags(steps, placement="lower_back")
+    pace = [f for f in flags if f.id == "pace_too_fast"]
+    assert pace, [f.message for f in flags]
+    for f in pace:
+        assert f.title == title and f.message.startswith(title), (f.title, f.message)
+        if factor < 1.08:
+            assert "faster than you can" not in f.cause and "Lower the speed" not in f.advice, (f.cause, f.advice)
+            m = re.search(r"cadence (\d+) → (\d+) steps/min", f.cause)
+            assert m and float(m.group(1)) == pytest.approx(110, rel=0.03), f.cause
+            assert float(m.group(2)) == pytest.approx(110 * factor, rel=0.03), f.cause
+            assert ("% lower" in f.cause) == (factor < 1.0), f.cause
+        else:
+            assert f.cause == FLAG_INFO["pace_too_fast"]["cause"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_asymmetry_flag_names_the_side_whose_steps_take_longer(seed):
+    """Report audit s34 F7: the asymmetry flag said 'left/right difference in step time 10.4 %' without a side.
+    Truth: from 5:00 every right contact comes 0.06 step late, so right steps (left → right contact) take
+    (1 + 0.06) × 545 ms ≈ 578 ms and left steps ≈ 512 ms (± 3 %); the message names the right side as the
+    longer one with both medians. Sides not recorded (paired by parity): no side is named."""
+    steps = make_steps(seed=seed, changes=[dict(metric="asym", t0=300, t1=700, value=0.06)])
+    flags, _ = evaluate_flags(steps, placement="lower_back")
+    asym = [f for f in flags if f.id == "asymmetry"]
+    assert asym, [f.message for f in flags]
+    m = re.search(r"(left|right) steps (\d+) ms, (left|right) (\d+) ms \(medians", asym[0].message)
+    assert m, asym[0].message
+    assert m.group(1) == "right" and m.group(3) == "left"
+    assert float(m.group(2)) == pytest.approx(60 / 110 * 1.06 * 1000, rel=0.03)
+    assert float(m.group(4)) == pytest.approx(60 / 110 * 0.94 * 1000, rel=0.03)
+    assert "the right steps take longer" in asym[0].message
+    unsided = steps.assign(side="")
+    flags, _ = evaluate_flags(unsided, placement="lower_back")
+    asym = [f for f in flags if f.id == "asymmetry"]
+    assert asym and "steps take longer" not in asym[0].message and "left steps" not in asym[0].message
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_one_sided_sensor_does_not_raise_the_asymmetry_flag(seed):
+    """Science audit s34 F5: a left-hip sensor (symmetry 0.55 at stride regularity 0.95, one-sided by the tool's
+    own test) raised 'Left/right asymmetry' ×3. Truth: the same 0.06-step right-side delay from 5:00 is flagged on
+    a centred sensor (symmetry ≈ 0.94); with a one-sided signal (step regularity 0.45, stride 0.90: symmetry 0.5)
+    it is not, the rule is listed as not judged and the notes say why; the pelvic and lean rules stay judged."""
+    change = [dict(metric="asym", t0=300, t1=700, value=0.06)]
+    centred = make_steps(seed=seed, changes=change)
+    flags, tl = evaluate_flags(centred, placement="lower_back")
+    assert "asymmetry" in ids(flags) and "asymmetry" not in tl.attrs["flags_not_judged"]
+    hip = make_steps(seed=seed, changes=change,
+                     base={"step_regularity": (0.45, 0.04), "stride_regularity": (0.90, 0.04)})
+    hip["symmetry"] = hip["step_regularity"] / hip["stride_regularity"]
+    flags, tl = evaluate_flags(hip)
+    assert tl.attrs["one_sided"]
+    assert "asymmetry" not in ids(flags), [f.message for f in flags]
+    assert "asymmetry" in tl.attrs["flags_not_judged"]
+    assert not {"pelvic_instability", "forward_lean"} & set(tl.attrs["flags_not_judged"])
+    assert any("asymmetry flag was not judged" in n for n in tl.attrs["notes"])
+
+
+def test_a_marked_flags_message_says_strong():
+    """New-user audit s34 #9: the message read 'Vertical bounce / hard landings (marked)' beside symptom marks.
+    Truth: bounce × 1.5 from 5:00 (z = 1.5, severity value "marked", the JSON's word) — its message says
+    "(strong)"; a mild one (impact × 1.26, z = 0.3) says "(mild)"."""
+    flags, _ = evaluate_flags(make_steps(changes=[ch("vertical_oscillation_cm", factor=1.50)]))
+    assert [f.severity for f in flags] == ["marked"]
+    assert "(strong) from" in flags[0].message and "marked" not in flags[0].message, flags[0].message
+    flags, _ = evaluate_flags(make_steps(changes=[ch("impact_g", factor=1.26)]))
+    assert [f.severity for f in flags] == ["mild"] and "(mild) from" in flags[0].message

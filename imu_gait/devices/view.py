@@ -115,10 +115,18 @@ def _ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
-def _title(flag_id: str) -> str:
+def severity_word(severity: str) -> str:
+    """A severity as people read it ("marked" → "strong": :func:`imu_gait.strain.severity_word`)."""
+    from ..strain import severity_word as word
+
+    return word(severity)
+
+
+def _title(flag: Any) -> str:
+    """A flag's title (its own, the evidence's words, for a Flag; the id's for an id)."""
     from ..strain import flag_title
 
-    return flag_title(flag_id)
+    return flag_title(flag)
 
 
 def faded_cue_text(session: Any, flag: Any) -> str:
@@ -142,7 +150,7 @@ def cleared_text(session: Any, flag: Any) -> str:
     """One calm line for a cue that ended (the engine has not listed it for the hold time) — and, where
     the live status has the flag's metric, where it is now against what the cue compared it with: a cue
     that only ever says what is wrong is what walkers disliked in earlier devices (gait-science.md §2)."""
-    title = _title(flag.id)
+    title = _title(flag)
     origin = getattr(session, "time_origin_s", 0.0)
     line = (f"cleared: {title} — not seen since {_mmss(float(flag.end_s) - origin)} "
             f"(it lasted {_duration(float(flag.end_s) - float(flag.start_s))})")
@@ -415,9 +423,9 @@ class PlainView(_BaseView):
         for f in upd.new_flags:
             self.cues_risen += 1
             if f.id in faded:
-                self._print(f"{fmt_clock(session.time_s)}  CUE again [{f.severity}] {faded_cue_text(session, f)}")
+                self._print(f"{fmt_clock(session.time_s)}  CUE again [{severity_word(f.severity)}] {faded_cue_text(session, f)}")
                 continue
-            self._print(f"{fmt_clock(session.time_s)}  CUE [{f.severity}] {cue_text(session, f)} — {f.advice}")
+            self._print(f"{fmt_clock(session.time_s)}  CUE [{severity_word(f.severity)}] {cue_text(session, f)} — {f.advice}")
             self._bell()
         for f in getattr(upd, "cleared_flags", ()):
             self._print(f"{fmt_clock(session.time_s)}  {cleared_text(session, f)}")

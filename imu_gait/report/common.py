@@ -328,9 +328,14 @@ def fmt_duration(d_s: float) -> str:
     return duration_text(d_s)        # (the flag messages' format too)
 
 
-def flag_title(flag_id: str) -> str:
+def flag_title(flag_id: "str | Flag | FlagGroup") -> str:
     """The flag's title as its own message words it (``trunk_twist_guarding`` → ``Stiff trunk (guarding)``,
-    :data:`~imu_gait.strain.FLAG_INFO`); an unknown id → ``Its words capitalised``."""
+    :data:`~imu_gait.strain.FLAG_INFO`); an unknown id → ``Its words capitalised``. A :class:`Flag` gives its own
+    ``title`` when it has one (the evidence's words), a :class:`FlagGroup` its flags' common title."""
+    if isinstance(flag_id, FlagGroup):
+        return flag_id.title
+    if not isinstance(flag_id, str):
+        return getattr(flag_id, "title", "") or flag_title(flag_id.id)
     info = FLAG_INFO.get(flag_id)
     return info["title"] if info else flag_id.replace("_", " ").strip().capitalize()
 
@@ -735,14 +740,21 @@ def _gait_time_s(steps: pd.DataFrame, gait: pd.Series) -> dict[str, float]:
     return {k: float(dt[g == k].sum()) for k in ("walk", "run") if (g == k).any()}
 
 
-def variability_note(cv_pct: float, gait: str = "walk") -> str:
+def variability_note(cv_pct: float, gait: str = "walk", turns_included: bool = False) -> str:
     """Plain words for the steady-walking stride-time CV (healthy steady walking ≈ 4 % or less,
     Hausdorff; turns and bout starts / stops are already left out when the heading is known). The
-    reference is walking's; for running none is published (gait-science.md §3), and the note says so."""
+    reference is walking's; for running none is published (gait-science.md §3), and the note says so.
+    ``turns_included``: no gyroscope, so the turns could not be found and left out — a turning stride
+    is slower and the CV reads far higher (a 20-s walk with turns: 16 % without a gyroscope, 'not
+    judged' with one), so it is not set against the 4 % nor blamed on shuffling (new-user audit s34 #6)."""
     if math.isnan(cv_pct):
         return "too little steady " + ("running" if gait == "run" else "walking") + " to judge"
     if gait == "run":
-        return "no published running range (≈ 4 % is walking's); compare with your own runs"
+        return ("no published running range (≈ 4 % is walking's); compare with your own runs"
+                + ("; includes turns (no gyroscope)" if turns_included else ""))
+    if turns_included:
+        return ("includes turns and their strides (no gyroscope to find them), so not comparable with healthy "
+                "steady walking's ≈ 4 % or less" + ("" if cv_pct > 4.0 else "; steady even so"))
     if cv_pct <= 4.0:
         return "steady (healthy steady walking ≈ 4 % or less)"
     if cv_pct <= 6.0:
@@ -803,11 +815,12 @@ def walking_line(ov: Overview) -> list[tuple[str, str]]:
         rows.append(("Cadence", ", ".join(f"{c:.0f} steps/min {g}" for g, c in cadences)))
     elif math.isfinite(ov.cadence_spm):
         rows.append(("Cadence (overall)", f"{ov.cadence_spm:.0f} steps/min"))
+    no_gyro = ov.has_gyro is False           # turns cannot be found, so the strides include them
     if ov.stride_cv_by_gait:     # the summary's figure is the main gait's only: give each gait its own
         for g, cv in ov.stride_cv_by_gait.items():
             what = GAIT_WORDS[g].lower()
             rows.append((f"Stride-time variability, {what}",
-                         f"{cv:.1f} %{' over all the ' + what if pace_flags(ov.flags) else ''} — {variability_note(cv, g)}"
+                         f"{cv:.1f} %{' over all the ' + what if pace_flags(ov.flags) else ''} — {variability_note(cv, g, no_gyro)}"
                          if math.isfinite(cv)
                          else f"not judged — too little steady {what}"))
     elif math.isfinite(ov.stride_cv_pct):
@@ -815,7 +828,7 @@ def walking_line(ov: Overview) -> list[tuple[str, str]]:
         # contradicting a flagged stretch that had 4.2 %
         whole = " over the whole walk" if pace_flags(ov.flags) else ""
         rows.append(("Stride-time variability",
-                     f"{ov.stride_cv_pct:.1f} %{whole} — {variability_note(ov.stride_cv_pct, ov.dominant_gait)}"))
+                     f"{ov.stride_cv_pct:.1f} %{whole} — {variability_note(ov.stride_cv_pct, ov.dominant_gait, no_gyro)}"))
     elif ov.n_steps:
         what = "running" if ov.dominant_gait == "run" else "walking"
         rows.append(("Stride-time variability", f"not judged — too little steady {what} (turns, starts and "
@@ -919,6 +932,13 @@ class FlagGroup:
     def severity(self) -> str:
         """The most severe occurrence's severity."""
         return max((f.severity for f in self.flags), key=lambda s: SEVERITY_ORDER.get(s, -1))
+
+    @property
+    def title(self) -> str:
+        """The flags' own title when they share one (the evidence's words, e.g. "Irregular steps / shuffling"),
+        else the id's: one heading must not claim for every stretch what only some showed."""
+        titles = {flag_title(f) for f in self.flags}
+        return titles.pop() if len(titles) == 1 else flag_title(self.id)
 
     @property
     def total_s(self) -> float:

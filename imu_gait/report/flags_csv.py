@@ -30,7 +30,7 @@ def flag_rows(result: AnalysisResult) -> list[dict[str, Any]]:
     for f in sorted(result.flags, key=lambda f: (f.start_s, f.id)):
         d = f.to_dict()
         rows.append({**{k: d.get(k) for k in FLAG_CSV_COLUMNS if k in d},
-                     "title": flag_title(f.id),
+                     "title": flag_title(f),
                      "duration_s": max(float(f.end_s) - float(f.start_s), 0.0),
                      "start_mmss": clock_text(float(f.start_s) - origin),
                      "end_mmss": clock_text(float(f.end_s) - origin)})

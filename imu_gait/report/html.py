@@ -29,8 +29,8 @@ from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from ..marks import marks_with_flag
 from ..result import AnalysisResult, Flag
-from ..strain import TURN_BLIND
-from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, METRIC_BY_COLUMN, TIMELINE_METRICS, Overview,
+from ..strain import TURN_BLIND, severity_word
+from .common import (FlagGroup, DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, METRIC_BY_COLUMN, TIMELINE_METRICS, Overview,
                      build_overview, gait_stretches, flag_evidence, flag_groups, flag_value_text, flag_title, flags_by_id, fmt_clock, fmt_duration,
                      no_data_text, recording_line, step_table, walking_line)
 
@@ -453,7 +453,7 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
     handles.append(Patch(color=RANGE_COLOR, alpha=0.25, label="typical range"))
     if ov.data_gaps:
         handles.append(_no_data_handle())
-    handles += [Patch(facecolor=c, edgecolor=c, alpha=0.4, hatch=SEVERITY_HATCH[s], lw=0, label=f"{s} flag")
+    handles += [Patch(facecolor=c, edgecolor=c, alpha=0.4, hatch=SEVERITY_HATCH[s], lw=0, label=f"{severity_word(s)} flag")
                 for s, c in SEVERITY_COLOR.items() if any(f.severity == s for f in ov.flags)]
     fig.legend(handles=handles, loc="upper right", ncol=len(handles), frameon=False, fontsize=8,
                bbox_to_anchor=(0.99, 1.0))
@@ -495,7 +495,8 @@ def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
                            hatch=SEVERITY_HATCH.get(f.severity, ""), gid=f"flag-bar-{f.severity}")
     ax.set_yticks(range(n))
     names = {"walking": f"{ov.gait_word.lower()} (bouts)", "treadmill": "treadmill program"}
-    ax.set_yticklabels([names.get(r) or flag_title(r) for r in reversed(rows)])
+    # each row by its flags' own title ("Irregular steps / shuffling" where the cadence fell), as the cards head them
+    ax.set_yticklabels([names.get(r) or FlagGroup(r, groups[r]).title for r in reversed(rows)])
     ax.set_ylim(-0.6, n - 0.4)
     _draw_marks([ax], _mark_times(result), t0, t1)
     _draw_no_data([ax], ov.data_gaps)
@@ -503,7 +504,7 @@ def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
     _time_axis(ax, t0, t1, ov.time_origin_s)
     ax.grid(axis="x", color="#e4e7eb", lw=0.6)
     ax.set_axisbelow(True)
-    handles = [Patch(facecolor=c, edgecolor="white", hatch=SEVERITY_HATCH[s], lw=0, label=s)
+    handles = [Patch(facecolor=c, edgecolor="white", hatch=SEVERITY_HATCH[s], lw=0, label=severity_word(s))
                for s, c in SEVERITY_COLOR.items() if any(f.severity == s for f in ov.flags)]
     if groups and _mark_times(result):
         handles.append(Line2D([], [], color=MARK_COLOR, lw=1.1, label="your mark"))
@@ -653,8 +654,8 @@ def _unit_after(unit: str) -> str:
 
 
 def _when_text(ov: Overview, flags: Sequence[Flag], most: int = 4) -> str:
-    """'5:01–9:56 (marked), …' for up to ``most`` flags, then 'and N more'."""
-    bits = [f"{ov.clock(f.start_s)}–{ov.clock(f.end_s)} ({f.severity})" for f in flags[:most]]
+    """'5:01–9:56 (strong), …' for up to ``most`` flags, then 'and N more'."""
+    bits = [f"{ov.clock(f.start_s)}–{ov.clock(f.end_s)} ({severity_word(f.severity)})" for f in flags[:most]]
     if len(flags) > most:
         bits.append(f"and {len(flags) - most} more")
     return ", ".join(bits)
@@ -700,7 +701,7 @@ def timeline_summary(result: AnalysisResult, ov: Overview) -> str:
         text += f" Your marks at {', '.join(ov.clock(t) + ('' if lab == '•' else f' (pain {lab})') for t, lab in marks)}."
     if not groups:
         return text + " No flags."
-    return text + " " + " ".join(f"{flag_title(fid)}: {_when_text(ov, fl)}." for fid, fl in groups.items())
+    return text + " " + " ".join(f"{FlagGroup(fid, fl).title}: {_when_text(ov, fl)}." for fid, fl in groups.items())
 
 
 def scatter_summary(result: AnalysisResult, ov: Overview) -> str:
@@ -774,11 +775,11 @@ def _flag_cards(ov: Overview) -> str:
             if flag_value_text(f) in f.message:   # the message already gives the evidence
                 ev = ""
             items.append(f"<li><span class='when'>{_e(ov.clock(f.start_s))}–{_e(ov.clock(f.end_s))}</span> "
-                         f"<span class='sev'>{_e(f.severity)}</span> {_e(f.message)}"
+                         f"<span class='sev'>{_e(severity_word(f.severity))}</span> {_e(f.message)}"
                          + (f"<br><span class='evidence'>Evidence: {_e(ev)}</span>" if ev else "") + "</li>")
         out.append(
             f"<div class='flag {sev}' id='flag-{_e(g.id)}'>"
-            f"<h3>{_e(flag_title(g.id))} <span class='when'>{_e(when)}</span> <span class='sev'>severity: {_e(g.severity)}</span>"
+            f"<h3>{_e(g.title)} <span class='when'>{_e(when)}</span> <span class='sev'>severity: {_e(severity_word(g.severity))}</span>"
             f" <code class='evidence'>{_e(g.id)}</code></h3><ul class='occurrences'>{''.join(items)}</ul>"
             + "".join(f"<p><strong>Likely cause:</strong> {_e(c)}</p>" for c in g.causes())
             + "".join(f"<p><strong>What to try:</strong> {_e(a)}</p>" for a in g.advice())
@@ -845,6 +846,7 @@ def _bouts_section(result: AnalysisResult, ov: Overview) -> str:
             + "".join(f"<th scope='col' class='num'>{_e(label)}</th>" for _, label, _ in cols)
             + ("<th scope='col'>Flags</th>" if flagged else "") + "</tr>")
     rows = []
+    titles = {g.id: g.title for g in flag_groups(ov.flags)}     # the flags' own titles, as the cards head them
     for r in table.head(MAX_BOUT_ROWS).itertuples(index=False):
         d = r._asdict()
         rows.append(f"<tr><th scope='row'>{int(d['walking_bout']) + 1}</th><td>{_e(ov.clock(d['start_s']))}</td>"
@@ -853,7 +855,7 @@ def _bouts_section(result: AnalysisResult, ov: Overview) -> str:
                     + (f"<td class='num'>{_e(_cell(d['n_pauses'], 0))}</td>" if pauses else "")
                     + (f"<td class='num'>{_e(_cell(d['n_turns'], 0))}</td>" if turns else "")
                     + "".join(f"<td class='num'>{_e(_cell(d[k], dec))}</td>" for k, _, dec in cols)
-                    + (f"<td>{_e(', '.join(flag_title(i) for i in str(d['flags'] or '').split()) or '–')}</td>"
+                    + (f"<td>{_e(', '.join(titles.get(i) or flag_title(i) for i in str(d['flags'] or '').split()) or '–')}</td>"
                        if flagged else "") + "</tr>")
     more = (f"<p class='evidence'>The first {MAX_BOUT_ROWS} of {len(table)} bouts; all of them are in "
             "<code>--bouts-csv</code> and the JSON.</p>" if len(table) > MAX_BOUT_ROWS else "")
@@ -1001,7 +1003,7 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
         sev_counts = {s: sum(f.severity == s for f in ov.flags) for s in SEVERITY_COLOR}
         flag_text = ("no flags" if not ov.flags else f"<a href='#flags'>{len(ov.flags)} flag"
                      f"{'s' if len(ov.flags) != 1 else ''}</a> ("
-                     + ", ".join(f"{n} {s}" for s, n in sev_counts.items() if n) + ")")
+                     + ", ".join(f"{n} {severity_word(s)}" for s, n in sev_counts.items() if n) + ")")
         parts.append(f"<p class='glance'>{ov.n_steps} steps in {ov.n_bouts} bout{'s' if ov.n_bouts != 1 else ''}, "
                      f"{_e(fmt_duration(ov.walking_time_s))} of {_e(ov.gait_word.lower())} in a {_e(fmt_duration(ov.duration_s))} "
                      f"recording{_e(_no_data_glance(ov))}; {flag_text}.</p>")
@@ -1035,7 +1037,7 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
                              f"Grey: {ov.gait_word.lower()} bouts" + ("; below them the treadmill program (belt speed · incline per stage)"
                                                      if _treadmill_stages(result) else "")
                              + ". Coloured bars: when each flag held, by severity (mild dotted, moderate "
-                             "striped, marked cross-hatched)" + (". Grey back-hatched bands: no data (a gap in the "
+                             "striped, strong cross-hatched)" + (". Grey back-hatched bands: no data (a gap in the "
                                                                  "samples, not a rest)" if ov.data_gaps else "") + ".", dpi, title="Flag timeline",
                              summary=timeline_summary(result, ov))
             scatter = _plot(step_scatter_figure(result, ov), "step-scatter",

@@ -21,6 +21,7 @@ from rich.text import Text
 from ..errors import command_line_words
 from ..marks import marks_with_flag
 from ..result import AnalysisResult
+from ..strain import severity_word
 from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, Overview, build_overview, flag_groups, flag_title,
                      recording_line, walking_line)
 
@@ -64,9 +65,9 @@ def _flags_block(ov: Overview) -> Group:
     for g in flag_groups(ov.flags):
         head = Text()
         head.append("● ", style=SEVERITY_STYLE.get(g.severity, ""))
-        head.append(flag_title(g.id), style="bold")
+        head.append(g.title, style="bold")
         head.append(f"  {g.spans_text(origin_s=ov.time_origin_s)}  ")
-        head.append(g.severity, style=SEVERITY_STYLE.get(g.severity, ""))
+        head.append(severity_word(g.severity), style=SEVERITY_STYLE.get(g.severity, ""))
         head.append(f"  [{g.id}]", style="dim")
         lines: list[Any] = [Text(g.worst.message)]
         for cause in g.causes():
