@@ -1060,6 +1060,23 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     tl = _timeline(grid, rules, active)
     hints = ([ONE_SIDED_HINT] if one_sided is not None else []) + [lean_jump_hint(tj, dj, schedule_origin_s) for tj, dj in jumps]
     judged = {r.id for r in rules if (_rule_evaluable(r) & grid["walking"]).any()} | {f.id for f in flags}
+    # the rules on step timing need enough steady strides within their window; a day of short, turning walks
+    # can have none, and then the notes said they were 'judged against general limits' while flags_not_judged
+    # listed them (HA001 daily, review s34): say which, and why (one-sided / off-trunk have their own note)
+    steady_need = {"pace_too_fast": "uneven step timing",
+                   **({} if off_trunk or one_sided is not None else
+                      {"asymmetry": "left/right differences in step time",
+                       **({"pelvic_instability": "in pelvic drop"}
+                          if np.isfinite(cols["pelvic_drop_deg"]).any() else {})})}
+    missing = [words for fid, words in steady_need.items() if fid not in judged]
+    if missing and grid["walking"].any():
+        listed = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
+        notes.append(f"{listed[0].upper() + listed[1:]} could not be judged anywhere: "
+                     f"{'they need' if len(missing) > 1 else 'it needs'} enough steady walking within "
+                     f"{cfg.variability_window_s:.0f} s"
+                     + (f" ({cfg.asymmetry_window_s:.0f} s for left/right step time)"
+                        if "asymmetry" in steady_need and "asymmetry" not in judged else "")
+                     + " — turns, starts and stops are left out — and no stretch of this recording had it.")
     tl.attrs.update(notes=notes, baselines=base["values"], disclaimer=DISCLAIMER, one_sided=one_sided is not None,
                     flags_not_judged=[fid for fid in FLAG_IDS if fid not in judged],
                     sensor_hints=hints, lean_jumps=[{"time_s": tj, "change_deg": dj} for tj, dj in jumps],

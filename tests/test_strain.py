@@ -983,3 +983,23 @@ def test_a_marked_flags_message_says_strong():
     assert "(strong) from" in flags[0].message and "marked" not in flags[0].message, flags[0].message
     flags, _ = evaluate_flags(make_steps(changes=[ch("impact_g", factor=1.26)]))
     assert [f.severity for f in flags] == ["mild"] and "(mild) from" in flags[0].message
+
+
+def test_step_timing_rules_not_judged_anywhere_are_said_with_why():
+    """HA001 daily (47 s of short, turning walks): flags_not_judged listed pace_too_fast and asymmetry while
+    the only note said walking 'was judged only against general limits (… uneven step timing, left/right
+    differences …)' (review s34). Truth: every step-timing rule the note names is in flags_not_judged, and a
+    steady 5-min walk (all judged) gets no such note."""
+    from pathlib import Path
+
+    import imu_gait
+    from imu_gait.synthetic import synthesize_walk
+
+    day = imu_gait.analyze(imu_gait.read(Path(__file__).resolve().parents[1] / "datasets" / "mobgap_HA001_daily.csv"))
+    note = next(n for n in day.summary["flag_notes"] if "could not be judged anywhere" in n)
+    assert "uneven step timing" in note.lower() and "left/right differences in step time" in note
+    assert {"pace_too_fast", "asymmetry", "pelvic_instability"} <= set(day.summary["flags_not_judged"])
+    rec, _ = synthesize_walk(300, seed=4)
+    steady = imu_gait.analyze(rec)
+    assert not any("could not be judged anywhere" in n for n in steady.summary["flag_notes"])
+    assert not {"pace_too_fast", "asymmetry"} & set(steady.summary["flags_not_judged"])
