@@ -47,7 +47,8 @@ from .errors import ArgumentError, ImuGaitError, StuckAxisError  # noqa: F401  (
 from .recording import (BODY_HEIGHT_RANGE_M, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, STUCK_AXIS_HINT, Recording,
                         gravity_size, stuck_axes, stuck_axes_text)
 from .result import STEP_COLUMNS, AnalysisResult
-from .strain import StrainConfig, evaluate_flags, lean_jumps, placement_kind, steady_stride_cv_pct, turning_steps, without_turns
+from .strain import (StrainConfig, evaluate_flags, lean_jumps, placement_kind, steady_step_time_asymmetry_pct,
+                     steady_stride_cv_pct, turning_steps, without_turns)
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, TreadmillSchedule, mmss
 
 ENGINE_RATE_HZ = 100.0
@@ -2030,9 +2031,10 @@ class GaitEngine:
             # the steady-walking, robust CV the pace rule judges (not the SD of every stride: turns,
             # starts and stops and a few misplaced contacts would dominate it)
             s["stride_time_cv_pct"] = steady_stride_cv_pct(steps)
-            step_t = m[:, keys.index("step_time_s")]
             side = steps["side"].to_numpy()
-            s["step_time_asymmetry_pct"] = _step_time_asymmetry_pct(step_t, side)
+            # the asymmetry the asymmetry rule judges (steady steps, per-side medians, outliers dropped), so
+            # that the summary and the flag agree; a mean over every step let turns and bout edges decide it
+            s["step_time_asymmetry_pct"] = steady_step_time_asymmetry_pct(steps)
             gct = m[:, keys.index("ground_contact_ms")]
             s["gct_balance_pct"] = _gct_balance_pct(gct, side)
             gait = steps["gait"].to_numpy()
@@ -2064,8 +2066,7 @@ class GaitEngine:
                 # a walk that turns into a run (or back): one median over both describes neither
                 s["by_gait"] = {g: {"n_steps": n, **_medians(m[gait == g], keys, with_iqr=True),
                                     "stride_time_cv_pct": steady_stride_cv_pct(steps[gait == g]),
-                                    "step_time_asymmetry_pct": _step_time_asymmetry_pct(step_t[gait == g],
-                                                                                        side[gait == g]),
+                                    "step_time_asymmetry_pct": steady_step_time_asymmetry_pct(steps[gait == g]),
                                     "gct_balance_pct": _gct_balance_pct(gct[gait == g], side[gait == g])}
                                 for g, n in (("walk", n_walk), ("run", n_run))}
                 warnings.append(f"walking ({n_walk} steps) and running ({n_run} steps): the overall medians pool "
@@ -2263,15 +2264,6 @@ def _steps_next_to(standing: dict[str, Any], time_s: np.ndarray, ok: np.ndarray)
         return ok & (time_s >= standing["start_s"] - STANDING_MAX_GAP_S - STANDING_WALK_TAIL_S) \
             & (time_s <= standing["start_s"])
     return ok & (time_s >= standing["walk_start_s"]) & (time_s <= standing["walk_start_s"] + STANDING_WALK_TAIL_S)
-
-
-def _step_time_asymmetry_pct(step_time_s: np.ndarray, side: np.ndarray) -> float:
-    """|mean left − mean right step time| / their mean, in %; NaN under 4 steps of either side."""
-    ok = np.isfinite(step_time_s)
-    l, r = step_time_s[(side == "L") & ok], step_time_s[(side == "R") & ok]
-    if l.size > 3 and r.size > 3:
-        return float(100 * abs(l.mean() - r.mean()) / ((l.mean() + r.mean()) / 2))
-    return float("nan")
 
 
 def _gct_balance_pct(gct_ms: np.ndarray, side: np.ndarray) -> float:
