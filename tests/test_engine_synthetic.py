@@ -802,3 +802,26 @@ def test_step_time_asymmetry_leaves_out_turns():
     assert (np.abs(res.steps["heading_change_deg"]) >= 30).sum() >= 20          # the turns are there
     assert res.summary["step_time_asymmetry_pct"] == pytest.approx(3.0, abs=1.5)
 
+
+def test_symmetry_is_read_on_0_to_1():
+    """Moe-Nilssen symmetry (step / stride regularity) is on 0–1: a ratio above 1 means the stride lag missed
+    its peak (audit s34 F8: Mobilise-D HA001 walk1's median read 1.27). Truth: a pure step-periodic wave
+    (0.5 s) given a mean stride lag 15 % / 20 % long, so that the ±10 % search misses the stride peak — step /
+    stride regularity ≈ 1.1 (within the overshoot: reads exactly 1) and ≈ 1.9 (says nothing: NaN); a real
+    left/right difference (a stride-periodic component) keeps its ratio below 1 unchanged."""
+    from imu_gait.dsp.metrics import SYMMETRY_MAX_OVERSHOOT, regularity
+    fs, step = 100.0, 0.5
+    t = np.arange(0, 30, 1 / fs)
+    ic = np.arange(4.0, 29.0, step)
+
+    def reg(a, stride_lag):
+        r = regularity(a, ic * fs, np.full(ic.size, step), np.full(ic.size, stride_lag), np.zeros(ic.size), fs)
+        return r["step_regularity"] / r["stride_regularity"], r["symmetry"]
+
+    wave = np.sin(2 * np.pi * t / step)
+    ratio, sym = reg(wave, 2 * step * 1.15)
+    assert np.all((ratio > 1.05) & (ratio < SYMMETRY_MAX_OVERSHOOT)) and np.all(sym == 1.0)
+    ratio, sym = reg(wave, 2 * step * 1.20)
+    assert np.all(ratio > 1.5) and np.isnan(sym).all()
+    ratio, sym = reg(wave + 0.5 * np.sin(np.pi * t / step), 2 * step)
+    assert np.all(ratio < 0.9) and np.allclose(sym, ratio)
