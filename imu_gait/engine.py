@@ -459,6 +459,7 @@ class GaitEngine:
         self._braking_sum = np.zeros(3)          # Σ over all steps of the contact-locked braking (sensor axes)
         self._braking_n = 0
         self._sym_counts = [0, 0]                 # rows given so far with a symmetry, and those ≥ the centred bar
+        self._implausible: list[dict[str, Any]] = []   # walks taken back as no trunk's gait (_retract_if_implausible)
         self._bout_ups: dict[int, list[np.ndarray]] = {}   # per walk: 'up' before each of its first steps
         self.posture_checks: list[dict[str, Any]] = []   # per closed walk: its tail's recline, for benchmarks
         # every standing confirmed (see STANDING_MIN_S), in order, one before and one after each walk at most: a sensor
@@ -1070,7 +1071,8 @@ class GaitEngine:
         """A closed walk's rows are all given (their symmetry, twist and drop are part of the evidence): take it
         back if it had no rhythm or a still trunk, else note what the checks of its trailing steps (sat down?) and
         of a standing after it need."""
-        if not (self._retract_if_aperiodic(bout, upd) or self._retract_if_trunk_still(bout, upd)):
+        if not (self._retract_if_aperiodic(bout, upd) or self._retract_if_implausible(bout, upd)
+                or self._retract_if_trunk_still(bout, upd)):
             self._posture_due_at_close(bout)
             self._standing_after_due_at_close(bout)
 
@@ -1094,6 +1096,30 @@ class GaitEngine:
             return False
         if max(np.nanmedian(step_reg), np.nanmedian(stride_reg)) > p.aperiodic_max_regularity:
             return False
+        self._bout_ups.pop(bout, None)
+        self._retract(bout, np.asarray(b["_times"], float), upd)
+        return True
+
+    def _retract_if_implausible(self, bout: int, upd: EngineUpdate) -> bool:
+        """A closed walk whose median sway or bounce per step no trunk reaches in walking or running
+        (> ``implausible_max_sway_cm`` / ``implausible_max_bounce_cm``) was not gait on the trunk — a sensor
+        waved or carried in the hand: all its steps are taken back, and the summary's warnings say so
+        (StepParams explains the rule and its evidence). True if it was."""
+        p = self.p
+        if self.placement_kind == "off_trunk":
+            return False                          # a pocket's phone swings with the thigh: not this evidence
+        b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
+        if b is None:
+            return False
+        sway, bounce = self._bout_column(bout, "lateral_sway_cm", "vertical_oscillation_cm")
+        med = {}
+        for name, v, limit in (("sway", sway, p.implausible_max_sway_cm), ("bounce", bounce, p.implausible_max_bounce_cm)):
+            if np.isfinite(v).sum() >= p.implausible_min_values and np.nanmedian(v) > limit:
+                med[name] = float(np.nanmedian(v))
+        if not med:
+            return False
+        self._implausible.append({"start_s": float(b["start_s"]), "end_s": float(b["end_s"]),
+                                  "n_steps": int(b["n_steps"]), **med})
         self._bout_ups.pop(bout, None)
         self._retract(bout, np.asarray(b["_times"], float), upd)
         return True
@@ -2126,6 +2152,17 @@ class GaitEngine:
             warnings.append(f"at {mmss(t_u - (self._first_t or 0.0))} the sensor's 'up' turned {drift:.0f}° within a few "
                             "seconds of walking (still being put on or settling?): the posture reference was taken once it "
                             "had settled; bounce, lean and sway of the steps before are unreliable")
+        if self._implausible:
+            w = self._implausible
+            what = "; ".join(f"{mmss(x['start_s'] - (self._first_t or 0.0))}–{mmss(x['end_s'] - (self._first_t or 0.0))} "
+                             f"({x['n_steps']} steps: " + ", ".join(f"{k} {v:.0f} cm" for k, v in x.items()
+                                                                   if k in ("sway", "bounce")) + ")" for x in w[:5])
+            warnings.append(f"{len(w)} stretch{'es' if len(w) > 1 else ''} of step-like motion left out as not walking "
+                            f"— {what}{' …' if len(w) > 5 else ''}: median side-to-side sway over "
+                            f"{self.p.implausible_max_sway_cm:.0f} cm or up-and-down bounce over "
+                            f"{self.p.implausible_max_bounce_cm:.0f} cm per step, which no trunk reaches in walking "
+                            "(sway ≈ 3–7 cm, bounce ≈ 2.5–5 cm) or running (bounce ≤ ~13 cm). Was the sensor held in "
+                            "the hand, swung or carried rather than worn on the trunk?")
         if self._calib is None and len(steps):
             warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "
                             "reference were estimated from the short walks together; lean and braking are less certain")

@@ -300,3 +300,20 @@ def test_a_walks_last_step_is_measured_the_same_whatever_the_chunking():
         for col in ("forward_lean_deg", "pelvic_drop_deg", "braking_mps", "lateral_sway_cm", "impact_g"):
             np.testing.assert_allclose([given[t][col] for t in live["time_s"]], live[col].to_numpy(float),
                                        rtol=1e-9, atol=1e-9, err_msg=f"live rows' {col}, {chunk}-sample chunks")
+
+
+BROAD_21 = Path(__file__).resolve().parent.parent.parent / "shared" / "peer_data" / "broad_subset" / "21_undisturbed_fast_combined.mat"
+
+
+@pytest.mark.skipif(not BROAD_21.exists(), reason="BROAD trial 21 not beside the repository (../shared/peer_data)")
+def test_a_hand_held_rig_is_not_walking():
+    """BROAD trial 21 (Laidig et al. 2021: an IMU rig moved fast by hand, optical truth, no walking; the
+    accelerometer alone): it read 145 'steps', sway 125 cm, bounce 15 cm, and raised 'pace too fast' and
+    'forward lean' (audit s34 F1). Truth: no steps, no flags, and a warning that says why."""
+    import scipy.io
+    d = scipy.io.loadmat(BROAD_21, simplify_cells=True)
+    acc = np.asarray(d["imu_acc"], float)
+    t = np.arange(len(acc)) / float(np.squeeze(d["sampling_rate"]))
+    res = imu_gait.analyze(imu_gait.Recording(t, acc, None))
+    assert len(res.steps) == 0 and not res.flags
+    assert any("left out as not walking" in w and "sway 146 cm" in w for w in res.warnings)
