@@ -1102,7 +1102,8 @@ class GaitEngine:
 
     def _retract_if_implausible(self, bout: int, upd: EngineUpdate) -> bool:
         """A closed walk whose median sway or bounce per step no trunk reaches in walking or running
-        (> ``implausible_max_sway_cm`` / ``implausible_max_bounce_cm``) was not gait on the trunk — a sensor
+        (> ``implausible_max_sway_cm`` / ``implausible_max_bounce_cm``), or — walking, with a gyroscope — whose
+        median twist per stride exceeds ``implausible_max_twist_deg``, was not gait on the trunk — a sensor
         waved or carried in the hand: all its steps are taken back, and the summary's warnings say so
         (StepParams explains the rule and its evidence). True if it was."""
         p = self.p
@@ -1111,9 +1112,13 @@ class GaitEngine:
         b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
         if b is None:
             return False
-        sway, bounce = self._bout_column(bout, "lateral_sway_cm", "vertical_oscillation_cm")
+        sway, bounce, twist, gait = self._bout_column(bout, "lateral_sway_cm", "vertical_oscillation_cm",
+                                                      "trunk_twist_deg", "gait")
+        if not self.has_gyro or (gait == "run").mean() > 0.5:
+            twist = np.full(twist.size, np.nan)   # (twist is measured walking, with a gyroscope)
         med = {}
-        for name, v, limit in (("sway", sway, p.implausible_max_sway_cm), ("bounce", bounce, p.implausible_max_bounce_cm)):
+        for name, v, limit in (("sway", sway, p.implausible_max_sway_cm), ("bounce", bounce, p.implausible_max_bounce_cm),
+                               ("twist", twist, p.implausible_max_twist_deg)):
             if np.isfinite(v).sum() >= p.implausible_min_values and np.nanmedian(v) > limit:
                 med[name] = float(np.nanmedian(v))
         if not med:
@@ -2155,14 +2160,17 @@ class GaitEngine:
         if self._implausible:
             w = self._implausible
             what = "; ".join(f"{mmss(x['start_s'] - (self._first_t or 0.0))}–{mmss(x['end_s'] - (self._first_t or 0.0))} "
-                             f"({x['n_steps']} steps: " + ", ".join(f"{k} {v:.0f} cm" for k, v in x.items()
-                                                                   if k in ("sway", "bounce")) + ")" for x in w[:5])
+                             f"({x['n_steps']} steps: " + ", ".join(f"{k} {v:.0f}{'°' if k == 'twist' else ' cm'}"
+                                                                   for k, v in x.items()
+                                                                   if k in ("sway", "bounce", "twist")) + ")"
+                             for x in w[:5])
             warnings.append(f"{len(w)} stretch{'es' if len(w) > 1 else ''} of step-like motion left out as not walking "
                             f"— {what}{' …' if len(w) > 5 else ''}: median side-to-side sway over "
                             f"{self.p.implausible_max_sway_cm:.0f} cm or up-and-down bounce over "
-                            f"{self.p.implausible_max_bounce_cm:.0f} cm per step, which no trunk reaches in walking "
-                            "(sway ≈ 3–7 cm, bounce ≈ 2.5–5 cm) or running (bounce ≤ ~13 cm). Was the sensor held in "
-                            "the hand, swung or carried rather than worn on the trunk?")
+                            f"{self.p.implausible_max_bounce_cm:.0f} cm per step, or a twist over "
+                            f"{self.p.implausible_max_twist_deg:.0f}° per stride, which no trunk reaches in walking "
+                            "(sway ≈ 3–7 cm, bounce ≈ 2.5–5 cm, twist 8–15°) or running (bounce ≤ ~13 cm). Was the "
+                            "sensor held in the hand, on a wrist, swung or carried rather than worn on the trunk?")
         if self._calib is None and len(steps):
             warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "
                             "reference were estimated from the short walks together; lean and braking are less certain")

@@ -174,6 +174,13 @@ class StepParams:
     # bounce 16 / 12 cm per walk (audit s34 F1). The whole walk is taken back.
     implausible_max_sway_cm: float = 20.0
     implausible_max_bounce_cm: float = 15.0
+    # … and, with a gyroscope, a walking 'walk' whose trunk twists more than this per stride (median): a
+    # trunk twists 8–15° walking (gait-science §3); the largest walk medians on IPOL and Mobilise-D (89 walks)
+    # are 17.6° (IPOL 4-3, 6 steps) and 16.5°, while SciKit-Digital-Health's 2-min example (a sensor whose
+    # gravity direction changes every 10 s, |ω| p95 250–450 °/s per walk against ≤ 172 °/s on the trunk
+    # walks) read 22–34° per walk and raised 48° 'forward lean' flags (audit s34 F1). Not for running: no
+    # real run with a gyroscope was there to set it.
+    implausible_max_twist_deg: float = 20.0
     implausible_min_values: int = 4      # finite sway or bounce values needed to judge
     # A 'walk' with a still trunk (applied by the engine when it closes, with a gyroscope on the trunk): jolts
     # passed up from a vibrating seat or floor (a car, a bus, a treadmill deck) come at step-like intervals and
