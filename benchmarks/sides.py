@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
               "side offset = median timing error of the left foot's matched contacts − the right foot's (ms): a "
               "waveform that peaks later after one foot's contact shifts that foot's contacts and makes a step-time "
               "asymmetry the walker does not have. asymmetry = the summary's `step_time_asymmetry_pct` (mean left "
-              "vs right step time over all steps) against the reference's (medians of alternating steps within "
+              "vs right step time over the steady steps: no turns, no bout edges) against the reference's (medians of alternating steps within "
               "30 % of the median step).", "",
               "| data | recordings | \\|side offset\\| median ms | > 50 ms | > 100 ms | asymmetry: median ours / reference % "
               "| mean abs. diff. | correlation |", "|---|---|---|---|---|---|---|---|"]

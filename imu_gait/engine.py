@@ -47,7 +47,8 @@ from .errors import ArgumentError, ImuGaitError, StuckAxisError  # noqa: F401  (
 from .recording import (BODY_HEIGHT_RANGE_M, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, STUCK_AXIS_HINT, Recording,
                         gravity_size, stuck_axes, stuck_axes_text)
 from .result import STEP_COLUMNS, AnalysisResult
-from .strain import StrainConfig, evaluate_flags, lean_jumps, placement_kind, steady_stride_cv_pct, turning_steps, without_turns
+from .strain import (StrainConfig, evaluate_flags, lean_jumps, placement_kind, steady_step_time_asymmetry_pct,
+                     steady_stride_cv_pct, turning_steps, without_turns)
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, TreadmillSchedule, mmss
 
 ENGINE_RATE_HZ = 100.0
@@ -460,6 +461,7 @@ class GaitEngine:
         self._braking_sum = np.zeros(3)          # Σ over all steps of the contact-locked braking (sensor axes)
         self._braking_n = 0
         self._sym_counts = [0, 0]                 # rows given so far with a symmetry, and those ≥ the centred bar
+        self._implausible: list[dict[str, Any]] = []   # walks taken back as no trunk's gait (_retract_if_implausible)
         self._bout_ups: dict[int, list[np.ndarray]] = {}   # per walk: 'up' before each of its first steps
         self.posture_checks: list[dict[str, Any]] = []   # per closed walk: its tail's recline, for benchmarks
         # every standing confirmed (see STANDING_MIN_S), in order, one before and one after each walk at most: a sensor
@@ -1071,7 +1073,8 @@ class GaitEngine:
         """A closed walk's rows are all given (their symmetry, twist and drop are part of the evidence): take it
         back if it had no rhythm or a still trunk, else note what the checks of its trailing steps (sat down?) and
         of a standing after it need."""
-        if not (self._retract_if_aperiodic(bout, upd) or self._retract_if_trunk_still(bout, upd)):
+        if not (self._retract_if_aperiodic(bout, upd) or self._retract_if_implausible(bout, upd)
+                or self._retract_if_trunk_still(bout, upd)):
             self._posture_due_at_close(bout)
             self._standing_after_due_at_close(bout)
 
@@ -1095,6 +1098,35 @@ class GaitEngine:
             return False
         if max(np.nanmedian(step_reg), np.nanmedian(stride_reg)) > p.aperiodic_max_regularity:
             return False
+        self._bout_ups.pop(bout, None)
+        self._retract(bout, np.asarray(b["_times"], float), upd)
+        return True
+
+    def _retract_if_implausible(self, bout: int, upd: EngineUpdate) -> bool:
+        """A closed walk whose median sway or bounce per step no trunk reaches in walking or running
+        (> ``implausible_max_sway_cm`` / ``implausible_max_bounce_cm``), or — walking, with a gyroscope — whose
+        median twist per stride exceeds ``implausible_max_twist_deg``, was not gait on the trunk — a sensor
+        waved or carried in the hand: all its steps are taken back, and the summary's warnings say so
+        (StepParams explains the rule and its evidence). True if it was."""
+        p = self.p
+        if self.placement_kind == "off_trunk":
+            return False                          # a pocket's phone swings with the thigh: not this evidence
+        b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
+        if b is None:
+            return False
+        sway, bounce, twist, gait = self._bout_column(bout, "lateral_sway_cm", "vertical_oscillation_cm",
+                                                      "trunk_twist_deg", "gait")
+        if not self.has_gyro or (gait == "run").mean() > 0.5:
+            twist = np.full(twist.size, np.nan)   # (twist is measured walking, with a gyroscope)
+        med = {}
+        for name, v, limit in (("sway", sway, p.implausible_max_sway_cm), ("bounce", bounce, p.implausible_max_bounce_cm),
+                               ("twist", twist, p.implausible_max_twist_deg)):
+            if np.isfinite(v).sum() >= p.implausible_min_values and np.nanmedian(v) > limit:
+                med[name] = float(np.nanmedian(v))
+        if not med:
+            return False
+        self._implausible.append({"start_s": float(b["start_s"]), "end_s": float(b["end_s"]),
+                                  "n_steps": int(b["n_steps"]), **med})
         self._bout_ups.pop(bout, None)
         self._retract(bout, np.asarray(b["_times"], float), upd)
         return True
@@ -2038,9 +2070,10 @@ class GaitEngine:
             # the steady-walking, robust CV the pace rule judges (not the SD of every stride: turns,
             # starts and stops and a few misplaced contacts would dominate it)
             s["stride_time_cv_pct"] = steady_stride_cv_pct(steps)
-            step_t = m[:, keys.index("step_time_s")]
             side = steps["side"].to_numpy()
-            s["step_time_asymmetry_pct"] = _step_time_asymmetry_pct(step_t, side)
+            # the asymmetry the asymmetry rule judges (steady steps, per-side medians, outliers dropped), so
+            # that the summary and the flag agree; a mean over every step let turns and bout edges decide it
+            s["step_time_asymmetry_pct"] = steady_step_time_asymmetry_pct(steps)
             gct = m[:, keys.index("ground_contact_ms")]
             s["gct_balance_pct"] = _gct_balance_pct(gct, side)
             gait = steps["gait"].to_numpy()
@@ -2072,8 +2105,7 @@ class GaitEngine:
                 # a walk that turns into a run (or back): one median over both describes neither
                 s["by_gait"] = {g: {"n_steps": n, **_medians(m[gait == g], keys, with_iqr=True),
                                     "stride_time_cv_pct": steady_stride_cv_pct(steps[gait == g]),
-                                    "step_time_asymmetry_pct": _step_time_asymmetry_pct(step_t[gait == g],
-                                                                                        side[gait == g]),
+                                    "step_time_asymmetry_pct": steady_step_time_asymmetry_pct(steps[gait == g]),
                                     "gct_balance_pct": _gct_balance_pct(gct[gait == g], side[gait == g])}
                                 for g, n in (("walk", n_walk), ("run", n_run))}
                 warnings.append(f"walking ({n_walk} steps) and running ({n_run} steps): the overall medians pool "
@@ -2141,6 +2173,20 @@ class GaitEngine:
             warnings.append(f"at {mmss(t_u - (self._first_t or 0.0))} the sensor's 'up' turned {drift:.0f}° within a few "
                             "seconds of walking (still being put on or settling?): the posture reference was taken once it "
                             "had settled; bounce, lean and sway of the steps before are unreliable")
+        if self._implausible:
+            w = self._implausible
+            what = "; ".join(f"{mmss(x['start_s'] - (self._first_t or 0.0))}–{mmss(x['end_s'] - (self._first_t or 0.0))} "
+                             f"({x['n_steps']} steps: " + ", ".join(f"{k} {v:.0f}{'°' if k == 'twist' else ' cm'}"
+                                                                   for k, v in x.items()
+                                                                   if k in ("sway", "bounce", "twist")) + ")"
+                             for x in w[:5])
+            warnings.append(f"{len(w)} stretch{'es' if len(w) > 1 else ''} of step-like motion left out as not walking "
+                            f"— {what}{' …' if len(w) > 5 else ''}: median side-to-side sway over "
+                            f"{self.p.implausible_max_sway_cm:.0f} cm or up-and-down bounce over "
+                            f"{self.p.implausible_max_bounce_cm:.0f} cm per step, or a twist over "
+                            f"{self.p.implausible_max_twist_deg:.0f}° per stride, which no trunk reaches in walking "
+                            "(sway ≈ 3–7 cm, bounce ≈ 2.5–5 cm, twist 8–15°) or running (bounce ≤ ~13 cm). Was the "
+                            "sensor held in the hand, on a wrist, swung or carried rather than worn on the trunk?")
         if self._calib is None and len(steps):
             warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "
                             "reference were estimated from the short walks together; lean and braking are less certain")
@@ -2279,15 +2325,6 @@ def _steps_next_to(standing: dict[str, Any], time_s: np.ndarray, ok: np.ndarray)
         return ok & (time_s >= standing["start_s"] - STANDING_MAX_GAP_S - STANDING_WALK_TAIL_S) \
             & (time_s <= standing["start_s"])
     return ok & (time_s >= standing["walk_start_s"]) & (time_s <= standing["walk_start_s"] + STANDING_WALK_TAIL_S)
-
-
-def _step_time_asymmetry_pct(step_time_s: np.ndarray, side: np.ndarray) -> float:
-    """|mean left − mean right step time| / their mean, in %; NaN under 4 steps of either side."""
-    ok = np.isfinite(step_time_s)
-    l, r = step_time_s[(side == "L") & ok], step_time_s[(side == "R") & ok]
-    if l.size > 3 and r.size > 3:
-        return float(100 * abs(l.mean() - r.mean()) / ((l.mean() + r.mean()) / 2))
-    return float("nan")
 
 
 def _gct_balance_pct(gct_ms: np.ndarray, side: np.ndarray) -> float:

@@ -113,7 +113,7 @@ from .recording import duration_text
 from .result import STEP_COLUMNS, Flag
 from .treadmill import TreadmillSchedule, mmss as _mmss
 
-__all__ = ["evaluate_flags", "steady_stride_cv_pct", "without_turns", "turning_steps", "one_sided_signal", "lean_jumps", "TURN_BLIND", "StrainConfig", "DISCLAIMER", "DISCLAIMER_TITLE", "DISCLAIMER_TEXT", "FLAG_INFO", "FLAG_IDS"]
+__all__ = ["evaluate_flags", "steady_stride_cv_pct", "steady_step_time_asymmetry_pct", "without_turns", "turning_steps", "one_sided_signal", "lean_jumps", "TURN_BLIND", "StrainConfig", "DISCLAIMER", "DISCLAIMER_TITLE", "DISCLAIMER_TEXT", "FLAG_INFO", "FLAG_IDS"]
 
 #: The not-a-diagnosis note and the red-flag symptoms, said the same way by every sink (terminal, HTML,
 #: JSON, live view): the title on its own, the body on its own and the two together.
@@ -1345,6 +1345,50 @@ def _stride_ratio(t: np.ndarray, stride_s: np.ndarray, steady: np.ndarray, windo
     ratio = stride_s / _rolling(t, stride_s, window_s, "median", cfg.min_periods)
     with np.errstate(invalid="ignore"):
         return np.where((np.abs(ratio - 1.0) < cfg.stride_outlier_frac) & steady, ratio, np.nan)
+
+
+def steady_step_time_asymmetry_pct(steps: pd.DataFrame, config: StrainConfig | None = None) -> float:
+    """Step-time asymmetry of a walk's steady walking, % — over the steps the asymmetry rule judges: steady
+    steps (:func:`_steady_steps`: no turns when the heading is known, no bout starts / stops) of the main
+    gait, each relative to the local step time (half the rolling median stride time), steps more than 30 %
+    off it dropped (a missed or split contact, as the rule drops them); |mean left − mean right| / their
+    mean. Relative step times, so that a walk at two paces does not mix paces into the sides' values. NaN
+    without L/R labels or under ``min_periods_var`` / 2 such steps of either side.
+
+    A mean over every step (the summary's rule before) let turning, U-turn and bout-edge steps decide it:
+    synthetic 3 % on the straight with 50 %-uneven turns read 11 % (now 3.3–3.6 %). Means of the kept
+    steps, not the rule's medians: a walk has ~10 steady steps a side, and where one foot's contact is
+    found ~100 ms late on half of its steps (audit s34 F3) the median jumps to the late mode — IPOL 6-1
+    38.7 % (medians) / 27.0 % (means) against the foot sensors' 0.9 %; over 11 IPOL trials |error| summed
+    139 (medians) / 84 (means) / 78 (every step) points, on the 7 trials without such a contact bias 21.5 /
+    15.4 / 26.8 (audit s34 F2)."""
+    cfg = config or StrainConfig()
+    need = ("time_s", "step_time_s", "side")
+    if len(steps) == 0 or any(c not in steps.columns for c in need):
+        return float("nan")
+    t = steps["time_s"].to_numpy(float)
+    st = steps if np.all(t[1:] >= t[:-1]) else steps.iloc[np.argsort(t, kind="stable")]   # the engine's: sorted
+    gait = _is_run(st["gait"]) if "gait" in st else np.zeros(len(st), bool)
+    steady = _steady_steps(*_bout_heading(st), cfg) & (gait == (gait.mean() > 0.5))
+    t = st["time_s"].to_numpy(float)
+    step = st["step_time_s"].to_numpy(float)
+    if not np.isfinite(step).any():
+        return float("nan")
+    side = _side_first_letter(st["side"])
+    med_step = float(np.nanmedian(step))
+    # the local step time from the strides (half their rolling median): a rolling median of the step times
+    # themselves, which alternate long / short, lands on one side's value or the other as the window holds
+    # one more step of either — in step with the sides, which doubled a synthetic 8 % asymmetry
+    stride = st["stride_time_s"].to_numpy(float) if "stride_time_s" in st else np.full(len(st), np.nan)
+    local = _rolling(t, stride, max(cfg.smooth_s, 2 * cfg.smooth_strides * med_step), "median", cfg.min_periods) / 2.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = step / local
+        ok = steady & np.isfinite(ratio) & (np.abs(ratio - 1.0) < 0.3)
+    l, r = ratio[ok & (side == "L")], ratio[ok & (side == "R")]
+    if min(l.size, r.size) < max(cfg.min_periods_var // 2, 4):
+        return float("nan")
+    lm, rm = float(np.mean(l)), float(np.mean(r))
+    return float(100.0 * abs(lm - rm) / ((lm + rm) / 2.0))
 
 
 def steady_stride_cv_pct(steps: pd.DataFrame, config: StrainConfig | None = None) -> float:

@@ -70,7 +70,13 @@ def test_a_replay_says_of_its_file_what_analyze_says(path, tmp_path, capsys):
     off, rp = _offline_and_replay(path, tmp_path)
     so, sr = off["summary"], rp["summary"]
     # the same samples, the same steps (the live engine is the offline one)
-    assert len(rp["steps"]) == len(off["steps"]) > 0
+    assert len(rp["steps"]) == len(off["steps"])
+    if path == GENERIC:
+        # skdh's AX6 30-s example twists 29° per stride: no trunk's walk (audit s34 F1), left out by both —
+        # the note saying so is among the warnings compared below
+        assert any("left out as not walking" in w for w in off["warnings"])
+    else:
+        assert len(off["steps"]) > 0
     wrong = {}                       # every field that disagrees, so a failure lists them all
     # the reader's notes (and the engine's) in the same words and order
     if rp["warnings"] != off["warnings"]:

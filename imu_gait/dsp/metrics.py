@@ -31,6 +31,8 @@ IMPACT_WINDOW_S = 0.15
 #: regularity's autocorrelation peak is sought within ± this share of the mean step / stride lag: the two
 #: feet's step peaks of a 10 % step-time asymmetry sit ± 5 % from the mean step
 REGULARITY_PEAK_SEARCH = 0.10
+#: symmetry (step / stride regularity) above 1 by at most this is read as 1, beyond it as unknown (NaN)
+SYMMETRY_MAX_OVERSHOOT = 1.2
 
 
 def sample_index(x) -> np.ndarray:
@@ -348,7 +350,8 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
     strides before each contact — but never reaching back before the bout's first contact
     (standing is not gait). ``step_s`` / ``stride_s`` should be *averages* over recent steps.
     Needs ≥ ``min_strides`` strides. Symmetry = step / stride regularity, left empty when the
-    stride regularity is below ``min_stride_regularity`` (the ratio of two small numbers says nothing).
+    stride regularity is below ``min_stride_regularity`` (the ratio of two small numbers says nothing);
+    capped at 1, and left empty above ``SYMMETRY_MAX_OVERSHOOT`` (the stride lag missed its peak).
 
     At the peak, not at the mean lag: with alternating step times the mean step lag falls between
     the two feet's peaks (found by review: 10 % asymmetry at 60 spm read step regularity −0.06 and
@@ -409,6 +412,12 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
         out[name] = np.where(np.isfinite(r), r, np.nan)
         out[f"_{name}_at_lag"] = at_lag
     sym = out["step_regularity"] / out["stride_regularity"]
-    out["symmetry"] = np.where(out["stride_regularity"] >= min_stride_regularity, sym, np.nan)
+    sym = np.where(out["stride_regularity"] >= min_stride_regularity, sym, np.nan)
+    # read on 0–1 (1 = the left and right steps alike): above 1 the stride lag missed its peak, not a walk
+    # more symmetric than symmetric. A symmetric but variable walk reads up to ~1.17 (above): up to
+    # SYMMETRY_MAX_OVERSHOOT it is taken as 1; beyond it the ratio says nothing (Mobilise-D HA001 daily 0.52 /
+    # 0.32 → 1.6) and is left empty (audit s34 F8: HA001 walk1's median read 1.27)
+    with np.errstate(invalid="ignore"):
+        out["symmetry"] = np.where(sym > SYMMETRY_MAX_OVERSHOOT, np.nan, np.minimum(sym, 1.0))
     return out
 

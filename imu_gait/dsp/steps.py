@@ -164,6 +164,24 @@ class StepParams:
     # doubles) at −0.09 / −0.16, and the task split into walks too short for the rule.
     aperiodic_min_steps: int = 16
     aperiodic_max_regularity: float = 0.0
+    # A 'walk' no trunk can make (applied by the engine when it closes, with or without a gyroscope, unless the
+    # sensor is declared off the trunk): median side-to-side sway > implausible_max_sway_cm or up-and-down
+    # bounce > implausible_max_bounce_cm per step. A walking trunk sways ≈ 3–7 cm and bounces ≈ 2.5–5 cm, a
+    # running one ≤ ~13 cm (gait-science §3). Largest medians per walk of ≥ 6 steps on the real recordings
+    # (IPOL, Mobilise-D, Oxford neck pouches, GaitPy, SciKit-Digital-Health, adeptdata's 25-min run): sway
+    # 13.8 cm (a non-trunk 2-min walk), 12.1 cm (GaitPy, 7 steps), 10.5 cm (Mobilise-D HA002 daily); bounce
+    # 9.7 cm (running). BROAD's hand-held rig (no walking at all) read 145 'steps' with sway 146 / 69 cm and
+    # bounce 16 / 12 cm per walk (audit s34 F1). The whole walk is taken back.
+    implausible_max_sway_cm: float = 20.0
+    implausible_max_bounce_cm: float = 15.0
+    # … and, with a gyroscope, a walking 'walk' whose trunk twists more than this per stride (median): a
+    # trunk twists 8–15° walking (gait-science §3); the largest walk medians on IPOL and Mobilise-D (89 walks)
+    # are 17.6° (IPOL 4-3, 6 steps) and 16.5°, while SciKit-Digital-Health's 2-min example (a sensor whose
+    # gravity direction changes every 10 s, |ω| p95 250–450 °/s per walk against ≤ 172 °/s on the trunk
+    # walks) read 22–34° per walk and raised 48° 'forward lean' flags (audit s34 F1). Not for running: no
+    # real run with a gyroscope was there to set it.
+    implausible_max_twist_deg: float = 20.0
+    implausible_min_values: int = 4      # finite sway or bounce values needed to judge
     # A 'walk' with a still trunk (applied by the engine when it closes, with a gyroscope on the trunk): jolts
     # passed up from a vibrating seat or floor (a car, a bus, a treadmill deck) come at step-like intervals and
     # repeat about as well as a weak real walk does (band-limited 1–5 Hz noise of 0.3–1.2 m/s² rms while
