@@ -1114,10 +1114,13 @@ class GaitEngine:
         b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
         if b is None:
             return False
-        sway, bounce, twist, gait = self._bout_column(bout, "lateral_sway_cm", "vertical_oscillation_cm",
-                                                      "trunk_twist_deg", "gait")
-        if not self.has_gyro or (gait == "run").mean() > 0.5:
-            twist = np.full(twist.size, np.nan)   # (twist is measured walking, with a gyroscope)
+        sway, bounce, twist, gait, step_reg = self._bout_column(bout, "lateral_sway_cm", "vertical_oscillation_cm",
+                                                                "trunk_twist_deg", "gait", "step_regularity")
+        regular = np.isfinite(step_reg).any() and np.nanmedian(step_reg) >= p.implausible_twist_max_regularity
+        if not self.has_gyro or (gait == "run").mean() > 0.5 or regular:
+            # (twist is measured walking, with a gyroscope; a regular walk that twists far is a walker
+            # twisting too much — the flag's business, not a sensor off the trunk)
+            twist = np.full(twist.size, np.nan)
         med = {}
         for name, v, limit in (("sway", sway, p.implausible_max_sway_cm), ("bounce", bounce, p.implausible_max_bounce_cm),
                                ("twist", twist, p.implausible_max_twist_deg)):
@@ -2184,7 +2187,7 @@ class GaitEngine:
                             f"— {what}{' …' if len(w) > 5 else ''}: median side-to-side sway over "
                             f"{self.p.implausible_max_sway_cm:.0f} cm or up-and-down bounce over "
                             f"{self.p.implausible_max_bounce_cm:.0f} cm per step, or a twist over "
-                            f"{self.p.implausible_max_twist_deg:.0f}° per stride, which no trunk reaches in walking "
+                            f"{self.p.implausible_max_twist_deg:.0f}° per stride with irregular steps, which no trunk reaches in walking "
                             "(sway ≈ 3–7 cm, bounce ≈ 2.5–5 cm, twist 8–15°) or running (bounce ≤ ~13 cm). Was the "
                             "sensor held in the hand, on a wrist, swung or carried rather than worn on the trunk?")
         if self._calib is None and len(steps):

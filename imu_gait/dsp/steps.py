@@ -181,6 +181,10 @@ class StepParams:
     # walks) read 22–34° per walk and raised 48° 'forward lean' flags (audit s34 F1). Not for running: no
     # real run with a gyroscope was there to set it.
     implausible_max_twist_deg: float = 20.0
+    # … and only when the walk's steps are irregular too (median step regularity below this): a real walker
+    # who twists too much keeps a regular rhythm (IPOL walks 0.49–0.85) and must get the 'twisting too much'
+    # flag, not lose the walk; the AX6 example's walks read 0.11–0.38 (review s34)
+    implausible_twist_max_regularity: float = 0.45
     implausible_min_values: int = 4      # finite sway or bounce values needed to judge
     # A 'walk' with a still trunk (applied by the engine when it closes, with a gyroscope on the trunk): jolts
     # passed up from a vibrating seat or floor (a car, a bus, a treadmill deck) come at step-like intervals and
