@@ -2074,8 +2074,9 @@ class GaitEngine:
             # starts and stops and a few misplaced contacts would dominate it)
             s["stride_time_cv_pct"] = steady_stride_cv_pct(steps)
             side = steps["side"].to_numpy()
-            # the asymmetry the asymmetry rule judges (steady steps, per-side medians, outliers dropped), so
-            # that the summary and the flag agree; a mean over every step let turns and bout edges decide it
+            # over the steps the asymmetry rule judges (steady steps, outliers dropped), so that the summary and
+            # the flag look at the same walking — per-side means, where the rule takes medians (why: the function's
+            # docstring); a mean over every step let turns and bout edges decide it
             s["step_time_asymmetry_pct"] = steady_step_time_asymmetry_pct(steps)
             gct = m[:, keys.index("ground_contact_ms")]
             s["gct_balance_pct"] = _gct_balance_pct(gct, side)
