@@ -2053,3 +2053,17 @@ def test_a_live_walks_summary_gives_its_clock_as_analyze_of_its_recording_does(t
     live, off = (json.loads((tmp_path / n).read_text())["summary"] for n in ("live.json", "a.json"))
     assert live["start_time_iso"] == off["start_time_iso"] and live["time_offset_s"] == off["time_offset_s"]
     assert live["start_unix_s"] == pytest.approx(off["start_unix_s"], abs=1e-3)
+
+
+def test_the_cleared_line_writes_times_past_an_hour_as_h_mm_ss():
+    """Live-long audit s34 F4: 'cleared: Fatigue — not seen since 149:46' beside cue lines in h:mm:ss. Truth:
+    an end at 2:29:46 of the walk reads '2:29:46', one at 4:05 still '4:05' (the engine's clock format)."""
+    from types import SimpleNamespace
+
+    from imu_gait.devices.view import cleared_text
+
+    session = SimpleNamespace(time_origin_s=10.0, status=lambda: {})
+    late = SimpleNamespace(id="fatigue", start_s=10.0 + 8421.0, end_s=10.0 + 8986.0, metric=None)
+    early = SimpleNamespace(id="fatigue", start_s=10.0 + 200.0, end_s=10.0 + 245.0, metric=None)
+    assert "not seen since 2:29:46 (it lasted 9 min 25 s)" in cleared_text(session, late)
+    assert "not seen since 4:05 (it lasted 45 s)" in cleared_text(session, early)

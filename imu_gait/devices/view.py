@@ -96,9 +96,11 @@ def _duration(d_s: float) -> str:
 
 
 def _mmss(t_s: float) -> str:
-    """'m:ss' as the engine's flag messages write it."""
-    t = int(round(max(float(t_s), 0.0)))
-    return f"{t // 60}:{t % 60:02d}"
+    """'m:ss' (h:mm:ss from an hour) as the engine's flag messages write it: its own m:ss wrote 2:29:46 as
+    149:46 beside the cue's 2:30:21 (live-long audit s34 F4)."""
+    from ..recording import clock_text
+
+    return clock_text(float(t_s))
 
 
 def cue_text(session: Any, flag: Any) -> str:
