@@ -786,3 +786,43 @@ def test_a_gyroscope_that_stops_mid_walk_goes_on_accelerometer_only(mount):
     for k in ("cadence_spm", "vertical_oscillation_cm"):
         err = np.nanmedian(np.abs(det[k].to_numpy(float)[after] - tru[k].to_numpy(float)[after]))
         assert err < TOL[k], (k, err)
+
+
+def test_the_standing_consensus_works_once_per_row_not_once_per_row_and_stop(monkeypatch):
+    """Live-long audit s34 F1: the live flag re-judge rebuilds the steps table every 10 steps, and the standing
+    consensus took a median over every row of the position once per standing — O(rows × stops) per rebuild,
+    0.6 s at 6 h of a city walk with a stop every 2 min. Truth: a walk with 6 stops (12 standings) evaluates
+    the standing pitch on at most 3 × rows + 20 × standings rows per rebuild (once for the offsets, and the
+    two short 'walker changed' stretches), not standings × rows; and lean_vs_standing_deg is the same as the
+    per-standing medians give (to 1e-9°)."""
+    from imu_gait import engine as eng_mod
+    from imu_gait.engine import GaitEngine
+    parts = [synthesize_walk(50.0, 100.0, stand_s=6.0, stand_end_s=4.0, seed=k, cadence_spm=105 + 4 * (k % 3))[0]
+             for k in range(7)]
+    t = np.concatenate([p.time_s + 50.0 * k for k, p in enumerate(parts)])
+    acc = np.concatenate([p.acc_mps2 for p in parts])
+    gyro = np.concatenate([p.gyro_rads for p in parts])
+    eng = GaitEngine(100.0, has_gyro=True)
+    for i in range(0, t.size, 3000):
+        eng.feed(t[i:i + 3000], acc[i:i + 3000], gyro[i:i + 3000])
+    n_standings = len(eng._standings)
+    assert n_standings >= 8                                  # the walk really has many stops
+    counted = []
+    pitch = GaitEngine._standing_pitch_deg
+
+    def counting(forward, standing):
+        counted.append(np.atleast_2d(forward).shape[0])
+        return pitch(forward, standing)
+    monkeypatch.setattr(GaitEngine, "_standing_pitch_deg", staticmethod(counting))
+    eng._frame_cache = None
+    df = eng.steps_frame()
+    n_rows = len(df)
+    assert sum(counted) <= 3 * n_rows + 20 * n_standings, (sum(counted), n_rows, n_standings)
+    # the same lean_vs_standing as a median per standing over every row (the way it was computed before)
+    monkeypatch.setattr(eng_mod, "_walk_lean_per_standing", lambda sts, lean, fw, pd_: np.array(
+        [np.median(lean - pd_(fw, st)) for st in sts], float))
+    eng._frame_cache = None
+    brute = eng.steps_frame()["lean_vs_standing_deg"].to_numpy(float)
+    fast = df["lean_vs_standing_deg"].to_numpy(float)
+    assert np.isfinite(fast).sum() > n_rows / 2
+    np.testing.assert_allclose(fast, brute, atol=1e-9, equal_nan=True)
