@@ -2067,3 +2067,19 @@ def test_the_cleared_line_writes_times_past_an_hour_as_h_mm_ss():
     early = SimpleNamespace(id="fatigue", start_s=10.0 + 200.0, end_s=10.0 + 245.0, metric=None)
     assert "not seen since 2:29:46 (it lasted 9 min 25 s)" in cleared_text(session, late)
     assert "not seen since 4:05 (it lasted 45 s)" in cleared_text(session, early)
+
+
+def test_an_accelerometer_only_replay_says_why_its_step_counter_ends_above_the_result():
+    """New-user audit s34 #11: replaying the bundled acc-only phyphox walk, the last live status said 25 steps
+    and the summary 21 with no word why — the end of the data closes the walk, and its last 4 steps are judged
+    then (the trunk settled reclined after them), as analyze judges them. Truth: the result has analyze's 21
+    steps; status() after the end says 21; a note names the 25 shown and the 4 taken back."""
+    rec = imu_gait.read(Path(__file__).parent / "data" / "phyphox_with_g.zip")
+    shown = []
+    live = run(_replay_live(rec, block_s=0.1, on_status=lambda st: shown.append(st["n_steps"])))
+    n_final = len(imu_gait.analyze(rec).steps)
+    assert len(live.result.steps) == n_final == 21
+    assert max(shown) == 25                       # what the walker saw live
+    assert live.status()["n_steps"] == n_final
+    (note,) = [w for w in live.result.warnings if "live step counter" in w]
+    assert "showed 25 steps; the last 4 were taken back" in note and "counts 21" in note, note
