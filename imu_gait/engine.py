@@ -463,6 +463,7 @@ class GaitEngine:
         # every standing confirmed (see STANDING_MIN_S), in order, one before and one after each walk at most: a sensor
         # re-clipped between walks has its own; {up, start_s, end_s, bout, walk_start_s, lean_deg, after_walk}
         self._standings: list[dict[str, Any]] = []
+        self._walked_s: dict[str, float] = {}     # walking time per gait so far (live_status()['baseline'])
         self._standing_due: list[dict[str, Any]] = []    # closed walks waiting for the samples after them
         self._live_standing: dict[str, Any] | None = None    # what live rows are measured against, as it stands
         self._position_refs: dict[int, dict[str, Any]] = {}  # per sensor position: its reference (steps_frame)
@@ -1661,6 +1662,12 @@ class GaitEngine:
         batch["_forward"] = np.broadcast_to(calib[0] if calib is not None else np.full(3, np.nan), (n, 3)).copy()
         self._batches.append(batch)
         self._n_rows += n
+        # walking time per gait as the personal baseline counts it (step times clipped to 2 s), for the live
+        # view's 'learning your normal walk' (a running sum: the status must not scan the table)
+        gaits = np.asarray(batch["gait"], dtype=object)
+        walked = np.clip(np.nan_to_num(np.asarray(batch["step_time_s"], float), nan=0.0), 0.0, 2.0)
+        for g in set(gaits.tolist()) - {""}:
+            self._walked_s[g] = self._walked_s.get(g, 0.0) + float(walked[gaits == g].sum())
         self._posture_evidence(pos, bouts, batch["symmetry"])
         # rows as dicts straight from the arrays (pandas' to_dict is the slowest step of a live update)
         start = 0 if self.emit_rows else max(0, n - 10)     # offline: only the status tail
@@ -1738,7 +1745,9 @@ class GaitEngine:
         the median over the last 10 steps of ``cadence_spm``, ``walking_speed_mps``, ``vertical_oscillation_cm``,
         ``trunk_twist_deg``, ``forward_lean_deg``, ``lean_vs_standing_deg``, ``lateral_sway_cm``, ``pelvic_drop_deg``,
         ``impact_g`` and ``braking_mps`` (NaN before any), ``active_flags`` (:class:`~imu_gait.result.Flag` holding now),
-        ``one_sided_signal`` and ``sensor_hints`` (see :class:`~imu_gait.result.AnalysisResult`)."""
+        ``one_sided_signal`` and ``sensor_hints`` (see :class:`~imu_gait.result.AnalysisResult`), ``baseline``
+        (``gait``, ``walked_s`` so far, ``needs_s`` — the asked-for baseline, at most 300 s — and ``settled``) and
+        ``not_judged`` (rules this sensor cannot judge, by name: twist, handrail, pelvic drop without a gyro)."""
         recent = self._recent_rows               # kept up to date by _emit_rows: no table copy per status
         out: dict[str, Any] = {"n_steps": self._n_rows + len(self._steps),
                                "walking": self._acceptor.bout is not None}
@@ -1767,6 +1776,16 @@ class GaitEngine:
         # judged with the flags: a sensor on one side (pocket, hip) — worth a word while it can be moved
         out["one_sided_signal"] = self._one_sided
         out["sensor_hints"] = list(self._sensor_hints) + self._turn_hints()
+        # how far the personal baseline (the first minutes of walking) is: a panel that said 'No back-strain
+        # cues — steady.' while bounce had doubled inside the baseline minutes told the walker nothing of them
+        # (new-user audit s34 #2)
+        gait = out["gait"] or "walk"
+        out["baseline"] = {"gait": gait, "walked_s": self._walked_s.get(gait, 0.0),
+                           "needs_s": min(float(self.context["baseline_s"]), StrainConfig().baseline_max_s),
+                           "settled": gait in self._settled_baselines}
+        # the rules no status can judge on this sensor (said beside 'steady', not hidden behind it)
+        out["not_judged"] = ([] if self.has_gyro else
+                             ["trunk twist", "handrail gripping", "pelvic drop"])
         return out
 
     def _flags_now(self):

@@ -2083,3 +2083,44 @@ def test_an_accelerometer_only_replay_says_why_its_step_counter_ends_above_the_r
     assert live.status()["n_steps"] == n_final
     (note,) = [w for w in live.result.warnings if "live step counter" in w]
     assert "showed 25 steps; the last 4 were taken back" in note and "counts 21" in note, note
+
+
+@pytest.mark.parametrize("gyro", [True, False], ids=["gyro", "acc_only"])
+def test_the_panel_says_it_is_learning_the_normal_walk_before_it_says_steady(gyro):
+    """New-user audit s34 #2: in the first minutes the panel said 'No back-strain cues — steady.' while bounce
+    had doubled inside the minutes that make the personal baseline. Truth (a 260-s walk, 5 s standing first,
+    bounce 3.5 → 7 cm at 90 s): with under 180 s walked the panel says 'Learning your normal walk: m:ss of
+    ~3:00 — walk easy, hands free.' with the walked time within 10 s of the walk's, and never 'steady'; after
+    it, 'steady' (or a cue) — and without a gyroscope 'steady' names trunk twist, handrail gripping and pelvic
+    drop as not judged. The plain view says the learning once and its end once."""
+    from rich.console import Console
+
+    from imu_gait.devices.view import PlainView, RichView
+
+    rec, _ = synthesize_walk(260.0, 100.0, seed=3, stand_s=5.0, gyro=gyro, segments=[(90.0, {"bounce_cm": 7.0})])
+    out = io.StringIO()
+    panels = []
+
+    def on_update(live, upd):
+        if not panels or live.time_s - panels[-1][0] >= 10.0:
+            console = Console(file=io.StringIO(), width=200, color_system=None)
+            console.print(RichView().render(live))
+            panels.append((live.time_s, console.file.getvalue(), live.status()))
+
+    _replay_with_view(rec, PlainView(file=out, every_s=0.0), on_update)
+    learning = [(t, p) for t, p, st in panels if "Learning your normal walk" in p]
+    assert learning and all("steady" not in p for _, p in learning)
+    for t, p in learning:
+        m = re.search(r"Learning your normal walk: (\d+):(\d\d) of ~3:00 — walk easy, hands free\.", p)
+        assert m, p
+        assert abs(int(m[1]) * 60 + int(m[2]) - (t - 5.0)) <= 10.0, (t, m[0])
+    assert max(t for t, _ in learning) >= 150 and all(t <= 200 for t, _ in learning)
+    later = [p for t, p, _ in panels if t >= 200]
+    assert later and all("Learning" not in p for p in later)
+    steady = [p for p in later if "steady" in p]
+    for p in steady:
+        assert ("trunk twist, handrail gripping and pelvic drop: not judged, no gyroscope" in p) == (not gyro), p
+    notes = [l for l in out.getvalue().splitlines() if " NOTE " in l]
+    assert sum("learning your normal walk from its first ~3:00 of walking" in l for l in notes) == 1
+    assert sum("no gyroscope: trunk twist, handrail gripping and pelvic drop are not judged" in l for l in notes) == (not gyro)
+    assert sum("your normal walk is learned" in l for l in notes) == 1

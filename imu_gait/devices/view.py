@@ -103,6 +103,32 @@ def _mmss(t_s: float) -> str:
     return clock_text(float(t_s))
 
 
+def baseline_text(st: dict) -> str | None:
+    """'Learning your normal walk: 1:39 of ~3:00 — walk easy, hands free.' while the first minutes of walking
+    that the personal baseline is made of are still being walked; None after them (or before any step). The
+    panel said 'No back-strain cues — steady.' then, while bounce had doubled inside those minutes — nothing
+    told the walker that they were being learned, or for how long (new-user audit s34 #2)."""
+    from ..recording import clock_text
+
+    b = st.get("baseline") or {}
+    walked, needs = float(b.get("walked_s") or 0.0), float(b.get("needs_s") or 0.0)
+    if b.get("settled") or needs <= 0 or not st.get("n_steps") or walked >= needs:
+        return None
+    kind = "run" if b.get("gait") == "run" else "walk"
+    return (f"Learning your normal {kind}: {clock_text(walked)} of ~{clock_text(needs)} — "
+            f"{kind} easy, hands free.")
+
+
+def steady_text(st: dict) -> str:
+    """The calm line when no cue holds: 'steady' only for what can be judged — the rules this sensor cannot
+    judge (twist, handrail, pelvic drop without a gyroscope) are named, not covered by it."""
+    missing = list(st.get("not_judged") or [])
+    if not missing:
+        return "No back-strain cues — steady."
+    names = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
+    return f"No back-strain cues — steady ({names}: not judged, no gyroscope)."
+
+
 def cue_text(session: Any, flag: Any) -> str:
     """A flag's message as a live cue. The engine writes a closed span ("from 4:19 to 4:41 (22 s)"),
     which reads as over while the pattern is still going on; an ongoing one says "since 4:19 (36 s
@@ -438,6 +464,23 @@ class PlainView(_BaseView):
             if hint not in self._said:             # each said once, in full, on its own line
                 self._said.add(hint)
                 self._print(f"{clock}  NOTE {hint}")
+        st = session.status()
+        learning = baseline_text(st)
+        if learning is not None and "learning" not in self._said:
+            self._said.add("learning")
+            from ..recording import clock_text
+
+            b = st["baseline"]
+            kind = "run" if b.get("gait") == "run" else "walk"
+            self._print(f"{clock}  NOTE learning your normal {kind} from its first ~{clock_text(b['needs_s'])} of "
+                        f"{'running' if kind == 'run' else 'walking'} — {kind} easy, hands free; cues compare with those minutes")
+        elif learning is None and "learning" in self._said and "learned" not in self._said:
+            self._said.add("learned")
+            kind = "run" if (st.get("baseline") or {}).get("gait") == "run" else "walk"
+            self._print(f"{clock}  NOTE your normal {kind} is learned: cues now compare with it")
+        if st.get("not_judged") and "not_judged" not in self._said and st.get("n_steps"):
+            self._said.add("not_judged")
+            self._print(f"{clock}  NOTE no gyroscope: {steady_text(st).split('(', 1)[1].split(':')[0]} are not judged")
         rec = getattr(session, "record_path", None)
         if rec and not self._recording_said:
             self._recording_said = True
@@ -540,14 +583,18 @@ class RichView(_BaseView):
         top = Group(*lines)
 
         flags = session.active_flags
+        learning = baseline_text(st)
         if flags:
             cues = Table.grid(padding=(0, 1))
             cues.add_column()
             for f in flags:
                 colour = {"mild": "yellow", "moderate": "dark_orange", "marked": "red"}.get(f.severity, "yellow")
                 cues.add_row(Text.assemble(("● ", colour), (cue_text(session, f), "bold"), ("  " + f.advice, "dim")))
+            if learning is not None:              # (a cue that rose in those minutes: they are not over)
+                cues.add_row(Text(learning, style="cyan"))
         else:
-            cues = Text("No back-strain cues — steady.", style="green")
+            cues = (Text(learning, style="cyan") if learning is not None
+                    else Text(steady_text(st), style="green"))
         parts: list[Any] = []
         # placement doubts (while the sensor can still be moved) and most samples lost: above the numbers they
         # doubt (below the cues, a loss-corrupted cadence read as an ordinary one first — review)
