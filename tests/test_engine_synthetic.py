@@ -826,3 +826,31 @@ def test_the_standing_consensus_works_once_per_row_not_once_per_row_and_stop(mon
     fast = df["lean_vs_standing_deg"].to_numpy(float)
     assert np.isfinite(fast).sum() > n_rows / 2
     np.testing.assert_allclose(fast, brute, atol=1e-9, equal_nan=True)
+
+
+def _steady_walk_with_short_holes(seed: int = 5):
+    """A steady 12-min walk (1 % step jitter) that loses 50–250-ms stretches of samples every 0.3–0.9 s from
+    4:00 to 11:00 (~11 % of the samples, every hole under the 0.5-s interpolation limit): a host that fell
+    behind."""
+    rec, _ = synthesize_walk(720.0, 100.0, seed=seed, stand_s=5.0)
+    rng = np.random.default_rng(1)
+    keep = np.ones(rec.time_s.size, bool)
+    i = 24000
+    while i < 66000:
+        n = int(rng.uniform(0.05, 0.25) * 100)
+        keep[i:i + n] = False
+        i += n + int(rng.uniform(0.3, 0.9) * 100)
+    return Recording(time_s=rec.time_s[keep], acc_mps2=rec.acc_mps2[keep], gyro_rads=rec.gyro_rads[keep],
+                     meta=dict(rec.meta))
+
+
+def test_short_holes_in_the_samples_raise_no_variability_flags():
+    """Live-long audit s34 F2: a host that fell behind (19 % of the samples lost in holes of 50–260 ms, each
+    bridged by interpolation) turned a steady walk into 'pace too fast' and 'fatigue' flags. Truth: the steady
+    synthetic walk with ~11 % lost in short holes from 4:00 to 11:00 raised 'pace too fast' from 4:03 to 11:04
+    before; now no variability-based flag (pace_too_fast, fatigue), and a flag note says how many steps
+    straddle lost samples and that variability was judged without them."""
+    res = imu_gait.analyze(_steady_walk_with_short_holes())
+    assert not [f for f in res.flags if f.id in ("pace_too_fast", "fatigue")], res.flags
+    (note,) = [n for n in res.summary["flag_notes"] if "straddle samples lost" in n]
+    assert re.match(r"\d+ steps \(\d+ %\) straddle samples lost in short holes", note), note

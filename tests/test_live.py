@@ -2124,3 +2124,36 @@ def test_the_panel_says_it_is_learning_the_normal_walk_before_it_says_steady(gyr
     assert sum("learning your normal walk from its first ~3:00 of walking" in l for l in notes) == 1
     assert sum("no gyroscope: trunk twist, handrail gripping and pelvic drop are not judged" in l for l in notes) == (not gyro)
     assert sum("your normal walk is learned" in l for l in notes) == 1
+
+
+def test_short_holes_raise_no_variability_cue_live_and_the_live_flags_are_analyzes():
+    """Live-long audit s34 F2, live: the same false 'pace too fast' / 'fatigue' rose as cues while a host dropped
+    samples. Truth: replaying a steady walk with ~11 % of the samples lost in short holes (4:00–11:00), no such
+    cue is ever active, and the final flags are analyze's of the same samples (ids and start times)."""
+    from test_engine_synthetic import _steady_walk_with_short_holes
+
+    rec = _steady_walk_with_short_holes()
+    seen = set()
+    live = run(_replay_live(rec, block_s=0.5,
+                            on_status=lambda st: seen.update(f.id for f in st.get("active_flags") or [])))
+    assert not seen & {"pace_too_fast", "fatigue"}, seen
+    off = imu_gait.analyze(rec)
+    assert [(f.id, round(f.start_s, 1)) for f in live.result.flags] == [(f.id, round(f.start_s, 1)) for f in off.flags]
+
+
+def test_recurring_gap_lines_come_once_a_minute_with_a_running_count():
+    """Live-long audit s34 F2, view: a host dropping samples for half an hour printed a gap line every 5 s (234
+    in the hour) around the cues. Truth: over the 60-s walk with ~240 gaps, after the first two lines (5 s
+    apart) gaps that keep coming are said at most once a minute — at most 3 lines in all — and the last line's
+    running count equals every gap and lost sample of the session."""
+    import io
+
+    from imu_gait.devices.view import PlainView
+
+    out = io.StringIO()
+    live = _host_drop_session(PlainView(file=out, every_s=1e9))
+    sig = live.signal
+    lines = [ln for ln in out.getvalue().splitlines() if " gaps: " in ln or " gap: " in ln]
+    assert sig.gaps > 200 and len(lines) <= 3, lines
+    m = re.search(r"; (\d+) gaps, (\d+) samples lost so far$", lines[-1])
+    assert m and (int(m[1]), int(m[2])) == (sig.gaps, sig.lost_samples), lines[-1]

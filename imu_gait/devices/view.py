@@ -277,6 +277,10 @@ def _tail(text: str, width: int) -> str:
 #: 'gap: 5 samples lost over 0.03 s' in two minutes of walk (found by review). Every gap stays counted in the
 #: session's signal (the link line, the closing notes); the merged line loses no count either.
 GAP_LINE_EVERY_S = 5.0
+#: … and once gaps keep coming (a line said, then more gaps within this long), one per this many stream seconds,
+#: with the running count: a host that fell behind for half an hour printed 234 gap lines every 5 s around its
+#: cues (live-long audit s34 F2)
+GAP_LINE_REPEAT_S = 60.0
 
 
 class _BaseView:
@@ -290,6 +294,8 @@ class _BaseView:
         self._gap_said_s: float | None = None      # stream clock of the last gap line
         self._gaps_held: list[Any] = []            # Gap events since then, not yet said …
         self._gaps_held_from_s = 0.0               # … the first of them told at this stream clock
+        self._gap_run = 0                          # gap lines said in a row (each within a minute of the last)
+        self._gaps_told = [0, 0]                   # gaps and samples said in all (the running count)
         self.keys_help: str | None = None      # set when treadmill keys are read (see .keys)
 
     def note(self, session: Any, line: str) -> None:
@@ -315,9 +321,16 @@ class _BaseView:
         the samples lost in all. None: nothing held, or too soon."""
         held = self._gaps_held
         clock = _clock(session)
-        if not held or not (now or self._gap_said_s is None or clock - self._gap_said_s >= GAP_LINE_EVERY_S):
+        every = GAP_LINE_EVERY_S if self._gap_run < 2 else GAP_LINE_REPEAT_S
+        if not held or not (now or self._gap_said_s is None or clock - self._gap_said_s >= every):
             return None
+        recurring = self._gap_said_s is not None and clock - self._gap_said_s < GAP_LINE_REPEAT_S + GAP_LINE_EVERY_S
+        self._gap_run = self._gap_run + 1 if recurring else 1
         self._gaps_held, self._gap_said_s = [], clock
+        self._gaps_told[0] += len(held)
+        self._gaps_told[1] += sum(int(getattr(g, "n_lost", 0)) for g in held)
+        so_far = (f"; {self._gaps_told[0]} gaps, {self._gaps_told[1]} samples lost so far"
+                  if self._gaps_told[0] > len(held) else "")
         if len(held) == 1:
             line = describe_event(held[0])
         else:
@@ -326,7 +339,7 @@ class _BaseView:
             est = "" if all(getattr(g, "exact", True) for g in held) else " (some estimated)"
             line = (f"gaps: {len(held)} since {fmt_clock(self._gaps_held_from_s)}, {n} samples lost{est} "
                     f"over {dur:.2f} s in all")
-        return f"{fmt_clock(clock)}  {line}"
+        return f"{fmt_clock(clock)}  {line}{so_far}"
 
     def _bell(self) -> None:
         if self.beep:
