@@ -2387,6 +2387,7 @@ def _steps_over_lost_samples(steps: pd.DataFrame, engine: GaitEngine) -> np.ndar
     if not engine._lost_t0 or not len(steps):
         return np.zeros(len(steps), bool)
     t0, t1 = np.concatenate(engine._lost_t0), np.concatenate(engine._lost_t1)
+    engine._lost_t0, engine._lost_t1 = [t0], [t1]      # kept joined: a long lossy session adds one per feed
     t = steps["time_s"].to_numpy(float)
     stride = steps["stride_time_s"].to_numpy(float)
     stride = np.where(np.isfinite(stride), stride, 2.0 * steps["step_time_s"].to_numpy(float))
