@@ -96,7 +96,9 @@ def _side_factor(step_index, balance):
 
 def _param_series(t: np.ndarray, base: dict[str, float], segments, ramp_s: float) -> dict[str, np.ndarray]:
     """Piecewise-constant parameters with linear ramps of ``ramp_s`` between segments."""
-    out = {k: np.full(t.shape, float(v)) for k, v in base.items()}
+    # a constant one is a read-only broadcast view, not t.size floats: 25 full copies made up a quarter of the
+    # 1.15 GB that live --simulate's 10-min loop at 200 Hz took (live-long audit s34 F3)
+    out = {k: np.broadcast_to(np.float64(v), t.shape) for k, v in base.items()}
     for start, changes in (segments or []):
         for k, v in changes.items():
             if k not in out:
@@ -257,25 +259,39 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     heading = np.cumsum(np.radians(p["turn_deg_per_s"]) * env) / fine_fs
     pos = np.stack([x, y, z], axis=1)
     vel_h = np.gradient(pos, 1 / fine_fs, axis=0)                  # along / across the path, up
-    vel = np.einsum("nij,nj->ni", _rot_z(heading), vel_h)           # world
+    # world: turned by the heading about the vertical, written out (a (N, 3, 3) rotation per fine sample was
+    # another 86 MB of the 10-min 200-Hz loop)
+    c, s_ = np.cos(heading), np.sin(heading)
+    vel = np.stack([c * vel_h[:, 0] - s_ * vel_h[:, 1], s_ * vel_h[:, 0] + c * vel_h[:, 1], vel_h[:, 2]], axis=1)
+    del c, s_
     acc_w = np.gradient(vel, 1 / fine_fs, axis=0)
     if a_z is not None:
         acc_w[:, 2] = a_z
-    R = _rot_z(heading + yaw) @ _rot_y(pitch) @ _rot_x(roll)       # world ← body
-    M = mount_matrix(mount_euler_deg)                      # body ← sensor
-    Rs = R @ M                                             # world ← sensor
-    f_world = acc_w + np.array([0.0, 0.0, G])
-    f_sensor = np.einsum("nji,nj->ni", Rs, f_world)
-    dR = np.gradient(Rs, 1 / fine_fs, axis=0)
-    Om = np.einsum("nji,njk->nik", Rs, dR)                 # Rᵀ Ṙ = [ω]×
-    w_sensor = np.stack([Om[:, 2, 1], Om[:, 0, 2], Om[:, 1, 0]], axis=1)
-
+    # the sensor's attitude only at the samples taken and either side of them (its rate is their central
+    # difference, as np.gradient takes it inside the array): over every fine sample, the (N, 3, 3) rotations and
+    # their derivative took 1.15 GB for live --simulate's 10-min loop at 200 Hz (live-long audit s34 F3)
     sl = slice(over, n_fine - over, over)
+    taken = np.arange(n_fine)[sl]
+    near = np.concatenate([taken - 1, taken, taken + 1])
+    R = _rot_z((heading + yaw)[near]) @ _rot_y(pitch[near]) @ _rot_x(roll[near])     # world ← body
+    M = mount_matrix(mount_euler_deg)                      # body ← sensor
+    Rs = (R @ M).reshape(3, taken.size, 3, 3)              # world ← sensor: before, at, after each sample
+    del R
+    f_world = acc_w[taken] + np.array([0.0, 0.0, G])
+    # the per-step truth below needs the kinematics, not these full-rate intermediates: let them go first
+    del kk, frac, phase_step, phase_stride, up, down, env, step_T, gain_now, z_run, z_walk, v_dev, v_walk, pos, vel
+    del acc_w, walking
+    f_sensor = np.einsum("nji,nj->ni", Rs[1], f_world)
+    dR = (Rs[2] - Rs[0]) / (2.0 * (1 / fine_fs))
+    Om = np.einsum("nji,njk->nik", Rs[1], dR)              # Rᵀ Ṙ = [ω]×
+    w_sensor = np.stack([Om[:, 2, 1], Om[:, 0, 2], Om[:, 1, 0]], axis=1)
+    del Rs, dR, Om
+
     t_out = t[sl]
     t_out = t_out - t_out[0]
     shift = t[sl][0]
-    acc = f_sensor[sl] + noise_mps2 * rng.standard_normal((t_out.size, 3))
-    gyr = w_sensor[sl] + noise_rads * rng.standard_normal((t_out.size, 3)) + gyro_bias_rads
+    acc = f_sensor + noise_mps2 * rng.standard_normal((t_out.size, 3))
+    gyr = w_sensor + noise_rads * rng.standard_normal((t_out.size, 3)) + gyro_bias_rads
     t_rep = t_out + (jitter_s * rng.standard_normal(t_out.size) if jitter_s > 0 else 0.0)
     if jitter_s > 0:
         t_rep = np.maximum.accumulate(t_rep)  # a logger never writes time backwards by jitter alone

@@ -867,3 +867,88 @@ def test_a_walk_twisting_more_than_a_trunk_can_is_taken_back():
                    {"twist_deg": 30.0, "gyro": False}):
         rec, truth = synthesize_walk(60, seed=4, **params)
         assert abs(len(imu_gait.analyze(rec).steps) - truth.ic_times_s.size) <= 2, params
+
+
+def test_the_standing_consensus_works_once_per_row_not_once_per_row_and_stop(monkeypatch):
+    """Live-long audit s34 F1: the live flag re-judge rebuilds the steps table every 10 steps, and the standing
+    consensus took a median over every row of the position once per standing — O(rows × stops) per rebuild,
+    0.6 s at 6 h of a city walk with a stop every 2 min. Truth: a walk with 6 stops (12 standings) evaluates
+    the standing pitch on at most 3 × rows + 20 × standings rows per rebuild (once for the offsets, and the
+    two short 'walker changed' stretches), not standings × rows; and lean_vs_standing_deg is the same as the
+    per-standing medians give (to 1e-9°)."""
+    from imu_gait import engine as eng_mod
+    from imu_gait.engine import GaitEngine
+    parts = [synthesize_walk(50.0, 100.0, stand_s=6.0, stand_end_s=4.0, seed=k, cadence_spm=105 + 4 * (k % 3))[0]
+             for k in range(7)]
+    t = np.concatenate([p.time_s + 50.0 * k for k, p in enumerate(parts)])
+    acc = np.concatenate([p.acc_mps2 for p in parts])
+    gyro = np.concatenate([p.gyro_rads for p in parts])
+    eng = GaitEngine(100.0, has_gyro=True)
+    for i in range(0, t.size, 3000):
+        eng.feed(t[i:i + 3000], acc[i:i + 3000], gyro[i:i + 3000])
+    n_standings = len(eng._standings)
+    assert n_standings >= 8                                  # the walk really has many stops
+    counted = []
+    pitch = GaitEngine._standing_pitch_deg
+
+    def counting(forward, standing):
+        counted.append(np.atleast_2d(forward).shape[0])
+        return pitch(forward, standing)
+    monkeypatch.setattr(GaitEngine, "_standing_pitch_deg", staticmethod(counting))
+    eng._frame_cache = None
+    df = eng.steps_frame()
+    n_rows = len(df)
+    assert sum(counted) <= 3 * n_rows + 20 * n_standings, (sum(counted), n_rows, n_standings)
+    # the same lean_vs_standing as a median per standing over every row (the way it was computed before)
+    monkeypatch.setattr(eng_mod, "_walk_lean_per_standing", lambda sts, lean, fw, pd_: np.array(
+        [np.median(lean - pd_(fw, st)) for st in sts], float))
+    eng._frame_cache = None
+    brute = eng.steps_frame()["lean_vs_standing_deg"].to_numpy(float)
+    fast = df["lean_vs_standing_deg"].to_numpy(float)
+    assert np.isfinite(fast).sum() > n_rows / 2
+    np.testing.assert_allclose(fast, brute, atol=1e-9, equal_nan=True)
+
+
+def _steady_walk_with_short_holes(seed: int = 5):
+    """A steady 12-min walk (1 % step jitter) that loses 50–250-ms stretches of samples every 0.3–0.9 s from
+    4:00 to 11:00 (~11 % of the samples, every hole under the 0.5-s interpolation limit): a host that fell
+    behind."""
+    rec, _ = synthesize_walk(720.0, 100.0, seed=seed, stand_s=5.0)
+    rng = np.random.default_rng(1)
+    keep = np.ones(rec.time_s.size, bool)
+    i = 24000
+    while i < 66000:
+        n = int(rng.uniform(0.05, 0.25) * 100)
+        keep[i:i + n] = False
+        i += n + int(rng.uniform(0.3, 0.9) * 100)
+    return Recording(time_s=rec.time_s[keep], acc_mps2=rec.acc_mps2[keep], gyro_rads=rec.gyro_rads[keep],
+                     meta=dict(rec.meta))
+
+
+def test_short_holes_in_the_samples_raise_no_variability_flags():
+    """Live-long audit s34 F2: a host that fell behind (19 % of the samples lost in holes of 50–260 ms, each
+    bridged by interpolation) turned a steady walk into 'pace too fast' and 'fatigue' flags. Truth: the steady
+    synthetic walk with ~11 % lost in short holes from 4:00 to 11:00 raised 'pace too fast' from 4:03 to 11:04
+    before; now no variability-based flag (pace_too_fast, fatigue), and a flag note says how many steps
+    straddle lost samples and that variability was judged without them."""
+    res = imu_gait.analyze(_steady_walk_with_short_holes())
+    assert not [f for f in res.flags if f.id in ("pace_too_fast", "fatigue")], res.flags
+    (note,) = [n for n in res.summary["flag_notes"] if "straddle samples lost" in n]
+    assert re.match(r"\d+ steps \(\d+ %\) straddle samples lost in short holes", note), note
+
+
+def test_the_synthesizer_holds_no_rotation_per_fine_sample():
+    """Live-long audit s34 F3: live --simulate peaked at 1.15 GB before its first sample, synthesising its 10-min
+    loop at 200 Hz: every fine sample (10× oversampled) held its parameters, rotations and their derivative
+    ((N, 3, 3) arrays). Truth (tracemalloc, allocations not time): a 120-s walk at 200 Hz peaks under 60 fine
+    float arrays (98 MB now, 202 MB before), i.e. about half."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        rec, _ = synthesize_walk(120.0, 200.0, seed=1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    fine_array = rec.time_s.size * 10 * 8
+    assert peak < 60 * fine_array, peak / fine_array

@@ -2053,3 +2053,107 @@ def test_a_live_walks_summary_gives_its_clock_as_analyze_of_its_recording_does(t
     live, off = (json.loads((tmp_path / n).read_text())["summary"] for n in ("live.json", "a.json"))
     assert live["start_time_iso"] == off["start_time_iso"] and live["time_offset_s"] == off["time_offset_s"]
     assert live["start_unix_s"] == pytest.approx(off["start_unix_s"], abs=1e-3)
+
+
+def test_the_cleared_line_writes_times_past_an_hour_as_h_mm_ss():
+    """Live-long audit s34 F4: 'cleared: Fatigue — not seen since 149:46' beside cue lines in h:mm:ss. Truth:
+    an end at 2:29:46 of the walk reads '2:29:46', one at 4:05 still '4:05' (the engine's clock format)."""
+    from types import SimpleNamespace
+
+    from imu_gait.devices.view import cleared_text
+
+    session = SimpleNamespace(time_origin_s=10.0, status=lambda: {})
+    late = SimpleNamespace(id="fatigue", start_s=10.0 + 8421.0, end_s=10.0 + 8986.0, metric=None)
+    early = SimpleNamespace(id="fatigue", start_s=10.0 + 200.0, end_s=10.0 + 245.0, metric=None)
+    assert "not seen since 2:29:46 (it lasted 9 min 25 s)" in cleared_text(session, late)
+    assert "not seen since 4:05 (it lasted 45 s)" in cleared_text(session, early)
+
+
+def test_an_accelerometer_only_replay_says_why_its_step_counter_ends_above_the_result():
+    """New-user audit s34 #11: replaying the bundled acc-only phyphox walk, the last live status said 25 steps
+    and the summary 21 with no word why — the end of the data closes the walk, and its last 4 steps are judged
+    then (the trunk settled reclined after them), as analyze judges them. Truth: the result has analyze's 21
+    steps; status() after the end says 21; a note names the 25 shown and the 4 taken back."""
+    rec = imu_gait.read(Path(__file__).parent / "data" / "phyphox_with_g.zip")
+    shown = []
+    live = run(_replay_live(rec, block_s=0.1, on_status=lambda st: shown.append(st["n_steps"])))
+    n_final = len(imu_gait.analyze(rec).steps)
+    assert len(live.result.steps) == n_final == 21
+    assert max(shown) == 25                       # what the walker saw live
+    assert live.status()["n_steps"] == n_final
+    (note,) = [w for w in live.result.warnings if "live step counter" in w]
+    assert "showed 25 steps; the last 4 were taken back" in note and "counts 21" in note, note
+
+
+@pytest.mark.parametrize("gyro", [True, False], ids=["gyro", "acc_only"])
+def test_the_panel_says_it_is_learning_the_normal_walk_before_it_says_steady(gyro):
+    """New-user audit s34 #2: in the first minutes the panel said 'No back-strain cues — steady.' while bounce
+    had doubled inside the minutes that make the personal baseline. Truth (a 260-s walk, 5 s standing first,
+    bounce 3.5 → 7 cm at 90 s): with under 180 s walked the panel says 'Learning your normal walk: m:ss of
+    ~3:00 — walk easy, hands free.' with the walked time within 10 s of the walk's, and never 'steady'; after
+    it, 'steady' (or a cue) — and without a gyroscope 'steady' names trunk twist, handrail gripping and pelvic
+    drop as not judged. The plain view says the learning once and its end once."""
+    from rich.console import Console
+
+    from imu_gait.devices.view import PlainView, RichView
+
+    rec, _ = synthesize_walk(260.0, 100.0, seed=3, stand_s=5.0, gyro=gyro, segments=[(90.0, {"bounce_cm": 7.0})])
+    out = io.StringIO()
+    panels = []
+
+    def on_update(live, upd):
+        if not panels or live.time_s - panels[-1][0] >= 10.0:
+            console = Console(file=io.StringIO(), width=200, color_system=None)
+            console.print(RichView().render(live))
+            panels.append((live.time_s, console.file.getvalue(), live.status()))
+
+    _replay_with_view(rec, PlainView(file=out, every_s=0.0), on_update)
+    learning = [(t, p) for t, p, st in panels if "Learning your normal walk" in p]
+    assert learning and all("steady" not in p for _, p in learning)
+    for t, p in learning:
+        m = re.search(r"Learning your normal walk: (\d+):(\d\d) of ~3:00 — walk easy, hands free\.", p)
+        assert m, p
+        assert abs(int(m[1]) * 60 + int(m[2]) - (t - 5.0)) <= 10.0, (t, m[0])
+    assert max(t for t, _ in learning) >= 150 and all(t <= 200 for t, _ in learning)
+    later = [p for t, p, _ in panels if t >= 200]
+    assert later and all("Learning" not in p for p in later)
+    steady = [p for p in later if "steady" in p]
+    for p in steady:
+        assert ("trunk twist, handrail gripping and pelvic drop: not judged, no gyroscope" in p) == (not gyro), p
+    notes = [l for l in out.getvalue().splitlines() if " NOTE " in l]
+    assert sum("learning your normal walk from its first ~3:00 of walking" in l for l in notes) == 1
+    assert sum("no gyroscope: trunk twist, handrail gripping and pelvic drop are not judged" in l for l in notes) == (not gyro)
+    assert sum("your normal walk is learned" in l for l in notes) == 1
+
+
+def test_short_holes_raise_no_variability_cue_live_and_the_live_flags_are_analyzes():
+    """Live-long audit s34 F2, live: the same false 'pace too fast' / 'fatigue' rose as cues while a host dropped
+    samples. Truth: replaying a steady walk with ~11 % of the samples lost in short holes (4:00–11:00), no such
+    cue is ever active, and the final flags are analyze's of the same samples (ids and start times)."""
+    from test_engine_synthetic import _steady_walk_with_short_holes
+
+    rec = _steady_walk_with_short_holes()
+    seen = set()
+    live = run(_replay_live(rec, block_s=0.5,
+                            on_status=lambda st: seen.update(f.id for f in st.get("active_flags") or [])))
+    assert not seen & {"pace_too_fast", "fatigue"}, seen
+    off = imu_gait.analyze(rec)
+    assert [(f.id, round(f.start_s, 1)) for f in live.result.flags] == [(f.id, round(f.start_s, 1)) for f in off.flags]
+
+
+def test_recurring_gap_lines_come_once_a_minute_with_a_running_count():
+    """Live-long audit s34 F2, view: a host dropping samples for half an hour printed a gap line every 5 s (234
+    in the hour) around the cues. Truth: over the 60-s walk with ~240 gaps, after the first two lines (5 s
+    apart) gaps that keep coming are said at most once a minute — at most 3 lines in all — and the last line's
+    running count equals every gap and lost sample of the session."""
+    import io
+
+    from imu_gait.devices.view import PlainView
+
+    out = io.StringIO()
+    live = _host_drop_session(PlainView(file=out, every_s=1e9))
+    sig = live.signal
+    lines = [ln for ln in out.getvalue().splitlines() if " gaps: " in ln or " gap: " in ln]
+    assert sig.gaps > 200 and len(lines) <= 3, lines
+    m = re.search(r"; (\d+) gaps, (\d+) samples lost so far$", lines[-1])
+    assert m and (int(m[1]), int(m[2])) == (sig.gaps, sig.lost_samples), lines[-1]

@@ -96,9 +96,37 @@ def _duration(d_s: float) -> str:
 
 
 def _mmss(t_s: float) -> str:
-    """'m:ss' as the engine's flag messages write it."""
-    t = int(round(max(float(t_s), 0.0)))
-    return f"{t // 60}:{t % 60:02d}"
+    """'m:ss' (h:mm:ss from an hour) as the engine's flag messages write it: its own m:ss wrote 2:29:46 as
+    149:46 beside the cue's 2:30:21 (live-long audit s34 F4)."""
+    from ..recording import clock_text
+
+    return clock_text(float(t_s))
+
+
+def baseline_text(st: dict) -> str | None:
+    """'Learning your normal walk: 1:39 of ~3:00 — walk easy, hands free.' while the first minutes of walking
+    that the personal baseline is made of are still being walked; None after them (or before any step). The
+    panel said 'No back-strain cues — steady.' then, while bounce had doubled inside those minutes — nothing
+    told the walker that they were being learned, or for how long (new-user audit s34 #2)."""
+    from ..recording import clock_text
+
+    b = st.get("baseline") or {}
+    walked, needs = float(b.get("walked_s") or 0.0), float(b.get("needs_s") or 0.0)
+    if b.get("settled") or needs <= 0 or not st.get("n_steps") or walked >= needs:
+        return None
+    kind = "run" if b.get("gait") == "run" else "walk"
+    return (f"Learning your normal {kind}: {clock_text(walked)} of ~{clock_text(needs)} — "
+            f"{kind} easy, hands free.")
+
+
+def steady_text(st: dict) -> str:
+    """The calm line when no cue holds: 'steady' only for what can be judged — the rules this sensor cannot
+    judge (twist, handrail, pelvic drop without a gyroscope) are named, not covered by it."""
+    missing = list(st.get("not_judged") or [])
+    if not missing:
+        return "No back-strain cues — steady."
+    names = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
+    return f"No back-strain cues — steady ({names}: not judged, no gyroscope)."
 
 
 def cue_text(session: Any, flag: Any) -> str:
@@ -257,6 +285,10 @@ def _tail(text: str, width: int) -> str:
 #: 'gap: 5 samples lost over 0.03 s' in two minutes of walk (found by review). Every gap stays counted in the
 #: session's signal (the link line, the closing notes); the merged line loses no count either.
 GAP_LINE_EVERY_S = 5.0
+#: … and once gaps keep coming (a line said, then more gaps within this long), one per this many stream seconds,
+#: with the running count: a host that fell behind for half an hour printed 234 gap lines every 5 s around its
+#: cues (live-long audit s34 F2)
+GAP_LINE_REPEAT_S = 60.0
 
 
 class _BaseView:
@@ -270,6 +302,8 @@ class _BaseView:
         self._gap_said_s: float | None = None      # stream clock of the last gap line
         self._gaps_held: list[Any] = []            # Gap events since then, not yet said …
         self._gaps_held_from_s = 0.0               # … the first of them told at this stream clock
+        self._gap_run = 0                          # gap lines said in a row (each within a minute of the last)
+        self._gaps_told = [0, 0]                   # gaps and samples said in all (the running count)
         self.keys_help: str | None = None      # set when treadmill keys are read (see .keys)
 
     def note(self, session: Any, line: str) -> None:
@@ -295,9 +329,16 @@ class _BaseView:
         the samples lost in all. None: nothing held, or too soon."""
         held = self._gaps_held
         clock = _clock(session)
-        if not held or not (now or self._gap_said_s is None or clock - self._gap_said_s >= GAP_LINE_EVERY_S):
+        every = GAP_LINE_EVERY_S if self._gap_run < 2 else GAP_LINE_REPEAT_S
+        if not held or not (now or self._gap_said_s is None or clock - self._gap_said_s >= every):
             return None
+        recurring = self._gap_said_s is not None and clock - self._gap_said_s < GAP_LINE_REPEAT_S + GAP_LINE_EVERY_S
+        self._gap_run = self._gap_run + 1 if recurring else 1
         self._gaps_held, self._gap_said_s = [], clock
+        self._gaps_told[0] += len(held)
+        self._gaps_told[1] += sum(int(getattr(g, "n_lost", 0)) for g in held)
+        so_far = (f"; {self._gaps_told[0]} gaps, {self._gaps_told[1]} samples lost so far"
+                  if self._gaps_told[0] > len(held) else "")
         if len(held) == 1:
             line = describe_event(held[0])
         else:
@@ -306,7 +347,7 @@ class _BaseView:
             est = "" if all(getattr(g, "exact", True) for g in held) else " (some estimated)"
             line = (f"gaps: {len(held)} since {fmt_clock(self._gaps_held_from_s)}, {n} samples lost{est} "
                     f"over {dur:.2f} s in all")
-        return f"{fmt_clock(clock)}  {line}"
+        return f"{fmt_clock(clock)}  {line}{so_far}"
 
     def _bell(self) -> None:
         if self.beep:
@@ -444,6 +485,23 @@ class PlainView(_BaseView):
             if hint not in self._said:             # each said once, in full, on its own line
                 self._said.add(hint)
                 self._print(f"{clock}  NOTE {hint}")
+        st = session.status()
+        learning = baseline_text(st)
+        if learning is not None and "learning" not in self._said:
+            self._said.add("learning")
+            from ..recording import clock_text
+
+            b = st["baseline"]
+            kind = "run" if b.get("gait") == "run" else "walk"
+            self._print(f"{clock}  NOTE learning your normal {kind} from its first ~{clock_text(b['needs_s'])} of "
+                        f"{'running' if kind == 'run' else 'walking'} — {kind} easy, hands free; cues compare with those minutes")
+        elif learning is None and "learning" in self._said and "learned" not in self._said:
+            self._said.add("learned")
+            kind = "run" if (st.get("baseline") or {}).get("gait") == "run" else "walk"
+            self._print(f"{clock}  NOTE your normal {kind} is learned: cues now compare with it")
+        if st.get("not_judged") and "not_judged" not in self._said and st.get("n_steps"):
+            self._said.add("not_judged")
+            self._print(f"{clock}  NOTE no gyroscope: {steady_text(st).split('(', 1)[1].split(':')[0]} are not judged")
         rec = getattr(session, "record_path", None)
         if rec and not self._recording_said:
             self._recording_said = True
@@ -546,14 +604,18 @@ class RichView(_BaseView):
         top = Group(*lines)
 
         flags = session.active_flags
+        learning = baseline_text(st)
         if flags:
             cues = Table.grid(padding=(0, 1))
             cues.add_column()
             for f in flags:
                 colour = {"mild": "yellow", "moderate": "dark_orange", "marked": "red"}.get(f.severity, "yellow")
                 cues.add_row(Text.assemble(("● ", colour), (cue_text(session, f), "bold"), ("  " + f.advice, "dim")))
+            if learning is not None:              # (a cue that rose in those minutes: they are not over)
+                cues.add_row(Text(learning, style="cyan"))
         else:
-            cues = Text("No back-strain cues — steady.", style="green")
+            cues = (Text(learning, style="cyan") if learning is not None
+                    else Text(steady_text(st), style="green"))
         parts: list[Any] = []
         # placement doubts (while the sensor can still be moved) and most samples lost: above the numbers they
         # doubt (below the cues, a loss-corrupted cadence read as an ordinary one first — review)
