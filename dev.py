@@ -55,7 +55,7 @@ def main(argv: list[str]) -> int:
             # flag — the product's main feature; a first-time user is shown how to see one (new-user audit)
             rel = BIN.relative_to(ROOT) / "imu-gait"
             print(f"\nNext: open {out.relative_to(ROOT) / 'report.html'} in a browser. To see a back-strain cue "
-                  f"rise, walk a simulated walker whose bounce grows after 90 s (about 20 s):\n"
+                  f"rise, play a simulated walker whose bounce grows after 90 s (about 20 s):\n"
                   f"    {rel} live --simulate --duration 180 --speed 10")
         return rc
     return subprocess.call([str(PY), "-m", "pytest", "-q", *argv[1:]], cwd=ROOT)
