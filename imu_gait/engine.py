@@ -1135,12 +1135,14 @@ class GaitEngine:
         sway, bounce, twist, gait, step_reg = self._bout_column(bout, "lateral_sway_cm", "vertical_oscillation_cm",
                                                                 "trunk_twist_deg", "gait", "step_regularity")
         regular = np.isfinite(step_reg).any() and np.nanmedian(step_reg) >= p.implausible_twist_max_regularity
-        if not self.has_gyro or (gait == "run").mean() > 0.5 or regular:
+        running = (gait == "run").mean() > 0.5
+        if not self.has_gyro or running or regular:
             # (twist is measured walking, with a gyroscope; a regular walk that twists far is a walker
             # twisting too much — the flag's business, not a sensor off the trunk)
             twist = np.full(twist.size, np.nan)
         med = {}
-        for name, v, limit in (("sway", sway, p.implausible_max_sway_cm), ("bounce", bounce, p.implausible_max_bounce_cm),
+        for name, v, limit in (("sway", sway, p.implausible_max_sway_cm),
+                               ("bounce", bounce, p.implausible_max_bounce_run_cm if running else p.implausible_max_bounce_cm),
                                ("twist", twist, p.implausible_max_twist_deg)):
             if np.isfinite(v).sum() >= p.implausible_min_values and np.nanmedian(v) > limit:
                 med[name] = float(np.nanmedian(v))
@@ -1708,7 +1710,7 @@ class GaitEngine:
         # kept as column arrays: one DataFrame is built when the table is asked for, not one
         # per batch (pandas' constructor costs ~0.7 ms; offline that was 10 % of the analysis)
         batch = {k: np.asarray(data[k]) if k in data else np.full(n, np.nan) for k in STEP_COLUMNS}
-        for k in _AT_LAG:                       # the aperiodic walk test's evidence (not a steps column)
+        for k in _AT_LAG:                       # the aperiodic and sitting-down tests' evidence (not steps columns)
             batch[k] = np.asarray(cols[k], float)
         # the forward axis each row's lean was measured about: lean against standing, for every row, once the
         # standing is known (steps_frame) — not only for rows given after it, which depends on where a live
@@ -1722,7 +1724,7 @@ class GaitEngine:
         walked = np.clip(np.nan_to_num(np.asarray(batch["step_time_s"], float), nan=0.0), 0.0, 2.0)
         for g in set(gaits.tolist()) - {""}:
             self._walked_s[g] = self._walked_s.get(g, 0.0) + float(walked[gaits == g].sum())
-        self._posture_evidence(pos, bouts, batch["symmetry"])
+        self._posture_evidence(pos, bouts, batch["_symmetry_ratio"])
         # rows as dicts straight from the arrays (pandas' to_dict is the slowest step of a live update)
         start = 0 if self.emit_rows else max(0, n - 10)     # offline: only the status tail
         values = [batch[k][start:].tolist() for k in STEP_COLUMNS]
@@ -2229,7 +2231,8 @@ class GaitEngine:
             warnings.append(f"{len(w)} stretch{'es' if len(w) > 1 else ''} of step-like motion left out as not walking "
                             f"— {what}{' …' if len(w) > 5 else ''}: median side-to-side sway over "
                             f"{self.p.implausible_max_sway_cm:.0f} cm or up-and-down bounce over "
-                            f"{self.p.implausible_max_bounce_cm:.0f} cm per step, or a twist over "
+                            f"{self.p.implausible_max_bounce_cm:.0f} cm per step "
+                            f"({self.p.implausible_max_bounce_run_cm:.0f} cm running), or a twist over "
                             f"{self.p.implausible_max_twist_deg:.0f}° per stride with irregular steps, which no trunk reaches in walking "
                             "(sway ≈ 3–7 cm, bounce ≈ 2.5–5 cm, twist 8–15°) or running (bounce ≤ ~13 cm). Was the "
                             "sensor held in the hand, on a wrist, swung or carried rather than worn on the trunk?")
@@ -2601,7 +2604,7 @@ def stored_height_note(stored_m: float) -> str:
 
 #: the regularity at the mean step / stride lag itself (dsp.metrics.regularity), kept with the step rows for
 #: the aperiodic walk test (its bar was set on it); not part of the steps table
-_AT_LAG = ("_step_regularity_at_lag", "_stride_regularity_at_lag")
+_AT_LAG = ("_step_regularity_at_lag", "_stride_regularity_at_lag", "_symmetry_ratio")
 
 
 #: how the note on a gyroscope left out for its axes begins (a replay finds it in analyze's warnings)

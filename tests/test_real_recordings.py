@@ -129,10 +129,11 @@ def test_phone_in_a_pocket_is_noticed_when_the_placement_is_not_given(stem, one_
     assert res.summary["placement"] == "unknown"
     assert res.summary["one_sided_signal"] is one_sided
     assert any("--placement pocket" in n for n in res.summary["flag_notes"]) is one_sided
-    # … and where the walker reads a flag it can explain (the back-pocket walk raises asymmetry)
+    # … the back-pocket walk raised an asymmetry flag the pocket made: one-sided, asymmetry is not judged (the
+    # place makes that pattern; review s34), listed as not judged; a flag it can still raise says the caveat
     sensitive = [f for f in res.flags if f.id in PLACEMENT_SENSITIVE]
     if one_sided:
-        assert sensitive, [f.id for f in res.flags]
+        assert "asymmetry" not in {f.id for f in res.flags} and "asymmetry" in res.summary["flags_not_judged"]
     assert all(("looks one-sided" in f.cause) is one_sided for f in sensitive)
     assert not any("looks one-sided" in f.cause for f in res.flags if f.id not in PLACEMENT_SENSITIVE)
 

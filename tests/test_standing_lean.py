@@ -266,7 +266,7 @@ def test_report_and_json_carry_it():
     # the report's metrics-over-time plot has a panel for it (its text twin names each panel's range)
     from imu_gait.report.common import build_overview
     from imu_gait.report.html import over_time_summary
-    m = re.search(r"Forward lean vs standing ([\d.]+)(?:–([\d.]+))? °", over_time_summary(res, build_overview(res, rec)))
+    m = re.search(r"Forward lean vs standing ([\d.]+)(?:–([\d.]+))? ?°", over_time_summary(res, build_overview(res, rec)))
     assert m and abs(float(m.group(1)) - 7.0) <= LEAN_TOL_DEG
     out = json.loads(res.to_json())
     assert abs(out["summary"]["lean_vs_standing_deg"] - 7.0) <= LEAN_TOL_DEG

@@ -359,7 +359,8 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
     variable walk read symmetry 1.17, steps up to 2.7 — the stride lag missed its peak more than the
     step lag did).
 
-    Also ``_step_regularity_at_lag`` / ``_stride_regularity_at_lag``: the correlation at the mean lag
+    Also ``_symmetry_ratio``: the step / stride ratio before that cap; ``_step_regularity_at_lag`` /
+    ``_stride_regularity_at_lag``: the correlation at the mean lag
     itself, for the engine's test of a walk without rhythm (StepParams.aperiodic_*: tuned on it; a
     household task's jolts find some positive peak within ±10 %, where at the lag they read < 0).
 
@@ -413,6 +414,9 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
         out[f"_{name}_at_lag"] = at_lag
     sym = out["step_regularity"] / out["stride_regularity"]
     sym = np.where(out["stride_regularity"] >= min_stride_regularity, sym, np.nan)
+    # the ratio as measured, for the engine's evidence (the sitting-down check counts steps on a sensor loaded
+    # alike by both feet): capping it below changed which trailing steps were taken back (review s34)
+    out["_symmetry_ratio"] = sym
     # read on 0–1 (1 = the left and right steps alike): above 1 the stride lag missed its peak, not a walk
     # more symmetric than symmetric. A symmetric but variable walk reads up to ~1.17 (above): up to
     # SYMMETRY_MAX_OVERSHOOT it is taken as 1; beyond it the ratio says nothing (Mobilise-D HA001 daily 0.52 /

@@ -174,6 +174,9 @@ class StepParams:
     # bounce 16 / 12 cm per walk (audit s34 F1). The whole walk is taken back.
     implausible_max_sway_cm: float = 20.0
     implausible_max_bounce_cm: float = 15.0
+    # … running (most of the walk's steps): a synthetic slow jog (124 spm, 0.30 s contacts) read 16 cm and was
+    # taken back whole; the hand-held rig is caught by its sway — runs get room up to this
+    implausible_max_bounce_run_cm: float = 25.0
     # … and, with a gyroscope, a walking 'walk' whose trunk twists more than this per stride (median): a
     # trunk twists 8–15° walking (gait-science §3); the largest walk medians on IPOL and Mobilise-D (89 walks)
     # are 17.6° (IPOL 4-3, 6 steps) and 16.5°, while SciKit-Digital-Health's 2-min example (a sensor whose
