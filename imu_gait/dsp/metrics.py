@@ -290,6 +290,44 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     at = np.clip(a - c0, 0, centred.lengths - 1)
     out["_ml_speed_at_ic"] = np.where(okc, vml[centred.offsets + at], 0.0)
 
+    # the forward deceleration's peak after the contact (samples after ic, NaN when the window leaves the buffer):
+    # the engine times a walk's contacts from it where one foot's vertical contacts sit late (engine.
+    # even_contact_sides). Smoothed by a Hann window of AP_MIN_SMOOTH_S (≈ a 5-Hz low-pass)
+    out["_ap_min_after_ic"] = ap_min_after(sig.a_ap, ic, fs)
+    return out
+
+
+#: smoothing of the forward acceleration before its minimum is looked for (s, Hann window length)
+AP_MIN_SMOOTH_S = 0.25
+#: the minimum is looked for from this long before the contact estimate to this long after it (s)
+AP_MIN_SEARCH_S = (-0.15, 0.3)
+
+
+def ap_min_after(a_ap: np.ndarray, ic: np.ndarray, fs: float) -> np.ndarray:
+    """Sample offset from each contact ``ic`` (fractional buffer positions) to the minimum of the smoothed
+    forward acceleration ``a_ap`` within AP_MIN_SEARCH_S of it (parabolic sub-sample); NaN where that window
+    (with the smoothing's half-width) is not all in the buffer."""
+    ic = np.asarray(ic, float)
+    out = np.full(ic.size, np.nan)
+    h = max(1, int(round(AP_MIN_SMOOTH_S * fs / 2)))
+    k0, k1 = int(np.floor(AP_MIN_SEARCH_S[0] * fs)), int(np.ceil(AP_MIN_SEARCH_S[1] * fs))
+    base = np.floor(ic)
+    ok = np.isfinite(ic) & (base + k0 - h - 1 >= 0) & (base + k1 + h + 1 < a_ap.size)
+    if not ok.any():
+        return out
+    w = np.hanning(2 * h + 3)[1:-1]
+    w /= w.sum()
+    # smoothed values over each window only (gathered, not the whole buffer)
+    rel = np.arange(k0 - 1, k1 + 2)
+    idx = base[ok].astype(np.int64)[:, None] + rel[None, :]
+    taps = np.arange(-h, h + 1)
+    sm = (a_ap[idx[:, :, None] + taps[None, None, :]] * w).sum(axis=2)
+    j = np.argmin(sm[:, 1:-1], axis=1) + 1
+    r = np.arange(j.size)
+    y0, y1, y2 = sm[r, j - 1], sm[r, j], sm[r, j + 1]
+    den = y0 - 2 * y1 + y2
+    frac = np.where(den > 0, 0.5 * (y0 - y2) / np.where(den > 0, den, 1.0), 0.0)
+    out[ok] = base[ok] + rel[j] + np.clip(frac, -0.5, 0.5) - ic[ok]
     return out
 
 
