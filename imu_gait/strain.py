@@ -1347,6 +1347,20 @@ def _stride_ratio(t: np.ndarray, stride_s: np.ndarray, steady: np.ndarray, windo
         return np.where((np.abs(ratio - 1.0) < cfg.stride_outlier_frac) & steady, ratio, np.nan)
 
 
+def _steady_of_main_gait(steps: pd.DataFrame, need: tuple[str, ...],
+                         cfg: StrainConfig) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray] | None:
+    """(the steps in time order, the mask of its steady steps of the walk's main gait — walking, or running
+    when most steps ran —, their contact times, their step times), or None without steps or without one of
+    the ``need`` columns."""
+    if len(steps) == 0 or any(c not in steps.columns for c in need):
+        return None
+    t = steps["time_s"].to_numpy(float)
+    st = steps if np.all(t[1:] >= t[:-1]) else steps.iloc[np.argsort(t, kind="stable")]   # the engine's: sorted
+    gait = _is_run(st["gait"]) if "gait" in st else np.zeros(len(st), bool)
+    steady = _steady_steps(*_bout_heading(st), cfg) & (gait == (gait.mean() > 0.5))
+    return st, steady, st["time_s"].to_numpy(float), st["step_time_s"].to_numpy(float)
+
+
 def steady_step_time_asymmetry_pct(steps: pd.DataFrame, config: StrainConfig | None = None) -> float:
     """Step-time asymmetry of a walk's steady walking, % — over the steps the asymmetry rule judges: steady
     steps (:func:`_steady_steps`: no turns when the heading is known, no bout starts / stops) of the main
@@ -1363,17 +1377,10 @@ def steady_step_time_asymmetry_pct(steps: pd.DataFrame, config: StrainConfig | N
     139 (medians) / 84 (means) / 78 (every step) points, on the 7 trials without such a contact bias 21.5 /
     15.4 / 26.8 (audit s34 F2)."""
     cfg = config or StrainConfig()
-    need = ("time_s", "step_time_s", "side")
-    if len(steps) == 0 or any(c not in steps.columns for c in need):
+    got = _steady_of_main_gait(steps, ("time_s", "step_time_s", "side"), cfg)
+    if got is None or not np.isfinite(got[3]).any():
         return float("nan")
-    t = steps["time_s"].to_numpy(float)
-    st = steps if np.all(t[1:] >= t[:-1]) else steps.iloc[np.argsort(t, kind="stable")]   # the engine's: sorted
-    gait = _is_run(st["gait"]) if "gait" in st else np.zeros(len(st), bool)
-    steady = _steady_steps(*_bout_heading(st), cfg) & (gait == (gait.mean() > 0.5))
-    t = st["time_s"].to_numpy(float)
-    step = st["step_time_s"].to_numpy(float)
-    if not np.isfinite(step).any():
-        return float("nan")
+    st, steady, t, step = got
     side = _side_first_letter(st["side"])
     med_step = float(np.nanmedian(step))
     # the local step time from the strides (half their rolling median): a rolling median of the step times
@@ -1399,17 +1406,11 @@ def steady_stride_cv_pct(steps: pd.DataFrame, config: StrainConfig | None = None
     heading (no gyroscope) the turns cannot be found, so their strides are in it and it reads higher than a
     steady walk's — the reports then do not set it against healthy walking's ≈ 4 %."""
     cfg = config or StrainConfig()
-    need = ("time_s", "stride_time_s", "step_time_s")
-    if len(steps) == 0 or any(c not in steps.columns for c in need):
+    got = _steady_of_main_gait(steps, ("time_s", "stride_time_s", "step_time_s"), cfg)
+    if got is None:
         return float("nan")
-    t = steps["time_s"].to_numpy(float)
-    st = steps if np.all(t[1:] >= t[:-1]) else steps.iloc[np.argsort(t, kind="stable")]   # the engine's: sorted
-    gait = _is_run(st["gait"]) if "gait" in st else np.zeros(len(st), bool)
-    main_gait = gait.mean() > 0.5                                   # True: mostly running
-    steady = _steady_steps(*_bout_heading(st), cfg) & (gait == main_gait)
-    t = st["time_s"].to_numpy(float)
+    st, steady, t, step = got
     stride = st["stride_time_s"].to_numpy(float)
-    step = st["step_time_s"].to_numpy(float)
     med_step = float(np.nanmedian(step)) if np.isfinite(step).any() else 0.55
     ratio = _stride_ratio(t, stride, steady, max(cfg.smooth_s, 2 * cfg.smooth_strides * med_step), cfg)
     ratio = ratio[np.isfinite(ratio)]
