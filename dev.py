@@ -53,7 +53,8 @@ def main(argv: list[str]) -> int:
         if rc == 0 and "-q" not in argv[1:]:
             # the bundled recording is 47 s of walking: too short for a personal baseline, so it shows no
             # flag — the product's main feature; a first-time user is shown how to see one (new-user audit)
-            rel = BIN.relative_to(ROOT) / "imu-gait"
+            exe = BIN / "imu-gait"
+            rel = exe.relative_to(ROOT) if exe.is_relative_to(ROOT) else exe     # (IMU_GAIT_VENV may be elsewhere)
             print(f"\nNext: open {out.relative_to(ROOT) / 'report.html'} in a browser. To see a back-strain cue "
                   f"rise, play a simulated walker whose bounce grows after 90 s (about 20 s):\n"
                   f"    {rel} live --simulate --duration 180 --speed 10")
