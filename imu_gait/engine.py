@@ -2084,6 +2084,9 @@ class GaitEngine:
             "placement_kind": self.placement_kind,
             **{k: v for k, v in self.context.items() if v is not None or k != "placement"},
         }
+        # present for every recording (null: no schedule), as the other context keys: a live walk at one belt speed
+        # had neither key and analyze of its recording (reading the schedule saved beside it) both (contracts audit s35 F1)
+        s["treadmill_schedule"] = s["treadmill_schedule_origin_s"] = None
         if self.treadmill_schedule is not None:
             # a belt speed or incline the schedule holds the whole walk is the walk's (a live session at one
             # belt speed said 1.25 m/s; 'analyze' of its recording, reading the one-stage schedule saved beside

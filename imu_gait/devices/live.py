@@ -1054,6 +1054,14 @@ class LiveSession:
             from ..days import clock_summary
 
             res.summary.update({"time_offset_s": 0.0, **clock_summary({"start_time": self._start_local()})})
+        if not file_summary and res.summary.get("treadmill_schedule") is None:
+            # a walk at one belt speed / incline: the schedule its recording's walk.treadmill.csv holds (run_live
+            # saves _treadmill_context there), which analyze of the recording reads and reports — the live JSON
+            # said null for it (contracts audit s35 F1). A replay says what analyze of its file says: not here.
+            sched = _treadmill_context(self)
+            if sched is not None:
+                res.summary["treadmill_schedule"] = sched.to_list()
+                res.summary["treadmill_schedule_origin_s"] = float(self._first_t or 0.0)
         notes = []
         # where the lost samples went: a stream without counter or stamp (Thingy:52) sees no loss over the link —
         # every sample it counts lost is a notification this computer dropped (ThingyStream.skip → lost_before).
