@@ -55,3 +55,31 @@ def test_a_walk_without_a_schedule_has_the_schedule_keys_as_null(tmp_path):
     res.write_json(tmp_path / "w.json")
     summary = _strict_json(tmp_path / "w.json")["summary"]
     assert summary["treadmill_schedule"] is None and summary["treadmill_schedule_origin_s"] is None
+
+
+def test_a_live_sessions_start_is_the_wall_clock_time_of_its_0_s():
+    """F2: a live session's start_utc (the JSON's start_utc / start_time_iso / start_unix_s, the recording's
+    `# start_utc:` / `# start_time:` lines) was when the session object was made — after the sensor had
+    connected, while 0 s on its time axis is when the stream was opened — and cut to whole seconds: 0.6 s early
+    on the emulated sensor, plus the connect time (seconds) on a real one. Truth: the wall clock now minus the
+    stream's own time now; tolerance 20 ms (two readings of two clocks on a loaded machine), where a session
+    made 0.5 s after the stream opened was 0.5 s off."""
+    import asyncio
+    import datetime as dt
+
+    from imu_gait.devices.live import monitor, simulated_stream
+
+    async def run():
+        async with simulated_stream(speed=1.0, walk_s=20) as stream:
+            await asyncio.sleep(0.5)               # a slow connect: the session is made only after it
+            session = monitor(stream)
+            true_start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=stream.now_s())
+            return session, true_start
+
+    session, true_start = asyncio.run(run())
+    assert abs((session.start_utc - true_start).total_seconds()) < 0.02
+    # as the recording's header and the JSON write it: to the millisecond, with this computer's UTC offset
+    written = dt.datetime.fromisoformat(session._start_local())
+    assert written.tzinfo is not None
+    assert abs((written - true_start).total_seconds()) < 0.021
+

@@ -297,7 +297,7 @@ def test_live_recording_keeps_what_the_walker_said(tmp_path):
     # same steps, same step lengths (up to the 7 significant digits the recording stores)
     np.testing.assert_allclose(again.steps["step_length_m"], live.steps["step_length_m"], rtol=1e-4)
     # its start on this computer's clock, with the UTC offset: the days of both fall on the same local date
-    assert saved.meta["start_time"] == sess.start_utc.astimezone().isoformat(timespec="seconds")
+    assert saved.meta["start_time"] == sess.start_utc.astimezone().isoformat(timespec="milliseconds")
     assert live.summary["days"]["clock"] == again.summary["days"]["clock"] == "local"
     assert live.days["date"].tolist() == again.days["date"].tolist() == [sess.start_utc.astimezone().date().isoformat()]
 

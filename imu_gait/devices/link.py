@@ -16,6 +16,7 @@ stream was opened (``StreamSupervisor.t0_ns``).
 from __future__ import annotations
 
 import asyncio
+import datetime as _dt
 import logging
 import math
 import time
@@ -267,6 +268,10 @@ class StreamSupervisor:
         self.clock = clock or SensorClock()
         self.counters = StreamCounters()
         self.t0_ns = 0
+        #: the wall-clock instant (UTC) of 0 s on the stream's time axis, taken with t0_ns: a live session's start
+        #: (start_utc, the recording's start_time) — the session is made only after the sensor connected, seconds
+        #: later on a real sensor (contracts audit s35 F2)
+        self.start_utc: _dt.datetime | None = None
         self.family: DeviceFamily | None = None
         self.session: FamilySession | None = None
         self.client: Any = None
@@ -433,6 +438,7 @@ class StreamSupervisor:
 
     async def __aenter__(self) -> "StreamSupervisor":
         self.t0_ns = self.clock_ns()
+        self.start_utc = _dt.datetime.now(_dt.timezone.utc)
         try:
             await self._connect_once()
         except (BleakError, DecodeError, asyncio.TimeoutError) as exc:

@@ -274,7 +274,7 @@ class LiveSession:
         self.family: str | None = getattr(source, "family_key", None) or getattr(source, "family", None)
         if self.family is not None and not isinstance(self.family, str):
             self.family = getattr(self.family, "key", str(self.family))
-        self.start_utc = _dt.datetime.now(_dt.timezone.utc)
+        self._made_utc = _dt.datetime.now(_dt.timezone.utc)
         self.result: AnalysisResult | None = None
         self._iter: AsyncIterator | None = None
         self._last_t: float | None = None
@@ -292,6 +292,14 @@ class LiveSession:
         self.last_quiet_s = 0.0
         self.marks: list[Mark] = []               # the walker's symptom marks (p in the live view)
         self.marks_error: str | None = None       # why the marks file could not be saved, if it could not
+
+    @property
+    def start_utc(self) -> _dt.datetime:
+        """When 0 s on the session's time axis was, UTC: the source's own (a sensor stream's 0 s is when it was
+        opened, before the sensor connected: :attr:`StreamSupervisor.start_utc`), else when this session was made.
+        Written to the millisecond: whole seconds put the recording's start up to 1 s early."""
+        start = getattr(self.source, "start_utc", None)
+        return start if isinstance(start, _dt.datetime) and start.tzinfo is not None else self._made_utc
 
     # ---- lifecycle
     async def __aenter__(self) -> "LiveSession":
@@ -587,7 +595,7 @@ class LiveSession:
         path.parent.mkdir(parents=True, exist_ok=True)
         meta = {"source": "imu-gait live", "device": self.device or "unknown",
                 "protocol": self.family or "unknown", "sample_rate_hz": round(fs, 3),
-                "start_utc": self.start_utc.isoformat(timespec="seconds"),
+                "start_utc": self.start_utc.isoformat(timespec="milliseconds"),
                 # the same moment on this computer's clock, with its UTC offset: a later 'analyze' of the
                 # file puts its days at the walker's own midnights, as the live session's result does
                 "start_time": self._start_local(),
@@ -979,7 +987,7 @@ class LiveSession:
 
     def _start_local(self) -> str:
         """The session's start on this computer's clock, ISO with its UTC offset."""
-        return self.start_utc.astimezone().isoformat(timespec="seconds")
+        return self.start_utc.astimezone().isoformat(timespec="milliseconds")
 
     def finish(self) -> AnalysisResult | None:
         """Close the recording and return the engine's final result (idempotent).
@@ -1033,7 +1041,7 @@ class LiveSession:
             "link_lost_s": round(s.link_lost_s, 2),
             "corrupt_packets": int(s.corrupt),
             "queue_drops": int(s.queue_drops),
-            "start_utc": self.start_utc.isoformat(timespec="seconds"),
+            "start_utc": self.start_utc.isoformat(timespec="milliseconds"),
         })
         loss = s.heavy_loss_hint()
         if loss is not None:
