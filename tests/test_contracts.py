@@ -83,3 +83,17 @@ def test_a_live_sessions_start_is_the_wall_clock_time_of_its_0_s():
     assert written.tzinfo is not None
     assert abs((written - true_start).total_seconds()) < 0.021
 
+
+def test_the_json_doc_names_each_flag_key_once():
+    """F5: docs/json.md's flags table had two `title` rows saying different things (which one is the contract?).
+    Truth: Flag's fields — each named by exactly one row of the table."""
+    import dataclasses
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "json.md").read_text(encoding="utf-8")
+    table = doc[doc.index("### `flags`"):doc.index("### `bouts`")]
+    rows = [re.findall(r"`([a-z_]+)`", line.split("|")[1]) for line in table.splitlines() if line.startswith("| `")]
+    named = [key for row in rows for key in row]
+    fields = [f.name for f in dataclasses.fields(imu_gait.Flag)]
+    assert sorted(named) == sorted(fields)
