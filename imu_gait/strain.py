@@ -491,6 +491,10 @@ TURN_BLIND = ("lateral_sway_cm", "trunk_twist_deg")
 _FATIGUE = ("cadence_spm", "vertical_oscillation_cm", "step_regularity", "forward_lean_deg", "lateral_sway_cm",
             "ground_contact_ms")
 
+#: the smoothed series the timeline holds (each with its "<series>_baseline"), in the order the timeline CSV writes
+#: them: that CSV has these columns for every recording — one without steps has no timeline to take them from
+TIMELINE_SERIES = _METRICS + _VAR_METRICS + tuple("fatigue_" + f for f in _FATIGUE)
+
 #: metrics whose change is stated as a difference (°, percentage points, 0..1), not as a percentage
 _ADDITIVE = ("forward_lean_deg", "lean_vs_standing_deg", "step_regularity", "stride_regularity", "symmetry",
              "stride_time_cv_pct", "step_time_asymmetry_pct",

@@ -97,3 +97,28 @@ def test_the_json_doc_names_each_flag_key_once():
     named = [key for row in rows for key in row]
     fields = [f.name for f in dataclasses.fields(imu_gait.Flag)]
     assert sorted(named) == sorted(fields)
+
+
+def test_the_timeline_csv_has_the_same_columns_for_a_recording_without_walking(tmp_path):
+    """F4: `--timeline-csv` of a recording with no steps (a minute standing still) had only time_s, clock, gait
+    and walking where every walking recording's has 56 columns — tables of several recordings did not line up.
+    Truth: a walk's timeline CSV header (its series come from the rules), the same for the standing-still
+    recording, with no rows (it has no timeline)."""
+    import numpy as np
+
+    from imu_gait.recording import Recording
+
+    walk, _ = synthesize_walk(40.0, 100.0, seed=3)
+    walk_res = imu_gait.analyze(walk)
+    walk_res.write_timeline_csv(tmp_path / "walk.csv")
+    header = (tmp_path / "walk.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert len(header.split(",")) > 40 and header.startswith("time_s,clock,gait,walking,cadence_spm,")
+
+    rng = np.random.default_rng(5)
+    t = np.arange(6000) / 100.0
+    still = Recording(t, np.tile([0.0, 0.0, 9.81], (t.size, 1)) + rng.normal(0, 0.03, (t.size, 3)),
+                      rng.normal(0, 0.003, (t.size, 3)), meta={"sample_rate_hz": 100})
+    still_res = imu_gait.analyze(still)
+    assert len(still_res.steps) == 0
+    still_res.write_timeline_csv(tmp_path / "still.csv")
+    assert (tmp_path / "still.csv").read_text(encoding="utf-8").splitlines() == [header]

@@ -17,22 +17,26 @@ import pandas as pd
 
 from ..recording import clock_text
 from ..result import AnalysisResult
+from ..strain import TIMELINE_SERIES
 
 #: decimal places: time to the millisecond, the series to well below their accuracy
 TIME_DECIMALS, VALUE_DECIMALS = 3, 4
 
 
 def timeline_frame(result: AnalysisResult) -> pd.DataFrame:
-    """The timeline's exported columns (see the module), rounded for writing; an empty table with the fixed
-    columns when the result has no timeline (a result read back from a JSON, which does not keep it)."""
+    """The timeline's exported columns (see the module), rounded for writing: ``time_s``, ``clock``, ``gait``,
+    ``walking`` and each of :data:`~imu_gait.strain.TIMELINE_SERIES` with its baseline, for every recording —
+    with no rows when the result has no timeline (a recording without steps, a result read back from a JSON,
+    which does not keep it): a standing-only recording's CSV had the first four columns alone, so tables of
+    several recordings did not line up (contracts audit s35 F4)."""
     tl = result.timeline if isinstance(result.timeline, pd.DataFrame) else pd.DataFrame()
     if "time_s" not in tl.columns:
-        return pd.DataFrame(columns=["time_s", "clock", "gait", "walking"])
+        tl = pd.DataFrame({"time_s": np.array([], float)})
     # "rule__metric" and "flag__id" are the strain rules' working columns (the flags CSV says when each flag held)
     series = [c for c in tl.columns if c not in ("time_s", "gait", "walking") and "__" not in c
               and pd.api.types.is_numeric_dtype(tl[c]) and not pd.api.types.is_bool_dtype(tl[c])]
-    values = [c for c in series if not c.endswith("_baseline")]
-    ordered = [c for v in values for c in (v, f"{v}_baseline") if c in series]
+    values = list(TIMELINE_SERIES) + [c for c in series if not c.endswith("_baseline") and c not in TIMELINE_SERIES]
+    ordered = [c for v in values for c in (v, f"{v}_baseline")]
     ordered += [c for c in series if c not in ordered]
     origin = float(result.summary.get("time_start_s") or 0.0)
     t = pd.to_numeric(tl["time_s"], errors="coerce")
@@ -41,7 +45,9 @@ def timeline_frame(result: AnalysisResult) -> pd.DataFrame:
                         "gait": tl["gait"].fillna("").astype(str) if "gait" in tl else "",
                         "walking": tl["walking"].astype(bool) if "walking" in tl else False})
     for c in ordered:
-        out[c] = pd.to_numeric(tl[c], errors="coerce").round(VALUE_DECIMALS).to_numpy()
+        # (a series the timeline lacks — none when it has steps — is an empty column: not measured)
+        out[c] = (pd.to_numeric(tl[c], errors="coerce").round(VALUE_DECIMALS).to_numpy() if c in tl.columns
+                  else np.full(len(tl), np.nan))
     return out.reset_index(drop=True)
 
 
