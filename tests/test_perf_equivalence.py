@@ -1,0 +1,68 @@
+"""Speed-ups that must not change a result: each fast path against the plain computation it replaced,
+bit for bit (truth: the plain computation, written out here as the definition)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from imu_gait.dsp.metrics import REGULARITY_PEAK_SEARCH, regularity, sample_index
+
+
+def _regularity_one_lag_at_a_time(a_v, ic, step_s, stride_s, bout_start, fs_hz, *, n_strides=4, min_strides=2,
+                                  peak_search=REGULARITY_PEAK_SEARCH):
+    """The per-lag loop regularity() ran before its (step, lag) pairs were vectorised: for each lag, the steps
+    tried at it, the running sum of the lagged products from the first of their windows, and the correlation."""
+    n = a_v.size
+    a = sample_index(ic)
+    x1 = np.concatenate([[0.0], np.cumsum(a_v)])
+    x2 = np.concatenate([[0.0], np.cumsum(a_v * a_v)])
+    stride_n = sample_index(np.where(np.isfinite(stride_s), stride_s * fs_hz, 0.0))
+    bout0 = np.ceil(bout_start).astype(np.int64)
+    out = {}
+    for name, lag_s in (("step_regularity", step_s), ("stride_regularity", stride_s)):
+        lag0 = sample_index(np.where(np.isfinite(lag_s), lag_s * fs_hz, 0.0))
+        reach = np.where(lag0 > 0, np.maximum(np.round(peak_search * lag0), 1), 0).astype(np.int64)
+        start = np.maximum(a - n_strides * stride_n, bout0)
+        base_ok = (lag0 > 0) & (stride_n > 0) & (start >= 0) & (a <= n)
+        lag_lo = lag0 - reach
+        lag_hi = np.minimum(lag0 + reach, a - start - max(1, min_strides - 1) * stride_n)
+        r = np.full(a.size, -np.inf)
+        at_lag = np.full(a.size, np.nan)
+        for L in range(1, int(lag_hi.max(initial=0)) + 1):
+            sel = np.flatnonzero(base_ok & (lag_lo <= L) & (L <= lag_hi))
+            if not sel.size:
+                continue
+            s0, e0 = start[sel], a[sel] - L
+            o0, o1 = int(s0.min()), int(e0.max())
+            p = np.concatenate([[0.0], np.cumsum(a_v[o0:o1] * a_v[o0 + L:o1 + L])])
+            N = (e0 - s0).astype(float)
+            sxy = p[e0 - o0] - p[s0 - o0]
+            sx, sy = x1[e0] - x1[s0], x1[e0 + L] - x1[s0 + L]
+            sxx, syy = x2[e0] - x2[s0], x2[e0 + L] - x2[s0 + L]
+            cov = sxy - sx * sy / N
+            den = np.sqrt(np.maximum(sxx - sx * sx / N, 0) * np.maximum(syy - sy * sy / N, 0))
+            rho = np.where(den > 0, cov / np.where(den > 0, den, 1), np.nan)
+            r[sel] = np.fmax(r[sel], rho)
+            exact = lag0[sel] == L
+            at_lag[sel[exact]] = rho[exact]
+        out[name] = np.where(np.isfinite(r), r, np.nan)
+        out[f"_{name}_at_lag"] = at_lag
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_regularity_pairs_equal_one_lag_at_a_time(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(50, 5000))
+    a_v = rng.normal(size=n) + 2 * np.sin(np.arange(n) * 2 * np.pi / rng.uniform(30, 80))
+    m = int(rng.integers(0, 50))
+    ic = np.sort(rng.uniform(0, n, m))
+    step = rng.uniform(0.2, 1.2, m)
+    step[rng.random(m) < 0.1] = np.nan                       # a bout's first steps: no mean step yet
+    stride = 2 * step if seed % 3 else rng.uniform(0.0, 2.5, m)
+    bout_start = np.maximum(ic - rng.uniform(0, 2000, m), 0) if seed % 2 else np.full(m, ic[0] if m else 0.0)
+    kw = {} if seed % 4 else {"n_strides": int(rng.integers(1, 6)), "min_strides": int(rng.integers(1, 4))}
+    got = regularity(a_v, ic, step, stride, bout_start, 100.0, **kw)
+    want = _regularity_one_lag_at_a_time(a_v, ic, step, stride, bout_start, 100.0, **kw)
+    for key, value in want.items():
+        assert np.array_equal(got[key], value, equal_nan=True), key
