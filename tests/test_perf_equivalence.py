@@ -66,3 +66,40 @@ def test_regularity_pairs_equal_one_lag_at_a_time(seed):
     want = _regularity_one_lag_at_a_time(a_v, ic, step, stride, bout_start, 100.0, **kw)
     for key, value in want.items():
         assert np.array_equal(got[key], value, equal_nan=True), key
+
+
+def _ap_min_after_index_gather(a_ap, ic, fs):
+    """ap_min_after() as it gathered each window through one index per sample and tap."""
+    from imu_gait.dsp.metrics import AP_MIN_SEARCH_S, AP_MIN_SMOOTH_S
+    ic = np.asarray(ic, float)
+    out = np.full(ic.size, np.nan)
+    h = max(1, int(round(AP_MIN_SMOOTH_S * fs / 2)))
+    k0, k1 = int(np.floor(AP_MIN_SEARCH_S[0] * fs)), int(np.ceil(AP_MIN_SEARCH_S[1] * fs))
+    base = np.floor(ic)
+    ok = np.isfinite(ic) & (base + k0 - h - 1 >= 0) & (base + k1 + h + 1 < a_ap.size)
+    if not ok.any():
+        return out
+    w = np.hanning(2 * h + 3)[1:-1]
+    w /= w.sum()
+    rel = np.arange(k0 - 1, k1 + 2)
+    idx = base[ok].astype(np.int64)[:, None] + rel[None, :]
+    taps = np.arange(-h, h + 1)
+    sm = (a_ap[idx[:, :, None] + taps[None, None, :]] * w).sum(axis=2)
+    j = np.argmin(sm[:, 1:-1], axis=1) + 1
+    r = np.arange(j.size)
+    y0, y1, y2 = sm[r, j - 1], sm[r, j], sm[r, j + 1]
+    den = y0 - 2 * y1 + y2
+    frac = np.where(den > 0, 0.5 * (y0 - y2) / np.where(den > 0, den, 1.0), 0.0)
+    out[ok] = base[ok] + rel[j] + np.clip(frac, -0.5, 0.5) - ic[ok]
+    return out
+
+
+@pytest.mark.parametrize("seed, fs", [(s, fs) for s in range(10) for fs in (50.0, 100.0, 128.0)])
+def test_ap_min_after_sliding_view_equals_index_gather(seed, fs):
+    from imu_gait.dsp.metrics import ap_min_after
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(20, 4000))
+    a_ap = rng.normal(size=n) + np.sin(np.arange(n) / fs * 2 * np.pi * 1.8)
+    ic = rng.uniform(-50, n + 50, int(rng.integers(0, 80)))     # some windows leave the buffer: NaN
+    ic[rng.random(ic.size) < 0.1] = np.nan
+    assert np.array_equal(ap_min_after(a_ap, ic, fs), _ap_min_after_index_gather(a_ap, ic, fs), equal_nan=True)
