@@ -103,3 +103,29 @@ def test_ap_min_after_sliding_view_equals_index_gather(seed, fs):
     ic = rng.uniform(-50, n + 50, int(rng.integers(0, 80)))     # some windows leave the buffer: NaN
     ic[rng.random(ic.size) < 0.1] = np.nan
     assert np.array_equal(ap_min_after(a_ap, ic, fs), _ap_min_after_index_gather(a_ap, ic, fs), equal_nan=True)
+
+
+@pytest.fixture(scope="module")
+def walk_steps():
+    import imu_gait
+    from imu_gait.synthetic import synthesize_walk
+    rec, _ = synthesize_walk(240, seed=4, segments=[(120, {"cadence_spm": 112}), (120, {"cadence_spm": 100})])
+    return imu_gait.analyze(rec).steps
+
+
+def test_steady_walk_variability_is_the_two_functions_finding_the_rolling_median_once(walk_steps, monkeypatch):
+    from imu_gait import strain
+    steps = walk_steps
+    mixed = steps.assign(gait=np.where(np.arange(len(steps)) % 3 == 0, "run", "walk"))     # both gaits, either main
+    mostly_run = steps.assign(gait=np.where(np.arange(len(steps)) % 4 == 0, "walk", "RUN"))
+    for frame in (steps, mixed, mostly_run, steps.drop(columns="side"), steps.drop(columns="stride_time_s"),
+                  steps.iloc[:0], steps.assign(step_time_s=np.nan)):
+        want = (strain.steady_stride_cv_pct(frame), strain.steady_step_time_asymmetry_pct(frame))
+        got = strain.steady_walk_variability(frame)
+        assert np.array_equal(np.array(got), np.array(want), equal_nan=True)
+    calls = []
+    real = strain._rolling
+    monkeypatch.setattr(strain, "_rolling", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    cv, asym = strain.steady_walk_variability(steps)
+    assert np.isfinite(cv) and np.isfinite(asym) and len(calls) == 1      # one rolling median for both
+
