@@ -129,3 +129,15 @@ def test_steady_walk_variability_is_the_two_functions_finding_the_rolling_median
     cv, asym = strain.steady_walk_variability(steps)
     assert np.isfinite(cv) and np.isfinite(asym) and len(calls) == 1      # one rolling median for both
 
+
+def test_text_columns_read_once_per_distinct_value_as_per_row():
+    import pandas as pd
+
+    from imu_gait.strain import _is_run, _side_first_letter
+    per_row_run = lambda s: np.array([str(v).lower().startswith("run") for v in s.to_numpy(object)], bool)  # noqa: E731
+    per_row_side = lambda s: np.array([str(v).upper()[:1] for v in s.to_numpy(object)], object)            # noqa: E731
+    for values in (["walk", "run", "Run", "RUNNING", "", "walk"], [True, 1, 1.0, "Run", None, float("nan"), ["x"], 0],
+                   ["l", "R", np.str_("r"), "left"], []):
+        s = pd.Series(np.array(values, dtype=object) if values else np.array([], dtype=object))
+        assert np.array_equal(_is_run(s), per_row_run(s)) and _is_run(s).dtype == bool
+        assert list(_side_first_letter(s)) == list(per_row_side(s))
