@@ -104,8 +104,13 @@ def test_forward_axis_estimates_do_not_solve_lfilter_zi_again(monkeypatch):
     orientation.forward_evidence(acc, up, 55, running=False, fs_hz=100.0, gyro=gyro)
     calls = []
     real = signal.lfilter_zi
-    monkeypatch.setattr(signal, "lfilter_zi", lambda *a, **k: calls.append(1) or real(*a, **k))
-    monkeypatch.setattr("scipy.signal._signaltools.lfilter_zi", signal.lfilter_zi)
+    counting = lambda *a, **k: calls.append(1) or real(*a, **k)    # noqa: E731
+    monkeypatch.setattr(signal, "lfilter_zi", counting)
+    try:                  # scipy's filtfilt calls the name in its own module (where it is, in this scipy)
+        import scipy.signal._signaltools as signaltools
+        monkeypatch.setattr(signaltools, "lfilter_zi", counting, raising=False)
+    except ImportError:
+        pass
     orientation.forward_axis(acc, up, 55, running=False, fs_hz=100.0)
     orientation.forward_evidence(acc, up, 55, running=False, fs_hz=100.0, gyro=gyro)
     assert calls == []
