@@ -47,8 +47,8 @@ from .errors import ArgumentError, ImuGaitError, StuckAxisError  # noqa: F401  (
 from .recording import (BODY_HEIGHT_RANGE_M, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, STUCK_AXIS_HINT, Recording,
                         gravity_size, stuck_axes, stuck_axes_text)
 from .result import STEP_COLUMNS, AnalysisResult
-from .strain import (StrainConfig, evaluate_flags, lean_jumps, placement_kind, steady_step_time_asymmetry_pct,
-                     steady_stride_cv_pct, turning_steps, without_turns)
+from .strain import (StrainConfig, evaluate_flags, lean_jumps, placement_kind, steady_walk_variability, turning_steps,
+                     without_turns)
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, TreadmillSchedule, mmss
 
 ENGINE_RATE_HZ = 100.0
@@ -2129,12 +2129,12 @@ class GaitEngine:
             s.update(_medians(m, keys, with_iqr=True))
             # the steady-walking, robust CV the pace rule judges (not the SD of every stride: turns,
             # starts and stops and a few misplaced contacts would dominate it)
-            s["stride_time_cv_pct"] = steady_stride_cv_pct(steps)
+            # … and the step-time asymmetry over the steps the asymmetry rule judges (steady steps, outliers
+            # dropped), so that the summary and the flag look at the same walking — per-side means, where the rule
+            # takes medians (why: steady_step_time_asymmetry_pct's docstring); a mean over every step let turns and
+            # bout edges decide it. Both from one pass over the steady steps (steady_walk_variability)
+            s["stride_time_cv_pct"], s["step_time_asymmetry_pct"] = steady_walk_variability(steps)
             side = steps["side"].to_numpy()
-            # over the steps the asymmetry rule judges (steady steps, outliers dropped), so that the summary and
-            # the flag look at the same walking — per-side means, where the rule takes medians (why: the function's
-            # docstring); a mean over every step let turns and bout edges decide it
-            s["step_time_asymmetry_pct"] = steady_step_time_asymmetry_pct(steps)
             gct = m[:, keys.index("ground_contact_ms")]
             s["gct_balance_pct"] = _gct_balance_pct(gct, side)
             gait = steps["gait"].to_numpy()
@@ -2165,8 +2165,8 @@ class GaitEngine:
             if min(n_walk, n_run) >= MIXED_GAIT_MIN_STEPS:
                 # a walk that turns into a run (or back): one median over both describes neither
                 s["by_gait"] = {g: {"n_steps": n, **_medians(m[gait == g], keys, with_iqr=True),
-                                    "stride_time_cv_pct": steady_stride_cv_pct(steps[gait == g]),
-                                    "step_time_asymmetry_pct": steady_step_time_asymmetry_pct(steps[gait == g]),
+                                    **dict(zip(("stride_time_cv_pct", "step_time_asymmetry_pct"),
+                                               steady_walk_variability(steps[gait == g]))),
                                     "gct_balance_pct": _gct_balance_pct(gct[gait == g], side[gait == g])}
                                 for g, n in (("walk", n_walk), ("run", n_run))}
                 warnings.append(f"walking ({n_walk} steps) and running ({n_run} steps): the overall medians pool "

@@ -113,7 +113,7 @@ from .recording import duration_text
 from .result import STEP_COLUMNS, Flag
 from .treadmill import TreadmillSchedule, mmss as _mmss
 
-__all__ = ["evaluate_flags", "steady_stride_cv_pct", "steady_step_time_asymmetry_pct", "without_turns", "turning_steps", "one_sided_signal", "lean_jumps", "TURN_BLIND", "StrainConfig", "DISCLAIMER", "DISCLAIMER_TITLE", "DISCLAIMER_TEXT", "FLAG_INFO", "FLAG_IDS"]
+__all__ = ["evaluate_flags", "steady_stride_cv_pct", "steady_step_time_asymmetry_pct", "steady_walk_variability", "without_turns", "turning_steps", "one_sided_signal", "lean_jumps", "TURN_BLIND", "StrainConfig", "DISCLAIMER", "DISCLAIMER_TITLE", "DISCLAIMER_TEXT", "FLAG_INFO", "FLAG_IDS"]
 
 #: The not-a-diagnosis note and the red-flag symptoms, said the same way by every sink (terminal, HTML,
 #: JSON, live view): the title on its own, the body on its own and the two together.
@@ -1149,10 +1149,22 @@ def _prepare(steps: pd.DataFrame, has_gyro: bool, notes: list[str], treadmill: b
     return st
 
 
+def _per_distinct(values: np.ndarray, fn, dtype) -> np.ndarray:
+    """``fn(v)`` for each of ``values`` (an object array). All text (the engine's gait and side columns: two or
+    three values over thousands of rows): once per distinct value, spread by pandas' factorize — the text
+    methods per row cost ~2 ms an hour of walking each time, five times a summary. Otherwise per value (True
+    and 1 are one key to a hash table but read 'True' and '1')."""
+    if len(values) and pd.api.types.infer_dtype(values, skipna=False) == "string":
+        codes, uniques = pd.factorize(values)
+        return np.array([fn(u) for u in uniques], dtype=dtype)[codes]
+    return np.array([fn(v) for v in values.tolist()], dtype=dtype)
+
+
 def _is_run(gait: pd.Series) -> np.ndarray:
     """Which rows' gait starts with 'run' (any case; a non-text value by its text, as ``astype(str)``).
-    Plain ``str`` methods per value: pandas' ``.str`` runs the same per value after ~0.1 ms of setup."""
-    return np.fromiter((str(v).lower().startswith("run") for v in gait.to_numpy(object)), bool, len(gait))
+    Plain ``str`` methods, once per distinct value: pandas' ``.str`` runs the same per value after ~0.1 ms
+    of setup."""
+    return _per_distinct(gait.to_numpy(object), lambda v: str(v).lower().startswith("run"), bool)
 
 
 def _columns(st: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -1175,7 +1187,7 @@ def _rank_in_group(keys: np.ndarray) -> np.ndarray:
 
 def _side_first_letter(side: pd.Series) -> np.ndarray:
     """Each row's side as its first letter, upper case ('L' / 'R'; a non-text value by its text)."""
-    return np.array([str(v).upper()[:1] for v in side.to_numpy(object)], dtype=object)
+    return _per_distinct(side.to_numpy(object), lambda v: str(v).upper()[:1], object)
 
 
 def _recorded_sides(side: pd.Series) -> np.ndarray | None:
@@ -1343,10 +1355,11 @@ def _lean_jumps(bout: np.ndarray, lean: np.ndarray, t: np.ndarray, steady: np.nd
 
 
 def _stride_ratio(t: np.ndarray, stride_s: np.ndarray, steady: np.ndarray, window_s: float,
-                  cfg: StrainConfig) -> np.ndarray:
-    """Steady strides relative to their local stride time (rolling median over ``window_s``), NaN
-    for the unsteady ones and for strides > ``stride_outlier_frac`` off (a missed or split contact)."""
-    ratio = stride_s / _rolling(t, stride_s, window_s, "median", cfg.min_periods)
+                  cfg: StrainConfig, local: np.ndarray | None = None) -> np.ndarray:
+    """Steady strides relative to their local stride time (rolling median over ``window_s``; ``local``: that
+    median already computed), NaN for the unsteady ones and for strides > ``stride_outlier_frac`` off (a missed
+    or split contact)."""
+    ratio = stride_s / (_rolling(t, stride_s, window_s, "median", cfg.min_periods) if local is None else local)
     with np.errstate(invalid="ignore"):
         return np.where((np.abs(ratio - 1.0) < cfg.stride_outlier_frac) & steady, ratio, np.nan)
 
@@ -1381,7 +1394,23 @@ def steady_step_time_asymmetry_pct(steps: pd.DataFrame, config: StrainConfig | N
     139 (medians) / 84 (means) / 78 (every step) points, on the 7 trials without such a contact bias 21.5 /
     15.4 / 26.8 (audit s34 F2)."""
     cfg = config or StrainConfig()
-    got = _steady_of_main_gait(steps, ("time_s", "step_time_s", "side"), cfg)
+    return _step_time_asymmetry(_steady_of_main_gait(steps, ("time_s", "step_time_s", "side"), cfg), cfg)
+
+
+def _local_stride(t: np.ndarray, stride: np.ndarray, window_s: float, cfg: StrainConfig,
+                  memo: dict | None) -> np.ndarray:
+    """The rolling median stride time over ``window_s`` (pandas' window rule), found once per window for the
+    asymmetry and the CV of the same steps (``memo``; None: not kept)."""
+    if memo is not None and window_s in memo:
+        return memo[window_s]
+    local = _rolling(t, stride, window_s, "median", cfg.min_periods)
+    if memo is not None:
+        memo[window_s] = local
+    return local
+
+
+def _step_time_asymmetry(got, cfg: StrainConfig, memo: dict | None = None) -> float:
+    """:func:`steady_step_time_asymmetry_pct` of :func:`_steady_of_main_gait`'s ``got``."""
     if got is None or not np.isfinite(got[3]).any():
         return float("nan")
     st, steady, t, step = got
@@ -1391,7 +1420,8 @@ def steady_step_time_asymmetry_pct(steps: pd.DataFrame, config: StrainConfig | N
     # themselves, which alternate long / short, lands on one side's value or the other as the window holds
     # one more step of either — in step with the sides, which doubled a synthetic 8 % asymmetry
     stride = st["stride_time_s"].to_numpy(float) if "stride_time_s" in st else np.full(len(st), np.nan)
-    local = _rolling(t, stride, max(cfg.smooth_s, 2 * cfg.smooth_strides * med_step), "median", cfg.min_periods) / 2.0
+    local = _local_stride(t, stride, max(cfg.smooth_s, 2 * cfg.smooth_strides * med_step), cfg,
+                          memo if "stride_time_s" in st else None) / 2.0
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = step / local
         ok = steady & np.isfinite(ratio) & (np.abs(ratio - 1.0) < 0.3)
@@ -1410,13 +1440,30 @@ def steady_stride_cv_pct(steps: pd.DataFrame, config: StrainConfig | None = None
     heading (no gyroscope) the turns cannot be found, so their strides are in it and it reads higher than a
     steady walk's — the reports then do not set it against healthy walking's ≈ 4 %."""
     cfg = config or StrainConfig()
-    got = _steady_of_main_gait(steps, ("time_s", "stride_time_s", "step_time_s"), cfg)
+    return _stride_cv(_steady_of_main_gait(steps, ("time_s", "stride_time_s", "step_time_s"), cfg), cfg)
+
+
+def steady_walk_variability(steps: pd.DataFrame, config: StrainConfig | None = None) -> tuple[float, float]:
+    """(:func:`steady_stride_cv_pct`, :func:`steady_step_time_asymmetry_pct`) of the same steps — the same two
+    numbers, with the steady steps of the main gait and the rolling median stride found once, not once each
+    (the summary asks for both: ~10 ms an hour of walking)."""
+    cfg = config or StrainConfig()
+    got = _steady_of_main_gait(steps, ("time_s", "stride_time_s", "step_time_s", "side"), cfg)
+    if got is None:                     # no steps, or a column one of them needs is missing: each on its own
+        return steady_stride_cv_pct(steps, cfg), steady_step_time_asymmetry_pct(steps, cfg)
+    memo: dict = {}
+    return _stride_cv(got, cfg, memo), _step_time_asymmetry(got, cfg, memo)
+
+
+def _stride_cv(got, cfg: StrainConfig, memo: dict | None = None) -> float:
+    """:func:`steady_stride_cv_pct` of :func:`_steady_of_main_gait`'s ``got``."""
     if got is None:
         return float("nan")
     st, steady, t, step = got
     stride = st["stride_time_s"].to_numpy(float)
     med_step = float(np.nanmedian(step)) if np.isfinite(step).any() else 0.55
-    ratio = _stride_ratio(t, stride, steady, max(cfg.smooth_s, 2 * cfg.smooth_strides * med_step), cfg)
+    window = max(cfg.smooth_s, 2 * cfg.smooth_strides * med_step)
+    ratio = _stride_ratio(t, stride, steady, window, cfg, _local_stride(t, stride, window, cfg, memo))
     ratio = ratio[np.isfinite(ratio)]
     if ratio.size < cfg.min_periods_var:
         return float("nan")

@@ -77,3 +77,40 @@ def test_stream_filters_start_as_with_fresh_initial_states():
         got = StreamSOS(sos)(x[:, 0])
         want, _ = signal.sosfilt(np.array(sos), x[:, 0], zi=signal.sosfilt_zi(sos) * x[0, 0])
         assert np.array_equal(got, want)
+
+
+@pytest.mark.parametrize("design, shape, axis", [(("band", (0.5, 5.0)), (4, 700), 1), (("high", 0.5), (700, 3), 0),
+                                                 (("band", (0.5, 5.0)), (2, 31), -1), (("high", 0.5), (500,), 0)])
+def test_filtfilt_is_scipys_bit_for_bit(design, shape, axis):
+    # truth: scipy.signal.filtfilt with its defaults, exactly (the forward-axis estimates' results must not move)
+    from imu_gait.dsp.filters import filtfilt
+    btype, cutoff = design
+    b, a = butter(2, cutoff, 100.0, btype)
+    x = np.random.default_rng(5).normal(size=shape).cumsum(axis=axis)
+    assert np.array_equal(filtfilt(b, a, x, axis=axis), signal.filtfilt(b, a, x, axis=axis))
+    with pytest.raises(ValueError, match="greater than padlen"):    # too short: scipy's refusal, which callers catch
+        filtfilt(b, a, np.ones(3 * max(len(a), len(b))))
+
+
+def test_forward_axis_estimates_do_not_solve_lfilter_zi_again(monkeypatch):
+    # the speed-up itself: scipy's filtfilt solved lfilter_zi on every call (~70 times an hour of walking);
+    # the forward-axis estimates now take it from the cache. Truth: no call to scipy's lfilter_zi once warm.
+    from imu_gait.dsp import orientation
+    from imu_gait.synthetic import synthesize_walk
+    rec, _ = synthesize_walk(30, seed=2)
+    acc, gyro = rec.acc_mps2[:2000], rec.gyro_rads[:2000]
+    up = orientation.GravityTracker(100.0, has_gyro=True)(acc, gyro)
+    orientation.forward_axis(acc, up, 55, running=False, fs_hz=100.0)            # warm the caches
+    orientation.forward_evidence(acc, up, 55, running=False, fs_hz=100.0, gyro=gyro)
+    calls = []
+    real = signal.lfilter_zi
+    counting = lambda *a, **k: calls.append(1) or real(*a, **k)    # noqa: E731
+    monkeypatch.setattr(signal, "lfilter_zi", counting)
+    try:                  # scipy's filtfilt calls the name in its own module (where it is, in this scipy)
+        import scipy.signal._signaltools as signaltools
+        monkeypatch.setattr(signaltools, "lfilter_zi", counting, raising=False)
+    except ImportError:
+        pass
+    orientation.forward_axis(acc, up, 55, running=False, fs_hz=100.0)
+    orientation.forward_evidence(acc, up, 55, running=False, fs_hz=100.0, gyro=gyro)
+    assert calls == []

@@ -63,6 +63,25 @@ def _sosfilt_zi(sos: bytes) -> np.ndarray:
     return zi
 
 
+def filtfilt(b: np.ndarray, a: np.ndarray, x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """``scipy.signal.filtfilt(b, a, x, axis=axis)`` with its defaults (odd padding of 3 × the taps), the same
+    operations in the same order — so the same numbers — but with ``lfilter_zi`` from :func:`_lfilter_zi`'s
+    cache: scipy solves it again on every call (~0.25 ms, more than the filtering of a few strides), and the
+    forward-axis estimates call it ~70 times an hour of walking (~3 % of the analysis)."""
+    b, a = np.atleast_1d(np.asarray(b, float)), np.atleast_1d(np.asarray(a, float))
+    x = np.asarray(x)
+    edge = 3 * max(len(a), len(b))
+    if x.shape[axis] <= edge:          # scipy's own refusal, word for word (callers catch the ValueError)
+        raise ValueError(f"The length of the input vector x must be greater than padlen, which is {edge}.")
+    x = np.moveaxis(x, axis, -1)
+    ext = np.concatenate((2 * x[..., :1] - x[..., edge:0:-1], x, 2 * x[..., -1:] - x[..., -2:-(edge + 2):-1]),
+                         axis=-1)
+    zi = _lfilter_zi(b.tobytes(), a.tobytes())
+    y, _ = signal.lfilter(b, a, ext, axis=-1, zi=zi * ext[..., :1])
+    y, _ = signal.lfilter(b, a, y[..., ::-1], axis=-1, zi=zi * y[..., -1:])
+    return np.moveaxis(y[..., ::-1][..., edge:-edge], -1, axis)
+
+
 class StreamIIR:
     """A causal IIR filter over an (N, …) signal, state carried across calls."""
 

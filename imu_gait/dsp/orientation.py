@@ -29,10 +29,9 @@ at mid-stance.
 from __future__ import annotations
 
 import numpy as np
-from scipy import signal
 
 from ..recording import G
-from .filters import StreamIIR, butter, complementary_pair
+from .filters import StreamIIR, butter, complementary_pair, filtfilt
 
 
 class GravityTracker:
@@ -146,7 +145,7 @@ def forward_axis(acc: np.ndarray, up: np.ndarray, step_samples: int, *, running:
     a_v = row_dot(acc, up) - G
     b, a = butter(2, (0.5, 5.0), fs_hz, "band")
     # one filtfilt on both rows: its set-up costs as much as the filtering of a few strides
-    v_ap, z = signal.filtfilt(b, a, np.stack([np.cumsum(a_ap) / fs_hz,
+    v_ap, z = filtfilt(b, a, np.stack([np.cumsum(a_ap) / fs_hz,
                                               np.cumsum(np.cumsum(a_v) / fs_hz) / fs_hz]), axis=1)
     c = float(np.dot(v_ap - v_ap.mean(), z - z.mean()))
     if (c > 0) != running:   # walking: anti-phase (c < 0) expected for the true forward axis
@@ -236,7 +235,7 @@ def forward_evidence(acc: np.ndarray, up: np.ndarray, step_samples: int, *, runn
     if gyro is not None:
         # the rotation's slow part (a turn's yaw seen through a tilted 'up') is not the pitch of the steps
         bh, ah = butter(2, 0.5, fs_hz, "high")
-        g = signal.filtfilt(bh, ah, gyro, axis=0)
+        g = filtfilt(bh, ah, gyro, axis=0)
         # the pitch about the side-to-side axis once per step; the roll about the forward axis once per
         # stride (alone each is a poor witness — roll's second harmonic comes through the step-periodic
         # part, the vertical turn rate through the stride-periodic one — but they outvote each other's errors)
@@ -244,7 +243,7 @@ def forward_evidence(acc: np.ndarray, up: np.ndarray, step_samples: int, *, runn
     b, a = butter(2, (0.5, 5.0), fs_hz, "band")
     a_h = horizontal(acc, up)
     a_v = row_dot(acc, up) - G
-    sig = signal.filtfilt(b, a, np.vstack([np.cumsum(a_h, axis=0).T / fs_hz,
+    sig = filtfilt(b, a, np.vstack([np.cumsum(a_h, axis=0).T / fs_hz,
                                            (np.cumsum(np.cumsum(a_v) / fs_hz) / fs_hz)[None, :]]), axis=1)
     v_h, z = sig[:3], sig[3]
     v_h, z = v_h - v_h.mean(axis=1, keepdims=True), z - z.mean()

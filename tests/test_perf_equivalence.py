@@ -1,0 +1,143 @@
+"""Speed-ups that must not change a result: each fast path against the plain computation it replaced,
+bit for bit (truth: the plain computation, written out here as the definition)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from imu_gait.dsp.metrics import REGULARITY_PEAK_SEARCH, regularity, sample_index
+
+
+def _regularity_one_lag_at_a_time(a_v, ic, step_s, stride_s, bout_start, fs_hz, *, n_strides=4, min_strides=2,
+                                  peak_search=REGULARITY_PEAK_SEARCH):
+    """The per-lag loop regularity() ran before its (step, lag) pairs were vectorised: for each lag, the steps
+    tried at it, the running sum of the lagged products from the first of their windows, and the correlation."""
+    n = a_v.size
+    a = sample_index(ic)
+    x1 = np.concatenate([[0.0], np.cumsum(a_v)])
+    x2 = np.concatenate([[0.0], np.cumsum(a_v * a_v)])
+    stride_n = sample_index(np.where(np.isfinite(stride_s), stride_s * fs_hz, 0.0))
+    bout0 = np.ceil(bout_start).astype(np.int64)
+    out = {}
+    for name, lag_s in (("step_regularity", step_s), ("stride_regularity", stride_s)):
+        lag0 = sample_index(np.where(np.isfinite(lag_s), lag_s * fs_hz, 0.0))
+        reach = np.where(lag0 > 0, np.maximum(np.round(peak_search * lag0), 1), 0).astype(np.int64)
+        start = np.maximum(a - n_strides * stride_n, bout0)
+        base_ok = (lag0 > 0) & (stride_n > 0) & (start >= 0) & (a <= n)
+        lag_lo = lag0 - reach
+        lag_hi = np.minimum(lag0 + reach, a - start - max(1, min_strides - 1) * stride_n)
+        r = np.full(a.size, -np.inf)
+        at_lag = np.full(a.size, np.nan)
+        for L in range(1, int(lag_hi.max(initial=0)) + 1):
+            sel = np.flatnonzero(base_ok & (lag_lo <= L) & (L <= lag_hi))
+            if not sel.size:
+                continue
+            s0, e0 = start[sel], a[sel] - L
+            o0, o1 = int(s0.min()), int(e0.max())
+            p = np.concatenate([[0.0], np.cumsum(a_v[o0:o1] * a_v[o0 + L:o1 + L])])
+            N = (e0 - s0).astype(float)
+            sxy = p[e0 - o0] - p[s0 - o0]
+            sx, sy = x1[e0] - x1[s0], x1[e0 + L] - x1[s0 + L]
+            sxx, syy = x2[e0] - x2[s0], x2[e0 + L] - x2[s0 + L]
+            cov = sxy - sx * sy / N
+            den = np.sqrt(np.maximum(sxx - sx * sx / N, 0) * np.maximum(syy - sy * sy / N, 0))
+            rho = np.where(den > 0, cov / np.where(den > 0, den, 1), np.nan)
+            r[sel] = np.fmax(r[sel], rho)
+            exact = lag0[sel] == L
+            at_lag[sel[exact]] = rho[exact]
+        out[name] = np.where(np.isfinite(r), r, np.nan)
+        out[f"_{name}_at_lag"] = at_lag
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_regularity_pairs_equal_one_lag_at_a_time(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(50, 5000))
+    a_v = rng.normal(size=n) + 2 * np.sin(np.arange(n) * 2 * np.pi / rng.uniform(30, 80))
+    m = int(rng.integers(0, 50))
+    ic = np.sort(rng.uniform(0, n, m))
+    step = rng.uniform(0.2, 1.2, m)
+    step[rng.random(m) < 0.1] = np.nan                       # a bout's first steps: no mean step yet
+    stride = 2 * step if seed % 3 else rng.uniform(0.0, 2.5, m)
+    bout_start = np.maximum(ic - rng.uniform(0, 2000, m), 0) if seed % 2 else np.full(m, ic[0] if m else 0.0)
+    kw = {} if seed % 4 else {"n_strides": int(rng.integers(1, 6)), "min_strides": int(rng.integers(1, 4))}
+    got = regularity(a_v, ic, step, stride, bout_start, 100.0, **kw)
+    want = _regularity_one_lag_at_a_time(a_v, ic, step, stride, bout_start, 100.0, **kw)
+    for key, value in want.items():
+        assert np.array_equal(got[key], value, equal_nan=True), key
+
+
+def _ap_min_after_index_gather(a_ap, ic, fs):
+    """ap_min_after() as it gathered each window through one index per sample and tap."""
+    from imu_gait.dsp.metrics import AP_MIN_SEARCH_S, AP_MIN_SMOOTH_S
+    ic = np.asarray(ic, float)
+    out = np.full(ic.size, np.nan)
+    h = max(1, int(round(AP_MIN_SMOOTH_S * fs / 2)))
+    k0, k1 = int(np.floor(AP_MIN_SEARCH_S[0] * fs)), int(np.ceil(AP_MIN_SEARCH_S[1] * fs))
+    base = np.floor(ic)
+    ok = np.isfinite(ic) & (base + k0 - h - 1 >= 0) & (base + k1 + h + 1 < a_ap.size)
+    if not ok.any():
+        return out
+    w = np.hanning(2 * h + 3)[1:-1]
+    w /= w.sum()
+    rel = np.arange(k0 - 1, k1 + 2)
+    idx = base[ok].astype(np.int64)[:, None] + rel[None, :]
+    taps = np.arange(-h, h + 1)
+    sm = (a_ap[idx[:, :, None] + taps[None, None, :]] * w).sum(axis=2)
+    j = np.argmin(sm[:, 1:-1], axis=1) + 1
+    r = np.arange(j.size)
+    y0, y1, y2 = sm[r, j - 1], sm[r, j], sm[r, j + 1]
+    den = y0 - 2 * y1 + y2
+    frac = np.where(den > 0, 0.5 * (y0 - y2) / np.where(den > 0, den, 1.0), 0.0)
+    out[ok] = base[ok] + rel[j] + np.clip(frac, -0.5, 0.5) - ic[ok]
+    return out
+
+
+@pytest.mark.parametrize("seed, fs", [(s, fs) for s in range(10) for fs in (50.0, 100.0, 128.0)])
+def test_ap_min_after_sliding_view_equals_index_gather(seed, fs):
+    from imu_gait.dsp.metrics import ap_min_after
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(20, 4000))
+    a_ap = rng.normal(size=n) + np.sin(np.arange(n) / fs * 2 * np.pi * 1.8)
+    ic = rng.uniform(-50, n + 50, int(rng.integers(0, 80)))     # some windows leave the buffer: NaN
+    ic[rng.random(ic.size) < 0.1] = np.nan
+    assert np.array_equal(ap_min_after(a_ap, ic, fs), _ap_min_after_index_gather(a_ap, ic, fs), equal_nan=True)
+
+
+@pytest.fixture(scope="module")
+def walk_steps():
+    import imu_gait
+    from imu_gait.synthetic import synthesize_walk
+    rec, _ = synthesize_walk(240, seed=4, segments=[(120, {"cadence_spm": 112}), (120, {"cadence_spm": 100})])
+    return imu_gait.analyze(rec).steps
+
+
+def test_steady_walk_variability_is_the_two_functions_finding_the_rolling_median_once(walk_steps, monkeypatch):
+    from imu_gait import strain
+    steps = walk_steps
+    mixed = steps.assign(gait=np.where(np.arange(len(steps)) % 3 == 0, "run", "walk"))     # both gaits, either main
+    mostly_run = steps.assign(gait=np.where(np.arange(len(steps)) % 4 == 0, "walk", "RUN"))
+    for frame in (steps, mixed, mostly_run, steps.drop(columns="side"), steps.drop(columns="stride_time_s"),
+                  steps.iloc[:0], steps.assign(step_time_s=np.nan)):
+        want = (strain.steady_stride_cv_pct(frame), strain.steady_step_time_asymmetry_pct(frame))
+        got = strain.steady_walk_variability(frame)
+        assert np.array_equal(np.array(got), np.array(want), equal_nan=True)
+    calls = []
+    real = strain._rolling
+    monkeypatch.setattr(strain, "_rolling", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    cv, asym = strain.steady_walk_variability(steps)
+    assert np.isfinite(cv) and np.isfinite(asym) and len(calls) == 1      # one rolling median for both
+
+
+def test_text_columns_read_once_per_distinct_value_as_per_row():
+    import pandas as pd
+
+    from imu_gait.strain import _is_run, _side_first_letter
+    per_row_run = lambda s: np.array([str(v).lower().startswith("run") for v in s.to_numpy(object)], bool)  # noqa: E731
+    per_row_side = lambda s: np.array([str(v).upper()[:1] for v in s.to_numpy(object)], object)            # noqa: E731
+    for values in (["walk", "run", "Run", "RUNNING", "", "walk"], [True, 1, 1.0, "Run", None, float("nan"), ["x"], 0],
+                   ["l", "R", np.str_("r"), "left"], []):
+        s = pd.Series(np.array(values, dtype=object) if values else np.array([], dtype=object))
+        assert np.array_equal(_is_run(s), per_row_run(s)) and _is_run(s).dtype == bool
+        assert list(_side_first_letter(s)) == list(per_row_side(s))
