@@ -165,3 +165,34 @@ def test_walks_in_one_position_note_no_move():
     assert res.summary["sensor_moves"] == []
     assert pd.Series(res.steps["forward_lean_deg"]).abs().median() < 1.0
 
+
+# ---------------------------------------------------------------- a smaller re-clip (10–30°): a lean jump (audit s35 F2)
+def test_a_small_reclip_the_standing_moved_with_raises_no_lean_flag(two_walks):
+    """Re-clipped 20° further forward during a pause (too little to calibrate afresh: a lean jump), standing still
+    before each walk. The walker stands and walks upright in both (lean against standing ~0.7°), so the jump was
+    the sensor: no forward-lean flag (before: 'marked', from the jump to the end, against the first position's
+    baseline), and the notes say why. The steps table keeps the lean as measured."""
+    rec, _, shift = two_walks((0.0, 20.0, 0.0))
+    res = imu_gait.analyze(rec)
+    (jump,) = res.summary["lean_jumps"]
+    assert jump["change_deg"] == pytest.approx(20.0, abs=1.0)
+    assert "forward_lean" not in {f.id for f in res.flags}
+    assert any("moved with it" in n for n in res.summary["flag_notes"])
+    second = res.steps[res.steps["time_s"] > shift + 10]
+    assert second["forward_lean_deg"].median() == pytest.approx(20.0, abs=1.5)
+    assert abs(second["lean_vs_standing_deg"].median()) <= LEAN_VS_STANDING_TOL_DEG
+
+
+def test_a_walker_who_hunches_after_a_rest_is_still_flagged():
+    """The same sensor position, but after the pause the walker walks 12° further forward than they stand
+    (posture_lean_deg; they stand upright): a lean jump the standing did not move with — the walker, not the
+    sensor. The forward-lean flag stays (lean against standing reads the 12°)."""
+    a = synthesize_walk(300, seed=1, stand_s=5, stand_end_s=5)
+    b = synthesize_walk(300, seed=2, stand_s=5, stand_end_s=5, posture_lean_deg=12.0)
+    rec, _, (_, start_b) = _joined(a, b)
+    res = imu_gait.analyze(rec)
+    assert len(res.summary["lean_jumps"]) == 1
+    lean = [f for f in res.flags if f.id == "forward_lean"]
+    assert lean and lean[0].start_s >= start_b - 5
+    second = res.steps[res.steps["time_s"] > start_b + 10]
+    assert abs(second["lean_vs_standing_deg"].median() - 12.0) <= LEAN_VS_STANDING_TOL_DEG
