@@ -476,6 +476,8 @@ class GaitEngine:
         # {index, up}: the last move, found on a short walk's own 'up' alone — a long walk in that position later
         # confirms it (its tilt then measured on that walk) rather than noting a second move
         self._move_short: dict[str, Any] | None = None
+        # per walk that brought a move: what undoing it restores if the walk is taken back (_undo_move)
+        self._move_undo: dict[int, tuple[dict[str, Any], Any, np.ndarray]] = {}
         self._turn_pending: tuple[np.ndarray, float] | None = None   # (forward, time): a first in-walk check
         self._unsettled: list[tuple[float, float]] = []   # (time, drift °): walks not calibrated on (sensor moving)
         self._one_sided = False                   # the last live judgement: strain.one_sided_signal …
@@ -1114,6 +1116,23 @@ class GaitEngine:
                 or self._retract_if_trunk_still(bout, upd)):
             self._posture_due_at_close(bout)
             self._standing_after_due_at_close(bout)
+        else:
+            self._undo_move(bout)
+
+    def _undo_move(self, bout: int) -> None:
+        """A walk taken back (no rhythm, no trunk's gait, a still trunk) moved nothing: the calibration it brought
+        (:meth:`_check_sensor_move`) gives way to the one before it, and its move is not noted. A sensor on a wrist or
+        handled (scikit-digital-health's 2-min AX6 example) 'moved' 87° and 104° at two such stretches, and later walks
+        would have been measured about a calibration from hand motion."""
+        undo = self._move_undo.pop(bout, None)
+        if undo is None:
+            return
+        move, calib, turn_ref = undo
+        if self._calib is not None and self._calib is move["_calib"]:
+            self._calib, self._turn_ref = calib, turn_ref
+        self._sensor_moves = [m for m in self._sensor_moves if m is not move["entry"]]
+        if self._move_short is not None and self._move_short["entry"] is move["entry"]:
+            self._move_short = None
 
     def _retract_if_aperiodic(self, bout: int, upd: EngineUpdate) -> bool:
         """A closed walk of ≥ ``aperiodic_min_steps`` steps whose vertical acceleration repeats at neither
@@ -1485,12 +1504,12 @@ class GaitEngine:
         pending = self._pending(bout)
         old = self._calib
         fresh = None
+        turn_ref = self._turn_ref
         a, b = self._rows_between(times)
         if b - a >= 3:
             up = self._up[a:b].mean(axis=0)
             if not _same_position(unit(up), old[1]):
-                turn_ref = self._turn_ref                  # (_calibration_from sets it: kept unless taken)
-                fresh = self._calibration_from(times)      # None: still settling — keep the old one
+                fresh = self._calibration_from(times)      # (sets _turn_ref: kept unless taken) None: settling
                 if fresh is None or _same_position(fresh[1], old[1]):
                     self._turn_ref = turn_ref
         if fresh is None or _same_position(fresh[1], old[1]):
@@ -1501,9 +1520,11 @@ class GaitEngine:
         tilt = float(np.degrees(np.arccos(np.clip(fresh[1] @ old[1], -1.0, 1.0))))
         short, self._move_short = self._move_short, None
         if short is not None and _same_position(fresh[1], short["up"]):
-            self._sensor_moves[short["index"]]["tilt_deg"] = tilt       # the move a short walk was first to show
+            short["entry"]["tilt_deg"] = tilt       # the move a short walk was first to show
         else:
-            self._sensor_moves.append({"time_s": float(t0), "tilt_deg": tilt})
+            entry = {"time_s": float(t0), "tilt_deg": tilt}
+            self._sensor_moves.append(entry)
+            self._move_undo[bout] = ({"entry": entry, "_calib": fresh}, old, turn_ref)
         self._turn_pending = None
         if pending:
             self._release(bout, fresh)
@@ -1518,17 +1539,34 @@ class GaitEngine:
         if len(steps) >= 2:
             a, b = self._rows_between([steps[0].pos / self.fs, steps[-1].pos / self.fs])
             up = unit(self._up[a:b].mean(axis=0)) if b - a >= 3 else None
-            if up is not None and not _same_position(up, self._calib[1]):
+            if up is not None and not _same_position(up, self._calib[1]) and self._steady_short_walk(steps):
                 self._release(bout, None)
                 # a position of its own for lean against standing (_lean_vs_standing): measured against the old
                 # position's standing, a 60° re-clip's short walk read 60° (field audit s35 F1). Noted once per
                 # position: a later short walk in the same one, or a long one (which confirms it), adds none
                 if self._move_short is None or not _same_position(up, self._move_short["up"]):
                     tilt = float(np.degrees(np.arccos(np.clip(up @ self._calib[1], -1.0, 1.0))))
-                    self._sensor_moves.append({"time_s": float(steps[0].pos / self.fs), "tilt_deg": tilt})
-                    self._move_short = {"index": len(self._sensor_moves) - 1, "up": up}
+                    entry = {"time_s": float(steps[0].pos / self.fs), "tilt_deg": tilt}
+                    self._sensor_moves.append(entry)
+                    self._move_short = {"entry": entry, "up": up}
+                    self._move_undo[bout] = ({"entry": entry, "_calib": None}, self._calib, self._turn_ref)
                 return
         self._release(bout, self._calib)
+
+    def _steady_short_walk(self, steps: list[_Step]) -> bool:
+        """A held short walk can calibrate on its own steps: at least STANDING_MIN_STEPS of them, and its 'up' did
+        not drift more than CALIBRATION_MAX_DRIFT_DEG between their two halves (:meth:`_settling`'s test, without
+        its note). Else it keeps the calibration in force, as any short walk does: a handled sensor's 7 'steps' with
+        'up' turning 65° got no calibration of their own, no metrics, and so escaped the check that takes back
+        stretches no trunk makes (scikit-digital-health's AX6 example)."""
+        if len(steps) < STANDING_MIN_STEPS:
+            return False
+        a, b = self._rows_between([steps[0].pos / self.fs, steps[-1].pos / self.fs])
+        halves = np.array_split(self._up[a:b], 2)
+        if min(len(h) for h in halves) == 0:
+            return False
+        u1, u2 = (unit(h.mean(axis=0)) for h in halves)
+        return float(np.degrees(np.arccos(np.clip(u1 @ u2, -1.0, 1.0)))) <= CALIBRATION_MAX_DRIFT_DEG
 
     def _move_hints(self) -> list[str]:
         return [f"At {mmss(x['time_s'] - (self._first_t or 0.0))} the sensor sat {x['tilt_deg']:.0f}° differently "

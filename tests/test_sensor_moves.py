@@ -196,3 +196,21 @@ def test_a_walker_who_hunches_after_a_rest_is_still_flagged():
     assert lean and lean[0].start_s >= start_b - 5
     second = res.steps[res.steps["time_s"] > start_b + 10]
     assert abs(second["lean_vs_standing_deg"].median() - 12.0) <= LEAN_VS_STANDING_TOL_DEG
+
+
+def test_a_stretch_taken_back_as_no_trunks_gait_moves_nothing():
+    """A walk, then 53 'steps' in a 60° tilted position with 46 cm of sway and 16 cm of bounce (no trunk's gait:
+    a sensor swung in the hand), then a walk in the first position. The middle stretch is taken back, and the
+    move it brought with it too: no move noted, and the last walk is measured with the first walk's
+    calibration (before: a move to the swung position and one back, the last walk calibrated afresh)."""
+    a = synthesize_walk(90, seed=1, stand_s=5, stand_end_s=5)
+    b = synthesize_walk(40, seed=2, stand_s=5, stand_end_s=5, mount_euler_deg=(0.0, 60.0, 0.0), sway_cm=45.0,
+                        bounce_cm=16.0)
+    c = synthesize_walk(90, seed=3, stand_s=5, stand_end_s=5)
+    rec, _, (_, start_b, start_c) = _joined(a, b, c)
+    res = imu_gait.analyze(rec)
+    assert not ((res.steps["time_s"] > start_b - 1) & (res.steps["time_s"] < start_c - 1)).any()
+    assert res.summary["sensor_moves"] == []
+    last = res.steps[res.steps["time_s"] > start_c + 10]
+    assert abs(last["lean_vs_standing_deg"].median()) <= LEAN_VS_STANDING_TOL_DEG
+    assert abs(last["lateral_sway_cm"].median() - 3.0) <= TOL["lateral_sway_cm"]
