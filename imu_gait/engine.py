@@ -473,7 +473,7 @@ class GaitEngine:
         self._sensor_turns: list[dict] = []       # {time_s, turn_deg, during_walk}: forward found again
         self._sensor_moves: list[dict] = []       # {time_s, tilt_deg}: re-calibrated after a tilt between walks
         self._move_pending: dict[str, Any] | None = None   # {bout}: a walk's steps held until it calibrates
-        # {index, up}: the last move, found on a short walk's own 'up' alone — a long walk in that position later
+        # {entry, up}: the last move, found on a short walk's own 'up' alone — a long walk in that position later
         # confirms it (its tilt then measured on that walk) rather than noting a second move
         self._move_short: dict[str, Any] | None = None
         # per walk that brought a move: what undoing it restores if the walk is taken back (_undo_move)
