@@ -171,6 +171,15 @@ SENSOR_TURN_MIN_QUALITY = 4.0
 #: adeptdata: 274 12-step windows at quality ≥ 4 on fixed sensors): ≤ 17.2° from the calibrated forward.
 #: A check costs ~0.4 ms: every 100 steps adds ~6 % to the analysis (every 40: +16 %; every 12: +70 %)
 SENSOR_RECHECK_STEPS = 100
+#: a later walk whose walking 'up' lies more than SHORT_WALK_POOL_MAX_UP_DEG (the 'same position' of _same_position)
+#: from the calibrated reference 'up' is a sensor tilted on the body between walks — re-clipped, a phone put back
+#: after use in the hand: the walk calibrates afresh (forward and posture reference). Kept, the first walk's axes
+#: read a 45° re-clip as 45° of forward lean (flagged 'marked', no lean against standing), and a 90° one as a turn
+#: 'about the vertical' with braking 0.02 m/s and sway 1.4 cm for 0.15 and 3 (field audit s35 F1). Fixed sensors'
+#: walks differ by ≤ 20° (see SHORT_WALK_POOL_MAX_UP_DEG). A walk whose 'up' over the SENSOR_MOVE_PRE_S before its
+#: first contact is already that far off holds its steps until its calibration point decides, so that they too are
+#: measured in the new position (a bend just before setting off resolves to the old calibration there)
+SENSOR_MOVE_PRE_S = 0.5
 SENSOR_RECHECK_WINDOW_STEPS = 12
 SENSOR_TURN_AGREE_DEG = 20.0
 
@@ -462,6 +471,13 @@ class GaitEngine:
         self._timeline_now: pd.DataFrame | None = None   # the timeline of that judgement (live symptom marks)
         self._settled_baselines: dict = {}        # per gait, once more steps cannot change it (live)
         self._sensor_turns: list[dict] = []       # {time_s, turn_deg, during_walk}: forward found again
+        self._sensor_moves: list[dict] = []       # {time_s, tilt_deg}: re-calibrated after a tilt between walks
+        self._move_pending: dict[str, Any] | None = None   # {bout}: a walk's steps held until it calibrates
+        # {entry, up}: the last move, found on a short walk's own 'up' alone — a long walk in that position later
+        # confirms it (its tilt then measured on that walk) rather than noting a second move
+        self._move_short: dict[str, Any] | None = None
+        # per walk that brought a move: what undoing it restores if the walk is taken back (_undo_move)
+        self._move_undo: dict[int, tuple[dict[str, Any], Any, np.ndarray]] = {}
         self._turn_pending: tuple[np.ndarray, float] | None = None   # (forward, time): a first in-walk check
         self._unsettled: list[tuple[float, float]] = []   # (time, drift °): walks not calibrated on (sensor moving)
         self._one_sided = False                   # the last live judgement: strain.one_sided_signal …
@@ -905,6 +921,7 @@ class GaitEngine:
                                 "_last2_rpos": np.nan, "_times": [], "_reported": {}})
             if self.placement_kind != "off_trunk":
                 self._bouts[-1]["_stand"] = self._standing_before(pos)
+            self._suspect_move(bout, pos)
         b = self._bouts[-1]
         # links to the previous contacts live on the bout record: the previous step may
         # already have been finalised (small live chunks), its position is still needed
@@ -918,7 +935,8 @@ class GaitEngine:
         st = _Step(pos=pos, bout=bout, prev=b["_last_pos"], prev2=b["_last2_pos"], bout_start=b["start_s"] * self.fs,
                    hprev2=hprev2,
                    rpos=rpos, rprev=b["_last_rpos"], rprev2=b["_last2_rpos"],
-                   back_pos=recent[0] * self.fs if recent else np.nan, back_n=len(recent), calib=self._calib)
+                   back_pos=recent[0] * self.fs if recent else np.nan, back_n=len(recent),
+                   calib=None if self._pending(bout) else self._calib)
         for s in reversed(self._steps):
             if s.bout == bout:
                 s.nxt = pos
@@ -945,7 +963,8 @@ class GaitEngine:
                 if waiting.calib is None and not waiting.closed:   # closed walk's held last steps: a short walk's)
                     waiting.calib = self._calib
         elif n == CALIBRATION_STEPS:
-            self._check_sensor_turn(_settled(b["_times"][:CALIBRATION_STEPS]))
+            if not self._check_sensor_move(_settled(b["_times"][:CALIBRATION_STEPS]), bout, float(b["start_s"])):
+                self._check_sensor_turn(_settled(b["_times"][:CALIBRATION_STEPS]))
         elif (self._calib is not None and b["n_steps"] > CALIBRATION_STEPS
               and (b["n_steps"] - CALIBRATION_STEPS) % SENSOR_RECHECK_STEPS == 0):
             self._check_sensor_turn(b["_times"][-SENSOR_RECHECK_WINDOW_STEPS:], during_walk=True)
@@ -1076,6 +1095,8 @@ class GaitEngine:
 
     def _close_bouts(self, closed, upd: EngineUpdate) -> None:
         for bt in closed:
+            if self._pending(bt.number):
+                self._resolve_short_move(bt.number)
             for s in self._steps:
                 if s.bout == bt.number:
                     s.closed = True
@@ -1095,6 +1116,23 @@ class GaitEngine:
                 or self._retract_if_trunk_still(bout, upd)):
             self._posture_due_at_close(bout)
             self._standing_after_due_at_close(bout)
+        else:
+            self._undo_move(bout)
+
+    def _undo_move(self, bout: int) -> None:
+        """A walk taken back (no rhythm, no trunk's gait, a still trunk) moved nothing: the calibration it brought
+        (:meth:`_check_sensor_move`) gives way to the one before it, and its move is not noted. A sensor on a wrist or
+        handled (scikit-digital-health's 2-min AX6 example) 'moved' 87° and 104° at two such stretches, and later walks
+        would have been measured about a calibration from hand motion."""
+        undo = self._move_undo.pop(bout, None)
+        if undo is None:
+            return
+        move, calib, turn_ref = undo
+        if self._calib is not None and self._calib is move["_calib"]:
+            self._calib, self._turn_ref = calib, turn_ref
+        self._sensor_moves = [m for m in self._sensor_moves if m is not move["entry"]]
+        if self._move_short is not None and self._move_short["entry"] is move["entry"]:
+            self._move_short = None
 
     def _retract_if_aperiodic(self, bout: int, upd: EngineUpdate) -> bool:
         """A closed walk of ≥ ``aperiodic_min_steps`` steps whose vertical acceleration repeats at neither
@@ -1430,6 +1468,113 @@ class GaitEngine:
         self._turn_ref = ap
         self._sensor_turns.append({"time_s": since, "turn_deg": turn, "during_walk": during_walk})
 
+    def _pending(self, bout: int) -> bool:
+        return self._move_pending is not None and self._move_pending["bout"] == bout
+
+    def _suspect_move(self, bout: int, pos: float) -> None:
+        """A new walk's first contact at global sample ``pos``: if the trunk's 'up' over the SENSOR_MOVE_PRE_S
+        before it lies outside the calibrated position (:func:`_same_position`), hold the walk's steps until its
+        calibration point (:meth:`_check_sensor_move`) says which calibration they are measured with. Decided on
+        the samples before a fixed contact, so every chunking holds the same steps (live = offline)."""
+        self._move_pending = None
+        if self._calib is None:
+            return
+        row = int(round(pos)) - self._base
+        a = max(row - int(round(SENSOR_MOVE_PRE_S * self.fs)), 0)
+        if row - a < 2:
+            return
+        up = self._up[a:row].mean(axis=0)
+        if not _same_position(unit(up), self._calib[1]):
+            self._move_pending = {"bout": bout}
+
+    def _release(self, bout: int, calib) -> None:
+        """A pending walk's held steps get ``calib`` (None: left to the short-walk calibration at its close)."""
+        for s in self._steps:
+            if s.bout == bout and s.calib is None:
+                s.calib = calib
+        self._move_pending = None
+
+    def _check_sensor_move(self, times: list[float], bout: int, t0: float) -> bool:
+        """At a later walk's calibration point (contacts ``times``, its first at ``t0``): True when its walking 'up'
+        lies outside the calibrated position — the sensor was tilted on the body (re-clipped, a phone put back):
+        the engine calibrates afresh on this walk (forward and posture reference), notes the move
+        (``sensor_moves``) and measures the walk's held steps with it; steps of a walk not held (the sensor
+        moved while walking) keep the axes they were added under. False: nothing changed (held steps get the
+        calibration in force)."""
+        pending = self._pending(bout)
+        old = self._calib
+        fresh = None
+        turn_ref = self._turn_ref
+        a, b = self._rows_between(times)
+        if b - a >= 3:
+            up = self._up[a:b].mean(axis=0)
+            if not _same_position(unit(up), old[1]):
+                fresh = self._calibration_from(times)      # (sets _turn_ref: kept unless taken) None: settling
+                if fresh is None or _same_position(fresh[1], old[1]):
+                    self._turn_ref = turn_ref
+        if fresh is None or _same_position(fresh[1], old[1]):
+            if pending:
+                self._release(bout, old)
+            return False
+        self._calib = fresh
+        tilt = float(np.degrees(np.arccos(np.clip(fresh[1] @ old[1], -1.0, 1.0))))
+        short, self._move_short = self._move_short, None
+        if short is not None and _same_position(fresh[1], short["up"]):
+            short["entry"]["tilt_deg"] = tilt       # the move a short walk was first to show
+        else:
+            entry = {"time_s": float(t0), "tilt_deg": tilt}
+            self._sensor_moves.append(entry)
+            self._move_undo[bout] = ({"entry": entry, "_calib": fresh}, old, turn_ref)
+        self._turn_pending = None
+        if pending:
+            self._release(bout, fresh)
+        return True
+
+    def _resolve_short_move(self, bout: int) -> None:
+        """A held walk closed before its calibration point: in the calibrated position after all (its mean 'up'),
+        its steps get that calibration, as any short walk's do; else they are left to the short-walk
+        calibration of their own steps (:meth:`_short_walk_calibration`) — the old axes would measure a tilted
+        sensor's tilt as lean."""
+        steps = [s for s in self._steps if s.bout == bout]
+        if len(steps) >= 2:
+            a, b = self._rows_between([steps[0].pos / self.fs, steps[-1].pos / self.fs])
+            up = unit(self._up[a:b].mean(axis=0)) if b - a >= 3 else None
+            if up is not None and not _same_position(up, self._calib[1]) and self._steady_short_walk(steps):
+                self._release(bout, None)
+                # a position of its own for lean against standing (_lean_vs_standing): measured against the old
+                # position's standing, a 60° re-clip's short walk read 60° (field audit s35 F1). Noted once per
+                # position: a later short walk in the same one, or a long one (which confirms it), adds none
+                if self._move_short is None or not _same_position(up, self._move_short["up"]):
+                    tilt = float(np.degrees(np.arccos(np.clip(up @ self._calib[1], -1.0, 1.0))))
+                    entry = {"time_s": float(steps[0].pos / self.fs), "tilt_deg": tilt}
+                    self._sensor_moves.append(entry)
+                    self._move_short = {"entry": entry, "up": up}
+                    self._move_undo[bout] = ({"entry": entry, "_calib": None}, self._calib, self._turn_ref)
+                return
+        self._release(bout, self._calib)
+
+    def _steady_short_walk(self, steps: list[_Step]) -> bool:
+        """A held short walk can calibrate on its own steps: at least STANDING_MIN_STEPS of them, and its 'up' did
+        not drift more than CALIBRATION_MAX_DRIFT_DEG between their two halves (:meth:`_settling`'s test, without
+        its note). Else it keeps the calibration in force, as any short walk does: a handled sensor's 7 'steps' with
+        'up' turning 65° got no calibration of their own, no metrics, and so escaped the check that takes back
+        stretches no trunk makes (scikit-digital-health's AX6 example)."""
+        if len(steps) < STANDING_MIN_STEPS:
+            return False
+        a, b = self._rows_between([steps[0].pos / self.fs, steps[-1].pos / self.fs])
+        halves = np.array_split(self._up[a:b], 2)
+        if min(len(h) for h in halves) == 0:
+            return False
+        u1, u2 = (unit(h.mean(axis=0)) for h in halves)
+        return float(np.degrees(np.arccos(np.clip(u1 @ u2, -1.0, 1.0)))) <= CALIBRATION_MAX_DRIFT_DEG
+
+    def _move_hints(self) -> list[str]:
+        return [f"At {mmss(x['time_s'] - (self._first_t or 0.0))} the sensor sat {x['tilt_deg']:.0f}° differently "
+                "than before (re-clipped, or put back after use?): its axes and posture reference were found again "
+                "from the walk there. Lean from then on is measured from that walk's own posture (and against the "
+                "standing before it, where there was one), not from the first walk's."
+                for x in self._sensor_moves]
+
     def _short_walk_calibration(self, times: list[float]):
         """(forward axis, reference 'up') for a closed walk too short to calibrate on (before any walk of
         ``CALIBRATION_STEPS`` did), or None. Its evidence is added to that of the earlier short walks of the
@@ -1576,6 +1721,8 @@ class GaitEngine:
         end_pos = self._base + self._n
         ready = []
         for s in self._steps:
+            if s.calib is None and self._pending(s.bout) and not final:
+                break                                # its walk decides its calibration at its 16th step
             if final:
                 ok = True
             elif math.isfinite(s.nxt):
@@ -1771,7 +1918,10 @@ class GaitEngine:
         standing before a walk unless its other standings (before and after walks) say otherwise
         (:func:`_consensus_standing`). Judged on the whole table, so it does not depend on where a live stream's
         chunks ended; each position's choice is kept in ``_position_refs``."""
-        jumps = np.array([tj for tj, _ in lean_jumps(df)], float)
+        # … and at the sensor moves the engine calibrated afresh after (their lean starts again from the new
+        # position's posture, so no lean jump shows them)
+        jumps = np.union1d(np.array([tj for tj, _ in lean_jumps(df)], float),
+                           np.array([x["time_s"] for x in self._sensor_moves], float))
         t = df["time_s"].to_numpy(float)
         lean = df["forward_lean_deg"].to_numpy(float)
         seg = np.searchsorted(jumps, t, side="right")
@@ -1835,7 +1985,7 @@ class GaitEngine:
                                and not (f.reference_kind == "absolute" and f.id in LIVE_UNCUED_RUN_FALLBACKS)]
         # judged with the flags: a sensor on one side (pocket, hip) — worth a word while it can be moved
         out["one_sided_signal"] = self._one_sided
-        out["sensor_hints"] = list(self._sensor_hints) + self._turn_hints()
+        out["sensor_hints"] = list(self._sensor_hints) + self._turn_hints() + self._move_hints()
         # how far the personal baseline (the first minutes of walking) is: a panel that said 'No back-strain
         # cues — steady.' while bounce had doubled inside the baseline minutes told the walker nothing of them
         # (new-user audit s34 #2)
@@ -1959,8 +2109,10 @@ class GaitEngine:
         summary["one_sided_signal"] = (None if self.placement_kind == "off_trunk"
                                        else bool(timeline.attrs.get("one_sided", False)))
         summary["lean_jumps"] = list(timeline.attrs.get("lean_jumps") or [])     # a sensor moved between walks?
-        summary["sensor_hints"] = [str(h) for h in (timeline.attrs.get("sensor_hints") or [])] + self._turn_hints()
+        summary["sensor_hints"] = ([str(h) for h in (timeline.attrs.get("sensor_hints") or [])] + self._turn_hints()
+                                   + self._move_hints())
         summary["sensor_turns"] = [dict(x) for x in self._sensor_turns]
+        summary["sensor_moves"] = [dict(x) for x in self._sensor_moves]     # tilted on the body: calibrated afresh
         # where lean_vs_standing_deg is measured from (None: no still standing just before a walk was found)
         st = self.standing
         summary["standing_reference"] = (None if st is None or off_trunk else

@@ -30,7 +30,7 @@ STEP_COLUMNS: dict[str, str] = {
     "trunk_twist_deg": "trunk yaw range over the stride ending at this contact (needs a gyro)",
     "heading_change_deg": "change of walking direction over the stride ending at this contact, + = to the left (needs a gyro); the first steps after a pause shorter than 3 s: from the contact two back, across the pause",
     "forward_lean_deg": "trunk pitch vs the walking posture of the first steady steps (the reference posture), + = forward",
-    "lean_vs_standing_deg": "trunk pitch vs the posture standing still just before a walk (at least 2 s, not rising from a seat or bent), + = forward: the first such standing in the step's sensor position (between two lean jumps, a sensor re-clipped), before or after the step; NaN where that position has none",
+    "lean_vs_standing_deg": "trunk pitch vs the posture standing still just before a walk (at least 2 s, not rising from a seat or bent), + = forward: the first such standing in the step's sensor position (between two lean jumps or sensor moves, a sensor re-clipped), before or after the step; NaN where that position has none",
     "lateral_sway_cm": "side-to-side trunk excursion over the stride ending at this contact",
     "pelvic_drop_deg": "trunk roll range during the step from this contact to the next (needs a gyro)",
     "braking_mps": "forward-speed loss after the contact (speed at contact - minimum in the first half of the step)",
@@ -111,7 +111,9 @@ class AnalysisResult:
         ``one_sided_signal`` (the signal looks like a sensor on one side — a pocket, one hip),
         ``lean_jumps`` (``{time_s, change_deg}`` where the lean jumped ≥ 10° between two walks — a
         sensor re-clipped?), ``sensor_turns`` (``{time_s, turn_deg, during_walk}`` where the sensor was
-        turned about the vertical — between two walks or during one — and forward was found again), ``sensor_hints`` (these as short lines for a report's head),
+        turned about the vertical — between two walks or during one — and forward was found again), ``sensor_moves``
+        (``{time_s, tilt_deg}`` where the sensor was tilted ≥ 30° on the body between two walks and calibrated afresh
+        on the walk at ``time_s``), ``sensor_hints`` (these as short lines for a report's head),
         ``sensor_height_m`` and ``sensor_height_source`` ("given" | "body height" | "default"), ``body_height_m``
         (only when a body height was given),
         ``gyro_axis_mismatch`` (how far the gyro's rotation disagreed with the accelerometer's: the largest

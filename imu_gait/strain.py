@@ -974,10 +974,28 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
             "(step timing only).")
 
     jumps = _lean_jumps(bout, cols["forward_lean_deg"], cols["time_s"], steady, cfg) if not off_trunk else []
+    shifts = dict(_sensor_shifts(bout, cols["forward_lean_deg"], cols["lean_vs_standing_deg"], cols["time_s"], steady,
+                                 cfg)) if jumps else {}
     for t_j, d_j in jumps:
-        notes.append(f"At {_mmss(t_j - schedule_origin_s)} the sensor sat {abs(d_j):.0f}° {'further forward' if d_j > 0 else 'further back'} "
-                     "than in the walk before — all at once, between two walks: re-clipped or moved? Lean after "
-                     "that point is measured against the first position.")
+        if t_j in shifts:
+            notes.append(f"At {_mmss(t_j - schedule_origin_s)} the sensor sat {abs(d_j):.0f}° {'further forward' if d_j > 0 else 'further back'} "
+                         "than in the walk before — all at once, between two walks — and the standing still before "
+                         f"that walk moved with it (your lean against standing changed by {d_j - shifts[t_j]:+.1f}° only): "
+                         "the sensor was re-clipped or moved. Lean from then on is judged in its new position "
+                         f"({-shifts[t_j]:+.1f}° taken off), not as a change of your posture.")
+        else:
+            notes.append(f"At {_mmss(t_j - schedule_origin_s)} the sensor sat {abs(d_j):.0f}° {'further forward' if d_j > 0 else 'further back'} "
+                         "than in the walk before — all at once, between two walks: re-clipped or moved? Lean after "
+                         "that point is measured against the first position.")
+    if shifts:
+        # the rules judge lean with the sensor's part of each jump taken off from the jump on (the steps table keeps
+        # the lean as measured): against the first position's baseline a 20° re-clip, whose walk stood and walked
+        # upright (0.7° against its own standing), raised a 'marked' forward-lean flag (field audit s35 F2)
+        t_all = cols["time_s"]
+        off = np.zeros(len(t_all))
+        for t_j, d_s in shifts.items():
+            off[t_all >= t_j] += d_s
+        cols = {**cols, "forward_lean_deg": cols["forward_lean_deg"] - off}
 
     sched = _ScheduleView(treadmill_schedule, schedule_origin_s, belt_speed_mps, incline_pct)
     if max_incline_pct is not None and incline_pct is None and (
@@ -1351,6 +1369,33 @@ def _lean_jumps(bout: np.ndarray, lean: np.ndarray, t: np.ndarray, steady: np.nd
         if prev is not None and abs(med - prev) >= cfg.lean_jump_deg:
             out.append((float(t[bout == b][0]), med - prev))
         prev = med
+    return out
+
+
+def _sensor_shifts(bout: np.ndarray, lean: np.ndarray, lean_vs_standing: np.ndarray, t: np.ndarray,
+                   steady: np.ndarray, cfg: StrainConfig) -> list[tuple[float, float]]:
+    """``(time_s, sensor_deg)`` for the lean jumps (:func:`_lean_jumps`, the same bouts) most of which the sensor
+    made: the walk's lean against the standing still before it (``lean_vs_standing_deg``, measured in each sensor
+    position against that position's own standing) changed by at most half the jump — the standing posture moved
+    in the sensor's axes with the walk, and people stand upright. ``sensor_deg`` is the jump less the walker's own
+    change (which the rules then still see). Both bouts need ``lean_jump_min_steps`` steady steps with a lean
+    against standing; without a standing on either side the jump cannot be told from the trunk and is not listed."""
+    ok = steady & np.isfinite(lean)
+    out: list[tuple[float, float]] = []
+    prev: tuple[float, float] | None = None
+    for b in pd.unique(bout):                     # a few bouts per walk: a loop over bouts, not samples
+        m = ok & (bout == b)
+        if m.sum() < cfg.lean_jump_min_steps:
+            continue
+        med = float(np.median(lean[m]))
+        stood = lean_vs_standing[m]
+        stood = stood[np.isfinite(stood)]
+        stand = float(np.median(stood)) if stood.size >= cfg.lean_jump_min_steps else np.nan
+        if prev is not None and abs(med - prev[0]) >= cfg.lean_jump_deg:
+            jump, walker = med - prev[0], stand - prev[1]
+            if np.isfinite(walker) and abs(walker) <= abs(jump) / 2:
+                out.append((float(t[bout == b][0]), jump - walker))
+        prev = (med, stand)
     return out
 
 
