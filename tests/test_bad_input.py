@@ -1145,3 +1145,40 @@ def test_an_old_binary_xls_is_a_spreadsheet_but_a_text_table_named_xls_is_read(t
     text = tmp_path / "walk.xls"
     shutil.copy(SOURCE, text)
     assert read(text).n_samples == 2000
+
+
+def _phone_log(tmp_path: Path, name: str, *, header: str | None, acc_scale: float, time_scale: float):
+    """A synthetic walk written as a logger of unknown layout writes it: time, an accuracy column, x, y, z."""
+    rec, _ = synthesize_walk(30.0, fs_hz=200.0, seed=3)
+    t = np.round(rec.time_s * time_scale + 5.8e14 * (time_scale == 1e9))
+    rows = [f"{int(ti) if time_scale == 1e9 else ti:.10g},3,{a[0] * acc_scale:.7g},{a[1] * acc_scale:.7g},"
+            f"{a[2] * acc_scale:.7g}" for ti, a in zip(t, rec.acc_mps2)]
+    return write(tmp_path, name, ([header] if header else []) + rows), rec
+
+
+@pytest.mark.parametrize("header, acc_scale, time_scale, unit, t_unit", [
+    (None, 1.0, 1e9, "m/s2", "ns"),          # the Oxford step counter's phone logs
+    ("stamp,accuracy,x,y,z", 1 / G, 1e3, "g", "ms"),
+])
+def test_an_unknown_table_of_numbers_gets_a_guess_at_its_columns_that_reads_it(tmp_path, header, acc_scale,
+                                                                              time_scale, unit, t_unit):
+    """'unknown recording format' listed every option but left the user to work out which column of a phone
+    log is what. Now the message guesses (a column counting up like a clock, three whose size is gravity's),
+    and the command it shows reads the samples as written: same times (to the ns), acceleration to 1e-6."""
+    p, truth = _phone_log(tmp_path, "log.csv", header=header, acc_scale=acc_scale, time_scale=time_scale)
+    msg = raises(p, "unknown recording format", "looks like a table of 5 columns", f"clock in {t_unit}",
+                 r"about 200 samples a second", f"size of gravity in {unit}")
+    opts = re.search(r"--time-col (\S+) --time-unit (\S+) --acc-cols (\S+) --acc-unit (\S+)", msg).groups()
+    rec = read(p, time_col=opts[0], time_unit=opts[1], acc_cols=opts[2], acc_unit=opts[3])
+    assert len(rec.time_s) == len(truth.time_s)
+    # (written rounded to whole ns / ms: the times agree to that rounding)
+    np.testing.assert_allclose(rec.time_s - rec.time_s[0], truth.time_s - truth.time_s[0],
+                               atol=1e-9 if t_unit == "ns" else 1e-3)
+    np.testing.assert_allclose(rec.acc_mps2, truth.acc_mps2, rtol=1e-6, atol=1e-5)
+
+
+def test_a_table_without_a_clock_or_gravity_gets_no_guess(tmp_path):
+    """The guess is only shown when the rows show both a clock and gravity-sized columns."""
+    rows = [f"{i % 7},{0.1 * (i % 3):.2f},{(i * 13) % 5},{i % 3},{i * 0.5}" for i in range(40)]   # nothing near 1 g
+    msg = raises(write(tmp_path, "other.csv", rows), "unknown recording format")
+    assert "looks like a table" not in msg

@@ -32,7 +32,7 @@ import numpy as np
 from ..errors import ArgumentError, RecordingError
 from ..recording import Recording
 from ._common import Container, clean_os_errors, os_error
-from .generic import GENERIC_OPTIONS, PlainTable, plain_table_layout, read_generic
+from .generic import GENERIC_OPTIONS, PlainTable, guess_layout, plain_table_layout, read_generic
 from .androsensor import looks_like_androsensor, read_androsensor
 from .geneactiv import looks_like_geneactiv, read_geneactiv
 from .native import NATIVE_UNIT_OPTIONS, native_meta, read_native, sniff_native
@@ -305,8 +305,11 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
             return _read_plain_table(path, plain)
     if fmt is None:
         what = "folder" if os.path.isdir(path) else ("zip archive" if zipfile.is_zipfile(path) else "file")
+        # a table of numbers in an unknown layout: show the guess at its columns first, the list after it
+        guess = guess_layout(_head_text(path), path) if what == "file" else None
         raise RecordingError(f"unknown recording format: this {what} matches none of the formats imu_gait knows",
-                             path=path, hint=f"{KNOWN_FORMATS_TEXT}; {OPTIONS_TEXT}")
+                             path=path, hint=(f"{guess}. Otherwise: " if guess else "") +
+                             f"{KNOWN_FORMATS_TEXT}; {OPTIONS_TEXT}")
     return READERS[fmt](path)
 
 

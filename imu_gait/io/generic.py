@@ -34,6 +34,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shlex
 import warnings as _warnings
 from pathlib import Path
 from typing import Callable, NamedTuple, Sequence
@@ -146,6 +147,67 @@ def plain_table_layout(head: str) -> PlainTable | None:
     if any(_TIME_NAME_RX.match(c) for c in lowered):
         return PlainTable("its header names the time and acceleration columns", {}, False, len(cells))
     return None
+
+
+# a clock's step per sample, in each unit, for a sampling rate of 10–1000 Hz (the ranges do not overlap)
+_TIME_UNIT_STEPS = (("s", 1e-3, 0.1, 1.0), ("ms", 1.0, 100.0, 1e-3), ("us", 1e3, 1e5, 1e-6), ("ns", 1e6, 1e8, 1e-9))
+# the median size of a still-or-walking trunk's acceleration (gravity dominates it), in each unit
+_ACC_UNIT_SIZES = (("m/s2", 7.0, 12.5), ("g", 0.7, 1.3), ("mg", 700.0, 1300.0))
+
+
+def guess_layout(head: str, path: str) -> str | None:
+    """For a table of numbers that no format claims and :func:`plain_table_layout` does not read on its
+    own, a guess at which column is what, to show the user — never to read by: a column counting up like a
+    clock of 10–1000 samples a second (its unit from its step), and three neighbouring columns whose vector
+    has the size of gravity (their unit from that size). Returns the sentence with the command that would
+    read the file so, or None when the first rows do not show both. (The Oxford step counter's phone logs
+    are such tables: ns since boot, an accuracy column, then x, y, z in m/s².)"""
+    lines = [l for l in csv_lines(head.lstrip("\ufeff")) if l.strip()]
+    lines = lines[:-1] if len(lines) > 21 else lines       # the last line of a cut-off head may be partial
+    if len(lines) < 6:
+        return None
+    delim = sniff_delimiter(lines[0], lines[1:21])
+    cells = split_header(lines[0], delim)
+    has_header = not all(is_data_cell(c) and c for c in cells)
+    try:
+        rows = np.array([[float(c) for c in split_header(l, delim)] for l in lines[1 if has_header else 0:]], float)
+    except ValueError:
+        return None                                         # dates, a decimal comma, text: leave it to the user
+    if rows.ndim != 2 or rows.shape[0] < 5 or rows.shape[1] != len(cells) or rows.shape[1] < 4:
+        return None
+    steps = np.diff(rows, axis=0)
+    time_col, time_unit, rate_hz = None, None, None
+    for j in range(rows.shape[1]):
+        if not np.all(steps[:, j] > 0):
+            continue
+        step = float(np.median(steps[:, j]))
+        unit = next(((u, scale) for u, lo, hi, scale in _TIME_UNIT_STEPS if lo <= step <= hi), None)
+        if unit is not None:
+            time_col, (time_unit, scale) = j, unit
+            rate_hz = 1.0 / (step * scale)
+            break
+    if time_col is None:
+        return None
+    acc = None
+    for j in range(rows.shape[1] - 2):
+        if time_col in (j, j + 1, j + 2):
+            continue
+        size = float(np.median(np.linalg.norm(rows[:, j:j + 3], axis=1)))
+        unit = next((u for u, lo, hi in _ACC_UNIT_SIZES if lo <= size <= hi), None)
+        if unit is not None:
+            acc = ([j, j + 1, j + 2], unit)
+            break
+    if acc is None:
+        return None
+    cols, acc_unit = acc
+    name = (lambda j: cells[j]) if has_header else str
+    opts = ["--time-col", name(time_col), "--time-unit", time_unit, "--acc-cols", ",".join(name(j) for j in cols),
+            "--acc-unit", acc_unit]
+    command = " ".join(shlex.quote(w) for w in ["imu-gait", "analyze", path, *opts])
+    return (f"it looks like a table of {rows.shape[1]} columns of numbers{'' if has_header else ' without a header'}: "
+            f"column {name(time_col)} counts up like a clock in {time_unit} (about {rate_hz:.0f} samples a second) and "
+            f"columns {', '.join(name(j) for j in cols)} have the size of gravity in {acc_unit}. If that is right, "
+            f"read it with: {command} (add --gyro-cols X,Y,Z --gyro-unit rad/s|deg/s for a gyroscope)")
 
 
 def _resolve(spec, cols: list[str], label: str, what: str, header_line: int | None) -> int:
