@@ -29,8 +29,9 @@ def run(coro, timeout=30):
     return asyncio.run(asyncio.wait_for(coro, timeout))
 
 
-async def collect(stream, n_samples, *, on_block=None, max_real_s=15):
-    """Read items until n_samples samples arrived; returns (blocks, events)."""
+async def collect(stream, n_samples, *, on_block=None, on_event=None, max_real_s=15):
+    """Read items until n_samples samples arrived; returns (blocks, events). ``on_event(event)`` is awaited
+    for each status event as it comes."""
     blocks, events, got = [], [], 0
     t_end = time.monotonic() + max_real_s
     async for item in stream:
@@ -43,6 +44,8 @@ async def collect(stream, n_samples, *, on_block=None, max_real_s=15):
                 break
         else:
             events.append(item)
+            if on_event is not None:
+                await on_event(item)
         assert time.monotonic() < t_end, "stream too slow"
     return blocks, events
 
@@ -276,6 +279,58 @@ def test_start_refused_raises_device_error():
 
     with pytest.raises(DeviceError, match="INVALID_MTU"):
         run(main())
+
+
+def test_a_failing_reconnect_says_why_and_a_link_dropped_during_start_is_not_waited_out():
+    """After a link loss the sensor drops the link again during two START exchanges, then refuses START twice
+    (INVALID_STATE), then streams. Truth: each Reconnecting after a failed attempt carries that attempt's
+    failure, in words the view shows: the link dropped during START (not "no control-point response": that
+    answer cannot come on a dead link, and waiting it out cost 5 s per attempt), then the refusal's status.
+    The hole stays exactly counted. (The reason was always "": the walker saw only attempt numbers.)"""
+    from imu_gait.devices.view import describe_event
+
+    async def main():
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedGaitImu(speed=20, faults=Faults(drop_link_at_start=frozenset({2, 3}),
+                                                                          outage_s=0.1)))
+            t_real = {}
+
+            async def drop_once(block, got):
+                if got >= 600 and sensor.stats.disconnects == 0:
+                    t_real["lost"] = time.monotonic()
+                    await sensor.drop_link(outage_s=0.1)
+
+            async def refuse_after_the_drops(ev):
+                if isinstance(ev, Reconnecting) and ev.attempt == 3:      # the two drops are behind
+                    sensor.faults.start_status = 12                       # INVALID_STATE
+                if isinstance(ev, Reconnecting) and ev.attempt == 5:
+                    sensor.faults.start_status = 0
+                if isinstance(ev, Connected) and "lost" in t_real:
+                    t_real["back"] = time.monotonic()
+
+            async with open_stream("GaitIMU", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   **FAST) as stream:
+                blocks, events = await collect(stream, 2000, on_block=drop_once, on_event=refuse_after_the_drops)
+                return blocks, events, stream.counters, sensor, t_real
+
+    blocks, events, c, sensor, t_real = run(main())
+    tries = [e for e in events if isinstance(e, Reconnecting)]
+    assert [e.attempt for e in tries] == [1, 2, 3, 4, 5], [type(e).__name__ for e in events]
+    assert tries[0].reason == ""                                           # the link loss itself is said before
+    assert all("link dropped while the stream was being started" in e.reason for e in tries[1:3]), tries
+    assert all("INVALID_STATE" in e.reason for e in tries[3:5]), tries
+    line = describe_event(tries[3])
+    assert line.startswith("reconnect attempt 4 in") and "INVALID_STATE" in line and "\n" not in line
+    # two dropped handshakes, two refusals: well under one 5-s control-point timeout of real time
+    assert t_real["back"] - t_real["lost"] < 4.0
+    gap = next(e for e in events if isinstance(e, Gap))
+    # skipped while off air, plus the notifications (10 samples each) already handed to the radio as the link
+    # dropped: the emulator counts them as sent, they are lost in the air (one or two on a busy machine)
+    in_air = gap.n_lost - sensor.stats.samples_skipped
+    assert gap.exact and in_air in (0, 10, 20, 30), (gap.n_lost, sensor.stats.samples_skipped)
+    idx = check_against_truth(blocks, sensor)
+    assert len(idx) + c.lost_samples == idx[-1] + 1 - idx[0]                     # every index accounted
+    assert c.connects == 2 and sensor.stats.starts == 2
 
 
 def test_unknown_device_not_found():

@@ -98,6 +98,8 @@ class Disconnected(StreamEvent):
 
 @dataclass(frozen=True)
 class Reconnecting(StreamEvent):
+    """The supervisor tries again in ``delay_s``. ``reason``: why the previous attempt failed (its error
+    message, first line the cause, then what to do), "" on the first attempt after a link loss."""
     attempt: int
     delay_s: float
     reason: str = ""
@@ -278,6 +280,9 @@ class StreamSupervisor:
         self._dropped_unseen = 0          # data notifications dropped since the consumer last decoded one
         self._wake = asyncio.Event()
         self._disconnected = asyncio.Event()
+        # set only when the link of the client being started (self.client) drops: ends a handshake at once
+        # (_disconnected is also set by a device-initiated stop, which is no reason to end one)
+        self._link_lost = asyncio.Event()
         self._closing = False
         self._task: asyncio.Task | None = None
         self._fatal: BaseException | None = None
@@ -336,8 +341,10 @@ class StreamSupervisor:
         self._rx.append(("event", event))
         self._wake.set()
 
-    def _on_disconnect(self, _client: Any) -> None:
+    def _on_disconnect(self, client: Any) -> None:
         self._disconnected.set()
+        if client is self.client:
+            self._link_lost.set()
 
     # ---- connection handling
     async def _connect_once(self) -> None:
@@ -360,13 +367,14 @@ class StreamSupervisor:
             raise DeviceError(f"{self.name}: cannot connect ({exc}).\n  What to do: make sure no other "
                               "app or phone is connected to the sensor, then try again.") from exc
         self.client = client
+        self._link_lost.clear()
         try:
             if client.services.get_service(self.family.gatt_service_uuid) is None:
                 raise DeviceError(f"{self.name}: does not offer the {self.family.label} service "
                                   f"{self.family.gatt_service_uuid}.\n  What to do: update its firmware or "
                                   "pick another device.")
             self._holding = []
-            info = await self.session.start(client, self._on_notify, self.name)
+            info = await self._unless_link_lost(client, self.session.start(client, self._on_notify, self.name))
         except BaseException:
             self._holding = None
             await self._safe_disconnect(client)
@@ -381,6 +389,31 @@ class StreamSupervisor:
             self._n_data += item[0] == "data"
         while self._n_data > self.queue_size:
             self._drop_oldest_data()
+
+    async def _unless_link_lost(self, client: Any, handshake: Any) -> Any:
+        """Await a START handshake, ended at once if the link drops under it: the answers it waits for can
+        no longer come. (It waited out the 5-s control-point timeout on the dead link, then blamed the sensor
+        for not answering: each reconnect the sensor dropped during START cost 5 s more of the walk.)"""
+        step = asyncio.ensure_future(handshake)
+        lost = asyncio.ensure_future(self._link_lost.wait())
+        try:
+            if not client.is_connected:      # dropped before this client was ours: its callback came too early
+                self._link_lost.set()
+            await asyncio.wait({step, lost}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            lost.cancel()
+            if not step.done():
+                step.cancel()
+                await asyncio.wait({step})    # let it unwind (its GATT calls) before the caller disconnects
+        # a GATT call that failed because the link dropped under it is the link loss too (bumble raises its own
+        # errors there, BlueZ a D-Bus error): said as such; a START answered just before the drop counts
+        failed = step.cancelled() or (step.exception() is not None
+                                      and (self._link_lost.is_set() or not client.is_connected))
+        if not failed:
+            return step.result()
+        raise DeviceError(f"{self.name}: the link dropped while the stream was being started.\n  What to do: "
+                          "bring the sensor closer to this computer; it is tried again on its own."
+                          ) from (None if step.cancelled() else step.exception())
 
     async def _safe_disconnect(self, client: Any) -> None:
         try:
@@ -417,10 +450,11 @@ class StreamSupervisor:
             self.counters.disconnects += 1
             self._emit(Disconnected(self.now_s(), intentional=False))
             self.client = None
+            reason = ""
             while not self._closing:
                 delay = self.backoff_s[min(attempt, len(self.backoff_s) - 1)]
                 attempt += 1
-                self._emit(Reconnecting(self.now_s(), attempt, delay))
+                self._emit(Reconnecting(self.now_s(), attempt, delay, reason))
                 await asyncio.sleep(delay)
                 if self._closing:
                     return
@@ -430,6 +464,10 @@ class StreamSupervisor:
                     break
                 except (DeviceError, BleakError, asyncio.TimeoutError, DecodeError) as exc:
                     log.info("reconnect attempt %d failed: %s", attempt, exc)
+                    # said with the next attempt: it only went to the log, and a walker watched "reconnect
+                    # attempt 9 in 30.0 s" for minutes not knowing that the sensor refused START (in its
+                    # charger, another app holding it …) or was not found at all
+                    reason = str(exc).strip() or type(exc).__name__
 
     async def __aenter__(self) -> "StreamSupervisor":
         self.t0_ns = self.clock_ns()

@@ -68,6 +68,8 @@ class Faults:
     reboot_s: float = 0.5
     drop_gyro_frames: frozenset = frozenset() # Verity: GYRO frame numbers never sent
     start_status: int = 0                     # answer START with this status (e.g. 10 INVALID_MTU)
+    # GaitIMU: at these START commands (counted from 1 since power-on) the link drops instead of an answer
+    drop_link_at_start: frozenset = frozenset()
 
 
 @dataclass
@@ -300,6 +302,7 @@ class EmulatedGaitImu(EmulatedPeripheral):
         self._next_index = 0
         self._seq = 0
         self._time_set = False
+        self._start_commands = 0
 
     @property
     def info(self) -> gaitimu.StreamInfo:
@@ -349,6 +352,10 @@ class EmulatedGaitImu(EmulatedPeripheral):
             return
         op, p = cmd.opcode, cmd.params
         if op == gaitimu.OP_START:
+            self._start_commands += 1
+            if self._start_commands in self.faults.drop_link_at_start:
+                await self.drop_link(self.faults.outage_s)
+                return
             if self.faults.start_status:
                 await self._respond(connection, op, self.faults.start_status)
                 return
