@@ -281,6 +281,27 @@ def test_start_refused_raises_device_error():
         run(main())
 
 
+@pytest.mark.parametrize("max_mtu, per_packet", [(65, 4), (23, 0)])
+def test_gaitimu_firmware_with_a_small_mtu_streams_as_many_samples_as_fit(max_mtu, per_packet):
+    """A GaitIMU firmware whose stack caps the ATT MTU (Zephyr's default 65) answers the host's START for 10
+    samples per packet with INVALID_MTU. Truth (gatt-spec §2, §5): 0 asks for as many as fit, (65 − 17) // 12 = 4;
+    the host asks again with 0 and streams every sample exactly. At the default MTU 23 not one sample fits: still
+    refused, with a hint that names the firmware's MTU. (The host gave up at once, telling the walker to use
+    another computer, though this one asked for 247.)"""
+    sensor = EmulatedGaitImu(speed=20)
+    sensor.max_mtu = max_mtu
+    if per_packet == 0:
+        with pytest.raises(DeviceError, match=r"INVALID_MTU(.|\n)*firmware must allow an ATT MTU of at least 29"):
+            stream_run(sensor, "GaitIMU", 400)
+        return
+    blocks, events, c, sensor = stream_run(sensor, "GaitIMU", 400)
+    assert isinstance(events[0], Connected) and events[0].mtu == max_mtu
+    assert {b.n for b in blocks} == {per_packet} and sensor.n_per_packet == per_packet
+    assert c.lost_samples == 0 and c.corrupt == 0
+    idx = check_against_truth(blocks, sensor)
+    assert np.array_equal(idx, np.arange(idx[0], idx[0] + len(idx)))
+
+
 def test_a_failing_reconnect_says_why_and_a_link_dropped_during_start_is_not_waited_out():
     """After a link loss the sensor drops the link again during two START exchanges, then refuses START twice
     (INVALID_STATE), then streams. Truth: each Reconnecting after a failed attempt carries that attempt's

@@ -91,6 +91,9 @@ class EmulatedPeripheral:
     """Common part: bumble device on a LocalLink, advertising, true-time pacing, faults."""
     adv_name: str
     rate_hz: float
+    #: largest ATT MTU its stack accepts (None: bumble's default, 2048 > the 247 the central asks); set it
+    #: before power-on to emulate firmware built with a small MTU (Zephyr's default BT_L2CAP_TX_MTU is 65)
+    max_mtu: int | None = None
 
     def __init__(self, name: str, address: str, source: SampleSource | None = None,
                  faults: Faults | None = None, speed: float = 1.0):
@@ -162,6 +165,8 @@ class EmulatedPeripheral:
     async def power_on(self, link: Any) -> None:
         self.device = make_device(link, self.name, self.address)
         self.device.add_services(self.build_services())
+        if self.max_mtu is not None:
+            self.device.gatt_server.max_mtu = int(self.max_mtu)
         self.device.on("connection", self._on_connection)
         await self.device.power_on()
         self._t_on_ns = time.monotonic_ns()
