@@ -18,11 +18,14 @@ from imu_gait.errors import DeviceError
 from imu_gait.devices import (Connected, DeviceRestarted, DeviceStopped, Disconnected, Gap, PacketError,
                               Reconnecting, SampleBlock, SensorClock, StreamSettings, open_stream, scan)
 from imu_gait.devices.decoders import gaitimu
+from imu_gait.devices.link import NAME_CHECK_S
 from imu_gait.devices.emulated import (EMULATED_BACKEND, BumbleClient, BumbleScanner, EmulatedAir,
                                        EmulatedGaitImu, EmulatedPolarH10, EmulatedPolarVerity,
                                        EmulatedThingy52, Faults)
 
-FAST = dict(backoff_s=(0.05, 0.1, 0.2), scan_timeout_s=3.0)
+# name_check_s 0: one sensor on the air in these tests, taken at its first advert (the emulator's timed faults
+# count from its power-on); test_two_sensors_matching_the_name_are_refused_with_their_addresses checks the wait
+FAST = dict(backoff_s=(0.05, 0.1, 0.2), scan_timeout_s=3.0, name_check_s=0.0)
 
 
 def run(coro, timeout=30):
@@ -238,9 +241,10 @@ def test_gaitimu_disconnect_reconnect_resumes_with_exact_gap():
     assert kinds[:5] == [Connected, Disconnected, Reconnecting, Connected, Gap], kinds
     assert not events[1].intentional
     gap = next(e for e in events if isinstance(e, Gap))
-    # skipped while off air, plus at most one notification already handed to the radio when the link
-    # dropped (the emulator counts it as sent; it is lost in the air)
-    assert gap.exact and gap.n_lost in (sensor.stats.samples_skipped, sensor.stats.samples_skipped + 10)
+    # skipped while off air, plus the notifications already handed to the radio when the link dropped (the
+    # emulator counts them as sent; they are lost in the air): one, or two or three when a busy machine let
+    # the consumer fall behind the emulator before drop_link ran (seen: +20 with other test runs in parallel)
+    assert gap.exact and gap.n_lost - sensor.stats.samples_skipped in (0, 10, 20, 30)
     assert sensor.stats.samples_skipped > 3.0 * 200                                  # outage ≥ 3 s
     assert gap.t1_s - gap.t0_s == pytest.approx((gap.n_lost + 1) / 200, abs=0.05)
     # c is read after the stream was closed: our own (intentional) disconnect, which the backend
@@ -352,6 +356,32 @@ def test_a_failing_reconnect_says_why_and_a_link_dropped_during_start_is_not_wai
     idx = check_against_truth(blocks, sensor)
     assert len(idx) + c.lost_samples == idx[-1] + 1 - idx[0]                     # every index accounted
     assert c.connects == 2 and sensor.stats.starts == 2
+
+
+def test_two_sensors_matching_the_name_are_refused_with_their_addresses():
+    """Two sensors advertise one name (every Thingy:52 is "Thingy"). Truth: neither is picked — the walk of the
+    wrong one would be recorded without a word (the first advert won) — the refusal lists both addresses, and
+    the address picks one. A full name one sensor has exactly is not ambiguous next to a longer name it starts."""
+    async def attempt(sensors, device):
+        async with EmulatedAir() as air:
+            for s in sensors:
+                await air.add(s)
+            async with open_stream(device, backend=EMULATED_BACKEND, **{**FAST, "name_check_s": NAME_CHECK_S}) as stream:
+                async for item in stream:
+                    if isinstance(item, SampleBlock):
+                        return stream.address, [s.stats.starts for s in sensors]
+
+    def pair(name_b="GaitIMU-SAME"):
+        return [EmulatedGaitImu("GaitIMU-SAME", "F0:00:00:00:00:01"), EmulatedGaitImu(name_b, "F0:00:00:00:00:02")]
+
+    for device, said in (("GaitIMU-SAME", "2 sensors named 'GaitIMU-SAME'"),
+                         ("GaitIMU", "2 sensors whose names start with 'GaitIMU'"), (None, "2 sensors in range")):
+        with pytest.raises(DeviceError) as err:
+            run(attempt(pair(), device))
+        assert said in str(err.value) and "F0:00:00:00:00:01" in str(err.value) and "F0:00:00:00:00:02" in str(err.value)
+        assert "--device ADDRESS" in str(err.value)
+    assert run(attempt(pair(), "F0:00:00:00:00:02")) == ("F0:00:00:00:00:02", [0, 1])
+    assert run(attempt(pair("GaitIMU-SAME2"), "GaitIMU-SAME")) == ("F0:00:00:00:00:01", [1, 0])
 
 
 def test_unknown_device_not_found():

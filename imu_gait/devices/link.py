@@ -217,34 +217,68 @@ async def scan(timeout: float = 5.0, backend: BleBackend | None = None) -> list[
     return sorted(out, key=lambda d: -(d.rssi if d.rssi is not None else -999))
 
 
-async def find_device(device: str | None, *, family: str | None = None, timeout: float = 10.0,
-                      backend: BleBackend | None = None) -> tuple[Any, DeviceFamily]:
-    """Find one supported device by address or name (exact or prefix); None → the first one seen."""
-    wanted = device.lower() if device else None
-    hit: dict[str, DeviceFamily] = {}
+#: After the first sensor that matches a name (or no name), scan this much longer for another one: two sensors
+#: that match ("Thingy" is every Thingy:52's name; "Polar" every strap) were told apart by whichever advertised
+#: first, and the walk of the wrong one recorded without a word. Best effort: a sensor that advertises less often
+#: than this can still be missed. Not used when the address is given (reconnects).
+NAME_CHECK_S = 1.0
 
-    def accept(dev, adv) -> bool:
+
+async def find_device(device: str | None, *, family: str | None = None, timeout: float = 10.0,
+                      backend: BleBackend | None = None, name_check_s: float = NAME_CHECK_S
+                      ) -> tuple[Any, DeviceFamily]:
+    """Find one supported device by address or name (exact, else prefix); None → the supported sensor in range.
+    More than one sensor matching a name (or None) is refused with their addresses (a full name that one
+    of them has exactly is not ambiguous)."""
+    wanted = device.lower() if device else None
+    hits: dict[str, tuple[Any, DeviceFamily, str | None]] = {}
+    by_address = asyncio.Event()
+    first = asyncio.Event()
+
+    def seen(dev, adv) -> None:
         name = adv.local_name or dev.name
         fam = classify(name, adv.service_uuids)
         if fam is None or (family is not None and fam.key != family):
-            return False
-        if wanted is not None and dev.address.lower() != wanted and not (name or "").lower().startswith(wanted):
-            return False
-        hit[dev.address] = fam
-        return True
+            return
+        if wanted is not None and dev.address.lower() == wanted:
+            hits.clear()
+            hits[dev.address] = (dev, fam, name)
+            by_address.set()
+        elif not by_address.is_set() and (wanted is None or (name or "").lower().startswith(wanted)):
+            hits[dev.address] = (dev, fam, name)
+        else:
+            return
+        first.set()
 
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
     try:
-        dev = await BleakScanner.find_device_by_filter(accept, timeout=timeout,
-                                                       service_uuids=ALL_ADVERTISED_SERVICE_UUIDS,
-                                                       **_scanner_backend(backend))
+        async with BleakScanner(detection_callback=seen, service_uuids=ALL_ADVERTISED_SERVICE_UUIDS,
+                                **_scanner_backend(backend)):
+            try:
+                await asyncio.wait_for(first.wait(), timeout)
+                if not by_address.is_set():
+                    await asyncio.wait_for(by_address.wait(), max(0.0, min(name_check_s, deadline - loop.time())))
+            except asyncio.TimeoutError:
+                pass
     except (BleakError, OSError) as exc:       # no adapter / no D-Bus socket (FileNotFoundError)
         raise _no_bluetooth(exc) from exc
-    if dev is None:
+    if not hits:
         what = f"sensor {device!r}" if device else "any supported sensor"
         raise DeviceError(f"{what} not found within {timeout:.0f} s of scanning."
                           "\n  What to do: switch it on (and off any phone app holding it), bring it closer, "
                           "and check the name with `imu-gait scan`.")
-    return dev, hit[dev.address]
+    found = list(hits.values())
+    exact = [h for h in found if wanted is not None and (h[2] or "").lower() == wanted]
+    if len(exact) == 1:
+        found = exact
+    if len(found) > 1:
+        listed = ", ".join(f"{name or '(no name)'} at {dev.address}" for dev, _fam, name in found)
+        what = f"named {device!r}" if exact else (f"whose names start with {device!r}" if device else "in range")
+        raise DeviceError(f"{len(found)} sensors {what}: {listed}.\n  What to do: give the one to use by its "
+                          "address (--device ADDRESS), or switch the others off.")
+    dev, fam, _name = found[0]
+    return dev, fam
 
 
 # ------------------------------------------------------------------ the supervisor
@@ -254,7 +288,7 @@ class StreamSupervisor:
 
     def __init__(self, device: str | None = None, *, family: str | None = None,
                  settings: StreamSettings | None = None, backend: BleBackend | None = None,
-                 queue_size: int = 4096, scan_timeout_s: float = 10.0,
+                 queue_size: int = 4096, scan_timeout_s: float = 10.0, name_check_s: float = NAME_CHECK_S,
                  backoff_s: Sequence[float] = DEFAULT_BACKOFF_S, max_connect_attempts: int = 4,
                  clock_ns: Callable[[], int] = time.monotonic_ns, clock: SensorClock | None = None):
         self.device = device
@@ -263,6 +297,7 @@ class StreamSupervisor:
         self.backend = backend
         self.queue_size = int(queue_size)
         self.scan_timeout_s = scan_timeout_s
+        self.name_check_s = name_check_s
         self.backoff_s = tuple(backoff_s)
         self.max_connect_attempts = max_connect_attempts
         self.clock_ns = clock_ns
@@ -350,7 +385,8 @@ class StreamSupervisor:
     async def _connect_once(self) -> None:
         ble_device, fam = await find_device(self.device if self.address is None else self.address,
                                             family=self.family_key or (self.family.key if self.family else None),
-                                            timeout=self.scan_timeout_s, backend=self.backend)
+                                            timeout=self.scan_timeout_s, backend=self.backend,
+                                            name_check_s=self.name_check_s)
         if self.family is None:
             self.family = fam
             self.session = fam.session_factory(self.settings)
@@ -653,9 +689,10 @@ def open_stream(device: str | None = None, *, backend: BleBackend | None = None,
                 if isinstance(item, SampleBlock): ...
                 else: ...                       # Connected / Disconnected / Reconnecting / Gap / …
 
-    ``device``: name (or name prefix) or address; None → first supported sensor found.
+    ``device``: name (or name prefix) or address; None → the supported sensor in range (more than one
+    matching is refused, see :func:`find_device`).
     ``backend``: :class:`BleBackend` (None → the platform's bleak backend).
-    Other keyword arguments go to :class:`StreamSupervisor` (queue_size, scan_timeout_s, backoff_s,
+    Other keyword arguments go to :class:`StreamSupervisor` (queue_size, scan_timeout_s, name_check_s, backoff_s,
     max_connect_attempts, clock_ns). Raises :class:`~imu_gait.errors.DeviceError` if the first
     connection fails; after that it reconnects on its own until closed.
     """
