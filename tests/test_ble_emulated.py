@@ -528,6 +528,7 @@ def test_polar_h10_clock_reset_without_disconnect_is_a_restart_not_endless_error
     assert any(isinstance(it, PacketError) for it in items[:restarts[0]])     # it was refused at first
     ev = items[restarts[0]]
     assert ev.message.startswith("Polar H10 E0000001: its clock went back") and "What to do" in ev.message
+    assert "while still connected" in ev.message
     assert 0.45 < ev.t1_s - ev.t0_s < 0.7                                # reboot 0.5 s + one frame
     before = [b for b in items[:restarts[0]] if isinstance(b, SampleBlock)]
     after = [b for b in items[restarts[0]:] if isinstance(b, SampleBlock)]
@@ -538,6 +539,47 @@ def test_polar_h10_clock_reset_without_disconnect_is_a_restart_not_endless_error
     shifted = [SampleBlock(b.time_s, b.acc_mps2, None, b.first_index + skipped, 0) for b in after]
     check_against_truth(shifted, _PolarTruth(sensor))
     assert np.all(np.diff(np.concatenate([b.time_s for b in before + after])) > 0)
+
+
+def test_polar_h10_switched_off_and_on_while_the_link_was_down_is_said_so():
+    """The H10 drops the link and is switched off and on while away: after the reconnect its frames carry
+    stamps from its reset clock. Truth: one DeviceRestarted that says the restart happened while the link was
+    down — it said 'while still connected', which sends the walker looking for a fault that was not there —
+    spanning the outage (3 s); the loss cannot be counted (lost_samples 0, no Gap), no bad packets, and the
+    samples after it are the device's own (its index shifted by what it skipped while away)."""
+    async def main():
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedPolarH10(speed=20))
+
+            async def drop_once(block, got):
+                if got >= 500 and sensor.stats.disconnects == 0:
+                    await sensor.drop_link(outage_s=3.0, clock_restarts=True)
+
+            async with open_stream("Polar", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   **FAST) as stream:
+                blocks, events = await collect(stream, 1500, on_block=drop_once)
+                return blocks, events, stream.counters, sensor
+
+    blocks, events, c, sensor = run(main())
+    assert [type(e) for e in events] == [Connected, Disconnected, Reconnecting, Connected, DeviceRestarted], events
+    ev = events[-1]
+    assert "while the link was down" in ev.message and "still connected" not in ev.message
+    assert 3.0 < ev.t1_s - ev.t0_s < 5.0                     # the outage, the reconnect, a frame
+    assert c.device_restarts == 1 and c.lost_samples == 0 and c.corrupt == 0
+    before = [b for b in blocks if b.time_s[0] < ev.t1_s]
+    after = [b for b in blocks if b.time_s[0] >= ev.t1_s]
+    check_against_truth(before, _PolarTruth(sensor))
+    # frames handed to the radio as the link dropped (20 samples each) are lost in the air, unseen: try each
+    for in_air in (0, 20, 40, 60):
+        shift = sensor.stats.samples_skipped + in_air
+        try:
+            check_against_truth([SampleBlock(b.time_s, b.acc_mps2, None, b.first_index + shift, 0) for b in after],
+                                _PolarTruth(sensor))
+            break
+        except AssertionError:
+            continue
+    else:
+        raise AssertionError("the samples after the restart are not the device's own")
 
 
 def test_polar_verity_clock_reset_without_disconnect_keeps_acc_and_gyro_together():

@@ -309,7 +309,7 @@ class StreamSupervisor:
         self.client: Any = None
         self.name: str | None = None
         self.address: str | None = None
-        # ("data", t_ns, bytes) | ("event", StreamEvent) | ("block", SampleBlock) | ("mark", None)
+        # ("data", t_ns, bytes) | ("event", StreamEvent) | ("block", SampleBlock) | ("mark", "reconnect" | "stopped")
         self._rx: deque = deque()
         self._n_data = 0
         self._dropped_unseen = 0          # data notifications dropped since the consumer last decoded one
@@ -327,6 +327,9 @@ class StreamSupervisor:
         self._lost_pending = 0
         self._restart_requested = False
         self._holding: list | None = None
+        # the last mark ("reconnect" / "stopped") if no samples went out since: a clock that went back then
+        # restarted while the link was down / the stream stopped, not under a live stream
+        self._mark_unseen: str | None = None
 
     # ---- what the live view needs to know
     @property
@@ -418,7 +421,7 @@ class StreamSupervisor:
         self.counters.connects += 1
         self._emit(Connected(self.now_s(), self.name, self.address, self.family.key, client.mtu_size, info))
         if self.counters.connects > 1:
-            self._rx.append(("mark", None))    # decoder learns of the reconnect in stream order
+            self._rx.append(("mark", "reconnect"))    # decoder learns of the reconnect in stream order
         held, self._holding = self._holding, None
         for item in held:
             self._rx.append(item)
@@ -463,7 +466,7 @@ class StreamSupervisor:
         # the re-START does not follow it (PMD: the stamp jump is all loss, however short).
         rx = self._holding if self._holding is not None else self._rx
         rx.append(("event", DeviceStopped(self.now_s())))
-        rx.append(("mark", None))
+        rx.append(("mark", "stopped"))
         self._wake.set()
         self._restart_requested = True
         self._disconnected.set()            # wake the supervisor; it restarts without reconnecting
@@ -557,6 +560,7 @@ class StreamSupervisor:
                 item = self._rx.popleft()
                 if item[0] == "mark":
                     self.session.decoder.mark_reconnect()
+                    self._mark_unseen = item[1]
                     continue
                 if item[0] != "data":          # "event" or a "block" queued behind its Gap
                     return item[1]
@@ -605,6 +609,7 @@ class StreamSupervisor:
             self._lost_pending += chunk.lost_before
             return None
         lost_before, self._lost_pending = chunk.lost_before + self._lost_pending, 0
+        after, self._mark_unseen = self._mark_unseen, None
         c.samples += chunk.n
         c.samples_before_gyro += chunk.samples_before_gyro
         if chunk.flags & FLAG_CLIPPING:    # decoded, and not used: clipped readings went by unsaid
@@ -615,7 +620,7 @@ class StreamSupervisor:
         time_s = self.clock.map_stream(chunk.sensor_time_s)
         block = SampleBlock(time_s, chunk.acc_mps2, chunk.gyro_rads, chunk.first_index, lost_before,
                             chunk.sensor_time_s)
-        out = self._block_or_event(chunk, block, time_s, last_t_s, lost_before)
+        out = self._block_or_event(chunk, block, time_s, last_t_s, lost_before, after)
         notices = self._notices(chunk, float(time_s[0]))
         if not notices:
             return out
@@ -657,7 +662,7 @@ class StreamSupervisor:
         return out
 
     def _block_or_event(self, chunk: Any, block: SampleBlock, time_s: np.ndarray, last_t_s: float | None,
-                        lost_before: int) -> SampleBlock | StreamEvent:
+                        lost_before: int, after_mark: str | None = None) -> SampleBlock | StreamEvent:
         c = self.counters
         if chunk.clock_reset:
             c.device_restarts += 1
@@ -665,9 +670,12 @@ class StreamSupervisor:
             t0 = last_t_s if last_t_s is not None else t1
             self._rx.appendleft(("block", block))
             self._last_t_s = float(time_s[-1])
+            # (an H10 switched off and on while out of reach said it restarted 'while still connected')
+            when = {"reconnect": "while the link was down", "stopped": "while its stream was stopped"}.get(
+                after_mark or "", "while still connected")
             return DeviceRestarted(t1, t0, t1, (
-                f"{self.name}: its clock went back — the sensor restarted (power cycle?) while still "
-                f"connected; the samples of the {t1 - t0:.1f} s before are lost and cannot be counted."
+                f"{self.name}: its clock went back — the sensor restarted (power cycle?) {when}; "
+                f"the samples of the {t1 - t0:.1f} s before are lost and cannot be counted."
                 "\n  What to do: nothing if it keeps streaming; if it happens again, check its battery "
                 "and strap contact."))
         if lost_before > 0:

@@ -537,6 +537,13 @@ class EmulatedPolarH10(EmulatedPeripheral):
         return self._tau_first + k / (self.rate_hz * (1 + self.faults.drift_ppm * 1e-6))
 
     _clock_base = 0                              # sample index at which the sensor clock was last reset
+    _clock_restarts = False                      # the clock restarts at the next START (see drop_link)
+
+    async def drop_link(self, outage_s: float = 0.0, *, clock_restarts: bool = False) -> None:
+        """As :meth:`EmulatedPeripheral.drop_link`; ``clock_restarts``: the sensor is switched off and on while
+        away, so its clock counts from its reset value (2019-01-01) again when it is STARTed next."""
+        self._clock_restarts = self._clock_restarts or clock_restarts
+        await super().drop_link(outage_s)
 
     def sensor_time_ns(self, k: int) -> int:
         return PMD_EPOCH_2019_NS + round((k - self._clock_base) * 1e9 / self.rate_hz)
@@ -582,6 +589,8 @@ class EmulatedPolarH10(EmulatedPeripheral):
                 if newest > self._next_index:
                     self.stats.samples_skipped += newest - self._next_index
                     self._next_index = newest
+                if self._clock_restarts:         # switched off and on while away: the clock counts afresh
+                    self._clock_base, self._clock_restarts = self._next_index, False
                 self._stream_task = self._spawn(self._stream())
             params = self.start_params() if status == 0 else bytes([0])
             await self._answer_start(connection, bytes([0xF0, op, mtype, status]) + params)
