@@ -358,6 +358,34 @@ def test_a_failing_reconnect_says_why_and_a_link_dropped_during_start_is_not_wai
     assert c.connects == 2 and sensor.stats.starts == 2
 
 
+def test_an_att_error_on_a_reconnect_is_one_failed_attempt_as_under_bleak():
+    """After a link loss the sensor answers the host's read of its stream info with an ATT error once. Under
+    bleak that is a BleakGATTProtocolError — one failed attempt, tried again. Truth: the emulated backend raises
+    the same (it let bumble's ATT_Error through, which ended the live supervisor and the walk), the next
+    Reconnecting names the error, and the stream resumes with its hole counted exactly."""
+    async def main():
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedGaitImu(speed=20, faults=Faults(info_read_errors=frozenset({2}))))
+
+            async def drop_once(block, got):
+                if got >= 600 and sensor.stats.disconnects == 0:
+                    await sensor.drop_link(outage_s=0.2)
+
+            async with open_stream("GaitIMU", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   **FAST) as stream:
+                blocks, events = await collect(stream, 2000, on_block=drop_once)
+                return blocks, events, stream.counters, sensor
+
+    blocks, events, c, sensor = run(main())
+    tries = [e for e in events if isinstance(e, Reconnecting)]
+    assert [e.attempt for e in tries] == [1, 2] and "GATT Protocol Error" in tries[1].reason, events
+    assert c.connects == 2 and sensor.stats.starts == 2
+    gap = next(e for e in events if isinstance(e, Gap))
+    assert gap.exact and gap.n_lost - sensor.stats.samples_skipped in (0, 10, 20, 30)
+    idx = check_against_truth(blocks, sensor)
+    assert len(idx) + c.lost_samples == idx[-1] + 1 - idx[0]
+
+
 def test_two_sensors_matching_the_name_are_refused_with_their_addresses():
     """Two sensors advertise one name (every Thingy:52 is "Thingy"). Truth: neither is picked — the walk of the
     wrong one would be recorded without a word (the first advert won) — the refusal lists both addresses, and

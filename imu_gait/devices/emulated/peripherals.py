@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from bumble.att import ATT_Error, ErrorCode
 from bumble.core import UUID, AdvertisingData
 from bumble.gatt import Characteristic, CharacteristicValue, Service
 
@@ -70,6 +71,8 @@ class Faults:
     start_status: int = 0                     # answer START with this status (e.g. 10 INVALID_MTU)
     # GaitIMU: at these START commands (counted from 1 since power-on) the link drops instead of an answer
     drop_link_at_start: frozenset = frozenset()
+    # GaitIMU: these reads of the stream info (counted from 1) are answered with an ATT error (UNLIKELY_ERROR)
+    info_read_errors: frozenset = frozenset()
 
 
 @dataclass
@@ -308,6 +311,7 @@ class EmulatedGaitImu(EmulatedPeripheral):
         self._seq = 0
         self._time_set = False
         self._start_commands = 0
+        self._info_reads = 0
 
     @property
     def info(self) -> gaitimu.StreamInfo:
@@ -320,10 +324,16 @@ class EmulatedGaitImu(EmulatedPeripheral):
         self.c_ctrl = Characteristic(gaitimu.CONTROL_UUID, _P.WRITE | _P.INDICATE, Characteristic.WRITEABLE,
                                      CharacteristicValue(write=self._on_control_write))
         self.c_info = Characteristic(gaitimu.STREAM_INFO_UUID, _P.READ, Characteristic.READABLE,
-                                     CharacteristicValue(read=lambda conn: _info_bytes(self.info)))
+                                     CharacteristicValue(read=self._read_info))
         batt = Characteristic("2A19", _P.READ, Characteristic.READABLE,
                               CharacteristicValue(read=lambda conn: bytes([self.battery_pct])))
         return [Service(gaitimu.SERVICE_UUID, [self.c_data, self.c_ctrl, self.c_info]), Service("180F", [batt])]
+
+    def _read_info(self, connection: Any) -> bytes:
+        self._info_reads += 1
+        if self._info_reads in self.faults.info_read_errors:
+            raise ATT_Error(ErrorCode.UNLIKELY_ERROR)
+        return _info_bytes(self.info)
 
     def advertising_data(self) -> bytes:
         return bytes(AdvertisingData([
