@@ -737,6 +737,35 @@ def test_polar_verity_delta_frames_with_factor():
     assert c.corrupt == 0 and np.all(np.diff(np.concatenate([b.time_s for b in blocks])) > 0)
 
 
+def test_polar_verity_whose_streams_another_central_runs_is_restarted_for_its_factor():
+    """Another central already runs the Verity's ACC and GYRO streams (it takes two connections): START answers
+    ALREADY_IN_STATE without FACTOR, and the frames come anyway. Truth: without FACTOR no delta frame can be
+    scaled — every one was refused as a bad packet, no sample for the whole walk — so the host STOPs and STARTs
+    each stream again; the answers then carry the factors, acc and gyro decode exactly as sent (the frames from
+    before the STOP too), at the sensor's own sample indices, and every sample missing is accounted."""
+    async def main():
+        async with EmulatedAir() as air:
+            sensor = await air.add(EmulatedPolarVerity(speed=20, faults=Faults(
+                pmd_running_elsewhere=frozenset({2, 5}))))                  # ACC, GYRO
+            async with open_stream("Polar Sense", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
+                                   **FAST) as stream:
+                blocks, events = await collect(stream, 10 * 52, max_real_s=8)
+                return blocks, events, stream.counters, sensor, stream.session.decoder
+
+    blocks, events, c, sensor, dec = run(main())
+    info = events[0].info
+    assert info["factor"] == pytest.approx(0.000244, rel=1e-6)
+    assert info["gyro_factor"] == pytest.approx(2000 / 32768, rel=1e-6)
+    assert c.corrupt == 0 and sensor.stats.start_commands == 4           # ACC, GYRO: each answered 6, then 0
+    # at the sensor's own indices: the ACC samples it skipped between STOP and START are stepped over (they lie
+    # before the merged stream's first sample, among those before the gyro: not lost); inside the merged stream
+    # only the ACC samples the restarted gyro did not cover are missing, counted
+    idx = check_against_truth(blocks, _VerityTruth(sensor), VERITY_GYRO_ATOL)
+    assert sensor.stats.samples_skipped > 0 and idx[0] > sensor.stats.samples_skipped
+    assert c.lost_samples == dec.samples_without_gyro
+    assert len(idx) + c.lost_samples == idx[-1] + 1 - idx[0]                     # every index accounted
+
+
 def test_polar_verity_device_stop_and_reconnect_restart_both_streams():
     """The Verity stops its streams by itself at 8 s and drops the link at 16 s: both times ACC and
     GYRO are started again, the merged stream resumes with acc and gyro still exact, and what was

@@ -394,6 +394,7 @@ class StreamSupervisor:
             self.family = fam
             self.session = fam.session_factory(self.settings)
             self.session.on_device_stop = self._on_device_stop
+            self.session.on_stream_restarted = self._on_stream_restarted
         self.name = ble_device.name or ble_device.address
         self.address = ble_device.address
         self._disconnected.clear()
@@ -470,6 +471,10 @@ class StreamSupervisor:
         self._wake.set()
         self._restart_requested = True
         self._disconnected.set()            # wake the supervisor; it restarts without reconnecting
+
+    def _on_stream_restarted(self) -> None:
+        # the session STOPped and STARTed the stream itself (during START): in stream order, like a device stop
+        (self._holding if self._holding is not None else self._rx).append(("mark", "stopped"))
 
     async def _supervise(self) -> None:
         attempt = 0

@@ -87,6 +87,9 @@ class FamilySession:
     nominal_rate_hz: float
     has_gyro: bool
     on_device_stop: Callable[[], None] | None = None
+    # the session itself stopped and started the stream again: what comes after does not follow what came before
+    # (the supervisor puts a reconnect mark in stream order, as after a device-initiated stop)
+    on_stream_restarted: Callable[[], None] | None = None
 
     async def start(self, client: Any, on_data: NotifyFn, device: str) -> dict:
         """Subscribe and START on a fresh connection; returns info for the Connected event."""
@@ -278,10 +281,30 @@ class PmdSession(FamilySession):
             cmd, what = pmd.encode_start_acc(self.rate, 16, self.range_g, self.channels), "ACC"
         await client.write_gatt_char(pmd.CONTROL_UUID, cmd, response=True)
         resp = await cp.wait_for(self._is_resp(pmd.OP_START, meas), f"START {what}", device)
+        if resp.status == 6 and resp.factor is None and self._factor_unknown(meas):
+            # ALREADY_IN_STATE (another central runs the stream: a Verity takes two connections) answers without
+            # FACTOR, and without it every delta frame was refused as a bad packet for the whole walk: STOP it
+            # and START it again for an answer that has it
+            cp.waiting = True
+            await client.write_gatt_char(pmd.CONTROL_UUID, pmd.encode_stop(meas), response=True)
+            await cp.wait_for(self._is_resp(pmd.OP_STOP, meas), f"STOP {what}", device)
+            if self.on_stream_restarted is not None:   # what it skips before the START takes effect is loss
+                self.on_stream_restarted()
+            cp.waiting = True
+            await client.write_gatt_char(pmd.CONTROL_UUID, cmd, response=True)
+            resp = await cp.wait_for(self._is_resp(pmd.OP_START, meas), f"START {what}", device)
         if not resp.ok and resp.status != 6:            # 6 ALREADY_IN_STATE: fine after a reconnect
             raise DeviceError(f"{device}: PMD START {what} refused with status {resp.status_name}."
                               "\n  What to do: reconnect; if it persists, restart the sensor.")
         return resp
+
+    def _factor_unknown(self, meas: int) -> bool:
+        """No FACTOR known yet for this stream (delta frames cannot be scaled without it; the H10's int16 frames
+        need none, and a STOP + START of them costs only a moment)."""
+        dec = self.decoder
+        if isinstance(dec, PmdImuStream):
+            return (dec.gyro_factor if meas == pmd.MEAS_GYRO else dec.acc_factor) is None
+        return dec is None or dec.factor is None
 
     async def restart(self, client, device):
         resp = await self._send_start(client, device, pmd.MEAS_ACC)

@@ -73,6 +73,10 @@ class Faults:
     drop_link_at_start: frozenset = frozenset()
     # GaitIMU: these reads of the stream info (counted from 1) are answered with an ATT error (UNLIKELY_ERROR)
     info_read_errors: frozenset = frozenset()
+    # PMD: measurement types another central already runs at power-on (a Verity takes two connections, ⚠ not
+    # confirmed on hardware): START answers ALREADY_IN_STATE with no settings (no FACTOR), 1.5 s late, and
+    # streams to us from the START on, until a STOP of that type
+    pmd_running_elsewhere: frozenset = frozenset()
 
 
 @dataclass
@@ -512,6 +516,7 @@ class EmulatedPolarH10(EmulatedPeripheral):
         self._cp_indicate: set = set()
         self._data_notify: set = set()
         self._tau_first = None
+        self._elsewhere = set(self.faults.pmd_running_elsewhere)    # see Faults.pmd_running_elsewhere
 
     features = bytes([0x0F, 0x05, 0x00])         # CP read: ECG + ACC (H10)
 
@@ -589,6 +594,7 @@ class EmulatedPolarH10(EmulatedPeripheral):
                                                   9 if rng not in self.ranges else 0)
             if status == 0 and self._stream_task is not None:
                 status = 6
+            elsewhere = status == 0 and pmd.MEAS_ACC in self._elsewhere     # streams to us too, says 6
             if status == 0 and connection in self._data_notify:
                 if self._tau_first is None:
                     self.rate_hz, self.range_g = float(rate), rng
@@ -602,10 +608,14 @@ class EmulatedPolarH10(EmulatedPeripheral):
                 if self._clock_restarts:         # switched off and on while away: the clock counts afresh
                     self._clock_base, self._clock_restarts = self._next_index, False
                 self._stream_task = self._spawn(self._stream())
+            if elsewhere:                 # its frames were flowing already: a few reach us before the answer
+                await self._sleep_until(self.tau() + 1.5)
+                status = 6
             params = self.start_params() if status == 0 else bytes([0])
             await self._answer_start(connection, bytes([0xF0, op, mtype, status]) + params)
         elif op == pmd.OP_STOP:
             self.stop_streaming()
+            self._elsewhere.discard(pmd.MEAS_ACC)
             await self._indicate(connection, bytes([0xF0, op, mtype, 0, 0]))
 
     async def _start_settings(self, connection: Any, value: bytes) -> dict | None:
@@ -817,6 +827,7 @@ class EmulatedPolarVerity(EmulatedPolarH10):
                       9 if s.get(pmd.SET_RANGE, [2000])[0] != 2000 else 0)   # emulated at ±2000 dps only
             if status == 0 and self._gyro_task is not None:
                 status = 6
+            elsewhere = status == 0 and pmd.MEAS_GYRO in self._elsewhere
             if status == 0 and connection in self._data_notify:
                 if self._tau_first is None:
                     self._tau_first = self.tau()
@@ -824,11 +835,15 @@ class EmulatedPolarVerity(EmulatedPolarH10):
                                  * (1 + self.faults.drift_ppm * 1e-6)), 0)
                 self._gyro_next = max(self._gyro_next, newest)
                 self._gyro_task = self._spawn(self._gyro_stream())
+            if elsewhere:
+                await self._sleep_until(self.tau() + 1.5)
+                status = 6
             params = (bytes([0]) + pmd.encode_settings([(pmd.SET_FACTOR, [self.GYRO_FACTOR])])
                       if status == 0 else bytes([0]))
             await self._answer_start(connection, bytes([0xF0, op, mtype, status]) + params)
         elif op == pmd.OP_STOP:
             self._stop_gyro()
+            self._elsewhere.discard(pmd.MEAS_GYRO)
             await self._indicate(connection, bytes([0xF0, op, mtype, 0, 0]))
 
     def _stop_gyro(self) -> None:
