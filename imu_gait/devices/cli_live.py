@@ -49,7 +49,8 @@ def register(subparsers: Any) -> None:
                "--belt-speed-kmh 4.5 | imu-gait live --replay walk.csv --speed 4")
     src = live.add_mutually_exclusive_group()
     src.add_argument("--device", metavar="NAME_OR_ADDRESS",
-                     help="sensor name (or name prefix) or address; default: the first supported sensor found")
+                     help="sensor name (or name prefix) or address; default: the supported sensor in range (with "
+                          "several in range, or several matching a name, give the address; `imu-gait scan` lists them)")
     src.add_argument("--simulate", action="store_true",
                      help="use the built-in emulated GaitIMU sensor (no hardware needed); the simulated "
                           "walker starts to bounce more after 90 s, so a cue rises (about 2 min 10 s in: run it for at least 3 min)")

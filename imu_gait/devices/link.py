@@ -99,6 +99,8 @@ class Disconnected(StreamEvent):
 
 @dataclass(frozen=True)
 class Reconnecting(StreamEvent):
+    """The supervisor tries again in ``delay_s``. ``reason``: why the previous attempt failed (its error
+    message, first line the cause, then what to do), "" on the first attempt after a link loss."""
     attempt: int
     delay_s: float
     reason: str = ""
@@ -216,34 +218,68 @@ async def scan(timeout: float = 5.0, backend: BleBackend | None = None) -> list[
     return sorted(out, key=lambda d: -(d.rssi if d.rssi is not None else -999))
 
 
-async def find_device(device: str | None, *, family: str | None = None, timeout: float = 10.0,
-                      backend: BleBackend | None = None) -> tuple[Any, DeviceFamily]:
-    """Find one supported device by address or name (exact or prefix); None → the first one seen."""
-    wanted = device.lower() if device else None
-    hit: dict[str, DeviceFamily] = {}
+#: After the first sensor that matches a name (or no name), scan this much longer for another one: two sensors
+#: that match ("Thingy" is every Thingy:52's name; "Polar" every strap) were told apart by whichever advertised
+#: first, and the walk of the wrong one recorded without a word. Best effort: a sensor that advertises less often
+#: than this can still be missed. Not used when the address is given (reconnects).
+NAME_CHECK_S = 1.0
 
-    def accept(dev, adv) -> bool:
+
+async def find_device(device: str | None, *, family: str | None = None, timeout: float = 10.0,
+                      backend: BleBackend | None = None, name_check_s: float = NAME_CHECK_S
+                      ) -> tuple[Any, DeviceFamily]:
+    """Find one supported device by address or name (exact, else prefix); None → the supported sensor in range.
+    More than one sensor matching a name (or None) is refused with their addresses (a full name that one
+    of them has exactly is not ambiguous)."""
+    wanted = device.lower() if device else None
+    hits: dict[str, tuple[Any, DeviceFamily, str | None]] = {}
+    by_address = asyncio.Event()
+    first = asyncio.Event()
+
+    def seen(dev, adv) -> None:
         name = adv.local_name or dev.name
         fam = classify(name, adv.service_uuids)
         if fam is None or (family is not None and fam.key != family):
-            return False
-        if wanted is not None and dev.address.lower() != wanted and not (name or "").lower().startswith(wanted):
-            return False
-        hit[dev.address] = fam
-        return True
+            return
+        if wanted is not None and dev.address.lower() == wanted:
+            hits.clear()
+            hits[dev.address] = (dev, fam, name)
+            by_address.set()
+        elif not by_address.is_set() and (wanted is None or (name or "").lower().startswith(wanted)):
+            hits[dev.address] = (dev, fam, name)
+        else:
+            return
+        first.set()
 
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
     try:
-        dev = await BleakScanner.find_device_by_filter(accept, timeout=timeout,
-                                                       service_uuids=ALL_ADVERTISED_SERVICE_UUIDS,
-                                                       **_scanner_backend(backend))
+        async with BleakScanner(detection_callback=seen, service_uuids=ALL_ADVERTISED_SERVICE_UUIDS,
+                                **_scanner_backend(backend)):
+            try:
+                await asyncio.wait_for(first.wait(), timeout)
+                if not by_address.is_set():
+                    await asyncio.wait_for(by_address.wait(), max(0.0, min(name_check_s, deadline - loop.time())))
+            except asyncio.TimeoutError:
+                pass
     except (BleakError, OSError) as exc:       # no adapter / no D-Bus socket (FileNotFoundError)
         raise _no_bluetooth(exc) from exc
-    if dev is None:
+    if not hits:
         what = f"sensor {device!r}" if device else "any supported sensor"
         raise DeviceError(f"{what} not found within {timeout:.0f} s of scanning."
                           "\n  What to do: switch it on (and off any phone app holding it), bring it closer, "
                           "and check the name with `imu-gait scan`.")
-    return dev, hit[dev.address]
+    found = list(hits.values())
+    exact = [h for h in found if wanted is not None and (h[2] or "").lower() == wanted]
+    if len(exact) == 1:
+        found = exact
+    if len(found) > 1:
+        listed = ", ".join(f"{name or '(no name)'} at {dev.address}" for dev, _fam, name in found)
+        what = f"named {device!r}" if exact else (f"whose names start with {device!r}" if device else "in range")
+        raise DeviceError(f"{len(found)} sensors {what}: {listed}.\n  What to do: give the one to use by its "
+                          "address (--device ADDRESS), or switch the others off.")
+    dev, fam, _name = found[0]
+    return dev, fam
 
 
 # ------------------------------------------------------------------ the supervisor
@@ -253,7 +289,7 @@ class StreamSupervisor:
 
     def __init__(self, device: str | None = None, *, family: str | None = None,
                  settings: StreamSettings | None = None, backend: BleBackend | None = None,
-                 queue_size: int = 4096, scan_timeout_s: float = 10.0,
+                 queue_size: int = 4096, scan_timeout_s: float = 10.0, name_check_s: float = NAME_CHECK_S,
                  backoff_s: Sequence[float] = DEFAULT_BACKOFF_S, max_connect_attempts: int = 4,
                  clock_ns: Callable[[], int] = time.monotonic_ns, clock: SensorClock | None = None):
         self.device = device
@@ -262,6 +298,7 @@ class StreamSupervisor:
         self.backend = backend
         self.queue_size = int(queue_size)
         self.scan_timeout_s = scan_timeout_s
+        self.name_check_s = name_check_s
         self.backoff_s = tuple(backoff_s)
         self.max_connect_attempts = max_connect_attempts
         self.clock_ns = clock_ns
@@ -277,12 +314,15 @@ class StreamSupervisor:
         self.client: Any = None
         self.name: str | None = None
         self.address: str | None = None
-        # ("data", t_ns, bytes) | ("event", StreamEvent) | ("block", SampleBlock) | ("mark", None)
+        # ("data", t_ns, bytes) | ("event", StreamEvent) | ("block", SampleBlock) | ("mark", "reconnect" | "stopped")
         self._rx: deque = deque()
         self._n_data = 0
         self._dropped_unseen = 0          # data notifications dropped since the consumer last decoded one
         self._wake = asyncio.Event()
         self._disconnected = asyncio.Event()
+        # set only when the link of the client being started (self.client) drops: ends a handshake at once
+        # (_disconnected is also set by a device-initiated stop, which is no reason to end one)
+        self._link_lost = asyncio.Event()
         self._closing = False
         self._task: asyncio.Task | None = None
         self._fatal: BaseException | None = None
@@ -292,6 +332,9 @@ class StreamSupervisor:
         self._lost_pending = 0
         self._restart_requested = False
         self._holding: list | None = None
+        # the last mark ("reconnect" / "stopped") if no samples went out since: a clock that went back then
+        # restarted while the link was down / the stream stopped, not under a live stream
+        self._mark_unseen: str | None = None
 
     # ---- what the live view needs to know
     @property
@@ -341,18 +384,22 @@ class StreamSupervisor:
         self._rx.append(("event", event))
         self._wake.set()
 
-    def _on_disconnect(self, _client: Any) -> None:
+    def _on_disconnect(self, client: Any) -> None:
         self._disconnected.set()
+        if client is self.client:
+            self._link_lost.set()
 
     # ---- connection handling
     async def _connect_once(self) -> None:
         ble_device, fam = await find_device(self.device if self.address is None else self.address,
                                             family=self.family_key or (self.family.key if self.family else None),
-                                            timeout=self.scan_timeout_s, backend=self.backend)
+                                            timeout=self.scan_timeout_s, backend=self.backend,
+                                            name_check_s=self.name_check_s)
         if self.family is None:
             self.family = fam
             self.session = fam.session_factory(self.settings)
             self.session.on_device_stop = self._on_device_stop
+            self.session.on_stream_restarted = self._on_stream_restarted
         self.name = ble_device.name or ble_device.address
         self.address = ble_device.address
         self._disconnected.clear()
@@ -365,13 +412,14 @@ class StreamSupervisor:
             raise DeviceError(f"{self.name}: cannot connect ({exc}).\n  What to do: make sure no other "
                               "app or phone is connected to the sensor, then try again.") from exc
         self.client = client
+        self._link_lost.clear()
         try:
             if client.services.get_service(self.family.gatt_service_uuid) is None:
                 raise DeviceError(f"{self.name}: does not offer the {self.family.label} service "
                                   f"{self.family.gatt_service_uuid}.\n  What to do: update its firmware or "
                                   "pick another device.")
             self._holding = []
-            info = await self.session.start(client, self._on_notify, self.name)
+            info = await self._unless_link_lost(client, self.session.start(client, self._on_notify, self.name))
         except BaseException:
             self._holding = None
             await self._safe_disconnect(client)
@@ -379,13 +427,38 @@ class StreamSupervisor:
         self.counters.connects += 1
         self._emit(Connected(self.now_s(), self.name, self.address, self.family.key, client.mtu_size, info))
         if self.counters.connects > 1:
-            self._rx.append(("mark", None))    # decoder learns of the reconnect in stream order
+            self._rx.append(("mark", "reconnect"))    # decoder learns of the reconnect in stream order
         held, self._holding = self._holding, None
         for item in held:
             self._rx.append(item)
             self._n_data += item[0] == "data"
         while self._n_data > self.queue_size:
             self._drop_oldest_data()
+
+    async def _unless_link_lost(self, client: Any, handshake: Any) -> Any:
+        """Await a START handshake, ended at once if the link drops under it: the answers it waits for can
+        no longer come. (It waited out the 5-s control-point timeout on the dead link, then blamed the sensor
+        for not answering: each reconnect the sensor dropped during START cost 5 s more of the walk.)"""
+        step = asyncio.ensure_future(handshake)
+        lost = asyncio.ensure_future(self._link_lost.wait())
+        try:
+            if not client.is_connected:      # dropped before this client was ours: its callback came too early
+                self._link_lost.set()
+            await asyncio.wait({step, lost}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            lost.cancel()
+            if not step.done():
+                step.cancel()
+                await asyncio.wait({step})    # let it unwind (its GATT calls) before the caller disconnects
+        # a GATT call that failed because the link dropped under it is the link loss too (bumble raises its own
+        # errors there, BlueZ a D-Bus error): said as such; a START answered just before the drop counts
+        failed = step.cancelled() or (step.exception() is not None
+                                      and (self._link_lost.is_set() or not client.is_connected))
+        if not failed:
+            return step.result()
+        raise DeviceError(f"{self.name}: the link dropped while the stream was being started.\n  What to do: "
+                          "bring the sensor closer to this computer; it is tried again on its own."
+                          ) from (None if step.cancelled() else step.exception())
 
     async def _safe_disconnect(self, client: Any) -> None:
         try:
@@ -399,10 +472,14 @@ class StreamSupervisor:
         # the re-START does not follow it (PMD: the stamp jump is all loss, however short).
         rx = self._holding if self._holding is not None else self._rx
         rx.append(("event", DeviceStopped(self.now_s())))
-        rx.append(("mark", None))
+        rx.append(("mark", "stopped"))
         self._wake.set()
         self._restart_requested = True
         self._disconnected.set()            # wake the supervisor; it restarts without reconnecting
+
+    def _on_stream_restarted(self) -> None:
+        # the session STOPped and STARTed the stream itself (during START): in stream order, like a device stop
+        (self._holding if self._holding is not None else self._rx).append(("mark", "stopped"))
 
     async def _supervise(self) -> None:
         attempt = 0
@@ -422,10 +499,11 @@ class StreamSupervisor:
             self.counters.disconnects += 1
             self._emit(Disconnected(self.now_s(), intentional=False))
             self.client = None
+            reason = ""
             while not self._closing:
                 delay = self.backoff_s[min(attempt, len(self.backoff_s) - 1)]
                 attempt += 1
-                self._emit(Reconnecting(self.now_s(), attempt, delay))
+                self._emit(Reconnecting(self.now_s(), attempt, delay, reason))
                 await asyncio.sleep(delay)
                 if self._closing:
                     return
@@ -435,6 +513,10 @@ class StreamSupervisor:
                     break
                 except (DeviceError, BleakError, asyncio.TimeoutError, DecodeError) as exc:
                     log.info("reconnect attempt %d failed: %s", attempt, exc)
+                    # said with the next attempt: it only went to the log, and a walker watched "reconnect
+                    # attempt 9 in 30.0 s" for minutes not knowing that the sensor refused START (in its
+                    # charger, another app holding it …) or was not found at all
+                    reason = str(exc).strip() or type(exc).__name__
 
     async def __aenter__(self) -> "StreamSupervisor":
         self.t0_ns = self.clock_ns()
@@ -489,6 +571,7 @@ class StreamSupervisor:
                 item = self._rx.popleft()
                 if item[0] == "mark":
                     self.session.decoder.mark_reconnect()
+                    self._mark_unseen = item[1]
                     continue
                 if item[0] != "data":          # "event" or a "block" queued behind its Gap
                     return item[1]
@@ -537,6 +620,7 @@ class StreamSupervisor:
             self._lost_pending += chunk.lost_before
             return None
         lost_before, self._lost_pending = chunk.lost_before + self._lost_pending, 0
+        after, self._mark_unseen = self._mark_unseen, None
         c.samples += chunk.n
         c.samples_before_gyro += chunk.samples_before_gyro
         if chunk.flags & FLAG_CLIPPING:    # decoded, and not used: clipped readings went by unsaid
@@ -547,7 +631,7 @@ class StreamSupervisor:
         time_s = self.clock.map_stream(chunk.sensor_time_s)
         block = SampleBlock(time_s, chunk.acc_mps2, chunk.gyro_rads, chunk.first_index, lost_before,
                             chunk.sensor_time_s)
-        out = self._block_or_event(chunk, block, time_s, last_t_s, lost_before)
+        out = self._block_or_event(chunk, block, time_s, last_t_s, lost_before, after)
         notices = self._notices(chunk, float(time_s[0]))
         if not notices:
             return out
@@ -589,7 +673,7 @@ class StreamSupervisor:
         return out
 
     def _block_or_event(self, chunk: Any, block: SampleBlock, time_s: np.ndarray, last_t_s: float | None,
-                        lost_before: int) -> SampleBlock | StreamEvent:
+                        lost_before: int, after_mark: str | None = None) -> SampleBlock | StreamEvent:
         c = self.counters
         if chunk.clock_reset:
             c.device_restarts += 1
@@ -597,9 +681,12 @@ class StreamSupervisor:
             t0 = last_t_s if last_t_s is not None else t1
             self._rx.appendleft(("block", block))
             self._last_t_s = float(time_s[-1])
+            # (an H10 switched off and on while out of reach said it restarted 'while still connected')
+            when = {"reconnect": "while the link was down", "stopped": "while its stream was stopped"}.get(
+                after_mark or "", "while still connected")
             return DeviceRestarted(t1, t0, t1, (
-                f"{self.name}: its clock went back — the sensor restarted (power cycle?) while still "
-                f"connected; the samples of the {t1 - t0:.1f} s before are lost and cannot be counted."
+                f"{self.name}: its clock went back — the sensor restarted (power cycle?) {when}; "
+                f"the samples of the {t1 - t0:.1f} s before are lost and cannot be counted."
                 "\n  What to do: nothing if it keeps streaming; if it happens again, check its battery "
                 "and strap contact."))
         if lost_before > 0:
@@ -621,9 +708,10 @@ def open_stream(device: str | None = None, *, backend: BleBackend | None = None,
                 if isinstance(item, SampleBlock): ...
                 else: ...                       # Connected / Disconnected / Reconnecting / Gap / …
 
-    ``device``: name (or name prefix) or address; None → first supported sensor found.
+    ``device``: name (or name prefix) or address; None → the supported sensor in range (more than one
+    matching is refused, see :func:`find_device`).
     ``backend``: :class:`BleBackend` (None → the platform's bleak backend).
-    Other keyword arguments go to :class:`StreamSupervisor` (queue_size, scan_timeout_s, backoff_s,
+    Other keyword arguments go to :class:`StreamSupervisor` (queue_size, scan_timeout_s, name_check_s, backoff_s,
     max_connect_attempts, clock_ns). Raises :class:`~imu_gait.errors.DeviceError` if the first
     connection fails; after that it reconnects on its own until closed.
     """

@@ -1262,7 +1262,8 @@ async def simulated_stream(*, speed: float = 1.0, rate_hz: int = 200, walk_s: fl
         else:
             periph = EmulatedThingy52(name=name or "Thingy SIM3", source=source, faults=faults, speed=speed)
         periph = await air.add(periph)
-        kw = dict(backoff_s=(0.2, 0.5, 1.0, 2.0), scan_timeout_s=5.0)
+        # name_check_s 0: its own radio holds this one sensor, there is no other to tell it from
+        kw = dict(backoff_s=(0.2, 0.5, 1.0, 2.0), scan_timeout_s=5.0, name_check_s=0.0)
         kw.update(stream_kwargs or {})
         async with open_stream(periph.name, backend=EMULATED_BACKEND, clock_ns=periph.host_clock_ns,
                                settings=StreamSettings(rate_hz=int(rate_hz)), **kw) as stream:

@@ -87,6 +87,9 @@ class FamilySession:
     nominal_rate_hz: float
     has_gyro: bool
     on_device_stop: Callable[[], None] | None = None
+    # the session itself stopped and started the stream again: what comes after does not follow what came before
+    # (the supervisor puts a reconnect mark in stream order, as after a device-initiated stop)
+    on_stream_restarted: Callable[[], None] | None = None
 
     async def start(self, client: Any, on_data: NotifyFn, device: str) -> dict:
         """Subscribe and START on a fresh connection; returns info for the Connected event."""
@@ -107,6 +110,17 @@ class GaitImuSession(FamilySession):
         self.nominal_rate_hz = float(settings.rate_hz)
         self.has_gyro = True
         self.info: gaitimu.StreamInfo | None = None
+        self.samples_per_packet = settings.samples_per_packet     # as the last START that took effect asked
+
+    def _start_command(self, samples_per_packet: int) -> bytes:
+        s = self.settings
+        code = max(0, min(4, round(math.log2(max(s.gyro_range_dps, 125) / 125))))
+        return gaitimu.encode_start(s.rate_hz, s.acc_range_g, code, samples_per_packet)
+
+    async def _send_start(self, client, cp: _CpWaiter, device: str, samples_per_packet: int):
+        cp.waiting = True
+        await client.write_gatt_char(gaitimu.CONTROL_UUID, self._start_command(samples_per_packet), response=True)
+        return await cp.wait_for(lambda m: m.opcode == gaitimu.OP_START, "START", device)
 
     async def start(self, client, on_data, device):
         s = self.settings
@@ -114,17 +128,22 @@ class GaitImuSession(FamilySession):
         cp = _CpWaiter(gaitimu.parse_control_response)
         await client.start_notify(gaitimu.CONTROL_UUID, cp.callback)
         await client.start_notify(gaitimu.DATA_UUID, on_data)
-        code = max(0, min(4, round(math.log2(max(s.gyro_range_dps, 125) / 125))))
-        cp.waiting = True
-        await client.write_gatt_char(gaitimu.CONTROL_UUID,
-                                     gaitimu.encode_start(s.rate_hz, s.acc_range_g, code, s.samples_per_packet),
-                                     response=True)
-        resp = await cp.wait_for(lambda m: m.opcode == gaitimu.OP_START, "START", device)
+        n = s.samples_per_packet
+        resp = await self._send_start(client, cp, device, n)
+        if resp.status == gaitimu.STATUS_INVALID_MTU and n != 0:
+            # The firmware's MTU holds fewer samples than asked (its stack, not this computer, caps the MTU: a
+            # Zephyr build left at its default 65 holds 4). gatt-spec §2: 0 asks for as many as fit — refusing to
+            # stream at all told the walker to change computers.
+            n = 0
+            resp = await self._send_start(client, cp, device, n)
         if not resp.ok:
-            hint = ("the link MTU is too small: use a central that negotiates MTU ≥ 137 (247 preferred)"
+            hint = ("not even one sample fits the link's MTU: the sensor's firmware must allow an ATT MTU of at "
+                    "least 29 (247 preferred; Zephyr CONFIG_BT_L2CAP_TX_MTU, NimBLE ble_att_set_preferred_mtu) "
+                    "and this computer must negotiate it"
                     if resp.status == gaitimu.STATUS_INVALID_MTU else
                     "check the requested rate/range against the firmware's stream info")
             raise DeviceError(f"{device}: START refused with status {resp.status_name}.\n  What to do: {hint}.")
+        self.samples_per_packet = n
         if resp.params:
             info = gaitimu.parse_stream_info(resp.params)
         self.info = info
@@ -141,10 +160,7 @@ class GaitImuSession(FamilySession):
         return {"stream_info": info, "firmware": info.firmware, "rate_hz": info.odr_hz}
 
     async def restart(self, client, device):
-        s = self.settings
-        code = max(0, min(4, round(math.log2(max(s.gyro_range_dps, 125) / 125))))
-        await client.write_gatt_char(gaitimu.CONTROL_UUID,
-                                     gaitimu.encode_start(s.rate_hz, s.acc_range_g, code, s.samples_per_packet),
+        await client.write_gatt_char(gaitimu.CONTROL_UUID, self._start_command(self.samples_per_packet),
                                      response=True)
 
     async def stop(self, client):
@@ -265,10 +281,30 @@ class PmdSession(FamilySession):
             cmd, what = pmd.encode_start_acc(self.rate, 16, self.range_g, self.channels), "ACC"
         await client.write_gatt_char(pmd.CONTROL_UUID, cmd, response=True)
         resp = await cp.wait_for(self._is_resp(pmd.OP_START, meas), f"START {what}", device)
+        if resp.status == 6 and resp.factor is None and self._factor_unknown(meas):
+            # ALREADY_IN_STATE (another central runs the stream: a Verity takes two connections) answers without
+            # FACTOR, and without it every delta frame was refused as a bad packet for the whole walk: STOP it
+            # and START it again for an answer that has it
+            cp.waiting = True
+            await client.write_gatt_char(pmd.CONTROL_UUID, pmd.encode_stop(meas), response=True)
+            await cp.wait_for(self._is_resp(pmd.OP_STOP, meas), f"STOP {what}", device)
+            if self.on_stream_restarted is not None:   # what it skips before the START takes effect is loss
+                self.on_stream_restarted()
+            cp.waiting = True
+            await client.write_gatt_char(pmd.CONTROL_UUID, cmd, response=True)
+            resp = await cp.wait_for(self._is_resp(pmd.OP_START, meas), f"START {what}", device)
         if not resp.ok and resp.status != 6:            # 6 ALREADY_IN_STATE: fine after a reconnect
             raise DeviceError(f"{device}: PMD START {what} refused with status {resp.status_name}."
                               "\n  What to do: reconnect; if it persists, restart the sensor.")
         return resp
+
+    def _factor_unknown(self, meas: int) -> bool:
+        """No FACTOR known yet for this stream (delta frames cannot be scaled without it; the H10's int16 frames
+        need none, and a STOP + START of them costs only a moment)."""
+        dec = self.decoder
+        if isinstance(dec, PmdImuStream):
+            return (dec.gyro_factor if meas == pmd.MEAS_GYRO else dec.acc_factor) is None
+        return dec is None or dec.factor is None
 
     async def restart(self, client, device):
         resp = await self._send_start(client, device, pmd.MEAS_ACC)

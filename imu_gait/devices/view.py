@@ -219,7 +219,9 @@ def describe_event(ev: Any) -> str | None:
     if name == "Disconnected":
         return None if getattr(ev, "intentional", False) else "link lost — reconnecting; the gap stays a gap"
     if name == "Reconnecting":
-        return f"reconnect attempt {getattr(ev, 'attempt', '?')} in {getattr(ev, 'delay_s', 0):.1f} s"
+        line = f"reconnect attempt {getattr(ev, 'attempt', '?')} in {getattr(ev, 'delay_s', 0):.1f} s"
+        why = str(getattr(ev, "reason", "") or "").split("\n")[0]
+        return f"{line} (last try: {why})" if why else line       # why it keeps failing, in the sensor's words
     if name == "Gap":
         n = getattr(ev, "n_lost", 0)
         dur = getattr(ev, "t1_s", 0.0) - getattr(ev, "t0_s", 0.0)

@@ -13,6 +13,7 @@ BlueZ does). Not covered: OS stack behaviour (BlueZ, WinRT, CoreBluetooth), radi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid as uuid_mod
 from typing import Any
 
@@ -22,9 +23,10 @@ from bleak.backends.descriptor import BleakGATTDescriptor
 from bleak.backends.device import BLEDevice
 from bleak.backends.scanner import AdvertisementData, BaseBleakScanner
 from bleak.backends.service import BleakGATTService, BleakGATTServiceCollection
-from bleak.exc import BleakDeviceNotFoundError, BleakError
+from bleak.exc import BleakDeviceNotFoundError, BleakError, BleakGATTProtocolError
+from bumble.att import ATT_Error
 from bumble.controller import Controller
-from bumble.core import AdvertisingData
+from bumble.core import AdvertisingData, BaseBumbleError
 from bumble.device import Device, Peer
 from bumble.hci import Address
 from bumble.host import Host
@@ -44,6 +46,20 @@ _PROPS = [(0x01, "broadcast"), (0x02, "read"), (0x04, "write-without-response"),
 def bleak_uuid(u: Any) -> str:
     """bumble UUID → bleak's lower-case 128-bit string."""
     return str(uuid_mod.UUID(bytes=bytes(reversed(u.to_bytes(force_128=True)))))
+
+
+@contextlib.contextmanager
+def _as_bleak_errors(what: str):
+    """bumble's errors as bleak raises them: an ATT error response → BleakGATTProtocolError (its code), any
+    other (GATT timeout, link gone under the request) → BleakError. They went through as bumble's own, which
+    code written against bleak does not catch: a refused read on a reconnect ended the live supervisor under
+    emulation, where under bleak it is one failed attempt."""
+    try:
+        yield
+    except ATT_Error as exc:
+        raise BleakGATTProtocolError(exc.error_code) from exc
+    except BaseBumbleError as exc:
+        raise BleakError(f"emulated {what} failed: {exc!r}") from exc
 
 
 def make_device(link: LocalLink, name: str, address: str) -> Device:
@@ -201,8 +217,9 @@ class BumbleClient(BaseBleakClient):
         self._conn = conn
         conn.on("disconnection", self._on_disconnection)
         self._peer = Peer(conn)
-        await self._peer.request_mtu(REQUESTED_MTU)
-        await self._peer.discover_all()
+        with _as_bleak_errors("MTU exchange / service discovery"):
+            await self._peer.request_mtu(REQUESTED_MTU)
+            await self._peer.discover_all()
         self.services = self._build_services()
 
     def _build_services(self) -> BleakGATTServiceCollection:
@@ -250,19 +267,23 @@ class BumbleClient(BaseBleakClient):
 
     async def read_gatt_char(self, characteristic: BleakGATTCharacteristic, *, use_cached: bool = False,
                              **kwargs: Any) -> bytearray:
-        return bytearray(await self._require().read_value(characteristic.handle))
+        with _as_bleak_errors("read"):
+            return bytearray(await self._require().read_value(characteristic.handle))
 
     async def read_gatt_descriptor(self, descriptor: BleakGATTDescriptor, *, use_cached: bool = False,
                                    **kwargs: Any) -> bytearray:
-        return bytearray(await self._require().read_value(descriptor.handle))
+        with _as_bleak_errors("read"):
+            return bytearray(await self._require().read_value(descriptor.handle))
 
     async def write_gatt_char(self, characteristic: BleakGATTCharacteristic, data: Any, response: bool) -> None:
-        await self._require().write_value(characteristic.handle, bytes(data), with_response=bool(response))
+        with _as_bleak_errors("write"):
+            await self._require().write_value(characteristic.handle, bytes(data), with_response=bool(response))
 
     async def write_gatt_descriptor(self, descriptor: BleakGATTDescriptor, data: Any) -> None:
         if descriptor.uuid.startswith("00002902"):
             raise ValueError("write the CCCD with start_notify()/stop_notify(), not write_gatt_descriptor()")
-        await self._require().write_value(descriptor.handle, bytes(data), with_response=True)
+        with _as_bleak_errors("write"):
+            await self._require().write_value(descriptor.handle, bytes(data), with_response=True)
 
     async def start_notify(self, characteristic: BleakGATTCharacteristic, callback: NotifyCallback,
                            **kwargs: Any) -> None:
@@ -273,11 +294,13 @@ class BumbleClient(BaseBleakClient):
             callback(bytearray(value))
 
         self._subs[characteristic.handle] = forward
-        await peer.subscribe(proxy, forward, prefer_notify=True)
+        with _as_bleak_errors("subscribe"):
+            await peer.subscribe(proxy, forward, prefer_notify=True)
 
     async def stop_notify(self, characteristic: BleakGATTCharacteristic) -> None:
         peer = self._require()
-        await peer.unsubscribe(self._proxies[characteristic.handle], self._subs.pop(characteristic.handle, None))
+        with _as_bleak_errors("unsubscribe"):
+            await peer.unsubscribe(self._proxies[characteristic.handle], self._subs.pop(characteristic.handle, None))
 
 
 EMULATED_BACKEND = BleBackend(BumbleScanner, BumbleClient)

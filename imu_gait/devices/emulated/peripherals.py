@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from bumble.att import ATT_Error, ErrorCode
 from bumble.core import UUID, AdvertisingData
 from bumble.gatt import Characteristic, CharacteristicValue, Service
 
@@ -68,6 +69,14 @@ class Faults:
     reboot_s: float = 0.5
     drop_gyro_frames: frozenset = frozenset() # Verity: GYRO frame numbers never sent
     start_status: int = 0                     # answer START with this status (e.g. 10 INVALID_MTU)
+    # GaitIMU: at these START commands (counted from 1 since power-on) the link drops instead of an answer
+    drop_link_at_start: frozenset = frozenset()
+    # GaitIMU: these reads of the stream info (counted from 1) are answered with an ATT error (UNLIKELY_ERROR)
+    info_read_errors: frozenset = frozenset()
+    # PMD: measurement types another central already runs at power-on (a Verity takes two connections, ⚠ not
+    # confirmed on hardware): START answers ALREADY_IN_STATE with no settings (no FACTOR), 1.5 s late, and
+    # streams to us from the START on, until a STOP of that type
+    pmd_running_elsewhere: frozenset = frozenset()
 
 
 @dataclass
@@ -89,6 +98,9 @@ class EmulatedPeripheral:
     """Common part: bumble device on a LocalLink, advertising, true-time pacing, faults."""
     adv_name: str
     rate_hz: float
+    #: largest ATT MTU its stack accepts (None: bumble's default, 2048 > the 247 the central asks); set it
+    #: before power-on to emulate firmware built with a small MTU (Zephyr's default BT_L2CAP_TX_MTU is 65)
+    max_mtu: int | None = None
 
     def __init__(self, name: str, address: str, source: SampleSource | None = None,
                  faults: Faults | None = None, speed: float = 1.0):
@@ -160,6 +172,8 @@ class EmulatedPeripheral:
     async def power_on(self, link: Any) -> None:
         self.device = make_device(link, self.name, self.address)
         self.device.add_services(self.build_services())
+        if self.max_mtu is not None:
+            self.device.gatt_server.max_mtu = int(self.max_mtu)
         self.device.on("connection", self._on_connection)
         await self.device.power_on()
         self._t_on_ns = time.monotonic_ns()
@@ -300,6 +314,8 @@ class EmulatedGaitImu(EmulatedPeripheral):
         self._next_index = 0
         self._seq = 0
         self._time_set = False
+        self._start_commands = 0
+        self._info_reads = 0
 
     @property
     def info(self) -> gaitimu.StreamInfo:
@@ -312,10 +328,16 @@ class EmulatedGaitImu(EmulatedPeripheral):
         self.c_ctrl = Characteristic(gaitimu.CONTROL_UUID, _P.WRITE | _P.INDICATE, Characteristic.WRITEABLE,
                                      CharacteristicValue(write=self._on_control_write))
         self.c_info = Characteristic(gaitimu.STREAM_INFO_UUID, _P.READ, Characteristic.READABLE,
-                                     CharacteristicValue(read=lambda conn: _info_bytes(self.info)))
+                                     CharacteristicValue(read=self._read_info))
         batt = Characteristic("2A19", _P.READ, Characteristic.READABLE,
                               CharacteristicValue(read=lambda conn: bytes([self.battery_pct])))
         return [Service(gaitimu.SERVICE_UUID, [self.c_data, self.c_ctrl, self.c_info]), Service("180F", [batt])]
+
+    def _read_info(self, connection: Any) -> bytes:
+        self._info_reads += 1
+        if self._info_reads in self.faults.info_read_errors:
+            raise ATT_Error(ErrorCode.UNLIKELY_ERROR)
+        return _info_bytes(self.info)
 
     def advertising_data(self) -> bytes:
         return bytes(AdvertisingData([
@@ -349,6 +371,10 @@ class EmulatedGaitImu(EmulatedPeripheral):
             return
         op, p = cmd.opcode, cmd.params
         if op == gaitimu.OP_START:
+            self._start_commands += 1
+            if self._start_commands in self.faults.drop_link_at_start:
+                await self.drop_link(self.faults.outage_s)
+                return
             if self.faults.start_status:
                 await self._respond(connection, op, self.faults.start_status)
                 return
@@ -490,6 +516,7 @@ class EmulatedPolarH10(EmulatedPeripheral):
         self._cp_indicate: set = set()
         self._data_notify: set = set()
         self._tau_first = None
+        self._elsewhere = set(self.faults.pmd_running_elsewhere)    # see Faults.pmd_running_elsewhere
 
     features = bytes([0x0F, 0x05, 0x00])         # CP read: ECG + ACC (H10)
 
@@ -525,6 +552,13 @@ class EmulatedPolarH10(EmulatedPeripheral):
         return self._tau_first + k / (self.rate_hz * (1 + self.faults.drift_ppm * 1e-6))
 
     _clock_base = 0                              # sample index at which the sensor clock was last reset
+    _clock_restarts = False                      # the clock restarts at the next START (see drop_link)
+
+    async def drop_link(self, outage_s: float = 0.0, *, clock_restarts: bool = False) -> None:
+        """As :meth:`EmulatedPeripheral.drop_link`; ``clock_restarts``: the sensor is switched off and on while
+        away, so its clock counts from its reset value (2019-01-01) again when it is STARTed next."""
+        self._clock_restarts = self._clock_restarts or clock_restarts
+        await super().drop_link(outage_s)
 
     def sensor_time_ns(self, k: int) -> int:
         return PMD_EPOCH_2019_NS + round((k - self._clock_base) * 1e9 / self.rate_hz)
@@ -560,6 +594,7 @@ class EmulatedPolarH10(EmulatedPeripheral):
                                                   9 if rng not in self.ranges else 0)
             if status == 0 and self._stream_task is not None:
                 status = 6
+            elsewhere = status == 0 and pmd.MEAS_ACC in self._elsewhere     # streams to us too, says 6
             if status == 0 and connection in self._data_notify:
                 if self._tau_first is None:
                     self.rate_hz, self.range_g = float(rate), rng
@@ -570,11 +605,17 @@ class EmulatedPolarH10(EmulatedPeripheral):
                 if newest > self._next_index:
                     self.stats.samples_skipped += newest - self._next_index
                     self._next_index = newest
+                if self._clock_restarts:         # switched off and on while away: the clock counts afresh
+                    self._clock_base, self._clock_restarts = self._next_index, False
                 self._stream_task = self._spawn(self._stream())
+            if elsewhere:                 # its frames were flowing already: a few reach us before the answer
+                await self._sleep_until(self.tau() + 1.5)
+                status = 6
             params = self.start_params() if status == 0 else bytes([0])
             await self._answer_start(connection, bytes([0xF0, op, mtype, status]) + params)
         elif op == pmd.OP_STOP:
             self.stop_streaming()
+            self._elsewhere.discard(pmd.MEAS_ACC)
             await self._indicate(connection, bytes([0xF0, op, mtype, 0, 0]))
 
     async def _start_settings(self, connection: Any, value: bytes) -> dict | None:
@@ -786,6 +827,7 @@ class EmulatedPolarVerity(EmulatedPolarH10):
                       9 if s.get(pmd.SET_RANGE, [2000])[0] != 2000 else 0)   # emulated at ±2000 dps only
             if status == 0 and self._gyro_task is not None:
                 status = 6
+            elsewhere = status == 0 and pmd.MEAS_GYRO in self._elsewhere
             if status == 0 and connection in self._data_notify:
                 if self._tau_first is None:
                     self._tau_first = self.tau()
@@ -793,11 +835,15 @@ class EmulatedPolarVerity(EmulatedPolarH10):
                                  * (1 + self.faults.drift_ppm * 1e-6)), 0)
                 self._gyro_next = max(self._gyro_next, newest)
                 self._gyro_task = self._spawn(self._gyro_stream())
+            if elsewhere:
+                await self._sleep_until(self.tau() + 1.5)
+                status = 6
             params = (bytes([0]) + pmd.encode_settings([(pmd.SET_FACTOR, [self.GYRO_FACTOR])])
                       if status == 0 else bytes([0]))
             await self._answer_start(connection, bytes([0xF0, op, mtype, status]) + params)
         elif op == pmd.OP_STOP:
             self._stop_gyro()
+            self._elsewhere.discard(pmd.MEAS_GYRO)
             await self._indicate(connection, bytes([0xF0, op, mtype, 0, 0]))
 
     def _stop_gyro(self) -> None:
