@@ -35,14 +35,27 @@ from ..recording import G
 from .filters import StreamIIR, butter, complementary_pair
 
 
+#: the coning pass's largest wobble of 'up' about its slow reference, as a fraction of g (sin 15°)
+CONING_MAX_TILT = 0.26
+
+
 class GravityTracker:
     """Streaming estimate of the unit 'up' vector in sensor axes, per sample."""
 
-    def __init__(self, fs_hz: float, *, has_gyro: bool, cutoff_hz: float = 0.3):
+    def __init__(self, fs_hz: float, *, has_gyro: bool, cutoff_hz: float = 0.3, coning: bool = False):
         self.has_gyro, self.cutoff_hz = has_gyro, cutoff_hz
         b, a, br, ar = complementary_pair(fs_hz, cutoff_hz)
         self.lp_acc = StreamIIR(b, a, 3)
         self.hp_rate = StreamIIR(br, ar, 3)
+        # ``coning``: a trunk that twists (yaw) and rolls at the stride's pace, a quarter-cycle apart, turns about
+        # its pitch axis on average (the body rate's ψ̇·sin φ has a mean) while its attitude stays periodic. The
+        # exact ġ = −ω × g cancels that mean through g's own stride-paced wobble; −ω × g_slow has no wobble to
+        # cancel it with, so this 'up' sits tipped forward while walking: lean vs standing read +0.7° on the
+        # default synthetic walk (10° twist, 4° drop), +2.4° at 25° and 8°, the error ∝ twist × drop and none
+        # without a gyroscope (benchmarks/metric_grid.py; rates audit s35). A second pass takes the rate about
+        # the first pass's 'up', wobble included, so the mean cancels as in the exact equation; the wobble is
+        # capped at CONING_MAX_TILT (the linearisation's range) so that a sit-down's large turn adds nothing wild
+        self.hp_rate2 = StreamIIR(br, ar, 3) if coning else None
         # slower reference for the linearisation (gravity moves slowly relative to it)
         bs, as_ = butter(2, cutoff_hz / 2, fs_hz)
         self.slow = StreamIIR(bs, as_, 3)
@@ -55,8 +68,9 @@ class GravityTracker:
         return 0.0 if self.has_gyro else float(np.sqrt(2.0) / (2.0 * np.pi * self.cutoff_hz))
 
     def reset(self) -> None:
-        for f in (self.lp_acc, self.hp_rate, self.slow):
-            f.reset()
+        for f in (self.lp_acc, self.hp_rate, self.slow, self.hp_rate2):
+            if f is not None:
+                f.reset()
 
     def __call__(self, acc: np.ndarray, gyro: np.ndarray | None, *,
                  acc_lowpassed: np.ndarray | None = None) -> np.ndarray:
@@ -75,6 +89,11 @@ class GravityTracker:
             g_slow = self.slow(acc)
             rate = cross_rows(g_slow, gyro)     # d(g)/dt = −ω × g in sensor axes: gravity turns against the sensor
             g = g_lp + self.hp_rate(rate, x0=np.zeros(3))
+            if self.hp_rate2 is not None:
+                wobble = g - g_slow
+                size = np.sqrt(np.einsum("ij,ij->i", wobble, wobble))
+                wobble *= np.minimum(1.0, CONING_MAX_TILT * G / np.maximum(size, 1e-12))[:, None]
+                g = g_lp + self.hp_rate2(cross_rows(g_slow + wobble, gyro), x0=np.zeros(3))
         else:
             g = g_lp
         n = np.sqrt(np.einsum("ij,ij->i", g, g))[:, None]     # 3× faster than linalg.norm
