@@ -223,6 +223,10 @@ NOTES = """Notes
 - Lean vs standing keeps +0.2…+0.5° while walking: the accelerometer's mean over a stride holds the sway's
   acceleration seen through the twist (a rectified product, no gyro needed); the coning part (∝ twist × pelvic
   drop, up to +2.4° walking, +3.3° running) is cancelled since rates audit s35.
+- Step-time asymmetry reads ~15 % high at large asymmetries (8 % → 9.2 at 110 spm, 9.8 at 126; 15 % → 17.7): the
+  contact before a long step is found 3–6 ms earlier than the one before a short step (the steepest rise picks
+  up the bounce's slope, which scales with the step's duration). On IPOL's real walks the median matches the
+  foot sensors' (3.3 vs 3.2 %, benchmarks/results/sides.md), the difference far inside their noise.
 """
 
 COLS = ["steps", "cadence", "bounce", "twist", "lean", "sway", "asym", "reg"]
