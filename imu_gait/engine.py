@@ -401,20 +401,20 @@ class GaitEngine:
         self._report_at: dict[float, float] = {}
         self._resampler = StreamResampler(self.fs, input_rate_hz=fs_hz)
         self._fed_rate_hz = float(fs_hz)     # the unit check's 2-s windows, in samples fed
-        self._gravity = GravityTracker(self.fs, has_gyro=has_gyro)
+        # with the coning pass (its own output, the plain 'up' unchanged): see _up_l below
+        self._gravity = GravityTracker(self.fs, has_gyro=has_gyro, coning=True)
         # sway and pelvic drop are measured about a slower 'up' (with a gyroscope): the 0.3-Hz crossover lets
         # ~10 % of the stride-frequency (~0.9 Hz) side-to-side acceleration tilt 'up', which read sway 6 % and
         # pelvic drop 0.14° high on synthetic truth (0.15 Hz: within 0.5 %, −0.03°). Steps, lean and the
         # posture checks keep the 0.3-Hz 'up': used for everything, the slower one doubled the false steps of
         # the Mobilise-D daily recordings (6.1 → 13.1 /min) and put running lean 1.7° off
         self._gravity_m = GravityTracker(self.fs, has_gyro=has_gyro, cutoff_hz=0.15) if has_gyro else None
-        # lean vs standing also reads the pitch about an 'up' with the coning pass (GravityTracker): about the plain
-        # one, walking read 0.7–2.4° more forward than standing on synthetic truth (∝ twist × pelvic drop), while
-        # the standing posture (still: no coning) is exact. Steps, forward_lean_deg (against the walk's own mean
-        # 'up', so the offset cancels) and the posture checks keep the plain 'up': steps found on the coning one
-        # moved on the Mobilise-D daily recordings (HA002: 66 → 79) and step F1 on IPOL + Mobilise-D fell
-        # 0.950 → 0.946 (rates audit s35)
-        self._gravity_l = GravityTracker(self.fs, has_gyro=has_gyro, coning=True) if has_gyro else None
+        # lean vs standing also reads the pitch about the 'up' with the coning pass (_up_l, GravityTracker): about
+        # the plain one, walking read 0.7–2.4° more forward than standing on synthetic truth (∝ twist × pelvic
+        # drop), while the standing posture (still: no coning) is exact. Steps, forward_lean_deg (against the
+        # walk's own mean 'up', so the offset cancels) and the posture checks keep the plain 'up': steps found on
+        # the coning one moved on the Mobilise-D daily recordings (HA002: 66 → 79) and step F1 on IPOL +
+        # Mobilise-D fell 0.950 → 0.946 (rates audit s35)
         # the 0.15-Hz tracker's accelerometer low-pass is the 0.3-Hz tracker's slow reference (the same
         # 2nd-order 0.15-Hz Butterworth over the same samples): filtered once, used by both
         self._share_lowpass = self._gravity_m is not None and self._gravity_m.lowpass_is_slow_of(self._gravity)
@@ -526,7 +526,6 @@ class GaitEngine:
         self._gyro_drop_why = why
         self._gravity = GravityTracker(self.fs, has_gyro=False)
         self._gravity_m = None
-        self._gravity_l = None
         self._share_lowpass = False
         self._seated_after_s = self.p.seated_after_s + self._gravity.lag_s
         self._last_rise_ratio = self._loose_rise_ratio(False)
@@ -758,8 +757,6 @@ class GaitEngine:
         self._gravity.reset()
         if self._gravity_m is not None:
             self._gravity_m.reset()
-        if self._gravity_l is not None:
-            self._gravity_l.reset()
         self._displacement.reset()
         self._reset_buffer()
         self._n_segments += 1
@@ -769,7 +766,7 @@ class GaitEngine:
         gyro = vals[:, 3:6] if self.has_gyro else None
         if self._n == 0:
             self._base = int(round(tg[0] * self.fs))
-        up, acc_slow = self._gravity.up_and_slow(acc, gyro)
+        up, acc_slow, up_l = self._gravity.ups(acc, gyro)
         av = row_dot(acc, up) - G
         m = tg.size
         self._acc = np.vstack([self._acc, acc])
@@ -778,8 +775,8 @@ class GaitEngine:
         if self._gravity_m is not None:            # (without a gyroscope there is one 'up': _up)
             self._up_m = np.vstack([self._up_m, self._gravity_m(
                 acc, gyro, acc_lowpassed=acc_slow if self._share_lowpass else None)])
-        if self._gravity_l is not None:
-            self._up_l = np.vstack([self._up_l, self._gravity_l(acc, gyro)])
+        if up_l is not None:        # (without a gyroscope no coning pass: lean vs standing reads the plain 'up')
+            self._up_l = np.vstack([self._up_l, up_l])
         self._av = np.concatenate([self._av, av])
         self._disp = np.concatenate([self._disp, self._displacement(av)])
         self._s4 = np.concatenate([self._s4, np.full(m, np.nan)])
@@ -1549,7 +1546,7 @@ class GaitEngine:
         ml_ref = np.cross(up_ref, ap_ref)
         pitch = np.degrees(np.arcsin(np.clip(-(up @ ap_ref), -1, 1)))
         coning = None
-        if self._gravity_l is not None and self._up_l.shape[0] >= hi:
+        if self.has_gyro and self._up_l.shape[0] >= hi:
             coning = np.degrees(np.arcsin(np.clip(-(self._up_l[lo:hi] @ ap_ref), -1, 1))) - pitch
         return BodySignals(
             fs_hz=self.fs, a_v=self._av[lo:hi],

@@ -83,8 +83,15 @@ class GravityTracker:
     def up_and_slow(self, acc: np.ndarray, gyro: np.ndarray | None, *,
                     acc_lowpassed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
         """(unit 'up' per sample, the slow reference ``acc`` was low-passed to, or None without a gyroscope)."""
+        return self.ups(acc, gyro, acc_lowpassed=acc_lowpassed)[:2]
+
+    def ups(self, acc: np.ndarray, gyro: np.ndarray | None, *, acc_lowpassed: np.ndarray | None = None
+            ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """(unit 'up', the slow reference, the unit 'up' with the coning pass) per sample; the last is None
+        without ``coning`` or a gyroscope. The plain 'up' is the same with or without ``coning``: the pass only
+        adds its own output (one more filter over the first pass's wobble, so cheap enough per live chunk)."""
         g_lp = self.lp_acc(acc) if acc_lowpassed is None else acc_lowpassed
-        g_slow = None
+        g_slow = g_coning = None
         if self.has_gyro and gyro is not None:
             g_slow = self.slow(acc)
             rate = cross_rows(g_slow, gyro)     # d(g)/dt = −ω × g in sensor axes: gravity turns against the sensor
@@ -93,16 +100,21 @@ class GravityTracker:
                 wobble = g - g_slow
                 size = np.sqrt(np.einsum("ij,ij->i", wobble, wobble))
                 wobble *= np.minimum(1.0, CONING_MAX_TILT * G / np.maximum(size, 1e-12))[:, None]
-                g = g_lp + self.hp_rate2(cross_rows(g_slow + wobble, gyro), x0=np.zeros(3))
+                g_coning = _unit_rows(g_lp + self.hp_rate2(cross_rows(g_slow + wobble, gyro), x0=np.zeros(3)))
         else:
             g = g_lp
-        n = np.sqrt(np.einsum("ij,ij->i", g, g))[:, None]     # 3× faster than linalg.norm
-        return g / np.where(n > 0, n, 1.0), g_slow
+        return _unit_rows(g), g_slow, g_coning
 
     def lowpass_is_slow_of(self, other: "GravityTracker") -> bool:
         """This tracker's accelerometer low-pass is the same filter as ``other``'s slow reference (the same
         design, both starting on the first sample fed), so its output can be shared (``acc_lowpassed``)."""
         return (np.array_equal(self.lp_acc.b, other.slow.b) and np.array_equal(self.lp_acc.a, other.slow.a))
+
+
+def _unit_rows(g: np.ndarray) -> np.ndarray:
+    """Each row scaled to unit length (a zero row stays zero)."""
+    n = np.sqrt(np.einsum("ij,ij->i", g, g))[:, None]     # 3× faster than linalg.norm
+    return g / np.where(n > 0, n, 1.0)
 
 
 def cross_rows(u: np.ndarray, v: np.ndarray) -> np.ndarray:
