@@ -98,8 +98,10 @@ class GravityTracker:
             g = g_lp + self.hp_rate(rate, x0=np.zeros(3))
             if self.hp_rate2 is not None:
                 wobble = g - g_slow
-                size = np.sqrt(np.einsum("ij,ij->i", wobble, wobble))
-                wobble *= np.minimum(1.0, CONING_MAX_TILT * G / np.maximum(size, 1e-12))[:, None]
+                size2 = row_dot(wobble, wobble)
+                big = size2 > (CONING_MAX_TILT * G) ** 2          # rare while walking: scale those rows only
+                if big.any():
+                    wobble[big] *= (CONING_MAX_TILT * G / np.sqrt(size2[big]))[:, None]
                 g_coning = _unit_rows(g_lp + self.hp_rate2(cross_rows(g_slow + wobble, gyro), x0=np.zeros(3)))
         else:
             g = g_lp
