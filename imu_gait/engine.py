@@ -410,13 +410,20 @@ class GaitEngine:
         self._report_at: dict[float, float] = {}
         self._resampler = StreamResampler(self.fs, input_rate_hz=fs_hz)
         self._fed_rate_hz = float(fs_hz)     # the unit check's 2-s windows, in samples fed
-        self._gravity = GravityTracker(self.fs, has_gyro=has_gyro)
+        # with the coning pass (its own output, the plain 'up' unchanged): see _up_l below
+        self._gravity = GravityTracker(self.fs, has_gyro=has_gyro, coning=True)
         # sway and pelvic drop are measured about a slower 'up' (with a gyroscope): the 0.3-Hz crossover lets
         # ~10 % of the stride-frequency (~0.9 Hz) side-to-side acceleration tilt 'up', which read sway 6 % and
         # pelvic drop 0.14° high on synthetic truth (0.15 Hz: within 0.5 %, −0.03°). Steps, lean and the
         # posture checks keep the 0.3-Hz 'up': used for everything, the slower one doubled the false steps of
         # the Mobilise-D daily recordings (6.1 → 13.1 /min) and put running lean 1.7° off
         self._gravity_m = GravityTracker(self.fs, has_gyro=has_gyro, cutoff_hz=0.15) if has_gyro else None
+        # lean vs standing also reads the pitch about the 'up' with the coning pass (_up_l, GravityTracker): about
+        # the plain one, walking read 0.7–2.4° more forward than standing on synthetic truth (∝ twist × pelvic
+        # drop), while the standing posture (still: no coning) is exact. Steps, forward_lean_deg (against the
+        # walk's own mean 'up', so the offset cancels) and the posture checks keep the plain 'up': steps found on
+        # the coning one moved on the Mobilise-D daily recordings (HA002: 66 → 79) and step F1 on IPOL +
+        # Mobilise-D fell 0.950 → 0.946 (rates audit s35)
         # the 0.15-Hz tracker's accelerometer low-pass is the 0.3-Hz tracker's slow reference (the same
         # 2nd-order 0.15-Hz Butterworth over the same samples): filtered once, used by both
         self._share_lowpass = self._gravity_m is not None and self._gravity_m.lowpass_is_slow_of(self._gravity)
@@ -579,6 +586,7 @@ class GaitEngine:
         self._gyro = np.empty((0, 3))
         self._up = np.empty((0, 3))
         self._up_m = np.empty((0, 3))
+        self._up_l = np.empty((0, 3))
         self._av = np.empty(0)
         self._disp = np.empty(0)
         self._s4 = np.empty(0)
@@ -599,7 +607,7 @@ class GaitEngine:
         if keep_from <= 2 * self.fs:
             return
         k = int(keep_from)
-        for name in ("_acc", "_gyro", "_up", "_up_m", "_av", "_disp", "_s4", "_s10"):
+        for name in ("_acc", "_gyro", "_up", "_up_m", "_up_l", "_av", "_disp", "_s4", "_s10"):
             setattr(self, name, getattr(self, name)[k:])
         self._base += k
         self._n -= k
@@ -774,7 +782,7 @@ class GaitEngine:
         gyro = vals[:, 3:6] if self.has_gyro else None
         if self._n == 0:
             self._base = int(round(tg[0] * self.fs))
-        up, acc_slow = self._gravity.up_and_slow(acc, gyro)
+        up, acc_slow, up_l = self._gravity.ups(acc, gyro)
         av = row_dot(acc, up) - G
         m = tg.size
         self._acc = np.vstack([self._acc, acc])
@@ -783,6 +791,8 @@ class GaitEngine:
         if self._gravity_m is not None:            # (without a gyroscope there is one 'up': _up)
             self._up_m = np.vstack([self._up_m, self._gravity_m(
                 acc, gyro, acc_lowpassed=acc_slow if self._share_lowpass else None)])
+        if up_l is not None:        # (without a gyroscope no coning pass: lean vs standing reads the plain 'up')
+            self._up_l = np.vstack([self._up_l, up_l])
         self._av = np.concatenate([self._av, av])
         self._disp = np.concatenate([self._disp, self._displacement(av)])
         self._s4 = np.concatenate([self._s4, np.full(m, np.nan)])
@@ -1679,12 +1689,17 @@ class GaitEngine:
         ml = cross_rows(up_m, ap_m)
         acc = self._acc[lo:hi]
         ml_ref = np.cross(up_ref, ap_ref)
+        pitch = np.degrees(np.arcsin(np.clip(-(up @ ap_ref), -1, 1)))
+        coning = None
+        if self.has_gyro and self._up_l.shape[0] >= hi:
+            coning = np.degrees(np.arcsin(np.clip(-(self._up_l[lo:hi] @ ap_ref), -1, 1))) - pitch
         return BodySignals(
             fs_hz=self.fs, a_v=self._av[lo:hi],
             a_ap=np.einsum("ij,ij->i", acc, ap), a_ml=np.einsum("ij,ij->i", acc, ml),
             yaw_rate=np.einsum("ij,ij->i", self._gyro[lo:hi], up) if self.has_gyro else None,
-            pitch_deg=np.degrees(np.arcsin(np.clip(-(up @ ap_ref), -1, 1))),
-            roll_deg=np.degrees(np.arcsin(np.clip(up_m @ ml_ref, -1, 1))), z_m=self._disp[lo:hi])
+            pitch_deg=pitch,
+            roll_deg=np.degrees(np.arcsin(np.clip(up_m @ ml_ref, -1, 1))), z_m=self._disp[lo:hi],
+            pitch_coning_deg=coning)
 
     def _finalise(self, upd: EngineUpdate, *, final: bool) -> None:
         """Compute rows for steps whose samples are complete (and the forward axis known), in time order, and
@@ -1829,8 +1844,8 @@ class GaitEngine:
             for k in ("braking_mps", "lateral_sway_cm", "forward_lean_deg"):
                 cols[k] = np.full(len(steps), np.nan)
         elif self._live_standing is not None:      # (live, as it stands; steps_frame judges every row again)
-            cols["lean_vs_standing_deg"] = cols["forward_lean_deg"] - self._standing_pitch_deg(calib[0],
-                                                                                                self._live_standing)
+            cols["lean_vs_standing_deg"] = (cols["forward_lean_deg"] + cols["_lean_coning_deg"]
+                                            - self._standing_pitch_deg(calib[0], self._live_standing))
         bouts = np.array([s.bout for s in steps])
         # side: a running vote, per bout, of the sideways speed at contact signed by step
         # parity (steps alternate), restarted where the alternation breaks (a step ≈ 2× the recent
@@ -1863,6 +1878,7 @@ class GaitEngine:
         # standing is known (steps_frame) — not only for rows given after it, which depends on where a live
         # stream's chunks ended (Mobilise-D HA001's day: 30 steps fed in 0.37-s chunks, 44 in 600-s ones)
         batch["_forward"] = np.broadcast_to(calib[0] if calib is not None else np.full(3, np.nan), (n, 3)).copy()
+        batch["_lean_coning_deg"] = np.asarray(cols["_lean_coning_deg"], float)   # lean vs standing's coning term
         # when the forward deceleration peaked after each contact (s; NaN without a forward axis): finish()
         # times a walk's contacts from it where one foot's vertical contacts sit late (even_contact_sides)
         batch["_ap_min_s"] = ((pos + self._base + cols["_ap_min_after_ic"]) / self.fs if calib is not None
@@ -1899,7 +1915,7 @@ class GaitEngine:
             self._batches = [cols]                # keep one batch: repeated calls stay cheap
             df = pd.DataFrame({k: cols[k] for k in STEP_COLUMNS}, columns=list(STEP_COLUMNS))
             if self._standings:
-                df["lean_vs_standing_deg"] = self._lean_vs_standing(df, cols["_forward"])
+                df["lean_vs_standing_deg"] = self._lean_vs_standing(df, cols["_forward"], cols["_lean_coning_deg"])
         self._frame_cache = (key, df)
         return df
 
@@ -1910,20 +1926,21 @@ class GaitEngine:
         lean_vs_standing_deg — also after a sensor turn, which turned that axis."""
         return np.degrees(np.arcsin(np.clip(-(forward @ standing["up"]), -1.0, 1.0)))
 
-    def _lean_vs_standing(self, df: pd.DataFrame, forward: np.ndarray) -> np.ndarray:
+    def _lean_vs_standing(self, df: pd.DataFrame, forward: np.ndarray, coning: np.ndarray) -> np.ndarray:
         """lean_vs_standing_deg for every row: against its sensor position's standing reference — the stretch
         between two lean jumps (strain.lean_jumps: a bout's lean ≥ 10° off the one before, a sensor re-clipped) —
         and NaN in a position without a standing before a walk. One standing for the whole recording read a walk
         20° off after a re-clip, flagged as a hunch (found by review). The reference is the position's first
         standing before a walk unless its other standings (before and after walks) say otherwise
         (:func:`_consensus_standing`). Judged on the whole table, so it does not depend on where a live stream's
-        chunks ended; each position's choice is kept in ``_position_refs``."""
+        chunks ended; each position's choice is kept in ``_position_refs``. ``coning``: each row's pitch about the
+        'up' with the coning pass minus its forward_lean_deg (``_lean_coning_deg``)."""
         # … and at the sensor moves the engine calibrated afresh after (their lean starts again from the new
         # position's posture, so no lean jump shows them)
         jumps = np.union1d(np.array([tj for tj, _ in lean_jumps(df)], float),
                            np.array([x["time_s"] for x in self._sensor_moves], float))
         t = df["time_s"].to_numpy(float)
-        lean = df["forward_lean_deg"].to_numpy(float)
+        lean = df["forward_lean_deg"].to_numpy(float) + np.asarray(coning, float)
         seg = np.searchsorted(jumps, t, side="right")
         at = np.searchsorted(jumps, [st["walk_start_s"] for st in self._standings], side="right")
         offset = np.full(len(df), np.nan)

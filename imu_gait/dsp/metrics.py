@@ -58,6 +58,9 @@ class BodySignals:
     pitch_deg: np.ndarray    # forward lean vs reference (deg)
     roll_deg: np.ndarray     # roll vs reference (deg), + = left side up
     z_m: np.ndarray | None = None   # vertical displacement for the step length (dsp.filters.VerticalDisplacement)
+    # pitch about the 'up' with the coning pass (orientation.GravityTracker) minus pitch_deg (deg; None: no gyro):
+    # what lean vs standing adds to forward_lean_deg, whose walking reference absorbs it
+    pitch_coning_deg: np.ndarray | None = None
 
 
 #: a step turning the body by this much or more advances it by nothing (a pivot on the spot)
@@ -211,6 +214,8 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
 
     # forward lean: mean pitch during the step; pelvic drop: roll range during the step
     out["forward_lean_deg"] = steps.mean(sig.pitch_deg[steps.idx])
+    out["_lean_coning_deg"] = (steps.mean(sig.pitch_coning_deg[steps.idx]) if sig.pitch_coning_deg is not None
+                               else np.zeros(a.size))
     out["pelvic_drop_deg"] = steps.ptp(sig.roll_deg[steps.idx]) if has_gyro else np.full(a.size, np.nan)
 
     # braking: forward speed at contact minus its minimum in the first half of the step

@@ -34,14 +34,27 @@ from ..recording import G
 from .filters import StreamIIR, butter, complementary_pair, filtfilt
 
 
+#: the coning pass's largest wobble of 'up' about its slow reference, as a fraction of g (sin 15°)
+CONING_MAX_TILT = 0.26
+
+
 class GravityTracker:
     """Streaming estimate of the unit 'up' vector in sensor axes, per sample."""
 
-    def __init__(self, fs_hz: float, *, has_gyro: bool, cutoff_hz: float = 0.3):
+    def __init__(self, fs_hz: float, *, has_gyro: bool, cutoff_hz: float = 0.3, coning: bool = False):
         self.has_gyro, self.cutoff_hz = has_gyro, cutoff_hz
         b, a, br, ar = complementary_pair(fs_hz, cutoff_hz)
         self.lp_acc = StreamIIR(b, a, 3)
         self.hp_rate = StreamIIR(br, ar, 3)
+        # ``coning``: a trunk that twists (yaw) and rolls at the stride's pace, a quarter-cycle apart, turns about
+        # its pitch axis on average (the body rate's ψ̇·sin φ has a mean) while its attitude stays periodic. The
+        # exact ġ = −ω × g cancels that mean through g's own stride-paced wobble; −ω × g_slow has no wobble to
+        # cancel it with, so this 'up' sits tipped forward while walking: lean vs standing read +0.7° on the
+        # default synthetic walk (10° twist, 4° drop), +2.4° at 25° and 8°, the error ∝ twist × drop and none
+        # without a gyroscope (benchmarks/metric_grid.py; rates audit s35). A second pass takes the rate about
+        # the first pass's 'up', wobble included, so the mean cancels as in the exact equation; the wobble is
+        # capped at CONING_MAX_TILT (the linearisation's range) so that a sit-down's large turn adds nothing wild
+        self.hp_rate2 = StreamIIR(br, ar, 3) if coning else None
         # slower reference for the linearisation (gravity moves slowly relative to it)
         bs, as_ = butter(2, cutoff_hz / 2, fs_hz)
         self.slow = StreamIIR(bs, as_, 3)
@@ -54,8 +67,9 @@ class GravityTracker:
         return 0.0 if self.has_gyro else float(np.sqrt(2.0) / (2.0 * np.pi * self.cutoff_hz))
 
     def reset(self) -> None:
-        for f in (self.lp_acc, self.hp_rate, self.slow):
-            f.reset()
+        for f in (self.lp_acc, self.hp_rate, self.slow, self.hp_rate2):
+            if f is not None:
+                f.reset()
 
     def __call__(self, acc: np.ndarray, gyro: np.ndarray | None, *,
                  acc_lowpassed: np.ndarray | None = None) -> np.ndarray:
@@ -68,21 +82,40 @@ class GravityTracker:
     def up_and_slow(self, acc: np.ndarray, gyro: np.ndarray | None, *,
                     acc_lowpassed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
         """(unit 'up' per sample, the slow reference ``acc`` was low-passed to, or None without a gyroscope)."""
+        return self.ups(acc, gyro, acc_lowpassed=acc_lowpassed)[:2]
+
+    def ups(self, acc: np.ndarray, gyro: np.ndarray | None, *, acc_lowpassed: np.ndarray | None = None
+            ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """(unit 'up', the slow reference, the unit 'up' with the coning pass) per sample; the last is None
+        without ``coning`` or a gyroscope. The plain 'up' is the same with or without ``coning``: the pass only
+        adds its own output (one more filter over the first pass's wobble, so cheap enough per live chunk)."""
         g_lp = self.lp_acc(acc) if acc_lowpassed is None else acc_lowpassed
-        g_slow = None
+        g_slow = g_coning = None
         if self.has_gyro and gyro is not None:
             g_slow = self.slow(acc)
             rate = cross_rows(g_slow, gyro)     # d(g)/dt = −ω × g in sensor axes: gravity turns against the sensor
             g = g_lp + self.hp_rate(rate, x0=np.zeros(3))
+            if self.hp_rate2 is not None:
+                wobble = g - g_slow
+                size2 = row_dot(wobble, wobble)
+                big = size2 > (CONING_MAX_TILT * G) ** 2          # rare while walking: scale those rows only
+                if big.any():
+                    wobble[big] *= (CONING_MAX_TILT * G / np.sqrt(size2[big]))[:, None]
+                g_coning = _unit_rows(g_lp + self.hp_rate2(cross_rows(g_slow + wobble, gyro), x0=np.zeros(3)))
         else:
             g = g_lp
-        n = np.sqrt(np.einsum("ij,ij->i", g, g))[:, None]     # 3× faster than linalg.norm
-        return g / np.where(n > 0, n, 1.0), g_slow
+        return _unit_rows(g), g_slow, g_coning
 
     def lowpass_is_slow_of(self, other: "GravityTracker") -> bool:
         """This tracker's accelerometer low-pass is the same filter as ``other``'s slow reference (the same
         design, both starting on the first sample fed), so its output can be shared (``acc_lowpassed``)."""
         return (np.array_equal(self.lp_acc.b, other.slow.b) and np.array_equal(self.lp_acc.a, other.slow.a))
+
+
+def _unit_rows(g: np.ndarray) -> np.ndarray:
+    """Each row scaled to unit length (a zero row stays zero)."""
+    n = np.sqrt(np.einsum("ij,ij->i", g, g))[:, None]     # 3× faster than linalg.norm
+    return g / np.where(n > 0, n, 1.0)
 
 
 def cross_rows(u: np.ndarray, v: np.ndarray) -> np.ndarray:
