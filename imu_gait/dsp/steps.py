@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from dataclasses import dataclass, field
+from operator import sub
 
 import numpy as np
 from scipy.ndimage import maximum_filter1d, minimum_filter1d
@@ -257,45 +258,6 @@ def refine_contacts(peaks: np.ndarray, s10: np.ndarray, fs_hz: float, p: StepPar
     return k + np.clip(frac, -0.5, 0.5) - 0.5 + p.ic_offset_s * fs_hz
 
 
-#: decimals (s) a time difference is rounded to: 1 µs, far below the grid (10 ms) and far above float
-#: rounding at any real clock (a Unix time of 1.7e9 s is held to 0.24 µs)
-SPAN_DECIMALS = 6
-
-
-def _span(later: float, earlier: float) -> float:
-    """``later − earlier`` in s, rounded to the microsecond. The engine offers peaks at grid times (k·dt), so
-    gaps and strides are whole multiples of 10 ms, and the rules compare them with bounds made of the same
-    numbers (gap < 0.3 × stride): a raw difference carries the rounding of where on the clock the two times
-    lie, and such a tie went either way with the recording's start — GaitPy's GENEActiv demo from 0 s:
-    0.4499999999999993 < 0.45, "too early"; the same samples from 40 s (or a Unix time): 0.45000000000000284,
-    a step — and the walk's sides, forward axis, lean, sway and braking all changed (invariance audit s35 F1).
-    Rounded, a difference is the same number wherever the walk lies on the clock."""
-    return round(later - earlier, SPAN_DECIMALS)
-
-
-#: a difference this close to a bound made of other differences (0.3 × stride, 0.35 × step) is a tie: rounded
-#: differences are decimals to ~1e-16 s, but such a product carries its own rounding (0.3 × 1.5 s is
-#: 0.44999999999999996). (Against a constant, such as min_step_s, a rounded difference compares as decimals.)
-TIE_S = 1e-9
-
-
-def _before(span: float, bound: float) -> bool:
-    """``span < bound``, a tie counting as before: a candidate at exactly the 'too early' bound is too early."""
-    return span < bound + TIE_S
-
-
-def _within(dev: float, tol: float) -> bool:
-    """``dev <= tol``, a tie counting as outside: a candidate exactly at a rhythm tolerance is off the rhythm.
-    (Ties go against taking the candidate as a step, both ways; that keeps what the bundled recordings gave
-    when their times began at 0 s.)"""
-    return dev <= tol - TIE_S
-
-
-def _spans(times) -> np.ndarray:
-    """:func:`_span` of consecutive times (array)."""
-    return np.round(np.diff(times), SPAN_DECIMALS)
-
-
 def _median(values) -> float:
     """Median of a few values (≤ ~10, any iterable): plain Python is ~20× faster than numpy here."""
     return _median_of_sorted(sorted(values))
@@ -339,7 +301,7 @@ class StepAcceptor:
         self.pending: list[tuple[float, float, float]] = []   # (peak, contact, rise) not in a bout
         self.bout: Bout | None = None
         self.n_bouts = 0
-        # a weak accepted candidate waits here (peak, contact, rise, wait s after its peak) until either a
+        # a weak accepted candidate waits here (peak, contact, rise, deadline) until either a
         # stronger candidate arrives within one 'too early' window (and replaces it) or the
         # window passes (and it is committed). Strong steps are never held: no added latency.
         self.held: tuple[float, float, float, float] | None = None
@@ -382,7 +344,7 @@ class StepAcceptor:
         return ic
 
     def _flush_held(self, now_s: float) -> list[float]:
-        if self.held is None or _span(now_s, self.held[0]) < self.held[3]:
+        if self.held is None or now_s < self.held[3]:
             return []
         pk, ic, rise, _ = self.held
         self.held = None
@@ -423,19 +385,19 @@ class StepAcceptor:
         key = (b.number, n, pk[-1])
         if self._stats_key == key:
             return self._stats
-        new = (_span(pk[-1], pk[-2]), _span(pk[-1], pk[-3]), b.rises[-1]) if n >= 10 else None
+        new = (pk[-1] - pk[-2], pk[-1] - pk[-3], b.rises[-1]) if n >= 10 else None
         if (new is not None and self._sorted is not None and self._stats_key == (b.number, n - 1, pk[-2])
                 and new[0] == new[0] and new[1] == new[1] and new[2] == new[2]):
             # full windows before and after (9 peaks: 8 steps, 7 strides, 9 rises), nothing NaN
             # (it would not sort); the values leaving are computed as they were when they came in
             steps, strides, rises = self._sorted
-            _slide(steps, _span(pk[-9], pk[-10]), new[0])
-            _slide(strides, _span(pk[-8], pk[-10]), new[1])
+            _slide(steps, pk[-9] - pk[-10], new[0])
+            _slide(strides, pk[-8] - pk[-10], new[1])
             _slide(rises, b.rises[-10], new[2])
         else:
             last = pk[-9:]
-            steps = sorted(map(_span, last[1:], last[:-1]))
-            strides = sorted(map(_span, last[2:], last[:-2]))
+            steps = sorted(map(sub, last[1:], last[:-1]))
+            strides = sorted(map(sub, last[2:], last[:-2]))
             rises = sorted(b.rises[-9:])
             nan = any(x != x for w in (steps, strides, rises) for x in w)
             self._sorted = None if nan else (steps, strides, rises)
@@ -484,7 +446,7 @@ class StepAcceptor:
                 verdict = "hold"
             if verdict == "hold":
                 _, stride = self._medians()
-                self.held = (peak_t, ic, rise, max(p.min_step_s, 0.3 * stride))   # (the wait after its peak)
+                self.held = (peak_t, ic, rise, peak_t + max(p.min_step_s, 0.3 * stride))
                 return accepted, closed
             if verdict == "off_rhythm":
                 closed += self._close()          # rhythm lost: the bout ended
@@ -493,8 +455,7 @@ class StepAcceptor:
         # not in a bout: look for min_bout_steps candidates at a steady rhythm
         if rise < p.start_prominence_mps2:
             return accepted, closed              # too soft to start a bout
-        if self.pending and (_span(peak_t, self.pending[-1][0]) < p.min_step_s
-                             or _span(ic, self.pending[-1][1]) < p.min_step_s):
+        if self.pending and (peak_t - self.pending[-1][0] < p.min_step_s or ic - self.pending[-1][1] < p.min_step_s):
             # two peaks within one step (a double-humped load: heel strike, then the flat foot)
             # are one step; keep the stronger (a weight shift just before the first step rises
             # less than the step), else the pair breaks the rhythm a bout needs
@@ -502,7 +463,7 @@ class StepAcceptor:
                 self.pending[-1] = (peak_t, ic, rise)
             return accepted, closed
         self.pending.append((peak_t, ic, rise))
-        self.pending = [c for c in self.pending if _span(peak_t, c[0]) <= p.max_step_s * (p.min_bout_steps + 2)]
+        self.pending = [c for c in self.pending if peak_t - c[0] <= p.max_step_s * (p.min_bout_steps + 2)]
         k = p.min_bout_steps
         if len(self.pending) >= k:
             rises = np.array([c[2] for c in self.pending[-k:]])
@@ -517,7 +478,7 @@ class StepAcceptor:
             # a soft first candidate that comes too soon before steady steps is the weight
             # shift before the first step, not a step (it cannot be judged when the steps after
             # it alternate short / long); nothing before it can be a step either
-            d = [_span(b[0], a[0]) for a, b in zip(run[:-1], run[1:])]
+            d = [b[0] - a[0] for a, b in zip(run[:-1], run[1:])]
             steady_after = max(d[1:]) - min(d[1:]) <= p.start_tolerance * _median(d[1:])
             if steady_after and d[0] < p.first_step_min_ratio * _median(d[1:]) \
                     and run[0][2] < 0.6 * _median([c[2] for c in run]):
@@ -529,13 +490,13 @@ class StepAcceptor:
             med_rise = float(np.median([c[2] for c in run]))
             while earlier:
                 pk = [c[0] for c in run]
-                alt = _span(pk[2], pk[1])           # the interval of the same parity
-                gap = _span(pk[0], earlier[-1][0])
+                alt = pk[2] - pk[1]                 # the interval of the same parity
+                gap = pk[0] - earlier[-1][0]
                 rise = earlier[-1][2]
                 # a weight shift before the first step rises less than a real step and comes
                 # too soon before it; a candidate a full step ahead is held to the bar of the
                 # run itself (the first step from standing rises ~0.5× the steady ones)
-                on_time = gap >= p.first_step_min_ratio * _median(map(_span, pk[1:], pk[:-1]))
+                on_time = gap >= p.first_step_min_ratio * _median([b - a for a, b in zip(pk[:-1], pk[1:])])
                 floor = p.start_relative_prominence if on_time else max(0.6, p.start_relative_prominence)
                 if abs(gap - alt) <= 0.35 * alt and gap >= p.min_step_s and rise >= floor * med_rise:
                     run.insert(0, earlier.pop())
@@ -554,10 +515,10 @@ class StepAcceptor:
         soft, late last step: held as "hold") or "off_rhythm" (the bout has ended)."""
         p = self.p
         step, stride, med_rise = self._bout_stats()
-        gap = _span(peak_t, self.bout.peaks[-1])
-        gap2 = _span(peak_t, self.bout.peaks[-2])
+        gap = peak_t - self.bout.peaks[-1]
+        gap2 = peak_t - self.bout.peaks[-2]
         tol = p.rhythm_tolerance
-        half = _within(abs(gap - 0.5 * step), p.half_rhythm_tolerance * 0.5 * step) \
+        half = abs(gap - 0.5 * step) <= p.half_rhythm_tolerance * 0.5 * step \
             and gap >= p.min_step_s and rise >= p.half_rhythm_relative_prominence * med_rise
         if half and (step >= p.half_rhythm_min_step_s or self._repeats_at(peak_t, 0.5 * step, 4 * step)):
             # a strong peak exactly halfway: the bout locked onto strides (a thigh-pocket
@@ -565,15 +526,15 @@ class StepAcceptor:
             # walking step as the running stride) — take it; the rhythm re-locks. Below 75 spm
             # that is the only reading; above, the signal must also repeat at the half step
             return "half_step"
-        if gap < p.min_step_s or _before(gap, 0.3 * stride) or _span(ic, self.bout.steps[-1]) < p.min_step_s:
+        if gap < max(p.min_step_s, 0.3 * stride) or ic - self.bout.steps[-1] < p.min_step_s:
             return "early"                       # a second peak (or contact) within one step
         b = self.bout
-        expected = stride - _span(b.peaks[-1], b.peaks[-2])   # same-parity step
+        expected = stride - (b.peaks[-1] - b.peaks[-2])   # same-parity step
         # the last step when stopping lands softly (0.1–0.25× a normal step), on time or a little late
         soft = rise < p.min_relative_prominence * med_rise
         if b.peaks[-1] == b.stop_peak:
             on_rhythm = False                    # stopped: the trunk settling is no step
-        elif _within(abs(gap - expected), p.on_rhythm_tolerance * expected):
+        elif abs(gap - expected) <= p.on_rhythm_tolerance * expected:
             on_rhythm = True
         elif soft and step <= gap <= (1 + p.on_rhythm_tolerance) * step \
                 and b.rises[-1] >= p.min_relative_prominence * med_rise:
@@ -586,17 +547,17 @@ class StepAcceptor:
             floor = min(floor, p.turn_relative_prominence)
         if rise < floor * med_rise:
             return "wobble"
-        if _within(abs(gap2 - stride), tol * stride) or _within(abs(gap - step), tol * step) \
-                or _within(abs(gap - stride), tol * step):   # the last, or one missed step
+        if abs(gap2 - stride) <= tol * stride or abs(gap - step) <= tol * step \
+                or abs(gap - stride) <= tol * step:   # the last, or one missed step
             return "hold" if rise < p.hold_relative_prominence * med_rise else "step"
         return "off_rhythm"
 
     def _steady(self, pk: list[float]) -> bool:
         p = self.p
-        d = _spans(pk)
+        d = np.diff(pk)
         if not (p.min_step_s <= np.median(d) <= p.max_step_s) or d.min() < p.min_step_s or d.max() > p.max_step_s:
             return False
-        strides = np.round(np.asarray(pk[2:]) - np.asarray(pk[:-2]), SPAN_DECIMALS)
+        strides = np.asarray(pk[2:]) - np.asarray(pk[:-2])
         ms = float(np.median(strides))
         if np.any(np.abs(strides - ms) > p.start_tolerance * ms):
             return False
@@ -623,10 +584,9 @@ class StepAcceptor:
         last = self.bout.peaks[-1] if self.held is None else self.held[0]   # a held step counts
         # every step of a bout is ≥ min_step_s, so is their median: no need to compute it
         # while the gap is shorter than that bound (the common case, a step ago)
-        since = _span(now_s, last)
-        if since <= self.p.end_after_steps * self.p.min_step_s:
+        if now_s - last <= self.p.end_after_steps * self.p.min_step_s:
             return []
         step, _ = self._medians()
-        if since > self.p.end_after_steps * step:
+        if now_s - last > self.p.end_after_steps * step:
             return self._close()
         return []
