@@ -465,6 +465,14 @@ class GaitEngine:
         self._gyro_drop_why = "stopped"           # … and why, in the result's warning (drop_gyro)
         self._first_t: float | None = None
         self._last_t: float | None = None
+        # the step acceptor's clock: grid index of the stream's first grid point (0 for a recording from 0 s).
+        # Its rules compare gaps between peaks on the 10-ms grid with bounds made of such gaps (gap < 0.3 ×
+        # stride, |gap − stride| ≤ 0.35 × step): ties, which absolute times k·dt resolved by the float
+        # rounding of where the walk lay on the clock — Mobilise-D HA002's daily recording gave 66 steps from
+        # 0 s and 65 from 10 s, 40 s or a Unix time (sway 3.3 → 6.9 cm), GaitPy's demo 179 vs 174 with its
+        # forward axis 90° off (invariance audit s35 F1). Counted from here, the acceptor gets the same numbers
+        # wherever the walk lies (shifted by whole samples), and from 0 s exactly those it always got.
+        self._k0: int | None = None
         self._n_segments = 0
         self._gap_s = 0.0
         #: the long gaps (segment breaks) as (last sample before, first sample after), the steps' time axis: a
@@ -782,6 +790,8 @@ class GaitEngine:
         gyro = vals[:, 3:6] if self.has_gyro else None
         if self._n == 0:
             self._base = int(round(tg[0] * self.fs))
+            if self._k0 is None:
+                self._k0 = self._base
         up, acc_slow, up_l = self._gravity.ups(acc, gyro)
         av = row_dot(acc, up) - G
         m = tg.size
@@ -809,8 +819,8 @@ class GaitEngine:
                 setattr(self, done_attr, stop)
         self._detect(upd)
         now = (self._base + self._n - 1) * self.dt
-        accepted, closed = self._acceptor.poll(now - self._lookahead_s())
-        self._take(accepted, closed, upd, now)
+        accepted, closed = self._acceptor.poll((self._base - self._k0 + self._n - 1) * self.dt - self._lookahead_s())
+        self._take(self._on_clock(accepted), closed, upd, now)
         self._finalise(upd, final=False)
         self._check_postures(upd, final=False)
         self._check_standings_after(final=False)
@@ -848,18 +858,32 @@ class GaitEngine:
                                        self.p.report_dip_ratio)
             moved = (reported != ics) & (turns < self.p.report_max_turn_dps)
             if len(self._report_at) > 4096:       # candidates never taken as steps: forget the old ones
-                cut = (self._base + self._n) * self.dt - 600.0
+                cut = (self._base - self._k0 + self._n) * self.dt - 600.0
                 self._report_at = {k: v for k, v in self._report_at.items() if k >= cut}
-            self._report_at.update(zip(((self._base + ics[moved]) * self.dt).tolist(),
-                                       ((self._base + reported[moved]) * self.dt).tolist()))
+            # keyed by the contact as the acceptor will return it (its clock: from grid point _k0, see _on_clock)
+            self._report_at.update(zip(((self._base - self._k0 + ics[moved]) * self.dt).tolist(),
+                                       ((self._base - self._k0 + reported[moved]) * self.dt).tolist()))
         detected_at = (self._base + self._n - 1) * self.dt
         # Python numbers, not numpy scalars: the acceptor's per-candidate arithmetic, comparisons and
         # sorts run ~3× faster on them (same IEEE doubles, so the same results)
-        base, dt, offer = self._base, self.dt, self._acceptor.offer
+        base, dt, offer = self._base - self._k0, self.dt, self._acceptor.offer     # (the acceptor's clock: _k0)
         for pk, ic, rs, tr, tl in zip(peaks.tolist(), ics.tolist(), rises.tolist(), turns.tolist(), tilts.tolist()):
             accepted, closed = offer((base + pk) * dt, (base + ic) * dt, rs, tr, tl)
             if accepted or closed:
-                self._take(accepted, closed, upd, detected_at)
+                self._take(self._on_clock(accepted), closed, upd, detected_at)
+
+    def _on_clock(self, accepted: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        """The acceptor's contacts (s from grid point ``_k0``) on the recording's time axis (unchanged from 0 s),
+        with their reported times (``_report_at``, keyed by the acceptor's numbers) moved along."""
+        if not accepted or not self._k0:
+            return accepted
+        t0 = self._k0 * self.dt
+        out = []
+        for t, bn in accepted:
+            if t in self._report_at:
+                self._report_at[t + t0] = self._report_at.pop(t) + t0
+            out.append((t + t0, bn))
+        return out
 
     def _turn_rates(self, peaks: np.ndarray) -> np.ndarray:
         """|Mean angular rate about 'up'| (°/s) from turn_back_s before each candidate's peak to
@@ -906,9 +930,10 @@ class GaitEngine:
                 self._add_step(ta, bn, upd, detected_at)
 
     def _regularity(self, t0: float, t1: float, lag_s: float) -> float:
-        """Normalised autocorrelation of the 4 Hz vertical acceleration over [t0, t1] at lag."""
-        a = max(int(round(t0 * self.fs)) - self._base, self._fir4.size // 2)
-        b = min(int(round(t1 * self.fs)) - self._base, self._s4_done)
+        """Normalised autocorrelation of the 4 Hz vertical acceleration over [t0, t1] (the acceptor's clock:
+        s from grid point ``_k0``) at lag."""
+        a = max(int(round(t0 * self.fs)) + self._k0 - self._base, self._fir4.size // 2)
+        b = min(int(round(t1 * self.fs)) + self._k0 - self._base, self._s4_done)
         lag = int(round(lag_s * self.fs))
         if b - a - lag < 10:
             return 0.0
@@ -1099,7 +1124,7 @@ class GaitEngine:
     def _end_bout(self, upd: EngineUpdate) -> None:
         """End of a segment or of the recording: commit a held step, close the bout."""
         accepted, closed = self._acceptor.reset()
-        self._take(accepted, closed, upd, (self._base + self._n - 1) * self.dt)
+        self._take(self._on_clock(accepted), closed, upd, (self._base + self._n - 1) * self.dt)
         # no heading across a gap in the data: the samples of a pause there are missing
         self._h_last = self._h_last2 = self._h_last_t = np.nan
 
