@@ -223,20 +223,13 @@ def test_gaitimu_empty_packet_right_after_lost_ones_keeps_the_gap():
 
 
 def test_gaitimu_disconnect_reconnect_resumes_with_exact_gap():
-    async def main():
-        async with EmulatedAir() as air:
-            sensor = await air.add(EmulatedGaitImu(speed=20))
+    sensor = EmulatedGaitImu(speed=20)
 
-            async def drop_once(block, got):
-                if got >= 1000 and sensor.stats.disconnects == 0:
-                    await sensor.drop_link(outage_s=3.0)
+    async def drop_once(block, got):
+        if got >= 1000 and sensor.stats.disconnects == 0:
+            await sensor.drop_link(outage_s=3.0)
 
-            async with open_stream("GaitIMU", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
-                                   **FAST) as stream:
-                blocks, events = await collect(stream, 3000, on_block=drop_once)
-                return blocks, events, stream.counters, sensor
-
-    blocks, events, c, sensor = run(main())
+    blocks, events, c, sensor = stream_run(sensor, "GaitIMU", 3000, on_block=drop_once)
     kinds = [type(e) for e in events]
     assert kinds[:5] == [Connected, Disconnected, Reconnecting, Connected, Gap], kinds
     assert not events[1].intentional
@@ -363,20 +356,13 @@ def test_an_att_error_on_a_reconnect_is_one_failed_attempt_as_under_bleak():
     bleak that is a BleakGATTProtocolError — one failed attempt, tried again. Truth: the emulated backend raises
     the same (it let bumble's ATT_Error through, which ended the live supervisor and the walk), the next
     Reconnecting names the error, and the stream resumes with its hole counted exactly."""
-    async def main():
-        async with EmulatedAir() as air:
-            sensor = await air.add(EmulatedGaitImu(speed=20, faults=Faults(info_read_errors=frozenset({2}))))
+    sensor = EmulatedGaitImu(speed=20, faults=Faults(info_read_errors=frozenset({2})))
 
-            async def drop_once(block, got):
-                if got >= 600 and sensor.stats.disconnects == 0:
-                    await sensor.drop_link(outage_s=0.2)
+    async def drop_once(block, got):
+        if got >= 600 and sensor.stats.disconnects == 0:
+            await sensor.drop_link(outage_s=0.2)
 
-            async with open_stream("GaitIMU", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
-                                   **FAST) as stream:
-                blocks, events = await collect(stream, 2000, on_block=drop_once)
-                return blocks, events, stream.counters, sensor
-
-    blocks, events, c, sensor = run(main())
+    blocks, events, c, sensor = stream_run(sensor, "GaitIMU", 2000, on_block=drop_once)
     tries = [e for e in events if isinstance(e, Reconnecting)]
     assert [e.attempt for e in tries] == [1, 2] and "GATT Protocol Error" in tries[1].reason, events
     assert c.connects == 2 and sensor.stats.starts == 2
