@@ -165,6 +165,16 @@ SENSOR_HEIGHT_PER_BODY_HEIGHT = 0.61
 #: 35° (was 60°) is twice the largest in-walk difference below; none of the 92 real recordings trips it
 SENSOR_TURN_DEG = 35.0
 SENSOR_TURN_MIN_QUALITY = 4.0
+#: the summed forward evidence (short-walk pool, or pool + calibrating walk) must show one direction at least this
+#: clearly (largest / second eigenvalue of ForwardEvidence.forward) to move the forward axis already found from that
+#: pool; below it the votes cancel to a near tie between two directions ~90° apart, and whichever leads is chance:
+#: on Mobilise-D HA002 daily the pool read 1.09–1.20 after its 17–36 s walks (a 7-step walk showing the side-to-side
+#: axis at 2.0), and one step more or less in a walk (a time shift before f21d730, 50 Hz) swung the recording's forward
+#: 60–100° (sway 3.3 → 6.9 cm, braking 0.075 → 0.045 m/s; invariance audit s35 F8). Such a tie keeps the last forward
+#: the pool showed clearly; the first walks of a pool (nothing clear yet) still take their own best direction. A walk's
+#: first calibration point with such a tie and nothing clear before is refused once (GaitPy's GENEActiv demo: its
+#: first long walk read 1.26, and 1.06 with one step more, 90° apart — sway 8.3 vs 4.5 cm; the walk at 40 s shows 6.8)
+FORWARD_HOLD_QUALITY = 1.3
 #: during a walk (a clip slid round the belt, a pouch swivelled without a pause) forward is checked again
 #: every SENSOR_RECHECK_STEPS steps, on the last SENSOR_RECHECK_WINDOW_STEPS; a turn counts when two checks
 #: in a row agree (within SENSOR_TURN_AGREE_DEG). Measured on the real walks and runs (IPOL, Oxford,
@@ -449,6 +459,8 @@ class GaitEngine:
         self._h_last = self._h_last2 = self._h_last_t = np.nan
         self._calib: tuple[np.ndarray, np.ndarray] | None = None   # (forward axis, reference up)
         self._short_pool: ForwardEvidence | None = None   # summed evidence of the short walks before it
+        self._pool_forward: np.ndarray | None = None       # the last forward that pool showed clearly (FORWARD_HOLD_QUALITY)
+        self._forward_ties = 0           # calibrations whose evidence was a near tie and kept the pool's clear forward
         self._turn_ref = np.zeros(3)     # the accelerometer's forward when calibrated (sensor-turn checks)
         self._ml_votes: dict[int, float] = {}     # per bout: running L/R vote
         self._rows_in_bout: dict[int, int] = {}
@@ -993,7 +1005,9 @@ class GaitEngine:
             # settling — again every few steps of the same walk, on its latest steps
             window = (_settled(b["_times"][:CALIBRATION_STEPS]) if n == CALIBRATION_STEPS
                       else b["_times"][-(CALIBRATION_STEPS - CALIBRATION_SKIP):])
-            self._calib = self._calibration_from(window)
+            # a near tie at the first point is refused once, like a settling sensor: CALIBRATION_RETRY_STEPS later
+            # (or the next walk, its steps pooled meanwhile) the evidence is more (FORWARD_HOLD_QUALITY)
+            self._calib = self._calibration_from(window, refuse_tie=n == CALIBRATION_STEPS)
             for waiting in self._steps:                # steps waiting for the first calibration get it (not a
                 if waiting.calib is None and not waiting.closed:   # closed walk's held last steps: a short walk's)
                     waiting.calib = self._calib
@@ -1408,12 +1422,13 @@ class GaitEngine:
         upd.retracted.extend(StepEvent(time_s=float(t), detected_at_s=now, bout=bout) for t in drop_reported)
 
     # ------------------------------------------------------------------ calibration
-    def _calibration_from(self, times: list[float]):
+    def _calibration_from(self, times: list[float], refuse_tie: bool = False):
         """(forward axis, reference 'up') from the samples between the contacts ``times``, or None —
         also when 'up' drifted more than ``CALIBRATION_MAX_DRIFT_DEG`` between the two halves of that
         stretch: the sensor was still being put on or settling (tried again later in the same walk).
         Forward: the vote of :func:`forward_evidence` on this stretch plus the short walks before it in
-        the same position; the reference 'up' is this stretch's."""
+        the same position; the reference 'up' is this stretch's. ``refuse_tie``: None also when that vote is a
+        near tie with nothing shown clearly before (:meth:`_clear_forward`)."""
         if self._settling(times):
             return None
         win = self._gait_window(times)
@@ -1423,9 +1438,12 @@ class GaitEngine:
             return None
         _ap_acc, ref_up, _quality = found
         pool = self._short_pool
-        if pool is not None and _same_position(ev.up_mean, pool.up_mean):
+        pooled = pool is not None and _same_position(ev.up_mean, pool.up_mean)
+        if pooled:
             ev = pool + ev                       # the short walks before it, in the same position, count too
-        ap, _q = ev.forward()
+        ap, unsure = self._clear_forward(ev, pooled)
+        if unsure and refuse_tie:
+            return None
         ap = ap - ap.dot(ref_up) * ref_up
         # the sensor-turn checks compare like with like: the accelerometer's forward then and later
         self._turn_ref = found[0]
@@ -1635,8 +1653,11 @@ class GaitEngine:
                 if quality >= SENSOR_TURN_MIN_QUALITY and abs(turn) >= SENSOR_TURN_DEG:
                     self._sensor_turns.append({"time_s": float(times[0]), "turn_deg": turn, "during_walk": False})
                     pool = None
+            if pool is None:
+                self._pool_forward = None        # a new pool: nothing shown clearly yet
             pool = ev if pool is None else pool + ev
             self._short_pool = pool
+            return self._clear_forward(pool, True)[0], pool.up_mean
         elif pool is not None:
             # a walk of fewer steps than the evidence needs: the pool's forward if it is in the same position
             a, b = self._rows_between(times)
@@ -1647,8 +1668,26 @@ class GaitEngine:
                 return None
         if pool is None:
             return None
-        ap, _quality = pool.forward()
-        return ap, pool.up_mean
+        # a walk too short for evidence of its own: the pool's forward as it stands (held as the last walk left it)
+        return (self._pool_forward if self._pool_forward is not None else pool.forward()[0]), pool.up_mean
+
+    def _clear_forward(self, ev: ForwardEvidence, pooled: bool) -> tuple[np.ndarray, bool]:
+        """(forward, unsure): ``ev``'s forward axis, unless ``ev`` (the pool's evidence, ``pooled``) is a near tie (quality below
+        ``FORWARD_HOLD_QUALITY``) and the pool showed a forward clearly before: then that one, made square to
+        ``ev``'s 'up' — more walks that disagree must not turn forward 90° on a chance lead (audit s35 F8).
+        ``unsure``: a near tie with nothing clear to keep (the direction taken is then a chance lead)."""
+        ap, quality = ev.forward()
+        held = self._pool_forward if pooled else None
+        if quality >= FORWARD_HOLD_QUALITY:
+            if pooled:
+                self._pool_forward = ap
+            return ap, False
+        if held is None:
+            return ap, True                      # nothing clear yet: the best direction there is
+        up = ev.up_mean
+        kept = held - held.dot(up) * up
+        self._forward_ties += 1
+        return kept / np.linalg.norm(kept), False
 
     def _evidence_in(self, win, n_steps: int) -> ForwardEvidence | None:
         """:func:`forward_evidence` of a :meth:`_gait_window` (None: too short)."""
