@@ -8,6 +8,7 @@ side-to-side axis (60–79° off). Now several witnesses vote and short walks ar
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -55,24 +56,36 @@ def test_evidence_finds_forward_at_any_mount(mount, gyro):
     assert horizontal_angle_deg(summed, true_forward, up_ref) < 5.0
 
 
+@contextmanager
+def emitted_rows(seen):
+    """Call ``seen(engine, steps, calib)`` whenever the engine emits rows — the calibration each step is measured
+    about — for the analyses inside the block."""
+    emit = engine_mod.GaitEngine._emit_rows
+
+    def spy(self, steps, calib, upd):
+        seen(self, steps, calib)
+        return emit(self, steps, calib, upd)
+
+    engine_mod.GaitEngine._emit_rows = spy
+    try:
+        yield
+    finally:
+        engine_mod.GaitEngine._emit_rows = emit
+
+
 def per_step_axis_error(path: Path, *, gyro: bool = True) -> np.ndarray:
     """The analysis of a bundled recording (``gyro=False``: its gyroscope dropped, as from a phone or a
     Polar H10); for each step, the angle between the forward axis it was measured about and the sensor's
     true one (the engine's calibration, read as its rows are emitted)."""
     errs: list[float] = []
-    emit = engine_mod.GaitEngine._emit_rows
 
-    def spy(self, steps, calib, upd):
-        n = sum(1 for s in steps if s.pos >= self._base)
+    def seen(eng, steps, calib):
+        n = sum(1 for s in steps if s.pos >= eng._base)
         errs.extend([horizontal_angle_deg(calib[0], MOBGAP_FORWARD, calib[1]) if calib is not None else np.nan] * n)
-        return emit(self, steps, calib, upd)
 
-    engine_mod.GaitEngine._emit_rows = spy
-    try:
+    with emitted_rows(seen):
         rec = imu_gait.read(path)
         imu_gait.analyze(rec if gyro else imu_gait.Recording(rec.time_s, rec.acc_mps2, None, meta=rec.meta))
-    finally:
-        engine_mod.GaitEngine._emit_rows = emit
     return np.array(errs)
 
 
@@ -129,21 +142,16 @@ def test_short_walks_with_the_sensor_turned_between_them(turn_deg):
     measured 108° off (90° turn). Both walks: every step within 5° of its true forward."""
     rec, second = two_short_walks((turn_deg, 0.0, 0.0))
     errs: list[tuple[float, float]] = []
-    emit = engine_mod.GaitEngine._emit_rows
 
-    def spy(self, steps, calib, upd):
+    def seen(eng, steps, calib):
         for s in steps:
-            if s.pos >= self._base:
-                t = s.pos / self.fs
+            if s.pos >= eng._base:
+                t = s.pos / eng.fs
                 truth = mount_matrix((turn_deg if t >= second else 0.0, 0.0, 0.0)).T @ np.array([1.0, 0.0, 0.0])
                 errs.append((t, horizontal_angle_deg(calib[0], truth, calib[1])))
-        return emit(self, steps, calib, upd)
 
-    engine_mod.GaitEngine._emit_rows = spy
-    try:
+    with emitted_rows(seen):
         res = imu_gait.analyze(rec)
-    finally:
-        engine_mod.GaitEngine._emit_rows = emit
     e = np.array(errs)
     assert (e[:, 0] < second).sum() >= 6 and (e[:, 0] >= second).sum() >= 6
     assert e[:, 1].max() < 5.0, e
@@ -161,22 +169,17 @@ def _forward_per_step(rec: imu_gait.Recording) -> tuple[np.ndarray, np.ndarray, 
     """(step times, the forward axis each was measured about (sensor axes, made horizontal), summary)."""
     times: list[float] = []
     axes: list[np.ndarray] = []
-    emit = engine_mod.GaitEngine._emit_rows
 
-    def spy(self, steps, calib, upd):
+    def seen(eng, steps, calib):
         for s in steps:
-            if s.pos >= self._base and calib is not None:
-                times.append(s.pos / self.fs)
+            if s.pos >= eng._base and calib is not None:
+                times.append(s.pos / eng.fs)
                 ap, up = calib
                 h = ap - ap.dot(up) * up
                 axes.append(h / np.linalg.norm(h))
-        return emit(self, steps, calib, upd)
 
-    engine_mod.GaitEngine._emit_rows = spy
-    try:
+    with emitted_rows(seen):
         res = imu_gait.analyze(rec)
-    finally:
-        engine_mod.GaitEngine._emit_rows = emit
     return np.array(times), np.array(axes), res.summary
 
 
