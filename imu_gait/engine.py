@@ -460,7 +460,6 @@ class GaitEngine:
         self._calib: tuple[np.ndarray, np.ndarray] | None = None   # (forward axis, reference up)
         self._short_pool: ForwardEvidence | None = None   # summed evidence of the short walks before it
         self._pool_forward: np.ndarray | None = None       # the last forward that pool showed clearly (FORWARD_HOLD_QUALITY)
-        self._forward_ties = 0           # calibrations whose evidence was a near tie and kept the pool's clear forward
         self._turn_ref = np.zeros(3)     # the accelerometer's forward when calibrated (sensor-turn checks)
         self._ml_votes: dict[int, float] = {}     # per bout: running L/R vote
         self._rows_in_bout: dict[int, int] = {}
@@ -1686,7 +1685,6 @@ class GaitEngine:
             return ap, True                      # nothing clear yet: the best direction there is
         up = ev.up_mean
         kept = held - held.dot(up) * up
-        self._forward_ties += 1
         return kept / np.linalg.norm(kept), False
 
     def _evidence_in(self, win, n_steps: int) -> ForwardEvidence | None:
