@@ -160,7 +160,8 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
         ics.append(nxt)
         k += 1
     ics = np.asarray(ics)
-    if ics.size < 3:   # no walk at all (standing only): keep the phase arithmetic finite
+    standing_only = ics.size < 3
+    if standing_only:   # no walk at all: keep the phase arithmetic finite (no sample is 'walking'; no truth steps)
         ics = np.array([walk_start, walk_start + 0.5, walk_start + 1.0])
         walk_end = walk_start
     sides = np.where(np.arange(ics.size) % 2 == 0, "L", "R")
@@ -301,8 +302,8 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     ic = ics - shift
     fine_t = t - shift
     rows = []
-    for i in range(1, ic.size - 1):
-        a, bnd = np.searchsorted(fine_t, [ic[i], ic[i + 1]])
+    for i in range(1, 0 if standing_only else ic.size - 1):     # (standing only: the stand-in contacts lie
+        a, bnd = np.searchsorted(fine_t, [ic[i], ic[i + 1]])     # past the end and are no steps)
         s0 = np.searchsorted(fine_t, ic[i - 2]) if i >= 2 else None
         mid = np.searchsorted(fine_t, ic[i] + 0.5 * (ic[i + 1] - ic[i]))
         row = {
@@ -333,10 +334,12 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     meta = {"source": "synthetic", "sample_rate_hz": fs_hz, "placement": "lower_back",
             "device": "imu_gait.synthetic", "gait": gait}
     rec = Recording(time_s=t_rep, acc_mps2=acc, gyro_rads=gyr if gyro else None, meta=meta)
+    if standing_only:
+        ic, sides = ic[:0], sides[:0]
     truth = GaitTruth(ic_times_s=ic[1:-1] if ic.size > 2 else ic, sides=sides[1:-1], steps=truth_steps,
                       params={**base, "gait": gait, "mount_euler_deg": tuple(mount_euler_deg),
                               "segments": list(segments or [])},
-                      walk_start_s=ic[0], walk_end_s=ic[-1])
+                      walk_start_s=ic[0] if ic.size else walk_start, walk_end_s=ic[-1] if ic.size else walk_start)
     return rec, truth
 
 

@@ -247,6 +247,15 @@ def test_standing_still_counts_no_steps():
     assert any("no walking" in w and "very slow walk" in w and "43 steps a minute" in w for w in res.warnings)
 
 
+def test_a_standing_only_recording_is_made_and_counts_no_steps():
+    """synthesize_walk's docstring promises standing only when no walk fits (stand_s = duration): it raised
+    'zero-size array' on the stand-in contacts past the end (field audit s35). Truth: no contacts, no truth
+    steps; the analysis finds none either."""
+    rec, truth = synthesize_walk(20, stand_s=20.0, stand_end_s=0.0, seed=5)
+    assert rec.n_samples == 2000 and truth.ic_times_s.size == 0 and len(truth.steps) == 0
+    assert imu_gait.analyze(rec).summary["n_steps"] == 0
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_fidgeting_is_not_walking(seed):
     """Random trunk jolts (20 in a minute, step-like in size, without a rhythm) give no steps.
