@@ -444,7 +444,7 @@ def mark_contexts(result: Any, marks: Sequence[Mark] | Mark, *, window_s: float 
             if not np.isfinite(v):
                 continue
             b = _nanmedian(tl[m + "_baseline"].to_numpy(float)[rows]) if m + "_baseline" in tl.columns else np.nan
-            # running is not judged: no repeat runs were measured, and against walking's limits 64 % of marks
+            # running is not judged: no repeat runs were measured, and against walking's limits 60 % of marks
             # on a healthy 25-min run named a metric (benchmarks/results/marks_healthy.md) — its figures are
             # given as they are
             ctx.metrics.append(MetricChange(m, v, b, limits[m] if g != "run" else math.inf))

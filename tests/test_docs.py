@@ -114,3 +114,56 @@ def test_json_doc_names_the_step_metrics_the_summary_and_bouts_have_no_median_of
     res = imu_gait.analyze(imu_gait.read(str(ROOT / "datasets" / "mobgap_HA001_walk1.csv")))
     assert all(k in res.summary and k + "_iqr" in res.summary for k in SUMMARY_METRICS)
     assert "heading_change_deg" not in res.summary
+
+
+def _readme_words() -> str:
+    """The README with its line breaks and runs of spaces as single spaces (a figure may wrap)."""
+    return " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+
+
+def test_readme_quotes_the_committed_sides_marks_and_memory_results():
+    """Figures test_readme_quotes_the_committed_benchmark_results did not cover went stale when their results
+    files were re-run: the Mobilise-D left/right share (README 93.1 %, sides.md 91.2 %), the peak memory of a
+    day's file (README 0.98 / 0.70 GB and a 133-MB JSON, throughput.md 989 / 706 MB and 131 MB), and the
+    symptom-mark chance figures (docs audit s36 F1–F3)."""
+    readme = _readme_words()
+    results = ROOT / "benchmarks" / "results"
+    sides = (results / "sides.md").read_text(encoding="utf-8")
+    ipol = re.search(r"^\| ipol \| \d+ \|[^\n]*?\| ([\d.]+ %) \|", sides, re.M).group(1)
+    mobgap = re.search(r"^\| mobgap \(datasets/\) \| \d+ \|[^\n]*?\| ([\d.]+ %) \|", sides, re.M).group(1)
+    assert f"for {ipol} of IPOL's labelled contacts and {mobgap} of the Mobilise-D recordings'" in readme
+
+    throughput = (results / "throughput.md").read_text(encoding="utf-8")
+
+    def peak_mb(row: str) -> float:
+        return float(re.search(re.escape(row) + r"[^|]*\| ([\d,]+) MB \|", throughput).group(1).replace(",", ""))
+
+    native, gene, ax6 = (peak_mb(r) for r in ("on a 24 h native CSV", "on a 24 h GENEActiv CSV",
+                                              "on a 24 h headerless AX6-style CSV"))
+    assert (f"peaks at {native / 1000:.2f} GB for native 6-axis CSV, {gene / 1000:.2f} GB for a GENEActiv export and "
+            f"{ax6 / 1000:.2f} GB for a headerless AX6-style table") in readme
+    outputs = peak_mb("the same native day with `--json --report --days-csv`")
+    json_mb = re.search(r"JSON (\d+) MB written in pieces", throughput).group(1)
+    assert f"a day's native file peaks at {outputs / 1000:.2f} GB (the JSON, {json_mb} MB" in readme
+    assert f"(a 72-hour GENEActiv file: {peak_mb('on a 72 h GENEActiv CSV') / 1000:.1f} GB)" in readme
+
+
+def test_marks_benchmark_used_the_shipped_repeat_limits_and_the_readme_quotes_it():
+    """marks_healthy.md was made minutes before compare's repeat limits were re-fitted (forward lean 2.1 → 1.9°,
+    impact 0.25 → 0.26 g) and kept the old ones: re-run, a walking-break mark of the run names a metric 7 times
+    of 12, not 8 (docs audit s36 F2). The results file must be the shipped limits' and the README its figures."""
+    from imu_gait.compare import REPEAT_CHANGE
+
+    marks = json.loads((ROOT / "benchmarks" / "results" / "marks_healthy.json").read_text(encoding="utf-8"))
+    assert marks["limits"] == dict(REPEAT_CHANGE), "re-run benchmarks/marks_healthy.py"
+    pouches = marks["groups"]["oxford NeckPouch (chest, walking)"]
+    chest = {k: sum(r[k] for r in pouches) for k in ("marks", "naming")}
+    (run,) = marks["groups"]["adeptdata run (left hip, running)"]
+    readme = _readme_words()
+    walk_marks, named = run["gaits"]["walk"], run["named_by_imu_gait"]
+    assert f"({chest['naming']} of {chest['marks']} marks on chest-worn walks; {named} of {walk_marks} in the walking breaks" in readme
+    assert f"named no metric ({chest['naming']} of {chest['marks']} marks" in readme
+    assert f"adeptdata run, {named} of {walk_marks} did" in readme
+    pct = round(100 * run["naming"] / run["marks"])
+    assert (f"{run['naming']} of the run's {run['marks']} marks ({pct} %; {run['gaits']['run']} of them after running)"
+            in readme)

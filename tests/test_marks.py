@@ -350,7 +350,7 @@ def test_a_replay_brings_the_recordings_marks_back_at_their_times(bounce_file, t
 
 
 def test_a_running_mark_gives_the_figures_and_judges_nothing():
-    """No same-day range for running is known (walking's limits named a metric before 64 % of marks on a
+    """No same-day range for running is known (walking's limits named a metric before 60 % of marks on a
     healthy 25-min run, benchmarks/results/marks_healthy.md): a running mark says cadence, bounce and
     impact against the baseline as figures — cadence at its synthetic truth, 170 → 150 spm — and names
     nothing."""
