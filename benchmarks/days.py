@@ -24,6 +24,7 @@ of it is one calendar day.
 """
 from __future__ import annotations
 
+import argparse
 import platform
 import sys
 import time
@@ -127,7 +128,9 @@ def made_day() -> tuple[Recording, dict]:
                  "worn_h": (acc.shape[0] / FS - (table[1] - table[0])) / 3600}
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    # no options, but `--help` must say what it does, not run it: it overwrites the committed results
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args(argv)
     t0 = time.time()
     rec, truth = made_day()
     make_s = time.time() - t0

@@ -167,3 +167,12 @@ def test_marks_benchmark_used_the_shipped_repeat_limits_and_the_readme_quotes_it
     pct = round(100 * run["naming"] / run["marks"])
     assert (f"{run['naming']} of the run's {run['marks']} marks ({pct} %; {run['gaits']['run']} of them after running)"
             in readme)
+
+
+def test_every_benchmark_script_parses_its_arguments():
+    """benchmarks/README.md gives each script's command; `python benchmarks/days.py --help` (and
+    marks_healthy.py's) ignored the option and ran the benchmark, overwriting the committed results file
+    (docs audit s36 F4). A script that runs as a program parses its arguments, so --help prints its use."""
+    unparsed = [p.name for p in sorted((ROOT / "benchmarks").glob("*.py"))
+                if "__main__" in (src := p.read_text(encoding="utf-8")) and ".parse_args(" not in src]
+    assert not unparsed, unparsed
