@@ -315,3 +315,19 @@ def test_metric_rows_are_row_headers_in_the_report_and_the_comparison():
     cmp = render_comparison_html([Session("a", dict(summary)), Session("b", {**summary, "cadence_spm": 114.0})])
     assert "<th scope='row'>Cadence" in cmp
     assert re.search(r"<th>(?!Metric)", cmp) is None
+
+
+def test_flag_timeline_text_names_the_treadmill_programs_stages():
+    """The flag timeline draws a 'treadmill program' row (belt speed · incline per stage; a stage too short for
+    its label is told from its neighbours by shade alone), and its text alternative named bouts, marks and
+    flags only (docs audit s36 F5): each stage, when it ran and its belt speed and incline, is in the caption
+    and the SVG's <desc>."""
+    from imu_gait.treadmill import TreadmillSchedule
+
+    rec, _truth = synthesize_walk(420, 100.0, seed=4)
+    sched = TreadmillSchedule.from_stages([(0, 1.2, 0), (150, 1.4, 5), (165, 1.4, 8)])   # a 15-s stage: no label
+    page = Page(render_html(analyze(rec, treadmill_schedule=sched)))
+    cap = page.by_id("plot-flag-timeline-cap")["text"]
+    expected = "Treadmill program: 0:00–2:30 4.3 km/h · 0 %; 2:30–2:45 5.0 km/h · 5 %; from 2:45 5.0 km/h · 8 %."
+    assert expected in cap, cap
+    assert any(expected in d["text"] for d in page.find("desc"))

@@ -690,11 +690,18 @@ def over_time_summary(result: AnalysisResult, ov: Overview) -> str:
 
 
 def timeline_summary(result: AnalysisResult, ov: Overview) -> str:
-    """What the flag timeline shows, in numbers: the bouts and when each flag held, with its severity."""
+    """What the flag timeline shows, in numbers: the bouts, the treadmill program's stages, and when each flag
+    held, with its severity."""
     steps = step_table(result)
     bouts = _bout_spans(result, steps)
     text = (f"{len(bouts)} {ov.gait_word.lower()} bout{'s' if len(bouts) != 1 else ''}, "
             f"{fmt_duration(ov.walking_time_s)} in a {fmt_duration(ov.duration_s)} recording{_no_data_glance(ov)}.")
+    stages = _treadmill_stages(result)
+    if stages:
+        # the figure's 'treadmill program' row, whose short stages carry no label (told apart by shade alone)
+        text += " Treadmill program: " + "; ".join(
+            (f"{ov.clock(a)}–{ov.clock(stages[k + 1][0])}" if k + 1 < len(stages) else f"from {ov.clock(a)}")
+            + (f" {label}" if label else "") for k, (a, label) in enumerate(stages)) + "."
     groups = flags_by_id(ov.flags)
     marks = _mark_times(result)
     if marks:
