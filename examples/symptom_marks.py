@@ -3,7 +3,7 @@
     python examples/symptom_marks.py
 
 A walker notes (or presses p in ``imu-gait live``) when their back hurts. Here a synthetic walk
-whose bounce rises from 3.5 to 7 cm after 3 min 20 s (200 s) stands in for the recording, and a small marks
+whose bounce rises from 3.5 to 7 cm at 3 min 40 s (220 s) stands in for the recording, and a small marks
 CSV beside it for the diary. Each mark is read against the minute of walking before it: which
 metrics differed from the walker's own baseline by more than two walks on the same day do, and
 which back-strain flags held then.
@@ -21,7 +21,7 @@ from imu_gait.synthetic import synthesize_walk
 
 
 def main() -> None:
-    rec, _ = synthesize_walk(420, seed=3, segments=[(200, {}), (220, {"bounce_cm": 7.0})])
+    rec, _ = synthesize_walk(420, seed=3, segments=[(220, {"bounce_cm": 7.0})])   # 7 cm from 220 s (a 3-s ramp)
     with tempfile.TemporaryDirectory() as folder:
         walk = Path(folder) / "walk.csv"
         write_native(walk, rec)

@@ -2,6 +2,7 @@
 prints what its docstring promises."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -79,3 +80,18 @@ def test_treadmill_example_outside_the_repository_says_what_is_wrong(tmp_path):
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert proc.stderr.startswith("error: ") and "mobgap_HA001_walk1.csv" in proc.stderr
     assert "What to do:" in proc.stderr
+
+
+def test_marks_example_says_when_its_bounce_rises():
+    """The symptom-marks example's docstring said the bounce rises 'after 3 min 20 s (200 s)'; its walk
+    changes the bounce at 220 s (the segment at 200 s changed nothing) — docs audit s36 F6. The time the
+    docstring gives is where a segment of its walk sets the bounce."""
+    import ast
+
+    src = (ROOT / "examples" / "symptom_marks.py").read_text(encoding="utf-8")
+    said = re.search(r"bounce rises from [\d.]+ to [\d.]+ cm at (\d+) min (\d+) s \((\d+) s\)", ast.get_docstring(ast.parse(src)))
+    assert said and int(said.group(1)) * 60 + int(said.group(2)) == int(said.group(3))
+    call = next(n for n in ast.walk(ast.parse(src)) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "synthesize_walk")
+    segments = ast.literal_eval(next(k.value for k in call.keywords if k.arg == "segments"))
+    assert [start for start, changes in segments if "bounce_cm" in changes] == [int(said.group(3))]
+    assert all(changes for _, changes in segments)     # no segment that changes nothing (it read as the rise)
