@@ -429,9 +429,11 @@ def add_context_options(ctx: Any, leave_out: Sequence[str] = ()) -> None:
     its parser and so of its --help."""
     if leave_out:
         ctx = _Without(ctx, leave_out)
+    # the help names only the options this command has ('score' has no --incline: its help named one)
+    implied = [o for o in ("--belt-speed", "--belt-speed-kmh", "--incline", "--treadmill-schedule") if o not in leave_out]
     ctx.add_argument("--treadmill", action="store_true",
-                     help="walking on a treadmill (implied by --belt-speed, --belt-speed-kmh, --incline and "
-                          "--treadmill-schedule): holding the rails is then flagged on less evidence (the rails "
+                     help=f"walking on a treadmill (implied by {', '.join(implied[:-1])} and {implied[-1]}): "
+                          "holding the rails is then flagged on less evidence (the rails "
                           "steady you without the drop in bounce seen overground); step length stays an estimate "
                           "unless the belt speed is given")
     belt = ctx.add_mutually_exclusive_group()
@@ -447,7 +449,8 @@ def add_context_options(ctx: Any, leave_out: Sequence[str] = ()) -> None:
     ctx.add_argument("--treadmill-schedule", metavar="FILE.csv",
                      help="belt speed / incline that change during the walk: a CSV with columns time (s or "
                           "m:ss since the recording began), belt_speed_kmh (or _mps, _mph), incline_pct; "
-                          "instead of --belt-speed/--incline (implies --treadmill)")
+                          "instead of " + "/".join(o for o in ("--belt-speed", "--incline") if o not in leave_out)
+                          + " (implies --treadmill)")
     ctx.add_argument("--sensor-height", metavar="M", type=number_in_range(*SENSOR_HEIGHT_RANGE_M, "m", LENGTH_SLIPS),
                      help="height of the sensor above the floor when standing, in m (step-length model; "
                           "for a chest sensor give the height of your lower back — the model's pendulum)")

@@ -943,3 +943,21 @@ def test_command_line_notes_name_the_options_not_the_python_keywords(capsys):
     assert any("--sensor-height / sensor_height_m=" in w for w in res.warnings)
     assert command_line_words("give --belt-speed-kmh 5 (from Python: belt_speed_mps=5 / 3.6 (m/s)); step") == \
         "give --belt-speed-kmh 5; step"
+
+
+def test_each_commands_help_names_only_options_it_has():
+    """'imu-gait score --help' said --treadmill is implied by --incline and the schedule is given instead of
+    --incline, and 'imu-gait simulate --help' put --speed, --sim-sensor and --sim-gait under '--simulate:' /
+    '--simulate/--replay' — options those commands do not have (docs audit s36 F8). Every option an option's
+    help names is one of that command's (or, said as 'analyze --x', another command's)."""
+    import argparse
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert {"analyze", "batch", "compare", "score", "live", "simulate", "scan"} <= set(sub.choices)
+    wrong = []
+    for name, parser in sub.choices.items():
+        options = {o for a in parser._actions for o in a.option_strings}
+        for action in parser._actions:
+            named = re.findall(r"(?<!analyze )(?<![\w-])(--[a-z][a-z0-9-]*)", action.help or "")
+            wrong += [(name, action.option_strings[0], o) for o in named if o not in options]
+    assert not wrong, wrong

@@ -105,10 +105,13 @@ def _add_live_options(p: argparse.ArgumentParser, *, real_sensor: bool = True) -
     """The options of ``live`` (``real_sensor``) and ``simulate`` (not: options only a real sensor takes are
     not offered there — still parsed, so that giving one gets cmd_live's message on what to use instead)."""
     run = p.add_argument_group("running")
+    # 'live' says which source an option is for; 'simulate' has no --simulate or --replay to name
+    sim = "--simulate: " if real_sensor else ""
     run.add_argument("--duration", metavar="S", type=number_in_range(1, 7 * 24 * 3600, "s"),
                      help="stop by itself after S seconds of walk time")
     run.add_argument("--speed", metavar="X", type=number_in_range(0, 1000, "×"), default=1.0,
-                     help="--simulate/--replay: play X times faster than real time (replay: 0 = no pacing)")
+                     help="--simulate/--replay: play X times faster than real time (replay: 0 = no pacing)" if real_sensor
+                     else "play X times faster than real time")
     run.add_argument("--family", choices=sorted(FAMILY_LABELS),
                      help="only connect to this sensor family (a real sensor; --simulate picks with --sim-sensor)"
                      if real_sensor else argparse.SUPPRESS)
@@ -118,11 +121,11 @@ def _add_live_options(p: argparse.ArgumentParser, *, real_sensor: bool = True) -
                           f"({DEFAULT_RATE_HZ}); a sensor that cannot do it streams at its nearest rate")
     run.add_argument("--sim-sensor", choices=("gaitimu", "polar_h10", "polar_verity", "thingy52"),
                      default=None,
-                     help="--simulate: which emulated sensor (GaitIMU acc+gyro, the default; Polar H10 "
+                     help=f"{sim}which emulated sensor (GaitIMU acc+gyro, the default; Polar H10 "
                           "accelerometer only, Polar Verity Sense acc+gyro at 52 Hz, or Nordic Thingy:52 "
                           "acc+gyro without time stamps)")
     run.add_argument("--sim-gait", choices=("walk", "run"), default=None,
-                     help="--simulate: a walker (the default) or a runner (170 steps/min, over-striding "
+                     help=f"{sim}a walker (the default) or a runner (170 steps/min, over-striding "
                           "from 90 s on, so cues rise)")
     run.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     out = p.add_argument_group("outputs")
