@@ -2157,3 +2157,20 @@ def test_recurring_gap_lines_come_once_a_minute_with_a_running_count():
     assert sig.gaps > 200 and len(lines) <= 3, lines
     m = re.search(r"; (\d+) gaps, (\d+) samples lost so far$", lines[-1])
     assert m and (int(m[1]), int(m[2])) == (sig.gaps, sig.lost_samples), lines[-1]
+
+
+def test_status_fields_help_lists_every_field_the_option_takes():
+    """`--status-fields` took 'lean_standing' (the lean against standing), but its help did not list it
+    (docs audit s36 F9): the help's list and default are the view's STATUS_FIELDS and DEFAULT_STATUS_FIELDS."""
+    import argparse
+
+    from imu_gait.cli import build_parser
+    from imu_gait.devices.view import DEFAULT_STATUS_FIELDS, STATUS_FIELDS
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    for command in ("live", "simulate"):
+        (action,) = [a for a in sub.choices[command]._actions if "--status-fields" in a.option_strings]
+        listed = re.search(r"or 'all': ([\w, ]+) \(default: ([\w,]+);", action.help)
+        assert listed, action.help
+        assert tuple(listed.group(1).split(", ")) == STATUS_FIELDS
+        assert tuple(listed.group(2).split(",")) == DEFAULT_STATUS_FIELDS

@@ -142,10 +142,11 @@ def _add_live_options(p: argparse.ArgumentParser, *, real_sensor: bool = True) -
                      help="live view: rich panel on a terminal, plain status lines otherwise (auto)")
     out.add_argument("--status-every", metavar="S", type=number_in_range(0.1, 3600, "s"), default=5.0,
                      help="plain view: a status line every S seconds (5)")
+    # (written out, not taken from view.STATUS_FIELDS: --help must not import the view; test_live compares them)
     out.add_argument("--status-fields", metavar="LIST", type=_status_fields, default=None,
                      help="plain view: what the status line shows, comma-separated, or 'all': "
-                          "gait, steps, cadence, speed, bounce, twist, lean, sway, treadmill, rate, loss, drops, "
-                          "bad, reconnects, cues, hints (default: gait,steps,cadence,bounce,twist,lean,sway; the "
+                          "gait, steps, cadence, speed, bounce, twist, lean, lean_standing, sway, treadmill, rate, "
+                          "loss, drops, bad, reconnects, cues, hints (default: gait,steps,cadence,bounce,twist,lean,sway; the "
                           "link and treadmill get a line of their own when they change, cues when they rise or clear)")
     out.add_argument("--beep", action="store_true",
                      help="ring the terminal bell when a cue rises (not for a cue shown quietly: --cue-fade)")
