@@ -176,3 +176,19 @@ def test_every_benchmark_script_parses_its_arguments():
     unparsed = [p.name for p in sorted((ROOT / "benchmarks").glob("*.py"))
                 if "__main__" in (src := p.read_text(encoding="utf-8")) and ".parse_args(" not in src]
     assert not unparsed, unparsed
+
+
+def test_benchmarks_readme_quotes_the_committed_results():
+    """benchmarks/README.md quoted runs long gone: the false steps 'the 27 behind accuracy.md's 7.85 /min'
+    (false_steps.md and accuracy.md: 18, 5.23 /min) and the reader fuzzing's 'committed run … 7,972 inputs'
+    (fuzz_readers.md: 9545) — docs audit s36 F10."""
+    text = " ".join((ROOT / "benchmarks" / "README.md").read_text(encoding="utf-8").split())
+    results = ROOT / "benchmarks" / "results"
+    false = re.search(r"(\d+) outside INDIP and Stereophoto bouts \(([\d.]+) /min",
+                      (results / "false_steps.md").read_text(encoding="utf-8"))
+    assert f"(the {false.group(1)} behind accuracy.md's {false.group(2)} /min)" in text
+    assert f"{false.group(2)} /min outside INDIP and Stereophoto bouts" in (results / "accuracy.md").read_text(encoding="utf-8")
+    fuzz = (results / "fuzz_readers.md").read_text(encoding="utf-8")
+    n = int(re.search(r"wall, (\d+) inputs", fuzz).group(1))
+    bugs = [int(re.search(rf"^\| {c} \| (\d+) \|", fuzz, re.M).group(1)) for c in ("raw", "hang", "implausible")]
+    assert f"committed run, after it: {n:,} inputs, {bugs[0]} raw, {bugs[1]} hangs, {bugs[2]} implausible" in text
