@@ -322,7 +322,11 @@ def _add_compare(sub: Any) -> None:
                     "recording (analysed now, with the context options below) or a result JSON written by "
                     "'imu-gait analyze --json' or 'live' (used as it was analysed).",
         epilog="example: imu-gait compare week1.json week3.json week6.csv --out progress.csv")
-    p.add_argument("paths", nargs="+", metavar="WALK", help="recordings or result JSON files, oldest first")
+    p.add_argument("paths", nargs="+", metavar="WALK",
+                   help="recordings or result JSON files; put oldest first by when they were recorded where every "
+                        "one says so (else taken in the order given: oldest first)")
+    p.add_argument("--keep-order", action="store_true",
+                   help="keep the walks in the order given, even where their start times say another")
     p.add_argument("--labels", metavar="A,B,…", type=lambda s: [x.strip() for x in s.split(",")],
                    help="column names (default: the file names)")
     p.add_argument("--out", metavar="OUT.csv", help="also write the table as CSV")
@@ -350,6 +354,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     labels = args.labels or [None] * len(args.paths)
     sessions = [load_session(p, read_options=read_options(args), context=context, label=lab)
                 for p, lab in zip(args.paths, labels)]
+    sessions = _sessions_in_time_order(sessions, keep=args.keep_order)
     table = compare_sessions(sessions)
     print(render_comparison(table, comparability_notes(sessions)))
     if args.out:
@@ -362,6 +367,28 @@ def cmd_compare(args: argparse.Namespace) -> int:
             fh.write(page)
         print(f"Wrote comparison page: {args.report}", file=sys.stderr)
     return 0
+
+
+def _sessions_in_time_order(sessions: list[Any], *, keep: bool) -> list[Any]:
+    """compare's walks oldest first by their start times where every one says when it was recorded (a shell's
+    week*.json lists week 10 before week 2: the change 'last − first' and the plot's line ran out of time order),
+    saying so on stderr; with ``keep`` the order given, with a warning when the start times disagree."""
+    from .compare import in_time_order, session_start
+
+    ordered = in_time_order(sessions)
+    if ordered is None or all(a is b for a, b in zip(ordered, sessions)):
+        return sessions
+
+    def when(s: Any) -> str:
+        return session_start(s).isoformat(sep=" ", timespec="minutes")
+
+    if keep:
+        print("Note: the walks are not oldest first by when they were recorded (kept as given, --keep-order): "
+              "'change' is last − first in that order, not a change over time", file=sys.stderr)
+        return sessions
+    print(f"Put the walks oldest first by when they were recorded: {ordered[0].label} ({when(ordered[0])}) … "
+          f"{ordered[-1].label} ({when(ordered[-1])}); --keep-order keeps the order given", file=sys.stderr)
+    return ordered
 
 
 def _add_batch(sub: Any) -> None:

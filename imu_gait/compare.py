@@ -259,6 +259,38 @@ def session_label(path: str | Path) -> str:
     return stem
 
 
+def session_start(session: Session) -> Any:
+    """When the session's recording started (a :class:`datetime.datetime`: aware when its UTC offset is known),
+    from the summary's ``start_time_iso`` / ``start_unix_s``; None when the file did not say."""
+    from .days import recording_start
+
+    start = recording_start(session.summary)
+    return None if start is None else start[0]
+
+
+def in_time_order(sessions: Sequence[Session]) -> list[Session] | None:
+    """The sessions oldest first by :func:`session_start` (ties keep their order), or None when that cannot
+    be told: a session does not say when it was recorded, or some say it with a UTC offset and others in
+    local time only (which instant a local time was is not known). A shell's ``week*.json`` lists week 10
+    before week 2: taken as given, the change 'last − first' ran from week 1 to week 9 and the plot drew a
+    saw-tooth (weeks audit s36)."""
+    starts = [session_start(s) for s in sessions]
+    if any(x is None for x in starts) or len({x.tzinfo is None for x in starts}) > 1:
+        return None
+    order = sorted(range(len(sessions)), key=lambda i: starts[i])
+    return [sessions[i] for i in order]
+
+
+def order_words(sessions: Sequence[Session]) -> str:
+    """How the sessions are ordered, for the page: 'oldest first' only when their start times say so."""
+    ordered = in_time_order(sessions)
+    if ordered is None:
+        return "in the order given"
+    if all(a is b for a, b in zip(ordered, sessions)):
+        return "oldest first"
+    return "in the order given (not oldest first)"
+
+
 def _is_batch_table(path: Path) -> bool:
     """True for a summary table written by ``imu-gait batch`` (its header starts 'recording,status,error')."""
     return path.suffix.lower() == ".csv" and output_table_kind(path) == "batch summary table"
@@ -727,15 +759,20 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
         unit = f" ({e(r['unit'])})" if r["unit"] and "(" not in r["row"] else ""
         rows_html.append(f"<tr><th scope='row'>{e(r['row'])}{unit}</th>{cells}<td class='num'>{e(change)}</td></tr>")
     head = "".join(f"<th scope='col' class='num'>{e(c)}</th>" for c in labels)
-    sources = "".join(f"<li>{e(s.label)}: {e(s.source)}</li>" for s in sessions)
+    def recorded(s: Session) -> str:
+        when = session_start(s)
+        return "" if when is None else f" (recorded {when.isoformat(sep=' ', timespec='minutes')})"
+
+    sources = "".join(f"<li>{e(s.label)}: {e(s.source)}{e(recorded(s))}</li>" for s in sessions)
+    order = order_words(sessions)
     now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>Gait comparison</title><style>{CSS}</style></head><body><div class='page'>"
-            f"<header><h1>Gait comparison</h1><p class='sub'>{len(sessions)} walks, oldest first</p></header><main>"
+            f"<header><h1>Gait comparison</h1><p class='sub'>{len(sessions)} walks, {e(order)}</p></header><main>"
             f"<section id='panels'><h2>Key metrics walk by walk</h2>{fig_html}</section>"
             f"<section id='table'><h2>Table</h2><div class='table-wrap'><table class='compare'>"
-            f"<caption>Each walk's median, oldest first, and the change from the first walk to the last "
+            f"<caption>Each walk's median, {e(order)}, and the change from the first walk to the last "
             f"(* = beyond the usual repeat-to-repeat difference)</caption>"
             f"<tr><th scope='col'>Metric</th>{head}<th scope='col' class='num'>change</th></tr>{''.join(rows_html)}"
             f"</table></div><p class='evidence'>change = last − first. {e(mark_explanation(table))}</p></section>"

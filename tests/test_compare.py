@@ -596,3 +596,55 @@ def test_flag_rows_use_the_reports_titles_and_no_trend_line_joins_walks_not_to_c
     page = render_comparison_html([a, b, c], table)
     assert "A hollow marker is a walk whose value the notes below say not to compare" in page
     assert "Pace too fast / shuffling" in page
+
+
+def _dated_result(path, cadence, start):
+    """A result JSON of a walk at ``cadence`` recorded at ``start`` (ISO; None: the file did not say)."""
+    summary = {**BASE_SUMMARY, "cadence_spm": cadence, "walking_time_s": 300.0,
+               **({"start_time_iso": start} if start else {})}
+    path.write_text(json.dumps({"summary": summary, "flags": []}))
+    return str(path)
+
+
+def test_weekly_walks_given_out_of_time_order_are_put_oldest_first(tmp_path, capsys):
+    """A shell lists week10.json before week2.json: taken as given, 'change' ran from week 1 to week 9 and the page
+    said 'oldest first' under a saw-tooth (weeks audit s36 F1). Truth: the start times order the columns week 1,
+    2, 10; change = week 10 − week 1 = +12 spm; --keep-order keeps the given order and says it is not oldest first."""
+    files = [_dated_result(tmp_path / "week1.json", 100, "2026-09-07T10:30:00+02:00"),
+             _dated_result(tmp_path / "week10.json", 112, "2026-11-09T10:30:00+02:00"),
+             _dated_result(tmp_path / "week2.json", 103, "2026-09-14T09:00:00+02:00")]   # (the shell's order)
+    out, page = tmp_path / "c.csv", tmp_path / "c.html"
+    assert main(["compare", *files, "--labels", "w1,w10,w2", "--out", str(out), "--report", str(page)]) == 0
+    err = capsys.readouterr().err
+    assert "oldest first by when they were recorded" in err and "--keep-order" in err
+    table = pd.read_csv(out)
+    assert [c for c in table.columns if c.startswith("w")] == ["w1", "w2", "w10"]     # labels follow their walks
+    assert table.set_index("key").loc["cadence_spm", "change"] == pytest.approx(12)
+    html = page.read_text()
+    assert "3 walks, oldest first" in html and "(recorded 2026-09-14 09:00+02:00)" in html
+
+    assert main(["compare", *files, "--keep-order", "--out", str(out), "--report", str(page)]) == 0
+    assert "not oldest first" in capsys.readouterr().err
+    table = pd.read_csv(out)
+    assert [c for c in table.columns if c.startswith("week")] == ["week1", "week10", "week2"]
+    assert table.set_index("key").loc["cadence_spm", "change"] == pytest.approx(3)
+    assert "3 walks, in the order given (not oldest first)" in page.read_text()
+
+
+def test_walks_that_do_not_all_say_when_they_were_recorded_keep_the_order_given(tmp_path, capsys):
+    """Order by time only where every walk says when it was recorded, and in one kind of clock: a walk without a
+    start, or a local time beside one with its UTC offset, leaves the order as given — and the page no longer
+    claims 'oldest first'."""
+    files = [_dated_result(tmp_path / "b.json", 110, "2026-09-14T10:00:00+02:00"),
+             _dated_result(tmp_path / "a.json", 100, None)]
+    page = tmp_path / "c.html"
+    assert main(["compare", *files, "--report", str(page)]) == 0
+    assert "oldest first" not in capsys.readouterr().err
+    assert "2 walks, in the order given<" in page.read_text()
+    from imu_gait.compare import in_time_order
+
+    mixed = [load_session(_dated_result(tmp_path / "c.json", 100, "2026-09-14T10:00:00+02:00")),
+             load_session(_dated_result(tmp_path / "d.json", 100, "2026-09-07T10:00:00"))]
+    assert in_time_order(mixed) is None
+    local = [load_session(_dated_result(tmp_path / "e.json", 100, "2026-09-14T10:00:00")), mixed[1]]
+    assert [s.label for s in in_time_order(local)] == ["d", "e"]
