@@ -34,9 +34,11 @@ from .treadmill import with_sidecar_schedule
 if TYPE_CHECKING:
     from .context_table import ContextTable
 
-#: summary keys copied into the table, in this order (medians over steps unless the name says so)
+#: summary keys copied into the table, in this order (medians over steps unless the name says so). First when the
+#: recording started (``start_time_iso``, with its UTC offset where the file gave one; empty where it did not say):
+#: a study's sessions weeks apart were otherwise told apart by their file names alone (weeks audit s36)
 SUMMARY_COLUMNS = (
-    "duration_s", "sample_rate_hz", "has_gyro", "gyro_axis_mismatch", "placement", "n_bouts", "walking_time_s", "n_steps", "gait",
+    "start_time_iso", "duration_s", "sample_rate_hz", "has_gyro", "gyro_axis_mismatch", "placement", "n_bouts", "walking_time_s", "n_steps", "gait",
     "running_fraction", "cadence_spm", "cadence_walking_spm", "cadence_running_spm", "step_time_s", "stride_time_s", "stride_time_cv_pct",
     "step_time_asymmetry_pct", "step_length_m", "walking_speed_mps", "vertical_oscillation_cm", "vertical_ratio_pct",
     "trunk_twist_deg", "forward_lean_deg", "lean_vs_standing_deg", "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g",
