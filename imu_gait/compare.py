@@ -5,7 +5,8 @@ change of shoes, pace or posture did something. Each session is a recording (ana
 result JSON written earlier by ``imu-gait analyze --json`` / ``live`` (used as it is, with the
 context it was analysed with). The table has one column per session and one row per key
 metric (median over the walk's steps), then walking time and the back-strain flags (episodes and
-minutes per pattern). The last column is the change from the first session to the last; a change
+minutes per pattern). The last column is the change from the first session to the last (for a metric,
+the first and last that have a value); a change
 is marked ``*`` when it is larger than two walks of the same healthy person on the same day differ
 by (:data:`REPEAT_CHANGE`, measured on real repeat walks) and, where the first walk has a
 step-to-step spread, the last median also lies outside the first walk's middle half (25th–75th
@@ -333,7 +334,7 @@ def compared_gaits(sessions: Sequence[Session]) -> list[str]:
 def compare_sessions(sessions: Sequence[Session], *,
                      repeat_change: Mapping[str, float] | None = None) -> pd.DataFrame:
     """The comparison table: one row per metric / flag, one column per session, then ``change``
-    (last − first), ``beyond_spread`` (the last median outside the first's middle half; None when the
+    (last − first; for a metric, between the first and last sessions with a value of it), ``beyond_spread`` (the last median outside the first's middle half; None when the
     first walk has no spread for it) and ``beyond_repeat`` (|change| larger than two walks of the
     same person on the same day differ by, :data:`REPEAT_CHANGE`; None without a limit: running rows,
     stride-time variability, asymmetry, walking time, flags). :func:`is_marked` combines the two into
@@ -363,16 +364,19 @@ def compare_sessions(sessions: Sequence[Session], *,
             vals = [_num(p.get(key)) if p is not None else math.nan for p in parts]
             if all(math.isnan(v) for v in vals):
                 continue
-            i0, i1 = (have[0], have[-1]) if len(have) >= 2 else (0, 0)
-            change = vals[i1] - vals[i0] if len(have) >= 2 else math.nan
-            iqr = parts[i0].get(key + "_iqr") if len(have) >= 2 else None
+            # from the first to the last session with a value of this metric: a first week in which no walking was
+            # found (or a last one without a gyroscope's twist) blanked the change of every such row (weeks audit s36)
+            with_value = [i for i in have if not math.isnan(vals[i])]
+            i0, i1 = (with_value[0], with_value[-1]) if len(with_value) >= 2 else (0, 0)
+            change = vals[i1] - vals[i0] if len(with_value) >= 2 else math.nan
+            iqr = parts[i0].get(key + "_iqr") if len(with_value) >= 2 else None
             beyond = (bool(vals[i1] < _num(iqr[0]) or vals[i1] > _num(iqr[1]))
                       if isinstance(iqr, (list, tuple)) and len(iqr) == 2 and not math.isnan(vals[i1]) else None)
             if beyond and round(abs(change), decimals) == 0:
                 beyond = False        # a very steady first walk: a change too small to show is not a shift
             limit = None if gait == "run" or all_run else limits.get(key)
             repeat = bool(abs(change) > limit) if limit is not None and math.isfinite(change) else None
-            if len(have) >= 2 and key in unmarkable_keys(sessions[i0].summary, sessions[i1].summary):
+            if len(with_value) >= 2 and key in unmarkable_keys(sessions[i0].summary, sessions[i1].summary):
                 beyond = repeat = None    # a change the notes say not to read (another sensor kind or place)
             if key == "walking_speed_mps" and (gait == "run" or all_run):
                 label = "Speed"            # a run's is no walking speed (its row says ', running' in a split)
@@ -593,6 +597,16 @@ def mark_explanation(table: pd.DataFrame) -> str:
     return text
 
 
+def change_words(table: pd.DataFrame) -> str:
+    """What ``change`` is: last − first, and — where a row's first or last walk has no value (no walking found, no
+    gyroscope for twist) — between the first and last walks that have one, as :func:`compare_sessions` takes it."""
+    sessions = [c for c in table.columns if c not in TABLE_FIXED_COLUMNS]
+    recs = table.to_dict(orient="records")
+    skipped = any(not _nan(r["change"]) and (_nan(r[sessions[0]]) or _nan(r[sessions[-1]])) for r in recs)
+    return "change = last − first" + (" (where the first or last walk has no value for a metric, between the first "
+                                     "and the last walk that have one)" if skipped else "")
+
+
 def render_comparison(table: pd.DataFrame, notes: Sequence[str] = ()) -> str:
     """Plain-text table for the terminal (changes beyond the same-day repeat limit and the first walk's
     spread marked *, :func:`is_marked`), then ``notes`` (:func:`comparability_notes`)."""
@@ -610,7 +624,7 @@ def render_comparison(table: pd.DataFrame, notes: Sequence[str] = ()) -> str:
              for row in [head, *body]]
     lines.insert(1, "  ".join("─" * w for w in widths))
     lines.append("")
-    lines.append("Medians over each walk's steps; change = last − first. " + mark_explanation(table))
+    lines.append(f"Medians over each walk's steps; {change_words(table)}. " + mark_explanation(table))
     if notes:
         lines += ["", "Before reading a change as the walker's:"] + [f"  • {n}" for n in notes]
     return "\n".join(lines)
@@ -775,7 +789,7 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
             f"<caption>Each walk's median, {e(order)}, and the change from the first walk to the last "
             f"(* = beyond the usual repeat-to-repeat difference)</caption>"
             f"<tr><th scope='col'>Metric</th>{head}<th scope='col' class='num'>change</th></tr>{''.join(rows_html)}"
-            f"</table></div><p class='evidence'>change = last − first. {e(mark_explanation(table))}</p></section>"
+            f"</table></div><p class='evidence'>{e(change_words(table))}. {e(mark_explanation(table))}</p></section>"
             + (("<section id='comparability'><h2>Before reading a change as the walker's</h2><ul>"
                 + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul></section>") if notes else "") +
             f"<section id='walks'><h2>Walks</h2><ul>{sources}</ul></section></main>"

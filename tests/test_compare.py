@@ -648,3 +648,26 @@ def test_walks_that_do_not_all_say_when_they_were_recorded_keep_the_order_given(
     assert in_time_order(mixed) is None
     local = [load_session(_dated_result(tmp_path / "e.json", 100, "2026-09-14T10:00:00")), mixed[1]]
     assert [s.label for s in in_time_order(local)] == ["d", "e"]
+
+
+def test_a_week_without_walking_does_not_blank_every_change():
+    """Weekly sessions, the first of which found no walking (the patient sat through it): every metric's change was
+    '–' (weeks audit s36 F3). Truth: the change runs from the first to the last walk with a value — cadence 100 →
+    114 = +14, starred (beyond the 12-spm repeat limit and the second walk's middle half) — and the text says so;
+    the walking time, known in every week, still runs from the first week."""
+    nothing = Session("week1", {**BASE_SUMMARY, "cadence_spm": None, "walking_time_s": 0.0, "n_steps": 0})
+    sessions = [nothing, _session("week2", cadence_spm=100.0), _session("week3", cadence_spm=107.0),
+                _session("week4", cadence_spm=114.0)]
+    table = compare_sessions(sessions)
+    row = table.set_index("key").loc["cadence_spm"]
+    assert row["change"] == pytest.approx(14.0)
+    assert row["beyond_repeat"] is True and row["beyond_spread"] is True
+    assert table.set_index("key").loc["walking_time_min", "change"] == pytest.approx(5.0)
+    text = render_comparison(table)
+    assert "+14 *" in text and "between the first and the last walk that have one" in text
+    # a week without the metric at the end too: from week 2 to week 3
+    table = compare_sessions([*sessions[:3], Session("week4", {**BASE_SUMMARY, "cadence_spm": None,
+                                                               "walking_time_s": 0.0})])
+    assert table.set_index("key").loc["cadence_spm", "change"] == pytest.approx(7.0)
+    # every walk with a value: the plain words, unchanged
+    assert "(where" not in render_comparison(compare_sessions(sessions[1:]))
