@@ -767,3 +767,26 @@ def test_the_table_says_when_each_recording_started(tmp_path):
     assert rows["week 5.csv"]["start_time_iso"] == "2026-10-05T11:30:00+02:00"
     assert rows["undated.csv"]["status"] == "ok" and rows["undated.csv"]["start_time_iso"] == ""
     assert rows["z_empty.csv"]["status"] == "error" and rows["z_empty.csv"]["start_time_iso"] == ""
+
+
+def test_recordings_with_the_same_data_are_said_to_be_copies(tmp_path, capsys):
+    """A copy made while sorting a study's files was analysed as a recording of its own without a word, so pooled
+    statistics counted that walk twice (weeks audit s36 F4). Truth: the two byte-identical files (not the third,
+    nor an empty file beside another empty one) are named in a note, every row is still analysed, and the later
+    copy's warnings name the first."""
+    shutil.copy(DATASETS / "mobgap_HA001_walk1.csv", tmp_path / "walk.csv")
+    shutil.copy(DATASETS / "mobgap_HA001_walk1.csv", tmp_path / "walk (copy).csv")
+    shutil.copy(DATASETS / "mobgap_HA001_walk2.csv", tmp_path / "other.csv")
+    (tmp_path / "empty1.csv").write_text("")
+    (tmp_path / "empty2.csv").write_text("")
+    out = tmp_path / "out"
+    out.mkdir()
+    main(["batch", str(tmp_path), "--out", str(out / "s.csv")])
+    err = capsys.readouterr().err
+    assert "1 group(s) of recordings hold the same data" in err
+    assert f"{tmp_path / 'walk (copy).csv'} = {tmp_path / 'walk.csv'}" in err
+    rows = {Path(r["recording"]).name: r for r in read_table(out / "s.csv")}
+    assert [rows[n]["status"] for n in ("walk.csv", "walk (copy).csv", "other.csv")] == ["ok"] * 3
+    assert rows["walk.csv"]["warnings"].startswith(f"the same data byte for byte as {tmp_path / 'walk (copy).csv'}")
+    assert "same data" not in rows["walk (copy).csv"]["warnings"] + rows["other.csv"]["warnings"]
+    assert "same data" not in rows["empty2.csv"]["warnings"]
