@@ -667,6 +667,28 @@ def gait_series(sessions: Sequence[Session]) -> list[tuple[str, list[dict[str, A
     return [(gaits.pop() if len(gaits) == 1 else "", [s.summary for s in sessions])]
 
 
+#: the size of the session names under each panel, pt
+TICK_FONT_PT = 8
+
+
+def _tick_layout(labels: Sequence[str], ncol: int = 3) -> dict[str, Any]:
+    """How the session names stand under a panel. Slanted 30° they need the panels' width per session times
+    sin 30° to clear a line of text: past ~9 sessions (12 weekly walks) they ran into one another in an unreadable
+    band (weeks audit s36). Then they stand upright (a line of text per session), every ``step``-th one where even
+    that is too narrow (the table lists them all), with the row's height grown by the longest name so it clears
+    the next row's titles. ``rotation`` 30 (or 0: short names, chosen by the caller) keeps the figure as before."""
+    # (a panel's width: the 10-in figure within matplotlib's default margins, ncol panels 0.3 of one apart)
+    width_in = 10 * (0.9 - 0.125) / (ncol + (ncol - 1) * 0.3)
+    per_session_in = width_in / max(len(labels), 1)
+    line_in = TICK_FONT_PT / 72 * 1.25
+    if per_session_in * math.sin(math.radians(30)) >= line_in:
+        return {"rotation": 30, "step": 1}
+    longest_in = max(len(str(lab)) for lab in labels) * 0.62 * TICK_FONT_PT / 72
+    panel_in, gap_in = 1.6, longest_in + 0.6        # the axes, and below them the names and the next title
+    return {"rotation": 90, "step": max(1, math.ceil(line_in / per_session_in)),
+            "row_h_in": panel_in + gap_in, "hspace": gap_in / panel_in}
+
+
 def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, str, str]],
                       labels: Sequence[str]) -> Any:
     """One small panel per metric: each session's median with its middle half, walking as circles
@@ -681,7 +703,9 @@ def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, 
     ncol = 3
     nrow = math.ceil(len(metrics) / ncol)
     long = max(len(str(lab)) for lab in labels) > 8 or len(labels) > 4
-    fig = Figure(figsize=(10, (3.0 if long else 2.3) * nrow))
+    ticks = _tick_layout(labels, ncol)
+    upright = ticks["rotation"] == 90
+    fig = Figure(figsize=(10, ticks["row_h_in"] * nrow if upright else (3.0 if long else 2.3) * nrow))
     axes = fig.subplots(nrow, ncol, squeeze=False).ravel()
     x = list(range(len(sessions)))
     summaries = [s.summary for s in sessions]
@@ -714,12 +738,17 @@ def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, 
         ax.set_ylim(*panel_ylim(key, span))
         ax.set_title(f"{lab}" + (f" ({unit})" if unit else ""), fontsize=9)
         ax.set_xticks(x)
-        ax.set_xticklabels(labels, rotation=30 if long else 0, ha="right" if long else "center", fontsize=8)
+        if upright:
+            ax.set_xticks(x[::ticks["step"]])
+            ax.set_xticklabels(labels[::ticks["step"]], rotation=90, ha="center", fontsize=TICK_FONT_PT)
+        else:
+            ax.set_xticklabels(labels, rotation=30 if long else 0, ha="right" if long else "center",
+                               fontsize=TICK_FONT_PT)
         ax.set_xlim(-0.4, len(sessions) - 0.6)
         ax.grid(axis="y", color="#e4e7eb", lw=0.6)
     for ax in axes[len(metrics):]:
         ax.set_visible(False)
-    fig.subplots_adjust(hspace=1.0 if long else 0.65, wspace=0.3)
+    fig.subplots_adjust(hspace=ticks["hspace"] if upright else 1.0 if long else 0.65, wspace=0.3)
     return fig
 
 

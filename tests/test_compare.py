@@ -671,3 +671,41 @@ def test_a_week_without_walking_does_not_blank_every_change():
     assert table.set_index("key").loc["cadence_spm", "change"] == pytest.approx(7.0)
     # every walk with a value: the plain words, unchanged
     assert "(where" not in render_comparison(compare_sessions(sessions[1:]))
+
+
+def _tick_geometry(n, label):
+    """Render the comparison figure of ``n`` sessions named '<label> k' and measure its first panel's session
+    names: (their rotation, the clearance between two neighbours perpendicular to the text, a line of text's
+    height, how many are shown, the gap from the lowest name down to the next row's panel title), in pixels."""
+    import math as _m
+
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from imu_gait.compare import METRIC_ROWS, comparison_figure
+    from imu_gait.report.html import _rc
+
+    sessions = [_session(f"{label} {k + 1}", **{key: 1.0 + k for key, *_ in METRIC_ROWS[:6]}) for k in range(n)]
+    with rc_context(_rc()):
+        fig = comparison_figure(sessions, [(k, lab, u) for k, lab, u, _ in METRIC_ROWS[:6]],
+                                [s.label for s in sessions])
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        ticks = [t for t in fig.axes[0].get_xticklabels() if t.get_text()]
+        rot = ticks[0].get_rotation()
+        boxes = [t.get_window_extent(renderer) for t in ticks]
+        anchors = [b.x1 if rot else b.x0 for b in boxes]          # (slanted names end at their tick)
+        dx = min(b - a for a, b in zip(anchors, anchors[1:]))
+        clear = dx * _m.sin(_m.radians(rot)) if rot else dx - max(b.width for b in boxes)
+        gap = min(b.y0 for b in boxes) - fig.axes[3].title.get_window_extent(renderer).y1
+        return rot, clear, ticks[0].get_fontsize() * fig.dpi / 72, len(ticks), gap
+
+
+def test_twelve_weekly_session_names_do_not_run_into_each_other():
+    """12 weekly walks named 'Woche k – Übung': slanted 30°, neighbouring names overlapped into an unreadable band
+    (9 px apart for 11-px text; weeks audit s36 F5). Truth: each name clears its neighbour by a line of text and
+    stays above the next row's titles; 30 sessions show every other name; 3 sessions keep the slanted names."""
+    for n, shown in ((12, 12), (30, 15)):
+        rot, clear, line, k, gap = _tick_geometry(n, "Woche – Übung")
+        assert clear >= line and gap > 0 and k == shown, (n, rot, clear, line, k, gap)
+    rot, clear, line, k, gap = _tick_geometry(3, "Woche – Übung")
+    assert rot == 30 and clear >= line and k == 3 and gap > 0
