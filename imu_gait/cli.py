@@ -21,6 +21,7 @@ import contextlib
 import importlib
 import json
 import os
+import shutil
 import sys
 from typing import Any, Callable, Iterator, Sequence
 
@@ -356,7 +357,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 for p, lab in zip(args.paths, labels)]
     sessions = _sessions_in_time_order(sessions, keep=args.keep_order)
     table = compare_sessions(sessions)
-    print(render_comparison(table, comparability_notes(sessions)))
+    text = render_comparison(table, comparability_notes(sessions))
+    print(text)
+    wide = max(len(line) for line in text.splitlines()[:2])
+    columns = shutil.get_terminal_size().columns
+    if wide > columns and not args.report:
+        # 12 weekly walks make a ~260-character table: a terminal wraps every row into an unreadable band
+        print(f"(The table is {wide} characters wide, wider than this terminal's {columns}: --report progress.html "
+              "shows it whole, with a plot per metric; --out progress.csv opens in a spreadsheet.)", file=sys.stderr)
     if args.out:
         with writing("--out", args.out):
             table.to_csv(args.out, index=False, lineterminator="\n")

@@ -709,3 +709,18 @@ def test_twelve_weekly_session_names_do_not_run_into_each_other():
         assert clear >= line and gap > 0 and k == shown, (n, rot, clear, line, k, gap)
     rot, clear, line, k, gap = _tick_geometry(3, "Woche – Übung")
     assert rot == 30 and clear >= line and k == 3 and gap > 0
+
+
+def test_a_table_wider_than_the_terminal_points_to_the_page(tmp_path, capsys, monkeypatch):
+    """12 weekly walks print a ~200-character table that a terminal wraps into an unreadable band (weeks audit s36
+    F7). Truth: wider than the terminal (COLUMNS=100), a line points to --report and --out; not for two walks, nor
+    when the page is being written."""
+    files = [_dated_result(tmp_path / f"week {k + 1}.json", 100 + k, f"2026-09-{7 + k:02d}T10:00:00+02:00")
+             for k in range(12)]
+    monkeypatch.setenv("COLUMNS", "100")
+    assert main(["compare", *files]) == 0
+    assert "wider than this terminal's 100: --report" in capsys.readouterr().err
+    assert main(["compare", *files[:2]]) == 0
+    assert "wider than" not in capsys.readouterr().err
+    assert main(["compare", *files, "--report", str(tmp_path / "p.html")]) == 0
+    assert "wider than" not in capsys.readouterr().err
