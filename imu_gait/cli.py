@@ -353,8 +353,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
             probe_writable(opt, out)
     context = analysis_context(args)
     labels = args.labels or [None] * len(args.paths)
-    sessions = [load_session(p, read_options=read_options(args), context=context, label=lab)
-                for p, lab in zip(args.paths, labels)]
+    # recordings are analysed now (JSON results are read): a dozen weekly hour-long walks took minutes without a word,
+    # so from as many as batch logs a line for, each says when it starts (weeks audit s36)
+    n_analysed = sum(1 for p in args.paths if not str(p).lower().endswith(".json"))
+    sessions, k = [], 0
+    for p, lab in zip(args.paths, labels):
+        if n_analysed >= BATCH_LOG_ABOVE and not str(p).lower().endswith(".json"):
+            k += 1
+            print(f"[{k}/{n_analysed}] analysing {p}", file=sys.stderr, flush=True)
+        sessions.append(load_session(p, read_options=read_options(args), context=context, label=lab))
     sessions = _sessions_in_time_order(sessions, keep=args.keep_order)
     table = compare_sessions(sessions)
     text = render_comparison(table, comparability_notes(sessions))

@@ -724,3 +724,20 @@ def test_a_table_wider_than_the_terminal_points_to_the_page(tmp_path, capsys, mo
     assert "wider than" not in capsys.readouterr().err
     assert main(["compare", *files, "--report", str(tmp_path / "p.html")]) == 0
     assert "wider than" not in capsys.readouterr().err
+
+
+def test_comparing_many_recordings_says_which_one_it_is_analysing(tmp_path, capsys):
+    """compare analyses recordings (not JSON results) before printing anything: a dozen weekly hour-long walks took
+    minutes without a word (weeks audit s36). Truth: from 5 recordings on (as batch logs), a line per recording as
+    it starts, counted over the recordings only; none for JSON results, nor for fewer recordings."""
+    paths = []
+    for k in range(5):
+        rec, _ = synthesize_walk(20, seed=k)
+        write_native(tmp_path / f"w{k}.csv", rec)
+        paths.append(str(tmp_path / f"w{k}.csv"))
+    results = [_dated_result(tmp_path / "r.json", 100, None)]
+    assert main(["compare", *results, *paths]) == 0
+    lines = [l for l in capsys.readouterr().err.splitlines() if "analysing" in l]
+    assert lines == [f"[{k + 1}/5] analysing {p}" for k, p in enumerate(paths)]
+    assert main(["compare", *paths[:2]]) == 0
+    assert "analysing" not in capsys.readouterr().err
