@@ -371,7 +371,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if wide > columns and not args.report:
         # 12 weekly walks make a ~260-character table: a terminal wraps every row into an unreadable band
         print(f"(The table is {wide} characters wide, wider than this terminal's {columns}: --report progress.html "
-              "shows it whole, with a plot per metric; --out progress.csv opens in a spreadsheet.)", file=sys.stderr)
+              "shows it whole, with a plot per metric" + ("" if args.out else "; --out progress.csv opens in a "
+                                                          "spreadsheet") + ".)", file=sys.stderr)
     if args.out:
         with writing("--out", args.out):
             table.to_csv(args.out, index=False, lineterminator="\n")

@@ -724,6 +724,9 @@ def test_a_table_wider_than_the_terminal_points_to_the_page(tmp_path, capsys, mo
     assert "wider than" not in capsys.readouterr().err
     assert main(["compare", *files, "--report", str(tmp_path / "p.html")]) == 0
     assert "wider than" not in capsys.readouterr().err
+    assert main(["compare", *files, "--out", str(tmp_path / "p.csv")]) == 0      # (the CSV asked for: not offered)
+    err = capsys.readouterr().err
+    assert "--report progress.html" in err and "--out progress.csv" not in err
 
 
 def test_comparing_many_recordings_says_which_one_it_is_analysing(tmp_path, capsys):
