@@ -34,9 +34,11 @@ from .treadmill import with_sidecar_schedule
 if TYPE_CHECKING:
     from .context_table import ContextTable
 
-#: summary keys copied into the table, in this order (medians over steps unless the name says so)
+#: summary keys copied into the table, in this order (medians over steps unless the name says so). First when the
+#: recording started (``start_time_iso``, with its UTC offset where the file gave one; empty where it did not say):
+#: a study's sessions weeks apart were otherwise told apart by their file names alone (weeks audit s36)
 SUMMARY_COLUMNS = (
-    "duration_s", "sample_rate_hz", "has_gyro", "gyro_axis_mismatch", "placement", "n_bouts", "walking_time_s", "n_steps", "gait",
+    "start_time_iso", "duration_s", "sample_rate_hz", "has_gyro", "gyro_axis_mismatch", "placement", "n_bouts", "walking_time_s", "n_steps", "gait",
     "running_fraction", "cadence_spm", "cadence_walking_spm", "cadence_running_spm", "step_time_s", "stride_time_s", "stride_time_cv_pct",
     "step_time_asymmetry_pct", "step_length_m", "walking_speed_mps", "vertical_oscillation_cm", "vertical_ratio_pct",
     "trunk_twist_deg", "forward_lean_deg", "lean_vs_standing_deg", "lateral_sway_cm", "pelvic_drop_deg", "braking_mps", "impact_g",
@@ -244,6 +246,38 @@ def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = Fal
             for rec in walk(p):
                 add(rec)
     return out
+
+
+def identical_recordings(recordings: Sequence[Path]) -> list[list[Path]]:
+    """Groups (two or more, in the recordings' order) of recording files whose bytes are the same: a copy made
+    while sorting a study's files ('copy of walk.csv', a session exported twice) is analysed as a recording of its
+    own, and pooled statistics counted that walk twice without a word (weeks audit s36). Only files of equal size
+    are read (hashed in blocks), so a folder of distinct recordings costs one ``stat`` each; export folders are
+    not compared."""
+    import hashlib
+
+    by_size: dict[int, list[Path]] = {}
+    for r in recordings:
+        try:
+            if r.is_file():
+                by_size.setdefault(r.stat().st_size, []).append(r)
+        except OSError:
+            continue
+    groups: dict[bytes, list[Path]] = {}
+    for size, same in by_size.items():
+        if len(same) < 2 or size == 0:          # (empty files: their rows already say they are empty)
+            continue
+        for r in same:
+            h = hashlib.blake2b(digest_size=20)
+            try:
+                with open(r, "rb") as fh:
+                    for block in iter(lambda: fh.read(1 << 20), b""):
+                        h.update(block)
+            except OSError:
+                continue
+            groups.setdefault(h.digest(), []).append(r)
+    order = {r: i for i, r in enumerate(recordings)}
+    return sorted((g for g in groups.values() if len(g) > 1), key=lambda g: order[g[0]])
 
 
 def _what_is_there(paths: Sequence[str | os.PathLike], recursive: bool) -> str:
@@ -645,6 +679,11 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     if context_table is not None and paths and note is not None:
         for line in _context_table_notes(recordings, context_table):
             note(line)
+    same_data = identical_recordings(recordings)
+    if same_data and note is not None:
+        note(f"{len(same_data)} group(s) of recordings hold the same data byte for byte (copies?), e.g. "
+             f"{' = '.join(str(r) for r in same_data[0][:3])}: each has its own row — count each walk once in pooled "
+             "statistics (the later rows' warnings name the first)")
     json_paths: list[Path | None] = [None] * len(recordings)
     if json_dir is not None:
         Path(json_dir).mkdir(parents=True, exist_ok=True)
@@ -696,6 +735,12 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
         raise
     rows = [by_index[i] for i in range(n)]
     _add_study_columns(rows, recordings, context_table)
+    index = {r: i for i, r in enumerate(recordings)}
+    for group in same_data:
+        for r in group[1:]:
+            row = rows[index[r]]
+            row["warnings"] = " | ".join(w for w in (f"the same data byte for byte as {group[0]} (a copy?): count "
+                                                     "the walk once in pooled statistics", row.get("warnings")) if w)
     if out_csv is not None:
         write_table(rows, out_csv, study_columns=study)
     for key, path in pooled.items():

@@ -21,6 +21,7 @@ import contextlib
 import importlib
 import json
 import os
+import shutil
 import sys
 from typing import Any, Callable, Iterator, Sequence
 
@@ -322,7 +323,11 @@ def _add_compare(sub: Any) -> None:
                     "recording (analysed now, with the context options below) or a result JSON written by "
                     "'imu-gait analyze --json' or 'live' (used as it was analysed).",
         epilog="example: imu-gait compare week1.json week3.json week6.csv --out progress.csv")
-    p.add_argument("paths", nargs="+", metavar="WALK", help="recordings or result JSON files, oldest first")
+    p.add_argument("paths", nargs="+", metavar="WALK",
+                   help="recordings or result JSON files; put oldest first by when they were recorded where every "
+                        "one says so (else taken in the order given: oldest first)")
+    p.add_argument("--keep-order", action="store_true",
+                   help="keep the walks in the order given, even where their start times say another")
     p.add_argument("--labels", metavar="A,B,…", type=lambda s: [x.strip() for x in s.split(",")],
                    help="column names (default: the file names)")
     p.add_argument("--out", metavar="OUT.csv", help="also write the table as CSV")
@@ -348,10 +353,26 @@ def cmd_compare(args: argparse.Namespace) -> int:
             probe_writable(opt, out)
     context = analysis_context(args)
     labels = args.labels or [None] * len(args.paths)
-    sessions = [load_session(p, read_options=read_options(args), context=context, label=lab)
-                for p, lab in zip(args.paths, labels)]
+    # recordings are analysed now (JSON results are read): a dozen weekly hour-long walks took minutes without a word,
+    # so from as many as batch logs a line for, each says when it starts (weeks audit s36)
+    n_analysed = sum(1 for p in args.paths if not str(p).lower().endswith(".json"))
+    sessions, k = [], 0
+    for p, lab in zip(args.paths, labels):
+        if n_analysed >= BATCH_LOG_ABOVE and not str(p).lower().endswith(".json"):
+            k += 1
+            print(f"[{k}/{n_analysed}] analysing {p}", file=sys.stderr, flush=True)
+        sessions.append(load_session(p, read_options=read_options(args), context=context, label=lab))
+    sessions = _sessions_in_time_order(sessions, keep=args.keep_order)
     table = compare_sessions(sessions)
-    print(render_comparison(table, comparability_notes(sessions)))
+    text = render_comparison(table, comparability_notes(sessions))
+    print(text)
+    wide = max(len(line) for line in text.splitlines()[:2])
+    columns = shutil.get_terminal_size().columns
+    if wide > columns and not args.report:
+        # 12 weekly walks make a ~260-character table: a terminal wraps every row into an unreadable band
+        print(f"(The table is {wide} characters wide, wider than this terminal's {columns}: --report progress.html "
+              "shows it whole, with a plot per metric" + ("" if args.out else "; --out progress.csv opens in a "
+                                                          "spreadsheet") + ".)", file=sys.stderr)
     if args.out:
         with writing("--out", args.out):
             table.to_csv(args.out, index=False, lineterminator="\n")
@@ -362,6 +383,28 @@ def cmd_compare(args: argparse.Namespace) -> int:
             fh.write(page)
         print(f"Wrote comparison page: {args.report}", file=sys.stderr)
     return 0
+
+
+def _sessions_in_time_order(sessions: list[Any], *, keep: bool) -> list[Any]:
+    """compare's walks oldest first by their start times where every one says when it was recorded (a shell's
+    week*.json lists week 10 before week 2: the change 'last − first' and the plot's line ran out of time order),
+    saying so on stderr; with ``keep`` the order given, with a warning when the start times disagree."""
+    from .compare import in_time_order, session_start
+
+    ordered = in_time_order(sessions)
+    if ordered is None or all(a is b for a, b in zip(ordered, sessions)):
+        return sessions
+
+    def when(s: Any) -> str:
+        return session_start(s).isoformat(sep=" ", timespec="minutes")
+
+    if keep:
+        print("Note: the walks are not oldest first by when they were recorded (kept as given, --keep-order): "
+              "'change' is last − first in that order, not a change over time", file=sys.stderr)
+        return sessions
+    print(f"Put the walks oldest first by when they were recorded: {ordered[0].label} ({when(ordered[0])}) … "
+          f"{ordered[-1].label} ({when(ordered[-1])}); --keep-order keeps the order given", file=sys.stderr)
+    return ordered
 
 
 def _add_batch(sub: Any) -> None:

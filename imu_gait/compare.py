@@ -5,7 +5,8 @@ change of shoes, pace or posture did something. Each session is a recording (ana
 result JSON written earlier by ``imu-gait analyze --json`` / ``live`` (used as it is, with the
 context it was analysed with). The table has one column per session and one row per key
 metric (median over the walk's steps), then walking time and the back-strain flags (episodes and
-minutes per pattern). The last column is the change from the first session to the last; a change
+minutes per pattern). The last column is the change from the first session to the last (for a metric,
+the first and last that have a value); a change
 is marked ``*`` when it is larger than two walks of the same healthy person on the same day differ
 by (:data:`REPEAT_CHANGE`, measured on real repeat walks) and, where the first walk has a
 step-to-step spread, the last median also lies outside the first walk's middle half (25th–75th
@@ -259,6 +260,38 @@ def session_label(path: str | Path) -> str:
     return stem
 
 
+def session_start(session: Session) -> Any:
+    """When the session's recording started (a :class:`datetime.datetime`: aware when its UTC offset is known),
+    from the summary's ``start_time_iso`` / ``start_unix_s``; None when the file did not say."""
+    from .days import recording_start
+
+    start = recording_start(session.summary)
+    return None if start is None else start[0]
+
+
+def in_time_order(sessions: Sequence[Session]) -> list[Session] | None:
+    """The sessions oldest first by :func:`session_start` (ties keep their order), or None when that cannot
+    be told: a session does not say when it was recorded, or some say it with a UTC offset and others in
+    local time only (which instant a local time was is not known). A shell's ``week*.json`` lists week 10
+    before week 2: taken as given, the change 'last − first' ran from week 1 to week 9 and the plot drew a
+    saw-tooth (weeks audit s36)."""
+    starts = [session_start(s) for s in sessions]
+    if any(x is None for x in starts) or len({x.tzinfo is None for x in starts}) > 1:
+        return None
+    order = sorted(range(len(sessions)), key=lambda i: starts[i])
+    return [sessions[i] for i in order]
+
+
+def order_words(sessions: Sequence[Session]) -> str:
+    """How the sessions are ordered, for the page: 'oldest first' only when their start times say so."""
+    ordered = in_time_order(sessions)
+    if ordered is None:
+        return "in the order given"
+    if all(a is b for a, b in zip(ordered, sessions)):
+        return "oldest first"
+    return "in the order given (not oldest first)"
+
+
 def _is_batch_table(path: Path) -> bool:
     """True for a summary table written by ``imu-gait batch`` (its header starts 'recording,status,error')."""
     return path.suffix.lower() == ".csv" and output_table_kind(path) == "batch summary table"
@@ -301,7 +334,7 @@ def compared_gaits(sessions: Sequence[Session]) -> list[str]:
 def compare_sessions(sessions: Sequence[Session], *,
                      repeat_change: Mapping[str, float] | None = None) -> pd.DataFrame:
     """The comparison table: one row per metric / flag, one column per session, then ``change``
-    (last − first), ``beyond_spread`` (the last median outside the first's middle half; None when the
+    (last − first; for a metric, between the first and last sessions with a value of it), ``beyond_spread`` (the last median outside the first's middle half; None when the
     first walk has no spread for it) and ``beyond_repeat`` (|change| larger than two walks of the
     same person on the same day differ by, :data:`REPEAT_CHANGE`; None without a limit: running rows,
     stride-time variability, asymmetry, walking time, flags). :func:`is_marked` combines the two into
@@ -331,16 +364,19 @@ def compare_sessions(sessions: Sequence[Session], *,
             vals = [_num(p.get(key)) if p is not None else math.nan for p in parts]
             if all(math.isnan(v) for v in vals):
                 continue
-            i0, i1 = (have[0], have[-1]) if len(have) >= 2 else (0, 0)
-            change = vals[i1] - vals[i0] if len(have) >= 2 else math.nan
-            iqr = parts[i0].get(key + "_iqr") if len(have) >= 2 else None
+            # from the first to the last session with a value of this metric: a first week in which no walking was
+            # found (or a last one without a gyroscope's twist) blanked the change of every such row (weeks audit s36)
+            with_value = [i for i in have if not math.isnan(vals[i])]
+            i0, i1 = (with_value[0], with_value[-1]) if len(with_value) >= 2 else (0, 0)
+            change = vals[i1] - vals[i0] if len(with_value) >= 2 else math.nan
+            iqr = parts[i0].get(key + "_iqr") if len(with_value) >= 2 else None
             beyond = (bool(vals[i1] < _num(iqr[0]) or vals[i1] > _num(iqr[1]))
                       if isinstance(iqr, (list, tuple)) and len(iqr) == 2 and not math.isnan(vals[i1]) else None)
             if beyond and round(abs(change), decimals) == 0:
                 beyond = False        # a very steady first walk: a change too small to show is not a shift
             limit = None if gait == "run" or all_run else limits.get(key)
             repeat = bool(abs(change) > limit) if limit is not None and math.isfinite(change) else None
-            if len(have) >= 2 and key in unmarkable_keys(sessions[i0].summary, sessions[i1].summary):
+            if len(with_value) >= 2 and key in unmarkable_keys(sessions[i0].summary, sessions[i1].summary):
                 beyond = repeat = None    # a change the notes say not to read (another sensor kind or place)
             if key == "walking_speed_mps" and (gait == "run" or all_run):
                 label = "Speed"            # a run's is no walking speed (its row says ', running' in a split)
@@ -561,6 +597,16 @@ def mark_explanation(table: pd.DataFrame) -> str:
     return text
 
 
+def change_words(table: pd.DataFrame) -> str:
+    """What ``change`` is: last − first, and — where a row's first or last walk has no value (no walking found, no
+    gyroscope for twist) — between the first and last walks that have one, as :func:`compare_sessions` takes it."""
+    sessions = [c for c in table.columns if c not in TABLE_FIXED_COLUMNS]
+    recs = table.to_dict(orient="records")
+    skipped = any(not _nan(r["change"]) and (_nan(r[sessions[0]]) or _nan(r[sessions[-1]])) for r in recs)
+    return "change = last − first" + (" (where the first or last walk has no value for a metric, between the first "
+                                     "and the last walk that have one)" if skipped else "")
+
+
 def render_comparison(table: pd.DataFrame, notes: Sequence[str] = ()) -> str:
     """Plain-text table for the terminal (changes beyond the same-day repeat limit and the first walk's
     spread marked *, :func:`is_marked`), then ``notes`` (:func:`comparability_notes`)."""
@@ -578,7 +624,7 @@ def render_comparison(table: pd.DataFrame, notes: Sequence[str] = ()) -> str:
              for row in [head, *body]]
     lines.insert(1, "  ".join("─" * w for w in widths))
     lines.append("")
-    lines.append("Medians over each walk's steps; change = last − first. " + mark_explanation(table))
+    lines.append(f"Medians over each walk's steps; {change_words(table)}. " + mark_explanation(table))
     if notes:
         lines += ["", "Before reading a change as the walker's:"] + [f"  • {n}" for n in notes]
     return "\n".join(lines)
@@ -621,6 +667,28 @@ def gait_series(sessions: Sequence[Session]) -> list[tuple[str, list[dict[str, A
     return [(gaits.pop() if len(gaits) == 1 else "", [s.summary for s in sessions])]
 
 
+#: the size of the session names under each panel, pt
+TICK_FONT_PT = 8
+
+
+def _tick_layout(labels: Sequence[str], ncol: int = 3) -> dict[str, Any]:
+    """How the session names stand under a panel. Slanted 30° they need the panels' width per session times
+    sin 30° to clear a line of text: past ~9 sessions (12 weekly walks) they ran into one another in an unreadable
+    band (weeks audit s36). Then they stand upright (a line of text per session), every ``step``-th one where even
+    that is too narrow (the table lists them all), with the row's height grown by the longest name so it clears
+    the next row's titles. ``rotation`` 30 (or 0: short names, chosen by the caller) keeps the figure as before."""
+    # (a panel's width: the 10-in figure within matplotlib's default margins, ncol panels 0.3 of one apart)
+    width_in = 10 * (0.9 - 0.125) / (ncol + (ncol - 1) * 0.3)
+    per_session_in = width_in / max(len(labels), 1)
+    line_in = TICK_FONT_PT / 72 * 1.25
+    if per_session_in * math.sin(math.radians(30)) >= line_in:
+        return {"rotation": 30, "step": 1}
+    longest_in = max(len(str(lab)) for lab in labels) * 0.62 * TICK_FONT_PT / 72
+    panel_in, gap_in = 1.6, longest_in + 0.6        # the axes, and below them the names and the next title
+    return {"rotation": 90, "step": max(1, math.ceil(line_in / per_session_in)),
+            "row_h_in": panel_in + gap_in, "hspace": gap_in / panel_in}
+
+
 def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, str, str]],
                       labels: Sequence[str]) -> Any:
     """One small panel per metric: each session's median with its middle half, walking as circles
@@ -635,7 +703,9 @@ def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, 
     ncol = 3
     nrow = math.ceil(len(metrics) / ncol)
     long = max(len(str(lab)) for lab in labels) > 8 or len(labels) > 4
-    fig = Figure(figsize=(10, (3.0 if long else 2.3) * nrow))
+    ticks = _tick_layout(labels, ncol)
+    upright = ticks["rotation"] == 90
+    fig = Figure(figsize=(10, ticks["row_h_in"] * nrow if upright else (3.0 if long else 2.3) * nrow))
     axes = fig.subplots(nrow, ncol, squeeze=False).ravel()
     x = list(range(len(sessions)))
     summaries = [s.summary for s in sessions]
@@ -668,12 +738,17 @@ def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, 
         ax.set_ylim(*panel_ylim(key, span))
         ax.set_title(f"{lab}" + (f" ({unit})" if unit else ""), fontsize=9)
         ax.set_xticks(x)
-        ax.set_xticklabels(labels, rotation=30 if long else 0, ha="right" if long else "center", fontsize=8)
+        if upright:
+            ax.set_xticks(x[::ticks["step"]])
+            ax.set_xticklabels(labels[::ticks["step"]], rotation=90, ha="center", fontsize=TICK_FONT_PT)
+        else:
+            ax.set_xticklabels(labels, rotation=30 if long else 0, ha="right" if long else "center",
+                               fontsize=TICK_FONT_PT)
         ax.set_xlim(-0.4, len(sessions) - 0.6)
         ax.grid(axis="y", color="#e4e7eb", lw=0.6)
     for ax in axes[len(metrics):]:
         ax.set_visible(False)
-    fig.subplots_adjust(hspace=1.0 if long else 0.65, wspace=0.3)
+    fig.subplots_adjust(hspace=ticks["hspace"] if upright else 1.0 if long else 0.65, wspace=0.3)
     return fig
 
 
@@ -727,18 +802,23 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
         unit = f" ({e(r['unit'])})" if r["unit"] and "(" not in r["row"] else ""
         rows_html.append(f"<tr><th scope='row'>{e(r['row'])}{unit}</th>{cells}<td class='num'>{e(change)}</td></tr>")
     head = "".join(f"<th scope='col' class='num'>{e(c)}</th>" for c in labels)
-    sources = "".join(f"<li>{e(s.label)}: {e(s.source)}</li>" for s in sessions)
+    def recorded(s: Session) -> str:
+        when = session_start(s)
+        return "" if when is None else f" (recorded {when.isoformat(sep=' ', timespec='minutes')})"
+
+    sources = "".join(f"<li>{e(s.label)}: {e(s.source)}{e(recorded(s))}</li>" for s in sessions)
+    order = order_words(sessions)
     now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>Gait comparison</title><style>{CSS}</style></head><body><div class='page'>"
-            f"<header><h1>Gait comparison</h1><p class='sub'>{len(sessions)} walks, oldest first</p></header><main>"
+            f"<header><h1>Gait comparison</h1><p class='sub'>{len(sessions)} walks, {e(order)}</p></header><main>"
             f"<section id='panels'><h2>Key metrics walk by walk</h2>{fig_html}</section>"
             f"<section id='table'><h2>Table</h2><div class='table-wrap'><table class='compare'>"
-            f"<caption>Each walk's median, oldest first, and the change from the first walk to the last "
+            f"<caption>Each walk's median, {e(order)}, and the change from the first walk to the last "
             f"(* = beyond the usual repeat-to-repeat difference)</caption>"
             f"<tr><th scope='col'>Metric</th>{head}<th scope='col' class='num'>change</th></tr>{''.join(rows_html)}"
-            f"</table></div><p class='evidence'>change = last − first. {e(mark_explanation(table))}</p></section>"
+            f"</table></div><p class='evidence'>{e(change_words(table))}. {e(mark_explanation(table))}</p></section>"
             + (("<section id='comparability'><h2>Before reading a change as the walker's</h2><ul>"
                 + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul></section>") if notes else "") +
             f"<section id='walks'><h2>Walks</h2><ul>{sources}</ul></section></main>"

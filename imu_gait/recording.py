@@ -247,8 +247,11 @@ class Recording:
 
         duration = float(t[-1] - t[0]) if t.size > 1 else 0.0
         if duration < min_duration_s:
+            # (a 3.99-s file read 'lasts 4.0 s; at least 4 s … are needed': as many decimals as show it is short)
+            shown = next(f"{duration:.{d}f}" for d in (1, 2, 3, 6) if float(f"{duration:.{d}f}") < min_duration_s
+                         or d == 6)
             raise RecordingError(
-                ("the recording holds a single sample" if t.size == 1 else f"the recording lasts {duration:.1f} s")
+                ("the recording holds a single sample" if t.size == 1 else f"the recording lasts {shown} s")
                 + f"; at least {min_duration_s:.0f} s of walking are needed",
                 path=src, hint="record for longer (a minute or more gives stable metrics)")
         # the median of a diff of its own, partitioned in place (a day's copy is 70 MB more); the gaps below

@@ -196,6 +196,13 @@ def test_two_second_recording(tmp_path):
     raises(write(tmp_path, "two_seconds.csv", lines[:HEADER_LINE + 200]), r"lasts 2\.0 s", "at least")
 
 
+def test_a_recording_just_short_of_the_minimum_says_by_how_much(tmp_path):
+    """A 3.99-s file's row in a batch read 'the recording lasts 4.0 s; at least 4 s of walking are needed' — a
+    contradiction (weeks audit s36). Truth: its duration with the decimals that show it is short: 3.99 s."""
+    lines = source_lines()                           # (100 Hz from 0.00 s: 400 rows end at 3.99 s)
+    raises(write(tmp_path, "short.csv", lines[:HEADER_LINE + 400]), r"lasts 3\.99 s", "at least 4 s")
+
+
 def test_native_values_in_g_refused(tmp_path):
     lines = source_lines()
     body = []

@@ -749,3 +749,44 @@ def test_each_output_table_is_recognised_by_its_header(two_walks, tmp_path):
     assert {name: output_table_kind(out / name) for name in expected} == expected
     assert output_table_kind(d / "w1.csv") is None and output_table_kind(DATASETS / "mobgap_HA001_walk1.csv") is None
     assert output_table_kind(out / "ref.csv") is None and output_table_kind(d) is None
+
+
+def test_the_table_says_when_each_recording_started(tmp_path):
+    """Sessions weeks apart: the table had no date, so a researcher could order them only by file name (weeks audit
+    s36 F2). Truth: the native header's start_time, as the result's summary says it, in ``start_time_iso`` (right
+    after ``error``); empty for a file that does not say when it started and for a file that could not be read."""
+    rec, _ = synthesize_walk(30, seed=1)
+    rec.meta["start_time"] = "2026-10-05T11:30:00+02:00"
+    write_native(tmp_path / "week 5.csv", rec)
+    _short_walk(tmp_path / "undated.csv", 2)
+    (tmp_path / "z_empty.csv").write_text("time_s,acc_x,acc_y,acc_z\n")
+    (tmp_path / "out").mkdir()
+    run_batch([tmp_path], tmp_path / "out" / "s.csv")
+    rows = {Path(r["recording"]).name: r for r in read_table(tmp_path / "out" / "s.csv")}
+    assert list(next(iter(rows.values())))[:5] == ["recording", "status", "error", "start_time_iso", "duration_s"]
+    assert rows["week 5.csv"]["start_time_iso"] == "2026-10-05T11:30:00+02:00"
+    assert rows["undated.csv"]["status"] == "ok" and rows["undated.csv"]["start_time_iso"] == ""
+    assert rows["z_empty.csv"]["status"] == "error" and rows["z_empty.csv"]["start_time_iso"] == ""
+
+
+def test_recordings_with_the_same_data_are_said_to_be_copies(tmp_path, capsys):
+    """A copy made while sorting a study's files was analysed as a recording of its own without a word, so pooled
+    statistics counted that walk twice (weeks audit s36 F4). Truth: the two byte-identical files (not the third,
+    nor an empty file beside another empty one) are named in a note, every row is still analysed, and the later
+    copy's warnings name the first."""
+    shutil.copy(DATASETS / "mobgap_HA001_walk1.csv", tmp_path / "walk.csv")
+    shutil.copy(DATASETS / "mobgap_HA001_walk1.csv", tmp_path / "walk (copy).csv")
+    shutil.copy(DATASETS / "mobgap_HA001_walk2.csv", tmp_path / "other.csv")
+    (tmp_path / "empty1.csv").write_text("")
+    (tmp_path / "empty2.csv").write_text("")
+    out = tmp_path / "out"
+    out.mkdir()
+    main(["batch", str(tmp_path), "--out", str(out / "s.csv")])
+    err = capsys.readouterr().err
+    assert "1 group(s) of recordings hold the same data" in err
+    assert f"{tmp_path / 'walk (copy).csv'} = {tmp_path / 'walk.csv'}" in err
+    rows = {Path(r["recording"]).name: r for r in read_table(out / "s.csv")}
+    assert [rows[n]["status"] for n in ("walk.csv", "walk (copy).csv", "other.csv")] == ["ok"] * 3
+    assert rows["walk.csv"]["warnings"].startswith(f"the same data byte for byte as {tmp_path / 'walk (copy).csv'}")
+    assert "same data" not in rows["walk (copy).csv"]["warnings"] + rows["other.csv"]["warnings"]
+    assert "same data" not in rows["empty2.csv"]["warnings"]

@@ -596,3 +596,151 @@ def test_flag_rows_use_the_reports_titles_and_no_trend_line_joins_walks_not_to_c
     page = render_comparison_html([a, b, c], table)
     assert "A hollow marker is a walk whose value the notes below say not to compare" in page
     assert "Pace too fast / shuffling" in page
+
+
+def _dated_result(path, cadence, start):
+    """A result JSON of a walk at ``cadence`` recorded at ``start`` (ISO; None: the file did not say)."""
+    summary = {**BASE_SUMMARY, "cadence_spm": cadence, "walking_time_s": 300.0,
+               **({"start_time_iso": start} if start else {})}
+    path.write_text(json.dumps({"summary": summary, "flags": []}))
+    return str(path)
+
+
+def test_weekly_walks_given_out_of_time_order_are_put_oldest_first(tmp_path, capsys):
+    """A shell lists week10.json before week2.json: taken as given, 'change' ran from week 1 to week 9 and the page
+    said 'oldest first' under a saw-tooth (weeks audit s36 F1). Truth: the start times order the columns week 1,
+    2, 10; change = week 10 − week 1 = +12 spm; --keep-order keeps the given order and says it is not oldest first."""
+    files = [_dated_result(tmp_path / "week1.json", 100, "2026-09-07T10:30:00+02:00"),
+             _dated_result(tmp_path / "week10.json", 112, "2026-11-09T10:30:00+02:00"),
+             _dated_result(tmp_path / "week2.json", 103, "2026-09-14T09:00:00+02:00")]   # (the shell's order)
+    out, page = tmp_path / "c.csv", tmp_path / "c.html"
+    assert main(["compare", *files, "--labels", "w1,w10,w2", "--out", str(out), "--report", str(page)]) == 0
+    err = capsys.readouterr().err
+    assert "oldest first by when they were recorded" in err and "--keep-order" in err
+    table = pd.read_csv(out)
+    assert [c for c in table.columns if c.startswith("w")] == ["w1", "w2", "w10"]     # labels follow their walks
+    assert table.set_index("key").loc["cadence_spm", "change"] == pytest.approx(12)
+    html = page.read_text()
+    assert "3 walks, oldest first" in html and "(recorded 2026-09-14 09:00+02:00)" in html
+
+    assert main(["compare", *files, "--keep-order", "--out", str(out), "--report", str(page)]) == 0
+    assert "not oldest first" in capsys.readouterr().err
+    table = pd.read_csv(out)
+    assert [c for c in table.columns if c.startswith("week")] == ["week1", "week10", "week2"]
+    assert table.set_index("key").loc["cadence_spm", "change"] == pytest.approx(3)
+    assert "3 walks, in the order given (not oldest first)" in page.read_text()
+
+
+def test_walks_that_do_not_all_say_when_they_were_recorded_keep_the_order_given(tmp_path, capsys):
+    """Order by time only where every walk says when it was recorded, and in one kind of clock: a walk without a
+    start, or a local time beside one with its UTC offset, leaves the order as given — and the page no longer
+    claims 'oldest first'."""
+    files = [_dated_result(tmp_path / "b.json", 110, "2026-09-14T10:00:00+02:00"),
+             _dated_result(tmp_path / "a.json", 100, None)]
+    page = tmp_path / "c.html"
+    assert main(["compare", *files, "--report", str(page)]) == 0
+    assert "oldest first" not in capsys.readouterr().err
+    assert "2 walks, in the order given<" in page.read_text()
+    from imu_gait.compare import in_time_order
+
+    mixed = [load_session(_dated_result(tmp_path / "c.json", 100, "2026-09-14T10:00:00+02:00")),
+             load_session(_dated_result(tmp_path / "d.json", 100, "2026-09-07T10:00:00"))]
+    assert in_time_order(mixed) is None
+    local = [load_session(_dated_result(tmp_path / "e.json", 100, "2026-09-14T10:00:00")), mixed[1]]
+    assert [s.label for s in in_time_order(local)] == ["d", "e"]
+
+
+def test_a_week_without_walking_does_not_blank_every_change():
+    """Weekly sessions, the first of which found no walking (the patient sat through it): every metric's change was
+    '–' (weeks audit s36 F3). Truth: the change runs from the first to the last walk with a value — cadence 100 →
+    114 = +14, starred (beyond the 12-spm repeat limit and the second walk's middle half) — and the text says so;
+    the walking time, known in every week, still runs from the first week."""
+    nothing = Session("week1", {**BASE_SUMMARY, "cadence_spm": None, "walking_time_s": 0.0, "n_steps": 0})
+    sessions = [nothing, _session("week2", cadence_spm=100.0), _session("week3", cadence_spm=107.0),
+                _session("week4", cadence_spm=114.0)]
+    table = compare_sessions(sessions)
+    row = table.set_index("key").loc["cadence_spm"]
+    assert row["change"] == pytest.approx(14.0)
+    assert row["beyond_repeat"] is True and row["beyond_spread"] is True
+    assert table.set_index("key").loc["walking_time_min", "change"] == pytest.approx(5.0)
+    text = render_comparison(table)
+    assert "+14 *" in text and "between the first and the last walk that have one" in text
+    # a week without the metric at the end too: from week 2 to week 3
+    table = compare_sessions([*sessions[:3], Session("week4", {**BASE_SUMMARY, "cadence_spm": None,
+                                                               "walking_time_s": 0.0})])
+    assert table.set_index("key").loc["cadence_spm", "change"] == pytest.approx(7.0)
+    # every walk with a value: the plain words, unchanged
+    assert "(where" not in render_comparison(compare_sessions(sessions[1:]))
+
+
+def _tick_geometry(n, label):
+    """Render the comparison figure of ``n`` sessions named '<label> k' and measure its first panel's session
+    names: (their rotation, the clearance between two neighbours perpendicular to the text, a line of text's
+    height, how many are shown, the gap from the lowest name down to the next row's panel title), in pixels."""
+    import math as _m
+
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from imu_gait.compare import METRIC_ROWS, comparison_figure
+    from imu_gait.report.html import _rc
+
+    sessions = [_session(f"{label} {k + 1}", **{key: 1.0 + k for key, *_ in METRIC_ROWS[:6]}) for k in range(n)]
+    with rc_context(_rc()):
+        fig = comparison_figure(sessions, [(k, lab, u) for k, lab, u, _ in METRIC_ROWS[:6]],
+                                [s.label for s in sessions])
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        ticks = [t for t in fig.axes[0].get_xticklabels() if t.get_text()]
+        rot = ticks[0].get_rotation()
+        boxes = [t.get_window_extent(renderer) for t in ticks]
+        anchors = [b.x1 if rot else b.x0 for b in boxes]          # (slanted names end at their tick)
+        dx = min(b - a for a, b in zip(anchors, anchors[1:]))
+        clear = dx * _m.sin(_m.radians(rot)) if rot else dx - max(b.width for b in boxes)
+        gap = min(b.y0 for b in boxes) - fig.axes[3].title.get_window_extent(renderer).y1
+        return rot, clear, ticks[0].get_fontsize() * fig.dpi / 72, len(ticks), gap
+
+
+def test_twelve_weekly_session_names_do_not_run_into_each_other():
+    """12 weekly walks named 'Woche k – Übung': slanted 30°, neighbouring names overlapped into an unreadable band
+    (9 px apart for 11-px text; weeks audit s36 F5). Truth: each name clears its neighbour by a line of text and
+    stays above the next row's titles; 30 sessions show every other name; 3 sessions keep the slanted names."""
+    for n, shown in ((12, 12), (30, 15)):
+        rot, clear, line, k, gap = _tick_geometry(n, "Woche – Übung")
+        assert clear >= line and gap > 0 and k == shown, (n, rot, clear, line, k, gap)
+    rot, clear, line, k, gap = _tick_geometry(3, "Woche – Übung")
+    assert rot == 30 and clear >= line and k == 3 and gap > 0
+
+
+def test_a_table_wider_than_the_terminal_points_to_the_page(tmp_path, capsys, monkeypatch):
+    """12 weekly walks print a ~200-character table that a terminal wraps into an unreadable band (weeks audit s36
+    F7). Truth: wider than the terminal (COLUMNS=100), a line points to --report and --out; not for two walks, nor
+    when the page is being written."""
+    files = [_dated_result(tmp_path / f"week {k + 1}.json", 100 + k, f"2026-09-{7 + k:02d}T10:00:00+02:00")
+             for k in range(12)]
+    monkeypatch.setenv("COLUMNS", "100")
+    assert main(["compare", *files]) == 0
+    assert "wider than this terminal's 100: --report" in capsys.readouterr().err
+    assert main(["compare", *files[:2]]) == 0
+    assert "wider than" not in capsys.readouterr().err
+    assert main(["compare", *files, "--report", str(tmp_path / "p.html")]) == 0
+    assert "wider than" not in capsys.readouterr().err
+    assert main(["compare", *files, "--out", str(tmp_path / "p.csv")]) == 0      # (the CSV asked for: not offered)
+    err = capsys.readouterr().err
+    assert "--report progress.html" in err and "--out progress.csv" not in err
+
+
+def test_comparing_many_recordings_says_which_one_it_is_analysing(tmp_path, capsys):
+    """compare analyses recordings (not JSON results) before printing anything: a dozen weekly hour-long walks took
+    minutes without a word (weeks audit s36). Truth: from 5 recordings on (as batch logs), a line per recording as
+    it starts, counted over the recordings only; none for JSON results, nor for fewer recordings."""
+    paths = []
+    for k in range(5):
+        rec, _ = synthesize_walk(20, seed=k)
+        write_native(tmp_path / f"w{k}.csv", rec)
+        paths.append(str(tmp_path / f"w{k}.csv"))
+    results = [_dated_result(tmp_path / "r.json", 100, None)]
+    assert main(["compare", *results, *paths]) == 0
+    lines = [l for l in capsys.readouterr().err.splitlines() if "analysing" in l]
+    assert lines == [f"[{k + 1}/5] analysing {p}" for k, p in enumerate(paths)]
+    assert main(["compare", *paths[:2]]) == 0
+    assert "analysing" not in capsys.readouterr().err
