@@ -1021,6 +1021,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                                      off_trunk=off_trunk)
     grid = _to_grid(cols, step_series, base, cfg)
     baseline_belt = _baseline_belt(grid, cols, sched)
+    baseline_belt_lo, baseline_belt_hi = _baseline_belt_span(grid, cols, sched)
     with np.errstate(invalid="ignore", divide="ignore"):
         belt_ratio = np.asarray(sched.speed_at(grid["time_s"]), float) * np.ones(len(grid["time_s"])) / baseline_belt
     incline_now = np.asarray(sched.incline_at(grid["time_s"]), float) * np.ones(len(grid["time_s"]))
@@ -1057,7 +1058,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
 
     flags: list[Flag] = _incline_limit_flags(cols["time_s"], sched, max_incline_pct, cfg)
     ctx = dict(treadmill=treadmill, belt_speed_at=sched.speed_at, one_sided=one_sided is not None, lean_jumps=jumps,
-               placement_key=pk, baseline_belt=baseline_belt, origin_s=schedule_origin_s,
+               placement_key=pk, baseline_belt=baseline_belt, baseline_belt_lo=baseline_belt_lo,
+               baseline_belt_hi=baseline_belt_hi, origin_s=schedule_origin_s,
                has_schedule=treadmill_schedule is not None, incline_now=incline_now, incline_change=incline_change,
                is_run=grid["is_run"],
                cadence=grid["cadence_spm"], cadence_base=grid["cadence_spm_baseline"], grid=grid,
@@ -2259,13 +2261,15 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     if fid in SPEED_SENSITIVE and belt > 0 and base_belt > 0 and kind == "baseline" \
             and abs(belt / base_belt - 1.0) >= SPEED_CHANGE_FRAC:
         faster = belt > base_belt
+        lo, hi = (round(float(ctx[f"baseline_belt_{e}"][k]) * 3.6, 1) for e in ("lo", "hi"))
+        was = f"{lo:.1f}–{hi:.1f}" if np.isfinite(lo) and hi > lo else f"{base_belt * 3.6:.1f}"
         cause = (f"The belt ran {'faster' if faster else 'slower'} here than during your baseline "
-                 f"({base_belt * 3.6:.1f} → {belt * 3.6:.1f} km/h), and "
+                 f"({was} → {belt * 3.6:.1f} km/h), and "
                  + ("bounce, step length, braking and trunk rotation all grow with speed" if faster else
                     "trunk rotation and sway shrink at slower speeds")
                  + ": part of this may simply be the new speed. " + cause)
         if faster:
-            advice += f" If the faster belt feels hard, go back towards {base_belt * 3.6:.1f} km/h."
+            advice += f" If the faster belt feels hard, go back towards {was} km/h."
     said_pace = False
     if fid in ("vertical_bounce", "trunk_twist_excess", "trunk_twist_guarding") and kind == "baseline" \
             and not belt > 0 and "cadence" in ctx:
@@ -2392,6 +2396,18 @@ def _baseline_belt(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleVie
     """Per grid row: the belt speed during its gait's baseline (m/s; time-weighted over its stages; NaN
     off a treadmill or where a stage gives none)."""
     return _baseline_setting(grid, cols, sched, sched.speed_at)
+
+
+def _baseline_belt_span(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleView") -> tuple[np.ndarray, np.ndarray]:
+    """Per grid row: the slowest and fastest belt speed of the stages its gait's baseline spanned (m/s; NaN
+    off a treadmill). A baseline across a stage change has no one speed: its time-weighted mean judges whether
+    the belt changed, but quoted as 'your baseline's speed' it named one no stage ran at (docs audit s36 F7)."""
+    lo, hi = (np.full(len(grid["time_s"]), np.nan) for _ in range(2))
+    for rows, stages in _baseline_stages(grid, cols, sched):
+        v = np.asarray(sched.speed_at(np.array([0.5 * (a + b) for a, b, _ in stages])), float) * np.ones(len(stages))
+        if np.isfinite(v).any():
+            lo[rows], hi[rows] = np.nanmin(v), np.nanmax(v)
+    return lo, hi
 
 
 def _baseline_incline(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleView") -> np.ndarray:

@@ -451,3 +451,15 @@ def test_a_schedule_that_holds_one_belt_speed_gives_the_summary_that_speed():
     two = imu_gait.analyze(rec, treadmill_schedule=TreadmillSchedule.from_stages(
         [(0.0, 1.25, 2.0), (30.0, 1.4, 2.0)])).summary
     assert two["belt_speed_mps"] is None and two["incline_pct"] == pytest.approx(2.0)
+
+
+def test_a_baseline_across_a_stage_change_is_quoted_as_the_speeds_it_ran_at():
+    """Belt 4.3 km/h, 5.0 from 2:30, 6.0 from 5:00 with 30 % more bounce: the 3-min baseline ran at 4.3 and 5.0,
+    and the flag quoted their time-weighted mean, '4.4 km/h', and advised going back to it — a speed no stage
+    ran at (docs audit s36 F7). It names the baseline's range instead."""
+    steps = make_steps(seed=0, changes=[dict(metric="vertical_oscillation_cm", t0=300, t1=600, factor=1.3)])
+    sched = TreadmillSchedule.from_stages([(0, 4.3 / 3.6, 0), (150, 5.0 / 3.6, 0), (300, 6.0 / 3.6, 0)])
+    flags, _ = evaluate_flags(steps, treadmill_schedule=sched)
+    assert ids(flags) == ["vertical_bounce"]
+    assert flags[0].cause.startswith("The belt ran faster here than during your baseline (4.3–5.0 → 6.0 km/h)")
+    assert "go back towards 4.3–5.0 km/h" in flags[0].advice
