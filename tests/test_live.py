@@ -510,6 +510,34 @@ def test_signal_ends_the_walk_cleanly_with_a_report(walk_csv, tmp_path, sig):
     assert f"Wrote JSON: {out.with_suffix('.json')}" in stderr
 
 
+def test_a_second_ctrl_c_while_the_reports_are_written_does_not_cut_the_save_short(tmp_path, monkeypatch):
+    """The walker presses Ctrl-C again while a long walk saves (seconds after hours): the save goes on. Truth: the
+    recording, JSON and HTML report all written and run_live returns normally; without the fix the SIGINT raised
+    KeyboardInterrupt in the HTML writer (the handlers were removed before the reports), no report, no summary."""
+    import imu_gait.report as report
+    from imu_gait.devices.live import run_live
+
+    rec, _ = synthesize_walk(20.0, 100.0, seed=4)
+    write_html = report.write_html
+
+    def ctrl_c_meanwhile(result, path, *a, **kw):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)                            # (a KeyboardInterrupt would be raised here, or just after)
+        return write_html(result, path, *a, **kw)
+
+    monkeypatch.setattr(report, "write_html", ctrl_c_meanwhile)
+    out = tmp_path / "saved.csv"
+    try:
+        session, written = run(run_live(ReplaySource(rec, speed=0, block_s=0.05), record=out, handle_signals=True))
+    except KeyboardInterrupt:
+        pytest.fail("a Ctrl-C during the save interrupted it")
+    assert [what for what, _ in written] == ["recording", "JSON", "HTML report"]
+    assert out.with_suffix(".html").read_text().lstrip().lower().startswith("<!doctype html")
+    assert json.loads(out.with_suffix(".json").read_text())["summary"]["n_steps"] == len(session.result.steps) > 10
+    # the handlers are given back once the save is done: a Ctrl-C after run_live is Python's again
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 def _signal_after(proc, pattern: str, sig, *, delay_s: float = 0.0, wait_s: float = 30.0) -> tuple[str, str]:
     """Once ``proc`` printed a line matching ``pattern`` (and ``delay_s`` later), send ``sig`` and collect
     its output (killed if it outlives the test)."""

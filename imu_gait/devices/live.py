@@ -1447,7 +1447,6 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                 installed.append(sig)
             except (NotImplementedError, RuntimeError, ValueError):  # not the main thread / Windows
                 pass
-    written: list[tuple[str, Path]] = []
     error: BaseException | None = None
     silence = {"said": 0.0}
     try:
@@ -1511,10 +1510,32 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                     if view is not None:
                         view.stop(session, stop_reason["why"] or "stream ended")
     except _StoppedWhileOpening:
+        _remove_handlers(loop, installed)
         return None, []
+    except BaseException:
+        _remove_handlers(loop, installed)
+        raise
+    # Ctrl-C / SIGTERM stay ours while the reports are written: that takes seconds after hours of walking, and a
+    # second Ctrl-C pressed meanwhile (the first asked to stop) raised KeyboardInterrupt in the middle of it, the
+    # handlers being gone — no HTML report, no summary, only 'interrupted' (live audit s36 F1). Ours only asks to
+    # stop, which the session already does; the save goes on.
+    try:
+        return _save_outputs(session, error, json_path, html_path)
     finally:
-        for sig in installed:
-            loop.remove_signal_handler(sig)
+        _remove_handlers(loop, installed)
+
+
+def _remove_handlers(loop: asyncio.AbstractEventLoop, installed: list[int]) -> None:
+    for sig in installed:
+        loop.remove_signal_handler(sig)
+    installed.clear()
+
+
+def _save_outputs(session: LiveSession | None, error: BaseException | None, json_path: Any, html_path: Any
+                  ) -> tuple[LiveSession | None, list[tuple[str, Path]]]:
+    """The end of :func:`run_live`: the reports beside the recording, the treadmill context and marks files, and
+    the error (if the walk ended on one) raised with what was kept. Returns (session, written files)."""
+    written: list[tuple[str, Path]] = []
     result = session.result if session is not None else None
     if result is not None:
         base = session.record_path
