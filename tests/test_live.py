@@ -1497,6 +1497,73 @@ def test_rich_panel_fits_80_columns_with_the_default_recording_path(tmp_path):
     assert not any(path.name[:10] in line and "Recording" not in line for line in lines)
 
 
+def test_the_rich_panel_goes_on_while_the_link_is_down(monkeypatch):
+    """A link lost for minutes (the supervisor backs off up to 30 s between attempts, each scanning up to 10 s):
+    the panel is redrawn meanwhile, its clock going on and its sample rate saying how long no data came. Truth:
+    the source's clock runs 10× while it sends nothing after its Disconnected (0.6 s of wall time = 6 s); the
+    panel must be drawn during that silence, with a title clock ≥ 3 s past the last sample and 'no data for'
+    in its link column, on 80 columns. Before, nothing was drawn until the next event, the title stuck at the
+    last sample's time (live audit s36 F2)."""
+    from rich.console import Console
+
+    from imu_gait.devices import live as live_mod
+    from imu_gait.devices.link import Connected, Disconnected
+    from imu_gait.devices.view import RichView
+
+    monkeypatch.setattr(live_mod, "TICK_S", 0.05)
+    rec, _ = synthesize_walk(8.0, 100.0, seed=1)
+    last_t = float(rec.time_s[-1])
+
+    class LinkLost:
+        """The walk's samples at once, then the link drops and nothing comes for 0.6 s of wall time."""
+        name = "GaitIMU-TEST"
+        dropped_at: float | None = None
+
+        def now_s(self):
+            if self.dropped_at is None:
+                return 0.0
+            return last_t + 10.0 * (time.monotonic() - self.dropped_at)
+
+        async def __aenter__(self):
+            return self
+
+        async def __aexit__(self, *exc):
+            return None
+
+        async def __aiter__(self):
+            yield Connected(0.0, self.name, "F0:00", "gaitimu", 247, {"rate_hz": 100})
+            for i in range(0, rec.n_samples, 5):
+                yield SampleBlock(rec.time_s[i:i + 5], rec.acc_mps2[i:i + 5], rec.gyro_rads[i:i + 5], i, 0)
+            self.dropped_at = time.monotonic()
+            yield Disconnected(last_t, intentional=False)
+            await asyncio.sleep(0.6)
+
+    drawn = []
+    view = RichView(console=Console(file=io.StringIO(), width=80, force_terminal=False, color_system=None),
+                    refresh_hz=20.0)
+    render = view.render
+
+    def spy(session, reason=None):
+        panel = render(session, reason)
+        shown = Console(width=80, file=io.StringIO(), color_system=None)
+        with shown.capture() as cap:
+            shown.print(panel)
+        drawn.append((session.clock_s - session.time_s, reason, cap.get()))
+        return panel
+
+    monkeypatch.setattr(view, "render", spy)
+    session, _ = run(live_mod.run_live(LinkLost(), view=view, auto_record=False, handle_signals=False))
+    while_down = [text for quiet, reason, text in drawn if reason is None and quiet >= 3.0]
+    assert while_down, [(round(q, 1), r) for q, r, _ in drawn[-5:]]
+    text = while_down[-1]
+    lines = text.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    title_clock = re.search(r"GaitIMU-TEST · (\d\d):(\d\d)", lines[0])
+    assert int(title_clock[1]) * 60 + int(title_clock[2]) >= int(session.time_s + 3.0)
+    assert "reconnecting…" in text and "no data for 00:0" in text and "Hz" not in next(
+        line for line in lines if "Sample rate" in line)
+
+
 @needs_bumble
 def test_ctrl_c_while_scanning_for_a_sensor_gives_up_at_once():
     """Ctrl-C while the scan looks for a sensor that is not there (a wrong name): the walk had to

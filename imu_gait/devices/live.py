@@ -1486,6 +1486,9 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                         async for upd in updates:
                             if upd is None:              # nothing came for a while: the source's clock
                                 _while_silent(session, view, silence)
+                                tick = getattr(view, "tick", None)      # (a caller's own view may have none)
+                                if tick is not None:
+                                    tick(session)
                             elif view is not None:
                                 view.update(session, upd)
                             while replay_marks and session.time_s >= replay_marks[0].elapsed_s:
