@@ -922,6 +922,27 @@ def test_a_cue_reads_as_ongoing_and_says_when_it_clears():
     assert [fid for fid, _ in cleared] == ["vertical_bounce"] and not live.active_flags
 
 
+def test_a_cue_that_ends_because_the_walker_stopped_does_not_read_as_eased():
+    """Bounce 7 cm from 200 s to the end of the walk at ~270 s, then 60 s standing (a drink on the treadmill;
+    synthetic truth). The cue clears during the stop — no steps, nothing judged for the hold — and its line
+    said 'vertical oscillation now 6.9 cm, your baseline 3.7 cm' beside 'cleared', as though the bounce had
+    eased. Truth: the line names the last steps (within 2 s of the last true contact) and gives the bounce as
+    it was in them, still above the cue's threshold (live audit s36 F3)."""
+    from imu_gait.devices.view import PlainView
+
+    rec, truth = synthesize_walk(330.0, 100.0, seed=8, stand_end_s=60.0, segments=[(200.0, {"bounce_cm": 7.0})])
+    out = io.StringIO()
+    live = _replay_with_view(rec, PlainView(file=out, every_s=1e9), lambda live, upd: None)
+    (flag,) = live.result.flags
+    (line,) = [l for l in out.getvalue().splitlines() if "cleared:" in l]
+    m = re.match(r"(\d\d):(\d\d)  cleared: Vertical bounce / hard landings — not seen since \d+:\d\d \(it lasted "
+                 r"[^)]*\); no steps measured since (\d+):(\d\d) — vertical oscillation was ([\d.]+) cm in your last "
+                 r"steps, your baseline [\d.]+ cm$", line)
+    assert m, line
+    assert abs(int(m[3]) * 60 + int(m[4]) - truth.ic_times_s[-1]) <= 2.0
+    assert float(m[5]) > flag.threshold and int(m[1]) * 60 + int(m[2]) > truth.ic_times_s[-1]
+
+
 def test_cue_fader_tells_a_returning_pattern_quietly_until_its_gap_has_passed():
     """Faded feedback (gait-science.md §7): the first cue of a pattern in full; the same pattern rising
     again within the gap (120 s, doubling after each full cue) quietly; stronger than when last told: in

@@ -290,6 +290,7 @@ class LiveSession:
         self._link_down = False                   # an unintended Disconnected, no Connected since
         self._arrival_t: float | None = None      # the source's clock when the last samples came
         self.last_quiet_s = 0.0
+        self._last_step_t: float | None = None     # the latest step given (its contact, stream s)
         self.marks: list[Mark] = []               # the walker's symptom marks (p in the live view)
         self.marks_error: str | None = None       # why the marks file could not be saved, if it could not
 
@@ -757,6 +758,8 @@ class LiveSession:
         upd.steps.extend(res.events)
         upd.rows.extend(res.rows)
         upd.retracted.extend(res.retracted)
+        if res.events:
+            self._last_step_t = max(self._last_step_t or -math.inf, float(res.events[-1].time_s))
         if self._given is not None:             # (only while the gyroscope is not yet judged)
             gone = {ev.time_s for ev in res.retracted}
             self._given = [ev for ev in self._given + list(res.events) if ev.time_s not in gone]
@@ -934,6 +937,14 @@ class LiveSession:
         if self._first_t is None:
             return 0.0
         return max(self.time_s, (self._clock_t if self._clock_t is not None else -math.inf) - self._first_t)
+
+    @property
+    def since_last_step_s(self) -> float | None:
+        """Stream seconds of samples since the latest step given (its contact) — the walker stopped, or no data
+        came —; None before any step. The live status keeps the values of the last steps while none come."""
+        if self._last_step_t is None or self._last_t is None:
+            return None
+        return max(self._last_t - self._last_step_t, 0.0)
 
     def status(self) -> dict[str, Any]:
         """Latest live values: the engine's ``live_status()`` plus ``signal``, ``elapsed_s``, ``device``."""

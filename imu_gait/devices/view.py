@@ -182,13 +182,25 @@ def cleared_text(session: Any, flag: Any) -> str:
     origin = getattr(session, "time_origin_s", 0.0)
     line = (f"cleared: {title} — not seen since {_mmss(float(flag.end_s) - origin)} "
             f"(it lasted {_duration(float(flag.end_s) - float(flag.start_s))})")
-    now = _now_against(session, flag)
-    return f"{line}; {now}" if now else line
+    # a cue also ends when the walker stops (a drink on the treadmill: no steps, nothing judged for the hold);
+    # the live values are then those of the last steps — 'now 6.6 cm' beside 'cleared' read as though the bounce
+    # had eased while it had not (live audit s36 F3)
+    quiet = getattr(session, "since_last_step_s", None)
+    stopped = quiet is not None and quiet >= NO_STEPS_S
+    if stopped:
+        line += f"; no steps measured since {_mmss(session.time_s - quiet)}"
+    now = _now_against(session, flag, last_steps=stopped)
+    return f"{line}{' — ' if stopped else '; '}{now}" if now else line
 
 
-def _now_against(session: Any, flag: Any) -> str | None:
-    """'vertical oscillation now 3.8 cm, your baseline 3.7 cm' (or '…, the limit 4.4 cm'); None when the
-    live status does not carry the flag's metric."""
+#: no step for this long (s of samples) when a cue clears: it ended because the walker stopped (or no data came),
+#: not because the pattern eased; a walk gives a step every ~0.5 s, and a cue clears only after FLAG_HOLD_S
+NO_STEPS_S = 5.0
+
+
+def _now_against(session: Any, flag: Any, *, last_steps: bool = False) -> str | None:
+    """'vertical oscillation now 3.8 cm, your baseline 3.7 cm' (or '…, the limit 4.4 cm'; ``last_steps``:
+    '… was 6.6 cm in your last steps, …'); None when the live status does not carry the flag's metric."""
     from ..strain import metric_text, metric_words
 
     metric = getattr(flag, "metric", None)
@@ -200,6 +212,9 @@ def _now_against(session: Any, flag: Any) -> str | None:
     if not (math.isfinite(value) and math.isfinite(ref)):
         return None
     whose = "your baseline" if flag.reference_kind == "baseline" else "the limit"
+    if last_steps:
+        return (f"{metric_words(metric)} was {metric_text(value, metric)} in your last steps, {whose} "
+                f"{metric_text(ref, metric)}")
     return f"{metric_words(metric)} now {metric_text(value, metric)}, {whose} {metric_text(ref, metric)}"
 
 
