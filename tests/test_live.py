@@ -2257,6 +2257,55 @@ def test_short_holes_raise_no_variability_cue_live_and_the_live_flags_are_analyz
     assert [(f.id, round(f.start_s, 1)) for f in live.result.flags] == [(f.id, round(f.start_s, 1)) for f in off.flags]
 
 
+def test_a_sensor_away_for_an_hour_gets_a_few_reconnect_lines_not_one_per_attempt():
+    """The sensor is switched off 10 s into the walk and stays away for an hour: the supervisor tries every ~40 s
+    (30-s back-off + 10-s scan), each attempt failing the same way, and the plain view printed a line per attempt
+    — 90 alike lines (live audit s36 F5). Truth: the first 3 attempts are said, then at most one line per
+    RECONNECT_LINE_EVERY_S, each saying how long no data came; a new failure is said at once; the next
+    outage's first attempts are said again."""
+    from types import SimpleNamespace
+
+    from imu_gait.devices.link import Connected, Disconnected, Reconnecting
+    from imu_gait.devices.view import RECONNECT_LINE_EVERY_S, PlainView
+
+    out = io.StringIO()
+    view = PlainView(file=out, every_s=1e9)
+    live = LiveSession(SimpleNamespace(name="GaitIMU-X"))
+    t = np.arange(0.0, 10.0, 0.01)
+    acc = np.tile([0.0, 0.0, 9.81], (t.size, 1))
+    not_found = "sensor 'F0:00' not found within 10 s of scanning.\n  What to do: switch it on"
+
+    def feed(item):
+        view.update(live, live.process(item))
+
+    feed(Connected(0.0, "GaitIMU-X", "F0:00", "gaitimu", 247, {"rate_hz": 100}))
+    feed(SampleBlock(t, acc, None, 0, 0))
+    feed(Disconnected(10.0))
+    at, delays = 10.0, [1.0, 2.0, 4.0, 8.0, 16.0] + [30.0] * 200
+    for k, delay in enumerate(delays, start=1):
+        reason = "" if k == 1 else "Bluetooth is switched off." if k == 60 else not_found
+        feed(Reconnecting(at, k, delay, reason))
+        at += delay + 10.0
+        if at > 3610.0:
+            break
+    lines = [ln for ln in out.getvalue().splitlines() if "reconnect attempt" in ln]
+    assert k > 80                                                      # the attempts an hour away brings
+    assert len(lines) <= 3 + 3600 / RECONNECT_LINE_EVERY_S + 2, lines  # (and the changed failure, said at once)
+    assert all(ln.split("  ", 1)[1].startswith(f"reconnect attempt {n} in") for n, ln in zip((1, 2, 3), lines))
+    assert any("Bluetooth is switched off" in ln and "attempt 60 in" in ln for ln in lines), lines
+    m = re.match(r"[\d:]+  still reconnecting, no data for ([\d:]+): reconnect attempt \d+ "
+                 r"in 30.0 s \(last try: sensor 'F0:00' not found", lines[-1])
+    assert m, lines[-1]
+    away_s = sum(int(x) * 60 ** i for i, x in enumerate(reversed(m[1].split(":"))))
+    assert away_s >= 3500                                                          # truth: away ~1 h
+    feed(Connected(at, "GaitIMU-X", "F0:00", "gaitimu", 247, {"rate_hz": 100}))
+    feed(Disconnected(at + 1.0))
+    for k in (1, 2, 3, 4):                                             # a new outage: its first attempts said again
+        feed(Reconnecting(at + 1.0 + k, k, 1.0, "" if k == 1 else not_found))
+    again = [ln for ln in out.getvalue().splitlines() if "reconnect attempt" in ln][len(lines):]
+    assert [ln.split("  ", 1)[1].split(" in ")[0] for ln in again] == [f"reconnect attempt {n}" for n in (1, 2, 3)]
+
+
 def test_recurring_gap_lines_come_once_a_minute_with_a_running_count():
     """Live-long audit s34 F2, view: a host dropping samples for half an hour printed a gap line every 5 s (234
     in the hour) around the cues. Truth: over the 60-s walk with ~240 gaps, after the first two lines (5 s

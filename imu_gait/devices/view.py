@@ -306,6 +306,13 @@ GAP_LINE_EVERY_S = 5.0
 #: with the running count: a host that fell behind for half an hour printed 234 gap lines every 5 s around its
 #: cues (live-long audit s34 F2)
 GAP_LINE_REPEAT_S = 60.0
+#: Reconnect attempts are said one by one while the back-off is short (the first RECONNECT_LINES) …
+RECONNECT_LINES = 3
+#: … then, while the same failure goes on, at most one line per this many stream seconds, saying how long no data
+#: came: a sensor switched off (or left in the changing room) printed a line per attempt for as long as it was away —
+#: every ~40 s (30-s back-off + 10-s scan), some 90 alike lines an hour (live audit s36 F5). A new failure is said
+#: at once; every attempt is still made.
+RECONNECT_LINE_EVERY_S = 300.0
 
 
 class _BaseView:
@@ -321,6 +328,8 @@ class _BaseView:
         self._gaps_held_from_s = 0.0               # … the first of them told at this stream clock
         self._gap_run = 0                          # gap lines said in a row (each within a minute of the last)
         self._gaps_told = [0, 0]                   # gaps and samples said in all (the running count)
+        self._reconnect_said_s: float | None = None    # stream clock of the last reconnect line said …
+        self._reconnect_why = ""                       # … and the failure it said
         self.keys_help: str | None = None      # set when treadmill keys are read (see .keys)
 
     def note(self, session: Any, line: str) -> None:
@@ -336,12 +345,30 @@ class _BaseView:
                 self._gaps_held_from_s = _clock(session)
             self._gaps_held.append(ev)
             return self._gap_line(session)
+        if type(ev).__name__ == "Reconnecting":
+            return self._reconnect_line(session, ev)
         if type(ev).__name__ == "PacketError":          # say it, but not a hundred times a second
             self._bad_packets_said += 1
             if self._bad_packets_said > 3 and self._bad_packets_said % 100:
                 return None
         line = describe_event(ev)
         return None if line is None else f"{fmt_clock(_clock(session))}  {line}"
+
+    def _reconnect_line(self, session: Any, ev: Any) -> str | None:
+        """A reconnect attempt as :func:`describe_event` says it — the first RECONNECT_LINES of an outage, and any whose
+        failure differs from the last one said; past them, one line per RECONNECT_LINE_EVERY_S that says how long
+        no data came. None: not said this time."""
+        clock = _clock(session)
+        attempt = int(getattr(ev, "attempt", 0) or 0)
+        why = str(getattr(ev, "reason", "") or "").split("\n")[0]
+        if (attempt > RECONNECT_LINES and why == self._reconnect_why and self._reconnect_said_s is not None
+                and clock - self._reconnect_said_s < RECONNECT_LINE_EVERY_S):
+            return None
+        self._reconnect_said_s, self._reconnect_why = clock, why
+        line = describe_event(ev)
+        if attempt > RECONNECT_LINES:
+            line = f"still reconnecting, no data for {fmt_clock(clock - session.time_s)}: {line}"
+        return f"{fmt_clock(clock)}  {line}"
 
     def _gap_line(self, session: Any, *, now: bool = False) -> str | None:
         """The gaps held since the last gap line, said when GAP_LINE_EVERY_S of stream time has passed since
