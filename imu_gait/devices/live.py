@@ -290,6 +290,7 @@ class LiveSession:
         self._link_down = False                   # an unintended Disconnected, no Connected since
         self._arrival_t: float | None = None      # the source's clock when the last samples came
         self.last_quiet_s = 0.0
+        self._last_step_t: float | None = None     # the latest step given (its contact, stream s)
         self.marks: list[Mark] = []               # the walker's symptom marks (p in the live view)
         self.marks_error: str | None = None       # why the marks file could not be saved, if it could not
 
@@ -757,6 +758,8 @@ class LiveSession:
         upd.steps.extend(res.events)
         upd.rows.extend(res.rows)
         upd.retracted.extend(res.retracted)
+        if res.events:
+            self._last_step_t = max(self._last_step_t or -math.inf, float(res.events[-1].time_s))
         if self._given is not None:             # (only while the gyroscope is not yet judged)
             gone = {ev.time_s for ev in res.retracted}
             self._given = [ev for ev in self._given + list(res.events) if ev.time_s not in gone]
@@ -934,6 +937,14 @@ class LiveSession:
         if self._first_t is None:
             return 0.0
         return max(self.time_s, (self._clock_t if self._clock_t is not None else -math.inf) - self._first_t)
+
+    @property
+    def since_last_step_s(self) -> float | None:
+        """Stream seconds of samples since the latest step given (its contact) — the walker stopped, or no data
+        came —; None before any step. The live status keeps the values of the last steps while none come."""
+        if self._last_step_t is None or self._last_t is None:
+            return None
+        return max(self._last_t - self._last_step_t, 0.0)
 
     def status(self) -> dict[str, Any]:
         """Latest live values: the engine's ``live_status()`` plus ``signal``, ``elapsed_s``, ``device``."""
@@ -1447,7 +1458,6 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                 installed.append(sig)
             except (NotImplementedError, RuntimeError, ValueError):  # not the main thread / Windows
                 pass
-    written: list[tuple[str, Path]] = []
     error: BaseException | None = None
     silence = {"said": 0.0}
     try:
@@ -1487,6 +1497,9 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                         async for upd in updates:
                             if upd is None:              # nothing came for a while: the source's clock
                                 _while_silent(session, view, silence)
+                                tick = getattr(view, "tick", None)      # (a caller's own view may have none)
+                                if tick is not None:
+                                    tick(session)
                             elif view is not None:
                                 view.update(session, upd)
                             while replay_marks and session.time_s >= replay_marks[0].elapsed_s:
@@ -1511,10 +1524,32 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                     if view is not None:
                         view.stop(session, stop_reason["why"] or "stream ended")
     except _StoppedWhileOpening:
+        _remove_handlers(loop, installed)
         return None, []
+    except BaseException:
+        _remove_handlers(loop, installed)
+        raise
+    # Ctrl-C / SIGTERM stay ours while the reports are written: that takes seconds after hours of walking, and a
+    # second Ctrl-C pressed meanwhile (the first asked to stop) raised KeyboardInterrupt in the middle of it, the
+    # handlers being gone — no HTML report, no summary, only 'interrupted' (live audit s36 F1). Ours only asks to
+    # stop, which the session already does; the save goes on.
+    try:
+        return _save_outputs(session, error, json_path, html_path)
     finally:
-        for sig in installed:
-            loop.remove_signal_handler(sig)
+        _remove_handlers(loop, installed)
+
+
+def _remove_handlers(loop: asyncio.AbstractEventLoop, installed: list[int]) -> None:
+    for sig in installed:
+        loop.remove_signal_handler(sig)
+    installed.clear()
+
+
+def _save_outputs(session: LiveSession | None, error: BaseException | None, json_path: Any, html_path: Any
+                  ) -> tuple[LiveSession | None, list[tuple[str, Path]]]:
+    """The end of :func:`run_live`: the reports beside the recording, the treadmill context and marks files, and
+    the error (if the walk ended on one) raised with what was kept. Returns (session, written files)."""
+    written: list[tuple[str, Path]] = []
     result = session.result if session is not None else None
     if result is not None:
         base = session.record_path

@@ -182,13 +182,25 @@ def cleared_text(session: Any, flag: Any) -> str:
     origin = getattr(session, "time_origin_s", 0.0)
     line = (f"cleared: {title} — not seen since {_mmss(float(flag.end_s) - origin)} "
             f"(it lasted {_duration(float(flag.end_s) - float(flag.start_s))})")
-    now = _now_against(session, flag)
-    return f"{line}; {now}" if now else line
+    # a cue also ends when the walker stops (a drink on the treadmill: no steps, nothing judged for the hold);
+    # the live values are then those of the last steps — 'now 6.6 cm' beside 'cleared' read as though the bounce
+    # had eased while it had not (live audit s36 F3)
+    quiet = getattr(session, "since_last_step_s", None)
+    stopped = quiet is not None and quiet >= NO_STEPS_S
+    if stopped:
+        line += f"; no steps measured since {_mmss(session.time_s - quiet)}"
+    now = _now_against(session, flag, last_steps=stopped)
+    return f"{line}{' — ' if stopped else '; '}{now}" if now else line
 
 
-def _now_against(session: Any, flag: Any) -> str | None:
-    """'vertical oscillation now 3.8 cm, your baseline 3.7 cm' (or '…, the limit 4.4 cm'); None when the
-    live status does not carry the flag's metric."""
+#: no step for this long (s of samples) when a cue clears: it ended because the walker stopped (or no data came),
+#: not because the pattern eased; a walk gives a step every ~0.5 s, and a cue clears only after FLAG_HOLD_S
+NO_STEPS_S = 5.0
+
+
+def _now_against(session: Any, flag: Any, *, last_steps: bool = False) -> str | None:
+    """'vertical oscillation now 3.8 cm, your baseline 3.7 cm' (or '…, the limit 4.4 cm'; ``last_steps``:
+    '… was 6.6 cm in your last steps, …'); None when the live status does not carry the flag's metric."""
     from ..strain import metric_text, metric_words
 
     metric = getattr(flag, "metric", None)
@@ -200,6 +212,9 @@ def _now_against(session: Any, flag: Any) -> str | None:
     if not (math.isfinite(value) and math.isfinite(ref)):
         return None
     whose = "your baseline" if flag.reference_kind == "baseline" else "the limit"
+    if last_steps:
+        return (f"{metric_words(metric)} was {metric_text(value, metric)} in your last steps, {whose} "
+                f"{metric_text(ref, metric)}")
     return f"{metric_words(metric)} now {metric_text(value, metric)}, {whose} {metric_text(ref, metric)}"
 
 
@@ -291,6 +306,13 @@ GAP_LINE_EVERY_S = 5.0
 #: with the running count: a host that fell behind for half an hour printed 234 gap lines every 5 s around its
 #: cues (live-long audit s34 F2)
 GAP_LINE_REPEAT_S = 60.0
+#: Reconnect attempts are said one by one while the back-off is short (the first RECONNECT_LINES) …
+RECONNECT_LINES = 3
+#: … then, while the same failure goes on, at most one line per this many stream seconds, saying how long no data
+#: came: a sensor switched off (or left in the changing room) printed a line per attempt for as long as it was away —
+#: every ~40 s (30-s back-off + 10-s scan), some 90 alike lines an hour (live audit s36 F5). A new failure is said
+#: at once; every attempt is still made.
+RECONNECT_LINE_EVERY_S = 300.0
 
 
 class _BaseView:
@@ -306,11 +328,16 @@ class _BaseView:
         self._gaps_held_from_s = 0.0               # … the first of them told at this stream clock
         self._gap_run = 0                          # gap lines said in a row (each within a minute of the last)
         self._gaps_told = [0, 0]                   # gaps and samples said in all (the running count)
+        self._reconnect_said_s: float | None = None    # stream clock of the last reconnect line said …
+        self._reconnect_why = ""                       # … and the failure it said
         self.keys_help: str | None = None      # set when treadmill keys are read (see .keys)
 
     def note(self, session: Any, line: str) -> None:
         """Something the user did (a treadmill key): shown at once."""
         self.events.append(f"{fmt_clock(_clock(session))}  {line}")
+
+    def tick(self, session: Any) -> None:
+        """Called while no item comes (every live.TICK_S): nothing to say by default."""
 
     def _event_line(self, session: Any, ev: Any) -> str | None:
         if type(ev).__name__ == "Gap":                  # merged: at most one line per GAP_LINE_EVERY_S
@@ -318,12 +345,30 @@ class _BaseView:
                 self._gaps_held_from_s = _clock(session)
             self._gaps_held.append(ev)
             return self._gap_line(session)
+        if type(ev).__name__ == "Reconnecting":
+            return self._reconnect_line(session, ev)
         if type(ev).__name__ == "PacketError":          # say it, but not a hundred times a second
             self._bad_packets_said += 1
             if self._bad_packets_said > 3 and self._bad_packets_said % 100:
                 return None
         line = describe_event(ev)
         return None if line is None else f"{fmt_clock(_clock(session))}  {line}"
+
+    def _reconnect_line(self, session: Any, ev: Any) -> str | None:
+        """A reconnect attempt as :func:`describe_event` says it — the first RECONNECT_LINES of an outage, and any whose
+        failure differs from the last one said; past them, one line per RECONNECT_LINE_EVERY_S that says how long
+        no data came. None: not said this time."""
+        clock = _clock(session)
+        attempt = int(getattr(ev, "attempt", 0) or 0)
+        why = str(getattr(ev, "reason", "") or "").split("\n")[0]
+        if (attempt > RECONNECT_LINES and why == self._reconnect_why and self._reconnect_said_s is not None
+                and clock - self._reconnect_said_s < RECONNECT_LINE_EVERY_S):
+            return None
+        self._reconnect_said_s, self._reconnect_why = clock, why
+        line = describe_event(ev)
+        if attempt > RECONNECT_LINES:
+            line = f"still reconnecting, no data for {fmt_clock(clock - session.time_s)}: {line}"
+        return f"{fmt_clock(clock)}  {line}"
 
     def _gap_line(self, session: Any, *, now: bool = False) -> str | None:
         """The gaps held since the last gap line, said when GAP_LINE_EVERY_S of stream time has passed since
@@ -581,10 +626,15 @@ class RichView(_BaseView):
             gait_rows.append(("Treadmill", tm))
         s = signal_text(sig)
         rec = getattr(session, "record_path", None)
+        # the link down: how long no data came (the panel froze at the last sample's time for a whole outage,
+        # its rate still reading 100 Hz — live audit s36 F2)
+        down = sig.connects > 0 and not sig.connected
+        quiet_s = _clock(session) - session.time_s if down else 0.0
         link_rows = [
             ("Link", Text("streaming", style="green") if sig.connects == 0 else
              Text("connected", style="green") if sig.connected else Text("reconnecting…", style="yellow")),
-            ("Sample rate", s["rate"]), ("Packet loss", s["loss"]),
+            ("Sample rate", Text(f"no data for {fmt_clock(quiet_s)}", style="yellow") if down else s["rate"]),
+            ("Packet loss", s["loss"]),
             ("Queue drops", Text(s["drops"], style="yellow" if sig.queue_drops else "")),
             ("Bad packets", s["bad"]), ("Reconnects", s["reconnects"]),
             ("Recording", str(rec) if rec else "off")]
@@ -633,7 +683,8 @@ class RichView(_BaseView):
             if tally:
                 parts += [Text(""), Text(tally[0].upper() + tally[1:])]
             parts += [Text(""), Text(f"Stopped: {reason}", style="bold")]
-        title = f"imu-gait live · {session.device or 'sensor'} · {fmt_clock(session.time_s)}"
+        # the stream's clock, which goes on while no sample comes (the last sample's time stood still)
+        title = f"imu-gait live · {session.device or 'sensor'} · {fmt_clock(_clock(session))}"
         return Panel(Group(*parts), title=title, title_align="left", box=box.ROUNDED, border_style="grey50",
                      padding=(1, 2))
 
@@ -668,6 +719,16 @@ class RichView(_BaseView):
         if self._live is not None:
             self._live.update(self.render(session), refresh=True)
             self.n_renders += 1
+
+    def tick(self, session: Any) -> None:
+        """No item came for a while (a link being reconnected: the supervisor backs off up to 30 s, then scans up
+        to 10 s): redrawn at the refresh rate all the same, its clock going on — it stood still between
+        reconnect attempts, looking hung (live audit s36 F2)."""
+        now = self.clock()
+        if self._live is not None and now - self._last >= self.refresh_s:
+            self._live.update(self.render(session), refresh=True)
+            self.n_renders += 1
+            self._last = now
 
     def stop(self, session: Any, reason: str) -> None:
         held = self._gap_line(session, now=True)
