@@ -107,6 +107,16 @@ CALIBRATION_SKIP_S = 2.5
 #: (GaitPy's GENEActiv demo: 108°, so every later lean read 42°). Fixed sensors on 115 real calibrations
 #: (IPOL, Mobilise-D, Oxford incl. trouser pockets, adeptdata, datasets/, tests/data): ≤ 29° (pockets), trunk ≤ 16°
 CALIBRATION_MAX_DRIFT_DEG = 45.0
+#: … or its strides do not share one posture: the 75th percentile of the angle between each stride's mean 'up'
+#: and their median exceeds this (a trunk sensor only; tried again like a settling one). The reference posture
+#: forward_lean_deg is measured from is the window's mean 'up', so a window that bends, turns and sits down gave a
+#: reference that hung on where exactly it fell: Mobilise-D HA002's daily recording read 1.3° at 100 Hz and −5.0°
+#: decimated to 50 Hz (its first 16-step walk ends sitting down; a step more or less at 50 Hz moved the window, and
+#: the reference 11°; lean audit s36). Measured per first-calibration window: IPOL's 58 lab walks ≤ 7.3° (median
+#: 0.8°), GaitPy's demo 2.6°, the later steady walks of the Mobilise-D daily recordings 5.5–6.0°; refused: their
+#: first windows (10.9°, 13.2°) and three of skdh's 2-min example (10.8–26°). A window may hold up to a quarter of
+#: its strides off the posture (a bend at its end), which its mean then follows
+CALIBRATION_MAX_SPREAD_DEG = 9.0
 #: short walks (before any of CALIBRATION_STEPS) pool their forward evidence while their walking 'up' stays
 #: within this of the pool's: fixed sensors' walks differed by ≤ 20° (Mobilise-D daily, Oxford neck pouch);
 #: a phone put back in a pocket the other way 95°
@@ -1006,7 +1016,7 @@ class GaitEngine:
                       else b["_times"][-(CALIBRATION_STEPS - CALIBRATION_SKIP):])
             # a near tie at the first point is refused once, like a settling sensor: CALIBRATION_RETRY_STEPS later
             # (or the next walk, its steps pooled meanwhile) the evidence is more (FORWARD_HOLD_QUALITY)
-            self._calib = self._calibration_from(window, refuse_tie=n == CALIBRATION_STEPS)
+            self._calib = self._calibration_from(window, refuse_tie=n == CALIBRATION_STEPS, steady=True)
             for waiting in self._steps:                # steps waiting for the first calibration get it (not a
                 if waiting.calib is None and not waiting.closed:   # closed walk's held last steps: a short walk's)
                     waiting.calib = self._calib
@@ -1421,14 +1431,17 @@ class GaitEngine:
         upd.retracted.extend(StepEvent(time_s=float(t), detected_at_s=now, bout=bout) for t in drop_reported)
 
     # ------------------------------------------------------------------ calibration
-    def _calibration_from(self, times: list[float], refuse_tie: bool = False):
+    def _calibration_from(self, times: list[float], refuse_tie: bool = False, steady: bool = False):
         """(forward axis, reference 'up') from the samples between the contacts ``times``, or None —
         also when 'up' drifted more than ``CALIBRATION_MAX_DRIFT_DEG`` between the two halves of that
         stretch: the sensor was still being put on or settling (tried again later in the same walk).
         Forward: the vote of :func:`forward_evidence` on this stretch plus the short walks before it in
-        the same position; the reference 'up' is this stretch's. ``refuse_tie``: None also when that vote is a
-        near tie with nothing shown clearly before (:meth:`_clear_forward`)."""
+        the same position; the reference 'up' is this stretch's mean. ``refuse_tie``: None also when that vote is a
+        near tie with nothing shown clearly before (:meth:`_clear_forward`); ``steady``: None also when the
+        strides' postures spread more than ``CALIBRATION_MAX_SPREAD_DEG`` (:meth:`_posture_spread_deg`)."""
         if self._settling(times):
+            return None
+        if steady and self.placement_kind != "off_trunk" and self._posture_spread_deg(times) > CALIBRATION_MAX_SPREAD_DEG:
             return None
         win = self._gait_window(times)
         found = self._forward_in(win)
@@ -1447,6 +1460,20 @@ class GaitEngine:
         # the sensor-turn checks compare like with like: the accelerometer's forward then and later
         self._turn_ref = found[0]
         return ap / np.linalg.norm(ap), ref_up
+
+    def _posture_spread_deg(self, times: list[float]) -> float:
+        """How far the strides between the contacts ``times`` stray from one posture, °: the 75th percentile of the
+        angle between each stride's mean 'up' and their component-wise median (:func:`walking_up`); 0 with fewer
+        than 2 strides."""
+        rows = np.round(np.asarray(times, float) * self.fs).astype(np.int64) - self._base
+        rows = rows[(rows >= 0) & (rows <= len(self._up))]
+        if rows.size < 4:
+            return 0.0
+        c = np.vstack([np.zeros((1, 3)), np.cumsum(self._up[rows[0]:rows[-1]], axis=0)])[rows - rows[0]]
+        # per stride (each two steps running): the trunk rolls over each foot in turn, so a single step's mean
+        # leans to its side (Mobilise-D HA002's steady daily walk: ±9° step by step, ≤ 8° by the stride)
+        ups = unit(c[2:] - c[:-2])
+        return float(np.percentile(np.degrees(np.arccos(np.clip(ups @ walking_up(ups), -1.0, 1.0))), 75))
 
     def _settling(self, times: list[float]) -> bool:
         """'up' drifted more than ``CALIBRATION_MAX_DRIFT_DEG`` between the two halves of the stretch
