@@ -516,6 +516,9 @@ class GaitEngine:
         self._move_undo: dict[int, tuple[dict[str, Any], Any, np.ndarray]] = {}
         self._turn_pending: tuple[np.ndarray, float] | None = None   # (forward, time): a first in-walk check
         self._unsettled: list[tuple[float, float]] = []   # (time, drift °): walks not calibrated on (sensor moving)
+        # (from_s, to_s, quality): forward axes taken from a near tie (_clear_forward's 'unsure') — to_s the short walk's
+        # last contact, or inf for the engine's calibration (every later step until a fresh one)
+        self._unsure_forward: list[tuple[float, float, float]] = []
         self._one_sided = False                   # the last live judgement: strain.one_sided_signal …
         self._sensor_hints: list[str] = []        # … and the placement hints (strain: sensor_hints)
         # closed walks whose trailing steps wait for the posture after them (sitting down?): see _check_postures
@@ -1456,6 +1459,8 @@ class GaitEngine:
         ap, unsure = self._clear_forward(ev, pooled)
         if unsure and refuse_tie:
             return None
+        if unsure and steady:                    # (the first calibration: taken at once; a move's may not be)
+            self._unsure_forward.append((float(times[0]), math.inf, ev.forward()[1]))
         ap = ap - ap.dot(ref_up) * ref_up
         # the sensor-turn checks compare like with like: the accelerometer's forward then and later
         self._turn_ref = found[0]
@@ -1474,6 +1479,22 @@ class GaitEngine:
         # leans to its side (Mobilise-D HA002's steady daily walk: ±9° step by step, ≤ 8° by the stride)
         ups = unit(c[2:] - c[:-2])
         return float(np.percentile(np.degrees(np.arccos(np.clip(ups @ walking_up(ups), -1.0, 1.0))), 75))
+
+    def _unsure_forward_kept(self, steps: pd.DataFrame) -> list[tuple[float, float]]:
+        """(time, quality) of each near-tie forward axis (:meth:`_clear_forward`) that steps of the final table were
+        measured about — a short walk's own (its steps kept), or the engine's calibration (a kept step after it,
+        before any fresh calibration: a sensor move)."""
+        if not self._unsure_forward or not len(steps):
+            return []
+        t = steps["time_s"].to_numpy(float)
+        moves = sorted(m["time_s"] for m in self._sensor_moves)
+        out = []
+        for a, b, q in self._unsure_forward:
+            if not math.isfinite(b):
+                b = next((m for m in moves if m > a), math.inf)
+            if ((t >= a - 1e-6) & (t < b + 1e-6)).any():
+                out.append((a, q))
+        return out
 
     def _settling(self, times: list[float]) -> bool:
         """'up' drifted more than ``CALIBRATION_MAX_DRIFT_DEG`` between the two halves of the stretch
@@ -1683,7 +1704,10 @@ class GaitEngine:
                 self._pool_forward = None        # a new pool: nothing shown clearly yet
             pool = ev if pool is None else pool + ev
             self._short_pool = pool
-            return self._clear_forward(pool, True)[0], pool.up_mean
+            ap, unsure = self._clear_forward(pool, True)
+            if unsure:
+                self._unsure_forward.append((float(times[0]), float(times[-1]), pool.forward()[1]))
+            return ap, pool.up_mean
         elif pool is not None:
             # a walk of fewer steps than the evidence needs: the pool's forward if it is in the same position
             a, b = self._rows_between(times)
@@ -1695,7 +1719,12 @@ class GaitEngine:
         if pool is None:
             return None
         # a walk too short for evidence of its own: the pool's forward as it stands (held as the last walk left it)
-        return (self._pool_forward if self._pool_forward is not None else pool.forward()[0]), pool.up_mean
+        if self._pool_forward is not None:
+            return self._pool_forward, pool.up_mean
+        ap, quality = pool.forward()
+        if quality < FORWARD_HOLD_QUALITY:
+            self._unsure_forward.append((float(times[0]), float(times[-1]), quality))
+        return ap, pool.up_mean
 
     def _clear_forward(self, ev: ForwardEvidence, pooled: bool) -> tuple[np.ndarray, bool]:
         """(forward, unsure): ``ev``'s forward axis, unless ``ev`` (the pool's evidence, ``pooled``) is a near tie (quality below
@@ -2488,6 +2517,13 @@ class GaitEngine:
                                 "(give the sensor's height above the ground, --sensor-height / sensor_height_m=, or "
                                 "your height, --height / body_height_m=; on a treadmill the belt speed, "
                                 "--belt-speed-kmh / belt_speed_mps=, gives the exact step length)")
+        unsure = self._unsure_forward_kept(steps)
+        if unsure:
+            at = ", ".join(f"{mmss(a - (self._first_t or 0.0))} (quality {q:.2f})" for a, q in unsure[:3])
+            warnings.append(f"the walking direction was unclear at {at}{' …' if len(unsure) > 3 else ''}: forward and "
+                            f"side to side moved alike (a clear walk shows ≥ {FORWARD_HOLD_QUALITY:g}; steady walks 4–17), "
+                            "so the forward axis is a guess there — forward lean, braking and side-to-side sway of those "
+                            "steps may mix the two directions (shuffling, turning on the spot, a loose sensor?)")
         for t_u, drift in self._unsettled[:3]:
             warnings.append(f"at {mmss(t_u - (self._first_t or 0.0))} the sensor's 'up' turned {drift:.0f}° within a few "
                             "seconds of walking (still being put on or settling?): the posture reference was taken once it "
