@@ -152,6 +152,12 @@ STANDING_MIN_STEPS = 6          # a walk shorter than CALIBRATION_STEPS judges i
 #: Nor does it move when the walk's own lean changed, between the steps next to each, by at least half as much the
 #: same way: a walker hunching more as they go and stopping bent changed, not the reference (_walker_changed)
 STANDING_WALK_TAIL_S = 10.0
+#: the standing after a walk this much further forward (or back) than the standing before it, with the walk's lean
+#: changing the same way by at least half as much, is named as a sensor that may have tilted on the body during the
+#: walk (a slipping clip, a sagging waistband): its lean change reads as the trunk's. People stand within a few
+#: degrees of how they stood before: the 34 walks of IPOL and GaitPy's demo with a standing on both sides ≤ 5.4°
+#: apart (median 1.8°). A walker who hunches and stands bent after looks the same: the hint says "if"
+SENSOR_SAG_HINT_DEG = 8.0
 STANDING_AGREE_DEG = 5.0
 CALIBRATION_RETRY_STEPS = 8     # a refused calibration is tried again this many steps later, same walk
 BUFFER_S = 30.0                 # samples kept in memory
@@ -1668,6 +1674,32 @@ class GaitEngine:
         u1, u2 = (unit(h.mean(axis=0)) for h in halves)
         return float(np.degrees(np.arccos(np.clip(u1 @ u2, -1.0, 1.0)))) <= CALIBRATION_MAX_DRIFT_DEG
 
+    def _sag_hints(self) -> list[str]:
+        """A line for each walk whose standings before and after it differ by ``SENSOR_SAG_HINT_DEG`` or more in
+        pitch, the walk's lean changing with them (lean audit s36 F2: a sensor sagging 12° over 8 minutes of walking
+        read as a hunch that grew to 12°, flagged, with nothing said)."""
+        if self._calib is None:
+            return []
+        pairs: dict[float, dict[str, dict[str, Any]]] = {}
+        for st in self._standings:
+            pairs.setdefault(st["walk_start_s"], {})["after" if st["after_walk"] else "before"] = st
+        out = []
+        for walk_s, d in sorted(pairs.items()):
+            if "before" not in d or "after" not in d:
+                continue
+            # + = the standing after leans further forward than the one before (recline_deg: + = back)
+            drift = -float(recline_deg(d["after"]["up"], d["before"]["up"], self._calib[0])[0])
+            rise = d["after"]["lean_deg"] + drift - d["before"]["lean_deg"]   # the walk's, end against start
+            if abs(drift) < SENSOR_SAG_HINT_DEG or rise * drift <= 0 or abs(rise) < abs(drift) / 2:
+                continue
+            way, pose = ("forward", "bent") if drift > 0 else ("back", "leaning back")
+            out.append(f"The standing after the walk at {mmss(walk_s - (self._first_t or 0.0))} is {abs(drift):.0f}° "
+                       f"further {way} than the standing before it, and the walk's lean moved {rise:+.0f}° with it: "
+                       f"if the walker did not stand {pose} after it, the sensor tilted on the body during the walk (a "
+                       "slipping clip, a sagging waistband) and that lean change is the sensor's, not the trunk's "
+                       "(people stand within ~5° of how they stood before a walk).")
+        return out
+
     def _move_hints(self) -> list[str]:
         return [f"At {mmss(x['time_s'] - (self._first_t or 0.0))} the sensor sat {x['tilt_deg']:.0f}° differently "
                 "than before (re-clipped, or put back after use?): its axes and posture reference were found again "
@@ -2120,7 +2152,7 @@ class GaitEngine:
                                and not (f.reference_kind == "absolute" and f.id in LIVE_UNCUED_RUN_FALLBACKS)]
         # judged with the flags: a sensor on one side (pocket, hip) — worth a word while it can be moved
         out["one_sided_signal"] = self._one_sided
-        out["sensor_hints"] = list(self._sensor_hints) + self._turn_hints() + self._move_hints()
+        out["sensor_hints"] = list(self._sensor_hints) + self._turn_hints() + self._move_hints() + self._sag_hints()
         # how far the personal baseline (the first minutes of walking) is: a panel that said 'No back-strain
         # cues — steady.' while bounce had doubled inside the baseline minutes told the walker nothing of them
         # (new-user audit s34 #2)
@@ -2245,7 +2277,7 @@ class GaitEngine:
                                        else bool(timeline.attrs.get("one_sided", False)))
         summary["lean_jumps"] = list(timeline.attrs.get("lean_jumps") or [])     # a sensor moved between walks?
         summary["sensor_hints"] = ([str(h) for h in (timeline.attrs.get("sensor_hints") or [])] + self._turn_hints()
-                                   + self._move_hints())
+                                   + self._move_hints() + self._sag_hints())
         summary["sensor_turns"] = [dict(x) for x in self._sensor_turns]
         summary["sensor_moves"] = [dict(x) for x in self._sensor_moves]     # tilted on the body: calibrated afresh
         # where lean_vs_standing_deg is measured from (None: no still standing just before a walk was found)
