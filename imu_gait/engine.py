@@ -107,6 +107,16 @@ CALIBRATION_SKIP_S = 2.5
 #: (GaitPy's GENEActiv demo: 108°, so every later lean read 42°). Fixed sensors on 115 real calibrations
 #: (IPOL, Mobilise-D, Oxford incl. trouser pockets, adeptdata, datasets/, tests/data): ≤ 29° (pockets), trunk ≤ 16°
 CALIBRATION_MAX_DRIFT_DEG = 45.0
+#: … or its strides do not share one posture: the 75th percentile of the angle between each stride's mean 'up'
+#: and their median exceeds this (a trunk sensor only; tried again like a settling one). The reference posture
+#: forward_lean_deg is measured from is the window's mean 'up', so a window that bends, turns and sits down gave a
+#: reference that hung on where exactly it fell: Mobilise-D HA002's daily recording read 1.3° at 100 Hz and −5.0°
+#: decimated to 50 Hz (its first 16-step walk ends sitting down; a step more or less at 50 Hz moved the window, and
+#: the reference 11°; lean audit s36). Measured per first-calibration window: IPOL's 58 lab walks ≤ 7.3° (median
+#: 0.8°), GaitPy's demo 2.6°, the later steady walks of the Mobilise-D daily recordings 5.5–6.0°; refused: their
+#: first windows (10.9°, 13.2°) and three of skdh's 2-min example (10.8–26°). A window may hold up to a quarter of
+#: its strides off the posture (a bend at its end), which its mean then follows
+CALIBRATION_MAX_SPREAD_DEG = 9.0
 #: short walks (before any of CALIBRATION_STEPS) pool their forward evidence while their walking 'up' stays
 #: within this of the pool's: fixed sensors' walks differed by ≤ 20° (Mobilise-D daily, Oxford neck pouch);
 #: a phone put back in a pocket the other way 95°
@@ -142,6 +152,12 @@ STANDING_MIN_STEPS = 6          # a walk shorter than CALIBRATION_STEPS judges i
 #: Nor does it move when the walk's own lean changed, between the steps next to each, by at least half as much the
 #: same way: a walker hunching more as they go and stopping bent changed, not the reference (_walker_changed)
 STANDING_WALK_TAIL_S = 10.0
+#: the standing after a walk this much further forward (or back) than the standing before it, with the walk's lean
+#: changing the same way by at least half as much, is named as a sensor that may have tilted on the body during the
+#: walk (a slipping clip, a sagging waistband): its lean change reads as the trunk's. People stand within a few
+#: degrees of how they stood before: the 34 walks of IPOL and GaitPy's demo with a standing on both sides ≤ 5.4°
+#: apart (median 1.8°). A walker who hunches and stands bent after looks the same: the hint says "if"
+SENSOR_SAG_HINT_DEG = 8.0
 STANDING_AGREE_DEG = 5.0
 CALIBRATION_RETRY_STEPS = 8     # a refused calibration is tried again this many steps later, same walk
 BUFFER_S = 30.0                 # samples kept in memory
@@ -506,6 +522,9 @@ class GaitEngine:
         self._move_undo: dict[int, tuple[dict[str, Any], Any, np.ndarray]] = {}
         self._turn_pending: tuple[np.ndarray, float] | None = None   # (forward, time): a first in-walk check
         self._unsettled: list[tuple[float, float]] = []   # (time, drift °): walks not calibrated on (sensor moving)
+        # (from_s, to_s, quality): forward axes taken from a near tie (_clear_forward's 'unsure') — to_s the short walk's
+        # last contact, or inf for the engine's calibration (every later step until a fresh one)
+        self._unsure_forward: list[tuple[float, float, float]] = []
         self._one_sided = False                   # the last live judgement: strain.one_sided_signal …
         self._sensor_hints: list[str] = []        # … and the placement hints (strain: sensor_hints)
         # closed walks whose trailing steps wait for the posture after them (sitting down?): see _check_postures
@@ -1006,7 +1025,7 @@ class GaitEngine:
                       else b["_times"][-(CALIBRATION_STEPS - CALIBRATION_SKIP):])
             # a near tie at the first point is refused once, like a settling sensor: CALIBRATION_RETRY_STEPS later
             # (or the next walk, its steps pooled meanwhile) the evidence is more (FORWARD_HOLD_QUALITY)
-            self._calib = self._calibration_from(window, refuse_tie=n == CALIBRATION_STEPS)
+            self._calib = self._calibration_from(window, refuse_tie=n == CALIBRATION_STEPS, steady=True)
             for waiting in self._steps:                # steps waiting for the first calibration get it (not a
                 if waiting.calib is None and not waiting.closed:   # closed walk's held last steps: a short walk's)
                     waiting.calib = self._calib
@@ -1421,14 +1440,17 @@ class GaitEngine:
         upd.retracted.extend(StepEvent(time_s=float(t), detected_at_s=now, bout=bout) for t in drop_reported)
 
     # ------------------------------------------------------------------ calibration
-    def _calibration_from(self, times: list[float], refuse_tie: bool = False):
+    def _calibration_from(self, times: list[float], refuse_tie: bool = False, steady: bool = False):
         """(forward axis, reference 'up') from the samples between the contacts ``times``, or None —
         also when 'up' drifted more than ``CALIBRATION_MAX_DRIFT_DEG`` between the two halves of that
         stretch: the sensor was still being put on or settling (tried again later in the same walk).
         Forward: the vote of :func:`forward_evidence` on this stretch plus the short walks before it in
-        the same position; the reference 'up' is this stretch's. ``refuse_tie``: None also when that vote is a
-        near tie with nothing shown clearly before (:meth:`_clear_forward`)."""
+        the same position; the reference 'up' is this stretch's mean. ``refuse_tie``: None also when that vote is a
+        near tie with nothing shown clearly before (:meth:`_clear_forward`); ``steady``: None also when the
+        strides' postures spread more than ``CALIBRATION_MAX_SPREAD_DEG`` (:meth:`_posture_spread_deg`)."""
         if self._settling(times):
+            return None
+        if steady and self.placement_kind != "off_trunk" and self._posture_spread_deg(times) > CALIBRATION_MAX_SPREAD_DEG:
             return None
         win = self._gait_window(times)
         found = self._forward_in(win)
@@ -1443,10 +1465,42 @@ class GaitEngine:
         ap, unsure = self._clear_forward(ev, pooled)
         if unsure and refuse_tie:
             return None
+        if unsure and steady:                    # (the first calibration: taken at once; a move's may not be)
+            self._unsure_forward.append((float(times[0]), math.inf, ev.forward()[1]))
         ap = ap - ap.dot(ref_up) * ref_up
         # the sensor-turn checks compare like with like: the accelerometer's forward then and later
         self._turn_ref = found[0]
         return ap / np.linalg.norm(ap), ref_up
+
+    def _posture_spread_deg(self, times: list[float]) -> float:
+        """How far the strides between the contacts ``times`` stray from one posture, °: the 75th percentile of the
+        angle between each stride's mean 'up' and their component-wise median (:func:`walking_up`); 0 with fewer
+        than 2 strides."""
+        rows = np.round(np.asarray(times, float) * self.fs).astype(np.int64) - self._base
+        rows = rows[(rows >= 0) & (rows <= len(self._up))]
+        if rows.size < 4:
+            return 0.0
+        c = np.vstack([np.zeros((1, 3)), np.cumsum(self._up[rows[0]:rows[-1]], axis=0)])[rows - rows[0]]
+        # per stride (each two steps running): the trunk rolls over each foot in turn, so a single step's mean
+        # leans to its side (Mobilise-D HA002's steady daily walk: ±9° step by step, ≤ 8° by the stride)
+        ups = unit(c[2:] - c[:-2])
+        return float(np.percentile(np.degrees(np.arccos(np.clip(ups @ walking_up(ups), -1.0, 1.0))), 75))
+
+    def _unsure_forward_kept(self, steps: pd.DataFrame) -> list[tuple[float, float]]:
+        """(time, quality) of each near-tie forward axis (:meth:`_clear_forward`) that steps of the final table were
+        measured about — a short walk's own (its steps kept), or the engine's calibration (a kept step after it,
+        before any fresh calibration: a sensor move)."""
+        if not self._unsure_forward or not len(steps):
+            return []
+        t = steps["time_s"].to_numpy(float)
+        moves = sorted(m["time_s"] for m in self._sensor_moves)
+        out = []
+        for a, b, q in self._unsure_forward:
+            if not math.isfinite(b):
+                b = next((m for m in moves if m > a), math.inf)
+            if ((t >= a - 1e-6) & (t < b + 1e-6)).any():
+                out.append((a, q))
+        return out
 
     def _settling(self, times: list[float]) -> bool:
         """'up' drifted more than ``CALIBRATION_MAX_DRIFT_DEG`` between the two halves of the stretch
@@ -1620,6 +1674,32 @@ class GaitEngine:
         u1, u2 = (unit(h.mean(axis=0)) for h in halves)
         return float(np.degrees(np.arccos(np.clip(u1 @ u2, -1.0, 1.0)))) <= CALIBRATION_MAX_DRIFT_DEG
 
+    def _sag_hints(self) -> list[str]:
+        """A line for each walk whose standings before and after it differ by ``SENSOR_SAG_HINT_DEG`` or more in
+        pitch, the walk's lean changing with them (lean audit s36 F2: a sensor sagging 12° over 8 minutes of walking
+        read as a hunch that grew to 12°, flagged, with nothing said)."""
+        if self._calib is None:
+            return []
+        pairs: dict[float, dict[str, dict[str, Any]]] = {}
+        for st in self._standings:
+            pairs.setdefault(st["walk_start_s"], {})["after" if st["after_walk"] else "before"] = st
+        out = []
+        for walk_s, d in sorted(pairs.items()):
+            if "before" not in d or "after" not in d:
+                continue
+            # + = the standing after leans further forward than the one before (recline_deg: + = back)
+            drift = -float(recline_deg(d["after"]["up"], d["before"]["up"], self._calib[0])[0])
+            rise = d["after"]["lean_deg"] + drift - d["before"]["lean_deg"]   # the walk's, end against start
+            if abs(drift) < SENSOR_SAG_HINT_DEG or rise * drift <= 0 or abs(rise) < abs(drift) / 2:
+                continue
+            way, pose = ("forward", "bent") if drift > 0 else ("back", "leaning back")
+            out.append(f"The standing after the walk at {mmss(walk_s - (self._first_t or 0.0))} is {abs(drift):.0f}° "
+                       f"further {way} than the standing before it, and the walk's lean moved {rise:+.0f}° with it: "
+                       f"if the walker did not stand {pose} after it, the sensor tilted on the body during the walk (a "
+                       "slipping clip, a sagging waistband) and that lean change is the sensor's, not the trunk's "
+                       "(people stand within ~5° of how they stood before a walk).")
+        return out
+
     def _move_hints(self) -> list[str]:
         return [f"At {mmss(x['time_s'] - (self._first_t or 0.0))} the sensor sat {x['tilt_deg']:.0f}° differently "
                 "than before (re-clipped, or put back after use?): its axes and posture reference were found again "
@@ -1656,7 +1736,10 @@ class GaitEngine:
                 self._pool_forward = None        # a new pool: nothing shown clearly yet
             pool = ev if pool is None else pool + ev
             self._short_pool = pool
-            return self._clear_forward(pool, True)[0], pool.up_mean
+            ap, unsure = self._clear_forward(pool, True)
+            if unsure:
+                self._unsure_forward.append((float(times[0]), float(times[-1]), pool.forward()[1]))
+            return ap, pool.up_mean
         elif pool is not None:
             # a walk of fewer steps than the evidence needs: the pool's forward if it is in the same position
             a, b = self._rows_between(times)
@@ -1668,7 +1751,12 @@ class GaitEngine:
         if pool is None:
             return None
         # a walk too short for evidence of its own: the pool's forward as it stands (held as the last walk left it)
-        return (self._pool_forward if self._pool_forward is not None else pool.forward()[0]), pool.up_mean
+        if self._pool_forward is not None:
+            return self._pool_forward, pool.up_mean
+        ap, quality = pool.forward()
+        if quality < FORWARD_HOLD_QUALITY:
+            self._unsure_forward.append((float(times[0]), float(times[-1]), quality))
+        return ap, pool.up_mean
 
     def _clear_forward(self, ev: ForwardEvidence, pooled: bool) -> tuple[np.ndarray, bool]:
         """(forward, unsure): ``ev``'s forward axis, unless ``ev`` (the pool's evidence, ``pooled``) is a near tie (quality below
@@ -2064,7 +2152,7 @@ class GaitEngine:
                                and not (f.reference_kind == "absolute" and f.id in LIVE_UNCUED_RUN_FALLBACKS)]
         # judged with the flags: a sensor on one side (pocket, hip) — worth a word while it can be moved
         out["one_sided_signal"] = self._one_sided
-        out["sensor_hints"] = list(self._sensor_hints) + self._turn_hints() + self._move_hints()
+        out["sensor_hints"] = list(self._sensor_hints) + self._turn_hints() + self._move_hints() + self._sag_hints()
         # how far the personal baseline (the first minutes of walking) is: a panel that said 'No back-strain
         # cues — steady.' while bounce had doubled inside the baseline minutes told the walker nothing of them
         # (new-user audit s34 #2)
@@ -2189,7 +2277,7 @@ class GaitEngine:
                                        else bool(timeline.attrs.get("one_sided", False)))
         summary["lean_jumps"] = list(timeline.attrs.get("lean_jumps") or [])     # a sensor moved between walks?
         summary["sensor_hints"] = ([str(h) for h in (timeline.attrs.get("sensor_hints") or [])] + self._turn_hints()
-                                   + self._move_hints())
+                                   + self._move_hints() + self._sag_hints())
         summary["sensor_turns"] = [dict(x) for x in self._sensor_turns]
         summary["sensor_moves"] = [dict(x) for x in self._sensor_moves]     # tilted on the body: calibrated afresh
         # where lean_vs_standing_deg is measured from (None: no still standing just before a walk was found)
@@ -2461,6 +2549,13 @@ class GaitEngine:
                                 "(give the sensor's height above the ground, --sensor-height / sensor_height_m=, or "
                                 "your height, --height / body_height_m=; on a treadmill the belt speed, "
                                 "--belt-speed-kmh / belt_speed_mps=, gives the exact step length)")
+        unsure = self._unsure_forward_kept(steps)
+        if unsure:
+            at = ", ".join(f"{mmss(a - (self._first_t or 0.0))} (quality {q:.2f})" for a, q in unsure[:3])
+            warnings.append(f"the walking direction was unclear at {at}{' …' if len(unsure) > 3 else ''}: forward and "
+                            f"side to side moved alike (a clear walk shows ≥ {FORWARD_HOLD_QUALITY:g}; steady walks 4–17), "
+                            "so the forward axis is a guess there — forward lean, braking and side-to-side sway of those "
+                            "steps may mix the two directions (shuffling, turning on the spot, a loose sensor?)")
         for t_u, drift in self._unsettled[:3]:
             warnings.append(f"at {mmss(t_u - (self._first_t or 0.0))} the sensor's 'up' turned {drift:.0f}° within a few "
                             "seconds of walking (still being put on or settling?): the posture reference was taken once it "

@@ -657,6 +657,23 @@ def test_a_sensor_still_being_put_on_does_not_set_the_posture_reference():
     assert any("the posture reference was taken once it had settled" in w for w in res.warnings)
 
 
+def test_a_first_walk_that_bends_does_not_set_the_posture_reference():
+    """forward_lean_deg is measured against the posture of the first steady steps. A walk whose calibration
+    window bends and straightens (here: bent 25° forward for 2.5 s of every 5 s, four times — picking things up,
+    a sit-down) set a reference that hung on where the window fell: Mobilise-D HA002's daily recording read
+    1.3° at 100 Hz and −5.0° at 50 Hz (lean audit s36), and here every later upright step read −13.5°. Truth: the
+    steady upright steps after the bends read their true lean (0°) within the ±2° tolerance, at 100, 50 and
+    25 Hz — the window is refused while its strides' postures spread (CALIBRATION_MAX_SPREAD_DEG) and the
+    walk's steady stretch calibrates."""
+    segments = [seg for k in range(4) for seg in ((7 + 5 * k, {"lean_deg": 25.0}), (9.5 + 5 * k, {"lean_deg": 0.0}))]
+    for fs in (100, 50, 25):
+        rec, truth = synthesize_walk(90, fs_hz=fs, seed=1, segments=segments, ramp_s=1.0)
+        det, tru = paired(imu_gait.analyze(rec), truth)
+        steady = det["time_s"].to_numpy() > 30.0
+        err = np.nanmedian(det.loc[steady, "forward_lean_deg"].to_numpy() - tru.loc[steady, "forward_lean_deg"].to_numpy())
+        assert abs(err) <= TOL["forward_lean_deg"], (fs, err)
+
+
 def test_gap_time_does_not_depend_on_how_the_recording_is_fed():
     """summary['gap_s'] counted only gaps that fell between two fed chunks: a 0.65-s hole inside
     analyze()'s 300-s chunks gave 0 (every batch row read 0), fed in 1-s chunks 0.65. Truth: two holes

@@ -465,3 +465,22 @@ def test_lean_vs_standing_carries_no_bias_from_twist_and_pelvic_drop(gait):
     assert want == pytest.approx(3.0, abs=0.05)
     assert res.summary["lean_vs_standing_deg"] == pytest.approx(want, abs=1.0)
     assert res.summary["forward_lean_deg"] == pytest.approx(truth.steps["forward_lean_deg"].median(), abs=LEAN_TOL_DEG)
+
+
+def test_a_sensor_that_sags_during_a_walk_is_named_and_a_hunch_is_not():
+    """A clip that slowly tilts forward on the belt reads, from gravity alone, exactly as a trunk that hunches: the
+    walk's lean rose 12° over 4 minutes and was flagged, and nothing said it could be the sensor (lean audit s36
+    F2). The standings tell them apart: people stand within ~5° of how they stood before a walk (IPOL: ≤ 5.4°),
+    a sagged sensor stands 12° further forward after it. Truth (synthetic): lean_deg 0 → 12° over the walk and
+    kept through the standing after (a sag) → one hint naming 12° (±2°); the walk hunching 12° while the
+    standings stay upright (posture_lean_deg) → none; a steady walk → none."""
+    def hints(**kw):
+        rec, _ = synthesize_walk(300, seed=1, stand_s=6, stand_end_s=8, ramp_s=240, **kw)
+        return [h for h in imu_gait.analyze(rec).summary["sensor_hints"] if "sensor tilted on the body" in h]
+
+    sag = hints(segments=[(20, {"lean_deg": 12.0})])
+    assert len(sag) == 1, sag
+    deg = float(re.search(r"is (\d+)° further forward", sag[0]).group(1))
+    assert abs(deg - 12.0) <= 2.0, sag
+    assert hints(segments=[(20, {"posture_lean_deg": 12.0})]) == []
+    assert hints() == []
