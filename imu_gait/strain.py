@@ -69,7 +69,9 @@ pelvic_instability      drop ROM ≥ b +1.5° OR L/R drop difference ≥     L/R
                         max(2°, b +1.5°)
 asymmetry               step-time asymmetry (lower bound) ≥ b +2 points  > 6 % (band 3) OR running: GCT
                         OR running: GCT balance ≥ b +2 points          balance > 52.2 % for either foot
-                                                                       (Garmin red; band 1.5)
+                                                                       (Garmin red; band 1.5) — also where
+                                                                       b itself is ≥ 6 % with a gyroscope
+                                                                       (a limp from the first step)
 fatigue                 ≥ 2 of: cadence ≤ b −3 %, VO ≥ b +10 %,          —
                         regularity ≤ b −0.05, lean ≥ b +2°, sway ≥
                         b +15 % (gyro only), running: contact ≥ b +8 %
@@ -1898,6 +1900,16 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
     # absolute > 6 %, or a run's GCT balance > 52.2 % (graded by the larger). The balance was in the fallback
     # only: a 90-s run at 54 % was 'marked', a 10-min run going 50 → 54 % at 5:00 raised nothing (review);
     # gait-science §7 gives it the relative trigger too
+    # A baseline whose step-time asymmetry (its lower bound) is already past the general limit is a limp from the
+    # first step, not even walking: compared with it, the limp stays invisible however long it lasts (audit s36
+    # F1: a 15 % limp through a 5-min walk raised nothing, the same limp in a 90-s walk 'strong'; people with back
+    # pain limp before they set off). There the general limit judges instead — with a gyroscope only: without one
+    # the engine cannot re-time a foot whose contacts the vertical signal finds late (engine.even_contact_sides),
+    # an offset that is also there from the first step and reads as a limp (the Oxford neck-pouch phone
+    # Samsung_Carmelo_1, acc only: 12 % for an even walk, a 'marked' flag with the general limit); the baseline
+    # keeps absorbing that.
+    with np.errstate(invalid="ignore"):
+        limp_from_start = (b("step_time_asymmetry_lcb_pct") >= cfg.asym_abs_pct) & has_gyro
     rules.append(_Rule(
         "asymmetry",
         _Group("or", [rel_add("step_time_asymmetry_lcb_pct", cfg.asym_rise_pct, +1),
@@ -1905,7 +1917,7 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
         _Group("or", [absol("step_time_asymmetry_lcb_pct", cfg.asym_abs_pct, cfg.asym_abs_band_pct, +1),
                       absol("gct_balance_long_side_pct", cfg.run_gct_balance_max_pct, cfg.run_gct_balance_band_pct,
                             +1, run)]),
-        has("step_time_asymmetry_lcb_pct") | has("gct_balance_long_side_pct"), H, HA, "max"))
+        (has("step_time_asymmetry_lcb_pct") | has("gct_balance_long_side_pct")) & ~limp_from_start, H, HA, "max"))
     # fatigue: ≥ 2 of the long-window signals drifted the tired way, after the baseline period
     fk = {k: "fatigue_" + k for k in _FATIGUE}
     fat = [
@@ -2229,6 +2241,11 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     if fid == "asymmetry" and metric == "step_time_asymmetry_lcb_pct":
         # which side, the first thing a physiotherapist asks (report audit s34 F7)
         parts += [s for s in [_asymmetry_sides_text(ctx, start_s, end_s)] if s]
+        base_lcb = ctx.get("grid", {}).get("step_time_asymmetry_lcb_pct_baseline")
+        if kind == "absolute" and base_lcb is not None and np.isfinite(base_lcb[k]) and base_lcb[k] >= cfg.asym_abs_pct:
+            # why a walk with a baseline is held to the general limit (_build_rules: a limp from the first step)
+            parts.append(f"already {base_lcb[k]:.1f}% in your first minutes (your baseline), so it is compared "
+                         "with even walking rather than with them")
     message = (f"{title} ({severity_word(_severity(z_sev, cfg))}) from {_mmss(start_s - o)} to {_mmss(end_s - o)} "
                f"({dur_txt}): " + "; ".join(parts) + ".")
     if fid == "asymmetry" and kind == "absolute" and ctx["is_run"][k]:

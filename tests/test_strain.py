@@ -572,6 +572,32 @@ def test_absolute_asymmetry_fallback_on_short_walk(seed):
     assert flags[0].value > 6.0
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_limp_from_the_first_step_of_a_long_walk_is_flagged(seed):
+    """Limp audit s36 F1: a limp present from the first step sits in the personal baseline, so the relative rule
+    (baseline + 2 points) never saw it — a 15 % limp through a 10-min walk raised nothing, while the same limp in
+    a 90-s walk (no baseline: the general 6 % limit) was 'marked'. Truth: every right contact 0.075 step late from
+    the start → step-time asymmetry 15 % (right steps ≈ 586 ms, left ≈ 504 ms). Expected: flagged against the
+    general limit (its lower bound > 10 %), naming the right side and why the baseline was not used; a walk
+    even from the start, 4 % throughout (under the limit), stays unflagged; without a gyroscope the baseline is kept."""
+    steps = make_steps(duration_s=600, seed=seed, changes=[dict(metric="asym", t0=0, t1=700, value=0.075)])
+    flags, tl = evaluate_flags(steps, placement="lower_back")
+    asym = [f for f in flags if f.id == "asymmetry"]
+    assert asym, [f.message for f in flags]
+    f = asym[0]
+    assert f.reference_kind == "absolute" and f.threshold == 6.0 and f.value > 10.0
+    assert f.end_s - f.start_s > 400                       # the whole walk, not a noise excursion
+    assert "the right steps take longer" in f.message and "already" in f.message and "first minutes" in f.message
+    assert tl.attrs["baselines"]["walk"]["step_time_asymmetry_lcb_pct"] > 6.0
+    slight = make_steps(duration_s=600, seed=seed, changes=[dict(metric="asym", t0=0, t1=700, value=0.02)])
+    assert "asymmetry" not in ids(evaluate_flags(slight, placement="lower_back")[0])
+    # without a gyroscope a late-timed foot (a sensor artefact, there from the first step too) cannot be told
+    # from a limp: the baseline stays the reference (the Oxford neck pouch Samsung_Carmelo_1, even by its insoles)
+    no_gyro = make_steps(duration_s=600, seed=seed, gyro=False,
+                         changes=[dict(metric="asym", t0=0, t1=700, value=0.075)])
+    assert "asymmetry" not in ids(evaluate_flags(no_gyro, placement="lower_back", has_gyro=False)[0])
+
+
 # ------------------------------------------------------------------------------------------------
 # content, timeline, purity, odd input
 # ------------------------------------------------------------------------------------------------
