@@ -9,7 +9,8 @@ How every rule works
    Window statistics are computed per step too: stride-time CV (SD / mean of the stride times divided
    by the local 10-s stride time, strides > 25 % off dropped as missed/split contacts, 60 s window); step-time asymmetry L vs R (120 s
    window of per-side median step times, missed/split contacts dropped; judged on its lower 95 %
-   bound, estimate − 2 SE, so that noisy step timing is not read as a limp); and the L/R difference of
+   bound, estimate − 2 SE, so that noisy step timing is not read as a limp; a window needs 75 % of
+   the steps its length could hold, or 20 steady steps a side — stop–start walking fills far less); and the L/R difference of
    pelvic drop (60 s). Sides come from ``side`` when ≥ 80 % of steps have 'L'/'R', else from the step
    parity within each bout.
 2. **Smoothed** – a centred rolling median over ``max(10 s, 10 strides)`` (60 s for the fatigue
@@ -332,6 +333,7 @@ class StrainConfig:
     variability_window_s: float = 60.0  # stride CV, asymmetry, L/R pelvic drop (needs many strides)
     asymmetry_window_s: float = 120.0   # step-time asymmetry: noise ≈ 4·σ_IC/√n, so it needs long windows
     asymmetry_lcb_se: float = 2.0       # judge asymmetry − 2 standard errors (noisy steps ≠ asymmetry)
+    asymmetry_enough_per_side: int = 20  # steady steps a side that judge a 120-s window however few it could hold
     stride_outlier_frac: float = 0.25   # strides this far off the local stride time are detector errors
     # step-timing variability is a property of steady walking (Hausdorff; Mobilise-D): strides that
     # turn (IPOL U-turns: |heading change| median 75° per stride, straight strides 1.7°, p95 9°), the
@@ -1594,11 +1596,18 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
             # split contacts, dropped), long window
             wa = cfg.asymmetry_window_s
             mp_a = _window_min_periods(tg, wa, med_step, cfg, per_side=True)
+            # … but a window that holds asymmetry_enough_per_side steady steps a side is judged even when that is
+            # under 75 % of what its length could hold: only steady steps count (not a bout's first 2 strides or
+            # last 2 steps, not turns) and pauses count as length, so a walker who stops every 10-15 s (a painful
+            # back) filled ~55 % and left/right step time was never judged — 7 min of 12-s walks with a 15 %
+            # limp: 'could not be judged anywhere' (limp audit s36 F2). The rule judges the lower 95 % bound, which
+            # already widens as the count falls (20 a side at 3 % step-time scatter: ~3.5 points below the estimate)
+            mp_lr = np.minimum(mp_a, max(cfg.asymmetry_enough_per_side, cfg.min_periods_var // 2))
             local = 60.0 / out["cadence_spm"][m]
             ok = (np.abs(dt_step / local - 1.0) < 0.3) & sm
             clean = np.where(ok, dt_step, np.nan)
-            lt, rt = _per_side(tg, clean, sc, wa, mp_a, "median")
-            (ls, rs), (ln, rn) = (_per_side(tg, clean, sc, wa, mp_a, h) for h in ("std", "count"))
+            lt, rt = _per_side(tg, clean, sc, wa, mp_lr, "median")
+            (ls, rs), (ln, rn) = (_per_side(tg, clean, sc, wa, mp_lr, h) for h in ("std", "count"))
             mean_t = (lt + rt) / 2
             asym = np.abs(lt - rt) / mean_t * 100.0
             # standard error of L − R: ×1.2533 for medians instead of means, ×√2 because consecutive step

@@ -598,6 +598,44 @@ def test_a_limp_from_the_first_step_of_a_long_walk_is_flagged(seed):
     assert "asymmetry" not in ids(evaluate_flags(no_gyro, placement="lower_back", has_gyro=False)[0])
 
 
+
+def stop_start(steps, walk_s=12.0, pause_s=2.0):
+    """``steps`` cut into walks of ``walk_s`` with ``pause_s`` pauses between them (the steps in the pauses
+    dropped): each walk its own bout, its first step and first stride without a time, as the engine gives them."""
+    t = steps["time_s"].to_numpy()
+    cycle = walk_s + pause_s
+    out = steps[(t % cycle) < walk_s].copy()
+    out["bout"] = (out["time_s"] // cycle).astype(int)
+    first = out["bout"].ne(out["bout"].shift())
+    second = first.shift(fill_value=False)
+    out.loc[first, "step_time_s"] = np.nan
+    out.loc[first | second, "stride_time_s"] = np.nan
+    out["cadence_spm"] = 60.0 / out["step_time_s"]
+    return out.reset_index(drop=True)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_limp_is_judged_in_stop_start_walking(seed):
+    """Limp audit s36 F2: a walker who stops every few steps (12-s walks, 2-s pauses) never had left/right step
+    time judged — the 120-s window asked for 75 % of the steps its length could hold, but only steady steps count
+    (not a bout's first 2 strides nor its last 2 steps) and the pauses count as length: ~55 %. Truth: from 5:00
+    every right contact 0.075 step late (step-time asymmetry 15 %; right steps ≈ 586 ms, left ≈ 504 ms), even
+    before. Expected: flagged against the even baseline, on the right side, within a minute of 5:00; the even
+    stop-start walk alone raises nothing."""
+    limp = stop_start(make_steps(duration_s=700, seed=seed, changes=[dict(metric="asym", t0=300, t1=800,
+                                                                          value=0.075)]))
+    flags, tl = evaluate_flags(limp, placement="lower_back")
+    asym = [f for f in flags if f.id == "asymmetry"]
+    assert asym, ([f.message for f in flags], tl.attrs["notes"])
+    f = asym[0]
+    assert f.reference_kind == "baseline" and f.value > 10.0 and abs(f.start_s - 300) <= 60
+    assert "the right steps take longer" in f.message
+    even = stop_start(make_steps(duration_s=700, seed=seed))
+    flags, tl = evaluate_flags(even, placement="lower_back")
+    assert "asymmetry" not in ids(flags)
+    assert np.isfinite(tl["step_time_asymmetry_lcb_pct"]).mean() > 0.5      # judged, and found even
+
+
 # ------------------------------------------------------------------------------------------------
 # content, timeline, purity, odd input
 # ------------------------------------------------------------------------------------------------
