@@ -1222,27 +1222,35 @@ def _recorded_sides(side: pd.Series) -> np.ndarray | None:
     return np.where(known, s, "").astype(object) if len(s) and known.mean() >= 0.8 else None
 
 
-def _asymmetry_sides_text(ctx: dict, start_s: float, end_s: float) -> str:
-    """Which side's steps took longer over a step-time asymmetry flag, with both medians: "right steps
-    572 ms, left 519 ms (medians): the right steps take longer" — the steady steps of the span, a step more than
-    30 % off the span's median dropped (a missed or split contact), as the rule counts them. "" when the sides
-    are not recorded or either has fewer than 5 such steps."""
+def _asymmetry_sides_text(ctx: dict, start_s: float, end_s: float) -> tuple[str, str]:
+    """Which side's steps took longer over a step-time asymmetry flag, with both medians: ("right steps
+    572 ms, left 519 ms (medians): the right steps take longer", "right") — the steady steps of the span, a step
+    more than 30 % off the span's median dropped (a missed or split contact), as the rule counts them. ("", "")
+    when the sides are not recorded or either has fewer than 5 such steps."""
     sides = ctx.get("sides")
     if sides is None or "step_dt" not in ctx:
-        return ""
+        return "", ""
     t, dt = ctx["step_time"], np.asarray(ctx["step_dt"], float)
     m = (t >= start_s) & (t <= end_s) & np.isfinite(dt) & ctx.get("steady", np.ones(len(t), bool))
     if not m.any():
-        return ""
+        return "", ""
     m &= np.abs(dt / np.nanmedian(dt[m]) - 1.0) < 0.3
     left, right = dt[m & (sides == "L")], dt[m & (sides == "R")]
     if min(left.size, right.size) < 5:
-        return ""
+        return "", ""
     ml, mr = float(np.median(left)) * 1000.0, float(np.median(right)) * 1000.0
     longer, ms_long, ms_short = ("right", mr, ml) if mr > ml else ("left", ml, mr)
     shorter = "left" if longer == "right" else "right"
     return (f"{longer} steps {ms_long:.0f} ms, {shorter} {ms_short:.0f} ms (medians; a {longer} step ends with "
-            f"the {longer} foot's contact): the {longer} steps take longer")
+            f"the {longer} foot's contact): the {longer} steps take longer"), longer
+
+
+#: the asymmetry cause's 'favouring one side', named where the sides are known. A step runs from one foot's
+#: contact to the other's, so the shorter steps (ending on the {short} foot) are mostly the time the {long} leg
+#: stands alone: shorter on that leg is what favouring it (an antalgic limp, a painful leg or hip) looks like.
+#: The side's 'right steps take longer' alone read as if the right side were the slow one (limp audit s36 F5)
+FAVOURED_LEG = ("as when favouring the {long} leg: it carries you alone for less time (during the {short} steps, "
+                "the shorter ones)")
 
 
 def _turning_steps(bout: np.ndarray, heading_deg: np.ndarray, cfg: StrainConfig) -> np.ndarray:
@@ -2249,7 +2257,11 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
             title, cause, advice = words["title"], words["cause"].format(how=how), words["advice"]
     if fid == "asymmetry" and metric == "step_time_asymmetry_lcb_pct":
         # which side, the first thing a physiotherapist asks (report audit s34 F7)
-        parts += [s for s in [_asymmetry_sides_text(ctx, start_s, end_s)] if s]
+        sides_text, longer = _asymmetry_sides_text(ctx, start_s, end_s)
+        parts += [sides_text] if sides_text else []
+        if longer and cause.endswith("as when favouring one side."):
+            cause = cause.replace("as when favouring one side", FAVOURED_LEG.format(
+                long=longer, short="left" if longer == "right" else "right"))
         base_lcb = ctx.get("grid", {}).get("step_time_asymmetry_lcb_pct_baseline")
         if kind == "absolute" and base_lcb is not None and np.isfinite(base_lcb[k]) and base_lcb[k] >= cfg.asym_abs_pct:
             # why a walk with a baseline is held to the general limit (_build_rules: a limp from the first step)
