@@ -66,8 +66,9 @@ pace_too_fast           stride CV less 1 standard error of its 60-s     stride C
                         regularity ≤ b −0.10 AND the symmetry index
                         down by less than 0.10 and than half of
                         that drop, i.e. not asymmetry)
-pelvic_instability      drop ROM ≥ b +1.5° OR L/R drop difference ≥     L/R difference > 2° (band 1°)
-                        max(2°, b +1.5°)
+pelvic_instability      drop ROM ≥ b +1.5° OR L/R drop difference ≥     L/R difference > 2° (band 1°) —
+                        max(2°, b +1.5°)                               also where b's L/R difference is
+                                                                       ≥ 2° (not on a one-sided signal)
 asymmetry               step-time asymmetry (lower bound) ≥ b +2 points  > 6 % (band 3) OR running: GCT
                         OR running: GCT balance ≥ b +2 points          balance > 52.2 % for either foot
                                                                        (Garmin red; band 1.5) — also where
@@ -1043,6 +1044,14 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         # (Pelvic drop and lean keep their rules with a caveat in the cause: their change from the walker's own
         # baseline still moves with the walker)
         rules = [r for r in rules if r.id != "asymmetry"]
+    else:
+        # a pelvis that drops more on one side from the first step sits in the baseline, and the relative L/R rule
+        # (max(2°, baseline + 1.5°)) never saw it: a 3° difference through a 10-min walk raised nothing, the same in
+        # a 90-s walk 'moderate' on the 2° general limit (limp audit s36 F6, as F1 for step time). Where the baseline
+        # is already past that limit, the limit judges — not on a one-sided signal, whose L/R difference is its place
+        with np.errstate(invalid="ignore"):
+            lr_from_start = grid["pelvic_drop_lr_diff_deg_baseline"] >= cfg.drop_lr_deg
+        rules = [replace(r, use_rel=r.use_rel & ~lr_from_start) if r.id == "pelvic_instability" else r for r in rules]
 
     t = grid["time_s"]
     gait_starts = _gait_starts(grid["gait"], t)
@@ -2267,6 +2276,12 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
             # why a walk with a baseline is held to the general limit (_build_rules: a limp from the first step)
             parts.append(f"already {base_lcb[k]:.1f}% in your first minutes (your baseline), so it is compared "
                          "with even walking rather than with them")
+    if fid == "pelvic_instability" and kind == "absolute":
+        base_lr = ctx.get("grid", {}).get("pelvic_drop_lr_diff_deg_baseline")
+        if base_lr is not None and np.isfinite(base_lr[k]) and base_lr[k] >= cfg.drop_lr_deg:
+            # why a walk with a baseline is held to the general limit (evaluate_flags: uneven from the first step)
+            parts.append(f"already {base_lr[k]:.1f}° in your first minutes (your baseline), so it is compared with "
+                         "an even pelvis rather than with them")
     message = (f"{title} ({severity_word(_severity(z_sev, cfg))}) from {_mmss(start_s - o)} to {_mmss(end_s - o)} "
                f"({dur_txt}): " + "; ".join(parts) + ".")
     if fid == "asymmetry" and kind == "absolute" and ctx["is_run"][k]:

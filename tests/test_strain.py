@@ -599,6 +599,29 @@ def test_a_limp_from_the_first_step_of_a_long_walk_is_flagged(seed):
 
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_pelvis_uneven_from_the_first_step_of_a_long_walk_is_flagged(seed):
+    """Limp audit s36 F6 (F1's pattern for pelvic drop): a left/right pelvic-drop difference present from the first
+    step sat in the baseline, and the relative rule (max(2°, baseline + 1.5°)) never fired — 3° through a 10-min
+    walk raised nothing, the same in a 90-s walk 'moderate' on the 2° general limit. Truth: the left steps' drop
+    3° larger throughout (L/R difference ≈ 3°). Expected: flagged against the general limit over the walk, saying
+    the first minutes had it already; 1° throughout (under the limit) stays unflagged; a one-sided signal (its L/R
+    difference is its place) keeps the baseline."""
+    uneven = make_steps(duration_s=600, seed=seed, changes=[dict(metric="pelvic_drop_deg", t0=0, t1=700, delta=3.0,
+                                                                 side="L")])
+    flags, _ = evaluate_flags(uneven, placement="lower_back")
+    pelvic = [f for f in flags if f.id == "pelvic_instability"]
+    assert pelvic, [f.message for f in flags]
+    f = pelvic[0]
+    assert f.reference_kind == "absolute" and f.threshold == 2.0 and f.value == pytest.approx(3.0, abs=0.6)
+    assert f.end_s - f.start_s > 400 and "first minutes" in f.message
+    slight = make_steps(duration_s=600, seed=seed, changes=[dict(metric="pelvic_drop_deg", t0=0, t1=700, delta=1.0,
+                                                                 side="L")])
+    assert "pelvic_instability" not in ids(evaluate_flags(slight, placement="lower_back")[0])
+    one_sided = uneven.assign(step_regularity=0.45, stride_regularity=0.90, symmetry=0.5)
+    assert "pelvic_instability" not in ids(evaluate_flags(one_sided, placement="lower_back")[0])
+
+
 def stop_start(steps, walk_s=12.0, pause_s=2.0):
     """``steps`` cut into walks of ``walk_s`` with ``pause_s`` pauses between them (the steps in the pauses
     dropped): each walk its own bout, its first step and first stride without a time, as the engine gives them."""
