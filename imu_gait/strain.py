@@ -2281,7 +2281,7 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         if base_lr is not None and np.isfinite(base_lr[k]) and base_lr[k] >= cfg.drop_lr_deg:
             # why a walk with a baseline is held to the general limit (evaluate_flags: uneven from the first step)
             parts.append(f"already {base_lr[k]:.1f}° in your first minutes (your baseline), so it is compared with "
-                         "an even pelvis rather than with them")
+                         "even walking rather than with them")
     message = (f"{title} ({severity_word(_severity(z_sev, cfg))}) from {_mmss(start_s - o)} to {_mmss(end_s - o)} "
                f"({dur_txt}): " + "; ".join(parts) + ".")
     if fid == "asymmetry" and kind == "absolute" and ctx["is_run"][k]:
