@@ -977,6 +977,19 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
             "pattern from its place alone. If the sensor was centred on your back or chest, the unevenness "
             "itself is worth having looked at. A phone in a pocket: analyse again with --placement pocket "
             "(step timing only).")
+        # a marked limp (≥ 20 % on synthetic walks) or one with a softer landing on one side lowers the symmetry as a
+        # sensor on one hip does, and the asymmetry flag is then not judged (limp audit s36 F7): where the step times
+        # themselves differ past the general limit, the note says so with both sides' numbers — the walker's cue to
+        # have it looked at, which the flag would have been. With a gyroscope only (as for F1): without one a foot
+        # whose landings the sensor finds late is not re-timed (an Oxford back-pocket phone declared lower_back read
+        # left 544 / right 456 ms walking evenly), so the numbers would speak for the sensor more than the walker
+        recorded = _recorded_sides(st["side"]) if has_gyro else None
+        sides_text, longer = _asymmetry_sides_text(dict(sides=recorded, step_time=cols["time_s"],
+                                                        step_dt=cols["step_time_s"], steady=steady), -np.inf, np.inf)
+        dt_lr = _side_medians_ms(cols["step_time_s"], recorded, steady) if longer else None
+        if dt_lr is not None and abs(dt_lr[0] - dt_lr[1]) / ((dt_lr[0] + dt_lr[1]) / 2.0) * 100.0 >= cfg.asym_abs_pct:
+            notes[-1] += (f" Your step times differ between the sides as well — {sides_text} — as a limp favouring the "
+                          f"{longer} leg would make them (a sensor on one side can also find one foot's landings late).")
 
     jumps = _lean_jumps(bout, cols["forward_lean_deg"], cols["time_s"], steady, cfg) if not off_trunk else []
     shifts = dict(_sensor_shifts(bout, cols["forward_lean_deg"], cols["lean_vs_standing_deg"], cols["time_s"], steady,
@@ -1236,22 +1249,35 @@ def _asymmetry_sides_text(ctx: dict, start_s: float, end_s: float) -> tuple[str,
     572 ms, left 519 ms (medians): the right steps take longer", "right") — the steady steps of the span, a step
     more than 30 % off the span's median dropped (a missed or split contact), as the rule counts them. ("", "")
     when the sides are not recorded or either has fewer than 5 such steps."""
-    sides = ctx.get("sides")
-    if sides is None or "step_dt" not in ctx:
+    if "step_dt" not in ctx:
         return "", ""
-    t, dt = ctx["step_time"], np.asarray(ctx["step_dt"], float)
-    m = (t >= start_s) & (t <= end_s) & np.isfinite(dt) & ctx.get("steady", np.ones(len(t), bool))
-    if not m.any():
+    t = ctx["step_time"]
+    got = _side_medians_ms(ctx["step_dt"], ctx.get("sides"),
+                           (t >= start_s) & (t <= end_s) & ctx.get("steady", np.ones(len(t), bool)))
+    if got is None:
         return "", ""
-    m &= np.abs(dt / np.nanmedian(dt[m]) - 1.0) < 0.3
-    left, right = dt[m & (sides == "L")], dt[m & (sides == "R")]
-    if min(left.size, right.size) < 5:
-        return "", ""
-    ml, mr = float(np.median(left)) * 1000.0, float(np.median(right)) * 1000.0
+    ml, mr = got
     longer, ms_long, ms_short = ("right", mr, ml) if mr > ml else ("left", ml, mr)
     shorter = "left" if longer == "right" else "right"
     return (f"{longer} steps {ms_long:.0f} ms, {shorter} {ms_short:.0f} ms (medians; a {longer} step ends with "
             f"the {longer} foot's contact): the {longer} steps take longer"), longer
+
+
+def _side_medians_ms(step_dt, sides, use) -> tuple[float, float] | None:
+    """(left, right) median step times (ms) of the steps ``use`` marks, a step more than 30 % off their median
+    dropped (a missed or split contact, as the asymmetry rule counts them); None without recorded sides or with
+    fewer than 5 such steps a side."""
+    if sides is None:
+        return None
+    dt = np.asarray(step_dt, float)
+    m = np.isfinite(dt) & use
+    if not m.any():
+        return None
+    m &= np.abs(dt / np.nanmedian(dt[m]) - 1.0) < 0.3
+    left, right = dt[m & (sides == "L")], dt[m & (sides == "R")]
+    if min(left.size, right.size) < 5:
+        return None
+    return float(np.median(left)) * 1000.0, float(np.median(right)) * 1000.0
 
 
 #: the asymmetry cause's 'favouring one side', named where the sides are known. A step runs from one foot's

@@ -1081,6 +1081,36 @@ def test_a_one_sided_sensor_does_not_raise_the_asymmetry_flag(seed):
     assert any("asymmetry flag was not judged" in n for n in tl.attrs["notes"])
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_one_sided_signal_with_uneven_step_times_says_so_with_the_sides(seed):
+    """Limp audit s36 F7: a marked limp (synthetic 20 %: symmetry 0.64) or a 15 % limp landing softer on one side
+    (0.57) looks one-sided, so the asymmetry flag is not judged and the note spoke only of where the sensor sat.
+    Truth: right contacts 0.1 step late throughout (step-time asymmetry 20 %: right steps ≈ 600 ms, left ≈ 491 ms)
+    on a one-sided signal (symmetry 0.5). Expected: still not flagged (a sensor on one hip makes this too), but the
+    note gives both sides' step times and the leg such a limp favours (with a gyroscope: without one a late-timed
+    foot is not re-timed); with even step times it adds nothing."""
+    one_sided = {"step_regularity": (0.45, 0.04), "stride_regularity": (0.90, 0.04)}
+    limp = make_steps(seed=seed, base=one_sided, changes=[dict(metric="asym", t0=0, t1=700, value=0.10)])
+    limp["symmetry"] = limp["step_regularity"] / limp["stride_regularity"]
+    flags, tl = evaluate_flags(limp, placement="lower_back")
+    assert tl.attrs["one_sided"] and "asymmetry" not in ids(flags)
+    (note,) = [n for n in tl.attrs["notes"] if "asymmetry flag was not judged" in n]
+    m = re.search(r"step times differ between the sides as well — right steps (\d+) ms, left (\d+) ms", note)
+    assert m, note
+    assert float(m.group(1)) == pytest.approx(60 / 110 * 1.10 * 1000, rel=0.03)
+    assert float(m.group(2)) == pytest.approx(60 / 110 * 0.90 * 1000, rel=0.03)
+    assert "a limp favouring the right leg" in note
+    # without a gyroscope a late-timed foot is not re-timed: the numbers would be the sensor's as much as the walk's
+    (note,) = [n for n in evaluate_flags(limp, placement="lower_back", has_gyro=False)[1].attrs["notes"]
+               if "asymmetry flag was not judged" in n]
+    assert "step times differ" not in note
+    even = make_steps(seed=seed, base=one_sided)
+    even["symmetry"] = even["step_regularity"] / even["stride_regularity"]
+    (note,) = [n for n in evaluate_flags(even, placement="lower_back")[1].attrs["notes"]
+               if "asymmetry flag was not judged" in n]
+    assert "step times differ" not in note
+
+
 def test_a_marked_flags_message_says_strong():
     """New-user audit s34 #9: the message read 'Vertical bounce / hard landings (marked)' beside symptom marks.
     Truth: bounce × 1.5 from 5:00 (z = 1.5, severity value "marked", the JSON's word) — its message says
