@@ -859,6 +859,25 @@ def test_a_limp_that_begins_mid_walk_is_cued_while_walking():
     assert all(active for t, active in seen if t >= min(on) + 30.0)
 
 
+def test_a_limp_from_the_first_step_stays_cued_once_the_baseline_is_set():
+    """Limp audit s36 F1: a slow walker (0.6 m/s, 80 spm) limping 15 % from the first step of a 5-min walk was
+    cued at 0:33 against the general limit, then the cue cleared at ~2:10 — the walker still limping — once the
+    first minutes became the baseline the limp was compared with, and the final report had no flag. Now the cue
+    stays on to the end (a baseline past the general limit is not even walking) and the report keeps the flag."""
+    rec, _ = synthesize_walk(300.0, seed=2, asymmetry=0.15, speed_mps=0.6, cadence_spm=80.0, bounce_cm=1.8,
+                             impact_mps2=2.0, braking_mps=0.08, sway_cm=3.5)
+    seen: list[tuple[float, bool]] = []
+
+    def on_status(st):
+        seen.append((float(st["elapsed_s"]), any(f.id == "asymmetry" for f in st["active_flags"])))
+
+    res = run(_replay_live(rec, block_s=1.0, on_status=on_status)).result
+    assert [f.id for f in res.flags] == ["asymmetry"]
+    on = [t for t, active in seen if active]
+    assert on and min(on) <= 60.0, on[:3]
+    assert all(active for t, active in seen if t >= min(on) + 30.0), [t for t, a in seen if t > min(on) and not a][:3]
+
+
 @pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs Linux /proc")
 def test_unwritable_live_outputs_are_clear_errors(walk_csv, tmp_path, capsys):
     """Refused before the walk when the probe can tell (exit 2, the option and path named); and if
