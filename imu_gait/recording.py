@@ -91,6 +91,11 @@ FROZEN_MIN_S = 2.0
 #: axis on a moving trunk changes by far more than its resolution from sample to sample, and clipping
 #: pins an axis only at the peaks of impacts (the most in the bundled recordings: 1.7 %, see CLIP_*)
 STUCK_MIN_SHARE = 0.5
+#: … held for at least this long at a time on average (s): a coarse sensor (8 bits over ±8 g) rounds a runner's
+#: flight — free fall, 0 g on every axis — to exactly 0 for half the run, and a sensor set to ±2 g holds its rail
+#: through every impact, 0.1–0.2 s each; both read as 'stuck' and the run was refused (audit s36 F4). A stuck
+#: axis holds its value for seconds and minutes
+STUCK_MIN_HOLD_S = 0.5
 #: what to do about a stuck axis (offline and live)
 STUCK_AXIS_HINT = ("a stuck axis is a hardware or firmware fault of the sensor (Polar H10: Z fixed "
                    "at −2000 mG, Polar SDK issue #634), not a unit problem: re-seat the sensor on its strap or "
@@ -526,8 +531,9 @@ def stuck_axes(t: np.ndarray, acc: np.ndarray, *,
         axis = windows[moving, :, j].ravel()
         # a value held by more than half of the samples is their median: no counting of every value needed
         value = float(np.median(axis))
-        share = float(np.count_nonzero(axis == value)) / axis.size
-        if share >= STUCK_MIN_SHARE:
+        held = axis == value
+        share = float(np.count_nonzero(held)) / axis.size
+        if share >= STUCK_MIN_SHARE and _mean_run(held) >= STUCK_MIN_HOLD_S * per:
             out.append((j, value, share))
     return out if judged else None
 
@@ -681,6 +687,12 @@ def parse_clock(text: str) -> float:
     for n in nums:
         total = total * 60 + n
     return total
+
+
+def _mean_run(mask: np.ndarray) -> float:
+    """Mean length (samples) of the runs of True in ``mask`` (0 when none)."""
+    starts, ends = _runs(mask)
+    return float((ends - starts).mean()) if starts.size else 0.0
 
 
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

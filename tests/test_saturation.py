@@ -124,3 +124,19 @@ def test_clipped_steps_are_the_steps_whose_span_holds_a_pinned_sample():
     hit = clipped_steps(np.array([0.0, 1.0, 2.0, 10.0]), np.array([0, 0, 0, 1]), np.array([np.nan, 1.0, 1.0, 0.5]),
                         t, pinned)
     assert hit.tolist() == [False, True, False, True]
+
+
+@pytest.mark.parametrize("range_g", [8, 2])
+def test_a_coarse_runner_is_analysed_not_refused_as_a_stuck_axis(hard_run, range_g):
+    """F4: 8 bits over ±8 g round the flight (free fall: 0 g on every axis) to exactly 0 for half the run — read
+    as "the x axis … the z axis read exactly 0 … stuck" and the run refused. 8 bits over ±2 g hold the rail through
+    every impact, in more than half of the samples outside the flight (a guard: leaving the free fall out of the
+    stuck check instead read it 'stuck at +1.98 g'). Truth: the run has 118 contacts (the synthetic
+    truth's); it is analysed, with every one found (±2) — a stuck axis holds its value for seconds, not 0.1–0.2 s."""
+    rec, truth = hard_run
+    lsb = 2 * range_g * G / 256
+    coarse = replace(rec, acc_mps2=np.clip(np.round(rec.acc_mps2 / lsb) * lsb, -range_g * G, range_g * G - lsb),
+                     warnings=[])
+    res = imu_gait.analyze(coarse)
+    assert abs(len(res.steps) - len(truth.steps)) <= 2
+    assert (res.summary["saturation"] is not None) == (range_g == 2)
