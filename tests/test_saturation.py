@@ -140,3 +140,24 @@ def test_a_coarse_runner_is_analysed_not_refused_as_a_stuck_axis(hard_run, range
     res = imu_gait.analyze(coarse)
     assert abs(len(res.steps) - len(truth.steps)) <= 2
     assert (res.summary["saturation"] is not None) == (range_g == 2)
+
+
+def test_a_clipped_walk_is_not_compared_as_a_change_of_the_walker():
+    """The same runner at ±8 g (impact 3.3 g) and then at ±2 g (2.0 g, the limit): the comparison starred impact
+    "−38 %" as the runner's change. Truth: the same runner — impact and bounce are not marked *, a note says the
+    second hit its range, and cadence (unaffected by clipping) is compared as before (170 → 150 spm: marked)."""
+    from imu_gait.compare import Session, compare_sessions, comparability_notes, unmarkable_keys
+    sat = {"accelerometer": {"limit": 2.0, "unit": "g", "axes": ["z+"], "samples_pct": 24.0, "steps_pct": 100.0,
+                             "metrics": ["impact_g", "vertical_oscillation_cm", "vertical_ratio_pct", "braking_mps"],
+                             "set_range": "±8 g"}, "gyroscope": None}
+    base = {"placement": "lower_back", "has_gyro": True, "gait": "run", "cadence_spm": 170.0,
+            "cadence_spm_iqr": [169.0, 171.0], "impact_g": 3.3, "impact_g_iqr": [3.2, 3.4]}
+    clipped = {**base, "impact_g": 2.0, "impact_g_iqr": [2.0, 2.0], "cadence_spm": 150.0, "saturation": sat}
+    assert {"impact_g", "vertical_oscillation_cm"} <= unmarkable_keys(base, clipped)
+    assert "impact_g" not in unmarkable_keys(base, {**base, "saturation": None})
+    sessions = [Session("w1", {**base, "saturation": None}), Session("w2", clipped)]
+    rows = compare_sessions(sessions).set_index("key")
+    assert rows.loc["impact_g", "beyond_spread"] is None and rows.loc["impact_g", "beyond_repeat"] is None
+    assert rows.loc["cadence_spm", "beyond_spread"] is True
+    notes = comparability_notes(sessions)
+    assert any(n.startswith("In w2 the sensor hit the end of its range") and "impact" in n for n in notes), notes
