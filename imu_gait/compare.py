@@ -27,6 +27,7 @@ from .dsp.gyro_check import MISMATCH_LIMIT as GYRO_MISMATCH_LIMIT
 from .engine import MIXED_GAIT_MIN_STEPS
 from .batch import RECORDING_SUFFIXES, TEXT_SUFFIXES, output_table_kind
 from .errors import ImuGaitError
+from .saturation import marked_metrics
 from .strain import placement_kind
 
 #: (summary key, label, unit, decimals), in display order
@@ -145,6 +146,10 @@ def unmarkable_keys(first: Mapping[str, Any], last: Mapping[str, Any]) -> frozen
     places = {str(x.get("placement") or "unknown") for x in (first, last)} - {"unknown"}
     if len(places) > 1:
         out |= PLACEMENT_KEYS
+    # a sensor pinned at its range in either walk: its impact / bounce / twist are the range's, not the walker's
+    # (a ±2-g walk against a ±8-g one read impact "down 38 %" — audit s36)
+    for x in (first, last):
+        out |= set(marked_metrics(x.get("saturation")))
     return frozenset(out)
 
 
@@ -478,6 +483,12 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
     if moved:
         notes.append(f"In {listed(moved)} the sensor's lean jumped between two walks (re-clipped?): "
                      "that walk's lean is uncertain.")
+    clipped = which(lambda x: bool(marked_metrics(x.get("saturation"))))
+    if clipped:
+        label = {key: lab.lower() for key, lab, _, _ in METRIC_ROWS}
+        words = sorted({label.get(m, m) for s in sessions for m in marked_metrics(s.summary.get("saturation"))})
+        notes.append(f"In {listed(clipped)} the sensor hit the end of its range (clipping) on many steps: "
+                     f"{', '.join(words)} read wrong there, so a change of them is not marked *.")
     no_gyro = which(lambda x: x.get("has_gyro") is False)
     if no_gyro and len(no_gyro) < len(sessions):
         left_out = set(which(lambda x: _num(x.get("gyro_axis_mismatch")) > GYRO_MISMATCH_LIMIT))

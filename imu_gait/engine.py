@@ -44,9 +44,10 @@ from .dsp.resample import StreamResampler
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .errors import ArgumentError, ImuGaitError, StuckAxisError  # noqa: F401  (ArgumentError: imu_gait.engine.ArgumentError, as before)
 # plausible ranges of the context a caller gives (the CLI's options refuse the same, from the same constants)
-from .recording import (BODY_HEIGHT_RANGE_M, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, STUCK_AXIS_HINT, Recording,
-                        gravity_size, stuck_axes, stuck_axes_text)
+from .recording import (BODY_HEIGHT_RANGE_M, CLIPPED_PREFIX, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, STUCK_AXIS_HINT,
+                        Recording, gravity_size, stuck_axes, stuck_axes_text)
 from .result import STEP_COLUMNS, AnalysisResult
+from .saturation import saturation
 from .strain import (StrainConfig, evaluate_flags, lean_jumps, placement_kind, steady_walk_variability, turning_steps,
                      without_turns)
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, TreadmillSchedule, mmss
@@ -2406,6 +2407,8 @@ class GaitEngine:
         # present for every recording (null: no schedule), as the other context keys: a live walk at one belt speed
         # had neither key and analyze of its recording (reading the schedule saved beside it) both (contracts audit s35 F1)
         s["treadmill_schedule"] = s["treadmill_schedule_origin_s"] = None
+        # a sensor pinned at its range: analyze() fills it from the whole recording (docs/json.md); null live
+        s["saturation"] = None
         if self.treadmill_schedule is not None:
             # a belt speed or incline the schedule holds the whole walk is the walk's (a live session at one
             # belt speed said 1.25 m/s; 'analyze' of its recording, reading the one-stage schedule saved beside
@@ -3005,7 +3008,22 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
                         # as docs/json.md promises; a reader's own start_unix_s / start_time_iso are kept
                         **clock_summary(meta)})
     res.warnings = list(rec.warnings) + res.warnings + ([height_note] if height_note else [])
+    _note_saturation(res, rec)
     return res
+
+
+def _note_saturation(res: AnalysisResult, rec: Recording) -> None:
+    """``summary["saturation"]``, and each clipped sensor's reading-time warning worded again with the share of
+    steps it touched (audit s36: clipping was free text only, and a gyroscope's not even that)."""
+    sat, texts = saturation(rec, res.steps)
+    res.summary["saturation"] = sat
+    for sensor, text in texts.items():
+        at = [i for i, w in enumerate(res.warnings) if w.startswith(CLIPPED_PREFIX[sensor])]
+        if at:
+            res.warnings[at[0]] = text
+            res.warnings = [w for i, w in enumerate(res.warnings) if i not in at[1:]]
+        else:
+            res.warnings.append(text)
 
 
 def stored_height_note(stored_m: float) -> str:

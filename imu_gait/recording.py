@@ -61,6 +61,27 @@ CLIP_MIN_RUNS = 5
 #: back-pocket phone (datasets/oxford_Samsung_Dario_…), which really is clipped at 4 g: 1.7 % of the
 #: samples in 97 flat tops at exactly 3.9999 g
 CLIP_MIN_EXCURSION = 0.5 * G
+#: … the samples counted are those in flat tops of at least this many samples (a value held, not touched once) …
+CLIP_MIN_RUN_SAMPLES = 2
+#: … the extreme is at least this far from zero: no range is narrower (accelerometers start at ±1.5–2 g,
+#: gyroscopes at ±125 °/s), and running's flight (free fall) quantised to exactly 0 g, or a quiet axis' own
+#: coarse steps, repeat an extreme that is no rail (found by audit s36: "z at −0.00 g") …
+CLIP_MIN_RAIL_ACC = 1.4 * G
+CLIP_MIN_RAIL_GYRO = math.radians(100.0)
+#: (the gyroscope's distance from its median, as CLIP_MIN_EXCURSION: rad/s, 50 °/s)
+CLIP_MIN_EXCURSION_GYRO = math.radians(50.0)
+#: … and the samples pile up on it: at least this many times as many as in the band just below it (CLIP_BAND_*,
+#: or CLIP_BAND_LSB steps of the data's resolution when coarser). A signal cut at a rail spends the time it
+#: would have spent above it on the rail; a smooth top read at a coarse resolution (8 bits over ±8 g, 62 mg
+#: steps) repeats its top value too, but no more often than the values just below it. Measured (audit s36):
+#: clipped 4.8–27× (a 2.27-g run at ±2 g: 4.8×; the Oxford phone at 4 g: 12–20×), quantised tops 0.1–0.5×
+CLIP_PILEUP = 3.0
+CLIP_BAND_ACC = 0.1 * G
+CLIP_BAND_GYRO = math.radians(10.0)
+CLIP_BAND_LSB = 4
+#: the standard full scales a sensor can be set to (g; °/s): a clipped one is told the next that fits
+ACC_RANGES_G = (2.0, 4.0, 8.0, 16.0)
+GYRO_RANGES_DPS = (125.0, 250.0, 500.0, 1000.0, 2000.0)
 #: every channel repeating exactly for this long is a frozen sensor (or a logger repeating its last
 #: value): real sensors' noise changes the last digit from sample to sample — the longest exact
 #: repeat in the bundled real recordings is 5 samples (23 ms)
@@ -70,6 +91,11 @@ FROZEN_MIN_S = 2.0
 #: axis on a moving trunk changes by far more than its resolution from sample to sample, and clipping
 #: pins an axis only at the peaks of impacts (the most in the bundled recordings: 1.7 %, see CLIP_*)
 STUCK_MIN_SHARE = 0.5
+#: … held for at least this long at a time on average (s): a coarse sensor (8 bits over ±8 g) rounds a runner's
+#: flight — free fall, 0 g on every axis — to exactly 0 for half the run, and a sensor set to ±2 g holds its rail
+#: through every impact, 0.1–0.2 s each; both read as 'stuck' and the run was refused (audit s36 F4). A stuck
+#: axis holds its value for seconds and minutes
+STUCK_MIN_HOLD_S = 0.5
 #: what to do about a stuck axis (offline and live)
 STUCK_AXIS_HINT = ("a stuck axis is a hardware or firmware fault of the sensor (Polar H10: Z fixed "
                    "at −2000 mG, Polar SDK issue #634), not a unit problem: re-seat the sensor on its strap or "
@@ -292,9 +318,9 @@ class Recording:
         acc = replace_spikes(t, acc, src, warnings)
         gyro = drop_dead_gyro(t, acc, gyro, warnings)
         warnings.extend(frozen_warnings(t, acc, gyro))
-        clip = clipping_warning(acc)
-        if clip:
-            warnings.append(clip)
+        for clip in (clipping_warning(acc), gyro_clipping_warning(gyro)):
+            if clip:
+                warnings.append(clip)
         meta = dict(self.meta)
         stated = _positive_float(meta.get("sample_rate_hz"))
         if stated is not None and abs(rate / stated - 1.0) > STATED_RATE_TOLERANCE:
@@ -508,8 +534,9 @@ def stuck_axes(t: np.ndarray, acc: np.ndarray, *,
         axis = windows[moving, :, j].ravel()
         # a value held by more than half of the samples is their median: no counting of every value needed
         value = float(np.median(axis))
-        share = float(np.count_nonzero(axis == value)) / axis.size
-        if share >= STUCK_MIN_SHARE:
+        held = axis == value
+        share = float(np.count_nonzero(held)) / axis.size
+        if share >= STUCK_MIN_SHARE and _mean_run(held) >= STUCK_MIN_HOLD_S * per:
             out.append((j, value, share))
     return out if judged else None
 
@@ -665,6 +692,12 @@ def parse_clock(text: str) -> float:
     return total
 
 
+def _mean_run(mask: np.ndarray) -> float:
+    """Mean length (samples) of the runs of True in ``mask`` (0 when none)."""
+    starts, ends = _runs(mask)
+    return float((ends - starts).mean()) if starts.size else 0.0
+
+
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start and end (exclusive) indices of the runs of True in ``mask``."""
     edges = np.diff(np.r_[0, mask.astype(np.int8), 0])
@@ -697,33 +730,120 @@ def replace_spikes(t: np.ndarray, acc: np.ndarray, src: str, warnings: list[str]
     return out
 
 
+@dataclass(frozen=True)
+class Rail:
+    """One end of a sensor's range that a channel was pinned at (see CLIP_*)."""
+
+    sensor: str          # "accelerometer" | "gyroscope"
+    axis: int            # 0, 1, 2: the sensor's x, y, z
+    level: float         # the rail, SI units (m/s² or rad/s), signed
+    n_samples: int       # samples held on it in flat tops of ≥ CLIP_MIN_RUN_SAMPLES
+    n_runs: int          # those flat tops
+
+    def text(self) -> str:
+        """'y at +4.00 g' / 'z at −125 °/s'."""
+        if self.sensor == "accelerometer":
+            return f"{'xyz'[self.axis]} at {self.level / G:+.2f} g"
+        return f"{'xyz'[self.axis]} at {math.degrees(self.level):+.0f} °/s"
+
+
+def clipped_rails(x: np.ndarray | None, sensor: str = "accelerometer") -> tuple[list[Rail], np.ndarray]:
+    """The rails each axis of ``x`` (N, 3; m/s² for the accelerometer, rad/s for the gyroscope) was pinned at,
+    and the mask of the samples held there. A rail is an axis' extreme (max or min over the recording: a range's
+    end is one value for the whole recording) held in ≥ CLIP_MIN_RUNS flat tops of ≥ CLIP_MIN_RUN_SAMPLES
+    samples, ≥ CLIP_MIN_SHARE of the samples, far from zero and from the axis' median, with the samples piled
+    up on it (CLIP_PILEUP). Vectorised: a few comparisons of each axis with its two extremes."""
+    n = 0 if x is None else x.shape[0]
+    pinned = np.zeros(n, dtype=bool)
+    if n < CLIP_MIN_SAMPLES:
+        return [], pinned
+    acc = sensor == "accelerometer"
+    min_rail, excursion, band = ((CLIP_MIN_RAIL_ACC, CLIP_MIN_EXCURSION, CLIP_BAND_ACC) if acc else
+                                 (CLIP_MIN_RAIL_GYRO, CLIP_MIN_EXCURSION_GYRO, CLIP_BAND_GYRO))
+    med = None                                   # the axes' medians cost more than the rest: only if needed
+    rails: list[Rail] = []
+    for k in range(3):
+        col = x[:, k]
+        for ext in (float(col.max()), float(col.min())):
+            if not math.isfinite(ext) or abs(ext) < min_rail:
+                continue
+            at = col == ext
+            if int(np.count_nonzero(at)) < max(CLIP_MIN_SAMPLES, CLIP_MIN_SHARE * n):
+                continue
+            if med is None:
+                med = np.median(x, axis=0)
+            if abs(ext - med[k]) < excursion:
+                continue
+            starts, ends = _runs(at)
+            held = (ends - starts) >= CLIP_MIN_RUN_SAMPLES
+            n_held = int((ends - starts)[held].sum())
+            if held.sum() < CLIP_MIN_RUNS or n_held < max(CLIP_MIN_SAMPLES, CLIP_MIN_SHARE * n):
+                continue
+            # the pile-up: the band just below the rail, widened to a few of the data's own steps when coarse
+            dist = np.abs(col - ext)
+            near = dist[(dist > 0) & (dist <= CLIP_BAND_LSB * 4 * band)]
+            width = min(max(band, CLIP_BAND_LSB * float(near.min())), 4 * band) if near.size else band
+            if n_held < CLIP_PILEUP * np.count_nonzero(near <= width):
+                continue
+            # the samples of the held flat tops (not single touches): a run's samples from a cumulative count
+            mark = np.zeros(n + 1, dtype=np.int32)
+            np.add.at(mark, starts[held], 1)
+            np.add.at(mark, ends[held], -1)
+            pinned |= np.cumsum(mark[:-1]) > 0
+            rails.append(Rail(sensor, k, ext, n_held, int(held.sum())))
+    return rails, pinned
+
+
+def suggested_range(rails: list[Rail]) -> str:
+    """The standard range to set instead: the next that is at least twice the rail hit (and, for the
+    accelerometer, ±8 g — running reaches 3–5 g at the trunk)."""
+    top = max(abs(r.level) for r in rails)
+    if rails[0].sensor == "accelerometer":
+        need = max(2 * top / G, 8.0)
+        return f"±{next((g for g in ACC_RANGES_G if g >= need - 1e-6), ACC_RANGES_G[-1]):g} g"
+    need = max(2 * math.degrees(top), 500.0)
+    return f"±{next((d for d in GYRO_RANGES_DPS if d >= need - 1e-6), GYRO_RANGES_DPS[-1]):g} °/s"
+
+
+#: what a clipped sensor under-reads (audit s36, synthetic truth: a 3.3-g run clipped at ±2 g read impact −38 %,
+#: bounce −28 %; a 40° twist at ±125 °/s −12 to −15 %, sway +0.4 cm) — said in words and in summary["saturation"]
+CLIPPED_METRICS = {"accelerometer": ("impact_g", "vertical_oscillation_cm", "vertical_ratio_pct", "braking_mps"),
+                   "gyroscope": ("trunk_twist_deg", "pelvic_drop_deg", "lateral_sway_cm")}
+CLIPPED_WORDS = {"accelerometer": "impact (peak acceleration) reads at most the limit, and bounce and braking, "
+                                  "computed from the clipped acceleration, read low",
+                 "gyroscope": "trunk twist, pelvic drop and sway, computed from the clipped rate of turn, read "
+                              "wrong (twist low)"}
+#: the start of the warnings below (analyze replaces them by the same words with the share of steps)
+CLIPPED_PREFIX = {"accelerometer": "the accelerometer clipped:", "gyroscope": "the gyroscope clipped:"}
+
+
+def clipped_text(rails: list[Rail], share_samples: float, share_steps: float | None = None) -> str:
+    """The warning for one sensor's rails: where, how much, what reads wrong and what to set instead."""
+    sensor = rails[0].sensor
+    top = max(abs(r.level) for r in rails)
+    limit = f"±{top / G:.3g} g" if sensor == "accelerometer" else f"±{math.degrees(top):.0f} °/s"
+    # with the steps (analyze): the share of steps first — it is what the metrics are made of
+    axes = ", ".join(r.text() for r in rails)
+    where = (f"{share_samples:.1%} of the samples sit exactly at its limit ({axes})" if share_steps is None else
+             f"it hit its {limit} limit on {share_steps:.0%} of the steps ({share_samples:.1%} of the samples sit "
+             f"exactly at it: {axes})")
+    return (f"{CLIPPED_PREFIX[sensor]} {where}; its range was too small for this movement. "
+            f"{CLIPPED_WORDS[sensor][0].upper()}{CLIPPED_WORDS[sensor][1:]} — set the sensor or app to a wider range "
+            f"({suggested_range(rails)} or more) if you can")
+
+
 def clipping_warning(acc: np.ndarray) -> str | None:
     """A warning when the accelerometer clipped: many samples pinned at an axis' extreme, in many
     separate stretches, far from the axis' usual value (see CLIP_*). Clipping caps exactly what the
     per-step peaks measure, so it is said which metrics read low."""
-    n = acc.shape[0]
-    if n < CLIP_MIN_SAMPLES:
-        return None
-    med = None                                   # the axes' medians cost more than the rest: only if needed
-    pinned = np.zeros(n, dtype=bool)
-    levels = []
-    for k in range(3):
-        for ext in (float(acc[:, k].max()), float(acc[:, k].min())):
-            at = acc[:, k] == ext
-            count = int(at.sum())
-            if count < max(CLIP_MIN_SAMPLES, CLIP_MIN_SHARE * n):
-                continue
-            if med is None:
-                med = np.median(acc, axis=0)
-            if abs(ext - med[k]) >= CLIP_MIN_EXCURSION and _runs(at)[0].size >= CLIP_MIN_RUNS:
-                pinned |= at
-                levels.append(f"{'xyz'[k]} at {ext / G:+.2f} g")
-    if not levels:
-        return None
-    return (f"the accelerometer clipped: {pinned.mean():.1%} of the samples sit exactly at its limit "
-            f"({', '.join(levels)}); its range was too small for this movement. Impact (peak acceleration) reads "
-            "at most the limit, and bounce and braking, computed from the clipped acceleration, can read low — "
-            "set the sensor or app to a wider range (±8 g or more) if you can")
+    rails, pinned = clipped_rails(acc, "accelerometer")
+    return clipped_text(rails, float(pinned.mean())) if rails else None
+
+
+def gyro_clipping_warning(gyro: np.ndarray | None) -> str | None:
+    """The same for the gyroscope: a rate of turn pinned at its range (±125 / ±250 °/s) in fast twists."""
+    rails, pinned = clipped_rails(gyro, "gyroscope")
+    return clipped_text(rails, float(pinned.mean())) if rails else None
 
 
 def frozen_warnings(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None) -> list[str]:

@@ -21,6 +21,7 @@ import pandas as pd
 from ..dsp.gyro_check import MISMATCH_LIMIT
 from ..recording import clock_text, duration_text
 from ..result import STEP_COLUMNS, AnalysisResult, Flag
+from ..saturation import marked_metrics
 # the not-a-diagnosis note: one text for every sink (the strain rules own it; the JSON carries the same words)
 from ..strain import step_length_source  # noqa: F401 - where step length came from (re-exported here)
 from ..strain import (DISCLAIMER_TEXT as DISCLAIMER, DISCLAIMER_TITLE, FLAG_INFO, StrainConfig, steady_stride_cv_pct,
@@ -685,6 +686,11 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         overall = _belt_rows_withheld(overall)
         by_gait = {g: (_belt_rows_withheld(rows) if any(d.get("gait") == g for d in doubts) else rows)
                    for g, rows in by_gait.items()}
+    marked = marked_metrics(s.get("saturation"))
+    if marked:
+        # a sensor pinned at its range: its metrics are shown, but not as measured (audit s36)
+        overall = _clipped_rows_marked(overall, marked)
+        by_gait = {g: _clipped_rows_marked(rows, marked) for g, rows in by_gait.items()}
     said_up_front = {str(d.get("message")) for d in doubts}
     return Overview(
         data_gaps=gaps, no_data_s=no_data_s,
@@ -726,6 +732,18 @@ def _belt_rows_withheld(rows: list[MetricRow]) -> list[MetricRow]:
                         note="not shown: the belt speed you gave makes steps no one can take (see the belt-speed "
                              "note at the top)",
                         brief="not shown: belt speed doubtful (see top)")
+        out.append(r)
+    return out
+
+
+def _clipped_rows_marked(rows: list[MetricRow], marked: dict[str, str]) -> list[MetricRow]:
+    """``rows`` with the metrics of a sensor that hit its range's limit (:func:`~imu_gait.saturation.marked_metrics`)
+    marked (status "clipped"): a typical-looking impact of a ±2-g sensor is the limit, not the walker."""
+    out = []
+    for r in rows:
+        if r.column in marked and r.status != "missing":
+            r = replace(r, status="clipped", note=f"not trustworthy — {marked[r.column]}",
+                        brief="sensor range too small: reads wrong (see notes)")
         out.append(r)
     return out
 

@@ -89,7 +89,7 @@ table.facts th { width: 42%; color: var(--ink); }
 table.metrics th[scope='row'], table.bouts th[scope='row'] { font-weight: 400; color: var(--ink); font-size: 1em; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.note { color: var(--muted); }
-td.note.ok { color: #2e7d4f; } td.note.low, td.note.high, td.note.flagged { color: #9a6700; }
+td.note.ok { color: #2e7d4f; } td.note.low, td.note.high, td.note.flagged, td.note.clipped { color: #9a6700; }
 figure.plot { margin: 8px 0 4px; }
 figure.plot svg { width: 100%; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: .9em; margin-top: 2px; }

@@ -27,7 +27,7 @@ from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, Overview, build_o
 
 SEVERITY_STYLE = {"mild": "yellow", "moderate": "dark_orange", "marked": "bold red"}
 STATUS_STYLE = {"ok": "green", "low": "yellow", "high": "yellow", "norange": "dim", "missing": "dim", "few": "dim",
-                "flagged": "yellow"}
+                "flagged": "yellow", "clipped": "yellow"}
 
 
 def _facts(rows: list[tuple[str, str]]) -> Padding:
