@@ -227,7 +227,9 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     # braking: forward speed at contact minus its minimum in the first half of the step
     v = closed.detrend_ends(closed.cumsum(sig.a_ap[closed.idx]) / fs)
     first_half = closed.pos <= 0.5 * closed.lengths[closed.seg]
-    out["braking_mps"] = -np.minimum.reduceat(np.where(first_half, v, np.inf), closed.offsets)
+    # (0 − min, not −min: a step whose speed never falls below the contact's has min 0.0, and −0.0 was written
+    # as "-0.0" in the steps CSV and JSON; for every other value the two are the same number)
+    out["braking_mps"] = 0.0 - np.minimum.reduceat(np.where(first_half, v, np.inf), closed.offsets)
 
     # impact: peak vertical specific force just after contact, in g
     iw = max(2, int(round(IMPACT_WINDOW_S * fs)))
@@ -267,7 +269,7 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
         v_c = seg.detrend_ends(seg.cumsum(sig.a_ap[seg.idx]) / fs)
         half = seg.pos <= 0.5 * seg.lengths[seg.seg]
         brk = out["braking_mps"].copy()
-        brk[use] = -np.minimum.reduceat(np.where(half, v_c, np.inf), seg.offsets)
+        brk[use] = 0.0 - np.minimum.reduceat(np.where(half, v_c, np.inf), seg.offsets)     # (no −0.0: above)
         out["braking_mps"] = brk
 
     # stride metrics over the stride ending at this contact
