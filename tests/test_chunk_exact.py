@@ -37,6 +37,7 @@ def _assert_same_bits(a, b, label: str) -> None:
             assert (x.astype(str) == y.astype(str)).all(), f"{label}: {col}"
     # the summary as its JSON text (floats written to the last bit; NaN inside nested dicts as null)
     assert json.dumps(json_safe(a.summary), sort_keys=True) == json.dumps(json_safe(b.summary), sort_keys=True), label
+    assert a.to_json() == b.to_json(), label          # … and everything else: flags, bouts, days, timeline
 
 
 @pytest.mark.parametrize("kind", ["100 Hz", "200 Hz (box mean)", "jittered stamps", "acc only"])
