@@ -34,7 +34,8 @@ from .bouts import MAX_PAUSE_S, PENDULUM_ONLY_METRICS, bout_outcomes, bout_table
 from .days import VALID_DAY_WORN_H, MinuteStats, clock_summary, day_outcomes, day_table, recording_clock, worn_minutes
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.gyro_check import MATCHING_MAX_BY_KIND, gyro_axis_mismatch
-from .dsp.metrics import (RUN_CLEAR_FLIGHT_S, RUN_FLIGHT_G, RUN_SLOW_MIN_CADENCE_SPM, BodySignals, parity_breaks,
+from .dsp.metrics import (REGULARITY_ANCHOR_SAMPLES, RUN_CLEAR_FLIGHT_S, RUN_FLIGHT_G, RUN_SLOW_MIN_CADENCE_SPM,
+                          BodySignals, parity_breaks,
                           regularity, side_votes, step_rows)
 from .dsp.orientation import (ForwardEvidence, GravityTracker, cross_rows, forward_axis, forward_evidence, horizontal,
                               row_dot)
@@ -366,7 +367,7 @@ class GaitEngine:
     Usage: ``engine.feed(time_s, acc_mps2, gyro_rads)`` for each block as it arrives (any size; times
     strictly increasing across calls), :meth:`live_status` / :meth:`steps_frame` whenever wanted, and
     :meth:`finish` once at the end for the :class:`~imu_gait.result.AnalysisResult`. Fed the same
-    samples, it gives the steps and metrics :func:`analyze` gives (to floating-point rounding). Unlike
+    samples, it gives the steps and metrics :func:`analyze` gives, to the last bit, in chunks of any size. Unlike
     :func:`analyze`, it does not validate the recording as a whole (gaps, spikes, a dead or mismatched
     gyroscope): feed SI units — s, m/s² with gravity, rad/s — or build a
     :class:`~imu_gait.recording.Recording` and call its ``validated()`` first. Misuse (wrong shapes,
@@ -620,6 +621,7 @@ class GaitEngine:
     # ------------------------------------------------------------------ buffer
     def _reset_buffer(self) -> None:
         self._base = 0              # global grid index of buffer row 0
+        self._seg_first = 0         # … and of the stretch's first row (the buffer is trimmed after it)
         self._n = 0
         self._acc = np.empty((0, 3))
         self._gyro = np.empty((0, 3))
@@ -643,6 +645,10 @@ class GaitEngine:
             keep_from = min(keep_from, int(oldest) - self._base - int(6 * self.fs))
         # the regularity window looks ~4 strides back from the oldest open step
         keep_from = min(keep_from, self._scan_from - int(2 * self.fs))
+        # cut only at a regularity anchor (a multiple of REGULARITY_ANCHOR_SAMPLES on the grid): the running sums
+        # of its windows start there, so they are the same numbers whatever chunking trimmed the buffer (its rows
+        # from the anchor on are kept; at most 10 s more)
+        keep_from = (self._base + int(keep_from)) // REGULARITY_ANCHOR_SAMPLES * REGULARITY_ANCHOR_SAMPLES - self._base
         if keep_from <= 2 * self.fs:
             return
         k = int(keep_from)
@@ -821,6 +827,7 @@ class GaitEngine:
         gyro = vals[:, 3:6] if self.has_gyro else None
         if self._n == 0:
             self._base = int(round(tg[0] * self.fs))
+            self._seg_first = self._base         # the stretch's first grid index (regularity's first anchor)
             if self._k0 is None:
                 self._k0 = self._base
         up, acc_slow, up_l = self._gravity.ups(acc, gyro)
@@ -881,25 +888,27 @@ class GaitEngine:
         n_ic = int(round(self.p.ic_search_s * self.fs))
         keep = peaks - n_ic >= self._s10_first_valid()
         peaks, rises = peaks[keep], rises[keep]
-        ics = refine_contacts(peaks, self._s10, self.fs, self.p, self._last_rise_ratio)
+        # contacts in grid samples on the acceptor's clock (from grid point _k0, see _on_clock): counted from
+        # there inside refine_contacts, so their rounding does not depend on where the buffer began
+        origin = self._base - self._k0
+        ics = refine_contacts(peaks, self._s10, self.fs, self.p, self._last_rise_ratio, origin=origin)
         turns = self._turn_rates(peaks)
         tilts = self._tilts(peaks)
         if self._last_rise_ratio == 0 and self.p.report_rise_ratio > 0:
             reported = refine_contacts(peaks, self._s10, self.fs, self.p, self.p.report_rise_ratio,
-                                       self.p.report_dip_ratio)
+                                       self.p.report_dip_ratio, origin=origin)
             moved = (reported != ics) & (turns < self.p.report_max_turn_dps)
             if len(self._report_at) > 4096:       # candidates never taken as steps: forget the old ones
                 cut = (self._base - self._k0 + self._n) * self.dt - 600.0
                 self._report_at = {k: v for k, v in self._report_at.items() if k >= cut}
             # keyed by the contact as the acceptor will return it (its clock: from grid point _k0, see _on_clock)
-            self._report_at.update(zip(((self._base - self._k0 + ics[moved]) * self.dt).tolist(),
-                                       ((self._base - self._k0 + reported[moved]) * self.dt).tolist()))
+            self._report_at.update(zip((ics[moved] * self.dt).tolist(), (reported[moved] * self.dt).tolist()))
         detected_at = (self._base + self._n - 1) * self.dt
         # Python numbers, not numpy scalars: the acceptor's per-candidate arithmetic, comparisons and
         # sorts run ~3× faster on them (same IEEE doubles, so the same results)
         base, dt, offer = self._base - self._k0, self.dt, self._acceptor.offer     # (the acceptor's clock: _k0)
         for pk, ic, rs, tr, tl in zip(peaks.tolist(), ics.tolist(), rises.tolist(), turns.tolist(), tilts.tolist()):
-            accepted, closed = offer((base + pk) * dt, (base + ic) * dt, rs, tr, tl)
+            accepted, closed = offer((base + pk) * dt, ic * dt, rs, tr, tl)
             if accepted or closed:
                 self._take(self._on_clock(accepted), closed, upd, detected_at)
 
@@ -1990,7 +1999,8 @@ class GaitEngine:
         mean_step_s = np.where(n_back >= 2, (pos + self._base - np.array([s.back_pos for s in steps]))
                                / np.maximum(n_back, 1) / self.fs, np.nan)
         cols.update(regularity(self._av, pos, mean_step_s, 2 * mean_step_s,
-                               np.array([s.bout_start for s in steps]) - self._base, self.fs))
+                               np.array([s.bout_start for s in steps]) - self._base, self.fs,
+                               origin=self._base, first=self._seg_first))
         if calib is None:
             for k in ("braking_mps", "lateral_sway_cm", "forward_lean_deg"):
                 cols[k] = np.full(len(steps), np.nan)

@@ -31,9 +31,13 @@ def test_segment_cumsum_and_detrend_match_the_plain_formulas():
     starts = np.sort(rng.integers(0, 5000, size=300))
     segs = Segments.of(starts, starts + rng.integers(1, 120, size=starts.size))
     x = rng.normal(size=6000)[segs.idx]
-    c = np.cumsum(x)
-    plain = c - np.repeat(np.concatenate([[0.0], c])[segs.offsets], segs.lengths)
+    # each segment's own running sum (not one over all minus the sum before: that carried the rounding of the
+    # segments gathered before it, which depend on a live stream's chunking — precision audit s36)
+    plain = np.concatenate([np.cumsum(x[o:o + n]) for o, n in zip(segs.offsets, segs.lengths)])
     assert np.array_equal(segs.cumsum(x), plain)
+    c = np.cumsum(x)
+    np.testing.assert_allclose(segs.cumsum(x), c - np.repeat(np.concatenate([[0.0], c])[segs.offsets], segs.lengths),
+                               rtol=0, atol=1e-12)          # the same sums, but for rounding
     for v in (x, plain):                                           # the cached fractions serve any series
         f, l = v[segs.offsets], v[segs.offsets + segs.lengths - 1]
         frac = segs.pos / np.maximum(segs.lengths - 1, 1)[segs.seg]

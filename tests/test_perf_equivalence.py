@@ -5,20 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from imu_gait.dsp.metrics import REGULARITY_PEAK_SEARCH, regularity, sample_index
+from imu_gait.dsp.metrics import REGULARITY_ANCHOR_SAMPLES, REGULARITY_PEAK_SEARCH, regularity, sample_index
 
 
 def _regularity_one_lag_at_a_time(a_v, ic, step_s, stride_s, bout_start, fs_hz, *, n_strides=4, min_strides=2,
                                   peak_search=REGULARITY_PEAK_SEARCH):
     """The per-lag loop regularity() ran before its (step, lag) pairs were vectorised: for each lag, the steps
-    tried at it, the running sum of the lagged products from the first of their windows, and the correlation."""
+    tried at it, the running sums from their anchor (the multiple of REGULARITY_ANCHOR_SAMPLES at or before the
+    window: sums that do not depend on what else the signal holds, precision audit s36) — of the signal, its
+    square and the lagged products — and the correlation."""
     n = a_v.size
     a = sample_index(ic)
-    x1 = np.concatenate([[0.0], np.cumsum(a_v)])
-    x2 = np.concatenate([[0.0], np.cumsum(a_v * a_v)])
     stride_n = sample_index(np.where(np.isfinite(stride_s), stride_s * fs_hz, 0.0))
     bout0 = np.ceil(bout_start).astype(np.int64)
     out = {}
+
+    def run_sum(x, lo, hi):                     # Σ x[lo:hi] as the running sum from lo gives it
+        return np.concatenate([[0.0], np.cumsum(x[lo:hi])])
     for name, lag_s in (("step_regularity", step_s), ("stride_regularity", stride_s)):
         lag0 = sample_index(np.where(np.isfinite(lag_s), lag_s * fs_hz, 0.0))
         reach = np.where(lag0 > 0, np.maximum(np.round(peak_search * lag0), 1), 0).astype(np.int64)
@@ -28,23 +31,26 @@ def _regularity_one_lag_at_a_time(a_v, ic, step_s, stride_s, bout_start, fs_hz, 
         lag_hi = np.minimum(lag0 + reach, a - start - max(1, min_strides - 1) * stride_n)
         r = np.full(a.size, -np.inf)
         at_lag = np.full(a.size, np.nan)
+        anchor = np.maximum(start // REGULARITY_ANCHOR_SAMPLES * REGULARITY_ANCHOR_SAMPLES, 0)
         for L in range(1, int(lag_hi.max(initial=0)) + 1):
-            sel = np.flatnonzero(base_ok & (lag_lo <= L) & (L <= lag_hi))
-            if not sel.size:
-                continue
-            s0, e0 = start[sel], a[sel] - L
-            o0, o1 = int(s0.min()), int(e0.max())
-            p = np.concatenate([[0.0], np.cumsum(a_v[o0:o1] * a_v[o0 + L:o1 + L])])
-            N = (e0 - s0).astype(float)
-            sxy = p[e0 - o0] - p[s0 - o0]
-            sx, sy = x1[e0] - x1[s0], x1[e0 + L] - x1[s0 + L]
-            sxx, syy = x2[e0] - x2[s0], x2[e0 + L] - x2[s0 + L]
-            cov = sxy - sx * sy / N
-            den = np.sqrt(np.maximum(sxx - sx * sx / N, 0) * np.maximum(syy - sy * sy / N, 0))
-            rho = np.where(den > 0, cov / np.where(den > 0, den, 1), np.nan)
-            r[sel] = np.fmax(r[sel], rho)
-            exact = lag0[sel] == L
-            at_lag[sel[exact]] = rho[exact]
+            for u in np.unique(anchor):
+                sel = np.flatnonzero(base_ok & (lag_lo <= L) & (L <= lag_hi) & (anchor == u))
+                if not sel.size:
+                    continue
+                s0, e0 = start[sel], a[sel] - L
+                end = int(a[base_ok & (anchor == u)].max())       # (the sums of a_v run to the anchor's last contact)
+                x1, x2 = run_sum(a_v, u, end), run_sum(a_v * a_v, u, end)
+                p = np.concatenate([[0.0], np.cumsum(a_v[u:int(e0.max())] * a_v[u + L:int(e0.max()) + L])])
+                N = (e0 - s0).astype(float)
+                sxy = p[e0 - u] - p[s0 - u]
+                sx, sy = x1[e0 - u] - x1[s0 - u], x1[e0 + L - u] - x1[s0 + L - u]
+                sxx, syy = x2[e0 - u] - x2[s0 - u], x2[e0 + L - u] - x2[s0 + L - u]
+                cov = sxy - sx * sy / N
+                den = np.sqrt(np.maximum(sxx - sx * sx / N, 0) * np.maximum(syy - sy * sy / N, 0))
+                rho = np.where(den > 0, cov / np.where(den > 0, den, 1), np.nan)
+                r[sel] = np.fmax(r[sel], rho)
+                exact = lag0[sel] == L
+                at_lag[sel[exact]] = rho[exact]
         out[name] = np.where(np.isfinite(r), r, np.nan)
         out[f"_{name}_at_lag"] = at_lag
     return out

@@ -34,6 +34,12 @@ IMPACT_WINDOW_S = 0.15
 REGULARITY_PEAK_SEARCH = 0.10
 #: symmetry (step / stride regularity) above 1 by at most this is read as 1, beyond it as unknown (NaN)
 SYMMETRY_MAX_OVERSHOOT = 1.2
+#: regularity's window sums are differences of running sums that start at a multiple of this many samples on the
+#: caller's sample axis (10 s at 100 Hz): a window's sums are then the same numbers whatever else the signal passed
+#: holds — a streaming engine's buffer begins where its chunks left it, and sums run from there differed by ~1e-14
+#: between chunkings (precision audit s36). A caller's buffer must start at such a multiple (or at its stretch's
+#: first sample): the engine trims its buffer there
+REGULARITY_ANCHOR_SAMPLES = 1024
 
 
 def sample_index(x) -> np.ndarray:
@@ -221,7 +227,9 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     # braking: forward speed at contact minus its minimum in the first half of the step
     v = closed.detrend_ends(closed.cumsum(sig.a_ap[closed.idx]) / fs)
     first_half = closed.pos <= 0.5 * closed.lengths[closed.seg]
-    out["braking_mps"] = -np.minimum.reduceat(np.where(first_half, v, np.inf), closed.offsets)
+    # (0 − min, not −min: a step whose speed never falls below the contact's has min 0.0, and −0.0 was written
+    # as "-0.0" in the steps CSV and JSON; for every other value the two are the same number)
+    out["braking_mps"] = 0.0 - np.minimum.reduceat(np.where(first_half, v, np.inf), closed.offsets)
 
     # impact: peak vertical specific force just after contact, in g
     iw = max(2, int(round(IMPACT_WINDOW_S * fs)))
@@ -261,7 +269,7 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
         v_c = seg.detrend_ends(seg.cumsum(sig.a_ap[seg.idx]) / fs)
         half = seg.pos <= 0.5 * seg.lengths[seg.seg]
         brk = out["braking_mps"].copy()
-        brk[use] = -np.minimum.reduceat(np.where(half, v_c, np.inf), seg.offsets)
+        brk[use] = 0.0 - np.minimum.reduceat(np.where(half, v_c, np.inf), seg.offsets)     # (no −0.0: above)
         out["braking_mps"] = brk
 
     # stride metrics over the stride ending at this contact
@@ -389,8 +397,8 @@ def side_votes(ml_speed_at_ic: np.ndarray, parity: np.ndarray, breaks: np.ndarra
 
 def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np.ndarray,
                bout_start: np.ndarray, fs_hz: float, *, n_strides: int = 4, min_strides: int = 2,
-               min_stride_regularity: float = 0.2, peak_search: float = REGULARITY_PEAK_SEARCH
-               ) -> dict[str, np.ndarray]:
+               min_stride_regularity: float = 0.2, peak_search: float = REGULARITY_PEAK_SEARCH,
+               origin: int = 0, first: int = 0) -> dict[str, np.ndarray]:
     """Step and stride regularity and symmetry (Moe-Nilssen & Helbostad 2004) per step.
 
     The unbiased, mean-removed autocorrelation of vertical acceleration at its peak near one step
@@ -412,15 +420,34 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
     itself, for the engine's test of a walk without rhythm (StepParams.aperiodic_*: tuned on it; a
     household task's jolts find some positive peak within ±10 %, where at the lag they read < 0).
 
-    Window sums come from cumulative sums, one pass per distinct lag, not per step.
+    Window sums come from cumulative sums, one pass per distinct lag and anchor, not per step. The running sums
+    start at anchors fixed on the caller's sample axis (:data:`REGULARITY_ANCHOR_SAMPLES`; ``origin``: the index
+    of ``a_v[0]`` there, ``first``: the first sample of the stretch ``a_v`` is part of): each window's sums are
+    then the same numbers however much signal ``a_v`` holds around it.
     """
     n = a_v.size
     a = sample_index(ic)
-    x1 = np.concatenate([[0.0], np.cumsum(a_v)])
-    x2 = np.concatenate([[0.0], np.cumsum(a_v * a_v)])
     out: dict[str, np.ndarray] = {}
     stride_n = sample_index(np.where(np.isfinite(stride_s), stride_s * fs_hz, 0.0))
     bout0 = np.ceil(bout_start).astype(np.int64)
+    start = np.maximum(a - n_strides * stride_n, bout0)
+    # each step's anchor: the multiple of REGULARITY_ANCHOR_SAMPLES at or before its window (on the caller's axis,
+    # not before the stretch's first sample), where the running sums of its windows start
+    B = REGULARITY_ANCHOR_SAMPLES
+    anchor = np.maximum(np.maximum((start + origin) // B * B, first) - origin, 0)
+    # the running sums of a_v and a_v² from each anchor in use to the last contact it serves (a leading 0 each, so
+    # a window sum is a difference of two entries), one flat array: step k's entries start at at0[k]
+    used = (start >= 0) & (a <= n) & (stride_n > 0)
+    anchors = np.unique(anchor[used])
+    ends = [int(a[used & (anchor == u)].max()) for u in anchors.tolist()]
+    x1 = np.concatenate([np.concatenate(([0.0], np.cumsum(a_v[u:e]))) for u, e in zip(anchors.tolist(), ends)]
+                        or [np.zeros(1)])
+    x2 = np.concatenate([np.concatenate(([0.0], np.cumsum(a_v[u:e] * a_v[u:e]))) for u, e in zip(anchors.tolist(), ends)]
+                        or [np.zeros(1)])
+    offs = np.concatenate(([0], np.cumsum([e - u + 1 for u, e in zip(anchors.tolist(), ends)])))[:-1]
+    at0 = np.zeros(a.size, dtype=np.int64)
+    if anchors.size:
+        at0[used] = offs[np.searchsorted(anchors, anchor[used])] - anchor[used]
     # the lagged products' running sum, written into one buffer for every lag (a leading 0, so that window
     # sums are differences of two entries): no new arrays per lag — the same sums, added in the same order
     lagged = np.empty(n + 1)
@@ -428,8 +455,7 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
     for name, lag_s in (("step_regularity", step_s), ("stride_regularity", stride_s)):
         lag0 = sample_index(np.where(np.isfinite(lag_s), lag_s * fs_hz, 0.0))
         reach = np.where(lag0 > 0, np.maximum(np.round(peak_search * lag0), 1), 0).astype(np.int64)
-        start = np.maximum(a - n_strides * stride_n, bout0)
-        base_ok = (lag0 > 0) & (stride_n > 0) & (start >= 0) & (a <= n)
+        base_ok = (lag0 > 0) & used
         # the lags L each step is tried at, as one integer range per step: within ``reach`` of its own lag,
         # and leaving at least min_strides − 1 strides of base samples [start, a − L)
         lag_lo = lag0 - reach
@@ -444,24 +470,26 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
             # operations on the same numbers as one lag at a time, so the same results, without ~15 small numpy
             # calls per lag — ~50 lags per 5-min chunk)
             k = np.repeat(np.arange(a.size), cnt)
-            first = np.repeat(np.cumsum(cnt) - cnt, cnt)
-            L = np.repeat(lo_k, cnt) + (np.arange(k.size) - first)
-            order = np.argsort(L, kind="stable")
+            first_pair = np.repeat(np.cumsum(cnt) - cnt, cnt)
+            L = np.repeat(lo_k, cnt) + (np.arange(k.size) - first_pair)
+            order = np.lexsort((anchor[k], L))              # by lag, then anchor
             k, L = k[order], L[order]
             s0, e0 = start[k], a[k] - L                     # base samples [s0, e0); partners +L
             sxy = np.empty(k.size)
-            cuts = np.flatnonzero(np.diff(L)) + 1
+            ak = anchor[k]
+            cuts = np.flatnonzero((np.diff(L) != 0) | (np.diff(ak) != 0)) + 1
             for g0, g1 in zip(np.concatenate([[0], cuts]).tolist(), np.concatenate([cuts, [k.size]]).tolist()):
                 lag = int(L[g0])
                 gs, ge = s0[g0:g1], e0[g0:g1]
-                o0, o1 = int(gs.min()), int(ge.max())      # lagged products only over this span
+                o0, o1 = int(ak[g0]), int(ge.max())        # lagged products from the anchor
                 p = lagged[:o1 - o0 + 1]
                 np.multiply(a_v[o0:o1], a_v[o0 + lag:o1 + lag], out=p[1:])
                 np.cumsum(p[1:], out=p[1:])
                 sxy[g0:g1] = p[ge - o0] - p[gs - o0]
             N = (e0 - s0).astype(float)
-            sx, sy = x1[e0] - x1[s0], x1[e0 + L] - x1[s0 + L]
-            sxx, syy = x2[e0] - x2[s0], x2[e0 + L] - x2[s0 + L]
+            b = at0[k]
+            sx, sy = x1[b + e0] - x1[b + s0], x1[b + e0 + L] - x1[b + s0 + L]
+            sxx, syy = x2[b + e0] - x2[b + s0], x2[b + e0 + L] - x2[b + s0 + L]
             cov = sxy - sx * sy / N
             den = np.sqrt(np.maximum(sxx - sx * sx / N, 0) * np.maximum(syy - sy * sy / N, 0))
             rho = np.where(den > 0, cov / np.where(den > 0, den, 1), np.nan)

@@ -6,6 +6,14 @@ gaps end a segment (the engine resets its filters) and are never filled with inv
 samples. When the input is much faster than the grid (phones at 200–400 Hz), each grid
 value is the *mean* of the input over its grid cell (box anti-alias filter, computed from a
 running integral), so high-frequency noise does not alias into the gait band.
+
+Chunking changes no number, to the last bit: live monitoring (small chunks) and offline analysis (long ones)
+must give the same steps and metrics. Two things made the grid values depend on where a chunk ended, by
+~1e-14: a grid point (or a box cell's edge) that k·dt puts a rounding step past a chunk's last sample
+(16.990000000000002 s vs the sample at 16.99 s) was clamped to that sample, but interpolated towards the next
+one when the samples came whole; and the running integral was re-associated at every chunk (c0 + cumsum).
+Now a grid point or cell edge within rounding of a sample (:func:`_on_samples`) *is* that sample — fed whole
+or in pieces — and the integral is one sequential sum from the segment's start.
 """
 from __future__ import annotations
 
@@ -75,32 +83,41 @@ class StreamResampler:
         # grid points covered by [tt[0], tt[-1]] (need half a cell beyond for the box mean)
         lead = 0.5 * self.dt if self.box else 0.0
         k_end = int(np.floor((tt[-1] - lead) * self.fs + 1e-9))
+        # … but not one whose support ends past the last sample by more than rounding: computed now it would be
+        # clamped to that sample, while fed on it is interpolated towards the next (chunking would show)
+        if k_end >= self._next_k and k_end * self.dt + lead - tt[-1] > _snap_tol(self.dt, tt[-1]):
+            k_end -= 1
         res = None
         if self.box:
-            # running integral of the linear interpolant (trapezoids), continued across calls
+            # running integral of the linear interpolant (trapezoids), continued across calls as one sequential
+            # sum (cumsum over [c0, increments]): the same additions in the same order whatever the chunking
             incr = 0.5 * (vv[1:] + vv[:-1]) * np.diff(tt)[:, None]
-            c = np.vstack([c0[None, :], c0[None, :] + np.cumsum(incr, axis=0)])
+            c = np.cumsum(np.vstack([c0[None, :], incr]), axis=0)
+            if self._c_bound is None:
+                # the first cell's lower edge, once the samples reach it (with one sample per call, the segment's
+                # first call may cover no grid cell: its edge was clipped to a later call's first sample, not the
+                # segment's)
+                lo0 = self._next_k * self.dt - 0.5 * self.dt
+                if lo0 <= tt[-1] + _snap_tol(self.dt, tt[-1]):
+                    lo0 = _on_samples(np.clip(np.array([lo0]), tt[0], tt[-1]), tt, self.dt)
+                    self._c_bound = (np.array([_interp_integral(lo0, tt, vv[:, j], c[:, j])[0]
+                                               for j in range(vv.shape[1])]), float(lo0[0]))
         if k_end >= self._next_k:
             k = np.arange(self._next_k, k_end + 1)
             tg = k * self.dt
             if self.box:
                 # integral at the cell boundaries (k ± ½)·dt; the first boundary was computed in
                 # the previous call (it lies before this call's samples), so keep it
-                hi = np.clip(tg + 0.5 * self.dt, tt[0], tt[-1])
+                hi = _on_samples(np.clip(tg + 0.5 * self.dt, tt[0], tt[-1]), tt, self.dt)
                 c_hi = np.stack([_interp_integral(hi, tt, vv[:, j], c[:, j]) for j in range(vv.shape[1])], 1)
-                if self._c_bound is None:
-                    lo0 = np.clip(tg[0] - 0.5 * self.dt, tt[0], tt[-1])
-                    c_lo0 = np.array([_interp_integral(np.array([lo0]), tt, vv[:, j], c[:, j])[0]
-                                      for j in range(vv.shape[1])])
-                    t_lo0 = lo0
-                else:
-                    c_lo0, t_lo0 = self._c_bound
+                c_lo0, t_lo0 = self._c_bound
                 c_all = np.vstack([c_lo0[None, :], c_hi])
                 t_all = np.concatenate([[t_lo0], hi])
                 vals = np.diff(c_all, axis=0) / np.maximum(np.diff(t_all), 1e-12)[:, None]
                 self._c_bound = (c_hi[-1].copy(), float(hi[-1]))
             else:
-                vals = np.stack([np.interp(tg, tt, vv[:, j]) for j in range(vv.shape[1])], 1)
+                tq = _on_samples(tg, tt, self.dt)
+                vals = np.stack([np.interp(tq, tt, vv[:, j]) for j in range(vv.shape[1])], 1)
             res = (tg, vals)
             self._next_k = int(k_end + 1)
         self._last_t, self._last_v = float(tt[-1]), vv[-1].copy()
@@ -109,10 +126,33 @@ class StreamResampler:
         return res
 
 
+def _snap_tol(dt: float, t) -> np.ndarray | float:
+    """How near a grid time must be to a sample to be that sample: the grid's own tolerance (1e-9 of a cell, as
+    in ``k_end``) plus a few units of rounding at the clock's size (a Unix time's last bit is 0.24 µs)."""
+    return 1e-9 * dt + 8 * np.spacing(np.abs(t))
+
+
+def _on_samples(x: np.ndarray, tt: np.ndarray, dt: float) -> np.ndarray:
+    """``x`` with each time within rounding (:func:`_snap_tol`) of a sample of ``tt`` replaced by that sample's
+    time: k·dt is rarely the sample's float (0.01·1699 = 16.990000000000002 for 16.99), and the rounding step
+    decided whether the grid point was interpolated beyond the sample (fed whole) or clamped to it (the last
+    sample of a chunk). On the sample it takes that sample's value exactly, however the samples came."""
+    if tt.size == 1:
+        near = np.full(x.shape, tt[0])
+    else:
+        j = np.clip(np.searchsorted(tt, x), 1, tt.size - 1)
+        near = np.where(x - tt[j - 1] <= tt[j] - x, tt[j - 1], tt[j])
+    return np.where(np.abs(x - near) <= _snap_tol(dt, near), near, x)
+
+
 def _interp_integral(x: np.ndarray, tt: np.ndarray, v: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Integral of the piecewise-linear interpolant of v from the segment start to x."""
-    i = np.clip(np.searchsorted(tt, x, side="right") - 1, 0, tt.size - 2)
+    """Integral of the piecewise-linear interpolant of v from the segment start to x (``x`` within
+    [tt[0], tt[-1]]). At a sample's time it is that sample's running integral exactly — the last sample's too,
+    which the formula from the interval before gave a rounding step apart (and a chunk's last sample is the
+    next chunk's first)."""
+    i = np.clip(np.searchsorted(tt, x, side="right") - 1, 0, tt.size - 1)
+    nxt = np.minimum(i + 1, tt.size - 1)
     h = x - tt[i]
-    dt = tt[i + 1] - tt[i]
-    slope = np.where(dt > 0, (v[i + 1] - v[i]) / np.where(dt > 0, dt, 1), 0.0)
+    dt = tt[nxt] - tt[i]
+    slope = np.where(dt > 0, (v[nxt] - v[i]) / np.where(dt > 0, dt, 1), 0.0)
     return c[i] + v[i] * h + 0.5 * slope * h * h

@@ -221,15 +221,20 @@ def candidate_mask(s4: np.ndarray, fs_hz: float, p: StepParams) -> tuple[np.ndar
 
 
 def refine_contacts(peaks: np.ndarray, s10: np.ndarray, fs_hz: float, p: StepParams,
-                    last_rise_ratio: float = 0.0, dip_ratio: float = np.inf) -> np.ndarray:
+                    last_rise_ratio: float = 0.0, dip_ratio: float = np.inf, origin: int = 0) -> np.ndarray:
     """Sample index of the contact before each peak: the steepest rise of s10 within ``p.ic_search_s``
     before it or, with ``last_rise_ratio`` > 0, the last local maximum of the slope there that reaches
     at least that fraction of the steepest (see ``StepParams.loose_last_rise_ratio``) and that the
     steepest reaches without the slope falling below −``dip_ratio`` × the steepest on the way (a fall
-    means the signal dropped between the two: two events, not one rise in two stages)."""
+    means the signal dropped between the two: two events, not one rise in two stages).
+
+    ``origin``: the index of ``s10[0]`` on the caller's axis; the result is on that axis. The whole sample
+    index is added before the sub-sample fraction, so the rounding of the sum is that of the contact's
+    place on the axis — not of where a buffer began (a streaming engine's buffer start depends on where
+    its chunks ended: ``origin + (k + frac)`` differed by ~1e-13 sample between chunkings)."""
     n = max(2, int(round(p.ic_search_s * fs_hz)))
     if peaks.size == 0:
-        return peaks.astype(float)
+        return (origin + peaks).astype(float)
     d = np.diff(s10, prepend=s10[0])
     win = peaks[:, None] - np.arange(n)[None, ::-1]          # (k, n) indices before each peak
     win = np.clip(win, 0, s10.size - 1)
@@ -255,7 +260,7 @@ def refine_contacts(peaks: np.ndarray, s10: np.ndarray, fs_hz: float, p: StepPar
     y0, y1, y2 = d[np.clip(k - 1, 0, d.size - 1)], d[k], d[np.clip(k + 1, 0, d.size - 1)]
     den = y0 - 2 * y1 + y2
     frac = np.where(den < 0, 0.5 * (y0 - y2) / np.where(den < 0, den, -1.0), 0.0)
-    return k + np.clip(frac, -0.5, 0.5) - 0.5 + p.ic_offset_s * fs_hz
+    return (origin + k) + np.clip(frac, -0.5, 0.5) - 0.5 + p.ic_offset_s * fs_hz
 
 
 def _median(values) -> float:

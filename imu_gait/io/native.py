@@ -39,7 +39,16 @@ TIME_COLUMN = "time_s"
 HEADER_ACC = ",".join((TIME_COLUMN,) + ACC_COLUMNS)
 HEADER_GYRO = ",".join((TIME_COLUMN,) + ACC_COLUMNS + GYRO_COLUMNS)
 
-DEFAULT_TIME_FMT = "%.6f"
+#: time as the shortest text that reads back as the same float64 ('%r': 0.01, 16.99, 1700000000.0009766): the time
+#: axis round-trips exactly. '%.6f' rounded it to the µs, which made the intervals of a rate whose period is not a
+#: whole µs uneven (208 Hz: 4807/4808 µs; 1024 Hz on a Unix clock: 975.8–977.0 µs, read back as 1023.5 Hz) and
+#: moved every Unix time by up to 0.5 µs (precision audit s36). No longer for most files: 6.6 characters a row for
+#: k/100 s, 17 for 208 Hz (the digits its period needs). (Below 1e-4 s Python writes an exponent: '5e-05'.)
+DEFAULT_TIME_FMT = "%r"
+#: values to 7 significant digits: 0.1 ppm, below any IMU's resolution (a 16-bit reading × its scale has at most 5
+#: digits, which come back exactly); values converted on reading (g → m/s², deg/s → rad/s) come back within 5e-8
+#: relative — the analysis of the file read back then agrees to ~1e-6 relative, steps the same. Full float64 text
+#: would double a day's file for digits no sensor measured.
 DEFAULT_VALUE_FMT = "%.7g"
 
 

@@ -59,7 +59,8 @@ def bouts_frame(rows: Iterable[dict[str, Any]], *, pooled: bool = False,
     decimals = {**DECIMALS, "start_s": 4, "end_s": 4, "duration_s": 3, "running_share": 3, "stride_length_m": 4}
     for col, dec in decimals.items():
         if col in out:
-            out[col] = pd.to_numeric(out[col], errors="coerce").round(dec)
+            # (+ 0.0: a small negative rounds to -0.0, which the CSV would show as "-0.0")
+            out[col] = pd.to_numeric(out[col], errors="coerce").round(dec) + 0.0
     for col in ("walking_bout", "first_bout", "last_bout", "n_steps", "n_pauses", "n_turns", "day"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
     out["gait"] = out["gait"].fillna("").astype(str)

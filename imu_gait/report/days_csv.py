@@ -43,7 +43,8 @@ def days_frame(rows: Iterable[dict[str, Any]], *, pooled: bool = False,
             continue
         metric = next((m for m in DECIMALS if col.startswith(m)), None)
         dec = 4 if col.endswith("_h") else DECIMALS[metric] if metric else 3
-        out[col] = pd.to_numeric(out[col], errors="coerce").round(dec)
+        # (+ 0.0: a small negative rounds to -0.0, which the CSV would show as "-0.0")
+        out[col] = pd.to_numeric(out[col], errors="coerce").round(dec) + 0.0
     for col in _COUNTS:
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
     out["date"] = out["date"].fillna("").astype(str)

@@ -44,9 +44,10 @@ def flags_frame(rows: Iterable[dict[str, Any]], *, pooled: bool = False,
     cols = (["recording", *study_columns] if pooled else []) + list(FLAG_CSV_COLUMNS)
     out = pd.DataFrame(list(rows), columns=cols)
     for col in ("start_s", "end_s", "duration_s"):
-        out[col] = pd.to_numeric(out[col], errors="coerce").round(3)
+        # (+ 0.0: a small negative rounds to -0.0, which the CSV would show as "-0.0")
+        out[col] = pd.to_numeric(out[col], errors="coerce").round(3) + 0.0
     for col in ("value", "reference", "threshold"):
-        out[col] = pd.to_numeric(out[col], errors="coerce").round(4)
+        out[col] = pd.to_numeric(out[col], errors="coerce").round(4) + 0.0
     return out
 
 

@@ -29,7 +29,8 @@ def steps_frame(result: AnalysisResult) -> pd.DataFrame:
     extra = [c for c in steps.columns if c not in STEP_COLUMNS]
     out = steps[list(STEP_COLUMNS) + extra].copy()
     for col, dec in DECIMALS.items():
-        out[col] = pd.to_numeric(out[col], errors="coerce").round(dec)
+        # (+ 0.0: a small negative rounds to -0.0, which the CSV would show as "-0.0")
+        out[col] = pd.to_numeric(out[col], errors="coerce").round(dec) + 0.0
     if len(out):
         out["bout"] = pd.to_numeric(out["bout"], errors="coerce").astype("Int64")
     for col in ("gait", "side"):

@@ -40,13 +40,14 @@ def timeline_frame(result: AnalysisResult) -> pd.DataFrame:
     ordered += [c for c in series if c not in ordered]
     origin = float(result.summary.get("time_start_s") or 0.0)
     t = pd.to_numeric(tl["time_s"], errors="coerce")
-    out = pd.DataFrame({"time_s": t.round(TIME_DECIMALS),
+    # (+ 0.0 after rounding: a small negative rounds to -0.0, which a CSV shows as "-0.0")
+    out = pd.DataFrame({"time_s": t.round(TIME_DECIMALS) + 0.0,
                         "clock": [clock_text(v - origin) if np.isfinite(v) else "" for v in t.to_numpy(float)],
                         "gait": tl["gait"].fillna("").astype(str) if "gait" in tl else "",
                         "walking": tl["walking"].astype(bool) if "walking" in tl else False})
     for c in ordered:
         # (a series the timeline lacks — none when it has steps — is an empty column: not measured)
-        out[c] = (pd.to_numeric(tl[c], errors="coerce").round(VALUE_DECIMALS).to_numpy() if c in tl.columns
+        out[c] = (pd.to_numeric(tl[c], errors="coerce").round(VALUE_DECIMALS).add(0.0).to_numpy() if c in tl.columns
                   else np.full(len(tl), np.nan))
     return out.reset_index(drop=True)
 
