@@ -163,6 +163,9 @@ SENSOR_SAG_HINT_DEG = 8.0
 STANDING_AGREE_DEG = 5.0
 CALIBRATION_RETRY_STEPS = 8     # a refused calibration is tried again this many steps later, same walk
 BUFFER_S = 30.0                 # samples kept in memory
+#: step rows are kept in batches of column arrays; the newest ones are joined up to this many rows (see
+#: GaitEngine._merge_small_batches): ~30 arrays' overhead per batch then costs < 2 bytes a row
+MERGE_BATCH_MAX_ROWS = 4096
 #: a hole between two samples longer than this many median sampling intervals (and LOST_SPAN_MIN_S) is samples lost
 #: — a link or a host that fell behind — though under the resampler's max_gap_s it is bridged by interpolation
 LOST_SPAN_INTERVALS = 3.5
@@ -2045,6 +2048,7 @@ class GaitEngine:
         batch["_ap_min_s"] = ((pos + self._base + cols["_ap_min_after_ic"]) / self.fs if calib is not None
                               else np.full(n, np.nan))
         self._batches.append(batch)
+        self._merge_small_batches()
         self._n_rows += n
         # walking time per gait as the personal baseline counts it (step times clipped to 2 s), for the live
         # view's 'learning your normal walk' (a running sum: the status must not scan the table)
@@ -2061,6 +2065,18 @@ class GaitEngine:
             upd.rows.extend(records)
         self._recent_rows = sorted(self._recent_rows + records[-10:], key=lambda r: r["time_s"])[-10:]
 
+    def _merge_small_batches(self) -> None:
+        """Join the newest batches while the one before is no larger than the last (a binary counter: sizes
+        fall from the oldest batch to the newest, so a table of N rows lies in ~log2 N batches up to
+        ``MERGE_BATCH_MAX_ROWS`` rows each). Live, each feed of 0.1 s gives a batch of one row or two: as a dict of
+        ~30 arrays that held ~3 kB per step, and a walk with no standing in it (no steps_frame call to join them)
+        grew the engine 19 MB an hour. Joined in order, never sorted: steps_frame's table is the same."""
+        b = self._batches
+        while (len(b) >= 2 and b[-2]["time_s"].size <= b[-1]["time_s"].size
+               and b[-2]["time_s"].size + b[-1]["time_s"].size <= MERGE_BATCH_MAX_ROWS):
+            last = b.pop()
+            b[-1] = {k: np.concatenate([v, last[k]]) for k, v in b[-1].items()}
+
     # ------------------------------------------------------------------ results
     def steps_frame(self) -> pd.DataFrame:
         """All finalised steps so far, one row each, in time order."""
@@ -2070,9 +2086,13 @@ class GaitEngine:
         if not self._batches:
             df = pd.DataFrame({k: pd.Series(dtype=object if k in ("gait", "side") else float) for k in STEP_COLUMNS})
         else:
-            cols = {k: np.concatenate([b[k] for b in self._batches]) for k in self._batches[0]}
-            order = np.argsort(cols["time_s"], kind="stable")
-            cols = {k: v[order] for k, v in cols.items()}
+            # one batch (joined by an earlier call) is not copied, nor rows already in time order (the stable
+            # sort's identity): live, this runs every 10 steps, and each made two whole-table copies to free at once
+            cols = (dict(self._batches[0]) if len(self._batches) == 1 else
+                    {k: np.concatenate([b[k] for b in self._batches]) for k in self._batches[0]})
+            if not (np.diff(cols["time_s"]) >= 0).all():
+                order = np.argsort(cols["time_s"], kind="stable")
+                cols = {k: v[order] for k, v in cols.items()}
             self._batches = [cols]                # keep one batch: repeated calls stay cheap
             df = pd.DataFrame({k: cols[k] for k in STEP_COLUMNS}, columns=list(STEP_COLUMNS))
             if self._standings:
@@ -2197,6 +2217,9 @@ class GaitEngine:
                 flags, tl = _evaluate_flags(frame, self)
                 self._settled_baselines = dict(tl.attrs.get("baseline_state") or {})
             self._flags_cache = (n, flags)
+            # the table is rebuilt at the next judgement anyway (10 rows on): a cached copy of every row held
+            # between two judgements doubled what a live session keeps, as at a standing (_add_standing)
+            self._frame_cache = None
             self._timeline_now = tl
             self._flags_judged_to_s = t_end
             self._one_sided = bool(tl.attrs.get("one_sided", False))
