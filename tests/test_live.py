@@ -841,18 +841,23 @@ def test_live_equals_offline_when_the_sensor_turns_during_a_walk(walk_with_senso
     assert live_turn["turn_deg"] == pytest.approx(off_turn["turn_deg"], abs=1e-6)
 
 
+def _asymmetry_cued(rec):
+    """Replay ``rec`` live in 1-s blocks: the final result, and (elapsed s, asymmetry cue active) per status."""
+    seen: list[tuple[float, bool]] = []
+
+    def on_status(st):
+        seen.append((float(st["elapsed_s"]), any(f.id == "asymmetry" for f in st["active_flags"])))
+
+    return run(_replay_live(rec, block_s=1.0, on_status=on_status)).result, seen
+
+
 def test_a_limp_that_begins_mid_walk_is_cued_while_walking():
     """10 % step-time asymmetry from minute 4 of 8: the final report marks it from 4:00, and the live view
     must say so while the person still walks. Before, the 120-s asymmetry window needed a full window's
     steps, which the newest steps of a live walk never have (the window reaches into the future), so the
     cue never came. Now it is active within 90 s of the onset and stays active to the end."""
     rec, _ = synthesize_walk(480.0, seed=1, segments=[(240.0, {"asymmetry": 0.10})])
-    seen: list[tuple[float, bool]] = []
-
-    def on_status(st):
-        seen.append((float(st["elapsed_s"]), any(f.id == "asymmetry" for f in st["active_flags"])))
-
-    res = run(_replay_live(rec, block_s=1.0, on_status=on_status)).result
+    res, seen = _asymmetry_cued(rec)
     assert [f.id for f in res.flags] == ["asymmetry"]
     on = [t for t, active in seen if active]
     assert on and min(on) <= 240.0 + 90.0, on[:3]
@@ -866,12 +871,7 @@ def test_a_limp_from_the_first_step_stays_cued_once_the_baseline_is_set():
     stays on to the end (a baseline past the general limit is not even walking) and the report keeps the flag."""
     rec, _ = synthesize_walk(300.0, seed=2, asymmetry=0.15, speed_mps=0.6, cadence_spm=80.0, bounce_cm=1.8,
                              impact_mps2=2.0, braking_mps=0.08, sway_cm=3.5)
-    seen: list[tuple[float, bool]] = []
-
-    def on_status(st):
-        seen.append((float(st["elapsed_s"]), any(f.id == "asymmetry" for f in st["active_flags"])))
-
-    res = run(_replay_live(rec, block_s=1.0, on_status=on_status)).result
+    res, seen = _asymmetry_cued(rec)
     assert [f.id for f in res.flags] == ["asymmetry"]
     on = [t for t, active in seen if active]
     assert on and min(on) <= 60.0, on[:3]
