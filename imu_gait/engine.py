@@ -179,6 +179,13 @@ DEFAULT_SENSOR_HEIGHT_M = 0.95  # a lower-back sensor's height in the Mobilise-D
 #: bundled in datasets/ (whose sensor heights the step-length factor was fitted with). The hip joint
 #: (leg length) sits lower, ≈ 0.53 × body height; the model's h is the sensor's (≈ trunk CoM) height
 SENSOR_HEIGHT_PER_BODY_HEIGHT = 0.61
+#: a chest strap sits at the lower end of the sternum, ≈ 0.71 × body height (anthropometric tables: xiphoid
+#: 0.70–0.72). The pendulum is the lower back, so the strap's own height reads the step length
+#: √(0.71 / 0.61) − 1 ≈ 8 % long (synthetic, 1.75-m walker: 1.24 m vs 1.07 m, +7.8 %)
+CHEST_STRAP_PER_BODY_HEIGHT = 0.71
+#: a sensor height given for a chest sensor above this is not a lower back's — 0.61 × 1.97 m — but a chest
+#: strap's of anyone taller than 1.69 m (0.71 × 1.69 m): it is said, not refused (it may be a very tall walker)
+CHEST_LOWER_BACK_MAX_M = 1.20
 #: a later bout's forward direction this far from the calibrated one, shown this clearly (largest /
 #: second eigenvalue of the step-periodic horizontal acceleration), means the sensor was turned. Fixed
 #: sensors in real walks (IPOL, Mobilise-D, Oxford, adeptdata: 26 later bouts) differed by ≤ 12.5° at
@@ -2365,6 +2372,13 @@ class GaitEngine:
         ref = self._position_refs[min(self._position_refs)]
         return {**ref["standing"], "n_standings": ref["n_standings"]}
 
+    def _chest_lower_back_max_m(self) -> float:
+        """The highest a lower back sits: 0.61 × the walker's height (+ 5 % for build) where it is known,
+        else :data:`CHEST_LOWER_BACK_MAX_M`."""
+        if self.body_height_m:
+            return 1.05 * SENSOR_HEIGHT_PER_BODY_HEIGHT * float(self.body_height_m)
+        return CHEST_LOWER_BACK_MAX_M
+
     @property
     def placement_kind(self) -> str:
         """'lower_back' | 'chest' | 'off_trunk' | 'unknown' (see :func:`imu_gait.strain.placement_kind`)."""
@@ -2581,10 +2595,24 @@ class GaitEngine:
                                 f"{self.body_height_m:.2f} m = {self.sensor_height_m:.2f} m for the step length "
                                 "(a measured --sensor-height is better)")
             else:
+                # a chest strap's own height 'above the ground' reads the step length ~8 % long (the pendulum is the
+                # lower back): the chest audit s37 found a Polar H10 session's note asking for exactly that
+                what = ("the height of your lower back above the ground — the step-length model's pendulum; the "
+                        "chest strap's own height reads step length about 8 % long —"
+                        if self.placement_kind == "chest" else "the sensor's height above the ground")
                 warnings.append(f"sensor height not given: step length uses {self.sensor_height_m:.2f} m "
-                                "(give the sensor's height above the ground, --sensor-height / sensor_height_m=, or "
+                                f"(give {what}, --sensor-height / sensor_height_m=, or "
                                 "your height, --height / body_height_m=; on a treadmill the belt speed, "
                                 "--belt-speed-kmh / belt_speed_mps=, gives the exact step length)")
+        if walked and self.sensor_height_given and self.placement_kind == "chest" and not self.context.get(
+                "belt_speed_mps") and self.sensor_height_m > self._chest_lower_back_max_m():
+            h = self.sensor_height_m
+            warnings.append(f"sensor height {h:.2f} m for a sensor on the chest: the step-length model wants the height "
+                            f"of the lower back (≈ {SENSOR_HEIGHT_PER_BODY_HEIGHT:.2f} × body height; {h:.2f} m is a "
+                            f"lower back only on someone {h / SENSOR_HEIGHT_PER_BODY_HEIGHT:.2f} m tall) — if it is the "
+                            "chest strap's own height, step length and speed read about "
+                            f"{100 * (math.sqrt(CHEST_STRAP_PER_BODY_HEIGHT / SENSOR_HEIGHT_PER_BODY_HEIGHT) - 1):.0f} % "
+                            "long: give the lower back's height (--sensor-height) or your height (--height) instead")
         unsure = self._unsure_forward_kept(steps)
         if unsure:
             at = ", ".join(f"{mmss(a - (self._first_t or 0.0))} (quality {q:.2f})" for a, q in unsure[:3])
@@ -2949,7 +2977,7 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
         the recording's first sample); instead of ``belt_speed_mps`` / ``incline_pct``.
     sensor_height_m : sensor height above the floor, m, for the pendulum step length — for a chest sensor
         give the height of the lower back (the model's pendulum is the pelvis: a chest strap's own height
-        overstates step length by ~19 %).
+        overstates step length by ~8 %: a strap at ~0.71 × body height, a lower back at ~0.61 ×).
     body_height_m : the walker's height, m: the sensor height when it is not given (× 0.61).
     placement : where the sensor sat — "lower_back", "chest", or "pocket" (any off-trunk place: steps
         and cadence only, plus step length and speed from a belt speed); free text is understood ("back_trouser_pocket", "sternum",

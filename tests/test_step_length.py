@@ -177,3 +177,34 @@ def test_the_height_given_is_shown_as_context_with_the_sensor_height_it_set(caps
     assert from_file["body_height_m"] == 1.59 and from_file["sensor_height_source"] == "given"
     from imu_gait.synthetic import synthesize_walk
     assert imu_gait.analyze(synthesize_walk(30.0, seed=1)[0]).summary["body_height_m"] is None   # not given
+
+
+def test_a_chest_sensor_is_asked_for_the_lower_backs_height_not_its_own():
+    """Chest audit s37: a Polar H10 session (placement chest) ended with 'give the sensor's height above the
+    ground' — a chest strap's own height, ~0.71 × body height against a lower back's 0.61 ×, reads the
+    pendulum step length √(0.71/0.61) − 1 ≈ 8 % long. The note now asks a chest sensor for the lower back's
+    height, and a chest sensor given a height no lower back has (1.24 m: the strap of a 1.75-m walker) is told
+    what that does; the same height on a lower-back sensor, or a lower back's height on the chest, says nothing."""
+    from imu_gait.engine import CHEST_STRAP_PER_BODY_HEIGHT, SENSOR_HEIGHT_PER_BODY_HEIGHT
+    from imu_gait.synthetic import synthesize_walk
+    rec, _ = synthesize_walk(60.0, 50.0, gyro=False, seed=4)        # a Polar H10: accelerometer only, 50 Hz
+
+    def height_notes(res):
+        return [w for w in res.warnings if "height" in w]
+
+    plain = height_notes(imu_gait.analyze(rec, placement="chest"))
+    assert len(plain) == 1 and "height of your lower back" in plain[0] and "sensor's height" not in plain[0], plain
+    assert "sensor's height above the ground" in height_notes(imu_gait.analyze(rec, placement="lower_back"))[0]
+    lower_back_m, strap_m = SENSOR_HEIGHT_PER_BODY_HEIGHT * 1.75, CHEST_STRAP_PER_BODY_HEIGHT * 1.75   # 1.07, 1.24
+    at_back = imu_gait.analyze(rec, placement="chest", sensor_height_m=lower_back_m)
+    at_strap = imu_gait.analyze(rec, placement="chest", sensor_height_m=strap_m)
+    # what the note says is what the engine does: the strap's height reads the step length 7.9 % long (± 1 point)
+    long_pct = 100 * (np.nanmedian(at_strap.steps["step_length_m"]) / np.nanmedian(at_back.steps["step_length_m"]) - 1)
+    assert long_pct == pytest.approx(7.9, abs=1.0)
+    assert not height_notes(at_back)
+    note = height_notes(at_strap)
+    assert len(note) == 1 and "sensor height 1.24 m for a sensor on the chest" in note[0] and "8 % long" in note[0], note
+    # a body height given too sets the limit by it: 1.24 m is past a 1.75-m walker's lower back (1.12 m with 5 %)
+    assert height_notes(imu_gait.analyze(rec, placement="chest", sensor_height_m=strap_m, body_height_m=1.75))
+    assert not height_notes(imu_gait.analyze(rec, placement="chest", sensor_height_m=1.24, body_height_m=2.0))
+    assert not height_notes(imu_gait.analyze(rec, placement="lower_back", sensor_height_m=strap_m))
