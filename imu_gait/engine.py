@@ -49,7 +49,7 @@ from .recording import (BODY_HEIGHT_RANGE_M, CLIPPED_PREFIX, G, IN_G_MEDIAN_RANG
                         Recording, gravity_size, stuck_axes, stuck_axes_text)
 from .result import STEP_COLUMNS, AnalysisResult
 from .saturation import saturation
-from .strain import (StrainConfig, evaluate_flags, lean_jumps, placement_kind, steady_walk_variability, turning_steps,
+from .strain import (StrainConfig, evaluate_flags, lean_jumps, placement_kind, roll_name, steady_walk_variability, turning_steps,
                      without_turns)
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, TreadmillSchedule, mmss
 
@@ -2200,7 +2200,7 @@ class GaitEngine:
                            "settled": gait in self._settled_baselines}
         # the rules no status can judge on this sensor (said beside 'steady', not hidden behind it)
         out["not_judged"] = ([] if self.has_gyro else
-                             ["trunk twist", "handrail gripping", "pelvic drop"])
+                             ["trunk twist", "handrail gripping", roll_name(self.context.get("placement"))])
         return out
 
     def _flags_now(self):
@@ -2563,7 +2563,8 @@ class GaitEngine:
             n_before = int((steps["time_s"].to_numpy(float) <= self.gyro_stopped_s).sum()) if len(steps) else 0
             warnings.append(f"the gyroscope {self._gyro_drop_why} "
                             f"{self.gyro_stopped_s - (self._first_t or 0.0):.0f} s into the "
-                            f"recording: trunk twist, pelvic drop and turns are measured for the {n_before} steps "
+                            f"recording: trunk twist, {roll_name(self.context.get('placement'))} and turns are measured "
+                            f"for the {n_before} steps "
                             "before it only, and the back-strain rules that need them are not judged (as for a "
                             "recording without one)")
             lead = "after the gyroscope stopped"
@@ -2577,7 +2578,7 @@ class GaitEngine:
             # pelvic drop read +0.3 cm at 110 spm, +2 cm at 90, +7 cm at 60 (found by review). Turns: the
             # gyroscope's steps leave turning strides out, the accelerometer's cannot (tests/data's 20-s
             # sensorlogger_android walk, 19 of 21 steps turning: 3.8 cm with its gyro, 14.0 without: review s34)
-            warnings.append(f"{lead}: trunk twist, pelvic drop and turns cannot be measured; "
+            warnings.append(f"{lead}: trunk twist, {roll_name(self.context.get('placement'))} and turns cannot be measured; "
                             "steps, cadence, bounce, lean and sway come from the accelerometer alone, where the "
                             "trunk's side-to-side roll mixes into sway and braking (on real walks sway differs from "
                             "a gyroscope's by −2 to +4 cm depending on the person and the walk, and reads higher "

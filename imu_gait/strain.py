@@ -865,6 +865,12 @@ def step_length_source(summary: dict[str, Any]) -> str:
     return "partly belt" if any(known) else "model"
 
 
+def roll_name(placement: str | None) -> str:
+    """What the roll range per step is called where the sensor sat: 'trunk roll' on the chest (the thorax's
+    side-bend, the reports' word there), else 'pelvic drop' — for the notes that name it as missing."""
+    return "trunk roll" if _placement_kind(placement) == "chest" else "pelvic drop"
+
+
 def placement_kind(placement: str | None) -> str:
     """The placement as one of 'lower_back' | 'chest' | 'off_trunk' (pocket, thigh, wrist …) | 'unknown' —
     free text from a file's metadata ('back', 'chest_neck_pouch', 'back_trouser_pocket') made groupable."""
@@ -946,7 +952,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         treadmill = True
     if "time_s" not in steps.columns:
         raise ValueError("evaluate_flags: the steps table needs a 'time_s' column (see STEP_COLUMNS)")
-    st = _prepare(steps, has_gyro, notes, treadmill, off_trunk=_placement_kind(placement) == "off_trunk")
+    st = _prepare(steps, has_gyro, notes, treadmill, off_trunk=_placement_kind(placement) == "off_trunk",
+                  roll=roll_name(placement))
     # the prepared columns as numpy arrays, each taken from pandas once: the stages below read them
     # dozens of times, and a pandas column access costs ~8 µs (a 30-s walk has ~35 steps in all)
     cols = _columns(st)
@@ -1036,7 +1043,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         nan = np.full(len(cols["time_s"]), np.nan)
         cols = {**cols, "step_regularity": nan, "stride_regularity": nan, "symmetry": nan}
     step_series, base = _step_series(st, cfg, baseline_s, notes, fixed_baselines or {}, (turning, steady), cols,
-                                     off_trunk=off_trunk)
+                                     off_trunk=off_trunk, roll=roll_name(placement))
     grid = _to_grid(cols, step_series, base, cfg)
     baseline_belt = _baseline_belt(grid, cols, sched)
     baseline_belt_lo, baseline_belt_hi = _baseline_belt_span(grid, cols, sched)
@@ -1139,11 +1146,12 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
 # stages
 # --------------------------------------------------------------------------------------------------
 def _prepare(steps: pd.DataFrame, has_gyro: bool, notes: list[str], treadmill: bool = False,
-             off_trunk: bool = False) -> pd.DataFrame:
+             off_trunk: bool = False, roll: str = "pelvic drop") -> pd.DataFrame:
     """Sorted copy with every column present; gait normalised to 'walk'/'run'. ``treadmill``: only for
     the wording of the no-gyroscope note (on a treadmill handrail gripping is still judged, from sway
     and bounce); ``off_trunk``: a sensor off the trunk has only the step-timing rule judged (its own note
-    says so), so the notes leave out the trunk rules a missing gyroscope would have stopped."""
+    says so), so the notes leave out the trunk rules a missing gyroscope would have stopped; ``roll``: the roll
+    range's name where the sensor sat (:func:`roll_name`: a chest strap's note said 'pelvic drop')."""
     # pandas' per-call overhead (~10-50 µs an operation) is most of the cost for a short walk's few
     # dozen steps, so the common case — the engine's table: float times, finite and in order, str
     # gaits — takes numpy shortcuts that give the same table; anything else goes the general way
@@ -1168,11 +1176,11 @@ def _prepare(steps: pd.DataFrame, has_gyro: bool, notes: list[str], treadmill: b
         st[["trunk_twist_deg", "pelvic_drop_deg", "heading_change_deg"]] = np.nan
         notes.append("No gyroscope: turns cannot be told from straight walking (step-timing variability "
                      "includes turning strides)." if off_trunk else
-                     "No gyroscope: trunk twist (excess/guarding) and pelvic drop cannot be judged, "
+                     f"No gyroscope: trunk twist (excess/guarding) and {roll} cannot be judged, "
                      "handrail gripping only from less sway and bounce at the same cadence and belt speed "
                      "(without the trunk's rotation, its clearest sign), and turns cannot be told from "
                      "straight walking (step-timing variability includes turning strides)." if treadmill else
-                     "No gyroscope: trunk twist (excess/guarding), handrail gripping and pelvic drop "
+                     f"No gyroscope: trunk twist (excess/guarding), handrail gripping and {roll} "
                      "cannot be judged, and turns cannot be told from straight walking (step-timing "
                      "variability includes turning strides).")
     elif not off_trunk and len(st) and np.isnan(st["trunk_twist_deg"].to_numpy(float)).all():
@@ -1567,7 +1575,7 @@ def _stride_cv(got, cfg: StrainConfig, memo: dict | None = None) -> float:
 
 def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: list[str],
                  fixed: dict | None = None, masks: tuple[np.ndarray, np.ndarray] | None = None,
-                 cols: dict[str, np.ndarray] | None = None, off_trunk: bool = False):
+                 cols: dict[str, np.ndarray] | None = None, off_trunk: bool = False, roll: str = "pelvic drop"):
     """Smoothed per-step series (per gait) and the per-gait baselines. ``masks``: (turning, steady)
     steps when the caller computed them (:func:`_turning_steps`, :func:`_steady_steps`); ``cols``: the
     columns of ``st`` as arrays (:func:`_columns`) when the caller has them. ``off_trunk``: only the
@@ -1688,7 +1696,7 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
             notes.append(why + ("step timing was judged only against the general limit (stride-time variability "
                                 f"over {cfg.cv_abs_pct:g} %)." if off_trunk else
                                 f"{name} was judged only against general limits ({_NO_BASELINE_JUDGED[g]}"
-                                f"{' and pelvic drop' if np.isfinite(cols['pelvic_drop_deg'][m]).any() else ''}). "
+                                f"{' and ' + roll if np.isfinite(cols['pelvic_drop_deg'][m]).any() else ''}). "
                                 f"{_NO_BASELINE_NOT_JUDGED[g]} are judged against your own first minutes and "
                                 "could not be judged."))
             continue

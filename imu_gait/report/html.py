@@ -363,7 +363,9 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
         if c not in cols and METRIC_BY_COLUMN[c].core:
             info = METRIC_BY_COLUMN[c]
             why = "needs a gyroscope" if info.needs_gyro and ov.has_gyro is False else "not measured"
-            missing.append(f"{info.label.lower()} ({why})")
+            # a chest sensor's roll range is 'trunk roll' (as its panel and table row say), not 'pelvic drop'
+            label = info.chest_label if ov.chest and info.chest_label else info.label
+            missing.append(f"{label.lower()} ({why})")
     if not cols:
         return None, missing
     t0, t1 = _span(ov, steps, ov.flags)
