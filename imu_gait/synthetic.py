@@ -19,6 +19,14 @@ Model, per step (phase φ ∈ [0, 1) from one initial contact to the next):
 - lateral: a sine at stride frequency (the trunk moves over the stance foot);
 - yaw (twist) at stride frequency, roll (pelvic drop) at stride frequency, pitch (lean) =
   a slowly varying posture plus a small step-frequency nod.
+- placement: the sensor sits at the lower back (the pivot above, ``placement="lower_back"``) or on the chest
+  (``placement="chest"``): a rigid trunk, the chest sensor ``chest_above_pelvis_m`` above the pivot on the
+  trunk's long axis (0.20 m: a strap at the sternum's lower end ≈ 0.71 × body height, a lower-back sensor
+  ≈ 0.61 ×; 0.175 m on a 1.75-m walker, rounded up), turning with its roll, pitch and yaw. Its position adds R·(0, 0, L), so its sway
+  gains L·roll, its fore-aft motion L·pitch (the nod), and its acceleration the lever's tangential and
+  centripetal terms; the truth of sway, bounce, braking and speed is the chest's own motion. (A real thorax
+  also counter-rotates against the pelvis and side-bends on its own; the rigid trunk is the simplest model
+  that moves a chest sensor differently from a lower-back one. ``drop_deg`` is then the trunk's roll range.)
 Parameters may change over time (``segments``) to make patterns that should raise flags.
 """
 from __future__ import annotations
@@ -114,7 +122,8 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
                     noise_mps2: float = 0.05, noise_rads: float = 0.005, gyro_bias_rads: float = 0.0,
                     jitter_s: float = 0.0, step_jitter: float = 0.01,
                     segments: Sequence[tuple[float, dict[str, float]]] | None = None,
-                    ramp_s: float = 3.0, seed: int = 0, **params: float) -> tuple[Recording, GaitTruth]:
+                    ramp_s: float = 3.0, seed: int = 0, placement: str = "lower_back",
+                    chest_above_pelvis_m: float = 0.20, **params: float) -> tuple[Recording, GaitTruth]:
     """Make a recording of a person standing, walking (or running), standing again.
 
     Parameters (units in names; see :data:`DEFAULTS` for the gait parameters, given as keywords)
@@ -127,7 +136,12 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
         param is one of :data:`DEFAULTS` or ``step_jitter``.
     step_jitter : random step-time variability (coefficient of variation).
     jitter_s : timestamp jitter (the samples are taken on time; the *reported* times wobble).
+    placement : ``"lower_back"`` (the sensor at the trunk's pivot) or ``"chest"`` (``chest_above_pelvis_m`` above it
+        on a rigid trunk; see the module's model); written to the recording's metadata.
     """
+    if placement not in ("lower_back", "chest"):
+        raise ValueError(f"placement must be 'lower_back' or 'chest', not {placement!r}")
+    lever_m = float(chest_above_pelvis_m) if placement == "chest" else 0.0
     rng = np.random.default_rng(seed)
     base = dict(DEFAULTS)
     unknown = set(params) - set(base)
@@ -256,6 +270,15 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     roll = np.radians(p["drop_deg"] / 2) * np.cos(two_pi * phase_stride) * env
     pitch = np.radians(p["lean_deg"] + (p["posture_lean_deg"] + (p["nod_deg"] / 2) * np.cos(two_pi * phase_step)) * env)
 
+    if lever_m:
+        # a chest sensor L above the pivot on the rigid trunk: R·(0, 0, L) with R = Rz(yaw)·Ry(pitch)·Rx(roll) in
+        # the path's frame (heading turns the path below); the constant L itself is left out of z
+        cy, sy, cp, sp, cr, sr = np.cos(yaw), np.sin(yaw), np.cos(pitch), np.sin(pitch), np.cos(roll), np.sin(roll)
+        x = x + lever_m * (cy * sp * cr + sy * sr)
+        y = y + lever_m * (sy * sp * cr - cy * sr)
+        z = z + lever_m * (cp * cr - 1.0)
+        a_z = None           # the running force's exact acceleration is the pivot's: differentiate the chest's z
+        del cy, sy, cp, sp, cr, sr
     # heading: the walking direction turns at turn_deg_per_s; x / y above are along / across it
     heading = np.cumsum(np.radians(p["turn_deg_per_s"]) * env) / fine_fs
     pos = np.stack([x, y, z], axis=1)
@@ -331,13 +354,14 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
         rows.append(row)
     truth_steps = pd.DataFrame(rows)
 
-    meta = {"source": "synthetic", "sample_rate_hz": fs_hz, "placement": "lower_back",
+    meta = {"source": "synthetic", "sample_rate_hz": fs_hz, "placement": placement,
             "device": "imu_gait.synthetic", "gait": gait}
     rec = Recording(time_s=t_rep, acc_mps2=acc, gyro_rads=gyr if gyro else None, meta=meta)
     if standing_only:
         ic, sides = ic[:0], sides[:0]
     truth = GaitTruth(ic_times_s=ic[1:-1] if ic.size > 2 else ic, sides=sides[1:-1], steps=truth_steps,
-                      params={**base, "gait": gait, "mount_euler_deg": tuple(mount_euler_deg),
+                      params={**base, "gait": gait, "mount_euler_deg": tuple(mount_euler_deg), "placement": placement,
+                              "chest_above_pelvis_m": lever_m,
                               "segments": list(segments or [])},
                       walk_start_s=ic[0] if ic.size else walk_start, walk_end_s=ic[-1] if ic.size else walk_start)
     return rec, truth

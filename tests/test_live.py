@@ -643,6 +643,49 @@ def test_emulated_sensor_over_bleak_to_live_session(tmp_path, sensor):
 
 
 @needs_bumble
+def test_emulated_h10_at_25_hz_chest_walk_to_recording_to_analyze_json(tmp_path):
+    """Chest audit s37, a Polar H10 user end to end at its lowest rate (25 Hz; only 200 Hz was run): the
+    emulated strap plays the synthetic chest walk (placement "chest") → bleak/bumble → live session → the
+    recording it saves → `imu-gait analyze --json` of that file. Truth: step F1 ≥ 0.98 at 0.1 s, cadence within 1 %, bounce within 5 % of the chest's; the file, the live result and the JSON say chest,
+    and twist and trunk roll are missing, not invented."""
+    from imu_gait.cli import main as cli_main
+
+    rate, rec_path, json_path = 25, tmp_path / "h10_25.csv", tmp_path / "h10_25.json"
+
+    async def main():
+        async with simulated_stream(speed=10, rate_hz=rate, walk_s=130.0, seed=4, sensor="polar_h10") as stream:
+            async with monitor(stream, record=rec_path) as live:
+                async for _ in live:
+                    if live.time_s >= 115.0:
+                        break
+            return live, stream
+
+    live, stream = run(main(), timeout=120)
+    assert stream.recording.meta["placement"] == "chest"            # the strap plays a chest walk
+    assert live.signal.lost_samples == 0 and abs(live.signal.rate_hz - rate) < 0.5
+    saved = imu_gait.read(str(rec_path))
+    assert saved.meta.get("placement") == "chest" and not saved.has_gyro
+    assert cli_main(["analyze", str(rec_path), "--json", str(json_path)]) == 0
+    doc = json.loads(json_path.read_text())
+    assert doc["summary"]["placement"] == "chest" and doc["summary"]["placement_kind"] == "chest"
+    off = imu_gait.analyze(saved)
+    truth = stream.truth
+    # stream time ↔ sample index: sample k of the synthetic walk is at k / rate
+    k = np.arange(saved.n_samples)
+    slope, offset = np.polyfit(saved.time_s, k, 1)
+    found = (slope * off.steps["time_s"].to_numpy(float) + offset) / rate
+    t_end = saved.n_samples / rate
+    tr = truth.ic_times_s[(truth.ic_times_s > found[0] - 0.5) & (truth.ic_times_s < t_end - 1.0)]
+    found = found[found < t_end - 1.0]
+    pairs = match_events(found, tr, 0.1)            # (offline at 25 Hz the contacts lie within 25 ms of truth)
+    assert f1(found.size, tr.size, len(pairs)) >= 0.98, (found.size, tr.size, len(pairs))
+    steps = truth.steps[truth.steps["time_s"] < t_end - 1.0]
+    assert abs(off.summary["cadence_spm"] / np.median(steps["cadence_spm"]) - 1) < 0.01
+    assert abs(np.nanmedian(off.steps["vertical_oscillation_cm"]) / np.median(steps["vertical_oscillation_cm"]) - 1) < 0.05
+    assert doc["summary"].get("trunk_twist_deg") is None and doc["summary"].get("pelvic_drop_deg") is None
+
+
+@needs_bumble
 def test_disconnect_mid_walk_reconnects_and_the_gap_stays_a_gap(tmp_path):
     """The emulated sensor drops the link at 20 s and stays off air 1.5 s: the session keeps going,
     counts the reconnect and the lost samples, the view says so, and the file has a real hole."""

@@ -1259,6 +1259,9 @@ async def simulated_stream(*, speed: float = 1.0, rate_hz: int = 200, walk_s: fl
         # the walk must be synthesised at that rate (at 150 Hz the emulator's source refused the
         # 100-Hz stream and the live view waited forever for a first sample)
         rate_hz = min(H10_RATES_HZ, key=lambda r: abs(r - rate_hz))
+        # … and a chest strap: it plays a walk as the chest moves (synthetic's rigid-trunk chest model), which the
+        # live session judges as a chest sensor (registry.implied_placement)
+        synth_params.setdefault("placement", "chest")
     rec, truth = synthesize_walk(walk_s, float(rate_hz), seed=seed, **synth_params)
     logging.getLogger("bumble").setLevel(logging.ERROR)     # its shutdown chatter is not the user's concern
     source = ArraySource(rec.acc_mps2, rec.gyro_rads, rate_hz)
