@@ -76,7 +76,9 @@ asymmetry               step-time asymmetry (lower bound) ≥ b +2 points  > 6 %
                                                                        (a limp from the first step)
 fatigue                 ≥ 2 of: cadence ≤ b −3 %, VO ≥ b +10 %,          —
                         regularity ≤ b −0.05, lean ≥ b +2°, sway ≥
-                        b +15 % (gyro only), running: contact ≥ b +8 %
+                        b +15 % (gyro only; on the chest plus the
+                        sideways swing the lean's rise can add),
+                        running: contact ≥ b +8 %
                         (60-s medians, after the baseline,
                         held 120 s; cadence, VO and contact left out
                         where a treadmill belt runs ≥ 10 % off the
@@ -411,6 +413,9 @@ class StrainConfig:
     fatigue_regularity: float = 0.05
     fatigue_lean_deg: float = 2.0
     fatigue_sway_frac: float = 0.15
+    # a chest strap's height above the trunk's pivot at the lower back (sternum ≈ 0.71, lower back ≈ 0.61 × body
+    # height: 0.175 m on a 1.75-m walker, rounded up; the synthetic chest model's): how far a lean swings it
+    chest_above_pivot_m: float = 0.20
     # running's ground contact lengthens as the legs tire (gait-science §3/§7: 'GCT up'); a design choice at
     # the upper end of the +5–8 % drift the running literature typically reports: contact also lengthens when
     # the runner simply slows (off a belt the speed is unknown), which lowers the cadence too — two signals
@@ -1994,6 +1999,16 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
         # read +53 % of sway and, with a cadence dip, 'fatigue … lateral sway' for a sway that never changed
         # (found by review). Not judged then; the handrail rule, which needs less sway *and* less bounce, keeps it
         fat[4].thr = np.full(n, np.nan)
+    if pk == "chest":
+        # a chest sensor sits up the trunk: leaning further forward by Δθ makes the trunk's twist swing it sideways
+        # by up to 2·L·sin Δθ·sin(twist/2) more per stride, so its sway grows with the lean alone (synthetic chest
+        # model, L 0.2 m, 10° twist: lean +12° → the chest's own sway +22 %, the lower back's 0 %) — a hunch from
+        # 4:02 raised 'forward lean' and, from 4:08, a 'fatigue' on 'lean and sway' (chest audit s37 F5). The
+        # sway's threshold rises by what the lean can add, so a sway rise beyond it still counts
+        d_lean_rad = np.radians(np.maximum(fat[3].x - fat[3].ref, 0.0))
+        half_twist_rad = np.radians(np.nan_to_num(x("trunk_twist_deg"), nan=0.0)) / 2
+        lean_sway_cm = 200.0 * cfg.chest_above_pivot_m * np.sin(d_lean_rad) * np.sin(half_twist_rad)
+        fat[4].thr = fat[4].thr + np.nan_to_num(lean_sway_cm, nan=0.0)
     if treadmill and belt_changed.any():
         # cadence and bounce follow the belt: where it runs ≥ 10 % faster or slower than during the baseline
         # they moved with it, at once, not by tiring (a faster belt: more bounce; a slower one: lower cadence);

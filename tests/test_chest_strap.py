@@ -79,3 +79,26 @@ def test_chest_sway_with_and_without_a_gyroscope_against_the_chests_own_truth():
     back, back_truth = synthesize_walk(120.0, 100.0, seed=1, gyro=False)
     back_bias = _median(imu_gait.analyze(back).steps, "lateral_sway_cm") / _median(back_truth.steps, "lateral_sway_cm") - 1
     assert 0.25 <= back_bias <= 0.45
+
+
+def test_a_hunch_on_the_chest_is_one_flag_not_also_fatigue_on_lean_and_sway():
+    """A chest sensor with a gyroscope (a Verity Sense / Movesense on a strap): the walker hunches 12° further
+    at 4:00 and nothing else changes. Leaning forward makes the trunk's twist swing the strap sideways, so the
+    chest's own sway truly rises (truth +22 %; the lower back's 0 %) — and was counted as a second fatigue
+    sign beside the lean: 'forward lean' from 4:02 and 'Fatigue … lean and sway' from 4:08 (only forward lean
+    at the lower back). The sway's fatigue threshold now rises by what the lean can add; a sway rise beyond it
+    (+50 % with a 4° lean) still counts, as at the lower back."""
+    def flags_and_sway(placement, segments):
+        rec, truth = synthesize_walk(480.0, 50.0, seed=5, segments=segments, placement=placement)
+        ts = truth.steps
+        before = _median(ts[(ts["time_s"] > 60) & (ts["time_s"] < 230)], "lateral_sway_cm")
+        after = _median(ts[(ts["time_s"] > 260) & (ts["time_s"] < 470)], "lateral_sway_cm")
+        return [f.id for f in imu_gait.analyze(rec).flags], after / before - 1
+
+    hunch = [(240.0, {"lean_deg": 12.0})]
+    chest_flags, chest_rise = flags_and_sway("chest", hunch)
+    back_flags, back_rise = flags_and_sway("lower_back", hunch)
+    assert chest_rise == pytest.approx(0.22, abs=0.04) and abs(back_rise) < 0.01      # the geometry is real
+    assert chest_flags == back_flags == ["forward_lean"]
+    wider = [(240.0, {"lean_deg": 4.0, "sway_cm": 4.5})]
+    assert flags_and_sway("chest", wider)[0] == flags_and_sway("lower_back", wider)[0] == ["fatigue"]
