@@ -2568,6 +2568,16 @@ class GaitEngine:
                             "before it only, and the back-strain rules that need them are not judged (as for a "
                             "recording without one)")
             lead = "after the gyroscope stopped"
+        if self.placement_kind == "unknown" and len(steps):
+            # nothing asked where a sensor without an implied place sat (a Verity Sense, a Thingy:52, a CSV from a
+            # chest harness): read as a lower-back one, a chest sensor got the pelvis's words and running limits,
+            # and without a gyroscope the lower back's contact timing (chest audit s37 N1)
+            warnings.append("placement not given: analysed as a sensor on the lower back (its words, e.g. pelvic "
+                            "drop, and runners' bounce limits); if it sat on the chest, give --placement chest / "
+                            "placement=\"chest\" — there the roll range is the trunk's, runners' bounce limit is "
+                            "9.7 cm, not 10.9"
+                            + ("" if self.has_gyro else ", and an accelerometer alone has its contacts timed for "
+                               "the chest (a chest pouch's step F1 0.945 → 0.984)"))
         if not self.has_gyro and self.placement_kind == "off_trunk":
             warnings.append("no gyroscope (needed only for trunk twist, pelvic drop and turns)")
         elif not self.has_gyro:

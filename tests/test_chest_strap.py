@@ -102,3 +102,23 @@ def test_a_hunch_on_the_chest_is_one_flag_not_also_fatigue_on_lean_and_sway():
     assert chest_flags == back_flags == ["forward_lean"]
     wider = [(240.0, {"lean_deg": 4.0, "sway_cm": 4.5})]
     assert flags_and_sway("chest", wider)[0] == flags_and_sway("lower_back", wider)[0] == ["fatigue"]
+
+
+def test_a_sensor_of_no_stated_place_is_told_that_placement_chest_exists():
+    """Chest audit s37 N1: a Verity Sense, Thingy:52 or CSV from a chest harness has no implied place; read as a
+    lower-back sensor it got the pelvis's words and running limits, and (accelerometer only) the lower back's
+    contact timing, and nothing said --placement chest existed. Now a note says so where the place is
+    unknown (and only there); the accelerometer-only version names the timing."""
+    rec, _ = synthesize_walk(60.0, 50.0, gyro=False, seed=1, placement="chest")
+    unplaced = imu_gait.Recording(rec.time_s, rec.acc_mps2, None, meta={k: v for k, v in rec.meta.items()
+                                                                         if k != "placement"})
+    res = imu_gait.analyze(unplaced)
+    assert res.summary["placement"] == "unknown"
+    note = [w for w in res.warnings if w.startswith("placement not given")]
+    assert len(note) == 1 and "--placement chest" in note[0] and "contacts timed for the chest" in note[0], note
+    for placement in ("chest", "lower_back"):
+        assert not any(w.startswith("placement not given") for w in imu_gait.analyze(rec, placement=placement).warnings)
+    with_gyro, _ = synthesize_walk(60.0, 50.0, seed=1)
+    with_gyro.meta.pop("placement")
+    (note,) = [w for w in imu_gait.analyze(with_gyro).warnings if w.startswith("placement not given")]
+    assert "contacts" not in note
