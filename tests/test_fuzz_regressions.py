@@ -595,3 +595,38 @@ def test_exports_with_a_trailing_separator_read_as_clean_and_a_shifted_row_is_re
         np.testing.assert_array_equal(rec.acc_mps2, clean.acc_mps2)
     for tag, header, rows in (("head_shift", True, False), ("all_shift", True, True)):
         refused(variant(tag, header, rows, True) / name, r"field\(s\) where the header has 5", line=51)
+
+
+# ------------------------------------------------------------------ differential fuzzing, session 37
+def _utf16(path: Path) -> None:
+    path.write_bytes(b"\xff\xfe" + path.read_text(encoding="utf-8").encode("utf-16-le"))
+
+
+@pytest.mark.parametrize("export, member", [("phyphox_multi", "Accelerometer.csv"),
+                                            ("phyphox_multi", "Gyroscope.csv"),
+                                            ("sensorlogger_android", "TotalAcceleration.csv")])
+def test_utf16_member_of_an_export_is_named_as_utf16(tmp_path, export, member):
+    """fuzz s37 (utf16le on a member): a folder's CSV re-saved as UTF-16 was decoded as cp1252, and the
+    reader said 'no time column in the header (ÿþ" T i m e …)' — true of the bytes, no help to the user."""
+    folder = copy_export(tmp_path, export)
+    _utf16(folder / member)
+    err = refused(folder, "UTF-16", "CSV UTF-8")
+    assert member in str(err)
+
+
+@pytest.mark.parametrize("options", [dict(format="native"), dict(time_col="ms", time_unit="s")])
+def test_utf16_file_read_with_options_or_a_forced_reader_is_named_as_utf16(tmp_path, options):
+    """fuzz s37: read(path) named UTF-16, but read(path, format='native') or read(path, time_col=…) said the
+    header lacks time_s (found: '��#? ?s?o?u?r?c?e? …') or 'no column named …'."""
+    p = tmp_path / "walk.csv"
+    p.write_text((DATA / "source_walk.csv").read_text().replace("time_s", "ms"), encoding="utf-8")
+    _utf16(p)
+    refused(p, "UTF-16", "CSV UTF-8", **options)
+
+
+def test_utf16_phyphox_meta_file_still_adds_its_facts(tmp_path):
+    """The meta files only add facts: a UTF-16 device.csv is decoded, not refused."""
+    folder = copy_export(tmp_path, "phyphox_multi")
+    _utf16(folder / "meta" / "device.csv")
+    rec = imu_gait.read(folder)
+    assert "Pixel 7" in rec.meta.get("device", "")

@@ -112,6 +112,24 @@ def refuse_stream(path) -> None:
                              "recording from a stream is not supported", path=str(p), hint=hint)
 
 
+def refuse_utf16(head: bytes, label: str) -> None:
+    """Refuse UTF-16 text (a byte-order mark first: Excel's 'Unicode Text', a re-saved app export). Decoded as
+    UTF-8 / cp1252 its header became 'ÿþ" T i m e …' and the reader said it found no time column."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise RecordingError("the file is UTF-16 text (as Excel's 'Unicode Text' saves it), not UTF-8 / ASCII CSV",
+                             path=label, hint="open it and save it as 'CSV UTF-8 (comma delimited)', then try again")
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 (with or without a BOM), else cp1252 / Latin-1 (a header saved by an old Windows tool)."""
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
 def require_csv_file(path: str, fmt: str) -> None:
     """The single-CSV readers (native, GENEActiv, generic, AndroSensor): a clear error for a path that is
     missing, a folder or a zip archive (a folder said 'no such file'; a zip printed its bytes as the
@@ -125,6 +143,11 @@ def require_csv_file(path: str, fmt: str) -> None:
     if zipfile.is_zipfile(path):
         raise RecordingError(f"this is a zip archive, not a CSV file, which the {fmt} reader needs", path=path,
                              hint=detect_hint.replace("folder/file.csv", "unzipped/file.csv"))
+    try:
+        with open(path, "rb") as fh:
+            refuse_utf16(fh.read(2), path)
+    except OSError:
+        return                                   # unreadable: the reader's own open says so
 
 
 def clean_os_errors(reader):
@@ -205,12 +228,8 @@ class Container:
 
     def read_text(self, name: str) -> str:
         raw = self.read_bytes(name)
-        for enc in ("utf-8-sig", "cp1252", "latin-1"):
-            try:
-                return raw.decode(enc)
-            except UnicodeDecodeError:
-                continue
-        return raw.decode("latin-1")
+        refuse_utf16(raw[:2], self.label(name))
+        return decode_text(raw)
 
     def label(self, name: str) -> str:
         if self.kind == "file":
@@ -290,7 +309,10 @@ def meta_csv_rows(cont: Container, name: str) -> list[list[str]]:
     """The rows of a small meta CSV (phyphox meta/*.csv, Sensor Logger Metadata.csv), whatever its line ends
     (a lone CR, as old Mac tools write, made the csv module raise 'new-line character seen in unquoted
     field'); raises csv.Error if unreadable. They only add facts: callers leave an unreadable one out."""
-    text = cont.read_text(name).replace("\x00", "")
+    raw = cont.read_bytes(name)
+    # a meta file re-saved as UTF-16 is decoded as such (it only adds facts; the sensor files are refused)
+    text = (raw.decode("utf-16", "replace") if raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+            else decode_text(raw)).replace("\x00", "")
     lines = text.splitlines()
     if not lines:
         return []
