@@ -630,3 +630,13 @@ def test_utf16_phyphox_meta_file_still_adds_its_facts(tmp_path):
     _utf16(folder / "meta" / "device.csv")
     rec = imu_gait.read(folder)
     assert "Pixel 7" in rec.meta.get("device", "")
+
+
+def test_phyphox_header_missing_an_axis_is_named_not_taken_for_a_gyro_only_export(tmp_path):
+    """fuzz s37 (drop_header_cell_only on Accelerometer.csv): a header without "Y (m/s^2)" made the file hold
+    no acceleration at all, and the export was refused as 'holds only the gyroscope … record Acceleration
+    with g as well' — pointing at Gyroscope.csv and at a recording the user had made."""
+    folder = copy_export(tmp_path, "phyphox_multi")
+    edit_line(folder / "Accelerometer.csv", 1, lambda l: l.replace(',"Y (m/s^2)"', ""))
+    err = refused(folder, r"axes x, z but no y", line=1)
+    assert "Accelerometer.csv" in str(err) and "only the gyroscope" not in str(err)

@@ -134,7 +134,17 @@ def _read_table(cont: Container, name: str, acc_unit: str | None = None,
             continue
         kind, axis, unit = cl
         groups.setdefault(kind, {}).setdefault(axis, (i, unit))
+    partial = {k: v for k, v in groups.items() if set(v) != {"x", "y", "z"}}
     groups = {k: v for k, v in groups.items() if set(v) == {"x", "y", "z"}}
+    if not groups and partial:
+        # a damaged header: the file was passed over and the export said it held 'only the gyroscope'
+        kind, axes = next(iter(partial.items()))
+        missing = ", ".join(a for a in "xyz" if a not in axes)
+        what = {"gyro": "angular-rate", "linacc": "linear-acceleration", "gravity": "gravity"}.get(kind, "acceleration")
+        raise RecordingError(f"the header names the {what} axes {', '.join(sorted(axes))} but no {missing} "
+                             f"(columns: {', '.join(cols)})", path=label, line=1,
+                             hint="the header was damaged or the file edited: export the experiment again from "
+                                  "phyphox, or restore the missing column's name")
     if not groups:
         return []
     if len(lines) < 2 or not any(l.strip() for l in lines[1:]):
