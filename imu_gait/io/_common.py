@@ -884,10 +884,41 @@ def _kept(keep: np.ndarray | None, t: np.ndarray, acc: np.ndarray, gyro: np.ndar
     return t[keep], acc[keep], None if gyro is None else gyro[keep], keep if rows is None else rows[keep]
 
 
+#: an acceleration this many times the file's typical |a| (gravity's size, in whatever unit the columns hold) is no
+#: measurement: trunk impacts stay under ~20 g and a glitch the engine smooths (> 50 g) under a few hundred
+IMPOSSIBLE_ACC_RATIO = 1000.0
+#: an angular rate over this (in rad/s, or in deg/s not yet converted) is no measurement: gyroscopes stop at
+#: 35 rad/s (2000 deg/s)
+IMPOSSIBLE_GYRO = 1e4
+
+
+def refuse_impossible_values(acc: np.ndarray, gyro: np.ndarray | None, line_of_sample: Callable[[int], int | None],
+                             label: str, t: np.ndarray, gyro_label: str | None = None) -> None:
+    """Refuse a damaged value far beyond any sensor's range ('99999999', '1e30' in one cell), naming its line.
+    One such acceleration was refused as 'not steady like gravity … the sensor seems to swing'; one such angular
+    rate was read without a word and bent the whole walk's forward direction ('no bout of 16+ steady steps').
+    ``gyro_label``: the gyroscope's own file when it was interpolated from one (then the time is named)."""
+    # min / max first (no copy of a day's arrays); the search only when a value is out of range
+    scale = max(float(np.median(np.abs(acc[::max(1, acc.shape[0] // 4096)]).max(axis=1))), 9.80665)
+    limit = IMPOSSIBLE_ACC_RATIO * scale
+    for name, arr, lim, src in (("acceleration", acc, limit, None), ("angular rate", gyro, IMPOSSIBLE_GYRO, gyro_label)):
+        if arr is None or arr.size == 0 or (float(arr.max()) <= lim and float(arr.min()) >= -lim):
+            continue
+        i, j = divmod(int(np.flatnonzero((arr > lim) | (arr < -lim))[0]), 3)
+        what = (f"an {name} of {arr[i, j]:.3g} on the {'xyz'[j]} axis is over {lim:.3g}"
+                + (f" ({IMPOSSIBLE_ACC_RATIO:.0f} times gravity's size in this file, {scale:.3g})" if name == "acceleration"
+                   else "") + ": no sensor measures that, the value is damaged")
+        if src is not None:
+            raise RecordingError(f"{what} (at {t[i] - t[0]:.3f} s into the recording)", path=src,
+                                 hint="fix or delete that row of the file, then read the recording again")
+        raise RecordingError(what, path=label, line=line_of_sample(i),
+                             hint="fix or delete that row, then read the recording again")
+
+
 def finish(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None, *, label: str, meta: dict,
            warnings: list[str] | None = None, first_line_no: int | None = None,
            time_column: str = "time", rows: np.ndarray | None = None,
-           line_of_row: Callable[[int], int] | None = None) -> Recording:
+           line_of_row: Callable[[int], int] | None = None, gyro_label: str | None = None) -> Recording:
     """Common ending of every reader: isolated time glitches dropped, blocks of rows written twice merged
     (:func:`repeated_rows`), line-aware time checks, then ``validated()``.
 
@@ -909,6 +940,7 @@ def finish(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None, *, label: st
     def line_of_sample(i: int) -> int | None:
         return line_of_row(int(i) if rows is None else int(rows[i]))
 
+    refuse_impossible_values(acc, gyro, line_of_sample, label, t, gyro_label)
     warnings = list(warnings or [])
     # each check returns the samples it keeps (None: all); rows follow, so later lines are still named right
     t, acc, gyro, rows = _kept(drop_time_glitches(t, line_of_sample, label, time_column, warnings), t, acc, gyro, rows)

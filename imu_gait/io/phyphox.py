@@ -389,4 +389,5 @@ def _combine(streams: list[_Stream], path: str, meta: dict, warnings: list[str] 
     meta["time_offset_s"] = 0.0                  # 'Time (s)' is kept as the recording's own axis
     meta["path"] = path
     return finish(t, a, g, label=acc.label, meta=meta, warnings=warnings, first_line_no=acc.first_line,
-                  rows=rows, line_of_row=acc.line_of_row, time_column="Time (s)")
+                  rows=rows, line_of_row=acc.line_of_row, time_column="Time (s)",
+                  gyro_label=None if gyro is None or gyro.label == acc.label else gyro.label)
