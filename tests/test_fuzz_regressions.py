@@ -711,3 +711,27 @@ def test_generic_empty_or_missing_cell_is_not_called_nan(tmp_path, edit):
     err = refused(p, "empty, missing", line=60, column="gz", time_col="t", time_unit="s",
                   acc_cols=["ax", "ay", "az"], gyro_cols=["gx", "gy", "gz"])
     assert "'nan'" not in str(err)
+
+
+@pytest.mark.parametrize("extra, content", [("Magnetometer.csv", b""), ("empty.csv", b""),
+                                            ("notes.csv", b"a,b\n1,2\n"),
+                                            ("Magnetometer.csv", b'"Time (s)","X (\xc2\xb5T)","Y (\xc2\xb5T)","Z (\xc2\xb5T)"\n')])
+def test_phyphox_export_with_an_extra_csv_reads_the_sensors_it_has(tmp_path, extra, content):
+    """fuzz s37 (extra_files): an empty Magnetometer.csv or the user's notes.csv beside the sensor files refused
+    the whole export ('export/empty.csv: the file is empty', 'notes.csv, line 1: no time column'). The
+    sensors are read as without it, and a warning names the file left out."""
+    folder = copy_export(tmp_path, "phyphox_multi")
+    (folder / extra).write_bytes(content)
+    rec, ref = imu_gait.read(folder), imu_gait.read(DATA / "phyphox_multi")
+    np.testing.assert_array_equal(rec.acc_mps2, ref.acc_mps2)
+    np.testing.assert_array_equal(rec.gyro_rads, ref.gyro_rads)
+    if b"Time" not in content:       # (a magnetometer file with its header is passed over as before: no sensor of ours)
+        assert any(extra in w and "left out" in w for w in rec.warnings), rec.warnings
+
+
+def test_phyphox_lone_renamed_csv_still_gets_its_own_error(tmp_path):
+    """When no other file holds the acceleration, the left-out file's own error is the one raised."""
+    folder = copy_export(tmp_path, "phyphox_with_g")
+    (folder / "Raw Data.csv").rename(folder / "walk.csv")
+    edit_line(folder / "walk.csv", 1, lambda l: l.replace('"Time (s)"', '"Zeit"'))
+    refused(folder, "no time column", line=1)
