@@ -595,3 +595,143 @@ def test_exports_with_a_trailing_separator_read_as_clean_and_a_shifted_row_is_re
         np.testing.assert_array_equal(rec.acc_mps2, clean.acc_mps2)
     for tag, header, rows in (("head_shift", True, False), ("all_shift", True, True)):
         refused(variant(tag, header, rows, True) / name, r"field\(s\) where the header has 5", line=51)
+
+
+# ------------------------------------------------------------------ differential fuzzing, session 37
+def _utf16(path: Path) -> None:
+    path.write_bytes(b"\xff\xfe" + path.read_text(encoding="utf-8").encode("utf-16-le"))
+
+
+@pytest.mark.parametrize("export, member", [("phyphox_multi", "Accelerometer.csv"),
+                                            ("phyphox_multi", "Gyroscope.csv"),
+                                            ("sensorlogger_android", "TotalAcceleration.csv")])
+def test_utf16_member_of_an_export_is_named_as_utf16(tmp_path, export, member):
+    """fuzz s37 (utf16le on a member): a folder's CSV re-saved as UTF-16 was decoded as cp1252, and the
+    reader said 'no time column in the header (ÿþ" T i m e …)' — true of the bytes, no help to the user."""
+    folder = copy_export(tmp_path, export)
+    _utf16(folder / member)
+    err = refused(folder, "UTF-16", "CSV UTF-8")
+    assert member in str(err)
+
+
+@pytest.mark.parametrize("options", [dict(format="native"), dict(time_col="ms", time_unit="s")])
+def test_utf16_file_read_with_options_or_a_forced_reader_is_named_as_utf16(tmp_path, options):
+    """fuzz s37: read(path) named UTF-16, but read(path, format='native') or read(path, time_col=…) said the
+    header lacks time_s (found: '��#? ?s?o?u?r?c?e? …') or 'no column named …'."""
+    p = tmp_path / "walk.csv"
+    p.write_text((DATA / "source_walk.csv").read_text().replace("time_s", "ms"), encoding="utf-8")
+    _utf16(p)
+    refused(p, "UTF-16", "CSV UTF-8", **options)
+
+
+def test_utf16_phyphox_meta_file_still_adds_its_facts(tmp_path):
+    """The meta files only add facts: a UTF-16 device.csv is decoded, not refused."""
+    folder = copy_export(tmp_path, "phyphox_multi")
+    _utf16(folder / "meta" / "device.csv")
+    rec = imu_gait.read(folder)
+    assert "Pixel 7" in rec.meta.get("device", "")
+
+
+def test_phyphox_header_missing_an_axis_is_named_not_taken_for_a_gyro_only_export(tmp_path):
+    """fuzz s37 (drop_header_cell_only on Accelerometer.csv): a header without "Y (m/s^2)" made the file hold
+    no acceleration at all, and the export was refused as 'holds only the gyroscope … record Acceleration
+    with g as well' — pointing at Gyroscope.csv and at a recording the user had made."""
+    folder = copy_export(tmp_path, "phyphox_multi")
+    edit_line(folder / "Accelerometer.csv", 1, lambda l: l.replace(',"Y (m/s^2)"', ""))
+    err = refused(folder, r"axes x, z but no y", line=1)
+    assert "Accelerometer.csv" in str(err) and "only the gyroscope" not in str(err)
+
+
+def _native_with_cell(tmp_path: Path, row: int, col: int, value: str) -> Path:
+    """source_walk.csv with data row ``row`` (0-based; on line 6 + row) cell ``col`` replaced."""
+    p = tmp_path / "walk.csv"
+    shutil.copy(DATA / "source_walk.csv", p)
+    edit_line(p, 6 + row, lambda l: ",".join(value if j == col else c for j, c in enumerate(l.split(","))))
+    return p
+
+
+@pytest.mark.parametrize("col, value", [(5, "1e30"), (5, "99999999"), (1, "99999999"), (3, "-1e300")])
+def test_a_value_no_sensor_measures_is_named_on_its_line(tmp_path, col, value):
+    """fuzz s37 (huge_cell): one damaged angular rate ('99999999', '1e30') was read without a word and bent the
+    whole walk (analysis: 'walking direction unclear', 'no bout of 16+ steady steps'); one damaged acceleration
+    was refused as 'not steady like gravity … the sensor seems to swing or turn over'."""
+    p = _native_with_cell(tmp_path, 700, col, value)
+    err = refused(p, "no sensor measures that", line=706)
+    assert "steady like gravity" not in str(err)
+
+
+def test_a_hard_glitch_within_a_sensors_range_is_still_read(tmp_path):
+    """The limit is far above real glitches: a 60 g spike and a 30 rad/s one read (the analysis smooths the first)."""
+    p = _native_with_cell(tmp_path, 700, 1, "588.0")
+    edit_line(p, 706 + 100, lambda l: ",".join("30.0" if j == 5 else c for j, c in enumerate(l.split(","))))
+    rec = imu_gait.read(p)
+    assert rec.gyro_rads[800, 1] == 30.0
+    # the 60-g sample is a glitch the reading smooths, saying so (not a refusal of the file)
+    assert rec.acc_mps2[700, 0] == 588.0 or any("50 g" in w for w in rec.warnings), rec.warnings
+
+
+def test_a_damaged_rate_in_a_separate_gyroscope_file_names_that_file(tmp_path):
+    """Sensor Logger's Gyroscope.csv is interpolated onto the acceleration's times: its file and the time are named."""
+    folder = copy_export(tmp_path, "sensorlogger_android")
+    edit_line(folder / "Gyroscope.csv", 301, lambda l: ",".join(l.split(",")[:4] + ["99999999"]))
+    err = refused(folder, "no sensor measures that", r"at 2\.9\d\d s")
+    assert "Gyroscope.csv" in str(err)
+
+
+@pytest.mark.parametrize("member", ["TotalAcceleration.csv", "Gyroscope.csv"])
+def test_sensorlogger_file_with_old_mac_line_ends_reads_as_the_original(tmp_path, member):
+    """fuzz s37 (cr_only): a Sensor Logger CSV with lone-CR line ends (re-saved by Excel for Mac) was refused as
+    'the header lacks x (found: time, seconds_elapsed, z, y, x1710697732444921974, …)'. Read now, every
+    sample equal to the original's."""
+    folder = copy_export(tmp_path, "sensorlogger_android")
+    p = folder / member
+    p.write_bytes(p.read_bytes().replace(b"\n", b"\r"))
+    rec, ref = imu_gait.read(folder), imu_gait.read(DATA / "sensorlogger_android")
+    np.testing.assert_array_equal(rec.time_s, ref.time_s)
+    np.testing.assert_array_equal(rec.acc_mps2, ref.acc_mps2)
+    np.testing.assert_array_equal(rec.gyro_rads, ref.gyro_rads)
+
+
+def test_sensorlogger_cr_line_ends_still_name_the_right_line(tmp_path):
+    folder = copy_export(tmp_path, "sensorlogger_android")
+    edit_line(folder / "TotalAcceleration.csv", 40, lambda l: l.rsplit(",", 1)[0] + ",?")
+    p = folder / "TotalAcceleration.csv"
+    p.write_bytes(p.read_bytes().replace(b"\n", b"\r"))
+    refused(folder, r"'\?' is not a number", line=40, column="x")
+
+
+@pytest.mark.parametrize("edit", [lambda l: l.rsplit(",", 1)[0] + ",", lambda l: l.rsplit(",", 1)[0]])
+def test_generic_empty_or_missing_cell_is_not_called_nan(tmp_path, edit):
+    """fuzz s37 (missing_field, blank cells, generic reader with a column mapping): an empty cell or a row one
+    field short was refused as "'nan' is not a finite number" — a value the file does not hold."""
+    p = tmp_path / "log.csv"
+    p.write_text((DATA / "source_walk.csv").read_text().replace("time_s,acc_x,acc_y,acc_z,gyro_x,gyro_y,gyro_z",
+                                                                 "t,ax,ay,az,gx,gy,gz"))
+    edit_line(p, 60, edit)
+    err = refused(p, "empty, missing", line=60, column="gz", time_col="t", time_unit="s",
+                  acc_cols=["ax", "ay", "az"], gyro_cols=["gx", "gy", "gz"])
+    assert "'nan'" not in str(err)
+
+
+@pytest.mark.parametrize("extra, content", [("Magnetometer.csv", b""), ("empty.csv", b""),
+                                            ("notes.csv", b"a,b\n1,2\n"),
+                                            ("Magnetometer.csv", b'"Time (s)","X (\xc2\xb5T)","Y (\xc2\xb5T)","Z (\xc2\xb5T)"\n')])
+def test_phyphox_export_with_an_extra_csv_reads_the_sensors_it_has(tmp_path, extra, content):
+    """fuzz s37 (extra_files): an empty Magnetometer.csv or the user's notes.csv beside the sensor files refused
+    the whole export ('export/empty.csv: the file is empty', 'notes.csv, line 1: no time column'). The
+    sensors are read as without it, and a warning names the file left out."""
+    folder = copy_export(tmp_path, "phyphox_multi")
+    (folder / extra).write_bytes(content)
+    rec, ref = imu_gait.read(folder), imu_gait.read(DATA / "phyphox_multi")
+    np.testing.assert_array_equal(rec.acc_mps2, ref.acc_mps2)
+    np.testing.assert_array_equal(rec.gyro_rads, ref.gyro_rads)
+    if b"Time" not in content:       # (a magnetometer file with its header is passed over as before: no sensor of ours)
+        assert any(extra in w and "left out" in w for w in rec.warnings), rec.warnings
+
+
+def test_phyphox_lone_renamed_csv_still_gets_its_own_error(tmp_path):
+    """When no other file holds the acceleration, the left-out file's own error is the one raised."""
+    folder = copy_export(tmp_path, "phyphox_with_g")
+    (folder / "Raw Data.csv").rename(folder / "walk.csv")
+    edit_line(folder / "walk.csv", 1, lambda l: l.replace('"Time (s)"', '"Zeit"'))
+    refused(folder, "no time column", line=1)

@@ -112,6 +112,24 @@ def refuse_stream(path) -> None:
                              "recording from a stream is not supported", path=str(p), hint=hint)
 
 
+def refuse_utf16(head: bytes, label: str) -> None:
+    """Refuse UTF-16 text (a byte-order mark first: Excel's 'Unicode Text', a re-saved app export). Decoded as
+    UTF-8 / cp1252 its header became 'ÿþ" T i m e …' and the reader said it found no time column."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise RecordingError("the file is UTF-16 text (as Excel's 'Unicode Text' saves it), not UTF-8 / ASCII CSV",
+                             path=label, hint="open it and save it as 'CSV UTF-8 (comma delimited)', then try again")
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 (with or without a BOM), else cp1252 / Latin-1 (a header saved by an old Windows tool)."""
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
 def require_csv_file(path: str, fmt: str) -> None:
     """The single-CSV readers (native, GENEActiv, generic, AndroSensor): a clear error for a path that is
     missing, a folder or a zip archive (a folder said 'no such file'; a zip printed its bytes as the
@@ -125,6 +143,11 @@ def require_csv_file(path: str, fmt: str) -> None:
     if zipfile.is_zipfile(path):
         raise RecordingError(f"this is a zip archive, not a CSV file, which the {fmt} reader needs", path=path,
                              hint=detect_hint.replace("folder/file.csv", "unzipped/file.csv"))
+    try:
+        with open(path, "rb") as fh:
+            refuse_utf16(fh.read(2), path)
+    except OSError:
+        return                                   # unreadable: the reader's own open says so
 
 
 def clean_os_errors(reader):
@@ -205,12 +228,8 @@ class Container:
 
     def read_text(self, name: str) -> str:
         raw = self.read_bytes(name)
-        for enc in ("utf-8-sig", "cp1252", "latin-1"):
-            try:
-                return raw.decode(enc)
-            except UnicodeDecodeError:
-                continue
-        return raw.decode("latin-1")
+        refuse_utf16(raw[:2], self.label(name))
+        return decode_text(raw)
 
     def label(self, name: str) -> str:
         if self.kind == "file":
@@ -290,7 +309,10 @@ def meta_csv_rows(cont: Container, name: str) -> list[list[str]]:
     """The rows of a small meta CSV (phyphox meta/*.csv, Sensor Logger Metadata.csv), whatever its line ends
     (a lone CR, as old Mac tools write, made the csv module raise 'new-line character seen in unquoted
     field'); raises csv.Error if unreadable. They only add facts: callers leave an unreadable one out."""
-    text = cont.read_text(name).replace("\x00", "")
+    raw = cont.read_bytes(name)
+    # a meta file re-saved as UTF-16 is decoded as such (it only adds facts; the sensor files are refused)
+    text = (raw.decode("utf-16", "replace") if raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+            else decode_text(raw)).replace("\x00", "")
     lines = text.splitlines()
     if not lines:
         return []
@@ -862,10 +884,41 @@ def _kept(keep: np.ndarray | None, t: np.ndarray, acc: np.ndarray, gyro: np.ndar
     return t[keep], acc[keep], None if gyro is None else gyro[keep], keep if rows is None else rows[keep]
 
 
+#: an acceleration this many times the file's typical |a| (gravity's size, in whatever unit the columns hold) is no
+#: measurement: trunk impacts stay under ~20 g and a glitch the engine smooths (> 50 g) under a few hundred
+IMPOSSIBLE_ACC_RATIO = 1000.0
+#: an angular rate over this (in rad/s, or in deg/s not yet converted) is no measurement: gyroscopes stop at
+#: 35 rad/s (2000 deg/s)
+IMPOSSIBLE_GYRO = 1e4
+
+
+def refuse_impossible_values(acc: np.ndarray, gyro: np.ndarray | None, line_of_sample: Callable[[int], int | None],
+                             label: str, t: np.ndarray, gyro_label: str | None = None) -> None:
+    """Refuse a damaged value far beyond any sensor's range ('99999999', '1e30' in one cell), naming its line.
+    One such acceleration was refused as 'not steady like gravity … the sensor seems to swing'; one such angular
+    rate was read without a word and bent the whole walk's forward direction ('no bout of 16+ steady steps').
+    ``gyro_label``: the gyroscope's own file when it was interpolated from one (then the time is named)."""
+    # min / max first (no copy of a day's arrays); the search only when a value is out of range
+    scale = max(float(np.median(np.abs(acc[::max(1, acc.shape[0] // 4096)]).max(axis=1))), 9.80665)
+    limit = IMPOSSIBLE_ACC_RATIO * scale
+    for name, arr, lim, src in (("acceleration", acc, limit, None), ("angular rate", gyro, IMPOSSIBLE_GYRO, gyro_label)):
+        if arr is None or arr.size == 0 or (float(arr.max()) <= lim and float(arr.min()) >= -lim):
+            continue
+        i, j = divmod(int(np.flatnonzero((arr > lim) | (arr < -lim))[0]), 3)
+        what = (f"an {name} of {arr[i, j]:.3g} on the {'xyz'[j]} axis is over {lim:.3g}"
+                + (f" ({IMPOSSIBLE_ACC_RATIO:.0f} times gravity's size in this file, {scale:.3g})" if name == "acceleration"
+                   else "") + ": no sensor measures that, the value is damaged")
+        if src is not None:
+            raise RecordingError(f"{what} (at {t[i] - t[0]:.3f} s into the recording)", path=src,
+                                 hint="fix or delete that row of the file, then read the recording again")
+        raise RecordingError(what, path=label, line=line_of_sample(i),
+                             hint="fix or delete that row, then read the recording again")
+
+
 def finish(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None, *, label: str, meta: dict,
            warnings: list[str] | None = None, first_line_no: int | None = None,
            time_column: str = "time", rows: np.ndarray | None = None,
-           line_of_row: Callable[[int], int] | None = None) -> Recording:
+           line_of_row: Callable[[int], int] | None = None, gyro_label: str | None = None) -> Recording:
     """Common ending of every reader: isolated time glitches dropped, blocks of rows written twice merged
     (:func:`repeated_rows`), line-aware time checks, then ``validated()``.
 
@@ -887,6 +940,7 @@ def finish(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None, *, label: st
     def line_of_sample(i: int) -> int | None:
         return line_of_row(int(i) if rows is None else int(rows[i]))
 
+    refuse_impossible_values(acc, gyro, line_of_sample, label, t, gyro_label)
     warnings = list(warnings or [])
     # each check returns the samples it keeps (None: all); rows follow, so later lines are still named right
     t, acc, gyro, rows = _kept(drop_time_glitches(t, line_of_sample, label, time_column, warnings), t, acc, gyro, rows)

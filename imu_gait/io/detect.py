@@ -31,7 +31,7 @@ import numpy as np
 
 from ..errors import ArgumentError, RecordingError
 from ..recording import Recording
-from ._common import Container, clean_os_errors, os_error
+from ._common import Container, clean_os_errors, os_error, refuse_utf16
 from .generic import GENERIC_OPTIONS, PlainTable, guess_layout, plain_table_layout, read_generic
 from .androsensor import looks_like_androsensor, read_androsensor
 from .geneactiv import looks_like_geneactiv, read_geneactiv
@@ -134,9 +134,7 @@ def detect_format(path: str | os.PathLike) -> str | None:
         raise RecordingError("this is a damaged zip archive (its end is missing: a download or copy cut short?)",
                              path=str(p), hint="download or export it again; or unzip it with another tool and "
                                               "analyse the folder if that recovers the CSV files")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise RecordingError("the file is UTF-16 text (as Excel's 'Unicode Text' saves it), not UTF-8 / ASCII CSV",
-                             path=str(p), hint="open it and save it as 'CSV UTF-8 (comma delimited)', then try again")
+    refuse_utf16(raw, str(p))
     return _format_of_head(raw)
 
 

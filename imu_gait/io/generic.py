@@ -501,7 +501,12 @@ class _Rows:
         bad = ~np.isfinite(vals)
         if bad.any():
             r = int(np.flatnonzero(bad)[0])
-            raise RecordingError(f"{str(col.iloc[r])!r} is not a finite number", path=self.label, line=self.line_of(r),
+            cell = col.iloc[r]
+            # pandas reads an empty cell, a row short of fields and 'NA'/'null' alike as NaN: it said "'nan' is
+            # not a finite number" of a cell that held nothing
+            what = ("the cell is empty, missing (a row with too few fields) or a not-a-number mark ('NaN', 'NA', "
+                    "'null'), not a finite number" if pd.isna(cell) else f"{str(cell)!r} is not a finite number")
+            raise RecordingError(what, path=self.label, line=self.line_of(r),
                                  column=self.cols[j], hint="fix or delete that row, or check the delimiter and columns")
         return vals
 

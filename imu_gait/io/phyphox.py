@@ -134,7 +134,17 @@ def _read_table(cont: Container, name: str, acc_unit: str | None = None,
             continue
         kind, axis, unit = cl
         groups.setdefault(kind, {}).setdefault(axis, (i, unit))
+    partial = {k: v for k, v in groups.items() if set(v) != {"x", "y", "z"}}
     groups = {k: v for k, v in groups.items() if set(v) == {"x", "y", "z"}}
+    if not groups and partial:
+        # a damaged header: the file was passed over and the export said it held 'only the gyroscope'
+        kind, axes = next(iter(partial.items()))
+        missing = ", ".join(a for a in "xyz" if a not in axes)
+        what = {"gyro": "angular-rate", "linacc": "linear-acceleration", "gravity": "gravity"}.get(kind, "acceleration")
+        raise RecordingError(f"the header names the {what} axes {', '.join(sorted(axes))} but no {missing} "
+                             f"(columns: {', '.join(cols)})", path=label, line=1,
+                             hint="the header was damaged or the file edited: export the experiment again from "
+                                  "phyphox, or restore the missing column's name")
     if not groups:
         return []
     if len(lines) < 2 or not any(l.strip() for l in lines[1:]):
@@ -289,20 +299,41 @@ def read_phyphox(path: str | os.PathLike, *, acc_unit: str | None = None, gyro_u
                                  hint="export the experiment as CSV (comma or semicolon) from phyphox")
         streams: list[_Stream] = []
         empty_gyro: list[str] = []
+        left_out: list[tuple[str, RecordingError]] = []
         for n in names:
             try:
                 streams.extend(_read_table(cont, n, acc_unit, gyro_unit))
-            except EmptyRecordingError:
-                if _file_hint(n) != "gyro":
+            except EmptyRecordingError as exc:
+                if _file_hint(n) == "gyro":
+                    empty_gyro.append(os.path.basename(n))
+                elif _optional_file(n, base):
+                    left_out.append((n, exc))
+                else:
                     raise                     # the acceleration itself recorded nothing
-                empty_gyro.append(os.path.basename(n))
+            except RecordingError as exc:
+                # a file that names no sensor of ours (an empty Magnetometer.csv, the user's notes.csv) refused
+                # the whole export: 'export/empty.csv: the file is empty'
+                if not _optional_file(n, base):
+                    raise
+                left_out.append((n, exc))
+        if left_out and not any(s.kind in ("acc", "linacc") for s in streams):
+            raise left_out[0][1]              # no acceleration elsewhere: that file's own error says most
         _refuse_same_sensor_twice(streams, path)
         notes = [f"{n} holds no samples: analysed without the gyroscope" for n in empty_gyro]
+        notes += [f"{os.path.basename(n)} was left out (it holds no acceleration or gyroscope data imu_gait reads: "
+                  f"{exc.message})" for n, exc in left_out]
         meta = _read_meta(cont, notes)
         for key, unit in (("acc_unit", acc_unit), ("gyro_unit", gyro_unit)):
             if unit is not None:
                 meta[key] = unit
         return _combine(streams, path, meta, notes, gyro_unit)
+
+
+def _optional_file(name: str, named: str | None) -> bool:
+    """A CSV of an export folder that is not one of the sensor files imu_gait reads (no accelerometer,
+    gyroscope, linear-acceleration or gravity name, not 'Raw Data.csv') and was not the file the user named."""
+    base = PurePosixPath(name).name
+    return (named is None or base != named) and _file_hint(name) is None and "raw data" not in base.lower()
 
 
 def _refuse_same_sensor_twice(streams: list[_Stream], path: str) -> None:
@@ -379,4 +410,5 @@ def _combine(streams: list[_Stream], path: str, meta: dict, warnings: list[str] 
     meta["time_offset_s"] = 0.0                  # 'Time (s)' is kept as the recording's own axis
     meta["path"] = path
     return finish(t, a, g, label=acc.label, meta=meta, warnings=warnings, first_line_no=acc.first_line,
-                  rows=rows, line_of_row=acc.line_of_row, time_column="Time (s)")
+                  rows=rows, line_of_row=acc.line_of_row, time_column="Time (s)",
+                  gyro_label=None if gyro is None or gyro.label == acc.label else gyro.label)

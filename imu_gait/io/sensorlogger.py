@@ -94,6 +94,10 @@ def _read_sensor(cont: Container, name: str,
     data row); a last line cut short is dropped with a note in ``warnings``."""
     label = cont.label(name)
     text = cont.read_text(name)
+    if "\n" not in text and "\r" in text:
+        # old-Mac line ends (a CSV re-saved by Excel for Mac): the whole file was taken for its header
+        # ('the header lacks x (found: …, x1710697732444921974, …)'); one CR per line keeps the line numbers
+        text = text.replace("\r", "\n")
     first_nl = text.find("\n")
     header = text if first_nl < 0 else text[:first_nl]
     if not header.strip():
@@ -304,4 +308,4 @@ def read_sensorlogger(path: str | os.PathLike, *, acc_unit: str | None = None,
         meta["path"] = path
         return finish(t_s, acc, gyro, label=label, meta=meta, warnings=warnings, first_line_no=2, rows=rows,
                       line_of_row=line_of_row,
-                      time_column="time")
+                      time_column="time", gyro_label=None if gyro is None else wlabel)
