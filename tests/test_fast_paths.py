@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from imu_gait.dsp.orientation import cross_rows, horizontal, row_dot
-from imu_gait.dsp.segments import Segments
+from imu_gait.dsp.segments import SEGMENT_COLUMNS_FROM, Segments
 from imu_gait.dsp.steps import StepAcceptor, StepParams, _median
 
 
@@ -26,9 +26,11 @@ def test_row_dot_is_numpys_row_sum_bit_for_bit(n):
     assert np.array_equal(cross_rows(u, v), np.stack([u1 * v2 - u2 * v1, u2 * v0 - u0 * v2, u0 * v1 - u1 * v0], axis=1))
 
 
-def test_segment_cumsum_and_detrend_match_the_plain_formulas():
-    rng = np.random.default_rng(0)
-    starts = np.sort(rng.integers(0, 5000, size=300))
+@pytest.mark.parametrize("n_segments", [1, 3, SEGMENT_COLUMNS_FROM - 1, SEGMENT_COLUMNS_FROM, 300])
+def test_segment_cumsum_and_detrend_match_the_plain_formulas(n_segments):
+    # (few segments: a cumsum along padded rows; many: one add per position down padded columns)
+    rng = np.random.default_rng(n_segments)
+    starts = np.sort(rng.integers(0, 5000, size=n_segments))
     segs = Segments.of(starts, starts + rng.integers(1, 120, size=starts.size))
     x = rng.normal(size=6000)[segs.idx]
     # each segment's own running sum (not one over all minus the sum before: that carried the rounding of the

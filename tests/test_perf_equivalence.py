@@ -5,15 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from imu_gait.dsp.metrics import REGULARITY_ANCHOR_SAMPLES, REGULARITY_PEAK_SEARCH, regularity, sample_index
+from imu_gait.dsp.metrics import (REGULARITY_ANCHOR_SAMPLES, REGULARITY_PEAK_SEARCH, lagged_window_sums, regularity,
+                                  sample_index)
 
 
 def _regularity_one_lag_at_a_time(a_v, ic, step_s, stride_s, bout_start, fs_hz, *, n_strides=4, min_strides=2,
                                   peak_search=REGULARITY_PEAK_SEARCH):
     """The per-lag loop regularity() ran before its (step, lag) pairs were vectorised: for each lag, the steps
     tried at it, the running sums from their anchor (the multiple of REGULARITY_ANCHOR_SAMPLES at or before the
-    window: sums that do not depend on what else the signal holds, precision audit s36) — of the signal, its
-    square and the lagged products — and the correlation."""
+    window: sums that do not depend on what else the signal holds, precision audit s36) of the signal and its
+    square, each window's lagged products summed on their own (its first product plus numpy's sum of the rest,
+    as np.add.reduceat adds a segment), and the correlation."""
     n = a_v.size
     a = sample_index(ic)
     stride_n = sample_index(np.where(np.isfinite(stride_s), stride_s * fs_hz, 0.0))
@@ -40,9 +42,9 @@ def _regularity_one_lag_at_a_time(a_v, ic, step_s, stride_s, bout_start, fs_hz, 
                 s0, e0 = start[sel], a[sel] - L
                 end = int(a[base_ok & (anchor == u)].max())       # (the sums of a_v run to the anchor's last contact)
                 x1, x2 = run_sum(a_v, u, end), run_sum(a_v * a_v, u, end)
-                p = np.concatenate([[0.0], np.cumsum(a_v[u:int(e0.max())] * a_v[u + L:int(e0.max()) + L])])
                 N = (e0 - s0).astype(float)
-                sxy = p[e0 - u] - p[s0 - u]
+                w = [a_v[i:j] * a_v[i + L:j + L] for i, j in zip(s0.tolist(), e0.tolist())]
+                sxy = np.array([x[0] + np.sum(x[1:]) for x in w])
                 sx, sy = x1[e0 - u] - x1[s0 - u], x1[e0 + L - u] - x1[s0 + L - u]
                 sxx, syy = x2[e0 - u] - x2[s0 - u], x2[e0 + L - u] - x2[s0 + L - u]
                 cov = sxy - sx * sy / N
@@ -72,6 +74,22 @@ def test_regularity_pairs_equal_one_lag_at_a_time(seed):
     want = _regularity_one_lag_at_a_time(a_v, ic, step, stride, bout_start, 100.0, **kw)
     for key, value in want.items():
         assert np.array_equal(got[key], value, equal_nan=True), key
+
+
+def test_a_windows_lagged_sum_is_the_same_number_wherever_it_lies_in_the_signal():
+    """What live == offline rests on: a streaming engine's buffer starts where its chunks left it, so one window
+    sits at a different place (and memory alignment) in it than in the whole signal. Truth: the window alone."""
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n, lag = int(rng.integers(2, 1500)), int(rng.integers(1, 300))
+        x = rng.normal(size=n + lag) * 10 ** rng.uniform(-3, 3)
+        alone = lagged_window_sums(x, np.array([0]), np.array([n]), np.array([lag]))
+        for before in range(0, 18, 3):               # other samples before it (odd counts: other alignments)
+            y = np.concatenate([rng.normal(size=before), x, rng.normal(size=int(rng.integers(0, 50)))])
+            s = np.array([before, before + int(rng.integers(0, n))])            # … and an overlapping window
+            got = lagged_window_sums(y, s, np.array([before + n, before + n]), np.array([lag, lag]))
+            assert got[0] == alone[0]
+        assert abs(alone[0] - np.dot(x[:n], x[lag:lag + n])) <= 1e-12 * np.dot(np.abs(x[:n]), np.abs(x[lag:lag + n]))
 
 
 def _ap_min_after_index_gather(a_ap, ic, fs):

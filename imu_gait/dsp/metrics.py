@@ -34,10 +34,11 @@ IMPACT_WINDOW_S = 0.15
 REGULARITY_PEAK_SEARCH = 0.10
 #: symmetry (step / stride regularity) above 1 by at most this is read as 1, beyond it as unknown (NaN)
 SYMMETRY_MAX_OVERSHOOT = 1.2
-#: regularity's window sums are differences of running sums that start at a multiple of this many samples on the
-#: caller's sample axis (10 s at 100 Hz): a window's sums are then the same numbers whatever else the signal passed
-#: holds — a streaming engine's buffer begins where its chunks left it, and sums run from there differed by ~1e-14
-#: between chunkings (precision audit s36). A caller's buffer must start at such a multiple (or at its stretch's
+#: regularity's window sums of the signal and its square are differences of running sums that start at a multiple
+#: of this many samples on the caller's sample axis (10 s at 100 Hz): a window's sums are then the same numbers
+#: whatever else the signal passed holds (its lagged products are summed window by window: lagged_window_sums) —
+#: a streaming engine's buffer begins where its chunks left it, and sums run from there differed by ~1e-14 between
+#: chunkings (precision audit s36). A caller's buffer must start at such a multiple (or at its stretch's
 #: first sample): the engine trims its buffer there
 REGULARITY_ANCHOR_SAMPLES = 1024
 
@@ -395,6 +396,39 @@ def side_votes(ml_speed_at_ic: np.ndarray, parity: np.ndarray, breaks: np.ndarra
     return c - np.where(restart >= 0, before[np.maximum(restart, 0)], 0.0)
 
 
+def lagged_window_sums(a: np.ndarray, s: np.ndarray, e: np.ndarray, lag: np.ndarray) -> np.ndarray:
+    """Σ a[i]·a[i + lag] over i in [s, e), for each (s, e, lag): each window's products summed on their own.
+
+    ``np.add.reduceat`` adds a window as its first product plus numpy's pairwise sum of the rest (eight running
+    sums, halves above 128 terms): a number that depends on the window's products alone — not on where in ``a``
+    they lie, nor on what else ``a`` holds — so a streaming engine's buffer, wherever its chunks left its start,
+    gives the same sums as the whole signal. No running sum from a fixed anchor (which computed every product
+    from the anchor on, and added them one by one). The products of one lag are computed once for windows that
+    overlap (one group); a gap between windows starts a new group.
+    """
+    if s.size == 0:
+        return np.zeros(0)
+    order = np.lexsort((s, lag))
+    s, e, lag = s[order], np.maximum(e[order], s[order]), lag[order]
+    big = int(e.max()) + 1            # the running max of e within one lag, as e + lag·big
+    reach = np.maximum.accumulate(lag * big + e) - lag * big
+    new = np.ones(s.size, dtype=bool)
+    new[1:] = (lag[1:] != lag[:-1]) | (s[1:] > reach[:-1])
+    first = np.flatnonzero(new)
+    g_lo, g_hi, g_lag = s[first], np.maximum.reduceat(e, first), lag[first]
+    g_off = np.cumsum(g_hi - g_lo) - (g_hi - g_lo)
+    prod = np.empty(int((g_hi - g_lo).sum()) + 1)           # each group's products, one after the other
+    prod[-1] = 0.0                                          # (reduceat's indices stay below its length)
+    for lo, hi, lg, off in zip(g_lo.tolist(), g_hi.tolist(), g_lag.tolist(), g_off.tolist()):
+        np.multiply(a[lo:hi], a[lo + lg:hi + lg], out=prod[off:off + hi - lo])
+    shift = np.repeat(g_off - g_lo, np.diff(np.append(first, s.size)))
+    bounds = np.empty(2 * s.size, dtype=np.int64)
+    bounds[0::2], bounds[1::2] = s + shift, e + shift       # [s, e) windows; between them, unused sums
+    out = np.empty(s.size)
+    out[order] = np.where(e > s, np.add.reduceat(prod, bounds)[0::2], 0.0)   # (reduceat: prod[s] for an empty one)
+    return out
+
+
 def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np.ndarray,
                bout_start: np.ndarray, fs_hz: float, *, n_strides: int = 4, min_strides: int = 2,
                min_stride_regularity: float = 0.2, peak_search: float = REGULARITY_PEAK_SEARCH,
@@ -420,10 +454,12 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
     itself, for the engine's test of a walk without rhythm (StepParams.aperiodic_*: tuned on it; a
     household task's jolts find some positive peak within ±10 %, where at the lag they read < 0).
 
-    Window sums come from cumulative sums, one pass per distinct lag and anchor, not per step. The running sums
+    The window sums of ``a_v`` and ``a_v²`` come from running sums, one pass per anchor, not per step; they
     start at anchors fixed on the caller's sample axis (:data:`REGULARITY_ANCHOR_SAMPLES`; ``origin``: the index
     of ``a_v[0]`` there, ``first``: the first sample of the stretch ``a_v`` is part of): each window's sums are
-    then the same numbers however much signal ``a_v`` holds around it.
+    then the same numbers however much signal ``a_v`` holds around it. The lagged products are summed per window
+    (:func:`lagged_window_sums`: no products before a window's start; a running sum from the anchor cost ~20 % of
+    the analysis).
     """
     n = a_v.size
     a = sample_index(ic)
@@ -448,10 +484,6 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
     at0 = np.zeros(a.size, dtype=np.int64)
     if anchors.size:
         at0[used] = offs[np.searchsorted(anchors, anchor[used])] - anchor[used]
-    # the lagged products' running sum, written into one buffer for every lag (a leading 0, so that window
-    # sums are differences of two entries): no new arrays per lag — the same sums, added in the same order
-    lagged = np.empty(n + 1)
-    lagged[0] = 0.0
     for name, lag_s in (("step_regularity", step_s), ("stride_regularity", stride_s)):
         lag0 = sample_index(np.where(np.isfinite(lag_s), lag_s * fs_hz, 0.0))
         reach = np.where(lag0 > 0, np.maximum(np.round(peak_search * lag0), 1), 0).astype(np.int64)
@@ -465,27 +497,12 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
         lo_k = np.maximum(lag_lo, 1)
         cnt = np.where(base_ok, np.maximum(lag_hi - lo_k + 1, 0), 0)
         if cnt.any():
-            # every (step, lag) pair at once, grouped by lag: the running sum of the lagged products is the
-            # only work per lag; the window sums and the correlation are elementwise over all pairs (the same
-            # operations on the same numbers as one lag at a time, so the same results, without ~15 small numpy
-            # calls per lag — ~50 lags per 5-min chunk)
+            # every (step, lag) pair at once: the window sums and the correlation are elementwise over all pairs
             k = np.repeat(np.arange(a.size), cnt)
             first_pair = np.repeat(np.cumsum(cnt) - cnt, cnt)
             L = np.repeat(lo_k, cnt) + (np.arange(k.size) - first_pair)
-            order = np.lexsort((anchor[k], L))              # by lag, then anchor
-            k, L = k[order], L[order]
             s0, e0 = start[k], a[k] - L                     # base samples [s0, e0); partners +L
-            sxy = np.empty(k.size)
-            ak = anchor[k]
-            cuts = np.flatnonzero((np.diff(L) != 0) | (np.diff(ak) != 0)) + 1
-            for g0, g1 in zip(np.concatenate([[0], cuts]).tolist(), np.concatenate([cuts, [k.size]]).tolist()):
-                lag = int(L[g0])
-                gs, ge = s0[g0:g1], e0[g0:g1]
-                o0, o1 = int(ak[g0]), int(ge.max())        # lagged products from the anchor
-                p = lagged[:o1 - o0 + 1]
-                np.multiply(a_v[o0:o1], a_v[o0 + lag:o1 + lag], out=p[1:])
-                np.cumsum(p[1:], out=p[1:])
-                sxy[g0:g1] = p[ge - o0] - p[gs - o0]
+            sxy = lagged_window_sums(a_v, s0, e0, L)
             N = (e0 - s0).astype(float)
             b = at0[k]
             sx, sy = x1[b + e0] - x1[b + s0], x1[b + e0 + L] - x1[b + s0 + L]
