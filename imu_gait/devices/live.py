@@ -133,10 +133,12 @@ class SignalQuality:
 
     @property
     def loss_pct(self) -> float:
+        """Samples lost over the link, % of those the sensor sent (received + lost)."""
         total = self.samples + self.lost_samples
         return 100.0 * self.lost_samples / total if total else 0.0
 
     def as_dict(self) -> dict[str, Any]:
+        """The figures by name, with ``loss_pct``."""
         d = dict(self.__dict__)
         d["loss_pct"] = self.loss_pct
         return d
@@ -332,6 +334,7 @@ class LiveSession:
 
     @property
     def stopped(self) -> bool:
+        """True once :meth:`stop` was called."""
         return self._stop
 
     # ---- iteration
