@@ -23,14 +23,14 @@ Public API (kept small)::
     try:
         ...
     except imu_gait.ImuGaitError as err:    # bad input or a misused argument: a message saying what to do
-        print(err)
+        print(err)                          # (imu_gait.RecordingError: the data; imu_gait.ArgumentError: a call)
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from ._lazy import lazy_names
-from .errors import DeviceError, ImuGaitError, RecordingError
+from .errors import ArgumentError, DeviceError, ImuGaitError, RecordingError
 
 # The rest of the public API is imported on first use (PEP 562): `imu-gait --help` and the
 # live view's start-up then do not wait ~0.7 s for scipy.signal and pandas, which only an
@@ -57,5 +57,5 @@ else:   # at run time; hidden from type checkers, which then flag a misspelt nam
 
 
 __all__ = ["read", "analyze", "Recording", "AnalysisResult", "Flag", "GaitEngine",
-           "TreadmillSchedule", "read_schedule", "ImuGaitError", "RecordingError", "DeviceError"]
+           "TreadmillSchedule", "read_schedule", "ImuGaitError", "RecordingError", "DeviceError", "ArgumentError"]
 __version__ = "0.1.0"

@@ -46,7 +46,7 @@ from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .errors import ArgumentError, ImuGaitError, StuckAxisError  # noqa: F401  (ArgumentError: imu_gait.engine.ArgumentError, as before)
 # plausible ranges of the context a caller gives (the CLI's options refuse the same, from the same constants)
 from .recording import (BODY_HEIGHT_RANGE_M, CLIPPED_PREFIX, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, STUCK_AXIS_HINT,
-                        Recording, gravity_size, stuck_axes, stuck_axes_text)
+                        Recording, float_samples, gravity_size, stuck_axes, stuck_axes_text)
 from .result import STEP_COLUMNS, AnalysisResult
 from .saturation import saturation
 from .strain import (StrainConfig, evaluate_flags, lean_jumps, placement_kind, roll_name, steady_walk_variability, turning_steps,
@@ -313,12 +313,21 @@ def _check_context(*, belt_speed_mps: Any, incline_pct: Any, sensor_height_m: An
         raise ArgumentError("give either a treadmill_schedule or a fixed belt_speed_mps / incline_pct, not both")
 
 
+def _check_params(params: Any) -> None:
+    """Refuse step-detector settings that are not a :class:`StepParams` (a dict failed deep in the engine as
+    "'dict' object has no attribute 'seated_after_s'")."""
+    if params is not None and not isinstance(params, StepParams):
+        hint = "StepParams(**params)" if isinstance(params, dict) else "StepParams(field=value, …)"
+        raise ArgumentError(f"params must be an imu_gait.dsp.steps.StepParams, not {type(params).__name__}\n"
+                            f"  What to do: pass {hint}")
+
+
 def _samples(name: str, arr: Any, n: int) -> np.ndarray:
     """A fed (n, 3) block as float (a flat x, y, z, x, y, z … block of 3n values is read as rows)."""
     try:
-        a = np.asarray(arr, dtype=float)
-    except (TypeError, ValueError):
-        raise ArgumentError(f"{name} must be numbers, an (N, 3) array") from None
+        a = float_samples(arr)
+    except (TypeError, ValueError) as exc:
+        raise ArgumentError(f"{name} must be numbers, an (N, 3) array: {exc}") from None
     if not ((a.ndim == 2 and a.shape == (n, 3)) or (a.ndim == 1 and a.size == 3 * n)):
         raise ArgumentError(f"{name} has shape {a.shape}; for {n} sample time(s) it must be ({n}, 3)"
                             + (" — transposed? pass its .T" if a.shape == (3, n) else ""))
@@ -438,6 +447,7 @@ class GaitEngine:
         self.body_height_m = body_height_m
         self.sensor_height_m = sensor_height_m or DEFAULT_SENSOR_HEIGHT_M
         self.sensor_height_given = self.sensor_height_source == "given"
+        _check_params(params)
         self.p = params or StepParams()
         # a phone in a pouch or pocket rings: its contact is the last strong rise, not the steepest (without
         # a gyroscope only: with one, the forward axis is calibrated on evidence set on the steepest rise)
@@ -680,10 +690,9 @@ class GaitEngine:
             raise ArgumentError("feed() after finish(): this engine's analysis is closed; make a new GaitEngine "
                                 "for a new recording")
         try:
-            time_s = np.atleast_1d(np.asarray(time_s, float))
-        except (TypeError, ValueError):
-            raise ArgumentError("time_s must be numbers, seconds (a datetime: subtract the first and divide by "
-                                "np.timedelta64(1, 's'))") from None
+            time_s = np.atleast_1d(float_samples(time_s))
+        except (TypeError, ValueError) as exc:
+            raise ArgumentError(f"time_s must be numbers, seconds: {exc}") from None
         if time_s.ndim != 1:
             raise ArgumentError(f"time_s has shape {time_s.shape}; it must be (N,)")
         upd = EngineUpdate()
@@ -2654,6 +2663,12 @@ class GaitEngine:
             warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "
                             "reference were estimated from the short walks together; lean and braking are less certain")
         warnings += _schedule_warnings(self.treadmill_schedule, dur)
+        changed = self.p.changed()
+        if changed:
+            # a result made with other settings must not pass for one made with the defaults (API audit s37)
+            warnings.append("step detection ran with settings changed from the defaults (StepParams): "
+                            + ", ".join(f"{k}={v!r}" for k, v in changed.items())
+                            + "; results are not comparable with those of the defaults")
         s["_warnings"] = warnings
         return s
 
@@ -2976,7 +2991,7 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
             max_incline_pct: float | None = None, baseline_s: float = 180.0,
             treadmill_schedule: TreadmillSchedule | None = None, body_height_m: float | None = None,
             progress: Callable[[float], None] | None = None, chunk_s: float = 300.0,
-            valid_day_worn_h: float = VALID_DAY_WORN_H) -> AnalysisResult:
+            valid_day_worn_h: float = VALID_DAY_WORN_H, params: StepParams | None = None) -> AnalysisResult:
     """Analyse a whole recording (the engine fed chunk by chunk, exactly as in live mode).
 
     Parameters
@@ -3003,6 +3018,8 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
     chunk_s : seconds of samples per engine call. Results do not depend on it (the engine is
         chunk-invariant); 300 s keeps memory flat (a few MB per chunk) while the per-call
         overhead stays small (60 s chunks cost ~15 % more time per hour of data).
+    params : the step detector's settings (:class:`~imu_gait.dsp.steps.StepParams`), for experiments; the
+        defaults when None. Settings that differ from the defaults are named in the result's warnings.
 
     Returns an :class:`~imu_gait.result.AnalysisResult`. Raises :class:`~imu_gait.errors.RecordingError`
     for data that cannot be trusted and :class:`ArgumentError` (an :class:`~imu_gait.errors.ImuGaitError`)
@@ -3019,6 +3036,7 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
         raise ArgumentError(f"placement={placement!r} is not understood\n  What to do: give 'lower_back', 'chest' "
                             "or 'pocket' (free text naming one works too: 'sternum', 'back_trouser_pocket')")
     _number("chunk_s", chunk_s, unit="s", none_ok=False, positive=True)
+    _check_params(params)
     if progress is not None and not callable(progress):
         raise ArgumentError(f"progress must be a function taking the fraction done (0..1), not "
                             f"{type(progress).__name__}")
@@ -3036,11 +3054,16 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
         # the caller's height wins, but a measured one in the file set aside without a word looked like a bug
         height_note = stored_height_note(stored) if stored is not None and sensor_height_m is None else None
     placement = placement or meta.get("placement")
+    # a placement given as an argument is refused when not understood; one in the metadata (a file's header, a
+    # Recording built by hand with meta={"placement": "pockt"}) was silently taken as a trunk sensor
+    placement_note = (f"placement {placement!r} (the recording's metadata) is not understood: analysed as a sensor "
+                      "on the trunk; give placement='lower_back', 'chest' or 'pocket' if it sat elsewhere"
+                      if not placement_given and placement and placement_kind(placement) == "unknown" else None)
     eng = GaitEngine(rec.sample_rate_hz, has_gyro=rec.has_gyro, belt_speed_mps=belt_speed_mps,
                      incline_pct=incline_pct, treadmill=treadmill, sensor_height_m=sensor_height_m,
                      placement=placement, max_incline_pct=max_incline_pct, baseline_s=baseline_s,
                      treadmill_schedule=treadmill_schedule, body_height_m=body_height_m,
-                     valid_day_worn_h=valid_day_worn_h)
+                     valid_day_worn_h=valid_day_worn_h, params=params)
     eng.emit_rows = False      # nobody listens to per-row updates offline
     t = rec.time_s
     n = t.size
@@ -3061,7 +3084,7 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
                           belt_speed_mps=belt_speed_mps, incline_pct=incline_pct, treadmill=treadmill,
                           sensor_height_m=sensor_height_m, placement=placement_given, max_incline_pct=max_incline_pct,
                           baseline_s=baseline_s, treadmill_schedule=treadmill_schedule, body_height_m=body_height_m,
-                          progress=None, chunk_s=chunk_s, valid_day_worn_h=valid_day_worn_h)
+                          progress=None, chunk_s=chunk_s, valid_day_worn_h=valid_day_worn_h, params=params)
             res.summary["gyro_axis_mismatch"] = mismatch
             return res
         res.summary["gyro_axis_mismatch"] = mismatch
@@ -3079,7 +3102,8 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
                         # when the file says when it started (a native '# start_time:'): the clock the days use,
                         # as docs/json.md promises; a reader's own start_unix_s / start_time_iso are kept
                         **clock_summary(meta)})
-    res.warnings = list(rec.warnings) + res.warnings + ([height_note] if height_note else [])
+    res.warnings = (list(rec.warnings) + res.warnings + ([height_note] if height_note else [])
+                    + ([placement_note] if placement_note else []))
     _note_saturation(res, rec)
     return res
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from .errors import RecordingError
+from ._equality import same_values
+from .errors import ArgumentError, RecordingError
 
 G = 9.80665  # standard gravity, m/s²
 #: a stated sampling rate (a header's sample_rate_hz) more than this share off the times' median is said
@@ -156,8 +158,30 @@ class Recording:
         # Recording(t, acc, meta=None) is an easy thing to write; None meant 'no metadata'
         if self.meta is None:
             self.meta = {}
+        elif not isinstance(self.meta, dict):
+            # a list of pairs or a string failed later, deep in analyze(), as "'list' object has no attribute 'get'"
+            if isinstance(self.meta, Mapping):
+                self.meta = dict(self.meta)
+            else:
+                raise ArgumentError(f"meta must be a dict (e.g. {{'placement': 'lower_back'}}), not "
+                                    f"{type(self.meta).__name__}")
         if self.warnings is None:
             self.warnings = []
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when both hold the same samples (array values, not array objects: a copy is equal, NaN equals
+        NaN), the same metadata and the same warnings. The ``_``-prefixed
+        metadata are bookkeeping (whether and where :meth:`validated` ran) and are left out. The dataclass
+        ``==`` raised 'The truth value of an array … is ambiguous' for two recordings of the same data."""
+        if not isinstance(other, Recording):
+            return NotImplemented
+        if self is other:
+            return True
+        return (same_values(self.time_s, other.time_s) and same_values(self.acc_mps2, other.acc_mps2)
+                and same_values(self.gyro_rads, other.gyro_rads) and same_values(self.warnings, other.warnings)
+                and same_values(_public_meta(self.meta), _public_meta(other.meta)))
+
+    __hash__ = None     # type: ignore[assignment]   # mutable: as the dataclass made it
 
     # ---- derived facts -------------------------------------------------------------
     @property
@@ -211,7 +235,7 @@ class Recording:
         for name in ("time_s", "acc_mps2", "gyro_rads"):
             value = getattr(self, name)
             try:
-                arrays.append(None if value is None else np.asarray(value, dtype=np.float64))
+                arrays.append(None if value is None else float_samples(value))
             except (TypeError, ValueError) as exc:
                 raise RecordingError(f"{name} cannot be read as numbers ({exc})", path=src,
                                      hint="give numpy arrays of floats: time_s (N,) in s, acc_mps2 and gyro_rads "
@@ -340,6 +364,31 @@ class Recording:
         """True for the very recording :meth:`validated` returned (new arrays put in with
         ``dataclasses.replace`` make it False again: they have not been checked)."""
         return self.meta.get("_validated") == _fingerprint(self)
+
+
+def float_samples(value: Any) -> np.ndarray:
+    """``value`` (an array, a list, a pandas Series or DataFrame) as a float64 array, for the checks that follow.
+
+    Refused with a ``TypeError`` saying why (numpy converts them without a word): complex numbers (the
+    imaginary part was dropped with a ComplexWarning), True/False (a boolean mask passed by mistake
+    became 0 and 1 'g') and datetimes (µs since 1970 taken for seconds). A masked array's masked entries become NaN — numpy's own conversion used the
+    values hidden under the mask — so the NaN checks name them."""
+    if isinstance(value, np.ma.MaskedArray):
+        value = np.ma.filled(value.astype(np.float64), np.nan) if value.dtype.kind in "biuf" else value.filled()
+    value = value if isinstance(value, np.ndarray) else np.asarray(value)
+    kind = value.dtype.kind
+    if kind == "c":
+        raise TypeError("it holds complex numbers; give the real values (in m/s², rad/s, s)")
+    if kind == "b":
+        raise TypeError("it holds True/False, not measurements")
+    if kind in "mM":        # numpy casts datetime64[us] to float µs since 1970 without a word
+        raise TypeError("it holds datetimes or timedeltas, not seconds; convert: (t - t[0]) / np.timedelta64(1, 's')")
+    return np.asarray(value, dtype=np.float64)
+
+
+def _public_meta(meta: Any) -> Any:
+    """``meta`` without its ``_``-prefixed bookkeeping keys (for ==)."""
+    return {k: v for k, v in meta.items() if not str(k).startswith("_")} if isinstance(meta, dict) else meta
 
 
 def _fingerprint(rec: "Recording") -> tuple:

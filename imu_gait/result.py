@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._equality import same_values
+
 #: Per-step columns, in order, with their meaning. Units are in the names.
 STEP_COLUMNS: dict[str, str] = {
     "time_s": "time of the initial contact (foot strike), on the recording's own time axis (a sensor declared off the trunk, e.g. a pocket: one foot's early / late offset evened out)",
@@ -89,7 +91,17 @@ class Flag:
             self.title = flag_title(self.id)
 
     def to_dict(self) -> dict[str, Any]:
+        """The flag as the JSON holds it: its fields by name, NaN as None."""
         return json_safe(asdict(self))
+
+    def __eq__(self, other: object) -> bool:
+        """The same fields, a NaN value equal to NaN (the dataclass ``==`` called two flags of the same analysis
+        unequal where a value was NaN)."""
+        if not isinstance(other, Flag):
+            return NotImplemented
+        return same_values(self, other)
+
+    __hash__ = None     # type: ignore[assignment]   # mutable: as the dataclass made it
 
 
 @dataclass
@@ -150,6 +162,16 @@ class AnalysisResult:
     bouts: pd.DataFrame = field(default_factory=pd.DataFrame)
     marks: list[Any] = field(default_factory=list)
     days: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every field holds the same values: the same tables cell by cell (columns, dtypes, NaN where
+        the other has NaN), summary, flags, warnings and marks. The dataclass ``==`` raised 'The truth value of a
+        DataFrame is ambiguous' (API audit s37). To compare only what the JSON holds: ``a.to_dict() == b.to_dict()``."""
+        if not isinstance(other, AnalysisResult):
+            return NotImplemented
+        return same_values(self, other)
+
+    __hash__ = None     # type: ignore[assignment]   # mutable: as the dataclass made it
 
     def to_dict(self, *, steps: bool = True) -> dict[str, Any]:
         """The JSON contract as Python objects (``steps=False``: without the per-step rows, for

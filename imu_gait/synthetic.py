@@ -31,12 +31,16 @@ Parameters may change over time (``segments``) to make patterns that should rais
 """
 from __future__ import annotations
 
+import difflib
+import math
+import numbers
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
+from .errors import ArgumentError
 from .recording import G, Recording
 
 #: parameters that ``segments`` may change, with their defaults
@@ -110,7 +114,7 @@ def _param_series(t: np.ndarray, base: dict[str, float], segments, ramp_s: float
     for start, changes in (segments or []):
         for k, v in changes.items():
             if k not in out:
-                raise ValueError(f"unknown synthetic parameter {k!r}; known: {sorted(out)}")
+                raise ArgumentError(f"unknown synthetic parameter {k!r} in segments; known: {sorted(out)}")
             w = np.clip((t - start) / ramp_s, 0.0, 1.0) if ramp_s > 0 else (t >= start).astype(float)
             out[k] = out[k] * (1 - w) + float(v) * w
     return out
@@ -139,14 +143,24 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     placement : ``"lower_back"`` (the sensor at the trunk's pivot) or ``"chest"`` (``chest_above_pelvis_m`` above it
         on a rigid trunk; see the module's model); written to the recording's metadata.
     """
+    # misuse is an ArgumentError (an ImuGaitError, and the ValueError / TypeError raised before): gait="wlak"
+    # silently made a walk, fs_hz="100" failed as "type str doesn't define __round__" (API audit s37)
+    if gait not in ("walk", "run"):
+        raise ArgumentError(f"gait={gait!r}: give 'walk' or 'run' (a blend: segments=[(start_s, {{'run': 0.5}})])")
+    for name, value in (("duration_s", duration_s), ("fs_hz", fs_hz)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0 or not math.isfinite(value):
+            raise ArgumentError(f"{name}={value!r} must be a number above 0")
     if placement not in ("lower_back", "chest"):
-        raise ValueError(f"placement must be 'lower_back' or 'chest', not {placement!r}")
+        raise ArgumentError(f"placement must be 'lower_back' or 'chest', not {placement!r}")
     lever_m = float(chest_above_pelvis_m) if placement == "chest" else 0.0
     rng = np.random.default_rng(seed)
     base = dict(DEFAULTS)
     unknown = set(params) - set(base)
     if unknown:
-        raise ValueError(f"unknown synthetic parameter(s) {sorted(unknown)}; known: {sorted(base)}")
+        raise ArgumentError(f"unknown synthetic parameter(s) {sorted(unknown)}"
+                            + "".join(f" (did you mean {close[0]!r}?)" for k in sorted(unknown)
+                                      if (close := difflib.get_close_matches(k, list(base), n=1)))
+                            + f"; known: {sorted(base)}")
     base.update(params)
     if gait == "run":
         base.update({k: v for k, v in {"cadence_spm": 170.0, "bounce_cm": 8.0, "speed_mps": 3.0,

@@ -4,6 +4,7 @@ behaves like a plain one, and the README's library snippets run as written."""
 from __future__ import annotations
 
 import ast
+import math
 import re
 import shutil
 import subprocess
@@ -378,3 +379,197 @@ def test_a_flag_has_its_title_in_python_and_in_the_json():
     assert json.loads(res.to_json())["flags"][0]["title"] == f.title == flag_rows(res)[0]["title"]
     titles = {imu_gait.Flag(**{**f.__dict__, "id": i, "title": ""}).title for i in FLAG_IDS}   # "" → the id's title
     assert len(titles) == len(FLAG_IDS) and not any("_" in t for t in titles)
+
+
+# ---------------------------------------------------------------- results and recordings as values (API audit s37)
+def test_results_compare_by_value_and_survive_pickle(walk):
+    """`assert res_a == res_b` raised 'The truth value of a DataFrame is ambiguous' (and `res in results` too);
+    two flags of the same walk were unequal wherever a value was NaN. Equal now when every table cell, summary
+    value, flag and warning is the same (NaN equal to NaN); one cell 1e-9 off is unequal."""
+    import copy
+    import pickle
+
+    from imu_gait.synthetic import synthesize_walk as synth
+    rec = synth(200, seed=2, segments=[(100, {"bounce_cm": 9})])[0]      # a walk that raises a flag
+    a, b = imu_gait.analyze(rec), imu_gait.analyze(rec)
+    assert a.flags and a.steps["stride_time_s"].isna().any()             # NaN cells and a flag to compare
+    assert a == b and a in [b] and not (a != b)
+    assert pickle.loads(pickle.dumps(a)) == a and copy.deepcopy(a) == a
+    assert a.flags[0] == b.flags[0]
+    c = copy.deepcopy(a)
+    c.steps.loc[3, "cadence_spm"] += 1e-9
+    assert a != c
+    c = copy.deepcopy(a)
+    c.summary["n_steps"] += 1
+    assert a != c
+    assert (a == "result") is False
+    with pytest.raises(TypeError):
+        hash(a)                                                        # mutable: unhashable, as before
+
+
+def test_recordings_compare_by_samples_not_by_array_identity(walk):
+    """Two recordings of the same samples raised 'The truth value of an array … is ambiguous' on ==."""
+    import pickle
+    from dataclasses import replace
+
+    copied = replace(walk, acc_mps2=walk.acc_mps2.copy(), meta=dict(walk.meta))
+    assert copied == walk and walk.validated() == copied.validated()     # validation bookkeeping left out
+    assert pickle.loads(pickle.dumps(walk.validated())) == walk.validated()
+    moved = walk.acc_mps2.copy()
+    moved[10, 2] += 0.001
+    assert replace(walk, acc_mps2=moved) != walk
+    assert replace(walk, gyro_rads=None) != walk
+
+
+@pytest.mark.parametrize("bad, words", [
+    (lambda a: a.astype(complex), "complex numbers"),        # the imaginary part dropped with a ComplexWarning
+    (lambda a: a > 5.0, "True/False"),                       # called 'values in g'
+])
+def test_arrays_numpy_would_convert_silently_are_refused(walk, bad, words):
+    with pytest.raises(RecordingError, match=re.escape(words)):
+        imu_gait.analyze(Recording(walk.time_s, bad(walk.acc_mps2), walk.gyro_rads))
+    eng = GaitEngine(walk.sample_rate_hz, has_gyro=True)
+    with pytest.raises(ImuGaitError, match=re.escape(words)):
+        eng.feed(walk.time_s[:50], bad(walk.acc_mps2[:50]), walk.gyro_rads[:50])
+
+
+def test_masked_samples_are_not_analysed_as_the_values_under_the_mask(walk):
+    """np.asarray dropped a masked array's mask: the garbage under it (here 1e6 m/s²) was analysed."""
+    acc = np.ma.masked_array(walk.acc_mps2.copy(), mask=np.zeros(walk.acc_mps2.shape, bool))
+    acc.data[500:510] = 1e6
+    acc.mask[500:510] = True
+    with pytest.raises(RecordingError, match=r"10 sample\(s\) hold NaN .*first at sample 500"):
+        imu_gait.analyze(Recording(walk.time_s, acc, walk.gyro_rads))
+    with pytest.raises(ImuGaitError, match=r"10 fed sample\(s\) hold NaN .*index 100"):
+        GaitEngine(walk.sample_rate_hz, has_gyro=True).feed(walk.time_s[400:600], acc[400:600], walk.gyro_rads[400:600])
+    plain = imu_gait.analyze(walk)                               # nothing masked: the same analysis
+    assert imu_gait.analyze(Recording(walk.time_s, np.ma.masked_array(walk.acc_mps2), walk.gyro_rads,
+                                      meta=dict(walk.meta))) == plain
+
+
+def test_engine_refuses_datetimes_it_took_for_seconds(walk):
+    """GaitEngine.feed took datetime64[us] as float µs since 1970 (samples 10,000 'seconds' apart)."""
+    t = np.datetime64("2026-01-01") + (walk.time_s[:100] * 1e6).astype("timedelta64[us]")
+    with pytest.raises(ImuGaitError, match=re.escape("np.timedelta64(1, 's')")):
+        GaitEngine(walk.sample_rate_hz, has_gyro=True).feed(t, walk.acc_mps2[:100], walk.gyro_rads[:100])
+
+
+# ---------------------------------------------------------------- the step detector's settings (API audit s37)
+def test_analyze_takes_step_detector_settings_and_says_they_were_changed(walk):
+    """Only a hand-driven GaitEngine took StepParams, without analyze's validation and gyro check; and a result
+    made with other settings looked like one made with the defaults."""
+    from dataclasses import replace
+
+    from imu_gait.dsp.steps import StepParams
+    plain = imu_gait.analyze(walk)
+    assert imu_gait.analyze(walk, params=StepParams()) == plain                # the defaults: the same result
+    strict = StepParams(min_prominence_mps2=50.0, start_prominence_mps2=50.0)   # no step rises 5 g
+    res = imu_gait.analyze(walk, params=strict)
+    assert len(plain.steps) > 20 and len(res.steps) == 0                       # the settings were used
+    note = [w for w in res.warnings if "StepParams" in w]
+    assert note and "min_prominence_mps2=50.0" in note[0] and "start_prominence_mps2=50.0" in note[0]
+    assert not [w for w in plain.warnings if "StepParams" in w]
+    assert replace(StepParams(), turn_rate_dps=60.0).changed() == {"turn_rate_dps": 60.0}
+    eng = GaitEngine(walk.sample_rate_hz, has_gyro=True, params=strict)         # the engine says it too
+    eng.feed(walk.time_s, walk.acc_mps2, walk.gyro_rads)
+    assert [w for w in eng.finish().warnings if "min_prominence_mps2=50.0" in w]
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda P: {"min_prominence_mps2": 0.2}, "StepParams(**params)"),        # AttributeError 'seated_after_s'
+    (lambda P: P(min_prominence_mps2="0.2"), "min_prominence_mps2='0.2'"),   # a numpy UFuncTypeError mid-walk
+    (lambda P: P(min_prominence_mps2=None), "must be a number"),
+    (lambda P: P(turn_rate_dps=float("nan")), "turn_rate_dps=nan"),
+    (lambda P: P(min_bout_steps=3.5), "whole number"),
+])
+def test_step_detector_settings_that_cannot_work_are_refused_up_front(walk, make, words):
+    from imu_gait.dsp.steps import StepParams
+    with pytest.raises(ImuGaitError, match=re.escape(words)):
+        imu_gait.analyze(walk, params=make(StepParams))
+    with pytest.raises(ImuGaitError, match=re.escape(words)):
+        GaitEngine(walk.sample_rate_hz, params=make(StepParams))
+    StepParams(still_trunk_max_twist_deg=-math.inf, aperiodic_min_steps=10**9)   # ±inf turns a bar off: still fine
+
+
+# ---------------------------------------------------------------- the other public entry points (API audit s37)
+@pytest.mark.parametrize("call, words", [
+    (lambda: synthesize_walk(20, gait="wlak"), "gait='wlak'"),                   # silently a walk
+    (lambda: synthesize_walk(20, fs_hz="100"), "fs_hz='100'"),                   # "str doesn't define __round__"
+    (lambda: synthesize_walk(0), "duration_s=0"),
+    (lambda: synthesize_walk(20, cadnce_spm=110), "did you mean 'cadence_spm'?"),
+    (lambda: synthesize_walk(20, segments=[(5, {"bounce": 8})]), "'bounce' in segments"),
+])
+def test_the_synthetic_walk_refuses_misuse_as_the_rest_of_the_api_does(call, words):
+    with pytest.raises(ImuGaitError, match=re.escape(words)) as info:
+        call()
+    assert isinstance(info.value, (ValueError, TypeError))       # what it raised before: still caught
+
+
+def test_a_live_monitor_names_a_misspelt_context_key():
+    """monitor(source, belt_sped_mps=1.3) raised a bare TypeError: `except imu_gait.ImuGaitError` missed it."""
+    from imu_gait.devices import monitor
+    with pytest.raises(ImuGaitError, match=re.escape("did you mean belt_speed_mps?")) as info:
+        monitor(object(), belt_sped_mps=1.3)
+    assert isinstance(info.value, TypeError)
+
+
+def test_readers_keep_their_signatures_for_type_checkers():
+    """The readers' error decorator was untyped, so mypy and IDEs saw `imu_gait.read` as Any: a wrong argument
+    type or a misspelt keyword passed type checking. It now returns the type it is given."""
+    import typing
+
+    from imu_gait.io import _common
+    from imu_gait.io.detect import read
+    hints = typing.get_type_hints(_common.clean_os_errors)
+    assert hints["return"] is hints["reader"]
+    assert typing.get_type_hints(read)["return"] is Recording
+
+
+def test_recording_metadata_that_cannot_be_used_is_said(walk):
+    """meta={"placement": "pockt"} was silently a trunk sensor (the same word as an argument is refused), and a
+    meta that is not a dict failed deep in analyze() as "'list' object has no attribute 'get'"."""
+    res = imu_gait.analyze(Recording(walk.time_s, walk.acc_mps2, walk.gyro_rads, meta={"placement": "pockt"}))
+    assert [w for w in res.warnings if "placement 'pockt'" in w and "not understood" in w]
+    fine = imu_gait.analyze(Recording(walk.time_s, walk.acc_mps2, walk.gyro_rads, meta={"placement": "back_pocket"}))
+    assert not [w for w in fine.warnings if "not understood" in w]
+    assert fine.summary["placement_kind"] == "off_trunk"
+    given = imu_gait.analyze(Recording(walk.time_s, walk.acc_mps2, walk.gyro_rads, meta={"placement": "pockt"}),
+                             placement="lower_back")                     # the argument wins: nothing to say
+    assert not [w for w in given.warnings if "not understood" in w]
+    with pytest.raises(ImuGaitError, match="meta must be a dict"):
+        Recording(walk.time_s, walk.acc_mps2, meta=[("placement", "lower_back")])
+    from types import MappingProxyType
+    assert Recording(walk.time_s, walk.acc_mps2, meta=MappingProxyType({"a": 1})).meta == {"a": 1}
+
+
+def test_a_misused_call_can_be_told_from_bad_data_at_the_top_level(walk):
+    """analyze()'s docstring promised ArgumentError for a misused argument, but only imu_gait.errors had it."""
+    with pytest.raises(imu_gait.ArgumentError):
+        imu_gait.analyze(walk, body_height_m=172)
+    with pytest.raises(imu_gait.RecordingError) as info:
+        imu_gait.analyze(Recording(walk.time_s, walk.acc_mps2 / 9.80665))
+    assert not isinstance(info.value, imu_gait.ArgumentError)
+    assert "ArgumentError" in imu_gait.__all__
+
+
+@pytest.mark.parametrize("module", ["imu_gait.devices", "imu_gait.io"])
+def test_the_live_and_reader_apis_document_every_public_object(module):
+    """An app developer's names (imu_gait.devices.__all__: Connected, Disconnected, FoundDevice, StreamCounters,
+    DeviceFamily …; imu_gait.io.read_androsensor) had no docstring — a dataclass's is only its signature — nor had
+    properties such as SignalQuality.loss_pct (a % of what?) or LiveSession.stopped."""
+    import importlib
+    import inspect
+
+    mod = importlib.import_module(module)
+    missing = []
+    for name in mod.__all__:
+        obj = getattr(mod, name)
+        if not (inspect.isclass(obj) or inspect.isfunction(obj)):
+            continue
+        doc = (obj.__doc__ or "").strip()
+        if not doc or (inspect.isclass(obj) and doc.startswith(f"{obj.__name__}(")):
+            missing.append(name)
+        if inspect.isclass(obj):
+            missing += [f"{name}.{k}" for k, v in vars(obj).items() if not k.startswith("_")
+                        and (inspect.isfunction(v) or isinstance(v, property)) and not (v.__doc__ or "").strip()]
+    assert not missing, missing

@@ -112,6 +112,7 @@ class SensorClock:
 
     @property
     def ready(self) -> bool:
+        """True once a first sensor timestamp has anchored the mapping to host time."""
         return self._t_ref is not None
 
     @property

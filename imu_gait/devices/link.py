@@ -74,6 +74,7 @@ class SampleBlock:
 
     @property
     def n(self) -> int:
+        """Number of samples in the block."""
         return int(self.time_s.shape[0])
 
 
@@ -85,6 +86,10 @@ class StreamEvent:
 
 @dataclass(frozen=True)
 class Connected(StreamEvent):
+    """The link is up and streaming starts: the device's advertised ``name``, its Bluetooth ``address``, its
+    ``family`` key (:data:`~imu_gait.devices.FAMILIES`), the negotiated ATT ``mtu`` in bytes, and what the
+    sensor's session reported while starting it (``info``: its stream settings, and firmware or battery where
+    the device tells)."""
     name: str
     address: str
     family: str
@@ -94,6 +99,8 @@ class Connected(StreamEvent):
 
 @dataclass(frozen=True)
 class Disconnected(StreamEvent):
+    """The link went down: ``intentional`` when this program closed it (stop, Ctrl-C), else a loss the
+    supervisor reconnects after (:class:`Reconnecting`)."""
     intentional: bool = False
 
 
@@ -118,6 +125,8 @@ class Gap(StreamEvent):
 
 @dataclass(frozen=True)
 class PacketError(StreamEvent):
+    """A notification that could not be decoded and was skipped (counted in ``StreamCounters.corrupt``):
+    ``reason`` a short machine-readable kind, ``message`` the sentence for a person."""
     reason: str
     message: str
 
@@ -150,6 +159,8 @@ class Notice(StreamEvent):
 
 @dataclass
 class StreamCounters:
+    """Running counts of one stream (:attr:`StreamSupervisor.counters`); the units are in the comments:
+    counts of notifications or samples, ``rate_hz`` in Hz, ``drift_ppm`` in parts per million."""
     packets: int = 0            # notifications decoded
     samples: int = 0
     lost_samples: int = 0       # from the protocol (see SampleBlock.lost_before)
@@ -166,10 +177,13 @@ class StreamCounters:
     drift_ppm: float = float("nan")     # sensor clock vs host clock
 
     def as_dict(self) -> dict:
+        """The counters by name (a copy)."""
         return dict(self.__dict__)
 
 
 class FoundDevice(NamedTuple):
+    """A supported sensor seen while scanning: advertised ``name`` (None when it sends none), Bluetooth
+    ``address``, signal strength ``rssi`` in dBm (None when unknown) and its ``family`` key."""
     name: str | None
     address: str
     rssi: int | None
@@ -356,6 +370,7 @@ class StreamSupervisor:
 
     # ---- time
     def now_s(self) -> float:
+        """Seconds since the stream opened, on the host clock the samples' ``time_s`` use."""
         return (self.clock_ns() - self.t0_ns) / 1e9
 
     # ---- cheap notification callback (rule 2)

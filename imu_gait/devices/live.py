@@ -43,6 +43,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as _dt
+import difflib
 import inspect
 import logging
 import math
@@ -61,7 +62,7 @@ import numpy as np
 
 from ..days import recording_clock
 from ..engine import GaitEngine, StepEvent, stored_height_note
-from ..errors import DeviceError, RecordingError, StuckAxisError
+from ..errors import ArgumentError, DeviceError, RecordingError, StuckAxisError
 from ..marks import (HIGH_PAIN_ADVICE, Mark, attach_marks, high_pain, mark_contexts, marks_for, marks_path,
                      write_marks)
 from ..recording import StuckGyroProbe, clock_text, stuck_gyro_text
@@ -132,10 +133,12 @@ class SignalQuality:
 
     @property
     def loss_pct(self) -> float:
+        """Samples lost over the link, % of those the sensor sent (received + lost)."""
         total = self.samples + self.lost_samples
         return 100.0 * self.lost_samples / total if total else 0.0
 
     def as_dict(self) -> dict[str, Any]:
+        """The figures by name, with ``loss_pct``."""
         d = dict(self.__dict__)
         d["loss_pct"] = self.loss_pct
         return d
@@ -209,7 +212,11 @@ class LiveSession:
                  cue_fade_s: float | None = CUE_FADE_S, **engine_context: Any):
         unknown = set(engine_context) - set(ENGINE_CONTEXT_KEYS)
         if unknown:
-            raise TypeError(f"unknown engine context {sorted(unknown)}; known: {', '.join(ENGINE_CONTEXT_KEYS)}")
+            # an ArgumentError (an ImuGaitError and, as before, a TypeError) naming the closest key (API audit s37)
+            close = [c for k in sorted(unknown) for c in difflib.get_close_matches(k, list(ENGINE_CONTEXT_KEYS), n=1)]
+            raise ArgumentError(f"unknown engine context {sorted(unknown)}"
+                                + (f" (did you mean {', '.join(close)}?)" if close else "")
+                                + f"; known: {', '.join(ENGINE_CONTEXT_KEYS)}")
         self.source = source
         self.on_step = on_step
         self.on_status = on_status
@@ -327,6 +334,7 @@ class LiveSession:
 
     @property
     def stopped(self) -> bool:
+        """True once :meth:`stop` was called."""
         return self._stop
 
     # ---- iteration

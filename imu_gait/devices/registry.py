@@ -348,6 +348,8 @@ class ThingySession(FamilySession):
 
 @dataclass(frozen=True)
 class DeviceFamily:
+    """One kind of supported sensor (:data:`FAMILIES`): how it is recognised in an advertisement, the GATT
+    service it must have, whether it reports lost samples exactly, and how its stream is decoded."""
     key: str
     label: str
     advertised_service_uuids: tuple[str, ...]   # any of these in the advert identifies the family…
@@ -358,6 +360,7 @@ class DeviceFamily:
     session_factory: Callable[[StreamSettings], FamilySession]
 
     def matches(self, name: str | None, service_uuids: list[str] | None) -> bool:
+        """Whether an advertisement with this local ``name`` and these service UUIDs is this family."""
         uuids = {u.lower() for u in (service_uuids or [])}
         by_uuid = bool(uuids & set(self.advertised_service_uuids))
         by_name = bool(name and self.name_pattern and re.match(self.name_pattern, name))

@@ -159,6 +159,7 @@ class ReplaySource:
 
     @property
     def done_fraction(self) -> float:
+        """Share of the recording's samples sent so far, 0..1."""
         return self._i / max(self.recording.n_samples, 1)
 
     def _next_len_s(self) -> float:

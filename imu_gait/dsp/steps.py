@@ -16,16 +16,36 @@ Two stages, both usable on a stream with a fixed look-ahead:
 """
 from __future__ import annotations
 
+import math
+import numbers
 from bisect import bisect_left, insort
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from operator import sub
 
 import numpy as np
 from scipy.ndimage import maximum_filter1d, minimum_filter1d
 
+from ..errors import ArgumentError
+
 
 @dataclass
 class StepParams:
+    """The step detector's and the walk checks' settings, for experiments: the defaults are what every
+    benchmark and result of imu_gait uses. Each field's unit is in its name (s, m/s², cm, deg, spm) or it is
+    a ratio or a count; the comments in the source give the evidence each was set on.
+
+    Change a few and pass them to an analysis; the result's warnings name the settings that differ from the
+    defaults (a JSON made with them says so)::
+
+        from dataclasses import asdict, replace
+        params = StepParams(min_prominence_mps2=0.2)            # or replace(StepParams(), …)
+        res = imu_gait.analyze(rec, params=params)              # or GaitEngine(fs_hz, params=params)
+        asdict(params)                                          # every setting by name; params.changed(): the others
+
+    A misspelt field is a TypeError naming it (as for any dataclass); a value that is not a number (a whole
+    number for the counts; ±inf turns a bar off, as the tests do) is an :class:`~imu_gait.errors.ArgumentError`.
+    """
+
     peak_halfwidth_s: float = 0.12     # a candidate is the max within ± this
     prominence_window_s: float = 0.40  # rise measured from the lowest value this far back
     min_prominence_mps2: float = 0.15  # smallest rise that can be a step inside a bout (m/s²)
@@ -200,6 +220,23 @@ class StepParams:
     still_trunk_max_twist_deg: float = 0.75
     still_trunk_max_drop_deg: float = 1.0
     still_trunk_min_steps: int = 2       # finite twist and drop values needed to judge
+
+    def __post_init__(self) -> None:
+        # a string or None went in without a word and failed deep in the detector as a numpy ufunc error
+        for f in fields(self):
+            value = getattr(self, f.name)
+            default = f.default
+            whole = isinstance(default, int) and not isinstance(default, bool)
+            if (isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value)
+                    or (whole and math.isfinite(value) and not float(value).is_integer())):
+                raise ArgumentError(f"StepParams({f.name}={value!r}): {f.name} must be a "
+                                    f"{'whole number' if whole else 'number'} (default {default!r}; ±math.inf "
+                                    "turns a bar off)")
+
+    def changed(self) -> dict[str, float]:
+        """The settings that differ from the defaults, by name."""
+        default = StepParams()
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) != getattr(default, f.name)}
 
 
 def candidate_mask(s4: np.ndarray, fs_hz: float, p: StepParams) -> tuple[np.ndarray, np.ndarray]:

@@ -14,7 +14,7 @@ import stat
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -150,20 +150,24 @@ def require_csv_file(path: str, fmt: str) -> None:
         return                                   # unreadable: the reader's own open says so
 
 
-def clean_os_errors(reader):
+_Reader = TypeVar("_Reader", bound=Callable[..., Any])
+
+
+def clean_os_errors(reader: _Reader) -> _Reader:
     """Decorator for the public readers: an OSError (unreadable file, a folder where a file was
     expected, a vanished file) becomes a RecordingError naming the path, never a traceback. Standard
-    input and other streams are refused first (:func:`refuse_stream`)."""
+    input and other streams are refused first (:func:`refuse_stream`). Typed to keep the reader's own
+    signature: untyped, it made ``imu_gait.read`` an ``Any`` to type checkers (API audit s37)."""
     import functools
 
     @functools.wraps(reader)
-    def wrapped(path, *args, **kwargs):
+    def wrapped(path: Any, *args: Any, **kwargs: Any) -> Any:
         refuse_stream(path)
         try:
             return reader(path, *args, **kwargs)
         except OSError as exc:
             raise os_error(exc, str(exc.filename or path)) from None
-    return wrapped
+    return cast(_Reader, wrapped)
 
 
 class Container:

@@ -33,6 +33,8 @@ def looks_like_androsensor(first_line: str) -> bool:
 
 @clean_os_errors
 def read_androsensor(path: str | os.PathLike) -> Recording:
+    """Read an AndroSensor CSV export (semicolon-separated, ``ACCELEROMETER X (m/s²)`` … columns) into a
+    :class:`Recording` in SI units; :func:`imu_gait.read` picks this reader itself."""
     from .generic import read_generic
 
     path = str(path)

@@ -539,6 +539,7 @@ class NativeCsvWriter:
 
     @property
     def closed(self) -> bool:
+        """True once :meth:`close` ran (the file is complete)."""
         return self._closed
 
     def __enter__(self) -> "NativeCsvWriter":
