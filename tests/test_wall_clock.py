@@ -1,0 +1,118 @@
+"""Wall-clock time columns that jump while the samples run on (imu_gait.io.generic).
+
+Truth is written, not measured: a real walk (tests/data/source_walk.csv, 100 Hz, 20 s) is given a time
+column starting just before midnight or a summer-time change, written as a logger writes its local clock —
+a time of day alone, or a date and time without its UTC offset. The instants are known (they are made from
+the walk's own seconds), so the time axis read back must be the walk's own, to the microsecond, and the
+steps those of the same walk written with its UTC offsets (which never jump).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import imu_gait
+from imu_gait.clocktext import has_utc_offset
+from imu_gait.errors import RecordingError
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def walk():
+    """The real walking segment: t (s, from 0), acc (m/s²)."""
+    arr = np.loadtxt(DATA / "source_walk.csv", delimiter=",", comments="#", skiprows=5)
+    return arr[:, 0] - arr[0, 0], arr[:, 1:4]
+
+
+def write_clock(path: Path, walk, instants: pd.DatetimeIndex, fmt: str) -> Path:
+    """The walk with a time column 'time' holding ``instants`` written with ``fmt`` (to the ms)."""
+    _, acc = walk
+    text = instants.strftime(fmt)
+    if "%f" in fmt:
+        text = text.str.replace(r"(\.\d{3})\d{3}", r"\1", regex=True)
+    frame = pd.DataFrame({"time": text, "ax": acc[:, 0], "ay": acc[:, 1], "az": acc[:, 2]})
+    frame.to_csv(path, index=False)
+    return path
+
+
+def utc_instants(walk, start_utc: str) -> pd.DatetimeIndex:
+    t, _ = walk
+    return (pd.Timestamp(start_utc, tz="UTC") + pd.to_timedelta(np.round(t * 1000), unit="ms"))
+
+
+@pytest.mark.parametrize("text, offset", [
+    ("2024-10-27T01:59:00.000+01:00", True), ("2024-03-17 19:48:52.325 UTC+02:00", True),
+    ("2024-01-01T00:00:00Z", True), ("2024-01-01 10:00:00-0500", True), ("2024-10-27 01:59:00 GMT", True),
+    ("2024-10-27 01:59:00.000", False), ("23:59:00.000", False), ("05.03.2024 10:00:00", False),
+    ("2024-10-27", False),                         # a date's own '-27' is no offset
+])
+def test_a_utc_offset_is_told_from_a_local_time(text, offset):
+    assert has_utc_offset(text) is offset
+
+
+def test_a_time_of_day_column_across_midnight_reads_on_into_the_next_day(tmp_path, walk):
+    """23:59:50.000 … 00:00:09.990 (no date): the clock steps back 24 h at midnight. It was refused as 'time
+    goes backwards'; now the time axis is the walk's own (|error| < 1 µs) and a warning names the line."""
+    t, _ = walk
+    local = (pd.Timestamp("2024-03-05 23:59:50") + pd.to_timedelta(np.round(t * 1000), unit="ms"))
+    path = write_clock(tmp_path / "night.csv", walk, local, "%H:%M:%S.%f")
+    rec = imu_gait.read(path, acc_unit="m/s2")
+    np.testing.assert_allclose(rec.time_s, t, rtol=0, atol=1e-6)
+    midnight_line = int(np.flatnonzero(local.hour == 0)[0]) + 2
+    said = [w for w in rec.warnings if "passed midnight" in w]
+    assert len(said) == 1 and f"line {midnight_line}" in said[0]
+    assert rec.meta["start_time_iso"] == "23:59:50.000"
+
+
+@pytest.mark.parametrize("zone, start_utc, jump", [
+    ("Europe/London", "2024-10-27 00:59:50", "back"),        # 01:59:59.99 BST → 01:00:00.00 GMT
+    ("America/New_York", "2024-11-03 05:59:50", "back"),     # 01:59:59.99 EDT → 01:00:00.00 EST
+    ("Europe/London", "2024-03-31 00:59:50", "forward"),     # 00:59:59.99 GMT → 02:00:00.00 BST
+    ("America/New_York", "2024-03-10 06:59:50", "forward"),  # 01:59:59.99 EST → 03:00:00.00 EDT
+])
+def test_local_times_across_a_summer_time_change_are_one_clock(tmp_path, walk, zone, start_utc, jump):
+    """A logger writing its local clock without the UTC offset: when summer time ends the clock repeats an
+    hour (was refused: 'time goes backwards … -3590'), when it begins it skips one (was a 3600-s gap: 'most of
+    the recording is missing'). The time axis is now the walk's own (< 1 µs), a warning names the line, and
+    the steps are those of the same walk written with its offsets (exactly)."""
+    t, _ = walk
+    instants = utc_instants(walk, start_utc).tz_convert(zone)
+    naive = write_clock(tmp_path / "naive.csv", walk, instants, "%Y-%m-%d %H:%M:%S.%f")
+    aware = write_clock(tmp_path / "aware.csv", walk, instants, "%Y-%m-%dT%H:%M:%S.%f%z")
+    rec = imu_gait.read(naive, acc_unit="m/s2")
+    np.testing.assert_allclose(rec.time_s, t, rtol=0, atol=1e-6)
+    offset_s = (instants.tz_localize(None) - instants.tz_convert("UTC").tz_localize(None)).total_seconds()
+    change_line = int(np.flatnonzero(np.diff(offset_s.to_numpy()))[0]) + 3     # (line 1: the header)
+    said = [w for w in rec.warnings if "summer time" in w]
+    assert len(said) == 1 and f"went {jump} an hour" in said[0] and f"line {change_line}" in said[0], rec.warnings
+    a = imu_gait.analyze(rec)
+    b = imu_gait.analyze(imu_gait.read(aware, acc_unit="m/s2"))
+    assert len(a.steps) >= 20
+    np.testing.assert_array_equal(a.steps["time_s"].to_numpy(), b.steps["time_s"].to_numpy())
+    assert a.summary["gap_s"] == 0.0
+
+
+def test_an_hour_missing_off_the_whole_hour_is_still_a_gap(tmp_path, walk):
+    """Only a jump that lands on a whole hour of the wall clock is a summer-time change: the same walk whose
+    clock skips 3600 s at 10:00:05.000 (not at the hour) is refused as the gap it is, not joined up."""
+    t, _ = walk
+    local = pd.Timestamp("2024-03-05 10:00:00") + pd.to_timedelta(np.round(t * 1000), unit="ms")
+    local = local + pd.to_timedelta(np.where(t >= 5.0, 3600.0, 0.0), unit="s")
+    path = write_clock(tmp_path / "gap.csv", walk, local, "%Y-%m-%d %H:%M:%S.%f")
+    with pytest.raises(RecordingError, match="gap of 3600"):
+        imu_gait.read(path, acc_unit="m/s2")
+
+
+def test_a_clock_with_its_offset_is_not_undone(tmp_path, walk):
+    """Times with their UTC offset are instants: a naive-looking step of an hour in them is real. A walk
+    with an offset column jumping an hour at a whole hour (+01:00 throughout) is refused as a gap."""
+    t, _ = walk
+    local = pd.Timestamp("2024-03-05 10:59:55", tz="Europe/Berlin") + pd.to_timedelta(np.round(t * 1000), unit="ms")
+    local = local + pd.to_timedelta(np.where(t >= 5.0, 3600.0, 0.0), unit="s")
+    path = write_clock(tmp_path / "aware_gap.csv", walk, local, "%Y-%m-%dT%H:%M:%S.%f%z")
+    with pytest.raises(RecordingError, match="gap of 3600"):
+        imu_gait.read(path, acc_unit="m/s2")
