@@ -116,3 +116,40 @@ def test_a_clock_with_its_offset_is_not_undone(tmp_path, walk):
     path = write_clock(tmp_path / "aware_gap.csv", walk, local, "%Y-%m-%dT%H:%M:%S.%f%z")
     with pytest.raises(RecordingError, match="gap of 3600"):
         imu_gait.read(path, acc_unit="m/s2")
+
+
+@pytest.mark.parametrize("fmt, start, started", [
+    ("%Y-%m-%dT%H:%M:%S.%f%z", ("2024-10-27 00:59:50", "Europe/London"), "2024-10-27 01:59:50 UTC+01:00"),
+    ("%Y-%m-%d %H:%M:%S.%f", ("2024-10-27 00:59:50", "Europe/London"), "2024-10-27 01:59:50 local time"),
+    ("unix", ("2024-10-27 00:59:50", "UTC"), "2024-10-27 00:59:50 UTC"),
+    ("%H:%M:%S.%f", ("2024-10-27 00:59:50", "Europe/London"), None),       # a time of day names no day
+])
+def test_the_summary_and_report_say_when_the_recording_started(tmp_path, walk, fmt, start, started):
+    """The terminal summary and the HTML report count every time from the first sample (m:ss) and said
+    nowhere when that was — a physio with a week of files could not tell which walk a report was. Now a
+    'Started' row gives the instant the JSON's start_time_iso gives, with the UTC offset the file said
+    (a Unix time: UTC; a date/time without offset: local time), and none where the file names no day."""
+    from imu_gait.report.html import render_html
+    from imu_gait.report.text import render_text
+
+    t, acc = walk
+    instants = utc_instants(walk, start[0]).tz_convert(start[1])
+    if fmt == "unix":
+        path = tmp_path / "w.csv"
+        pd.DataFrame({"timestamp": instants.as_unit("ns").asi8 / 1e9, "ax": acc[:, 0], "ay": acc[:, 1], "az": acc[:, 2]}
+                     ).to_csv(path, index=False)
+    else:
+        path = write_clock(tmp_path / "w.csv", walk, instants, fmt)
+    rec = imu_gait.read(path, acc_unit="m/s2")
+    res = imu_gait.analyze(rec)
+    text = render_text(res, rec, width=120)
+    html = render_html(res, rec)
+    if started is None:
+        assert "Started" not in text and ">Started<" not in html
+        return
+    assert f"Started         {started}" in text
+    assert f">Started</th><td>{started}<" in html
+    # the same instant as the JSON's start_time_iso, to the second
+    iso = pd.Timestamp(res.summary["start_time_iso"])
+    assert iso.strftime("%Y-%m-%d %H:%M:%S") == started[:19] or \
+        iso.tz_convert("UTC").strftime("%Y-%m-%d %H:%M:%S") == started[:19]
