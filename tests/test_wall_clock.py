@@ -153,3 +153,55 @@ def test_the_summary_and_report_say_when_the_recording_started(tmp_path, walk, f
     iso = pd.Timestamp(res.summary["start_time_iso"])
     assert iso.strftime("%Y-%m-%d %H:%M:%S") == started[:19] or \
         iso.tz_convert("UTC").strftime("%Y-%m-%d %H:%M:%S") == started[:19]
+
+
+def write_times(path: Path, walk, time_name: str, times: np.ndarray) -> Path:
+    _, acc = walk
+    pd.DataFrame({time_name: times, "acc_x": acc[:, 0], "acc_y": acc[:, 1], "acc_z": acc[:, 2]}).to_csv(
+        path, index=False, float_format="%.10g" if np.max(np.abs(times)) < 1e9 else None)
+    return path
+
+
+def test_a_unix_time_saved_as_32_bit_floats_is_refused_for_its_cause(tmp_path, walk):
+    """Unix seconds stored as float32 keep steps of 128 s: the 20-s walk's 2000 rows hold one or two times.
+    It was refused as 'read in ms (guessed from its median step of 128), the time column spans 0.128 s' —
+    a wrong unit and a wrong length; now the message names the 32-bit rounding and the two ways out."""
+    t, _ = walk
+    f32 = (1729990800.0 + t).astype(np.float32).astype(np.float64)
+    path = write_times(tmp_path / "f32.csv", walk, "timestamp", f32)
+    with pytest.raises(RecordingError, match=r"rounded to steps of 128 .*32-bit floats") as err:
+        imu_gait.read(path, acc_unit="m/s2")
+    assert "read in ms" not in str(err.value) and "--sample-rate" in err.value.hint
+
+
+def test_seconds_since_boot_in_32_bit_floats_are_read_with_a_warning(tmp_path, walk):
+    """A native file whose time_s (seconds since boot, 120000 s in) went through float32: steps of 7.8 and
+    15.6 ms for 10 ms, the summary's median rate 128 Hz for 100 Hz. It was read without a word; now a warning
+    gives the rounding (0.0078125 s, ±3.9 ms) and the mean spacing (0.01 s). The walk itself is still found:
+    the steps are those of the exact clock within the rounding (≤ 4 ms)."""
+    t, _ = walk
+    exact = write_times(tmp_path / "f64.csv", walk, "time_s", 120000.0 + t)
+    rounded = write_times(tmp_path / "f32.csv", walk, "time_s",
+                          (120000.0 + t).astype(np.float32).astype(np.float64))
+    rec = imu_gait.read(rounded, acc_unit="m/s2")
+    said = [w for w in rec.warnings if "32-bit floats" in w]
+    assert len(said) == 1 and "steps of 0.0078125 s" in said[0] and "0.01 s apart" in said[0]
+    ref = imu_gait.read(exact, acc_unit="m/s2")
+    assert not [w for w in ref.warnings if "32-bit" in w]
+    a, b = imu_gait.analyze(rec).steps["time_s"].to_numpy(), imu_gait.analyze(ref).steps["time_s"].to_numpy()
+    assert a.size == b.size >= 20
+    assert np.max(np.abs(a - b)) <= 0.004
+
+
+@pytest.mark.parametrize("times", [
+    120000.0 + np.arange(2560) / 128.0,                                     # a clean 128-Hz clock: no jitter
+    5000.0 + np.cumsum(np.random.default_rng(1).choice([9.0, 10.0, 11.0], 2000)),   # whole ms that jitter
+    1.7e12 + np.arange(2000) * 10.0,                                        # Unix ms as integers
+    1729990790.0 + np.arange(2000) / 100.0,                                 # Unix s in 64-bit floats
+    np.full(2000, 5.0),                                                     # a constant: not a clock at all
+])
+def test_clocks_that_are_not_32_bit_floats_are_not_said_to_be(times):
+    """A clock whose step is a power of two, or whole ms with a logger's jitter, is not float32's rounding."""
+    from imu_gait.io._common import _float32_rounding
+
+    assert _float32_rounding(times) is None

@@ -48,9 +48,9 @@ from ..errors import RecordingError
 from ..recording import MIN_DURATION_S, MIN_RATE_HZ, Recording
 from . import _blocks
 from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors,
-                      csv_lines, find_overlong_row, finish, first_misfit_row, guess_acc_unit, guess_gyro_unit,
-                      gyro_factor, header_names, is_data_cell, read_csv_safely, require_closed_quotes, require_csv_file,
-                      row_line_mapper, rows_lost_or_shifted, sniff_decimal, sniff_delimiter, split_header, to_numbers)
+                      csv_lines, find_overlong_row, finish, first_misfit_row, float32_clock, guess_acc_unit,
+                      guess_gyro_unit, gyro_factor, header_names, is_data_cell, read_csv_safely, require_closed_quotes,
+                      require_csv_file, row_line_mapper, rows_lost_or_shifted, sniff_decimal, sniff_delimiter, split_header, to_numbers)
 
 GENERIC_OPTIONS = ("time_col", "time_unit", "acc_cols", "acc_unit", "gyro_cols", "gyro_unit", "delimiter",
                    "skiprows", "sample_rate_hz", "day_first")
@@ -989,6 +989,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
             if m:
                 unit = m.group(1).replace("µ", "u")
                 how = "from its name"
+        float32_clock(traw, unit, label, cols[ti], warnings)
         if unit is None:
             dt = np.diff(traw)
             dt = dt[dt > 0]
