@@ -205,3 +205,17 @@ def test_clocks_that_are_not_32_bit_floats_are_not_said_to_be(times):
     from imu_gait.io._common import _float32_rounding
 
     assert _float32_rounding(times) is None
+
+
+@pytest.mark.parametrize("name, scale", [("timestamp_ns", 1e9), ("time_ms", 1e3), ("unix_s", 1.0), ("t_us", 1e6)])
+def test_a_time_column_named_with_its_unit_reads_without_options(tmp_path, walk, name, scale):
+    """'timestamp_ns' (Unix ns as integers) and 'time_ms' were not taken for time columns: the file was an
+    'unknown recording format' (with a command to type). Now the name says the column and its unit; the time
+    axis is the walk's (< 1 µs) and start_unix_s its first instant (< 1 µs)."""
+    t, _ = walk
+    start_s = 1729990790.0
+    ticks = np.round((start_s + t) * scale).astype(np.int64) if scale > 1 else start_s + t
+    rec = imu_gait.read(write_times(tmp_path / "w.csv", walk, name, ticks), acc_unit="m/s2")
+    assert rec.meta["columns"]["time"] == name and rec.meta["time_unit"] == name.rsplit("_", 1)[1]
+    np.testing.assert_allclose(rec.time_s, t, rtol=0, atol=1e-6)
+    assert rec.meta["start_unix_s"] == pytest.approx(start_s, abs=1e-6)

@@ -65,7 +65,8 @@ _GYRO_NAME_SETS = [("gyro_x", "gyro_y", "gyro_z"), ("gx", "gy", "gz"), ("gyrx", 
 
 
 #: a header name the generic reader takes for the time column when none is given
-_TIME_NAME_RX = re.compile(r"^(time|timestamp|t|time_s|unix_s|unix)\b")
+# (a unit suffix too: time_ms, timestamp_ns — the reader takes the unit from it)
+_TIME_NAME_RX = re.compile(r"^(time|timestamp|t|unix)(_(s|ms|us|ns))?\b")
 
 
 #: a line before the header that states the sampling rate ('Acquisition frequency: 100 Hz' in the IPOL
