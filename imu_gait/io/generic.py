@@ -3,9 +3,9 @@
 ``read_generic(path, time_col=…, time_unit=…, acc_cols=[…], acc_unit=…, gyro_cols=[…],
 gyro_unit=…, delimiter=…, skiprows=…, sample_rate_hz=…, day_first=…)``
 
-* ``time_col``: column name or 0-based index (default: a column called time/timestamp/t,
-  else column 0); ``'none'`` for a file without one (then ``sample_rate_hz`` is needed: the
-  rows are taken as consecutive samples);
+* ``time_col``: column name or 0-based index (default: a column called time/timestamp/t, also
+  with its unit — time_ms, timestamp_ns —, else column 0); ``'none'`` for a file without one (then
+  ``sample_rate_hz`` is needed: the rows are taken as consecutive samples);
 * ``time_unit``: ``s`` | ``ms`` | ``us`` | ``ns`` | ``datetime`` | ``samples`` (default: guessed
   from the spacing of the time stamps, with a warning; ``samples`` when ``sample_rate_hz`` is
   given). A column in seconds is kept as the recording's time axis (as in the native format);
