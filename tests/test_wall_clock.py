@@ -219,3 +219,15 @@ def test_a_time_column_named_with_its_unit_reads_without_options(tmp_path, walk,
     assert rec.meta["columns"]["time"] == name and rec.meta["time_unit"] == name.rsplit("_", 1)[1]
     np.testing.assert_allclose(rec.time_s, t, rtol=0, atol=1e-6)
     assert rec.meta["start_unix_s"] == pytest.approx(start_s, abs=1e-6)
+
+
+def test_a_native_time_s_in_ms_is_refused_with_the_unit_that_fits(tmp_path, walk):
+    """time_s written in ms (0, 10, 20 …): the native reader said 'about 0.1 Hz … check the time unit (ms vs
+    s)'; now it names the unit that fits and what the recording would then be (20 s at 100 Hz), and that
+    option reads it."""
+    t, _ = walk
+    path = write_times(tmp_path / "ms.csv", walk, "time_s", np.round(t * 1000.0, 3))
+    with pytest.raises(RecordingError, match="sampling rate of 0.1 Hz") as err:
+        imu_gait.read(path)
+    assert "--time-unit ms" in err.value.hint and "20 s at 100 Hz" in err.value.hint
+    np.testing.assert_allclose(imu_gait.read(path, time_unit="ms").time_s, t, rtol=0, atol=1e-6)
