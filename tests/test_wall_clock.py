@@ -8,6 +8,7 @@ steps those of the same walk written with its UTC offsets (which never jump).
 """
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -231,3 +232,36 @@ def test_a_native_time_s_in_ms_is_refused_with_the_unit_that_fits(tmp_path, walk
         imu_gait.read(path)
     assert "--time-unit ms" in err.value.hint and "20 s at 100 Hz" in err.value.hint
     np.testing.assert_allclose(imu_gait.read(path, time_unit="ms").time_s, t, rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("zone, start_local, later_days", [
+    ("Europe/London", "2024-10-26 23:00", ["2024-10-27", "2024-10-28", "2024-10-29"]),      # 25-h day
+    ("America/New_York", "2024-03-09 23:00", ["2024-03-10", "2024-03-11", "2024-03-12"]),   # 23-h day
+])
+def test_days_in_a_phones_time_zone_begin_at_its_midnights_across_summer_time(zone, start_local, later_days):
+    """A phone's Unix time with its IANA zone (Sensor Logger on Android: 'recording timezone'), recorded for
+    three days across a summer-time change: each day must begin at that zone's local midnight. Days after the
+    change began at 23:00 (London, October) or 01:00 (New York, March): 24-h steps from the first midnight.
+    Truth: the instants of the local midnights from zoneinfo; then a day table of 72 h of minutes puts each
+    minute in the day its local date says."""
+    from zoneinfo import ZoneInfo
+
+    from imu_gait.days import day_edges_s, day_table, recording_clock
+
+    start = pd.Timestamp(start_local, tz=zone)
+    meta = {"start_unix_s": start.timestamp(), "sensorlogger_recording_timezone": zone}
+    clock = recording_clock(meta)
+    edges, dates = day_edges_s(0.0, 72 * 3600.0 - 1.0, clock)
+    assert dates[1:] == later_days
+    for date, edge in zip(dates, edges):
+        midnight = dt.datetime.combine(dt.date.fromisoformat(date), dt.time(), tzinfo=ZoneInfo(zone))
+        assert edge == pytest.approx(midnight.timestamp() - start.timestamp(), abs=1e-6)
+    starts = np.arange(0.0, 72 * 3600.0, 60.0)
+    minutes = pd.DataFrame({"minute": np.arange(starts.size), "start_s": starts, "n_samples": 6000,
+                            "recorded_s": 60.0, "worn": True})
+    none = pd.DataFrame({"time_s": np.array([], float)}), pd.DataFrame({"start_s": np.array([], float)})
+    days = day_table(*none, minutes, clock=clock, wear_judged=False)
+    local_dates = pd.to_datetime(start.timestamp() + starts, unit="s", utc=True).tz_convert(zone).strftime("%Y-%m-%d")
+    truth_h = pd.Series(1 / 60, index=local_dates).groupby(level=0).sum()
+    assert days["date"].tolist() == truth_h.index.tolist()
+    np.testing.assert_allclose(days["recorded_h"].to_numpy(), truth_h.to_numpy(), atol=1e-9)
