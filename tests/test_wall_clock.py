@@ -265,3 +265,20 @@ def test_days_in_a_phones_time_zone_begin_at_its_midnights_across_summer_time(zo
     truth_h = pd.Series(1 / 60, index=local_dates).groupby(level=0).sum()
     assert days["date"].tolist() == truth_h.index.tolist()
     np.testing.assert_allclose(days["recorded_h"].to_numpy(), truth_h.to_numpy(), atol=1e-9)
+
+
+def test_a_summer_time_change_is_undone_in_a_file_read_block_by_block(tmp_path, walk, monkeypatch):
+    """A file over 64 MB is parsed in blocks (imu_gait.io._blocks); the change's hour is undone there too, with
+    the same line named (blocks of 16 kB here, so the change falls in a later block than the first)."""
+    from imu_gait.io import _blocks
+
+    t, _ = walk
+    instants = utc_instants(walk, "2024-10-27 00:59:50").tz_convert("Europe/London")
+    path = write_clock(tmp_path / "naive.csv", walk, instants, "%Y-%m-%d %H:%M:%S.%f")
+    whole = imu_gait.read(path, acc_unit="m/s2")
+    monkeypatch.setattr(_blocks, "BLOCK_READ_ABOVE_BYTES", 0)
+    monkeypatch.setattr(_blocks, "READ_BLOCK_BYTES", 16384)
+    blocks = imu_gait.read(path, acc_unit="m/s2")
+    np.testing.assert_array_equal(blocks.time_s, whole.time_s)
+    np.testing.assert_allclose(blocks.time_s, t, rtol=0, atol=1e-6)
+    assert [w for w in blocks.warnings if "summer time" in w] == [w for w in whole.warnings if "summer time" in w]
