@@ -804,8 +804,8 @@ def _float32_rounding(traw: np.ndarray) -> tuple[float, float, int] | None:
     the rounding is ≥ 5 % of a sample's step, every step is a whole number of half float32 steps at the
     column's size, and the steps jitter by it (over 10 % of them off the median, or repeated). A clean clock
     whose step happens to be a power of two (128 Hz) does not jitter; integer ms are far finer than float32's
-    step until 2^24 ms. None otherwise. (The first 10,000 steps decide before the whole column is looked at:
-    a day's steps are 70 MB.)"""
+    step until 2^24 ms. None otherwise. (The first 10,000 steps decide whether the rounding shows before the
+    whole column is looked at: a day's steps are 70 MB.)"""
     if traw.size < 10:
         return None
     top = float(max(abs(traw[0]), abs(traw[-1])))
@@ -815,19 +815,22 @@ def _float32_rounding(traw: np.ndarray) -> tuple[float, float, int] | None:
     rounding = float(np.spacing(np.float32(top)))
     if rounding < 0.05 * mean_step or (mean_step == 0.0 and top < 2.0 ** 24):
         return None         # (one value throughout, below float32's whole numbers: a constant, not a clock)
-    for steps in (np.diff(traw[:10_001]), np.diff(traw)):
-        # (below a power of two the float32 step is half; a tenth of it for text printed to 4 decimals)
+    def on_grid(steps: np.ndarray) -> bool:
+        # (below a power of two the float32 step is half; a tenth of it for text printed to 4 decimals; a step
+        # of a sample is zero or at least one half-step: 10 ms on a float64 Unix time is neither)
         halves = steps / (rounding / 2)
         whole = np.round(halves)
-        # (a step of a sample is zero or at least one half-step: 10 ms on a float64 Unix time is neither)
-        if not np.all((np.abs(halves - whole) <= 0.1) & ((whole >= 1) | (steps == 0))):
-            return None
-    repeated = int(np.count_nonzero(steps == 0))
-    median = float(np.median(steps))
-    off = float(np.mean((steps != median) & (steps <= 3 * max(median, rounding))))
-    if repeated <= 0.1 * steps.size and off <= 0.1:
+        return bool(np.all((np.abs(halves - whole) <= 0.1) & ((whole >= 1) | (steps == 0))))
+
+    head = np.diff(traw[:10_001])
+    median = float(np.median(head))
+    off = float(np.mean((head != median) & (head <= 3 * max(median, rounding))))
+    if not on_grid(head) or (np.mean(head == 0) <= 0.1 and off <= 0.1):
+        return None          # (a clean clock — the common case — is decided on the head alone)
+    steps = np.diff(traw)
+    if not on_grid(steps):
         return None
-    return rounding, mean_step, repeated
+    return rounding, mean_step, int(np.count_nonzero(steps == 0))
 
 
 def float32_clock(traw: np.ndarray, unit: str | None, label: str, column: str, warnings: list[str]) -> None:
