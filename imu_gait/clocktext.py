@@ -99,6 +99,18 @@ def utc_offset_of_zone(name: str | None) -> str | None:
     return f"{sign}{int(hours):02d}:{int(minutes or 0):02d}"
 
 
+#: a UTC offset after the time at the end of a date/time: ISO 'Z' / '+02:00' / '-0500', or an app's 'UTC+02:00' / 'GMT -04' / 'UTC'
+_OFFSET_RX = re.compile(r":\d{2}(?:[.,]\d+)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?|(?:UTC|GMT)\s*(?:[+-]\s*\d{1,2}(?::?\d{2})?)?)"
+                        r"\s*$", re.IGNORECASE)
+
+
+def has_utc_offset(text: str) -> bool:
+    """True when a date/time as written ends with its UTC offset ('…T10:00:00+02:00', '…Z', '… UTC+02:00'):
+    an instant. Without one it is a local wall-clock reading, which jumps by an hour when summer time begins
+    or ends."""
+    return bool(_OFFSET_RX.search(str(text).strip()))
+
+
 def is_time_of_day_only(text: str) -> bool:
     """True for a time of day without a date ('10:00:00.000'): it says nothing about which day."""
     return bool(_TIME_ONLY_RX.match(text))

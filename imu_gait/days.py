@@ -200,7 +200,8 @@ CLOCK_YEARS = (1980, 2200)
 
 def recording_clock(meta: Mapping[str, Any] | None) -> tuple[_dt.datetime, str] | None:
     """(the wall-clock time of 0 s on the recording's time axis, "local" | "UTC"), or None when the file
-    does not say when it started. Read from (the first found that parses) ``start_time_iso`` (a date/time
+    does not say when it started. The time is naive (the wall clock as read), but for a Unix time in an IANA
+    time zone: aware in that zone, whose midnights move with summer time (:func:`day_edges_s`). Read from (the first found that parses) ``start_time_iso`` (a date/time
     column's first value, local), ``start_time`` (ISO; with a UTC offset, its local time), ``start_utc``,
     or ``start_unix_s`` (UTC, as a phone stores it — local when the export names its IANA time zone:
     ``timezone`` or Sensor Logger's ``recording timezone``)."""
@@ -210,6 +211,10 @@ def recording_clock(meta: Mapping[str, Any] | None) -> tuple[_dt.datetime, str] 
     when, kind = start
     if kind == "UTC" and when.tzinfo is not None:
         return when.astimezone(_dt.timezone.utc).replace(tzinfo=None), "UTC"
+    if when.tzinfo is not None and not isinstance(when.tzinfo, _dt.timezone):
+        # an IANA time zone (a phone's 'Europe/London'): kept, for its midnights move with summer time — a
+        # week across the October change had every later day begin at 23:00 (day_edges_s)
+        return when, kind
     # the wall clock where it was recorded: an ISO offset says which; drop it for the calendar
     return when.replace(tzinfo=None), kind
 
@@ -324,6 +329,20 @@ def day_edges_s(first_s: float, last_s: float, clock: tuple[_dt.datetime, str] |
         n = max(int(np.floor((last_s - first_s) / DAY_S)) + 1, 1)
         return first_s + DAY_S * np.arange(n + 1), [None] * n
     zero, _ = clock
+    if zero.tzinfo is not None:
+        # a time zone with summer time: each local midnight as an instant, so a day may be 23 or 25 h long
+        # (a loop over the days, not the samples)
+        zone, zero_utc = zero.tzinfo, zero.astimezone(_dt.timezone.utc)
+        first_date = (zero_utc + _dt.timedelta(seconds=float(first_s))).astimezone(zone).date()
+        edges_s, days = [], []
+        while True:
+            date = first_date + _dt.timedelta(days=len(edges_s))
+            midnight = _dt.datetime.combine(date, _dt.time(), tzinfo=zone).astimezone(_dt.timezone.utc)
+            edges_s.append((midnight - zero_utc).total_seconds())
+            if edges_s[-1] > last_s:
+                break
+            days.append(date.isoformat())
+        return np.array(edges_s), days
     first_wall = zero + _dt.timedelta(seconds=float(first_s))
     midnight = _dt.datetime.combine(first_wall.date(), _dt.time())
     t_mid = (midnight - zero).total_seconds()

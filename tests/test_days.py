@@ -7,6 +7,7 @@ midnight is known from the steps' own times. Tolerances are stated at each asser
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -183,8 +184,9 @@ def test_a_data_gap_is_not_stillness_and_an_hour_is_needed_to_judge():
     ({"start_time_iso": "2017-03-10 10:15:00", "start_time": "not a time"},
      (dt.datetime(2017, 3, 10, 10, 15), "local")),
     ({"start_time": "garbled", "start_unix_s": 1_700_000_000.0}, (dt.datetime(2023, 11, 14, 22, 13, 20), "UTC")),
+    # Sensor Logger, Android: UTC+1 then — in its zone, whose midnights move with summer time (time audit s37)
     ({"start_unix_s": 1_700_000_000.0, "sensorlogger_recording_timezone": "Europe/Berlin"},
-     (dt.datetime(2023, 11, 14, 23, 13, 20), "local")),                  # Sensor Logger, Android: UTC+1 then
+     (dt.datetime(2023, 11, 14, 23, 13, 20, tzinfo=ZoneInfo("Europe/Berlin")), "local")),
     ({"start_unix_s": 1_700_000_000.0, "timezone": "Not/AZone"}, (dt.datetime(2023, 11, 14, 22, 13, 20), "UTC")),
     ({"start_time": "2024-03-17 19:48:52.325 UTC+02:00", "start_unix_s": 1_710_697_732.3},       # phyphox
      (dt.datetime(2024, 3, 17, 19, 48, 52, 325000), "local")),

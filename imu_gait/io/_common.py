@@ -824,6 +824,63 @@ def _run_rows(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
 
 
+def _float32_rounding(traw: np.ndarray) -> tuple[float, float, int] | None:
+    """(the rounding step and the mean step between samples, in the column's own unit; how many rows repeat the
+    time before them) when the time column was stored as 32-bit floats (7 significant digits) and that rounding shows:
+    the rounding is ≥ 5 % of a sample's step, every step is a whole number of half float32 steps at the
+    column's size, and the steps jitter by it (over 10 % of them off the median, or repeated). A clean clock
+    whose step happens to be a power of two (128 Hz) does not jitter; integer ms are far finer than float32's
+    step until 2^24 ms. None otherwise. (The first 10,000 steps decide whether the rounding shows before the
+    whole column is looked at: a day's steps are 70 MB.)"""
+    if traw.size < 10:
+        return None
+    top = float(max(abs(traw[0]), abs(traw[-1])))
+    mean_step = float(traw[-1] - traw[0]) / (traw.size - 1)
+    if not (np.isfinite(top) and top > 0.0 and mean_step >= 0.0):
+        return None
+    rounding = float(np.spacing(np.float32(top)))
+    if rounding < 0.05 * mean_step or (mean_step == 0.0 and top < 2.0 ** 24):
+        return None         # (one value throughout, below float32's whole numbers: a constant, not a clock)
+    def on_grid(steps: np.ndarray) -> bool:
+        # (below a power of two the float32 step is half; a tenth of it for text printed to 4 decimals; a step
+        # of a sample is zero or at least one half-step: 10 ms on a float64 Unix time is neither)
+        halves = steps / (rounding / 2)
+        whole = np.round(halves)
+        return bool(np.all((np.abs(halves - whole) <= 0.1) & ((whole >= 1) | (steps == 0))))
+
+    head = np.diff(traw[:10_001])
+    median = float(np.median(head))
+    off = float(np.mean((head != median) & (head <= 3 * max(median, rounding))))
+    if not on_grid(head) or (np.mean(head == 0) <= 0.1 and off <= 0.1):
+        return None          # (a clean clock — the common case — is decided on the head alone)
+    steps = np.diff(traw)
+    if not on_grid(steps):
+        return None
+    return rounding, mean_step, int(np.count_nonzero(steps == 0))
+
+
+def float32_clock(traw: np.ndarray, unit: str | None, label: str, column: str, warnings: list[str]) -> None:
+    """Refuse a time column rounded coarser than its samples by 32-bit floats (a Unix time in seconds keeps only
+    steps of 128 s: it was 'read in ms, spans 0.128 s'), naming the cause and what to do; warn when the
+    rounding is finer than a sample (seconds since boot at 120000 s: ±3.9 ms, and a 100-Hz clock read as
+    128 Hz)."""
+    found = _float32_rounding(traw)
+    if found is None:
+        return
+    rounding, mean_step, repeated = found
+    in_unit = f" {unit}" if unit else ""
+    what = (f"the time column's values are rounded to steps of {rounding:.6g}{in_unit} — 32-bit floats keep 7 "
+            f"significant digits, and at {abs(float(traw[-1])):.7g}{in_unit} that is their step")
+    if rounding >= mean_step:
+        raise RecordingError(f"{what}, coarser than the samples ({repeated} of the {traw.size} rows repeat the "
+                             "time before them): the times cannot place the samples", path=label, column=column,
+                             hint="export the time column with full precision (64-bit floats or integers); if the "
+                                  "samples are evenly spaced, read them without it: --time-col none --sample-rate HZ")
+    warnings.append(f"{what}: each time is off by up to ±{rounding / 2:.3g}{in_unit} (the samples are "
+                    f"{mean_step:.4g}{in_unit} apart on average, so the sample rate the summary gives from the median "
+                    "step may be off); export the time with full precision for exact times")
+
+
 def check_time_axis(t: np.ndarray, label: str, line_of: Callable[[int], int | None], column: str = "time") -> None:
     """Refuse time axes that cannot be repaired by sorting, naming the line (``line_of(sample)``).
 

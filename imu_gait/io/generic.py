@@ -3,9 +3,9 @@
 ``read_generic(path, time_col=…, time_unit=…, acc_cols=[…], acc_unit=…, gyro_cols=[…],
 gyro_unit=…, delimiter=…, skiprows=…, sample_rate_hz=…, day_first=…)``
 
-* ``time_col``: column name or 0-based index (default: a column called time/timestamp/t,
-  else column 0); ``'none'`` for a file without one (then ``sample_rate_hz`` is needed: the
-  rows are taken as consecutive samples);
+* ``time_col``: column name or 0-based index (default: a column called time/timestamp/t, also
+  with its unit — time_ms, timestamp_ns —, else column 0); ``'none'`` for a file without one (then
+  ``sample_rate_hz`` is needed: the rows are taken as consecutive samples);
 * ``time_unit``: ``s`` | ``ms`` | ``us`` | ``ns`` | ``datetime`` | ``samples`` (default: guessed
   from the spacing of the time stamps, with a warning; ``samples`` when ``sample_rate_hz`` is
   given). A column in seconds is kept as the recording's time axis (as in the native format);
@@ -42,14 +42,15 @@ from typing import Callable, NamedTuple, Sequence
 import numpy as np
 import pandas as pd
 
-from ..clocktext import AMBIGUOUS, DAY_FIRST, MONTH_FIRST, date_order, first_misread_date, reads_day_first
+from ..clocktext import (AMBIGUOUS, DAY_FIRST, MONTH_FIRST, date_order, first_misread_date, has_utc_offset,
+                         is_time_of_day_only, reads_day_first)
 from ..errors import RecordingError
 from ..recording import MIN_DURATION_S, MIN_RATE_HZ, Recording
 from . import _blocks
 from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors,
-                      csv_lines, find_overlong_row, finish, first_misfit_row, guess_acc_unit, guess_gyro_unit,
-                      gyro_factor, header_names, is_data_cell, read_csv_safely, require_closed_quotes, require_csv_file,
-                      row_line_mapper, rows_lost_or_shifted, sniff_decimal, sniff_delimiter, split_header, to_numbers)
+                      csv_lines, find_overlong_row, finish, first_misfit_row, float32_clock, guess_acc_unit,
+                      guess_gyro_unit, gyro_factor, header_names, is_data_cell, read_csv_safely, require_closed_quotes,
+                      require_csv_file, row_line_mapper, rows_lost_or_shifted, sniff_decimal, sniff_delimiter, split_header, to_numbers)
 
 GENERIC_OPTIONS = ("time_col", "time_unit", "acc_cols", "acc_unit", "gyro_cols", "gyro_unit", "delimiter",
                    "skiprows", "sample_rate_hz", "day_first")
@@ -64,7 +65,8 @@ _GYRO_NAME_SETS = [("gyro_x", "gyro_y", "gyro_z"), ("gx", "gy", "gz"), ("gyrx", 
 
 
 #: a header name the generic reader takes for the time column when none is given
-_TIME_NAME_RX = re.compile(r"^(time|timestamp|t|time_s|unix_s|unix)\b")
+# (a unit suffix too: time_ms, timestamp_ns — the reader takes the unit from it)
+_TIME_NAME_RX = re.compile(r"^(time|timestamp|t|unix)(_(s|ms|us|ns))?\b")
 
 
 #: a line before the header that states the sampling rate ('Acquisition frequency: 100 Hz' in the IPOL
@@ -656,6 +658,51 @@ def _refuse_month_jump(t_s: np.ndarray, first_cell: str, label: str, column: str
         hint="if the dates are day-first (05/03/2024 = 5 March), pass --day-first (day_first=True in imu_gait.read)")
 
 
+def _wall_clock_jumps_undone(ns: np.ndarray, first_cell: str, column: str, line_of, warnings: list[str]
+                             ) -> np.ndarray:
+    """A date/time column (``ns``: as read, int64 ns; naive times as if UTC) made one continuous clock where
+    it is a wall clock that jumped while the samples ran on:
+
+    * a time of day without a date (``23:59:59.990`` → ``00:00:00.000``) steps back a day at midnight;
+    * local times without their UTC offset step back an hour when summer time ends (Europe/London
+      ``01:59:59.990`` → ``01:00:00.000``) and forward an hour when it begins (America/New_York
+      ``01:59:59.990`` → ``03:00:00.000``).
+
+    Such a step is taken for the clock's jump only when it is a day or an hour within a few samples (so no
+    sample is missing) and, for an hour, lands on a whole hour of the wall clock, where the change happens.
+    Each kind undone is said in ``warnings``; other steps are left to the time checks (a clock reset, a gap).
+    Vectorised: a cumulative sum of the corrections, in whole ns (the times stay exactly as written apart)."""
+    if ns.size < 3 or has_utc_offset(first_cell):
+        return ns
+    step = np.diff(ns)
+    forward = step[step > 0]
+    if not forward.size:
+        return ns
+    hour, day = 3_600_000_000_000, 86_400_000_000_000
+    slack = max(1_000_000_000, 5 * int(np.median(forward)))      # a few samples, at least a second
+    after = ns[1:] % hour                                       # where in its hour the stamp after each step lies
+    on_hour = (after <= slack) | (after >= hour - slack)
+    midnight = ((step + day >= 0) & (step + day <= slack) if is_time_of_day_only(first_cell)
+                else np.zeros(step.size, bool))
+    back = on_hour & (step + hour >= 0) & (step + hour <= slack)
+    ahead = on_hour & (step - hour >= 0) & (step - hour <= slack)
+    fix = np.where(midnight, day, 0) + np.where(back, hour, 0) - np.where(ahead, hour, 0)
+    if not fix.any():
+        return ns
+    for what, where in (("passed midnight (a time of day without a date)", midnight),
+                        ("went back an hour, as when summer time ends (local times without their UTC offset)", back),
+                        ("went forward an hour, as when summer time begins (local times without their UTC offset)",
+                         ahead)):
+        rows = np.flatnonzero(where)
+        if rows.size:
+            warnings.append(f"the clock in column {column!r} {what} at line {line_of(int(rows[0]) + 1)}"
+                            + (f" and {rows.size - 1} more time(s)" if rows.size > 1 else "")
+                            + ": counted on as one continuous clock, no sample missing")
+    out = ns.copy()
+    out[1:] += np.cumsum(fix)
+    return out
+
+
 def _day_first_option(day_first, label: str) -> bool | None:
     """The ``day_first`` option checked: True, False or None (not said)."""
     if day_first is None or isinstance(day_first, bool):
@@ -927,6 +974,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     elif unit == "datetime" or (unit is None and time_text):
         ns, first_cell, date_reading = (rows.datetimes(ti, unit, day_first) if numeric
                                         else (t_read, first_time_cell, date_reading))
+        ns = _wall_clock_jumps_undone(ns, first_cell, cols[ti], line_of, warnings)
         t_s = (ns - ns[0]) * 1e-9
         # a date/time has no seconds axis of its own: time_s counts from the first stamp, kept as written
         time_origin = {"start_time_iso": first_cell}
@@ -947,6 +995,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
             if m:
                 unit = m.group(1).replace("µ", "u")
                 how = "from its name"
+        float32_clock(traw, unit, label, cols[ti], warnings)
         if unit is None:
             dt = np.diff(traw)
             dt = dt[dt > 0]

@@ -27,9 +27,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import RecordingError
-from ..recording import Recording
+from ..recording import MIN_DURATION_S, Recording
 from . import _blocks
 from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, finish,
+                      float32_clock,
                       gyro_factor, is_complete_row, parse_numeric_csv, require_csv_file, row_line_mapper, sniff_decimal,
                       sniff_delimiter, split_header, require_closed_quotes, header_names)
 
@@ -224,6 +225,13 @@ def read_native(path: str | os.PathLike, *, time_unit: str | None = None, acc_un
         t, acc, gyro = _parse_whole(path, head, label=label, header_line_no=header_line_no, cols=cols,
                                     delim=delim, decimal=decimal, usecols=usecols, all_cols=all_cols,
                                     has_gyro=has_gyro, warnings=warnings)
+    float32_clock(t, (time_unit or "s").strip().lower(), label, TIME_COLUMN, warnings)
+    if time_unit is None and t.size and float(t[-1] - t[0]) >= MIN_DURATION_S:
+        # time_s in ms (10 s a sample) was 'about 0.1 Hz … check the time unit (ms vs s)': name the unit that fits
+        # (a file too short is left to Recording.validated, as before)
+        from .generic import _refuse_short_in_unit
+
+        _refuse_short_in_unit(t, "s", "as the native format's time_s", label, TIME_COLUMN)
     if time_unit is not None:
         if time_unit.strip().lower() not in TIME_UNITS:
             raise RecordingError(f"unknown time unit {time_unit!r} for the native time_s column", path=label,

@@ -11,6 +11,7 @@ none, the note says so instead of inventing one.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
@@ -704,7 +705,7 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         flags=flags, metrics_by_gait=by_gait, stride_cv_by_gait=cv_by_gait,
         warnings=[w for w in dict.fromkeys(list(getattr(recording, "warnings", None) or [])
                                            + list(result.warnings or [])) if w not in said_up_front],
-        extra={"device": device,
+        extra={"device": device, "started": started_text({**meta, **s}),
                # the recording had a gyro, but its axes were not the accelerometer's: analysed without it
                "gyro_left_out": bool(_f(s.get("gyro_axis_mismatch")) > MISMATCH_LIMIT)},
         flag_notes=[str(n) for n in (s.get("flag_notes") or [])],
@@ -780,6 +781,30 @@ def variability_note(cv_pct: float, gait: str = "walk", turns_included: bool = F
     return "uneven (healthy steady walking ≈ 4 % or less); crowds, rough ground or shuffling raise it"
 
 
+def started_text(clock: dict[str, Any]) -> str:
+    """When the recording started, from a summary's (or a reader's) clock keys as :func:`imu_gait.days.recording_start`
+    reads them: ``2024-10-27 01:59:00 UTC+01:00`` (the file gave its UTC offset or time zone), ``… UTC`` (a Unix
+    time without a zone), ``… local time`` (a date/time without its offset); empty when the file does not say
+    (no clock, or times of day without a date). The reports' times count from this instant (m:ss)."""
+    from ..days import recording_start
+
+    start = recording_start(clock)
+    if start is None:
+        return ""
+    when, kind = start
+    if kind == "UTC" or (clock.get("days") or {}).get("clock") == "UTC":
+        # (a Unix time with no zone: the summary's start_time_iso is it at +00:00, and the days are UTC days)
+        utc = when.astimezone(_dt.timezone.utc) if when.tzinfo is not None else when
+        return f"{utc.strftime('%Y-%m-%d %H:%M:%S')} UTC"
+    text = when.strftime("%Y-%m-%d %H:%M:%S")
+    offset = when.utcoffset() if when.tzinfo is not None else None
+    if offset is None:
+        return f"{text} local time"
+    minutes = int(round(offset.total_seconds() / 60))
+    sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
+    return f"{text} UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 def recording_line(ov: Overview) -> list[tuple[str, str]]:
     """(label, value) pairs describing the recording."""
     gyro = {True: "yes", False: "no (accelerometer only)", None: "unknown"}[ov.has_gyro]
@@ -790,6 +815,9 @@ def recording_line(ov: Overview) -> list[tuple[str, str]]:
             ("Sampling rate", "unknown" if math.isnan(ov.sample_rate_hz) else f"{ov.sample_rate_hz:.0f} Hz"),
             ("Gyroscope", gyro), ("Placement", ov.placement)]
     rows[2:2] = wear_rows(ov.days)
+    if ov.extra.get("started"):
+        # (the times in the report count from here: a physio with a week of files needs to know which walk it is)
+        rows.insert(1, ("Started", ov.extra["started"]))
     if ov.extra.get("device"):
         rows.insert(1, ("Device", ov.extra["device"]))
     if ov.context:
