@@ -217,6 +217,10 @@ NOTES = """Notes
   70): the known limit the analysis warns about; the tolerance there is ±1.5 cm.
 - At 20–25 Hz a running bounce reads 4–7 % low (−0.3 to −0.55 cm of 8 cm): the engine interpolates the samples
   linearly onto its 100-Hz grid, which damps the step frequency by sinc²(f / rate).
+- Running at 25 Hz: since the synthetic runner lands with an impact peak (~25 ms wide, running audit s37), the
+  generator's point samples catch it on one sample or none, step by step (aliasing), and the cadence reads
+  −2.6 spm, asymmetry +1.5 points. With a sensor's own low-pass first (4th-order Butterworth at 10 Hz) the same
+  run reads +0.04 spm: the grid point shows the unfiltered generator, not a real 25-Hz sensor.
 - Running side sway reads high with a large trunk twist (+0.2 cm at 10°, +0.6 cm at 25°): sway is measured
   along the trunk's own left-right axis, which the twist turns off the path, so the run's step-paced braking
   leaks into it at the stride's pace. Walking (less braking) stays within 0.05 cm.

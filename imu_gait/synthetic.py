@@ -43,6 +43,9 @@ import pandas as pd
 from .errors import ArgumentError
 from .recording import G, Recording
 
+#: the running landing's impact pulse: how long it lasts (s), in the contact's first 58 ms (peak at 33 ms)
+IMPACT_RUN_WIDTH_S = 0.05
+
 #: parameters that ``segments`` may change, with their defaults
 DEFAULTS: dict[str, float] = {
     "cadence_spm": 110.0,
@@ -57,6 +60,7 @@ DEFAULTS: dict[str, float] = {
     "speed_mps": 1.3,        # mean forward speed
     "impact_mps2": 4.0,      # loading transient after contact (walking), m/s²
     "contact_s": 0.25,       # ground contact time (running)
+    "impact_run_g": 2.5,     # running: the landing's impact peak at the trunk, g over the contact's smooth push
     "contact_balance": 0.0,  # running: left contacts last (1 + b)× contact_s, right (1 − b)× (left share (1 + b)/2)
     "nod_deg": 2.0,          # pitch oscillation per step
     "run": 0.0,              # 0 walking, 1 running (gait="run" sets 1); in between: a blend of the two
@@ -229,8 +233,19 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
         tc = p["contact_s"] * _side_factor(kk, p["contact_balance"])
         tau = frac * step_T
         in_contact = tau < tc
-        peak = gain_now * G * step_T * np.pi / (2 * tc)      # zero mean acceleration over the stride
-        a_run = np.where(in_contact, peak * np.sin(np.pi * np.clip(tau / tc, 0, 1)), 0.0) - G
+        # the landing's impact peak: a raised-cosine pulse of impact_run_g on the smooth push, from 1/6 of its
+        # width into the contact (peak 33 ms in; contacts under 0.125 s: 0.4 × the contact wide). Without it the
+        # runner's trunk peaked at 2.2 g (170 spm, 0.25 s contacts) where a real hip belt reads an impact peak of
+        # 3.8 g (median; adeptdata: ~30 ms wide, then a valley of ~1.25 g and the push's ~1.9 g plateau) and
+        # trunk sensors 2–5 g. Its impulse comes out of the half-sine, so each step's impulse stays body weight
+        # × step time: flight and contact time are unchanged (the ground contact truth holds); the bounce is
+        # lower, the push's load coming earlier (7.4 → 6.2 cm at 170 spm; the truth is measured from z below)
+        w_imp = np.minimum(IMPACT_RUN_WIDTH_S, 0.4 * tc)
+        u_imp = np.clip((tau - w_imp / 6) / w_imp, 0, 1)
+        imp_g = np.minimum(p["impact_run_g"], step_T / w_imp)            # its impulse ≤ half the step's
+        pulse = imp_g * G * (1 - np.cos(2 * np.pi * u_imp)) / 2
+        peak = (step_T - imp_g * w_imp / 2) * G * np.pi / (2 * tc)      # zero mean acceleration over the stride
+        a_run = np.where(in_contact, gain_now * (peak * np.sin(np.pi * np.clip(tau / tc, 0, 1)) + pulse), 0.0) - G
         a_run = np.where(walking, a_run, 0.0)
         # integrated only where running is blended in: over a long walk before it, the double integral
         # of the (unused) running force drifted by metres, which the blend then mixed into the bounce

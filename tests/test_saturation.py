@@ -25,8 +25,10 @@ DATASETS = Path(__file__).resolve().parent.parent / "datasets"
 @pytest.fixture(scope="module")
 def hard_run():
     """A 60-s run whose lower back peaks at 3.3 g (contact 0.17 s) and twists 40° per stride (~180 °/s) —
-    within what real runners reach at the trunk (3–5 g; > 250 °/s)."""
-    rec, truth = synthesize_walk(60, seed=3, gait="run", contact_s=0.17, bounce_cm=10.0, twist_deg=40.0)
+    within what real runners reach at the trunk (3–5 g; > 250 °/s). The short contacts' push alone peaks there:
+    without the landing transient (impact_run_g 0), which would take it to 4.1 g, past the ±4-g range below."""
+    rec, truth = synthesize_walk(60, seed=3, gait="run", contact_s=0.17, bounce_cm=10.0, twist_deg=40.0,
+                                 impact_run_g=0.0)
     return rec, truth
 
 
@@ -90,7 +92,7 @@ def test_a_coarse_resolution_is_no_clipping(gait):
     rec, _ = synthesize_walk(90, seed=1 if gait == "walk" else 2, gait=gait)
     lsb = 16 * G / 256
     coarse = replace(rec, acc_mps2=np.round(rec.acc_mps2 / lsb) * lsb, warnings=[])
-    assert np.abs(coarse.acc_mps2).max() < 3 * G
+    assert np.abs(coarse.acc_mps2).max() < 7 * G      # well inside ±8 g: no sample at a rail
     assert clipping_warning(coarse.acc_mps2) is None
     res = imu_gait.analyze(coarse)
     assert res.summary["saturation"] is None and not any("clipped" in w for w in res.warnings)

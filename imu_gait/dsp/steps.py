@@ -85,11 +85,17 @@ class StepParams:
     half_rhythm_min_step_s: float = 0.8         # when the 'step' is this slow (< 75 spm) …
     half_rhythm_tolerance: float = 0.2          # … a candidate at ½ step (± this) …
     half_rhythm_relative_prominence: float = 0.5  # … rising ≥ this × median is a missed step
-    half_rhythm_regularity: float = 0.5         # … and at any step time when the signal repeats at
+    half_rhythm_regularity: float = 0.45        # … and at any step time when the signal repeats at
     # ½ step this well (s4 autocorrelation over the last steps): the bout locked onto strides, as
     # after a quick walk → run change (the running stride ≈ the walking step). Tuned: the re-locks
     # happened at 0.56 (adeptdata hip sprint) and 0.50–0.83 (synthetic walk → run); ½-step
-    # candidates during walking on adeptdata gave −0.53 … −0.22 (anti-phase)
+    # candidates during walking on adeptdata gave −0.53 … −0.22 (anti-phase). A one-sided sensor with
+    # a landing's impact peak (synthetic hip run, side_load 0.3) repeats at ½ step only 0.46–0.49 and
+    # its other foot rises 0.49–0.52× the locked foot's: at 0.5 / 0.5 it stayed locked 8–28 s (15–40
+    # contacts missed). Not lower: at 0.40 a candidate 0.3 s early at the adeptdata sprint's start
+    # was taken and locked that bout onto strides for 5 s (84 of its 89 steps in 1380–1410 s, not 88)
+    half_rhythm_repeat_prominence: float = 0.4  # … rising ≥ this × median when it also repeats so (a slow
+    # step's halfway candidate, without that evidence, must rise half_rhythm_relative_prominence)
     start_relative_prominence: float = 0.36  # starting run: each rise ≥ this × the run's median
     # (the weight shift before the first step rises 0.07–0.39× a real step on the IPOL walks)
     first_step_min_ratio: float = 0.8  # a bout's first step lasts ≥ this × the steady step:
@@ -560,9 +566,10 @@ class StepAcceptor:
         gap = peak_t - self.bout.peaks[-1]
         gap2 = peak_t - self.bout.peaks[-2]
         tol = p.rhythm_tolerance
-        half = abs(gap - 0.5 * step) <= p.half_rhythm_tolerance * 0.5 * step \
-            and gap >= p.min_step_s and rise >= p.half_rhythm_relative_prominence * med_rise
-        if half and (step >= p.half_rhythm_min_step_s or self._repeats_at(peak_t, 0.5 * step, 4 * step)):
+        half = abs(gap - 0.5 * step) <= p.half_rhythm_tolerance * 0.5 * step and gap >= p.min_step_s
+        slow_half = step >= p.half_rhythm_min_step_s and rise >= p.half_rhythm_relative_prominence * med_rise
+        if half and (slow_half or (rise >= p.half_rhythm_repeat_prominence * med_rise
+                                   and self._repeats_at(peak_t, 0.5 * step, 4 * step))):
             # a strong peak exactly halfway: the bout locked onto strides (a thigh-pocket
             # phone loads one leg far more than the other; a quick walk → run change keeps the
             # walking step as the running stride) — take it; the rhythm re-locks. Below 75 spm
