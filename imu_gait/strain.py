@@ -1721,7 +1721,7 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         base["end_s"][g] = float(tg[bm][-1])
         base["has"][g] = True
         lean_said = "" if upright is None else (
-            f"Your {name} leaned {upright[2]:.1f}° further forward in the first third of the baseline minutes than "
+            f"Your {name} leaned {upright[1]:.1f}° further forward in the first third of the baseline minutes than "
             "in the last — as when a walk starts up a hill. Forward lean is compared with the more upright last "
             f"third ({upright[0]:.1f}°), the posture you went on with, so a hunch later is not hidden behind the "
             "early lean; the lean at the start may be flagged: if it was uphill, that is the hill.")
@@ -1744,9 +1744,9 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
 
 
 def _upright_lean_baseline(lean_deg: np.ndarray, walked: np.ndarray, length: float, median_deg: float,
-                           cfg: StrainConfig) -> tuple[float, str, float, str] | None:
-    """The forward-lean baseline where the walker straightened up within the baseline minutes: (lean, 'last', how
-    much further forward the first third leaned, 'first'), None to keep the median.
+                           cfg: StrainConfig) -> tuple[float, float] | None:
+    """The forward-lean baseline where the walker straightened up within the baseline minutes: (the last third's
+    lean, how much further forward the first third leaned), both °; None to keep the median.
 
     A walk that starts up a hill leans into it (by about the slope's angle: 5.7° at 10 %) for part of the baseline
     minutes; their median then holds the hill, and a hunch on the level later reads that much less (synthetic:
@@ -1766,7 +1766,7 @@ def _upright_lean_baseline(lean_deg: np.ndarray, walked: np.ndarray, length: flo
     # leaning against its first 30 s (4 of its 4 symptom marks named the lean; benchmarks/marks_healthy.py)
     if early - late < cfg.lean_rise_deg / 2.0 or late >= median_deg:
         return None
-    return late, "last", early - late, "first"
+    return late, early - late
 
 
 #: metrics whose change within the walking baseline is said (those with a same-day repeat range, judged
