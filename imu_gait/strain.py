@@ -22,7 +22,9 @@ How every rule works
 4. **Personal baseline** – the median of the smoothed series over the first
    ``min(baseline_s, 300 s, half the walking time)`` seconds *of walking time* of that gait (walking
    and running separately). At least 60 s of walking is needed; otherwise only the absolute fallbacks
-   are used and ``timeline.attrs['notes']`` says so.
+   are used and ``timeline.attrs['notes']`` says so. Forward lean only: where the first third of those
+   seconds leaned ≥ 2.5° further than the last (a walk that starts up a hill, or hunched, and straightens
+   up), the last third's median (:func:`_upright_lean_baseline`).
 5. **Trigger** – a pattern is *held* once it has lasted ``hold_s`` (20 s; 5 s for the absolute
    forward-lean fallback; 120 s for fatigue) without being released, was past the threshold for at
    least half of that time and is past it now. The flag then stays on until the series has come back
@@ -235,6 +237,20 @@ FATIGUE_AT_ONCE_CAUSE = ("These signals changed the way they do when tired (slow
                          "carried is more likely.")
 FATIGUE_AT_ONCE_ADVICE = ("If you slowed down, went uphill or picked something up then, this is its doing. If "
                           "nothing changed, or it came with pain, slow down or take a break.")
+
+#: said with a forward-lean flag off a treadmill, where the slope is unknown: walkers lean into a hill by about its
+#: angle (the treadmill rule's model: atan(incline), 5.7° at 10 %) — the lean of a hill and of a hunch look the same
+HILL_LEAN_CAUSE = (" Going uphill does this too: people lean into a hill by about its slope (some 6° on a 10 % "
+                   "hill), which is the legs' and hips' effort, not a hunch — if you were going uphill then, this "
+                   "is the hill; on level ground it is your posture.")
+HILL_LEAN_ADVICE = " (If it was a hill, nothing to correct: shorten the step on the way up.)"
+#: said with a bounce flag carried by the landings' impact off a treadmill, where the slope is unknown
+DOWNHILL_IMPACT_CAUSE = (" Going downhill lands harder too: each step drops the body a little further — if it was "
+                         "downhill then, part of this is the slope.")
+#: said with a walk's bounce flag off a treadmill: stairs move the trunk a step's height each step
+STAIRS_BOUNCE_CAUSE = (" Stairs do this too: going up or down steps moves the trunk much further up and down than "
+                       "level walking, which the sensor cannot tell from a bounce — if you were on stairs then, this "
+                       "is the stairs.")
 
 #: the forward-lean limit judged against standing still before the walk (lean_vs_standing_deg), gait-science.md's
 #: reference: it can say 'than standing', which the first-steps reference cannot
@@ -1721,23 +1737,60 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         for k in list(_METRICS) + list(_VAR_METRICS) + ["fatigue_" + f for f in _FATIGUE]:
             v = out[k][m][bm]
             vals[k] = float(np.nanmedian(v)) if np.isfinite(v).sum() >= cfg.min_baseline_steps else float("nan")
+        # a walk that started up a hill (or hunched) and straightened up: forward lean against the upright part
+        upright = _upright_lean_baseline(out["forward_lean_deg"][m], walked, length, vals["forward_lean_deg"], cfg)
+        if upright is not None:
+            vals["forward_lean_deg"] = upright[0]
         base["values"][g] = vals
         base["end_s"][g] = float(tg[bm][-1])
         base["has"][g] = True
-        if g == "walk":
-            shift = _baseline_shift(out, m, walked, length, cfg)
-            if shift:
-                notes.append(f"Your walking changed within the baseline minutes: {shift} between the first and "
-                             f"the last third of the first {length:.0f} s (more than two walks of one person on the "
-                             "same day differ by). The flags compare with a mix of both, so a change there can go "
-                             "unflagged or be under-rated; a steady warm-up first, or a longer walk, gives a "
-                             "cleaner baseline.")
+        lean_said = "" if upright is None else (
+            f"Your {name} leaned {upright[1]:.1f}° further forward in the first third of the baseline minutes than "
+            "in the last — as when a walk starts up a hill. Forward lean is compared with the more upright last "
+            f"third ({upright[0]:.1f}°), the posture you went on with, so a hunch later is not hidden behind the "
+            "early lean; the lean at the start may be flagged: if it was uphill, that is the hill.")
+        shift = _baseline_shift(out, m, walked, length, cfg) if g == "walk" else ""
+        if shift:
+            notes.append(f"Your walking changed within the baseline minutes: {shift} between the first and "
+                         f"the last third of the first {length:.0f} s (more than two walks of one person on the "
+                         "same day differ by). The flags compare with a mix of both, so a change there can go "
+                         "unflagged or be under-rated; a steady warm-up first, or a longer walk, gives a "
+                         "cleaner baseline." + (" " + lean_said.replace("Your walking leaned", "Except forward lean: "
+                                                                         "you leaned") if lean_said else ""))
+        elif lean_said:
+            notes.append(lean_said)
         # compared as the note prints them: half of a 359.6-s run is 179.8 s, which read "the first 180 s of
         # running (asked for 180 s)" — a note about a shortfall that does not show
         if round(length) < round(float(baseline_s)):
             notes.append(f"{name.capitalize()} baseline from the first {length:.0f} s of {name} "
                          f"(asked for {baseline_s:.0f} s).")
     return out, base
+
+
+def _upright_lean_baseline(lean_deg: np.ndarray, walked: np.ndarray, length: float, median_deg: float,
+                           cfg: StrainConfig) -> tuple[float, float] | None:
+    """The forward-lean baseline where the walker straightened up within the baseline minutes: (the last third's
+    lean, how much further forward the first third leaned), both °; None to keep the median.
+
+    A walk that starts up a hill leans into it (by about the slope's angle: 5.7° at 10 %) for part of the baseline
+    minutes; their median then holds the hill, and a hunch on the level later reads that much less (synthetic:
+    2 min up a 10 % hill, then a 7° hunch on the level read +1.3°, no flag). Where the first third of the baseline
+    leaned at least half the lean rule's rise (2.5°) further than the last, the last — more upright, and where the
+    walk went on — is the walker's posture and the reference: a lower reference can only flag sooner, and only
+    against a posture the walker settled into (a walk that starts hunched and loosens up is judged the same way).
+    Uses the baseline minutes alone, so a live baseline settles on the same value."""
+    first, last = walked <= length / 3.0, (walked > 2.0 * length / 3.0) & (walked <= length)
+    a, b = lean_deg[first], lean_deg[last]
+    need = cfg.min_baseline_steps // 2
+    if np.isfinite(a).sum() < need or np.isfinite(b).sum() < need or not np.isfinite(median_deg):
+        return None
+    early, late = float(np.nanmedian(a)), float(np.nanmedian(b))
+    # only a walk that *straightened up*: one that leaned further as it went (a chest pouch settling, Oxford
+    # Dario NeckPouch_2: −0.1° → 4.4° for the rest of the walk) keeps the median — else its whole walk read as
+    # leaning against its first 30 s (4 of its 4 symptom marks named the lean; benchmarks/marks_healthy.py)
+    if early - late < cfg.lean_rise_deg / 2.0 or late >= median_deg:
+        return None
+    return late, early - late
 
 
 #: metrics whose change within the walking baseline is said (those with a same-day repeat range, judged
@@ -2419,6 +2472,13 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         if jump is not None:
             cause += (f" It began with a jump of {jump[1]:.0f}° between two walks (at {_mmss(jump[0] - o)}): if the sensor "
                       "was re-clipped or moved then, this is the sensor's new position, not your posture.")
+    if fid == "forward_lean" and not ctx["treadmill"]:
+        # off a treadmill the slope is unknown (no barometer; a steady climb is a constant vertical speed, which no
+        # accelerometer feels), and walkers lean into a hill by about its angle: a 10 % hill read 'hunching
+        # forward more than your normal posture' with nothing else said (hills audit s37). The lean itself is the
+        # same as a hunch's, so the flag stays; its words say what the walker can tell and imu_gait cannot
+        cause += HILL_LEAN_CAUSE
+        advice += HILL_LEAN_ADVICE
     if fid == "forward_lean" and kind == "baseline" and ctx["treadmill"] and not ctx.get("has_schedule"):
         # one incline (or none) for the whole walk: a hill raised mid-walk is unknown here, and its lean reads
         # as hunching; say how to tell it (the incline rule then judges the lean as effort)
@@ -2444,6 +2504,15 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
                   "leaning into a hill is expected, and is judged as incline effort only while your cadence stays "
                   f"within {cfg.incline_cadence_band_frac * 100:.0f} % of your baseline — {how}, so "
                   "the lean is reported as posture. If the hill feels hard, lower it or slow the belt.")
+    if fid == "vertical_bounce" and not ctx["treadmill"] and metric == "impact_g":
+        # downhill every landing drops the body a little further: impact peaks rise with the slope (Gottschall &
+        # Kram 2005, running at −9°: normal impact peak +54 %) — off a treadmill the slope is unknown
+        cause += DOWNHILL_IMPACT_CAUSE
+    if fid == "vertical_bounce" and not ctx["treadmill"] and not ctx["is_run"][k] and not said_pace:
+        # stairs: the trunk rises (falls) a step's height each step, unevenly within it — to an accelerometer the same
+        # as a bounce (synthetic: 17-cm steps at 90 spm read 8.0 cm for a 3.7-cm bounce, flagged 'strong … every
+        # landing has to absorb that extra drop' for a minute of stairs; hills audit s37)
+        cause += STAIRS_BOUNCE_CAUSE
     if fid == "vertical_bounce" and not belt > 0 and metric == "vertical_oscillation_cm" \
             and not ctx["is_run"][k]:                      # (running: no pendulum step length at all)
         # the pendulum model derives step length from the bounce: more bounce, longer 'steps'

@@ -66,6 +66,12 @@ DEFAULTS: dict[str, float] = {
     "run": 0.0,              # 0 walking, 1 running (gait="run" sets 1); in between: a blend of the two
     "side_load": 0.0,        # one-sided sensor (left hip): left contacts load it (1 + k)×, right ≈ (1 − k)×
     "turn_deg_per_s": 0.0,   # change of walking direction (+ = to the left): curves and turns
+    "grade_pct": 0.0,        # slope of the ground (+ uphill, rise / run × 100): the path climbs at speed × grade.
+                             # A steady climb is a constant vertical speed, which no accelerometer feels: what a
+                             # hill changes in the signal is the walker's doing (lean, cadence, braking, impact),
+                             # set with those parameters — the grade moves only the position
+    "stair_rise_cm": 0.0,    # stairs: the trunk rises (− falls) this much per step, smoothly within the step
+                             # (vertical speed 0 at each contact, peak mid-step: rise·(φ − sin 2πφ / 2π))
 }
 
 
@@ -271,6 +277,13 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     # mid-swing, so switched on at the first contact its jump differentiated into a ~900-g spike
     # whenever a run was blended with walking (segments changing 'run')
     z = (1 - w_run) * z_walk + w_run * z_run * env
+    # the path's climb (grade, stairs) on top of the oscillation; the truth's bounce stays the oscillation's
+    climb = None
+    if np.any(p["grade_pct"] != 0) or np.any(p["stair_rise_cm"] != 0):
+        climb_rate = p["speed_mps"] * env * p["grade_pct"] / 100.0
+        climb_rate = climb_rate + np.where(walking, (p["stair_rise_cm"] / 100.0) / step_T
+                                           * (1 - np.cos(two_pi * phase_step)), 0.0) * env
+        climb = np.cumsum(climb_rate) / fine_fs
     # --- forward: speed oscillation (braking after contact)
     b = p["braking_mps"]
     v_walk = (b / 1.902) * np.cos(two_pi * (phase_step - 0.05))
@@ -310,7 +323,7 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
         del cy, sy, cp, sp, cr, sr
     # heading: the walking direction turns at turn_deg_per_s; x / y above are along / across it
     heading = np.cumsum(np.radians(p["turn_deg_per_s"]) * env) / fine_fs
-    pos = np.stack([x, y, z], axis=1)
+    pos = np.stack([x, y, z if climb is None else z + climb], axis=1)
     vel_h = np.gradient(pos, 1 / fine_fs, axis=0)                  # along / across the path, up
     # world: turned by the heading about the vertical, written out (a (N, 3, 3) rotation per fine sample was
     # another 86 MB of the 10-min 200-Hz loop)
@@ -319,7 +332,7 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     del c, s_
     acc_w = np.gradient(vel, 1 / fine_fs, axis=0)
     if a_z is not None:
-        acc_w[:, 2] = a_z
+        acc_w[:, 2] = a_z if climb is None else a_z + np.gradient(climb_rate, 1 / fine_fs)
     # the sensor's attitude only at the samples taken and either side of them (its rate is their central
     # difference, as np.gradient takes it inside the array): over every fine sample, the (N, 3, 3) rotations and
     # their derivative took 1.15 GB for live --simulate's 10-min loop at 200 Hz (live-long audit s34 F3)
