@@ -183,6 +183,7 @@ SENSOR_HEIGHT_PER_BODY_HEIGHT = 0.61
 #: 0.70–0.72). The pendulum is the lower back, so the strap's own height reads the step length
 #: √(0.71 / 0.61) − 1 ≈ 8 % long (synthetic, 1.75-m walker: 1.24 m vs 1.07 m, +7.8 %)
 CHEST_STRAP_PER_BODY_HEIGHT = 0.71
+CHEST_HEIGHT_AS_LOWER_BACK_LONG_PCT = 100 * (math.sqrt(CHEST_STRAP_PER_BODY_HEIGHT / SENSOR_HEIGHT_PER_BODY_HEIGHT) - 1)
 #: a sensor height given for a chest sensor above this is not a lower back's — 0.61 × 1.97 m — but a chest
 #: strap's of anyone taller than 1.69 m (0.71 × 1.69 m): it is said, not refused (it may be a very tall walker)
 CHEST_LOWER_BACK_MAX_M = 1.20
@@ -2581,10 +2582,16 @@ class GaitEngine:
             # nothing asked where a sensor without an implied place sat (a Verity Sense, a Thingy:52, a CSV from a
             # chest harness): read as a lower-back one, a chest sensor got the pelvis's words and running limits,
             # and without a gyroscope the lower back's contact timing (chest audit s37 N1)
-            warnings.append("placement not given: analysed as a sensor on the lower back (its words, e.g. pelvic "
+            # a placement that was given but not recognised (a file header's or meta's 'pockt') is said to be: the
+            # engine's one note, live too, rather than 'not given' here and 'not understood' from analyze() (review s37)
+            given = self.context.get("placement")
+            said = (f"placement {given!r} is not understood" if given and str(given).lower() != "unknown"
+                    else "placement not given")
+            vo_cm = StrainConfig().run_vo_max_cm
+            warnings.append(f"{said}: analysed as a sensor on the lower back (its words, e.g. pelvic "
                             "drop, and runners' bounce limits); if it sat on the chest, give --placement chest / "
                             "placement=\"chest\" — there the roll range is the trunk's, runners' bounce limit is "
-                            "9.7 cm, not 10.9"
+                            f"{vo_cm['chest']:g} cm, not {vo_cm['pelvis']:g}"
                             + ("" if self.has_gyro else ", and an accelerometer alone has its contacts timed for "
                                "the chest (a chest pouch's step F1 0.945 → 0.984)"))
         if not self.has_gyro and self.placement_kind == "off_trunk":
@@ -2608,8 +2615,9 @@ class GaitEngine:
                             "and a similar pace")
         # (off the trunk the bounce, and so the pendulum step length, is not reported: no height note)
         walked = bool(len(steps)) and bool((steps["gait"] == "walk").any()) and self.placement_kind != "off_trunk"
-        if walked and not self.sensor_height_given and not self.context.get("belt_speed_mps") and not (
-                self.treadmill_schedule is not None and np.isfinite(self.treadmill_schedule.belt_speed_mps).all()):
+        belt_known = bool(self.context.get("belt_speed_mps")) or (
+            self.treadmill_schedule is not None and bool(np.isfinite(self.treadmill_schedule.belt_speed_mps).all()))
+        if walked and not self.sensor_height_given and not belt_known:
             if self.sensor_height_source == "body height":
                 warnings.append(f"sensor height taken as {SENSOR_HEIGHT_PER_BODY_HEIGHT:.2f} × your height "
                                 f"{self.body_height_m:.2f} m = {self.sensor_height_m:.2f} m for the step length "
@@ -2618,20 +2626,20 @@ class GaitEngine:
                 # a chest strap's own height 'above the ground' reads the step length ~8 % long (the pendulum is the
                 # lower back): the chest audit s37 found a Polar H10 session's note asking for exactly that
                 what = ("the height of your lower back above the ground — the step-length model's pendulum; the "
-                        "chest strap's own height reads step length about 8 % long —"
+                        f"chest strap's own height reads step length about {CHEST_HEIGHT_AS_LOWER_BACK_LONG_PCT:.0f} % long —"
                         if self.placement_kind == "chest" else "the sensor's height above the ground")
                 warnings.append(f"sensor height not given: step length uses {self.sensor_height_m:.2f} m "
                                 f"(give {what}, --sensor-height / sensor_height_m=, or "
                                 "your height, --height / body_height_m=; on a treadmill the belt speed, "
                                 "--belt-speed-kmh / belt_speed_mps=, gives the exact step length)")
-        if walked and self.sensor_height_given and self.placement_kind == "chest" and not self.context.get(
-                "belt_speed_mps") and self.sensor_height_m > self._chest_lower_back_max_m():
+        if walked and self.sensor_height_given and self.placement_kind == "chest" and not belt_known \
+                and self.sensor_height_m > self._chest_lower_back_max_m():
             h = self.sensor_height_m
             warnings.append(f"sensor height {h:.2f} m for a sensor on the chest: the step-length model wants the height "
                             f"of the lower back (≈ {SENSOR_HEIGHT_PER_BODY_HEIGHT:.2f} × body height; {h:.2f} m is a "
                             f"lower back only on someone {h / SENSOR_HEIGHT_PER_BODY_HEIGHT:.2f} m tall) — if it is the "
                             "chest strap's own height, step length and speed read about "
-                            f"{100 * (math.sqrt(CHEST_STRAP_PER_BODY_HEIGHT / SENSOR_HEIGHT_PER_BODY_HEIGHT) - 1):.0f} % "
+                            f"{CHEST_HEIGHT_AS_LOWER_BACK_LONG_PCT:.0f} % "
                             "long: give the lower back's height (--sensor-height) or your height (--height) instead")
         unsure = self._unsure_forward_kept(steps)
         if unsure:
@@ -3055,10 +3063,8 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
         height_note = stored_height_note(stored) if stored is not None and sensor_height_m is None else None
     placement = placement or meta.get("placement")
     # a placement given as an argument is refused when not understood; one in the metadata (a file's header, a
-    # Recording built by hand with meta={"placement": "pockt"}) was silently taken as a trunk sensor
-    placement_note = (f"placement {placement!r} (the recording's metadata) is not understood: analysed as a sensor "
-                      "on the trunk; give placement='lower_back', 'chest' or 'pocket' if it sat elsewhere"
-                      if not placement_given and placement and placement_kind(placement) == "unknown" else None)
+    # Recording built by hand with meta={"placement": "pockt"}), silently a trunk sensor before, is named in the
+    # engine's placement note (API audit s37)
     eng = GaitEngine(rec.sample_rate_hz, has_gyro=rec.has_gyro, belt_speed_mps=belt_speed_mps,
                      incline_pct=incline_pct, treadmill=treadmill, sensor_height_m=sensor_height_m,
                      placement=placement, max_incline_pct=max_incline_pct, baseline_s=baseline_s,
@@ -3102,8 +3108,7 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
                         # when the file says when it started (a native '# start_time:'): the clock the days use,
                         # as docs/json.md promises; a reader's own start_unix_s / start_time_iso are kept
                         **clock_summary(meta)})
-    res.warnings = (list(rec.warnings) + res.warnings + ([height_note] if height_note else [])
-                    + ([placement_note] if placement_note else []))
+    res.warnings = (list(rec.warnings) + res.warnings + ([height_note] if height_note else []))
     _note_saturation(res, rec)
     return res
 

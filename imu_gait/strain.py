@@ -890,7 +890,7 @@ def step_length_source(summary: dict[str, Any]) -> str:
 def roll_name(placement: str | None) -> str:
     """What the roll range per step is called where the sensor sat: 'trunk roll' on the chest (the thorax's
     side-bend, the reports' word there), else 'pelvic drop' — for the notes that name it as missing."""
-    return "trunk roll" if _placement_kind(placement) == "chest" else "pelvic drop"
+    return _CHEST_LABEL["pelvic_drop_deg"] if _placement_kind(placement) == "chest" else "pelvic drop"
 
 
 def placement_kind(placement: str | None) -> str:
@@ -974,8 +974,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         treadmill = True
     if "time_s" not in steps.columns:
         raise ValueError("evaluate_flags: the steps table needs a 'time_s' column (see STEP_COLUMNS)")
-    st = _prepare(steps, has_gyro, notes, treadmill, off_trunk=_placement_kind(placement) == "off_trunk",
-                  roll=roll_name(placement))
+    roll = roll_name(placement)
+    st = _prepare(steps, has_gyro, notes, treadmill, off_trunk=_placement_kind(placement) == "off_trunk", roll=roll)
     # the prepared columns as numpy arrays, each taken from pandas once: the stages below read them
     # dozens of times, and a pandas column access costs ~8 µs (a 30-s walk has ~35 steps in all)
     cols = _columns(st)
@@ -1065,7 +1065,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         nan = np.full(len(cols["time_s"]), np.nan)
         cols = {**cols, "step_regularity": nan, "stride_regularity": nan, "symmetry": nan}
     step_series, base = _step_series(st, cfg, baseline_s, notes, fixed_baselines or {}, (turning, steady), cols,
-                                     off_trunk=off_trunk, roll=roll_name(placement))
+                                     off_trunk=off_trunk, roll=roll)
     grid = _to_grid(cols, step_series, base, cfg)
     baseline_belt = _baseline_belt(grid, cols, sched)
     baseline_belt_lo, baseline_belt_hi = _baseline_belt_span(grid, cols, sched)

@@ -573,3 +573,13 @@ def test_the_live_and_reader_apis_document_every_public_object(module):
             missing += [f"{name}.{k}" for k, v in vars(obj).items() if not k.startswith("_")
                         and (inspect.isfunction(v) or isinstance(v, property)) and not (v.__doc__ or "").strip()]
     assert not missing, missing
+
+
+def test_a_placement_in_the_metadata_that_is_not_understood_gets_one_note_that_says_so(walk):
+    """Review s37: meta={"placement": "pockt"} drew two notes — analyze()'s 'not understood' and the engine's
+    'placement not given' (wrong: one was given). Now one note, the engine's, live and offline alike."""
+    res = imu_gait.analyze(Recording(walk.time_s, walk.acc_mps2, walk.gyro_rads, meta={"placement": "pockt"}))
+    placed = [w for w in res.warnings if w.startswith("placement")]
+    assert len(placed) == 1 and placed[0].startswith("placement 'pockt' is not understood"), placed
+    bare = imu_gait.analyze(Recording(walk.time_s, walk.acc_mps2, walk.gyro_rads, meta={}))
+    assert [w for w in bare.warnings if w.startswith("placement")][0].startswith("placement not given")

@@ -208,3 +208,18 @@ def test_a_chest_sensor_is_asked_for_the_lower_backs_height_not_its_own():
     assert height_notes(imu_gait.analyze(rec, placement="chest", sensor_height_m=strap_m, body_height_m=1.75))
     assert not height_notes(imu_gait.analyze(rec, placement="chest", sensor_height_m=1.24, body_height_m=2.0))
     assert not height_notes(imu_gait.analyze(rec, placement="lower_back", sensor_height_m=strap_m))
+
+
+def test_a_scheduled_treadmill_belt_sets_the_chest_step_length_so_no_strap_height_note():
+    """Review s37: the chest-height note ('step length and speed read about 8 % long') checked only a fixed
+    belt speed, while the 'height not given' note beside it also counts a treadmill schedule whose belt speeds
+    are all known — there the belt, not the pendulum, sets the step length, so neither note belongs."""
+    from imu_gait.engine import CHEST_STRAP_PER_BODY_HEIGHT
+    from imu_gait.synthetic import synthesize_walk
+    rec, _ = synthesize_walk(60.0, 50.0, gyro=False, seed=4)
+    strap_m = CHEST_STRAP_PER_BODY_HEIGHT * 1.75
+    sched = imu_gait.TreadmillSchedule.from_stages([(0, 1.2, 0)])
+    on_belt = imu_gait.analyze(rec, placement="chest", sensor_height_m=strap_m, treadmill_schedule=sched)
+    assert not [w for w in on_belt.warnings if "height" in w], on_belt.warnings
+    assert [w for w in imu_gait.analyze(rec, placement="chest", sensor_height_m=strap_m).warnings
+            if "for a sensor on the chest" in w]

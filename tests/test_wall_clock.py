@@ -282,3 +282,13 @@ def test_a_summer_time_change_is_undone_in_a_file_read_block_by_block(tmp_path, 
     np.testing.assert_array_equal(blocks.time_s, whole.time_s)
     np.testing.assert_allclose(blocks.time_s, t, rtol=0, atol=1e-6)
     assert [w for w in blocks.warnings if "summer time" in w] == [w for w in whole.warnings if "summer time" in w]
+
+
+def test_an_unknown_time_unit_is_named_before_the_clock_is_judged(tmp_path, walk):
+    """Review s37: the float32 check ran before the native reader checked time_unit, so an unknown unit
+    ('sec') on a rounded clock could be refused or warned about in words naming 'sec'; the unit comes first."""
+    t, _ = walk
+    for start in (120000.0, 1729990800.0):                  # warned about / refused as 32-bit floats
+        rounded = write_times(tmp_path / "f32.csv", walk, "time_s", (start + t).astype(np.float32).astype(np.float64))
+        with pytest.raises(imu_gait.ImuGaitError, match="unknown time unit 'sec'"):
+            imu_gait.read(rounded, time_unit="sec", acc_unit="m/s2")

@@ -960,7 +960,7 @@ def refuse_impossible_values(acc: np.ndarray, gyro: np.ndarray | None, line_of_s
     rate was read without a word and bent the whole walk's forward direction ('no bout of 16+ steady steps').
     ``gyro_label``: the gyroscope's own file when it was interpolated from one (then the time is named)."""
     # min / max first (no copy of a day's arrays); the search only when a value is out of range
-    scale = max(float(np.median(np.abs(acc[::max(1, acc.shape[0] // 4096)]).max(axis=1))), 9.80665)
+    scale = max(float(np.median(np.abs(acc[::max(1, acc.shape[0] // 4096)]).max(axis=1))), G)
     limit = IMPOSSIBLE_ACC_RATIO * scale
     for name, arr, lim, src in (("acceleration", acc, limit, None), ("angular rate", gyro, IMPOSSIBLE_GYRO, gyro_label)):
         if arr is None or arr.size == 0 or (float(arr.max()) <= lim and float(arr.min()) >= -lim):

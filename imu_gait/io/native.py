@@ -225,6 +225,10 @@ def read_native(path: str | os.PathLike, *, time_unit: str | None = None, acc_un
         t, acc, gyro = _parse_whole(path, head, label=label, header_line_no=header_line_no, cols=cols,
                                     delim=delim, decimal=decimal, usecols=usecols, all_cols=all_cols,
                                     has_gyro=has_gyro, warnings=warnings)
+    if time_unit is not None and time_unit.strip().lower() not in TIME_UNITS:
+        # (before the float32 check, which would otherwise name the unknown unit: review s37)
+        raise RecordingError(f"unknown time unit {time_unit!r} for the native time_s column", path=label,
+                             column=TIME_COLUMN, hint="use one of: s, ms, us, ns")
     float32_clock(t, (time_unit or "s").strip().lower(), label, TIME_COLUMN, warnings)
     if time_unit is None and t.size and float(t[-1] - t[0]) >= MIN_DURATION_S:
         # time_s in ms (10 s a sample) was 'about 0.1 Hz … check the time unit (ms vs s)': name the unit that fits
@@ -233,9 +237,6 @@ def read_native(path: str | os.PathLike, *, time_unit: str | None = None, acc_un
 
         _refuse_short_in_unit(t, "s", "as the native format's time_s", label, TIME_COLUMN)
     if time_unit is not None:
-        if time_unit.strip().lower() not in TIME_UNITS:
-            raise RecordingError(f"unknown time unit {time_unit!r} for the native time_s column", path=label,
-                                 column=TIME_COLUMN, hint="use one of: s, ms, us, ns")
         t = t * TIME_UNITS[time_unit.strip().lower()]
         meta["time_unit"] = time_unit
     if acc_unit is not None:
