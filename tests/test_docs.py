@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import imu_gait
 from imu_gait.result import STEP_COLUMNS
 
@@ -192,3 +194,12 @@ def test_benchmarks_readme_quotes_the_committed_results():
     n = int(re.search(r"wall, (\d+) inputs", fuzz).group(1))
     bugs = [int(re.search(rf"^\| {c} \| (\d+) \|", fuzz, re.M).group(1)) for c in ("raw", "hang", "implausible")]
     assert f"committed run, after it: {n:,} inputs, {bugs[0]} raw, {bugs[1]} hangs, {bugs[2]} implausible" in text
+
+
+def test_the_emulated_sensor_tool_names_its_own_command_in_its_usage(capsys):
+    """`python -m imu_gait.devices.emulated --help` printed 'usage: __main__.py …' — a command no one can type
+    (packaging audit s37). Its usage line is the command that runs it."""
+    from imu_gait.devices.emulated.__main__ import main
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert capsys.readouterr().out.startswith("usage: python -m imu_gait.devices.emulated ")

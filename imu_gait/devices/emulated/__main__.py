@@ -47,7 +47,8 @@ async def run(device: str, seconds: float, speed: float, rate_hz: int, drop_ever
 
 
 def main(argv=None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(prog="python -m imu_gait.devices.emulated", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--device", choices=["gaitimu", "h10"], default="gaitimu")
     ap.add_argument("--seconds", type=float, default=10.0, help="sensor seconds to stream")
     ap.add_argument("--speed", type=float, default=1.0, help="× real time")
