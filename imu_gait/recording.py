@@ -52,6 +52,22 @@ GYRO_DEAD_RANGE = 1e-3
 MOVING_ACC_STD = 0.5
 #: seconds of movement needed before the gyroscope is judged against it
 MOVING_MIN_S = 5.0
+#: a gyroscope far too slow for the walking it was worn in: a rate converted from deg/s to rad/s twice (57×
+#: too small) reads twist and pelvic drop near 0, as if the walker guarded the back. Judged over the 1-s windows
+#: in which |a| varies by over WALKING_ACC_STD (m/s², clear stepping: walking 1.5–3, a still or sitting wearer
+#: < 0.1) for at least WALKING_MIN_S, by the median of |ω − the window's mean ω| (rad/s; the mean removes bias and
+#: a steady turn). Measured (s37, gyrosmall): real lower-back walking 0.29–0.61 (58 IPOL trials: lowest 0.29;
+#: mobgap HA001/HA002 daily and walks 0.36–0.49; the bundled phone walks 0.59), a synthetic walk 0.40, a guarded
+#: one (twist 3°, drop 1.5°, 95 spm) 0.11, a very guarded one (twist 1.5°, drop 0.8°, 85 spm) 0.050; real walking
+#: ÷57.3: 0.005–0.011 (the fuzz repro, mobgap HA001 daily ÷57.3: 0.010), the synthetic walk ÷10: 0.040. The limit sits 2.5×
+#: under the very guarded walk and 14× under the lowest real walk: it catches every 57× slip; a 10× slip only
+#: where the walk itself rotates little (÷10 of real walking reads 0.029–0.061)
+GYRO_TOO_SLOW_RADS = 0.02
+WALKING_ACC_STD = 1.0
+WALKING_MIN_S = 10.0
+#: the median rotation (rad/s, as GYRO_TOO_SLOW_RADS) of a typical walking trunk, which the warning's factor is
+#: taken against (real lower-back walks above: 0.29–0.61)
+WALKING_GYRO_TYPICAL_RADS = 0.4
 #: an axis is clipped when at least this share of the samples (and CLIP_MIN_SAMPLES) sit exactly at its
 #: extreme …
 CLIP_MIN_SHARE = 0.005
@@ -341,6 +357,9 @@ class Recording:
                     gyro_unit_given=bool(self.meta.get("_gyro_unit_given")))
         acc = replace_spikes(t, acc, src, warnings)
         gyro = drop_dead_gyro(t, acc, gyro, warnings)
+        slow = gyro_too_slow_warning(t, acc, gyro)
+        if slow:
+            warnings.append(slow)
         warnings.extend(frozen_warnings(t, acc, gyro))
         for clip in (clipping_warning(acc), gyro_clipping_warning(gyro)):
             if clip:
@@ -972,6 +991,45 @@ def drop_dead_gyro(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None,
     if moving_seconds(t, moving) < MOVING_MIN_S:
         return gyro                      # a still recording: a quiet gyroscope proves nothing
     return _without_dead_gyro(gyro, warnings)
+
+
+def walking_rotation_rads(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray) -> float | None:
+    """The median rate of turn (rad/s) about each 1-s window's mean, over the windows whose |a| varies by over
+    :data:`WALKING_ACC_STD` (clear stepping); None when they add up to less than :data:`WALKING_MIN_S` (no walking
+    to judge the gyroscope by: a still or sitting recording)."""
+    n = acc.shape[0]
+    sub = slice(None, None, 4 if n > 40_000 else 1)          # as stuck_gyro_axes: the verdict sits far from its limit
+    t, acc, gyro = t[sub], acc[sub], gyro[sub]
+    step = float(np.median(np.diff(t))) if t.size > 1 else 0.0
+    if not step > 0:
+        return None
+    per = max(2, int(round(1.0 / step)))
+    k = acc.shape[0] // per
+    if k == 0:
+        return None
+    walking = acc[:k * per].reshape(k, per, 3).var(axis=1).sum(axis=1) > WALKING_ACC_STD ** 2
+    if walking.sum() * per * step < WALKING_MIN_S:
+        return None
+    rates = gyro[:k * per].reshape(k, per, 3)[walking]
+    rates = rates - rates.mean(axis=1, keepdims=True)
+    return float(np.median(np.sqrt(np.einsum("ijk,ijk->ij", rates, rates))))
+
+
+def gyro_too_slow_warning(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None) -> str | None:
+    """A warning for a gyroscope that turns far less than any walking trunk while the accelerometer shows clear
+    walking (:data:`GYRO_TOO_SLOW_RADS`): a rate converted from deg/s to rad/s twice, or divided once too often.
+    Twist and pelvic drop from it read near 0 and would pass for guarding. None otherwise."""
+    if gyro is None:
+        return None
+    rotation = walking_rotation_rads(t, acc, gyro)
+    if rotation is None or rotation >= GYRO_TOO_SLOW_RADS:
+        return None
+    factor = WALKING_GYRO_TYPICAL_RADS / max(rotation, 1e-9)
+    return (f"the angular rate while walking is {rotation:.3f} rad/s (median; a walking trunk turns 0.3–0.6, even a "
+            f"guarded walk ≥ 0.05): it looks {factor:.0f}× too small for a walking trunk — was it converted from "
+            "deg/s to rad/s twice (57×), or divided by 10 once too often? Trunk twist, pelvic drop / trunk roll and "
+            "turns from it read near 0 (as if the back were guarded); check the gyroscope's unit: give the values as "
+            "recorded with --gyro-unit deg/s or rad/s (from Python, gyro_unit=...)")
 
 
 def _without_dead_gyro(gyro: np.ndarray, warnings: list[str]) -> None:

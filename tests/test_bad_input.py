@@ -621,6 +621,66 @@ def test_a_real_gyroscope_is_never_taken_for_a_dead_one():
             assert rec.gyro_rads is not None, p
 
 
+TOO_SLOW = "too small for a walking trunk"
+IPOL = Path(__file__).parents[2] / "shared" / "datasets_raw" / "ipol_voisard_healthy_gait" / "GaitData"
+
+
+@pytest.mark.parametrize("divisor", [57.3, 57.3 * 57.3])
+def test_a_gyroscope_far_too_slow_for_the_walk_is_warned_about(tmp_path, divisor):
+    """A rate converted from deg/s to rad/s twice (57× too small) was read silently: twist and pelvic drop came
+    out near 0, which the back-strain rules read as guarding (reader fuzzing s37, F6). The real phone walk's
+    walking rotation is 0.56 rad/s (median); ÷57.3 it is 0.0097, under the 0.02 limit."""
+    from imu_gait import analyze
+    whole = analyze(read(SOURCE)).summary
+    rec = read(_with_gyro(tmp_path, "slow.csv", lambda w: w / divisor))
+    said = [w for w in rec.warnings if TOO_SLOW in w]
+    assert said and "deg/s to rad/s twice" in said[0] and "--gyro-unit" in said[0], rec.warnings
+    assert "trunk twist, pelvic drop / trunk roll and turns" in said[0].lower()
+    factor = float(re.search(r"looks (\d+)× too small", said[0]).group(1))
+    assert 0.5 * divisor < factor < 1.5 * divisor                # 0.4 rad/s typical vs the phone's 0.56: ±50 %
+    assert rec.gyro_rads is not None                             # warned, not dropped: the values are kept
+    summary = analyze(rec).summary
+    assert summary["trunk_twist_deg"] < 0.1 * whole["trunk_twist_deg"]   # what the warning is about
+
+
+def test_a_synthetic_walk_with_its_gyroscope_too_small_is_warned_about():
+    """The fuzz repro's shape with known truth: a synthetic walk ÷57.3 warns; ÷10 warns where the walk itself
+    turns little (a guarded walk, 0.11 → 0.011 rad/s). ÷10 of a typical walk (0.040 from 0.40) is NOT judged: the
+    limit must stay under a very guarded real walker's rotation (synthetic: 0.050)."""
+    from dataclasses import replace
+    walk, _ = synthesize_walk(60.0)
+    guarded, _ = synthesize_walk(60.0, twist_deg=3.0, drop_deg=1.5, nod_deg=1.0, cadence_spm=95.0,
+                                 speed_mps=0.9, bounce_cm=2.5)
+    for rec, divisor in ((walk, 57.3), (guarded, 57.3), (guarded, 10.0)):
+        slowed = replace(rec, gyro_rads=rec.gyro_rads / divisor).validated()
+        assert any(TOO_SLOW in w for w in slowed.warnings), (divisor, slowed.warnings)
+
+
+def test_a_guarded_walk_or_a_still_recording_is_not_taken_for_a_too_slow_gyroscope():
+    """A walker guarding the back still turns a few deg/s (twist 1.5°, drop 0.8°, 85 spm: 0.050 rad/s, 2.5× the
+    limit); a sitting recording has no walking to judge by; the real walks sit 14–30× over the limit."""
+    very_guarded, _ = synthesize_walk(60.0, twist_deg=1.5, drop_deg=0.8, nod_deg=0.5, cadence_spm=85.0,
+                                      speed_mps=0.6, bounce_cm=2.0)
+    assert not any(TOO_SLOW in w for w in very_guarded.validated().warnings)
+    for p in [SOURCE, DATA / "native_sitting.csv", DATA / "phyphox_multi", DATA / "sensorlogger_android",
+              DATA / "sensorlogger_ios", *sorted((Path(__file__).parents[1] / "datasets").glob("*.csv"))]:
+        assert not any(TOO_SLOW in w for w in read(p).warnings), p
+
+
+@pytest.mark.skipif(not IPOL.is_dir(), reason="needs ../shared/datasets_raw/ipol_voisard_healthy_gait")
+def test_no_real_ipol_walk_is_taken_for_a_too_slow_gyroscope():
+    """58 lower-back walks of 10 people (IPOL): the lowest walking rotation is 0.29 rad/s, 14× the limit."""
+    from imu_gait.recording import GYRO_TOO_SLOW_RADS, walking_rotation_rads
+    lowest = np.inf
+    for p in sorted(IPOL.glob("*_lb.txt")):
+        rec = read(p)
+        assert not any(TOO_SLOW in w for w in rec.warnings), p
+        rotation = walking_rotation_rads(rec.time_s, rec.acc_mps2, rec.gyro_rads)
+        if rotation is not None:
+            lowest = min(lowest, rotation)
+    assert lowest > 10 * GYRO_TOO_SLOW_RADS
+
+
 def test_gyro_stated_in_deg_s_but_in_rad_s_is_refused(tmp_path):
     """Twist read 0.23° instead of 6.3°: the opposite direction (deg/s read as rad/s) was already refused."""
     raises(SOURCE, "stated in deg/s", "look like rad/s", "--gyro-unit rad/s", column="gyro_x", gyro_unit="deg/s")
