@@ -99,3 +99,17 @@ def test_sdist_is_the_package_and_its_metadata(sdist_and_wheel):
     others = {n for n in names if not n.startswith(("imu_gait/", "imu_gait.egg-info/"))}
     assert others <= {"PKG-INFO", "pyproject.toml", "setup.cfg", "README.md", "LICENSE", "MANIFEST.in"}, others
     assert _package_files() <= names
+
+
+
+def test_ci_tests_the_lowest_numeric_stack_pyproject_allows():
+    """CI's lowest-bounds leg pins numpy / scipy / pandas / matplotlib / rich to pyproject.toml's ">=" bounds: a
+    bound raised (or lowered) in one place and not the other would test versions no user can get, or leave the
+    allowed oldest untested — as a matplotlib-3.9-only report test was, for months (packaging audit s37)."""
+    import re
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    for name in ("numpy", "scipy", "pandas", "matplotlib", "rich"):
+        (low,) = [m.group(1) for d in deps if (m := re.fullmatch(re.escape(name) + r">=([\d.]+)", d))]
+        major_minor = ".".join((low.split(".") + ["0"])[:2])
+        assert f'"{name}=={major_minor}.*"' in ci, (name, low)
