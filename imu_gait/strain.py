@@ -1744,8 +1744,9 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
         base["values"][g] = vals
         base["end_s"][g] = float(tg[bm][-1])
         base["has"][g] = True
-        lean_said = "" if upright is None else (
-            f"Your {name} leaned {upright[1]:.1f}° further forward in the first third of the baseline minutes than "
+        # (the sentence's subject is left to where it is said: alone, or after the baseline-shift note)
+        leaned = "" if upright is None else (
+            f"leaned {upright[1]:.1f}° further forward in the first third of the baseline minutes than "
             "in the last — as when a walk starts up a hill. Forward lean is compared with the more upright last "
             f"third ({upright[0]:.1f}°), the posture you went on with, so a hunch later is not hidden behind the "
             "early lean; the lean at the start may be flagged: if it was uphill, that is the hill.")
@@ -1755,10 +1756,9 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
                          f"the last third of the first {length:.0f} s (more than two walks of one person on the "
                          "same day differ by). The flags compare with a mix of both, so a change there can go "
                          "unflagged or be under-rated; a steady warm-up first, or a longer walk, gives a "
-                         "cleaner baseline." + (" " + lean_said.replace("Your walking leaned", "Except forward lean: "
-                                                                         "you leaned") if lean_said else ""))
-        elif lean_said:
-            notes.append(lean_said)
+                         "cleaner baseline." + (" Except forward lean: you " + leaned if leaned else ""))
+        elif leaned:
+            notes.append(f"Your {name} {leaned}")
         # compared as the note prints them: half of a 359.6-s run is 179.8 s, which read "the first 180 s of
         # running (asked for 180 s)" — a note about a shortfall that does not show
         if round(length) < round(float(baseline_s)):
