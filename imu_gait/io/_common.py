@@ -112,10 +112,14 @@ def refuse_stream(path) -> None:
                              "recording from a stream is not supported", path=str(p), hint=hint)
 
 
+#: the byte-order marks UTF-16 text starts with (little-, big-endian)
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def refuse_utf16(head: bytes, label: str) -> None:
     """Refuse UTF-16 text (a byte-order mark first: Excel's 'Unicode Text', a re-saved app export). Decoded as
     UTF-8 / cp1252 its header became 'ÿþ" T i m e …' and the reader said it found no time column."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith(UTF16_BOMS):
         raise RecordingError("the file is UTF-16 text (as Excel's 'Unicode Text' saves it), not UTF-8 / ASCII CSV",
                              path=label, hint="open it and save it as 'CSV UTF-8 (comma delimited)', then try again")
 
@@ -315,7 +319,7 @@ def meta_csv_rows(cont: Container, name: str) -> list[list[str]]:
     field'); raises csv.Error if unreadable. They only add facts: callers leave an unreadable one out."""
     raw = cont.read_bytes(name)
     # a meta file re-saved as UTF-16 is decoded as such (it only adds facts; the sensor files are refused)
-    text = (raw.decode("utf-16", "replace") if raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    text = (raw.decode("utf-16", "replace") if raw.startswith(UTF16_BOMS)
             else decode_text(raw)).replace("\x00", "")
     lines = text.splitlines()
     if not lines:
