@@ -603,24 +603,68 @@ def _first_row_ends_with_separator(text_or_path, skiprows: int, delimiter: str, 
     elif head is None:
         with open(text_or_path, "r", encoding="utf-8-sig", errors="replace") as fh:
             head = fh.read(65536)
-    rows = [line for line in re.split(r"\r\n|\r|\n", head)[skiprows:] if line.strip()]
+    rows = [line for line in re.split(r"\r\n|\r|\n", head)[skiprows:] if not is_blank_or_separators(line)]
     if not rows:
         return False
     first = rows[0]
     return first.count(delimiter) == n_names and not first.rsplit(delimiter, 1)[1].strip()
 
 
+#: what a row of only empty cells is made of (besides white space): Excel saves formatted empty rows as
+#: ',,,,,,' (or ';;;;;' where ';' separates). The line mappers count such a line as blank, as the readers
+#: that skip them do (:func:`parse_numeric_csv` with ``skipped``); a reader that does not skip them refuses
+#: the line, so no row is ever mapped past one.
+def is_blank_or_separators(line: str) -> bool:
+    """A line holding nothing but white space and separators (',' ';' tab): no cell has a value."""
+    return not line.replace(",", "").replace(";", "").strip()
+
+
+def blank_separator_rows(text: str, delimiter: str, skiprows: int) -> tuple[str, list[int]]:
+    """``text`` with each line after the first ``skiprows`` that holds only ``delimiter`` (and white space)
+    made empty — the line ends kept, so every later line keeps its number — and the 0-based indices of those
+    lines in ``text``. Only run after a fast parse failed: the normal path never pays for it."""
+    rx = re.compile(r"(?m)^[ \t]*(?:" + re.escape(delimiter) + r"[ \t]*)+(?=\r?$)")
+    found: list[int] = []
+    pos, line_idx = 0, 0
+
+    def blank(m: re.Match) -> str:
+        nonlocal pos, line_idx
+        line_idx += text.count("\n", pos, m.start())
+        pos = m.start()
+        if line_idx < skiprows:
+            return m.group(0)
+        found.append(line_idx)
+        return ""
+    out = rx.sub(blank, text)
+    return out, found
+
+
+def separator_rows_warning(label: str, skipped: Sequence[tuple[int, int]]) -> str | None:
+    """The one warning for rows of only separators skipped by :func:`parse_numeric_csv` (``skipped``: its
+    ``(first line, count)`` records, possibly one per block of a large file), or None when none were."""
+    if not skipped:
+        return None
+    n = sum(c for _, c in skipped)
+    first = min(l for l, _ in skipped)
+    return (f"{PurePosixPath(label).name}: {n} row(s) holding only separators (no value in any cell — Excel "
+            f"saves formatted empty rows so), the first on line {first}, were skipped")
+
+
 def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequence[str],
                       delimiter: str, decimal: str = ".", usecols: Sequence[int] | None = None,
                       first_line_no: int, dtype=np.float64, nrows: int | None = None,
-                      head: str | None = None, ends_file: bool = True) -> np.ndarray:
+                      head: str | None = None, ends_file: bool = True,
+                      skipped: list[tuple[int, int]] | None = None) -> np.ndarray:
     """Fast path: pandas C parser, float64, no Python per row. On failure, find the first
     bad line/column and raise :class:`RecordingError` naming it.
 
     ``text_or_path``: a ``str`` is CSV *text*, ``bytes`` CSV text in UTF-8 (a block of a large file,
     :mod:`._blocks`); a :class:`pathlib.Path` is a file to read. ``head``: the file's first 64 KiB as text,
     when the caller has read them already (not read again). ``ends_file``: the text's last line is the
-    file's (not so for a block of a large file but the last).
+    file's (not so for a block of a large file but the last). ``skipped``: when given, rows of only
+    separators (every cell empty) are skipped like blank lines — found only after the fast parse failed, so
+    the normal path is untouched — and ``(file line of the first, count)`` is appended to it for the caller's
+    one warning (:func:`separator_rows_warning`); without it they are refused as bad values, as before.
     """
     raw = text_or_path if isinstance(text_or_path, bytes) else None
     if raw is not None:
@@ -651,10 +695,20 @@ def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequenc
         return arr
     except (ValueError, TypeError, pd.errors.ParserError):
         if is_text or raw is not None:
-            lines = csv_lines(text_or_path if raw is None else raw.decode("utf-8", "replace"))[skiprows:]
+            full = text_or_path if raw is None else raw.decode("utf-8", "replace")
         else:
-            with open(text_or_path, "r", encoding="utf-8", errors="replace") as fh:
-                lines = csv_lines(fh.read())[skiprows:]
+            with open(text_or_path, "r", encoding="utf-8", errors="replace", newline="") as fh:
+                full = fh.read()
+        if skipped is not None:
+            blanked, found = blank_separator_rows(full, delimiter, skiprows)
+            if found:
+                # parsed again with those rows as blank lines: every other row and line number as in the file
+                skipped.append((first_line_no - skiprows + found[0], len(found)))
+                return parse_numeric_csv(blanked, label=label, skiprows=skiprows, names=names,
+                                         delimiter=delimiter, decimal=decimal, usecols=usecols,
+                                         first_line_no=first_line_no, dtype=dtype, nrows=nrows, head=None,
+                                         ends_file=ends_file, skipped=None)
+        lines = csv_lines(full)[skiprows:]
         if nrows is not None:
             lines = lines[:nrows]
         hit = locate_bad_cell(lines, first_line_no, names, delimiter, decimal, usecols)
@@ -695,7 +749,7 @@ def row_line_mapper(text_or_path, first_line_no: int) -> Callable[[int], int]:
                 with open(text_or_path, "r", encoding="utf-8", errors="replace", newline="") as fh:
                     text = fh.read()
             lines = _LINE_END_RX.split(text)[first_line_no - 1:]
-            cache.append(first_line_no + np.flatnonzero([bool(l.strip()) for l in lines]))
+            cache.append(first_line_no + np.flatnonzero([not is_blank_or_separators(l) for l in lines]))
         nonblank = cache[0]
         return int(nonblank[row]) if 0 <= row < nonblank.size else first_line_no + int(row)
     return line_of

@@ -47,7 +47,8 @@ from ..clocktext import (AMBIGUOUS, DAY_FIRST, MONTH_FIRST, date_order, first_mi
 from ..errors import RecordingError
 from ..recording import MIN_DURATION_S, MIN_RATE_HZ, Recording
 from . import _blocks
-from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors,
+from ._common import (blank_separator_rows, is_blank_or_separators, separator_rows_warning,
+                      TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors,
                       csv_lines, find_overlong_row, finish, first_misfit_row, float32_clock, guess_acc_unit,
                       guess_gyro_unit, gyro_factor, header_names, is_data_cell, read_csv_safely, require_closed_quotes,
                       require_csv_file, row_line_mapper, rows_lost_or_shifted, sniff_decimal, sniff_delimiter, split_header, to_numbers)
@@ -430,6 +431,14 @@ _BOM = b"\xef\xbb\xbf"
 HEAD_BYTES = 1 << 20
 
 
+def _may_hold_separator_rows(text: str | bytes, delim: str) -> bool:
+    """Whether ``text`` may hold a row of only separators: two separators in a row, or one opening a line
+    (C-speed substring tests; a file of whole rows holds neither, so it is not scanned further)."""
+    d = delim.encode() if isinstance(text, bytes) else delim
+    nl = b"\n" if isinstance(text, bytes) else "\n"
+    return d + d in text or nl + d in text or text.startswith(d)
+
+
 class _Rows:
     """The data rows of a CSV text — the whole file's, or one block's of a large file (``bytes``) — parsed
     by pandas' C parser (the used columns only), with each row's line in the file for naming a bad cell.
@@ -443,6 +452,14 @@ class _Rows:
         self.label, self.cols, self.delim, self.decimal = label, cols, delim, decimal
         self._lines = lines
         self._nonblank: np.ndarray | None = None
+        #: rows of only separators (Excel's empty rows) made blank lines: ``(file line of the first, count)``
+        self.skipped: list[tuple[int, int]] = []
+        if _may_hold_separator_rows(text, delim):
+            blanked, found = blank_separator_rows(self._as_text(), delim, skiprows)
+            if found:
+                self.skipped.append((first_line_no - skiprows + found[0], len(found)))
+                text = self.text = blanked
+                self._lines = None
         src = io.BytesIO(text) if isinstance(text, bytes) else io.StringIO(text)
         try:
             # (bytes that are not UTF-8 read as U+FFFD, as the one pass's text: the cell is then named)
@@ -598,6 +615,7 @@ def _read_blocks(path: str, data_start: int, *, ti: int | None, ai: list[int], g
         if not block or block.isspace():
             return _empty_parts(ti, state, gi)
         rows = _Rows(block, 0, line_no, **parse_kw)
+        skipped.extend(rows.skipped)
         if not len(rows):
             return _empty_parts(ti, state, gi)
         rows.require_rows_kept()
@@ -622,7 +640,11 @@ def _read_blocks(path: str, data_start: int, *, ti: int | None, ai: list[int], g
         gyro = None if gi is None else np.column_stack([rows.numeric(j) for j in gi])
         return t_part, acc, gyro
 
+    skipped: list[tuple[int, int]] = []           # rows of only separators (Excel's empty rows), per block
     parts = _blocks.fill_from_blocks(_blocks.line_blocks(path, offset, data_start + 1), n_max, parse)
+    note = separator_rows_warning(label, skipped)
+    if note:
+        warnings.append(note)
     if not parts:
         return 0, None, None, None, state["time_text"], None, None
     t_read, acc_read, gyro_read = parts
@@ -831,7 +853,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     # a last line cut short (a copy interrupted, a logger still writing): dropped with a warning, as the
     # native reader does (it was parsed, its missing cells shown as 'nan' in a refusal). Judged against
     # the first data row: fewer fields, or empty where that row has its last value
-    body = [i for i in range(data_start, len(lines)) if lines[i].strip()]
+    body = [i for i in range(data_start, len(lines)) if not is_blank_or_separators(lines[i])]
     cut_warning_at = len(warnings)          # (where a large file's last block puts its word on a cut last line)
     if not large and text and not text.endswith(("\n", "\r")) and len(body) > 1 and body[-1] == len(lines) - 1:
         ref, cells = lines[body[0]].split(delim), lines[-1].split(delim)
@@ -937,6 +959,9 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     else:
         rows = _Rows(text, data_start, data_start + 1, lines=lines[data_start:], **parse)
         n_rows = len(rows)
+        note = separator_rows_warning(label, rows.skipped)
+        if note:
+            warnings.append(note)
     if n_rows == 0:
         raise RecordingError("the file has a header but no data rows", path=label, line=header_line,
                              hint="the recording is empty: record again or pick another file")
