@@ -830,3 +830,17 @@ def test_generic_rows_of_only_separators_skipped(tmp_path):
     rec = imu_gait.read(dst, **options)
     _same_samples(rec, imu_gait.read(src, **options))
     _separator_warning(rec, 7, rows[0])
+
+
+@pytest.mark.parametrize("as_folder", [True, False])
+def test_sensorlogger_header_in_other_letter_case_read(tmp_path, as_folder):
+    # before: 'the header lacks time, x, y, z (found: Time, Seconds_Elapsed, Z, Y, X)' (review s37, excel)
+    sl = copy_export(tmp_path, "sensorlogger_android")
+    for name in ("TotalAcceleration.csv", "Gyroscope.csv"):
+        edit_line(sl / name, 1, lambda l: "Time,Seconds_Elapsed,Z,Y,X")
+    if as_folder:
+        rec, ref = imu_gait.read(sl), imu_gait.read(DATA / "sensorlogger_android")
+    else:
+        rec = imu_gait.read(sl / "TotalAcceleration.csv")
+        ref = imu_gait.read(DATA / "sensorlogger_android" / "TotalAcceleration.csv")
+    _same_samples(rec, ref)
