@@ -844,3 +844,23 @@ def test_sensorlogger_header_in_other_letter_case_read(tmp_path, as_folder):
         rec = imu_gait.read(sl / "TotalAcceleration.csv")
         ref = imu_gait.read(DATA / "sensorlogger_android" / "TotalAcceleration.csv")
     _same_samples(rec, ref)
+
+
+def test_quoted_number_with_thousands_separator_named(tmp_path):
+    # before: 'line 500: bad value in the data: 8 field(s) where the header has 7 (is the separator ',' right?)'
+    # — the field count split inside the quotes (review s37, excel)
+    dst = tmp_path / "walk.csv"
+    shutil.copy(DATA / "source_walk.csv", dst)
+    edit_line(dst, 500, lambda l: ",".join([l.split(",")[0], '"1,234.5"'] + l.split(",")[2:]))
+    refused(dst, "thousands separator ','", r"'1234\.5'", line=500, column="acc_x")
+
+    sl = copy_export(tmp_path, "sensorlogger_android")
+    edit_line(sl / "TotalAcceleration.csv", 40,
+              lambda l: '"' + f"{int(l.split(',')[0]):,}" + '",' + l.split(",", 1)[1])
+    refused(sl / "TotalAcceleration.csv", "thousands separator ','", line=40, column="time")
+
+    gen = tmp_path / "log.csv"
+    gen.write_text("t,ax,ay,az\n" + "".join(f"{k / 100:.2f},0.1,0.2,{9.8 + 0.1 * (k % 7):.2f}\n" for k in range(1500)))
+    edit_line(gen, 30, lambda l: l.replace(",0.1,", ',"1,000.5",', 1))
+    refused(gen, "column 'ax'.*thousands separator ','", line=30, time_col="t", time_unit="s", acc_cols=["ax", "ay", "az"],
+            acc_unit="m/s^2")

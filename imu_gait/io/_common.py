@@ -407,6 +407,30 @@ def require_closed_quotes(header: str, *, label: str, line: int) -> None:
                              hint="remove the stray quote from the header line, or quote each name fully")
 
 
+def thousands_separator_cell(line: str, delimiter: str) -> tuple[int, str] | None:
+    """``(0-based field, cell)`` of the first quoted cell of ``line`` that reads as a number written with
+    ``delimiter`` as its thousands separator ('"9,194.800"', as a spreadsheet saves a formatted number), or
+    None. The field counts split at every separator, quotes or not, so such a cell was reported as
+    'N fields where the header has M' — true but no help."""
+    if '"' not in line or delimiter not in ",.' ":
+        return None
+    rx = re.compile(r"\s*[+-]?\d{1,3}(?:" + re.escape(delimiter) + r"\d{3})+(?:\.\d*)?\s*")
+    try:
+        cells = next(csv.reader([line], delimiter=delimiter, quotechar='"'))
+    except (csv.Error, StopIteration):
+        return None
+    for j, cell in enumerate(cells):
+        if delimiter in cell and rx.fullmatch(cell):
+            return j, cell
+    return None
+
+
+def _thousands_problem(cell: str, delimiter: str) -> str:
+    return (f"'\"{cell}\"' looks like a number written with a thousands separator {delimiter!r} (a spreadsheet's "
+            f"number format), which is also the file's field separator: write it without it "
+            f"({cell.strip().replace(delimiter, '')!r})")
+
+
 def locate_bad_cell(text_lines: Iterable[str], first_line_no: int, columns: Sequence[str],
                     delimiter: str, decimal: str = ".", usecols: Sequence[int] | None = None,
                     expected: str = "the header") -> tuple[int, str | None, str] | None:
@@ -429,6 +453,10 @@ def locate_bad_cell(text_lines: Iterable[str], first_line_no: int, columns: Sequ
         if len(cells) == ncol + 1 and not cells[-1].strip():
             cells = cells[:-1]        # a trailing separator (an empty last field) is read as nothing
         if len(cells) != ncol or (usecols is not None and max(usecols) >= len(cells)):
+            thousands = thousands_separator_cell(line, delimiter)
+            if thousands is not None:
+                j = thousands[0]
+                return line_no, (columns[j] if j < ncol else None), _thousands_problem(thousands[1], delimiter)
             return line_no, None, (f"{len(cells)} field(s) where {expected} has {ncol} "
                                    f"(is the separator {delimiter!r} right?)")
         for j in check:
@@ -462,7 +490,7 @@ _OPEN_QUOTE = ("a quote (\") opens a cell that does not close on this line, so t
 
 
 def _first_bad_row(lines: Sequence[str], first_line_no: int, n_fields: int, delimiter: str,
-                   *, longer_only: bool) -> tuple[int, str] | None:
+                   *, longer_only: bool, columns: Sequence[str] | None = None) -> tuple[int, str] | None:
     """The shared walk of :func:`first_misfit_row` and :func:`find_overlong_row`: the first non-blank line
     with an open quote, or with a field count that is wrong (any, or — ``longer_only`` — more fields
     than ``n_fields``, a trailing separator excepted)."""
@@ -473,6 +501,13 @@ def _first_bad_row(lines: Sequence[str], first_line_no: int, n_fields: int, deli
             return first_line_no + k, _OPEN_QUOTE
         n = line.count(delimiter) + 1
         trailing = n == n_fields + 1 and not line.rsplit(delimiter, 1)[1].strip()
+        if n != n_fields and not trailing:
+            thousands = thousands_separator_cell(line, delimiter)
+            if thousands is not None:
+                j = thousands[0]
+                where = (f"column {columns[j]!r}" if columns is not None and j < len(columns)
+                         else f"field {j + 1}")
+                return first_line_no + k, f"{where}: {_thousands_problem(thousands[1], delimiter)}"
         if longer_only and n > n_fields and not trailing:
             return first_line_no + k, (f"{n} field(s) where {n_fields} are expected: a separator too many "
                                        "shifts this row's values into the wrong columns")
@@ -484,11 +519,11 @@ def _first_bad_row(lines: Sequence[str], first_line_no: int, n_fields: int, deli
 
 
 def first_misfit_row(lines: Sequence[str], first_line_no: int, n_fields: int,
-                     delimiter: str) -> tuple[int, str] | None:
+                     delimiter: str, columns: Sequence[str] | None = None) -> tuple[int, str] | None:
     """``(line number, problem)`` of the first data line that holds an unclosed quote or not exactly
     ``n_fields`` fields — a trailing separator (an empty field more) counted as the field too many it is
     to pandas when the other rows lack it. For naming the line when pandas' parse failed on one."""
-    return _first_bad_row(lines, first_line_no, n_fields, delimiter, longer_only=False)
+    return _first_bad_row(lines, first_line_no, n_fields, delimiter, longer_only=False, columns=columns)
 
 
 def is_complete_row(line: str, delimiter: str, decimal: str, n_fields: int) -> bool:
@@ -552,10 +587,10 @@ def rows_lost_or_shifted(text_or_path, skiprows: int, n_fields: int, delimiter: 
 
 
 def find_overlong_row(lines: Sequence[str], first_line_no: int, n_fields: int,
-                      delimiter: str) -> tuple[int, str] | None:
+                      delimiter: str, columns: Sequence[str] | None = None) -> tuple[int, str] | None:
     """``(line number, problem)`` of the first data line that :func:`rows_lost_or_shifted` objects to: a
     quote left open, or more fields than the header (a trailing separator excepted)."""
-    return _first_bad_row(lines, first_line_no, n_fields, delimiter, longer_only=True)
+    return _first_bad_row(lines, first_line_no, n_fields, delimiter, longer_only=True, columns=columns)
 
 
 #: pandas < 3's default float parser crashes the interpreter (SIGSEGV) on an exponent of 2**31 or more
@@ -714,7 +749,7 @@ def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequenc
         hit = locate_bad_cell(lines, first_line_no, names, delimiter, decimal, usecols)
         if hit is None:
             # pandas also refuses what locate_bad_cell lets pass: a trailing separator on some rows only
-            row = first_misfit_row(lines, first_line_no, len(names), delimiter)
+            row = first_misfit_row(lines, first_line_no, len(names), delimiter, names)
             if row is not None:
                 raise RecordingError(f"bad value in the data: {row[1]}", path=label, line=row[0],
                                      hint="fix or delete that row") from None

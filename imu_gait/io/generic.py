@@ -468,7 +468,7 @@ class _Rows:
                                       skip_blank_lines=True, comment=None, quotechar='"', encoding_errors="replace")
         except (ValueError, pd.errors.ParserError) as exc:
             # name the row in the file's terms (pandas' message counts rows its own way, or names none)
-            hit = first_misfit_row(self.lines, first_line_no, len(cols), delim)
+            hit = first_misfit_row(self.lines, first_line_no, len(cols), delim, cols)
             if hit is None:
                 m = re.search(r"line (\d+)", str(exc))
                 hit = ((first_line_no - 1 + int(m.group(1)) - 1) if m else None,
@@ -494,7 +494,7 @@ class _Rows:
         """Refuse rows pandas' usecols read quietly wrong: a longer row's extra fields dropped, rows swallowed
         by a quote left open."""
         if rows_lost_or_shifted(self._as_text(), self.skiprows, len(self.cols), self.delim, len(self.df)):
-            hit = find_overlong_row(self.lines, self.first_line_no, len(self.cols), self.delim)
+            hit = find_overlong_row(self.lines, self.first_line_no, len(self.cols), self.delim, self.cols)
             raise RecordingError(f"the rows do not match the header: {hit[1] if hit else 'rows were lost in parsing'}",
                                  path=self.label, line=hit[0] if hit else None,
                                  hint="fix or delete that row (or pass the right delimiter=…)")
