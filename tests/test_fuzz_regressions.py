@@ -789,6 +789,10 @@ def test_native_separator_rows_keep_later_line_numbers(tmp_path):
     src = DATA / "source_walk.csv"
     dst = tmp_path / "walk.csv"
     _insert_separator_rows(src, dst, [100, 101], ",", 7)
+    # a wild time stamp (dropped with a warning) is named through the row → line map, which must skip them too
+    edit_line(dst, 900, lambda l: "5000" + l[l.index(","):])
+    said = [w for w in imu_gait.read(dst).warnings if "time stamp far from" in w]
+    assert len(said) == 1 and "line 900 " in said[0], said
     edit_line(dst, 800, lambda l: "abc" + l[l.index(","):])
     refused(dst, "'abc' is not a number", line=800, column="time_s")
 
