@@ -431,14 +431,6 @@ _BOM = b"\xef\xbb\xbf"
 HEAD_BYTES = 1 << 20
 
 
-def _may_hold_separator_rows(text: str | bytes, delim: str) -> bool:
-    """Whether ``text`` may hold a row of only separators: two separators in a row, or one opening a line
-    (C-speed substring tests; a file of whole rows holds neither, so it is not scanned further)."""
-    d = delim.encode() if isinstance(text, bytes) else delim
-    nl = b"\n" if isinstance(text, bytes) else "\n"
-    return d + d in text or nl + d in text or text.startswith(d)
-
-
 class _Rows:
     """The data rows of a CSV text — the whole file's, or one block's of a large file (``bytes``) — parsed
     by pandas' C parser (the used columns only), with each row's line in the file for naming a bad cell.
@@ -454,18 +446,16 @@ class _Rows:
         self._nonblank: np.ndarray | None = None
         #: rows of only separators (Excel's empty rows) made blank lines: ``(file line of the first, count)``
         self.skipped: list[tuple[int, int]] = []
-        if _may_hold_separator_rows(text, delim):
-            blanked, found = blank_separator_rows(self._as_text(), delim, skiprows)
-            if found:
-                self.skipped.append((first_line_no - skiprows + found[0], len(found)))
-                text = self.text = blanked
-                self._lines = None
-        src = io.BytesIO(text) if isinstance(text, bytes) else io.StringIO(text)
         try:
-            # (bytes that are not UTF-8 read as U+FFFD, as the one pass's text: the cell is then named)
-            self.df = read_csv_safely(src, sep=delim, decimal=decimal, header=None, skiprows=skiprows,
-                                      names=cols, usecols=sorted(set(use)), engine="c",
-                                      skip_blank_lines=True, comment=None, quotechar='"', encoding_errors="replace")
+            self.df = self._parse(text, skiprows, cols, use, delim, decimal)
+            # such a row reads as missing values in every used column, so one column tells whether the
+            # text need be looked at (a float column's isna: well under a millisecond an hour)
+            if len(self.df) and self.df.iloc[:, 0].isna().any():
+                blanked, found = blank_separator_rows(self._as_text(), delim, skiprows)
+                if found:
+                    self.skipped.append((first_line_no - skiprows + found[0], len(found)))
+                    self.text, self._lines = blanked, None
+                    self.df = self._parse(blanked, skiprows, cols, use, delim, decimal)
         except (ValueError, pd.errors.ParserError) as exc:
             # name the row in the file's terms (pandas' message counts rows its own way, or names none)
             hit = first_misfit_row(self.lines, first_line_no, len(cols), delim, cols)
@@ -475,6 +465,15 @@ class _Rows:
                        f"a row does not split into the header's {len(cols)} field(s) at {delim!r}")
             raise RecordingError(f"the rows do not match the header: {hit[1]}", path=label, line=hit[0],
                                  hint="fix or delete that row, or pass the right delimiter (delimiter=…)") from None
+
+    @staticmethod
+    def _parse(text: str | bytes, skiprows: int, cols: list[str], use: list[int], delim: str,
+               decimal: str) -> pd.DataFrame:
+        src = io.BytesIO(text) if isinstance(text, bytes) else io.StringIO(text)
+        # (bytes that are not UTF-8 read as U+FFFD, as the one pass's text: the cell is then named)
+        return read_csv_safely(src, sep=delim, decimal=decimal, header=None, skiprows=skiprows,
+                               names=cols, usecols=sorted(set(use)), engine="c",
+                               skip_blank_lines=True, comment=None, quotechar='"', encoding_errors="replace")
 
     def __len__(self) -> int:
         return len(self.df)
