@@ -868,3 +868,17 @@ def test_quoted_number_with_thousands_separator_named(tmp_path):
     edit_line(gen, 30, lambda l: l.replace(",0.1,", ',"1,000.5",', 1))
     refused(gen, "column 'ax'.*thousands separator ','", line=30, time_col="t", time_unit="s", acc_cols=["ax", "ay", "az"],
             acc_unit="m/s^2")
+
+
+def test_generic_separator_rows_wider_than_the_header_skipped(tmp_path):
+    # Excel writes its used range's width: empty rows with more separators than the header has fields
+    src = tmp_path / "log.csv"
+    t = np.arange(1500) / 100.0
+    src.write_text("t,ax,ay,az\n" + "".join(f"{a:.2f},{0.1 * np.sin(6 * a):.5f},{0.2 * np.cos(5 * a):.5f},{9.8 + np.cos(11 * a):.5f}\n"
+                                            for a in t))
+    options = dict(time_col="t", time_unit="s", acc_cols=["ax", "ay", "az"], acc_unit="m/s^2")
+    dst = tmp_path / "log_excel.csv"
+    rows = _insert_separator_rows(src, dst, [5], ",", 7, at_end=2)
+    rec = imu_gait.read(dst, **options)
+    _same_samples(rec, imu_gait.read(src, **options))
+    _separator_warning(rec, 3, rows[0])
