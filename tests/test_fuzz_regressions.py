@@ -735,3 +735,150 @@ def test_phyphox_lone_renamed_csv_still_gets_its_own_error(tmp_path):
     (folder / "Raw Data.csv").rename(folder / "walk.csv")
     edit_line(folder / "walk.csv", 1, lambda l: l.replace('"Time (s)"', '"Zeit"'))
     refused(folder, "no time column", line=1)
+
+
+# ---- rows of only separators (Excel saves formatted empty rows as ',,,,,,') — review s37 (excel) ----------
+def _insert_separator_rows(src: Path, dst: Path, after_lines: list[int], delim: str, n_fields: int,
+                           at_end: int = 0) -> list[int]:
+    """``src`` copied to ``dst`` with a row of only separators after each of the 1-based ``after_lines``
+    and ``at_end`` more at the end; returns the new file's line numbers of those rows."""
+    lines = src.read_text().splitlines()
+    empty = delim * (n_fields - 1)
+    out, where = [], []
+    for k, line in enumerate(lines, 1):
+        out.append(line)
+        if k in after_lines:
+            out.append(empty)
+            where.append(len(out))
+    for _ in range(at_end):
+        out.append(empty)
+        where.append(len(out))
+    dst.write_text("\n".join(out) + "\n")
+    return where
+
+
+def _same_samples(a, b):
+    assert np.array_equal(a.time_s, b.time_s)
+    assert np.array_equal(a.acc_mps2, b.acc_mps2)
+    assert (a.gyro_rads is None) == (b.gyro_rads is None)
+    if a.gyro_rads is not None:
+        assert np.array_equal(a.gyro_rads, b.gyro_rads)
+
+
+def _separator_warning(rec, n: int, first: int) -> None:
+    said = [w for w in rec.warnings if "only separators" in w]
+    assert len(said) == 1, rec.warnings
+    assert f"{n} row(s)" in said[0] and f"line {first}," in said[0], said[0]
+
+
+@pytest.mark.parametrize("where", ["end", "middle", "both"])
+def test_native_rows_of_only_separators_skipped_with_one_warning(tmp_path, where):
+    # before: 'walk.csv, line 2006, column 'time_s': bad value in the data: '' is not a number' — the whole
+    # recording refused for the empty rows Excel writes below a sheet
+    src = DATA / "source_walk.csv"
+    mid = [300, 301, 1500] if where != "end" else []
+    dst = tmp_path / "walk.csv"
+    rows = _insert_separator_rows(src, dst, mid, ",", 7, at_end=0 if where == "middle" else 3)
+    rec = imu_gait.read(dst)
+    _same_samples(rec, imu_gait.read(src))
+    _separator_warning(rec, len(rows), rows[0])
+
+
+def test_native_separator_rows_keep_later_line_numbers(tmp_path):
+    # a bad cell after the skipped rows is named on its true line; so is a time glitch's warning
+    src = DATA / "source_walk.csv"
+    dst = tmp_path / "walk.csv"
+    _insert_separator_rows(src, dst, [100, 101], ",", 7)
+    # a wild time stamp (dropped with a warning) is named through the row → line map, which must skip them too
+    edit_line(dst, 900, lambda l: "5000" + l[l.index(","):])
+    said = [w for w in imu_gait.read(dst).warnings if "time stamp far from" in w]
+    assert len(said) == 1 and "line 900 " in said[0], said
+    edit_line(dst, 800, lambda l: "abc" + l[l.index(","):])
+    refused(dst, "'abc' is not a number", line=800, column="time_s")
+
+
+def test_row_with_some_cells_empty_still_refused(tmp_path):
+    # only rows with every cell empty are Excel's empty rows: a row missing some values stays a bad row
+    dst = tmp_path / "walk.csv"
+    _insert_separator_rows(DATA / "source_walk.csv", dst, [], ",", 7, at_end=2)
+    edit_line(dst, 400, lambda l: l.split(",")[0] + ",,,,,,")
+    refused(dst, "not a number", line=400)
+
+
+def test_phyphox_and_sensorlogger_rows_of_only_separators_skipped(tmp_path):
+    ph = copy_export(tmp_path, "phyphox_semicolon")
+    rows = _insert_separator_rows(DATA / "phyphox_semicolon" / "Raw Data.csv", ph / "Raw Data.csv", [50], ";", 5,
+                                  at_end=2)
+    rec = imu_gait.read(ph)
+    _same_samples(rec, imu_gait.read(DATA / "phyphox_semicolon"))
+    _separator_warning(rec, 3, rows[0])
+
+    sl = copy_export(tmp_path, "sensorlogger_android")
+    rows = _insert_separator_rows(DATA / "sensorlogger_android" / "TotalAcceleration.csv",
+                                  sl / "TotalAcceleration.csv", [20], ",", 5, at_end=4)
+    rec = imu_gait.read(sl)
+    _same_samples(rec, imu_gait.read(DATA / "sensorlogger_android"))
+    _separator_warning(rec, 5, rows[0])
+
+
+def test_generic_rows_of_only_separators_skipped(tmp_path):
+    src = tmp_path / "log.csv"
+    t = np.arange(2000) / 100.0
+    acc = np.column_stack([0.1 * np.sin(2 * np.pi * 1.8 * t), 0.05 * np.cos(2 * np.pi * 0.9 * t),
+                           1.0 + 0.2 * np.sin(2 * np.pi * 1.8 * t)])
+    src.write_text("ms;ax;ay;az\n" + "".join(f"{int(round(a * 1000))};{x:.5f};{y:.5f};{z:.5f}\n"
+                                              for a, (x, y, z) in zip(t, acc)))
+    options = dict(time_col="ms", time_unit="ms", acc_cols=["ax", "ay", "az"], acc_unit="g")
+    dst = tmp_path / "log_excel.csv"
+    rows = _insert_separator_rows(src, dst, [10, 11], ";", 4, at_end=5)
+    rec = imu_gait.read(dst, **options)
+    _same_samples(rec, imu_gait.read(src, **options))
+    _separator_warning(rec, 7, rows[0])
+
+
+@pytest.mark.parametrize("as_folder", [True, False])
+def test_sensorlogger_header_in_other_letter_case_read(tmp_path, as_folder):
+    # before: 'the header lacks time, x, y, z (found: Time, Seconds_Elapsed, Z, Y, X)' (review s37, excel)
+    sl = copy_export(tmp_path, "sensorlogger_android")
+    for name in ("TotalAcceleration.csv", "Gyroscope.csv"):
+        edit_line(sl / name, 1, lambda l: "Time,Seconds_Elapsed,Z,Y,X")
+    if as_folder:
+        rec, ref = imu_gait.read(sl), imu_gait.read(DATA / "sensorlogger_android")
+    else:
+        rec = imu_gait.read(sl / "TotalAcceleration.csv")
+        ref = imu_gait.read(DATA / "sensorlogger_android" / "TotalAcceleration.csv")
+    _same_samples(rec, ref)
+
+
+def test_quoted_number_with_thousands_separator_named(tmp_path):
+    # before: 'line 500: bad value in the data: 8 field(s) where the header has 7 (is the separator ',' right?)'
+    # — the field count split inside the quotes (review s37, excel)
+    dst = tmp_path / "walk.csv"
+    shutil.copy(DATA / "source_walk.csv", dst)
+    edit_line(dst, 500, lambda l: ",".join([l.split(",")[0], '"1,234.5"'] + l.split(",")[2:]))
+    refused(dst, "thousands separator ','", r"'1234\.5'", line=500, column="acc_x")
+
+    sl = copy_export(tmp_path, "sensorlogger_android")
+    edit_line(sl / "TotalAcceleration.csv", 40,
+              lambda l: '"' + f"{int(l.split(',')[0]):,}" + '",' + l.split(",", 1)[1])
+    refused(sl / "TotalAcceleration.csv", "thousands separator ','", line=40, column="time")
+
+    gen = tmp_path / "log.csv"
+    gen.write_text("t,ax,ay,az\n" + "".join(f"{k / 100:.2f},0.1,0.2,{9.8 + 0.1 * (k % 7):.2f}\n" for k in range(1500)))
+    edit_line(gen, 30, lambda l: l.replace(",0.1,", ',"1,000.5",', 1))
+    refused(gen, "column 'ax'.*thousands separator ','", line=30, time_col="t", time_unit="s", acc_cols=["ax", "ay", "az"],
+            acc_unit="m/s^2")
+
+
+def test_generic_separator_rows_wider_than_the_header_skipped(tmp_path):
+    # Excel writes its used range's width: empty rows with more separators than the header has fields
+    src = tmp_path / "log.csv"
+    t = np.arange(1500) / 100.0
+    src.write_text("t,ax,ay,az\n" + "".join(f"{a:.2f},{0.1 * np.sin(6 * a):.5f},{0.2 * np.cos(5 * a):.5f},{9.8 + np.cos(11 * a):.5f}\n"
+                                            for a in t))
+    options = dict(time_col="t", time_unit="s", acc_cols=["ax", "ay", "az"], acc_unit="m/s^2")
+    dst = tmp_path / "log_excel.csv"
+    rows = _insert_separator_rows(src, dst, [5], ",", 7, at_end=2)
+    rec = imu_gait.read(dst, **options)
+    _same_samples(rec, imu_gait.read(src, **options))
+    _separator_warning(rec, 3, rows[0])

@@ -322,3 +322,66 @@ def test_generic_fuzz_findings_read_alike(tmp_path, in_blocks):
             assert error_of(path, **options) == whole[1]
             assert re.search(r"line \d+", whole[1])
     assert whole[0] == "ok" and any("last line" in w for w in whole[1].warnings)
+
+
+@pytest.mark.parametrize("size", [4096, 65536])
+@pytest.mark.parametrize("fmt", ["native", "generic"])
+def test_rows_of_only_separators_skipped_alike_in_blocks(tmp_path, in_blocks, size, fmt):
+    # Excel's empty rows (',,,,,,') at a block's start, inside blocks and at the end: the same samples and the
+    # one warning as the one pass, and a bad cell after them named on its true line (review s37, excel)
+    src = DATA / "source_walk.csv"
+    lines = src.read_text().splitlines()
+    header = next(i for i, l in enumerate(lines) if l.startswith("time_s"))
+    if fmt == "generic":
+        lines = lines[header:]
+        options = {"time_col": "time_s", "time_unit": "s", "acc_cols": ["acc_x", "acc_y", "acc_z"],
+                   "acc_unit": "m/s^2", "gyro_cols": ["gyro_x", "gyro_y", "gyro_z"], "gyro_unit": "rad/s"}
+    else:
+        options = {}
+    out = []
+    for k, line in enumerate(lines):
+        out.append(line)
+        if k in (header + 1, 37, 300, 301, 302, 1200) or k > len(lines) - 2:
+            out.extend([",,,,,,"] * (3 if k > len(lines) - 2 else 1))
+    path = tmp_path / "excel.csv"
+    path.write_text("\n".join(out) + "\n")
+    plain = tmp_path / "plain.csv"
+    plain.write_text("\n".join(lines) + "\n")
+    whole, blocks = read_both(path, in_blocks, size, **options)
+    assert_same_recording(whole, blocks)
+    ref = read(plain, **options)
+    assert np.array_equal(blocks.time_s, ref.time_s) and np.array_equal(blocks.acc_mps2, ref.acc_mps2)
+    said = [w for w in blocks.warnings if "only separators" in w]
+    first = out.index(",,,,,,") + 1
+    assert len(said) == 1 and f"{out.count(',,,,,,')} row(s)" in said[0] and f"line {first}," in said[0], said
+    # a bad cell well after the skipped rows: named on its line in the file
+    bad = len(out) - 200
+    out[bad - 1] = "x" + out[bad - 1][out[bad - 1].index(","):]
+    path.write_text("\n".join(out) + "\n")
+    assert f"line {bad}" in error_of(path, **options)
+
+
+@pytest.mark.parametrize("size", [4096, 65536])
+def test_geneactiv_rows_of_only_separators_skipped_alike_in_blocks(tmp_path, in_blocks, size):
+    # a GENEActiv export re-saved in Excel: ',,,,,,' rows in the data and below it (review s37, excel)
+    lines = GENEACTIV.read_text().splitlines()
+    first = next(i for i, l in enumerate(lines) if re.match(r"\d{4}-\d\d-\d\d ", l))
+    out = []
+    for k, line in enumerate(lines):
+        out.append(line)
+        if k in (first + 3, first + 700, first + 701) or k == len(lines) - 1:
+            out.extend([",,,,,,"] * (2 if k == len(lines) - 1 else 1))
+    path = tmp_path / "excel.csv"
+    path.write_text("\n".join(out) + "\n")
+    plain = tmp_path / "plain.csv"
+    plain.write_text("\n".join(lines) + "\n")
+    ref = read(plain)
+    whole, blocks = read_both(path, in_blocks, size)
+    assert_same_recording(whole, blocks)
+    assert np.array_equal(blocks.time_s, ref.time_s) and np.array_equal(blocks.acc_mps2, ref.acc_mps2)
+    said = [w for w in blocks.warnings if "only separators" in w]
+    assert len(said) == 1 and "5 row(s)" in said[0] and f"line {first + 5}," in said[0], said
+    bad = len(out) - 100
+    out[bad - 1] = out[bad - 1].replace(",", ",x", 1)
+    path.write_text("\n".join(out) + "\n")
+    assert f"line {bad}" in error_of(path)

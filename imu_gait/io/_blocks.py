@@ -118,19 +118,25 @@ def fill_from_blocks(blocks: Iterator[tuple[bytes, int, bool]], n_rows_max: int,
 
 
 def first_row(block: bytes) -> bytes | None:
-    """The first line of ``block`` that holds more than white space, with an LF; None if there is none."""
+    """The first line of ``block`` that holds more than white space and separators (a row of values), with
+    an LF; None if there is none."""
     for line in block.split(b"\n"):
-        if line.strip():
+        if line.replace(b",", b"").replace(b";", b"").strip():
             return line + b"\n"
     return None
 
 
 _WHITESPACE = np.zeros(256, dtype=bool)
 _WHITESPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True      # what str.strip() removes, in ASCII
+#: and the separators: a line of only ',' / ';' (an Excel-saved empty row) is no data row either, as
+#: _common.is_blank_or_separators says
+_NO_VALUE = _WHITESPACE.copy()
+_NO_VALUE[[ord(","), ord(";")]] = True
 
 
 def nonblank_line_numbers(path: str | os.PathLike, first_line_no: int) -> np.ndarray:
-    """The 1-based numbers of the lines from ``first_line_no`` on that hold more than white space (lines
+    """The 1-based numbers of the lines from ``first_line_no`` on that hold more than white space and
+    separators (lines
     ended by LF, CR LF or a lone CR, as :func:`~imu_gait.io._common.csv_lines` splits them), found block by
     block with numpy: a day's file never sits in memory as text or as a list of lines."""
     found: list[np.ndarray] = []
@@ -157,7 +163,7 @@ def nonblank_line_numbers(path: str | os.PathLike, first_line_no: int) -> np.nda
             if last_cr:
                 end[-1] = False
             ends = np.flatnonzero(end)
-            text_count = np.cumsum(~_WHITESPACE[b])
+            text_count = np.cumsum(~_NO_VALUE[b])
             if ends.size:
                 # non-white bytes in each ended line: from the previous end (or the block start) to this end
                 upto = text_count[ends]

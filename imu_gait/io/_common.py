@@ -411,6 +411,30 @@ def require_closed_quotes(header: str, *, label: str, line: int) -> None:
                              hint="remove the stray quote from the header line, or quote each name fully")
 
 
+def thousands_separator_cell(line: str, delimiter: str) -> tuple[int, str] | None:
+    """``(0-based field, cell)`` of the first quoted cell of ``line`` that reads as a number written with
+    ``delimiter`` as its thousands separator ('"9,194.800"', as a spreadsheet saves a formatted number), or
+    None. The field counts split at every separator, quotes or not, so such a cell was reported as
+    'N fields where the header has M' — true but no help."""
+    if '"' not in line or delimiter not in ",.' ":
+        return None
+    rx = re.compile(r"\s*[+-]?\d{1,3}(?:" + re.escape(delimiter) + r"\d{3})+(?:\.\d*)?\s*")
+    try:
+        cells = next(csv.reader([line], delimiter=delimiter, quotechar='"'))
+    except (csv.Error, StopIteration):
+        return None
+    for j, cell in enumerate(cells):
+        if delimiter in cell and rx.fullmatch(cell):
+            return j, cell
+    return None
+
+
+def _thousands_problem(cell: str, delimiter: str) -> str:
+    return (f"'\"{cell}\"' looks like a number written with a thousands separator {delimiter!r} (a spreadsheet's "
+            f"number format), which is also the file's field separator: write it without it "
+            f"({cell.strip().replace(delimiter, '')!r})")
+
+
 def locate_bad_cell(text_lines: Iterable[str], first_line_no: int, columns: Sequence[str],
                     delimiter: str, decimal: str = ".", usecols: Sequence[int] | None = None,
                     expected: str = "the header") -> tuple[int, str | None, str] | None:
@@ -433,6 +457,10 @@ def locate_bad_cell(text_lines: Iterable[str], first_line_no: int, columns: Sequ
         if len(cells) == ncol + 1 and not cells[-1].strip():
             cells = cells[:-1]        # a trailing separator (an empty last field) is read as nothing
         if len(cells) != ncol or (usecols is not None and max(usecols) >= len(cells)):
+            thousands = thousands_separator_cell(line, delimiter)
+            if thousands is not None:
+                j = thousands[0]
+                return line_no, (columns[j] if j < ncol else None), _thousands_problem(thousands[1], delimiter)
             return line_no, None, (f"{len(cells)} field(s) where {expected} has {ncol} "
                                    f"(is the separator {delimiter!r} right?)")
         for j in check:
@@ -466,7 +494,7 @@ _OPEN_QUOTE = ("a quote (\") opens a cell that does not close on this line, so t
 
 
 def _first_bad_row(lines: Sequence[str], first_line_no: int, n_fields: int, delimiter: str,
-                   *, longer_only: bool) -> tuple[int, str] | None:
+                   *, longer_only: bool, columns: Sequence[str] | None = None) -> tuple[int, str] | None:
     """The shared walk of :func:`first_misfit_row` and :func:`find_overlong_row`: the first non-blank line
     with an open quote, or with a field count that is wrong (any, or — ``longer_only`` — more fields
     than ``n_fields``, a trailing separator excepted)."""
@@ -477,6 +505,13 @@ def _first_bad_row(lines: Sequence[str], first_line_no: int, n_fields: int, deli
             return first_line_no + k, _OPEN_QUOTE
         n = line.count(delimiter) + 1
         trailing = n == n_fields + 1 and not line.rsplit(delimiter, 1)[1].strip()
+        if n != n_fields and not trailing:
+            thousands = thousands_separator_cell(line, delimiter)
+            if thousands is not None:
+                j = thousands[0]
+                where = (f"column {columns[j]!r}" if columns is not None and j < len(columns)
+                         else f"field {j + 1}")
+                return first_line_no + k, f"{where}: {_thousands_problem(thousands[1], delimiter)}"
         if longer_only and n > n_fields and not trailing:
             return first_line_no + k, (f"{n} field(s) where {n_fields} are expected: a separator too many "
                                        "shifts this row's values into the wrong columns")
@@ -488,11 +523,11 @@ def _first_bad_row(lines: Sequence[str], first_line_no: int, n_fields: int, deli
 
 
 def first_misfit_row(lines: Sequence[str], first_line_no: int, n_fields: int,
-                     delimiter: str) -> tuple[int, str] | None:
+                     delimiter: str, columns: Sequence[str] | None = None) -> tuple[int, str] | None:
     """``(line number, problem)`` of the first data line that holds an unclosed quote or not exactly
     ``n_fields`` fields — a trailing separator (an empty field more) counted as the field too many it is
     to pandas when the other rows lack it. For naming the line when pandas' parse failed on one."""
-    return _first_bad_row(lines, first_line_no, n_fields, delimiter, longer_only=False)
+    return _first_bad_row(lines, first_line_no, n_fields, delimiter, longer_only=False, columns=columns)
 
 
 def is_complete_row(line: str, delimiter: str, decimal: str, n_fields: int) -> bool:
@@ -556,10 +591,10 @@ def rows_lost_or_shifted(text_or_path, skiprows: int, n_fields: int, delimiter: 
 
 
 def find_overlong_row(lines: Sequence[str], first_line_no: int, n_fields: int,
-                      delimiter: str) -> tuple[int, str] | None:
+                      delimiter: str, columns: Sequence[str] | None = None) -> tuple[int, str] | None:
     """``(line number, problem)`` of the first data line that :func:`rows_lost_or_shifted` objects to: a
     quote left open, or more fields than the header (a trailing separator excepted)."""
-    return _first_bad_row(lines, first_line_no, n_fields, delimiter, longer_only=True)
+    return _first_bad_row(lines, first_line_no, n_fields, delimiter, longer_only=True, columns=columns)
 
 
 #: pandas < 3's default float parser crashes the interpreter (SIGSEGV) on an exponent of 2**31 or more
@@ -607,24 +642,68 @@ def _first_row_ends_with_separator(text_or_path, skiprows: int, delimiter: str, 
     elif head is None:
         with open(text_or_path, "r", encoding="utf-8-sig", errors="replace") as fh:
             head = fh.read(65536)
-    rows = [line for line in re.split(r"\r\n|\r|\n", head)[skiprows:] if line.strip()]
+    rows = [line for line in re.split(r"\r\n|\r|\n", head)[skiprows:] if not is_blank_or_separators(line)]
     if not rows:
         return False
     first = rows[0]
     return first.count(delimiter) == n_names and not first.rsplit(delimiter, 1)[1].strip()
 
 
+#: what a row of only empty cells is made of (besides white space): Excel saves formatted empty rows as
+#: ',,,,,,' (or ';;;;;' where ';' separates). The line mappers count such a line as blank, as the readers
+#: that skip them do (:func:`parse_numeric_csv` with ``skipped``); a reader that does not skip them refuses
+#: the line, so no row is ever mapped past one.
+def is_blank_or_separators(line: str) -> bool:
+    """A line holding nothing but white space and separators (',' ';' tab): no cell has a value."""
+    return not line.replace(",", "").replace(";", "").strip()
+
+
+def blank_separator_rows(text: str, delimiter: str, skiprows: int) -> tuple[str, list[int]]:
+    """``text`` with each line after the first ``skiprows`` that holds only ``delimiter`` (and white space)
+    made empty — the line ends kept, so every later line keeps its number — and the 0-based indices of those
+    lines in ``text``. Only run after a fast parse failed: the normal path never pays for it."""
+    rx = re.compile(r"(?m)^[ \t]*(?:" + re.escape(delimiter) + r"[ \t]*)+(?=\r?$)")
+    found: list[int] = []
+    pos, line_idx = 0, 0
+
+    def blank(m: re.Match) -> str:
+        nonlocal pos, line_idx
+        line_idx += text.count("\n", pos, m.start())
+        pos = m.start()
+        if line_idx < skiprows:
+            return m.group(0)
+        found.append(line_idx)
+        return ""
+    out = rx.sub(blank, text)
+    return out, found
+
+
+def separator_rows_warning(label: str, skipped: Sequence[tuple[int, int]]) -> str | None:
+    """The one warning for rows of only separators skipped by :func:`parse_numeric_csv` (``skipped``: its
+    ``(first line, count)`` records, possibly one per block of a large file), or None when none were."""
+    if not skipped:
+        return None
+    n = sum(c for _, c in skipped)
+    first = min(l for l, _ in skipped)
+    return (f"{PurePosixPath(label).name}: {n} row(s) holding only separators (no value in any cell — Excel "
+            f"saves formatted empty rows so), the first on line {first}, were skipped")
+
+
 def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequence[str],
                       delimiter: str, decimal: str = ".", usecols: Sequence[int] | None = None,
                       first_line_no: int, dtype=np.float64, nrows: int | None = None,
-                      head: str | None = None, ends_file: bool = True) -> np.ndarray:
+                      head: str | None = None, ends_file: bool = True,
+                      skipped: list[tuple[int, int]] | None = None) -> np.ndarray:
     """Fast path: pandas C parser, float64, no Python per row. On failure, find the first
     bad line/column and raise :class:`RecordingError` naming it.
 
     ``text_or_path``: a ``str`` is CSV *text*, ``bytes`` CSV text in UTF-8 (a block of a large file,
     :mod:`._blocks`); a :class:`pathlib.Path` is a file to read. ``head``: the file's first 64 KiB as text,
     when the caller has read them already (not read again). ``ends_file``: the text's last line is the
-    file's (not so for a block of a large file but the last).
+    file's (not so for a block of a large file but the last). ``skipped``: when given, rows of only
+    separators (every cell empty) are skipped like blank lines — found only after the fast parse failed, so
+    the normal path is untouched — and ``(file line of the first, count)`` is appended to it for the caller's
+    one warning (:func:`separator_rows_warning`); without it they are refused as bad values, as before.
     """
     raw = text_or_path if isinstance(text_or_path, bytes) else None
     if raw is not None:
@@ -655,16 +734,26 @@ def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequenc
         return arr
     except (ValueError, TypeError, pd.errors.ParserError):
         if is_text or raw is not None:
-            lines = csv_lines(text_or_path if raw is None else raw.decode("utf-8", "replace"))[skiprows:]
+            full = text_or_path if raw is None else raw.decode("utf-8", "replace")
         else:
-            with open(text_or_path, "r", encoding="utf-8", errors="replace") as fh:
-                lines = csv_lines(fh.read())[skiprows:]
+            with open(text_or_path, "r", encoding="utf-8", errors="replace", newline="") as fh:
+                full = fh.read()
+        if skipped is not None:
+            blanked, found = blank_separator_rows(full, delimiter, skiprows)
+            if found:
+                # parsed again with those rows as blank lines: every other row and line number as in the file
+                skipped.append((first_line_no - skiprows + found[0], len(found)))
+                return parse_numeric_csv(blanked, label=label, skiprows=skiprows, names=names,
+                                         delimiter=delimiter, decimal=decimal, usecols=usecols,
+                                         first_line_no=first_line_no, dtype=dtype, nrows=nrows, head=None,
+                                         ends_file=ends_file, skipped=None)
+        lines = csv_lines(full)[skiprows:]
         if nrows is not None:
             lines = lines[:nrows]
         hit = locate_bad_cell(lines, first_line_no, names, delimiter, decimal, usecols)
         if hit is None:
             # pandas also refuses what locate_bad_cell lets pass: a trailing separator on some rows only
-            row = first_misfit_row(lines, first_line_no, len(names), delimiter)
+            row = first_misfit_row(lines, first_line_no, len(names), delimiter, names)
             if row is not None:
                 raise RecordingError(f"bad value in the data: {row[1]}", path=label, line=row[0],
                                      hint="fix or delete that row") from None
@@ -699,7 +788,7 @@ def row_line_mapper(text_or_path, first_line_no: int) -> Callable[[int], int]:
                 with open(text_or_path, "r", encoding="utf-8", errors="replace", newline="") as fh:
                     text = fh.read()
             lines = _LINE_END_RX.split(text)[first_line_no - 1:]
-            cache.append(first_line_no + np.flatnonzero([bool(l.strip()) for l in lines]))
+            cache.append(first_line_no + np.flatnonzero([not is_blank_or_separators(l) for l in lines]))
         nonblank = cache[0]
         return int(nonblank[row]) if 0 <= row < nonblank.size else first_line_no + int(row)
     return line_of

@@ -24,7 +24,8 @@ from ..clocktext import utc_offset_of_zone
 from ..errors import RecordingError
 from ..recording import Recording
 from . import _blocks
-from ._common import (acc_factor, check_stated_acc_unit, clean_os_errors, csv_lines, finish, locate_bad_cell,
+from ._common import (acc_factor, blank_separator_rows, check_stated_acc_unit, clean_os_errors, csv_lines, finish,
+                      locate_bad_cell, separator_rows_warning,
                       read_csv_safely, require_csv_file, row_line_mapper, rows_lost_or_shifted)
 
 _ROW_RX = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}:\d{3},")
@@ -113,7 +114,11 @@ def read_geneactiv(path: str | os.PathLike, *, acc_unit: str | None = None) -> R
             warnings.append(f"the last line ({len(lines)}) was incomplete (export or copy cut short?) and was ignored")
             lines = lines[:-1]
             text = "\n".join(lines) + "\n"
-        ns, acc = _parse_rows(text, first, first + 1, names, path, lambda: lines[first:])
+        skipped: list[tuple[int, int]] = []       # rows of only separators (Excel's empty rows)
+        ns, acc = _parse_rows(text, first, first + 1, names, path, lambda: lines[first:], skipped)
+        note = separator_rows_warning(path, skipped)
+        if note:
+            warnings.append(note)
         rows_source = text
     t_s = (ns - ns[0]) * 1e-9
     meta["start_time_iso"] = _start_time_iso(int(ns[0]), meta.get("time_zone"))
@@ -144,10 +149,12 @@ HEAD_BYTES = 65536
 
 
 def _parse_rows(text: str | bytes, skiprows: int, first_line_no: int, names: list[str], path: str,
-                lines_of: Callable[[], Iterable[str]]) -> tuple[np.ndarray, np.ndarray]:
+                lines_of: Callable[[], Iterable[str]],
+                skipped: list[tuple[int, int]] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(time stamps in ns since 1970 as int64, x y z as read (N, 3)) of the data rows of ``text`` after its
     first ``skiprows`` lines; the first data row is line ``first_line_no`` of the file. ``lines_of()``: the
-    data lines, for naming a bad cell."""
+    data lines, for naming a bad cell. ``skipped``: rows of only separators (an export re-saved in Excel)
+    are skipped as blank lines and recorded there, as :func:`~._common.parse_numeric_csv` does."""
     if isinstance(text, bytes) and skiprows == 0:
         fast = _parse_rows_fast(text, names)
         if fast is not None:
@@ -176,6 +183,14 @@ def _parse_rows(text: str | bytes, skiprows: int, first_line_no: int, names: lis
         if not np.isfinite(acc).all():
             raise ValueError("non-finite")
     except (ValueError, TypeError, pd.errors.ParserError):
+        if skipped is not None:
+            full = text if isinstance(text, str) else text.decode("utf-8", "replace")
+            blanked, found = blank_separator_rows(full, ",", skiprows)
+            if found:
+                # parsed again with those rows as blank lines (line ends kept: every line keeps its number)
+                skipped.append((first_line_no - skiprows + found[0], len(found)))
+                return _parse_rows(blanked, skiprows, first_line_no, names, path,
+                                   lambda: csv_lines(blanked)[skiprows:])
         bad = _locate(lines_of(), first_line_no, names)
         if bad is None:
             raise RecordingError("the data rows could not be read as time stamps and numbers (no single bad "
@@ -255,9 +270,14 @@ def _parse_blocks(path: str, first: int, names: list[str], warnings: list[str]) 
                 block = block[:cut]
         if not block or block.isspace():
             return np.empty(0, np.int64), np.empty((0, 3))
-        return _parse_rows(block, 0, line_no, names, path, lambda: csv_lines(block.decode("utf-8", "replace")))
+        return _parse_rows(block, 0, line_no, names, path, lambda: csv_lines(block.decode("utf-8", "replace")),
+                           skipped)
 
+    skipped: list[tuple[int, int]] = []           # rows of only separators (Excel's empty rows), per block
     parts = _blocks.fill_from_blocks(_blocks.line_blocks(path, offset, first + 1), n_max, parse)
+    note = separator_rows_warning(path, skipped)
+    if note:
+        warnings.append(note)
     return parts[0], parts[1]
 
 

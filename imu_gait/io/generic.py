@@ -47,7 +47,8 @@ from ..clocktext import (AMBIGUOUS, DAY_FIRST, MONTH_FIRST, date_order, first_mi
 from ..errors import RecordingError
 from ..recording import MIN_DURATION_S, MIN_RATE_HZ, Recording
 from . import _blocks
-from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors,
+from ._common import (blank_separator_rows, is_blank_or_separators, separator_rows_warning,
+                      TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors,
                       csv_lines, find_overlong_row, finish, first_misfit_row, float32_clock, guess_acc_unit,
                       guess_gyro_unit, gyro_factor, header_names, is_data_cell, read_csv_safely, require_closed_quotes,
                       require_csv_file, row_line_mapper, rows_lost_or_shifted, sniff_decimal, sniff_delimiter, split_header, to_numbers)
@@ -443,21 +444,36 @@ class _Rows:
         self.label, self.cols, self.delim, self.decimal = label, cols, delim, decimal
         self._lines = lines
         self._nonblank: np.ndarray | None = None
-        src = io.BytesIO(text) if isinstance(text, bytes) else io.StringIO(text)
+        #: rows of only separators (Excel's empty rows) made blank lines: ``(file line of the first, count)``
+        self.skipped: list[tuple[int, int]] = []
         try:
-            # (bytes that are not UTF-8 read as U+FFFD, as the one pass's text: the cell is then named)
-            self.df = read_csv_safely(src, sep=delim, decimal=decimal, header=None, skiprows=skiprows,
-                                      names=cols, usecols=sorted(set(use)), engine="c",
-                                      skip_blank_lines=True, comment=None, quotechar='"', encoding_errors="replace")
+            self.df = self._parse(text, skiprows, cols, use, delim, decimal)
+            # such a row reads as missing values in every used column, so one column tells whether the
+            # text need be looked at (a float column's isna: well under a millisecond an hour)
+            if len(self.df) and self.df.iloc[:, 0].isna().any():
+                blanked, found = blank_separator_rows(self._as_text(), delim, skiprows)
+                if found:
+                    self.skipped.append((first_line_no - skiprows + found[0], len(found)))
+                    self.text, self._lines = blanked, None
+                    self.df = self._parse(blanked, skiprows, cols, use, delim, decimal)
         except (ValueError, pd.errors.ParserError) as exc:
             # name the row in the file's terms (pandas' message counts rows its own way, or names none)
-            hit = first_misfit_row(self.lines, first_line_no, len(cols), delim)
+            hit = first_misfit_row(self.lines, first_line_no, len(cols), delim, cols)
             if hit is None:
                 m = re.search(r"line (\d+)", str(exc))
                 hit = ((first_line_no - 1 + int(m.group(1)) - 1) if m else None,
                        f"a row does not split into the header's {len(cols)} field(s) at {delim!r}")
             raise RecordingError(f"the rows do not match the header: {hit[1]}", path=label, line=hit[0],
                                  hint="fix or delete that row, or pass the right delimiter (delimiter=…)") from None
+
+    @staticmethod
+    def _parse(text: str | bytes, skiprows: int, cols: list[str], use: list[int], delim: str,
+               decimal: str) -> pd.DataFrame:
+        src = io.BytesIO(text) if isinstance(text, bytes) else io.StringIO(text)
+        # (bytes that are not UTF-8 read as U+FFFD, as the one pass's text: the cell is then named)
+        return read_csv_safely(src, sep=delim, decimal=decimal, header=None, skiprows=skiprows,
+                               names=cols, usecols=sorted(set(use)), engine="c",
+                               skip_blank_lines=True, comment=None, quotechar='"', encoding_errors="replace")
 
     def __len__(self) -> int:
         return len(self.df)
@@ -477,7 +493,7 @@ class _Rows:
         """Refuse rows pandas' usecols read quietly wrong: a longer row's extra fields dropped, rows swallowed
         by a quote left open."""
         if rows_lost_or_shifted(self._as_text(), self.skiprows, len(self.cols), self.delim, len(self.df)):
-            hit = find_overlong_row(self.lines, self.first_line_no, len(self.cols), self.delim)
+            hit = find_overlong_row(self.lines, self.first_line_no, len(self.cols), self.delim, self.cols)
             raise RecordingError(f"the rows do not match the header: {hit[1] if hit else 'rows were lost in parsing'}",
                                  path=self.label, line=hit[0] if hit else None,
                                  hint="fix or delete that row (or pass the right delimiter=…)")
@@ -598,6 +614,7 @@ def _read_blocks(path: str, data_start: int, *, ti: int | None, ai: list[int], g
         if not block or block.isspace():
             return _empty_parts(ti, state, gi)
         rows = _Rows(block, 0, line_no, **parse_kw)
+        skipped.extend(rows.skipped)
         if not len(rows):
             return _empty_parts(ti, state, gi)
         rows.require_rows_kept()
@@ -622,7 +639,11 @@ def _read_blocks(path: str, data_start: int, *, ti: int | None, ai: list[int], g
         gyro = None if gi is None else np.column_stack([rows.numeric(j) for j in gi])
         return t_part, acc, gyro
 
+    skipped: list[tuple[int, int]] = []           # rows of only separators (Excel's empty rows), per block
     parts = _blocks.fill_from_blocks(_blocks.line_blocks(path, offset, data_start + 1), n_max, parse)
+    note = separator_rows_warning(label, skipped)
+    if note:
+        warnings.append(note)
     if not parts:
         return 0, None, None, None, state["time_text"], None, None
     t_read, acc_read, gyro_read = parts
@@ -831,7 +852,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     # a last line cut short (a copy interrupted, a logger still writing): dropped with a warning, as the
     # native reader does (it was parsed, its missing cells shown as 'nan' in a refusal). Judged against
     # the first data row: fewer fields, or empty where that row has its last value
-    body = [i for i in range(data_start, len(lines)) if lines[i].strip()]
+    body = [i for i in range(data_start, len(lines)) if not is_blank_or_separators(lines[i])]
     cut_warning_at = len(warnings)          # (where a large file's last block puts its word on a cut last line)
     if not large and text and not text.endswith(("\n", "\r")) and len(body) > 1 and body[-1] == len(lines) - 1:
         ref, cells = lines[body[0]].split(delim), lines[-1].split(delim)
@@ -937,6 +958,9 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     else:
         rows = _Rows(text, data_start, data_start + 1, lines=lines[data_start:], **parse)
         n_rows = len(rows)
+        note = separator_rows_warning(label, rows.skipped)
+        if note:
+            warnings.append(note)
     if n_rows == 0:
         raise RecordingError("the file has a header but no data rows", path=label, line=header_line,
                              hint="the recording is empty: record again or pick another file")

@@ -31,7 +31,8 @@ from ..recording import MIN_DURATION_S, Recording
 from . import _blocks
 from ._common import (TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors, finish,
                       float32_clock,
-                      gyro_factor, is_complete_row, parse_numeric_csv, require_csv_file, row_line_mapper, sniff_decimal,
+                      gyro_factor, is_complete_row, parse_numeric_csv, require_csv_file, row_line_mapper, separator_rows_warning,
+                      sniff_decimal,
                       sniff_delimiter, split_header, require_closed_quotes, header_names)
 
 ACC_COLUMNS = ("acc_x", "acc_y", "acc_z")
@@ -275,7 +276,8 @@ def _parse_whole(path: Path, head: bytes, *, label: str, header_line_no: int, co
             raw_lines = re.split(rb"\r\n|\r|\n", fb.read())
         if not is_complete_row(raw_lines[-1].decode("utf-8", "replace"), delim, decimal, len(cols)):
             # pandas' nrows counts data rows, and it skips blank lines: count the non-blank ones
-            nrows = sum(1 for l in raw_lines[header_line_no:-1] if l.strip())
+            # (and rows of only separators, which the parse below skips)
+            nrows = sum(1 for l in raw_lines[header_line_no:-1] if l.replace(b",", b"").replace(b";", b"").strip())
             warnings.append("the last line was incomplete (recording interrupted?) and was ignored")
         # else: a whole last row merely without its final newline (many editors save so) is kept
 
@@ -283,12 +285,16 @@ def _parse_whole(path: Path, head: bytes, *, label: str, header_line_no: int, co
     # with one before the header, the first data row was skipped too, silently. Such files are parsed
     # from text with the line ends made '\n' (rare, so the 1-h happy path is untouched).
     src: Path | str = path
+    skipped: list[tuple[int, int]] = []           # rows of only separators (Excel's empty rows)
     if re.search(rb"\r(?!\n)", head):
         with open(path, "r", encoding="utf-8-sig", errors="replace", newline=None) as fh:
             src = fh.read()
     data = parse_numeric_csv(src, label=label, skiprows=header_line_no, names=cols, delimiter=delim,
                              decimal=decimal, usecols=None if all_cols else usecols, first_line_no=header_line_no + 1,
-                             nrows=nrows, head=head.decode("utf-8-sig", errors="replace"))
+                             nrows=nrows, head=head.decode("utf-8-sig", errors="replace"), skipped=skipped)
+    note = separator_rows_warning(label, skipped)
+    if note:
+        warnings.append(note)
     if data.shape[0] == 0:
         raise RecordingError("the file has a header but no data rows", path=label, line=header_line_no,
                              hint="the recording is empty: record again or pick another file")
@@ -320,10 +326,15 @@ def _parse_blocks(path: Path, *, label: str, header_line_no: int, cols: list[str
         if not block or block.isspace():
             return np.empty(0), np.empty((0, 3)), (np.empty((0, 3)) if has_gyro else None)
         data = parse_numeric_csv(block, label=label, skiprows=0, names=cols, delimiter=delim, decimal=decimal,
-                                 usecols=None if all_cols else usecols, first_line_no=line_no, ends_file=last)
+                                 usecols=None if all_cols else usecols, first_line_no=line_no, ends_file=last,
+                                 skipped=skipped)
         return data[:, i_t], data[:, i_acc], (data[:, i_gyro] if has_gyro else None)
 
+    skipped: list[tuple[int, int]] = []           # rows of only separators (Excel's empty rows), per block
     parts = _blocks.fill_from_blocks(_blocks.line_blocks(path, offset, header_line_no + 1), n_max, parse)
+    note = separator_rows_warning(label, skipped)
+    if note:
+        warnings.append(note)
     if not parts or parts[0].size == 0:
         raise RecordingError("the file has a header but no data rows", path=label, line=header_line_no,
                              hint="the recording is empty: record again or pick another file")

@@ -34,7 +34,7 @@ from ._common import (Container, acc_factor, check_stated_acc_unit, check_stated
                       csv_lines, drop_cut_last_line,
                       meta_csv_rows,
                       export_key, finish, guess_acc_unit, guess_gyro_unit, gyro_factor, interp_columns, merge_gyro, parse_numeric_csv,
-                      refuse_several_exports, row_line_mapper, sniff_decimal, sniff_delimiter, sorted_unique_time,
+                      refuse_several_exports, row_line_mapper, separator_rows_warning, sniff_decimal, sniff_delimiter, sorted_unique_time,
                       split_copy_suffix, require_closed_quotes, header_names)
 
 _TIME_RX = re.compile(r"^\s*(time|t)\b", re.I)
@@ -158,8 +158,12 @@ def _read_table(cont: Container, name: str, acc_unit: str | None = None,
             cut_note.append(f"{PurePosixPath(name).name}: the header names {cols[i]!r} {len(again)} times (columns "
                             f"{', '.join(again)}, from 0): read column {i}")
     text = drop_cut_last_line(text, delim, decimal, len(cols), label, cut_note)
+    skipped: list[tuple[int, int]] = []           # rows of only separators (re-saved in Excel)
     data = parse_numeric_csv(text, label=label, skiprows=1, names=cols, delimiter=delim, decimal=decimal,
-                             usecols=usecols, first_line_no=2)
+                             usecols=usecols, first_line_no=2, skipped=skipped)
+    note = separator_rows_warning(label, skipped)
+    if note:
+        cut_note.append(note)
     if data.shape[0] == 0:        # its only row was cut short (and dropped above)
         raise EmptyRecordingError("the file has a header but no complete data row", path=label, line=2,
                                   hint="export the experiment again from phyphox")

@@ -30,7 +30,7 @@ from ..errors import EmptyRecordingError, RecordingError
 from ..recording import G, Recording, gravity_size
 from ._common import (Container, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors,
                       drop_cut_last_line, export_key, finish, guess_acc_unit, guess_gyro_unit, gyro_factor,
-                      interp_columns, merge_gyro, meta_csv_rows, parse_numeric_csv, refuse_several_exports, row_line_mapper, sniff_delimiter,
+                      interp_columns, merge_gyro, meta_csv_rows, parse_numeric_csv, refuse_several_exports, row_line_mapper, separator_rows_warning, sniff_delimiter,
                       sorted_unique_time, split_copy_suffix, split_header, require_closed_quotes, header_names)
 
 SENSOR_HEADER_START = ("time", "seconds_elapsed")
@@ -64,7 +64,7 @@ def _exports(cont: Container) -> dict[tuple[str, str], dict[str, str]]:
 
 
 def looks_like_sensorlogger_header(line: str) -> bool:
-    cols = split_header(line, ",")
+    cols = [c.strip().lower() for c in split_header(line, ",")]      # (in any letter case, as the reader)
     return len(cols) >= 5 and tuple(cols[:2]) == SENSOR_HEADER_START and {"x", "y", "z"} <= set(cols)
 
 
@@ -105,17 +105,24 @@ def _read_sensor(cont: Container, name: str,
     delim = sniff_delimiter(header)
     require_closed_quotes(header, label=label, line=1)
     cols = header_names(header, delim)     # (a separator at the end names no column)
-    missing = [c for c in ("time", "x", "y", "z") if c not in cols]
+    # the names in any letter case ('Time,Seconds_Elapsed,Z,Y,X' after an edit in a spreadsheet) — refused
+    # before as 'the header lacks time, x, y, z'
+    lowered = [c.strip().lower() for c in cols]
+    missing = [c for c in ("time", "x", "y", "z") if c not in lowered]
     if missing:
         raise RecordingError(f"the header lacks {', '.join(missing)} (found: {', '.join(cols)})", path=label,
                              line=1, hint="Sensor Logger files start 'time,seconds_elapsed,z,y,x'")
     if first_nl < 0 or not text[first_nl + 1:].strip():
         raise EmptyRecordingError("the file has a header but no data rows", path=label, line=1,
                                   hint="the sensor was not enabled or recorded nothing; enable it in Sensor Logger")
-    want = [cols.index(c) for c in ("time", "x", "y", "z")]
+    want = [lowered.index(c) for c in ("time", "x", "y", "z")]
     text = drop_cut_last_line(text, delim, ".", len(cols), label, warnings)
+    skipped: list[tuple[int, int]] = []           # rows of only separators (re-saved in Excel)
     data = parse_numeric_csv(text, label=label, skiprows=1, names=cols, delimiter=delim,
-                             usecols=want, first_line_no=2)
+                             usecols=want, first_line_no=2, skipped=skipped)
+    note = separator_rows_warning(label, skipped)
+    if note:
+        warnings.append(note)
     if data.shape[0] == 0:        # its only row was cut short (and dropped above)
         raise EmptyRecordingError("the file has a header but no complete data row", path=label, line=2,
                                   hint="the sensor recorded nothing whole; export the recording again")
