@@ -580,18 +580,10 @@ def stuck_axes(t: np.ndarray, acc: np.ndarray, *,
     to judge by). Only such samples count: a still sensor's axes may repeat a value for long (a coarse
     resolution), a moving one's cannot; and the movement is the other axes', not |a|'s — an axis stuck
     at 0 (the vertical) or at full scale leaves |a| nearly steady."""
-    n = acc.shape[0]
-    # every 4th sample of a long recording (as check_units): the shares sit far from the threshold
-    sub = slice(None, None, 4 if n > 40_000 else 1)
-    t, acc = t[sub], acc[sub]
-    step = float(np.median(np.diff(t))) if t.size > 1 else 0.0
-    if not step > 0:
+    cut = _one_second_windows(t, acc)
+    if cut is None:
         return None
-    per = max(2, int(round(1.0 / step)))
-    k = acc.shape[0] // per
-    if k == 0:
-        return None
-    windows = acc[:k * per].reshape(k, per, 3)
+    step, per, (windows,) = cut
     var = windows.var(axis=1)                                    # (k, 3)
     judged, out = False, []
     for j in range(3):
@@ -616,20 +608,30 @@ def stuck_gyro_axes(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray) -> list[tu
     gyroscope's resolution from sample to sample. Empty when nothing is stuck or the accelerometer moves for
     less than :data:`MOVING_MIN_S` (nothing to judge by). (Live: :class:`StuckGyroProbe`, the same judgement as
     the samples come.)"""
-    n = acc.shape[0]
-    sub = slice(None, None, 4 if n > 40_000 else 1)
-    t, acc, gyro = t[sub], acc[sub], gyro[sub]
-    step = float(np.median(np.diff(t))) if t.size > 1 else 0.0
-    if not step > 0:
+    cut = _one_second_windows(t, acc, gyro)
+    if cut is None:
         return []
-    per = max(2, int(round(1.0 / step)))
-    k = acc.shape[0] // per
-    if k == 0:
-        return []
-    moving = _moving_windows(acc[:k * per].reshape(k, per, 3))
+    step, per, (acc_windows, gyro_windows) = cut
+    moving = _moving_windows(acc_windows)
     if moving.sum() * per * step < MOVING_MIN_S:
         return []
-    return _stuck_rate_axes(gyro[:k * per].reshape(k, per, 3)[moving])
+    return _stuck_rate_axes(gyro_windows[moving])
+
+
+def _one_second_windows(t: np.ndarray, *arrays: np.ndarray) -> tuple[float, int, list[np.ndarray]] | None:
+    """``(step_s, per, windows)``: each (n, 3) array cut into consecutive 1-s windows of ``per`` samples, (k, per, 3),
+    from the first sample; every 4th sample of a long recording (as check_units: the checks that use them give
+    verdicts far from their limits). None when the time has no positive step or not one window fits."""
+    sub = slice(None, None, 4 if arrays[0].shape[0] > 40_000 else 1)
+    t = t[sub]
+    step = float(np.median(np.diff(t))) if t.size > 1 else 0.0
+    if not step > 0:
+        return None
+    per = max(2, int(round(1.0 / step)))
+    k = arrays[0][sub].shape[0] // per
+    if k == 0:
+        return None
+    return step, per, [a[sub][:k * per].reshape(k, per, 3) for a in arrays]
 
 
 def _moving_windows(windows: np.ndarray) -> np.ndarray:
@@ -997,20 +999,14 @@ def walking_rotation_rads(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray) -> f
     """The median rate of turn (rad/s) about each 1-s window's mean, over the windows whose |a| varies by over
     :data:`WALKING_ACC_STD` (clear stepping); None when they add up to less than :data:`WALKING_MIN_S` (no walking
     to judge the gyroscope by: a still or sitting recording)."""
-    n = acc.shape[0]
-    sub = slice(None, None, 4 if n > 40_000 else 1)          # as stuck_gyro_axes: the verdict sits far from its limit
-    t, acc, gyro = t[sub], acc[sub], gyro[sub]
-    step = float(np.median(np.diff(t))) if t.size > 1 else 0.0
-    if not step > 0:
+    cut = _one_second_windows(t, acc, gyro)
+    if cut is None:
         return None
-    per = max(2, int(round(1.0 / step)))
-    k = acc.shape[0] // per
-    if k == 0:
-        return None
-    walking = acc[:k * per].reshape(k, per, 3).var(axis=1).sum(axis=1) > WALKING_ACC_STD ** 2
+    step, per, (acc_windows, gyro_windows) = cut
+    walking = acc_windows.var(axis=1).sum(axis=1) > WALKING_ACC_STD ** 2
     if walking.sum() * per * step < WALKING_MIN_S:
         return None
-    rates = gyro[:k * per].reshape(k, per, 3)[walking]
+    rates = gyro_windows[walking]
     rates = rates - rates.mean(axis=1, keepdims=True)
     return float(np.median(np.sqrt(np.einsum("ijk,ijk->ij", rates, rates))))
 
