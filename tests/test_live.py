@@ -822,7 +822,9 @@ def test_simulate_a_runner_over_the_emulated_radio_cues_its_over_striding(tmp_pa
     ~170 spm, the over-striding cue rises after the change, and the report is a run's."""
     out = tmp_path / "run.json"
     p = subprocess.run([sys.executable, "-m", "imu_gait", "simulate", "--sim-gait", "run", "--duration", "200",
-                        "--speed", "20", "--view", "plain", "--record", str(tmp_path / "run.csv"), "--json", str(out),
+                        # 10×, not 20×: at 20× a Python 3.10 CI run fell behind and dropped 28 % of the samples (1,108
+                        # notifications) and the running share read 0.88 (s37); at 10× none were lost, the share 1.0
+                        "--speed", "10", "--view", "plain", "--record", str(tmp_path / "run.csv"), "--json", str(out),
                         "-q"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert p.returncode == 0, p.stderr[-2000:]
     cue = re.search(r"(\d+):(\d\d)\s+CUE \[\w+\] Over-striding", p.stdout)
