@@ -16,6 +16,7 @@ import pytest
 
 import imu_gait
 from imu_gait.errors import RecordingError
+from test_large_files import assert_same_samples
 
 DATA = Path(__file__).parent / "data"
 
@@ -757,14 +758,6 @@ def _insert_separator_rows(src: Path, dst: Path, after_lines: list[int], delim: 
     return where
 
 
-def _same_samples(a, b):
-    assert np.array_equal(a.time_s, b.time_s)
-    assert np.array_equal(a.acc_mps2, b.acc_mps2)
-    assert (a.gyro_rads is None) == (b.gyro_rads is None)
-    if a.gyro_rads is not None:
-        assert np.array_equal(a.gyro_rads, b.gyro_rads)
-
-
 def _separator_warning(rec, n: int, first: int) -> None:
     said = [w for w in rec.warnings if "only separators" in w]
     assert len(said) == 1, rec.warnings
@@ -780,7 +773,7 @@ def test_native_rows_of_only_separators_skipped_with_one_warning(tmp_path, where
     dst = tmp_path / "walk.csv"
     rows = _insert_separator_rows(src, dst, mid, ",", 7, at_end=0 if where == "middle" else 3)
     rec = imu_gait.read(dst)
-    _same_samples(rec, imu_gait.read(src))
+    assert_same_samples(rec, imu_gait.read(src))
     _separator_warning(rec, len(rows), rows[0])
 
 
@@ -810,14 +803,14 @@ def test_phyphox_and_sensorlogger_rows_of_only_separators_skipped(tmp_path):
     rows = _insert_separator_rows(DATA / "phyphox_semicolon" / "Raw Data.csv", ph / "Raw Data.csv", [50], ";", 5,
                                   at_end=2)
     rec = imu_gait.read(ph)
-    _same_samples(rec, imu_gait.read(DATA / "phyphox_semicolon"))
+    assert_same_samples(rec, imu_gait.read(DATA / "phyphox_semicolon"))
     _separator_warning(rec, 3, rows[0])
 
     sl = copy_export(tmp_path, "sensorlogger_android")
     rows = _insert_separator_rows(DATA / "sensorlogger_android" / "TotalAcceleration.csv",
                                   sl / "TotalAcceleration.csv", [20], ",", 5, at_end=4)
     rec = imu_gait.read(sl)
-    _same_samples(rec, imu_gait.read(DATA / "sensorlogger_android"))
+    assert_same_samples(rec, imu_gait.read(DATA / "sensorlogger_android"))
     _separator_warning(rec, 5, rows[0])
 
 
@@ -832,7 +825,7 @@ def test_generic_rows_of_only_separators_skipped(tmp_path):
     dst = tmp_path / "log_excel.csv"
     rows = _insert_separator_rows(src, dst, [10, 11], ";", 4, at_end=5)
     rec = imu_gait.read(dst, **options)
-    _same_samples(rec, imu_gait.read(src, **options))
+    assert_same_samples(rec, imu_gait.read(src, **options))
     _separator_warning(rec, 7, rows[0])
 
 
@@ -847,7 +840,7 @@ def test_sensorlogger_header_in_other_letter_case_read(tmp_path, as_folder):
     else:
         rec = imu_gait.read(sl / "TotalAcceleration.csv")
         ref = imu_gait.read(DATA / "sensorlogger_android" / "TotalAcceleration.csv")
-    _same_samples(rec, ref)
+    assert_same_samples(rec, ref)
 
 
 def test_quoted_number_with_thousands_separator_named(tmp_path):
@@ -880,5 +873,5 @@ def test_generic_separator_rows_wider_than_the_header_skipped(tmp_path):
     dst = tmp_path / "log_excel.csv"
     rows = _insert_separator_rows(src, dst, [5], ",", 7, at_end=2)
     rec = imu_gait.read(dst, **options)
-    _same_samples(rec, imu_gait.read(src, **options))
+    assert_same_samples(rec, imu_gait.read(src, **options))
     _separator_warning(rec, 3, rows[0])
