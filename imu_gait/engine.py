@@ -556,6 +556,7 @@ class GaitEngine:
         self._braking_n = 0
         self._sym_counts = [0, 0]                 # rows given so far with a symmetry, and those ≥ the centred bar
         self._implausible: list[dict[str, Any]] = []   # walks taken back as no trunk's gait (_retract_if_implausible)
+        self._flat: list[dict[str, Any]] = []          # walks taken back as a trunk that did not bounce (_retract_if_flat)
         self._bout_ups: dict[int, list[np.ndarray]] = {}   # per walk: 'up' before each of its first steps
         self.posture_checks: list[dict[str, Any]] = []   # per closed walk: its tail's recline, for benchmarks
         # every standing confirmed (see STANDING_MIN_S), in order, one before and one after each walk at most: a sensor
@@ -1210,7 +1211,7 @@ class GaitEngine:
         back if it had no rhythm or a still trunk, else note what the checks of its trailing steps (sat down?) and
         of a standing after it need."""
         if not (self._retract_if_aperiodic(bout, upd) or self._retract_if_implausible(bout, upd)
-                or self._retract_if_trunk_still(bout, upd)):
+                or self._retract_if_trunk_still(bout, upd) or self._retract_if_flat(bout, upd)):
             self._posture_due_at_close(bout)
             self._standing_after_due_at_close(bout)
         else:
@@ -1306,6 +1307,25 @@ class GaitEngine:
             return False
         if np.nanmedian(twist) > p.still_trunk_max_twist_deg or np.nanmedian(drop) > p.still_trunk_max_drop_deg:
             return False
+        self._bout_ups.pop(bout, None)
+        self._retract(bout, np.asarray(b["_times"], float), upd)
+        return True
+
+    def _retract_if_flat(self, bout: int, upd: EngineUpdate) -> bool:
+        """A closed walk of ≥ ``flat_min_steps`` steps whose trunk barely rose and fell (median bounce per step under
+        ``flat_max_bounce_cm``) was not walking — pedalling a bike, seated: all its steps are taken back and the
+        summary's warnings say so (StepParams explains the rule and its evidence). True if it was."""
+        p = self.p
+        if self.placement_kind == "off_trunk":
+            return False                          # a pocket's phone: its 'bounce' is the thigh's, not this evidence
+        b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
+        if b is None or b["n_steps"] < p.flat_min_steps:
+            return False
+        (bounce,) = self._bout_column(bout, "vertical_oscillation_cm")
+        if np.isfinite(bounce).sum() < p.flat_min_steps // 2 or not np.nanmedian(bounce) < p.flat_max_bounce_cm:
+            return False
+        self._flat.append({"start_s": float(b["start_s"]), "end_s": float(b["end_s"]), "n_steps": int(b["n_steps"]),
+                           "bounce": float(np.nanmedian(bounce))})
         self._bout_ups.pop(bout, None)
         self._retract(bout, np.asarray(b["_times"], float), upd)
         return True
@@ -2667,6 +2687,15 @@ class GaitEngine:
                             f"{self.p.implausible_max_twist_deg:.0f}° per stride with irregular steps, which no trunk reaches in walking "
                             "(sway ≈ 3–7 cm, bounce ≈ 2.5–5 cm, twist 8–15°) or running (bounce ≤ ~13 cm). Was the "
                             "sensor held in the hand, on a wrist, swung or carried rather than worn on the trunk?")
+        if self._flat:
+            w = self._flat
+            what = "; ".join(f"{mmss(x['start_s'] - (self._first_t or 0.0))}–{mmss(x['end_s'] - (self._first_t or 0.0))} "
+                             f"({x['n_steps']} steps, bounce {x['bounce']:.1f} cm)" for x in w[:5])
+            warnings.append(f"{len(w)} stretch{'es' if len(w) > 1 else ''} of rhythmic motion left out as not walking "
+                            f"— {what}{' …' if len(w) > 5 else ''}: the trunk rose and fell under "
+                            f"{self.p.flat_max_bounce_cm:.1f} cm per 'step' over {self.p.flat_min_steps}+ steps, where "
+                            "a walking trunk bounces ≈ 2.5–5 cm. Pedalling (a bike, seated) looks like this; no steps, "
+                            "cadence or flags were taken from it")
         if self._calib is None and len(steps):
             warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "
                             "reference were estimated from the short walks together; lean and braking are less certain")

@@ -226,6 +226,18 @@ class StepParams:
     still_trunk_max_twist_deg: float = 0.75
     still_trunk_max_drop_deg: float = 1.0
     still_trunk_min_steps: int = 2       # finite twist and drop values needed to judge
+    # A long 'walk' whose trunk barely rises and falls (applied by the engine when it closes, with or without a
+    # gyroscope, unless the sensor is declared off the trunk): a seated pedaller's pelvis rocks side to side at
+    # the pedal rate and the step detector takes each downstroke for a step (a synthetic stationary bike at 80 rpm:
+    # 789 'steps' at 160 spm in 5 min, median bounce 0.2 cm; on the road 0.26 cm), but a walking trunk vaults over
+    # the stance leg: bounce ≈ 2.5–5 cm (gait-science §3); an inverted pendulum of leg 0.9 m bounces 0.4 cm only
+    # at 17-cm steps. Of the 274 walks of ≥ 6 steps on the real recordings (IPOL, Mobilise-D, Oxford, with and
+    # without their gyroscopes) the walks of ≥ 16 steps bounce ≥ 0.64 cm (median per walk; an Oxford back
+    # pocket, 16 steps; Mobilise-D HA002's day without its gyroscope, 20 steps, 0.68 cm), those of ≥ 30 steps
+    # ≥ 3.1 cm; shorter walks go lower (IPOL 10-4, 7 steps: 0.36 cm), hence the length bar. A walk of
+    # ≥ flat_min_steps steps with a median bounce under flat_max_bounce_cm is taken back whole, and a note says so.
+    flat_max_bounce_cm: float = 0.4
+    flat_min_steps: int = 16
 
     def __post_init__(self) -> None:
         # a string or None went in without a word and failed deep in the detector as a numpy ufunc error
