@@ -556,7 +556,7 @@ class GaitEngine:
         self._braking_n = 0
         self._sym_counts = [0, 0]                 # rows given so far with a symmetry, and those ≥ the centred bar
         self._implausible: list[dict[str, Any]] = []   # walks taken back as no trunk's gait (_retract_if_implausible)
-        self._flat: list[dict[str, Any]] = []          # walks taken back as a trunk that did not bounce (_retract_if_flat)
+        self._flat: list[dict[str, Any]] = []          # walks taken back: the trunk did not bounce (_retract_if_flat)
         self._bout_ups: dict[int, list[np.ndarray]] = {}   # per walk: 'up' before each of its first steps
         self.posture_checks: list[dict[str, Any]] = []   # per closed walk: its tail's recline, for benchmarks
         # every standing confirmed (see STANDING_MIN_S), in order, one before and one after each walk at most: a sensor
@@ -2689,13 +2689,14 @@ class GaitEngine:
                             "sensor held in the hand, on a wrist, swung or carried rather than worn on the trunk?")
         if self._flat:
             w = self._flat
-            what = "; ".join(f"{mmss(x['start_s'] - (self._first_t or 0.0))}–{mmss(x['end_s'] - (self._first_t or 0.0))} "
+            t0 = self._first_t or 0.0
+            what = "; ".join(f"{mmss(x['start_s'] - t0)}–{mmss(x['end_s'] - t0)} "
                              f"({x['n_steps']} steps, bounce {x['bounce']:.1f} cm)" for x in w[:5])
             warnings.append(f"{len(w)} stretch{'es' if len(w) > 1 else ''} of rhythmic motion left out as not walking "
                             f"— {what}{' …' if len(w) > 5 else ''}: the trunk rose and fell under "
                             f"{self.p.flat_max_bounce_cm:.1f} cm per 'step' over {self.p.flat_min_steps}+ steps, where "
-                            "a walking trunk bounces ≈ 2.5–5 cm. Pedalling (a bike, seated) looks like this; no steps, "
-                            "cadence or flags were taken from it")
+                            "a walking trunk bounces ≈ 2.5–5 cm. Pedalling (a bike, seated) looks like this; "
+                            "no steps, cadence or flags were taken from it")
         if self._calib is None and len(steps):
             warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "
                             "reference were estimated from the short walks together; lean and braking are less certain")
