@@ -352,7 +352,8 @@ class EngineUpdate:
     units, once a step's metrics are known — a few steps later; empty when ``engine.emit_rows`` is False)
     and ``retracted`` (:class:`StepEvent`, contacts given earlier that are no longer steps: a walk's
     trailing steps after which the trunk settled reclined, as when sitting down — known ~1.75 s after the
-    contact — or a whole walk of 16+ steps without rhythm, known when it closes; their rows, if given, are
+    contact — or a whole walk of 16+ steps without rhythm or whose trunk barely bounced (pedalling), known when
+    it closes; their rows, if given, are
     gone from the step table and from ``live_status()['n_steps']``)."""
 
     events: list[StepEvent] = field(default_factory=list)
