@@ -2336,7 +2336,12 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
             if m in _ADDITIVE or not rr:       # degrees, points, regularity: show the difference
                 unit = _LABEL[m][1]
                 unit = " points" if unit == "%" else (unit if unit in ("°", "") else " " + unit)
-                rel = f" ({vv - rr:+.{_LABEL[m][2]}f}{unit})".replace("(-0.0", "(+0.0").replace("(-0)", "(+0)")
+                # a difference that rounds to zero is '+0.0', not '-0.0'; a replace of '(-0.0' turned every drop
+                # under 0.1 of a two-decimal metric into a rise: 'step regularity 0.92 vs your baseline 0.98 (+0.05)'
+                # in a fatigue flag, whose regularity threshold is b −0.05 (fatigue audit s38)
+                diff = vv - rr
+                diff = 0.0 if round(diff, _LABEL[m][2]) == 0 else diff
+                rel = f" ({diff:+.{_LABEL[m][2]}f}{unit})"
             else:
                 rel = f" ({(vv - rr) / abs(rr) * 100:+.0f} %)"
             parts.append(f"{label} {_fmt_num(vv, m)} vs your baseline {_fmt_num(rr, m)}{rel}, "

@@ -1140,3 +1140,21 @@ def test_step_timing_rules_not_judged_anywhere_are_said_with_why():
     steady = imu_gait.analyze(rec)
     assert not any("could not be judged anywhere" in n for n in steady.summary["flag_notes"])
     assert not {"pace_too_fast", "asymmetry"} & set(steady.summary["flags_not_judged"])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_fatigue_flags_regularity_drop_is_written_as_a_drop(seed):
+    """Fatigue audit s38: 'step regularity 0.92 vs your baseline 0.98 (+0.05), threshold 0.93' — a replace meant
+    for a rounded '-0.0' turned every two-decimal drop under 0.1 into a rise, and fatigue's regularity trigger
+    is b −0.05. Truth: regularity −0.08 and cadence −7 % from minute 6. Tolerance: the difference in brackets
+    is the value minus the baseline as printed, to the printed 0.01, and negative."""
+    steps = make_steps(seed=seed, changes=[ch("cadence_spm", t0=360, t1=700, factor=0.93),
+                                           ch("step_regularity", t0=360, t1=700, delta=-0.08)])
+    flags, _ = evaluate_flags(steps)
+    (f,) = [f for f in flags if f.id == "fatigue"]
+    m = re.search(r"step regularity \(1 = every step alike\) ([\d.]+) vs your baseline ([\d.]+) \(([-+][\d.]+)\)",
+                  f.message)
+    assert m, f.message
+    value, base, diff = (float(g) for g in m.groups())
+    assert diff < 0 and abs(diff - (value - base)) <= 0.011, f.message
+    assert -0.12 <= diff <= -0.04, f.message
