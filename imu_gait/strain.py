@@ -99,7 +99,9 @@ passes its rule as a slow drift does — unless a specific flag starting with it
 treadmill's schedule explains it. Such a flag is still raised (imu_gait cannot see a new pace, a slope or a
 load off a treadmill's schedule), but its cause and advice say the signals changed all at once, and when
 (:func:`_fatigue_onset_s`: each rose from 20 % to 80 % of its change within 45 s, together), rather than
-calling it tiredness.
+calling it tiredness. Likewise a change that came in the first minutes after the baseline and then held
+(:func:`_fatigue_settled`) is told as settling in after an easier or guarded start — the baseline minutes were
+not the walker's usual gait — rather than as tiring.
 
 Relative excursions have floors (``_FLOORS``) so that a tiny baseline cannot make a rule hair-trigger.
 Stride CV, asymmetry and the L/R pelvic-drop difference use steady walking only (:func:`_steady_steps`:
@@ -235,6 +237,15 @@ FATIGUE_AT_ONCE_CAUSE = ("These signals changed the way they do when tired (slow
                          "steps, more lean or sway, longer ground contact when running), but all at once, at {at}, "
                          "not building up as tiredness does: a change of pace, a slope, the ground or a load you "
                          "carried is more likely.")
+#: a fatigue episode that begins within this many seconds of the baseline's end, whose signals had reached their
+#: level by then and held it (:func:`_fatigue_settled`): the walker settled in after an easier or guarded start
+#: (the README asks for the first 3 minutes 'at a comfortable speed'), rather than tired
+FATIGUE_SETTLE_S = 120.0
+FATIGUE_SETTLED_CAUSE = ("These signals changed in the first minutes after your baseline (your first "
+                         "minutes of walking, which everything is compared with) and then stayed about the same, not building up as "
+                         "tiredness does: more like settling into your walk after an easier or more guarded start.")
+FATIGUE_SETTLED_ADVICE = ("If you started easy or stiff, walk your first minutes at your usual pace next time: they are "
+                          "the baseline. If you were already tired or in pain then, slow down or take a break.")
 FATIGUE_AT_ONCE_ADVICE = ("If you slowed down, went uphill or picked something up then, this is its doing. If "
                           "nothing changed, or it came with pain, slow down or take a break.")
 
@@ -2248,6 +2259,36 @@ def _fatigue_onset_s(grid: dict, evidence: list[tuple[str, float, float]], i0: i
     return float(np.median([0.5 * (a + b) for a, b in marks]))
 
 
+def _fatigue_settled(grid: dict, evidence: list[tuple[str, float, float]], i0: int, i1: int) -> bool:
+    """Whether a fatigue episode is the walker settling in rather than tiring: it begins within
+    :data:`FATIGUE_SETTLE_S` of the baseline's end, and each signal's long-window (60-s) series over the next
+    ``FATIGUE_SETTLE_S`` (from the baseline's end + that) is within half its trigger excursion of its median over
+    the episode's second half — already at its level, and not drifting further. ``evidence``: (the criterion's
+    grid series name, its baseline, its threshold) per signal that drifted.
+
+    A guarded start (sway −20 %, cadence +4 % for the 3 baseline minutes, then the walker's usual gait: synthetic)
+    was 'Fatigue … take a break' for the whole 20-min walk; a drift that begins at the baseline's end keeps growing
+    (its second half lies past the early stretch by more than that). Needs the episode to last past the early
+    stretch by ``FATIGUE_SETTLE_S`` (a level that held), else False."""
+    t = grid["time_s"]
+    base_end = float(grid["baseline_end_s"][i0])
+    t_start, t_end = float(t[i0]), float(t[i1])
+    if not np.isfinite(base_end) or t_start - base_end > FATIGUE_SETTLE_S or t_end < base_end + 3 * FATIGUE_SETTLE_S:
+        return False
+    early = (t >= base_end + FATIGUE_SETTLE_S) & (t < base_end + 2 * FATIGUE_SETTLE_S)
+    late = (t >= 0.5 * (t_start + t_end)) & (t <= t_end)
+    for name, ref, thr in evidence:
+        y = grid.get(name)
+        if y is None or not (np.isfinite(y[early]).any() and np.isfinite(y[late]).any()):
+            return False
+        excursion = abs(thr - ref)
+        if not (np.isfinite(excursion) and excursion > 0):
+            return False
+        if abs(float(np.nanmedian(y[late])) - float(np.nanmedian(y[early]))) > 0.5 * excursion:
+            return False
+    return bool(evidence)
+
+
 def _value_past_threshold(c: _Crit, sl: slice, series: np.ndarray | None = None,
                           whole_if_never: bool = True) -> float:
     """A criterion's value over an episode (grid rows ``sl``): its median where it was past its threshold. A
@@ -2408,7 +2449,10 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
             cause = RUN_GCT_BALANCE_CAUSE
     if fid == "fatigue" and kind == "baseline" and "grid" in ctx:
         onset = _fatigue_onset_s(ctx["grid"], [(r[0].metric.removeprefix("fatigue_"), r[1], r[2]) for r in rows], i0, i1)
-        if onset is not None:
+        if _fatigue_settled(ctx["grid"], [(r[0].metric, r[2], r[3]) for r in rows], i0, i1):
+            cause = FATIGUE_SETTLED_CAUSE
+            advice = FATIGUE_SETTLED_ADVICE
+        elif onset is not None:
             cause = FATIGUE_AT_ONCE_CAUSE.format(at=_mmss(onset - o))
             advice = FATIGUE_AT_ONCE_ADVICE
     if fid == "pelvic_instability" and ctx.get("placement_key") == "chest":

@@ -1158,3 +1158,24 @@ def test_a_fatigue_flags_regularity_drop_is_written_as_a_drop(seed):
     value, base, diff = (float(g) for g in m.groups())
     assert diff < 0 and abs(diff - (value - base)) <= 0.011, f.message
     assert -0.12 <= diff <= -0.04, f.message
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_guarded_start_that_settles_is_told_as_settling_in_not_tiring(seed):
+    """Fatigue audit s38: a walker who starts guarded — sway −25 %, cadence +6 % for the 3 baseline minutes (the
+    README asks for them 'at a comfortable speed') — and then walks as usual was told 'Fatigue … Several signals
+    drifted the way they do when tired … Take a break' from 3:0x to the end of a 20-min walk (synthetic through the
+    engine, sway −20 % and cadence +4 %: the same). The flag stays (imu_gait cannot tell a guarded start from tiredness at minute 4), but its
+    cause says the change came right after the baseline and held, and the advice names the start. A drift that
+    begins at the baseline's end and keeps growing (cadence −1 % and lean +0.5° a minute) is still tiring."""
+    settle = [ch("lateral_sway_cm", t0=0, t1=180, factor=0.75), ch("cadence_spm", t0=0, t1=180, factor=1.06)]
+    flags, _ = evaluate_flags(make_steps(duration_s=1200.0, seed=seed, changes=settle))
+    (f,) = [f for f in flags if f.id == "fatigue"]
+    assert f.start_s <= 180 + 120, f.message
+    assert f.cause.startswith("These signals changed in the first minutes after your baseline"), f.cause
+    assert f.advice.startswith("If you started easy or stiff"), f.advice
+    drift = [ch("cadence_spm", t0=180 + 60 * i, t1=240 + 60 * i, factor=1 - 0.01 * (i + 1)) for i in range(17)]
+    drift += [ch("forward_lean_deg", t0=180 + 60 * i, t1=240 + 60 * i, delta=0.5 * (i + 1)) for i in range(17)]
+    flags, _ = evaluate_flags(make_steps(duration_s=1200.0, seed=seed, changes=drift))
+    (f,) = [f for f in flags if f.id == "fatigue"]
+    assert f.start_s <= 180 + 300 and f.cause.startswith("Several signals drifted"), (f.message, f.cause)
