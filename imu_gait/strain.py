@@ -2416,11 +2416,19 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         cad_base = float(ctx["cadence_base"][k])
         belt_now = float(ctx["belt_speed_at"](start_s))
         belt_base = float(ctx["baseline_belt"][k]) if "baseline_belt" in ctx else float("nan")
-        belt_rose = belt_now > 0 and belt_base > 0 and belt_now >= belt_base * (1.0 + PACE_ROSE_FRAC)
-        if np.isfinite(cad_now) and cad_base > 0 and cad_now < cad_base * (1.0 + PACE_ROSE_FRAC) and not belt_rose:
+        belt_known = belt_now > 0 and belt_base > 0
+        belt_rose = belt_known and belt_now >= belt_base * (1.0 + PACE_ROSE_FRAC)
+        # where the belt's speed is known it is the pace: a cadence that rose at the same belt speed is shorter
+        # steps, not a faster pace — a walker tiring at 4.7 km/h (cadence +2 %, stride CV ×3) was told 'Pace too
+        # fast … the pace is faster than you can walk smoothly' (fatigue audit s38). (A run's words speak of its
+        # cadence itself: unchanged)
+        cad_rose = cad_now >= cad_base * (1.0 + PACE_ROSE_FRAC) and not (belt_known and not ctx["is_run"][k])
+        if np.isfinite(cad_now) and cad_base > 0 and not cad_rose and not belt_rose:
             change = cad_now / cad_base - 1.0
             how = (f"cadence {cad_base:.0f} → {cad_now:.0f} steps/min, "
-                   + (f"{abs(change) * 100:.0f} % lower" if change <= -0.005 else "about the same"))
+                   + (f"{abs(change) * 100:.0f} % lower" if change <= -0.005 else
+                      f"{change * 100:.0f} % higher at the same belt speed: shorter steps"
+                      if change >= PACE_ROSE_FRAC else "about the same"))
             words = IRREGULAR_STEPS["run" if ctx["is_run"][k] else "walk"]
             title, cause, advice = words["title"], words["cause"].format(how=how), words["advice"]
     if fid == "asymmetry" and metric == "step_time_asymmetry_lcb_pct":

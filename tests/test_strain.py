@@ -1179,3 +1179,20 @@ def test_a_guarded_start_that_settles_is_told_as_settling_in_not_tiring(seed):
     flags, _ = evaluate_flags(make_steps(duration_s=1200.0, seed=seed, changes=drift))
     (f,) = [f for f in flags if f.id == "fatigue"]
     assert f.start_s <= 180 + 300 and f.cause.startswith("Several signals drifted"), (f.message, f.cause)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_irregular_quicker_steps_at_an_unchanged_belt_are_not_called_a_faster_pace(seed):
+    """Fatigue audit s38: on a treadmill at one belt speed the belt is the pace. A walker tiring at 4.7 km/h took
+    shorter, quicker, irregular steps (cadence +2 % per 10 min, stride CV ×3: synthetic through the engine) and
+    was told 'Pace too fast … happens when the pace is faster than you can walk smoothly'. Truth here: cadence
+    +5 % and stride CV ≈ ×2 from 5:00 to 8:00 at an unchanged 1.3 m/s belt → 'Irregular steps / shuffling', the
+    cadence's rise named as shorter steps; off a belt the same steps still read as a faster pace."""
+    steps = make_steps(seed=seed, changes=[dict(metric="jitter", t0=300, t1=480, value=0.07),
+                                           ch("cadence_spm", t0=300, t1=480, factor=1.05)])
+    (belt,) = evaluate_flags(steps, treadmill=True, belt_speed_mps=1.3)[0]
+    assert belt.id == "pace_too_fast" and belt.message.startswith("Irregular steps / shuffling"), belt.message
+    assert re.search(r"\d % higher at the same belt speed: shorter steps", belt.cause), belt.cause
+    assert not belt.advice.startswith("Lower the speed"), belt.advice
+    (free,) = evaluate_flags(steps)[0]
+    assert free.message.startswith("Pace too fast"), free.message
