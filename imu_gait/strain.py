@@ -99,7 +99,9 @@ passes its rule as a slow drift does — unless a specific flag starting with it
 treadmill's schedule explains it. Such a flag is still raised (imu_gait cannot see a new pace, a slope or a
 load off a treadmill's schedule), but its cause and advice say the signals changed all at once, and when
 (:func:`_fatigue_onset_s`: each rose from 20 % to 80 % of its change within 45 s, together), rather than
-calling it tiredness.
+calling it tiredness. Likewise a change that came in the first minutes after the baseline and then held
+(:func:`_fatigue_settled`) is told as settling in after an easier or guarded start — the baseline minutes were
+not the walker's usual gait — rather than as tiring.
 
 Relative excursions have floors (``_FLOORS``) so that a tiny baseline cannot make a rule hair-trigger.
 Stride CV, asymmetry and the L/R pelvic-drop difference use steady walking only (:func:`_steady_steps`:
@@ -235,6 +237,15 @@ FATIGUE_AT_ONCE_CAUSE = ("These signals changed the way they do when tired (slow
                          "steps, more lean or sway, longer ground contact when running), but all at once, at {at}, "
                          "not building up as tiredness does: a change of pace, a slope, the ground or a load you "
                          "carried is more likely.")
+#: a fatigue episode that begins within this many seconds of the baseline's end, whose signals had reached their
+#: level by then and held it (:func:`_fatigue_settled`): the walker settled in after an easier or guarded start
+#: (the README asks for the first 3 minutes 'at a comfortable speed'), rather than tired
+FATIGUE_SETTLE_S = 120.0
+FATIGUE_SETTLED_CAUSE = ("These signals changed in the first minutes after your baseline (your first "
+                         "minutes of walking, which everything is compared with) and then stayed about the same, not building up as "
+                         "tiredness does: more like settling into your walk after an easier or more guarded start.")
+FATIGUE_SETTLED_ADVICE = ("If you started easy or stiff, walk your first minutes at your usual pace next time: they are "
+                          "the baseline. If you were already tired or in pain then, slow down or take a break.")
 FATIGUE_AT_ONCE_ADVICE = ("If you slowed down, went uphill or picked something up then, this is its doing. If "
                           "nothing changed, or it came with pain, slow down or take a break.")
 
@@ -2248,6 +2259,36 @@ def _fatigue_onset_s(grid: dict, evidence: list[tuple[str, float, float]], i0: i
     return float(np.median([0.5 * (a + b) for a, b in marks]))
 
 
+def _fatigue_settled(grid: dict, evidence: list[tuple[str, float, float]], i0: int, i1: int) -> bool:
+    """Whether a fatigue episode is the walker settling in rather than tiring: it begins within
+    :data:`FATIGUE_SETTLE_S` of the baseline's end, and each signal's long-window (60-s) series over the next
+    ``FATIGUE_SETTLE_S`` (from the baseline's end + that) is within half its trigger excursion of its median over
+    the episode's second half — already at its level, and not drifting further. ``evidence``: (the criterion's
+    grid series name, its baseline, its threshold) per signal that drifted.
+
+    A guarded start (sway −20 %, cadence +4 % for the 3 baseline minutes, then the walker's usual gait: synthetic)
+    was 'Fatigue … take a break' for the whole 20-min walk; a drift that begins at the baseline's end keeps growing
+    (its second half lies past the early stretch by more than that). Needs the episode to last past the early
+    stretch by ``FATIGUE_SETTLE_S`` (a level that held), else False."""
+    t = grid["time_s"]
+    base_end = float(grid["baseline_end_s"][i0])
+    t_start, t_end = float(t[i0]), float(t[i1])
+    if not np.isfinite(base_end) or t_start - base_end > FATIGUE_SETTLE_S or t_end < base_end + 3 * FATIGUE_SETTLE_S:
+        return False
+    early = (t >= base_end + FATIGUE_SETTLE_S) & (t < base_end + 2 * FATIGUE_SETTLE_S)
+    late = (t >= 0.5 * (t_start + t_end)) & (t <= t_end)
+    for name, ref, thr in evidence:
+        y = grid.get(name)
+        if y is None or not (np.isfinite(y[early]).any() and np.isfinite(y[late]).any()):
+            return False
+        excursion = abs(thr - ref)
+        if not (np.isfinite(excursion) and excursion > 0):
+            return False
+        if abs(float(np.nanmedian(y[late])) - float(np.nanmedian(y[early]))) > 0.5 * excursion:
+            return False
+    return bool(evidence)
+
+
 def _value_past_threshold(c: _Crit, sl: slice, series: np.ndarray | None = None,
                           whole_if_never: bool = True) -> float:
     """A criterion's value over an episode (grid rows ``sl``): its median where it was past its threshold. A
@@ -2336,7 +2377,12 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
             if m in _ADDITIVE or not rr:       # degrees, points, regularity: show the difference
                 unit = _LABEL[m][1]
                 unit = " points" if unit == "%" else (unit if unit in ("°", "") else " " + unit)
-                rel = f" ({vv - rr:+.{_LABEL[m][2]}f}{unit})".replace("(-0.0", "(+0.0").replace("(-0)", "(+0)")
+                # a difference that rounds to zero is '+0.0', not '-0.0'; a replace of '(-0.0' turned every drop
+                # under 0.1 of a two-decimal metric into a rise: 'step regularity 0.92 vs your baseline 0.98 (+0.05)'
+                # in a fatigue flag, whose regularity threshold is b −0.05 (fatigue audit s38)
+                diff = vv - rr
+                diff = 0.0 if round(diff, _LABEL[m][2]) == 0 else diff
+                rel = f" ({diff:+.{_LABEL[m][2]}f}{unit})"
             else:
                 rel = f" ({(vv - rr) / abs(rr) * 100:+.0f} %)"
             parts.append(f"{label} {_fmt_num(vv, m)} vs your baseline {_fmt_num(rr, m)}{rel}, "
@@ -2370,11 +2416,19 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         cad_base = float(ctx["cadence_base"][k])
         belt_now = float(ctx["belt_speed_at"](start_s))
         belt_base = float(ctx["baseline_belt"][k]) if "baseline_belt" in ctx else float("nan")
-        belt_rose = belt_now > 0 and belt_base > 0 and belt_now >= belt_base * (1.0 + PACE_ROSE_FRAC)
-        if np.isfinite(cad_now) and cad_base > 0 and cad_now < cad_base * (1.0 + PACE_ROSE_FRAC) and not belt_rose:
+        belt_known = belt_now > 0 and belt_base > 0
+        belt_rose = belt_known and belt_now >= belt_base * (1.0 + PACE_ROSE_FRAC)
+        # where the belt's speed is known it is the pace: a cadence that rose at the same belt speed is shorter
+        # steps, not a faster pace — a walker tiring at 4.7 km/h (cadence +2 %, stride CV ×3) was told 'Pace too
+        # fast … the pace is faster than you can walk smoothly' (fatigue audit s38). (A run's words speak of its
+        # cadence itself: unchanged)
+        cad_rose = cad_now >= cad_base * (1.0 + PACE_ROSE_FRAC) and not (belt_known and not ctx["is_run"][k])
+        if np.isfinite(cad_now) and cad_base > 0 and not cad_rose and not belt_rose:
             change = cad_now / cad_base - 1.0
             how = (f"cadence {cad_base:.0f} → {cad_now:.0f} steps/min, "
-                   + (f"{abs(change) * 100:.0f} % lower" if change <= -0.005 else "about the same"))
+                   + (f"{abs(change) * 100:.0f} % lower" if change <= -0.005 else
+                      f"{change * 100:.0f} % higher at the same belt speed: shorter steps"
+                      if change >= PACE_ROSE_FRAC else "about the same"))
             words = IRREGULAR_STEPS["run" if ctx["is_run"][k] else "walk"]
             title, cause, advice = words["title"], words["cause"].format(how=how), words["advice"]
     if fid == "asymmetry" and metric == "step_time_asymmetry_lcb_pct":
@@ -2403,7 +2457,10 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
             cause = RUN_GCT_BALANCE_CAUSE
     if fid == "fatigue" and kind == "baseline" and "grid" in ctx:
         onset = _fatigue_onset_s(ctx["grid"], [(r[0].metric.removeprefix("fatigue_"), r[1], r[2]) for r in rows], i0, i1)
-        if onset is not None:
+        if _fatigue_settled(ctx["grid"], [(r[0].metric, r[2], r[3]) for r in rows], i0, i1):
+            cause = FATIGUE_SETTLED_CAUSE
+            advice = FATIGUE_SETTLED_ADVICE
+        elif onset is not None:
             cause = FATIGUE_AT_ONCE_CAUSE.format(at=_mmss(onset - o))
             advice = FATIGUE_AT_ONCE_ADVICE
     if fid == "pelvic_instability" and ctx.get("placement_key") == "chest":

@@ -458,3 +458,36 @@ def test_pocket_without_gyroscope_notes_do_not_speak_of_trunk_rules(belt):
     assert any("only the step-timing rule" in n for n in notes), notes
     assert not any("handrail" in n or "trunk twist" in n or "pelvic drop" in n for n in notes), notes
     assert any(n.startswith("No gyroscope: turns cannot be told from straight walking") for n in notes), notes
+
+
+def _fatigue_drift(onset_s: float, duration_s: float, sway_pct_10min: float, lean_deg_10min: float,
+                   jitter_x_10min: float, step_s: float = 30.0):
+    """Segments of a walker tiring from ``onset_s``: per 10 min, sway + ``sway_pct_10min`` %, lean + ``lean_deg_10min``
+    °, step-time jitter × ``jitter_x_10min`` (linear, a segment every ``step_s``)."""
+    segs = []
+    for t in np.arange(onset_s + step_s, duration_s, step_s):
+        m = (t - onset_s) / 600.0
+        segs.append((float(t), {"sway_cm": DEFAULTS["sway_cm"] * (1 + sway_pct_10min / 100 * m),
+                                "lean_deg": lean_deg_10min * m, "step_jitter": 0.012 * (1 + (jitter_x_10min - 1) * m)}))
+    return segs
+
+
+@pytest.mark.parametrize("sway_pct, lean_deg, jitter_x, severities", [(30.0, 4.0, 2.0, ("moderate", "marked")),
+                                                                     (15.0, 2.0, 1.5, ("mild",))])
+def test_fatigue_drift_is_flagged_when_its_second_signal_crosses_and_graded_by_its_dose(sway_pct, lean_deg, jitter_x,
+                                                                                        severities):
+    """Fatigue audit s38: a walker tiring from 6:00 of a 20-min walk. Truth: sway and lean cross their fatigue
+    thresholds (+15 %, +2°) together 5:00 after the onset for the larger dose (per 10 min sway +30 %, lean +4°,
+    step jitter ×2) and 10:00 after it for the smaller (+15 %, +2°, ×1.5). Tolerance: the flag starts within 60 s
+    after that crossing (measured +28/+29 s on 30-min walks: a 60-s window's centre and the held stretch), is told
+    as a drift, and is graded by the dose (the 2nd largest signal over the episode: at least 'moderate' — 'marked'
+    on a 30-min walk, whose episode runs longer — vs 'mild'). (A third of the smaller
+    dose per 10 min, +5 %, +0.7°, ×1.2, crosses nothing within 20 min of its onset: no flag, by design.)"""
+    onset = 360.0
+    segs = _fatigue_drift(onset, 1200.0, sway_pct, lean_deg, jitter_x)
+    rec, _ = synthesize_walk(1200.0, seed=1, step_jitter=0.012, segments=segs, ramp_s=30.0)
+    flags = [f for f in imu_gait.analyze(rec).flags if f.id == "fatigue"]
+    second_crossing_s = onset + 600.0 * max(15.0 / sway_pct, 2.0 / lean_deg)
+    (f,) = flags
+    assert 0.0 <= f.start_s - second_crossing_s <= 60.0, f.message
+    assert f.severity in severities and f.cause.startswith("Several signals drifted"), (f.message, f.cause)

@@ -1140,3 +1140,59 @@ def test_step_timing_rules_not_judged_anywhere_are_said_with_why():
     steady = imu_gait.analyze(rec)
     assert not any("could not be judged anywhere" in n for n in steady.summary["flag_notes"])
     assert not {"pace_too_fast", "asymmetry"} & set(steady.summary["flags_not_judged"])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_fatigue_flags_regularity_drop_is_written_as_a_drop(seed):
+    """Fatigue audit s38: 'step regularity 0.92 vs your baseline 0.98 (+0.05), threshold 0.93' — a replace meant
+    for a rounded '-0.0' turned every two-decimal drop under 0.1 into a rise, and fatigue's regularity trigger
+    is b −0.05. Truth: regularity −0.08 and cadence −7 % from minute 6. Tolerance: the difference in brackets
+    is the value minus the baseline as printed, to the printed 0.01, and negative."""
+    steps = make_steps(seed=seed, changes=[ch("cadence_spm", t0=360, t1=700, factor=0.93),
+                                           ch("step_regularity", t0=360, t1=700, delta=-0.08)])
+    flags, _ = evaluate_flags(steps)
+    (f,) = [f for f in flags if f.id == "fatigue"]
+    m = re.search(r"step regularity \(1 = every step alike\) ([\d.]+) vs your baseline ([\d.]+) \(([-+][\d.]+)\)",
+                  f.message)
+    assert m, f.message
+    value, base, diff = (float(g) for g in m.groups())
+    assert diff < 0 and abs(diff - (value - base)) <= 0.011, f.message
+    assert -0.12 <= diff <= -0.04, f.message
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_guarded_start_that_settles_is_told_as_settling_in_not_tiring(seed):
+    """Fatigue audit s38: a walker who starts guarded — sway −25 %, cadence +6 % for the 3 baseline minutes (the
+    README asks for them 'at a comfortable speed') — and then walks as usual was told 'Fatigue … Several signals
+    drifted the way they do when tired … Take a break' from 3:0x to the end of a 20-min walk (synthetic through the
+    engine, sway −20 % and cadence +4 %: the same). The flag stays (imu_gait cannot tell a guarded start from tiredness at minute 4), but its
+    cause says the change came right after the baseline and held, and the advice names the start. A drift that
+    begins at the baseline's end and keeps growing (cadence −1 % and lean +0.5° a minute) is still tiring."""
+    settle = [ch("lateral_sway_cm", t0=0, t1=180, factor=0.75), ch("cadence_spm", t0=0, t1=180, factor=1.06)]
+    flags, _ = evaluate_flags(make_steps(duration_s=1200.0, seed=seed, changes=settle))
+    (f,) = [f for f in flags if f.id == "fatigue"]
+    assert f.start_s <= 180 + 120, f.message
+    assert f.cause.startswith("These signals changed in the first minutes after your baseline"), f.cause
+    assert f.advice.startswith("If you started easy or stiff"), f.advice
+    drift = [ch("cadence_spm", t0=180 + 60 * i, t1=240 + 60 * i, factor=1 - 0.01 * (i + 1)) for i in range(17)]
+    drift += [ch("forward_lean_deg", t0=180 + 60 * i, t1=240 + 60 * i, delta=0.5 * (i + 1)) for i in range(17)]
+    flags, _ = evaluate_flags(make_steps(duration_s=1200.0, seed=seed, changes=drift))
+    (f,) = [f for f in flags if f.id == "fatigue"]
+    assert f.start_s <= 180 + 300 and f.cause.startswith("Several signals drifted"), (f.message, f.cause)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_irregular_quicker_steps_at_an_unchanged_belt_are_not_called_a_faster_pace(seed):
+    """Fatigue audit s38: on a treadmill at one belt speed the belt is the pace. A walker tiring at 4.7 km/h took
+    shorter, quicker, irregular steps (cadence +2 % per 10 min, stride CV ×3: synthetic through the engine) and
+    was told 'Pace too fast … happens when the pace is faster than you can walk smoothly'. Truth here: cadence
+    +5 % and stride CV ≈ ×2 from 5:00 to 8:00 at an unchanged 1.3 m/s belt → 'Irregular steps / shuffling', the
+    cadence's rise named as shorter steps; off a belt the same steps still read as a faster pace."""
+    steps = make_steps(seed=seed, changes=[dict(metric="jitter", t0=300, t1=480, value=0.07),
+                                           ch("cadence_spm", t0=300, t1=480, factor=1.05)])
+    (belt,) = evaluate_flags(steps, treadmill=True, belt_speed_mps=1.3)[0]
+    assert belt.id == "pace_too_fast" and belt.message.startswith("Irregular steps / shuffling"), belt.message
+    assert re.search(r"\d % higher at the same belt speed: shorter steps", belt.cause), belt.cause
+    assert not belt.advice.startswith("Lower the speed"), belt.advice
+    (free,) = evaluate_flags(steps)[0]
+    assert free.message.startswith("Pace too fast"), free.message
