@@ -856,6 +856,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
             # imu_gait's own tables out): they were counted as 'recordings in sub-folders'
             from .batch import find_recordings, takes_text_files
             written = {os.path.realpath(t) for t in exclude}
+            if context_table is not None:
+                # the context table kept in the recordings' folder is no recording either (run_batch leaves it
+                # out): counted here, it was '1 more recording(s) in sub-folders' in a folder with none
+                written.add(os.path.realpath(context_table.path))
             deeper = sum(1 for r in find_recordings(args.paths, recursive=True,
                                                     text_files=takes_text_files(read_options(args)))
                          if os.path.realpath(r) not in written) - len(rows)
