@@ -134,18 +134,34 @@ GYRO_KIND_KEYS = frozenset({"lateral_sway_cm", "braking_mps"})
 PLACEMENT_KEYS = frozenset({"vertical_oscillation_cm", "vertical_ratio_pct", "forward_lean_deg",
                             "lean_vs_standing_deg", "lateral_sway_cm"})
 
+#: Rows that a treadmill's belt speed moves by itself (the note on different belt speeds names them): never
+#: marked between two walks whose belts ran at different known speeds — walking speed is the belt's, and a
+#: physio who raises the belt week by week saw cadence +15 spm * and speed +0.50 m/s * credited to the walker
+BELT_SPEED_KEYS = frozenset({"cadence_spm", "walking_speed_mps", "step_length_m", "vertical_oscillation_cm",
+                             "vertical_ratio_pct", "impact_g", "ground_contact_ms"})
+
+
+def _belts_differ(first: Mapping[str, Any], last: Mapping[str, Any]) -> bool:
+    """Whether both walks were on a belt of known speed and its speeds (slowest, fastest) differ by
+    :data:`BELT_SPEED_NOTE_KMH` or more."""
+    a, b = _belt_range_kmh(first), _belt_range_kmh(last)
+    return a is not None and b is not None and max(abs(a[0] - b[0]), abs(a[1] - b[1])) >= BELT_SPEED_NOTE_KMH
+
 
 def unmarkable_keys(first: Mapping[str, Any], last: Mapping[str, Any]) -> frozenset[str]:
     """The metric rows whose change from the ``first`` summary to the ``last`` is not the walker's — the
     ones :func:`comparability_notes` tells the reader not to compare between those walks: sway and braking
     when one walk had a gyroscope and the other not, bounce, lean and sway when they were worn in different
-    (known) places. Such a row gets no ``beyond_spread`` / ``beyond_repeat`` (so no ``*``)."""
+    (known) places, the speed-bound rows (:data:`BELT_SPEED_KEYS`) when their belts ran at different speeds.
+    Such a row gets no ``beyond_spread`` / ``beyond_repeat`` (so no ``*``)."""
     out: set[str] = set()
     if (first.get("has_gyro") is False) != (last.get("has_gyro") is False):
         out |= GYRO_KIND_KEYS
     places = {str(x.get("placement") or "unknown") for x in (first, last)} - {"unknown"}
     if len(places) > 1:
         out |= PLACEMENT_KEYS
+    if _belts_differ(first, last):
+        out |= BELT_SPEED_KEYS
     # a sensor pinned at its range in either walk: its impact / bounce / twist are the range's, not the walker's
     # (a ±2-g walk against a ±8-g one read impact "down 38 %" — audit s36)
     for x in (first, last):
@@ -509,8 +525,8 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
         notes.append("The belt ran at different speeds (" + listed(
             [f"{k}: {lo:.1f} km/h" if hi - lo < 0.05 else f"{k}: {lo:.1f}–{hi:.1f} km/h"
              for k, (lo, hi) in known_speeds.items()])
-            + "): cadence, step length, bounce and impact change with the speed alone — compare walks at the "
-            "same speed to see a change in the walker.")
+            + "): cadence, speed, step length, bounce and impact change with the speed alone, so a change of them "
+            "between two speeds is not marked * — compare walks at the same speed to see a change in the walker.")
     heights = {round(h, 2) for h in (_num(s.summary.get("sensor_height_m")) for s in sessions) if not math.isnan(h)}
     if heights and max(heights) - min(heights) > 0.05 and not belt:     # 5 cm: ~3 % of step length
         notes.append("The sensor height used for step length differs between the walks "

@@ -547,6 +547,31 @@ def test_a_change_the_notes_say_not_to_read_is_not_marked(change, unmarked):
     assert "not marked *" in text                  # the note says why the row has no *
 
 
+def test_a_change_of_the_belt_speed_is_not_starred_as_the_walkers():
+    """A physio raising the belt from 4.0 to 5.8 km/h between two weekly treadmill walks (same walker,
+    otherwise alike) saw cadence +15 spm *, walking speed +0.50 m/s * and step length +0.17 m * credited to
+    the walker under a note saying these change with the speed alone (clinic audit s38). The speed-bound rows
+    are shown but not starred, as for a change of placement; trunk twist and lean at either speed still are;
+    at the same belt speed (or 0.2 km/h apart) cadence is starred as before."""
+    first = {**BASE_SUMMARY, "treadmill": True, "belt_speed_mps": 4.0 / 3.6, "cadence_spm": 110.0,
+             "cadence_spm_iqr": [109.0, 111.0], "walking_speed_mps": 1.11, "walking_speed_mps_iqr": [1.11, 1.11],
+             "step_length_m": 0.60, "step_length_m_iqr": [0.60, 0.61], "trunk_twist_deg": 5.0,
+             "trunk_twist_deg_iqr": [4.8, 5.2]}
+    last = {**first, "belt_speed_mps": 5.8 / 3.6, "cadence_spm": 125.0, "walking_speed_mps": 1.61,
+            "step_length_m": 0.77, "trunk_twist_deg": 12.0}
+    sessions = [Session("week1", first), Session("week6", last)]
+    rows = compare_sessions(sessions).set_index("key")
+    for key in ("cadence_spm", "walking_speed_mps", "step_length_m"):
+        assert rows.loc[key, "beyond_repeat"] is None and rows.loc[key, "beyond_spread"] is None, key
+        assert rows.loc[key, "change"] == pytest.approx(last[key] - first[key])    # the change is still shown
+    assert rows.loc["trunk_twist_deg", "beyond_repeat"] is True          # 7° > 6.2°: the walker's, at any speed
+    notes = comparability_notes(sessions)
+    assert any("belt ran at different speeds" in n and "not marked *" in n for n in notes), notes
+    for other_kmh in (4.0, 4.2):                     # within BELT_SPEED_NOTE_KMH: alike
+        alike = compare_sessions([Session("week1", first), Session("week6", {**last, "belt_speed_mps": other_kmh / 3.6})])
+        assert alike.set_index("key").loc["cadence_spm", "beyond_repeat"] is True, other_kmh
+
+
 def test_a_tiny_running_change_is_not_starred():
     """Running rows had the middle-half test alone: on a steady first run (a 0.1°-wide middle half) a lean
     change of −0.1° got a *, read as a change worth a look (report audit s34 F5). Truth: a running row's
