@@ -634,6 +634,28 @@ def change_words(table: pd.DataFrame) -> str:
                                      "and the last walk that have one)" if skipped else "")
 
 
+def typical_walking_ranges(table: pd.DataFrame) -> str:
+    """The published typical walking range of each walking row in ``table`` that has one (the single walk's report
+    shows them beside each median and as a green band; the comparison showed none, so a physio could not see a
+    guarded trunk twist of 5.2° move into walking's 8–15° over the weeks): '' when no row has one."""
+    from .report.common import METRIC_BY_COLUMN   # (here: the report package imports matplotlib)
+
+    recs = table.to_dict(orient="records")
+    # walks that all ran share one set of rows (gait ''): their time row is the table's sign of it
+    if any(r["key"] == "walking_time_min" and r["row"] == "Running time" for r in recs):
+        return ""
+    parts = []
+    for key, label, unit, decimals in METRIC_ROWS:
+        info = METRIC_BY_COLUMN.get(key)
+        if info is None or info.walk_range is None or not any(r["key"] == key and r.get("gait") != "run" for r in recs):
+            continue
+        lo, hi = info.walk_range
+        parts.append(f"{label.lower()} {lo:g}–{hi:g}" + ("" if unit in ("", "°") else " ") + unit)
+    if not parts:
+        return ""
+    return "Typical walking ranges (healthy adults; a sanity range, not a target): " + ", ".join(parts) + "."
+
+
 def render_comparison(table: pd.DataFrame, notes: Sequence[str] = ()) -> str:
     """Plain-text table for the terminal (changes beyond the same-day repeat limit and the first walk's
     spread marked *, :func:`is_marked`), then ``notes`` (:func:`comparability_notes`)."""
@@ -652,6 +674,8 @@ def render_comparison(table: pd.DataFrame, notes: Sequence[str] = ()) -> str:
     lines.insert(1, "  ".join("─" * w for w in widths))
     lines.append("")
     lines.append(f"Medians over each walk's steps; {change_words(table)}. " + mark_explanation(table))
+    if typical_walking_ranges(table):
+        lines.append(typical_walking_ranges(table))
     if notes:
         lines += ["", "Before reading a change as the walker's:"] + [f"  • {n}" for n in notes]
     return "\n".join(lines)
@@ -723,7 +747,8 @@ def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, 
     gait only: cadence, bounce and impact differ by gait alone, so a walk next to a run is no trend."""
     from matplotlib.figure import Figure
 
-    from .report.html import LINE_COLOR
+    from .report.common import METRIC_BY_COLUMN
+    from .report.html import LINE_COLOR, RANGE_COLOR
 
     run_color = "#c8611a"
     series = gait_series(sessions)
@@ -762,6 +787,10 @@ def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, 
                 ax.errorbar([i], [med[i]], yerr=err, fmt="^" if run else "o", color=color,
                             ecolor="#e8b48f" if run else "#9fb3c8", capsize=3, ms=5,
                             **({"mfc": "white", "gid": "not-comparable"} if apart[i] else {}))
+        info = METRIC_BY_COLUMN.get(key)
+        if len(series) == 1 and series[0][0] != "run" and info is not None and info.walk_range is not None:
+            # walking's typical range, as the single walk's report draws it (walks only: a run's differs)
+            ax.axhspan(*info.walk_range, color=RANGE_COLOR, alpha=0.08, lw=0, zorder=0, gid="typical-range")
         ax.set_ylim(*panel_ylim(key, span))
         ax.set_title(f"{lab}" + (f" ({unit})" if unit else ""), fontsize=9)
         ax.set_xticks(x)
@@ -820,7 +849,10 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
                                  + mixed + (" A hollow marker is a walk whose value the notes below say not to "
                                             "compare with the first walk's; no line joins it to its neighbours."
                                             if any(unmarkable_keys(sessions[0].summary, s.summary) for s in sessions)
-                                            else ""), comparison_summary(table, labels))
+                                            else "")
+                                 + (" The pale green band is walking's typical range, where one is published."
+                                    if len(gait_series(sessions)) == 1 and gait_series(sessions)[0][0] != "run"
+                                    and typical_walking_ranges(table) else ""), comparison_summary(table, labels))
     rows_html = []
     for r in table.to_dict(orient="records"):
         cells = "".join(f"<td class='num'>{format_cell(r[c], r['key'])}</td>" for c in labels)
@@ -845,7 +877,9 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
             f"<caption>Each walk's median, {e(order)}, and the change from the first walk to the last "
             f"(* = beyond the usual repeat-to-repeat difference)</caption>"
             f"<tr><th scope='col'>Metric</th>{head}<th scope='col' class='num'>change</th></tr>{''.join(rows_html)}"
-            f"</table></div><p class='evidence'>{e(change_words(table))}. {e(mark_explanation(table))}</p></section>"
+            f"</table></div><p class='evidence'>{e(change_words(table))}. {e(mark_explanation(table))}</p>"
+            + (f"<p class='evidence'>{e(typical_walking_ranges(table))}</p>" if typical_walking_ranges(table) else "")
+            + "</section>"
             + (("<section id='comparability'><h2>Before reading a change as the walker's</h2><ul>"
                 + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul></section>") if notes else "") +
             f"<section id='walks'><h2>Walks</h2><ul>{sources}</ul></section></main>"

@@ -572,6 +572,30 @@ def test_a_change_of_the_belt_speed_is_not_starred_as_the_walkers():
         assert alike.set_index("key").loc["cadence_spm", "beyond_repeat"] is True, other_kmh
 
 
+def test_the_comparison_gives_walkings_typical_ranges():
+    """A patient's trunk twist rose week by week from a guarded 5.2° to 10.0° (synthetic truth 5 → 10°): the
+    single walk's report says 'below the typical walking range (8–15°)', but the comparison gave no range at
+    all, in its table or its plots, so the physio could not see it come into walking's range (clinic audit
+    s38). The text and the page name each walking row's published range, and each such panel draws it as
+    the report does; a comparison of runs gives none (walking's ranges are not a run's)."""
+    from imu_gait.compare import render_comparison_html, typical_walking_ranges
+
+    walks = [Session(f"week{i + 1}", {**BASE_SUMMARY, "trunk_twist_deg": twist, "vertical_oscillation_cm": 3.7})
+             for i, twist in enumerate((5.2, 6.6, 8.1, 10.0))]
+    table = compare_sessions(walks)
+    words = typical_walking_ranges(table)
+    assert "trunk twist 8–15°" in words and "cadence 100–120 spm" in words and "bounce 2.5–5 cm" in words, words
+    assert "side sway" not in words                                   # no published range: none made up
+    assert words in render_comparison(table)
+    page = render_comparison_html(walks, table)
+    assert words.replace("'", "&#x27;") in page
+    # a band in each panel with a range (cadence, bounce, trunk twist), none in the others
+    assert page.count('id="typical-range') == 3, page.count('id="typical-range')
+    runs = [Session(f"run{i + 1}", {**BASE_SUMMARY, "gait": "run", "cadence_spm": c}) for i, c in enumerate((160, 170))]
+    run_table = compare_sessions(runs)
+    assert typical_walking_ranges(run_table) == "" and 'id="typical-range' not in render_comparison_html(runs, run_table)
+
+
 def test_a_tiny_running_change_is_not_starred():
     """Running rows had the middle-half test alone: on a steady first run (a 0.1°-wide middle half) a lean
     change of −0.1° got a *, read as a change worth a look (report audit s34 F5). Truth: a running row's
