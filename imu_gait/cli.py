@@ -341,6 +341,22 @@ def _add_compare(sub: Any) -> None:
 def cmd_compare(args: argparse.Namespace) -> int:
     from .compare import comparability_notes, compare_sessions, load_session, render_comparison, render_comparison_html
 
+    from pathlib import Path
+
+    from .batch import is_export_folder, output_table_kind
+    from .errors import HintedError
+
+    for p in args.paths:
+        # a clinic keeps a patient's walks in a folder: naming it read 'compare needs at least two walks', or
+        # (beside a file) 'unknown recording format: this folder matches none of the formats' (clinic audit s38)
+        if os.path.isdir(p) and not is_export_folder(Path(p)):
+            pattern = "*.json" if any(Path(p).glob("*.json")) else "*.csv"
+            raise HintedError(f"{p} is a folder: compare takes the walks themselves, each a recording or a result "
+                              "JSON", hint=f"name them, e.g. imu-gait compare {os.path.join(p, pattern)} — they are "
+                                           "put oldest first where each says when it was recorded")
+    if len(args.paths) == 1 and os.path.isfile(args.paths[0]) \
+            and output_table_kind(Path(args.paths[0])) == "batch summary table":
+        load_session(args.paths[0])    # raises: a batch's table is no walk, and it says what to give instead
     if len(args.paths) < 2:
         raise ImuGaitError("compare needs at least two walks (recordings or result JSON files)")
     if args.labels is not None and len(args.labels) != len(args.paths):

@@ -108,6 +108,26 @@ def test_cli_compare_refuses_clearly(argv, message, capsys):
     assert message in capsys.readouterr().err
 
 
+def test_cli_compare_given_a_folder_or_a_batch_table_says_what_to_give(tmp_path, capsys):
+    """A physio naming the patient's folder of result JSONs read 'compare needs at least two walks', or beside a
+    file 'unknown recording format: this folder matches none of the formats'; the batch summary table named
+    alone read 'needs at least two walks' too, never reaching its own message (clinic audit s38)."""
+    folder = tmp_path / "P01"
+    folder.mkdir()
+    for name in ("week1.csv.json", "week2.csv.json"):
+        (folder / name).write_text("{}")
+    for argv in (["compare", str(folder)], ["compare", str(folder), str(folder / "week1.csv.json")]):
+        assert main(argv) != 0
+        err = capsys.readouterr().err
+        assert "P01 is a folder" in err and f"imu-gait compare {folder / '*.json'}" in err, err
+        assert "unknown recording format" not in err and "at least two" not in err, err
+    table = tmp_path / "summary.csv"
+    table.write_text("recording,status,error,cadence_spm\nweek1.csv,ok,,110\nweek2.csv,ok,,111\n")
+    assert main(["compare", str(table)]) != 0
+    err = capsys.readouterr().err
+    assert "'imu-gait batch' summary table" in err and "--json-dir" in err, err
+
+
 def test_a_file_that_is_not_a_result_is_named(tmp_path):
     bad = tmp_path / "notes.json"
     bad.write_text(json.dumps({"hello": 1}))
