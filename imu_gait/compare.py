@@ -596,7 +596,9 @@ def mark_explanation(table: pd.DataFrame) -> str:
             + (f" ({', '.join(limits)}: 95 % of such repeat walks stay within these)" if limits else "")
             + ", and outside the first walk's middle half (25th–75th percentile of its steps). The limits "
             "come from short walks minutes apart; walks weeks apart vary more, so a * is a pointer to a change "
-            "worth a look, not a test or a clinical threshold.")
+            "worth a look, not a test or a clinical threshold. A change without a * is within that everyday "
+            "difference or the first walk's middle half (or in a row not marked at all): too small to tell from "
+            "an ordinary day — not proof that nothing changed.")
     # rows that can never get a * (no repeat limit and no middle half to leave): not ground contact or vertical
     # ratio of runs, which have the middle-half test like every running row (said below)
     unmarked = [label for key, label, _, _ in METRIC_ROWS

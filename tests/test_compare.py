@@ -616,6 +616,19 @@ def test_the_comparison_gives_walkings_typical_ranges():
     assert typical_walking_ranges(run_table) == "" and 'id="typical-range' not in render_comparison_html(runs, run_table)
 
 
+def test_the_footnote_says_in_words_what_no_star_means():
+    """The guarded twist's +4.8° over four weeks (truth +5°) is under trunk twist's 6.2° same-day limit, so it has
+    no *; the footnote said only what a * is, leaving the physio to infer that no * means 'too small to tell
+    from an ordinary day' rather than 'no change' (clinic audit s38)."""
+    walks = [Session(f"week{i + 1}", {**BASE_SUMMARY, "trunk_twist_deg": twist})
+             for i, twist in enumerate((5.2, 6.6, 8.1, 10.0))]
+    table = compare_sessions(walks)
+    (twist_line,) = [line for line in render_comparison(table).splitlines() if line.startswith("Trunk twist")]
+    assert twist_line.endswith("+4.8"), twist_line
+    assert ("A change without a * is within that everyday difference or the first walk's middle half"
+            in mark_explanation(table)) and "not proof that nothing changed" in render_comparison(table)
+
+
 def test_a_tiny_running_change_is_not_starred():
     """Running rows had the middle-half test alone: on a steady first run (a 0.1°-wide middle half) a lean
     change of −0.1° got a *, read as a change worth a look (report audit s34 F5). Truth: a running row's
