@@ -341,6 +341,22 @@ def _add_compare(sub: Any) -> None:
 def cmd_compare(args: argparse.Namespace) -> int:
     from .compare import comparability_notes, compare_sessions, load_session, render_comparison, render_comparison_html
 
+    from pathlib import Path
+
+    from .batch import is_export_folder, output_table_kind
+    from .errors import HintedError
+
+    for p in args.paths:
+        # a clinic keeps a patient's walks in a folder: naming it read 'compare needs at least two walks', or
+        # (beside a file) 'unknown recording format: this folder matches none of the formats' (clinic audit s38)
+        if os.path.isdir(p) and not is_export_folder(Path(p)):
+            pattern = "*.json" if any(Path(p).glob("*.json")) else "*.csv"
+            raise HintedError(f"{p} is a folder: compare takes the walks themselves, each a recording or a result "
+                              "JSON", hint=f"name them, e.g. imu-gait compare {os.path.join(p, pattern)} — they are "
+                                           "put oldest first where each says when it was recorded")
+    if len(args.paths) == 1 and os.path.isfile(args.paths[0]) \
+            and output_table_kind(Path(args.paths[0])) == "batch summary table":
+        load_session(args.paths[0])    # raises: a batch's table is no walk, and it says what to give instead
     if len(args.paths) < 2:
         raise ImuGaitError("compare needs at least two walks (recordings or result JSON files)")
     if args.labels is not None and len(args.labels) != len(args.paths):
@@ -856,6 +872,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
             # imu_gait's own tables out): they were counted as 'recordings in sub-folders'
             from .batch import find_recordings, takes_text_files
             written = {os.path.realpath(t) for t in exclude}
+            if context_table is not None:
+                # the context table kept in the recordings' folder is no recording either (run_batch leaves it
+                # out): counted here, it was '1 more recording(s) in sub-folders' in a folder with none
+                written.add(os.path.realpath(context_table.path))
             deeper = sum(1 for r in find_recordings(args.paths, recursive=True,
                                                     text_files=takes_text_files(read_options(args)))
                          if os.path.realpath(r) not in written) - len(rows)

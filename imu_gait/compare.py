@@ -134,18 +134,34 @@ GYRO_KIND_KEYS = frozenset({"lateral_sway_cm", "braking_mps"})
 PLACEMENT_KEYS = frozenset({"vertical_oscillation_cm", "vertical_ratio_pct", "forward_lean_deg",
                             "lean_vs_standing_deg", "lateral_sway_cm"})
 
+#: Rows that a treadmill's belt speed moves by itself (the note on different belt speeds names them): never
+#: marked between two walks whose belts ran at different known speeds — walking speed is the belt's, and a
+#: physio who raises the belt week by week saw cadence +15 spm * and speed +0.50 m/s * credited to the walker
+BELT_SPEED_KEYS = frozenset({"cadence_spm", "walking_speed_mps", "step_length_m", "vertical_oscillation_cm",
+                             "vertical_ratio_pct", "impact_g", "ground_contact_ms"})
+
+
+def _belts_differ(first: Mapping[str, Any], last: Mapping[str, Any]) -> bool:
+    """Whether both walks were on a belt of known speed and its speeds (slowest, fastest) differ by
+    :data:`BELT_SPEED_NOTE_KMH` or more."""
+    a, b = _belt_range_kmh(first), _belt_range_kmh(last)
+    return a is not None and b is not None and max(abs(a[0] - b[0]), abs(a[1] - b[1])) >= BELT_SPEED_NOTE_KMH
+
 
 def unmarkable_keys(first: Mapping[str, Any], last: Mapping[str, Any]) -> frozenset[str]:
     """The metric rows whose change from the ``first`` summary to the ``last`` is not the walker's — the
     ones :func:`comparability_notes` tells the reader not to compare between those walks: sway and braking
     when one walk had a gyroscope and the other not, bounce, lean and sway when they were worn in different
-    (known) places. Such a row gets no ``beyond_spread`` / ``beyond_repeat`` (so no ``*``)."""
+    (known) places, the speed-bound rows (:data:`BELT_SPEED_KEYS`) when their belts ran at different speeds.
+    Such a row gets no ``beyond_spread`` / ``beyond_repeat`` (so no ``*``)."""
     out: set[str] = set()
     if (first.get("has_gyro") is False) != (last.get("has_gyro") is False):
         out |= GYRO_KIND_KEYS
     places = {str(x.get("placement") or "unknown") for x in (first, last)} - {"unknown"}
     if len(places) > 1:
         out |= PLACEMENT_KEYS
+    if _belts_differ(first, last):
+        out |= BELT_SPEED_KEYS
     # a sensor pinned at its range in either walk: its impact / bounce / twist are the range's, not the walker's
     # (a ±2-g walk against a ±8-g one read impact "down 38 %" — audit s36)
     for x in (first, last):
@@ -509,8 +525,8 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
         notes.append("The belt ran at different speeds (" + listed(
             [f"{k}: {lo:.1f} km/h" if hi - lo < 0.05 else f"{k}: {lo:.1f}–{hi:.1f} km/h"
              for k, (lo, hi) in known_speeds.items()])
-            + "): cadence, step length, bounce and impact change with the speed alone — compare walks at the "
-            "same speed to see a change in the walker.")
+            + "): cadence, speed, step length, bounce and impact change with the speed alone, so a change of them "
+            "between two speeds is not marked * — compare walks at the same speed to see a change in the walker.")
     heights = {round(h, 2) for h in (_num(s.summary.get("sensor_height_m")) for s in sessions) if not math.isnan(h)}
     if heights and max(heights) - min(heights) > 0.05 and not belt:     # 5 cm: ~3 % of step length
         notes.append("The sensor height used for step length differs between the walks "
@@ -580,7 +596,9 @@ def mark_explanation(table: pd.DataFrame) -> str:
             + (f" ({', '.join(limits)}: 95 % of such repeat walks stay within these)" if limits else "")
             + ", and outside the first walk's middle half (25th–75th percentile of its steps). The limits "
             "come from short walks minutes apart; walks weeks apart vary more, so a * is a pointer to a change "
-            "worth a look, not a test or a clinical threshold.")
+            "worth a look, not a test or a clinical threshold. A change without a * is within that everyday "
+            "difference or the first walk's middle half (or in a row not marked at all): too small to tell from "
+            "an ordinary day — not proof that nothing changed.")
     # rows that can never get a * (no repeat limit and no middle half to leave): not ground contact or vertical
     # ratio of runs, which have the middle-half test like every running row (said below)
     unmarked = [label for key, label, _, _ in METRIC_ROWS
@@ -618,6 +636,28 @@ def change_words(table: pd.DataFrame) -> str:
                                      "and the last walk that have one)" if skipped else "")
 
 
+def typical_walking_ranges(table: pd.DataFrame) -> str:
+    """The published typical walking range of each walking row in ``table`` that has one (the single walk's report
+    shows them beside each median and as a green band; the comparison showed none, so a physio could not see a
+    guarded trunk twist of 5.2° move into walking's 8–15° over the weeks): '' when no row has one."""
+    from .report.common import METRIC_BY_COLUMN   # (here: the report package imports matplotlib)
+
+    recs = table.to_dict(orient="records")
+    # walks that all ran share one set of rows (gait ''): their time row is the table's sign of it
+    if any(r["key"] == "walking_time_min" and r["row"] == "Running time" for r in recs):
+        return ""
+    parts = []
+    for key, label, unit, decimals in METRIC_ROWS:
+        info = METRIC_BY_COLUMN.get(key)
+        if info is None or info.walk_range is None or not any(r["key"] == key and r.get("gait") != "run" for r in recs):
+            continue
+        lo, hi = info.walk_range
+        parts.append(f"{label.lower()} {lo:g}–{hi:g}" + ("" if unit in ("", "°") else " ") + unit)
+    if not parts:
+        return ""
+    return "Typical walking ranges (healthy adults; a sanity range, not a target): " + ", ".join(parts) + "."
+
+
 def render_comparison(table: pd.DataFrame, notes: Sequence[str] = ()) -> str:
     """Plain-text table for the terminal (changes beyond the same-day repeat limit and the first walk's
     spread marked *, :func:`is_marked`), then ``notes`` (:func:`comparability_notes`)."""
@@ -636,6 +676,8 @@ def render_comparison(table: pd.DataFrame, notes: Sequence[str] = ()) -> str:
     lines.insert(1, "  ".join("─" * w for w in widths))
     lines.append("")
     lines.append(f"Medians over each walk's steps; {change_words(table)}. " + mark_explanation(table))
+    if typical_walking_ranges(table):
+        lines.append(typical_walking_ranges(table))
     if notes:
         lines += ["", "Before reading a change as the walker's:"] + [f"  • {n}" for n in notes]
     return "\n".join(lines)
@@ -707,7 +749,8 @@ def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, 
     gait only: cadence, bounce and impact differ by gait alone, so a walk next to a run is no trend."""
     from matplotlib.figure import Figure
 
-    from .report.html import LINE_COLOR
+    from .report.common import METRIC_BY_COLUMN
+    from .report.html import LINE_COLOR, RANGE_COLOR
 
     run_color = "#c8611a"
     series = gait_series(sessions)
@@ -746,6 +789,10 @@ def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, 
                 ax.errorbar([i], [med[i]], yerr=err, fmt="^" if run else "o", color=color,
                             ecolor="#e8b48f" if run else "#9fb3c8", capsize=3, ms=5,
                             **({"mfc": "white", "gid": "not-comparable"} if apart[i] else {}))
+        info = METRIC_BY_COLUMN.get(key)
+        if len(series) == 1 and series[0][0] != "run" and info is not None and info.walk_range is not None:
+            # walking's typical range, as the single walk's report draws it (walks only: a run's differs)
+            ax.axhspan(*info.walk_range, color=RANGE_COLOR, alpha=0.08, lw=0, zorder=0, gid="typical-range")
         ax.set_ylim(*panel_ylim(key, span))
         ax.set_title(f"{lab}" + (f" ({unit})" if unit else ""), fontsize=9)
         ax.set_xticks(x)
@@ -804,7 +851,10 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
                                  + mixed + (" A hollow marker is a walk whose value the notes below say not to "
                                             "compare with the first walk's; no line joins it to its neighbours."
                                             if any(unmarkable_keys(sessions[0].summary, s.summary) for s in sessions)
-                                            else ""), comparison_summary(table, labels))
+                                            else "")
+                                 + (" The pale green band is walking's typical range, where one is published."
+                                    if len(gait_series(sessions)) == 1 and gait_series(sessions)[0][0] != "run"
+                                    and typical_walking_ranges(table) else ""), comparison_summary(table, labels))
     rows_html = []
     for r in table.to_dict(orient="records"):
         cells = "".join(f"<td class='num'>{format_cell(r[c], r['key'])}</td>" for c in labels)
@@ -829,7 +879,9 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
             f"<caption>Each walk's median, {e(order)}, and the change from the first walk to the last "
             f"(* = beyond the usual repeat-to-repeat difference)</caption>"
             f"<tr><th scope='col'>Metric</th>{head}<th scope='col' class='num'>change</th></tr>{''.join(rows_html)}"
-            f"</table></div><p class='evidence'>{e(change_words(table))}. {e(mark_explanation(table))}</p></section>"
+            f"</table></div><p class='evidence'>{e(change_words(table))}. {e(mark_explanation(table))}</p>"
+            + (f"<p class='evidence'>{e(typical_walking_ranges(table))}</p>" if typical_walking_ranges(table) else "")
+            + "</section>"
             + (("<section id='comparability'><h2>Before reading a change as the walker's</h2><ul>"
                 + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul></section>") if notes else "") +
             f"<section id='walks'><h2>Walks</h2><ul>{sources}</ul></section></main>"

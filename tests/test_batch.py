@@ -713,6 +713,18 @@ def test_batch_leaves_out_its_own_tables_in_the_folder(two_walks, tmp_path, caps
     assert "2 steps tables" in err and "5 batch summary tables" not in err
 
 
+def test_context_table_in_the_recordings_folder_is_not_a_recording_in_a_sub_folder(two_walks, tmp_path, capsys):
+    """A clinic keeps its context table beside the sessions: the batch left it out (rightly) but the recount
+    for the sub-folder note did not, so a folder with no sub-folder said '1 more recording(s) in sub-folders
+    were not analysed: add --recursive' (clinic audit s38)."""
+    d = two_walks
+    (d / "context.csv").write_text("recording,belt_speed_kmh,subject\nw1.csv,4.0,P01\nw2.csv,4.0,P01\n")
+    assert main(["batch", str(d), "--context-table", str(d / "context.csv"), "--out", str(tmp_path / "s.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "2 of 2 recordings analysed" in err and "sub-folders" not in err, err
+    assert [r["subject"] for r in read_table(tmp_path / "s.csv")] == ["P01", "P01"]
+
+
 def test_a_table_named_explicitly_is_left_out_with_a_note(two_walks, tmp_path, capsys):
     d = two_walks
     assert main(["batch", str(d), "--out", str(d / "summary.csv"), "-q"]) == 0

@@ -108,6 +108,26 @@ def test_cli_compare_refuses_clearly(argv, message, capsys):
     assert message in capsys.readouterr().err
 
 
+def test_cli_compare_given_a_folder_or_a_batch_table_says_what_to_give(tmp_path, capsys):
+    """A physio naming the patient's folder of result JSONs read 'compare needs at least two walks', or beside a
+    file 'unknown recording format: this folder matches none of the formats'; the batch summary table named
+    alone read 'needs at least two walks' too, never reaching its own message (clinic audit s38)."""
+    folder = tmp_path / "P01"
+    folder.mkdir()
+    for name in ("week1.csv.json", "week2.csv.json"):
+        (folder / name).write_text("{}")
+    for argv in (["compare", str(folder)], ["compare", str(folder), str(folder / "week1.csv.json")]):
+        assert main(argv) != 0
+        err = capsys.readouterr().err
+        assert "P01 is a folder" in err and f"imu-gait compare {folder / '*.json'}" in err, err
+        assert "unknown recording format" not in err and "at least two" not in err, err
+    table = tmp_path / "summary.csv"
+    table.write_text("recording,status,error,cadence_spm\nweek1.csv,ok,,110\nweek2.csv,ok,,111\n")
+    assert main(["compare", str(table)]) != 0
+    err = capsys.readouterr().err
+    assert "'imu-gait batch' summary table" in err and "--json-dir" in err, err
+
+
 def test_a_file_that_is_not_a_result_is_named(tmp_path):
     bad = tmp_path / "notes.json"
     bad.write_text(json.dumps({"hello": 1}))
@@ -545,6 +565,68 @@ def test_a_change_the_notes_say_not_to_read_is_not_marked(change, unmarked):
     assert starred == set(same.loc[[k for k in same.index if k not in unmarked and
                                     same.loc[k, "beyond_repeat"] is True], "row"]), starred
     assert "not marked *" in text                  # the note says why the row has no *
+
+
+def test_a_change_of_the_belt_speed_is_not_starred_as_the_walkers():
+    """A physio raising the belt from 4.0 to 5.8 km/h between two weekly treadmill walks (same walker,
+    otherwise alike) saw cadence +15 spm *, walking speed +0.50 m/s * and step length +0.17 m * credited to
+    the walker under a note saying these change with the speed alone (clinic audit s38). The speed-bound rows
+    are shown but not starred, as for a change of placement; trunk twist and lean at either speed still are;
+    at the same belt speed (or 0.2 km/h apart) cadence is starred as before."""
+    first = {**BASE_SUMMARY, "treadmill": True, "belt_speed_mps": 4.0 / 3.6, "cadence_spm": 110.0,
+             "cadence_spm_iqr": [109.0, 111.0], "walking_speed_mps": 1.11, "walking_speed_mps_iqr": [1.11, 1.11],
+             "step_length_m": 0.60, "step_length_m_iqr": [0.60, 0.61], "trunk_twist_deg": 5.0,
+             "trunk_twist_deg_iqr": [4.8, 5.2]}
+    last = {**first, "belt_speed_mps": 5.8 / 3.6, "cadence_spm": 125.0, "walking_speed_mps": 1.61,
+            "step_length_m": 0.77, "trunk_twist_deg": 12.0}
+    sessions = [Session("week1", first), Session("week6", last)]
+    rows = compare_sessions(sessions).set_index("key")
+    for key in ("cadence_spm", "walking_speed_mps", "step_length_m"):
+        assert rows.loc[key, "beyond_repeat"] is None and rows.loc[key, "beyond_spread"] is None, key
+        assert rows.loc[key, "change"] == pytest.approx(last[key] - first[key])    # the change is still shown
+    assert rows.loc["trunk_twist_deg", "beyond_repeat"] is True          # 7° > 6.2°: the walker's, at any speed
+    notes = comparability_notes(sessions)
+    assert any("belt ran at different speeds" in n and "not marked *" in n for n in notes), notes
+    for other_kmh in (4.0, 4.2):                     # within BELT_SPEED_NOTE_KMH: alike
+        alike = compare_sessions([Session("week1", first), Session("week6", {**last, "belt_speed_mps": other_kmh / 3.6})])
+        assert alike.set_index("key").loc["cadence_spm", "beyond_repeat"] is True, other_kmh
+
+
+def test_the_comparison_gives_walkings_typical_ranges():
+    """A patient's trunk twist rose week by week from a guarded 5.2° to 10.0° (synthetic truth 5 → 10°): the
+    single walk's report says 'below the typical walking range (8–15°)', but the comparison gave no range at
+    all, in its table or its plots, so the physio could not see it come into walking's range (clinic audit
+    s38). The text and the page name each walking row's published range, and each such panel draws it as
+    the report does; a comparison of runs gives none (walking's ranges are not a run's)."""
+    from imu_gait.compare import render_comparison_html, typical_walking_ranges
+
+    walks = [Session(f"week{i + 1}", {**BASE_SUMMARY, "trunk_twist_deg": twist, "vertical_oscillation_cm": 3.7})
+             for i, twist in enumerate((5.2, 6.6, 8.1, 10.0))]
+    table = compare_sessions(walks)
+    words = typical_walking_ranges(table)
+    assert "trunk twist 8–15°" in words and "cadence 100–120 spm" in words and "bounce 2.5–5 cm" in words, words
+    assert "side sway" not in words                                   # no published range: none made up
+    assert words in render_comparison(table)
+    page = render_comparison_html(walks, table)
+    assert words.replace("'", "&#x27;") in page
+    # a band in each panel with a range (cadence, bounce, trunk twist), none in the others
+    assert page.count('id="typical-range') == 3, page.count('id="typical-range')
+    runs = [Session(f"run{i + 1}", {**BASE_SUMMARY, "gait": "run", "cadence_spm": c}) for i, c in enumerate((160, 170))]
+    run_table = compare_sessions(runs)
+    assert typical_walking_ranges(run_table) == "" and 'id="typical-range' not in render_comparison_html(runs, run_table)
+
+
+def test_the_footnote_says_in_words_what_no_star_means():
+    """The guarded twist's +4.8° over four weeks (truth +5°) is under trunk twist's 6.2° same-day limit, so it has
+    no *; the footnote said only what a * is, leaving the physio to infer that no * means 'too small to tell
+    from an ordinary day' rather than 'no change' (clinic audit s38)."""
+    walks = [Session(f"week{i + 1}", {**BASE_SUMMARY, "trunk_twist_deg": twist})
+             for i, twist in enumerate((5.2, 6.6, 8.1, 10.0))]
+    table = compare_sessions(walks)
+    (twist_line,) = [line for line in render_comparison(table).splitlines() if line.startswith("Trunk twist")]
+    assert twist_line.endswith("+4.8"), twist_line
+    assert ("A change without a * is within that everyday difference or the first walk's middle half"
+            in mark_explanation(table)) and "not proof that nothing changed" in render_comparison(table)
 
 
 def test_a_tiny_running_change_is_not_starred():

@@ -1223,3 +1223,18 @@ def test_the_flag_timeline_names_a_flag_by_its_own_title():
     assert "Irregular steps / shuffling" in labels and "Pace too fast / shuffling" not in labels, labels
     assert "Irregular steps / shuffling: 7:30–9:10" in timeline_summary(res, ov)
     assert "Pace too fast" not in render_html(res)
+
+
+def test_the_report_says_when_the_file_gives_no_start_time(result):
+    """A physio prints four weekly reports: a recording with a clock shows 'Started 2026-11-02 09:00:00 UTC+01:00',
+    but one without (the Oxford phone files; a plain CSV of seconds) had no Started row at all, so its printout
+    showed no date and did not say why (clinic audit s38). Now the row says the file recorded none."""
+    from imu_gait.report.common import recording_line
+
+    rows = dict(recording_line(build_overview(result)))
+    assert rows["Started"] == "not known: the file gives no date"
+    page = render_html(result)
+    assert "<th scope='row'>Started</th><td>not known: the file gives no date</td>" in page
+    dated = AnalysisResult(steps=result.steps, summary={**result.summary, "start_time_iso": "2026-11-02T09:00:00+01:00"},
+                           flags=result.flags, warnings=result.warnings, bouts=result.bouts)
+    assert dict(recording_line(build_overview(dated)))["Started"] == "2026-11-02 09:00:00 UTC+01:00"

@@ -152,6 +152,27 @@ def test_landmarks_and_headings(name, request):
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
 
 
+def test_flag_headings_are_plain_words_and_the_not_a_diagnosis_note_is_met_first(flagged_page):
+    """A physio hands the printed page to a patient: each flag's heading ended with the rule's internal id in
+    code type ('vertical_bounce', read aloud as 'vertical underscore bounce'), and the not-a-diagnosis note sat
+    only in the footer, pages after the flags' advice (clinic audit s38). The heading is plain words; the id
+    is kept, labelled, under the advice; the first paragraph points to the note at the end."""
+    page = Page(flagged_page)
+    cards = [e for e in page.find("div") if "flag" in e["attrs"].get("class", "").split()]
+    assert cards
+    flag_ids = [card["attrs"]["id"].removeprefix("flag-") for card in cards]
+    assert all("_" in i for i in flag_ids), flag_ids
+    headings = [e["text"] for e in page.find("h3") if "severity:" in e["text"]]    # the cards' headings
+    assert len(headings) == len(cards) and not any(i in h for i in flag_ids for h in headings), headings
+    for card, flag_id in zip(cards, flag_ids):
+        assert f"Name in the JSON and flags CSV: {flag_id}" in card["text"]
+    (glance,) = page.find("p", class_="glance")
+    assert "This is not a diagnosis: see the note at the end" in glance["text"], glance["text"]
+    (link,) = [a for a in page.find("a") if a["attrs"].get("href") == "#disclaimer"]
+    assert page.by_id("disclaimer")["tag"] == "footer"
+    assert flagged_page.index("href='#disclaimer'") < flagged_page.index("<section id='flags'>")
+
+
 def test_metrics_table_headers_have_scope_and_a_name(flagged_page):
     page = Page(flagged_page)
     (table,) = page.find("table", class_="metrics")

@@ -815,9 +815,9 @@ def recording_line(ov: Overview) -> list[tuple[str, str]]:
             ("Sampling rate", "unknown" if math.isnan(ov.sample_rate_hz) else f"{ov.sample_rate_hz:.0f} Hz"),
             ("Gyroscope", gyro), ("Placement", ov.placement)]
     rows[2:2] = wear_rows(ov.days)
-    if ov.extra.get("started"):
-        # (the times in the report count from here: a physio with a week of files needs to know which walk it is)
-        rows.insert(1, ("Started", ov.extra["started"]))
+    # (the times in the report count from here: a physio with a week of files needs to know which walk it is; a
+    # file without a clock had no row at all, so four weekly printouts showed no date and did not say why)
+    rows.insert(1, ("Started", ov.extra.get("started") or "not known: the file gives no date"))
     if ov.extra.get("device"):
         rows.insert(1, ("Device", ov.extra["device"]))
     if ov.context:

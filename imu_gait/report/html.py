@@ -789,11 +789,14 @@ def _flag_cards(ov: Overview) -> str:
         out.append(
             f"<div class='flag {sev}' id='flag-{_e(g.id)}'>"
             f"<h3>{_e(g.title)} <span class='when'>{_e(when)}</span> <span class='sev'>severity: {_e(severity_word(g.severity))}</span>"
-            f" <code class='evidence'>{_e(g.id)}</code></h3><ul class='occurrences'>{''.join(items)}</ul>"
+            f"</h3><ul class='occurrences'>{''.join(items)}</ul>"
             + "".join(f"<p><strong>Likely cause:</strong> {_e(c)}</p>" for c in g.causes())
             + "".join(f"<p><strong>What to try:</strong> {_e(a)}</p>" for a in g.advice())
             + (f"<p class='marked'><strong>{_e(marked)}</strong></p>"
                if (marked := marks_with_flag(ov.marks, g.id, ov.time_origin_s)) else "")
+            # the rule's id is for whoever reads the JSON or flags CSV beside the page: in the heading it was the
+            # first thing a patient (and a screen reader: 'forward underscore lean') met (clinic audit s38)
+            + f"<p class='evidence flag-id'>Name in the JSON and flags CSV: <code>{_e(g.id)}</code></p>"
             + "</div>")
     if ov.baseline_text:
         out.append(f"<p class='baseline-note'>{_e(ov.baseline_text)}</p>")
@@ -1015,7 +1018,10 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
                      + ", ".join(f"{n} {severity_word(s)}" for s, n in sev_counts.items() if n) + ")")
         parts.append(f"<p class='glance'>{ov.n_steps} steps in {ov.n_bouts} bout{'s' if ov.n_bouts != 1 else ''}, "
                      f"{_e(fmt_duration(ov.walking_time_s))} of {_e(ov.gait_word.lower())} in a {_e(fmt_duration(ov.duration_s))} "
-                     f"recording{_e(_no_data_glance(ov))}; {flag_text}.</p>")
+                     f"recording{_e(_no_data_glance(ov))}; {flag_text}. "
+                     # the note sat only at the foot of the last printed page, after the flags' advice
+                     f"<strong>{_e(DISCLAIMER_TITLE.rstrip('.'))}</strong>: <a href='#disclaimer'>see the note at the "
+                     "end</a>, and when to see a doctor or physiotherapist.</p>")
     parts.append("<section id='summary'><h2>Summary</h2><div class='cols'>"
                  f"<div><h3>Recording</h3>{_facts_table(recording_line(ov))}</div>")
     if ov.walking_found:
@@ -1073,7 +1079,7 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
     if ov.warnings:
         parts.append("<section id='notes'><h2>Notes about the input</h2><ul class='warnings'>"
                      + "".join(f"<li>{_e(w)}</li>" for w in ov.warnings) + "</ul></section>")
-    parts.append(f"</main><footer class='disclaimer'><p><strong>{_e(DISCLAIMER_TITLE)}</strong> {_e(DISCLAIMER)}</p>"
+    parts.append(f"</main><footer class='disclaimer' id='disclaimer'><p><strong>{_e(DISCLAIMER_TITLE)}</strong> {_e(DISCLAIMER)}</p>"
                  f"<p class='meta'>Made by imu_gait {_e(version)} on {_e(now)}. This page is self-contained "
                  "and needs no network.</p></footer></div></body></html>")
     return "".join(parts)
