@@ -126,3 +126,42 @@ def test_resampler_on_grid_shortcuts_equal_the_interpolation_bit_for_bit(case, c
         assert tf.tobytes() == tp.tobytes() and vf.tobytes() == vp.tobytes()
     for x in (np.arange(3, 900) / 100.0 + (1.7e9 if case == "unix_clock" else 0.0), t[10:800], t[10:800] + 1e-12):
         assert _on_samples(x, t, 0.01).tobytes() == _plain_on_samples(x, t, 0.01).tobytes()
+
+
+@pytest.mark.parametrize("fault", ["none", "stuck_acc_axis", "stuck_gyro_axis", "gyro_too_slow", "dead_gyro",
+                                   "spikes"])
+def test_shared_window_variance_gives_the_checks_own_verdicts(fault):
+    """Recording.validated computes the accelerometer's 1-s windows' variance once for stuck_axes, stuck_gyro_axes
+    and walking_rotation_rads (acc_var): each gives what it gives computing its own, and validated's warnings,
+    samples and refusals are those of the checks run on their own (a despiked acc gets its own windows)."""
+    from imu_gait import recording as R
+    from imu_gait.synthetic import synthesize_walk
+    rec, _ = synthesize_walk(120, seed=2)
+    t, acc, gyro = rec.time_s, rec.acc_mps2.copy(), rec.gyro_rads.copy()
+    if fault == "stuck_acc_axis":
+        acc[:, 1] = -19.6133
+    elif fault == "stuck_gyro_axis":
+        gyro[:, 2] = 0.05
+    elif fault == "gyro_too_slow":
+        gyro = gyro / 57.3
+    elif fault == "dead_gyro":
+        gyro[:] = 0.0
+    elif fault == "spikes":
+        acc[[500, 4000], 0] = 50 * R.G
+    var = R._window_variance(t, acc)
+    assert var is not None
+    assert R.stuck_axes(t, acc, acc_var=var) == R.stuck_axes(t, acc)
+    assert R.stuck_gyro_axes(t, acc, gyro, acc_var=var) == R.stuck_gyro_axes(t, acc, gyro)
+    assert R.walking_rotation_rads(t, acc, gyro, acc_var=var) == R.walking_rotation_rads(t, acc, gyro)
+
+    def outcome(validate):
+        try:
+            v = validate()
+        except R.RecordingError as exc:
+            return str(exc)
+        return v.warnings, v.acc_mps2.tobytes(), None if v.gyro_rads is None else v.gyro_rads.tobytes()
+    shared = outcome(lambda: R.Recording(t, acc, gyro).validated())
+    from unittest import mock
+    with mock.patch.object(R, "_window_variance", lambda t, acc: None):   # every check its own windows
+        own = outcome(lambda: R.Recording(t, acc, gyro).validated())
+    assert shared == own
