@@ -346,7 +346,10 @@ class Recording:
         del dt, gaps          # (a day's are 80 MB, and the checks below make their own temporaries)
         # before the units: an axis stuck at −2 g moves gravity's size to 22 m/s², which the unit check
         # called a unit problem ('check the acceleration unit') (found by review)
-        stuck = stuck_axes(t, acc)
+        # the accelerometer's 1-s windows' variance, once for the three checks that judge movement by it (stuck axes,
+        # stuck gyro axes, a gyroscope too slow): ~5 ms per hour each
+        acc_var = _window_variance(t, acc)
+        stuck = stuck_axes(t, acc, acc_var=acc_var)
         if stuck:
             device = str(self.meta.get("device") or "").strip()
             raise RecordingError(
@@ -355,9 +358,11 @@ class Recording:
                 "be analysed", path=src, hint=STUCK_AXIS_HINT)
         check_units(acc, gyro, src, warnings, t, step_s=step_s, from_file="format" in self.meta,
                     gyro_unit_given=bool(self.meta.get("_gyro_unit_given")))
-        acc = replace_spikes(t, acc, src, warnings)
-        gyro = drop_dead_gyro(t, acc, gyro, warnings)
-        slow = gyro_too_slow_warning(t, acc, gyro)
+        despiked = replace_spikes(t, acc, src, warnings)
+        acc_var = acc_var if despiked is acc else None          # (new samples: their own windows)
+        acc = despiked
+        gyro = drop_dead_gyro(t, acc, gyro, warnings, acc_var=acc_var)
+        slow = gyro_too_slow_warning(t, acc, gyro, acc_var=acc_var)
         if slow:
             warnings.append(slow)
         warnings.extend(frozen_warnings(t, acc, gyro))
@@ -572,8 +577,8 @@ def check_units(acc: np.ndarray, gyro: np.ndarray | None, src: str, warnings: li
                   if from_file else "give gyro_rads in rad/s: np.radians(the values in deg/s)"))
 
 
-def stuck_axes(t: np.ndarray, acc: np.ndarray, *,
-               min_moving_s: float = MOVING_MIN_S) -> list[tuple[int, float, float]] | None:
+def stuck_axes(t: np.ndarray, acc: np.ndarray, *, min_moving_s: float = MOVING_MIN_S,
+               acc_var: np.ndarray | None = None) -> list[tuple[int, float, float]] | None:
     """``(axis, value, share)`` of each acceleration axis that holds exactly one ``value`` in at least
     :data:`STUCK_MIN_SHARE` (``share``) of the 1-s windows' samples in which the other two axes move (their
     combined std over :data:`MOVING_ACC_STD`); None when they move for less than ``min_moving_s`` (nothing
@@ -584,7 +589,7 @@ def stuck_axes(t: np.ndarray, acc: np.ndarray, *,
     if cut is None:
         return None
     step, per, (windows,) = cut
-    var = windows.var(axis=1)                                    # (k, 3)
+    var = windows.var(axis=1) if acc_var is None else acc_var    # (k, 3)
     judged, out = False, []
     for j in range(3):
         moving = (var.sum(axis=1) - var[:, j]) > MOVING_ACC_STD ** 2
@@ -601,7 +606,8 @@ def stuck_axes(t: np.ndarray, acc: np.ndarray, *,
     return out if judged else None
 
 
-def stuck_gyro_axes(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray) -> list[tuple[int, float, float]]:
+def stuck_gyro_axes(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray, *,
+                    acc_var: np.ndarray | None = None) -> list[tuple[int, float, float]]:
     """``(axis, value, share)`` of each angular-rate axis that holds exactly one ``value`` in at least
     :data:`STUCK_MIN_SHARE` of the samples of the 1-s windows in which the accelerometer moves (its axes' combined
     std over :data:`MOVING_ACC_STD`) — a worn trunk turns about every axis while it moves, by far more than a
@@ -612,10 +618,17 @@ def stuck_gyro_axes(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray) -> list[tu
     if cut is None:
         return []
     step, per, (acc_windows, gyro_windows) = cut
-    moving = _moving_windows(acc_windows)
+    moving = _moving_windows(acc_windows) if acc_var is None else acc_var.sum(axis=1) > MOVING_ACC_STD ** 2
     if moving.sum() * per * step < MOVING_MIN_S:
         return []
     return _stuck_rate_axes(gyro_windows[moving])
+
+
+def _window_variance(t: np.ndarray, acc: np.ndarray) -> np.ndarray | None:
+    """The variance of each axis over each of :func:`_one_second_windows`' windows of ``acc``, (k, 3); None when no
+    window fits. Given as ``acc_var`` to the checks that judge movement by it, so it is computed once."""
+    cut = _one_second_windows(t, acc)
+    return None if cut is None else cut[2][0].var(axis=1)
 
 
 def _one_second_windows(t: np.ndarray, *arrays: np.ndarray) -> tuple[float, int, list[np.ndarray]] | None:
@@ -970,14 +983,14 @@ def moving_seconds(t: np.ndarray, mask: np.ndarray) -> float:
 
 
 def drop_dead_gyro(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None,
-                   warnings: list[str]) -> np.ndarray | None:
+                   warnings: list[str], *, acc_var: np.ndarray | None = None) -> np.ndarray | None:
     """``None`` (with a warning) for a gyroscope that reads a constant while the accelerometer moves —
     twist, pelvic drop and turns from it would read 0 as if measured; else ``gyro`` unchanged."""
     if gyro is None:
         return None
     # a working gyroscope shows it within its first seconds; the whole-array range only when it does not
     if float(np.ptp(gyro[:2000], axis=0).max()) >= GYRO_DEAD_RANGE or float(np.ptp(gyro, axis=0).max()) >= GYRO_DEAD_RANGE:
-        stuck = stuck_gyro_axes(t, acc, gyro)
+        stuck = stuck_gyro_axes(t, acc, gyro, acc_var=acc_var)
         if not stuck:
             return gyro
         # one axis stuck while the others turn: twist, pelvic drop and 'up' between steps would be measured
@@ -995,7 +1008,8 @@ def drop_dead_gyro(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None,
     return _without_dead_gyro(gyro, warnings)
 
 
-def walking_rotation_rads(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray) -> float | None:
+def walking_rotation_rads(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray, *,
+                          acc_var: np.ndarray | None = None) -> float | None:
     """The median rate of turn (rad/s) about each 1-s window's mean, over the windows whose |a| varies by over
     :data:`WALKING_ACC_STD` (clear stepping); None when they add up to less than :data:`WALKING_MIN_S` (no walking
     to judge the gyroscope by: a still or sitting recording)."""
@@ -1003,7 +1017,7 @@ def walking_rotation_rads(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray) -> f
     if cut is None:
         return None
     step, per, (acc_windows, gyro_windows) = cut
-    walking = acc_windows.var(axis=1).sum(axis=1) > WALKING_ACC_STD ** 2
+    walking = (acc_windows.var(axis=1) if acc_var is None else acc_var).sum(axis=1) > WALKING_ACC_STD ** 2
     if walking.sum() * per * step < WALKING_MIN_S:
         return None
     rates = gyro_windows[walking]
@@ -1011,13 +1025,14 @@ def walking_rotation_rads(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray) -> f
     return float(np.median(np.sqrt(np.einsum("ijk,ijk->ij", rates, rates))))
 
 
-def gyro_too_slow_warning(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None) -> str | None:
+def gyro_too_slow_warning(t: np.ndarray, acc: np.ndarray, gyro: np.ndarray | None, *,
+                          acc_var: np.ndarray | None = None) -> str | None:
     """A warning for a gyroscope that turns far less than any walking trunk while the accelerometer shows clear
     walking (:data:`GYRO_TOO_SLOW_RADS`): a rate converted from deg/s to rad/s twice, or divided once too often.
     Twist and pelvic drop from it read near 0 and would pass for guarding. None otherwise."""
     if gyro is None:
         return None
-    rotation = walking_rotation_rads(t, acc, gyro)
+    rotation = walking_rotation_rads(t, acc, gyro, acc_var=acc_var)
     if rotation is None or rotation >= GYRO_TOO_SLOW_RADS:
         return None
     factor = WALKING_GYRO_TYPICAL_RADS / max(rotation, 1e-9)

@@ -68,3 +68,100 @@ def test_acceptor_sliding_windows_give_the_medians_of_the_last_nine_steps():
             assert got[0] == want[0] and got[2] == want[2] and (want[1] is None or got[1] == want[1])
             checked += 1
         assert checked > 0
+
+
+def _plain_on_samples(x: np.ndarray, tt: np.ndarray, dt: float) -> np.ndarray:
+    """resample._on_samples as a search per point (the form its on-grid shortcut must equal)."""
+    from imu_gait.dsp.resample import _snap_tol
+    if tt.size == 1:
+        near = np.full(x.shape, tt[0])
+    else:
+        j = np.clip(np.searchsorted(tt, x), 1, tt.size - 1)
+        near = np.where(x - tt[j - 1] <= tt[j] - x, tt[j - 1], tt[j])
+    return np.where(np.abs(x - near) <= _snap_tol(dt, near), near, x)
+
+
+def _plain_grid(t: np.ndarray, v: np.ndarray, fs: float, chunk: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """StreamResampler's grid values with np.interp of every channel at every grid point (no shortcut)."""
+    from unittest import mock
+
+    import imu_gait.dsp.resample as rs_mod
+    with mock.patch.object(rs_mod, "_near_run", lambda x, tt, dt: None), \
+            mock.patch.object(rs_mod, "_run_of_samples", lambda x, tt: None):
+        rs = rs_mod.StreamResampler(fs)
+        return [(c.time_s, c.values) for i in range(0, t.size, chunk) for c in rs.feed(t[i:i + chunk], v[i:i + chunk])]
+
+
+@pytest.mark.parametrize("case", ["on_grid", "unix_clock", "rounding_off_grid", "off_grid", "jitter", "repeat_last",
+                                  "near_duplicate"])
+@pytest.mark.parametrize("chunk", [1, 7, 250, 100_000])
+def test_resampler_on_grid_shortcuts_equal_the_interpolation_bit_for_bit(case, chunk):
+    """Samples already on the grid are taken as they are (no search per grid point, no np.interp): the values,
+    times and segment breaks are exactly those of the search and the interpolation, in any chunking; times off
+    the grid, jittered, repeated or within rounding of each other take the general path."""
+    from imu_gait.dsp.resample import StreamResampler, _on_samples
+    rng = np.random.default_rng(5)
+    n = 1500
+    t = np.arange(n) / 100.0
+    if case == "unix_clock":
+        t = 1.7e9 + t
+    elif case == "rounding_off_grid":
+        t = np.array([k * 0.01 + (np.spacing(k * 0.01) if k % 3 else 0.0) for k in range(n)])
+    elif case == "off_grid":
+        t = t + 0.0037
+    elif case == "jitter":
+        t = t + rng.uniform(-0.002, 0.002, n)
+        t.sort()
+    elif case == "repeat_last":
+        t[700] = t[699]                                   # a repeated time: np.interp takes the later sample
+    elif case == "near_duplicate":
+        t[700] = t[699] + 1e-13
+    v = rng.standard_normal((n, 6))
+    v[::97] = -0.0
+    rs = StreamResampler(100.0)
+    fast = [(c.time_s, c.values) for i in range(0, n, chunk) for c in rs.feed(t[i:i + chunk], v[i:i + chunk])]
+    plain = _plain_grid(t, v, 100.0, chunk)
+    assert len(fast) == len(plain)
+    for (tf, vf), (tp, vp) in zip(fast, plain):
+        assert tf.tobytes() == tp.tobytes() and vf.tobytes() == vp.tobytes()
+    for x in (np.arange(3, 900) / 100.0 + (1.7e9 if case == "unix_clock" else 0.0), t[10:800], t[10:800] + 1e-12):
+        assert _on_samples(x, t, 0.01).tobytes() == _plain_on_samples(x, t, 0.01).tobytes()
+
+
+@pytest.mark.parametrize("fault", ["none", "stuck_acc_axis", "stuck_gyro_axis", "gyro_too_slow", "dead_gyro",
+                                   "spikes"])
+def test_shared_window_variance_gives_the_checks_own_verdicts(fault):
+    """Recording.validated computes the accelerometer's 1-s windows' variance once for stuck_axes, stuck_gyro_axes
+    and walking_rotation_rads (acc_var): each gives what it gives computing its own, and validated's warnings,
+    samples and refusals are those of the checks run on their own (a despiked acc gets its own windows)."""
+    from imu_gait import recording as R
+    from imu_gait.synthetic import synthesize_walk
+    rec, _ = synthesize_walk(120, seed=2)
+    t, acc, gyro = rec.time_s, rec.acc_mps2.copy(), rec.gyro_rads.copy()
+    if fault == "stuck_acc_axis":
+        acc[:, 1] = -19.6133
+    elif fault == "stuck_gyro_axis":
+        gyro[:, 2] = 0.05
+    elif fault == "gyro_too_slow":
+        gyro = gyro / 57.3
+    elif fault == "dead_gyro":
+        gyro[:] = 0.0
+    elif fault == "spikes":
+        acc[[500, 4000], 0] = 50 * R.G
+    var = R._window_variance(t, acc)
+    assert var is not None
+    assert R.stuck_axes(t, acc, acc_var=var) == R.stuck_axes(t, acc)
+    assert R.stuck_gyro_axes(t, acc, gyro, acc_var=var) == R.stuck_gyro_axes(t, acc, gyro)
+    assert R.walking_rotation_rads(t, acc, gyro, acc_var=var) == R.walking_rotation_rads(t, acc, gyro)
+
+    def outcome(validate):
+        try:
+            v = validate()
+        except R.RecordingError as exc:
+            return str(exc)
+        return v.warnings, v.acc_mps2.tobytes(), None if v.gyro_rads is None else v.gyro_rads.tobytes()
+    shared = outcome(lambda: R.Recording(t, acc, gyro).validated())
+    from unittest import mock
+    with mock.patch.object(R, "_window_variance", lambda t, acc: None):   # every check its own windows
+        own = outcome(lambda: R.Recording(t, acc, gyro).validated())
+    assert shared == own

@@ -117,7 +117,12 @@ class StreamResampler:
                 self._c_bound = (c_hi[-1].copy(), float(hi[-1]))
             else:
                 tq = _on_samples(tg, tt, self.dt)
-                vals = np.stack([np.interp(tq, tt, vv[:, j]) for j in range(vv.shape[1])], 1)
+                on = _run_of_samples(tq, tt)
+                # samples already on the grid (a validated file, a sensor at the engine's rate): each grid point is
+                # a sample, and np.interp gives a point equal to a sample (the last such) that sample's value —
+                # taken directly, the same numbers (np.interp per channel cost ~4 % of the analysis of an hour)
+                vals = (vv[on:on + tq.size].copy() if on is not None else
+                        np.stack([np.interp(tq, tt, vv[:, j]) for j in range(vv.shape[1])], 1))
             res = (tg, vals)
             self._next_k = int(k_end + 1)
         self._last_t, self._last_v = float(tt[-1]), vv[-1].copy()
@@ -139,10 +144,45 @@ def _on_samples(x: np.ndarray, tt: np.ndarray, dt: float) -> np.ndarray:
     sample of a chunk). On the sample it takes that sample's value exactly, however the samples came."""
     if tt.size == 1:
         near = np.full(x.shape, tt[0])
+    elif (run := _near_run(x, tt, dt)) is not None:
+        return run
     else:
         j = np.clip(np.searchsorted(tt, x), 1, tt.size - 1)
         near = np.where(x - tt[j - 1] <= tt[j] - x, tt[j - 1], tt[j])
     return np.where(np.abs(x - near) <= _snap_tol(dt, near), near, x)
+
+
+def _near_run(x: np.ndarray, tt: np.ndarray, dt: float) -> np.ndarray | None:
+    """:func:`_on_samples` of increasing times ``x`` that each lie within rounding of consecutive samples of ``tt``
+    (samples already on the grid: the usual case) without a search per point: those samples, or None. Each is
+    then the nearest, as the search would find it, where the samples around lie more than twice the tolerance
+    apart (checked)."""
+    if x.size == 0:
+        return None
+    j = int(np.clip(np.searchsorted(tt, x[0]), 1, tt.size - 1))
+    i = j - 1 if x[0] - tt[j - 1] <= tt[j] - x[0] else j       # the nearest to the first, as the search picks it
+    end = i + x.size
+    if end > tt.size or abs(x[0] - tt[i]) > _snap_tol(dt, tt[i]):      # (a cell's edge, between two samples)
+        return None
+    run = tt[i:end]
+    if not np.all(np.abs(x - run) <= _snap_tol(dt, run)):
+        return None
+    around = tt[max(i - 1, 0):min(end + 1, tt.size)]
+    widest = _snap_tol(dt, max(abs(float(around[0])), abs(float(around[-1]))))
+    return run.copy() if around.size < 2 or float(np.diff(around).min()) > 2 * widest else None
+
+
+def _run_of_samples(x: np.ndarray, tt: np.ndarray) -> int | None:
+    """``i`` when the times ``x`` (increasing) are exactly the samples ``tt[i:i + x.size]`` and each is the last sample
+    at its time (where np.interp takes its value from), else None."""
+    if x.size == 0:
+        return None
+    i = int(np.searchsorted(tt, x[0], side="right")) - 1
+    end = i + x.size
+    if i < 0 or end > tt.size or not np.array_equal(tt[i:end], x):
+        return None
+    # (a repeated time after the last: np.interp takes the later sample's value)
+    return i if end == tt.size or tt[end] > x[-1] else None
 
 
 def _interp_integral(x: np.ndarray, tt: np.ndarray, v: np.ndarray, c: np.ndarray) -> np.ndarray:
