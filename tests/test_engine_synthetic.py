@@ -995,3 +995,28 @@ def test_a_one_sided_runners_landing_peaks_do_not_keep_a_walk_to_run_change_on_s
     pairs, fp, fn = match_events(det["time_s"].to_numpy(), tru["time_s"].to_numpy(), tol_s=0.1)
     missed_t = tru["time_s"].to_numpy()[np.asarray(fn, int)]
     assert len(fn) <= 6 and len(fp) <= 1 and (missed_t.size == 0 or missed_t.max() < 46.0), missed_t
+
+
+def test_live_status_medians_are_nanmedian_to_the_bit():
+    """live_status's medians of the last 10 steps come from one sort of all columns (_column_nanmedians, a live-CPU
+    cut), not ten np.nanmedian calls: they must be the same numbers — NaN and ±inf mixed in, odd and even counts,
+    empty and all-NaN columns (NaN where a column has no finite value, as before)."""
+    from imu_gait.engine import _column_nanmedians
+    rng = np.random.default_rng(7)
+    checked = 0
+    for trial in range(3000):
+        rows = int(rng.integers(0, 11))
+        x = rng.normal(size=(rows, 10)) * 10.0 ** rng.uniform(-3, 3, size=(rows, 10))
+        u = rng.random((rows, 10))
+        x[u < 0.25] = np.nan
+        x[u > 0.97] = np.inf
+        x[u > 0.985] = -np.inf
+        x[:, 4] = np.nan
+        got = _column_nanmedians(x)
+        for j in range(10):
+            col = x[:, j]
+            with np.errstate(all="ignore"):
+                want = float(np.nanmedian(col)) if np.isfinite(col).any() else float("nan")
+            assert np.float64(got[j]).tobytes() == np.float64(want).tobytes(), (col, got[j], want)
+            checked += np.isfinite(col).any()
+    assert checked > 10000

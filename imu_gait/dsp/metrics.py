@@ -12,7 +12,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..recording import G
-from .segments import Segments, double_integral_range, integral, integral_range
+from .segments import Segments, clip, double_integral_range, integral, integral_range
 
 #: Zijlstra & Hof inverted-pendulum correction factor as used by Mobilise-D (all cohorts)
 PENDULUM_K = 4.739 / 4
@@ -41,6 +41,7 @@ SYMMETRY_MAX_OVERSHOOT = 1.2
 #: chunkings (precision audit s36). A caller's buffer must start at such a multiple (or at its stretch's
 #: first sample): the engine trims its buffer there
 REGULARITY_ANCHOR_SAMPLES = 1024
+_INT64_MAX = np.iinfo(np.int64).max
 
 
 def sample_index(x) -> np.ndarray:
@@ -97,8 +98,8 @@ def heading_change_per_step_deg(sig: BodySignals, ic: np.ndarray, nxt: np.ndarra
     whole = np.isfinite(nxt)
     end = np.where(whole, nxt + np.minimum(dur / 2, HEADING_LOOKAHEAD_S * sig.fs_hz), ic + dur)
     start = np.where(whole, end - 2 * dur, ic)
-    s0 = np.clip(sample_index(start), 0, n - 1)
-    s1 = np.clip(sample_index(end), s0 + 1, n)
+    s0 = clip(sample_index(start), 0, n - 1)
+    s1 = clip(sample_index(end), s0 + 1, n)
     turned = integral(sig.yaw_rate, Segments.of(s0, s1), sig.fs_hz)
     return np.degrees(turned) / np.where(whole, 2.0, 1.0)
 
@@ -144,8 +145,8 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     dur = np.where(np.isfinite(nxt), nxt - ic, np.where(np.isfinite(step_s), step_s * fs, 0.55 * fs))
     if reported_times_s is not None:
         step_s, stride_s = (np.asarray(x, float) for x in reported_times_s)
-    a = np.clip(sample_index(ic), 0, n - 2)
-    b = np.clip(sample_index(ic + dur), a + 2, n)
+    a = clip(sample_index(ic), 0, n - 2)
+    b = clip(sample_index(ic + dur), a + 2, n)
     out: dict[str, np.ndarray] = {}
     out["step_time_s"] = step_s
     out["stride_time_s"] = stride_s
@@ -177,8 +178,8 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
             seg = Segments.of(s0, np.maximum(s1, s0 + 1))
             return np.bincount(seg.seg, weights=sig.a_v[seg.idx] + G < RUN_FLIGHT_G * G, minlength=seg.n) / fs
         had_prev = np.isfinite(prev2)
-        p1 = np.clip(sample_index(np.where(had_prev, prev, ic)), 0, n - 2)
-        p2 = np.clip(sample_index(np.where(had_prev, prev2, ic)), 0, n - 2)
+        p1 = clip(sample_index(np.where(had_prev, prev, ic)), 0, n - 2)
+        p2 = clip(sample_index(np.where(had_prev, prev2, ic)), 0, n - 2)
         jog = (had_prev & ((rhythm / fs) <= 60.0 / RUN_SLOW_MIN_CADENCE_SPM) & (flight_s(a, b) >= RUN_CLEAR_FLIGHT_S)
                & (flight_s(p1, a) >= RUN_CLEAR_FLIGHT_S) & (flight_s(p2, p1) >= RUN_CLEAR_FLIGHT_S))
         running = running | jog
@@ -245,7 +246,7 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     look = np.minimum(int(round(CONTACT_LOOKBACK_S * fs)), a)        # samples before the contact
     win = Segments.of(a - look, b)
     f_win = sig.a_v[win.idx] + G
-    big = np.iinfo(np.int64).max
+    big = _INT64_MAX
     low = f_win < CONTACT_END_G * G
     at_or_after_ic = win.pos >= look[win.seg]
     loaded = np.minimum.reduceat(np.where((f_win >= G) & at_or_after_ic, win.pos, big), win.offsets)
@@ -265,8 +266,8 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     # or late estimate lengthens or shortens by its error
     use = running & found
     if use.any():
-        s0 = np.clip(a[use] - look[use] + np.floor(start[use]).astype(np.int64), 0, n - 2)
-        seg = Segments.of(s0, np.clip(s0 + np.round(rhythm[use]).astype(np.int64) + 1, s0 + 2, n))   # closed
+        s0 = clip(a[use] - look[use] + np.floor(start[use]).astype(np.int64), 0, n - 2)
+        seg = Segments.of(s0, clip(s0 + np.round(rhythm[use]).astype(np.int64) + 1, s0 + 2, n))   # closed
         v_c = seg.detrend_ends(seg.cumsum(sig.a_ap[seg.idx]) / fs)
         half = seg.pos <= 0.5 * seg.lengths[seg.seg]
         brk = out["braking_mps"].copy()
@@ -275,7 +276,7 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
 
     # stride metrics over the stride ending at this contact
     ok = np.isfinite(prev2)
-    s0 = np.clip(sample_index(np.where(ok, prev2, ic - 1)), 0, n - 2)
+    s0 = clip(sample_index(np.where(ok, prev2, ic - 1)), 0, n - 2)
     strides = Segments.of(s0, np.maximum(a + 1, s0 + 2))
     sway = double_integral_range(sig.a_ml, strides, fs) * 100
     out["lateral_sway_cm"] = np.where(ok, sway, np.nan)
@@ -288,7 +289,7 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
         across = ~ok & np.isfinite(heading_from) if heading_from is not None else np.zeros(a.size, bool)
         if across.any():
             # the first steps after a pause: from the contact two back in the stretch before (a pivot)
-            h0 = np.clip(sample_index(heading_from[across]), 0, n - 2)
+            h0 = clip(sample_index(heading_from[across]), 0, n - 2)
             heading[across] = np.degrees(integral(sig.yaw_rate, Segments.of(h0, np.maximum(a[across] + 1, h0 + 2)), fs))
         out["heading_change_deg"] = heading
     else:
@@ -297,12 +298,12 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
 
     # side: sideways speed at contact over the stride centred on it (+ = moving left → left foot)
     okc = np.isfinite(prev) & np.isfinite(nxt)
-    c0 = np.clip(sample_index(np.where(okc, prev, ic - 1)), 0, n - 2)
-    c1 = np.clip(sample_index(np.where(okc, nxt, ic + 1)), c0 + 2, n)
+    c0 = clip(sample_index(np.where(okc, prev, ic - 1)), 0, n - 2)
+    c1 = clip(sample_index(np.where(okc, nxt, ic + 1)), c0 + 2, n)
     centred = Segments.of(c0, c1)
     vml = centred.cumsum(sig.a_ml[centred.idx]) / fs
     vml = vml - centred.mean(vml)[centred.seg]
-    at = np.clip(a - c0, 0, centred.lengths - 1)
+    at = clip(a - c0, 0, centred.lengths - 1)
     out["_ml_speed_at_ic"] = np.where(okc, vml[centred.offsets + at], 0.0)
 
     # the forward deceleration's peak after the contact (samples after ic, NaN when the window leaves the buffer):
@@ -346,7 +347,7 @@ def ap_min_after(a_ap: np.ndarray, ic: np.ndarray, fs: float) -> np.ndarray:
     y0, y1, y2 = sm[r, j - 1], sm[r, j], sm[r, j + 1]
     den = y0 - 2 * y1 + y2
     frac = np.where(den > 0, 0.5 * (y0 - y2) / np.where(den > 0, den, 1.0), 0.0)
-    out[ok] = base[ok] + rel[j] + np.clip(frac, -0.5, 0.5) - ic[ok]
+    out[ok] = base[ok] + rel[j] + clip(frac, -0.5, 0.5) - ic[ok]
     return out
 
 

@@ -26,6 +26,7 @@ import numpy as np
 from scipy.ndimage import maximum_filter1d, minimum_filter1d
 
 from ..errors import ArgumentError
+from .segments import clip
 
 
 @dataclass
@@ -292,7 +293,7 @@ def refine_contacts(peaks: np.ndarray, s10: np.ndarray, fs_hz: float, p: StepPar
         return (origin + peaks).astype(float)
     d = np.diff(s10, prepend=s10[0])
     win = peaks[:, None] - np.arange(n)[None, ::-1]          # (k, n) indices before each peak
-    win = np.clip(win, 0, s10.size - 1)
+    win = clip(win, 0, s10.size - 1)
     slope = d[win]
     rows = np.arange(peaks.size)
     j = np.argmax(slope, axis=1)
@@ -312,10 +313,10 @@ def refine_contacts(peaks: np.ndarray, s10: np.ndarray, fs_hz: float, p: StepPar
     k = win[rows, j]
     # sub-sample: a parabola through the slope's peak and its neighbours (the steepest rise
     # lies half a sample before the forward difference's index)
-    y0, y1, y2 = d[np.clip(k - 1, 0, d.size - 1)], d[k], d[np.clip(k + 1, 0, d.size - 1)]
+    y0, y1, y2 = d[clip(k - 1, 0, d.size - 1)], d[k], d[clip(k + 1, 0, d.size - 1)]
     den = y0 - 2 * y1 + y2
     frac = np.where(den < 0, 0.5 * (y0 - y2) / np.where(den < 0, den, -1.0), 0.0)
-    return (origin + k) + np.clip(frac, -0.5, 0.5) - 0.5 + p.ic_offset_s * fs_hz
+    return (origin + k) + clip(frac, -0.5, 0.5) - 0.5 + p.ic_offset_s * fs_hz
 
 
 def _median(values) -> float:
