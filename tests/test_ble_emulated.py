@@ -248,16 +248,24 @@ def test_gaitimu_disconnect_reconnect_resumes_with_exact_gap():
 
 
 def test_queue_overflow_drops_oldest_and_is_reported_as_gap():
+    QUEUE = 50                                                  # notifications the stream holds
+
     async def main():
         async with EmulatedAir() as air:
             sensor = await air.add(EmulatedGaitImu(speed=20))
 
             async def stall(block, got):
                 if 200 <= got < 210:
-                    await asyncio.sleep(0.5)      # consumer stalls for 10 s of sensor time
+                    # the consumer stalls until the sensor has sent two queues' worth (100 notifications, 10 s
+                    # of sensor time): a fixed 0.5 s of wall time was that at 20×, but on a busy machine the
+                    # emulator itself sent fewer than 50 in it, the queue never overflowed and nothing was
+                    # dropped (queue_drops 0)
+                    sent, t_end = sensor.stats.packets_sent, time.monotonic() + 20.0
+                    while sensor.stats.packets_sent - sent < 2 * QUEUE and time.monotonic() < t_end:
+                        await asyncio.sleep(0.05)
 
             async with open_stream("GaitIMU", backend=EMULATED_BACKEND, clock_ns=sensor.host_clock_ns,
-                                   queue_size=50, **FAST) as stream:
+                                   queue_size=QUEUE, **FAST) as stream:
                 blocks, events = await collect(stream, 3000, on_block=stall)
                 return events, stream.counters
 

@@ -1333,7 +1333,9 @@ TICK_S = 0.5
 #: a connected sensor silent this long (stream s) is said so once
 SILENT_NOTE_S = 3.0
 #: --duration also ends a walk whose samples stopped (link lost for good): once the source's clock
-#: is this far past it (the last second's samples may still be on their way)
+#: is this far past it (the last second's samples may still be on their way) and no sample has come for
+#: as long (samples still coming late — a backlog on a busy computer — are waited for: the clock alone
+#: cut a 30-s walk at 29 s of samples)
 DURATION_GRACE_S = 1.0
 #: the link down at the session's end for this long (stream s) past the last sample: lost for good, said and
 #: counted (less is the last packet's own delay when the session ends as the link drops)
@@ -1523,8 +1525,9 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                                     quiet = max(session.last_quiet_s, silence["said"])
                                     view.note(session, f"data again after {quiet:.0f} s of silence")
                                 silence["said"] = 0.0
-                            if duration_s is not None and (session.time_s >= duration_s or
-                                                           session.clock_s >= duration_s + DURATION_GRACE_S):
+                            if duration_s is not None and (session.time_s >= duration_s or (
+                                    session.clock_s >= duration_s + DURATION_GRACE_S
+                                    and session.silent_s() >= DURATION_GRACE_S)):
                                 stop_reason["why"] = stop_reason["why"] or f"duration {duration_s:g} s reached"
                                 break
                 except Exception as exc:  # noqa: BLE001 - report what was recorded, then re-raise
