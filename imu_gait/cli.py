@@ -885,6 +885,18 @@ def cmd_batch(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- entry point
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``imu-gait``; returns the exit code (the console script exits with it)."""
+    from .terminal_text import restore, tolerate_narrow_encodings
+
+    # a cp1252 / cp437 / ASCII stdout (Windows output redirected to a file, LANG=C) stopped the summary
+    # at its first ≥ or — with a UnicodeEncodeError: such characters get ASCII stand-ins instead
+    changed = tolerate_narrow_encodings()
+    try:
+        return _main(argv)
+    finally:
+        restore(changed)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra and not getattr(args, "accepts_any_arguments", False):

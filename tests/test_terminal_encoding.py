@@ -1,0 +1,74 @@
+"""The command on terminals and files that are not UTF-8 (encoding audit s38).
+
+A Windows user who redirects the summary to a file (``imu-gait analyze walk.csv > summary.txt``:
+stdout is then cp1252), a cp437 console, ``PYTHONIOENCODING=ascii`` or a ``LANG=C`` container:
+the summary stopped at its first ≥ or — with a ``UnicodeEncodeError`` traceback (exit 1). These run
+the real command in a fresh process with the encoding set, as the user's shell would.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from imu_gait.terminal_text import ascii_stand_in
+
+ROOT = Path(__file__).resolve().parents[1]
+WALK1 = ROOT / "datasets" / "mobgap_HA001_walk1.csv"
+WALK2 = ROOT / "datasets" / "mobgap_HA001_walk2.csv"
+
+
+def run_with(env_extra: dict[str, str], *args: str, cwd: Path) -> tuple[int, bytes, bytes]:
+    env = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LC_CTYPE", "PYTHONIOENCODING",
+                                                             "PYTHONUTF8")}
+    env.update(PYTHONPATH=str(ROOT), COLUMNS="100", **env_extra)
+    proc = subprocess.run([sys.executable, "-m", "imu_gait", *args], cwd=cwd, capture_output=True, env=env,
+                          timeout=300)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252", "cp437"])
+def test_summary_prints_whole_on_a_narrow_encoding(encoding, tmp_path):
+    code, out, err = run_with({"PYTHONIOENCODING": encoding}, "analyze", str(WALK1), cwd=tmp_path)
+    assert code == 0 and b"Traceback" not in err, err.decode(encoding, "replace")[-600:]
+    text = out.decode(encoding)                      # strict: every byte is of the terminal's encoding
+    # the whole summary, up to its closing disclaimer, not cut at the first character the encoding lacks
+    assert "Key metrics" in text and "Cadence" in text and "This is not a diagnosis" in text
+    # '≥ 120 s' (the baseline note): cp437 has '≥', the others do not
+    assert ("≥ 120 s" if encoding == "cp437" else ">= 120 s") in text
+    if encoding == "cp1252":                         # a character the encoding has is kept, not replaced
+        assert "°" in text and "—" in text and "deg" not in text
+    if encoding == "ascii":
+        assert " deg" in text and "+/-0.2 m" in text
+
+
+def test_compare_and_error_messages_on_a_narrow_encoding(tmp_path):
+    code, out, err = run_with({"PYTHONIOENCODING": "cp437"}, "compare", str(WALK1), str(WALK2), cwd=tmp_path)
+    assert code == 0 and b"Traceback" not in err
+    assert "25th-75th percentile" in out.decode("cp437")     # '–' is not in cp437
+    # an error message with an em dash reaches the user, not a second traceback about encoding it
+    code, out, err = run_with({"PYTHONIOENCODING": "ascii"}, "analyze", str(WALK1), "--height", "172",
+                              cwd=tmp_path)
+    message = err.decode("ascii")
+    assert code == 2 and "Traceback" not in message and "172 cm = 1.72 m" in message and "1-2.5 m" in message
+
+
+def test_c_locale_keeps_a_non_ascii_file_name_as_typed(tmp_path):
+    """LANG=C (no UTF-8 mode): Python reads the name 'Müller Gang.csv' from argv as escaped bytes; the
+    summary writes those bytes back unchanged (as Python's own default does), the rest in ASCII."""
+    walk = tmp_path / "Müller Gang.csv"
+    walk.write_bytes(WALK1.read_bytes())
+    code, out, err = run_with({"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}, "analyze", str(walk),
+                              cwd=tmp_path)
+    assert code == 0 and b"Traceback" not in err, err[-600:]
+    assert "Müller Gang.csv".encode("utf-8") in out and b"This is not a diagnosis" in out
+    assert b">= 120 s" in out
+
+
+def test_stand_ins():
+    assert ascii_stand_in("≥") == ">=" and ascii_stand_in("—") == "-" and ascii_stand_in("ü") == "u"
+    assert ascii_stand_in("°") == " deg" and ascii_stand_in("°", "/") == "deg"      # '8.4 deg', 'deg/s'
+    assert ascii_stand_in("─") == "-" and ascii_stand_in("│") == "|" and ascii_stand_in("步") == "?"
