@@ -72,3 +72,24 @@ def test_stand_ins():
     assert ascii_stand_in("≥") == ">=" and ascii_stand_in("—") == "-" and ascii_stand_in("ü") == "u"
     assert ascii_stand_in("°") == " deg" and ascii_stand_in("°", "/") == "deg"      # '8.4 deg', 'deg/s'
     assert ascii_stand_in("─") == "-" and ascii_stand_in("│") == "|" and ascii_stand_in("步") == "?"
+
+
+def test_live_treadmill_sidecar_is_utf8_whatever_the_locale(tmp_path):
+    """The schedule a live treadmill walk leaves beside its recording names the recording in its first
+    line; it was written in the locale's encoding (cp1252 on Windows: a walk recorded as '步行.csv' failed
+    to save, 'Müller.csv' was saved in bytes its reader, UTF-8, refuses). LANG=C (ASCII) stands in for
+    the Windows code page here: the same call, the same kind of failure."""
+    code = ("import sys\n"
+            "from imu_gait.treadmill import TreadmillSchedule, read_schedule, write_schedule\n"
+            "s = TreadmillSchedule.from_stages([(0.0, 1.2, 0.0), (60.0, 1.4, 2.0)])\n"
+            "p = write_schedule(s, sys.argv[1], note='recorded live with M\\u00fcller \\u6b65\\u884c.csv')\n"   # argv is ASCII in LANG=C
+            "back = read_schedule(p)\n"
+            "print(back.start_s.tolist(), back.belt_speed_mps.round(6).tolist(), back.incline_pct.tolist())\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LC_CTYPE", "PYTHONUTF8")}
+    env.update(PYTHONPATH=str(ROOT), LC_ALL="C", LANG="C", PYTHONUTF8="0", PYTHONIOENCODING="utf-8")
+    out = tmp_path / "walk.treadmill.csv"
+    proc = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-800:]
+    assert proc.stdout.split("\n")[0] == "[0.0, 60.0] [1.2, 1.4] [0.0, 2.0]"
+    assert "Müller 步行.csv" in out.read_text(encoding="utf-8").splitlines()[0]
