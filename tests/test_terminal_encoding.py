@@ -93,3 +93,26 @@ def test_live_treadmill_sidecar_is_utf8_whatever_the_locale(tmp_path):
     assert proc.returncode == 0, proc.stderr[-800:]
     assert proc.stdout.split("\n")[0] == "[0.0, 60.0] [1.2, 1.4] [0.0, 2.0]"
     assert "Müller 步行.csv" in out.read_text(encoding="utf-8").splitlines()[0]
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig", "utf-8"])
+def test_column_names_typed_match_a_header_excel_saved_in_cp1252(encoding, tmp_path):
+    """Excel's plain 'CSV' on a German Windows saves 'Beschl X (m/s²)' and 'Gyro X (°/s)' in cp1252; read as
+    UTF-8 the header became 'm/s\ufffd' and the names the user typed matched no column ('no column named')."""
+    import numpy as np
+    import pandas as pd
+
+    import imu_gait
+
+    native = imu_gait.read(WALK1)
+    frame = pd.read_csv(WALK1, comment="#")
+    names = ["Zeit (s)", "Beschl X (m/s²)", "Beschl Y (m/s²)", "Beschl Z (m/s²)", "Gyro X (°/s)", "Gyro Y (°/s)",
+             "Gyro Z (°/s)"]
+    frame.columns = names
+    path = tmp_path / f"Müller_Gang_{encoding}.csv"
+    path.write_bytes(frame.to_csv(index=False, sep=";", decimal=",").encode(encoding))
+    rec = imu_gait.read(path, format="generic", time_col="Zeit (s)", acc_cols=names[1:4], acc_unit="m/s2",
+                        gyro_cols=names[4:], gyro_unit="rad/s")
+    assert rec.n_samples == native.n_samples
+    np.testing.assert_array_equal(rec.acc_mps2, native.acc_mps2)  # every sample, exactly
+    np.testing.assert_array_equal(rec.gyro_rads, native.gyro_rads)
