@@ -917,11 +917,22 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `imu-gait analyze f | head`: the reader went away; not an error
-        try:
-            sys.stdout = open(os.devnull, "w")  # keep the interpreter from failing on the final flush
-        except OSError:
-            pass
-        return 0
+        return _reader_went_away()
+    except SystemExit as exc:
+        # rich's Console meets a closed pipe with SystemExit(1), raised while handling the BrokenPipeError:
+        # `imu-gait live --replay f | head -1` exited 1 where `analyze` exits 0 (which of the two depended
+        # on whether the summary was written before head closed the pipe)
+        if isinstance(exc.__context__, BrokenPipeError) and exc.code == 1:
+            return _reader_went_away()
+        raise
+
+
+def _reader_went_away() -> int:
+    try:
+        sys.stdout = open(os.devnull, "w")  # keep the interpreter from failing on the final flush
+    except OSError:
+        pass
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -116,3 +116,20 @@ def test_column_names_typed_match_a_header_excel_saved_in_cp1252(encoding, tmp_p
     assert rec.n_samples == native.n_samples
     np.testing.assert_array_equal(rec.acc_mps2, native.acc_mps2)  # every sample, exactly
     np.testing.assert_array_equal(rec.gyro_rads, native.gyro_rads)
+
+
+def test_live_output_closed_early_is_not_an_error(tmp_path):
+    """`imu-gait live --replay walk.csv | head -1`: the reader goes away after the first line. rich met the closed
+    pipe with SystemExit(1) at the summary, so the command exited 1 (analyze exits 0: cli.main's rule for a closed
+    pipe); the walk's files are still written."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONIOENCODING="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "imu_gait", "live", "--replay", str(WALK1), "--speed", "0",
+                             "--no-keys", "--record", str(tmp_path / "walk.csv")], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()                                # as head -1 does
+    err = proc.stderr.read()
+    code = proc.wait(timeout=300)
+    assert first.startswith(b"imu-gait live: replay:")
+    assert code == 0 and b"Traceback" not in err, err[-600:]
+    assert (tmp_path / "walk.json").stat().st_size > 1000 and (tmp_path / "walk.html").stat().st_size > 1000
