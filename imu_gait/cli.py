@@ -375,11 +375,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
                                                           "spreadsheet") + ".)", file=sys.stderr)
     if args.out:
         with writing("--out", args.out):
-            table.to_csv(args.out, index=False, lineterminator="\n")
+            table.to_csv(args.out, index=False, lineterminator="\n", errors="surrogateescape")   # see html.py
         print(f"Wrote comparison: {args.out}", file=sys.stderr)
     if args.report:
         page = render_comparison_html(sessions, table)
-        with writing("--report", args.report), open(args.report, "w", encoding="utf-8") as fh:
+        with writing("--report", args.report), open(args.report, "w", encoding="utf-8",
+                                                    errors="surrogateescape") as fh:    # see report/html.py
             fh.write(page)
         print(f"Wrote comparison page: {args.report}", file=sys.stderr)
     return 0

@@ -133,3 +133,18 @@ def test_live_output_closed_early_is_not_an_error(tmp_path):
     assert first.startswith(b"imu-gait live: replay:")
     assert code == 0 and b"Traceback" not in err, err[-600:]
     assert (tmp_path / "walk.json").stat().st_size > 1000 and (tmp_path / "walk.html").stat().st_size > 1000
+
+
+def test_c_locale_non_ascii_name_into_report_and_batch_table(tmp_path):
+    """LANG=C without UTF-8 mode: Python holds 'Müller Gang.csv' from argv as escaped bytes. Writing it into the
+    UTF-8 HTML report failed midway (UnicodeEncodeError traceback, an empty report left behind), and batch's
+    summary table likewise. The name is written back as the bytes it came as: UTF-8 'Müller'."""
+    walk = tmp_path / "Müller Gang.csv"
+    walk.write_bytes(WALK1.read_bytes())
+    c_locale = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}
+    code, out, err = run_with(c_locale, "analyze", str(walk), "-q", "--report", str(tmp_path / "r.html"), cwd=tmp_path)
+    assert code == 0 and b"Traceback" not in err, err[-600:]
+    assert "Müller Gang.csv" in (tmp_path / "r.html").read_text(encoding="utf-8")      # strict UTF-8
+    code, out, err = run_with(c_locale, "batch", str(walk), "-q", "--out", str(tmp_path / "b.csv"), cwd=tmp_path)
+    assert code == 0 and b"Traceback" not in err, err[-600:]
+    assert "Müller Gang.csv" in (tmp_path / "b.csv").read_text(encoding="utf-8")
