@@ -842,7 +842,8 @@ def write_table(rows: list[dict[str, Any]], out_csv: str | os.PathLike, study_co
             return {**r, "n_marks": 0}
         return r
 
-    with open(out_csv, "w", newline="", encoding="utf-8") as fh:
+    # (surrogateescape: a file name the locale could not decode keeps its bytes, as in report/html.py)
+    with open(out_csv, "w", newline="", encoding="utf-8", errors="surrogateescape") as fh:
         w = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
         w.writeheader()
         for r in map(filled, rows):

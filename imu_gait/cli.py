@@ -391,11 +391,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
                                                           "spreadsheet") + ".)", file=sys.stderr)
     if args.out:
         with writing("--out", args.out):
-            table.to_csv(args.out, index=False, lineterminator="\n")
+            table.to_csv(args.out, index=False, lineterminator="\n", errors="surrogateescape")   # see html.py
         print(f"Wrote comparison: {args.out}", file=sys.stderr)
     if args.report:
         page = render_comparison_html(sessions, table)
-        with writing("--report", args.report), open(args.report, "w", encoding="utf-8") as fh:
+        with writing("--report", args.report), open(args.report, "w", encoding="utf-8",
+                                                    errors="surrogateescape") as fh:    # see report/html.py
             fh.write(page)
         print(f"Wrote comparison page: {args.report}", file=sys.stderr)
     return 0
@@ -905,6 +906,18 @@ def cmd_batch(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- entry point
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``imu-gait``; returns the exit code (the console script exits with it)."""
+    from .terminal_text import restore, tolerate_narrow_encodings
+
+    # a cp1252 / cp437 / ASCII stdout (Windows output redirected to a file, LANG=C) stopped the summary
+    # at its first ≥ or — with a UnicodeEncodeError: such characters get ASCII stand-ins instead
+    changed = tolerate_narrow_encodings()
+    try:
+        return _main(argv)
+    finally:
+        restore(changed)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra and not getattr(args, "accepts_any_arguments", False):
@@ -925,11 +938,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `imu-gait analyze f | head`: the reader went away; not an error
-        try:
-            sys.stdout = open(os.devnull, "w")  # keep the interpreter from failing on the final flush
-        except OSError:
-            pass
-        return 0
+        return _reader_went_away()
+    except SystemExit as exc:
+        # rich's Console meets a closed pipe with SystemExit(1), raised while handling the BrokenPipeError:
+        # `imu-gait live --replay f | head -1` exited 1 where `analyze` exits 0 (which of the two depended
+        # on whether the summary was written before head closed the pipe)
+        if isinstance(exc.__context__, BrokenPipeError) and exc.code == 1:
+            return _reader_went_away()
+        raise
+
+
+def _reader_went_away() -> int:
+    try:
+        sys.stdout = open(os.devnull, "w")  # keep the interpreter from failing on the final flush
+    except OSError:
+        pass
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -297,7 +297,8 @@ def write_schedule(schedule: TreadmillSchedule, path: str | Path, *, note: str =
     for st in schedule.to_list():
         v, i = st["belt_speed_mps"], st["incline_pct"]
         lines.append(f"{st['start_s']:.2f},{'' if v is None else f'{v * 3.6:.4f}'},{'' if i is None else f'{i:g}'}")
-    path.write_text("\n".join(lines) + "\n")
+    # UTF-8 as read_schedule reads it, not the locale's code page: the note names the recording ('步行.csv')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 

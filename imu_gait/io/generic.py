@@ -741,6 +741,21 @@ def _empty_parts(ti, state, gi):
 
 
 @clean_os_errors
+def _header_lines_in_cp1252(head: bytes, start: int, lines: list[str]) -> list[str]:
+    """``lines`` with the header (line ``start``) and the line under it (a units row) re-read as
+    Windows-1252 when they are not UTF-8: Excel's plain 'CSV' on a Western Windows saves 'm/s²' and '°/s'
+    so, and read as UTF-8 they became 'm/s\ufffd', which no column name the user types can match (nor
+    the units row's units). UTF-8 and cp1252 keep every ASCII byte, so the lines are the same lines; a
+    file that starts with a UTF-8 byte-order mark says it is UTF-8 and is left alone."""
+    if "\ufffd" not in lines[start] or head.startswith(b"\xef\xbb\xbf"):
+        return lines
+    again = csv_lines(head.decode("cp1252", "replace"))
+    stop = min(start + 2, len(lines), len(again) - 1)   # (the head's last line may be cut by its end)
+    if stop <= start:
+        return lines
+    return lines[:start] + again[start:stop] + lines[stop:]
+
+
 def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | None = None,
                  acc_cols: Sequence | None = None, acc_unit: str | None = None, gyro_cols: Sequence | None = None,
                  gyro_unit: str | None = None, delimiter: str | None = None, skiprows: int = 0,
@@ -795,6 +810,7 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
     if start >= len(lines):
         raise RecordingError("the file is empty" if not text.strip() else "no data after the skipped lines",
                              path=label, hint="pick the right file, or lower skiprows")
+    lines = _header_lines_in_cp1252(head, start, lines)
     first = lines[start]
     delim = delimiter if delimiter else sniff_delimiter(first, lines[start + 1:start + 11])
     if delim in ("\\t", "tab"):

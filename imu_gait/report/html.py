@@ -1089,5 +1089,7 @@ def write_html(result: AnalysisResult, path: str | os.PathLike, recording: Any =
                title: str | None = None) -> None:
     """Write the report to ``path`` (UTF-8)."""
     text = render_html(result, recording, title=title)
-    with open(path, "w", encoding="utf-8") as fh:
+    # surrogateescape: a file name Python could not decode (LANG=C, no UTF-8 mode: 'Müller.csv' arrives as escaped
+    # bytes) is written back as its own bytes, UTF-8 on any current system; strict, the write failed midway
+    with open(path, "w", encoding="utf-8", errors="surrogateescape") as fh:
         fh.write(text)
