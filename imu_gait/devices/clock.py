@@ -16,12 +16,21 @@ seconds of arrivals is off by (delay change) / (span) — the first seconds of a
 ever less late (the link's backlog, the host still starting up), and a 3-s fit through them read the
 clock 4 % slow, which put every step of the first ~10 s 4 % apart too far: cadence 4 % low. Cheap:
 O(1) per packet, one small fit per finished bin.
+
+The fitted drift is held within ±``MAX_DRIFT_PPM``: a host that falls behind (a slow or busy computer
+taking notifications off its queue ever later) raises the lower envelope steadily, which a free line
+read as the sensor's clock running 27–80 % slow — a 200-Hz sensor's samples mapped 8 Hz apart. No
+crystal is off by more than a few thousand ppm, so a steeper slope is the host's backlog, not the
+sensor's clock.
 """
 from __future__ import annotations
 
 from collections import deque
 
 import numpy as np
+
+#: the largest sensor-clock drift believed (ppm); sensor crystals are off by at most a few thousand
+MAX_DRIFT_PPM = 10_000.0
 
 
 def lower_envelope_line(x: np.ndarray, r: np.ndarray, n_iter: int = 4) -> tuple[float, float]:
@@ -108,6 +117,12 @@ class SensorClock:
             k, c = 0.0, float(rs.min())
         else:
             k, c = lower_envelope_line(xs, rs)     # r = c + k·x  →  host = sensor + c + k·x
+            k_max = MAX_DRIFT_PPM * 1e-6
+            if abs(k) > k_max:
+                # the host's backlog, not the clock: the sensor's rate within the bound, the line kept
+                # under every bin (delays only add, so the lowest residual is the least-delayed packet)
+                k = float(np.clip(k, -k_max, k_max))
+                c = float(np.min(rs - k * xs))
         self._offset, self._slope, self._fitted = float(c), 1.0 + float(k), True
 
     @property
