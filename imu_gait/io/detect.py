@@ -37,7 +37,8 @@ from .androsensor import looks_like_androsensor, read_androsensor
 from .geneactiv import looks_like_geneactiv, read_geneactiv
 from .native import NATIVE_UNIT_OPTIONS, native_meta, read_native, sniff_native
 from .phyphox import is_phyphox, looks_like_phyphox_header, read_phyphox
-from .sensorlogger import is_sensorlogger, looks_like_sensorlogger_header, read_sensorlogger
+from .sensorlogger import (is_sensorlogger, looks_like_sensorlogger_header, looks_like_worn_elsewhere_header,
+                           read_sensorlogger)
 
 #: the options an app export (folder or zip) takes: its columns' units, nothing else (the app names them)
 APP_UNIT_OPTIONS = ("acc_unit", "gyro_unit")
@@ -148,7 +149,7 @@ def _format_of_head(raw: bytes) -> str | None:
     first = next((l for l in head.splitlines() if l.strip()), "")
     if looks_like_phyphox_header(first):
         return "phyphox"
-    if looks_like_sensorlogger_header(first):
+    if looks_like_sensorlogger_header(first) or looks_like_worn_elsewhere_header(first):
         return "sensorlogger"
     if looks_like_androsensor(first):
         return "androsensor"
