@@ -120,3 +120,53 @@ def test_a_folder_file_named_like_watch_words_is_not_taken_for_the_watch(tmp_pat
     path = _write(tmp_path / "watch_walk.csv", ["time", "acc_x", "acc_y", "acc_z"], back.time_s, back.acc_mps2)
     rec = read(path, acc_unit="m/s2")
     np.testing.assert_allclose(rec.acc_mps2, back.acc_mps2, rtol=1e-7, atol=1e-7)
+
+
+# ---- long format: one row per sample and sensor, a column naming the sensor -----------------------------
+def _long_table(path, back, wrist, *, interleaved: bool, name_col: str = "sensor"):
+    import pandas as pd
+    parts = []
+    for name, rec in (("lower_back", back), ("left_wrist", wrist)):
+        parts.append(pd.DataFrame({"time": rec.time_s, name_col: name, "acc_x": rec.acc_mps2[:, 0],
+                                   "acc_y": rec.acc_mps2[:, 1], "acc_z": rec.acc_mps2[:, 2]}))
+    table = pd.concat(parts, ignore_index=True)
+    if interleaved:                               # as two devices stream into one log: in turn, by time
+        table = table.sort_values("time", kind="stable")
+    table.to_csv(path, index=False, float_format="%.9g")
+    return table
+
+
+@pytest.mark.parametrize("interleaved, name_col", [(True, "sensor"), (False, "device")])
+def test_long_table_of_two_sensors_names_the_column_and_its_sensors(tmp_path, back_and_wrist, interleaved, name_col):
+    """Before: 'N of 2N timestamps repeat … the time column is too coarse or not a time — pass the time unit'
+    (in turn) or 'time goes backwards … two recordings joined, a clock reset' (one after the other): the time
+    column blamed, the sensor column never named."""
+    back, wrist = back_and_wrist
+    path = tmp_path / "long.csv"
+    table = _long_table(path, back, wrist, interleaved=interleaved, name_col=name_col)
+    with pytest.raises(RecordingError) as ei:
+        read(path, acc_unit="m/s2")
+    msg = str(ei.value)
+    assert f"rows of 2 sensors" in msg and f"column {name_col!r}" in msg, msg
+    assert f"lower_back ({back.n_samples} rows)" in msg and f"left_wrist ({wrist.n_samples} rows)" in msg
+    assert "time unit" not in msg.split("What to do")[1]
+    # the way out it gives: one sensor's rows in a file of their own read as exactly that sensor
+    one = tmp_path / "lower_back.csv"
+    table[table[name_col] == "lower_back"].to_csv(one, index=False, float_format="%.9g")
+    rec = read(one, acc_unit="m/s2")
+    np.testing.assert_allclose(rec.acc_mps2, back.acc_mps2, rtol=1e-7, atol=1e-7)
+
+
+def test_a_label_column_does_not_turn_a_clock_reset_into_two_sensors(tmp_path, back_and_wrist):
+    """An activity column (walk/stand) in a file whose clock restarts: the clock's message, not 'sensors'."""
+    import pandas as pd
+    back, _ = back_and_wrist
+    t = back.time_s.copy()
+    half = t.size // 2
+    t[half:] -= t[half]                                          # the clock restarts half way
+    pd.DataFrame({"time": t, "activity": np.where(np.arange(t.size) % 400 < 200, "walk", "stand"),
+                  "acc_x": back.acc_mps2[:, 0], "acc_y": back.acc_mps2[:, 1], "acc_z": back.acc_mps2[:, 2]}
+                 ).to_csv(tmp_path / "reset.csv", index=False, float_format="%.9g")
+    with pytest.raises(RecordingError) as ei:
+        read(tmp_path / "reset.csv", acc_unit="m/s2")
+    assert "sensors" not in str(ei.value) and "backwards" in str(ei.value)
