@@ -170,3 +170,22 @@ def test_a_label_column_does_not_turn_a_clock_reset_into_two_sensors(tmp_path, b
     with pytest.raises(RecordingError) as ei:
         read(tmp_path / "reset.csv", acc_unit="m/s2")
     assert "sensors" not in str(ei.value) and "backwards" in str(ei.value)
+
+
+def test_unknown_table_of_two_sensors_hint_names_both(tmp_path, back_and_wrist):
+    """A table whose names no reader knows (Shimmer-style 'Shimmer_A1B2_Accel_LN_X_CAL' per sensor): the hint
+    showed only the first sensor's columns, as the command to run; now it names every gravity-sized set.
+    And a gyroscope of ≈ 1 rad/s beside acceleration in g is not taken for a second sensor."""
+    back, wrist = back_and_wrist
+    tags = ("Shimmer_A1B2", "Shimmer_C3D4")
+    header = ["Timestamp_s"] + [f"{tag}_Accel_LN_{a}_CAL" for tag in tags for a in "XYZ"]
+    path = _write(tmp_path / "shimmer.csv", header, back.time_s, wrist.acc_mps2, back.acc_mps2)
+    with pytest.raises(RecordingError) as ei:
+        read(path)
+    hint = str(ei.value).split("What to do")[1]
+    assert all(c in hint for c in header[1:]) and "2 sensors?" in hint and "--acc-cols" in hint
+    path = _write(tmp_path / "one.csv", ["Timestamp_s", "a1", "a2", "a3", "w1", "w2", "w3"], back.time_s,
+                  back.acc_mps2 / 9.80665, back.gyro_rads)
+    with pytest.raises(RecordingError) as ei:
+        read(path)
+    assert "sensors?" not in str(ei.value) and "a1, a2, a3 have the size of gravity in g" in str(ei.value)

@@ -191,25 +191,33 @@ def guess_layout(head: str, path: str) -> str | None:
             break
     if time_col is None:
         return None
-    acc = None
-    for j in range(rows.shape[1] - 2):
-        if time_col in (j, j + 1, j + 2):
-            continue
-        size = float(np.median(np.linalg.norm(rows[:, j:j + 3], axis=1)))
+    found = []                  # every gravity-sized triple, not overlapping: one per sensor
+    j = 0
+    while j < rows.shape[1] - 2:
+        norm = np.linalg.norm(rows[:, j:j + 3], axis=1)
+        size = float(np.median(norm))
         unit = next((u for u, lo, hi in _ACC_UNIT_SIZES if lo <= size <= hi), None)
-        if unit is not None:
-            acc = ([j, j + 1, j + 2], unit)
-            break
-    if acc is None:
+        # a second sensor's too, steady as gravity is (a gyroscope's |ω| of ≈ 1 rad/s swings far more)
+        steady = not found or float(np.std(norm)) < 0.3 * size
+        if time_col not in (j, j + 1, j + 2) and unit is not None and steady:
+            found.append(([j, j + 1, j + 2], unit))
+            j += 3
+        else:
+            j += 1
+    if not found:
         return None
-    cols, acc_unit = acc
+    cols, acc_unit = found[0]
     name = (lambda j: cells[j]) if has_header else str
+    others = "".join(f"; so do columns {', '.join(name(j) for j in c)} ({u})" for c, u in found[1:])
+    if others:                  # two sensors (back and wrist, hip and ankle): which is the trunk's is the user's word
+        others += (f" — {len(found)} sensors? Give the trunk sensor's columns to --acc-cols (the first set is "
+                   "shown below)")
     opts = ["--time-col", name(time_col), "--time-unit", time_unit, "--acc-cols", ",".join(name(j) for j in cols),
             "--acc-unit", acc_unit]
     command = " ".join(shlex.quote(w) for w in ["imu-gait", "analyze", path, *opts])
     return (f"it looks like a table of {rows.shape[1]} columns of numbers{'' if has_header else ' without a header'}: "
             f"column {name(time_col)} counts up like a clock in {time_unit} (about {rate_hz:.0f} samples a second) and "
-            f"columns {', '.join(name(j) for j in cols)} have the size of gravity in {acc_unit}. If that is right, "
+            f"columns {', '.join(name(j) for j in cols)} have the size of gravity in {acc_unit}{others}. If that is right, "
             f"read it with: {command} (add --gyro-cols X,Y,Z --gyro-unit rad/s|deg/s for a gyroscope)")
 
 
