@@ -417,6 +417,26 @@ def test_unknown_device_not_found():
         run(main())
 
 
+def test_a_second_session_on_a_connected_sensor_is_told_it_is_connected_elsewhere():
+    """Two `imu-gait live --device GaitIMU` at once (or a sensor a phone app holds): a connected sensor stops
+    advertising, so the second scan finds nothing. It was told only 'switch it on … bring it closer'; now also
+    that a sensor streams to one connection and another session holding it must be stopped first. The first
+    session keeps streaming."""
+    async def main():
+        async with EmulatedAir() as air:
+            await air.add(EmulatedGaitImu(speed=10))
+            async with open_stream("GaitIMU", backend=EMULATED_BACKEND, **FAST) as first:
+                with pytest.raises(DeviceError) as err:
+                    async with open_stream("GaitIMU", backend=EMULATED_BACKEND, scan_timeout_s=0.5):
+                        pass
+                blocks, _events = await collect(first, 200, max_real_s=8)
+                return str(err.value), sum(b.time_s.size for b in blocks)
+
+    said, n_first = run(main())
+    assert "not found" in said and "another `imu-gait live`" in said and "stop that one first" in said, said
+    assert n_first >= 200
+
+
 # ------------------------------------------------------------------ Polar H10 (PMD)
 def test_polar_h10_stream_frame_loss_and_drift():
     faults = Faults(drop_sequences=frozenset({10, 11}), junk_after={20: "short"}, drift_ppm=-200.0)

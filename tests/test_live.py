@@ -1856,6 +1856,19 @@ def test_two_walks_started_in_the_same_second_get_two_recordings(tmp_path):
     assert first.read_text() == "# first walk\n"
 
 
+def test_two_live_sessions_of_one_device_name_never_share_a_recording(tmp_path):
+    """Two `imu-gait live` started together (two sensors of one family, or one device twice): each took its
+    default name before either had opened its file (the writer opens it after the connection), so both were
+    'recordings/<same second>_GaitIMU-SIM1.csv' — both walks went into one CSV and one JSON (two --simulate runs
+    started together showed one file). The name is now taken by creating the file: 20 picks in one second, 20
+    files, none shared."""
+    names = [default_record_path("GaitIMU-SIM1", tmp_path) for _ in range(20)]
+    assert len(set(names)) == 20 and all(p.exists() and p.stat().st_size == 0 for p in names)
+    same_second = [p for p in names if p.name[:16] == names[0].name[:16]]
+    assert [p.name for p in same_second[1:]] == [names[0].name.replace(".csv", f"-{k}.csv")
+                                                 for k in range(2, len(same_second) + 1)]
+
+
 def test_replay_counts_the_recordings_holes_as_missing_in_the_file_not_as_link_loss():
     """A recording with holes (dropped packets) replayed showed 'loss 0.0 %' and nothing else; then its holes were
     counted as samples lost over the link (the result said '25 samples were lost over the link' of a GENEActiv

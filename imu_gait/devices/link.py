@@ -280,9 +280,13 @@ async def find_device(device: str | None, *, family: str | None = None, timeout:
         raise _no_bluetooth(exc) from exc
     if not hits:
         what = f"sensor {device!r}" if device else "any supported sensor"
+        # a sensor already connected (another `imu-gait live`, a phone app) stops advertising: to this scan it is
+        # simply absent, and 'switch it on' was all a second session started on it was told
         raise DeviceError(f"{what} not found within {timeout:.0f} s of scanning."
                           "\n  What to do: switch it on (and off any phone app holding it), bring it closer, "
-                          "and check the name with `imu-gait scan`.")
+                          "and check the name with `imu-gait scan`. A sensor streams to one connection at a time: "
+                          "if another `imu-gait live` (or an app) is connected to it, it cannot be found — stop that "
+                          "one first; for two sensors run one session each, --device NAME per sensor.")
     found = list(hits.values())
     exact = [h for h in found if wanted is not None and (h[2] or "").lower() == wanted]
     if len(exact) == 1:

@@ -1302,12 +1302,29 @@ def default_record_path(device: str | None, folder: str | os.PathLike = "recordi
     dev = re.sub(r"[^A-Za-z0-9_.-]+", "-", device or "sensor").strip("-") or "sensor"
     # a replay is named after its file ('replay:walk.csv'): not 'replay-walk.csv.csv'
     dev = re.sub(r"\.(csv|zip)$", "", dev, flags=re.IGNORECASE) or "sensor"
+    Path(folder).mkdir(parents=True, exist_ok=True)
     path = Path(folder) / f"{stamp}_{dev}.csv"
     k = 2
-    while path.exists():        # two walks started within the same second: the second one must not replace the first
-        path = Path(folder) / f"{stamp}_{dev}-{k}.csv"
-        k += 1
-    return path
+    while True:
+        # two walks started within the same second — two `imu-gait live` of one sensor family, or the same
+        # device twice — must not share a file: the name is taken by creating the (empty) file at once, which
+        # only one process can do. (A check for an existing file let both sessions pick one name: the writer
+        # opens it seconds later, after the connection; both walks went into one CSV and one JSON.)
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            return path
+        except FileExistsError:
+            path = Path(folder) / f"{stamp}_{dev}-{k}.csv"
+            k += 1
+
+
+def _release_unused(path: Path) -> None:
+    """Remove a recording name :func:`default_record_path` took when no sample came to fill it."""
+    try:
+        if path.stat().st_size == 0:
+            path.unlink()
+    except OSError:
+        pass
 
 
 def write_reports(result: AnalysisResult, *, json_path: str | os.PathLike | None = None,
@@ -1535,6 +1552,8 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                     stop_reason["why"] = f"error: {exc}"
                 finally:
                     session.finish()
+                    if record is None and rec_path is not None and session.record_path is None:
+                        _release_unused(rec_path)       # nothing recorded: no empty file left behind
                     if view is not None:
                         view.stop(session, stop_reason["why"] or "stream ended")
     except _StoppedWhileOpening:

@@ -28,16 +28,19 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from ..errors import ArgumentError, RecordingError
 from ..recording import Recording
-from ._common import Container, clean_os_errors, os_error, refuse_utf16
+from ._common import (Container, clean_os_errors, csv_lines, header_names, is_data_cell, os_error, refuse_utf16,
+                      sniff_delimiter, split_header)
 from .generic import GENERIC_OPTIONS, PlainTable, guess_layout, plain_table_layout, read_generic
 from .androsensor import looks_like_androsensor, read_androsensor
 from .geneactiv import looks_like_geneactiv, read_geneactiv
 from .native import NATIVE_UNIT_OPTIONS, native_meta, read_native, sniff_native
 from .phyphox import is_phyphox, looks_like_phyphox_header, read_phyphox
-from .sensorlogger import is_sensorlogger, looks_like_sensorlogger_header, read_sensorlogger
+from .sensorlogger import (is_sensorlogger, looks_like_sensorlogger_header, looks_like_worn_elsewhere_header,
+                           read_sensorlogger)
 
 #: the options an app export (folder or zip) takes: its columns' units, nothing else (the app names them)
 APP_UNIT_OPTIONS = ("acc_unit", "gyro_unit")
@@ -148,7 +151,7 @@ def _format_of_head(raw: bytes) -> str | None:
     first = next((l for l in head.splitlines() if l.strip()), "")
     if looks_like_phyphox_header(first):
         return "phyphox"
-    if looks_like_sensorlogger_header(first):
+    if looks_like_sensorlogger_header(first) or looks_like_worn_elsewhere_header(first):
         return "sensorlogger"
     if looks_like_androsensor(first):
         return "androsensor"
@@ -222,8 +225,72 @@ def _read_export_with_options(path: str, given: dict) -> Recording:
                               "to the CSV file inside")
 
 
+#: at most this many sensors are told apart by a text column of a long-format table
+_MAX_SENSORS_IN_ROWS = 12
+
+
+def _refuse_interleaved_sensors(exc: RecordingError, path: str) -> None:
+    """A time axis refused (stamps repeating, going back) in a table with a text column naming a few sensors
+    ('sensor', 'device', 'loc_id': left_hip, left_ankle …): the rows of two or more sensors, one after the
+    other or in turn. Say so, instead of blaming the time column (its unit, its coarseness, a clock reset), and
+    how to analyse one. Runs only on that error path: the column is read then."""
+    lines = [l for l in csv_lines(_head_text(path).lstrip("\ufeff"))][:200]
+    for i, line in enumerate(lines):
+        delim = sniff_delimiter(line, lines[i + 1:i + 11])
+        cols = [c.strip() for c in header_names(line, delim)]
+        if exc.column in cols:
+            break
+    else:
+        return
+    rows = [split_header(l, delim) for l in lines[i + 1:i + 51] if l.strip()]
+    texts = [j for j, c in enumerate(cols) if c != exc.column and rows and
+             all(len(r) > j and r[j].strip() and not is_data_cell(r[j].strip()) for r in rows)]
+    ti = cols.index(exc.column)
+    for j in texts:                       # (numbers and dates/times are no sensor's name)
+        try:
+            table = pd.read_csv(path, sep=delim, skiprows=i + 1, header=None, usecols=[ti, j], dtype=str,
+                                encoding="utf-8-sig", on_bad_lines="skip")
+        except (ValueError, OSError, pd.errors.ParserError):
+            continue
+        values = table[j].str.strip()
+        counts = values.value_counts(sort=False)
+        if not 2 <= len(counts) <= _MAX_SENSORS_IN_ROWS:
+            continue
+        # each sensor's own times must run forward (else the clash is the clock's, and a column of activity
+        # labels is no list of sensors): told on numeric times only
+        t = pd.to_numeric(table[ti], errors="coerce")
+        if t.isna().any() or not all(np.all(np.diff(t[values == v].to_numpy()) > 0) for v in counts.index):
+            continue
+        shown = ", ".join(f"{v} ({n} rows)" for v, n in counts.items())
+        first = str(counts.index[0])
+        raise RecordingError(
+            f"the rows of {len(counts)} sensors are mixed in one table: column {cols[j]!r} names {shown}; read as "
+            f"one recording, their times clash ({exc.message})", path=path, line=exc.line, column=cols[j],
+            hint=f"analyse one sensor at a time: keep the header and the rows whose {cols[j]!r} is one sensor "
+                 f"(e.g. {first}) in a file of their own — a spreadsheet's filter, or in Python "
+                 f"df[df[{cols[j]!r}] == {first!r}].to_csv(…) — and analyse that file") from None
+
+
 @clean_os_errors
 def read(path: str | os.PathLike, format: str | None = None, **options) -> Recording:
+    """Read any supported recording into a validated :class:`Recording`.
+
+    ``options`` are the generic reader's (see module doc); giving any of them reads the file
+    with the generic reader, as described — except that a native, GENEActiv, phyphox or Sensor Logger file
+    given only unit options (``acc_unit``, ``gyro_unit``) keeps its own reader and its metadata; a phyphox
+    or Sensor Logger folder or zip takes those unit options only. ``format`` forces a reader.
+    """
+    try:
+        return _read(path, format, **options)
+    except RecordingError as exc:
+        # a long-format table of two sensors fails on its time axis: say that instead (single CSV files only)
+        if exc.column is not None and isinstance(path, (str, os.PathLike)) and os.path.isfile(path) and \
+                not zipfile.is_zipfile(path):
+            _refuse_interleaved_sensors(exc, str(path))
+        raise
+
+
+def _read(path: str | os.PathLike, format: str | None = None, **options) -> Recording:
     """Read any supported recording into a validated :class:`Recording`.
 
     ``options`` are the generic reader's (see module doc); giving any of them reads the file

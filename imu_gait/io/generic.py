@@ -191,25 +191,33 @@ def guess_layout(head: str, path: str) -> str | None:
             break
     if time_col is None:
         return None
-    acc = None
-    for j in range(rows.shape[1] - 2):
-        if time_col in (j, j + 1, j + 2):
-            continue
-        size = float(np.median(np.linalg.norm(rows[:, j:j + 3], axis=1)))
+    found = []                  # every gravity-sized triple, not overlapping: one per sensor
+    j = 0
+    while j < rows.shape[1] - 2:
+        norm = np.linalg.norm(rows[:, j:j + 3], axis=1)
+        size = float(np.median(norm))
         unit = next((u for u, lo, hi in _ACC_UNIT_SIZES if lo <= size <= hi), None)
-        if unit is not None:
-            acc = ([j, j + 1, j + 2], unit)
-            break
-    if acc is None:
+        # a second sensor's too, steady as gravity is (a gyroscope's |ω| of ≈ 1 rad/s swings far more)
+        steady = not found or float(np.std(norm)) < 0.3 * size
+        if time_col not in (j, j + 1, j + 2) and unit is not None and steady:
+            found.append(([j, j + 1, j + 2], unit))
+            j += 3
+        else:
+            j += 1
+    if not found:
         return None
-    cols, acc_unit = acc
+    cols, acc_unit = found[0]
     name = (lambda j: cells[j]) if has_header else str
+    others = "".join(f"; so do columns {', '.join(name(j) for j in c)} ({u})" for c, u in found[1:])
+    if others:                  # two sensors (back and wrist, hip and ankle): which is the trunk's is the user's word
+        others += (f" — {len(found)} sensors? Give the trunk sensor's columns to --acc-cols (the first set is "
+                   "shown below)")
     opts = ["--time-col", name(time_col), "--time-unit", time_unit, "--acc-cols", ",".join(name(j) for j in cols),
             "--acc-unit", acc_unit]
     command = " ".join(shlex.quote(w) for w in ["imu-gait", "analyze", path, *opts])
     return (f"it looks like a table of {rows.shape[1]} columns of numbers{'' if has_header else ' without a header'}: "
             f"column {name(time_col)} counts up like a clock in {time_unit} (about {rate_hz:.0f} samples a second) and "
-            f"columns {', '.join(name(j) for j in cols)} have the size of gravity in {acc_unit}. If that is right, "
+            f"columns {', '.join(name(j) for j in cols)} have the size of gravity in {acc_unit}{others}. If that is right, "
             f"read it with: {command} (add --gyro-cols X,Y,Z --gyro-unit rad/s|deg/s for a gyroscope)")
 
 
@@ -247,6 +255,52 @@ def _find_set(cols: list[str], sets) -> list[int] | None:
         if all(n in stripped for n in names):
             return [stripped.index(n) for n in names]
     return None
+
+
+def _tagged(name: str) -> re.Pattern:
+    """``name`` with a sensor's name before or after it ('acc_x_hip', 'chest_acc_x', 'acc_x.1')."""
+    return re.compile(rf"^(?:.+[_\s.\-])?{re.escape(name)}(?:[_\s.\-].+)?$")
+
+
+def _sensor_sets(cols: list[str], found: list[int] | None, sets) -> list[list[int]]:
+    """Every triple of columns in the header that names the same axes as the set ``found`` (from
+    :func:`_find_set`), one per sensor: the same names with a unit or sensor in brackets ('x (ankle)' …
+    'x (hip)' …), repeated, or with a sensor's name before or after them ('acc_x_hip', 'chest_acc_x'). One
+    triple: one sensor. (Bare x/y/z count only so: 'hip_x' may be anything.)"""
+    lowered = [c.lower().strip() for c in cols]
+    stripped = [re.sub(r"\s*[\(\[].*$", "", c) for c in lowered]
+    if found is None:         # no plain names ('back_acc_x', 'wrist_acc_x'): the first set tagged twice or more
+        return max((_sensor_sets(cols, [j], [n]) for n in sets if n[0] != "x"
+                    for j in range(len(cols)) if _tagged(n[0]).match(stripped[j])), key=len, default=[])
+    names = next(n for n in sets if n[0] in (lowered[found[0]], stripped[found[0]]) or _tagged(n[0]).match(
+        stripped[found[0]]))
+    per_axis = []
+    for n in names:
+        tagged = _tagged(n) if n not in ("x", "y", "z") else None
+        per_axis.append([j for j in range(len(cols)) if n in (lowered[j], stripped[j])
+                         or (tagged is not None and tagged.match(stripped[j]))])
+    if len({len(a) for a in per_axis}) != 1:        # not one column per axis and sensor: leave it to the
+        return [found]                               # names _find_set chose
+    return [list(t) for t in zip(*per_axis)]
+
+
+def _refuse_several_sensors(cols: list[str], found: list[int] | None, sets, what: str, option: str, label: str,
+                            header_line: int | None, *, also: str = "") -> None:
+    """Raise when the header holds ``what`` (acceleration or angular rate) of more than one sensor: reading the
+    first would analyse a wrist, foot or second trunk sensor as silently as the right one (or mix their axes)."""
+    triples = _sensor_sets(cols, found, sets)
+    if len(triples) < 2:
+        return
+    if any(cols.count(cols[j]) > 1 for t in triples for j in t):
+        return          # the very same names twice (time,x,y,z,x,y,z is often acc then gyro): read the first of
+                        # each, with the warning that names the columns used and how to choose others
+    shown = "; ".join(", ".join(cols[j] for j in t) for t in triples)
+    raise RecordingError(
+        f"the header names the {what} of {len(triples)} sensors ({shown}): which one sat on the trunk cannot be "
+        "told from the file", path=label, line=header_line,
+        hint=f"choose one sensor's columns with {option} (e.g. {option} "
+             f"{shlex.quote(','.join(cols[j] for j in triples[-1]))}){also}; from Python: "
+             f"imu_gait.read(path, {option.strip('-').replace('-', '_')}=[…])")
 
 
 #: seconds above which a time column in seconds is a wall clock (Unix time; 1e8 s ≈ 1973), not a
@@ -898,6 +952,9 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         ti = _resolve(time_col, cols, label, "time_col", header_line)
     if acc_cols is None:
         ai = _find_set(cols, _ACC_NAME_SETS) if has_header else None
+        if has_header:
+            _refuse_several_sensors(cols, ai, _ACC_NAME_SETS, "acceleration", "--acc-cols", label, header_line,
+                                    also=" and, for its gyroscope, --gyro-cols")
         if ai is None:
             ai = [j for j in range(len(cols)) if j != ti][:3]
             warnings.append(f"acceleration columns not given: used {', '.join(cols[j] for j in ai)}")
@@ -908,6 +965,8 @@ def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | Non
         ai = [_resolve(c, cols, label, "acc_cols", header_line) for c in acc_cols]
     if gyro_cols is None:
         gi = _find_set(cols, _GYRO_NAME_SETS) if has_header else None
+        if has_header:
+            _refuse_several_sensors(cols, gi, _GYRO_NAME_SETS, "angular rate", "--gyro-cols", label, header_line)
         if gi is None and not has_header and len(cols) == 7 and acc_cols is None and ti == 0:
             gi = [4, 5, 6]
             warnings.append("headerless 7-column file: columns 4–6 taken as the gyroscope")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import zipfile
 from pathlib import PurePosixPath
 from typing import Callable
@@ -41,6 +42,32 @@ ROLES = {"totalacceleration": "total", "accelerometer": "lin", "accelerometerunc
 FILE_NAMES = {"total": "TotalAcceleration", "lin": "Accelerometer", "unc": "AccelerometerUncalibrated",
               "gravity": "Gravity", "gyro": "Gyroscope", "gyro_unc": "GyroscopeUncalibrated", "meta": "Metadata"}
 _SENSOR_ROLES = ("total", "lin", "unc", "gravity", "gyro", "gyro_unc")
+
+
+#: streams Sensor Logger records from a paired Apple Watch or AirPods into the phone's export (UNITS.md):
+#: another sensor on another body part, never the trunk's — left out, and said so
+_WORN_ELSEWHERE = {"wristmotion": "the Apple Watch's motion", "heartrate": "the Apple Watch's heart rate",
+                   "headphone": "the headphones' (AirPods') motion"}
+_WORN_ELSEWHERE_HINT = ("imu_gait analyses one sensor on the trunk (lower back or chest): analyse the phone's files "
+                        "(TotalAcceleration.csv, or Accelerometer.csv + Gravity.csv) recorded with the phone on the "
+                        "trunk; a watch or earbuds do not move with it")
+
+
+def _worn_elsewhere(name: str) -> str | None:
+    """What a member is when it is one of the watch's (or headphones') streams, else None."""
+    p = PurePosixPath(name)
+    if p.suffix.lower() != ".csv" or p.name.startswith((".", "._")):
+        return None
+    stem = split_copy_suffix(p.stem)[0].lower()
+    if re.fullmatch(r"watch[a-z]+", stem):   # WatchLocation, WatchBarometer, WatchMagnetometer … (not watch_walk)
+        return "the Apple Watch's " + stem[len("watch"):]
+    return _WORN_ELSEWHERE.get(stem)
+
+
+def looks_like_worn_elsewhere_header(line: str) -> bool:
+    """The header of WristMotion.csv / Headphone.csv ('time,seconds_elapsed,rotationRateX,…,accelerationX,…')."""
+    cols = [c.strip().lower() for c in split_header(line, ",")]
+    return tuple(cols[:2]) == SENSOR_HEADER_START and {"accelerationx", "rotationratex"} & set(cols) != set()
 
 
 def _role(name: str) -> tuple[str | None, str]:
@@ -69,6 +96,9 @@ def looks_like_sensorlogger_header(line: str) -> bool:
 
 
 def is_sensorlogger(cont: Container) -> bool:
+    if not _exports(cont) and any(_worn_elsewhere(n) and cont.read_bytes(n)[:40].decode("utf-8", "replace")
+                                  .lstrip("\ufeff").lower().startswith("time,seconds_elapsed") for n in cont.names()):
+        return True          # the watch's files alone: read_sensorlogger says what they are
     for members in _exports(cont).values():
         if "meta" in members and any(r in members for r in ("total", "lin", "unc")):
             return True
@@ -165,6 +195,10 @@ def _named_file_members(cont: Container, named: str) -> tuple[dict[str, str], li
     only the siblings of the *same* export (same folder, same copy suffix) it needs — Gravity for a
     gravity-removed Accelerometer, the gyroscope, Metadata. Never another acceleration file."""
     role, copy = _role(named)
+    worn = _worn_elsewhere(named)
+    if worn:
+        raise RecordingError(f"this is Sensor Logger's {PurePosixPath(named).name}: {worn}, not a sensor on the "
+                             "trunk", path=cont.label(named), hint=_WORN_ELSEWHERE_HINT)
     if role in ("gravity", "gyro", "gyro_unc", "meta"):
         raise RecordingError(
             f"this is Sensor Logger's {FILE_NAMES[role]}.csv: it holds no acceleration to analyse",
@@ -216,6 +250,16 @@ def read_sensorlogger(path: str | os.PathLike, *, acc_unit: str | None = None,
             refuse_several_exports(path, {k: list(v.values()) for k, v in groups.items()},
                                    "zip archive" if cont.kind == "zip" else "folder")
             members = next(iter(groups.values()), {})
+            worn = sorted((n for n in cont.names() if _worn_elsewhere(n)), key=str.lower)
+            if worn and not members:
+                raise RecordingError(
+                    "this Sensor Logger export holds only a watch's or headphones' streams ("
+                    + ", ".join(f"{PurePosixPath(n).name}: {_worn_elsewhere(n)}" for n in worn) + ")",
+                    path=path, hint=_WORN_ELSEWHERE_HINT)
+            if worn:
+                warnings.append("left out " + ", ".join(PurePosixPath(n).name for n in worn) + " ("
+                                + "; ".join(sorted({_worn_elsewhere(n) for n in worn})) + "): imu_gait analyses one "
+                                "sensor on the trunk — the phone's")
             if "meta" not in members:
                 members["meta"] = cont.find(r"Metadata\.csv")
         meta = _read_metadata(cont, members.get("meta"), warnings)
