@@ -1468,6 +1468,18 @@ def test_a_gaitimu_with_a_stuck_gyro_axis_over_ble_is_analysed_as_its_recording_
                                atol=0.005)
 
 
+class _ScriptedSource:
+    """A source that is its own async context manager (run_live opens it), for a test's scripted stream: the
+    subclass gives ``__aiter__`` and, when the test needs the source's clock, ``now_s``."""
+    name = "GaitIMU-TEST"
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        return None
+
+
 class _Opened:
     """An already opened stream, for run_live (which opens what it is given)."""
 
@@ -1602,21 +1614,14 @@ def test_the_rich_panel_goes_on_while_the_link_is_down(monkeypatch):
     rec, _ = synthesize_walk(8.0, 100.0, seed=1)
     last_t = float(rec.time_s[-1])
 
-    class LinkLost:
+    class LinkLost(_ScriptedSource):
         """The walk's samples at once, then the link drops and nothing comes for 0.6 s of wall time."""
-        name = "GaitIMU-TEST"
         dropped_at: float | None = None
 
         def now_s(self):
             if self.dropped_at is None:
                 return 0.0
             return last_t + 10.0 * (time.monotonic() - self.dropped_at)
-
-        async def __aenter__(self):
-            return self
-
-        async def __aexit__(self, *exc):
-            return None
 
         async def __aiter__(self):
             yield Connected(0.0, self.name, "F0:00", "gaitimu", 247, {"rate_hz": 100})
@@ -1720,20 +1725,13 @@ def test_duration_is_reached_on_samples_while_they_come_late(monkeypatch):
     rec, _ = synthesize_walk(25.0, 100.0, seed=1)
     behind_s = 3.0
 
-    class Backlogged:
+    class Backlogged(_ScriptedSource):
         """The walk in 0.05-s blocks, the source's clock 3 s past the last sample given; a 0.15-s wall pause
         after every second of samples."""
-        name = "GaitIMU-TEST"
         last_t = 0.0
 
         def now_s(self):
             return self.last_t + behind_s
-
-        async def __aenter__(self):
-            return self
-
-        async def __aexit__(self, *exc):
-            return None
 
         async def __aiter__(self):
             yield Connected(0.0, self.name, "F0:00", "gaitimu", 247, {"rate_hz": 100})
