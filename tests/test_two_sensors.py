@@ -65,6 +65,37 @@ def test_one_sensor_with_tagged_names_still_reads_without_options(tmp_path, back
     np.testing.assert_allclose(rec.acc_mps2, back.acc_mps2, rtol=1e-7, atol=1e-7)
 
 
+@pytest.mark.parametrize("acc, gyro, units", [
+    # a unit in brackets tells acceleration from rotation, not one sensor from another
+    (["x (m/s2)", "y (m/s2)", "z (m/s2)"], ["x (rad/s)", "y (rad/s)", "z (rad/s)"], {}),
+    (["x (g)", "y (g)", "z (g)"], ["x (deg/s)", "y (deg/s)", "z (deg/s)"], {"acc_unit": "g", "gyro_unit": "deg/s"}),
+    # a derived signal of the same sensor beside the raw one
+    (["acc_x", "acc_y", "acc_z"], ["lin_acc_x", "lin_acc_y", "lin_acc_z"], {}),
+    (["acc_x", "acc_y", "acc_z"], ["acc_x_filtered", "acc_y_filtered", "acc_z_filtered"], {}),
+])
+def test_units_or_derived_signals_in_names_are_not_a_second_sensor(tmp_path, back_and_wrist, acc, gyro, units):
+    """Review s38: 'time,x (g),y (g),z (g),x (deg/s),y (deg/s),z (deg/s)' read before the two-sensor check and was
+    then refused as 'the acceleration of 2 sensors' (so were lin_acc_x / acc_x_filtered beside acc_x). Truth: the
+    first three columns are the back's acceleration, read exactly."""
+    back, _ = back_and_wrist
+    scale = 1 / 9.80665 if units.get("acc_unit") == "g" else 1.0
+    second = back.gyro_rads * (57.29577951308232 if units.get("gyro_unit") == "deg/s" else 1.0)
+    if not acc[0].startswith("x"):
+        second = back.acc_mps2 * 0.5                          # a derived acceleration, not a rotation
+    path = _write(tmp_path / "one.csv", ["time", *acc, *gyro], back.time_s, back.acc_mps2 * scale, second)
+    rec = read(path, time_col="time", time_unit="s", **({"acc_unit": "m/s2"} | units))
+    np.testing.assert_allclose(rec.acc_mps2, back.acc_mps2, rtol=1e-6, atol=1e-6)
+
+
+def test_read_generic_keeps_its_reader_guard():
+    """Review s38: a helper inserted between @clean_os_errors and read_generic took its decorator, so
+    imu_gait.io.read_generic('-') said 'no such file' instead of that standard input is not read."""
+    from imu_gait.io.generic import read_generic
+
+    with pytest.raises(RecordingError, match="standard input"):
+        read_generic("-", time_col="time", acc_cols=["x", "y", "z"])
+
+
 # ---- Sensor Logger: the phone's export with a paired Apple Watch's streams beside it ----------------------
 SENSORLOGGER_IOS = __import__("pathlib").Path(__file__).parent / "data" / "sensorlogger_ios"
 WRIST_HEADER = ("time,seconds_elapsed,rotationRateX,rotationRateY,rotationRateZ,gravityX,gravityY,gravityZ,"

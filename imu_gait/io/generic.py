@@ -284,6 +284,23 @@ def _sensor_sets(cols: list[str], found: list[int] | None, sets) -> list[list[in
     return [list(t) for t in zip(*per_axis)]
 
 
+#: what a column name's extra word or bracket may say that is not a sensor: a unit ('x (g)' … 'x (deg/s)' is one
+#: sensor's acceleration and rotation) or a derived signal of the same sensor ('acc_x' … 'lin_acc_x', 'gyro_x_bias')
+_NOT_A_SENSOR_TAG = re.compile(
+    r"^(?:g|mg|gs|m\s*/\s*s.*|m\s*s.*|deg.*|°.*|rad.*|dps|1/s|/s|s\^?-1|units?|si|"
+    r"lin|linear|filtered|filt|mean|avg|average|bias|raw|cal|calibrated|uncal|uncalibrated|std|sd|min|max|"
+    r"smooth|smoothed|norm|hp|lp|offset|drift|world|earth|global|body|sensor|device|local|gravity|grav|user)$")
+
+
+def _tag_words(cols: list[str], triples: list[list[int]]) -> list[set[str]]:
+    """Per triple, what its first column's name says beyond the words all the triples share (and its bracket)."""
+    lowered = [cols[t[0]].lower().strip() for t in triples]
+    brackets = [set(re.findall(r"[\(\[]\s*([^\)\]]*?)\s*[\)\]]", c)) for c in lowered]
+    words = [set(w for w in re.split(r"[_\s.\-]+", re.sub(r"\s*[\(\[].*$", "", c)) if w) for c in lowered]
+    common = set.intersection(*words) if words else set()
+    return [(w - common) | b for w, b in zip(words, brackets)]
+
+
 def _refuse_several_sensors(cols: list[str], found: list[int] | None, sets, what: str, option: str, label: str,
                             header_line: int | None, *, also: str = "") -> None:
     """Raise when the header holds ``what`` (acceleration or angular rate) of more than one sensor: reading the
@@ -291,6 +308,8 @@ def _refuse_several_sensors(cols: list[str], found: list[int] | None, sets, what
     triples = _sensor_sets(cols, found, sets)
     if len(triples) < 2:
         return
+    if any(tag and all(_NOT_A_SENSOR_TAG.match(w) for w in tag) for tag in _tag_words(cols, triples)):
+        return          # a unit or a derived signal tells this set apart, not a sensor's name (review s38)
     if any(cols.count(cols[j]) > 1 for t in triples for j in t):
         return          # the very same names twice (time,x,y,z,x,y,z is often acc then gyro): read the first of
                         # each, with the warning that names the columns used and how to choose others
@@ -794,7 +813,6 @@ def _empty_parts(ti, state, gi):
     return t, np.empty((0, 3)), (None if gi is None else np.empty((0, 3)))
 
 
-@clean_os_errors
 def _header_lines_in_cp1252(head: bytes, start: int, lines: list[str]) -> list[str]:
     """``lines`` with the header (line ``start``) and the line under it (a units row) re-read as
     Windows-1252 when they are not UTF-8: Excel's plain 'CSV' on a Western Windows saves 'm/s²' and '°/s'
@@ -810,6 +828,7 @@ def _header_lines_in_cp1252(head: bytes, start: int, lines: list[str]) -> list[s
     return lines[:start] + again[start:stop] + lines[stop:]
 
 
+@clean_os_errors
 def read_generic(path: str | os.PathLike, *, time_col=None, time_unit: str | None = None,
                  acc_cols: Sequence | None = None, acc_unit: str | None = None, gyro_cols: Sequence | None = None,
                  gyro_unit: str | None = None, delimiter: str | None = None, skiprows: int = 0,
