@@ -2467,3 +2467,21 @@ def test_status_fields_help_lists_every_field_the_option_takes():
         assert listed, action.help
         assert tuple(listed.group(1).split(", ")) == STATUS_FIELDS
         assert tuple(listed.group(2).split(",")) == DEFAULT_STATUS_FIELDS
+
+
+def test_a_walk_that_fails_to_set_up_leaves_no_empty_recording(tmp_path):
+    """Review s38: the recording's name is taken by creating the (empty) file as soon as the sensor is open;
+    when setting up the walk failed after that (here the view cannot start), the empty CSV stayed in
+    recordings/ for a later batch to meet. Truth: the error comes through and the folder is empty."""
+    from imu_gait.devices.live import run_live
+    from imu_gait.devices.view import PlainView
+
+    class ViewThatCannotStart(PlainView):
+        def start(self, session):
+            raise RuntimeError("the terminal went away")
+
+    rec, _ = synthesize_walk(5.0, 100.0, seed=1)
+    with pytest.raises(RuntimeError, match="terminal went away"):
+        run(run_live(ReplaySource(rec, speed=0, block_s=0.05), view=ViewThatCannotStart(file=io.StringIO()),
+                     record_folder=tmp_path / "recordings", handle_signals=False, keys=False), timeout=60)
+    assert list((tmp_path / "recordings").glob("*")) == []

@@ -1490,6 +1490,7 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                 pass
     error: BaseException | None = None
     silence = {"said": 0.0}
+    rec_path: Path | None = None
     try:
         async with opener as stream:
             device = getattr(stream, "name", None)
@@ -1561,6 +1562,8 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
         return None, []
     except BaseException:
         _remove_handlers(loop, installed)
+        if record is None and rec_path is not None:
+            _release_unused(rec_path)     # the name was taken, then setting up failed: no empty file left behind
         raise
     # Ctrl-C / SIGTERM stay ours while the reports are written: that takes seconds after hours of walking, and a
     # second Ctrl-C pressed meanwhile (the first asked to stop) raised KeyboardInterrupt in the middle of it, the
