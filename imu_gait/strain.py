@@ -2425,9 +2425,12 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         cad_rose = cad_now >= cad_base * (1.0 + PACE_ROSE_FRAC) and not (belt_known and not ctx["is_run"][k])
         if np.isfinite(cad_now) and cad_base > 0 and not cad_rose and not belt_rose:
             change = cad_now / cad_base - 1.0
+            # (a belt that slowed is not 'the same belt speed': quicker steps on it are shorter still — review s38)
+            belt_slowed = belt_known and belt_now <= belt_base * (1.0 - PACE_ROSE_FRAC)
             how = (f"cadence {cad_base:.0f} → {cad_now:.0f} steps/min, "
                    + (f"{abs(change) * 100:.0f} % lower" if change <= -0.005 else
-                      f"{change * 100:.0f} % higher at the same belt speed: shorter steps"
+                      f"{change * 100:.0f} % higher "
+                      f"{'on a slower belt' if belt_slowed else 'at the same belt speed'}: shorter steps"
                       if change >= PACE_ROSE_FRAC else "about the same"))
             words = IRREGULAR_STEPS["run" if ctx["is_run"][k] else "walk"]
             title, cause, advice = words["title"], words["cause"].format(how=how), words["advice"]

@@ -1196,3 +1196,9 @@ def test_irregular_quicker_steps_at_an_unchanged_belt_are_not_called_a_faster_pa
     assert not belt.advice.startswith("Lower the speed"), belt.advice
     (free,) = evaluate_flags(steps)[0]
     assert free.message.startswith("Pace too fast"), free.message
+    # review s38: the belt slowed from 1.3 to 1.15 m/s just before — the cause said 'at the same belt speed'
+    from imu_gait import TreadmillSchedule
+
+    slowed = TreadmillSchedule.from_stages([(0.0, 1.3, 0.0), (290.0, 1.15, 0.0)])
+    (belt,) = evaluate_flags(steps, treadmill_schedule=slowed)[0]
+    assert re.search(r"\d % higher on a slower belt: shorter steps", belt.cause), belt.cause
