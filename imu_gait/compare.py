@@ -141,6 +141,11 @@ BELT_SPEED_KEYS = frozenset({"cadence_spm", "walking_speed_mps", "step_length_m"
                              "vertical_ratio_pct", "impact_g", "ground_contact_ms"})
 
 
+def _and_list(words: list[str]) -> str:
+    """'a, b and c'."""
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
 def _belts_differ(first: Mapping[str, Any], last: Mapping[str, Any]) -> bool:
     """Whether both walks were on a belt of known speed and its speeds (slowest, fastest) differ by
     :data:`BELT_SPEED_NOTE_KMH` or more."""
@@ -525,7 +530,8 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
         notes.append("The belt ran at different speeds (" + listed(
             [f"{k}: {lo:.1f} km/h" if hi - lo < 0.05 else f"{k}: {lo:.1f}–{hi:.1f} km/h"
              for k, (lo, hi) in known_speeds.items()])
-            + "): cadence, speed, step length, bounce and impact change with the speed alone, so a change of them "
+            + "): " + _and_list([lab.lower() for key, lab, _, _ in METRIC_ROWS if key in BELT_SPEED_KEYS])
+            + " change with the speed alone, so a change of them "
             "between two speeds is not marked * — compare walks at the same speed to see a change in the walker.")
     heights = {round(h, 2) for h in (_num(s.summary.get("sensor_height_m")) for s in sessions) if not math.isnan(h)}
     if heights and max(heights) - min(heights) > 0.05 and not belt:     # 5 cm: ~3 % of step length

@@ -587,6 +587,10 @@ def test_a_change_of_the_belt_speed_is_not_starred_as_the_walkers():
     assert rows.loc["trunk_twist_deg", "beyond_repeat"] is True          # 7° > 6.2°: the walker's, at any speed
     notes = comparability_notes(sessions)
     assert any("belt ran at different speeds" in n and "not marked *" in n for n in notes), notes
+    # the note names every row it leaves unmarked, vertical ratio and ground contact too (review s38)
+    (belt_note,) = [n for n in notes if "belt ran at different speeds" in n]
+    assert all(w in belt_note for w in ("cadence", "walking speed", "step length", "bounce", "vertical ratio",
+                                        "ground contact and impact")), belt_note
     for other_kmh in (4.0, 4.2):                     # within BELT_SPEED_NOTE_KMH: alike
         alike = compare_sessions([Session("week1", first), Session("week6", {**last, "belt_speed_mps": other_kmh / 3.6})])
         assert alike.set_index("key").loc["cadence_spm", "beyond_repeat"] is True, other_kmh
