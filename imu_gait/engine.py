@@ -2701,7 +2701,8 @@ class GaitEngine:
             warnings.append(f"{len(w)} stretch{'es' if len(w) > 1 else ''} of rhythmic motion left out as not walking "
                             f"— {what}{' …' if len(w) > 5 else ''}: the trunk rose and fell under "
                             f"{self.p.flat_max_bounce_cm:.1f} cm per 'step' over {self.p.flat_min_steps}+ steps, where "
-                            "a walking trunk bounces ≈ 2.5–5 cm. Pedalling (a bike, seated) looks like this; "
+                            "a walking trunk bounces ≈ 2.5–5 cm. Pedalling (a bike, seated) looks like this, as does a "
+                            "vibrating seat or floor (a car, a bus) in a recording without a gyroscope; "
                             "no steps, cadence or flags were taken from it")
         if self._calib is None and len(steps):
             warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "

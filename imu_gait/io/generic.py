@@ -211,7 +211,7 @@ def guess_layout(head: str, path: str) -> str | None:
     others = "".join(f"; so do columns {', '.join(name(j) for j in c)} ({u})" for c, u in found[1:])
     if others:                  # two sensors (back and wrist, hip and ankle): which is the trunk's is the user's word
         others += (f" — {len(found)} sensors? Give the trunk sensor's columns to --acc-cols (the first set is "
-                   "shown below)")
+                   "in the command that follows)")
     opts = ["--time-col", name(time_col), "--time-unit", time_unit, "--acc-cols", ",".join(name(j) for j in cols),
             "--acc-unit", acc_unit]
     command = " ".join(shlex.quote(w) for w in ["imu-gait", "analyze", path, *opts])
