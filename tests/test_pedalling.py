@@ -105,13 +105,15 @@ def test_a_flat_shuffling_walk_keeps_its_steps(bounce_cm, cadence_spm):
 def test_pedalling_live_equals_offline():
     """Fed in 0.5-s chunks as live, the engine reports the pedalling's 'steps', takes them back when the 'walk'
     closes, and ends with the offline steps."""
+    import pandas as pd
+
     rec, _, _ = _session(80.0, seed=7, bike_s=90.0)
     offline = imu_gait.analyze(rec).steps
-    eng = GaitEngine(rec.sample_rate_hz, has_gyro=True)
-    retracted = 0
-    for i in range(0, rec.n_samples, 50):
-        upd = eng.feed(rec.time_s[i:i + 50], rec.acc_mps2[i:i + 50], rec.gyro_rads[i:i + 50])
-        retracted += len(upd.retracted)
-    live = eng.finish().steps
-    assert retracted >= 100
-    np.testing.assert_allclose(live["time_s"].to_numpy(), offline["time_s"].to_numpy(), atol=1e-9)
+    for chunk in (7, 50, 1000):                     # bit-exact in any chunk size (tests/test_chunk_exact.py)
+        eng = GaitEngine(rec.sample_rate_hz, has_gyro=True)
+        retracted = 0
+        for i in range(0, rec.n_samples, chunk):
+            upd = eng.feed(rec.time_s[i:i + chunk], rec.acc_mps2[i:i + chunk], rec.gyro_rads[i:i + chunk])
+            retracted += len(upd.retracted)
+        assert retracted >= 100, chunk
+        pd.testing.assert_frame_equal(eng.finish().steps, offline, check_exact=True)
