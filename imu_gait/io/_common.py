@@ -174,6 +174,13 @@ def clean_os_errors(reader: _Reader) -> _Reader:
     return cast(_Reader, wrapped)
 
 
+#: a zip member that unpacks to more than this many times its packed size, and to more than
+#: ZIP_BOMB_MIN_BYTES, is refused unread: sensor CSVs pack 2–10:1 (numbers with changing digits; a
+#: still phone's timestamps still change), while a zip bomb packs ~1000:1
+ZIP_MAX_RATIO = 100
+ZIP_BOMB_MIN_BYTES = 64 * 2**20
+
+
 class Container:
     """Read-only view of an export: a folder, a zip archive or a single file.
 
@@ -225,6 +232,7 @@ class Container:
     def read_bytes(self, name: str) -> bytes:
         try:
             if self.kind == "zip":
+                self._refuse_zip_bomb(name)
                 return self._zip.read(name)
             if self.kind == "dir":
                 return (self.path / name).read_bytes()
@@ -233,6 +241,34 @@ class Container:
             raise zip_error(exc, self.label(name)) from None
         except OSError as exc:
             raise os_error(exc, self.label(name)) from None
+
+    def read_head(self, name: str, n_bytes: int) -> bytes:
+        """The first ``n_bytes`` of member ``name`` (to tell formats apart): never more is read or
+        decompressed, whatever the member's size."""
+        try:
+            if self.kind == "zip":
+                with self._zip.open(name) as fh:
+                    return fh.read(n_bytes)
+            with open(self.path / name if self.kind == "dir" else self.path, "rb") as fh:
+                return fh.read(n_bytes)
+        except ZIP_READ_ERRORS as exc:
+            raise zip_error(exc, self.label(name)) from None
+        except OSError as exc:
+            raise os_error(exc, self.label(name)) from None
+
+    def _refuse_zip_bomb(self, name: str) -> None:
+        """Refuse a member that would inflate far beyond what any sensor CSV does, before decompressing it:
+        a small zip e-mailed by anyone must not fill the memory (a 12 MB zip held a 2 GiB member, and the
+        read ended in a MemoryError traceback). The member's stated size bounds what zipfile returns."""
+        info = self._zip.getinfo(name)
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > ZIP_BOMB_MIN_BYTES and ratio > ZIP_MAX_RATIO:
+            raise RecordingError(
+                f"{name!r} inside this zip archive would unpack to {info.file_size / 2**20:,.0f} MiB from "
+                f"{info.compress_size / 2**20:,.1f} MiB ({ratio:,.0f}:1) — far more than any sensor CSV packs to "
+                f"(at most ~{ZIP_MAX_RATIO}:1); it is not read (a damaged or deliberately inflated archive)",
+                path=str(self.path), hint="if you trust the file, unzip it yourself and analyse the folder; "
+                                          "otherwise ask for the export again")
 
     def read_text(self, name: str) -> str:
         raw = self.read_bytes(name)

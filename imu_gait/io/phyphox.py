@@ -243,7 +243,7 @@ def is_phyphox(cont: Container) -> bool:
         return True
     for n in cont.names():
         if n.lower().endswith(".csv") and "/meta/" not in "/" + n.lower():
-            head = cont.read_bytes(n)[:400].decode("utf-8", "replace")
+            head = cont.read_head(n, 400).decode("utf-8", "replace")
             if looks_like_phyphox_header(head.splitlines()[0] if head else ""):
                 return True
     return False

@@ -96,14 +96,14 @@ def looks_like_sensorlogger_header(line: str) -> bool:
 
 
 def is_sensorlogger(cont: Container) -> bool:
-    if not _exports(cont) and any(_worn_elsewhere(n) and cont.read_bytes(n)[:40].decode("utf-8", "replace")
+    if not _exports(cont) and any(_worn_elsewhere(n) and cont.read_head(n, 40).decode("utf-8", "replace")
                                   .lstrip("\ufeff").lower().startswith("time,seconds_elapsed") for n in cont.names()):
         return True          # the watch's files alone: read_sensorlogger says what they are
     for members in _exports(cont).values():
         if "meta" in members and any(r in members for r in ("total", "lin", "unc")):
             return True
         for n in members.values():
-            head = cont.read_bytes(n)[:300].decode("utf-8", "replace").lstrip("\ufeff")
+            head = cont.read_head(n, 300).decode("utf-8", "replace").lstrip("\ufeff")
             if looks_like_sensorlogger_header(head.splitlines()[0] if head else ""):
                 return True
     return False
