@@ -36,6 +36,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Iterable
@@ -125,10 +126,20 @@ class Mark:
         return {"elapsed_s": round(float(self.elapsed_s), 3), "pain": self.pain, "note": self.note}
 
 
+def named_path(path: str | Path) -> Path:
+    """``path`` as a path with a name to put a sidecar's beside: ``.`` and ``..`` (``imu-gait analyze .``
+    inside an export folder) have none — Path.with_name raised a ValueError traceback — so their absolute
+    form is used. The root folder keeps an empty name; its sidecar is looked for inside it."""
+    p = Path(path)
+    if p.name in ("", "..") or p.name == os.curdir:
+        p = Path(os.path.abspath(p))
+    return p if p.name else p / "recording"
+
+
 def marks_path(recording: str | Path) -> Path:
     """Where a recording's marks sit: ``walk.csv`` → ``walk.marks.csv`` (an export folder ``walk/`` →
-    ``walk.marks.csv`` beside it)."""
-    p = Path(recording)
+    ``walk.marks.csv`` beside it; ``.`` — the export folder you are in — by its own name)."""
+    p = named_path(recording)
     return p.with_name((p.stem if p.suffix else p.name) + ".marks.csv")
 
 

@@ -304,8 +304,10 @@ def write_schedule(schedule: TreadmillSchedule, path: str | Path, *, note: str =
 
 def sidecar_path(recording: str | Path) -> Path:
     """Where a live session leaves the treadmill context of its recording: ``walk.csv`` → ``walk.treadmill.csv``."""
-    p = Path(recording)
-    return p.with_name(p.stem + ".treadmill.csv")
+    from .marks import named_path
+
+    p = named_path(recording)        # '.' (the export folder you are in) has no name of its own
+    return p.with_name((p.stem if p.suffix else p.name) + ".treadmill.csv")
 
 
 def with_sidecar_schedule(recording: str | Path, context: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
