@@ -793,6 +793,28 @@ def _refuse_clashing_study_columns(table: ContextTable, flags: bool, bouts: bool
                                    f"\n  What to do: rename it in the context table (e.g. study_{col})")
 
 
+#: what a spreadsheet (Excel, LibreOffice, Google Sheets) runs as a formula at the start of a cell
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """``value`` for a CSV cell a spreadsheet will open: text copied from the input (a file name, a context
+    table's subject or group) that starts like a formula gets a leading ``'`` — ``=HYPERLINK(…)`` in a
+    subject cell of a study table someone sent would otherwise run when the summary is opened (CSV
+    injection). Numbers (``-3``, ``+1.5``, ``1e-3``) and any other text are kept as they are."""
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
+        return value
+    try:
+        float(value)
+        return value
+    except ValueError:
+        return "'" + value
+
+
+#: the summary table's cells that hold text from the input (file names, paths in messages)
+_INPUT_TEXT_COLUMNS = ("recording", "error")
+
+
 def _write_pooled(key: str, rows: list[dict[str, Any]], path: str | os.PathLike,
                   study_columns: Sequence[str] = ()) -> None:
     """Write the rows' ``key`` lists ("_flag_rows", "_bout_rows", "_day_rows") as one pooled CSV; each
@@ -804,7 +826,9 @@ def _write_pooled(key: str, rows: list[dict[str, Any]], path: str | os.PathLike,
 
     write = {"_flag_rows": write_pooled_flags_csv, "_bout_rows": write_pooled_bouts_csv,
              "_day_rows": write_pooled_days_csv}[key]
-    write([{**x, **{c: r.get(c) for c in study_columns}} for r in rows for x in r.get(key, ())], path,
+    text_cols = ("recording", *study_columns)
+    pooled = [{**x, **{c: r.get(c) for c in study_columns}} for r in rows for x in r.get(key, ())]
+    write([{**x, **{c: spreadsheet_safe(x.get(c)) for c in text_cols if c in x}} for x in pooled], path,
           study_columns=study_columns)
 
 
@@ -835,6 +859,7 @@ def write_table(rows: list[dict[str, Any]], out_csv: str | os.PathLike, study_co
         return v
 
     with_marks = "n_marks" in cols
+    text_cols = {*_INPUT_TEXT_COLUMNS, *study_columns}
 
     def filled(r: dict[str, Any]) -> dict[str, Any]:
         # an analysed recording with no marks file beside it had 0 marks (an empty cell read as 'unknown')
@@ -847,4 +872,4 @@ def write_table(rows: list[dict[str, Any]], out_csv: str | os.PathLike, study_co
         w = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
         w.writeheader()
         for r in map(filled, rows):
-            w.writerow({k: cell(r.get(k)) for k in cols})
+            w.writerow({k: cell(spreadsheet_safe(r.get(k)) if k in text_cols else r.get(k)) for k in cols})
