@@ -932,7 +932,10 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         return int(func(args) or 0)
     except ImuGaitError as exc:
-        print(f"{PROG}: error: {command_line_words(str(exc))}", file=sys.stderr)
+        from .terminal_text import terminal_safe
+
+        # (a message names files, columns and cells of the input: a control character there is shown as '?')
+        print(f"{PROG}: error: {terminal_safe(command_line_words(str(exc)))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)

@@ -12,6 +12,7 @@ are UTF-8 whatever the terminal and are not touched by this.
 from __future__ import annotations
 
 import codecs
+import re
 import sys
 import unicodedata
 from typing import Any, Iterator
@@ -32,6 +33,36 @@ ASCII_STAND_INS = {
 }
 # the unit word already follows a space in '8.4°' → '8.4 deg'; in '°/s' the space would be odd
 _DEGREE_BEFORE = {"/": "deg"}
+
+
+#: characters a terminal acts on rather than shows: C0 controls but tab and newline (ESC starts the
+#: sequences that clear the screen, move the cursor, set the window title or write to the clipboard),
+#: DEL, C1 controls, and the bidirectional overrides that show text in another order than it is
+_TERMINAL_CONTROL_RX = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every character a terminal would act on shown as ``?``: for text from a file, a folder
+    or a Bluetooth device (a name, a note, a metadata field) printed in a message or the summary, so that a
+    recording e-mailed by anyone cannot clear the screen, retitle the window or hide a line."""
+    return _TERMINAL_CONTROL_RX.sub("?", text)
+
+
+class TerminalSafe:
+    """A rich renderable that shows ``inner`` with :func:`terminal_safe` text: rich passes ESC and the
+    other controls in a Text through to the terminal as they are. Rich's own styling is not touched."""
+
+    def __init__(self, inner: Any):
+        self.inner = inner
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterator[Any]:
+        from rich.segment import Segment
+
+        for seg in console.render(self.inner, options):
+            if seg.control or not _TERMINAL_CONTROL_RX.search(seg.text):
+                yield seg
+            else:
+                yield Segment(terminal_safe(seg.text), seg.style)
 
 
 def ascii_stand_in(char: str, following: str = "") -> str:

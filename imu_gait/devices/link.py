@@ -31,6 +31,7 @@ from bleak.exc import BleakError
 from bleak_retry_connector import BleakClientWithServiceCache, establish_connection
 
 from ..errors import DeviceError
+from ..terminal_text import terminal_safe
 from .clock import SensorClock
 from .decoders import DecodeError
 from .decoders.gaitimu import FLAG_CLIPPING
@@ -216,6 +217,20 @@ def _no_bluetooth(exc: Exception) -> DeviceError:
                        "`--simulate` to try the live view with an emulated sensor.")
 
 
+#: the longest device name kept (a BLE advertisement holds at most 248 bytes of name; longer is not a sensor's)
+MAX_NAME_CHARS = 64
+
+
+def _advertised_name(name: str | None) -> str | None:
+    """A device's name as it advertises it, fit to print and record: any peripheral in range can advertise
+    any name, and a name with ESC sequences (``\\x1b[2J``) cleared the screen of the live view and went
+    into the recording's metadata as it was; its control characters are shown as '?' and it is cut short."""
+    if not name:
+        return name
+    name = terminal_safe(str(name))
+    return name if len(name) <= MAX_NAME_CHARS else name[:MAX_NAME_CHARS] + "…"
+
+
 async def scan(timeout: float = 5.0, backend: BleBackend | None = None) -> list[FoundDevice]:
     """Scan for supported sensors; returns (name, address, rssi, family) sorted by RSSI."""
     try:
@@ -225,7 +240,7 @@ async def scan(timeout: float = 5.0, backend: BleBackend | None = None) -> list[
         raise _no_bluetooth(exc) from exc
     out = []
     for dev, adv in found.values():
-        name = adv.local_name or dev.name
+        name = _advertised_name(adv.local_name or dev.name)
         fam = classify(name, adv.service_uuids)
         if fam is not None:
             out.append(FoundDevice(name, dev.address, adv.rssi, fam.key))
@@ -251,7 +266,7 @@ async def find_device(device: str | None, *, family: str | None = None, timeout:
     first = asyncio.Event()
 
     def seen(dev, adv) -> None:
-        name = adv.local_name or dev.name
+        name = _advertised_name(adv.local_name or dev.name)
         fam = classify(name, adv.service_uuids)
         if fam is None or (family is not None and fam.key != family):
             return
@@ -419,7 +434,7 @@ class StreamSupervisor:
             self.session = fam.session_factory(self.settings)
             self.session.on_device_stop = self._on_device_stop
             self.session.on_stream_restarted = self._on_stream_restarted
-        self.name = ble_device.name or ble_device.address
+        self.name = _advertised_name(ble_device.name) or ble_device.address
         self.address = ble_device.address
         self._disconnected.clear()
         try:

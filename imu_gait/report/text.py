@@ -160,8 +160,11 @@ def print_summary(result: AnalysisResult, recording: Any = None, *, file: IO[str
                   console: Console | None = None, command_line: bool = False) -> None:
     """Print the summary to ``console`` (default: a console on ``file`` or stdout); ``command_line``: see
     :func:`summary_renderable`."""
+    from ..terminal_text import TerminalSafe
+
     console = console or Console(file=file or sys.stdout, highlight=False)
-    console.print(summary_renderable(result, recording, command_line=command_line))
+    # (file names, metadata and notes come from the input: their control characters are shown as '?')
+    console.print(TerminalSafe(summary_renderable(result, recording, command_line=command_line)))
 
 
 def render_text(result: AnalysisResult, recording: Any = None, *, width: int = 100, color: bool = False) -> str:
@@ -169,5 +172,7 @@ def render_text(result: AnalysisResult, recording: Any = None, *, width: int = 1
     buf = io.StringIO()
     console = Console(file=buf, width=width, highlight=False, force_terminal=color,
                       color_system="standard" if color else None, no_color=not color)
-    console.print(summary_renderable(result, recording))
+    from ..terminal_text import TerminalSafe
+
+    console.print(TerminalSafe(summary_renderable(result, recording)))
     return buf.getvalue()
