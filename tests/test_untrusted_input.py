@@ -1,0 +1,182 @@
+"""Recordings and tables from someone else (a patient's e-mail, a downloaded dataset, a shared folder): what a
+hostile or just odd file can do to the memory, the terminal and the spreadsheet that opens the tables written.
+Each test builds the real file (a real zip, a real CSV from datasets/) and runs the real command."""
+from __future__ import annotations
+
+import csv
+import html.parser
+import os
+import shutil
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import imu_gait
+from imu_gait.cli import main
+from imu_gait.errors import RecordingError
+from imu_gait.io._common import ZIP_BOMB_MIN_BYTES, ZIP_MAX_RATIO
+
+DATA = Path(__file__).resolve().parents[1] / "datasets"
+WALK = DATA / "mobgap_HA001_walk1.csv"
+
+PHYPHOX_HEADER = b'"Time (s)","Acceleration x (m/s^2)","Acceleration y (m/s^2)","Acceleration z (m/s^2)"\n'
+SENSORLOGGER_HEADER = b"time,seconds_elapsed,z,y,x\n"
+
+
+def _phyphox_rows() -> bytes:
+    """The real walk as phyphox 'Acceleration with g' rows (time and the three acc columns)."""
+    rows = [line.split(",")[:4] for line in WALK.read_text().splitlines() if line[:1].isdigit()]
+    return "".join(",".join(r) + "\n" for r in rows).encode()
+
+
+@pytest.mark.parametrize("member,header", [("Accelerometer.csv", PHYPHOX_HEADER),
+                                           ("TotalAcceleration.csv", SENSORLOGGER_HEADER)])
+def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path, member, header):
+    """A 100 KB zip whose one member unpacks to 80 MiB (a zip bomb's ratio, ~1000:1) is refused with a message
+    naming the member, having read a few hundred bytes of it. Before: the member was inflated whole, twice
+    (once to look at its first 400 bytes): a 12 MB zip holding 2 GiB ended in a MemoryError traceback under a
+    3 GB memory limit. Real sensor CSVs pack at most 6.2:1 (77 files in /work/shared), the limit is 100:1."""
+    path = tmp_path / "export.zip"
+    size = ZIP_BOMB_MIN_BYTES + 16 * 2**20
+    block = b"1.0,0.1,9.8,0.2\n" * 65536
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        with zf.open(member, "w", force_zip64=True) as fh:
+            fh.write(header)
+            for _ in range(size // len(block)):
+                fh.write(block)
+    info = zipfile.ZipFile(path).getinfo(member)
+    assert info.file_size > ZIP_MAX_RATIO * info.compress_size and info.file_size > ZIP_BOMB_MIN_BYTES
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(RecordingError, match=rf"{member}.* would unpack to 80 MiB") as err:
+            imu_gait.read(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(path) in str(err.value) and "unzip it yourself" in str(err.value)
+    assert peak < 16 * 2**20, f"{peak / 2**20:.0f} MiB allocated to refuse the zip"
+
+
+def test_a_real_export_zip_still_reads(tmp_path):
+    """The limit leaves real exports alone: the real walk zipped as a phyphox export reads in full."""
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("Accelerometer.csv", PHYPHOX_HEADER + _phyphox_rows())
+    rec = imu_gait.read(path)
+    assert len(rec.time_s) == len(_phyphox_rows().splitlines())
+
+
+def test_analyze_dot_inside_an_export_folder(tmp_path, monkeypatch, capsys):
+    """`imu-gait analyze .` inside an unzipped export: the folder is analysed and its marks are looked for
+    beside it (walk.marks.csv for walk/). Before: ValueError "PosixPath('.') has an empty name" traceback
+    from the marks sidecar's name."""
+    folder = tmp_path / "walk"
+    folder.mkdir()
+    (folder / "Accelerometer.csv").write_bytes(PHYPHOX_HEADER + _phyphox_rows())
+    (tmp_path / "walk.marks.csv").write_text("time,pain,note\n0:06,4,ache\n")
+    monkeypatch.chdir(folder)
+    assert main(["analyze", ".", "--json", str(tmp_path / "r.json")]) == 0
+    import json
+    marks = json.loads((tmp_path / "r.json").read_text())["marks"]
+    assert [m["pain"] for m in marks] == [4]
+
+
+ESC = "\x1b[2J\x1b]0;retitled\x07\x1b[31m"
+
+
+def test_control_characters_from_a_file_do_not_reach_the_terminal(tmp_path, capsys):
+    """A device field and a marks note holding ESC sequences (clear screen, set the window title), and a file
+    name holding one: the summary and the error show '?' for each control character, never the sequence.
+    Before: printed as they were (the summary's Source, Device and marks lines; the error's path)."""
+    text = WALK.read_text().replace("# device: McRoberts MM+", f"# device: dev{ESC}end")
+    path = tmp_path / "walk.csv"
+    path.write_text(text)
+    (tmp_path / "walk.marks.csv").write_text(f"time,pain,note\n0:06,4,note{ESC}end\n")
+    assert main(["analyze", str(path), "--report", str(tmp_path / "r.html")]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "dev?[2J?]0;retitled" in out and "note?[2J?]0;retitled" in out
+
+    assert main(["analyze", str(tmp_path / f"gone{ESC}.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "gone?[2J" in err
+
+
+class _Tags(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.active: list[tuple[str, str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        for key, value in attrs:
+            if key.startswith("on") or "javascript:" in (value or "").lower():
+                self.active.append((tag, key, value))
+        if tag in ("script", "img", "iframe", "object", "embed"):
+            self.active.append((tag, "", None))
+
+
+HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)></style><!-- javascript:alert(3)'
+
+
+def test_the_report_escapes_every_text_from_the_input(tmp_path):
+    """File name, device field and marks note holding markup: the report (analyze) and the compare page show
+    them as text — no script, image or event handler comes out of the input. (Held before: a guard.)"""
+    name = HOSTILE.replace("/", "_")
+    path = tmp_path / f"{name}.csv"
+    path.write_text(WALK.read_text().replace("# device: McRoberts MM+", f"# device: {HOSTILE}"))
+    (tmp_path / f"{name}.marks.csv").write_text(f'time,pain,note\n0:06,4,"{HOSTILE.replace(chr(34), "")}"\n')
+    other = tmp_path / "other.csv"
+    shutil.copy(DATA / "mobgap_HA001_walk2.csv", other)
+    assert main(["analyze", str(path), "--report", str(tmp_path / "r.html")]) == 0
+    assert main(["compare", str(path), str(other), "--report", str(tmp_path / "c.html")]) == 0
+    for page in ("r.html", "c.html"):
+        text = (tmp_path / page).read_text()
+        tags = _Tags()
+        tags.feed(text)
+        assert tags.active == [], page
+        assert "&lt;script&gt;alert(1)" in text, page
+
+
+def test_batch_tables_keep_formulas_from_the_input_from_running(tmp_path):
+    """A context table's subject '=1+2', group '@SUM(A1)' and a recording named '=HYPERLINK(…).csv' are written
+    with a leading ' in the summary and the pooled bouts table (Excel would run them as formulas); a number
+    ('-3', '+1.5') and plain text stay as they were. Before: copied verbatim."""
+    formula_name = '=HYPERLINK("http:__x","y").csv'
+    shutil.copy(WALK, tmp_path / formula_name)
+    shutil.copy(DATA / "mobgap_HA001_walk2.csv", tmp_path / "walk.csv")
+    with open(tmp_path / "study.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["recording", "subject", "group", "visit", "dose"])
+        w.writerow([formula_name, "=1+2", "@SUM(A1)", "-3", "+1.5"])
+        w.writerow(["walk.csv", "S02", "-control", "2", "plain"])
+    cwd = os.getcwd()
+    os.chdir(tmp_path)       # the recording column is the path as given: a bare '=…' name
+    try:
+        assert main(["batch", "--context-table", "study.csv", "--out", "sum.csv", "--bouts-csv", "bouts.csv",
+                     "-q"]) == 0
+    finally:
+        os.chdir(cwd)
+    summary = list(csv.DictReader(open(tmp_path / "sum.csv", newline="")))
+    bouts = list(csv.DictReader(open(tmp_path / "bouts.csv", newline="")))
+    first = next(r for r in summary if "HYPERLINK" in r["recording"])
+    assert first["recording"] == "'" + formula_name
+    assert (first["subject"], first["group"], first["visit"], first["dose"]) == ("'=1+2", "'@SUM(A1)", "-3", "+1.5")
+    second = next(r for r in summary if r["recording"].endswith("walk.csv"))
+    assert (second["subject"], second["group"]) == ("S02", "'-control")
+    assert {(b["subject"], b["group"]) for b in bouts} == {("'=1+2", "'@SUM(A1)"), ("S02", "'-control")}
+    for row in summary + bouts:
+        assert not any(str(v).startswith(("=", "@")) for v in row.values())
+
+
+def test_a_bluetooth_name_is_made_safe_to_print():
+    """Any peripheral in range can advertise any name: ESC sequences and bidi overrides become '?', and a name
+    longer than a sensor's is cut. Before: passed to the live view, the logs and the recording's metadata."""
+    from imu_gait.devices.link import MAX_NAME_CHARS, _advertised_name
+
+    assert _advertised_name(f"GaitIMU-1a2b{ESC}") == "GaitIMU-1a2b?[2J?]0;retitled??[31m"
+    assert _advertised_name("Polar H10 \u202eevil") == "Polar H10 ?evil"
+    assert _advertised_name("Thingy") == "Thingy" and _advertised_name(None) is None
+    assert len(_advertised_name("GaitIMU" + "x" * 500)) == MAX_NAME_CHARS + 1
