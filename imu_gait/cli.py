@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from .errors import ImuGaitError, RecordingError, command_line_words
 from .marks import attach_marks, marks_for
+from .terminal_text import terminal_safe
 from .recording import BODY_HEIGHT_RANGE_M, SENSOR_HEIGHT_RANGE_M
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, with_sidecar_schedule
 
@@ -343,7 +344,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     from pathlib import Path
 
-    from .batch import is_export_folder, output_table_kind
+    from .batch import is_export_folder, output_table_kind, spreadsheet_safe
     from .errors import HintedError
 
     for p in args.paths:
@@ -376,12 +377,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     for p, lab in zip(args.paths, labels):
         if n_analysed >= BATCH_LOG_ABOVE and not str(p).lower().endswith(".json"):
             k += 1
-            print(f"[{k}/{n_analysed}] analysing {p}", file=sys.stderr, flush=True)
+            print(terminal_safe(f"[{k}/{n_analysed}] analysing {p}"), file=sys.stderr, flush=True)
         sessions.append(load_session(p, read_options=read_options(args), context=context, label=lab))
     sessions = _sessions_in_time_order(sessions, keep=args.keep_order)
     table = compare_sessions(sessions)
     text = render_comparison(table, comparability_notes(sessions))
-    print(text)
+    print(terminal_safe(text))          # (the walks' names are file names: see terminal_safe)
     wide = max(len(line) for line in text.splitlines()[:2])
     columns = shutil.get_terminal_size().columns
     if wide > columns and not args.report:
@@ -391,7 +392,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
                                                           "spreadsheet") + ".)", file=sys.stderr)
     if args.out:
         with writing("--out", args.out):
-            table.to_csv(args.out, index=False, lineterminator="\n", errors="surrogateescape")   # see html.py
+            # (a walk's column is named by its file: '=cmd.csv' would be a formula in a spreadsheet's header)
+            table.rename(columns=spreadsheet_safe).to_csv(args.out, index=False, lineterminator="\n",
+                                                          errors="surrogateescape")   # see html.py
         print(f"Wrote comparison: {args.out}", file=sys.stderr)
     if args.report:
         page = render_comparison_html(sessions, table)
@@ -830,12 +833,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     def progress(i: int, n: int, path: Any) -> None:
         if bar is not None:
-            bar.update(task, completed=i, total=n, description=str(path))
+            bar.update(task, completed=i, total=n, description=terminal_safe(str(path)))
         elif not args.quiet and n >= BATCH_LOG_ABOVE:
             # no terminal (nohup, a pipe, a job scheduler's log): a line per recording shows it is moving.
             # One job reports a recording as it starts (i done before it), several as each finishes (i done)
             parallel = ((os.cpu_count() or 1) if args.jobs == 0 else args.jobs) > 1
-            print(f"[{i if parallel else i + 1}/{n}] {path}", file=sys.stderr, flush=True)
+            print(terminal_safe(f"[{i if parallel else i + 1}/{n}] {path}"), file=sys.stderr, flush=True)
 
     notes: list[str] = []            # said after the run (a progress bar may hold the terminal meanwhile)
     exclude = [args.out, *(t for t in (args.flags_csv, args.bouts_csv, args.days_csv) if t)]
@@ -866,7 +869,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
               + (f"; bouts: {args.bouts_csv}" if args.bouts_csv else "")
               + (f"; days: {args.days_csv}" if args.days_csv else ""), file=sys.stderr)
         for line in notes:
-            print(f"  {line}", file=sys.stderr)
+            print(f"  {terminal_safe(line)}", file=sys.stderr)
         if not args.recursive and args.paths:
             # recordings in sub-folders were skipped without a word when the top level had some. Counted as
             # the batch counts (the tables it has just written are not recordings; find_recordings leaves
@@ -885,7 +888,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                       "to include them", file=sys.stderr)
         for r in failed:          # most messages name the file already; don't say it twice
             err = r["error"]
-            print(f"  failed: {err if err.startswith(r['recording']) else r['recording'] + ': ' + err}",
+            print(terminal_safe(f"  failed: {err if err.startswith(r['recording']) else r['recording'] + ': ' + err}"),
                   file=sys.stderr)
     if args.score_references and not args.quiet:
         from .batch import pooled_reference_scores
@@ -932,8 +935,6 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         return int(func(args) or 0)
     except ImuGaitError as exc:
-        from .terminal_text import terminal_safe
-
         # (a message names files, columns and cells of the input: a control character there is shown as '?')
         print(f"{PROG}: error: {terminal_safe(command_line_words(str(exc)))}", file=sys.stderr)
         return 2

@@ -180,3 +180,23 @@ def test_a_bluetooth_name_is_made_safe_to_print():
     assert _advertised_name("Polar H10 \u202eevil") == "Polar H10 ?evil"
     assert _advertised_name("Thingy") == "Thingy" and _advertised_name(None) is None
     assert len(_advertised_name("GaitIMU" + "x" * 500)) == MAX_NAME_CHARS + 1
+
+
+def test_batch_and_compare_print_file_names_safely(tmp_path, capsys):
+    """A shared folder with a file named with ESC sequences (one that is not a recording, so batch names it in a
+    'failed:' line) and a walk named '=cmd…': batch's lines and compare's table show '?' for the controls, and
+    the compare CSV's column for the walk does not start like a formula. Before: printed and written as they were."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    shutil.copy(WALK, folder / f"=cmd{ESC}.csv")
+    (folder / f"junk{ESC}.csv").write_text("not a recording\n")
+    assert main(["batch", str(folder), "--out", str(tmp_path / "sum.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "failed: " in err and "junk?[2J" in err and "\x1b" not in err
+
+    assert main(["compare", str(folder / f"=cmd{ESC}.csv"), str(DATA / "mobgap_HA001_walk2.csv"),
+                 "--out", str(tmp_path / "cmp.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "=cmd?[2J" in out and "\x1b" not in out
+    header = next(csv.reader(open(tmp_path / "cmp.csv", newline="")))
+    assert f"'=cmd{ESC}" in header and not any(h.startswith("=") for h in header)
