@@ -200,3 +200,55 @@ def test_batch_and_compare_print_file_names_safely(tmp_path, capsys):
     assert "=cmd?[2J" in out and "\x1b" not in out
     header = next(csv.reader(open(tmp_path / "cmp.csv", newline="")))
     assert f"'=cmd{ESC}" in header and not any(h.startswith("=") for h in header)
+
+
+@pytest.mark.parametrize("text,said", [("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+                                       ('{"summary": {"cadence_spm": NaN}}', "it holds NaN"),
+                                       ('{"summary": {"sensor_height_m": Infinity}}', "it holds Infinity")])
+def test_compare_refuses_a_json_no_imu_gait_result_is(tmp_path, capsys, text, said):
+    """A result JSON 100,000 levels deep, or holding NaN / Infinity (an imu_gait result writes null): a clear
+    error naming the file. Before: a RecursionError traceback; NaN and Infinity were compared ('inf m')."""
+    bad = tmp_path / "week1.json"
+    bad.write_text(text)
+    assert main(["compare", str(bad), str(DATA / "mobgap_HA001_walk2.csv")]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}: cannot read it as an imu_gait result JSON ({said}" in err and "Traceback" not in err
+
+
+def test_score_refuses_a_reference_json_nested_too_deeply(tmp_path, capsys):
+    """A .ref.json 100,000 levels deep: a clear error. Before: a RecursionError traceback."""
+    ref = tmp_path / "walk.ref.json"
+    ref.write_text("[" * 100_000 + "]" * 100_000)
+    assert main(["score", str(WALK), str(ref)]) == 2
+    assert "nested thousands of levels deep" in capsys.readouterr().err
+
+
+def test_live_replay_shows_a_hostile_file_name_and_note_safely(tmp_path, capsys):
+    """`imu-gait live --replay` of a file whose name and marks note hold ESC sequences: the plain view's lines
+    show '?' for them. Before: its first line (the source's name) and the mark's line cleared the screen."""
+    path = tmp_path / f"walk{ESC}.csv"
+    shutil.copy(WALK, path)
+    (tmp_path / f"walk{ESC}.marks.csv").write_text(f"time,pain,note\n0:06,4,note{ESC}end\n")
+    assert main(["live", "--replay", str(path), "--speed", "50"]) == 0
+    out = capsys.readouterr()
+    shown = out.out + out.err
+    assert "\x1b" not in shown and "walk?[2J" in shown and "note?[2J" in shown
+
+
+def test_the_rich_live_panel_passes_no_control_sequence_from_its_text():
+    """The rich live panel (a terminal): a device name with ESC[2J in its title is drawn as '?[2J', rich's own
+    colours stay. Before: rich passed the ESC through to the terminal."""
+    import io
+
+    from rich.console import Console
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from imu_gait.terminal_text import TerminalSafe
+
+    buf = io.StringIO()
+    Console(file=buf, force_terminal=True, color_system="standard", width=60).print(
+        TerminalSafe(Panel(Text("cadence 110", style="bold"), title=f"imu-gait live · GaitIMU{ESC}")))
+    text = buf.getvalue()
+    assert "\x1b[2J" not in text and "\x1b]0;" not in text and "GaitIMU?[2J?]0;retitled" in text
+    assert "\x1b[1m" in text          # rich's own bold is kept

@@ -21,6 +21,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import IO, Any
 
+from ..terminal_text import TerminalSafe, terminal_safe
+
 GAIT_FIELDS = (  # (status key, label, decimals, unit)
     ("cadence_spm", "Cadence", 0, "steps/min"),
     ("walking_speed_mps", "Speed", 2, "m/s"),
@@ -429,7 +431,8 @@ class PlainView(_BaseView):
 
     def _print(self, text: str) -> None:
         try:
-            print(text, file=self.file, flush=True)
+            # (a replayed file's name, a marks note, a sensor's name come from outside: controls shown as '?')
+            print(terminal_safe(text), file=self.file, flush=True)
         except (BrokenPipeError, ValueError):
             pass
 
@@ -685,8 +688,8 @@ class RichView(_BaseView):
             parts += [Text(""), Text(f"Stopped: {reason}", style="bold")]
         # the stream's clock, which goes on while no sample comes (the last sample's time stood still)
         title = f"imu-gait live · {session.device or 'sensor'} · {fmt_clock(_clock(session))}"
-        return Panel(Group(*parts), title=title, title_align="left", box=box.ROUNDED, border_style="grey50",
-                     padding=(1, 2))
+        return TerminalSafe(Panel(Group(*parts), title=title, title_align="left", box=box.ROUNDED,
+                                  border_style="grey50", padding=(1, 2)))
 
     def update(self, session: Any, upd: Any) -> None:
         urgent = False
