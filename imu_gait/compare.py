@@ -239,6 +239,12 @@ def session_from_result(result: Any, label: str, source: str = "") -> Session:
                    marks=[m for m in marks if isinstance(m, dict)] if isinstance(marks, list) else [])
 
 
+def _refuse_non_finite(name: str) -> float:
+    """``json.loads``'s hook for NaN / Infinity / -Infinity: an imu_gait result never holds them (a missing
+    value is null), and an 'Infinity' sensor height was compared and printed as 'inf m'."""
+    raise ValueError(f"it holds {name}, which an imu_gait result never does (a missing value is null)")
+
+
 def load_session(path: str | Path, *, read_options: dict[str, Any] | None = None,
                  context: dict[str, Any] | None = None, label: str | None = None) -> Session:
     """A session from a result JSON (used as it is) or a recording (read and analysed)."""
@@ -249,11 +255,15 @@ def load_session(path: str | Path, *, read_options: dict[str, Any] | None = None
     label = label or session_label(path)
     if path.suffix.lower() == ".json":
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_refuse_non_finite)
         except FileNotFoundError:
             raise ImuGaitError(f"{path}: no such file") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError) as exc:    # (JSONDecodeError is a ValueError)
             raise ImuGaitError(f"{path}: cannot read it as an imu_gait result JSON ({exc})") from None
+        except RecursionError:
+            # '[[[[…' 100,000 deep ended in a RecursionError traceback
+            raise ImuGaitError(f"{path}: cannot read it as an imu_gait result JSON (nested too deeply; an "
+                               "imu_gait result is a few levels deep)") from None
         return session_from_result(data, label, str(path))
     if _is_batch_table(path):
         raise ImuGaitError(

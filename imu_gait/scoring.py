@@ -112,6 +112,10 @@ def _from_json(path: str, text: str, scale: float) -> Reference:
     except json.JSONDecodeError as exc:
         raise RecordingError(f"not valid JSON ({exc.msg})", path=path, line=exc.lineno,
                              hint="check the file, or give the contact times as a CSV column") from None
+    except RecursionError:        # '[[[[…' thousands deep: a traceback before
+        raise RecordingError("not a reference: its JSON is nested thousands of levels deep", path=path,
+                             hint="a JSON reference holds {\"ic_times_s\": [...]}, or is a bare list of contact "
+                                  "times") from None
     if isinstance(doc, list):
         ic = _numbers(doc, path, "the list") * scale
         return _checked(Reference(np.sort(ic), None, path), path)
