@@ -223,12 +223,13 @@ def test_score_refuses_a_reference_json_nested_too_deeply(tmp_path, capsys):
     assert "nested thousands of levels deep" in capsys.readouterr().err
 
 
-def test_live_replay_shows_a_hostile_file_name_and_note_safely(tmp_path, capsys):
+def test_live_replay_shows_a_hostile_file_name_and_note_safely(tmp_path, capsys, monkeypatch):
     """`imu-gait live --replay` of a file whose name and marks note hold ESC sequences: the plain view's lines
     show '?' for them. Before: its first line (the source's name) and the mark's line cleared the screen."""
     path = tmp_path / f"walk{ESC}.csv"
     shutil.copy(WALK, path)
     (tmp_path / f"walk{ESC}.marks.csv").write_text(f"time,pain,note\n0:06,4,note{ESC}end\n")
+    monkeypatch.chdir(tmp_path)          # (the replay records to ./recordings/)
     assert main(["live", "--replay", str(path), "--speed", "50"]) == 0
     out = capsys.readouterr()
     shown = out.out + out.err
