@@ -1131,7 +1131,7 @@ class GaitEngine:
         STANDING_MIN_STEPS with their own short-walk calibration."""
         if self.placement_kind == "off_trunk":
             return
-        b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
+        b = self._bout_record(bout)
         if b is None or not b["_times"]:
             return
         times = b["_times"]
@@ -1167,7 +1167,7 @@ class GaitEngine:
             if end < d["due"] and not final:
                 waiting.append(d)
                 continue
-            b = next((x for x in reversed(self._bouts) if x["bout"] == d["bout"]), None)
+            b = self._bout_record(d["bout"])
             if b is None or not b["_times"]:
                 continue                          # the walk was taken back: no standing after it
             # (a tail taken back as 'sat down' still counts from its last step: a hunched walker straightening up
@@ -1249,7 +1249,7 @@ class GaitEngine:
             # steps) read −0.09 / −0.16 and was taken back, while the task this rule is for splits into
             # walks of 13 and 5 steps there and never qualified (StepParams.aperiodic_*)
             return False
-        b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
+        b = self._bout_record(bout)
         if b is None or b["n_steps"] < p.aperiodic_min_steps:
             return False
         step_reg, stride_reg = self._bout_column(bout, "_step_regularity_at_lag", "_stride_regularity_at_lag")
@@ -1271,7 +1271,7 @@ class GaitEngine:
         p = self.p
         if self.placement_kind == "off_trunk":
             return False                          # a pocket's phone swings with the thigh: not this evidence
-        b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
+        b = self._bout_record(bout)
         if b is None:
             return False
         sway, bounce, twist, gait, step_reg = self._bout_column(bout, "lateral_sway_cm", "vertical_oscillation_cm",
@@ -1305,7 +1305,7 @@ class GaitEngine:
         p = self.p
         if not self.has_gyro or self.placement_kind == "off_trunk":
             return False                          # a pocket's phone turns with the thigh: not this evidence
-        b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
+        b = self._bout_record(bout)
         if b is None:
             return False
         twist, drop = self._bout_column(bout, "trunk_twist_deg", "pelvic_drop_deg")
@@ -1324,7 +1324,7 @@ class GaitEngine:
         p = self.p
         if self.placement_kind == "off_trunk":
             return False                          # a pocket's phone: its 'bounce' is the thigh's, not this evidence
-        b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
+        b = self._bout_record(bout)
         if b is None or b["n_steps"] < p.flat_min_steps:
             return False
         (bounce,) = self._bout_column(bout, "vertical_oscillation_cm")
@@ -1335,6 +1335,11 @@ class GaitEngine:
         self._bout_ups.pop(bout, None)
         self._retract(bout, np.asarray(b["_times"], float), upd)
         return True
+
+    def _bout_record(self, bout: int) -> dict[str, Any] | None:
+        """Walk ``bout``'s entry in ``self._bouts`` (looked for from the newest, where the walks being closed are),
+        None if it has none."""
+        return next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
 
     def _bout_column(self, bout: int, *keys: str) -> list[np.ndarray]:
         """The rows' values of one walk, per key (its rows are in the newest batches)."""
@@ -1374,7 +1379,7 @@ class GaitEngine:
         the data (the walk's own 'up', the forward axis) — a later walk calibrating within the same
         feed() must not change it. The samples after its steps come later (:meth:`_check_postures`)."""
         p = self.p
-        b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
+        b = self._bout_record(bout)
         ups = self._bout_ups.pop(bout, [])
         if (b is None or not b["_times"] or not ups or not math.isfinite(p.seated_recline_deg)
                 or self.placement_kind == "off_trunk"):
@@ -1976,7 +1981,7 @@ class GaitEngine:
             cal = self._short_walk_calibration(times)
             if cal is not None and len(times) >= STANDING_MIN_STEPS:
                 # a short walk (a lab's 4-m test) from standing: its own posture and forward judge it
-                rec = next((b for b in reversed(self._bouts) if b["bout"] == bt), None)
+                rec = self._bout_record(bt)
                 if rec is not None:
                     rec["_cal"] = cal                 # … and a standing after it (_standing_after_due_at_close)
                     if rec.get("_stand") is not None:
