@@ -1258,9 +1258,7 @@ class GaitEngine:
             return False
         if max(np.nanmedian(step_reg), np.nanmedian(stride_reg)) > p.aperiodic_max_regularity:
             return False
-        self._bout_ups.pop(bout, None)
-        self._retract(bout, np.asarray(b["_times"], float), upd)
-        return True
+        return self._take_back(bout, b, upd)
 
     def _retract_if_implausible(self, bout: int, upd: EngineUpdate) -> bool:
         """A closed walk whose median sway or bounce per step no trunk reaches in walking or running
@@ -1292,9 +1290,7 @@ class GaitEngine:
             return False
         self._implausible.append({"start_s": float(b["start_s"]), "end_s": float(b["end_s"]),
                                   "n_steps": int(b["n_steps"]), **med})
-        self._bout_ups.pop(bout, None)
-        self._retract(bout, np.asarray(b["_times"], float), upd)
-        return True
+        return self._take_back(bout, b, upd)
 
     def _retract_if_trunk_still(self, bout: int, upd: EngineUpdate) -> bool:
         """A closed walk during which the trunk neither turned nor rolled (median twist ≤
@@ -1313,9 +1309,7 @@ class GaitEngine:
             return False
         if np.nanmedian(twist) > p.still_trunk_max_twist_deg or np.nanmedian(drop) > p.still_trunk_max_drop_deg:
             return False
-        self._bout_ups.pop(bout, None)
-        self._retract(bout, np.asarray(b["_times"], float), upd)
-        return True
+        return self._take_back(bout, b, upd)
 
     def _retract_if_flat(self, bout: int, upd: EngineUpdate) -> bool:
         """A closed walk of ≥ ``flat_min_steps`` steps whose trunk barely rose and fell (median bounce per step under
@@ -1332,6 +1326,12 @@ class GaitEngine:
             return False
         self._flat.append({"start_s": float(b["start_s"]), "end_s": float(b["end_s"]), "n_steps": int(b["n_steps"]),
                            "bounce": float(np.nanmedian(bounce))})
+        return self._take_back(bout, b, upd)
+
+    def _take_back(self, bout: int, b: dict[str, Any], upd: EngineUpdate) -> bool:
+        """The end of each ``_retract_if_*`` check that found walk ``bout`` (its record ``b``) was not walking: the
+        'up' kept before its first steps (the sitting-down check's, _bout_ups) is dropped and all its steps are taken
+        back. True, what the check returns."""
         self._bout_ups.pop(bout, None)
         self._retract(bout, np.asarray(b["_times"], float), upd)
         return True
