@@ -2684,31 +2684,27 @@ class GaitEngine:
                             "seconds of walking (still being put on or settling?): the posture reference was taken once it "
                             "had settled; bounce, lean and sway of the steps before are unreliable")
         if self._implausible:
-            w = self._implausible
-            what = "; ".join(f"{mmss(x['start_s'] - (self._first_t or 0.0))}–{mmss(x['end_s'] - (self._first_t or 0.0))} "
-                             f"({x['n_steps']} steps: " + ", ".join(f"{k} {v:.0f}{'°' if k == 'twist' else ' cm'}"
-                                                                   for k, v in x.items()
-                                                                   if k in ("sway", "bounce", "twist")) + ")"
-                             for x in w[:5])
-            warnings.append(f"{len(w)} stretch{'es' if len(w) > 1 else ''} of step-like motion left out as not walking "
-                            f"— {what}{' …' if len(w) > 5 else ''}: median side-to-side sway over "
+            warnings.append(_left_out_warning(
+                self._implausible, "step-like motion", self._first_t or 0.0,
+                lambda x: f"{x['n_steps']} steps: " + ", ".join(f"{k} {v:.0f}{'°' if k == 'twist' else ' cm'}"
+                                                                for k, v in x.items()
+                                                                if k in ("sway", "bounce", "twist")),
+                            "median side-to-side sway over "
                             f"{self.p.implausible_max_sway_cm:.0f} cm or up-and-down bounce over "
                             f"{self.p.implausible_max_bounce_cm:.0f} cm per step "
                             f"({self.p.implausible_max_bounce_run_cm:.0f} cm running), or a twist over "
                             f"{self.p.implausible_max_twist_deg:.0f}° per stride with irregular steps, which no trunk reaches in walking "
                             "(sway ≈ 3–7 cm, bounce ≈ 2.5–5 cm, twist 8–15°) or running (bounce ≤ ~13 cm). Was the "
-                            "sensor held in the hand, on a wrist, swung or carried rather than worn on the trunk?")
+                            "sensor held in the hand, on a wrist, swung or carried rather than worn on the trunk?"))
         if self._flat:
-            w = self._flat
-            t0 = self._first_t or 0.0
-            what = "; ".join(f"{mmss(x['start_s'] - t0)}–{mmss(x['end_s'] - t0)} "
-                             f"({x['n_steps']} steps, bounce {x['bounce']:.1f} cm)" for x in w[:5])
-            warnings.append(f"{len(w)} stretch{'es' if len(w) > 1 else ''} of rhythmic motion left out as not walking "
-                            f"— {what}{' …' if len(w) > 5 else ''}: the trunk rose and fell under "
+            warnings.append(_left_out_warning(
+                self._flat, "rhythmic motion", self._first_t or 0.0,
+                lambda x: f"{x['n_steps']} steps, bounce {x['bounce']:.1f} cm",
+                            "the trunk rose and fell under "
                             f"{self.p.flat_max_bounce_cm:.1f} cm per 'step' over {self.p.flat_min_steps}+ steps, where "
                             "a walking trunk bounces ≈ 2.5–5 cm. Pedalling (a bike, seated) looks like this, as does a "
                             "vibrating seat or floor (a car, a bus) in a recording without a gyroscope; "
-                            "no steps, cadence or flags were taken from it")
+                            "no steps, cadence or flags were taken from it"))
         if self._calib is None and len(steps):
             warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "
                             "reference were estimated from the short walks together; lean and braking are less certain")
@@ -2986,6 +2982,16 @@ def _medians(m: np.ndarray, keys: Sequence[str], *, with_iqr: bool = False) -> d
         if with_iqr:
             out[k + "_iqr"] = [float(q[0, j]), float(q[2, j])] if n_ok[j] >= 4 else None
     return out
+
+
+def _left_out_warning(stretches: list[dict[str, Any]], motion: str, t0: float,
+                      evidence: Callable[[dict[str, Any]], str], why: str) -> str:
+    """The summary's warning on walks taken back as not walking (``stretches``: each with its ``start_s``, ``end_s``;
+    ``t0``: the recording's first time): how many stretches of ``motion`` were left out, the first five with their
+    times and ``evidence(stretch)``, then ``why``."""
+    what = "; ".join(f"{mmss(x['start_s'] - t0)}–{mmss(x['end_s'] - t0)} ({evidence(x)})" for x in stretches[:5])
+    return (f"{len(stretches)} stretch{'es' if len(stretches) > 1 else ''} of {motion} left out as not walking "
+            f"— {what}{' …' if len(stretches) > 5 else ''}: {why}")
 
 
 def _schedule_warnings(schedule: TreadmillSchedule | None, duration_s: float) -> list[str]:
