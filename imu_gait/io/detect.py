@@ -291,13 +291,7 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
 
 
 def _read(path: str | os.PathLike, format: str | None = None, **options) -> Recording:
-    """Read any supported recording into a validated :class:`Recording`.
-
-    ``options`` are the generic reader's (see module doc); giving any of them reads the file
-    with the generic reader, as described — except that a native, GENEActiv, phyphox or Sensor Logger file
-    given only unit options (``acc_unit``, ``gyro_unit``) keeps its own reader and its metadata; a phyphox
-    or Sensor Logger folder or zip takes those unit options only. ``format`` forces a reader.
-    """
+    """:func:`read` (documented there) without its wrapping: streams not refused, OS errors raw, time errors unreworded."""
     if isinstance(path, bytes):
         path = os.fsdecode(path)
     if not isinstance(path, (str, os.PathLike)):
