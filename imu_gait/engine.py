@@ -85,6 +85,10 @@ BELT_STEP_MAX_M = {"walk": 1.3, "run": 2.6}      # longest steps in the literatu
 BELT_STEP_MIN_M = 0.25                          # … or shorter than a shuffle while stepping briskly:
 BELT_SHORT_CHECK_MIN_SPM = 95.0                  # slow treadmill walking (rehab, 1–2 km/h) goes with a low cadence
 BELT_CHECK_MIN_STEPS = 10
+#: the flat-trunk check (:meth:`GaitEngine._retract_if_flat`) judges a walk's median bounce only when at least
+#: ``flat_min_steps // FLAT_MEASURED_DIVISOR`` of its steps (8 of the default 16) have a bounce measured — half the
+#: length bar, as the no-rhythm check asks of its regularities (8072a99 gives no other reason)
+FLAT_MEASURED_DIVISOR = 2
 #: running-only general limits (low cadence, high bounce) not cued live: see :meth:`GaitEngine.live_status`
 LIVE_UNCUED_RUN_FALLBACKS = ("overstriding", "vertical_bounce")
 #: the first seconds a GaitEngine is fed are checked once for the unit slips a Python caller can make
@@ -1322,7 +1326,8 @@ class GaitEngine:
         if b is None or b["n_steps"] < p.flat_min_steps:
             return False
         (bounce,) = self._bout_column(bout, "vertical_oscillation_cm")
-        if np.isfinite(bounce).sum() < p.flat_min_steps // 2 or not np.nanmedian(bounce) < p.flat_max_bounce_cm:
+        if (np.isfinite(bounce).sum() < p.flat_min_steps // FLAT_MEASURED_DIVISOR
+                or not np.nanmedian(bounce) < p.flat_max_bounce_cm):
             return False
         self._flat.append({"start_s": float(b["start_s"]), "end_s": float(b["end_s"]), "n_steps": int(b["n_steps"]),
                            "bounce": float(np.nanmedian(bounce))})
