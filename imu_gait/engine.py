@@ -44,7 +44,7 @@ from .dsp.posture import (braking_vector, recline_deg, still_stretch_after, stil
 from .dsp.resample import StreamResampler
 from .dsp.segments import clip
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
-from .errors import ArgumentError, ImuGaitError, StuckAxisError  # noqa: F401  (ArgumentError: imu_gait.engine.ArgumentError, as before)
+from .errors import ArgumentError, StuckAxisError  # noqa: F401  (ArgumentError: imu_gait.engine.ArgumentError, as before)
 # plausible ranges of the context a caller gives (the CLI's options refuse the same, from the same constants)
 from .recording import (BODY_HEIGHT_RANGE_M, CLIPPED_PREFIX, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, STUCK_AXIS_HINT,
                         Recording, float_samples, gravity_size, stuck_axes, stuck_axes_text)
