@@ -692,8 +692,9 @@ def render_comparison(table: pd.DataFrame, notes: Sequence[str] = ()) -> str:
     lines.insert(1, "  ".join("─" * w for w in widths))
     lines.append("")
     lines.append(f"Medians over each walk's steps; {change_words(table)}. " + mark_explanation(table))
-    if typical_walking_ranges(table):
-        lines.append(typical_walking_ranges(table))
+    ranges = typical_walking_ranges(table)
+    if ranges:
+        lines.append(ranges)
     if notes:
         lines += ["", "Before reading a change as the walker's:"] + [f"  • {n}" for n in notes]
     return "\n".join(lines)
@@ -851,6 +852,7 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
     from .report.html import CSS, _rc, figure_svg, plot_html
 
     table = compare_sessions(sessions) if table is None else table
+    ranges = typical_walking_ranges(table)
     notes = comparability_notes(sessions)
     labels = [c for c in table.columns if c not in TABLE_FIXED_COLUMNS]
     metrics = [(k, chest_label(k, lab, sessions), unit) for k, lab, unit, _ in METRIC_ROWS if k in set(table["key"])]
@@ -870,7 +872,7 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
                                             else "")
                                  + (" The pale green band is walking's typical range, where one is published."
                                     if len(gait_series(sessions)) == 1 and gait_series(sessions)[0][0] != "run"
-                                    and typical_walking_ranges(table) else ""), comparison_summary(table, labels))
+                                    and ranges else ""), comparison_summary(table, labels))
     rows_html = []
     for r in table.to_dict(orient="records"):
         cells = "".join(f"<td class='num'>{format_cell(r[c], r['key'])}</td>" for c in labels)
@@ -896,7 +898,7 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
             f"(* = beyond the usual repeat-to-repeat difference)</caption>"
             f"<tr><th scope='col'>Metric</th>{head}<th scope='col' class='num'>change</th></tr>{''.join(rows_html)}"
             f"</table></div><p class='evidence'>{e(change_words(table))}. {e(mark_explanation(table))}</p>"
-            + (f"<p class='evidence'>{e(typical_walking_ranges(table))}</p>" if typical_walking_ranges(table) else "")
+            + (f"<p class='evidence'>{e(ranges)}</p>" if ranges else "")
             + "</section>"
             + (("<section id='comparability'><h2>Before reading a change as the walker's</h2><ul>"
                 + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul></section>") if notes else "") +

@@ -44,7 +44,7 @@ from .dsp.posture import (braking_vector, recline_deg, still_stretch_after, stil
 from .dsp.resample import StreamResampler
 from .dsp.segments import clip
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
-from .errors import ArgumentError, ImuGaitError, StuckAxisError  # noqa: F401  (ArgumentError: imu_gait.engine.ArgumentError, as before)
+from .errors import ArgumentError, StuckAxisError  # noqa: F401  (ArgumentError: imu_gait.engine.ArgumentError, as before)
 # plausible ranges of the context a caller gives (the CLI's options refuse the same, from the same constants)
 from .recording import (BODY_HEIGHT_RANGE_M, CLIPPED_PREFIX, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, STUCK_AXIS_HINT,
                         Recording, float_samples, gravity_size, stuck_axes, stuck_axes_text)
@@ -85,6 +85,10 @@ BELT_STEP_MAX_M = {"walk": 1.3, "run": 2.6}      # longest steps in the literatu
 BELT_STEP_MIN_M = 0.25                          # … or shorter than a shuffle while stepping briskly:
 BELT_SHORT_CHECK_MIN_SPM = 95.0                  # slow treadmill walking (rehab, 1–2 km/h) goes with a low cadence
 BELT_CHECK_MIN_STEPS = 10
+#: the flat-trunk check (:meth:`GaitEngine._retract_if_flat`) judges a walk's median bounce only when at least
+#: ``flat_min_steps // FLAT_MEASURED_DIVISOR`` of its steps (8 of the default 16) have a bounce measured — half the
+#: length bar, as the no-rhythm check asks of its regularities (8072a99 gives no other reason)
+FLAT_MEASURED_DIVISOR = 2
 #: running-only general limits (low cadence, high bounce) not cued live: see :meth:`GaitEngine.live_status`
 LIVE_UNCUED_RUN_FALLBACKS = ("overstriding", "vertical_bounce")
 #: the first seconds a GaitEngine is fed are checked once for the unit slips a Python caller can make
@@ -1131,7 +1135,7 @@ class GaitEngine:
         STANDING_MIN_STEPS with their own short-walk calibration."""
         if self.placement_kind == "off_trunk":
             return
-        b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
+        b = self._bout_record(bout)
         if b is None or not b["_times"]:
             return
         times = b["_times"]
@@ -1167,7 +1171,7 @@ class GaitEngine:
             if end < d["due"] and not final:
                 waiting.append(d)
                 continue
-            b = next((x for x in reversed(self._bouts) if x["bout"] == d["bout"]), None)
+            b = self._bout_record(d["bout"])
             if b is None or not b["_times"]:
                 continue                          # the walk was taken back: no standing after it
             # (a tail taken back as 'sat down' still counts from its last step: a hunched walker straightening up
@@ -1249,7 +1253,7 @@ class GaitEngine:
             # steps) read −0.09 / −0.16 and was taken back, while the task this rule is for splits into
             # walks of 13 and 5 steps there and never qualified (StepParams.aperiodic_*)
             return False
-        b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
+        b = self._bout_record(bout)
         if b is None or b["n_steps"] < p.aperiodic_min_steps:
             return False
         step_reg, stride_reg = self._bout_column(bout, "_step_regularity_at_lag", "_stride_regularity_at_lag")
@@ -1258,9 +1262,7 @@ class GaitEngine:
             return False
         if max(np.nanmedian(step_reg), np.nanmedian(stride_reg)) > p.aperiodic_max_regularity:
             return False
-        self._bout_ups.pop(bout, None)
-        self._retract(bout, np.asarray(b["_times"], float), upd)
-        return True
+        return self._take_back(bout, b, upd)
 
     def _retract_if_implausible(self, bout: int, upd: EngineUpdate) -> bool:
         """A closed walk whose median sway or bounce per step no trunk reaches in walking or running
@@ -1271,7 +1273,7 @@ class GaitEngine:
         p = self.p
         if self.placement_kind == "off_trunk":
             return False                          # a pocket's phone swings with the thigh: not this evidence
-        b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
+        b = self._bout_record(bout)
         if b is None:
             return False
         sway, bounce, twist, gait, step_reg = self._bout_column(bout, "lateral_sway_cm", "vertical_oscillation_cm",
@@ -1292,9 +1294,7 @@ class GaitEngine:
             return False
         self._implausible.append({"start_s": float(b["start_s"]), "end_s": float(b["end_s"]),
                                   "n_steps": int(b["n_steps"]), **med})
-        self._bout_ups.pop(bout, None)
-        self._retract(bout, np.asarray(b["_times"], float), upd)
-        return True
+        return self._take_back(bout, b, upd)
 
     def _retract_if_trunk_still(self, bout: int, upd: EngineUpdate) -> bool:
         """A closed walk during which the trunk neither turned nor rolled (median twist ≤
@@ -1305,7 +1305,7 @@ class GaitEngine:
         p = self.p
         if not self.has_gyro or self.placement_kind == "off_trunk":
             return False                          # a pocket's phone turns with the thigh: not this evidence
-        b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
+        b = self._bout_record(bout)
         if b is None:
             return False
         twist, drop = self._bout_column(bout, "trunk_twist_deg", "pelvic_drop_deg")
@@ -1313,9 +1313,7 @@ class GaitEngine:
             return False
         if np.nanmedian(twist) > p.still_trunk_max_twist_deg or np.nanmedian(drop) > p.still_trunk_max_drop_deg:
             return False
-        self._bout_ups.pop(bout, None)
-        self._retract(bout, np.asarray(b["_times"], float), upd)
-        return True
+        return self._take_back(bout, b, upd)
 
     def _retract_if_flat(self, bout: int, upd: EngineUpdate) -> bool:
         """A closed walk of ≥ ``flat_min_steps`` steps whose trunk barely rose and fell (median bounce per step under
@@ -1324,17 +1322,29 @@ class GaitEngine:
         p = self.p
         if self.placement_kind == "off_trunk":
             return False                          # a pocket's phone: its 'bounce' is the thigh's, not this evidence
-        b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
+        b = self._bout_record(bout)
         if b is None or b["n_steps"] < p.flat_min_steps:
             return False
         (bounce,) = self._bout_column(bout, "vertical_oscillation_cm")
-        if np.isfinite(bounce).sum() < p.flat_min_steps // 2 or not np.nanmedian(bounce) < p.flat_max_bounce_cm:
+        if (np.isfinite(bounce).sum() < p.flat_min_steps // FLAT_MEASURED_DIVISOR
+                or not np.nanmedian(bounce) < p.flat_max_bounce_cm):
             return False
         self._flat.append({"start_s": float(b["start_s"]), "end_s": float(b["end_s"]), "n_steps": int(b["n_steps"]),
                            "bounce": float(np.nanmedian(bounce))})
+        return self._take_back(bout, b, upd)
+
+    def _take_back(self, bout: int, b: dict[str, Any], upd: EngineUpdate) -> bool:
+        """The end of each ``_retract_if_*`` check that found walk ``bout`` (its record ``b``) was not walking: the
+        'up' kept before its first steps (the sitting-down check's, _bout_ups) is dropped and all its steps are taken
+        back. True, what the check returns."""
         self._bout_ups.pop(bout, None)
         self._retract(bout, np.asarray(b["_times"], float), upd)
         return True
+
+    def _bout_record(self, bout: int) -> dict[str, Any] | None:
+        """Walk ``bout``'s entry in ``self._bouts`` (looked for from the newest, where the walks being closed are),
+        None if it has none."""
+        return next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
 
     def _bout_column(self, bout: int, *keys: str) -> list[np.ndarray]:
         """The rows' values of one walk, per key (its rows are in the newest batches)."""
@@ -1374,7 +1384,7 @@ class GaitEngine:
         the data (the walk's own 'up', the forward axis) — a later walk calibrating within the same
         feed() must not change it. The samples after its steps come later (:meth:`_check_postures`)."""
         p = self.p
-        b = next((x for x in reversed(self._bouts) if x["bout"] == bout), None)
+        b = self._bout_record(bout)
         ups = self._bout_ups.pop(bout, [])
         if (b is None or not b["_times"] or not ups or not math.isfinite(p.seated_recline_deg)
                 or self.placement_kind == "off_trunk"):
@@ -1976,7 +1986,7 @@ class GaitEngine:
             cal = self._short_walk_calibration(times)
             if cal is not None and len(times) >= STANDING_MIN_STEPS:
                 # a short walk (a lab's 4-m test) from standing: its own posture and forward judge it
-                rec = next((b for b in reversed(self._bouts) if b["bout"] == bt), None)
+                rec = self._bout_record(bt)
                 if rec is not None:
                     rec["_cal"] = cal                 # … and a standing after it (_standing_after_due_at_close)
                     if rec.get("_stand") is not None:
@@ -2679,31 +2689,27 @@ class GaitEngine:
                             "seconds of walking (still being put on or settling?): the posture reference was taken once it "
                             "had settled; bounce, lean and sway of the steps before are unreliable")
         if self._implausible:
-            w = self._implausible
-            what = "; ".join(f"{mmss(x['start_s'] - (self._first_t or 0.0))}–{mmss(x['end_s'] - (self._first_t or 0.0))} "
-                             f"({x['n_steps']} steps: " + ", ".join(f"{k} {v:.0f}{'°' if k == 'twist' else ' cm'}"
-                                                                   for k, v in x.items()
-                                                                   if k in ("sway", "bounce", "twist")) + ")"
-                             for x in w[:5])
-            warnings.append(f"{len(w)} stretch{'es' if len(w) > 1 else ''} of step-like motion left out as not walking "
-                            f"— {what}{' …' if len(w) > 5 else ''}: median side-to-side sway over "
+            warnings.append(_left_out_warning(
+                self._implausible, "step-like motion", self._first_t or 0.0,
+                lambda x: f"{x['n_steps']} steps: " + ", ".join(f"{k} {v:.0f}{'°' if k == 'twist' else ' cm'}"
+                                                                for k, v in x.items()
+                                                                if k in ("sway", "bounce", "twist")),
+                            "median side-to-side sway over "
                             f"{self.p.implausible_max_sway_cm:.0f} cm or up-and-down bounce over "
                             f"{self.p.implausible_max_bounce_cm:.0f} cm per step "
                             f"({self.p.implausible_max_bounce_run_cm:.0f} cm running), or a twist over "
                             f"{self.p.implausible_max_twist_deg:.0f}° per stride with irregular steps, which no trunk reaches in walking "
                             "(sway ≈ 3–7 cm, bounce ≈ 2.5–5 cm, twist 8–15°) or running (bounce ≤ ~13 cm). Was the "
-                            "sensor held in the hand, on a wrist, swung or carried rather than worn on the trunk?")
+                            "sensor held in the hand, on a wrist, swung or carried rather than worn on the trunk?"))
         if self._flat:
-            w = self._flat
-            t0 = self._first_t or 0.0
-            what = "; ".join(f"{mmss(x['start_s'] - t0)}–{mmss(x['end_s'] - t0)} "
-                             f"({x['n_steps']} steps, bounce {x['bounce']:.1f} cm)" for x in w[:5])
-            warnings.append(f"{len(w)} stretch{'es' if len(w) > 1 else ''} of rhythmic motion left out as not walking "
-                            f"— {what}{' …' if len(w) > 5 else ''}: the trunk rose and fell under "
+            warnings.append(_left_out_warning(
+                self._flat, "rhythmic motion", self._first_t or 0.0,
+                lambda x: f"{x['n_steps']} steps, bounce {x['bounce']:.1f} cm",
+                            "the trunk rose and fell under "
                             f"{self.p.flat_max_bounce_cm:.1f} cm per 'step' over {self.p.flat_min_steps}+ steps, where "
                             "a walking trunk bounces ≈ 2.5–5 cm. Pedalling (a bike, seated) looks like this, as does a "
                             "vibrating seat or floor (a car, a bus) in a recording without a gyroscope; "
-                            "no steps, cadence or flags were taken from it")
+                            "no steps, cadence or flags were taken from it"))
         if self._calib is None and len(steps):
             warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "
                             "reference were estimated from the short walks together; lean and braking are less certain")
@@ -2981,6 +2987,16 @@ def _medians(m: np.ndarray, keys: Sequence[str], *, with_iqr: bool = False) -> d
         if with_iqr:
             out[k + "_iqr"] = [float(q[0, j]), float(q[2, j])] if n_ok[j] >= 4 else None
     return out
+
+
+def _left_out_warning(stretches: list[dict[str, Any]], motion: str, t0: float,
+                      evidence: Callable[[dict[str, Any]], str], why: str) -> str:
+    """The summary's warning on walks taken back as not walking (``stretches``: each with its ``start_s``, ``end_s``;
+    ``t0``: the recording's first time): how many stretches of ``motion`` were left out, the first five with their
+    times and ``evidence(stretch)``, then ``why``."""
+    what = "; ".join(f"{mmss(x['start_s'] - t0)}–{mmss(x['end_s'] - t0)} ({evidence(x)})" for x in stretches[:5])
+    return (f"{len(stretches)} stretch{'es' if len(stretches) > 1 else ''} of {motion} left out as not walking "
+            f"— {what}{' …' if len(stretches) > 5 else ''}: {why}")
 
 
 def _schedule_warnings(schedule: TreadmillSchedule | None, duration_s: float) -> list[str]:

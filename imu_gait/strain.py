@@ -241,6 +241,15 @@ FATIGUE_AT_ONCE_CAUSE = ("These signals changed the way they do when tired (slow
 #: level by then and held it (:func:`_fatigue_settled`): the walker settled in after an easier or guarded start
 #: (the README asks for the first 3 minutes 'at a comfortable speed'), rather than tired
 FATIGUE_SETTLE_S = 120.0
+#: … judged by each signal's level over this early stretch, in seconds after the baseline's end (the FATIGUE_SETTLE_S
+#: after the walker had that long to settle in), against its level over the episode's second half
+FATIGUE_SETTLED_EARLY_S = (FATIGUE_SETTLE_S, 2 * FATIGUE_SETTLE_S)
+#: … only for an episode lasting to this long after the baseline's end: past the early stretch by FATIGUE_SETTLE_S
+#: more, so that a level seen in both held rather than passed through
+FATIGUE_SETTLED_MIN_END_S = 3 * FATIGUE_SETTLE_S
+#: … and settled when no signal's level moved between the two by more than this share of its trigger excursion
+#: (|threshold − baseline|): already at its level, not drifting further
+FATIGUE_SETTLED_MAX_MOVE = 0.5
 FATIGUE_SETTLED_CAUSE = ("These signals changed in the first minutes after your baseline (your first "
                          "minutes of walking, which everything is compared with) and then stayed about the same, not building up as "
                          "tiredness does: more like settling into your walk after an easier or more guarded start.")
@@ -2273,9 +2282,10 @@ def _fatigue_settled(grid: dict, evidence: list[tuple[str, float, float]], i0: i
     t = grid["time_s"]
     base_end = float(grid["baseline_end_s"][i0])
     t_start, t_end = float(t[i0]), float(t[i1])
-    if not np.isfinite(base_end) or t_start - base_end > FATIGUE_SETTLE_S or t_end < base_end + 3 * FATIGUE_SETTLE_S:
+    if (not np.isfinite(base_end) or t_start - base_end > FATIGUE_SETTLE_S
+            or t_end < base_end + FATIGUE_SETTLED_MIN_END_S):
         return False
-    early = (t >= base_end + FATIGUE_SETTLE_S) & (t < base_end + 2 * FATIGUE_SETTLE_S)
+    early = (t >= base_end + FATIGUE_SETTLED_EARLY_S[0]) & (t < base_end + FATIGUE_SETTLED_EARLY_S[1])
     late = (t >= 0.5 * (t_start + t_end)) & (t <= t_end)
     for name, ref, thr in evidence:
         y = grid.get(name)
@@ -2284,7 +2294,7 @@ def _fatigue_settled(grid: dict, evidence: list[tuple[str, float, float]], i0: i
         excursion = abs(thr - ref)
         if not (np.isfinite(excursion) and excursion > 0):
             return False
-        if abs(float(np.nanmedian(y[late])) - float(np.nanmedian(y[early]))) > 0.5 * excursion:
+        if abs(float(np.nanmedian(y[late])) - float(np.nanmedian(y[early]))) > FATIGUE_SETTLED_MAX_MOVE * excursion:
             return False
     return bool(evidence)
 

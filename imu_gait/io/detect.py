@@ -227,6 +227,14 @@ def _read_export_with_options(path: str, given: dict) -> Recording:
 
 #: at most this many sensors are told apart by a text column of a long-format table
 _MAX_SENSORS_IN_ROWS = 12
+#: … its header is looked for in the file's first this many lines (of its first 16 kB, _head_text): below any lines
+#: a logger writes above the header
+_SENSORS_HEADER_MAX_LINE = 200
+#: … each candidate header's delimiter is sniffed together with this many lines below it
+_SENSORS_DELIMITER_SAMPLE_LINES = 10
+#: … and a column is a sensor-name column only when it holds text (no number, no date or time) on every non-blank
+#: one of this many lines under the header
+_SENSORS_TEXT_ROWS = 50
 
 
 def _refuse_interleaved_sensors(exc: RecordingError, path: str) -> None:
@@ -234,15 +242,15 @@ def _refuse_interleaved_sensors(exc: RecordingError, path: str) -> None:
     ('sensor', 'device', 'loc_id': left_hip, left_ankle …): the rows of two or more sensors, one after the
     other or in turn. Say so, instead of blaming the time column (its unit, its coarseness, a clock reset), and
     how to analyse one. Runs only on that error path: the column is read then."""
-    lines = [l for l in csv_lines(_head_text(path).lstrip("\ufeff"))][:200]
+    lines = [l for l in csv_lines(_head_text(path).lstrip("\ufeff"))][:_SENSORS_HEADER_MAX_LINE]
     for i, line in enumerate(lines):
-        delim = sniff_delimiter(line, lines[i + 1:i + 11])
+        delim = sniff_delimiter(line, lines[i + 1:i + 1 + _SENSORS_DELIMITER_SAMPLE_LINES])
         cols = [c.strip() for c in header_names(line, delim)]
         if exc.column in cols:
             break
     else:
         return
-    rows = [split_header(l, delim) for l in lines[i + 1:i + 51] if l.strip()]
+    rows = [split_header(l, delim) for l in lines[i + 1:i + 1 + _SENSORS_TEXT_ROWS] if l.strip()]
     texts = [j for j, c in enumerate(cols) if c != exc.column and rows and
              all(len(r) > j and r[j].strip() and not is_data_cell(r[j].strip()) for r in rows)]
     ti = cols.index(exc.column)
@@ -291,13 +299,7 @@ def read(path: str | os.PathLike, format: str | None = None, **options) -> Recor
 
 
 def _read(path: str | os.PathLike, format: str | None = None, **options) -> Recording:
-    """Read any supported recording into a validated :class:`Recording`.
-
-    ``options`` are the generic reader's (see module doc); giving any of them reads the file
-    with the generic reader, as described — except that a native, GENEActiv, phyphox or Sensor Logger file
-    given only unit options (``acc_unit``, ``gyro_unit``) keeps its own reader and its metadata; a phyphox
-    or Sensor Logger folder or zip takes those unit options only. ``format`` forces a reader.
-    """
+    """:func:`read` (documented there) without its wrapping: streams not refused, OS errors raw, time errors unreworded."""
     if isinstance(path, bytes):
         path = os.fsdecode(path)
     if not isinstance(path, (str, os.PathLike)):

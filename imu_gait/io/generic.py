@@ -156,6 +156,10 @@ def plain_table_layout(head: str) -> PlainTable | None:
 _TIME_UNIT_STEPS = (("s", 1e-3, 0.1, 1.0), ("ms", 1.0, 100.0, 1e-3), ("us", 1e3, 1e5, 1e-6), ("ns", 1e6, 1e8, 1e-9))
 # the median size of a still-or-walking trunk's acceleration (gravity dominates it), in each unit
 _ACC_UNIT_SIZES = (("m/s2", 7.0, 12.5), ("g", 0.7, 1.3), ("mg", 700.0, 1300.0))
+# a second gravity-sized column set is taken for another accelerometer only when its size is as steady as gravity:
+# its standard deviation under this share of its median (a gyroscope's |ω| of ≈ 1 rad/s beside acceleration in g
+# swings far more: 0 of 58 walking windows hinted as a second sensor, two accelerometers 58 of 58; daba0dc)
+_SECOND_SENSOR_MAX_SPREAD = 0.3
 
 
 def guess_layout(head: str, path: str) -> str | None:
@@ -198,7 +202,7 @@ def guess_layout(head: str, path: str) -> str | None:
         size = float(np.median(norm))
         unit = next((u for u, lo, hi in _ACC_UNIT_SIZES if lo <= size <= hi), None)
         # a second sensor's too, steady as gravity is (a gyroscope's |ω| of ≈ 1 rad/s swings far more)
-        steady = not found or float(np.std(norm)) < 0.3 * size
+        steady = not found or float(np.std(norm)) < _SECOND_SENSOR_MAX_SPREAD * size
         if time_col not in (j, j + 1, j + 2) and unit is not None and steady:
             found.append(([j, j + 1, j + 2], unit))
             j += 3

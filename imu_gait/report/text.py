@@ -22,7 +22,7 @@ from ..errors import command_line_words
 from ..marks import marks_with_flag
 from ..result import AnalysisResult
 from ..strain import severity_word
-from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, Overview, build_overview, flag_groups, flag_title,
+from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, Overview, build_overview, flag_groups,
                      recording_line, walking_line)
 
 SEVERITY_STYLE = {"mild": "yellow", "moderate": "dark_orange", "marked": "bold red"}
