@@ -475,7 +475,7 @@ def one_line(exc: BaseException) -> str:
 _CLI_NAMES = {"treadmill": "--treadmill", "belt_speed_mps": "--belt-speed", "incline_pct": "--incline",
               "max_incline_pct": "--max-incline", "sensor_height_m": "--sensor-height", "body_height_m": "--height",
               "baseline_s": "--baseline", "valid_day_worn_h": "--valid-day-hours",
-              "placement": "--placement", "format": "--format", "time_col": "--time-col",
+              "placement": "--placement", "walking_aid": "--walking-aid", "format": "--format", "time_col": "--time-col",
               "time_unit": "--time-unit", "sample_rate_hz": "--sample-rate", "acc_cols": "--acc-cols",
               "acc_unit": "--acc-unit", "gyro_cols": "--gyro-cols", "gyro_unit": "--gyro-unit",
               "delimiter": "--delimiter", "skiprows": "--skiprows", "day_first": "--day-first"}

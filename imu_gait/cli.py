@@ -31,6 +31,10 @@ from .terminal_text import terminal_safe
 from .recording import BODY_HEIGHT_RANGE_M, SENSOR_HEIGHT_RANGE_M
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, with_sidecar_schedule
 
+#: --walking-aid's choices: imu_gait.strain.WALKING_AIDS, written out so that the command's start does not load the
+#: rules and pandas (tests/test_walking_aids.py checks that the two agree)
+WALKING_AIDS = ("rollator", "cane", "poles")
+
 PROG = "imu-gait"
 #: Recordings longer than this get a progress bar (on a terminal only).
 PROGRESS_ABOVE_S = 180.0
@@ -284,7 +288,8 @@ def _add_score(sub: Any) -> None:
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     # (scoring matches steps: the options that only change the flags or the figures per day are left out)
     add_context_options(p.add_argument_group("context (as for analyze)"),
-                        leave_out=("--incline", "--max-incline", "--baseline", "--valid-day-hours"))
+                        leave_out=("--incline", "--max-incline", "--baseline", "--valid-day-hours",
+                                   "--walking-aid"))
     add_read_options(p)
     p.set_defaults(func=cmd_score)
 
@@ -467,7 +472,7 @@ def _add_batch(sub: Any) -> None:
                      help="each recording's own context and your study's columns: a CSV with a 'recording' column "
                           "(paths relative to the table) and any of height_m, sensor_height_m, belt_speed_kmh (or "
                           "_mps), incline_pct, max_incline_pct, treadmill, treadmill_schedule, baseline_s, "
-                          "placement; other columns (subject, group …) are copied into the summary table")
+                          "placement, walking_aid; other columns (subject, group …) are copied into the summary table")
     add_context_options(ctx)
     add_read_options(p)
     p.set_defaults(func=cmd_batch)
@@ -527,6 +532,12 @@ def add_context_options(ctx: Any, leave_out: Sequence[str] = ()) -> None:
     ctx.add_argument("--valid-day-hours", metavar="H", type=number_in_range(0.5, 24.0, "h"),
                      help="hours a calendar day must be worn to count in the figures per day of a recording of "
                           "days (default 10, the usual accelerometry criterion; Mobilise-D asks 12)")
+    ctx.add_argument("--walking-aid", choices=WALKING_AIDS, dest="walking_aid",
+                     help="the walking aid used the whole time: 'rollator' (a wheeled walker, or a stroller or "
+                          "trolley pushed with both hands: holding on and its forward lean are the aid's, not "
+                          "judged against the general lean limit; holding on is judged against your first minutes with it), 'cane' (a stick or one "
+                          "crutch: asymmetry and pelvic-drop flags say the stick's part), 'poles' (Nordic walking: "
+                          "more trunk rotation is said to be the poles')")
     ctx.add_argument("--placement", choices=("lower_back", "chest", "pocket"),
                      help="where the sensor is worn (default: as the file says, else 'unknown' — analysed as a "
                           "sensor on the trunk); 'lower_back' for a sensor or phone on a belt or clip at the lower "
@@ -582,7 +593,8 @@ def analysis_context(args: argparse.Namespace) -> dict[str, Any]:
                        ("body_height_m", getattr(args, "height", None)),
                        ("max_incline_pct", getattr(args, "max_incline", None)),
                        ("baseline_s", getattr(args, "baseline_s", None)),
-                       ("valid_day_worn_h", getattr(args, "valid_day_hours", None))):
+                       ("valid_day_worn_h", getattr(args, "valid_day_hours", None)),
+                       ("walking_aid", getattr(args, "walking_aid", None))):
         if value is not None:
             ctx[key] = value
     schedule_file = getattr(args, "treadmill_schedule", None)

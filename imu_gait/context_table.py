@@ -44,6 +44,7 @@ CONTEXT_COLUMNS: dict[str, str] = {
     "baseline": "--baseline", "baseline_s": "--baseline",
     "valid_day_hours": "--valid-day-hours", "valid_day_worn_h": "--valid-day-hours",
     "placement": "--placement",
+    "walking_aid": "--walking-aid",
 }
 #: what a cell of the ``treadmill`` column may say
 _YES = ("yes", "y", "true", "1", "x")
@@ -218,7 +219,8 @@ def read_context_table(path: str | os.PathLike) -> ContextTable:
         keys = {"--height": "body_height_m", "--sensor-height": "sensor_height_m", "--belt-speed": "belt_speed_mps",
                 "--belt-speed-kmh": "belt_speed_mps", "--incline": "incline_pct", "--max-incline": "max_incline_pct",
                 "--treadmill-schedule": "treadmill_schedule", "--baseline": "baseline_s",
-                "--valid-day-hours": "valid_day_worn_h", "--placement": "placement"}
+                "--valid-day-hours": "valid_day_worn_h", "--placement": "placement",
+                "--walking-aid": "walking_aid"}
         context = {keys[o]: full[keys[o]] for o in given if o in keys}
         if full.get("treadmill") and ("--treadmill" in given or any(k in context for k in _BELT_KEYS)):
             context["treadmill"] = True

@@ -51,7 +51,7 @@ from .recording import (BODY_HEIGHT_RANGE_M, CLIPPED_PREFIX, G, IN_G_MEDIAN_RANG
 from .result import STEP_COLUMNS, AnalysisResult
 from .saturation import saturation
 from .strain import (StrainConfig, evaluate_flags, lean_jumps, placement_kind, roll_name, steady_walk_variability, turning_steps,
-                     without_turns)
+                     walking_aid_name, without_turns)
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, TreadmillSchedule, mmss
 
 ENGINE_RATE_HZ = 100.0
@@ -291,7 +291,7 @@ def _number(name: str, value: Any, lo: float | None = None, hi: float | None = N
 
 def _check_context(*, belt_speed_mps: Any, incline_pct: Any, sensor_height_m: Any, body_height_m: Any,
                    max_incline_pct: Any, baseline_s: Any, placement: Any, treadmill_schedule: Any,
-                   valid_day_worn_h: Any = VALID_DAY_WORN_H) -> None:
+                   valid_day_worn_h: Any = VALID_DAY_WORN_H, walking_aid: Any = None) -> None:
     """Refuse context that cannot be right — it gave silently wrong answers (a height in cm made a
     walk 10 m/s; a belt speed of -1.3 or NaN was ignored without a word)."""
     _number("belt_speed_mps", belt_speed_mps, *SPEED_RANGE_MPS, "m/s",
@@ -321,6 +321,10 @@ def _check_context(*, belt_speed_mps: Any, incline_pct: Any, sensor_height_m: An
             "imu_gait.read_schedule('program.csv')")
     if treadmill_schedule is not None and (belt_speed_mps is not None or incline_pct is not None):
         raise ArgumentError("give either a treadmill_schedule or a fixed belt_speed_mps / incline_pct, not both")
+    try:
+        walking_aid_name(walking_aid)
+    except ValueError as exc:
+        raise ArgumentError(str(exc)) from None
 
 
 def _check_params(params: Any) -> None:
@@ -431,11 +435,12 @@ class GaitEngine:
                  placement: str | None = None, max_incline_pct: float | None = None,
                  baseline_s: float = 180.0, params: StepParams | None = None,
                  treadmill_schedule: TreadmillSchedule | None = None, body_height_m: float | None = None,
-                 valid_day_worn_h: float = VALID_DAY_WORN_H):
+                 valid_day_worn_h: float = VALID_DAY_WORN_H, walking_aid: str | None = None):
         _number("fs_hz", fs_hz, 1.0, None, "Hz", none_ok=False)
         _check_context(belt_speed_mps=belt_speed_mps, incline_pct=incline_pct, sensor_height_m=sensor_height_m,
                        body_height_m=body_height_m, max_incline_pct=max_incline_pct, baseline_s=baseline_s,
-                       placement=placement, treadmill_schedule=treadmill_schedule, valid_day_worn_h=valid_day_worn_h)
+                       placement=placement, treadmill_schedule=treadmill_schedule, valid_day_worn_h=valid_day_worn_h,
+                       walking_aid=walking_aid)
         self.valid_day_worn_h = float(valid_day_worn_h)
         self._finished = False
         self.fs = ENGINE_RATE_HZ
@@ -445,7 +450,9 @@ class GaitEngine:
                             # an incline is entered on a treadmill's console: it says the walk was on one
                             treadmill=bool(treadmill or belt_speed_mps or incline_pct is not None
                                            or treadmill_schedule is not None),
-                            placement=placement, max_incline_pct=max_incline_pct, baseline_s=baseline_s)
+                            placement=placement, max_incline_pct=max_incline_pct, baseline_s=baseline_s,
+                            # the aid walked with the whole time (strain.WALKING_AIDS), None: none given
+                            walking_aid=walking_aid_name(walking_aid))
         # stage times are elapsed seconds since the first sample fed (see imu_gait.treadmill)
         self.treadmill_schedule = treadmill_schedule
         if sensor_height_m is not None:
@@ -3051,7 +3058,7 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
                                incline_pct=ctx["incline_pct"], max_incline_pct=ctx["max_incline_pct"],
                                placement=ctx["placement"], has_gyro=engine.has_gyro, baseline_s=ctx["baseline_s"],
                                fixed_baselines=fixed_baselines, treadmill_schedule=engine.treadmill_schedule,
-                               schedule_origin_s=engine._first_t or 0.0)
+                               schedule_origin_s=engine._first_t or 0.0, walking_aid=ctx.get("walking_aid"))
     if lost.any():
         tl.attrs["notes"] = list(tl.attrs.get("notes") or []) + [
             f"{int(lost.sum())} steps ({100.0 * lost.mean():.0f} %) straddle samples lost in short holes in the data "
@@ -3066,7 +3073,8 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
             max_incline_pct: float | None = None, baseline_s: float = 180.0,
             treadmill_schedule: TreadmillSchedule | None = None, body_height_m: float | None = None,
             progress: Callable[[float], None] | None = None, chunk_s: float = 300.0,
-            valid_day_worn_h: float = VALID_DAY_WORN_H, params: StepParams | None = None) -> AnalysisResult:
+            valid_day_worn_h: float = VALID_DAY_WORN_H, params: StepParams | None = None,
+            walking_aid: str | None = None) -> AnalysisResult:
     """Analyse a whole recording (the engine fed chunk by chunk, exactly as in live mode).
 
     Parameters
@@ -3095,6 +3103,10 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
         overhead stays small (60 s chunks cost ~15 % more time per hour of data).
     params : the step detector's settings (:class:`~imu_gait.dsp.steps.StepParams`), for experiments; the
         defaults when None. Settings that differ from the defaults are named in the result's warnings.
+    walking_aid : the aid walked with the whole recording — ``"rollator"`` (a wheeled walker, or a stroller or
+        trolley pushed with both hands), ``"cane"`` (a stick or one crutch) or ``"poles"`` (Nordic walking); None:
+        none. The flags then read the aid's own pattern as the aid's (README, "Walking aids");
+        ``summary["walking_aid"]`` says which was given.
 
     Returns an :class:`~imu_gait.result.AnalysisResult`. Raises :class:`~imu_gait.errors.RecordingError`
     for data that cannot be trusted and :class:`ArgumentError` (an :class:`~imu_gait.errors.ImuGaitError`)
@@ -3106,7 +3118,8 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
         raise ArgumentError(f"analyze() takes a Recording, not {type(recording).__name__}\n  What to do: {hint}")
     _check_context(belt_speed_mps=belt_speed_mps, incline_pct=incline_pct, sensor_height_m=sensor_height_m,
                    body_height_m=body_height_m, max_incline_pct=max_incline_pct, baseline_s=baseline_s,
-                   placement=placement, treadmill_schedule=treadmill_schedule, valid_day_worn_h=valid_day_worn_h)
+                   placement=placement, treadmill_schedule=treadmill_schedule, valid_day_worn_h=valid_day_worn_h,
+                   walking_aid=walking_aid)
     if placement and placement_kind(placement) == "unknown":
         raise ArgumentError(f"placement={placement!r} is not understood\n  What to do: give 'lower_back', 'chest' "
                             "or 'pocket' (free text naming one works too: 'sternum', 'back_trouser_pocket')")
@@ -3136,7 +3149,7 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
                      incline_pct=incline_pct, treadmill=treadmill, sensor_height_m=sensor_height_m,
                      placement=placement, max_incline_pct=max_incline_pct, baseline_s=baseline_s,
                      treadmill_schedule=treadmill_schedule, body_height_m=body_height_m,
-                     valid_day_worn_h=valid_day_worn_h, params=params)
+                     valid_day_worn_h=valid_day_worn_h, params=params, walking_aid=walking_aid)
     eng.emit_rows = False      # nobody listens to per-row updates offline
     t = rec.time_s
     n = t.size
@@ -3157,7 +3170,8 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
                           belt_speed_mps=belt_speed_mps, incline_pct=incline_pct, treadmill=treadmill,
                           sensor_height_m=sensor_height_m, placement=placement_given, max_incline_pct=max_incline_pct,
                           baseline_s=baseline_s, treadmill_schedule=treadmill_schedule, body_height_m=body_height_m,
-                          progress=None, chunk_s=chunk_s, valid_day_worn_h=valid_day_worn_h, params=params)
+                          progress=None, chunk_s=chunk_s, valid_day_worn_h=valid_day_worn_h, params=params,
+                          walking_aid=walking_aid)
             res.summary["gyro_axis_mismatch"] = mismatch
             return res
         res.summary["gyro_axis_mismatch"] = mismatch

@@ -124,7 +124,7 @@ from .recording import duration_text
 from .result import STEP_COLUMNS, Flag
 from .treadmill import TreadmillSchedule, mmss as _mmss
 
-__all__ = ["evaluate_flags", "steady_stride_cv_pct", "steady_step_time_asymmetry_pct", "steady_walk_variability", "without_turns", "turning_steps", "one_sided_signal", "lean_jumps", "TURN_BLIND", "StrainConfig", "DISCLAIMER", "DISCLAIMER_TITLE", "DISCLAIMER_TEXT", "FLAG_INFO", "FLAG_IDS"]
+__all__ = ["evaluate_flags", "steady_stride_cv_pct", "steady_step_time_asymmetry_pct", "steady_walk_variability", "without_turns", "turning_steps", "one_sided_signal", "lean_jumps", "TURN_BLIND", "StrainConfig", "DISCLAIMER", "DISCLAIMER_TITLE", "DISCLAIMER_TEXT", "FLAG_INFO", "FLAG_IDS", "WALKING_AIDS"]
 
 #: The not-a-diagnosis note and the red-flag symptoms, said the same way by every sink (terminal, HTML,
 #: JSON, live view): the title on its own, the body on its own and the two together.
@@ -331,6 +331,62 @@ HANDRAIL_OVERGROUND_CAUSE = ("The pattern (much less trunk rotation, sway and bo
                              "stops the arm swing. If your hands were free, it is the trunk held stiff instead "
                              "(guarding): a common, protective reaction to back pain or to worry about it, not "
                              "harmful in itself, but a braced back tires and stiffens.")
+#: walking aids the flag rules know (``analyze(walking_aid=…)``, ``--walking-aid``), used for the whole recording:
+#: ``rollator`` — a wheeled walker, or anything pushed with both hands (a stroller, a shopping trolley);
+#: ``cane`` — a walking stick or one crutch, on one side; ``poles`` — Nordic walking poles. What each changes: README
+WALKING_AIDS = ("rollator", "cane", "poles")
+#: a rollator's handles hold both hands and steady the trunk by design, so the baseline already holds on: the rail
+#: rule's pattern against it (less twist, sway and bounce at the same cadence) is more weight on the handles
+ROLLATOR_RAIL_TITLE = "Leaning on the rollator more"
+ROLLATOR_RAIL_CAUSE = ("Your trunk rotates and sways less, and bounces less, than in your first minutes with the "
+                       "rollator, at the same cadence: more of your weight on its handles — often from tiring or "
+                       "pain — or the trunk held stiff (guarding). Holding its handles is expected; leaning on them "
+                       "more than at the start is the change.")
+ROLLATOR_RAIL_ADVICE = ("Slow down or rest on the rollator's seat for a minute; check the handles are at wrist height "
+                        "with the arms hanging, and walk close inside the frame.")
+#: … and set a forward lean of their own: the general 10° limit (runners' 'high lean') does not describe it
+ROLLATOR_LEAN_NOTE = ("You walked with a rollator: its handles in front of you set a forward lean of their own{here}, "
+                      "so forward lean was not held to the general 10° limit; a rise from your first minutes with it "
+                      "is still flagged.")
+ROLLATOR_LEAN_CAUSE = ("You lean forward more than in your first minutes with the rollator (some lean is expected with "
+                       "one — its handles are in front of you — but this is more): the rollator running ahead of you, "
+                       "or more of your weight on it as you tire, keeps the back muscles working to hold you up.")
+ROLLATOR_LEAN_ADVICE = ("Walk close inside the frame rather than pushing it ahead, and check the handles are at wrist "
+                        "height with the arms hanging: handles set too low pull you into a stoop.")
+ROLLATOR_GUARDING_CAUSE = ("Your trunk is rotating much less than in your first minutes with the rollator (its handles "
+                           "already stop the arm swing, so this is a further drop): leaning more of your weight on it — "
+                           "tiring, or pain — or holding the trunk stiff (guarding), a common, protective reaction to "
+                           "back pain, not harmful in itself, but a braced back tires and stiffens.")
+ROLLATOR_GUARDING_ADVICE = ("If you are leaning on the rollator more, slow down or rest on its seat; otherwise relax the "
+                            "shoulders and belly and breathe out.")
+#: a stick on one side changes the two sides' steps by itself (the asymmetry and pelvic-drop causes say so)
+CANE_SIDE_CAUSE = (" You walked with a stick: a stick on one side makes the two sides' steps differ by itself, and "
+                   "the difference may be the stick easing the leg it helps — compare with your other walks with the "
+                   "stick rather than with even walking.")
+#: Nordic poles drive the arm swing, and the trunk turns with them
+POLES_TWIST_CAUSE = ("Your trunk is rotating more than in your first minutes. With Nordic poles the arms drive each "
+                     "step and the trunk turns with them, so more rotation is expected as you push harder or get into "
+                     "the technique — not a fault in itself.")
+POLES_TWIST_ADVICE = ("If it feels like reaching, plant the poles closer to your body (about level with your feet, not "
+                      "far ahead) and keep the arms relaxed; if it came with back pain, ease the push.")
+#: said with every asymmetry and pelvic-drop flag: a load on one side moves the trunk over the other leg and
+#: changes the two sides' stance (a bag in one hand, a child on a hip), which a trunk sensor cannot tell from a limp
+LOAD_SIDE_CAUSE = (" Carrying something on one side (a bag in one hand or on one shoulder, a child on a hip) does "
+                   "this too: if you were, it may be the load's doing.")
+
+
+def walking_aid_name(walking_aid: Any) -> str | None:
+    """The walking aid as the rules know it (:data:`WALKING_AIDS`), None for none; ValueError for anything else."""
+    if walking_aid is None:
+        return None
+    if not isinstance(walking_aid, str) or walking_aid.strip().lower() not in (*WALKING_AIDS, "none", ""):
+        raise ValueError(f"walking_aid={walking_aid!r} is not one the rules know; give one of "
+                         f"{', '.join(repr(a) for a in WALKING_AIDS)} (a stroller or trolley pushed with both hands: "
+                         "'rollator'; a crutch on one side: 'cane'), or None")
+    aid = walking_aid.strip().lower()
+    return None if aid in ("none", "") else aid
+
+
 #: metrics that grow with walking speed: a flag on them while the belt runs faster (or slower) than during
 #: the baseline says so — part of it is the speed, not the form
 SPEED_SENSITIVE = {"overstriding": +1, "vertical_bounce": +1, "trunk_twist_excess": +1, "fatigue": +1,
@@ -942,7 +998,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                    placement: str | None = None, has_gyro: bool = True, baseline_s: float = 180.0,
                    config: StrainConfig | None = None,
                    fixed_baselines: dict | None = None, treadmill_schedule: TreadmillSchedule | None = None,
-                   schedule_origin_s: float = 0.0) -> tuple[list[Flag], pd.DataFrame]:
+                   schedule_origin_s: float = 0.0, walking_aid: str | None = None) -> tuple[list[Flag], pd.DataFrame]:
     """Judge the per-step table against the back-strain rules.
 
     Parameters
@@ -970,6 +1026,10 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     schedule_origin_s : the time (on the steps' axis) at which the schedule's elapsed time is 0 —
         the recording's first sample; also the zero of the m:ss times in messages (a file whose time
         axis is epoch seconds read "from 28333335:51").
+    walking_aid : the aid walked with the whole time (:data:`WALKING_AIDS`; None: none): ``"rollator"`` leaves
+        out the general forward-lean limit (the aid's own lean) and words handrail gripping ("Leaning on the
+        rollator more"), guarding and a lean rise against the first minutes with it; ``"cane"`` says a stick's
+        part in asymmetry and pelvic drop; ``"poles"`` words a twist rise as the poles'.
 
     Returns
     -------
@@ -988,6 +1048,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     """
     cfg = config or StrainConfig()
     notes: list[str] = []
+    aid = walking_aid_name(walking_aid)
     if treadmill_schedule is not None:
         if belt_speed_mps is not None or incline_pct is not None:
             raise ValueError("give either a treadmill_schedule or a fixed belt_speed_mps / incline_pct, not both")
@@ -1098,6 +1159,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                          has_gyro=has_gyro, incline_now=incline_now)
     if off_trunk:
         rules = [r for r in rules if r.id in _OFF_TRUNK_RULES]
+    elif aid == "rollator":
+        rules = _rollator_rules(rules, grid, cols, notes)
     if one_sided is not None:
         # a sensor on one side (a hip clip, a pocket the placement did not name) times and loads left and right
         # steps differently by itself: its 'asymmetry' is its place, present from the first step (science audit
@@ -1140,7 +1203,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                cadence=grid["cadence_spm"], cadence_base=grid["cadence_spm_baseline"], grid=grid,
                first_step_s=float(cols["time_s"][0]), last_step_s=float(cols["time_s"][-1]),
                sides=_recorded_sides(st["side"]), step_time=cols["time_s"], step_dt=cols["step_time_s"],
-               steady=steady)
+               steady=steady, walking_aid=aid)
     active = {}
     for fid, eps in episodes.items():
         col = np.zeros(len(t), bool)
@@ -2212,6 +2275,28 @@ def _evaluate_rule(rule: _Rule, t: np.ndarray, cfg: StrainConfig,
     return eps
 
 
+def _rollator_rules(rules: list[_Rule], grid: dict, cols: dict[str, np.ndarray], notes: list[str]) -> list[_Rule]:
+    """A rollator walked with the whole time: no general forward-lean limit (its handles set a lean of their own:
+    a 100-s rollator walk leaning 15° further than standing read 'Forward lean / hunching, strong'; walking-aid
+    audit s39). A lean rise from the walker's own first minutes with it is kept, and so is the rail rule, judged
+    against a baseline that already holds on (its words: leaning on the rollator more, _make_flag)."""
+    out = []
+    for r in rules:
+        if r.id == "forward_lean" and r.abs is not None:
+            if (~r.use_rel & grid["walking"]).any():          # where the general limit would have judged
+                lean = cols["lean_vs_standing_deg"]
+                lean = lean[np.isfinite(lean)]
+                med = float(np.median(lean)) if lean.size else float("nan")
+                here = (f" (here {abs(med):.0f}° further {'forward' if med >= 0 else 'back'} than you stood)"
+                        if np.isfinite(med) else "")
+                notes.append(ROLLATOR_LEAN_NOTE.format(here=here))
+                # the short walk's note listed the 10° limit among what the general limits still judge
+                notes[:] = [n.replace("forward lean over 10°, ", "") if _NO_BASELINE_NOTE in n else n for n in notes]
+            r = replace(r, abs=None)
+        out.append(r)
+    return out
+
+
 def _suppress(episodes: dict, loser: str, winner: str, *, same_onset_s: float | None = None,
               t: np.ndarray | None = None) -> None:
     """Drop ``loser`` episodes that overlap ``winner`` episodes for more than half their length (and, with
@@ -2462,6 +2547,8 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
             # why a walk with a baseline is held to the general limit (evaluate_flags: uneven from the first step)
             parts.append(f"already {base_lr[k]:.1f}° in your first minutes (your baseline), so it is compared with "
                          "even walking rather than with them")
+    if ctx.get("walking_aid") == "rollator" and fid == "handrail_gripping":
+        title = ROLLATOR_RAIL_TITLE
     message = (f"{title} ({severity_word(_severity(z_sev, cfg))}) from {_mmss(start_s - o)} to {_mmss(end_s - o)} "
                f"({dur_txt}): " + "; ".join(parts) + ".")
     if fid == "asymmetry" and kind == "absolute" and ctx["is_run"][k]:
@@ -2589,6 +2676,20 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         cause += (" (Without a belt speed, step length and walking speed are estimated from the bounce, so "
                   "they read higher here too" + (" — by themselves not a sign that you walked faster.)" if said_pace
                                                  else " — not a sign that you walked faster.)"))
+    aid = ctx.get("walking_aid")
+    if aid == "rollator" and fid == "forward_lean" and kind == "baseline":
+        # (the hill's and the treadmill's sentences added above stay: a rollator goes uphill too)
+        cause = cause.replace(info["cause"], ROLLATOR_LEAN_CAUSE, 1)
+        advice = advice.replace(info["advice"], ROLLATOR_LEAN_ADVICE, 1)
+    if aid == "rollator" and fid == "handrail_gripping":
+        cause, advice = ROLLATOR_RAIL_CAUSE, ROLLATOR_RAIL_ADVICE        # (its title: set before the message)
+    if aid == "rollator" and fid == "trunk_twist_guarding":
+        cause = cause.replace(info["cause"], ROLLATOR_GUARDING_CAUSE, 1)
+        advice = ROLLATOR_GUARDING_ADVICE
+    if aid == "poles" and fid == "trunk_twist_excess" and not said_pace:
+        cause, advice = POLES_TWIST_CAUSE, POLES_TWIST_ADVICE
+    if fid in ("asymmetry", "pelvic_instability") and not ctx["is_run"][k]:     # (nobody runs with a bag or a stick)
+        cause += LOAD_SIDE_CAUSE + (CANE_SIDE_CAUSE if aid == "cane" else "")
     if ctx.get("one_sided") and fid in PLACEMENT_SENSITIVE:
         # said where the walker reads the flag, not only in the notes at the end
         cause += (" Or the sensor's place: the signal looks one-sided (a pocket or one hip?), which by "

@@ -70,6 +70,9 @@ DEFAULTS: dict[str, float] = {
                              # A steady climb is a constant vertical speed, which no accelerometer feels: what a
                              # hill changes in the signal is the walker's doing (lean, cadence, braking, impact),
                              # set with those parameters — the grade moves only the position
+    "side_lean_deg": 0.0,    # the trunk leans sideways this much while walking (+ = to the left; eased in with the
+                             # walk): away from a bag carried in one hand, a child on a hip. Its roll range per step
+                             # (pelvic_drop_deg's truth) is unchanged; no step metric measures it
     "stair_rise_cm": 0.0,    # stairs: the trunk rises (− falls) this much per step, smoothly within the step
                              # (vertical speed 0 at each contact, peak mid-step: rise·(φ − sin 2πφ / 2π))
 }
@@ -310,6 +313,8 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     # --- attitude
     yaw = np.radians(p["twist_deg"] / 2) * np.sin(two_pi * phase_stride - 0.3) * env
     roll = np.radians(p["drop_deg"] / 2) * np.cos(two_pi * phase_stride) * env
+    if np.any(p["side_lean_deg"] != 0):           # (only then: every other walk stays bit-identical)
+        roll = roll + np.radians(p["side_lean_deg"]) * env
     pitch = np.radians(p["lean_deg"] + (p["posture_lean_deg"] + (p["nod_deg"] / 2) * np.cos(two_pi * phase_step)) * env)
 
     if lever_m:

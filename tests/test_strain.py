@@ -18,7 +18,7 @@ import pytest
 from imu_gait.result import STEP_COLUMNS, Flag
 from imu_gait.treadmill import TreadmillSchedule
 from imu_gait.strain import (ABSOLUTE_CAUSE, CHEST_PELVIC_CAUSE, DISCLAIMER, FLAG_IDS, FLAG_INFO,
-                             HANDRAIL_OVERGROUND_CAUSE, StrainConfig, _steady_steps, evaluate_flags,
+                             HANDRAIL_OVERGROUND_CAUSE, LOAD_SIDE_CAUSE, StrainConfig, _steady_steps, evaluate_flags,
                              lean_jumps, one_sided_signal, steady_stride_cv_pct)
 
 # per-step metric: (mean, per-step SD)
@@ -845,9 +845,9 @@ def test_flag_differences_carry_their_unit():
 def test_pelvic_flag_on_a_chest_sensor_speaks_of_the_trunk_roll():
     steps = make_steps(changes=[ch("pelvic_drop_deg", delta=4.0)])
     (f,), _ = evaluate_flags(steps, placement="chest")
-    assert f.cause == CHEST_PELVIC_CAUSE and "chest" in f.cause
+    assert f.cause == CHEST_PELVIC_CAUSE + LOAD_SIDE_CAUSE and "chest" in f.cause
     (f,), _ = evaluate_flags(steps, placement="lower_back")
-    assert f.cause == FLAG_INFO["pelvic_instability"]["cause"]
+    assert f.cause == FLAG_INFO["pelvic_instability"]["cause"] + LOAD_SIDE_CAUSE
 
 
 def test_handrail_pattern_off_a_treadmill_does_not_speak_of_treadmill_rails():
@@ -1057,7 +1057,7 @@ def test_the_asymmetry_cause_names_the_leg_a_limp_favours(seed):
     assert "favouring the left leg" in f.cause and "the left steps take longer" in f.message
     unsided = steps.assign(side="")
     (f,) = [f for f in evaluate_flags(unsided, placement="lower_back")[0] if f.id == "asymmetry"]
-    assert f.cause.endswith("as when favouring one side.")
+    assert f.cause.endswith("as when favouring one side." + LOAD_SIDE_CAUSE)
 
 
 @pytest.mark.parametrize("seed", SEEDS)

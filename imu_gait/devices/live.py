@@ -94,7 +94,7 @@ RATE_WINDOW_S = 5.0
 HEAVY_LOSS_PCT = 50.0
 HEAVY_LOSS_MIN_S = 10.0          # … once this much of the stream (samples received and lost) has passed
 
-ENGINE_CONTEXT_KEYS = ("belt_speed_mps", "incline_pct", "treadmill", "sensor_height_m", "placement",
+ENGINE_CONTEXT_KEYS = ("belt_speed_mps", "incline_pct", "treadmill", "sensor_height_m", "placement", "walking_aid",
                        "max_incline_pct", "baseline_s", "treadmill_schedule", "body_height_m", "valid_day_worn_h")
 
 

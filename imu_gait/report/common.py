@@ -651,6 +651,10 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
     elif s.get("sensor_height_source") == "body height" and math.isfinite(_f(s.get("body_height_m"))):
         # the height the user gave is context too: it set the step-length model's pendulum
         context.append(f"height {_f(s['body_height_m']):.2f} m (sensor taken at {_f(s['sensor_height_m']):.2f} m)")
+    if s.get("walking_aid"):
+        # the aid the flags were worded for (strain.WALKING_AIDS): a reader of the report sees why a rollator's lean
+        # raised no flag
+        context.append(f"walking aid: {s['walking_aid']}")
 
     gait = steps["gait"].astype(str) if len(steps) else pd.Series([], dtype=str)
     n_run = int((gait == "run").sum())
