@@ -175,9 +175,11 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     if not off_trunk:
         # a slow jog (130–140 spm) flipped between run and walk on the cadence bound alone: from a trunk
         # sensor a clear flight in this step and in the two before it says running at any jogging cadence
+        # flight samples in [s0, s1) (at least s0's own) as a difference of one running count over the batch: the
+        # same whole numbers as counting each window's gathered samples (three gathers per step before)
+        in_flight = np.concatenate(([0], np.cumsum(sig.a_v + G < RUN_FLIGHT_G * G)))
         def flight_s(s0, s1):
-            seg = Segments.of(s0, np.maximum(s1, s0 + 1))
-            return np.bincount(seg.seg, weights=sig.a_v[seg.idx] + G < RUN_FLIGHT_G * G, minlength=seg.n) / fs
+            return (in_flight[np.maximum(s1, s0 + 1)] - in_flight[s0]) / fs
         had_prev = np.isfinite(prev2)
         p1 = clip(sample_index(np.where(had_prev, prev, ic)), 0, n - 2)
         p2 = clip(sample_index(np.where(had_prev, prev2, ic)), 0, n - 2)
