@@ -444,7 +444,9 @@ def lagged_window_sums(a: np.ndarray, s: np.ndarray, e: np.ndarray, lag: np.ndar
     """
     if s.size == 0:
         return np.zeros(0)
-    order = np.lexsort((s, lag))
+    # by lag, then start (lexsort's order: a stable sort of one integer key is the same permutation, ~2× faster)
+    s_rank = s - s.min()
+    order = np.argsort((lag - lag.min()) * (int(s_rank.max()) + 1) + s_rank, kind="stable")
     s, e, lag = s[order], np.maximum(e[order], s[order]), lag[order]
     big = int(e.max()) + 1            # the running max of e within one lag, as e + lag·big
     reach = np.maximum.accumulate(lag * big + e) - lag * big
@@ -511,12 +513,17 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
     # a window sum is a difference of two entries), one flat array: step k's entries start at at0[k]
     used = (start >= 0) & (a <= n) & (stride_n > 0)
     anchors = np.unique(anchor[used])
-    ends = [int(a[used & (anchor == u)].max()) for u in anchors.tolist()]
-    x1 = np.concatenate([np.concatenate(([0.0], np.cumsum(a_v[u:e]))) for u, e in zip(anchors.tolist(), ends)]
-                        or [np.zeros(1)])
-    x2 = np.concatenate([np.concatenate(([0.0], np.cumsum(a_v[u:e] * a_v[u:e]))) for u, e in zip(anchors.tolist(), ends)]
-                        or [np.zeros(1)])
-    offs = np.concatenate(([0], np.cumsum([e - u + 1 for u, e in zip(anchors.tolist(), ends)])))[:-1]
+    which = np.searchsorted(anchors, anchor[used])
+    last = np.zeros(anchors.size, dtype=np.int64)
+    np.maximum.at(last, which, a[used])                     # the last contact each anchor serves
+    ends = np.maximum(last, anchors)
+    # each anchor's sums written in place behind its leading 0 (no per-anchor arrays joined afterwards)
+    offs = np.concatenate(([0], np.cumsum(ends - anchors + 1)))
+    x1, x2 = np.zeros(int(offs[-1]) or 1), np.zeros(int(offs[-1]) or 1)
+    for u, e, o in zip(anchors.tolist(), ends.tolist(), offs.tolist()):
+        np.cumsum(a_v[u:e], out=x1[o + 1:o + 1 + e - u])
+        np.cumsum(a_v[u:e] * a_v[u:e], out=x2[o + 1:o + 1 + e - u])
+    offs = offs[:-1]
     at0 = np.zeros(a.size, dtype=np.int64)
     if anchors.size:
         at0[used] = offs[np.searchsorted(anchors, anchor[used])] - anchor[used]
