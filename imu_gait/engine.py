@@ -998,6 +998,10 @@ class GaitEngine:
             # and checks come first — before a later walk's steps can calibrate on the short-walk pool or
             # confirm a standing, as they do when the walk's row could be given at its close
             self._finalise(upd, final=False)
+        if not closed:                 # (the common case, a step in a walk: nothing to close, no set to build)
+            for ta, bn in accepted:
+                self._add_step(ta, bn, upd, detected_at)
+            return
         ended = {b.number for b in closed}
         for ta, bn in accepted:
             if bn in ended:

@@ -118,7 +118,8 @@ def _ap_min_after_index_gather(a_ap, ic, fs):
     return out
 
 
-@pytest.mark.parametrize("seed, fs", [(s, fs) for s in range(10) for fs in (50.0, 100.0, 128.0)])
+@pytest.mark.parametrize("seed, fs", [(s, fs) for s in range(10) for fs in (50.0, 100.0, 128.0)]
+                         + [(s, fs) for s in range(3) for fs in (20.0, 25.0, 400.0, 1100.0)])
 def test_ap_min_after_sliding_view_equals_index_gather(seed, fs):
     from imu_gait.dsp.metrics import ap_min_after
     rng = np.random.default_rng(seed)
@@ -127,6 +128,21 @@ def test_ap_min_after_sliding_view_equals_index_gather(seed, fs):
     ic = rng.uniform(-50, n + 50, int(rng.integers(0, 80)))     # some windows leave the buffer: NaN
     ic[rng.random(ic.size) < 0.1] = np.nan
     assert np.array_equal(ap_min_after(a_ap, ic, fs), _ap_min_after_index_gather(a_ap, ic, fs), equal_nan=True)
+
+
+def test_tap_by_tap_sum_adds_in_numpys_row_order():
+    """ap_min_after smooths a whole stretch tap by tap (_numpy_row_sum_order) where it summed each window's
+    weighted row with np.sum: the same numbers only if the order is numpy's — for every row length it is used
+    at (1 … _PAIRWISE_BLOCK taps), on values of mixed sizes where any other order rounds differently."""
+    from numpy.lib.stride_tricks import sliding_window_view
+    from imu_gait.dsp.metrics import _PAIRWISE_BLOCK, _numpy_row_sum_order
+    rng = np.random.default_rng(7)
+    for n in range(1, _PAIRWISE_BLOCK + 1):
+        x = rng.normal(size=3000) * 10 ** rng.uniform(-4, 4, 3000)
+        w = rng.uniform(0.01, 1.0, n)
+        m = x.size - n + 1
+        rows = (sliding_window_view(x, n) * w).sum(axis=1)
+        assert np.array_equal(_numpy_row_sum_order(n, lambda k: x[k:k + m] * w[k]), rows), n
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ offline analysis agree exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -174,9 +175,11 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     if not off_trunk:
         # a slow jog (130–140 spm) flipped between run and walk on the cadence bound alone: from a trunk
         # sensor a clear flight in this step and in the two before it says running at any jogging cadence
+        # flight samples in [s0, s1) (at least s0's own) as a difference of one running count over the batch: the
+        # same whole numbers as counting each window's gathered samples (three gathers per step before)
+        in_flight = np.concatenate(([0], np.cumsum(sig.a_v + G < RUN_FLIGHT_G * G)))
         def flight_s(s0, s1):
-            seg = Segments.of(s0, np.maximum(s1, s0 + 1))
-            return np.bincount(seg.seg, weights=sig.a_v[seg.idx] + G < RUN_FLIGHT_G * G, minlength=seg.n) / fs
+            return (in_flight[np.maximum(s1, s0 + 1)] - in_flight[s0]) / fs
         had_prev = np.isfinite(prev2)
         p1 = clip(sample_index(np.where(had_prev, prev, ic)), 0, n - 2)
         p2 = clip(sample_index(np.where(had_prev, prev2, ic)), 0, n - 2)
@@ -319,6 +322,32 @@ AP_MIN_SMOOTH_S = 0.25
 AP_MIN_SEARCH_S = (-0.15, 0.3)
 
 
+#: numpy sums a contiguous row of up to this many values in one block of 8 running sums (longer: halves)
+_PAIRWISE_BLOCK = 128
+
+
+def _numpy_row_sum_order(n: int, term: Callable[[int], np.ndarray]) -> np.ndarray:
+    """Σ term(k) for k < n (arrays of one shape; n ≤ _PAIRWISE_BLOCK), added in the order ``np.sum`` adds a
+    contiguous row of n values: fewer than 8 one by one; else 8 running sums (terms j, j + 8, …) combined
+    pairwise, then the terms past the last multiple of 8 one by one. Element-wise, so a whole signal's sliding
+    sums come out as the per-row sums would (tests/test_perf_equivalence.py checks every n against np.sum).
+    The terms are made one at a time (at most 9 arrays alive, not n)."""
+    if n < 8:
+        res = term(0)
+        for k in range(1, n):
+            res = res + term(k)
+        return res
+    run = [term(j) for j in range(8)]
+    whole = n - n % 8
+    for i in range(8, whole, 8):
+        for j in range(8):
+            run[j] += term(i + j)
+    res = ((run[0] + run[1]) + (run[2] + run[3])) + ((run[4] + run[5]) + (run[6] + run[7]))
+    for k in range(whole, n):
+        res = res + term(k)
+    return res
+
+
 def ap_min_after(a_ap: np.ndarray, ic: np.ndarray, fs: float) -> np.ndarray:
     """Sample offset from each contact ``ic`` (fractional buffer positions) to the minimum of the smoothed
     forward acceleration ``a_ap`` within AP_MIN_SEARCH_S of it (parabolic sub-sample); NaN where that window
@@ -333,15 +362,21 @@ def ap_min_after(a_ap: np.ndarray, ic: np.ndarray, fs: float) -> np.ndarray:
         return out
     w = np.hanning(2 * h + 3)[1:-1]
     w /= w.sum()
-    # smoothed values over each window only (gathered, not the whole buffer)
     rel = np.arange(k0 - 1, k1 + 2)
     idx = base[ok].astype(np.int64)[:, None] + rel[None, :]
-    # each window's 2h+1 samples gathered as rows of a sliding view (not through an index per sample and tap:
-    # a 3-D index array and a product array as large again cost ~4x more), weighted in place; the same
-    # products summed over the same axis, so the same numbers
-    sm = sliding_window_view(np.asarray(a_ap, float), 2 * h + 1)[idx - h]
-    sm *= w
-    sm = sm.sum(axis=2)
+    # the smoothed value of every sample from the first window's to the last's, then gathered per window: each
+    # sample's value is its own 2h+1 products (the same wherever windows overlap or chunks end), summed tap by tap
+    # over the whole stretch in numpy's own order for a row of that length (_numpy_row_sum_order), so the same
+    # numbers as the weighted rows of a sliding view summed along them — without the (steps, window, taps) array,
+    # which cost 2.5× more (~1.5 ms per 300-s batch)
+    lo, hi = int(idx.min()) - h, int(idx.max()) + h + 1
+    stretch = np.asarray(a_ap, float)[lo:hi]
+    m = stretch.size - 2 * h
+    if 2 * h + 1 <= _PAIRWISE_BLOCK:
+        smooth = _numpy_row_sum_order(2 * h + 1, lambda k: stretch[k:k + m] * w[k])
+    else:                                      # (a smoothing longer than numpy's pairwise block: > ~500 Hz)
+        smooth = (sliding_window_view(stretch, 2 * h + 1) * w).sum(axis=1)
+    sm = smooth[idx - lo - h]
     j = np.argmin(sm[:, 1:-1], axis=1) + 1
     r = np.arange(j.size)
     y0, y1, y2 = sm[r, j - 1], sm[r, j], sm[r, j + 1]
@@ -409,7 +444,9 @@ def lagged_window_sums(a: np.ndarray, s: np.ndarray, e: np.ndarray, lag: np.ndar
     """
     if s.size == 0:
         return np.zeros(0)
-    order = np.lexsort((s, lag))
+    # by lag, then start (lexsort's order: a stable sort of one integer key is the same permutation, ~2× faster)
+    s_rank = s - s.min()
+    order = np.argsort((lag - lag.min()) * (int(s_rank.max()) + 1) + s_rank, kind="stable")
     s, e, lag = s[order], np.maximum(e[order], s[order]), lag[order]
     big = int(e.max()) + 1            # the running max of e within one lag, as e + lag·big
     reach = np.maximum.accumulate(lag * big + e) - lag * big
@@ -476,12 +513,17 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
     # a window sum is a difference of two entries), one flat array: step k's entries start at at0[k]
     used = (start >= 0) & (a <= n) & (stride_n > 0)
     anchors = np.unique(anchor[used])
-    ends = [int(a[used & (anchor == u)].max()) for u in anchors.tolist()]
-    x1 = np.concatenate([np.concatenate(([0.0], np.cumsum(a_v[u:e]))) for u, e in zip(anchors.tolist(), ends)]
-                        or [np.zeros(1)])
-    x2 = np.concatenate([np.concatenate(([0.0], np.cumsum(a_v[u:e] * a_v[u:e]))) for u, e in zip(anchors.tolist(), ends)]
-                        or [np.zeros(1)])
-    offs = np.concatenate(([0], np.cumsum([e - u + 1 for u, e in zip(anchors.tolist(), ends)])))[:-1]
+    which = np.searchsorted(anchors, anchor[used])
+    last = np.zeros(anchors.size, dtype=np.int64)
+    np.maximum.at(last, which, a[used])                     # the last contact each anchor serves
+    ends = np.maximum(last, anchors)
+    # each anchor's sums written in place behind its leading 0 (no per-anchor arrays joined afterwards)
+    offs = np.concatenate(([0], np.cumsum(ends - anchors + 1)))
+    x1, x2 = np.zeros(int(offs[-1]) or 1), np.zeros(int(offs[-1]) or 1)
+    for u, e, o in zip(anchors.tolist(), ends.tolist(), offs.tolist()):
+        np.cumsum(a_v[u:e], out=x1[o + 1:o + 1 + e - u])
+        np.cumsum(a_v[u:e] * a_v[u:e], out=x2[o + 1:o + 1 + e - u])
+    offs = offs[:-1]
     at0 = np.zeros(a.size, dtype=np.int64)
     if anchors.size:
         at0[used] = offs[np.searchsorted(anchors, anchor[used])] - anchor[used]

@@ -81,13 +81,19 @@ class Segments:
         # many segments: one column per segment, and one vectorised add per position down all columns at once —
         # the same additions in the same order (each segment's sequential sum), ~2× quicker than numpy's cumsum
         # along rows, whose cost is per element
-        flat = self.pos * self.n + self.seg
+        flat = self._column_major
         cols = np.zeros(width * self.n)
         cols[flat] = v
         grid = cols.reshape(width, self.n)
         for i in range(1, width):
             np.add(grid[i - 1], grid[i], out=grid[i])
         return cols[flat]
+
+    @cached_property
+    def _column_major(self) -> np.ndarray:
+        """Each element's place in cumsum's one-column-per-segment grid: the same for every series summed over
+        these segments (a stride's sway, twist and heading; a step's bounce and braking), so computed once."""
+        return self.pos * self.n + self.seg
 
     def first(self, v: np.ndarray) -> np.ndarray:
         return v[self.offsets]
