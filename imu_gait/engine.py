@@ -2705,22 +2705,22 @@ class GaitEngine:
                 lambda x: f"{x['n_steps']} steps: " + ", ".join(f"{k} {v:.0f}{'°' if k == 'twist' else ' cm'}"
                                                                 for k, v in x.items()
                                                                 if k in ("sway", "bounce", "twist")),
-                            "median side-to-side sway over "
-                            f"{self.p.implausible_max_sway_cm:.0f} cm or up-and-down bounce over "
-                            f"{self.p.implausible_max_bounce_cm:.0f} cm per step "
-                            f"({self.p.implausible_max_bounce_run_cm:.0f} cm running), or a twist over "
-                            f"{self.p.implausible_max_twist_deg:.0f}° per stride with irregular steps, which no trunk reaches in walking "
-                            "(sway ≈ 3–7 cm, bounce ≈ 2.5–5 cm, twist 8–15°) or running (bounce ≤ ~13 cm). Was the "
-                            "sensor held in the hand, on a wrist, swung or carried rather than worn on the trunk?"))
+                "median side-to-side sway over "
+                f"{self.p.implausible_max_sway_cm:.0f} cm or up-and-down bounce over "
+                f"{self.p.implausible_max_bounce_cm:.0f} cm per step "
+                f"({self.p.implausible_max_bounce_run_cm:.0f} cm running), or a twist over "
+                f"{self.p.implausible_max_twist_deg:.0f}° per stride with irregular steps, which no trunk reaches in walking "
+                "(sway ≈ 3–7 cm, bounce ≈ 2.5–5 cm, twist 8–15°) or running (bounce ≤ ~13 cm). Was the "
+                "sensor held in the hand, on a wrist, swung or carried rather than worn on the trunk?"))
         if self._flat:
             warnings.append(_left_out_warning(
                 self._flat, "rhythmic motion", self._first_t or 0.0,
                 lambda x: f"{x['n_steps']} steps, bounce {x['bounce']:.1f} cm",
-                            "the trunk rose and fell under "
-                            f"{self.p.flat_max_bounce_cm:.1f} cm per 'step' over {self.p.flat_min_steps}+ steps, where "
-                            "a walking trunk bounces ≈ 2.5–5 cm. Pedalling (a bike, seated) looks like this, as does a "
-                            "vibrating seat or floor (a car, a bus) in a recording without a gyroscope; "
-                            "no steps, cadence or flags were taken from it"))
+                "the trunk rose and fell under "
+                f"{self.p.flat_max_bounce_cm:.1f} cm per 'step' over {self.p.flat_min_steps}+ steps, where "
+                "a walking trunk bounces ≈ 2.5–5 cm. Pedalling (a bike, seated) looks like this, as does a "
+                "vibrating seat or floor (a car, a bus) in a recording without a gyroscope; "
+                "no steps, cadence or flags were taken from it"))
         if self._calib is None and len(steps):
             warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "
                             "reference were estimated from the short walks together; lean and braking are less certain")
