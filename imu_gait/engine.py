@@ -99,6 +99,14 @@ STUCK_PROBE_S = 30.0
 GYRO_UNIT_CHECK_S = 60.0
 #: a worn trunk's |ω| stays far below this (walking 0.5–2 rad/s, fast turns ~5); walking in deg/s is 30–100
 FED_GYRO_MAX_P95_RADS = 20.0
+#: below this input rate (Hz) a landing is not resolved in time: its impact peak (a 25–50-ms pulse) falls on one
+#: sample or none, and a running contact's edges lie 1000 / rate ms apart. Measured on synthetic truth (benchmarks/
+#: rates.py, s39): at 20–30 Hz impact read 20–35 % low running (truth 3.3 g: 2.0–2.6 g) and 6–15 % low walking,
+#: ground contact +10…+30 ms, and a run's stride-time CV 2–4 points high (0.55 % → 2.1–4.7 % without the sensor's
+#: own low-pass), the step-time asymmetry up to +1.4 points; at 50–52 Hz contact time and the run's timing held
+#: (±10 ms, CV within 0.3 points). So below it impact_g and ground_contact_ms are not given (null, with a warning),
+#: and a run's stride-time CV, step-time asymmetry and contact-time balance neither
+TIMING_MIN_RATE_HZ = 40.0
 MIXED_GAIT_MIN_STEPS = 20       # each gait this many steps: the summary also gives them one by one (by_gait)
 CALIBRATION_STEPS = 16          # a bout this long calibrates 'forward' and the reference posture …
 CALIBRATION_SKIP = 4            # … from its steps after the first few (people accelerate at the start) …
@@ -2051,6 +2059,11 @@ class GaitEngine:
         if calib is None:
             for k in ("braking_mps", "lateral_sway_cm", "forward_lean_deg"):
                 cols[k] = np.full(len(steps), np.nan)
+        if self._fed_rate_hz < TIMING_MIN_RATE_HZ:
+            # a landing's peak and a contact's edges are not resolved at this rate (TIMING_MIN_RATE_HZ): not given
+            # rather than a number 20–35 % low; the rules that judge them then say they were not judged
+            for k in ("impact_g", "ground_contact_ms"):
+                cols[k] = np.full(len(steps), np.nan)
         elif self._live_standing is not None:      # (live, as it stands; steps_frame judges every row again)
             cols["lean_vs_standing_deg"] = (cols["forward_lean_deg"] + cols["_lean_coning_deg"]
                                             - self._standing_pitch_deg(calib[0], self._live_standing))
@@ -2577,6 +2590,15 @@ class GaitEngine:
                 warnings.append(f"walking ({n_walk} steps) and running ({n_run} steps): the overall medians pool "
                                 "both gaits; each gait is also summarised on its own (the report's walking and "
                                 "running rows; by_gait in the JSON)")
+            slow = self._fed_rate_hz < TIMING_MIN_RATE_HZ
+            if slow:
+                # (impact and contact time are NaN per step already: TIMING_MIN_RATE_HZ)
+                ran = s["gait"] == "run"
+                if ran:
+                    s["stride_time_cv_pct"] = s["step_time_asymmetry_pct"] = float("nan")
+                if s["by_gait"]:
+                    s["by_gait"]["run"].update(stride_time_cv_pct=float("nan"), step_time_asymmetry_pct=float("nan"))
+                warnings.append(low_rate_warning(self._fed_rate_hz, running=ran or bool(s["by_gait"])))
             if n_run >= MIXED_GAIT_MIN_STEPS and not np.isfinite(m[gait == "run", keys.index("step_length_m")]).any():
                 # (a few stray 'running' steps in a walk are not worth the note)
                 warnings.append("running: step length, speed and vertical ratio are not measured (the pendulum "
@@ -3045,6 +3067,19 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
 
 
 @_known_keywords
+def low_rate_warning(rate_hz: float, *, running: bool) -> str:
+    """The note for a recording sampled under :data:`TIMING_MIN_RATE_HZ`: what is not given, why, what to do."""
+    return (f"sampled at {rate_hz:.3g} Hz: impact and ground-contact time are not measured below "
+            f"{TIMING_MIN_RATE_HZ:.0f} Hz (a landing's impact peak lasts 25–50 ms, one sample or none at this rate, "
+            f"and a contact's start and end are read {1000.0 / rate_hz:.0f} ms apart: they read 20–35 % low and "
+            "+10 to +30 ms)"
+            + ("; nor are a run's stride-time variability, step-time asymmetry and contact-time balance (at this "
+               "rate a running contact is timed to about ±" f"{500.0 / rate_hz:.0f} ms, which reads a steady "
+               "run as irregular)" if running else "")
+            + ". Steps, cadence, bounce, lean, sway and twist hold; record at 50 Hz or more (a Polar H10: 50, 100 "
+              "or 200 Hz) for the rest")
+
+
 def analyze(recording: Recording, *, belt_speed_mps: float | None = None, incline_pct: float | None = None,
             treadmill: bool = False, sensor_height_m: float | None = None, placement: str | None = None,
             max_incline_pct: float | None = None, baseline_s: float = 180.0,
