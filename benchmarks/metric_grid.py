@@ -14,7 +14,8 @@ twist ±2°; lean ±2° (forward_lean_deg and lean_vs_standing_deg, the worse sh
 change of posture half-way through the walk, per step paired with truth); sway ±0.5 cm (±1.5 cm without a
 gyroscope, where roll and sway cannot be told apart); step-time asymmetry ±1.5 points; step regularity
 ≥ 0.85 on a walk whose steps are alike (it has no truth value: an autocorrelation). A cell shows the error
-(detected − truth) and ✗ outside the tolerance; "—" where the metric is not given (no gyroscope).
+(detected − truth) and ✗ outside the tolerance; "—" where the metric is not given (no gyroscope; a run's
+asymmetry under 40 Hz).
 """
 from __future__ import annotations
 
@@ -209,18 +210,19 @@ NOTES = """Notes
   the quiet standing then holds 4 Hz peaks that start a 'walk' of a few false steps.
 - ² "sensor low-pass": the generator samples its kinematics point by point, with no anti-alias filter, and its
   contact impact is a 25-ms transient: at 20 Hz it aliases, the contacts land on the sample times (strides of
-  9 or 10 samples at 130 spm) and the median cadence is 1–3 spm off, the step-time asymmetry 1–6 points.
-  Filtered first as a sensor's own low-pass does (4th-order Butterworth at 0.4× the rate), 20 and 25 Hz hold
-  cadence to ±1 spm in most walks (20 Hz at 130 spm: +0.9…+1.3). Real lower-back walks (IPOL, Mobilise-D)
-  decimated to 20 and 25 Hz keep their step F1 (0.942–0.948 vs 0.950 at 100 Hz) and bout cadence error.
+  9 or 10 samples at 130 spm) and the median of single strides' cadence was 1–3 spm off (before s39), the
+  step-time asymmetry 1–6 points. Under 40 Hz the summary's cadence is now the median over spans of 8 strides,
+  which spreads a contact's sample-time error over 8 strides: within ±0.3 spm here, filtered or not
+  (benchmarks/rates.md sweeps 20–52 Hz). Real lower-back walks (IPOL, Mobilise-D) decimated to 20 and 25 Hz
+  keep their step F1 (0.942–0.948 vs 0.950 at 100 Hz) and bout cadence error.
 - Without a gyroscope the side sway reads the trunk's roll as sway (+1.1 cm at 110 spm, +2 cm at 90, +4.5 cm at
   70): the known limit the analysis warns about; the tolerance there is ±1.5 cm.
 - At 20–25 Hz a running bounce reads 4–7 % low (−0.3 to −0.55 cm of 8 cm): the engine interpolates the samples
   linearly onto its 100-Hz grid, which damps the step frequency by sinc²(f / rate).
-- Running at 25 Hz: since the synthetic runner lands with an impact peak (~25 ms wide, running audit s37), the
-  generator's point samples catch it on one sample or none, step by step (aliasing), and the cadence reads
-  −2.6 spm, asymmetry +1.5 points. With a sensor's own low-pass first (4th-order Butterworth at 10 Hz) the same
-  run reads +0.04 spm: the grid point shows the unfiltered generator, not a real 25-Hz sensor.
+- Running at 25 Hz: the synthetic runner lands with an impact peak (~25 ms wide, running audit s37) that the
+  generator's point samples catch on one sample or none, step by step (aliasing): the median of single strides
+  read −2.6 spm, the asymmetry +1.5 points. Under 40 Hz a run's cadence comes from 8-stride spans (+0.10) and
+  its step-time asymmetry, stride CV, impact and contact time are not given ("—"; a warning says why).
 - Running side sway reads high with a large trunk twist (+0.2 cm at 10°, +0.6 cm at 25°): sway is measured
   along the trunk's own left-right axis, which the twist turns off the path, so the run's step-paced braking
   leaks into it at the stride's pace. Walking (less braking) stays within 0.05 cm.

@@ -46,7 +46,7 @@ from .dsp.segments import clip
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .errors import ArgumentError, StuckAxisError  # noqa: F401  (ArgumentError: imu_gait.engine.ArgumentError, as before)
 # plausible ranges of the context a caller gives (the CLI's options refuse the same, from the same constants)
-from .recording import (BODY_HEIGHT_RANGE_M, CLIPPED_PREFIX, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, STUCK_AXIS_HINT,
+from .recording import (MIN_RATE_HZ, BODY_HEIGHT_RANGE_M, CLIPPED_PREFIX, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, STUCK_AXIS_HINT,
                         Recording, float_samples, gravity_size, stuck_axes, stuck_axes_text)
 from .result import STEP_COLUMNS, AnalysisResult
 from .saturation import saturation
@@ -103,6 +103,17 @@ STUCK_PROBE_S = 30.0
 GYRO_UNIT_CHECK_S = 60.0
 #: a worn trunk's |ω| stays far below this (walking 0.5–2 rad/s, fast turns ~5); walking in deg/s is 30–100
 FED_GYRO_MAX_P95_RADS = 20.0
+#: below this input rate (Hz) a landing is not resolved in time: its impact peak (a 25–50-ms pulse) falls on one
+#: sample or none, and a running contact's edges lie 1000 / rate ms apart. Measured on synthetic truth (benchmarks/
+#: rates.py, s39): at 20–30 Hz impact read 20–42 % low running (truth 3.3 g: 1.9–2.6 g) and 6–15 % low walking,
+#: ground contact +10…+30 ms, and a run's stride-time CV 2–4 points high (0.55 % → 2.1–4.7 % without the sensor's
+#: own low-pass), the step-time asymmetry up to +1.4 points; at 50–52 Hz contact time and the run's timing held
+#: (±10 ms, CV within 0.3 points). So below it impact_g and ground_contact_ms are not given (null, with a warning),
+#: and a run's stride-time CV, step-time asymmetry and contact-time balance neither
+TIMING_MIN_RATE_HZ = 40.0
+#: under this input rate (and from TIMING_MIN_RATE_HZ) a run's impact is given with a note: at 50–52 Hz it read
+#: 7–17 % low on synthetic runs (100 Hz: within 2 % point-sampled, 7 % with clock jitter)
+IMPACT_FULL_RATE_HZ = 90.0
 MIXED_GAIT_MIN_STEPS = 20       # each gait this many steps: the summary also gives them one by one (by_gait)
 CALIBRATION_STEPS = 16          # a bout this long calibrates 'forward' and the reference posture …
 CALIBRATION_SKIP = 4            # … from its steps after the first few (people accelerate at the start) …
@@ -437,6 +448,12 @@ class GaitEngine:
                  treadmill_schedule: TreadmillSchedule | None = None, body_height_m: float | None = None,
                  valid_day_worn_h: float = VALID_DAY_WORN_H, walking_aid: str | None = None):
         _number("fs_hz", fs_hz, 1.0, None, "Hz", none_ok=False)
+        if float(fs_hz) < 0.99 * MIN_RATE_HZ:
+            # analyze() refuses such a recording (Recording.validated); fed live it was analysed: a 12.5-Hz walk
+            # read 107 spm for 110, the same samples from a file were refused (low-rate audit s39)
+            raise ArgumentError(f"fs_hz={float(fs_hz):g}: the sampling rate is {float(fs_hz):g} Hz; gait analysis needs "
+                                f"at least {MIN_RATE_HZ:.0f} Hz — set the sensor to 50–200 Hz (a recording at "
+                                f"{float(fs_hz):g} Hz is refused by analyze too)")
         _check_context(belt_speed_mps=belt_speed_mps, incline_pct=incline_pct, sensor_height_m=sensor_height_m,
                        body_height_m=body_height_m, max_incline_pct=max_incline_pct, baseline_s=baseline_s,
                        placement=placement, treadmill_schedule=treadmill_schedule, valid_day_worn_h=valid_day_worn_h,
@@ -2072,6 +2089,11 @@ class GaitEngine:
         if calib is None:
             for k in ("braking_mps", "lateral_sway_cm", "forward_lean_deg"):
                 cols[k] = np.full(len(steps), np.nan)
+        if self._fed_rate_hz < TIMING_MIN_RATE_HZ:
+            # a landing's peak and a contact's edges are not resolved at this rate (TIMING_MIN_RATE_HZ): not given
+            # rather than a number 20–40 % low; the rules that judge them then say they were not judged
+            for k in ("impact_g", "ground_contact_ms"):
+                cols[k] = np.full(len(steps), np.nan)
         elif self._live_standing is not None:      # (live, as it stands; steps_frame judges every row again)
             cols["lean_vs_standing_deg"] = (cols["forward_lean_deg"] + cols["_lean_coning_deg"]
                                             - self._standing_pitch_deg(calib[0], self._live_standing))
@@ -2598,6 +2620,33 @@ class GaitEngine:
                 warnings.append(f"walking ({n_walk} steps) and running ({n_run} steps): the overall medians pool "
                                 "both gaits; each gait is also summarised on its own (the report's walking and "
                                 "running rows; by_gait in the JSON)")
+            slow = self._fed_rate_hz < TIMING_MIN_RATE_HZ
+            if slow:
+                # (impact and contact time are NaN per step already: TIMING_MIN_RATE_HZ)
+                ran = s["gait"] == "run"
+                if ran:
+                    s["stride_time_cv_pct"] = s["step_time_asymmetry_pct"] = float("nan")
+                if s["by_gait"]:
+                    s["by_gait"]["run"].update(stride_time_cv_pct=float("nan"), step_time_asymmetry_pct=float("nan"))
+                warnings.append(low_rate_warning(self._fed_rate_hz, running=ran or bool(s["by_gait"])))
+                # cadence over spans of strides, not the median of single strides: without a sensor's own low-pass
+                # a run's contacts are pinned to the sample times, its strides take two or three values, and their
+                # median lands on one (a 185-spm run at 25 Hz: +2.0 spm, 165 at 20 Hz: −2.7; spans of 8 strides:
+                # within ±0.6, benchmarks/rates.py)
+                t_all, b_all = steps["time_s"].to_numpy(float), steps["bout"].to_numpy()
+                for key, which in (("cadence_spm", None), ("cadence_walking_spm", "walk"), ("cadence_running_spm", "run")):
+                    c = _cadence_over_strides_spm(t_all, b_all, gait, which)
+                    if np.isfinite(s[key]) and np.isfinite(c):
+                        s[key] = c
+                for g, part in (s["by_gait"] or {}).items():
+                    c = _cadence_over_strides_spm(t_all, b_all, gait, g)
+                    if np.isfinite(part["cadence_spm"]) and np.isfinite(c):
+                        part["cadence_spm"] = c
+            elif self._fed_rate_hz < IMPACT_FULL_RATE_HZ and n_run >= MIXED_GAIT_MIN_STEPS:
+                warnings.append(f"sampled at {self._fed_rate_hz:.3g} Hz: a running landing's impact peak (25–50 ms) "
+                                "is caught between samples, so impact reads about 7–17 % low at 50 Hz (synthetic "
+                                "runs; walking's within 4 %): compare running impacts only between recordings made at "
+                                "the same rate (100 Hz or more for the full peak)")
             if n_run >= MIXED_GAIT_MIN_STEPS and not np.isfinite(m[gait == "run", keys.index("step_length_m")]).any():
                 # (a few stray 'running' steps in a walk are not worth the note)
                 warnings.append("running: step length, speed and vertical ratio are not measured (the pendulum "
@@ -3069,6 +3118,37 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
             "(bridged by interpolation): stride-time variability, step regularity and fatigue were judged without "
             "them, as timing read off interpolated samples varies by itself."]
     return flags, tl
+
+
+#: under TIMING_MIN_RATE_HZ the summary's cadence is the median over spans of this many strides (one bout, one gait)
+CADENCE_SPAN_STRIDES = 8
+
+
+def _cadence_over_strides_spm(time_s: np.ndarray, bout: np.ndarray, gait: np.ndarray, which: str | None) -> float:
+    """Median of 120 · k / (time of k strides) over every run of 2k + 1 consecutive contacts of one bout (of gait
+    ``which``; None: either), k = :data:`CADENCE_SPAN_STRIDES`; NaN when no bout is that long. A contact's
+    timing error (one sample at a low rate) is spread over k strides instead of deciding each stride's value."""
+    n = 2 * CADENCE_SPAN_STRIDES
+    if time_s.size <= n:
+        return float("nan")
+    span = time_s[n:] - time_s[:-n]
+    ok = (bout[n:] == bout[:-n]) & np.isfinite(span) & (span > 0)      # (bouts are contiguous in time)
+    if which is not None:
+        ok &= (gait[n:] == which) & (gait[:-n] == which)
+    return float(np.median(60.0 * n / span[ok])) if ok.any() else float("nan")
+
+
+def low_rate_warning(rate_hz: float, *, running: bool) -> str:
+    """The note for a recording sampled under :data:`TIMING_MIN_RATE_HZ`: what is not given, why, what to do."""
+    return (f"sampled at {rate_hz:.3g} Hz: impact and ground-contact time are not measured below "
+            f"{TIMING_MIN_RATE_HZ:.0f} Hz (a landing's impact peak lasts 25–50 ms, one sample or none at this rate, "
+            f"and a contact's start and end are read {1000.0 / rate_hz:.0f} ms apart: they read 20–40 % low and "
+            "+10 to +30 ms)"
+            + ("; nor are a run's stride-time variability, step-time asymmetry and contact-time balance (at this "
+               "rate a running contact is timed to about ±" f"{500.0 / rate_hz:.0f} ms, which reads a steady "
+               "run as irregular)" if running else "")
+            + ". Steps, cadence, bounce, lean, sway and twist hold; record at 50 Hz or more (a Polar H10: 50, 100 "
+              "or 200 Hz) for the rest")
 
 
 @_known_keywords

@@ -872,7 +872,7 @@ def walking_line(ov: Overview) -> list[tuple[str, str]]:
             rows.append((f"Stride-time variability, {what}",
                          f"{cv:.1f} %{' over all the ' + what if pace_flags(ov.flags) else ''} — {variability_note(cv, g, no_gyro)}"
                          if math.isfinite(cv)
-                         else f"not judged — too little steady {what}"))
+                         else _cv_missing_why(ov, g, what, short=True)))
     elif math.isfinite(ov.stride_cv_pct):
         # one figure over the whole walk: beside a pace flag it must say so, or "1.3 % — steady" reads as
         # contradicting a flagged stretch that had 4.2 %
@@ -881,14 +881,24 @@ def walking_line(ov: Overview) -> list[tuple[str, str]]:
                      f"{ov.stride_cv_pct:.1f} %{whole} — {variability_note(ov.stride_cv_pct, ov.dominant_gait, no_gyro)}"))
     elif ov.n_steps:
         what = "running" if ov.dominant_gait == "run" else "walking"
-        rows.append(("Stride-time variability", f"not judged — too little steady {what} (turns, starts and "
-                                                 "stops are left out)"))
+        rows.append(("Stride-time variability", _cv_missing_why(ov, ov.dominant_gait, what, short=False)))
     pace = pace_flags(ov.flags)
     if pace:
         spans = ", ".join(f"{ov.clock(f.start_s)}–{ov.clock(f.end_s)} ({flag_value_text(f)})" for f in pace[:4])
         more = f" and {len(pace) - 4} more" if len(pace) > 4 else ""
         rows.append(("Where the pace was flagged", f"stride-time variability {spans}{more} — see Flags"))
     return rows
+
+
+def _cv_missing_why(ov, gait: str, what: str, *, short: bool) -> str:
+    """Why a gait's stride-time CV is missing: a run sampled under the engine's timing rate is not timed finely
+    enough (the summary leaves it out there: 'too little steady running' told a 25-Hz runner the wrong reason),
+    else too little steady walking or running."""
+    from ..engine import TIMING_MIN_RATE_HZ
+    if gait == "run" and ov.sample_rate_hz < TIMING_MIN_RATE_HZ:
+        return (f"not measured at {ov.sample_rate_hz:.0f} Hz — running contacts are not timed finely enough under "
+                f"{TIMING_MIN_RATE_HZ:.0f} Hz (see the notes)")
+    return f"not judged — too little steady {what}" + ("" if short else " (turns, starts and stops are left out)")
 
 
 def wear_rows(days: dict[str, Any]) -> list[tuple[str, str]]:
