@@ -110,7 +110,8 @@ def _add_live_options(p: argparse.ArgumentParser, *, real_sensor: bool = True) -
     # 'live' says which source an option is for; 'simulate' has no --simulate or --replay to name
     sim = "--simulate: " if real_sensor else ""
     run.add_argument("--duration", metavar="S", type=number_in_range(1, 7 * 24 * 3600, "s"),
-                     help="stop by itself after S seconds of walk time")
+                     help="stop by itself after S seconds of walk time (a sensor: at the latest 60 s past S by the "
+                          "clock when this computer falls behind and the samples keep coming late; what came is kept)")
     run.add_argument("--speed", metavar="X", type=number_in_range(0, 1000, "×"), default=1.0,
                      help="--simulate/--replay: play X times faster than real time (replay: 0 = no pacing)" if real_sensor
                      else "play X times faster than real time")
