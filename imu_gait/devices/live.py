@@ -1425,9 +1425,16 @@ def _while_silent(session: LiveSession, view: Any, silence: dict) -> None:
         silence["said"] = max(silence["said"], quiet)
 
 
-def _late_reason(duration_s: float) -> str:
-    return (f"duration {duration_s:g} s: ended {DURATION_LATE_MAX_S:g} s past it by the clock, the samples still "
-            "coming ever later (this computer fell behind the sensor); every sample received by then was kept")
+def _late_note(duration_s: float, time_s: float, at_close_s: float) -> str:
+    """What --duration's upper bound did: the link closed ``DURATION_LATE_MAX_S`` past it, ``time_s`` of samples
+    in the walk (``at_close_s`` of them taken before the close, the rest from the queue after it)."""
+    late = (f"{DURATION_LATE_MAX_S:g} s past it by the clock, the samples were still coming ever later (this computer "
+            f"fell behind the sensor), so the link was closed there")
+    if time_s >= duration_s:
+        return (f"duration {duration_s:g} s reached late: {late}; the samples already received (from "
+                f"{clock_text(at_close_s)} on) came off the queue after it")
+    return (f"duration {duration_s:g} s not reached: {late}; the walk holds {clock_text(time_s)} of samples — every "
+            f"one received ({clock_text(time_s - at_close_s)} of them taken off the queue after the close)")
 
 
 async def _close_source(stream: Any) -> None:
@@ -1592,18 +1599,15 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                                     # no new samples from here; those already received still come off the queue
                                     late["closing"] = asyncio.ensure_future(_close_source(stream))
                                     late["time_s"] = session.time_s
-                                    stop_reason["why"] = stop_reason["why"] or _late_reason(duration_s)
                                 elif late["closing"] is not None and late_s >= 2 * DURATION_LATE_MAX_S:
                                     break               # a source that goes on after its close: no drain for ever
                         # (inside: the session's exit makes its result, which takes this note)
                         if late["closing"] is not None:
                             with contextlib.suppress(Exception):
                                 await asyncio.wait_for(asyncio.shield(late["closing"]), 5.0)
-                            note = (_late_reason(duration_s) + f"; the walk holds {clock_text(session.time_s)} of "
-                                    f"samples ({clock_text(session.time_s - late['time_s'])} of them taken off the "
-                                    "queue after the link was closed)")
+                            note = _late_note(duration_s, session.time_s, late["time_s"])
                             session.context_notes.append(note)
-                            if stop_reason["why"] == _late_reason(duration_s):
+                            if stop_reason["why"] in (None, f"duration {duration_s:g} s reached"):
                                 stop_reason["why"] = note
                 except Exception as exc:  # noqa: BLE001 - report what was recorded, then re-raise
                     error = exc
