@@ -2546,7 +2546,8 @@ def test_duration_has_an_upper_bound_when_the_computer_stays_behind(monkeypatch)
     assert src.sent == 5 * (int(src.closed_at / 0.15) + 1 + queued_at_close), (src.sent, src.closed_at)
     assert session.time_s == pytest.approx(src.sent / 100.0 - 0.01, abs=1e-9) and session.time_s < 10.0
     said = out.getvalue()
-    assert "stopped: duration 10 s not reached: 5 s past it by the clock, the samples" in said and "fell behind" in said, said[-800:]
+    assert "stopped: duration 10 s not reached: 5 s past it by the clock, the samples" in said, said[-800:]
+    assert "fell behind" in said
     assert any("not reached: 5 s past it" in w and "every one received" in w for w in session.result.warnings)
 
 

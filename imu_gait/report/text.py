@@ -124,7 +124,8 @@ def summary_renderable(result: AnalysisResult, recording: Any = None, *, command
             n_ids = len(flag_groups(ov.flags))
             title = f"Flags ({n_ids} pattern{'s' if n_ids != 1 else ''}, {len(ov.flags)} stretch" \
                     f"{'es' if len(ov.flags) != 1 else ''})"
-            parts += [Text(title, style="bold underline"), _flags_block(ov, command_line_words if command_line else str)]
+            words = command_line_words if command_line else str
+            parts += [Text(title, style="bold underline"), _flags_block(ov, words)]
             baseline_text = ov.baseline_text
             if baseline_text:
                 baseline_text = command_line_words(baseline_text) if command_line else baseline_text
