@@ -739,7 +739,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     import imu_gait
-    from .result import json_safe
+    from .result import json_safe, unescaped_names
     from .scoring import read_reference, render_score, score_steps
 
     _check_paths(args)
@@ -758,7 +758,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         print(render_score(scores, args.file))
     doc = {"recording": str(args.file), **scores, "imu_gait_version": imu_gait.__version__}
     if args.json:
-        text = json.dumps(json_safe(doc), indent=1, allow_nan=False) + "\n"
+        text = json.dumps(unescaped_names(json_safe(doc)), indent=1, allow_nan=False) + "\n"
         if args.json == "-":
             sys.stdout.write(text)
         else:

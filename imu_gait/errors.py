@@ -66,10 +66,26 @@ class StuckAxisError(ArgumentError):
         self.detail, self.hint = detail, hint
 
 
+#: the plain words of flag texts (the HTML report and JSON a patient reads) → the option a command-line user types
+#: for them, said in the terminal only: '--treadmill-schedule' in a patient's report (clinic audit s38 N1) is a
+#: command nobody reading it can run
+OPTION_WORDS = {
+    "analyse it again as a pocket placement": "analyse it again with --placement pocket",
+    "(the treadmill's incline, or an incline_pct column": "(--incline, or an incline_pct column",
+    "a shorter baseline setting": "a shorter --baseline",
+    "enter the change in a treadmill schedule (during a live walk: the ] key)":
+        "give the change in a --treadmill-schedule (during imu-gait live: the ] key)",
+}
+
+
 def command_line_words(text: str) -> str:
     """``text`` for a command-line user: messages shared with the library name the option and the keyword
     ('--sensor-height / sensor_height_m=', '… (from Python: belt_speed_mps=5 / 3.6)'); the option is what a
-    command-line user types, the keyword only puzzles them."""
+    command-line user types, the keyword only puzzles them. A flag text's plain words get their option
+    (:data:`OPTION_WORDS`)."""
+    for plain, option in OPTION_WORDS.items():
+        if plain in text:
+            text = text.replace(plain, option)
     text = re.sub(r"(--[a-z][\w-]*) / [a-z_]+=", r"\1", text)
     out, i = [], 0
     while (j := text.find(" (from Python:", i)) >= 0:

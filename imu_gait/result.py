@@ -229,7 +229,7 @@ class AnalysisResult:
     def _json_pieces(self, indent: int | None):
         """The text of ``json.dumps(self.to_dict(), indent=indent)``, in pieces: the steps a few thousand at a
         time, each indented as they sit in the whole (the same bytes: tests/test_result_json.py)."""
-        doc = self.to_dict(steps=False)
+        doc = unescaped_names(self.to_dict(steps=False))      # (the step rows hold no names)
         marker = "\u0000steps\u0000"
         doc["steps"] = marker
         text = json.dumps(doc, indent=indent, allow_nan=False)
@@ -250,6 +250,26 @@ class AnalysisResult:
                 yield (sep if i else "") + sep.join(pad + p for p in parts)
             yield ("" if indent is None else "\n" + " " * indent) + "]"
         yield tail
+
+
+def unescaped_names(obj: Any) -> Any:
+    """``obj`` with each text that holds a file name's undecodable bytes (lone surrogates, Python's
+    surrogateescape: in a C/ASCII locale without UTF-8 mode 'Müller walk.csv' arrives as 'M\\udcc3\\udcbcller
+    walk.csv') turned back into the name's own text — its bytes read as UTF-8, any invalid byte as U+FFFD. The
+    JSON held them as '\\udcc3\\udcbc', which strict JSON parsers refuse and no reader shows as 'ü'."""
+    if isinstance(obj, dict):
+        return {unescaped_names(k): unescaped_names(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [unescaped_names(v) for v in obj]
+    if isinstance(obj, str) and not obj.isascii():
+        try:
+            obj.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                return obj.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            except UnicodeEncodeError:      # a lone surrogate that is no escaped byte
+                return obj.encode("utf-8", "replace").decode("utf-8")
+    return obj
 
 
 def json_safe(obj: Any) -> Any:

@@ -1085,7 +1085,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
             "asymmetry, pelvic-instability, lean and sway results describe where the sensor sat, not how "
             "you walked. So the left/right asymmetry flag was not judged: a one-sided sensor shows that "
             "pattern from its place alone. If the sensor was centred on your back or chest, the unevenness "
-            "itself is worth having looked at. A phone in a pocket: analyse again with --placement pocket "
+            "itself is worth having looked at. A phone in a pocket: analyse it again as a pocket placement "
             "(step timing only).")
         # a marked limp (≥ 20 % on synthetic walks) or one with a softer landing on one side lowers the symmetry as a
         # sensor on one hip does, and the asymmetry flag is then not judged (limp audit s36 F7): where the step times
@@ -1130,7 +1130,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
             treadmill_schedule is None or not np.isfinite(np.asarray(treadmill_schedule.incline_pct, float)).any()):
         # a maximum with no incline to hold against it said nothing, and read as 'the incline was fine'
         notes.append(f"Your maximum incline ({max_incline_pct:g} %) was not judged: no incline was given "
-                     "(--incline, or an incline_pct column in the treadmill schedule).")
+                     "(the treadmill's incline, or an incline_pct column in the treadmill schedule).")
     if len(st) < 2:
         tl = pd.DataFrame({"time_s": np.array([], float)})
         notes.append("Too few steps to judge any back-strain pattern.")
@@ -1806,7 +1806,7 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
                 continue          # a handful of stray steps of the other gait: not worth a note
             why = (f"Only {total:.0f} s of {name}: too short for a personal baseline "
                    f"(needs ≥ {2 * cfg.baseline_min_s:.0f} s: the baseline is at least "
-                   f"{cfg.baseline_min_s:.0f} s and at most the first half — a shorter --baseline "
+                   f"{cfg.baseline_min_s:.0f} s and at most the first half — a shorter baseline setting "
                    f"cannot lower that), so ")
             notes.append(why + ("step timing was judged only against the general limit (stride-time variability "
                                 f"over {cfg.cv_abs_pct:g} %)." if off_trunk else
@@ -2639,8 +2639,8 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     if fid == "forward_lean" and kind == "baseline" and ctx["treadmill"] and not ctx.get("has_schedule"):
         # one incline (or none) for the whole walk: a hill raised mid-walk is unknown here, and its lean reads
         # as hunching; say how to tell it (the incline rule then judges the lean as effort)
-        cause += (" On a treadmill: if you raised the incline about then, the lean may be the hill's — give the "
-                  "change in a --treadmill-schedule (during imu-gait live: the ] key) and it is judged as incline "
+        cause += (" On a treadmill: if you raised the incline about then, the lean may be the hill's — enter the "
+                  "change in a treadmill schedule (during a live walk: the ] key) and it is judged as incline "
                   "effort instead.")
     if fid == "forward_lean" and kind == "baseline" and ctx.get("has_schedule") \
             and float(np.nanmax(ctx["incline_change"][sl], initial=0.0)) >= cfg.incline_rise_pct:

@@ -2487,3 +2487,103 @@ def test_a_walk_that_fails_to_set_up_leaves_no_empty_recording(tmp_path):
         run(run_live(ReplaySource(rec, speed=0, block_s=0.05), view=ViewThatCannotStart(file=io.StringIO()),
                      record_folder=tmp_path / "recordings", handle_signals=False, keys=False), timeout=60)
     assert list((tmp_path / "recordings").glob("*")) == []
+
+
+def test_duration_has_an_upper_bound_when_the_computer_stays_behind(monkeypatch):
+    """--duration 10 while the computer stays behind for good: each 0.05 s of samples comes 0.15 s later by the
+    source's clock (received late and ever later, a backlog that never clears). Before: no upper bound — the walk
+    went on until 10 s of samples had come, at 30 s of clock here, and without end where the delivery slows further.
+    Now it ends DURATION_LATE_MAX_S (5 s here) past the duration by the clock, says so, and keeps every sample
+    already received — the 10 blocks still on the queue when the link was closed come off it too."""
+    from imu_gait.devices import live as live_mod
+    from imu_gait.devices.link import Connected, Disconnected
+
+    import inspect
+
+    from imu_gait.devices import cli_live
+    # the bound is stated where --duration is explained
+    assert f"latest {live_mod.DURATION_LATE_MAX_S:g} s past S" in " ".join(inspect.getsource(cli_live).split())
+    monkeypatch.setattr(live_mod, "DURATION_LATE_MAX_S", 5.0)
+    rec, _ = synthesize_walk(40.0, 100.0, seed=1)
+    queued_at_close = 10
+
+    class Behind(_ScriptedSource):
+        clock = 0.0
+        closed_at = None
+        sent = 0
+
+        def now_s(self):
+            return self.clock
+
+        async def close(self):
+            if self.closed_at is None:
+                self.closed_at = self.clock
+
+        async def __aiter__(self):
+            yield Connected(0.0, self.name, "F0:00", "gaitimu", 247, {"rate_hz": 100})
+            after_close = 0
+            for i in range(0, rec.n_samples, 5):
+                if self.closed_at is not None:
+                    if after_close == queued_at_close:
+                        break
+                    after_close += 1
+                else:
+                    self.clock = 0.15 * (i // 5) + 0.05      # received (and stamped) 3× later than sent
+                yield SampleBlock(rec.time_s[i:i + 5], rec.acc_mps2[i:i + 5], rec.gyro_rads[i:i + 5], i, 0,
+                                  received_s=self.clock)
+                self.sent += 5
+                await asyncio.sleep(0)
+            yield Disconnected(self.clock, intentional=True)
+
+    src = Behind()
+    out = io.StringIO()
+    from imu_gait.devices.view import PlainView
+    session, _ = run(live_mod.run_live(src, view=PlainView(file=out, every_s=1e9), duration_s=10.0,
+                                       auto_record=False, handle_signals=False, keys=False), timeout=60)
+    assert src.closed_at is not None and src.closed_at <= 10.0 + 5.0 + 0.15, src.closed_at   # the bound, by the clock
+    # every sample received is in the walk: those before the close and the 10 blocks queued then
+    assert session.signal.samples == src.sent and session.result.summary["n_samples"] == src.sent
+    assert src.sent == 5 * (int(src.closed_at / 0.15) + 1 + queued_at_close), (src.sent, src.closed_at)
+    assert session.time_s == pytest.approx(src.sent / 100.0 - 0.01, abs=1e-9) and session.time_s < 10.0
+    said = out.getvalue()
+    assert "stopped: duration 10 s not reached: 5 s past it by the clock, the samples" in said, said[-800:]
+    assert "fell behind" in said
+    assert any("not reached: 5 s past it" in w and "every one received" in w for w in session.result.warnings)
+
+
+def test_a_silence_behind_a_backlog_is_judged_from_the_receipt_stamps():
+    """The sensor was silent 6 s (no notification received from 10 s to 16 s by the link's stamps), but the
+    session was behind its queue the whole time: the blocks came off it without a pause, so no tick came and the
+    silence was said nowhere ('data again after …' needs a tick's 'no data' first), and the dequeue times showed
+    none. Now the receipt stamps say it: once, with the 6 s, and data again after it."""
+    from imu_gait.devices import live as live_mod
+    from imu_gait.devices.link import Connected
+    from imu_gait.devices.view import PlainView
+
+    rec, _ = synthesize_walk(30.0, 100.0, seed=2)
+
+    class BackloggedSilence(_ScriptedSource):
+        clock = 0.0
+
+        def now_s(self):
+            return self.clock
+
+        async def __aiter__(self):
+            yield Connected(0.0, self.name, "F0:00", "gaitimu", 247, {"rate_hz": 100})
+            for i in range(0, rec.n_samples, 5):
+                t_end = float(rec.time_s[min(i + 4, rec.n_samples - 1)])
+                # received as sent, except the sensor held what it measured in 10–16 s and sent it at 16 s
+                received = 16.0 if 10.0 <= t_end < 16.0 else t_end + 0.01
+                self.clock = received + 2.0           # taken off the queue 2 s later (behind, steadily)
+                yield SampleBlock(rec.time_s[i:i + 5], rec.acc_mps2[i:i + 5], rec.gyro_rads[i:i + 5], i, 0,
+                                  received_s=received)
+                await asyncio.sleep(0)
+
+    out = io.StringIO()
+    session, _ = run(live_mod.run_live(BackloggedSilence(), view=PlainView(file=out, every_s=1e9), duration_s=25.0,
+                                       auto_record=False, handle_signals=False, keys=False), timeout=60)
+    lines = out.getvalue().splitlines()
+    silent = [l for l in lines if "no data from GaitIMU-TEST for" in l and "still connected" in l]
+    again = [m.group(1) for l in lines if (m := re.search(r"data again after (\d+) s of silence", l))]
+    assert len(silent) == 1 and "for 6 s" in silent[0] and again == ["6"], lines
+    assert session.signal.lost_samples == 0 and session.time_s >= 25.0

@@ -234,3 +234,22 @@ def test_stages_made_with_the_keys_early_are_not_taken_for_a_unit_slip(tmp_path)
     hand.write_text("\n".join(ln for ln in side if not ln.startswith("#")) + "\n")
     by_hand = imu_gait.analyze(imu_gait.read(str(recording)), treadmill_schedule=read_schedule(hand))
     assert any(slip in w for w in by_hand.warnings), by_hand.warnings
+
+
+def test_live_help_says_the_keys_are_not_read_on_windows():
+    """KeyReader needs termios (POSIX): on Windows no key is read, yet `imu-gait live --help` promised q, +/-,
+    ]/[ and p with no word of it. The help now says where they work and what to do on Windows."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "imu_gait", "live", "--help"], capture_output=True, text=True,
+                          timeout=120, env={**__import__("os").environ, "COLUMNS": "400"})
+    assert proc.returncode == 0, proc.stderr
+    text = " ".join(proc.stdout.split())
+    assert "on Windows they are not read" in text and "Ctrl-C ends the walk" in text, text
+    assert "--treadmill-schedule FILE.csv" in text and "not read on Windows" in text     # and in --no-keys
+    # what the help says holds on this machine: the reader is POSIX-only (no msvcrt path)
+    import inspect
+
+    from imu_gait.devices.keys import KeyReader
+    assert "termios" in inspect.getsource(KeyReader.__enter__) and "msvcrt" not in inspect.getsource(KeyReader)

@@ -128,7 +128,7 @@ def test_phone_in_a_pocket_is_noticed_when_the_placement_is_not_given(stem, one_
     res = imu_gait.analyze(rec)
     assert res.summary["placement"] == "unknown"
     assert res.summary["one_sided_signal"] is one_sided
-    assert any("--placement pocket" in n for n in res.summary["flag_notes"]) is one_sided
+    assert any("analyse it again as a pocket placement" in n for n in res.summary["flag_notes"]) is one_sided
     # … the back-pocket walk raised an asymmetry flag the pocket made: one-sided, asymmetry is not judged (the
     # place makes that pattern; review s34), listed as not judged; a flag it can still raise says the caveat
     sensitive = [f for f in res.flags if f.id in PLACEMENT_SENSITIVE]

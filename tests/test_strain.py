@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from imu_gait.errors import command_line_words
 from imu_gait.result import STEP_COLUMNS, Flag
 from imu_gait.treadmill import TreadmillSchedule
 from imu_gait.strain import (ABSOLUTE_CAUSE, CHEST_PELVIC_CAUSE, DISCLAIMER, FLAG_IDS, FLAG_INFO,
@@ -468,7 +469,9 @@ def test_one_sided_signal_threshold(step_reg, stride_reg, n_s, expected):
         assert got[1] == pytest.approx(stride_reg, abs=0.05)
     flags, tl = evaluate_flags(steps)
     assert tl.attrs["one_sided"] == expected
-    assert any("--placement pocket" in n for n in tl.attrs["notes"]) == expected
+    # plain words in the note (the report a patient reads); the terminal names the option (command_line_words)
+    assert any("analyse it again as a pocket placement" in n and "--placement pocket" in command_line_words(n)
+               for n in tl.attrs["notes"]) == expected
 
 
 def test_one_sided_note_not_repeated_when_the_placement_says_off_trunk():

@@ -148,3 +148,41 @@ def test_c_locale_non_ascii_name_into_report_and_batch_table(tmp_path):
     code, out, err = run_with(c_locale, "batch", str(walk), "-q", "--out", str(tmp_path / "b.csv"), cwd=tmp_path)
     assert code == 0 and b"Traceback" not in err, err[-600:]
     assert "Müller Gang.csv" in (tmp_path / "b.csv").read_text(encoding="utf-8")
+
+
+def _no_lone_surrogates(obj) -> bool:
+    """Every text in a parsed JSON document is valid Unicode (json.loads turns '\\udcc3' into a lone surrogate)."""
+    if isinstance(obj, dict):
+        return all(_no_lone_surrogates(k) and _no_lone_surrogates(v) for k, v in obj.items())
+    if isinstance(obj, list):
+        return all(_no_lone_surrogates(v) for v in obj)
+    if isinstance(obj, str):
+        try:
+            obj.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+    return True
+
+
+def test_c_locale_non_ascii_name_into_json(tmp_path):
+    """LANG=C without UTF-8 mode: the JSON held "source": "…/M\\udcc3\\udcbcller Gang.csv" (the escaped bytes of
+    argv), which strict JSON parsers refuse and no reader shows as 'Müller'. Now the name itself, in the JSON
+    file, in --json - and in score's JSON."""
+    import json
+
+    walk = tmp_path / "Müller Gang.csv"
+    walk.write_bytes(WALK1.read_bytes())
+    c_locale = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}
+    code, out, err = run_with(c_locale, "analyze", str(walk), "-q", "--json", str(tmp_path / "j.json"), cwd=tmp_path)
+    assert code == 0 and b"Traceback" not in err, err[-600:]
+    raw = (tmp_path / "j.json").read_bytes()
+    assert b"\\udc" not in raw.lower()
+    doc = json.loads(raw.decode("utf-8"))
+    assert doc["summary"]["source"] == str(walk) and _no_lone_surrogates(doc)
+    code, out, err = run_with(c_locale, "analyze", str(walk), "--json", "-", cwd=tmp_path)
+    assert code == 0 and b"\\udc" not in out.lower() and json.loads(out)["summary"]["source"] == str(walk)
+    ref = tmp_path / "ref.csv"
+    ref.write_text("time_s\n1.0\n2.0\n")
+    code, out, err = run_with(c_locale, "score", str(walk), str(ref), "-q", "--json", "-", cwd=tmp_path)
+    assert code == 0, err[-600:]
+    assert b"\\udc" not in out.lower() and json.loads(out)["recording"] == str(walk)

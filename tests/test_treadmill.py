@@ -363,7 +363,8 @@ def test_a_lean_on_a_treadmill_without_an_incline_change_points_to_the_schedule(
                                                                     "incline_pct": 6.0}):
         flags, _ = evaluate_flags(steps, **context)
         assert ids(flags) == ["forward_lean"]
-        assert "incline" in flags[0].cause and "--treadmill-schedule" in flags[0].cause, flags[0].cause
+        # plain words in the flag (the HTML report and JSON a patient reads); the option in the terminal
+        assert "incline" in flags[0].cause and "treadmill schedule" in flags[0].cause, flags[0].cause
     (f,), _ = evaluate_flags(steps)
     assert "incline" not in f.cause                                     # overground: no hill to name
     # a schedule that says the hill came: incline effort, as before
@@ -463,3 +464,31 @@ def test_a_baseline_across_a_stage_change_is_quoted_as_the_speeds_it_ran_at():
     assert ids(flags) == ["vertical_bounce"]
     assert flags[0].cause.startswith("The belt ran faster here than during your baseline (4.3–5.0 → 6.0 km/h)")
     assert "go back towards 4.3–5.0 km/h" in flags[0].advice
+
+
+def test_flag_texts_a_patient_reads_name_no_command_line_option():
+    """The flag's cause, the notes on how flags were judged and the baseline line go into the HTML report and the
+    JSON, read by a patient: they said 'give the change in a --treadmill-schedule (during imu-gait live: …)',
+    '(--incline, or …)', 'a shorter --baseline' (clinic audit s38 N1). Now plain words there; the terminal summary
+    of the command line still names the option."""
+    import re
+
+    from imu_gait.errors import OPTION_WORDS, command_line_words
+
+    option = re.compile(r"--[a-z]")
+    steps = make_steps(seed=1, changes=[ch("forward_lean_deg", delta=6.5)])
+    (lean,), _ = evaluate_flags(steps, treadmill=True, belt_speed_mps=1.3)
+    notes = evaluate_flags(steps, treadmill=True, belt_speed_mps=1.3, max_incline_pct=5.0)[1].attrs["notes"]
+    short_notes = evaluate_flags(make_steps(duration_s=100.0, seed=2), treadmill=True,
+                                 belt_speed_mps=1.3)[1].attrs["notes"]
+    texts = [lean.cause, lean.advice, lean.message, *notes, *short_notes]
+    assert any("treadmill schedule" in t for t in texts) and any("maximum incline" in t for t in notes)
+    assert any("baseline setting" in t for t in short_notes), short_notes
+    assert not [t for t in texts if option.search(t)], [t for t in texts if option.search(t)]
+    # each plain phrase has its option for the command line, and nothing else is touched
+    for plain, typed in OPTION_WORDS.items():
+        assert not option.search(plain) and option.search(typed)
+        assert command_line_words(f"a {plain} b") == f"a {typed} b"
+    assert "--treadmill-schedule (during imu-gait live" in command_line_words(lean.cause)
+    assert "(--incline, or an incline_pct column" in command_line_words(" ".join(notes))
+    assert "a shorter --baseline" in command_line_words(" ".join(short_notes))

@@ -220,3 +220,20 @@ def test_unknown_table_of_two_sensors_hint_names_both(tmp_path, back_and_wrist):
     with pytest.raises(RecordingError) as ei:
         read(path)
     assert "sensors?" not in str(ei.value) and "a1, a2, a3 have the size of gravity in g" in str(ei.value)
+
+
+@pytest.mark.parametrize("new_name", ["Tuesday.csv", "back_walk.csv"])
+def test_a_renamed_watch_file_is_refused_as_a_wrist_sensor(tmp_path, new_name):
+    """WristMotion.csv renamed (alone in its folder, or beside others): its columns say what it is."""
+    folder = tmp_path / "watch_only"
+    folder.mkdir()
+    _add_watch(folder, 1_710_697_732_444_921_974)
+    renamed = tmp_path / new_name
+    (folder / "WristMotion.csv").rename(renamed)
+    # before: "the header lacks x, y, z … What to do: Sensor Logger files start 'time,seconds_elapsed,z,y,x'"
+    # — nothing said it is a watch's file, nor that a wrist is not the trunk
+    with pytest.raises(RecordingError) as ei:
+        read(renamed)
+    msg = str(ei.value)
+    assert "WristMotion.csv" in msg and "Apple Watch" in msg and "wrist" in msg and "trunk" in msg, msg
+    assert "lacks" not in msg and ei.value.line == 1 and ei.value.path.endswith(new_name)

@@ -23,6 +23,7 @@ from ..cli import (add_context_options, add_read_options, analysis_context as en
                    number_in_range, probe_writable, read_options)
 from ..errors import DeviceError, ImuGaitError
 from .cues import CUE_FADE_S
+from .keys import WHERE as KEYS_WHERE
 
 #: the simulated walker starts to bounce more after 90 s, so a first run shows a cue rising
 SIMULATED_PATTERN = [(90.0, {"bounce_cm": 6.5})]
@@ -44,7 +45,8 @@ def register(subparsers: Any) -> None:
                     "Ctrl-C (or q) ends the walk cleanly. On a treadmill, tell it when you change the belt "
                     "speed (+ / - or → / ←, 0.1 km/h) or the incline (] / [ or ↑ / ↓, 0.5 %): step length stays exact and incline "
                     "cues follow. When your back hurts, press p (then 0–10 for how much): it says what changed in "
-                    "the minute before, and the mark is saved beside the recording for the report.",
+                    "the minute before, and the mark is saved beside the recording for the report. (The "
+                    + KEYS_WHERE + ".)",
         epilog="examples: imu-gait live --simulate --duration 180 --speed 10 | imu-gait live --device GaitIMU-1234 "
                "--belt-speed-kmh 4.5 | imu-gait live --replay walk.csv --speed 4")
     src = live.add_mutually_exclusive_group()
@@ -108,7 +110,8 @@ def _add_live_options(p: argparse.ArgumentParser, *, real_sensor: bool = True) -
     # 'live' says which source an option is for; 'simulate' has no --simulate or --replay to name
     sim = "--simulate: " if real_sensor else ""
     run.add_argument("--duration", metavar="S", type=number_in_range(1, 7 * 24 * 3600, "s"),
-                     help="stop by itself after S seconds of walk time")
+                     help="stop by itself after S seconds of walk time (a sensor: at the latest 60 s past S by the "
+                          "clock when this computer falls behind and the samples keep coming late; what came is kept)")
     run.add_argument("--speed", metavar="X", type=number_in_range(0, 1000, "×"), default=1.0,
                      help="--simulate/--replay: play X times faster than real time (replay: 0 = no pacing)" if real_sensor
                      else "play X times faster than real time")
@@ -156,7 +159,7 @@ def _add_live_options(p: argparse.ArgumentParser, *, real_sensor: bool = True) -
                           f"stronger return is always told in full ({CUE_FADE_S:g}; 0: every cue in full)")
     out.add_argument("--no-keys", action="store_true",
                      help="do not read keys from the terminal (+/- belt speed, ]/[ incline, p my back hurts "
-                          "then 0–10, q stop)")
+                          "then 0–10, q stop; not read on Windows)")
     out.add_argument("-q", "--quiet", action="store_true", help="no summary at the end")
     add_context_options(p.add_argument_group("context (as for 'imu-gait analyze')"))
 

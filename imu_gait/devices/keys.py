@@ -32,6 +32,11 @@ SPEED_RANGE_KMH = tuple(round(v * 3.6, 1) for v in SPEED_RANGE_MPS)   # the sche
 KEYS: dict[str, tuple[str, int]] = {"+": ("speed", +1), "=": ("speed", +1), "-": ("speed", -1), "_": ("speed", -1),
                                     "]": ("incline", +1), "[": ("incline", -1)}
 HELP = "keys: + / - (→ / ←) belt speed ±0.1 km/h · ] / [ (↑ / ↓) incline ±0.5 % · p back hurts (then 0–10) · q stop"
+#: where the keys work: KeyReader needs termios (POSIX). On Windows they are not read — `live --help` promised them
+#: there, and q did nothing (encoding audit s38)
+WHERE = ("keys work in a terminal on Linux and macOS; on Windows they are not read: Ctrl-C ends the walk, and a "
+         "belt-speed or incline change can be given afterwards in a treadmill schedule "
+         "('imu-gait analyze RECORDING --treadmill-schedule FILE.csv')")
 #: a number typed this soon after p rates that mark, s
 MARK_RATE_WINDOW_S = 6.0
 #: arrow keys (ANSI CSI and SS3 forms) as the keys above; any other escape sequence is ignored

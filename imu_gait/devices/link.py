@@ -64,7 +64,9 @@ class SampleBlock:
     time_s: (n,) host seconds since the stream opened (sensor clock mapped by the drift fit);
     acc_mps2: (n, 3) incl. gravity, sensor axes; gyro_rads: (n, 3) or None;
     first_index: stream sample index of the first sample (continues across reconnects);
-    lost_before: samples missing right before this block (exact for GaitIMU, estimated for PMD).
+    lost_before: samples missing right before this block (exact for GaitIMU, estimated for PMD);
+    received_s: host seconds since the stream opened when its notification came (the callback's stamp), None
+    when unknown: a consumer behind a backlog takes it off the queue seconds later, so silence is judged from it.
     """
     time_s: np.ndarray
     acc_mps2: np.ndarray
@@ -72,6 +74,7 @@ class SampleBlock:
     first_index: int
     lost_before: int
     sensor_time_s: np.ndarray | None = None
+    received_s: float | None = None
 
     @property
     def n(self) -> int:
@@ -664,7 +667,7 @@ class StreamSupervisor:
         c.rate_hz = self.session.nominal_rate_hz / self.clock.rate_ratio
         time_s = self.clock.map_stream(chunk.sensor_time_s)
         block = SampleBlock(time_s, chunk.acc_mps2, chunk.gyro_rads, chunk.first_index, lost_before,
-                            chunk.sensor_time_s)
+                            chunk.sensor_time_s, (t_ns - self.t0_ns) / 1e9)
         out = self._block_or_event(chunk, block, time_s, last_t_s, lost_before, after)
         notices = self._notices(chunk, float(time_s[0]))
         if not notices:

@@ -270,6 +270,8 @@ class LiveSession:
         # where the context came from when not from the caller (a replay's saved treadmill context), said after
         # the engine's notes as analyze says it
         self.context_notes: list[str] = []
+        #: when the last block's notification came (SampleBlock.received_s; None when the source does not stamp)
+        self.received_s: float | None = None
         self.active_flags: list[Flag] = []       # cues on screen: listed by the engine, or within the hold
         # ids the engine lists at its latest judgement: these patterns are still going on (an active
         # flag not among them is held on screen after it ended)
@@ -373,6 +375,7 @@ class LiveSession:
     def process(self, item: Any) -> LiveUpdate:
         """Handle one source item: a sample block or a status event."""
         if hasattr(item, "time_s") and hasattr(item, "acc_mps2"):
+            self.received_s = getattr(item, "received_s", None)
             upd = self._process_block(item)
         else:
             upd = self._process_event(item)
@@ -1354,6 +1357,10 @@ SILENT_NOTE_S = 3.0
 #: as long (samples still coming late — a backlog on a busy computer — are waited for: the clock alone
 #: cut a 30-s walk at 29 s of samples)
 DURATION_GRACE_S = 1.0
+#: --duration's upper bound: a computer behind for good (samples keep coming, ever later, from a backlog) kept the
+#: walk going without end, waiting for the duration's samples. This far past --duration by the source's clock
+#: (stream s) the link is closed and the walk ends, said so; the samples it had received are still taken
+DURATION_LATE_MAX_S = 60.0
 #: the link down at the session's end for this long (stream s) past the last sample: lost for good, said and
 #: counted (less is the last packet's own delay when the session ends as the link drops)
 LINK_LOST_MIN_S = 2.0
@@ -1379,8 +1386,14 @@ async def _with_ticks(session: LiveSession, stream: Any):
             item, pending = pending.result(), None
             if item is _END:
                 return
-            if callable(now) and item.n_samples:
-                session.note_arrival(now())
+            if item.n_samples:
+                # when the link received them (stamped in its notification callback), not when they were taken
+                # off its queue: behind a backlog a 6-s silence of the sensor was dequeued without a pause (and
+                # not said), and a stall of this loop looked like one (flaky audit s38 F5)
+                if session.received_s is not None:
+                    session.note_arrival(session.received_s)
+                elif callable(now):
+                    session.note_arrival(now())
             yield item
     finally:
         if pending is not None and not pending.done():
@@ -1410,6 +1423,26 @@ def _while_silent(session: LiveSession, view: Any, silence: dict) -> None:
                                "still connected — waiting; nothing is invented for the gap")
     elif silence["said"]:
         silence["said"] = max(silence["said"], quiet)
+
+
+def _late_note(duration_s: float, time_s: float, at_close_s: float) -> str:
+    """What --duration's upper bound did: the link closed ``DURATION_LATE_MAX_S`` past it, ``time_s`` of samples
+    in the walk (``at_close_s`` of them taken before the close, the rest from the queue after it)."""
+    late = (f"{DURATION_LATE_MAX_S:g} s past it by the clock, the samples were still coming ever later (this computer "
+            f"fell behind the sensor), so the link was closed there")
+    if time_s >= duration_s:
+        return (f"duration {duration_s:g} s reached late: {late}; the samples already received (from "
+                f"{clock_text(at_close_s)} on) came off the queue after it")
+    return (f"duration {duration_s:g} s not reached: {late}; the walk holds {clock_text(time_s)} of samples — every "
+            f"one received ({clock_text(time_s - at_close_s)} of them taken off the queue after the close)")
+
+
+async def _close_source(stream: Any) -> None:
+    """Close ``stream`` (no more samples), leaving its queue to be read to the end."""
+    close = getattr(stream, "close", None)
+    res = close() if close is not None else None
+    if inspect.isawaitable(res):
+        await res
 
 
 class _StoppedWhileOpening(Exception):
@@ -1490,6 +1523,7 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                 pass
     error: BaseException | None = None
     silence = {"said": 0.0}
+    late: dict[str, Any] = {"closing": None, "time_s": None}     # --duration's upper bound reached (see below)
     rec_path: Path | None = None
     try:
         async with opener as stream:
@@ -1505,6 +1539,7 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                 session.stop()
             # a replayed recording's symptom marks (walk.marks.csv) come back at their times, as p did
             replay_marks = list(marks_for(replayed)[0] or []) if replayed is not None else []
+            now_s = getattr(stream, "now_s", None)
 
             mark_keys = MarkKeys()
 
@@ -1538,6 +1573,16 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                                 mark = session.add_mark(m.pain, m.note, at_s=m.elapsed_s)
                                 if view is not None:
                                     view.note(session, _replayed_mark_line(session, mark))
+                            if upd is not None and upd.n_samples and not silence["said"] and \
+                                    session.last_quiet_s >= SILENT_NOTE_S and session.signal.connected:
+                                # a silence seen only now, from the link's receipt stamps: the loop was behind
+                                # its queue the whole time, so no tick came while it lasted
+                                silence["said"] = session.last_quiet_s
+                                if view is not None:
+                                    view.note(session, f"no data from {session.device or 'the sensor'} for "
+                                                       f"{session.last_quiet_s:.0f} s though it was still connected "
+                                                       "(seen late: this computer was behind); nothing is "
+                                                       "invented for the gap")
                             if upd is not None and upd.n_samples and silence["said"]:
                                 if view is not None:
                                     quiet = max(session.last_quiet_s, silence["said"])
@@ -1548,6 +1593,22 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                                     and session.silent_s() >= DURATION_GRACE_S)):
                                 stop_reason["why"] = stop_reason["why"] or f"duration {duration_s:g} s reached"
                                 break
+                            if duration_s is not None and callable(now_s) and session.time_s > 0:
+                                late_s = now_s() - session.time_origin_s - duration_s
+                                if late["closing"] is None and late_s >= DURATION_LATE_MAX_S:
+                                    # no new samples from here; those already received still come off the queue
+                                    late["closing"] = asyncio.ensure_future(_close_source(stream))
+                                    late["time_s"] = session.time_s
+                                elif late["closing"] is not None and late_s >= 2 * DURATION_LATE_MAX_S:
+                                    break               # a source that goes on after its close: no drain for ever
+                        # (inside: the session's exit makes its result, which takes this note)
+                        if late["closing"] is not None:
+                            with contextlib.suppress(Exception):
+                                await asyncio.wait_for(asyncio.shield(late["closing"]), 5.0)
+                            note = _late_note(duration_s, session.time_s, late["time_s"])
+                            session.context_notes.append(note)
+                            if stop_reason["why"] in (None, f"duration {duration_s:g} s reached"):
+                                stop_reason["why"] = note
                 except Exception as exc:  # noqa: BLE001 - report what was recorded, then re-raise
                     error = exc
                     stop_reason["why"] = f"error: {exc}"

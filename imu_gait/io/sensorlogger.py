@@ -139,6 +139,12 @@ def _read_sensor(cont: Container, name: str,
     # before as 'the header lacks time, x, y, z'
     lowered = [c.strip().lower() for c in cols]
     missing = [c for c in ("time", "x", "y", "z") if c not in lowered]
+    if missing and looks_like_worn_elsewhere_header(header):
+        # WristMotion.csv / Headphone.csv under another name ('my_walk.csv'): refused before as 'the header
+        # lacks x, y, z' with the phone's header as the hint — which never said it is a wrist's (or head's) sensor
+        raise RecordingError("the columns (rotationRateX…, accelerationX…) are those of Sensor Logger's "
+                             "WristMotion.csv (an Apple Watch) or Headphone.csv (AirPods) under another name: "
+                             "a sensor on the wrist or head, not on the trunk", path=label, line=1, hint=_WORN_ELSEWHERE_HINT)
     if missing:
         raise RecordingError(f"the header lacks {', '.join(missing)} (found: {', '.join(cols)})", path=label,
                              line=1, hint="Sensor Logger files start 'time,seconds_elapsed,z,y,x'")

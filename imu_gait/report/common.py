@@ -269,7 +269,7 @@ class Overview:
                  and _f(f.start_s) - self.time_origin_s < max(length(g) for g in gaits)]
         began = fmt_clock(_f(early[0].start_s) - self.time_origin_s) if early else ""
         inside = (f" The {flag_title(early[0].id).lower()} flag began at {began}, within those minutes: part of "
-                  "that pattern is in the baseline itself, so the change may be larger than the flag says — a steady warm-up before it, or a shorter --baseline, gives a cleaner "
+                  "that pattern is in the baseline itself, so the change may be larger than the flag says — a steady warm-up before it, or a shorter baseline setting, gives a cleaner "
                   "reference." if early else "")
         return (f"“Your baseline” is {' and '.join(parts)} in this recording"
                 + (" (each gait is judged against its own)" if len(gaits) > 1 else "")

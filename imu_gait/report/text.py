@@ -60,7 +60,8 @@ def _metrics_table(ov: Overview) -> Table:
     return t
 
 
-def _flags_block(ov: Overview) -> Group:
+def _flags_block(ov: Overview, words: Any = str) -> Group:
+    """The flags, each cause and advice passed through ``words`` (the command line's: the options named)."""
     parts: list[Any] = []
     for g in flag_groups(ov.flags):
         head = Text()
@@ -71,9 +72,9 @@ def _flags_block(ov: Overview) -> Group:
         head.append(f"  [{g.id}]", style="dim")
         lines: list[Any] = [Text(g.worst.message)]
         for cause in g.causes():
-            lines.append(Text.assemble(("Likely cause: ", "bold"), cause))
+            lines.append(Text.assemble(("Likely cause: ", "bold"), words(cause)))
         for advice in g.advice():
-            lines.append(Text.assemble(("What to try: ", "bold"), advice))
+            lines.append(Text.assemble(("What to try: ", "bold"), words(advice)))
         marked = marks_with_flag(ov.marks, g.id, ov.time_origin_s)
         if marked:
             lines.append(Text(marked, style="bold"))
@@ -123,9 +124,12 @@ def summary_renderable(result: AnalysisResult, recording: Any = None, *, command
             n_ids = len(flag_groups(ov.flags))
             title = f"Flags ({n_ids} pattern{'s' if n_ids != 1 else ''}, {len(ov.flags)} stretch" \
                     f"{'es' if len(ov.flags) != 1 else ''})"
-            parts += [Text(title, style="bold underline"), _flags_block(ov)]
-            if ov.baseline_text:
-                parts += [Padding(Text(ov.baseline_text, style="dim"), (0, 0, 1, 2))]
+            words = command_line_words if command_line else str
+            parts += [Text(title, style="bold underline"), _flags_block(ov, words)]
+            baseline_text = ov.baseline_text
+            if baseline_text:
+                baseline_text = command_line_words(baseline_text) if command_line else baseline_text
+                parts += [Padding(Text(baseline_text, style="dim"), (0, 0, 1, 2))]
         else:
             parts += [Text("Flags", style="bold underline"),
                       Padding(Text(ov.no_flags_text, style="green"), (0, 0, 0, 2)),
