@@ -2089,14 +2089,14 @@ class GaitEngine:
         if calib is None:
             for k in ("braking_mps", "lateral_sway_cm", "forward_lean_deg"):
                 cols[k] = np.full(len(steps), np.nan)
+        elif self._live_standing is not None:      # (live, as it stands; steps_frame judges every row again)
+            cols["lean_vs_standing_deg"] = (cols["forward_lean_deg"] + cols["_lean_coning_deg"]
+                                            - self._standing_pitch_deg(calib[0], self._live_standing))
         if self._fed_rate_hz < TIMING_MIN_RATE_HZ:
             # a landing's peak and a contact's edges are not resolved at this rate (TIMING_MIN_RATE_HZ): not given
             # rather than a number 20–40 % low; the rules that judge them then say they were not judged
             for k in ("impact_g", "ground_contact_ms"):
                 cols[k] = np.full(len(steps), np.nan)
-        elif self._live_standing is not None:      # (live, as it stands; steps_frame judges every row again)
-            cols["lean_vs_standing_deg"] = (cols["forward_lean_deg"] + cols["_lean_coning_deg"]
-                                            - self._standing_pitch_deg(calib[0], self._live_standing))
         bouts = np.array([s.bout for s in steps])
         # side: a running vote, per bout, of the sideways speed at contact signed by step
         # parity (steps alternate), restarted where the alternation breaks (a step ≈ 2× the recent

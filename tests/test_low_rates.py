@@ -169,3 +169,22 @@ def test_a_point_sampled_run_under_40_hz_keeps_its_cadence(rate_hz, cadence_spm)
     true_spm = (120.0 / truth.steps["stride_time_s"]).median()
     assert abs(s["cadence_spm"] - true_spm) <= 1.0
     assert abs(s[f"cadence_{'running' if gait == 'run' else 'walking'}_spm"] - true_spm) <= 1.0
+
+
+@pytest.mark.parametrize("rate_hz", [25.0, 39.0, 50.0])
+def test_live_rows_under_40_hz_keep_the_lean_against_standing(rate_hz):
+    """The live view's 'Lean … vs standing' row and hunch cue read each emitted row's ``lean_vs_standing_deg``:
+    withholding impact under 40 Hz must not take it away (it once did: the rate check broke the calibration's
+    if/elif chain, so a 25-Hz Polar H10 lost the row live while the finished table had it). Truth: the synthetic
+    walk leans 15° forward of its standing posture; every row carries it within ±2°, as the finished table does."""
+    from imu_gait.engine import GaitEngine
+    rec, _ = synthesize_walk(90, fs_hz=rate_hz, seed=2, posture_lean_deg=15.0)
+    eng = GaitEngine(fs_hz=rate_hz)
+    rows = []
+    blk = int(rate_hz * 0.2)
+    for i in range(0, rec.time_s.size, blk):
+        rows += eng.feed(rec.time_s[i:i + blk], rec.acc_mps2[i:i + blk], rec.gyro_rads[i:i + blk]).rows
+    live = np.array([r.get("lean_vs_standing_deg", np.nan) for r in rows], float)
+    final = eng.finish().steps["lean_vs_standing_deg"].to_numpy(float)
+    assert len(rows) > 100 and np.isfinite(live).all(), f"{np.isfinite(live).sum()} of {len(rows)} live rows have it"
+    assert abs(np.median(live) - 15.0) < 2.0 and abs(np.nanmedian(final) - 15.0) < 2.0
