@@ -60,13 +60,38 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path, member, header):
     assert peak < 16 * 2**20, f"{peak / 2**20:.0f} MiB allocated to refuse the zip"
 
 
-def test_a_real_export_zip_still_reads(tmp_path):
-    """The limit leaves real exports alone: the real walk zipped as a phyphox export reads in full."""
+def test_a_real_export_zip_still_reads(tmp_path, monkeypatch):
+    """The limit leaves real exports alone: the real walk zipped as a phyphox export reads in full. The size floor
+    is lowered for the test (the walk is ~1 MB, far below 64 MiB), so the ratio rule itself is what must let a real
+    CSV's packing (3–14:1) through."""
+    import imu_gait.io._common as common
+    monkeypatch.setattr(common, "ZIP_BOMB_MIN_BYTES", 64 * 2**10)
     path = tmp_path / "export.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         zf.writestr("Accelerometer.csv", PHYPHOX_HEADER + _phyphox_rows())
     rec = imu_gait.read(path)
     assert len(rec.time_s) == len(_phyphox_rows().splitlines())
+
+
+def test_a_zips_mimetype_member_is_looked_at_not_inflated(tmp_path):
+    """Telling a workbook (.ods) from a sensor export reads a zip's 'mimetype' member: its first 200 bytes, not the
+    whole member. Before, a 1.5 MB zip with a 1.5 GiB 'mimetype' ended `imu-gait analyze` in a MemoryError
+    traceback before the zip-bomb guard ever saw it. Here an 80 MiB member: under 4 MiB allocated to look."""
+    from imu_gait.io.detect import is_spreadsheet
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        with zf.open("mimetype", "w", force_zip64=True) as fh:
+            for _ in range(80):
+                fh.write(bytes(2**20))
+        zf.writestr("Accelerometer.csv", PHYPHOX_HEADER + _phyphox_rows())
+    tracemalloc.start()
+    try:
+        answer = is_spreadsheet(str(path))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert answer is False
+    assert peak < 4 * 2**20, f"{peak / 2**20:.0f} MiB allocated to look at 'mimetype'"
 
 
 def test_analyze_dot_inside_an_export_folder(tmp_path, monkeypatch, capsys):

@@ -175,7 +175,7 @@ def clean_os_errors(reader: _Reader) -> _Reader:
 
 
 #: a zip member that unpacks to more than this many times its packed size, and to more than
-#: ZIP_BOMB_MIN_BYTES, is refused unread: sensor CSVs pack 2–10:1 (numbers with changing digits; a
+#: ZIP_BOMB_MIN_BYTES, is refused unread: sensor CSVs pack 2–15:1 (numbers with changing digits; a
 #: still phone's timestamps still change), while a zip bomb packs ~1000:1
 ZIP_MAX_RATIO = 100
 ZIP_BOMB_MIN_BYTES = 64 * 2**20

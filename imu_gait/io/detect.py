@@ -70,7 +70,10 @@ def is_spreadsheet(path: str) -> bool:
                 names = set(z.namelist())
                 if "xl/workbook.xml" in names:
                     return True
-                return "mimetype" in names and b"spreadsheet" in z.read("mimetype")[:200]
+                if "mimetype" not in names:
+                    return False
+                with z.open("mimetype") as fh:      # its first bytes only: a member may inflate to gigabytes
+                    return b"spreadsheet" in fh.read(200)
         with open(path, "rb") as fh:
             head = fh.read(4096)
     except (OSError, zipfile.BadZipFile):
