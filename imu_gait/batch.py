@@ -795,14 +795,21 @@ def _refuse_clashing_study_columns(table: ContextTable, flags: bool, bouts: bool
 
 #: what a spreadsheet (Excel, LibreOffice, Google Sheets) runs as a formula at the start of a cell
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: a cell starting with + or - runs something only if it names a function, a link or another cell (letters, a
+#: call, a sheet/DDE reference); '-', '-/-', '+/+', '-1,5' or '-00:05' (missing-value marks, a decimal comma,
+#: a time offset in a study table) are ordinary text, and guarding them would put a ' into a researcher's data
+_SIGNED_FORMULA_PART = re.compile(r"[A-Za-z(!|]")
 
 
 def spreadsheet_safe(value: Any) -> Any:
     """``value`` for a CSV cell a spreadsheet will open: text copied from the input (a file name, a context
     table's subject or group) that starts like a formula gets a leading ``'`` — ``=HYPERLINK(…)`` in a
     subject cell of a study table someone sent would otherwise run when the summary is opened (CSV
-    injection). Numbers (``-3``, ``+1.5``, ``1e-3``) and any other text are kept as they are."""
+    injection). Numbers (``-3``, ``+1.5``, ``1e-3``), signed text without letters or a call (``-``, ``-/-``,
+    ``-1,5``) and any other text are kept as they are."""
     if not isinstance(value, str) or not value.startswith(_FORMULA_START):
+        return value
+    if value[0] in "+-" and not _SIGNED_FORMULA_PART.search(value):
         return value
     try:
         float(value)

@@ -278,3 +278,16 @@ def test_the_rich_live_panel_passes_no_control_sequence_from_its_text():
     text = buf.getvalue()
     assert "\x1b[2J" not in text and "\x1b]0;" not in text and "GaitIMU?[2J?]0;retitled" in text
     assert "\x1b[1m" in text          # rich's own bold is kept
+
+
+@pytest.mark.parametrize("cell,written", [
+    ("=1+2", "'=1+2"), ("@SUM(A1)", "'@SUM(A1)"), ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+    ("-HYPERLINK(\"http:__x\")", "'-HYPERLINK(\"http:__x\")"), ("\tx", "'\tx"),
+    ("-3", "-3"), ("+1.5", "+1.5"), ("-1e-3", "-1e-3"),
+    ("-", "-"), ("-/-", "-/-"), ("+/+", "+/+"), ("-1,5", "-1,5"), ("-00:05", "-00:05"), ("subject 7", "subject 7")])
+def test_the_formula_guard_leaves_a_study_tables_ordinary_text_alone(cell, written):
+    """What starts like a formula and can run something (a function, a link, a DDE call) gets its leading ';
+    a study table's ordinary signed text — '-' for a missing value, '-/-', a decimal comma, a time offset —
+    is written as it was (before: every cell starting with + or - that was not a number got a ')."""
+    from imu_gait.batch import spreadsheet_safe
+    assert spreadsheet_safe(cell) == written
