@@ -112,6 +112,8 @@ their smoothed series (:func:`_turning_steps`): a turn swings the trunk along th
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
@@ -743,6 +745,69 @@ def _window_medians(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray
         return np.where(cnt > 0, np.where(cnt % 2 == 1, a, 0.5 * (a + b)), np.nan)
 
 
+#: the windowed medians of the last judgement (see :func:`reusing_window_medians`); None: not kept
+_MEDIAN_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("imu_gait_median_memo", default=None)
+
+
+@contextlib.contextmanager
+def reusing_window_medians(memo: dict):
+    """Within the block, each centred rolling median keeps its windows' medians in ``memo`` (a dict the caller
+    keeps from one call of :func:`evaluate_flags` to the next; start with ``{}``) and takes from there every
+    window whose values are bit for bit those of the same window in the last call.
+
+    Live, the flags are re-judged every 10 steps on the last 10 minutes (~1,100 steps): sorting every window
+    again was ~35 % of a live session's CPU, though only the windows at the two ends of the table (the new
+    steps, the steps dropped at the start) and those over values that changed hold other values. A median
+    is a function of its window's values alone, so a window with the same values gives the same median —
+    the result is the one computed afresh (tests/test_strain_fast_paths.py checks it against a fresh
+    judgement)."""
+    memo["call"] = 0                       # the calls of one judgement are matched by their order
+    token = _MEDIAN_MEMO.set(memo)
+    try:
+        yield memo
+    finally:
+        _MEDIAN_MEMO.reset(token)
+
+
+def _memo_medians(memo: dict, time_s: np.ndarray, x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Median of the finite values of each column of x (n, k) over rows [lo_i, hi_i), as
+    :func:`_window_medians`, taking each window whose values match the same call of the last judgement
+    from ``memo``. Only for x without ±inf and −0.0: then the numpy sort and pandas' skip-list (the path a
+    fresh call may take) give the same number for the same values (the same order statistic; the mean of two
+    as (a + b) / 2 or 0.5 · (a + b), both the rounded half of the same rounded sum), whichever computes it."""
+    n, k = x.shape
+    # not keyed by the window's length: the smoothing window follows the table's median step time, which moves
+    # a little with every judgement while most windows still hold the same steps (their bounds are compared)
+    key = (memo["call"], k)
+    bits = np.ascontiguousarray(x).view(np.int64)
+    med = np.full((n, k), np.nan)
+    todo = np.ones(n, bool)
+    last = memo.get(key)
+    if last is not None and n:
+        p_t, p_bits, p_lo, p_hi, p_med = last
+        s = int(np.searchsorted(p_t, time_s[0]))          # this call's first row in the last one
+        overlap = min(n, len(p_t) - s)
+        if overlap > 0 and p_t[s] == time_s[0]:
+            same = (p_t[s:s + overlap] == time_s[:overlap]) & (p_bits[s:s + overlap] == bits[:overlap]).all(axis=1)
+            changed = np.concatenate([[0], np.cumsum(~same)])
+            i = np.flatnonzero(hi <= overlap)                  # windows inside the overlap
+            j = i + s
+            hit = ((p_lo[j] == lo[i] + s) & (p_hi[j] == hi[i] + s) & (changed[hi[i]] == changed[lo[i]]))
+            med[i[hit]] = p_med[j[hit]]
+            todo[i[hit]] = False
+            memo["reused"] = memo.get("reused", 0) + int(hit.sum())      # (tests: the memo was used)
+    rows = np.flatnonzero(todo)
+    if rows.size:
+        # rows in groups that keep the padded (rows, width, k) sort within the numpy path's bound
+        width = max(int((hi[rows] - lo[rows]).max()), 1)
+        per = max(1, _NUMPY_MEDIAN_MAX_VALUES // width)
+        for r0 in range(0, rows.size, per):
+            r = rows[r0:r0 + per]
+            med[r] = _window_medians(x, lo[r], hi[r])
+    memo[key] = (np.array(time_s, float), bits.copy(), lo, hi, med.copy())
+    return med
+
+
 def _finite_counts(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """Finite values of each column of x (n, k) in each row's window [lo, hi)."""
     cnt = np.concatenate([np.zeros((1, x.shape[1]), np.int64), np.cumsum(np.isfinite(x), axis=0)])
@@ -756,6 +821,12 @@ def _rolling_median_cols(time_s: np.ndarray, x: np.ndarray, window_s: float, min
     n, k = x.shape
     need = np.maximum(np.asarray(min_periods), 1)
     need = need[:, None] if need.ndim else need
+    memo = _MEDIAN_MEMO.get()
+    if memo is not None:
+        memo["call"] += 1
+        if n and not (np.isinf(x).any() or (np.signbit(x) & (x == 0)).any()):
+            med = _memo_medians(memo, time_s, x, lo, hi)
+            return np.where(_finite_counts(x, lo, hi) >= need, med, np.nan)
     if n and int((hi - lo).max()) * n <= _NUMPY_MEDIAN_MAX_VALUES:
         med = _window_medians(x, lo, hi)
         return np.where(_finite_counts(x, lo, hi) >= need, med, np.nan)

@@ -137,3 +137,73 @@ def test_rolling_median_a_few_columns_at_a_time_equals_the_whole_frame():
         expected = np.where(cnt[hi] - cnt[lo] >= (need_col[:, None] if need_col.ndim else need_col), whole, np.nan)
         np.testing.assert_array_equal(strain._rolling_median_cols(t, x, 20.0, need), expected)
 
+
+
+def test_reused_window_medians_equal_fresh_ones_bit_for_bit():
+    """Live re-judgements keep the last judgement's window medians (strain.reusing_window_medians) and take
+    every window whose values did not change: over tables that slide (steps dropped at the start, new ones at
+    the end), grow, have values changed in the middle, and hold NaN, ±inf or −0.0 (those not reused), each
+    call gives exactly the medians a fresh call gives — and most windows were taken from the memo."""
+    from imu_gait import strain
+
+    rng = np.random.default_rng(7)
+    n_all, k = 2000, 3
+    t_all = np.cumsum(rng.uniform(0.4, 0.7, n_all))
+    t_all[1000:] += 40.0                                     # a pause inside the windows
+    x_all = rng.normal(size=(n_all, k))
+    x_all[rng.random((n_all, k)) < 0.1] = np.nan
+    x_all[::97, 0] = 0.0                                     # +0.0: reused (one sign: the same median any way)
+    memo: dict = {}
+    reused = 0
+    for call, end in enumerate(range(600, n_all, 10)):
+        start = max(0, end - 1100) if call % 7 else 0        # a sliding tail, now and then the whole table
+        t, x = t_all[start:end], x_all[start:end].copy()
+        if call % 5 == 3:
+            x[len(x) // 2, 1] += 1e-9                        # a value changed in the middle (re-referenced)
+        if call % 11 == 4:
+            x[len(x) // 3, 2] = np.inf                       # not reused: pandas counts it, numpy does not
+        if call % 13 == 6:
+            x[len(x) // 4, 0] = -0.0                         # not reused: which zero is the median is the sort's
+        windows = ((11.0, 5), (60.0, rng.integers(5, 40, len(t))), (120.0, 10))
+        fresh = [strain._rolling_median_cols(t, x, window_s, need) for window_s, need in windows]
+        before = memo.get("reused", 0)
+        with strain.reusing_window_medians(memo):           # one judgement: the calls in the same order
+            again = [strain._rolling_median_cols(t, x, window_s, need) for window_s, need in windows]
+        reused += memo.get("reused", 0) - before
+        for (window_s, _), a, b in zip(windows, fresh, again):
+            assert np.array_equal(a.view(np.int64), b.view(np.int64)), (call, window_s)
+    assert reused > 0.5 * 3 * 140 * 1100, reused             # most windows came from the memo
+
+
+def test_live_rejudgement_with_reused_medians_equals_a_fresh_one_as_a_flag_rises_and_ends():
+    """The live path's judgements (every 10 steps, the last 10 min against the settled baselines) made with
+    the window medians of the judgement before give the very flags and timeline a fresh judgement gives —
+    over a bounce flag's rise and end, and with an older step's lean re-referenced between two judgements."""
+    from imu_gait import analyze, strain
+    from imu_gait.synthetic import synthesize_walk
+
+    rec, _ = synthesize_walk(1500, seed=3, step_jitter=0.012,
+                             segments=[(1230.0, {"bounce_cm": 5.5}), (1360.0, {"bounce_cm": 3.5})])
+    steps = analyze(rec).steps
+    t = steps["time_s"].to_numpy()
+    _, tl = strain.evaluate_flags(steps[t <= 1000.0])
+    fixed = tl.attrs["baseline_state"]
+    assert set(fixed) == {"walk"}
+    memo: dict = {}
+    seen_active = seen_ended = False
+    for call, end in enumerate(range(int(np.searchsorted(t, 1200.0)), int(np.searchsorted(t, 1480.0)), 10)):
+        tail = steps.iloc[int(np.searchsorted(t, t[end - 1] - 600.0)):end]
+        if call % 9 == 5:                                    # an older step's lean changed (standing re-reference)
+            tail = tail.copy()
+            tail.iloc[len(tail) // 2, tail.columns.get_loc("forward_lean_deg")] += 0.25
+        fresh_flags, fresh_tl = strain.evaluate_flags(tail, fixed_baselines=fixed)
+        with strain.reusing_window_medians(memo):
+            flags, tl = strain.evaluate_flags(tail, fixed_baselines=fixed)
+        assert flags == fresh_flags, call
+        pd.testing.assert_frame_equal(tl, fresh_tl, check_exact=True)
+        assert repr(tl.attrs) == repr(fresh_tl.attrs)
+        bounce = [f for f in flags if f.id == "vertical_bounce"]
+        seen_active |= any(f.end_s >= t[end - 1] - 1 for f in bounce)
+        seen_ended |= any(f.end_s < t[end - 1] - 30 for f in bounce)
+    assert seen_active and seen_ended
+    assert memo["reused"] > 0
