@@ -46,8 +46,9 @@ from .dsp.segments import clip
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .errors import ArgumentError, StuckAxisError  # noqa: F401  (ArgumentError: imu_gait.engine.ArgumentError, as before)
 # plausible ranges of the context a caller gives (the CLI's options refuse the same, from the same constants)
-from .recording import (MIN_RATE_HZ, BODY_HEIGHT_RANGE_M, CLIPPED_PREFIX, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, STUCK_AXIS_HINT,
-                        Recording, float_samples, gravity_size, stuck_axes, stuck_axes_text)
+from .recording import (MIN_RATE_ACCEPTED_HZ, MIN_RATE_HZ, BODY_HEIGHT_RANGE_M, CLIPPED_PREFIX, G, IN_G_MEDIAN_RANGE,
+                        SENSOR_HEIGHT_RANGE_M, STUCK_AXIS_HINT, Recording, float_samples, gravity_size, stuck_axes,
+                        stuck_axes_text)
 from .result import STEP_COLUMNS, AnalysisResult
 from .saturation import saturation
 from .strain import (StrainConfig, evaluate_flags, lean_jumps, placement_kind, roll_name, steady_walk_variability, turning_steps,
@@ -448,7 +449,7 @@ class GaitEngine:
                  treadmill_schedule: TreadmillSchedule | None = None, body_height_m: float | None = None,
                  valid_day_worn_h: float = VALID_DAY_WORN_H, walking_aid: str | None = None):
         _number("fs_hz", fs_hz, 1.0, None, "Hz", none_ok=False)
-        if float(fs_hz) < 0.99 * MIN_RATE_HZ:
+        if float(fs_hz) < MIN_RATE_ACCEPTED_HZ:
             # analyze() refuses such a recording (Recording.validated); fed live it was analysed: a 12.5-Hz walk
             # read 107 spm for 110, the same samples from a file were refused (low-rate audit s39)
             raise ArgumentError(f"fs_hz={float(fs_hz):g}: the sampling rate is {float(fs_hz):g} Hz; gait analysis needs "
