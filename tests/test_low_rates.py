@@ -161,14 +161,26 @@ def test_a_point_sampled_run_under_40_hz_keeps_its_cadence(rate_hz, cadence_spm)
     """Without a sensor's own low-pass a run's contacts are pinned to the sample times: its strides take two or three
     values and the median of 120 / stride landed on one — 165 spm at 20 Hz read −2.7 spm, 185 at 25 Hz +2.0, 185 at
     26 Hz −1.5, 170 at 25 Hz −2.3, a 125-spm walk at 20 Hz +1.3. Under 40 Hz the summary's cadence is the median over
-    spans of 8 strides: within ±1 spm of truth (120 / the true stride time, median)."""
+    spans of 8 strides: within ±1 spm of truth (120 / the true stride time, median). So is each bout's in the bouts
+    table, and the days' and the JSON's bout cadences made from it: they kept single-stride medians (185 at 25 Hz
+    read 187.2 there, 165 at 20 Hz 163.3, while the summary read 184.8 and 165.5)."""
     gait = "run" if cadence_spm > 150 else "walk"
     kw = dict(RUN, gait=gait, cadence_spm=cadence_spm, contact_s=0.22 if cadence_spm >= 170 else 0.25)
     rec, truth = synthesize_walk(fs_hz=rate_hz, **kw)
-    s = imu_gait.analyze(rec).summary
+    res = imu_gait.analyze(rec)
+    s = res.summary
     true_spm = (120.0 / truth.steps["stride_time_s"]).median()
     assert abs(s["cadence_spm"] - true_spm) <= 1.0
     assert abs(s[f"cadence_{'running' if gait == 'run' else 'walking'}_spm"] - true_spm) <= 1.0
+    bout_spm = res.bouts["cadence_spm"].to_numpy(float)
+    assert len(bout_spm) and np.all(np.abs(bout_spm - true_spm) <= 1.0), (bout_spm, true_spm)
+    # (walking bouts only enter the outcomes: the days' and the summary's bout cadences are a walk's)
+    made_from_bouts = [*res.days.filter(like="cadence_spm").to_numpy(float).ravel(),
+                       *(v for k, v in s["walking_bouts"].items() if k.startswith("cadence_spm")),
+                       s["days"]["cadence_spm_10s_mean"]]
+    finite = np.array([v for v in made_from_bouts if v is not None and np.isfinite(v)], float)
+    assert gait == "run" or finite.size, made_from_bouts
+    assert np.all(np.abs(finite - true_spm) <= 1.0), (finite, true_spm)
 
 
 @pytest.mark.parametrize("rate_hz", [25.0, 39.0, 50.0])
