@@ -2632,7 +2632,9 @@ class GaitEngine:
                     s["stride_time_cv_pct"] = s["step_time_asymmetry_pct"] = float("nan")
                 if s["by_gait"]:
                     s["by_gait"]["run"].update(stride_time_cv_pct=float("nan"), step_time_asymmetry_pct=float("nan"))
-                warnings.append(low_rate_warning(self._fed_rate_hz, running=ran or bool(s["by_gait"])))
+                # (the figures named are those of the gaits walked: a walk's impact does not read 20–40 % low)
+                warnings.append(low_rate_warning(self._fed_rate_hz, running=ran or bool(s["by_gait"]),
+                                                 walking=not ran or bool(s["by_gait"])))
                 # cadence over spans of strides, not the median of single strides: without a sensor's own low-pass
                 # a run's contacts are pinned to the sample times, its strides take two or three values, and their
                 # median lands on one (a 185-spm run at 25 Hz: +2.0 spm, 165 at 20 Hz: −2.7; spans of 8 strides:
@@ -3139,12 +3141,21 @@ def _cadence_over_strides_spm(time_s: np.ndarray, bout: np.ndarray, gait: np.nda
     return float(np.median(per[ok])) if ok.size else float("nan")
 
 
-def low_rate_warning(rate_hz: float, *, running: bool) -> str:
-    """The note for a recording sampled under :data:`TIMING_MIN_RATE_HZ`: what is not given, why, what to do."""
-    return (f"sampled at {rate_hz:.3g} Hz: impact and ground-contact time are not measured below "
-            f"{TIMING_MIN_RATE_HZ:.0f} Hz (a landing's impact peak lasts 25–50 ms, one sample or none at this rate, "
-            f"and a contact's start and end are read {1000.0 / rate_hz:.0f} ms apart: they read 20–40 % low and "
-            "+10 to +30 ms)"
+def low_rate_warning(rate_hz: float, *, running: bool, walking: bool = True) -> str:
+    """The note for a recording sampled under :data:`TIMING_MIN_RATE_HZ`: what is not given, why, what to do.
+    ``running`` / ``walking``: whether the recording has a stretch of running / of walking — the figures named are
+    those of its gaits (benchmarks/rates.py, 20–30 Hz: impact read 20–42 % low running, 6–15 % walking; a run's
+    contact time +10 to +30 ms; ground contact is measured on running steps only)."""
+    if not running:
+        withheld = (f"impact is not measured below {TIMING_MIN_RATE_HZ:.0f} Hz (a landing's impact peak falls "
+                    "between samples at this rate: it reads 6–15 % low walking)")
+    else:
+        low = "20–40 % low running, 6–15 % walking" if walking else "20–40 % low"
+        withheld = (f"impact and ground-contact time are not measured below {TIMING_MIN_RATE_HZ:.0f} Hz (a running "
+                    "landing's impact peak lasts 25–50 ms, one sample or none at this rate, "
+                    f"and a contact's start and end are read {1000.0 / rate_hz:.0f} ms apart: impact reads {low}, "
+                    "a run's contact time +10 to +30 ms)")
+    return (f"sampled at {rate_hz:.3g} Hz: {withheld}"
             + ("; nor are a run's stride-time variability, step-time asymmetry and contact-time balance (at this "
                "rate a running contact is timed to about ±" f"{500.0 / rate_hz:.0f} ms, which reads a steady "
                "run as irregular)" if running else "")

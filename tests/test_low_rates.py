@@ -64,6 +64,8 @@ def test_a_run_under_40_hz_withholds_impact_contact_time_and_timing_variability_
     note = next(w for w in res.warnings if "not measured below 40 Hz" in w)
     assert f"sampled at {rate_hz:g} Hz" in note and "impact" in note and "record at 50 Hz or more" in note
     assert "stride-time variability" in note                 # (a run: its timing measures are named too)
+    # the figures are a run's (impact 20–42 % low, contact +10…+30 ms: benchmarks/rates.py), not a walk's
+    assert "impact reads 20–40 % low" in note and "contact time +10 to +30 ms" in note and "walking" not in note
     # what holds at these rates is still given, within the metric grid's tolerances
     every = np.r_[truth.walk_start_s, truth.ic_times_s, truth.walk_end_s]
     pairs, fp, fn = match_events(res.steps["time_s"].to_numpy(), every, tol_s=0.25)
@@ -132,6 +134,15 @@ def test_a_walk_at_25_hz_keeps_its_metrics_and_withholds_only_impact():
     assert np.isnan(s["impact_g"])
     note = next(w for w in res.warnings if "not measured below 40 Hz" in w)
     assert "stride-time variability" not in note
+    # a walk's figures (impact 6–15 % low at 20–30 Hz), not a run's 20–40 % and +10…+30 ms: it once told walkers
+    # those, and that contact time — measured on running steps only — was withheld
+    assert "6–15 % low walking" in note and "20–40" not in note and "contact" not in note
+
+
+def test_the_low_rate_note_of_a_walk_and_run_names_both_gaits_figures():
+    from imu_gait.engine import low_rate_warning
+    note = low_rate_warning(25.0, running=True, walking=True)
+    assert "20–40 % low running, 6–15 % walking" in note and "contact time +10 to +30 ms" in note
 
 
 def test_under_20_hz_is_refused_naming_the_rate_and_what_to_do():
