@@ -199,7 +199,8 @@ def _walking_bout_of_steps(steps: pd.DataFrame, bouts: pd.DataFrame | None = Non
 
 
 def bout_table(steps: pd.DataFrame, bouts: pd.DataFrame | None = None, *,
-               max_pause_s: float = MAX_PAUSE_S, flags: Sequence[Any] | None = None) -> pd.DataFrame:
+               max_pause_s: float = MAX_PAUSE_S, flags: Sequence[Any] | None = None,
+               cadence_span_strides: int | None = None) -> pd.DataFrame:
     """One row per walking bout (:data:`BOUT_COLUMNS`).
 
     ``steps``: a result's steps table (``time_s``, ``bout``, ``gait`` and the per-step metrics; a
@@ -217,7 +218,10 @@ def bout_table(steps: pd.DataFrame, bouts: pd.DataFrame | None = None, *,
     across a pause is not seen, as a stride across a pause has no heading); ``running_share`` is the
     share of running steps; ``flags`` the ids of the back-strain flags (anything with ``id``, ``start_s``,
     ``end_s``: :class:`imu_gait.result.Flag`) held at some time during the bout, space-separated in order
-    of onset ("" none; None where ``flags`` was not given).
+    of onset ("" none; None where ``flags`` was not given). ``cadence_span_strides`` (k): the cadence is the
+    median over the bout's spans of k strides within a stretch (:func:`span_cadence_spm`; the engine's under
+    TIMING_MIN_RATE_HZ, as the summary's), the median of its steps' cadence where no stretch of it is that long;
+    None: the median of its steps' cadence.
     """
     cols = list(BOUT_COLUMNS)
     steps = steps[steps["bout"].notna()] if "bout" in steps else steps.iloc[:0]
@@ -260,6 +264,11 @@ def bout_table(steps: pd.DataFrame, bouts: pd.DataFrame | None = None, *,
             "running_share": rs, "n_turns": n_turns, "flags": flags_during(start, end, flags)}
     for k in BOUT_METRICS:
         data[k] = med[k].to_numpy(float) if k in have else np.full(len(ids), np.nan)
+    if cadence_span_strides is not None and len(steps):
+        spans = span_cadence_spm(steps["time_s"].to_numpy(float), steps["bout"].to_numpy(), cadence_span_strides)
+        by_span = pd.Series(spans).groupby(wb_of_step, sort=False).median().reindex(ids).to_numpy(float)
+        data["cadence_spm"] = np.where(np.isfinite(by_span) & np.isfinite(data["cadence_spm"]), by_span,
+                                       data["cadence_spm"])
     if extra:
         _gait_only_medians(data, plain, wb_of_step, ids, rs, n_steps)
     data["stride_length_m"] = 2.0 * data["step_length_m"]
@@ -289,6 +298,25 @@ def _gait_only_medians(data: dict[str, Any], steps: pd.DataFrame, wb_of_step: np
         ok = np.isfinite(steps[k].to_numpy(float)[run_rows]) & (pos >= 0)
         has[pos[ok]] = True
         data[k] = np.where(is_run & ~has, np.nan, data[k])
+
+
+def span_cadence_spm(time_s: np.ndarray, stretch: np.ndarray, strides: int) -> np.ndarray:
+    """Per contact i: the cadence over the ``strides`` strides from it, 120 · strides / (time from contact i to
+    contact i + 2 · strides), spm, when both contacts are of one stretch (``stretch``: the steps' ``bout``;
+    stretches are contiguous in time); NaN else (the last 2 · strides contacts: NaN). Steps in time order.
+    A contact's timing error (one sample at a low rate) is spread over the span instead of deciding each
+    stride's value; the summary, the bouts table and the days under TIMING_MIN_RATE_HZ all take their cadence
+    as medians of these (:func:`imu_gait.engine.analyze`)."""
+    time_s = np.asarray(time_s, float)
+    stretch = np.asarray(stretch)
+    n = 2 * int(strides)
+    out = np.full(time_s.size, np.nan)
+    if time_s.size <= n:
+        return out
+    span = time_s[n:] - time_s[:-n]
+    ok = (stretch[n:] == stretch[:-n]) & np.isfinite(span) & (span > 0)
+    out[:-n][ok] = 60.0 * n / span[ok]
+    return out
 
 
 def flags_during(start_s: np.ndarray, end_s: np.ndarray, flags: Sequence[Any] | None) -> list[str | None]:

@@ -30,7 +30,7 @@ from typing import Any, Callable, Sequence, TypeVar
 import numpy as np
 import pandas as pd
 
-from .bouts import MAX_PAUSE_S, PENDULUM_ONLY_METRICS, bout_outcomes, bout_table
+from .bouts import MAX_PAUSE_S, PENDULUM_ONLY_METRICS, bout_outcomes, bout_table, span_cadence_spm
 from .days import VALID_DAY_WORN_H, MinuteStats, clock_summary, day_outcomes, day_table, recording_clock, worn_minutes
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.gyro_check import MATCHING_MAX_BY_KIND, gyro_axis_mismatch
@@ -46,8 +46,9 @@ from .dsp.segments import clip
 from .dsp.steps import StepAcceptor, StepParams, candidate_mask, refine_contacts
 from .errors import ArgumentError, StuckAxisError  # noqa: F401  (ArgumentError: imu_gait.engine.ArgumentError, as before)
 # plausible ranges of the context a caller gives (the CLI's options refuse the same, from the same constants)
-from .recording import (MIN_RATE_HZ, BODY_HEIGHT_RANGE_M, CLIPPED_PREFIX, G, IN_G_MEDIAN_RANGE, SENSOR_HEIGHT_RANGE_M, STUCK_AXIS_HINT,
-                        Recording, float_samples, gravity_size, stuck_axes, stuck_axes_text)
+from .recording import (MIN_RATE_ACCEPTED_HZ, MIN_RATE_HZ, BODY_HEIGHT_RANGE_M, CLIPPED_PREFIX, G, IN_G_MEDIAN_RANGE,
+                        SENSOR_HEIGHT_RANGE_M, STUCK_AXIS_HINT, Recording, float_samples, gravity_size, stuck_axes,
+                        stuck_axes_text)
 from .result import STEP_COLUMNS, AnalysisResult
 from .saturation import saturation
 from .strain import (StrainConfig, evaluate_flags, lean_jumps, placement_kind, reusing_window_medians, roll_name,
@@ -448,7 +449,7 @@ class GaitEngine:
                  treadmill_schedule: TreadmillSchedule | None = None, body_height_m: float | None = None,
                  valid_day_worn_h: float = VALID_DAY_WORN_H, walking_aid: str | None = None):
         _number("fs_hz", fs_hz, 1.0, None, "Hz", none_ok=False)
-        if float(fs_hz) < 0.99 * MIN_RATE_HZ:
+        if float(fs_hz) < MIN_RATE_ACCEPTED_HZ:
             # analyze() refuses such a recording (Recording.validated); fed live it was analysed: a 12.5-Hz walk
             # read 107 spm for 110, the same samples from a file were refused (low-rate audit s39)
             raise ArgumentError(f"fs_hz={float(fs_hz):g}: the sampling rate is {float(fs_hz):g} Hz; gait analysis needs "
@@ -2430,7 +2431,10 @@ class GaitEngine:
             steps = steps.assign(turning=turning_steps(steps))
         # each bout on its own (a day's many short walks mix in the medians) and the bouts summarised by
         # length, as real-world walking studies report them
-        bouts = bout_table(steps, bouts, flags=flags)
+        # (under TIMING_MIN_RATE_HZ a bout's cadence over spans of strides, as the summary's: a 185-spm run at 25 Hz
+        # read 187.2 in the bouts table from single strides, 184.8 in the summary)
+        bouts = bout_table(steps, bouts, flags=flags, cadence_span_strides=CADENCE_SPAN_STRIDES
+                           if self._fed_rate_hz < TIMING_MIN_RATE_HZ else None)
         # the walking bouts every output counts: stretches of steady steps less than 3 s apart joined
         summary["n_bouts"] = int(len(bouts))
         summary["walking_bouts"] = bout_outcomes(bouts)
@@ -2632,7 +2636,9 @@ class GaitEngine:
                     s["stride_time_cv_pct"] = s["step_time_asymmetry_pct"] = float("nan")
                 if s["by_gait"]:
                     s["by_gait"]["run"].update(stride_time_cv_pct=float("nan"), step_time_asymmetry_pct=float("nan"))
-                warnings.append(low_rate_warning(self._fed_rate_hz, running=ran or bool(s["by_gait"])))
+                # (the figures named are those of the gaits walked: a walk's impact does not read 20–40 % low)
+                warnings.append(low_rate_warning(self._fed_rate_hz, running=ran or bool(s["by_gait"]),
+                                                 walking=not ran or bool(s["by_gait"])))
                 # cadence over spans of strides, not the median of single strides: without a sensor's own low-pass
                 # a run's contacts are pinned to the sample times, its strides take two or three values, and their
                 # median lands on one (a 185-spm run at 25 Hz: +2.0 spm, 165 at 20 Hz: −2.7; spans of 8 strides:
@@ -3124,30 +3130,36 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
     return flags, tl
 
 
-#: under TIMING_MIN_RATE_HZ the summary's cadence is the median over spans of this many strides (one bout, one gait)
+#: under TIMING_MIN_RATE_HZ the cadence of the summary and of each bout (the bouts and days tables) is the median over
+#: spans of this many strides (one stretch of steps; the summary's per gait too)
 CADENCE_SPAN_STRIDES = 8
 
 
 def _cadence_over_strides_spm(time_s: np.ndarray, bout: np.ndarray, gait: np.ndarray, which: str | None) -> float:
-    """Median of 120 · k / (time of k strides) over every run of 2k + 1 consecutive contacts of one bout (of gait
-    ``which``; None: either), k = :data:`CADENCE_SPAN_STRIDES`; NaN when no bout is that long. A contact's
-    timing error (one sample at a low rate) is spread over k strides instead of deciding each stride's value."""
-    n = 2 * CADENCE_SPAN_STRIDES
-    if time_s.size <= n:
-        return float("nan")
-    span = time_s[n:] - time_s[:-n]
-    ok = (bout[n:] == bout[:-n]) & np.isfinite(span) & (span > 0)      # (bouts are contiguous in time)
+    """Median of :func:`imu_gait.bouts.span_cadence_spm` over every span of k = :data:`CADENCE_SPAN_STRIDES`
+    strides within one stretch (of gait ``which`` at both ends; None: either); NaN when no stretch is that long."""
+    per = span_cadence_spm(time_s, bout, CADENCE_SPAN_STRIDES)
+    ok = np.flatnonzero(np.isfinite(per))
     if which is not None:
-        ok &= (gait[n:] == which) & (gait[:-n] == which)
-    return float(np.median(60.0 * n / span[ok])) if ok.any() else float("nan")
+        ok = ok[(gait[ok] == which) & (gait[ok + 2 * CADENCE_SPAN_STRIDES] == which)]
+    return float(np.median(per[ok])) if ok.size else float("nan")
 
 
-def low_rate_warning(rate_hz: float, *, running: bool) -> str:
-    """The note for a recording sampled under :data:`TIMING_MIN_RATE_HZ`: what is not given, why, what to do."""
-    return (f"sampled at {rate_hz:.3g} Hz: impact and ground-contact time are not measured below "
-            f"{TIMING_MIN_RATE_HZ:.0f} Hz (a landing's impact peak lasts 25–50 ms, one sample or none at this rate, "
-            f"and a contact's start and end are read {1000.0 / rate_hz:.0f} ms apart: they read 20–40 % low and "
-            "+10 to +30 ms)"
+def low_rate_warning(rate_hz: float, *, running: bool, walking: bool = True) -> str:
+    """The note for a recording sampled under :data:`TIMING_MIN_RATE_HZ`: what is not given, why, what to do.
+    ``running`` / ``walking``: whether the recording has a stretch of running / of walking — the figures named are
+    those of its gaits (benchmarks/rates.py, 20–30 Hz: impact read 20–42 % low running, 6–15 % walking; a run's
+    contact time +10 to +30 ms; ground contact is measured on running steps only)."""
+    if not running:
+        withheld = (f"impact is not measured below {TIMING_MIN_RATE_HZ:.0f} Hz (a landing's impact peak falls "
+                    "between samples at this rate: it reads 6–15 % low walking)")
+    else:
+        low = "20–40 % low running, 6–15 % walking" if walking else "20–40 % low"
+        withheld = (f"impact and ground-contact time are not measured below {TIMING_MIN_RATE_HZ:.0f} Hz (a running "
+                    "landing's impact peak lasts 25–50 ms, one sample or none at this rate, "
+                    f"and a contact's start and end are read {1000.0 / rate_hz:.0f} ms apart: impact reads {low}, "
+                    "a run's contact time +10 to +30 ms)")
+    return (f"sampled at {rate_hz:.3g} Hz: {withheld}"
             + ("; nor are a run's stride-time variability, step-time asymmetry and contact-time balance (at this "
                "rate a running contact is timed to about ±" f"{500.0 / rate_hz:.0f} ms, which reads a steady "
                "run as irregular)" if running else "")

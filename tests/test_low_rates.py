@@ -64,6 +64,8 @@ def test_a_run_under_40_hz_withholds_impact_contact_time_and_timing_variability_
     note = next(w for w in res.warnings if "not measured below 40 Hz" in w)
     assert f"sampled at {rate_hz:g} Hz" in note and "impact" in note and "record at 50 Hz or more" in note
     assert "stride-time variability" in note                 # (a run: its timing measures are named too)
+    # the figures are a run's (impact 20–42 % low, contact +10…+30 ms: benchmarks/rates.py), not a walk's
+    assert "impact reads 20–40 % low" in note and "contact time +10 to +30 ms" in note and "walking" not in note
     # what holds at these rates is still given, within the metric grid's tolerances
     every = np.r_[truth.walk_start_s, truth.ic_times_s, truth.walk_end_s]
     pairs, fp, fn = match_events(res.steps["time_s"].to_numpy(), every, tol_s=0.25)
@@ -132,6 +134,15 @@ def test_a_walk_at_25_hz_keeps_its_metrics_and_withholds_only_impact():
     assert np.isnan(s["impact_g"])
     note = next(w for w in res.warnings if "not measured below 40 Hz" in w)
     assert "stride-time variability" not in note
+    # a walk's figures (impact 6–15 % low at 20–30 Hz), not a run's 20–40 % and +10…+30 ms: it once told walkers
+    # those, and that contact time — measured on running steps only — was withheld
+    assert "6–15 % low walking" in note and "20–40" not in note and "contact" not in note
+
+
+def test_the_low_rate_note_of_a_walk_and_run_names_both_gaits_figures():
+    from imu_gait.engine import low_rate_warning
+    note = low_rate_warning(25.0, running=True, walking=True)
+    assert "20–40 % low running, 6–15 % walking" in note and "contact time +10 to +30 ms" in note
 
 
 def test_under_20_hz_is_refused_naming_the_rate_and_what_to_do():
@@ -161,14 +172,26 @@ def test_a_point_sampled_run_under_40_hz_keeps_its_cadence(rate_hz, cadence_spm)
     """Without a sensor's own low-pass a run's contacts are pinned to the sample times: its strides take two or three
     values and the median of 120 / stride landed on one — 165 spm at 20 Hz read −2.7 spm, 185 at 25 Hz +2.0, 185 at
     26 Hz −1.5, 170 at 25 Hz −2.3, a 125-spm walk at 20 Hz +1.3. Under 40 Hz the summary's cadence is the median over
-    spans of 8 strides: within ±1 spm of truth (120 / the true stride time, median)."""
+    spans of 8 strides: within ±1 spm of truth (120 / the true stride time, median). So is each bout's in the bouts
+    table, and the days' and the JSON's bout cadences made from it: they kept single-stride medians (185 at 25 Hz
+    read 187.2 there, 165 at 20 Hz 163.3, while the summary read 184.8 and 165.5)."""
     gait = "run" if cadence_spm > 150 else "walk"
     kw = dict(RUN, gait=gait, cadence_spm=cadence_spm, contact_s=0.22 if cadence_spm >= 170 else 0.25)
     rec, truth = synthesize_walk(fs_hz=rate_hz, **kw)
-    s = imu_gait.analyze(rec).summary
+    res = imu_gait.analyze(rec)
+    s = res.summary
     true_spm = (120.0 / truth.steps["stride_time_s"]).median()
     assert abs(s["cadence_spm"] - true_spm) <= 1.0
     assert abs(s[f"cadence_{'running' if gait == 'run' else 'walking'}_spm"] - true_spm) <= 1.0
+    bout_spm = res.bouts["cadence_spm"].to_numpy(float)
+    assert len(bout_spm) and np.all(np.abs(bout_spm - true_spm) <= 1.0), (bout_spm, true_spm)
+    # (walking bouts only enter the outcomes: the days' and the summary's bout cadences are a walk's)
+    made_from_bouts = [*res.days.filter(like="cadence_spm").to_numpy(float).ravel(),
+                       *(v for k, v in s["walking_bouts"].items() if k.startswith("cadence_spm")),
+                       s["days"]["cadence_spm_10s_mean"]]
+    finite = np.array([v for v in made_from_bouts if v is not None and np.isfinite(v)], float)
+    assert gait == "run" or finite.size, made_from_bouts
+    assert np.all(np.abs(finite - true_spm) <= 1.0), (finite, true_spm)
 
 
 @pytest.mark.parametrize("rate_hz", [25.0, 39.0, 50.0])

@@ -45,7 +45,7 @@ import pandas as pd
 from ..clocktext import (AMBIGUOUS, DAY_FIRST, MONTH_FIRST, date_order, first_misread_date, has_utc_offset,
                          is_time_of_day_only, reads_day_first)
 from ..errors import RecordingError
-from ..recording import MIN_DURATION_S, MIN_RATE_HZ, Recording
+from ..recording import MIN_DURATION_S, MIN_RATE_ACCEPTED_HZ, MIN_RATE_HZ, Recording
 from . import _blocks
 from ._common import (blank_separator_rows, is_blank_or_separators, separator_rows_warning,
                       TIME_UNITS, acc_factor, check_stated_acc_unit, check_stated_gyro_unit, clean_os_errors,
@@ -421,7 +421,7 @@ def _refuse_short_in_unit(traw: np.ndarray, unit: str, how: str, label: str, col
     del pos
     rate = 1.0 / (step * TIME_UNITS[unit]) if step > 0 else float("inf")
     too_short = span * TIME_UNITS[unit] < MIN_DURATION_S
-    if not too_short and rate >= 0.99 * MIN_RATE_HZ:
+    if not too_short and rate >= MIN_RATE_ACCEPTED_HZ:
         return
     fits = [u for u in ("s", "ms", "us", "ns") if u != unit and step > 0
             and span * TIME_UNITS[u] >= MIN_DURATION_S and MIN_RATE_HZ <= 1.0 / (step * TIME_UNITS[u]) <= 5000.0]
