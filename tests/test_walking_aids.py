@@ -218,3 +218,21 @@ def test_the_rollator_note_names_the_lean_limit_configured():
     assert any("not held to the general 12° limit" in n for n in aided.attrs["notes"])
     assert not any("forward lean over" in n or "10°" in n for n in aided.attrs["notes"])
 
+
+def test_a_context_table_cell_can_say_none_or_capitalise_the_aid(tmp_path):
+    """'Rollator' and 'none' in a walking_aid cell are read as the library reads them (review s39 L3: both were
+    'invalid choice'); 'none' sets aside the command line's --walking-aid for that recording."""
+    from imu_gait.batch import run_batch
+    from imu_gait.context_table import read_context_table
+
+    rec, _ = synthesize_walk(110, seed=1, step_jitter=0.012, **ROLLATOR)
+    for name in ("a.csv", "b.csv", "c.csv"):
+        write_native(tmp_path / name, rec)
+    (tmp_path / "t.csv").write_text("recording,walking_aid\na.csv,Rollator\nb.csv,none\nc.csv,\n", encoding="utf-8")
+    table = read_context_table(tmp_path / "t.csv")
+    rows = run_batch([], None, context_table=table, context={"walking_aid": "rollator"})
+    assert [r["options"] for r in rows] == ["--walking-aid rollator", "--walking-aid none", "--walking-aid rollator"]
+    assert [r["flags"] for r in rows] == ["", "forward_lean", ""]       # 'none': judged with free hands
+    args = cli.build_parser().parse_args(["analyze", "x.csv", "--walking-aid", "NONE"])
+    assert args.walking_aid == "none"
+
