@@ -236,3 +236,31 @@ def test_a_context_table_cell_can_say_none_or_capitalise_the_aid(tmp_path):
     args = cli.build_parser().parse_args(["analyze", "x.csv", "--walking-aid", "NONE"])
     assert args.walking_aid == "none"
 
+
+def test_a_live_sessions_walking_aid_goes_with_its_recording(tmp_path):
+    """A live rollator session writes '# walking_aid: rollator' into its recording's header, as it does the
+    placement: analysing or replaying the file later judges it with the rollator too (review s39 M2: a later
+    'analyze' read 'Forward lean / hunching, strong' where the live session had no flag); walking_aid='none'
+    sets the file's aid aside, and an aid the rules do not know in a header is refused naming the file."""
+    from imu_gait.devices.link import SampleBlock
+    from imu_gait.devices.live import LiveSession
+    from imu_gait.devices.replay import ReplaySource
+
+    rec, _ = synthesize_walk(110, seed=1, step_jitter=0.012, **ROLLATOR)
+    path = tmp_path / "w.csv"
+    sess = LiveSession(iter(()), feed_interval_s=0.0, record=path, walking_aid="rollator")
+    sess.process(SampleBlock(rec.time_s, rec.acc_mps2, rec.gyro_rads, 0, 0))
+    live = sess.finish()
+    assert live.flags == [] and live.summary["walking_aid"] == "rollator"
+    saved = imu_gait.read(str(path))
+    assert saved.meta["walking_aid"] == "rollator"
+    again = imu_gait.analyze(saved)
+    assert again.summary["walking_aid"] == "rollator" and again.flags == []
+    assert again.summary["flag_notes"] == live.summary["flag_notes"]
+    assert ReplaySource(path).engine_context["walking_aid"] == "rollator"
+    free = imu_gait.analyze(saved, walking_aid="none")
+    assert free.summary["walking_aid"] is None and [f.id for f in free.flags] == ["forward_lean"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(path.read_text().replace("# walking_aid: rollator", "# walking_aid: zimmer"))
+    with pytest.raises(ArgumentError, match=r"(?s)bad\.csv: its metadata says walking_aid 'zimmer'.*--walking-aid"):
+        imu_gait.analyze(imu_gait.read(str(bad)))
