@@ -532,8 +532,11 @@ def add_context_options(ctx: Any, leave_out: Sequence[str] = ()) -> None:
     ctx.add_argument("--valid-day-hours", metavar="H", type=number_in_range(0.5, 24.0, "h"),
                      help="hours a calendar day must be worn to count in the figures per day of a recording of "
                           "days (default 10, the usual accelerometry criterion; Mobilise-D asks 12)")
-    ctx.add_argument("--walking-aid", choices=WALKING_AIDS, dest="walking_aid",
-                     help="the walking aid used the whole time: 'rollator' (a wheeled walker, or a stroller or "
+    # any case, and 'none' (as analyze(walking_aid=…) takes them): a context table's cell 'Rollator' or 'none' was
+    # refused, so one recording could not set aside the command line's aid (review s39 L3)
+    ctx.add_argument("--walking-aid", choices=(*WALKING_AIDS, "none"), type=str.lower, dest="walking_aid",
+                     help="the walking aid used the whole time ('none': no aid, e.g. to set aside a file's own): "
+                          "'rollator' (a wheeled walker, or a stroller or "
                           "trolley pushed with both hands: holding on and its forward lean are the aid's, not "
                           "judged against the general lean limit; holding on is judged against your first minutes with it), 'cane' (a stick or one "
                           "crutch: asymmetry and pelvic-drop flags say the stick's part), 'poles' (Nordic walking: "

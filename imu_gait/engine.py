@@ -51,8 +51,8 @@ from .recording import (MIN_RATE_ACCEPTED_HZ, MIN_RATE_HZ, BODY_HEIGHT_RANGE_M, 
                         stuck_axes_text)
 from .result import STEP_COLUMNS, AnalysisResult
 from .saturation import saturation
-from .strain import (StrainConfig, evaluate_flags, lean_jumps, placement_kind, reusing_window_medians, roll_name,
-                     steady_walk_variability, turning_steps, walking_aid_name, without_turns)
+from .strain import (WALKING_AIDS, StrainConfig, evaluate_flags, lean_jumps, placement_kind, reusing_window_medians,
+                     roll_name, steady_walk_variability, turning_steps, walking_aid_name, without_turns)
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, TreadmillSchedule, mmss
 
 ENGINE_RATE_HZ = 100.0
@@ -3231,6 +3231,17 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
     rec = recording if recording.is_validated else recording.validated()
     meta = rec.meta
     placement_given = placement
+    if walking_aid is None and meta.get("walking_aid"):
+        # the aid a live session was given, written into its recording's header: analysing the file again judges
+        # it the same way (review s39 M2); walking_aid='none' sets it aside
+        walking_aid = str(meta["walking_aid"])
+        try:
+            walking_aid_name(walking_aid)
+        except ValueError:
+            raise ArgumentError(f"{rec.source}: its metadata says walking_aid {walking_aid!r}, which the flag rules "
+                                f"do not know\n  What to do: give the aid for this walk — --walking-aid "
+                                f"{'|'.join(WALKING_AIDS)}|none (walking_aid=… in Python) — or correct the "
+                                "'# walking_aid:' line") from None
     if sensor_height_m is None and body_height_m is None:
         # the recording's own heights only when the caller gave neither: a --height typed for this walk
         # was silently overruled by a sensor height stored in the file

@@ -346,10 +346,11 @@ ROLLATOR_RAIL_CAUSE = ("Your trunk rotates and sways less, and bounces less, tha
                        "more than at the start is the change.")
 ROLLATOR_RAIL_ADVICE = ("Slow down or rest on the rollator's seat for a minute; check the handles are at wrist height "
                         "with the arms hanging, and walk close inside the frame.")
-#: … and set a forward lean of their own: the general 10° limit (runners' 'high lean') does not describe it
+#: … and set a forward lean of their own: the general lean limit (runners' 'high lean') does not describe it
+#: ({limit:g}: StrainConfig.lean_abs_deg, 10° by default)
 ROLLATOR_LEAN_NOTE = ("You walked with a rollator: its handles in front of you set a forward lean of their own{here}, "
-                      "so forward lean was not held to the general 10° limit; a rise from your first minutes with it "
-                      "is still flagged.")
+                      "so forward lean was not held to the general {limit:g}° limit; a rise from your first minutes "
+                      "with it is still flagged.")
 ROLLATOR_LEAN_CAUSE = ("You lean forward more than in your first minutes with the rollator (some lean is expected with "
                        "one — its handles are in front of you — but this is more): the rollator running ahead of you, "
                        "or more of your weight on it as you tire, keeps the back muscles working to hold you up.")
@@ -365,6 +366,10 @@ ROLLATOR_GUARDING_ADVICE = ("If you are leaning on the rollator more, slow down 
 CANE_SIDE_CAUSE = (" You walked with a stick: a stick on one side makes the two sides' steps differ by itself, and "
                    "the difference may be the stick easing the leg it helps — compare with your other walks with the "
                    "stick rather than with even walking.")
+#: … but against a baseline walked with the stick the stick is on both sides of the comparison: a rise over it is
+#: not the stick's (review s39 M1: 1.2 % → 11.9 %, 'marked', was told the stick made the sides differ by itself)
+CANE_BASELINE_CAUSE = (" You walked with the stick in your first minutes too, so this change is not the stick itself: "
+                       "if it hurts, or you lean on the stick more, take it as a change in you.")
 #: Nordic poles drive the arm swing, and the trunk turns with them
 POLES_TWIST_CAUSE = ("Your trunk is rotating more than in your first minutes. With Nordic poles the arms drive each "
                      "step and the trunk turns with them, so more rotation is expected as you push harder or get into "
@@ -551,9 +556,11 @@ class StrainConfig:
 #: (" and pelvic drop" is added where the steps have pelvic-drop values: without a gyroscope the other note
 #: says pelvic drop cannot be judged, and this list said it was)
 _NO_BASELINE_JUDGED = {
-    "walk": "forward lean over 10°, uneven step timing, left/right differences in step time",
-    "run": "low running cadence, high bounce, forward lean over 10°, uneven step timing, left/right "
+    "walk": "forward lean over {lean:g}°, uneven step timing, left/right differences in step time",
+    "run": "low running cadence, high bounce, forward lean over {lean:g}°, uneven step timing, left/right "
            "differences in step time"}
+#: how _NO_BASELINE_JUDGED names the general lean limit ({lean:g}: StrainConfig.lean_abs_deg)
+_NO_BASELINE_LEAN = "forward lean over {lean:g}°, "
 _NO_BASELINE_NOT_JUDGED = {
     "walk": "Over-striding, bounce, trunk twist (too much or too little), handrail gripping, lean from the "
             "incline, pelvic-drop range and fatigue",
@@ -1231,7 +1238,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     if off_trunk:
         rules = [r for r in rules if r.id in _OFF_TRUNK_RULES]
     elif aid == "rollator":
-        rules = _rollator_rules(rules, grid, cols, notes)
+        rules = _rollator_rules(rules, grid, cols, notes, cfg)
     if one_sided is not None:
         # a sensor on one side (a hip clip, a pocket the placement did not name) times and loads left and right
         # steps differently by itself: its 'asymmetry' is its place, present from the first step (science audit
@@ -1879,9 +1886,10 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
                    f"(needs ≥ {2 * cfg.baseline_min_s:.0f} s: the baseline is at least "
                    f"{cfg.baseline_min_s:.0f} s and at most the first half — a shorter baseline setting "
                    f"cannot lower that), so ")
+            judged = _NO_BASELINE_JUDGED[g].format(lean=cfg.lean_abs_deg)
             notes.append(why + ("step timing was judged only against the general limit (stride-time variability "
                                 f"over {cfg.cv_abs_pct:g} %)." if off_trunk else
-                                f"{name} was judged only against general limits ({_NO_BASELINE_JUDGED[g]}"
+                                f"{name} was judged only against general limits ({judged}"
                                 f"{' and ' + roll if np.isfinite(cols['pelvic_drop_deg'][m]).any() else ''}). "
                                 f"{_NO_BASELINE_NOT_JUDGED[g]} are judged against your own first minutes and "
                                 "could not be judged."))
@@ -2346,7 +2354,8 @@ def _evaluate_rule(rule: _Rule, t: np.ndarray, cfg: StrainConfig,
     return eps
 
 
-def _rollator_rules(rules: list[_Rule], grid: dict, cols: dict[str, np.ndarray], notes: list[str]) -> list[_Rule]:
+def _rollator_rules(rules: list[_Rule], grid: dict, cols: dict[str, np.ndarray], notes: list[str],
+                    cfg: StrainConfig) -> list[_Rule]:
     """A rollator walked with the whole time: no general forward-lean limit (its handles set a lean of their own:
     a 100-s rollator walk leaning 15° further than standing read 'Forward lean / hunching, strong'; walking-aid
     audit s39). A lean rise from the walker's own first minutes with it is kept, and so is the rail rule, judged
@@ -2360,9 +2369,11 @@ def _rollator_rules(rules: list[_Rule], grid: dict, cols: dict[str, np.ndarray],
                 med = float(np.median(lean)) if lean.size else float("nan")
                 here = (f" (here {abs(med):.0f}° further {'forward' if med >= 0 else 'back'} than you stood)"
                         if np.isfinite(med) else "")
-                notes.append(ROLLATOR_LEAN_NOTE.format(here=here))
-                # the short walk's note listed the 10° limit among what the general limits still judge
-                notes[:] = [n.replace("forward lean over 10°, ", "") if _NO_BASELINE_NOTE in n else n for n in notes]
+                notes.append(ROLLATOR_LEAN_NOTE.format(here=here, limit=cfg.lean_abs_deg))
+                # the short walk's note listed the lean limit among what the general limits still judge (both
+                # from the configured limit: a literal 10° found nothing with lean_abs_deg=12, review s39 L5)
+                said = _NO_BASELINE_LEAN.format(lean=cfg.lean_abs_deg)
+                notes[:] = [n.replace(said, "") if _NO_BASELINE_NOTE in n else n for n in notes]
             r = replace(r, abs=None)
         out.append(r)
     return out
@@ -2648,6 +2659,10 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         advice = ("If you were holding a rail or support, try walking without it; otherwise relax the "
                   "shoulders and belly, breathe out, and let the arms swing and the shoulders and pelvis "
                   "counter-rotate.")
+    if ctx.get("walking_aid") == "rollator" and fid == "handrail_gripping":
+        # the rule's own words, set here (its title: before the message), so that the belt-speed sentences added
+        # below stay (review s39 L4: they were dropped when the whole cause was replaced after them)
+        cause, advice = ROLLATOR_RAIL_CAUSE, ROLLATOR_RAIL_ADVICE
     belt = float(ctx["belt_speed_at"](start_s))
     if fid in ("pace_too_fast", "handrail_gripping", "incline_effort") and belt > 0:
         advice += f" (Belt speed was {belt * 3.6:.1f} km/h; try about 0.5 km/h slower.)"   # km/h: as entered
@@ -2752,15 +2767,15 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         # (the hill's and the treadmill's sentences added above stay: a rollator goes uphill too)
         cause = cause.replace(info["cause"], ROLLATOR_LEAN_CAUSE, 1)
         advice = advice.replace(info["advice"], ROLLATOR_LEAN_ADVICE, 1)
-    if aid == "rollator" and fid == "handrail_gripping":
-        cause, advice = ROLLATOR_RAIL_CAUSE, ROLLATOR_RAIL_ADVICE        # (its title: set before the message)
     if aid == "rollator" and fid == "trunk_twist_guarding":
         cause = cause.replace(info["cause"], ROLLATOR_GUARDING_CAUSE, 1)
         advice = ROLLATOR_GUARDING_ADVICE
     if aid == "poles" and fid == "trunk_twist_excess" and not said_pace:
-        cause, advice = POLES_TWIST_CAUSE, POLES_TWIST_ADVICE
+        cause = cause.replace(info["cause"], POLES_TWIST_CAUSE, 1)
+        advice = advice.replace(info["advice"], POLES_TWIST_ADVICE, 1)
     if fid in ("asymmetry", "pelvic_instability") and not ctx["is_run"][k]:     # (nobody runs with a bag or a stick)
-        cause += LOAD_SIDE_CAUSE + (CANE_SIDE_CAUSE if aid == "cane" else "")
+        cause += LOAD_SIDE_CAUSE + ("" if aid != "cane" else CANE_SIDE_CAUSE if kind == "absolute"
+                                    else CANE_BASELINE_CAUSE)
     if ctx.get("one_sided") and fid in PLACEMENT_SENSITIVE:
         # said where the walker reads the flag, not only in the notes at the end
         cause += (" Or the sensor's place: the signal looks one-sided (a pocket or one hip?), which by "

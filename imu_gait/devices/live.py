@@ -66,6 +66,7 @@ from ..errors import ArgumentError, DeviceError, RecordingError, StuckAxisError
 from ..marks import (HIGH_PAIN_ADVICE, Mark, attach_marks, high_pain, mark_contexts, marks_for, marks_path,
                      write_marks)
 from ..recording import StuckGyroProbe, clock_text, stuck_gyro_text
+from ..strain import walking_aid_name
 from ..treadmill import TreadmillSchedule, sidecar_path, with_sidecar_schedule, write_schedule
 from .cues import CUE_FADE_S, CueFader
 from .keys import HELP as KEYS_HELP, KeyReader, MarkKeys, apply_key
@@ -96,6 +97,15 @@ HEAVY_LOSS_MIN_S = 10.0          # … once this much of the stream (samples rec
 
 ENGINE_CONTEXT_KEYS = ("belt_speed_mps", "incline_pct", "treadmill", "sensor_height_m", "placement", "walking_aid",
                        "max_incline_pct", "baseline_s", "treadmill_schedule", "body_height_m", "valid_day_worn_h")
+
+
+def _walking_aid_or_none(value: Any) -> str | None:
+    """The walking aid as the rules name it, for the recording's header; None for none (and for a value the engine
+    refuses, with its own message, when it starts)."""
+    try:
+        return walking_aid_name(value)
+    except ValueError:
+        return None
 
 
 # ------------------------------------------------------------------ what the session reports
@@ -627,6 +637,11 @@ class LiveSession:
                 meta[key] = self.engine_context[key]
         if self.engine_context.get("body_height_m"):
             meta["height_m"] = self.engine_context["body_height_m"]
+        # … and the walking aid: a rollator session analysed again from its file was judged with free hands
+        # ('Forward lean / hunching, strong' where the live session had no flag; review s39 M2)
+        aid = _walking_aid_or_none(self.engine_context.get("walking_aid"))
+        if aid:
+            meta["walking_aid"] = aid
         meta.update(self.record_meta)
         self.writer = NativeCsvWriter(path, has_gyro=has_gyro, meta=meta)
         self.record_path = path

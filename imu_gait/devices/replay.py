@@ -81,6 +81,8 @@ class ReplaySource:
             pass
         if rec.meta.get("placement"):
             self.engine_context["placement"] = str(rec.meta["placement"])
+        if rec.meta.get("walking_aid"):            # (a live session's own recording says its aid, as analyze reads it)
+            self.engine_context["walking_aid"] = str(rec.meta["walking_aid"])
         try:
             if rec.meta.get("height_m") is not None:          # the walker's height, as analyze reads it
                 self.engine_context["body_height_m"] = float(rec.meta["height_m"])
