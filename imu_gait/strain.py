@@ -263,9 +263,10 @@ FATIGUE_AT_ONCE_ADVICE = ("If you slowed down, went uphill or picked something u
 #: said with a forward-lean flag off a treadmill, where the slope is unknown: walkers lean into a hill by about its
 #: angle (the treadmill rule's model: atan(incline), 5.7° at 10 %) — the lean of a hill and of a hunch look the same
 HILL_LEAN_CAUSE = (" Going uphill does this too: people lean into a hill by about its slope (some 6° on a 10 % "
-                   "hill), which is the legs' and hips' effort, not a hunch — if you were going uphill then, this "
-                   "is the hill; on level ground it is your posture.")
-HILL_LEAN_ADVICE = " (If it was a hill, nothing to correct: shorten the step on the way up.)"
+                   "hill), and forward over the front foot going up stairs, which is the legs' and hips' effort, not a "
+                   "hunch — if you were going uphill or up stairs then, this is the climb; on level ground it is your "
+                   "posture.")
+HILL_LEAN_ADVICE = " (If it was a hill or stairs, nothing to correct: shorten the step on the way up.)"
 #: said with a bounce flag carried by the landings' impact off a treadmill, where the slope is unknown
 DOWNHILL_IMPACT_CAUSE = (" Going downhill lands harder too: each step drops the body a little further — if it was "
                          "downhill then, part of this is the slope.")
@@ -273,6 +274,12 @@ DOWNHILL_IMPACT_CAUSE = (" Going downhill lands harder too: each step drops the 
 STAIRS_BOUNCE_CAUSE = (" Stairs do this too: going up or down steps moves the trunk much further up and down than "
                        "level walking, which the sensor cannot tell from a bounce — if you were on stairs then, this "
                        "is the stairs.")
+#: said instead with a walk's bounce flag that came with quicker steps (the cadence ≥ 5 % above the baseline's), off a
+#: treadmill: going down stairs takes quicker steps and lands each one a step's height lower — read alone, the cadence
+#: sentence ('you were probably walking faster … ease back to your earlier pace') misnamed a flight down (stairs audit s40)
+STAIRS_DOWN_CAUSE = (" Going down stairs does this too: quicker steps, each landing a step lower, while you move "
+                     "forward slowly — if you were going down stairs then, this is the stairs, not a faster walk.")
+STAIRS_DOWN_ADVICE = " If it was stairs, nothing to correct: take them at a pace that feels safe, with the handrail."
 
 #: the forward-lean limit judged against standing still before the walk (lean_vs_standing_deg), gait-science.md's
 #: reference: it can say 'than standing', which the first-steps reference cannot
@@ -2756,6 +2763,11 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         # as a bounce (synthetic: 17-cm steps at 90 spm read 8.0 cm for a 3.7-cm bounce, flagged 'strong … every
         # landing has to absorb that extra drop' for a minute of stairs; hills audit s37)
         cause += STAIRS_BOUNCE_CAUSE
+    elif fid == "vertical_bounce" and not ctx["treadmill"] and not ctx["is_run"][k] and said_pace:
+        # quicker steps that bounce or land harder: a faster walk, or a flight of stairs down (synthetic: 60 s down
+        # 17-cm steps at 120 spm vs 110 on the level read 'you were probably walking faster', stairs unsaid)
+        cause += STAIRS_DOWN_CAUSE
+        advice += STAIRS_DOWN_ADVICE
     if fid == "vertical_bounce" and not belt > 0 and metric == "vertical_oscillation_cm" \
             and not ctx["is_run"][k]:                      # (running: no pendulum step length at all)
         # the pendulum model derives step length from the bounce: more bounce, longer 'steps'

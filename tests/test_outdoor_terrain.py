@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 import imu_gait
-from imu_gait.strain import DOWNHILL_IMPACT_CAUSE, HILL_LEAN_CAUSE, STAIRS_BOUNCE_CAUSE
+from imu_gait.strain import (DOWNHILL_IMPACT_CAUSE, HILL_LEAN_CAUSE, STAIRS_BOUNCE_CAUSE, STAIRS_DOWN_ADVICE,
+                             STAIRS_DOWN_CAUSE)
 from imu_gait.synthetic import synthesize_walk
 
 HILL10_LEAN_DEG = math.degrees(math.atan(0.10))      # 5.71°
@@ -106,6 +107,45 @@ def test_stairs_bounce_flag_names_the_stairs():
     bounce = [f for f in res.flags if f.id == "vertical_bounce"]
     assert len(bounce) == 1 and _overlaps(bounce[0], 245, 305)
     assert STAIRS_BOUNCE_CAUSE in bounce[0].cause
+
+
+LEVEL = dict(cadence_spm=110.0, stair_rise_cm=0.0, speed_mps=1.3, impact_mps2=4.0, posture_lean_deg=0.0)
+
+
+def test_stairs_down_at_a_quicker_cadence_name_the_stairs():
+    """A minute down a stairwell (17-cm steps at 120 spm, the level walk's 110 + 9 %; landing harder: the loading
+    transient 4 → 9 m/s²). Steps and cadence stay right; the bounce flag is raised (the landings are harder) and, its
+    cadence being ≥ 5 % above the baseline's, said only 'you were probably walking faster … ease back to your earlier
+    pace' — the stairs unsaid (before the fix). A flight down is named now, in the cause and the advice."""
+    rec, truth = synthesize_walk(5 + 240 + 60 + 120 + 3, ramp_s=1.0, seed=4,
+                                 segments=[(245, dict(cadence_spm=120.0, stair_rise_cm=-17.0, speed_mps=0.5,
+                                                      impact_mps2=9.0)), (305, LEVEL)])
+    res = imu_gait.analyze(rec)
+    assert abs(len(res.steps) - len(truth.steps)) <= 0.01 * len(truth.steps)
+    on_stairs = (res.steps.time_s > 250) & (res.steps.time_s < 300)
+    assert abs(res.steps.cadence_spm[on_stairs].median() - 120.0) <= 0.02 * 120.0
+    bounce = [f for f in res.flags if f.id == "vertical_bounce"]
+    assert len(bounce) == 1 and _overlaps(bounce[0], 245, 305) and bounce[0].end_s <= 305 + 30
+    assert "above your baseline" in bounce[0].cause                  # the pace reading stays: it may be one
+    assert STAIRS_DOWN_CAUSE in bounce[0].cause and STAIRS_DOWN_ADVICE in bounce[0].advice
+    assert STAIRS_BOUNCE_CAUSE not in bounce[0].cause                 # one stairs sentence, the one that fits
+    on_belt = imu_gait.analyze(rec, belt_speed_mps=1.3)               # a treadmill has no stairs
+    assert all(STAIRS_DOWN_CAUSE not in f.cause for f in on_belt.flags)
+
+
+def test_leaning_into_stairs_names_the_stairs():
+    """A minute up a stairwell (17-cm steps at 92 spm) leaning 8° further forward over the front foot: the lean flag
+    said only 'going uphill does this too' (before the fix); stairs are named now. Its value is the truth's lean."""
+    rec, truth = synthesize_walk(5 + 240 + 60 + 120 + 3, ramp_s=1.0, seed=4,
+                                 segments=[(245, dict(cadence_spm=92.0, stair_rise_cm=17.0, speed_mps=0.43,
+                                                      posture_lean_deg=8.0)), (305, LEVEL)])
+    res = imu_gait.analyze(rec)
+    lean = _lean_flags(res)
+    assert len(lean) == 1 and _overlaps(lean[0], 245, 305)
+    up = truth.steps[(truth.steps.time_s > 250) & (truth.steps.time_s < 300)]["forward_lean_deg"].median()
+    assert abs((lean[0].value - lean[0].reference) - up) <= 2 * LEAN_TOL_DEG
+    assert lean[0].cause.endswith(HILL_LEAN_CAUSE) and "up stairs" in lean[0].cause
+    assert "hill or stairs" in lean[0].advice
 
 
 def test_harder_landings_downhill_name_the_slope():
