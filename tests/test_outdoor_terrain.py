@@ -148,6 +148,25 @@ def test_leaning_into_stairs_names_the_stairs():
     assert "hill or stairs" in lean[0].advice
 
 
+@pytest.mark.parametrize("kw", [dict(), dict(gyro=False, fs_hz=25.0), dict(placement="chest")])
+def test_one_flight_up_and_one_down_count_every_step_and_raise_nothing(kw):
+    """A flight up (17-cm stairs at 92 spm, 15 s) and a flight down (130 spm, landing hard: 4 → 12 m/s², 10 s) inside a
+    2-min walk: every step on them is found at its cadence (truth ± 1 step, ± 2 %), and nothing is flagged — a flight is
+    too short for a flag's 20-s hold, and the walk around it is unchanged. (Their step length, 3× the tread, is not
+    checked: README 'Hills and stairs outdoors'.)"""
+    rec, truth = synthesize_walk(5 + 120 + 3, ramp_s=1.0, seed=5, **kw,
+                                 segments=[(65, dict(cadence_spm=92.0, stair_rise_cm=17.0, speed_mps=0.43)), (80, LEVEL),
+                                           (95, dict(cadence_spm=130.0, stair_rise_cm=-17.0, speed_mps=0.55,
+                                                     impact_mps2=12.0)), (105, LEVEL)])
+    res = imu_gait.analyze(rec)
+    for (a, b), cadence in (((66.0, 79.0), 92.0), ((96.0, 104.0), 130.0)):
+        found = res.steps[(res.steps.time_s > a) & (res.steps.time_s < b)]
+        true = truth.steps[(truth.steps.time_s > a) & (truth.steps.time_s < b)]
+        assert abs(len(found) - len(true)) <= 1, (a, len(found), len(true))
+        assert abs(found.cadence_spm.median() - cadence) <= 0.02 * cadence
+    assert not res.flags, [(f.id, f.start_s, f.end_s) for f in res.flags]
+
+
 def test_harder_landings_downhill_name_the_slope():
     """90 s down a 10 % slope landing harder (the loading transient 4 → 9 m/s²; downhill impact peaks rise with the
     slope: Gottschall & Kram 2005): the bounce flag is carried by the impact and says a downhill does this; the
