@@ -274,6 +274,15 @@ DOWNHILL_IMPACT_CAUSE = (" Going downhill lands harder too: each step drops the 
 STAIRS_BOUNCE_CAUSE = (" Stairs do this too: going up or down steps moves the trunk much further up and down than "
                        "level walking, which the sensor cannot tell from a bounce — if you were on stairs then, this "
                        "is the stairs.")
+#: said with a walk's relative over-striding flag off a treadmill, where the slope is unknown: walking downhill, each
+#: landing brakes the body against the slope (braking forces rise downhill: Lay et al. 2006) and people slow their
+#: steps on a steep ramp or stairs down — the flag's two signs at once (synthetic: 60 s down a 15 % ramp at 100 spm
+#: braking 0.25 m/s, and down 17-cm stairs at 100 spm braking 0.22, read only 'longer, slower steps that land further
+#: ahead'; stairs audit s40)
+DOWNHILL_BRAKING_CAUSE = (" Going down a steep slope or stairs does this too: you slow your steps and every landing "
+                          "brakes you against the slope — if you were going downhill or down stairs then, this is the "
+                          "slope, not over-striding.")
+DOWNHILL_BRAKING_ADVICE = " (If it was a slope or stairs down, nothing to correct: take it at a pace that feels safe.)"
 #: said instead with a walk's bounce flag that came with quicker steps (the cadence ≥ 5 % above the baseline's), off a
 #: treadmill: going down stairs takes quicker steps and lands each one a step's height lower — read alone, the cadence
 #: sentence ('you were probably walking faster … ease back to your earlier pace') misnamed a flight down (stairs audit s40)
@@ -2754,6 +2763,9 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
                   "leaning into a hill is expected, and is judged as incline effort only while your cadence stays "
                   f"within {cfg.incline_cadence_band_frac * 100:.0f} % of your baseline — {how}, so "
                   "the lean is reported as posture. If the hill feels hard, lower it or slow the belt.")
+    if fid == "overstriding" and kind == "baseline" and not ctx["treadmill"] and not ctx["is_run"][k]:
+        cause += DOWNHILL_BRAKING_CAUSE
+        advice += DOWNHILL_BRAKING_ADVICE
     if fid == "vertical_bounce" and not ctx["treadmill"] and metric == "impact_g":
         # downhill every landing drops the body a little further: impact peaks rise with the slope (Gottschall &
         # Kram 2005, running at −9°: normal impact peak +54 %) — off a treadmill the slope is unknown

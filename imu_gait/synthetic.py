@@ -46,6 +46,10 @@ from .recording import G, Recording
 #: the running landing's impact pulse: how long it lasts (s), in the contact's first 58 ms (peak at 33 ms)
 IMPACT_RUN_WIDTH_S = 0.05
 
+#: stairs down (``stair_rise_cm`` < 0): the step phase (after contact) at which the trunk's fall has been caught and
+#: it is still, before being let down again towards the next contact
+DESCENT_STILL_PHASE = 0.45
+
 #: parameters that ``segments`` may change, with their defaults
 DEFAULTS: dict[str, float] = {
     "cadence_spm": 110.0,
@@ -74,7 +78,8 @@ DEFAULTS: dict[str, float] = {
                              # walk): away from a bag carried in one hand, a child on a hip. Its roll range per step
                              # (pelvic_drop_deg's truth) is unchanged; no step metric measures it
     "stair_rise_cm": 0.0,    # stairs: the trunk rises (− falls) this much per step, smoothly within the step
-                             # (vertical speed 0 at each contact, peak mid-step: rise·(φ − sin 2πφ / 2π))
+                             # (up: vertical speed 0 at each contact, peak mid-step: rise·(φ − sin 2πφ / 2π);
+                             # down: fastest just before contact, caught after it — DESCENT_STILL_PHASE)
 }
 
 
@@ -284,8 +289,21 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     climb = None
     if np.any(p["grade_pct"] != 0) or np.any(p["stair_rise_cm"] != 0):
         climb_rate = p["speed_mps"] * env * p["grade_pct"] / 100.0
-        climb_rate = climb_rate + np.where(walking, (p["stair_rise_cm"] / 100.0) / step_T
-                                           * (1 - np.cos(two_pi * phase_step)), 0.0) * env
+        rise_m = p["stair_rise_cm"] / 100.0
+        up_rate = np.where(walking, rise_m / step_T * (1 - np.cos(two_pi * phase_step)), 0.0)
+        if np.any(rise_m < 0):
+            # down: the stance leg lets the body down late in its single support and the fall is caught after the
+            # next contact (weight acceptance: stair descent's largest vertical force, its first peak — McFadyen &
+            # Winter 1988, Riener et al. 2002) — the fall fastest 0.05 of a step before contact, stopped at 0.45 after,
+            # the catch's upward acceleration peaking 0.2 of a step after contact. With the climb's profile (still at
+            # each contact, fastest mid-step) the fall was caught *before* the contact, foot in the air: its upward
+            # pulse drew the contacts 0.2–0.25 s early (40 % of a step) and braking read 0 (stairs audit s40). Paced
+            # by the cadence, not by each step's length, so the speed is continuous across contacts (it is not 0
+            # there); a step's drop is then the rise within the step-time jitter
+            down_rate = np.where(walking, rise_m * p["cadence_spm"] / 60.0
+                                 * (1 - np.cos(two_pi * (phase_step - DESCENT_STILL_PHASE))), 0.0)
+            up_rate = np.where(rise_m < 0, down_rate, up_rate)
+        climb_rate = climb_rate + up_rate * env
         climb = np.cumsum(climb_rate) / fine_fs
     # --- forward: speed oscillation (braking after contact)
     b = p["braking_mps"]

@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 import imu_gait
-from imu_gait.strain import (DOWNHILL_IMPACT_CAUSE, HILL_LEAN_CAUSE, STAIRS_BOUNCE_CAUSE, STAIRS_DOWN_ADVICE,
-                             STAIRS_DOWN_CAUSE)
+from imu_gait.recording import G
+from imu_gait.strain import (DOWNHILL_BRAKING_ADVICE, DOWNHILL_BRAKING_CAUSE, DOWNHILL_IMPACT_CAUSE, HILL_LEAN_CAUSE,
+                             STAIRS_BOUNCE_CAUSE, STAIRS_DOWN_ADVICE, STAIRS_DOWN_CAUSE)
 from imu_gait.synthetic import synthesize_walk
 
 HILL10_LEAN_DEG = math.degrees(math.atan(0.10))      # 5.71°
@@ -165,6 +166,44 @@ def test_one_flight_up_and_one_down_count_every_step_and_raise_nothing(kw):
         assert abs(len(found) - len(true)) <= 1, (a, len(found), len(true))
         assert abs(found.cadence_spm.median() - cadence) <= 0.02 * cadence
     assert not res.flags, [(f.id, f.start_s, f.end_s) for f in res.flags]
+
+
+@pytest.mark.parametrize("down", [dict(stair_rise_cm=-17.0, speed_mps=0.45), dict(grade_pct=-15.0, speed_mps=1.0)],
+                         ids=["stairs", "ramp"])
+def test_slower_steps_braking_harder_downhill_are_found_and_name_the_slope(down):
+    """A minute down 17-cm stairs, or a 15 % ramp, at 100 spm (the level walk's 110 − 9 %) braking harder (0.15 → 0.22
+    m/s: braking forces rise downhill). The synthetic stairs down had their fall caught before each contact, foot in the
+    air: the contacts were found 0.24 s early and braking read 0.0 for every step (before the fix); the fall is caught
+    after the contact now (weight acceptance), and contacts and braking are the truth's. Both are over-striding's two
+    signs; off a treadmill its words name the slope and stairs."""
+    rec, truth = synthesize_walk(5 + 240 + 60 + 120 + 3, ramp_s=1.0, seed=4,
+                                 segments=[(245, dict(cadence_spm=100.0, braking_mps=0.22, **down)),
+                                           (305, dict(LEVEL, grade_pct=0.0, braking_mps=0.15))])
+    res = imu_gait.analyze(rec)
+    assert abs(len(res.steps) - len(truth.steps)) <= 0.01 * len(truth.steps)
+    found = res.steps[(res.steps.time_s > 250) & (res.steps.time_s < 300)]
+    true_ic = np.asarray(truth.ic_times_s)
+    error_ms = 1000 * (found.time_s.to_numpy() - true_ic[np.abs(found.time_s.to_numpy()[:, None] - true_ic).argmin(1)])
+    assert abs(np.median(error_ms)) <= 30.0                        # level walking: −12 ms
+    true_braking = truth.steps[(truth.steps.time_s > 250) & (truth.steps.time_s < 300)].braking_mps.median()
+    assert abs(found.braking_mps.median() - true_braking) <= 0.03
+    over = [f for f in res.flags if f.id == "overstriding"]
+    assert len(over) == 1 and _overlaps(over[0], 245, 305)
+    assert DOWNHILL_BRAKING_CAUSE in over[0].cause and DOWNHILL_BRAKING_ADVICE in over[0].advice
+    on_belt = imu_gait.analyze(rec, belt_speed_mps=1.3)            # a treadmill knows its slope
+    assert all(DOWNHILL_BRAKING_CAUSE not in f.cause for f in on_belt.flags)
+
+
+def test_stairs_down_land_harder_than_level_walking():
+    """The model's descent: the fall caught after each contact makes the trunk's vertical acceleration larger than on
+    the level (stair descent's first force peak is its largest: McFadyen & Winter 1988), smoothly — no spike."""
+    level, _ = synthesize_walk(60.0, seed=1)
+    down, _ = synthesize_walk(60.0, seed=1, ramp_s=1.0, segments=[(20.0, dict(stair_rise_cm=-17.0))])
+    t = level.time_s
+    steady = (t > 25.0) & (t < 50.0)
+    a_level, a_down = level.acc_mps2[steady, 2], down.acc_mps2[steady, 2]
+    assert np.ptp(a_down) >= np.ptp(a_level) + 0.3 * G           # 0.89 g → 1.46 g at 110 spm
+    assert np.max(np.abs(np.diff(a_down, 2))) <= 1.2 * np.max(np.abs(np.diff(a_level, 2)))
 
 
 def test_harder_landings_downhill_name_the_slope():
