@@ -754,10 +754,14 @@ def parse_numeric_csv(text_or_path, *, label: str, skiprows: int, names: Sequenc
         # from the first row, so it gets a name for that empty field and the real columns are selected
         n_names, usecols = n_names + 1, (list(range(len(names))) if usecols is None else usecols)
     try:
-        # positional names: a header that repeats a name is the reader's business (pandas refuses it)
+        # positional names: a header that repeats a name is the reader's business (pandas refuses it).
+        # na_filter=False: no cell is compared with pandas' missing-value words ('', 'NA', 'null', 'nan', …): the
+        # 1-h native file's parse 81.8 → 77.9 ms CPU (best of 41; median 99 → 92). Those words are refused either
+        # way — as NaN by the finite test below, or now as not a number (ValueError) — and both go to the text
+        # scan that names the cell; a cell that is a number parses to the same float with or without the filter
         df = read_csv_safely(src, sep=delimiter, decimal=decimal, header=None, skiprows=skiprows,
                              names=range(n_names), usecols=usecols, dtype=dtype, engine="c",
-                             skip_blank_lines=True, na_filter=True, quotechar='"', nrows=nrows)
+                             skip_blank_lines=True, na_filter=False, quotechar='"', nrows=nrows)
         arr = df.to_numpy(dtype=np.float64)
         if arr.size and not np.isfinite(arr).all():
             raise ValueError("non-finite")
