@@ -14,6 +14,7 @@ the end, one line counts each pattern's cues.
 from __future__ import annotations
 
 import math
+import os
 import re
 import sys
 import time
@@ -48,6 +49,11 @@ STATUS_FIELDS = ("gait", "steps", *PLAIN_GAIT, "treadmill", *LINK_FIELDS, "cues"
 #: The link and the treadmill get a line of their own when they change, cues and sensor hints theirs
 #: when they rise or clear (as the rich panel shows them: apart from the gait)
 DEFAULT_STATUS_FIELDS = ("gait", "steps", "cadence", "bounce", "twist", "lean", "sway")
+
+
+#: TERM values of a terminal that cannot redraw in place (rich's own test, Console.is_dumb_terminal): the live
+#: view prints plain status lines there
+DUMB_TERMS = ("dumb", "unknown")
 
 
 def parse_status_fields(text: str) -> tuple[str, ...]:
@@ -749,7 +755,10 @@ def make_view(kind: str = "auto", *, beep: bool = False, every_s: float = 5.0, f
     plain view's status fields (default :data:`DEFAULT_STATUS_FIELDS`)."""
     f = file if file is not None else sys.stdout
     if kind == "auto":
-        kind = "rich" if getattr(f, "isatty", lambda: False)() else "plain"
+        # a dumb terminal (TERM=dumb: Emacs' shell, some screen-reader setups) cannot move the cursor, and rich's
+        # Live then draws the panel once, after the walk: the walker saw no step count and no cue until the end
+        dumb = os.environ.get("TERM", "").lower() in DUMB_TERMS
+        kind = "rich" if getattr(f, "isatty", lambda: False)() and not dumb else "plain"
     if kind == "rich":
         return RichView(beep=beep, file=f, **kw)
     if kind == "plain":
