@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,95 @@ def test_live_on_a_dumb_terminal_says_the_steps_while_walking(tmp_path):
     assert len(status) >= 3, text[-800:]                 # one every 10 s of recording at least
     assert "Sample rate" not in text                     # the rich panel's field: not drawn
     assert "\x1b[" not in text                           # no cursor movement or colour on a dumb terminal
+
+
+# ------------------------------------------------------------------------------------------ printed tables
+class _Rows(HTMLParser):
+    """Every <tr> of every table: the table's class and the row's enclosing row group (thead/tbody/none)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, dict]] = []
+        self.rows: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            table = next((a for t, a in reversed(self.stack) if t == "table"), {})
+            group = next((t for t, _ in reversed(self.stack) if t in ("thead", "tbody", "table")), "table")
+            self.rows.append({"table": table.get("class", ""), "group": group, "cells": []})
+        if tag in ("th", "td") and self.rows:
+            self.rows[-1]["cells"].append((tag, dict(attrs).get("scope")))
+        self.stack.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+
+def _table_rows(page: str, cls: str) -> list[dict]:
+    parser = _Rows()
+    parser.feed(page)
+    return [r for r in parser.rows if r["table"] == cls]
+
+
+def _header_row_repeats_on_every_printed_page(rows: list[dict]) -> None:
+    head, body = rows[0], rows[1:]
+    assert head["group"] == "thead" and all(c == ("th", "col") for c in head["cells"]), head
+    assert body and all(r["group"] == "tbody" for r in body)
+    assert all(r["cells"][0] == ("th", "row") for r in body)
+
+
+@pytest.fixture(scope="module")
+def many_bouts():
+    """45 walks of 16 s, each followed by 8 s standing still: 45 walking bouts, a bouts table of 45 rows (about a
+    page and a half on paper)."""
+    import numpy as np
+
+    from imu_gait import analyze
+    from imu_gait.recording import Recording
+    from imu_gait.synthetic import synthesize_walk
+
+    rng = np.random.default_rng(7)
+    fs, walk_s, stand_s = 100.0, 16.0, 8.0
+    t, acc, gyro, t0 = [], [], [], 0.0
+    for k in range(45):
+        w, _ = synthesize_walk(walk_s, fs, seed=k)
+        t.append(t0 + w.time_s)
+        acc.append(w.acc_mps2)
+        gyro.append(w.gyro_rads)
+        t0 += walk_s
+        n = int(stand_s * fs)
+        t.append(t0 + np.arange(n) / fs)
+        acc.append(np.tile(w.acc_mps2.mean(axis=0), (n, 1)) + rng.normal(0.0, 0.05, (n, 3)))
+        gyro.append(rng.normal(0.0, 0.01, (n, 3)))
+        t0 += stand_s
+    rec = Recording(np.concatenate(t), np.concatenate(acc), np.concatenate(gyro), meta={"placement": "lower_back"})
+    return rec, analyze(rec)
+
+
+def test_the_bouts_table_prints_its_header_on_every_page(many_bouts):
+    """A table of 45 bouts runs over a printed page (~35 rows). Before: the header row sat among the rows, outside
+    any <thead>, so the second page printed columns of numbers without their names."""
+    from imu_gait.report.html import render_html
+
+    rec, res = many_bouts
+    rows = _table_rows(render_html(res, rec), "bouts")
+    assert len(rows) - 1 == len(res.bouts) >= 40
+    _header_row_repeats_on_every_printed_page(rows)
+
+
+def test_the_days_table_prints_its_header_on_every_page():
+    """A walk across midnight: two calendar days, so the report has its day-by-day table."""
+    from imu_gait import analyze
+    from imu_gait.report.html import CSS, render_html
+    from imu_gait.synthetic import synthesize_walk
+
+    rec, _ = synthesize_walk(240, seed=3)
+    rec.meta["start_time"] = "2026-03-01T23:58:00+01:00"
+    res = analyze(rec)
+    rows = _table_rows(render_html(res, rec), "days")
+    assert len(rows) == 3
+    _header_row_repeats_on_every_printed_page(rows)
+    print_css = CSS[CSS.index("@media print"):]
+    assert "thead { display: table-header-group; }" in print_css
