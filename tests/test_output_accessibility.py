@@ -6,6 +6,7 @@ HTML tables' header rows, which a browser repeats on every printed page only whe
 """
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -161,3 +162,84 @@ def test_the_days_table_prints_its_header_on_every_page():
     _header_row_repeats_on_every_printed_page(rows)
     print_css = CSS[CSS.index("@media print"):]
     assert "thead { display: table-header-group; }" in print_css
+
+
+# ------------------------------------------------------------------------------------------ terminal colours
+def _coloured_words(renderable, width: int = 80) -> list[str]:
+    """The texts rich draws in a foreground colour (standard 16 colours, as on a plain terminal); box-drawing
+    borders left out. Yellow, green and cyan read 1.7–3.3:1 on a light terminal's white (ansi_contrast.py in the
+    audit's notes: xterm, macOS Terminal, GNOME, VS Code), so only short marks may carry them."""
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=width, force_terminal=True, color_system="standard")
+    out = []
+    for seg in console.render(renderable):
+        style = seg.style
+        if seg.control or style is None or style.color is None or style.color.is_default:
+            continue
+        text = "".join(ch for ch in seg.text if not 0x2500 <= ord(ch) <= 0x257F).strip()
+        if text:
+            out.append(text)
+    return out
+
+
+@pytest.fixture(scope="module")
+def back_pocket():
+    """A phone in a back trouser pocket, its placement line removed: the summary says 'Check the sensor' and has
+    notes about the input."""
+    import imu_gait
+
+    rec = imu_gait.read(str(ROOT / "datasets" / "oxford_Samsung_Dario_Hard_BackPocket_1.csv"))
+    rec.meta.pop("placement", None)
+    return rec
+
+
+def test_summary_colours_only_short_marks(back_pocket):
+    """Before: the sensor warnings, the notes about the input and the range notes were whole sentences in yellow or
+    green (under 3.3:1 on a light terminal). Now colour sits only on marks (●, •, !); every word is readable in the
+    terminal's own colour, and the words say what the colour did."""
+    import imu_gait
+    from imu_gait.report.text import summary_renderable
+    from imu_gait.synthetic import synthesize_walk
+
+    flagged, _ = synthesize_walk(600, 100.0, segments=[(300, {"bounce_cm": 7.0})])
+    for rec in (back_pocket, flagged):
+        res = imu_gait.analyze(rec)
+        group = summary_renderable(res, rec)
+        coloured = _coloured_words(group)
+        assert coloured, "the marks keep their colour"
+        assert all(len(t) <= 2 for t in coloured), coloured
+    plain = render_plain(group)
+    assert "strong" in plain and "typical (walking" in plain
+
+
+def render_plain(renderable, width: int = 80) -> str:
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()
+
+
+def test_live_panel_colours_only_short_marks(back_pocket):
+    """The live panel of the back-pocket walk (its 'sit on one side' hint, still learning the walker's normal walk):
+    before, the hint was a yellow sentence, 'Learning your normal walk' cyan, the link state green, the title grey50
+    (the cue lines were already a coloured ● before bold words)."""
+    import asyncio
+
+    from imu_gait.devices.live import monitor
+    from imu_gait.devices.replay import ReplaySource
+    from imu_gait.devices.view import RichView
+
+    async def replay(rec):
+        async with monitor(ReplaySource(rec, speed=0, block_s=0.5)) as live:
+            async for _ in live:
+                pass
+        return live
+
+    live = asyncio.run(asyncio.wait_for(replay(back_pocket), 240))
+    panel = RichView().render(live)
+    text = render_plain(panel, 100)
+    assert "sit on one side" in text and "Learning your normal walk" in text and "streaming" in text
+    coloured = _coloured_words(panel, 100)
+    assert coloured == ["!"], coloured
