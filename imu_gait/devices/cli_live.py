@@ -142,7 +142,7 @@ def _add_live_options(p: argparse.ArgumentParser, *, real_sensor: bool = True) -
     out.add_argument("--json", metavar="OUT", help="result JSON (default: next to the recording)")
     out.add_argument("--report", metavar="OUT.html", help="HTML report (default: next to the recording)")
     out.add_argument("--view", choices=("auto", "rich", "plain"), default="auto",
-                     help="live view: rich panel on a terminal, plain status lines otherwise (auto)")
+                     help="live view: rich panel on a terminal, plain status lines otherwise — piped, or TERM=dumb (auto)")
     out.add_argument("--status-every", metavar="S", type=number_in_range(0.1, 3600, "s"), default=5.0,
                      help="plain view: a status line every S seconds (5)")
     # (written out, not taken from view.STATUS_FIELDS: --help must not import the view; test_live compares them)

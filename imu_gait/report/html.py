@@ -116,6 +116,7 @@ footer .meta { color: var(--muted); font-size: .85em; margin-top: 10px; }
   .glance, .flag, .empty, .check-sensor, footer.disclaimer { background: #fff; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
   figure.plot, .flag, footer.disclaimer, .check-sensor, tr { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }   /* a long table's header row on every printed page */
   figure.plot svg { width: auto; max-width: 100%; max-height: 19cm; margin: 0 auto; }
   figure.plot[data-plot='compare'] svg { max-height: 15cm; }   /* with the title above it on page 1 */
   .table-wrap { overflow: visible; }
@@ -743,6 +744,12 @@ def _e(x: Any) -> str:
     return html.escape(str(x), quote=True)
 
 
+def _head_body(head: str, rows: Sequence[str]) -> str:
+    """A long table's header row in ``<thead>``, its rows in ``<tbody>``: a browser repeats a thead on every printed
+    page, so page 2 of a 100-bout table still says which column is the cadence and which the speed."""
+    return f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody>"
+
+
 def _facts_table(rows: list[tuple[str, str]]) -> str:
     body = "".join(f"<tr><th scope='row'>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
     return f"<table class='facts'>{body}</table>"
@@ -879,7 +886,7 @@ def _bouts_section(result: AnalysisResult, ov: Overview) -> str:
             "median over the bout's steps (twist leaves out turning strides). Turns: changes of direction of 45° or "
             "more." + speed_note + (" Flags: the back-strain flags held at some time during the bout." if flagged
                                     else "") + "</p>"
-            f"<div class='table-wrap'><table class='bouts' aria-labelledby='walking-bouts'>{head}{''.join(rows)}</table></div>{more}"
+            f"<div class='table-wrap'><table class='bouts' aria-labelledby='walking-bouts'>{_head_body(head, rows)}</table></div>{more}"
             "</section>")
 
 
@@ -951,7 +958,7 @@ def _days_section(result: AnalysisResult, ov: Overview) -> str:
             "sensor not lying still (a still minute within an hour in which two of its axes moved less than 13 mg "
             f"counts as taken off, van Hees's rule). A day counts when it was worn {valid_h:g} h or more; the "
             "figures per day in the summary are over those days only.</p>"
-            f"<div class='table-wrap'><table class='days' aria-labelledby='days-head'>{head}{''.join(rows)}</table></div>"
+            f"<div class='table-wrap'><table class='days' aria-labelledby='days-head'>{_head_body(head, rows)}</table></div>"
             "</section>")
 
 
