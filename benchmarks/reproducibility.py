@@ -166,6 +166,8 @@ def main(argv=None) -> int:
     ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--python", action="append", default=[], metavar="LABEL=PATH",
                     help="another interpreter (its venv with the dependencies) to compare; repeatable")
+    ap.add_argument("--threads-too", action="store_true",
+                    help="run each --python also with two BLAS/OpenMP threads (numpy 1.24's OpenBLAS splits sums by them)")
     ap.add_argument("--keep", type=Path, help="keep every environment's outputs in this folder")
     ap.add_argument("--out-dir", type=Path, default=None, help="results folder (default benchmarks/results)")
     args = ap.parse_args(argv)
@@ -187,6 +189,8 @@ def main(argv=None) -> int:
         if not path:
             ap.error(f"--python {spec!r}: give LABEL=PATH")
         envs.append((label, path, {}))
+        if args.threads_too:
+            envs.append((f"{label}, 2 threads", path, {k: "2" for k in THREAD_VARS}))
 
     base = Path(tempfile.mkdtemp(prefix="repro_")) if args.keep is None else args.keep
     infos, dirs = {}, {}
@@ -197,7 +201,10 @@ def main(argv=None) -> int:
         dirs[label] = d
 
     ref = envs[0][0]
-    table = {label: {p.stem: compare(dirs[ref], dirs[label], p.stem) for p in RECORDINGS}
+    # "X, 2 threads" against X with one thread (the same libraries), every other one against the reference
+    base_of = {label: label.removesuffix(", 2 threads") if label.endswith(", 2 threads") else ref
+               for label, _, _ in envs[1:]}
+    table = {label: {p.stem: compare(dirs[base_of[label]], dirs[label], p.stem) for p in RECORDINGS}
              for label, _, _ in envs[1:]}
 
     def env_desc(label: str) -> str:
@@ -205,7 +212,8 @@ def main(argv=None) -> int:
         return (f"Python {v['python']}, numpy {v['numpy']}, scipy {v['scipy']}, pandas {v['pandas']}, "
                 f"matplotlib {v['matplotlib']}")
 
-    cmd = "python benchmarks/reproducibility.py " + " ".join(f'--python "{s}"' for s in args.python)
+    cmd = ("python benchmarks/reproducibility.py " + ("--threads-too " if args.threads_too else "")
+           + " ".join(f'--python "{s}"' for s in args.python))
     lines = ["# Reproducibility: the same recording in other environments", "",
              f"`{cmd.strip()}` — {datetime.now(timezone.utc):%Y-%m-%d}, {platform.machine()}, "
              f"{len(RECORDINGS)} recordings in datasets/ through `imu-gait analyze --json --steps-csv`.", "",
@@ -215,7 +223,7 @@ def main(argv=None) -> int:
              f"Reference: {env_desc(ref)}; PYTHONHASHSEED=0, one BLAS/OpenMP thread, TZ=UTC.", "",
              "| environment | versions |", "|---|---|"]
     lines += [f"| {label} | {env_desc(label)} |" for label, _, _ in envs[1:]]
-    lines += ["", "Each cell against the reference: `identical` (JSON and steps CSV byte for byte), or the largest "
+    lines += ["", "Each cell against the reference (an `X, 2 threads` column: against X with one thread): `identical` (JSON and steps CSV byte for byte), or the largest "
               "absolute difference of any JSON number (and its key), whether the steps CSV as written differs, "
               "and — in bold — differing flags, step counts or non-numeric values.", ""]
     labels = [label for label, _, _ in envs[1:]]
