@@ -2517,6 +2517,15 @@ def _windowed_onset(c: _Crit, series: np.ndarray, base: np.ndarray, i0: int, i1:
     return lo + int(below[-1]) + 1 if below.size else i0
 
 
+def _largest_first(z: np.ndarray) -> np.ndarray:
+    """Positions of ``z`` from the largest down, NaN last, equal values in the order given (the rule's criterion
+    order). Stable on purpose: numpy's default sort is not — numpy 2 on an AVX2 CPU reordered the ties of
+    [1, 1, 2, 2, 0, 0] as [3, 2, 1, 0, …] where numpy 1.24 gave [2, 3, 0, 1, …] — so a fatigue flag whose two
+    strongest signals drifted equally named a different metric (and value, baseline, threshold) on another
+    machine or numpy release (reproducibility audit s40)."""
+    return np.argsort(-np.nan_to_num(np.asarray(z, dtype=float), nan=-np.inf), kind="stable")
+
+
 def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) -> Flag:
     rule: _Rule = ep["rule"]
     group = rule.rel if ep["variant"] == "rel" else rule.abs
@@ -2549,7 +2558,7 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         z_sev = float(np.nanmax(zs))
         rows = [r for r in rows if r is main or (np.isfinite(r[4]) and r[4] >= 0)]   # only the evidence
     else:  # second largest: the criterion that made it "≥ 2 signals"
-        order = np.argsort(-np.nan_to_num(zs, nan=-np.inf))
+        order = _largest_first(zs)
         main = rows[int(order[0])]
         z_sev = float(zs[order[1]]) if len(order) > 1 else float(zs[order[0]])
         # only signals that actually drifted are evidence
