@@ -291,3 +291,90 @@ def test_the_formula_guard_leaves_a_study_tables_ordinary_text_alone(cell, writt
     is written as it was (before: every cell starting with + or - that was not a number got a ')."""
     from imu_gait.batch import spreadsheet_safe
     assert spreadsheet_safe(cell) == written
+
+
+# ---------------------------------------------------------------- session 40: crowded zips, links in and out
+def _crowded_zip(path: Path, n_members: int, real_member: str | None = "Accelerometer.csv") -> None:
+    """A zip of ``n_members`` one-byte members (plus, if named, the real walk as a phyphox member)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        if real_member:
+            zf.writestr(real_member, PHYPHOX_HEADER + _phyphox_rows())
+        for i in range(n_members - (1 if real_member else 0)):
+            zf.writestr(f"x/{i:06d}.txt", b"x")
+
+
+def test_a_zip_listing_too_many_members_is_refused_at_once(tmp_path, capsys):
+    """A zip listing more than ZIP_MAX_MEMBERS members is refused from its end record, before zipfile parses its
+    table of contents (~0.1 ms a member, parsed three times, and every name checked by each format): before,
+    300 000 one-byte members kept a read busy for 26 s of CPU, and a zip of 1 001 members holding a real export
+    was read. A 30 000-member zip (2.6 s before) must be refused in under 0.1 s of CPU."""
+    import time
+
+    from imu_gait.io._common import ZIP_MAX_MEMBERS
+    crowded = tmp_path / "crowded.zip"
+    _crowded_zip(crowded, ZIP_MAX_MEMBERS + 1)
+    with pytest.raises(RecordingError) as err:
+        imu_gait.read(crowded)
+    said = str(err.value)
+    assert str(crowded) in said and f"{ZIP_MAX_MEMBERS + 1:,} files" in said and "unzip it yourself" in said
+
+    many = tmp_path / "many.zip"
+    _crowded_zip(many, 30_000, real_member=None)
+    start = time.process_time()
+    with pytest.raises(RecordingError, match="lists 30,000 files"):
+        imu_gait.read(many)
+    assert time.process_time() - start < 0.1
+    assert main(["analyze", str(many)]) == 2
+    err_text = capsys.readouterr().err
+    assert "Traceback" not in err_text and "30,000 files" in err_text and str(many) in err_text
+
+
+def test_a_zip_whose_end_record_understates_its_members_is_still_refused(tmp_path):
+    """zipfile walks the table of contents by its size in bytes, not by the count the end record states: a count
+    forged down to 5 must not let 30 000 members through."""
+    many = tmp_path / "forged.zip"
+    _crowded_zip(many, 30_000, real_member=None)
+    raw = bytearray(many.read_bytes())
+    end = raw.rfind(b"PK\x05\x06")
+    raw[end + 8:end + 12] = (5).to_bytes(2, "little") * 2         # members on this disk, and in all
+    many.write_bytes(bytes(raw))
+    with pytest.raises(RecordingError, match=r"MiB table of contents, room for far more files than the 1,000"):
+        imu_gait.read(many)
+
+
+def test_a_zip_of_as_many_members_as_allowed_still_reads(tmp_path):
+    """The cap is on the count only: ZIP_MAX_MEMBERS members, one of them a real phyphox export, read in full."""
+    from imu_gait.io._common import ZIP_MAX_MEMBERS
+    path = tmp_path / "full.zip"
+    _crowded_zip(path, ZIP_MAX_MEMBERS)
+    assert len(imu_gait.read(path).time_s) == len(_phyphox_rows().splitlines())
+
+
+def test_a_link_out_of_an_export_folder_is_refused_naming_it(tmp_path, capsys):
+    """An export folder whose Accelerometer.csv is a link to a file outside it: before, the link was followed and
+    the file outside read (a shared folder could make imu_gait read, and quote in its errors and reports, any file
+    the user may read). Now it is refused, naming the link and where it leads; a link that stays inside the
+    folder, and a folder that is itself a link, still read."""
+    outside = tmp_path / "elsewhere" / "acc.csv"
+    outside.parent.mkdir()
+    outside.write_bytes(PHYPHOX_HEADER + _phyphox_rows())
+    n_rows = len(_phyphox_rows().splitlines())
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "Accelerometer.csv").symlink_to(outside)
+    with pytest.raises(RecordingError) as err:
+        imu_gait.read(folder)
+    said = str(err.value)
+    assert "'Accelerometer.csv'" in said and str(outside) in said and "outside the folder" in said
+    assert main(["analyze", str(folder)]) == 2
+    err_text = capsys.readouterr().err
+    assert "Traceback" not in err_text and "Accelerometer.csv" in err_text and "What to do" in err_text
+
+    inside = tmp_path / "inside"
+    (inside / "data").mkdir(parents=True)
+    shutil.copy(outside, inside / "data" / "acc.dat")
+    (inside / "Accelerometer.csv").symlink_to(Path("data") / "acc.dat")
+    assert len(imu_gait.read(inside).time_s) == n_rows
+    (tmp_path / "walk_link").symlink_to(inside, target_is_directory=True)
+    assert len(imu_gait.read(tmp_path / "walk_link").time_s) == n_rows
+
