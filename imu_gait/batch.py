@@ -30,6 +30,7 @@ from .errors import ImuGaitError
 from .strain import FLAG_IDS
 from .marks import attach_marks, marks_for
 from .treadmill import with_sidecar_schedule
+from ._output_file import atomic_text_file
 
 if TYPE_CHECKING:
     from .context_table import ContextTable
@@ -875,7 +876,7 @@ def write_table(rows: list[dict[str, Any]], out_csv: str | os.PathLike, study_co
         return r
 
     # (surrogateescape: a file name the locale could not decode keeps its bytes, as in report/html.py)
-    with open(out_csv, "w", newline="", encoding="utf-8", errors="surrogateescape") as fh:
+    with atomic_text_file(out_csv, newline="", errors="surrogateescape") as fh:    # whole or not at all
         w = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
         w.writeheader()
         for r in map(filled, rows):

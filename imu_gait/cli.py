@@ -30,6 +30,7 @@ from .marks import attach_marks, marks_for
 from .terminal_text import terminal_safe
 from .recording import BODY_HEIGHT_RANGE_M, SENSOR_HEIGHT_RANGE_M
 from .treadmill import INCLINE_RANGE_PCT, SPEED_RANGE_MPS, with_sidecar_schedule
+from ._output_file import atomic_text_file, write_text_atomically
 
 #: --walking-aid's choices: imu_gait.strain.WALKING_AIDS, written out so that the command's start does not load the
 #: rules and pandas (tests/test_walking_aids.py checks that the two agree)
@@ -398,14 +399,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.out:
         with writing("--out", args.out):
             # (a walk's column is named by its file: '=cmd.csv' would be a formula in a spreadsheet's header)
-            table.rename(columns=spreadsheet_safe).to_csv(args.out, index=False, lineterminator="\n",
-                                                          errors="surrogateescape")   # see html.py
+            with atomic_text_file(args.out, newline="", errors="surrogateescape") as fh:   # see html.py
+                table.rename(columns=spreadsheet_safe).to_csv(fh, index=False, lineterminator="\n")
         print(f"Wrote comparison: {args.out}", file=sys.stderr)
     if args.report:
         page = render_comparison_html(sessions, table)
-        with writing("--report", args.report), open(args.report, "w", encoding="utf-8",
-                                                    errors="surrogateescape") as fh:    # see report/html.py
-            fh.write(page)
+        with writing("--report", args.report):
+            write_text_atomically(args.report, page, errors="surrogateescape")    # see report/html.py
         print(f"Wrote comparison page: {args.report}", file=sys.stderr)
     return 0
 
@@ -765,8 +765,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         if args.json == "-":
             sys.stdout.write(text)
         else:
-            with writing("--json", args.json), open(args.json, "w", encoding="utf-8") as fh:
-                fh.write(text)
+            with writing("--json", args.json):
+                write_text_atomically(args.json, text)
     if args.events_csv:
         import pandas as pd
 
@@ -778,8 +778,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         if args.events_csv == "-":
             frame.to_csv(sys.stdout, index=False, na_rep="", lineterminator="\n")
         else:
-            with writing("--events-csv", args.events_csv):
-                frame.to_csv(args.events_csv, index=False, na_rep="", lineterminator="\n")
+            with writing("--events-csv", args.events_csv), atomic_text_file(args.events_csv, newline="") as fh:
+                frame.to_csv(fh, index=False, na_rep="", lineterminator="\n")
     return 0
 
 

@@ -46,6 +46,7 @@ import numpy as np
 
 from .errors import HintedError
 from .recording import clock_text, parse_clock
+from ._output_file import write_text_atomically
 
 #: the walking before a mark that its figures describe, s
 MARK_WINDOW_S = 60.0
@@ -238,7 +239,7 @@ def write_marks(path: str | Path, marks: Iterable[Mark], *, note: str = "") -> P
     w.writerow(["time", "pain", "note"])
     for m in sorted(marks, key=lambda m: m.elapsed_s):
         w.writerow([f"{m.elapsed_s:.2f}", "" if m.pain is None else f"{m.pain:g}", m.note])
-    path.write_text(buf.getvalue(), encoding="utf-8")
+    write_text_atomically(path, buf.getvalue())     # whole or not at all; a link at the path is replaced
     return path
 
 

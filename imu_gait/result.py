@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ._equality import same_values
+from ._output_file import atomic_text_file, write_text_atomically
 
 #: Per-step columns, in order, with their meaning. Units are in the names.
 STEP_COLUMNS: dict[str, str] = {
@@ -212,14 +213,13 @@ class AnalysisResult:
         (UTF-8) when given. NaN becomes null. (To write a long recording's JSON without holding its text: :meth:`write_json`.)"""
         text = "".join(self._json_pieces(indent))
         if path is not None:
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(text)
+            write_text_atomically(path, text)        # whole or not at all; a link at the path is replaced
         return text
 
     def write_json(self, path: str | os.PathLike, *, indent: int | None = 1) -> None:
         """Write :meth:`to_json`'s text to ``path`` piece by piece: a day's JSON (125 MB, 149,000 steps)
         built whole as Python objects took 0.8 GB more memory than the analysis."""
-        with open(path, "w", encoding="utf-8") as fh:
+        with atomic_text_file(path) as fh:           # (a crash midway leaves no half JSON behind)
             for piece in self._json_pieces(indent):
                 fh.write(piece)
 

@@ -34,6 +34,7 @@ import numpy as np
 
 from .errors import HintedError
 from .recording import clock_text, parse_clock
+from ._output_file import write_text_atomically
 
 SPEED_UNITS = {"belt_speed_mps": 1.0, "belt_speed_kmh": 1 / 3.6, "belt_speed_mph": 0.44704}
 SPEED_RANGE_MPS = (0.1, 12.0)
@@ -298,7 +299,7 @@ def write_schedule(schedule: TreadmillSchedule, path: str | Path, *, note: str =
         v, i = st["belt_speed_mps"], st["incline_pct"]
         lines.append(f"{st['start_s']:.2f},{'' if v is None else f'{v * 3.6:.4f}'},{'' if i is None else f'{i:g}'}")
     # UTF-8 as read_schedule reads it, not the locale's code page: the note names the recording ('步行.csv')
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text_atomically(path, "\n".join(lines) + "\n")   # whole or not at all; a link there is replaced
     return path
 
 

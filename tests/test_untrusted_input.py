@@ -291,3 +291,197 @@ def test_the_formula_guard_leaves_a_study_tables_ordinary_text_alone(cell, writt
     is written as it was (before: every cell starting with + or - that was not a number got a ')."""
     from imu_gait.batch import spreadsheet_safe
     assert spreadsheet_safe(cell) == written
+
+
+# ---------------------------------------------------------------- session 40: crowded zips, links in and out
+def _crowded_zip(path: Path, n_members: int, real_member: str | None = "Accelerometer.csv") -> None:
+    """A zip of ``n_members`` one-byte members (plus, if named, the real walk as a phyphox member)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        if real_member:
+            zf.writestr(real_member, PHYPHOX_HEADER + _phyphox_rows())
+        for i in range(n_members - (1 if real_member else 0)):
+            zf.writestr(f"x/{i:06d}.txt", b"x")
+
+
+def test_a_zip_listing_too_many_members_is_refused_at_once(tmp_path, capsys):
+    """A zip listing more than ZIP_MAX_MEMBERS members is refused from its end record, before zipfile parses its
+    table of contents (~0.1 ms a member, parsed three times, and every name checked by each format): before,
+    300 000 one-byte members kept a read busy for 26 s of CPU, and a zip of 1 001 members holding a real export
+    was read. A 30 000-member zip (0.8 s before) must be refused in under 0.1 s of CPU."""
+    import time
+
+    from imu_gait.io._common import ZIP_MAX_MEMBERS
+    crowded = tmp_path / "crowded.zip"
+    _crowded_zip(crowded, ZIP_MAX_MEMBERS + 1)
+    with pytest.raises(RecordingError) as err:
+        imu_gait.read(crowded)
+    said = str(err.value)
+    assert str(crowded) in said and f"{ZIP_MAX_MEMBERS + 1:,} files" in said and "unzip it yourself" in said
+
+    many = tmp_path / "many.zip"
+    _crowded_zip(many, 30_000, real_member=None)
+    start = time.process_time()
+    with pytest.raises(RecordingError, match="lists 30,000 files"):
+        imu_gait.read(many)
+    assert time.process_time() - start < 0.1
+    assert main(["analyze", str(many)]) == 2
+    err_text = capsys.readouterr().err
+    assert "Traceback" not in err_text and "30,000 files" in err_text and str(many) in err_text
+
+
+def test_a_zip_whose_end_record_understates_its_members_is_still_refused(tmp_path):
+    """zipfile walks the table of contents by its size in bytes, not by the count the end record states: a count
+    forged down to 5 must not let 30 000 members through."""
+    many = tmp_path / "forged.zip"
+    _crowded_zip(many, 30_000, real_member=None)
+    raw = bytearray(many.read_bytes())
+    end = raw.rfind(b"PK\x05\x06")
+    raw[end + 8:end + 12] = (5).to_bytes(2, "little") * 2         # members on this disk, and in all
+    many.write_bytes(bytes(raw))
+    with pytest.raises(RecordingError, match=r"MiB table of contents, room for far more files than the 1,000"):
+        imu_gait.read(many)
+
+
+def test_a_zip_of_as_many_members_as_allowed_still_reads(tmp_path):
+    """The cap is on the count only: ZIP_MAX_MEMBERS members, one of them a real phyphox export, read in full."""
+    from imu_gait.io._common import ZIP_MAX_MEMBERS
+    path = tmp_path / "full.zip"
+    _crowded_zip(path, ZIP_MAX_MEMBERS)
+    assert len(imu_gait.read(path).time_s) == len(_phyphox_rows().splitlines())
+
+
+def test_a_link_out_of_an_export_folder_is_refused_naming_it(tmp_path, capsys):
+    """An export folder whose Accelerometer.csv is a link to a file outside it: before, the link was followed and
+    the file outside read (a shared folder could make imu_gait read, and quote in its errors and reports, any file
+    the user may read). Now it is refused, naming the link and where it leads; a link that stays inside the
+    folder, and a folder that is itself a link, still read."""
+    outside = tmp_path / "elsewhere" / "acc.csv"
+    outside.parent.mkdir()
+    outside.write_bytes(PHYPHOX_HEADER + _phyphox_rows())
+    n_rows = len(_phyphox_rows().splitlines())
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "Accelerometer.csv").symlink_to(outside)
+    with pytest.raises(RecordingError) as err:
+        imu_gait.read(folder)
+    said = str(err.value)
+    assert "'Accelerometer.csv'" in said and str(outside) in said and "outside the folder" in said
+    assert main(["analyze", str(folder)]) == 2
+    err_text = capsys.readouterr().err
+    assert "Traceback" not in err_text and "Accelerometer.csv" in err_text and "What to do" in err_text
+
+    inside = tmp_path / "inside"
+    (inside / "data").mkdir(parents=True)
+    shutil.copy(outside, inside / "data" / "acc.dat")
+    (inside / "Accelerometer.csv").symlink_to(Path("data") / "acc.dat")
+    assert len(imu_gait.read(inside).time_s) == n_rows
+    (tmp_path / "walk_link").symlink_to(inside, target_is_directory=True)
+    assert len(imu_gait.read(tmp_path / "walk_link").time_s) == n_rows
+
+
+def _precious(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """A file outside the output folder, and a link to it at the output path ``name``."""
+    target = tmp_path / "precious" / f"{name}.keep"
+    target.parent.mkdir(exist_ok=True)
+    target.write_text("do not overwrite\n")
+    (tmp_path / "out").mkdir(exist_ok=True)
+    link = tmp_path / "out" / name
+    link.symlink_to(target)
+    return target, link
+
+
+def _replaced(target: Path, link: Path) -> None:
+    assert target.read_text() == "do not overwrite\n", f"{target} was written through the link {link}"
+    assert not link.is_symlink() and link.stat().st_size > 0, f"{link}: the output is not there"
+    assert [p.name for p in link.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_outputs_replace_a_link_at_their_path_rather_than_write_through_it(tmp_path):
+    """Before: every output (JSON, the CSV tables, the HTML report) followed a link at its path and overwrote the
+    file it pointed to. Now each is written to a temporary file beside it and renamed over the link."""
+    options = ("--json", "--steps-csv", "--flags-csv", "--bouts-csv", "--days-csv", "--timeline-csv", "--report")
+    args, links = ["analyze", str(WALK), "--quiet"], []
+    for opt in options:
+        name = opt.strip("-").replace("-csv", ".csv").replace("json", "r.json").replace("report", "r.html")
+        links.append(_precious(tmp_path, name))
+        args += [opt, str(links[-1][1])]
+    assert main(args) == 0
+    for target, link in links:
+        _replaced(target, link)
+    import json
+    assert json.loads((tmp_path / "out" / "r.json").read_text())["summary"]["n_steps"] > 0
+
+
+def test_batch_compare_marks_and_schedule_replace_a_link_too(tmp_path):
+    from imu_gait.marks import Mark, write_marks
+    from imu_gait.treadmill import TreadmillSchedule, write_schedule
+    folder = tmp_path / "walks"
+    folder.mkdir()
+    shutil.copy(WALK, folder / "a.csv")
+    summary, json_link = _precious(tmp_path, "summary.csv"), _precious(tmp_path, "a.json")
+    assert main(["batch", str(folder), "--out", str(summary[1]), "--quiet"]) == 0
+    _replaced(*summary)
+    table, page = _precious(tmp_path, "cmp.csv"), _precious(tmp_path, "cmp.html")
+    two = DATA / "mobgap_HA001_walk2.csv"
+    assert main(["compare", str(WALK), str(two), "--out", str(table[1]), "--report", str(page[1])]) == 0
+    _replaced(*table)
+    _replaced(*page)
+    res = imu_gait.analyze(imu_gait.read(WALK))
+    res.write_json(json_link[1])
+    _replaced(*json_link)
+    for name, write in (("w.marks.csv", lambda p: write_marks(p, [Mark(elapsed_s=3.0, pain=4, note="ache")])),
+                        ("w.treadmill.csv", lambda p: write_schedule(TreadmillSchedule.from_stages([(0.0, 1.2, 0.0)]), p)),
+                        ("to.json", lambda p: res.to_json(p))):
+        target, link = _precious(tmp_path, name)
+        write(link)
+        _replaced(target, link)
+
+
+def test_the_live_recorder_replaces_a_link_and_still_writes_as_it_goes(tmp_path):
+    """The live recording stays incremental (rows on disk while the walk goes on, so a crash loses at most the
+    last second) but a link at its path is replaced, not written through."""
+    import numpy as np
+
+    from imu_gait.io.native import NativeCsvWriter
+    target, link = _precious(tmp_path, "live.csv")
+    w = NativeCsvWriter(link, has_gyro=False, autoflush_thread=False)
+    w.write(np.arange(3) / 100.0, np.tile([0.0, 0.0, 9.81], (3, 1)), None)
+    w.flush()
+    assert len([l for l in link.read_text().splitlines() if l[:1].isdigit()]) == 3   # on disk before close
+    w.close()
+    _replaced(target, link)
+
+
+def test_a_crash_while_writing_leaves_the_previous_output_whole(tmp_path, monkeypatch):
+    """A run stopped midway (here: the JSON's steps fail to render after its first piece is written) leaves the
+    previous file as it was, and no temporary file; before, the JSON was left cut off after its first piece."""
+    res = imu_gait.analyze(imu_gait.read(WALK))
+    path = tmp_path / "r.json"
+    res.write_json(path)
+    whole = path.read_bytes()
+
+    def pieces(indent):
+        yield "{\n"
+        raise KeyboardInterrupt
+    monkeypatch.setattr(type(res), "_json_pieces", lambda self, indent: pieces(indent))
+    with pytest.raises(KeyboardInterrupt):
+        res.write_json(path)
+    assert path.read_bytes() == whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]
+
+
+def test_outputs_to_a_pipe_are_written_into_it_not_replaced(tmp_path):
+    """A device or pipe at the output path (`--json /dev/stdout`, a named pipe) cannot be renamed over: it is
+    written into as before, and stays a pipe."""
+    import stat
+    import threading
+
+    from imu_gait._output_file import write_text_atomically
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_text_atomically(fifo, "through the pipe\n")
+    reader.join(10)
+    assert got == [b"through the pipe\n"] and stat.S_ISFIFO(os.stat(fifo).st_mode)

@@ -181,6 +181,67 @@ ZIP_MAX_RATIO = 100
 ZIP_BOMB_MIN_BYTES = 64 * 2**20
 
 
+#: a zip archive listing more members than this is refused before its table of contents is parsed: real
+#: phone exports hold under 50 (phyphox: a few CSVs and meta/; Sensor Logger: one CSV a sensor), while zipfile
+#: spends ~0.1 ms of CPU on each listed member, and the format checks look at every name more than once — a
+#: zip of 300 000 one-byte members kept a read busy for 26 s of CPU before it said 'unknown format'
+ZIP_MAX_MEMBERS = 1000
+_ZIP_END = b"PK\x05\x06"            # end-of-central-directory record
+_ZIP64_LOCATOR = b"PK\x06\x07"      # zip64 end-of-central-directory locator (just before the record above)
+_ZIP64_END = b"PK\x06\x06"          # zip64 end-of-central-directory record
+
+
+def zip_member_count(path: str | os.PathLike) -> tuple[int, int] | None:
+    """(members listed, bytes of the table of contents) from a zip's end record, read from its last 64 KiB
+    without parsing the table itself; None if no end record is found (not a zip, or damaged: zipfile says so).
+    Both numbers are returned because zipfile walks the table by its size in bytes, not by the count."""
+    with open(path, "rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        tail_start = max(0, size - (22 + 65535))        # the record (22 bytes) and a comment of at most 64 KiB
+        fh.seek(tail_start)
+        tail = fh.read()
+        at = tail.rfind(_ZIP_END)
+        if at < 0 or len(tail) - at < 22:
+            return None
+        count = int.from_bytes(tail[at + 10:at + 12], "little")
+        cd_bytes = int.from_bytes(tail[at + 12:at + 16], "little")
+        loc = at - 20
+        if loc >= 0 and tail[loc:loc + 4] == _ZIP64_LOCATOR:
+            # zip64: the 16-bit count may be 0xFFFF; the true one is in the zip64 record the locator points to
+            fh.seek(int.from_bytes(tail[loc + 8:loc + 16], "little"))
+            rec = fh.read(56)
+            if len(rec) == 56 and rec[:4] == _ZIP64_END:
+                count = int.from_bytes(rec[32:40], "little")
+                cd_bytes = int.from_bytes(rec[40:48], "little")
+        return count, cd_bytes
+
+
+#: bytes of table of contents a member may take, on average, before the archive counts as too crowded: an
+#: entry is 46 bytes plus its name (real exports' names are < 100 characters)
+_ZIP_CD_BYTES_PER_MEMBER = 512
+
+
+def refuse_crowded_zip(path: str | os.PathLike) -> None:
+    """Refuse, in well under a millisecond, a zip archive that lists more than ZIP_MAX_MEMBERS members (or whose
+    table of contents is too long for that many), before zipfile parses it; a file that is not a zip passes."""
+    try:
+        found = zip_member_count(path)
+    except OSError:
+        return                                   # unreadable: the reader's own open says so
+    if found is None:
+        return
+    count, cd_bytes = found
+    if count > ZIP_MAX_MEMBERS or cd_bytes > ZIP_MAX_MEMBERS * _ZIP_CD_BYTES_PER_MEMBER:
+        listed = (f"lists {count:,} files, more than" if count > ZIP_MAX_MEMBERS else
+                  f"has a {cd_bytes / 2**20:,.1f} MiB table of contents, room for far more files than")
+        raise RecordingError(
+            f"this zip archive {listed} the {ZIP_MAX_MEMBERS:,} imu_gait opens (a phone's export holds fewer "
+            f"than 50): it is not read", path=str(path),
+            hint="if it is a whole study packed in one zip, unzip it yourself and analyse the folders with "
+                 "'imu-gait batch'; otherwise ask for the export again")
+
+
 class Container:
     """Read-only view of an export: a folder, a zip archive or a single file.
 
@@ -195,6 +256,7 @@ class Container:
         try:
             self.kind = "dir" if self.path.is_dir() else ("zip" if zipfile.is_zipfile(self.path) else "file")
             if self.kind == "zip":
+                refuse_crowded_zip(self.path)
                 self._zip = zipfile.ZipFile(self.path)
             if self.kind == "dir":
                 self._names = sorted(str(PurePosixPath(*p.relative_to(self.path).parts))
@@ -235,7 +297,7 @@ class Container:
                 self._refuse_zip_bomb(name)
                 return self._zip.read(name)
             if self.kind == "dir":
-                return (self.path / name).read_bytes()
+                return self._member_file(name).read_bytes()
             return self.path.read_bytes()
         except ZIP_READ_ERRORS as exc:
             raise zip_error(exc, self.label(name)) from None
@@ -249,12 +311,29 @@ class Container:
             if self.kind == "zip":
                 with self._zip.open(name) as fh:
                     return fh.read(n_bytes)
-            with open(self.path / name if self.kind == "dir" else self.path, "rb") as fh:
+            with open(self._member_file(name) if self.kind == "dir" else self.path, "rb") as fh:
                 return fh.read(n_bytes)
         except ZIP_READ_ERRORS as exc:
             raise zip_error(exc, self.label(name)) from None
         except OSError as exc:
             raise os_error(exc, self.label(name)) from None
+
+    def _member_file(self, name: str) -> Path:
+        """The file of folder member ``name``, refusing a link (to a file, or a linked sub-folder) that leads out
+        of the export folder: an export is one folder of the logger's CSVs, and a link out of it in a folder
+        someone shared could make imu_gait read, and quote in its messages and reports, any file the user may
+        read (a key, a password file). A link that stays inside the folder is read; the folder given may itself
+        be a link."""
+        member = self.path / name
+        target = member.resolve()
+        root = self.path.resolve()
+        if target != root and root not in target.parents:
+            raise RecordingError(
+                f"{name!r} in this export folder is a link to {str(target)!r}, outside the folder: imu_gait does "
+                f"not follow links out of an export folder", path=str(self.path),
+                hint=f"if you trust it, replace the link by a copy of the file (cp --remove-destination "
+                     f"'{target}' '{member}') or analyse that file itself; otherwise ask for the export again")
+        return member
 
     def _refuse_zip_bomb(self, name: str) -> None:
         """Refuse a member that would inflate far beyond what any sensor CSV does, before decompressing it:

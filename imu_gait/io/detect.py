@@ -32,8 +32,8 @@ import pandas as pd
 
 from ..errors import ArgumentError, RecordingError
 from ..recording import Recording
-from ._common import (Container, clean_os_errors, csv_lines, header_names, is_data_cell, os_error, refuse_utf16,
-                      sniff_delimiter, split_header)
+from ._common import (Container, clean_os_errors, csv_lines, header_names, is_data_cell, os_error,
+                      refuse_crowded_zip, refuse_utf16, sniff_delimiter, split_header)
 from .generic import GENERIC_OPTIONS, PlainTable, guess_layout, plain_table_layout, read_generic
 from .androsensor import looks_like_androsensor, read_androsensor
 from .geneactiv import looks_like_geneactiv, read_geneactiv
@@ -315,6 +315,8 @@ def _read(path: str | os.PathLike, format: str | None = None, **options) -> Reco
     path = str(path)
     if not os.path.exists(path):
         raise RecordingError("no such file or folder", path=path, hint="check the path and its spelling")
+    if os.path.isfile(path) and zipfile.is_zipfile(path):
+        refuse_crowded_zip(path)                 # before anything parses a table of contents of 300 000 members
     if is_spreadsheet(path):
         # before any reader: the zip or binary inside would otherwise be reported as an unknown archive
         raise RecordingError("this is a spreadsheet workbook (Excel / LibreOffice), not a CSV recording", path=path,

@@ -406,6 +406,10 @@ class NativeCsvWriter:
         self._cont_error: OSError | None = None
         self._cont_tried = 0.0
         self._rewrite_thread: threading.Thread | None = None
+        if self.path.is_symlink():
+            # a link at the path is replaced by the recording, not written through (as every output: _output_file.py);
+            # the rows themselves go straight to the file as they come, so a crash loses at most the last second
+            self.path.unlink()
         self._fh = open(self.path, "w", encoding="utf-8", newline="\n")
         self._fh.write(meta_text)
         self._fh.write((HEADER_GYRO if self.has_gyro else HEADER_ACC) + "\n")

@@ -23,6 +23,7 @@ from ..bouts import BOUT_COLUMNS
 from ..recording import clock_text
 from ..result import AnalysisResult
 from .steps_csv import DECIMALS
+from .._output_file import atomic_text_file
 
 #: the columns, in order (a pooled table puts ``recording`` before them)
 BOUT_CSV_COLUMNS = (*BOUT_COLUMNS, "start_mmss", "end_mmss", "day", "date")
@@ -71,7 +72,8 @@ def bouts_frame(rows: Iterable[dict[str, Any]], *, pooled: bool = False,
 def write_bouts_csv(result: AnalysisResult, path: str | os.PathLike | IO[str]) -> None:
     """Write one row per bout to ``path`` or an open text stream (``,`` separated, header first; a
     recording with no bout gives the header alone)."""
-    bouts_frame(bout_rows(result)).to_csv(path, index=False, na_rep="", lineterminator="\n")
+    with atomic_text_file(path, newline="") as fh:    # whole or not at all; a link there is replaced
+        bouts_frame(bout_rows(result)).to_csv(fh, index=False, na_rep="", lineterminator="\n")
 
 
 def write_pooled_bouts_csv(rows: Iterable[dict[str, Any]], path: str | os.PathLike | IO[str],
@@ -79,4 +81,5 @@ def write_pooled_bouts_csv(rows: Iterable[dict[str, Any]], path: str | os.PathLi
     """Write many recordings' bout rows (each with ``recording``) as one table; ``study_columns``
     (a batch context table's subject, group …) follow ``recording``."""
     table = bouts_frame(rows, pooled=True, study_columns=study_columns)
-    table.to_csv(path, index=False, na_rep="", lineterminator="\n")
+    with atomic_text_file(path, newline="") as fh:    # whole or not at all; a link there is replaced
+        table.to_csv(fh, index=False, na_rep="", lineterminator="\n")

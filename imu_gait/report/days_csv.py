@@ -17,6 +17,7 @@ import pandas as pd
 from ..days import DAY_COLUMNS
 from ..result import AnalysisResult
 from .steps_csv import DECIMALS
+from .._output_file import atomic_text_file
 
 #: the columns, in order (a pooled table puts ``recording`` before them)
 DAY_CSV_COLUMNS = DAY_COLUMNS
@@ -55,7 +56,8 @@ def days_frame(rows: Iterable[dict[str, Any]], *, pooled: bool = False,
 
 def write_days_csv(result: AnalysisResult, path: str | os.PathLike | IO[str]) -> None:
     """Write one row per day to ``path`` or an open text stream (``,`` separated, header first)."""
-    days_frame(day_rows(result)).to_csv(path, index=False, na_rep="", lineterminator="\n")
+    with atomic_text_file(path, newline="") as fh:    # whole or not at all; a link there is replaced
+        days_frame(day_rows(result)).to_csv(fh, index=False, na_rep="", lineterminator="\n")
 
 
 def write_pooled_days_csv(rows: Iterable[dict[str, Any]], path: str | os.PathLike | IO[str],
@@ -63,4 +65,5 @@ def write_pooled_days_csv(rows: Iterable[dict[str, Any]], path: str | os.PathLik
     """Write many recordings' day rows (each with ``recording``) as one table; ``study_columns``
     (a batch context table's subject, group …) follow ``recording``."""
     table = days_frame(rows, pooled=True, study_columns=study_columns)
-    table.to_csv(path, index=False, na_rep="", lineterminator="\n")
+    with atomic_text_file(path, newline="") as fh:    # whole or not at all; a link there is replaced
+        table.to_csv(fh, index=False, na_rep="", lineterminator="\n")

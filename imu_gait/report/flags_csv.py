@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..recording import clock_text
 from ..result import AnalysisResult
+from .._output_file import atomic_text_file
 
 #: the columns, in order (a pooled table puts ``recording`` before them)
 FLAG_CSV_COLUMNS = ("id", "title", "severity", "start_s", "end_s", "duration_s", "start_mmss", "end_mmss",
@@ -54,7 +55,8 @@ def flags_frame(rows: Iterable[dict[str, Any]], *, pooled: bool = False,
 def write_flags_csv(result: AnalysisResult, path: str | os.PathLike | IO[str]) -> None:
     """Write one row per flag to ``path`` or an open text stream (``,`` separated, header first; a walk
     with no flag gives the header alone)."""
-    flags_frame(flag_rows(result)).to_csv(path, index=False, na_rep="", lineterminator="\n")
+    with atomic_text_file(path, newline="") as fh:    # whole or not at all; a link there is replaced
+        flags_frame(flag_rows(result)).to_csv(fh, index=False, na_rep="", lineterminator="\n")
 
 
 def write_pooled_flags_csv(rows: Iterable[dict[str, Any]], path: str | os.PathLike | IO[str],
@@ -62,4 +64,5 @@ def write_pooled_flags_csv(rows: Iterable[dict[str, Any]], path: str | os.PathLi
     """Write many recordings' flag rows (each with ``recording``) as one table; ``study_columns``
     (a batch context table's subject, group …) follow ``recording``."""
     table = flags_frame(rows, pooled=True, study_columns=study_columns)
-    table.to_csv(path, index=False, na_rep="", lineterminator="\n")
+    with atomic_text_file(path, newline="") as fh:    # whole or not at all; a link there is replaced
+        table.to_csv(fh, index=False, na_rep="", lineterminator="\n")

@@ -33,6 +33,7 @@ from ..strain import TURN_BLIND, severity_word
 from .common import (FlagGroup, DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, METRIC_BY_COLUMN, TIMELINE_METRICS, Overview,
                      build_overview, gait_stretches, flag_evidence, flag_groups, flag_value_text, flag_title, flags_by_id, fmt_clock, fmt_duration,
                      no_data_text, recording_line, step_table, walking_line)
+from .._output_file import write_text_atomically
 
 #: Severity colours: yellow → vermilion → wine, ordered in lightness (L* 82 / 54 / 29) so they stay apart
 #: for protan, deutan and tritan vision and in a grey print (the former #e0b000 / #e8710a / #c5221f came
@@ -1098,5 +1099,5 @@ def write_html(result: AnalysisResult, path: str | os.PathLike, recording: Any =
     text = render_html(result, recording, title=title)
     # surrogateescape: a file name Python could not decode (LANG=C, no UTF-8 mode: 'Müller.csv' arrives as escaped
     # bytes) is written back as its own bytes, UTF-8 on any current system; strict, the write failed midway
-    with open(path, "w", encoding="utf-8", errors="surrogateescape") as fh:
-        fh.write(text)
+    # (whole or not at all, and a link at the path is replaced, not written through: _output_file.py)
+    write_text_atomically(path, text, encoding="utf-8", errors="surrogateescape")

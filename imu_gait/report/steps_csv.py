@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..result import STEP_COLUMNS, AnalysisResult
 from .common import step_table
+from .._output_file import atomic_text_file
 
 #: Decimal places written per column (time to 0.1 ms; metrics to well below their accuracy).
 DECIMALS = {"time_s": 4, "step_time_s": 4, "stride_time_s": 4, "cadence_spm": 2,
@@ -40,4 +41,5 @@ def steps_frame(result: AnalysisResult) -> pd.DataFrame:
 
 def write_steps_csv(result: AnalysisResult, path: str | os.PathLike | IO[str]) -> None:
     """Write one row per step to ``path`` or an open text stream (``,`` separated, header first)."""
-    steps_frame(result).to_csv(path, index=False, na_rep="", lineterminator="\n")
+    with atomic_text_file(path, newline="") as fh:    # whole or not at all; a link there is replaced
+        steps_frame(result).to_csv(fh, index=False, na_rep="", lineterminator="\n")

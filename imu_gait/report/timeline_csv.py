@@ -18,6 +18,7 @@ import pandas as pd
 from ..recording import clock_text
 from ..result import AnalysisResult
 from ..strain import TIMELINE_SERIES
+from .._output_file import atomic_text_file
 
 #: decimal places: time to the millisecond, the series to well below their accuracy
 TIME_DECIMALS, VALUE_DECIMALS = 3, 4
@@ -55,4 +56,5 @@ def timeline_frame(result: AnalysisResult) -> pd.DataFrame:
 def write_timeline_csv(result: AnalysisResult, path: str | os.PathLike | IO[str]) -> None:
     """Write the timeline (:func:`timeline_frame`) to ``path`` or an open text stream (``,`` separated, header
     first)."""
-    timeline_frame(result).to_csv(path, index=False, na_rep="", lineterminator="\n")
+    with atomic_text_file(path, newline="") as fh:    # whole or not at all; a link there is replaced
+        timeline_frame(result).to_csv(fh, index=False, na_rep="", lineterminator="\n")
