@@ -211,3 +211,55 @@ def test_live_rows_under_40_hz_keep_the_lean_against_standing(rate_hz):
     final = eng.finish().steps["lean_vs_standing_deg"].to_numpy(float)
     assert len(rows) > 100 and np.isfinite(live).all(), f"{np.isfinite(live).sum()} of {len(rows)} live rows have it"
     assert abs(np.median(live) - 15.0) < 2.0 and abs(np.nanmedian(final) - 15.0) < 2.0
+
+
+@pytest.mark.parametrize("rate_hz, cadence_spm, jitter_s", [(20.0, 165.0, 0.0), (20.0, 165.0, 0.004),
+                                                             (30.0, 165.0, 0.0), (20.0, 185.0, 0.0),
+                                                             (26.0, 185.0, 0.004)])
+def test_a_steady_run_under_40_hz_is_not_read_as_irregular_nor_over_striding(rate_hz, cadence_spm, jitter_s):
+    """A steady run (true step regularity ~0.98, stride CV 0.6 %, cadence at or above the runners' 164-spm limit),
+    point-sampled as a sensor without its own low-pass gives it: its landing spike lies above the Nyquist
+    frequency, so step regularity read 0.72–0.85 at 20 and 26 Hz (benchmarks/rates.py, s39), and the flags took
+    what the summary withholds — 'pace too fast' from the stride CV (5.6 % at 20 Hz with jitter) and 'over-striding'
+    from single-stride cadences (165 spm read 162 at 20 Hz, at 30 Hz 164 'below 164'). Now a run's regularity is not
+    given under 40 Hz (the note says so) and neither flag is raised."""
+    kw = dict(duration_s=60.0, seed=1, gait="run", cadence_spm=cadence_spm, contact_s=0.22 if cadence_spm >= 170
+              else 0.25, jitter_s=jitter_s)
+    rec, _ = synthesize_walk(fs_hz=rate_hz, **kw)
+    res = imu_gait.analyze(rec)
+    assert res.summary["gait"] == "run"
+    assert not {"pace_too_fast", "overstriding"} & {f.id for f in res.flags}, [f.message for f in res.flags]
+    for k in ("step_regularity", "stride_regularity", "symmetry"):
+        assert np.isnan(res.summary[k])
+        assert np.isnan(res.steps.loc[res.steps["gait"] == "run", k].to_numpy(float)).all()
+    note = next(w for w in res.warnings if "not measured below 40 Hz" in w)
+    assert "step regularity" in note
+
+
+@pytest.mark.parametrize("rate_hz, cadence_spm", [(20.0, 155.0), (26.0, 158.0)])
+def test_a_slow_run_under_40_hz_is_still_told_its_cadence_is_low(rate_hz, cadence_spm):
+    """The span cadence the rules read under 40 Hz still finds a run below the 164-spm limit: 155 and 158 spm are
+    'over-striding' for most of the minute, and the message quotes the cadence within 1 spm of truth."""
+    rec, _ = synthesize_walk(fs_hz=rate_hz, duration_s=60.0, seed=1, gait="run", cadence_spm=cadence_spm,
+                             contact_s=0.25)
+    (f,) = [f for f in imu_gait.analyze(rec).flags if f.id == "overstriding"]
+    assert f.end_s - f.start_s >= 45.0
+    assert abs(f.value - cadence_spm) <= 1.0, f.value
+
+
+@pytest.mark.parametrize("rate_hz, cadence_spm", [(20.0, 125.0), (21.0, 110.0), (22.0, 125.0)])
+def test_a_walk_under_23_hz_withholds_its_step_time_asymmetry_with_its_reason(rate_hz, cadence_spm):
+    """An even walk (true step-time asymmetry 0.05–0.1 %) point-sampled at 20–22 Hz read 1.7, 1.6 and 3.1 points
+    asymmetric (tolerance ±1 point): each contact is pinned to a sample and, at these cadences, one foot's steps
+    come out a sample longer more often. The figure is not given under 23 Hz and the note says why; the walk's
+    stride CV is kept (within ±0.6 points there)."""
+    rec, truth = synthesize_walk(60.0, fs_hz=rate_hz, seed=1, cadence_spm=cadence_spm)
+    res = imu_gait.analyze(rec)
+    s = res.summary
+    assert s["gait"] == "walk" and np.isnan(s["step_time_asymmetry_pct"])
+    cv_true, _ = steady_walk_variability(truth.steps.assign(gait="walk"))
+    assert abs(s["stride_time_cv_pct"] - cv_true) <= 0.6
+    note = next(w for w in res.warnings if "not measured below 40 Hz" in w)
+    assert "nor is a walk's step-time asymmetry below 23 Hz" in note
+    assert "walk's step-time asymmetry" not in next(w for w in imu_gait.analyze(
+        synthesize_walk(60.0, fs_hz=25.0, seed=1, cadence_spm=cadence_spm)[0]).warnings if "not measured below" in w)
