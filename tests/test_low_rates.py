@@ -263,3 +263,33 @@ def test_a_walk_under_23_hz_withholds_its_step_time_asymmetry_with_its_reason(ra
     assert "nor is a walk's step-time asymmetry below 23 Hz" in note
     assert "walk's step-time asymmetry" not in next(w for w in imu_gait.analyze(
         synthesize_walk(60.0, fs_hz=25.0, seed=1, cadence_spm=cadence_spm)[0]).warnings if "not measured below" in w)
+
+
+def test_the_html_bouts_table_rebuilt_from_an_older_json_uses_the_span_cadence_under_40_hz():
+    """An older JSON has no bout columns, and the HTML report rebuilt its bouts table from the steps with
+    single-stride cadences: two 165-spm runs at 20 Hz read 163 and 162 there, while the engine's own bouts table
+    (span cadence under 40 Hz) and the summary read 165–166. Rebuilt now as the engine builds it: each bout's cell
+    within 1 spm of truth (120 / the true stride time, median) and equal to the engine's bout cadence, rounded."""
+    import dataclasses
+    import re
+    from imu_gait.report import render_html
+
+    parts = [synthesize_walk(60.0, fs_hz=20.0, seed=s, gait="run", cadence_spm=165.0, contact_s=0.25) for s in (1, 2)]
+    (a, ta), (b, tb) = parts
+    n_still = 200                                    # 10 s standing still between the runs: two bouts
+    t = np.r_[a.time_s, a.time_s[-1] + 0.05 * np.arange(1, n_still + 1), a.time_s[-1] + 0.05 * (n_still + 1) + b.time_s]
+    acc = np.r_[a.acc_mps2, np.tile(np.median(a.acc_mps2[:20], axis=0), (n_still, 1)), b.acc_mps2]
+    gyro = np.r_[a.gyro_rads, np.zeros((n_still, 3)), b.gyro_rads]
+    res = imu_gait.analyze(Recording(t, acc, gyro, meta=dict(a.meta)))
+    assert len(res.bouts) == 2
+    older = dataclasses.replace(res, bouts=res.bouts[["start_s", "end_s"]].copy())
+    html = render_html(older)
+    section = html[html.find("id='bouts'"):]
+    section = section[:section.find("</table>")]
+    header = re.findall(r"<th scope='col'[^>]*>([^<]*)</th>", section)
+    rows = [re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", r) for r in section.split("<tr>")[2:]]
+    cadence = [float(r[header.index("Cadence (spm)")]) for r in rows]
+    assert len(cadence) == 2
+    for cell, engine_spm, truth in zip(cadence, res.bouts["cadence_spm"], (ta, tb)):
+        assert abs(cell - (120.0 / truth.steps["stride_time_s"]).median()) <= 1.0, cadence
+        assert cell == round(engine_spm)
