@@ -3150,7 +3150,8 @@ def _timing_blind_for_flags(steps: pd.DataFrame) -> pd.DataFrame:
     half = CADENCE_SPAN_STRIDES          # a span of k strides is 2k contacts: its centre lies k contacts on
     forward = span_cadence_spm(steps["time_s"].to_numpy(float), steps["bout"].to_numpy(), CADENCE_SPAN_STRIDES)
     centred = np.full(forward.size, np.nan)
-    centred[half:] = forward[:forward.size - half]
+    if forward.size > half:                          # (fewer steps than half a span: single strides throughout)
+        centred[half:] = forward[:forward.size - half]
     single = steps["cadence_spm"].to_numpy(float)
     steps["cadence_spm"] = np.where(np.isfinite(centred) & np.isfinite(single), centred, single)
     return steps

@@ -293,3 +293,21 @@ def test_the_html_bouts_table_rebuilt_from_an_older_json_uses_the_span_cadence_u
     for cell, engine_spm, truth in zip(cadence, res.bouts["cadence_spm"], (ta, tb)):
         assert abs(cell - (120.0 / truth.steps["stride_time_s"]).median()) <= 1.0, cadence
         assert cell == round(engine_spm)
+
+
+@pytest.mark.parametrize("n_steps", [1, 6, 8, 9, 17])
+def test_the_rules_span_cadence_takes_a_few_steps(n_steps):
+    """A table of fewer steps than half a span (8 contacts) — a live update's tail, a short real walk decimated to
+    25 Hz — raised a ValueError in the rules' span cadence (benchmarks/rates.py's real part crashed on it): such
+    steps keep their single-stride cadence; from 17 steps the centred span is used where it exists."""
+    from imu_gait.engine import _timing_blind_for_flags
+
+    rec, _ = synthesize_walk(fs_hz=20.0, **RUN)
+    steps = imu_gait.analyze(rec).steps.iloc[10:10 + n_steps].reset_index(drop=True)
+    seen = _timing_blind_for_flags(steps)
+    single = steps["cadence_spm"].to_numpy(float)
+    if n_steps <= 16:
+        np.testing.assert_array_equal(seen["cadence_spm"].to_numpy(float), single)
+    else:
+        assert abs(seen["cadence_spm"].iloc[8] - 165.0) <= 1.0
+    assert seen["stride_time_s"].isna().all()          # running steps: their stride time is not judged here
