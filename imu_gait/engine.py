@@ -3147,14 +3147,21 @@ def _timing_blind_for_flags(steps: pd.DataFrame) -> pd.DataFrame:
     for k in LOST_SPAN_BLIND:
         if k in steps:
             steps[k] = np.where(ran, np.nan, steps[k].to_numpy(float))
+    steps["cadence_spm"] = centred_span_cadence_spm(steps)
+    return steps
+
+
+def centred_span_cadence_spm(steps: pd.DataFrame) -> np.ndarray:
+    """Per step: the cadence over :data:`CADENCE_SPAN_STRIDES` strides centred on it, within its bout
+    (:func:`imu_gait.bouts.span_cadence_spm`), its own ``cadence_spm`` where the bout has no such span around it —
+    what the rules and the report's per-step figures read under :data:`TIMING_MIN_RATE_HZ`. Steps in time order."""
     half = CADENCE_SPAN_STRIDES          # a span of k strides is 2k contacts: its centre lies k contacts on
     forward = span_cadence_spm(steps["time_s"].to_numpy(float), steps["bout"].to_numpy(), CADENCE_SPAN_STRIDES)
     centred = np.full(forward.size, np.nan)
     if forward.size > half:                          # (fewer steps than half a span: single strides throughout)
         centred[half:] = forward[:forward.size - half]
     single = steps["cadence_spm"].to_numpy(float)
-    steps["cadence_spm"] = np.where(np.isfinite(centred) & np.isfinite(single), centred, single)
-    return steps
+    return np.where(np.isfinite(centred) & np.isfinite(single), centred, single)
 
 
 def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: dict | None = None):

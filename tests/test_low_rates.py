@@ -311,3 +311,19 @@ def test_the_rules_span_cadence_takes_a_few_steps(n_steps):
     else:
         assert abs(seen["cadence_spm"].iloc[8] - 165.0) <= 1.0
     assert seen["stride_time_s"].isna().all()          # running steps: their stride time is not judged here
+
+
+def test_the_report_does_not_show_a_20_hz_runs_withheld_regularity_nor_single_stride_cadence():
+    """The summary withholds a 20-Hz run's step regularity, but the report's metrics table pooled every step and
+    showed 'Step regularity 0.87' — the one walking step at the run's end, not the run; and its cadence row read
+    single strides: 'Cadence 162 spm' beside 'Cadence (overall) 166' (truth 165). Now no regularity row and the
+    cadence row within 1 spm of truth (120 / the true stride time, median)."""
+    from imu_gait.report.common import build_overview
+
+    rec, truth = synthesize_walk(60.0, fs_hz=20.0, seed=1, gait="run", cadence_spm=165.0, contact_s=0.25)
+    res = imu_gait.analyze(rec)
+    assert (res.steps["gait"] == "walk").any() and np.isfinite(res.steps["step_regularity"]).any()
+    rows = {r.column: r for r in build_overview(res).metrics}
+    assert abs(rows["cadence_spm"].median - (120.0 / truth.steps["stride_time_s"]).median()) <= 1.0
+    for k in ("step_regularity", "stride_regularity", "symmetry"):
+        assert k not in rows or not np.isfinite(rows[k].median), (k, rows[k])
