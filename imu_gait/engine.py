@@ -115,6 +115,16 @@ TIMING_MIN_RATE_HZ = 40.0
 #: under this input rate (and from TIMING_MIN_RATE_HZ) a run's impact is given with a note: at 50–52 Hz it read
 #: 7–17 % low on synthetic runs (100 Hz: within 2 % point-sampled, 7 % with clock jitter)
 IMPACT_FULL_RATE_HZ = 90.0
+#: a running step's columns not given under TIMING_MIN_RATE_HZ: its autocorrelations read a steady run as irregular
+#: there without the sensor's own low-pass (step regularity 0.72–0.85 at 20 and 26 Hz; benchmarks/rates.py, s40),
+#: and 'pace too fast' judged them; the aperiodic test's own lag columns (_AT_LAG) are kept
+#: under this input rate a walk's step-time asymmetry is not given either: its contacts are pinned to the sample
+#: times and, at some cadences, one foot's steps come out a sample longer more often than the other's — even
+#: synthetic walks (true 0.05–0.1 %) read +1.7 points at 20 Hz / 125 spm, +1.6 at 21 Hz / 110, +3.1 at 22 Hz / 125,
+#: against at most +0.95 at 23–24 Hz, +1.05 at 25 Hz (1 of 24 cadences) and +0.52 at 26–30 Hz (s40 scan of 90–135 spm,
+#: with and without clock jitter; benchmarks/rates.py)
+WALK_ASYMMETRY_MIN_RATE_HZ = 23.0
+RUN_REGULARITY_BLIND = ("step_regularity", "stride_regularity", "symmetry")
 MIXED_GAIT_MIN_STEPS = 20       # each gait this many steps: the summary also gives them one by one (by_gait)
 CALIBRATION_STEPS = 16          # a bout this long calibrates 'forward' and the reference posture …
 CALIBRATION_SKIP = 4            # … from its steps after the first few (people accelerate at the start) …
@@ -2099,6 +2109,13 @@ class GaitEngine:
             # rather than a number 20–40 % low; the rules that judge them then say they were not judged
             for k in ("impact_g", "ground_contact_ms"):
                 cols[k] = np.full(len(steps), np.nan)
+            # … nor a running step's regularity (RUN_REGULARITY_BLIND): its landing spike lies above the Nyquist
+            # frequency and is caught at a phase that drifts from step to step (benchmarks/rates.py, point-sampled:
+            # 0.72–0.85 for a steady run at 20 and 26 Hz against 0.98 at 25 and 0.97–0.99 low-passed or at 50 Hz)
+            ran = np.asarray(cols["gait"]) == "run"
+            if ran.any():
+                for k in RUN_REGULARITY_BLIND:
+                    cols[k] = np.where(ran, np.nan, cols[k])
         bouts = np.array([s.bout for s in steps])
         # side: a running vote, per bout, of the sideways speed at contact signed by step
         # parity (steps alternate), restarted where the alternation breaks (a step ≈ 2× the recent
@@ -2632,10 +2649,19 @@ class GaitEngine:
             if slow:
                 # (impact and contact time are NaN per step already: TIMING_MIN_RATE_HZ)
                 ran = s["gait"] == "run"
+                # (a run's regularity: NaN per running step already, RUN_REGULARITY_BLIND — not the few walking
+                # steps' at its ends standing for the run)
+                blind = dict.fromkeys(("stride_time_cv_pct", "step_time_asymmetry_pct", *RUN_REGULARITY_BLIND),
+                                      float("nan"))
                 if ran:
-                    s["stride_time_cv_pct"] = s["step_time_asymmetry_pct"] = float("nan")
+                    s.update({k: v for k, v in blind.items() if k in s})
                 if s["by_gait"]:
-                    s["by_gait"]["run"].update(stride_time_cv_pct=float("nan"), step_time_asymmetry_pct=float("nan"))
+                    s["by_gait"]["run"].update({k: v for k, v in blind.items() if k in s["by_gait"]["run"]})
+                if self._fed_rate_hz < WALK_ASYMMETRY_MIN_RATE_HZ:
+                    if not ran:
+                        s["step_time_asymmetry_pct"] = float("nan")
+                    if s["by_gait"]:
+                        s["by_gait"]["walk"]["step_time_asymmetry_pct"] = float("nan")
                 # (the figures named are those of the gaits walked: a walk's impact does not read 20–40 % low)
                 warnings.append(low_rate_warning(self._fed_rate_hz, running=ran or bool(s["by_gait"]),
                                                  walking=not ran or bool(s["by_gait"])))
@@ -3106,6 +3132,38 @@ def _steps_over_lost_samples(steps: pd.DataFrame, engine: GaitEngine) -> np.ndar
     return last_starting_before > first_ending_after
 
 
+def _timing_blind_for_flags(steps: pd.DataFrame) -> pd.DataFrame:
+    """The steps as the rules see them under :data:`TIMING_MIN_RATE_HZ`: what the summary does not give, the rules
+    do not judge, and cadence is read as the summary reads it there.
+
+    - a running step's stride time (hence the stride-time CV) and regularity: the summary withholds a run's
+      variability at this rate, yet 'pace too fast' was raised from it (a steady 165-spm run at 20 Hz with clock
+      jitter: CV 5.6 % over the 5 % limit; benchmarks/rates.py, s40);
+    - cadence over a span of CADENCE_SPAN_STRIDES strides centred on the step (single-stride where the bout is too
+      short): single strides take two or three values at this rate and their rolling median lands on one — the same
+      run read 162 spm, under the runners' 164-spm limit, and was 'over-striding' for 51 of its 60 s."""
+    steps = steps.copy()
+    ran = steps["gait"].to_numpy() == "run"
+    for k in LOST_SPAN_BLIND:
+        if k in steps:
+            steps[k] = np.where(ran, np.nan, steps[k].to_numpy(float))
+    steps["cadence_spm"] = centred_span_cadence_spm(steps)
+    return steps
+
+
+def centred_span_cadence_spm(steps: pd.DataFrame) -> np.ndarray:
+    """Per step: the cadence over :data:`CADENCE_SPAN_STRIDES` strides centred on it, within its bout
+    (:func:`imu_gait.bouts.span_cadence_spm`), its own ``cadence_spm`` where the bout has no such span around it —
+    what the rules and the report's per-step figures read under :data:`TIMING_MIN_RATE_HZ`. Steps in time order."""
+    half = CADENCE_SPAN_STRIDES          # a span of k strides is 2k contacts: its centre lies k contacts on
+    forward = span_cadence_spm(steps["time_s"].to_numpy(float), steps["bout"].to_numpy(), CADENCE_SPAN_STRIDES)
+    centred = np.full(forward.size, np.nan)
+    if forward.size > half:                          # (fewer steps than half a span: single strides throughout)
+        centred[half:] = forward[:forward.size - half]
+    single = steps["cadence_spm"].to_numpy(float)
+    return np.where(np.isfinite(centred) & np.isfinite(single), centred, single)
+
+
 def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: dict | None = None):
     ctx = engine.context
     lost = _steps_over_lost_samples(steps, engine)
@@ -3117,6 +3175,8 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
         for k in LOST_SPAN_BLIND:
             if k in steps:
                 steps[k] = np.where(lost, np.nan, steps[k].to_numpy(float))
+    if engine._fed_rate_hz < TIMING_MIN_RATE_HZ and len(steps):
+        steps = _timing_blind_for_flags(steps)
     flags, tl = evaluate_flags(steps, treadmill=ctx["treadmill"], belt_speed_mps=ctx["belt_speed_mps"],
                                incline_pct=ctx["incline_pct"], max_incline_pct=ctx["max_incline_pct"],
                                placement=ctx["placement"], has_gyro=engine.has_gyro, baseline_s=ctx["baseline_s"],
@@ -3160,9 +3220,14 @@ def low_rate_warning(rate_hz: float, *, running: bool, walking: bool = True) -> 
                     f"and a contact's start and end are read {1000.0 / rate_hz:.0f} ms apart: impact reads {low}, "
                     "a run's contact time +10 to +30 ms)")
     return (f"sampled at {rate_hz:.3g} Hz: {withheld}"
-            + ("; nor are a run's stride-time variability, step-time asymmetry and contact-time balance (at this "
-               "rate a running contact is timed to about ±" f"{500.0 / rate_hz:.0f} ms, which reads a steady "
-               "run as irregular)" if running else "")
+            + ("; nor are a run's stride-time variability, step-time asymmetry, contact-time balance and step "
+               "regularity (at this rate a running contact is timed to about ±" f"{500.0 / rate_hz:.0f} ms and "
+               "its landing caught at a different moment each step, which reads a steady run as irregular)"
+               if running else "")
+            + (f"; nor is a walk's step-time asymmetry below {WALK_ASYMMETRY_MIN_RATE_HZ:.0f} Hz (each contact "
+               "falls on the nearest sample, and at some cadences one foot's steps come out a sample longer more "
+               "often than the other's: an even walk read up to 3 points asymmetric)"
+               if walking and rate_hz < WALK_ASYMMETRY_MIN_RATE_HZ else "")
             + ". Steps, cadence, bounce, lean, sway and twist hold; record at 50 Hz or more (a Polar H10: 50, 100 "
               "or 200 Hz) for the rest")
 

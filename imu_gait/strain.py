@@ -291,10 +291,15 @@ STAIRS_DOWN_CAUSE = (" Going down stairs does this too: quicker steps, each land
 STAIRS_DOWN_ADVICE = " If it was stairs, nothing to correct: take them at a pace that feels safe, with the handrail."
 
 #: the forward-lean limit judged against standing still before the walk (lean_vs_standing_deg), gait-science.md's
-#: reference: it can say 'than standing', which the first-steps reference cannot
-STANDING_LEAN_CAUSE = ("You lean or hunch forward more than 10° further than you stood, still, just before you set "
-                       "off — about as far as runners who lean 'a lot' — which keeps the back muscles working to "
-                       "hold you up.")
+#: reference: it can say 'than standing', which the first-steps reference cannot. {limit}: the judged limit in
+#: degrees, StrainConfig.lean_abs_deg (10 by default) or more on an incline; {incline}: "" or the incline's
+#: wording (STANDING_LEAN_INCLINE) — filled from the thresholds so the text cannot drift from them
+STANDING_LEAN_CAUSE = ("You lean or hunch forward more than {limit}° further{incline} than you stood, still, just "
+                       "before you set off{runners} which keeps the back muscles working to hold you up.")
+#: the default limit is runners' 'high lean' (gait-science.md): only the unraised default may say so
+STANDING_LEAN_RUNNERS = " — about as far as runners who lean 'a lot' —"
+#: a treadmill incline raises the limit by its slope ({base}: StrainConfig.lean_abs_deg)
+STANDING_LEAN_INCLINE = " ({base:g}° plus the incline's slope)"
 
 #: causes for flags judged against a general limit (no personal baseline): they cannot speak of a change
 #: since the start, which the baseline causes above do
@@ -2673,10 +2678,15 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     if fid == "pelvic_instability" and ctx.get("placement_key") == "chest":
         cause = CHEST_PELVIC_CAUSE
     if fid == "forward_lean" and kind == "absolute" and metric == "lean_vs_standing_deg":
-        cause = STANDING_LEAN_CAUSE
         if np.isfinite(thr) and thr > cfg.lean_abs_deg + 0.05:      # raised by a treadmill incline's slope
-            cause = cause.replace("more than 10° further", f"more than {thr:.0f}° further (10° plus the incline's "
-                                  "slope)").replace(" — about as far as runners who lean 'a lot' —", ",")
+            cause = STANDING_LEAN_CAUSE.format(limit=f"{thr:.0f}", runners=",",
+                                               incline=STANDING_LEAN_INCLINE.format(base=cfg.lean_abs_deg))
+        else:
+            # the runners' comparison holds for the default 10° only (a user's own limit is not the runners')
+            default_deg = StrainConfig.__dataclass_fields__["lean_abs_deg"].default
+            cause = STANDING_LEAN_CAUSE.format(limit=f"{cfg.lean_abs_deg:g}", incline="",
+                                               runners=STANDING_LEAN_RUNNERS
+                                               if abs(cfg.lean_abs_deg - default_deg) < 0.05 else ",")
     if fid == "handrail_gripping" and rule.variant == "acc_only":
         cause = HANDRAIL_NO_GYRO_CAUSE
     if fid == "handrail_gripping" and not ctx["treadmill"]:

@@ -211,3 +211,119 @@ def test_live_rows_under_40_hz_keep_the_lean_against_standing(rate_hz):
     final = eng.finish().steps["lean_vs_standing_deg"].to_numpy(float)
     assert len(rows) > 100 and np.isfinite(live).all(), f"{np.isfinite(live).sum()} of {len(rows)} live rows have it"
     assert abs(np.median(live) - 15.0) < 2.0 and abs(np.nanmedian(final) - 15.0) < 2.0
+
+
+@pytest.mark.parametrize("rate_hz, cadence_spm, jitter_s", [(20.0, 165.0, 0.0), (20.0, 165.0, 0.004),
+                                                             (30.0, 165.0, 0.0), (20.0, 185.0, 0.0),
+                                                             (26.0, 185.0, 0.004)])
+def test_a_steady_run_under_40_hz_is_not_read_as_irregular_nor_over_striding(rate_hz, cadence_spm, jitter_s):
+    """A steady run (true step regularity ~0.98, stride CV 0.6 %, cadence at or above the runners' 164-spm limit),
+    point-sampled as a sensor without its own low-pass gives it: its landing spike lies above the Nyquist
+    frequency, so step regularity read 0.72–0.85 at 20 and 26 Hz (benchmarks/rates.py, s39), and the flags took
+    what the summary withholds — 'pace too fast' from the stride CV (5.6 % at 20 Hz with jitter) and 'over-striding'
+    from single-stride cadences (165 spm read 162 at 20 Hz, at 30 Hz 164 'below 164'). Now a run's regularity is not
+    given under 40 Hz (the note says so) and neither flag is raised."""
+    kw = dict(duration_s=60.0, seed=1, gait="run", cadence_spm=cadence_spm, contact_s=0.22 if cadence_spm >= 170
+              else 0.25, jitter_s=jitter_s)
+    rec, _ = synthesize_walk(fs_hz=rate_hz, **kw)
+    res = imu_gait.analyze(rec)
+    assert res.summary["gait"] == "run"
+    assert not {"pace_too_fast", "overstriding"} & {f.id for f in res.flags}, [f.message for f in res.flags]
+    for k in ("step_regularity", "stride_regularity", "symmetry"):
+        assert np.isnan(res.summary[k])
+        assert np.isnan(res.steps.loc[res.steps["gait"] == "run", k].to_numpy(float)).all()
+    note = next(w for w in res.warnings if "not measured below 40 Hz" in w)
+    assert "step regularity" in note
+
+
+@pytest.mark.parametrize("rate_hz, cadence_spm", [(20.0, 155.0), (26.0, 158.0)])
+def test_a_slow_run_under_40_hz_is_still_told_its_cadence_is_low(rate_hz, cadence_spm):
+    """The span cadence the rules read under 40 Hz still finds a run below the 164-spm limit: 155 and 158 spm are
+    'over-striding' for most of the minute, and the message quotes the cadence within 1 spm of truth."""
+    rec, _ = synthesize_walk(fs_hz=rate_hz, duration_s=60.0, seed=1, gait="run", cadence_spm=cadence_spm,
+                             contact_s=0.25)
+    (f,) = [f for f in imu_gait.analyze(rec).flags if f.id == "overstriding"]
+    assert f.end_s - f.start_s >= 45.0
+    assert abs(f.value - cadence_spm) <= 1.0, f.value
+
+
+@pytest.mark.parametrize("rate_hz, cadence_spm", [(20.0, 125.0), (21.0, 110.0), (22.0, 125.0)])
+def test_a_walk_under_23_hz_withholds_its_step_time_asymmetry_with_its_reason(rate_hz, cadence_spm):
+    """An even walk (true step-time asymmetry 0.05–0.1 %) point-sampled at 20–22 Hz read 1.7, 1.6 and 3.1 points
+    asymmetric (tolerance ±1 point): each contact is pinned to a sample and, at these cadences, one foot's steps
+    come out a sample longer more often. The figure is not given under 23 Hz and the note says why; the walk's
+    stride CV is kept (within ±0.6 points there)."""
+    rec, truth = synthesize_walk(60.0, fs_hz=rate_hz, seed=1, cadence_spm=cadence_spm)
+    res = imu_gait.analyze(rec)
+    s = res.summary
+    assert s["gait"] == "walk" and np.isnan(s["step_time_asymmetry_pct"])
+    cv_true, _ = steady_walk_variability(truth.steps.assign(gait="walk"))
+    assert abs(s["stride_time_cv_pct"] - cv_true) <= 0.6
+    note = next(w for w in res.warnings if "not measured below 40 Hz" in w)
+    assert "nor is a walk's step-time asymmetry below 23 Hz" in note
+    assert "walk's step-time asymmetry" not in next(w for w in imu_gait.analyze(
+        synthesize_walk(60.0, fs_hz=25.0, seed=1, cadence_spm=cadence_spm)[0]).warnings if "not measured below" in w)
+
+
+def test_the_html_bouts_table_rebuilt_from_an_older_json_uses_the_span_cadence_under_40_hz():
+    """An older JSON has no bout columns, and the HTML report rebuilt its bouts table from the steps with
+    single-stride cadences: two 165-spm runs at 20 Hz read 163 and 162 there, while the engine's own bouts table
+    (span cadence under 40 Hz) and the summary read 165–166. Rebuilt now as the engine builds it: each bout's cell
+    within 1 spm of truth (120 / the true stride time, median) and equal to the engine's bout cadence, rounded."""
+    import dataclasses
+    import re
+    from imu_gait.report import render_html
+
+    parts = [synthesize_walk(60.0, fs_hz=20.0, seed=s, gait="run", cadence_spm=165.0, contact_s=0.25) for s in (1, 2)]
+    (a, ta), (b, tb) = parts
+    n_still = 200                                    # 10 s standing still between the runs: two bouts
+    t = np.r_[a.time_s, a.time_s[-1] + 0.05 * np.arange(1, n_still + 1), a.time_s[-1] + 0.05 * (n_still + 1) + b.time_s]
+    acc = np.r_[a.acc_mps2, np.tile(np.median(a.acc_mps2[:20], axis=0), (n_still, 1)), b.acc_mps2]
+    gyro = np.r_[a.gyro_rads, np.zeros((n_still, 3)), b.gyro_rads]
+    res = imu_gait.analyze(Recording(t, acc, gyro, meta=dict(a.meta)))
+    assert len(res.bouts) == 2
+    older = dataclasses.replace(res, bouts=res.bouts[["start_s", "end_s"]].copy())
+    html = render_html(older)
+    section = html[html.find("id='bouts'"):]
+    section = section[:section.find("</table>")]
+    header = re.findall(r"<th scope='col'[^>]*>([^<]*)</th>", section)
+    rows = [re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", r) for r in section.split("<tr>")[2:]]
+    cadence = [float(r[header.index("Cadence (spm)")]) for r in rows]
+    assert len(cadence) == 2
+    for cell, engine_spm, truth in zip(cadence, res.bouts["cadence_spm"], (ta, tb)):
+        assert abs(cell - (120.0 / truth.steps["stride_time_s"]).median()) <= 1.0, cadence
+        assert cell == round(engine_spm)
+
+
+@pytest.mark.parametrize("n_steps", [1, 6, 8, 9, 17])
+def test_the_rules_span_cadence_takes_a_few_steps(n_steps):
+    """A table of fewer steps than half a span (8 contacts) — a live update's tail, a short real walk decimated to
+    25 Hz — raised a ValueError in the rules' span cadence (benchmarks/rates.py's real part crashed on it): such
+    steps keep their single-stride cadence; from 17 steps the centred span is used where it exists."""
+    from imu_gait.engine import _timing_blind_for_flags
+
+    rec, _ = synthesize_walk(fs_hz=20.0, **RUN)
+    steps = imu_gait.analyze(rec).steps.iloc[10:10 + n_steps].reset_index(drop=True)
+    seen = _timing_blind_for_flags(steps)
+    single = steps["cadence_spm"].to_numpy(float)
+    if n_steps <= 16:
+        np.testing.assert_array_equal(seen["cadence_spm"].to_numpy(float), single)
+    else:
+        assert abs(seen["cadence_spm"].iloc[8] - 165.0) <= 1.0
+    assert seen["stride_time_s"].isna().all()          # running steps: their stride time is not judged here
+
+
+def test_the_report_does_not_show_a_20_hz_runs_withheld_regularity_nor_single_stride_cadence():
+    """The summary withholds a 20-Hz run's step regularity, but the report's metrics table pooled every step and
+    showed 'Step regularity 0.87' — the one walking step at the run's end, not the run; and its cadence row read
+    single strides: 'Cadence 162 spm' beside 'Cadence (overall) 166' (truth 165). Now no regularity row and the
+    cadence row within 1 spm of truth (120 / the true stride time, median)."""
+    from imu_gait.report.common import build_overview
+
+    rec, truth = synthesize_walk(60.0, fs_hz=20.0, seed=1, gait="run", cadence_spm=165.0, contact_s=0.25)
+    res = imu_gait.analyze(rec)
+    assert (res.steps["gait"] == "walk").any() and np.isfinite(res.steps["step_regularity"]).any()
+    rows = {r.column: r for r in build_overview(res).metrics}
+    assert abs(rows["cadence_spm"].median - (120.0 / truth.steps["stride_time_s"]).median()) <= 1.0
+    for k in ("step_regularity", "stride_regularity", "symmetry"):
+        assert k not in rows or not np.isfinite(rows[k].median), (k, rows[k])

@@ -197,6 +197,24 @@ def test_leaning_into_a_treadmill_incline_is_allowed_its_slope():
     assert "more than 19° further (10° plus the incline's slope)" in lean[0].cause and "10° further" not in lean[0].cause
 
 
+def test_the_standing_lean_cause_names_the_limit_configured():
+    """The cause against standing was a literal '10°' (review s40): with StrainConfig(lean_abs_deg=12) the flag
+    judged 12° (threshold 12.0) but told the user 10°, and said 'as far as runners who lean a lot', which is the
+    default 10° only. The text is now filled from the thresholds: 12° here, 12°+slope on an incline."""
+    from imu_gait.strain import StrainConfig, evaluate_flags
+
+    rec, _ = synthesize_walk(120, seed=3, posture_lean_deg=17.0)
+    steps = imu_gait.analyze(rec).steps
+    (lean,) = [f for f in evaluate_flags(steps, config=StrainConfig(lean_abs_deg=12.0))[0] if f.id == "forward_lean"]
+    assert lean.metric == "lean_vs_standing_deg" and lean.threshold == 12.0
+    assert "more than 12° further than you stood" in lean.cause and "10°" not in lean.cause
+    assert "runners" not in lean.cause
+    (up,) = [f for f in evaluate_flags(steps, config=StrainConfig(lean_abs_deg=12.0), treadmill=True,
+                                       belt_speed_mps=1.2, incline_pct=5.0)[0] if f.id == "forward_lean"]
+    assert abs(up.threshold - 14.86) < 0.01            # 12° + atan(0.05) = 2.86°
+    assert "more than 15° further (12° plus the incline's slope)" in up.cause and "10°" not in up.cause
+
+
 # ---------------------------------------------------------------------------------------------- one engine
 @pytest.mark.parametrize("duration_s", [60.0, 15.0], ids=["long_walk", "short_walk"])
 def test_lean_vs_standing_is_the_same_fed_in_small_chunks(fed_in_random_chunks, duration_s):

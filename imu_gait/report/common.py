@@ -670,6 +670,14 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         cv = steady_stride_cv_pct(steps)
 
     flags = sorted(result.flags or [], key=lambda f: (_f(f.start_s), f.id))
+    if _run_regularity_withheld(rate) and len(steps) and {"time_s", "bout", "cadence_spm"} <= set(steps.columns):
+        # the metrics table's cadence as the summary's under the engine's timing rate (spans of strides): single
+        # strides take two or three values there — a 165-spm run at 20 Hz showed 'Cadence 162 spm' beside
+        # 'Cadence (overall) 166'
+        from ..engine import centred_span_cadence_spm
+        t = _numeric(steps, "time_s")
+        if np.all(t[1:] >= t[:-1]):
+            steps = steps.assign(cadence_spm=centred_span_cadence_spm(steps))
     length_source = step_length_source(s)
     chest = placement_kind(s.get("placement") or meta.get("placement")) == "chest"
     by_gait: dict[str, list[MetricRow]] = {}
@@ -684,7 +692,13 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
     origin = _f(s.get("time_start_s"))
     gaps, no_data_s = data_gaps(result)
     doubts = [d for d in (s.get("belt_speed_doubts") or []) if isinstance(d, dict)]
-    overall = with_flags_noted(metric_rows(steps, has_gyro=has_gyro, gait=dominant, length_source=length_source,
+    pooled = steps
+    if dominant == "run" and len(steps) and _run_regularity_withheld(rate):
+        # a run's regularity is not given under the engine's timing rate (NaN on its running steps): the pooled
+        # median was then the few walking steps' at its ends — a 20-Hz run showed 'step regularity 0.87' from one
+        from ..engine import RUN_REGULARITY_BLIND
+        pooled = steps.assign(**{k: np.nan for k in RUN_REGULARITY_BLIND if k in steps})
+    overall = with_flags_noted(metric_rows(pooled, has_gyro=has_gyro, gait=dominant, length_source=length_source,
                                            chest=chest), flags)
     if doubts:
         # the pooled medians hold the doubtful gait's steps whichever gait dominates
@@ -888,6 +902,12 @@ def walking_line(ov: Overview) -> list[tuple[str, str]]:
         more = f" and {len(pace) - 4} more" if len(pace) > 4 else ""
         rows.append(("Where the pace was flagged", f"stride-time variability {spans}{more} — see Flags"))
     return rows
+
+
+def _run_regularity_withheld(rate_hz: float) -> bool:
+    """Whether a run sampled at ``rate_hz`` has its regularity withheld (:data:`imu_gait.engine.RUN_REGULARITY_BLIND`)."""
+    from ..engine import TIMING_MIN_RATE_HZ
+    return math.isfinite(rate_hz) and rate_hz < TIMING_MIN_RATE_HZ
 
 
 def _cv_missing_why(ov, gait: str, what: str, *, short: bool) -> str:
