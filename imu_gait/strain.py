@@ -2885,7 +2885,8 @@ def _rebase_to_same_belt(grid: dict, sched: "_ScheduleView", belt_ratio: np.ndar
             # the first stage at this speed stays judged against the baseline (a flag there names the faster belt
             # as its likely cause and the way back, as after a single speed-up); the stages that come back to it
             # are compared with it, like with like
-            rows &= stage_t0 > stage_t0[pick[0]]
+            # (the first stage at it, walked: a fast minute inside the baseline's minutes is the first one too)
+            rows &= stage_t0 > stage_t0[np.flatnonzero(rows & grid["walking"])[0]]
             for k in SAME_BELT_METRICS:
                 vals = grid[k][pick]
                 if np.isfinite(vals).any():
