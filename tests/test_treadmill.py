@@ -579,3 +579,19 @@ def test_an_interval_programs_summary_gives_each_stages_figures():
         assert p["vertical_oscillation_cm"] == pytest.approx(truth["bounce_cm"], rel=0.15), p
     assert json.loads(res.to_json())["summary"]["by_treadmill_stage"][1]["n_steps"] == per[1]["n_steps"]
     assert imu_gait.analyze(rec, treadmill=True).summary["by_treadmill_stage"] is None
+
+
+def test_a_fast_minute_inside_the_baseline_is_the_first_at_its_speed():
+    """1 min at 4 km/h / 1 min at 6 km/h from the start: the first fast minute (1:05–2:05) lies inside the 3-min
+    baseline. The next fast minute was taken as the first at 6 km/h and judged against the mixed baseline: 2 bounce
+    flags (6 before the same-belt baselines). The first walked is the first: one flag, at 1:05 (± 15 s)."""
+    segs, stages, t = [], [(0, _SLOW["speed_mps"], 0)], 65.0
+    for _ in range(6):
+        segs += [(t, _FAST), (t + 60, _SLOW)]
+        stages += [(t, _FAST["speed_mps"], 0), (t + 60, _SLOW["speed_mps"], 0)]
+        t += 120
+    rec, _ = synthesize_walk(t + 3, seed=5, segments=segs, **_SLOW)
+    flags = imu_gait.analyze(rec, treadmill_schedule=TreadmillSchedule.from_stages(stages)).flags
+    t0 = float(rec.time_s[0])
+    assert [(f.id, abs(f.start_s - t0 - 65) <= 15) for f in flags] == [("vertical_bounce", True)], \
+        [(f.id, f.start_s - t0) for f in flags]
