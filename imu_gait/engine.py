@@ -2557,7 +2557,7 @@ class GaitEngine:
         }
         # present for every recording (null: no schedule), as the other context keys: a live walk at one belt speed
         # had neither key and analyze of its recording (reading the schedule saved beside it) both (contracts audit s35 F1)
-        s["treadmill_schedule"] = s["treadmill_schedule_origin_s"] = None
+        s["treadmill_schedule"] = s["treadmill_schedule_origin_s"] = s["by_treadmill_stage"] = None
         # a sensor pinned at its range: analyze() fills it from the whole recording (docs/json.md); null live
         s["saturation"] = None
         if self.treadmill_schedule is not None:
@@ -2645,6 +2645,14 @@ class GaitEngine:
                 warnings.append(f"walking ({n_walk} steps) and running ({n_run} steps): the overall medians pool "
                                 "both gaits; each gait is also summarised on its own (the report's walking and "
                                 "running rows; by_gait in the JSON)")
+            if self.treadmill_schedule is not None and self.treadmill_schedule.n_stages > 1:
+                # an interval or hill program: a coach wants each block's cadence, bounce and impact, and the
+                # walk's medians pool the 4-km/h and 6-km/h minutes (steps of the turns kept out, as above)
+                sched = self.treadmill_schedule
+                stage = sched.stage_index(steps["time_s"].to_numpy(float) - float(self._first_t or 0.0))
+                s["by_treadmill_stage"] = [{**st, "n_steps": int((stage == i).sum()),
+                                            **_medians(m[stage == i], keys)}
+                                           for i, st in enumerate(sched.to_list())]
             slow = self._fed_rate_hz < TIMING_MIN_RATE_HZ
             if slow:
                 # (impact and contact time are NaN per step already: TIMING_MIN_RATE_HZ)

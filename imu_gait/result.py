@@ -118,7 +118,8 @@ class AnalysisResult:
         or None under 4 values). The same keys for every recording (NaN/None where nothing was measured);
         ``by_gait`` ({"walk": {…}, "run": {…}}: each gait's ``n_steps``, medians, ``_iqr``,
         stride-time CV and step-time asymmetry) when a walk
-        turns into a run, ``placement_kind``,
+        turns into a run, ``by_treadmill_stage`` (a treadmill schedule of two or more stages: per stage its
+        ``start_s``, belt speed, incline, ``n_steps`` and medians), ``placement_kind``,
         ``time_start_s`` (the first sample on the steps' time axis). About how the walk could be judged:
         ``flag_notes`` (what the rules could not judge, or judged against fallbacks only),
         ``one_sided_signal`` (the signal looks like a sensor on one side — a pocket, one hip),

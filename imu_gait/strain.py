@@ -103,6 +103,10 @@ calling it tiredness. Likewise a change that came in the first minutes after the
 (:func:`_fatigue_settled`) is told as settling in after an easier or guarded start — the baseline minutes were
 not the walker's usual gait — rather than as tiring.
 
+A treadmill program that comes back to a belt speed it ran at before (an interval program) has over-striding,
+bounce and trunk twist judged there against the walker's first steps at that speed (:func:`_rebase_to_same_belt`);
+the first stage at a new speed stays judged against the baseline, its flag naming the faster (slower) belt.
+
 Relative excursions have floors (``_FLOORS``) so that a tiny baseline cannot make a rule hair-trigger.
 Stride CV, asymmetry and the L/R pelvic-drop difference use steady walking only (:func:`_steady_steps`:
 no turning strides, no bout starts / stops); the stride CV is 1.4826 × the median absolute deviation
@@ -1253,6 +1257,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         belt_ratio = np.asarray(sched.speed_at(grid["time_s"]), float) * np.ones(len(grid["time_s"])) / baseline_belt
     incline_now = np.asarray(sched.incline_at(grid["time_s"]), float) * np.ones(len(grid["time_s"]))
     incline_change = incline_now - _baseline_incline(grid, cols, sched)
+    same_belt = _rebase_to_same_belt(grid, sched, belt_ratio, cfg, notes)
     rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=_incline_above_baseline(grid, cols, sched), pk=pk,
                          notes=[] if off_trunk else notes, belt_ratio=belt_ratio, incline_change=incline_change,
                          has_gyro=has_gyro, incline_now=incline_now)
@@ -1302,7 +1307,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                cadence=grid["cadence_spm"], cadence_base=grid["cadence_spm_baseline"], grid=grid,
                first_step_s=float(cols["time_s"][0]), last_step_s=float(cols["time_s"][-1]),
                sides=_recorded_sides(st["side"]), step_time=cols["time_s"], step_dt=cols["step_time_s"],
-               steady=steady, walking_aid=aid)
+               steady=steady, walking_aid=aid, same_belt=same_belt)
     active = {}
     for fid, eps in episodes.items():
         col = np.zeros(len(t), bool)
@@ -2703,7 +2708,7 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         advice += f" (Belt speed was {belt * 3.6:.1f} km/h; try about 0.5 km/h slower.)"   # km/h: as entered
     base_belt = float(ctx["baseline_belt"][k]) if "baseline_belt" in ctx else float("nan")
     if fid in SPEED_SENSITIVE and belt > 0 and base_belt > 0 and kind == "baseline" \
-            and abs(belt / base_belt - 1.0) >= SPEED_CHANGE_FRAC:
+            and abs(belt / base_belt - 1.0) >= SPEED_CHANGE_FRAC and not ctx["same_belt"][k]:
         faster = belt > base_belt
         lo, hi = (round(float(ctx[f"baseline_belt_{e}"][k]) * 3.6, 1) for e in ("lo", "hi"))
         was = f"{lo:.1f}–{hi:.1f}" if np.isfinite(lo) and hi > lo else f"{base_belt * 3.6:.1f}"
@@ -2714,6 +2719,9 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
                  + ": part of this may simply be the new speed. " + cause)
         if faster:
             advice += f" If the faster belt feels hard, go back towards {was} km/h."
+    if fid in SAME_BELT_RULES and kind == "baseline" and ctx["same_belt"][k]:
+        cause = (f"Judged against your own first steps at this belt speed ({belt * 3.6:.1f} km/h), not against "
+                 "your baseline at another speed: the change is since then. " + cause)
     said_pace = False
     if fid in ("vertical_bounce", "trunk_twist_excess", "trunk_twist_guarding") and kind == "baseline" \
             and not belt > 0 and "cadence" in ctx:
@@ -2874,10 +2882,75 @@ def _baseline_stages(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleV
         yield rows, sched.stages(t_first, float(np.nanmax(end)))
 
 
+#: the metrics of the speed-sensitive form rules (over-striding, bounce, twist) that a known belt speed moves at
+#: once: where a treadmill program's belt runs ≥ SPEED_CHANGE_FRAC off the baseline's, they are judged against
+#: the walker's own first stretch at that belt speed (:func:`_rebase_to_same_belt`), not the baseline's speed
+SAME_BELT_METRICS = ("braking_mps", "cadence_spm", "vertical_oscillation_cm", "impact_g", "trunk_twist_deg")
+SAME_BELT_RULES = ("overstriding", "vertical_bounce", "trunk_twist_excess", "trunk_twist_guarding")
+#: a stage's first seconds are left out of its same-belt baseline: the walker adapts to the new belt and the
+#: rolling medians (10 s or 10 strides, centred) still straddle the change
+SAME_BELT_SETTLE_S = 15.0
+#: how much walking at one belt speed (after settling, all its stages together, in time order) makes its
+#: baseline, and the least that does: one 1-minute interval gives 45 s
+SAME_BELT_BASELINE_S = 120.0
+SAME_BELT_MIN_S = 30.0
+
+
+def _rebase_to_same_belt(grid: dict, sched: "_ScheduleView", belt_ratio: np.ndarray, cfg: StrainConfig,
+                         notes: list[str]) -> np.ndarray:
+    """Interval programs: where the entered belt runs ≥ 10 % off its gait's baseline belt, replace the baseline of
+    :data:`SAME_BELT_METRICS` (in ``grid``, per row) by the median of the first :data:`SAME_BELT_BASELINE_S` of
+    walking of that gait at that belt speed (each stage's first :data:`SAME_BELT_SETTLE_S` left out; at least
+    :data:`SAME_BELT_MIN_S`) — in the stages after the first at that speed: an interval program's return to a
+    speed it ran at before. A 4 → 6 km/h interval bounces ~40 % more by the speed alone: every fast minute was a
+    'marked' bounce flag against the slow baseline, which no fast minute can ever pass; the first still says so
+    (with the faster belt as its likely cause, as a single speed-up does), the later ones are judged against it.
+    Returns the rows rebased (bool)."""
+    t = grid["time_s"]
+    n = len(t)
+    rebased = np.zeros(n, bool)
+    with np.errstate(invalid="ignore"):
+        changed = np.abs(belt_ratio - 1.0) >= SPEED_CHANGE_FRAC          # NaN (unknown belt) → unchanged
+    if not changed.any():
+        return rebased
+    belt = np.round(np.asarray(sched.speed_at(t), float) * np.ones(n), 4)
+    # seconds since the belt last changed (the grid row where this stage's speed began)
+    new_stage = np.ones(n, bool)
+    new_stage[1:] = belt[1:] != belt[:-1]
+    stage_t0 = t[np.maximum.accumulate(np.where(new_stage, np.arange(n), 0))]
+    usable = changed & grid["walking"] & (t - stage_t0 >= SAME_BELT_SETTLE_S) & (t > grid["baseline_end_s"])
+    for g in np.unique(grid["gait"][changed & grid["walking"]]):
+        for v in np.unique(belt[changed & (grid["gait"] == g)]):
+            rows = changed & (grid["gait"] == g) & (belt == v)
+            pick = np.flatnonzero(usable & rows)[: int(SAME_BELT_BASELINE_S / cfg.grid_s)]
+            if pick.size * cfg.grid_s < SAME_BELT_MIN_S:
+                continue
+            # the first stage at this speed stays judged against the baseline (a flag there names the faster belt
+            # as its likely cause and the way back, as after a single speed-up); the stages that come back to it
+            # are compared with it, like with like
+            # (the first stage at it, walked: a fast minute inside the baseline's minutes is the first one too)
+            rows &= stage_t0 > stage_t0[np.flatnonzero(rows & grid["walking"])[0]]
+            for k in SAME_BELT_METRICS:
+                vals = grid[k][pick]
+                if np.isfinite(vals).any():
+                    grid[k + "_baseline"] = np.where(rows, float(np.nanmedian(vals)), grid[k + "_baseline"])
+            rebased |= rows
+    if rebased.any():
+        notes.append("Where the belt ran 10 % or more faster or slower than during your baseline, over-striding, "
+                     "bounce and trunk twist were judged, where the belt came back to a speed it had run at before, against "
+                     f"your own first steps at that speed (after its first {SAME_BELT_SETTLE_S:.0f} s), since the speed "
+                     "moves them by itself.")
+    return rebased
+
+
 def _baseline_belt(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleView") -> np.ndarray:
     """Per grid row: the belt speed during its gait's baseline (m/s; time-weighted over its stages; NaN
     off a treadmill or where a stage gives none)."""
     return _baseline_setting(grid, cols, sched, sched.speed_at)
+
+
+#: a stage that took less than this share of the baseline's time is not quoted as one of its speeds
+BASELINE_STAGE_MIN_FRAC = 0.10
 
 
 def _baseline_belt_span(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleView") -> tuple[np.ndarray, np.ndarray]:
@@ -2887,6 +2960,12 @@ def _baseline_belt_span(grid: dict, cols: dict[str, np.ndarray], sched: "_Schedu
     lo, hi = (np.full(len(grid["time_s"]), np.nan) for _ in range(2))
     for rows, stages in _baseline_stages(grid, cols, sched):
         v = np.asarray(sched.speed_at(np.array([0.5 * (a + b) for a, b, _ in stages])), float) * np.ones(len(stages))
+        # a stage the baseline only grazed (an interval program's first fast minute starting as a 3-min baseline
+        # ends, 1 s inside it) did not set its speed: its flags said 'your baseline (4.0–6.0 → 6.0 km/h) … go back
+        # towards 4.0–6.0 km/h' at 6.0 km/h
+        span_s = np.array([b - a for a, b, _ in stages], float)
+        v = np.where(span_s >= BASELINE_STAGE_MIN_FRAC * span_s.sum(), v, np.nan) if np.isfinite(
+            v[span_s >= BASELINE_STAGE_MIN_FRAC * span_s.sum()]).any() else v
         if np.isfinite(v).any():
             lo[rows], hi[rows] = np.nanmin(v), np.nanmax(v)
     return lo, hi

@@ -253,3 +253,33 @@ def test_live_help_says_the_keys_are_not_read_on_windows():
 
     from imu_gait.devices.keys import KeyReader
     assert "termios" in inspect.getsource(KeyReader.__enter__) and "msvcrt" not in inspect.getsource(KeyReader)
+
+
+def test_an_interval_program_entered_with_the_keys_cues_bounce_once_not_every_fast_minute():
+    """4 km/h, then 4 × (1 min at 6 km/h, 2 min at 4 km/h), the speed changed with 20 presses of + / - at each change
+    (synthetic, the fast walk bouncing 40 % more as faster walking does). The live view showed the bounce cue in every
+    fast minute (on at 211, 391, 572, 746 s); the fast minutes that come back to 6 km/h are judged against the first
+    one now: one cue, in the first (± 30 s: the hold and the smoothing), and the final result says the same."""
+    from test_treadmill import _interval_walk
+
+    rec, _, fast_starts = _interval_walk()
+    t0 = float(rec.time_s[0])
+    pending = [(f + d, k * 20) for f in fast_starts for d, k in ((0, "+"), (60, "-"))]
+    onsets, shown = [], set()
+
+    async def go():
+        async with monitor(ReplaySource(rec, speed=0, block_s=0.2), belt_speed_mps=4.0 / 3.6) as live:
+            async for _ in live:
+                while pending and live.time_s - t0 >= pending[0][0]:
+                    for k in pending.pop(0)[1]:
+                        apply_key(live, k)
+                now = {f.id for f in live.active_flags}
+                onsets.extend((f, live.time_s - t0) for f in sorted(now - shown))
+                shown.clear()
+                shown.update(now)
+        return live
+
+    live = asyncio.run(asyncio.wait_for(go(), 300))
+    assert [f for f, _ in onsets] == ["vertical_bounce"], onsets
+    assert fast_starts[0] <= onsets[0][1] <= fast_starts[0] + 30
+    assert [(f.id, abs(f.start_s - t0 - fast_starts[0]) <= 15) for f in live.result.flags] == [("vertical_bounce", True)]

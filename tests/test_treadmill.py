@@ -492,3 +492,106 @@ def test_flag_texts_a_patient_reads_name_no_command_line_option():
     assert "--treadmill-schedule (during imu-gait live" in command_line_words(lean.cause)
     assert "(--incline, or an incline_pct column" in command_line_words(" ".join(notes))
     assert "a shorter --baseline" in command_line_words(" ".join(short_notes))
+
+
+# ---------------------------------------------------------------- interval programs
+_SLOW = dict(cadence_spm=104.0, bounce_cm=3.0, impact_mps2=3.5, braking_mps=0.13, speed_mps=1.11)   # 4 km/h
+_FAST = dict(cadence_spm=118.0, bounce_cm=4.2, impact_mps2=5.0, braking_mps=0.18, speed_mps=1.67)   # 6 km/h
+
+
+def _interval_walk(last_fast=None, seed=3):
+    """3 min at 4 km/h, then 4 × (1 min at 6 km/h, 2 min at 4 km/h): the walker's gait at each speed as a faster
+    walk is (cadence +13 %, bounce +40 %, impact +43 %, braking +38 %); ``last_fast`` changes the 4th fast minute."""
+    segs, stages, t = [], [(0, _SLOW["speed_mps"], 0)], 5.0 + 180
+    for k in range(4):
+        segs.append((t, {**_FAST, **(last_fast or {})} if k == 3 else _FAST))
+        stages.append((t, _FAST["speed_mps"], 0))
+        t += 60
+        segs.append((t, _SLOW))
+        stages.append((t, _SLOW["speed_mps"], 0))
+        t += 120
+    rec, _ = synthesize_walk(t + 3, seed=seed, segments=segs, **_SLOW)
+    return rec, TreadmillSchedule.from_stages(stages), [s[0] for s in segs[::2]]
+
+
+def test_an_interval_programs_fast_minutes_are_judged_against_the_same_belt_speed():
+    """An entered 4 / 6 km/h interval program raised a 'marked' vertical-bounce flag in every fast minute (4 of 4,
+    187–248 s, 367–429 s …): the bounce a faster belt brings by itself, judged again and again against the slow
+    baseline. The first fast minute still says so, naming the faster belt (as a single speed-up does); the fast
+    minutes that come back to 6 km/h are judged against the walker's own first steps at 6 km/h, and an unchanged
+    fast gait raises nothing there. Without a schedule imu_gait cannot know the belt changed: the flags stay."""
+    rec, sched, fast_starts = _interval_walk()
+    res = imu_gait.analyze(rec, treadmill_schedule=sched)
+    t0 = float(rec.time_s[0])
+    assert [f.id for f in res.flags] == ["vertical_bounce"], [(f.id, f.start_s - t0) for f in res.flags]
+    (f,) = res.flags
+    assert abs(f.start_s - t0 - fast_starts[0]) <= 15 and f.end_s - t0 <= fast_starts[0] + 60 + 15
+    assert f.cause.startswith("The belt ran faster here than during your baseline (4.0 → 6.0 km/h)")
+    assert any("first steps at that speed" in n for n in res.summary["flag_notes"]), res.summary["flag_notes"]
+    assert len([f for f in imu_gait.analyze(rec, treadmill=True).flags if f.id == "vertical_bounce"]) == 4
+
+
+def test_more_bounce_in_a_later_fast_interval_is_still_flagged_there():
+    """The same program with the 4th fast minute bouncing 4.2 → 5.6 cm (+33 % against the earlier fast minutes,
+    +87 % against the slow baseline): flagged in that minute (± 15 s) as well as in the first fast one, its cause
+    saying it is judged against the first steps at that belt speed and quoting that baseline (4.2 cm truth,
+    ± 15 %: the engine reads this walk's bounce ~6 % high); nothing in the 2nd and 3rd fast minutes."""
+    rec, sched, fast_starts = _interval_walk(last_fast=dict(bounce_cm=5.6))
+    res = imu_gait.analyze(rec, treadmill_schedule=sched)
+    t0 = float(rec.time_s[0])
+    bounce = [f for f in res.flags if f.id == "vertical_bounce"]
+    assert [f.id for f in res.flags] == ["vertical_bounce"] * 2, [(f.id, f.start_s - t0) for f in res.flags]
+    first, last = bounce
+    assert abs(first.start_s - t0 - fast_starts[0]) <= 15
+    assert abs(last.start_s - t0 - fast_starts[3]) <= 15 and abs(last.end_s - t0 - (fast_starts[3] + 60)) <= 15
+    assert "first steps at this belt speed (6.0 km/h)" in last.cause
+    assert "part of this may simply be the new speed" not in last.cause
+    assert last.metric == "vertical_oscillation_cm" and last.reference == pytest.approx(4.2, rel=0.15)
+
+
+def test_a_stage_the_baseline_only_grazed_is_not_quoted_as_its_speed():
+    """4 km/h warm-up, 6 km/h from 3:05 — a 3-min baseline from the first step at 0:05 ends ~1 s into the fast
+    stage. The bounce flag of the faster walk said 'your baseline (4.0–6.0 → 6.0 km/h) … go back towards 4.0–6.0
+    km/h' while at 6.0; the baseline ran at 4.0 km/h (its 6.0 km/h second does not set it)."""
+    rec, _ = synthesize_walk(420, seed=3, segments=[(185.0, _FAST)], **_SLOW)
+    sched = TreadmillSchedule.from_stages([(0, _SLOW["speed_mps"], 0), (185.0, _FAST["speed_mps"], 0)])
+    bounce = [f for f in imu_gait.analyze(rec, treadmill_schedule=sched).flags if f.id == "vertical_bounce"]
+    assert len(bounce) == 1
+    assert bounce[0].cause.startswith("The belt ran faster here than during your baseline (4.0 → 6.0 km/h)"), \
+        bounce[0].cause[:120]
+    assert "go back towards 4.0 km/h" in bounce[0].advice
+
+
+def test_an_interval_programs_summary_gives_each_stages_figures():
+    """A coach wants each block's cadence and bounce; the summary had only the walk's medians, pooling the 4-km/h
+    and 6-km/h minutes (cadence 104 / 118 spm, bounce 3.0 / 4.2 cm truth). Now ``by_treadmill_stage``: per stage
+    of the schedule, its steps' medians — cadence within 2 %, bounce within 15 % of each stage's truth (stage
+    starts ramp over 3 s: a handful of steps); null without a schedule."""
+    rec, sched, _ = _interval_walk()
+    res = imu_gait.analyze(rec, treadmill_schedule=sched)
+    per = res.summary["by_treadmill_stage"]
+    assert [p["start_s"] for p in per] == [s["start_s"] for s in sched.to_list()]
+    assert sum(p["n_steps"] for p in per) == len(res.steps)
+    for p in per:
+        truth = _FAST if p["belt_speed_mps"] == pytest.approx(_FAST["speed_mps"]) else _SLOW
+        assert p["n_steps"] > 90
+        assert p["cadence_spm"] == pytest.approx(truth["cadence_spm"], rel=0.02), p
+        assert p["vertical_oscillation_cm"] == pytest.approx(truth["bounce_cm"], rel=0.15), p
+    assert json.loads(res.to_json())["summary"]["by_treadmill_stage"][1]["n_steps"] == per[1]["n_steps"]
+    assert imu_gait.analyze(rec, treadmill=True).summary["by_treadmill_stage"] is None
+
+
+def test_a_fast_minute_inside_the_baseline_is_the_first_at_its_speed():
+    """1 min at 4 km/h / 1 min at 6 km/h from the start: the first fast minute (1:05–2:05) lies inside the 3-min
+    baseline. The next fast minute was taken as the first at 6 km/h and judged against the mixed baseline: 2 bounce
+    flags (6 before the same-belt baselines). The first walked is the first: one flag, at 1:05 (± 15 s)."""
+    segs, stages, t = [], [(0, _SLOW["speed_mps"], 0)], 65.0
+    for _ in range(6):
+        segs += [(t, _FAST), (t + 60, _SLOW)]
+        stages += [(t, _FAST["speed_mps"], 0), (t + 60, _SLOW["speed_mps"], 0)]
+        t += 120
+    rec, _ = synthesize_walk(t + 3, seed=5, segments=segs, **_SLOW)
+    flags = imu_gait.analyze(rec, treadmill_schedule=TreadmillSchedule.from_stages(stages)).flags
+    t0 = float(rec.time_s[0])
+    assert [(f.id, abs(f.start_s - t0 - 65) <= 15) for f in flags] == [("vertical_bounce", True)], \
+        [(f.id, f.start_s - t0) for f in flags]
