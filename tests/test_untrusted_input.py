@@ -369,6 +369,8 @@ def test_a_link_out_of_an_export_folder_is_refused_naming_it(tmp_path, capsys):
     assert main(["analyze", str(folder)]) == 2
     err_text = capsys.readouterr().err
     assert "Traceback" not in err_text and "Accelerometer.csv" in err_text and "What to do" in err_text
+    # the way out in plain words, not GNU cp's --remove-destination (not on macOS, nor on Windows)
+    assert "--remove-destination" not in err_text and "delete the link" in err_text
 
     inside = tmp_path / "inside"
     (inside / "data").mkdir(parents=True)
