@@ -3,6 +3,7 @@ hostile or just odd file can do to the memory, the terminal and the spreadsheet 
 Each test builds the real file (a real zip, a real CSV from datasets/) and runs the real command."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import html.parser
 import os
@@ -570,6 +571,38 @@ def test_the_live_recorder_writes_into_a_link_to_a_pipe(tmp_path):
     finally:
         if reader.is_alive():                 # (a reader still waiting: let it go)
             os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+def test_a_recording_into_a_pipe_that_loses_its_gyro_goes_on_beside_it(tmp_path):
+    """drop_gyro (the gyroscope stopped mid-walk) reads the recording back to rewrite it: into a named pipe that
+    read waited for ever for a writer, and the live session's rows with it. Now the rewrite is declined at once,
+    said in ``problem``, and the rows go on in the continuation file beside it."""
+    import threading
+
+    import numpy as np
+
+    from imu_gait.io.native import NativeCsvWriter
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    w = NativeCsvWriter(fifo, has_gyro=True, autoflush_thread=False)
+    w.write(np.arange(3) / 100.0, np.tile([0.0, 0.0, 9.81], (3, 1)), np.zeros((3, 3)))
+    try:
+        w.drop_gyro(wait=False)
+        assert w.wait_rewrite(10), "the rewrite still waits on the pipe"
+        w.write(np.arange(3, 5) / 100.0, np.tile([0.0, 0.0, 9.81], (2, 1)), None)
+        w.close()
+        reader.join(10)
+        assert got and len([r for r in got[0].decode().splitlines() if r[:1].isdigit()]) == 3
+        assert w.problem and "pipe" in w.problem and "pipe.acc-only" in w.problem
+        cont = (tmp_path / "pipe.acc-only").read_text().splitlines()
+        assert "time_s,acc_x,acc_y,acc_z" in cont and [r.split(",")[0] for r in cont if r[:1].isdigit()] == ["0.03", "0.04"]
+    finally:
+        if w.rewriting or reader.is_alive():   # (a thread still waiting at the pipe: let it go)
+            with contextlib.suppress(OSError):
+                os.close(os.open(fifo, os.O_RDWR | os.O_NONBLOCK))
 
 
 _LOCKED = """

@@ -20,6 +20,7 @@ import errno
 import os
 import re
 import shutil
+import stat
 import threading
 import time
 from pathlib import Path
@@ -612,6 +613,10 @@ class NativeCsvWriter:
         tmp = self.path.with_name(f".{self.path.name}.acc-only.tmp")
         linked = False
         try:
+            if not stat.S_ISREG(os.stat(self.path).st_mode):
+                # a recording sent into a pipe or a device (--record through a link to a named pipe) cannot be
+                # read back: opening it would wait for ever for a writer. The rows go on in the continuation file
+                raise OSError(errno.ESPIPE, "a pipe or device cannot be read back and rewritten", str(self.path))
             with open(self.path, "r", encoding="utf-8", newline="\n") as src, \
                     open(tmp, "w", encoding="utf-8", newline="\n") as dst:
                 header_seen = False
