@@ -7,27 +7,78 @@ Every report, table and JSON imu_gait writes goes through :func:`atomic_text_fil
 * a link at the output path (``report.html -> ~/.bashrc`` in a shared folder) is replaced by the new file, not
   written through: what is overwritten is the name the user gave, never the file the link points to.
 
-Devices and pipes (``--json /dev/stdout``, ``/dev/null``, a named pipe) cannot be renamed over and are written
-straight, as before. The live recorder does not use this: it writes its CSV as the samples arrive, so a crash
+Devices and pipes (``/dev/null``, a named pipe) and names of open files (``--json /dev/stdout > out.json``,
+``/dev/fd/1``, ``/proc/self/fd/1``, or a link to one) cannot be renamed over and are written straight, as before.
+An existing file the user may not write (made read-only) is refused, as ``open(path, 'w')`` did, not replaced.
+The live recorder does not use this: it writes its CSV as the samples arrive, so a crash
 keeps all but the last second (see :class:`~imu_gait.io.native.NativeCsvWriter`).
 """
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import stat
 from typing import IO, Any, Iterator
 
+#: Windows opens an ``os.open`` descriptor in text mode unless told: its C library would then turn every
+#: ``\n`` Python writes into ``\r\n`` again (CRLF CSVs, ``\r\r\n`` in JSON/HTML); 0 elsewhere
+_O_BINARY = getattr(os, "O_BINARY", 0)
+#: the temporary file: made anew (never an existing one, nor through a link), binary
+_TEMP_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | _O_BINARY
+#: characters of the output's name kept in the temporary file's name: enough to tell whose it is, short
+#: enough that a long name (up to the system's 255 bytes) still leaves room for ".<name>.<8 hex>.tmp"
+TEMP_NAME_CHARS = 24
+#: a path that names one of this process's open files (``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``):
+#: it stands for whatever the shell connected there, so it is written into, never renamed over
+_FD_PATH = re.compile(r"/proc/(?:self|thread-self|\d+)(?:/task/\d+)?/fd/\d+")
+
+
+def _is_stream_name(path: str) -> bool:
+    """True for a name under /dev (a device, or a link to an open file) or for a /proc file-descriptor link."""
+    return path.startswith("/dev/") or _FD_PATH.fullmatch(path) is not None
+
 
 def _writes_straight(path: str) -> bool:
-    """True for an existing output that is not a regular file once links are followed (a device, a pipe, a
-    socket): those are written into, since replacing them would break them (as root, /dev/null itself)."""
+    """True for an output that is written into rather than replaced: an existing one that is not a regular
+    file once links are followed (a device, a pipe, a socket: replacing them would break them, as root
+    /dev/null itself), and any path that is or leads through a link to /dev or to an open file under /proc.
+    ``--json /dev/stdout > out.json`` resolves to the regular file out.json, yet renaming a file over
+    /dev/stdout would (as root) replace the system's link and leave out.json empty. Only the hops of a
+    link chain are looked at, not where /proc leads on (a link to /proc/self/cwd/.bashrc is replaced)."""
     try:
         mode = os.stat(path).st_mode
     except OSError:
-        return False                                 # missing, or a dangling link: a new file replaces it
-    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+        mode = None                                  # missing, or a dangling link: a new file replaces it
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        return True
+    if os.name != "posix":
+        return False
+    hop = os.path.abspath(path)
+    for _ in range(40):                              # (the kernel's own limit on links in a row)
+        if _is_stream_name(hop):
+            return True
+        try:
+            to = os.readlink(hop)
+        except OSError:
+            break                                    # not a link (or gone): the chain ends here
+        hop = os.path.normpath(os.path.join(os.path.dirname(hop), to))
+    real = os.path.realpath(path)
+    return real.startswith(("/dev/", "/proc/"))
+
+
+def _refuse_unwritable(target: str) -> None:
+    """Raise the system's PermissionError for an existing regular file (not a link) that we may not write
+    (read-only, 0444), as ``open(path, 'w')`` did: a file the user locked is not replaced behind their back,
+    though a rename would only need the folder's permission. Opened for writing without truncating, and
+    closed: the same check the system makes (root, ACLs, an immutable file), and nothing changes."""
+    try:
+        st = os.stat(target, follow_symlinks=False)
+    except OSError:
+        return
+    if stat.S_ISREG(st.st_mode):
+        os.close(os.open(target, os.O_WRONLY | _O_BINARY))
 
 
 @contextlib.contextmanager
@@ -45,12 +96,13 @@ def atomic_text_file(path: str | os.PathLike | IO[str], *, encoding: str = "utf-
         with open(target, "w", encoding=encoding, errors=errors, newline=newline) as fh:
             yield fh
         return
+    _refuse_unwritable(target)
     folder, name = os.path.split(os.path.abspath(target))
     # a hidden name of its own in the output's folder (a rename across file systems is not atomic)
-    tmp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+    tmp = os.path.join(folder, f".{name[:TEMP_NAME_CHARS]}.{secrets.token_hex(4)}.tmp")
     fd: int | None
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        fd = os.open(tmp, _TEMP_OPEN_FLAGS, 0o666)
     except PermissionError:
         # a folder we may not add files to, holding a file we may write (probe_writable let it through): the
         # only way left is to write that file in place, as before
@@ -72,6 +124,8 @@ def atomic_text_file(path: str | os.PathLike | IO[str], *, encoding: str = "utf-
             pass
         os.replace(tmp, target)
     except BaseException:
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, 0o600)                     # Windows will not delete a read-only file
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise

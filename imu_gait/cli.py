@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib
 import json
 import os
@@ -110,8 +111,18 @@ def probe_writable(opt: str, path: str) -> None:
             with open(path, "a", encoding="utf-8"):
                 pass
         else:
-            with tempfile.NamedTemporaryFile(dir=os.path.dirname(os.path.abspath(path)), prefix=".imu_gait_"):
+            folder = os.path.dirname(os.path.abspath(path))
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".imu_gait_"):
                 pass
+            # the scratch file's short name passes where the output's own may be too long for the file system
+            # (255 bytes on most): say so now, not after the analysis
+            try:
+                name_max = os.pathconf(folder, "PC_NAME_MAX")
+            except (AttributeError, OSError, ValueError):
+                name_max = 255
+            if len(os.fsencode(os.path.basename(path))) > name_max:
+                raise OSError(errno.ENAMETOOLONG, f"{os.strerror(errno.ENAMETOOLONG)}: more than {name_max} "
+                                                  f"bytes; use a shorter name", path)
 
 
 # ---------------------------------------------------------------- argument types

@@ -3,10 +3,13 @@ hostile or just odd file can do to the memory, the terminal and the spreadsheet 
 Each test builds the real file (a real zip, a real CSV from datasets/) and runs the real command."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import html.parser
 import os
 import shutil
+import subprocess
+import sys
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -369,6 +372,8 @@ def test_a_link_out_of_an_export_folder_is_refused_naming_it(tmp_path, capsys):
     assert main(["analyze", str(folder)]) == 2
     err_text = capsys.readouterr().err
     assert "Traceback" not in err_text and "Accelerometer.csv" in err_text and "What to do" in err_text
+    # the way out in plain words, not GNU cp's --remove-destination (not on macOS, nor on Windows)
+    assert "--remove-destination" not in err_text and "delete the link" in err_text
 
     inside = tmp_path / "inside"
     (inside / "data").mkdir(parents=True)
@@ -485,3 +490,189 @@ def test_outputs_to_a_pipe_are_written_into_it_not_replaced(tmp_path):
     write_text_atomically(fifo, "through the pipe\n")
     reader.join(10)
     assert got == [b"through the pipe\n"] and stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+# ---------------------------------------------------------------- outputs into open files, locked files, long names
+REPO = Path(__file__).resolve().parents[1]
+#: writes argv[2] with write_text_atomically (``text``) or records 3 rows with NativeCsvWriter (``record``)
+_WRITE_TO = """
+import sys
+import numpy as np
+from imu_gait._output_file import write_text_atomically
+from imu_gait.io.native import NativeCsvWriter
+if sys.argv[1] == "text":
+    write_text_atomically(sys.argv[2], "through stdout\\n")
+else:
+    w = NativeCsvWriter(sys.argv[2], has_gyro=False, autoflush_thread=False)
+    w.write(np.arange(3) / 100.0, np.tile([0.0, 0.0, 9.81], (3, 1)), None)
+    w.close()
+"""
+
+
+def _run_with_stdout_to(out: Path, *args: str, user: int | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    with open(out, "w") as fh:
+        return subprocess.run([sys.executable, *args], stdout=fh, stderr=subprocess.PIPE, text=True, env=env,
+                              timeout=300, cwd=str(out.parent), **({} if user is None else
+                                                                   {"user": user, "group": user, "extra_groups": []}))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc (Linux)")
+def test_stdout_named_by_a_path_is_written_into_not_renamed_over(tmp_path):
+    """`--json /dev/stdout > out.json`: /dev/stdout is a link (via /proc/self/fd/1) to out.json, a regular file,
+    so the output was written beside the link and renamed over it: as root the system's /dev/stdout became a
+    file holding the JSON and out.json stayed empty; /dev/fd/1 and /proc/self/fd/1 failed (No such file or
+    directory). Tested with a link of our own to /proc/self/fd/1 (never the real /dev/stdout) and with /dev/fd/1
+    and /proc/self/fd/1, stdout sent to a regular file: the text arrives there and the link stays a link."""
+    link = tmp_path / "stdout_link"
+    link.symlink_to("/proc/self/fd/1")
+    names = [str(link), "/proc/self/fd/1"] + (["/dev/fd/1"] if os.path.isdir("/dev/fd") else [])
+    for name in names:
+        out = tmp_path / "captured.txt"
+        done = _run_with_stdout_to(out, "-c", _WRITE_TO, "text", name)
+        assert done.returncode == 0, (name, done.stderr)
+        assert out.read_text() == "through stdout\n", name
+        assert link.is_symlink() and os.readlink(link) == "/proc/self/fd/1"
+        assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    # the live recorder too: the link is written into, not deleted and replaced by a file
+    done = _run_with_stdout_to(out, "-c", _WRITE_TO, "record", str(link))
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink() and len([r for r in out.read_text().splitlines() if r[:1].isdigit()]) == 3
+    # and the command line: the whole JSON reaches the file the shell redirected stdout to
+    done = _run_with_stdout_to(out, "-m", "imu_gait", "analyze", str(WALK), "--quiet", "--json", str(link))
+    assert done.returncode == 0, done.stderr
+    import json
+    assert json.loads(out.read_text())["summary"]["n_steps"] > 0 and link.is_symlink()
+
+
+def test_the_live_recorder_writes_into_a_link_to_a_pipe(tmp_path):
+    """`--record link` where the link leads to a named pipe (streaming the recording to another program): before,
+    the link was deleted and a regular file made in its place, so the program at the pipe got nothing."""
+    import stat
+    import threading
+
+    import numpy as np
+
+    from imu_gait.io.native import NativeCsvWriter
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "live.csv"
+    link.symlink_to(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    try:
+        w = NativeCsvWriter(link, has_gyro=False, autoflush_thread=False)
+        w.write(np.arange(3) / 100.0, np.tile([0.0, 0.0, 9.81], (3, 1)), None)
+        w.close()
+        reader.join(10)
+        assert link.is_symlink() and stat.S_ISFIFO(os.stat(link).st_mode)
+        assert got and len([r for r in got[0].decode().splitlines() if r[:1].isdigit()]) == 3
+    finally:
+        if reader.is_alive():                 # (a reader still waiting: let it go)
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+def test_a_recording_into_a_pipe_that_loses_its_gyro_goes_on_beside_it(tmp_path):
+    """drop_gyro (the gyroscope stopped mid-walk) reads the recording back to rewrite it: into a named pipe that
+    read waited for ever for a writer, and the live session's rows with it. Now the rewrite is declined at once,
+    said in ``problem``, and the rows go on in the continuation file beside it."""
+    import threading
+
+    import numpy as np
+
+    from imu_gait.io.native import NativeCsvWriter
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    w = NativeCsvWriter(fifo, has_gyro=True, autoflush_thread=False)
+    w.write(np.arange(3) / 100.0, np.tile([0.0, 0.0, 9.81], (3, 1)), np.zeros((3, 3)))
+    try:
+        w.drop_gyro(wait=False)
+        assert w.wait_rewrite(10), "the rewrite still waits on the pipe"
+        w.write(np.arange(3, 5) / 100.0, np.tile([0.0, 0.0, 9.81], (2, 1)), None)
+        w.close()
+        reader.join(10)
+        assert got and len([r for r in got[0].decode().splitlines() if r[:1].isdigit()]) == 3
+        assert w.problem and "pipe" in w.problem and "pipe.acc-only" in w.problem
+        cont = (tmp_path / "pipe.acc-only").read_text().splitlines()
+        assert "time_s,acc_x,acc_y,acc_z" in cont and [r.split(",")[0] for r in cont if r[:1].isdigit()] == ["0.03", "0.04"]
+    finally:
+        if w.rewriting or reader.is_alive():   # (a thread still waiting at the pipe: let it go)
+            with contextlib.suppress(OSError):
+                os.close(os.open(fifo, os.O_RDWR | os.O_NONBLOCK))
+
+
+_LOCKED = """
+import sys
+from imu_gait._output_file import write_text_atomically
+try:
+    write_text_atomically(sys.argv[1], "replaced")
+except PermissionError as exc:
+    print("refused", exc.filename)
+else:
+    print("wrote")
+"""
+
+
+def test_a_read_only_output_file_is_refused_not_replaced(tmp_path):
+    """A file the user made read-only (0444) to keep it: open(path, 'w') refused it, but the temporary file and
+    rename of the atomic writes needed only the folder's permission and replaced it silently. Now refused again
+    (PermissionError, file and mode kept, no temporary file). Root may write it, as before, so under root the
+    check runs as the unprivileged user 65534 in a folder it may write."""
+    import stat
+    import tempfile
+    folder = Path(tempfile.mkdtemp(prefix="imu_gait_ro_")) if os.geteuid() == 0 else tmp_path
+    try:
+        folder.chmod(0o777)
+        locked = folder / "locked.csv"
+        locked.write_text("KEEP ME\n")
+        locked.chmod(0o444)
+        if os.geteuid() == 0:
+            done = _run_with_stdout_to(folder / "said.txt", "-c", _LOCKED, str(locked), user=65534)
+            assert done.returncode == 0, done.stderr
+            said = (folder / "said.txt").read_text()
+            assert said.strip() == f"refused {locked}", said
+        else:
+            from imu_gait._output_file import write_text_atomically
+            with pytest.raises(PermissionError):
+                write_text_atomically(locked, "replaced")
+        assert locked.read_text() == "KEEP ME\n" and stat.S_IMODE(locked.stat().st_mode) == 0o444
+        assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")] == []
+    finally:
+        if folder != tmp_path:
+            shutil.rmtree(folder)
+
+
+def test_a_long_output_name_is_written(tmp_path, capsys):
+    """The temporary file's name was the output's plus 14 characters, so a name the system takes (here 250 bytes,
+    and 124 two-byte letters) failed with 'File name too long', in the CLI only after the whole analysis. A name
+    the system would refuse is now refused before the analysis, saying so."""
+    from imu_gait._output_file import write_text_atomically
+    for name in ("a" * 245 + ".json", "é" * 124 + ".json"):
+        write_text_atomically(tmp_path / name, "{}")
+        assert (tmp_path / name).read_text() == "{}"
+    assert main(["analyze", str(WALK), "--quiet", "--json", str(tmp_path / ("ü" * 124 + ".json"))]) == 0
+    assert json_n_steps(tmp_path / ("ü" * 124 + ".json")) > 0
+    too_long = tmp_path / ("b" * 252 + ".json")
+    assert main(["analyze", str(WALK), "--quiet", "--json", str(too_long)]) == 2
+    err = capsys.readouterr().err
+    assert "File name too long" in err and "shorter name" in err and "Traceback" not in err
+
+
+def json_n_steps(path: Path) -> int:
+    import json
+    return json.loads(path.read_text(encoding="utf-8"))["summary"]["n_steps"]
+
+
+def test_outputs_are_written_byte_for_byte_on_every_platform(tmp_path):
+    """The temporary file was opened without os.O_BINARY: on Windows its descriptor is in text mode, and the C
+    library turned each \\n Python wrote into \\r\\n again (CRLF CSVs, \\r\\r\\n in JSON). Only Windows can fail
+    this; elsewhere it holds the bytes the other platforms must match."""
+    from imu_gait._output_file import atomic_text_file
+    path = tmp_path / "t.csv"
+    with atomic_text_file(path, newline="") as fh:
+        fh.write("x,y\n1,2\n")
+    assert path.read_bytes() == b"x,y\n1,2\n"

@@ -331,8 +331,9 @@ class Container:
             raise RecordingError(
                 f"{name!r} in this export folder is a link to {str(target)!r}, outside the folder: imu_gait does "
                 f"not follow links out of an export folder", path=str(self.path),
-                hint=f"if you trust it, replace the link by a copy of the file (cp --remove-destination "
-                     f"'{target}' '{member}') or analyse that file itself; otherwise ask for the export again")
+                hint=f"if you trust it, replace the link by a copy of the file (delete the link '{member}', then "
+                     f"copy '{target}' to that name) or analyse that file itself; otherwise ask for the export "
+                     f"again")
         return member
 
     def _refuse_zip_bomb(self, name: str) -> None:

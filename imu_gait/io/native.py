@@ -16,9 +16,11 @@ durable (flush + fsync) at least once per second of wall time.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import shutil
+import stat
 import threading
 import time
 from pathlib import Path
@@ -26,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from .._output_file import _writes_straight
 from ..errors import RecordingError
 from ..recording import MIN_DURATION_S, Recording
 from . import _blocks
@@ -406,9 +409,10 @@ class NativeCsvWriter:
         self._cont_error: OSError | None = None
         self._cont_tried = 0.0
         self._rewrite_thread: threading.Thread | None = None
-        if self.path.is_symlink():
+        if self.path.is_symlink() and not _writes_straight(str(self.path)):
             # a link at the path is replaced by the recording, not written through (as every output: _output_file.py);
-            # the rows themselves go straight to the file as they come, so a crash loses at most the last second
+            # the rows themselves go straight to the file as they come, so a crash loses at most the last second.
+            # A link to a device, a pipe or an open file (/dev/stdout) is written into, as _output_file does.
             self.path.unlink()
         self._fh = open(self.path, "w", encoding="utf-8", newline="\n")
         self._fh.write(meta_text)
@@ -609,6 +613,10 @@ class NativeCsvWriter:
         tmp = self.path.with_name(f".{self.path.name}.acc-only.tmp")
         linked = False
         try:
+            if not stat.S_ISREG(os.stat(self.path).st_mode):
+                # a recording sent into a pipe or a device (--record through a link to a named pipe) cannot be
+                # read back: opening it would wait for ever for a writer. The rows go on in the continuation file
+                raise OSError(errno.ESPIPE, "a pipe or device cannot be read back and rewritten", str(self.path))
             with open(self.path, "r", encoding="utf-8", newline="\n") as src, \
                     open(tmp, "w", encoding="utf-8", newline="\n") as dst:
                 header_seen = False
@@ -686,7 +694,13 @@ class NativeCsvWriter:
                 self._last_flush = time.monotonic()
                 return
         self._fh.flush()
-        os.fsync(self._fh.fileno())
+        try:
+            os.fsync(self._fh.fileno())
+        except OSError as exc:
+            # a pipe or a terminal (--record through a link to a named pipe, or /dev/stdout) has nothing to make
+            # durable: the system says EINVAL; anything else (a full disk) is a real failure
+            if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+                raise
         self._dirty = False
         self._last_flush = time.monotonic()
 
