@@ -3172,6 +3172,17 @@ def centred_span_cadence_spm(steps: pd.DataFrame) -> np.ndarray:
     return np.where(np.isfinite(centred) & np.isfinite(single), centred, single)
 
 
+def asymmetry_blind_gaits(rate_hz: float) -> tuple[str, ...]:
+    """The gaits whose left/right step-time asymmetry is not given at this input rate — in the summary as in the
+    rules (:func:`imu_gait.strain.evaluate_flags`), its timeline and plot: a run's under :data:`TIMING_MIN_RATE_HZ`,
+    a walk's under :data:`WALK_ASYMMETRY_MIN_RATE_HZ`. The rules judged it there while the summary withheld it: an
+    even 20-Hz walk at 126 spm was 'asymmetric (moderate), 8.0 %', even 160/185-spm runs at 20 Hz 7.7–10.9 %
+    (review s40 HIGH 2)."""
+    if not rate_hz < TIMING_MIN_RATE_HZ:        # (also a rate not yet known, NaN: nothing withheld)
+        return ()
+    return ("walk", "run") if rate_hz < WALK_ASYMMETRY_MIN_RATE_HZ else ("run",)
+
+
 def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: dict | None = None):
     ctx = engine.context
     lost = _steps_over_lost_samples(steps, engine)
@@ -3185,7 +3196,7 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
                 steps[k] = np.where(lost, np.nan, steps[k].to_numpy(float))
     if engine._fed_rate_hz < TIMING_MIN_RATE_HZ and len(steps):
         steps = _timing_blind_for_flags(steps)
-    flags, tl = evaluate_flags(steps, treadmill=ctx["treadmill"], belt_speed_mps=ctx["belt_speed_mps"],
+    flags, tl = evaluate_flags(steps, asymmetry_blind_gaits=asymmetry_blind_gaits(engine._fed_rate_hz), treadmill=ctx["treadmill"], belt_speed_mps=ctx["belt_speed_mps"],
                                incline_pct=ctx["incline_pct"], max_incline_pct=ctx["max_incline_pct"],
                                placement=ctx["placement"], has_gyro=engine.has_gyro, baseline_s=ctx["baseline_s"],
                                fixed_baselines=fixed_baselines, treadmill_schedule=engine.treadmill_schedule,
