@@ -124,6 +124,14 @@ IMPACT_FULL_RATE_HZ = 90.0
 #: against at most +0.95 at 23–24 Hz, +1.05 at 25 Hz (1 of 24 cadences) and +0.52 at 26–30 Hz (s40 scan of 90–135 spm,
 #: with and without clock jitter; benchmarks/rates.py)
 WALK_ASYMMETRY_MIN_RATE_HZ = 23.0
+#: under this input rate a walk's stride-time CV is not given either (the summary, the rules, their timeline): a
+#: stride is timed to whole samples, and where it lasts n + ½ of them it comes out one sample long or short by
+#: turns — an even synthetic walk (true CV 0.6 %) at such a cadence read up to +5.3 points at 20 Hz, +3.9 at 21,
+#: +2.7 at 22, +2.2 at 23, +1.7 at 24, +1.4 at 25, against +0.94 at 26, +0.44 at 28, +0.24 at 30 (s40 scan of every
+#: n + ½-sample cadence in 90–135 spm, 180-s walks, seeds 1–2); an even 98-spm walk at 20 Hz was 'pace too fast'
+#: from a 3.0 % CV (review s40). Tolerance as for the asymmetry: about 1 point. The limit lies between the device
+#: rates 25 and 26 Hz, not on 26: a 26-Hz recording's rate read from its time stamps can be 25.999999999999794
+WALK_STRIDE_CV_MIN_RATE_HZ = 25.5
 RUN_REGULARITY_BLIND = ("step_regularity", "stride_regularity", "symmetry")
 MIXED_GAIT_MIN_STEPS = 20       # each gait this many steps: the summary also gives them one by one (by_gait)
 CALIBRATION_STEPS = 16          # a bout this long calibrates 'forward' and the reference posture …
@@ -2670,6 +2678,11 @@ class GaitEngine:
                         s["step_time_asymmetry_pct"] = float("nan")
                     if s["by_gait"]:
                         s["by_gait"]["walk"]["step_time_asymmetry_pct"] = float("nan")
+                if self._fed_rate_hz < WALK_STRIDE_CV_MIN_RATE_HZ:
+                    if not ran:
+                        s["stride_time_cv_pct"] = float("nan")
+                    if s["by_gait"]:
+                        s["by_gait"]["walk"]["stride_time_cv_pct"] = float("nan")
                 # (the figures named are those of the gaits walked: a walk's impact does not read 20–40 % low)
                 warnings.append(low_rate_warning(self._fed_rate_hz, running=ran or bool(s["by_gait"]),
                                                  walking=not ran or bool(s["by_gait"])))
@@ -3140,13 +3153,15 @@ def _steps_over_lost_samples(steps: pd.DataFrame, engine: GaitEngine) -> np.ndar
     return last_starting_before > first_ending_after
 
 
-def _timing_blind_for_flags(steps: pd.DataFrame) -> pd.DataFrame:
+def _timing_blind_for_flags(steps: pd.DataFrame, rate_hz: float) -> pd.DataFrame:
     """The steps as the rules see them under :data:`TIMING_MIN_RATE_HZ`: what the summary does not give, the rules
     do not judge, and cadence is read as the summary reads it there.
 
     - a running step's stride time (hence the stride-time CV) and regularity: the summary withholds a run's
       variability at this rate, yet 'pace too fast' was raised from it (a steady 165-spm run at 20 Hz with clock
       jitter: CV 5.6 % over the 5 % limit; benchmarks/rates.py, s40);
+    - under :data:`WALK_STRIDE_CV_MIN_RATE_HZ` a walking step's stride time as well (an even 98-spm walk at 20 Hz was
+      'pace too fast' from a 3.0 % CV, review s40);
     - cadence over a span of CADENCE_SPAN_STRIDES strides centred on the step (single-stride where the bout is too
       short): single strides take two or three values at this rate and their rolling median lands on one — the same
       run read 162 spm, under the runners' 164-spm limit, and was 'over-striding' for 51 of its 60 s."""
@@ -3155,6 +3170,9 @@ def _timing_blind_for_flags(steps: pd.DataFrame) -> pd.DataFrame:
     for k in LOST_SPAN_BLIND:
         if k in steps:
             steps[k] = np.where(ran, np.nan, steps[k].to_numpy(float))
+    if rate_hz < WALK_STRIDE_CV_MIN_RATE_HZ and "stride_time_s" in steps:
+        # a walk's stride time too (its CV, hence 'pace too fast' from it), where the summary withholds its CV
+        steps["stride_time_s"] = np.nan
     steps["cadence_spm"] = centred_span_cadence_spm(steps)
     return steps
 
@@ -3172,6 +3190,17 @@ def centred_span_cadence_spm(steps: pd.DataFrame) -> np.ndarray:
     return np.where(np.isfinite(centred) & np.isfinite(single), centred, single)
 
 
+def asymmetry_blind_gaits(rate_hz: float) -> tuple[str, ...]:
+    """The gaits whose left/right step-time asymmetry is not given at this input rate — in the summary as in the
+    rules (:func:`imu_gait.strain.evaluate_flags`), its timeline and plot: a run's under :data:`TIMING_MIN_RATE_HZ`,
+    a walk's under :data:`WALK_ASYMMETRY_MIN_RATE_HZ`. The rules judged it there while the summary withheld it: an
+    even 20-Hz walk at 126 spm was 'asymmetric (moderate), 8.0 %', even 160/185-spm runs at 20 Hz 7.7–10.9 %
+    (review s40 HIGH 2)."""
+    if not rate_hz < TIMING_MIN_RATE_HZ:        # (also a rate not yet known, NaN: nothing withheld)
+        return ()
+    return ("walk", "run") if rate_hz < WALK_ASYMMETRY_MIN_RATE_HZ else ("run",)
+
+
 def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: dict | None = None):
     ctx = engine.context
     lost = _steps_over_lost_samples(steps, engine)
@@ -3184,8 +3213,8 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
             if k in steps:
                 steps[k] = np.where(lost, np.nan, steps[k].to_numpy(float))
     if engine._fed_rate_hz < TIMING_MIN_RATE_HZ and len(steps):
-        steps = _timing_blind_for_flags(steps)
-    flags, tl = evaluate_flags(steps, treadmill=ctx["treadmill"], belt_speed_mps=ctx["belt_speed_mps"],
+        steps = _timing_blind_for_flags(steps, engine._fed_rate_hz)
+    flags, tl = evaluate_flags(steps, asymmetry_blind_gaits=asymmetry_blind_gaits(engine._fed_rate_hz), treadmill=ctx["treadmill"], belt_speed_mps=ctx["belt_speed_mps"],
                                incline_pct=ctx["incline_pct"], max_incline_pct=ctx["max_incline_pct"],
                                placement=ctx["placement"], has_gyro=engine.has_gyro, baseline_s=ctx["baseline_s"],
                                fixed_baselines=fixed_baselines, treadmill_schedule=engine.treadmill_schedule,
@@ -3236,6 +3265,10 @@ def low_rate_warning(rate_hz: float, *, running: bool, walking: bool = True) -> 
                "falls on the nearest sample, and at some cadences one foot's steps come out a sample longer more "
                "often than the other's: an even walk read up to 3 points asymmetric)"
                if walking and rate_hz < WALK_ASYMMETRY_MIN_RATE_HZ else "")
+            + ("; nor is a walk's stride-time variability below 26 Hz (a stride is "
+               "timed to whole samples, and at some cadences it comes out a sample long or short by turns: an "
+               "even walk's stride-time CV read up to 5.3 points high at 20 Hz, 1.4 at 25)"
+               if walking and rate_hz < WALK_STRIDE_CV_MIN_RATE_HZ else "")
             + ". Steps, cadence, bounce, lean, sway and twist hold; record at 50 Hz or more (a Polar H10: 50, 100 "
               "or 200 Hz) for the rest")
 

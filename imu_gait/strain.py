@@ -120,7 +120,7 @@ import contextlib
 import contextvars
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any, Sequence
+from typing import Any, Collection, Sequence
 
 import numpy as np
 import pandas as pd
@@ -1101,7 +1101,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                    placement: str | None = None, has_gyro: bool = True, baseline_s: float = 180.0,
                    config: StrainConfig | None = None,
                    fixed_baselines: dict | None = None, treadmill_schedule: TreadmillSchedule | None = None,
-                   schedule_origin_s: float = 0.0, walking_aid: str | None = None) -> tuple[list[Flag], pd.DataFrame]:
+                   schedule_origin_s: float = 0.0, walking_aid: str | None = None,
+                   asymmetry_blind_gaits: Collection[str] = ()) -> tuple[list[Flag], pd.DataFrame]:
     """Judge the per-step table against the back-strain rules.
 
     Parameters
@@ -1133,6 +1134,10 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         out the general forward-lean limit (the aid's own lean) and words handrail gripping ("Leaning on the
         rollator more"), guarding and a lean rise against the first minutes with it; ``"cane"`` says a stick's
         part in asymmetry and pelvic drop; ``"poles"`` words a twist rise as the poles'.
+    asymmetry_blind_gaits : the gaits ('walk', 'run') whose left/right step-time asymmetry is not judged — the
+        engine's under its low-rate limits (:data:`~imu_gait.engine.TIMING_MIN_RATE_HZ` for runs,
+        :data:`~imu_gait.engine.WALK_ASYMMETRY_MIN_RATE_HZ` for walks), where the summary withholds it: their
+        ``step_time_asymmetry(_lcb)_pct`` series are NaN and the one-sided note does not quote their sides.
 
     Returns
     -------
@@ -1197,9 +1202,11 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         # whose landings the sensor finds late is not re-timed (an Oxford back-pocket phone declared lower_back read
         # left 544 / right 456 ms walking evenly), so the numbers would speak for the sensor more than the walker
         recorded = _recorded_sides(st["side"]) if has_gyro else None
+        # (not the step times of a gait whose asymmetry the rate does not resolve: asymmetry_blind_gaits)
+        steady_lr = steady & ~np.isin(cols["gait"], list(asymmetry_blind_gaits)) if asymmetry_blind_gaits else steady
         sides_text, longer = _asymmetry_sides_text(dict(sides=recorded, step_time=cols["time_s"],
-                                                        step_dt=cols["step_time_s"], steady=steady), -np.inf, np.inf)
-        dt_lr = _side_medians_ms(cols["step_time_s"], recorded, steady) if longer else None
+                                                        step_dt=cols["step_time_s"], steady=steady_lr), -np.inf, np.inf)
+        dt_lr = _side_medians_ms(cols["step_time_s"], recorded, steady_lr) if longer else None
         if dt_lr is not None and abs(dt_lr[0] - dt_lr[1]) / ((dt_lr[0] + dt_lr[1]) / 2.0) * 100.0 >= cfg.asym_abs_pct:
             notes[-1] += (f" Your step times differ between the sides as well — {sides_text} — as a limp favouring the "
                           f"{longer} leg would make them (a sensor on one side can also find one foot's landings late).")
@@ -1249,7 +1256,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         nan = np.full(len(cols["time_s"]), np.nan)
         cols = {**cols, "step_regularity": nan, "stride_regularity": nan, "symmetry": nan}
     step_series, base = _step_series(st, cfg, baseline_s, notes, fixed_baselines or {}, (turning, steady), cols,
-                                     off_trunk=off_trunk, roll=roll)
+                                     off_trunk=off_trunk, roll=roll, asymmetry_blind_gaits=asymmetry_blind_gaits)
     grid = _to_grid(cols, step_series, base, cfg)
     baseline_belt = _baseline_belt(grid, cols, sched)
     baseline_belt_lo, baseline_belt_hi = _baseline_belt_span(grid, cols, sched)
@@ -1334,6 +1341,15 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                       {"asymmetry": "left/right differences in step time",
                        **({"pelvic_instability": "in pelvic drop"}
                           if np.isfinite(cols["pelvic_drop_deg"]).any() else {})})}
+    gaits_walked = {g for g in ("walk", "run") if (cols["gait"] == g).any()}
+    if "asymmetry" in steady_need and gaits_walked and gaits_walked <= set(asymmetry_blind_gaits):
+        # not for want of steady walking: a 20-Hz walk read 'could not be judged anywhere: it needs enough
+        # steady walking' (s40) — the rate is why, as the summary's note says
+        del steady_need["asymmetry"]
+        if "asymmetry" not in judged:
+            notes.append("Left/right differences in step time were not judged: at this sample rate each contact "
+                         "falls on the nearest sample, which by itself makes even steps read uneven (see the note "
+                         "on the sample rate).")
     missing = [words for fid, words in steady_need.items() if fid not in judged]
     if missing and grid["walking"].any():
         listed = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
@@ -1784,7 +1800,8 @@ def _stride_cv(got, cfg: StrainConfig, memo: dict | None = None) -> float:
 
 def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: list[str],
                  fixed: dict | None = None, masks: tuple[np.ndarray, np.ndarray] | None = None,
-                 cols: dict[str, np.ndarray] | None = None, off_trunk: bool = False, roll: str = "pelvic drop"):
+                 cols: dict[str, np.ndarray] | None = None, off_trunk: bool = False, roll: str = "pelvic drop",
+                 asymmetry_blind_gaits: Collection[str] = ()):
     """Smoothed per-step series (per gait) and the per-gait baselines. ``masks``: (turning, steady)
     steps when the caller computed them (:func:`_turning_steps`, :func:`_steady_steps`); ``cols``: the
     columns of ``st`` as arrays (:func:`_columns`) when the caller has them. ``off_trunk``: only the
@@ -1883,8 +1900,9 @@ def _step_series(st: pd.DataFrame, cfg: StrainConfig, baseline_s: float, notes: 
             # standard error of L − R: ×1.2533 for medians instead of means, ×√2 because consecutive step
             # times share a contact (their errors are anti-correlated), which the naive formula ignores
             se = 1.2533 * np.sqrt(ls ** 2 / ln + rs ** 2 / rn) * math.sqrt(2.0) / mean_t * 100.0
-            out["step_time_asymmetry_pct"][m] = asym
-            out["step_time_asymmetry_lcb_pct"][m] = np.maximum(asym - cfg.asymmetry_lcb_se * se, 0.0)
+            if g not in asymmetry_blind_gaits:     # (else left NaN: not resolved at the rate, evaluate_flags)
+                out["step_time_asymmetry_pct"][m] = asym
+                out["step_time_asymmetry_lcb_pct"][m] = np.maximum(asym - cfg.asymmetry_lcb_se * se, 0.0)
             ld, rd = _per_side(tg, np.where(sm, col["pelvic_drop_deg"], np.nan), sc, wv, mp_side)
             out["pelvic_drop_lr_diff_deg"][m] = np.abs(ld - rd)
             out["gct_balance_long_side_pct"][m] = _gct_balance_long_side(tg, col["ground_contact_ms"], sc, sm, w,
