@@ -32,18 +32,21 @@ _TEMP_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLO
 TEMP_NAME_CHARS = 24
 #: a path that names one of this process's open files (``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``):
 #: it stands for whatever the shell connected there, so it is written into, never renamed over
-_FD_PATH = re.compile(r"/proc/(?:self|thread-self|\d+)(?:/task/\d+)?/fd/\d+")
+_FD_PATH = re.compile(r"/proc/(?:self|thread-self|\d+)(?:/task/\d+)?/fd/\d+|/dev/(?:stdin|stdout|stderr|fd/\d+)")
 
 
 def _is_stream_name(path: str) -> bool:
-    """True for a name under /dev (a device, or a link to an open file) or for a /proc file-descriptor link."""
-    return path.startswith("/dev/") or _FD_PATH.fullmatch(path) is not None
+    """True for a name of an open file: /dev/stdout and its kin, /dev/fd/N, a /proc file-descriptor link. Not
+    the rest of /dev: /dev/shm is an ordinary shared folder, where a link is replaced as anywhere (review s40 M1:
+    a link /dev/shm/d/report.html -> a victim file was written through); devices are found by their mode."""
+    return _FD_PATH.fullmatch(path) is not None
 
 
 def _writes_straight(path: str) -> bool:
     """True for an output that is written into rather than replaced: an existing one that is not a regular
     file once links are followed (a device, a pipe, a socket: replacing them would break them, as root
-    /dev/null itself), and any path that is or leads through a link to /dev or to an open file under /proc.
+    /dev/null itself), and any path that is or leads through a link to the name of an open file (/dev/stdout,
+    /dev/fd/N, /proc/<pid>/fd/N).
     ``--json /dev/stdout > out.json`` resolves to the regular file out.json, yet renaming a file over
     /dev/stdout would (as root) replace the system's link and leave out.json empty. Only the hops of a
     link chain are looked at, not where /proc leads on (a link to /proc/self/cwd/.bashrc is replaced)."""
@@ -64,8 +67,7 @@ def _writes_straight(path: str) -> bool:
         except OSError:
             break                                    # not a link (or gone): the chain ends here
         hop = os.path.normpath(os.path.join(os.path.dirname(hop), to))
-    real = os.path.realpath(path)
-    return real.startswith(("/dev/", "/proc/"))
+    return False
 
 
 def _refuse_unwritable(target: str) -> None:

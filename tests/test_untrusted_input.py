@@ -417,6 +417,32 @@ def test_outputs_replace_a_link_at_their_path_rather_than_write_through_it(tmp_p
     assert json.loads((tmp_path / "out" / "r.json").read_text())["summary"]["n_steps"] > 0
 
 
+@pytest.mark.skipif(not (os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK)), reason="needs /dev/shm")
+def test_a_link_in_dev_shm_or_to_it_is_replaced_like_anywhere_else(tmp_path):
+    """Every name under /dev was taken for a device or a stream and written straight, so a link in the shared
+    folder /dev/shm (or a link to a file there) was written through (review s40 M1). Only the names of open files
+    (/dev/stdout, /dev/fd/N, /proc/<pid>/fd/N) are; a link at /dev/shm/…/r.json is replaced, its target kept."""
+    import shutil
+    import tempfile
+
+    from imu_gait._output_file import write_text_atomically
+    shm = Path(tempfile.mkdtemp(prefix="imu_gait_shm_", dir="/dev/shm"))
+    try:
+        victim = tmp_path / "victim.txt"
+        victim.write_text("KEEP ME\n")
+        (shm / "r.json").symlink_to(victim)
+        write_text_atomically(shm / "r.json", "new\n")
+        assert victim.read_text() == "KEEP ME\n" and not (shm / "r.json").is_symlink()
+        assert (shm / "r.json").read_text() == "new\n"
+        shared = shm / "shared.txt"
+        shared.write_text("KEEP ME\n")
+        (tmp_path / "out.json").symlink_to(shared)
+        write_text_atomically(tmp_path / "out.json", "new\n")
+        assert shared.read_text() == "KEEP ME\n" and (tmp_path / "out.json").read_text() == "new\n"
+    finally:
+        shutil.rmtree(shm)
+
+
 def test_batch_compare_marks_and_schedule_replace_a_link_too(tmp_path):
     from imu_gait.marks import Mark, write_marks
     from imu_gait.treadmill import TreadmillSchedule, write_schedule
