@@ -115,9 +115,6 @@ TIMING_MIN_RATE_HZ = 40.0
 #: under this input rate (and from TIMING_MIN_RATE_HZ) a run's impact is given with a note: at 50–52 Hz it read
 #: 7–17 % low on synthetic runs (100 Hz: within 2 % point-sampled, 7 % with clock jitter)
 IMPACT_FULL_RATE_HZ = 90.0
-#: a running step's columns not given under TIMING_MIN_RATE_HZ: its autocorrelations read a steady run as irregular
-#: there without the sensor's own low-pass (step regularity 0.72–0.85 at 20 and 26 Hz; benchmarks/rates.py, s40),
-#: and 'pace too fast' judged them; the aperiodic test's own lag columns (_AT_LAG) are kept
 #: under this input rate a walk's step-time asymmetry is not given either: its contacts are pinned to the sample
 #: times and, at some cadences, one foot's steps come out a sample longer more often than the other's — even
 #: synthetic walks (true 0.05–0.1 %) read +1.7 points at 20 Hz / 125 spm, +1.6 at 21 Hz / 110, +3.1 at 22 Hz / 125,
@@ -129,10 +126,27 @@ WALK_ASYMMETRY_MIN_RATE_HZ = 23.0
 #: turns — an even synthetic walk (true CV 0.6 %) at such a cadence read up to +5.3 points at 20 Hz, +3.9 at 21,
 #: +2.7 at 22, +2.2 at 23, +1.7 at 24, +1.4 at 25, against +0.94 at 26, +0.44 at 28, +0.24 at 30 (s40 scan of every
 #: n + ½-sample cadence in 90–135 spm, 180-s walks, seeds 1–2); an even 98-spm walk at 20 Hz was 'pace too fast'
-#: from a 3.0 % CV (review s40). Tolerance as for the asymmetry: about 1 point. The limit lies between the device
-#: rates 25 and 26 Hz, not on 26: a 26-Hz recording's rate read from its time stamps can be 25.999999999999794
-WALK_STRIDE_CV_MIN_RATE_HZ = 25.5
+#: from a 3.0 % CV (review s40). Tolerance as for the asymmetry: about 1 point (judged with RATE_LIMIT_SLACK: a
+#: 26-Hz recording's rate read from its time stamps can be 25.999999999999794)
+WALK_STRIDE_CV_MIN_RATE_HZ = 26.0
+#: the rate limits above are judged with this slack (rate_below_limit): a rate is estimated from time stamps
+#: (1 / median interval), and a 40-Hz recording read 39.99999999999979 Hz (its 0.025-s steps in binary) — it lost
+#: its impact and contact time as 'not measured below 40 Hz', a 23-Hz walk its asymmetry; a logger whose clock runs
+#: a hair slow reads 39.9. Both are 40-Hz recordings, as MIN_RATE_ACCEPTED_HZ takes a 20-Hz logger's 19.9 Hz
+RATE_LIMIT_SLACK = 0.99
+#: a running step's columns not given under TIMING_MIN_RATE_HZ: its autocorrelations read a steady run as irregular
+#: there without the sensor's own low-pass (step regularity 0.72–0.85 at 20 and 26 Hz; benchmarks/rates.py, s40),
+#: and 'pace too fast' judged them; the aperiodic test's own lag columns (_AT_LAG) are kept
 RUN_REGULARITY_BLIND = ("step_regularity", "stride_regularity", "symmetry")
+
+
+def rate_below_limit(rate_hz: float, limit_hz: float) -> bool:
+    """Whether an input sampled at ``rate_hz`` (estimated from its time stamps) is under one of the rate limits
+    (``TIMING_MIN_RATE_HZ``, ``WALK_ASYMMETRY_MIN_RATE_HZ``, …), with :data:`RATE_LIMIT_SLACK`; False for a rate not
+    known (NaN)."""
+    return bool(rate_hz < limit_hz * RATE_LIMIT_SLACK)
+
+
 MIXED_GAIT_MIN_STEPS = 20       # each gait this many steps: the summary also gives them one by one (by_gait)
 CALIBRATION_STEPS = 16          # a bout this long calibrates 'forward' and the reference posture …
 CALIBRATION_SKIP = 4            # … from its steps after the first few (people accelerate at the start) …
@@ -2112,7 +2126,7 @@ class GaitEngine:
         elif self._live_standing is not None:      # (live, as it stands; steps_frame judges every row again)
             cols["lean_vs_standing_deg"] = (cols["forward_lean_deg"] + cols["_lean_coning_deg"]
                                             - self._standing_pitch_deg(calib[0], self._live_standing))
-        if self._fed_rate_hz < TIMING_MIN_RATE_HZ:
+        if rate_below_limit(self._fed_rate_hz, TIMING_MIN_RATE_HZ):
             # a landing's peak and a contact's edges are not resolved at this rate (TIMING_MIN_RATE_HZ): not given
             # rather than a number 20–40 % low; the rules that judge them then say they were not judged
             for k in ("impact_g", "ground_contact_ms"):
@@ -2459,7 +2473,7 @@ class GaitEngine:
         # (under TIMING_MIN_RATE_HZ a bout's cadence over spans of strides, as the summary's: a 185-spm run at 25 Hz
         # read 187.2 in the bouts table from single strides, 184.8 in the summary)
         bouts = bout_table(steps, bouts, flags=flags, cadence_span_strides=CADENCE_SPAN_STRIDES
-                           if self._fed_rate_hz < TIMING_MIN_RATE_HZ else None)
+                           if rate_below_limit(self._fed_rate_hz, TIMING_MIN_RATE_HZ) else None)
         # the walking bouts every output counts: stretches of steady steps less than 3 s apart joined
         summary["n_bouts"] = int(len(bouts))
         summary["walking_bouts"] = bout_outcomes(bouts)
@@ -2653,15 +2667,16 @@ class GaitEngine:
                 warnings.append(f"walking ({n_walk} steps) and running ({n_run} steps): the overall medians pool "
                                 "both gaits; each gait is also summarised on its own (the report's walking and "
                                 "running rows; by_gait in the JSON)")
+            stage_of_step = None
             if self.treadmill_schedule is not None and self.treadmill_schedule.n_stages > 1:
                 # an interval or hill program: a coach wants each block's cadence, bounce and impact, and the
                 # walk's medians pool the 4-km/h and 6-km/h minutes (steps of the turns kept out, as above)
                 sched = self.treadmill_schedule
-                stage = sched.stage_index(steps["time_s"].to_numpy(float) - float(self._first_t or 0.0))
-                s["by_treadmill_stage"] = [{**st, "n_steps": int((stage == i).sum()),
-                                            **_medians(m[stage == i], keys)}
+                stage_of_step = sched.stage_index(steps["time_s"].to_numpy(float) - float(self._first_t or 0.0))
+                s["by_treadmill_stage"] = [{**st, "n_steps": int((stage_of_step == i).sum()),
+                                            **_medians(m[stage_of_step == i], keys)}
                                            for i, st in enumerate(sched.to_list())]
-            slow = self._fed_rate_hz < TIMING_MIN_RATE_HZ
+            slow = rate_below_limit(self._fed_rate_hz, TIMING_MIN_RATE_HZ)
             if slow:
                 # (impact and contact time are NaN per step already: TIMING_MIN_RATE_HZ)
                 ran = s["gait"] == "run"
@@ -2673,12 +2688,12 @@ class GaitEngine:
                     s.update({k: v for k, v in blind.items() if k in s})
                 if s["by_gait"]:
                     s["by_gait"]["run"].update({k: v for k, v in blind.items() if k in s["by_gait"]["run"]})
-                if self._fed_rate_hz < WALK_ASYMMETRY_MIN_RATE_HZ:
+                if rate_below_limit(self._fed_rate_hz, WALK_ASYMMETRY_MIN_RATE_HZ):
                     if not ran:
                         s["step_time_asymmetry_pct"] = float("nan")
                     if s["by_gait"]:
                         s["by_gait"]["walk"]["step_time_asymmetry_pct"] = float("nan")
-                if self._fed_rate_hz < WALK_STRIDE_CV_MIN_RATE_HZ:
+                if rate_below_limit(self._fed_rate_hz, WALK_STRIDE_CV_MIN_RATE_HZ):
                     if not ran:
                         s["stride_time_cv_pct"] = float("nan")
                     if s["by_gait"]:
@@ -2699,7 +2714,13 @@ class GaitEngine:
                     c = _cadence_over_strides_spm(t_all, b_all, gait, g)
                     if np.isfinite(part["cadence_spm"]) and np.isfinite(c):
                         part["cadence_spm"] = c
-            elif self._fed_rate_hz < IMPACT_FULL_RATE_HZ and n_run >= MIXED_GAIT_MIN_STEPS:
+                # each treadmill stage's too (a 165-spm run at 20 Hz, one stage: 165.5 overall, 162.4 the stage's;
+                # review s40 M2)
+                for i, part in enumerate(s["by_treadmill_stage"] or []):
+                    c = _cadence_over_strides_spm(t_all, b_all, gait, None, within=stage_of_step == i)
+                    if np.isfinite(part.get("cadence_spm", np.nan)) and np.isfinite(c):
+                        part["cadence_spm"] = c
+            elif rate_below_limit(self._fed_rate_hz, IMPACT_FULL_RATE_HZ) and n_run >= MIXED_GAIT_MIN_STEPS:
                 warnings.append(f"sampled at {self._fed_rate_hz:.3g} Hz: a running landing's impact peak (25–50 ms) "
                                 "is caught between samples, so impact reads about 7–17 % low at 50 Hz (synthetic "
                                 "runs; walking's within 4 %): compare running impacts only between recordings made at "
@@ -3170,7 +3191,7 @@ def _timing_blind_for_flags(steps: pd.DataFrame, rate_hz: float) -> pd.DataFrame
     for k in LOST_SPAN_BLIND:
         if k in steps:
             steps[k] = np.where(ran, np.nan, steps[k].to_numpy(float))
-    if rate_hz < WALK_STRIDE_CV_MIN_RATE_HZ and "stride_time_s" in steps:
+    if rate_below_limit(rate_hz, WALK_STRIDE_CV_MIN_RATE_HZ) and "stride_time_s" in steps:
         # a walk's stride time too (its CV, hence 'pace too fast' from it), where the summary withholds its CV
         steps["stride_time_s"] = np.nan
     steps["cadence_spm"] = centred_span_cadence_spm(steps)
@@ -3196,9 +3217,9 @@ def asymmetry_blind_gaits(rate_hz: float) -> tuple[str, ...]:
     a walk's under :data:`WALK_ASYMMETRY_MIN_RATE_HZ`. The rules judged it there while the summary withheld it: an
     even 20-Hz walk at 126 spm was 'asymmetric (moderate), 8.0 %', even 160/185-spm runs at 20 Hz 7.7–10.9 %
     (review s40 HIGH 2)."""
-    if not rate_hz < TIMING_MIN_RATE_HZ:        # (also a rate not yet known, NaN: nothing withheld)
+    if not rate_below_limit(rate_hz, TIMING_MIN_RATE_HZ):    # (also a rate not yet known, NaN: nothing withheld)
         return ()
-    return ("walk", "run") if rate_hz < WALK_ASYMMETRY_MIN_RATE_HZ else ("run",)
+    return ("walk", "run") if rate_below_limit(rate_hz, WALK_ASYMMETRY_MIN_RATE_HZ) else ("run",)
 
 
 def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: dict | None = None):
@@ -3212,7 +3233,7 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
         for k in LOST_SPAN_BLIND:
             if k in steps:
                 steps[k] = np.where(lost, np.nan, steps[k].to_numpy(float))
-    if engine._fed_rate_hz < TIMING_MIN_RATE_HZ and len(steps):
+    if rate_below_limit(engine._fed_rate_hz, TIMING_MIN_RATE_HZ) and len(steps):
         steps = _timing_blind_for_flags(steps, engine._fed_rate_hz)
     flags, tl = evaluate_flags(steps, asymmetry_blind_gaits=asymmetry_blind_gaits(engine._fed_rate_hz), treadmill=ctx["treadmill"], belt_speed_mps=ctx["belt_speed_mps"],
                                incline_pct=ctx["incline_pct"], max_incline_pct=ctx["max_incline_pct"],
@@ -3232,13 +3253,17 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
 CADENCE_SPAN_STRIDES = 8
 
 
-def _cadence_over_strides_spm(time_s: np.ndarray, bout: np.ndarray, gait: np.ndarray, which: str | None) -> float:
+def _cadence_over_strides_spm(time_s: np.ndarray, bout: np.ndarray, gait: np.ndarray, which: str | None,
+                              within: np.ndarray | None = None) -> float:
     """Median of :func:`imu_gait.bouts.span_cadence_spm` over every span of k = :data:`CADENCE_SPAN_STRIDES`
-    strides within one stretch (of gait ``which`` at both ends; None: either); NaN when no stretch is that long."""
+    strides within one stretch (of gait ``which`` at both ends; None: either; and, given ``within`` (bool per
+    step), with both ends among those steps: one treadmill stage's); NaN when no stretch is that long."""
     per = span_cadence_spm(time_s, bout, CADENCE_SPAN_STRIDES)
     ok = np.flatnonzero(np.isfinite(per))
     if which is not None:
         ok = ok[(gait[ok] == which) & (gait[ok + 2 * CADENCE_SPAN_STRIDES] == which)]
+    if within is not None:
+        ok = ok[within[ok] & within[ok + 2 * CADENCE_SPAN_STRIDES]]
     return float(np.median(per[ok])) if ok.size else float("nan")
 
 
@@ -3264,11 +3289,11 @@ def low_rate_warning(rate_hz: float, *, running: bool, walking: bool = True) -> 
             + (f"; nor is a walk's step-time asymmetry below {WALK_ASYMMETRY_MIN_RATE_HZ:.0f} Hz (each contact "
                "falls on the nearest sample, and at some cadences one foot's steps come out a sample longer more "
                "often than the other's: an even walk read up to 3 points asymmetric)"
-               if walking and rate_hz < WALK_ASYMMETRY_MIN_RATE_HZ else "")
+               if walking and rate_below_limit(rate_hz, WALK_ASYMMETRY_MIN_RATE_HZ) else "")
             + ("; nor is a walk's stride-time variability below 26 Hz (a stride is "
                "timed to whole samples, and at some cadences it comes out a sample long or short by turns: an "
                "even walk's stride-time CV read up to 5.3 points high at 20 Hz, 1.4 at 25)"
-               if walking and rate_hz < WALK_STRIDE_CV_MIN_RATE_HZ else "")
+               if walking and rate_below_limit(rate_hz, WALK_STRIDE_CV_MIN_RATE_HZ) else "")
             + ". Steps, cadence, bounce, lean, sway and twist hold; record at 50 Hz or more (a Polar H10: 50, 100 "
               "or 200 Hz) for the rest")
 

@@ -105,7 +105,11 @@ not the walker's usual gait — rather than as tiring.
 
 A treadmill program that comes back to a belt speed it ran at before (an interval program) has over-striding,
 bounce and trunk twist judged there against the walker's first steps at that speed (:func:`_rebase_to_same_belt`);
-the first stage at a new speed stays judged against the baseline, its flag naming the faster (slower) belt.
+the first stage at a new speed stays judged against the baseline, its flag naming the faster (slower) belt. Handrail
+gripping and incline effort read the same re-based cadence and twist there (like with like too); sway, lean,
+fatigue and pace keep the walk's baseline. Live, once the rules re-judge only the last 10 minutes (a walk over 20
+minutes), a stage's first steps at that speed may lie before that window: its cue can then come back in a later
+stage at that speed, though the final report judges the whole walk (not fixed, s40).
 
 Relative excursions have floors (``_FLOORS``) so that a tiny baseline cannot make a rule hair-trigger.
 Stride CV, asymmetry and the L/R pelvic-drop difference use steady walking only (:func:`_steady_steps`:
@@ -2954,10 +2958,10 @@ def _rebase_to_same_belt(grid: dict, sched: "_ScheduleView", belt_ratio: np.ndar
                     grid[k + "_baseline"] = np.where(rows, float(np.nanmedian(vals)), grid[k + "_baseline"])
             rebased |= rows
     if rebased.any():
-        notes.append("Where the belt ran 10 % or more faster or slower than during your baseline, over-striding, "
-                     "bounce and trunk twist were judged, where the belt came back to a speed it had run at before, against "
-                     f"your own first steps at that speed (after its first {SAME_BELT_SETTLE_S:.0f} s), since the speed "
-                     "moves them by itself.")
+        notes.append("Where the belt came back to a speed it had run at before, 10 % or more off your baseline's, "
+                     "over-striding, bounce and trunk twist (and the cadence and twist that handrail gripping and "
+                     "incline effort compare) were judged against your own first steps at that speed (after its first "
+                     f"{SAME_BELT_SETTLE_S:.0f} s), since the speed moves them by itself.")
     return rebased
 
 

@@ -426,3 +426,35 @@ def test_the_report_says_why_a_20_hz_walks_variability_is_missing(tmp_path, caps
     out = " ".join(capsys.readouterr().out.split())
     assert "not measured at 20 Hz — strides are not timed finely enough under 26 Hz" in out
     assert "too little steady walking" not in out
+
+
+def test_a_recording_exactly_at_a_rate_limit_is_not_treated_as_under_it():
+    """A rate is estimated from the time stamps (1 / median interval), and a 40-Hz recording's read
+    39.99999999999979 Hz: its impact and contact time were withheld as 'not measured below 40 Hz', and a 23-Hz
+    walk's step-time asymmetry likewise. Each limit is judged with RATE_LIMIT_SLACK (as the 20-Hz refusal is): at
+    40 Hz a run's impact is given (within 25 % of truth: a 2-sample peak reads low) and its contact time within
+    ±20 ms; at 23 Hz an even walk's asymmetry is given within +1.05 points of truth; at 26 Hz its stride CV."""
+    from imu_gait.engine import (TIMING_MIN_RATE_HZ, WALK_ASYMMETRY_MIN_RATE_HZ, WALK_STRIDE_CV_MIN_RATE_HZ,
+                                 rate_below_limit)
+
+    def a_hair_slow(rec):
+        """The same samples on a clock 1e-9 slow: the rate reads a hair under its nominal value (as 40 Hz read)."""
+        return Recording(rec.time_s * (1 + 1e-9), rec.acc_mps2, rec.gyro_rads, meta=rec.meta)
+
+    rec, truth = synthesize_walk(fs_hz=40.0, **RUN)
+    rec = a_hair_slow(rec)
+    assert rec.sample_rate_hz < TIMING_MIN_RATE_HZ
+    res = imu_gait.analyze(rec)
+    s = res.summary
+    assert not any("not measured below" in w for w in res.warnings), res.warnings
+    assert abs(s["impact_g"] / _true_impact_g(**RUN) - 1) <= 0.25, s["impact_g"]
+    assert abs(s["ground_contact_ms"] - truth.steps["ground_contact_ms"].median()) <= 20.0
+    walk, wtruth = synthesize_walk(120.0, fs_hz=23.0, seed=1, cadence_spm=110.0)
+    walk = a_hair_slow(walk)
+    assert walk.sample_rate_hz < WALK_ASYMMETRY_MIN_RATE_HZ
+    _, asym_true = steady_walk_variability(wtruth.steps)
+    assert abs(imu_gait.analyze(walk).summary["step_time_asymmetry_pct"] - asym_true) <= 1.05
+    walk26 = a_hair_slow(synthesize_walk(60.0, fs_hz=26.0, seed=1)[0])
+    assert walk26.sample_rate_hz < WALK_STRIDE_CV_MIN_RATE_HZ
+    assert np.isfinite(imu_gait.analyze(walk26).summary["stride_time_cv_pct"])
+    assert rate_below_limit(39.0, TIMING_MIN_RATE_HZ) and not rate_below_limit(float("nan"), TIMING_MIN_RATE_HZ)

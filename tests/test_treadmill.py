@@ -595,3 +595,16 @@ def test_a_fast_minute_inside_the_baseline_is_the_first_at_its_speed():
     t0 = float(rec.time_s[0])
     assert [(f.id, abs(f.start_s - t0 - 65) <= 15) for f in flags] == [("vertical_bounce", True)], \
         [(f.id, f.start_s - t0) for f in flags]
+
+
+def test_each_stages_cadence_under_40_hz_is_taken_over_spans_of_strides_as_the_summarys():
+    """Under 40 Hz the summary's cadence is a median over spans of 8 strides (a point-sampled run's single strides
+    take two or three values, and their median lands on one), but ``by_treadmill_stage`` kept the single-stride
+    median: a 165-spm run at 20 Hz read 165.5 overall, 162.4 for its stage (review s40 M2). Two stages at 165
+    and 175 spm (true cadence ± 1 spm each), each within 1 spm of its truth."""
+    rec, _ = synthesize_walk(240.0, fs_hz=20.0, gait="run", cadence_spm=165.0, contact_s=0.25, seed=1,
+                             segments=[(120.0, {"cadence_spm": 175.0})])
+    sched = TreadmillSchedule.from_stages([(0, 2.8, 0), (120.0, 3.2, 0)])
+    per = imu_gait.analyze(rec, treadmill_schedule=sched).summary["by_treadmill_stage"]
+    assert abs(per[0]["cadence_spm"] - 165.0) <= 1.0, per[0]
+    assert abs(per[1]["cadence_spm"] - 175.0) <= 1.0, per[1]

@@ -906,21 +906,21 @@ def walking_line(ov: Overview) -> list[tuple[str, str]]:
 
 def _run_regularity_withheld(rate_hz: float) -> bool:
     """Whether a run sampled at ``rate_hz`` has its regularity withheld (:data:`imu_gait.engine.RUN_REGULARITY_BLIND`)."""
-    from ..engine import TIMING_MIN_RATE_HZ
-    return math.isfinite(rate_hz) and rate_hz < TIMING_MIN_RATE_HZ
+    from ..engine import TIMING_MIN_RATE_HZ, rate_below_limit
+    return rate_below_limit(rate_hz, TIMING_MIN_RATE_HZ)
 
 
 def _cv_missing_why(ov, gait: str, what: str, *, short: bool) -> str:
     """Why a gait's stride-time CV is missing: a run sampled under the engine's timing rate is not timed finely
     enough (the summary leaves it out there: 'too little steady running' told a 25-Hz runner the wrong reason),
     else too little steady walking or running."""
-    from ..engine import TIMING_MIN_RATE_HZ, WALK_STRIDE_CV_MIN_RATE_HZ
-    if gait == "run" and ov.sample_rate_hz < TIMING_MIN_RATE_HZ:
+    from ..engine import TIMING_MIN_RATE_HZ, WALK_STRIDE_CV_MIN_RATE_HZ, rate_below_limit
+    if gait == "run" and rate_below_limit(ov.sample_rate_hz, TIMING_MIN_RATE_HZ):
         return (f"not measured at {ov.sample_rate_hz:.0f} Hz — running contacts are not timed finely enough under "
                 f"{TIMING_MIN_RATE_HZ:.0f} Hz (see the notes)")
-    if gait == "walk" and ov.sample_rate_hz < WALK_STRIDE_CV_MIN_RATE_HZ:
-        return (f"not measured at {ov.sample_rate_hz:.0f} Hz — strides are not timed finely enough under 26 Hz "
-                "(see the notes)")
+    if gait == "walk" and rate_below_limit(ov.sample_rate_hz, WALK_STRIDE_CV_MIN_RATE_HZ):
+        return (f"not measured at {ov.sample_rate_hz:.0f} Hz — strides are not timed finely enough under "
+                f"{WALK_STRIDE_CV_MIN_RATE_HZ:.0f} Hz (see the notes)")
     return f"not judged — too little steady {what}" + ("" if short else " (turns, starts and stops are left out)")
 
 

@@ -850,8 +850,8 @@ def _bouts_section(result: AnalysisResult, ov: Overview) -> str:
     if not set(BOUT_COLUMNS) <= set(table.columns):     # a result put together by hand, or from an older JSON
         # (under the engine's timing rate with its span cadence, as the engine builds the table: single strides
         # take two or three values at 20–26 Hz and their median landed on one — a 165-spm run at 20 Hz read 163)
-        from ..engine import CADENCE_SPAN_STRIDES, TIMING_MIN_RATE_HZ
-        span = CADENCE_SPAN_STRIDES if ov.sample_rate_hz < TIMING_MIN_RATE_HZ else None
+        from ..engine import CADENCE_SPAN_STRIDES, TIMING_MIN_RATE_HZ, rate_below_limit
+        span = CADENCE_SPAN_STRIDES if rate_below_limit(ov.sample_rate_hz, TIMING_MIN_RATE_HZ) else None
         table = bout_table(step_table(result), table, flags=result.flags, cadence_span_strides=span)
     if len(table) < 2:
         return ""
