@@ -105,11 +105,13 @@ def atomic_text_file(path: str | os.PathLike | IO[str], *, encoding: str = "utf-
     fd: int | None
     try:
         fd = os.open(tmp, _TEMP_OPEN_FLAGS, 0o666)
-    except PermissionError:
+    except OSError as e:
         # a folder we may not add files to, holding a file we may write (probe_writable let it through): the
         # only way left is to write that file in place, as before
-        if not (os.path.isfile(target) and not os.path.islink(target)):
-            raise
+        if not (isinstance(e, PermissionError) and os.path.isfile(target) and not os.path.islink(target)):
+            # named as the user gave it, not as our hidden temporary name ('/proc/.x.json.cbc9daa3.tmp: could not
+            # write it' for --json /proc/x.json)
+            raise type(e)(e.errno, e.strerror, target) from None
         fd = None
     if fd is None:
         with open(target, "w", encoding=encoding, errors=errors, newline=newline) as fh:
