@@ -3235,7 +3235,8 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
                 steps[k] = np.where(lost, np.nan, steps[k].to_numpy(float))
     if rate_below_limit(engine._fed_rate_hz, TIMING_MIN_RATE_HZ) and len(steps):
         steps = _timing_blind_for_flags(steps, engine._fed_rate_hz)
-    flags, tl = evaluate_flags(steps, asymmetry_blind_gaits=asymmetry_blind_gaits(engine._fed_rate_hz), treadmill=ctx["treadmill"], belt_speed_mps=ctx["belt_speed_mps"],
+    flags, tl = evaluate_flags(steps, asymmetry_blind_gaits=asymmetry_blind_gaits(engine._fed_rate_hz),
+                               treadmill=ctx["treadmill"], belt_speed_mps=ctx["belt_speed_mps"],
                                incline_pct=ctx["incline_pct"], max_incline_pct=ctx["max_incline_pct"],
                                placement=ctx["placement"], has_gyro=engine.has_gyro, baseline_s=ctx["baseline_s"],
                                fixed_baselines=fixed_baselines, treadmill_schedule=engine.treadmill_schedule,

@@ -100,13 +100,18 @@ def test_a_run_at_100_hz_gets_no_rate_note():
     assert not any("sampled at" in w for w in res.warnings)
 
 
+def _write_csv(rec, path):
+    """Write a recording as a plain CSV the analyze command reads, for the terminal-report tests."""
+    np.savetxt(path, np.column_stack([rec.time_s, rec.acc_mps2, rec.gyro_rads]), delimiter=",", fmt="%.6f",
+               header="time_s,acc_x,acc_y,acc_z,gyro_x,gyro_y,gyro_z", comments="")
+    return path
+
+
 def test_the_report_says_why_a_25_hz_runs_variability_is_missing(tmp_path, capsys):
     """The terminal report said 'not judged — too little steady running' for a 25-Hz run of 140 steady steps."""
     from imu_gait.cli import main
     rec, _ = synthesize_walk(fs_hz=25.0, **RUN)
-    path = tmp_path / "run25.csv"
-    np.savetxt(path, np.column_stack([rec.time_s, rec.acc_mps2, rec.gyro_rads]), delimiter=",", fmt="%.6f",
-               header="time_s,acc_x,acc_y,acc_z,gyro_x,gyro_y,gyro_z", comments="")
+    path = _write_csv(rec, tmp_path / "run25.csv")
     main(["analyze", str(path)])
     out = " ".join(capsys.readouterr().out.split())
     assert "not measured at 25 Hz — running contacts are not timed finely enough under 40 Hz" in out
@@ -419,9 +424,7 @@ def test_the_report_says_why_a_20_hz_walks_variability_is_missing(tmp_path, caps
     not 'too little steady walking' for a 120-s walk of ~200 steady steps."""
     from imu_gait.cli import main
     rec, _ = synthesize_walk(120.0, fs_hz=20.0, seed=1)
-    path = tmp_path / "walk20.csv"
-    np.savetxt(path, np.column_stack([rec.time_s, rec.acc_mps2, rec.gyro_rads]), delimiter=",", fmt="%.6f",
-               header="time_s,acc_x,acc_y,acc_z,gyro_x,gyro_y,gyro_z", comments="")
+    path = _write_csv(rec, tmp_path / "walk20.csv")
     main(["analyze", str(path)])
     out = " ".join(capsys.readouterr().out.split())
     assert "not measured at 20 Hz — strides are not timed finely enough under 26 Hz" in out
