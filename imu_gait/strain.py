@@ -1269,6 +1269,9 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     incline_now = np.asarray(sched.incline_at(grid["time_s"]), float) * np.ones(len(grid["time_s"]))
     incline_change = incline_now - _baseline_incline(grid, cols, sched)
     same_belt = _rebase_to_same_belt(grid, sched, belt_ratio, cfg, notes)
+    same_pace = np.zeros(len(grid["time_s"]), bool)
+    if treadmill and not np.isfinite(belt_ratio).any():
+        same_pace = _rebase_to_same_pace(grid, cfg, notes)
     rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=_incline_above_baseline(grid, cols, sched), pk=pk,
                          notes=[] if off_trunk else notes, belt_ratio=belt_ratio, incline_change=incline_change,
                          has_gyro=has_gyro, incline_now=incline_now)
@@ -1318,7 +1321,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                cadence=grid["cadence_spm"], cadence_base=grid["cadence_spm_baseline"], grid=grid,
                first_step_s=float(cols["time_s"][0]), last_step_s=float(cols["time_s"][-1]),
                sides=_recorded_sides(st["side"]), step_time=cols["time_s"], step_dt=cols["step_time_s"],
-               steady=steady, walking_aid=aid, same_belt=same_belt)
+               steady=steady, walking_aid=aid, same_belt=same_belt, same_pace=same_pace)
     active = {}
     for fid, eps in episodes.items():
         col = np.zeros(len(t), bool)
@@ -2744,6 +2747,9 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     if fid in SAME_BELT_RULES and kind == "baseline" and ctx["same_belt"][k]:
         cause = (f"Judged against your own first steps at this belt speed ({belt * 3.6:.1f} km/h), not against "
                  "your baseline at another speed: the change is since then. " + cause)
+    if fid in SAME_BELT_RULES and kind == "baseline" and ctx.get("same_pace", np.zeros(k + 1, bool))[k]:
+        cause = (f"Judged against your own first steps at this pace ({float(ctx['cadence_base'][k]):.0f} spm), not "
+                 "against your baseline at another pace: the change is since then. " + cause)
     said_pace = False
     if fid in ("vertical_bounce", "trunk_twist_excess", "trunk_twist_guarding") and kind == "baseline" \
             and not belt > 0 and "cadence" in ctx:
@@ -2962,6 +2968,82 @@ def _rebase_to_same_belt(grid: dict, sched: "_ScheduleView", belt_ratio: np.ndar
                      "over-striding, bounce and trunk twist (and the cadence and twist that handrail gripping and "
                      "incline effort compare) were judged against your own first steps at that speed (after its first "
                      f"{SAME_BELT_SETTLE_S:.0f} s), since the speed moves them by itself.")
+    return rebased
+
+
+#: a treadmill with no belt speed entered: a stretch whose cadence stays this far off the baseline's is a pace
+#: block (the cadence the flags' words already read as a faster or slower pace, RUN_FASTER_CADENCE_FRAC) …
+PACE_BLOCK_CADENCE_FRAC = 0.05
+#: … blocks whose median cadences lie within this of each other ran at the same pace (a 4 → 6 km/h walk: +13 %;
+#: a step of 0.5 km/h moves the cadence ~3 %), and breaks shorter than PACE_BLOCK_GAP_S do not end a block
+PACE_SAME_FRAC = 0.03
+PACE_BLOCK_GAP_S = 10.0
+
+
+def _rebase_to_same_pace(grid: dict, cfg: StrainConfig, notes: list[str]) -> np.ndarray:
+    """A treadmill interval program with no belt speed entered: :func:`_rebase_to_same_belt` with the pace read from
+    the cadence. A belt speed-up shows as a block of cadence ≥ :data:`PACE_BLOCK_CADENCE_FRAC` off the baseline's; the
+    blocks that come back to the pace of an earlier one (within :data:`PACE_SAME_FRAC`, same gait) have
+    :data:`SAME_BELT_METRICS` judged against the first such block's first :data:`SAME_BELT_BASELINE_S` (each block's
+    first :data:`SAME_BELT_SETTLE_S` left out). Without it a 4 / 6 km/h program raised a 'marked' bounce flag in every
+    fast minute, the same flag again and again (review s41); the first fast block keeps its flag, whose words
+    already name the quicker cadence, and a later block that bounces more than the first is still flagged.
+    Returns the rows rebased (bool)."""
+    t = grid["time_s"]
+    n = len(t)
+    rebased = np.zeros(n, bool)
+    if n == 0:
+        return rebased
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = grid["cadence_spm"] / grid["cadence_spm_baseline"]
+        off = grid["walking"] & (np.abs(ratio - 1.0) >= PACE_BLOCK_CADENCE_FRAC)
+    # blocks: runs of off-pace rows, short breaks (a rolling median's wobble, a few missed steps) bridged
+    runs = _runs(off)
+    merged: list[list[int]] = []
+    for i0, i1 in runs:
+        if merged and t[i0] - t[merged[-1][1]] <= PACE_BLOCK_GAP_S \
+                and np.sign(np.nanmedian(ratio[i0:i1 + 1]) - 1) == np.sign(np.nanmedian(ratio[merged[-1][0]:merged[-1][1] + 1]) - 1):
+            merged[-1][1] = i1
+        else:
+            merged.append([i0, i1])
+    groups: list[dict] = []              # per pace: gait, level (cadence ratio), blocks in time order
+    for i0, i1 in merged:
+        rows = np.zeros(n, bool)
+        rows[i0:i1 + 1] = True
+        rows &= off | ~grid["walking"]
+        gaits, counts = np.unique(grid["gait"][rows & grid["walking"]], return_counts=True)
+        if not gaits.size or t[i1] - t[i0] < SAME_BELT_MIN_S:
+            continue
+        g, level = gaits[counts.argmax()], float(np.nanmedian(ratio[rows]))
+        same = [q for q in groups if q["gait"] == g and abs(level / q["level"] - 1.0) <= PACE_SAME_FRAC]
+        if same:
+            same[0]["blocks"].append((i0, i1, rows & (grid["gait"] == g)))
+        else:
+            groups.append({"gait": g, "level": level, "blocks": [(i0, i1, rows & (grid["gait"] == g))]})
+    for q in groups:
+        if len(q["blocks"]) < 2:
+            continue
+        usable = np.zeros(n, bool)
+        for i0, _i1, rows in q["blocks"]:
+            usable |= rows & grid["walking"] & (t - t[i0] >= SAME_BELT_SETTLE_S) & (t > grid["baseline_end_s"])
+        pick = np.flatnonzero(usable)[: int(SAME_BELT_BASELINE_S / cfg.grid_s)]
+        if pick.size * cfg.grid_s < SAME_BELT_MIN_S:
+            continue
+        # as with a known belt: the first block at this pace stays judged against the baseline, the later ones
+        # against it
+        later = np.zeros(n, bool)
+        for _i0, _i1, rows in q["blocks"][1:]:
+            later |= rows
+        for k in SAME_BELT_METRICS:
+            vals = grid[k][pick]
+            if np.isfinite(vals).any():
+                grid[k + "_baseline"] = np.where(later, float(np.nanmedian(vals)), grid[k + "_baseline"])
+        rebased |= later
+    if rebased.any():
+        notes.append("No belt speed was entered, but your cadence showed the pace coming back to one you had walked "
+                     "or run at before: there, over-striding, bounce and trunk twist were judged against your own "
+                     f"first steps at that pace (after its first {SAME_BELT_SETTLE_S:.0f} s), since the pace moves "
+                     "them by itself. Enter the program (--treadmill-schedule) to have it judged by belt speed.")
     return rebased
 
 

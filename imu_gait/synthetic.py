@@ -50,6 +50,10 @@ IMPACT_RUN_WIDTH_S = 0.05
 #: it is still, before being let down again towards the next contact
 DESCENT_STILL_PHASE = 0.45
 
+#: stairs down: a drop per step of at least this much (cm) has no walking bounce of its own (see the vertical model);
+#: shallower drops keep part of it, so a ramp from level ground onto the stairs eases it out
+DESCENT_FULL_DROP_CM = 10.0
+
 #: parameters that ``segments`` may change, with their defaults
 DEFAULTS: dict[str, float] = {
     "cadence_spm": 110.0,
@@ -271,6 +275,12 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     z_walk = np.zeros_like(t)
     if (w_run < 1).any():
         A = p["bounce_cm"] / 100.0
+        # down stairs the stance knee lowers the body all through single support: there is no vault over a straight
+        # leg, so the level walk's bounce is not added to the drop (the drop is the trunk's vertical path). Added, at
+        # 140 spm its fall and the drop's fell together at 0.89 g — the ground holding 0.11 of body weight with a foot
+        # loaded, where descent's force never dips below ~0.6 of it (Riener et al. 2002) — and the engine read the
+        # near free fall as a running flight (stairs audit s41). Eased with the stair's own ramp
+        A = A * (1.0 - np.clip(-p["stair_rise_cm"] / DESCENT_FULL_DROP_CM, 0.0, 1.0))
         z_walk = -(A / 2) * np.cos(two_pi * (phase_step - 0.1)) * env
         # loading transient: a Mexican-hat displacement whose 2nd derivative is a +peak one
         # width after contact, so the vertical acceleration rises steepest at the contact.

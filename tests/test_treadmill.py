@@ -519,7 +519,7 @@ def test_an_interval_programs_fast_minutes_are_judged_against_the_same_belt_spee
     187–248 s, 367–429 s …): the bounce a faster belt brings by itself, judged again and again against the slow
     baseline. The first fast minute still says so, naming the faster belt (as a single speed-up does); the fast
     minutes that come back to 6 km/h are judged against the walker's own first steps at 6 km/h, and an unchanged
-    fast gait raises nothing there. Without a schedule imu_gait cannot know the belt changed: the flags stay."""
+    fast gait raises nothing there. (Without a schedule: test_an_interval_program_without_a_schedule_…)"""
     rec, sched, fast_starts = _interval_walk()
     res = imu_gait.analyze(rec, treadmill_schedule=sched)
     t0 = float(rec.time_s[0])
@@ -528,7 +528,30 @@ def test_an_interval_programs_fast_minutes_are_judged_against_the_same_belt_spee
     assert abs(f.start_s - t0 - fast_starts[0]) <= 15 and f.end_s - t0 <= fast_starts[0] + 60 + 15
     assert f.cause.startswith("The belt ran faster here than during your baseline (4.0 → 6.0 km/h)")
     assert any("first steps at that speed" in n for n in res.summary["flag_notes"]), res.summary["flag_notes"]
-    assert len([f for f in imu_gait.analyze(rec, treadmill=True).flags if f.id == "vertical_bounce"]) == 4
+
+
+@pytest.mark.parametrize("last_fast", [None, dict(bounce_cm=5.6)], ids=["same", "more_bounce_last"])
+def test_an_interval_program_without_a_schedule_is_judged_by_its_pace(last_fast):
+    """The same 4 / 6 km/h program on a treadmill with no belt speed entered raised a 'marked' bounce flag in every
+    fast minute (4 of 4: the pace's own bounce against the slow warm-up, the same flag four times). The cadence shows
+    the pace (104 → 118 spm): the fast minutes that come back to it are judged against the first one, as with an
+    entered schedule — one flag (± 15 s of the first fast minute, its words naming the quicker cadence), and a note
+    saying so. A 4th fast minute that bounces more (4.2 → 5.6 cm) is still flagged there (± 15 s), against the first
+    fast minute's bounce (4.2 cm truth, ± 15 %), its cause saying so."""
+    rec, _sched, fast_starts = _interval_walk(last_fast=last_fast)
+    res = imu_gait.analyze(rec, treadmill=True)
+    t0 = float(rec.time_s[0])
+    starts = [f.start_s - t0 for f in res.flags]
+    assert [f.id for f in res.flags] == ["vertical_bounce"] * (1 if last_fast is None else 2), starts
+    first = res.flags[0]
+    assert abs(starts[0] - fast_starts[0]) <= 15 and first.end_s - t0 <= fast_starts[0] + 60 + 15
+    assert "Your cadence was also 13 % above your baseline" in first.cause
+    assert any("first steps at that pace" in n for n in res.summary["flag_notes"]), res.summary["flag_notes"]
+    if last_fast is not None:
+        last = res.flags[1]
+        assert abs(starts[1] - fast_starts[3]) <= 15 and abs(last.end_s - t0 - (fast_starts[3] + 60)) <= 15
+        assert last.cause.startswith("Judged against your own first steps at this pace (118 spm)")
+        assert last.reference == pytest.approx(4.2, rel=0.15)
 
 
 def test_more_bounce_in_a_later_fast_interval_is_still_flagged_there():
