@@ -80,6 +80,8 @@ def test_minutes_count_the_steps_and_carry_the_cadence(synthetic):
     steps, minutes = _read(out, "steps.csv"), _read(out, "minutes.csv")
     assert list(minutes["minute"]) == [0, 1, 2]            # 150 s: minutes 0, 1 and a half minute 2
     assert minutes["start_s"].tolist() == pytest.approx([0.0, 60.0, 120.0], abs=0.02)
+    assert minutes["recorded_s"].tolist() == pytest.approx([60.0, 60.0, 30.0], abs=0.05)
+    assert minutes["worn"].isna().all()                     # 2.5 min: too short to judge wear (60-min windows)
     assert minutes["end_s"].iloc[-1] == pytest.approx(150.0, abs=0.05)
     assert minutes["n_steps"].sum() == len(steps)           # every step in exactly one minute
     true_per_minute = np.bincount((truth.ic_times_s // 60).astype(int), minlength=3)[:3]
@@ -89,6 +91,31 @@ def test_minutes_count_the_steps_and_carry_the_cadence(synthetic):
     assert minutes["cadence_spm_median"].iloc[1] == pytest.approx(110.0, abs=1.0)
     assert minutes["step_time_s_median"].iloc[1] == pytest.approx(60 / 110, abs=0.005)
     assert minutes["start_unix_s"].tolist() == pytest.approx([START_UNIX_S + 60 * k for k in range(3)], abs=0.02)
+
+
+def test_minutes_in_a_gap_say_not_recorded_not_zero_walking(tmp_path):
+    """Two 4-min walks 2 minutes apart in one file: the minutes between have 0 steps and recorded_s 0 (no data) —
+    before, a per-minute table could not tell them from minutes recorded without walking. Recorded seconds of a
+    whole walking minute within 0.05 s of 60."""
+    from imu_gait.recording import Recording
+    a, truth_a = synthesize_walk(240.0, seed=5, cadence_spm=100.0)
+    b, truth_b = synthesize_walk(240.0, seed=6, cadence_spm=100.0)
+    shift = 240.0 + 120.0
+    rec = Recording(np.r_[a.time_s, b.time_s + shift], np.vstack([a.acc_mps2, b.acc_mps2]),
+                    np.vstack([a.gyro_rads, b.gyro_rads]), meta={"placement": "lower_back"})
+    path = tmp_path / "two_walks.csv"
+    write_native(path, rec)
+    out = tmp_path / "export"
+    assert main(["analyze", str(path), "-q", "--export-dir", str(out)]) == 0
+    minutes = _read(out, "minutes.csv").set_index("minute")
+    assert list(minutes.index) == list(range(0, 10))       # 0 … 599.99 s: minutes 0-9, the gap's too
+    gap = minutes.loc[4:5]                                  # 240-359 s: nothing recorded (239.99-360 s)
+    assert (gap["recorded_s"] == 0).all() and (gap["n_steps"] == 0).all(), gap[["recorded_s", "n_steps"]]
+    assert gap["worn"].isna().all()
+    assert minutes.loc[0, "recorded_s"] == pytest.approx(60.0, abs=0.05)
+    assert minutes.loc[[1, 2, 3, 6, 7, 8, 9], "recorded_s"].tolist() == pytest.approx([60.0] * 7, abs=0.05)
+    true_n = len(truth_a.ic_times_s) + len(truth_b.ic_times_s)
+    assert abs(minutes["n_steps"].sum() - true_n) <= 6
 
 
 def test_settings_record_version_options_and_context(synthetic):

@@ -4,8 +4,9 @@
 
 - ``steps.csv``: one row per initial contact — ``recording``, ``step``, ``time_s``, its wall-clock time
   (``time_unix_s``, ``time_iso``), then the steps CSV's columns in their order;
-- ``minutes.csv``: one row per minute from the first sample, minutes without steps included (0 steps): the
-  steps counted in it and each metric's median over them;
+- ``minutes.csv``: one row per minute of the recording's time axis (floor(time_s / 60), as the days table
+  counts wear), minutes without steps included: the seconds recorded in it (0 in a gap: no data, not no
+  walking), whether the sensor was worn, the steps counted in it and each metric's median over them;
 - ``bouts.csv``: the bouts CSV's rows (``--bouts-csv``) with ``recording`` first;
 - ``settings.csv``: ``recording``, ``setting``, ``value`` — the imu_gait version and what the analysis was
   told and found (placement, sensor height, belt speed, sample rate, start time …), for a methods section;
@@ -48,7 +49,7 @@ STEP_EXPORT_COLUMNS = ("recording", "step", "time_s", *CLOCK_COLUMNS, *[c for c 
 #: metrics summarised per minute (median over the minute's steps)
 MINUTE_METRICS = ("cadence_spm", "step_time_s", "stride_time_s", "step_length_m", "walking_speed_mps",
                   "vertical_oscillation_cm", "trunk_twist_deg", "pelvic_drop_deg", "lateral_sway_cm", "impact_g")
-MINUTE_COLUMNS = ("recording", "minute", "start_s", "end_s", "start_unix_s", "start_iso", "n_steps",
+MINUTE_COLUMNS = ("recording", "minute", "start_s", "end_s", "start_unix_s", "start_iso", "recorded_s", "worn", "n_steps",
                   "n_walking_steps", "n_running_steps", *[f"{m}_median" for m in MINUTE_METRICS])
 #: the summary's keys written to settings.csv (a methods section's figures), in order
 SETTING_KEYS = {
@@ -122,31 +123,58 @@ def export_steps_frame(result: AnalysisResult, recording: str) -> pd.DataFrame:
 
 
 def export_minutes_frame(result: AnalysisResult, recording: str) -> pd.DataFrame:
-    """One row per minute from the first sample to the end of the recording (:data:`MINUTE_COLUMNS`)."""
+    """One row per minute of the recording's time axis (``minute`` = floor(time_s / 60), as the days table
+    counts wear), from the first sample's minute to the last's, minutes inside a gap included
+    (:data:`MINUTE_COLUMNS`)."""
     s = result.summary
-    origin = float(s.get("time_start_s") or 0.0)
-    duration = float(s.get("duration_s") or 0.0)
-    n_min = int(np.ceil(duration / 60.0 - 1e-9)) if duration > 0 else 0
+    first = float(s.get("time_start_s") or 0.0)
+    last = first + float(s.get("duration_s") or 0.0)
     steps = result.steps
     t = pd.to_numeric(steps["time_s"], errors="coerce").to_numpy(float) if len(steps) else np.array([])
-    if len(t):        # a contact at the very end belongs to the last minute
-        n_min = max(n_min, int(np.floor((np.nanmax(t) - origin) / 60.0)) + 1)
-    minute = np.floor((t - origin) / 60.0).astype(np.int64) if len(t) else np.array([], np.int64)
-    start = origin + 60.0 * np.arange(n_min)
-    end = np.minimum(start + 60.0, origin + max(duration, 60.0 * (n_min - 1)))
+    t = t[np.isfinite(t)] if len(t) else t
+    engine_minutes = result.minutes if isinstance(result.minutes, pd.DataFrame) else pd.DataFrame()
+    lo = int(np.floor(min(first, *(t[:1] if len(t) else [first])) / 60.0))
+    hi = int(np.floor(max(last, *(t[-1:] if len(t) else [last])) / 60.0))
+    if len(engine_minutes):
+        lo = min(lo, int(engine_minutes["minute"].min()))
+        hi = max(hi, int(engine_minutes["minute"].max()))
+    n_min = hi - lo + 1 if (len(t) or s.get("duration_s") or len(engine_minutes)) else 0
+    number = lo + np.arange(n_min, dtype=np.int64)
+    start = 60.0 * number
+    end = np.minimum(start + 60.0, max(last, float(t[-1]) if len(t) else last))
     unix, when = _clock(result)
-    out = pd.DataFrame({"recording": [recording] * n_min, "minute": np.arange(n_min, dtype=np.int64),
+    out = pd.DataFrame({"recording": [recording] * n_min, "minute": number,
                         "start_s": np.round(start, 4) + 0.0, "end_s": np.round(end, 4) + 0.0,
                         "start_unix_s": np.round(unix + start, 3) if unix is not None else np.full(n_min, np.nan),
                         "start_iso": _iso_times(when, start)})
+    # samples and wear, as the engine counted them for the days table: a minute in a gap is recorded 0 s —
+    # its 0 steps are 'no data', not 'no walking'. A result read back from a JSON has no minutes: empty cells
+    recorded = np.full(n_min, np.nan)
+    worn = pd.array([pd.NA] * n_min, dtype="boolean")
+    if len(engine_minutes) and n_min:
+        at = engine_minutes["minute"].to_numpy(np.int64) - lo
+        recorded[:] = 0.0
+        recorded[at] = engine_minutes["recorded_s"].to_numpy(float)
+        if (s.get("days") or {}).get("wear_judged"):
+            worn[at] = engine_minutes["worn"].to_numpy(bool)
+            worn[recorded == 0] = pd.NA
+    out["recorded_s"] = np.round(recorded, 3) + 0.0
+    out["worn"] = worn
+    # (clipped to the grid: a pocket's contact evened out may fall a few ms before the first sample)
+    minute = (np.clip(np.floor(t / 60.0).astype(np.int64) - lo, 0, max(n_min - 1, 0)) if len(t)
+              else np.array([], np.int64))
     gait = steps["gait"].astype(str).to_numpy() if len(steps) else np.array([], str)
+    finite = (pd.to_numeric(steps["time_s"], errors="coerce").notna().to_numpy() if len(steps)
+              else np.array([], bool))
+    gait = gait[finite]
     out["n_steps"] = np.bincount(minute, minlength=n_min)[:n_min]
     out["n_walking_steps"] = np.bincount(minute[gait == "walk"], minlength=n_min)[:n_min]
     out["n_running_steps"] = np.bincount(minute[gait == "run"], minlength=n_min)[:n_min]
     for m in MINUTE_METRICS:
         col = np.full(n_min, np.nan)
         if len(t) and m in steps:
-            med = pd.Series(pd.to_numeric(steps[m], errors="coerce").to_numpy(float)).groupby(minute).median()
+            values = pd.to_numeric(steps[m], errors="coerce").to_numpy(float)[finite]
+            med = pd.Series(values).groupby(minute).median()
             col[med.index.to_numpy()] = med.to_numpy()
         out[f"{m}_median"] = np.round(col, DECIMALS.get(m, 4)) + 0.0
     return out.reindex(columns=list(MINUTE_COLUMNS))
@@ -185,9 +213,14 @@ def dictionary_frame() -> pd.DataFrame:
     steps = {"recording": rec, "step": "the step's number in the recording (0, 1, …)", **{"time_s": STEP_COLUMNS["time_s"]},
              **CLOCK_COLUMNS, **{c: STEP_COLUMNS[c] for c in STEP_COLUMNS if c != "time_s"},
              "turning": "true: a stride turning 15 deg or more, or next to one (needs a gyro; false without one)"}
-    minutes = {"recording": rec, "minute": "minute number counted from the first sample (0, 1, …)",
+    minutes = {"recording": rec, "minute": "minute of the recording's time axis: floor(time_s / 60), as the days "
+                                           "table counts wear (0 at the file's start time)",
                "start_s": "the minute's start on the recording's time axis (as the steps' time_s)",
                "end_s": "the minute's end (the last minute ends with the recording)",
+               "recorded_s": "seconds of samples in the minute (0: a gap in the recording — its 0 steps are no "
+                             "data, not no walking; empty: not known, a result read back from a JSON)",
+               "worn": "the sensor worn in the minute (not lying still, as the days table judges wear); empty "
+                       "when wear could not be judged (too short a recording) or the minute was not recorded",
                "start_unix_s": "the minute's start in seconds since 1970-01-01 UTC (empty: clock or time zone unknown)",
                "start_iso": "the minute's start as wall-clock time, ISO 8601 (empty: clock unknown)",
                "n_steps": "initial contacts in the minute (walking and running)",
@@ -201,6 +234,9 @@ def dictionary_frame() -> pd.DataFrame:
                   "n_steps": "steps in the bout", "flags": "ids of the back-strain flags held during the bout"})
     settings = {"recording": rec, "setting": "name of the setting (one of: " + ", ".join(SETTING_KEYS) + ")",
                 "value": "its value as text (empty: not given / not known; true/false)"}
+    # in each table's column order (the dict literals above are grouped by meaning)
+    steps = {c: steps[c] for c in STEP_EXPORT_COLUMNS}
+    minutes = {c: minutes[c] for c in MINUTE_COLUMNS}
     rows = [(table, col, _unit(col) if col not in ("recording", "step", "minute", "time_iso", "start_iso") else "",
              desc)
             for table, cols in (("steps", steps), ("minutes", minutes), ("bouts", bouts), ("settings", settings))
