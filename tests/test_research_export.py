@@ -140,6 +140,10 @@ def test_dictionary_describes_every_column_with_its_unit(synthetic):
     assert unit["steps", "step_length_m"] == "m" and unit["steps", "cadence_spm"] == "steps/min"
     assert unit["minutes", "walking_speed_mps_median"] == "m/s" and unit["steps", "ground_contact_ms"] == "ms"
     assert unit["steps", "time_unix_s"] == "s since 1970-01-01 UTC"
+    assert unit["bouts", "start_mmss"] == "m:ss" and unit["minutes", "recorded_s"] == "s"
+    # every column says what it is in its own words (no "as the bouts CSV" pointer to elsewhere)
+    assert not d["description"].str.contains("as the bouts CSV").any()
+    assert d.groupby("table")["column"].apply(lambda c: c.is_unique).all()
 
 
 def test_real_recording_export_matches_its_json_and_native_csvs(tmp_path):

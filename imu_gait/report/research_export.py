@@ -227,11 +227,25 @@ def dictionary_frame() -> pd.DataFrame:
                "n_walking_steps": "of them, walking steps", "n_running_steps": "of them, running steps",
                **{f"{m}_median": f"median over the minute's steps of the steps table's {m} (empty: none measured)"
                   for m in MINUTE_METRICS}}
-    bouts = {"recording": rec, **{c: f"as the bouts CSV (--bouts-csv; README 'Each walking bout on its own')"
-                                  for c in BOUT_CSV_COLUMNS}}
-    bouts.update({"walking_bout": "the walking bout's number (0, 1, …)", "start_s": "first contact of the bout, s",
-                  "end_s": "last contact of the bout, s", "duration_s": "end_s - start_s",
-                  "n_steps": "steps in the bout", "flags": "ids of the back-strain flags held during the bout"})
+    bouts = {"recording": rec,
+             **{c: f"median over the bout's steps of the steps table's {c} (empty: none of its steps has a value)"
+                for c in BOUT_CSV_COLUMNS if c in STEP_COLUMNS}}
+    bouts.update({"walking_bout": "the walking bout's number in the recording (0, 1, …): steady stretches less "
+                                  "than 3 s apart joined, as Mobilise-D counts bouts",
+                  "first_bout": "the steps' bout number of its first stretch", "last_bout": "… of its last stretch",
+                  "start_s": "first contact of the bout (the recording's time axis)", "end_s": "its last contact",
+                  "duration_s": "end_s - start_s (pauses included)", "n_steps": "steps in the bout",
+                  "n_pauses": "pauses under 3 s joined into it", "gait": "'walk', 'run' or 'mixed'",
+                  "running_share": "share of its steps that are running", "n_turns": "turns of 45 deg or more "
+                  "(empty without a gyro: not seen, not absent)",
+                  "flags": "ids of the back-strain flags held during the bout, space-separated (empty: none)",
+                  "stride_length_m": "twice the bout's median step length",
+                  "cadence_spm": "the bout's cadence: median over its spans of strides (median of its steps' "
+                                 "cadence where too short)",
+                  "start_mmss": "start_s as m:ss from the first sample", "end_mmss": "end_s as m:ss",
+                  "day": "the day (1, 2, …) the bout starts in, as the days table numbers days",
+                  "date": "that day's date, YYYY-MM-DD (empty when the file does not say when it started)"})
+    bouts = {c: bouts[c] for c in ("recording", *BOUT_CSV_COLUMNS)}
     settings = {"recording": rec, "setting": "name of the setting (one of: " + ", ".join(SETTING_KEYS) + ")",
                 "value": "its value as text (empty: not given / not known; true/false)"}
     # in each table's column order (the dict literals above are grouped by meaning)
@@ -242,7 +256,7 @@ def dictionary_frame() -> pd.DataFrame:
             for table, cols in (("steps", steps), ("minutes", minutes), ("bouts", bouts), ("settings", settings))
             for col, desc in cols.items()]
     out = pd.DataFrame(rows, columns=["table", "column", "unit", "description"])
-    for ends, unit in (("_iqr", ""), ("running_share", "fraction 0..1"), ("time_unix_s", "s since 1970-01-01 UTC"),
+    for ends, unit in (("_iqr", ""), ("running_share", "fraction 0..1"), ("_mmss", "m:ss"), ("date", "YYYY-MM-DD"), ("time_unix_s", "s since 1970-01-01 UTC"),
                        ("start_unix_s", "s since 1970-01-01 UTC")):
         out.loc[out["column"].str.endswith(ends), "unit"] = unit
     return out
