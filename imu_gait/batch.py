@@ -116,6 +116,7 @@ def _output_table_headers() -> tuple[tuple[str, tuple[str, ...]], ...]:
         from .compare import TABLE_FIXED_COLUMNS
         from .days import DAY_COLUMNS
         from .report.flags_csv import FLAG_CSV_COLUMNS
+        from .report.research_export import MINUTE_COLUMNS, STEP_EXPORT_COLUMNS
         from .result import STEP_COLUMNS
         from .scoring import EVENT_COLUMNS
 
@@ -127,6 +128,11 @@ def _output_table_headers() -> tuple[tuple[str, tuple[str, ...]], ...]:
             ("days table", tuple(DAY_COLUMNS[:4])),
             ("compare table", tuple(TABLE_FIXED_COLUMNS[:4])),
             ("score events table", tuple(EVENT_COLUMNS)),
+            # the research export's own tables (--export-dir; its bouts.csv is a pooled bouts table)
+            ("research export steps table", tuple(STEP_EXPORT_COLUMNS[:4])),
+            ("research export minutes table", tuple(MINUTE_COLUMNS[:4])),
+            ("research export settings table", ("recording", "setting", "value")),
+            ("research export data dictionary", ("table", "column", "unit", "description")),
         )
     return _OUTPUT_TABLE_HEADERS
 
@@ -314,8 +320,8 @@ def _what_is_there(paths: Sequence[str | os.PathLike], recursive: bool) -> str:
 def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
               context: dict[str, Any] | None = None, json_path: Path | None = None,
               steps_path: Path | None = None, score_reference: bool = False, ref_unit: str = "s",
-              with_flag_rows: bool = False, with_bout_rows: bool = False, with_day_rows: bool = False
-              ) -> dict[str, Any]:
+              with_flag_rows: bool = False, with_bout_rows: bool = False, with_day_rows: bool = False,
+              with_export: bool = False) -> dict[str, Any]:
     """Read and analyse one recording; the table row (``status`` "ok" or "error"). ``json_path`` /
     ``steps_path``: also write its JSON result / its one-row-per-step CSV there. ``score_reference``:
     score its steps against the reference beside it (:func:`reference_for`; the ``ref_*`` columns), its times
@@ -323,7 +329,9 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
     ``with_flag_rows``: the row also holds ``_flag_rows``, its flags as the flags CSV's rows (not a
     column of the table: the batch pools them into ``--flags-csv``); ``with_bout_rows``: likewise
     ``_bout_rows``, its walking bouts as the bouts CSV's rows (pooled into ``--bouts-csv``), and
-    ``with_day_rows``: ``_day_rows``, its days (pooled into ``--days-csv``)."""
+    ``with_day_rows``: ``_day_rows``, its days (pooled into ``--days-csv``); ``with_export``: ``_export``, its
+    share of the research export (:func:`~imu_gait.report.research_export.export_parts`, pooled into
+    ``--export-dir``)."""
     import imu_gait
 
     row: dict[str, Any] = {"recording": str(path), "status": "ok", "error": "",
@@ -389,6 +397,10 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
         from .report.days_csv import day_rows
 
         row["_day_rows"] = [{"recording": str(path), **dr} for dr in day_rows(res)]
+    if with_export:
+        from .report.research_export import export_parts
+
+        row["_export"] = export_parts(res, str(path), row["options"])
     # what the back-strain rules could not judge (a walk too short for a personal baseline): a 0 in a
     # flag_min_ column there means 'not judged', not 'not seen'
     row["flag_notes"] = " | ".join(" ".join(str(n).split()) for n in (s.get("flag_notes") or []))
@@ -639,6 +651,7 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
               flags_csv: str | os.PathLike | None = None,
               bouts_csv: str | os.PathLike | None = None,
               days_csv: str | os.PathLike | None = None,
+              export_dir: str | os.PathLike | None = None,
               note: Callable[[str], None] | None = None,
               context_table: ContextTable | None = None) -> list[dict[str, Any]]:
     """Analyse every recording under ``paths``; write the table to ``out_csv`` (None: don't);
@@ -652,7 +665,9 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     pooled by :func:`pooled_reference_scores`). ``flags_csv``: also write every recording's flags into
     that one CSV (a row per flag, ``recording`` first; :mod:`~imu_gait.report.flags_csv`); ``bouts_csv``:
     likewise every recording's walking bouts (:mod:`~imu_gait.report.bouts_csv`); ``days_csv``: every
-    recording's days (:mod:`~imu_gait.report.days_csv`). ``note(text)`` is told of files left out as
+    recording's days (:mod:`~imu_gait.report.days_csv`); ``export_dir``: every recording's steps, minutes,
+    bouts and settings pooled into the research export's tables there (:mod:`~imu_gait.report.research_export`;
+    a recording that failed has no rows). ``note(text)`` is told of files left out as
     imu_gait's own output tables (:func:`output_table_kind`). ``context_table``: each recording's own context
     and study columns (:mod:`imu_gait.context_table`; its values over ``context``); with no ``paths``, the
     recordings it lists, in its order. Interrupted (Ctrl-C), the table (and the flags, bouts and days CSVs) are
@@ -698,7 +713,8 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     options = [{"read_options": read_options, "json_path": jpath, "steps_path": spath,
                 "context": context if context_table is None else context_table.context_for(rec, context or {}),
                 "score_reference": score_references, "ref_unit": ref_unit, "with_flag_rows": flags_csv is not None,
-                "with_bout_rows": bouts_csv is not None, "with_day_rows": days_csv is not None}
+                "with_bout_rows": bouts_csv is not None, "with_day_rows": days_csv is not None,
+                "with_export": export_dir is not None}
                for rec, jpath, spath in zip(recordings, json_paths, steps_paths)]
     study = list(context_table.study_columns) if context_table is not None else []
     jobs = (os.cpu_count() or 1) if jobs == 0 else max(1, int(jobs))
@@ -747,8 +763,11 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     for key, path in pooled.items():
         if path is not None:
             _write_pooled(key, rows, path, study)
+    if export_dir is not None:
+        from .report.research_export import write_export_parts
+        write_export_parts([r["_export"] for r in rows if "_export" in r], export_dir)
     for r in rows:
-        for key in pooled:
+        for key in (*pooled, "_export"):
             r.pop(key, None)
     return rows
 

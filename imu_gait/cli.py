@@ -259,6 +259,9 @@ def _add_analyze(sub: Any) -> None:
     out.add_argument("--timeline-csv", metavar="OUT",
                      help="write the smoothed series the flags are judged on and your baselines, second by second, "
                           "as CSV: the lines of the report's 'Metrics over time' ('-' for stdout)")
+    out.add_argument("--export-dir", metavar="DIR",
+                     help="write a research export into DIR: steps (with wall-clock time), minutes, bouts, "
+                          "settings and a data dictionary as tidy CSV tables keyed on 'recording' (README)")
     out.add_argument("--report", metavar="OUT.html",
                      help="write a self-contained HTML report with plots ('-' for stdout)")
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
@@ -469,6 +472,10 @@ def _add_batch(sub: Any) -> None:
     out.add_argument("--days-csv", metavar="OUT.csv",
                      help="also write every recording's days into one CSV: a row per day, the recording first (as "
                           "analyze --days-csv writes them)")
+    out.add_argument("--export-dir", metavar="DIR",
+                     help="also write the research export of every recording into DIR: steps (with wall-clock "
+                          "time), minutes, bouts, settings and a data dictionary, pooled, keyed on 'recording' "
+                          "(as analyze --export-dir)")
     out.add_argument("--score-references", action="store_true",
                      help="score each recording's steps against the reference contacts beside it (walk.csv → "
                           "walk.ref.json or walk.ref.csv, as for 'imu-gait score'): ref_* columns and a pooled F1")
@@ -679,6 +686,17 @@ def _check_paths(args: argparse.Namespace) -> None:
             raise ImuGaitError(f"{opt} {out}: cannot write in {parent}")
         check_output_name(opt, out)
         probe_writable(opt, out)
+    export_dir = getattr(args, "export_dir", None)
+    if export_dir:
+        from .report.research_export import EXPORT_FILES
+        if os.path.exists(export_dir) and not os.path.isdir(export_dir):
+            raise ImuGaitError(f"--export-dir {export_dir}: is a file; give a folder (it is made if missing)")
+        for name in EXPORT_FILES:        # the export's fixed names must not land on the recording or its sidecars
+            target = os.path.abspath(os.path.join(export_dir, name))
+            if target in inputs or target in seen:
+                what = inputs.get(target) or f"{seen[target]} writes that file too"
+                raise ImuGaitError(f"--export-dir {export_dir}: would write {name} over {target}: {what}"
+                                   "\n  What to do: give the export its own folder")
 
 
 def _analyze_with_progress(recording: Any, context: dict[str, Any], show: bool):
@@ -748,6 +766,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             write(path)
         if not args.quiet:        # said at once: if a later output fails, this one is there
             print(f"Wrote {what}: {path}", file=sys.stderr)
+    if args.export_dir:
+        from .report.research_export import write_export
+        with writing("--export-dir", args.export_dir):
+            from .batch import options_text
+            write_export([(str(args.file), result)], args.export_dir, [options_text(context, read_options(args))])
+        if not args.quiet:
+            print(f"Wrote research export: {args.export_dir}", file=sys.stderr)
     return 0
 
 
@@ -842,7 +867,18 @@ def cmd_batch(args: argparse.Namespace) -> int:
         tables[os.path.abspath(table)] = opt
         check_output_name(opt, table)
         probe_writable(opt, table)
-    for opt, folder in (("--json-dir", args.json_dir), ("--steps-dir", args.steps_dir)):
+    if args.export_dir is not None:
+        from .report.research_export import EXPORT_FILES
+        if os.path.exists(args.export_dir) and not os.path.isdir(args.export_dir):
+            raise ImuGaitError(f"--export-dir {args.export_dir}: is a file; give a folder (it is made if missing)")
+        for name in EXPORT_FILES:        # the export's fixed names must not land on a recording or a table
+            target = os.path.abspath(os.path.join(args.export_dir, name))
+            if target in given or target in tables:
+                what = "one of the recordings given" if target in given else f"the {tables[target]} table"
+                raise ImuGaitError(f"--export-dir {args.export_dir}: would write {name} over {target}, {what}"
+                                   "\n  What to do: give the export its own folder")
+    for opt, folder in (("--json-dir", args.json_dir), ("--steps-dir", args.steps_dir),
+                        ("--export-dir", args.export_dir)):
         if folder is not None:           # made now, so an unusable folder is said before a long batch
             with writing(opt, folder):
                 os.makedirs(folder, exist_ok=True)
@@ -868,6 +904,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     notes: list[str] = []            # said after the run (a progress bar may hold the terminal meanwhile)
     exclude = [args.out, *(t for t in (args.flags_csv, args.bouts_csv, args.days_csv) if t)]
+    if args.export_dir is not None:       # (a batch over the folder it exports into: not recordings)
+        from .report.research_export import EXPORT_FILES
+        exclude += [os.path.join(args.export_dir, name) for name in EXPORT_FILES]
     try:
         # run_batch writes the table itself, so that a Ctrl-C an hour in keeps the rows done so far
         with writing("--out", args.out):
@@ -876,7 +915,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                              progress=progress, exclude=exclude,
                              steps_dir=args.steps_dir, score_references=args.score_references,
                              ref_unit=args.ref_unit or "s", flags_csv=args.flags_csv, bouts_csv=args.bouts_csv, days_csv=args.days_csv,
-                             note=notes.append, context_table=context_table)
+                             export_dir=args.export_dir, note=notes.append, context_table=context_table)
     except KeyboardInterrupt:
         if bar is not None:
             bar.stop()
@@ -893,7 +932,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"{len(rows) - len(failed)} of {len(rows)} recordings analysed; summary: {args.out}"
               + (f"; flags: {args.flags_csv}" if args.flags_csv else "")
               + (f"; bouts: {args.bouts_csv}" if args.bouts_csv else "")
-              + (f"; days: {args.days_csv}" if args.days_csv else ""), file=sys.stderr)
+              + (f"; days: {args.days_csv}" if args.days_csv else "")
+              + (f"; research export: {args.export_dir}" if args.export_dir else ""), file=sys.stderr)
         for line in notes:
             print(f"  {terminal_safe(line)}", file=sys.stderr)
         if not args.recursive and args.paths:

@@ -2485,7 +2485,7 @@ class GaitEngine:
         summary["days"] = day_outcomes(days, bouts, clock_kind=clock[1] if clock else "none", wear_judged=judged,
                                        valid_day_worn_h=self.valid_day_worn_h)
         return AnalysisResult(steps=steps, summary=summary, flags=flags, timeline=timeline,
-                              warnings=warnings, bouts=bouts, days=days)
+                              warnings=warnings, bouts=bouts, days=days, minutes=minutes)
 
     @property
     def standing(self) -> dict[str, Any] | None:

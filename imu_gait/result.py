@@ -164,6 +164,10 @@ class AnalysisResult:
     bouts: pd.DataFrame = field(default_factory=pd.DataFrame)
     marks: list[Any] = field(default_factory=list)
     days: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the minutes the days table counts wear in (:func:`imu_gait.days.worn_minutes`: ``minute`` =
+    #: floor(time_s / 60), ``start_s``, ``n_samples``, ``recorded_s``, ``worn``), for the research export's
+    #: minutes table; not in the JSON (empty for a result read back from one), not compared by ``==``
+    minutes: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, repr=False)
 
     def __eq__(self, other: object) -> bool:
         """Equal when every field holds the same values: the same tables cell by cell (columns, dtypes, NaN where

@@ -1,0 +1,205 @@
+"""The research export (``--export-dir``): tidy CSV tables a researcher loads with pandas / R without the JSON.
+
+Each table is read back with pandas and checked against the truth of a synthetic walk, or against the same
+run's JSON and native CSVs for a bundled real recording, with the tolerance stated at each check.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import imu_gait
+from imu_gait.cli import main
+from imu_gait.io.native import write_native
+from imu_gait.report.research_export import EXPORT_FILES, MINUTE_COLUMNS, STEP_EXPORT_COLUMNS
+from imu_gait.synthetic import synthesize_walk
+
+REPO = Path(__file__).resolve().parents[1]
+REAL = REPO / "datasets" / "mobgap_HA001_walk1.csv"
+START_UNIX_S = 1_700_000_000.0          # 2023-11-14 22:13:20 UTC
+
+
+def _read(folder: Path, name: str) -> pd.DataFrame:
+    # keep_default_na=False + na_values=[""]: only an empty cell is missing (a 'nan' text would stay text and fail)
+    return pd.read_csv(folder / name, keep_default_na=False, na_values=[""])
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    """A 150-s synthetic walk (3 minutes: 2 whole, 1 part) at 110 steps/min, its file saying when it started."""
+    rec, truth = synthesize_walk(150.0, seed=3, cadence_spm=110.0)
+    rec.meta["start_unix_s"] = START_UNIX_S
+    folder = tmp_path_factory.mktemp("synth")
+    path = folder / "walk.csv"
+    write_native(path, rec)
+    out = folder / "export"
+    assert main(["analyze", str(path), "-q", "--export-dir", str(out), "--height", "1.75"]) == 0
+    return path, truth, out
+
+
+def test_export_writes_five_tables_with_fixed_columns(synthetic):
+    path, _, out = synthetic
+    assert sorted(p.name for p in out.iterdir()) == sorted(EXPORT_FILES)
+    steps, minutes = _read(out, "steps.csv"), _read(out, "minutes.csv")
+    assert list(steps.columns) == list(STEP_EXPORT_COLUMNS)
+    assert list(minutes.columns) == list(MINUTE_COLUMNS)
+    for name in ("steps.csv", "minutes.csv", "bouts.csv", "settings.csv"):
+        table = _read(out, name)
+        assert table.columns[0] == "recording" and (table["recording"] == str(path)).all(), name
+
+
+def test_steps_match_synthetic_truth_and_carry_wall_clock(synthetic):
+    _, truth, out = synthetic
+    steps = _read(out, "steps.csv")
+    t = steps["time_s"].to_numpy()
+    # every true contact inside the walk found within 60 ms (contacts at the walk's edges may be missed)
+    inner = truth.ic_times_s[(truth.ic_times_s > truth.walk_start_s + 2) & (truth.ic_times_s < truth.walk_end_s - 2)]
+    nearest = np.abs(t[None, :] - inner[:, None]).min(axis=1)
+    assert (nearest < 0.06).mean() > 0.97, np.sort(nearest)[-5:]
+    # wall clock: start_unix_s + time_s to the millisecond (rounding), and time_iso the same instant
+    assert np.allclose(steps["time_unix_s"], START_UNIX_S + t, atol=0.0011)
+    iso = pd.to_datetime(steps["time_iso"], utc=True, format="ISO8601")
+    unix_from_iso = (iso - pd.Timestamp("1970-01-01", tz="UTC")).dt.total_seconds().to_numpy()
+    assert np.abs(unix_from_iso - steps["time_unix_s"].to_numpy()).max() <= 0.0011
+    assert steps["time_iso"].iloc[0].startswith("2023-11-14T22:13:")
+    # side coded L / R (or empty: not known), matching the truth's side at the matched contact in ≥ 90 %
+    assert set(steps["side"].dropna()) <= {"L", "R"}
+    j = np.abs(truth.ic_times_s[None, :] - t[:, None]).argmin(axis=1)
+    sided = steps["side"].notna().to_numpy()
+    assert sided.mean() > 0.8 and (steps["side"].to_numpy()[sided] == truth.sides[j][sided]).mean() > 0.9
+    assert list(steps["step"]) == list(range(len(steps)))
+
+
+def test_minutes_count_the_steps_and_carry_the_cadence(synthetic):
+    _, truth, out = synthetic
+    steps, minutes = _read(out, "steps.csv"), _read(out, "minutes.csv")
+    assert list(minutes["minute"]) == [0, 1, 2]            # 150 s: minutes 0, 1 and a half minute 2
+    assert minutes["start_s"].tolist() == pytest.approx([0.0, 60.0, 120.0], abs=0.02)
+    assert minutes["recorded_s"].tolist() == pytest.approx([60.0, 60.0, 30.0], abs=0.05)
+    assert minutes["worn"].isna().all()                     # 2.5 min: too short to judge wear (60-min windows)
+    assert minutes["end_s"].iloc[-1] == pytest.approx(150.0, abs=0.05)
+    assert minutes["n_steps"].sum() == len(steps)           # every step in exactly one minute
+    true_per_minute = np.bincount((truth.ic_times_s // 60).astype(int), minlength=3)[:3]
+    assert np.abs(minutes["n_steps"].to_numpy() - true_per_minute).max() <= 3, (minutes["n_steps"], true_per_minute)
+    assert (minutes["n_running_steps"] == 0).all() and (minutes["n_walking_steps"] == minutes["n_steps"]).all()
+    # whole walking minute 1: median cadence within 1 spm of the truth's 110, step time within 5 ms of 60/110
+    assert minutes["cadence_spm_median"].iloc[1] == pytest.approx(110.0, abs=1.0)
+    assert minutes["step_time_s_median"].iloc[1] == pytest.approx(60 / 110, abs=0.005)
+    assert minutes["start_unix_s"].tolist() == pytest.approx([START_UNIX_S + 60 * k for k in range(3)], abs=0.02)
+
+
+def test_minutes_in_a_gap_say_not_recorded_not_zero_walking(tmp_path):
+    """Two 4-min walks 2 minutes apart in one file: the minutes between have 0 steps and recorded_s 0 (no data) —
+    before, a per-minute table could not tell them from minutes recorded without walking. Recorded seconds of a
+    whole walking minute within 0.05 s of 60."""
+    from imu_gait.recording import Recording
+    a, truth_a = synthesize_walk(240.0, seed=5, cadence_spm=100.0)
+    b, truth_b = synthesize_walk(240.0, seed=6, cadence_spm=100.0)
+    shift = 240.0 + 120.0
+    rec = Recording(np.r_[a.time_s, b.time_s + shift], np.vstack([a.acc_mps2, b.acc_mps2]),
+                    np.vstack([a.gyro_rads, b.gyro_rads]), meta={"placement": "lower_back"})
+    path = tmp_path / "two_walks.csv"
+    write_native(path, rec)
+    out = tmp_path / "export"
+    assert main(["analyze", str(path), "-q", "--export-dir", str(out)]) == 0
+    minutes = _read(out, "minutes.csv").set_index("minute")
+    assert list(minutes.index) == list(range(0, 10))       # 0 … 599.99 s: minutes 0-9, the gap's too
+    gap = minutes.loc[4:5]                                  # 240-359 s: nothing recorded (239.99-360 s)
+    assert (gap["recorded_s"] == 0).all() and (gap["n_steps"] == 0).all(), gap[["recorded_s", "n_steps"]]
+    assert gap["worn"].isna().all()
+    assert minutes.loc[0, "recorded_s"] == pytest.approx(60.0, abs=0.05)
+    assert minutes.loc[[1, 2, 3, 6, 7, 8, 9], "recorded_s"].tolist() == pytest.approx([60.0] * 7, abs=0.05)
+    true_n = len(truth_a.ic_times_s) + len(truth_b.ic_times_s)
+    assert abs(minutes["n_steps"].sum() - true_n) <= 6
+
+
+def test_settings_record_version_options_and_context(synthetic):
+    _, _, out = synthetic
+    settings = _read(out, "settings.csv").set_index("setting")["value"]
+    assert settings["imu_gait_version"] == imu_gait.__version__
+    assert "--height 1.75" in settings["options"]
+    assert float(settings["body_height_m"]) == 1.75
+    assert float(settings["start_unix_s"]) == START_UNIX_S
+    assert settings["has_gyro"] == "true" and settings["placement"] == "lower_back"
+
+
+def test_dictionary_describes_every_column_with_its_unit(synthetic):
+    _, _, out = synthetic
+    d = _read(out, "dictionary.csv")
+    assert list(d.columns) == ["table", "column", "unit", "description"]
+    for table, name in (("steps", "steps.csv"), ("minutes", "minutes.csv"), ("bouts", "bouts.csv"),
+                        ("settings", "settings.csv")):
+        assert d.loc[d["table"] == table, "column"].tolist() == list(_read(out, name).columns), table
+    assert d["description"].notna().all()
+    unit = d.set_index(["table", "column"])["unit"]
+    assert unit["steps", "step_length_m"] == "m" and unit["steps", "cadence_spm"] == "steps/min"
+    assert unit["minutes", "walking_speed_mps_median"] == "m/s" and unit["steps", "ground_contact_ms"] == "ms"
+    assert unit["steps", "time_unix_s"] == "s since 1970-01-01 UTC"
+    assert unit["bouts", "start_mmss"] == "m:ss" and unit["minutes", "recorded_s"] == "s"
+    # every column says what it is in its own words (no "as the bouts CSV" pointer to elsewhere)
+    assert not d["description"].str.contains("as the bouts CSV").any()
+    assert d.groupby("table")["column"].apply(lambda c: c.is_unique).all()
+
+
+def test_real_recording_export_matches_its_json_and_native_csvs(tmp_path):
+    """mobgap HA001 walk 1 (the file gives its start with a UTC offset, +01:00): the export's steps are the
+    JSON's steps (times to 0.1 ms, cadence to 0.005 spm: the CSV's rounding), its bouts the bouts CSV's rows."""
+    out = tmp_path / "export"
+    js, bouts = tmp_path / "r.json", tmp_path / "bouts.csv"
+    assert main(["analyze", str(REAL), "-q", "--json", str(js), "--bouts-csv", str(bouts),
+                 "--export-dir", str(out)]) == 0
+    doc = json.loads(js.read_text())
+    ref = pd.DataFrame(doc["steps"])
+    steps = _read(out, "steps.csv")
+    assert len(steps) == len(ref) == doc["summary"]["n_steps"]
+    assert np.allclose(steps["time_s"], ref["time_s"], atol=5e-5)
+    both = steps["cadence_spm"].notna()
+    assert (both == ref["cadence_spm"].notna()).all()
+    assert np.allclose(steps["cadence_spm"][both], ref["cadence_spm"][both], atol=0.005)
+    assert steps["side"].fillna("").tolist() == [s or "" for s in ref["side"]]
+    start = dt.datetime.fromisoformat(doc["summary"]["start_time_iso"])
+    first = dt.datetime.fromisoformat(steps["time_iso"].iloc[0])
+    assert abs((first - start).total_seconds() - steps["time_s"].iloc[0]) <= 0.0011
+    assert first.utcoffset() == dt.timedelta(hours=1)
+    native = pd.read_csv(bouts, keep_default_na=False, na_values=[""])
+    exported = _read(out, "bouts.csv")
+    assert exported.drop(columns="recording").equals(native)
+    minutes = _read(out, "minutes.csv")
+    assert minutes["n_steps"].sum() == len(steps) and len(minutes) == 1        # 12.45 s: one (part) minute
+
+
+def test_batch_export_pools_recordings_joinable_on_recording(tmp_path, capsys):
+    """Two recordings, one export: each table holds both, and steps join the batch summary on ``recording``."""
+    other = REPO / "datasets" / "mobgap_HA002_walk1.csv"
+    out, summary = tmp_path / "export", tmp_path / "summary.csv"
+    assert main(["batch", str(REAL), str(other), "-q", "--out", str(summary), "--export-dir", str(out)]) == 0
+    table = pd.read_csv(summary)
+    steps = _read(out, "steps.csv")
+    assert list(steps["recording"].unique()) == [str(REAL), str(other)]
+    joined = steps.merge(table[["recording", "n_steps"]], on="recording", validate="many_to_one")
+    assert (joined.groupby("recording").size() == joined.groupby("recording")["n_steps"].first()).all()
+    settings = _read(out, "settings.csv")
+    assert settings.groupby("recording").size().nunique() == 1          # the same settings for each recording
+    # a later batch over the export folder does not take the export's tables for recordings
+    capsys.readouterr()
+    assert main(["batch", str(out), "-q", "--out", str(tmp_path / "again.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "no recordings found" in err and "research export steps table" in err, err
+
+
+def test_export_refuses_to_write_over_the_recording(tmp_path, capsys):
+    """An export into the recording's own folder, the recording named steps.csv: refused before the analysis,
+    the recording untouched."""
+    rec, _ = synthesize_walk(20.0, seed=1)
+    path = tmp_path / "steps.csv"
+    write_native(path, rec)
+    before = path.read_bytes()
+    assert main(["analyze", str(path), "-q", "--export-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "would write steps.csv over" in err and "that is the recording itself" in err, err
+    assert path.read_bytes() == before
