@@ -2343,6 +2343,10 @@ class GaitEngine:
                 if gaits and gaits <= set(self._settled_baselines) and t_end - float(frame["time_s"].iloc[0]) > 2 * LIVE_FLAG_TAIL_S:
                     i0 = int(np.searchsorted(frame["time_s"].to_numpy(), t_end - LIVE_FLAG_TAIL_S))
                     flags, tl = _evaluate_flags(frame.iloc[i0:], self, fixed_baselines=self._settled_baselines)
+                    # each belt speed's same-belt baseline grows from the recent steps too (a speed first walked
+                    # after the first 20 min; strain._rebase_to_same_belt): at most 2 min of rows per speed
+                    self._settled_baselines = {**self._settled_baselines,
+                                               **(tl.attrs.get("baseline_state") or {})}
                 else:
                     flags, tl = _evaluate_flags(frame, self)
                     self._settled_baselines = dict(tl.attrs.get("baseline_state") or {})

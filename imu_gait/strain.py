@@ -108,8 +108,8 @@ bounce and trunk twist judged there against the walker's first steps at that spe
 the first stage at a new speed stays judged against the baseline, its flag naming the faster (slower) belt. Handrail
 gripping and incline effort read the same re-based cadence and twist there (like with like too); sway, lean,
 fatigue and pace keep the walk's baseline. Live, once the rules re-judge only the last 10 minutes (a walk over 20
-minutes), a stage's first steps at that speed may lie before that window: its cue can then come back in a later
-stage at that speed, though the final report judges the whole walk (not fixed, s40).
+minutes), a speed's first steps lie before that window: the settled baseline state carries, per gait and belt speed,
+where its first stage began and its same-belt rows (at most 2 min of them), so the cues there agree with the report.
 
 Relative excursions have floors (``_FLOORS``) so that a tiny baseline cannot make a rule hair-trigger.
 Stride CV, asymmetry and the L/R pelvic-drop difference use steady walking only (:func:`_steady_steps`:
@@ -1126,7 +1126,9 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     config : thresholds and windows (:class:`StrainConfig`).
     fixed_baselines : per-gait baselines settled by an earlier evaluation of the same walk
         (``timeline.attrs['baseline_state']``); a gait listed here is judged against them instead of
-        the first minutes of ``steps``. Live monitoring uses this to judge only the recent steps.
+        the first minutes of ``steps``. Live monitoring uses this to judge only the recent steps; each gait's
+        ``first_step_s`` and ``same_belt`` table (:func:`_rebase_to_same_belt`) place its baseline's belt speed and
+        incline and each belt speed's own first steps, which lie before the recent steps.
     treadmill_schedule : belt speed and incline per stage (:class:`~imu_gait.treadmill.TreadmillSchedule`),
         instead of one ``belt_speed_mps`` / ``incline_pct`` for the whole walk; implies ``treadmill``.
         Incline effort is judged only where the incline is up, an incline above ``max_incline_pct``
@@ -1262,17 +1264,19 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     step_series, base = _step_series(st, cfg, baseline_s, notes, fixed_baselines or {}, (turning, steady), cols,
                                      off_trunk=off_trunk, roll=roll, asymmetry_blind_gaits=asymmetry_blind_gaits)
     grid = _to_grid(cols, step_series, base, cfg)
-    baseline_belt = _baseline_belt(grid, cols, sched)
-    baseline_belt_lo, baseline_belt_hi = _baseline_belt_span(grid, cols, sched)
+    gait_first_s = _gait_first_step_s(cols, fixed_baselines or {})
+    baseline_belt = _baseline_belt(grid, gait_first_s, sched)
+    baseline_belt_lo, baseline_belt_hi = _baseline_belt_span(grid, gait_first_s, sched)
     with np.errstate(invalid="ignore", divide="ignore"):
         belt_ratio = np.asarray(sched.speed_at(grid["time_s"]), float) * np.ones(len(grid["time_s"])) / baseline_belt
     incline_now = np.asarray(sched.incline_at(grid["time_s"]), float) * np.ones(len(grid["time_s"]))
-    incline_change = incline_now - _baseline_incline(grid, cols, sched)
-    same_belt = _rebase_to_same_belt(grid, sched, belt_ratio, cfg, notes)
+    incline_change = incline_now - _baseline_incline(grid, gait_first_s, sched)
+    same_belt, same_belt_tables = _rebase_to_same_belt(grid, sched, belt_ratio, cfg, notes, fixed_baselines or {},
+                                                       float(cols["time_s"][0]), float(cols["time_s"][-1]))
     same_pace = np.zeros(len(grid["time_s"]), bool)
     if treadmill and not np.isfinite(belt_ratio).any():
         same_pace = _rebase_to_same_pace(grid, cfg, notes)
-    rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=_incline_above_baseline(grid, cols, sched), pk=pk,
+    rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=_incline_above_baseline(grid, gait_first_s, sched), pk=pk,
                          notes=[] if off_trunk else notes, belt_ratio=belt_ratio, incline_change=incline_change,
                          has_gyro=has_gyro, incline_now=incline_now)
     if off_trunk:
@@ -1369,7 +1373,10 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     tl.attrs.update(notes=notes, baselines=base["values"], disclaimer=DISCLAIMER, one_sided=one_sided is not None,
                     flags_not_judged=[fid for fid in FLAG_IDS if fid not in judged],
                     sensor_hints=hints, lean_jumps=[{"time_s": tj, "change_deg": dj} for tj, dj in jumps],
-                    baseline_state={g: {"values": base["values"][g], "end_s": base["end_s"][g]}
+                    # (with what a later judgement of the recent steps only needs to place the baseline's belt
+                    # speed and incline, and each belt speed's own first steps: _rebase_to_same_belt)
+                    baseline_state={g: {"values": base["values"][g], "end_s": base["end_s"][g],
+                                        "first_step_s": gait_first_s[g], "same_belt": same_belt_tables.get(g, {})}
                                     for g, ok in base["settled"].items() if ok and g in base["values"]})
     return flags, tl
 
@@ -2898,16 +2905,15 @@ def _belt_note(sched: "_ScheduleView", t: float) -> str:
     return f" (Belt speed was {belt * 3.6:.1f} km/h.)" if belt > 0 else ""
 
 
-def _baseline_stages(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleView"):
+def _baseline_stages(grid: dict, gait_first_s: dict[str, float], sched: "_ScheduleView"):
     """Per gait with a baseline: (its grid rows, the treadmill stages (start, end, incline) its baseline
-    spanned — from the gait's first step to the baseline's end)."""
+    spanned — from the gait's first step (``gait_first_s``: :func:`_gait_first_step_s`) to the baseline's end)."""
     for g in np.unique(grid["gait"]):
         rows = grid["gait"] == g
         end = grid["baseline_end_s"][rows]
         if g == "" or not np.isfinite(end).any():
             continue
-        t_first = float(cols["time_s"][cols["gait"] == g].min())
-        yield rows, sched.stages(t_first, float(np.nanmax(end)))
+        yield rows, sched.stages(gait_first_s[g], float(np.nanmax(end)))
 
 
 #: the metrics of the speed-sensitive form rules (over-striding, bounce, twist) that a known belt speed moves at
@@ -2924,8 +2930,39 @@ SAME_BELT_BASELINE_S = 120.0
 SAME_BELT_MIN_S = 30.0
 
 
+#: live judgements of the recent steps only (a walk over 20 min): a same-belt baseline's grid rows are kept once
+#: their centred rolling medians (10 s or 10 strides; 20 strides of a 60-spm walk) can no longer change — this far
+#: from either end of the steps judged
+SAME_BELT_FINAL_MARGIN_S = 30.0
+
+
+def _gait_first_step_s(cols: dict[str, np.ndarray], fixed: dict) -> dict[str, float]:
+    """Per gait: the time of its first step — the settled baseline's own (``fixed``, live: the steps judged are
+    the recent ones only, after the baseline's stages) where it has one, else the first in ``cols``."""
+    out = {}
+    for g in np.unique(cols["gait"]):
+        if g != "":
+            first = (fixed.get(g) or {}).get("first_step_s")
+            out[g] = float(first) if first is not None else float(cols["time_s"][cols["gait"] == g].min())
+    return out
+
+
+def _stage_t0_before(sched: "_ScheduleView", t: float, belt: float) -> float:
+    """Where the belt had last changed to ``belt`` (m/s, rounded as the grid's) before ``t``: a schedule's stages
+    of that speed back to back are one (as on the grid); ``t`` itself off a schedule."""
+    if sched.schedule is None:
+        return t
+    starts = np.asarray(sched.schedule.start_s, float) + sched.origin_s
+    speeds = np.round(np.asarray(sched.schedule.speed_at(starts - sched.origin_s), float), 4)
+    k = int(np.searchsorted(starts, t, side="right")) - 1
+    while k > 0 and speeds[k - 1] == belt:
+        k -= 1
+    return float(starts[k]) if k >= 0 else t
+
+
 def _rebase_to_same_belt(grid: dict, sched: "_ScheduleView", belt_ratio: np.ndarray, cfg: StrainConfig,
-                         notes: list[str]) -> np.ndarray:
+                         notes: list[str], fixed: dict | None = None, first_step_s: float = -np.inf,
+                         last_step_s: float = np.inf) -> tuple[np.ndarray, dict]:
     """Interval programs: where the entered belt runs ≥ 10 % off its gait's baseline belt, replace the baseline of
     :data:`SAME_BELT_METRICS` (in ``grid``, per row) by the median of the first :data:`SAME_BELT_BASELINE_S` of
     walking of that gait at that belt speed (each stage's first :data:`SAME_BELT_SETTLE_S` left out; at least
@@ -2933,33 +2970,63 @@ def _rebase_to_same_belt(grid: dict, sched: "_ScheduleView", belt_ratio: np.ndar
     speed it ran at before. A 4 → 6 km/h interval bounces ~40 % more by the speed alone: every fast minute was a
     'marked' bounce flag against the slow baseline, which no fast minute can ever pass; the first still says so
     (with the faster belt as its likely cause, as a single speed-up does), the later ones are judged against it.
-    Returns the rows rebased (bool)."""
+
+    ``fixed``: the settled baselines of an earlier judgement of the same walk (``baseline_state``; live, once only
+    the recent steps are judged): each gait's ``same_belt`` table — per belt speed, where its first stage began and
+    the grid rows (times and values) its baseline has so far — is carried on, so that a stage's first steps at a
+    speed before the steps judged still set that speed's baseline (live, the bounce cue came back in the fast
+    minutes of an interval program after 20 min: review s40 H1). ``first_step_s`` / ``last_step_s``: the steps
+    judged; only rows :data:`SAME_BELT_FINAL_MARGIN_S` inside them are kept in the table (at most
+    :data:`SAME_BELT_BASELINE_S` of rows per gait and belt speed: it does not grow with the walk).
+    Returns the rows rebased (bool) and the tables ({gait: {belt m/s: {first_stage_t0, time_s, <metric>…}}})."""
+    fixed = fixed or {}
+    tables = {g: dict((fixed[g] or {}).get("same_belt") or {}) for g in fixed if isinstance(fixed[g], dict)}
     t = grid["time_s"]
     n = len(t)
     rebased = np.zeros(n, bool)
     with np.errstate(invalid="ignore"):
         changed = np.abs(belt_ratio - 1.0) >= SPEED_CHANGE_FRAC          # NaN (unknown belt) → unchanged
     if not changed.any():
-        return rebased
+        return rebased, tables
     belt = np.round(np.asarray(sched.speed_at(t), float) * np.ones(n), 4)
     # seconds since the belt last changed (the grid row where this stage's speed began)
     new_stage = np.ones(n, bool)
     new_stage[1:] = belt[1:] != belt[:-1]
     stage_t0 = t[np.maximum.accumulate(np.where(new_stage, np.arange(n), 0))]
+    if fixed:
+        # the recent steps only: their first stage began before them — at the schedule's change to its speed
+        lead = stage_t0 == t[0]
+        stage_t0 = np.where(lead, _stage_t0_before(sched, float(t[0]), float(belt[0])), stage_t0)
     usable = changed & grid["walking"] & (t - stage_t0 >= SAME_BELT_SETTLE_S) & (t > grid["baseline_end_s"])
+    final = ((t >= first_step_s + SAME_BELT_FINAL_MARGIN_S) if fixed else np.ones(n, bool)) & (
+        t <= last_step_s - SAME_BELT_FINAL_MARGIN_S)
+    n_max = int(SAME_BELT_BASELINE_S / cfg.grid_s)
     for g in np.unique(grid["gait"][changed & grid["walking"]]):
         for v in np.unique(belt[changed & (grid["gait"] == g)]):
             rows = changed & (grid["gait"] == g) & (belt == v)
-            pick = np.flatnonzero(usable & rows)[: int(SAME_BELT_BASELINE_S / cfg.grid_s)]
-            if pick.size * cfg.grid_s < SAME_BELT_MIN_S:
+            kept = tables.get(g, {}).get(float(v))
+            kept_t = np.asarray(kept["time_s"], float) if kept else np.zeros(0)
+            new = np.flatnonzero(usable & rows & (t > (kept_t[-1] if kept_t.size else -np.inf)))
+            pick = new[: n_max - kept_t.size]
+            walked = np.flatnonzero(rows & grid["walking"])
+            first_t0 = float(kept["first_stage_t0"]) if kept else float(stage_t0[walked[0]]) if walked.size else None
+            if first_t0 is not None and (kept or final[walked[0]]):
+                # what later judgements carry on: the rows up to the first that is not final yet
+                upto = int(np.argmin(final[pick])) if not final[pick].all() else pick.size
+                fin = pick[:upto]
+                tables.setdefault(g, {})[float(v)] = {
+                    "first_stage_t0": first_t0, "time_s": np.r_[kept_t, t[fin]],
+                    **{k: np.r_[np.asarray(kept[k], float) if kept else np.zeros(0), grid[k][fin]]
+                       for k in SAME_BELT_METRICS}}
+            if (kept_t.size + pick.size) * cfg.grid_s < SAME_BELT_MIN_S:
                 continue
             # the first stage at this speed stays judged against the baseline (a flag there names the faster belt
             # as its likely cause and the way back, as after a single speed-up); the stages that come back to it
             # are compared with it, like with like
             # (the first stage at it, walked: a fast minute inside the baseline's minutes is the first one too)
-            rows &= stage_t0 > stage_t0[np.flatnonzero(rows & grid["walking"])[0]]
+            rows &= stage_t0 > first_t0
             for k in SAME_BELT_METRICS:
-                vals = grid[k][pick]
+                vals = np.r_[np.asarray(kept[k], float), grid[k][pick]] if kept else grid[k][pick]
                 if np.isfinite(vals).any():
                     grid[k + "_baseline"] = np.where(rows, float(np.nanmedian(vals)), grid[k + "_baseline"])
             rebased |= rows
@@ -2968,7 +3035,7 @@ def _rebase_to_same_belt(grid: dict, sched: "_ScheduleView", belt_ratio: np.ndar
                      "over-striding, bounce and trunk twist (and the cadence and twist that handrail gripping and "
                      "incline effort compare) were judged against your own first steps at that speed (after its first "
                      f"{SAME_BELT_SETTLE_S:.0f} s), since the speed moves them by itself.")
-    return rebased
+    return rebased, tables
 
 
 #: a treadmill with no belt speed entered: a stretch whose cadence stays this far off the baseline's is a pace
@@ -3047,22 +3114,22 @@ def _rebase_to_same_pace(grid: dict, cfg: StrainConfig, notes: list[str]) -> np.
     return rebased
 
 
-def _baseline_belt(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleView") -> np.ndarray:
+def _baseline_belt(grid: dict, gait_first_s: dict[str, float], sched: "_ScheduleView") -> np.ndarray:
     """Per grid row: the belt speed during its gait's baseline (m/s; time-weighted over its stages; NaN
     off a treadmill or where a stage gives none)."""
-    return _baseline_setting(grid, cols, sched, sched.speed_at)
+    return _baseline_setting(grid, gait_first_s, sched, sched.speed_at)
 
 
 #: a stage that took less than this share of the baseline's time is not quoted as one of its speeds
 BASELINE_STAGE_MIN_FRAC = 0.10
 
 
-def _baseline_belt_span(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleView") -> tuple[np.ndarray, np.ndarray]:
+def _baseline_belt_span(grid: dict, gait_first_s: dict[str, float], sched: "_ScheduleView") -> tuple[np.ndarray, np.ndarray]:
     """Per grid row: the slowest and fastest belt speed of the stages its gait's baseline spanned (m/s; NaN
     off a treadmill). A baseline across a stage change has no one speed: its time-weighted mean judges whether
     the belt changed, but quoted as 'your baseline's speed' it named one no stage ran at (docs audit s36 F7)."""
     lo, hi = (np.full(len(grid["time_s"]), np.nan) for _ in range(2))
-    for rows, stages in _baseline_stages(grid, cols, sched):
+    for rows, stages in _baseline_stages(grid, gait_first_s, sched):
         v = np.asarray(sched.speed_at(np.array([0.5 * (a + b) for a, b, _ in stages])), float) * np.ones(len(stages))
         # a stage the baseline only grazed (an interval program's first fast minute starting as a 3-min baseline
         # ends, 1 s inside it) did not set its speed: its flags said 'your baseline (4.0–6.0 → 6.0 km/h) … go back
@@ -3075,17 +3142,17 @@ def _baseline_belt_span(grid: dict, cols: dict[str, np.ndarray], sched: "_Schedu
     return lo, hi
 
 
-def _baseline_incline(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleView") -> np.ndarray:
+def _baseline_incline(grid: dict, gait_first_s: dict[str, float], sched: "_ScheduleView") -> np.ndarray:
     """Per grid row: the incline during its gait's baseline (%; time-weighted over its stages; NaN off a
     treadmill or where no stage gives one)."""
-    return _baseline_setting(grid, cols, sched, sched.incline_at)
+    return _baseline_setting(grid, gait_first_s, sched, sched.incline_at)
 
 
-def _baseline_setting(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleView", value_at) -> np.ndarray:
+def _baseline_setting(grid: dict, gait_first_s: dict[str, float], sched: "_ScheduleView", value_at) -> np.ndarray:
     """Per grid row: a treadmill setting (``value_at(t)``: belt speed or incline) time-weighted over the
     stages its gait's baseline spanned; NaN where no stage gives one."""
     out = np.full(len(grid["time_s"]), np.nan)
-    for rows, stages in _baseline_stages(grid, cols, sched):
+    for rows, stages in _baseline_stages(grid, gait_first_s, sched):
         speeds = [(b - a, float(value_at(np.array([0.5 * (a + b)]))[0])) for a, b, _ in stages]
         w = np.array([d for d, v in speeds if np.isfinite(v)])
         v = np.array([v for d, v in speeds if np.isfinite(v)])
@@ -3100,7 +3167,7 @@ INCLINE_OVER_MAX_CAUSE = ("The treadmill is steeper than the maximum you set for
                           "effort, not evidence of harm to the spine, but it is more than you planned.")
 
 
-def _incline_above_baseline(grid: dict, cols: dict[str, np.ndarray], sched: "_ScheduleView") -> np.ndarray:
+def _incline_above_baseline(grid: dict, gait_first_s: dict[str, float], sched: "_ScheduleView") -> np.ndarray:
     """Per grid row: the entered incline minus the steepest incline during its gait's baseline (%).
 
     A lean that rises while the incline stays where it was during the baseline is not the hill's doing —
@@ -3109,7 +3176,7 @@ def _incline_above_baseline(grid: dict, cols: dict[str, np.ndarray], sched: "_Sc
     t = grid["time_s"]
     incline = np.nan_to_num(np.asarray(sched.incline_at(t), float) * np.ones(len(t)), nan=0.0)
     rise = np.zeros(len(t))
-    for rows, stages in _baseline_stages(grid, cols, sched):
+    for rows, stages in _baseline_stages(grid, gait_first_s, sched):
         base_incline = max((float(np.nan_to_num(inc, nan=0.0)) for _, _, inc in stages), default=0.0)
         rise[rows] = incline[rows] - base_incline
     return rise

@@ -874,6 +874,52 @@ def test_long_walk_live_flags_judge_recent_steps_against_the_settled_baseline(mo
     assert seen is not None and flag.start_s <= seen <= flag.start_s + 40.0
 
 
+def test_an_interval_programs_fast_minutes_after_20_min_are_judged_live_as_offline():
+    """4 km/h for 3 min, then 2 min at 6 km/h / 3 min at 4 km/h with the schedule given (synthetic, the fast walk
+    bouncing 40 % more as faster walking does). Offline, only the first fast stage is flagged (the later ones are
+    judged against the walker's first steps at 6 km/h). Live, once the rules re-judge only the last 10 min (a walk
+    over 20 min) those first steps lay before that window: the bounce cue came back at 20:11 and 23:26 against the
+    slow baseline (3.16 cm, review s40 H1). Now the live state keeps each belt speed's same-belt rows: the cues
+    rise and fall with the offline flag (no cue in a minute the offline analysis has none; onset ≤ 30 s after the
+    flag's start, the hold and the smoothing), and the bounce baseline the last fast stage is judged against live
+    is the offline one (within 1 %; 4.2 cm truth within 15 %: this walk's bounce reads ~6 % high)."""
+    from imu_gait.engine import GaitEngine
+    from imu_gait.treadmill import TreadmillSchedule
+    from test_treadmill import _FAST, _SLOW
+
+    segs, stages, t = [], [(0, _SLOW["speed_mps"], 0)], 185.0
+    for k in range(5):
+        segs += [(t, _FAST), (t + 120, _SLOW)]
+        stages += [(t, _FAST["speed_mps"], 0), (t + 120, _SLOW["speed_mps"], 0)]
+        t += 300
+    rec, _ = synthesize_walk(t - 120 + 3, seed=3, segments=segs, **_SLOW)       # ends 1 min into the last slow stage
+    sched = TreadmillSchedule.from_stages(stages)
+    t0 = float(rec.time_s[0])
+    offline = imu_gait.analyze(rec, treadmill_schedule=sched)
+    (flag,) = offline.flags
+    assert flag.id == "vertical_bounce" and abs(flag.start_s - t0 - 185) <= 15
+    otl = offline.timeline
+    eng = GaitEngine(rec.sample_rate_hz, has_gyro=True, treadmill_schedule=sched)
+    cued, base_live, base_off = [], [], []
+    for i in range(0, rec.n_samples, 100):
+        eng.feed(rec.time_s[i:i + 100], rec.acc_mps2[i:i + 100], rec.gyro_rads[i:i + 100])
+        now = float(rec.time_s[min(i + 100, rec.n_samples) - 1])
+        cued.append((now - t0, {f.id for f in eng.live_status()["active_flags"]}))
+        tl = eng.judged_so_far()[1]
+        if 1385 + 30 <= now - t0 <= 1385 + 115:                           # the last fast stage, judged live
+            row = tl[tl["walking"].to_numpy()].iloc[-30]                   # (30 rows back: its medians settled)
+            base_live.append(row["vertical_oscillation_cm_baseline"])
+            base_off.append(otl["vertical_oscillation_cm_baseline"].iloc[int(np.searchsorted(otl["time_s"], row["time_s"]))])
+    assert eng._n_rows > 2500 and cued[-1][0] > 1500                         # judged on the recent steps only
+    assert {fid for _, ids in cued for fid in ids} == {"vertical_bounce"}
+    on = [t for t, ids in cued if ids]
+    assert flag.start_s - t0 <= on[0] <= flag.start_s - t0 + 30
+    assert all(flag.start_s - t0 <= t <= flag.end_s - t0 + 30 for t in on), [t for t in on if t > flag.end_s - t0]
+    assert len(base_live) > 60
+    np.testing.assert_allclose(base_live, base_off, rtol=0.01)
+    assert np.median(base_live) == pytest.approx(_FAST["bounce_cm"], rel=0.15)
+
+
 def test_live_equals_offline_when_the_sensor_turns_during_a_walk(walk_with_sensor_turn):
     """The in-walk check runs at fixed step counts, never at a chunk boundary: live = offline."""
     rec, _ = walk_with_sensor_turn(90.0)

@@ -623,6 +623,10 @@ def test_a_recording_into_a_pipe_that_loses_its_gyro_goes_on_beside_it(tmp_path)
         reader.join(10)
         assert got and len([r for r in got[0].decode().splitlines() if r[:1].isdigit()]) == 3
         assert w.problem and "pipe" in w.problem and "pipe.acc-only" in w.problem
+        # what the user can do: not 'imu-gait analyze <the pipe>' (it waits for a writer), but the reader's file
+        # and the continuation (review s40 L4)
+        assert f"imu-gait analyze {fifo}'" not in w.problem and "analyze <that file>" in w.problem, w.problem
+        assert f"imu-gait analyze {tmp_path / 'pipe.acc-only'}'" in w.problem, w.problem
         cont = (tmp_path / "pipe.acc-only").read_text().splitlines()
         assert "time_s,acc_x,acc_y,acc_z" in cont and [r.split(",")[0] for r in cont if r[:1].isdigit()] == ["0.03", "0.04"]
     finally:

@@ -672,6 +672,15 @@ class NativeCsvWriter:
     def _problem_text(self, exc: BaseException) -> str:
         why = f"{type(exc).__name__}: {getattr(exc, 'strerror', None) or exc}"
         cont = self.continuation_path
+        if self._fh is not None and isinstance(exc, OSError) and exc.errno == errno.ESPIPE:
+            # (a pipe's rows went to its reader: 'imu-gait analyze <the pipe>' would wait for a writer, or read
+            # nothing — review s40 L4)
+            return (f"{self.path} is a pipe or device, not a file: the rows sent into it (every sample up to when the "
+                    "angular rate ended, with it) went to whatever reads it and cannot be rewritten without their "
+                    f"gyro columns. Nothing is lost: the recording goes on in {cont} (every sample since, without "
+                    "angular rate; the same time axis).\n  What to do: keep the file the program reading "
+                    f"{self.path} saved together with {cont}, and analyse each ('imu-gait analyze <that file>' and "
+                    f"'imu-gait analyze {cont}').")
         if self._fh is not None:
             return (f"{self.path}: could not be rewritten without its gyro columns ({why}). Nothing is lost: it keeps "
                     f"every sample up to when the angular rate ended, with it, and the recording goes on in {cont} "
