@@ -630,6 +630,9 @@ class GaitEngine:
         # every standing confirmed (see STANDING_MIN_S), in order, one before and one after each walk at most: a sensor
         # re-clipped between walks has its own; {up, start_s, end_s, bout, walk_start_s, lean_deg, after_walk}
         self._standings: list[dict[str, Any]] = []
+        # standings after walks whose end sat too far (SHORT_WALK_POOL_MAX_UP_DEG) from the posture the walk was
+        # measured about to serve as a reference: kept only to name a sensor that tilted during the walk (_sag_hints)
+        self._tilted_after: list[dict[str, Any]] = []
         self._walked_s: dict[str, float] = {}     # walking time per gait so far (live_status()['baseline'])
         self._standing_due: list[dict[str, Any]] = []    # closed walks waiting for the samples after them
         self._live_standing: dict[str, Any] | None = None    # what live rows are measured against, as it stands
@@ -1254,6 +1257,14 @@ class GaitEngine:
                 self._add_standing({"up": up_stand, "start_s": (a + self._base) / self.fs,
                                     "end_s": (e + self._base) / self.fs, "bout": d["bout"],
                                     "walk_start_s": d["walk_start_s"], "lean_deg": lean, "after_walk": True})
+            elif not _same_position(d["up_walk"], d["calib"][1]) and _standing_lean_deg(
+                    up_stand, self._up[row:a], d["up_walk"], (d["calib"][0], d["up_walk"])) is not None:
+                # the walk ended ≥ 30° from the posture it began in and the walker then stood still in that new
+                # posture: a sensor that sagged or slipped 30–40° during the walk had no standing after, so nothing
+                # named it while its lean read as a 'strong' hunch (placement audit s41)
+                self._tilted_after.append({"up": up_stand, "start_s": (a + self._base) / self.fs,
+                                           "walk_start_s": d["walk_start_s"], "up_walk": d["up_walk"],
+                                           "calib": d["calib"]})
         self._standing_due = waiting
 
     def _end_bout(self, upd: EngineUpdate) -> None:
@@ -1802,30 +1813,48 @@ class GaitEngine:
         u1, u2 = (unit(h.mean(axis=0)) for h in halves)
         return float(np.degrees(np.arccos(np.clip(u1 @ u2, -1.0, 1.0)))) <= CALIBRATION_MAX_DRIFT_DEG
 
-    def _sag_hints(self) -> list[str]:
-        """A line for each walk whose standings before and after it differ by ``SENSOR_SAG_HINT_DEG`` or more in
-        pitch, the walk's lean changing with them (lean audit s36 F2: a sensor sagging 12° over 8 minutes of walking
-        read as a hunch that grew to 12°, flagged, with nothing said)."""
+    def _sag_walks(self) -> list[dict[str, float]]:
+        """Each walk whose standings before and after it differ by ``SENSOR_SAG_HINT_DEG`` or more in pitch, the
+        walk's lean changing with them: ``{walk_start_s, end_s (the standing after's start), drift_deg (+ = the
+        standing after further forward), rise_deg (the walk's lean, end against start)}``."""
         if self._calib is None:
             return []
         pairs: dict[float, dict[str, dict[str, Any]]] = {}
         for st in self._standings:
             pairs.setdefault(st["walk_start_s"], {})["after" if st["after_walk"] else "before"] = st
+        for st in self._tilted_after:
+            pairs.setdefault(st["walk_start_s"], {}).setdefault("tilted", st)
         out = []
         for walk_s, d in sorted(pairs.items()):
-            if "before" not in d or "after" not in d:
+            if "before" not in d or ("after" not in d and "tilted" not in d):
                 continue
-            # + = the standing after leans further forward than the one before (recline_deg: + = back)
-            drift = -float(recline_deg(d["after"]["up"], d["before"]["up"], self._calib[0])[0])
-            rise = d["after"]["lean_deg"] + drift - d["before"]["lean_deg"]   # the walk's, end against start
+            if "after" in d:
+                # + = the standing after leans further forward than the one before (recline_deg: + = back)
+                drift = -float(recline_deg(d["after"]["up"], d["before"]["up"], self._calib[0])[0])
+                rise = d["after"]["lean_deg"] + drift - d["before"]["lean_deg"]   # the walk's, end against start
+                end_s = float(d["after"]["start_s"])
+            else:
+                t = d["tilted"]
+                drift = -float(recline_deg(t["up"], d["before"]["up"], t["calib"][0])[0])
+                rise = -float(recline_deg(t["up_walk"], t["calib"][1], t["calib"][0])[0])
+                end_s = float(t["start_s"])
             if abs(drift) < SENSOR_SAG_HINT_DEG or rise * drift <= 0 or abs(rise) < abs(drift) / 2:
                 continue
+            out.append({"walk_start_s": float(walk_s), "end_s": end_s, "drift_deg": drift, "rise_deg": rise})
+        return out
+
+    def _sag_hints(self) -> list[str]:
+        """A line for each of :meth:`_sag_walks` (lean audit s36 F2: a sensor sagging 12° over 8 minutes of walking
+        read as a hunch that grew to 12°, flagged, with nothing said)."""
+        out = []
+        for w in self._sag_walks():
+            drift, rise = w["drift_deg"], w["rise_deg"]
             way, pose = ("forward", "bent") if drift > 0 else ("back", "leaning back")
-            out.append(f"The standing after the walk at {mmss(walk_s - (self._first_t or 0.0))} is {abs(drift):.0f}° "
-                       f"further {way} than the standing before it, and the walk's lean moved {rise:+.0f}° with it: "
-                       f"if the walker did not stand {pose} after it, the sensor tilted on the body during the walk (a "
-                       "slipping clip, a sagging waistband) and that lean change is the sensor's, not the trunk's "
-                       "(people stand within ~5° of how they stood before a walk).")
+            out.append(f"The standing after the walk at {mmss(w['walk_start_s'] - (self._first_t or 0.0))} is "
+                       f"{abs(drift):.0f}° further {way} than the standing before it, and the walk's lean moved "
+                       f"{rise:+.0f}° with it: if the walker did not stand {pose} after it, the sensor tilted on the "
+                       "body during the walk (a slipping clip, a sagging waistband) and that lean change is the "
+                       "sensor's, not the trunk's (people stand within ~5° of how they stood before a walk).")
         return out
 
     def _move_hints(self) -> list[str]:
@@ -3240,12 +3269,42 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
                                placement=ctx["placement"], has_gyro=engine.has_gyro, baseline_s=ctx["baseline_s"],
                                fixed_baselines=fixed_baselines, treadmill_schedule=engine.treadmill_schedule,
                                schedule_origin_s=engine._first_t or 0.0, walking_aid=ctx.get("walking_aid"))
+    flags = _name_sagged_sensor(flags, engine._sag_walks())
     if lost.any():
         tl.attrs["notes"] = list(tl.attrs.get("notes") or []) + [
             f"{int(lost.sum())} steps ({100.0 * lost.mean():.0f} %) straddle samples lost in short holes in the data "
             "(bridged by interpolation): stride-time variability, step regularity and fatigue were judged without "
             "them, as timing read off interpolated samples varies by itself."]
     return flags, tl
+
+
+#: the flags a sensor tilting on the body reads as the walker's posture
+SAG_BLIND_METRICS = ("forward_lean_deg", "lean_vs_standing_deg")
+
+
+def _name_sagged_sensor(flags: list, sag_walks: list[dict[str, float]]) -> list:
+    """Lean flags that overlap a walk :meth:`GaitEngine._sag_walks` names, with that named in their cause and
+    advice. The lean of a sensor that tilted on the body is the trunk's as far as gravity goes, so the flag stays
+    (a walker who hunched and stood bent after looks the same); but a 'strong hunch' saying 'stand tall' beside a
+    note that the sensor may have sagged left the walker to reconcile the two (placement audit s41)."""
+    if not sag_walks:
+        return flags
+    out = []
+    for f in flags:
+        w = next((w for w in sag_walks if f.metric in SAG_BLIND_METRICS
+                  and f.start_s <= w["end_s"] and f.end_s >= w["walk_start_s"]), None)
+        if w is None:
+            out.append(f)
+            continue
+        way, pose = ("forward", "bent") if w["drift_deg"] > 0 else ("back", "leaning back")
+        out.append(replace(
+            f, cause=f.cause + f" The standing still after this walk sat {abs(w['drift_deg']):.0f}° further {way} than "
+                               f"the one before it, and the walk's lean moved {w['rise_deg']:+.0f}° with it: if you did "
+                               f"not stand {pose} after the walk, the sensor tilted on the body while you walked (a "
+                               "slipping clip, a sagging waistband) and this lean is the sensor's, not your posture.",
+            advice=f.advice + " If the sensor may have slipped, fix it firmly in place and walk "
+                              "again before changing your posture."))
+    return out
 
 
 #: under TIMING_MIN_RATE_HZ the cadence of the summary and of each bout (the bouts and days tables) is the median over

@@ -14,6 +14,8 @@ are the engine's synthetic ones (test_engine_synthetic.TOL), lean against standi
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -214,3 +216,61 @@ def test_a_stretch_taken_back_as_no_trunks_gait_moves_nothing():
     last = res.steps[res.steps["time_s"] > start_c + 10]
     assert abs(last["lean_vs_standing_deg"].median()) <= LEAN_VS_STANDING_TOL_DEG
     assert abs(last["lateral_sway_cm"].median() - 3.0) <= TOL["lateral_sway_cm"]
+
+
+def _sagging(rec: Recording, pitch_deg: float, t0_s: float, t1_s: float) -> Recording:
+    """``rec`` (sensor upright: sensor axes = body axes) with the sensor pitching ``pitch_deg`` forward on the body
+    (+ = its top tips forward, as a clip on a loose waistband sags) at an even rate between ``t0_s`` and ``t1_s``,
+    and staying so: the readings rotate about the body's left axis, and the gyro gains the sensor's own turning."""
+    th = np.radians(pitch_deg) * np.clip((rec.time_s - t0_s) / (t1_s - t0_s), 0.0, 1.0)
+    dth = np.where((rec.time_s > t0_s) & (rec.time_s < t1_s), np.radians(pitch_deg) / (t1_s - t0_s), 0.0)
+    c, s = np.cos(th), np.sin(th)
+
+    def in_sensor_axes(v: np.ndarray) -> np.ndarray:
+        out = v.copy()
+        out[:, 0], out[:, 2] = c * v[:, 0] - s * v[:, 2], s * v[:, 0] + c * v[:, 2]
+        return out
+
+    gyro = in_sensor_axes(rec.gyro_rads)
+    gyro[:, 1] += dth
+    return Recording(rec.time_s, in_sensor_axes(rec.acc_mps2), gyro)
+
+
+SAG_CAUSE = "the sensor tilted on the body while you walked"
+
+
+@pytest.mark.parametrize("pitch_deg, t0_s, t1_s", [(30.0, 100.0, 160.0), (-30.0, 100.0, 160.0),
+                                                   (40.0, 150.0, 152.0)])
+def test_a_sensor_that_sags_30_to_40_degrees_during_a_walk_is_named_in_the_notes_and_its_lean_flag(
+        pitch_deg, t0_s, t1_s, fed_in_random_chunks):
+    """A clip that sags (over a minute) or slips (in 2 s) 30–40° on the body during a 5-min walk, the walker then
+    standing still in it. Before (placement audit s41): no note at all — the standing after the walk was refused,
+    its walk's end lying ≥ 30° from the posture the walk was measured about — and the lean flag ('strong hunch,
+    29.9°' / '39.9°'; sagging back: a 'moderate hunch' over the walk's first 2 minutes against a baseline the
+    backward sag had pulled to −8.8°) said 'stand tall'. Truth: the body is upright throughout (synthetic, lean 0),
+    the sensor moved pitch_deg. Now one note naming the sensor and pitch_deg within 2°, and every lean flag over
+    the walk says the sensor may have tilted; the same fed in random chunks."""
+    rec, _ = synthesize_walk(300.0, seed=5, stand_s=5, stand_end_s=5)
+    res = imu_gait.analyze(_sagging(rec, pitch_deg, t0_s, t1_s))
+    hints = [h for h in res.summary["sensor_hints"] if "sensor tilted on the body" in h]
+    assert len(hints) == 1, res.summary["sensor_hints"]
+    deg = float(re.search(r"is (\d+)° further (forward|back)", hints[0]).group(1))
+    assert abs(deg - abs(pitch_deg)) <= 2.0, hints
+    assert ("forward" if pitch_deg > 0 else "back") in hints[0]
+    lean_flags = [f for f in res.flags if f.metric in ("forward_lean_deg", "lean_vs_standing_deg")]
+    assert lean_flags, "the tilt reads as a lean change: the flag stays, with words about the sensor"
+    assert all(SAG_CAUSE in f.cause and "fix it firmly in place" in f.advice for f in lean_flags)
+    chunked = fed_in_random_chunks(_sagging(rec, pitch_deg, t0_s, t1_s), seed=3)
+    assert chunked.summary["sensor_hints"] == res.summary["sensor_hints"]
+    assert [f.cause for f in chunked.flags] == [f.cause for f in res.flags]
+
+
+def test_a_walker_who_hunches_with_the_sensor_in_place_gets_no_sensor_words_on_the_flag():
+    """The same 5-min walk whose trunk hunches 12° while the standings before and after stay upright: the walker,
+    not the sensor — the lean flag carries no sentence about a tilted sensor, and no note names one."""
+    rec, _ = synthesize_walk(300.0, seed=5, stand_s=5, stand_end_s=5,
+                             segments=[(100.0, {"posture_lean_deg": 12.0})], ramp_s=60.0)
+    res = imu_gait.analyze(rec)
+    lean_flags = [f for f in res.flags if f.id == "forward_lean"]
+    assert lean_flags and all(SAG_CAUSE not in f.cause for f in lean_flags)
+    assert not [h for h in res.summary["sensor_hints"] if "sensor tilted on the body" in h]
