@@ -273,6 +273,11 @@ SENSOR_RECHECK_STEPS = 100
 #: measured in the new position (a bend just before setting off resolves to the old calibration there)
 SENSOR_MOVE_PRE_S = 0.5
 SENSOR_RECHECK_WINDOW_STEPS = 12
+#: … and a check that found a turn is confirmed this many steps later, on a window of steps none of which the first
+#: saw, not SENSOR_RECHECK_STEPS later: until then the walk's steps are measured on the old axes (a belt slid 90°
+#: round the waist read braking 0.01 m/s for 0.15, sway 1.4 cm for 3.0, pelvic drop 2.0° for 4.0 over ~80 s;
+#: placement audit s41). Only a suspected turn costs the extra check
+SENSOR_TURN_CONFIRM_STEPS = SENSOR_RECHECK_WINDOW_STEPS
 SENSOR_TURN_AGREE_DEG = 20.0
 
 
@@ -612,6 +617,7 @@ class GaitEngine:
         # per walk that brought a move: what undoing it restores if the walk is taken back (_undo_move)
         self._move_undo: dict[int, tuple[dict[str, Any], Any, np.ndarray]] = {}
         self._turn_pending: tuple[np.ndarray, float] | None = None   # (forward, time): a first in-walk check
+        self._turn_pending_at: tuple[int, int] = (-1, -1)   # (walk, its step count) of the last in-walk check
         self._unsettled: list[tuple[float, float]] = []   # (time, drift °): walks not calibrated on (sensor moving)
         # (from_s, to_s, quality): forward axes taken from a near tie (_clear_forward's 'unsure') — to_s the short walk's
         # last contact, or inf for the engine's calibration (every later step until a fresh one)
@@ -1139,7 +1145,10 @@ class GaitEngine:
             if not self._check_sensor_move(_settled(b["_times"][:CALIBRATION_STEPS]), bout, float(b["start_s"])):
                 self._check_sensor_turn(_settled(b["_times"][:CALIBRATION_STEPS]))
         elif (self._calib is not None and b["n_steps"] > CALIBRATION_STEPS
-              and (b["n_steps"] - CALIBRATION_STEPS) % SENSOR_RECHECK_STEPS == 0):
+              and ((b["n_steps"] - CALIBRATION_STEPS) % SENSOR_RECHECK_STEPS == 0
+                   or (self._turn_pending is not None
+                       and self._turn_pending_at == (bout, b["n_steps"] - SENSOR_TURN_CONFIRM_STEPS)))):
+            self._turn_pending_at = (bout, b["n_steps"])   # (read only while _turn_pending is set)
             self._check_sensor_turn(b["_times"][-SENSOR_RECHECK_WINDOW_STEPS:], during_walk=True)
         if self._calib is not None and n >= CALIBRATION_STEPS and b.get("_stand") is not None:
             self._confirm_standing(b)

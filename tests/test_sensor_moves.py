@@ -274,3 +274,46 @@ def test_a_walker_who_hunches_with_the_sensor_in_place_gets_no_sensor_words_on_t
     lean_flags = [f for f in res.flags if f.id == "forward_lean"]
     assert lean_flags and all(SAG_CAUSE not in f.cause for f in lean_flags)
     assert not [h for h in res.summary["sensor_hints"] if "sensor tilted on the body" in h]
+
+
+def _turned_on_the_belt(rec: Recording, yaw_deg: float, t0_s: float, t1_s: float) -> Recording:
+    """``rec`` (sensor upright) with the sensor turning ``yaw_deg`` about the vertical on the body between ``t0_s``
+    and ``t1_s`` (a clip sliding round a loose belt), and staying so; the gyro gains the sensor's own turning."""
+    th = np.radians(yaw_deg) * np.clip((rec.time_s - t0_s) / (t1_s - t0_s), 0.0, 1.0)
+    dth = np.where((rec.time_s > t0_s) & (rec.time_s < t1_s), np.radians(yaw_deg) / (t1_s - t0_s), 0.0)
+    c, s = np.cos(th), np.sin(th)
+
+    def in_sensor_axes(v: np.ndarray) -> np.ndarray:
+        out = v.copy()
+        out[:, 0], out[:, 1] = c * v[:, 0] + s * v[:, 1], -s * v[:, 0] + c * v[:, 1]
+        return out
+
+    gyro = in_sensor_axes(rec.gyro_rads)
+    gyro[:, 2] += dth
+    return Recording(rec.time_s, in_sensor_axes(rec.acc_mps2), gyro)
+
+
+@pytest.mark.parametrize("yaw_deg", [90.0, -90.0])
+def test_a_sensor_slid_round_the_belt_mid_walk_is_measured_on_its_new_axes_within_a_few_strides_of_the_check(
+        yaw_deg, fed_in_random_chunks):
+    """A clip slides 90° round the belt in 2 s at 150 s of a 5-min walk (the body's motion unchanged). Before
+    (placement audit s41): the in-walk check that found the turn (at ~171 s: checks run every 100 steps) waited
+    another 100 steps for a second one to agree, and 147 steps after the slide — to 232 s — read braking ~0.01 m/s
+    (truth 0.15), sway 1.4 cm (3.0) and pelvic drop 2.0° (4.0). Now the confirming check comes 12 steps after the
+    first: ≤ 70 such steps (measured 59), none after 195 s (measured 184 s). Truth: the synthetic walk's own
+    braking, sway and pelvic drop (tolerances TOL); the turn named once, within 5°; the same fed in chunks."""
+    rec, _ = synthesize_walk(300.0, seed=5, stand_s=5, stand_end_s=5)
+    res = imu_gait.analyze(_turned_on_the_belt(rec, yaw_deg, 150.0, 152.0))
+    turns = res.summary["sensor_turns"]
+    assert len(turns) == 1 and abs(abs(turns[0]["turn_deg"]) - 90.0) < 5.0, turns
+    st = res.steps
+    t = st["time_s"].to_numpy()
+    off = ((np.abs(st["braking_mps"] - 0.15) > TOL["braking_mps"])
+           | (np.abs(st["lateral_sway_cm"] - 3.0) > TOL["lateral_sway_cm"])
+           | (np.abs(st["pelvic_drop_deg"] - 4.0) > TOL["pelvic_drop_deg"])).to_numpy()
+    after = (t > 152.0) & (t < 290.0)          # (the walk's last steps slow down into the standing)
+    assert off[after].sum() <= 70, off[after].sum()
+    assert t[off & after].max() < 195.0
+    assert not off[(t > 20.0) & (t < 148.0)].any()      # before the slide: no step off
+    chunked = fed_in_random_chunks(_turned_on_the_belt(rec, yaw_deg, 150.0, 152.0), seed=2)
+    pd.testing.assert_frame_equal(chunked.steps, res.steps)
