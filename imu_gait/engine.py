@@ -203,6 +203,8 @@ STANDING_MIN_STEPS = 6          # a walk shorter than CALIBRATION_STEPS judges i
 #: Nor does it move when the walk's own lean changed, between the steps next to each, by at least half as much the
 #: same way: a walker hunching more as they go and stopping bent changed, not the reference (_walker_changed)
 STANDING_WALK_TAIL_S = 10.0
+#: the sitting-down check's view of the posture a walk ended in: its steps over this long before the ones it judges
+SEATED_TAIL_POSTURE_S = 5.0
 #: the standing after a walk this much further forward (or back) than the standing before it, with the walk's lean
 #: changing the same way by at least half as much, is named as a sensor that may have tilted on the body during the
 #: walk (a slipping clip, a sagging waistband): its lean change reads as the trunk's. People stand within a few
@@ -632,6 +634,9 @@ class GaitEngine:
         self._implausible: list[dict[str, Any]] = []   # walks taken back as no trunk's gait (_retract_if_implausible)
         self._flat: list[dict[str, Any]] = []          # walks taken back: the trunk did not bounce (_retract_if_flat)
         self._bout_ups: dict[int, list[np.ndarray]] = {}   # per walk: 'up' before each of its first steps
+        # per walk: (contact's global sample, 'up' before it) of its latest steps, over the sitting-down check's
+        # lookback and SEATED_TAIL_POSTURE_S more: the posture the walk ended in (_posture_due_at_close)
+        self._bout_tail_ups: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.posture_checks: list[dict[str, Any]] = []   # per closed walk: its tail's recline, for benchmarks
         # every standing confirmed (see STANDING_MIN_S), in order, one before and one after each walk at most: a sensor
         # re-clipped between walks has its own; {up, start_s, end_s, bout, walk_start_s, lean_deg, after_walk}
@@ -1420,6 +1425,7 @@ class GaitEngine:
         'up' kept before its first steps (the sitting-down check's, _bout_ups) is dropped and all its steps are taken
         back. True, what the check returns."""
         self._bout_ups.pop(bout, None)
+        self._bout_tail_ups.pop(bout, None)
         self._retract(bout, np.asarray(b["_times"], float), upd)
         return True
 
@@ -1452,11 +1458,19 @@ class GaitEngine:
             self._braking_sum = np.cumsum(np.vstack([self._braking_sum, vecs]), axis=0)[-1]
             self._braking_n += int(vecs.shape[0])
         n_w = int(round(0.5 * self.fs))             # a walk's posture: 'up' over the 0.5 s before each contact
+        keep_n = int(round((self.p.seated_lookback_s + SEATED_TAIL_POSTURE_S) * self.fs))
         for bt in np.unique(bouts).tolist():
             have = self._bout_ups.setdefault(bt, [])
             if len(have) < self.p.posture_ref_steps:
                 sel = k[(bouts == bt) & (k >= n_w)][:self.p.posture_ref_steps - len(have)]
                 have.extend(window_mean_rows(self._up, sel - n_w, n_w))
+            sel = k[(bouts == bt) & (k >= n_w)]
+            if sel.size:
+                at, ups = self._bout_tail_ups.get(bt, (np.zeros(0, np.int64), np.zeros((0, 3))))
+                at = np.concatenate([at, sel + self._base])
+                ups = np.vstack([ups, window_mean_rows(self._up, sel - n_w, n_w)])
+                recent = at >= at[-1] - keep_n        # (older ones are never asked for)
+                self._bout_tail_ups[bt] = (at[recent], ups[recent])
         sym = np.asarray(symmetry, float)
         self._sym_counts[0] += int(np.isfinite(sym).sum())
         self._sym_counts[1] += int((sym >= self.p.seated_min_symmetry).sum())
@@ -1468,6 +1482,7 @@ class GaitEngine:
         p = self.p
         b = self._bout_record(bout)
         ups = self._bout_ups.pop(bout, [])
+        tail_at, tail_ups = self._bout_tail_ups.pop(bout, (np.zeros(0, np.int64), np.zeros((0, 3))))
         if (b is None or not b["_times"] or not ups or not math.isfinite(p.seated_recline_deg)
                 or self.placement_kind == "off_trunk"):
             return                          # (a pocket's 'posture' is the thigh's, not the trunk's)
@@ -1500,7 +1515,19 @@ class GaitEngine:
         # closed): a seat reclines the trunk behind it too, a hunched walker straightening up does not
         stand = next((st for st in reversed(self._standings)
                       if st["bout"] == bout and not st["after_walk"]), None)
-        self._posture_due.append({"bout": bout, "times": times, "up_walk": walking_up(np.asarray(ups)),
+        up_walk = walking_up(np.asarray(ups))
+        # the walk's posture just before the steps judged: reclined ≥ seated_recline_deg behind its first steps
+        # already, it was the sensor that tipped back during the walk (a sagging clip; no one walks 10° back from
+        # how they set off), and the stop is judged against that posture — against the first steps', a clip
+        # that tipped 20–30° back read as sitting down and the walk's last 20 s of steps were taken back
+        # (placement audit s41)
+        t_judged = int(round((times[-1] - p.seated_lookback_s) * self.fs))
+        before = (tail_at >= t_judged - int(round(SEATED_TAIL_POSTURE_S * self.fs))) & (tail_at < t_judged)
+        if before.sum() >= 2:
+            up_tail = walking_up(tail_ups[before])
+            if float(recline_deg(up_tail, up_walk, forward)[0]) >= p.seated_recline_deg:
+                up_walk = up_tail
+        self._posture_due.append({"bout": bout, "times": times, "up_walk": up_walk,
                                   "forward": np.asarray(forward, float), "due": due,
                                   "up_stand": None if stand is None else stand["up"]})
 

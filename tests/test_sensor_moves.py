@@ -317,3 +317,21 @@ def test_a_sensor_slid_round_the_belt_mid_walk_is_measured_on_its_new_axes_withi
     assert not off[(t > 20.0) & (t < 148.0)].any()      # before the slide: no step off
     chunked = fed_in_random_chunks(_turned_on_the_belt(rec, yaw_deg, 150.0, 152.0), seed=2)
     pd.testing.assert_frame_equal(chunked.steps, res.steps)
+
+
+@pytest.mark.parametrize("pitch_deg, t0_s, t1_s", [(-20.0, 100.0, 160.0), (-30.0, 150.0, 152.0)])
+def test_a_clip_that_tips_back_during_a_walk_does_not_take_the_walks_end_for_sitting_down(pitch_deg, t0_s, t1_s,
+                                                                                          fed_in_random_chunks):
+    """A clip tipping 20–30° back on the belt during a 5-min walk, the walker then standing still in it. Before
+    (placement audit s41): the standing after read 20–30° reclined behind the walk's first steps — as a seat
+    does — and the walk's last 20 s, 37 of its 530 steps, were taken back as 'sitting down', with nothing said.
+    Now the stop is judged against the posture the walk ended in. Truth: the synthetic walk's contacts — every one
+    found within 0.1 s, none extra; the same fed in random chunks."""
+    rec, truth = synthesize_walk(300.0, seed=5, stand_s=5, stand_end_s=5)
+    tipped = _sagging(rec, pitch_deg, t0_s, t1_s)
+    res = imu_gait.analyze(tipped)
+    t = res.steps["time_s"].to_numpy()
+    assert len(t) == truth.ic_times_s.size
+    assert np.abs(truth.ic_times_s[:, None] - t[None, :]).min(axis=1).max() < 0.1
+    chunked = fed_in_random_chunks(tipped, seed=4)
+    np.testing.assert_array_equal(chunked.steps["time_s"].to_numpy(), t)
