@@ -203,6 +203,8 @@ STANDING_MIN_STEPS = 6          # a walk shorter than CALIBRATION_STEPS judges i
 #: Nor does it move when the walk's own lean changed, between the steps next to each, by at least half as much the
 #: same way: a walker hunching more as they go and stopping bent changed, not the reference (_walker_changed)
 STANDING_WALK_TAIL_S = 10.0
+#: the sitting-down check's view of the posture a walk ended in: its steps over this long before the ones it judges
+SEATED_TAIL_POSTURE_S = 5.0
 #: the standing after a walk this much further forward (or back) than the standing before it, with the walk's lean
 #: changing the same way by at least half as much, is named as a sensor that may have tilted on the body during the
 #: walk (a slipping clip, a sagging waistband): its lean change reads as the trunk's. People stand within a few
@@ -273,6 +275,11 @@ SENSOR_RECHECK_STEPS = 100
 #: measured in the new position (a bend just before setting off resolves to the old calibration there)
 SENSOR_MOVE_PRE_S = 0.5
 SENSOR_RECHECK_WINDOW_STEPS = 12
+#: … and a check that found a turn is confirmed this many steps later, on a window of steps none of which the first
+#: saw, not SENSOR_RECHECK_STEPS later: until then the walk's steps are measured on the old axes (a belt slid 90°
+#: round the waist read braking 0.01 m/s for 0.15, sway 1.4 cm for 3.0, pelvic drop 2.0° for 4.0 over ~80 s;
+#: placement audit s41). Only a suspected turn costs the extra check
+SENSOR_TURN_CONFIRM_STEPS = SENSOR_RECHECK_WINDOW_STEPS
 SENSOR_TURN_AGREE_DEG = 20.0
 
 
@@ -612,6 +619,7 @@ class GaitEngine:
         # per walk that brought a move: what undoing it restores if the walk is taken back (_undo_move)
         self._move_undo: dict[int, tuple[dict[str, Any], Any, np.ndarray]] = {}
         self._turn_pending: tuple[np.ndarray, float] | None = None   # (forward, time): a first in-walk check
+        self._turn_pending_at: tuple[int, int] = (-1, -1)   # (walk, its step count) of the last in-walk check
         self._unsettled: list[tuple[float, float]] = []   # (time, drift °): walks not calibrated on (sensor moving)
         # (from_s, to_s, quality): forward axes taken from a near tie (_clear_forward's 'unsure') — to_s the short walk's
         # last contact, or inf for the engine's calibration (every later step until a fresh one)
@@ -626,10 +634,16 @@ class GaitEngine:
         self._implausible: list[dict[str, Any]] = []   # walks taken back as no trunk's gait (_retract_if_implausible)
         self._flat: list[dict[str, Any]] = []          # walks taken back: the trunk did not bounce (_retract_if_flat)
         self._bout_ups: dict[int, list[np.ndarray]] = {}   # per walk: 'up' before each of its first steps
+        # per walk: (contact's global sample, 'up' before it) of its latest steps, over the sitting-down check's
+        # lookback and SEATED_TAIL_POSTURE_S more: the posture the walk ended in (_posture_due_at_close)
+        self._bout_tail_ups: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.posture_checks: list[dict[str, Any]] = []   # per closed walk: its tail's recline, for benchmarks
         # every standing confirmed (see STANDING_MIN_S), in order, one before and one after each walk at most: a sensor
         # re-clipped between walks has its own; {up, start_s, end_s, bout, walk_start_s, lean_deg, after_walk}
         self._standings: list[dict[str, Any]] = []
+        # standings after walks whose end sat too far (SHORT_WALK_POOL_MAX_UP_DEG) from the posture the walk was
+        # measured about to serve as a reference: kept only to name a sensor that tilted during the walk (_sag_hints)
+        self._tilted_after: list[dict[str, Any]] = []
         self._walked_s: dict[str, float] = {}     # walking time per gait so far (live_status()['baseline'])
         self._standing_due: list[dict[str, Any]] = []    # closed walks waiting for the samples after them
         self._live_standing: dict[str, Any] | None = None    # what live rows are measured against, as it stands
@@ -1136,7 +1150,10 @@ class GaitEngine:
             if not self._check_sensor_move(_settled(b["_times"][:CALIBRATION_STEPS]), bout, float(b["start_s"])):
                 self._check_sensor_turn(_settled(b["_times"][:CALIBRATION_STEPS]))
         elif (self._calib is not None and b["n_steps"] > CALIBRATION_STEPS
-              and (b["n_steps"] - CALIBRATION_STEPS) % SENSOR_RECHECK_STEPS == 0):
+              and ((b["n_steps"] - CALIBRATION_STEPS) % SENSOR_RECHECK_STEPS == 0
+                   or (self._turn_pending is not None
+                       and self._turn_pending_at == (bout, b["n_steps"] - SENSOR_TURN_CONFIRM_STEPS)))):
+            self._turn_pending_at = (bout, b["n_steps"])   # (read only while _turn_pending is set)
             self._check_sensor_turn(b["_times"][-SENSOR_RECHECK_WINDOW_STEPS:], during_walk=True)
         if self._calib is not None and n >= CALIBRATION_STEPS and b.get("_stand") is not None:
             self._confirm_standing(b)
@@ -1254,6 +1271,14 @@ class GaitEngine:
                 self._add_standing({"up": up_stand, "start_s": (a + self._base) / self.fs,
                                     "end_s": (e + self._base) / self.fs, "bout": d["bout"],
                                     "walk_start_s": d["walk_start_s"], "lean_deg": lean, "after_walk": True})
+            elif not _same_position(d["up_walk"], d["calib"][1]) and _standing_lean_deg(
+                    up_stand, self._up[row:a], d["up_walk"], (d["calib"][0], d["up_walk"])) is not None:
+                # the walk ended ≥ 30° from the posture it began in and the walker then stood still in that new
+                # posture: a sensor that sagged or slipped 30–40° during the walk had no standing after, so nothing
+                # named it while its lean read as a 'strong' hunch (placement audit s41)
+                self._tilted_after.append({"up": up_stand, "start_s": (a + self._base) / self.fs,
+                                           "walk_start_s": d["walk_start_s"], "up_walk": d["up_walk"],
+                                           "calib": d["calib"]})
         self._standing_due = waiting
 
     def _end_bout(self, upd: EngineUpdate) -> None:
@@ -1400,6 +1425,7 @@ class GaitEngine:
         'up' kept before its first steps (the sitting-down check's, _bout_ups) is dropped and all its steps are taken
         back. True, what the check returns."""
         self._bout_ups.pop(bout, None)
+        self._bout_tail_ups.pop(bout, None)
         self._retract(bout, np.asarray(b["_times"], float), upd)
         return True
 
@@ -1432,11 +1458,19 @@ class GaitEngine:
             self._braking_sum = np.cumsum(np.vstack([self._braking_sum, vecs]), axis=0)[-1]
             self._braking_n += int(vecs.shape[0])
         n_w = int(round(0.5 * self.fs))             # a walk's posture: 'up' over the 0.5 s before each contact
+        keep_n = int(round((self.p.seated_lookback_s + SEATED_TAIL_POSTURE_S) * self.fs))
         for bt in np.unique(bouts).tolist():
             have = self._bout_ups.setdefault(bt, [])
             if len(have) < self.p.posture_ref_steps:
                 sel = k[(bouts == bt) & (k >= n_w)][:self.p.posture_ref_steps - len(have)]
                 have.extend(window_mean_rows(self._up, sel - n_w, n_w))
+            sel = k[(bouts == bt) & (k >= n_w)]
+            if sel.size:
+                at, ups = self._bout_tail_ups.get(bt, (np.zeros(0, np.int64), np.zeros((0, 3))))
+                at = np.concatenate([at, sel + self._base])
+                ups = np.vstack([ups, window_mean_rows(self._up, sel - n_w, n_w)])
+                recent = at >= at[-1] - keep_n        # (older ones are never asked for)
+                self._bout_tail_ups[bt] = (at[recent], ups[recent])
         sym = np.asarray(symmetry, float)
         self._sym_counts[0] += int(np.isfinite(sym).sum())
         self._sym_counts[1] += int((sym >= self.p.seated_min_symmetry).sum())
@@ -1448,6 +1482,7 @@ class GaitEngine:
         p = self.p
         b = self._bout_record(bout)
         ups = self._bout_ups.pop(bout, [])
+        tail_at, tail_ups = self._bout_tail_ups.pop(bout, (np.zeros(0, np.int64), np.zeros((0, 3))))
         if (b is None or not b["_times"] or not ups or not math.isfinite(p.seated_recline_deg)
                 or self.placement_kind == "off_trunk"):
             return                          # (a pocket's 'posture' is the thigh's, not the trunk's)
@@ -1480,7 +1515,19 @@ class GaitEngine:
         # closed): a seat reclines the trunk behind it too, a hunched walker straightening up does not
         stand = next((st for st in reversed(self._standings)
                       if st["bout"] == bout and not st["after_walk"]), None)
-        self._posture_due.append({"bout": bout, "times": times, "up_walk": walking_up(np.asarray(ups)),
+        up_walk = walking_up(np.asarray(ups))
+        # the walk's posture just before the steps judged: reclined ≥ seated_recline_deg behind its first steps
+        # already, it was the sensor that tipped back during the walk (a sagging clip; no one walks 10° back from
+        # how they set off), and the stop is judged against that posture — against the first steps', a clip
+        # that tipped 20–30° back read as sitting down and the walk's last 20 s of steps were taken back
+        # (placement audit s41)
+        t_judged = int(round((times[-1] - p.seated_lookback_s) * self.fs))
+        before = (tail_at >= t_judged - int(round(SEATED_TAIL_POSTURE_S * self.fs))) & (tail_at < t_judged)
+        if before.sum() >= 2:
+            up_tail = walking_up(tail_ups[before])
+            if float(recline_deg(up_tail, up_walk, forward)[0]) >= p.seated_recline_deg:
+                up_walk = up_tail
+        self._posture_due.append({"bout": bout, "times": times, "up_walk": up_walk,
                                   "forward": np.asarray(forward, float), "due": due,
                                   "up_stand": None if stand is None else stand["up"]})
 
@@ -1802,30 +1849,48 @@ class GaitEngine:
         u1, u2 = (unit(h.mean(axis=0)) for h in halves)
         return float(np.degrees(np.arccos(np.clip(u1 @ u2, -1.0, 1.0)))) <= CALIBRATION_MAX_DRIFT_DEG
 
-    def _sag_hints(self) -> list[str]:
-        """A line for each walk whose standings before and after it differ by ``SENSOR_SAG_HINT_DEG`` or more in
-        pitch, the walk's lean changing with them (lean audit s36 F2: a sensor sagging 12° over 8 minutes of walking
-        read as a hunch that grew to 12°, flagged, with nothing said)."""
+    def _sag_walks(self) -> list[dict[str, float]]:
+        """Each walk whose standings before and after it differ by ``SENSOR_SAG_HINT_DEG`` or more in pitch, the
+        walk's lean changing with them: ``{walk_start_s, end_s (the standing after's start), drift_deg (+ = the
+        standing after further forward), rise_deg (the walk's lean, end against start)}``."""
         if self._calib is None:
             return []
         pairs: dict[float, dict[str, dict[str, Any]]] = {}
         for st in self._standings:
             pairs.setdefault(st["walk_start_s"], {})["after" if st["after_walk"] else "before"] = st
+        for st in self._tilted_after:
+            pairs.setdefault(st["walk_start_s"], {}).setdefault("tilted", st)
         out = []
         for walk_s, d in sorted(pairs.items()):
-            if "before" not in d or "after" not in d:
+            if "before" not in d or ("after" not in d and "tilted" not in d):
                 continue
-            # + = the standing after leans further forward than the one before (recline_deg: + = back)
-            drift = -float(recline_deg(d["after"]["up"], d["before"]["up"], self._calib[0])[0])
-            rise = d["after"]["lean_deg"] + drift - d["before"]["lean_deg"]   # the walk's, end against start
+            if "after" in d:
+                # + = the standing after leans further forward than the one before (recline_deg: + = back)
+                drift = -float(recline_deg(d["after"]["up"], d["before"]["up"], self._calib[0])[0])
+                rise = d["after"]["lean_deg"] + drift - d["before"]["lean_deg"]   # the walk's, end against start
+                end_s = float(d["after"]["start_s"])
+            else:
+                t = d["tilted"]
+                drift = -float(recline_deg(t["up"], d["before"]["up"], t["calib"][0])[0])
+                rise = -float(recline_deg(t["up_walk"], t["calib"][1], t["calib"][0])[0])
+                end_s = float(t["start_s"])
             if abs(drift) < SENSOR_SAG_HINT_DEG or rise * drift <= 0 or abs(rise) < abs(drift) / 2:
                 continue
+            out.append({"walk_start_s": float(walk_s), "end_s": end_s, "drift_deg": drift, "rise_deg": rise})
+        return out
+
+    def _sag_hints(self) -> list[str]:
+        """A line for each of :meth:`_sag_walks` (lean audit s36 F2: a sensor sagging 12° over 8 minutes of walking
+        read as a hunch that grew to 12°, flagged, with nothing said)."""
+        out = []
+        for w in self._sag_walks():
+            drift, rise = w["drift_deg"], w["rise_deg"]
             way, pose = ("forward", "bent") if drift > 0 else ("back", "leaning back")
-            out.append(f"The standing after the walk at {mmss(walk_s - (self._first_t or 0.0))} is {abs(drift):.0f}° "
-                       f"further {way} than the standing before it, and the walk's lean moved {rise:+.0f}° with it: "
-                       f"if the walker did not stand {pose} after it, the sensor tilted on the body during the walk (a "
-                       "slipping clip, a sagging waistband) and that lean change is the sensor's, not the trunk's "
-                       "(people stand within ~5° of how they stood before a walk).")
+            out.append(f"The standing after the walk at {mmss(w['walk_start_s'] - (self._first_t or 0.0))} is "
+                       f"{abs(drift):.0f}° further {way} than the standing before it, and the walk's lean moved "
+                       f"{rise:+.0f}° with it: if the walker did not stand {pose} after it, the sensor tilted on the "
+                       "body during the walk (a slipping clip, a sagging waistband) and that lean change is the "
+                       "sensor's, not the trunk's (people stand within ~5° of how they stood before a walk).")
         return out
 
     def _move_hints(self) -> list[str]:
@@ -3245,12 +3310,42 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
                                placement=ctx["placement"], has_gyro=engine.has_gyro, baseline_s=ctx["baseline_s"],
                                fixed_baselines=fixed_baselines, treadmill_schedule=engine.treadmill_schedule,
                                schedule_origin_s=engine._first_t or 0.0, walking_aid=ctx.get("walking_aid"))
+    flags = _name_sagged_sensor(flags, engine._sag_walks())
     if lost.any():
         tl.attrs["notes"] = list(tl.attrs.get("notes") or []) + [
             f"{int(lost.sum())} steps ({100.0 * lost.mean():.0f} %) straddle samples lost in short holes in the data "
             "(bridged by interpolation): stride-time variability, step regularity and fatigue were judged without "
             "them, as timing read off interpolated samples varies by itself."]
     return flags, tl
+
+
+#: the flags a sensor tilting on the body reads as the walker's posture
+SAG_BLIND_METRICS = ("forward_lean_deg", "lean_vs_standing_deg")
+
+
+def _name_sagged_sensor(flags: list, sag_walks: list[dict[str, float]]) -> list:
+    """Lean flags that overlap a walk :meth:`GaitEngine._sag_walks` names, with that named in their cause and
+    advice. The lean of a sensor that tilted on the body is the trunk's as far as gravity goes, so the flag stays
+    (a walker who hunched and stood bent after looks the same); but a 'strong hunch' saying 'stand tall' beside a
+    note that the sensor may have sagged left the walker to reconcile the two (placement audit s41)."""
+    if not sag_walks:
+        return flags
+    out = []
+    for f in flags:
+        w = next((w for w in sag_walks if f.metric in SAG_BLIND_METRICS
+                  and f.start_s <= w["end_s"] and f.end_s >= w["walk_start_s"]), None)
+        if w is None:
+            out.append(f)
+            continue
+        way, pose = ("forward", "bent") if w["drift_deg"] > 0 else ("back", "leaning back")
+        out.append(replace(
+            f, cause=f.cause + f" The standing still after this walk sat {abs(w['drift_deg']):.0f}° further {way} than "
+                               f"the one before it, and the walk's lean moved {w['rise_deg']:+.0f}° with it: if you did "
+                               f"not stand {pose} after the walk, the sensor tilted on the body while you walked (a "
+                               "slipping clip, a sagging waistband) and this lean is the sensor's, not your posture.",
+            advice=f.advice + " If the sensor may have slipped, fix it firmly in place and walk "
+                              "again before changing your posture."))
+    return out
 
 
 #: under TIMING_MIN_RATE_HZ the cadence of the summary and of each bout (the bouts and days tables) is the median over

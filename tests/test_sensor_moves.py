@@ -14,6 +14,8 @@ are the engine's synthetic ones (test_engine_synthetic.TOL), lean against standi
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -214,3 +216,122 @@ def test_a_stretch_taken_back_as_no_trunks_gait_moves_nothing():
     last = res.steps[res.steps["time_s"] > start_c + 10]
     assert abs(last["lean_vs_standing_deg"].median()) <= LEAN_VS_STANDING_TOL_DEG
     assert abs(last["lateral_sway_cm"].median() - 3.0) <= TOL["lateral_sway_cm"]
+
+
+def _sagging(rec: Recording, pitch_deg: float, t0_s: float, t1_s: float) -> Recording:
+    """``rec`` (sensor upright: sensor axes = body axes) with the sensor pitching ``pitch_deg`` forward on the body
+    (+ = its top tips forward, as a clip on a loose waistband sags) at an even rate between ``t0_s`` and ``t1_s``,
+    and staying so: the readings rotate about the body's left axis, and the gyro gains the sensor's own turning."""
+    th = np.radians(pitch_deg) * np.clip((rec.time_s - t0_s) / (t1_s - t0_s), 0.0, 1.0)
+    dth = np.where((rec.time_s > t0_s) & (rec.time_s < t1_s), np.radians(pitch_deg) / (t1_s - t0_s), 0.0)
+    c, s = np.cos(th), np.sin(th)
+
+    def in_sensor_axes(v: np.ndarray) -> np.ndarray:
+        out = v.copy()
+        out[:, 0], out[:, 2] = c * v[:, 0] - s * v[:, 2], s * v[:, 0] + c * v[:, 2]
+        return out
+
+    gyro = in_sensor_axes(rec.gyro_rads)
+    gyro[:, 1] += dth
+    return Recording(rec.time_s, in_sensor_axes(rec.acc_mps2), gyro)
+
+
+SAG_CAUSE = "the sensor tilted on the body while you walked"
+
+
+@pytest.mark.parametrize("pitch_deg, t0_s, t1_s", [(30.0, 100.0, 160.0), (-30.0, 100.0, 160.0),
+                                                   (40.0, 150.0, 152.0)])
+def test_a_sensor_that_sags_30_to_40_degrees_during_a_walk_is_named_in_the_notes_and_its_lean_flag(
+        pitch_deg, t0_s, t1_s, fed_in_random_chunks):
+    """A clip that sags (over a minute) or slips (in 2 s) 30–40° on the body during a 5-min walk, the walker then
+    standing still in it. Before (placement audit s41): no note at all — the standing after the walk was refused,
+    its walk's end lying ≥ 30° from the posture the walk was measured about — and the lean flag ('strong hunch,
+    29.9°' / '39.9°'; sagging back: a 'moderate hunch' over the walk's first 2 minutes against a baseline the
+    backward sag had pulled to −8.8°) said 'stand tall'. Truth: the body is upright throughout (synthetic, lean 0),
+    the sensor moved pitch_deg. Now one note naming the sensor and pitch_deg within 2°, and every lean flag over
+    the walk says the sensor may have tilted; the same fed in random chunks."""
+    rec, _ = synthesize_walk(300.0, seed=5, stand_s=5, stand_end_s=5)
+    res = imu_gait.analyze(_sagging(rec, pitch_deg, t0_s, t1_s))
+    hints = [h for h in res.summary["sensor_hints"] if "sensor tilted on the body" in h]
+    assert len(hints) == 1, res.summary["sensor_hints"]
+    deg = float(re.search(r"is (\d+)° further (forward|back)", hints[0]).group(1))
+    assert abs(deg - abs(pitch_deg)) <= 2.0, hints
+    assert ("forward" if pitch_deg > 0 else "back") in hints[0]
+    lean_flags = [f for f in res.flags if f.metric in ("forward_lean_deg", "lean_vs_standing_deg")]
+    assert lean_flags, "the tilt reads as a lean change: the flag stays, with words about the sensor"
+    assert all(SAG_CAUSE in f.cause and "fix it firmly in place" in f.advice for f in lean_flags)
+    chunked = fed_in_random_chunks(_sagging(rec, pitch_deg, t0_s, t1_s), seed=3)
+    assert chunked.summary["sensor_hints"] == res.summary["sensor_hints"]
+    assert [f.cause for f in chunked.flags] == [f.cause for f in res.flags]
+
+
+def test_a_walker_who_hunches_with_the_sensor_in_place_gets_no_sensor_words_on_the_flag():
+    """The same 5-min walk whose trunk hunches 12° while the standings before and after stay upright: the walker,
+    not the sensor — the lean flag carries no sentence about a tilted sensor, and no note names one."""
+    rec, _ = synthesize_walk(300.0, seed=5, stand_s=5, stand_end_s=5,
+                             segments=[(100.0, {"posture_lean_deg": 12.0})], ramp_s=60.0)
+    res = imu_gait.analyze(rec)
+    lean_flags = [f for f in res.flags if f.id == "forward_lean"]
+    assert lean_flags and all(SAG_CAUSE not in f.cause for f in lean_flags)
+    assert not [h for h in res.summary["sensor_hints"] if "sensor tilted on the body" in h]
+
+
+def _turned_on_the_belt(rec: Recording, yaw_deg: float, t0_s: float, t1_s: float) -> Recording:
+    """``rec`` (sensor upright) with the sensor turning ``yaw_deg`` about the vertical on the body between ``t0_s``
+    and ``t1_s`` (a clip sliding round a loose belt), and staying so; the gyro gains the sensor's own turning."""
+    th = np.radians(yaw_deg) * np.clip((rec.time_s - t0_s) / (t1_s - t0_s), 0.0, 1.0)
+    dth = np.where((rec.time_s > t0_s) & (rec.time_s < t1_s), np.radians(yaw_deg) / (t1_s - t0_s), 0.0)
+    c, s = np.cos(th), np.sin(th)
+
+    def in_sensor_axes(v: np.ndarray) -> np.ndarray:
+        out = v.copy()
+        out[:, 0], out[:, 1] = c * v[:, 0] + s * v[:, 1], -s * v[:, 0] + c * v[:, 1]
+        return out
+
+    gyro = in_sensor_axes(rec.gyro_rads)
+    gyro[:, 2] += dth
+    return Recording(rec.time_s, in_sensor_axes(rec.acc_mps2), gyro)
+
+
+@pytest.mark.parametrize("yaw_deg", [90.0, -90.0])
+def test_a_sensor_slid_round_the_belt_mid_walk_is_measured_on_its_new_axes_within_a_few_strides_of_the_check(
+        yaw_deg, fed_in_random_chunks):
+    """A clip slides 90° round the belt in 2 s at 150 s of a 5-min walk (the body's motion unchanged). Before
+    (placement audit s41): the in-walk check that found the turn (at ~171 s: checks run every 100 steps) waited
+    another 100 steps for a second one to agree, and 147 steps after the slide — to 232 s — read braking ~0.01 m/s
+    (truth 0.15), sway 1.4 cm (3.0) and pelvic drop 2.0° (4.0). Now the confirming check comes 12 steps after the
+    first: ≤ 70 such steps (measured 59), none after 195 s (measured 184 s). Truth: the synthetic walk's own
+    braking, sway and pelvic drop (tolerances TOL); the turn named once, within 5°; the same fed in chunks."""
+    rec, _ = synthesize_walk(300.0, seed=5, stand_s=5, stand_end_s=5)
+    res = imu_gait.analyze(_turned_on_the_belt(rec, yaw_deg, 150.0, 152.0))
+    turns = res.summary["sensor_turns"]
+    assert len(turns) == 1 and abs(abs(turns[0]["turn_deg"]) - 90.0) < 5.0, turns
+    st = res.steps
+    t = st["time_s"].to_numpy()
+    off = ((np.abs(st["braking_mps"] - 0.15) > TOL["braking_mps"])
+           | (np.abs(st["lateral_sway_cm"] - 3.0) > TOL["lateral_sway_cm"])
+           | (np.abs(st["pelvic_drop_deg"] - 4.0) > TOL["pelvic_drop_deg"])).to_numpy()
+    after = (t > 152.0) & (t < 290.0)          # (the walk's last steps slow down into the standing)
+    assert off[after].sum() <= 70, off[after].sum()
+    assert t[off & after].max() < 195.0
+    assert not off[(t > 20.0) & (t < 148.0)].any()      # before the slide: no step off
+    chunked = fed_in_random_chunks(_turned_on_the_belt(rec, yaw_deg, 150.0, 152.0), seed=2)
+    pd.testing.assert_frame_equal(chunked.steps, res.steps)
+
+
+@pytest.mark.parametrize("pitch_deg, t0_s, t1_s", [(-20.0, 100.0, 160.0), (-30.0, 150.0, 152.0)])
+def test_a_clip_that_tips_back_during_a_walk_does_not_take_the_walks_end_for_sitting_down(pitch_deg, t0_s, t1_s,
+                                                                                          fed_in_random_chunks):
+    """A clip tipping 20–30° back on the belt during a 5-min walk, the walker then standing still in it. Before
+    (placement audit s41): the standing after read 20–30° reclined behind the walk's first steps — as a seat
+    does — and the walk's last 20 s, 37 of its 530 steps, were taken back as 'sitting down', with nothing said.
+    Now the stop is judged against the posture the walk ended in. Truth: the synthetic walk's contacts — every one
+    found within 0.1 s, none extra; the same fed in random chunks."""
+    rec, truth = synthesize_walk(300.0, seed=5, stand_s=5, stand_end_s=5)
+    tipped = _sagging(rec, pitch_deg, t0_s, t1_s)
+    res = imu_gait.analyze(tipped)
+    t = res.steps["time_s"].to_numpy()
+    assert len(t) == truth.ic_times_s.size
+    assert np.abs(truth.ic_times_s[:, None] - t[None, :]).min(axis=1).max() < 0.1
+    chunked = fed_in_random_chunks(tipped, seed=4)
+    np.testing.assert_array_equal(chunked.steps["time_s"].to_numpy(), t)
