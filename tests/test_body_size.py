@@ -86,3 +86,22 @@ def test_the_height_reaches_live_monitoring_chunk_for_chunk():
     assert np.array_equal(live.steps["cadence_spm"].to_numpy(float), whole.steps["cadence_spm"].to_numpy(float),
                           equal_nan=True)
     assert [f.id for f in live.flags] == [f.id for f in whole.flags]
+
+
+def test_the_reports_typical_ranges_are_scaled_for_the_height_given():
+    # a 1.28-m child's everyday walk at 130 spm, 1.15 m/s (bounce 3 cm, the pendulum of her leg with Mobilise-D's
+    # factor): before, 'above the typical walking range (100–120 spm)' with her height given too; scaled for it
+    # the range is 117–140 spm (× √(1.75 / 1.28)) and her bounce is judged against 1.8–3.7 cm (× 1.28 / 1.75)
+    from imu_gait.report.common import build_overview
+    rec, _ = synthesize_walk(50.0, seed=2, cadence_spm=130, speed_mps=1.15, bounce_cm=3.0)
+    rows = {r.column: r for r in build_overview(imu_gait.analyze(rec)).metrics}
+    assert rows["cadence_spm"].status == "high" and "100–120 spm" in rows["cadence_spm"].note
+    rows = {r.column: r for r in build_overview(imu_gait.analyze(rec, body_height_m=1.28)).metrics}
+    assert rows["cadence_spm"].median == pytest.approx(130.0, abs=1.0)
+    assert rows["cadence_spm"].status == "ok", rows["cadence_spm"].note           # within 117–140 spm
+    assert "(117–140 spm) for your height of 1.28 m" in rows["cadence_spm"].note
+    assert "an adult's 100–120 spm" in rows["cadence_spm"].note
+    assert "1.8–3.7 cm" in rows["vertical_oscillation_cm"].note
+    # a 1.75-m walker's ranges are the adult ones, word for word
+    rows = {r.column: r for r in build_overview(imu_gait.analyze(rec, body_height_m=1.75)).metrics}
+    assert rows["cadence_spm"].status == "high" and "scaled" not in rows["cadence_spm"].note
