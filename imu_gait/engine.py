@@ -471,10 +471,10 @@ class GaitEngine:
         of the lower back (the pendulum is the pelvis).
     body_height_m : the walker's height, m (1.0–2.5); without ``sensor_height_m`` the sensor height is
         taken as :data:`SENSOR_HEIGHT_PER_BODY_HEIGHT` × it. It also scales the adult cadence bounds (set for
-        1.75 m: :data:`~imu_gait.dsp.metrics.SIZE_REFERENCE_HEIGHT_M`) by √(1.75 / height) — running needs
-        steps of at least 140 spm × that with a dip below 0.35 g (164 spm for a 1.28-m child, whose brisk walk
-        is 150–160 spm), the runners' general cadence limit is 164 spm × that — and their bounce limit by
-        height / 1.75.
+        1.75 m: :data:`~imu_gait.dsp.metrics.SIZE_REFERENCE_HEIGHT_M`) by √(1.75 / height), only ever towards
+        fewer runs and flags: for a shorter walker running needs steps of at least 140 spm × that with a dip
+        below 0.35 g (164 spm for a 1.28-m child, whose brisk walk is 150–160 spm); for a taller runner the
+        runners' general cadence limit is 164 spm × that (153 spm at 2 m) and their bounce limit × height / 1.75.
     params : step-detection parameters (:class:`~imu_gait.dsp.steps.StepParams`), for experiments.
     """
 
@@ -518,8 +518,10 @@ class GaitEngine:
         else:
             self.sensor_height_source = "default"
         self.body_height_m = body_height_m
-        # a child's brisk walk (1.28 m, 155 spm) crossed the adult 140-spm running bound: the bound for this walker
-        self.run_min_cadence_spm = cadence_for_height(RUN_MIN_CADENCE_SPM, body_height_m)
+        # a child's brisk walk (1.28 m, 160 spm) crossed the adult 140-spm running bound: the bound for this walker,
+        # raised for a shorter one only (lowered, a tall walker's brisk steps would be judged by a dip alone: the
+        # adult bound already holds for them, and the tool says no more than it did)
+        self.run_min_cadence_spm = max(float(RUN_MIN_CADENCE_SPM), cadence_for_height(RUN_MIN_CADENCE_SPM, body_height_m))
         self.sensor_height_m = sensor_height_m or DEFAULT_SENSOR_HEIGHT_M
         self.sensor_height_given = self.sensor_height_source == "given"
         _check_params(params)

@@ -93,6 +93,9 @@ fatigue                 ≥ 2 of: cadence ≤ b −3 %, VO ≥ b +10 %,         
                         one abrupt change, not a drift)
 ======================  =============================================  =====================================
 
+The runners' cadence and bounce fallbacks are an adult's (1.75 m); with a taller runner's height given they are
+eased for it (:func:`runner_limits`: 164 spm × √(1.75 / height), bounce × height / 1.75).
+
 Fatigue compares 60-s medians with the baseline, so a change that came at once and stayed (a runner who
 shortened the stride at 5:00: cadence −3.5 %, braking +28 %, no over-striding flag as cadence fell < 5 %)
 passes its rule as a slow drift does — unless a specific flag starting with it takes it (above) or the
@@ -1105,10 +1108,13 @@ def _placement_kind(placement: str | None) -> str | None:
 # --------------------------------------------------------------------------------------------------
 def runner_limits(cfg: StrainConfig, body_height_m: float | None) -> StrainConfig:
     """``cfg`` with its runners' general limits (cadence, bounce; the vertical ratio is a ratio and stays) for a
-    runner ``body_height_m`` tall: Garmin's percentiles are adults', and runners of one build running alike take
-    steps at a rate ∝ 1/√(leg length) and bounce ∝ leg length — a 2-m runner's easy 155 spm was 'over-striding'
-    under the 164-spm limit with the height given (limit there 153 spm). None: ``cfg`` unchanged."""
-    if body_height_m is None:
+    runner ``body_height_m`` taller than :data:`SIZE_REFERENCE_HEIGHT_M`: Garmin's percentiles are adults', and
+    runners of one build running alike take steps at a rate ∝ 1/√(leg length) and bounce ∝ leg length — a 2-m
+    runner's easy 155 spm was 'over-striding' under the 164-spm limit with the height given (limit there 153 spm).
+    Only ever towards fewer flags: for a shorter runner the limits stay the adults' — no percentile of children's
+    or short runners' cadence is published, and scaled up the limit (192 spm at 1.28 m) made a child's 175-spm run
+    'marked' over-striding, a cadence children commonly run at. None: ``cfg`` unchanged."""
+    if body_height_m is None or float(body_height_m) <= SIZE_REFERENCE_HEIGHT_M:
         return cfg
     h = float(body_height_m)
     return replace(cfg, run_cadence_min_spm=cadence_for_height(cfg.run_cadence_min_spm, h),
@@ -1162,7 +1168,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         :data:`~imu_gait.engine.WALK_ASYMMETRY_MIN_RATE_HZ` for walks), where the summary withholds it: their
         ``step_time_asymmetry(_lcb)_pct`` series are NaN and the one-sided note does not quote their sides.
     body_height_m : the runner's height, m (None: unknown): the runners' general cadence and bounce limits
-        (set for :data:`~imu_gait.dsp.metrics.SIZE_REFERENCE_HEIGHT_M`) are scaled for it (:func:`runner_limits`).
+        (set for :data:`~imu_gait.dsp.metrics.SIZE_REFERENCE_HEIGHT_M`) are eased for a taller one (:func:`runner_limits`).
 
     Returns
     -------

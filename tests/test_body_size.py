@@ -36,8 +36,12 @@ def test_limits_scale_as_legs_do_and_stay_an_adults_for_the_reference_height():
     assert length_for_height(10.9, 2.0) == pytest.approx(12.46, abs=0.01)
     cfg = runner_limits(StrainConfig(), 2.0)
     assert cfg.run_cadence_min_spm == pytest.approx(153.4, abs=0.05)
+    assert cfg.run_vo_max_cm["pelvis"] == pytest.approx(12.46, abs=0.01)
     assert cfg.run_vr_max_pct == StrainConfig().run_vr_max_pct                          # a ratio: no size
     assert runner_limits(StrainConfig(), None) == StrainConfig()
+    # towards fewer flags only: a shorter runner keeps the adults' limits (none of children's is published)
+    assert runner_limits(StrainConfig(), 1.28) == StrainConfig()
+    assert runner_limits(StrainConfig(), 1.75) == StrainConfig()
 
 
 def test_a_childs_brisk_walk_with_her_height_is_walking_and_not_flagged():
@@ -71,6 +75,23 @@ def test_a_tall_runners_low_cadence_is_still_flagged_and_told_the_scaled_limit()
     assert fl and fl[0].reference_kind == "absolute"
     assert fl[0].threshold == pytest.approx(153.4, abs=0.05)
     assert "scaled for your height of 2.00 m" in fl[0].cause and "153 spm" in fl[0].cause
+
+
+def test_a_childs_run_at_a_childs_cadence_is_not_flagged_by_a_scaled_up_limit():
+    # 1.28 m, 50 s at 175 spm (children run at 170–200): the adults' 164-spm limit, not 192 (which made it 'marked')
+    rec, _ = synthesize_walk(50.0, seed=2, gait="run", cadence_spm=175, speed_mps=2.6, bounce_cm=5.9)
+    res = imu_gait.analyze(rec, body_height_m=1.28)
+    assert res.summary["gait"] == "run" and res.summary["cadence_spm"] == pytest.approx(175.0, abs=1.0)
+    assert [f.id for f in res.flags] == []
+    from imu_gait.report.common import build_overview
+    row = {r.column: r for r in build_overview(res).metrics}["cadence_spm"]
+    assert row.status == "ok" and "153–183 spm" in row.note                 # the runners' range, as given
+
+
+def test_a_tall_walkers_running_bound_is_not_lowered():
+    eng = GaitEngine(100.0, has_gyro=True, body_height_m=2.0)
+    assert eng.run_min_cadence_spm == RUN_MIN_CADENCE_SPM
+    assert GaitEngine(100.0, has_gyro=True, body_height_m=1.28).run_min_cadence_spm == pytest.approx(163.7, abs=0.05)
 
 
 def test_the_height_reaches_live_monitoring_chunk_for_chunk():

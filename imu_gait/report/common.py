@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..dsp.gyro_check import MISMATCH_LIMIT
-from ..dsp.metrics import cadence_for_height, length_for_height
+from ..dsp.metrics import SIZE_REFERENCE_HEIGHT_M, cadence_for_height, length_for_height
 from ..recording import clock_text, duration_text
 from ..result import STEP_COLUMNS, AnalysisResult, Flag
 from ..saturation import marked_metrics
@@ -78,6 +78,10 @@ class MetricInfo:
             rng = self.run_range if chest or self.run_range_pelvis is None else self.run_range_pelvis
         scale = SIZE_SCALED_RANGES.get(self.column)
         if rng is None or scale is None or body_height_m is None:
+            return rng
+        if gait == "run" and body_height_m <= SIZE_REFERENCE_HEIGHT_M:
+            # runners' ranges are Garmin's adults': eased for a taller runner, as the flags' limits
+            # (strain.runner_limits), never made stricter — a child's 175-spm run is not 'below typical'
             return rng
         lo, hi = (round(scale(v, body_height_m), self.decimals) for v in rng)
         return (lo, hi)
