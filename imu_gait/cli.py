@@ -542,7 +542,9 @@ def add_context_options(ctx: Any, leave_out: Sequence[str] = ()) -> None:
                           "for a chest sensor give the height of your lower back — the model's pendulum)")
     ctx.add_argument("--height", metavar="M", type=number_in_range(*BODY_HEIGHT_RANGE_M, "m", LENGTH_SLIPS),
                      help="your body height in m: without --sensor-height the sensor is taken to sit at "
-                          "0.61 × it (a lower-back sensor) for the step-length model")
+                          "0.61 × it (a lower-back sensor) for the step-length model; the adult cadence bounds scale "
+                          "with it (a child's brisk walk is not running, a tall runner's easy cadence not "
+                          "over-striding)")
     ctx.add_argument("--baseline", metavar="S", dest="baseline_s", type=number_in_range(60, 300, "s", MINUTE_SLIPS, 0),
                      help="seconds of walking at the start that set your personal baseline, which the back-strain "
                           "flags compare with (default 180; 60–300: 2–5 minutes of easy walking is usual); a walk "

@@ -34,7 +34,8 @@ from .bouts import MAX_PAUSE_S, PENDULUM_ONLY_METRICS, bout_outcomes, bout_table
 from .days import VALID_DAY_WORN_H, MinuteStats, clock_summary, day_outcomes, day_table, recording_clock, worn_minutes
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.gyro_check import MATCHING_MAX_BY_KIND, gyro_axis_mismatch
-from .dsp.metrics import (REGULARITY_ANCHOR_SAMPLES, RUN_CLEAR_FLIGHT_S, RUN_FLIGHT_G, RUN_SLOW_MIN_CADENCE_SPM,
+from .dsp.metrics import (REGULARITY_ANCHOR_SAMPLES, RUN_CLEAR_FLIGHT_S, RUN_FLIGHT_G, RUN_MIN_CADENCE_SPM,
+                          cadence_for_height, RUN_SLOW_MIN_CADENCE_SPM,
                           BodySignals, parity_breaks,
                           regularity, side_votes, step_rows)
 from .dsp.orientation import (ForwardEvidence, GravityTracker, cross_rows, forward_axis, forward_evidence, horizontal,
@@ -476,7 +477,11 @@ class GaitEngine:
         default 0.95 m, a lower-back sensor on an adult of ~1.55–1.75 m); for a chest sensor the height
         of the lower back (the pendulum is the pelvis).
     body_height_m : the walker's height, m (1.0–2.5); without ``sensor_height_m`` the sensor height is
-        taken as :data:`SENSOR_HEIGHT_PER_BODY_HEIGHT` × it.
+        taken as :data:`SENSOR_HEIGHT_PER_BODY_HEIGHT` × it. It also scales the adult cadence bounds (set for
+        1.75 m: :data:`~imu_gait.dsp.metrics.SIZE_REFERENCE_HEIGHT_M`) by √(1.75 / height), only ever towards
+        fewer runs and flags: for a shorter walker running needs steps of at least 140 spm × that with a dip
+        below 0.35 g (164 spm for a 1.28-m child, whose brisk walk is 150–160 spm); for a taller runner the
+        runners' general cadence limit is 164 spm × that (153 spm at 2 m) and their bounce limit × height / 1.75.
     params : step-detection parameters (:class:`~imu_gait.dsp.steps.StepParams`), for experiments.
     """
 
@@ -520,6 +525,10 @@ class GaitEngine:
         else:
             self.sensor_height_source = "default"
         self.body_height_m = body_height_m
+        # a child's brisk walk (1.28 m, 160 spm) crossed the adult 140-spm running bound: the bound for this walker,
+        # raised for a shorter one only (lowered, a tall walker's brisk steps would be judged by a dip alone: the
+        # adult bound already holds for them, and the tool says no more than it did)
+        self.run_min_cadence_spm = max(float(RUN_MIN_CADENCE_SPM), cadence_for_height(RUN_MIN_CADENCE_SPM, body_height_m))
         self.sensor_height_m = sensor_height_m or DEFAULT_SENSOR_HEIGHT_M
         self.sensor_height_given = self.sensor_height_source == "given"
         _check_params(params)
@@ -2178,7 +2187,7 @@ class GaitEngine:
         cols = step_rows(sig, pos - lo, prev - lo, prev2 - lo, nxt - lo, has_gyro=self.has_gyro and calib is not None,
                          sensor_height_m=self.sensor_height_m, belt_speed_mps=belt,
                          off_trunk=self.placement_kind == "off_trunk", reported_times_s=reported,
-                         heading_from=hprev2 - lo)
+                         heading_from=hprev2 - lo, run_min_cadence_spm=self.run_min_cadence_spm)
         n_back = np.array([s.back_n for s in steps], float)
         mean_step_s = np.where(n_back >= 2, (pos + self._base - np.array([s.back_pos for s in steps]))
                                / np.maximum(n_back, 1) / self.fs, np.nan)
@@ -3309,7 +3318,8 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
                                incline_pct=ctx["incline_pct"], max_incline_pct=ctx["max_incline_pct"],
                                placement=ctx["placement"], has_gyro=engine.has_gyro, baseline_s=ctx["baseline_s"],
                                fixed_baselines=fixed_baselines, treadmill_schedule=engine.treadmill_schedule,
-                               schedule_origin_s=engine._first_t or 0.0, walking_aid=ctx.get("walking_aid"))
+                               schedule_origin_s=engine._first_t or 0.0, walking_aid=ctx.get("walking_aid"),
+                               body_height_m=engine.body_height_m)
     flags = _name_sagged_sensor(flags, engine._sag_walks())
     if lost.any():
         tl.attrs["notes"] = list(tl.attrs.get("notes") or []) + [
@@ -3418,7 +3428,8 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
     sensor_height_m : sensor height above the floor, m, for the pendulum step length — for a chest sensor
         give the height of the lower back (the model's pendulum is the pelvis: a chest strap's own height
         overstates step length by ~8 %: a strap at ~0.71 × body height, a lower back at ~0.61 ×).
-    body_height_m : the walker's height, m: the sensor height when it is not given (× 0.61).
+    body_height_m : the walker's height, m: the sensor height when it is not given (× 0.61), and the adult cadence
+        bounds and runners' bounce limit scaled for it (see :class:`GaitEngine`).
     placement : where the sensor sat — "lower_back", "chest", or "pocket" (any off-trunk place: steps
         and cadence only, plus step length and speed from a belt speed); free text is understood ("back_trouser_pocket", "sternum",
         "belt"); defaults to the recording's metadata. ``summary["placement_kind"]`` says how it was read.

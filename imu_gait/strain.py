@@ -93,6 +93,9 @@ fatigue                 ≥ 2 of: cadence ≤ b −3 %, VO ≥ b +10 %,         
                         one abrupt change, not a drift)
 ======================  =============================================  =====================================
 
+The runners' cadence and bounce fallbacks are an adult's (1.75 m); with a taller runner's height given they are
+eased for it (:func:`runner_limits`: 164 spm × √(1.75 / height), bounce × height / 1.75).
+
 Fatigue compares 60-s medians with the baseline, so a change that came at once and stayed (a runner who
 shortened the stride at 5:00: cadence −3.5 %, braking +28 %, no over-striding flag as cadence fell < 5 %)
 passes its rule as a slow drift does — unless a specific flag starting with it takes it (above) or the
@@ -129,7 +132,7 @@ from typing import Any, Collection, Sequence
 import numpy as np
 import pandas as pd
 
-from .dsp.metrics import VERTICAL_RATIO_MIN_STEP_M
+from .dsp.metrics import SIZE_REFERENCE_HEIGHT_M, VERTICAL_RATIO_MIN_STEP_M, cadence_for_height, length_for_height
 from .recording import duration_text
 from .result import STEP_COLUMNS, Flag
 from .treadmill import TreadmillSchedule, mmss as _mmss
@@ -560,6 +563,9 @@ class StrainConfig:
     run_vr_max_pct: dict = field(default_factory=lambda: {"chest": 8.6, "pelvis": 10.0})
     run_vr_band_pct: dict = field(default_factory=lambda: {"chest": 1.5, "pelvis": 1.9})
     treadmill_run_vo_offset_cm: float = 1.5
+    #: the runner's height the limits above were scaled for by :func:`runner_limits` (None: as set, for an adult
+    #: of SIZE_REFERENCE_HEIGHT_M); their flags' cause says so
+    run_limits_height_m: float | None = None
     lean_abs_deg: float = 10.0
     lean_abs_band_deg: float = 5.0
     cv_abs_pct: float = 5.0
@@ -1100,13 +1106,32 @@ def _placement_kind(placement: str | None) -> str | None:
 # --------------------------------------------------------------------------------------------------
 # public entry point
 # --------------------------------------------------------------------------------------------------
+def runner_limits(cfg: StrainConfig, body_height_m: float | None) -> StrainConfig:
+    """``cfg`` with its runners' general limits (cadence, bounce; the vertical ratio is a ratio and stays) for a
+    runner ``body_height_m`` taller than :data:`SIZE_REFERENCE_HEIGHT_M`: Garmin's percentiles are adults', and
+    runners of one build running alike take steps at a rate ∝ 1/√(leg length) and bounce ∝ leg length — a 2-m
+    runner's easy 155 spm was 'over-striding' under the 164-spm limit with the height given (limit there 153 spm).
+    Only ever towards fewer flags: for a shorter runner the limits stay the adults' — no percentile of children's
+    or short runners' cadence is published, and scaled up the limit (192 spm at 1.28 m) made a child's 175-spm run
+    'marked' over-striding, a cadence children commonly run at. None: ``cfg`` unchanged."""
+    if body_height_m is None or float(body_height_m) <= SIZE_REFERENCE_HEIGHT_M:
+        return cfg
+    h = float(body_height_m)
+    return replace(cfg, run_cadence_min_spm=cadence_for_height(cfg.run_cadence_min_spm, h),
+                   run_cadence_band_spm=cadence_for_height(cfg.run_cadence_band_spm, h),
+                   run_vo_max_cm={k: length_for_height(v, h) for k, v in cfg.run_vo_max_cm.items()},
+                   run_vo_band_cm={k: length_for_height(v, h) for k, v in cfg.run_vo_band_cm.items()},
+                   run_limits_height_m=h)
+
+
 def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_mps: float | None = None,
                    incline_pct: float | None = None, max_incline_pct: float | None = None,
                    placement: str | None = None, has_gyro: bool = True, baseline_s: float = 180.0,
                    config: StrainConfig | None = None,
                    fixed_baselines: dict | None = None, treadmill_schedule: TreadmillSchedule | None = None,
                    schedule_origin_s: float = 0.0, walking_aid: str | None = None,
-                   asymmetry_blind_gaits: Collection[str] = ()) -> tuple[list[Flag], pd.DataFrame]:
+                   asymmetry_blind_gaits: Collection[str] = (),
+                   body_height_m: float | None = None) -> tuple[list[Flag], pd.DataFrame]:
     """Judge the per-step table against the back-strain rules.
 
     Parameters
@@ -1144,6 +1169,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         engine's under its low-rate limits (:data:`~imu_gait.engine.TIMING_MIN_RATE_HZ` for runs,
         :data:`~imu_gait.engine.WALK_ASYMMETRY_MIN_RATE_HZ` for walks), where the summary withholds it: their
         ``step_time_asymmetry(_lcb)_pct`` series are NaN and the one-sided note does not quote their sides.
+    body_height_m : the runner's height, m (None: unknown): the runners' general cadence and bounce limits
+        (set for :data:`~imu_gait.dsp.metrics.SIZE_REFERENCE_HEIGHT_M`) are eased for a taller one (:func:`runner_limits`).
 
     Returns
     -------
@@ -1160,7 +1187,7 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         (one-sided signal, :func:`lean_jumps`); ``timeline.attrs['lean_jumps']`` those jumps as
         ``{time_s, change_deg}``.
     """
-    cfg = config or StrainConfig()
+    cfg = runner_limits(config or StrainConfig(), body_height_m)
     notes: list[str] = []
     aid = walking_aid_name(walking_aid)
     if treadmill_schedule is not None:
@@ -2650,6 +2677,18 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     title = info["title"]
     advice = info["advice"]
     cause = ABSOLUTE_CAUSE.get(fid, info["cause"]) if kind == "absolute" else info["cause"]
+    if kind == "absolute" and fid in ("overstriding", "vertical_bounce") and cfg.run_limits_height_m is not None:
+        # the limit quoted in the flag is not Garmin's figure: say why (a reader checking 153 against 164 spm)
+        base = StrainConfig()
+        if fid == "overstriding":
+            said = (f"{base.run_cadence_min_spm:g} spm at {SIZE_REFERENCE_HEIGHT_M:g} m → "
+                    f"{cfg.run_cadence_min_spm:.0f} spm")
+        else:
+            pk_ = ctx.get("placement_key", "pelvis")
+            said = (f"bounce {base.run_vo_max_cm[pk_]:g} cm at {SIZE_REFERENCE_HEIGHT_M:g} m → "
+                    f"{cfg.run_vo_max_cm[pk_]:.1f} cm")
+        cause += (f" The general limit is scaled for your height of {cfg.run_limits_height_m:.2f} m ({said}), as "
+                  "runners' cadence and bounce go with the length of the legs.")
     if fid == "pace_too_fast" and ctx["is_run"][k]:
         cause, advice = RUN_PACE_CAUSE[kind], RUN_PACE_ADVICE
     if fid == "pace_too_fast" and kind == "baseline" and "cadence" in ctx:

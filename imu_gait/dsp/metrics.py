@@ -27,6 +27,28 @@ RUN_MIN_CADENCE_SPM = 140  # … and steps this quick → running (a phone in a 
 #: Steps at least this quick only (RUN_SLOW_MIN_CADENCE_SPM)
 RUN_CLEAR_FLIGHT_S = 0.10
 RUN_SLOW_MIN_CADENCE_SPM = 120
+#: the body height the adult cadence limits are set for: RUN_MIN_CADENCE_SPM here, the runners' general limits in
+#: strain.StrainConfig (Garmin's runners, adults). For a walker of another height, when it is given, they scale as
+#: walkers of one build at one Froude number do (dynamic similarity): a cadence by √(reference / height), a length
+#: by height / reference. A child of 1.28 m walks briskly at 150–160 spm, over the adult 140-spm bound, and a 2-m
+#: runner's easy 155 spm is an average runner's 166
+SIZE_REFERENCE_HEIGHT_M = 1.75
+
+
+def cadence_for_height(cadence_spm: float, body_height_m: float | None) -> float:
+    """An adult cadence limit (set for :data:`SIZE_REFERENCE_HEIGHT_M`) for a walker ``body_height_m`` tall
+    (None: unknown → the limit unchanged)."""
+    if body_height_m is None:
+        return float(cadence_spm)
+    return float(cadence_spm) * (SIZE_REFERENCE_HEIGHT_M / float(body_height_m)) ** 0.5
+
+
+def length_for_height(length: float, body_height_m: float | None) -> float:
+    """An adult length limit (any unit; set for :data:`SIZE_REFERENCE_HEIGHT_M`) for a walker ``body_height_m``
+    tall (None: unknown → the limit unchanged)."""
+    if body_height_m is None:
+        return float(length)
+    return float(length) * float(body_height_m) / SIZE_REFERENCE_HEIGHT_M
 CONTACT_END_G = 0.15       # running contact ends when vertical specific force drops below this
 CONTACT_LOOKBACK_S = 0.10  # … and starts where it rose past it, searched this far before the contact
 IMPACT_WINDOW_S = 0.15
@@ -125,7 +147,8 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
               nxt: np.ndarray, *, has_gyro: bool, sensor_height_m: float,
               belt_speed_mps: float | np.ndarray | None, off_trunk: bool = False,
               reported_times_s: tuple[np.ndarray, np.ndarray] | None = None,
-              heading_from: np.ndarray | None = None) -> dict[str, np.ndarray]:
+              heading_from: np.ndarray | None = None,
+              run_min_cadence_spm: float = RUN_MIN_CADENCE_SPM) -> dict[str, np.ndarray]:
     """Metrics for a batch of steps.
 
     ic, prev, prev2, nxt: fractional sample positions in the buffer of this contact, the two
@@ -138,6 +161,8 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     heading_from: per step, the contact two before it across a short pause (the stretch before; NaN: none)
     — where ``prev2`` is NaN, ``heading_change_deg`` is measured from there, so a turn on the spot that
     broke the stretch of steps is not lost (every other stride metric stays NaN there).
+    run_min_cadence_spm: steps at least this quick with a dip below RUN_FLIGHT_G are running — the walker's
+    (:func:`cadence_for_height` of RUN_MIN_CADENCE_SPM where the height is known).
     """
     fs = sig.fs_hz
     n = sig.a_v.size
@@ -170,7 +195,7 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     # places one foot's contacts early and the other's late, so a single step time alternates
     # about the cadence (0.34 / 0.42 s at 158 spm on a hip belt) while the mean of two does not
     rhythm = np.where(np.isfinite(step_s) & np.isfinite(nxt), 0.5 * (nxt - prev), dur)
-    quick = (rhythm / fs) <= 60.0 / RUN_MIN_CADENCE_SPM
+    quick = (rhythm / fs) <= 60.0 / run_min_cadence_spm
     running = (steps.min(force) < RUN_FLIGHT_G * G) & quick
     if not off_trunk:
         # a slow jog (130–140 spm) flipped between run and walk on the cadence bound alone: from a trunk

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..dsp.gyro_check import MISMATCH_LIMIT
+from ..dsp.metrics import SIZE_REFERENCE_HEIGHT_M, cadence_for_height, length_for_height
 from ..recording import clock_text, duration_text
 from ..result import STEP_COLUMNS, AnalysisResult, Flag
 from ..saturation import marked_metrics
@@ -66,12 +67,30 @@ class MetricInfo:
     run_range_pelvis: tuple[float, float] | None = None   # runners' range for a waist / lower-back sensor, where it
                                                            # differs from ``run_range`` (a chest strap's)
 
-    def range_for(self, gait: str, chest: bool) -> tuple[float, float] | None:
+    def range_for(self, gait: str, chest: bool, body_height_m: float | None = None) -> tuple[float, float] | None:
         """The typical range of ``gait`` ("walk" | "run") where the sensor sat: a run's is a chest strap's on
-        the chest, else a waist pod's (which reads more bounce: gait-science.md §1.2), as the flag rules take it."""
+        the chest, else a waist pod's (which reads more bounce: gait-science.md §1.2), as the flag rules take it.
+        ``body_height_m`` (given): an adult's cadence and bounce ranges scaled for it, as the flags' bounds are
+        (:data:`SIZE_SCALED_RANGES`) — a 1.28-m child's 150-spm walk read 'above the typical walking range'."""
         if gait != "run":
-            return self.walk_range
-        return self.run_range if chest or self.run_range_pelvis is None else self.run_range_pelvis
+            rng = self.walk_range
+        else:
+            rng = self.run_range if chest or self.run_range_pelvis is None else self.run_range_pelvis
+        scale = SIZE_SCALED_RANGES.get(self.column)
+        if rng is None or scale is None or body_height_m is None:
+            return rng
+        if gait == "run" and body_height_m <= SIZE_REFERENCE_HEIGHT_M:
+            # runners' ranges are Garmin's adults': eased for a taller runner, as the flags' limits
+            # (strain.runner_limits), never made stricter — a child's 175-spm run is not 'below typical'
+            return rng
+        lo, hi = (round(scale(v, body_height_m), self.decimals) for v in rng)
+        return (lo, hi)
+
+
+#: the typical ranges (an adult's, about 1.75 m) that scale with the walker's height where it is given, as the
+#: flags' cadence bounds do (imu_gait.dsp.metrics.SIZE_REFERENCE_HEIGHT_M): cadence by √(1.75 / height), bounce by
+#: height / 1.75
+SIZE_SCALED_RANGES = {"cadence_spm": cadence_for_height, "vertical_oscillation_cm": length_for_height}
 
 
 #: The metrics shown in summaries, in display order.
@@ -226,6 +245,7 @@ class Overview:
     time_origin_s: float = 0.0
     baseline_s: float = 180.0           # the walking time asked for as the personal baseline (analyze's baseline_s)
     chest: bool = False                 # the sensor sat on the chest: runners' chest-strap ranges (else the waist's)
+    body_height_m: float | None = None  # the walker's height where given: cadence and bounce ranges scaled for it
     # each gait's time as the strain rules count it for the baseline (the sum of its step times, each ≤ 2 s)
     gait_time_s: dict[str, float] = field(default_factory=dict)
     marks: list[Any] = field(default_factory=list)   # the walker's symptom marks (imu_gait.marks.MarkContext)
@@ -510,11 +530,13 @@ def gait_stretches(steps: pd.DataFrame) -> list[tuple[str, float, float]]:
 
 
 def metric_rows(steps: pd.DataFrame, *, has_gyro: bool | None, gait: str,
-                length_source: str = "model", chest: bool = False) -> list[MetricRow]:
+                length_source: str = "model", chest: bool = False,
+                body_height_m: float | None = None) -> list[MetricRow]:
     """Median, interquartile range and a range note for each metric worth showing (twist and sway
     over the strides that do not turn, :func:`~imu_gait.strain.without_turns`). ``length_source``
     (:func:`step_length_source`) says whether step length and speed are estimates or the belt's;
-    ``chest``: the sensor sat on the chest (labels say what it measures there)."""
+    ``chest``: the sensor sat on the chest (labels say what it measures there); ``body_height_m``: the walker's
+    height where given (cadence and bounce are judged against ranges scaled for it, and the note says so)."""
     rows: list[MetricRow] = []
     steps = without_turns(steps)
     for info in METRICS:
@@ -543,8 +565,11 @@ def metric_rows(steps: pd.DataFrame, *, has_gyro: bool | None, gait: str,
             continue
         med = float(np.median(x))
         p25, p75 = (float(v) for v in np.percentile(x, [25, 75]))
-        rng = info.range_for(gait, chest)
+        rng = info.range_for(gait, chest, body_height_m)
         note, status, brief = _range_note(info, med, rng, gait)
+        adult = info.range_for(gait, chest)
+        if rng is not None and rng != adult:
+            note += f" for your height of {body_height_m:.2f} m (an adult's {_range_text(info, adult)}, scaled)"
         if status in ("ok", "low", "high") and x.size < FEW_STEPS_FOR_RANGE:
             # a 7-step walk's 'bounce 6.9 cm above typical' read as a finding: said, but not judged in colour
             note += f" — from only {x.size} steps, a rough figure"
@@ -680,12 +705,15 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
             steps = steps.assign(cadence_spm=centred_span_cadence_spm(steps))
     length_source = step_length_source(s)
     chest = placement_kind(s.get("placement") or meta.get("placement")) == "chest"
+    body_height_m = _f(s.get("body_height_m"))      # the walker's height, where given: ranges scaled for it
+    body_height_m = body_height_m if math.isfinite(body_height_m) and body_height_m > 0 else None
     by_gait: dict[str, list[MetricRow]] = {}
     cv_by_gait: dict[str, float] = {}
     if is_mixed_gait(s, steps):
         for g in ("walk", "run"):
             by_gait[g] = with_flags_noted(metric_rows(steps[gait == g], has_gyro=has_gyro, gait=g,
-                                                      length_source=length_source, chest=chest), flags)
+                                                      length_source=length_source, chest=chest,
+                                                      body_height_m=body_height_m), flags)
             cv_by_gait[g] = steady_stride_cv_pct(steps[gait == g])
     if str(s.get("gait") or "") in GAIT_WORDS and len(steps):
         dominant = str(s["gait"])           # the engine's word (running_fraction > 0.5) where it gave one
@@ -699,7 +727,7 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         from ..engine import RUN_REGULARITY_BLIND
         pooled = steps.assign(**{k: np.nan for k in RUN_REGULARITY_BLIND if k in steps})
     overall = with_flags_noted(metric_rows(pooled, has_gyro=has_gyro, gait=dominant, length_source=length_source,
-                                           chest=chest), flags)
+                                           chest=chest, body_height_m=body_height_m), flags)
     if doubts:
         # the pooled medians hold the doubtful gait's steps whichever gait dominates
         overall = _belt_rows_withheld(overall)
@@ -729,7 +757,7 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         flag_notes=[str(n) for n in (s.get("flag_notes") or [])],
         sensor_hints=[str(n) for n in (s.get("sensor_hints") or [])],
         belt_doubts=[str(d.get("message")) for d in doubts],
-        time_origin_s=origin if math.isfinite(origin) else 0.0, chest=chest,
+        time_origin_s=origin if math.isfinite(origin) else 0.0, chest=chest, body_height_m=body_height_m,
         baseline_s=_f(s.get("baseline_s")) if _f(s.get("baseline_s")) > 0 else 180.0,
         gait_time_s=_gait_time_s(steps, gait),
         marks=list(getattr(result, "marks", None) or []),

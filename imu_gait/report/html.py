@@ -385,7 +385,7 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
         info = METRIC_BY_COLUMN.get(col)
         if info is not None:
             label, unit, scale = _panel_label(info, col, ov), info.unit, info.scale
-            rng = info.range_for(ov.dominant_gait, ov.chest)
+            rng = info.range_for(ov.dominant_gait, ov.chest, ov.body_height_m)
             y = _num(steps, col) * scale
         else:
             (label, unit), scale, rng, y = TIMELINE_ONLY[col], 1.0, None, np.full(len(steps), np.nan)
@@ -394,7 +394,7 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
             # range drawn over the walking would make a normal walk look low)
             ranges = []
             for g, a, b in stretches:
-                r = info.range_for(g, ov.chest)
+                r = info.range_for(g, ov.chest, ov.body_height_m)
                 if r is not None:
                     ax.fill_between([a, b], r[0], r[1], color=RANGE_COLOR, alpha=0.08, lw=0, gid=f"range-{g}")
                     ranges.append(r)
