@@ -1922,7 +1922,11 @@ class GaitEngine:
         a, b = self._rows_between(times)
         if b - a < 3:
             return None
-        med_step_s = np.median(np.diff(times))
+        # the median step in plain Python (~30 µs less than np.median per sensor-turn check; the same number: the middle
+        # difference, or the half of the two middle ones' sum)
+        steps_s = sorted([t1 - t0 for t0, t1 in zip(times, times[1:])])
+        half = len(steps_s) // 2
+        med_step_s = steps_s[half] if len(steps_s) % 2 else (steps_s[half - 1] + steps_s[half]) / 2
         step_n = int(round(med_step_s * self.fs))
         acc, up = self._acc[a:b], self._up[a:b]
         # quick steps first: a walk's are not, and the flight test (a percentile, ~0.1 ms) is then skipped
