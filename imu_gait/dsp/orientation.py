@@ -137,8 +137,9 @@ def row_dot(u: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 
 def row_dot_as_einsum(u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """``np.einsum("ij,ij->i", u, v)`` of (N, 3) arrays whose rows are contiguous (or "kij,kij->ki" of (K, N, 3)), the same numbers ~2× faster: for
-    three terms einsum's per-row set-up costs more than the sums. It adds the three products as x86-64 numpy's
+    """``np.einsum("ij,ij->i", u, v)`` of float64 (N, 3) arrays whose rows are contiguous (or "kij,kij->ki" of
+    (K, N, 3)), the same numbers ~2× faster: for three terms einsum's per-row set-up costs more than the sums
+    (review perf s41). It adds the three products as x86-64 numpy's
     einsum does (two-lane vectors, no fused multiply-add: (p0 + p2) + p1, then into a zeroed output — the + 0.0,
     which only turns −0.0 into +0.0). (On aarch64 numpy's einsum fuses its multiply-adds, so there these sums can
     differ from einsum's in the last bit.)"""
