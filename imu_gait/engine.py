@@ -39,7 +39,7 @@ from .dsp.metrics import (REGULARITY_ANCHOR_SAMPLES, RUN_CLEAR_FLIGHT_S, RUN_FLI
                           BodySignals, parity_breaks,
                           regularity, side_votes, step_rows)
 from .dsp.orientation import (ForwardEvidence, GravityTracker, cross_rows, forward_axis, forward_evidence, horizontal,
-                              row_dot)
+                              row_dot, row_dot_as_einsum)
 from .dsp.posture import (braking_vector, recline_deg, still_stretch_after, still_stretch_before, unit, walking_up,
                           window_mean_rows)
 from .dsp.resample import StreamResampler
@@ -1996,7 +1996,11 @@ class GaitEngine:
         a, b = self._rows_between(times)
         if b - a < 3:
             return None
-        med_step_s = np.median(np.diff(times))
+        # the median step in plain Python (~30 µs less than np.median per sensor-turn check; the same number: the middle
+        # difference, or the half of the two middle ones' sum)
+        steps_s = sorted([t1 - t0 for t0, t1 in zip(times, times[1:])])
+        half = len(steps_s) // 2
+        med_step_s = steps_s[half] if len(steps_s) % 2 else (steps_s[half - 1] + steps_s[half]) / 2
         step_n = int(round(med_step_s * self.fs))
         acc, up = self._acc[a:b], self._up[a:b]
         # quick steps first: a walk's are not, and the flight test (a percentile, ~0.1 ms) is then skipped
@@ -2033,7 +2037,7 @@ class GaitEngine:
         def forward_about(up: np.ndarray) -> np.ndarray:
             """The calibrated forward axis made horizontal to each row's 'up', unit length."""
             ap = horizontal(np.broadcast_to(ap_ref, up.shape), up)
-            return ap / np.sqrt(np.einsum("ij,ij->i", ap, ap))[:, None]
+            return ap / np.sqrt(row_dot_as_einsum(ap, ap))[:, None]
 
         up = self._up[lo:hi]
         ap = forward_about(up)
@@ -2047,8 +2051,8 @@ class GaitEngine:
             coning = np.degrees(np.arcsin(clip(-(self._up_l[lo:hi] @ ap_ref), -1, 1))) - pitch
         return BodySignals(
             fs_hz=self.fs, a_v=self._av[lo:hi],
-            a_ap=np.einsum("ij,ij->i", acc, ap), a_ml=np.einsum("ij,ij->i", acc, ml),
-            yaw_rate=np.einsum("ij,ij->i", self._gyro[lo:hi], up) if self.has_gyro else None,
+            a_ap=row_dot_as_einsum(acc, ap), a_ml=row_dot_as_einsum(acc, ml),
+            yaw_rate=row_dot_as_einsum(self._gyro[lo:hi], up) if self.has_gyro else None,
             pitch_deg=pitch,
             roll_deg=np.degrees(np.arcsin(clip(up_m @ ml_ref, -1, 1))), z_m=self._disp[lo:hi],
             pitch_coning_deg=coning)

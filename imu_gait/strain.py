@@ -745,6 +745,10 @@ class _Rule:
 #: (O(n log w)); below it one numpy sort of the padded windows is faster (short recordings,
 #: where pandas' per-call setup dominates). Both give the exact median of the same window.
 _NUMPY_MEDIAN_MAX_VALUES = 60_000
+#: … and at any length for windows of at most this many rows (numpy 1.4 ms, pandas 2.3 ms for an hour's 6,210 steps
+#: in 21-row windows; even at ~60 rows, pandas ahead at ~120), sorting this many padded values at a time
+_NUMPY_MEDIAN_MAX_WIDTH = 40
+_NUMPY_MEDIAN_BLOCK_VALUES = 2_000_000
 #: the pandas rolling median takes columns in groups of about this many values (steps × columns): a day of
 #: steps (150,000) goes 3 columns at a time, an hour's all at once
 _ROLLING_GROUP_VALUES = 500_000
@@ -772,15 +776,19 @@ def _window_sums(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndar
     return c[hi] - c[lo], s1[hi] - s1[lo], s2[hi] - s2[lo]
 
 
-def _window_medians(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Median of the finite values of each column of x (n, k) over rows [lo_i, hi_i)."""
-    n = x.shape[0]
-    width = int((hi - lo).max()) if n else 0
+def _window_medians(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, cnt: np.ndarray | None = None) -> np.ndarray:
+    """Median of the finite values of each column of x (n, k) over rows [lo_i, hi_i). ``cnt``: those windows'
+    finite values per column, (len(lo), k), when the caller has them (:func:`_finite_counts`)."""
+    n, k = x.shape
+    width = int((hi - lo).max()) if lo.size else 0
     idx = lo[:, None] + np.arange(width)[None, :]
-    inside = idx < hi[:, None]
-    win = np.where(inside[:, :, None], x[np.minimum(idx, n - 1)], np.nan)    # (n, width, k)
+    # rows past a window's end read an appended NaN row: one gather, no (rows, width, k) mask and select after it
+    idx = np.where(idx < hi[:, None], idx, n)
+    win = np.concatenate([x, np.full((1, k), np.nan)])[idx]                 # (rows, width, k)
     win.sort(axis=1)                                                         # NaN last
-    cnt = np.isfinite(win).sum(axis=1)                                       # (n, k)
+    # the finite values per window from running counts (the same integers as counting the sorted windows' finite
+    # entries, ~5x cheaper): ~30 % of the numpy medians' CPU (review perf s41)
+    cnt = _finite_counts(x, lo, hi) if cnt is None else cnt                  # (rows, k)
     a = np.take_along_axis(win, np.maximum((cnt - 1) // 2, 0)[:, None, :], axis=1)[:, 0, :]
     b = np.take_along_axis(win, np.maximum(cnt // 2, 0)[:, None, :], axis=1)[:, 0, :]
     with np.errstate(invalid="ignore"):
@@ -811,10 +819,12 @@ def reusing_window_medians(memo: dict):
         _MEDIAN_MEMO.reset(token)
 
 
-def _memo_medians(memo: dict, time_s: np.ndarray, x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+def _memo_medians(memo: dict, time_s: np.ndarray, x: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                  cnt: np.ndarray | None = None) -> np.ndarray:
     """Median of the finite values of each column of x (n, k) over rows [lo_i, hi_i), as
     :func:`_window_medians`, taking each window whose values match the same call of the last judgement
-    from ``memo``. Only for x without ±inf and −0.0: then the numpy sort and pandas' skip-list (the path a
+    from ``memo`` (``cnt``: the windows' finite values per column, :func:`_finite_counts`, when the caller has
+    them). Only for x without ±inf and −0.0: then the numpy sort and pandas' skip-list (the path a
     fresh call may take) give the same number for the same values (the same order statistic; the mean of two
     as (a + b) / 2 or 0.5 · (a + b), both the rounded half of the same rounded sum), whichever computes it."""
     n, k = x.shape
@@ -845,7 +855,7 @@ def _memo_medians(memo: dict, time_s: np.ndarray, x: np.ndarray, lo: np.ndarray,
         per = max(1, _NUMPY_MEDIAN_MAX_VALUES // width)
         for r0 in range(0, rows.size, per):
             r = rows[r0:r0 + per]
-            med[r] = _window_medians(x, lo[r], hi[r])
+            med[r] = _window_medians(x, lo[r], hi[r], None if cnt is None else cnt[r])
     memo[key] = (np.array(time_s, float), bits.copy(), lo, hi, med.copy())
     return med
 
@@ -867,11 +877,26 @@ def _rolling_median_cols(time_s: np.ndarray, x: np.ndarray, window_s: float, min
     if memo is not None:
         memo["call"] += 1
         if n and not (np.isinf(x).any() or (np.signbit(x) & (x == 0)).any()):
-            med = _memo_medians(memo, time_s, x, lo, hi)
-            return np.where(_finite_counts(x, lo, hi) >= need, med, np.nan)
-    if n and int((hi - lo).max()) * n <= _NUMPY_MEDIAN_MAX_VALUES:
-        med = _window_medians(x, lo, hi)
-        return np.where(_finite_counts(x, lo, hi) >= need, med, np.nan)
+            cnt = _finite_counts(x, lo, hi)
+            med = _memo_medians(memo, time_s, x, lo, hi, cnt)
+            return np.where(cnt >= need, med, np.nan)
+    width = int((hi - lo).max()) if n else 0
+    if n and width * n <= _NUMPY_MEDIAN_MAX_VALUES:
+        cnt = _finite_counts(x, lo, hi)
+        med = _window_medians(x, lo, hi, cnt)
+        return np.where(cnt >= need, med, np.nan)
+    if n and width <= _NUMPY_MEDIAN_MAX_WIDTH and not (np.isinf(x).any() or (np.signbit(x) & (x == 0)).any()):
+        # narrow windows of a long table (the smoothing's ~20 steps): numpy's sort of the padded windows, a block
+        # of rows at a time, beats pandas' skip-list (an hour of walking: 14 columns 19 → 15 ms; review perf s41) —
+        # without ±inf and −0.0 the same numbers as pandas gives (see _memo_medians), so a table gets the same
+        # medians whichever path its length takes
+        cnt = _finite_counts(x, lo, hi)
+        med = np.empty((n, k))
+        per = max(1, _NUMPY_MEDIAN_BLOCK_VALUES // (width * k))
+        for r0 in range(0, n, per):
+            r = slice(r0, r0 + per)
+            med[r] = _window_medians(x, lo[r], hi[r], cnt[r])
+        return np.where(cnt >= need, med, np.nan)
     # a few columns at a time: pandas copies its input and output, and the counts are as large again
     # (five day-sized (n, k) arrays at once: +250 MB of a 72-hour analysis' peak); the columns are
     # independent, so the result is the same
@@ -2947,7 +2972,8 @@ def _belt_note(sched: "_ScheduleView", t: float) -> str:
 def _baseline_stages(grid: dict, gait_first_s: dict[str, float], sched: "_ScheduleView"):
     """Per gait with a baseline: (its grid rows, the treadmill stages (start, end, incline) its baseline
     spanned — from the gait's first step (``gait_first_s``: :func:`_gait_first_step_s`) to the baseline's end)."""
-    for g in np.unique(grid["gait"]):
+    # (the distinct labels from a set: np.unique sorts the grid's ~3,600 Python strings an hour, three calls each)
+    for g in sorted(set(grid["gait"].tolist())):
         rows = grid["gait"] == g
         end = grid["baseline_end_s"][rows]
         if g == "" or not np.isfinite(end).any():

@@ -242,3 +242,54 @@ def test_numeric_csv_parse_without_pandas_missing_value_words_gives_the_same_arr
             assert outcome(text, None, delimiter, decimal, usecols) == before, (text, delimiter, usecols)
             refused += before[0] == "refused"
     assert refused >= 2 * len(_CELLS)          # (the bad cells were refused, not all read as numbers)
+
+
+@pytest.mark.skipif(__import__("platform").machine().lower() not in ("x86_64", "amd64"),
+                    reason="the sums are x86-64 numpy einsum's (aarch64's einsum fuses its multiply-adds)")
+def test_row_dot_as_einsum_gives_einsums_numbers():
+    from imu_gait.dsp.orientation import row_dot_as_einsum
+    rng = np.random.default_rng(7)
+    # magnitudes 1e-8 … 1e8 per element (the sum's order shows in the last bit: ~20 % of rows differ between
+    # (p0 + p1) + p2 and (p0 + p2) + p1), rows of signed zeros (einsum's zeroed output makes −0.0 +0.0)
+    u = rng.normal(size=(200_000, 3)) * rng.choice([1e-8, 1.0, 1e8], size=(200_000, 3))
+    v = rng.normal(size=(200_000, 3))
+    u[:50] = -0.0
+    v[:25] = 0.0
+    got, want = row_dot_as_einsum(u, v), np.einsum("ij,ij->i", u, v)
+    assert np.array_equal(got.view(np.int64), want.view(np.int64))
+    plain = (u[:, 0] * v[:, 0] + u[:, 1] * v[:, 1]) + u[:, 2] * v[:, 2]
+    assert (plain != want).sum() > 1000                 # the test can tell the orders apart
+    k3 = u[:199_998].reshape(-1, 6, 3), v[:199_998].reshape(-1, 6, 3)     # (K, n, 3): posture.braking_vector's
+    assert np.array_equal(row_dot_as_einsum(*k3).view(np.int64), np.einsum("kij,kij->ki", *k3).view(np.int64))
+
+
+@pytest.mark.parametrize("window_s", [10.86, 20.0])
+def test_narrow_rolling_medians_of_a_long_table_are_pandas_numbers(window_s, monkeypatch):
+    """A long table's narrow windows go to numpy's sort in row blocks: the same numbers as pandas' skip-list (the
+    path such a table took before), NaN below min_periods alike; with −0.0 or ±inf in it, pandas still."""
+    from imu_gait import strain
+    rng = np.random.default_rng(3)
+    n = 7000
+    t = np.cumsum(rng.uniform(0.45, 0.65, n))
+    x = np.round(rng.normal(size=(n, 5)), 2) + 0.0         # ties in the windows (rounded values; no −0.0), NaN runs
+    x[rng.random((n, 5)) < 0.08] = np.nan
+    x[1000:1040, 2] = np.nan
+    assert int(np.diff(np.searchsorted(t, [t[500] - window_s / 2, t[500] + window_s / 2]))[0]) <= 40
+    monkeypatch.setattr(strain, "_NUMPY_MEDIAN_BLOCK_VALUES", 20_000)     # several row blocks
+    assert not (np.signbit(x) & (x == 0)).any()
+    got = strain._rolling_median_cols(t, x, window_s, 8)
+    monkeypatch.setattr(strain, "_NUMPY_MEDIAN_MAX_WIDTH", 0)            # pandas' skip-list, as before
+    want = strain._rolling_median_cols(t, x, window_s, 8)
+    assert np.isfinite(want).mean() > 0.8 and np.isnan(want).any()
+    assert np.array_equal(got.view(np.int64), want.view(np.int64))
+    calls = []
+    real = strain._window_medians
+    monkeypatch.setattr(strain, "_NUMPY_MEDIAN_MAX_WIDTH", 40)
+    monkeypatch.setattr(strain, "_window_medians", lambda *a, **k: calls.append(1) or real(*a, **k))
+    strain._rolling_median_cols(t, x, window_s, 8)
+    assert calls                                          # the numpy path did run
+    calls.clear()
+    signed = x.copy()
+    signed[10, 1] = -0.0
+    strain._rolling_median_cols(t, signed, window_s, 8)
+    assert not calls                                      # −0.0: pandas' path

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .orientation import row_dot_as_einsum
+
 
 def window_mean_rows(x: np.ndarray, starts: np.ndarray, length: int) -> np.ndarray:
     """Mean of ``x[a:a + length]`` (rows of an (N, 3) array) for each start ``a`` — all windows must lie
@@ -60,7 +62,7 @@ def braking_vector(acc: np.ndarray, up: np.ndarray, contacts: np.ndarray, n: int
     cancels."""
     idx = np.asarray(contacts, np.int64)[:, None] + np.arange(-n, n)[None, :]
     a, u = acc[idx], up[idx]                               # (K, 2n, 3)
-    ah = a - np.einsum("kij,kij->ki", a, u)[:, :, None] * u
+    ah = a - row_dot_as_einsum(a, u)[:, :, None] * u
     return ah[:, n:].mean(axis=1) - ah[:, :n].mean(axis=1)
 
 
