@@ -270,8 +270,10 @@ def describe_event(ev: Any) -> str | None:
 
 def signal_text(sig: Any) -> dict[str, str]:
     """Signal-quality read-outs as short strings."""
-    loss = "undetectable" if getattr(sig, "loss_detection", "") == "none" else (
-        f"{sig.loss_pct:.1f} %" + (f" ({sig.lost_samples})" if sig.lost_samples else ""))
+    # (a stream with no counter: what it does count — notifications dropped here, outages estimated — is a floor)
+    loss = (("undetectable" + (f" · at least {sig.loss_pct:.1f} % ({sig.lost_samples}) est." if sig.lost_samples
+                               else "")) if getattr(sig, "loss_detection", "") == "none" else (
+        f"{sig.loss_pct:.1f} %" + (f" ({sig.lost_samples})" if sig.lost_samples else "")))
     if getattr(sig, "loss_detection", "") == "estimated" and sig.lost_samples:
         loss += " est."
     if getattr(sig, "file_gap_samples", 0):        # a replayed file's own holes: not lost here, missing in it
@@ -540,7 +542,7 @@ class PlainView(_BaseView):
             return f"rate_hz={_num(sig.rate_hz, 1)}"
         if name == "loss":
             if getattr(sig, "loss_detection", "") == "none":
-                return "loss=undetectable"
+                return "loss=undetectable" + (f" lost_est={sig.lost_samples}" if sig.lost_samples else "")
             est = "_est" if getattr(sig, "loss_detection", "") == "estimated" else ""
             return (f"loss{est}_pct={sig.loss_pct:.1f}" + (f" lost{est}={sig.lost_samples}" if sig.lost_samples else "")
                     + (f" missing_in_file={sig.file_gap_samples}" if getattr(sig, "file_gap_samples", 0) else ""))
