@@ -2486,6 +2486,62 @@ def test_a_sensor_away_for_an_hour_gets_a_few_reconnect_lines_not_one_per_attemp
     assert [ln.split("  ", 1)[1].split(" in ")[0] for ln in again] == [f"reconnect attempt {n}" for n in (1, 2, 3)]
 
 
+def test_a_link_that_keeps_dropping_gets_a_line_a_minute_not_three_per_drop():
+    """Review s41 reconnect F1: a sensor at the edge of range dropped its link every 4 s and came back within a
+    second; the plain view printed 'link lost', 'reconnect attempt 1' and 'connected to …' for each drop — 87 lines
+    in 2 min of walk (the emulated sensor, review_reconnect_s41/storm_view.py), its cues lost among them. Truth: the
+    first LINK_DROP_LINES drops are said in full, then one line per LINK_DROP_LINE_EVERY_S whose counts add up to
+    every drop; a failed attempt and a connect to another sensor are still said at once; a drop after a calm
+    minute is said in full again."""
+    from types import SimpleNamespace
+
+    from imu_gait.devices.link import Connected, Disconnected, Reconnecting
+    from imu_gait.devices.view import LINK_DROP_LINE_EVERY_S, LINK_DROP_LINES, PlainView
+
+    out = io.StringIO()
+    view = PlainView(file=out, every_s=1e9)
+    live = LiveSession(SimpleNamespace(name="GaitIMU-X"))
+    acc1 = np.tile([0.0, 0.0, 9.81], (300, 1))
+
+    def feed(item):
+        view.update(live, live.process(item))
+
+    def connected(at, name="GaitIMU-X"):
+        feed(Connected(at, name, "F0:00", "gaitimu", 247, {"rate_hz": 100}))
+
+    connected(0.0)
+    at, drops = 0.0, 0
+    while at < 600.0:                                   # 10 min: 3 s of data, a drop, back 1 s later
+        feed(SampleBlock(at + np.arange(300) / 100, acc1, None, int(at * 100), 0 if at == 0 else 100))
+        at += 3.0
+        feed(Disconnected(at))
+        drops += 1
+        feed(Reconnecting(at, 1, 0.2, ""))
+        at += 1.0
+        connected(at)
+    lines = out.getvalue().splitlines()
+    link = [ln for ln in lines if re.search(r"link lost|reconnect attempt|connected to|link keeps dropping", ln)]
+    assert drops == 150
+    # (before: 3 per drop, 451 lines) the first drops in full, then one a minute (and the first connect)
+    assert len(link) <= 1 + 3 * LINK_DROP_LINES + 600 / LINK_DROP_LINE_EVERY_S + 1, link
+    view.stop(live, "duration")                         # the drops still held are said at the end
+    held = [int(m[1]) for m in re.finditer(r"link keeps dropping: (\d+) more drops since", out.getvalue())]
+    assert sum(held) + LINK_DROP_LINES == drops, held   # every drop told, none twice
+    assert live.signal.reconnects == drops
+    n = len(out.getvalue().splitlines())
+    # in the run: a failed attempt is said at once, and so is a connect to another sensor
+    feed(Disconnected(at + 1.0))
+    feed(Reconnecting(at + 1.0, 1, 0.2, ""))
+    feed(Reconnecting(at + 1.5, 2, 0.5, "GaitIMU-X: cannot connect (busy)"))
+    connected(at + 2.0, "GaitIMU-Y")
+    new = out.getvalue().splitlines()[n:]
+    assert len(new) == 2 and "cannot connect (busy)" in new[0] and "connected to GaitIMU-Y" in new[1], new
+    # a drop after a calm minute is said in full again, the held one of the run said with it
+    feed(Disconnected(at + 2.0 + 61.0))
+    new = out.getvalue().splitlines()[n + 2:]
+    assert any("link lost" in ln for ln in new) and any("link keeps dropping: 1 more drops" in ln for ln in new), new
+
+
 def test_recurring_gap_lines_come_once_a_minute_with_a_running_count():
     """Live-long audit s34 F2, view: a host dropping samples for half an hour printed a gap line every 5 s (234
     in the hour) around the cues. Truth: over the 60-s walk with ~240 gaps, after the first two lines (5 s

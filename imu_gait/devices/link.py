@@ -666,6 +666,15 @@ class StreamSupervisor:
         c.drift_ppm = self.clock.drift_ppm
         c.rate_hz = self.session.nominal_rate_hz / self.clock.rate_ratio
         time_s = self.clock.map_stream(chunk.sensor_time_s)
+        if (chunk.restarted and after == "reconnect" and not lost_before and last_t_s is not None
+                and self.loss_detection == "none"):
+            # A stream with no counter or stamp (Thingy:52) starts a new clock segment after a reconnect, so the
+            # outage is a hole in time whose samples no counter tells. They are estimated at the nominal rate, as a
+            # link lost for good is (LiveSession._count_link_lost_for_good), and said as an estimated Gap: a
+            # Thingy whose link dropped every 2 s said 0 % loss and no gap over a minute 49 s of which had no data —
+            # the recording analyze then refused as more than half missing (review s41 reconnect F2)
+            lost_before = max(int(round((float(time_s[0]) - last_t_s) * self.session.nominal_rate_hz)) - 1, 0)
+            c.lost_samples += lost_before
         block = SampleBlock(time_s, chunk.acc_mps2, chunk.gyro_rads, chunk.first_index, lost_before,
                             chunk.sensor_time_s, (t_ns - self.t0_ns) / 1e9)
         out = self._block_or_event(chunk, block, time_s, last_t_s, lost_before, after)
@@ -727,7 +736,8 @@ class StreamSupervisor:
                 "\n  What to do: nothing if it keeps streaming; if it happens again, check its battery "
                 "and strap contact."))
         if lost_before > 0:
-            t0 = self._last_t_s if self._last_t_s is not None else float(time_s[0])
+            # (across a new clock segment _last_t_s was cleared: the gap starts at the last sample before all the same)
+            t0 = next((t for t in (self._last_t_s, last_t_s) if t is not None), float(time_s[0]))
             self._rx.appendleft(("block", block))
             self._last_t_s = float(time_s[-1])
             return Gap(float(time_s[0]), lost_before, t0, float(time_s[0]), chunk.lost_exact,

@@ -162,7 +162,8 @@ class SignalQuality:
         rate = self.nominal_rate_hz if math.isfinite(self.nominal_rate_hz) and self.nominal_rate_hz > 0 else 100.0
         if self.loss_pct <= HEAVY_LOSS_PCT or total < HEAVY_LOSS_MIN_S * rate:
             return None
-        on_host = self.queue_drops > 0 and (self.loss_detection == "none" or self.queue_drops >= self.gaps / 2)
+        on_host = self.queue_drops > 0 and ((self.loss_detection == "none" and self.lost_samples <= self.queue_drops)
+                                          or self.queue_drops >= self.gaps / 2)
         where, todo = (("on this computer (processing fell behind)",
                         "close other programs, or stream at a lower --rate") if on_host else
                        ("over the link", "keep the sensor within a few metres of this computer, with nothing "
@@ -1112,7 +1113,8 @@ class LiveSession:
         # every sample it counts lost is a notification this computer dropped (ThingyStream.skip → lost_before).
         # That loss was said three times, two of them wrong: 'lost over the link', next to 'N notifications were
         # dropped because processing fell behind' and 'lost packets cannot be detected' (found by review).
-        on_host = s.loss_detection == "none"
+        # … except the time a reconnect's outage left without data, estimated at the nominal rate (the link's Gap)
+        on_host = s.loss_detection == "none" and s.lost_samples <= s.queue_drops
         if s.lost_samples:
             where = (f"on this computer ({s.queue_drops} notifications were dropped because processing fell "
                      "behind)" if on_host and s.queue_drops
