@@ -88,6 +88,50 @@ def test_a_childs_run_at_a_childs_cadence_is_not_flagged_by_a_scaled_up_limit():
     assert row.status == "ok" and "153–183 spm" in row.note                 # the runners' range, as given
 
 
+def _small_child_run(height_m, cadence_spm, seed=3):
+    # a child's run: 0.25-s contacts, bounce 8 cm × height / 1.75 (dynamic similarity with an adult's 8 cm);
+    # at 185 spm its trunk is in free fall 0.07–0.10 s a step, under the 185-spm bound a 1.0-m height raises to
+    return synthesize_walk(50.0, seed=seed, gait="run", cadence_spm=cadence_spm, speed_mps=2.4,
+                           bounce_cm=round(8.0 * height_m / 1.75, 1))
+
+
+@pytest.mark.parametrize("height_m,cadence_spm", [(1.0, 165), (1.0, 180), (1.0, 185), (1.0, 200), (1.1, 170),
+                                                  (1.1, 185), (1.2, 165), (1.3, 175)])
+def test_a_small_childs_run_stays_running_under_her_raised_bound(height_m, cadence_spm):
+    # review s41 L4: the raised bound (140 × √(1.75 / h): 185 spm at 1.0 m) made a 1.0-m child's 185-spm run 70–88 %
+    # 'run' (100 % without a height), 1.1 m at 170 spm 97.5 %. Steps in free fall keep the adult 140-spm bound.
+    # Tolerance: ≥ 98 % of steps 'run' (a bout's stopping step may read walk, as it does without a height)
+    rec, _ = _small_child_run(height_m, cadence_spm)
+    res = imu_gait.analyze(rec, body_height_m=height_m)
+    assert (res.steps["gait"] == "run").mean() >= 0.98
+    assert res.summary["gait"] == "run"
+    assert res.summary["cadence_spm"] == pytest.approx(cadence_spm, abs=2.0)
+
+
+@pytest.mark.parametrize("height_m,cadence_spm,bounce_cm", [(1.28, 160, 5.0), (1.28, 160, 6.0), (1.0, 181, 4.5),
+                                                            (1.1, 170, 5.0)])
+def test_a_childs_brisk_walk_never_leaves_the_ground_and_stays_walking(height_m, cadence_spm, bounce_cm):
+    # the free-fall rule must not undo the raised bound for a walk: brisk walks of children (a 1.0-m child's
+    # at 181 spm is the 1.28-m child's 160 spm scaled), bounce up to 6 cm (deeper than the pendulum of her
+    # leg, 5.2 cm at 1.28 m) dip to 0.10 g but ≤ 0.04 s below 0.15 g. Without a height they are 98 % 'run'
+    rec, _ = synthesize_walk(50.0, seed=2, cadence_spm=cadence_spm, speed_mps=1.5, bounce_cm=bounce_cm,
+                             impact_mps2=6.0)
+    res = imu_gait.analyze(rec, body_height_m=height_m)
+    assert (res.steps["gait"] == "run").mean() <= 0.01
+    assert [f.id for f in res.flags] == []
+
+
+def test_a_small_childs_run_is_running_live_chunk_for_chunk():
+    rec, _ = _small_child_run(1.0, 185)
+    whole = imu_gait.analyze(rec, body_height_m=1.0)
+    eng = GaitEngine(rec.sample_rate_hz, has_gyro=rec.has_gyro, body_height_m=1.0)
+    for i in range(0, rec.n_samples, 23):
+        eng.feed(rec.time_s[i:i + 23], rec.acc_mps2[i:i + 23], rec.gyro_rads[i:i + 23])
+    live = eng.finish()
+    assert (live.steps["gait"] == "run").mean() >= 0.98
+    assert list(live.steps["gait"]) == list(whole.steps["gait"])
+
+
 def test_a_tall_walkers_running_bound_is_not_lowered():
     eng = GaitEngine(100.0, has_gyro=True, body_height_m=2.0)
     assert eng.run_min_cadence_spm == RUN_MIN_CADENCE_SPM

@@ -27,6 +27,14 @@ RUN_MIN_CADENCE_SPM = 140  # … and steps this quick → running (a phone in a 
 #: Steps at least this quick only (RUN_SLOW_MIN_CADENCE_SPM)
 RUN_CLEAR_FLIGHT_S = 0.10
 RUN_SLOW_MIN_CADENCE_SPM = 120
+#: free fall at the trunk: specific force below RUN_FREE_FALL_G for at least RUN_FREE_FALL_S in a step and in the
+#: step before it (where there is one) — both feet off the ground. A walking trunk vaults over a foot on the ground
+#: and never gets there (synthetic children's brisk walks, 1.0–1.28 m at 150–181 spm, bounce up to 6 cm: ≤ 0.04 s
+#: per step, mostly none; 90 real reference recordings, 8120 steps: two such steps in a row only from a phone in a
+#: back pocket); a child's run does every step (185 spm: 0.07–0.10 s, 200 spm: ≥ 0.05 s). Such steps keep
+#: the adult RUN_MIN_CADENCE_SPM where a shorter walker's raised bound would call a small child's quick run walking
+RUN_FREE_FALL_G = 0.15
+RUN_FREE_FALL_S = 0.05
 #: the body height the adult cadence limits are set for: RUN_MIN_CADENCE_SPM here, the runners' general limits in
 #: strain.StrainConfig (Garmin's runners, adults). For a walker of another height, when it is given, they scale as
 #: walkers of one build at one Froude number do (dynamic similarity): a cadence by √(reference / height), a length
@@ -162,7 +170,8 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     — where ``prev2`` is NaN, ``heading_change_deg`` is measured from there, so a turn on the spot that
     broke the stretch of steps is not lost (every other stride metric stays NaN there).
     run_min_cadence_spm: steps at least this quick with a dip below RUN_FLIGHT_G are running — the walker's
-    (:func:`cadence_for_height` of RUN_MIN_CADENCE_SPM where the height is known).
+    (:func:`cadence_for_height` of RUN_MIN_CADENCE_SPM where the height is known); from a trunk sensor, steps in
+    free fall (``RUN_FREE_FALL_S``) keep the adult RUN_MIN_CADENCE_SPM.
     """
     fs = sig.fs_hz
     n = sig.a_v.size
@@ -211,6 +220,19 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
         jog = (had_prev & ((rhythm / fs) <= 60.0 / RUN_SLOW_MIN_CADENCE_SPM) & (flight_s(a, b) >= RUN_CLEAR_FLIGHT_S)
                & (flight_s(p1, a) >= RUN_CLEAR_FLIGHT_S) & (flight_s(p2, p1) >= RUN_CLEAR_FLIGHT_S))
         running = running | jog
+        if run_min_cadence_spm > RUN_MIN_CADENCE_SPM:
+            # a shorter walker's raised bound (185 spm at 1.0 m) turned a small child's 185-spm run 12–30 % 'walk'
+            # (review s41 L4): steps in free fall, this one and the one before, keep the adult bound — a walking
+            # child never leaves the ground, so her brisk walk stays under the raised bound. Without a height
+            # (bound = adult) free fall at the adult bound is running already: nothing changes
+            in_free_fall = np.concatenate(([0], np.cumsum(sig.a_v + G < RUN_FREE_FALL_G * G)))
+            def free_fall_s(s0, s1):
+                return (in_free_fall[np.maximum(s1, s0 + 1)] - in_free_fall[s0]) / fs
+            had_step_before = np.isfinite(prev)
+            p0 = clip(sample_index(np.where(had_step_before, prev, ic)), 0, n - 2)
+            free_fall = ((free_fall_s(a, b) >= RUN_FREE_FALL_S)
+                         & (~had_step_before | (free_fall_s(p0, a) >= RUN_FREE_FALL_S)))
+            running = running | (free_fall & ((rhythm / fs) <= 60.0 / RUN_MIN_CADENCE_SPM))
     out["gait"] = np.where(running, "run", "walk")
 
     # step length: belt speed × step time on a treadmill, else the inverted pendulum
