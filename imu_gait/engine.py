@@ -2422,7 +2422,8 @@ class GaitEngine:
                     i0 = int(np.searchsorted(frame["time_s"].to_numpy(), t_end - LIVE_FLAG_TAIL_S))
                     flags, tl = _evaluate_flags(frame.iloc[i0:], self, fixed_baselines=self._settled_baselines)
                     # each belt speed's same-belt baseline grows from the recent steps too (a speed first walked
-                    # after the first 20 min; strain._rebase_to_same_belt): at most 2 min of rows per speed
+                    # after the first 20 min; strain._rebase_to_same_belt), as does each pace's with no belt speed
+                    # entered (strain._rebase_to_same_pace): at most 2 min of rows per speed or pace
                     self._settled_baselines = {**self._settled_baselines,
                                                **(tl.attrs.get("baseline_state") or {})}
                 else:

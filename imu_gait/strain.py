@@ -1178,7 +1178,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
         (``timeline.attrs['baseline_state']``); a gait listed here is judged against them instead of
         the first minutes of ``steps``. Live monitoring uses this to judge only the recent steps; each gait's
         ``first_step_s`` and ``same_belt`` table (:func:`_rebase_to_same_belt`) place its baseline's belt speed and
-        incline and each belt speed's own first steps, which lie before the recent steps.
+        incline and each belt speed's own first steps, which lie before the recent steps; its ``same_pace`` groups
+        (:func:`_rebase_to_same_pace`) each pace's first block and first steps, with no belt speed entered.
     treadmill_schedule : belt speed and incline per stage (:class:`~imu_gait.treadmill.TreadmillSchedule`),
         instead of one ``belt_speed_mps`` / ``incline_pct`` for the whole walk; implies ``treadmill``.
         Incline effort is judged only where the incline is up, an incline above ``max_incline_pct``
@@ -1326,8 +1327,10 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     same_belt, same_belt_tables = _rebase_to_same_belt(grid, sched, belt_ratio, cfg, notes, fixed_baselines or {},
                                                        float(cols["time_s"][0]), float(cols["time_s"][-1]))
     same_pace = np.zeros(len(grid["time_s"]), bool)
+    same_pace_tables = {g: list(v.get("same_pace") or ()) for g, v in (fixed_baselines or {}).items() if isinstance(v, dict)}
     if treadmill and not np.isfinite(belt_ratio).any():
-        same_pace = _rebase_to_same_pace(grid, cfg, notes)
+        same_pace, same_pace_tables = _rebase_to_same_pace(grid, cfg, notes, fixed_baselines or {},
+                                                           float(cols["time_s"][0]), float(cols["time_s"][-1]))
     rules = _build_rules(grid, cfg, treadmill=treadmill, incline_pct=_incline_above_baseline(grid, gait_first_s, sched), pk=pk,
                          notes=[] if off_trunk else notes, belt_ratio=belt_ratio, incline_change=incline_change,
                          has_gyro=has_gyro, incline_now=incline_now)
@@ -1426,9 +1429,11 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
                     flags_not_judged=[fid for fid in FLAG_IDS if fid not in judged],
                     sensor_hints=hints, lean_jumps=[{"time_s": tj, "change_deg": dj} for tj, dj in jumps],
                     # (with what a later judgement of the recent steps only needs to place the baseline's belt
-                    # speed and incline, and each belt speed's own first steps: _rebase_to_same_belt)
+                    # speed and incline, and each belt speed's or pace's own first steps: _rebase_to_same_belt,
+                    # _rebase_to_same_pace)
                     baseline_state={g: {"values": base["values"][g], "end_s": base["end_s"][g],
-                                        "first_step_s": gait_first_s[g], "same_belt": same_belt_tables.get(g, {})}
+                                        "first_step_s": gait_first_s[g], "same_belt": same_belt_tables.get(g, {}),
+                                        "same_pace": same_pace_tables.get(g, [])}
                                     for g, ok in base["settled"].items() if ok and g in base["values"]})
     return flags, tl
 
@@ -3112,7 +3117,15 @@ PACE_SAME_FRAC = 0.03
 PACE_BLOCK_GAP_S = 10.0
 
 
-def _rebase_to_same_pace(grid: dict, cfg: StrainConfig, notes: list[str]) -> np.ndarray:
+#: an ongoing pace block (the last one, reaching the end of the steps judged) shorter than SAME_BELT_MIN_S joins
+#: an earlier block's group — whose own SAME_BELT_MIN_S of rows are there already — once it has this much cadence
+#: to read its pace from: live always judges the current block while it is short, and each later fast block of a
+#: 4 / 6 km/h program opened with a 10–15 s 'marked' bounce cue against the slow baseline (review s41 M1)
+PACE_JOIN_MIN_S = 10.0
+
+
+def _rebase_to_same_pace(grid: dict, cfg: StrainConfig, notes: list[str], fixed: dict | None = None,
+                         first_step_s: float = -np.inf, last_step_s: float = np.inf) -> tuple[np.ndarray, dict]:
     """A treadmill interval program with no belt speed entered: :func:`_rebase_to_same_belt` with the pace read from
     the cadence. A belt speed-up shows as a block of cadence ≥ :data:`PACE_BLOCK_CADENCE_FRAC` off the baseline's; the
     blocks that come back to the pace of an earlier one (within :data:`PACE_SAME_FRAC`, same gait) have
@@ -3120,12 +3133,28 @@ def _rebase_to_same_pace(grid: dict, cfg: StrainConfig, notes: list[str]) -> np.
     first :data:`SAME_BELT_SETTLE_S` left out). Without it a 4 / 6 km/h program raised a 'marked' bounce flag in every
     fast minute, the same flag again and again (review s41); the first fast block keeps its flag, whose words
     already name the quicker cadence, and a later block that bounces more than the first is still flagged.
-    Returns the rows rebased (bool)."""
+    The last block, still going on at the end of the steps, joins a group with its rows already there after
+    :data:`PACE_JOIN_MIN_S` (:data:`SAME_BELT_MIN_S` for any other block).
+
+    ``fixed`` / ``first_step_s`` / ``last_step_s``: as for :func:`_rebase_to_same_belt` — each gait's ``same_pace``
+    groups (its level, where its first block began and was last seen, and the grid rows its baseline has so far,
+    at most :data:`SAME_BELT_BASELINE_S` of rows :data:`SAME_BELT_FINAL_MARGIN_S` inside the steps judged) are
+    carried on, so that live, once only the recent steps are judged (a walk over 20 min), a block that comes back to
+    a pace whose first block lies before them is still judged against it (review s41 H1: the bounce cue came back
+    for each later fast block of a 10 / 2 min program).
+    Returns the rows rebased (bool) and the groups ({gait: [{level, first_block_t0, first_block_end_s, time_s,
+    <metric>…}]})."""
+    fixed = fixed or {}
     t = grid["time_s"]
     n = len(t)
     rebased = np.zeros(n, bool)
+    groups: list[dict] = []              # per pace: gait, level (cadence ratio), blocks in time order
+    for g, state in fixed.items():
+        for q in (state.get("same_pace") or ()) if isinstance(state, dict) else ():
+            groups.append({"gait": g, "level": float(q["level"]), "first_t0": float(q["first_block_t0"]),
+                           "first_end": float(q["first_block_end_s"]), "kept": q, "blocks": []})
     if n == 0:
-        return rebased
+        return rebased, {g: list(state.get("same_pace") or ()) for g, state in fixed.items() if isinstance(state, dict)}
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = grid["cadence_spm"] / grid["cadence_spm_baseline"]
         off = grid["walking"] & (np.abs(ratio - 1.0) >= PACE_BLOCK_CADENCE_FRAC)
@@ -3138,36 +3167,66 @@ def _rebase_to_same_pace(grid: dict, cfg: StrainConfig, notes: list[str]) -> np.
             merged[-1][1] = i1
         else:
             merged.append([i0, i1])
-    groups: list[dict] = []              # per pace: gait, level (cadence ratio), blocks in time order
+    walked = np.flatnonzero(grid["walking"])
+    t_last_walk = float(t[walked[-1]]) if walked.size else -np.inf
+    settled_rows = grid["walking"] & (t > grid["baseline_end_s"])
+    n_max = int(SAME_BELT_BASELINE_S / cfg.grid_s)
+
+    def rows_so_far(q):             # the group's baseline rows before the block being placed (kept + its blocks')
+        kept = q.get("kept")
+        return (len(kept["time_s"]) if kept else 0) + sum(int(b[3].sum()) for b in q["blocks"])
+
     for i0, i1 in merged:
         rows = np.zeros(n, bool)
         rows[i0:i1 + 1] = True
         rows &= off | ~grid["walking"]
         gaits, counts = np.unique(grid["gait"][rows & grid["walking"]], return_counts=True)
-        if not gaits.size or t[i1] - t[i0] < SAME_BELT_MIN_S:
+        if not gaits.size:
+            continue
+        short = t[i1] - t[i0] < SAME_BELT_MIN_S
+        if short and (t_last_walk - t[i1] > PACE_BLOCK_GAP_S or t[i1] - t[i0] < PACE_JOIN_MIN_S):
             continue
         g, level = gaits[counts.argmax()], float(np.nanmedian(ratio[rows]))
         same = [q for q in groups if q["gait"] == g and abs(level / q["level"] - 1.0) <= PACE_SAME_FRAC]
-        if same:
-            same[0]["blocks"].append((i0, i1, rows & (grid["gait"] == g)))
-        else:
-            groups.append({"gait": g, "level": level, "blocks": [(i0, i1, rows & (grid["gait"] == g))]})
-    for q in groups:
-        if len(q["blocks"]) < 2:
+        if short and not (same and rows_so_far(same[0]) * cfg.grid_s >= SAME_BELT_MIN_S):
             continue
+        rows_g = rows & (grid["gait"] == g)
+        if same:
+            q = same[0]
+            # (the tail of the first block at this pace, judged again: still the first block)
+            first = "kept" in q and not q["blocks"] and t[i0] <= q["first_end"] + PACE_BLOCK_GAP_S
+            start = q["first_t0"] if first else t[i0]
+        else:
+            q = {"gait": g, "level": level, "first_t0": float(t[i0]), "blocks": []}
+            groups.append(q)
+            first, start = True, t[i0]
+        usable = rows_g & settled_rows & (t - start >= SAME_BELT_SETTLE_S)
+        q["blocks"].append((i0, i1, rows_g, usable, first))
+        if first:
+            q["first_end"] = float(t[i1])
+    final = ((t >= first_step_s + SAME_BELT_FINAL_MARGIN_S) if fixed else np.ones(n, bool)) & (
+        t <= last_step_s - SAME_BELT_FINAL_MARGIN_S)
+    picks = {}
+    for j, q in enumerate(groups):
+        kept = q.get("kept")
+        kept_t = np.asarray(kept["time_s"], float) if kept else np.zeros(0)
         usable = np.zeros(n, bool)
-        for i0, _i1, rows in q["blocks"]:
-            usable |= rows & grid["walking"] & (t - t[i0] >= SAME_BELT_SETTLE_S) & (t > grid["baseline_end_s"])
-        pick = np.flatnonzero(usable)[: int(SAME_BELT_BASELINE_S / cfg.grid_s)]
-        if pick.size * cfg.grid_s < SAME_BELT_MIN_S:
+        for b in q["blocks"]:
+            usable |= b[3]
+        pick = np.flatnonzero(usable & (t > (kept_t[-1] if kept_t.size else -np.inf)))[: n_max - kept_t.size]
+        picks[j] = pick
+        if (kept_t.size + pick.size) * cfg.grid_s < SAME_BELT_MIN_S:
             continue
         # as with a known belt: the first block at this pace stays judged against the baseline, the later ones
         # against it
         later = np.zeros(n, bool)
-        for _i0, _i1, rows in q["blocks"][1:]:
-            later |= rows
+        for b in q["blocks"]:
+            if not b[4]:
+                later |= b[2]
+        if not later.any():
+            continue
         for k in SAME_BELT_METRICS:
-            vals = grid[k][pick]
+            vals = np.r_[np.asarray(kept[k], float), grid[k][pick]] if kept else grid[k][pick]
             if np.isfinite(vals).any():
                 grid[k + "_baseline"] = np.where(later, float(np.nanmedian(vals)), grid[k + "_baseline"])
         rebased |= later
@@ -3176,7 +3235,27 @@ def _rebase_to_same_pace(grid: dict, cfg: StrainConfig, notes: list[str]) -> np.
                      "or run at before: there, over-striding, bounce and trunk twist were judged against your own "
                      f"first steps at that pace (after its first {SAME_BELT_SETTLE_S:.0f} s), since the pace moves "
                      "them by itself. Enter the program (--treadmill-schedule) to have it judged by belt speed.")
-    return rebased
+    return rebased, _pace_tables(groups, t, grid, picks, final, first_step_s if fixed else -np.inf)
+
+
+def _pace_tables(groups: list[dict], t: np.ndarray, grid: dict, picks: dict, final: np.ndarray | None = None,
+                 judged_from_s: float = -np.inf) -> dict:
+    """What a later judgement of the recent steps carries on of :func:`_rebase_to_same_pace`'s groups, per gait:
+    level, first block's start and last time seen, and the baseline rows up to the first not final yet (a group
+    whose first block began at the steps judged, its start unseen, is not started)."""
+    out: dict[str, list] = {}
+    for j, q in enumerate(groups):
+        kept = q.get("kept")
+        if not kept and not q["first_t0"] >= judged_from_s + SAME_BELT_FINAL_MARGIN_S:
+            continue
+        pick = picks.get(j, np.zeros(0, int))
+        upto = int(np.argmin(final[pick])) if pick.size and not final[pick].all() else pick.size
+        fin = pick[:upto]
+        out.setdefault(q["gait"], []).append({
+            "level": q["level"], "first_block_t0": q["first_t0"], "first_block_end_s": q["first_end"],
+            "time_s": np.r_[np.asarray(kept["time_s"], float) if kept else np.zeros(0), t[fin]],
+            **{k: np.r_[np.asarray(kept[k], float) if kept else np.zeros(0), grid[k][fin]] for k in SAME_BELT_METRICS}})
+    return out
 
 
 def _baseline_belt(grid: dict, gait_first_s: dict[str, float], sched: "_ScheduleView") -> np.ndarray:

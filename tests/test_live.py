@@ -920,6 +920,49 @@ def test_an_interval_programs_fast_minutes_after_20_min_are_judged_live_as_offli
     assert np.median(base_live) == pytest.approx(_FAST["bounce_cm"], rel=0.15)
 
 
+def test_an_interval_program_without_a_schedule_is_judged_live_as_offline_after_20_min():
+    """4 km/h warm-up, 2 min at 6 km/h (3:05), 15 min at 4 km/h, 2 min at 6 km/h again (20:25), on a treadmill with no
+    belt speed entered (synthetic, the fast walk at +13 % cadence bouncing 40 % more). Offline, only the first fast
+    block is flagged: the second comes back to its pace (read from the cadence) and is judged against its first
+    steps. Live, after 20 min only the last 10 min are re-judged and the first fast block lay before them: the
+    bounce cue came back for the whole second block against the slow baseline (3.16 cm; review s41 H1), and before
+    that fix each later block opened with a 10–15 s cue while it was still shorter than 30 s (M1). Now the live state
+    keeps each pace's group: no cue outside the offline flag (onset ≤ 30 s after its start, the hold and the
+    smoothing), the second block's bounce baseline is the offline one (within 1 %; 4.2 cm truth within 15 %), and
+    the state holds at most 2 min of rows per pace."""
+    from imu_gait.engine import GaitEngine
+    from test_treadmill import _FAST, _SLOW
+
+    rec, _ = synthesize_walk(1350, seed=3, segments=[(185.0, _FAST), (305.0, _SLOW), (1225.0, _FAST)], **_SLOW)
+    t0 = float(rec.time_s[0])
+    offline = imu_gait.analyze(rec, treadmill=True)
+    (flag,) = offline.flags
+    assert flag.id == "vertical_bounce" and abs(flag.start_s - t0 - 185) <= 15
+    otl = offline.timeline
+    eng = GaitEngine(rec.sample_rate_hz, has_gyro=True, treadmill=True)
+    cued, base_live, base_off = [], [], []
+    for i in range(0, rec.n_samples, 100):
+        eng.feed(rec.time_s[i:i + 100], rec.acc_mps2[i:i + 100], rec.gyro_rads[i:i + 100])
+        now = float(rec.time_s[min(i + 100, rec.n_samples) - 1])
+        cued.append((now - t0, {f.id for f in eng.live_status()["active_flags"]}))
+        tl = eng.judged_so_far()[1]
+        if 1225 + 45 <= now - t0 <= 1225 + 115:                           # the second fast block, judged live
+            row = tl[tl["walking"].to_numpy()].iloc[-30]                   # (30 rows back: its medians settled)
+            base_live.append(row["vertical_oscillation_cm_baseline"])
+            base_off.append(otl["vertical_oscillation_cm_baseline"].iloc[int(np.searchsorted(otl["time_s"], row["time_s"]))])
+    assert eng._n_rows > 2000 and eng.judged_so_far()[1]["time_s"].iloc[0] - t0 > 700     # the recent steps only
+    assert {fid for _, ids in cued for fid in ids} == {"vertical_bounce"}
+    on = [t for t, ids in cued if ids]
+    assert flag.start_s - t0 <= on[0] <= flag.start_s - t0 + 30
+    assert all(flag.start_s - t0 <= t <= flag.end_s - t0 + 30 for t in on), [t for t in on if t > flag.end_s - t0]
+    assert len(base_live) > 50
+    np.testing.assert_allclose(base_live, base_off, rtol=0.01)
+    assert np.median(base_live) == pytest.approx(_FAST["bounce_cm"], rel=0.15)
+    (group,) = [q for q in eng._settled_baselines["walk"]["same_pace"] if q["level"] > 1]
+    assert group["level"] == pytest.approx(_FAST["cadence_spm"] / _SLOW["cadence_spm"], rel=0.03)
+    assert len(group["time_s"]) <= 120 and abs(group["first_block_t0"] - t0 - 185) <= 15
+
+
 def test_live_equals_offline_when_the_sensor_turns_during_a_walk(walk_with_sensor_turn):
     """The in-walk check runs at fixed step counts, never at a chunk boundary: live = offline."""
     rec, _ = walk_with_sensor_turn(90.0)

@@ -554,6 +554,22 @@ def test_an_interval_program_without_a_schedule_is_judged_by_its_pace(last_fast)
         assert last.reference == pytest.approx(4.2, rel=0.15)
 
 
+@pytest.mark.parametrize("into_s", [20.0, 24.0, 28.0])
+def test_a_fast_block_still_going_on_is_judged_by_its_pace_before_30_s(into_s):
+    """The same program with no schedule, the recording ending 20–28 s into the 2nd fast minute — as live judges
+    every fast block while it is that short. A block under 30 s was not grouped with the first fast minute, so it was
+    judged against the slow baseline: a 2nd 'marked' bounce flag (367–388 s at 24 s in), and live a 10–15 s bounce
+    cue opening each later fast block, which the report of the whole walk never has (review s41 M1). An ongoing block
+    now joins the first fast minute's pace after 10 s: one flag, the first fast minute's (± 15 s)."""
+    rec, _sched, fast_starts = _interval_walk()
+    t0 = float(rec.time_s[0])
+    keep = rec.time_s - t0 <= fast_starts[1] + into_s
+    res = imu_gait.analyze(Recording(rec.time_s[keep], rec.acc_mps2[keep], rec.gyro_rads[keep]), treadmill=True)
+    assert [(f.id, round(f.start_s - t0)) for f in res.flags] == [("vertical_bounce", round(res.flags[0].start_s - t0))]
+    assert abs(res.flags[0].start_s - t0 - fast_starts[0]) <= 15
+    assert any("first steps at that pace" in n for n in res.summary["flag_notes"]), res.summary["flag_notes"]
+
+
 def test_more_bounce_in_a_later_fast_interval_is_still_flagged_there():
     """The same program with the 4th fast minute bouncing 4.2 → 5.6 cm (+33 % against the earlier fast minutes,
     +87 % against the slow baseline): flagged in that minute (± 15 s) as well as in the first fast one, its cause
