@@ -874,6 +874,34 @@ def test_long_walk_live_flags_judge_recent_steps_against_the_settled_baseline(mo
     assert seen is not None and flag.start_s <= seen <= flag.start_s + 40.0
 
 
+def _bounce_cues_and_baselines_live(rec, eng, offline_timeline, judged_window_s):
+    """Feed ``rec`` to ``eng`` in 100-sample chunks: (elapsed s, active flag ids) after each chunk, and, while the
+    elapsed time lies in ``judged_window_s``, the bounce baseline judged live 30 walking rows back (its medians
+    settled) beside the offline timeline's at the same row time."""
+    t0 = float(rec.time_s[0])
+    cued, base_live, base_off = [], [], []
+    for i in range(0, rec.n_samples, 100):
+        eng.feed(rec.time_s[i:i + 100], rec.acc_mps2[i:i + 100], rec.gyro_rads[i:i + 100])
+        now = float(rec.time_s[min(i + 100, rec.n_samples) - 1])
+        cued.append((now - t0, {f.id for f in eng.live_status()["active_flags"]}))
+        tl = eng.judged_so_far()[1]
+        if judged_window_s[0] <= now - t0 <= judged_window_s[1]:
+            row = tl[tl["walking"].to_numpy()].iloc[-30]
+            base_live.append(row["vertical_oscillation_cm_baseline"])
+            at = int(np.searchsorted(offline_timeline["time_s"], row["time_s"]))
+            base_off.append(offline_timeline["vertical_oscillation_cm_baseline"].iloc[at])
+    return cued, base_live, base_off
+
+
+def _assert_bounce_cued_only_with(flag, cued, t0):
+    """Only the bounce cue, and only within the offline flag: onset ≤ 30 s after its start (the hold and the
+    smoothing), none more than 30 s after its end."""
+    assert {fid for _, ids in cued for fid in ids} == {"vertical_bounce"}
+    on = [t for t, ids in cued if ids]
+    assert flag.start_s - t0 <= on[0] <= flag.start_s - t0 + 30
+    assert all(flag.start_s - t0 <= t <= flag.end_s - t0 + 30 for t in on), [t for t in on if t > flag.end_s - t0]
+
+
 def test_an_interval_programs_fast_minutes_after_20_min_are_judged_live_as_offline():
     """4 km/h for 3 min, then 2 min at 6 km/h / 3 min at 4 km/h with the schedule given (synthetic, the fast walk
     bouncing 40 % more as faster walking does). Offline, only the first fast stage is flagged (the later ones are
@@ -900,21 +928,9 @@ def test_an_interval_programs_fast_minutes_after_20_min_are_judged_live_as_offli
     assert flag.id == "vertical_bounce" and abs(flag.start_s - t0 - 185) <= 15
     otl = offline.timeline
     eng = GaitEngine(rec.sample_rate_hz, has_gyro=True, treadmill_schedule=sched)
-    cued, base_live, base_off = [], [], []
-    for i in range(0, rec.n_samples, 100):
-        eng.feed(rec.time_s[i:i + 100], rec.acc_mps2[i:i + 100], rec.gyro_rads[i:i + 100])
-        now = float(rec.time_s[min(i + 100, rec.n_samples) - 1])
-        cued.append((now - t0, {f.id for f in eng.live_status()["active_flags"]}))
-        tl = eng.judged_so_far()[1]
-        if 1385 + 30 <= now - t0 <= 1385 + 115:                           # the last fast stage, judged live
-            row = tl[tl["walking"].to_numpy()].iloc[-30]                   # (30 rows back: its medians settled)
-            base_live.append(row["vertical_oscillation_cm_baseline"])
-            base_off.append(otl["vertical_oscillation_cm_baseline"].iloc[int(np.searchsorted(otl["time_s"], row["time_s"]))])
+    cued, base_live, base_off = _bounce_cues_and_baselines_live(rec, eng, otl, (1385 + 30, 1385 + 115))  # last fast stage
     assert eng._n_rows > 2500 and cued[-1][0] > 1500                         # judged on the recent steps only
-    assert {fid for _, ids in cued for fid in ids} == {"vertical_bounce"}
-    on = [t for t, ids in cued if ids]
-    assert flag.start_s - t0 <= on[0] <= flag.start_s - t0 + 30
-    assert all(flag.start_s - t0 <= t <= flag.end_s - t0 + 30 for t in on), [t for t in on if t > flag.end_s - t0]
+    _assert_bounce_cued_only_with(flag, cued, t0)
     assert len(base_live) > 60
     np.testing.assert_allclose(base_live, base_off, rtol=0.01)
     assert np.median(base_live) == pytest.approx(_FAST["bounce_cm"], rel=0.15)
@@ -940,21 +956,9 @@ def test_an_interval_program_without_a_schedule_is_judged_live_as_offline_after_
     assert flag.id == "vertical_bounce" and abs(flag.start_s - t0 - 185) <= 15
     otl = offline.timeline
     eng = GaitEngine(rec.sample_rate_hz, has_gyro=True, treadmill=True)
-    cued, base_live, base_off = [], [], []
-    for i in range(0, rec.n_samples, 100):
-        eng.feed(rec.time_s[i:i + 100], rec.acc_mps2[i:i + 100], rec.gyro_rads[i:i + 100])
-        now = float(rec.time_s[min(i + 100, rec.n_samples) - 1])
-        cued.append((now - t0, {f.id for f in eng.live_status()["active_flags"]}))
-        tl = eng.judged_so_far()[1]
-        if 1225 + 45 <= now - t0 <= 1225 + 115:                           # the second fast block, judged live
-            row = tl[tl["walking"].to_numpy()].iloc[-30]                   # (30 rows back: its medians settled)
-            base_live.append(row["vertical_oscillation_cm_baseline"])
-            base_off.append(otl["vertical_oscillation_cm_baseline"].iloc[int(np.searchsorted(otl["time_s"], row["time_s"]))])
+    cued, base_live, base_off = _bounce_cues_and_baselines_live(rec, eng, otl, (1225 + 45, 1225 + 115))  # 2nd block
     assert eng._n_rows > 2000 and eng.judged_so_far()[1]["time_s"].iloc[0] - t0 > 700     # the recent steps only
-    assert {fid for _, ids in cued for fid in ids} == {"vertical_bounce"}
-    on = [t for t, ids in cued if ids]
-    assert flag.start_s - t0 <= on[0] <= flag.start_s - t0 + 30
-    assert all(flag.start_s - t0 <= t <= flag.end_s - t0 + 30 for t in on), [t for t in on if t > flag.end_s - t0]
+    _assert_bounce_cued_only_with(flag, cued, t0)
     assert len(base_live) > 50
     np.testing.assert_allclose(base_live, base_off, rtol=0.01)
     assert np.median(base_live) == pytest.approx(_FAST["bounce_cm"], rel=0.15)
