@@ -97,14 +97,36 @@ def _clock(result: AnalysisResult) -> tuple[float | None, _dt.datetime | None]:
     return unix, when
 
 
-def _iso_times(when: _dt.datetime | None, t_s: np.ndarray) -> list[str]:
-    if when is None:
-        return [""] * len(t_s)
-    # (milliseconds: finer than a 100-Hz sample; datetime + timedelta keeps the file's UTC offset. isoformat
-    # truncates to the millisecond: + 0.5 ms rounds instead, as time_unix_s is rounded — 49.7729 s read .772)
+def _iso_times_loop(when: _dt.datetime, t_s: np.ndarray) -> list[str]:
+    """:func:`_iso_times` one datetime at a time (a time zone whose offset may change along the recording)."""
     half_ms = _dt.timedelta(microseconds=500)
     return [(when + _dt.timedelta(seconds=float(t)) + half_ms).isoformat(timespec="milliseconds")
             if np.isfinite(t) else "" for t in t_s]
+
+
+def _iso_times(when: _dt.datetime | None, t_s: np.ndarray) -> list[str]:
+    """``when`` + each of ``t_s`` (seconds) as ISO 8601 to the millisecond, with ``when``'s UTC offset; "" for a
+    time that is not finite (or every time when ``when`` is None)."""
+    t_s = np.asarray(t_s, dtype=float)
+    if when is None:
+        return [""] * len(t_s)
+    # (milliseconds: finer than a 100-Hz sample. Rounded to the nearest ms, as time_unix_s is — isoformat alone
+    # truncates: 49.7729 s read .772 — so + 0.5 ms, then truncated)
+    if when.tzinfo is not None and not isinstance(when.tzinfo, _dt.timezone):
+        return _iso_times_loop(when, t_s)
+    # in numpy, not a datetime per step (review s41 L3: 1.3 s per 300k steps): the same microseconds as
+    # timedelta(seconds=t) makes them (whole seconds, then the fraction rounded half to even), + 0.5 ms, and
+    # the datetime64 cast to ms truncates as isoformat does
+    finite = np.isfinite(t_s)
+    t = np.where(finite, t_s, 0.0)
+    whole = np.trunc(t)
+    us = whole.astype(np.int64) * 1_000_000 + np.round((t - whole) * 1e6).astype(np.int64) + 500
+    start = np.datetime64(when.replace(tzinfo=None), "us")
+    text = np.datetime_as_string((start + us.astype("timedelta64[us]")).astype("datetime64[ms]"), unit="ms")
+    offset = when.isoformat()[len(when.replace(tzinfo=None).isoformat()):]     # '+01:00', 'Z'-free, or ''
+    out = np.char.add(text, offset).astype(object)
+    out[~finite] = ""
+    return out.tolist()
 
 
 def export_steps_frame(result: AnalysisResult, recording: str) -> pd.DataFrame:
