@@ -729,6 +729,7 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     pooled = {"_flag_rows": flags_csv, "_bout_rows": bouts_csv, "_day_rows": days_csv}
     by_index: dict[int, dict[str, Any]] = {}
     export = None
+    export_failed: list[OSError] = []
     if export_dir is not None:
         # refused before any recording is analysed: files of the export's names that an earlier export did not write
         from .report.research_export import ExportWriter
@@ -736,9 +737,17 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
 
     def spill(i: int) -> None:
         # each recording's export rows go to disk as it is done (memory for one recording, not the batch's)
+        nonlocal export
         parts = by_index[i].pop("_export", None)
         if export is not None and parts is not None:
-            export.add(i, parts)
+            try:
+                export.add(i, parts)
+            except OSError as exc:
+                # a full disk under the export: the batch goes on and its summary is written, the export
+                # is given up and said at the end (as when the export was written at the end only)
+                export.discard()
+                export = None
+                export_failed.append(exc)
 
     try:
         if jobs == 1 or n == 1:
@@ -796,10 +805,19 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
             if path is not None:
                 _write_pooled(key, rows, path, study)
         if export is not None:
-            export.finish()
+            try:
+                export.finish()
+            except OSError as exc:
+                export_failed.append(exc)
     finally:
         if export is not None:
             export.discard()          # (a table above could not be written: no chunks left in the folder)
+    if export_failed:
+        exc = export_failed[0]
+        raise ImuGaitError(f"{export_dir}: could not write the research export ({exc.strerror or exc}); the "
+                           "summary and the other tables were written"
+                           "\n  What to do: free some space or choose a folder you can write to, and run the "
+                           "batch again with --export-dir")
     for r in rows:
         for key in (*pooled, "_export"):
             r.pop(key, None)

@@ -344,3 +344,29 @@ def test_iso_times_in_numpy_equal_the_datetime_loop():
                  dt.datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.timezone.utc)):
         assert _iso_times(when, t) == _iso_times_loop(when, t), when
     assert _iso_times(None, t[:3]) == ["", "", ""]
+
+
+def test_a_full_disk_under_the_export_still_writes_the_batch_summary(tmp_path, monkeypatch, capsys):
+    """With the export written as recordings finish, a write error there (a full disk: injected, it cannot be
+    made for real here) must not lose the batch: the summary is written with every row, the export is given up
+    with a message naming its folder (exit 2), and no chunks are left behind."""
+    import errno
+
+    from imu_gait.report import research_export
+
+    files = [_short_walk(tmp_path / f"w{i}.csv", i, 20.0) for i in (1, 2, 3)]
+    calls = []
+    real_add = research_export.ExportWriter.add
+
+    def add_then_fill_the_disk(self, index, parts):
+        calls.append(index)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_add(self, index, parts)
+    monkeypatch.setattr(research_export.ExportWriter, "add", add_then_fill_the_disk)
+    out, summary = tmp_path / "export", tmp_path / "s.csv"
+    assert main(["batch", *map(str, files), "-q", "--out", str(summary), "--export-dir", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{out}: could not write the research export (No space left on device)" in err, err
+    assert list(pd.read_csv(summary)["status"]) == ["ok"] * 3
+    assert calls == [0, 1] and list(out.iterdir()) == []
