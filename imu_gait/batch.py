@@ -738,7 +738,7 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     def spill(i: int) -> None:
         # each recording's export rows go to disk as it is done (memory for one recording, not the batch's)
         nonlocal export
-        parts = by_index[i].pop("_export", None)
+        parts = by_index[i].get("_export")
         if export is not None and parts is not None:
             try:
                 export.add(i, parts)
@@ -748,6 +748,8 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
                 export.discard()
                 export = None
                 export_failed.append(exc)
+        # dropped once on disk (a Ctrl-C in the middle of add leaves it, for the interrupt to write)
+        by_index[i].pop("_export", None)
 
     try:
         if jobs == 1 or n == 1:

@@ -370,3 +370,32 @@ def test_a_full_disk_under_the_export_still_writes_the_batch_summary(tmp_path, m
     assert f"{out}: could not write the research export (No space left on device)" in err, err
     assert list(pd.read_csv(summary)["status"]) == ["ok"] * 3
     assert calls == [0, 1] and list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("stop", ["before the rows are written", "after the rows are written"])
+def test_ctrl_c_while_a_recording_is_written_to_the_export_keeps_it_once(tmp_path, monkeypatch, stop):
+    """A Ctrl-C arriving while a done recording's rows go to disk (injected at either end of that write): the
+    summary has it 'ok', so the export has it too — once, not lost and not twice."""
+    from imu_gait.batch import run_batch
+    from imu_gait.report import research_export
+
+    files = [_short_walk(tmp_path / f"w{i}.csv", i, 20.0) for i in (1, 2, 3)]
+    real_add = research_export.ExportWriter.add
+    interrupted = []
+
+    def add(self, index, parts):
+        if index == 1 and not interrupted:
+            interrupted.append(index)
+            if stop.startswith("after"):
+                real_add(self, index, parts)
+            raise KeyboardInterrupt
+        real_add(self, index, parts)
+    monkeypatch.setattr(research_export.ExportWriter, "add", add)
+    out, summary = tmp_path / "export", tmp_path / "s.csv"
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(files, summary, export_dir=out)
+    table = pd.read_csv(summary)
+    assert list(table["status"]) == ["ok", "ok", "interrupted"]
+    steps = _read(out, "steps.csv")
+    assert list(steps["recording"].unique()) == [str(files[0]), str(files[1])]
+    assert (steps.groupby("recording").size() == table.set_index("recording")["n_steps"].iloc[:2].astype(int)).all()

@@ -367,7 +367,7 @@ class ExportWriter:
         self.folder.mkdir(parents=True, exist_ok=True)
         # (same file system as the tables; '.part' chunks: a later batch never takes them for recordings)
         self._spool: Path | None = Path(tempfile.mkdtemp(prefix=".imu_gait-export-", suffix=".tmp", dir=self.folder))
-        self._added: list[int] = []
+        self._added: set[int] = set()     # (a set: the same recording added twice is written once)
 
     def _chunk(self, index: int, key: str) -> Path:
         assert self._spool is not None, "the export was finished or discarded"
@@ -386,7 +386,7 @@ class ExportWriter:
                 table = table.assign(recording=table["recording"].map(spreadsheet_safe))
             with open(self._chunk(index, key), "w", encoding="utf-8", newline="") as fh:
                 table.to_csv(fh, index=False, header=False, na_rep="", lineterminator="\n")
-        self._added.append(index)
+        self._added.add(index)
 
     def finish(self) -> list[Path]:
         """Write the five tables (:data:`EXPORT_FILES`) from the recordings added so far; returns the files."""
