@@ -553,9 +553,10 @@ def _error_row(path: Path, exc: BaseException) -> dict[str, Any]:
 
 
 def _run_parallel(recordings: list[Path], options: list[dict[str, Any]], by_index: dict[int, dict[str, Any]], *,
-                  jobs: int, progress: Callable[[int, int, Path], None] | None) -> None:
+                  jobs: int, progress: Callable[[int, int, Path], None] | None,
+                  on_row: Callable[[int], None] | None = None) -> None:
     """:func:`summarise` each recording (with its keyword ``options``) in ``jobs`` worker processes,
-    filling ``by_index`` as they finish."""
+    filling ``by_index`` as they finish; ``on_row(i)`` is called as row ``i`` is put there."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
@@ -576,6 +577,8 @@ def _run_parallel(recordings: list[Path], options: list[dict[str, Any]], by_inde
                     continue
                 except Exception as exc:  # noqa: BLE001 — e.g. a row that cannot be sent back
                     by_index[i] = _error_row(recordings[i], exc)
+                if on_row is not None:
+                    on_row(i)
                 done += 1
                 if progress is not None:
                     progress(done, n, recordings[i])
@@ -585,6 +588,8 @@ def _run_parallel(recordings: list[Path], options: list[dict[str, Any]], by_inde
             raise
     for i in sorted(broken):      # each alone, so a recording that kills its worker fails alone
         by_index[i] = _summarise_isolated(recordings[i], options[i])
+        if on_row is not None:
+            on_row(i)
         done += 1
         if progress is not None:
             progress(done, n, recordings[i])
@@ -670,8 +675,10 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     a recording that failed has no rows). ``note(text)`` is told of files left out as
     imu_gait's own output tables (:func:`output_table_kind`). ``context_table``: each recording's own context
     and study columns (:mod:`imu_gait.context_table`; its values over ``context``); with no ``paths``, the
-    recordings it lists, in its order. Interrupted (Ctrl-C), the table (and the flags, bouts and days CSVs) are
-    still written: the rows done so far, the others with status "interrupted"."""
+    recordings it lists, in its order. Interrupted (Ctrl-C), the table (and the flags, bouts and days CSVs, and the
+    export) are still written: the rows done so far, the others with status "interrupted" (not in the export).
+    The export's rows are written as each recording is done (:class:`~imu_gait.report.research_export.ExportWriter`),
+    and a folder holding other files of its names is refused before any analysis."""
     if context_table is not None:
         _refuse_clashing_study_columns(context_table, flags_csv is not None, bouts_csv is not None,
                                        days_csv is not None)
@@ -721,14 +728,38 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     # the pooled tables: each row's list under that key, written to that path
     pooled = {"_flag_rows": flags_csv, "_bout_rows": bouts_csv, "_day_rows": days_csv}
     by_index: dict[int, dict[str, Any]] = {}
+    export = None
+    export_failed: list[OSError] = []
+    if export_dir is not None:
+        # refused before any recording is analysed: files of the export's names that an earlier export did not write
+        from .report.research_export import ExportWriter
+        export = ExportWriter(export_dir)
+
+    def spill(i: int) -> None:
+        # each recording's export rows go to disk as it is done (memory for one recording, not the batch's)
+        nonlocal export
+        parts = by_index[i].get("_export")
+        if export is not None and parts is not None:
+            try:
+                export.add(i, parts)
+            except OSError as exc:
+                # a full disk under the export: the batch goes on and its summary is written, the export
+                # is given up and said at the end (as when the export was written at the end only)
+                export.discard()
+                export = None
+                export_failed.append(exc)
+        # dropped once on disk (a Ctrl-C in the middle of add leaves it, for the interrupt to write)
+        by_index[i].pop("_export", None)
+
     try:
         if jobs == 1 or n == 1:
             for i, (path, opts) in enumerate(zip(recordings, options)):
                 if progress is not None:
                     progress(i, n, path)
                 by_index[i] = summarise(path, **opts)
+                spill(i)
         else:
-            _run_parallel(recordings, options, by_index, jobs=min(jobs, n), progress=progress)
+            _run_parallel(recordings, options, by_index, jobs=min(jobs, n), progress=progress, on_row=spill)
     except KeyboardInterrupt:
         # Ctrl-C an hour into a batch: the rows done so far are kept, the others say they were not analysed
         if out_csv is not None:
@@ -749,6 +780,17 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
                     _write_pooled(key, [by_index[i] for i in sorted(by_index)], path, study)
                 except OSError:
                     pass
+        if export is not None:          # the recordings done so far, as the tables above (review s41 L1)
+            try:
+                for i in sorted(by_index):
+                    spill(i)            # (one interrupted between its analysis and its spill)
+                export.finish()
+            except OSError:
+                pass
+        raise
+    except BaseException:
+        if export is not None:
+            export.discard()
         raise
     rows = [by_index[i] for i in range(n)]
     _add_study_columns(rows, recordings, context_table)
@@ -758,14 +800,26 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
             row = rows[index[r]]
             row["warnings"] = " | ".join(w for w in (f"the same data byte for byte as {group[0]} (a copy?): count "
                                                      "the walk once in pooled statistics", row.get("warnings")) if w)
-    if out_csv is not None:
-        write_table(rows, out_csv, study_columns=study)
-    for key, path in pooled.items():
-        if path is not None:
-            _write_pooled(key, rows, path, study)
-    if export_dir is not None:
-        from .report.research_export import write_export_parts
-        write_export_parts([r["_export"] for r in rows if "_export" in r], export_dir)
+    try:
+        if out_csv is not None:
+            write_table(rows, out_csv, study_columns=study)
+        for key, path in pooled.items():
+            if path is not None:
+                _write_pooled(key, rows, path, study)
+        if export is not None:
+            try:
+                export.finish()
+            except OSError as exc:
+                export_failed.append(exc)
+    finally:
+        if export is not None:
+            export.discard()          # (a table above could not be written: no chunks left in the folder)
+    if export_failed:
+        exc = export_failed[0]
+        raise ImuGaitError(f"{export_dir}: could not write the research export ({exc.strerror or exc}); the "
+                           "summary and the other tables were written"
+                           "\n  What to do: free some space or choose a folder you can write to, and run the "
+                           "batch again with --export-dir")
     for r in rows:
         for key in (*pooled, "_export"):
             r.pop(key, None)

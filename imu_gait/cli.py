@@ -699,6 +699,9 @@ def _check_paths(args: argparse.Namespace) -> None:
                 what = inputs.get(target) or f"{seen[target]} writes that file too"
                 raise ImuGaitError(f"--export-dir {export_dir}: would write {name} over {target}: {what}"
                                    "\n  What to do: give the export its own folder")
+        # … nor on any other file of those names there that an earlier export did not write (review s41 H2)
+        from .report.research_export import refuse_foreign_export_targets
+        refuse_foreign_export_targets(export_dir)
 
 
 def _analyze_with_progress(recording: Any, context: dict[str, Any], show: bool):
@@ -879,6 +882,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
                 what = "one of the recordings given" if target in given else f"the {tables[target]} table"
                 raise ImuGaitError(f"--export-dir {args.export_dir}: would write {name} over {target}, {what}"
                                    "\n  What to do: give the export its own folder")
+        # … nor on a recording found in a folder (a participant's steps.csv was left out of the batch and
+        # replaced by the steps table), nor on any other file an earlier export did not write (review s41 H2)
+        from .report.research_export import refuse_foreign_export_targets
+        refuse_foreign_export_targets(args.export_dir)
     for opt, folder in (("--json-dir", args.json_dir), ("--steps-dir", args.steps_dir),
                         ("--export-dir", args.export_dir)):
         if folder is not None:           # made now, so an unusable folder is said before a long batch
@@ -906,7 +913,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     notes: list[str] = []            # said after the run (a progress bar may hold the terminal meanwhile)
     exclude = [args.out, *(t for t in (args.flags_csv, args.bouts_csv, args.days_csv) if t)]
-    if args.export_dir is not None:       # (a batch over the folder it exports into: not recordings)
+    if args.export_dir is not None:
+        # a batch over the folder it exports into: an earlier export's tables are not recordings (any other file
+        # of those names was refused above, so none is left out here unsaid)
         from .report.research_export import EXPORT_FILES
         exclude += [os.path.join(args.export_dir, name) for name in EXPORT_FILES]
     try:

@@ -203,3 +203,199 @@ def test_export_refuses_to_write_over_the_recording(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "would write steps.csv over" in err and "that is the recording itself" in err, err
     assert path.read_bytes() == before
+
+
+def _short_walk(path: Path, seed: int, duration_s: float = 30.0) -> Path:
+    rec, _ = synthesize_walk(duration_s, seed=seed, cadence_spm=105.0 + seed)
+    rec.meta["start_unix_s"] = START_UNIX_S + 3600.0 * seed
+    write_native(path, rec)
+    return path
+
+
+def test_batch_export_into_the_recordings_folder_never_drops_or_overwrites_a_recording(tmp_path, capsys):
+    """Review s41 H2: ``batch data --export-dir data`` with a participant's recording named steps.csv left it out
+    of the batch ('1 of 1 recordings analysed') and replaced it by the steps table. Now refused before any
+    analysis, naming the file and what to do, the recording byte for byte as it was; an earlier export's own
+    tables in that folder are still replaced, and never taken for recordings."""
+    data = tmp_path / "data"
+    data.mkdir()
+    _short_walk(data / "walk.csv", 1)
+    steps_recording = _short_walk(data / "steps.csv", 2)
+    before = steps_recording.read_bytes()
+    summary = tmp_path / "summary.csv"
+    assert main(["batch", str(data), "-q", "--out", str(summary), "--export-dir", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert f"would write steps.csv over {data / 'steps.csv'}" in err and "refusing to overwrite it" in err, err
+    assert "What to do: give the export a folder of its own" in err, err
+    assert steps_recording.read_bytes() == before and not summary.exists()
+    # renamed, the same folder takes the export; a second run replaces its tables and analyses the 2 recordings
+    steps_recording.rename(data / "walk2.csv")
+    for run in range(2):
+        assert main(["batch", str(data), "-q", "--out", str(summary), "--export-dir", str(data)]) == 0
+        assert sorted(Path(r).name for r in pd.read_csv(summary)["recording"]) == ["walk.csv", "walk2.csv"], run
+        steps = _read(data, "steps.csv")
+        assert sorted(Path(r).name for r in steps["recording"].unique()) == ["walk.csv", "walk2.csv"], run
+    assert not [p for p in data.iterdir() if p.name.startswith(".")]          # no chunk folder left behind
+
+
+@pytest.mark.parametrize("name, holds", [("minutes.csv", "recording"), ("bouts.csv", "analyze --bouts-csv"),
+                                         ("dictionary.csv", "the user's own notes")])
+def test_analyze_export_refuses_a_file_of_an_export_name_it_did_not_write(tmp_path, capsys, name, holds):
+    """Review s41 H2: ``analyze X --export-dir D`` replaced any D/minutes.csv, bouts.csv … — another recording,
+    analyze's own bouts CSV (no ``recording`` column: not the export's pooled table), a user's file. Refused
+    before the analysis, the file unchanged."""
+    walk = _short_walk(tmp_path / "walk.csv", 1, 20.0)
+    study = tmp_path / "study"
+    study.mkdir()
+    target = study / name
+    if holds == "recording":
+        _short_walk(target, 3, 20.0)
+    elif holds == "analyze --bouts-csv":
+        assert main(["analyze", str(walk), "-q", "--bouts-csv", str(target)]) == 0
+    else:
+        target.write_text("my own dictionary\n")
+    before = target.read_bytes()
+    capsys.readouterr()
+    assert main(["analyze", str(walk), "-q", "--export-dir", str(study)]) == 2
+    err = capsys.readouterr().err
+    assert f"would write {name} over {target}" in err and "move " + name + " away" in err, err
+    if holds == "analyze --bouts-csv":
+        assert "imu_gait's bouts table, not the export's bouts table" in err, err
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in study.iterdir()) == [name]
+    # an earlier export in that folder is replaced: the same analysis twice gives the same tables
+    target.unlink()
+    assert main(["analyze", str(walk), "-q", "--export-dir", str(study)]) == 0
+    first = {n: (study / n).read_bytes() for n in EXPORT_FILES}
+    assert main(["analyze", str(walk), "-q", "--export-dir", str(study)]) == 0
+    assert {n: (study / n).read_bytes() for n in EXPORT_FILES} == first
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_batch_export_is_the_recordings_own_exports_in_input_order(tmp_path, jobs):
+    """Review s41 L2: the batch writes each recording's rows as it is done (not all held to the end). The pooled
+    tables are still exactly each recording's own export, header once, in the order the recordings were given —
+    with 2 jobs too, where the long first recording finishes last."""
+    from imu_gait.batch import run_batch
+
+    files = [_short_walk(tmp_path / "a_long.csv", 1, 200.0), _short_walk(tmp_path / "b.csv", 2, 20.0),
+             _short_walk(tmp_path / "c.csv", 3, 30.0)]
+    out = tmp_path / "export"
+    on_disk = []
+
+    def progress(i, n, path):       # (one job: called as recording i starts, so recordings < i are done)
+        if jobs == 1 and i == 2:
+            spool = [p for p in out.iterdir() if p.name.startswith(".imu_gait-export-")]
+            on_disk.extend(len(p.read_text().splitlines()) for p in sorted(spool[0].glob("*.steps.part")))
+    rows = run_batch(files, tmp_path / "s.csv", jobs=jobs, export_dir=out, progress=progress)
+    if jobs == 1:         # the two recordings done were on disk already, one chunk each, every step a line
+        assert on_disk == [rows[0]["n_steps"], rows[1]["n_steps"]], on_disk
+    assert [r["status"] for r in rows] == ["ok"] * 3 and all("_export" not in r for r in rows)
+    for name in ("steps.csv", "minutes.csv", "bouts.csv", "settings.csv"):
+        pooled = (out / name).read_text().splitlines()
+        own = []
+        for i, f in enumerate(files):
+            single = tmp_path / f"single{i}"
+            assert main(["analyze", str(f), "-q", "--export-dir", str(single)]) == 0
+            lines = (single / name).read_text().splitlines()
+            own += lines if i == 0 else lines[1:]
+        assert pooled == own, name
+    assert sorted(p.name for p in out.iterdir()) == sorted(EXPORT_FILES)        # no chunk folder left behind
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ctrl_c_during_a_batch_keeps_the_export_of_the_recordings_done(tmp_path, jobs):
+    """Review s41 L1: Ctrl-C during a batch wrote the summary, flags, bouts and days tables for the recordings
+    done so far, but no export at all. Now the export holds exactly the recordings the summary has as 'ok'."""
+    from imu_gait.batch import run_batch
+
+    files = [_short_walk(tmp_path / f"w{i}.csv", i, 20.0) for i in range(1, 6)]
+
+    def progress(done, n, path):           # the user's Ctrl-C, arriving in the main process
+        if done == 2:
+            raise KeyboardInterrupt
+    out, summary = tmp_path / "export", tmp_path / "s.csv"
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(files, summary, jobs=jobs, progress=progress, export_dir=out)
+    table = pd.read_csv(summary)
+    done = list(table.loc[table["status"] == "ok", "recording"])
+    assert len(done) >= 2 and "interrupted" in set(table["status"])
+    if jobs == 1:
+        assert done == [str(files[0]), str(files[1])]
+    assert sorted(p.name for p in out.iterdir()) == sorted(EXPORT_FILES)        # no chunk folder left behind
+    for name in ("steps.csv", "minutes.csv", "settings.csv"):
+        assert list(_read(out, name)["recording"].unique()) == done, name
+    steps = _read(out, "steps.csv")
+    assert (steps.groupby("recording").size()
+            == table.set_index("recording").loc[done, "n_steps"].astype(int)).all()
+
+
+def test_iso_times_in_numpy_equal_the_datetime_loop():
+    """Review s41 L3: the wall-clock column made one datetime per step (1.3 s per 300k steps). The numpy
+    version gives the same text to the character: times at .0005 s (rounding), negative, not finite, and
+    starts with and without a UTC offset, with microseconds."""
+    from imu_gait.report.research_export import _iso_times, _iso_times_loop
+
+    rng = np.random.default_rng(7)
+    t = np.concatenate([rng.uniform(-5.0, 3e5, 20000), np.round(rng.uniform(0, 1e4, 5000), 3) + 0.0005,
+                        np.arange(0.0, 10.0, 0.01), [np.nan, np.inf, -np.inf, 0.0, 0.0005, 0.0015]])
+    for when in (dt.datetime(2023, 11, 14, 22, 13, 20),
+                 dt.datetime.fromisoformat("2024-03-31T01:59:59.999500-05:30"),
+                 dt.datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.timezone.utc)):
+        assert _iso_times(when, t) == _iso_times_loop(when, t), when
+    assert _iso_times(None, t[:3]) == ["", "", ""]
+
+
+def test_a_full_disk_under_the_export_still_writes_the_batch_summary(tmp_path, monkeypatch, capsys):
+    """With the export written as recordings finish, a write error there (a full disk: injected, it cannot be
+    made for real here) must not lose the batch: the summary is written with every row, the export is given up
+    with a message naming its folder (exit 2), and no chunks are left behind."""
+    import errno
+
+    from imu_gait.report import research_export
+
+    files = [_short_walk(tmp_path / f"w{i}.csv", i, 20.0) for i in (1, 2, 3)]
+    calls = []
+    real_add = research_export.ExportWriter.add
+
+    def add_then_fill_the_disk(self, index, parts):
+        calls.append(index)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_add(self, index, parts)
+    monkeypatch.setattr(research_export.ExportWriter, "add", add_then_fill_the_disk)
+    out, summary = tmp_path / "export", tmp_path / "s.csv"
+    assert main(["batch", *map(str, files), "-q", "--out", str(summary), "--export-dir", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{out}: could not write the research export (No space left on device)" in err, err
+    assert list(pd.read_csv(summary)["status"]) == ["ok"] * 3
+    assert calls == [0, 1] and list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("stop", ["before the rows are written", "after the rows are written"])
+def test_ctrl_c_while_a_recording_is_written_to_the_export_keeps_it_once(tmp_path, monkeypatch, stop):
+    """A Ctrl-C arriving while a done recording's rows go to disk (injected at either end of that write): the
+    summary has it 'ok', so the export has it too — once, not lost and not twice."""
+    from imu_gait.batch import run_batch
+    from imu_gait.report import research_export
+
+    files = [_short_walk(tmp_path / f"w{i}.csv", i, 20.0) for i in (1, 2, 3)]
+    real_add = research_export.ExportWriter.add
+    interrupted = []
+
+    def add(self, index, parts):
+        if index == 1 and not interrupted:
+            interrupted.append(index)
+            if stop.startswith("after"):
+                real_add(self, index, parts)
+            raise KeyboardInterrupt
+        real_add(self, index, parts)
+    monkeypatch.setattr(research_export.ExportWriter, "add", add)
+    out, summary = tmp_path / "export", tmp_path / "s.csv"
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(files, summary, export_dir=out)
+    table = pd.read_csv(summary)
+    assert list(table["status"]) == ["ok", "ok", "interrupted"]
+    steps = _read(out, "steps.csv")
+    assert list(steps["recording"].unique()) == [str(files[0]), str(files[1])]
+    assert (steps.groupby("recording").size() == table.set_index("recording")["n_steps"].iloc[:2].astype(int)).all()
