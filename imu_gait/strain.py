@@ -3095,10 +3095,7 @@ def _rebase_to_same_belt(grid: dict, sched: "_ScheduleView", belt_ratio: np.ndar
             # are compared with it, like with like
             # (the first stage at it, walked: a fast minute inside the baseline's minutes is the first one too)
             rows &= stage_t0 > first_t0
-            for k in SAME_BELT_METRICS:
-                vals = np.r_[np.asarray(kept[k], float), grid[k][pick]] if kept else grid[k][pick]
-                if np.isfinite(vals).any():
-                    grid[k + "_baseline"] = np.where(rows, float(np.nanmedian(vals)), grid[k + "_baseline"])
+            _judge_against_first_stretch(grid, rows, kept, pick)
             rebased |= rows
     if rebased.any():
         notes.append("Where the belt came back to a speed it had run at before, 10 % or more off your baseline's, "
@@ -3106,6 +3103,15 @@ def _rebase_to_same_belt(grid: dict, sched: "_ScheduleView", belt_ratio: np.ndar
                      "incline effort compare) were judged against your own first steps at that speed (after its first "
                      f"{SAME_BELT_SETTLE_S:.0f} s), since the speed moves them by itself.")
     return rebased, tables
+
+
+def _judge_against_first_stretch(grid: dict, rows: np.ndarray, kept: dict | None, pick: np.ndarray) -> None:
+    """Set :data:`SAME_BELT_METRICS`' baselines on ``rows`` to the median of the first stretch at that belt speed or
+    pace: the rows carried from earlier judgements (``kept``, live) and the grid rows ``pick``."""
+    for k in SAME_BELT_METRICS:
+        vals = np.r_[np.asarray(kept[k], float), grid[k][pick]] if kept else grid[k][pick]
+        if np.isfinite(vals).any():
+            grid[k + "_baseline"] = np.where(rows, float(np.nanmedian(vals)), grid[k + "_baseline"])
 
 
 #: a treadmill with no belt speed entered: a stretch whose cadence stays this far off the baseline's is a pace
@@ -3225,10 +3231,7 @@ def _rebase_to_same_pace(grid: dict, cfg: StrainConfig, notes: list[str], fixed:
                 later |= b[2]
         if not later.any():
             continue
-        for k in SAME_BELT_METRICS:
-            vals = np.r_[np.asarray(kept[k], float), grid[k][pick]] if kept else grid[k][pick]
-            if np.isfinite(vals).any():
-                grid[k + "_baseline"] = np.where(later, float(np.nanmedian(vals)), grid[k + "_baseline"])
+        _judge_against_first_stretch(grid, later, kept, pick)
         rebased |= later
     if rebased.any():
         notes.append("No belt speed was entered, but your cadence showed the pace coming back to one you had walked "
