@@ -751,56 +751,54 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
         # dropped once on disk (a Ctrl-C in the middle of add leaves it, for the interrupt to write)
         by_index[i].pop("_export", None)
 
+    spool = export
     try:
-        if jobs == 1 or n == 1:
-            for i, (path, opts) in enumerate(zip(recordings, options)):
-                if progress is not None:
-                    progress(i, n, path)
-                by_index[i] = summarise(path, **opts)
-                spill(i)
-        else:
-            _run_parallel(recordings, options, by_index, jobs=min(jobs, n), progress=progress, on_row=spill)
-    except KeyboardInterrupt:
-        # Ctrl-C an hour into a batch: the rows done so far are kept, the others say they were not analysed
-        if out_csv is not None:
-            kept = [by_index.get(i) or {"recording": str(r), "status": "interrupted",
-                                        "options": options_text(options[i]["context"], read_options),
-                                        "error": "the batch was interrupted before this recording was analysed"}
-                    for i, r in enumerate(recordings)]
-            _add_study_columns(kept, recordings, context_table)
-            try:
-                write_table(kept, out_csv, study_columns=study)
-            except OSError:
-                pass
-        for i in by_index:
-            _add_study_columns([by_index[i]], [recordings[i]], context_table)
-        for key, path in pooled.items():
-            if path is not None:
+        try:
+            if jobs == 1 or n == 1:
+                for i, (path, opts) in enumerate(zip(recordings, options)):
+                    if progress is not None:
+                        progress(i, n, path)
+                    by_index[i] = summarise(path, **opts)
+                    spill(i)
+            else:
+                _run_parallel(recordings, options, by_index, jobs=min(jobs, n), progress=progress, on_row=spill)
+        except KeyboardInterrupt:
+            # Ctrl-C an hour into a batch: the rows done so far are kept, the others say they were not analysed
+            if out_csv is not None:
+                kept = [by_index.get(i) or {"recording": str(r), "status": "interrupted",
+                                            "options": options_text(options[i]["context"], read_options),
+                                            "error": "the batch was interrupted before this recording was analysed"}
+                        for i, r in enumerate(recordings)]
+                _add_study_columns(kept, recordings, context_table)
                 try:
-                    _write_pooled(key, [by_index[i] for i in sorted(by_index)], path, study)
+                    write_table(kept, out_csv, study_columns=study)
                 except OSError:
                     pass
-        if export is not None:          # the recordings done so far, as the tables above (review s41 L1)
-            try:
-                for i in sorted(by_index):
-                    spill(i)            # (one interrupted between its analysis and its spill)
-                export.finish()
-            except OSError:
-                pass
-        raise
-    except BaseException:
-        if export is not None:
-            export.discard()
-        raise
-    rows = [by_index[i] for i in range(n)]
-    _add_study_columns(rows, recordings, context_table)
-    index = {r: i for i, r in enumerate(recordings)}
-    for group in same_data:
-        for r in group[1:]:
-            row = rows[index[r]]
-            row["warnings"] = " | ".join(w for w in (f"the same data byte for byte as {group[0]} (a copy?): count "
-                                                     "the walk once in pooled statistics", row.get("warnings")) if w)
-    try:
+            for i in by_index:
+                _add_study_columns([by_index[i]], [recordings[i]], context_table)
+            for key, path in pooled.items():
+                if path is not None:
+                    try:
+                        _write_pooled(key, [by_index[i] for i in sorted(by_index)], path, study)
+                    except OSError:
+                        pass
+            if export is not None:          # the recordings done so far, as the tables above (review s41 L1)
+                try:
+                    for i in sorted(by_index):
+                        spill(i)            # (one interrupted between its analysis and its spill)
+                    if export is not None:  # (spill gives the export up on a write error)
+                        export.finish()
+                except OSError:
+                    pass
+            raise
+        rows = [by_index[i] for i in range(n)]
+        _add_study_columns(rows, recordings, context_table)
+        index = {r: i for i, r in enumerate(recordings)}
+        for group in same_data:
+            for r in group[1:]:
+                row = rows[index[r]]
+                copy = f"the same data byte for byte as {group[0]} (a copy?): count the walk once in pooled statistics"
+                row["warnings"] = " | ".join(w for w in (copy, row.get("warnings")) if w)
         if out_csv is not None:
             write_table(rows, out_csv, study_columns=study)
         for key, path in pooled.items():
@@ -812,8 +810,11 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
             except OSError as exc:
                 export_failed.append(exc)
     finally:
-        if export is not None:
-            export.discard()          # (a table above could not be written: no chunks left in the folder)
+        # whatever ends the batch — an error, a table above that could not be written, a second Ctrl-C while
+        # the first one's tables are written — no hidden chunk folder is left in the export folder (discard is
+        # a no-op once finish or spill's discard removed it; review-2 s41 L1)
+        if spool is not None:
+            spool.discard()
     if export_failed:
         exc = export_failed[0]
         raise ImuGaitError(f"{export_dir}: could not write the research export ({exc.strerror or exc}); the "

@@ -399,3 +399,54 @@ def test_ctrl_c_while_a_recording_is_written_to_the_export_keeps_it_once(tmp_pat
     steps = _read(out, "steps.csv")
     assert list(steps["recording"].unique()) == [str(files[0]), str(files[1])]
     assert (steps.groupby("recording").size() == table.set_index("recording")["n_steps"].iloc[:2].astype(int)).all()
+
+
+def test_a_second_ctrl_c_while_the_first_ones_tables_are_written_leaves_no_hidden_chunks(tmp_path, monkeypatch):
+    """Ctrl-C during the 3rd recording, and again while the interrupt writes the summary (injected: the timing of
+    two key presses cannot be placed otherwise): the hidden chunk folder with every done recording's rows was left
+    in the export folder for good (review-2 s41 L1). Now the batch still ends with KeyboardInterrupt and the
+    export folder holds no hidden folder."""
+    from imu_gait import batch
+    from imu_gait.report import research_export
+
+    files = [_short_walk(tmp_path / f"w{i}.csv", i, 20.0) for i in (1, 2, 3)]
+    real_add = research_export.ExportWriter.add
+
+    def add(self, index, parts):
+        real_add(self, index, parts)
+        if index == 1:
+            raise KeyboardInterrupt                     # the first press, as recording 2's rows are on disk
+
+    def write_table(*args, **kwargs):
+        raise KeyboardInterrupt                         # the second, while the summary is written
+    monkeypatch.setattr(research_export.ExportWriter, "add", add)
+    monkeypatch.setattr(batch, "write_table", write_table)
+    out = tmp_path / "export"
+    with pytest.raises(KeyboardInterrupt):
+        batch.run_batch(files, tmp_path / "s.csv", export_dir=out, jobs=1)
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+def test_ctrl_c_then_a_full_disk_in_the_interrupts_export_ends_as_an_interrupt(tmp_path, monkeypatch):
+    """Ctrl-C while recording 1's rows go to disk, then the disk is full when the interrupt writes what is left: the
+    batch ended in 'AttributeError: NoneType has no attribute finish' (the write error had given the export up;
+    review-2 s41 L2). Now it ends as the interrupt it was, with the summary written and no chunks left."""
+    import errno
+
+    from imu_gait.batch import run_batch
+    from imu_gait.report import research_export
+
+    files = [_short_walk(tmp_path / f"w{i}.csv", i, 20.0) for i in (1, 2)]
+    calls = []
+
+    def add(self, index, parts):
+        calls.append(index)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(research_export.ExportWriter, "add", add)
+    out, summary = tmp_path / "export", tmp_path / "s.csv"
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(files, summary, export_dir=out, jobs=1)
+    assert list(pd.read_csv(summary)["status"]) == ["ok", "interrupted"]
+    assert calls == [0, 0] and list(out.iterdir()) == []
