@@ -1476,10 +1476,14 @@ class GaitEngine:
             sel = k[(bouts == bt) & (k >= n_w)]
             if sel.size:
                 at, ups = self._bout_tail_ups.get(bt, (np.zeros(0, np.int64), np.zeros((0, 3))))
-                at = np.concatenate([at, sel + self._base])
-                ups = np.vstack([ups, window_mean_rows(self._up, sel - n_w, n_w)])
-                recent = at >= at[-1] - keep_n        # (older ones are never asked for)
-                self._bout_tail_ups[bt] = (at[recent], ups[recent])
+                # only the contacts within keep_n of the newest are kept (older ones are never asked for): the
+                # windows of the others are not averaged at all — an offline batch's ~500 steps of a walk kept
+                # ~45 (each window's mean is its own rows' alone, so the kept ones are the same numbers)
+                cut = int(sel[-1]) + self._base - keep_n
+                sel = sel[sel + self._base >= cut]
+                recent = at >= cut
+                self._bout_tail_ups[bt] = (np.concatenate([at[recent], sel + self._base]),
+                                           np.vstack([ups[recent], window_mean_rows(self._up, sel - n_w, n_w)]))
         sym = np.asarray(symmetry, float)
         self._sym_counts[0] += int(np.isfinite(sym).sum())
         self._sym_counts[1] += int((sym >= self.p.seated_min_symmetry).sum())

@@ -293,3 +293,77 @@ def test_narrow_rolling_medians_of_a_long_table_are_pandas_numbers(window_s, mon
     signed[10, 1] = -0.0
     strain._rolling_median_cols(t, signed, window_s, 8)
     assert not calls                                      # −0.0: pandas' path
+
+
+def _posture_evidence_averaging_every_window(self, pos, bouts, symmetry):
+    """GaitEngine._posture_evidence before its walk tails averaged only the contacts they keep (the definition):
+    every contact's window averaged, then the ones more than keep_n before the newest dropped."""
+    from imu_gait.dsp.posture import braking_vector, window_mean_rows
+    from imu_gait.engine import BRAKING_WINDOW_S, SEATED_TAIL_POSTURE_S
+    k = np.round(pos).astype(np.int64)
+    n_b = int(round(BRAKING_WINDOW_S * self.fs))
+    ok = (k >= n_b) & (k + n_b <= self._n)
+    if ok.any():
+        vecs = braking_vector(self._acc, self._up, k[ok], n_b)
+        self._braking_sum = np.cumsum(np.vstack([self._braking_sum, vecs]), axis=0)[-1]
+        self._braking_n += int(vecs.shape[0])
+    n_w = int(round(0.5 * self.fs))
+    keep_n = int(round((self.p.seated_lookback_s + SEATED_TAIL_POSTURE_S) * self.fs))
+    for bt in np.unique(bouts).tolist():
+        have = self._bout_ups.setdefault(bt, [])
+        if len(have) < self.p.posture_ref_steps:
+            sel = k[(bouts == bt) & (k >= n_w)][:self.p.posture_ref_steps - len(have)]
+            have.extend(window_mean_rows(self._up, sel - n_w, n_w))
+        sel = k[(bouts == bt) & (k >= n_w)]
+        if sel.size:
+            at, ups = self._bout_tail_ups.get(bt, (np.zeros(0, np.int64), np.zeros((0, 3))))
+            at = np.concatenate([at, sel + self._base])
+            ups = np.vstack([ups, window_mean_rows(self._up, sel - n_w, n_w)])
+            recent = at >= at[-1] - keep_n
+            self._bout_tail_ups[bt] = (at[recent], ups[recent])
+    sym = np.asarray(symmetry, float)
+    self._sym_counts[0] += int(np.isfinite(sym).sum())
+    self._sym_counts[1] += int((sym >= self.p.seated_min_symmetry).sum())
+
+
+@pytest.mark.parametrize("chunk_s", [7.0, 300.0])
+def test_walk_tails_average_only_the_contacts_they_keep(chunk_s, monkeypatch):
+    """The sitting-down check's walk tails (the 'up' before each of a walk's last contacts) average only the
+    contacts within keep_n of the newest: the same contacts and numbers, bit for bit, as averaging every
+    contact's window and dropping the old ones (an offline batch's ~500 steps of a walk keep ~45), fed in small
+    chunks or analyze()'s large ones."""
+    from imu_gait.engine import GaitEngine
+    from imu_gait.synthetic import synthesize_walk
+
+    rec, _ = synthesize_walk(150, seed=11, stand_s=10, stand_end_s=15,
+                             segments=[(70, {"cadence_spm": 110}), (80, {"cadence_spm": 96})])
+
+    real_close = GaitEngine._posture_due_at_close
+
+    def run(evidence):
+        monkeypatch.setattr(GaitEngine, "_posture_evidence", evidence)
+        tails = []
+
+        def close(self, bout):
+            at, ups = self._bout_tail_ups.get(bout, (np.zeros(0, np.int64), np.zeros((0, 3))))
+            tails.append((bout, at.tobytes(), ups.tobytes()))
+            return real_close(self, bout)
+        monkeypatch.setattr(GaitEngine, "_posture_due_at_close", close)
+        eng = GaitEngine(100.0, has_gyro=True)
+        n = int(round(chunk_s * 100))
+        for i in range(0, rec.n_samples, n):
+            eng.feed(rec.time_s[i:i + n], rec.acc_mps2[i:i + n], rec.gyro_rads[i:i + n])
+        res = eng.finish()
+        return tails, res
+
+    want_tails, want = run(_posture_evidence_averaging_every_window)
+    got_tails, got = run(SHIPPED_POSTURE_EVIDENCE)
+    assert got_tails == want_tails and got == want
+    # the walks are longer than a tail (keep_n: 25 s), so old contacts were dropped, and a tail was judged
+    assert want_tails and all(len(at) // 8 < 60 for _, at, _ in want_tails) and len(want.steps) > 200
+
+
+from imu_gait.engine import GaitEngine as _GaitEngine  # noqa: E402
+
+SHIPPED_POSTURE_EVIDENCE = _GaitEngine._posture_evidence
+
