@@ -38,8 +38,8 @@ from .dsp.metrics import (REGULARITY_ANCHOR_SAMPLES, RUN_CLEAR_FLIGHT_S, RUN_FLI
                           cadence_for_height, RUN_SLOW_MIN_CADENCE_SPM,
                           BodySignals, parity_breaks,
                           regularity, side_votes, step_rows)
-from .dsp.orientation import (ForwardEvidence, GravityTracker, cross_rows, forward_axis, forward_evidence, horizontal,
-                              row_dot, row_dot_as_einsum)
+from .dsp.orientation import (ForwardEvidence, GravityTracker, cross_rows, forward_axis, forward_evidence,
+                              horizontal_unit, row_dot, row_dot_as_einsum)
 from .dsp.posture import (braking_vector, recline_deg, still_stretch_after, still_stretch_before, unit, walking_up,
                           window_mean_rows)
 from .dsp.resample import StreamResampler
@@ -2040,8 +2040,7 @@ class GaitEngine:
         ap_ref, up_ref = calib
         def forward_about(up: np.ndarray) -> np.ndarray:
             """The calibrated forward axis made horizontal to each row's 'up', unit length."""
-            ap = horizontal(np.broadcast_to(ap_ref, up.shape), up)
-            return ap / np.sqrt(row_dot_as_einsum(ap, ap))[:, None]
+            return horizontal_unit(ap_ref, up)
 
         up = self._up[lo:hi]
         ap = forward_about(up)

@@ -367,3 +367,23 @@ from imu_gait.engine import GaitEngine as _GaitEngine  # noqa: E402
 
 SHIPPED_POSTURE_EVIDENCE = _GaitEngine._posture_evidence
 
+
+def test_horizontal_unit_is_the_broadcast_rows_numbers():
+    """The engine's body frame makes its calibrated forward axis horizontal to each row's 'up' a column at a time:
+    bit for bit the numbers of horizontal() of the broadcast row divided by its length (the definition), for any
+    mounting, 'up' along the axis itself (0 / 0: NaN alike) and magnitudes where the sums' order shows."""
+    from imu_gait.dsp.orientation import horizontal, horizontal_unit, row_dot_as_einsum
+    rng = np.random.default_rng(12)
+    for _ in range(20):
+        ref = rng.normal(size=3)
+        ref /= np.linalg.norm(ref)
+        up = rng.normal(size=(5000, 3)) * rng.choice([1e-6, 1.0, 1e6], size=(5000, 3))
+        up /= np.linalg.norm(up, axis=1)[:, None]
+        up[:3] = ref                                                  # 'up' along the forward axis: 0 / 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            h = horizontal(np.broadcast_to(ref, up.shape), up)
+            want = h / np.sqrt(row_dot_as_einsum(h, h))[:, None]
+            got = horizontal_unit(ref, up)
+        assert np.array_equal(got.view(np.int64), want.view(np.int64))
+        assert got.flags.c_contiguous and got.shape == up.shape
+

