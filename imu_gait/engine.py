@@ -388,6 +388,26 @@ def _check_params(params: Any) -> None:
                             f"  What to do: pass {hint}")
 
 
+def _side_by_side(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.hstack([a, b])`` of two (N, 3) arrays, copied a column at a time: numpy copies an (N, 3) block into an
+    (N, 6) array three values at a time (an hour's 300-s chunk: 0.6 → 0.3 ms)."""
+    out = np.empty((a.shape[0], 6), dtype=np.result_type(a, b))
+    for k in range(3):
+        out[:, k] = a[:, k]
+        out[:, 3 + k] = b[:, k]
+    return out
+
+
+def _rows_appended(buf: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``np.vstack([buf, rows])`` of (N, 3) arrays, ``rows`` (a view of the (N, 6) samples, its rows 48 bytes
+    apart) copied a column at a time, as in :func:`_side_by_side` (an hour's 300-s chunk: 0.22 → 0.16 ms)."""
+    out = np.empty((buf.shape[0] + rows.shape[0], 3), dtype=np.result_type(buf, rows))
+    out[:buf.shape[0]] = buf
+    for k in range(3):
+        out[buf.shape[0]:, k] = rows[:, k]
+    return out
+
+
 def _samples(name: str, arr: Any, n: int) -> np.ndarray:
     """A fed (n, 3) block as float (a flat x, y, z, x, y, z … block of 3n values is read as rows)."""
     try:
@@ -844,7 +864,7 @@ class GaitEngine:
             self._check_fed_stuck(acc)
         if self._acc_probe is not None or self._gyro_probe is not None:
             self._check_fed_units(acc, gyro, final=False)
-        vals = np.hstack([acc, gyro]) if gyro is not None else acc
+        vals = acc if gyro is None else _side_by_side(acc, gyro)
         for chunk in self._resampler.feed(time_s, vals):
             if chunk.segment_start:
                 self._segment_break(upd)
@@ -945,8 +965,8 @@ class GaitEngine:
         up, acc_slow, up_l = self._gravity.ups(acc, gyro)
         av = row_dot(acc, up) - G
         m = tg.size
-        self._acc = np.vstack([self._acc, acc])
-        self._gyro = np.vstack([self._gyro, gyro if gyro is not None else np.zeros((m, 3))])
+        self._acc = _rows_appended(self._acc, acc)
+        self._gyro = _rows_appended(self._gyro, gyro if gyro is not None else np.zeros((m, 3)))
         self._up = np.vstack([self._up, up])
         if self._gravity_m is not None:            # (without a gyroscope there is one 'up': _up)
             self._up_m = np.vstack([self._up_m, self._gravity_m(

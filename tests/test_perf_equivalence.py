@@ -387,3 +387,17 @@ def test_horizontal_unit_is_the_broadcast_rows_numbers():
         assert np.array_equal(got.view(np.int64), want.view(np.int64))
         assert got.flags.c_contiguous and got.shape == up.shape
 
+
+def test_fed_samples_are_joined_as_hstack_and_vstack_join_them():
+    """The engine joins fed acceleration and rates, and appends rows to its buffers, a column at a time: the same
+    arrays as np.hstack / np.vstack (the definition), whatever the sources' layout (views 48 bytes a row apart,
+    Fortran order, empty)."""
+    from imu_gait.engine import _rows_appended, _side_by_side
+    rng = np.random.default_rng(5)
+    for n in (0, 1, 7, 30_000):
+        six = rng.normal(size=(n, 6))
+        for a, b in ((six[:, :3], six[:, 3:]), (np.asfortranarray(six[:, :3]), rng.normal(size=(n, 3)))):
+            assert np.array_equal(_side_by_side(a, b).view(np.int64), np.hstack([a, b]).view(np.int64))
+            buf = rng.normal(size=(int(rng.integers(0, 50)), 3))
+            got, want = _rows_appended(buf, a), np.vstack([buf, a])
+            assert got.dtype == want.dtype and np.array_equal(got.view(np.int64), want.view(np.int64))
