@@ -338,7 +338,7 @@ def test_walk_tails_average_only_the_contacts_they_keep(chunk_s, monkeypatch):
     rec, _ = synthesize_walk(150, seed=11, stand_s=10, stand_end_s=15,
                              segments=[(70, {"cadence_spm": 110}), (80, {"cadence_spm": 96})])
 
-    real_close = GaitEngine._posture_due_at_close
+    real_close, shipped = GaitEngine._posture_due_at_close, GaitEngine._posture_evidence
 
     def run(evidence):
         monkeypatch.setattr(GaitEngine, "_posture_evidence", evidence)
@@ -357,15 +357,10 @@ def test_walk_tails_average_only_the_contacts_they_keep(chunk_s, monkeypatch):
         return tails, res
 
     want_tails, want = run(_posture_evidence_averaging_every_window)
-    got_tails, got = run(SHIPPED_POSTURE_EVIDENCE)
+    got_tails, got = run(shipped)
     assert got_tails == want_tails and got == want
     # the walks are longer than a tail (keep_n: 25 s), so old contacts were dropped, and a tail was judged
     assert want_tails and all(len(at) // 8 < 60 for _, at, _ in want_tails) and len(want.steps) > 200
-
-
-from imu_gait.engine import GaitEngine as _GaitEngine  # noqa: E402
-
-SHIPPED_POSTURE_EVIDENCE = _GaitEngine._posture_evidence
 
 
 def test_horizontal_unit_is_the_broadcast_rows_numbers():
