@@ -514,3 +514,18 @@ def test_upsampled_peak_finds_the_sensors_top_sample_between_grid_points():
     grid = np.interp(np.arange(0.0, 0.98, 1.0 / fs), t_in, y_in)
     got = upsampled_peak(grid, Segments.of(np.array([30]), np.array([55])), 2.0)[0]
     assert grid[30:55].max() <= got <= 1.0 + 1e-12
+
+
+def test_upsampled_peak_does_not_read_a_peak_outside_its_window():
+    """A window that closes on the rise to a later peak (its highest point at its last sample): the parabola through
+    it and its neighbours has its vertex 6 grid samples on, outside the window — 3.0 read as this window's peak.
+    The vertex is kept within half a sensor spacing of the window's top sample: the curve's value there."""
+    from imu_gait.dsp.metrics import upsampled_peak
+    from imu_gait.dsp.segments import Segments
+
+    t_in = np.arange(0.0, 1.0, 1.0 / 50.0)
+    y_in = 3.0 - 2000.0 * (t_in - 0.45) ** 2                 # its top at grid sample 45
+    grid = np.interp(np.arange(0.0, 0.98, 0.01), t_in, y_in)
+    got = upsampled_peak(grid, Segments.of(np.array([30]), np.array([40])), 2.0)[0]
+    assert grid[39] <= got <= 3.0 - 2000.0 * 0.05 ** 2 + 1e-9, got      # (at most the curve at sample 40)
+

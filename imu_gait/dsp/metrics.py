@@ -210,7 +210,10 @@ def upsampled_peak(x: np.ndarray, win: Segments, spacing: float) -> np.ndarray:
     curve = y_minus - 2.0 * y0 + y_plus
     with np.errstate(divide="ignore", invalid="ignore"):
         shift = np.where(curve < 0, 0.5 * (y_minus - y_plus) / curve, 0.0)
-    # (the middle point is the highest of the three, so |shift| ≤ ½ and the vertex is at least y0)
+    # the vertex within half a spacing of the top sample: where the middle point is the highest of the three it is
+    # there already; where a neighbour is higher (a window that opens on the rise to a later or earlier peak) the
+    # parabola's vertex lay beyond it — another peak than this window's
+    shift = clip(shift, -0.5, 0.5)
     return np.maximum(y0 - 0.25 * (y_minus - y_plus) * shift, y0)
 
 
