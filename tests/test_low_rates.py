@@ -529,3 +529,39 @@ def test_upsampled_peak_does_not_read_a_peak_outside_its_window():
     got = upsampled_peak(grid, Segments.of(np.array([30]), np.array([40])), 2.0)[0]
     assert grid[39] <= got <= 3.0 - 2000.0 * 0.05 ** 2 + 1e-9, got      # (at most the curve at sample 40)
 
+
+@pytest.mark.parametrize("rate_hz", [25.0, 30.0])
+def test_the_html_report_of_a_run_under_40_hz_says_why_its_regularity_panel_is_not_drawn(rate_hz):
+    """A steady 165-spm run at 25 Hz: the metrics-over-time plot drew a step-regularity panel holding one dot (the
+    walking step at the run's end; the running steps' regularity is not given under 40 Hz), at 30 Hz none and no
+    word of it — nor of the impact and contact-time panels. Now no regularity panel, and 'Not shown:' names the
+    three with the rate as the reason."""
+    from imu_gait.report.common import build_overview
+    from imu_gait.report.html import metrics_over_time_figure, render_html
+
+    rec, _ = synthesize_walk(60.0, fs_hz=rate_hz, seed=1, gait="run", cadence_spm=165.0, contact_s=0.25)
+    res = imu_gait.analyze(rec)
+    assert res.summary["gait"] == "run"
+    fig, missing = metrics_over_time_figure(res, build_overview(res, rec))
+    labels = [ax.get_ylabel().lower() for ax in fig.axes]
+    assert not any("regularity" in lab for lab in labels), labels
+    why = f"below 40 Hz; this recording is sampled at {rate_hz:.0f} Hz"
+    for name in ("step regularity (not measured for running ", "impact", "ground contact time"):
+        assert any(m.startswith(name) and m.endswith(why + ")") for m in missing), (name, missing)
+    page = render_html(res, rec)
+    assert f"step regularity (not measured for running {why})" in page
+    from imu_gait.report.html import over_time_summary       # (the plot's text alternative names no such panel)
+    assert "regularity" not in over_time_summary(res, build_overview(res, rec)).lower()
+    assert any("cadence" in lab for lab in labels)       # (what holds is still drawn)
+
+
+def test_the_html_report_of_a_walk_at_25_hz_keeps_its_regularity_panel():
+    """A walk's regularity holds at 25 Hz (0.93–1.00 against ~0.98 true, benchmarks/rates.py): its panel stays."""
+    from imu_gait.report.common import build_overview
+    from imu_gait.report.html import metrics_over_time_figure
+
+    rec, _ = synthesize_walk(60.0, fs_hz=25.0, seed=1, cadence_spm=110.0)
+    res = imu_gait.analyze(rec)
+    fig, missing = metrics_over_time_figure(res, build_overview(res, rec))
+    assert any("regularity" in ax.get_ylabel().lower() for ax in fig.axes)
+    assert not any("regularity" in m for m in missing), missing
