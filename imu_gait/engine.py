@@ -113,8 +113,10 @@ FED_GYRO_MAX_P95_RADS = 20.0
 #: (±10 ms, CV within 0.3 points). So below it impact_g and ground_contact_ms are not given (null, with a warning),
 #: and a run's stride-time CV, step-time asymmetry and contact-time balance neither
 TIMING_MIN_RATE_HZ = 40.0
-#: under this input rate (and from TIMING_MIN_RATE_HZ) a run's impact is given with a note: at 50–52 Hz it read
-#: 7–17 % low on synthetic runs (100 Hz: within 2 % point-sampled, 7 % with clock jitter)
+#: under this input rate (and from TIMING_MIN_RATE_HZ) a run's impact is given with a note: at 50–52 Hz it reads
+#: 5–12 % low on synthetic runs (point-sampled 5–7 %, with clock jitter 7–9 %, with the sensor's own low-pass
+#: 10–12 %, of which its filter takes 7–8 % off the continuous peak; 100 Hz: within 2 % point-sampled, 7 % with
+#: clock jitter). Read as the 100-Hz grid's highest point it was 7–17 % low: metrics.upsampled_peak (s42)
 IMPACT_FULL_RATE_HZ = 90.0
 #: under this input rate a walk's step-time asymmetry is not given either: its contacts are pinned to the sample
 #: times and, at some cadences, one foot's steps come out a sample longer more often than the other's — even
@@ -2214,7 +2216,9 @@ class GaitEngine:
         cols = step_rows(sig, pos - lo, prev - lo, prev2 - lo, nxt - lo, has_gyro=self.has_gyro and calib is not None,
                          sensor_height_m=self.sensor_height_m, belt_speed_mps=belt,
                          off_trunk=self.placement_kind == "off_trunk", reported_times_s=reported,
-                         heading_from=hprev2 - lo, run_min_cadence_spm=self.run_min_cadence_spm)
+                         heading_from=hprev2 - lo, run_min_cadence_spm=self.run_min_cadence_spm,
+                         # (a 100-Hz logger read 99.99… Hz is on the grid: its peak is taken as sampled)
+                         input_rate_hz=self._fed_rate_hz if rate_below_limit(self._fed_rate_hz, self.fs) else None)
         n_back = np.array([s.back_n for s in steps], float)
         mean_step_s = np.where(n_back >= 2, (pos + self._base - np.array([s.back_pos for s in steps]))
                                / np.maximum(n_back, 1) / self.fs, np.nan)
@@ -2828,8 +2832,8 @@ class GaitEngine:
                         part["cadence_spm"] = c
             elif rate_below_limit(self._fed_rate_hz, IMPACT_FULL_RATE_HZ) and n_run >= MIXED_GAIT_MIN_STEPS:
                 warnings.append(f"sampled at {self._fed_rate_hz:.3g} Hz: a running landing's impact peak (25–50 ms) "
-                                "is caught between samples, so impact reads about 7–17 % low at 50 Hz (synthetic "
-                                "runs; walking's within 4 %): compare running impacts only between recordings made at "
+                                "is caught between samples, so impact reads about 5–12 % low at 50 Hz (synthetic "
+                                "runs; walking's within 2 %): compare running impacts only between recordings made at "
                                 "the same rate (100 Hz or more for the full peak)")
             if n_run >= MIXED_GAIT_MIN_STEPS and not np.isfinite(m[gait == "run", keys.index("step_length_m")]).any():
                 # (a few stray 'running' steps in a walk are not worth the note)

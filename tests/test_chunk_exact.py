@@ -40,10 +40,13 @@ def _assert_same_bits(a, b, label: str) -> None:
     assert a.to_json() == b.to_json(), label          # … and everything else: flags, bouts, days, timeline
 
 
-@pytest.mark.parametrize("kind", ["100 Hz", "200 Hz (box mean)", "jittered stamps", "acc only"])
+@pytest.mark.parametrize("kind", ["100 Hz", "200 Hz (box mean)", "jittered stamps", "acc only", "52 Hz run"])
 def test_any_chunk_size_gives_the_whole_feeds_numbers_bit_for_bit(kind):
     # 70 s: the buffer is trimmed (past 30 s, at the regularity anchors of 10.24 s) while the walk goes on
-    if kind == "200 Hz (box mean)":
+    if kind == "52 Hz run":       # (upsampled to the grid: the impact peak read between samples, upsampled_peak)
+        rec, _ = synthesize_walk(70, fs_hz=52.0, seed=2, stand_s=3, stand_end_s=3, gait="run", cadence_spm=165.0,
+                                 contact_s=0.25)
+    elif kind == "200 Hz (box mean)":
         rec, _ = synthesize_walk(70, fs_hz=200.0, seed=2, stand_s=3, stand_end_s=3)
     elif kind == "jittered stamps":
         rec = synthesize_walk(70, seed=2, stand_s=3, stand_end_s=3, jitter_s=0.002)[0].validated()

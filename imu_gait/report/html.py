@@ -353,18 +353,40 @@ def _flagged_extent(flags: Sequence[Flag], ts: np.ndarray, ys: np.ndarray, t: np
     return lo, hi
 
 
+def _over_time_panels(steps: pd.DataFrame, tl: Any, ov: Overview) -> list[str]:
+    """The metrics-over-time plot's panels (and its text alternative's): each metric with a value.
+
+    A run under the engine's timing rate has no regularity on its running steps (RUN_REGULARITY_BLIND): its panel
+    held only the odd walking step at the run's ends — one dot on a 25-Hz run's 60 s, unexplained — so it is left
+    out (and named, with the rate as the reason), as the metrics table leaves the row out."""
+    from ..engine import TIMING_MIN_RATE_HZ, rate_below_limit
+    run_blind = rate_below_limit(ov.sample_rate_hz, TIMING_MIN_RATE_HZ) and ov.dominant_gait == "run"
+    cols = [c for c in TIMELINE_METRICS if np.isfinite(_num(steps, c)).any()
+            and not (run_blind and c == "step_regularity")]
+    return cols + [c for c in TIMELINE_ONLY if _timeline_has(tl, c)]
+
+
 def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figure | None, list[str]]:
     """Small multiples of each measured metric against recording time; returns the figure
     (None when nothing is measured) and the labels of metrics left out for lack of data."""
     steps = step_table(result)
     tl = result.timeline
-    cols = [c for c in TIMELINE_METRICS if np.isfinite(_num(steps, c)).any()]
-    cols += [c for c in TIMELINE_ONLY if _timeline_has(tl, c)]
+    from ..engine import TIMING_MIN_RATE_HZ, rate_below_limit
+    timing_blind = rate_below_limit(ov.sample_rate_hz, TIMING_MIN_RATE_HZ)
+    run_blind = timing_blind and ov.dominant_gait == "run"
+    cols = _over_time_panels(steps, tl, ov)
+    # the panels the rate took away are named with it even where they are not always shown (impact, and a run's
+    # contact time and regularity)
+    rate_taken = ({"impact_g"} | ({"ground_contact_ms", "step_regularity"} if run_blind else set())
+                  if timing_blind else set())
     missing = []
     for c in TIMELINE_METRICS:
-        if c not in cols and METRIC_BY_COLUMN[c].core:
+        if c not in cols and (METRIC_BY_COLUMN[c].core or c in rate_taken):
             info = METRIC_BY_COLUMN[c]
             why = "needs a gyroscope" if info.needs_gyro and ov.has_gyro is False else "not measured"
+            if c in rate_taken:
+                why = (f"not measured {'for running ' if c == 'step_regularity' else ''}below "
+                       f"{TIMING_MIN_RATE_HZ:.0f} Hz; this recording is sampled at {ov.sample_rate_hz:.0f} Hz")
             # a chest sensor's roll range is 'trunk roll' (as its panel and table row say), not 'pelvic drop'
             label = info.chest_label if ov.chest and info.chest_label else info.label
             missing.append(f"{label.lower()} ({why})")
@@ -669,8 +691,7 @@ def over_time_summary(result: AnalysisResult, ov: Overview) -> str:
     """What the metrics-over-time plot shows, in numbers: each panel's smoothed range and its flags."""
     steps = step_table(result)
     tl = result.timeline
-    cols = [c for c in TIMELINE_METRICS if np.isfinite(_num(steps, c)).any()]
-    cols += [c for c in TIMELINE_ONLY if _timeline_has(tl, c)]
+    cols = _over_time_panels(steps, tl, ov)
     t0, t1 = _span(ov, steps, ov.flags)
     flag_panel = {id(f): flag_panels(f, cols) for f in ov.flags}
     out = []
