@@ -284,6 +284,15 @@ SENSOR_RECHECK_WINDOW_STEPS = 12
 #: placement audit s41). Only a suspected turn costs the extra check
 SENSOR_TURN_CONFIRM_STEPS = SENSOR_RECHECK_WINDOW_STEPS
 SENSOR_TURN_AGREE_DEG = 20.0
+#: a 'turn' found during a walk this close to 180° (the forward line kept, its direction reversed) is the walker going
+#: backwards — retro walking, prescribed on the belt in low-back-pain and knee rehab — not a sensor turned round: a
+#: clip or pouch does not swivel half round without a pause (slides found by the placement audit s41 were ≤ 90°).
+#: The steps' own axes then point the way the walker moves, which is what braking is measured along (the trunk
+#: still slows after each contact in the direction of travel), but lean is the walker's, about the way they face.
+#: Before (backward audit s42) a backwards stretch was 'the sensor was turned 180° during the walk' twice and its
+#: 3° stoop read as a 3° backward lean. The next ~180° reversal — during a walk or at a later walk's start — ends
+#: the stretch. Within SENSOR_TURN_DEG of 180°: anything nearer a half turn than a clear turn's threshold
+REVERSAL_MIN_DEG = 180.0 - SENSOR_TURN_DEG
 
 
 # ------------------------------------------------------------------ argument checking (library callers)
@@ -642,6 +651,12 @@ class GaitEngine:
         self._settled_baselines: dict = {}        # per gait, once more steps cannot change it (live)
         self._median_memo: dict = {}              # the last live judgement's window medians (strain)
         self._sensor_turns: list[dict] = []       # {time_s, turn_deg, during_walk}: forward found again
+        # {start_s, end_s (None: to the end)}: walking backwards (a reversal of the forward axis during a walk)
+        self._backward: list[dict] = []
+        self._reversed_calib: Any = None          # the calibration measured along the travel of a backward stretch
+        # every such calibration (a step keeps the one it was added under, and is emitted later — after the stretch
+        # may have ended — so its lean is turned by which calibration it has, not by what holds at its emission)
+        self._reversed_calibs: list[Any] = []
         self._sensor_moves: list[dict] = []       # {time_s, tilt_deg}: re-calibrated after a tilt between walks
         self._move_pending: dict[str, Any] | None = None   # {bout}: a walk's steps held until it calibrates
         # {entry, up}: the last move, found on a short walk's own 'up' alone — a long walk in that position later
@@ -1182,6 +1197,11 @@ class GaitEngine:
                 self._check_sensor_turn(_settled(b["_times"][:CALIBRATION_STEPS]))
         elif (self._calib is not None and b["n_steps"] > CALIBRATION_STEPS
               and ((b["n_steps"] - CALIBRATION_STEPS) % SENSOR_RECHECK_STEPS == 0
+                   # walking backwards: checked every window, so the walk forwards again is seen within ~2 windows
+                   # (a retro stretch lasts minutes, so these checks cost little): at every 100 steps its first
+                   # 23 s of forward steps read braking 0.008 m/s for 0.15 (backward audit s42)
+                   or (self._reversed_calib is not None
+                       and (b["n_steps"] - CALIBRATION_STEPS) % SENSOR_RECHECK_WINDOW_STEPS == 0)
                    or (self._turn_pending is not None
                        and self._turn_pending_at == (bout, b["n_steps"] - SENSOR_TURN_CONFIRM_STEPS)))):
             self._turn_pending_at = (bout, b["n_steps"])   # (read only while _turn_pending is set)
@@ -1735,6 +1755,15 @@ class GaitEngine:
     def _same_bout(self, t_a: float, t_b: float) -> bool:
         return any(b["start_s"] <= t_a <= b["end_s"] and b["start_s"] <= t_b <= b["end_s"] for b in self._bouts)
 
+    def _backward_hints(self) -> list[str]:
+        t0 = self._first_t or 0.0
+        return [f"From {mmss(x['start_s'] - t0)} to "
+                + (f"{mmss(x['end_s'] - t0)}" if x["end_s"] is not None else "the end")
+                + " you walked backwards (or the sensor was turned round"
+                + (" and back" if x["end_s"] is not None else "") + "): those steps are counted; their braking is "
+                "measured along the way you moved and their lean about the way you faced."
+                for x in self._backward]
+
     def _turn_hints(self) -> list[str]:
         return [f"At {mmss(x['time_s'] - (self._first_t or 0.0))} the sensor was turned {abs(x['turn_deg']):.0f}° about the vertical "
                 + ("during the walk (slid round the belt? swivelled?)" if x["during_walk"] else
@@ -1782,6 +1811,20 @@ class GaitEngine:
         turned -= turned.dot(up_ref) * up_ref
         self._calib = (turned / np.linalg.norm(turned), up_ref)
         self._turn_ref = ap
+        backward = self._reversed_calib is not None
+        if abs(turn) >= REVERSAL_MIN_DEG and (during_walk or backward or self.context["treadmill"]):
+            # walking backwards begins — within a walk, or on a treadmill after a pause too (the belt stopped, the
+            # walker turned round: a clip cannot be put back the other way round without coming off; off a belt a
+            # reversal between walks stays a turn: a phone put back reversed) — or ends (either way)
+            if backward:
+                self._backward[-1]["end_s"] = since
+                self._reversed_calib = None
+            else:
+                self._backward.append({"start_s": since, "end_s": None})
+                self._reversed_calib = self._calib
+                self._reversed_calibs.append(self._calib)
+            return
+        self._reversed_calib = None       # a clear turn of a sensor: its forward is the walk's, whatever came before
         self._sensor_turns.append({"time_s": since, "turn_deg": turn, "during_walk": during_walk})
 
     def _pending(self, bout: int) -> bool:
@@ -2182,13 +2225,15 @@ class GaitEngine:
         steps = [s for s in steps if s.pos >= self._base]
         if not steps:
             return
+        # walking backwards (_check_sensor_turn): measured along the travel, lean about the way the walker faces
+        facing_sign = -1.0 if calib is not None and any(calib is c for c in self._reversed_calibs) else 1.0
         if calib is not None:
             # the forward axis each walk's newest rows were measured about: the sitting-down check's
             # (_posture_due_at_close). A batch may hold the end of one walk and the start of the next.
             left = {s.bout for s in steps}
             for b in reversed(self._bouts):
                 if b["bout"] in left:
-                    b["_forward"] = calib[0]
+                    b["_forward"] = facing_sign * calib[0]
                     left.discard(b["bout"])
                     if not left:
                         break
@@ -2228,9 +2273,13 @@ class GaitEngine:
         if calib is None:
             for k in ("braking_mps", "lateral_sway_cm", "forward_lean_deg"):
                 cols[k] = np.full(len(steps), np.nan)
-        elif self._live_standing is not None:      # (live, as it stands; steps_frame judges every row again)
-            cols["lean_vs_standing_deg"] = (cols["forward_lean_deg"] + cols["_lean_coning_deg"]
-                                            - self._standing_pitch_deg(calib[0], self._live_standing))
+        else:
+            if facing_sign < 0:                    # the pitch about the reversed axis, negated: about the facing one
+                cols["forward_lean_deg"] = -np.asarray(cols["forward_lean_deg"], float)
+                cols["_lean_coning_deg"] = -np.asarray(cols["_lean_coning_deg"], float)
+            if self._live_standing is not None:    # (live, as it stands; steps_frame judges every row again)
+                cols["lean_vs_standing_deg"] = (cols["forward_lean_deg"] + cols["_lean_coning_deg"]
+                                                - self._standing_pitch_deg(facing_sign * calib[0], self._live_standing))
         if rate_below_limit(self._fed_rate_hz, TIMING_MIN_RATE_HZ):
             # a landing's peak and a contact's edges are not resolved at this rate (TIMING_MIN_RATE_HZ): not given
             # rather than a number 20–40 % low; the rules that judge them then say they were not judged
@@ -2274,7 +2323,8 @@ class GaitEngine:
         # the forward axis each row's lean was measured about: lean against standing, for every row, once the
         # standing is known (steps_frame) — not only for rows given after it, which depends on where a live
         # stream's chunks ended (Mobilise-D HA001's day: 30 steps fed in 0.37-s chunks, 44 in 600-s ones)
-        batch["_forward"] = np.broadcast_to(calib[0] if calib is not None else np.full(3, np.nan), (n, 3)).copy()
+        batch["_forward"] = np.broadcast_to(facing_sign * calib[0] if calib is not None else np.full(3, np.nan),
+                                            (n, 3)).copy()
         batch["_lean_coning_deg"] = np.asarray(cols["_lean_coning_deg"], float)   # lean vs standing's coning term
         # when the forward deceleration peaked after each contact (s; NaN without a forward axis): finish()
         # times a walk's contacts from it where one foot's vertical contacts sit late (even_contact_sides)
@@ -2415,7 +2465,7 @@ class GaitEngine:
                                and not (f.reference_kind == "absolute" and f.id in LIVE_UNCUED_RUN_FALLBACKS)]
         # judged with the flags: a sensor on one side (pocket, hip) — worth a word while it can be moved
         out["one_sided_signal"] = self._one_sided
-        out["sensor_hints"] = list(self._sensor_hints) + self._turn_hints() + self._move_hints() + self._sag_hints()
+        out["sensor_hints"] = list(self._sensor_hints) + self._turn_hints() + self._backward_hints() + self._move_hints() + self._sag_hints()
         # how far the personal baseline (the first minutes of walking) is: a panel that said 'No back-strain
         # cues — steady.' while bounce had doubled inside the baseline minutes told the walker nothing of them
         # (new-user audit s34 #2)
@@ -2550,9 +2600,10 @@ class GaitEngine:
         summary["one_sided_signal"] = (None if self.placement_kind == "off_trunk"
                                        else bool(timeline.attrs.get("one_sided", False)))
         summary["lean_jumps"] = list(timeline.attrs.get("lean_jumps") or [])     # a sensor moved between walks?
-        summary["sensor_hints"] = ([str(h) for h in (timeline.attrs.get("sensor_hints") or [])] + self._turn_hints()
+        summary["sensor_hints"] = ([str(h) for h in (timeline.attrs.get("sensor_hints") or [])] + self._turn_hints() + self._backward_hints()
                                    + self._move_hints() + self._sag_hints())
         summary["sensor_turns"] = [dict(x) for x in self._sensor_turns]
+        summary["backward_walking"] = [dict(x) for x in self._backward]     # reversals of the forward axis in a walk
         summary["sensor_moves"] = [dict(x) for x in self._sensor_moves]     # tilted on the body: calibrated afresh
         # where lean_vs_standing_deg is measured from (None: no still standing just before a walk was found)
         st = self.standing

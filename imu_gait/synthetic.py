@@ -84,6 +84,7 @@ DEFAULTS: dict[str, float] = {
     "stair_rise_cm": 0.0,    # stairs: the trunk rises (− falls) this much per step, smoothly within the step
                              # (up: vertical speed 0 at each contact, peak mid-step: rise·(φ − sin 2πφ / 2π);
                              # down: fastest just before contact, caught after it — DESCENT_STILL_PHASE)
+    "backward": 0.0,         # 1 = walking backwards (retro walking, a rehab exercise on the belt): see the model below
 }
 
 
@@ -334,7 +335,23 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
             + b * tc_run / (2 * step_T)
         v_dev = (1 - w_run) * v_walk + w_run * np.where(walking, v_run, 0.0)
     v_dev = v_dev * env
-    x = np.cumsum(p["speed_mps"] * env + v_dev) / fine_fs
+    # --- walking backwards (``backward`` = 1; eased in with a raised cosine, so the trunk slows, stops and sets off
+    # the other way within the ramp). What the trunk sees: the person still faces +x but travels along −x. Each
+    # stance is still an inverted pendulum about the stance foot, so the speed *along the travel* is lowest when the
+    # trunk is highest, as forwards — along the facing direction that speed is negated, so forward speed and height
+    # now rise together (the pendulum's sign test reads the travel, i.e. behind the person, as 'forward'). The
+    # contact order is reversed (toe first, then heel) but the foot still lands ahead of the trunk *in the travel
+    # direction*, so the braking after contact is a loss of travel speed, a push towards the person's front. The
+    # fore-aft motion is the forward walk's mirrored (x → −x), and with it the rotations about the vertical and the
+    # side-to-side axis change sign (mirroring x flips the twist and the nod, keeps the roll); the sway over each foot,
+    # the pelvic drop and the bounce are unchanged. The posture (lean) is the person's, not mirrored: people walk
+    # backwards upright or slightly stooped. The toe-first landing softens the loading transient in real retro
+    # walking; it is kept here (impact_mps2 sets it) so that only the direction differs from the forward walk.
+    direction = None
+    if np.any(p["backward"] != 0):                     # (only then: every other walk stays bit-identical)
+        direction = np.cos(np.pi * np.clip(p["backward"], 0.0, 1.0))     # +1 forwards → −1 backwards
+        v_dev = v_dev * direction
+    x = np.cumsum(p["speed_mps"] * env * (1.0 if direction is None else direction) + v_dev) / fine_fs
     # --- lateral: over the stance foot (left contact → moving left)
     S = p["sway_cm"] / 100.0
     y = (S / 2) * np.sin(two_pi * phase_stride) * env
@@ -343,7 +360,11 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     roll = np.radians(p["drop_deg"] / 2) * np.cos(two_pi * phase_stride) * env
     if np.any(p["side_lean_deg"] != 0):           # (only then: every other walk stays bit-identical)
         roll = roll + np.radians(p["side_lean_deg"]) * env
-    pitch = np.radians(p["lean_deg"] + (p["posture_lean_deg"] + (p["nod_deg"] / 2) * np.cos(two_pi * phase_step)) * env)
+    nod = (p["nod_deg"] / 2) * np.cos(two_pi * phase_step)
+    if direction is not None:                          # mirrored fore-aft: the twist and the nod change sign
+        yaw = yaw * direction
+        nod = nod * direction
+    pitch = np.radians(p["lean_deg"] + (p["posture_lean_deg"] + nod) * env)
 
     if lever_m:
         # a chest sensor L above the pivot on the rigid trunk: R·(0, 0, L) with R = Rz(yaw)·Ry(pitch)·Rx(roll) in
@@ -378,7 +399,7 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
     del R
     f_world = acc_w[taken] + np.array([0.0, 0.0, G])
     # the per-step truth below needs the kinematics, not these full-rate intermediates: let them go first
-    del kk, frac, phase_step, phase_stride, up, down, env, step_T, gain_now, z_run, z_walk, v_dev, v_walk, pos, vel
+    del kk, frac, phase_step, phase_stride, up, down, env, step_T, gain_now, z_run, z_walk, v_dev, v_walk, pos, vel, nod
     del acc_w, walking
     f_sensor = np.einsum("nji,nj->ni", Rs[1], f_world)
     dR = (Rs[2] - Rs[0]) / (2.0 * (1 / fine_fs))
@@ -404,6 +425,8 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
         a, bnd = np.searchsorted(fine_t, [ic[i], ic[i + 1]])     # past the end and are no steps)
         s0 = np.searchsorted(fine_t, ic[i - 2]) if i >= 2 else None
         mid = np.searchsorted(fine_t, ic[i] + 0.5 * (ic[i + 1] - ic[i]))
+        backward_step = direction is not None and bool(direction[a] < 0)
+        sgn = -1.0 if backward_step else 1.0
         row = {
             "time_s": ic[i], "side": sides[i],
             "step_time_s": ic[i] - ic[i - 1],
@@ -419,11 +442,14 @@ def synthesize_walk(duration_s: float = 120.0, fs_hz: float = 100.0, *, gait: st
             # … and vs standing before the walk (the posture there: lean_deg at the start, env = 0)
             "lean_vs_standing_deg": np.degrees(np.mean(pitch[a:bnd])) - base["lean_deg"],
             "pelvic_drop_deg": np.degrees(np.ptp(roll[a:bnd + 1])),
-            "braking_mps": (vel_h[a, 0] - vel_h[a:mid, 0].min()),
-            "speed_mps": float(np.mean(vel_h[a:bnd, 0])),
-            "step_length_m": float(x[bnd] - x[a]),          # along the (possibly curved) path
+            # along the travel (backwards: −x), as the engine measures it on the axis of the steps
+            "braking_mps": (sgn * vel_h[a, 0] - (sgn * vel_h[a:mid, 0]).min()),
+            "speed_mps": float(np.mean(sgn * vel_h[a:bnd, 0])),
+            "step_length_m": float(sgn * (x[bnd] - x[a])),          # along the (possibly curved) path
         }
         row["gait"] = "run" if w_run[a] >= 0.5 else "walk"
+        if direction is not None:
+            row["backward"] = backward_step
         if w_run[a] >= 0.5:
             row["ground_contact_ms"] = 1000 * p["contact_s"][a] * float(_side_factor(i, p["contact_balance"][a]))
         rows.append(row)

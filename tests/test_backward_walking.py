@@ -1,0 +1,140 @@
+"""Walking backwards on the belt (retro walking, prescribed in low-back-pain and knee rehab at 1.5–3 km/h,
+90–120 spm) inside a normal walk. Truth: imu_gait.synthetic's ``backward`` (the forward walk's fore-aft motion
+mirrored: the walker faces +x and travels −x; see its model). Before the backward audit s42 such a stretch read as
+'the sensor was turned 180° during the walk' twice, its 3° stoop as a 3° backward lean (lean against standing
+−2.9° for +3.0°), and the first ~40 s of forward walking after it read braking 0.008 m/s for 0.15."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import imu_gait
+from imu_gait.dsp.orientation import GravityTracker, forward_axis
+from imu_gait.recording import Recording
+from imu_gait.synthetic import synthesize_walk
+
+RETRO_START_S, RETRO_END_S = 60.0, 200.0
+# retro: 2.2 km/h at 100 spm, leaning 3° forward (people walk backwards upright or slightly stooped)
+_SEGMENTS = [(RETRO_START_S, {"backward": 1.0, "cadence_spm": 100.0, "speed_mps": 0.6, "braking_mps": 0.10,
+                              "posture_lean_deg": 3.0}),
+             (RETRO_END_S, {"backward": 0.0, "cadence_spm": 110.0, "speed_mps": 1.1, "braking_mps": 0.15,
+                            "posture_lean_deg": 0.0})]
+
+
+@pytest.fixture(scope="module")
+def retro():
+    rec, truth = synthesize_walk(330.0, seed=5, segments=_SEGMENTS, speed_mps=1.1)
+    return rec, truth, imu_gait.analyze(rec)
+
+
+def test_synthetic_backward_walk_travels_behind_the_walker_and_brakes_along_its_travel():
+    # what the trunk sees: the inverted pendulum's speed along the travel is lowest when highest, so the
+    # pendulum's sign test reads the body's −x (behind the walker) as the way of walking
+    rec, truth = synthesize_walk(60.0, seed=1, backward=1.0, speed_mps=0.6, cadence_spm=100.0, braking_mps=0.1)
+    assert truth.steps["backward"].all()
+    assert truth.steps["speed_mps"].median() == pytest.approx(0.6, abs=0.01)
+    assert truth.steps["braking_mps"].median() == pytest.approx(0.1, abs=0.005)
+    assert truth.steps["step_length_m"].median() == pytest.approx(0.6 * 60 / 100, abs=0.01)
+    a, b = int(10 * rec.sample_rate_hz), int(50 * rec.sample_rate_hz)
+    up = GravityTracker(rec.sample_rate_hz, has_gyro=True)(rec.acc_mps2, rec.gyro_rads)
+    ap, quality = forward_axis(rec.acc_mps2[a:b], up[a:b], int(0.6 * rec.sample_rate_hz), running=False,
+                               fs_hz=rec.sample_rate_hz)
+    assert quality > 4
+    assert ap @ np.array([-1.0, 0.0, 0.0]) > np.cos(np.radians(5))      # body −x, within 5°
+
+
+def test_retro_steps_are_all_counted(retro):
+    rec, truth, res = retro
+    assert len(res.steps) == len(truth.ic_times_s)
+
+
+def test_a_backwards_stretch_is_named_as_such_not_as_sensor_turns(retro):
+    rec, truth, res = retro
+    s = res.summary
+    assert s["sensor_turns"] == []                                   # before: two of 180°
+    (stretch,) = s["backward_walking"]
+    back = truth.steps[truth.steps["backward"]]
+    # its start is found at the walk's next forward check (every 100 steps, confirmed 12 later: ≤ 112 steps late)
+    assert back.time_s.iloc[0] - 1 <= stretch["start_s"] <= back.time_s.iloc[0] + 112 * 0.6
+    # its end while walking backwards is checked every 12 steps: ≤ 2 windows (24 steps) late
+    first_fwd = truth.steps[(truth.steps.time_s > RETRO_END_S - 10) & ~truth.steps["backward"]].time_s.iloc[0]
+    assert first_fwd - 3 <= stretch["end_s"] <= first_fwd + 24 * 0.55
+    hint = " ".join(s["sensor_hints"])
+    assert "walked backwards" in hint and "turned 180" not in hint
+
+
+def test_lean_while_walking_backwards_is_about_the_way_the_walker_faces(retro):
+    rec, truth, res = retro
+    back = truth.steps[truth.steps["backward"]]
+    inside = res.steps[(res.steps.time_s > back.time_s.iloc[0] + 5) & (res.steps.time_s < back.time_s.iloc[-1] - 5)]
+    assert len(inside) > 150
+    # truth +3.0° (forward) against standing, every step; before: −2.9° (a backward lean) from the stretch's
+    # 100-step check on — steps measured before it already had the facing axis
+    lean = inside["lean_vs_standing_deg"]
+    assert lean.median() == pytest.approx(3.0, abs=0.5)
+    assert (lean > 2.0).mean() > 0.95
+
+
+def test_braking_of_retro_steps_is_measured_along_their_travel(retro):
+    rec, truth, res = retro
+    (stretch,) = res.summary["backward_walking"]
+    found = res.steps[(res.steps.time_s > stretch["start_s"] + 10) & (res.steps.time_s < stretch["end_s"] - 5)]
+    assert len(found) > 50
+    assert found["braking_mps"].median() == pytest.approx(0.10, abs=0.01)      # truth 0.10 m/s
+
+
+def test_forward_walking_after_the_stretch_is_measured_forwards_again_within_seconds(retro):
+    rec, truth, res = retro
+    st = res.steps
+    after = st[(st.time_s > RETRO_END_S + 15) & (st.time_s < RETRO_END_S + 40)]
+    # truth 0.15 m/s; before: 0.008 until the next 100-step check (~40 s)
+    assert after["braking_mps"].median() == pytest.approx(0.15, abs=0.01)
+    assert after["lean_vs_standing_deg"].median() == pytest.approx(0.0, abs=0.5)
+
+
+def _fed(rec, n: int):
+    eng = imu_gait.GaitEngine(rec.sample_rate_hz, has_gyro=True)
+    for i in range(0, rec.n_samples, n):
+        eng.feed(rec.time_s[i:i + n], rec.acc_mps2[i:i + n], rec.gyro_rads[i:i + n])
+    return eng.finish()
+
+
+def test_a_backwards_stretch_is_analysed_the_same_in_any_chunk_size(retro):
+    rec, truth, _ = retro
+    whole = _fed(rec, rec.n_samples)
+    assert len(whole.summary["backward_walking"]) == 1
+    for n in (37, 1000):            # live == offline, bit for bit (tests/test_chunk_exact.py)
+        assert _fed(rec, n).to_json() == whole.to_json(), f"chunks of {n}"
+
+
+def _joined(*parts):
+    """Walks joined one after another on one time axis (each with its standing before and after: pauses)."""
+    t, acc, gyr, truths, shift = [], [], [], [], 0.0
+    for rec, truth in parts:
+        t.append(rec.time_s + shift)
+        acc.append(rec.acc_mps2)
+        gyr.append(rec.gyro_rads)
+        truths.append(truth.steps.assign(time_s=truth.steps["time_s"] + shift))
+        shift = t[-1][-1] + 0.01
+    return Recording(np.concatenate(t), np.concatenate(acc), np.concatenate(gyr)), truths
+
+
+def test_on_a_belt_a_backwards_walk_after_a_pause_is_walking_backwards_not_a_sensor_turned_twice():
+    # the physio stops the belt, the patient turns round, walks backwards for 2 minutes, stops, turns back
+    fwd = dict(stand_s=5, stand_end_s=5, speed_mps=1.1)
+    rec, truths = _joined(synthesize_walk(120, seed=1, **fwd),
+                          synthesize_walk(130, seed=2, stand_s=5, stand_end_s=5, backward=1.0, cadence_spm=100.0,
+                                          speed_mps=0.6, braking_mps=0.10, posture_lean_deg=3.0),
+                          synthesize_walk(120, seed=3, **fwd))
+    res = imu_gait.analyze(rec, treadmill=True)
+    assert len(res.steps) == sum(len(t) for t in truths)               # every step, the retro ones too
+    assert res.summary["sensor_turns"] == []                           # before: two of 180°
+    (stretch,) = res.summary["backward_walking"]
+    # found at each walk's calibration point (its 16th step): within 20 steps of the walk's start / of the next's
+    t_back, t_fwd = truths[1].time_s.iloc[0], truths[2].time_s.iloc[0]
+    assert t_back - 1 <= stretch["start_s"] <= t_back + 20 * 0.6
+    assert t_fwd - 1 <= stretch["end_s"] <= t_fwd + 20 * 0.55
+    inside = res.steps[(res.steps.time_s > stretch["start_s"]) & (res.steps.time_s < truths[1].time_s.iloc[-1])]
+    assert inside["lean_vs_standing_deg"].median() == pytest.approx(3.0, abs=0.5)    # before: −3
+    # off a belt, a half turn between two walks is still a sensor put back the other way round
+    assert len(imu_gait.analyze(rec).summary["sensor_turns"]) == 2
