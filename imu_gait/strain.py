@@ -2405,6 +2405,22 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
             notes.append(f"Where the incline differed by {cfg.incline_rise_pct:g} point or more from your baseline's, "
                          "fatigue was judged without cadence, bounce and lean (and a run's ground contact), which the "
                          "incline moves by itself (from sway and step regularity).")
+    if treadmill and not np.isfinite(belt_ratio).any():
+        # no belt speed entered: the belt still sets the pace, so a cadence ≥ PACE_BLOCK_CADENCE_FRAC off the
+        # baseline's is read as the belt set faster or slower (as _rebase_to_same_pace reads it), and cadence and
+        # bounce, which follow the belt, are left out of fatigue there as with a known belt change. A desk walker
+        # who slowed the pad from ~3 to ~2 km/h after a call (92 → 76 spm, bounce 2.2 → 1.2 cm) was told
+        # 'Fatigue … cadence −17 %' for the rest of the walk (desk audit s42). A drift of 3–5 % is still judged.
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pace_off = np.abs(x(fk["cadence_spm"]) / b(fk["cadence_spm"]) - 1.0) >= PACE_BLOCK_CADENCE_FRAC
+        for c in (fat[0], fat[1], fat[5]):
+            c.thr = np.where(pace_off, np.nan, c.thr)
+        off_s = float((pace_off & grid["walking"] & (grid["time_s"] > grid["baseline_end_s"])).sum()) * cfg.grid_s
+        if off_s >= cfg.hold_s:
+            notes.append(f"No belt speed was entered: where your cadence was {PACE_BLOCK_CADENCE_FRAC * 100:.0f} % or "
+                         "more off your baseline's, the belt was taken to run faster or slower, and fatigue was judged "
+                         "without cadence and bounce (and a run's ground contact), which the belt moves by itself. "
+                         "Enter the belt speed (--belt-speed, --treadmill-schedule) to have it judged by it.")
     fat_use = np.isfinite(np.array([c.thr for c in fat])).sum(0) >= 2
     rules.append(_Rule("fatigue", _Group("k2", fat), None, fat_use & (grid["time_s"] > grid["baseline_end_s"]),
                        cfg.fatigue_hold_s, cfg.fatigue_hold_s, "second"))
