@@ -116,3 +116,26 @@ def test_cli_desk_reaches_the_json_summary_and_the_engine_in_chunks_agrees(tmp_p
         eng.feed(rec.time_s[i:i + 777], rec.acc_mps2[i:i + 777], rec.gyro_rads[i:i + 777])
     live = eng.finish()
     assert live.flags == imu_gait.analyze(rec, walking_aid="desk").flags
+
+
+def test_a_desk_goes_with_a_live_recording_and_a_context_table_cell(tmp_path):
+    """The desk reaches every input the other aids do: a live session given it writes '# walking_aid: desk' into its
+    recording (a later analyze judges it at the desk: desk words, a treadmill walk), and a context table's 'Desk'
+    cell is that recording's (the options column says it)."""
+    from imu_gait.batch import run_batch
+    from imu_gait.context_table import read_context_table
+    from imu_gait.devices.link import SampleBlock
+    from imu_gait.devices.live import LiveSession
+
+    rec, _ = _call_then_typing()
+    path = tmp_path / "w.csv"
+    sess = LiveSession(iter(()), feed_interval_s=0.0, record=path, walking_aid="desk")
+    sess.process(SampleBlock(rec.time_s, rec.acc_mps2, rec.gyro_rads, 0, 0))
+    live = sess.finish()
+    again = imu_gait.analyze(imu_gait.read(str(path)))
+    assert again.summary["walking_aid"] == live.summary["walking_aid"] == "desk" and again.summary["treadmill"]
+    assert [f.title for f in again.flags if f.id == "handrail_gripping"] == [strain.DESK_RAIL_TITLE]
+    write_native(tmp_path / "a.csv", rec)
+    (tmp_path / "t.csv").write_text("recording,walking_aid\na.csv,Desk\n", encoding="utf-8")
+    rows = run_batch([], None, context_table=read_context_table(tmp_path / "t.csv"))
+    assert [r["options"] for r in rows] == ["--walking-aid desk"]
