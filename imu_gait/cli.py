@@ -304,7 +304,7 @@ def _add_score(sub: Any) -> None:
     # (scoring matches steps: the options that only change the flags or the figures per day are left out)
     add_context_options(p.add_argument_group("context (as for analyze)"),
                         leave_out=("--incline", "--max-incline", "--baseline", "--valid-day-hours",
-                                   "--walking-aid"))
+                                   "--walking-aid", "--desk"))
     add_read_options(p)
     p.set_defaults(func=cmd_score)
 
