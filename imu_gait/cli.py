@@ -35,7 +35,7 @@ from ._output_file import atomic_text_file, write_text_atomically
 
 #: --walking-aid's choices: imu_gait.strain.WALKING_AIDS, written out so that the command's start does not load the
 #: rules and pandas (tests/test_walking_aids.py checks that the two agree)
-WALKING_AIDS = ("rollator", "cane", "poles")
+WALKING_AIDS = ("rollator", "cane", "poles", "desk")
 
 PROG = "imu-gait"
 #: Recordings longer than this get a progress bar (on a terminal only).
@@ -304,7 +304,7 @@ def _add_score(sub: Any) -> None:
     # (scoring matches steps: the options that only change the flags or the figures per day are left out)
     add_context_options(p.add_argument_group("context (as for analyze)"),
                         leave_out=("--incline", "--max-incline", "--baseline", "--valid-day-hours",
-                                   "--walking-aid"))
+                                   "--walking-aid", "--desk"))
     add_read_options(p)
     p.set_defaults(func=cmd_score)
 
@@ -560,7 +560,12 @@ def add_context_options(ctx: Any, leave_out: Sequence[str] = ()) -> None:
                           "trolley pushed with both hands: holding on and its forward lean are the aid's, not "
                           "judged against the general lean limit; holding on is judged against your first minutes with it), 'cane' (a stick or one "
                           "crutch: asymmetry and pelvic-drop flags say the stick's part), 'poles' (Nordic walking: "
-                          "more trunk rotation is said to be the poles')")
+                          "more trunk rotation is said to be the poles'), 'desk' (a treadmill desk or a walking "
+                          "pad under a desk, hands on the keyboard or desk; implies --treadmill: less trunk rotation "
+                          "and sway is said to be the hands on the desk, a forward lean the screen's or desk's set-up)")
+    ctx.add_argument("--desk", action="store_const", const="desk", dest="walking_aid",
+                     help="walking at a treadmill desk or on a walking pad under a desk (the same as "
+                          "--walking-aid desk)")
     ctx.add_argument("--placement", choices=("lower_back", "chest", "pocket"),
                      help="where the sensor is worn (default: as the file says, else 'unknown' — analysed as a "
                           "sensor on the trunk); 'lower_back' for a sensor or phone on a belt or clip at the lower "

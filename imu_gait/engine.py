@@ -541,8 +541,10 @@ class GaitEngine:
         self.has_gyro = has_gyro
         self.context = dict(belt_speed_mps=belt_speed_mps, incline_pct=incline_pct,
                             # an incline is entered on a treadmill's console: it says the walk was on one
+                            # … and so is a walking desk: its pad is a small treadmill (strain.WALKING_AIDS)
                             treadmill=bool(treadmill or belt_speed_mps or incline_pct is not None
-                                           or treadmill_schedule is not None),
+                                           or treadmill_schedule is not None
+                                           or walking_aid_name(walking_aid) == "desk"),
                             placement=placement, max_incline_pct=max_incline_pct, baseline_s=baseline_s,
                             # the aid walked with the whole time (strain.WALKING_AIDS), None: none given
                             walking_aid=walking_aid_name(walking_aid))
@@ -3529,8 +3531,8 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
     params : the step detector's settings (:class:`~imu_gait.dsp.steps.StepParams`), for experiments; the
         defaults when None. Settings that differ from the defaults are named in the result's warnings.
     walking_aid : the aid walked with the whole recording — ``"rollator"`` (a wheeled walker, or a stroller or
-        trolley pushed with both hands), ``"cane"`` (a stick or one crutch) or ``"poles"`` (Nordic walking); None:
-        none. The flags then read the aid's own pattern as the aid's (README, "Walking aids");
+        trolley pushed with both hands), ``"cane"`` (a stick or one crutch), ``"poles"`` (Nordic walking) or ``"desk"`` (a treadmill desk or a
+        walking pad under a desk, the hands on the keyboard or desk; implies ``treadmill``); None: none. The flags then read the aid's own pattern as the aid's (README, "Walking aids");
         ``summary["walking_aid"]`` says which was given.
 
     Returns an :class:`~imu_gait.result.AnalysisResult`. Raises :class:`~imu_gait.errors.RecordingError`

@@ -367,8 +367,37 @@ HANDRAIL_OVERGROUND_CAUSE = ("The pattern (much less trunk rotation, sway and bo
                              "harmful in itself, but a braced back tires and stiffens.")
 #: walking aids the flag rules know (``analyze(walking_aid=…)``, ``--walking-aid``), used for the whole recording:
 #: ``rollator`` — a wheeled walker, or anything pushed with both hands (a stroller, a shopping trolley);
-#: ``cane`` — a walking stick or one crutch, on one side; ``poles`` — Nordic walking poles. What each changes: README
-WALKING_AIDS = ("rollator", "cane", "poles")
+#: ``cane`` — a walking stick or one crutch, on one side; ``poles`` — Nordic walking poles; ``desk`` — a treadmill
+#: desk or a walking pad under a desk, the hands on the keyboard, mouse or desk. What each changes: README
+WALKING_AIDS = ("rollator", "cane", "poles", "desk")
+#: a desk walker's hands rest on the keyboard or the desk: no arm swing, so the trunk turns and sways little — the
+#: rail rule's pattern (less twist and sway at the same cadence) and guarding's drop in twist, which a walk begun on a
+#: call (arms free) and then typing raised as 'holding the treadmill rails … the speed or incline is more than is
+#: comfortable' (synthetic desk walk at 80 spm, twist 8° → 3°, sway 2.5 → 1.5 cm; desk audit s42)
+DESK_RAIL_TITLE = "Hands on the desk (less trunk rotation)"
+DESK_RAIL_CAUSE = ("Your trunk rotates and sways less than in your first minutes, at the same cadence. At a walking "
+                   "desk this is most often your hands on the keyboard, the mouse or the desk: they stop the arm "
+                   "swing, and the trunk turns less with it — expected while you work, not a fault. Holding on to the "
+                   "desk's edge to keep up with the belt looks the same, and that one means the speed is more than is "
+                   "comfortable.")
+DESK_RAIL_ADVICE = ("While typing, nothing to correct: keep the keyboard and mouse at elbow height so the shoulders "
+                    "hang relaxed and you do not lean on the desk. If you hold on to keep up, lower the belt speed "
+                    "(about 0.5 km/h); on calls or while reading, let the arms swing now and then.")
+DESK_GUARDING_CAUSE = ("Your trunk is rotating much less than in your first minutes. At a walking desk your hands on the "
+                       "keyboard, the mouse or the desk stop the arm swing, and the trunk turns less with it — "
+                       "expected while you work. If your hands were free (a call, reading), it is the trunk held stiff "
+                       "(guarding): a common, protective reaction to back pain or to worry about it, not harmful in "
+                       "itself, but a braced back tires and stiffens.")
+DESK_GUARDING_ADVICE = ("While typing, nothing to correct; in breaks from the keyboard let the arms swing and the "
+                        "shoulders and pelvis counter-rotate, relax the belly and breathe out.")
+#: … and a screen or keyboard set too low or too far draws the trunk forward towards it: the lean is the desk's set-up
+DESK_LEAN_CAUSE = (" At a walking desk, leaning towards the screen or the keyboard does this: a screen set too low or "
+                   "too far away, or a desk too low for you standing on the pad, draws the trunk forward.")
+#: (in place of the general advice, whose 'look ahead rather than down' a walker working at a screen cannot follow)
+DESK_LEAN_ADVICE = ("Bring the screen to you rather than you to it: raise it so that its top line is at eye level, "
+                    "about an arm's length away, and set the desk so the keyboard is at elbow height with the "
+                    "shoulders relaxed — the pad raises you by its deck's height, so a desk set for standing on the "
+                    "floor is too low. Then stand tall, the chest up.")
 #: a rollator's handles hold both hands and steady the trunk by design, so the baseline already holds on: the rail
 #: rule's pattern against it (less twist, sway and bounce at the same cadence) is more weight on the handles
 ROLLATOR_RAIL_TITLE = "Leaning on the rollator more"
@@ -2376,6 +2405,22 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
             notes.append(f"Where the incline differed by {cfg.incline_rise_pct:g} point or more from your baseline's, "
                          "fatigue was judged without cadence, bounce and lean (and a run's ground contact), which the "
                          "incline moves by itself (from sway and step regularity).")
+    if treadmill and not np.isfinite(belt_ratio).any():
+        # no belt speed entered: the belt still sets the pace, so a cadence ≥ PACE_BLOCK_CADENCE_FRAC off the
+        # baseline's is read as the belt set faster or slower (as _rebase_to_same_pace reads it), and cadence and
+        # bounce, which follow the belt, are left out of fatigue there as with a known belt change. A desk walker
+        # who slowed the pad from ~3 to ~2 km/h after a call (92 → 76 spm, bounce 2.2 → 1.2 cm) was told
+        # 'Fatigue … cadence −17 %' for the rest of the walk (desk audit s42). A drift of 3–5 % is still judged.
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pace_off = np.abs(x(fk["cadence_spm"]) / b(fk["cadence_spm"]) - 1.0) >= PACE_BLOCK_CADENCE_FRAC
+        for c in (fat[0], fat[1], fat[5]):
+            c.thr = np.where(pace_off, np.nan, c.thr)
+        off_s = float((pace_off & grid["walking"] & (grid["time_s"] > grid["baseline_end_s"])).sum()) * cfg.grid_s
+        if off_s >= cfg.hold_s:
+            notes.append(f"No belt speed was entered: where your cadence was {PACE_BLOCK_CADENCE_FRAC * 100:.0f} % or "
+                         "more off your baseline's, the belt was taken to run faster or slower, and fatigue was judged "
+                         "without cadence and bounce (and a run's ground contact), which the belt moves by itself. "
+                         "Enter the belt speed (--belt-speed, --treadmill-schedule) to have it judged by it.")
     fat_use = np.isfinite(np.array([c.thr for c in fat])).sum(0) >= 2
     rules.append(_Rule("fatigue", _Group("k2", fat), None, fat_use & (grid["time_s"] > grid["baseline_end_s"]),
                        cfg.fatigue_hold_s, cfg.fatigue_hold_s, "second"))
@@ -2767,6 +2812,8 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
                          "even walking rather than with them")
     if ctx.get("walking_aid") == "rollator" and fid == "handrail_gripping":
         title = ROLLATOR_RAIL_TITLE
+    if ctx.get("walking_aid") == "desk" and fid == "handrail_gripping":
+        title = DESK_RAIL_TITLE
     message = (f"{title} ({severity_word(_severity(z_sev, cfg))}) from {_mmss(start_s - o)} to {_mmss(end_s - o)} "
                f"({dur_txt}): " + "; ".join(parts) + ".")
     if fid == "asymmetry" and kind == "absolute" and ctx["is_run"][k]:
@@ -2804,6 +2851,8 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         # the rule's own words, set here (its title: before the message), so that the belt-speed sentences added
         # below stay (review s39 L4: they were dropped when the whole cause was replaced after them)
         cause, advice = ROLLATOR_RAIL_CAUSE, ROLLATOR_RAIL_ADVICE
+    if ctx.get("walking_aid") == "desk" and fid == "handrail_gripping":
+        cause, advice = DESK_RAIL_CAUSE, DESK_RAIL_ADVICE
     belt = float(ctx["belt_speed_at"](start_s))
     if fid in ("pace_too_fast", "handrail_gripping", "incline_effort") and belt > 0:
         advice += f" (Belt speed was {belt * 3.6:.1f} km/h; try about 0.5 km/h slower.)"   # km/h: as entered
@@ -2925,6 +2974,14 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
     if aid == "rollator" and fid == "trunk_twist_guarding":
         cause = cause.replace(info["cause"], ROLLATOR_GUARDING_CAUSE, 1)
         advice = ROLLATOR_GUARDING_ADVICE
+    if aid == "desk" and fid == "trunk_twist_guarding":
+        cause = cause.replace(info["cause"], DESK_GUARDING_CAUSE, 1)
+        advice = DESK_GUARDING_ADVICE
+    if aid == "desk" and fid == "forward_lean":
+        # (a baseline or a standing-still reference: either way the screen's pull; the hill's words stay, a desk
+        # has none but the pad may have an incline)
+        cause += DESK_LEAN_CAUSE
+        advice = advice.replace(info["advice"], DESK_LEAN_ADVICE, 1)
     if aid == "poles" and fid == "trunk_twist_excess" and not said_pace:
         cause = cause.replace(info["cause"], POLES_TWIST_CAUSE, 1)
         advice = advice.replace(info["advice"], POLES_TWIST_ADVICE, 1)
