@@ -321,7 +321,7 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
               context: dict[str, Any] | None = None, json_path: Path | None = None,
               steps_path: Path | None = None, score_reference: bool = False, ref_unit: str = "s",
               with_flag_rows: bool = False, with_bout_rows: bool = False, with_day_rows: bool = False,
-              with_export: bool = False) -> dict[str, Any]:
+              with_export: bool = False, pseudonym: str | None = None) -> dict[str, Any]:
     """Read and analyse one recording; the table row (``status`` "ok" or "error"). ``json_path`` /
     ``steps_path``: also write its JSON result / its one-row-per-step CSV there. ``score_reference``:
     score its steps against the reference beside it (:func:`reference_for`; the ``ref_*`` columns), its times
@@ -331,16 +331,23 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
     ``_bout_rows``, its walking bouts as the bouts CSV's rows (pooled into ``--bouts-csv``), and
     ``with_day_rows``: ``_day_rows``, its days (pooled into ``--days-csv``); ``with_export``: ``_export``, its
     share of the research export (:func:`~imu_gait.report.research_export.export_parts`, pooled into
-    ``--export-dir``)."""
+    ``--export-dir``). ``pseudonym`` (--anonymise): the name the row and its outputs give the recording, which
+    is analysed without its clock and identifying metadata (:mod:`imu_gait.privacy`)."""
     import imu_gait
 
-    row: dict[str, Any] = {"recording": str(path), "status": "ok", "error": "",
-                           "options": options_text(context, read_options), "imu_gait_version": imu_gait.__version__}
+    name = pseudonym or str(path)
+    hide = pseudonym is not None
+    row: dict[str, Any] = {"recording": name, "status": "ok", "error": "",
+                           "options": options_text(context, read_options, hide_paths=hide),
+                           "imu_gait_version": imu_gait.__version__}
     try:
         ctx, side_note = with_sidecar_schedule(path, dict(context or {}))   # a live recording's treadmill context
         if side_note:
-            row["options"] = options_text(ctx, read_options)
-        rec = imu_gait.read(path, **(read_options or {}))
+            row["options"] = options_text(ctx, read_options, hide_paths=hide)
+        rec = read = imu_gait.read(path, **(read_options or {}))
+        if pseudonym is not None:
+            from .privacy import anonymise_recording
+            rec = anonymise_recording(read, pseudonym)
         res = imu_gait.analyze(rec, **ctx)
         if side_note:
             res.warnings.append(side_note)
@@ -349,8 +356,21 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
             attach_marks(res, marks)
             res.warnings.append(marks_note)
             row.update(_marks_row(res))
+        if pseudonym is not None:
+            from .marks import marks_path
+            from .privacy import anonymise_result
+            from .treadmill import sidecar_path
+            anonymise_result(res, [path, marks_path(path), sidecar_path(path)], pseudonym)
         if score_reference:
-            row.update(_score_row(path, rec, res, ref_unit))
+            scored = _score_row(path, read, res, ref_unit)     # (references on the file's own clock)
+            if pseudonym is not None and scored.get("ref_file"):
+                # the reference beside walk.csv is walk.ref.json: named after the recording too
+                from .privacy import path_spellings, redact_text
+                ref = scored["ref_file"]
+                ending = next((e for e in REFERENCE_ENDINGS if ref.endswith(e)), Path(ref).suffix)
+                scored = {k: redact_text(v, path_spellings([ref]), pseudonym + ending) if isinstance(v, str) else v
+                          for k, v in scored.items()}
+            row.update(scored)
     except ImuGaitError as exc:
         row.update(status="error", error=one_line(exc))
         return row
@@ -388,19 +408,19 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
     if with_flag_rows:
         from .report.flags_csv import flag_rows
 
-        row["_flag_rows"] = [{"recording": str(path), **fr} for fr in flag_rows(res)]
+        row["_flag_rows"] = [{"recording": name, **fr} for fr in flag_rows(res)]
     if with_bout_rows:
         from .report.bouts_csv import bout_rows
 
-        row["_bout_rows"] = [{"recording": str(path), **br} for br in bout_rows(res)]
+        row["_bout_rows"] = [{"recording": name, **br} for br in bout_rows(res)]
     if with_day_rows:
         from .report.days_csv import day_rows
 
-        row["_day_rows"] = [{"recording": str(path), **dr} for dr in day_rows(res)]
+        row["_day_rows"] = [{"recording": name, **dr} for dr in day_rows(res)]
     if with_export:
         from .report.research_export import export_parts
 
-        row["_export"] = export_parts(res, str(path), row["options"])
+        row["_export"] = export_parts(res, name, row["options"])
     # what the back-strain rules could not judge (a walk too short for a personal baseline): a 0 in a
     # flag_min_ column there means 'not judged', not 'not seen'
     row["flag_notes"] = " | ".join(" ".join(str(n).split()) for n in (s.get("flag_notes") or []))
@@ -494,10 +514,12 @@ _CLI_NAMES = {"treadmill": "--treadmill", "belt_speed_mps": "--belt-speed", "inc
               "delimiter": "--delimiter", "skiprows": "--skiprows", "day_first": "--day-first"}
 
 
-def options_text(context: dict[str, Any] | None, read_options: dict[str, Any] | None) -> str:
+def options_text(context: dict[str, Any] | None, read_options: dict[str, Any] | None, *,
+                 hide_paths: bool = False) -> str:
     """The context and reader options a recording was analysed with, as CLI options
     ('--belt-speed 1.25 --skiprows 1 --acc-cols Acc_X,Acc_Y,Acc_Z'): the table says how each row was
-    made, so a row can be reproduced with ``imu-gait analyze FILE <options>``. Empty: none."""
+    made, so a row can be reproduced with ``imu-gait analyze FILE <options>``. Empty: none. ``hide_paths``
+    (--anonymise): a schedule file is described by its stages, not named by its path."""
     parts: list[str] = []
     for key, value in [*(context or {}).items(), *(read_options or {}).items()]:
         if value is None or value is False:
@@ -507,7 +529,7 @@ def options_text(context: dict[str, Any] | None, read_options: dict[str, Any] | 
             parts.append(flag)
             continue
         if key == "treadmill_schedule":
-            if getattr(value, "path", None):            # the file: a command that runs again
+            if getattr(value, "path", None) and not hide_paths:       # the file: a command that runs again
                 parts.append(f"--treadmill-schedule {shlex.quote(str(value.path))}")
             else:
                 desc = value.describe() if hasattr(value, "describe") else str(value)
@@ -539,6 +561,33 @@ def outside_typical(result: Any) -> str:
                 value = f"{m.median:.{m.decimals}f}"
                 out.append(f"{m.column}{' (' + gait + ')' if gait else ''} {value}: {m.brief}")
     return " | ".join(out)
+
+
+def pseudonyms(n: int) -> list[str]:
+    """The names an anonymised batch gives its ``n`` recordings: recording-001, recording-002 … in the order
+    the batch lists them (the order of the table made without --anonymise: the key stays with whoever ran it)."""
+    width = max(3, len(str(n)))
+    return [f"recording-{i:0{width}d}" for i in range(1, n + 1)]
+
+
+def redact_row(row: dict[str, Any], path: Path, pseudonym: str | None) -> dict[str, Any]:
+    """``row`` with ``path`` named ``pseudonym`` in its text (an error message names the file it read)."""
+    if pseudonym is None:
+        return row
+    from .privacy import path_spellings, redact_text
+
+    spellings = path_spellings([path])
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, str):
+            return redact_text(v, spellings, pseudonym)
+        if isinstance(v, list):
+            return [clean(x) for x in v]
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        return v            # (the export's frames were made under the pseudonym)
+
+    return {k: clean(v) for k, v in row.items()} | {"recording": pseudonym}
 
 
 def _error_row(path: Path, exc: BaseException) -> dict[str, Any]:
@@ -658,7 +707,7 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
               days_csv: str | os.PathLike | None = None,
               export_dir: str | os.PathLike | None = None,
               note: Callable[[str], None] | None = None,
-              context_table: ContextTable | None = None) -> list[dict[str, Any]]:
+              context_table: ContextTable | None = None, anonymise: bool = False) -> list[dict[str, Any]]:
     """Analyse every recording under ``paths``; write the table to ``out_csv`` (None: don't);
     return the rows in input order. ``jobs`` > 1 analyses that many recordings at once in worker
     processes (0: one per CPU). ``progress(done, n, path)`` is called as recordings start (one
@@ -678,7 +727,9 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     recordings it lists, in its order. Interrupted (Ctrl-C), the table (and the flags, bouts and days CSVs, and the
     export) are still written: the rows done so far, the others with status "interrupted" (not in the export).
     The export's rows are written as each recording is done (:class:`~imu_gait.report.research_export.ExportWriter`),
-    and a folder holding other files of its names is refused before any analysis."""
+    and a folder holding other files of its names is refused before any analysis. ``anonymise``: every output
+    names the n-th recording (in the order the batch lists them) ``recording-00n`` instead of its path, and
+    holds no wall clock nor identifying metadata (:func:`pseudonyms`, :mod:`imu_gait.privacy`)."""
     if context_table is not None:
         _refuse_clashing_study_columns(context_table, flags_csv is not None, bouts_csv is not None,
                                        days_csv is not None)
@@ -707,22 +758,25 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
         note(f"{len(same_data)} group(s) of recordings hold the same data byte for byte (copies?), e.g. "
              f"{' = '.join(str(r) for r in same_data[0][:3])}: each has its own row — count each walk once in pooled "
              "statistics (the later rows' warnings name the first)")
+    names: list[str | None] = pseudonyms(len(recordings)) if anonymise else [None] * len(recordings)
+    # (anonymised: the files are named by the pseudonyms, not by the recordings' names and folders)
+    named = [Path(p) for p in names] if anonymise else recordings
     json_paths: list[Path | None] = [None] * len(recordings)
     if json_dir is not None:
         Path(json_dir).mkdir(parents=True, exist_ok=True)
-        json_paths = list(_output_names(recordings, Path(json_dir)))
+        json_paths = list(_output_names(named, Path(json_dir)))
     steps_paths: list[Path | None] = [None] * len(recordings)
     if steps_dir is not None:
         Path(steps_dir).mkdir(parents=True, exist_ok=True)
-        steps_paths = list(_output_names(recordings, Path(steps_dir), ".steps.csv"))
+        steps_paths = list(_output_names(named, Path(steps_dir), ".steps.csv"))
     n = len(recordings)
     # summarise()'s keywords per recording: the shared ones and each recording's own output files
     options = [{"read_options": read_options, "json_path": jpath, "steps_path": spath,
                 "context": context if context_table is None else context_table.context_for(rec, context or {}),
                 "score_reference": score_references, "ref_unit": ref_unit, "with_flag_rows": flags_csv is not None,
                 "with_bout_rows": bouts_csv is not None, "with_day_rows": days_csv is not None,
-                "with_export": export_dir is not None}
-               for rec, jpath, spath in zip(recordings, json_paths, steps_paths)]
+                "with_export": export_dir is not None, "pseudonym": name}
+               for rec, jpath, spath, name in zip(recordings, json_paths, steps_paths, names)]
     study = list(context_table.study_columns) if context_table is not None else []
     jobs = (os.cpu_count() or 1) if jobs == 0 else max(1, int(jobs))
     # the pooled tables: each row's list under that key, written to that path
@@ -738,6 +792,9 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     def spill(i: int) -> None:
         # each recording's export rows go to disk as it is done (memory for one recording, not the batch's)
         nonlocal export
+        if anonymise:
+            # an error row (and any message) names the file by its path: by its pseudonym instead
+            by_index[i] = redact_row(by_index[i], recordings[i], names[i])
         parts = by_index[i].get("_export")
         if export is not None and parts is not None:
             try:
@@ -765,8 +822,9 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
         except KeyboardInterrupt:
             # Ctrl-C an hour into a batch: the rows done so far are kept, the others say they were not analysed
             if out_csv is not None:
-                kept = [by_index.get(i) or {"recording": str(r), "status": "interrupted",
-                                            "options": options_text(options[i]["context"], read_options),
+                kept = [by_index.get(i) or {"recording": names[i] or str(r), "status": "interrupted",
+                                            "options": options_text(options[i]["context"], read_options,
+                                                                    hide_paths=anonymise),
                                             "error": "the batch was interrupted before this recording was analysed"}
                         for i, r in enumerate(recordings)]
                 _add_study_columns(kept, recordings, context_table)
@@ -797,7 +855,8 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
         for group in same_data:
             for r in group[1:]:
                 row = rows[index[r]]
-                copy = f"the same data byte for byte as {group[0]} (a copy?): count the walk once in pooled statistics"
+                first = names[index[group[0]]] or group[0]
+                copy = f"the same data byte for byte as {first} (a copy?): count the walk once in pooled statistics"
                 row["warnings"] = " | ".join(w for w in (copy, row.get("warnings")) if w)
         if out_csv is not None:
             write_table(rows, out_csv, study_columns=study)

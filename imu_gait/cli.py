@@ -172,6 +172,13 @@ def _unit(table: dict[str, str]) -> Callable[[str], str]:
     return parse
 
 
+def _pseudonym(text: str) -> str:
+    # (an empty name would have left the outputs named by the path without a word)
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a name, e.g. --pseudonym P07")
+    return text.strip()
+
+
 def _delimiter(text: str) -> str:
     named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "space": " "}
     d = named.get(text.lower(), text)
@@ -265,6 +272,13 @@ def _add_analyze(sub: Any) -> None:
     out.add_argument("--report", metavar="OUT.html",
                      help="write a self-contained HTML report with plots ('-' for stdout)")
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    out.add_argument("--anonymise", "--anonymize", action="store_true",
+                     help="outputs to share: the recording is named 'recording' (or --pseudonym) instead of its "
+                          "path, with no wall-clock date or time (days counted from the first sample, times in "
+                          "seconds from it), no device name or serial and no header text (README, 'What the "
+                          "outputs contain'); the metrics do not change")
+    out.add_argument("--pseudonym", metavar="NAME", type=_pseudonym,
+                     help="the name the outputs give the recording (implies --anonymise)")
     p.add_argument("--marks", metavar="FILE.csv",
                    help="symptom marks — when your back hurt, 0–10 — to set beside the gait (time,pain,note; time "
                         "since the recording began, s or m:ss). Default: walk.marks.csv beside walk.csv, as "
@@ -482,6 +496,11 @@ def _add_batch(sub: Any) -> None:
     out.add_argument("--ref-unit", choices=("s", "ms"), default=None,
                      help="with --score-references: unit of the references' times (default s)")
     out.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    out.add_argument("--anonymise", "--anonymize", action="store_true",
+                     help="tables to share: every output names the recordings recording-001, recording-002 … (in "
+                          "the order of the table made without it) instead of their paths, with no wall-clock "
+                          "dates or times, device names or header text (README, 'What the outputs contain'); "
+                          "the metrics do not change. Context-table columns are copied as you wrote them")
     p.add_argument("-r", "--recursive", action="store_true", help="look into sub-folders at any depth")
     p.add_argument("-j", "--jobs", metavar="N", type=int, default=1,
                    help="analyse N recordings at once in separate processes (0: one per CPU; default 1)")
@@ -741,6 +760,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             recording = imu_gait.read(args.file, **read_options(args))
     else:
         recording = imu_gait.read(args.file, **read_options(args))
+    pseudonym = args.pseudonym or ("recording" if args.anonymise else None)
+    if pseudonym is not None:
+        from .privacy import anonymise_recording
+        recording = anonymise_recording(recording, pseudonym)
     show_bar = tty and float(getattr(recording, "duration_s", 0.0)) > PROGRESS_ABOVE_S
     result = _analyze_with_progress(recording, context, show_bar)
     if side_note:
@@ -749,6 +772,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         attach_marks(result, marks)
         if marks_note:
             result.warnings.append(marks_note)
+    if pseudonym is not None:
+        from .marks import marks_path
+        from .privacy import anonymise_result
+        from .treadmill import sidecar_path
+        schedule = context.get("treadmill_schedule")
+        anonymise_result(result, [args.file, args.marks, marks_path(args.file), getattr(schedule, "path", None),
+                                  args.treadmill_schedule, sidecar_path(args.file)], pseudonym)
 
     if not args.quiet and not _stdout_outputs(args):
         print_summary(result, recording, command_line=True)
@@ -780,7 +810,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         from .report.research_export import write_export
         with writing("--export-dir", args.export_dir):
             from .batch import options_text
-            write_export([(str(args.file), result)], args.export_dir, [options_text(context, read_options(args))])
+            options = options_text(context, read_options(args), hide_paths=pseudonym is not None)
+            write_export([(pseudonym or str(args.file), result)], args.export_dir, [options])
         if not args.quiet:
             print(f"Wrote research export: {args.export_dir}", file=sys.stderr)
     return 0
@@ -931,7 +962,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
                              progress=progress, exclude=exclude,
                              steps_dir=args.steps_dir, score_references=args.score_references,
                              ref_unit=args.ref_unit or "s", flags_csv=args.flags_csv, bouts_csv=args.bouts_csv, days_csv=args.days_csv,
-                             export_dir=args.export_dir, note=notes.append, context_table=context_table)
+                             export_dir=args.export_dir, note=notes.append, context_table=context_table,
+                             anonymise=args.anonymise)
     except KeyboardInterrupt:
         if bar is not None:
             bar.stop()

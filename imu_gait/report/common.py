@@ -751,7 +751,7 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
         flags=flags, metrics_by_gait=by_gait, stride_cv_by_gait=cv_by_gait,
         warnings=[w for w in dict.fromkeys(list(getattr(recording, "warnings", None) or [])
                                            + list(result.warnings or [])) if w not in said_up_front],
-        extra={"device": device, "started": started_text({**meta, **s}),
+        extra={"device": device, "started": started_text({**meta, **s}), "anonymised": bool(meta.get("anonymised")),
                # the recording had a gyro, but its axes were not the accelerometer's: analysed without it
                "gyro_left_out": bool(_f(s.get("gyro_axis_mismatch")) > MISMATCH_LIMIT)},
         flag_notes=[str(n) for n in (s.get("flag_notes") or [])],
@@ -863,7 +863,8 @@ def recording_line(ov: Overview) -> list[tuple[str, str]]:
     rows[2:2] = wear_rows(ov.days)
     # (the times in the report count from here: a physio with a week of files needs to know which walk it is; a
     # file without a clock had no row at all, so four weekly printouts showed no date and did not say why)
-    rows.insert(1, ("Started", ov.extra.get("started") or "not known: the file gives no date"))
+    rows.insert(1, ("Started", ov.extra.get("started") or ("left out (--anonymise)" if ov.extra.get("anonymised")
+                                                          else "not known: the file gives no date")))
     if ov.extra.get("device"):
         rows.insert(1, ("Device", ov.extra["device"]))
     if ov.context:

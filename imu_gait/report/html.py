@@ -11,6 +11,7 @@ without steps gives a short "no walking found" page instead of empty plots.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import html
 import io
@@ -1026,12 +1027,27 @@ def _no_data_glance(ov: Overview) -> str:
         f": {no_data_text(ov)}" if ov.data_gaps else "") + ")"
 
 
+def named_by_file(ov: Overview) -> Overview:
+    """``ov`` with the recording named by its file name, not its path, in the report and its notes: a report is
+    handed to the walker and to colleagues, and a path holds a home folder's user name and often the patient's
+    name in a folder (README, 'What the outputs contain')."""
+    from ..privacy import path_spellings, redact_text
+
+    name = os.path.basename(os.path.normpath(ov.source)) if ov.source else ov.source
+    if not name or name == ov.source:
+        return ov
+    spellings = path_spellings([ov.source])
+    return dataclasses.replace(ov, source=name, **{
+        key: [redact_text(str(t), spellings, name) for t in getattr(ov, key)]
+        for key in ("warnings", "flag_notes", "sensor_hints")})
+
+
 def render_html(result: AnalysisResult, recording: Any = None, *, title: str | None = None) -> str:
     """The report as one HTML string (no external resources)."""
-    ov = build_overview(result, recording)
+    ov = named_by_file(build_overview(result, recording))
     from .. import __version__ as version  # late: the package imports the report lazily
 
-    title = title or f"Gait report — {os.path.basename(ov.source) or ov.source}"
+    title = title or f"Gait report — {ov.source}"
     now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
              f"<meta name='viewport' content='width=device-width, initial-scale=1'>"

@@ -1,0 +1,72 @@
+"""Outputs to share: what ``--anonymise`` takes out of a recording before it is analysed and out of the result
+after (README, "What the outputs contain").
+
+Physiotherapists hand reports to patients and colleagues, researchers publish exports: the file's path (a home
+folder, a patient's name in a folder), its wall-clock start, a sensor's name with its serial number and the
+free text of a file's header must then not travel with the numbers. The metrics do not change: only the
+recording's name, its clock and its identifying metadata go.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from typing import Any, Iterable
+
+from .days import CLOCK_META_KEYS
+
+#: the pseudonym an anonymised recording is named by when none is given
+DEFAULT_PSEUDONYM = "recording"
+
+#: metadata a reader or a live session keeps that names the person, the place, the sensor or the moment:
+#: dropped by :func:`anonymise_recording` (the clock keys too — the days are then 24-hour days from the first sample)
+IDENTIFYING_META_KEYS = ("path", "source", "subject", "device", "device_serial", "geneactiv_extract_notes",
+                         "time_offset_s", "time_origin", "replayed_at", "replay_of", *CLOCK_META_KEYS)
+
+
+def anonymise_recording(recording: Any, pseudonym: str = DEFAULT_PSEUDONYM) -> Any:
+    """A copy of ``recording`` named ``pseudonym``, without its wall clock and identifying metadata."""
+    old = recording.meta or {}
+    meta = {k: v for k, v in old.items() if k not in IDENTIFYING_META_KEYS}
+    meta.update(source=pseudonym, anonymised=True)      # (the reports then say the start was left out)
+    # a reader's note names the file it read by its path ('…/walk.csv: 3 rows repeat the row before')
+    spellings = path_spellings([old.get("path"), old.get("source")])
+    warnings = [redact_text(str(w), spellings, pseudonym) for w in recording.warnings]
+    return replace(recording, meta=meta, warnings=warnings)
+
+
+def path_spellings(paths: Iterable[Any]) -> list[str]:
+    """Each path as given and as an absolute path, longest first (a message may carry either)."""
+    out = set()
+    for p in paths:
+        if p is None or str(p) in ("", "-"):
+            continue
+        out.update({str(p), os.path.abspath(str(p))})
+    return sorted(out, key=len, reverse=True)
+
+
+def redact_text(text: str, spellings: list[str], pseudonym: str) -> str:
+    for s in spellings:
+        text = text.replace(s, pseudonym)
+    return text
+
+
+def _redact(value: Any, spellings: list[str], pseudonym: str) -> Any:
+    if isinstance(value, str):
+        return redact_text(value, spellings, pseudonym)
+    if isinstance(value, list):
+        return [_redact(v, spellings, pseudonym) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_redact(v, spellings, pseudonym) for v in value)
+    if isinstance(value, dict):
+        return {k: _redact(v, spellings, pseudonym) for k, v in value.items()}
+    return value
+
+
+def anonymise_result(result: Any, paths: Iterable[Any], pseudonym: str = DEFAULT_PSEUDONYM) -> Any:
+    """``result`` (in place, and returned) with each of ``paths`` (the recording, its marks, its schedule) named
+    ``pseudonym`` in its summary's text and its warnings (a reader's note names the file it read)."""
+    spellings = path_spellings(paths)
+    result.summary = _redact(dict(result.summary), spellings, pseudonym)
+    result.summary["source"] = pseudonym
+    result.warnings = _redact(list(result.warnings), spellings, pseudonym)
+    return result

@@ -1,0 +1,189 @@
+"""What imu_gait's outputs give away about the person and the recording (README, 'What the outputs contain').
+
+A GENEActiv header holds the subject's code (often a name), date of birth, the device serial and free-text
+notes; a file's path holds the home folder's user name and often the patient's name in a folder. Reports are
+handed to patients and colleagues, exports are published: these tests read every output byte.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from imu_gait.cli import main
+
+DEMO = Path(__file__).parent / "data" / "gaitpy_demo" / "demo_data_30s.csv"
+
+#: made-up identity written into the header; none may reach an output byte
+SUBJECT = "Quixwort Zelda"
+SERIAL = "SERIALQX77"
+BIRTH = "1961-04-17"
+NOTES = "Herniated disc Borgwhistle"
+EXTRACT = "Zelda visit Borgwhistle"
+STUDY = "StudyQXcode"
+HEADER_SECRETS = (SUBJECT, SERIAL, BIRTH, NOTES, EXTRACT, STUDY, "Quixwort", "Borgwhistle")
+#: the folder holding the file: the patient's name, as clinics file them
+FOLDER = "Patient_Pimblewick_Ottoline"
+#: the recording's wall clock (header 'Start Time' and the data rows' stamps), as written and as a Unix time
+CLOCK_SECRETS = ("2019-08-06", "2019/08/06", "10:25:", "1565101")
+
+
+def _identified_geneactiv(root: Path) -> Path:
+    """The 30-s GaitPy GENEActiv demo, its header holding a made-up person, in a folder named after them."""
+    text = DEMO.read_text(encoding="utf-8", errors="surrogateescape")
+    for old, new in (("Device Unique Serial Code,046164", f"Device Unique Serial Code,{SERIAL}"),
+                     ("Subject Code,20190806", f"Subject Code,{SUBJECT}"),
+                     ("Date of Birth,1900-1-1", f"Date of Birth,{BIRTH}"),
+                     ("Subject Notes,", f"Subject Notes,{NOTES}"),
+                     ("Extract Notes,(device clock drift 0.019s)", f"Extract Notes,{EXTRACT}"),
+                     ("Study Code,MattC", f"Study Code,{STUDY}")):
+        assert old in text
+        text = text.replace(old, new, 1)
+    # a data row written twice: the reader's note about it names the file by its path
+    row = next(line for line in text.splitlines(keepends=True) if line.startswith("2019-08-06 10:26:00:000,"))
+    text = text.replace(row, row + row, 1)
+    folder = root / FOLDER
+    folder.mkdir()
+    path = folder / "walk.csv"
+    path.write_text(text, encoding="utf-8", errors="surrogateescape")
+    return path
+
+
+def _all_output_bytes(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _leaks(outputs: dict[str, bytes], secrets) -> list[tuple[str, str]]:
+    return [(name, s) for name, data in outputs.items() for s in secrets if s.encode() in data]
+
+
+def _analyze_everything(path: Path, out: Path, *extra: str) -> dict[str, bytes]:
+    out.mkdir()
+    assert main(["analyze", str(path), "-q", *extra, "--json", str(out / "r.json"),
+                 "--steps-csv", str(out / "steps.csv"), "--flags-csv", str(out / "flags.csv"),
+                 "--bouts-csv", str(out / "bouts.csv"), "--days-csv", str(out / "days.csv"),
+                 "--timeline-csv", str(out / "timeline.csv"), "--report", str(out / "report.html"),
+                 "--export-dir", str(out / "export")]) == 0
+    return _all_output_bytes(out)
+
+
+def test_header_identity_never_reaches_an_output(tmp_path):
+    """Without any option: no GENEActiv header field that names the person (subject, birth date, notes, serial,
+    study) is copied into the JSON, the CSV tables, the export or the HTML report."""
+    path = _identified_geneactiv(tmp_path)
+    outputs = _analyze_everything(path, tmp_path / "out")
+    assert len(outputs) >= 12          # (every output was written: 7 files + the export's 5 tables)
+    assert _leaks(outputs, HEADER_SECRETS) == []
+    assert json.loads(outputs["r.json"])["summary"]["n_steps"] >= 10     # (a walk was analysed)
+
+
+def test_report_names_the_file_not_its_folders(tmp_path):
+    """The HTML report — the output handed to the walker — names the recording by its file name: the folders
+    above it (a home folder's user name, the patient's name) are not in it, nor in its notes. Before: the
+    absolute path was the page's subtitle and its 'Source' row."""
+    path = _identified_geneactiv(tmp_path)
+    out = tmp_path / "r.html"
+    assert main(["analyze", str(path.resolve()), "-q", "--report", str(out)]) == 0
+    page = out.read_bytes()
+    assert FOLDER.encode() not in page and str(tmp_path).encode() not in page
+    assert b"<td>walk.csv</td>" in page           # the Source row: the file name
+    assert b"walk.csv: 1 of " in page              # the reader's note about the repeated row, by the file name
+
+
+def test_anonymise_leaves_no_path_clock_or_identity_and_the_same_numbers(tmp_path):
+    """analyze --anonymise: no output byte holds the folder, the file name, the wall-clock date or the header's
+    identity; the recording is called 'recording' (or --pseudonym); every step's numbers are those of the plain
+    run (the clock only named the day)."""
+    path = _identified_geneactiv(tmp_path)
+    plain = _analyze_everything(path.resolve(), tmp_path / "plain")
+    assert _leaks(plain, CLOCK_SECRETS + (FOLDER,))          # (the plain run does carry them: the test can fail)
+    assert any(FOLDER in w for w in json.loads(plain["r.json"])["warnings"])     # (the reader's note: its path)
+    anon = _analyze_everything(path.resolve(), tmp_path / "anon", "--anonymise")
+    assert _leaks(anon, (*HEADER_SECRETS, *CLOCK_SECRETS, FOLDER, str(tmp_path), "walk.csv")) == []
+    doc, plain_doc = json.loads(anon["r.json"]), json.loads(plain["r.json"])
+    s = doc["summary"]
+    assert s["source"] == "recording"
+    assert s.get("start_time_iso") is None and s.get("start_unix_s") is None and s["days"]["clock"] == "none"
+    assert plain_doc["summary"]["start_time_iso"].startswith("2019-08-06T10:25")
+    assert doc["steps"] == plain_doc["steps"]                 # bit for bit the same steps
+    assert anon["steps.csv"] == plain["steps.csv"] and anon["flags.csv"] == plain["flags.csv"]
+    steps = pd.read_csv(tmp_path / "anon" / "export" / "steps.csv")
+    assert set(steps["recording"]) == {"recording"} and steps["time_iso"].isna().all()
+    assert steps["time_unix_s"].isna().all()
+
+    out = tmp_path / "p.json"
+    assert main(["analyze", str(path), "-q", "--pseudonym", "P07", "--json", str(out)]) == 0
+    assert json.loads(out.read_text())["summary"]["source"] == "P07"
+
+
+def test_batch_anonymise_names_recordings_by_pseudonym(tmp_path):
+    """batch --anonymise: every table, JSON and export names the recordings recording-001 … in the order of the
+    plain table; a failed file's error names its pseudonym, not its path; no folder, clock or header identity."""
+    (tmp_path / "in").mkdir()
+    path = _identified_geneactiv(tmp_path / "in")
+    (path.parent / "broken.csv").write_text("garbage\n1,2\n")
+    def batch(out: Path, *extra: str) -> int:
+        out.mkdir()
+        return main(["batch", str((tmp_path / "in").resolve()), "-r", "-q", *extra, "--out", str(out / "summary.csv"),
+                     "--json-dir", str(out / "json"), "--steps-dir", str(out / "steps"),
+                     "--flags-csv", str(out / "flags.csv"), "--bouts-csv", str(out / "bouts.csv"),
+                     "--days-csv", str(out / "days.csv"), "--export-dir", str(out / "export")])
+
+    assert batch(tmp_path / "plain") == 1                # the broken file fails
+    plain = pd.read_csv(tmp_path / "plain" / "summary.csv")
+    assert _leaks(_all_output_bytes(tmp_path / "plain"), (FOLDER, "2019-08-06"))     # (the test can fail)
+    out = tmp_path / "out"
+    assert batch(out, "--anonymise") == 1
+    outputs = _all_output_bytes(out)
+    assert _leaks(outputs, (*HEADER_SECRETS, *CLOCK_SECRETS, FOLDER, "broken.csv", "walk.csv")) == []
+    table = pd.read_csv(out / "summary.csv")
+    assert list(table["recording"]) == ["recording-001", "recording-002"]
+    assert list(table["status"]) == list(plain["status"]) == ["error", "ok"]      # broken.csv first, as plain
+    assert table["error"][0].startswith("recording-001:")
+    assert sorted(p.name for p in (out / "json").iterdir()) == ["recording-002.json"]
+    assert table["n_steps"][1] == plain["n_steps"][1] and table["cadence_spm"][1] == plain["cadence_spm"][1]
+    assert set(pd.read_csv(out / "export" / "steps.csv")["recording"]) == {"recording-002"}
+
+
+@pytest.mark.parametrize("command", ["analyze", "batch"])
+def test_anonymise_is_documented(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert "--anonymise" in capsys.readouterr().out
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "--anonymise" in readme and "What the outputs contain" in readme
+
+
+def test_an_empty_pseudonym_is_refused(tmp_path, capsys):
+    """--pseudonym '' would have left every output named by the path without a word: refused, naming the option."""
+    path = _identified_geneactiv(tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        main(["analyze", str(path), "-q", "--pseudonym", " ", "--json", str(tmp_path / "r.json")])
+    assert exc.value.code == 2 and "--pseudonym: give a name" in capsys.readouterr().err
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_batch_anonymise_scores_against_the_reference_without_naming_it(tmp_path):
+    """batch --score-references --anonymise: the same scores as the plain run (the reference is matched on the
+    file's own clock, which the anonymised analysis leaves out), and ref_file named after the pseudonym — the
+    reference beside walk.csv is walk.ref.json, which names the recording too."""
+    import shutil
+
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    data = Path(__file__).parents[1] / "datasets"
+    for name in ("mobgap_HA001_walk1.csv", "mobgap_HA001_walk1.ref.json"):
+        shutil.copy(data / name, folder / name)
+    tables = {}
+    for key, extra in (("plain", []), ("anon", ["--anonymise"])):
+        out = tmp_path / f"{key}.csv"
+        assert main(["batch", str(folder), "-q", "--score-references", *extra, "--out", str(out)]) == 0
+        tables[key] = (out.read_bytes(), pd.read_csv(out))
+    assert b"mobgap_HA001" in tables["plain"][0]                  # (the test can fail)
+    assert b"mobgap_HA001" not in tables["anon"][0] and FOLDER.encode() not in tables["anon"][0]
+    plain, anon = tables["plain"][1], tables["anon"][1]
+    assert anon["ref_file"][0] == "recording-001.ref.json" and anon["ref_status"][0] == "scored"
+    for col in ("ref_n", "ref_matched", "ref_f1", "ref_median_abs_err_ms"):
+        assert anon[col][0] == plain[col][0], col
