@@ -4,8 +4,8 @@ For a physiotherapist or coach following someone over weeks, and for anyone chec
 change of shoes, pace or posture did something. Each session is a recording (analysed here) or a
 result JSON written earlier by ``imu-gait analyze --json`` / ``live`` (used as it is, with the
 context it was analysed with). The table has one column per session and one row per key
-metric (median over the walk's steps), then walking time and the back-strain flags (episodes and
-minutes per pattern). The last column is the change from the first session to the last (for a metric,
+metric (median over the walk's steps), then walking time and the back-strain flags (minutes per pattern and their
+share of the walking time). The last column is the change from the first session to the last (for a metric,
 the first and last that have a value); a change
 is marked ``*`` when it is larger than two walks of the same healthy person on the same day differ
 by (:data:`REPEAT_CHANGE`, measured on real repeat walks) and, where the first walk has a
@@ -318,6 +318,51 @@ def in_time_order(sessions: Sequence[Session]) -> list[Session] | None:
     return [sessions[i] for i in order]
 
 
+def undated_order_note(sessions: Sequence[Session], labels: Sequence[str] | None = None) -> str:
+    """When the walks cannot be put in time order (:func:`in_time_order` is None) although some say when they
+    were recorded: which do not, and — where the dated ones are themselves out of time order as given — that
+    'change' and the plot's line do not run over time. '' otherwise. One undated walk among a shell's
+    ``week*.json`` kept week 10 before week 2 without a word: change ran from week 1 to week 9 (trends audit s42)."""
+    if len(sessions) < 2 or in_time_order(sessions) is not None:
+        return ""
+    labels = list(labels) if labels is not None else _unique([s.label for s in sessions])
+    starts = [session_start(s) for s in sessions]
+    undated = [lab for lab, t in zip(labels, starts) if t is None]
+    if len(undated) == len(sessions):
+        # nothing to sort by; the order given is the user's — unless it is a file listing's of numbered names
+        # ('week10' before 'week2': a shell sorts text, not numbers), which the names alone show
+        names = [s.label for s in sessions]
+        natural = sorted(names, key=_natural_key)
+        if names == sorted(names) and names != natural:
+            i = next(i for i, (a, b) in enumerate(zip(names, natural)) if a != b)
+            return (f"The walks do not say when they were recorded and are in the order given, which looks like a "
+                    f"file listing's ({names[i]} before {natural[i]}): 'change' and the plot's line run in that "
+                    "order — give the walks oldest first.")
+        return ""
+    if not undated:         # all dated, some with a UTC offset and some in local time only: which came first is unknown
+        return ("Some walks give their start time with a UTC offset and others in local time only, so they could not "
+                "be put in time order: they are in the order given — give them oldest first.")
+    text = (f"{', '.join(undated)} {'does' if len(undated) == 1 else 'do'} not say when {'it was' if len(undated) == 1 else 'they were'} "
+            "recorded, so the walks are in the order given (not sorted by date)")
+    dated = [(t, lab) for lab, t in zip(labels, starts) if t is not None]
+    late = next(((a, b) for a, b in zip(dated, dated[1:])
+                 if len({a[0].tzinfo is None, b[0].tzinfo is None}) == 1 and b[0] < a[0]), None)
+    if late is not None:
+        (_, first), (_, second) = late
+        return (text + f", and those that do are not oldest first ({first} was recorded after {second}): 'change' "
+                "and the plot's line do not run over time — give the walks oldest first (a shell lists week10 before "
+                "week2).")
+    return text + ": give them oldest first."
+
+
+def _natural_key(name: str) -> list[Any]:
+    """A name's sort key with its runs of digits as numbers ('week2' before 'week10')."""
+    import re
+
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+            for part in re.split(r"(\d+)", name) if part]
+
+
 def order_words(sessions: Sequence[Session]) -> str:
     """How the sessions are ordered, for the page: 'oldest first' only when their start times say so."""
     ordered = in_time_order(sessions)
@@ -436,6 +481,13 @@ def compare_sessions(sessions: Sequence[Session], *,
         # the single report's title for the flag ('Pace too fast / shuffling'), not its id's words
         rows.append({"row": f"Flag: {flag_title(fid)} (minutes)", "key": f"flag_{fid}_min", "gait": "",
                      "unit": "min", **dict(zip(labels, minutes)), "change": minutes[-1] - minutes[0],
+                     "beyond_spread": None, "beyond_repeat": None})
+        # … and as a share of the walk's walking time: a walker whose walks grow from 10 to 40 minutes while the
+        # flag holds 30 % → 15 % of them read '3.0 → 6.0 min, +3.0' — worse, where it came half as often (trends
+        # audit s42). None when the walk was not judged for it or found no walking.
+        share = [m / w * 100 if w > 0 else math.nan for m, w in zip(minutes, walk)]
+        rows.append({"row": f"Flag: {flag_title(fid)} (% of walking time)", "key": f"flag_{fid}_pct", "gait": "",
+                     "unit": "%", **dict(zip(labels, share)), "change": share[-1] - share[0],
                      "beyond_spread": None, "beyond_repeat": None})
     if any(_num((s.summary.get("walking_bouts") or {}).get("n_walking_bouts")) >= 2 for s in sessions):
         # recordings of a day (or walks with stops): the bouts by length, as real-world walking studies compare
@@ -562,6 +614,9 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
                      + (f"{listed(mixed)} turned from walking to running (or back): each of its gaits is in its own rows. " if mixed else "")
                      + "A change runs from the first to the last walk with that gait; walking time and flags are "
                      "the whole walk's.")
+    order_note = undated_order_note(sessions, labels)
+    if order_note:
+        notes.append(order_note)
     versions = {lab: s.version or "unknown" for lab, s in zip(labels, sessions)}
     if len(set(versions.values())) > 1:
         notes.append("The walks were analysed by different imu_gait versions (" + listed(

@@ -7,6 +7,7 @@ the engine's own tests.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -830,3 +831,60 @@ def test_comparing_many_recordings_says_which_one_it_is_analysing(tmp_path, caps
     assert lines == [f"[{k + 1}/5] analysing {p}" for k, p in enumerate(paths)]
     assert main(["compare", *paths[:2]]) == 0
     assert "analysing" not in capsys.readouterr().err
+
+
+def test_a_flag_is_also_shown_as_a_share_of_walking_time():
+    """Walks that grow from 10 to 40 minutes while the forward-lean flag holds 30 % → 15 % of them: the minutes row
+    read '3.0 → 6.0, +3.0' — the flag coming more often, where it came half as often (trends audit s42 F2). Truth:
+    a row 'Flag: … (% of walking time)' of 30 → 15, change −15 (exact: 180 s of 600, 360 s of 2400); a walk not
+    judged for the flag, or with no walking, has no share ('–'), not 0 %; the minutes row is as before."""
+    def walk(label, walking_s, flag_s, not_judged=()):
+        return session_from_result({"summary": {**BASE_SUMMARY, "walking_time_s": walking_s,
+                                                "flags_not_judged": list(not_judged)},
+                                    "flags": [{"id": "forward_lean", "start_s": 100, "end_s": 100 + flag_s}]
+                                    if flag_s else []}, label)
+    table = compare_sessions([walk("week1", 600, 180), walk("week8", 2400, 360)]).set_index("key")
+    assert table.loc["flag_forward_lean_min", "change"] == pytest.approx(3.0, abs=1e-9)
+    share = table.loc["flag_forward_lean_pct"]
+    assert (share["week1"], share["week8"], share["change"]) == pytest.approx((30.0, 15.0, -15.0), abs=1e-9)
+    assert share["unit"] == "%" and share["row"].endswith("(% of walking time)")
+    assert "(% of walking time)   30.0   15.0   -15.0" in render_comparison(table.reset_index())
+    table = compare_sessions([walk("a", 600, 180), walk("b", 0, 0), walk("c", 600, 0, ["forward_lean"])])
+    shares = table.set_index("key").loc["flag_forward_lean_pct", ["a", "b", "c"]].astype(float).tolist()
+    assert shares[0] == pytest.approx(30.0) and math.isnan(shares[1]) and math.isnan(shares[2])
+
+
+def test_an_undated_walk_among_dated_ones_says_the_walks_are_not_in_time_order(tmp_path):
+    """Twelve weekly walks, trunk twist falling 1°/week, the shell's order (week1, week10, week11, week12, week2 …),
+    week5's result without a start time: they cannot be sorted by date and stayed in the shell's order without a
+    word — change −8° (week 1 → 9) where the truth over the weeks is −11° (trends audit s42 F1). Truth: the notes
+    name week5 as undated and say the dated walks are not oldest first; given oldest first, only that week5 is
+    undated; every walk dated: no such note. None dated, in the shell's order: the names show week10 before week2
+    and the note says so; in the names' numeric order, nothing to say."""
+    def files(undated):
+        out = []
+        for w in range(1, 13):
+            start = None if w in undated else f"2026-09-{w:02d}T09:00:00+02:00"
+            p = tmp_path / f"week{w}.json"
+            p.write_text(json.dumps({"summary": {**BASE_SUMMARY, "trunk_twist_deg": 13.0 - w,
+                                                 "walking_time_s": 600.0,
+                                                 **({"start_time_iso": start} if start else {})}, "flags": []}))
+            out.append(p)
+        return out
+    shell = [load_session(p) for p in sorted(files({5}), key=str)]
+    notes = comparability_notes(shell)
+    note = next(n for n in notes if "week5 does not say when it was recorded" in n)
+    assert "not oldest first (week12 was recorded after week2)" in note and "do not run over time" in note
+    in_order = [load_session(p) for p in files({5})]
+    note = next(n for n in comparability_notes(in_order) if "does not say when" in n)
+    assert "not oldest first" not in note
+    assert compare_sessions(in_order).set_index("key").loc["trunk_twist_deg", "change"] == pytest.approx(-11.0)
+    assert not any("say when" in n for n in comparability_notes([load_session(p) for p in files(set())]))
+    page = render_comparison_html(shell)
+    assert "week5 does not say when it was recorded" in page
+    # none dated: the names show a shell's listing (week10 before week2); oldest first by name, nothing to say
+    undated = files(set(range(1, 13)))
+    note = next(n for n in comparability_notes([load_session(p) for p in sorted(undated, key=str)])
+                if "do not say when" in n)
+    assert "looks like a file listing's (week10 before week2)" in note
+    assert not any("say when" in n for n in comparability_notes([load_session(p) for p in undated]))
