@@ -415,7 +415,7 @@ def compared_gaits(sessions: Sequence[Session]) -> list[str]:
 def compare_sessions(sessions: Sequence[Session], *,
                      repeat_change: Mapping[str, float] | None = None) -> pd.DataFrame:
     """The comparison table: one row per metric / flag, one column per session, then ``change``
-    (last − first; for a metric, between the first and last sessions with a value of it), ``beyond_spread`` (the last median outside the first's middle half; None when the
+    (last − first; between the first and last sessions with a value in the row), ``beyond_spread`` (the last median outside the first's middle half; None when the
     first walk has no spread for it) and ``beyond_repeat`` (|change| larger than two walks of the
     same person on the same day differ by, :data:`REPEAT_CHANGE`; None without a limit: running rows,
     stride-time variability, asymmetry, walking time, flags). :func:`is_marked` combines the two into
@@ -469,7 +469,7 @@ def compare_sessions(sessions: Sequence[Session], *,
     # a run's time is not 'walking time' to a runner (the key stays: CSV readers rely on it)
     time_row = "Running time" if all_run else "Walking and running time" if split else "Walking time"
     rows.append({"row": time_row, "key": "walking_time_min", "gait": "", "unit": "min",
-                 **dict(zip(labels, walk)), "change": walk[-1] - walk[0], "beyond_spread": None, "beyond_repeat": None})
+                 **dict(zip(labels, walk)), "change": _first_to_last(walk), "beyond_spread": None, "beyond_repeat": None})
     ids = sorted({f.get("id") for s in sessions for f in s.flags if f.get("id")})
     from .report.common import flag_title    # (as chest_label: the report package imports matplotlib)
     for fid in ids:
@@ -480,14 +480,14 @@ def compare_sessions(sessions: Sequence[Session], *,
                        if f.get("id") == fid) / 60 for s in sessions]
         # the single report's title for the flag ('Pace too fast / shuffling'), not its id's words
         rows.append({"row": f"Flag: {flag_title(fid)} (minutes)", "key": f"flag_{fid}_min", "gait": "",
-                     "unit": "min", **dict(zip(labels, minutes)), "change": minutes[-1] - minutes[0],
+                     "unit": "min", **dict(zip(labels, minutes)), "change": _first_to_last(minutes),
                      "beyond_spread": None, "beyond_repeat": None})
         # … and as a share of the walk's walking time: a walker whose walks grow from 10 to 40 minutes while the
         # flag holds 30 % → 15 % of them read '3.0 → 6.0 min, +3.0' — worse, where it came half as often (trends
         # audit s42). None when the walk was not judged for it or found no walking.
         share = [m / w * 100 if w > 0 else math.nan for m, w in zip(minutes, walk)]
         rows.append({"row": f"Flag: {flag_title(fid)} (% of walking time)", "key": f"flag_{fid}_pct", "gait": "",
-                     "unit": "%", **dict(zip(labels, share)), "change": share[-1] - share[0],
+                     "unit": "%", **dict(zip(labels, share)), "change": _first_to_last(share),
                      "beyond_spread": None, "beyond_repeat": None})
     if any(_num((s.summary.get("walking_bouts") or {}).get("n_walking_bouts")) >= 2 for s in sessions):
         # recordings of a day (or walks with stops): the bouts by length, as real-world walking studies compare
@@ -498,7 +498,7 @@ def compare_sessions(sessions: Sequence[Session], *,
             if all(math.isnan(v) for v in vals):
                 continue
             rows.append({"row": label, "key": f"wb_{key}", "gait": "", "unit": unit, **dict(zip(labels, vals)),
-                         "change": vals[-1] - vals[0], "beyond_spread": None, "beyond_repeat": None})
+                         "change": _first_to_last(vals), "beyond_spread": None, "beyond_repeat": None})
     if any(_num((s.summary.get("days") or {}).get("n_valid_days")) >= 1 for s in sessions):
         # recordings of whole days (a week at home before and after treatment): the figures per day worn
         # 10 h or more, as real-world walking studies compare them (never marked, as the bout rows)
@@ -509,7 +509,7 @@ def compare_sessions(sessions: Sequence[Session], *,
             if all(math.isnan(v) for v in vals):
                 continue
             rows.append({"row": label, "key": f"days_{key}", "gait": "", "unit": unit, **dict(zip(labels, vals)),
-                         "change": vals[-1] - vals[0], "beyond_spread": None, "beyond_repeat": None})
+                         "change": _first_to_last(vals), "beyond_spread": None, "beyond_repeat": None})
     if any(s.marks for s in sessions):
         # the walker's symptom marks (imu_gait.marks): how often and how much it hurt, beside the gait's change
         count = [float(len(s.marks)) for s in sessions]
@@ -518,9 +518,17 @@ def compare_sessions(sessions: Sequence[Session], *,
         for key, row, vals in (("marks_n", "Symptom marks (count)", count),
                                ("pain_max", "Highest pain marked (0–10)", worst)):
             rows.append({"row": row, "key": key, "gait": "", "unit": "", **dict(zip(labels, vals)),
-                         "change": vals[-1] - vals[0], "beyond_spread": None, "beyond_repeat": None})
+                         "change": _first_to_last(vals), "beyond_spread": None, "beyond_repeat": None})
     return pd.DataFrame(rows, columns=["row", "key", "gait", "unit", *labels, "change", "beyond_spread",
                                        "beyond_repeat"])
+
+
+def _first_to_last(vals: Sequence[float]) -> float:
+    """A row's change: from the first walk with a value to the last (NaN with fewer than two), as the metric rows
+    take it. Ten weekly walks, the last without a gyroscope (its twist flag not judged), left the twist flag's
+    change '–' over all ten (trends audit s42)."""
+    have = [v for v in vals if not math.isnan(v)]
+    return have[-1] - have[0] if len(have) >= 2 else math.nan
 
 
 def chest_label(key: str, label: str, sessions: Sequence[Session]) -> str:
@@ -599,6 +607,19 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
     if heights and max(heights) - min(heights) > 0.05 and not belt:     # 5 cm: ~3 % of step length
         notes.append("The sensor height used for step length differs between the walks "
                      f"({', '.join(f'{h:.2f} m' for h in sorted(heights))}): step length and speed shift with it.")
+    # the walker's height entered differs: two people's walks in one folder (a clinic's patients, a household
+    # sharing a sensor) — on a treadmill the sensor-height note above is left out, and nothing said so (trends
+    # audit s42). 5 cm: more than a height entered twice, rounded, differs by
+    bodies: dict[float, list[str]] = {}
+    for lab, s in zip(labels, sessions):
+        h = _num(s.summary.get("body_height_m"))
+        if math.isfinite(h):
+            bodies.setdefault(round(h, 2), []).append(lab)
+    if bodies and max(bodies) - min(bodies) > BODY_HEIGHT_NOTE_M:
+        notes.append("The walker's height entered differs between the walks (" + "; ".join(
+            f"{h:.2f} m: {listed(names)}" for h, names in sorted(bodies.items()))
+            + "): are they one person's walks? Walks of two people, or with a wrong height, are no change in the "
+            "walker — and step length and speed shift with the height.")
     # enough steps of each gait for by_gait, but the result has none (it pools them)
     pooled = which(lambda x: not isinstance(x.get("by_gait"), dict)
                    and min(_num(x.get("running_fraction")), 1 - _num(x.get("running_fraction")))
@@ -625,6 +646,8 @@ def comparability_notes(sessions: Sequence[Session]) -> list[str]:
     return notes
 
 
+#: the walker's heights entered this far apart (m, shortest to tallest over the walks) are said to differ
+BODY_HEIGHT_NOTE_M = 0.05
 #: belt speeds this far apart (km/h, slowest to fastest over the walks) are said to differ
 BELT_SPEED_NOTE_KMH = 0.3
 
@@ -703,7 +726,7 @@ def change_words(table: pd.DataFrame) -> str:
     sessions = [c for c in table.columns if c not in TABLE_FIXED_COLUMNS]
     recs = table.to_dict(orient="records")
     skipped = any(not _nan(r["change"]) and (_nan(r[sessions[0]]) or _nan(r[sessions[-1]])) for r in recs)
-    return "change = last − first" + (" (where the first or last walk has no value for a metric, between the first "
+    return "change = last − first" + (" (where the first or last walk has no value in a row, between the first "
                                      "and the last walk that have one)" if skipped else "")
 
 

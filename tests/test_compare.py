@@ -888,3 +888,37 @@ def test_an_undated_walk_among_dated_ones_says_the_walks_are_not_in_time_order(t
                 if "do not say when" in n)
     assert "looks like a file listing's (week10 before week2)" in note
     assert not any("say when" in n for n in comparability_notes([load_session(p) for p in undated]))
+
+
+def test_walks_entered_with_different_walker_heights_ask_whether_they_are_one_persons():
+    """A clinic's folder holding two patients' treadmill walks (heights entered 1.62 and 1.85 m): the sensor-height
+    note is left out on a belt, and nothing said the columns were two people (trends audit s42 F3). Truth: a note
+    naming each height with its walks; heights 2 cm apart (one person, entered twice) or not entered: none."""
+    belt = {**BASE_SUMMARY, "belt_speed_mps": 1.2}
+    def walk(label, height):
+        return Session(label, {**belt, **({"body_height_m": height} if height else {})})
+    notes = comparability_notes([walk("mon", 1.62), walk("wed", 1.85), walk("fri", 1.62)])
+    note = next(n for n in notes if "height entered differs" in n)
+    assert "1.62 m: mon, fri; 1.85 m: wed" in note and "one person's walks?" in note
+    assert not any("height entered" in n for n in comparability_notes([walk("a", 1.62), walk("b", 1.64)]))
+    assert not any("height entered" in n for n in comparability_notes([walk("a", 1.62), walk("b", None)]))
+
+
+def test_a_last_walk_not_judged_for_a_flag_does_not_blank_its_change():
+    """Ten weekly walks, twist-flag minutes 4.0 → 1.0 over weeks 1–9, week 10 without a gyroscope (its twist flag not
+    judged): the flag's change was '–' over all ten, though the metric rows skip such a walk (trends audit s42 F4).
+    Truth (exact): minutes change 1.0 − 4.0 = −3.0 (week 1 → week 9), share −30 points of a 10-minute walk; the
+    footnote says the change ran between the walks that have a value."""
+    sessions = []
+    for w in range(1, 11):
+        minutes = 4.0 - 3.0 * (w - 1) / 8
+        summary = {**BASE_SUMMARY, "walking_time_s": 600.0,
+                   "flags_not_judged": ["trunk_twist_excess"] if w == 10 else []}
+        flags = [] if w == 10 else [{"id": "trunk_twist_excess", "start_s": 60.0, "end_s": 60.0 + 60 * minutes}]
+        sessions.append(session_from_result({"summary": summary, "flags": flags}, f"week{w}"))
+    table = compare_sessions(sessions)
+    rows = table.set_index("key")
+    assert math.isnan(rows.loc["flag_trunk_twist_excess_min", "week10"])
+    assert rows.loc["flag_trunk_twist_excess_min", "change"] == pytest.approx(-3.0, abs=1e-9)
+    assert rows.loc["flag_trunk_twist_excess_pct", "change"] == pytest.approx(-30.0, abs=1e-9)
+    assert "between the first and the last walk that have one" in render_comparison(table)
