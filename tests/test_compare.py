@@ -96,7 +96,7 @@ def test_cli_compare_writes_the_table(walks, tmp_path, capsys):
     assert code == 0 and "week 1" in text and "week 3" in text
     table = pd.read_csv(out)
     assert list(table.columns) == ["row", "key", "gait", "unit", "week 1", "week 3", "change", "beyond_spread",
-                                   "beyond_repeat"]
+                                   "beyond_repeat", "trend", "trend_beyond_noise"]     # (trend: 5 walks or more)
     assert table.set_index("key").loc["cadence_spm", "week 3"] == pytest.approx(115, abs=1)
 
 
@@ -347,7 +347,7 @@ def test_a_walk_labelled_like_a_table_column_keeps_its_own_column(walks, tmp_pat
     table = compare_sessions([load_session(walks / "week1.json", label="gait"),
                               load_session(walks / "week3.csv", label="change")])
     assert list(table.columns) == ["row", "key", "gait", "unit", "gait (2)", "change (2)", "change", "beyond_spread",
-                                   "beyond_repeat"]
+                                   "beyond_repeat", "trend", "trend_beyond_noise"]
     row = table.set_index("key").loc["cadence_spm"]
     assert row["gait (2)"] == pytest.approx(100, abs=1) and row["gait"] == ""
     assert "gait (2)" in render_comparison(table)
@@ -922,3 +922,83 @@ def test_a_last_walk_not_judged_for_a_flag_does_not_blank_its_change():
     assert rows.loc["flag_trunk_twist_excess_min", "change"] == pytest.approx(-3.0, abs=1e-9)
     assert rows.loc["flag_trunk_twist_excess_pct", "change"] == pytest.approx(-30.0, abs=1e-9)
     assert "between the first and the last walk that have one" in render_comparison(table)
+
+
+def _series(n, bounce_change, *, seed, noise_cm=0.4, dated=True, **extra):
+    """``n`` treadmill-free walks twice a week, bounce falling linearly by ``bounce_change`` cm from the first to the
+    last plus Gaussian noise of ``noise_cm`` (a walk's same-day repeat noise: 1.1 cm / 1.96 / √2 ≈ 0.4)."""
+    import datetime as dt
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    t0 = dt.datetime(2026, 9, 1, 9, tzinfo=dt.timezone.utc)
+    out = []
+    for i in range(n):
+        b = 4.0 + bounce_change * i / (n - 1) + float(rng.normal(0, noise_cm))
+        summary = {**BASE_SUMMARY, "vertical_oscillation_cm": b, "walking_time_s": 600.0, **extra,
+                   **({"start_time_iso": (t0 + dt.timedelta(days=3.5 * i)).isoformat()} if dated else {})}
+        out.append(Session(f"s{i + 1}", summary))
+    return out
+
+
+def test_a_steady_change_over_many_walks_shows_in_the_trend_column():
+    """A physio's 16 sessions (twice a week for 8 weeks), bounce truly falling 1.0 cm, each walk off by the same-day
+    repeat noise: last − first rests on two walks and stars such a change in ~42 % of series, whatever their
+    number (trends audit s42 F5, trend_power.py). Truth: without noise the trend is −1.0 cm exactly (±1e-9) and
+    starred; with noise it is the least-squares line's change (±1e-9), its mean over 10 seeded series within ±0.33 cm
+    (3 standard errors) of −1.0, starred in ≥ 7 of 10 seeded series (83 % expected) — more than last − first's * — and with no change starred in
+    ≤ 1 of 10 (4 % expected); fewer than 5 walks or walks worn in two places: no trend; two walks: the text has no
+    trend column."""
+    import numpy as np
+
+    exact = compare_sessions(_series(16, -1.0, seed=0, noise_cm=0.0)).set_index("key").loc["vertical_oscillation_cm"]
+    assert exact["trend"] == pytest.approx(-1.0, abs=1e-9) and exact["trend_beyond_noise"] is True
+    found = found_last_first = false_alarms = 0
+    trends = []
+    for seed in range(10):
+        walks = _series(16, -1.0, seed=seed)
+        row = compare_sessions(walks).set_index("key").loc["vertical_oscillation_cm"]
+        fit = np.polyfit(np.arange(16), [w.summary["vertical_oscillation_cm"] for w in walks], 1)[0] * 15
+        assert row["trend"] == pytest.approx(fit, abs=1e-9), seed
+        trends.append(row["trend"])
+        found += row["trend_beyond_noise"] is True
+        found_last_first += row["beyond_repeat"] is True and row["change"] < 0
+        false_alarms += compare_sessions(_series(16, 0.0, seed=seed)).set_index("key").loc[
+            "vertical_oscillation_cm", "trend_beyond_noise"] is True
+    assert float(np.mean(trends)) == pytest.approx(-1.0, abs=0.33)     # 3 standard errors of a 10-series mean
+    assert found >= 7 and found > found_last_first and false_alarms <= 1, (found, found_last_first, false_alarms)
+    undated = compare_sessions(_series(16, -1.0, seed=0, dated=False)).set_index("key")
+    dated = compare_sessions(_series(16, -1.0, seed=0)).set_index("key")     # (evenly spaced: the same line)
+    assert undated.loc["vertical_oscillation_cm", "trend"] == pytest.approx(
+        dated.loc["vertical_oscillation_cm", "trend"], abs=1e-9)
+    # walks months apart at the end: the line runs against the recording dates (truth: −1.0 cm exactly over days
+    # 0, 1, 2, 3, 100; walk by walk the same values read a bent line and another change)
+    import datetime as dt
+    gap = []
+    for i, day in enumerate((0, 1, 2, 3, 100)):
+        start = (dt.datetime(2026, 1, 5, 9, tzinfo=dt.timezone.utc) + dt.timedelta(days=day)).isoformat()
+        gap.append(Session(f"g{i}", {**BASE_SUMMARY, "vertical_oscillation_cm": 4.0 - day / 100,
+                                     "walking_time_s": 600.0, "start_time_iso": start}))
+    assert compare_sessions(gap).set_index("key").loc["vertical_oscillation_cm", "trend"] == pytest.approx(-1.0, abs=1e-9)
+    table = compare_sessions(_series(16, -1.0, seed=0))
+    text = render_comparison(table)
+    assert " trend" in text.splitlines()[0] and "trend = the change from the first walk" in text
+    assert "trend = the change" in render_comparison_html(_series(16, -1.0, seed=0), table)
+    assert math.isnan(compare_sessions(_series(4, -1.0, seed=0)).set_index("key").loc["vertical_oscillation_cm",
+                                                                                     "trend"])
+    moved = _series(8, -1.0, seed=0)
+    moved[-1].summary["placement"] = "chest"
+    row = compare_sessions(moved).set_index("key").loc["vertical_oscillation_cm"]
+    assert math.isnan(row["trend"]) and row["trend_beyond_noise"] is None
+    # is walking time growing (10 → 25 min over 16 walks, exact) and a flag's share falling (30 → 15 %, exact):
+    # a trend, never marked
+    grow = _series(16, 0.0, seed=0)
+    for i, w in enumerate(grow):
+        w.summary["walking_time_s"] = 600.0 + 900.0 * i / 15
+        w.flags = [{"id": "forward_lean", "start_s": 0.0, "end_s": w.summary["walking_time_s"] * (0.3 - 0.15 * i / 15)}]
+    rows = compare_sessions(grow).set_index("key")
+    assert rows.loc["walking_time_min", "trend"] == pytest.approx(15.0, abs=1e-9)
+    assert rows.loc["flag_forward_lean_pct", "trend"] == pytest.approx(-15.0, abs=1e-9)
+    assert rows.loc["walking_time_min", "trend_beyond_noise"] is None
+    two = render_comparison(compare_sessions(_series(2, -1.0, seed=0)))
+    assert "trend" not in two.splitlines()[0] and "trend =" not in two
