@@ -7,6 +7,7 @@ the engine's own tests.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -95,7 +96,7 @@ def test_cli_compare_writes_the_table(walks, tmp_path, capsys):
     assert code == 0 and "week 1" in text and "week 3" in text
     table = pd.read_csv(out)
     assert list(table.columns) == ["row", "key", "gait", "unit", "week 1", "week 3", "change", "beyond_spread",
-                                   "beyond_repeat"]
+                                   "beyond_repeat", "trend", "trend_beyond_noise"]     # (trend: 5 walks or more)
     assert table.set_index("key").loc["cadence_spm", "week 3"] == pytest.approx(115, abs=1)
 
 
@@ -346,7 +347,7 @@ def test_a_walk_labelled_like_a_table_column_keeps_its_own_column(walks, tmp_pat
     table = compare_sessions([load_session(walks / "week1.json", label="gait"),
                               load_session(walks / "week3.csv", label="change")])
     assert list(table.columns) == ["row", "key", "gait", "unit", "gait (2)", "change (2)", "change", "beyond_spread",
-                                   "beyond_repeat"]
+                                   "beyond_repeat", "trend", "trend_beyond_noise"]
     row = table.set_index("key").loc["cadence_spm"]
     assert row["gait (2)"] == pytest.approx(100, abs=1) and row["gait"] == ""
     assert "gait (2)" in render_comparison(table)
@@ -830,3 +831,174 @@ def test_comparing_many_recordings_says_which_one_it_is_analysing(tmp_path, caps
     assert lines == [f"[{k + 1}/5] analysing {p}" for k, p in enumerate(paths)]
     assert main(["compare", *paths[:2]]) == 0
     assert "analysing" not in capsys.readouterr().err
+
+
+def test_a_flag_is_also_shown_as_a_share_of_walking_time():
+    """Walks that grow from 10 to 40 minutes while the forward-lean flag holds 30 % → 15 % of them: the minutes row
+    read '3.0 → 6.0, +3.0' — the flag coming more often, where it came half as often (trends audit s42 F2). Truth:
+    a row 'Flag: … (% of walking time)' of 30 → 15, change −15 (exact: 180 s of 600, 360 s of 2400); a walk not
+    judged for the flag, or with no walking, has no share ('–'), not 0 %; the minutes row is as before."""
+    def walk(label, walking_s, flag_s, not_judged=()):
+        return session_from_result({"summary": {**BASE_SUMMARY, "walking_time_s": walking_s,
+                                                "flags_not_judged": list(not_judged)},
+                                    "flags": [{"id": "forward_lean", "start_s": 100, "end_s": 100 + flag_s}]
+                                    if flag_s else []}, label)
+    table = compare_sessions([walk("week1", 600, 180), walk("week8", 2400, 360)]).set_index("key")
+    assert table.loc["flag_forward_lean_min", "change"] == pytest.approx(3.0, abs=1e-9)
+    share = table.loc["flag_forward_lean_pct"]
+    assert (share["week1"], share["week8"], share["change"]) == pytest.approx((30.0, 15.0, -15.0), abs=1e-9)
+    assert share["unit"] == "%" and share["row"].endswith("(% of walking time)")
+    assert "(% of walking time)   30.0   15.0   -15.0" in render_comparison(table.reset_index())
+    table = compare_sessions([walk("a", 600, 180), walk("b", 0, 0), walk("c", 600, 0, ["forward_lean"])])
+    shares = table.set_index("key").loc["flag_forward_lean_pct", ["a", "b", "c"]].astype(float).tolist()
+    assert shares[0] == pytest.approx(30.0) and math.isnan(shares[1]) and math.isnan(shares[2])
+
+
+def test_an_undated_walk_among_dated_ones_says_the_walks_are_not_in_time_order(tmp_path):
+    """Twelve weekly walks, trunk twist falling 1°/week, the shell's order (week1, week10, week11, week12, week2 …),
+    week5's result without a start time: they cannot be sorted by date and stayed in the shell's order without a
+    word — change −8° (week 1 → 9) where the truth over the weeks is −11° (trends audit s42 F1). Truth: the notes
+    name week5 as undated and say the dated walks are not oldest first; given oldest first, only that week5 is
+    undated; every walk dated: no such note. None dated, in the shell's order: the names show week10 before week2
+    and the note says so; in the names' numeric order, nothing to say."""
+    def files(undated):
+        out = []
+        for w in range(1, 13):
+            start = None if w in undated else f"2026-09-{w:02d}T09:00:00+02:00"
+            p = tmp_path / f"week{w}.json"
+            p.write_text(json.dumps({"summary": {**BASE_SUMMARY, "trunk_twist_deg": 13.0 - w,
+                                                 "walking_time_s": 600.0,
+                                                 **({"start_time_iso": start} if start else {})}, "flags": []}))
+            out.append(p)
+        return out
+    shell = [load_session(p) for p in sorted(files({5}), key=str)]
+    notes = comparability_notes(shell)
+    note = next(n for n in notes if "week5 does not say when it was recorded" in n)
+    assert "not oldest first (week12 was recorded after week2)" in note and "do not run over time" in note
+    in_order = [load_session(p) for p in files({5})]
+    note = next(n for n in comparability_notes(in_order) if "does not say when" in n)
+    assert "not oldest first" not in note
+    assert compare_sessions(in_order).set_index("key").loc["trunk_twist_deg", "change"] == pytest.approx(-11.0)
+    assert not any("say when" in n for n in comparability_notes([load_session(p) for p in files(set())]))
+    page = render_comparison_html(shell)
+    assert "week5 does not say when it was recorded" in page
+    # none dated: the names show a shell's listing (week10 before week2); oldest first by name, nothing to say
+    undated = files(set(range(1, 13)))
+    note = next(n for n in comparability_notes([load_session(p) for p in sorted(undated, key=str)])
+                if "do not say when" in n)
+    assert "looks like a file listing's (week10 before week2)" in note
+    assert not any("say when" in n for n in comparability_notes([load_session(p) for p in undated]))
+
+
+def test_walks_entered_with_different_walker_heights_ask_whether_they_are_one_persons():
+    """A clinic's folder holding two patients' treadmill walks (heights entered 1.62 and 1.85 m): the sensor-height
+    note is left out on a belt, and nothing said the columns were two people (trends audit s42 F3). Truth: a note
+    naming each height with its walks; heights 2 cm apart (one person, entered twice) or not entered: none."""
+    belt = {**BASE_SUMMARY, "belt_speed_mps": 1.2}
+    def walk(label, height):
+        return Session(label, {**belt, **({"body_height_m": height} if height else {})})
+    notes = comparability_notes([walk("mon", 1.62), walk("wed", 1.85), walk("fri", 1.62)])
+    note = next(n for n in notes if "height entered differs" in n)
+    assert "1.62 m: mon, fri; 1.85 m: wed" in note and "one person's walks?" in note
+    assert not any("height entered" in n for n in comparability_notes([walk("a", 1.62), walk("b", 1.64)]))
+    assert not any("height entered" in n for n in comparability_notes([walk("a", 1.62), walk("b", None)]))
+
+
+def test_a_last_walk_not_judged_for_a_flag_does_not_blank_its_change():
+    """Ten weekly walks, twist-flag minutes 4.0 → 1.0 over weeks 1–9, week 10 without a gyroscope (its twist flag not
+    judged): the flag's change was '–' over all ten, though the metric rows skip such a walk (trends audit s42 F4).
+    Truth (exact): minutes change 1.0 − 4.0 = −3.0 (week 1 → week 9), share −30 points of a 10-minute walk; the
+    footnote says the change ran between the walks that have a value."""
+    sessions = []
+    for w in range(1, 11):
+        minutes = 4.0 - 3.0 * (w - 1) / 8
+        summary = {**BASE_SUMMARY, "walking_time_s": 600.0,
+                   "flags_not_judged": ["trunk_twist_excess"] if w == 10 else []}
+        flags = [] if w == 10 else [{"id": "trunk_twist_excess", "start_s": 60.0, "end_s": 60.0 + 60 * minutes}]
+        sessions.append(session_from_result({"summary": summary, "flags": flags}, f"week{w}"))
+    table = compare_sessions(sessions)
+    rows = table.set_index("key")
+    assert math.isnan(rows.loc["flag_trunk_twist_excess_min", "week10"])
+    assert rows.loc["flag_trunk_twist_excess_min", "change"] == pytest.approx(-3.0, abs=1e-9)
+    assert rows.loc["flag_trunk_twist_excess_pct", "change"] == pytest.approx(-30.0, abs=1e-9)
+    assert "between the first and the last walk that have one" in render_comparison(table)
+
+
+def _series(n, bounce_change, *, seed, noise_cm=0.4, dated=True, **extra):
+    """``n`` treadmill-free walks twice a week, bounce falling linearly by ``bounce_change`` cm from the first to the
+    last plus Gaussian noise of ``noise_cm`` (a walk's same-day repeat noise: 1.1 cm / 1.96 / √2 ≈ 0.4)."""
+    import datetime as dt
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    t0 = dt.datetime(2026, 9, 1, 9, tzinfo=dt.timezone.utc)
+    out = []
+    for i in range(n):
+        b = 4.0 + bounce_change * i / (n - 1) + float(rng.normal(0, noise_cm))
+        summary = {**BASE_SUMMARY, "vertical_oscillation_cm": b, "walking_time_s": 600.0, **extra,
+                   **({"start_time_iso": (t0 + dt.timedelta(days=3.5 * i)).isoformat()} if dated else {})}
+        out.append(Session(f"s{i + 1}", summary))
+    return out
+
+
+def test_a_steady_change_over_many_walks_shows_in_the_trend_column():
+    """A physio's 16 sessions (twice a week for 8 weeks), bounce truly falling 1.0 cm, each walk off by the same-day
+    repeat noise: last − first rests on two walks and stars such a change in ~42 % of series, whatever their
+    number (trends audit s42 F5, trend_power.py). Truth: without noise the trend is −1.0 cm exactly (±1e-9) and
+    starred; with noise it is the least-squares line's change (±1e-9), its mean over 10 seeded series within ±0.33 cm
+    (3 standard errors) of −1.0, starred in ≥ 7 of 10 seeded series (83 % expected) — more than last − first's * — and with no change starred in
+    ≤ 1 of 10 (4 % expected); fewer than 5 walks or walks worn in two places: no trend; two walks: the text has no
+    trend column."""
+    import numpy as np
+
+    exact = compare_sessions(_series(16, -1.0, seed=0, noise_cm=0.0)).set_index("key").loc["vertical_oscillation_cm"]
+    assert exact["trend"] == pytest.approx(-1.0, abs=1e-9) and exact["trend_beyond_noise"] is True
+    found = found_last_first = false_alarms = 0
+    trends = []
+    for seed in range(10):
+        walks = _series(16, -1.0, seed=seed)
+        row = compare_sessions(walks).set_index("key").loc["vertical_oscillation_cm"]
+        fit = np.polyfit(np.arange(16), [w.summary["vertical_oscillation_cm"] for w in walks], 1)[0] * 15
+        assert row["trend"] == pytest.approx(fit, abs=1e-9), seed
+        trends.append(row["trend"])
+        found += row["trend_beyond_noise"] is True
+        found_last_first += row["beyond_repeat"] is True and row["change"] < 0
+        false_alarms += compare_sessions(_series(16, 0.0, seed=seed)).set_index("key").loc[
+            "vertical_oscillation_cm", "trend_beyond_noise"] is True
+    assert float(np.mean(trends)) == pytest.approx(-1.0, abs=0.33)     # 3 standard errors of a 10-series mean
+    assert found >= 7 and found > found_last_first and false_alarms <= 1, (found, found_last_first, false_alarms)
+    undated = compare_sessions(_series(16, -1.0, seed=0, dated=False)).set_index("key")
+    dated = compare_sessions(_series(16, -1.0, seed=0)).set_index("key")     # (evenly spaced: the same line)
+    assert undated.loc["vertical_oscillation_cm", "trend"] == pytest.approx(
+        dated.loc["vertical_oscillation_cm", "trend"], abs=1e-9)
+    # walks months apart at the end: the line runs against the recording dates (truth: −1.0 cm exactly over days
+    # 0, 1, 2, 3, 100; walk by walk the same values read a bent line and another change)
+    import datetime as dt
+    gap = []
+    for i, day in enumerate((0, 1, 2, 3, 100)):
+        start = (dt.datetime(2026, 1, 5, 9, tzinfo=dt.timezone.utc) + dt.timedelta(days=day)).isoformat()
+        gap.append(Session(f"g{i}", {**BASE_SUMMARY, "vertical_oscillation_cm": 4.0 - day / 100,
+                                     "walking_time_s": 600.0, "start_time_iso": start}))
+    assert compare_sessions(gap).set_index("key").loc["vertical_oscillation_cm", "trend"] == pytest.approx(-1.0, abs=1e-9)
+    table = compare_sessions(_series(16, -1.0, seed=0))
+    text = render_comparison(table)
+    assert " trend" in text.splitlines()[0] and "trend = the change from the first walk" in text
+    assert "trend = the change" in render_comparison_html(_series(16, -1.0, seed=0), table)
+    assert math.isnan(compare_sessions(_series(4, -1.0, seed=0)).set_index("key").loc["vertical_oscillation_cm",
+                                                                                     "trend"])
+    moved = _series(8, -1.0, seed=0)
+    moved[-1].summary["placement"] = "chest"
+    row = compare_sessions(moved).set_index("key").loc["vertical_oscillation_cm"]
+    assert math.isnan(row["trend"]) and row["trend_beyond_noise"] is None
+    # is walking time growing (10 → 25 min over 16 walks, exact) and a flag's share falling (30 → 15 %, exact):
+    # a trend, never marked
+    grow = _series(16, 0.0, seed=0)
+    for i, w in enumerate(grow):
+        w.summary["walking_time_s"] = 600.0 + 900.0 * i / 15
+        w.flags = [{"id": "forward_lean", "start_s": 0.0, "end_s": w.summary["walking_time_s"] * (0.3 - 0.15 * i / 15)}]
+    rows = compare_sessions(grow).set_index("key")
+    assert rows.loc["walking_time_min", "trend"] == pytest.approx(15.0, abs=1e-9)
+    assert rows.loc["flag_forward_lean_pct", "trend"] == pytest.approx(-15.0, abs=1e-9)
+    assert rows.loc["walking_time_min", "trend_beyond_noise"] is None
+    two = render_comparison(compare_sessions(_series(2, -1.0, seed=0)))
+    assert "trend" not in two.splitlines()[0] and "trend =" not in two
