@@ -488,3 +488,30 @@ def test_export_refuses_a_batchs_pooled_bouts_table_of_the_same_header(tmp_path,
         assert main(["batch", str(new_walk), "-q", "--out", str(summary), "--export-dir", str(study)]) == 0, marker
         assert list(_read(study, "bouts.csv")["recording"].map(lambda r: Path(r).name).unique()) == ["new.csv"]
         (study / ".imu_gait-export").unlink()
+
+
+def test_an_export_failure_at_the_end_still_says_how_the_batch_went(tmp_path, monkeypatch, capsys):
+    """Review-2 s41 L5: the export failing as its tables are joined (a full disk: injected) raised out of
+    run_batch, so the batch's closing lines — "N of M recordings analysed", each failed recording — were never
+    said. Now they are, the export is said NOT written, then the error, and the exit code is still 2."""
+    import errno
+
+    from imu_gait.report import research_export
+
+    files = [_short_walk(tmp_path / f"w{i}.csv", i, 20.0) for i in (1, 2)]
+    bad = tmp_path / "broken.csv"
+    bad.write_text("this is not a recording\n")
+
+    def full_disk(self):
+        self.discard()
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(research_export.ExportWriter, "finish", full_disk)
+    out, summary = tmp_path / "export", tmp_path / "s.csv"
+    assert main(["batch", *map(str, files), str(bad), "--out", str(summary), "--export-dir", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"2 of 3 recordings analysed; summary: {summary}; research export: NOT written" in err, err
+    assert f"failed: {bad}" in err, err
+    assert err.rstrip().splitlines()[-2].startswith(f"imu-gait: error: {out}: could not write the research export "
+                                                    "(No space left on device)"), err
+    assert list(pd.read_csv(summary)["status"]) == ["ok", "ok", "error"]
+    assert list(out.iterdir()) == []
