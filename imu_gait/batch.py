@@ -874,16 +874,26 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
         # a no-op once finish or spill's discard removed it; review-2 s41 L1)
         if spool is not None:
             spool.discard()
-    if export_failed:
-        exc = export_failed[0]
-        raise ImuGaitError(f"{export_dir}: could not write the research export ({exc.strerror or exc}); the "
-                           "summary and the other tables were written"
-                           "\n  What to do: free some space or choose a folder you can write to, and run the "
-                           "batch again with --export-dir")
     for r in rows:
         for key in (*pooled, "_export"):
             r.pop(key, None)
+    if export_failed:
+        exc = export_failed[0]
+        raise ExportFailedError(f"{export_dir}: could not write the research export ({exc.strerror or exc}); the "
+                                "summary and the other tables were written"
+                                "\n  What to do: free some space or choose a folder you can write to, and run the "
+                                "batch again with --export-dir", rows)
     return rows
+
+
+class ExportFailedError(ImuGaitError):
+    """:func:`run_batch`'s research export could not be written, every other output was: ``rows`` are the
+    batch's rows as it returns them, so a caller can still say how the batch went (review-2 s41 L5: the
+    closing lines — "N of M recordings analysed", the notes, each failed recording — were lost)."""
+
+    def __init__(self, message: str, rows: list[dict[str, Any]]):
+        super().__init__(message)
+        self.rows = rows
 
 
 def _add_study_columns(rows: list[dict[str, Any]], recordings: list[Path], table: ContextTable | None) -> None:

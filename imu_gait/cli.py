@@ -865,7 +865,7 @@ BATCH_LOG_ABOVE = 5
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import run_batch
+    from .batch import ExportFailedError, run_batch
 
     context_table = None
     if args.context_table is not None:
@@ -954,16 +954,21 @@ def cmd_batch(args: argparse.Namespace) -> int:
         # of those names was refused above, so none is left out here unsaid)
         from .report.research_export import EXPORT_FILES
         exclude += [os.path.join(args.export_dir, name) for name in EXPORT_FILES]
+    export_error: Exception | None = None
     try:
         # run_batch writes the table itself, so that a Ctrl-C an hour in keeps the rows done so far
         with writing("--out", args.out):
-            rows = run_batch(args.paths, args.out, recursive=args.recursive, read_options=read_options(args),
+            try:
+                rows = run_batch(args.paths, args.out, recursive=args.recursive, read_options=read_options(args),
                              context=analysis_context(args), json_dir=args.json_dir, jobs=args.jobs,
                              progress=progress, exclude=exclude,
                              steps_dir=args.steps_dir, score_references=args.score_references,
                              ref_unit=args.ref_unit or "s", flags_csv=args.flags_csv, bouts_csv=args.bouts_csv, days_csv=args.days_csv,
                              export_dir=args.export_dir, note=notes.append, context_table=context_table,
                              anonymise=args.anonymise)
+            except ExportFailedError as exc:
+                # the summary and the other tables are written: their closing lines are said, then the error
+                rows, export_error = exc.rows, exc
     except KeyboardInterrupt:
         if bar is not None:
             bar.stop()
@@ -981,7 +986,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
               + (f"; flags: {args.flags_csv}" if args.flags_csv else "")
               + (f"; bouts: {args.bouts_csv}" if args.bouts_csv else "")
               + (f"; days: {args.days_csv}" if args.days_csv else "")
-              + (f"; research export: {args.export_dir}" if args.export_dir else ""), file=sys.stderr)
+              + (f"; research export: {args.export_dir}" if args.export_dir and export_error is None else "")
+              + ("; research export: NOT written (see the error below)" if export_error is not None else ""),
+              file=sys.stderr)
         for line in notes:
             print(f"  {terminal_safe(line)}", file=sys.stderr)
         if not args.recursive and args.paths:
@@ -1017,6 +1024,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
                   f"{pooled['f1']:.3f} (precision {pooled['precision']:.3f}, recall {pooled['recall']:.3f}; "
                   f"{pooled['tp']} matched, {pooled['fn']} missed, {pooled['fp']} false)"
                   + (f"; {unscored} not scored (ref_status says why)" if unscored else ""), file=sys.stderr)
+    if export_error is not None:
+        # (as main says any other error, and its exit code: an output asked for is missing)
+        print(f"{PROG}: error: {terminal_safe(command_line_words(str(export_error)))}", file=sys.stderr)
+        return 2
     return 1 if failed else 0
 
 

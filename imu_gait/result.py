@@ -185,6 +185,7 @@ class AnalysisResult:
         """The JSON contract as Python objects (``steps=False``: without the per-step rows, for
         :meth:`write_json`, which turns them into text a few thousand at a time)."""
         from . import __version__  # late: the package imports this module while it is being set up
+        from ._source_commit import source_commit
         from .strain import DISCLAIMER  # late: strain imports this module
 
         rows = self.steps.replace({np.nan: None}).to_dict(orient="records") if steps else []
@@ -192,6 +193,9 @@ class AnalysisResult:
             # which release made the numbers: metrics and rules change between versions. An extra
             # top-level key (docs/json.md: keys may be added, not change meaning).
             "imu_gait_version": __version__,
+            # … and, run from a git checkout, which commit (the version is the same for all of a development
+            # checkout's): None for an installed release. Another extra top-level key
+            "imu_gait_source": source_commit(),
             # the not-a-diagnosis note with the symptoms that need a clinician (pain down a leg, numbness,
             # weakness, bladder/bowel changes): a tool that shows these flags must be able to show it too,
             # as the terminal and HTML reports do. Another extra top-level key.

@@ -3214,6 +3214,11 @@ def _rebase_to_same_pace(grid: dict, cfg: StrainConfig, notes: list[str], fixed:
     groups: list[dict] = []              # per pace: gait, level (cadence ratio), blocks in time order
     for g, state in fixed.items():
         for q in (state.get("same_pace") or ()) if isinstance(state, dict) else ():
+            # a group with no rows whose first block ended before the steps judged can never be matched right
+            # again (its level was read from that block's start): left, it caught later blocks at that level
+            # and kept them unjudged against their pace (review-2 s41 L4)
+            if not len(q["time_s"]) and float(q["first_block_end_s"]) + PACE_BLOCK_GAP_S < first_step_s:
+                continue
             groups.append({"gait": g, "level": float(q["level"]), "first_t0": float(q["first_block_t0"]),
                            "first_end": float(q["first_block_end_s"]), "kept": q, "blocks": []})
     if n == 0:
@@ -3250,7 +3255,21 @@ def _rebase_to_same_pace(grid: dict, cfg: StrainConfig, notes: list[str], fixed:
         if short and (t_last_walk - t[i1] > PACE_BLOCK_GAP_S or t[i1] - t[i0] < PACE_JOIN_MIN_S):
             continue
         g, level = gaits[counts.argmax()], float(np.nanmedian(ratio[rows]))
-        same = [q for q in groups if q["gait"] == g and abs(level / q["level"] - 1.0) <= PACE_SAME_FRAC]
+        # a carried group whose first block is this one, seen again (live, the recent steps only): its level was
+        # read from the block's first seconds and is read again from all of it now, as a judgement of the whole
+        # walk reads it — frozen, a slow speed ramp left it 3 % off the block's pace: the block opened a second
+        # group and later blocks matched the stale one, unjudged against their pace for 35–45 s, not 10 s
+        # (review-2 s41 L4)
+        own = [q for q in groups if "kept" in q and not q["blocks"] and q["gait"] == g
+               and t[i0] <= q["first_end"] + PACE_BLOCK_GAP_S and np.sign(q["level"] - 1.0) == np.sign(level - 1.0)]
+        same = [q for q in groups if q["gait"] == g and abs(level / q["level"] - 1.0) <= PACE_SAME_FRAC
+                and not any(q is o for o in own)]
+        if own and same:
+            groups.remove(own[0])       # the block came back to an earlier pace: it is a later block of that one
+            own = []
+        elif own:
+            own[0]["level"] = level
+            same = own
         if short and not (same and rows_so_far(same[0]) * cfg.grid_s >= SAME_BELT_MIN_S):
             continue
         rows_g = rows & (grid["gait"] == g)

@@ -961,3 +961,42 @@ def test_each_commands_help_names_only_options_it_has():
             named = re.findall(r"(?<!analyze )(?<![\w-])(--[a-z][a-z0-9-]*)", action.help or "")
             wrong += [(name, action.option_strings[0], o) for o in named if o not in options]
     assert not wrong, wrong
+
+
+def test_the_json_says_which_commit_of_a_git_checkout_made_it(tmp_path):
+    """imu_gait_version is the release's number: every commit of a development checkout wrote the same, so a
+    researcher could not tell which code made a result. Run from a git checkout, the JSON also carries the commit
+    (``imu_gait_source``, git describe: HEAD's 12-hex abbreviation in it); from a copy that is no git checkout, or
+    with no git on the PATH, it is null and the analysis runs as ever."""
+    import shutil
+
+    from imu_gait.synthetic import synthesize_walk
+    from imu_gait.io.native import write_native
+
+    package_root = Path(imu_gait.__file__).resolve().parents[1]
+    rec, _ = synthesize_walk(20.0, seed=1)
+    walk = tmp_path / "walk.csv"
+    write_native(walk, rec)
+    script = ("import json, sys, imu_gait; from imu_gait.cli import main; "
+              "assert main(['analyze', sys.argv[1], '-q', '--json', sys.argv[2]]) == 0; "
+              "print(json.load(open(sys.argv[2]))['imu_gait_source'])")
+
+    def source_in_json(code_root: Path, path_env: str | None = None) -> str:
+        env = {**os.environ, "PYTHONPATH": str(code_root)}
+        if path_env is not None:
+            env["PATH"] = path_env
+        done = subprocess.run([sys.executable, "-c", script, str(walk), str(tmp_path / "out.json")], env=env,
+                              cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    git = shutil.which("git")
+    if git is None or not (package_root / ".git").exists():
+        pytest.skip("not run from a git checkout")
+    head = subprocess.run([git, "-C", str(package_root), "rev-parse", "--short=12", "HEAD"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    assert head in source_in_json(package_root)
+    assert source_in_json(package_root, path_env=str(tmp_path / "no-git-here")) == "None"
+    copy = tmp_path / "copy"
+    shutil.copytree(package_root / "imu_gait", copy / "imu_gait", ignore=shutil.ignore_patterns("__pycache__"))
+    assert source_in_json(copy) == "None"

@@ -16,7 +16,7 @@ import pytest
 import imu_gait
 from imu_gait.cli import main
 from imu_gait.io.native import write_native
-from imu_gait.report.research_export import EXPORT_FILES, MINUTE_COLUMNS, STEP_EXPORT_COLUMNS
+from imu_gait.report.research_export import EXPORT_FILES, EXPORT_MARKER, MINUTE_COLUMNS, STEP_EXPORT_COLUMNS
 from imu_gait.synthetic import synthesize_walk
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,7 +44,7 @@ def synthetic(tmp_path_factory):
 
 def test_export_writes_five_tables_with_fixed_columns(synthetic):
     path, _, out = synthetic
-    assert sorted(p.name for p in out.iterdir()) == sorted(EXPORT_FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted((*EXPORT_FILES, EXPORT_MARKER))
     steps, minutes = _read(out, "steps.csv"), _read(out, "minutes.csv")
     assert list(steps.columns) == list(STEP_EXPORT_COLUMNS)
     assert list(minutes.columns) == list(MINUTE_COLUMNS)
@@ -235,7 +235,8 @@ def test_batch_export_into_the_recordings_folder_never_drops_or_overwrites_a_rec
         assert sorted(Path(r).name for r in pd.read_csv(summary)["recording"]) == ["walk.csv", "walk2.csv"], run
         steps = _read(data, "steps.csv")
         assert sorted(Path(r).name for r in steps["recording"].unique()) == ["walk.csv", "walk2.csv"], run
-    assert not [p for p in data.iterdir() if p.name.startswith(".")]          # no chunk folder left behind
+    # no chunk folder left behind: the one hidden file is the export's marker (its bouts table's SHA-256)
+    assert [p.name for p in data.iterdir() if p.name.startswith(".")] == [".imu_gait-export"]
 
 
 @pytest.mark.parametrize("name, holds", [("minutes.csv", "recording"), ("bouts.csv", "analyze --bouts-csv"),
@@ -300,7 +301,7 @@ def test_batch_export_is_the_recordings_own_exports_in_input_order(tmp_path, job
             lines = (single / name).read_text().splitlines()
             own += lines if i == 0 else lines[1:]
         assert pooled == own, name
-    assert sorted(p.name for p in out.iterdir()) == sorted(EXPORT_FILES)        # no chunk folder left behind
+    assert sorted(p.name for p in out.iterdir()) == sorted((*EXPORT_FILES, EXPORT_MARKER))        # no chunk folder left behind
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -322,7 +323,7 @@ def test_ctrl_c_during_a_batch_keeps_the_export_of_the_recordings_done(tmp_path,
     assert len(done) >= 2 and "interrupted" in set(table["status"])
     if jobs == 1:
         assert done == [str(files[0]), str(files[1])]
-    assert sorted(p.name for p in out.iterdir()) == sorted(EXPORT_FILES)        # no chunk folder left behind
+    assert sorted(p.name for p in out.iterdir()) == sorted((*EXPORT_FILES, EXPORT_MARKER))        # no chunk folder left behind
     for name in ("steps.csv", "minutes.csv", "settings.csv"):
         assert list(_read(out, name)["recording"].unique()) == done, name
     steps = _read(out, "steps.csv")
@@ -450,3 +451,67 @@ def test_ctrl_c_then_a_full_disk_in_the_interrupts_export_ends_as_an_interrupt(t
         run_batch(files, summary, export_dir=out, jobs=1)
     assert list(pd.read_csv(summary)["status"]) == ["ok", "interrupted"]
     assert calls == [0, 0] and list(out.iterdir()) == []
+
+
+def test_export_refuses_a_batchs_pooled_bouts_table_of_the_same_header(tmp_path, capsys):
+    """Review-2 s41 L3: ``batch old/ --bouts-csv DIR/bouts.csv`` (no context table) writes the very header of the
+    export's bouts table, so a later ``batch new/ --export-dir DIR`` replaced it with other recordings' bouts
+    without a word. Now refused before any analysis, naming the file and what to do, the table byte for byte
+    as it was; the export's own bouts table (known by its marker) is still replaced on a re-run."""
+    old_walk = _short_walk(tmp_path / "old.csv", 1)
+    new_walk = _short_walk(tmp_path / "new.csv", 2)
+    study = tmp_path / "study"
+    study.mkdir()
+    pooled = study / "bouts.csv"
+    assert main(["batch", str(old_walk), "-q", "--out", str(tmp_path / "s0.csv"), "--bouts-csv", str(pooled)]) == 0
+    before = pooled.read_bytes()
+    assert before.startswith(b"recording,walking_bout,")        # the export's bouts header: the clash
+    capsys.readouterr()
+    summary = tmp_path / "s1.csv"
+    assert main(["batch", str(new_walk), "-q", "--out", str(summary), "--export-dir", str(study)]) == 2
+    err = capsys.readouterr().err
+    assert f"would write bouts.csv over {pooled}" in err and "not one this research export wrote" in err, err
+    assert "move bouts.csv away" in err, err
+    assert pooled.read_bytes() == before and not summary.exists()
+    # a pooled table written over an export's own bouts table: its SHA-256 is not the one the marker holds
+    pooled.rename(tmp_path / "kept_bouts.csv")
+    assert main(["batch", str(new_walk), "-q", "--out", str(summary), "--export-dir", str(study)]) == 0
+    assert (study / ".imu_gait-export").is_file()
+    assert main(["batch", str(old_walk), "-q", "--out", str(tmp_path / "s0.csv"), "--bouts-csv", str(pooled)]) == 0
+    capsys.readouterr()
+    assert main(["batch", str(new_walk), "-q", "--out", str(summary), "--export-dir", str(study)]) == 2
+    assert "not one this research export wrote" in capsys.readouterr().err
+    assert pooled.read_bytes() == before
+    # the export's own tables, and an export made before the marker (all five tables, no marker), are replaced
+    pooled.unlink()
+    for marker in ("kept", "removed"):
+        assert main(["batch", str(new_walk), "-q", "--out", str(summary), "--export-dir", str(study)]) == 0, marker
+        assert list(_read(study, "bouts.csv")["recording"].map(lambda r: Path(r).name).unique()) == ["new.csv"]
+        (study / ".imu_gait-export").unlink()
+
+
+def test_an_export_failure_at_the_end_still_says_how_the_batch_went(tmp_path, monkeypatch, capsys):
+    """Review-2 s41 L5: the export failing as its tables are joined (a full disk: injected) raised out of
+    run_batch, so the batch's closing lines — "N of M recordings analysed", each failed recording — were never
+    said. Now they are, the export is said NOT written, then the error, and the exit code is still 2."""
+    import errno
+
+    from imu_gait.report import research_export
+
+    files = [_short_walk(tmp_path / f"w{i}.csv", i, 20.0) for i in (1, 2)]
+    bad = tmp_path / "broken.csv"
+    bad.write_text("this is not a recording\n")
+
+    def full_disk(self):
+        self.discard()
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(research_export.ExportWriter, "finish", full_disk)
+    out, summary = tmp_path / "export", tmp_path / "s.csv"
+    assert main(["batch", *map(str, files), str(bad), "--out", str(summary), "--export-dir", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"2 of 3 recordings analysed; summary: {summary}; research export: NOT written" in err, err
+    assert f"failed: {bad}" in err, err
+    assert err.rstrip().splitlines()[-2].startswith(f"imu-gait: error: {out}: could not write the research export "
+                                                    "(No space left on device)"), err
+    assert list(pd.read_csv(summary)["status"]) == ["ok", "ok", "error"]
+    assert list(out.iterdir()) == []

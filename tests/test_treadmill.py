@@ -647,3 +647,61 @@ def test_each_stages_cadence_under_40_hz_is_taken_over_spans_of_strides_as_the_s
     per = imu_gait.analyze(rec, treadmill_schedule=sched).summary["by_treadmill_stage"]
     assert abs(per[0]["cadence_spm"] - 165.0) <= 1.0, per[0]
     assert abs(per[1]["cadence_spm"] - 175.0) <= 1.0, per[1]
+
+
+def _pace_grid(duration_s: int, blocks, ramp_s: int, seed: int = 0) -> dict:
+    """A 1-s judgement grid of a treadmill walk with no belt speed entered: cadence 100 spm, and blocks at
+    ``level`` × that cadence, each reached by a linear ramp of ``ramp_s`` (a slow speed-up); the other
+    :data:`~imu_gait.strain.SAME_BELT_METRICS` ~3 and rising with the pace. 0.4 % cadence noise."""
+    from imu_gait.strain import SAME_BELT_METRICS
+
+    rng = np.random.default_rng(seed)
+    ratio = np.ones(duration_s)
+    for start, end, level in blocks:
+        ratio[start:end] = level
+        ratio[start:start + ramp_s] = 1 + (level - 1) * np.arange(1, ramp_s + 1) / ramp_s
+    ratio *= 1 + 0.004 * rng.standard_normal(duration_s)
+    grid = {"time_s": np.arange(duration_s, dtype=float), "cadence_spm": 100 * ratio,
+            "cadence_spm_baseline": np.full(duration_s, 100.0), "walking": np.ones(duration_s, bool),
+            "gait": np.array(["walk"] * duration_s, object), "baseline_end_s": np.full(duration_s, 60.0)}
+    for k in SAME_BELT_METRICS:
+        if k != "cadence_spm":
+            grid[k] = (1 + 0.4 * (ratio - 1)) * (3 + 0.1 * rng.standard_normal(duration_s))
+            grid[k + "_baseline"] = np.full(duration_s, 3.0)
+    return grid
+
+
+@pytest.mark.parametrize("level, ramp_s", [(1.30, 25), (1.30, 30), (1.20, 30)])
+def test_a_new_pace_reached_by_a_slow_ramp_after_20_min_leaves_one_pace_group_live(level, ramp_s):
+    """Review-2 s41 L4: live, a walk over 20 min with no belt speed entered re-judges the last 10 min with each pace's
+    group carried on. A pace first walked after 20 min and reached by a slow speed ramp (25–30 s) got its level
+    read once from the block's first seconds (1.246 for a 1.30 pace) and frozen; the block then opened a second
+    group, the first stayed with 0 rows and caught the later blocks, which waited 35–45 s to be judged against
+    their pace, and a stale group could fill with ramp rows (the baseline 0.06 cm off offline's). Driven as live
+    drives it (every 5 s: the whole walk to 20 min, then the last 600 s with the state carried), the state now
+    ends as one group at the pace (within 1 % of the truth); the later blocks' rows judged live against the
+    slow baseline where offline judges them against their pace are no more than the median needs to reach the
+    pace (ramp + 15 s), and the baseline they are judged against elsewhere is offline's (within 0.01 cm)."""
+    from imu_gait.strain import StrainConfig, _rebase_to_same_pace
+
+    cfg, duration_s, tail_s = StrainConfig(), 2520, 600
+    blocks = [(1300, 1420, level), (1700, 1820, level), (2100, 2220, level)]
+    grid = _pace_grid(duration_s, blocks, ramp_s)
+    whole = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in grid.items()}
+    _rebase_to_same_pace(whole, cfg, [])
+    state, live = {}, np.full(duration_s, np.nan)
+    for end in range(70, duration_s + 1, 5):
+        start = end - tail_s if end > 2 * tail_s else 0
+        view = {k: (v[start:end].copy() if isinstance(v, np.ndarray) else v) for k, v in grid.items()}
+        _, tables = _rebase_to_same_pace(view, cfg, [], state if start else {}, float(start), float(end - 1))
+        state = {"walk": {"same_pace": tables.get("walk", [])}}
+        live[end - 5:end] = view["vertical_oscillation_cm_baseline"][-5:]
+    fast = [q for q in state["walk"]["same_pace"] if q["level"] > 1]
+    assert len(fast) == 1, [(round(q["level"], 3), len(q["time_s"])) for q in fast]
+    assert fast[0]["level"] == pytest.approx(level, rel=0.01) and len(fast[0]["time_s"]) == 120
+    slow_base = grid["vertical_oscillation_cm_baseline"]
+    offline = whole["vertical_oscillation_cm_baseline"]
+    late = (live == slow_base) & (offline != slow_base)
+    for b0, b1, _ in blocks[1:]:
+        assert late[b0:b1].sum() <= ramp_s + 15, (b0, int(late[b0:b1].sum()))
+    assert np.nanmax(np.abs(live - offline)[~late]) <= 0.01

@@ -300,8 +300,41 @@ _EXPORT_HEADER_START = {"steps.csv": STEP_EXPORT_COLUMNS[:4], "minutes.csv": MIN
                         "dictionary.csv": ("table", "column", "unit", "description")}
 
 
-def _is_earlier_export_table(path: Path, name: str) -> bool:
-    """True when ``path`` holds the header this module writes for ``name`` (an export made before)."""
+#: a hidden file the export leaves in its folder: the SHA-256 of the bouts table it wrote. Without a context
+#: table a batch's pooled ``--bouts-csv DIR/bouts.csv`` has the very header of the export's bouts table (the same
+#: writer), so the header alone cannot tell them apart (review-2 s41 L3: such a table was replaced unsaid)
+EXPORT_MARKER = ".imu_gait-export"
+
+
+def _sha256(path: Path) -> str | None:
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _marker_bouts_sha256(folder: Path) -> str | None:
+    """The bouts table's SHA-256 the export's marker holds; "" when the folder has no marker (an export made
+    before the marker, or none), None when the marker cannot be read."""
+    import json
+
+    marker = folder / EXPORT_MARKER
+    if not os.path.lexists(marker):
+        return ""
+    try:
+        with open(marker, encoding="utf-8") as fh:
+            return str(json.load(fh)["bouts.csv"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _header_matches(path: Path, name: str) -> bool:
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
             head = fh.readline(4096)
@@ -310,6 +343,21 @@ def _is_earlier_export_table(path: Path, name: str) -> bool:
     cols = tuple(c.strip().strip('"') for c in head.lstrip("\ufeff").rstrip("\r\n").split(","))
     start = _EXPORT_HEADER_START[name]
     return cols[:len(start)] == tuple(start)
+
+
+def _is_earlier_export_table(path: Path, name: str) -> bool:
+    """True when ``path`` holds the header this module writes for ``name`` (an export made before). The bouts
+    table must also be the one the export's marker (:data:`EXPORT_MARKER`) names by its SHA-256; in a folder
+    without a marker (an export made before it) only when the folder's settings and dictionary tables are an
+    export's too — the export writes all five together, a batch never writes those two."""
+    if not _header_matches(path, name):
+        return False
+    if name != "bouts.csv":
+        return True
+    recorded = _marker_bouts_sha256(path.parent)
+    if recorded == "":
+        return all(_header_matches(path.parent / other, other) for other in ("settings.csv", "dictionary.csv"))
+    return recorded is not None and recorded == _sha256(path)
 
 
 def foreign_export_targets(folder: str | os.PathLike) -> list[tuple[Path, str]]:
@@ -328,8 +376,14 @@ def foreign_export_targets(folder: str | os.PathLike) -> list[tuple[Path, str]]:
             out.append((path, "a folder"))
         elif not path.is_file() or not _is_earlier_export_table(path, name):
             kind = output_table_kind(path) if path.is_file() else None
-            out.append((path, f"imu_gait's {kind}, not the export's {name[:-4]} table" if kind
-                        else "not a table of an earlier research export (a recording or another file)"))
+            if name == "bouts.csv" and path.is_file() and _header_matches(path, name):
+                what = ("imu_gait's bouts table, not one this research export wrote (a batch's pooled "
+                        "--bouts-csv has the same columns; the export's own bouts table is known by the "
+                        f"{EXPORT_MARKER} file it leaves)")
+            else:
+                what = (f"imu_gait's {kind}, not the export's {name[:-4]} table" if kind
+                        else "not a table of an earlier research export (a recording or another file)")
+            out.append((path, what))
     return out
 
 
@@ -396,6 +450,9 @@ class ExportWriter:
                  "bouts": ("recording", *BOUT_CSV_COLUMNS), "settings": ("recording", "setting", "value")}
         written = []
         try:
+            # (an old marker would vouch for its bouts table while the new one is not written yet)
+            if os.path.lexists(self.folder / EXPORT_MARKER) and not (self.folder / EXPORT_MARKER).is_dir():
+                os.unlink(self.folder / EXPORT_MARKER)
             for name in EXPORT_FILES:
                 path = self.folder / name
                 with atomic_text_file(str(path), newline="") as fh:    # whole or not at all
@@ -408,9 +465,19 @@ class ExportWriter:
                             with open(self._chunk(i, key), encoding="utf-8", newline="") as part:
                                 shutil.copyfileobj(part, fh, 1 << 20)
                 written.append(path)
+            # (after the tables: a marker naming a bouts table not yet written would vouch for the old one)
+            self._write_marker()
         finally:
             self.discard()
         return written
+
+    def _write_marker(self) -> None:
+        import json
+
+        with atomic_text_file(str(self.folder / EXPORT_MARKER)) as fh:
+            json.dump({"written_by": "imu_gait research export", "bouts.csv": _sha256(self.folder / "bouts.csv")},
+                      fh)
+            fh.write("\n")
 
     def discard(self) -> None:
         """Remove the chunks (nothing of the export is written)."""
