@@ -293,6 +293,12 @@ SENSOR_TURN_AGREE_DEG = 20.0
 #: 3° stoop read as a 3° backward lean. The next ~180° reversal — during a walk or at a later walk's start — ends
 #: the stretch. Within SENSOR_TURN_DEG of 180°: anything nearer a half turn than a clear turn's threshold
 REVERSAL_MIN_DEG = 180.0 - SENSOR_TURN_DEG
+#: … between two walks on a treadmill a reversal is walking backwards only while the new walk's walking 'up' lies within
+#: this of the calibrated one (strain's lean_jump_deg): a walker who turns round keeps the sensor as it sat on the
+#: trunk, a clip or phone put back the other way round turns the trunk's lean with it (a 6° lean read 13° off). Before
+#: (fix-back s42 H1) such a re-clip at a pause was 'walking backwards to the end': every later lean with its sign
+#: turned, a held +8.8° hunch not flagged. A re-clip of a trunk leaning < 5° is still not told from turning round
+RETRO_MAX_TILT_DEG = 10.0
 
 
 # ------------------------------------------------------------------ argument checking (library callers)
@@ -1814,10 +1820,10 @@ class GaitEngine:
         self._calib = (turned / np.linalg.norm(turned), up_ref)
         self._turn_ref = ap
         backward = self._reversed_calib is not None
-        if abs(turn) >= REVERSAL_MIN_DEG and (during_walk or backward or self.context["treadmill"]):
+        if abs(turn) >= REVERSAL_MIN_DEG and (during_walk or backward or self._turned_round_on_belt(times)):
             # walking backwards begins — within a walk, or on a treadmill after a pause too (the belt stopped, the
-            # walker turned round: a clip cannot be put back the other way round without coming off; off a belt a
-            # reversal between walks stays a turn: a phone put back reversed) — or ends (either way)
+            # walker turned round; off a belt a reversal between walks stays a turn: a phone put back reversed) —
+            # or ends (either way)
             if backward:
                 self._backward[-1]["end_s"] = since
                 self._reversed_calib = None
@@ -1826,8 +1832,27 @@ class GaitEngine:
                 self._reversed_calib = self._calib
                 self._reversed_calibs.append(self._calib)
             return
-        self._reversed_calib = None       # a clear turn of a sensor: its forward is the walk's, whatever came before
+        if backward:
+            # a clear turn of the sensor while walking backwards (re-clipped 90° at a pause): still backwards, now on
+            # the turned axes — only a reversal ends the stretch. Before (fix-back s42 M1) the stretch was left open
+            # with the walker taken as facing the travel: the rest of it read its lean with the sign turned, and the
+            # reversal back to forward walking opened a second stretch 'to the end'
+            self._reversed_calib = self._calib
+            self._reversed_calibs.append(self._calib)
         self._sensor_turns.append({"time_s": since, "turn_deg": turn, "during_walk": during_walk})
+
+    def _turned_round_on_belt(self, times: list[float]) -> bool:
+        """A reversal found at a later walk's calibration point (contacts ``times``) is the walker turned round on a
+        treadmill: not at a walking desk (its walker faces the desk all day; a reversal there is a phone or clip put
+        back the other way round), and only if the walk's 'up' lies within ``RETRO_MAX_TILT_DEG`` of the calibrated
+        one (:data:`RETRO_MAX_TILT_DEG`)."""
+        if not self.context["treadmill"] or self.context["walking_aid"] == "desk":
+            return False
+        a, b = self._rows_between(times)
+        if b - a < 3:
+            return False
+        up = unit(self._up[a:b].mean(axis=0))
+        return float(up @ self._calib[1]) >= math.cos(math.radians(RETRO_MAX_TILT_DEG))
 
     def _pending(self, bout: int) -> bool:
         return self._move_pending is not None and self._move_pending["bout"] == bout

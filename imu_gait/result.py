@@ -126,8 +126,8 @@ class AnalysisResult:
         ``lean_jumps`` (``{time_s, change_deg}`` where the lean jumped ≥ 10° between two walks — a
         sensor re-clipped?), ``sensor_turns`` (``{time_s, turn_deg, during_walk}`` where the sensor was
         turned about the vertical — between two walks or during one — and forward was found again), ``backward_walking``
-        (``{start_s, end_s}``: walked backwards — forward reversed during a walk, or between walks on a treadmill;
-        ``end_s`` None: to the end), ``sensor_moves``
+        (``{start_s, end_s}``: walked backwards — forward reversed during a walk, or between walks on a treadmill,
+        not a desk, the sensor's 'up' kept; ``end_s`` None: to the end), ``sensor_moves``
         (``{time_s, tilt_deg}`` where the sensor was tilted ≥ 30° on the body between two walks and calibrated afresh
         on the walk at ``time_s``), ``sensor_hints`` (these as short lines for a report's head),
         ``sensor_height_m`` and ``sensor_height_source`` ("given" | "body height" | "default"), ``body_height_m``

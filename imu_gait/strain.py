@@ -1219,7 +1219,8 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     walking_aid : the aid walked with the whole time (:data:`WALKING_AIDS`; None: none): ``"rollator"`` leaves
         out the general forward-lean limit (the aid's own lean) and words handrail gripping ("Leaning on the
         rollator more"), guarding and a lean rise against the first minutes with it; ``"cane"`` says a stick's
-        part in asymmetry and pelvic drop; ``"poles"`` words a twist rise as the poles'.
+        part in asymmetry and pelvic drop; ``"poles"`` words a twist rise as the poles'; ``"desk"`` implies
+        ``treadmill`` (a walking pad is one) and words the handrail, guarding and lean flags for the desk.
     asymmetry_blind_gaits : the gaits ('walk', 'run') whose left/right step-time asymmetry is not judged — the
         engine's under its low-rate limits (:data:`~imu_gait.engine.TIMING_MIN_RATE_HZ` for runs,
         :data:`~imu_gait.engine.WALK_ASYMMETRY_MIN_RATE_HZ` for walks), where the summary withholds it: their
@@ -1245,6 +1246,9 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     cfg = runner_limits(config or StrainConfig(), body_height_m)
     notes: list[str] = []
     aid = walking_aid_name(walking_aid)
+    # a walking desk's pad is a small treadmill: implied, as analyze and GaitEngine do (before, fix-back s42 L4, a
+    # library caller's desk walk got the overground rules: 'Stiff trunk (guarding)' for 'Hands on the desk')
+    treadmill = bool(treadmill or aid == "desk")
     if treadmill_schedule is not None:
         if belt_speed_mps is not None or incline_pct is not None:
             raise ValueError("give either a treadmill_schedule or a fixed belt_speed_mps / incline_pct, not both")

@@ -138,3 +138,66 @@ def test_on_a_belt_a_backwards_walk_after_a_pause_is_walking_backwards_not_a_sen
     assert inside["lean_vs_standing_deg"].median() == pytest.approx(3.0, abs=0.5)    # before: −3
     # off a belt, a half turn between two walks is still a sensor put back the other way round
     assert len(imu_gait.analyze(rec).summary["sensor_turns"]) == 2
+
+
+@pytest.fixture(scope="module")
+def reclipped_at_a_pause():
+    # a desk workday: walk, pause (the phone taken out of the pocket and put back the other way round: mounted 180°
+    # about the vertical), walk — nobody walked backwards. The trunk leans 6° forward while walking in both walks
+    kw = dict(stand_s=5, stand_end_s=5, speed_mps=0.6, cadence_spm=85.0, posture_lean_deg=6.0)
+    return _joined(synthesize_walk(150, seed=1, **kw),
+                   synthesize_walk(150, seed=2, mount_euler_deg=(180.0, 0.0, 0.0), **kw))
+
+
+@pytest.mark.parametrize("opts", [dict(treadmill=True), dict(walking_aid="desk")], ids=["treadmill", "desk"])
+def test_a_sensor_put_back_reversed_at_a_pause_is_a_turn_not_walking_backwards(reclipped_at_a_pause, opts):
+    # the re-clip turned the trunk's 6° lean with it (the walking 'up' 13° off the calibrated one): a walker turned
+    # round keeps the sensor as it sat. Before (fix-back s42 H1): 'From 2:39 to the end you walked backwards' and the
+    # second walk's lean against standing −6.6° for +6
+    rec, truths = reclipped_at_a_pause
+    res = imu_gait.analyze(rec, **opts)
+    assert res.summary["backward_walking"] == []
+    (turn,) = res.summary["sensor_turns"]
+    assert abs(abs(turn["turn_deg"]) - 180.0) <= 10.0 and not turn["during_walk"]
+    t2 = truths[1].time_s.iloc[0]
+    assert t2 - 1 <= turn["time_s"] <= t2 + 20 / (85 / 60)              # at its calibration point (16th step)
+    later = res.steps[res.steps.time_s > t2 + 20]
+    assert later["lean_vs_standing_deg"].median() == pytest.approx(6.0, abs=1.0)      # before: −6.6
+
+
+def test_at_a_walking_desk_a_reversal_between_walks_is_never_walking_backwards():
+    # the same re-clip with an upright trunk (no tilt to tell it by), then a hunch of 8° held 4 minutes: a walking-desk
+    # walker faces the desk all day. Before (H1) the hunch read as a backward lean and was not flagged
+    kw = dict(stand_s=5, stand_end_s=5, speed_mps=0.6, cadence_spm=85.0)
+    rec, truths = _joined(synthesize_walk(300, seed=1, **kw),
+                          synthesize_walk(400, seed=2, mount_euler_deg=(180.0, 0.0, 0.0),
+                                          segments=[(150.0, {"lean_deg": 8.0})], **kw))
+    res = imu_gait.analyze(rec, walking_aid="desk")
+    assert res.summary["backward_walking"] == []
+    hunch_s = truths[1].time_s.iloc[0] - 5 + 150.0                        # (segment times count from its standing)
+    (lean,) = [f for f in res.flags if f.id == "forward_lean"]
+    assert hunch_s - 30 <= lean.start_s <= hunch_s + 60
+
+
+def test_a_sensor_turned_during_a_backwards_stretch_keeps_it_backwards_until_the_reversal():
+    # treadmill rehab: forward, backwards, (pause: the clip re-attached 90° round) backwards, forward. Truth: a 4° lean
+    # in every part; one stretch of walking backwards, from the second walk to the fourth. Before (fix-back s42 M1)
+    # the 90° turn dropped the backwards reading without ending the stretch: part 3 read −3.8°, part 4 −4.2° and
+    # 'From 6:28 to the end you walked backwards' (two stretches, neither ended)
+    fwd = dict(stand_s=5, stand_end_s=5, speed_mps=1.1, posture_lean_deg=4.0)
+    back = dict(stand_s=5, stand_end_s=5, backward=1.0, cadence_spm=100.0, speed_mps=0.6, braking_mps=0.10,
+                posture_lean_deg=4.0)
+    rec, truths = _joined(synthesize_walk(120, seed=1, **fwd),
+                          synthesize_walk(130, seed=2, **back),
+                          synthesize_walk(130, seed=3, mount_euler_deg=(90.0, 0, 0), **back),
+                          synthesize_walk(120, seed=4, mount_euler_deg=(90.0, 0, 0), **fwd))
+    res = imu_gait.analyze(rec, treadmill=True)
+    (stretch,) = res.summary["backward_walking"]
+    t_back, t_fwd = truths[1].time_s.iloc[0], truths[3].time_s.iloc[0]
+    assert t_back - 1 <= stretch["start_s"] <= t_back + 20 * 0.6
+    assert stretch["end_s"] is not None and t_fwd - 1 <= stretch["end_s"] <= t_fwd + 20 * 0.55
+    (turn,) = res.summary["sensor_turns"]
+    assert abs(abs(turn["turn_deg"]) - 90.0) <= 10.0
+    for part in truths:
+        inside = res.steps[(res.steps.time_s > part.time_s.iloc[0] + 20) & (res.steps.time_s < part.time_s.iloc[-1])]
+        assert inside["lean_vs_standing_deg"].median() == pytest.approx(4.0, abs=0.6)   # before: −3.8 / −4.2

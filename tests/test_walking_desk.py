@@ -139,3 +139,15 @@ def test_a_desk_goes_with_a_live_recording_and_a_context_table_cell(tmp_path):
     (tmp_path / "t.csv").write_text("recording,walking_aid\na.csv,Desk\n", encoding="utf-8")
     rows = run_batch([], None, context_table=read_context_table(tmp_path / "t.csv"))
     assert [r["options"] for r in rows] == ["--walking-aid desk"]
+
+
+def test_evaluate_flags_at_a_desk_implies_a_treadmill_as_analyze_does():
+    # library callers: evaluate_flags(walking_aid='desk') gave the overground reading, 'Stiff trunk (guarding)
+    # (strong)', where analyze / GaitEngine (desk implies treadmill) say 'Hands on the desk' (fix-back s42 L4)
+    from test_strain import ch, make_steps
+    steps = make_steps(seed=2, cadence_spm=85.0, changes=[ch("trunk_twist_deg", t1=600, factor=0.4),
+                                                          ch("lateral_sway_cm", t1=600, factor=0.6)])
+    desk = strain.evaluate_flags(steps, walking_aid="desk")[0]
+    assert [f.id for f in desk] == ["handrail_gripping"] and desk[0].title == strain.DESK_RAIL_TITLE
+    assert [f.message for f in desk] == [f.message for f in strain.evaluate_flags(steps, walking_aid="desk",
+                                                                                   treadmill=True)[0]]
