@@ -8,7 +8,9 @@ recording's name, its clock and its identifying metadata go.
 """
 from __future__ import annotations
 
+import functools
 import os
+import re
 from dataclasses import replace
 from typing import Any, Iterable
 
@@ -45,9 +47,21 @@ def path_spellings(paths: Iterable[Any]) -> list[str]:
 
 
 def redact_text(text: str, spellings: list[str], pseudonym: str) -> str:
-    for s in spellings:
-        text = text.replace(s, pseudonym)
-    return text
+    """``text`` with each whole occurrence of a path spelling named ``pseudonym``, in one pass (longest spelling
+    first). Whole: a spelling that starts or ends in a name character must not run on from or into a longer name
+    — a file called ``walk`` leaves 'walking' alone (it read 'recordinging'), 'walk.csv' is 'recording.csv'."""
+    if not spellings:
+        return text
+    return _spellings_pattern(tuple(spellings)).sub(lambda _: pseudonym, text)
+
+
+@functools.lru_cache(maxsize=64)
+def _spellings_pattern(spellings: tuple[str, ...]) -> re.Pattern[str]:
+    def whole(s: str) -> str:
+        before = r"(?<![\w.\-])" if re.match(r"[\w.\-]", s[0]) else ""
+        after = r"(?![\w\-])" if re.match(r"[\w.\-]", s[-1]) else ""
+        return before + re.escape(s) + after
+    return re.compile("|".join(whole(s) for s in sorted(spellings, key=len, reverse=True)))
 
 
 def _redact(value: Any, spellings: list[str], pseudonym: str) -> Any:
