@@ -64,15 +64,25 @@ def _spellings_pattern(spellings: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(whole(s) for s in sorted(spellings, key=len, reverse=True)))
 
 
-def _redact(value: Any, spellings: list[str], pseudonym: str) -> Any:
+#: summary keys whose value is a path (the rest hold text or the engine's words)
+_PATH_KEYS = frozenset({"path", "source", "replay_of"})
+#: a value that is one such word as a whole: 'walk', 'lower_back', 'fatigue', 'none'
+_ENGINE_WORD = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _redact(value: Any, spellings: list[str], pseudonym: str, key: Any = None) -> Any:
     if isinstance(value, str):
+        if key not in _PATH_KEYS and _ENGINE_WORD.fullmatch(value):
+            # the engine's own word (gait 'walk', placement, a flag's id) that happens to be the file's name: a
+            # file called 'walk' read gait 'recording', which no reader of the contract knows
+            return value
         return redact_text(value, spellings, pseudonym)
     if isinstance(value, list):
-        return [_redact(v, spellings, pseudonym) for v in value]
+        return [_redact(v, spellings, pseudonym, key) for v in value]
     if isinstance(value, tuple):
-        return tuple(_redact(v, spellings, pseudonym) for v in value)
+        return tuple(_redact(v, spellings, pseudonym, key) for v in value)
     if isinstance(value, dict):
-        return {k: _redact(v, spellings, pseudonym) for k, v in value.items()}
+        return {k: _redact(v, spellings, pseudonym, k) for k, v in value.items()}
     return value
 
 

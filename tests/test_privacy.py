@@ -208,6 +208,10 @@ def test_a_file_named_like_a_word_is_replaced_only_where_it_stands_whole(tmp_pat
     assert any("walking" in n for n in notes), notes          # (the test can fail: a word holding 'walk')
     for name in ("anon", "p07"):
         assert docs[name]["flag_notes"] + docs[name]["sensor_hints"] == notes, name
+        # the engine's words that are the file's name as a whole stay (gait 'walk' read 'recording' / 'P07')
+        assert docs[name]["gait"] == docs["plain"]["gait"] == "walk", name
+        assert docs[name]["flags_not_judged"] == docs["plain"]["flags_not_judged"], name
+        assert docs[name]["placement"] == docs["plain"]["placement"], name
     spellings = path_spellings(["walk"])
     assert redact_text("walk: 3 rows repeat; 'walk' and walk.csv, walking, sidewalk, walk-in", spellings,
                        "P07") == "P07: 3 rows repeat; 'P07' and P07.csv, walking, sidewalk, walk-in"
