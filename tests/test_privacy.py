@@ -212,6 +212,12 @@ def test_a_file_named_like_a_word_is_replaced_only_where_it_stands_whole(tmp_pat
         assert docs[name]["gait"] == docs["plain"]["gait"] == "walk", name
         assert docs[name]["flags_not_judged"] == docs["plain"]["flags_not_judged"], name
         assert docs[name]["placement"] == docs["plain"]["placement"], name
+    # the batch's row too (its gait column read 'recording-001'); its notes as the plain run's
+    assert main(["batch", "walk", "-q", "--anonymise", "--out", "b.csv"]) == 0
+    row = pd.read_csv(tmp_path / "b.csv").iloc[0]
+    assert row["recording"] == "recording-001" and row["gait"] == "walk" and row["placement"] == docs["plain"][
+        "placement"]
+    assert row["flag_notes"] == " | ".join(docs["plain"]["flag_notes"]), row["flag_notes"]
     spellings = path_spellings(["walk"])
     assert redact_text("walk: 3 rows repeat; 'walk' and walk.csv, walking, sidewalk, walk-in", spellings,
                        "P07") == "P07: 3 rows repeat; 'P07' and P07.csv, walking, sidewalk, walk-in"
