@@ -17,11 +17,16 @@ def source_commit() -> str | None:
     root = Path(__file__).resolve().parent.parent
     if not (root / ".git").exists():           # (a file in a git worktree, a folder in a clone)
         return None
-    # GIT_OPTIONAL_LOCKS=0: --dirty refreshes the index, and must not take its lock from a git command the
-    # user runs in that checkout meanwhile
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
+    # git's own variables dropped: inside a git hook or a tool that exports GIT_DIR / GIT_WORK_TREE /
+    # GIT_INDEX_FILE / GIT_CONFIG_* …, git would describe (and take config from) that other repository — often
+    # the user's data folder — instead of the package's checkout. GIT_OPTIONAL_LOCKS=0: --dirty refreshes the
+    # index, and must not take its lock from a git command the user runs in that checkout meanwhile.
+    # core.fsmonitor off: the refresh then starts no monitor hook, whatever a config names.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env["GIT_OPTIONAL_LOCKS"] = "0"
     try:
-        done = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty", "--abbrev=12"],
+        done = subprocess.run(["git", "-c", "core.fsmonitor=false", "-C", str(root),
+                               "describe", "--always", "--dirty", "--abbrev=12"],
                               capture_output=True, text=True, timeout=5, env=env, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.SubprocessError, ValueError):
         return None

@@ -574,20 +574,11 @@ def redact_row(row: dict[str, Any], path: Path, pseudonym: str | None) -> dict[s
     """``row`` with ``path`` named ``pseudonym`` in its text (an error message names the file it read)."""
     if pseudonym is None:
         return row
-    from .privacy import path_spellings, redact_text
+    from .privacy import path_spellings, redact_value
 
     spellings = path_spellings([path])
-
-    def clean(v: Any) -> Any:
-        if isinstance(v, str):
-            return redact_text(v, spellings, pseudonym)
-        if isinstance(v, list):
-            return [clean(x) for x in v]
-        if isinstance(v, dict):
-            return {k: clean(x) for k, x in v.items()}
-        return v            # (the export's frames were made under the pseudonym)
-
-    return {k: clean(v) for k, v in row.items()} | {"recording": pseudonym}
+    # (the export's frames were made under the pseudonym; a file called 'walk' keeps its gait 'walk')
+    return {k: redact_value(v, spellings, pseudonym, k) for k, v in row.items()} | {"recording": pseudonym}
 
 
 def _error_row(path: Path, exc: BaseException) -> dict[str, Any]:

@@ -400,7 +400,7 @@ TREND_MIN_WALKS = 5
 def metric_trend(values: Sequence[float], when_days: Sequence[float] | None, limit: float | None,
                  ) -> tuple[float, bool | None]:
     """The straight line through every walk's median (least squares; against the recording day where each walk
-    says it, else walk by walk evenly spaced) as its change from the first walk with a value to the last, and
+    says it, else walk by walk evenly spaced) as its change from the earliest walk with a value to the latest, and
     whether that change is beyond the noise: |slope| > 1.96 × its standard error, the walks' scatter about the
     line taken as no less than a single walk's same-day repeat noise (``limit`` / 1.96 / √2: ``limit`` is the
     95th percentile of |a − b| of two repeat walks). (NaN, None) under :data:`TREND_MIN_WALKS` walks with a
@@ -419,7 +419,9 @@ def metric_trend(values: Sequence[float], when_days: Sequence[float] | None, lim
     if sxx <= 0:
         return math.nan, None
     slope = float(dx @ (y - y.mean())) / sxx
-    trend = slope * float(x[-1] - x[0])
+    # over the whole date span: walks kept in the order given (--keep-order) may not run oldest to newest, and the
+    # line's change is the one between the earliest and latest walks in time
+    trend = slope * float(x.max() - x.min())
     if limit is None:
         return trend, None
     resid = y - (y.mean() + slope * dx)

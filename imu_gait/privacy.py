@@ -8,7 +8,9 @@ recording's name, its clock and its identifying metadata go.
 """
 from __future__ import annotations
 
+import functools
 import os
+import re
 from dataclasses import replace
 from typing import Any, Iterable
 
@@ -45,20 +47,44 @@ def path_spellings(paths: Iterable[Any]) -> list[str]:
 
 
 def redact_text(text: str, spellings: list[str], pseudonym: str) -> str:
-    for s in spellings:
-        text = text.replace(s, pseudonym)
-    return text
+    """``text`` with each whole occurrence of a path spelling named ``pseudonym``, in one pass (longest spelling
+    first). Whole: a spelling that starts or ends in a name character must not run on from or into a longer name
+    — a file called ``walk`` leaves 'walking' alone (it read 'recordinging'), 'walk.csv' is 'recording.csv'."""
+    if not spellings:
+        return text
+    return _spellings_pattern(tuple(spellings)).sub(lambda _: pseudonym, text)
 
 
-def _redact(value: Any, spellings: list[str], pseudonym: str) -> Any:
+@functools.lru_cache(maxsize=64)
+def _spellings_pattern(spellings: tuple[str, ...]) -> re.Pattern[str]:
+    def whole(s: str) -> str:
+        before = r"(?<![\w.\-])" if re.match(r"[\w.\-]", s[0]) else ""
+        after = r"(?![\w\-])" if re.match(r"[\w.\-]", s[-1]) else ""
+        return before + re.escape(s) + after
+    return re.compile("|".join(whole(s) for s in sorted(spellings, key=len, reverse=True)))
+
+
+#: keys (a summary's, a batch row's) whose value is a path (the rest hold text or the engine's words)
+_PATH_KEYS = frozenset({"path", "source", "replay_of", "recording"})
+#: a value that is one such word as a whole: 'walk', 'lower_back', 'fatigue', 'none'
+_ENGINE_WORD = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def redact_value(value: Any, spellings: list[str], pseudonym: str, key: Any = None) -> Any:
+    """``value`` (text, or lists/dicts of it; ``key``: the key it is found under) with the path spellings named
+    ``pseudonym`` (:func:`redact_text`), the engine's own words kept."""
     if isinstance(value, str):
+        if key not in _PATH_KEYS and _ENGINE_WORD.fullmatch(value):
+            # the engine's own word (gait 'walk', placement, a flag's id) that happens to be the file's name: a
+            # file called 'walk' read gait 'recording', which no reader of the contract knows
+            return value
         return redact_text(value, spellings, pseudonym)
     if isinstance(value, list):
-        return [_redact(v, spellings, pseudonym) for v in value]
+        return [redact_value(v, spellings, pseudonym, key) for v in value]
     if isinstance(value, tuple):
-        return tuple(_redact(v, spellings, pseudonym) for v in value)
+        return tuple(redact_value(v, spellings, pseudonym, key) for v in value)
     if isinstance(value, dict):
-        return {k: _redact(v, spellings, pseudonym) for k, v in value.items()}
+        return {k: redact_value(v, spellings, pseudonym, k) for k, v in value.items()}
     return value
 
 
@@ -66,7 +92,7 @@ def anonymise_result(result: Any, paths: Iterable[Any], pseudonym: str = DEFAULT
     """``result`` (in place, and returned) with each of ``paths`` (the recording, its marks, its schedule) named
     ``pseudonym`` in its summary's text and its warnings (a reader's note names the file it read)."""
     spellings = path_spellings(paths)
-    result.summary = _redact(dict(result.summary), spellings, pseudonym)
+    result.summary = redact_value(dict(result.summary), spellings, pseudonym)
     result.summary["source"] = pseudonym
-    result.warnings = _redact(list(result.warnings), spellings, pseudonym)
+    result.warnings = redact_value(list(result.warnings), spellings, pseudonym)
     return result

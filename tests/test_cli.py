@@ -1000,3 +1000,40 @@ def test_the_json_says_which_commit_of_a_git_checkout_made_it(tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(package_root / "imu_gait", copy / "imu_gait", ignore=shutil.ignore_patterns("__pycache__"))
     assert source_in_json(copy) == "None"
+
+
+def test_imu_gait_source_names_the_packages_checkout_inside_a_git_hook(tmp_path, monkeypatch):
+    """Inside a git hook (or any tool exporting GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE, GIT_CONFIG_*), git describe
+    described that other repository — here a data folder, whose commit was written as imu_gait_source — and took
+    its config, whose core.fsmonitor hook it ran. Truth: the package checkout's own HEAD (12 hex) in the answer,
+    the data folder's commit not, and its hook never started."""
+    import shutil
+
+    from imu_gait._source_commit import source_commit
+
+    git = shutil.which("git")
+    package_root = Path(imu_gait.__file__).resolve().parents[1]
+    if git is None or not (package_root / ".git").exists():
+        pytest.skip("not run from a git checkout")
+    head = subprocess.run([git, "-C", str(package_root), "rev-parse", "--short=12", "HEAD"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "walk.csv").write_text("t_s,ax_g\n")
+    ident = ["-c", "user.name=t", "-c", "user.email=t@t"]
+    for args in (["init", "-q"], ["add", "walk.csv"], [*ident, "commit", "-q", "-m", "data"]):
+        subprocess.run([git, "-C", str(data), *args], check=True, capture_output=True)
+    data_head = subprocess.run([git, "-C", str(data), "rev-parse", "--short=12", "HEAD"], capture_output=True,
+                               text=True, check=True).stdout.strip()
+    ran = tmp_path / "hook-ran"
+    hook = tmp_path / "fsmonitor.sh"
+    hook.write_text(f"#!/bin/sh\ntouch '{ran}'\n")
+    hook.chmod(0o755)
+    subprocess.run([git, "-C", str(data), "config", "core.fsmonitor", str(hook)], check=True)
+    monkeypatch.chdir(data)
+    monkeypatch.setenv("GIT_DIR", str(data / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(data))
+    monkeypatch.setenv("GIT_INDEX_FILE", str(data / ".git" / "index"))
+    got = source_commit.__wrapped__()          # (uncached: asked afresh under this environment)
+    assert got is not None and head in got and data_head not in got, (got, head, data_head)
+    assert not ran.exists()

@@ -718,6 +718,23 @@ def test_weekly_walks_given_out_of_time_order_are_put_oldest_first(tmp_path, cap
     assert "3 walks, in the order given (not oldest first)" in page.read_text()
 
 
+def test_the_trend_of_dated_walks_kept_out_of_time_order_spans_all_their_dates():
+    """Six weekly walks, bounce truly rising 0.3 cm a week (3.0 → 4.5 cm), given as weeks 3, 1, 2, 6, 5, 4 (as
+    --keep-order keeps them): the line is fitted against the dates, and its change is over the walks' whole span
+    of 5 weeks — truth +1.5 cm (±1e-9), not the line over week 3 → week 4 as given (+0.3)."""
+    import datetime as dt
+    walks = []
+    for week in (3, 1, 2, 6, 5, 4):
+        start = (dt.datetime(2026, 3, 1, 10, tzinfo=dt.timezone.utc) + dt.timedelta(days=7 * (week - 1))).isoformat()
+        walks.append(Session(f"week{week}", {**BASE_SUMMARY, "vertical_oscillation_cm": 3.0 + 0.3 * (week - 1),
+                                            "walking_time_s": 600.0, "start_time_iso": start}))
+    row = compare_sessions(walks).set_index("key").loc["vertical_oscillation_cm"]
+    assert row["trend"] == pytest.approx(1.5, abs=1e-9), row["trend"]
+    in_order = sorted(walks, key=lambda w: w.summary["start_time_iso"])
+    assert compare_sessions(in_order).set_index("key").loc["vertical_oscillation_cm", "trend"] == pytest.approx(
+        row["trend"], abs=1e-9)
+
+
 def test_walks_that_do_not_all_say_when_they_were_recorded_keep_the_order_given(tmp_path, capsys):
     """Order by time only where every walk says when it was recorded, and in one kind of clock: a walk without a
     start, or a local time beside one with its UTC offset, leaves the order as given — and the page no longer

@@ -530,6 +530,22 @@ def test_upsampled_peak_does_not_read_a_peak_outside_its_window():
     assert grid[39] <= got <= 3.0 - 2000.0 * 0.05 ** 2 + 1e-9, got      # (at most the curve at sample 40)
 
 
+def test_upsampled_peak_of_a_window_holding_a_nan_is_nan_and_leaves_the_other_windows_alone():
+    """A NaN in a window (the readers and the engine refuse NaN samples today, but the plain maximum this replaced
+    gave NaN): that window's peak is NaN, not an IndexError from a 'highest sample' no sample equals; a clean
+    window beside it reads what it reads alone (exactly)."""
+    from imu_gait.dsp.metrics import upsampled_peak
+    from imu_gait.dsp.segments import Segments
+
+    t_in = np.arange(0.0, 1.0, 1.0 / 50.0)
+    grid = np.interp(np.arange(0.0, 0.98, 0.01), t_in, 3.0 - 2000.0 * (t_in - 0.45) ** 2)
+    clean = upsampled_peak(grid, Segments.of(np.array([60]), np.array([80])), 2.0)[0]
+    grid[35] = np.nan
+    got = upsampled_peak(grid, Segments.of(np.array([30, 60]), np.array([50, 80])), 2.0)
+    assert np.isnan(got[0]) and got[1] == clean, got
+    assert np.isnan(upsampled_peak(np.full(40, np.nan), Segments.of(np.array([5]), np.array([20])), 2.0)).all()
+
+
 @pytest.mark.parametrize("rate_hz", [25.0, 30.0])
 def test_the_html_report_of_a_run_under_40_hz_says_why_its_regularity_panel_is_not_drawn(rate_hz):
     """A steady 165-spm run at 25 Hz: the metrics-over-time plot drew a step-regularity panel holding one dot (the

@@ -187,3 +187,38 @@ def test_batch_anonymise_scores_against_the_reference_without_naming_it(tmp_path
     assert anon["ref_file"][0] == "recording-001.ref.json" and anon["ref_status"][0] == "scored"
     for col in ("ref_n", "ref_matched", "ref_f1", "ref_median_abs_err_ms"):
         assert anon[col][0] == plain[col][0], col
+
+
+def test_a_file_named_like_a_word_is_replaced_only_where_it_stands_whole(tmp_path, monkeypatch):
+    """A file called ``walk`` (analyze walk --anonymise / --pseudonym P07): its name was replaced as plain text
+    inside other words — 'enough steady recordinging', 'P07ing'. Truth: the notes of the anonymised run are those
+    of the plain run (which name no path) word for word; the file's name standing whole in a sentence still goes."""
+    from imu_gait.io.native import write_native
+    from imu_gait.privacy import path_spellings, redact_text
+    from imu_gait.synthetic import synthesize_walk
+
+    rec, _ = synthesize_walk(20.0, seed=3)     # (short: its note says "Only 11 s of walking …")
+    write_native(tmp_path / "walk", rec)
+    monkeypatch.chdir(tmp_path)
+    docs = {}
+    for name, extra in (("plain", []), ("anon", ["--anonymise"]), ("p07", ["--pseudonym", "P07"])):
+        assert main(["analyze", "walk", "-q", *extra, "--json", f"{name}.json"]) == 0
+        docs[name] = json.loads((tmp_path / f"{name}.json").read_text())["summary"]
+    notes = docs["plain"]["flag_notes"] + docs["plain"]["sensor_hints"]
+    assert any("walking" in n for n in notes), notes          # (the test can fail: a word holding 'walk')
+    for name in ("anon", "p07"):
+        assert docs[name]["flag_notes"] + docs[name]["sensor_hints"] == notes, name
+        # the engine's words that are the file's name as a whole stay (gait 'walk' read 'recording' / 'P07')
+        assert docs[name]["gait"] == docs["plain"]["gait"] == "walk", name
+        assert docs[name]["flags_not_judged"] == docs["plain"]["flags_not_judged"], name
+        assert docs[name]["placement"] == docs["plain"]["placement"], name
+    # the batch's row too (its gait column read 'recording-001'); its notes as the plain run's
+    assert main(["batch", "walk", "-q", "--anonymise", "--out", "b.csv"]) == 0
+    row = pd.read_csv(tmp_path / "b.csv").iloc[0]
+    assert row["recording"] == "recording-001" and row["gait"] == "walk" and row["placement"] == docs["plain"][
+        "placement"]
+    assert row["flag_notes"] == " | ".join(docs["plain"]["flag_notes"]), row["flag_notes"]
+    spellings = path_spellings(["walk"])
+    assert redact_text("walk: 3 rows repeat; 'walk' and walk.csv, walking, sidewalk, walk-in", spellings,
+                       "P07") == "P07: 3 rows repeat; 'P07' and P07.csv, walking, sidewalk, walk-in"
+    assert redact_text(f"{spellings[0]}: bad row", spellings, "P07") == "P07: bad row"

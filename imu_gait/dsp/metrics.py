@@ -175,6 +175,10 @@ def upsampled_peak(x: np.ndarray, win: Segments, spacing: float) -> np.ndarray:
     top = win.max(x[win.idx])
     big = _INT64_MAX
     m = np.minimum.reduceat(np.where(x[win.idx] == top[win.seg], win.idx, big), win.offsets)   # first highest
+    # a NaN in a window makes its top NaN, which no sample equals: that window's peak is NaN (as the plain
+    # maximum gives), read at any valid place so the rest stays vectorised
+    no_top = m == big
+    m = np.where(no_top, 0, m)
     last = x.size - 1
 
     def g(i):
@@ -214,7 +218,7 @@ def upsampled_peak(x: np.ndarray, win: Segments, spacing: float) -> np.ndarray:
     # there already; where a neighbour is higher (a window that opens on the rise to a later or earlier peak) the
     # parabola's vertex lay beyond it — another peak than this window's
     shift = clip(shift, -0.5, 0.5)
-    return np.maximum(y0 - 0.25 * (y_minus - y_plus) * shift, y0)
+    return np.where(no_top, np.nan, np.maximum(y0 - 0.25 * (y_minus - y_plus) * shift, y0))
 
 
 def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndarray,
