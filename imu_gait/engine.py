@@ -665,6 +665,13 @@ class GaitEngine:
         # every such calibration (a step keeps the one it was added under, and is emitted later — after the stretch
         # may have ended — so its lean is turned by which calibration it has, not by what holds at its emission)
         self._reversed_calibs: list[Any] = []
+        # the walking 'up' of the last walk checked at its calibration point (None: the calibration's own): the
+        # treadmill turn-round test's reference (_turned_round_on_belt). The calibration's up_ref outlives sensor
+        # turns, so a reversal refused for tilt (a re-clip) and then undone passed against it and opened a backward
+        # stretch 'to the end' with every later lean sign-turned (diff review s42 H1)
+        self._walk_up: Any = None
+        # the accelerometer's forward just before the open backward stretch began (_check_sensor_turn)
+        self._pre_stretch_fwd: Any = None
         self._sensor_moves: list[dict] = []       # {time_s, tilt_deg}: re-calibrated after a tilt between walks
         self._move_pending: dict[str, Any] | None = None   # {bout}: a walk's steps held until it calibrates
         # {entry, up}: the last move, found on a short walk's own 'up' alone — a long walk in that position later
@@ -1384,6 +1391,8 @@ class GaitEngine:
         move, calib, turn_ref = undo
         if self._calib is not None and self._calib is move["_calib"]:
             self._calib, self._turn_ref = calib, turn_ref
+            for name, value in move.get("state", {}).items():   # (the backward stretch's, the turn-round test's)
+                setattr(self, name, value)
         self._sensor_moves = [m for m in self._sensor_moves if m is not move["entry"]]
         if self._move_short is not None and self._move_short["entry"] is move["entry"]:
             self._move_short = None
@@ -1790,6 +1799,18 @@ class GaitEngine:
         m/s). Steps added before the turn was found keep the axes they were measured on."""
         if not during_walk:
             self._turn_pending = None
+            a, b = self._rows_between(times)
+            walk_up = unit(self._up[a:b].mean(axis=0)) if b - a >= 3 else None
+            try:
+                self._check_turn_against(times, False, walk_up)
+            finally:
+                if walk_up is not None:
+                    self._walk_up = walk_up
+            return
+        self._check_turn_against(times, True, None)
+
+    def _check_turn_against(self, times: list[float], during_walk: bool, walk_up) -> None:
+        """:meth:`_check_sensor_turn`'s test; ``walk_up``: a later walk's walking 'up' at its calibration point."""
         found = self._forward_from(times)
         if found is None or found[2] < SENSOR_TURN_MIN_QUALITY:
             self._turn_pending = None
@@ -1803,6 +1824,13 @@ class GaitEngine:
             return
         ap /= norm
         turn = _signed_angle_deg(ap_old, ap, up_ref)
+        backward = self._reversed_calib is not None
+        # walking backwards, a clear turn that brings forward back to where it was before the stretch began: the
+        # walker faces the travel again — two +90° changes of travel (side-steps) add up to a reversal never seen
+        # as one, and left the stretch open with the forward walking after it read lean sign-turned (diff review
+        # s42 M1). A re-clip by 90° (the l6 case) leaves forward 90° off it, and keeps the stretch
+        back_home = (backward and self._pre_stretch_fwd is not None and SENSOR_TURN_DEG <= abs(turn) < REVERSAL_MIN_DEG
+                     and abs(_signed_angle_deg(self._pre_stretch_fwd, ap, up_ref)) < SENSOR_TURN_DEG)
         if abs(turn) < SENSOR_TURN_DEG:
             self._turn_pending = None
             return
@@ -1819,16 +1847,18 @@ class GaitEngine:
         turned -= turned.dot(up_ref) * up_ref
         self._calib = (turned / np.linalg.norm(turned), up_ref)
         self._turn_ref = ap
-        backward = self._reversed_calib is not None
-        if abs(turn) >= REVERSAL_MIN_DEG and (during_walk or backward or self._turned_round_on_belt(times)):
+        if back_home or (abs(turn) >= REVERSAL_MIN_DEG
+                         and (during_walk or backward or self._turned_round_on_belt(times, walk_up))):
             # walking backwards begins — within a walk, or on a treadmill after a pause too (the belt stopped, the
             # walker turned round; off a belt a reversal between walks stays a turn: a phone put back reversed) —
             # or ends (either way)
             if backward:
                 self._backward[-1]["end_s"] = since
                 self._reversed_calib = None
+                self._pre_stretch_fwd = None
             else:
                 self._backward.append({"start_s": since, "end_s": None})
+                self._pre_stretch_fwd = ap_old
                 self._reversed_calib = self._calib
                 self._reversed_calibs.append(self._calib)
             return
@@ -1841,18 +1871,16 @@ class GaitEngine:
             self._reversed_calibs.append(self._calib)
         self._sensor_turns.append({"time_s": since, "turn_deg": turn, "during_walk": during_walk})
 
-    def _turned_round_on_belt(self, times: list[float]) -> bool:
+    def _turned_round_on_belt(self, times: list[float], walk_up=None) -> bool:
         """A reversal found at a later walk's calibration point (contacts ``times``) is the walker turned round on a
         treadmill: not at a walking desk (its walker faces the desk all day; a reversal there is a phone or clip put
         back the other way round), and only if the walk's 'up' lies within ``RETRO_MAX_TILT_DEG`` of the calibrated
-        one (:data:`RETRO_MAX_TILT_DEG`)."""
-        if not self.context["treadmill"] or self.context["walking_aid"] == "desk":
+        one (:data:`RETRO_MAX_TILT_DEG`) — the previous walk's (``_walk_up``), as a turn-round changes the lean from the
+        walk before it; the calibration's 'up' outlives sensor turns (diff review s42 H1)."""
+        if not self.context["treadmill"] or self.context["walking_aid"] == "desk" or walk_up is None:
             return False
-        a, b = self._rows_between(times)
-        if b - a < 3:
-            return False
-        up = unit(self._up[a:b].mean(axis=0))
-        return float(up @ self._calib[1]) >= math.cos(math.radians(RETRO_MAX_TILT_DEG))
+        ref = self._walk_up if self._walk_up is not None else self._calib[1]
+        return float(walk_up @ ref) >= math.cos(math.radians(RETRO_MAX_TILT_DEG))
 
     def _pending(self, bout: int) -> bool:
         return self._move_pending is not None and self._move_pending["bout"] == bout
@@ -1903,6 +1931,16 @@ class GaitEngine:
                 self._release(bout, old)
             return False
         self._calib = fresh
+        state = {"_reversed_calib": self._reversed_calib, "_walk_up": self._walk_up,
+                 "_pre_stretch_fwd": self._pre_stretch_fwd}
+        self._walk_up = None                       # the fresh calibration's 'up' is this walk's
+        if self._reversed_calib is not None:
+            # re-clipped while walking backwards: the fresh calibration is measured along the travel, so it is a
+            # reversed one — before, the rest of the stretch read its lean with the sign turned (diff review s42
+            # L1: −3.68° for +4). Forward before the stretch was on the old axes: a reversal ends it from here
+            self._reversed_calib = fresh
+            self._reversed_calibs.append(fresh)
+            self._pre_stretch_fwd = None
         tilt = float(np.degrees(np.arccos(np.clip(fresh[1] @ old[1], -1.0, 1.0))))
         short, self._move_short = self._move_short, None
         if short is not None and _same_position(fresh[1], short["up"]):
@@ -1910,7 +1948,7 @@ class GaitEngine:
         else:
             entry = {"time_s": float(t0), "tilt_deg": tilt}
             self._sensor_moves.append(entry)
-            self._move_undo[bout] = ({"entry": entry, "_calib": fresh}, old, turn_ref)
+            self._move_undo[bout] = ({"entry": entry, "_calib": fresh, "state": state}, old, turn_ref)
         self._turn_pending = None
         if pending:
             self._release(bout, fresh)

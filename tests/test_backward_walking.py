@@ -92,8 +92,8 @@ def test_forward_walking_after_the_stretch_is_measured_forwards_again_within_sec
     assert after["lean_vs_standing_deg"].median() == pytest.approx(0.0, abs=0.5)
 
 
-def _fed(rec, n: int):
-    eng = imu_gait.GaitEngine(rec.sample_rate_hz, has_gyro=True)
+def _fed(rec, n: int, **opts):
+    eng = imu_gait.GaitEngine(rec.sample_rate_hz, has_gyro=True, **opts)
     for i in range(0, rec.n_samples, n):
         eng.feed(rec.time_s[i:i + n], rec.acc_mps2[i:i + n], rec.gyro_rads[i:i + n])
     return eng.finish()
@@ -201,3 +201,85 @@ def test_a_sensor_turned_during_a_backwards_stretch_keeps_it_backwards_until_the
     for part in truths:
         inside = res.steps[(res.steps.time_s > part.time_s.iloc[0] + 20) & (res.steps.time_s < part.time_s.iloc[-1])]
         assert inside["lean_vs_standing_deg"].median() == pytest.approx(4.0, abs=0.6)   # before: −3.8 / −4.2
+
+
+_FWD4 = dict(stand_s=5, stand_end_s=5, speed_mps=1.1, posture_lean_deg=4.0)
+_BACK4 = dict(stand_s=5, stand_end_s=5, backward=1.0, cadence_spm=100.0, speed_mps=0.6, braking_mps=0.10,
+              posture_lean_deg=4.0)
+
+
+def _lean_in(res, t_from: float, t_to: float) -> float:
+    inside = res.steps[(res.steps.time_s > t_from) & (res.steps.time_s < t_to)]
+    return float(inside["lean_vs_standing_deg"].median())
+
+
+def test_on_a_belt_a_reversed_re_clip_put_right_again_is_two_turns_not_walking_backwards_to_the_end():
+    # walk, pause (phone put back reversed: the trunk's 6° lean tilts 'up' 12° — a turn, by the tilt test), walk,
+    # pause (phone put back the right way), walk. Before (diff review s42 H1) the second reversal was judged against
+    # the calibration's 'up' (from before the first), passed, and opened 'From 5:09 to the end you walked
+    # backwards': the third walk's lean −6.6° for +6
+    kw = dict(stand_s=5, stand_end_s=5, speed_mps=0.6, cadence_spm=85.0, posture_lean_deg=6.0)
+    rec, truths = _joined(synthesize_walk(150, seed=1, **kw),
+                          synthesize_walk(150, seed=2, mount_euler_deg=(180.0, 0.0, 0.0), **kw),
+                          synthesize_walk(150, seed=3, **kw))
+    res = imu_gait.analyze(rec, treadmill=True)
+    assert res.summary["backward_walking"] == []
+    assert [abs(round(x["turn_deg"] / 180.0)) for x in res.summary["sensor_turns"]] == [1, 1]
+    t3 = truths[2].time_s.iloc[0]
+    assert _lean_in(res, t3 + 20, truths[2].time_s.iloc[-1]) == pytest.approx(6.0, abs=1.0)     # before: −6.6
+
+
+def test_on_a_belt_forward_walking_after_an_upright_retro_walk_keeps_its_lean():
+    # uphill (9° lean) forwards, the walker turns round and walks backwards leaning −2° (the 'up' tilts 11°: read as a
+    # sensor turn — the two cannot be told apart by one walk), then forwards at 9° again. Before (H1) the return to
+    # forward walking opened a stretch 'to the end': its lean read −9.4° for +9
+    rec, truths = _joined(synthesize_walk(120, seed=1, stand_s=5, stand_end_s=5, speed_mps=1.1, posture_lean_deg=9.0),
+                          synthesize_walk(130, seed=2, stand_s=5, stand_end_s=5, backward=1.0, cadence_spm=100.0,
+                                          speed_mps=0.6, braking_mps=0.10, posture_lean_deg=-2.0),
+                          synthesize_walk(120, seed=3, stand_s=5, stand_end_s=5, speed_mps=1.1, posture_lean_deg=9.0))
+    res = imu_gait.analyze(rec, treadmill=True)
+    assert all(x["end_s"] is not None for x in res.summary["backward_walking"])
+    assert _lean_in(res, truths[2].time_s.iloc[0] + 20, truths[2].time_s.iloc[-1]) == pytest.approx(9.0, abs=1.0)
+
+
+@pytest.fixture(scope="module")
+def side_stepped():
+    # treadmill rehab: forward, turn round + backwards, side-steps (the travel 90° off the way the sensor faces, 'up'
+    # unchanged), forward again with a hunch from 4° to 14° after a minute (held 5 min)
+    side = dict(stand_s=5, stand_end_s=5, speed_mps=0.5, cadence_spm=90.0, posture_lean_deg=0.0)
+    return _joined(synthesize_walk(120, seed=1, **_FWD4), synthesize_walk(130, seed=2, **_BACK4),
+                   synthesize_walk(100, seed=3, mount_euler_deg=(90.0, 0, 0), **side),
+                   synthesize_walk(400, seed=4, segments=[(60.0, {"lean_deg": 10.0})], **_FWD4))
+
+
+def test_side_steps_after_walking_backwards_end_the_stretch_when_forward_comes_back(side_stepped):
+    # two clear +90° turns add up to the reversal back to forward walking. Before (diff review s42 M1) the stretch
+    # stayed open to the end: the last walk's lean read −4.4° for +4, the hunch −14.4° and no forward-lean flag
+    rec, truths = side_stepped
+    res = imu_gait.analyze(rec, treadmill=True)
+    (stretch,) = res.summary["backward_walking"]
+    t_back, t_fwd = truths[1].time_s.iloc[0], truths[3].time_s.iloc[0]
+    assert t_back - 1 <= stretch["start_s"] <= t_back + 20 * 0.6
+    assert stretch["end_s"] is not None and t_fwd - 1 <= stretch["end_s"] <= t_fwd + 20 * 0.55
+    assert _lean_in(res, t_fwd + 20, t_fwd + 60) == pytest.approx(4.0, abs=0.6)                   # before: −4.4
+    hunch_s = t_fwd - 5 + 60.0
+    (lean,) = [f for f in res.flags if f.id == "forward_lean"]                                   # before: none
+    assert hunch_s - 30 <= lean.start_s <= hunch_s + 60
+    for n in (37, 1000):            # live == offline, bit for bit
+        assert _fed(rec, n, treadmill=True).to_json() == _fed(rec, rec.n_samples, treadmill=True).to_json(), f"{n}"
+
+
+def test_a_sensor_re_clipped_tilted_during_a_backwards_stretch_keeps_the_lean_sign():
+    # forward, backwards, (pause: clip re-attached tilted 40°) backwards, forward; 4° lean throughout. Before (diff
+    # review s42 L1) the fresh calibration was taken as facing the travel: the third part's lean read −3.7° for +4
+    m = (0.0, 40.0, 0.0)
+    rec, truths = _joined(synthesize_walk(120, seed=1, **_FWD4), synthesize_walk(130, seed=2, **_BACK4),
+                          synthesize_walk(130, seed=3, mount_euler_deg=m, **_BACK4),
+                          synthesize_walk(120, seed=4, mount_euler_deg=m, **_FWD4))
+    res = imu_gait.analyze(rec, treadmill=True)
+    (stretch,) = res.summary["backward_walking"]
+    assert stretch["end_s"] is not None
+    assert len(res.summary["sensor_moves"]) == 1
+    for part in truths:
+        assert _lean_in(res, part.time_s.iloc[0] + 20, part.time_s.iloc[-1]) == pytest.approx(4.0, abs=0.6)
+    assert _fed(rec, 1000, treadmill=True).to_json() == _fed(rec, rec.n_samples, treadmill=True).to_json()
