@@ -291,10 +291,11 @@ SENSOR_TURN_AGREE_DEG = 20.0
 #: still slows after each contact in the direction of travel), but lean is the walker's, about the way they face.
 #: Before (backward audit s42) a backwards stretch was 'the sensor was turned 180° during the walk' twice and its
 #: 3° stoop read as a 3° backward lean. The next ~180° reversal — during a walk or at a later walk's start — ends
-#: the stretch. Within SENSOR_TURN_DEG of 180°: anything nearer a half turn than a clear turn's threshold
+#: the stretch, as does a clear turn that brings forward back to where it was before the stretch (side-steps).
+#: Within SENSOR_TURN_DEG of 180°: anything nearer a half turn than a clear turn's threshold
 REVERSAL_MIN_DEG = 180.0 - SENSOR_TURN_DEG
 #: … between two walks on a treadmill a reversal is walking backwards only while the new walk's walking 'up' lies within
-#: this of the calibrated one (strain's lean_jump_deg): a walker who turns round keeps the sensor as it sat on the
+#: this of the previous walk's (strain's lean_jump_deg): a walker who turns round keeps the sensor as it sat on the
 #: trunk, a clip or phone put back the other way round turns the trunk's lean with it (a 6° lean read 13° off). Before
 #: (fix-back s42 H1) such a re-clip at a pause was 'walking backwards to the end': every later lean with its sign
 #: turned, a held +8.8° hunch not flagged. A re-clip of a trunk leaning < 5° is still not told from turning round
@@ -1864,7 +1865,7 @@ class GaitEngine:
             return
         if backward:
             # a clear turn of the sensor while walking backwards (re-clipped 90° at a pause): still backwards, now on
-            # the turned axes — only a reversal ends the stretch. Before (fix-back s42 M1) the stretch was left open
+            # the turned axes — a reversal (or forward back where it was before the stretch) ends it. Before (fix-back s42 M1) the stretch was left open
             # with the walker taken as facing the travel: the rest of it read its lean with the sign turned, and the
             # reversal back to forward walking opened a second stretch 'to the end'
             self._reversed_calib = self._calib
@@ -1935,11 +1936,11 @@ class GaitEngine:
                  "_pre_stretch_fwd": self._pre_stretch_fwd}
         self._walk_up = None                       # the fresh calibration's 'up' is this walk's
         if self._reversed_calib is not None:
-            # re-clipped while walking backwards: the fresh calibration is measured along the travel, so it is a
-            # reversed one — before, the rest of the stretch read its lean with the sign turned (diff review s42
-            # L1: −3.68° for +4). Forward before the stretch was on the old axes: a reversal ends it from here
-            self._reversed_calib = fresh
-            self._reversed_calibs.append(fresh)
+            # re-clipped while walking backwards: which way the walker faces after the pause is not known. The fresh
+            # calibration is taken as facing forward — a walker who pauses to re-clip most likely walks on forwards,
+            # and taking it as reversed turned every later forward lean's sign and lost a hunch's flag (diff review-3
+            # s42). If the walk goes on backwards, the rest of the stretch reads its lean sign-turned until a
+            # reversal ends it (README). Forward before the stretch was on the old axes: only a reversal ends it now
             self._pre_stretch_fwd = None
         tilt = float(np.degrees(np.arccos(np.clip(fresh[1] @ old[1], -1.0, 1.0))))
         short, self._move_short = self._move_short, None

@@ -269,17 +269,43 @@ def test_side_steps_after_walking_backwards_end_the_stretch_when_forward_comes_b
         assert _fed(rec, n, treadmill=True).to_json() == _fed(rec, rec.n_samples, treadmill=True).to_json(), f"{n}"
 
 
-def test_a_sensor_re_clipped_tilted_during_a_backwards_stretch_keeps_the_lean_sign():
-    # forward, backwards, (pause: clip re-attached tilted 40°) backwards, forward; 4° lean throughout. Before (diff
-    # review s42 L1) the fresh calibration was taken as facing the travel: the third part's lean read −3.7° for +4
+def test_a_sensor_re_clipped_tilted_during_a_backwards_stretch_is_taken_as_facing_forward_after_it():
+    # forward, backwards, (pause: clip re-attached tilted 40°) backwards, forward; 4° lean throughout. Which way the
+    # walker faces after a re-clip is not known: it is taken as forward (README), so the backwards walking after it
+    # reads its lean sign-turned (the documented limit, pinned here), and the turn back to forward walking ends the
+    # stretch with every later lean right. Taking it as reversed (fix-back-2 s42) turned every later forward lean
+    # whenever the walker did walk on forwards (test below)
     m = (0.0, 40.0, 0.0)
     rec, truths = _joined(synthesize_walk(120, seed=1, **_FWD4), synthesize_walk(130, seed=2, **_BACK4),
                           synthesize_walk(130, seed=3, mount_euler_deg=m, **_BACK4),
                           synthesize_walk(120, seed=4, mount_euler_deg=m, **_FWD4))
     res = imu_gait.analyze(rec, treadmill=True)
     (stretch,) = res.summary["backward_walking"]
-    assert stretch["end_s"] is not None
+    assert stretch["end_s"] == pytest.approx(truths[3].time_s.iloc[0], abs=30.0)   # ended by the turn forward
     assert len(res.summary["sensor_moves"]) == 1
-    for part in truths:
-        assert _lean_in(res, part.time_s.iloc[0] + 20, part.time_s.iloc[-1]) == pytest.approx(4.0, abs=0.6)
+    expected = (4.0, 4.0, -4.0, 4.0)
+    for part, lean in zip(truths, expected):
+        assert _lean_in(res, part.time_s.iloc[0] + 20, part.time_s.iloc[-1]) == pytest.approx(lean, abs=0.6)
     assert _fed(rec, 1000, treadmill=True).to_json() == _fed(rec, rec.n_samples, treadmill=True).to_json()
+
+
+@pytest.mark.parametrize("treadmill", [True, False])
+def test_forward_walking_after_a_re_clip_that_ends_a_backwards_stretch_keeps_its_lean_and_its_flag(treadmill):
+    # backwards (on the belt: turned round at a pause; overground: within a walk), then a pause where the clip is
+    # re-attached tilted 40° and the walker walks on forwards, hunching from 4° to 14° after 100 s. Before (review-3
+    # s42) the fresh calibration was taken as reversed: −4.35° / −14.34° and no forward-lean flag
+    m = (0.0, 40.0, 0.0)
+    hunched = synthesize_walk(200, seed=4, mount_euler_deg=m, segments=[(100.0, {"lean_deg": 10.0})], **_FWD4)
+    if treadmill:
+        rec, truths = _joined(synthesize_walk(120, seed=1, **_FWD4), synthesize_walk(130, seed=2, **_BACK4), hunched)
+    else:
+        out_and_back = dict(stand_s=5, stand_end_s=5, speed_mps=0.8, cadence_spm=100.0, posture_lean_deg=4.0)
+        rec, truths = _joined(synthesize_walk(150, seed=1, segments=[(70.0, {"backward": 1.0})], **out_and_back),
+                              hunched)
+    res = imu_gait.analyze(rec, treadmill=treadmill)
+    last = truths[-1]
+    t0 = last.time_s.iloc[0]
+    assert _lean_in(res, t0 + 20, t0 + 60) == pytest.approx(4.0, abs=0.6)        # truth 4°
+    assert _lean_in(res, t0 + 120, last.time_s.iloc[-1]) == pytest.approx(14.0, abs=0.8)   # truth 14°
+    lean_flags = [f for f in res.flags if f.id == "forward_lean"]
+    assert lean_flags and t0 + 100 - 30 <= lean_flags[0].start_s <= t0 + 100 + 90
