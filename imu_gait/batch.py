@@ -194,10 +194,41 @@ def _plain_text(path: Path) -> bool:
     return _format_or_none(str(path)) is not None or is_plain_table(str(path))
 
 
+def link_leaves(link: Path, top: Path) -> Path | None:
+    """Where ``link`` (a symbolic link found inside the folder ``top``) leads, if that is outside ``top``; None
+    when it stays inside (or is not a link). A git-annex / DataLad object (a file under ``.git/annex/objects``)
+    counts as inside: such a tree is links into its own store, which may sit above the folder given."""
+    if not link.is_symlink():
+        return None
+    try:
+        target = link.resolve()
+        root = top.resolve()
+    except (OSError, RuntimeError):            # (a loop of links: it leads nowhere readable)
+        return Path(os.readlink(link))
+    if target == root or root in target.parents:
+        return None
+    parts = target.parts
+    if any(parts[i:i + 3] == (".git", "annex", "objects") for i in range(len(parts) - 2)):
+        return None
+    return target
+
+
+def left_links_note(links: Sequence[tuple[Path, Path]]) -> str:
+    """The batch's note on links it did not follow (:func:`find_recordings`' ``left_links``)."""
+    named = "; ".join(f"{link} -> {where}" for link, where in links[:3])
+    more = f" and {len(links) - 3} more" if len(links) > 3 else ""
+    return (f"left out {len(links)} link(s) that lead out of the folder given ({named}{more}): not read, as they "
+            "may point at someone else's recordings. If they are yours, add --follow-links, or name the files "
+            "themselves")
+
+
 def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = False,
-                    text_files: bool = False, skipped: list[tuple[Path, str]] | None = None) -> list[Path]:
+                    text_files: bool = False, skipped: list[tuple[Path, str]] | None = None,
+                    follow_links: bool = False, left_links: list[tuple[Path, Path]] | None = None) -> list[Path]:
     """The recordings named by ``paths`` (see the module doc), in natural order within each folder,
-    no duplicates. ``text_files``: also take ``.txt``/``.tsv``/``.dat`` files found in folders
+    no duplicates. A symbolic link found in a folder that leads out of it (:func:`link_leaves`) is not taken
+    unless ``follow_links``: it is appended to ``left_links`` as (link, where it leads) for the caller to say
+    so (a file or folder named in ``paths`` itself is always taken, link or not). ``text_files``: also take ``.txt``/``.tsv``/``.dat`` files found in folders
     (when the reader options describe the columns). imu_gait's own output tables (:func:`output_table_kind`:
     a batch summary, flags, bouts, days or steps CSV …) are never taken, found in a folder or named: each
     is appended to ``skipped`` as (path, what it is) for the caller to say so.
@@ -219,19 +250,29 @@ def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = Fal
             seen.add(key)
             out.append(p)
 
-    def walk(folder: Path) -> Iterator[Path]:
+    def refused(child: Path, top: Path) -> bool:
+        # a link out of the folder given (to another patient's folder, say) is not followed unless asked for
+        where = None if follow_links else link_leaves(child, top)
+        if where is not None and left_links is not None:
+            left_links.append((child, where))
+        return where is not None
+
+    def walk(folder: Path, top: Path) -> Iterator[Path]:
         for child in sorted(folder.iterdir(), key=lambda c: _natural_key(c.name)):
             if child.is_dir():
                 if is_export_folder(child):
-                    yield child
+                    if not refused(child, top):
+                        yield child
                 elif recursive:
-                    yield from walk(child)
+                    if not refused(child, top):
+                        yield from walk(child, top)
                 elif _has_export_marker(child):
-                    yield child       # looks like an export but is not one: its row says why (never skipped unsaid)
+                    if not refused(child, top):
+                        yield child   # looks like an export but is not one: its row says why (never skipped unsaid)
             elif child.name.lower().endswith(REFERENCE_ENDINGS + SIDECAR_ENDINGS) or KEPT_GYRO_PART.search(child.name):
                 continue
             elif child.suffix.lower() in suffixes or (child.suffix.lower() in TEXT_SUFFIXES and _plain_text(child)):
-                if not own_table(child):
+                if not refused(child, top) and not own_table(child):
                     yield child      # (a text file that is plainly a table of samples needs no options: IPOL's)
 
     def own_table(p: Path) -> bool:
@@ -250,7 +291,7 @@ def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = Fal
         elif is_export_folder(p):
             add(p)
         else:
-            for rec in walk(p):
+            for rec in walk(p, p):
                 add(rec)
     return out
 
@@ -698,7 +739,8 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
               days_csv: str | os.PathLike | None = None,
               export_dir: str | os.PathLike | None = None,
               note: Callable[[str], None] | None = None,
-              context_table: ContextTable | None = None, anonymise: bool = False) -> list[dict[str, Any]]:
+              context_table: ContextTable | None = None, anonymise: bool = False,
+              follow_links: bool = False) -> list[dict[str, Any]]:
     """Analyse every recording under ``paths``; write the table to ``out_csv`` (None: don't);
     return the rows in input order. ``jobs`` > 1 analyses that many recordings at once in worker
     processes (0: one per CPU). ``progress(done, n, path)`` is called as recordings start (one
@@ -720,17 +762,20 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     The export's rows are written as each recording is done (:class:`~imu_gait.report.research_export.ExportWriter`),
     and a folder holding other files of its names is refused before any analysis. ``anonymise``: every output
     names the n-th recording (in the order the batch lists them) ``recording-00n`` instead of its path, and
-    holds no wall clock nor identifying metadata (:func:`pseudonyms`, :mod:`imu_gait.privacy`)."""
+    holds no wall clock nor identifying metadata (:func:`pseudonyms`, :mod:`imu_gait.privacy`). ``follow_links``: also
+    read links found in the folders that lead out of them (else left out, and ``note`` says so)."""
     if context_table is not None:
         _refuse_clashing_study_columns(context_table, flags_csv is not None, bouts_csv is not None,
                                        days_csv is not None)
     opts = read_options or {}
     text_files = takes_text_files(opts)
     own_tables: list[tuple[Path, str]] = []
+    left_links: list[tuple[Path, Path]] = []
     if not paths and context_table is not None:
         recordings = [r.recording for r in context_table.rows.values()]
     else:
-        recordings = find_recordings(paths, recursive=recursive, text_files=text_files, skipped=own_tables)
+        recordings = find_recordings(paths, recursive=recursive, text_files=text_files, skipped=own_tables,
+                                     follow_links=follow_links, left_links=left_links)
     # a summary from an earlier run in the same folder is not a recording, nor is the context table
     skip = {Path(p).resolve() for p in [*exclude, *([out_csv] if out_csv is not None else []),
                                         *([context_table.path] if context_table is not None else [])]}
@@ -738,7 +783,11 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     own_tables = [(p, kind) for p, kind in own_tables if p.resolve() not in skip]   # (being written now: unsaid)
     if not recordings:
         raise ImuGaitError(f"no recordings found in {', '.join(str(p) for p in paths)}: "
+                           + (left_links_note(left_links) if left_links else "")
+                           + ("; " if left_links else "")
                            + (skipped_tables_note(own_tables) if own_tables else _what_is_there(paths, recursive)))
+    if left_links and note is not None:
+        note(left_links_note(left_links))
     if own_tables and note is not None:
         note(skipped_tables_note(own_tables))
     if context_table is not None and paths and note is not None:

@@ -502,6 +502,9 @@ def _add_batch(sub: Any) -> None:
                           "dates or times, device names or header text (README, 'What the outputs contain'); "
                           "the metrics do not change. Context-table columns are copied as you wrote them")
     p.add_argument("-r", "--recursive", action="store_true", help="look into sub-folders at any depth")
+    p.add_argument("--follow-links", action="store_true",
+                   help="also read links in the folders that lead out of them (by default they are left out and "
+                        "named: a link could point at another person's recordings)")
     p.add_argument("-j", "--jobs", metavar="N", type=int, default=1,
                    help="analyse N recordings at once in separate processes (0: one per CPU; default 1)")
     ctx = p.add_argument_group("context (applies to every recording, unless the context table gives its own)")
@@ -965,7 +968,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                              steps_dir=args.steps_dir, score_references=args.score_references,
                              ref_unit=args.ref_unit or "s", flags_csv=args.flags_csv, bouts_csv=args.bouts_csv, days_csv=args.days_csv,
                              export_dir=args.export_dir, note=notes.append, context_table=context_table,
-                             anonymise=args.anonymise)
+                             anonymise=args.anonymise, follow_links=args.follow_links)
             except ExportFailedError as exc:
                 # the summary and the other tables are written: their closing lines are said, then the error
                 rows, export_error = exc.rows, exc
@@ -1002,7 +1005,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
                 # out): counted here, it was '1 more recording(s) in sub-folders' in a folder with none
                 written.add(os.path.realpath(context_table.path))
             deeper = sum(1 for r in find_recordings(args.paths, recursive=True,
-                                                    text_files=takes_text_files(read_options(args)))
+                                                    text_files=takes_text_files(read_options(args)),
+                                                    follow_links=args.follow_links)
                          if os.path.realpath(r) not in written) - len(rows)
             if deeper > 0:
                 print(f"  {deeper} more recording(s) in sub-folders were not analysed: add --recursive (-r) "

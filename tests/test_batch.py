@@ -655,11 +655,11 @@ def test_links_to_one_file_are_recordings_of_their_own_named_by_their_own_folder
     for sub, name in (("C", "s2.csv"), ("C", "s10.csv"), ("C", "S3.csv"), ("A", "walk.csv"), ("B", "walk.csv")):
         (tree / sub).mkdir(parents=True, exist_ok=True)
         (tree / sub / name).symlink_to(src / "blob.csv")
-    found = find_recordings([tree, tree / "C" / "s2.csv"], recursive=True)
+    found = find_recordings([tree, tree / "C" / "s2.csv"], recursive=True, follow_links=True)
     assert [str(p.relative_to(tree)) for p in found] == ["A/walk.csv", "B/walk.csv", "C/s2.csv", "C/S3.csv",
                                                          "C/s10.csv"]
     out, js = tmp_path / "t.csv", tmp_path / "json"
-    assert main(["batch", str(tree), "-r", "--out", str(out), "--json-dir", str(js), "-q"]) == 0
+    assert main(["batch", str(tree), "-r", "--follow-links", "--out", str(out), "--json-dir", str(js), "-q"]) == 0
     assert len(read_table(out)) == 5
     assert sorted(p.name for p in js.iterdir()) == ["A__walk.csv.json", "B__walk.csv.json", "S3.csv.json",
                                                     "s10.csv.json", "s2.csv.json"]

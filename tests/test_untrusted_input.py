@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import imu_gait
+from imu_gait.batch import find_recordings
 from imu_gait.cli import main
 from imu_gait.errors import RecordingError
 from imu_gait.io._common import ZIP_BOMB_MIN_BYTES, ZIP_MAX_RATIO
@@ -710,3 +711,42 @@ def test_outputs_are_written_byte_for_byte_on_every_platform(tmp_path):
     with atomic_text_file(path, newline="") as fh:
         fh.write("x,y\n1,2\n")
     assert path.read_bytes() == b"x,y\n1,2\n"
+
+
+def test_batch_leaves_out_links_that_lead_out_of_the_folder(tmp_path, capsys):
+    """A link inside the folder given to `batch`, pointing at a file or folder elsewhere (another patient's), was
+    followed and that file read into the table. Now it is left out and named, with what to do; --follow-links
+    reads it; a link that stays inside the folder, a git-annex / DataLad tree's links into its store, and a file
+    named on the command line still read."""
+    walk = DATA / "mobgap_HA001_walk1.csv"
+    mine, other = tmp_path / "patient_a", tmp_path / "patient_b"
+    mine.mkdir()
+    (other / "sub").mkdir(parents=True)
+    shutil.copy(walk, mine / "w1.csv")
+    shutil.copy(walk, other / "secret.csv")
+    shutil.copy(walk, other / "sub" / "deep.csv")
+    (mine / "link_file.csv").symlink_to(other / "secret.csv")
+    (mine / "link_dir").symlink_to(other / "sub", target_is_directory=True)
+    (mine / "inside.csv").symlink_to("w1.csv")
+    left: list = []
+    found = find_recordings([mine], recursive=True, left_links=left)
+    assert [p.name for p in found] == ["inside.csv", "w1.csv"]
+    assert sorted(p.name for p, _ in left) == ["link_dir", "link_file.csv"]
+    assert len(find_recordings([mine], recursive=True, follow_links=True)) == 4
+    assert [p.name for p in find_recordings([mine / "link_file.csv"])] == ["link_file.csv"]
+
+    out = tmp_path / "t.csv"
+    assert main(["batch", str(mine), "-r", "--out", str(out)]) == 0
+    said = capsys.readouterr().err
+    assert "secret" not in out.read_text() and "deep" not in out.read_text()
+    assert "link_file.csv" in said and "--follow-links" in said and "Traceback" not in said
+    assert main(["batch", str(mine), "-r", "--follow-links", "--out", str(out), "-q"]) == 0
+    assert "link_file.csv" in out.read_text() and "deep.csv" in out.read_text()
+
+    # a DataLad / git-annex tree: links into the dataset's own store, above the folder given
+    store = tmp_path / "ds" / ".git" / "annex" / "objects" / "Xy" / "Zw" / "KEY"
+    store.mkdir(parents=True)
+    shutil.copy(walk, store / "KEY")
+    (tmp_path / "ds" / "sub-01").mkdir()
+    (tmp_path / "ds" / "sub-01" / "walk.csv").symlink_to(store / "KEY")
+    assert [p.name for p in find_recordings([tmp_path / "ds" / "sub-01"])] == ["walk.csv"]
