@@ -107,10 +107,15 @@ def probe_writable(opt: str, path: str) -> None:
     import tempfile
 
     with writing(opt, path):
-        if os.path.exists(path):
-            with open(path, "a", encoding="utf-8"):
-                pass
-        else:
+        existing = os.path.exists(path)
+        if existing:
+            # opened to write without O_CREAT nor O_TRUNC: an existing file is left as it was (bytes and time),
+            # and one removed since the look above is not made again as a stray empty file (review s43)
+            try:
+                os.close(os.open(path, os.O_WRONLY | os.O_APPEND))
+            except FileNotFoundError:
+                existing = False
+        if not existing:
             folder = os.path.dirname(os.path.abspath(path))
             with tempfile.NamedTemporaryFile(dir=folder, prefix=".imu_gait_"):
                 pass

@@ -391,6 +391,27 @@ def test_a_probe_leaves_existing_and_new_outputs_untouched(tmp_path):
     assert old.read_text() == "kept" and sorted(p.name for p in tmp_path.iterdir()) == ["old.json"]
 
 
+def test_a_probe_does_not_make_an_output_removed_after_its_look(tmp_path, monkeypatch):
+    """probe_writable looked whether the output existed, then opened it for appending: a file removed in between
+    (another run tidying the folder, a user deleting it) was made again as a stray empty file, left behind if the
+    run then failed. Now an existing output is opened without creating it; one gone since is probed as new."""
+    import os
+
+    from imu_gait import cli
+
+    old = tmp_path / "old.json"
+    old.write_text("kept")
+    os.utime(old, (1_000_000, 1_000_000))
+    cli.probe_writable("--json", str(old))
+    assert old.read_text() == "kept" and old.stat().st_mtime == 1_000_000
+    gone = tmp_path / "gone.json"
+    real_exists = os.path.exists
+    monkeypatch.setattr(cli.os.path, "exists", lambda p: True if str(p) == str(gone) else real_exists(p))
+    cli.probe_writable("--json", str(gone))
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.json"]
+
+
 def test_live_commands_registered_or_clearly_unavailable(capsys):
     """With imu_gait.devices.cli_live its commands are registered; without it they say so (exit 2)."""
     from imu_gait.cli import _not_available
