@@ -323,3 +323,29 @@ def test_a_live_session_does_not_wait_for_the_rewrite_of_an_hours_recording(tmp_
     np.testing.assert_allclose(saved.time_s, t, atol=1e-6)
     assert imu_gait.read(str(tmp_path / "v.with-gyro.csv")).n_samples == hour
     assert sess.gyro_record_path == tmp_path / "v.with-gyro.csv" and sess.continuation_path is None
+
+
+def test_the_rewrite_writes_through_no_link_left_at_a_fixed_temporary_name(tmp_path):
+    """The rewrite's temporary file had a fixed name ('.walk.csv.acc-only.tmp' beside it): a link left at that name
+    (or another recorder's temporary of the same name in the folder) was opened for writing, so the text went into
+    whatever the link pointed at, and the rename then put the link itself in place of the recording. Now the
+    temporary file is made new under a name of its own: the file at the old name is left as it was, the recording
+    is a plain file, acc-only and complete, with the permissions it had."""
+    victim = tmp_path / "other_patient.csv"
+    victim.write_text("KEEP ME\n")
+    path = tmp_path / "walk.csv"
+    (tmp_path / ".walk.csv.acc-only.tmp").symlink_to(victim)
+    t, acc, gyro = _rows(500)
+    w = NativeCsvWriter(path, has_gyro=True)
+    w.write(t[:300], acc[:300], gyro[:300])
+    os.chmod(path, 0o640)
+    w.drop_gyro()
+    w.write(t[300:], acc[300:])
+    w.close()
+    assert w.problem is None
+    assert victim.read_text() == "KEEP ME\n"
+    assert not path.is_symlink() and len(_data_lines(path)) == 500
+    assert (path.stat().st_mode & 0o777) == 0o640
+    assert imu_gait.read(path).gyro_rads is None
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == [".walk.csv.acc-only.tmp", "other_patient.csv", "walk.csv", "walk.with-gyro.csv"], left

@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import stat
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -28,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from .._output_file import _writes_straight
+from .._output_file import TEMP_NAME_CHARS, _writes_straight
 from ..errors import RecordingError
 from ..recording import MIN_DURATION_S, Recording
 from . import _blocks
@@ -610,15 +611,23 @@ class NativeCsvWriter:
         """The body of :meth:`drop_gyro`'s rewrite (its own thread): the acc-only text of every row so far into
         a temporary file, then — under the lock, so no row comes between — the rows since (continuation file
         and held), the rename, and the writer back on ``path``."""
-        tmp = self.path.with_name(f".{self.path.name}.acc-only.tmp")
+        tmp: Path | None = None
         linked = False
         try:
-            if not stat.S_ISREG(os.stat(self.path).st_mode):
+            st = os.stat(self.path)
+            if not stat.S_ISREG(st.st_mode):
                 # a recording sent into a pipe or a device (--record through a link to a named pipe) cannot be
                 # read back: opening it would wait for ever for a writer. The rows go on in the continuation file
                 raise OSError(errno.ESPIPE, "a pipe or device cannot be read back and rewritten", str(self.path))
-            with open(self.path, "r", encoding="utf-8", newline="\n") as src, \
-                    open(tmp, "w", encoding="utf-8", newline="\n") as dst:
+            # a name of its own, made new (O_EXCL): a fixed name was truncated or written through a link left at
+            # it, and shared by two recorders of one name in a folder (review s43); the file's permissions kept
+            fd, tmp_name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name[:TEMP_NAME_CHARS]}.",
+                                            suffix=".acc-only.tmp")
+            tmp = Path(tmp_name)
+            with contextlib.suppress(OSError):
+                os.fchmod(fd, stat.S_IMODE(st.st_mode))
+            with open(fd, "w", encoding="utf-8", newline="\n") as dst, \
+                    open(self.path, "r", encoding="utf-8", newline="\n") as src:
                 header_seen = False
                 for line in src:
                     if header_seen:
@@ -663,8 +672,9 @@ class NativeCsvWriter:
             # ``path`` is untouched (the rename is the last step): the temporary text goes, and so does the copy
             # of ``path`` made for the gyro rows — ``path`` itself keeps them
             for leftover in ((tmp, keep) if linked else (tmp,)):
-                with contextlib.suppress(OSError):
-                    os.unlink(leftover)
+                if leftover is not None:
+                    with contextlib.suppress(OSError):
+                        os.unlink(leftover)
             with self._lock:
                 self.gyro_path = self.path
                 self.problem = self._problem_text(exc)
