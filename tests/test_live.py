@@ -397,6 +397,17 @@ def test_kill_9_mid_walk_leaves_a_readable_recording(tmp_path):
 
 
 # ------------------------------------------------------------------ (d) non-TTY output
+def _joined(lines):
+    """Plain-view output with each status line's indented continuation lines put back on it."""
+    out = []
+    for line in lines:
+        if line.startswith("    ") and out:
+            out[-1] += " " + line.strip()
+        else:
+            out.append(line)
+    return out
+
+
 def test_non_tty_gives_plain_status_lines(walk_csv, tmp_path):
     path, rec, truth = walk_csv
     proc = subprocess.run(_cli("live", "--replay", str(path), "--speed", "30", "--status-every", "0.2",
@@ -405,7 +416,8 @@ def test_non_tty_gives_plain_status_lines(walk_csv, tmp_path):
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert not ANSI.search(out), "escape codes in piped output"
-    status = [l for l in out.splitlines() if re.match(r"^\d\d:\d\d (walking|standing) steps=\d+ cadence_spm=", l)]
+    status = [l for l in _joined(out.splitlines())
+              if re.match(r"^\d\d:\d\d (walking|standing) steps=\d+ cadence_spm=", l)]
     assert len(status) >= 5, out
     (link,) = [l for l in out.splitlines() if "  link " in l]                 # a lossless link: said once
     assert "rate_hz=100.0 loss_pct=0.0" in link
@@ -444,19 +456,24 @@ def test_plain_status_line_fits_100_columns_on_a_real_replay(tmp_path):
         assert all(k.endswith(UNIT_SUFFIXES) or k in COUNTS for k in kv), line
         return kv
 
-    lines = live()
+    printed = live()
+    # the status lines and their continuations fit an 80-column terminal (events and cues are sentences)
+    widths = [len(l) for l in printed if re.match(r"(\d+:\d\d(:\d\d)? \S|    \S)", l)]
+    assert max(widths) <= 80, max(printed, key=len)
+    lines = _joined(printed)
     status = [l for l in lines if re.match(r"\d+:\d\d(:\d\d)? \S", l)]    # (events: two spaces after the clock)
     assert len(status) >= 5, lines
-    widths = [len(l) for l in status]
-    print(f"\nplain status lines (default fields): {len(status)} lines, {min(widths)}–{max(widths)} characters")
-    assert max(widths) <= 100
+    print(f"\nplain status lines (default fields): {len(status)} lines, printed {min(widths)}–{max(widths)} characters "
+          f"wide")
     for line in status:
         assert list(fields(line)) == ["steps", "cadence_spm", "bounce_cm", "twist_deg", "lean_deg", "sway_cm"]
     (link,) = [l for l in lines if "  link " in l]                 # lossless: said once
     assert len(link) <= 100 and "rate_hz=100.0 loss_pct=0.0 queue_drops=0 bad_packets=0 reconnects=0" in link
     assert not any("cues" in l for l in status)                    # cues: a line each as they rise / clear
 
-    full = [l for l in live("--status-fields", "all") if " steps=" in l]
+    all_printed = live("--status-fields", "all")
+    assert max(len(l) for l in all_printed if re.match(r"(\d+:\d\d(:\d\d)? \S|    \S)", l)) <= 80
+    full = [l for l in _joined(all_printed) if " steps=" in l]
     kv = fields(full[-1])
     # what the rich panel shows beside the gait word: steps, cadence, speed, bounce, twist, lean, sway,
     # sample rate, packet loss, queue drops, bad packets, reconnects, the cues
@@ -474,9 +491,12 @@ def test_plain_status_line_fits_100_columns_on_a_real_replay(tmp_path):
         assert "Forward lean" in cue and "since 2:2" in cue, cue
 
 
-def test_plain_status_line_stays_within_100_columns_at_its_widest():
+def test_plain_status_line_fits_80_columns_at_its_widest():
     """The widest the default fields get: over an hour, 5-digit steps, every metric at its widest (amplitudes
-    are positive; a lean may be negative)."""
+    are positive; a lean may be negative). The line was 100 characters (81–91 on a real replay): an 80-column
+    terminal broke it inside a field. Now it goes on over an indented line at a field, the lines about as long
+    as each other, and printed that way; the line itself (status_line) is unchanged."""
+    import io
     from types import SimpleNamespace
 
     from imu_gait.devices.live import SignalQuality
@@ -485,8 +505,14 @@ def test_plain_status_line_stays_within_100_columns_at_its_widest():
     st = {"n_steps": 12345, "cadence_spm": 188.4, "walking_speed_mps": 1.234, "vertical_oscillation_cm": 12.34,
           "trunk_twist_deg": 23.4, "forward_lean_deg": -12.34, "lateral_sway_cm": 12.34, "walking": False}
     session = SimpleNamespace(time_s=3723.0, status=lambda: st, signal=SignalQuality(), active_flags=[])
-    line = PlainView().status_line(session)
+    view = PlainView(file=io.StringIO(), every_s=1e9)
+    line = view.status_line(session)
     assert line.startswith("1:02:03 standing steps=12345 cadence_spm=188 ") and len(line) <= 100, (len(line), line)
+    view._status_lines(session)
+    printed = [p for p in view.file.getvalue().splitlines() if "  link " not in p]
+    assert all(len(p) <= 80 for p in printed), printed
+    assert _joined(printed)[-1] == line and len(printed) == 2, printed
+    assert min(len(p) for p in printed) >= 40, printed           # not a last line of one field
 
 
 # ------------------------------------------------------------------ (e) Ctrl-C / SIGTERM
@@ -1200,7 +1226,7 @@ def test_the_closing_status_line_is_not_a_repeat_of_the_last_one():
     view.update(live, type("Upd", (), {"event": None, "new_flags": [], "cleared_flags": []})())
     view.stop(live, "duration 5 s reached")
     lines = out.getvalue().splitlines()
-    status = [l for l in lines if " steps=" in l]
+    status = [l for l in _joined(lines) if " steps=" in l]
     assert len(status) == 1 and status[0] == view.status_line(live), lines
     assert lines[-1] == "stopped: duration 5 s reached"
     live.signal.reconnects += 1                    # something changed: the closing lines say it …

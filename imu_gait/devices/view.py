@@ -99,6 +99,39 @@ def fmt_clock(t_s: float) -> str:
     return f"{h:d}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
+#: the plain view's lines fit a terminal this wide: a longer status line goes on over indented lines
+PLAIN_WIDTH = 80
+#: how a status line's continuation starts (spaces: never read as a new line's clock)
+STATUS_INDENT = "    "
+
+
+def wrap_status(line: str, width: int = PLAIN_WIDTH) -> list[str]:
+    """A status line ``<clock> <field> …`` as lines of at most ``width`` characters where it can be (a field is
+    never cut): the fields go on over lines starting with :data:`STATUS_INDENT`, about as long as each other (the
+    default line at its widest is ~100 characters: two lines of ~70 and ~30, not a last line of one field). Read
+    back, ``" ".join(l.strip() for l in lines)`` is the line."""
+    if len(line) <= width:
+        return [line]
+    words = line.split(" ")
+    n_lines = 2
+    while True:
+        # fill each line up to an even share of the text (plus one word's slack), never past ``width``
+        share = min(width, max(len(line) // n_lines + 1, max(len(w) for w in words) + len(STATUS_INDENT)))
+        out: list[str] = []
+        cur = ""
+        for w in words:
+            cand = w if not cur else f"{cur} {w}"
+            if cur and len(cand) > share and len(out) < n_lines - 1:
+                out.append(cur)
+                cur = STATUS_INDENT + w
+            else:
+                cur = cand
+        out.append(cur)
+        if all(len(o) <= width for o in out) or n_lines >= len(words):
+            return out
+        n_lines += 1
+
+
 #: the closed span in an engine flag message: "… from 4:19 to 4:41 (22 s): …"
 _FLAG_SPAN = re.compile(r" from (\d+:\d\d(?::\d\d)?) to \d+:\d\d(?::\d\d)? \([^)]*\)")
 
@@ -581,6 +614,10 @@ class PlainView(_BaseView):
         parts += [p for p in (self._field(f, session, st) for f in self.fields) if p]
         return " ".join(parts)
 
+    def _print_status(self, line: str) -> None:
+        for part in wrap_status(line):
+            self._print(part)
+
     def link_line(self, session: Any) -> str:
         """The link on one line: measured rate, loss, queue drops, bad packets, reconnects."""
         return f"{fmt_clock(session.time_s)}  link " + " ".join(self._field(f, session, {}) for f in LINK_FIELDS)
@@ -649,7 +686,7 @@ class PlainView(_BaseView):
         # the closing status line repeated the periodic one word for word when the walk ended within
         # the same second (--duration 5 with a status every 5 s printed '00:05 …' twice)
         if line != self._last_status:
-            self._print(line)
+            self._print_status(line)
             self._last_status = line
 
     def stop(self, session: Any, reason: str) -> None:
