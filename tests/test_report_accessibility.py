@@ -352,3 +352,36 @@ def test_flag_timeline_text_names_the_treadmill_programs_stages():
     expected = "Treadmill program: 0:00–2:30 4.3 km/h · 0 %; 2:30–2:45 5.0 km/h · 5 %; from 2:45 5.0 km/h · 8 %."
     assert expected in cap, cap
     assert any(expected in d["text"] for d in page.find("desc"))
+
+
+def test_plot_text_is_at_least_9_pt_and_day_labels_do_not_run_into_each_other():
+    """Plot text was 7.5–8.5 pt (treadmill stage names, mark ratings, legends, the days' hours worn): small
+    printed, and for a reader with low vision. Now nothing in a plot is under 9 pt; a treadmill stage is named only
+    where its name fits its bar, and on many days the hours-worn labels and the dates are shortened or turned
+    upright instead of overlapping."""
+    import pandas as pd
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from imu_gait.treadmill import TreadmillSchedule
+
+    rec, _ = synthesize_walk(400.0, 100.0, seed=8, segments=[(150.0, {"bounce_cm": 8.0, "posture_lean_deg": 14.0})])
+    sched = TreadmillSchedule.from_stages([(0, 1.2, 0), (100, 1.4, 5), (220, 1.5, 8), (300, 1.3, 2)])
+    page = render_html(analyze(rec, treadmill_schedule=sched), rec)
+    svgs = re.findall(r"<svg.*?</svg>", page, flags=re.S)
+    sizes = [float(x) for svg in svgs for x in re.findall(r"font(?:-size)?:[^;\"]*?([\d.]+)px", svg)]
+    assert sizes and min(sizes) >= 9, sorted(set(sizes))
+    assert "5.0 km/h" in page                                       # the stages still named in the plot
+
+    for n in (7, 14, 30):
+        dates = pd.date_range("2026-11-01", periods=n).strftime("%Y-%m-%d")
+        table = pd.DataFrame({"date": dates, "day": np.arange(1, n + 1), "n_steps": np.full(n, 8000.0),
+                              "valid": np.ones(n, bool), "worn_h": np.full(n, 12.3)})
+        with rc_context(report_html._rc()):
+            fig = report_html.days_figure(table, 10.0)
+        FigureCanvasAgg(fig)
+        r = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        for texts in ([t for t in ax.texts], [t for t in ax.get_xticklabels() if t.get_text()]):
+            boxes = sorted((t.get_window_extent(r) for t in texts), key=lambda b: b.x0)
+            assert len(boxes) == n and all(a.x1 <= b.x0 + 0.5 for a, b in zip(boxes, boxes[1:])), (n, [t.get_text() for t in texts])

@@ -151,7 +151,7 @@ def figure_svg(fig: Figure, dpi: float = RASTER_DPI) -> str:
 
 
 def _rc() -> dict[str, Any]:
-    return {"svg.fonttype": "none", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
+    return {"svg.fonttype": "none", "font.size": PLOT_TEXT_PT, "axes.spines.top": False, "axes.spines.right": False,
             "axes.titlesize": 10, "axes.titleweight": "bold", "axes.titlelocation": "left",
             # SVG text stays text: name fonts every system has, ending in the generic family
             "font.family": ["sans-serif"],
@@ -321,6 +321,11 @@ def _draw_no_data(axes: Sequence[Any], gaps: Sequence[tuple[float, float]]) -> N
                        gid="no-data")
 
 
+#: the smallest text in a plot, in points (the page's own text is ~12 pt; 7.5–8 pt labels were hard to read, printed
+#: or for a reader with low vision)
+PLOT_TEXT_PT = 9
+
+
 def _no_data_handle() -> Patch:
     return Patch(facecolor="#eef1f4", edgecolor=NO_DATA_COLOR, hatch=NO_DATA_HATCH, lw=0, label="no data (gap)")
 
@@ -333,7 +338,7 @@ def _draw_marks(axes: Sequence[Any], marks: list[tuple[float, str]], t0: float, 
         for ax in axes:
             ax.axvline(t, color=MARK_COLOR, lw=1.1, alpha=0.85, gid="symptom-mark")
         axes[0].annotate(label, (t, 1.0), xycoords=("data", "axes fraction"), xytext=(2, -2),
-                         textcoords="offset points", ha="left", va="top", fontsize=7.5, color=MARK_COLOR,
+                         textcoords="offset points", ha="left", va="top", fontsize=PLOT_TEXT_PT, color=MARK_COLOR,
                          fontweight="bold")
 
 
@@ -464,7 +469,7 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
             if lo < 0 <= finite.min():        # a metric that cannot go negative gets no negative axis
                 lo, hi = 0.0, hi - lo
             ax.set_ylim(lo, hi)
-        ax.set_ylabel(label + (f" ({unit})" if unit else ""), rotation=0, ha="right", va="center", fontsize=8.5)
+        ax.set_ylabel(label + (f" ({unit})" if unit else ""), rotation=0, ha="right", va="center", fontsize=PLOT_TEXT_PT)
         ax.grid(axis="y", color="#e4e7eb", lw=0.6)
     marks = _mark_times(result)
     _draw_marks(axes, marks, t0, t1)
@@ -482,7 +487,7 @@ def metrics_over_time_figure(result: AnalysisResult, ov: Overview) -> tuple[Figu
         handles.append(_no_data_handle())
     handles += [Patch(facecolor=c, edgecolor=c, alpha=0.4, hatch=SEVERITY_HATCH[s], lw=0, label=f"{severity_word(s)} flag")
                 for s, c in SEVERITY_COLOR.items() if any(f.severity == s for f in ov.flags)]
-    fig.legend(handles=handles, loc="upper right", ncol=len(handles), frameon=False, fontsize=8,
+    fig.legend(handles=handles, loc="upper right", ncol=len(handles), frameon=False, fontsize=PLOT_TEXT_PT,
                bbox_to_anchor=(0.99, 1.0))
     fig.subplots_adjust(hspace=0.18, top=1 - 0.35 / fig.get_figheight())
     return fig, missing
@@ -511,8 +516,10 @@ def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
                 continue
             ax.broken_barh([(a, b - a)], (y - 0.35, 0.7), facecolors="#dfe7ef" if k % 2 == 0 else "#c9d6e3",
                            edgecolors="white")
-            if (b - a) > 0.06 * (t1 - t0):
-                ax.text((a + b) / 2, y, label, ha="center", va="center", fontsize=7.5, color="#323f4b")
+            # labelled where the text fits its bar (9 pt: ~0.6 em a character, the axes' own width in points)
+            bar_pt = (b - a) / (t1 - t0) * ax.get_position().width * fig.get_figwidth() * 72
+            if bar_pt >= 0.6 * PLOT_TEXT_PT * len(label) + 6:
+                ax.text((a + b) / 2, y, label, ha="center", va="center", fontsize=PLOT_TEXT_PT, color="#323f4b")
     for i, fid in enumerate(groups):
         y = n - 2 - (1 if stages else 0) - i
         for f in groups[fid]:
@@ -538,8 +545,8 @@ def flag_timeline_figure(result: AnalysisResult, ov: Overview) -> Figure:
     if ov.data_gaps:
         handles.append(_no_data_handle())
     if handles:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8,
-                  title="severity" if groups else None, title_fontsize=8)
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=PLOT_TEXT_PT,
+                  title="severity" if groups else None, title_fontsize=PLOT_TEXT_PT)
     if not groups:
         ax.text(0.5, 0.15, "no flags", transform=ax.transAxes, ha="center", va="center", color="#616e7c")
     return fig
@@ -615,11 +622,11 @@ def step_scatter_figure(result: AnalysisResult, ov: Overview) -> Figure:
         ax1.set_ylim(lo - pad, hi + pad)
     if binned:
         # under the plot: on a long recording the lines fill the panel, and no corner is free
-        ax1.legend(frameon=False, fontsize=7.5, markerscale=2, loc="upper center", bbox_to_anchor=(0.5, -0.2),
+        ax1.legend(frameon=False, fontsize=PLOT_TEXT_PT, markerscale=2, loc="upper center", bbox_to_anchor=(0.5, -0.2),
                    ncol=1)
     elif ax1.collections:
         # 'best' searches every point for a free corner: minutes for a day's 150,000 steps
-        ax1.legend(frameon=False, fontsize=8, markerscale=2, loc="best")
+        ax1.legend(frameon=False, fontsize=PLOT_TEXT_PT, markerscale=2, loc="best")
     ax1.grid(color="#e4e7eb", lw=0.6)
     cad = _num(steps, "cadence_spm")
     vo = _num(steps, "vertical_oscillation_cm")
@@ -632,7 +639,7 @@ def step_scatter_figure(result: AnalysisResult, ov: Overview) -> Figure:
         t_min = (_num(steps, "time_s")[ok] - ov.time_origin_s) / 60.0
         sc = ax2.scatter(cad[ok], vo[ok], c=t_min, cmap="viridis", s=7, alpha=0.8, lw=0, rasterized=raster)
         cb = fig.colorbar(sc, ax=ax2, pad=0.02)
-        cb.set_label("recording time (min)", fontsize=8)
+        cb.set_label("recording time (min)", fontsize=PLOT_TEXT_PT)
         lo, hi = np.percentile(cad[ok], [1, 99])
         ax2.set_xlim(lo - max((hi - lo) * 0.1, 2), hi + max((hi - lo) * 0.1, 2))
         lo, hi = np.percentile(vo[ok], [1, 99])
@@ -648,7 +655,7 @@ def step_scatter_figure(result: AnalysisResult, ov: Overview) -> Figure:
         ax2.grid(color="#e4e7eb", lw=0.6)
         t_min = (_num(steps, "time_s")[ok] - ov.time_origin_s) / 60.0
         sc = ax2.scatter(idx[ok], cad[ok], c=t_min, cmap="viridis", s=7, alpha=0.8, lw=0, rasterized=raster)
-        fig.colorbar(sc, ax=ax2, pad=0.02).set_label("recording time (min)", fontsize=8)
+        fig.colorbar(sc, ax=ax2, pad=0.02).set_label("recording time (min)", fontsize=PLOT_TEXT_PT)
     else:
         ax2.text(0.5, 0.5, "bounce or cadence not measured", transform=ax2.transAxes, ha="center",
                  va="center", color="#616e7c")
@@ -929,14 +936,21 @@ def days_figure(table: pd.DataFrame, valid_h: float) -> Figure:
     ax.bar(x[~valid], steps[~valid], color="#c9d6e3", hatch="//", edgecolor="#8a8a8a", lw=0.5, width=0.7,
            label=f"worn less than {valid_h:g} h (does not count)")
     top = max(float(steps.max()) if steps.size else 0.0, 1.0)
+    # each label fits its day's width (~0.6 em a character): '12.3 h worn', on many days '12.3 h', on more upright
+    day_pt = ax.get_position().width * fig.get_figwidth() * 72 / max(len(table), 1)
+    char_pt = 0.6 * PLOT_TEXT_PT
+    words, turn = (" h worn", 0) if day_pt >= 11 * char_pt + 4 else ((" h", 0) if day_pt >= 6 * char_pt + 4 else (" h", 90))
     for xi, st, worn in zip(x, steps, pd.to_numeric(table["worn_h"], errors="coerce").to_numpy(float)):
-        ax.text(xi, st + top * 0.02, f"{worn:.1f} h worn", ha="center", va="bottom", fontsize=8, color="#444444")
+        ax.text(xi, st + top * 0.02, f"{worn:.1f}{words}", ha="center", va="bottom", fontsize=PLOT_TEXT_PT,
+                color="#444444", rotation=turn)
     ax.set_ylim(0, top * 1.18)
     ax.set_xticks(x)
-    ax.set_xticklabels([_day_label(d, n) for d, n in zip(table["date"], table["day"])], fontsize=8)
+    days = [_day_label(d, n) for d, n in zip(table["date"], table["day"])]
+    wide = max((len(str(d)) for d in days), default=0) * char_pt + 4 > day_pt       # (dates ran into each other)
+    ax.set_xticklabels(days, fontsize=PLOT_TEXT_PT, rotation=90 if wide else 0)
     ax.set_ylabel("steps")
-    ax.set_title("Steps per day")
-    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title("Steps per day" + ("" if words == " h worn" else " (above each bar: hours worn)"))
+    ax.legend(frameon=False, fontsize=PLOT_TEXT_PT, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
 
 
