@@ -243,3 +243,23 @@ def test_live_panel_colours_only_short_marks(back_pocket):
     assert "sit on one side" in text and "Learning your normal walk" in text and "streaming" in text
     coloured = _coloured_words(panel, 100)
     assert coloured == ["!"], coloured
+
+
+def test_the_text_summary_has_no_trailing_spaces(capsys):
+    """rich padded every line of the summary to the console's width: a summary saved with 'analyze … > out.txt'
+    (or render_text) had up to ~90 spaces at the end of most lines (seen in diffs, read out by some screen
+    readers). Now no line ends in a space, printed or rendered, and the text is otherwise the same."""
+    from imu_gait import analyze
+    from imu_gait.cli import main
+    from imu_gait.report.text import render_text
+    from imu_gait.synthetic import synthesize_walk
+
+    rec, _ = synthesize_walk(240.0, 100.0, seed=8, segments=[(150.0, {"bounce_cm": 8.0})])
+    text = render_text(analyze(rec))
+    lines = text.splitlines()
+    assert len(lines) > 20 and not [l for l in lines if l != l.rstrip()], [l for l in lines if l != l.rstrip()][:3]
+    assert "Bounce" in text
+    walk = Path(__file__).resolve().parents[1] / "datasets" / "mobgap_HA001_walk1.csv"
+    assert main(["analyze", str(walk)]) == 0
+    out = capsys.readouterr().out
+    assert "Source" in out and not [l for l in out.splitlines() if l != l.rstrip()]

@@ -8,6 +8,7 @@ plain text (rich drops the escape codes when the output is not a TTY).
 from __future__ import annotations
 
 import io
+import re
 import sys
 from typing import IO, Any
 
@@ -173,7 +174,21 @@ def print_summary(result: AnalysisResult, recording: Any = None, *, file: IO[str
 
     console = console or Console(file=file or sys.stdout, highlight=False)
     # (file names, metadata and notes come from the input: their control characters are shown as '?')
-    console.print(TerminalSafe(summary_renderable(result, recording, command_line=command_line)))
+    with console.capture() as cap:
+        console.print(TerminalSafe(summary_renderable(result, recording, command_line=command_line)))
+    console.file.write(_no_trailing_spaces(cap.get()))
+    console.file.flush()
+
+
+#: the spaces rich pads a line with up to the console's width (before any closing colour codes)
+_TRAILING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.M)
+
+
+def _no_trailing_spaces(text: str) -> str:
+    """``text`` without the spaces at its lines' ends: rich pads every line of a panel or table to the console's
+    width, which a saved summary kept as ~20–90 trailing spaces a line (diffs, screen readers and e-mail show
+    them)."""
+    return _TRAILING.sub(r"\1", text)
 
 
 def render_text(result: AnalysisResult, recording: Any = None, *, width: int = 100, color: bool = False) -> str:
@@ -184,4 +199,4 @@ def render_text(result: AnalysisResult, recording: Any = None, *, width: int = 1
     from ..terminal_text import TerminalSafe
 
     console.print(TerminalSafe(summary_renderable(result, recording)))
-    return buf.getvalue()
+    return _no_trailing_spaces(buf.getvalue())
