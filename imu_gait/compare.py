@@ -537,7 +537,7 @@ def compare_sessions(sessions: Sequence[Session], *,
         # the single report's title for the flag ('Pace too fast / shuffling'), not its id's words
         rows.append({"row": f"Flag: {flag_title(fid)} (minutes)", "key": f"flag_{fid}_min", "gait": "",
                      "unit": "min", **dict(zip(labels, minutes)), "change": _first_to_last(minutes),
-                     "beyond_spread": None, "beyond_repeat": None})
+                     "beyond_spread": None, "beyond_repeat": None, "trend": metric_trend(minutes, days, None)[0]})
         # … and as a share of the walk's walking time: a walker whose walks grow from 10 to 40 minutes while the
         # flag holds 30 % → 15 % of them read '3.0 → 6.0 min, +3.0' — worse, where it came half as often (trends
         # audit s42). None when the walk was not judged for it or found no walking.
@@ -554,7 +554,8 @@ def compare_sessions(sessions: Sequence[Session], *,
             if all(math.isnan(v) for v in vals):
                 continue
             rows.append({"row": label, "key": f"wb_{key}", "gait": "", "unit": unit, **dict(zip(labels, vals)),
-                         "change": _first_to_last(vals), "beyond_spread": None, "beyond_repeat": None})
+                         "change": _first_to_last(vals), "beyond_spread": None, "beyond_repeat": None,
+                         "trend": metric_trend(vals, days, None)[0]})
     if any(_num((s.summary.get("days") or {}).get("n_valid_days")) >= 1 for s in sessions):
         # recordings of whole days (a week at home before and after treatment): the figures per day worn
         # 10 h or more, as real-world walking studies compare them (never marked, as the bout rows)
@@ -565,7 +566,8 @@ def compare_sessions(sessions: Sequence[Session], *,
             if all(math.isnan(v) for v in vals):
                 continue
             rows.append({"row": label, "key": f"days_{key}", "gait": "", "unit": unit, **dict(zip(labels, vals)),
-                         "change": _first_to_last(vals), "beyond_spread": None, "beyond_repeat": None})
+                         "change": _first_to_last(vals), "beyond_spread": None, "beyond_repeat": None,
+                         "trend": metric_trend(vals, days, None)[0]})
     if any(s.marks for s in sessions):
         # the walker's symptom marks (imu_gait.marks): how often and how much it hurt, beside the gait's change
         count = [float(len(s.marks)) for s in sessions]
@@ -574,7 +576,8 @@ def compare_sessions(sessions: Sequence[Session], *,
         for key, row, vals in (("marks_n", "Symptom marks (count)", count),
                                ("pain_max", "Highest pain marked (0–10)", worst)):
             rows.append({"row": row, "key": key, "gait": "", "unit": "", **dict(zip(labels, vals)),
-                         "change": _first_to_last(vals), "beyond_spread": None, "beyond_repeat": None})
+                         "change": _first_to_last(vals), "beyond_spread": None, "beyond_repeat": None,
+                         "trend": metric_trend(vals, days, None)[0]})
     for r in rows:
         r.setdefault("trend", math.nan)
         r.setdefault("trend_beyond_noise", None)
@@ -857,8 +860,8 @@ def trend_words(table: pd.DataFrame) -> str:
             "says it); * there = the line's slope is more than 1.96 of its standard errors from flat, the walks' "
             "scatter about it taken as no less than a single walk's same-day repeat noise — over many walks a "
             "steady change too small for last − first to tell shows here. Not fitted across walks the notes say "
-            "not to compare. Walking time and a flag's share of it have a trend but no *: no repeat noise is "
-            "known for them.")
+            "not to compare. Walking time, the flags' minutes and share of it, the bouts, days and symptom-mark rows "
+            "have a trend but no *: no repeat noise is known for them.")
 
 
 def panel_ylim(key: str, values: Iterable[float]) -> tuple[float, float]:
@@ -898,8 +901,10 @@ def gait_series(sessions: Sequence[Session]) -> list[tuple[str, list[dict[str, A
     return [(gaits.pop() if len(gaits) == 1 else "", [s.summary for s in sessions])]
 
 
+#: a walk's marker at most, pt (a few walks), and at least (60 walks: markers shrink to the room each has)
+MARKER_PT_MAX, MARKER_PT_MIN = 5.0, 1.5
 #: the size of the session names under each panel, pt
-TICK_FONT_PT = 8
+TICK_FONT_PT = 9
 
 
 def _tick_layout(labels: Sequence[str], ncol: int = 3) -> dict[str, Any]:
@@ -941,6 +946,11 @@ def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, 
     axes = fig.subplots(nrow, ncol, squeeze=False).ravel()
     x = list(range(len(sessions)))
     summaries = [s.summary for s in sessions]
+    # each walk's room along a panel, pt (as _tick_layout): 60 walks had 5-pt markers with 3-pt caps every ~2.7 pt,
+    # one merged band; the markers now take ~¾ of their room, the middle-half bars lose their caps when crowded
+    room_pt = 10 * (0.9 - 0.125) / (3 + 2 * 0.3) * 72 / max(len(sessions), 1)
+    ms = min(MARKER_PT_MAX, max(MARKER_PT_MIN, 0.75 * room_pt))
+    cap = 3.0 if room_pt >= 12 else 0.0
     for ax, (key, lab, unit) in zip(axes, metrics):
         span: list[float] = []
         # a walk whose value the notes say not to compare with the first's (another sensor kind or place,
@@ -965,7 +975,8 @@ def comparison_figure(sessions: Sequence[Session], metrics: Sequence[tuple[str, 
                 err = [[max(med[i] - q_lo[i], 0) if math.isfinite(q_lo[i]) else 0],
                        [max(q_hi[i] - med[i], 0) if math.isfinite(q_hi[i]) else 0]]
                 ax.errorbar([i], [med[i]], yerr=err, fmt="^" if run else "o", color=color,
-                            ecolor="#e8b48f" if run else "#9fb3c8", capsize=3, ms=5,
+                            ecolor="#e8b48f" if run else "#9fb3c8", capsize=cap, ms=ms,
+                            elinewidth=1.0 if room_pt >= 4 else 0.6,
                             **({"mfc": "white", "gid": "not-comparable"} if apart[i] else {}))
         info = METRIC_BY_COLUMN.get(key)
         if len(series) == 1 and series[0][0] != "run" and info is not None and info.walk_range is not None:

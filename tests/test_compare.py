@@ -1019,3 +1019,52 @@ def test_a_steady_change_over_many_walks_shows_in_the_trend_column():
     assert rows.loc["walking_time_min", "trend_beyond_noise"] is None
     two = render_comparison(compare_sessions(_series(2, -1.0, seed=0)))
     assert "trend" not in two.splitlines()[0] and "trend =" not in two
+
+
+def test_flag_bout_day_and_mark_rows_have_a_trend_over_many_walks():
+    """Over 6 walks the metric rows, walking time and a flag's share had a trend, but a flag's minutes, the bout,
+    day and symptom-mark rows had none (an empty trend cell beside the growing minutes of a flag). Now each has
+    the line's change over every walk with a value (truth: values rising by exactly 1 a walk → trend +5 over 6
+    walks), never starred (no repeat noise is known for them); under 5 walks still no trend."""
+    def walk(i):
+        summary = {**BASE_SUMMARY, "walking_time_s": 600.0,
+                   "walking_bouts": {"n_walking_bouts": 2.0 + i, "n_walking_bouts_30s": 1.0 + i},
+                   "days": {"n_valid_days": 1.0, "n_steps_per_day": 5000.0 + 100 * i}}
+        flags = [{"id": "vertical_bounce", "start_s": 0.0, "end_s": 60.0 * (1 + i)}]
+        marks = [{"t_s": 10.0 * k, "pain": 3} for k in range(1 + i)]
+        return Session(f"w{i}", summary, flags=flags, marks=marks)
+
+    table = compare_sessions([walk(i) for i in range(6)]).set_index("key")
+    for key, per_walk in (("flag_vertical_bounce_min", 1.0), ("wb_n_walking_bouts", 1.0),
+                          ("wb_n_walking_bouts_30s", 1.0), ("days_n_steps_per_day", 100.0), ("marks_n", 1.0)):
+        assert table.loc[key, "trend"] == pytest.approx(5 * per_walk, abs=1e-9), key
+        assert table.loc[key, "trend_beyond_noise"] is None, key
+    assert table.loc["pain_max", "trend"] == pytest.approx(0.0, abs=1e-9)
+    few = compare_sessions([walk(i) for i in range(4)]).set_index("key")
+    assert math.isnan(few.loc["flag_vertical_bounce_min", "trend"]) and math.isnan(few.loc["marks_n", "trend"])
+
+
+def test_sixty_walks_markers_do_not_merge_into_one_band():
+    """60 walks drew 5-pt markers with 3-pt caps every ~2.7 pt of a panel: one merged band, no walk to be told
+    from its neighbours. Now each marker fits its walk's room along the panel (≤ that room, ≥ 1.5 pt) and the
+    middle-half bars lose their caps when crowded; 6 walks keep 5-pt markers and caps as before. The session
+    names are 9 pt (8 before)."""
+    from imu_gait.compare import comparison_figure
+
+    metrics = [("cadence_spm", "Cadence", "spm"), ("vertical_oscillation_cm", "Bounce", "cm")]
+    for n, want_ms, want_caps in ((6, 5.0, True), (60, None, False)):
+        walks = [_session(f"walk {i + 1}", cadence_spm=110.0 + i % 3, vertical_oscillation_cm=4.0 + (i % 5) / 10)
+                 for i in range(n)]
+        fig = comparison_figure(walks, metrics, [w.label for w in walks])
+        ax = _panel(fig, "Cadence")
+        fig.canvas.draw()
+        room_pt = ax.get_window_extent().width / fig.dpi * 72 / n
+        dots = [ln for ln in ax.lines if ln.get_marker() == "o"]
+        caps = [ln for ln in ax.lines if ln.get_marker() == "_"]
+        assert len(dots) == n
+        sizes = {ln.get_markersize() for ln in dots}
+        assert all(1.5 <= ms <= room_pt for ms in sizes), (n, sizes, room_pt)
+        if want_ms is not None:
+            assert sizes == {want_ms}
+        assert bool(caps) is want_caps and all(ln.get_markersize() > 0 for ln in caps)
+        assert min(t.get_fontsize() for t in ax.get_xticklabels()) >= 9
