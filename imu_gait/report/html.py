@@ -1039,7 +1039,7 @@ def named_by_file(ov: Overview) -> Overview:
     spellings = path_spellings([ov.source])
     return dataclasses.replace(ov, source=name, **{
         key: [redact_text(str(t), spellings, name) for t in getattr(ov, key)]
-        for key in ("warnings", "flag_notes", "sensor_hints")})
+        for key in ("warnings", "flag_notes", "sensor_hints", "backward_notes")})
 
 
 def render_html(result: AnalysisResult, recording: Any = None, *, title: str | None = None) -> str:
@@ -1074,7 +1074,10 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
     parts.append("<section id='summary'><h2>Summary</h2><div class='cols'>"
                  f"<div><h3>Recording</h3>{_facts_table(recording_line(ov))}</div>")
     if ov.walking_found:
-        parts.append(f"<div><h3>{_e(ov.gait_word)}</h3>{_facts_table(walking_line(ov))}</div></div>"
+        # walking backwards: an exercise seen, said beside the walk (not under 'Check the sensor')
+        backward = ("" if not ov.backward_notes else "<p class='backward'><strong>Walking backwards.</strong> "
+                    + " ".join(_e(h) for h in ov.backward_notes) + "</p>")
+        parts.append(f"<div><h3>{_e(ov.gait_word)}</h3>{_facts_table(walking_line(ov))}</div></div>{backward}"
                      f"<h3 id='key-metrics'>Key metrics</h3>{_metrics_table(ov)}</section>")
     else:
         parts.append("</div></section>"
