@@ -50,7 +50,7 @@ from .errors import ArgumentError, StuckAxisError  # noqa: F401  (ArgumentError:
 from .recording import (MIN_RATE_ACCEPTED_HZ, MIN_RATE_HZ, BODY_HEIGHT_RANGE_M, CLIPPED_PREFIX, G, IN_G_MEDIAN_RANGE,
                         SENSOR_HEIGHT_RANGE_M, STUCK_AXIS_HINT, Recording, float_samples, gravity_size, stuck_axes,
                         stuck_axes_text)
-from .result import BACKWARD_NOTE_WORDS, STEP_COLUMNS, AnalysisResult
+from .result import BACKWARD_NOTE_WORDS, SIDE_STEP_NOTE_WORDS, STEP_COLUMNS, AnalysisResult
 from .saturation import saturation
 from .strain import (WALKING_AIDS, StrainConfig, evaluate_flags, lean_jumps, placement_kind, reusing_window_medians,
                      roll_name, steady_walk_variability, turning_steps, walking_aid_name, without_turns)
@@ -294,6 +294,8 @@ SENSOR_TURN_AGREE_DEG = 20.0
 #: the stretch, as does a clear turn that brings forward back to where it was before the stretch (side-steps).
 #: Within SENSOR_TURN_DEG of 180°: anything nearer a half turn than a clear turn's threshold
 REVERSAL_MIN_DEG = 180.0 - SENSOR_TURN_DEG
+#: an in-walk turn within this of 90° (55–125°) undone by the next in-walk turn is side-stepping, not two sensor turns
+SIDE_STEP_MIN_DEG = 55.0
 #: … between two walks on a treadmill a reversal is walking backwards only while the new walk's walking 'up' lies within
 #: this of the previous walk's (strain's lean_jump_deg): a walker who turns round keeps the sensor as it sat on the
 #: trunk, a clip or phone put back the other way round turns the trunk's lean with it (a 6° lean read 13° off). Before
@@ -682,6 +684,14 @@ class GaitEngine:
         self._move_undo: dict[int, tuple[dict[str, Any], Any, np.ndarray]] = {}
         self._turn_pending: tuple[np.ndarray, float] | None = None   # (forward, time): a first in-walk check
         self._turn_pending_at: tuple[int, int] = (-1, -1)   # (walk, its step count) of the last in-walk check
+        # {start_s, end_s}: side-stepping — a clear in-walk turn of ~90° undone by the next one (_check_turn_against)
+        self._side_steps: list[dict] = []
+        # backward stretch index → the re-clip inside it (its walk's first contact): the steps after it are measured
+        # as facing forward, and judged by the flags as forward walking (a walker who re-clips most likely walks on
+        # forwards; the stretch stays open until a reversal: _check_sensor_move)
+        self._backward_recut: dict[int, float] = {}
+        # (index in _sensor_turns, forward before it): the last in-walk ~90° turn, side-stepping if the next undoes it
+        self._side_open: tuple[int, np.ndarray] | None = None
         self._unsettled: list[tuple[float, float]] = []   # (time, drift °): walks not calibrated on (sensor moving)
         # (from_s, to_s, quality): forward axes taken from a near tie (_clear_forward's 'unsure') — to_s the short walk's
         # last contact, or inf for the engine's calibration (every later step until a fresh one)
@@ -1789,6 +1799,12 @@ class GaitEngine:
                 "measured along the way you moved and their lean about the way you faced."
                 for x in self._backward]
 
+    def _side_step_hints(self) -> list[str]:
+        t0 = self._first_t or 0.0
+        return [f"From {mmss(x['start_s'] - t0)} to {mmss(x['end_s'] - t0)}" + SIDE_STEP_NOTE_WORDS
+                + ": those steps are counted, measured along the way you moved, and left out of the baselines and flags."
+                for x in self._side_steps]
+
     def _turn_hints(self) -> list[str]:
         return [f"At {mmss(x['time_s'] - (self._first_t or 0.0))} the sensor was turned {abs(x['turn_deg']):.0f}° about the vertical "
                 + ("during the walk (slid round the belt? swivelled?)" if x["during_walk"] else
@@ -1860,6 +1876,7 @@ class GaitEngine:
             # walking backwards begins — within a walk, or on a treadmill after a pause too (the belt stopped, the
             # walker turned round; off a belt a reversal between walks stays a turn: a phone put back reversed) —
             # or ends (either way)
+            self._side_open = None
             if backward:
                 self._backward[-1]["end_s"] = since
                 self._reversed_calib = None
@@ -1870,6 +1887,18 @@ class GaitEngine:
                 self._reversed_calib = self._calib
                 self._reversed_calibs.append(self._calib)
             return
+        side, self._side_open = self._side_open, None
+        if (side is not None and during_walk and not backward
+                and abs(_signed_angle_deg(side[1], ap, up_ref)) < SENSOR_TURN_DEG):
+            # side-stepping (a rehab exercise on the belt): a clear ~90° turn during a walk, undone by the next one
+            # — forward back within 35° of where it was. Its steps were measured along the travel, as after a sensor
+            # turn; the pair is a stretch of side-steps, not the sensor turned twice (before backward2 s43: two
+            # 'sensor turned 90°' notes). A clip slid 90° and slid back reads the same way (the note says so)
+            turned = self._sensor_turns.pop(side[0])
+            self._side_steps.append({"start_s": turned["time_s"], "end_s": since})
+            return
+        if (during_walk and not backward and SIDE_STEP_MIN_DEG <= abs(turn) <= 180.0 - SIDE_STEP_MIN_DEG):
+            self._side_open = (len(self._sensor_turns), ap_old)
         if backward:
             # a clear turn of the sensor while walking backwards (re-clipped 90° at a pause): still backwards, now on
             # the turned axes — a reversal (or forward back where it was before the stretch) ends it. Before (fix-back s42 M1) the stretch was left open
@@ -1949,6 +1978,9 @@ class GaitEngine:
             # s42). If the walk goes on backwards, the rest of the stretch reads its lean sign-turned until a
             # reversal ends it (README). Forward before the stretch was on the old axes: only a reversal ends it now
             self._pre_stretch_fwd = None
+            if len(self._backward) - 1 not in self._backward_recut:
+                state["_backward_recut"] = self._backward_recut
+                self._backward_recut = {**self._backward_recut, len(self._backward) - 1: float(t0)}
         tilt = float(np.degrees(np.arccos(np.clip(fresh[1] @ old[1], -1.0, 1.0))))
         short, self._move_short = self._move_short, None
         if short is not None and _same_position(fresh[1], short["up"]):
@@ -1958,6 +1990,7 @@ class GaitEngine:
             self._sensor_moves.append(entry)
             self._move_undo[bout] = ({"entry": entry, "_calib": fresh, "state": state}, old, turn_ref)
         self._turn_pending = None
+        self._side_open = None                    # a re-clip at a pause: a later turn back is no side-step's end
         if pending:
             self._release(bout, fresh)
         return True
@@ -2558,7 +2591,7 @@ class GaitEngine:
                                and not (f.reference_kind == "absolute" and f.id in LIVE_UNCUED_RUN_FALLBACKS)]
         # judged with the flags: a sensor on one side (pocket, hip) — worth a word while it can be moved
         out["one_sided_signal"] = self._one_sided
-        out["sensor_hints"] = list(self._sensor_hints) + self._turn_hints() + self._backward_hints() + self._move_hints() + self._sag_hints()
+        out["sensor_hints"] = list(self._sensor_hints) + self._turn_hints() + self._backward_hints() + self._side_step_hints() + self._move_hints() + self._sag_hints()
         # how far the personal baseline (the first minutes of walking) is: a panel that said 'No back-strain
         # cues — steady.' while bounce had doubled inside the baseline minutes told the walker nothing of them
         # (new-user audit s34 #2)
@@ -2694,9 +2727,10 @@ class GaitEngine:
                                        else bool(timeline.attrs.get("one_sided", False)))
         summary["lean_jumps"] = list(timeline.attrs.get("lean_jumps") or [])     # a sensor moved between walks?
         summary["sensor_hints"] = ([str(h) for h in (timeline.attrs.get("sensor_hints") or [])] + self._turn_hints() + self._backward_hints()
-                                   + self._move_hints() + self._sag_hints())
+                                   + self._side_step_hints() + self._move_hints() + self._sag_hints())
         summary["sensor_turns"] = [dict(x) for x in self._sensor_turns]
         summary["backward_walking"] = [dict(x) for x in self._backward]     # reversals of the forward axis in a walk
+        summary["side_stepping"] = [dict(x) for x in self._side_steps]      # in-walk ~90° turns undone: side-steps
         summary["sensor_moves"] = [dict(x) for x in self._sensor_moves]     # tilted on the body: calibrated afresh
         # where lean_vs_standing_deg is measured from (None: no still standing just before a walk was found)
         st = self.standing
@@ -3476,6 +3510,22 @@ def asymmetry_blind_gaits(rate_hz: float) -> tuple[str, ...]:
     return ("walk", "run") if rate_below_limit(rate_hz, WALK_ASYMMETRY_MIN_RATE_HZ) else ("run",)
 
 
+#: the step columns a backwards step keeps for the flag rules (the others are blanked: :func:`_backward_steps`)
+_BACKWARD_KEPT_COLUMNS = ("time_s", "bout", "gait", "side")
+
+
+def _backward_steps(steps: pd.DataFrame, stretches: list[tuple[float, float | None]]) -> np.ndarray:
+    """Which rows of ``steps`` lie in a stretch walked backwards or sideways (``[(start_s, end_s)]``, end None: to the
+    end)."""
+    out = np.zeros(len(steps), dtype=bool)
+    if not stretches or not len(steps):
+        return out
+    t = steps["time_s"].to_numpy(float)
+    for a, e in stretches:                    # (a few stretches: the rows are compared at once)
+        out |= (t >= a) & (t < (np.inf if e is None else e))
+    return out
+
+
 def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: dict | None = None):
     ctx = engine.context
     lost = _steps_over_lost_samples(steps, engine)
@@ -3489,6 +3539,19 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
                 steps[k] = np.where(lost, np.nan, steps[k].to_numpy(float))
     if rate_below_limit(engine._fed_rate_hz, TIMING_MIN_RATE_HZ) and len(steps):
         steps = _timing_blind_for_flags(steps, engine._fed_rate_hz)
+    backward = _backward_steps(steps, [(x["start_s"], engine._backward_recut.get(i, x["end_s"]))
+                                       for i, x in enumerate(engine._backward)]
+                               + [(x["start_s"], x["end_s"]) for x in engine._side_steps])
+    if backward.any():
+        # walked backwards (retro walking, an exercise): its slower, shorter, stooped steps are not forward walking's
+        # form. Left out of every baseline and rule (their metrics blank for the judgement; the steps table keeps
+        # them): before (backward2 s43) a 2-min retro stretch in the baseline minutes flagged 'bouncing' and 'trunk
+        # twist' marked over the whole forward walk after it, and one after the baseline raised 'guarding' and
+        # 'forward lean' with forward-walking advice over the stretch
+        steps = steps.copy()
+        for k in steps.columns:
+            if k not in _BACKWARD_KEPT_COLUMNS and steps[k].dtype.kind == "f":
+                steps[k] = np.where(backward, np.nan, steps[k].to_numpy(float))
     flags, tl = evaluate_flags(steps, asymmetry_blind_gaits=asymmetry_blind_gaits(engine._fed_rate_hz),
                                treadmill=ctx["treadmill"], belt_speed_mps=ctx["belt_speed_mps"],
                                incline_pct=ctx["incline_pct"], max_incline_pct=ctx["max_incline_pct"],
@@ -3497,6 +3560,10 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
                                schedule_origin_s=engine._first_t or 0.0, walking_aid=ctx.get("walking_aid"),
                                body_height_m=engine.body_height_m)
     flags = _name_sagged_sensor(flags, engine._sag_walks())
+    if backward.any():
+        tl.attrs["notes"] = list(tl.attrs.get("notes") or []) + [
+            f"{int(backward.sum())} steps walked backwards or sideways were left out of the baselines and flags: their form is "
+            "not forward walking's (their figures are in the steps table)."]
     if lost.any():
         tl.attrs["notes"] = list(tl.attrs.get("notes") or []) + [
             f"{int(lost.sum())} steps ({100.0 * lost.mean():.0f} %) straddle samples lost in short holes in the data "

@@ -21,6 +21,8 @@ from ._output_file import atomic_text_file, write_text_atomically
 #: the words every 'you walked backwards' note in ``sensor_hints`` carries (the engine writes them): the reports
 #: show those notes under their own heading, not under 'Check the sensor' — walking backwards is an exercise
 BACKWARD_NOTE_WORDS = " you walked backwards (or the sensor was turned round"
+#: … and every 'you stepped sideways' note's (side-stepping: shown with them)
+SIDE_STEP_NOTE_WORDS = " you stepped sideways (or the sensor was turned 90° and back)"
 
 STEP_COLUMNS: dict[str, str] = {
     "time_s": "time of the initial contact (foot strike), on the recording's own time axis (a sensor declared off the trunk, e.g. a pocket: one foot's early / late offset evened out)",

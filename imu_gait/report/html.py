@@ -31,7 +31,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter
 from ..marks import marks_with_flag
 from ..result import AnalysisResult, Flag
 from ..strain import TURN_BLIND, severity_word
-from .common import (FlagGroup, DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, METRIC_BY_COLUMN, TIMELINE_METRICS, Overview,
+from .common import (FlagGroup, exercise_heading, DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, METRIC_BY_COLUMN, TIMELINE_METRICS, Overview,
                      build_overview, gait_stretches, flag_evidence, flag_groups, flag_value_text, flag_title, flags_by_id, fmt_clock, fmt_duration,
                      no_data_text, recording_line, step_table, walking_line)
 from .._output_file import write_text_atomically
@@ -1075,7 +1075,7 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
                  f"<div><h3>Recording</h3>{_facts_table(recording_line(ov))}</div>")
     if ov.walking_found:
         # walking backwards: an exercise seen, said beside the walk (not under 'Check the sensor')
-        backward = ("" if not ov.backward_notes else "<p class='backward'><strong>Walking backwards.</strong> "
+        backward = ("" if not ov.backward_notes else f"<p class='backward'><strong>{_e(exercise_heading(ov.backward_notes))}.</strong> "
                     + " ".join(_e(h) for h in ov.backward_notes) + "</p>")
         parts.append(f"<div><h3>{_e(ov.gait_word)}</h3>{_facts_table(walking_line(ov))}</div></div>{backward}"
                      f"<h3 id='key-metrics'>Key metrics</h3>{_metrics_table(ov)}</section>")

@@ -22,7 +22,7 @@ from ..errors import command_line_words
 from ..marks import marks_with_flag
 from ..result import AnalysisResult
 from ..strain import severity_word
-from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, Overview, build_overview, flag_groups,
+from .common import (DISCLAIMER, exercise_heading, DISCLAIMER_TITLE, GAIT_WORDS, Overview, build_overview, flag_groups,
                      recording_line, walking_line)
 
 #: Colour goes on short marks only (a flag's ●, a note's •, a warning's !); words stay in the terminal's own text
@@ -122,7 +122,7 @@ def summary_renderable(result: AnalysisResult, recording: Any = None, *, command
     if ov.walking_found:
         parts += [Text(ov.gait_word, style="bold underline"), _facts(walking_line(ov)), Text("")]
         if ov.backward_notes:  # an exercise seen, not a sensor problem (before backward2 s43: under 'Check the sensor')
-            parts += [Text("Walking backwards", style="bold underline")]
+            parts += [Text(exercise_heading(ov.backward_notes), style="bold underline")]
             parts += [Padding(Text(h), (0, 0, 0, 2)) for h in ov.backward_notes] + [Text("")]
         parts += [Text("Key metrics", style="bold underline"),
                   Text(f"  median of {'each gait' if ov.metrics_by_gait else 'all steps'} (twist, sway: not "
