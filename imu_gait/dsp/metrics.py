@@ -34,7 +34,7 @@ RUN_SLOW_MIN_CADENCE_SPM = 120
 #: back pocket); a child's run does every step (185 spm: 0.07–0.10 s, 200 spm: ≥ 0.05 s). Such steps keep
 #: the adult RUN_MIN_CADENCE_SPM where a shorter walker's raised bound would call a small child's quick run walking;
 #: and from a trunk sensor a dip below RUN_FLIGHT_G is running only where the trunk touches RUN_FREE_FALL_G in the
-#: step and the one before (a child's brisk walk and a quick stair descent dip below 0.35 g, no height needed)
+#: step or the one before (a child's brisk walk and a quick stair descent dip below 0.35 g but not there)
 RUN_FREE_FALL_G = 0.15
 RUN_FREE_FALL_S = 0.05
 #: the body height the adult cadence limits are set for: RUN_MIN_CADENCE_SPM here, the runners' general limits in
@@ -244,7 +244,7 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     broke the stretch of steps is not lost (every other stride metric stays NaN there).
     run_min_cadence_spm: steps at least this quick with a dip below RUN_FLIGHT_G are running — the walker's
     (:func:`cadence_for_height` of RUN_MIN_CADENCE_SPM where the height is known); from a trunk sensor only when
-    the trunk also touches free fall (below RUN_FREE_FALL_G) in the step and the one before, and steps in
+    the trunk also touches free fall (below RUN_FREE_FALL_G) in the step or the one before, and steps in
     free fall (``RUN_FREE_FALL_S``) keep the adult RUN_MIN_CADENCE_SPM.
     input_rate_hz: the rate the sensor sampled at (None: that of ``sig``); under ``sig``'s rate the signal was
     interpolated up to it, and the impact peak is read between the sensor's samples (:func:`upsampled_peak`).
@@ -310,10 +310,12 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
         free_fall = ((free_fall_s(a, b) >= RUN_FREE_FALL_S)
                      & (~had_step_before | (free_fall_s(p0, a) >= RUN_FREE_FALL_S)))
         # a short flight (a 0.30-s contact at 180 spm: 0.03 s) stays running on the dip rule as long as the
-        # trunk touches free fall in this step and the one before — a walker's trunk does not (the synthetic
-        # child's walk at 160 spm, 5 cm: 0.31 g; stairs down at 150–160 spm: 0.26–0.34 g; 90 real walks, pockets
-        # undeclared: 3 of 8033 steps 'run', 12 before; a free-fall time alone made the 180-spm run 78 % 'run')
-        touches = (free_fall_s(a, b) > 0) & (~had_step_before | (free_fall_s(p0, a) > 0))
+        # trunk touches free fall in the step or in the one before (the flight it lands from) — a walker's trunk
+        # does not (the synthetic child's walk at 160 spm, 5 cm: 0.31 g; stairs down at 150–160 spm: 0.26–0.34 g;
+        # 90 real walks, pockets undeclared: 8 of 8033 steps 'run', 12 before; a free-fall time alone made the
+        # 180-spm run 78 % 'run'). Either step, not both: a lone running step in a walk is found, its landing
+        # (tests/test_engine_synthetic.py; both: 3 real steps, but that one lost)
+        touches = (free_fall_s(a, b) > 0) | (had_step_before & (free_fall_s(p0, a) > 0))
         running = (jog | (free_fall & ((rhythm / fs) <= 60.0 / RUN_MIN_CADENCE_SPM))
                    | (running & touches))
     out["gait"] = np.where(running, "run", "walk")
