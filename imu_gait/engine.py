@@ -34,7 +34,8 @@ from .bouts import MAX_PAUSE_S, PENDULUM_ONLY_METRICS, bout_outcomes, bout_table
 from .days import VALID_DAY_WORN_H, MinuteStats, clock_summary, day_outcomes, day_table, recording_clock, worn_minutes
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.gyro_check import MATCHING_MAX_BY_KIND, gyro_axis_mismatch
-from .dsp.metrics import (REGULARITY_ANCHOR_SAMPLES, RUN_CLEAR_FLIGHT_S, RUN_FLIGHT_G, RUN_MIN_CADENCE_SPM,
+from .dsp.metrics import (REGULARITY_ANCHOR_SAMPLES, RUN_CLEAR_FLIGHT_S, RUN_FLIGHT_G, RUN_FREE_FALL_G,
+                          RUN_FREE_FALL_S, RUN_MIN_CADENCE_SPM,
                           cadence_for_height, RUN_SLOW_MIN_CADENCE_SPM,
                           BodySignals, parity_breaks,
                           regularity, side_votes, step_rows)
@@ -520,7 +521,8 @@ class GaitEngine:
         taken as :data:`SENSOR_HEIGHT_PER_BODY_HEIGHT` × it. It also scales the adult cadence bounds (set for
         1.75 m: :data:`~imu_gait.dsp.metrics.SIZE_REFERENCE_HEIGHT_M`) by √(1.75 / height), only ever towards
         fewer runs and flags: for a shorter walker running needs steps of at least 140 spm × that with a dip
-        below 0.35 g (164 spm for a 1.28-m child, whose brisk walk is 150–160 spm); for a taller runner the
+        below 0.35 g touching free fall (164 spm for a 1.28-m child, whose brisk walk is 150–160 spm; steps in
+        free fall 0.05 s, this and the one before, keep 140 spm); for a taller runner the
         runners' general cadence limit is 164 spm × that (153 spm at 2 m) and their bounce limit × height / 1.75.
     params : step-detection parameters (:class:`~imu_gait.dsp.steps.StepParams`), for experiments.
     """
@@ -2209,8 +2211,12 @@ class GaitEngine:
         med_step_s = steps_s[half] if len(steps_s) % 2 else (steps_s[half - 1] + steps_s[half]) / 2
         step_n = int(round(med_step_s * self.fs))
         acc, up = self._acc[a:b], self._up[a:b]
-        # quick steps first: a walk's are not, and the flight test (a percentile, ~0.1 ms) is then skipped
-        running = bool(med_step_s < 0.45 and np.percentile(row_dot(acc, up), 5) < 0.35 * G)
+        # quick steps first: a walk's are not, and the flight test is then skipped. Running: the trunk in free fall
+        # (below RUN_FREE_FALL_G) RUN_FREE_FALL_S a step on average, as dsp.metrics labels a step — a dip below
+        # 0.35 g (the 5th percentile, before) came in a child's brisk walk and a quick stair descent too, and their
+        # forward came out reversed: braking 0.02 for 0.15 m/s, lean sign-turned (runwalk s43)
+        running = bool(med_step_s < 0.45 and np.count_nonzero(row_dot(acc, up) < RUN_FREE_FALL_G * G)
+                       >= RUN_FREE_FALL_S * self.fs * max(len(times) - 1, 1))
         if not running and med_step_s <= 60.0 / RUN_SLOW_MIN_CADENCE_SPM and self.placement_kind != "off_trunk":
             # a slow jog (120–133 spm) is labelled run by its clear flight (dsp.metrics): judged here as a walk,
             # its forward came out reversed — lean negated, braking 0, every side swapped (found by review).
