@@ -2085,7 +2085,9 @@ class GaitEngine:
             way, pose = ("forward", "bent") if drift > 0 else ("back", "leaning back")
             out.append(f"The standing after the walk at {mmss(w['walk_start_s'] - (self._first_t or 0.0))} is "
                        f"{abs(drift):.0f}° further {way} than the standing before it, and the walk's lean moved "
-                       f"{rise:+.0f}° with it: if the walker did not stand {pose} after it, the sensor tilted on the "
+                       f"{rise:+.0f}° with it: if the walker did not stand {pose} after it"
+                       + (" (a backpack put on during the walk, or a look down at a phone, bends the standing too)"
+                          if drift > 0 else "") + ", the sensor tilted on the "
                        "body during the walk (a slipping clip, a sagging waistband) and that lean change is the "
                        "sensor's, not the trunk's (people stand within ~5° of how they stood before a walk).")
         return out
@@ -3610,10 +3612,15 @@ def _name_sagged_sensor(flags: list, sag_walks: list[dict[str, float]]) -> list:
             out.append(f)
             continue
         way, pose = ("forward", "bent") if w["drift_deg"] > 0 else ("back", "leaning back")
+        # a load put on during the walk (a backpack) or a phone looked at bends the standing after it too: the
+        # sensor's slip is one reading, the load the other (carry audit s43: a backpack put on mid-walk, kept on
+        # standing, read 'this lean is the sensor's, not your posture … fix it and walk again')
+        load = (" (a backpack or bag put on during the walk, or looking down at a phone, bends you standing too — "
+                "then the lean is the load's or the screen's, and real)" if w["drift_deg"] > 0 else "")
         out.append(replace(
             f, cause=f.cause + f" The standing still after this walk sat {abs(w['drift_deg']):.0f}° further {way} than "
                                f"the one before it, and the walk's lean moved {w['rise_deg']:+.0f}° with it: if you did "
-                               f"not stand {pose} after the walk, the sensor tilted on the body while you walked (a "
+                               f"not stand {pose} after the walk{load}, the sensor tilted on the body while you walked (a "
                                "slipping clip, a sagging waistband) and this lean is the sensor's, not your posture.",
             advice=f.advice + " If the sensor may have slipped, fix it firmly in place and walk "
                               "again before changing your posture."))
