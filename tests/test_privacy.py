@@ -147,8 +147,9 @@ def test_batch_anonymise_names_recordings_by_pseudonym(tmp_path):
     assert set(pd.read_csv(out / "export" / "steps.csv")["recording"]) == {"recording-002"}
 
 
-@pytest.mark.parametrize("command", ["analyze", "batch"])
+@pytest.mark.parametrize("command", ["analyze", "batch", "live", "compare"])
 def test_anonymise_is_documented(command, capsys):
+    """Each command that writes outputs to share offers --anonymise in its help (live and compare had none)."""
     with pytest.raises(SystemExit):
         main([command, "--help"])
     assert "--anonymise" in capsys.readouterr().out
