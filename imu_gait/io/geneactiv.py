@@ -290,10 +290,12 @@ def _parse_rows_fast(block: bytes, names: list[str]) -> tuple[np.ndarray, np.nda
     for k in range(3):
         stamp_words[:, k] = words[starts + 8 * k]
     cells = np.ascontiguousarray(stamp_words.view(np.uint8).T)   # (24, rows): a stamp byte of every row, each
+    del stamp_words, words
     for i, sep in _STAMP_SEPARATORS.items():
         if np.any(cells[i] != sep):
             return None
     d = cells[_STAMP_DIGITS] - np.uint8(48)             # (a byte below '0' wraps past 9 in uint8)
+    del cells
     if np.any(d > 9):
         return None
     # two digits make at most 99: uint8 holds them, and the checks and sums run on bytes, not int64 (2× faster)
