@@ -740,7 +740,7 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
               export_dir: str | os.PathLike | None = None,
               note: Callable[[str], None] | None = None,
               context_table: ContextTable | None = None, anonymise: bool = False,
-              follow_links: bool = False) -> list[dict[str, Any]]:
+              key: dict[str, Path] | None = None, follow_links: bool = False) -> list[dict[str, Any]]:
     """Analyse every recording under ``paths``; write the table to ``out_csv`` (None: don't);
     return the rows in input order. ``jobs`` > 1 analyses that many recordings at once in worker
     processes (0: one per CPU). ``progress(done, n, path)`` is called as recordings start (one
@@ -762,8 +762,10 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     The export's rows are written as each recording is done (:class:`~imu_gait.report.research_export.ExportWriter`),
     and a folder holding other files of its names is refused before any analysis. ``anonymise``: every output
     names the n-th recording (in the order the batch lists them) ``recording-00n`` instead of its path, and
-    holds no wall clock nor identifying metadata (:func:`pseudonyms`, :mod:`imu_gait.privacy`). ``follow_links``: also
-    read links found in the folders that lead out of them (else left out, and ``note`` says so)."""
+    holds no wall clock nor identifying metadata (:func:`pseudonyms`, :mod:`imu_gait.privacy`); ``key`` (a dict)
+    is then filled with each pseudonym's recording, for the caller to say on the console, never in an output.
+    ``follow_links``: also read links found in the folders that lead out of them (else left out, and ``note`` says
+    so)."""
     if context_table is not None:
         _refuse_clashing_study_columns(context_table, flags_csv is not None, bouts_csv is not None,
                                        days_csv is not None)
@@ -799,6 +801,8 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
              f"{' = '.join(str(r) for r in same_data[0][:3])}: each has its own row — count each walk once in pooled "
              "statistics (the later rows' warnings name the first)")
     names: list[str | None] = pseudonyms(len(recordings)) if anonymise else [None] * len(recordings)
+    if anonymise and key is not None:
+        key.update(zip(names, recordings))
     # (anonymised: the files are named by the pseudonyms, not by the recordings' names and folders)
     named = [Path(p) for p in names] if anonymise else recordings
     json_paths: list[Path | None] = [None] * len(recordings)

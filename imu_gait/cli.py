@@ -372,6 +372,10 @@ def _add_compare(sub: Any) -> None:
                    help="column names (default: the file names)")
     p.add_argument("--out", metavar="OUT.csv", help="also write the table as CSV")
     p.add_argument("--report", metavar="OUT.html", help="also write a self-contained HTML page with a panel per metric")
+    p.add_argument("--anonymise", "--anonymize", action="store_true",
+                   help="outputs to share: the walks are named recording-001, recording-002 … in the order given "
+                        "(or by --labels) instead of by their files, and the page leaves out their files and dates; "
+                        "this console says which file each is. The numbers do not change")
     add_context_options(p.add_argument_group("context for recordings analysed now"),
                         leave_out=("--valid-day-hours",))       # (the comparison shows no figures per day)
     add_read_options(p)
@@ -409,6 +413,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
             probe_writable(opt, out)
     context = analysis_context(args)
     labels = args.labels or [None] * len(args.paths)
+    if args.anonymise and args.labels is None:
+        from .batch import pseudonyms
+
+        labels = pseudonyms(len(args.paths))
+        # the key from pseudonym to file: on this console only, never in the table or the page
+        for lab, p in zip(labels, args.paths):
+            print(terminal_safe(f"{lab} is {p}"), file=sys.stderr)
     # recordings are analysed now (JSON results are read): a dozen weekly hour-long walks took minutes without a word,
     # so from as many as batch logs a line for, each says when it starts (weeks audit s36)
     n_analysed = sum(1 for p in args.paths if not str(p).lower().endswith(".json"))
@@ -418,6 +429,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
             k += 1
             print(terminal_safe(f"[{k}/{n_analysed}] analysing {p}"), file=sys.stderr, flush=True)
         sessions.append(load_session(p, read_options=read_options(args), context=context, label=lab))
+        if args.anonymise:
+            sessions[-1].source = sessions[-1].label
     sessions = _sessions_in_time_order(sessions, keep=args.keep_order)
     table = compare_sessions(sessions)
     text = render_comparison(table, comparability_notes(sessions))
@@ -436,7 +449,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 table.rename(columns=spreadsheet_safe).to_csv(fh, index=False, lineterminator="\n")
         print(f"Wrote comparison: {args.out}", file=sys.stderr)
     if args.report:
-        page = render_comparison_html(sessions, table)
+        page = render_comparison_html(sessions, table, anonymised=args.anonymise)
         with writing("--report", args.report):
             write_text_atomically(args.report, page, errors="surrogateescape")    # see report/html.py
         print(f"Wrote comparison page: {args.report}", file=sys.stderr)
@@ -963,6 +976,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         from .report.research_export import EXPORT_FILES
         exclude += [os.path.join(args.export_dir, name) for name in EXPORT_FILES]
     export_error: Exception | None = None
+    key: dict[str, Any] = {}          # --anonymise: each pseudonym's recording, said on this console only
     try:
         # run_batch writes the table itself, so that a Ctrl-C an hour in keeps the rows done so far
         with writing("--out", args.out):
@@ -973,7 +987,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                              steps_dir=args.steps_dir, score_references=args.score_references,
                              ref_unit=args.ref_unit or "s", flags_csv=args.flags_csv, bouts_csv=args.bouts_csv, days_csv=args.days_csv,
                              export_dir=args.export_dir, note=notes.append, context_table=context_table,
-                             anonymise=args.anonymise, follow_links=args.follow_links)
+                             anonymise=args.anonymise, key=key, follow_links=args.follow_links)
             except ExportFailedError as exc:
                 # the summary and the other tables are written: their closing lines are said, then the error
                 rows, export_error = exc.rows, exc
@@ -1018,8 +1032,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
                       "to include them", file=sys.stderr)
         for r in failed:          # most messages name the file already; don't say it twice
             err = r["error"]
-            print(terminal_safe(f"  failed: {err if err.startswith(r['recording']) else r['recording'] + ': ' + err}"),
-                  file=sys.stderr)
+            # anonymised, the tables name it recording-00n: this console (never an output file) says which input
+            # that is ('failed: recording-001' gave no way back to the file)
+            which = f" (= {key[r['recording']]})" if r["recording"] in key else ""
+            line = err if err.startswith(r['recording']) else r['recording'] + ': ' + err
+            if which:
+                line = r["recording"] + which + line[len(r["recording"]):]
+            print(terminal_safe(f"  failed: {line}"), file=sys.stderr)
     if args.score_references and not args.quiet:
         from .batch import pooled_reference_scores
 

@@ -1011,9 +1011,11 @@ def format_cell(v: Any, key: str, *, signed: bool = False) -> str:
     return f"{v:+.{d}f}" if signed else f"{v:.{d}f}"
 
 
-def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | None = None) -> str:
+def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | None = None, *,
+                           anonymised: bool = False) -> str:
     """A self-contained page: one small panel per key metric (each walk's median with its middle
-    half), the table, and what the marks mean. No network, no JavaScript (like the report)."""
+    half), the table, and what the marks mean. No network, no JavaScript (like the report). ``anonymised``
+    (``compare --anonymise``): the walks' list names neither their files nor when they were recorded."""
     import datetime as _dt
     import html as _html
 
@@ -1064,7 +1066,8 @@ def render_comparison_html(sessions: Sequence[Session], table: pd.DataFrame | No
         when = session_start(s)
         return "" if when is None else f" (recorded {when.isoformat(sep=' ', timespec='minutes')})"
 
-    sources = "".join(f"<li>{e(s.label)}: {e(s.source)}{e(recorded(s))}</li>" for s in sessions)
+    sources = "".join(f"<li>{e(s.label)}: file and date left out (--anonymise)</li>" if anonymised
+                      else f"<li>{e(s.label)}: {e(s.source)}{e(recorded(s))}</li>" for s in sessions)
     order = order_words(sessions)
     now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"

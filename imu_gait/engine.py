@@ -34,7 +34,8 @@ from .bouts import MAX_PAUSE_S, PENDULUM_ONLY_METRICS, bout_outcomes, bout_table
 from .days import VALID_DAY_WORN_H, MinuteStats, clock_summary, day_outcomes, day_table, recording_clock, worn_minutes
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.gyro_check import MATCHING_MAX_BY_KIND, gyro_axis_mismatch
-from .dsp.metrics import (REGULARITY_ANCHOR_SAMPLES, RUN_CLEAR_FLIGHT_S, RUN_FLIGHT_G, RUN_MIN_CADENCE_SPM,
+from .dsp.metrics import (REGULARITY_ANCHOR_SAMPLES, RUN_CLEAR_FLIGHT_S, RUN_FLIGHT_G, RUN_FREE_FALL_G,
+                          RUN_FREE_FALL_S, RUN_MIN_CADENCE_SPM,
                           cadence_for_height, RUN_SLOW_MIN_CADENCE_SPM,
                           BodySignals, parity_breaks,
                           regularity, side_votes, step_rows)
@@ -50,7 +51,7 @@ from .errors import ArgumentError, StuckAxisError  # noqa: F401  (ArgumentError:
 from .recording import (MIN_RATE_ACCEPTED_HZ, MIN_RATE_HZ, BODY_HEIGHT_RANGE_M, CLIPPED_PREFIX, G, IN_G_MEDIAN_RANGE,
                         SENSOR_HEIGHT_RANGE_M, STUCK_AXIS_HINT, Recording, float_samples, gravity_size, stuck_axes,
                         stuck_axes_text)
-from .result import STEP_COLUMNS, AnalysisResult
+from .result import BACKWARD_NOTE_WORDS, SIDE_STEP_NOTE_WORDS, STEP_COLUMNS, AnalysisResult
 from .saturation import saturation
 from .strain import (WALKING_AIDS, StrainConfig, evaluate_flags, lean_jumps, placement_kind, reusing_window_medians,
                      roll_name, steady_walk_variability, turning_steps, walking_aid_name, without_turns)
@@ -294,6 +295,8 @@ SENSOR_TURN_AGREE_DEG = 20.0
 #: the stretch, as does a clear turn that brings forward back to where it was before the stretch (side-steps).
 #: Within SENSOR_TURN_DEG of 180°: anything nearer a half turn than a clear turn's threshold
 REVERSAL_MIN_DEG = 180.0 - SENSOR_TURN_DEG
+#: an in-walk turn within this of 90° (55–125°) undone by the next in-walk turn is side-stepping, not two sensor turns
+SIDE_STEP_MIN_DEG = 55.0
 #: … between two walks on a treadmill a reversal is walking backwards only while the new walk's walking 'up' lies within
 #: this of the previous walk's (strain's lean_jump_deg): a walker who turns round keeps the sensor as it sat on the
 #: trunk, a clip or phone put back the other way round turns the trunk's lean with it (a 6° lean read 13° off). Before
@@ -518,7 +521,8 @@ class GaitEngine:
         taken as :data:`SENSOR_HEIGHT_PER_BODY_HEIGHT` × it. It also scales the adult cadence bounds (set for
         1.75 m: :data:`~imu_gait.dsp.metrics.SIZE_REFERENCE_HEIGHT_M`) by √(1.75 / height), only ever towards
         fewer runs and flags: for a shorter walker running needs steps of at least 140 spm × that with a dip
-        below 0.35 g (164 spm for a 1.28-m child, whose brisk walk is 150–160 spm); for a taller runner the
+        below 0.35 g touching free fall (164 spm for a 1.28-m child, whose brisk walk is 150–160 spm; steps in
+        free fall 0.05 s, this and the one before, keep 140 spm); for a taller runner the
         runners' general cadence limit is 164 spm × that (153 spm at 2 m) and their bounce limit × height / 1.75.
     params : step-detection parameters (:class:`~imu_gait.dsp.steps.StepParams`), for experiments.
     """
@@ -682,6 +686,14 @@ class GaitEngine:
         self._move_undo: dict[int, tuple[dict[str, Any], Any, np.ndarray]] = {}
         self._turn_pending: tuple[np.ndarray, float] | None = None   # (forward, time): a first in-walk check
         self._turn_pending_at: tuple[int, int] = (-1, -1)   # (walk, its step count) of the last in-walk check
+        # {start_s, end_s}: side-stepping — a clear in-walk turn of ~90° undone by the next one (_check_turn_against)
+        self._side_steps: list[dict] = []
+        # backward stretch index → the re-clip inside it (its walk's first contact): the steps after it are measured
+        # as facing forward, and judged by the flags as forward walking (a walker who re-clips most likely walks on
+        # forwards; the stretch stays open until a reversal: _check_sensor_move)
+        self._backward_recut: dict[int, float] = {}
+        # (index in _sensor_turns, forward before it): the last in-walk ~90° turn, side-stepping if the next undoes it
+        self._side_open: tuple[int, np.ndarray] | None = None
         self._unsettled: list[tuple[float, float]] = []   # (time, drift °): walks not calibrated on (sensor moving)
         # (from_s, to_s, quality): forward axes taken from a near tie (_clear_forward's 'unsure') — to_s the short walk's
         # last contact, or inf for the engine's calibration (every later step until a fresh one)
@@ -1151,6 +1163,14 @@ class GaitEngine:
         den = np.sqrt(np.dot(x, x) * np.dot(y, y))
         return float(np.dot(x, y) / den) if den > 0 else 0.0
 
+    def _regularity_signal(self) -> np.ndarray:
+        """The vertical acceleration step / stride regularity is read on: the 10-Hz one (_s10; 0 where its filter
+        has no full support: a stretch's first 0.1 s, and its last at the end). On the unfiltered signal a slow, soft walk read as
+        irregular: its sharp heel-strike transient, large beside a 1-cm bounce, moves with the normal 1–2 % step-time
+        variation by a good part of its own width (synthetic desk walker, 2 % step-time variation: 76 spm / 1.2 cm
+        0.85 vs 92 spm / 2.2 cm 0.96 — a false 'irregular steps'; now 0.95 vs 0.99; slow-walk audit s43)."""
+        return np.where(np.isnan(self._s10), 0.0, self._s10)
+
     def _s10_first_valid(self) -> int:
         return self._fir10.size // 2 + 1
 
@@ -1219,7 +1239,14 @@ class GaitEngine:
                    or (self._reversed_calib is not None
                        and (b["n_steps"] - CALIBRATION_STEPS) % SENSOR_RECHECK_WINDOW_STEPS == 0)
                    or (self._turn_pending is not None
-                       and self._turn_pending_at == (bout, b["n_steps"] - SENSOR_TURN_CONFIRM_STEPS)))):
+                       and self._turn_pending_at == (bout, b["n_steps"] - SENSOR_TURN_CONFIRM_STEPS))
+                   # walking forwards: a cheap sign test every other window (~20 µs, ~1 % of the analysis) calls the
+                   # full check at once when the steps look walked backwards — before (backward2 s43) a stretch's start
+                   # waited for the next 100-step check, up to ~112 steps late (38 s of a stretch read braking 0.006
+                   # m/s for 0.10); now ≤ ~36 steps (a window to be seen in, one to confirm)
+                   or (self._reversed_calib is None and self._turn_pending is None
+                       and (b["n_steps"] - CALIBRATION_STEPS) % (2 * SENSOR_RECHECK_WINDOW_STEPS) == 0
+                       and self._looks_walked_backwards(b["_times"][-SENSOR_RECHECK_WINDOW_STEPS:])))):
             self._turn_pending_at = (bout, b["n_steps"])   # (read only while _turn_pending is set)
             self._check_sensor_turn(b["_times"][-SENSOR_RECHECK_WINDOW_STEPS:], during_walk=True)
         if self._calib is not None and n >= CALIBRATION_STEPS and b.get("_stand") is not None:
@@ -1432,8 +1459,11 @@ class GaitEngine:
         b = self._bout_record(bout)
         if b is None:
             return False
+        # (step regularity on the unfiltered signal at the mean step lag, as the aperiodic test reads it: the 10-Hz
+        # one the steps table gives reads a sensor swung like a wrist as regular — SKDH's AX6 example 26 measured
+        # steps kept — and its bar was set unfiltered)
         sway, bounce, twist, gait, step_reg = self._bout_column(bout, "lateral_sway_cm", "vertical_oscillation_cm",
-                                                                "trunk_twist_deg", "gait", "step_regularity")
+                                                                "trunk_twist_deg", "gait", "_step_regularity_at_lag")
         regular = np.isfinite(step_reg).any() and np.nanmedian(step_reg) >= p.implausible_twist_max_regularity
         running = (gait == "run").mean() > 0.5
         if not self.has_gyro or running or regular:
@@ -1777,10 +1807,16 @@ class GaitEngine:
         t0 = self._first_t or 0.0
         return [f"From {mmss(x['start_s'] - t0)} to "
                 + (f"{mmss(x['end_s'] - t0)}" if x["end_s"] is not None else "the end")
-                + " you walked backwards (or the sensor was turned round"
+                + BACKWARD_NOTE_WORDS
                 + (" and back" if x["end_s"] is not None else "") + "): those steps are counted; their braking is "
                 "measured along the way you moved and their lean about the way you faced."
                 for x in self._backward]
+
+    def _side_step_hints(self) -> list[str]:
+        t0 = self._first_t or 0.0
+        return [f"From {mmss(x['start_s'] - t0)} to {mmss(x['end_s'] - t0)}" + SIDE_STEP_NOTE_WORDS
+                + ": those steps are counted, measured along the way you moved, and left out of the baselines and flags."
+                for x in self._side_steps]
 
     def _turn_hints(self) -> list[str]:
         return [f"At {mmss(x['time_s'] - (self._first_t or 0.0))} the sensor was turned {abs(x['turn_deg']):.0f}° about the vertical "
@@ -1853,6 +1889,7 @@ class GaitEngine:
             # walking backwards begins — within a walk, or on a treadmill after a pause too (the belt stopped, the
             # walker turned round; off a belt a reversal between walks stays a turn: a phone put back reversed) —
             # or ends (either way)
+            self._side_open = None
             if backward:
                 self._backward[-1]["end_s"] = since
                 self._reversed_calib = None
@@ -1863,6 +1900,18 @@ class GaitEngine:
                 self._reversed_calib = self._calib
                 self._reversed_calibs.append(self._calib)
             return
+        side, self._side_open = self._side_open, None
+        if (side is not None and during_walk and not backward
+                and abs(_signed_angle_deg(side[1], ap, up_ref)) < SENSOR_TURN_DEG):
+            # side-stepping (a rehab exercise on the belt): a clear ~90° turn during a walk, undone by the next one
+            # — forward back within 35° of where it was. Its steps were measured along the travel, as after a sensor
+            # turn; the pair is a stretch of side-steps, not the sensor turned twice (before backward2 s43: two
+            # 'sensor turned 90°' notes). A clip slid 90° and slid back reads the same way (the note says so)
+            turned = self._sensor_turns.pop(side[0])
+            self._side_steps.append({"start_s": turned["time_s"], "end_s": since})
+            return
+        if (during_walk and not backward and SIDE_STEP_MIN_DEG <= abs(turn) <= 180.0 - SIDE_STEP_MIN_DEG):
+            self._side_open = (len(self._sensor_turns), ap_old)
         if backward:
             # a clear turn of the sensor while walking backwards (re-clipped 90° at a pause): still backwards, now on
             # the turned axes — a reversal (or forward back where it was before the stretch) ends it. Before (fix-back s42 M1) the stretch was left open
@@ -1942,6 +1991,9 @@ class GaitEngine:
             # s42). If the walk goes on backwards, the rest of the stretch reads its lean sign-turned until a
             # reversal ends it (README). Forward before the stretch was on the old axes: only a reversal ends it now
             self._pre_stretch_fwd = None
+            if len(self._backward) - 1 not in self._backward_recut:
+                state["_backward_recut"] = self._backward_recut
+                self._backward_recut = {**self._backward_recut, len(self._backward) - 1: float(t0)}
         tilt = float(np.degrees(np.arccos(np.clip(fresh[1] @ old[1], -1.0, 1.0))))
         short, self._move_short = self._move_short, None
         if short is not None and _same_position(fresh[1], short["up"]):
@@ -1951,6 +2003,7 @@ class GaitEngine:
             self._sensor_moves.append(entry)
             self._move_undo[bout] = ({"entry": entry, "_calib": fresh, "state": state}, old, turn_ref)
         self._turn_pending = None
+        self._side_open = None                    # a re-clip at a pause: a later turn back is no side-step's end
         if pending:
             self._release(bout, fresh)
         return True
@@ -2032,7 +2085,9 @@ class GaitEngine:
             way, pose = ("forward", "bent") if drift > 0 else ("back", "leaning back")
             out.append(f"The standing after the walk at {mmss(w['walk_start_s'] - (self._first_t or 0.0))} is "
                        f"{abs(drift):.0f}° further {way} than the standing before it, and the walk's lean moved "
-                       f"{rise:+.0f}° with it: if the walker did not stand {pose} after it, the sensor tilted on the "
+                       f"{rise:+.0f}° with it: if the walker did not stand {pose} after it"
+                       + (" (a backpack put on during the walk, or a look down at a phone, bends the standing too)"
+                          if drift > 0 else "") + ", the sensor tilted on the "
                        "body during the walk (a slipping clip, a sagging waistband) and that lean change is the "
                        "sensor's, not the trunk's (people stand within ~5° of how they stood before a walk).")
         return out
@@ -2126,6 +2181,26 @@ class GaitEngine:
         """Buffer rows [a, b) from the first to the last of the contacts ``times`` (a clipped to the buffer)."""
         return (max(int(round(times[0] * self.fs)) - self._base, 0), int(round(times[-1] * self.fs)) - self._base)
 
+    def _looks_walked_backwards(self, times: list[float]) -> bool:
+        """A cheap pre-test for :meth:`_check_sensor_turn` (only its say-so opens a stretch): between the contacts
+        ``times``, a walk's fore-aft acceleration along the calibrated forward against its vertical speed. The
+        inverted pendulum (forward speed lowest when the trunk is highest) makes the acceleration follow −the
+        vertical speed walking forwards (their product sums < 0), +it when the steps go backwards on this axis. Runs (quick steps
+        or a clear flight) flip the pendulum and are left to the 100-step checks."""
+        a, b = self._rows_between(times)
+        if b - a < 3 or len(times) < 3:
+            return False
+        step_s = (times[-1] - times[0]) / (len(times) - 1)
+        # every 4th row (25 Hz at 100 Hz: a step's 2 Hz shape is kept, the test costs a quarter)
+        k = max(1, int(self.fs // 25))
+        av = self._av[a:b:k]
+        if step_s < 0.45 or (step_s <= 60.0 / RUN_SLOW_MIN_CADENCE_SPM and np.count_nonzero(
+                av < (RUN_FLIGHT_G - 1.0) * G) * k / self.fs / (len(times) - 1) >= RUN_CLEAR_FLIGHT_S):
+            return False
+        a_ap = self._acc[a:b:k] @ self._calib[0]
+        a_ap -= a_ap.mean()
+        return float(a_ap @ np.cumsum(av - av.mean())) > 0.0
+
     def _gait_window(self, times: list[float]):
         """(acc, up, gyro or None, median step in samples, running?) between the contacts ``times``."""
         a, b = self._rows_between(times)
@@ -2138,8 +2213,12 @@ class GaitEngine:
         med_step_s = steps_s[half] if len(steps_s) % 2 else (steps_s[half - 1] + steps_s[half]) / 2
         step_n = int(round(med_step_s * self.fs))
         acc, up = self._acc[a:b], self._up[a:b]
-        # quick steps first: a walk's are not, and the flight test (a percentile, ~0.1 ms) is then skipped
-        running = bool(med_step_s < 0.45 and np.percentile(row_dot(acc, up), 5) < 0.35 * G)
+        # quick steps first: a walk's are not, and the flight test is then skipped. Running: the trunk in free fall
+        # (below RUN_FREE_FALL_G) RUN_FREE_FALL_S a step on average, as dsp.metrics labels a step — a dip below
+        # 0.35 g (the 5th percentile, before) came in a child's brisk walk and a quick stair descent too, and their
+        # forward came out reversed: braking 0.02 for 0.15 m/s, lean sign-turned (runwalk s43)
+        running = bool(med_step_s < 0.45 and np.count_nonzero(row_dot(acc, up) < RUN_FREE_FALL_G * G)
+                       >= RUN_FREE_FALL_S * self.fs * max(len(times) - 1, 1))
         if not running and med_step_s <= 60.0 / RUN_SLOW_MIN_CADENCE_SPM and self.placement_kind != "off_trunk":
             # a slow jog (120–133 spm) is labelled run by its clear flight (dsp.metrics): judged here as a walk,
             # its forward came out reversed — lean negated, braking 0, every side swapped (found by review).
@@ -2333,9 +2412,11 @@ class GaitEngine:
         n_back = np.array([s.back_n for s in steps], float)
         mean_step_s = np.where(n_back >= 2, (pos + self._base - np.array([s.back_pos for s in steps]))
                                / np.maximum(n_back, 1) / self.fs, np.nan)
-        cols.update(regularity(self._av, pos, mean_step_s, 2 * mean_step_s,
+        # regularity on the 10-Hz vertical acceleration (see _regularity_signal); the aperiodic test's at-lag
+        # evidence on the unfiltered one, as its bar was set
+        cols.update(regularity(self._regularity_signal(), pos, mean_step_s, 2 * mean_step_s,
                                np.array([s.bout_start for s in steps]) - self._base, self.fs,
-                               origin=self._base, first=self._seg_first))
+                               origin=self._base, first=self._seg_first, a_at_lag=self._av))
         if calib is None:
             for k in ("braking_mps", "lateral_sway_cm", "forward_lean_deg"):
                 cols[k] = np.full(len(steps), np.nan)
@@ -2531,7 +2612,7 @@ class GaitEngine:
                                and not (f.reference_kind == "absolute" and f.id in LIVE_UNCUED_RUN_FALLBACKS)]
         # judged with the flags: a sensor on one side (pocket, hip) — worth a word while it can be moved
         out["one_sided_signal"] = self._one_sided
-        out["sensor_hints"] = list(self._sensor_hints) + self._turn_hints() + self._backward_hints() + self._move_hints() + self._sag_hints()
+        out["sensor_hints"] = list(self._sensor_hints) + self._turn_hints() + self._backward_hints() + self._side_step_hints() + self._move_hints() + self._sag_hints()
         # how far the personal baseline (the first minutes of walking) is: a panel that said 'No back-strain
         # cues — steady.' while bounce had doubled inside the baseline minutes told the walker nothing of them
         # (new-user audit s34 #2)
@@ -2667,9 +2748,10 @@ class GaitEngine:
                                        else bool(timeline.attrs.get("one_sided", False)))
         summary["lean_jumps"] = list(timeline.attrs.get("lean_jumps") or [])     # a sensor moved between walks?
         summary["sensor_hints"] = ([str(h) for h in (timeline.attrs.get("sensor_hints") or [])] + self._turn_hints() + self._backward_hints()
-                                   + self._move_hints() + self._sag_hints())
+                                   + self._side_step_hints() + self._move_hints() + self._sag_hints())
         summary["sensor_turns"] = [dict(x) for x in self._sensor_turns]
         summary["backward_walking"] = [dict(x) for x in self._backward]     # reversals of the forward axis in a walk
+        summary["side_stepping"] = [dict(x) for x in self._side_steps]      # in-walk ~90° turns undone: side-steps
         summary["sensor_moves"] = [dict(x) for x in self._sensor_moves]     # tilted on the body: calibrated afresh
         # where lean_vs_standing_deg is measured from (None: no still standing just before a walk was found)
         st = self.standing
@@ -3449,6 +3531,22 @@ def asymmetry_blind_gaits(rate_hz: float) -> tuple[str, ...]:
     return ("walk", "run") if rate_below_limit(rate_hz, WALK_ASYMMETRY_MIN_RATE_HZ) else ("run",)
 
 
+#: the step columns a backwards step keeps for the flag rules (the others are blanked: :func:`_backward_steps`)
+_BACKWARD_KEPT_COLUMNS = ("time_s", "bout", "gait", "side")
+
+
+def _backward_steps(steps: pd.DataFrame, stretches: list[tuple[float, float | None]]) -> np.ndarray:
+    """Which rows of ``steps`` lie in a stretch walked backwards or sideways (``[(start_s, end_s)]``, end None: to the
+    end)."""
+    out = np.zeros(len(steps), dtype=bool)
+    if not stretches or not len(steps):
+        return out
+    t = steps["time_s"].to_numpy(float)
+    for a, e in stretches:                    # (a few stretches: the rows are compared at once)
+        out |= (t >= a) & (t < (np.inf if e is None else e))
+    return out
+
+
 def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: dict | None = None):
     ctx = engine.context
     lost = _steps_over_lost_samples(steps, engine)
@@ -3462,6 +3560,19 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
                 steps[k] = np.where(lost, np.nan, steps[k].to_numpy(float))
     if rate_below_limit(engine._fed_rate_hz, TIMING_MIN_RATE_HZ) and len(steps):
         steps = _timing_blind_for_flags(steps, engine._fed_rate_hz)
+    backward = _backward_steps(steps, [(x["start_s"], engine._backward_recut.get(i, x["end_s"]))
+                                       for i, x in enumerate(engine._backward)]
+                               + [(x["start_s"], x["end_s"]) for x in engine._side_steps])
+    if backward.any():
+        # walked backwards (retro walking, an exercise): its slower, shorter, stooped steps are not forward walking's
+        # form. Left out of every baseline and rule (their metrics blank for the judgement; the steps table keeps
+        # them): before (backward2 s43) a 2-min retro stretch in the baseline minutes flagged 'bouncing' and 'trunk
+        # twist' marked over the whole forward walk after it, and one after the baseline raised 'guarding' and
+        # 'forward lean' with forward-walking advice over the stretch
+        steps = steps.copy()
+        for k in steps.columns:
+            if k not in _BACKWARD_KEPT_COLUMNS and steps[k].dtype.kind == "f":
+                steps[k] = np.where(backward, np.nan, steps[k].to_numpy(float))
     flags, tl = evaluate_flags(steps, asymmetry_blind_gaits=asymmetry_blind_gaits(engine._fed_rate_hz),
                                treadmill=ctx["treadmill"], belt_speed_mps=ctx["belt_speed_mps"],
                                incline_pct=ctx["incline_pct"], max_incline_pct=ctx["max_incline_pct"],
@@ -3470,6 +3581,10 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
                                schedule_origin_s=engine._first_t or 0.0, walking_aid=ctx.get("walking_aid"),
                                body_height_m=engine.body_height_m)
     flags = _name_sagged_sensor(flags, engine._sag_walks())
+    if backward.any():
+        tl.attrs["notes"] = list(tl.attrs.get("notes") or []) + [
+            f"{int(backward.sum())} steps walked backwards or sideways were left out of the baselines and flags: their form is "
+            "not forward walking's (their figures are in the steps table)."]
     if lost.any():
         tl.attrs["notes"] = list(tl.attrs.get("notes") or []) + [
             f"{int(lost.sum())} steps ({100.0 * lost.mean():.0f} %) straddle samples lost in short holes in the data "
@@ -3497,10 +3612,15 @@ def _name_sagged_sensor(flags: list, sag_walks: list[dict[str, float]]) -> list:
             out.append(f)
             continue
         way, pose = ("forward", "bent") if w["drift_deg"] > 0 else ("back", "leaning back")
+        # a load put on during the walk (a backpack) or a phone looked at bends the standing after it too: the
+        # sensor's slip is one reading, the load the other (carry audit s43: a backpack put on mid-walk, kept on
+        # standing, read 'this lean is the sensor's, not your posture … fix it and walk again')
+        load = (" (a backpack or bag put on during the walk, or looking down at a phone, bends you standing too — "
+                "then the lean is the load's or the screen's, and real)" if w["drift_deg"] > 0 else "")
         out.append(replace(
             f, cause=f.cause + f" The standing still after this walk sat {abs(w['drift_deg']):.0f}° further {way} than "
                                f"the one before it, and the walk's lean moved {w['rise_deg']:+.0f}° with it: if you did "
-                               f"not stand {pose} after the walk, the sensor tilted on the body while you walked (a "
+                               f"not stand {pose} after the walk{load}, the sensor tilted on the body while you walked (a "
                                "slipping clip, a sagging waistband) and this lean is the sensor's, not your posture.",
             advice=f.advice + " If the sensor may have slipped, fix it firmly in place and walk "
                               "again before changing your posture."))

@@ -49,7 +49,11 @@ def path_spellings(paths: Iterable[Any]) -> list[str]:
 def redact_text(text: str, spellings: list[str], pseudonym: str) -> str:
     """``text`` with each whole occurrence of a path spelling named ``pseudonym``, in one pass (longest spelling
     first). Whole: a spelling that starts or ends in a name character must not run on from or into a longer name
-    — a file called ``walk`` leaves 'walking' alone (it read 'recordinging'), 'walk.csv' is 'recording.csv'."""
+    — a file called ``walk`` leaves 'walking' alone (it read 'recordinging'), 'walk.csv' is 'recording.csv'.
+    A spelling that is one plain word (a file called ``sensor``, no folder, no extension) is the file only where
+    the text names a file: before ':' or ', line' ('sensor: 3 rows repeat'), before an extension
+    ('sensor.marks.csv') or in quotes — elsewhere it is the word ('sensor height not given' read 'recording
+    height not given')."""
     if not spellings:
         return text
     return _spellings_pattern(tuple(spellings)).sub(lambda _: pseudonym, text)
@@ -60,6 +64,10 @@ def _spellings_pattern(spellings: tuple[str, ...]) -> re.Pattern[str]:
     def whole(s: str) -> str:
         before = r"(?<![\w.\-])" if re.match(r"[\w.\-]", s[0]) else ""
         after = r"(?![\w\-])" if re.match(r"[\w.\-]", s[-1]) else ""
+        if re.fullmatch(r"[\w\-]+", s):
+            # a plain word: where it names the file (a reader's 'path: …', 'path, line 3', an extension, quotes)
+            quoted = r"(?<=['\"‘“])" + re.escape(s) + r"(?=['\"’”])"
+            return f"(?:{before}{re.escape(s)}(?=:|, line|\\.\\w)|{quoted})"
         return before + re.escape(s) + after
     return re.compile("|".join(whole(s) for s in sorted(spellings, key=len, reverse=True)))
 
@@ -96,3 +104,28 @@ def anonymise_result(result: Any, paths: Iterable[Any], pseudonym: str = DEFAULT
     result.summary["source"] = pseudonym
     result.warnings = redact_value(list(result.warnings), spellings, pseudonym)
     return result
+
+
+#: a Bluetooth address (AA:BB:CC:DD:EE:FF) or a CoreBluetooth identifier (a UUID), as a stream is named when its
+#: sensor advertises no name
+_ADDRESS = re.compile(r"^(?:[0-9A-Fa-f]{2}[:\-]){5}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$")
+#: the last word of a sensor's advertised name when it is a serial or an id: 4 or more letters and digits with a
+#: digit among them ('A1B2C3D4', '1234', 'SIM00001'); 'H10' (the model) is shorter
+_SERIAL = re.compile(r"^(?=[A-Za-z0-9]*\d)[A-Za-z0-9]{4,}$")
+
+
+def device_model(name: Any) -> str:
+    """A sensor's name without what tells one sensor from another (``live --anonymise``): 'Polar H10 A1B2C3D4' →
+    'Polar H10', 'GaitIMU-1234' → 'GaitIMU', 'Thingy SIM3' → 'Thingy'; an address (no name advertised) →
+    'unknown'; a replay ('replay:walk.csv', which names the file) → 'replay'. The model stays: a Polar H10 is a
+    chest strap, which the analysis of its recording goes by."""
+    text = str(name or "").strip()
+    if not text or _ADDRESS.match(text):
+        return "unknown"
+    if text.startswith("replay"):
+        return "replay"
+    words = re.split(r"([\s_\-]+)", text)          # (the separators kept, so 'Polar H10' keeps its space)
+    while len(words) > 1 and _SERIAL.match(words[-1]):
+        words = words[:-2]
+    model = "".join(words).strip(" _-")
+    return model if model and not _SERIAL.match(model) else "unknown"

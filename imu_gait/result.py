@@ -18,6 +18,12 @@ from ._equality import same_values
 from ._output_file import atomic_text_file, write_text_atomically
 
 #: Per-step columns, in order, with their meaning. Units are in the names.
+#: the words every 'you walked backwards' note in ``sensor_hints`` carries (the engine writes them): the reports
+#: show those notes under their own heading, not under 'Check the sensor' — walking backwards is an exercise
+BACKWARD_NOTE_WORDS = " you walked backwards (or the sensor was turned round"
+#: … and every 'you stepped sideways' note's (side-stepping: shown with them)
+SIDE_STEP_NOTE_WORDS = " you stepped sideways (or the sensor was turned 90° and back)"
+
 STEP_COLUMNS: dict[str, str] = {
     "time_s": "time of the initial contact (foot strike), on the recording's own time axis (a sensor declared off the trunk, e.g. a pocket: one foot's early / late offset evened out)",
     "bout": "number (0, 1, …) of the stretch of steady steps this step is in; a pause ends a stretch (the bouts table joins stretches less than 3 s apart into one walking bout)",

@@ -248,8 +248,18 @@ FLAG_IDS: tuple[str, ...] = tuple(FLAG_INFO)
 FATIGUE_AT_ONCE_S = 45.0
 FATIGUE_AT_ONCE_CAUSE = ("These signals changed the way they do when tired (slower cadence, more bounce, less regular "
                          "steps, more lean or sway, longer ground contact when running), but all at once, at {at}, "
-                         "not building up as tiredness does: a change of pace, a slope, the ground or a load you "
-                         "carried is more likely.")
+                         "not building up as tiredness does: a change of pace, a slope, the ground, a load you "
+                         "carried or reading a phone as you walk is more likely.")
+#: … said with it when a walk's at-once change is slower, less regular steps with a forward lean together: the
+#: pattern of walking while reading or typing on a phone (dual-task walking: cadence −5…15 %, step-time variability
+#: up, a chest sensor tipped forward with the head and shoulders; carry audit s43: a phone taken out at 4:00, chest
+#: sensor, lean +8°, 110 → 99 spm, stride CV 0.6 → 2.8 %, read 'Fatigue (strong)' and 'Irregular steps / shuffling
+#: (strong)', the phone unsaid)
+FATIGUE_PHONE_CAUSE = (" Slower, less regular steps and a forward lean that come together like this are what "
+                       "reading or typing on a phone while walking does: the eyes and the mind on the screen, the "
+                       "head and shoulders bent over it.")
+FATIGUE_PHONE_ADVICE = (" If you were on your phone, stop to read or type, or hold it up at eye level for a quick "
+                        "look; walking while you read slows and unsettles your steps and bends your neck and back.")
 #: a fatigue episode that begins within this many seconds of the baseline's end, whose signals had reached their
 #: level by then and held it (:func:`_fatigue_settled`): the walker settled in after an easier or guarded start
 #: (the README asks for the first 3 minutes 'at a comfortable speed'), rather than tired
@@ -268,7 +278,8 @@ FATIGUE_SETTLED_CAUSE = ("These signals changed in the first minutes after your 
                          "tiredness does: more like settling into your walk after an easier or more guarded start.")
 FATIGUE_SETTLED_ADVICE = ("If you started easy or stiff, walk your first minutes at your usual pace next time: they are "
                           "the baseline. If you were already tired or in pain then, slow down or take a break.")
-FATIGUE_AT_ONCE_ADVICE = ("If you slowed down, went uphill or picked something up then, this is its doing. If "
+FATIGUE_AT_ONCE_ADVICE = ("If you slowed down, went uphill, picked something up or took out your phone then, this "
+                          "is its doing. If "
                           "nothing changed, or it came with pain, slow down or take a break.")
 
 #: said with a forward-lean flag off a treadmill, where the slope is unknown: walkers lean into a hill by about its
@@ -278,6 +289,17 @@ HILL_LEAN_CAUSE = (" Going uphill does this too: people lean into a hill by abou
                    "hunch — if you were going uphill or up stairs then, this is the climb; on level ground it is your "
                    "posture.")
 HILL_LEAN_ADVICE = " (If it was a hill or stairs, nothing to correct: shorten the step on the way up.)"
+#: said with a walk's forward-lean flag: a backpack's weight behind the trunk is balanced by leaning forward (more
+#: the heavier it is, some 2–8°), and looking down at a phone or a tablet tips the head, shoulders and a chest sensor
+#: forward. Still strain on the back, so the flag stays; but 'stand tall' alone told a walker who had shouldered a
+#: backpack or taken out a phone to correct a posture that is the load's or the screen's (carry audit s43: a backpack
+#: put on at 4:00, +6° and +9°, read 'hunching forward more than your normal posture', the load unsaid)
+LOAD_LEAN_CAUSE = (" A backpack or a heavy bag pulls you forward too (the heavier, the more), and so does looking "
+                   "down at a phone or a tablet as you walk: if you were, the lean is the load's or the screen's — "
+                   "still work for the back muscles, so worth easing.")
+LOAD_LEAN_ADVICE = (" With a backpack: wear both straps, tightened so it sits high and close to your back, do up the "
+                    "hip belt if it has one, and carry less or split the load. With a phone: hold it up at eye "
+                    "level, or stop to read.")
 #: said with a bounce flag carried by the landings' impact off a treadmill, where the slope is unknown
 DOWNHILL_IMPACT_CAUSE = (" Going downhill lands harder too: each step drops the body a little further — if it was "
                          "downhill then, part of this is the slope.")
@@ -474,10 +496,11 @@ IRREGULAR_STEPS = {
     "walk": dict(
         title="Irregular steps / shuffling",
         cause="Your step timing became irregular compared with the start, while your pace did not rise ({how}): "
-              "tiring, uneven or crowded ground, turns and stops, or carrying something do this, and so does "
-              "starting to shuffle.",
+              "tiring, uneven or crowded ground, turns and stops, carrying something or reading a phone as you "
+              "walk do this, and so does starting to shuffle.",
         advice="Slow down or take a short rest until the rhythm settles; pick the feet up and keep a steady beat. "
-               "If it came with pain, or keeps coming back, stop and rest."),
+               "If you were reading or typing on a phone, stop to use it. If it came with pain, or keeps coming "
+               "back, stop and rest."),
     "run": dict(
         title="Irregular steps",
         cause="Your step timing became irregular compared with the start of your run, while your cadence did not "
@@ -2832,6 +2855,11 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         elif onset is not None:
             cause = FATIGUE_AT_ONCE_CAUSE.format(at=_mmss(onset - o))
             advice = FATIGUE_AT_ONCE_ADVICE
+            drifted = {r[0].metric.removeprefix("fatigue_") for r in rows}
+            if not ctx["is_run"][k] and "cadence_spm" in drifted and "forward_lean_deg" in drifted \
+                    and drifted & {"step_regularity", "stride_time_cv_pct"}:
+                cause += FATIGUE_PHONE_CAUSE
+                advice += FATIGUE_PHONE_ADVICE
     if fid == "pelvic_instability" and ctx.get("placement_key") == "chest":
         cause = CHEST_PELVIC_CAUSE
     if fid == "forward_lean" and kind == "absolute" and metric == "lean_vs_standing_deg":
@@ -2915,6 +2943,10 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         if jump is not None:
             cause += (f" It began with a jump of {jump[1]:.0f}° between two walks (at {_mmss(jump[0] - o)}): if the sensor "
                       "was re-clipped or moved then, this is the sensor's new position, not your posture.")
+    if fid == "forward_lean" and not ctx["is_run"][k] and ctx.get("walking_aid") not in ("rollator", "desk"):
+        # a backpack or a phone (a rollator and a walking desk have their own words for the lean, below)
+        cause += LOAD_LEAN_CAUSE
+        advice += LOAD_LEAN_ADVICE
     if fid == "forward_lean" and not ctx["treadmill"]:
         # off a treadmill the slope is unknown (no barometer; a steady climb is a constant vertical speed, which no
         # accelerometer feels), and walkers lean into a hill by about its angle: a 10 % hill read 'hunching

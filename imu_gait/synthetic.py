@@ -11,7 +11,10 @@ Body frame: x = AP (forward), y = ML (left), z = V (up). World: the subject walk
 
 Model, per step (phase φ ∈ [0, 1) from one initial contact to the next):
 - vertical: walking — a cosine with its low point just after contact plus a short impact
-  transient; running — ballistic flight (free fall) and a half-sine contact force, so the
+  transient (its lowest specific force, g − bounce/2 · ω² with ω = 2π × steps per s, is below 0 for a bounce
+  over 2g / ω²: 7.0 cm at 160 spm, 4.9 cm at 190 — no walking trunk does that, a foot is on the ground; a real one
+  vaults, ≥ g − v²/leg; keep a quick walk's bounce to its leg pendulum, L − √(L² − (step/2)²));
+  running — ballistic flight (free fall) and a half-sine contact force, so the
   ground contact time is known; ``run`` between 0 and 1 blends the two positions (a walk → run
   transition when a segment changes it); ``side_load`` makes a one-sided sensor (on the left
   hip) that feels its own leg's contacts more than the other leg's;

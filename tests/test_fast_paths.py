@@ -70,6 +70,30 @@ def test_acceptor_sliding_windows_give_the_medians_of_the_last_nine_steps():
         assert checked > 0
 
 
+def test_start_check_takes_the_stride_median_once_and_it_is_the_medians():
+    """The start of a bout is steady (_steady) and periodic (_periodic, a regularity at the median stride
+    lag): the median stride is computed once, in _steady, and handed on — the lag asked is the median of
+    the candidates' strides, as _periodic computed it again before."""
+    lags: list[tuple[float, float]] = []
+    k = StepParams().min_bout_steps
+    for seed in range(30):
+        rng = random.Random(seed)
+        # (asked with no bout open: the start check; within a bout the half-rhythm check asks other lags)
+        acc = StepAcceptor(StepParams(), regularity=lambda t0, t1, lag: (acc.bout is None and lags.append(
+            (lag, want[0]))) or 1.0)
+        t, step = 1.0, rng.uniform(0.4, 1.0)
+        want = [float("nan")]
+        for _ in range(60):
+            t += step * rng.gauss(1.0, 0.03) if rng.random() > 0.1 else rng.uniform(0.1, 2.5)
+            pend = [c[0] for c in acc.pending[-(k - 1):]] + [t]
+            want[0] = float(np.median(np.asarray(pend[2:]) - np.asarray(pend[:-2]))) if len(pend) >= 3 else -1.0
+            acc.offer(t, t - 0.05, rng.choice([2.0, rng.uniform(1.5, 3.0)]))
+        pk = [1.0 + 0.55 * i + rng.uniform(-0.01, 0.01) for i in range(k)]
+        assert acc._steady(pk) == float(np.median(np.asarray(pk[2:]) - np.asarray(pk[:-2])))
+        assert acc._steady([1.0 + 0.55 * i * (1 + (i == 3)) for i in range(k)]) is None
+    assert len(lags) > 50 and all(lag == w for lag, w in lags)
+
+
 def _plain_on_samples(x: np.ndarray, tt: np.ndarray, dt: float) -> np.ndarray:
     """resample._on_samples as a search per point (the form its on-grid shortcut must equal)."""
     from imu_gait.dsp.resample import _snap_tol

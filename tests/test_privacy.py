@@ -147,8 +147,9 @@ def test_batch_anonymise_names_recordings_by_pseudonym(tmp_path):
     assert set(pd.read_csv(out / "export" / "steps.csv")["recording"]) == {"recording-002"}
 
 
-@pytest.mark.parametrize("command", ["analyze", "batch"])
+@pytest.mark.parametrize("command", ["analyze", "batch", "live", "compare"])
 def test_anonymise_is_documented(command, capsys):
+    """Each command that writes outputs to share offers --anonymise in its help (live and compare had none)."""
     with pytest.raises(SystemExit):
         main([command, "--help"])
     assert "--anonymise" in capsys.readouterr().out
@@ -222,3 +223,164 @@ def test_a_file_named_like_a_word_is_replaced_only_where_it_stands_whole(tmp_pat
     assert redact_text("walk: 3 rows repeat; 'walk' and walk.csv, walking, sidewalk, walk-in", spellings,
                        "P07") == "P07: 3 rows repeat; 'P07' and P07.csv, walking, sidewalk, walk-in"
     assert redact_text(f"{spellings[0]}: bad row", spellings, "P07") == "P07: bad row"
+
+
+# ------------------------------------------------------------------ live, compare, batch's key, plain-word names
+#: a Bluetooth sensor's advertised name holds its serial; the emulated Polar H10's is 'Polar H10 SIM00001'
+SENSOR_SERIAL = "A1B2C3D4"
+
+
+def test_device_model_leaves_out_serials_and_addresses():
+    """What --anonymise keeps of a sensor's name: its model (a Polar H10 is a chest strap, which the analysis of its
+    recording goes by), not its serial, its address or a replayed file's name."""
+    from imu_gait.privacy import device_model
+
+    assert device_model(f"Polar H10 {SENSOR_SERIAL}") == "Polar H10"
+    assert device_model("Polar Sense B5C6D7E8") == "Polar Sense"
+    assert device_model("GaitIMU-1234") == "GaitIMU"
+    assert device_model("AA:BB:CC:DD:EE:FF") == "unknown"           # no name advertised: the address
+    assert device_model("0A1B2C3D-1111-2222-3333-444455556666") == "unknown"     # macOS's identifier
+    assert device_model("replay:walk.csv") == "replay"
+
+
+def _identified_native(root: Path) -> Path:
+    """A 60-s synthetic walk as a live session's recording: its header names the sensor with its serial and the
+    start on the wall clock, in a folder named after the patient."""
+    from imu_gait.io.native import write_native
+    from imu_gait.synthetic import synthesize_walk
+
+    rec, _ = synthesize_walk(60.0, seed=5)
+    rec.meta.update(device=f"Polar H10 {SENSOR_SERIAL}", start_time="2019-08-06T10:25:00+02:00")
+    folder = root / FOLDER
+    folder.mkdir()
+    path = folder / "walk.csv"
+    write_native(path, rec)
+    assert SENSOR_SERIAL in path.read_text() and "2019-08-06" in path.read_text()
+    return path
+
+
+def _data_rows(path: Path) -> list[str]:
+    return [line for line in path.read_text().splitlines() if line and not line.startswith("#")]
+
+
+def test_live_replay_anonymise_leaves_out_the_file_the_sensor_and_the_clock(tmp_path, capsys):
+    """live --replay … --anonymise: the new recording, its JSON and HTML and the terminal hold neither the
+    replayed file's folder or name, nor the sensor's serial, nor the wall-clock date; they are named 'recording'.
+    The samples recorded and every step are those of the plain replay. Before: live had no --anonymise."""
+    path = _identified_native(tmp_path)
+    runs = {}
+    for key, extra in (("plain", []), ("anon", ["--anonymise"])):
+        out = tmp_path / key
+        out.mkdir()
+        assert main(["live", "--replay", str(path), "--speed", "0", "--view", "plain", "--no-keys", *extra,
+                     "--record", str(out / "rec.csv")]) == 0
+        captured = capsys.readouterr()
+        runs[key] = (_all_output_bytes(out), captured.out, json.loads((out / "rec.json").read_text()))
+    secrets = (FOLDER, "walk.csv", SENSOR_SERIAL, "2019-08-06", "10:25")
+    plain_files, plain_out, plain_doc = runs["plain"]
+    assert _leaks(plain_files, secrets)                     # (the plain replay does name them: the test can fail)
+    files, out, doc = runs["anon"]
+    assert len(files) == 3 and _leaks(files, secrets) == []
+    assert [s for s in secrets if s in out] == []
+    s = doc["summary"]
+    assert s["source"] == "recording" and s["device"] == "replay" and s["days"]["clock"] == "none"
+    assert s.get("start_time_iso") is None and s.get("start_utc") is None and "replay_of" not in s
+    assert plain_doc["summary"]["start_time_iso"].startswith("2019-08-06T10:25")
+    assert doc["steps"] == plain_doc["steps"] and doc["flags"] == plain_doc["flags"]
+    assert _data_rows(tmp_path / "anon" / "rec.csv") == _data_rows(tmp_path / "plain" / "rec.csv")
+    assert b"Started</th><td>left out (--anonymise)" in files["rec.html"] or b"left out (--anonymise)" in files["rec.html"]
+
+
+def _have_bumble() -> bool:
+    try:
+        import bumble  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _have_bumble(), reason="bumble (test extra) not installed: no emulated radio")
+def test_live_anonymise_over_the_emulated_radio_names_the_sensor_by_its_model(tmp_path, capsys):
+    """live --simulate --sim-sensor polar_h10 --anonymise: the emulated strap advertises 'Polar H10 SIM00001'. The
+    view, the default recording (recordings/recording.csv, not <time>_Polar-H10-SIM00001.csv), its JSON and HTML
+    say 'Polar H10' and no serial; the recording's header has no start time and keeps what analysing it again needs
+    (the model and the chest placement it implies). Before: 5 serials on the screen, 9 in the files."""
+    import imu_gait
+
+    folder = tmp_path / "recordings"
+    assert main(["live", "--simulate", "--sim-sensor", "polar_h10", "--duration", "20", "--speed", "10", "--view",
+                 "plain", "--no-keys", "--recordings-dir", str(folder), "--anonymise"]) == 0
+    out = capsys.readouterr().out
+    assert "connected to Polar H10 (" in out and "SIM00001" not in out
+    files = _all_output_bytes(folder)
+    assert sorted(files) == ["recording.csv", "recording.html", "recording.json"]
+    assert _leaks(files, ("SIM00001", "start_utc: 2", "start_time: 2")) == []
+    rec = imu_gait.read(str(folder / "recording.csv"))
+    assert rec.meta["device"] == "Polar H10" and rec.meta["placement"] == "chest"
+    s = json.loads(files["recording.json"])["summary"]
+    assert s["device"] == "Polar H10" and s["source"] == "recording" and s.get("start_time_iso") is None
+
+
+def test_compare_anonymise_names_walks_by_pseudonym_with_the_same_numbers(tmp_path, capsys):
+    """compare --anonymise: the table and the page name the walks recording-001, recording-002 (in the order
+    given) — not by their files, folders or dates; the console says which file each is; the numbers are the plain
+    comparison's. Before: compare had no --anonymise (the page listed each walk's path and date)."""
+    import shutil
+
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    shutil.copy(DEMO, folder / "week1.csv")
+    shutil.copy(Path(__file__).parents[1] / "datasets" / "mobgap_HA001_walk1.csv", folder / "week2.csv")
+    walks = [str(folder / "week1.csv"), str(folder / "week2.csv")]
+    runs = {}
+    for key, extra in (("plain", []), ("anon", ["--anonymise"])):
+        out = tmp_path / key
+        out.mkdir()
+        assert main(["compare", *walks, *extra, "--out", str(out / "c.csv"), "--report", str(out / "c.html")]) == 0
+        runs[key] = (_all_output_bytes(out), capsys.readouterr())
+    secrets = (FOLDER, "week1", "week2", "2019-08-06")
+    assert _leaks(runs["plain"][0], secrets)                 # (the test can fail)
+    files, captured = runs["anon"]
+    assert _leaks(files, secrets) == [] and [s for s in secrets if s in captured.out] == []
+    assert f"recording-001 is {walks[0]}" in captured.err      # the key: on the console only
+    plain_csv, anon_csv = runs["plain"][0]["c.csv"].decode(), files["c.csv"].decode()
+    assert anon_csv.splitlines()[0].split(",")[4:6] == ["recording-001", "recording-002"]
+    assert anon_csv.splitlines()[1:] == plain_csv.splitlines()[1:]      # the same numbers
+
+
+def test_batch_anonymise_says_which_input_failed_on_the_console_only(tmp_path, capsys):
+    """batch --anonymise: a failed recording's console line names its input beside its pseudonym ('failed:
+    recording-001' gave no way back to the file); the summary table still does not name it."""
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    (folder / "broken.csv").write_text("garbage\n1,2\n")
+    (folder / "other.csv").write_text("garbage\n3,4\n")
+    out = tmp_path / "s.csv"
+    assert main(["batch", str(folder), "--anonymise", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"failed: recording-001 (= {folder / 'broken.csv'}): " in err
+    assert f"failed: recording-002 (= {folder / 'other.csv'}): " in err
+    table = out.read_text()
+    assert "broken" not in table and FOLDER not in table and "recording-001" in table
+
+
+def test_a_file_named_like_a_word_keeps_that_word_in_every_note(tmp_path, monkeypatch):
+    """A recording called 'sensor' (or 'treadmill'): under --anonymise its name was replaced wherever the word stood
+    — 'recording height not given: … give the recording's height above the ground'. Now only where a note names
+    the file: every warning and note is the plain run's, word for word."""
+    from imu_gait.io.native import write_native
+    from imu_gait.synthetic import synthesize_walk
+
+    rec, _ = synthesize_walk(20.0, seed=3)
+    monkeypatch.chdir(tmp_path)
+    for word in ("sensor", "treadmill"):
+        write_native(Path(word), rec)
+        docs = {}
+        for key, extra in (("plain", []), ("anon", ["--anonymise"])):
+            assert main(["analyze", word, "-q", *extra, "--json", f"{word}.{key}.json"]) == 0
+            docs[key] = json.loads(Path(f"{word}.{key}.json").read_text())
+        plain, anon = docs["plain"], docs["anon"]
+        assert any(f"{word} " in w for w in plain["warnings"]), word          # (the test can fail)
+        assert anon["warnings"] == plain["warnings"], word
+        assert anon["summary"]["flag_notes"] == plain["summary"]["flag_notes"], word
+        assert anon["summary"]["source"] == "recording"

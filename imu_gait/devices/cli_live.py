@@ -161,6 +161,10 @@ def _add_live_options(p: argparse.ArgumentParser, *, real_sensor: bool = True) -
                      help="do not read keys from the terminal (+/- belt speed, ]/[ incline, p my back hurts "
                           "then 0–10, q stop; not read on Windows)")
     out.add_argument("-q", "--quiet", action="store_true", help="no summary at the end")
+    out.add_argument("--anonymise", "--anonymize", action="store_true",
+                     help="outputs to share, as 'analyze --anonymise': the sensor is named by its model (its serial "
+                          "and address left out, in the view too), the recording holds no date or time of day, the "
+                          "JSON and report name it 'recording'; the default recording is recordings/recording.csv")
     add_context_options(p.add_argument_group("context (as for 'imu-gait analyze')"))
 
 
@@ -333,7 +337,8 @@ def cmd_live(args: argparse.Namespace) -> int:
             source_cm, view=view, record=record, json_path=args.json, html_path=args.report,
             duration_s=args.duration, engine_context={**engine_context(args), "cue_fade_s": args.cue_fade},
             auto_record=not args.no_record,
-            record_folder=args.recordings_dir, keys=not getattr(args, "no_keys", False)))
+            record_folder=args.recordings_dir, keys=not getattr(args, "no_keys", False),
+            anonymise=getattr(args, "anonymise", False)))
     except ImuGaitError:
         raise
     except Exception as exc:  # noqa: BLE001 - a bug in the live path: a clear message, not a traceback

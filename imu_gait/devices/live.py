@@ -60,7 +60,7 @@ from typing import Any
 
 import numpy as np
 
-from ..days import recording_clock
+from ..days import CLOCK_META_KEYS, recording_clock
 from ..engine import GaitEngine, StepEvent, stored_height_note
 from ..errors import ArgumentError, DeviceError, RecordingError, StuckAxisError
 from ..marks import (HIGH_PAIN_ADVICE, Mark, attach_marks, high_pain, mark_contexts, marks_for, marks_path,
@@ -220,7 +220,7 @@ class LiveSession:
     def __init__(self, source: Any, *, on_step: Callable | None = None, on_status: Callable | None = None,
                  record: str | os.PathLike | Any | None = None, record_meta: dict | None = None,
                  fs_hz: float | None = None, feed_interval_s: float = 0.1, status_interval_s: float = 1.0,
-                 cue_fade_s: float | None = CUE_FADE_S, **engine_context: Any):
+                 cue_fade_s: float | None = CUE_FADE_S, anonymise: bool = False, **engine_context: Any):
         unknown = set(engine_context) - set(ENGINE_CONTEXT_KEYS)
         if unknown:
             # an ArgumentError (an ImuGaitError and, as before, a TypeError) naming the closest key (API audit s37)
@@ -229,6 +229,11 @@ class LiveSession:
                                 + (f" (did you mean {', '.join(close)}?)" if close else "")
                                 + f"; known: {', '.join(ENGINE_CONTEXT_KEYS)}")
         self.source = source
+        #: outputs to share (``live --anonymise``): the device named by its model, no wall clock, the recording
+        #: named 'recording' (:func:`imu_gait.privacy.device_model`, README "What the outputs contain")
+        self.anonymise = bool(anonymise)
+        #: what named the sensor before it was anonymised (its advertised names, its address), to take out of notes
+        self._sensor_names: set[str] = set()
         self.on_step = on_step
         self.on_status = on_status
         self.record = record
@@ -290,7 +295,7 @@ class LiveSession:
         # risen / cleared cues not yet handed out in a LiveUpdate (a refresh from status() has no update)
         self._risen: list[Flag] = []
         self._cleared: list[Flag] = []
-        self.device: str | None = getattr(source, "name", None)
+        self.device: str | None = self._named(getattr(source, "name", None), getattr(source, "address", None))
         self.family: str | None = getattr(source, "family_key", None) or getattr(source, "family", None)
         if self.family is not None and not isinstance(self.family, str):
             self.family = getattr(self.family, "key", str(self.family))
@@ -313,6 +318,24 @@ class LiveSession:
         self._last_step_t: float | None = None     # the latest step given (its contact, stream s)
         self.marks: list[Mark] = []               # the walker's symptom marks (p in the live view)
         self.marks_error: str | None = None       # why the marks file could not be saved, if it could not
+
+    def _named(self, name: Any, address: Any = None) -> str | None:
+        """The name the session gives a sensor called ``name``: itself, or anonymised its model alone."""
+        if not self.anonymise or name is None:
+            return name
+        from ..privacy import device_model
+
+        self._sensor_names.update(str(n) for n in (name, address) if n)
+        return device_model(name)
+
+    def told(self, text: str) -> str:
+        """``text`` as the session says it: anonymised, the sensor's own names (serial, address) said as its model."""
+        if not self._sensor_names:
+            return text
+        from ..privacy import redact_text
+
+        return redact_text(text, sorted(self._sensor_names - {self.device}, key=len, reverse=True),
+                           self.device or "the sensor")
 
     @property
     def start_utc(self) -> _dt.datetime:
@@ -454,7 +477,7 @@ class LiveSession:
             s.connects += 1
             if s.connects > 1:
                 s.reconnects += 1
-            self.device = getattr(ev, "name", None) or self.device
+            self.device = self._named(getattr(ev, "name", None), getattr(ev, "address", None)) or self.device
             self.family = getattr(ev, "family", None) or self.family
             rate = (getattr(ev, "info", None) or {}).get("rate_hz")
             if rate:
@@ -632,6 +655,11 @@ class LiveSession:
                 meta.pop(key)
             meta.update(clock_meta)
             meta["replayed_at"] = self._start_local()
+        if self.anonymise:
+            # outputs to share: no wall clock in the recording either (as analyze --anonymise: times stay seconds
+            # from the first sample); the device is its model (above), which a chest strap's placement goes by
+            for key in (*CLOCK_META_KEYS, "replayed_at", "time_offset_s"):
+                meta.pop(key, None)
         # what the walker told us goes with the recording, so a later 'analyze' of it gives the same steps
         for key in ("placement", "sensor_height_m"):
             if self.engine_context.get(key):
@@ -1059,7 +1087,8 @@ class LiveSession:
         shown_steps = int((self._status or {}).get("n_steps", 0))
         seated_before = sum(len(c["retracted"]) for c in self.engine.posture_checks)
         with self._device_faults():
-            res = self.engine.finish(clock=recording_clock(clock_meta) if clock_meta is not None
+            res = self.engine.finish(clock=None if self.anonymise
+                                     else recording_clock(clock_meta) if clock_meta is not None
                                      else None if replayed is not None
                                      else recording_clock({"start_time": self._start_local()}))
         s = self.signal
@@ -1169,8 +1198,25 @@ class LiveSession:
             attach_marks(res, self.marks)
             if self.marks_error:
                 res.warnings.append(self.marks_error)
+        if self.anonymise:
+            self._anonymise_result(res, replayed)
         self.result = res
         return res
+
+    def _anonymise_result(self, res: AnalysisResult, replayed: Any) -> None:
+        """``res`` as ``analyze --anonymise`` gives it: named 'recording', no wall clock, no path; the sensor's own
+        names (with their serials, its address) said as its model in the notes too."""
+        from ..privacy import DEFAULT_PSEUDONYM, anonymise_result, redact_value
+
+        for key in ("path", "replay_of", "replayed_at", "start_utc", "time_offset_s", *CLOCK_META_KEYS):
+            res.summary.pop(key, None)
+        anonymise_result(res, [self.record_path, replayed], DEFAULT_PSEUDONYM)
+        names = sorted(self._sensor_names - {self.device}, key=len, reverse=True)
+        if names:
+            model = self.device or "the sensor"
+            res.summary = redact_value(dict(res.summary), names, model)
+            res.summary["source"] = DEFAULT_PSEUDONYM
+            res.warnings = redact_value(list(res.warnings), names, model)
 
 
 def _replay_context(replayed: Path | None, context: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -1228,7 +1274,9 @@ def monitor(source: Any, *, on_step: Callable[[StepEvent], Any] | None = None,
     is fed every 0.1 s of samples by default: fewer, larger calls; 0 = every block) and
     ``status_interval_s`` (live status and flag cues re-read at most once per 1 s of stream) and
     ``cue_fade_s`` (a pattern that rises again within this many seconds of its last full cue — doubling
-    each time — is shown quietly, ``update.faded_flag_ids``; 0 or None: every cue in full; see :mod:`.cues`).
+    each time — is shown quietly, ``update.faded_flag_ids``; 0 or None: every cue in full; see :mod:`.cues`) and
+    ``anonymise`` (outputs to share: the sensor named by its model without serial or address, no wall clock in
+    the recording or the result, the result's source 'recording'; README "What the outputs contain").
 
     Returns a :class:`LiveSession`: ``async with monitor(stream) as live: async for update in live: …``;
     afterwards ``live.result`` holds the :class:`~imu_gait.result.AnalysisResult` (also returned by
@@ -1245,9 +1293,10 @@ def monitor(source: Any, *, on_step: Callable[[StepEvent], Any] | None = None,
     feed_interval_s = engine_context.pop("feed_interval_s", 0.1)
     status_interval_s = engine_context.pop("status_interval_s", 1.0)
     cue_fade_s = engine_context.pop("cue_fade_s", CUE_FADE_S)
+    anonymise = engine_context.pop("anonymise", False)
     return LiveSession(source, on_step=on_step, on_status=on_status, record=record, fs_hz=fs_hz,
                        feed_interval_s=feed_interval_s, status_interval_s=status_interval_s, cue_fade_s=cue_fade_s,
-                       **engine_context)
+                       anonymise=anonymise, **engine_context)
 
 
 # ------------------------------------------------------------------ the built-in emulated sensor
@@ -1316,14 +1365,17 @@ async def simulated_stream(*, speed: float = 1.0, rate_hz: int = 200, walk_s: fl
 
 
 # ------------------------------------------------------------------ reports and the whole command
-def default_record_path(device: str | None, folder: str | os.PathLike = "recordings") -> Path:
-    """``recordings/<UTC timestamp>_<device>.csv``."""
+def default_record_path(device: str | None, folder: str | os.PathLike = "recordings", *,
+                        anonymise: bool = False) -> Path:
+    """``recordings/<UTC timestamp>_<device>.csv``; ``anonymise``: ``recordings/recording.csv`` (then
+    ``recording-2.csv`` …): neither the day nor the sensor's name in a file name that is shared."""
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     dev = re.sub(r"[^A-Za-z0-9_.-]+", "-", device or "sensor").strip("-") or "sensor"
     # a replay is named after its file ('replay:walk.csv'): not 'replay-walk.csv.csv'
     dev = re.sub(r"\.(csv|zip)$", "", dev, flags=re.IGNORECASE) or "sensor"
     Path(folder).mkdir(parents=True, exist_ok=True)
-    path = Path(folder) / f"{stamp}_{dev}.csv"
+    stem = "recording" if anonymise else f"{stamp}_{dev}"
+    path = Path(folder) / f"{stem}.csv"
     k = 2
     while True:
         # two walks started within the same second — two `imu-gait live` of one sensor family, or the same
@@ -1334,7 +1386,7 @@ def default_record_path(device: str | None, folder: str | os.PathLike = "recordi
             os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
             return path
         except FileExistsError:
-            path = Path(folder) / f"{stamp}_{dev}-{k}.csv"
+            path = Path(folder) / f"{stem}-{k}.csv"
             k += 1
 
 
@@ -1348,8 +1400,9 @@ def _release_unused(path: Path) -> None:
 
 
 def write_reports(result: AnalysisResult, *, json_path: str | os.PathLike | None = None,
-                  html_path: str | os.PathLike | None = None) -> list[tuple[str, Path]]:
-    """The same outputs as ``imu-gait analyze --json … --report …``; returns what was written."""
+                  html_path: str | os.PathLike | None = None, anonymised: bool = False) -> list[tuple[str, Path]]:
+    """The same outputs as ``imu-gait analyze --json … --report …``; returns what was written. ``anonymised``:
+    the report says the start was left out, as ``analyze --anonymise``'s does."""
     written: list[tuple[str, Path]] = []
     if json_path is not None:
         result.to_json(str(json_path))
@@ -1360,7 +1413,11 @@ def write_reports(result: AnalysisResult, *, json_path: str | os.PathLike | None
         except ImportError:  # report module not installed: JSON only
             write_html = None
         if write_html is not None:
-            write_html(result, html_path)
+            s = result.summary
+            marker = SimpleNamespace(meta={"anonymised": True}, source=s.get("source"), warnings=[],
+                                     duration_s=s.get("duration_s"), sample_rate_hz=s.get("sample_rate_hz"),
+                                     has_gyro=s.get("has_gyro")) if anonymised else None
+            write_html(result, html_path, marker)
             written.append(("HTML report", Path(html_path)))
     return written
 
@@ -1509,14 +1566,16 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
                    json_path: str | os.PathLike | None = None, html_path: str | os.PathLike | None = None,
                    duration_s: float | None = None, engine_context: dict | None = None,
                    handle_signals: bool = True, record_folder: str | os.PathLike = "recordings",
-                   auto_record: bool = True, keys: bool = False) -> tuple[LiveSession, list[tuple[str, Path]]]:
+                   auto_record: bool = True, keys: bool = False, anonymise: bool = False
+                   ) -> tuple[LiveSession, list[tuple[str, Path]]]:
     """Run a whole live walk: open ``source_cm`` (an async context manager yielding a stream),
     monitor it, show it in ``view`` (see :mod:`.view`), record, stop on ``duration_s`` /
     Ctrl-C / SIGTERM / end of stream, and write the report. Returns (session, written files).
 
     ``record``: CSV path; None with ``auto_record`` → ``recordings/<timestamp>_<device>.csv``.
     ``json_path``/``html_path``: None → next to the recording (same stem), when recording.
-    ``keys``: read treadmill keys (belt speed, incline, q) from the terminal (:mod:`.keys`)."""
+    ``keys``: read treadmill keys (belt speed, incline, q) from the terminal (:mod:`.keys`).
+    ``anonymise``: outputs to share (:func:`monitor`'s ``anonymise``; the default recording ``recording.csv``)."""
     loop = asyncio.get_running_loop()
     session: LiveSession | None = None
     installed: list[int] = []
@@ -1545,11 +1604,11 @@ async def run_live(source_cm: Any, *, view: Any = None, record: str | os.PathLik
     try:
         async with opener as stream:
             device = getattr(stream, "name", None)
-            rec_path = record if record is not None else (default_record_path(device, record_folder)
-                                                          if auto_record else None)
+            rec_path = record if record is not None else (
+                default_record_path(device, record_folder, anonymise=anonymise) if auto_record else None)
             replayed = getattr(stream, "path", None)
             context, side_note = _replay_context(replayed, engine_context or {})
-            session = monitor(stream, record=rec_path, **context)
+            session = monitor(stream, record=rec_path, anonymise=anonymise, **context)
             if side_note:
                 session.context_notes.append(side_note)
             if stop_reason["why"] is not None:
@@ -1670,7 +1729,7 @@ def _save_outputs(session: LiveSession | None, error: BaseException | None, json
         jp = json_path if json_path is not None else (base.with_suffix(".json") if base is not None else None)
         hp = html_path if html_path is not None else (base.with_suffix(".html") if base is not None else None)
         try:
-            written = write_reports(result, json_path=jp, html_path=hp)
+            written = write_reports(result, json_path=jp, html_path=hp, anonymised=session.anonymise)
         except OSError as exc:      # a disk that filled during the walk: the recording itself is safe
             from ..errors import ImuGaitError
 

@@ -414,12 +414,18 @@ class _BaseView:
         if name in ("Disconnected", "Connected", "Reconnecting") and self._link_quiet(session, ev):
             return None
         if name == "Reconnecting":
-            return self._reconnect_line(session, ev)
+            line = self._reconnect_line(session, ev)       # (its reason may name the sensor: told as below)
+            tell = getattr(session, "told", None)
+            return tell(line) if line is not None and callable(tell) else line
         if name == "PacketError":          # say it, but not a hundred times a second
             self._bad_packets_said += 1
             if self._bad_packets_said > 3 and self._bad_packets_said % 100:
                 return None
         line = describe_event(ev)
+        # (live --anonymise: the sensor's serial and address not on screen either — a screen gets photographed)
+        tell = getattr(session, "told", None)
+        if line is not None and callable(tell):
+            line = tell(line)
         return None if line is None else f"{fmt_clock(_clock(session))}  {line}"
 
     def _link_quiet(self, session: Any, ev: Any) -> bool:

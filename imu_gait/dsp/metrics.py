@@ -32,7 +32,9 @@ RUN_SLOW_MIN_CADENCE_SPM = 120
 #: and never gets there (synthetic children's brisk walks, 1.0–1.28 m at 150–181 spm, bounce up to 6 cm: ≤ 0.04 s
 #: per step, mostly none; 90 real reference recordings, 8120 steps: two such steps in a row only from a phone in a
 #: back pocket); a child's run does every step (185 spm: 0.07–0.10 s, 200 spm: ≥ 0.05 s). Such steps keep
-#: the adult RUN_MIN_CADENCE_SPM where a shorter walker's raised bound would call a small child's quick run walking
+#: the adult RUN_MIN_CADENCE_SPM where a shorter walker's raised bound would call a small child's quick run walking;
+#: and from a trunk sensor a dip below RUN_FLIGHT_G is running only where the trunk touches RUN_FREE_FALL_G in the
+#: step or the one before (a child's brisk walk and a quick stair descent dip below 0.35 g but not there)
 RUN_FREE_FALL_G = 0.15
 RUN_FREE_FALL_S = 0.05
 #: the body height the adult cadence limits are set for: RUN_MIN_CADENCE_SPM here, the runners' general limits in
@@ -241,7 +243,8 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     — where ``prev2`` is NaN, ``heading_change_deg`` is measured from there, so a turn on the spot that
     broke the stretch of steps is not lost (every other stride metric stays NaN there).
     run_min_cadence_spm: steps at least this quick with a dip below RUN_FLIGHT_G are running — the walker's
-    (:func:`cadence_for_height` of RUN_MIN_CADENCE_SPM where the height is known); from a trunk sensor, steps in
+    (:func:`cadence_for_height` of RUN_MIN_CADENCE_SPM where the height is known); from a trunk sensor only when
+    the trunk also touches free fall (below RUN_FREE_FALL_G) in the step or the one before, and steps in
     free fall (``RUN_FREE_FALL_S``) keep the adult RUN_MIN_CADENCE_SPM.
     input_rate_hz: the rate the sensor sampled at (None: that of ``sig``); under ``sig``'s rate the signal was
     interpolated up to it, and the impact peak is read between the sensor's samples (:func:`upsampled_peak`).
@@ -292,20 +295,29 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
         p2 = clip(sample_index(np.where(had_prev, prev2, ic)), 0, n - 2)
         jog = (had_prev & ((rhythm / fs) <= 60.0 / RUN_SLOW_MIN_CADENCE_SPM) & (flight_s(a, b) >= RUN_CLEAR_FLIGHT_S)
                & (flight_s(p1, a) >= RUN_CLEAR_FLIGHT_S) & (flight_s(p2, p1) >= RUN_CLEAR_FLIGHT_S))
-        running = running | jog
-        if run_min_cadence_spm > RUN_MIN_CADENCE_SPM:
-            # a shorter walker's raised bound (185 spm at 1.0 m) turned a small child's 185-spm run 12–30 % 'walk'
-            # (review s41 L4): steps in free fall, this one and the one before, keep the adult bound — a walking
-            # child never leaves the ground, so her brisk walk stays under the raised bound. Without a height
-            # (bound = adult) free fall at the adult bound is running already: nothing changes
-            in_free_fall = np.concatenate(([0], np.cumsum(sig.a_v + G < RUN_FREE_FALL_G * G)))
-            def free_fall_s(s0, s1):
-                return (in_free_fall[np.maximum(s1, s0 + 1)] - in_free_fall[s0]) / fs
-            had_step_before = np.isfinite(prev)
-            p0 = clip(sample_index(np.where(had_step_before, prev, ic)), 0, n - 2)
-            free_fall = ((free_fall_s(a, b) >= RUN_FREE_FALL_S)
-                         & (~had_step_before | (free_fall_s(p0, a) >= RUN_FREE_FALL_S)))
-            running = running | (free_fall & ((rhythm / fs) <= 60.0 / RUN_MIN_CADENCE_SPM))
+        # from a trunk sensor a dip below RUN_FLIGHT_G at a quick cadence is not enough: a child's brisk walk
+        # (150–170 spm, no height given) and a quick stair descent dip there too while a foot is on the ground
+        # (runwalk s43: 10 of 18 synthetic descents at 110–190 spm and 15 of 60 walks at 100–190 spm were 'run').
+        # A running trunk is in free fall (below RUN_FREE_FALL_G) when both feet are off the ground; a walker's
+        # vaults over a foot on the ground and never gets there, whatever the walker's height. Steps in free fall
+        # RUN_FREE_FALL_S, this one and the one before, keep the adult bound under a shorter walker's raised one
+        # (review s41 L4: a small child's quick run read 'walk')
+        in_free_fall = np.concatenate(([0], np.cumsum(sig.a_v + G < RUN_FREE_FALL_G * G)))
+        def free_fall_s(s0, s1):
+            return (in_free_fall[np.maximum(s1, s0 + 1)] - in_free_fall[s0]) / fs
+        had_step_before = np.isfinite(prev)
+        p0 = clip(sample_index(np.where(had_step_before, prev, ic)), 0, n - 2)
+        free_fall = ((free_fall_s(a, b) >= RUN_FREE_FALL_S)
+                     & (~had_step_before | (free_fall_s(p0, a) >= RUN_FREE_FALL_S)))
+        # a short flight (a 0.30-s contact at 180 spm: 0.03 s) stays running on the dip rule as long as the
+        # trunk touches free fall in the step or in the one before (the flight it lands from) — a walker's trunk
+        # does not (the synthetic child's walk at 160 spm, 5 cm: 0.31 g; stairs down at 150–160 spm: 0.26–0.34 g;
+        # 90 real walks, pockets undeclared: 8 of 8033 steps 'run', 12 before; a free-fall time alone made the
+        # 180-spm run 78 % 'run'). Either step, not both: a lone running step in a walk is found, its landing
+        # (tests/test_engine_synthetic.py; both: 3 real steps, but that one lost)
+        touches = (free_fall_s(a, b) > 0) | (had_step_before & (free_fall_s(p0, a) > 0))
+        running = (jog | (free_fall & ((rhythm / fs) <= 60.0 / RUN_MIN_CADENCE_SPM))
+                   | (running & touches))
     out["gait"] = np.where(running, "run", "walk")
 
     # step length: belt speed × step time on a treadmill, else the inverted pendulum
@@ -588,10 +600,31 @@ def lagged_window_sums(a: np.ndarray, s: np.ndarray, e: np.ndarray, lag: np.ndar
     return out
 
 
+def _window_correlation(a: np.ndarray, s: np.ndarray, e: np.ndarray, lag: np.ndarray) -> np.ndarray:
+    """Pearson correlation of ``a[s:e]`` with ``a[s+lag:e+lag]`` per window, every sum a window's own
+    (:func:`lagged_window_sums`; lag 0 for the squares; plain sums by ``np.add.reduceat`` over the window alone), so
+    the value does not depend on how much signal ``a`` holds around it."""
+    if s.size == 0:
+        return np.zeros(0)
+    sxy = lagged_window_sums(a, s, e, lag)
+    sxx = lagged_window_sums(a, s, e, np.zeros_like(lag))
+    syy = lagged_window_sums(a, s + lag, e + lag, np.zeros_like(lag))
+    ap = np.append(a[:int(np.max(e + lag))], 0.0)          # (reduceat's indices stay below its length)
+    bx = np.empty(2 * s.size, dtype=np.int64)
+    bx[0::2], bx[1::2] = s, e
+    sx = np.where(e > s, np.add.reduceat(ap, bx)[0::2], 0.0)
+    bx[0::2], bx[1::2] = s + lag, e + lag
+    sy = np.where(e > s, np.add.reduceat(ap, bx)[0::2], 0.0)
+    N = np.maximum(e - s, 1).astype(float)
+    cov = sxy - sx * sy / N
+    den = np.sqrt(np.maximum(sxx - sx * sx / N, 0) * np.maximum(syy - sy * sy / N, 0))
+    return np.where(den > 0, cov / np.where(den > 0, den, 1), np.nan)
+
+
 def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np.ndarray,
                bout_start: np.ndarray, fs_hz: float, *, n_strides: int = 4, min_strides: int = 2,
                min_stride_regularity: float = 0.2, peak_search: float = REGULARITY_PEAK_SEARCH,
-               origin: int = 0, first: int = 0) -> dict[str, np.ndarray]:
+               origin: int = 0, first: int = 0, a_at_lag: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Step and stride regularity and symmetry (Moe-Nilssen & Helbostad 2004) per step.
 
     The unbiased, mean-removed autocorrelation of vertical acceleration at its peak near one step
@@ -619,6 +652,10 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
     then the same numbers however much signal ``a_v`` holds around it. The lagged products are summed per window
     (:func:`lagged_window_sums`: no products before a window's start; a running sum from the anchor cost ~20 % of
     the analysis).
+
+    ``a_at_lag``: a second signal on the same axis (the engine: the unfiltered vertical acceleration when ``a_v`` is
+    its 10-Hz low-pass) from which the ``_*_at_lag`` columns are taken instead; only the exact-lag windows are
+    summed on it (the aperiodic test's bar was set on the unfiltered signal).
     """
     n = a_v.size
     a = sample_index(ic)
@@ -676,7 +713,10 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
             rho = np.where(den > 0, cov / np.where(den > 0, den, 1), np.nan)
             np.fmax.at(r, k, rho)
             exact = lag0[k] == L
-            at_lag[k[exact]] = rho[exact]
+            if a_at_lag is None:
+                at_lag[k[exact]] = rho[exact]
+            else:
+                at_lag[k[exact]] = _window_correlation(a_at_lag, s0[exact], e0[exact], L[exact])
         out[name] = np.where(np.isfinite(r), r, np.nan)
         out[f"_{name}_at_lag"] = at_lag
     sym = out["step_regularity"] / out["stride_regularity"]

@@ -533,8 +533,8 @@ class StepAcceptor:
                 self.pending.pop(-k)         # a weight shift, not the first step
             if soft.any():
                 return accepted, closed
-        if len(self.pending) >= k and self._steady([c[0] for c in self.pending[-k:]]) \
-                and self._periodic([c[0] for c in self.pending[-k:]]):
+        pk = [c[0] for c in self.pending[-k:]] if len(self.pending) >= k else None
+        if pk is not None and (stride := self._steady(pk)) is not None and self._periodic(pk, stride):
             run = self.pending[-k:]
             # a soft first candidate that comes too soon before steady steps is the weight
             # shift before the first step, not a step (it cannot be judged when the steps after
@@ -614,16 +614,18 @@ class StepAcceptor:
             return "hold" if rise < p.hold_relative_prominence * med_rise else "step"
         return "off_rhythm"
 
-    def _steady(self, pk: list[float]) -> bool:
+    def _steady(self, pk: list[float]) -> float | None:
+        """The median stride time of the candidate steps at ``pk`` when they are steady, else None (the
+        median is :meth:`_periodic`'s lag too: computed once)."""
         p = self.p
         d = np.diff(pk)
         if not (p.min_step_s <= np.median(d) <= p.max_step_s) or d.min() < p.min_step_s or d.max() > p.max_step_s:
-            return False
+            return None
         strides = np.asarray(pk[2:]) - np.asarray(pk[:-2])
         ms = float(np.median(strides))
         if np.any(np.abs(strides - ms) > p.start_tolerance * ms):
-            return False
-        return bool(np.all((d >= 0.3 * ms) & (d <= 0.7 * ms)))
+            return None
+        return ms if np.all((d >= 0.3 * ms) & (d <= 0.7 * ms)) else None
 
     def _repeats_at(self, t_s: float, lag_s: float, span_s: float) -> bool:
         """The signal over the bout's last ``span_s`` before ``t_s`` repeats every ``lag_s``."""
@@ -632,11 +634,11 @@ class StepAcceptor:
         t0 = max(t_s - span_s, self.bout.peaks[0])
         return self.regularity(t0, t_s + 0.15, lag_s) >= self.p.half_rhythm_regularity
 
-    def _periodic(self, pk: list[float]) -> bool:
-        """Walking repeats itself stride after stride; random jolts at a step-like rate do not."""
+    def _periodic(self, pk: list[float], stride: float) -> bool:
+        """Walking repeats itself stride after stride; random jolts at a step-like rate do not (``stride``:
+        the median stride time of ``pk``, :meth:`_steady`'s)."""
         if self.regularity is None:
             return True
-        stride = float(np.median(np.asarray(pk[2:]) - np.asarray(pk[:-2])))
         return self.regularity(pk[0] - 0.5 * stride, pk[-1] + 0.15, stride) >= self.p.start_regularity
 
     def tick(self, now_s: float) -> list[Bout]:

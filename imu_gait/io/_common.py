@@ -724,10 +724,12 @@ _HUGE_EXPONENT_RX = re.compile(r"[eE][+-]?\d{10,}")
 
 def read_csv_safely(src, **kwargs) -> pd.DataFrame:
     """``pandas.read_csv(src, **kwargs)``, with the legacy float parser where pandas < 3 would crash on the
-    text (:data:`PANDAS_EXPONENT_CRASH`). ``src``: a StringIO of CSV text or a file path."""
+    text (:data:`PANDAS_EXPONENT_CRASH`). ``src``: a StringIO of CSV text, a BytesIO of UTF-8 CSV or a file path."""
     if PANDAS_EXPONENT_CRASH:
         if isinstance(src, io.StringIO):
             text = src.getvalue()
+        elif isinstance(src, io.BytesIO):          # (a block of a large file: it was opened as a path, TypeError)
+            text = src.getvalue().decode("utf-8", "replace")
         else:
             with open(src, "r", encoding="utf-8", errors="replace") as fh:
                 text = fh.read()

@@ -22,7 +22,7 @@ import pandas as pd
 from ..dsp.gyro_check import MISMATCH_LIMIT
 from ..dsp.metrics import SIZE_REFERENCE_HEIGHT_M, cadence_for_height, length_for_height
 from ..recording import clock_text, duration_text
-from ..result import STEP_COLUMNS, AnalysisResult, Flag
+from ..result import BACKWARD_NOTE_WORDS, SIDE_STEP_NOTE_WORDS, STEP_COLUMNS, AnalysisResult, Flag
 from ..saturation import marked_metrics
 # the not-a-diagnosis note: one text for every sink (the strain rules own it; the JSON carries the same words)
 from ..strain import step_length_source  # noqa: F401 - where step length came from (re-exported here)
@@ -31,6 +31,18 @@ from ..strain import (DISCLAIMER_TEXT as DISCLAIMER, DISCLAIMER_TITLE, FLAG_INFO
 
 SEVERITY_ORDER = {"mild": 0, "moderate": 1, "marked": 2}
 
+
+
+def _exercise_note(hint: str) -> bool:
+    """A sensor_hints line that tells of walking backwards or side-stepping (an exercise, not a sensor problem)."""
+    return BACKWARD_NOTE_WORDS in hint or SIDE_STEP_NOTE_WORDS in hint
+
+
+def exercise_heading(notes: list[str]) -> str:
+    """The heading the reports give ``backward_notes``: what was walked."""
+    back = any(BACKWARD_NOTE_WORDS in n for n in notes)
+    side = any(SIDE_STEP_NOTE_WORDS in n for n in notes)
+    return "Walking backwards and sideways" if back and side else "Stepping sideways" if side else "Walking backwards"
 
 @dataclass(frozen=True)
 class MetricInfo:
@@ -231,6 +243,9 @@ class Overview:
     extra: dict[str, Any] = field(default_factory=dict)
     flag_notes: list[str] = field(default_factory=list)   # how the back-strain rules could judge this walk
     sensor_hints: list[str] = field(default_factory=list)  # doubts about the sensor's place: said up front
+    # stretches walked backwards or sideways (summary sensor_hints' notes of them): an exercise, said beside the numbers —
+    # before (backward2 s43) under 'Check the sensor', as if the sensor were at fault
+    backward_notes: list[str] = field(default_factory=list)
     # a belt speed whose steps no one can take (5 typed into --belt-speed meaning km/h): said up front, and that
     # gait's step length and speed are not shown as measured (summary['belt_speed_doubts'])
     belt_doubts: list[str] = field(default_factory=list)
@@ -755,7 +770,8 @@ def build_overview(result: AnalysisResult, recording: Any = None) -> Overview:
                # the recording had a gyro, but its axes were not the accelerometer's: analysed without it
                "gyro_left_out": bool(_f(s.get("gyro_axis_mismatch")) > MISMATCH_LIMIT)},
         flag_notes=[str(n) for n in (s.get("flag_notes") or [])],
-        sensor_hints=[str(n) for n in (s.get("sensor_hints") or [])],
+        sensor_hints=[str(n) for n in (s.get("sensor_hints") or []) if not _exercise_note(str(n))],
+        backward_notes=[str(n) for n in (s.get("sensor_hints") or []) if _exercise_note(str(n))],
         belt_doubts=[str(d.get("message")) for d in doubts],
         time_origin_s=origin if math.isfinite(origin) else 0.0, chest=chest, body_height_m=body_height_m,
         baseline_s=_f(s.get("baseline_s")) if _f(s.get("baseline_s")) > 0 else 180.0,

@@ -31,7 +31,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter
 from ..marks import marks_with_flag
 from ..result import AnalysisResult, Flag
 from ..strain import TURN_BLIND, severity_word
-from .common import (FlagGroup, DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, METRIC_BY_COLUMN, TIMELINE_METRICS, Overview,
+from .common import (FlagGroup, exercise_heading, DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, METRIC_BY_COLUMN, TIMELINE_METRICS, Overview,
                      build_overview, gait_stretches, flag_evidence, flag_groups, flag_value_text, flag_title, flags_by_id, fmt_clock, fmt_duration,
                      no_data_text, recording_line, step_table, walking_line)
 from .._output_file import write_text_atomically
@@ -1053,7 +1053,7 @@ def named_by_file(ov: Overview) -> Overview:
     spellings = path_spellings([ov.source])
     return dataclasses.replace(ov, source=name, **{
         key: [redact_text(str(t), spellings, name) for t in getattr(ov, key)]
-        for key in ("warnings", "flag_notes", "sensor_hints")})
+        for key in ("warnings", "flag_notes", "sensor_hints", "backward_notes")})
 
 
 def render_html(result: AnalysisResult, recording: Any = None, *, title: str | None = None) -> str:
@@ -1088,7 +1088,10 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
     parts.append("<section id='summary'><h2>Summary</h2><div class='cols'>"
                  f"<div><h3>Recording</h3>{_facts_table(recording_line(ov))}</div>")
     if ov.walking_found:
-        parts.append(f"<div><h3>{_e(ov.gait_word)}</h3>{_facts_table(walking_line(ov))}</div></div>"
+        # walking backwards: an exercise seen, said beside the walk (not under 'Check the sensor')
+        backward = ("" if not ov.backward_notes else f"<p class='backward'><strong>{_e(exercise_heading(ov.backward_notes))}.</strong> "
+                    + " ".join(_e(h) for h in ov.backward_notes) + "</p>")
+        parts.append(f"<div><h3>{_e(ov.gait_word)}</h3>{_facts_table(walking_line(ov))}</div></div>{backward}"
                      f"<h3 id='key-metrics'>Key metrics</h3>{_metrics_table(ov)}</section>")
     else:
         parts.append("</div></section>"

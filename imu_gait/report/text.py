@@ -23,7 +23,7 @@ from ..errors import command_line_words
 from ..marks import marks_with_flag
 from ..result import AnalysisResult
 from ..strain import severity_word
-from .common import (DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, Overview, build_overview, flag_groups,
+from .common import (DISCLAIMER, exercise_heading, DISCLAIMER_TITLE, GAIT_WORDS, Overview, build_overview, flag_groups,
                      recording_line, walking_line)
 
 #: Colour goes on short marks only (a flag's ●, a note's •, a warning's !); words stay in the terminal's own text
@@ -109,7 +109,7 @@ def summary_renderable(result: AnalysisResult, recording: Any = None, *, command
     name the options only, not the library's keywords beside them (:func:`~imu_gait.errors.command_line_words`)."""
     ov = build_overview(result, recording)
     if command_line:
-        for name in ("warnings", "belt_doubts", "flag_notes", "sensor_hints"):
+        for name in ("warnings", "belt_doubts", "flag_notes", "sensor_hints", "backward_notes"):
             setattr(ov, name, [command_line_words(w) for w in getattr(ov, name)])
     parts: list[Any] = [Rule("[bold]imu_gait — gait summary[/bold]", style="dim"),
                         Text("Recording", style="bold underline"), _facts(recording_line(ov)), Text("")]
@@ -122,6 +122,9 @@ def summary_renderable(result: AnalysisResult, recording: Any = None, *, command
         parts += [Padding(Text(h), (0, 0, 0, 2)) for h in ov.belt_doubts] + [Text("")]
     if ov.walking_found:
         parts += [Text(ov.gait_word, style="bold underline"), _facts(walking_line(ov)), Text("")]
+        if ov.backward_notes:  # an exercise seen, not a sensor problem (before backward2 s43: under 'Check the sensor')
+            parts += [Text(exercise_heading(ov.backward_notes), style="bold underline")]
+            parts += [Padding(Text(h), (0, 0, 0, 2)) for h in ov.backward_notes] + [Text("")]
         parts += [Text("Key metrics", style="bold underline"),
                   Text(f"  median of {'each gait' if ov.metrics_by_gait else 'all steps'} (twist, sway: not "
                        "turning); middle half = 25th–75th pct.", style="dim"),
