@@ -1163,14 +1163,6 @@ class GaitEngine:
         den = np.sqrt(np.dot(x, x) * np.dot(y, y))
         return float(np.dot(x, y) / den) if den > 0 else 0.0
 
-    def _regularity_signal(self) -> np.ndarray:
-        """The vertical acceleration step / stride regularity is read on: the 10-Hz one (_s10; 0 where its filter
-        has no full support: a stretch's first 0.1 s, and its last at the end). On the unfiltered signal a slow, soft walk read as
-        irregular: its sharp heel-strike transient, large beside a 1-cm bounce, moves with the normal 1–2 % step-time
-        variation by a good part of its own width (synthetic desk walker, 2 % step-time variation: 76 spm / 1.2 cm
-        0.85 vs 92 spm / 2.2 cm 0.96 — a false 'irregular steps'; now 0.95 vs 0.99; slow-walk audit s43)."""
-        return np.where(np.isnan(self._s10), 0.0, self._s10)
-
     def _s10_first_valid(self) -> int:
         return self._fir10.size // 2 + 1
 
@@ -1459,11 +1451,8 @@ class GaitEngine:
         b = self._bout_record(bout)
         if b is None:
             return False
-        # (step regularity on the unfiltered signal at the mean step lag, as the aperiodic test reads it: the 10-Hz
-        # one the steps table gives reads a sensor swung like a wrist as regular — SKDH's AX6 example 26 measured
-        # steps kept — and its bar was set unfiltered)
         sway, bounce, twist, gait, step_reg = self._bout_column(bout, "lateral_sway_cm", "vertical_oscillation_cm",
-                                                                "trunk_twist_deg", "gait", "_step_regularity_at_lag")
+                                                                "trunk_twist_deg", "gait", "step_regularity")
         regular = np.isfinite(step_reg).any() and np.nanmedian(step_reg) >= p.implausible_twist_max_regularity
         running = (gait == "run").mean() > 0.5
         if not self.has_gyro or running or regular:
@@ -2412,11 +2401,9 @@ class GaitEngine:
         n_back = np.array([s.back_n for s in steps], float)
         mean_step_s = np.where(n_back >= 2, (pos + self._base - np.array([s.back_pos for s in steps]))
                                / np.maximum(n_back, 1) / self.fs, np.nan)
-        # regularity on the 10-Hz vertical acceleration (see _regularity_signal); the aperiodic test's at-lag
-        # evidence on the unfiltered one, as its bar was set
-        cols.update(regularity(self._regularity_signal(), pos, mean_step_s, 2 * mean_step_s,
+        cols.update(regularity(self._av, pos, mean_step_s, 2 * mean_step_s,
                                np.array([s.bout_start for s in steps]) - self._base, self.fs,
-                               origin=self._base, first=self._seg_first, a_at_lag=self._av))
+                               origin=self._base, first=self._seg_first))
         if calib is None:
             for k in ("braking_mps", "lateral_sway_cm", "forward_lean_deg"):
                 cols[k] = np.full(len(steps), np.nan)

@@ -600,31 +600,10 @@ def lagged_window_sums(a: np.ndarray, s: np.ndarray, e: np.ndarray, lag: np.ndar
     return out
 
 
-def _window_correlation(a: np.ndarray, s: np.ndarray, e: np.ndarray, lag: np.ndarray) -> np.ndarray:
-    """Pearson correlation of ``a[s:e]`` with ``a[s+lag:e+lag]`` per window, every sum a window's own
-    (:func:`lagged_window_sums`; lag 0 for the squares; plain sums by ``np.add.reduceat`` over the window alone), so
-    the value does not depend on how much signal ``a`` holds around it."""
-    if s.size == 0:
-        return np.zeros(0)
-    sxy = lagged_window_sums(a, s, e, lag)
-    sxx = lagged_window_sums(a, s, e, np.zeros_like(lag))
-    syy = lagged_window_sums(a, s + lag, e + lag, np.zeros_like(lag))
-    ap = np.append(a[:int(np.max(e + lag))], 0.0)          # (reduceat's indices stay below its length)
-    bx = np.empty(2 * s.size, dtype=np.int64)
-    bx[0::2], bx[1::2] = s, e
-    sx = np.where(e > s, np.add.reduceat(ap, bx)[0::2], 0.0)
-    bx[0::2], bx[1::2] = s + lag, e + lag
-    sy = np.where(e > s, np.add.reduceat(ap, bx)[0::2], 0.0)
-    N = np.maximum(e - s, 1).astype(float)
-    cov = sxy - sx * sy / N
-    den = np.sqrt(np.maximum(sxx - sx * sx / N, 0) * np.maximum(syy - sy * sy / N, 0))
-    return np.where(den > 0, cov / np.where(den > 0, den, 1), np.nan)
-
-
 def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np.ndarray,
                bout_start: np.ndarray, fs_hz: float, *, n_strides: int = 4, min_strides: int = 2,
                min_stride_regularity: float = 0.2, peak_search: float = REGULARITY_PEAK_SEARCH,
-               origin: int = 0, first: int = 0, a_at_lag: np.ndarray | None = None) -> dict[str, np.ndarray]:
+               origin: int = 0, first: int = 0) -> dict[str, np.ndarray]:
     """Step and stride regularity and symmetry (Moe-Nilssen & Helbostad 2004) per step.
 
     The unbiased, mean-removed autocorrelation of vertical acceleration at its peak near one step
@@ -652,10 +631,6 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
     then the same numbers however much signal ``a_v`` holds around it. The lagged products are summed per window
     (:func:`lagged_window_sums`: no products before a window's start; a running sum from the anchor cost ~20 % of
     the analysis).
-
-    ``a_at_lag``: a second signal on the same axis (the engine: the unfiltered vertical acceleration when ``a_v`` is
-    its 10-Hz low-pass) from which the ``_*_at_lag`` columns are taken instead; only the exact-lag windows are
-    summed on it (the aperiodic test's bar was set on the unfiltered signal).
     """
     n = a_v.size
     a = sample_index(ic)
@@ -713,10 +688,7 @@ def regularity(a_v: np.ndarray, ic: np.ndarray, step_s: np.ndarray, stride_s: np
             rho = np.where(den > 0, cov / np.where(den > 0, den, 1), np.nan)
             np.fmax.at(r, k, rho)
             exact = lag0[k] == L
-            if a_at_lag is None:
-                at_lag[k[exact]] = rho[exact]
-            else:
-                at_lag[k[exact]] = _window_correlation(a_at_lag, s0[exact], e0[exact], L[exact])
+            at_lag[k[exact]] = rho[exact]
         out[name] = np.where(np.isfinite(r), r, np.nan)
         out[f"_{name}_at_lag"] = at_lag
     sym = out["step_regularity"] / out["stride_regularity"]
