@@ -243,6 +243,41 @@ def test_device_model_leaves_out_serials_and_addresses():
     assert device_model("replay:walk.csv") == "replay"
 
 
+@pytest.mark.parametrize("name, address, model", [
+    ("GaitIMU-SIM1", "AA:BB:CC:DD:EE:01", "GaitIMU"),
+    ("GaitIMU-1234", "0A1B2C3D-1111-2222-3333-444455556666", "GaitIMU"),
+    ("Movesense_174630000192", "0C:8C:DC:00:11:22", "Movesense"),
+    ("AA:BB:CC:DD:EE:FF", "AA:BB:CC:DD:EE:FF", "unknown"),       # no name advertised: the stream is its address
+    ("0A1B2C3D-1111-2222-3333-444455556666", "0A1B2C3D-1111-2222-3333-444455556666", "unknown"),
+    (None, "AA:BB:CC:DD:EE:FF", None),                              # (no name at all yet: 'the sensor')
+])
+def test_live_anonymise_takes_a_one_word_sensor_name_or_address_out_of_every_line(name, address, model):
+    """live --anonymise said 'connected to GaitIMU-SIM1' on the screen: a one-word sensor name (a hyphen or an
+    underscore before its serial) or a macOS UUID address was taken out only where a one-word *file* name is —
+    before ':' or an extension, in quotes. A sensor's names and addresses now go wherever they stand whole; a
+    file called like a word still keeps that word elsewhere."""
+    from types import SimpleNamespace
+
+    from imu_gait.devices.live import LiveSession
+    from imu_gait.privacy import redact_text, redact_value
+
+    session = LiveSession(SimpleNamespace(name=name, address=address), anonymise=True)
+    assert session.device == model
+    told = [session.told(line.format(n=n)) for n in (name, address) if n
+            for line in ("connected to {n} (gaitimu, MTU 247)", "no data from {n} for 4 s though it was still "
+                         "connected", "lost {n}: reconnecting", "{n} sent 3 bad packets", "link to '{n}' lost")]
+    told.append(session.told("BlueZ: /org/bluez/hci0/dev_" + address.replace(":", "_").lower() + " gone"))
+    secrets = [s for s in (name, address) if s] + [address.lower(), address.replace(":", "_")]
+    assert [t for t in told if any(s.lower() in t.lower() for s in secrets)] == [], told
+    assert told[0] == f"connected to {model or 'the sensor'} (gaitimu, MTU 247)"
+    doc = redact_value({"device": name or address, "warnings": [f"{address} went quiet"]},
+                       [s for s in (name, address) if s], model or "the sensor", names=True)
+    assert doc == {"device": model or "the sensor", "warnings": [f"{model or 'the sensor'} went quiet"]}
+    # a file's one-word name is still replaced only where it names the file
+    assert redact_text("sensor height not given; sensor: 3 rows repeat", ["sensor"], "recording") == \
+        "sensor height not given; recording: 3 rows repeat"
+
+
 def _identified_native(root: Path) -> Path:
     """A 60-s synthetic walk as a live session's recording: its header names the sensor with its serial and the
     start on the wall clock, in a folder named after the patient."""
