@@ -383,6 +383,33 @@ def test_compare_anonymise_names_walks_by_pseudonym_with_the_same_numbers(tmp_pa
     assert anon_csv.splitlines()[1:] == plain_csv.splitlines()[1:]      # the same numbers
 
 
+def test_compare_anonymise_keeps_the_file_listing_order_warning_without_the_names(tmp_path, capsys):
+    """compare week1 week10 week2 (undated walks, as a shell lists them) warns that the order looks like a file
+    listing's; with --anonymise the walks were renamed recording-00n before the names were compared, so the
+    warning was lost (the pseudonyms are in order). It is now worked out from the files' names and worded with
+    the pseudonyms: on the screen and the page, and no file name in the page or the table."""
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    text = (Path(__file__).parents[1] / "datasets" / "mobgap_HA001_walk1.csv").read_text()
+    undated = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("# start_time"))
+    walks = []
+    for name in ("week1", "week10", "week2"):
+        (folder / f"{name}.csv").write_text(undated)
+        walks.append(str(folder / f"{name}.csv"))
+    runs = {}
+    for key, extra in (("plain", []), ("anon", ["--anonymise"])):
+        out = tmp_path / key
+        out.mkdir()
+        assert main(["compare", *walks, *extra, "--out", str(out / "c.csv"), "--report", str(out / "c.html")]) == 0
+        runs[key] = (_all_output_bytes(out), capsys.readouterr())
+    assert "file listing" in runs["plain"][1].out and b"file listing" in runs["plain"][0]["c.html"]
+    files, captured = runs["anon"]
+    assert "file listing" in captured.out and b"file listing" in files["c.html"]
+    assert "recording-002 is numbered after that of recording-003" in captured.out
+    secrets = (FOLDER, "week1", "week10", "week2")
+    assert _leaks(files, secrets) == [] and [s for s in secrets if s in captured.out] == []
+
+
 def test_batch_anonymise_says_which_input_failed_on_the_console_only(tmp_path, capsys):
     """batch --anonymise: a failed recording's console line names its input beside its pseudonym ('failed:
     recording-001' gave no way back to the file); the summary table still does not name it."""
