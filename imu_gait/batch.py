@@ -194,23 +194,56 @@ def _plain_text(path: Path) -> bool:
     return _format_or_none(str(path)) is not None or is_plain_table(str(path))
 
 
+def _annex_dataset(path: str) -> str | None:
+    """The dataset folder (the one holding ``.git``) when ``path`` is a git-annex object (under
+    ``<dataset>/.git/annex/objects``), else None."""
+    parts = Path(path).parts
+    for i in range(len(parts) - 3, -1, -1):
+        if parts[i:i + 3] == (".git", "annex", "objects"):
+            return str(Path(*parts[:i])) if i else None
+    return None
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 def link_leaves(link: Path, top: Path) -> Path | None:
     """Where ``link`` (a symbolic link found inside the folder ``top``) leads, if that is outside ``top``; None
-    when it stays inside (or is not a link). A git-annex / DataLad object (a file under ``.git/annex/objects``)
-    counts as inside: such a tree is links into its own store, which may sit above the folder given."""
+    when it stays inside (or is not a link). Judged hop by hop along a chain of links: each hop must stay inside
+    ``top``, so a link to another patient's folder leaves even when the file there is itself a link back into a
+    store. A git-annex / DataLad object (a file under ``<dataset>/.git/annex/objects``) counts as inside when its
+    dataset is ``top``'s own — it holds ``top`` (the store may sit above the folder given) or sits inside
+    it — not when it belongs to another dataset (another patient's)."""
     if not link.is_symlink():
         return None
     try:
-        target = link.resolve()
-        root = top.resolve()
+        root = os.path.realpath(top, strict=True)
+        final = link.resolve()
     except (OSError, RuntimeError):            # (a loop of links: it leads nowhere readable)
         return Path(os.readlink(link))
-    if target == root or root in target.parents:
-        return None
-    parts = target.parts
-    if any(parts[i:i + 3] == (".git", "annex", "objects") for i in range(len(parts) - 2)):
-        return None
-    return target
+    allowed = [root]
+    cur, hops = str(link), 0
+    while os.path.islink(cur):
+        hops += 1
+        if hops > 40:
+            return Path(os.readlink(link))
+        # this hop's target: the link's own folder resolved, its text joined on, then all but the last name
+        # resolved (a '..' after a linked folder goes where the system takes it)
+        lexical = os.path.normpath(os.path.join(os.path.realpath(os.path.dirname(cur)), os.readlink(cur)))
+        head, name = os.path.split(lexical)
+        hop = os.path.realpath(lexical) if name in ("", ".", "..") else os.path.join(os.path.realpath(head), name)
+        if not any(_within(hop, a) for a in allowed):
+            store = _annex_dataset(lexical) or _annex_dataset(hop)
+            if store is None:
+                return final
+            ds = os.path.realpath(store)
+            if not (_within(root, ds) or _within(ds, root)):
+                return final                   # another dataset's store: another patient's recording
+            objects = os.path.join(ds, ".git", "annex", "objects")
+            allowed += [objects, os.path.realpath(objects)]
+        cur = hop
+    return None
 
 
 def left_links_note(links: Sequence[tuple[Path, Path]]) -> str:

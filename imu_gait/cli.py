@@ -383,7 +383,8 @@ def _add_compare(sub: Any) -> None:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .compare import comparability_notes, compare_sessions, load_session, render_comparison, render_comparison_html
+    from .compare import (comparability_notes, compare_sessions, load_session, render_comparison,
+                          render_comparison_html, session_label)
 
     from pathlib import Path
 
@@ -431,6 +432,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         sessions.append(load_session(p, read_options=read_options(args), context=context, label=lab))
         if args.anonymise:
             sessions[-1].source = sessions[-1].label
+            if args.labels is None:     # the file's name, only to tell a file listing's order (never written)
+                sessions[-1].order_name = session_label(p)
     sessions = _sessions_in_time_order(sessions, keep=args.keep_order)
     table = compare_sessions(sessions)
     text = render_comparison(table, comparability_notes(sessions))

@@ -226,6 +226,9 @@ class Session:
     source: str = ""
     version: str = ""       # the imu_gait version that analysed it ("" for results from before it was said)
     marks: list[dict[str, Any]] = field(default_factory=list)   # the walker's symptom marks (JSON 'marks')
+    #: the walk's own name (its file's) when ``label`` is a pseudonym (``compare --anonymise``): only for telling
+    #: whether the order given is a file listing's (:func:`undated_order_note`), never written out
+    order_name: str = ""
 
 
 def session_from_result(result: Any, label: str, source: str = "") -> Session:
@@ -330,14 +333,22 @@ def undated_order_note(sessions: Sequence[Session], labels: Sequence[str] | None
     undated = [lab for lab, t in zip(labels, starts) if t is None]
     if len(undated) == len(sessions):
         # nothing to sort by; the order given is the user's — unless it is a file listing's of numbered names
-        # ('week10' before 'week2': a shell sorts text, not numbers), which the names alone show
-        names = [s.label for s in sessions]
+        # ('week10' before 'week2': a shell sorts text, not numbers), which the names alone show. Judged by the
+        # walks' own names even when they are shown by pseudonyms (compare --anonymise lost the note)
+        names = [s.order_name or s.label for s in sessions]
         natural = sorted(names, key=_natural_key)
         if names == sorted(names) and names != natural:
             i = next(i for i, (a, b) in enumerate(zip(names, natural)) if a != b)
+            if all(not s.order_name for s in sessions):
+                return (f"The walks do not say when they were recorded and are in the order given, which looks like "
+                        f"a file listing's ({names[i]} before {natural[i]}): 'change' and the plot's line run in "
+                        "that order — give the walks oldest first.")
+            # worded with the names shown (the pseudonyms): the files' own names stay out of the outputs
+            later, earlier = labels[i], labels[names.index(natural[i])]
             return (f"The walks do not say when they were recorded and are in the order given, which looks like a "
-                    f"file listing's ({names[i]} before {natural[i]}): 'change' and the plot's line run in that "
-                    "order — give the walks oldest first.")
+                    f"file listing's: the file of {later} is numbered after that of {earlier} but comes before it "
+                    "(a shell sorts names as text, not numbers). 'change' and the plot's line run in the order "
+                    "given — give the walks oldest first.")
         return ""
     if not undated:         # all dated, some with a UTC offset and some in local time only: which came first is unknown
         return ("Some walks give their start time with a UTC offset and others in local time only, so they could not "

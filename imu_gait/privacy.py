@@ -46,25 +46,33 @@ def path_spellings(paths: Iterable[Any]) -> list[str]:
     return sorted(out, key=len, reverse=True)
 
 
-def redact_text(text: str, spellings: list[str], pseudonym: str) -> str:
+def redact_text(text: str, spellings: list[str], pseudonym: str, *, names: bool = False) -> str:
     """``text`` with each whole occurrence of a path spelling named ``pseudonym``, in one pass (longest spelling
     first). Whole: a spelling that starts or ends in a name character must not run on from or into a longer name
     — a file called ``walk`` leaves 'walking' alone (it read 'recordinging'), 'walk.csv' is 'recording.csv'.
     A spelling that is one plain word (a file called ``sensor``, no folder, no extension) is the file only where
     the text names a file: before ':' or ', line' ('sensor: 3 rows repeat'), before an extension
     ('sensor.marks.csv') or in quotes — elsewhere it is the word ('sensor height not given' read 'recording
-    height not given')."""
+    height not given').
+
+    ``names``: the spellings are a sensor's names and addresses (``live --anonymise``), not files: each is taken
+    out wherever it stands as a whole — 'connected to GaitIMU-SIM1' — and an address in any case and with ':',
+    '-' or '_' between its bytes (a BlueZ path's 'dev_AA_BB_…')."""
     if not spellings:
         return text
-    return _spellings_pattern(tuple(spellings)).sub(lambda _: pseudonym, text)
+    return _spellings_pattern(tuple(spellings), names).sub(lambda _: pseudonym, text)
 
 
 @functools.lru_cache(maxsize=64)
-def _spellings_pattern(spellings: tuple[str, ...]) -> re.Pattern[str]:
+def _spellings_pattern(spellings: tuple[str, ...], names: bool = False) -> re.Pattern[str]:
     def whole(s: str) -> str:
+        if names and _ADDRESS.match(s):
+            # a MAC's six bytes with any separator; a UUID as it is (any case, both)
+            body = r"[:_\-]".join(re.split(r"[:\-]", s)) if len(s) == 17 else re.escape(s)
+            return r"(?<![0-9A-Fa-f])(?i:" + body + r")(?![0-9A-Fa-f])"
         before = r"(?<![\w.\-])" if re.match(r"[\w.\-]", s[0]) else ""
         after = r"(?![\w\-])" if re.match(r"[\w.\-]", s[-1]) else ""
-        if re.fullmatch(r"[\w\-]+", s):
+        if not names and re.fullmatch(r"[\w\-]+", s):
             # a plain word: where it names the file (a reader's 'path: …', 'path, line 3', an extension, quotes)
             quoted = r"(?<=['\"‘“])" + re.escape(s) + r"(?=['\"’”])"
             return f"(?:{before}{re.escape(s)}(?=:|, line|\\.\\w)|{quoted})"
@@ -78,21 +86,22 @@ _PATH_KEYS = frozenset({"path", "source", "replay_of", "recording"})
 _ENGINE_WORD = re.compile(r"[a-z][a-z0-9_]*")
 
 
-def redact_value(value: Any, spellings: list[str], pseudonym: str, key: Any = None) -> Any:
+def redact_value(value: Any, spellings: list[str], pseudonym: str, key: Any = None, *, names: bool = False) -> Any:
     """``value`` (text, or lists/dicts of it; ``key``: the key it is found under) with the path spellings named
-    ``pseudonym`` (:func:`redact_text`), the engine's own words kept."""
+    ``pseudonym`` (:func:`redact_text`; ``names``: the spellings are a sensor's names), the engine's own words
+    kept."""
     if isinstance(value, str):
-        if key not in _PATH_KEYS and _ENGINE_WORD.fullmatch(value):
+        if key not in _PATH_KEYS and _ENGINE_WORD.fullmatch(value) and not (names and value in spellings):
             # the engine's own word (gait 'walk', placement, a flag's id) that happens to be the file's name: a
             # file called 'walk' read gait 'recording', which no reader of the contract knows
             return value
-        return redact_text(value, spellings, pseudonym)
+        return redact_text(value, spellings, pseudonym, names=names)
     if isinstance(value, list):
-        return [redact_value(v, spellings, pseudonym, key) for v in value]
+        return [redact_value(v, spellings, pseudonym, key, names=names) for v in value]
     if isinstance(value, tuple):
-        return tuple(redact_value(v, spellings, pseudonym, key) for v in value)
+        return tuple(redact_value(v, spellings, pseudonym, key, names=names) for v in value)
     if isinstance(value, dict):
-        return {k: redact_value(v, spellings, pseudonym, k) for k, v in value.items()}
+        return {k: redact_value(v, spellings, pseudonym, k, names=names) for k, v in value.items()}
     return value
 
 

@@ -243,6 +243,41 @@ def test_device_model_leaves_out_serials_and_addresses():
     assert device_model("replay:walk.csv") == "replay"
 
 
+@pytest.mark.parametrize("name, address, model", [
+    ("GaitIMU-SIM1", "AA:BB:CC:DD:EE:01", "GaitIMU"),
+    ("GaitIMU-1234", "0A1B2C3D-1111-2222-3333-444455556666", "GaitIMU"),
+    ("Movesense_174630000192", "0C:8C:DC:00:11:22", "Movesense"),
+    ("AA:BB:CC:DD:EE:FF", "AA:BB:CC:DD:EE:FF", "unknown"),       # no name advertised: the stream is its address
+    ("0A1B2C3D-1111-2222-3333-444455556666", "0A1B2C3D-1111-2222-3333-444455556666", "unknown"),
+    (None, "AA:BB:CC:DD:EE:FF", None),                              # (no name at all yet: 'the sensor')
+])
+def test_live_anonymise_takes_a_one_word_sensor_name_or_address_out_of_every_line(name, address, model):
+    """live --anonymise said 'connected to GaitIMU-SIM1' on the screen: a one-word sensor name (a hyphen or an
+    underscore before its serial) or a macOS UUID address was taken out only where a one-word *file* name is —
+    before ':' or an extension, in quotes. A sensor's names and addresses now go wherever they stand whole; a
+    file called like a word still keeps that word elsewhere."""
+    from types import SimpleNamespace
+
+    from imu_gait.devices.live import LiveSession
+    from imu_gait.privacy import redact_text, redact_value
+
+    session = LiveSession(SimpleNamespace(name=name, address=address), anonymise=True)
+    assert session.device == model
+    told = [session.told(line.format(n=n)) for n in (name, address) if n
+            for line in ("connected to {n} (gaitimu, MTU 247)", "no data from {n} for 4 s though it was still "
+                         "connected", "lost {n}: reconnecting", "{n} sent 3 bad packets", "link to '{n}' lost")]
+    told.append(session.told("BlueZ: /org/bluez/hci0/dev_" + address.replace(":", "_").lower() + " gone"))
+    secrets = [s for s in (name, address) if s] + [address.lower(), address.replace(":", "_")]
+    assert [t for t in told if any(s.lower() in t.lower() for s in secrets)] == [], told
+    assert told[0] == f"connected to {model or 'the sensor'} (gaitimu, MTU 247)"
+    doc = redact_value({"device": name or address, "warnings": [f"{address} went quiet"]},
+                       [s for s in (name, address) if s], model or "the sensor", names=True)
+    assert doc == {"device": model or "the sensor", "warnings": [f"{model or 'the sensor'} went quiet"]}
+    # a file's one-word name is still replaced only where it names the file
+    assert redact_text("sensor height not given; sensor: 3 rows repeat", ["sensor"], "recording") == \
+        "sensor height not given; recording: 3 rows repeat"
+
+
 def _identified_native(root: Path) -> Path:
     """A 60-s synthetic walk as a live session's recording: its header names the sensor with its serial and the
     start on the wall clock, in a folder named after the patient."""
@@ -346,6 +381,33 @@ def test_compare_anonymise_names_walks_by_pseudonym_with_the_same_numbers(tmp_pa
     plain_csv, anon_csv = runs["plain"][0]["c.csv"].decode(), files["c.csv"].decode()
     assert anon_csv.splitlines()[0].split(",")[4:6] == ["recording-001", "recording-002"]
     assert anon_csv.splitlines()[1:] == plain_csv.splitlines()[1:]      # the same numbers
+
+
+def test_compare_anonymise_keeps_the_file_listing_order_warning_without_the_names(tmp_path, capsys):
+    """compare week1 week10 week2 (undated walks, as a shell lists them) warns that the order looks like a file
+    listing's; with --anonymise the walks were renamed recording-00n before the names were compared, so the
+    warning was lost (the pseudonyms are in order). It is now worked out from the files' names and worded with
+    the pseudonyms: on the screen and the page, and no file name in the page or the table."""
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    text = (Path(__file__).parents[1] / "datasets" / "mobgap_HA001_walk1.csv").read_text()
+    undated = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("# start_time"))
+    walks = []
+    for name in ("week1", "week10", "week2"):
+        (folder / f"{name}.csv").write_text(undated)
+        walks.append(str(folder / f"{name}.csv"))
+    runs = {}
+    for key, extra in (("plain", []), ("anon", ["--anonymise"])):
+        out = tmp_path / key
+        out.mkdir()
+        assert main(["compare", *walks, *extra, "--out", str(out / "c.csv"), "--report", str(out / "c.html")]) == 0
+        runs[key] = (_all_output_bytes(out), capsys.readouterr())
+    assert "file listing" in runs["plain"][1].out and b"file listing" in runs["plain"][0]["c.html"]
+    files, captured = runs["anon"]
+    assert "file listing" in captured.out and b"file listing" in files["c.html"]
+    assert "recording-002 is numbered after that of recording-003" in captured.out
+    secrets = (FOLDER, "week1", "week10", "week2")
+    assert _leaks(files, secrets) == [] and [s for s in secrets if s in captured.out] == []
 
 
 def test_batch_anonymise_says_which_input_failed_on_the_console_only(tmp_path, capsys):

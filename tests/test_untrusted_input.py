@@ -750,3 +750,37 @@ def test_batch_leaves_out_links_that_lead_out_of_the_folder(tmp_path, capsys):
     (tmp_path / "ds" / "sub-01").mkdir()
     (tmp_path / "ds" / "sub-01" / "walk.csv").symlink_to(store / "KEY")
     assert [p.name for p in find_recordings([tmp_path / "ds" / "sub-01"])] == ["walk.csv"]
+
+
+def test_batch_leaves_out_a_link_to_another_datasets_annexed_recording(tmp_path, capsys):
+    """Any link whose final target sat under `.git/annex/objects` counted as inside the folder given, whoever's
+    annex it was: in a DataLad / git-annex study every recording is such a link, so patient A's folder holding
+    a link to patient B's recording read B's walk into A's table. A link is now judged hop by hop: the hop to
+    B's folder leaves A's, and an annex store counts as inside only when it is the folder's own dataset's."""
+    walk = DATA / "mobgap_HA001_walk1.csv"
+    study = tmp_path / "study"
+    key = "MD5E-s1--abc.csv"
+    for patient in ("patientA", "patientB"):            # two datasets, each with its recording annexed
+        store = study / patient / ".git" / "annex" / "objects" / "Q1" / "w2" / key
+        store.mkdir(parents=True)
+        shutil.copy(walk, store / key)
+        (study / patient / f"walk_{patient[-1]}.csv").symlink_to(f".git/annex/objects/Q1/w2/{key}/{key}")
+    (study / "patientA" / "walk_B_link.csv").symlink_to("../patientB/walk_B.csv")
+    # straight into B's store, skipping B's own link
+    (study / "patientA" / "walk_B_obj.csv").symlink_to(f"../patientB/.git/annex/objects/Q1/w2/{key}/{key}")
+    (study / "patientA" / "again.csv").symlink_to("walk_A.csv")     # A's own: two hops, both inside
+    left: list = []
+    found = find_recordings([study / "patientA"], left_links=left)
+    assert [p.name for p in found] == ["again.csv", "walk_A.csv"]
+    assert sorted(p.name for p, _ in left) == ["walk_B_link.csv", "walk_B_obj.csv"]
+    # a sub-folder of a dataset still reads links into the dataset's store above it
+    (study / "patientA" / "sub").mkdir()
+    (study / "patientA" / "sub" / "up.csv").symlink_to(f"../.git/annex/objects/Q1/w2/{key}/{key}")
+    assert [p.name for p in find_recordings([study / "patientA" / "sub"])] == ["up.csv"]
+    assert len(find_recordings([study / "patientA"], follow_links=True)) == 4
+
+    out = tmp_path / "t.csv"
+    assert main(["batch", str(study / "patientA"), "--out", str(out)]) == 0
+    said = capsys.readouterr().err
+    assert "2 of 2 recordings analysed" in said and "walk_B_link.csv" in said and "--follow-links" in said
+    assert "walk_B" not in out.read_text()

@@ -321,12 +321,12 @@ class LiveSession:
 
     def _named(self, name: Any, address: Any = None) -> str | None:
         """The name the session gives a sensor called ``name``: itself, or anonymised its model alone."""
-        if not self.anonymise or name is None:
+        if not self.anonymise:
             return name
         from ..privacy import device_model
 
-        self._sensor_names.update(str(n) for n in (name, address) if n)
-        return device_model(name)
+        self._sensor_names.update(str(n) for n in (name, address) if n)   # (an address even with no name yet)
+        return None if name is None else device_model(name)
 
     def told(self, text: str) -> str:
         """``text`` as the session says it: anonymised, the sensor's own names (serial, address) said as its model."""
@@ -335,7 +335,7 @@ class LiveSession:
         from ..privacy import redact_text
 
         return redact_text(text, sorted(self._sensor_names - {self.device}, key=len, reverse=True),
-                           self.device or "the sensor")
+                           self.device or "the sensor", names=True)
 
     @property
     def start_utc(self) -> _dt.datetime:
@@ -1214,9 +1214,9 @@ class LiveSession:
         names = sorted(self._sensor_names - {self.device}, key=len, reverse=True)
         if names:
             model = self.device or "the sensor"
-            res.summary = redact_value(dict(res.summary), names, model)
+            res.summary = redact_value(dict(res.summary), names, model, names=True)
             res.summary["source"] = DEFAULT_PSEUDONYM
-            res.warnings = redact_value(list(res.warnings), names, model)
+            res.warnings = redact_value(list(res.warnings), names, model, names=True)
 
 
 def _replay_context(replayed: Path | None, context: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
