@@ -255,6 +255,10 @@ def left_links_note(links: Sequence[tuple[Path, Path]]) -> str:
             "themselves")
 
 
+#: folders of version-control metadata, never searched for recordings (``-r``)
+VCS_FOLDERS = frozenset({".git", ".hg", ".svn", ".datalad"})
+
+
 def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = False,
                     text_files: bool = False, skipped: list[tuple[Path, str]] | None = None,
                     follow_links: bool = False, left_links: list[tuple[Path, Path]] | None = None) -> list[Path]:
@@ -297,7 +301,9 @@ def find_recordings(paths: Iterable[str | os.PathLike], *, recursive: bool = Fal
                     if not refused(child, top):
                         yield child
                 elif recursive:
-                    if not refused(child, top):
+                    # a version-control store holds copies of the tree's own files (git-annex keeps each
+                    # recording under .git/annex/objects, linked from its name): read, each walk came twice
+                    if child.name not in VCS_FOLDERS and not refused(child, top):
                         yield from walk(child, top)
                 elif _has_export_marker(child):
                     if not refused(child, top):

@@ -802,3 +802,18 @@ def test_recordings_with_the_same_data_are_said_to_be_copies(tmp_path, capsys):
     assert rows["walk.csv"]["warnings"].startswith(f"the same data byte for byte as {tmp_path / 'walk (copy).csv'}")
     assert "same data" not in rows["walk (copy).csv"]["warnings"] + rows["other.csv"]["warnings"]
     assert "same data" not in rows["empty2.csv"]["warnings"]
+
+
+def test_a_recursive_search_does_not_read_a_git_annex_store_as_recordings(tmp_path):
+    """A git-annex / DataLad dataset keeps each recording under .git/annex/objects and links its name there:
+    ``batch -r`` read both, the link and the object, so every walk came twice (fixpriv s43). The store is not
+    searched; the link is the recording."""
+    obj = tmp_path / "ds" / ".git" / "annex" / "objects" / "Xy" / "Zw" / "MD5E-s1--abc.csv"
+    obj.parent.mkdir(parents=True)
+    shutil.copy(DATASETS / "mobgap_HA001_walk1.csv", obj)
+    (tmp_path / "ds" / "sub").mkdir()
+    (tmp_path / "ds" / "sub" / "walk.csv").symlink_to(obj)
+    (tmp_path / "ds" / ".datalad").mkdir()
+    shutil.copy(DATASETS / "mobgap_HA001_walk1.csv", tmp_path / "ds" / ".datalad" / "x.csv")
+    found = find_recordings([tmp_path / "ds"], recursive=True)
+    assert [str(p.relative_to(tmp_path / "ds")) for p in found] == ["sub/walk.csv"]
