@@ -3577,7 +3577,8 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
                                fixed_baselines=fixed_baselines, treadmill_schedule=engine.treadmill_schedule,
                                schedule_origin_s=engine._first_t or 0.0, walking_aid=ctx.get("walking_aid"),
                                body_height_m=engine.body_height_m)
-    flags = _name_sagged_sensor(flags, engine._sag_walks())
+    flags = _name_sagged_sensor(flags, engine._sag_walks(), walking_aid=ctx.get("walking_aid"),
+                                time_s=steps["time_s"].to_numpy(float), gait=steps["gait"].to_numpy())
     if backward.any():
         tl.attrs["notes"] = list(tl.attrs.get("notes") or []) + [
             f"{int(backward.sum())} steps walked backwards or sideways were left out of the baselines and flags: their form is "
@@ -3594,11 +3595,15 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
 SAG_BLIND_METRICS = ("forward_lean_deg", "lean_vs_standing_deg")
 
 
-def _name_sagged_sensor(flags: list, sag_walks: list[dict[str, float]]) -> list:
+def _name_sagged_sensor(flags: list, sag_walks: list[dict[str, float]], *, walking_aid: str | None = None,
+                        time_s: np.ndarray | None = None, gait: np.ndarray | None = None) -> list:
     """Lean flags that overlap a walk :meth:`GaitEngine._sag_walks` names, with that named in their cause and
     advice. The lean of a sensor that tilted on the body is the trunk's as far as gravity goes, so the flag stays
     (a walker who hunched and stood bent after looks the same); but a 'strong hunch' saying 'stand tall' beside a
-    note that the sensor may have sagged left the walker to reconcile the two (placement audit s41)."""
+    note that the sensor may have sagged left the walker to reconcile the two (placement audit s41).
+    walking_aid, time_s / gait (the steps'): a backpack or a phone is named as the other reading only where
+    strain.LOAD_LEAN_CAUSE is said — not with a rollator or at a walking desk, not over a run (most of the flag's
+    steps 'run')."""
     if not sag_walks:
         return flags
     out = []
@@ -3612,8 +3617,14 @@ def _name_sagged_sensor(flags: list, sag_walks: list[dict[str, float]]) -> list:
         # a load put on during the walk (a backpack) or a phone looked at bends the standing after it too: the
         # sensor's slip is one reading, the load the other (carry audit s43: a backpack put on mid-walk, kept on
         # standing, read 'this lean is the sensor's, not your posture … fix it and walk again')
+        # — with LOAD_LEAN_CAUSE's guards (review A s43: a walking-desk user was told of a backpack and a phone)
+        running = False
+        if time_s is not None and gait is not None:
+            inside = (time_s >= f.start_s) & (time_s <= f.end_s)
+            running = 2 * int(np.count_nonzero(gait[inside] == "run")) > int(np.count_nonzero(inside))
         load = (" (a backpack or bag put on during the walk, or looking down at a phone, bends you standing too — "
-                "then the lean is the load's or the screen's, and real)" if w["drift_deg"] > 0 else "")
+                "then the lean is the load's or the screen's, and real)"
+                if w["drift_deg"] > 0 and walking_aid not in ("rollator", "desk") and not running else "")
         out.append(replace(
             f, cause=f.cause + f" The standing still after this walk sat {abs(w['drift_deg']):.0f}° further {way} than "
                                f"the one before it, and the walk's lean moved {w['rise_deg']:+.0f}° with it: if you did "
