@@ -34,9 +34,8 @@ from .bouts import MAX_PAUSE_S, PENDULUM_ONLY_METRICS, bout_outcomes, bout_table
 from .days import VALID_DAY_WORN_H, MinuteStats, clock_summary, day_outcomes, day_table, recording_clock, worn_minutes
 from .dsp.filters import VerticalDisplacement, causal_fir_valid, fir_lowpass
 from .dsp.gyro_check import MATCHING_MAX_BY_KIND, gyro_axis_mismatch
-from .dsp.metrics import (REGULARITY_ANCHOR_SAMPLES, RUN_CLEAR_FLIGHT_S, RUN_FLIGHT_G, RUN_FREE_FALL_G,
-                          RUN_FREE_FALL_S, RUN_MIN_CADENCE_SPM,
-                          cadence_for_height, RUN_SLOW_MIN_CADENCE_SPM,
+from .dsp.metrics import (REGULARITY_ANCHOR_SAMPLES, RUN_CLEAR_FLIGHT_S, RUN_FLIGHT_G, RUN_MIN_CADENCE_SPM,
+                          cadence_for_height, dips_to_free_fall, RUN_SLOW_MIN_CADENCE_SPM,
                           BodySignals, parity_breaks,
                           regularity, side_votes, step_rows)
 from .dsp.orientation import (ForwardEvidence, GravityTracker, cross_rows, forward_axis, forward_evidence,
@@ -2202,12 +2201,23 @@ class GaitEngine:
         med_step_s = steps_s[half] if len(steps_s) % 2 else (steps_s[half - 1] + steps_s[half]) / 2
         step_n = int(round(med_step_s * self.fs))
         acc, up = self._acc[a:b], self._up[a:b]
-        # quick steps first: a walk's are not, and the flight test is then skipped. Running: the trunk in free fall
-        # (below RUN_FREE_FALL_G) RUN_FREE_FALL_S a step on average, as dsp.metrics labels a step — a dip below
-        # 0.35 g (the 5th percentile, before) came in a child's brisk walk and a quick stair descent too, and their
-        # forward came out reversed: braking 0.02 for 0.15 m/s, lean sign-turned (runwalk s43)
-        running = bool(med_step_s < 0.45 and np.count_nonzero(row_dot(acc, up) < RUN_FREE_FALL_G * G)
-                       >= RUN_FREE_FALL_S * self.fs * max(len(times) - 1, 1))
+        # quick steps first: a walk's are not, and the flight test is then skipped. Running: most steps pass the
+        # test that labels a quick step 'run' (dsp.metrics.dips_to_free_fall: a dip below RUN_FLIGHT_G touching free
+        # fall in the step or the one before). A dip alone (the 5th percentile below 0.35 g, 3896442) came in a
+        # child's brisk walk and a quick stair descent too, and their forward came out reversed: braking 0.02 for
+        # 0.15 m/s, lean sign-turned (runwalk s43); free fall 0.05 s a step on average (6a4acc6), a rule of its
+        # own, missed a softer mount's run whose steps were 90 % 'run': lean +0.78° -> -0.78° (review A s43)
+        running = False
+        if med_step_s < 0.45:
+            vert = row_dot(acc, up)
+            # each step's rows in the window, [its contact, the next one's) — as dsp.metrics gathers them
+            rows = np.clip(np.round(np.asarray(times) * self.fs).astype(np.int64) - self._base - a, 0, b - a)
+            s0 = np.minimum(rows[:-1], b - a - 1)
+            s1 = np.maximum(rows[1:], s0 + 1)
+            had_before = np.arange(s0.size) > 0
+            p0 = np.concatenate((s0[:1], s0[:-1]))
+            running = bool(2 * np.count_nonzero(dips_to_free_fall(
+                vert, s0, s1, p0, had_before, off_trunk=self.placement_kind == "off_trunk")) > s0.size)
         if not running and med_step_s <= 60.0 / RUN_SLOW_MIN_CADENCE_SPM and self.placement_kind != "off_trunk":
             # a slow jog (120–133 spm) is labelled run by its clear flight (dsp.metrics): judged here as a walk,
             # its forward came out reversed — lean negated, braking 0, every side swapped (found by review).
@@ -3567,7 +3577,8 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
                                fixed_baselines=fixed_baselines, treadmill_schedule=engine.treadmill_schedule,
                                schedule_origin_s=engine._first_t or 0.0, walking_aid=ctx.get("walking_aid"),
                                body_height_m=engine.body_height_m)
-    flags = _name_sagged_sensor(flags, engine._sag_walks())
+    flags = _name_sagged_sensor(flags, engine._sag_walks(), walking_aid=ctx.get("walking_aid"),
+                                time_s=steps["time_s"].to_numpy(float), gait=steps["gait"].to_numpy())
     if backward.any():
         tl.attrs["notes"] = list(tl.attrs.get("notes") or []) + [
             f"{int(backward.sum())} steps walked backwards or sideways were left out of the baselines and flags: their form is "
@@ -3584,11 +3595,15 @@ def _evaluate_flags(steps: pd.DataFrame, engine: GaitEngine, fixed_baselines: di
 SAG_BLIND_METRICS = ("forward_lean_deg", "lean_vs_standing_deg")
 
 
-def _name_sagged_sensor(flags: list, sag_walks: list[dict[str, float]]) -> list:
+def _name_sagged_sensor(flags: list, sag_walks: list[dict[str, float]], *, walking_aid: str | None = None,
+                        time_s: np.ndarray | None = None, gait: np.ndarray | None = None) -> list:
     """Lean flags that overlap a walk :meth:`GaitEngine._sag_walks` names, with that named in their cause and
     advice. The lean of a sensor that tilted on the body is the trunk's as far as gravity goes, so the flag stays
     (a walker who hunched and stood bent after looks the same); but a 'strong hunch' saying 'stand tall' beside a
-    note that the sensor may have sagged left the walker to reconcile the two (placement audit s41)."""
+    note that the sensor may have sagged left the walker to reconcile the two (placement audit s41).
+    walking_aid, time_s / gait (the steps'): a backpack or a phone is named as the other reading only where
+    strain.LOAD_LEAN_CAUSE is said — not with a rollator or at a walking desk, not over a run (most of the flag's
+    steps 'run')."""
     if not sag_walks:
         return flags
     out = []
@@ -3602,8 +3617,14 @@ def _name_sagged_sensor(flags: list, sag_walks: list[dict[str, float]]) -> list:
         # a load put on during the walk (a backpack) or a phone looked at bends the standing after it too: the
         # sensor's slip is one reading, the load the other (carry audit s43: a backpack put on mid-walk, kept on
         # standing, read 'this lean is the sensor's, not your posture … fix it and walk again')
+        # — with LOAD_LEAN_CAUSE's guards (review A s43: a walking-desk user was told of a backpack and a phone)
+        running = False
+        if time_s is not None and gait is not None:
+            inside = (time_s >= f.start_s) & (time_s <= f.end_s)
+            running = 2 * int(np.count_nonzero(gait[inside] == "run")) > int(np.count_nonzero(inside))
         load = (" (a backpack or bag put on during the walk, or looking down at a phone, bends you standing too — "
-                "then the lean is the load's or the screen's, and real)" if w["drift_deg"] > 0 else "")
+                "then the lean is the load's or the screen's, and real)"
+                if w["drift_deg"] > 0 and walking_aid not in ("rollator", "desk") and not running else "")
         out.append(replace(
             f, cause=f.cause + f" The standing still after this walk sat {abs(w['drift_deg']):.0f}° further {way} than "
                                f"the one before it, and the walk's lean moved {w['rise_deg']:+.0f}° with it: if you did "

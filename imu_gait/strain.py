@@ -510,6 +510,15 @@ IRREGULAR_STEPS = {
 }
 
 
+#: the phone in IRREGULAR_STEPS' walk words, and what a rollator or a walking desk says instead
+IRREGULAR_PHONE_CAUSE = "carrying something or reading a phone as you walk do this"
+IRREGULAR_PHONE_ADVICE = " If you were reading or typing on a phone, stop to use it."
+IRREGULAR_AID_CAUSE = {"rollator": "or a load on the rollator do this",
+                       "desk": "or typing or reading at the desk as you walk do this"}
+assert IRREGULAR_PHONE_CAUSE in IRREGULAR_STEPS["walk"]["cause"]
+assert IRREGULAR_PHONE_ADVICE in IRREGULAR_STEPS["walk"]["advice"]
+
+
 @dataclass(frozen=True)
 class StrainConfig:
     """Every default of the strain rules (units in the names). See the module docstring."""
@@ -2819,6 +2828,11 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
                       if change >= PACE_ROSE_FRAC else "about the same"))
             words = IRREGULAR_STEPS["run" if ctx["is_run"][k] else "walk"]
             title, cause, advice = words["title"], words["cause"].format(how=how), words["advice"]
+            if not ctx["is_run"][k] and ctx.get("walking_aid") in ("rollator", "desk"):
+                # no phone in hand (LOAD_LEAN_CAUSE's guard): both hands on a rollator, a keyboard at a walking desk
+                # (review A s43: a desk walker was told 'If you were reading or typing on a phone, stop to use it')
+                cause = cause.replace(IRREGULAR_PHONE_CAUSE, IRREGULAR_AID_CAUSE[ctx["walking_aid"]])
+                advice = advice.replace(IRREGULAR_PHONE_ADVICE, "")
     if fid == "asymmetry" and metric == "step_time_asymmetry_lcb_pct":
         # which side, the first thing a physiotherapist asks (report audit s34 F7)
         sides_text, longer = _asymmetry_sides_text(ctx, start_s, end_s)

@@ -151,3 +151,37 @@ def test_evaluate_flags_at_a_desk_implies_a_treadmill_as_analyze_does():
     assert [f.id for f in desk] == ["handrail_gripping"] and desk[0].title == strain.DESK_RAIL_TITLE
     assert [f.message for f in desk] == [f.message for f in strain.evaluate_flags(steps, walking_aid="desk",
                                                                                    treadmill=True)[0]]
+
+
+def test_no_phone_or_backpack_in_a_desk_walkers_irregular_steps_and_sagged_lean():
+    # review A s43: at a walking desk (hands on the keyboard) a step-jitter rise with a slower pace read 'If you
+    # were reading or typing on a phone, stop to use it', and a forward lean with a sagged-sensor note offered 'a
+    # backpack … or looking down at a phone' — words LOAD_LEAN_CAUSE already keeps from desks and rollators.
+    # Truth: from 6:40 steps 4 % jittery at 74 spm (85 before), trunk 8° forward
+    rec, _ = synthesize_walk(700, seed=1, cadence_spm=85, speed_mps=0.8, bounce_cm=2.0, twist_deg=4, sway_cm=1.5,
+                             segments=[(400, {"step_jitter": 0.04, "lean_deg": 8.0, "cadence_spm": 74})], ramp_s=2)
+    flags = {f.id: f for f in imu_gait.analyze(rec, walking_aid="desk", treadmill=True).flags}
+    assert {"pace_too_fast", "forward_lean"} <= set(flags)
+    assert "sensor tilted on the body" in flags["forward_lean"].cause       # the sag path is what is tested
+    for fid in ("pace_too_fast", "forward_lean"):
+        text = flags[fid].cause + flags[fid].advice
+        assert "phone" not in text and "backpack" not in text, (fid, text)
+    assert "at the desk" in flags["pace_too_fast"].cause
+
+
+def test_a_sagged_sensor_over_a_run_names_no_backpack_or_phone():
+    # the sag path named a backpack put on or a phone looked at whatever the gait; LOAD_LEAN_CAUSE is not said
+    # over a run, nor with a rollator or a desk — now neither is this
+    from imu_gait.engine import _name_sagged_sensor
+    from imu_gait.result import Flag
+    flag = Flag(id="forward_lean", start_s=100.0, end_s=200.0, severity="moderate", metric="forward_lean_deg",
+                value=12.0, reference=5.0, reference_kind="baseline", threshold=10.0, message="m", cause="c.",
+                advice="a.")
+    sag = [{"walk_start_s": 90.0, "end_s": 210.0, "drift_deg": 6.0, "rise_deg": 6.0}]
+    t = np.arange(90.0, 210.0, 0.35)
+    said = {}
+    for gait, aid in (("walk", None), ("run", None), ("walk", "desk"), ("walk", "rollator")):
+        out = _name_sagged_sensor([flag], sag, walking_aid=aid, time_s=t, gait=np.full(t.size, gait))
+        said[gait, aid] = "backpack" in out[0].cause or "phone" in out[0].cause
+        assert "sensor tilted on the body" in out[0].cause
+    assert said == {("walk", None): True, ("run", None): False, ("walk", "desk"): False, ("walk", "rollator"): False}

@@ -223,6 +223,24 @@ def upsampled_peak(x: np.ndarray, win: Segments, spacing: float) -> np.ndarray:
     return np.where(no_top, np.nan, np.maximum(y0 - 0.25 * (y_minus - y_plus) * shift, y0))
 
 
+def dips_to_free_fall(force: np.ndarray, a: np.ndarray, b: np.ndarray, p0: np.ndarray, had_before: np.ndarray,
+                      *, off_trunk: bool = False) -> np.ndarray:
+    """Per step, rows [a, b) of the vertical specific force ``force`` (m/s², gravity included): a dip below
+    RUN_FLIGHT_G that, from a trunk sensor, comes with free fall (below RUN_FREE_FALL_G) touched in the step or
+    in the one before it, rows [p0, a) where ``had_before`` (the flight it lands from). Off the trunk (a pocket)
+    the dip alone. The one test behind a quick step's 'run' label (:func:`step_rows`) and the engine's
+    forward-axis window's running (review A s43: the window's own 0.05 s of free fall a step read a softer
+    mount's run — 90 % of steps 'run' — as a walk, and its forward axis came out reversed: lean sign-flipped)."""
+    steps = Segments.of(a, b)
+    dips = steps.min(force[steps.idx]) < RUN_FLIGHT_G * G
+    if off_trunk:
+        return dips
+    in_free_fall = np.concatenate(([0], np.cumsum(force < RUN_FREE_FALL_G * G)))
+    def touched(s0, s1):
+        return in_free_fall[np.maximum(s1, s0 + 1)] - in_free_fall[s0] > 0
+    return dips & (touched(a, b) | (had_before & touched(p0, a)))
+
+
 def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndarray,
               nxt: np.ndarray, *, has_gyro: bool, sensor_height_m: float,
               belt_speed_mps: float | np.ndarray | None, off_trunk: bool = False,
@@ -281,7 +299,15 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
     # about the cadence (0.34 / 0.42 s at 158 spm on a hip belt) while the mean of two does not
     rhythm = np.where(np.isfinite(step_s) & np.isfinite(nxt), 0.5 * (nxt - prev), dur)
     quick = (rhythm / fs) <= 60.0 / run_min_cadence_spm
-    running = (steps.min(force) < RUN_FLIGHT_G * G) & quick
+    had_step_before = np.isfinite(prev)
+    p0 = clip(sample_index(np.where(had_step_before, prev, ic)), 0, n - 2)
+    # a dip below RUN_FLIGHT_G at a quick cadence; from a trunk sensor touching free fall in the step or in the
+    # one before (the flight it lands from) — a walker's trunk does not (the synthetic child's walk at 160 spm,
+    # 5 cm: 0.31 g; stairs down at 150–160 spm: 0.26–0.34 g; 90 real walks, pockets undeclared: 8 of 8033 steps
+    # 'run', 12 before; a free-fall time alone made the 180-spm run 78 % 'run'). Either step, not both: a lone
+    # running step in a walk is found, its landing (tests/test_engine_synthetic.py; both: 3 real steps, but that
+    # one lost). The engine's forward-axis window tells running by the same test (dips_to_free_fall)
+    running = dips_to_free_fall(sig.a_v + G, a, b, p0, had_step_before, off_trunk=off_trunk) & quick
     if not off_trunk:
         # a slow jog (130–140 spm) flipped between run and walk on the cadence bound alone: from a trunk
         # sensor a clear flight in this step and in the two before it says running at any jogging cadence
@@ -305,19 +331,10 @@ def step_rows(sig: BodySignals, ic: np.ndarray, prev: np.ndarray, prev2: np.ndar
         in_free_fall = np.concatenate(([0], np.cumsum(sig.a_v + G < RUN_FREE_FALL_G * G)))
         def free_fall_s(s0, s1):
             return (in_free_fall[np.maximum(s1, s0 + 1)] - in_free_fall[s0]) / fs
-        had_step_before = np.isfinite(prev)
-        p0 = clip(sample_index(np.where(had_step_before, prev, ic)), 0, n - 2)
         free_fall = ((free_fall_s(a, b) >= RUN_FREE_FALL_S)
                      & (~had_step_before | (free_fall_s(p0, a) >= RUN_FREE_FALL_S)))
-        # a short flight (a 0.30-s contact at 180 spm: 0.03 s) stays running on the dip rule as long as the
-        # trunk touches free fall in the step or in the one before (the flight it lands from) — a walker's trunk
-        # does not (the synthetic child's walk at 160 spm, 5 cm: 0.31 g; stairs down at 150–160 spm: 0.26–0.34 g;
-        # 90 real walks, pockets undeclared: 8 of 8033 steps 'run', 12 before; a free-fall time alone made the
-        # 180-spm run 78 % 'run'). Either step, not both: a lone running step in a walk is found, its landing
-        # (tests/test_engine_synthetic.py; both: 3 real steps, but that one lost)
-        touches = (free_fall_s(a, b) > 0) | (had_step_before & (free_fall_s(p0, a) > 0))
         running = (jog | (free_fall & ((rhythm / fs) <= 60.0 / RUN_MIN_CADENCE_SPM))
-                   | (running & touches))
+                   | running)
     out["gait"] = np.where(running, "run", "walk")
 
     # step length: belt speed × step time on a treadmill, else the inverted pendulum
