@@ -2870,7 +2870,10 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
             cause = FATIGUE_AT_ONCE_CAUSE.format(at=_mmss(onset - o))
             advice = FATIGUE_AT_ONCE_ADVICE
             drifted = {r[0].metric.removeprefix("fatigue_") for r in rows}
-            if not ctx["is_run"][k] and "cadence_spm" in drifted and "forward_lean_deg" in drifted \
+            # (not at a walking desk, where reading and typing is the point, nor with a rollator's hands on its
+            # grips: those have their own words for the lean)
+            if not ctx["is_run"][k] and ctx.get("walking_aid") not in ("rollator", "desk") \
+                    and "cadence_spm" in drifted and "forward_lean_deg" in drifted \
                     and drifted & {"step_regularity", "stride_time_cv_pct"}:
                 cause += FATIGUE_PHONE_CAUSE
                 advice += FATIGUE_PHONE_ADVICE

@@ -74,3 +74,16 @@ def test_heavy_backpack_fatigue_is_not_called_a_phone():
     assert "all at once" in fat.cause
     assert "reading or typing on a phone while walking" not in fat.cause
     assert "stop to read or type" not in fat.advice
+
+
+@pytest.mark.parametrize("ctx", [{"walking_aid": "desk", "belt_speed_mps": 0.8}, {"walking_aid": "rollator"}],
+                         ids=["desk", "rollator"])
+def test_phone_sentence_not_said_at_a_walking_desk_or_with_a_rollator(ctx):
+    # the phone walk's pattern (cadence −10 %, jitter ×4, lean +5° at 4:00) at a walking desk — where reading and
+    # typing is the point — or with both hands on a rollator: the at-once fatigue flag stays, the phone sentence
+    # 'stop to read or type' does not (fixrun s43 follow-up: it was said to both)
+    flags, _ = _flags(PHONE_BACK, **ctx)
+    fat = flags["fatigue"]
+    assert "all at once" in fat.cause
+    assert "reading or typing on a phone while walking" not in fat.cause, fat.cause
+    assert "stop to read or type" not in fat.advice, fat.advice
