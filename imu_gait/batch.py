@@ -229,10 +229,13 @@ def link_leaves(link: Path, top: Path) -> Path | None:
         if hops > 40:
             return Path(os.readlink(link))
         # this hop's target: the link's own folder resolved, its text joined on, then all but the last name
-        # resolved (a '..' after a linked folder goes where the system takes it)
-        lexical = os.path.normpath(os.path.join(os.path.realpath(os.path.dirname(cur)), os.readlink(cur)))
-        head, name = os.path.split(lexical)
-        hop = os.path.realpath(lexical) if name in ("", ".", "..") else os.path.join(os.path.realpath(head), name)
+        # resolved by the system — which follows a linked folder before the '..' after it (a normpath first
+        # dropped 'shared/..' as text: 'notes.csv -> shared/../walk.csv' with shared -> ../patientB/walks read
+        # patient B's walk as inside; review-C s43)
+        joined = os.path.join(os.path.realpath(os.path.dirname(cur)), os.readlink(cur))
+        head, name = os.path.split(joined)
+        hop = os.path.realpath(joined) if name in ("", ".", "..") else os.path.join(os.path.realpath(head), name)
+        lexical = os.path.normpath(joined)     # (only to spot a .git/annex/objects path)
         if not any(_within(hop, a) for a in allowed):
             store = _annex_dataset(lexical) or _annex_dataset(hop)
             if store is None:

@@ -784,3 +784,31 @@ def test_batch_leaves_out_a_link_to_another_datasets_annexed_recording(tmp_path,
     said = capsys.readouterr().err
     assert "2 of 2 recordings analysed" in said and "walk_B_link.csv" in said and "--follow-links" in said
     assert "walk_B" not in out.read_text()
+
+
+def test_a_dotdot_after_a_linked_folder_is_judged_where_the_system_goes(tmp_path):
+    """'notes.csv -> shared/../walk.csv' with 'shared -> ../patientB/walks': the system follows the folder link
+    before the '..' and opens patient B's walk; the hop-by-hop rule dropped 'shared/..' as text and read it as
+    inside (review-C s43). And the other way round: a '..' after a folder link that stays inside reaches a file
+    inside, which must still be read."""
+    from imu_gait.batch import find_recordings, link_leaves
+
+    (tmp_path / "patientB" / "walks").mkdir(parents=True)
+    (tmp_path / "patientB" / "walk.csv").write_text("t,ax,ay,az\n0,0,0,9.8\n")
+    top = tmp_path / "patientA"
+    top.mkdir()
+    (top / "shared").symlink_to("../patientB/walks")
+    (top / "sneaky.csv").symlink_to("shared/../walk.csv")
+    assert os.path.realpath(top / "sneaky.csv") == str((tmp_path / "patientB" / "walk.csv").resolve())
+    assert link_leaves(top / "sneaky.csv", top) == (tmp_path / "patientB" / "walk.csv").resolve()
+    left: list = []
+    assert find_recordings([top], recursive=True, left_links=left) == []
+    assert sorted(p.name for p, _ in left) == ["shared", "sneaky.csv"]
+    # inside: top/raw/walk.csv reached as dl/../../raw/walk.csv with dl -> deep/d2 (the system: deep/d2/../../raw)
+    (top / "raw").mkdir()
+    (top / "raw" / "walk.csv").write_text("t,ax,ay,az\n0,0,0,9.8\n")
+    (top / "deep" / "d2").mkdir(parents=True)
+    (top / "dl").symlink_to("deep/d2")
+    (top / "dotdot.csv").symlink_to("dl/../../raw/walk.csv")
+    assert os.path.realpath(top / "dotdot.csv") == str((top / "raw" / "walk.csv").resolve())
+    assert link_leaves(top / "dotdot.csv", top) is None
