@@ -68,9 +68,7 @@ pace_too_fast           stride CV less 1 standard error of its 60-s     stride C
                         estimate ≥ max(1.5 b, b +1 point) OR (step
                         regularity ≤ b −0.10 AND the symmetry index
                         down by less than 0.10 and than half of
-                        that drop, i.e. not asymmetry; not where the
-                        cadence is ≥ 5 % under the baseline's: a
-                        slower pace reads less regular by itself)
+                        that drop, i.e. not asymmetry)
 pelvic_instability      drop ROM ≥ b +1.5° OR L/R drop difference ≥     L/R difference > 2° (band 1°) —
                         max(2°, b +1.5°)                               also where b's L/R difference is
                                                                        ≥ 2° (not on a one-sided signal)
@@ -1384,9 +1382,6 @@ def evaluate_flags(steps: pd.DataFrame, *, treadmill: bool = False, belt_speed_m
     step_series, base = _step_series(st, cfg, baseline_s, notes, fixed_baselines or {}, (turning, steady), cols,
                                      off_trunk=off_trunk, roll=roll, asymmetry_blind_gaits=asymmetry_blind_gaits)
     grid = _to_grid(cols, step_series, base, cfg)
-    # the gait's own baseline cadence, before a same-belt / same-pace stretch replaces it on some rows: the step
-    # regularity is judged against the gait's baseline, and so must its pace be (_build_rules, pace_too_fast)
-    grid["cadence_spm_gait_ref"] = grid["cadence_spm_baseline"].copy()
     gait_first_s = _gait_first_step_s(cols, fixed_baselines or {})
     baseline_belt = _baseline_belt(grid, gait_first_s, sched)
     baseline_belt_lo, baseline_belt_hi = _baseline_belt_span(grid, gait_first_s, sched)
@@ -2346,18 +2341,6 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
     # regularity did, and by less than 0.1 (neutral where not measured). (The 0.1 alone let a regular walk
     # with 4.5–5.5 % step-time asymmetry through — stride regularity dips a little too, so symmetry fell
     # 0.075–0.11 against step regularity's 0.10–0.12 — as 'pace too fast' beside its asymmetry flag: review.)
-    # Step regularity (on the unfiltered vertical acceleration) also reads lower at a slower pace by itself: the
-    # heel-strike's short jolt grows beside a smaller bounce, and the normal 1–2 % step-time variation moves it by a
-    # good part of its width (synthetic desk walker, 2 % variation: 0.85 at 76 spm / 1.2 cm against 0.97 at 92 spm /
-    # 2.2 cm — a pad set slower after a stop read 'Irregular steps (mild)' for the whole second walk; slow-walk audit
-    # s43). So where the cadence is ≥ PACE_BLOCK_CADENCE_FRAC below the gait's baseline's, the regularity drop is no
-    # evidence (a drop at the same or a faster pace, which reads higher by itself, still is); the stride CV judges
-    # there as everywhere. (Against the gait's own baseline cadence: a same-pace stretch rebases the cadence, not
-    # the regularity.)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        slower = grid["cadence_spm"] / grid["cadence_spm_gait_ref"] <= 1.0 - PACE_BLOCK_CADENCE_FRAC
-    reg_crit = rel_add("step_regularity", cfg.regularity_drop, -1)
-    reg_crit.thr = np.where(slower, np.nan, reg_crit.thr)
     has_sy = np.isfinite(b("symmetry")) & np.isfinite(x("symmetry"))
     reg_drop = np.maximum(b("step_regularity") - x("step_regularity"), 0.0)
     sy_allow = np.minimum(cfg.symmetry_drop, np.where(np.isfinite(reg_drop), cfg.symmetry_share * reg_drop,
@@ -2371,7 +2354,7 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
         "pace_too_fast",
         _Group("or", [_Crit("stride_time_cv_pct", x("stride_time_cv_lcb_pct"), cv_b + cv_exc, cv_exc, +1, cv_b,
                             shown=x("stride_time_cv_pct")),
-                      _Group("and", [reg_crit, not_asym])]),
+                      _Group("and", [rel_add("step_regularity", cfg.regularity_drop, -1), not_asym])]),
         _Group("or", [absol("stride_time_cv_pct", cfg.cv_abs_pct, cfg.cv_abs_band_pct, +1)]),
         has("stride_time_cv_pct") | has("step_regularity"), H, HA, "max"))
     # pelvic instability: drop ROM + 1.5° or L/R difference > max(2°, baseline + 1.5°)
