@@ -2869,6 +2869,11 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
         elif onset is not None:
             cause = FATIGUE_AT_ONCE_CAUSE.format(at=_mmss(onset - o))
             advice = FATIGUE_AT_ONCE_ADVICE
+            if ctx.get("walking_aid") in ("rollator", "desk"):
+                # (hands on the grips or the keyboard: a phone is not what changed)
+                cause = cause.replace("the ground, a load you carried or reading a phone as you walk",
+                                      "the ground or a load you carried")
+                advice = advice.replace(", picked something up or took out your phone", " or picked something up")
             drifted = {r[0].metric.removeprefix("fatigue_") for r in rows}
             # (not at a walking desk, where reading and typing is the point, nor with a rollator's hands on its
             # grips: those have their own words for the lean)
