@@ -356,6 +356,17 @@ def test_live_anonymise_over_the_emulated_radio_names_the_sensor_by_its_model(tm
     assert s["device"] == "Polar H10" and s["source"] == "recording" and s.get("start_time_iso") is None
 
 
+def _compare_plain_and_anonymised(walks, tmp_path, capsys):
+    """``compare`` run on ``walks`` without and with --anonymise: {'plain'|'anon': (output files' bytes, captured)}."""
+    runs = {}
+    for key, extra in (("plain", []), ("anon", ["--anonymise"])):
+        out = tmp_path / key
+        out.mkdir()
+        assert main(["compare", *walks, *extra, "--out", str(out / "c.csv"), "--report", str(out / "c.html")]) == 0
+        runs[key] = (_all_output_bytes(out), capsys.readouterr())
+    return runs
+
+
 def test_compare_anonymise_names_walks_by_pseudonym_with_the_same_numbers(tmp_path, capsys):
     """compare --anonymise: the table and the page name the walks recording-001, recording-002 (in the order
     given) — not by their files, folders or dates; the console says which file each is; the numbers are the plain
@@ -367,12 +378,7 @@ def test_compare_anonymise_names_walks_by_pseudonym_with_the_same_numbers(tmp_pa
     shutil.copy(DEMO, folder / "week1.csv")
     shutil.copy(Path(__file__).parents[1] / "datasets" / "mobgap_HA001_walk1.csv", folder / "week2.csv")
     walks = [str(folder / "week1.csv"), str(folder / "week2.csv")]
-    runs = {}
-    for key, extra in (("plain", []), ("anon", ["--anonymise"])):
-        out = tmp_path / key
-        out.mkdir()
-        assert main(["compare", *walks, *extra, "--out", str(out / "c.csv"), "--report", str(out / "c.html")]) == 0
-        runs[key] = (_all_output_bytes(out), capsys.readouterr())
+    runs = _compare_plain_and_anonymised(walks, tmp_path, capsys)
     secrets = (FOLDER, "week1", "week2", "2019-08-06")
     assert _leaks(runs["plain"][0], secrets)                 # (the test can fail)
     files, captured = runs["anon"]
@@ -396,12 +402,7 @@ def test_compare_anonymise_keeps_the_file_listing_order_warning_without_the_name
     for name in ("week1", "week10", "week2"):
         (folder / f"{name}.csv").write_text(undated)
         walks.append(str(folder / f"{name}.csv"))
-    runs = {}
-    for key, extra in (("plain", []), ("anon", ["--anonymise"])):
-        out = tmp_path / key
-        out.mkdir()
-        assert main(["compare", *walks, *extra, "--out", str(out / "c.csv"), "--report", str(out / "c.html")]) == 0
-        runs[key] = (_all_output_bytes(out), capsys.readouterr())
+    runs = _compare_plain_and_anonymised(walks, tmp_path, capsys)
     assert "file listing" in runs["plain"][1].out and b"file listing" in runs["plain"][0]["c.html"]
     files, captured = runs["anon"]
     assert "file listing" in captured.out and b"file listing" in files["c.html"]
