@@ -706,6 +706,7 @@ class GaitEngine:
         self._sym_counts = [0, 0]                 # rows given so far with a symmetry, and those ≥ the centred bar
         self._implausible: list[dict[str, Any]] = []   # walks taken back as no trunk's gait (_retract_if_implausible)
         self._flat: list[dict[str, Any]] = []          # walks taken back: the trunk did not bounce (_retract_if_flat)
+        self._unalternating: list[dict[str, Any]] = []  # … no left / right alternation (_retract_if_unalternating)
         self._bout_ups: dict[int, list[np.ndarray]] = {}   # per walk: 'up' before each of its first steps
         # per walk: (contact's global sample, 'up' before it) of its latest steps, over the sitting-down check's
         # lookback and SEATED_TAIL_POSTURE_S more: the posture the walk ended in (_posture_due_at_close)
@@ -1393,7 +1394,8 @@ class GaitEngine:
         back if it had no rhythm or a still trunk, else note what the checks of its trailing steps (sat down?) and
         of a standing after it need."""
         if not (self._retract_if_aperiodic(bout, upd) or self._retract_if_implausible(bout, upd)
-                or self._retract_if_trunk_still(bout, upd) or self._retract_if_flat(bout, upd)):
+                or self._retract_if_trunk_still(bout, upd) or self._retract_if_flat(bout, upd)
+                or self._retract_if_unalternating(bout, upd)):
             self._posture_due_at_close(bout)
             self._standing_after_due_at_close(bout)
         else:
@@ -1504,7 +1506,33 @@ class GaitEngine:
                 or not np.nanmedian(bounce) < p.flat_max_bounce_cm):
             return False
         self._flat.append({"start_s": float(b["start_s"]), "end_s": float(b["end_s"]), "n_steps": int(b["n_steps"]),
-                           "bounce": float(np.nanmedian(bounce))})
+                           "bounce": float(np.nanmedian(bounce)), "gyro": self.has_gyro})
+        return self._take_back(bout, b, upd)
+
+    def _retract_if_unalternating(self, bout: int, upd: EngineUpdate) -> bool:
+        """A closed walking 'walk' of ≥ ``unalternating_min_steps`` steps, with a gyroscope on the trunk, whose trunk
+        neither rolled, twisted nor swayed from side to side (medians under ``unalternating_max_drop_deg``,
+        ``unalternating_max_twist_deg``, ``unalternating_max_sway_cm``) was rhythmic trunk pitching without a left /
+        right alternation — pushing a manual wheelchair, rocking — not walking: all its steps are taken back and the
+        summary's warnings say so (StepParams explains the rule and its evidence). True if it was."""
+        p = self.p
+        if not self.has_gyro or self.placement_kind == "off_trunk":
+            return False                          # (twist and drop need the gyroscope; a pocket turns with the thigh)
+        b = self._bout_record(bout)
+        if b is None or b["n_steps"] < p.unalternating_min_steps:
+            return False
+        drop, twist, sway, gait = self._bout_column(bout, "pelvic_drop_deg", "trunk_twist_deg", "lateral_sway_cm", "gait")
+        if (gait == "run").mean() > 0.5:
+            return False                          # (no real run with a gyroscope was there to set it)
+        half = p.unalternating_min_steps // FLAT_MEASURED_DIVISOR
+        med = {}
+        for name, v, limit in (("drop", drop, p.unalternating_max_drop_deg), ("twist", twist, p.unalternating_max_twist_deg),
+                               ("sway", sway, p.unalternating_max_sway_cm)):
+            if np.isfinite(v).sum() < half or not np.nanmedian(v) < limit:
+                return False
+            med[name] = float(np.nanmedian(v))
+        self._unalternating.append({"start_s": float(b["start_s"]), "end_s": float(b["end_s"]),
+                                    "n_steps": int(b["n_steps"]), **med})
         return self._take_back(bout, b, upd)
 
     def _take_back(self, bout: int, b: dict[str, Any], upd: EngineUpdate) -> bool:
@@ -1791,6 +1819,14 @@ class GaitEngine:
     def _same_bout(self, t_a: float, t_b: float) -> bool:
         return any(b["start_s"] <= t_a <= b["end_s"] and b["start_s"] <= t_b <= b["end_s"] for b in self._bouts)
 
+    def _with_steps(self, stretches: list[dict]) -> list[dict]:
+        """The stretches (walking backwards, side-stepping: ``start_s``, ``end_s`` or None for the end) that hold a step
+        still counted: a stretch whose walks were all taken back (wheelchair pushing, no rhythm …) is not reported
+        (audit wheel s43: 'you walked backwards … those steps are counted' over 0 steps)."""
+        kept = np.array([t for b in self._bouts for t in b["_times"]], float)
+        return [x for x in stretches
+                if ((kept >= x["start_s"] - 1e-6) & (kept <= (np.inf if x["end_s"] is None else x["end_s"]) + 1e-6)).any()]
+
     def _backward_hints(self) -> list[str]:
         t0 = self._first_t or 0.0
         return [f"From {mmss(x['start_s'] - t0)} to "
@@ -1798,13 +1834,13 @@ class GaitEngine:
                 + BACKWARD_NOTE_WORDS
                 + (" and back" if x["end_s"] is not None else "") + "): those steps are counted; their braking is "
                 "measured along the way you moved and their lean about the way you faced."
-                for x in self._backward]
+                for x in self._with_steps(self._backward)]
 
     def _side_step_hints(self) -> list[str]:
         t0 = self._first_t or 0.0
         return [f"From {mmss(x['start_s'] - t0)} to {mmss(x['end_s'] - t0)}" + SIDE_STEP_NOTE_WORDS
                 + ": those steps are counted, measured along the way you moved, and left out of the baselines and flags."
-                for x in self._side_steps]
+                for x in self._with_steps(self._side_steps)]
 
     def _turn_hints(self) -> list[str]:
         return [f"At {mmss(x['time_s'] - (self._first_t or 0.0))} the sensor was turned {abs(x['turn_deg']):.0f}° about the vertical "
@@ -2747,8 +2783,8 @@ class GaitEngine:
         summary["sensor_hints"] = ([str(h) for h in (timeline.attrs.get("sensor_hints") or [])] + self._turn_hints() + self._backward_hints()
                                    + self._side_step_hints() + self._move_hints() + self._sag_hints())
         summary["sensor_turns"] = [dict(x) for x in self._sensor_turns]
-        summary["backward_walking"] = [dict(x) for x in self._backward]     # reversals of the forward axis in a walk
-        summary["side_stepping"] = [dict(x) for x in self._side_steps]      # in-walk ~90° turns undone: side-steps
+        summary["backward_walking"] = [dict(x) for x in self._with_steps(self._backward)]  # reversals of the forward axis in a walk
+        summary["side_stepping"] = [dict(x) for x in self._with_steps(self._side_steps)]   # in-walk ~90° turns undone: side-steps
         summary["sensor_moves"] = [dict(x) for x in self._sensor_moves]     # tilted on the body: calibrated afresh
         # where lean_vs_standing_deg is measured from (None: no still standing just before a walk was found)
         st = self.standing
@@ -3151,9 +3187,22 @@ class GaitEngine:
                 lambda x: f"{x['n_steps']} steps, bounce {x['bounce']:.1f} cm",
                 "the trunk rose and fell under "
                 f"{self.p.flat_max_bounce_cm:.1f} cm per 'step' over {self.p.flat_min_steps}+ steps, where "
-                "a walking trunk bounces ≈ 2.5–5 cm. Pedalling (a bike, seated) looks like this, as does a "
-                "vibrating seat or floor (a car, a bus) in a recording without a gyroscope; "
-                "no steps, cadence or flags were taken from it"))
+                "a walking trunk bounces ≈ 2.5–5 cm. Pedalling (a bike, seated) looks like this, as does being "
+                "pushed in a wheelchair"
+                + (", or a vibrating seat or floor (a car, a bus) in a recording without a gyroscope"
+                   if any(not x["gyro"] for x in self._flat) else "")
+                + "; no steps, cadence or flags were taken from it"))
+        if self._unalternating:
+            warnings.append(_left_out_warning(
+                self._unalternating, "rhythmic trunk pitching without left / right alternation", self._first_t or 0.0,
+                lambda x: f"{x['n_steps']} 'steps', pelvic drop {x['drop']:.1f}°, twist {x['twist']:.1f}°, "
+                          f"sway {x['sway']:.1f} cm",
+                "the trunk rocked to a rhythm but did not roll, twist or sway from one side to the other (medians under "
+                f"{self.p.unalternating_max_drop_deg:.1f}°, {self.p.unalternating_max_twist_deg:.0f}° and "
+                f"{self.p.unalternating_max_sway_cm:.0f} cm over {self.p.unalternating_min_steps}+ 'steps'), where "
+                "walking alternates feet (every real walk rolled the pelvis ≥ 1.5° per step; a walking trunk twists "
+                "8–15° and sways 3–7 cm). Pushing a manual wheelchair "
+                "(both arms together) or rocking looks like this: no steps, cadence or flags were taken from it"))
         if self._calib is None and len(steps):
             warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "
                             "reference were estimated from the short walks together; lean and braking are less certain")
@@ -3793,8 +3842,9 @@ def analyze(recording: Recording, *, belt_speed_mps: float | None = None, inclin
             progress(stop / n)
     res = eng.finish(clock=recording_clock(meta))
     if rec.has_gyro and len(res.steps):
-        mismatch, note, pitch_only = gyro_mapping_verdict(rec, res.steps,
-                                                          off_trunk=res.summary.get("placement_kind") == "off_trunk")
+        mismatch, note, pitch_only = gyro_mapping_verdict(
+            rec, res.steps, off_trunk=res.summary.get("placement_kind") == "off_trunk",
+            rhythmic_spans_s=[(x["start_s"], x["end_s"]) for x in eng._unalternating])
         if note is not None:            # the whole analysis again, without the gyroscope
             res = analyze(replace(rec, gyro_rads=None, warnings=[*rec.warnings, note]),
                           belt_speed_mps=belt_speed_mps, incline_pct=incline_pct, treadmill=treadmill,
@@ -3872,20 +3922,26 @@ GYRO_PITCH_ONLY_NOTE = ("the gyroscope's column mapping could be checked only in
                         "recording lets imu_gait check them)")
 
 
-def gyro_mapping_verdict(rec: Recording, steps: pd.DataFrame, *,
-                         off_trunk: bool = False) -> tuple[float, str | None, bool]:
+def gyro_mapping_verdict(rec: Recording, steps: pd.DataFrame, *, off_trunk: bool = False,
+                         rhythmic_spans_s: Sequence[tuple[float, float]] = ()) -> tuple[float, str | None, bool]:
     """(``gyro_axis_mismatch`` for the summary — rounded, NaN when not judged —, the note to give
     when the gyroscope is to be left out, else None, and whether only the pitch axis could be judged:
     :attr:`~.dsp.gyro_check.GyroAxisCheck.pitch_axis_only`) for a validated recording with a gyro and the
     steps found with it (their walking stretches, and the time away from them, are where it is judged:
     :mod:`.dsp.gyro_check`). off_trunk: the sensor is not on the trunk (a pocket): its rotations do not
-    have the trunk's rhythm, which is then not judged."""
+    have the trunk's rhythm, which is then not judged. rhythmic_spans_s: stretches of rhythmic motion taken back as
+    not walking (wheelchair pushing: GaitEngine._retract_if_unalternating), not judged as tilting either — the
+    chair's surge at each push tilts the accelerometer's 'up' as the trunk's pitch does not (a push then a walk read
+    mismatch 0.65 and lost the gyroscope, and with it the check that had taken the pushes back: audit wheel s43)."""
     t = steps["time_s"].to_numpy(float)
     walk = steps["gait"].to_numpy() == "walk" if "gait" in steps else np.ones(t.size, bool)
     # tilting is judged away from all gait, running included: each bout's first and last contact
     bout = steps["bout"].to_numpy()
     change = bout[1:] != bout[:-1]
     bouts = np.column_stack([t[np.r_[True, change]], t[np.r_[change, True]]])
+    if len(rhythmic_spans_s):
+        bouts = np.vstack([bouts, np.asarray(rhythmic_spans_s, float).reshape(-1, 2)])
+        bouts = bouts[np.argsort(bouts[:, 0], kind="stable")]
     check = gyro_axis_mismatch(rec.time_s, rec.acc_mps2, rec.gyro_rads, rec.sample_rate_hz, walking_spans_s(steps),
                                bouts, None if off_trunk else t[walk])
     if not check.judged:

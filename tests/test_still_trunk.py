@@ -20,9 +20,10 @@ from imu_gait.recording import Recording
 from imu_gait.synthetic import synthesize_walk
 
 # (the flat-trunk check is off too: standing on a vibrating floor the trunk does not bounce either, and from 4 of
-# these 9 signals it takes back part of what this rule does — here the still-trunk rule is under test)
+# these 9 signals it takes back part of what this rule does — here the still-trunk rule is under test; so is the
+# no-alternation check, which takes back the long ones: the trunk does not roll, twist or sway either)
 NO_CHECK = StepParams(still_trunk_max_twist_deg=-math.inf, still_trunk_max_drop_deg=-math.inf,
-                      flat_max_bounce_cm=-math.inf)
+                      flat_max_bounce_cm=-math.inf, unalternating_max_drop_deg=-math.inf)
 
 
 def _vibration(n: int, rms_mps2: float, band_hz: tuple[float, float] | None, seed: int) -> np.ndarray:

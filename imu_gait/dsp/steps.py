@@ -239,6 +239,20 @@ class StepParams:
     # ≥ flat_min_steps steps with a median bounce under flat_max_bounce_cm is taken back whole, and a note says so.
     flat_max_bounce_cm: float = 0.4
     flat_min_steps: int = 16
+    # A long 'walk' whose trunk pitches to a rhythm without alternating left and right (applied by the engine when
+    # it closes, with a gyroscope on the trunk): a manual wheelchair user's pushes (both arms together, the trunk
+    # pitching 5–20° fore-aft at 0.7–0.9 pushes a second) read as 42–54 'steps' a minute, and the trunk bounces
+    # 1–3 cm with them (past the flat-trunk bar), but it hardly rolls, twists or sways: synthetic pushing (0.7–0.9 Hz,
+    # 5–20° pitch, audit wheel s43) median pelvic drop 0.11–0.32°, twist 0.76–1.02°, sway 0.37–1.34 cm. Walking
+    # rolls the pelvis every step: of the real walks of ≥ 16 steps with a gyroscope (IPOL, Mobilise-D) the least
+    # median drop is 4.2°, of every real walk of ≥ 6 steps 1.5° (still_trunk_*), synthetic walking-desk and rollator
+    # walks 2.0° and 1.9° (twist 3.0° / 3.2°, sway 1.5 cm), a handrail-guarded walk 1.5° (twist 1.5°), and a synthetic
+    # shuffle built with 1° of drop, 1° of twist and 1 cm of sway reads 1.0°. A walk of ≥ unalternating_min_steps
+    # steps, walking, with all three medians under these bars is taken back whole, and a note says so.
+    unalternating_max_drop_deg: float = 0.6
+    unalternating_max_twist_deg: float = 2.0
+    unalternating_max_sway_cm: float = 2.0
+    unalternating_min_steps: int = 16
 
     def __post_init__(self) -> None:
         # a string or None went in without a word and failed deep in the detector as a numpy ufunc error
