@@ -1823,6 +1823,8 @@ class GaitEngine:
         """The stretches (walking backwards, side-stepping: ``start_s``, ``end_s`` or None for the end) that hold a step
         still counted: a stretch whose walks were all taken back (wheelchair pushing, no rhythm …) is not reported
         (audit wheel s43: 'you walked backwards … those steps are counted' over 0 steps)."""
+        if not stretches:
+            return []                             # (the live status asks every update: no walk's times gathered)
         kept = np.array([t for b in self._bouts for t in b["_times"]], float)
         return [x for x in stretches
                 if ((kept >= x["start_s"] - 1e-6) & (kept <= (np.inf if x["end_s"] is None else x["end_s"]) + 1e-6)).any()]
