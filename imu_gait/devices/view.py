@@ -107,29 +107,36 @@ STATUS_INDENT = "    "
 
 def wrap_status(line: str, width: int = PLAIN_WIDTH) -> list[str]:
     """A status line ``<clock> <field> …`` as lines of at most ``width`` characters where it can be (a field is
-    never cut): the fields go on over lines starting with :data:`STATUS_INDENT`, about as long as each other (the
-    default line at its widest is ~100 characters: two lines of ~70 and ~30, not a last line of one field). Read
-    back, ``" ".join(l.strip() for l in lines)`` is the line."""
+    never cut): the fields go on over lines starting with :data:`STATUS_INDENT`, as few lines as ``width`` allows
+    and about as long as each other (the default line at its widest, ~100 characters, as two of ~50 — not a last
+    line of one field; every field, ~200, as three of ~70). Read back, ``" ".join(l.strip() for l in lines)`` is
+    the line."""
     if len(line) <= width:
         return [line]
     words = line.split(" ")
-    n_lines = 2
-    while True:
-        # fill each line up to an even share of the text (plus one word's slack), never past ``width``
-        share = min(width, max(len(line) // n_lines + 1, max(len(w) for w in words) + len(STATUS_INDENT)))
+
+    def fill(share: int) -> list[str]:
         out: list[str] = []
         cur = ""
         for w in words:
             cand = w if not cur else f"{cur} {w}"
-            if cur and len(cand) > share and len(out) < n_lines - 1:
+            if cur and len(cand) > share:
                 out.append(cur)
                 cur = STATUS_INDENT + w
             else:
                 cur = cand
         out.append(cur)
-        if all(len(o) <= width for o in out) or n_lines >= len(words):
+        return out
+
+    fewest = len(fill(width))
+    # the narrowest fill that still needs no more lines than the widest: lines of even length. (An earlier
+    # version capped the line count and let the last line take the rest, so a 200-character line came out as
+    # one field a line.)
+    for share in range(len(line) // fewest, width):
+        out = fill(share)
+        if len(out) <= fewest:
             return out
-        n_lines += 1
+    return fill(width)
 
 
 #: the closed span in an engine flag message: "… from 4:19 to 4:41 (22 s): …"
