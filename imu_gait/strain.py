@@ -55,7 +55,9 @@ trunk_twist_guarding    twist ≤ b −40 % (not when handrail explains)    —
 forward_lean            lean ≥ b +5°                                    lean > 10° held 5 s (band 5°): vs
                                                                        standing (lean_vs_standing_deg) where
                                                                        there is a reference, else vs the
-                                                                       first steady steps
+                                                                       first steady steps — also where b
+                                                                       itself leans > 10° vs standing (a
+                                                                       load or a hunch from the start)
 handrail_gripping       twist ≤ b −40 % AND sway ≤ b −20 % AND cadence  —
                         within ±3 % [off a treadmill also VO or impact
                         ≤ b −10 %]; no gyro, on a treadmill: sway ≤ b
@@ -2293,12 +2295,23 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
     # baseline is incline_effort's to tell
     hill_deg = (np.degrees(np.arctan(np.clip(np.nan_to_num(np.asarray(incline_now, float) * np.ones(n), nan=0.0),
                                              0.0, None) / 100.0)) if treadmill and incline_now is not None else np.zeros(n))
+    # A walk that leaned past the limit against standing from its first minutes (a backpack or a phone from the
+    # start, a hunch the walker set off with) has that lean in its baseline: compared with it, the lean stays
+    # invisible however long it lasts (carry audit s43: 12° further than standing, worn all along, raised nothing;
+    # the same lean in a 50-s walk, no baseline, was flagged). There the limit against standing judges instead, as
+    # asymmetry's does for a limp from the first step. 'Already in the baseline' is the lean against standing less
+    # its rise since the baseline (forward_lean_deg − its baseline, the upright-part baseline after a hill start),
+    # read in the row's own sensor position; rows without a standing keep the relative rule. Since the baseline
+    # itself is past the limit, any rise the relative rule would flag (≥ 5°) is past it too
+    with np.errstate(invalid="ignore"):
+        lean_from_start = stood & (x("lean_vs_standing_deg") - (x("forward_lean_deg") - b("forward_lean_deg"))
+                                   >= cfg.lean_abs_deg + hill_deg)
     rules.append(_Rule("forward_lean",
                        _Group("and", [rel_add("forward_lean_deg", cfg.lean_rise_deg, +1)]),
                        _Group("or", [absol("lean_vs_standing_deg", cfg.lean_abs_deg + hill_deg, cfg.lean_abs_band_deg,
                                            +1, stood),
                                      absol("forward_lean_deg", cfg.lean_abs_deg, cfg.lean_abs_band_deg, +1, ~stood)]),
-                       has("forward_lean_deg"), H, cfg.hold_abs_lean_s, "min"))
+                       has("forward_lean_deg") & ~lean_from_start, H, cfg.hold_abs_lean_s, "min"))
     # handrail gripping: twist ↓ 40 %, sway ↓ 20 %, cadence within ±3 % (+ VO or impact ↓ off a treadmill)
     if np.isfinite(b("trunk_twist_deg")).any():
         items = [rel_frac("trunk_twist_deg", cfg.handrail_twist_frac, -1),
@@ -2570,7 +2583,9 @@ def _rollator_rules(rules: list[_Rule], grid: dict, cols: dict[str, np.ndarray],
                 # from the configured limit: a literal 10° found nothing with lean_abs_deg=12, review s39 L5)
                 said = _NO_BASELINE_LEAN.format(lean=cfg.lean_abs_deg)
                 notes[:] = [n.replace(said, "") if _NO_BASELINE_NOTE in n else n for n in notes]
-            r = replace(r, abs=None)
+            # … and the relative rule judges everywhere, also where a lean past the limit from the start handed
+            # the general limit the judging (_build_rules): a rollator's lean from the start is its own
+            r = replace(r, abs=None, use_rel=r.use_rel | np.isfinite(grid["forward_lean_deg_baseline"]))
         out.append(r)
     return out
 
@@ -2851,6 +2866,14 @@ def _make_flag(fid: str, ep: dict, t: np.ndarray, cfg: StrainConfig, ctx: dict) 
             # why a walk with a baseline is held to the general limit (evaluate_flags: uneven from the first step)
             parts.append(f"already {base_lr[k]:.1f}° in your first minutes (your baseline), so it is compared with "
                          "even walking rather than with them")
+    if fid == "forward_lean" and kind == "absolute" and metric == "lean_vs_standing_deg":
+        g = ctx.get("grid", {})
+        if g.get("forward_lean_deg_baseline") is not None and np.isfinite(g["forward_lean_deg_baseline"][k]):
+            # why a walk with a baseline is held to the limit against standing (_build_rules: a lean from the start)
+            already = g["lean_vs_standing_deg"][k] - (g["forward_lean_deg"][k] - g["forward_lean_deg_baseline"][k])
+            if np.isfinite(already) and np.isfinite(thr) and already >= thr:
+                parts.append(f"already {already:.1f}° further forward than standing in your first minutes (your "
+                             "baseline), so it is compared with standing rather than with them")
     if ctx.get("walking_aid") == "rollator" and fid == "handrail_gripping":
         title = ROLLATOR_RAIL_TITLE
     if ctx.get("walking_aid") == "desk" and fid == "handrail_gripping":
