@@ -253,6 +253,14 @@ class StepParams:
     unalternating_max_twist_deg: float = 2.0
     unalternating_max_sway_cm: float = 2.0
     unalternating_min_steps: int = 16
+    # … and without a gyroscope (a phone, a Polar H10's accelerometer; on the trunk), where drop and twist are not
+    # measured, by the sway alone: the pushes' trunk hardly moves sideways (synthetic pushing 0.7–0.9 Hz, 5–20°
+    # of pitch, read without its gyroscope: median sway 0.12–0.16 cm a step, audit wheel2 s44), while without a
+    # gyroscope a walking trunk's side-to-side sway reads larger than with one (its roll tips gravity into the
+    # side-to-side axis): the real walks of ≥ 16 steps on the trunk with their gyroscopes dropped (IPOL, Mobilise-D,
+    # Oxford neck pouches; 78 walks) read ≥ 1.87 cm, synthetic shuffles, rollator and walking-desk walks ≥ 1.75 cm.
+    # A walk of ≥ unalternating_min_steps steps, walking, with a median sway under this bar is taken back whole.
+    unalternating_max_sway_no_gyro_cm: float = 0.6
 
     def __post_init__(self) -> None:
         # a string or None went in without a word and failed deep in the detector as a numpy ufunc error
