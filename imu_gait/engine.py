@@ -2961,10 +2961,18 @@ class GaitEngine:
             # a very slow walk (a patient with a frame, ~45 steps/min and a 1-cm bounce) also ends here: the
             # detector's steps are 0.25–1.4 s, and near that bound it finds the walk or not by chance — say so
             # rather than only 'standing?' (found by review)
-            warnings.append("no walking found: no run of at least "
-                            f"{self.p.min_bout_steps} steady steps (standing, sitting or fidgeting only? A very slow "
-                            f"walk — under about {60.0 / self.p.max_step_s:.0f} steps a minute, or shuffling with "
-                            "barely any up-and-down — is not detected either)")
+            if self._unalternating:
+                # all that looked like steps was rhythmic pitching without alternation: say so plainly, not
+                # 'standing, sitting or fidgeting only?' — a wheelchair user was told to check the wear (audit wheel2 s44)
+                n = sum(x["n_steps"] for x in self._unalternating)
+                warnings.append(f"{NO_WALKING_PUSHING} ({n} pushes or rocks, where the trunk pitched to a rhythm "
+                                "without swaying from side to side) and not counted as walking: there are no steps, "
+                                "cadence or flags from it (see the note on it below)")
+            else:
+                warnings.append("no walking found: no run of at least "
+                                f"{self.p.min_bout_steps} steady steps (standing, sitting or fidgeting only? A very slow "
+                                f"walk — under about {60.0 / self.p.max_step_s:.0f} steps a minute, or shuffling with "
+                                "barely any up-and-down — is not detected either)")
         else:
             # one numpy pass over all metric columns (pandas per-column quantiles cost ~10 ms); twist and
             # sway from the strides that do not turn (a turn bends the path, not the trunk)
@@ -3490,6 +3498,11 @@ def _medians(m: np.ndarray, keys: Sequence[str], *, with_iqr: bool = False) -> d
         if with_iqr:
             out[k + "_iqr"] = [float(q[0, j]), float(q[2, j])] if n_ok[j] >= 4 else None
     return out
+
+
+#: the summary's warning when no step is left because every 'walk' was rhythmic pushing or rocking (the reports' 'No
+#: walking found' section says so instead of asking whether the sensor was worn while walking)
+NO_WALKING_PUSHING = "no walking found: rhythmic pushing (a manual wheelchair) or rocking was found"
 
 
 def _left_out_warning(stretches: list[dict[str, Any]], motion: str, t0: float,

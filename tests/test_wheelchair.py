@@ -223,3 +223,34 @@ def test_pushing_through_the_live_path_is_taken_back_as_offline(gyro):
     assert (offline.steps["time_s"] < 69.0).sum() == 0 and len(offline.steps) >= 90
     assert ([w for w in live.result.warnings if "alternation" in w]
             == [w for w in offline.warnings if "alternation" in w] != [])
+
+
+@pytest.mark.parametrize("gyro", [True, False])
+def test_a_recording_of_pushing_only_says_so_not_to_check_the_wear(gyro):
+    """Truth: 2 min of pushing, nothing else. Before: 'no walking found: … (standing, sitting or fidgeting only? …)'
+    and reports asking whether the sensor was worn on the trunk while walking — a wheelchair user told to check
+    the wear. Tolerance: the warning and both reports say rhythmic pushing was found and not counted, and do not
+    ask about the wear or suggest standing or fidgeting."""
+    from imu_gait.report import render_html, render_text
+
+    rec = _push(120.0, 0.8, 10.0)
+    res = imu_gait.analyze(rec if gyro else _acc_only(rec))
+    assert len(res.steps) == 0
+    first = [w for w in res.warnings if w.lower().startswith("no walking found")]
+    assert len(first) == 1 and "rhythmic pushing" in first[0] and "not counted" in first[0], first
+    assert "fidgeting" not in first[0]
+    text, page = " ".join(render_text(res, width=200).split()), render_html(res)
+    for out in (text, page):
+        assert "Rhythmic pushing (a manual wheelchair) or rocking was found" in out
+        assert "worn on the trunk" not in out and "fidgeting" not in out
+
+
+def test_no_walking_in_a_still_recording_still_asks_about_the_wear():
+    """Truth: a minute sitting still, no pushing: the usual 'no walking found' words stay."""
+    from imu_gait.report import render_text
+
+    still = Recording(np.arange(0, 60.0, 1 / FS), np.tile([0.0, 0.0, G], (6000, 1))
+                      + np.random.default_rng(3).normal(0, 0.02, (6000, 3)), None, meta={"placement": "lower_back"})
+    res = imu_gait.analyze(still)
+    assert any(w.lower().startswith("no walking found: no run of at least") for w in res.warnings), res.warnings
+    assert "worn on the trunk" in " ".join(render_text(res, width=200).split())
