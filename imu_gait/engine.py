@@ -1510,14 +1510,15 @@ class GaitEngine:
         return self._take_back(bout, b, upd)
 
     def _retract_if_unalternating(self, bout: int, upd: EngineUpdate) -> bool:
-        """A closed walking 'walk' of ≥ ``unalternating_min_steps`` steps, with a gyroscope on the trunk, whose trunk
-        neither rolled, twisted nor swayed from side to side (medians under ``unalternating_max_drop_deg``,
-        ``unalternating_max_twist_deg``, ``unalternating_max_sway_cm``) was rhythmic trunk pitching without a left /
+        """A closed walking 'walk' of ≥ ``unalternating_min_steps`` steps, on the trunk, whose trunk neither rolled,
+        twisted nor swayed from side to side (with a gyroscope: medians under ``unalternating_max_drop_deg``,
+        ``unalternating_max_twist_deg``, ``unalternating_max_sway_cm``; without one, where drop and twist are not
+        measured: median sway under ``unalternating_max_sway_no_gyro_cm``) was rhythmic trunk pitching without a left /
         right alternation — pushing a manual wheelchair, rocking — not walking: all its steps are taken back and the
         summary's warnings say so (StepParams explains the rule and its evidence). True if it was."""
         p = self.p
-        if not self.has_gyro or self.placement_kind == "off_trunk":
-            return False                          # (twist and drop need the gyroscope; a pocket turns with the thigh)
+        if self.placement_kind == "off_trunk":
+            return False                          # (a pocket turns and sways with the thigh)
         b = self._bout_record(bout)
         if b is None or b["n_steps"] < p.unalternating_min_steps:
             return False
@@ -1526,8 +1527,11 @@ class GaitEngine:
             return False                          # (no real run with a gyroscope was there to set it)
         half = p.unalternating_min_steps // FLAT_MEASURED_DIVISOR
         med = {}
-        for name, v, limit in (("drop", drop, p.unalternating_max_drop_deg), ("twist", twist, p.unalternating_max_twist_deg),
-                               ("sway", sway, p.unalternating_max_sway_cm)):
+        # twist and drop need the gyroscope; without one the sway alone judges, against its own bar
+        checks = ((("drop", drop, p.unalternating_max_drop_deg), ("twist", twist, p.unalternating_max_twist_deg),
+                   ("sway", sway, p.unalternating_max_sway_cm)) if self.has_gyro
+                  else (("sway", sway, p.unalternating_max_sway_no_gyro_cm),))
+        for name, v, limit in checks:
             if np.isfinite(v).sum() < half or not np.nanmedian(v) < limit:
                 return False
             med[name] = float(np.nanmedian(v))
@@ -2957,10 +2961,18 @@ class GaitEngine:
             # a very slow walk (a patient with a frame, ~45 steps/min and a 1-cm bounce) also ends here: the
             # detector's steps are 0.25–1.4 s, and near that bound it finds the walk or not by chance — say so
             # rather than only 'standing?' (found by review)
-            warnings.append("no walking found: no run of at least "
-                            f"{self.p.min_bout_steps} steady steps (standing, sitting or fidgeting only? A very slow "
-                            f"walk — under about {60.0 / self.p.max_step_s:.0f} steps a minute, or shuffling with "
-                            "barely any up-and-down — is not detected either)")
+            if self._unalternating:
+                # all that looked like steps was rhythmic pitching without alternation: say so plainly, not
+                # 'standing, sitting or fidgeting only?' — a wheelchair user was told to check the wear (audit wheel2 s44)
+                n = sum(x["n_steps"] for x in self._unalternating)
+                warnings.append(f"{NO_WALKING_PUSHING} ({n} pushes or rocks, where the trunk pitched to a rhythm "
+                                "without swaying from side to side) and not counted as walking: there are no steps, "
+                                "cadence or flags from it (see the note on it below)")
+            else:
+                warnings.append("no walking found: no run of at least "
+                                f"{self.p.min_bout_steps} steady steps (standing, sitting or fidgeting only? A very slow "
+                                f"walk — under about {60.0 / self.p.max_step_s:.0f} steps a minute, or shuffling with "
+                                "barely any up-and-down — is not detected either)")
         else:
             # one numpy pass over all metric columns (pandas per-column quantiles cost ~10 ms); twist and
             # sway from the strides that do not turn (a turn bends the path, not the trunk)
@@ -3197,13 +3209,17 @@ class GaitEngine:
         if self._unalternating:
             warnings.append(_left_out_warning(
                 self._unalternating, "rhythmic trunk pitching without left / right alternation", self._first_t or 0.0,
-                lambda x: f"{x['n_steps']} 'steps', pelvic drop {x['drop']:.1f}°, twist {x['twist']:.1f}°, "
-                          f"sway {x['sway']:.1f} cm",
-                "the trunk rocked to a rhythm but did not roll, twist or sway from one side to the other (medians under "
-                f"{self.p.unalternating_max_drop_deg:.1f}°, {self.p.unalternating_max_twist_deg:.0f}° and "
-                f"{self.p.unalternating_max_sway_cm:.0f} cm over {self.p.unalternating_min_steps}+ 'steps'), where "
-                "walking alternates feet (every real walk rolled the pelvis ≥ 1.5° per step; a walking trunk twists "
-                "8–15° and sways 3–7 cm). Pushing a manual wheelchair "
+                lambda x: (f"{x['n_steps']} 'steps', pelvic drop {x['drop']:.1f}°, twist {x['twist']:.1f}°, "
+                           f"sway {x['sway']:.1f} cm" if "drop" in x else f"{x['n_steps']} 'steps', sway {x['sway']:.1f} cm"),
+                ("the trunk rocked to a rhythm but did not roll, twist or sway from one side to the other (medians under "
+                 f"{self.p.unalternating_max_drop_deg:.1f}°, {self.p.unalternating_max_twist_deg:.0f}° and "
+                 f"{self.p.unalternating_max_sway_cm:.0f} cm over {self.p.unalternating_min_steps}+ 'steps'), where "
+                 "walking alternates feet (every real walk rolled the pelvis ≥ 1.5° per step; a walking trunk twists "
+                 "8–15° and sways 3–7 cm)" if self.has_gyro else
+                 "the trunk rocked to a rhythm but hardly swayed from one side to the other (median under "
+                 f"{self.p.unalternating_max_sway_no_gyro_cm:.1f} cm over {self.p.unalternating_min_steps}+ 'steps', "
+                 "judged without a gyroscope), where walking alternates feet (a walking trunk sways 3–7 cm)")
+                + ". Pushing a manual wheelchair "
                 "(both arms together) or rocking looks like this: no steps, cadence or flags were taken from it"))
         if self._calib is None and len(steps):
             warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "
@@ -3482,6 +3498,11 @@ def _medians(m: np.ndarray, keys: Sequence[str], *, with_iqr: bool = False) -> d
         if with_iqr:
             out[k + "_iqr"] = [float(q[0, j]), float(q[2, j])] if n_ok[j] >= 4 else None
     return out
+
+
+#: the summary's warning when no step is left because every 'walk' was rhythmic pushing or rocking (the reports' 'No
+#: walking found' section says so instead of asking whether the sensor was worn while walking)
+NO_WALKING_PUSHING = "no walking found: rhythmic pushing (a manual wheelchair) or rocking was found"
 
 
 def _left_out_warning(stretches: list[dict[str, Any]], motion: str, t0: float,

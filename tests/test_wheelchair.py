@@ -91,28 +91,75 @@ def test_walks_that_alternate_little_keep_their_steps(kw):
     assert not any("alternation" in w for w in res.warnings), res.warnings
 
 
-def test_without_a_gyroscope_pushing_is_left_alone():
-    """Twist and drop need the gyroscope: without one the check does not judge (its 'steps' stay, as before)."""
-    rec = _push(120.0, 0.8, 10.0)
-    res = imu_gait.analyze(Recording(rec.time_s, rec.acc_mps2, None, meta={"placement": "lower_back"}))
+def _acc_only(rec: Recording) -> Recording:
+    return Recording(rec.time_s, rec.acc_mps2, None, meta=dict(rec.meta))
+
+
+@pytest.mark.parametrize("push_hz,pitch_deg", [(0.7, 10.0), (0.8, 6.0), (0.8, 20.0), (0.9, 10.0)])
+def test_without_a_gyroscope_pushing_is_not_walking_either(push_hz, pitch_deg):
+    """A phone or a Polar H10 has no gyroscope: twist and drop are not measured, and the sway alone judges (median
+    under StepParams.unalternating_max_sway_no_gyro_cm, 0.6 cm). Truth: 2 min of pushing, no step. Before: 84–108
+    'steps', one walk (sway read 0.12–0.16 cm). Tolerance: no step, no flag, one warning naming the pitching without
+    alternation, judged without a gyroscope."""
+    res = imu_gait.analyze(_acc_only(_push(120.0, push_hz, pitch_deg)))
+    assert len(res.steps) == 0 and res.flags == [], (len(res.steps), [f.id for f in res.flags])
+    note = [w for w in res.warnings if "without left / right alternation" in w]
+    assert len(note) == 1 and "wheelchair" in note[0] and "without a gyroscope" in note[0], res.warnings
+
+
+@pytest.mark.parametrize("kw", [
+    dict(cadence_spm=70, bounce_cm=1.0, twist_deg=2.0, sway_cm=1.5, drop_deg=1.0, speed_mps=0.3),   # slow shuffle
+    dict(cadence_spm=60, bounce_cm=0.8, twist_deg=1.0, sway_cm=1.0, drop_deg=1.0, speed_mps=0.2),   # slower still
+    dict(cadence_spm=90, bounce_cm=1.5, twist_deg=1.0, sway_cm=1.0, drop_deg=1.5, speed_mps=0.5),
+    dict(cadence_spm=110, twist_deg=3.0, sway_cm=1.5, drop_deg=2.0, bounce_cm=1.5, speed_mps=0.6),  # a rollator's
+])
+def test_without_a_gyroscope_walks_that_alternate_little_keep_their_steps(kw):
+    """Truth: the shuffles and the rollator walk the gyroscope rule keeps, read without their gyroscope: sway ≥ 1.75 cm
+    (the roll tips gravity into the side-to-side axis), far above the 0.6-cm bar. Tolerance: every step kept (as with
+    the check off) and no such warning."""
+    rec = _acc_only(synthesize_walk(90.0, FS, **kw)[0])
+    res = imu_gait.analyze(rec)
+    off = imu_gait.analyze(rec, params=StepParams(unalternating_max_sway_no_gyro_cm=-math.inf))
+    assert len(res.steps) == len(off.steps) >= 60, (len(res.steps), len(off.steps))
     assert not any("alternation" in w for w in res.warnings), res.warnings
+
+
+@pytest.mark.parametrize("name", ["mobgap_HA001_daily", "mobgap_HA002_daily", "oxford_Samsung_Carmelo_Hard_NeckPouch_2"])
+def test_without_a_gyroscope_real_walks_keep_every_step(name):
+    """Truth: real walks on the trunk (lower back, a neck pouch), their gyroscope dropped; the least median sway of
+    the 78 real walks of 16+ steps read so (benchmarks/refdata.py) is 1.87 cm. Tolerance: the same steps as with the
+    check off, to the sample, and no such warning — placement declared or not."""
+    from pathlib import Path
+    rec = imu_gait.read(Path(__file__).resolve().parent.parent / "datasets" / f"{name}.csv")
+    rec = Recording(rec.time_s, rec.acc_mps2, None, meta=dict(rec.meta))
+    off = imu_gait.analyze(rec, params=StepParams(unalternating_max_sway_no_gyro_cm=-math.inf))
+    assert off.steps["bout"].value_counts().max() >= 16           # (a walk long enough to be judged)
+    for placement in (None, "chest" if "NeckPouch" in name else "lower_back"):
+        res = imu_gait.analyze(rec, placement=placement)
+        pd.testing.assert_series_equal(res.steps["time_s"], off.steps["time_s"])
+        assert not any("alternation" in w for w in res.warnings), res.warnings
 
 
 def test_pushing_live_equals_offline():
     """Fed in chunks as live, the engine reports the pushes' 'steps', takes them back when the 'walk' closes, and
-    ends with the offline steps and warnings."""
-    rec = _join(_push(60.0, 0.8, 10.0), synthesize_walk(60.0, FS, seed=5)[0])
-    offline = imu_gait.analyze(rec)
-    for chunk in (7, 1000):
-        eng = GaitEngine(rec.sample_rate_hz, has_gyro=True)
-        retracted = 0
-        for i in range(0, rec.n_samples, chunk):
-            retracted += len(eng.feed(rec.time_s[i:i + chunk], rec.acc_mps2[i:i + chunk],
-                                      rec.gyro_rads[i:i + chunk]).retracted)
-        assert retracted >= 30, chunk
-        res = eng.finish()
-        pd.testing.assert_frame_equal(res.steps, offline.steps, check_exact=True)
-        assert [w for w in res.warnings if "alternation" in w] == [w for w in offline.warnings if "alternation" in w]
+    ends with the offline steps and warnings — with a gyroscope and without one. Truth: 60 s of pushing, then a
+    60-s walk (~100 contacts): no step before 59 s, ≥ 90 after."""
+    both = _join(_push(60.0, 0.8, 10.0), synthesize_walk(60.0, FS, seed=5)[0])
+    for rec in (both, _acc_only(both)):
+        offline = imu_gait.analyze(rec)
+        t = offline.steps["time_s"]
+        assert (t > 60.0).sum() >= 90 and (t < 59.0).sum() == 0, (rec.has_gyro, t.to_numpy())
+        for chunk in (7, 1000):
+            eng = GaitEngine(rec.sample_rate_hz, has_gyro=rec.has_gyro)
+            retracted = 0
+            for i in range(0, rec.n_samples, chunk):
+                retracted += len(eng.feed(rec.time_s[i:i + chunk], rec.acc_mps2[i:i + chunk],
+                                          None if rec.gyro_rads is None else rec.gyro_rads[i:i + chunk]).retracted)
+            assert retracted >= 30, chunk
+            res = eng.finish()
+            pd.testing.assert_frame_equal(res.steps, offline.steps, check_exact=True)
+            assert ([w for w in res.warnings if "alternation" in w]
+                    == [w for w in offline.warnings if "alternation" in w] != [])
 
 
 def test_no_backward_walking_is_reported_over_steps_taken_back():
@@ -139,3 +186,98 @@ def test_the_flat_trunk_note_names_no_missing_gyroscope_when_there_was_one():
         assert len(note) == 1, res.warnings
         assert ("without a gyroscope" in note[0]) is (not gyro), note[0]
         assert "wheelchair" in note[0]
+
+
+@pytest.mark.parametrize("gyro", [True, False])
+def test_pushing_through_the_live_path_is_taken_back_as_offline(gyro):
+    """The live session (a replay through monitor(), as a sensor streams) shows the pushes as steps while they last
+    and drops them when the 'walk' closes: its step count falls to 0 within a few seconds of the pushing's end, and
+    it ends with the offline steps and warning. Truth: 60 s of pushing, 10 s sitting still, a 60-s walk."""
+    import asyncio
+
+    from imu_gait.devices.live import monitor
+    from imu_gait.devices.replay import ReplaySource
+
+    still = Recording(np.arange(0, 10.0, 1 / FS), np.tile([-G * math.sin(math.radians(8)), 0.0,
+                                                            G * math.cos(math.radians(8))], (1000, 1)),
+                      np.zeros((1000, 3)), meta={"placement": "lower_back"})
+    still.acc_mps2 += np.random.default_rng(9).normal(0, 0.02, still.acc_mps2.shape)
+    rec = _join(_push(60.0, 0.8, 10.0), still, synthesize_walk(60.0, FS, seed=5)[0])
+    if not gyro:
+        rec = _acc_only(rec)
+    offline = imu_gait.analyze(rec)
+    seen = []                                   # (stream time, live step count)
+
+    async def main():
+        async with monitor(ReplaySource(rec, speed=0, block_s=0.5)) as live:
+            async for _ in live:
+                st = live.status()
+                seen.append((st["elapsed_s"], st["n_steps"]))
+        return live
+
+    live = asyncio.run(asyncio.wait_for(main(), 120))
+    at, counts = np.array(seen, float).T
+    assert counts[at < 60.0].max() >= 30                         # the pushes were shown while they lasted …
+    assert (counts[(at >= 64.0) & (at < 69.0)] == 0).all()       # … and gone within 4 s of their end (3.0 s measured)
+    pd.testing.assert_series_equal(live.result.steps["time_s"], offline.steps["time_s"])
+    assert (offline.steps["time_s"] < 69.0).sum() == 0 and len(offline.steps) >= 90
+    assert ([w for w in live.result.warnings if "alternation" in w]
+            == [w for w in offline.warnings if "alternation" in w] != [])
+
+
+@pytest.mark.parametrize("gyro", [True, False])
+def test_a_recording_of_pushing_only_says_so_not_to_check_the_wear(gyro):
+    """Truth: 2 min of pushing, nothing else. Before: 'no walking found: … (standing, sitting or fidgeting only? …)'
+    and reports asking whether the sensor was worn on the trunk while walking — a wheelchair user told to check
+    the wear. Tolerance: the warning and both reports say rhythmic pushing was found and not counted, and do not
+    ask about the wear or suggest standing or fidgeting."""
+    from imu_gait.report import render_html, render_text
+
+    rec = _push(120.0, 0.8, 10.0)
+    res = imu_gait.analyze(rec if gyro else _acc_only(rec))
+    assert len(res.steps) == 0
+    first = [w for w in res.warnings if w.lower().startswith("no walking found")]
+    assert len(first) == 1 and "rhythmic pushing" in first[0] and "not counted" in first[0], first
+    assert "fidgeting" not in first[0]
+    text, page = " ".join(render_text(res, width=200).split()), render_html(res)
+    for out in (text, page):
+        assert "Rhythmic pushing (a manual wheelchair) or rocking was found" in out
+        assert "worn on the trunk" not in out and "fidgeting" not in out
+
+
+def test_no_walking_in_a_still_recording_still_asks_about_the_wear():
+    """Truth: a minute sitting still, no pushing: the usual 'no walking found' words stay."""
+    from imu_gait.report import render_text
+
+    still = Recording(np.arange(0, 60.0, 1 / FS), np.tile([0.0, 0.0, G], (6000, 1))
+                      + np.random.default_rng(3).normal(0, 0.02, (6000, 3)), None, meta={"placement": "lower_back"})
+    res = imu_gait.analyze(still)
+    assert any(w.lower().startswith("no walking found: no run of at least") for w in res.warnings), res.warnings
+    assert "worn on the trunk" in " ".join(render_text(res, width=200).split())
+
+
+def _paving(rec: Recording, hz: float, amp: float, seed: int = 0) -> Recording:
+    """``rec`` with a damped 25-Hz jolt (``amp`` m/s² up, 0.3 of it forward, a little sideways) at each paving joint,
+    ``hz`` joints a second (±30 ms)."""
+    rng = np.random.default_rng(seed)
+    acc, gyro, t = rec.acc_mps2.copy(), rec.gyro_rads.copy(), rec.time_s
+    k = np.arange(0, 0.08, 1 / FS)
+    pulse = np.sin(2 * np.pi * 25 * k) * np.exp(-k / 0.02)
+    joints = np.arange(0.3, t[-1], 1 / hz)
+    for j in joints + rng.normal(0, 0.03, joints.size):
+        i = int(j * FS)
+        n = min(k.size, t.size - i)
+        a = amp * rng.uniform(0.6, 1.4)
+        acc[i:i + n] += np.outer(pulse[:n], [0.3 * a, 0.2 * a * rng.normal(), a])
+        gyro[i:i + n, 0] += 0.05 * a * rng.normal() * pulse[:n]
+    return Recording(t, acc, gyro, meta=dict(rec.meta))
+
+
+def test_pushing_over_paving_leaves_no_short_walk():
+    """Truth: 2 min of pushing (0.8/s) over paving, a 6-m/s² jolt 1.5 times a second: no step. Before: one 'walk'
+    of 14 'steps' (84–96 s) between the jolts, under the 16 steps the check needed (sway 0.38 cm). Tolerance: no
+    step and no flag, with the gyroscope and without."""
+    rec = _paving(_push(120.0, 0.8, 10.0, seed=2), 1.5, 6.0)
+    for r in (rec, _acc_only(rec)):
+        res = imu_gait.analyze(r)
+        assert len(res.steps) == 0 and res.flags == [], (r.has_gyro, res.steps["time_s"].round(1).tolist())

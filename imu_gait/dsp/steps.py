@@ -248,11 +248,22 @@ class StepParams:
     # median drop is 4.2°, of every real walk of ≥ 6 steps 1.5° (still_trunk_*), synthetic walking-desk and rollator
     # walks 2.0° and 1.9° (twist 3.0° / 3.2°, sway 1.5 cm), a handrail-guarded walk 1.5° (twist 1.5°), and a synthetic
     # shuffle built with 1° of drop, 1° of twist and 1 cm of sway reads 1.0°. A walk of ≥ unalternating_min_steps
-    # steps, walking, with all three medians under these bars is taken back whole, and a note says so.
+    # steps, walking, with all three medians under these bars is taken back whole, and a note says so. From 10 steps:
+    # pushing over paving broke into short 'walks' between jolts (a push with 1.5-Hz jolts of 6 m/s²: one of 14
+    # 'steps' stayed at 16, audit wheel2 s44); the real walks of 10–15 steps drop the pelvis ≥ 2.1° (median per walk),
+    # twist ≥ 5.0° and sway ≥ 2.6 cm (≥ 2.4 cm with the gyroscope dropped), and every refdata result is unchanged.
     unalternating_max_drop_deg: float = 0.6
     unalternating_max_twist_deg: float = 2.0
     unalternating_max_sway_cm: float = 2.0
-    unalternating_min_steps: int = 16
+    unalternating_min_steps: int = 10
+    # … and without a gyroscope (a phone, a Polar H10's accelerometer; on the trunk), where drop and twist are not
+    # measured, by the sway alone: the pushes' trunk hardly moves sideways (synthetic pushing 0.7–0.9 Hz, 5–20°
+    # of pitch, read without its gyroscope: median sway 0.12–0.16 cm a step, audit wheel2 s44), while without a
+    # gyroscope a walking trunk's side-to-side sway reads larger than with one (its roll tips gravity into the
+    # side-to-side axis): the real walks of ≥ 16 steps on the trunk with their gyroscopes dropped (IPOL, Mobilise-D,
+    # Oxford neck pouches; 78 walks, and ≥ 2.39 cm for the 19 of 10–15 steps) read ≥ 1.87 cm, synthetic shuffles, rollator and walking-desk walks ≥ 1.75 cm.
+    # A walk of ≥ unalternating_min_steps steps, walking, with a median sway under this bar is taken back whole.
+    unalternating_max_sway_no_gyro_cm: float = 0.6
 
     def __post_init__(self) -> None:
         # a string or None went in without a word and failed deep in the detector as a numpy ufunc error

@@ -219,6 +219,12 @@ class MetricRow:
         return f"{fmt_num(self.p25, self.decimals)}{sep}{fmt_num(self.p75, self.decimals, self.unit)}"
 
 
+#: the reports' 'No walking found' text when all that was found was rhythmic pushing or rocking (Overview.only_pushing)
+PUSHING_TEXT = ("Rhythmic pushing (a manual wheelchair) or rocking was found: the trunk pitched to a rhythm without "
+                "swaying from side to side, which is not walking, so it was not counted — there are no steps, "
+                "metrics, plots or flags from it (the notes below say when).")
+
+
 @dataclass
 class Overview:
     """Everything a summary says, as plain values (shared by the text and HTML renderers)."""
@@ -316,6 +322,13 @@ class Overview:
     @property
     def walking_found(self) -> bool:
         return self.n_steps > 0
+
+    @property
+    def only_pushing(self) -> bool:
+        """No step, and every 'walk' found was rhythmic pushing (a manual wheelchair) or rocking, taken back: the 'No
+        walking found' section says so instead of asking whether the sensor was worn while walking."""
+        from ..engine import NO_WALKING_PUSHING
+        return not self.walking_found and any(w.lower().startswith(NO_WALKING_PUSHING) for w in self.warnings)
 
     @property
     def gait_word(self) -> str:

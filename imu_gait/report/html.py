@@ -33,7 +33,7 @@ from ..result import AnalysisResult, Flag
 from ..strain import TURN_BLIND, severity_word
 from .common import (FlagGroup, exercise_heading, DISCLAIMER, DISCLAIMER_TITLE, GAIT_WORDS, METRIC_BY_COLUMN, TIMELINE_METRICS, Overview,
                      build_overview, gait_stretches, flag_evidence, flag_groups, flag_value_text, flag_title, flags_by_id, fmt_clock, fmt_duration,
-                     no_data_text, recording_line, step_table, walking_line)
+                     no_data_text, PUSHING_TEXT, recording_line, step_table, walking_line)
 from .._output_file import write_text_atomically
 
 #: Severity colours: yellow → vermilion → wine, ordered in lightness (L* 82 / 54 / 29) so they stay apart
@@ -1096,10 +1096,12 @@ def render_html(result: AnalysisResult, recording: Any = None, *, title: str | N
     else:
         parts.append("</div></section>"
                      "<section id='no-walking'><h2>No walking found</h2><div class='empty'>"
-                     "<p>No stretch of steady walking or running was detected in this recording, so there are "
-                     "no steps, metrics, plots or flags.</p><p>Check that the sensor was worn on the trunk "
-                     "(lower back or chest) while walking. Sitting, standing and fidgeting are not counted as "
-                     "steps; a few isolated steps do not make a walking bout.</p></div></section>")
+                     + (f"<p>{_e(PUSHING_TEXT)}</p>" if ov.only_pushing else
+                        "<p>No stretch of steady walking or running was detected in this recording, so there are "
+                        "no steps, metrics, plots or flags.</p><p>Check that the sensor was worn on the trunk "
+                        "(lower back or chest) while walking. Sitting, standing and fidgeting are not counted as "
+                        "steps; a few isolated steps do not make a walking bout.</p>")
+                     + "</div></section>")
     if ov.walking_found:
         dpi = RASTER_DPI if ov.n_steps <= 10_000 else 100   # dense clouds compress badly
         with rc_context(_rc()):

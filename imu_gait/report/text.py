@@ -24,7 +24,7 @@ from ..marks import marks_with_flag
 from ..result import AnalysisResult
 from ..strain import severity_word
 from .common import (DISCLAIMER, exercise_heading, DISCLAIMER_TITLE, GAIT_WORDS, Overview, build_overview, flag_groups,
-                     recording_line, walking_line)
+                     PUSHING_TEXT, recording_line, walking_line)
 
 #: Colour goes on short marks only (a flag's ●, a note's •, a warning's !); words stay in the terminal's own text
 #: colour, bold where they need attention. Yellow, green and cyan words read 1.7–3.3:1 against a light terminal's
@@ -145,7 +145,8 @@ def summary_renderable(result: AnalysisResult, recording: Any = None, *, command
                       Text("")]
     else:
         parts += [Text("No walking found", style="bold underline"),
-                  Padding(Text("No stretch of steady walking or running was detected, so there are no steps, "
+                  Padding(Text(PUSHING_TEXT if ov.only_pushing else
+                               "No stretch of steady walking or running was detected, so there are no steps, "
                                "metrics or flags. Was the sensor worn on the trunk while walking? Sitting, "
                                "standing and fidgeting are not counted as steps."), (0, 0, 0, 2)), Text("")]
     if getattr(result, "marks", None):
