@@ -107,3 +107,22 @@ def test_a_day_first_column_is_read_without_pandas_dates_and_as_before(tmp_path,
         return {k: v for k, v in r.meta.items() if k != "_validated"}
     assert meta(fast) == meta(ref) and fast.warnings == ref.warnings
     assert fast.time_s.size == 3000 and abs(fast.time_s[-1] - 29.99) < 1e-9
+
+
+@pytest.mark.parametrize("cell", ["2300-03-05 10:00:00.020", "05/03/1600 10:00:00.020", "2300-03-05T10:00:00.020Z"])
+def test_a_time_outside_what_ns_hold_is_named_not_read_into_another_century(tmp_path, cell):
+    """On pandas 3 such a cell was read in µs and wrapped into another century without a word (a 20-ms step
+    became ~585 years); on pandas 2 it is NaT, refused as 'not a date/time'. Now named, with what to do."""
+    from imu_gait.errors import RecordingError
+
+    p = tmp_path / "clock.csv"
+    day_first = "/" in cell
+    zone = "Z" if cell.endswith("Z") else ""
+    date = "05/03/2024 " if day_first else "2024-03-05" + ("T" if zone else " ")
+    rows = [f"{date}10:00:{k // 100:02d}.{10 * (k % 100):03d}{zone}" for k in range(800)]
+    rows[2] = cell
+    p.write_text("time,ax,ay,az\n" + "".join(f"{r},0.1,0.2,9.8\n" for r in rows))
+    with pytest.raises(RecordingError) as e:
+        generic.read_generic(p, day_first=day_first or None)
+    msg = str(e.value)
+    assert "line 4, column 'time'" in msg and repr(cell) in msg and ("1678 to 2261" in msg or "not a date/time" in msg)

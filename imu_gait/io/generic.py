@@ -638,6 +638,15 @@ class _Rows:
             raise RecordingError(f"{str(tcol.iloc[r])!r} is not a date/time", path=self.label, line=self.line_of(r),
                                  column=self.cols[j],
                                  hint="give the unit of numeric times: --time-unit s|ms|us|ns (time_unit= in imu_gait.read)")
+        # a year outside 1678–2261 does not fit int64 ns: pandas 2 made it NaT (refused above), pandas 3 reads it
+        # in µs, and the cast below wrapped it into another century without a word
+        out = ((when < _FIRST_TIME) | (when >= _END_TIME)).to_numpy()
+        if out.any():
+            r = int(np.flatnonzero(out)[0])
+            raise RecordingError(f"{str(tcol.iloc[r])!r} is a time imu_gait cannot hold: it reads times from 1678 to "
+                                 "2261 only", path=self.label, line=self.line_of(r), column=self.cols[j],
+                                 hint="if every row has that year, the logger's clock was wrong: correct the year in "
+                                      "the time column; else fix or delete that row")
         return (when.to_numpy(dtype="datetime64[ns]").astype(np.int64), str(tcol.iloc[0]).strip(),
                 DateReading(read_day_first, order))
 
@@ -730,6 +739,8 @@ def _read_blocks(path: str, data_start: int, *, ti: int | None, ai: list[int], g
     return (acc_read.shape[0], t_read, acc_read, gyro_read, bool(state["time_text"]), state["first_cell"],
             state["dates"])
 
+
+_FIRST_TIME, _END_TIME = pd.Timestamp("1678-01-01", tz="UTC"), pd.Timestamp("2262-01-01", tz="UTC")
 
 #: the date/time layouts :func:`fixed_width_datetimes` reads: an ISO date (``-``) or a numeric one (``/`` or ``.``,
 #: day and month in the order the column is read in), then ' ' or 'T'; or no date. A time of day to the second,
