@@ -428,7 +428,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     for p, lab in zip(args.paths, labels):
         if n_analysed >= BATCH_LOG_ABOVE and not str(p).lower().endswith(".json"):
             k += 1
-            print(terminal_safe(f"[{k}/{n_analysed}] analysing {p}"), file=sys.stderr, flush=True)
+            # (anonymised, by its pseudonym: the key lines above say which file each is)
+            said = lab if args.anonymise and lab is not None else p
+            print(terminal_safe(f"[{k}/{n_analysed}] analysing {said}"), file=sys.stderr, flush=True)
         sessions.append(load_session(p, read_options=read_options(args), context=context, label=lab))
         if args.anonymise:
             sessions[-1].source = sessions[-1].label
@@ -962,7 +964,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
         bar.start()
         task = bar.add_task("", total=None)
 
+    named: dict[str, str] = {}        # --anonymise: each recording's pseudonym (the key, the other way round)
+
     def progress(i: int, n: int, path: Any) -> None:
+        if args.anonymise:
+            # the recording by its pseudonym: this line is no key (a failed one's line is), and a console
+            # log of the run gets shared with the outputs
+            if len(named) != len(key):
+                named.clear()
+                named.update((str(p), name) for name, p in key.items())
+            path = named.get(str(path), "a recording")
         if bar is not None:
             bar.update(task, completed=i, total=n, description=terminal_safe(str(path)))
         elif not args.quiet and n >= BATCH_LOG_ABOVE:
@@ -1015,6 +1026,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
               + ("; research export: NOT written (see the error below)" if export_error is not None else ""),
               file=sys.stderr)
         for line in notes:
+            if args.anonymise:
+                # a note names recordings by their paths ('… hold the same data byte for byte, e.g. a = b'): by
+                # their pseudonyms instead, as the progress lines do
+                from .privacy import path_spellings, redact_text
+                for name, p in key.items():
+                    if str(p) in line:
+                        line = redact_text(line, path_spellings([p]), name)
             print(f"  {terminal_safe(line)}", file=sys.stderr)
         if not args.recursive and args.paths:
             # recordings in sub-folders were skipped without a word when the top level had some. Counted as

@@ -128,3 +128,49 @@ def test_read_csv_safely_reads_bytes_where_pandas_could_crash(monkeypatch):
     monkeypatch.setattr(_common, "PANDAS_EXPONENT_CRASH", True)
     df = _common.read_csv_safely(io.BytesIO(b"1,2\n3,4\n"), header=None)
     assert df.to_numpy().tolist() == [[1, 2], [3, 4]]
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["read_whole", "read_in_blocks"])
+@pytest.mark.parametrize("year", [1, 1000, 1677, 2262, 2300, 9999])
+def test_a_year_int64_ns_cannot_hold_is_named_not_read_into_another_century(tmp_path, monkeypatch, year, large):
+    """A stamp outside 1678–2261 wrapped silently on pandas 3 (2300-08-06 read as 1716-01-16, its start
+    time and day wrong) and was refused unexplained on pandas 2: the row is named, with what to do."""
+    from imu_gait.errors import RecordingError
+    from imu_gait.io import _blocks
+    monkeypatch.setattr(_blocks, "BLOCK_READ_ABOVE_BYTES", 0 if large else 64 * 2**20)
+    p = tmp_path / "clock.csv"
+    p.write_bytes(REAL.replace(b"2019-08-06", b"%04d-08-06" % year))
+    first = _lines_and_first()[1]
+    with pytest.raises(RecordingError) as e:
+        geneactiv.read_geneactiv(p)
+    msg = str(e.value)
+    assert f"line {first + 1}, column 'timestamp'" in msg and f"the year {year}," in msg and "1678 to 2261" in msg
+    assert "clock" in msg and str(p) in msg
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["read_whole", "read_in_blocks"])
+def test_one_row_with_a_year_out_of_range_is_named_by_its_line(tmp_path, monkeypatch, large):
+    from imu_gait.errors import RecordingError
+    from imu_gait.io import _blocks
+    monkeypatch.setattr(_blocks, "BLOCK_READ_ABOVE_BYTES", 0 if large else 64 * 2**20)
+    lines, first = _lines_and_first()
+    lines = list(lines)
+    lines[first + 700] = lines[first + 700].replace(b"2019-", b"2919-")
+    p = tmp_path / "row.csv"
+    p.write_bytes(b"\n".join(lines))
+    with pytest.raises(RecordingError, match=rf"line {first + 701}, column 'timestamp'.*the year 2919,"):
+        geneactiv.read_geneactiv(p)
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["read_whole", "read_in_blocks"])
+@pytest.mark.parametrize("year", [1678, 2261])
+def test_the_years_at_the_ends_of_the_range_read_as_written(tmp_path, monkeypatch, year, large):
+    from imu_gait.io import _blocks
+    monkeypatch.setattr(_blocks, "BLOCK_READ_ABOVE_BYTES", 0 if large else 64 * 2**20)
+    p = tmp_path / "edge.csv"
+    p.write_bytes(REAL.replace(b"2019-08-06", b"%d-08-06" % year))
+    rec = geneactiv.read_geneactiv(p)
+    (tmp_path / "real.csv").write_bytes(REAL)
+    real = geneactiv.read_geneactiv(tmp_path / "real.csv")
+    assert rec.meta["start_time_iso"] == real.meta["start_time_iso"].replace("2019-", f"{year}-")
+    assert np.array_equal(rec.time_s, real.time_s) and np.array_equal(rec.acc_mps2, real.acc_mps2)

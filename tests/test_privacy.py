@@ -447,3 +447,63 @@ def test_a_file_named_like_a_word_keeps_that_word_in_every_note(tmp_path, monkey
         assert anon["warnings"] == plain["warnings"], word
         assert anon["summary"]["flag_notes"] == plain["summary"]["flag_notes"], word
         assert anon["summary"]["source"] == "recording"
+
+
+def _console_leaks(text: str, secrets, *, key_lines=()) -> list[str]:
+    """Lines of ``text`` naming one of ``secrets``, the key lines (that start so) aside."""
+    return [line for line in text.splitlines()
+            if any(s in line for s in secrets) and not line.lstrip().startswith(tuple(key_lines))]
+
+
+def test_batch_anonymise_progress_and_notes_name_recordings_by_pseudonym(tmp_path, capsys):
+    """batch --anonymise without a terminal (a log): a progress line per recording said its path ('[1/6]
+    …/Patient_Pimblewick_Ottoline/week1.csv') and the copies note named two files; now the pseudonyms. The only
+    lines naming a file are the key ones ('failed: recording-00n (= path)'): none here. Before: 8 lines."""
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    for k in range(1, 6):
+        (folder / f"week{k}.csv").write_bytes(DEMO.read_bytes().replace(b"2019-08-06", b"2019-08-1%d" % k))
+    (folder / "copy.csv").write_bytes((folder / "week1.csv").read_bytes())
+    out = tmp_path / "s.csv"
+    assert main(["batch", str(folder), "--anonymise", "--jobs", "1", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert [f"[{k}/6] recording-00{k}" for k in range(1, 7)] == [l for l in err.splitlines() if l.startswith("[")]
+    assert "byte for byte (copies?), e.g. recording-001 = recording-002" in err
+    assert _console_leaks(err, (FOLDER, *(f"week{k}" for k in range(1, 6)), "copy.csv")) == []
+
+
+def test_compare_anonymise_progress_names_walks_by_pseudonym(tmp_path, capsys):
+    """compare --anonymise of 5 recordings (analysed, so a line says each as it starts): '[1/5] analysing
+    …/week1.csv' named the file; now 'analysing recording-001'. The key lines ('recording-001 is …') stay, on
+    the error stream only."""
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    walks = []
+    for k in range(1, 6):
+        (folder / f"week{k}.csv").write_bytes(DEMO.read_bytes().replace(b"2019-08-06", b"2019-08-1%d" % (6 - k)))
+        walks.append(str(folder / f"week{k}.csv"))
+    assert main(["compare", *walks, "--anonymise"]) == 0
+    captured = capsys.readouterr()
+    assert [f"[{k}/5] analysing recording-00{k}" for k in range(1, 6)] == \
+        [l for l in captured.err.splitlines() if l.startswith("[")]
+    assert "oldest first" in captured.err and "recording-005 (2019-08-11" in captured.err
+    weeks = tuple(f"week{k}" for k in range(1, 6))
+    assert _console_leaks(captured.err, (FOLDER, *weeks), key_lines=("recording-00",)) == []
+    assert [l for l in captured.err.splitlines() if " is " in l and FOLDER in l] == \
+        [f"recording-00{k} is {w}" for k, w in enumerate(walks, 1)]
+    assert _console_leaks(captured.out, (FOLDER, *weeks)) == []
+
+
+def test_live_anonymise_view_does_not_show_the_record_path(tmp_path, capsys):
+    """live --replay … --anonymise --record <folder named after the patient>/walk_live.csv: the view (standard
+    output, which gets logged) said 'recording to …/Patient_Pimblewick_Ottoline/walk_live.csv'; it now says a
+    file is recorded, and the files written are named at the end on the error stream only."""
+    path = _identified_native(tmp_path)
+    folder = tmp_path / "out" / FOLDER
+    folder.mkdir(parents=True)
+    assert main(["live", "--replay", str(path), "--speed", "0", "--view", "plain", "--no-keys", "--anonymise",
+                 "--record", str(folder / "walk_live.csv")]) == 0
+    captured = capsys.readouterr()
+    assert "recording to a file (named at the end)" in captured.out
+    assert _console_leaks(captured.out, (FOLDER, "walk_live", "walk.csv")) == []
+    assert f"Wrote recording: {folder / 'walk_live.csv'}" in captured.err

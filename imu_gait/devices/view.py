@@ -684,7 +684,7 @@ class PlainView(_BaseView):
         rec = getattr(session, "record_path", None)
         if rec and not self._recording_said:
             self._recording_said = True
-            self._print(f"{clock}  recording to {rec}")
+            self._print(f"{clock}  recording to {_record_shown(session, rec)}")
         if not set(LINK_FIELDS) <= set(self.fields):
             # said when a counter changes (the measured rate goes with them: it wanders in its last digit)
             key = " ".join(self._field(f, session, {}) for f in LINK_FIELDS if f != "rate")
@@ -768,7 +768,7 @@ class RichView(_BaseView):
             ("Packet loss", s["loss"]),
             ("Queue drops", Text(s["drops"], style=ALERT_STYLE if sig.queue_drops else "")),
             ("Bad packets", s["bad"]), ("Reconnects", s["reconnects"]),
-            ("Recording", str(rec) if rec else "off")]
+            ("Recording", _record_shown(session, rec) if rec else "off")]
         # gait | link side by side as pre-aligned text: tables re-measure every cell on each redraw,
         # which made the view the costliest part of the live pipeline
         wl = max(len(lab) for lab, _ in gait_rows)
@@ -884,3 +884,12 @@ def make_view(kind: str = "auto", *, beep: bool = False, every_s: float = 5.0, f
     if kind == "plain":
         return PlainView(beep=beep, every_s=every_s, file=f, fields=fields, **kw)
     raise ValueError(f"unknown view {kind!r}: auto, rich or plain")
+
+
+def _record_shown(session: Any, rec: Any) -> str:
+    """The recording's file as the view names it: its path — or, ``live --anonymise``, not (a path you gave,
+    ``--record ~/Patient_Smith/walk.csv``, names the person, and the view's output gets logged and shared): the
+    file is named once the walk ends, on standard error, with the other outputs written."""
+    if getattr(session, "anonymise", False):
+        return "a file (named at the end)"
+    return str(rec)

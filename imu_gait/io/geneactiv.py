@@ -237,6 +237,10 @@ def _parse_rows(text: str | bytes, skiprows: int, first_line_no: int, names: lis
         # 'YYYY-MM-DD HH:MM:SS:mmm' → replace the colon before the milliseconds with a dot
         iso = ts.str.slice(0, 19) + "." + ts.str.slice(20, 23)
         when = pd.to_datetime(iso, format="%Y-%m-%d %H:%M:%S.%f", errors="raise")
+        # a year outside 1678–2261 does not fit int64 ns: pandas 2 refuses it (unexplained), pandas 3 parses it
+        # in µs and the cast below wraps it into another century without a word — named by _locate instead
+        if len(when) and (when.min() < _FIRST_TIME or when.max() >= _END_TIME):
+            raise ValueError("a year outside the range of ns times")
         acc = df[["x", "y", "z"]].to_numpy(dtype=np.float64)
         if not np.isfinite(acc).all():
             raise ValueError("non-finite")
@@ -256,7 +260,7 @@ def _parse_rows(text: str | bytes, skiprows: int, first_line_no: int, names: lis
                                  hint="check that the file is an unmodified GENEActiv CSV export") from None
         line_no, col, problem = bad
         raise RecordingError(f"bad value: {problem}", path=path, line=line_no, column=col,
-                             hint="fix or delete that row") from None
+                             hint=_YEAR_HINT if problem.endswith(_YEAR_WORDS) else "fix or delete that row") from None
     return when.to_numpy(dtype="datetime64[ns]").astype(np.int64), acc
 
 
@@ -269,6 +273,7 @@ _NS_PER_S = 1_000_000_000
 #: wrap, and pandas' to_datetime either refuses the stamp (pandas 2) or wraps it too (3): such stamps are
 #: left to the one-pass code, so both paths give the same on every pandas
 _YEAR_MIN, _YEAR_MAX = 1678, 2261
+_FIRST_TIME, _END_TIME = pd.Timestamp(f"{_YEAR_MIN}-01-01"), pd.Timestamp(f"{_YEAR_MAX + 1}-01-01")
 
 
 def _parse_rows_fast(block: bytes, names: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
@@ -393,6 +398,17 @@ def _valid_clock(line: str) -> bool:
         return False
 
 
+_YEAR_WORDS = "times from 1678 to 2261 only"
+_YEAR_HINT = ("if every row has that year, the sensor's clock was wrong when it was set up: correct the year in the "
+              "time stamps (the times of day and the steps between rows are kept), or set the clock and export again; "
+              "if only this row has it, fix or delete that row")
+
+
+def _year_problem(stamp: str) -> str:
+    """What is wrong with a stamp whose year int64 ns cannot hold."""
+    return f"{stamp!r} has the year {int(stamp[:4])}, and imu_gait reads {_YEAR_WORDS}"
+
+
 def _locate(lines, first_line_no, names):
     rx = _ROW_RX
     for k, line in enumerate(lines):
@@ -400,6 +416,8 @@ def _locate(lines, first_line_no, names):
             continue
         if not rx.match(line) or not _valid_clock(line):
             return first_line_no + k, "timestamp", f"{line.split(',')[0]!r} is not a 'YYYY-MM-DD HH:MM:SS:mmm' time"
+        if not _YEAR_MIN <= int(line[:4]) <= _YEAR_MAX:
+            return first_line_no + k, "timestamp", _year_problem(line.split(",")[0])
         hit = locate_bad_cell([line], first_line_no + k, names, ",", usecols=[1, 2, 3], expected="the first row")
         if hit is not None:
             return hit

@@ -625,6 +625,9 @@ class _Rows:
         # axis stays continuous (without it pandas refuses 'mixed timezones'). Naive times are taken as
         # they are — only differences are used. dayfirst only for nn.nn.yyyy / nn/nn/yyyy dates: pandas swaps
         # an ISO date's month and day when told it.
+        ns = fixed_width_datetimes(text, read_day_first)
+        if ns is not None:
+            return ns, str(tcol.iloc[0]).strip(), DateReading(read_day_first, order)
         with _warnings.catch_warnings():
             _warnings.simplefilter("ignore", UserWarning)      # pandas' "Parsing dates in … format" note
             when = pd.to_datetime(tcol, errors="coerce", format="mixed" if unit is None else None, utc=True,
@@ -635,6 +638,15 @@ class _Rows:
             raise RecordingError(f"{str(tcol.iloc[r])!r} is not a date/time", path=self.label, line=self.line_of(r),
                                  column=self.cols[j],
                                  hint="give the unit of numeric times: --time-unit s|ms|us|ns (time_unit= in imu_gait.read)")
+        # a year outside 1678–2261 does not fit int64 ns: pandas 2 made it NaT (refused above), pandas 3 reads it
+        # in µs, and the cast below wrapped it into another century without a word
+        out = ((when < _FIRST_TIME) | (when >= _END_TIME)).to_numpy()
+        if out.any():
+            r = int(np.flatnonzero(out)[0])
+            raise RecordingError(f"{str(tcol.iloc[r])!r} is a time imu_gait cannot hold: it reads times from 1678 to "
+                                 "2261 only", path=self.label, line=self.line_of(r), column=self.cols[j],
+                                 hint="if every row has that year, the logger's clock was wrong: correct the year in "
+                                      "the time column; else fix or delete that row")
         return (when.to_numpy(dtype="datetime64[ns]").astype(np.int64), str(tcol.iloc[0]).strip(),
                 DateReading(read_day_first, order))
 
@@ -726,6 +738,86 @@ def _read_blocks(path: str, data_start: int, *, ti: int | None, ai: list[int], g
     t_read, acc_read, gyro_read = parts
     return (acc_read.shape[0], t_read, acc_read, gyro_read, bool(state["time_text"]), state["first_cell"],
             state["dates"])
+
+
+_FIRST_TIME, _END_TIME = pd.Timestamp("1678-01-01", tz="UTC"), pd.Timestamp("2262-01-01", tz="UTC")
+
+#: the date/time layouts :func:`fixed_width_datetimes` reads: an ISO date (``-``) or a numeric one (``/`` or ``.``,
+#: day and month in the order the column is read in), then ' ' or 'T'; or no date. A time of day to the second,
+#: a fraction of 1–6 digits, and with a date a UTC offset (``Z``, ``±hh:mm``, ``±hhmm``)
+_FIXED_STAMP_RX = re.compile(
+    r"(?:(?P<Y>\d{4})-(?P<M>\d{2})-(?P<D>\d{2})[T ]|(?P<A>\d{2})(?P<sep>[/.])(?P<B>\d{2})(?P=sep)(?P<Y2>\d{4}) )?"
+    r"(?P<h>\d{2}):(?P<m>\d{2}):(?P<s>\d{2})(?:\.(?P<f>\d{1,6}))?"
+    r"(?P<z>Z|[+-]\d{2}:?\d{2})?")
+
+
+def fixed_width_datetimes(text: pd.Series, day_first: bool) -> np.ndarray | None:
+    """A date/time column's cells (``text``) as ns since 1970 in UTC (int64), as ``pd.to_datetime(…, utc=True,
+    dayfirst=day_first)`` gives them, read from their bytes with numpy when every cell has the first one's
+    layout (:data:`_FIXED_STAMP_RX`, the same length, the separators in the same places) and is a real time:
+    pandas read a column of '05/03/2024 10:00:00.010' one cell at a time (format='mixed'), 40 s an hour of 100 Hz
+    rows. A time of day without a date is on 1970-01-01 (pandas: today's date) — only differences are used.
+    ``None`` when anything is unusual (another layout in a cell, a year outside 1678–2261, 31 April, an hour
+    24 …): pandas then reads the column, and names a bad cell."""
+    if not len(text):
+        return None
+    first = str(text.iloc[0])
+    m = _FIXED_STAMP_RX.fullmatch(first)
+    if m is None or (m["z"] and not (m["Y"] or m["Y2"])) or not first.isascii():
+        return None
+    width = len(first)
+    try:
+        cells = np.array(text.to_numpy(dtype=object), dtype=f"S{width + 1}")
+    except (UnicodeEncodeError, ValueError, TypeError):
+        return None                           # (a cell that is not ASCII text, or a missing one)
+    b = cells.view(np.uint8).reshape(len(cells), width + 1)
+    del cells
+    if b[:, width].any() or not b[:, width - 1].all():
+        return None                           # a longer or a shorter cell
+    ref = np.frombuffer(first.encode("ascii"), np.uint8)
+    digit = (ref >= 48) & (ref <= 57)
+    d = b[:, :width] - np.uint8(48)
+    if np.any(d[:, digit] > 9) or np.any(b[:, :width][:, ~digit] != ref[~digit]):
+        return None
+
+    def num(group: str) -> np.ndarray:
+        lo, hi = m.span(group)
+        out = np.zeros(len(b), np.int64)
+        for k in range(lo, hi):
+            out = out * 10 + d[:, k]
+        return out
+
+    hour, minute, sec = num("h"), num("m"), num("s")
+    if m["Y"] or m["Y2"]:
+        if m["Y"]:
+            year, month, day = num("Y"), num("M"), num("D")
+        else:
+            year = num("Y2")
+            month, day = (num("B"), num("A")) if day_first else (num("A"), num("B"))
+        if np.any((year < 1678) | (year > 2261) | (month < 1) | (month > 12) | (day < 1)):
+            return None
+        months = (year - 1970) * 12 + month - 1
+        days = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) + day - 1
+        if np.any(day > 28):
+            next_first = (months + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+            if np.any(days >= next_first):
+                return None                   # the 31st of a 30-day month, 29 February …
+    else:
+        days = 0
+    if np.any((hour > 23) | (minute > 59) | (sec > 59)):
+        return None
+    ns = (days * 86400 + hour * 3600 + minute * 60 + sec) * 1_000_000_000
+    if m["f"]:
+        ns += num("f") * 10 ** (9 - len(m["f"]))
+    if m["z"] and m["z"] != "Z":
+        lo = m.start("z")
+        sign = 1 if first[lo] == "+" else -1
+        zh = d[:, lo + 1].astype(np.int64) * 10 + d[:, lo + 2]
+        zm = d[:, -2].astype(np.int64) * 10 + d[:, -1]
+        if np.any((zh > 23) | (zm > 59)):
+            return None
+        ns -= sign * (zh * 60 + zm) * 60_000_000_000
+    return ns
 
 
 def _ambiguous_dates_warning(first_cell: str) -> str:
