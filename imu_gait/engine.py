@@ -2240,21 +2240,20 @@ class GaitEngine:
         return float(a_ap @ np.cumsum(av - av.mean())) > 0.0
 
     def _looks_turned_back(self, times: list[float]) -> bool:
-        """A cheap pre-test for :meth:`_check_sensor_turn` while side-stepping may be under way (``_side_open``: an
-        in-walk ~90° turn): :meth:`_looks_walked_backwards`'s pendulum product along the accelerometer's forward
+        """A cheap pre-test for :meth:`_check_sensor_turn` while side-stepping may be under way (``_side_open``: a
+        ~90° turn, in a walk or on a belt at a walk's start): :meth:`_looks_walked_backwards`'s pendulum product along the accelerometer's forward
         before that turn and along the calibrated forward now. True when the steps go forwards on the old one, and
         more clearly than on the new one: the walker faces the way walked before the turn again (only the full
         check's say-so ends the stretch)."""
         a, b = self._rows_between(times)
         if b - a < 3 or len(times) < 3:
             return False
-        k = max(1, int(self.fs // 25))
+        k = max(1, int(self.fs // 25))              # (every 4th row, as there)
         av = self._av[a:b:k]
         v = np.cumsum(av - av.mean())
-        acc = self._acc[a:b:k]
-        p_old = float((acc @ self._side_open[1]) @ v - (acc @ self._side_open[1]).mean() * v.sum())
-        p_new = float((acc @ self._calib[0]) @ v - (acc @ self._calib[0]).mean() * v.sum())
-        return p_old < 0.0 and -p_old > abs(p_new)
+        v -= v.mean()                               # (Σ (a − ā)·v = Σ a·(v − v̄): one product for both axes)
+        p_old, p_new = (v @ self._acc[a:b:k]) @ np.column_stack((self._side_open[1], self._calib[0]))
+        return bool(p_old < 0.0 and -p_old > abs(p_new))
 
     def _gait_window(self, times: list[float]):
         """(acc, up, gyro or None, median step in samples, running?) between the contacts ``times``."""
