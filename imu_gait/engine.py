@@ -2241,8 +2241,8 @@ class GaitEngine:
 
     def _looks_turned_back(self, times: list[float]) -> bool:
         """A cheap pre-test for :meth:`_check_sensor_turn` while side-stepping may be under way (``_side_open``: a
-        ~90° turn, in a walk or on a belt at a walk's start): :meth:`_looks_walked_backwards`'s pendulum product along the accelerometer's forward
-        before that turn and along the calibrated forward now. True when the steps go forwards on the old one, and
+        ~90° turn, in a walk or on a belt at a walk's start): :meth:`_looks_walked_backwards`'s pendulum product along
+        the accelerometer's forward before that turn and along the calibrated forward now. True when the steps go forwards on the old one, and
         more clearly than on the new one: the walker faces the way walked before the turn again (only the full
         check's say-so ends the stretch)."""
         a, b = self._rows_between(times)
