@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .bouts import OUTCOME_KEYS
 from .days import DAY_OUTCOME_KEYS
 from .errors import ImuGaitError
@@ -476,6 +478,10 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
         counts[f.id] = counts.get(f.id, 0) + 1
     row["n_lean_jumps"] = len(s.get("lean_jumps") or [])     # sensor moved between two walks? (see flag notes)
     row["n_sensor_turns"] = len(s.get("sensor_turns") or [])  # … or turned (forward found again)
+    # steps in the stretches walked backwards / stepped sideways (summary 'backward_walking', 'side_stepping'): which
+    # recordings hold these rehab exercises, and how much of them — before (sidestep s44) only the warnings text said
+    row["steps_backwards"] = _steps_within(res, s.get("backward_walking"))
+    row["steps_sideways"] = _steps_within(res, s.get("side_stepping"))
     row["n_flags"] = len(res.flags)
     row["flags"] = " ".join(f"{k}×{n}" if n > 1 else k for k, n in sorted(counts.items()))
     not_judged = set(s.get("flags_not_judged") or ())
@@ -524,6 +530,19 @@ def summarise(path: Path, *, read_options: dict[str, Any] | None = None,
         else:
             row["steps_csv"] = str(steps_path)
     return row
+
+
+def _steps_within(res: Any, stretches: Any) -> int:
+    """How many of ``res``'s steps lie in the stretches (``[{start_s, end_s}]``, ``end_s`` None: to the end; from
+    ``start_s`` up to, not including, ``end_s`` — as the engine leaves them out of the flags)."""
+    steps = getattr(res, "steps", None)
+    if not stretches or steps is None or not len(steps):
+        return 0
+    t = steps["time_s"].to_numpy(float)
+    inside = np.zeros(t.size, dtype=bool)
+    for x in stretches:
+        inside |= (t >= float(x["start_s"])) & (t < (np.inf if x.get("end_s") is None else float(x["end_s"])))
+    return int(inside.sum())
 
 
 def _marks_row(res: Any) -> dict[str, Any]:
@@ -1074,7 +1093,8 @@ def table_columns(with_json: bool = False, with_steps: bool = False, with_scores
     """The table's columns, in order: every key :func:`summarise` puts in a row (one list, so a
     value added there cannot be computed and then silently left out of the CSV); a context table's study
     columns (subject, group …) after ``error``."""
-    cols = ["recording", "status", "error", *study_columns, *SUMMARY_COLUMNS, *WALKING_BOUT_COLUMNS, *DAY_COLUMNS, "n_lean_jumps", "n_sensor_turns", "n_flags",
+    cols = ["recording", "status", "error", *study_columns, *SUMMARY_COLUMNS, *WALKING_BOUT_COLUMNS, *DAY_COLUMNS, "n_lean_jumps", "n_sensor_turns",
+            "steps_backwards", "steps_sideways", "n_flags",
             "flags", *(f"flag_min_{fid}" for fid in FLAG_IDS), "warnings", "outside_typical", "flag_notes",
             "options", "imu_gait_version"]
     return (cols + (["json"] if with_json else []) + (["steps_csv"] if with_steps else [])

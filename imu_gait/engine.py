@@ -1238,7 +1238,13 @@ class GaitEngine:
                    # m/s for 0.10); now ≤ ~36 steps (a window to be seen in, one to confirm)
                    or (self._reversed_calib is None and self._turn_pending is None
                        and (b["n_steps"] - CALIBRATION_STEPS) % (2 * SENSOR_RECHECK_WINDOW_STEPS) == 0
-                       and self._looks_walked_backwards(b["_times"][-SENSOR_RECHECK_WINDOW_STEPS:])))):
+                       and self._looks_walked_backwards(b["_times"][-SENSOR_RECHECK_WINDOW_STEPS:]))
+                   # side-stepping (an in-walk ~90° turn open): the same cheap sign test on the forward before the
+                   # turn, every window, calls the full check when the steps go that way again — before (sidestep
+                   # s44) the stretch's end waited for the next 100-step check, up to ~112 steps late
+                   or (self._side_open is not None and self._turn_pending is None
+                       and (b["n_steps"] - CALIBRATION_STEPS) % SENSOR_RECHECK_WINDOW_STEPS == 0
+                       and self._looks_turned_back(b["_times"][-SENSOR_RECHECK_WINDOW_STEPS:])))):
             self._turn_pending_at = (bout, b["n_steps"])   # (read only while _turn_pending is set)
             self._check_sensor_turn(b["_times"][-SENSOR_RECHECK_WINDOW_STEPS:], during_walk=True)
         if self._calib is not None and n >= CALIBRATION_STEPS and b.get("_stand") is not None:
@@ -1931,7 +1937,13 @@ class GaitEngine:
                 self._reversed_calibs.append(self._calib)
             return
         side, self._side_open = self._side_open, None
-        if (side is not None and during_walk and not backward
+        # side-steps as a walk of their own (between two pauses): on a treadmill (not a desk) a ~90° turn found at a
+        # walk's calibration point, its 'up' kept (as for a walker turning round: _turned_round_on_belt), is taken
+        # as the walker turned sideways too, and undone at a later one as the side-steps' end — before (sidestep
+        # s44) two 'sensor turned 90°' notes. Off a belt it stays a sensor turn (a phone put back turned)
+        on_belt = during_walk or (not backward and SIDE_STEP_MIN_DEG <= abs(turn) <= 180.0 - SIDE_STEP_MIN_DEG
+                                  and self._turned_round_on_belt(times, walk_up))
+        if (side is not None and on_belt and not backward
                 and abs(_signed_angle_deg(side[1], ap, up_ref)) < SENSOR_TURN_DEG):
             # side-stepping (a rehab exercise on the belt): a clear ~90° turn during a walk, undone by the next one
             # — forward back within 35° of where it was. Its steps were measured along the travel, as after a sensor
@@ -1940,7 +1952,7 @@ class GaitEngine:
             turned = self._sensor_turns.pop(side[0])
             self._side_steps.append({"start_s": turned["time_s"], "end_s": since})
             return
-        if (during_walk and not backward and SIDE_STEP_MIN_DEG <= abs(turn) <= 180.0 - SIDE_STEP_MIN_DEG):
+        if (on_belt and not backward and SIDE_STEP_MIN_DEG <= abs(turn) <= 180.0 - SIDE_STEP_MIN_DEG):
             self._side_open = (len(self._sensor_turns), ap_old)
         if backward:
             # a clear turn of the sensor while walking backwards (re-clipped 90° at a pause): still backwards, now on
@@ -2230,6 +2242,22 @@ class GaitEngine:
         a_ap = self._acc[a:b:k] @ self._calib[0]
         a_ap -= a_ap.mean()
         return float(a_ap @ np.cumsum(av - av.mean())) > 0.0
+
+    def _looks_turned_back(self, times: list[float]) -> bool:
+        """A cheap pre-test for :meth:`_check_sensor_turn` while side-stepping may be under way (``_side_open``: a
+        ~90° turn, in a walk or on a belt at a walk's start): :meth:`_looks_walked_backwards`'s pendulum product along
+        the accelerometer's forward before that turn and along the calibrated forward now. True when the steps go forwards on the old one, and
+        more clearly than on the new one: the walker faces the way walked before the turn again (only the full
+        check's say-so ends the stretch)."""
+        a, b = self._rows_between(times)
+        if b - a < 3 or len(times) < 3:
+            return False
+        k = max(1, int(self.fs // 25))              # (every 4th row, as there)
+        av = self._av[a:b:k]
+        v = np.cumsum(av - av.mean())
+        v -= v.mean()                               # (Σ (a − ā)·v = Σ a·(v − v̄): one product for both axes)
+        p_old, p_new = (v @ self._acc[a:b:k]) @ np.column_stack((self._side_open[1], self._calib[0]))
+        return bool(p_old < 0.0 and -p_old > abs(p_new))
 
     def _gait_window(self, times: list[float]):
         """(acc, up, gyro or None, median step in samples, running?) between the contacts ``times``."""

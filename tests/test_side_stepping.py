@@ -15,10 +15,10 @@ from imu_gait.synthetic import synthesize_walk
 SIDE_START_S, SIDE_END_S = 300.0, 420.0
 
 
-def _side_stepped(seed: int, deg: float, back: bool = True):
+def _side_stepped(seed: int, deg: float, back: bool = True, end_s: float = SIDE_END_S):
     rec, truth = synthesize_walk(700.0, seed=seed)
     t = rec.time_s
-    m = (t >= SIDE_START_S) & ((t < SIDE_END_S) if back else True)
+    m = (t >= SIDE_START_S) & ((t < end_s) if back else True)
     c, s = np.cos(np.radians(deg)), np.sin(np.radians(deg))
     rot = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
     acc, gyr = rec.acc_mps2.copy(), rec.gyro_rads.copy()
@@ -58,3 +58,89 @@ def test_a_sensor_turned_90_degrees_and_left_so_is_still_a_sensor_turn(seed):
     assert s["side_stepping"] == []
     (turn,) = s["sensor_turns"]
     assert turn["turn_deg"] == pytest.approx(90.0, abs=10.0)
+
+
+@pytest.mark.parametrize("end_s", [402.0, 413.0, 431.0])
+def test_the_end_of_side_stepping_is_found_within_a_window_of_steps(end_s):
+    # truth: side-steps from 300 s to end_s (ends at several points between the walk's 100-step checks). Before
+    # (sidestep s44) the end waited for the next 100-step check: 23–76 steps late, and the forward steps after it
+    # read on the side-steps' axes (braking ~0.01 m/s for the truth's 0.15). A cheap sign test on the forward before
+    # the turn, every 12-step window while side-stepping is open, calls the full check. Tolerance: the end ≤ 13 steps
+    # late (a window and one); the steps until the check is confirmed (12 steps on) keep the side-steps' axes, so the
+    # forward steps 15–40 s after the end (≥ 27 steps at 0.55 s) brake within 0.01 m/s of the truth's
+    rec, truth = _side_stepped(1, 90.0, end_s=end_s)
+    res = imu_gait.analyze(rec, treadmill=True)
+    (side,) = res.summary["side_stepping"]
+    ic = truth.ic_times_s
+    late = int(np.count_nonzero((ic >= end_s) & (ic < side["end_s"])) - np.count_nonzero((ic < end_s) & (ic >= side["end_s"])))
+    assert -2 <= late <= 13
+    after = res.steps[(res.steps.time_s > end_s + 15) & (res.steps.time_s < end_s + 40)]
+    want = truth.steps[(truth.steps.time_s > end_s + 15) & (truth.steps.time_s < end_s + 40)]["braking_mps"].median()
+    assert after["braking_mps"].median() == pytest.approx(want, abs=0.01)
+
+
+def _fed(rec, n: int, **opts):
+    eng = imu_gait.GaitEngine(rec.sample_rate_hz, has_gyro=True, **opts)
+    for i in range(0, rec.n_samples, n):
+        eng.feed(rec.time_s[i:i + n], rec.acc_mps2[i:i + n], rec.gyro_rads[i:i + n])
+    return eng.finish()
+
+
+def test_side_stepping_is_analysed_the_same_in_any_chunk_size():
+    rec, _ = _side_stepped(3, -90.0)
+    whole = _fed(rec, rec.n_samples, treadmill=True)
+    assert len(whole.summary["side_stepping"]) == 1
+    for n in (37, 1000):            # live == offline, bit for bit (tests/test_chunk_exact.py)
+        assert _fed(rec, n, treadmill=True).to_json() == whole.to_json(), f"chunks of {n}"
+
+
+def _joined(*parts):
+    """Walks joined one after another on one time axis (each with its standing before and after: pauses)."""
+    t, acc, gyr, truths, shift = [], [], [], [], 0.0
+    for rec, truth in parts:
+        t.append(rec.time_s + shift)
+        acc.append(rec.acc_mps2)
+        gyr.append(rec.gyro_rads)
+        truths.append(truth.steps.assign(time_s=truth.steps["time_s"] + shift))
+        shift = t[-1][-1] + 0.01
+    return Recording(np.concatenate(t), np.concatenate(acc), np.concatenate(gyr)), truths
+
+
+_FWD = dict(stand_s=5, stand_end_s=5, speed_mps=1.1, posture_lean_deg=4.0)
+_SIDE = dict(stand_s=5, stand_end_s=5, speed_mps=0.5, cadence_spm=90.0, posture_lean_deg=4.0)
+
+
+@pytest.fixture(scope="module", params=[90.0, -90.0])
+def side_walk_between_pauses(request):
+    # the belt stopped, the walker turned sideways, side-stepped for 100 s, stopped, turned forward again: the middle
+    # walk's travel 90° off the way the sensor faces, 'up' unchanged (the lean kept)
+    return _joined(synthesize_walk(150, seed=1, **_FWD),
+                   synthesize_walk(100, seed=3, mount_euler_deg=(request.param, 0, 0), **_SIDE),
+                   synthesize_walk(200, seed=4, **_FWD))
+
+
+def test_side_steps_as_a_walk_of_their_own_on_a_belt_read_as_side_stepping(side_walk_between_pauses):
+    # before (sidestep s44): two 'sensor turned 90° between two walks' notes, no side-stepping, and the side-steps
+    # judged by the flags as forward walking. Tolerance: the stretch from the side walk's calibration point (its
+    # first ~20 steps, 0.67 s each, on the axes before it) to the next walk's (≤ 20 steps of 0.55 s in)
+    rec, truths = side_walk_between_pauses
+    res = imu_gait.analyze(rec, treadmill=True)
+    s = res.summary
+    assert s["sensor_turns"] == []
+    (side,) = s["side_stepping"]
+    t_side, t_fwd = truths[1].time_s.iloc[0], truths[2].time_s.iloc[0]
+    assert t_side - 1 <= side["start_s"] <= t_side + 20 * 0.67
+    assert t_fwd - 1 <= side["end_s"] <= t_fwd + 20 * 0.55
+    assert "stepped sideways" in " ".join(s["sensor_hints"])
+    assert s["backward_walking"] == []
+    for n in (37, 1000):            # live == offline, bit for bit
+        assert _fed(rec, n, treadmill=True).to_json() == _fed(rec, rec.n_samples, treadmill=True).to_json(), f"{n}"
+
+
+@pytest.mark.parametrize("opts", [{}, {"treadmill": True, "walking_aid": "desk"}])
+def test_off_a_belt_or_at_a_desk_a_90_degree_turn_between_walks_stays_a_sensor_turn(side_walk_between_pauses, opts):
+    # overground (a phone put back turned, and back) or at a walking desk (its walker faces the desk): no side-steps
+    rec, _ = side_walk_between_pauses
+    s = imu_gait.analyze(rec, **opts).summary
+    assert s["side_stepping"] == []
+    assert [abs(round(x["turn_deg"] / 90.0)) for x in s["sensor_turns"]] == [1, 1]
