@@ -707,6 +707,7 @@ class GaitEngine:
         self._implausible: list[dict[str, Any]] = []   # walks taken back as no trunk's gait (_retract_if_implausible)
         self._flat: list[dict[str, Any]] = []          # walks taken back: the trunk did not bounce (_retract_if_flat)
         self._unalternating: list[dict[str, Any]] = []  # … no left / right alternation (_retract_if_unalternating)
+        self._still_stretches: list[dict[str, Any]] = []  # stretches of a walk with a still trunk (_retract_still_stretches)
         self._bout_ups: dict[int, list[np.ndarray]] = {}   # per walk: 'up' before each of its first steps
         # per walk: (contact's global sample, 'up' before it) of its latest steps, over the sitting-down check's
         # lookback and SEATED_TAIL_POSTURE_S more: the posture the walk ended in (_posture_due_at_close)
@@ -1396,6 +1397,7 @@ class GaitEngine:
         if not (self._retract_if_aperiodic(bout, upd) or self._retract_if_implausible(bout, upd)
                 or self._retract_if_trunk_still(bout, upd) or self._retract_if_flat(bout, upd)
                 or self._retract_if_unalternating(bout, upd)):
+            self._retract_still_stretches(bout, upd)
             self._posture_due_at_close(bout)
             self._standing_after_due_at_close(bout)
         else:
@@ -1534,6 +1536,38 @@ class GaitEngine:
         self._unalternating.append({"start_s": float(b["start_s"]), "end_s": float(b["end_s"]),
                                     "n_steps": int(b["n_steps"]), **med})
         return self._take_back(bout, b, upd)
+
+    def _retract_still_stretches(self, bout: int, upd: EngineUpdate) -> None:
+        """Within a closed walk kept as walking (with a gyroscope on the trunk): ``still_stretch_min_steps`` or more
+        steps in a row during which the trunk neither turned nor rolled (each step's twist ≤
+        ``still_trunk_max_twist_deg`` and pelvic drop ≤ ``still_trunk_max_drop_deg``) are taken back, the rest of the
+        walk kept — trembling legs with the feet stuck (freezing of gait) shake the trunk in a step-like rhythm that the
+        walk's rhythm slides onto (StepParams explains the rule and its evidence)."""
+        p = self.p
+        if not self.has_gyro or self.placement_kind == "off_trunk" or not math.isfinite(p.still_stretch_min_steps):
+            return
+        b = self._bout_record(bout)
+        if b is None or b["n_steps"] < p.still_stretch_min_steps:
+            return
+        t, twist, drop = self._bout_column(bout, "time_s", "trunk_twist_deg", "pelvic_drop_deg")
+        order = np.argsort(t, kind="stable")             # (the columns come newest batch first)
+        t, twist, drop = t[order], twist[order], drop[order]
+        # a step not measured (a walk's first two have no stride behind them for the twist, its last no step after it
+        # for the drop) does not break a stretch, but at most two of a stretch may be such
+        known = (twist <= p.still_trunk_max_twist_deg) & (drop <= p.still_trunk_max_drop_deg)
+        still = ~(twist > p.still_trunk_max_twist_deg) & ~(drop > p.still_trunk_max_drop_deg)
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], still.view(np.int8), [0]])))
+        n_min = p.still_stretch_min_steps
+        runs = [(a, e) for a, e in zip(edges[::2], edges[1::2])
+                if e - a >= n_min and np.count_nonzero(known[a:e]) >= e - a - 2]
+        if not runs:
+            return
+        engine_t = {rep: eng for eng, rep in b["_reported"].items()}     # rows hold contacts as reported
+        for a, e in runs:
+            self._still_stretches.append({"start_s": float(t[a]), "end_s": float(t[e - 1]), "n_steps": int(e - a),
+                                          "twist": float(np.nanmedian(twist[a:e])), "drop": float(np.nanmedian(drop[a:e]))})
+        drop_t = np.concatenate([t[a:e] for a, e in runs])
+        self._retract(bout, np.array([engine_t.get(x, x) for x in drop_t.tolist()], float), upd)
 
     def _take_back(self, bout: int, b: dict[str, Any], upd: EngineUpdate) -> bool:
         """The end of each ``_retract_if_*`` check that found walk ``bout`` (its record ``b``) was not walking: the
@@ -1726,7 +1760,7 @@ class GaitEngine:
             if b["bout"] == bout:
                 kept = [t for t, gone in zip(b["_times"], dropped(b["_times"])) if not gone]
                 if kept:
-                    b.update(_times=kept, n_steps=len(kept), end_s=kept[-1])
+                    b.update(_times=kept, n_steps=len(kept), start_s=kept[0], end_s=kept[-1])
                 else:
                     del self._bouts[j]
                 break
@@ -3205,6 +3239,15 @@ class GaitEngine:
                 "walking alternates feet (every real walk rolled the pelvis ≥ 1.5° per step; a walking trunk twists "
                 "8–15° and sways 3–7 cm). Pushing a manual wheelchair "
                 "(both arms together) or rocking looks like this: no steps, cadence or flags were taken from it"))
+        if self._still_stretches:
+            warnings.append(_left_out_warning(
+                self._still_stretches, "shaking with a still trunk", self._first_t or 0.0,
+                lambda x: f"{x['n_steps']} 'steps', twist {x['twist']:.1f}°, pelvic drop {x['drop']:.1f}°",
+                f"within a walk the trunk neither turned nor rolled for {self.p.still_stretch_min_steps}+ 'steps' in a "
+                f"row (each under {self.p.still_trunk_max_twist_deg:g}° of twist and {self.p.still_trunk_max_drop_deg:g}° "
+                "of pelvic drop), where every real step turns and rolls it. Trembling of the legs while the feet stay put "
+                "(as when the feet feel stuck to the floor) or shaking of the sensor looks like this: those 'steps' were "
+                "taken back, the rest of the walk kept"))
         if self._calib is None and len(steps):
             warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "
                             "reference were estimated from the short walks together; lean and braking are less certain")
