@@ -1544,18 +1544,22 @@ class GaitEngine:
         walk kept — trembling legs with the feet stuck (freezing of gait) shake the trunk in a step-like rhythm that the
         walk's rhythm slides onto (StepParams explains the rule and its evidence)."""
         p = self.p
-        if not self.has_gyro or self.placement_kind == "off_trunk" or not math.isfinite(p.still_stretch_min_steps):
+        if self.placement_kind == "off_trunk" or not math.isfinite(p.still_stretch_min_steps):
             return
         b = self._bout_record(bout)
         if b is None or b["n_steps"] < p.still_stretch_min_steps:
             return
-        t, twist, drop = self._bout_column(bout, "time_s", "trunk_twist_deg", "pelvic_drop_deg")
+        # with a gyroscope: neither turned nor rolled; without one: neither swayed nor bounced
+        keys, bars = ((("trunk_twist_deg", "pelvic_drop_deg"), (p.still_trunk_max_twist_deg, p.still_trunk_max_drop_deg))
+                      if self.has_gyro else (("lateral_sway_cm", "vertical_oscillation_cm"),
+                                             (p.still_stretch_max_sway_cm, p.still_stretch_max_bounce_cm)))
+        t, twist, drop = self._bout_column(bout, "time_s", *keys)
         order = np.argsort(t, kind="stable")             # (the columns come newest batch first)
         t, twist, drop = t[order], twist[order], drop[order]
         # a step not measured (a walk's first two have no stride behind them for the twist, its last no step after it
         # for the drop) does not break a stretch, but at most two of a stretch may be such
-        known = (twist <= p.still_trunk_max_twist_deg) & (drop <= p.still_trunk_max_drop_deg)
-        still = ~(twist > p.still_trunk_max_twist_deg) & ~(drop > p.still_trunk_max_drop_deg)
+        known = (twist <= bars[0]) & (drop <= bars[1])
+        still = ~(twist > bars[0]) & ~(drop > bars[1])
         edges = np.flatnonzero(np.diff(np.concatenate([[0], still.view(np.int8), [0]])))
         n_min = p.still_stretch_min_steps
         runs = [(a, e) for a, e in zip(edges[::2], edges[1::2])
@@ -1565,7 +1569,7 @@ class GaitEngine:
         engine_t = {rep: eng for eng, rep in b["_reported"].items()}     # rows hold contacts as reported
         for a, e in runs:
             self._still_stretches.append({"start_s": float(t[a]), "end_s": float(t[e - 1]), "n_steps": int(e - a),
-                                          "twist": float(np.nanmedian(twist[a:e])), "drop": float(np.nanmedian(drop[a:e]))})
+                                          keys[0]: float(np.nanmedian(twist[a:e])), keys[1]: float(np.nanmedian(drop[a:e]))})
         drop_t = np.concatenate([t[a:e] for a, e in runs])
         self._retract(bout, np.array([engine_t.get(x, x) for x in drop_t.tolist()], float), upd)
 
@@ -3242,10 +3246,17 @@ class GaitEngine:
         if self._still_stretches:
             warnings.append(_left_out_warning(
                 self._still_stretches, "shaking with a still trunk", self._first_t or 0.0,
-                lambda x: f"{x['n_steps']} 'steps', twist {x['twist']:.1f}°, pelvic drop {x['drop']:.1f}°",
-                f"within a walk the trunk neither turned nor rolled for {self.p.still_stretch_min_steps}+ 'steps' in a "
-                f"row (each under {self.p.still_trunk_max_twist_deg:g}° of twist and {self.p.still_trunk_max_drop_deg:g}° "
-                "of pelvic drop), where every real step turns and rolls it. Trembling of the legs while the feet stay put "
+                lambda x: f"{x['n_steps']} 'steps', " + (
+                    f"twist {x['trunk_twist_deg']:.1f}°, pelvic drop {x['pelvic_drop_deg']:.1f}°" if self.has_gyro else
+                    f"sway {x['lateral_sway_cm']:.1f} cm, bounce {x['vertical_oscillation_cm']:.1f} cm"),
+                (f"within a walk the trunk neither turned nor rolled for {self.p.still_stretch_min_steps}+ 'steps' in a "
+                 f"row (each under {self.p.still_trunk_max_twist_deg:g}° of twist and "
+                 f"{self.p.still_trunk_max_drop_deg:g}° of pelvic drop), where every real step turns and rolls it"
+                 if self.has_gyro else
+                 f"within a walk the trunk neither swayed nor bounced for {self.p.still_stretch_min_steps}+ 'steps' in a "
+                 f"row (each under {self.p.still_stretch_max_sway_cm:g} cm of sway and "
+                 f"{self.p.still_stretch_max_bounce_cm:g} cm of bounce), where a walking trunk sways and bounces a "
+                 "centimetre or more") + ". Trembling of the legs while the feet stay put "
                 "(as when the feet feel stuck to the floor) or shaking of the sensor looks like this: those 'steps' were "
                 "taken back, the rest of the walk kept"))
         if self._calib is None and len(steps):

@@ -3,8 +3,8 @@
 In freezing of gait (Parkinson's disease) the feet feel stuck while the legs tremble at 3–8 Hz for seconds; a trunk
 sensor feels the trembling as a small shaking (here ~1 m/s²) while the trunk neither turns nor rolls. Before this rule
 the walk's rhythm slid onto the trembling: a 10-s freeze between two shuffling walks gave 10–30 'steps' at 160–180
-spm. With a gyroscope on the trunk the engine now takes such a stretch back when the walk closes, and keeps the walk's
-real steps. imu_gait does not detect freezing: it only stops counting the trembling as walking."""
+spm. The engine now takes such a stretch back when the walk closes (with a gyroscope: the trunk neither turned nor
+rolled; without one: it neither swayed nor bounced), and keeps the walk's real steps. imu_gait does not detect freezing: it only stops counting the trembling as walking."""
 from __future__ import annotations
 
 import math
@@ -79,6 +79,18 @@ def test_freezing_tremble_inside_a_walk_gives_no_steps(f_hz, amp_mps2):
     assert _inside(off, span) >= 5
 
 
+@pytest.mark.parametrize("f_hz, amp_mps2", [(3.0, 1.0), (4.0, 1.0), (5.0, 2.0)])
+def test_freezing_tremble_without_a_gyroscope(f_hz, amp_mps2):
+    """The same freezes recorded without a gyroscope: the trunk neither sways (≤ 0.33 cm a 'step') nor bounces
+    (≤ 0.70 cm), where the shuffle sways ≥ 1.5 cm. At most one 'step' more than 1 s inside (base: 17–24), F1 ≥ 0.98."""
+    rec, truth, span = freeze_between_walks(f_hz, amp_mps2)
+    res = imu_gait.analyze(Recording(rec.time_s, rec.acc_mps2, None, meta=dict(rec.meta)))
+    assert _inside(res.steps, span) <= 1
+    sc = ic_scores(res.steps["time_s"].to_numpy(), truth, tol_s=0.05)
+    assert sc["f1"] >= 0.98, sc
+    assert any("neither swayed nor bounced" in w for w in res.warnings), res.warnings
+
+
 def test_freezing_tremble_live_equals_offline():
     """Fed in 0.37-s chunks as live, the engine reports the trembling 'steps', takes them back when the walk
     closes, and ends with exactly the offline steps; analysed in 7.3-s chunks the result equals the whole file's."""
@@ -102,10 +114,11 @@ def test_a_stiff_shuffle_keeps_its_steps(twist_deg, drop_deg):
     posture): every step kept (F1 ≥ 0.99 at ±0.05 s) — a walk's trunk turns and rolls a little even so."""
     rec, truth = synthesize_walk(180.0, FS, cadence_spm=120.0, bounce_cm=1.0, twist_deg=twist_deg, drop_deg=drop_deg,
                                  sway_cm=1.5, speed_mps=0.7, posture_lean_deg=15.0, step_jitter=0.02, seed=5)
-    res = imu_gait.analyze(rec)
-    sc = ic_scores(res.steps["time_s"].to_numpy(), truth.ic_times_s, tol_s=0.05)
-    assert sc["f1"] >= 0.99, sc
-    assert not any("shaking with a still trunk" in w for w in res.warnings)
+    for r in (rec, Recording(rec.time_s, rec.acc_mps2, None, meta=dict(rec.meta))):      # with and without the gyro
+        res = imu_gait.analyze(r)
+        sc = ic_scores(res.steps["time_s"].to_numpy(), truth.ic_times_s, tol_s=0.05)
+        assert sc["f1"] >= 0.99, sc
+        assert not any("shaking with a still trunk" in w for w in res.warnings)
 
 
 def test_resting_tremor_while_standing_gives_no_steps_with_a_gyroscope():
