@@ -1538,11 +1538,12 @@ class GaitEngine:
         return self._take_back(bout, b, upd)
 
     def _retract_still_stretches(self, bout: int, upd: EngineUpdate) -> None:
-        """Within a closed walk kept as walking (with a gyroscope on the trunk): ``still_stretch_min_steps`` or more
-        steps in a row during which the trunk neither turned nor rolled (each step's twist ≤
-        ``still_trunk_max_twist_deg`` and pelvic drop ≤ ``still_trunk_max_drop_deg``) are taken back, the rest of the
-        walk kept — trembling legs with the feet stuck (freezing of gait) shake the trunk in a step-like rhythm that the
-        walk's rhythm slides onto (StepParams explains the rule and its evidence)."""
+        """Within a closed walk kept as walking (sensor on the trunk): ``still_stretch_min_steps`` or more steps in a
+        row during which the trunk neither turned nor rolled (with a gyroscope: each step's twist ≤
+        ``still_trunk_max_twist_deg`` and pelvic drop ≤ ``still_trunk_max_drop_deg``) — without one: neither swayed
+        nor bounced (≤ ``still_stretch_max_sway_cm``, ≤ ``still_stretch_max_bounce_cm``) — are taken back, the rest of
+        the walk kept: trembling legs with the feet stuck (freezing of gait) shake the trunk in a step-like rhythm that
+        the walk's rhythm slides onto (StepParams explains the rule and its evidence)."""
         p = self.p
         if self.placement_kind == "off_trunk" or not math.isfinite(p.still_stretch_min_steps):
             return
@@ -1569,7 +1570,8 @@ class GaitEngine:
         engine_t = {rep: eng for eng, rep in b["_reported"].items()}     # rows hold contacts as reported
         for a, e in runs:
             self._still_stretches.append({"start_s": float(t[a]), "end_s": float(t[e - 1]), "n_steps": int(e - a),
-                                          keys[0]: float(np.nanmedian(twist[a:e])), keys[1]: float(np.nanmedian(drop[a:e]))})
+                                          keys[0]: float(np.nanmedian(twist[a:e])),
+                                          keys[1]: float(np.nanmedian(drop[a:e]))})
         drop_t = np.concatenate([t[a:e] for a, e in runs])
         self._retract(bout, np.array([engine_t.get(x, x) for x in drop_t.tolist()], float), upd)
 
@@ -3244,21 +3246,26 @@ class GaitEngine:
                 "8–15° and sways 3–7 cm). Pushing a manual wheelchair "
                 "(both arms together) or rocking looks like this: no steps, cadence or flags were taken from it"))
         if self._still_stretches:
+            # (judged with the gyroscope or without it: a gyroscope may stop mid-recording, so per stretch)
+            p, n_min = self.p, self.p.still_stretch_min_steps
+            why = []
+            if any("trunk_twist_deg" in x for x in self._still_stretches):
+                why.append(f"the trunk neither turned nor rolled for {n_min}+ 'steps' in a row (each at most "
+                           f"{p.still_trunk_max_twist_deg:g}° of twist and {p.still_trunk_max_drop_deg:g}° of pelvic "
+                           "drop), where every real step turns and rolls it")
+            if any("lateral_sway_cm" in x for x in self._still_stretches):
+                why.append(f"the trunk neither swayed nor bounced for {n_min}+ 'steps' in a row (each at most "
+                           f"{p.still_stretch_max_sway_cm:g} cm of sway and {p.still_stretch_max_bounce_cm:g} cm of "
+                           "bounce), where a walking trunk sways and bounces a centimetre or more")
             warnings.append(_left_out_warning(
                 self._still_stretches, "shaking with a still trunk", self._first_t or 0.0,
                 lambda x: f"{x['n_steps']} 'steps', " + (
-                    f"twist {x['trunk_twist_deg']:.1f}°, pelvic drop {x['pelvic_drop_deg']:.1f}°" if self.has_gyro else
+                    f"twist {x['trunk_twist_deg']:.1f}°, pelvic drop {x['pelvic_drop_deg']:.1f}°"
+                    if "trunk_twist_deg" in x else
                     f"sway {x['lateral_sway_cm']:.1f} cm, bounce {x['vertical_oscillation_cm']:.1f} cm"),
-                (f"within a walk the trunk neither turned nor rolled for {self.p.still_stretch_min_steps}+ 'steps' in a "
-                 f"row (each under {self.p.still_trunk_max_twist_deg:g}° of twist and "
-                 f"{self.p.still_trunk_max_drop_deg:g}° of pelvic drop), where every real step turns and rolls it"
-                 if self.has_gyro else
-                 f"within a walk the trunk neither swayed nor bounced for {self.p.still_stretch_min_steps}+ 'steps' in a "
-                 f"row (each under {self.p.still_stretch_max_sway_cm:g} cm of sway and "
-                 f"{self.p.still_stretch_max_bounce_cm:g} cm of bounce), where a walking trunk sways and bounces a "
-                 "centimetre or more") + ". Trembling of the legs while the feet stay put "
-                "(as when the feet feel stuck to the floor) or shaking of the sensor looks like this: those 'steps' were "
-                "taken back, the rest of the walk kept"))
+                "within a walk " + "; or ".join(why) + ". Trembling of the legs while the feet stay put (as when the "
+                "feet feel stuck to the floor) or shaking of the sensor looks like this: those 'steps' were taken back, "
+                "the rest of the walk kept"))
         if self._calib is None and len(steps):
             warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "
                             "reference were estimated from the short walks together; lean and braking are less certain")
