@@ -707,6 +707,7 @@ class GaitEngine:
         self._implausible: list[dict[str, Any]] = []   # walks taken back as no trunk's gait (_retract_if_implausible)
         self._flat: list[dict[str, Any]] = []          # walks taken back: the trunk did not bounce (_retract_if_flat)
         self._unalternating: list[dict[str, Any]] = []  # … no left / right alternation (_retract_if_unalternating)
+        self._still_stretches: list[dict[str, Any]] = []  # stretches of a walk with a still trunk (_retract_still_stretches)
         self._bout_ups: dict[int, list[np.ndarray]] = {}   # per walk: 'up' before each of its first steps
         # per walk: (contact's global sample, 'up' before it) of its latest steps, over the sitting-down check's
         # lookback and SEATED_TAIL_POSTURE_S more: the posture the walk ended in (_posture_due_at_close)
@@ -1402,6 +1403,7 @@ class GaitEngine:
         if not (self._retract_if_aperiodic(bout, upd) or self._retract_if_implausible(bout, upd)
                 or self._retract_if_trunk_still(bout, upd) or self._retract_if_flat(bout, upd)
                 or self._retract_if_unalternating(bout, upd)):
+            self._retract_still_stretches(bout, upd)
             self._posture_due_at_close(bout)
             self._standing_after_due_at_close(bout)
         else:
@@ -1544,6 +1546,44 @@ class GaitEngine:
         self._unalternating.append({"start_s": float(b["start_s"]), "end_s": float(b["end_s"]),
                                     "n_steps": int(b["n_steps"]), **med})
         return self._take_back(bout, b, upd)
+
+    def _retract_still_stretches(self, bout: int, upd: EngineUpdate) -> None:
+        """Within a closed walk kept as walking (sensor on the trunk): ``still_stretch_min_steps`` or more steps in a
+        row during which the trunk neither turned nor rolled (with a gyroscope: each step's twist ≤
+        ``still_trunk_max_twist_deg`` and pelvic drop ≤ ``still_trunk_max_drop_deg``) — without one: neither swayed
+        nor bounced (≤ ``still_stretch_max_sway_cm``, ≤ ``still_stretch_max_bounce_cm``) — are taken back, the rest of
+        the walk kept: trembling legs with the feet stuck (freezing of gait) shake the trunk in a step-like rhythm that
+        the walk's rhythm slides onto (StepParams explains the rule and its evidence)."""
+        p = self.p
+        if self.placement_kind == "off_trunk" or not math.isfinite(p.still_stretch_min_steps):
+            return
+        b = self._bout_record(bout)
+        if b is None or b["n_steps"] < p.still_stretch_min_steps:
+            return
+        # with a gyroscope: neither turned nor rolled; without one: neither swayed nor bounced
+        keys, bars = ((("trunk_twist_deg", "pelvic_drop_deg"), (p.still_trunk_max_twist_deg, p.still_trunk_max_drop_deg))
+                      if self.has_gyro else (("lateral_sway_cm", "vertical_oscillation_cm"),
+                                             (p.still_stretch_max_sway_cm, p.still_stretch_max_bounce_cm)))
+        t, twist, drop = self._bout_column(bout, "time_s", *keys)
+        order = np.argsort(t, kind="stable")             # (the columns come newest batch first)
+        t, twist, drop = t[order], twist[order], drop[order]
+        # a step not measured (a walk's first two have no stride behind them for the twist, its last no step after it
+        # for the drop) does not break a stretch, but at most two of a stretch may be such
+        known = (twist <= bars[0]) & (drop <= bars[1])
+        still = ~(twist > bars[0]) & ~(drop > bars[1])
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], still.view(np.int8), [0]])))
+        n_min = p.still_stretch_min_steps
+        runs = [(a, e) for a, e in zip(edges[::2], edges[1::2])
+                if e - a >= n_min and np.count_nonzero(known[a:e]) >= e - a - 2]
+        if not runs:
+            return
+        engine_t = {rep: eng for eng, rep in b["_reported"].items()}     # rows hold contacts as reported
+        for a, e in runs:
+            self._still_stretches.append({"start_s": float(t[a]), "end_s": float(t[e - 1]), "n_steps": int(e - a),
+                                          keys[0]: float(np.nanmedian(twist[a:e])),
+                                          keys[1]: float(np.nanmedian(drop[a:e]))})
+        drop_t = np.concatenate([t[a:e] for a, e in runs])
+        self._retract(bout, np.array([engine_t.get(x, x) for x in drop_t.tolist()], float), upd)
 
     def _take_back(self, bout: int, b: dict[str, Any], upd: EngineUpdate) -> bool:
         """The end of each ``_retract_if_*`` check that found walk ``bout`` (its record ``b``) was not walking: the
@@ -1736,7 +1776,7 @@ class GaitEngine:
             if b["bout"] == bout:
                 kept = [t for t, gone in zip(b["_times"], dropped(b["_times"])) if not gone]
                 if kept:
-                    b.update(_times=kept, n_steps=len(kept), end_s=kept[-1])
+                    b.update(_times=kept, n_steps=len(kept), start_s=kept[0], end_s=kept[-1])
                 else:
                     del self._bouts[j]
                 break
@@ -3249,6 +3289,27 @@ class GaitEngine:
                  "judged without a gyroscope), where walking alternates feet (a walking trunk sways 3–7 cm)")
                 + ". Pushing a manual wheelchair "
                 "(both arms together) or rocking looks like this: no steps, cadence or flags were taken from it"))
+        if self._still_stretches:
+            # (judged with the gyroscope or without it: a gyroscope may stop mid-recording, so per stretch)
+            p, n_min = self.p, self.p.still_stretch_min_steps
+            why = []
+            if any("trunk_twist_deg" in x for x in self._still_stretches):
+                why.append(f"the trunk neither turned nor rolled for {n_min}+ 'steps' in a row (each at most "
+                           f"{p.still_trunk_max_twist_deg:g}° of twist and {p.still_trunk_max_drop_deg:g}° of pelvic "
+                           "drop), where every real step turns and rolls it")
+            if any("lateral_sway_cm" in x for x in self._still_stretches):
+                why.append(f"the trunk neither swayed nor bounced for {n_min}+ 'steps' in a row (each at most "
+                           f"{p.still_stretch_max_sway_cm:g} cm of sway and {p.still_stretch_max_bounce_cm:g} cm of "
+                           "bounce), where a walking trunk sways and bounces a centimetre or more")
+            warnings.append(_left_out_warning(
+                self._still_stretches, "shaking with a still trunk", self._first_t or 0.0,
+                lambda x: f"{x['n_steps']} 'steps', " + (
+                    f"twist {x['trunk_twist_deg']:.1f}°, pelvic drop {x['pelvic_drop_deg']:.1f}°"
+                    if "trunk_twist_deg" in x else
+                    f"sway {x['lateral_sway_cm']:.1f} cm, bounce {x['vertical_oscillation_cm']:.1f} cm"),
+                "within a walk " + "; or ".join(why) + ". Trembling of the legs while the feet stay put (as when the "
+                "feet feel stuck to the floor) or shaking of the sensor looks like this: those 'steps' were taken back, "
+                "the rest of the walk kept"))
         if self._calib is None and len(steps):
             warnings.append(f"no bout of {CALIBRATION_STEPS}+ steady steps: forward direction and posture "
                             "reference were estimated from the short walks together; lean and braking are less certain")

@@ -227,6 +227,24 @@ class StepParams:
     still_trunk_max_twist_deg: float = 0.75
     still_trunk_max_drop_deg: float = 1.0
     still_trunk_min_steps: int = 2       # finite twist and drop values needed to judge
+    # … and a stretch of a walk (applied by the engine when the walk closes, with a gyroscope on the trunk): this many
+    # steps or more in a row, each with twist and pelvic drop at or under the still_trunk bars, are taken back, the rest
+    # of the walk kept. Legs trembling at 3–8 Hz while the feet stay put (freezing of gait in Parkinson's disease) shake
+    # the trunk by ~1 m/s² while it neither turns nor rolls, and the walk's rhythm slid onto the trembling: a synthetic
+    # 10-s freeze between two shuffling walks (twist 5°, drop 2.5°) read 10–30 'steps' at 160–180 spm, each with twist
+    # ≤ 0.16° and drop ≤ 0.68° (audit parkinson s44). On the real recordings with a gyroscope (refdata: IPOL, Mobilise-D,
+    # Oxford, 70 recordings, with and without their placement stated) not one step has both; a stiff synthetic shuffle
+    # (twist and drop built at 1°) keeps every step. A step not measured (a walk's first two have no twist, its last no
+    # drop) does not break a stretch, but at most two of one may be such
+    still_stretch_min_steps: int = 6
+    # … without a gyroscope the same stretch is told by a trunk that neither swayed nor bounced: each step's sway ≤
+    # still_stretch_max_sway_cm and bounce ≤ still_stretch_max_bounce_cm. The synthetic freezes without their
+    # gyroscope: sway ≤ 0.33 cm, bounce ≤ 0.70 cm a 'step'; a stiff shuffle (1.5 cm sway and 1 cm bounce built) reads
+    # ≥ 1.56 / ≥ 0.84 cm. On the 90 refdata recordings analysed without a gyroscope no two steps in a row are under
+    # both bars (one step once, an Oxford back pocket). A stronger, slower trembling (3 Hz at 2 m/s² and more) bounces
+    # the trunk further and is not caught
+    still_stretch_max_sway_cm: float = 0.5
+    still_stretch_max_bounce_cm: float = 0.7
     # A long 'walk' whose trunk barely rises and falls (applied by the engine when it closes, with or without a
     # gyroscope, unless the sensor is declared off the trunk): a seated pedaller's pelvis rocks side to side at
     # the pedal rate and the step detector takes each downstroke for a step (a synthetic stationary bike at 80 rpm:
