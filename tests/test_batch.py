@@ -602,7 +602,11 @@ def test_cli_batch_ctrl_c_keeps_the_rows_done_and_logs_progress_without_a_termin
         shutil.copy(DATASETS / "mobgap_HA001_daily.csv", src / f"w{i:02d}.csv")
     out = tmp_path / "summary.csv"
     proc = subprocess.Popen([sys.executable, "-m", "imu_gait.cli", "batch", str(src), "--out", str(out)],
-                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=ROOT)
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=ROOT,
+                            # a test run started in the background by a shell without job control inherits
+                            # SIGINT ignored, and Python then never installs its Ctrl-C handler: the batch ran to
+                            # the end (exit 0). A terminal's Ctrl-C is what is tested, so the child gets it back.
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines = []
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
