@@ -628,10 +628,16 @@ class _Rows:
         ns = fixed_width_datetimes(text, read_day_first)
         if ns is not None:
             return ns, str(tcol.iloc[0]).strip(), DateReading(read_day_first, order)
+        cells, fmt = tcol, "mixed" if unit is None else None
+        if is_time_of_day_only(str(tcol.iloc[0])):
+            # a time of day alone goes on 1970-01-01, as numpy puts it: pandas put it on today's date, so a large
+            # file's blocks read by numpy and by pandas were 56 years apart (a 73 MB overnight file refused as 'a
+            # gap of 1796688000 s'); and pandas 2.0 dropped a time of day's fraction (10 ms steps read as repeats)
+            text = text.str.strip()
+            cells, fmt = "1970-01-01" + text.where(text.str.startswith("T"), " " + text), "mixed"
         with _warnings.catch_warnings():
             _warnings.simplefilter("ignore", UserWarning)      # pandas' "Parsing dates in … format" note
-            when = pd.to_datetime(tcol, errors="coerce", format="mixed" if unit is None else None, utc=True,
-                                  dayfirst=read_day_first)
+            when = pd.to_datetime(cells, errors="coerce", format=fmt, utc=True, dayfirst=read_day_first)
         bad = when.isna().to_numpy()
         if bad.any():
             r = int(np.flatnonzero(bad)[0])
@@ -642,13 +648,16 @@ class _Rows:
         # in µs, and the cast below wrapped it into another century without a word
         out = ((when < _FIRST_TIME) | (when >= _END_TIME)).to_numpy()
         if out.any():
-            r = int(np.flatnonzero(out)[0])
-            raise RecordingError(f"{str(tcol.iloc[r])!r} is a time imu_gait cannot hold: it reads times from 1678 to "
-                                 "2261 only", path=self.label, line=self.line_of(r), column=self.cols[j],
-                                 hint="if every row has that year, the logger's clock was wrong: correct the year in "
-                                      "the time column; else fix or delete that row")
+            self._refuse_year(j, int(np.flatnonzero(out)[0]))
         return (when.to_numpy(dtype="datetime64[ns]").astype(np.int64), str(tcol.iloc[0]).strip(),
                 DateReading(read_day_first, order))
+
+    def _refuse_year(self, j: int, r: int) -> None:
+        """Refuse row ``r``'s time, whose year int64 ns cannot hold."""
+        raise RecordingError(f"{str(self.df[self.cols[j]].iloc[r])!r} is a time imu_gait cannot hold: it reads times "
+                             "from 1678 to 2261 only", path=self.label, line=self.line_of(r), column=self.cols[j],
+                             hint="if every row has that year, the logger's clock was wrong: correct the year in "
+                                  "the time column; else fix or delete that row")
 
     def _refuse_date_order(self, j: int, text: pd.Series, day_first: bool, decided: bool) -> None:
         """Refuse a date that cannot be read in the order given (or read so far): 17/03/2024 month-first."""
