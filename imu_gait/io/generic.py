@@ -641,7 +641,10 @@ class _Rows:
         bad = when.isna().to_numpy()
         if bad.any():
             r = int(np.flatnonzero(bad)[0])
-            raise RecordingError(f"{str(tcol.iloc[r])!r} is not a date/time", path=self.label, line=self.line_of(r),
+            cell = str(tcol.iloc[r])
+            if _year_out_of_range(cell):
+                self._refuse_year(j, r)               # pandas 2 makes such a year NaT (pandas 3 reads it: below)
+            raise RecordingError(f"{cell!r} is not a date/time", path=self.label, line=self.line_of(r),
                                  column=self.cols[j],
                                  hint="give the unit of numeric times: --time-unit s|ms|us|ns (time_unit= in imu_gait.read)")
         # a year outside 1678–2261 does not fit int64 ns: pandas 2 made it NaT (refused above), pandas 3 reads it
@@ -750,6 +753,14 @@ def _read_blocks(path: str, data_start: int, *, ti: int | None, ai: list[int], g
 
 
 _FIRST_TIME, _END_TIME = pd.Timestamp("1678-01-01", tz="UTC"), pd.Timestamp("2262-01-01", tz="UTC")
+#: the 4-digit year of a numeric date at the start of a cell: 2300-03-05 …, 05/03/2300 …, 05.03.2300 …
+_YEAR_RX = re.compile(r"\s*(?:(\d{4})[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](\d{4}))(?![\d.:])")
+
+
+def _year_out_of_range(cell: str) -> bool:
+    """The cell starts with a numeric date whose year is outside 1678–2261 (pandas 2 reads such a time as NaT)."""
+    m = _YEAR_RX.match(cell)
+    return m is not None and not 1678 <= int(m[1] or m[2]) <= 2261
 
 #: the date/time layouts :func:`fixed_width_datetimes` reads: an ISO date (``-``) or a numeric one (``/`` or ``.``,
 #: day and month in the order the column is read in), then ' ' or 'T'; or no date. A time of day to the second,
