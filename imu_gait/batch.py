@@ -164,15 +164,17 @@ def output_table_kind(path: str | os.PathLike) -> str | None:
     return None
 
 
-def skipped_tables_note(skipped: Sequence[tuple[Path, str]]) -> str:
-    """One line on the files left out as imu_gait's own output tables (:func:`output_table_kind`)."""
-    if len(skipped) <= 3:
+def skipped_tables_note(skipped: Sequence[tuple[Path, str]], anonymise: bool = False) -> str:
+    """One line on the files left out as imu_gait's own output tables (:func:`output_table_kind`).
+    ``anonymise``: counted, not named (their paths hold the folder, often the patient's name)."""
+    if len(skipped) <= 3 and not anonymise:
         return ("left out, not recordings: " + "; ".join(f"{p} (imu_gait's {kind})" for p, kind in skipped))
     counts: dict[str, int] = {}
     for _, kind in skipped:
         counts[kind] = counts.get(kind, 0) + 1
     kinds = ", ".join(f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in counts.items())
-    return f"left out {len(skipped)} of imu_gait's own output tables, not recordings ({kinds}), e.g. {skipped[0][0]}"
+    return (f"left out {len(skipped)} of imu_gait's own output tables, not recordings ({kinds}), "
+            + ("their names left out (--anonymise)" if anonymise else f"e.g. {skipped[0][0]}"))
 
 
 def _natural_key(name: str) -> list:
@@ -251,10 +253,13 @@ def link_leaves(link: Path, top: Path) -> Path | None:
     return None
 
 
-def left_links_note(links: Sequence[tuple[Path, Path]]) -> str:
-    """The batch's note on links it did not follow (:func:`find_recordings`' ``left_links``)."""
+def left_links_note(links: Sequence[tuple[Path, Path]], anonymise: bool = False) -> str:
+    """The batch's note on links it did not follow (:func:`find_recordings`' ``left_links``). ``anonymise``:
+    counted, not named (the link's folder and the file it leads to may name patients)."""
     named = "; ".join(f"{link} -> {where}" for link, where in links[:3])
     more = f" and {len(links) - 3} more" if len(links) > 3 else ""
+    if anonymise:
+        named, more = "their names left out: --anonymise", ""
     return (f"left out {len(links)} link(s) that lead out of the folder given ({named}{more}): not read, as they "
             "may point at someone else's recordings. If they are yours, add --follow-links, or name the files "
             "themselves")
@@ -849,12 +854,14 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
                            + (left_links_note(left_links) if left_links else "")
                            + ("; " if left_links else "")
                            + (skipped_tables_note(own_tables) if own_tables else _what_is_there(paths, recursive)))
+    # (anonymised: these notes count the files they are about — not the batch's recordings, so no pseudonym
+    # stands for them — rather than name them)
     if left_links and note is not None:
-        note(left_links_note(left_links))
+        note(left_links_note(left_links, anonymise))
     if own_tables and note is not None:
-        note(skipped_tables_note(own_tables))
+        note(skipped_tables_note(own_tables, anonymise))
     if context_table is not None and paths and note is not None:
-        for line in _context_table_notes(recordings, context_table):
+        for line in _context_table_notes(recordings, context_table, anonymise):
             note(line)
     same_data = identical_recordings(recordings)
     if same_data and note is not None:
@@ -1008,8 +1015,9 @@ def _add_study_columns(rows: list[dict[str, Any]], recordings: list[Path], table
             row.update(table.columns_for(rec))
 
 
-def _context_table_notes(recordings: list[Path], table: ContextTable) -> list[str]:
-    """What the batch says when the recordings found under its paths and the context table's differ."""
+def _context_table_notes(recordings: list[Path], table: ContextTable, anonymise: bool = False) -> list[str]:
+    """What the batch says when the recordings found under its paths and the context table's differ.
+    ``anonymise``: a recording the batch does not analyse is named by its line in the table, not its path."""
     found = {Path(os.path.abspath(r)) for r in recordings}
     outside = [r for r in recordings if Path(os.path.abspath(r)) not in table.rows]
     unused = [row for key, row in table.rows.items() if key not in found]
@@ -1019,7 +1027,10 @@ def _context_table_notes(recordings: list[Path], table: ContextTable) -> list[st
                    f"command line's context alone, e.g. {outside[0]}")
     if unused:
         out.append(f"{len(unused)} recording(s) of the context table are not under the paths given and were not "
-                   f"analysed, e.g. {unused[0].recording} (line {unused[0].line}); give no paths to analyse the "
+                   f"analysed, e.g. "
+                   + (f"the one on line {unused[0].line}" if anonymise
+                      else f"{unused[0].recording} (line {unused[0].line})")
+                   + "; give no paths to analyse the "
                    "table's recordings")
     return out
 

@@ -472,6 +472,36 @@ def test_batch_anonymise_progress_and_notes_name_recordings_by_pseudonym(tmp_pat
     assert _console_leaks(err, (FOLDER, *(f"week{k}" for k in range(1, 6)), "copy.csv")) == []
 
 
+def test_batch_anonymise_notes_on_files_it_leaves_out_count_them_not_name_them(tmp_path, capsys):
+    """batch --anonymise's end notes named files that are not its recordings (no pseudonym stands for them):
+    a link it did not follow ('…/Patient_…/link.csv -> …/Jones_Other/walk.csv'), an earlier run's summary
+    ('left out, not recordings: …/Patient_…/old_summary.csv') and a context-table row not under the paths given
+    ('e.g. …/Jones_Other/w1.csv (line 4)'). Now counted (the table's row by its line). Before: 3 lines."""
+    folder = tmp_path / FOLDER
+    other = tmp_path / "Jones_Other"
+    folder.mkdir()
+    other.mkdir()
+    for k in (1, 2):
+        (folder / f"week{k}.csv").write_bytes(DEMO.read_bytes().replace(b"2019-08-06", b"2019-08-1%d" % k))
+    (other / "w1.csv").write_bytes(DEMO.read_bytes())
+    (folder / "link.csv").symlink_to(other / "w1.csv")
+    assert main(["batch", str(folder), "--out", str(folder / "old_summary.csv"), "-q"]) == 0
+    table = tmp_path / "study.csv"
+    table.write_text(f"recording,subject\n{folder / 'week1.csv'},S01\n{folder / 'week2.csv'},S01\n"
+                     f"{other / 'w1.csv'},S02\n")
+    capsys.readouterr()
+    assert main(["batch", str(folder), "--anonymise", "--jobs", "1", "--context-table", str(table),
+                 "--out", str(tmp_path / "s.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "2 of 2 recordings analysed" in err
+    assert "left out 1 link(s) that lead out of the folder given (their names left out: --anonymise)" in err
+    assert "left out 1 of imu_gait's own output tables, not recordings (1 batch summary table), their names " \
+           "left out (--anonymise)" in err
+    assert "1 recording(s) of the context table are not under the paths given and were not analysed, e.g. the " \
+           "one on line 4" in err
+    assert _console_leaks(err, (FOLDER, "Jones", "week1", "week2", "link.csv", "old_summary")) == []
+
+
 def test_compare_anonymise_progress_names_walks_by_pseudonym(tmp_path, capsys):
     """compare --anonymise of 5 recordings (analysed, so a line says each as it starts): '[1/5] analysing
     …/week1.csv' named the file; now 'analysing recording-001'. The key lines ('recording-001 is …') stay, on
