@@ -460,7 +460,13 @@ def test_plain_status_line_fits_100_columns_on_a_real_replay(tmp_path):
         pytest.skip("bundled recording not present")
 
     def live(*extra):
-        proc = subprocess.run(_cli("live", "--replay", str(path), "--speed", "0", "--view", "plain",
+        # paced at 50x, not as fast as possible: a status line comes every 0.1 s of wall-clock time, so at --speed 0
+        # how many come, and which stretch of the walk they catch, was how fast the machine replays (a fast one
+        # could pass the 160 s in a few tenths of a second: fewer than 5 lines, none in a walk). Paced, the replay
+        # lasts >= 3.2 s (>= 30 lines) and the data clock runs at most 50x the wall clock: a line at least every
+        # ~5 s of the recording (more often on a slow machine, which falls behind the pace), ~28 in its 140 s
+        # with a walk's speed on the line
+        proc = subprocess.run(_cli("live", "--replay", str(path), "--speed", "50", "--view", "plain",
                                    "--status-every", "0.1", "--no-record", "-q", *extra),
                               capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=300)
         assert proc.returncode == 0, proc.stderr
