@@ -460,7 +460,13 @@ def test_plain_status_line_fits_100_columns_on_a_real_replay(tmp_path):
         pytest.skip("bundled recording not present")
 
     def live(*extra):
-        proc = subprocess.run(_cli("live", "--replay", str(path), "--speed", "0", "--view", "plain",
+        # paced at 50x, not as fast as possible: a status line comes every 0.1 s of wall-clock time, so at --speed 0
+        # how many come, and which stretch of the walk they catch, was how fast the machine replays (a fast one
+        # could pass the 160 s in a few tenths of a second: fewer than 5 lines, none in a walk). Paced, the replay
+        # lasts >= 3.2 s (>= 30 lines) and the data clock runs at most 50x the wall clock: a line at least every
+        # ~5 s of the recording (more often on a slow machine, which falls behind the pace), ~28 in its 140 s
+        # with a walk's speed on the line
+        proc = subprocess.run(_cli("live", "--replay", str(path), "--speed", "50", "--view", "plain",
                                    "--status-every", "0.1", "--no-record", "-q", *extra),
                               capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=300)
         assert proc.returncode == 0, proc.stderr
@@ -2515,6 +2521,41 @@ def test_the_panel_says_it_is_learning_the_normal_walk_before_it_says_steady(gyr
     assert sum("learning your normal walk from its first ~3:00 of walking" in l for l in notes) == 1
     assert sum("no gyroscope: trunk twist, handrail gripping and pelvic drop are not judged" in l for l in notes) == (not gyro)
     assert sum("your normal walk is learned" in l for l in notes) == 1
+
+
+@pytest.mark.parametrize("gyro", [True, False], ids=["gyro", "acc_only"])
+def test_the_plain_views_notes_come_by_the_walk_not_by_the_wall_clock(gyro):
+    """The plain view's NOTE lines (learning the normal walk, learned, nothing judged without a gyroscope) were
+    printed only with a status line, which comes by the wall clock: a replay faster than its status lines
+    (`--speed 0` on a fast machine; here no status line until the end) said neither that the normal walk was being
+    learned nor that it was learned, and the gyroscope note came at the end — which NOTE lines a walk got was how
+    fast the machine was (flaky audit s44). Truth (a 260-s walk, 5 s standing first, the baseline its first 3:00 of
+    walking): with no status line during the walk and with one after every update alike, the learning note once,
+    within 15 s of the first step; the learned note once, within 5 s of 3:05; without a gyroscope its note once,
+    with the learning one."""
+    from imu_gait.devices.view import PlainView
+
+    rec, truth = synthesize_walk(260.0, 100.0, seed=3, stand_s=5.0, gyro=gyro)
+    said = {}
+    for every_s in (1e9, 0.0):
+        out = io.StringIO()
+        _replay_with_view(rec, PlainView(file=out, every_s=every_s), lambda live, upd: None)
+        said[every_s] = [l for l in out.getvalue().splitlines() if " NOTE " in l]
+    notes = said[1e9]
+    assert notes == said[0.0], said
+
+    def at(text):
+        (line,) = [l for l in notes if text in l]
+        return int(line[:2]) * 60 + int(line[3:5])
+
+    first_step = float(truth.ic_times_s[0])
+    assert first_step <= at("learning your normal walk from its first ~3:00 of walking") <= first_step + 15.0
+    assert abs(at("your normal walk is learned") - (5.0 + 180.0)) <= 5.0
+    if gyro:
+        assert len(notes) == 2, notes
+    else:
+        assert at("no gyroscope: trunk twist, handrail gripping and pelvic drop are not judged") <= first_step + 15.0
+        assert len(notes) == 3, notes
 
 
 def test_short_holes_raise_no_variability_cue_live_and_the_live_flags_are_analyzes():

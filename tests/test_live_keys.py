@@ -104,30 +104,40 @@ def test_keys_typed_into_the_live_view_on_a_terminal(tmp_path):
                             stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
     screen = b""
 
-    def read_for(seconds):
+    def read_for(seconds, until=None):
+        """Read the screen for ``seconds``, or until ``until`` is on it (or the program has closed the terminal)."""
         nonlocal screen
         end = time.monotonic() + seconds
-        while time.monotonic() < end:
+        while time.monotonic() < end and (until is None or until not in screen) and proc.poll() is None:
             if select.select([master], [], [], 0.1)[0]:
                 try:
                     screen += os.read(master, 65536)
                 except OSError:
                     return
 
+    # each answer is awaited until it is on the screen (up to 20 s), not for a fixed 1.5–3 s of wall time: on a
+    # loaded 2-core machine the redraw can come later than that, and after q the summary and the reports take
+    # their time (the screen is read until the program has exited, so its output never fills the terminal)
     try:
-        deadline = time.monotonic() + 60
-        while b"keys: +" not in screen and time.monotonic() < deadline and proc.poll() is None:
-            read_for(0.5)
+        read_for(60, until=b"keys: +")
         assert b"keys: +" in screen, screen[-2000:]
         read_for(2.0)                          # 8 s of walk at ×4
         os.write(master, b"+++")
-        read_for(2.0)
+        read_for(20, until=b"belt speed now 4.8 km/h")
         assert b"belt speed now 4.8 km/h" in screen
         os.write(master, b"p6")                # my back hurts now, 6 out of 10
-        read_for(1.5)
+        read_for(20, until=b"pain 6/10")
         assert b"pain 6/10" in screen
         os.write(master, b"q")
-        read_for(3.0)
+        read_for(60)                           # until the program has exited
+        while select.select([master], [], [], 0.2)[0]:     # and what it wrote last
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            screen += chunk
         proc.wait(30)
     finally:
         if proc.poll() is None:

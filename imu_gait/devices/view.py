@@ -652,19 +652,24 @@ class PlainView(_BaseView):
             self._print(f"{fmt_clock(session.time_s)}  {cleared_text(session, f)}")
         for held in self._held_lines(session):          # gaps, link drops held back, said once their time has come
             self._print(held)
+        if getattr(upd, "status_changed", False):
+            # said when the walk's state changes, by the data — not only with a status line, which comes by the
+            # wall clock: a replay faster than its status lines (--speed 0) said neither that the normal walk was
+            # being learned nor that it was learned, and how many NOTE lines came was how fast the machine was
+            self._notes(session, session.status())
         now = self.clock()
         if self._next is not None and now >= self._next:
             self._status_lines(session)
             self._next = now + self.every_s
 
-    def _status_lines(self, session: Any) -> None:
-        line = self.status_line(session)
+    def _notes(self, session: Any, st: dict) -> None:
+        """The NOTE lines the live state calls for, each said once: the sensor hints, learning the normal walk and
+        its end, what is not judged without a gyroscope."""
         clock = fmt_clock(session.time_s)
-        for hint in session.status().get("sensor_hints") or []:
+        for hint in st.get("sensor_hints") or []:
             if hint not in self._said:             # each said once, in full, on its own line
                 self._said.add(hint)
                 self._print(f"{clock}  NOTE {hint}")
-        st = session.status()
         learning = baseline_text(st)
         if learning is not None and "learning" not in self._said:
             self._said.add("learning")
@@ -681,6 +686,11 @@ class PlainView(_BaseView):
         if st.get("not_judged") and "not_judged" not in self._said and st.get("n_steps"):
             self._said.add("not_judged")
             self._print(f"{clock}  NOTE no gyroscope: {steady_text(st).split('(', 1)[1].split(':')[0]} are not judged")
+
+    def _status_lines(self, session: Any) -> None:
+        line = self.status_line(session)
+        clock = fmt_clock(session.time_s)
+        self._notes(session, session.status())
         rec = getattr(session, "record_path", None)
         if rec and not self._recording_said:
             self._recording_said = True
