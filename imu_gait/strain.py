@@ -610,6 +610,13 @@ class StrainConfig:
     pace_reg_bounce_exp: float = 1.2
     pace_reg_cadence_exp: float = 3.5
     pace_reg_cv_hold_rows: int = 60
+    # … only where the cadence fell at least this share or the bounce this share below the gait's baseline (row noise
+    # under an unchanged pace is no slowdown: review D F4), and at most this much (the model was fitted on clean
+    # synthetic walks with a baseline regularity ≥ ~0.93; real walkers read ~0.77, where its odds scale up to 0.41:
+    # review D F3)
+    pace_reg_min_cadence_drop: float = 0.05
+    pace_reg_min_bounce_drop: float = 0.15
+    pace_reg_max: float = 0.05
     drop_rom_rise_deg: float = 1.5
     drop_lr_deg: float = 2.0
     drop_lr_rise_deg: float = 1.5
@@ -716,7 +723,9 @@ _PACE_REG_REFS = ("cadence_spm", "vertical_oscillation_cm", "stride_time_cv_pct"
 def pace_regularity_allowance(reg_b, cad, cad_b, vo, vo_b, cv, cv_b, cfg: "StrainConfig") -> np.ndarray:
     """How much lower the step regularity reads at a slower, softer pace by itself, the steps as even as before
     (≥ 0; 0 where anything is unknown, at the same or a faster pace and bounce, or within
-    ``pace_reg_cv_hold_rows`` grid rows of a stride CV ≥ its baseline × ``pace_reg_cv_rise``).
+    ``pace_reg_cv_hold_rows`` grid rows of a stride CV ≥ its baseline × ``pace_reg_cv_rise``, or of no measured
+    stride CV at all — a walk under ~a minute; where the cadence is less than ``pace_reg_min_cadence_drop`` and the
+    bounce less than ``pace_reg_min_bounce_drop`` below baseline; at most ``pace_reg_max``).
 
     Step regularity (the unfiltered vertical acceleration's autocorrelation) is the bounce's share beside the
     heel-strike jolt, which the normal step-time variation blurs: the smaller the bounce's acceleration (bounce ×
@@ -728,7 +737,9 @@ def pace_regularity_allowance(reg_b, cad, cad_b, vo, vo_b, cv, cv_b, cfg: "Strai
     the desk pad turned 92 → 76 spm, 2.2 → 1.2 cm at 2 %: 0.970 → 0.878, 0.89; 110 → 102 spm, 3.7 → 2.2 cm at
     1 %: 0.980 → 0.960, 0.954; 110 → 85 spm, 3.7 → 1.7 cm at 2 %: 0.954 → 0.822, 0.775 (a large slowdown is
     over-predicted by up to 0.05). Steps that became uneven lower the regularity beyond what the pace does, and
-    raise the stride CV: no allowance near such a rise."""
+    raise the stride CV: no allowance near such a rise. Capped at ``pace_reg_max`` (0.05): the fit's walks had a
+    baseline regularity ≥ ~0.93, and at a real walker's ~0.77 the odds gave 0.17–0.41, letting uneven step heights,
+    scuffing or an unsteady trunk with even timing go unflagged when the walker also slowed (review D F2/F3)."""
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         factor = (np.maximum(vo_b / vo, 1.0) ** cfg.pace_reg_bounce_exp
                   * np.maximum(cad_b / cad, 1.0) ** cfg.pace_reg_cadence_exp)
@@ -736,6 +747,8 @@ def pace_regularity_allowance(reg_b, cad, cad_b, vo, vo_b, cv, cv_b, cfg: "Strai
         odds = (1.0 - reg_b) / reg_b * factor
         allow = np.where((reg_b > 0.0) & (reg_b < 1.0) & (factor > 1.0), reg_b - 1.0 / (1.0 + odds), 0.0)
         risen = cv >= cv_b * cfg.pace_reg_cv_rise        # NaN (not yet measured, a walk's first minute): not risen
+        slower = ((cad <= (1.0 - cfg.pace_reg_min_cadence_drop) * cad_b)
+                  | (vo <= (1.0 - cfg.pace_reg_min_bounce_drop) * vo_b))
     # … anywhere within ±pace_reg_cv_hold_rows rows (grid seconds): a 60-s CV of steps that did become uneven dips
     # back under the limit now and then, and the allowance must not come and go with it (a tired walker's flag
     # broke into pieces)
@@ -743,7 +756,11 @@ def pace_regularity_allowance(reg_b, cad, cad_b, vo, vo_b, cv, cv_b, cfg: "Strai
     cs = np.concatenate(([0], np.cumsum(risen, dtype=np.int64)))
     i = np.arange(risen.size)
     near = cs[np.minimum(i + h + 1, risen.size)] - cs[np.maximum(i - h, 0)] > 0
-    return np.where(np.isfinite(allow) & ~near, allow, 0.0)
+    # … and a stride CV measured within those rows at all: a walk under ~a minute has none, and 'not risen' there
+    # let a shuffle whose stride CV doubled go unflagged in 3–4 of 5 40-s walks (review D F1)
+    cm = np.concatenate(([0], np.cumsum(np.isfinite(cv), dtype=np.int64)))
+    measured = cm[np.minimum(i + h + 1, risen.size)] - cm[np.maximum(i - h, 0)] > 0
+    return np.where(np.isfinite(allow) & ~near & measured & slower, np.minimum(allow, cfg.pace_reg_max), 0.0)
 
 
 _FATIGUE = ("cadence_spm", "vertical_oscillation_cm", "step_regularity", "forward_lean_deg", "lateral_sway_cm",
