@@ -122,7 +122,7 @@ def side_walk_between_pauses(request):
 def test_side_steps_as_a_walk_of_their_own_on_a_belt_read_as_side_stepping(side_walk_between_pauses):
     # before (sidestep s44): two 'sensor turned 90° between two walks' notes, no side-stepping, and the side-steps
     # judged by the flags as forward walking. Tolerance: the stretch from the side walk's calibration point (its
-    # first ~20 steps, 0.67 s each, on the axes before it) to the next walk's (≤ 20 steps of 0.55 s in)
+    # first 16 steps, 0.67 s each, on the axes before it) to the next walk's (≤ 16 steps of 0.55 s in; bound: 20)
     rec, truths = side_walk_between_pauses
     res = imu_gait.analyze(rec, treadmill=True)
     s = res.summary
@@ -186,3 +186,24 @@ def test_a_turn_back_two_walks_later_stays_two_sensor_turns():
     s = imu_gait.analyze(rec, treadmill=True).summary
     assert s["side_stepping"] == []
     assert [round(x["turn_deg"] / 90.0) for x in s["sensor_turns"]] == [-1, 1]
+
+
+def test_a_side_walk_between_pauses_reads_its_first_calibration_steps_on_the_forward_axes(side_walk_between_pauses):
+    # the README and docs/json.md say 'its first 16 steps are measured on the forward walk's axes' / 'its 16-step
+    # calibration point' (before: ~20 / 20): measured, the side walk's leading steps with braking ≈ 0 (their travel is
+    # 90° off the axes they are read on; truth braking ~0.15 m/s after) number CALIBRATION_STEPS
+    import re
+    from pathlib import Path
+    from imu_gait.engine import CALIBRATION_STEPS
+    rec, truths = side_walk_between_pauses
+    st = imu_gait.analyze(rec, treadmill=True).steps
+    t0, t1 = truths[1].time_s.iloc[0], truths[1].time_s.iloc[-1]
+    br = st.loc[(st.time_s >= t0 - 1.0) & (st.time_s <= t1), "braking_mps"].to_numpy(float)
+    assert np.nanmedian(br[CALIBRATION_STEPS:]) >= 0.1            # the side-steps read on their own axes
+    lead = int(np.argmax(br >= 0.1))                              # steps before the first such one
+    assert lead == CALIBRATION_STEPS == 16, lead
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    jdoc = (root / "docs" / "json.md").read_text(encoding="utf-8")
+    assert re.search(r"its first (\d+) steps are measured on the forward walk's axes", readme).group(1) == "16"
+    assert re.search(r"a walk of their own: at its (\d+)-step calibration point", jdoc).group(1) == "16"
