@@ -1527,6 +1527,29 @@ class GaitEngine:
                            "bounce": float(np.nanmedian(bounce)), "gyro": self.has_gyro})
         return self._take_back(bout, b, upd)
 
+    def _unalternating_why(self) -> str:
+        """Why the ``_unalternating`` stretches are not walking, worded by how each was judged: with the gyroscope
+        (``"drop"`` in the stretch: drop, twist and sway bars) or without it (the sway bar alone) — a gyroscope may stop
+        mid-recording (``drop_gyro``), and before (review A s44 L1) every stretch was explained by ``has_gyro`` at the
+        end: a stretch judged on the gyroscope's bars read 'median under 0.6 cm … judged without a gyroscope'."""
+        p, n_min = self.p, self.p.unalternating_min_steps
+        gyro = any("drop" in x for x in self._unalternating)
+        acc_only = any("drop" not in x for x in self._unalternating)
+        with_g = (f"medians under {p.unalternating_max_drop_deg:.1f}°, {p.unalternating_max_twist_deg:.0f}° and "
+                  f"{p.unalternating_max_sway_cm:.0f} cm over {n_min}+ 'steps'")
+        without = f"median under {p.unalternating_max_sway_no_gyro_cm:.1f} cm over {n_min}+ 'steps', judged without a gyroscope"
+        if gyro and acc_only:
+            return ("the trunk rocked to a rhythm but did not roll, twist or sway from one side to the other (with the "
+                    f"gyroscope: {with_g}; the stretches after it stopped, sway alone: {without}), where walking "
+                    "alternates feet (every real walk rolled the pelvis ≥ 1.5° per step; a walking trunk twists 8–15° "
+                    "and sways 3–7 cm)")
+        if gyro:
+            return ("the trunk rocked to a rhythm but did not roll, twist or sway from one side to the other "
+                    f"({with_g}), where walking alternates feet (every real walk rolled the pelvis ≥ 1.5° per step; a "
+                    "walking trunk twists 8–15° and sways 3–7 cm)")
+        return ("the trunk rocked to a rhythm but hardly swayed from one side to the other "
+                f"({without}), where walking alternates feet (a walking trunk sways 3–7 cm)")
+
     def _retract_if_unalternating(self, bout: int, upd: EngineUpdate) -> bool:
         """A closed walking 'walk' of ≥ ``unalternating_min_steps`` steps, on the trunk, whose trunk neither rolled,
         twisted nor swayed from side to side (with a gyroscope: medians under ``unalternating_max_drop_deg``,
@@ -3293,15 +3316,7 @@ class GaitEngine:
                 self._unalternating, "rhythmic trunk pitching without left / right alternation", self._first_t or 0.0,
                 lambda x: (f"{x['n_steps']} 'steps', pelvic drop {x['drop']:.1f}°, twist {x['twist']:.1f}°, "
                            f"sway {x['sway']:.1f} cm" if "drop" in x else f"{x['n_steps']} 'steps', sway {x['sway']:.1f} cm"),
-                ("the trunk rocked to a rhythm but did not roll, twist or sway from one side to the other (medians under "
-                 f"{self.p.unalternating_max_drop_deg:.1f}°, {self.p.unalternating_max_twist_deg:.0f}° and "
-                 f"{self.p.unalternating_max_sway_cm:.0f} cm over {self.p.unalternating_min_steps}+ 'steps'), where "
-                 "walking alternates feet (every real walk rolled the pelvis ≥ 1.5° per step; a walking trunk twists "
-                 "8–15° and sways 3–7 cm)" if self.has_gyro else
-                 "the trunk rocked to a rhythm but hardly swayed from one side to the other (median under "
-                 f"{self.p.unalternating_max_sway_no_gyro_cm:.1f} cm over {self.p.unalternating_min_steps}+ 'steps', "
-                 "judged without a gyroscope), where walking alternates feet (a walking trunk sways 3–7 cm)")
-                + ". Pushing a manual wheelchair "
+                self._unalternating_why() + ". Pushing a manual wheelchair "
                 "(both arms together) or rocking looks like this: no steps, cadence or flags were taken from it"))
         if self._still_stretches:
             # (judged with the gyroscope or without it: a gyroscope may stop mid-recording, so per stretch)
