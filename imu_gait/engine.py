@@ -296,6 +296,13 @@ SENSOR_TURN_AGREE_DEG = 20.0
 REVERSAL_MIN_DEG = 180.0 - SENSOR_TURN_DEG
 #: an in-walk turn within this of 90° (55–125°) undone by the next in-walk turn is side-stepping, not two sensor turns
 SIDE_STEP_MIN_DEG = 55.0
+#: … a pair found at a walk's calibration point on a treadmill (side-steps as a walk of their own, between pauses) is
+#: side-stepping only if the turn back comes by the very next walk and at most this long after the first turn:
+#: side-stepping is a rehab drill of a few minutes' sets (a bout of side-steps, then forward again). Before (review A
+#: s44 M2) the span had no limit: a clip turned 90° at one pause and back two walks later read 6.7 min of 110-spm,
+#: 1.3-m/s walking as side-steps and lost the forward-lean flag in between. A longer or later turn back is read as two
+#: sensor turns, as off a belt
+SIDE_STEP_MAX_BETWEEN_S = 300.0
 #: … between two walks on a treadmill a reversal is walking backwards only while the new walk's walking 'up' lies within
 #: this of the previous walk's (strain's lean_jump_deg): a walker who turns round keeps the sensor as it sat on the
 #: trunk, a clip or phone put back the other way round turns the trunk's lean with it (a 6° lean read 13° off). Before
@@ -692,7 +699,9 @@ class GaitEngine:
         # forwards; the stretch stays open until a reversal: _check_sensor_move)
         self._backward_recut: dict[int, float] = {}
         # (index in _sensor_turns, forward before it): the last in-walk ~90° turn, side-stepping if the next undoes it
-        self._side_open: tuple[int, np.ndarray] | None = None
+        # … and (its time, whether found during a walk, the calibration-point count then: _cal_points)
+        self._side_open: tuple[int, np.ndarray, float, bool, int] | None = None
+        self._cal_points = 0                      # later walks' calibration points reached (n == CALIBRATION_STEPS)
         self._unsettled: list[tuple[float, float]] = []   # (time, drift °): walks not calibrated on (sensor moving)
         # (from_s, to_s, quality): forward axes taken from a near tie (_clear_forward's 'unsure') — to_s the short walk's
         # last contact, or inf for the engine's calibration (every later step until a fresh one)
@@ -1222,6 +1231,7 @@ class GaitEngine:
                 if waiting.calib is None and not waiting.closed:   # closed walk's held last steps: a short walk's)
                     waiting.calib = self._calib
         elif n == CALIBRATION_STEPS:
+            self._cal_points += 1
             if not self._check_sensor_move(_settled(b["_times"][:CALIBRATION_STEPS]), bout, float(b["start_s"])):
                 self._check_sensor_turn(_settled(b["_times"][:CALIBRATION_STEPS]))
         elif (self._calib is not None and b["n_steps"] > CALIBRATION_STEPS
@@ -1516,6 +1526,29 @@ class GaitEngine:
         self._flat.append({"start_s": float(b["start_s"]), "end_s": float(b["end_s"]), "n_steps": int(b["n_steps"]),
                            "bounce": float(np.nanmedian(bounce)), "gyro": self.has_gyro})
         return self._take_back(bout, b, upd)
+
+    def _unalternating_why(self) -> str:
+        """Why the ``_unalternating`` stretches are not walking, worded by how each was judged: with the gyroscope
+        (``"drop"`` in the stretch: drop, twist and sway bars) or without it (the sway bar alone) — a gyroscope may stop
+        mid-recording (``drop_gyro``), and before (review A s44 L1) every stretch was explained by ``has_gyro`` at the
+        end: a stretch judged on the gyroscope's bars read 'median under 0.6 cm … judged without a gyroscope'."""
+        p, n_min = self.p, self.p.unalternating_min_steps
+        gyro = any("drop" in x for x in self._unalternating)
+        acc_only = any("drop" not in x for x in self._unalternating)
+        with_g = (f"medians under {p.unalternating_max_drop_deg:.1f}°, {p.unalternating_max_twist_deg:.0f}° and "
+                  f"{p.unalternating_max_sway_cm:.0f} cm over {n_min}+ 'steps'")
+        without = f"median under {p.unalternating_max_sway_no_gyro_cm:.1f} cm over {n_min}+ 'steps', judged without a gyroscope"
+        if gyro and acc_only:
+            return ("the trunk rocked to a rhythm but did not roll, twist or sway from one side to the other (with the "
+                    f"gyroscope: {with_g}; the stretches after it stopped, sway alone: {without}), where walking "
+                    "alternates feet (every real walk rolled the pelvis ≥ 1.5° per step; a walking trunk twists 8–15° "
+                    "and sways 3–7 cm)")
+        if gyro:
+            return ("the trunk rocked to a rhythm but did not roll, twist or sway from one side to the other "
+                    f"({with_g}), where walking alternates feet (every real walk rolled the pelvis ≥ 1.5° per step; a "
+                    "walking trunk twists 8–15° and sways 3–7 cm)")
+        return ("the trunk rocked to a rhythm but hardly swayed from one side to the other "
+                f"({without}), where walking alternates feet (a walking trunk sways 3–7 cm)")
 
     def _retract_if_unalternating(self, bout: int, upd: EngineUpdate) -> bool:
         """A closed walking 'walk' of ≥ ``unalternating_min_steps`` steps, on the trunk, whose trunk neither rolled,
@@ -1983,7 +2016,11 @@ class GaitEngine:
         # s44) two 'sensor turned 90°' notes. Off a belt it stays a sensor turn (a phone put back turned)
         on_belt = during_walk or (not backward and SIDE_STEP_MIN_DEG <= abs(turn) <= 180.0 - SIDE_STEP_MIN_DEG
                                   and self._turned_round_on_belt(times, walk_up))
-        if (side is not None and on_belt and not backward
+        # … the between-walk form (either turn found at a calibration point) only when the turn back comes by the
+        # very next walk, within SIDE_STEP_MAX_BETWEEN_S of the first: else two sensor turns
+        between_ok = side is not None and ((side[3] and during_walk) or (
+            self._cal_points - side[4] <= 1 and since - side[2] <= SIDE_STEP_MAX_BETWEEN_S))
+        if (side is not None and on_belt and not backward and between_ok
                 and abs(_signed_angle_deg(side[1], ap, up_ref)) < SENSOR_TURN_DEG):
             # side-stepping (a rehab exercise on the belt): a clear ~90° turn during a walk, undone by the next one
             # — forward back within 35° of where it was. Its steps were measured along the travel, as after a sensor
@@ -1993,7 +2030,7 @@ class GaitEngine:
             self._side_steps.append({"start_s": turned["time_s"], "end_s": since})
             return
         if (on_belt and not backward and SIDE_STEP_MIN_DEG <= abs(turn) <= 180.0 - SIDE_STEP_MIN_DEG):
-            self._side_open = (len(self._sensor_turns), ap_old)
+            self._side_open = (len(self._sensor_turns), ap_old, since, during_walk, self._cal_points)
         if backward:
             # a clear turn of the sensor while walking backwards (re-clipped 90° at a pause): still backwards, now on
             # the turned axes — a reversal (or forward back where it was before the stretch) ends it. Before (fix-back s42 M1) the stretch was left open
@@ -3279,15 +3316,7 @@ class GaitEngine:
                 self._unalternating, "rhythmic trunk pitching without left / right alternation", self._first_t or 0.0,
                 lambda x: (f"{x['n_steps']} 'steps', pelvic drop {x['drop']:.1f}°, twist {x['twist']:.1f}°, "
                            f"sway {x['sway']:.1f} cm" if "drop" in x else f"{x['n_steps']} 'steps', sway {x['sway']:.1f} cm"),
-                ("the trunk rocked to a rhythm but did not roll, twist or sway from one side to the other (medians under "
-                 f"{self.p.unalternating_max_drop_deg:.1f}°, {self.p.unalternating_max_twist_deg:.0f}° and "
-                 f"{self.p.unalternating_max_sway_cm:.0f} cm over {self.p.unalternating_min_steps}+ 'steps'), where "
-                 "walking alternates feet (every real walk rolled the pelvis ≥ 1.5° per step; a walking trunk twists "
-                 "8–15° and sways 3–7 cm)" if self.has_gyro else
-                 "the trunk rocked to a rhythm but hardly swayed from one side to the other (median under "
-                 f"{self.p.unalternating_max_sway_no_gyro_cm:.1f} cm over {self.p.unalternating_min_steps}+ 'steps', "
-                 "judged without a gyroscope), where walking alternates feet (a walking trunk sways 3–7 cm)")
-                + ". Pushing a manual wheelchair "
+                self._unalternating_why() + ". Pushing a manual wheelchair "
                 "(both arms together) or rocking looks like this: no steps, cadence or flags were taken from it"))
         if self._still_stretches:
             # (judged with the gyroscope or without it: a gyroscope may stop mid-recording, so per stretch)

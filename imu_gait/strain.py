@@ -2372,9 +2372,12 @@ def _build_rules(grid: dict, cfg: StrainConfig, *, treadmill: bool, incline_pct,
     # asymmetry's does for a limp from the first step. 'Already in the baseline' is the lean against standing less
     # its rise since the baseline (forward_lean_deg − its baseline, the upright-part baseline after a hill start),
     # read in the row's own sensor position; rows without a standing keep the relative rule. Since the baseline
-    # itself is past the limit, any rise the relative rule would flag (≥ 5°) is past it too
+    # itself is past the limit, any rise the relative rule would flag (≥ 5°) is past it too. Running rows keep
+    # the relative rule: a runner's own style leans 10.8 ± 2.2° (high-lean runners, self-selected −2° … 25°;
+    # gait-science.md §3), so a run 12° past standing from its first minutes is a style, not a load (review s44:
+    # every whole 8-min run at 12° vs standing was flagged mild 0:06–7:57, 'Stand tall and raise the chest')
     with np.errstate(invalid="ignore"):
-        lean_from_start = stood & (x("lean_vs_standing_deg") - (x("forward_lean_deg") - b("forward_lean_deg"))
+        lean_from_start = stood & ~run & (x("lean_vs_standing_deg") - (x("forward_lean_deg") - b("forward_lean_deg"))
                                    >= cfg.lean_abs_deg + hill_deg)
     rules.append(_Rule("forward_lean",
                        _Group("and", [rel_add("forward_lean_deg", cfg.lean_rise_deg, +1)]),

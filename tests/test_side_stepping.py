@@ -122,7 +122,7 @@ def side_walk_between_pauses(request):
 def test_side_steps_as_a_walk_of_their_own_on_a_belt_read_as_side_stepping(side_walk_between_pauses):
     # before (sidestep s44): two 'sensor turned 90° between two walks' notes, no side-stepping, and the side-steps
     # judged by the flags as forward walking. Tolerance: the stretch from the side walk's calibration point (its
-    # first ~20 steps, 0.67 s each, on the axes before it) to the next walk's (≤ 20 steps of 0.55 s in)
+    # first 16 steps, 0.67 s each, on the axes before it) to the next walk's (≤ 16 steps of 0.55 s in; bound: 20)
     rec, truths = side_walk_between_pauses
     res = imu_gait.analyze(rec, treadmill=True)
     s = res.summary
@@ -144,3 +144,66 @@ def test_off_a_belt_or_at_a_desk_a_90_degree_turn_between_walks_stays_a_sensor_t
     s = imu_gait.analyze(rec, **opts).summary
     assert s["side_stepping"] == []
     assert [abs(round(x["turn_deg"] / 90.0)) for x in s["sensor_turns"]] == [1, 1]
+
+
+def _reclipped(back_after: int, mid_s: float = 400.0, rise_at_s: float | None = 100.0):
+    """Walk 200 s; pause; the clip turned 90° about the vertical ('up' unchanged: the back of the belt to its side);
+    ``back_after`` walks of ``mid_s`` s on it (the first with a lean 3° → 12° from ``rise_at_s`` in); pause; the clip
+    turned back; a 150-s walk. Normal forward walking throughout (110 spm, 1.3 m/s)."""
+    F = dict(stand_s=5, stand_end_s=5, posture_lean_deg=3.0)
+    mids = [synthesize_walk(mid_s, seed=3 + i, mount_euler_deg=(90, 0, 0), **F,
+                            **({"segments": [(rise_at_s, {"posture_lean_deg": 12.0})]}
+                               if i == 0 and rise_at_s is not None else {}))
+            for i in range(back_after)]
+    return _joined(synthesize_walk(200, seed=1, **F), *mids, synthesize_walk(150, seed=9, **F))
+
+
+def test_a_clip_turned_at_one_pause_and_back_minutes_later_stays_two_sensor_turns():
+    # before (review A s44 M2): side_stepping over the whole 400-s walk, no sensor turns, and the forward-lean flag
+    # of its last 300 s lost. Side-stepping between pauses is taken for at most SIDE_STEP_MAX_BETWEEN_S (300 s)
+    rec, truths = _reclipped(1)
+    res = imu_gait.analyze(rec, treadmill=True)
+    s = res.summary
+    assert s["side_stepping"] == []
+    assert [round(x["turn_deg"] / 90.0) for x in s["sensor_turns"]] == [-1, 1]
+    t_mid, t_end = truths[1].time_s.iloc[0], truths[2].time_s.iloc[0]
+    assert [abs(x["time_s"] - t) <= 20 * 0.55 for x, t in zip(s["sensor_turns"], (t_mid, t_end))] == [True, True]
+    (lean,) = [f for f in res.flags if f.id == "forward_lean"]
+    # truth: the lean rises 9° at 100 s into the middle walk and holds to its end (measured 301–597 s)
+    t_rise, t_mid_end = t_mid + 100.0 - 5.0, truths[1].time_s.iloc[-1]
+    assert t_rise - 5 <= lean.start_s <= t_rise + 40, (lean.start_s, t_rise)
+    assert abs(lean.end_s - t_mid_end) <= 15, (lean.end_s, t_mid_end)
+    for n in (37, 1000):            # live == offline, bit for bit
+        assert _fed(rec, n, treadmill=True).to_json() == _fed(rec, rec.n_samples, treadmill=True).to_json(), f"{n}"
+    from imu_gait.engine import SIDE_STEP_MAX_BETWEEN_S
+    assert SIDE_STEP_MAX_BETWEEN_S == 300.0      # the README's figure
+
+
+def test_a_turn_back_two_walks_later_stays_two_sensor_turns():
+    # the turn back must come at the very next walk: two 60-s walks on the turned clip (120 s in all, under the span
+    # limit) and the turn back at the third are two sensor turns (before: side_stepping over both walks)
+    rec, truths = _reclipped(2, mid_s=60.0, rise_at_s=None)
+    s = imu_gait.analyze(rec, treadmill=True).summary
+    assert s["side_stepping"] == []
+    assert [round(x["turn_deg"] / 90.0) for x in s["sensor_turns"]] == [-1, 1]
+
+
+def test_a_side_walk_between_pauses_reads_its_first_calibration_steps_on_the_forward_axes(side_walk_between_pauses):
+    # the README and docs/json.md say 'its first 16 steps are measured on the forward walk's axes' / 'its 16-step
+    # calibration point' (before: ~20 / 20): measured, the side walk's leading steps with braking ≈ 0 (their travel is
+    # 90° off the axes they are read on; truth braking ~0.15 m/s after) number CALIBRATION_STEPS
+    import re
+    from pathlib import Path
+    from imu_gait.engine import CALIBRATION_STEPS
+    rec, truths = side_walk_between_pauses
+    st = imu_gait.analyze(rec, treadmill=True).steps
+    t0, t1 = truths[1].time_s.iloc[0], truths[1].time_s.iloc[-1]
+    br = st.loc[(st.time_s >= t0 - 1.0) & (st.time_s <= t1), "braking_mps"].to_numpy(float)
+    assert np.nanmedian(br[CALIBRATION_STEPS:]) >= 0.1            # the side-steps read on their own axes
+    lead = int(np.argmax(br >= 0.1))                              # steps before the first such one
+    assert lead == CALIBRATION_STEPS == 16, lead
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    jdoc = (root / "docs" / "json.md").read_text(encoding="utf-8")
+    assert re.search(r"its first (\d+) steps are measured on the forward walk's axes", readme).group(1) == "16"
+    assert re.search(r"a walk of their own: at its (\d+)-step calibration point", jdoc).group(1) == "16"

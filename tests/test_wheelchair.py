@@ -281,3 +281,24 @@ def test_pushing_over_paving_leaves_no_short_walk():
     for r in (rec, _acc_only(rec)):
         res = imu_gait.analyze(r)
         assert len(res.steps) == 0 and res.flags == [], (r.has_gyro, res.steps["time_s"].round(1).tolist())
+
+
+def test_the_pushing_note_explains_each_stretch_as_it_was_judged_when_the_gyroscope_stops():
+    # 120 s of pushing with the gyroscope, the gyroscope given up (drop_gyro), 120 s more without: the first stretch
+    # was judged on the gyroscope's bars (drop/twist/sway), the second on sway alone. Before (review A s44 L1) the
+    # note explained both as 'median under 0.6 cm … judged without a gyroscope', the first stretch's sway 0.6 cm
+    rec = _push(240.0, 0.8, 10.0)
+    eng = GaitEngine(rec.sample_rate_hz, has_gyro=True, placement="lower_back")
+    n = rec.n_samples // 2
+    eng.feed(rec.time_s[:n], rec.acc_mps2[:n], rec.gyro_rads[:n])
+    eng.drop_gyro("stopped")
+    eng.feed(rec.time_s[n:], rec.acc_mps2[n:])
+    res = eng.finish()
+    (note,) = [w for w in res.warnings if "without left / right alternation" in w]
+    first, second = eng._unalternating
+    assert "drop" in first and first["drop"] <= 0.6 and first["sway"] <= 2.0      # measured 0.1°, 0.6 cm
+    assert "drop" not in second and second["sway"] <= 0.6                         # measured 0.1 cm
+    p = StepParams()
+    assert f"with the gyroscope: medians under {p.unalternating_max_drop_deg:.1f}°" in note, note
+    assert f"median under {p.unalternating_max_sway_no_gyro_cm:.1f} cm" in note and "judged without a gyroscope" in note
+    assert note.index("with the gyroscope") < note.index("judged without a gyroscope")
