@@ -1379,7 +1379,7 @@ class GaitEngine:
                 # the walk ended ≥ 30° from the posture it began in and the walker then stood still in that new
                 # posture: a sensor that sagged or slipped 30–40° during the walk had no standing after, so nothing
                 # named it while its lean read as a 'strong' hunch (placement audit s41)
-                self._tilted_after.append({"up": up_stand, "start_s": (a + self._base) / self.fs,
+                self._tilted_after.append({"up": up_stand, "start_s": (a + self._base) / self.fs, "bout": d["bout"],
                                            "walk_start_s": d["walk_start_s"], "up_walk": d["up_walk"],
                                            "calib": d["calib"]})
         self._standing_due = waiting
@@ -1809,6 +1809,13 @@ class GaitEngine:
             if b["bout"] == bout:
                 kept = [t for t, gone in zip(b["_times"], dropped(b["_times"])) if not gone]
                 if kept:
+                    if kept[0] != b["start_s"]:
+                        # its first steps taken back (a start hesitation): the standing before it was confirmed
+                        # under the old start, the one after it will be under this one — moved with it, or
+                        # _sag_walks never pairs them (review E s44 F1: a 30° sag lost its note)
+                        for st in (*self._standings, *self._standing_due, *self._tilted_after):
+                            if st.get("bout") == bout:
+                                st["walk_start_s"] = float(kept[0])
                     b.update(_times=kept, n_steps=len(kept), start_s=kept[0], end_s=kept[-1])
                 else:
                     del self._bouts[j]

@@ -150,3 +150,29 @@ def test_festination_is_counted_and_the_deepening_lean_flagged():
         late_truth["vertical_oscillation_cm"].median(), abs=0.1)
     assert any(f.id == "forward_lean" and f.start_s < 200 < f.end_s for f in res.flags), res.flags
     assert not any("shaking with a still trunk" in w for w in res.warnings)
+
+
+def test_a_start_hesitation_taken_back_keeps_the_sagged_sensor_note():
+    """Stand 5 s, 8 s of 2.2-Hz trembling counted as 17 'steps' (a start hesitation), then a 5-min walk whose clip
+    sags 30° between 100 and 160 s, then stand. Taking the trembling back moved the walk's start (5.01 → 13.13 s);
+    the standing before the walk had been confirmed under the old start and the one after it under the new, so
+    the two were never paired (review E s44 F1): no note about the sensor, and the lean flag said 'stand tall'.
+    Now, as without the trembling: one note naming the 30° tilt, at the walk's new start, and the lean flag names
+    the sensor; chunked = whole."""
+    from test_sensor_moves import SAG_CAUSE, _sagging
+    walk, _ = synthesize_walk(300.0, FS, seed=5, stand_s=0.0, stand_end_s=5.0)
+    walk = _sagging(walk, 30.0, 100.0, 160.0)
+    stand, _ = synthesize_walk(13.0, FS, seed=1, stand_s=13.0, stand_end_s=0.0)
+    a0, g0 = stand.acc_mps2[:1300].copy(), stand.gyro_rads[:1300].copy()
+    a0[500:1300], g0[500:1300] = _trembling(800, 2.2, 1.0, 0)
+    acc, gyr = np.concatenate([a0, walk.acc_mps2]), np.concatenate([g0, walk.gyro_rads])
+    rec = Recording(np.arange(acc.shape[0]) / FS, acc, gyr, meta={"sample_rate_hz": FS})
+    res = imu_gait.analyze(rec)
+    assert any("shaking with a still trunk" in w for w in res.warnings), res.warnings   # the start was taken back
+    assert res.steps["time_s"].min() > 12.0
+    hints = [h for h in res.summary["sensor_hints"] if "sensor tilted on the body" in h]
+    assert len(hints) == 1, res.summary["sensor_hints"]
+    assert "walk at 0:13 is 30° further forward" in hints[0], hints
+    lean_flags = [f for f in res.flags if f.metric in ("forward_lean_deg", "lean_vs_standing_deg")]
+    assert lean_flags and all(SAG_CAUSE in f.cause for f in lean_flags), lean_flags
+    assert imu_gait.analyze(rec, chunk_s=7.3) == res                  # chunked = whole, to the last bit
