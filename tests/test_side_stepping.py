@@ -11,6 +11,7 @@ import pytest
 import imu_gait
 from imu_gait.recording import Recording
 from imu_gait.synthetic import synthesize_walk
+from test_backward_walking import _joined   # walks on one time axis, with their pauses
 
 SIDE_START_S, SIDE_END_S = 300.0, 420.0
 
@@ -92,18 +93,6 @@ def test_side_stepping_is_analysed_the_same_in_any_chunk_size():
     assert len(whole.summary["side_stepping"]) == 1
     for n in (37, 1000):            # live == offline, bit for bit (tests/test_chunk_exact.py)
         assert _fed(rec, n, treadmill=True).to_json() == whole.to_json(), f"chunks of {n}"
-
-
-def _joined(*parts):
-    """Walks joined one after another on one time axis (each with its standing before and after: pauses)."""
-    t, acc, gyr, truths, shift = [], [], [], [], 0.0
-    for rec, truth in parts:
-        t.append(rec.time_s + shift)
-        acc.append(rec.acc_mps2)
-        gyr.append(rec.gyro_rads)
-        truths.append(truth.steps.assign(time_s=truth.steps["time_s"] + shift))
-        shift = t[-1][-1] + 0.01
-    return Recording(np.concatenate(t), np.concatenate(acc), np.concatenate(gyr)), truths
 
 
 _FWD = dict(stand_s=5, stand_end_s=5, speed_mps=1.1, posture_lean_deg=4.0)
