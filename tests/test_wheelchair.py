@@ -302,3 +302,40 @@ def test_the_pushing_note_explains_each_stretch_as_it_was_judged_when_the_gyrosc
     assert f"with the gyroscope: medians under {p.unalternating_max_drop_deg:.1f}°" in note, note
     assert f"median under {p.unalternating_max_sway_no_gyro_cm:.1f} cm" in note and "judged without a gyroscope" in note
     assert note.index("with the gyroscope") < note.index("judged without a gyroscope")
+
+
+def test_the_live_plain_view_does_not_call_pushes_taken_back_a_learned_walk():
+    """5 s still, 60 s of pushing (taken back when it closes: 0 steps), 30 s still, replayed as fast as it goes with
+    no wall-clock status line: the plain view said 'learning your normal walk' at the first pushes and then 'your
+    normal walk is learned' when they were taken back — on a recording with no step (review F M1, s44). Learned
+    needs the baseline's minutes walked; learning may be said (it was true while the pushes counted)."""
+    import asyncio
+    import io
+
+    from imu_gait.devices.live import monitor
+    from imu_gait.devices.replay import ReplaySource
+    from imu_gait.devices.view import PlainView
+
+    def still(s, seed):
+        rng = np.random.default_rng(seed)
+        n, p = int(s * FS), math.radians(8)
+        acc = np.tile([-G * math.sin(p), 0, G * math.cos(p)], (n, 1)) + rng.normal(0, 0.03, (n, 3))
+        return Recording(np.arange(n) / FS, acc, rng.normal(0, 0.005, (n, 3)), meta={"placement": "lower_back"})
+
+    rec = _join(still(5, 1), _push(60.0, 0.8, 10.0), still(30, 2))
+    out = io.StringIO()
+    view = PlainView(file=out, every_s=1e9)
+
+    async def run():
+        async with monitor(ReplaySource(rec, speed=0, block_s=0.05)) as live:
+            view.start(live)
+            async for upd in live:
+                view.update(live, upd)
+            view.stop(live, "stream ended")
+            return live.finish()
+
+    result = asyncio.run(run())
+    notes = [line for line in out.getvalue().splitlines() if "  NOTE " in line]
+    assert len(result.steps) == 0
+    assert any("learning your normal walk" in n for n in notes), notes      # the pushes counted while they went on
+    assert not any("is learned" in n for n in notes), notes

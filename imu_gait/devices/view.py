@@ -172,6 +172,15 @@ def baseline_text(st: dict) -> str | None:
             f"{kind} easy, hands free.")
 
 
+def _learned(st: dict) -> bool:
+    """The personal baseline's minutes have been walked (or it is settled) — not merely no longer being learned:
+    a first 'walk' taken back (wheelchair pushes, a freeze's trembling) drops the steps to 0 and with them the
+    learning line, and the plain view said 'your normal walk is learned' on a recording of 0 steps."""
+    b = st.get("baseline") or {}
+    walked, needs = float(b.get("walked_s") or 0.0), float(b.get("needs_s") or 0.0)
+    return bool(st.get("n_steps")) and (bool(b.get("settled")) or (needs > 0 and walked >= needs))
+
+
 def steady_text(st: dict) -> str:
     """The calm line when no cue holds: 'steady' only for what can be judged — the rules this sensor cannot
     judge (twist, handrail, pelvic drop without a gyroscope) are named, not covered by it."""
@@ -679,7 +688,7 @@ class PlainView(_BaseView):
             kind = "run" if b.get("gait") == "run" else "walk"
             self._print(f"{clock}  NOTE learning your normal {kind} from its first ~{clock_text(b['needs_s'])} of "
                         f"{'running' if kind == 'run' else 'walking'} — {kind} easy, hands free; cues compare with those minutes")
-        elif learning is None and "learning" in self._said and "learned" not in self._said:
+        elif learning is None and "learning" in self._said and "learned" not in self._said and _learned(st):
             self._said.add("learned")
             kind = "run" if (st.get("baseline") or {}).get("gait") == "run" else "walk"
             self._print(f"{clock}  NOTE your normal {kind} is learned: cues now compare with it")
