@@ -851,9 +851,10 @@ def run_batch(paths: Sequence[str | os.PathLike], out_csv: str | os.PathLike | N
     own_tables = [(p, kind) for p, kind in own_tables if p.resolve() not in skip]   # (being written now: unsaid)
     if not recordings:
         raise ImuGaitError(f"no recordings found in {', '.join(str(p) for p in paths)}: "
-                           + (left_links_note(left_links) if left_links else "")
+                           + (left_links_note(left_links, anonymise) if left_links else "")
                            + ("; " if left_links else "")
-                           + (skipped_tables_note(own_tables) if own_tables else _what_is_there(paths, recursive)))
+                           + (skipped_tables_note(own_tables, anonymise) if own_tables
+                              else _what_is_there(paths, recursive)))
     # (anonymised: these notes count the files they are about — not the batch's recordings, so no pseudonym
     # stands for them — rather than name them)
     if left_links and note is not None:

@@ -537,3 +537,19 @@ def test_live_anonymise_view_does_not_show_the_record_path(tmp_path, capsys):
     assert "recording to a file (named at the end)" in captured.out
     assert _console_leaks(captured.out, (FOLDER, "walk_live", "walk.csv")) == []
     assert f"Wrote recording: {folder / 'walk_live.csv'}" in captured.err
+
+
+def test_batch_anonymise_error_with_no_recordings_does_not_name_a_link_target(tmp_path, capsys):
+    """A folder holding only a link out of it and an earlier summary: batch --anonymise stops with 'no recordings
+    found', and that message named the link's target in another patient's folder ('…/link.csv ->
+    …/Jones_Other/w1.csv') and the summary's name (review F L2, s44). Now counted, as in the end notes."""
+    folder = tmp_path / FOLDER
+    other = tmp_path / "Jones_Other"
+    folder.mkdir()
+    other.mkdir()
+    (other / "w1.csv").write_bytes(DEMO.read_bytes())
+    (folder / "link.csv").symlink_to(other / "w1.csv")
+    assert main(["batch", str(folder), "--anonymise", "--out", str(tmp_path / "s.csv")]) != 0
+    err = capsys.readouterr().err
+    assert "no recordings found" in err and "1 link(s)" in err
+    assert "Jones" not in err and "w1.csv" not in err, err
