@@ -2023,9 +2023,11 @@ class GaitEngine:
         # s44) two 'sensor turned 90°' notes. Off a belt it stays a sensor turn (a phone put back turned)
         on_belt = during_walk or (not backward and SIDE_STEP_MIN_DEG <= abs(turn) <= 180.0 - SIDE_STEP_MIN_DEG
                                   and self._turned_round_on_belt(times, walk_up))
-        # … the between-walk form (either turn found at a calibration point) only when the turn back comes by the
-        # very next walk, within SIDE_STEP_MAX_BETWEEN_S of the first: else two sensor turns
-        between_ok = side is not None and ((side[3] and during_walk) or (
+        # … both turns found during one walk; else (either at a calibration point, or during walks further
+        # apart) only when the turn back comes by the very next walk, within SIDE_STEP_MAX_BETWEEN_S of the first:
+        # else two sensor turns. (Review F M2 s44: a clip slid in walk A and back in walk C read as 8 min of
+        # side-stepping, dropped from the baselines and flags.)
+        between_ok = side is not None and ((side[3] and during_walk and self._cal_points == side[4]) or (
             self._cal_points - side[4] <= 1 and since - side[2] <= SIDE_STEP_MAX_BETWEEN_S))
         if (side is not None and on_belt and not backward and between_ok
                 and abs(_signed_angle_deg(side[1], ap, up_ref)) < SENSOR_TURN_DEG):

@@ -196,3 +196,25 @@ def test_a_side_walk_between_pauses_reads_its_first_calibration_steps_on_the_for
     jdoc = (root / "docs" / "json.md").read_text(encoding="utf-8")
     assert re.search(r"its first (\d+) steps are measured on the forward walk's axes", readme).group(1) == "16"
     assert re.search(r"a walk of their own: at its (\d+)-step calibration point", jdoc).group(1) == "16"
+
+
+@pytest.mark.parametrize("treadmill", [False, True])
+def test_a_clip_slid_in_one_walk_and_back_two_walks_later_is_two_sensor_turns(treadmill):
+    """Three 300-s walks with pauses; the clip slid 90° 200 s into walk A, left so through walk B, slid back 100 s
+    into walk C. Both turns are found during walks, so the pair was taken as one side-stepping stretch over 8 minutes
+    of forward walking (review F M2, s44), dropped from the baselines and flags. Side-steps inside one walk, or up
+    to the very next walk within SIDE_STEP_MAX_BETWEEN_S, are still a stretch (the tests above)."""
+    walk = dict(stand_s=5, stand_end_s=5, posture_lean_deg=3.0)
+    rec, truths = _joined(synthesize_walk(300, seed=1, **walk), synthesize_walk(300, seed=2, **walk),
+                          synthesize_walk(300, seed=4, **walk))
+    t = rec.time_s
+    slid, back = truths[0].time_s.iloc[0] + 200, truths[2].time_s.iloc[0] + 100
+    m = (t >= slid) & (t < back)
+    rot = np.array([[0.0, -1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+    acc, gyr = rec.acc_mps2.copy(), rec.gyro_rads.copy()
+    acc[m], gyr[m] = acc[m] @ rot.T, gyr[m] @ rot.T
+    s = imu_gait.analyze(Recording(t, acc, gyr), treadmill=treadmill).summary
+    assert s["side_stepping"] == []
+    turns = s["sensor_turns"]
+    assert len(turns) == 2, turns
+    assert abs(turns[0]["time_s"] - slid) < 60 and abs(turns[1]["time_s"] - back) < 60, (turns, slid, back)
