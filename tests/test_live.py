@@ -2256,6 +2256,30 @@ class _LossyReplay(ReplaySource):
             return replace(block, lost_before=lost)
 
 
+def test_the_plain_view_says_a_heavy_loss_once_not_at_every_whole_percent():
+    """2 of every 3 blocks lost over a 2-min walk (~67 % lost), the plain view's NOTE lines following the data (no
+    wall-clock status line): '68 % of the samples were lost …' and then '67 % …' were two NOTE lines of the same
+    news (review F L3, s44) — said again only when the loss moves into another ten percent or place."""
+    from imu_gait.devices.view import PlainView
+
+    rec, _ = synthesize_walk(120.0, 100.0, seed=3, cadence_spm=110.0)
+    out = io.StringIO()
+    view = PlainView(file=out, every_s=1e9)
+
+    async def main():
+        async with monitor(_LossyReplay(rec, 2, 3)) as live:
+            view.start(live)
+            async for upd in live:
+                view.update(live, upd)
+            view.stop(live, "stream ended")
+        return live
+
+    res = run(main()).result
+    assert res.summary["loss_pct"] == pytest.approx(66.7, abs=1.5)
+    said = [line for line in out.getvalue().splitlines() if "  NOTE " in line and "of the samples were lost" in line]
+    assert len(said) == 1, said
+
+
 @pytest.mark.parametrize("drop, period", [(3, 4), (1, 4), (39, 40)], ids=["75pct_lost", "25pct_lost", "97pct_lost"])
 def test_a_walk_most_of_whose_samples_were_lost_says_so_before_any_number(drop, period):
     """A host that fell behind read a 110-spm walk as 60–97 spm in an ordinary-looking summary, its loss said at

@@ -172,6 +172,17 @@ def baseline_text(st: dict) -> str | None:
             f"{kind} easy, hands free.")
 
 
+_HEAVY_LOSS = re.compile(r"(\d+) % of the samples were lost (on this computer|over the link)")
+
+
+def _said_key(hint: str) -> str:
+    """What makes a sensor hint new to the plain view. The heavy-loss hint carries its percentage: looked at as
+    the data comes (not every few seconds of wall clock), each whole-percent wobble (68 → 67 %) was a new NOTE
+    line — it is said again when the loss moves into another ten percent, or to another place."""
+    m = _HEAVY_LOSS.match(hint)
+    return f"heavy-loss {m.group(2)} {int(m.group(1)) // 10}" if m else hint
+
+
 def _learned(st: dict) -> bool:
     """The personal baseline's minutes have been walked (or it is settled) — not merely no longer being learned:
     a first 'walk' taken back (wheelchair pushes, a freeze's trembling) drops the steps to 0 and with them the
@@ -676,8 +687,9 @@ class PlainView(_BaseView):
         its end, what is not judged without a gyroscope."""
         clock = fmt_clock(session.time_s)
         for hint in st.get("sensor_hints") or []:
-            if hint not in self._said:             # each said once, in full, on its own line
-                self._said.add(hint)
+            key = _said_key(hint)
+            if key not in self._said:              # each said once, in full, on its own line
+                self._said.add(key)
                 self._print(f"{clock}  NOTE {hint}")
         learning = baseline_text(st)
         if learning is not None and "learning" not in self._said:
