@@ -296,8 +296,9 @@ SENSOR_TURN_AGREE_DEG = 20.0
 REVERSAL_MIN_DEG = 180.0 - SENSOR_TURN_DEG
 #: an in-walk turn within this of 90° (55–125°) undone by the next in-walk turn is side-stepping, not two sensor turns
 SIDE_STEP_MIN_DEG = 55.0
-#: … a pair found at a walk's calibration point on a treadmill (side-steps as a walk of their own, between pauses) is
-#: side-stepping only if the turn back comes by the very next walk and at most this long after the first turn:
+#: … a pair found at a walk's calibration point on a treadmill (side-steps as a walk of their own, between pauses), or
+#: found during two different walks, is side-stepping only if the turn back comes by the very next walk and at most
+#: this long after the first turn (a pair found during one walk: however long):
 #: side-stepping is a rehab drill of a few minutes' sets (a bout of side-steps, then forward again). Before (review A
 #: s44 M2) the span had no limit: a clip turned 90° at one pause and back two walks later read 6.7 min of 110-spm,
 #: 1.3-m/s walking as side-steps and lost the forward-lean flag in between. A longer or later turn back is read as two

@@ -715,7 +715,6 @@ def lean_jump_hint(time_s: float, change_deg: float, origin_s: float = 0.0) -> s
 PLACEMENT_SENSITIVE = ("asymmetry", "pelvic_instability", "forward_lean")
 #: metrics a turn distorts (the path's bend, not the trunk): turning strides are left out of them
 TURN_BLIND = ("lateral_sway_cm", "trunk_twist_deg")
-#: (ground contact is measured in running only: walking's fatigue has the other five)
 #: the gait's baselines the slow-pace regularity allowance is read against (kept before any rebasing)
 _PACE_REG_REFS = ("cadence_spm", "vertical_oscillation_cm", "stride_time_cv_pct")
 
@@ -763,6 +762,7 @@ def pace_regularity_allowance(reg_b, cad, cad_b, vo, vo_b, cv, cv_b, cfg: "Strai
     return np.where(np.isfinite(allow) & ~near & measured & slower, np.minimum(allow, cfg.pace_reg_max), 0.0)
 
 
+#: (ground contact is measured in running only: walking's fatigue has the other five)
 _FATIGUE = ("cadence_spm", "vertical_oscillation_cm", "step_regularity", "forward_lean_deg", "lateral_sway_cm",
             "ground_contact_ms")
 

@@ -762,6 +762,7 @@ def _year_out_of_range(cell: str) -> bool:
     m = _YEAR_RX.match(cell)
     return m is not None and not 1678 <= int(m[1] or m[2]) <= 2261
 
+
 #: the date/time layouts :func:`fixed_width_datetimes` reads: an ISO date (``-``) or a numeric one (``/`` or ``.``,
 #: day and month in the order the column is read in), then ' ' or 'T'; or no date. A time of day to the second,
 #: a fraction of 1–6 digits, and with a date a UTC offset (``Z``, ``±hh:mm``, ``±hhmm``)
